@@ -1,0 +1,189 @@
+"""Text normalisation that undoes common obfuscation and remembers where each character came from.
+
+Every step is either a per-character mapping or a regex substitution, and the fast path
+(`normalise`) and the offset-tracking path (`normalise_with_offsets`) share the same
+mappings and replacement functions, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+# Look-alikes that NFKC leaves alone (Cyrillic/Greek letters that render like Latin ones).
+_CONFUSABLES: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i",
+    "ј": "j", "ԁ": "d", "ɡ": "g", "һ": "h", "ԛ": "q", "ԝ": "w", "ү": "y", "ӏ": "l",
+    "ь": "b", "п": "n", "г": "r", "д": "d", "и": "u", "л": "n", "я": "r",
+    # Greek
+    "α": "a", "β": "b", "γ": "y", "δ": "d", "ε": "e", "η": "n", "ι": "i", "κ": "k",
+    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "μ": "u",
+    "ς": "s", "σ": "o",
+    # Latin extensions and symbols people use as letters
+    "ı": "i", "ȷ": "j", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ß": "ss",
+    "æ": "ae", "œ": "oe", "ɑ": "a", "ɩ": "i", "ʋ": "u", "ꜱ": "s", "ᴀ": "a", "ʙ": "b",
+    "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ғ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
+    "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ᴛ": "t",
+    "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+}
+
+# Letters people swap for digits/symbols inside words (id10t, b1tch, $hit, sh!t).
+_LEET: dict[str, str] = {
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i",
+}
+
+# Words people mask with * # % (f*ck, sh#t); a masked word is restored only when exactly
+# one of these fits, so that ordinary text with stars is left alone.
+_MASKABLE_WORDS: tuple[str, ...] = (
+    "fuck", "fucking", "fucker", "fucked", "shit", "shitty", "bitch", "bitches", "cunt", "dick",
+    "cock", "pussy", "asshole", "ass", "bastard", "whore", "slut", "damn", "hell", "crap",
+    "idiot", "stupid", "moron", "retard", "retarded", "dumb", "nigger", "nigga", "faggot", "fag",
+    "kill", "die", "twat", "wanker", "piss", "pissed", "motherfucker", "bullshit", "jerk", "loser",
+)
+
+_REPEATS = re.compile(r"(.)\1{2,}", re.DOTALL)
+_SPACED = re.compile(r"(?<![\w])(?:[a-z0-9][ .\-_*]){2,}[a-z0-9](?![\w])")
+_LEET_TOKEN = re.compile(r"[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*")
+_MASKED = re.compile(r"(?<![\w*#%])[a-z]*[a-z][*#%]+[a-z]*|(?<![\w*#%])[*#%]+[a-z]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _map_char(char: str) -> str:
+    category = unicodedata.category(char)
+    if category == "Cf":  # zero-width joiners/spaces, bidi marks, soft hyphens
+        return ""
+    if char.isspace():
+        return " "
+    out: list[str] = []
+    for composed in unicodedata.normalize("NFKC", char):
+        for piece in unicodedata.normalize("NFKD", composed):
+            if unicodedata.combining(piece):  # accents and strike-through overlays
+                continue
+            piece = piece.lower()
+            out.append(_CONFUSABLES.get(piece, piece))
+    return "".join(out).lower()
+
+
+class _CharTable(dict[int, str]):
+    """str.translate table that fills itself in, so only characters actually seen are computed."""
+
+    def __missing__(self, codepoint: int) -> str:
+        mapped = _map_char(chr(codepoint))
+        self[codepoint] = mapped
+        return mapped
+
+
+_TABLE = _CharTable()
+
+
+def _restore_leet(match: re.Match[str]) -> str:
+    token = match.group(0)
+    # Pure words and pure numbers stay; only mixtures like id10t or $hit are rewritten.
+    if token.isalpha() or not any(c.isalpha() for c in token):
+        return token
+    chars = list(token)
+    for i, c in enumerate(chars):
+        if c not in _LEET:
+            continue
+        prev_alpha = i > 0 and chars[i - 1].isalpha()
+        next_alnum = i + 1 < len(chars) and (chars[i + 1].isalnum() or chars[i + 1] in _LEET)
+        if c in "!|@" and not (prev_alpha and next_alnum):
+            continue  # trailing "!" is punctuation, leading "@" is a mention
+        if c.isdigit() and not (
+            any(d.isalpha() for d in chars[:i]) and any(d.isalpha() for d in chars[i + 1 :])
+        ):
+            continue  # digits at either end are numbers (covid19, 1st), not letters
+        chars[i] = _LEET[c]
+    return "".join(chars)
+
+
+def _mask_pattern(token: str) -> re.Pattern[str]:
+    parts = re.split(r"([*#%]+)", token)
+    regex = "".join(
+        f"[a-z]{{1,{len(p) + 1}}}" if p and p[0] in "*#%" else re.escape(p) for p in parts
+    )
+    return re.compile(regex)
+
+
+def _unmask(match: re.Match[str]) -> str:
+    token = match.group(0)
+    pattern = _mask_pattern(token)
+    fits = [w for w in _MASKABLE_WORDS if pattern.fullmatch(w) and len(w) == len(token)]
+    if not fits:
+        fits = [w for w in _MASKABLE_WORDS if pattern.fullmatch(w)]
+    return fits[0] if len(fits) == 1 else token
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    return match.group(0)[::2]
+
+
+def _collapse_repeats(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+def _space(match: re.Match[str]) -> str:
+    return " "
+
+
+# Order matters: repeats before spacing (s  t  u), leet before masks ($h*t).
+_STEPS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (_SPACES, _space),
+    (_REPEATS, _collapse_repeats),
+    (_SPACED, _join_spaced),
+    (_LEET_TOKEN, _restore_leet),
+    (_MASKED, _unmask),
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
+    text = text.lower() if text.isascii() else text.translate(_TABLE)
+    for pattern, replace in _STEPS:
+        text = pattern.sub(replace, text)
+    return text.strip()
+
+
+def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+    """Like `normalise`, plus for each output character the [start, end) it covers in `text`."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, char in enumerate(text):
+        mapped = char.lower() if char.isascii() else _TABLE[ord(char)]
+        for m in mapped:
+            chars.append(m)
+            starts.append(i)
+            ends.append(i + 1)
+    current = "".join(chars)
+    for pattern, replace in _STEPS:
+        out: list[str] = []
+        new_starts: list[int] = []
+        new_ends: list[int] = []
+        last = 0
+        for match in pattern.finditer(current):
+            a, b = match.span()
+            out.append(current[last:a])
+            new_starts.extend(starts[last:a])
+            new_ends.extend(ends[last:a])
+            replacement = replace(match)
+            if replacement == match.group(0):
+                new_starts.extend(starts[a:b])
+                new_ends.extend(ends[a:b])
+            elif b > a:
+                # A rewritten stretch points at the whole original stretch it came from.
+                new_starts.extend([starts[a]] * len(replacement))
+                new_ends.extend([ends[b - 1]] * len(replacement))
+            out.append(replacement)
+            last = b
+        out.append(current[last:])
+        new_starts.extend(starts[last:])
+        new_ends.extend(ends[last:])
+        current, starts, ends = "".join(out), new_starts, new_ends
+    # Strip, keeping offsets aligned.
+    left = len(current) - len(current.lstrip())
+    right = len(current.rstrip())
+    return current[left:right], starts[left:right], ends[left:right]

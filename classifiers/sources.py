@@ -1,0 +1,69 @@
+"""What each known data source may be used for, and how the model card must credit it.
+
+Licences are judged by the original data, not the copy (see shared/data/README.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    licence: str
+    attribution: str
+    # Synthetic/diagnostic sets stay out of training so that bias checks remain honest.
+    trainable: bool = True
+    note: str = ""
+
+    def as_dict(self) -> dict[str, str | bool]:
+        return asdict(self)
+
+
+KNOWN_SOURCES: dict[str, SourceInfo] = {
+    "jigsaw2018": SourceInfo(
+        licence="labels CC0; comment text CC BY-SA 3.0 (Wikipedia)",
+        attribution="Jigsaw/Conversation AI, Toxic Comment Classification Challenge (Kaggle 2018), "
+        "comments from English Wikipedia talk pages",
+    ),
+    "civil_sentences_weak": SourceInfo(
+        licence="CC0 (Civil Comments)",
+        attribution="Civil Comments dataset (Borkan et al. 2019), sentence split and weak labels by "
+        "Dale et al. 2021, s-nlp/detox",
+        note="weak labels from a classifier, lower-cased and tokenised text",
+    ),
+    "davidson": SourceInfo(
+        licence="MIT",
+        attribution="Davidson, Warmsley, Macy, Weber 2017, Automated Hate Speech Detection and the "
+        "Problem of Offensive Language (t-davidson/hate-speech-and-offensive-language)",
+    ),
+    "olid": SourceInfo(
+        licence="CC BY 4.0",
+        attribution="Zampieri et al. 2019, OLID / OffensEval 2019",
+    ),
+    "convabuse": SourceInfo(
+        licence="CC BY 4.0",
+        attribution="Cercas Curry, Abercrombie, Rieser 2021, ConvAbuse (amandacurry/convabuse)",
+    ),
+    "stormfront": SourceInfo(
+        licence="CC BY-SA 3.0 ES",
+        attribution="de Gibert, Perez, Garcia-Pablos, Cuadros 2018, Hate Speech Dataset from a "
+        "White Supremacy Forum (Vicomtech/hate-speech-dataset)",
+    ),
+    "hatecheck": SourceInfo(
+        licence="CC BY 4.0",
+        attribution="Roettger et al. 2021, HateCheck (paul-rottger/hatecheck-data)",
+        trainable=False,
+        note="synthetic functional tests: diagnostics only",
+    ),
+    "bias_madlibs": SourceInfo(
+        licence="Apache-2.0",
+        attribution="Dixon et al. 2018, Conversation AI unintended-ml-bias-analysis bias_madlibs_77k",
+        trainable=False,
+        note="synthetic identity templates: bias checks only",
+    ),
+}
+
+
+def source_info(source: str) -> SourceInfo | None:
+    return KNOWN_SOURCES.get(source)

@@ -1,0 +1,3 @@
+from moderation.admin.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,62 @@
+"""The application factory: nothing builds an app at import time."""
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from moderation import db
+from moderation.celery_app import celery_init_app
+from moderation.config import Config
+from moderation.embedded import redis_url, start_postgres
+
+csrf = CSRFProtect()
+
+
+def _secret_key(var_dir: Path) -> str:
+    """Without SECRET_KEY, keep one under var/ so sessions survive restarts and all web workers agree."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config.from_env()
+    if not config.DATABASE_URL:
+        config.DATABASE_URL = start_postgres(config.VAR_DIR, stop_at_exit=False)
+    if not config.REDIS_URL:
+        config.REDIS_URL = redis_url(config.VAR_DIR)
+
+    app = Flask(__name__)
+    app.config.from_mapping(config.as_flask())
+    app.config["SECRET_KEY"] = config.SECRET_KEY or _secret_key(config.VAR_DIR)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    csrf.init_app(app)
+    celery_init_app(app)
+
+    from moderation.api import bp as api_bp
+    from moderation.review import bp as review_bp
+    from moderation.admin import bp as admin_bp
+    from moderation.perspective import bp as perspective_bp
+
+    # The JSON APIs authenticate with keys, not cookies, so CSRF does not apply to them.
+    csrf.exempt(api_bp)
+    csrf.exempt(perspective_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(perspective_bp)
+    return app

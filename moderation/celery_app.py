@@ -1,0 +1,58 @@
+"""Celery built from the Flask config (Flask's own pattern): every task runs in an app context.
+
+Web code sends tasks by name through `send_task`, so `moderation` never imports `workers`.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import Celery, Task
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+SCORE_TASK = "workers.tasks.score_comments"
+WEBHOOK_TASK = "workers.tasks.deliver_webhook"
+SWEEP_TASK = "workers.tasks.sweep"
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    timeout = app.config["BROKER_TIMEOUT"]
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=app.config["REDIS_URL"],
+        task_ignore_result=True,
+        task_acks_late=True,  # a task lost with its worker is redelivered, scoring is idempotent
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=4,
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=timeout,
+        broker_transport_options={
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
+            "visibility_timeout": 600,
+        },
+        task_default_queue="moderation",
+        beat_schedule={
+            "sweep": {"task": SWEEP_TASK, "schedule": timedelta(seconds=app.config["SWEEP_INTERVAL"])},
+        },
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+def send_task(app: Flask, name: str, args: list[object]) -> bool:
+    """Send without retrying: a broker outage must not block the request; the sweep catches up."""
+    try:
+        app.extensions["celery"].send_task(name, args=args, retry=False)
+        return True
+    except Exception:  # any broker error: the row is committed, the sweep will pick it up
+        log.warning("could not send %s%r to the broker; the sweep will retry", name, args, exc_info=True)
+        return False

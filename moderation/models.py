@@ -1,0 +1,170 @@
+"""Database tables. Alembic migrations in moderation/migrations mirror these."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text as sql,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUSES = ("pending", "published", "held", "approved", "rejected")
+REPORT_REASONS = ("uncivil", "off_topic", "spam", "harassment", "hate", "personal_information", "other")
+ROLES = ("moderator", "admin")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSONB, list[Any]: JSONB}
+
+
+class Site(Base):
+    """A news site: one API key, its webhook and its moderation settings."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Keys look like "mk_<key_id>_<secret>": key_id finds the row, argon2 checks the secret.
+    key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(200))
+    # HMAC needs the secret itself, so it is stored; it never leaves the server except when created.
+    webhook_secret: Mapped[str] = mapped_column(String(100))
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
+    # "pre": held comments are invisible until approved; "post": visible until rejected.
+    moderation_mode: Mapped[str] = mapped_column(String(10), default="pre", server_default="pre")
+    thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
+    auto_reject: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    reject_thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
+    report_threshold: Mapped[float] = mapped_column(Float, default=2.0, server_default=sql("2.0"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sql("true"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sql("true"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (
+        UniqueConstraint("site_id", "external_id", name="uq_comments_site_external"),
+        Index("ix_comments_pending", "received_at", postgresql_where=sql("status = 'pending'")),
+        Index("ix_comments_review", "site_id", "priority", postgresql_where=sql("status = 'held'")),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    story_id: Mapped[str] = mapped_column(String(200))
+    story_url: Mapped[str | None] = mapped_column(String(2000))
+    story_title: Mapped[str | None] = mapped_column(String(1000))
+    author_id: Mapped[str] = mapped_column(String(200))
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    parent_id: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the submitted body, so a repeat POST can be told from a conflicting one.
+    body_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
+    # Bumped on every status change: a moderator's form carries it, so a stale decision loses.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=sql("1"))
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    scores: Mapped[dict[str, Any] | None] = mapped_column()
+    explanations: Mapped[dict[str, Any] | None] = mapped_column()
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    scored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    flagged: Mapped[list[Any] | None] = mapped_column()
+    report_weight: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
+    priority: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    site: Mapped[Site] = relationship(lazy="joined")
+    reports: Mapped[list["Report"]] = relationship(back_populates="comment", order_by="Report.id")
+    decider: Mapped[User | None] = relationship()
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("comment_id", "reporter_id", name="uq_reports_comment_reporter"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    # NULL reporter ids never collide (PostgreSQL treats NULLs as distinct), so anonymous reports all count.
+    reporter_id: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    weight: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    comment: Mapped[Comment] = relationship(back_populates="reports")
+
+
+class AuditEntry(Base):
+    """Who did what, when and why: every status change and every admin action."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    actor: Mapped[str] = mapped_column(String(200))  # "user:alice", "site:3", "system:scorer"
+    action: Mapped[str] = mapped_column(String(60))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"), index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
+
+
+class WebhookDelivery(Base):
+    """Outbox: written in the same transaction as the status change, sent after commit."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhooks_undelivered", "created_at", postgresql_where=sql("delivered_at IS NULL AND failed = false")),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    event: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+
+
+class LabelledExample(Base):
+    """A human label for a text: moderator decisions and Perspective suggestscore calls, for retraining."""
+
+    __tablename__ = "labelled_examples"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    labels: Mapped[dict[str, Any]] = mapped_column()  # {"toxicity": 1, ...}
+    source: Mapped[str] = mapped_column(String(40))  # "moderator" | "suggestscore"
+    client_token: Mapped[str | None] = mapped_column(String(200))
+    community_id: Mapped[str | None] = mapped_column(String(200))
+    context: Mapped[dict[str, Any] | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

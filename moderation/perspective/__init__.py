@@ -1,0 +1,3 @@
+from moderation.perspective.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from moderation.review.routes import bp
+
+__all__ = ["bp"]

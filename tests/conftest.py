@@ -1,0 +1,192 @@
+"""Shared fixtures: a real PostgreSQL and Redis for the whole run, fresh tables for each test,
+and the personas the tests talk about (a site, a moderator, an admin, an outsider site)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis as redis_lib
+from sqlalchemy import text
+
+from moderation import db
+from moderation.app import create_app
+from moderation.config import Config
+from moderation.embedded import start_postgres, start_redis
+from moderation.migrate import upgrade
+
+REPO = Path(__file__).resolve().parents[1]
+TABLES = "audit_log, webhook_deliveries, reports, labelled_examples, comments, users, sites"
+
+
+@dataclass
+class Services:
+    var_dir: Path
+    database_url: str
+    redis_url: str
+    redis_proc: subprocess.Popen | None
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return dict(os.environ, DATABASE_URL=self.database_url, REDIS_URL=self.redis_url,
+                    MODERATION_VAR_DIR=str(self.var_dir), **extra)
+
+    def redis(self) -> redis_lib.Redis:
+        return redis_lib.Redis(unix_socket_path=self.redis_url.removeprefix("redis+socket://"), socket_timeout=5)
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    var_dir = tmp_path_factory.mktemp("var")
+    database_url = start_postgres(var_dir)
+    redis_url, redis_proc = start_redis(var_dir)
+    upgrade(database_url)
+    yield Services(var_dir, database_url, redis_url, redis_proc)
+    if redis_proc is not None:
+        redis_proc.terminate()
+        redis_proc.wait(timeout=10)
+
+
+def make_config(services: Services, **overrides: object) -> Config:
+    settings = dict(
+        DATABASE_URL=services.database_url,
+        REDIS_URL=services.redis_url,
+        VAR_DIR=services.var_dir,
+        SECRET_KEY="test-secret",
+        TESTING=True,
+    )
+    settings.update(overrides)
+    return Config.from_env(**settings)
+
+
+@pytest.fixture
+def app(services: Services):
+    app = create_app(make_config(services))
+    with app.app_context():
+        db.session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+    services.redis().flushall()
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class SitePersona:
+    id: int
+    name: str
+    api_key: str
+    webhook_secret: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+
+def _make_site(app, name: str, **kwargs: object) -> SitePersona:
+    from moderation.domain.sites import create_site
+
+    with app.app_context():
+        new = create_site(db.session, name, **kwargs)
+        db.session.commit()
+        return SitePersona(new.site.id, name, new.api_key, new.webhook_secret)
+
+
+@pytest.fixture
+def site(app) -> SitePersona:
+    return _make_site(app, "daily-planet")
+
+
+@pytest.fixture
+def outsider(app) -> SitePersona:
+    return _make_site(app, "other-gazette")
+
+
+@pytest.fixture
+def make_site(app):
+    return lambda name, **kwargs: _make_site(app, name, **kwargs)
+
+
+@dataclass
+class UserPersona:
+    id: int
+    username: str
+    password: str
+    role: str
+
+
+def _make_user(app, username: str, role: str) -> UserPersona:
+    from moderation.domain.users import create_user
+
+    password = f"{username}-password"
+    with app.app_context():
+        user = create_user(db.session, username, password, role)
+        db.session.commit()
+        return UserPersona(user.id, username, password, role)
+
+
+@pytest.fixture
+def moderator(app) -> UserPersona:
+    return _make_user(app, "mona", "moderator")
+
+
+@pytest.fixture
+def admin(app) -> UserPersona:
+    return _make_user(app, "ada", "admin")
+
+
+class Worker:
+    """A real `celery worker` process against the test PostgreSQL and Redis."""
+
+    def __init__(self, services: Services, log_path: Path, **env: str) -> None:
+        self.services = services
+        self.log_path = log_path
+        self.env = env
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, *, beat: bool = False) -> "Worker":
+        argv = [sys.executable, "-m", "celery", "-A", "workers.entry", "worker", "--loglevel", "INFO",
+                "--concurrency", "1", "-Q", "moderation", "--without-gossip", "--without-mingle"]
+        if beat:
+            argv += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(argv, cwd=REPO, env=self.services.env(**self.env),
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while b" ready." not in self.log_path.read_bytes():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("worker did not start:\n" + self.log_path.read_text()[-3000:])
+            time.sleep(0.1)
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+@pytest.fixture
+def start_worker(services: Services, tmp_path: Path):
+    """Start real worker processes; they are stopped when the test ends."""
+    workers: list[Worker] = []
+
+    def start(*, beat: bool = False, **env: str) -> Worker:
+        worker = Worker(services, tmp_path / f"worker{len(workers)}.log", **env).start(beat=beat)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

@@ -1,0 +1,6 @@
+"""The worker's entry module: `celery -A workers.entry worker`."""
+from moderation.app import create_app
+
+flask_app = create_app()
+celery = flask_app.extensions["celery"]
+celery.conf.include = ["workers.tasks"]
