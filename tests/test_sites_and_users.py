@@ -1,0 +1,53 @@
+import pytest
+
+from moderation import db
+from moderation.domain.errors import Conflict, Unauthorized, ValidationFailed
+from moderation.domain.sites import site_for_key
+from moderation.domain.users import authenticate, create_user
+from moderation.models import Site, User
+
+
+def test_it_finds_the_site_of_a_valid_key(app, site):
+    with app.app_context():
+        assert site_for_key(db.session, site.api_key).id == site.id
+
+
+@pytest.mark.parametrize("key", [None, "", "nonsense", "mk_0000_secret"])
+def test_it_rejects_malformed_or_unknown_keys(app, site, key):
+    with app.app_context(), pytest.raises(Unauthorized):
+        site_for_key(db.session, key)
+
+
+def test_it_rejects_a_right_key_id_with_a_wrong_secret(app, site):
+    prefix, key_id, _ = site.api_key.split("_", 2)
+    with app.app_context(), pytest.raises(Unauthorized):
+        site_for_key(db.session, f"{prefix}_{key_id}_wrong-secret")
+
+
+def test_it_stores_keys_and_passwords_only_as_argon2_hashes(app, site, moderator):
+    with app.app_context():
+        stored = db.session.get(Site, site.id)
+        assert stored.key_hash.startswith("$argon2")
+        assert site.api_key.split("_", 2)[2] not in stored.key_hash
+        user = db.session.get(User, moderator.id)
+        assert user.password_hash.startswith("$argon2") and moderator.password not in user.password_hash
+
+
+def test_it_refuses_a_second_site_with_the_same_name(app, site, make_site):
+    with pytest.raises(Conflict):
+        make_site(site.name)
+
+
+def test_it_authenticates_users_by_password(app, moderator):
+    with app.app_context():
+        assert authenticate(db.session, moderator.username, moderator.password).id == moderator.id
+        assert authenticate(db.session, moderator.username, "wrong password") is None
+        assert authenticate(db.session, "nobody", moderator.password) is None
+
+
+def test_it_refuses_short_passwords_and_unknown_roles(app):
+    with app.app_context():
+        with pytest.raises(ValidationFailed):
+            create_user(db.session, "bob", "short", "moderator")
+        with pytest.raises(ValidationFailed):
+            create_user(db.session, "bob", "long enough password", "overlord")
