@@ -1,0 +1,121 @@
+"""Start the real service for a benchmark: embedded PostgreSQL and Redis in a temporary directory,
+migrations, gunicorn, and optionally a Celery worker. Loopback only; everything stops on exit."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from moderation.cli.service_commands import web_argv, worker_argv  # noqa: E402
+from moderation.config import Config  # noqa: E402
+from moderation.embedded import start_postgres, start_redis  # noqa: E402
+from moderation.migrate import upgrade  # noqa: E402
+
+
+@dataclass
+class Stack:
+    base_url: str
+    api_key: str
+    webhook_secret: str
+    database_url: str
+    var_dir: Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _create_site(database_url: str, name: str, webhook_url: str | None) -> tuple[str, str]:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from moderation.domain.sites import create_site
+
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        new = create_site(session, name, webhook_url=webhook_url)
+        session.commit()
+        key, secret = new.api_key, new.webhook_secret
+    engine.dispose()
+    return key, secret
+
+
+@contextmanager
+def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: int = 2,
+                  worker_concurrency: int = 1, log_dir: Path | None = None) -> Iterator[Stack]:
+    with tempfile.TemporaryDirectory(prefix="bench-var-") as tmp:
+        var_dir = Path(tmp)
+        database_url = start_postgres(var_dir)
+        redis_url, redis_proc = start_redis(var_dir)
+        upgrade(database_url)
+        api_key, webhook_secret = _create_site(database_url, "bench-site", webhook_url)
+        port = free_port()
+        env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, MODERATION_VAR_DIR=str(var_dir),
+                   PORT=str(port), HOST="127.0.0.1", WEB_WORKERS=str(web_workers),
+                   WORKER_CONCURRENCY=str(worker_concurrency))
+        os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "PORT", "WEB_WORKERS", "WORKER_CONCURRENCY")})
+        config = Config.from_env(VAR_DIR=var_dir)
+        logs = log_dir or var_dir
+        argvs = [("web", web_argv(config))]
+        if worker:
+            argvs.append(("worker", worker_argv(config)))
+        procs = [
+            subprocess.Popen(argv, cwd=REPO, env=env, stdout=open(logs / f"{name}.log", "wb"), stderr=subprocess.STDOUT)
+            for name, argv in argvs
+        ]
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(base_url + "/api/v1/openapi.json", procs, logs)
+            if worker:
+                _wait_for_log(logs / "worker.log", b" ready.", procs)
+            yield Stack(base_url, api_key, webhook_secret, database_url, var_dir)
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            if redis_proc is not None:
+                redis_proc.terminate()
+                redis_proc.wait(timeout=10)
+
+
+def _wait_for(url: str, procs: list[subprocess.Popen], logs: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            raise RuntimeError(f"a service process exited; see logs in {logs}")
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def _wait_for_log(path: Path, marker: bytes, procs: list[subprocess.Popen], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and marker in path.read_bytes():
+            return
+        if any(p.poll() is not None for p in procs):
+            raise RuntimeError(f"a service process exited; see {path}")
+        time.sleep(0.2)
+    raise RuntimeError(f"{path} never showed {marker!r}")

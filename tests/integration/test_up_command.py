@@ -1,0 +1,101 @@
+"""`moderation up` as a newcomer runs it: the whole service from embedded defaults, admin commands
+beside it on the same data, Ctrl-C stops everything, and a restart finds the data again."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+MODERATION = [sys.executable, "-m", "moderation.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(var_dir: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(MODERATION_VAR_DIR=str(var_dir), PORT=str(port), WEB_WORKERS="1", WORKER_CONCURRENCY="1")
+    return env
+
+
+def _start_up(env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(MODERATION + ["up"], cwd=REPO, env=env, stdout=open(log, "ab"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _wait_until_serving(base: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text()[-4000:]
+        try:
+            if requests.get(base + "/login", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("not serving in time:\n" + log.read_text()[-4000:])
+
+
+def _stop(proc: subprocess.Popen) -> int:
+    os.killpg(proc.pid, signal.SIGINT)
+    return proc.wait(timeout=60)
+
+
+def _create_key(env: dict[str, str], name: str) -> str:
+    out = subprocess.run(MODERATION + ["keys", "create", name], cwd=REPO, env=env, capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    return next(line.split()[-1] for line in out.splitlines() if line.startswith("api key:"))
+
+
+def _wait_for_status(base: str, key: str, comment_id: int, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        body = requests.get(f"{base}/api/v1/comments/{comment_id}", headers={"Authorization": f"Bearer {key}"},
+                            timeout=5).json()
+        if body["status"] != "pending" or time.monotonic() > deadline:
+            return body
+        time.sleep(0.2)
+
+
+def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = _env(tmp_path / "var", port)
+    log = tmp_path / "up.log"
+
+    proc = _start_up(env, log)
+    try:
+        _wait_until_serving(base, proc, log)
+        assert "users create" in log.read_text(), "first start should say how to sign in"
+        key = _create_key(env, "first-site")  # beside the running service, on its embedded data
+        headers = {"Authorization": f"Bearer {key}"}
+        posted = requests.post(f"{base}/api/v1/comments", headers=headers, timeout=10, json={
+            "id": "c-1", "story_id": "s-1", "author_id": "a-1",
+            "text": "Thanks for the thoughtful article, I learned a lot about the city budget."})
+        assert posted.status_code == 202, posted.text
+        assert _wait_for_status(base, key, posted.json()["id"])["status"] == "published"
+    finally:
+        code = _stop(proc)
+    assert code == 0, log.read_text()[-4000:]
+    assert not (tmp_path / "var" / "redis.sock").exists() or b"stopped" in log.read_bytes()
+
+    proc = _start_up(env, log)
+    try:
+        _wait_until_serving(base, proc, log)
+        again = requests.get(f"{base}/api/v1/comments/{posted.json()['id']}", headers=headers, timeout=5)
+        assert again.status_code == 200 and again.json()["status"] == "published"
+    finally:
+        assert _stop(proc) == 0
