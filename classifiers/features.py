@@ -116,6 +116,8 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
                     a = min(max(base + k, m.start()), m.end())
                     b = max(min(base + k + len(gram), m.end()), a)
                     raw.append((gram, 1, a, b, span))
+                if len(starts) == 1:  # sklearn counts a word shorter than n only once
+                    break
 
         counts: dict[tuple[int, int], int] = {}
         located: list[tuple[int, int, int, int, tuple[tuple[int, int], ...]]] = []

@@ -1,0 +1,69 @@
+"""Which words raised a score: exact per-n-gram contributions of the linear heads, mapped to the original text."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+from classifiers.features import CivilityFeatures
+from classifiers.heads import MaskedLinearHeads
+from classifiers.normalise import normalise_with_offsets
+
+_CHUNK_RE = re.compile(r"\S+")
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+def _chunks(cleaned: str) -> list[tuple[int, int]]:
+    """Whitespace-separated pieces, trimmed of edge punctuation when they contain a word character."""
+    spans: list[tuple[int, int]] = []
+    for m in _CHUNK_RE.finditer(cleaned):
+        a, b = m.span()
+        inner = [i for i in range(a, b) if _WORD_CHAR_RE.match(cleaned[i])]
+        spans.append((inner[0], inner[-1] + 1) if inner else (a, b))
+    return spans
+
+
+def explain_text(
+    features: CivilityFeatures,
+    heads: MaskedLinearHeads,
+    text: str,
+    attributes: Sequence[str],
+    top_k: int,
+) -> dict[str, list[dict[str, object]]]:
+    """Spans of `text` with the largest positive contribution to each attribute's log-odds.
+
+    Scores are in log-odds units (before calibration) and add up, with the negative ones and
+    the intercept, to the head's raw score. Attributes without a head of their own are
+    explained by the head their score is copied from.
+    """
+    text = text[: features.max_chars]
+    cleaned, starts, ends = normalise_with_offsets(text)
+    hits = features.hits(cleaned)
+    chunks = _chunks(cleaned)
+    owner = np.full(len(cleaned) + 1, -1, dtype=np.int64)
+    for k, m in enumerate(_CHUNK_RE.finditer(cleaned)):
+        owner[m.start() : m.end()] = k
+
+    heads_for = {a: a if a in heads.attributes_ else heads.fallback for a in attributes}
+    head_rows = sorted(set(heads_for.values()))
+    coef = heads.coef_[heads.head_index(head_rows)]
+    totals = np.zeros((len(head_rows), len(chunks)), dtype=np.float64)
+    for hit in hits:
+        contribution = coef[:, hit.column].astype(np.float64) * hit.weight
+        share = contribution / len(hit.word_spans)
+        for s, _ in hit.word_spans:
+            totals[:, owner[s]] += share
+
+    result: dict[str, list[dict[str, object]]] = {}
+    for attribute in attributes:
+        row = totals[head_rows.index(heads_for[attribute])]
+        order = [k for k in np.argsort(-row, kind="stable") if row[k] > 0][:top_k]
+        spans = []
+        for k in order:
+            a, b = chunks[k]
+            begin, end = starts[a], ends[b - 1]
+            spans.append({"begin": int(begin), "end": int(end), "score": float(row[k]), "text": text[begin:end]})
+        result[attribute] = spans
+    return result

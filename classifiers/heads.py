@@ -1,0 +1,109 @@
+"""One calibrated linear head per attribute over shared features, trained on known labels only."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from classifiers.attributes import ATTRIBUTES
+
+
+class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
+    """Logistic-regression heads that skip unknown (NaN) labels attribute by attribute.
+
+    An attribute with too few known positives or negatives gets no head; its score is copied
+    from `fallback` (toxicity) so callers always receive all six keys, and `attributes_`
+    lists only the attributes with a head of their own. Probabilities are Platt-scaled on a
+    held-out slice of the training rows, because source-balanced weights and regularisation
+    leave raw logistic outputs miscalibrated.
+    """
+
+    def __init__(
+        self,
+        C: float = 4.0,
+        min_positives: int = 200,
+        min_negatives: int = 200,
+        calibration_fraction: float = 0.2,
+        fallback: str = "toxicity",
+        random_state: int = 0,
+    ) -> None:
+        self.C = C
+        self.min_positives = min_positives
+        self.min_negatives = min_negatives
+        self.calibration_fraction = calibration_fraction
+        self.fallback = fallback
+        self.random_state = random_state
+
+    def fit(
+        self, X: sp.spmatrix, Y: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> "MaskedLinearHeads":
+        Y = np.asarray(Y, dtype=np.float64)
+        if Y.shape != (X.shape[0], len(ATTRIBUTES)):
+            raise ValueError(f"labels must have shape (n, {len(ATTRIBUTES)}), got {Y.shape}")
+        weights = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
+        X = sp.csr_matrix(X)
+        trained: list[str] = []
+        coefs: list[np.ndarray] = []
+        intercepts: list[float] = []
+        platt: list[tuple[float, float]] = []
+        self.label_counts_: dict[str, dict[str, int]] = {}
+        for j, name in enumerate(ATTRIBUTES):
+            known = np.flatnonzero(~np.isnan(Y[:, j]))
+            y = Y[known, j].astype(int)
+            positives = int(y.sum())
+            negatives = int(len(y) - positives)
+            self.label_counts_[name] = {"known": int(len(y)), "positive": positives}
+            if positives < self.min_positives or negatives < self.min_negatives:
+                continue
+            fit_idx, cal_idx = train_test_split(
+                known,
+                test_size=self.calibration_fraction,
+                stratify=y,
+                random_state=self.random_state,
+            )
+            model = LogisticRegression(C=self.C, solver="liblinear", max_iter=200)
+            model.fit(X[fit_idx], Y[fit_idx, j].astype(int), sample_weight=weights[fit_idx])
+            logits = model.decision_function(X[cal_idx])
+            scaler = LogisticRegression(C=1e4)
+            scaler.fit(logits.reshape(-1, 1), Y[cal_idx, j].astype(int), sample_weight=weights[cal_idx])
+            trained.append(name)
+            coefs.append(model.coef_.ravel().astype(np.float32))
+            intercepts.append(float(model.intercept_[0]))
+            platt.append((float(scaler.coef_[0, 0]), float(scaler.intercept_[0])))
+        if self.fallback not in trained:
+            raise ValueError(f"not enough labelled rows to train {self.fallback!r}")
+        self.attributes_ = tuple(trained)
+        self.coef_ = np.vstack(coefs)
+        self.intercept_ = np.asarray(intercepts, dtype=np.float64)
+        self.platt_ = np.asarray(platt, dtype=np.float64)
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def decision_function(self, X: sp.spmatrix) -> np.ndarray:
+        """Raw log-odds per trained attribute, shape (n, len(attributes_))."""
+        return np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
+
+    def calibrate(self, logits: np.ndarray) -> np.ndarray:
+        z = logits * self.platt_[:, 0] + self.platt_[:, 1]
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def predict_proba(self, X: sp.spmatrix) -> np.ndarray:
+        """Calibrated probabilities for all ATTRIBUTES, shape (n, 6)."""
+        trained = self.calibrate(self.decision_function(X))
+        out = np.empty((trained.shape[0], len(ATTRIBUTES)), dtype=np.float64)
+        fallback = trained[:, self.attributes_.index(self.fallback)]
+        for j, name in enumerate(ATTRIBUTES):
+            out[:, j] = trained[:, self.attributes_.index(name)] if name in self.attributes_ else fallback
+        return out
+
+    def predict(self, X: sp.spmatrix) -> np.ndarray:
+        return (self.predict_proba(X) >= 0.5).astype(int)
+
+    def head_index(self, attributes: Sequence[str]) -> list[int]:
+        return [self.attributes_.index(a) for a in attributes]

@@ -1,0 +1,124 @@
+"""The shipped model: loading with an allow-list, versioning, scoring and explaining."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import skops.io as sio
+from sklearn.pipeline import Pipeline
+
+from classifiers.attributes import ATTRIBUTES
+from classifiers.explain import explain_text
+from classifiers.features import CivilityFeatures
+from classifiers.heads import MaskedLinearHeads
+
+DEFAULT_MODEL_PATH: Path = Path(__file__).resolve().parents[1] / "models" / "civility.skops"
+
+# Every type our own training writes into an artifact, and nothing else: an artifact that
+# needs any other type was not produced by `train_model` and is refused before loading.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.int",
+    "builtins.float",
+    "builtins.str",
+    "builtins.bool",
+    "builtins.NoneType",
+    "numpy.ndarray",
+    "numpy.dtype",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.int64",
+    "sklearn.pipeline.Pipeline",
+    "classifiers.features.CivilityFeatures",
+    "classifiers.heads.MaskedLinearHeads",
+)
+
+
+class UntrustedModelError(Exception):
+    """The artifact holds types outside the allow-list, or is not a civility pipeline."""
+
+
+def card_path_for(path: Path) -> Path:
+    return path.with_suffix(".card.json")
+
+
+def save_model(pipeline: Pipeline, card: dict[str, Any], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    card_path_for(path).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def _version(card: dict[str, Any], artifact: bytes, card_bytes: bytes) -> str:
+    date = str(card.get("trained_at", "0000-00-00"))[:10].replace("-", ".")
+    digest = hashlib.sha256(artifact + b"\0" + card_bytes).hexdigest()[:8]
+    return f"{date}-{digest}"
+
+
+def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> "CivilityModel":
+    """Load an artifact and its card, refusing any type not in TRUSTED_TYPES."""
+    path = Path(path)
+    artifact = path.read_bytes()
+    card_bytes = card_path_for(path).read_bytes()
+    try:
+        untrusted = sio.get_untrusted_types(data=artifact)
+    except Exception as error:  # a corrupt or foreign zip is as untrustworthy as a bad type
+        raise UntrustedModelError(f"{path}: not a readable skops artifact ({error})") from error
+    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if refused:
+        raise UntrustedModelError(f"{path}: refusing to load untrusted types: {', '.join(refused)}")
+    pipeline = sio.loads(artifact, trusted=list(untrusted))
+    if not (
+        isinstance(pipeline, Pipeline)
+        and isinstance(pipeline[0], CivilityFeatures)
+        and isinstance(pipeline[-1], MaskedLinearHeads)
+    ):
+        raise UntrustedModelError(f"{path}: not a civility pipeline ({type(pipeline).__name__})")
+    card = json.loads(card_bytes)
+    return CivilityModel(pipeline, card, _version(card, artifact, card_bytes))
+
+
+class CivilityModel:
+    """Scores texts for the six ATTRIBUTES; `attributes` lists those the model scores reliably."""
+
+    def __init__(self, pipeline: Pipeline, card: dict[str, Any], version: str) -> None:
+        self.pipeline = pipeline
+        self.card = card
+        self.version = version
+        self.features: CivilityFeatures = pipeline[0]
+        self.heads: MaskedLinearHeads = pipeline[-1]
+        self.attributes: tuple[str, ...] = tuple(self.heads.attributes_)
+        self.thresholds: dict[str, float] = {
+            k: float(v) for k, v in card.get("thresholds", {}).items()
+        }
+
+    def __repr__(self) -> str:
+        return f"CivilityModel(version={self.version!r}, attributes={self.attributes!r})"
+
+    def predict_matrix(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, shape (len(texts), len(ATTRIBUTES))."""
+        if isinstance(texts, str):
+            raise TypeError("score() takes a sequence of texts, not a single string")
+        if len(texts) == 0:
+            return np.empty((0, len(ATTRIBUTES)))
+        return self.heads.predict_proba(self.features.transform(texts))
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        matrix = self.predict_matrix(texts)
+        return [dict(zip(ATTRIBUTES, map(float, row))) for row in matrix]
+
+    def explain(
+        self, text: str, attributes: Sequence[str] | None = None, top_k: int = 5
+    ) -> dict[str, list[dict[str, Any]]]:
+        wanted = tuple(attributes) if attributes is not None else self.attributes
+        unknown = [a for a in wanted if a not in ATTRIBUTES]
+        if unknown:
+            raise ValueError(f"unknown attributes: {unknown}")
+        return explain_text(self.features, self.heads, text, wanted, top_k)

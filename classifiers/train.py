@@ -1,0 +1,229 @@
+"""Training: read CSVs, hold out a stratified validation part, fit, choose thresholds, write artifact + card."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import time
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import scipy
+import scipy.sparse as sp
+import sklearn
+import skops
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from tqdm.auto import tqdm
+
+from classifiers.attributes import ATTRIBUTES
+from classifiers.datasets import LabelledData, concat, read_labelled_csv, sha256_of
+from classifiers.features import CivilityFeatures
+from classifiers.heads import MaskedLinearHeads
+from classifiers.metrics import binary_report
+from classifiers.model import save_model
+from classifiers.sources import source_info
+
+
+def label_counts(labels: np.ndarray) -> dict[str, dict[str, int]]:
+    counts = {}
+    for j, name in enumerate(ATTRIBUTES):
+        known = ~np.isnan(labels[:, j])
+        counts[name] = {"known": int(known.sum()), "positive": int(np.nansum(labels[:, j]))}
+    return counts
+
+
+def source_weights(sources: Sequence[str], balance: float) -> np.ndarray:
+    """Weight rows by (rows in their source)^-balance, mean 1: 0 keeps raw counts, 1 makes
+    every source count equally, because label definitions and base rates differ by source."""
+    names, inverse, counts = np.unique(np.asarray(sources), return_inverse=True, return_counts=True)
+    weights = counts[inverse].astype(float) ** -balance
+    return weights / weights.mean()
+
+
+def featurise(
+    features: CivilityFeatures, texts: Sequence[str], progress: bool, desc: str, chunk: int = 2048
+) -> sp.csr_matrix:
+    blocks = [
+        features.transform(texts[i : i + chunk])
+        for i in tqdm(range(0, len(texts), chunk), desc=desc, unit="chunk", disable=not progress)
+    ]
+    return sp.vstack(blocks, format="csr") if blocks else features.transform([])
+
+
+def _read_sources(
+    csv_paths: Iterable[str | Path], allow_unlisted_sources: bool, progress: bool
+) -> tuple[LabelledData, list[dict[str, Any]], list[dict[str, Any]]]:
+    parts: list[LabelledData] = []
+    files: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
+    for path in tqdm([Path(p) for p in csv_paths], desc="read", unit="file", disable=not progress):
+        data = read_labelled_csv(path)
+        keep = np.ones(len(data), dtype=bool)
+        for source in sorted(set(data.sources)):
+            info = source_info(source)
+            rows = np.array([s == source for s in data.sources])
+            if info is None and not allow_unlisted_sources:
+                raise ValueError(
+                    f"{path}: source {source!r} has no known licence; add it to classifiers/sources.py "
+                    "or pass allow_unlisted_sources=True for a private model"
+                )
+            if info is not None and not info.trainable:
+                keep &= ~rows
+                excluded.append({"file": path.name, "source": source, "rows": int(rows.sum()), "why": info.note})
+        files.append(
+            {
+                "file": path.name,
+                "sha256": sha256_of(path),
+                "rows": int(keep.sum()),
+                "sources": sorted({s for s, k in zip(data.sources, keep) if k}),
+                "label_counts": label_counts(data.labels[keep]),
+            }
+        )
+        parts.append(data.subset(np.flatnonzero(keep)))
+    return concat(parts), files, excluded
+
+
+def train_model(
+    csv_paths: Iterable[str | Path],
+    *,
+    out_dir: str | Path,
+    target_precision: float = 0.9,
+    progress: bool = True,
+    name: str = "civility",
+    validation_fraction: float = 0.15,
+    source_balance: float = 0.5,
+    C: float = 4.0,
+    min_positives: int = 200,
+    allow_unlisted_sources: bool = False,
+    random_state: int = 0,
+) -> Path:
+    """Train on the known labels of `csv_paths` and write `<out_dir>/<name>.skops` and its card."""
+    started = time.perf_counter()
+    data, files, excluded = _read_sources(csv_paths, allow_unlisted_sources, progress)
+    if len(data) < 20:
+        raise ValueError(f"need at least 20 rows to train, got {len(data)}")
+
+    # Stratify on source and toxicity so every source keeps its base rate in both parts.
+    strata = [f"{s}:{y}" for s, y in zip(data.sources, data.labels[:, 0])]
+    _, strata_counts = np.unique(strata, return_counts=True)
+    stratify = strata if strata_counts.min() >= 2 else None
+    train_idx, valid_idx = train_test_split(
+        np.arange(len(data)), test_size=validation_fraction, stratify=stratify, random_state=random_state
+    )
+    train, valid = data.subset(train_idx), data.subset(valid_idx)
+
+    features = CivilityFeatures().fit(train.texts)
+    X_train = featurise(features, train.texts, progress, "featurise train")
+    heads = MaskedLinearHeads(C=C, min_positives=min_positives, min_negatives=min_positives, random_state=random_state)
+    with tqdm(total=1, desc="fit heads", disable=not progress) as bar:
+        heads.fit(X_train, train.labels, sample_weight=source_weights(train.sources, source_balance))
+        bar.update()
+    del X_train
+    pipeline = Pipeline([("features", features), ("heads", heads)])
+
+    X_valid = featurise(features, valid.texts, progress, "featurise validation")
+    P_valid = heads.predict_proba(X_valid)
+    valid_weights = source_weights(valid.sources, source_balance)
+    thresholds: dict[str, float] = {}
+    threshold_details: dict[str, dict[str, float]] = {}
+    metrics: dict[str, Any] = {"validation_pooled": {}, "validation_by_source": {}}
+    for j, attribute in enumerate(ATTRIBUTES):
+        if attribute not in heads.attributes_:
+            continue
+        known = ~np.isnan(valid.labels[:, j])
+        y, p = valid.labels[known, j].astype(int), P_valid[known, j]
+        if y.min() == y.max():
+            detail = {"threshold": 0.5, "target_reached": False, "note": "validation has one class only"}
+        else:
+            detail = _weighted_threshold(y, p, valid_weights[known], target_precision)
+        thresholds[attribute] = float(detail["threshold"])
+        threshold_details[attribute] = detail
+        metrics["validation_pooled"][attribute] = binary_report(y, p, thresholds[attribute])
+        for source in sorted(set(valid.sources)):
+            rows = np.array([s == source for s in valid.sources]) & known
+            if rows.any():
+                metrics["validation_by_source"].setdefault(source, {})[attribute] = binary_report(
+                    valid.labels[rows, j], P_valid[rows, j], thresholds[attribute]
+                )
+
+    insufficient = {
+        a: {**heads.label_counts_[a], "score_copied_from": heads.fallback}
+        for a in ATTRIBUTES
+        if a not in heads.attributes_
+    }
+    sources = sorted({s for f in files for s in f["sources"]})
+    card: dict[str, Any] = {
+        "name": name,
+        "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "attributes": list(heads.attributes_),
+        "insufficient_data": insufficient,
+        "insufficient_data_policy": (
+            f"Attributes with fewer than {min_positives} known positive or negative rows get no head; "
+            f"their score is the {heads.fallback} probability and they are left out of `attributes`."
+        ),
+        "thresholds": thresholds,
+        "threshold_selection": threshold_details,
+        "calibration": "Platt scaling per attribute on a 20% slice of the training rows (source-weighted)",
+        "metrics": metrics,
+        "data": {
+            "files": files,
+            "excluded": excluded,
+            "sources": {
+                s: (source_info(s).as_dict() if source_info(s) else {"licence": "unlisted", "attribution": ""})
+                for s in sources
+            },
+            "train_rows": len(train),
+            "validation_rows": len(valid),
+            "train_label_counts": heads.label_counts_,
+            "source_balance": source_balance,
+            "stores_comment_text": False,
+        },
+        "features": features.get_params(),
+        "heads": heads.get_params(),
+        "explanation_units": "log-odds contribution of each span, before calibration",
+        "libraries": {
+            "python": platform.python_version(),
+            "scikit-learn": sklearn.__version__,
+            "skops": skops.__version__,
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+        },
+        "train_seconds": round(time.perf_counter() - started, 1),
+    }
+    path = Path(out_dir) / f"{name}.skops"
+    with tqdm(total=1, desc="write", disable=not progress) as bar:
+        save_model(pipeline, card, path)
+        bar.update()
+    return path
+
+
+def _weighted_threshold(y: np.ndarray, p: np.ndarray, w: np.ndarray, target: float) -> dict[str, Any]:
+    """Threshold for `target` precision where each source counts by its balanced weight, so one
+    source's base rate (davidson is 83% offensive) does not set everyone's threshold."""
+    order = np.argsort(-p, kind="stable")
+    y, p, w = y[order], p[order], w[order]
+    tp = np.cumsum(w * y)
+    fp = np.cumsum(w * (1 - y))
+    precision = tp / np.maximum(tp + fp, 1e-12)
+    recall = tp / max(tp[-1], 1e-12)
+    last_of_tie = np.r_[p[1:] != p[:-1], True]
+    candidates = np.flatnonzero(last_of_tie)
+    ok = candidates[precision[candidates] >= target]
+    if len(ok):
+        i = int(ok[-1])  # lowest threshold that still meets the target: highest recall
+        reached = True
+    else:
+        usable = candidates[recall[candidates] >= 0.05]
+        usable = usable if len(usable) else candidates
+        i = int(usable[np.argmax(precision[usable])])
+        reached = False
+    return {
+        "threshold": float(p[i]),
+        "precision": float(precision[i]),
+        "recall": float(recall[i]),
+        "target_precision": float(target),
+        "target_reached": reached,
+        "weighting": "source-balanced",
+    }
