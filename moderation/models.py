@@ -150,6 +150,8 @@ class WebhookDelivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a retry (or the sweep's resend) is due: the sweep leaves a delivery alone until then.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
 
 

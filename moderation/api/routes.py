@@ -1,4 +1,77 @@
-"""Routes of the api blueprint."""
-from flask import Blueprint
+"""Routes of the api blueprint: parse, call one domain function, serialise.
+
+Every route but the OpenAPI document needs `Authorization: Bearer <api key>`; the key decides
+which site's comments the caller sees. The OpenAPI document (moderation/api/openapi.py) describes
+each route here, and a test keeps the two in step.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+
+from moderation import db
+from moderation.api.errors import register_error_handlers
+from moderation.api.openapi import openapi_document
+from moderation.api.validation import comment_input, parse_json_object, report_input
+from moderation.domain.comments import comment_by_site_id, comment_for_site, submit_comment
+from moderation.domain.dispatch import send_for_scoring, send_webhooks
+from moderation.domain.reports import file_report, serialize_report
+from moderation.domain.sites import site_for_key
+from moderation.domain.status import serialize_comment
+from moderation.models import Site
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+register_error_handlers(bp)
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    g.site = site_for_key(db.session, key.strip() if scheme.lower() == "bearer" else None)
+
+
+def _site() -> Site:
+    return g.site
+
+
+@bp.post("/comments")
+def post_comment():
+    data = comment_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    submission = submit_comment(db.session, _site(), data)
+    comment = submission.comment
+    if submission.created:
+        # After the commit in submit_comment: the task must find the row. If the broker is down
+        # the comment stays pending and the sweep scores it.
+        send_for_scoring([comment.id])
+    response = jsonify(serialize_comment(comment))
+    response.headers["Location"] = url_for("api.get_comment", comment_id=comment.id)
+    return response, 202 if submission.created else 200
+
+
+@bp.get("/comments/<int:comment_id>")
+def get_comment(comment_id: int):
+    return jsonify(serialize_comment(comment_for_site(db.session, _site(), comment_id)))
+
+
+@bp.get("/comments/by-site-id/<path:site_comment_id>")
+def get_comment_by_site_id(site_comment_id: str):
+    return jsonify(serialize_comment(comment_by_site_id(db.session, _site(), site_comment_id)))
+
+
+@bp.post("/comments/<int:comment_id>/reports")
+def post_report(comment_id: int):
+    fields = report_input(parse_json_object(request.get_data()))
+    filing = file_report(db.session, _site(), comment_id, **fields)
+    db.session.commit()
+    send_webhooks([filing.delivery])
+    body = {"report": serialize_report(filing.report), "comment": serialize_comment(filing.comment)}
+    return jsonify(body), 201 if filing.created else 200
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,55 @@
+"""JSON errors for everything under /api: `{"error": {"code", "message", "field"}}`, never HTML.
+
+Routing errors (an unknown path, a wrong method) happen before any blueprint is chosen, so their
+handlers are app-wide and answer JSON only for paths under the API prefix, leaving other pages'
+errors to Flask's defaults.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from moderation.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> tuple[Response, int]:
+    return jsonify({"error": {"code": code, "message": message, "field": field}}), status
+
+
+def _http_code(exc: HTTPException) -> str:
+    return (exc.name or "error").lower().replace(" ", "_")
+
+
+def register_error_handlers(bp: Blueprint) -> None:
+    prefix = bp.url_prefix or ""
+
+    @bp.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        response, status = error_response(exc.status, exc.code, exc.message, exc.field)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
+        return response, status
+
+    @bp.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return error_response(exc.code or 500, _http_code(exc), exc.description or exc.name)
+
+    @bp.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error in %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "something went wrong on our side; please retry")
+
+    def _routing(exc: HTTPException):
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            response, status = error_response(exc.code or 500, _http_code(exc), exc.description or exc.name)
+            if exc.code == 405 and getattr(exc, "valid_methods", None):
+                response.headers["Allow"] = ", ".join(exc.valid_methods)
+            return response, status
+        return exc
+
+    bp.app_errorhandler(404)(_routing)
+    bp.app_errorhandler(405)(_routing)

@@ -1,0 +1,186 @@
+"""The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json.
+
+Built in code so it can share constants (reasons, weights, limits) with the implementation;
+tests/api/test_openapi.py checks that its paths and methods are exactly the blueprint's routes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from moderation.domain.reports import REPORT_WEIGHTS
+from moderation.models import REPORT_REASONS, STATUSES
+
+ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200}, {"type": "integer"}]}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _json(ref: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+COMMON_ERRORS = {"401": _error("Missing or invalid API key."), "404": _error("No such comment for this site.")}
+
+COMMENT_ID_PARAM = {"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer"},
+                    "description": "Our id for the comment, as returned by POST /comments."}
+
+
+def openapi_document() -> dict[str, Any]:
+    weights = ", ".join(f"{reason} {weight:g}" for reason, weight in REPORT_WEIGHTS.items())
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Civility moderation API",
+            "version": "1",
+            "description": (
+                "Post every reader comment and report; learn each outcome by polling or by webhook.\n\n"
+                "Authenticate with `Authorization: Bearer <api key>`. Errors are JSON: "
+                "`{\"error\": {\"code\", \"message\", \"field\"}}`.\n\n"
+                "Webhooks: each status change is POSTed to the site's webhook URL as a JSON event with headers "
+                "`X-Moderation-Timestamp` (unix seconds), `X-Moderation-Delivery` (the same on retries) and "
+                "`X-Moderation-Signature: v1=<hex HMAC-SHA256(webhook secret, \"<timestamp>.<raw body>\")>`. "
+                "Verify against the raw body and reject timestamps older than 5 minutes "
+                "(see moderation.domain.webhooks.verify_signature). Failed deliveries are retried with exponential backoff."
+            ),
+        },
+        "components": {
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {"error": {"type": "object", "properties": {
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                        "field": {"type": "string", "nullable": True},
+                    }}},
+                },
+                "NewComment": {
+                    "type": "object",
+                    "required": ["id", "story_id", "author_id", "text"],
+                    "properties": {
+                        "id": {**ID_SCHEMA, "description": "The site's own comment id; stored as a string."},
+                        "story_id": ID_SCHEMA,
+                        "author_id": ID_SCHEMA,
+                        "text": {"type": "string", "maxLength": 20000, "description": "Not empty, no NUL characters."},
+                        "parent_id": ID_SCHEMA,
+                        "story_url": {"type": "string", "maxLength": 2000},
+                        "story_title": {"type": "string", "maxLength": 1000},
+                        "author_name": {"type": "string", "maxLength": 200},
+                        "created_at": {"type": "string", "format": "date-time",
+                                       "description": "ISO 8601; without an offset it is taken as UTC."},
+                    },
+                },
+                "Comment": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "site_comment_id": {"type": "string"},
+                        "story_id": {"type": "string"},
+                        "author_id": {"type": "string"},
+                        "status": {"type": "string", "enum": list(STATUSES),
+                                   "description": "pending until scored; then published, held (for review), approved or rejected."},
+                        "visible": {"type": "boolean", "description": "Whether the site should show the comment now."},
+                        "scores": {"type": "object", "nullable": True, "additionalProperties": {"type": "number"}},
+                        "flagged": {"type": "array", "items": {"type": "string"},
+                                    "description": "Why it was held: attribute names and/or \"reports\"."},
+                        "model_version": {"type": "string", "nullable": True},
+                        "scored_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "report_weight": {"type": "number"},
+                        "decision": {"type": "object", "nullable": True, "properties": {
+                            "action": {"type": "string", "enum": ["approved", "rejected"]},
+                            "reason": {"type": "string", "nullable": True},
+                            "moderator": {"type": "string", "nullable": True},
+                            "decided_at": {"type": "string", "format": "date-time"},
+                        }},
+                        "received_at": {"type": "string", "format": "date-time"},
+                        "status_changed_at": {"type": "string", "format": "date-time"},
+                    },
+                },
+                "NewReport": {
+                    "type": "object",
+                    "required": ["reason"],
+                    "properties": {
+                        "reason": {"type": "string", "enum": list(REPORT_REASONS)},
+                        "reporter_id": {**ID_SCHEMA, "description": "One report per reporter per comment; omit for anonymous reports."},
+                        "note": {"type": "string", "maxLength": 2000},
+                    },
+                },
+                "ReportResult": {
+                    "type": "object",
+                    "properties": {
+                        "report": {"type": "object", "properties": {
+                            "id": {"type": "integer"}, "comment_id": {"type": "integer"},
+                            "reason": {"type": "string"}, "reporter_id": {"type": "string", "nullable": True},
+                            "note": {"type": "string", "nullable": True}, "weight": {"type": "number"},
+                            "created_at": {"type": "string", "format": "date-time"},
+                        }},
+                        "comment": {"$ref": "#/components/schemas/Comment"},
+                    },
+                },
+            },
+        },
+        "security": [{"apiKey": []}],
+        "paths": {
+            "/api/v1/comments": {
+                "post": {
+                    "summary": "Submit a comment for moderation",
+                    "description": (
+                        "Answers 202 with the pending comment. Posting the same `id` with the same body again "
+                        "returns the stored comment with 200; a different body under the same `id` is 409."
+                    ),
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewComment"}}}},
+                    "responses": {
+                        "202": _json("Comment", "Accepted; scoring follows."),
+                        "200": _json("Comment", "Already submitted with this body."),
+                        "400": _error("Malformed JSON or an invalid field (named in `field`)."),
+                        "401": COMMON_ERRORS["401"],
+                        "409": _error("This id was submitted before with a different body."),
+                        "413": _error("Body larger than 1 MiB."),
+                    },
+                }
+            },
+            "/api/v1/comments/{comment_id}": {
+                "get": {
+                    "summary": "A comment's status, scores and decision, by our id",
+                    "parameters": [COMMENT_ID_PARAM],
+                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS},
+                }
+            },
+            "/api/v1/comments/by-site-id/{site_comment_id}": {
+                "get": {
+                    "summary": "A comment's status, scores and decision, by the site's own id",
+                    "parameters": [{"name": "site_comment_id", "in": "path", "required": True, "schema": {"type": "string"},
+                                    "description": "The `id` the site posted (URL-encoded)."}],
+                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS},
+                }
+            },
+            "/api/v1/comments/{comment_id}/reports": {
+                "post": {
+                    "summary": "Report a comment",
+                    "description": (
+                        f"Weights by reason: {weights}. When a comment's report weight reaches the site's report "
+                        "threshold it is held for review, even if it was published; for a comment a moderator "
+                        "approved, only reports filed after the decision count. Reports on a pending comment count "
+                        "when it is scored. A repeat from the same `reporter_id` returns the first report with 200."
+                    ),
+                    "parameters": [COMMENT_ID_PARAM],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewReport"}}}},
+                    "responses": {
+                        "201": _json("ReportResult", "Report recorded."),
+                        "200": _json("ReportResult", "This reporter had reported the comment already."),
+                        "400": _error("Malformed JSON or an invalid field."),
+                        **COMMON_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": {"description": "The OpenAPI document.", "content": {"application/json": {}}}},
+                }
+            },
+        },
+    }

@@ -1,0 +1,127 @@
+"""Turning a request body into validated domain input, or a ValidationFailed naming the field.
+
+Ids may be strings or integers (stored as strings); any other type is an error, not a guess.
+Unknown fields are ignored, so a site may send more than we use. Every string is checked for NUL
+bytes and unpaired surrogates, which PostgreSQL cannot store: refusing them here is a 400, not a 500.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from moderation.domain.comments import CommentInput
+from moderation.domain.errors import ValidationFailed
+from moderation.models import REPORT_REASONS
+
+MAX_ID_LENGTH = 200
+MAX_URL_LENGTH = 2000
+MAX_TITLE_LENGTH = 1000
+MAX_NAME_LENGTH = 200
+MAX_NOTE_LENGTH = 2000
+
+
+class MalformedJson(ValidationFailed):
+    code = "malformed_json"
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    if not raw or not raw.strip():
+        raise MalformedJson("the request body must be a JSON object")
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError too
+        raise MalformedJson(f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise MalformedJson("the request body must be a JSON object")
+    return body
+
+
+def _check_string(value: str, name: str, max_length: int) -> str:
+    if "\x00" in value:
+        raise ValidationFailed(f"{name} must not contain NUL characters", field=name)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationFailed(f"{name} contains an invalid character (an unpaired surrogate)", field=name) from None
+    if len(value) > max_length:
+        raise ValidationFailed(f"{name} must be at most {max_length} characters", field=name)
+    return value
+
+
+def _id(body: Mapping[str, Any], name: str, *, required: bool) -> str | None:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise ValidationFailed(f"{name} is required", field=name)
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValidationFailed(f"{name} must be a string or an integer", field=name)
+    text = _check_string(str(value), name, MAX_ID_LENGTH).strip()
+    if not text:
+        raise ValidationFailed(f"{name} must not be empty", field=name)
+    return text
+
+
+def _optional_string(body: Mapping[str, Any], name: str, max_length: int) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{name} must be a string", field=name)
+    return _check_string(value, name, max_length) or None
+
+
+def _text(body: Mapping[str, Any], max_length: int) -> str:
+    value = body.get("text")
+    if value is None:
+        raise ValidationFailed("text is required", field="text")
+    if not isinstance(value, str):
+        raise ValidationFailed("text must be a string", field="text")
+    _check_string(value, "text", max_length)
+    if not value.strip():
+        raise ValidationFailed("text must not be empty or only whitespace", field="text")
+    return value
+
+
+def _timestamp(body: Mapping[str, Any], name: str) -> datetime | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{name} must be an ISO 8601 date-time string", field=name)
+    _check_string(value, name, 64)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{name} must be an ISO 8601 date-time, like 2026-11-28T09:30:00Z", field=name) from None
+    # A time without an offset is taken as UTC, the only reading that needs no guess about the site.
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentInput:
+    return CommentInput(
+        external_id=_id(body, "id", required=True),
+        story_id=_id(body, "story_id", required=True),
+        author_id=_id(body, "author_id", required=True),
+        text=_text(body, max_text_length),
+        parent_id=_id(body, "parent_id", required=False),
+        story_url=_optional_string(body, "story_url", MAX_URL_LENGTH),
+        story_title=_optional_string(body, "story_title", MAX_TITLE_LENGTH),
+        author_name=_optional_string(body, "author_name", MAX_NAME_LENGTH),
+        created_at=_timestamp(body, "created_at"),
+    )
+
+
+def report_input(body: Mapping[str, Any]) -> dict[str, str | None]:
+    reason = body.get("reason")
+    if reason is None:
+        raise ValidationFailed("reason is required", field="reason")
+    if not isinstance(reason, str) or reason not in REPORT_REASONS:
+        raise ValidationFailed(f"reason must be one of: {', '.join(REPORT_REASONS)}", field="reason")
+    return {
+        "reason": reason,
+        "reporter_id": _id(body, "reporter_id", required=False),
+        "note": _optional_string(body, "note", MAX_NOTE_LENGTH),
+    }

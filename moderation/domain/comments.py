@@ -1,0 +1,111 @@
+"""Accepting comments from a site, idempotently, and finding them again.
+
+A site may send the same comment twice (a retry after a timeout, two web servers racing): the
+unique constraint on (site_id, external_id) is the only arbiter, so concurrent posts of one id
+yield one row. The same body again returns that row; a different body under the same id is a
+Conflict, because silently keeping either version would lose the site's data.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from moderation.domain.errors import Conflict, NotFound
+from moderation.models import Comment, Site
+
+MAX_ID = 2**63 - 1  # ids beyond a BIGINT cannot exist; asking PostgreSQL would be an error, not a miss
+
+
+@dataclass(frozen=True)
+class CommentInput:
+    """A validated submission (moderation.api.validation builds it from the request body)."""
+
+    external_id: str
+    story_id: str
+    author_id: str
+    text: str
+    parent_id: str | None = None
+    story_url: str | None = None
+    story_title: str | None = None
+    author_name: str | None = None
+    created_at: datetime | None = None
+
+    def body_hash(self) -> str:
+        fields = asdict(self)
+        fields["created_at"] = self.created_at.isoformat() if self.created_at else None
+        canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Submission:
+    comment: Comment
+    created: bool  # False: an identical earlier submission was found
+
+
+def submit_comment(session: Session, site: Site, data: CommentInput) -> Submission:
+    """Store a new comment as pending and commit, or return the identical one stored before.
+
+    Commits before returning so the caller can send it for scoring: a task must never look for a
+    row that is not visible yet.
+    """
+    body_hash = data.body_hash()
+    existing = _by_external_id(session, site.id, data.external_id)
+    if existing is None:
+        comment = Comment(
+            site_id=site.id,
+            external_id=data.external_id,
+            story_id=data.story_id,
+            story_url=data.story_url,
+            story_title=data.story_title,
+            author_id=data.author_id,
+            author_name=data.author_name,
+            parent_id=data.parent_id,
+            text=data.text,
+            body_hash=body_hash,
+            created_at=data.created_at,
+            status="pending",
+        )
+        session.add(comment)
+        try:
+            session.commit()
+        except IntegrityError:
+            # Another request stored the same id between our look-up and our insert.
+            session.rollback()
+            existing = _by_external_id(session, site.id, data.external_id)
+            if existing is None:
+                raise
+        else:
+            return Submission(comment, created=True)
+    if existing.body_hash != body_hash:
+        raise Conflict(
+            f"comment {data.external_id!r} was already submitted with a different body", field="id"
+        )
+    return Submission(existing, created=False)
+
+
+def _by_external_id(session: Session, site_id: int, external_id: str) -> Comment | None:
+    return session.scalar(
+        select(Comment).where(Comment.site_id == site_id, Comment.external_id == external_id)
+    )
+
+
+def comment_for_site(session: Session, site: Site, comment_id: int) -> Comment:
+    """Another site's comment is NotFound, never Forbidden: its existence is not our caller's business."""
+    comment = session.get(Comment, comment_id) if 0 < comment_id <= MAX_ID else None
+    if comment is None or comment.site_id != site.id:
+        raise NotFound(f"no comment with id {comment_id}", field="id")
+    return comment
+
+
+def comment_by_site_id(session: Session, site: Site, external_id: str) -> Comment:
+    comment = _by_external_id(session, site.id, external_id)
+    if comment is None:
+        raise NotFound(f"no comment with site id {external_id!r}", field="site_comment_id")
+    return comment

@@ -1,0 +1,85 @@
+"""The moderation policy: scores and reports in, a status, the reasons and a review priority out.
+
+A pure function of plain values, so the table tests in tests/domain need neither a database nor a model.
+
+* An attribute counts only if the model scores it reliably (`model.attributes`); a site's
+  threshold overrides the model's for that attribute.
+* A score at or above its threshold flags the attribute and holds the comment for review.
+* With `auto_reject` on (off by default), a score at or above the site's reject threshold for that
+  attribute rejects the comment outright; reject thresholds, too, only count for reliable attributes.
+* Reports whose total weight reaches the site's `report_threshold` hold the comment ("reports").
+* Priority orders the review queue: the largest score/threshold ratio plus report weight/threshold,
+  so a comment far over one threshold, or reported by many, comes first.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+REPORTS = "reports"
+
+
+@dataclass(frozen=True)
+class Policy:
+    thresholds: Mapping[str, float]
+    report_threshold: float
+    auto_reject: bool = False
+    reject_thresholds: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # "published", "held" or "rejected"
+    flagged: list[str]
+    priority: float
+
+
+def build_policy(
+    *,
+    model_attributes: Iterable[str],
+    model_thresholds: Mapping[str, float],
+    site_thresholds: Mapping[str, object] | None,
+    report_threshold: float,
+    auto_reject: bool = False,
+    reject_thresholds: Mapping[str, object] | None = None,
+) -> Policy:
+    """Merge site settings over the model's, keeping only attributes the model scores reliably."""
+    reliable = tuple(model_attributes)
+    merged = {a: float(model_thresholds[a]) for a in reliable if a in model_thresholds}
+    for attribute, value in (site_thresholds or {}).items():
+        if attribute in reliable and _is_number(value):
+            merged[attribute] = float(value)
+    rejects = {
+        a: float(v) for a, v in (reject_thresholds or {}).items() if a in reliable and _is_number(v)
+    }
+    return Policy(
+        thresholds=merged,
+        report_threshold=float(report_threshold),
+        auto_reject=bool(auto_reject),
+        reject_thresholds=rejects,
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _ratio(value: float, threshold: float) -> float:
+    # A zero threshold means "always": anything above nothing counts fully, never divides by zero.
+    return value / threshold if threshold > 0 else (1.0 + value if value > 0 else 0.0)
+
+
+def reports_reach_threshold(report_weight: float, report_threshold: float) -> bool:
+    return report_weight > 0 and report_weight >= report_threshold
+
+
+def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0.0) -> Verdict:
+    flagged = [a for a, t in policy.thresholds.items() if scores.get(a, 0.0) >= t]
+    reported = reports_reach_threshold(report_weight, policy.report_threshold)
+    if reported:
+        flagged.append(REPORTS)
+    ratios = [_ratio(scores.get(a, 0.0), t) for a, t in policy.thresholds.items()]
+    priority = max(ratios, default=0.0) + (_ratio(report_weight, policy.report_threshold) if report_weight else 0.0)
+    if policy.auto_reject and any(scores.get(a, 0.0) >= t for a, t in policy.reject_thresholds.items()):
+        return Verdict("rejected", flagged, round(priority, 6))
+    return Verdict("held" if flagged else "published", flagged, round(priority, 6))

@@ -1,0 +1,80 @@
+"""The sweep, run by beat every SWEEP_INTERVAL: it catches up on work whose broker message was lost.
+
+* Comments still pending after PENDING_RESEND_AFTER seconds (accepted while Redis was down, or
+  their task died) are scored here directly, batch by batch; scoring skips rows another worker
+  holds, so the sweep and a late task never score one comment twice.
+* Webhook deliveries neither delivered nor failed, older than RESEND_WEBHOOKS_AFTER and not
+  waiting for a scheduled retry, get their task sent again. Their due time moves forward, so a
+  delivery is resent at most once per RESEND_WEBHOOKS_AFTER while the broker stays down.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from moderation.domain.dispatch import send_webhooks
+from moderation.domain.scoring import Model, score_pending
+from moderation.domain.status import now
+from moderation.models import Comment, WebhookDelivery
+
+RESEND_WEBHOOKS_AFTER = timedelta(minutes=1)
+MAX_SCORE_BATCHES = 20  # bounds one sweep's run time; the next sweep continues
+MAX_WEBHOOK_RESENDS = 1000
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    scored: int
+    webhooks_resent: int
+
+
+def sweep(
+    session: Session,
+    get_model: Callable[[], Model],
+    *,
+    pending_after: float,
+    batch_size: int,
+) -> SweepResult:
+    scored = 0
+    for _ in range(MAX_SCORE_BATCHES):
+        cutoff = now() - timedelta(seconds=pending_after)
+        stale = list(session.scalars(
+            select(Comment.id)
+            .where(Comment.status == "pending", Comment.received_at < cutoff)
+            .order_by(Comment.received_at)
+            .limit(batch_size)
+        ))
+        session.rollback()
+        if not stale:
+            break
+        done = score_pending(session, get_model, stale, batch_size=batch_size)
+        scored += len(done)
+        if not done:  # all of them are in another worker's hands right now
+            break
+    return SweepResult(scored=scored, webhooks_resent=resend_lost_webhooks(session))
+
+
+def resend_lost_webhooks(session: Session) -> int:
+    current = now()
+    cutoff = current - RESEND_WEBHOOKS_AFTER
+    deliveries = list(session.scalars(
+        select(WebhookDelivery)
+        .where(
+            WebhookDelivery.delivered_at.is_(None),
+            WebhookDelivery.failed.is_(False),
+            WebhookDelivery.created_at < cutoff,
+            or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at < cutoff),
+        )
+        .order_by(WebhookDelivery.created_at)
+        .limit(MAX_WEBHOOK_RESENDS)
+        .with_for_update(skip_locked=True)
+    ))
+    for delivery in deliveries:
+        delivery.next_attempt_at = current
+    session.commit()
+    send_webhooks(deliveries)
+    return len(deliveries)

@@ -1,0 +1,155 @@
+"""Submitting comments: what a site's program sees, and that bad input stores nothing."""
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from moderation import db
+from moderation.models import Comment
+
+GOOD = {"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "A thoughtful comment."}
+
+
+def count_comments(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Comment))
+
+
+def post(client, site, body, **kwargs):
+    return client.post("/api/v1/comments", json=body, headers=site.headers, **kwargs)
+
+
+def assert_error(response, status: int, field: str | None = None) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    error = response.get_json()["error"]
+    assert error["code"] and error["message"]
+    if field is not None:
+        assert error["field"] == field
+    return error
+
+
+def test_it_accepts_a_comment_as_pending_and_hidden_until_scored(client, site):
+    response = post(client, site, {**GOOD, "parent_id": 7, "story_url": "https://x.test/s",
+                                   "story_title": "Story", "author_name": "Ann", "created_at": "2026-11-28T09:30:00Z"})
+    assert response.status_code == 202
+    body = response.get_json()
+    assert body["status"] == "pending" and body["visible"] is False and isinstance(body["id"], int)
+    assert response.headers["Location"].endswith(f"/api/v1/comments/{body['id']}")
+
+
+def test_it_stores_an_integer_site_id_as_a_string(client, site):
+    response = post(client, site, {**GOOD, "id": 12345})
+    assert response.status_code == 202
+    assert response.get_json()["site_comment_id"] == "12345"
+    assert client.get("/api/v1/comments/by-site-id/12345", headers=site.headers).status_code == 200
+
+
+def test_it_returns_the_existing_comment_when_the_same_body_is_posted_again(app, client, site):
+    first = post(client, site, GOOD)
+    again = post(client, site, GOOD)
+    assert again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert count_comments(app) == 1
+
+
+def test_it_refuses_a_different_body_under_an_id_already_used(app, client, site):
+    post(client, site, GOOD)
+    response = post(client, site, {**GOOD, "text": "Edited afterwards."})
+    assert_error(response, 409, "id")
+    assert count_comments(app) == 1
+
+
+def test_two_sites_may_use_the_same_comment_id(app, client, site, outsider):
+    assert post(client, site, GOOD).status_code == 202
+    assert post(client, outsider, GOOD).status_code == 202
+    assert count_comments(app) == 2
+
+
+def test_concurrent_posts_of_one_comment_store_it_once(app, site):
+    def send(_: int) -> int:
+        with app.test_client() as c:
+            return post(c, site, GOOD).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(send, range(12)))
+    assert sorted(set(statuses)) in ([200, 202], [202])
+    assert statuses.count(202) == 1
+    assert count_comments(app) == 1
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({k: v for k, v in GOOD.items() if k != "id"}, "id"),
+        ({k: v for k, v in GOOD.items() if k != "story_id"}, "story_id"),
+        ({k: v for k, v in GOOD.items() if k != "author_id"}, "author_id"),
+        ({k: v for k, v in GOOD.items() if k != "text"}, "text"),
+        ({**GOOD, "id": ""}, "id"),
+        ({**GOOD, "id": True}, "id"),
+        ({**GOOD, "id": 1.5}, "id"),
+        ({**GOOD, "id": ["c-1"]}, "id"),
+        ({**GOOD, "story_id": {"id": 1}}, "story_id"),
+        ({**GOOD, "text": 42}, "text"),
+        ({**GOOD, "text": ""}, "text"),
+        ({**GOOD, "text": " \n\t "}, "text"),
+        ({**GOOD, "text": "x" * 20_001}, "text"),
+        ({**GOOD, "text": "nul\x00byte"}, "text"),
+        ({**GOOD, "id": "nul\x00id"}, "id"),
+        ({**GOOD, "author_name": "Ann\x00"}, "author_name"),
+        ({**GOOD, "story_title": 3}, "story_title"),
+        ({**GOOD, "story_url": "u" * 2001}, "story_url"),
+        ({**GOOD, "parent_id": False}, "parent_id"),
+        ({**GOOD, "created_at": "yesterday"}, "created_at"),
+        ({**GOOD, "created_at": 1700000000}, "created_at"),
+        ({**GOOD, "id": "i" * 201}, "id"),
+    ],
+)
+def test_it_refuses_invalid_fields_and_stores_nothing(app, client, site, body, field):
+    assert_error(post(client, site, body), 400, field)
+    assert count_comments(app) == 0
+
+
+def test_it_accepts_text_of_exactly_the_maximum_length(client, site):
+    assert post(client, site, {**GOOD, "text": "x" * 20_000}).status_code == 202
+
+
+def test_it_refuses_an_unpaired_surrogate_which_postgres_cannot_store(app, client, site):
+    raw = '{"id": "c", "story_id": "s", "author_id": "a", "text": "bad \\ud800 char"}'
+    response = client.post("/api/v1/comments", data=raw, content_type="application/json", headers=site.headers)
+    assert_error(response, 400, "text")
+    assert count_comments(app) == 0
+
+
+@pytest.mark.parametrize("raw", ["", "{not json", "[1, 2]", '"text"', "null", b"\xff\xfe"])
+def test_it_refuses_a_body_that_is_not_a_json_object(app, client, site, raw):
+    response = client.post("/api/v1/comments", data=raw, content_type="application/json", headers=site.headers)
+    assert assert_error(response, 400)["code"] == "malformed_json"
+    assert count_comments(app) == 0
+
+
+def test_it_answers_a_body_over_a_megabyte_with_a_json_413(app, client, site):
+    raw = json.dumps({**GOOD, "text": "x" * (1024 * 1024 + 10)})
+    response = client.post("/api/v1/comments", data=raw, content_type="application/json", headers=site.headers)
+    assert_error(response, 413)
+    assert count_comments(app) == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer"}, {"Authorization": "Bearer mk_nope_nope"}, {"Authorization": "Basic abc"}],
+)
+def test_it_refuses_a_missing_or_wrong_api_key(app, client, site, headers):
+    response = client.post("/api/v1/comments", json=GOOD, headers=headers)
+    assert_error(response, 401)
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert count_comments(app) == 0
+
+
+def test_it_refuses_the_right_key_id_with_a_wrong_secret(app, client, site):
+    prefix, key_id, _ = site.api_key.split("_", 2)
+    response = client.post("/api/v1/comments", json=GOOD, headers={"Authorization": f"Bearer {prefix}_{key_id}_x"})
+    assert_error(response, 401)

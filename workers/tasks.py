@@ -1,0 +1,85 @@
+"""Celery tasks: thin adapters that take ids, call one domain function, and retry on transient errors.
+
+Each runs inside a Flask app context (moderation.celery_app.FlaskTask), so `db.session` is a
+fresh session per task, removed when the task ends.
+"""
+from __future__ import annotations
+
+import logging
+import math
+
+from celery import shared_task
+from flask import current_app
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from moderation import db
+from moderation.domain import scoring, sweep as sweeping, webhooks
+from moderation.scorer import get_model
+
+log = logging.getLogger(__name__)
+
+# Database restarts and dropped connections: worth another try shortly.
+TRANSIENT = (OperationalError,)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, TRANSIENT) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+@shared_task(bind=True, name="workers.tasks.score_comments", max_retries=5)
+def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
+    ids = [int(i) for i in comment_ids or []]
+    batch_size = current_app.config["SCORE_BATCH_SIZE"]
+    try:
+        scored = scoring.score_pending(
+            db.session, get_model, ids, batch_size=batch_size, max_batches=max(1, math.ceil(len(ids) / batch_size))
+        )
+    except Exception as exc:
+        db.session.rollback()
+        if _is_transient(exc):
+            raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
+        raise  # anything else leaves the comments pending; the sweep tries again later
+    return {str(k): v for k, v in scored.items()}
+
+
+@shared_task(bind=True, name="workers.tasks.deliver_webhook", max_retries=None)
+def deliver_webhook(self, delivery_id: int) -> str:
+    config = current_app.config
+    try:
+        outcome = webhooks.deliver(
+            db.session,
+            int(delivery_id),
+            timeout=config["WEBHOOK_TIMEOUT"],
+            max_retries=config["WEBHOOK_MAX_RETRIES"],
+            backoff_base=config["WEBHOOK_BACKOFF_BASE"],
+        )
+    except Exception as exc:
+        db.session.rollback()
+        if _is_transient(exc) and self.request.retries < 5:
+            raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
+        raise
+    if outcome.state == "retry":
+        log.info("webhook delivery %s failed (%s); retrying in %ss", delivery_id, outcome.error, outcome.retry_in)
+        # The attempt count lives on the delivery row, which decides when to give up.
+        raise self.retry(countdown=outcome.retry_in)
+    if outcome.state == "failed":
+        log.warning("webhook delivery %s failed for good: %s", delivery_id, outcome.error)
+    return outcome.state
+
+
+@shared_task(bind=True, name="workers.tasks.sweep", max_retries=0)
+def sweep(self) -> dict[str, int]:
+    config = current_app.config
+    try:
+        result = sweeping.sweep(
+            db.session,
+            get_model,
+            pending_after=config["PENDING_RESEND_AFTER"],
+            batch_size=config["SCORE_BATCH_SIZE"],
+        )
+    except Exception:
+        db.session.rollback()
+        raise  # the next sweep runs in SWEEP_INTERVAL seconds anyway
+    if result.scored or result.webhooks_resent:
+        log.info("sweep scored %d comments, resent %d webhooks", result.scored, result.webhooks_resent)
+    return {"scored": result.scored, "webhooks_resent": result.webhooks_resent}
