@@ -1,4 +1,140 @@
-"""Routes of the review blueprint."""
-from flask import Blueprint
+"""The moderators' pages: the review queue, one comment in detail, and deciding.
+
+Also mounts sign-in and sign-out (moderation/auth.py) at /login and /logout, and `/`.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from moderation import auth, db
+from moderation.domain.decisions import decide
+from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
+from moderation.domain.queue import is_in_queue, review_queue
+from moderation.models import AuditEntry, Comment, Site
+from moderation.review.highlight import highlight
+from moderation.review.presenting import (
+    flag_label,
+    flagged_attributes,
+    ordered_scores,
+    report_summary,
+    safe_url,
+    when,
+)
 
 bp = Blueprint("review", __name__)
+
+bp.add_url_rule("/login", "login", auth.login, methods=["GET", "POST"])
+bp.add_url_rule("/logout", "logout", auth.logout, methods=["POST"])
+
+# Community-guideline reasons offered when rejecting; a free-text note can be added to any of them.
+GUIDELINE_REASONS = (
+    "Personal attack or insult",
+    "Hate speech or attack on identity",
+    "Threat or incitement to violence",
+    "Profanity or obscenity",
+    "Harassment",
+    "Spam or advertising",
+    "Off topic",
+    "Personal information",
+    "Misinformation",
+)
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, object]:
+    return {
+        "current_user": auth.current_user,
+        "highlight": highlight,
+        "flag_label": flag_label,
+        "flagged_attributes": flagged_attributes,
+        "ordered_scores": ordered_scores,
+        "report_summary": report_summary,
+        "guideline_reasons": GUIDELINE_REASONS,
+        "safe_url": safe_url,
+        "when": when,
+    }
+
+
+@bp.app_errorhandler(CSRFError)
+def _csrf_failed(error: CSRFError) -> tuple[str, int]:
+    return render_template("error.html", title="Form expired",
+                           message="This form was missing its security token or it expired. Go back, reload the page and try again."), 400
+
+
+@bp.get("/")
+def index() -> Response:
+    return redirect(url_for("review.queue"))
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/review")
+@auth.login_required("moderator")
+def queue() -> str:
+    site_id = _int_arg("site")
+    page = review_queue(db.session, site_id=site_id, page=_int_arg("page") or 1)
+    sites = db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)).all()
+    return render_template("review/queue.html", page=page, sites=sites, site_id=site_id)
+
+
+@bp.get("/review/<int:comment_id>")
+@auth.login_required("moderator")
+def detail(comment_id: int) -> str:
+    comment = db.session.scalar(
+        select(Comment).where(Comment.id == comment_id).options(selectinload(Comment.reports))
+    )
+    if comment is None:
+        abort(404)
+    history = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+    return render_template("review/detail.html", comment=comment, history=history, in_queue=is_in_queue(comment))
+
+
+def _reason_from_form() -> str:
+    choice = request.form.get("reason_choice", "").strip()
+    if choice and choice not in GUIDELINE_REASONS:
+        choice = ""
+    note = request.form.get("reason_note", "").strip()
+    return ": ".join(part for part in (choice, note) if part)
+
+
+def _back() -> str:
+    """Where to go after deciding: the page the form came from, if it is one of ours."""
+    target = request.form.get("next", "")
+    if target.startswith("/review") and not target.startswith("//"):
+        return target
+    return url_for("review.queue")
+
+
+@bp.post("/review/<int:comment_id>/decide")
+@auth.login_required("moderator")
+def decide_comment(comment_id: int) -> Response:
+    version = request.form.get("version", "")
+    if not version.isdigit():
+        abort(400)
+    try:
+        comment = decide(
+            db.session,
+            comment_id,
+            user=auth.current_user(),
+            action=request.form.get("action", ""),
+            reason=_reason_from_form(),
+            expected_version=int(version),
+        )
+    except NotFound:
+        abort(404)
+    except AlreadyDecided as error:
+        flash(error.message, "warning")
+    except ValidationFailed as error:
+        flash(f"Comment #{comment_id}: {error.message}.", "error")
+    else:
+        flash(f"Comment #{comment.id} {comment.status}.", "success")
+    return redirect(_back(), code=303)

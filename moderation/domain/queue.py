@@ -1,0 +1,61 @@
+"""The review queue: what moderators should look at, most urgent first.
+
+A comment is in the queue when the policy held it, or when it was published but readers reported
+it past its site's report threshold. Decided comments (approved/rejected) leave the queue.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from moderation.models import Comment, Site
+
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[Comment]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _in_queue():
+    return or_(
+        Comment.status == "held",
+        and_(Comment.status == "published", Comment.report_weight >= Site.report_threshold),
+    )
+
+
+def review_queue(
+    session: Session, *, site_id: int | None = None, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+) -> QueuePage:
+    """One page of the queue: highest priority first, then the oldest, then by id for a stable order."""
+    page = max(1, page)
+    where = [_in_queue(), Site.active.is_(True)]
+    if site_id is not None:
+        where.append(Comment.site_id == site_id)
+    total = session.scalar(select(func.count(Comment.id)).join(Site, Comment.site_id == Site.id).where(*where)) or 0
+    items = session.scalars(
+        select(Comment)
+        .join(Site, Comment.site_id == Site.id)
+        .where(*where)
+        .options(selectinload(Comment.reports))
+        .order_by(Comment.priority.desc(), Comment.received_at.asc(), Comment.id.asc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).unique().all()
+    return QueuePage(items=list(items), total=total, page=page, page_size=page_size)
+
+
+def is_in_queue(comment: Comment) -> bool:
+    return comment.status == "held" or (
+        comment.status == "published" and comment.report_weight >= comment.site.report_threshold
+    )

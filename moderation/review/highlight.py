@@ -1,0 +1,64 @@
+"""Comment text with the classifier's explanation spans marked, built from escaped pieces.
+
+The text is user input: every piece is escaped on its own and only our own <mark> tags are
+added around them, so nothing the author wrote can become markup.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+
+@dataclass
+class _Region:
+    begin: int
+    end: int
+    attributes: dict[str, float] = field(default_factory=dict)
+
+
+def _spans(text: str, explanations: dict[str, Any] | None) -> list[tuple[int, int, str, float]]:
+    """Well-formed spans only: offsets inside the text, begin before end. Anything else is ignored."""
+    spans = []
+    for attribute, items in (explanations or {}).items():
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            begin, end = item.get("begin"), item.get("end")
+            if not isinstance(begin, int) or not isinstance(end, int) or isinstance(begin, bool):
+                continue
+            begin, end = max(0, begin), min(len(text), end)
+            if begin >= end:
+                continue
+            score = item.get("score")
+            spans.append((begin, end, str(attribute), float(score) if isinstance(score, (int, float)) else 0.0))
+    return sorted(spans)
+
+
+def _merge(spans: list[tuple[int, int, str, float]]) -> list[_Region]:
+    """Overlapping spans (one per attribute, often the same words) become one marked region."""
+    regions: list[_Region] = []
+    for begin, end, attribute, score in spans:
+        if regions and begin < regions[-1].end:
+            region = regions[-1]
+            region.end = max(region.end, end)
+        else:
+            region = _Region(begin, end)
+            regions.append(region)
+        region.attributes[attribute] = max(score, region.attributes.get(attribute, 0.0))
+    return regions
+
+
+def highlight(text: str, explanations: dict[str, Any] | None) -> Markup:
+    pieces: list[Markup] = []
+    cursor = 0
+    for region in _merge(_spans(text, explanations)):
+        pieces.append(escape(text[cursor:region.begin]))
+        title = ", ".join(f"{name} {score:.2f}" for name, score in sorted(region.attributes.items(), key=lambda kv: -kv[1]))
+        pieces.append(Markup('<mark title="{}">{}</mark>').format(title, text[region.begin:region.end]))
+        cursor = region.end
+    pieces.append(escape(text[cursor:]))
+    return Markup("").join(pieces)

@@ -1,0 +1,68 @@
+"""Small helpers that turn stored comment fields into what the review page shows."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from classifiers.attributes import ATTRIBUTES
+from moderation.models import Report
+
+
+def flag_label(item: Any) -> str:
+    """A `flagged` entry as a short reason: entries are strings, or dicts with attribute/reason/score."""
+    if isinstance(item, dict):
+        name = item.get("reason") or item.get("attribute") or item.get("kind") or "flagged"
+        score = item.get("score")
+        threshold = item.get("threshold")
+        label = str(name)
+        if isinstance(score, (int, float)):
+            label += f" {score:.2f}"
+        if isinstance(threshold, (int, float)):
+            label += f" ≥ {threshold:.2f}"
+        return label
+    return str(item)
+
+
+def flagged_attributes(flagged: list[Any] | None) -> set[str]:
+    """Which scored attributes the policy flagged, whatever shape the entries take."""
+    found: set[str] = set()
+    for item in flagged or []:
+        if isinstance(item, dict):
+            candidates = [str(item.get("attribute", "")), str(item.get("reason", ""))]
+        else:
+            candidates = [str(item)]
+        for candidate in candidates:
+            found.update(word for word in re.findall(r"[a-z_]+", candidate.lower()) if word in ATTRIBUTES)
+    return found
+
+
+def ordered_scores(scores: dict[str, Any] | None) -> list[tuple[str, float]]:
+    """Scores in the classifier's attribute order, then any others, numbers only."""
+    scores = scores or {}
+    names = [a for a in ATTRIBUTES if a in scores] + sorted(k for k in scores if k not in ATTRIBUTES)
+    return [(name, float(scores[name])) for name in names if isinstance(scores[name], (int, float))]
+
+
+def report_summary(reports: list[Report]) -> list[tuple[str, int, float]]:
+    """(reason, count, total weight) per report reason, most weighty first."""
+    counts: Counter[str] = Counter()
+    weights: Counter[str] = Counter()
+    for report in reports:
+        counts[report.reason] += 1
+        weights[report.reason] += report.weight
+    return sorted(((r, counts[r], weights[r]) for r in counts), key=lambda row: (-row[2], row[0]))
+
+
+def when(value: datetime | None) -> str:
+    """A timestamp in UTC, to the minute; the database may hand it back in another zone."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def safe_url(url: str | None) -> str | None:
+    """Story links come from the news site: only http(s) ones become links (no javascript: URLs)."""
+    if url and urlsplit(url).scheme in ("http", "https"):
+        return url
+    return None

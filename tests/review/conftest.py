@@ -1,0 +1,88 @@
+"""Helpers for the review and admin page tests: comments written straight to the database, and sign-in."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from moderation import db
+from moderation.models import Comment, Report
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_comment(app):
+    """A comment as the scorer would have left it: held, with scores, flags and explanation spans."""
+    counter = iter(range(1, 10_000))
+
+    def make(site_id: int, text: str = "You are an idiot and your article is garbage.", *,
+             reports: list[dict[str, Any]] | None = None, **fields: Any) -> int:
+        n = next(counter)
+        values: dict[str, Any] = dict(
+            site_id=site_id,
+            external_id=f"c{n}",
+            story_id="story-1",
+            story_url="https://daily-planet.example/stories/1",
+            story_title="City council approves the new bridge",
+            author_id=f"reader-{n}",
+            author_name=f"Reader {n}",
+            text=text,
+            body_hash=hashlib.sha256(text.encode()).hexdigest(),
+            status="held",
+            scores={"toxicity": 0.91, "severe_toxicity": 0.12, "insult": 0.88, "identity_attack": 0.03,
+                    "profanity": 0.20, "threat": 0.01},
+            flagged=["toxicity", "insult"],
+            explanations={"insult": [{"begin": 11, "end": 16, "score": 0.7, "text": text[11:16]}]},
+            model_version="test-model-1",
+            scored_at=datetime.now(timezone.utc),
+            received_at=datetime.now(timezone.utc) - timedelta(minutes=10) + timedelta(seconds=n),
+            priority=0.9,
+        )
+        values.update(fields)
+        with app.app_context():
+            comment = Comment(**values)
+            db.session.add(comment)
+            db.session.flush()
+            for i, report in enumerate(reports or []):
+                db.session.add(Report(comment_id=comment.id, reporter_id=report.get("reporter_id", f"r{i}"),
+                                      reason=report.get("reason", "uncivil"), note=report.get("note"),
+                                      weight=report.get("weight", 1.0)))
+            db.session.commit()
+            return comment.id
+
+    return make
+
+
+@pytest.fixture
+def sign_in(app):
+    """Sign a persona in through the real form; returns the test client."""
+
+    def sign_in(user, client=None):
+        client = client or app.test_client()
+        page = client.get("/login")
+        response = client.post("/login", data={"username": user.username, "password": user.password,
+                                               "csrf_token": csrf_token(page.get_data(as_text=True))})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return sign_in
+
+
+def decide_form(client, comment_id: int, **data: str):
+    """Post the decision form the way the queue page does: token and version taken from the page."""
+    html = client.get(f"/review/{comment_id}").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', html)
+    next_url = re.search(r'name="next" value="([^"]*)"', html)
+    form = {"csrf_token": csrf_token(html), "version": version.group(1) if version else "1",
+            "next": next_url.group(1) if next_url else "", **data}
+    return client.post(f"/review/{comment_id}/decide", data=form)

@@ -1,0 +1,97 @@
+"""Who may open which page: sign-in, roles, CSRF."""
+import pytest
+
+from conftest import csrf_token
+
+MODERATOR_PAGES = ["/review", "/review/1"]
+ADMIN_PAGES = ["/admin", "/admin/audit", "/admin/sites/1"]
+
+
+@pytest.mark.parametrize("path", MODERATOR_PAGES + ADMIN_PAGES)
+def test_it_redirects_anonymous_visitors_to_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_the_home_page_leads_to_the_review_queue(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/review"
+
+
+def test_a_moderator_signs_in_and_lands_on_the_page_they_asked_for(client, moderator, site):
+    page = client.get("/login?next=/review%3Fsite%3D1").get_data(as_text=True)
+    response = client.post("/login", data={"username": moderator.username, "password": moderator.password,
+                                           "next": "/review?site=1", "csrf_token": csrf_token(page)})
+    assert response.status_code == 302 and response.headers["Location"] == "/review?site=1"
+    assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+    assert client.get("/review").status_code == 200
+
+
+def test_it_refuses_a_wrong_password(client, moderator):
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"username": moderator.username, "password": "not-the-password",
+                                           "csrf_token": csrf_token(page)})
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.get_data(as_text=True)
+    assert client.get("/review").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_it_does_not_follow_a_next_url_off_the_site(client, moderator, target):
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"username": moderator.username, "password": moderator.password,
+                                           "next": target, "csrf_token": csrf_token(page)})
+    assert response.headers["Location"] == "/review"
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_a_moderator_cannot_open_admin_pages(sign_in, moderator, site, path):
+    client = sign_in(moderator)
+    assert client.get(path).status_code == 403
+
+
+def test_a_moderator_cannot_change_site_settings(sign_in, moderator, site):
+    client = sign_in(moderator)
+    token = csrf_token(client.get("/review").get_data(as_text=True))
+    response = client.post(f"/admin/sites/{site.id}", data={"csrf_token": token, "moderation_mode": "post",
+                                                            "report_threshold": "1"})
+    assert response.status_code == 403
+
+
+def test_an_admin_can_also_work_the_review_queue(sign_in, admin):
+    client = sign_in(admin)
+    assert client.get("/review").status_code == 200
+    assert client.get("/admin").status_code == 200
+
+
+def test_it_refuses_a_form_without_csrf_token(app, client, moderator, make_comment, site):
+    assert app.config["WTF_CSRF_ENABLED"] is True
+    comment_id = make_comment(site.id)
+    assert client.post("/login", data={"username": moderator.username, "password": moderator.password}).status_code == 400
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"username": moderator.username, "password": moderator.password,
+                                "csrf_token": csrf_token(page)})
+    response = client.post(f"/review/{comment_id}/decide", data={"version": "1", "action": "approve"})
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    assert client.post("/logout").status_code == 400
+
+
+def test_signing_out_ends_the_session(sign_in, moderator):
+    client = sign_in(moderator)
+    token = csrf_token(client.get("/review").get_data(as_text=True))
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get("/review").status_code == 302
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request(app, sign_in, moderator):
+    from moderation import db
+    from moderation.models import User
+
+    client = sign_in(moderator)
+    with app.app_context():
+        db.session.get(User, moderator.id).active = False
+        db.session.commit()
+    assert client.get("/review").status_code == 302

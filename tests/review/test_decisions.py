@@ -1,0 +1,132 @@
+"""Approving and rejecting: once, recorded, and announced to the site."""
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import decide_form
+from moderation import db
+from moderation.domain.decisions import decide
+from moderation.domain.errors import AlreadyDecided, ValidationFailed
+from moderation.domain.status import serialize_comment
+from moderation.domain.users import create_user
+from moderation.models import AuditEntry, Comment, LabelledExample, User, WebhookDelivery
+
+
+@pytest.fixture
+def webhook_site(make_site):
+    return make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")
+
+
+@pytest.fixture
+def second_moderator(app):
+    with app.app_context():
+        user = create_user(db.session, "max", "max-password", "moderator")
+        db.session.commit()
+        return type("Persona", (), {"id": user.id, "username": "max", "password": "max-password"})
+
+
+def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, sign_in, moderator, webhook_site,
+                                                                       make_comment):
+    comment_id = make_comment(webhook_site.id)
+    client = sign_in(moderator)
+    response = decide_form(client, comment_id, action="reject", reason_choice="Personal attack or insult",
+                           reason_note="called the reporter an idiot")
+    assert response.status_code == 303 and response.headers["Location"] == f"/review/{comment_id}"
+    assert f"Comment #{comment_id} rejected." in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        as_api = serialize_comment(comment)
+        assert as_api["status"] == "rejected" and as_api["visible"] is False
+        assert as_api["decision"]["moderator"] == "mona"
+        assert as_api["decision"]["reason"] == "Personal attack or insult: called the reporter an idiot"
+        assert comment.version == 2 and comment.decided_by == moderator.id
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment_id)).one()
+        assert entry.actor == "user:mona" and entry.action == "status:held->rejected"
+        assert entry.details["reason"] == "Personal attack or insult: called the reporter an idiot"
+        delivery = db.session.scalars(select(WebhookDelivery)).one()
+        assert delivery.event["comment"]["status"] == "rejected"
+        assert delivery.event["comment"]["decision"]["moderator"] == "mona"
+        example = db.session.scalars(select(LabelledExample)).one()
+        assert example.labels == {"toxicity": 1} and example.source == "moderator" and example.comment_id == comment_id
+
+
+def test_an_approval_needs_no_reason_and_labels_the_text_civil(app, sign_in, moderator, site, make_comment):
+    comment_id = make_comment(site.id)
+    response = decide_form(sign_in(moderator), comment_id, action="approve")
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "approved"
+        assert db.session.scalars(select(LabelledExample.labels)).one() == {"toxicity": 0}
+        # No webhook URL on this site: no outbox row.
+        assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 0
+
+
+def test_a_rejection_without_a_reason_is_refused(app, sign_in, moderator, site, make_comment):
+    comment_id = make_comment(site.id)
+    client = sign_in(moderator)
+    response = decide_form(client, comment_id, action="reject")
+    assert "a reason is required" in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "held"
+
+
+def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moderator, second_moderator,
+                                                             site, make_comment):
+    comment_id = make_comment(site.id)
+    mona, max_ = sign_in(moderator), sign_in(second_moderator)
+    # Both open the queue while the comment is at version 1 ...
+    for client in (mona, max_):
+        assert 'name="version" value="1"' in client.get("/review").get_data(as_text=True)
+    token = lambda client: __import__("conftest").csrf_token(client.get("/review").get_data(as_text=True))  # noqa: E731
+    first = mona.post(f"/review/{comment_id}/decide", data={"csrf_token": token(mona), "version": "1",
+                                                            "action": "approve", "next": "/review"})
+    second = max_.post(f"/review/{comment_id}/decide", data={"csrf_token": token(max_), "version": "1",
+                                                             "action": "reject", "reason_choice": "Off topic",
+                                                             "next": "/review"})
+    assert first.status_code == second.status_code == 303
+    page = max_.get("/review").get_data(as_text=True)
+    assert "already decided by mona (approved)" in page
+    assert f'id="comment-{comment_id}"' not in page
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert comment.status == "approved" and comment.decided_by == moderator.id
+        assert db.session.scalar(select(func.count(AuditEntry.id))) == 1
+
+
+def test_only_one_of_two_simultaneous_decisions_wins(app, moderator, second_moderator, site, make_comment):
+    comment_id = make_comment(site.id)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def decide_as(user_id: int, action: str) -> None:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                decide(db.session, comment_id, user=user, action=action, reason="because", expected_version=1)
+                outcomes[user.username] = "won"
+            except AlreadyDecided:
+                outcomes[user.username] = "lost"
+
+    threads = [threading.Thread(target=decide_as, args=(moderator.id, "approve")),
+               threading.Thread(target=decide_as, args=(second_moderator.id, "reject"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["lost", "won"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AuditEntry.id))) == 1
+        assert db.session.scalar(select(func.count(LabelledExample.id))) == 1
+        assert db.session.get(Comment, comment_id).version == 2
+
+
+def test_a_stale_form_loses_even_before_anyone_decided(app, moderator, site, make_comment):
+    comment_id = make_comment(site.id, version=3)
+    with app.app_context():
+        user = db.session.get(User, moderator.id)
+        with pytest.raises(AlreadyDecided, match="changed since you opened it"):
+            decide(db.session, comment_id, user=user, action="approve", reason=None, expected_version=2)
+        with pytest.raises(ValidationFailed):
+            decide(db.session, comment_id, user=user, action="delete", reason=None, expected_version=3)

@@ -1,0 +1,101 @@
+"""What a moderator sees on /review and /review/<id>."""
+import re
+from datetime import datetime, timedelta, timezone
+
+from moderation import db
+from moderation.domain.queue import review_queue
+
+
+def _queue_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<li class="card item" id="comment-(\d+)"', html)]
+
+
+def test_it_shows_a_held_comment_with_its_spans_scores_reasons_and_story(sign_in, moderator, site, make_comment):
+    comment_id = make_comment(site.id, "You are an idiot and your article is garbage.")
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert _queue_ids(html) == [comment_id]
+    assert 'You are an <mark title="insult 0.70">idiot</mark> and your article is garbage.' in html
+    assert "City council approves the new bridge" in html
+    assert 'href="https://daily-planet.example/stories/1"' in html
+    assert "Reader 1" in html
+    assert re.search(r'<tr class="flagged">\s*<th scope="row">toxicity</th>', html)
+    assert "<strong>0.91</strong>" in html and "<strong>0.12</strong>" not in html
+    assert 'name="version" value="1"' in html
+
+
+def test_it_escapes_comment_text(sign_in, moderator, site, make_comment):
+    text = '<script>alert("x")</script> you <b>fool</b>'
+    make_comment(site.id, text, explanations={"insult": [{"begin": text.index("<b>fool"), "end": text.index("</b>"), "score": 0.8}]},
+                 author_name="<img src=x onerror=alert(1)>", story_title="<i>Story</i>",
+                 story_url="javascript:alert(1)", reports=[{"reason": "uncivil", "note": "<b>rude</b>"}])
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert "<script>alert" not in html and "<b>fool" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "<mark title=\"insult 0.80\">&lt;b&gt;fool</mark>&lt;/b&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;i&gt;Story&lt;/i&gt;" in html
+    assert "javascript:" not in html
+    assert "&lt;b&gt;rude&lt;/b&gt;" in html
+
+
+def test_it_ignores_explanation_spans_outside_the_text(sign_in, moderator, site, make_comment):
+    make_comment(site.id, "short", explanations={"toxicity": [{"begin": 3, "end": 99}, {"begin": 40, "end": 50},
+                                                               {"begin": "0", "end": 2}, "junk"]})
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert 'sho<mark title="toxicity 0.00">rt</mark>' in html
+
+
+def test_the_queue_puts_the_highest_priority_first_then_the_oldest(sign_in, moderator, site, make_comment):
+    now = datetime.now(timezone.utc)
+    low = make_comment(site.id, priority=0.2)
+    high_newer = make_comment(site.id, priority=0.95, received_at=now - timedelta(minutes=1))
+    high_older = make_comment(site.id, priority=0.95, received_at=now - timedelta(minutes=5))
+    middle = make_comment(site.id, priority=0.5)
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert _queue_ids(html) == [high_older, high_newer, middle, low]
+
+
+def test_the_queue_holds_reported_published_comments_but_not_decided_ones(app, sign_in, moderator, site,
+                                                                          make_comment):
+    held = make_comment(site.id)
+    reported = make_comment(site.id, "Buy cheap watches at example.com", status="published", flagged=[],
+                            report_weight=2.5, priority=0.6,
+                            reports=[{"reason": "spam", "weight": 1.5, "note": "advert"},
+                                     {"reason": "spam", "weight": 1.0}])
+    make_comment(site.id, status="published", report_weight=1.0, flagged=[])  # under the threshold of 2
+    make_comment(site.id, status="rejected")
+    make_comment(site.id, status="approved")
+    make_comment(site.id, status="pending", scores=None, flagged=None)
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert sorted(_queue_ids(html)) == sorted([held, reported])
+    assert "<strong>spam</strong> × 2" in html and "advert" in html
+
+
+def test_it_filters_the_queue_by_site(sign_in, moderator, site, outsider, make_comment):
+    ours = make_comment(site.id)
+    make_comment(outsider.id)
+    html = sign_in(moderator).get(f"/review?site={site.id}").get_data(as_text=True)
+    assert _queue_ids(html) == [ours]
+
+
+def test_the_queue_is_paged(app, site, make_comment):
+    ids = [make_comment(site.id, priority=1 - i / 100) for i in range(5)]
+    with app.app_context():
+        first = review_queue(db.session, page=1, page_size=2)
+        third = review_queue(db.session, page=3, page_size=2)
+    assert [c.id for c in first.items] == ids[:2] and first.total == 5 and first.pages == 3
+    assert [c.id for c in third.items] == ids[4:]
+
+
+def test_the_detail_page_shows_the_audit_history(app, sign_in, moderator, site, make_comment):
+    from moderation.domain.status import audit
+
+    comment_id = make_comment(site.id)
+    with app.app_context():
+        audit(db.session, "system:scorer", "status:pending->held", comment_id=comment_id, reason="toxicity 0.91")
+        db.session.commit()
+    html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
+    assert "system:scorer" in html and "status:pending-&gt;held" in html and "toxicity 0.91" in html
+
+
+def test_an_unknown_comment_is_not_found(sign_in, moderator):
+    assert sign_in(moderator).get("/review/999").status_code == 404
