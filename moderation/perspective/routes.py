@@ -1,4 +1,107 @@
-"""Routes of the perspective blueprint."""
-from flask import Blueprint
+"""Routes of the perspective blueprint: Perspective API's URLs, request and error shapes.
+
+A site moving off Perspective changes only its endpoint URL, e.g. Coral's
+"https://commentanalyzer.googleapis.com/v1alpha1" becomes "https://<our host>/v1alpha1".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from classifiers import CivilityModel, UntrustedModelError
+from moderation import db
+from moderation.perspective.analyze import analyze, parse_analyze
+from moderation.perspective.auth import request_key, site_id_for_key
+from moderation.perspective.cache import LRUCache
+from moderation.perspective.discovery import VERSION, discovery_document
+from moderation.perspective.errors import InvalidArgument, NotFound, PerspectiveError, ResourceExhausted, Unavailable
+from moderation.perspective.fields import parse_json
+from moderation.perspective.ratelimit import RateLimiter, redis_client
+from moderation.perspective.suggest import parse_suggest, store_suggestion, suggest_response
+from moderation.scorer import get_model
 
 bp = Blueprint("perspective", __name__, url_prefix="/v1alpha1")
+
+
+@dataclass
+class _State:
+    cache: LRUCache
+    limiter: RateLimiter | None
+
+
+def _state(app: Flask) -> _State:
+    state = app.extensions.get("perspective")
+    if state is None:
+        url = app.config.get("REDIS_URL")
+        limiter = RateLimiter(redis_client(url), int(app.config.get("PERSPECTIVE_RATE_LIMIT") or 0)) if url else None
+        state = app.extensions.setdefault("perspective", _State(cache=LRUCache(), limiter=limiter))
+    return state
+
+
+@bp.record_once
+def _setup(setup_state) -> None:
+    app = setup_state.app
+    _state(app)
+    # Perspective's discovery document lives at the host's root, outside /v1alpha1.
+    app.add_url_rule("/$discovery/rest", endpoint="perspective_discovery", view_func=discovery)
+
+
+@bp.errorhandler(PerspectiveError)
+def _perspective_error(error: PerspectiveError) -> Response:
+    return error.to_response()
+
+
+def _authorise() -> int:
+    site_id = site_id_for_key(db.session, request_key(request))
+    limiter = _state(current_app).limiter
+    if limiter is not None:
+        decision = limiter.hit(str(site_id))
+        if not decision.allowed:
+            raise ResourceExhausted(
+                f"Quota exceeded: {limiter.limit} requests per minute for this API key. "
+                f"Retry after {decision.retry_after} seconds.",
+                retry_after=decision.retry_after,
+            )
+    return site_id
+
+
+def _body() -> dict:
+    try:
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise InvalidArgument("Comment text too long.") from None
+    return parse_json(raw)
+
+
+def _model() -> CivilityModel:
+    try:
+        return get_model()
+    except (OSError, ValueError, UntrustedModelError) as error:
+        current_app.logger.error("perspective endpoint has no model: %s", error)
+        raise Unavailable("The model is not available yet; try again shortly.", headers={"Retry-After": "30"}) from None
+
+
+@bp.post("/comments:analyze")
+def analyze_comment() -> Response:
+    _authorise()
+    analyze_request = parse_analyze(_body())
+    return jsonify(analyze(_model(), analyze_request, _state(current_app).cache))
+
+
+@bp.post("/comments:suggestscore")
+def suggest_score() -> Response:
+    site_id = _authorise()
+    suggestion = parse_suggest(_body())
+    store_suggestion(db.session, site_id, suggestion)
+    db.session.commit()
+    return jsonify(suggest_response(suggestion))
+
+
+@bp.get("/$discovery/rest")
+def discovery() -> Response:
+    version = request.args.get("version", VERSION)
+    if version != VERSION:
+        return NotFound(f"Discovery document not found for API service: commentanalyzer.googleapis.com/{version}").to_response()
+    return jsonify(discovery_document(request.host_url))

@@ -1,0 +1,165 @@
+"""comments:analyze: Perspective's request in, Perspective's response out, our model in between."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Protocol, Sequence
+
+from moderation.perspective import fields
+from moderation.perspective.cache import LRUCache, text_digest
+from moderation.perspective.errors import InvalidArgument
+
+SCORE_TYPE = "PROBABILITY"
+
+
+class Model(Protocol):
+    version: str
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+    def explain(self, text: str, attributes: Sequence[str] | None = None, top_k: int = 5) -> dict[str, list[dict[str, Any]]]: ...
+
+
+@dataclass(frozen=True)
+class RequestedAttribute:
+    name: str  # as the client spelled it, e.g. "TOXICITY_EXPERIMENTAL": the answer uses it
+    ours: str  # our model's attribute, e.g. "toxicity"
+    threshold: float | None = None
+
+
+@dataclass
+class AnalyzeRequest:
+    text: str
+    attributes: list[RequestedAttribute]
+    languages: list[str] = dc_field(default_factory=list)
+    do_not_store: bool = False
+    span_annotations: bool = False
+    drop_unsupported: bool = False
+    client_token: str | None = None
+
+
+def parse_analyze(body: dict[str, Any]) -> AnalyzeRequest:
+    text = fields.comment_text(body)
+    requested = fields.field(body, "requestedAttributes")
+    if not requested:
+        raise InvalidArgument("Missing requested_attributes")
+    if not isinstance(requested, dict):
+        raise InvalidArgument('Invalid JSON payload received. "requestedAttributes" must be an object.')
+    attributes = [_requested_attribute(name, params) for name, params in requested.items()]
+    # sessionId, communityId and context are accepted and, as in Perspective, do not change scores.
+    for name in ("sessionId", "communityId"):
+        fields.optional_string(body, name)
+    context = fields.field(body, "context")
+    if context is not None and not isinstance(context, dict):
+        raise InvalidArgument('Invalid JSON payload received. "context" must be an object.')
+    return AnalyzeRequest(
+        text=text,
+        attributes=attributes,
+        languages=fields.languages(body),
+        do_not_store=fields.optional_bool(body, "doNotStore"),
+        span_annotations=fields.optional_bool(body, "spanAnnotations"),
+        drop_unsupported=fields.optional_bool(body, "dropUnsupportedAttributes"),
+        client_token=fields.optional_string(body, "clientToken"),
+    )
+
+
+def _requested_attribute(name: str, params: Any) -> RequestedAttribute:
+    ours = fields.ATTRIBUTE_NAMES.get(name)
+    if ours is None:
+        known = ", ".join(n for n in fields.ATTRIBUTE_NAMES)
+        raise InvalidArgument(f"Unknown requested attribute: {name}. Supported attributes: {known}.")
+    params = params if params is not None else {}
+    if not isinstance(params, dict):
+        raise InvalidArgument(f'Invalid JSON payload received. "requestedAttributes.{name}" must be an object.')
+    score_type = fields.field(params, "scoreType")
+    if score_type not in (None, SCORE_TYPE):
+        raise InvalidArgument(f"Requested score type {score_type} is not supported by attribute {name}")
+    threshold = fields.field(params, "scoreThreshold")
+    if threshold is not None:
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+            raise InvalidArgument(f"scoreThreshold for {name} must be a number between 0 and 1.")
+        threshold = float(threshold)
+    return RequestedAttribute(name=name, ours=ours, threshold=threshold)
+
+
+def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None) -> dict[str, Any]:
+    """Score the text and answer the way Perspective does. `cache` is skipped for doNotStore."""
+    languages = request.languages or ["en"]
+    unsupported = fields.unsupported_languages(languages)
+    attributes = request.attributes
+    if unsupported:
+        if not request.drop_unsupported:
+            raise InvalidArgument(
+                f"Attribute {attributes[0].name} does not support request languages: {', '.join(unsupported)}. "
+                f"This service scores English only (languages: [\"en\"])."
+            )
+        attributes = []  # Perspective drops every attribute the language does not support: here, all
+
+    scores: dict[str, float] = {}
+    spans: dict[str, list[dict[str, Any]]] = {}
+    if attributes:
+        use_cache = cache if not request.do_not_store else None
+        digest = text_digest(request.text) if use_cache is not None else ""
+        scores = _scores(model, request.text, use_cache, digest)
+        if request.span_annotations:
+            spans = _spans(model, request.text, sorted({a.ours for a in attributes}), use_cache, digest)
+
+    attribute_scores: dict[str, Any] = {}
+    for attribute in attributes:
+        value = scores[attribute.ours]
+        if attribute.threshold is not None and value < attribute.threshold:
+            continue  # Perspective leaves out attributes scoring below the requested threshold
+        answer: dict[str, Any] = {"summaryScore": {"value": value, "type": SCORE_TYPE}}
+        if request.span_annotations:
+            answer["spanScores"] = [
+                {"begin": span["begin"], "end": span["end"], "score": {"value": span["score"], "type": SCORE_TYPE}}
+                for span in spans.get(attribute.ours, [])
+                if attribute.threshold is None or span["score"] >= attribute.threshold
+            ]
+        attribute_scores[attribute.name] = answer
+
+    response: dict[str, Any] = {
+        "attributeScores": attribute_scores,
+        "languages": languages,
+        # We detect nothing: the model reads English, so English is what we report scoring.
+        "detectedLanguages": ["en"],
+    }
+    if request.client_token is not None:
+        response["clientToken"] = request.client_token
+    return response
+
+
+def _scores(model: Model, text: str, cache: LRUCache | None, digest: str) -> dict[str, float]:
+    key = (model.version, digest)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    scores = model.score([text])[0]
+    if cache is not None:
+        cache.put(key, scores)
+    return scores
+
+
+def _spans(model: Model, text: str, attributes: list[str], cache: LRUCache | None,
+           digest: str) -> dict[str, list[dict[str, Any]]]:
+    key = (model.version, digest, "spans", tuple(attributes))
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    explained = model.explain(text, attributes=attributes)
+    # Explanations rank spans by their log-odds contribution, which is no probability; Perspective's
+    # span scores are, so each span is scored as a text of its own (one batch for all of them).
+    pieces = sorted({(int(s["begin"]), int(s["end"])) for found in explained.values() for s in found})
+    piece_scores = dict(zip(pieces, model.score([text[b:e] for b, e in pieces]))) if pieces else {}
+    spans = {
+        attribute: [
+            {"begin": int(s["begin"]), "end": int(s["end"]),
+             "score": piece_scores[(int(s["begin"]), int(s["end"]))][attribute]}
+            for s in explained.get(attribute, [])
+        ]
+        for attribute in attributes
+    }
+    if cache is not None:
+        cache.put(key, spans)
+    return spans

@@ -1,0 +1,93 @@
+"""Reading Perspective request bodies: attribute names, languages, text.
+
+Perspective is a protobuf service behind Google's JSON gateway, which accepts each field in
+lowerCamelCase ("requestedAttributes") and in its proto name ("requested_attributes"); clients use
+both (Google's own JavaScript samples send "attribute_scores"), so we read both.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from moderation.perspective.errors import InvalidArgument
+
+# Perspective's limit on comment.text: 20 KB of UTF-8.
+MAX_TEXT_BYTES = 20 * 1024
+SUPPORTED_LANGUAGES = ("en",)
+
+# Perspective's names, production and experimental spellings, to the attribute our model scores.
+ATTRIBUTE_NAMES: dict[str, str] = {}
+for _ours in ("toxicity", "severe_toxicity", "insult", "identity_attack", "profanity", "threat"):
+    ATTRIBUTE_NAMES[_ours.upper()] = _ours
+    ATTRIBUTE_NAMES[_ours.upper() + "_EXPERIMENTAL"] = _ours
+
+_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def field(body: dict[str, Any], camel: str, default: Any = None) -> Any:
+    """body[camel], or body[snake_case(camel)]."""
+    if camel in body:
+        return body[camel]
+    snake = _SNAKE.sub("_", camel).lower()
+    return body.get(snake, default)
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidArgument(f"Invalid JSON payload received. {error}") from None
+    if not isinstance(body, dict):
+        raise InvalidArgument("Invalid JSON payload received. Expected an object at the top level.")
+    return body
+
+
+def comment_text(body: dict[str, Any]) -> str:
+    comment = field(body, "comment")
+    if comment is None:
+        raise InvalidArgument("Comment must be non-empty.")
+    if not isinstance(comment, dict):
+        raise InvalidArgument('Invalid JSON payload received. "comment" must be an object.')
+    text = comment.get("text")
+    if text is not None and not isinstance(text, str):
+        raise InvalidArgument('Invalid JSON payload received. "comment.text" must be a string.')
+    if not text or not text.strip():
+        raise InvalidArgument("Comment must be non-empty.")
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+        raise InvalidArgument(f"Comment text too long. The limit is {MAX_TEXT_BYTES} bytes of UTF-8.")
+    kind = comment.get("type")
+    if kind not in (None, "PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"):
+        raise InvalidArgument("Currently, only 'PLAIN_TEXT' comments are supported.")
+    return text
+
+
+def languages(body: dict[str, Any]) -> list[str]:
+    """The languages the client named, as given (Coral sends "EN"); empty when it named none."""
+    value = field(body, "languages")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidArgument('Invalid JSON payload received. "languages" must be a list of strings.')
+    return value
+
+
+def unsupported_languages(requested: list[str]) -> list[str]:
+    """Those not English. Both ISO 639-1 and BCP-47 codes count ("en", "EN", "en-GB", "en_US")."""
+    return [lang for lang in requested if re.split(r"[-_]", lang.strip(), maxsplit=1)[0].lower() not in SUPPORTED_LANGUAGES]
+
+
+def optional_string(body: dict[str, Any], camel: str) -> str | None:
+    value = field(body, camel)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidArgument(f'Invalid JSON payload received. "{camel}" must be a string.')
+    return value
+
+
+def optional_bool(body: dict[str, Any], camel: str) -> bool:
+    value = field(body, camel, False)
+    if not isinstance(value, bool):
+        raise InvalidArgument(f'Invalid JSON payload received. "{camel}" must be true or false.')
+    return value

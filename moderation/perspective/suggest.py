@@ -1,0 +1,107 @@
+"""comments:suggestscore: a site tells us what a comment's score should have been.
+
+Each call becomes a LabelledExample (source "suggestscore") that retraining can use. Labels use
+our attribute names ({"toxicity": 1.0}). Coral does not send model attributes here: it sends the
+moderator's decision as the attribute name, "APPROVED" or "DELETED" with value 1; those are kept
+as {"approved": 1.0} or {"rejected": 1.0}, a decision rather than a claim about toxicity.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from moderation.models import LabelledExample
+from moderation.perspective import fields
+from moderation.perspective.errors import InvalidArgument
+
+SOURCE = "suggestscore"
+DECISION_NAMES = {"APPROVED": "approved", "DELETED": "rejected"}
+
+
+@dataclass
+class SuggestRequest:
+    text: str
+    labels: dict[str, float]
+    languages: list[str]
+    client_token: str | None
+    community_id: str | None
+    context: dict[str, Any] | None
+
+
+def parse_suggest(body: dict[str, Any]) -> SuggestRequest:
+    text = fields.comment_text(body)
+    scores = fields.field(body, "attributeScores")
+    if not scores:
+        raise InvalidArgument("Missing attribute_scores")
+    if not isinstance(scores, dict):
+        raise InvalidArgument('Invalid JSON payload received. "attributeScores" must be an object.')
+    labels: dict[str, float] = {}
+    for name, score in scores.items():
+        ours = fields.ATTRIBUTE_NAMES.get(name) or DECISION_NAMES.get(name)
+        if ours is None:
+            known = ", ".join([*fields.ATTRIBUTE_NAMES, *DECISION_NAMES])
+            raise InvalidArgument(f"Unknown attribute: {name}. Supported attributes: {known}.")
+        labels[ours] = _summary_value(name, score)
+    languages = fields.languages(body)
+    unsupported = fields.unsupported_languages(languages)
+    if unsupported:
+        # Labels for a language the model cannot read would only confuse retraining.
+        raise InvalidArgument(
+            f"Attribute {next(iter(scores))} does not support request languages: {', '.join(unsupported)}. "
+            f"This service scores English only (languages: [\"en\"])."
+        )
+    context = fields.field(body, "context")
+    if context is not None and not isinstance(context, dict):
+        raise InvalidArgument('Invalid JSON payload received. "context" must be an object.')
+    fields.optional_string(body, "sessionId")
+    return SuggestRequest(
+        text=text,
+        labels=labels,
+        languages=languages,
+        client_token=_bounded(fields.optional_string(body, "clientToken"), "clientToken"),
+        community_id=_bounded(fields.optional_string(body, "communityId"), "communityId"),
+        context=context,
+    )
+
+
+def _summary_value(name: str, score: Any) -> float:
+    summary = fields.field(score, "summaryScore") if isinstance(score, dict) else None
+    value = fields.field(summary, "value") if isinstance(summary, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidArgument(f"attributeScores.{name}.summaryScore.value must be a number between 0 and 1.")
+    if not 0 <= value <= 1:
+        raise InvalidArgument(f"attributeScores.{name}.summaryScore.value must be between 0 and 1, not {value}.")
+    return float(value)
+
+
+def _bounded(value: str | None, name: str) -> str | None:
+    # The columns hold 200 characters; a longer token is a client bug worth telling it about.
+    if value is not None and len(value) > 200:
+        raise InvalidArgument(f"{name} must be at most 200 characters.")
+    return value
+
+
+def store_suggestion(session: Session, site_id: int, request: SuggestRequest) -> LabelledExample:
+    example = LabelledExample(
+        site_id=site_id,
+        text=request.text,
+        labels=request.labels,
+        source=SOURCE,
+        client_token=request.client_token,
+        community_id=request.community_id,
+        context=request.context,
+    )
+    session.add(example)
+    session.flush()
+    return example
+
+
+def suggest_response(request: SuggestRequest) -> dict[str, Any]:
+    """Perspective's SuggestCommentScoreResponse: the token echoed, and the languages."""
+    requested = request.languages or ["en"]
+    response: dict[str, Any] = {"detectedLanguages": ["en"], "requestedLanguages": requested}
+    if request.client_token is not None:
+        response["clientToken"] = request.client_token
+    return response

@@ -1,0 +1,131 @@
+"""comments:analyze answers in Perspective's shape, under the names the client asked for."""
+from __future__ import annotations
+
+import pytest
+from perspective_helpers import ANALYZE, analyze_body
+from sqlalchemy import func, select
+
+from moderation import db
+from moderation.models import LabelledExample
+from moderation.perspective.fields import ATTRIBUTE_NAMES
+
+INSULT = "You are a pathetic idiot and everyone here knows it."
+
+
+def test_every_attribute_is_answered_under_the_name_requested(client, site):
+    names = list(ATTRIBUTE_NAMES)  # TOXICITY ... THREAT and each *_EXPERIMENTAL spelling
+
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(INSULT, *names))
+
+    assert response.status_code == 200
+    scores = response.get_json()["attributeScores"]
+    assert sorted(scores) == sorted(names)
+    assert scores["TOXICITY"] == scores["TOXICITY_EXPERIMENTAL"]
+    for score in scores.values():
+        assert score["summaryScore"]["type"] == "PROBABILITY"
+        assert 0.0 <= score["summaryScore"]["value"] <= 1.0
+        assert "spanScores" not in score
+
+
+def test_the_key_may_come_in_the_google_api_key_header(client, site):
+    response = client.post(ANALYZE, json=analyze_body("A fine piece."), headers={"X-Goog-Api-Key": site.api_key})
+
+    assert response.status_code == 200
+
+
+def test_it_echoes_the_client_token_and_the_languages(client, site):
+    body = analyze_body("A fine piece.", clientToken="token-42", sessionId="s1", communityId="c1",
+                        context={"entries": [{"text": "The article"}]})
+
+    answer = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()
+
+    assert answer["clientToken"] == "token-42"
+    assert answer["languages"] == ["en"]
+    assert answer["detectedLanguages"] == ["en"]
+
+
+def test_languages_default_to_english_when_none_are_given(client, site):
+    body = {"comment": {"text": "A fine piece."}, "requestedAttributes": {"TOXICITY": {}}}
+
+    answer = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()
+
+    assert answer["languages"] == ["en"]
+    assert "clientToken" not in answer
+
+
+def test_snake_case_field_names_work_as_in_perspective(client, site):
+    body = {"comment": {"text": INSULT}, "requested_attributes": {"INSULT": {"score_type": "PROBABILITY"}},
+            "client_token": "t", "span_annotations": True}
+
+    answer = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()
+
+    assert answer["clientToken"] == "t"
+    assert "spanScores" in answer["attributeScores"]["INSULT"]
+
+
+def test_a_score_threshold_leaves_out_attributes_below_it(client, site):
+    body = analyze_body("Thank you for this careful report.", "TOXICITY", "THREAT")
+    body["requestedAttributes"] = {"TOXICITY": {"scoreThreshold": 0.0}, "THREAT": {"scoreThreshold": 1.0}}
+
+    scores = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()["attributeScores"]
+
+    assert "TOXICITY" in scores
+    assert "THREAT" not in scores
+
+
+def test_span_scores_point_into_the_original_text(client, site):
+    text = "Great  reporting as ALWAYS…  but the mayor is a pathetic idiot! 🙄"
+
+    answer = client.post(f"{ANALYZE}?key={site.api_key}",
+                         json=analyze_body(text, "TOXICITY", "INSULT", spanAnnotations=True)).get_json()
+
+    spans = answer["attributeScores"]["INSULT"]["spanScores"]
+    assert spans, "an insult should have at least one span that raised its score"
+    covered = " ".join(text[s["begin"]:s["end"]] for s in spans)
+    assert "idiot" in covered or "pathetic" in covered
+    for span in spans:
+        assert 0 <= span["begin"] < span["end"] <= len(text)
+        assert span["score"]["type"] == "PROBABILITY"
+        assert 0.0 <= span["score"]["value"] <= 1.0
+
+
+def test_a_repeated_text_is_scored_once(client, app, site):
+    cache = app.extensions["perspective"].cache
+    body = analyze_body("The council should publish the budget.")
+
+    first = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()
+    cached = len(cache)
+    second = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()
+
+    assert cached == 1
+    assert len(cache) == 1
+    assert first == second
+
+
+def test_do_not_store_leaves_nothing_behind(client, app, site):
+    cache = app.extensions["perspective"].cache
+    body = analyze_body("Secret draft comment.", "TOXICITY", doNotStore=True, spanAnnotations=True)
+
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
+
+    assert response.status_code == 200
+    assert len(cache) == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LabelledExample)) == 0
+
+
+@pytest.mark.parametrize("language", ["en", "EN", "en-GB", "en_US"])
+def test_english_is_accepted_in_any_spelling(client, site, language):
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Fine.", languages=[language]))
+
+    assert response.status_code == 200
+    assert response.get_json()["languages"] == [language]
+
+
+def test_drop_unsupported_attributes_answers_without_scores_for_other_languages(client, site):
+    body = analyze_body("Das ist gut.", languages=["de"], dropUnsupportedAttributes=True)
+
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
+
+    assert response.status_code == 200
+    assert response.get_json()["attributeScores"] == {}

@@ -1,0 +1,85 @@
+"""Coral talks to us exactly as it talks to Perspective (src/core/server/services/perspective)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from moderation import db
+from moderation.models import LabelledExample
+
+from perspective_helpers import ANALYZE, SUGGEST
+
+
+def coral_analyze_body(text: str, model: str, do_not_store: bool = True) -> dict:
+    # What Coral's formatBody builds for "comments:analyze".
+    return {"comment": {"text": text}, "doNotStore": do_not_store,
+            "requestedAttributes": {model: {}}, "languages": ["en"]}
+
+
+def coral_suggest_body(comment_id: str, attribute: str, value: float, languages: list[str]) -> dict:
+    # What Coral sends for "comments:suggestscore" when a moderator decides.
+    return {
+        "comment": {"text": "You are all idiots and should be ashamed."},
+        "context": {"entries": [{"text": json.dumps({
+            "url": f"https://news.example/story-1?commentID={comment_id}",
+            "reply_to_id_Coral_comment_id": None,
+            "Coral_comment_id": comment_id,
+        })}]},
+        "attributeScores": {attribute: {"summaryScore": {"value": value}}},
+        "languages": languages,
+        "communityId": "Coral:https://news.example/",
+        "clientToken": f"comment:{comment_id}",
+    }
+
+
+@pytest.mark.parametrize("model", ["TOXICITY", "SEVERE_TOXICITY"])
+def test_coral_reads_a_probability_for_the_model_it_asked_for(client, site, model):
+    response = client.post(f"{ANALYZE}?key={site.api_key}",
+                           json=coral_analyze_body("Thanks for the thoughtful article.", model))
+
+    assert response.status_code == 200
+    score = response.get_json()["attributeScores"][model]["summaryScore"]["value"]
+    assert 0.0 <= score <= 1.0
+    assert response.get_json()["attributeScores"][model]["summaryScore"]["type"] == "PROBABILITY"
+
+
+def test_an_insult_scores_higher_than_a_polite_comment(client, site):
+    def toxicity(text: str) -> float:
+        response = client.post(f"{ANALYZE}?key={site.api_key}", json=coral_analyze_body(text, "TOXICITY"))
+        return response.get_json()["attributeScores"]["TOXICITY"]["summaryScore"]["value"]
+
+    assert toxicity("You are a pathetic idiot, shut up you moron.") > toxicity("Thank you for the clear reporting.")
+
+
+@pytest.mark.parametrize("value", [0, 1])
+def test_coral_suggestscore_with_a_model_attribute_is_stored_as_a_label(client, app, site, value):
+    body = coral_suggest_body("c-1", "TOXICITY", value, ["en"])
+
+    response = client.post(f"{SUGGEST}?key={site.api_key}", json=body)
+
+    assert response.status_code == 200
+    assert response.get_json()["clientToken"] == "comment:c-1"
+    with app.app_context():
+        example = db.session.scalars(select(LabelledExample)).one()
+        assert example.labels == {"toxicity": float(value)}
+        assert example.source == "suggestscore"
+        assert example.site_id == site.id
+        assert example.text == body["comment"]["text"]
+        assert example.client_token == "comment:c-1"
+        assert example.community_id == "Coral:https://news.example/"
+        assert json.loads(example.context["entries"][0]["text"])["Coral_comment_id"] == "c-1"
+
+
+@pytest.mark.parametrize(("decision", "label"), [("DELETED", "rejected"), ("APPROVED", "approved")])
+def test_coral_moderation_decisions_are_kept_as_decisions(client, app, site, decision, label):
+    # Coral's notifyPerspectiveModerationDecision names the decision as the attribute and says "EN".
+    body = coral_suggest_body("c-2", decision, 1, ["EN"])
+
+    response = client.post(f"{SUGGEST}?key={site.api_key}", json=body)
+
+    assert response.status_code == 200
+    assert response.get_json()["clientToken"] == "comment:c-2"
+    with app.app_context():
+        assert db.session.scalars(select(LabelledExample.labels)).one() == {label: 1.0}

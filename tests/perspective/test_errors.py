@@ -1,0 +1,121 @@
+"""Every refusal comes in Google's error shape, with Perspective's status names."""
+from __future__ import annotations
+
+import pytest
+from perspective_helpers import ANALYZE, SUGGEST, analyze_body
+from sqlalchemy import func, select
+
+from moderation import db
+from moderation.models import LabelledExample
+
+
+def error_of(response, code: int, status: str) -> str:
+    assert response.status_code == code, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == code
+    assert error["status"] == status
+    return error["message"]
+
+
+def test_it_rejects_a_missing_key(client, site):
+    message = error_of(client.post(ANALYZE, json=analyze_body("Hello.")), 403, "PERMISSION_DENIED")
+    assert "API key" in message
+
+
+@pytest.mark.parametrize("key", ["nonsense", "mk_deadbeef_wrong", "mk_{key_id}_wrong-secret"])
+def test_it_rejects_an_invalid_key(client, site, key):
+    key = key.format(key_id=site.api_key.split("_")[1])
+    error_of(client.post(f"{ANALYZE}?key={key}", json=analyze_body("Hello.")), 403, "PERMISSION_DENIED")
+    error_of(client.post(SUGGEST, headers={"X-Goog-Api-Key": key}, json={}), 403, "PERMISSION_DENIED")
+
+
+def test_it_rejects_an_unknown_attribute(client, site):
+    message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hi.", "FLIRTATION")),
+                       400, "INVALID_ARGUMENT")
+    assert "FLIRTATION" in message
+
+
+def test_it_rejects_a_request_without_attributes(client, site):
+    body = {"comment": {"text": "Hi."}, "languages": ["en"]}
+    error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
+
+
+def test_it_rejects_a_score_type_other_than_probability(client, site):
+    body = analyze_body("Hi.")
+    body["requestedAttributes"]["TOXICITY"] = {"scoreType": "STD_DEV_SCORE"}
+    message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
+    assert "STD_DEV_SCORE" in message
+
+
+@pytest.mark.parametrize("comment", [{"text": ""}, {"text": "   \n"}, {}, None])
+def test_it_rejects_empty_text(client, site, comment):
+    body = analyze_body("x")
+    body["comment"] = comment
+    message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
+    assert message == "Comment must be non-empty."
+
+
+def test_it_rejects_text_over_20_kb_of_utf8(client, site):
+    fits = "é" * (20 * 1024 // 2)  # two bytes each: exactly 20 KB
+    too_long = fits + "e"
+
+    assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(fits)).status_code == 200
+    message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(too_long)),
+                       400, "INVALID_ARGUMENT")
+    assert message.startswith("Comment text too long.")
+
+
+@pytest.mark.parametrize("payload", [b"{not json", b"[1, 2]", b"", b"\xff\xfe"])
+def test_it_rejects_malformed_json(client, site, payload):
+    response = client.post(f"{ANALYZE}?key={site.api_key}", data=payload, content_type="application/json")
+    assert "Invalid JSON payload" in error_of(response, 400, "INVALID_ARGUMENT")
+
+
+def test_it_rejects_languages_other_than_english_and_says_so(client, site):
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Das ist gut.", languages=["de"]))
+    message = error_of(response, 400, "INVALID_ARGUMENT")
+    assert message.startswith("Attribute TOXICITY does not support request languages: de")
+    assert "English only" in message
+
+
+def test_it_limits_requests_per_key_per_minute(app_with, services, site, outsider):
+    client = app_with(PERSPECTIVE_RATE_LIMIT=2).test_client()
+
+    for _ in range(2):
+        assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello.")).status_code == 200
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello."))
+
+    error_of(response, 429, "RESOURCE_EXHAUSTED")
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    # Another key has its own allowance.
+    assert client.post(f"{ANALYZE}?key={outsider.api_key}", json=analyze_body("Hello.")).status_code == 200
+
+
+def test_it_keeps_scoring_when_redis_is_down(app_with, services, site, tmp_path):
+    client = app_with(PERSPECTIVE_RATE_LIMIT=1, REDIS_URL=f"redis+socket://{tmp_path}/nothing.sock").test_client()
+
+    for _ in range(3):
+        assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello.")).status_code == 200
+
+
+def suggest_body(**changes: object) -> dict:
+    body = {"comment": {"text": "You idiot."}, "attributeScores": {"TOXICITY": {"summaryScore": {"value": 1}}},
+            "languages": ["en"], "clientToken": "t"}
+    body.update(changes)
+    return body
+
+
+@pytest.mark.parametrize("body", [
+    suggest_body(attributeScores={"TOXICITY": {"summaryScore": {"value": 1.5}}}),
+    suggest_body(attributeScores={"TOXICITY": {"summaryScore": {"value": -0.1}}}),
+    suggest_body(attributeScores={"TOXICITY": {"summaryScore": {"value": "1"}}}),
+    suggest_body(attributeScores={"TOXICITY": {"summaryScore": {}}}),
+    suggest_body(attributeScores={"SPAM": {"summaryScore": {"value": 1}}}),
+    suggest_body(attributeScores={}),
+    suggest_body(comment={"text": ""}),
+    suggest_body(languages=["fr"]),
+], ids=["above-one", "below-zero", "string", "no-value", "unknown-attribute", "no-scores", "empty-text", "french"])
+def test_suggestscore_rejects_bad_labels_and_stores_nothing(client, app, site, body):
+    error_of(client.post(f"{SUGGEST}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LabelledExample)) == 0
