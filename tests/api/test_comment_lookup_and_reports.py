@@ -1,0 +1,185 @@
+"""Looking comments up and reporting them, as a site's program does."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from moderation import db
+from moderation.domain.status import change_status, now
+from moderation.models import Comment, Report, WebhookDelivery
+
+GOOD = {"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "A thoughtful comment."}
+
+
+def submit(client, site, **fields) -> int:
+    response = client.post("/api/v1/comments", json={**GOOD, **fields}, headers=site.headers)
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["id"]
+
+
+def move(app, comment_id: int, status: str, **fields) -> None:
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        for name, value in fields.items():
+            setattr(comment, name, value)
+        change_status(db.session, comment, status, actor="test")
+        db.session.commit()
+
+
+def report(client, site, comment_id: int, **body):
+    return client.post(f"/api/v1/comments/{comment_id}/reports", json=body, headers=site.headers)
+
+
+def status_of(client, site, comment_id: int) -> str:
+    return client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()["status"]
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_pending_comment_has_no_scores_yet(client, site):
+    comment_id = submit(client, site)
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert body["status"] == "pending" and body["scores"] is None and body["decision"] is None
+
+
+def test_a_scored_comment_shows_its_scores_and_model_version(app, client, site):
+    comment_id = submit(client, site)
+    move(app, comment_id, "published", scores={"toxicity": 0.01}, model_version="m-1", scored_at=now())
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert body["status"] == "published" and body["visible"] is True
+    assert body["scores"] == {"toxicity": 0.01} and body["model_version"] == "m-1"
+
+
+def test_a_decided_comment_shows_the_decision_and_its_reason(app, client, site):
+    comment_id = submit(client, site)
+    move(app, comment_id, "rejected", decision="rejected", decision_reason="insults another reader", decided_at=now())
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert body["visible"] is False
+    assert body["decision"]["action"] == "rejected" and body["decision"]["reason"] == "insults another reader"
+
+
+def test_a_comment_can_be_found_by_the_sites_own_id(client, site):
+    comment_id = submit(client, site, id="thread/42#7")
+    response = client.get("/api/v1/comments/by-site-id/thread%2F42%237", headers=site.headers)
+    assert response.status_code == 200 and response.get_json()["id"] == comment_id
+
+
+@pytest.mark.parametrize("path", ["/api/v1/comments/{id}", "/api/v1/comments/by-site-id/c-1"])
+def test_another_sites_comment_is_not_found_rather_than_forbidden(client, site, outsider, path):
+    comment_id = submit(client, site)
+    response = client.get(path.format(id=comment_id), headers=outsider.headers)
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/comments/999", "/api/v1/comments/99999999999999999999999",
+                                  "/api/v1/comments/by-site-id/nope", "/api/v1/comments/abc", "/api/v1/nowhere"])
+def test_unknown_comments_and_paths_are_json_404s(client, site, path):
+    response = client.get(path, headers=site.headers)
+    assert response.status_code == 404 and response.is_json
+
+
+def test_a_wrong_method_is_a_json_405(client, site):
+    response = client.delete("/api/v1/comments", headers=site.headers)
+    assert response.status_code == 405 and response.is_json and "POST" in response.headers["Allow"]
+
+
+def test_lookups_need_a_key(client, site):
+    comment_id = submit(client, site)
+    assert client.get(f"/api/v1/comments/{comment_id}").status_code == 401
+
+
+def test_a_report_is_recorded_with_its_reason_weight(app, client, site):
+    comment_id = submit(client, site)
+    response = report(client, site, comment_id, reason="spam", reporter_id="r-1", note="buy now links")
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["report"]["weight"] == 1 and body["comment"]["report_weight"] == 1
+
+
+def test_a_reporter_reporting_again_gets_the_first_report_back(app, client, site):
+    comment_id = submit(client, site)
+    first = report(client, site, comment_id, reason="spam", reporter_id="r-1").get_json()["report"]
+    again = report(client, site, comment_id, reason="hate", reporter_id="r-1")
+    assert again.status_code == 200 and again.get_json()["report"]["id"] == first["id"]
+    assert again.get_json()["comment"]["report_weight"] == 1
+    assert count(app, Report) == 1
+
+
+def test_anonymous_reports_each_count(app, client, site):
+    comment_id = submit(client, site)
+    report(client, site, comment_id, reason="off_topic")
+    report(client, site, comment_id, reason="off_topic")
+    assert count(app, Report) == 2
+
+
+def test_reports_reaching_the_threshold_hold_a_published_comment_and_tell_the_site(app, client, make_site):
+    site = make_site("hooked", webhook_url="http://127.0.0.1:9/hook")
+    comment_id = submit(client, site)
+    move(app, comment_id, "published")
+    assert report(client, site, comment_id, reason="spam", reporter_id="r-1").get_json()["comment"]["status"] == "published"
+    body = report(client, site, comment_id, reason="uncivil", reporter_id="r-2").get_json()
+    assert body["comment"]["status"] == "held" and "reports" in body["comment"]["flagged"]
+    with app.app_context():
+        events = [d.event for d in db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))]
+    assert [e["comment"]["status"] for e in events] == ["published", "held"]
+
+
+def test_one_hate_report_is_enough_to_hold_a_comment(app, client, site):
+    comment_id = submit(client, site)
+    move(app, comment_id, "published")
+    report(client, site, comment_id, reason="hate")
+    assert status_of(client, site, comment_id) == "held"
+
+
+def test_after_approval_only_new_reports_reopen_review(app, client, site):
+    comment_id = submit(client, site)
+    move(app, comment_id, "held")
+    report(client, site, comment_id, reason="hate", reporter_id="r-1")
+    move(app, comment_id, "approved", decision="approved", decided_at=now())
+    report(client, site, comment_id, reason="spam", reporter_id="r-2")
+    assert status_of(client, site, comment_id) == "approved"
+    report(client, site, comment_id, reason="spam", reporter_id="r-3")
+    assert status_of(client, site, comment_id) == "held"
+
+
+def test_reports_on_a_rejected_comment_change_nothing(app, client, site):
+    comment_id = submit(client, site)
+    move(app, comment_id, "rejected")
+    report(client, site, comment_id, reason="hate")
+    assert status_of(client, site, comment_id) == "rejected"
+
+
+def test_reports_on_a_pending_comment_wait_for_scoring(app, client, site):
+    comment_id = submit(client, site)
+    body = report(client, site, comment_id, reason="hate").get_json()
+    assert body["comment"]["status"] == "pending" and body["comment"]["report_weight"] == 2
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [({}, "reason"), ({"reason": "boring"}, "reason"), ({"reason": 3}, "reason"),
+     ({"reason": "spam", "reporter_id": ["x"]}, "reporter_id"), ({"reason": "spam", "note": "a\x00b"}, "note"),
+     ({"reason": "spam", "note": "n" * 2001}, "note")],
+)
+def test_it_refuses_invalid_reports_and_stores_nothing(app, client, site, body, field):
+    comment_id = submit(client, site)
+    response = report(client, site, comment_id, **body)
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == field
+    assert count(app, Report) == 0
+
+
+def test_reports_on_unknown_or_foreign_comments_are_404(app, client, site, outsider):
+    comment_id = submit(client, site)
+    assert report(client, outsider, comment_id, reason="spam").status_code == 404
+    assert report(client, site, 424242, reason="spam").status_code == 404
+    assert count(app, Report) == 0
+
+
+def test_a_report_with_malformed_json_is_refused(app, client, site):
+    comment_id = submit(client, site)
+    response = client.post(f"/api/v1/comments/{comment_id}/reports", data="{", headers=site.headers,
+                           content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "malformed_json"
