@@ -1,4 +1,76 @@
-"""Routes of the admin blueprint."""
-from flask import Blueprint
+"""The admins' pages: per-site moderation settings, the loaded model, and the audit log."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from classifiers.attributes import ATTRIBUTES
+from moderation import auth, db
+from moderation.admin.settings import update_site_settings
+from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.models import AuditEntry, Site
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+AUDIT_PAGE_SIZE = 200
+
+
+def _model_summary() -> dict[str, Any]:
+    """The loaded model's version and card, or the error that stopped it loading: the page renders either way."""
+    try:
+        from moderation.scorer import get_model  # imported here so a broken model package cannot break the admin pages
+
+        model = get_model(current_app._get_current_object())
+        return {"version": model.version, "card": model.card or {}, "thresholds": model.thresholds,
+                "attributes": list(model.attributes), "error": None}
+    except Exception as error:  # any failure to load is shown to the admin, not raised
+        log.warning("could not load the model for the admin page", exc_info=True)
+        return {"version": None, "card": {}, "thresholds": {}, "attributes": [], "error": f"{type(error).__name__}: {error}"}
+
+
+@bp.get("")
+@bp.get("/")
+@auth.login_required("admin")
+def index() -> str:
+    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    return render_template("admin/index.html", sites=sites, attributes=ATTRIBUTES, model=_model_summary())
+
+
+@bp.get("/sites/<int:site_id>")
+@auth.login_required("admin")
+def edit_site(site_id: int) -> str:
+    site = db.session.get(Site, site_id)
+    if site is None:
+        abort(404)
+    return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=None)
+
+
+@bp.post("/sites/<int:site_id>")
+@auth.login_required("admin")
+def save_site(site_id: int) -> Response | tuple[str, int]:
+    try:
+        changed = update_site_settings(db.session, site_id, request.form, user=auth.current_user())
+    except NotFound:
+        abort(404)
+    except ValidationFailed as error:
+        db.session.rollback()
+        site = db.session.get(Site, site_id)
+        return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=request.form,
+                               error=error), 400
+    db.session.commit()
+    site = db.session.get(Site, site_id)
+    flash(f"Saved {site.name}: " + (", ".join(changed) if changed else "nothing changed") + ".", "success")
+    return redirect(url_for("admin.index"), code=303)
+
+
+@bp.get("/audit")
+@auth.login_required("admin")
+def audit_log() -> str:
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE_SIZE)).all()
+    return render_template("admin/audit.html", entries=entries)

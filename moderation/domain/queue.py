@@ -30,7 +30,7 @@ class QueuePage:
 def _in_queue():
     return or_(
         Comment.status == "held",
-        and_(Comment.status == "published", Comment.report_weight >= Site.report_threshold),
+        and_(Comment.status == "published", Comment.report_weight > 0, Comment.report_weight >= Site.report_threshold),
     )
 
 
@@ -57,5 +57,5 @@ def review_queue(
 
 def is_in_queue(comment: Comment) -> bool:
     return comment.status == "held" or (
-        comment.status == "published" and comment.report_weight >= comment.site.report_threshold
+        comment.status == "published" and 0 < comment.report_weight >= comment.site.report_threshold
     )

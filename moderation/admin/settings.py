@@ -1,0 +1,85 @@
+"""Editing a site's moderation settings from the admin form: validate everything, then audit each change."""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from classifiers.attributes import ATTRIBUTES
+from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.status import audit
+from moderation.models import Site, User
+
+MODES = ("pre", "post")
+
+
+def _threshold(raw: str | None, field: str) -> float | None:
+    """Blank means "no site-specific value": the model's default threshold applies."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationFailed(f"{field} must be a number between 0 and 1", field=field) from None
+    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        raise ValidationFailed(f"{field} must be between 0 and 1", field=field)
+    return value
+
+
+def _thresholds(form: Mapping[str, str], prefix: str) -> dict[str, float]:
+    values = {}
+    for attribute in ATTRIBUTES:
+        value = _threshold(form.get(f"{prefix}{attribute}"), f"{prefix}{attribute}")
+        if value is not None:
+            values[attribute] = value
+    return values
+
+
+def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
+    """The form's values as Site attributes, or ValidationFailed naming the first bad field."""
+    mode = form.get("moderation_mode", "")
+    if mode not in MODES:
+        raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
+    try:
+        report_threshold = float(form.get("report_threshold", ""))
+    except ValueError:
+        raise ValidationFailed("report threshold must be a number", field="report_threshold") from None
+    if not math.isfinite(report_threshold) or report_threshold <= 0:
+        raise ValidationFailed("report threshold must be a positive number", field="report_threshold")
+    webhook_url = (form.get("webhook_url") or "").strip() or None
+    if webhook_url is not None:
+        parts = urlsplit(webhook_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(webhook_url) > 2000:
+            raise ValidationFailed("webhook URL must be an http(s) URL", field="webhook_url")
+    return {
+        "moderation_mode": mode,
+        "thresholds": _thresholds(form, "hold_"),
+        "auto_reject": form.get("auto_reject") in ("on", "1", "true"),
+        "reject_thresholds": _thresholds(form, "reject_"),
+        "report_threshold": report_threshold,
+        "webhook_url": webhook_url,
+    }
+
+
+def update_site_settings(session: Session, site_id: int, form: Mapping[str, str], *, user: User) -> list[str]:
+    """Apply the form to the site, one audit entry per changed setting; returns the changed names.
+
+    The caller commits.
+    """
+    site = session.get(Site, site_id)
+    if site is None:
+        raise NotFound(f"site {site_id} does not exist")
+    changed = []
+    for name, new in parse_settings(form).items():
+        old = getattr(site, name)
+        if old == new:
+            continue
+        setattr(site, name, new)
+        audit(session, f"user:{user.username}", "site:settings_changed", site_id=site.id, site=site.name,
+              setting=name, old=old, new=new)
+        changed.append(name)
+    return changed

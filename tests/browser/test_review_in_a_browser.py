@@ -1,0 +1,71 @@
+"""A moderator works the queue in a real browser."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from moderation import db
+from moderation.models import Comment, WebhookDelivery
+
+pytestmark = pytest.mark.browser
+
+TEXT = "Anyone who voted for this bridge is a complete moron and should be ashamed."
+
+
+def _held_comment(app, site_id: int) -> int:
+    begin = TEXT.index("complete moron")
+    with app.app_context():
+        comment = Comment(
+            site_id=site_id, external_id="c-browser", story_id="bridge", story_title="Council approves new bridge",
+            story_url="https://daily-planet.example/bridge", author_id="u1", author_name="Angry Reader",
+            text=TEXT, body_hash=hashlib.sha256(TEXT.encode()).hexdigest(), status="held",
+            scores={"toxicity": 0.93, "severe_toxicity": 0.21, "insult": 0.89, "identity_attack": 0.04,
+                    "profanity": 0.33, "threat": 0.02},
+            flagged=["toxicity", "insult"],
+            explanations={"insult": [{"begin": begin, "end": begin + 14, "score": 0.81, "text": "complete moron"}],
+                          "toxicity": [{"begin": begin + 9, "end": begin + 14, "score": 0.66, "text": "moron"}]},
+            model_version="civility-test", priority=1.2,
+        )
+        db.session.add(comment)
+        db.session.commit()
+        return comment.id
+
+
+def test_a_moderator_rejects_a_held_comment_in_the_browser(app, make_site, moderator, live_server, browser_page,
+                                                           tmp_path: Path):
+    site = make_site("daily-planet", webhook_url="http://127.0.0.1:9/hooks")
+    comment_id = _held_comment(app, site.id)
+    page = browser_page
+
+    page.goto(f"{live_server}/review")
+    assert page.url.startswith(f"{live_server}/login")
+    page.fill("input[name=username]", moderator.username)
+    page.fill("input[name=password]", moderator.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/review")
+
+    item = page.locator(f"#comment-{comment_id}")
+    assert item.is_visible()
+    assert item.locator("mark").first.inner_text() == "complete moron"
+    assert "Council approves new bridge" in item.inner_text()
+    screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "review-queue.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+
+    item.locator("select[name=reason_choice]").select_option("Personal attack or insult")
+    item.locator("input[name=reason_note]").fill("insults other readers")
+    item.locator("button[value=reject]").click()
+    page.wait_for_selector(".flash-success")
+    assert f"Comment #{comment_id} rejected." in page.locator(".flash-success").inner_text()
+    assert page.locator(f"#comment-{comment_id}").count() == 0
+    page.screenshot(path=str(screenshot.with_name("review-after.png")), full_page=True)
+
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert comment.status == "rejected"
+        assert comment.decision_reason == "Personal attack or insult: insults other readers"
+        deliveries = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.comment_id == comment_id)).all()
+        assert len(deliveries) == 1

@@ -1,0 +1,78 @@
+"""Admins' pages: per-site settings with validation and audit, the loaded model, the audit log."""
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from conftest import csrf_token
+from moderation import db
+from moderation.models import AuditEntry, Site
+
+VALID = {"moderation_mode": "post", "hold_toxicity": "0.7", "hold_insult": "", "auto_reject": "on",
+         "reject_severe_toxicity": "0.95", "report_threshold": "3", "webhook_url": "https://planet.example/hook"}
+
+
+@pytest.fixture
+def fake_model(app):
+    app.extensions["civility_model"] = SimpleNamespace(
+        version="civility-2026.11-abc123", attributes=("toxicity", "insult"),
+        thresholds={"toxicity": 0.8, "insult": 0.75},
+        card={"created_at": "2026-11-20", "metrics": {"toxicity": {"roc_auc": 0.931}}},
+    )
+
+
+def _post_settings(client, site_id, form):
+    token = csrf_token(client.get(f"/admin/sites/{site_id}").get_data(as_text=True))
+    return client.post(f"/admin/sites/{site_id}", data={"csrf_token": token, **form})
+
+
+def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_model):
+    html = sign_in(admin).get("/admin").get_data(as_text=True)
+    assert "daily-planet" in html and "civility-2026.11-abc123" in html
+    assert "roc_auc 0.931" in html and "2026-11-20" in html
+
+
+def test_the_admin_page_still_renders_when_the_model_cannot_load(app, sign_in, admin, site, tmp_path):
+    app.extensions.pop("civility_model", None)
+    app.config["MODEL_PATH"] = tmp_path / "missing-model"
+    response = sign_in(admin).get("/admin")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "The model could not be loaded" in html and "daily-planet" in html
+
+
+def test_an_admin_changes_site_settings_and_each_change_is_audited(app, sign_in, admin, site, fake_model):
+    client = sign_in(admin)
+    response = _post_settings(client, site.id, VALID)
+    assert response.status_code == 303
+    with app.app_context():
+        saved = db.session.get(Site, site.id)
+        assert saved.moderation_mode == "post" and saved.thresholds == {"toxicity": 0.7}
+        assert saved.auto_reject is True and saved.reject_thresholds == {"severe_toxicity": 0.95}
+        assert saved.report_threshold == 3.0 and saved.webhook_url == "https://planet.example/hook"
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert {e.details["setting"] for e in entries} == {"moderation_mode", "thresholds", "auto_reject",
+                                                            "reject_thresholds", "report_threshold", "webhook_url"}
+        assert all(e.actor == "user:ada" and e.action == "site:settings_changed" for e in entries)
+        mode = next(e for e in entries if e.details["setting"] == "moderation_mode")
+        assert mode.details["old"] == "pre" and mode.details["new"] == "post"
+    # Saving the same values again changes nothing and audits nothing.
+    _post_settings(client, site.id, VALID)
+    with app.app_context():
+        assert len(db.session.scalars(select(AuditEntry)).all()) == 6
+    assert "site:settings_changed" in client.get("/admin/audit").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("hold_toxicity", "1.5"), ("hold_toxicity", "-0.1"), ("reject_threat", "nan"), ("hold_insult", "high"),
+    ("report_threshold", "0"), ("moderation_mode", "sometimes"), ("webhook_url", "ftp://planet.example/"),
+    ("webhook_url", "javascript:alert(1)"),
+])
+def test_it_refuses_invalid_settings_and_keeps_the_old_ones(app, sign_in, admin, site, field, value):
+    response = _post_settings(sign_in(admin), site.id, {**VALID, field: value})
+    assert response.status_code == 400
+    assert 'class="flash flash-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        saved = db.session.get(Site, site.id)
+        assert saved.moderation_mode == "pre" and saved.thresholds == {}
+        assert db.session.scalars(select(AuditEntry)).all() == []
