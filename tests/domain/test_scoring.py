@@ -1,0 +1,150 @@
+"""Scoring pending comments: the policy applied, each comment scored once, batches claimed safely."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from fake_model import FakeModel
+from moderation import db
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.reports import file_report
+from moderation.domain.scoring import score_batch, score_pending
+from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
+
+
+def add_comment(site_id: int, text: str, external_id: str | None = None) -> int:
+    site = db.session.get(Site, site_id)
+    n = db.session.scalar(select(func.count()).select_from(Comment))
+    data = CommentInput(external_id=external_id or f"c{n}", story_id="s", author_id="a", text=text)
+    return submit_comment(db.session, site, data).comment.id
+
+
+def scoring_audits(comment_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEntry)
+        .where(AuditEntry.comment_id == comment_id, AuditEntry.action.like("status:pending->%"))
+    )
+
+
+@pytest.fixture
+def model() -> FakeModel:
+    return FakeModel()
+
+
+def test_a_civil_comment_is_published_and_an_abusive_one_held_with_highlights(app, site, model):
+    with app.app_context():
+        civil = add_comment(site.id, "Thanks for the reporting.")
+        abusive = add_comment(site.id, "You idiot.")
+        assert score_pending(db.session, lambda: model, [civil, abusive], batch_size=10) == {
+            civil: "published", abusive: "held"}
+        civil_row, abusive_row = db.session.get(Comment, civil), db.session.get(Comment, abusive)
+        assert civil_row.model_version == "fake-1" and civil_row.scored_at and civil_row.scores["toxicity"] == 0.01
+        assert civil_row.explanations is None
+        assert abusive_row.flagged == ["toxicity", "insult"]
+        assert abusive_row.priority == pytest.approx(0.8 / 0.5)
+        assert abusive_row.explanations["toxicity"][0]["text"] == "idiot"
+
+
+def test_the_texts_of_a_batch_are_scored_in_one_model_call(app, site):
+    calls = []
+
+    class Counting(FakeModel):
+        def score(self, texts):
+            calls.append(len(texts))
+            return super().score(texts)
+
+    with app.app_context():
+        ids = [add_comment(site.id, f"comment {i}") for i in range(5)]
+        score_pending(db.session, Counting, ids, batch_size=10)
+    assert calls == [5]
+
+
+def test_scoring_a_comment_twice_changes_nothing(app, site, model):
+    with app.app_context():
+        comment_id = add_comment(site.id, "You idiot.")
+        score_pending(db.session, lambda: model, [comment_id], batch_size=10)
+        before = db.session.get(Comment, comment_id)
+        version, scored_at = before.version, before.scored_at
+        assert score_pending(db.session, lambda: model, [comment_id], batch_size=10) == {}
+        db.session.expire_all()
+        after = db.session.get(Comment, comment_id)
+        assert (after.version, after.scored_at, after.status) == (version, scored_at, "held")
+        assert scoring_audits(comment_id) == 1
+    assert model.scored == ["You idiot."]
+
+
+def test_the_model_is_not_loaded_when_nothing_is_pending(app, site):
+    def no_model():
+        raise AssertionError("loaded the model for nothing")
+
+    with app.app_context():
+        assert score_pending(db.session, no_model, [12345], batch_size=10) == {}
+
+
+def test_the_given_comments_come_first_then_other_pending_ones_fill_the_batch(app, site, model):
+    with app.app_context():
+        ids = [add_comment(site.id, f"comment {i}") for i in range(5)]
+        result = score_batch(db.session, model, [ids[4], ids[3]], batch_size=3)
+        db.session.commit()
+    claimed = list(result.scored)
+    assert set(claimed[:2]) == {ids[3], ids[4]} and claimed[2] == ids[0]
+
+
+def test_several_batches_score_every_given_comment(app, site, model):
+    with app.app_context():
+        ids = [add_comment(site.id, f"comment {i}") for i in range(7)]
+        scored = score_pending(db.session, lambda: model, ids, batch_size=3, max_batches=3)
+    assert sorted(scored) == ids
+
+
+def test_a_comment_locked_by_another_worker_is_skipped_not_waited_for(app, site, model):
+    with app.app_context():
+        busy, free = add_comment(site.id, "busy"), add_comment(site.id, "free")
+        with app.extensions["db_engine"].connect() as other:
+            other.exec_driver_sql(f"SELECT id FROM comments WHERE id = {busy} FOR UPDATE")
+            assert score_pending(db.session, lambda: model, [busy, free], batch_size=10) == {free: "published"}
+            other.rollback()
+        assert db.session.get(Comment, busy).status == "pending"
+
+
+def test_reports_filed_while_pending_hold_the_comment_when_it_is_scored(app, site, model):
+    with app.app_context():
+        comment_id = add_comment(site.id, "A perfectly civil remark.")
+        file_report(db.session, db.session.get(Site, site.id), comment_id, reason="harassment")
+        db.session.commit()
+        assert score_pending(db.session, lambda: model, [comment_id], batch_size=10) == {comment_id: "held"}
+        assert db.session.get(Comment, comment_id).flagged == ["reports"]
+
+
+def test_a_sites_own_thresholds_and_auto_reject_apply(app, site, model):
+    with app.app_context():
+        row = db.session.get(Site, site.id)
+        row.thresholds = {"toxicity": 0.995}
+        row.auto_reject = True
+        row.reject_thresholds = {"toxicity": 0.98}
+        db.session.commit()
+        mild, vile = add_comment(site.id, "You idiot."), add_comment(site.id, "vile")
+        scored = score_pending(db.session, lambda: model, [mild, vile], batch_size=10)
+    # insult (0.95 >= 0.9) still holds the first; the second is over the reject threshold.
+    assert scored == {mild: "held", vile: "rejected"}
+
+
+def test_a_status_change_queues_one_webhook_for_a_site_that_has_one(app, make_site, model):
+    hooked = make_site("hooked", webhook_url="http://127.0.0.1:9/hook")
+    with app.app_context():
+        comment_id = add_comment(hooked.id, "You idiot.")
+        score_pending(db.session, lambda: model, [comment_id], batch_size=10)
+        events = [d.event for d in db.session.scalars(select(WebhookDelivery))]
+    assert len(events) == 1
+    assert events[0]["previous_status"] == "pending" and events[0]["comment"]["status"] == "held"
+
+
+def test_an_explanation_failure_does_not_stop_scoring(app, site):
+    class Broken(FakeModel):
+        def explain(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+    with app.app_context():
+        comment_id = add_comment(site.id, "You idiot.")
+        assert score_pending(db.session, Broken, [comment_id], batch_size=10) == {comment_id: "held"}
+        assert db.session.get(Comment, comment_id).explanations is None
