@@ -49,3 +49,8 @@ class NotFound(PerspectiveError):
 class Unavailable(PerspectiveError):
     code = 503
     status = "UNAVAILABLE"
+
+
+class InternalError(PerspectiveError):
+    code = 500
+    status = "INTERNAL"

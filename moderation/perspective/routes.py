@@ -16,7 +16,14 @@ from moderation.perspective.analyze import analyze, parse_analyze
 from moderation.perspective.auth import request_key, site_id_for_key
 from moderation.perspective.cache import LRUCache
 from moderation.perspective.discovery import VERSION, discovery_document
-from moderation.perspective.errors import InvalidArgument, NotFound, PerspectiveError, ResourceExhausted, Unavailable
+from moderation.perspective.errors import (
+    InternalError,
+    InvalidArgument,
+    NotFound,
+    PerspectiveError,
+    ResourceExhausted,
+    Unavailable,
+)
 from moderation.perspective.fields import parse_json
 from moderation.perspective.ratelimit import RateLimiter, redis_client
 from moderation.perspective.suggest import parse_suggest, store_suggestion, suggest_response
@@ -105,3 +112,9 @@ def discovery() -> Response:
     if version != VERSION:
         return NotFound(f"Discovery document not found for API service: commentanalyzer.googleapis.com/{version}").to_response()
     return jsonify(discovery_document(request.host_url))
+
+
+@bp.errorhandler(500)
+def _internal_error(error: Exception) -> Response:
+    # Clients parse Google's shape even for our own failures; the traceback goes to the log.
+    return InternalError("Internal error encountered.").to_response()
