@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
+from moderation.admin.model_card import card_summary
 from moderation.admin.settings import update_site_settings
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.models import AuditEntry, Site
@@ -27,11 +28,12 @@ def _model_summary() -> dict[str, Any]:
         from moderation.scorer import get_model  # imported here so a broken model package cannot break the admin pages
 
         model = get_model(current_app._get_current_object())
-        return {"version": model.version, "card": model.card or {}, "thresholds": model.thresholds,
+        return {"version": model.version, "card": card_summary(model.card), "thresholds": model.thresholds,
                 "attributes": list(model.attributes), "error": None}
     except Exception as error:  # any failure to load is shown to the admin, not raised
         log.warning("could not load the model for the admin page", exc_info=True)
-        return {"version": None, "card": {}, "thresholds": {}, "attributes": [], "error": f"{type(error).__name__}: {error}"}
+        return {"version": None, "card": card_summary(None), "thresholds": {}, "attributes": [],
+                "error": f"{type(error).__name__}: {error}"}
 
 
 @bp.get("")
@@ -48,7 +50,8 @@ def edit_site(site_id: int) -> str:
     site = db.session.get(Site, site_id)
     if site is None:
         abort(404)
-    return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=None)
+    return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=None,
+                           reliable=_model_summary()["attributes"])
 
 
 @bp.post("/sites/<int:site_id>")
@@ -62,7 +65,7 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         site = db.session.get(Site, site_id)
         return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=request.form,
-                               error=error), 400
+                               error=error, reliable=_model_summary()["attributes"]), 400
     db.session.commit()
     site = db.session.get(Site, site_id)
     flash(f"Saved {site.name}: " + (", ".join(changed) if changed else "nothing changed") + ".", "success")

@@ -16,7 +16,10 @@ from moderation.models import Site, User
 MODES = ("pre", "post")
 
 
-def _threshold(raw: str | None, field: str) -> float | None:
+KINDS = {"hold_": "hold", "reject_": "auto-reject"}
+
+
+def _threshold(raw: str | None, field: str, label: str) -> float | None:
     """Blank means "no site-specific value": the model's default threshold applies."""
     raw = (raw or "").strip()
     if not raw:
@@ -24,16 +27,17 @@ def _threshold(raw: str | None, field: str) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise ValidationFailed(f"{field} must be a number between 0 and 1", field=field) from None
+        raise ValidationFailed(f"the {label} must be a number between 0 and 1", field=field) from None
     if not math.isfinite(value) or not 0.0 <= value <= 1.0:
-        raise ValidationFailed(f"{field} must be between 0 and 1", field=field)
+        raise ValidationFailed(f"the {label} must be between 0 and 1", field=field)
     return value
 
 
 def _thresholds(form: Mapping[str, str], prefix: str) -> dict[str, float]:
     values = {}
     for attribute in ATTRIBUTES:
-        value = _threshold(form.get(f"{prefix}{attribute}"), f"{prefix}{attribute}")
+        label = f"{attribute.replace('_', ' ')} {KINDS[prefix]} threshold"
+        value = _threshold(form.get(f"{prefix}{attribute}"), f"{prefix}{attribute}", label)
         if value is not None:
             values[attribute] = value
     return values

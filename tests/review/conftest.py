@@ -2,22 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from review_helpers import csrf_token
 
 from moderation import db
 from moderation.models import Comment, Report
-
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def csrf_token(html: str) -> str:
-    match = CSRF_FIELD.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -76,13 +68,3 @@ def sign_in(app):
         return client
 
     return sign_in
-
-
-def decide_form(client, comment_id: int, **data: str):
-    """Post the decision form the way the queue page does: token and version taken from the page."""
-    html = client.get(f"/review/{comment_id}").get_data(as_text=True)
-    version = re.search(r'name="version" value="(\d+)"', html)
-    next_url = re.search(r'name="next" value="([^"]*)"', html)
-    form = {"csrf_token": csrf_token(html), "version": version.group(1) if version else "1",
-            "next": next_url.group(1) if next_url else "", **data}
-    return client.post(f"/review/{comment_id}/decide", data=form)

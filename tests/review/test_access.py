@@ -1,7 +1,6 @@
 """Who may open which page: sign-in, roles, CSRF."""
 import pytest
-
-from conftest import csrf_token
+from review_helpers import csrf_token
 
 MODERATOR_PAGES = ["/review", "/review/1"]
 ADMIN_PAGES = ["/admin", "/admin/audit", "/admin/sites/1"]

@@ -2,9 +2,9 @@
 from types import SimpleNamespace
 
 import pytest
+from review_helpers import csrf_token
 from sqlalchemy import select
 
-from conftest import csrf_token
 from moderation import db
 from moderation.models import AuditEntry, Site
 
@@ -17,7 +17,9 @@ def fake_model(app):
     app.extensions["civility_model"] = SimpleNamespace(
         version="civility-2026.11-abc123", attributes=("toxicity", "insult"),
         thresholds={"toxicity": 0.8, "insult": 0.75},
-        card={"created_at": "2026-11-20", "metrics": {"toxicity": {"roc_auc": 0.931}}},
+        card={"trained_at": "2026-11-20", "metrics": {"validation_pooled": {"toxicity": {"roc_auc": 0.931}}},
+              "insufficient_data": {"threat": {"score_copied_from": "toxicity"}},
+              "data": {"train_rows": 1234, "sources": {"jigsaw2018": {"licence": "CC0", "trainable": True}}}},
     )
 
 
@@ -29,7 +31,8 @@ def _post_settings(client, site_id, form):
 def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_model):
     html = sign_in(admin).get("/admin").get_data(as_text=True)
     assert "daily-planet" in html and "civility-2026.11-abc123" in html
-    assert "roc_auc 0.931" in html and "2026-11-20" in html
+    assert "0.931" in html and "2026-11-20" in html and "1234 training rows" in html and "jigsaw2018" in html
+    assert "uses toxicity's score" in html
 
 
 def test_the_admin_page_still_renders_when_the_model_cannot_load(app, sign_in, admin, site, tmp_path):
@@ -71,7 +74,8 @@ def test_an_admin_changes_site_settings_and_each_change_is_audited(app, sign_in,
 def test_it_refuses_invalid_settings_and_keeps_the_old_ones(app, sign_in, admin, site, field, value):
     response = _post_settings(sign_in(admin), site.id, {**VALID, field: value})
     assert response.status_code == 400
-    assert 'class="flash flash-error"' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert 'class="flash flash-error"' in html and 'aria-invalid="true"' in html
     with app.app_context():
         saved = db.session.get(Site, site.id)
         assert saved.moderation_mode == "pre" and saved.thresholds == {}

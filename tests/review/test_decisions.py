@@ -2,9 +2,9 @@
 import threading
 
 import pytest
+from review_helpers import csrf_token, decide_form
 from sqlalchemy import func, select
 
-from conftest import decide_form
 from moderation import db
 from moderation.domain.decisions import decide
 from moderation.domain.errors import AlreadyDecided, ValidationFailed
@@ -78,7 +78,9 @@ def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moder
     # Both open the queue while the comment is at version 1 ...
     for client in (mona, max_):
         assert 'name="version" value="1"' in client.get("/review").get_data(as_text=True)
-    token = lambda client: __import__("conftest").csrf_token(client.get("/review").get_data(as_text=True))  # noqa: E731
+    def token(client):
+        return csrf_token(client.get("/review").get_data(as_text=True))
+
     first = mona.post(f"/review/{comment_id}/decide", data={"csrf_token": token(mona), "version": "1",
                                                             "action": "approve", "next": "/review"})
     second = max_.post(f"/review/{comment_id}/decide", data={"csrf_token": token(max_), "version": "1",

@@ -1,0 +1,56 @@
+"""A short, readable summary of a model card for the admin page; tolerant of cards missing any key."""
+from __future__ import annotations
+
+from typing import Any
+
+METRIC_NAMES = ("roc_auc", "pr_auc", "precision", "recall")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _threshold_rule(selection: Any) -> str | None:
+    """The card's threshold selection as one line: free text, or per attribute its target and whether it was met."""
+    if isinstance(selection, str) or selection is None:
+        return selection
+    parts = []
+    for attribute, rule in _dict(selection).items():
+        rule = _dict(rule)
+        target = rule.get("target_precision")
+        if isinstance(target, (int, float)):
+            met = "" if rule.get("target_reached", True) else " (not reached)"
+            parts.append(f"{attribute}: precision ≥ {target:.2f}{met}")
+    return "; ".join(parts) or None
+
+
+def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
+    card = _dict(card)
+    data = _dict(card.get("data"))
+    metrics = _dict(card.get("metrics"))
+    pooled = _dict(metrics.get("validation_pooled")) or {k: v for k, v in metrics.items() if isinstance(v, dict)}
+    per_attribute = {
+        attribute: {name: float(values[name]) for name in METRIC_NAMES if isinstance(values.get(name), (int, float))}
+        for attribute, values in pooled.items()
+        if isinstance(values, dict)
+    }
+    sources = [
+        {"name": name, "licence": _dict(info).get("licence"), "attribution": _dict(info).get("attribution")}
+        for name, info in _dict(data.get("sources")).items()
+        if _dict(info).get("trainable", True)
+    ]
+    # Attributes the model has too little data for: their score is another attribute's.
+    copied = {
+        attribute: _dict(info).get("score_copied_from")
+        for attribute, info in _dict(card.get("insufficient_data")).items()
+    }
+    return {
+        "name": card.get("name"),
+        "trained_at": card.get("trained_at") or card.get("created_at") or card.get("date"),
+        "train_rows": data.get("train_rows"),
+        "validation_rows": data.get("validation_rows"),
+        "threshold_selection": _threshold_rule(card.get("threshold_selection")),
+        "metrics": per_attribute,
+        "sources": sources,
+        "copied": copied,
+    }

@@ -1,0 +1,22 @@
+"""Plain helpers the review tests import (fixtures live in conftest.py)."""
+from __future__ import annotations
+
+import re
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def decide_form(client, comment_id: int, **data: str):
+    """Post the decision form the way the queue page does: token and version taken from the page."""
+    html = client.get(f"/review/{comment_id}").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', html)
+    next_url = re.search(r'name="next" value="([^"]*)"', html)
+    form = {"csrf_token": csrf_token(html), "version": version.group(1) if version else "1",
+            "next": next_url.group(1) if next_url else "", **data}
+    return client.post(f"/review/{comment_id}/decide", data=form)
