@@ -128,7 +128,8 @@ def main() -> None:
     repeated = [realistic_text(rng, None) for _ in range(40)]
     with running_stack(worker=False, web_workers=args.web_workers) as stack:
         print(f"gunicorn at {stack.base_url}, {args.web_workers} workers x 4 threads; "
-              f"{args.clients} clients, {args.seconds:g} s per phase", flush=True)
+              f"{args.clients} clients, {args.seconds:g} s per phase; {os.cpu_count()} cores, "
+              f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
         # Each web worker loads the model on its first request: warm them all before timing.
         run_phase(stack.base_url, stack.api_key, clients=args.clients, seconds=3, texts=None)
         rows = [
@@ -137,6 +138,7 @@ def main() -> None:
             ("repeated texts (cache hits)", run_phase(stack.base_url, stack.api_key, clients=args.clients,
                                                       seconds=args.seconds, texts=repeated)),
         ]
+    print(f"load average after: {os.getloadavg()[0]:.1f} (other work on the machine skews the numbers)")
     print()
     print(f"{'phase':<32} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7}")
     for name, r in rows:
