@@ -41,7 +41,9 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
             if user is None:
-                return redirect(url_for("review.login", next=request.full_path.rstrip("?")))
+                # After signing in, come back here; a form post cannot be replayed, so those go to the queue.
+                target = request.full_path.rstrip("?") if request.method == "GET" else None
+                return redirect(url_for("review.login", next=target))
             if ROLE_RANK.get(user.role, 0) < ROLE_RANK[role]:
                 return render_template("error.html", title="Not allowed",
                                        message="Your account cannot open this page."), 403

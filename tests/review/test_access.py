@@ -94,3 +94,11 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(app, sign_in, mode
         db.session.get(User, moderator.id).active = False
         db.session.commit()
     assert client.get("/review").status_code == 302
+
+
+def test_an_anonymous_form_post_is_sent_to_login_without_coming_back_to_the_post(client, site, make_comment):
+    comment_id = make_comment(site.id)
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post(f"/review/{comment_id}/decide", data={"csrf_token": csrf_token(page), "version": "1",
+                                                                 "action": "approve"})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
