@@ -19,7 +19,10 @@ class _Region:
 
 
 def _spans(text: str, explanations: dict[str, Any] | None) -> list[tuple[int, int, str, float]]:
-    """Well-formed spans only: offsets inside the text, begin before end. Anything else is ignored."""
+    """Well-formed spans only: offsets inside the text, begin before end; anything else is ignored.
+
+    A span's score is its contribution to the attribute's log-odds, so it is shown as "+0.70".
+    """
     spans = []
     for attribute, items in (explanations or {}).items():
         if not isinstance(items, list):
@@ -57,7 +60,8 @@ def highlight(text: str, explanations: dict[str, Any] | None) -> Markup:
     cursor = 0
     for region in _merge(_spans(text, explanations)):
         pieces.append(escape(text[cursor:region.begin]))
-        title = ", ".join(f"{name} {score:.2f}" for name, score in sorted(region.attributes.items(), key=lambda kv: -kv[1]))
+        strongest_first = sorted(region.attributes.items(), key=lambda item: -item[1])
+        title = "raises " + ", ".join(f"{name} +{score:.2f}" for name, score in strongest_first)
         pieces.append(Markup('<mark title="{}">{}</mark>').format(title, text[region.begin:region.end]))
         cursor = region.end
     pieces.append(escape(text[cursor:]))

@@ -61,8 +61,8 @@ def _template_helpers() -> dict[str, object]:
 
 @bp.app_errorhandler(CSRFError)
 def _csrf_failed(error: CSRFError) -> tuple[str, int]:
-    return render_template("error.html", title="Form expired",
-                           message="This form was missing its security token or it expired. Go back, reload the page and try again."), 400
+    message = "This form was missing its security token or it expired. Go back, reload the page and try again."
+    return render_template("error.html", title="Form expired", message=message), 400
 
 
 @bp.get("/")

@@ -14,7 +14,7 @@ def test_it_shows_a_held_comment_with_its_spans_scores_reasons_and_story(sign_in
     comment_id = make_comment(site.id, "You are an idiot and your article is garbage.")
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     assert _queue_ids(html) == [comment_id]
-    assert 'You are an <mark title="insult 0.70">idiot</mark> and your article is garbage.' in html
+    assert 'You are an <mark title="raises insult +0.70">idiot</mark> and your article is garbage.' in html
     assert "City council approves the new bridge" in html
     assert 'href="https://daily-planet.example/stories/1"' in html
     assert "Reader 1" in html
@@ -25,13 +25,14 @@ def test_it_shows_a_held_comment_with_its_spans_scores_reasons_and_story(sign_in
 
 def test_it_escapes_comment_text(sign_in, moderator, site, make_comment):
     text = '<script>alert("x")</script> you <b>fool</b>'
-    make_comment(site.id, text, explanations={"insult": [{"begin": text.index("<b>fool"), "end": text.index("</b>"), "score": 0.8}]},
+    fool = {"begin": text.index("<b>fool"), "end": text.index("</b>"), "score": 0.8}
+    make_comment(site.id, text, explanations={"insult": [fool]},
                  author_name="<img src=x onerror=alert(1)>", story_title="<i>Story</i>",
                  story_url="javascript:alert(1)", reports=[{"reason": "uncivil", "note": "<b>rude</b>"}])
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     assert "<script>alert" not in html and "<b>fool" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
-    assert "<mark title=\"insult 0.80\">&lt;b&gt;fool</mark>&lt;/b&gt;" in html
+    assert "<mark title=\"raises insult +0.80\">&lt;b&gt;fool</mark>&lt;/b&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;i&gt;Story&lt;/i&gt;" in html
     assert "javascript:" not in html
     assert "&lt;b&gt;rude&lt;/b&gt;" in html
@@ -41,7 +42,7 @@ def test_it_ignores_explanation_spans_outside_the_text(sign_in, moderator, site,
     make_comment(site.id, "short", explanations={"toxicity": [{"begin": 3, "end": 99}, {"begin": 40, "end": 50},
                                                                {"begin": "0", "end": 2}, "junk"]})
     html = sign_in(moderator).get("/review").get_data(as_text=True)
-    assert 'sho<mark title="toxicity 0.00">rt</mark>' in html
+    assert 'sho<mark title="raises toxicity +0.00">rt</mark>' in html
 
 
 def test_the_queue_puts_the_highest_priority_first_then_the_oldest(sign_in, moderator, site, make_comment):
