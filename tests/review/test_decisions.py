@@ -26,8 +26,8 @@ def second_moderator(app):
         return type("Persona", (), {"id": user.id, "username": "max", "password": "max-password"})
 
 
-def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, sign_in, moderator, webhook_site,
-                                                                       make_comment):
+def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, services, sign_in, moderator,
+                                                                       webhook_site, make_comment):
     comment_id = make_comment(webhook_site.id)
     client = sign_in(moderator)
     response = decide_form(client, comment_id, action="reject", reason_choice="Personal attack or insult",
@@ -49,6 +49,8 @@ def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, sign_in
         assert delivery.event["comment"]["decision"]["moderator"] == "mona"
         example = db.session.scalars(select(LabelledExample)).one()
         assert example.labels == {"toxicity": 1} and example.source == "moderator" and example.comment_id == comment_id
+    # After the commit, the delivery task went to the broker (the worker's queue in Redis).
+    assert services.redis().llen("moderation") == 1
 
 
 def test_an_approval_needs_no_reason_and_labels_the_text_civil(app, sign_in, moderator, site, make_comment):
