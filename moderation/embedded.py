@@ -91,7 +91,9 @@ def start_redis(var_dir: Path) -> tuple[str, subprocess.Popen | None]:
         )
         + "\n"
     )
-    proc = subprocess.Popen([str(executable), str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    # Its own session: Ctrl-C reaches the supervisor, which stops Redis only after the worker.
+    proc = subprocess.Popen([str(executable), str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     deadline = time.monotonic() + 15
     while not redis_is_up(sock):
         if proc.poll() is not None or time.monotonic() > deadline:

@@ -31,6 +31,8 @@ def worker_argv(config: Config) -> list[str]:
     return [
         sys.executable, "-m", "celery", "-A", "workers.entry", "worker",
         "--loglevel", "INFO", "--concurrency", str(config.WORKER_CONCURRENCY), "-Q", "moderation",
+        # Workers share nothing but the queue; gossip and mingle only slow start-up.
+        "--without-gossip", "--without-mingle",
         "--hostname", f"worker-{os.getpid()}@%h",
     ]
 
