@@ -9,6 +9,7 @@ import logging
 import math
 
 from celery import shared_task
+from celery.signals import worker_init
 from flask import current_app
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -20,6 +21,18 @@ log = logging.getLogger(__name__)
 
 # Database restarts and dropped connections: worth another try shortly.
 TRANSIENT = (OperationalError,)
+
+
+@worker_init.connect
+def _load_model_before_forking(**_: object) -> None:
+    """Load the model once in the parent, so pool processes share it and the first batch is not slow."""
+    from workers.entry import flask_app  # only in a worker process: importing it builds the app
+
+    try:
+        with flask_app.app_context():
+            log.info("loaded model %s", get_model().version)
+    except Exception:  # a missing model must not stop webhooks and the sweep; scoring retries the load
+        log.exception("could not load the model at start; will try again when scoring")
 
 
 def _is_transient(exc: BaseException) -> bool:

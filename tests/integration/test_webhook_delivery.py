@@ -1,0 +1,101 @@
+"""Webhook delivery against a real HTTP endpoint on 127.0.0.1 (no worker needed: the domain function).
+
+Kept beside the worker tests because it shares their webhook receiver; it is fast and not marked
+integration.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from moderation import db
+from moderation.domain.status import change_status
+from moderation.domain.webhooks import deliver, sign, verify_signature
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.models import Site, WebhookDelivery
+from webhook_receiver import WebhookReceiver
+
+
+def queue_event(app, site_id: int) -> int:
+    with app.app_context():
+        data = CommentInput(external_id="c1", story_id="s", author_id="a", text="hello")
+        comment = submit_comment(db.session, db.session.get(Site, site_id), data).comment
+        delivery = change_status(db.session, comment, "published", actor="test")
+        db.session.commit()
+        return delivery.id
+
+
+def run(app, delivery_id: int, **kwargs):
+    settings = dict(timeout=2.0, max_retries=2, backoff_base=1.0) | kwargs
+    with app.app_context():
+        return deliver(db.session, delivery_id, **settings)
+
+
+def row(app, delivery_id: int) -> WebhookDelivery:
+    with app.app_context():
+        return db.session.get(WebhookDelivery, delivery_id)
+
+
+def test_a_delivery_is_posted_signed_and_marked_delivered(app, make_site):
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        receiver.secret = site.webhook_secret
+        delivery_id = queue_event(app, site.id)
+        assert run(app, delivery_id).state == "delivered"
+        [received] = receiver.received
+    assert received.signature_valid
+    assert received.headers["X-Moderation-Delivery"] == str(delivery_id)
+    assert received.event["comment"]["status"] == "published" and received.event["delivery_id"] == delivery_id
+    assert row(app, delivery_id).delivered_at is not None
+
+
+def test_a_delivered_event_is_not_posted_again(app, make_site):
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        delivery_id = queue_event(app, site.id)
+        run(app, delivery_id)
+        assert run(app, delivery_id).state == "skipped"
+        assert len(receiver.received) == 1
+
+
+def test_a_failing_endpoint_is_retried_with_growing_backoff_then_given_up(app, make_site):
+    with WebhookReceiver(status=500) as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        delivery_id = queue_event(app, site.id)
+        outcomes = [run(app, delivery_id, max_retries=2) for _ in range(4)]
+    assert [o.state for o in outcomes] == ["retry", "retry", "failed", "skipped"]
+    assert [o.retry_in for o in outcomes[:2]] == [1.0, 2.0]
+    stored = row(app, delivery_id)
+    assert stored.failed and stored.attempts == 3 and stored.last_error == "HTTP 500"
+    assert len(receiver.received) == 3
+
+
+def test_a_slow_endpoint_times_out_instead_of_blocking(app, make_site):
+    with WebhookReceiver(delay=3) as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        delivery_id = queue_event(app, site.id)
+        started = time.monotonic()
+        outcome = run(app, delivery_id, timeout=0.5)
+        assert time.monotonic() - started < 2.5
+    assert outcome.state == "retry" and "Timeout" in outcome.error
+
+
+def test_an_unreachable_endpoint_is_a_retry_not_a_crash(app, make_site):
+    site = make_site("hooked", webhook_url="http://127.0.0.1:9/nothing-listens")
+    delivery_id = queue_event(app, site.id)
+    assert run(app, delivery_id).state == "retry"
+
+
+def test_verify_signature_accepts_ours_and_refuses_tampering_and_replays():
+    body, secret, ts = b'{"a":1}', "whsec_x", int(time.time())
+    good = sign(secret, body, ts)
+    assert verify_signature(secret, body, ts, good)
+    assert verify_signature(secret, body, str(ts), good)
+    assert not verify_signature(secret, b'{"a":2}', ts, good)
+    assert not verify_signature("whsec_other", body, ts, good)
+    assert not verify_signature(secret, body, ts, "v1=" + "0" * 64)
+    assert not verify_signature(secret, body, "not-a-number", good)
+    assert not verify_signature(secret, body, ts - 301, sign(secret, body, ts - 301))
+    assert verify_signature(secret, body, ts - 301, sign(secret, body, ts - 301), tolerance=600)

@@ -1,0 +1,85 @@
+"""A real HTTP server on 127.0.0.1, in a thread, standing in for a news site's webhook endpoint.
+
+It records every request and checks its signature with the site's secret, using the same
+`verify_signature` we tell sites to copy.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from moderation.domain.webhooks import verify_signature
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+    signature_valid: bool
+
+    @property
+    def event(self) -> dict[str, Any]:
+        return json.loads(self.body)
+
+
+class WebhookReceiver:
+    def __init__(self, secret: str = "", *, status: int = 200, delay: float = 0.0) -> None:
+        self.secret = secret
+        self.status = status
+        self.delay = delay
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                headers = {k: v for k, v in self.headers.items()}
+                valid = verify_signature(
+                    receiver.secret, body, headers.get("X-Moderation-Timestamp", ""),
+                    headers.get("X-Moderation-Signature", ""),
+                )
+                with receiver._lock:
+                    receiver.received.append(Received(headers, body, valid))
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def __enter__(self) -> "WebhookReceiver":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def events(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [r.event for r in self.received]
+
+    def wait_for(self, count: int, timeout: float) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            time.sleep(0.05)
+        with self._lock:
+            return list(self.received)
