@@ -41,11 +41,12 @@ def _spans(text: str, explanations: dict[str, Any] | None) -> list[tuple[int, in
     return sorted(spans)
 
 
-def _merge(spans: list[tuple[int, int, str, float]]) -> list[_Region]:
-    """Overlapping spans (one per attribute, often the same words) become one marked region."""
+def _merge(text: str, spans: list[tuple[int, int, str, float]]) -> list[_Region]:
+    """Overlapping spans (one per attribute, often the same words), and spans only whitespace apart
+    ("pathetic idiot"), become one marked region."""
     regions: list[_Region] = []
     for begin, end, attribute, score in spans:
-        if regions and begin < regions[-1].end:
+        if regions and (begin <= regions[-1].end or not text[regions[-1].end:begin].strip()):
             region = regions[-1]
             region.end = max(region.end, end)
         else:
@@ -58,7 +59,7 @@ def _merge(spans: list[tuple[int, int, str, float]]) -> list[_Region]:
 def highlight(text: str, explanations: dict[str, Any] | None) -> Markup:
     pieces: list[Markup] = []
     cursor = 0
-    for region in _merge(_spans(text, explanations)):
+    for region in _merge(text, _spans(text, explanations)):
         pieces.append(escape(text[cursor:region.begin]))
         strongest_first = sorted(region.attributes.items(), key=lambda item: -item[1])
         title = "raises " + ", ".join(f"{name} +{score:.2f}" for name, score in strongest_first)
