@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from moderation.domain.errors import DomainError
@@ -28,22 +29,22 @@ def register_error_handlers(bp: Blueprint) -> None:
     prefix = bp.url_prefix or ""
 
     @bp.errorhandler(DomainError)
-    def _domain(exc: DomainError):
+    def _domain(exc: DomainError) -> ResponseReturnValue:
         response, status = error_response(exc.status, exc.code, exc.message, exc.field)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
         return response, status
 
     @bp.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
+    def _http(exc: HTTPException) -> ResponseReturnValue:
         return error_response(exc.code or 500, _http_code(exc), exc.description or exc.name)
 
     @bp.errorhandler(Exception)
-    def _unexpected(exc: Exception):
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "internal_error", "something went wrong on our side; please retry")
 
-    def _routing(exc: HTTPException):
+    def _routing(exc: HTTPException) -> ResponseReturnValue:
         if request.path == prefix or request.path.startswith(prefix + "/"):
             response, status = error_response(exc.code or 500, _http_code(exc), exc.description or exc.name)
             if exc.code == 405 and getattr(exc, "valid_methods", None):

@@ -27,7 +27,7 @@ COMMENT_ID_PARAM = {"name": "comment_id", "in": "path", "required": True, "schem
                     "description": "Our id for the comment, as returned by POST /comments."}
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
     weights = ", ".join(f"{reason} {weight:g}" for reason, weight in REPORT_WEIGHTS.items())
     return {
         "openapi": "3.0.3",
@@ -63,7 +63,7 @@ def openapi_document() -> dict[str, Any]:
                         "id": {**ID_SCHEMA, "description": "The site's own comment id; stored as a string."},
                         "story_id": ID_SCHEMA,
                         "author_id": ID_SCHEMA,
-                        "text": {"type": "string", "maxLength": 20000, "description": "Not empty, no NUL characters."},
+                        "text": {"type": "string", "maxLength": max_text_length, "description": "Not empty, no NUL characters."},
                         "parent_id": ID_SCHEMA,
                         "story_url": {"type": "string", "maxLength": 2000},
                         "story_title": {"type": "string", "maxLength": 1000},

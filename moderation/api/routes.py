@@ -7,6 +7,7 @@ each route here, and a test keeps the two in step.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 
 from moderation import db
 from moderation.api.errors import register_error_handlers
@@ -39,7 +40,7 @@ def _site() -> Site:
 
 
 @bp.post("/comments")
-def post_comment():
+def post_comment() -> ResponseReturnValue:
     data = comment_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
     submission = submit_comment(db.session, _site(), data)
     comment = submission.comment
@@ -53,17 +54,17 @@ def post_comment():
 
 
 @bp.get("/comments/<int:comment_id>")
-def get_comment(comment_id: int):
+def get_comment(comment_id: int) -> ResponseReturnValue:
     return jsonify(serialize_comment(comment_for_site(db.session, _site(), comment_id)))
 
 
 @bp.get("/comments/by-site-id/<path:site_comment_id>")
-def get_comment_by_site_id(site_comment_id: str):
+def get_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
     return jsonify(serialize_comment(comment_by_site_id(db.session, _site(), site_comment_id)))
 
 
 @bp.post("/comments/<int:comment_id>/reports")
-def post_report(comment_id: int):
+def post_report(comment_id: int) -> ResponseReturnValue:
     fields = report_input(parse_json_object(request.get_data()))
     filing = file_report(db.session, _site(), comment_id, **fields)
     db.session.commit()
@@ -73,5 +74,5 @@ def post_report(comment_id: int):
 
 
 @bp.get("/openapi.json")
-def openapi():
-    return jsonify(openapi_document())
+def openapi() -> ResponseReturnValue:
+    return jsonify(openapi_document(max_text_length=current_app.config["MAX_TEXT_LENGTH"]))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import NotFound
 from moderation.domain.policy import REPORTS, reports_reach_threshold
 from moderation.domain.status import change_status, now
@@ -63,7 +64,7 @@ def file_report(
         .where(Comment.id == comment_id, Comment.site_id == site.id)
         .with_for_update(of=Comment)
         .execution_options(populate_existing=True)
-    ) if 0 < comment_id <= 2**63 - 1 else None
+    ) if 0 < comment_id <= MAX_ID else None
     if comment is None:
         raise NotFound(f"no comment with id {comment_id}", field="id")
     if reporter_id is not None:

@@ -18,7 +18,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
-from moderation.domain.policy import REPORTS, build_policy, decide
+from moderation.domain.policy import REPORTS, Policy, build_policy, decide
 from moderation.domain.status import change_status, now
 from moderation.models import Comment, Site, WebhookDelivery
 
@@ -65,7 +65,7 @@ def score_batch(session: Session, model: Model, comment_ids: Sequence[int], *, b
 
     all_scores = model.score([c.text for c in comments])
     scored_at = now()
-    policies: dict[int, object] = {}
+    policies: dict[int, Policy] = {}
     for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
         policy = policies.get(site.id)

@@ -183,3 +183,13 @@ def test_a_report_with_malformed_json_is_refused(app, client, site):
     response = client.post(f"/api/v1/comments/{comment_id}/reports", data="{", headers=site.headers,
                            content_type="application/json")
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "malformed_json"
+
+
+def test_an_unexpected_failure_is_a_json_500_not_an_html_page(client, site, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("moderation.api.routes.comment_for_site", broken)
+    response = client.get("/api/v1/comments/1", headers=site.headers)
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
+    assert "fire" not in response.get_data(as_text=True)

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import time
 
-import pytest
-from sqlalchemy import select
-
 from moderation import db
+from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.status import change_status
 from moderation.domain.webhooks import deliver, sign, verify_signature
-from moderation.domain.comments import CommentInput, submit_comment
 from moderation.models import Site, WebhookDelivery
 from webhook_receiver import WebhookReceiver
 
