@@ -166,3 +166,18 @@ def test_a_moderators_decision_sends_exactly_one_signed_webhook(app, client, mak
     assert event["previous_status"] == "held" and event["comment"]["visible"] is True
     assert event["comment"]["decision"] == {"action": "approved", "reason": "satire, in context",
                                              "moderator": moderator.username, "decided_at": event["comment"]["decision"]["decided_at"]}
+
+
+def test_a_webhook_refused_at_first_is_retried_by_the_worker_until_delivered_once(app, client, make_site, start_worker):
+    with WebhookReceiver(fail_first=2) as receiver:
+        site = make_site("daily-planet", webhook_url=receiver.url)
+        receiver.secret = site.webhook_secret
+        start_worker(WEBHOOK_BACKOFF_BASE="0.5")
+        post(client, site, "1", CIVIL)
+        receiver.wait_for(3, timeout=10)
+        time.sleep(1.5)  # a spurious further attempt would arrive now
+        assert len(receiver.received) == 3 and all(r.signature_valid for r in receiver.received)
+        assert len({r.headers["X-Moderation-Delivery"] for r in receiver.received}) == 1
+    with app.app_context():
+        [delivery] = db.session.scalars(select(WebhookDelivery))
+    assert delivery.delivered_at is not None and delivery.attempts == 3 and not delivery.failed

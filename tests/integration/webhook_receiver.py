@@ -27,9 +27,10 @@ class Received:
 
 
 class WebhookReceiver:
-    def __init__(self, secret: str = "", *, status: int = 200, delay: float = 0.0) -> None:
+    def __init__(self, secret: str = "", *, status: int = 200, delay: float = 0.0, fail_first: int = 0) -> None:
         self.secret = secret
         self.status = status
+        self.fail_first = fail_first  # answer 503 to this many requests first, like a site mid-deploy
         self.delay = delay
         self.received: list[Received] = []
         self._lock = threading.Lock()
@@ -45,9 +46,10 @@ class WebhookReceiver:
                 )
                 with receiver._lock:
                     receiver.received.append(Received(headers, body, valid))
+                    failing = len(receiver.received) <= receiver.fail_first
                 if receiver.delay:
                     time.sleep(receiver.delay)
-                self.send_response(receiver.status)
+                self.send_response(503 if failing else receiver.status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

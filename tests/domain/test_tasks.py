@@ -1,0 +1,43 @@
+"""The Celery tasks are thin: they call the domain and retry only what is worth retrying."""
+from __future__ import annotations
+
+import pytest
+from celery.exceptions import Retry
+from sqlalchemy.exc import OperationalError
+
+from workers import tasks
+
+
+def _raise(exc: BaseException):
+    def fail(*args, **kwargs):
+        raise exc
+    return fail
+
+
+def test_scoring_is_retried_when_the_database_is_briefly_away(app, monkeypatch):
+    monkeypatch.setattr(tasks.scoring, "score_pending", _raise(OperationalError("SELECT", {}, Exception("gone"))))
+    with app.app_context(), pytest.raises(Retry):
+        tasks.score_comments.apply(args=[[1]], throw=True)
+
+
+def test_a_bug_is_not_retried_the_sweep_picks_the_comments_up_later(app, monkeypatch):
+    monkeypatch.setattr(tasks.scoring, "score_pending", _raise(ValueError("bug")))
+    with app.app_context(), pytest.raises(ValueError):
+        tasks.score_comments.apply(args=[[1]], throw=True)
+
+
+def test_a_failed_delivery_is_retried_after_the_backoff_the_domain_chose(app, monkeypatch):
+    from moderation.domain.webhooks import Outcome
+
+    monkeypatch.setattr(tasks.webhooks, "deliver", lambda *a, **k: Outcome("retry", retry_in=7.0, error="HTTP 503"))
+    with app.app_context(), pytest.raises(Retry) as raised:
+        tasks.deliver_webhook.apply(args=[1], throw=True)
+    assert raised.value.when == 7.0
+
+
+def test_a_delivered_webhook_is_not_retried(app, monkeypatch):
+    from moderation.domain.webhooks import Outcome
+
+    monkeypatch.setattr(tasks.webhooks, "deliver", lambda *a, **k: Outcome("delivered"))
+    with app.app_context():
+        assert tasks.deliver_webhook.apply(args=[1], throw=True).get() == "delivered"
