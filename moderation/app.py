@@ -41,6 +41,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    # A moderator's queue page may stay open through a shift; the token is still tied to the session.
+    app.config["WTF_CSRF_TIME_LIMIT"] = 8 * 3600
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
