@@ -193,3 +193,24 @@ def test_an_unexpected_failure_is_a_json_500_not_an_html_page(client, site, monk
     response = client.get("/api/v1/comments/1", headers=site.headers)
     assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
     assert "fire" not in response.get_data(as_text=True)
+
+
+def test_concurrent_reports_all_count_and_hold_the_comment_once(app, make_site):
+    from concurrent.futures import ThreadPoolExecutor
+
+    site = make_site("hooked", webhook_url="http://127.0.0.1:9/hook")
+    with app.test_client() as c:
+        comment_id = submit(c, site)
+    move(app, comment_id, "published")
+
+    def send(i: int) -> int:
+        with app.test_client() as c:
+            return report(c, site, comment_id, reason="spam", reporter_id=f"r-{i % 5}").status_code
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        codes = list(pool.map(send, range(10)))
+    assert codes.count(201) == 5 and codes.count(200) == 5
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).report_weight == 5
+        held = [d for d in db.session.scalars(select(WebhookDelivery)) if d.event["comment"]["status"] == "held"]
+    assert len(held) == 1
