@@ -10,9 +10,11 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from classifiers.attributes import ATTRIBUTES
+from classifiers.bias import bias_report, identities_in_text
 from classifiers.datasets import read_labelled_csv, sha256_of
 from classifiers.metrics import binary_report
 from classifiers.model import CivilityModel
+from classifiers.plots import plot_file
 
 
 def score_matrix(model: CivilityModel, texts: Sequence[str], progress: bool = False, batch: int = 1024) -> np.ndarray:
@@ -33,27 +35,45 @@ def evaluate_model(
     """Metrics for every file and every attribute with known labels in it; writes
     `<report_dir>/report.json` when a report_dir is given."""
     report: dict[str, Any] = {"model_version": model.version, "files": {}}
+    out = Path(report_dir) if report_dir is not None else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
     for path in [Path(p) for p in csv_paths]:
         data = read_labelled_csv(path)
         probabilities = score_matrix(model, data.texts, progress)
+        identities, identity_origin = _identities(data.texts, data.extra)
         per_attribute: dict[str, Any] = {}
+        bias: dict[str, Any] = {}
+        curves: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for j, attribute in enumerate(ATTRIBUTES):
             known = ~np.isnan(data.labels[:, j])
             if not known.any():
                 continue
-            result = binary_report(data.labels[:, j], probabilities[:, j], model.thresholds.get(attribute))
+            y, p = data.labels[known, j].astype(int), probabilities[known, j]
+            result = binary_report(y, p, model.thresholds.get(attribute))
             result["reliable"] = attribute in model.attributes
             per_attribute[attribute] = result
-        report["files"][path.name] = {
-            "rows": len(data),
-            "sha256": sha256_of(path),
-            "attributes": per_attribute,
-        }
-    if report_dir is not None:
-        out = Path(report_dir)
-        out.mkdir(parents=True, exist_ok=True)
+            curves[attribute] = (y, p)
+            summary = bias_report(y, p, [identities[i] for i in np.flatnonzero(known)])
+            if summary["identities"]:
+                summary["identities_from"] = identity_origin
+                bias[attribute] = summary
+        entry: dict[str, Any] = {"rows": len(data), "sha256": sha256_of(path), "attributes": per_attribute}
+        if bias:
+            entry["bias"] = bias
+        if out is not None and curves:
+            entry["plot"] = str(plot_file(curves, f"{path.name} - model {model.version}", out / f"{path.stem}.png"))
+        report["files"][path.name] = entry
+    if out is not None:
         (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def _identities(texts: Sequence[str], extra: dict[str, list[str]]) -> tuple[list[set[str]], str]:
+    """Identities per row: hatecheck names its target, elsewhere we look for identity words."""
+    if "target_ident" in extra:
+        return [{v.strip().lower()} if v.strip() else set() for v in extra["target_ident"]], "target_ident column"
+    return [identities_in_text(t) for t in texts], "identity terms in text"
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -71,4 +91,19 @@ def format_report(report: dict[str, Any]) -> str:
                 f"{name:28} {attribute:16} {r['n']:6d} {r['positives']:6d} {cell(r['roc_auc'])} {cell(r['pr_auc'])} "
                 f"{cell(r.get('precision'))} {cell(r.get('recall'))} {cell(r['ece'])}{flag}"
             )
+    for name, result in report["files"].items():
+        for attribute, b in result.get("bias", {}).items():
+            means = b["generalised_means"]
+            lines.append("")
+            lines.append(
+                f"{name} {attribute}: unintended-bias final score {cell(b['final_score'])} "
+                f"(overall AUC {cell(b['overall_auc'])}; power means p={b['power']:g}: subgroup "
+                f"{cell(means['subgroup_auc'])} BPSN {cell(means['bpsn_auc'])} BNSP {cell(means['bnsp_auc'])}; "
+                f"identities from {b['identities_from']})"
+            )
+            lines.append(f"  {'identity':24} {'rows':>6} {'subgrp':>6} {'BPSN':>6} {'BNSP':>6}")
+            for identity, r in sorted(b["identities"].items(), key=lambda kv: kv[1]["subgroup_auc"] or 0):
+                lines.append(
+                    f"  {identity:24} {r['rows']:6d} {cell(r['subgroup_auc'])} {cell(r['bpsn_auc'])} {cell(r['bnsp_auc'])}"
+                )
     return "\n".join(lines)

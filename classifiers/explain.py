@@ -48,10 +48,10 @@ def explain_text(
 
     heads_for = {a: a if a in heads.attributes_ else heads.fallback for a in attributes}
     head_rows = sorted(set(heads_for.values()))
-    coef = heads.coef_[heads.head_index(head_rows)]
+    weights = heads.weights_[:, heads.head_index(head_rows)]
     totals = np.zeros((len(head_rows), len(chunks)), dtype=np.float64)
     for hit in hits:
-        contribution = coef[:, hit.column].astype(np.float64) * hit.weight
+        contribution = weights[hit.column].astype(np.float64) * hit.weight
         share = contribution / len(hit.word_spans)
         for s, _ in hit.word_spans:
             totals[:, owner[s]] += share

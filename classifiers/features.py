@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.utils import murmurhash3_32
 
 from classifiers.normalise import normalise
@@ -57,23 +57,6 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
     def n_features(self) -> int:
         return (1 << self.word_bits) + (1 << self.char_bits)
 
-    def _vectorisers(self) -> tuple[HashingVectorizer, HashingVectorizer]:
-        common = dict(lowercase=False, alternate_sign=False, norm="l2", dtype=np.float32)
-        word = HashingVectorizer(
-            analyzer="word",
-            token_pattern=_WORD_PATTERN,
-            ngram_range=tuple(self.word_ngrams),
-            n_features=1 << self.word_bits,
-            **common,
-        )
-        char = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=tuple(self.char_ngrams),
-            n_features=1 << self.char_bits,
-            **common,
-        )
-        return word, char
-
     def fit(self, texts: Sequence[str], y: object = None) -> "CivilityFeatures":
         self.n_features_out_ = self.n_features
         return self
@@ -83,8 +66,38 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         return self.transform_normalised(cleaned)
 
     def transform_normalised(self, cleaned: Sequence[str]) -> sp.csr_matrix:
-        word, char = self._vectorisers()
-        return sp.hstack([word.transform(cleaned), char.transform(cleaned)], format="csr")
+        """Same matrix as HashingVectorizer(word) | HashingVectorizer(char_wb), each block L2-normalised.
+
+        Character n-grams depend only on the whitespace-free chunk they sit in, so their columns
+        are cached per chunk (in memory only, never persisted): most words of a new comment
+        have been seen before, which makes scoring several times faster than hashing every
+        n-gram of every comment.
+        """
+        word_lo, word_hi = self.word_ngrams
+        grams: list[list[str]] = []
+        for text in cleaned:
+            tokens = _WORD_RE.findall(text)
+            row = tokens if word_lo == 1 else []
+            for n in range(max(word_lo, 2), word_hi + 1):
+                row = row + [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+            grams.append(row)
+        hasher = FeatureHasher(n_features=1 << self.word_bits, input_type="string", alternate_sign=False, dtype=np.float32)
+        words = hasher.transform(grams) if cleaned else sp.csr_matrix((0, 1 << self.word_bits), dtype=np.float32)
+
+        cache = _char_cache(self.char_ngrams, self.char_bits)
+        chunks_per_text = [text.split() for text in cleaned]
+        missing = {c for chunks in chunks_per_text for c in chunks if c not in cache}
+        if missing:
+            _fill_char_cache(cache, sorted(missing), self.char_ngrams, self.char_bits)
+        arrays = [cache[c] for chunks in chunks_per_text for c in chunks]
+        counts_per_text = _per_text_counts(chunks_per_text, np.array([len(x) for x in arrays], dtype=np.int64))
+        indices = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int32)
+        chars = sp.csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), indices, np.r_[0, np.cumsum(counts_per_text)]),
+            shape=(len(cleaned), 1 << self.char_bits),
+        )
+        chars.sum_duplicates()
+        return sp.hstack([_l2_rows(words), _l2_rows(chars)], format="csr")
 
     def hits(self, cleaned: str) -> list[NgramHit]:
         """Every n-gram occurrence in one normalised text, mirroring HashingVectorizer exactly."""
@@ -148,3 +161,52 @@ def _hash_column(gram: str, size: int) -> int:
     if h == -(2**31):
         return (2**31 - 1 - (size - 1)) % size
     return abs(h) % size
+
+
+_CHAR_CACHES: dict[tuple[int, int, int], dict[str, np.ndarray]] = {}
+_CHAR_CACHE_LIMIT = 200_000
+
+
+def _char_cache(ngrams: tuple[int, int], bits: int) -> dict[str, np.ndarray]:
+    key = (int(ngrams[0]), int(ngrams[1]), int(bits))
+    cache = _CHAR_CACHES.setdefault(key, {})
+    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
+        cache.clear()
+    return cache
+
+
+def _char_ngrams(chunk: str, lo: int, hi: int) -> list[str]:
+    """sklearn's char_wb n-grams of one chunk: padded with a space each side, a chunk shorter
+    than n counted once and no longer n tried after that."""
+    padded = " " + chunk + " "
+    grams: list[str] = []
+    for n in range(lo, hi + 1):
+        last = len(padded) - n
+        if last <= 0:
+            grams.append(padded)
+            break
+        grams.extend([padded[i : i + n] for i in range(last + 1)])
+    return grams
+
+
+def _fill_char_cache(cache: dict[str, np.ndarray], chunks: list[str], ngrams: tuple[int, int], bits: int) -> None:
+    lo, hi = ngrams
+    hasher = FeatureHasher(n_features=1 << bits, input_type="string", alternate_sign=False, dtype=np.float32)
+    counts = hasher.transform([_char_ngrams(c, lo, hi) for c in chunks])
+    for i, chunk in enumerate(chunks):
+        row = slice(counts.indptr[i], counts.indptr[i + 1])
+        cache[chunk] = np.repeat(counts.indices[row], counts.data[row].astype(np.int64)).astype(np.int32)
+
+
+def _per_text_counts(chunks_per_text: list[list[str]], lengths: np.ndarray) -> np.ndarray:
+    bounds = np.cumsum([0] + [len(c) for c in chunks_per_text])
+    cumulative = np.r_[0, np.cumsum(lengths)]
+    return cumulative[bounds[1:]] - cumulative[bounds[:-1]]
+
+
+def _l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    squares = matrix.multiply(matrix).sum(axis=1).A1
+    norms = np.sqrt(squares)
+    norms[norms == 0] = 1.0
+    matrix.data /= np.repeat(norms, np.diff(matrix.indptr)).astype(np.float32)
+    return matrix

@@ -78,7 +78,8 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
         if self.fallback not in trained:
             raise ValueError(f"not enough labelled rows to train {self.fallback!r}")
         self.attributes_ = tuple(trained)
-        self.coef_ = np.vstack(coefs)
+        # Stored feature-major so sparse @ dense needs no transposed copy at scoring time.
+        self.weights_ = np.ascontiguousarray(np.vstack(coefs).T)
         self.intercept_ = np.asarray(intercepts, dtype=np.float64)
         self.platt_ = np.asarray(platt, dtype=np.float64)
         self.classes_ = np.array([0, 1])
@@ -87,7 +88,12 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: sp.spmatrix) -> np.ndarray:
         """Raw log-odds per trained attribute, shape (n, len(attributes_))."""
-        return np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
+        return np.asarray(X @ self.weights_, dtype=np.float64) + self.intercept_
+
+    @property
+    def coef_(self) -> np.ndarray:
+        """scikit-learn's (n_heads, n_features) view of the weights."""
+        return self.weights_.T
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
         z = logits * self.platt_[:, 0] + self.platt_[:, 1]

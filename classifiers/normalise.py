@@ -7,6 +7,7 @@ mappings and replacement functions, so they cannot drift apart.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Callable
@@ -44,11 +45,17 @@ _MASKABLE_WORDS: tuple[str, ...] = (
     "kill", "die", "twat", "wanker", "piss", "pissed", "motherfucker", "bullshit", "jerk", "loser",
 )
 
+_MASKABLE_SET = frozenset(_MASKABLE_WORDS)
+
 _REPEATS = re.compile(r"(.)\1{2,}", re.DOTALL)
 _SPACED = re.compile(r"(?<![\w])(?:[a-z0-9][ .\-_*]){2,}[a-z0-9](?![\w])")
-_LEET_TOKEN = re.compile(r"[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*")
-_MASKED = re.compile(r"(?<![\w*#%])[a-z]*[a-z][*#%]+[a-z]*|(?<![\w*#%])[*#%]+[a-z]+")
-_SPACES = re.compile(r"\s+")
+# Whole runs of letters/digits/symbols where a letter touches a digit or symbol (id10t, $hit).
+_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$!|])[a-z0-9@$!|]*(?:[a-z][0-9@$!|]|[0-9@$!|][a-z])[a-z0-9@$!|]*")
+_LEET_HINT = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
+_MASKED = re.compile(r"(?<![\w*#%])(?:[a-z]+[*#%]+[a-z]*|\*+[a-z]+)(?![\w*#%])")
+# Only what is not already a single plain space, so ordinary text needs no replacement calls.
+_SPACES = re.compile(r"\s{2,}|[^\S ]")
+_MASK_HINT = re.compile(r"[*#%]")
 
 
 def _map_char(char: str) -> str:
@@ -89,9 +96,9 @@ def _restore_leet(match: re.Match[str]) -> str:
         if c not in _LEET:
             continue
         prev_alpha = i > 0 and chars[i - 1].isalpha()
-        next_alnum = i + 1 < len(chars) and (chars[i + 1].isalnum() or chars[i + 1] in _LEET)
-        if c in "!|@" and not (prev_alpha and next_alnum):
-            continue  # trailing "!" is punctuation, leading "@" is a mention
+        next_alpha = i + 1 < len(chars) and chars[i + 1].isalpha()
+        if c in "!|@" and not (prev_alpha and next_alpha):
+            continue  # "idiot!!" is punctuation and "@user" a mention; only "sh!t" is a letter
         if c.isdigit() and not (
             any(d.isalpha() for d in chars[:i]) and any(d.isalpha() for d in chars[i + 1 :])
         ):
@@ -109,7 +116,11 @@ def _mask_pattern(token: str) -> re.Pattern[str]:
 
 
 def _unmask(match: re.Match[str]) -> str:
-    token = match.group(0)
+    return _unmask_token(match.group(0))
+
+
+@functools.lru_cache(maxsize=4096)
+def _unmask_token(token: str) -> str:
     pattern = _mask_pattern(token)
     fits = [w for w in _MASKABLE_WORDS if pattern.fullmatch(w) and len(w) == len(token)]
     if not fits:
@@ -118,32 +129,35 @@ def _unmask(match: re.Match[str]) -> str:
 
 
 def _join_spaced(match: re.Match[str]) -> str:
-    return match.group(0)[::2]
+    letters = match.group(0)[::2]
+    # "you are a s t u p i d": the article is a word of its own unless the whole run is a known word.
+    if len(letters) >= 4 and letters[0] in "ai" and letters not in _MASKABLE_SET:
+        return letters[0] + " " + letters[1:]
+    return letters
 
 
 def _collapse_repeats(match: re.Match[str]) -> str:
     return match.group(1)
 
 
-def _space(match: re.Match[str]) -> str:
-    return " "
-
-
-# Order matters: repeats before spacing (s  t  u), leet before masks ($h*t).
-_STEPS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (_SPACES, _space),
-    (_REPEATS, _collapse_repeats),
-    (_SPACED, _join_spaced),
-    (_LEET_TOKEN, _restore_leet),
-    (_MASKED, _unmask),
+# Order matters: repeats before spacing (s  t  u), leet before masks ($h*t). A hint, when
+# given, is a cheap search that must succeed for the step's pattern to match at all.
+_Replace = Callable[[re.Match[str]], str] | str
+_STEPS: tuple[tuple[re.Pattern[str], _Replace, re.Pattern[str] | None], ...] = (
+    (_SPACES, " ", None),
+    (_REPEATS, _collapse_repeats, None),
+    (_SPACED, _join_spaced, None),
+    (_LEET_TOKEN, _restore_leet, _LEET_HINT),
+    (_MASKED, _unmask, _MASK_HINT),
 )
 
 
 def normalise(text: str) -> str:
     """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
     text = text.lower() if text.isascii() else text.translate(_TABLE)
-    for pattern, replace in _STEPS:
-        text = pattern.sub(replace, text)
+    for pattern, replace, hint in _STEPS:
+        if hint is None or hint.search(text):
+            text = pattern.sub(replace, text)
     return text.strip()
 
 
@@ -159,7 +173,9 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
             starts.append(i)
             ends.append(i + 1)
     current = "".join(chars)
-    for pattern, replace in _STEPS:
+    for pattern, replace, hint in _STEPS:
+        if hint is not None and not hint.search(current):
+            continue
         out: list[str] = []
         new_starts: list[int] = []
         new_ends: list[int] = []
@@ -169,14 +185,10 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
             out.append(current[last:a])
             new_starts.extend(starts[last:a])
             new_ends.extend(ends[last:a])
-            replacement = replace(match)
-            if replacement == match.group(0):
-                new_starts.extend(starts[a:b])
-                new_ends.extend(ends[a:b])
-            elif b > a:
-                # A rewritten stretch points at the whole original stretch it came from.
-                new_starts.extend([starts[a]] * len(replacement))
-                new_ends.extend([ends[b - 1]] * len(replacement))
+            replacement = replace if isinstance(replace, str) else replace(match)
+            s, e = _align(match.group(0), replacement, starts[a:b], ends[a:b])
+            new_starts.extend(s)
+            new_ends.extend(e)
             out.append(replacement)
             last = b
         out.append(current[last:])
@@ -187,3 +199,26 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     left = len(current) - len(current.lstrip())
     right = len(current.rstrip())
     return current[left:right], starts[left:right], ends[left:right]
+
+
+def _align(source: str, replacement: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """Offsets for `replacement` given those of the `source` stretch it replaces."""
+    if len(replacement) == len(source):
+        return list(starts), list(ends)
+    if not replacement or not source:
+        return [], []
+    positions: list[int] = []
+    k = 0
+    for char in replacement:
+        while k < len(source) and source[k] != char:
+            k += 1
+        if k == len(source):
+            # Not a subsequence (a restored masked word): every character covers the whole stretch.
+            return [starts[0]] * len(replacement), [ends[-1]] * len(replacement)
+        positions.append(k)
+        k += 1
+    new_starts = [starts[p] for p in positions]
+    new_ends = [ends[p] for p in positions]
+    # Dropped characters at the edges (collapsed repeats, separators) still belong to the span.
+    new_starts[0], new_ends[-1] = starts[0], ends[-1]
+    return new_starts, new_ends

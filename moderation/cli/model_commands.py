@@ -25,6 +25,8 @@ from classifiers import DEFAULT_MODEL_PATH, load_model
               help="Per-attribute thresholds are the lowest reaching this validation precision.")
 @click.option("--source-balance", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
               help="0 weights rows equally, 1 weights every source equally.")
+@click.option("--min-positives", type=click.IntRange(1), default=200, show_default=True,
+              help="An attribute needs this many known positive (and negative) rows to get its own head.")
 @click.option("--allow-unlisted-source", is_flag=True,
               help="Train on sources missing from classifiers/sources.py (their licence is unknown).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
@@ -34,6 +36,7 @@ def train_command(
     name: str,
     target_precision: float,
     source_balance: float,
+    min_positives: int,
     allow_unlisted_source: bool,
     quiet: bool,
 ) -> None:
@@ -47,6 +50,7 @@ def train_command(
         name=name,
         target_precision=target_precision,
         source_balance=source_balance,
+        min_positives=min_positives,
         allow_unlisted_sources=allow_unlisted_source,
         progress=not quiet,
     )

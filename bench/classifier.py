@@ -1,0 +1,165 @@
+"""Benchmark the shipped civility model against alt-profanity-check on labelled CSVs.
+
+Installs nothing and trains nothing. Both models run in this process, alternating per
+file and per batch so machine noise hits both alike, on one core (thread pools pinned
+to 1 before numpy loads). Peak RSS is measured in a child process that loads only our
+model, so the peer and the data do not count against us.
+
+    python bench/classifier.py [labelled.csv ...]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import multiprocessing  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Callable, Sequence  # noqa: E402
+
+import numpy as np  # noqa: E402
+from sklearn.metrics import roc_auc_score  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from classifiers import DEFAULT_MODEL_PATH, load_model  # noqa: E402
+from classifiers.datasets import LabelledData, read_labelled_csv, sha256_of  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data"
+VALIDATION_FILES = ("olid_test.csv", "convabuse_valid.csv", "convabuse_test.csv")
+SAMPLED_FILES = (
+    "bias_madlibs.csv",
+    "civil_sentences_weak.csv",
+    "jigsaw_train_pieces.csv",
+    "davidson.csv",
+    "stormfront.csv",
+    "olid_train.csv",
+)
+SAMPLE_ROWS = 2000
+BATCH = 256
+SINGLE_ROWS = 400
+
+
+def default_files() -> list[Path]:
+    return [DATA / f for f in VALIDATION_FILES + SAMPLED_FILES if (DATA / f).exists()]
+
+
+def load_rows(path: Path) -> LabelledData:
+    data = read_labelled_csv(path)
+    keep = np.flatnonzero(~np.isnan(data.labels[:, 0]))
+    if path.name in SAMPLED_FILES and len(keep) > SAMPLE_ROWS:
+        keep = np.sort(np.random.default_rng(0).choice(keep, SAMPLE_ROWS, replace=False))
+    return data.subset(keep)
+
+
+def timed_batches(score: Callable[[Sequence[str]], np.ndarray], texts: Sequence[str]) -> tuple[np.ndarray, float]:
+    started = time.perf_counter()
+    out = np.concatenate([score(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)])
+    return out, time.perf_counter() - started
+
+
+def timed_singles(score: Callable[[Sequence[str]], np.ndarray], texts: Sequence[str]) -> np.ndarray:
+    latencies = np.empty(len(texts))
+    for i, text in enumerate(texts):
+        started = time.perf_counter()
+        score([text])
+        latencies[i] = time.perf_counter() - started
+    return latencies
+
+
+def rss_probe(model_path: str, paths: list[str], queue: "multiprocessing.Queue[float]") -> None:
+    """Child process: our model only; reports peak RSS (MB) after scoring every file."""
+    model = load_model(model_path)
+    for path in paths:
+        texts = read_labelled_csv(path).texts
+        for i in range(0, len(texts), BATCH):
+            model.predict_matrix(texts[i : i + BATCH])
+        for text in texts[:SINGLE_ROWS]:
+            model.predict_matrix([text])
+    queue.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("csv", nargs="*", type=Path, help="labelled CSVs (default: validation files in ../shared/data)")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH, help="artifact to benchmark")
+    args = parser.parse_args(argv)
+    paths = args.csv or default_files()
+    if not paths:
+        parser.error(f"no CSVs given and none found in {DATA}")
+
+    warnings.filterwarnings("ignore")  # the peer pickles an older scikit-learn
+    from profanity_check import predict_prob
+
+    model = load_model(args.model)
+    toxicity = 0
+
+    def ours(texts: Sequence[str]) -> np.ndarray:
+        return model.predict_matrix(texts)[:, toxicity]
+
+    def peer(texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(predict_prob(list(texts)))
+
+    ours(["warm up"]), peer(["warm up"])
+    trained_on = {f["sha256"] for f in model.card.get("data", {}).get("files", [])}
+
+    header = (
+        f"{'file':26} {'rows':>5} {'seen':>4} {'AUC ours':>8} {'AUC peer':>8} {'ours/s b256':>11} {'peer/s b256':>11} "
+        f"{'ours/s 1x1':>10} {'peer/s 1x1':>10} {'ours p99 ms':>11}"
+    )
+    print(f"model {model.version}; one core; batches of {BATCH}; one-at-a-time on the first {SINGLE_ROWS} rows")
+    print(header)
+    print("-" * len(header))
+    all_latencies = []
+    totals = {"ours": [0.0, 0], "peer": [0.0, 0]}
+    for path in paths:
+        data = load_rows(path)
+        texts, y = data.texts, data.labels[:, 0].astype(int)
+        p_ours, t_ours = timed_batches(ours, texts)
+        p_peer, t_peer = timed_batches(peer, texts)
+        singles = texts[:SINGLE_ROWS]
+        lat_ours = timed_singles(ours, singles)
+        lat_peer = timed_singles(peer, singles)
+        all_latencies.append(lat_ours)
+        totals["ours"][0] += t_ours
+        totals["peer"][0] += t_peer
+        totals["ours"][1] += len(texts)
+        totals["peer"][1] += len(texts)
+        two_classes = y.min() != y.max()
+        auc_ours = roc_auc_score(y, p_ours) if two_classes else float("nan")
+        auc_peer = roc_auc_score(y, p_peer) if two_classes else float("nan")
+        seen = "yes" if sha256_of(path) in trained_on else "no"
+        print(
+            f"{path.name:26} {len(texts):5d} {seen:>4} {auc_ours:8.4f} {auc_peer:8.4f} {len(texts) / t_ours:11.0f} "
+            f"{len(texts) / t_peer:11.0f} {len(singles) / lat_ours.sum():10.0f} {len(singles) / lat_peer.sum():10.0f} "
+            f"{np.percentile(lat_ours, 99) * 1e3:11.2f}"
+        )
+    latencies = np.concatenate(all_latencies)
+    print("-" * len(header))
+    print(
+        f"all files: ours {totals['ours'][1] / totals['ours'][0]:.0f}/s vs peer {totals['peer'][1] / totals['peer'][0]:.0f}/s "
+        f"in batches of {BATCH}; ours single-comment p50 {np.percentile(latencies, 50) * 1e3:.2f} ms, "
+        f"p99 {np.percentile(latencies, 99) * 1e3:.2f} ms"
+    )
+    context = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue[float] = context.Queue()
+    child = context.Process(target=rss_probe, args=(str(args.model), [str(p) for p in paths], queue))
+    child.start()
+    peak = queue.get()
+    child.join()
+    print(f"ours peak RSS while scoring (model-only process, all files): {peak:.0f} MB")
+    print("seen = file hash is listed in the model card, i.e. part of it was used for training (85% split)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from classifiers import load_model
+from moderation.cli.model_commands import evaluate_command, train_command
+
+
+def test_the_commands_are_named_for_the_cli_group() -> None:
+    assert (train_command.name, evaluate_command.name) == ("train", "evaluate")
+    for command in (train_command, evaluate_command):
+        result = CliRunner().invoke(command, ["--help"])
+        assert result.exit_code == 0 and "--data" in result.output
+
+
+def test_train_writes_a_loadable_versioned_artifact(tiny_csv: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        train_command, ["--data", str(tiny_csv), "--out-dir", str(tmp_path), "--min-positives", "20", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    model = load_model(tmp_path / "civility.skops")
+    assert model.version in result.output
+    assert json.loads((tmp_path / "civility.card.json").read_text())["attributes"] == list(model.attributes)
+
+
+def test_evaluate_prints_metrics_and_writes_a_report_with_plots(
+    tiny_model_path: Path, tiny_csv: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        evaluate_command,
+        ["--model", str(tiny_model_path), "--data", str(tiny_csv), "--report-dir", str(tmp_path), "--quiet"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "ROCAUC" in result.output and "tiny.csv" in result.output
+    report = json.loads((tmp_path / "report.json").read_text())
+    toxicity = report["files"]["tiny.csv"]["attributes"]["toxicity"]
+    assert toxicity["roc_auc"] > 0.9 and 0 <= toxicity["ece"] <= 1
+    assert (tmp_path / "tiny.png").stat().st_size > 1000
+
+
+def test_train_refuses_a_missing_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(train_command, ["--data", str(tmp_path / "nope.csv"), "--out-dir", str(tmp_path)])
+    assert result.exit_code != 0

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifiers import CivilityModel, load_model
+
+
+@pytest.fixture(scope="module")
+def shipped() -> CivilityModel:
+    return load_model()
+
+
+def test_the_top_toxicity_span_is_the_insult(shipped: CivilityModel) -> None:
+    spans = shipped.explain("you are an idiot")["toxicity"]
+    assert "idiot" in spans[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "offending"),
+    [
+        ("you are an id10t", "id10t"),
+        ("you are a s t u p i d person", "s t u p i d"),
+        ("what a ѕtuріd take", "ѕtuріd"),
+        ("Well, you   IDIOTTTT!!", "IDIOTTTT"),
+    ],
+)
+def test_spans_of_obfuscated_words_point_into_the_original_text(
+    shipped: CivilityModel, text: str, offending: str
+) -> None:
+    top = shipped.explain(text, ["toxicity"])["toxicity"][0]
+    assert text[top["begin"] : top["end"]] == top["text"] == offending
+
+
+def test_spans_are_positive_sorted_and_limited(shipped: CivilityModel) -> None:
+    result = shipped.explain("You are a worthless idiot and I hope you die", top_k=3)
+    assert set(result) == set(shipped.attributes)
+    for spans in result.values():
+        scores = [s["score"] for s in spans]
+        assert len(spans) <= 3 and all(s > 0 for s in scores) and scores == sorted(scores, reverse=True)
+
+
+def test_a_civil_comment_has_no_strong_toxic_span(shipped: CivilityModel) -> None:
+    spans = shipped.explain("Thanks for the thoughtful article, I learned a lot about the city budget.")["toxicity"]
+    assert all(s["score"] < 1.0 for s in spans)
+
+
+def test_span_scores_account_for_the_raw_score(tiny_model: CivilityModel) -> None:
+    text = "you stupid idiot, thanks"
+    spans = tiny_model.explain(text, ["toxicity"], top_k=100)["toxicity"]
+    raw = tiny_model.heads.decision_function(tiny_model.features.transform([text]))[0, 0]
+    # Spans carry only the positive contributions, so together they reach at least the raw
+    # log-odds above the intercept.
+    assert sum(s["score"] for s in spans) >= raw - tiny_model.heads.intercept_[0] - 1e-6
+    assert {s["text"] for s in spans[:2]} == {"stupid", "idiot"}
+
+
+def test_insufficient_attributes_are_explained_by_the_head_they_copy(shipped: CivilityModel) -> None:
+    result = shipped.explain("you are an idiot", ["threat", "toxicity"])
+    assert result["threat"] == result["toxicity"]
+
+
+def test_it_rejects_unknown_attributes(shipped: CivilityModel) -> None:
+    with pytest.raises(ValueError):
+        shipped.explain("hello", ["rudeness"])

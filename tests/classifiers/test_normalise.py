@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+
+from classifiers.normalise import normalise, normalise_with_offsets
+
+OBFUSCATED = [
+    ("you are an idiot", "you are an id10t"),
+    ("you are an idiot", "you are an ιdιοt"),  # Greek iota and omicron
+    ("what a stupid comment", "what a s t u p i d comment"),
+    ("what a stupid comment", "what a s.t.u.p.i.d comment"),
+    ("what a stupid comment", "what a stuuuuupid comment"),
+    ("fuck you", "f*ck you"),
+    ("fuck off", "f**k off"),
+    ("shut up you moron", "shut up you ｍｏｒｏｎ"),  # fullwidth
+    ("you are a stupid idiot", "you are a 𝐬𝐭𝐮𝐩𝐢𝐝 idiot"),  # mathematical bold
+    ("you idiot", "you id\u200biot"),  # zero-width space
+    ("you idiot", "you i\u200dd\u2060iot"),  # zero-width joiner, word joiner
+    ("this is bullshit", "this is bullsh!t"),
+    ("what a bitch", "what a b1tch"),
+    ("you are pathetic", "you are раthetiс"),  # Cyrillic р, а, с
+    ("shit", "$hit"),
+    ("you are a stupid person", "you are a s t u p i d person"),
+    ("great article, thanks", "ＧＲＥＡＴ article, thanks"),
+    ("thank you for the report", "thank you for the report\u200b"),
+]
+
+
+@pytest.mark.parametrize(("plain", "obfuscated"), OBFUSCATED)
+def test_it_normalises_obfuscated_text_to_the_plain_form(plain: str, obfuscated: str) -> None:
+    assert normalise(obfuscated) == normalise(plain)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["covid19 cases rose", "the 1st of may", "email me @ the office", "#MAGA rally", "the U.S. budget", "it costs $100!"],
+)
+def test_it_leaves_ordinary_numbers_mentions_and_hashtags_alone(text: str) -> None:
+    cleaned = normalise(text)
+    for word in ("covid19", "1st", "@", "#maga", "$100"):
+        if word in text.lower():
+            assert word in cleaned
+
+
+@pytest.mark.parametrize("text", [pair[1] for pair in OBFUSCATED] + ["Ça va?  Très  bien!!!", "ﬁne\tday", ""])
+def test_offsets_point_back_into_the_original_text(text: str) -> None:
+    cleaned, starts, ends = normalise_with_offsets(text)
+    assert cleaned == normalise(text)
+    assert len(starts) == len(ends) == len(cleaned)
+    assert all(0 <= s < e <= len(text) for s, e in zip(starts, ends))
+    assert starts == sorted(starts)
+
+
+def test_a_spaced_out_word_maps_back_to_all_of_its_letters() -> None:
+    text = "you are a s t u p i d person"
+    cleaned, starts, ends = normalise_with_offsets(text)
+    begin = cleaned.index("stupid")
+    assert text[starts[begin] : ends[begin + len("stupid") - 1]] == "s t u p i d"
+
+
+def test_a_collapsed_repeat_keeps_the_whole_run() -> None:
+    text = "idiotttt"
+    cleaned, starts, ends = normalise_with_offsets(text)
+    assert cleaned == "idiot"
+    assert text[starts[0] : ends[-1]] == "idiotttt"
