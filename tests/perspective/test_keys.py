@@ -1,0 +1,33 @@
+"""Keys are verified with argon2 once, then re-confirmed cheaply; a deactivated site is refused."""
+from __future__ import annotations
+
+from perspective_helpers import ANALYZE, analyze_body
+
+from moderation import db
+from moderation.models import Site
+from moderation.perspective import auth
+
+
+def test_an_expired_key_is_reconfirmed_without_argon2(client, site, monkeypatch):
+    monkeypatch.setattr(auth, "SITE_TTL", 0.0)
+    calls = []
+    real = auth.site_for_key
+    monkeypatch.setattr(auth, "site_for_key", lambda session, key: calls.append(key) or real(session, key))
+
+    for _ in range(3):
+        assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello.")).status_code == 200
+
+    assert len(calls) == 1
+
+
+def test_a_deactivated_site_is_refused_once_its_key_is_reconfirmed(client, app, site, monkeypatch):
+    monkeypatch.setattr(auth, "SITE_TTL", 0.0)
+    assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello.")).status_code == 200
+    with app.app_context():
+        db.session.get(Site, site.id).active = False
+        db.session.commit()
+
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello."))
+
+    assert response.status_code == 403
+    assert response.get_json()["error"]["status"] == "PERMISSION_DENIED"
