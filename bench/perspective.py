@@ -165,11 +165,17 @@ def main() -> None:
     for name, r in rows:
         if r["errors"]:
             print(f"  {name}: HTTP statuses {r['statuses']}")
-    print(f"\ntargets: p99 < {TARGET_P99_MS:g} ms and >= {TARGET_RPS:g} requests/s")
+    print(f"\ntargets: >= {TARGET_RPS:g} requests/s (flat out), and p99 < {TARGET_P99_MS:g} ms at that rate (paced)")
     for name, r in rows:
-        # A paced phase offers exactly the target rate; it meets it if it keeps up (within 3%).
-        verdict = "met" if r["p99"] < TARGET_P99_MS and r["rps"] >= 0.97 * TARGET_RPS and not r["errors"] else "NOT met"
-        print(f"  {name}: {verdict}")
+        if "flat out" in name:
+            # Flat out, 8 clients keep the server saturated: latency there is queueing, so only
+            # the throughput is judged; the paced phases judge latency at the target rate.
+            verdict = "met" if r["rps"] >= TARGET_RPS and not r["errors"] else "NOT met"
+            print(f"  {name}: {r['rps']:.0f} requests/s, {verdict}")
+        else:
+            keeps_up = r["rps"] >= 0.97 * TARGET_RPS  # a paced phase offers exactly the target rate
+            verdict = "met" if r["p99"] < TARGET_P99_MS and keeps_up and not r["errors"] else "NOT met"
+            print(f"  {name}: p99 {r['p99']:.1f} ms, {verdict}")
 
 
 if __name__ == "__main__":
