@@ -65,6 +65,12 @@ def test_it_rejects_text_over_20_kb_of_utf8(client, site):
     assert message.startswith("Comment text too long.")
 
 
+def test_it_rejects_a_body_over_the_request_size_limit_in_the_same_shape(client, site):
+    huge = analyze_body("x" * (2 * 1024 * 1024))
+    message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=huge), 400, "INVALID_ARGUMENT")
+    assert message.startswith("Comment text too long.")
+
+
 @pytest.mark.parametrize("payload", [b"{not json", b"[1, 2]", b"", b"\xff\xfe"])
 def test_it_rejects_malformed_json(client, site, payload):
     response = client.post(f"{ANALYZE}?key={site.api_key}", data=payload, content_type="application/json")
