@@ -34,6 +34,7 @@ def celery_init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=timeout,
         broker_transport_options={
+            "max_retries": 0,  # fail at once when Redis is down; the sweep catches up
             "socket_timeout": timeout,
             "socket_connect_timeout": timeout,
             "visibility_timeout": 600,
