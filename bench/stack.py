@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from moderation.cli.service_commands import web_argv, worker_argv  # noqa: E402
 from moderation.config import Config  # noqa: E402
-from moderation.embedded import start_postgres, start_redis  # noqa: E402
+from moderation.embedded import start_postgres, start_redis, stop_postgres  # noqa: E402
 from moderation.migrate import upgrade  # noqa: E402
 
 
@@ -94,6 +94,7 @@ def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: 
             if redis_proc is not None:
                 redis_proc.terminate()
                 redis_proc.wait(timeout=10)
+            stop_postgres(var_dir)  # before the directory goes, or the server outlives it
 
 
 def _wait_for(url: str, procs: list[subprocess.Popen], logs: Path, timeout: float = 90) -> None:

@@ -50,6 +50,8 @@ class Config:
     BROKER_TIMEOUT: float = field(default_factory=lambda: _env_float("BROKER_TIMEOUT", 1.0))
     PERSPECTIVE_RATE_LIMIT: int = field(default_factory=lambda: _env_int("PERSPECTIVE_RATE_LIMIT", 6000))
     SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
+    # How many proxies in front of the web server set X-Forwarded-*; 0 trusts none of those headers.
+    PROXY_COUNT: int = field(default_factory=lambda: _env_int("PROXY_COUNT", 0))
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
 

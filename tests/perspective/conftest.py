@@ -5,14 +5,6 @@ import pytest
 from perspective_helpers import config_for
 
 from moderation.app import create_app
-from moderation.perspective.auth import forget_keys
-
-
-@pytest.fixture(autouse=True)
-def _fresh_key_cache():
-    forget_keys()
-    yield
-    forget_keys()
 
 
 @pytest.fixture

@@ -5,14 +5,14 @@ from perspective_helpers import ANALYZE, analyze_body
 
 from moderation import db
 from moderation.models import Site
-from moderation.perspective import auth
+from moderation.domain import sites
 
 
 def test_an_expired_key_is_reconfirmed_without_argon2(client, site, monkeypatch):
-    monkeypatch.setattr(auth, "SITE_TTL", 0.0)
+    monkeypatch.setattr(sites, "VERIFIED_TTL", 0.0)
     calls = []
-    real = auth.site_for_key
-    monkeypatch.setattr(auth, "site_for_key", lambda session, key: calls.append(key) or real(session, key))
+    real = sites.verify_secret
+    monkeypatch.setattr(sites, "verify_secret", lambda stored, secret: calls.append(secret) or real(stored, secret))
 
     for _ in range(3):
         assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello.")).status_code == 200
@@ -21,7 +21,7 @@ def test_an_expired_key_is_reconfirmed_without_argon2(client, site, monkeypatch)
 
 
 def test_a_deactivated_site_is_refused_once_its_key_is_reconfirmed(client, app, site, monkeypatch):
-    monkeypatch.setattr(auth, "SITE_TTL", 0.0)
+    monkeypatch.setattr(sites, "VERIFIED_TTL", 0.0)
     assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello.")).status_code == 200
     with app.app_context():
         db.session.get(Site, site.id).active = False
