@@ -52,6 +52,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 
 
 def make_config(services: Services, **overrides: object) -> Config:
+    """Settings for an app on the test servers; tests override single settings."""
     settings = dict(
         DATABASE_URL=services.database_url,
         REDIS_URL=services.redis_url,
@@ -74,6 +75,12 @@ def app(services: Services):
         db.session.commit()
     services.redis().flushall()
     yield app
+
+
+@pytest.fixture
+def app_with(services: Services, app):
+    """Another app on the same (already emptied) database and Redis, with settings overridden."""
+    return lambda **overrides: create_app(make_config(services, **overrides))
 
 
 @pytest.fixture
