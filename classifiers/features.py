@@ -43,15 +43,17 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         self,
         word_bits: int = 18,
         char_bits: int = 19,
-        word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] = (2, 5),
+        word_ngrams: tuple[int, int] = (1, 1),
+        char_ngrams: tuple[int, int] = (3, 5),
         max_chars: int = 5000,
+        binary: bool = True,
     ) -> None:
         self.word_bits = word_bits
         self.char_bits = char_bits
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.max_chars = max_chars
+        self.binary = binary
 
     @property
     def n_features(self) -> int:
@@ -86,10 +88,12 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
 
         cache = _char_cache(self.char_ngrams, self.char_bits)
         chunks_per_text = [text.split() for text in cleaned]
-        missing = {c for chunks in chunks_per_text for c in chunks if c not in cache}
+        known = {c: cache.get(c) for chunks in chunks_per_text for c in chunks}
+        missing = sorted(c for c, columns in known.items() if columns is None)
         if missing:
-            _fill_char_cache(cache, sorted(missing), self.char_ngrams, self.char_bits)
-        arrays = [cache[c] for chunks in chunks_per_text for c in chunks]
+            # Looked up from `known`, not the shared cache, which another thread may clear.
+            known.update(_fill_char_cache(cache, missing, self.char_ngrams, self.char_bits))
+        arrays = [known[c] for chunks in chunks_per_text for c in chunks]
         counts_per_text = _per_text_counts(chunks_per_text, np.array([len(x) for x in arrays], dtype=np.int64))
         indices = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int32)
         chars = sp.csr_matrix(
@@ -97,6 +101,9 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             shape=(len(cleaned), 1 << self.char_bits),
         )
         chars.sum_duplicates()
+        if self.binary:  # presence, not counts: a repeated insult is not twice as toxic
+            words.data[:] = 1.0
+            chars.data[:] = 1.0
         return sp.hstack([_l2_rows(words), _l2_rows(chars)], format="csr")
 
     def hits(self, cleaned: str) -> list[NgramHit]:
@@ -141,12 +148,13 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             located.append((block, column, a, b, spans))
         norms = [0.0, 0.0]
         for (block, _), c in counts.items():
-            norms[block] += c * c
+            norms[block] += 1 if self.binary else c * c
         norms = [float(np.sqrt(v)) or 1.0 for v in norms]
         return [
             NgramHit(
                 column=column + (0 if block == 0 else word_size),
-                weight=1.0 / norms[block],
+                # Under `binary` a repeated n-gram shares its single unit among its occurrences.
+                weight=(1.0 / counts[(block, column)] if self.binary else 1.0) / norms[block],
                 start=a,
                 end=b,
                 word_spans=spans,
@@ -189,13 +197,18 @@ def _char_ngrams(chunk: str, lo: int, hi: int) -> list[str]:
     return grams
 
 
-def _fill_char_cache(cache: dict[str, np.ndarray], chunks: list[str], ngrams: tuple[int, int], bits: int) -> None:
+def _fill_char_cache(
+    cache: dict[str, np.ndarray], chunks: list[str], ngrams: tuple[int, int], bits: int
+) -> dict[str, np.ndarray]:
     lo, hi = ngrams
     hasher = FeatureHasher(n_features=1 << bits, input_type="string", alternate_sign=False, dtype=np.float32)
     counts = hasher.transform([_char_ngrams(c, lo, hi) for c in chunks])
+    fresh: dict[str, np.ndarray] = {}
     for i, chunk in enumerate(chunks):
         row = slice(counts.indptr[i], counts.indptr[i + 1])
-        cache[chunk] = np.repeat(counts.indices[row], counts.data[row].astype(np.int64)).astype(np.int32)
+        fresh[chunk] = np.repeat(counts.indices[row], counts.data[row].astype(np.int64)).astype(np.int32)
+    cache.update(fresh)
+    return fresh
 
 
 def _per_text_counts(chunks_per_text: list[list[str]], lengths: np.ndarray) -> np.ndarray:

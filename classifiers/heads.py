@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from classifiers.attributes import ATTRIBUTES
 
@@ -18,9 +18,13 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
 
     An attribute with too few known positives or negatives gets no head; its score is copied
     from `fallback` (toxicity) so callers always receive all six keys, and `attributes_`
-    lists only the attributes with a head of their own. Probabilities are Platt-scaled on a
-    held-out slice of the training rows, because source-balanced weights and regularisation
-    leave raw logistic outputs miscalibrated.
+    lists only the attributes with a head of their own.
+
+    Probabilities are Platt-scaled on out-of-fold scores (`calibration_folds` models each
+    trained without one fold), because source-balanced weights and regularisation leave raw
+    logistic outputs miscalibrated; the head itself is then refit on every known row, so no
+    data is held back from it. With `calibration_folds=1` a single slice is held out instead
+    and the head is not refit (faster, for small experiments).
     """
 
     def __init__(
@@ -28,6 +32,7 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
         C: float = 4.0,
         min_positives: int = 200,
         min_negatives: int = 200,
+        calibration_folds: int = 2,
         calibration_fraction: float = 0.2,
         fallback: str = "toxicity",
         random_state: int = 0,
@@ -35,6 +40,7 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
         self.C = C
         self.min_positives = min_positives
         self.min_negatives = min_negatives
+        self.calibration_folds = calibration_folds
         self.calibration_fraction = calibration_fraction
         self.fallback = fallback
         self.random_state = random_state
@@ -60,21 +66,11 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
             self.label_counts_[name] = {"known": int(len(y)), "positive": positives}
             if positives < self.min_positives or negatives < self.min_negatives:
                 continue
-            fit_idx, cal_idx = train_test_split(
-                known,
-                test_size=self.calibration_fraction,
-                stratify=y,
-                random_state=self.random_state,
-            )
-            model = LogisticRegression(C=self.C, solver="liblinear", max_iter=200)
-            model.fit(X[fit_idx], Y[fit_idx, j].astype(int), sample_weight=weights[fit_idx])
-            logits = model.decision_function(X[cal_idx])
-            scaler = LogisticRegression(C=1e4)
-            scaler.fit(logits.reshape(-1, 1), Y[cal_idx, j].astype(int), sample_weight=weights[cal_idx])
+            head, scale = self._fit_one(X, known, y, weights)
             trained.append(name)
-            coefs.append(model.coef_.ravel().astype(np.float32))
-            intercepts.append(float(model.intercept_[0]))
-            platt.append((float(scaler.coef_[0, 0]), float(scaler.intercept_[0])))
+            coefs.append(head.coef_.ravel().astype(np.float32))
+            intercepts.append(float(head.intercept_[0]))
+            platt.append(scale)
         if self.fallback not in trained:
             raise ValueError(f"not enough labelled rows to train {self.fallback!r}")
         self.attributes_ = tuple(trained)
@@ -85,6 +81,29 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array([0, 1])
         self.n_features_in_ = X.shape[1]
         return self
+
+    def _fit_one(
+        self, X: sp.csr_matrix, rows: np.ndarray, y: np.ndarray, weights: np.ndarray
+    ) -> tuple[LogisticRegression, tuple[float, float]]:
+        def head() -> LogisticRegression:
+            return LogisticRegression(C=self.C, solver="liblinear", max_iter=200)
+
+        if self.calibration_folds <= 1:
+            fit, cal = train_test_split(
+                np.arange(len(rows)), test_size=self.calibration_fraction, stratify=y, random_state=self.random_state
+            )
+            model = head().fit(X[rows[fit]], y[fit], sample_weight=weights[rows[fit]])
+            logits, cal_y, cal_w = model.decision_function(X[rows[cal]]), y[cal], weights[rows[cal]]
+        else:
+            folds = StratifiedKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
+            logits = np.empty(len(rows))
+            for fit, cal in folds.split(rows, y):
+                fold_model = head().fit(X[rows[fit]], y[fit], sample_weight=weights[rows[fit]])
+                logits[cal] = fold_model.decision_function(X[rows[cal]])
+            cal_y, cal_w = y, weights[rows]
+            model = head().fit(X[rows], y, sample_weight=weights[rows])
+        scaler = LogisticRegression(C=1e4).fit(logits.reshape(-1, 1), cal_y, sample_weight=cal_w)
+        return model, (float(scaler.coef_[0, 0]), float(scaler.intercept_[0]))
 
     def decision_function(self, X: sp.spmatrix) -> np.ndarray:
         """Raw log-odds per trained attribute, shape (n, len(attributes_))."""

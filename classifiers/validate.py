@@ -13,6 +13,7 @@ from classifiers.attributes import ATTRIBUTES
 from classifiers.datasets import LabelledData
 from classifiers.features import CivilityFeatures
 from classifiers.metrics import binary_report
+from classifiers.weights import source_weights
 
 
 def leave_one_source_out(
@@ -30,8 +31,6 @@ def leave_one_source_out(
     We are judged on comments from sites we never saw, so this, not a random split, is the
     number to tune on. Pass a precomputed `X` to compare heads settings without re-featurising.
     """
-    from classifiers.train import source_weights
-
     j = ATTRIBUTES.index(attribute)
     if X is None:
         X = (features or CivilityFeatures()).fit(data.texts).transform(data.texts)

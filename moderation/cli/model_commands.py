@@ -27,6 +27,8 @@ from classifiers import DEFAULT_MODEL_PATH, load_model
               help="0 weights rows equally, 1 weights every source equally.")
 @click.option("--min-positives", type=click.IntRange(1), default=200, show_default=True,
               help="An attribute needs this many known positive (and negative) rows to get its own head.")
+@click.option("--cross-source", is_flag=True,
+              help="Also record leave-one-source-out toxicity metrics in the card (slower).")
 @click.option("--allow-unlisted-source", is_flag=True,
               help="Train on sources missing from classifiers/sources.py (their licence is unknown).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
@@ -37,6 +39,7 @@ def train_command(
     target_precision: float,
     source_balance: float,
     min_positives: int,
+    cross_source: bool,
     allow_unlisted_source: bool,
     quiet: bool,
 ) -> None:
@@ -51,6 +54,7 @@ def train_command(
         target_precision=target_precision,
         source_balance=source_balance,
         min_positives=min_positives,
+        cross_source=cross_source,
         allow_unlisted_sources=allow_unlisted_source,
         progress=not quiet,
     )
@@ -58,6 +62,10 @@ def train_command(
     click.echo(f"wrote {path} (version {model.version}) in {time.perf_counter() - started:.1f}s")
     click.echo(f"attributes: {', '.join(model.attributes)}")
     click.echo(f"thresholds: {json.dumps({k: round(v, 4) for k, v in model.thresholds.items()})}")
+    cross = model.card.get("leave_one_source_out_toxicity")
+    if cross:
+        per_source = {k: round(v["roc_auc"], 4) for k, v in cross.items() if isinstance(v, dict)}
+        click.echo(f"leave-one-source-out toxicity ROC AUC: {json.dumps(per_source)}")
 
 
 @click.command("evaluate")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
@@ -18,19 +19,23 @@ TEXTS = [
 ]
 
 
-def test_it_matches_scikit_learns_hashing_vectorizers() -> None:
-    features = CivilityFeatures(word_bits=12, char_bits=13).fit([])
-    cleaned = [normalise(t) for t in TEXTS]
-    common = dict(lowercase=False, alternate_sign=False, norm="l2", dtype=np.float32)
-    word = HashingVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), n_features=1 << 12, **common)
-    char = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=1 << 13, **common)
+@pytest.mark.parametrize("binary", [False, True])
+def test_it_matches_scikit_learns_hashing_vectorizers(binary: bool) -> None:
+    features = CivilityFeatures(word_bits=12, char_bits=13, binary=binary).fit([])
+    cleaned = [normalise(t) for t in TEXTS + ["idiot idiot idiot, you idiot"]]
+    common = dict(lowercase=False, alternate_sign=False, norm="l2", dtype=np.float32, binary=binary)
+    word = HashingVectorizer(
+        analyzer="word", token_pattern=r"(?u)\b\w+\b", ngram_range=features.word_ngrams, n_features=1 << 12, **common
+    )
+    char = HashingVectorizer(analyzer="char_wb", ngram_range=features.char_ngrams, n_features=1 << 13, **common)
     expected = sp.hstack([word.transform(cleaned), char.transform(cleaned)], format="csr")
-    assert abs(features.transform(TEXTS) - expected).max() < 1e-6
+    assert abs(features.transform_normalised(cleaned) - expected).max() < 1e-6
 
 
-def test_ngram_hits_add_up_to_the_feature_vector() -> None:
-    features = CivilityFeatures().fit([])
-    for text in TEXTS:
+@pytest.mark.parametrize("binary", [False, True])
+def test_ngram_hits_add_up_to_the_feature_vector(binary: bool) -> None:
+    features = CivilityFeatures(binary=binary).fit([])
+    for text in TEXTS + ["idiot idiot idiot, you idiot"]:
         cleaned = normalise(text)
         rebuilt = np.zeros(features.n_features)
         for hit in features.hits(cleaned):

@@ -80,3 +80,20 @@ def test_it_leaves_diagnostic_sources_out_of_training(tmp_path: Path) -> None:
     model = load_model(train_model([path], out_dir=tmp_path, progress=False, min_positives=20))
     assert model.card["data"]["excluded"][0]["rows"] == 50
     assert model.card["data"]["files"][0]["rows"] == len(labelled_rows())
+
+
+def test_it_validates_on_each_source_with_a_model_trained_on_the_others(tiny_csv: Path) -> None:
+    from classifiers.validate import leave_one_source_out
+
+    report = leave_one_source_out(read_labelled_csv(tiny_csv))
+    assert set(report) == {"convabuse", "olid", "_mean_roc_auc", "_worst_roc_auc"}
+    assert report["convabuse"]["n"] + report["olid"]["n"] == len(labelled_rows())
+    assert report["_worst_roc_auc"] > 0.8
+
+
+def test_source_weights_make_sources_count_equally_when_fully_balanced() -> None:
+    from classifiers.weights import source_weights
+
+    weights = source_weights(["a"] * 90 + ["b"] * 10, balance=1.0)
+    assert weights[:90].sum() == pytest.approx(weights[90:].sum())
+    assert source_weights(["a"] * 90 + ["b"] * 10, balance=0.0) == pytest.approx(np.ones(100))
