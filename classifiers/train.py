@@ -18,7 +18,9 @@ from sklearn.pipeline import Pipeline
 from tqdm.auto import tqdm
 
 from classifiers.attributes import ATTRIBUTES
+from classifiers.bias import IDENTITY_TERMS
 from classifiers.datasets import LabelledData, concat, read_labelled_csv, sha256_of
+from classifiers.debias import neutralise_identity_terms
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.metrics import binary_report
@@ -92,6 +94,7 @@ def train_model(
     min_positives: int = 200,
     allow_unlisted_sources: bool = False,
     cross_source: bool = False,
+    neutral_terms: Sequence[str] | None = IDENTITY_TERMS,
     random_state: int = 0,
 ) -> Path:
     """Train on the known labels of `csv_paths` and write `<out_dir>/<name>.skops` and its card.
@@ -119,6 +122,9 @@ def train_model(
     with tqdm(total=1, desc="fit heads", disable=not progress) as bar:
         heads.fit(X_train, train.labels, sample_weight=source_weights(train.sources, source_balance))
         bar.update()
+    neutralisation = (
+        neutralise_identity_terms(features, heads, neutral_terms) if neutral_terms else {"heads": [], "terms": []}
+    )
     cross_source_report = (
         leave_one_source_out(train, C=C, source_balance=source_balance, X=X_train, progress=progress)
         if cross_source and len(set(train.sources)) > 1
@@ -210,6 +216,7 @@ def train_model(
             "scipy": scipy.__version__,
         },
         "leave_one_source_out_toxicity": cross_source_report,
+        "identity_term_neutralisation": neutralisation,
         "train_seconds": round(time.perf_counter() - started, 1),
     }
     path = Path(out_dir) / f"{name}.skops"

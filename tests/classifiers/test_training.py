@@ -97,3 +97,22 @@ def test_source_weights_make_sources_count_equally_when_fully_balanced() -> None
     weights = source_weights(["a"] * 90 + ["b"] * 10, balance=1.0)
     assert weights[:90].sum() == pytest.approx(weights[90:].sum())
     assert source_weights(["a"] * 90 + ["b"] * 10, balance=0.0) == pytest.approx(np.ones(100))
+
+
+def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path) -> None:
+    # Every "gay" row here is abusive, so an unneutralised model learns that the word is toxic.
+    rows = labelled_rows() + [{"text": f"gay idiot number {i}", "toxicity": "1", "source": "olid"} for i in range(40)]
+    path = write_csv(tmp_path / "skewed.csv", rows)
+    plain = load_model(train_model([path], out_dir=tmp_path / "plain", progress=False, min_positives=20, neutral_terms=None))
+    neutral = load_model(train_model([path], out_dir=tmp_path / "neutral", progress=False, min_positives=20))
+    text = ["i am gay"]
+    assert plain.score(text)[0]["toxicity"] > neutral.score(text)[0]["toxicity"]
+    assert neutral.explain("you gay idiot", ["toxicity"])["toxicity"][0]["text"] == "idiot"
+
+    def gay_share(model: CivilityModel) -> float:
+        spans = model.explain("you gay idiot", ["toxicity"], top_k=10)["toxicity"]
+        return sum(s["score"] for s in spans if s["text"] == "gay")
+
+    # Only n-grams shared with other words (" ga", "ay ") are left to it.
+    assert gay_share(neutral) < 0.25 * gay_share(plain)
+    assert "gay" in neutral.card["identity_term_neutralisation"]["terms"]
