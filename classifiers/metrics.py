@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 
 def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
@@ -23,25 +23,39 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> 
     return float(total / len(y))
 
 
-def threshold_for_precision(y: np.ndarray, p: np.ndarray, target: float) -> dict[str, float]:
-    """Lowest threshold whose precision reaches `target` (so recall is highest); if none does,
-    the threshold with the best precision among those keeping at least 5% recall."""
-    precision, recall, thresholds = precision_recall_curve(y, p)
-    precision, recall = precision[:-1], recall[:-1]
-    ok = np.flatnonzero(precision >= target)
+def threshold_for_precision(
+    y: np.ndarray, p: np.ndarray, target: float, weights: np.ndarray | None = None
+) -> dict[str, Any]:
+    """Lowest threshold whose (weighted) precision reaches `target`, so recall is highest; if
+    none does, the most precise threshold that keeps at least 5% recall.
+
+    Train passes source-balanced weights so one source's base rate (davidson is 83%
+    offensive) does not set everyone's threshold.
+    """
+    y = np.asarray(y, dtype=float)
+    p = np.asarray(p, dtype=float)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    order = np.argsort(-p, kind="stable")
+    y, p, w = y[order], p[order], w[order]
+    tp = np.cumsum(w * y)
+    fp = np.cumsum(w * (1 - y))
+    precision = tp / np.maximum(tp + fp, 1e-12)
+    recall = tp / max(tp[-1], 1e-12)
+    candidates = np.flatnonzero(np.r_[p[1:] != p[:-1], True])  # last row of each tie
+    ok = candidates[precision[candidates] >= target]
     if len(ok):
-        i = int(ok[0])
-        reached = True
+        i, reached = int(ok[-1]), True
     else:
-        usable = np.flatnonzero(recall >= 0.05)
-        i = int(usable[np.argmax(precision[usable])]) if len(usable) else int(np.argmax(precision))
-        reached = False
+        usable = candidates[recall[candidates] >= 0.05]
+        usable = usable if len(usable) else candidates
+        i, reached = int(usable[np.argmax(precision[usable])]), False
     return {
-        "threshold": float(thresholds[i]),
+        "threshold": float(p[i]),
         "precision": float(precision[i]),
         "recall": float(recall[i]),
         "target_precision": float(target),
         "target_reached": reached,
+        "weighting": "unweighted" if weights is None else "source-balanced",
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -62,6 +63,22 @@ def _version(card: dict[str, Any], artifact: bytes, card_bytes: bytes) -> str:
     return f"{date}-{digest}"
 
 
+def _types_in_schema(artifact: bytes) -> set[str]:
+    with zipfile.ZipFile(io.BytesIO(artifact)) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("__module__"), str) and isinstance(node.get("__class__"), str):
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> "CivilityModel":
     """Load an artifact and its card, refusing any type not in TRUSTED_TYPES."""
     path = Path(path)
@@ -69,9 +86,12 @@ def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> "CivilityModel":
     card_bytes = card_path_for(path).read_bytes()
     try:
         untrusted = sio.get_untrusted_types(data=artifact)
+        # skops trusts numpy and every scikit-learn estimator by default; we trust only what
+        # our own training writes, so every type named in the artifact is checked.
+        named = _types_in_schema(artifact)
     except Exception as error:  # a corrupt or foreign zip is as untrustworthy as a bad type
         raise UntrustedModelError(f"{path}: not a readable skops artifact ({error})") from error
-    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    refused = sorted((set(untrusted) | named) - set(TRUSTED_TYPES))
     if refused:
         raise UntrustedModelError(f"{path}: refusing to load untrusted types: {', '.join(refused)}")
     pipeline = sio.loads(artifact, trusted=list(untrusted))

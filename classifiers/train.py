@@ -23,7 +23,7 @@ from classifiers.datasets import LabelledData, concat, read_labelled_csv, sha256
 from classifiers.debias import neutralise_identity_terms
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
-from classifiers.metrics import binary_report
+from classifiers.metrics import binary_report, threshold_for_precision
 from classifiers.model import save_model
 from classifiers.sources import source_info
 from classifiers.validate import leave_one_source_out
@@ -147,7 +147,7 @@ def train_model(
         if y.min() == y.max():
             detail = {"threshold": 0.5, "target_reached": False, "note": "validation has one class only"}
         else:
-            detail = _weighted_threshold(y, p, valid_weights[known], target_precision)
+            detail = threshold_for_precision(y, p, target_precision, weights=valid_weights[known])
         thresholds[attribute] = float(detail["threshold"])
         threshold_details[attribute] = detail
         metrics["validation_pooled"][attribute] = binary_report(y, p, thresholds[attribute])
@@ -224,33 +224,3 @@ def train_model(
         save_model(pipeline, card, path)
         bar.update()
     return path
-
-
-def _weighted_threshold(y: np.ndarray, p: np.ndarray, w: np.ndarray, target: float) -> dict[str, Any]:
-    """Threshold for `target` precision where each source counts by its balanced weight, so one
-    source's base rate (davidson is 83% offensive) does not set everyone's threshold."""
-    order = np.argsort(-p, kind="stable")
-    y, p, w = y[order], p[order], w[order]
-    tp = np.cumsum(w * y)
-    fp = np.cumsum(w * (1 - y))
-    precision = tp / np.maximum(tp + fp, 1e-12)
-    recall = tp / max(tp[-1], 1e-12)
-    last_of_tie = np.r_[p[1:] != p[:-1], True]
-    candidates = np.flatnonzero(last_of_tie)
-    ok = candidates[precision[candidates] >= target]
-    if len(ok):
-        i = int(ok[-1])  # lowest threshold that still meets the target: highest recall
-        reached = True
-    else:
-        usable = candidates[recall[candidates] >= 0.05]
-        usable = usable if len(usable) else candidates
-        i = int(usable[np.argmax(precision[usable])])
-        reached = False
-    return {
-        "threshold": float(p[i]),
-        "precision": float(precision[i]),
-        "recall": float(recall[i]),
-        "target_precision": float(target),
-        "target_reached": reached,
-        "weighting": "source-balanced",
-    }

@@ -58,3 +58,15 @@ def test_the_shipped_model_tells_civil_from_abusive() -> None:
     assert civil["toxicity"] < threshold / 2
     assert abusive["toxicity"] > min(1.0, threshold + 0.2)
     assert (DEFAULT_MODEL_PATH.stat().st_size + card_path_for(DEFAULT_MODEL_PATH).stat().st_size) < 20_000_000
+
+
+def test_it_refuses_estimators_that_skops_trusts_but_we_never_ship(tiny_model_path: Path, tmp_path: Path) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    pipeline = sio.load(tiny_model_path, trusted=sio.get_untrusted_types(file=tiny_model_path))
+    pipeline[-1].smuggled = LogisticRegression()
+    swapped = tmp_path / "swapped.skops"
+    sio.dump(pipeline, swapped)
+    _copy_card(tiny_model_path, swapped)
+    with pytest.raises(UntrustedModelError, match="LogisticRegression"):
+        load_model(swapped)

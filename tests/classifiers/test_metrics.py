@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifiers.metrics import binary_report, expected_calibration_error, threshold_for_precision
+
+
+def test_it_picks_the_lowest_threshold_that_reaches_the_target_precision() -> None:
+    y = np.array([1, 1, 0, 1, 0, 0])
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    # precision at 0.8 is 1.0, at 0.6 is 0.75: a 0.75 target takes 0.6 and its higher recall
+    assert threshold_for_precision(y, p, 0.75)["threshold"] == pytest.approx(0.6)
+    assert threshold_for_precision(y, p, 0.9)["threshold"] == pytest.approx(0.8)
+    # weighting the negative at 0.7 down lets precision stay high further down the ranking
+    weighted = threshold_for_precision(y, p, 0.9, weights=np.array([1, 1, 0.1, 1, 1, 1]))
+    assert weighted["threshold"] == pytest.approx(0.6) and weighted["target_reached"]
+
+
+def test_calibration_error_is_zero_when_rates_match_probabilities() -> None:
+    y = np.array([0, 0, 0, 1] * 25 + [1, 1, 1, 0] * 25)
+    p = np.array([0.25] * 100 + [0.75] * 100)
+    assert expected_calibration_error(y, p) == pytest.approx(0.0)
+    assert expected_calibration_error(y, 1 - p) == pytest.approx(0.5)
+
+
+def test_reports_ignore_unknown_labels() -> None:
+    report = binary_report(np.array([1.0, 0.0, np.nan, 1.0]), np.array([0.9, 0.1, 0.99, 0.8]), threshold=0.5)
+    assert report["n"] == 3 and report["roc_auc"] == pytest.approx(1.0)
+    assert report["precision"] == pytest.approx(1.0) and report["recall"] == pytest.approx(1.0)
