@@ -15,6 +15,8 @@ class SourceInfo:
     # Synthetic/diagnostic sets stay out of training so that bias checks remain honest.
     trainable: bool = True
     note: str = ""
+    # Where the shared copy came from (licences are judged by the original data, not the copy).
+    via: str = ""
 
     def as_dict(self) -> dict[str, str | bool]:
         return asdict(self)
@@ -25,42 +27,50 @@ KNOWN_SOURCES: dict[str, SourceInfo] = {
         licence="labels CC0; comment text CC BY-SA 3.0 (Wikipedia)",
         attribution="Jigsaw/Conversation AI, Toxic Comment Classification Challenge (Kaggle 2018), "
         "comments from English Wikipedia talk pages",
+        via="hurelyyu/NLP-Toxic-Comment-Classification@938722a, khanhhk/Data-Systems-for-Toxic-Comment-Classification@91c0131, AK-Algorithm/Toxic-Comment-Classification@a3867ee (copies state no licence)",
     ),
     "civil_sentences_weak": SourceInfo(
         licence="CC0 (Civil Comments)",
         attribution="Civil Comments dataset (Borkan et al. 2019), sentence split and weak labels by "
         "Dale et al. 2021, s-nlp/detox",
         note="weak labels from a classifier, lower-cased and tokenised text",
+        via="s-nlp/detox@0ebaeab (emnlp2021 dev/test splits)",
     ),
     "davidson": SourceInfo(
         licence="MIT",
         attribution="Davidson, Warmsley, Macy, Weber 2017, Automated Hate Speech Detection and the "
         "Problem of Offensive Language (t-davidson/hate-speech-and-offensive-language)",
+        via="t-davidson/hate-speech-and-offensive-language@cb50f7e",
     ),
     "olid": SourceInfo(
         licence="CC BY 4.0",
         attribution="Zampieri et al. 2019, OLID / OffensEval 2019",
+        via="wenliangdai/multi-task-offensive-language-detection@6c2071a",
     ),
     "convabuse": SourceInfo(
         licence="CC BY 4.0",
         attribution="Cercas Curry, Abercrombie, Rieser 2021, ConvAbuse (amandacurry/convabuse)",
+        via="amandacurry/convabuse@c0a9469",
     ),
     "stormfront": SourceInfo(
         licence="CC BY-SA 3.0 ES",
         attribution="de Gibert, Perez, Garcia-Pablos, Cuadros 2018, Hate Speech Dataset from a "
         "White Supremacy Forum (Vicomtech/hate-speech-dataset)",
+        via="Vicomtech/hate-speech-dataset@b802137",
     ),
     "hatecheck": SourceInfo(
         licence="CC BY 4.0",
         attribution="Roettger et al. 2021, HateCheck (paul-rottger/hatecheck-data)",
         trainable=False,
         note="synthetic functional tests: diagnostics only",
+        via="paul-rottger/hatecheck-data@d843022",
     ),
     "bias_madlibs": SourceInfo(
         licence="Apache-2.0",
         attribution="Dixon et al. 2018, Conversation AI unintended-ml-bias-analysis bias_madlibs_77k",
         trainable=False,
         note="synthetic identity templates: bias checks only",
+        via="conversationai/unintended-ml-bias-analysis@9c7d91a",
     ),
 }
 
