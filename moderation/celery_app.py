@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 SCORE_TASK = "workers.tasks.score_comments"
 WEBHOOK_TASK = "workers.tasks.deliver_webhook"
+WEBHOOK_BATCH_TASK = "workers.tasks.deliver_webhooks"
 SWEEP_TASK = "workers.tasks.sweep"
 
 

@@ -6,7 +6,6 @@ fresh session per task, removed when the task ends.
 from __future__ import annotations
 
 import logging
-import math
 
 from celery import shared_task
 from celery.signals import worker_init
@@ -14,13 +13,20 @@ from flask import current_app
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from moderation import db
+import requests
+
 from moderation.domain import scoring, sweep as sweeping, webhooks
+from moderation.domain.dispatch import scoring_task_started
 from moderation.scorer import get_model
 
 log = logging.getLogger(__name__)
 
 # Database restarts and dropped connections: worth another try shortly.
 TRANSIENT = (OperationalError,)
+# One task claims batch after batch while they come full; past this the sweep carries on.
+MAX_BATCHES_PER_TASK = 50
+# Keep-alive to sites' webhook endpoints; a pool process runs one task at a time.
+_http = requests.Session()
 
 
 @worker_init.connect
@@ -43,10 +49,10 @@ def _is_transient(exc: BaseException) -> bool:
 def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
     ids = [int(i) for i in comment_ids or []]
     batch_size = current_app.config["SCORE_BATCH_SIZE"]
+    scoring_task_started()  # before claiming: comments committed from now on send a task of their own
     try:
-        scored = scoring.score_pending(
-            db.session, get_model, ids, batch_size=batch_size, max_batches=max(1, math.ceil(len(ids) / batch_size))
-        )
+        scored = scoring.score_pending(db.session, get_model, ids, batch_size=batch_size,
+                                       max_batches=MAX_BATCHES_PER_TASK)
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):
@@ -65,6 +71,7 @@ def deliver_webhook(self, delivery_id: int) -> str:
             timeout=config["WEBHOOK_TIMEOUT"],
             max_retries=config["WEBHOOK_MAX_RETRIES"],
             backoff_base=config["WEBHOOK_BACKOFF_BASE"],
+            http=_http,
         )
     except Exception as exc:
         db.session.rollback()
@@ -78,6 +85,32 @@ def deliver_webhook(self, delivery_id: int) -> str:
     if outcome.state == "failed":
         log.warning("webhook delivery %s failed for good: %s", delivery_id, outcome.error)
     return outcome.state
+
+
+@shared_task(bind=True, name="workers.tasks.deliver_webhooks", max_retries=5)
+def deliver_webhooks(self, delivery_ids: list[int]) -> dict[str, str]:
+    """A scored batch's events in one task; each one that must wait gets a task of its own."""
+    config = current_app.config
+    try:
+        outcomes = webhooks.deliver_many(
+            db.session,
+            [int(i) for i in delivery_ids],
+            timeout=config["WEBHOOK_TIMEOUT"],
+            max_retries=config["WEBHOOK_MAX_RETRIES"],
+            backoff_base=config["WEBHOOK_BACKOFF_BASE"],
+            http=_http,
+        )
+    except Exception as exc:
+        db.session.rollback()
+        if _is_transient(exc):
+            raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
+        raise  # undelivered events are resent by the sweep
+    for delivery_id, outcome in outcomes.items():
+        if outcome.state == "retry":
+            deliver_webhook.apply_async(args=[delivery_id], countdown=outcome.retry_in)
+        elif outcome.state == "deferred":
+            deliver_webhook.apply_async(args=[delivery_id], countdown=config["WEBHOOK_BACKOFF_BASE"])
+    return {str(k): v.state for k, v in outcomes.items()}
 
 
 @shared_task(bind=True, name="workers.tasks.sweep", max_retries=0)

@@ -48,6 +48,11 @@ class BatchResult:
 
 def score_batch(session: Session, model: Model, comment_ids: Sequence[int], *, batch_size: int) -> BatchResult:
     """Claim, score, and move one batch. The caller commits, then sends the webhooks."""
+    return score_claimed(session, model, claim_batch(session, comment_ids, batch_size=batch_size))
+
+
+def claim_batch(session: Session, comment_ids: Sequence[int], *, batch_size: int) -> list[Comment]:
+    """Lock up to batch_size pending comments, the given ones first, skipping rows others hold."""
     wanted = [int(i) for i in comment_ids]
     first = case((Comment.id.in_(wanted), 0), else_=1) if wanted else None
     query = (
@@ -58,7 +63,10 @@ def score_batch(session: Session, model: Model, comment_ids: Sequence[int], *, b
         .with_for_update(of=Comment, skip_locked=True)
         .execution_options(populate_existing=True)
     )
-    comments = list(session.scalars(query))
+    return list(session.scalars(query))
+
+
+def score_claimed(session: Session, model: Model, comments: list[Comment]) -> BatchResult:
     result = BatchResult()
     if not comments:
         return result
@@ -126,20 +134,15 @@ def score_pending(
     scored: dict[int, str] = {}
     model: Model | None = None
     for _ in range(max_batches):
-        if model is None:
-            if not _any_pending(session):
-                break
-            model = get_model()
-        batch = score_batch(session, model, comment_ids, batch_size=batch_size)
+        comments = claim_batch(session, comment_ids, batch_size=batch_size)
+        if not comments:
+            session.rollback()
+            break
+        model = model or get_model()
+        batch = score_claimed(session, model, comments)
         session.commit()
         send_webhooks(batch.deliveries)
         scored.update(batch.scored)
         if len(batch.scored) < batch_size:
             break
     return scored
-
-
-def _any_pending(session: Session) -> bool:
-    found = session.scalar(select(Comment.id).where(Comment.status == "pending").limit(1)) is not None
-    session.rollback()  # end the read so no snapshot is held while the model loads
-    return found

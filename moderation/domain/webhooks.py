@@ -134,3 +134,37 @@ def deliver(
     delivery.next_attempt_at = now() + timedelta(seconds=retry_in)
     session.commit()
     return Outcome("retry", retry_in=retry_in, error=error)
+
+
+def deliver_many(
+    session: Session,
+    delivery_ids: list[int],
+    *,
+    timeout: float,
+    max_retries: int,
+    backoff_base: float,
+    http: Any = requests,
+) -> dict[int, Outcome]:
+    """Deliver a scored batch's events in one task, in order.
+
+    Once a site's endpoint fails, the rest of that site's events in the batch are not tried here
+    ("deferred": the caller gives each its own task), so a dead endpoint costs one timeout per
+    batch rather than one per event, and other sites' events still go out.
+    """
+    site_of = dict(session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.site_id).where(WebhookDelivery.id.in_(delivery_ids))
+    ).tuples().all())
+    session.rollback()
+    failing: set[int] = set()
+    outcomes: dict[int, Outcome] = {}
+    for delivery_id in delivery_ids:
+        site_id = site_of.get(delivery_id)
+        if site_id in failing:
+            outcomes[delivery_id] = Outcome("deferred")
+            continue
+        outcome = deliver(session, delivery_id, timeout=timeout, max_retries=max_retries,
+                          backoff_base=backoff_base, http=http)
+        if outcome.state in ("retry", "failed"):
+            failing.add(site_id)
+        outcomes[delivery_id] = outcome
+    return outcomes

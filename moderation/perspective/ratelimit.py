@@ -10,8 +10,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
-
 import redis
 
 log = logging.getLogger(__name__)
@@ -19,15 +17,6 @@ log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
 SOCKET_TIMEOUT = 0.05
 BACKOFF_SECONDS = 5.0
-
-
-def redis_client(url: str, *, timeout: float = SOCKET_TIMEOUT) -> redis.Redis:
-    """A client for redis://, rediss://, unix:// or our embedded server's redis+socket:///path."""
-    parts = urlsplit(url)
-    if parts.scheme in ("redis+socket", "unix"):
-        return redis.Redis(unix_socket_path=unquote(parts.path), socket_timeout=timeout,
-                           socket_connect_timeout=timeout)
-    return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
 
 
 @dataclass(frozen=True)

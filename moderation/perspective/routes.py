@@ -25,7 +25,8 @@ from moderation.perspective.errors import (
     Unavailable,
 )
 from moderation.perspective.fields import parse_json
-from moderation.perspective.ratelimit import RateLimiter, redis_client
+from moderation.perspective.ratelimit import SOCKET_TIMEOUT, RateLimiter
+from moderation.redis_client import redis_client
 from moderation.perspective.suggest import parse_suggest, store_suggestion, suggest_response
 from moderation.scorer import get_model
 
@@ -42,7 +43,7 @@ def _state(app: Flask) -> _State:
     state = app.extensions.get("perspective")
     if state is None:
         url = app.config.get("REDIS_URL")
-        limiter = RateLimiter(redis_client(url), int(app.config.get("PERSPECTIVE_RATE_LIMIT") or 0)) if url else None
+        limiter = RateLimiter(redis_client(url, timeout=SOCKET_TIMEOUT), int(app.config.get("PERSPECTIVE_RATE_LIMIT") or 0)) if url else None
         state = app.extensions.setdefault("perspective", _State(cache=LRUCache(), limiter=limiter))
     return state
 

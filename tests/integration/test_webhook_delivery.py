@@ -10,7 +10,7 @@ import time
 from moderation import db
 from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.status import change_status
-from moderation.domain.webhooks import deliver, sign, verify_signature
+from moderation.domain.webhooks import deliver, deliver_many, sign, verify_signature
 from moderation.models import Site, WebhookDelivery
 from webhook_receiver import WebhookReceiver
 
@@ -96,3 +96,29 @@ def test_verify_signature_accepts_ours_and_refuses_tampering_and_replays():
     assert not verify_signature(secret, body, "not-a-number", good)
     assert not verify_signature(secret, body, ts - 301, sign(secret, body, ts - 301))
     assert verify_signature(secret, body, ts - 301, sign(secret, body, ts - 301), tolerance=600)
+
+
+def queue_events(app, site_id: int, count: int) -> list[int]:
+    with app.app_context():
+        site = db.session.get(Site, site_id)
+        ids = []
+        for i in range(count):
+            data = CommentInput(external_id=f"batch-{i}", story_id="s", author_id="a", text=f"hello {i}")
+            comment = submit_comment(db.session, site, data).comment
+            ids.append(change_status(db.session, comment, "published", actor="test").id)
+        db.session.commit()
+        return ids
+
+
+def test_a_batch_stops_calling_a_failing_site_but_still_reaches_the_others(app, make_site):
+    with WebhookReceiver(status=500) as broken, WebhookReceiver() as healthy:
+        down = make_site("down", webhook_url=broken.url)
+        up = make_site("up", webhook_url=healthy.url)
+        down_ids = queue_events(app, down.id, 3)
+        up_ids = queue_events(app, up.id, 2)
+        with app.app_context():
+            outcomes = deliver_many(db.session, down_ids + up_ids, timeout=2.0, max_retries=2, backoff_base=1.0)
+        assert len(broken.received) == 1, "one timeout or error per batch, not one per event"
+        assert len(healthy.received) == 2
+    assert [outcomes[i].state for i in down_ids] == ["retry", "deferred", "deferred"]
+    assert [outcomes[i].state for i in up_ids] == ["delivered", "delivered"]

@@ -1,12 +1,13 @@
 """The per-key limiter: a fixed one-minute window in Redis that lets traffic through when Redis is gone."""
 from __future__ import annotations
 
-from moderation.perspective.ratelimit import RateLimiter, redis_client
+from moderation.perspective.ratelimit import SOCKET_TIMEOUT, RateLimiter
+from moderation.redis_client import redis_client
 
 
 def test_it_counts_each_key_in_its_own_window_and_resets_each_minute(services):
     services.redis().flushall()
-    limiter = RateLimiter(redis_client(services.redis_url), limit=2)
+    limiter = RateLimiter(redis_client(services.redis_url, timeout=SOCKET_TIMEOUT), limit=2)
     minute = 1_800_000_000.0  # a window boundary
 
     assert [limiter.hit("a", now=minute + 1).allowed for _ in range(3)] == [True, True, False]
@@ -16,8 +17,8 @@ def test_it_counts_each_key_in_its_own_window_and_resets_each_minute(services):
 
 
 def test_it_reads_every_redis_url_the_service_may_be_given(tmp_path):
-    socket_client = redis_client(f"redis+socket://{tmp_path}/redis.sock")
-    tcp_client = redis_client("redis://127.0.0.1:6390/2")
+    socket_client = redis_client(f"redis+socket://{tmp_path}/redis.sock", timeout=SOCKET_TIMEOUT)
+    tcp_client = redis_client("redis://127.0.0.1:6390/2", timeout=SOCKET_TIMEOUT)
 
     assert socket_client.connection_pool.connection_kwargs["path"] == f"{tmp_path}/redis.sock"
     assert tcp_client.connection_pool.connection_kwargs["port"] == 6390
@@ -25,6 +26,6 @@ def test_it_reads_every_redis_url_the_service_may_be_given(tmp_path):
 
 
 def test_it_lets_requests_through_when_redis_is_unreachable(tmp_path):
-    limiter = RateLimiter(redis_client(f"redis+socket://{tmp_path}/absent.sock"), limit=1)
+    limiter = RateLimiter(redis_client(f"redis+socket://{tmp_path}/absent.sock", timeout=SOCKET_TIMEOUT), limit=1)
 
     assert all(limiter.hit("a").allowed for _ in range(5))
