@@ -56,6 +56,11 @@ _MASKED = re.compile(r"(?<![\w*#%])(?:[a-z]+[*#%]+[a-z]*|\*+[a-z]+)(?![\w*#%])")
 # Only what is not already a single plain space, so ordinary text needs no replacement calls.
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
 _MASK_HINT = re.compile(r"[*#%]")
+# Punctuation touching a word becomes its own chunk ("idiot!" -> "idiot !"), so every source
+# looks alike whether or not it was tokenised (civil_sentences_weak has "budget ."), and a
+# word's character n-grams are the same wherever it stands. Apostrophes stay inside words;
+# #hashtags, @mentions and $amounts keep their sign.
+_PUNCTUATION_EDGE = re.compile(r"(?<=\w)(?=[^\w\s'])|(?<=[^\w\s'#@$])(?=\w)")
 
 
 def _map_char(char: str) -> str:
@@ -149,6 +154,7 @@ _STEPS: tuple[tuple[re.Pattern[str], _Replace, re.Pattern[str] | None], ...] = (
     (_SPACED, _join_spaced, None),
     (_LEET_TOKEN, _restore_leet, _LEET_HINT),
     (_MASKED, _unmask, _MASK_HINT),
+    (_PUNCTUATION_EDGE, " ", None),
 )
 
 
@@ -186,7 +192,11 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
             new_starts.extend(starts[last:a])
             new_ends.extend(ends[last:a])
             replacement = replace if isinstance(replace, str) else replace(match)
-            s, e = _align(match.group(0), replacement, starts[a:b], ends[a:b])
+            if a == b:  # an insertion (a space at a word edge) borrows its left neighbour's offsets
+                k = max(a - 1, 0)
+                s, e = [starts[k]] * len(replacement), [ends[k]] * len(replacement)
+            else:
+                s, e = _align(match.group(0), replacement, starts[a:b], ends[a:b])
             new_starts.extend(s)
             new_ends.extend(e)
             out.append(replacement)
