@@ -9,10 +9,11 @@ A site verifies with `verify_signature` below (copy it; it needs only the standa
 against the raw request body as received, before parsing it.
 
 Delivery happens in its own task, so a slow or failing endpoint never delays scoring. The
-delivery row is locked (FOR UPDATE SKIP LOCKED) for the length of one POST, at most
-WEBHOOK_TIMEOUT: a second task for the same delivery (a redelivered message, the sweep) skips
-it while it is in flight and finds `delivered_at` set afterwards, so a success is POSTed once.
-Failures are counted on the row; after `max_retries` retries the delivery is marked failed.
+delivery rows of a task are locked (FOR UPDATE SKIP LOCKED) while it POSTs them: a second task
+for the same delivery (a redelivered message, the sweep) skips it while it is in flight and
+finds `delivered_at` set afterwards, so a success is POSTed once (unless the worker dies between
+the POST and the commit: sites dedupe on X-Moderation-Delivery). Failures are counted on the row;
+after `max_retries` retries the delivery is marked failed.
 """
 from __future__ import annotations
 
@@ -86,20 +87,66 @@ def deliver(
     http: Any = requests,
 ) -> Outcome:
     """POST one delivery and record the result (commits). Raises nothing for HTTP trouble."""
-    delivery = session.scalar(
+    return deliver_many(session, [delivery_id], timeout=timeout, max_retries=max_retries,
+                        backoff_base=backoff_base, http=http).get(delivery_id, Outcome("skipped"))
+
+
+def deliver_many(
+    session: Session,
+    delivery_ids: list[int],
+    *,
+    timeout: float,
+    max_retries: int,
+    backoff_base: float,
+    http: Any = requests,
+) -> dict[int, Outcome]:
+    """Deliver events in order and record every result in one commit.
+
+    Rows are locked for the length of the batch, so a second task for the same delivery (a
+    redelivered message, the sweep) skips them. Once a site's endpoint fails, the rest of that
+    site's events are not tried here ("deferred": the caller gives each its own task), so a dead
+    endpoint costs one timeout per batch rather than one per event, and other sites still get theirs.
+    """
+    deliveries = list(session.scalars(
         select(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id)
+        .where(WebhookDelivery.id.in_(delivery_ids))
+        .order_by(WebhookDelivery.id)
         .with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)
-    )
-    if delivery is None or delivery.delivered_at is not None or delivery.failed:
-        session.rollback()
-        return Outcome("skipped")
-    site = session.get(Site, delivery.site_id)
+    ))
+    sites = {site.id: site for site in session.scalars(
+        select(Site).where(Site.id.in_({d.site_id for d in deliveries}))
+    )}
+    failing: set[int] = set()
+    outcomes: dict[int, Outcome] = {}
+    for delivery in deliveries:
+        if delivery.delivered_at is not None or delivery.failed:
+            outcomes[delivery.id] = Outcome("skipped")
+        elif delivery.site_id in failing:
+            outcomes[delivery.id] = Outcome("deferred")
+        else:
+            outcome = _attempt(delivery, sites.get(delivery.site_id), timeout=timeout, max_retries=max_retries,
+                               backoff_base=backoff_base, http=http)
+            if outcome.state in ("retry", "failed"):
+                failing.add(delivery.site_id)
+            outcomes[delivery.id] = outcome
+    session.commit()
+    return outcomes
+
+
+def _attempt(
+    delivery: WebhookDelivery,
+    site: Site | None,
+    *,
+    timeout: float,
+    max_retries: int,
+    backoff_base: float,
+    http: Any,
+) -> Outcome:
+    """POST one event and record the result on its row (the caller commits)."""
     if site is None or not site.webhook_url:
         delivery.failed = True
         delivery.last_error = "the site has no webhook URL any more"
-        session.commit()
         return Outcome("failed", error=delivery.last_error)
 
     body = event_body(delivery)
@@ -123,48 +170,11 @@ def deliver(
     if error is None:
         delivery.delivered_at = now()
         delivery.last_error = None
-        session.commit()
         return Outcome("delivered")
     delivery.last_error = error[:MAX_ERROR_LENGTH]
     if delivery.attempts > max_retries:
         delivery.failed = True
-        session.commit()
         return Outcome("failed", error=error)
     retry_in = min(backoff_base * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
     delivery.next_attempt_at = now() + timedelta(seconds=retry_in)
-    session.commit()
     return Outcome("retry", retry_in=retry_in, error=error)
-
-
-def deliver_many(
-    session: Session,
-    delivery_ids: list[int],
-    *,
-    timeout: float,
-    max_retries: int,
-    backoff_base: float,
-    http: Any = requests,
-) -> dict[int, Outcome]:
-    """Deliver a scored batch's events in one task, in order.
-
-    Once a site's endpoint fails, the rest of that site's events in the batch are not tried here
-    ("deferred": the caller gives each its own task), so a dead endpoint costs one timeout per
-    batch rather than one per event, and other sites' events still go out.
-    """
-    site_of = dict(session.execute(
-        select(WebhookDelivery.id, WebhookDelivery.site_id).where(WebhookDelivery.id.in_(delivery_ids))
-    ).tuples().all())
-    session.rollback()
-    failing: set[int] = set()
-    outcomes: dict[int, Outcome] = {}
-    for delivery_id in delivery_ids:
-        site_id = site_of.get(delivery_id)
-        if site_id in failing:
-            outcomes[delivery_id] = Outcome("deferred")
-            continue
-        outcome = deliver(session, delivery_id, timeout=timeout, max_retries=max_retries,
-                          backoff_base=backoff_base, http=http)
-        if outcome.state in ("retry", "failed"):
-            failing.add(site_id)
-        outcomes[delivery_id] = outcome
-    return outcomes

@@ -101,13 +101,13 @@ def test_verify_signature_accepts_ours_and_refuses_tampering_and_replays():
 def queue_events(app, site_id: int, count: int) -> list[int]:
     with app.app_context():
         site = db.session.get(Site, site_id)
-        ids = []
+        deliveries = []
         for i in range(count):
             data = CommentInput(external_id=f"batch-{i}", story_id="s", author_id="a", text=f"hello {i}")
             comment = submit_comment(db.session, site, data).comment
-            ids.append(change_status(db.session, comment, "published", actor="test").id)
+            deliveries.append(change_status(db.session, comment, "published", actor="test"))
         db.session.commit()
-        return ids
+        return [d.id for d in deliveries]
 
 
 def test_a_batch_stops_calling_a_failing_site_but_still_reaches_the_others(app, make_site):
