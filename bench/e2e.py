@@ -135,11 +135,12 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds at each rate")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--worker-concurrency", type=int, default=1)
+    parser.add_argument("--log-dir", type=Path, help="keep the web and worker logs here")
     args = parser.parse_args()
 
     receiver = Receiver()
     with running_stack(worker=True, webhook_url=receiver.url, web_workers=args.web_workers,
-                       worker_concurrency=args.worker_concurrency) as stack:
+                       worker_concurrency=args.worker_concurrency, log_dir=args.log_dir) as stack:
         # Warm up: model loaded in the worker, connections open.
         run_rate(stack.base_url, stack.api_key, receiver, 20, 2, run=0)
         rows = []
