@@ -87,7 +87,8 @@ def score_claimed(session: Session, model: Model, comments: list[Comment]) -> Ba
                 reject_thresholds=site.reject_thresholds,
             )
         verdict = decide(policy, scores, comment.report_weight or 0.0)
-        comment.scores = {k: round(float(v), 6) for k, v in scores.items()}
+        # Only attributes the model scores reliably: the others it can only copy from toxicity.
+        comment.scores = {k: round(float(v), 6) for k, v in scores.items() if k in model.attributes}
         comment.model_version = model.version
         comment.scored_at = scored_at
         comment.flagged = verdict.flagged

@@ -1,22 +1,14 @@
 """Small helpers that turn stored comment fields into what the review page shows."""
 from __future__ import annotations
 
-import json
-import logging
 import re
 from collections import Counter
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask
-
 from classifiers.attributes import ATTRIBUTES
-from classifiers.model import DEFAULT_MODEL_PATH, card_path_for
 from moderation.models import Report
-
-log = logging.getLogger(__name__)
 
 
 def flag_label(item: Any) -> str:
@@ -75,30 +67,3 @@ def safe_url(url: str | None) -> str | None:
         return url
     return None
 
-
-def copied_scores(app: Flask) -> dict[str, str]:
-    """Attributes the current model has no head for, and whose score it copies instead ({"threat": "toxicity"}).
-
-    Moderators should not read a copied score as evidence of its own. Read from the model card
-    (a small JSON file) rather than by loading the model, which takes seconds; cached per process
-    like the model itself. If the card cannot be read, nothing is marked.
-    """
-    cached = app.extensions.get("review_copied_scores")
-    if cached is None:
-        try:
-            model = app.extensions.get("civility_model")
-            if model is not None:
-                card = model.card
-            else:
-                path = Path(app.config.get("MODEL_PATH") or DEFAULT_MODEL_PATH)
-                card = json.loads(card_path_for(path).read_text(encoding="utf-8"))
-            insufficient = card.get("insufficient_data") or {}
-            cached = {
-                attribute: str((info or {}).get("score_copied_from") or "another attribute")
-                for attribute, info in insufficient.items()
-            }
-        except Exception:  # a missing or odd card only costs the annotation
-            log.warning("could not read the model card for the review page", exc_info=True)
-            cached = {}
-        app.extensions["review_copied_scores"] = cached
-    return cached

@@ -4,7 +4,7 @@ Also mounts sign-in and sign-out (moderation/auth.py) at /login and /logout, and
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,7 +17,6 @@ from moderation.domain.queue import is_in_queue, review_queue
 from moderation.models import AuditEntry, Comment, Site
 from moderation.review.highlight import highlight
 from moderation.review.presenting import (
-    copied_scores,
     flag_label,
     flagged_attributes,
     ordered_scores,
@@ -57,7 +56,6 @@ def _template_helpers() -> dict[str, object]:
         "guideline_reasons": GUIDELINE_REASONS,
         "safe_url": safe_url,
         "when": when,
-        "copied_scores": lambda: copied_scores(current_app._get_current_object()),
     }
 
 

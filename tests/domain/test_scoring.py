@@ -148,3 +148,11 @@ def test_an_explanation_failure_does_not_stop_scoring(app, site):
         comment_id = add_comment(site.id, "You idiot.")
         assert score_pending(db.session, Broken, [comment_id], batch_size=10) == {comment_id: "held"}
         assert db.session.get(Comment, comment_id).explanations is None
+
+
+def test_only_attributes_the_model_scores_reliably_are_stored(app, site, model):
+    with app.app_context():
+        comment_id = add_comment(site.id, "Well damn, nice reporting.")
+        assert score_pending(db.session, lambda: model, [comment_id], batch_size=10) == {comment_id: "published"}
+        stored = db.session.get(Comment, comment_id).scores
+    assert set(stored) == set(model.attributes)  # profanity's 0.99 is a copy the model cannot vouch for

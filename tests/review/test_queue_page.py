@@ -100,12 +100,3 @@ def test_the_detail_page_shows_the_audit_history(app, sign_in, moderator, site, 
 
 def test_an_unknown_comment_is_not_found(sign_in, moderator):
     assert sign_in(moderator).get("/review/999").status_code == 404
-
-
-def test_scores_the_model_only_copies_are_marked_as_copies(app, sign_in, moderator, site, make_comment):
-    app.extensions["civility_model"] = type("FakeModel", (), {"card": {
-        "insufficient_data": {"threat": {"score_copied_from": "toxicity"}}}})()
-    make_comment(site.id)
-    html = sign_in(moderator).get("/review").get_data(as_text=True)
-    assert '<tr class=" copied">' in html and "= toxicity</small>" in html
-    assert html.count(" copied") == 1
