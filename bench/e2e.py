@@ -134,7 +134,7 @@ def main() -> None:
     parser.add_argument("--rates", default="100,150,200,300", help="comma-separated comments/s, tried in order")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds at each rate")
     parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--worker-concurrency", type=int, default=1)
+    parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--log-dir", type=Path, help="keep the web and worker logs here")
     args = parser.parse_args()
 
