@@ -12,6 +12,10 @@ from classifiers.heads import MaskedLinearHeads
 from classifiers.normalise import normalise_with_offsets
 
 _CHUNK_RE = re.compile(r"\S+")
+# A moderator reads every highlighted word as a reason: words adding little next to the strongest
+# one ("the", "is", a topic word) are left out rather than shown as if they were offensive.
+MIN_SHARE_OF_TOP = 0.25
+MIN_LOG_ODDS = 0.5
 _WORD_CHAR_RE = re.compile(r"\w")
 
 
@@ -31,8 +35,12 @@ def explain_text(
     text: str,
     attributes: Sequence[str],
     top_k: int,
+    *,
+    min_share: float = MIN_SHARE_OF_TOP,
+    min_log_odds: float = MIN_LOG_ODDS,
 ) -> dict[str, list[dict[str, object]]]:
-    """Spans of `text` with the largest positive contribution to each attribute's log-odds.
+    """Spans of `text` with the largest positive contribution to each attribute's log-odds,
+    leaving out those that add little: below `min_share` of the strongest, or below `min_log_odds`.
 
     Scores are in log-odds units (before calibration) and add up, with the negative ones and
     the intercept, to the head's raw score. Attributes without a head of their own are
@@ -59,7 +67,8 @@ def explain_text(
     result: dict[str, list[dict[str, object]]] = {}
     for attribute in attributes:
         row = totals[head_rows.index(heads_for[attribute])]
-        order = [k for k in np.argsort(-row, kind="stable") if row[k] > 0][:top_k]
+        floor = max(min_log_odds, min_share * float(row.max(initial=0.0)), np.finfo(float).tiny)
+        order = [k for k in np.argsort(-row, kind="stable") if row[k] >= floor][:top_k]
         spans = []
         for k in order:
             a, b = chunks[k]

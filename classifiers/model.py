@@ -135,10 +135,11 @@ class CivilityModel:
         return [dict(zip(ATTRIBUTES, map(float, row))) for row in matrix]
 
     def explain(
-        self, text: str, attributes: Sequence[str] | None = None, top_k: int = 5
+        self, text: str, attributes: Sequence[str] | None = None, top_k: int = 5, **thresholds: float
     ) -> dict[str, list[dict[str, Any]]]:
+        """Spans that raised each score; `min_share` / `min_log_odds` tune which small ones are left out."""
         wanted = tuple(attributes) if attributes is not None else self.attributes
         unknown = [a for a in wanted if a not in ATTRIBUTES]
         if unknown:
             raise ValueError(f"unknown attributes: {unknown}")
-        return explain_text(self.features, self.heads, text, wanted, top_k)
+        return explain_text(self.features, self.heads, text, wanted, top_k, **thresholds)

@@ -63,3 +63,11 @@ def test_insufficient_attributes_are_explained_by_the_head_they_copy(shipped: Ci
 def test_it_rejects_unknown_attributes(shipped: CivilityModel) -> None:
     with pytest.raises(ValueError):
         shipped.explain("hello", ["rudeness"])
+
+
+def test_explanations_leave_out_words_that_add_little(shipped: CivilityModel) -> None:
+    spans = shipped.explain(
+        "What a stupid, pathetic excuse for journalism. The author is a moron.", attributes=["toxicity"])
+    highlighted = {s["text"].lower() for s in spans["toxicity"]}
+    assert {"stupid", "moron"} <= highlighted
+    assert not highlighted & {"the", "is", "a", "journalism", "what"}

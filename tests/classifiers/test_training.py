@@ -110,7 +110,7 @@ def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path) -> None:
     assert neutral.explain("you gay idiot", ["toxicity"])["toxicity"][0]["text"] == "idiot"
 
     def gay_share(model: CivilityModel) -> float:
-        spans = model.explain("you gay idiot", ["toxicity"], top_k=10)["toxicity"]
+        spans = model.explain("you gay idiot", ["toxicity"], top_k=10, min_share=0.0, min_log_odds=0.0)["toxicity"]
         return sum(s["score"] for s in spans if s["text"] == "gay")
 
     # Only n-grams shared with other words (" ga", "ay ") are left to it.
