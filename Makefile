@@ -2,33 +2,40 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-
+# `run` installs what the service needs; `test` adds the test tools (Playwright, the peer models).
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 # The browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test venv bench clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
-
-venv: $(STAMP)
-
-run: $(STAMP)
-	$(BIN)/moderation up
+	touch $@ $(RUN_STAMP)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-test: $(STAMP) $(CHROMIUM)
+venv: $(TEST_STAMP)
+
+run: $(RUN_STAMP)
+	$(BIN)/moderation up
+
+test: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/classifier.py
 	$(BIN)/python bench/e2e.py
 	$(BIN)/python bench/perspective.py
