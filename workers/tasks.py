@@ -41,6 +41,12 @@ def _load_model_before_forking(**_: object) -> None:
         log.exception("could not load the model at start; will try again when scoring")
 
 
+def _webhook_settings() -> dict[str, object]:
+    config = current_app.config
+    return dict(timeout=config["WEBHOOK_TIMEOUT"], max_retries=config["WEBHOOK_MAX_RETRIES"],
+                backoff_base=config["WEBHOOK_BACKOFF_BASE"], http=_http)
+
+
 def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, TRANSIENT) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
 
@@ -63,16 +69,8 @@ def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
 
 @shared_task(bind=True, name="workers.tasks.deliver_webhook", max_retries=None)
 def deliver_webhook(self, delivery_id: int) -> str:
-    config = current_app.config
     try:
-        outcome = webhooks.deliver(
-            db.session,
-            int(delivery_id),
-            timeout=config["WEBHOOK_TIMEOUT"],
-            max_retries=config["WEBHOOK_MAX_RETRIES"],
-            backoff_base=config["WEBHOOK_BACKOFF_BASE"],
-            http=_http,
-        )
+        outcome = webhooks.deliver(db.session, int(delivery_id), **_webhook_settings())
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc) and self.request.retries < 5:
@@ -90,16 +88,8 @@ def deliver_webhook(self, delivery_id: int) -> str:
 @shared_task(bind=True, name="workers.tasks.deliver_webhooks", max_retries=5)
 def deliver_webhooks(self, delivery_ids: list[int]) -> dict[str, str]:
     """A scored batch's events in one task; each one that must wait gets a task of its own."""
-    config = current_app.config
     try:
-        outcomes = webhooks.deliver_many(
-            db.session,
-            [int(i) for i in delivery_ids],
-            timeout=config["WEBHOOK_TIMEOUT"],
-            max_retries=config["WEBHOOK_MAX_RETRIES"],
-            backoff_base=config["WEBHOOK_BACKOFF_BASE"],
-            http=_http,
-        )
+        outcomes = webhooks.deliver_many(db.session, [int(i) for i in delivery_ids], **_webhook_settings())
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):
@@ -109,7 +99,7 @@ def deliver_webhooks(self, delivery_ids: list[int]) -> dict[str, str]:
         if outcome.state == "retry":
             deliver_webhook.apply_async(args=[delivery_id], countdown=outcome.retry_in)
         elif outcome.state == "deferred":
-            deliver_webhook.apply_async(args=[delivery_id], countdown=config["WEBHOOK_BACKOFF_BASE"])
+            deliver_webhook.apply_async(args=[delivery_id], countdown=current_app.config["WEBHOOK_BACKOFF_BASE"])
     return {str(k): v.state for k, v in outcomes.items()}
 
 
