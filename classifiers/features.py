@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -75,6 +76,8 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         have been seen before, which makes scoring several times faster than hashing every
         n-gram of every comment.
         """
+        if self.binary and tuple(self.word_ngrams) == (1, 1):
+            return self._transform_binary_unigrams(cleaned)
         word_lo, word_hi = self.word_ngrams
         grams: list[list[str]] = []
         for text in cleaned:
@@ -105,6 +108,59 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             words.data[:] = 1.0
             chars.data[:] = 1.0
         return sp.hstack([_l2_rows(words), _l2_rows(chars)], format="csr")
+
+    def _transform_binary_unigrams(self, cleaned: Sequence[str]) -> sp.csr_matrix:
+        """The shipped configuration (binary, word unigrams), without hashing or sorting per comment.
+
+        Word unigrams never cross whitespace either, so each whitespace-free chunk caches the
+        sorted, distinct columns of both its words and its character n-grams. A comment's
+        columns are then the distinct union over its distinct chunks, and under `binary` every
+        present column of a block weighs 1/sqrt(columns present in that block).
+        """
+        word_size = 1 << self.word_bits
+        cache = _chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
+        chunk_sets = [set(text.split()) for text in cleaned]
+        known: dict[str, np.ndarray | None] = {}
+        for chunks in chunk_sets:
+            for c in chunks:
+                if c not in known:
+                    known[c] = cache.get(c)
+        missing = [c for c, columns in known.items() if columns is None]
+        if missing:
+            # Looked up from `known`, not the shared cache, which another thread may clear.
+            known.update(_fill_chunk_cache(cache, missing, self.char_ngrams, self.word_bits, self.char_bits))
+        arrays = [known[c] for chunks in chunk_sets for c in chunks]
+        n_rows = len(cleaned)
+        if not arrays:
+            return sp.csr_matrix((n_rows, self.n_features), dtype=np.float32)
+        flat = np.concatenate(arrays)
+        lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+        chunk_bounds = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum([len(c) for c in chunk_sets], out=chunk_bounds[1:])
+        bounds = np.r_[0, np.cumsum(lengths)][chunk_bounds]
+        # Distinct columns per comment without sorting: every entry stamps its position on its
+        # column, and within a comment only the column's last entry still sees its own stamp.
+        positions = np.arange(len(flat), dtype=np.int32)
+        stamps = _stamp_buffer(self.n_features)
+        keep = np.zeros(len(flat), dtype=bool)
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            segment = flat[a:b]
+            stamps[segment] = positions[a:b]
+            keep[a:b] = stamps[segment] == positions[a:b]
+        indices = flat[keep]
+        indptr = np.r_[0, np.cumsum(keep)][bounds]
+        is_word = indices < word_size
+        n_words = np.diff(np.r_[0, np.cumsum(is_word)][indptr])
+        n_chars = np.diff(indptr) - n_words
+        row_of = np.repeat(np.arange(n_rows), np.diff(indptr))
+        one = np.float32(1.0)
+        word_weight = one / np.sqrt(np.maximum(n_words, 1).astype(np.float32))
+        char_weight = one / np.sqrt(np.maximum(n_chars, 1).astype(np.float32))
+        data = np.where(is_word, word_weight[row_of], char_weight[row_of]).astype(np.float32)
+        matrix = sp.csr_matrix((data, indices, indptr), shape=(n_rows, self.n_features))
+        # Sorted like HashingVectorizer's output, so the heads' float32 sums add up in the same order.
+        matrix.sort_indices()
+        return matrix
 
     def hits(self, cleaned: str) -> list[NgramHit]:
         """Every n-gram occurrence in one normalised text, mirroring HashingVectorizer exactly."""
@@ -207,6 +263,52 @@ def _fill_char_cache(
     for i, chunk in enumerate(chunks):
         row = slice(counts.indptr[i], counts.indptr[i + 1])
         fresh[chunk] = np.repeat(counts.indices[row], counts.data[row].astype(np.int64)).astype(np.int32)
+    cache.update(fresh)
+    return fresh
+
+
+_STAMPS = threading.local()
+
+
+def _stamp_buffer(size: int) -> np.ndarray:
+    """Per-thread scratch; stale stamps are harmless, since a comment reads only stamps it wrote."""
+    buffers: dict[int, np.ndarray] = _STAMPS.__dict__.setdefault("buffers", {})
+    buffer = buffers.get(size)
+    if buffer is None:
+        buffer = buffers[size] = np.zeros(size, dtype=np.int32)
+    return buffer
+
+
+_CHUNK_CACHES: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
+
+
+def _chunk_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, np.ndarray]:
+    key = (int(ngrams[0]), int(ngrams[1]), int(word_bits), int(char_bits))
+    cache = _CHUNK_CACHES.setdefault(key, {})
+    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
+        cache.clear()
+    return cache
+
+
+def _fill_chunk_cache(
+    cache: dict[str, np.ndarray], chunks: list[str], ngrams: tuple[int, int], word_bits: int, char_bits: int
+) -> dict[str, np.ndarray]:
+    """Per chunk: sorted distinct word columns, then char columns shifted past the word block."""
+    lo, hi = ngrams
+    word_size = 1 << word_bits
+    word_hasher = FeatureHasher(n_features=word_size, input_type="string", alternate_sign=False, dtype=np.float32)
+    char_hasher = FeatureHasher(n_features=1 << char_bits, input_type="string", alternate_sign=False, dtype=np.float32)
+    # FeatureHasher sums duplicates, so each row's columns come out sorted and distinct.
+    words = word_hasher.transform([_WORD_RE.findall(c) for c in chunks])
+    chars = char_hasher.transform([_char_ngrams(c, lo, hi) for c in chunks])
+    fresh: dict[str, np.ndarray] = {}
+    for i, chunk in enumerate(chunks):
+        fresh[chunk] = np.concatenate(
+            [
+                words.indices[words.indptr[i] : words.indptr[i + 1]],
+                chars.indices[chars.indptr[i] : chars.indptr[i + 1]] + word_size,
+            ]
+        ).astype(np.int32)
     cache.update(fresh)
     return fresh
 

@@ -48,3 +48,36 @@ def test_it_stores_no_text_in_the_estimator() -> None:
     features.transform(TEXTS)
     stored = repr(vars(features))
     assert "idiot" not in stored and "budget" not in stored
+
+
+@pytest.mark.parametrize("word_ngrams", [(1, 1), (1, 2)])
+def test_the_cached_fast_path_gives_the_hashing_vectorizers_matrix_batch_after_batch(word_ngrams: tuple[int, int]) -> None:
+    # (1, 1) under `binary` takes the per-chunk cache; (1, 2) the general path. Both must be
+    # exactly HashingVectorizer's output, sorted within rows (float32 sums depend on the order),
+    # whether a chunk is new or cached, repeated within a comment or shared with other comments.
+    features = CivilityFeatures(word_bits=12, char_bits=13, word_ngrams=word_ngrams, binary=True).fit([])
+    texts = TEXTS + [
+        "idiot idiot idiot, you idiot",
+        "   ",
+        "the cat and the hat, the end.\tthe\nend",
+        "id10t idiot idiots l'idiot",
+        "ab ab ba a b c d e",
+    ]
+    cleaned = [normalise(t) for t in texts] + ["a  b\tc\n", " x y x "]
+    common = dict(lowercase=False, alternate_sign=False, norm="l2", dtype=np.float32, binary=True)
+    word = HashingVectorizer(
+        analyzer="word", token_pattern=r"(?u)\b\w+\b", ngram_range=word_ngrams, n_features=1 << 12, **common
+    )
+    char = HashingVectorizer(analyzer="char_wb", ngram_range=features.char_ngrams, n_features=1 << 13, **common)
+    expected = sp.hstack([word.transform(cleaned), char.transform(cleaned)], format="csr")
+    expected.sort_indices()
+    for batch in (cleaned, cleaned[::-1][::-1], cleaned[3:] + cleaned[:3]):
+        got = features.transform_normalised(batch)
+        want = expected[[cleaned.index(t) for t in batch]]
+        assert got.dtype == np.float32 and got.shape == want.shape
+        for i in range(got.shape[0]):
+            row = slice(got.indptr[i], got.indptr[i + 1])
+            assert list(got.indices[row]) == sorted(set(got.indices[row]))
+        assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+        assert np.allclose(got.data, want.data, rtol=0, atol=1e-7)
+    assert features.transform_normalised([]).shape == (0, features.n_features)
