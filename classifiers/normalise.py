@@ -2,7 +2,8 @@
 
 Every step is either a per-character mapping or a regex substitution, and the fast path
 (`normalise`) and the offset-tracking path (`normalise_with_offsets`) share the same
-mappings and replacement functions, so they cannot drift apart.
+mappings and replacement functions, so they cannot drift apart. Where `normalise` takes a
+shortcut instead of a regex (see `_STEPS`), the tests hold the shortcut to the regex's output.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ _MASKABLE_SET = frozenset(_MASKABLE_WORDS)
 _REPEATS = re.compile(r"(.)\1{2,}", re.DOTALL)
 _SPACED = re.compile(r"(?<![\w])(?:[a-z0-9][ .\-_*]){2,}[a-z0-9](?![\w])")
 # Whole runs of letters/digits/symbols where a letter touches a digit or symbol (id10t, $hit).
-_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$!|])[a-z0-9@$!|]*(?:[a-z][0-9@$!|]|[0-9@$!|][a-z])[a-z0-9@$!|]*")
+# Written so it never backtracks: a run mixes kinds exactly when its first homogeneous stretch
+# is followed by the other kind, and the match then takes the whole run.
+_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$!|])(?:[a-z]+[0-9@$!|]|[0-9@$!|]+[a-z])[a-z0-9@$!|]*")
 _LEET_HINT = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 _MASKED = re.compile(r"(?<![\w*#%])(?:[a-z]+[*#%]+[a-z]*|\*+[a-z]+)(?![\w*#%])")
 # Only what is not already a single plain space, so ordinary text needs no replacement calls.
@@ -61,6 +64,12 @@ _MASK_HINT = re.compile(r"[*#%]")
 # word's character n-grams are the same wherever it stands. Apostrophes stay inside words;
 # #hashtags, @mentions and $amounts keep their sign.
 _PUNCTUATION_EDGE = re.compile(r"(?<=\w)(?=[^\w\s'])|(?<=[^\w\s'#@$])(?=\w)")
+# Every edge _PUNCTUATION_EDGE finds is an end of a maximal run of such punctuation, and
+# runs are rare enough for the regex engine to skip to them instead of testing every position.
+_PUNCTUATION_RUN = re.compile(r"[^\w\s']+")
+# _SPACED needs a character that is not part of a word (or the start) and then
+# letter, separator, letter, separator, letter.
+_SPACED_HINT = re.compile(r"\W[a-z0-9][ .\-_*][a-z0-9][ .\-_*][a-z0-9]")
 
 
 def _map_char(char: str) -> str:
@@ -145,25 +154,63 @@ def _collapse_repeats(match: re.Match[str]) -> str:
     return match.group(1)
 
 
+def _squeeze_spaces(text: str) -> str:
+    """`_SPACES.sub(" ", text)` without the regex: the regex and str.split() agree on what is whitespace."""
+    if "  " not in text and text.isprintable():  # every whitespace but " " is unprintable
+        return text
+    parts = text.split()
+    if not parts:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + " ".join(parts) + (" " if text[-1].isspace() else "")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # exactly what `\w` matches in a str pattern
+
+
+def _pad_punctuation_run(match: re.Match[str]) -> str:
+    text = match.string
+    start, end = match.span()
+    run = match.group(0)
+    if start and _is_word_char(text[start - 1]):
+        run = " " + run
+    if end < len(text) and run[-1] not in "#@$" and _is_word_char(text[end]):
+        run += " "
+    return run
+
+
+def _space_punctuation(text: str) -> str:
+    """`_PUNCTUATION_EDGE.sub(" ", text)`, visiting only the punctuation runs."""
+    return _PUNCTUATION_RUN.sub(_pad_punctuation_run, text)
+
+
+def _spaced_hint(text: str) -> bool:
+    return bool(_SPACED_HINT.search(text) or _SPACED_HINT.match(" " + text[:5]))
+
+
 # Order matters: repeats before spacing (s  t  u), leet before masks ($h*t). A hint, when
-# given, is a cheap search that must succeed for the step's pattern to match at all.
+# given, is a cheap test that must succeed for the step's pattern to match at all. A shortcut,
+# when given, is what `normalise` runs instead of `pattern.sub`: the very same string, faster
+# (the tests hold both paths to it); `normalise_with_offsets` always runs the pattern.
 _Replace = Callable[[re.Match[str]], str] | str
-_STEPS: tuple[tuple[re.Pattern[str], _Replace, re.Pattern[str] | None], ...] = (
-    (_SPACES, " ", None),
-    (_REPEATS, _collapse_repeats, None),
-    (_SPACED, _join_spaced, None),
-    (_LEET_TOKEN, _restore_leet, _LEET_HINT),
-    (_MASKED, _unmask, _MASK_HINT),
-    (_PUNCTUATION_EDGE, " ", None),
+_STEPS: tuple[
+    tuple[re.Pattern[str], _Replace, Callable[[str], object] | None, Callable[[str], str] | None], ...
+] = (
+    (_SPACES, " ", None, _squeeze_spaces),
+    (_REPEATS, _collapse_repeats, None, None),
+    (_SPACED, _join_spaced, _spaced_hint, None),
+    (_LEET_TOKEN, _restore_leet, _LEET_HINT.search, None),
+    (_MASKED, _unmask, _MASK_HINT.search, None),
+    (_PUNCTUATION_EDGE, " ", None, _space_punctuation),
 )
 
 
 def normalise(text: str) -> str:
     """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
     text = text.lower() if text.isascii() else text.translate(_TABLE)
-    for pattern, replace, hint in _STEPS:
-        if hint is None or hint.search(text):
-            text = pattern.sub(replace, text)
+    for pattern, replace, hint, shortcut in _STEPS:
+        if hint is None or hint(text):
+            text = shortcut(text) if shortcut is not None else pattern.sub(replace, text)
     return text.strip()
 
 
@@ -179,8 +226,8 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
             starts.append(i)
             ends.append(i + 1)
     current = "".join(chars)
-    for pattern, replace, hint in _STEPS:
-        if hint is not None and not hint.search(current):
+    for pattern, replace, hint, _ in _STEPS:
+        if hint is not None and not hint(current):
             continue
         out: list[str] = []
         new_starts: list[int] = []

@@ -63,3 +63,34 @@ def test_a_collapsed_repeat_keeps_the_whole_run() -> None:
     cleaned, starts, ends = normalise_with_offsets(text)
     assert cleaned == "idiot"
     assert text[starts[0] : ends[-1]] == "idiotttt"
+
+
+def _random_texts(count: int) -> list[str]:
+    import random
+
+    rng = random.Random(0)
+    alphabet = list("abcistu019") + list("@$!|#%*.-_',?() ") + [" ", "  ", "\t", "\n", "\xa0", "\u3000", "\x1c", "é", "Ａ", "ı"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(count)]
+    return texts + ["a b c", " a.b.c ", "x-y_z", "_a b c_", "i a m", "\ta b c d\n", "a  b", " ", "\t", "s t u p i d"]
+
+
+def test_the_fast_path_produces_exactly_what_every_pattern_would() -> None:
+    import re
+
+    from classifiers import normalise as module
+
+    old_leet = re.compile(r"(?<![a-z0-9@$!|])[a-z0-9@$!|]*(?:[a-z][0-9@$!|]|[0-9@$!|][a-z])[a-z0-9@$!|]*")
+    for text in _random_texts(3000):
+        current = text.lower() if text.isascii() else text.translate(module._TABLE)
+        assert [m.span() for m in module._LEET_TOKEN.finditer(current)] == [
+            m.span() for m in old_leet.finditer(current)
+        ]
+        reference = current
+        for pattern, replace, hint, shortcut in module._STEPS:
+            expected = pattern.sub(replace, reference)
+            if hint is not None and not hint(reference):
+                assert expected == reference, (pattern.pattern, reference)
+            if shortcut is not None:
+                assert shortcut(reference) == expected, (pattern.pattern, reference)
+            reference = expected
+        assert normalise(text) == reference.strip() == normalise_with_offsets(text)[0], text
