@@ -301,14 +301,8 @@ def _fill_chunk_cache(
     # FeatureHasher sums duplicates, so each row's columns come out sorted and distinct.
     words = word_hasher.transform([_WORD_RE.findall(c) for c in chunks])
     chars = char_hasher.transform([_char_ngrams(c, lo, hi) for c in chunks])
-    fresh: dict[str, np.ndarray] = {}
-    for i, chunk in enumerate(chunks):
-        fresh[chunk] = np.concatenate(
-            [
-                words.indices[words.indptr[i] : words.indptr[i + 1]],
-                chars.indices[chars.indptr[i] : chars.indptr[i + 1]] + word_size,
-            ]
-        ).astype(np.int32)
+    both = sp.hstack([words, chars], format="csr")
+    fresh = dict(zip(chunks, np.split(both.indices.astype(np.int32), both.indptr[1:-1])))
     cache.update(fresh)
     return fresh
 

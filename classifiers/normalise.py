@@ -164,18 +164,19 @@ def _squeeze_spaces(text: str) -> str:
     return (" " if text[0].isspace() else "") + " ".join(parts) + (" " if text[-1].isspace() else "")
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"  # exactly what `\w` matches in a str pattern
-
-
 def _pad_punctuation_run(match: re.Match[str]) -> str:
+    # `char.isalnum() or char == "_"` is exactly what `\w` matches in a str pattern.
     text = match.string
     start, end = match.span()
     run = match.group(0)
-    if start and _is_word_char(text[start - 1]):
-        run = " " + run
-    if end < len(text) and run[-1] not in "#@$" and _is_word_char(text[end]):
-        run += " "
+    if start:
+        char = text[start - 1]
+        if char.isalnum() or char == "_":
+            run = " " + run
+    if end < len(text) and run[-1] not in "#@$":
+        char = text[end]
+        if char.isalnum() or char == "_":
+            run += " "
     return run
 
 
