@@ -120,11 +120,8 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         word_size = 1 << self.word_bits
         cache = _chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
         chunk_sets = [set(text.split()) for text in cleaned]
-        known: dict[str, np.ndarray | None] = {}
-        for chunks in chunk_sets:
-            for c in chunks:
-                if c not in known:
-                    known[c] = cache.get(c)
+        get = cache.get
+        known: dict[str, np.ndarray | None] = {c: get(c) for c in set().union(*chunk_sets)}
         missing = [c for c, columns in known.items() if columns is None]
         if missing:
             # Looked up from `known`, not the shared cache, which another thread may clear.
