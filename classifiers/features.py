@@ -137,8 +137,9 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         bounds = np.r_[0, np.cumsum(lengths)][chunk_bounds]
         # Distinct columns per comment without sorting: every entry stamps its position on its
         # column, and within a comment only the column's last entry still sees its own stamp.
-        positions = np.arange(len(flat), dtype=np.int32)
-        stamps = _stamp_buffer(self.n_features)
+        position_type = np.int32 if len(flat) < 2**31 else np.int64
+        positions = np.arange(len(flat), dtype=position_type)
+        stamps = _stamp_buffer(self.n_features, position_type)
         keep = np.zeros(len(flat), dtype=bool)
         for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
             segment = flat[a:b]
@@ -267,12 +268,12 @@ def _fill_char_cache(
 _STAMPS = threading.local()
 
 
-def _stamp_buffer(size: int) -> np.ndarray:
+def _stamp_buffer(size: int, dtype: type) -> np.ndarray:
     """Per-thread scratch; stale stamps are harmless, since a comment reads only stamps it wrote."""
-    buffers: dict[int, np.ndarray] = _STAMPS.__dict__.setdefault("buffers", {})
-    buffer = buffers.get(size)
+    buffers: dict[tuple[int, type], np.ndarray] = _STAMPS.__dict__.setdefault("buffers", {})
+    buffer = buffers.get((size, dtype))
     if buffer is None:
-        buffer = buffers[size] = np.zeros(size, dtype=np.int32)
+        buffer = buffers[(size, dtype)] = np.zeros(size, dtype=dtype)
     return buffer
 
 

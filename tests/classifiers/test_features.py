@@ -81,3 +81,14 @@ def test_the_cached_fast_path_gives_the_hashing_vectorizers_matrix_batch_after_b
         assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
         assert np.allclose(got.data, want.data, rtol=0, atol=1e-7)
     assert features.transform_normalised([]).shape == (0, features.n_features)
+
+
+def test_threads_scoring_at_once_get_the_same_matrix_as_one_thread() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    features = CivilityFeatures(word_bits=12, char_bits=13).fit([])
+    batches = [[normalise(t) + f" w{k} {i}" for t in TEXTS for k in range(20)] for i in range(8)]
+    alone = [features.transform_normalised(b).toarray() for b in batches]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda b: features.transform_normalised(b).toarray(), batches * 4))
+    assert all(np.array_equal(got, alone[i % 8]) for i, got in enumerate(together))
