@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from moderation.models import Comment, Site
+from moderation.models import AuditEntry, Comment, Site
 
 DEFAULT_PAGE_SIZE = 50
 
@@ -59,3 +59,21 @@ def is_in_queue(comment: Comment) -> bool:
     return comment.status == "held" or (
         comment.status == "published" and 0 < comment.report_weight >= comment.site.report_threshold
     )
+
+
+@dataclass(frozen=True)
+class CommentDetail:
+    comment: Comment
+    history: list[AuditEntry]
+    in_queue: bool
+
+
+def comment_detail(session: Session, comment_id: int) -> CommentDetail | None:
+    """One comment with its reports and its audit history, oldest first."""
+    comment = session.scalar(select(Comment).where(Comment.id == comment_id).options(selectinload(Comment.reports)))
+    if comment is None:
+        return None
+    history = session.scalars(
+        select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+    return CommentDetail(comment, list(history), is_in_queue(comment))

@@ -7,14 +7,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.domain.decisions import decide
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
-from moderation.domain.queue import is_in_queue, review_queue
-from moderation.models import AuditEntry, Comment, Site
+from moderation.domain.queue import comment_detail, review_queue
+from moderation.models import Site
 from moderation.review.highlight import highlight
 from moderation.review.presenting import (
     flag_label,
@@ -87,15 +86,11 @@ def queue() -> str:
 @bp.get("/review/<int:comment_id>")
 @auth.login_required("moderator")
 def detail(comment_id: int) -> str:
-    comment = db.session.scalar(
-        select(Comment).where(Comment.id == comment_id).options(selectinload(Comment.reports))
-    )
-    if comment is None:
+    detail = comment_detail(db.session, comment_id)
+    if detail is None:
         abort(404)
-    history = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.at, AuditEntry.id)
-    ).all()
-    return render_template("review/detail.html", comment=comment, history=history, in_queue=is_in_queue(comment))
+    return render_template("review/detail.html", comment=detail.comment, history=detail.history,
+                           in_queue=detail.in_queue)
 
 
 def _reason_from_form() -> str:
