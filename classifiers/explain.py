@@ -44,9 +44,9 @@ def explain_text(
 
     Scores are in log-odds units (before calibration) and add up, with the negative ones and
     the intercept, to the head's raw score. Attributes without a head of their own are
-    explained by the head their score is copied from.
+    explained by the head their score is copied from. Its cost grows with the text's normalised
+    length: callers pass one window of a long text (see CivilityModel.explain), never all of it.
     """
-    text = text[: features.max_chars]
     cleaned, starts, ends = normalise_with_offsets(text)
     hits = features.hits(cleaned)
     chunks = _chunks(cleaned)

@@ -17,6 +17,8 @@ from classifiers.attributes import ATTRIBUTES
 from classifiers.explain import explain_text
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
+from classifiers.normalise import mapped_length, normalise
+from classifiers.windows import text_windows
 
 DEFAULT_MODEL_PATH: Path = Path(__file__).resolve().parents[1] / "models" / "civility.skops"
 
@@ -105,8 +107,22 @@ def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> "CivilityModel":
     return CivilityModel(pipeline, card, _version(card, artifact, card_bytes))
 
 
+# Windows of a long text overlap by this many mapped characters (a fifth of the shipped 5,000),
+# so any phrase of up to 500 of them is read whole by at least one window.
+WINDOW_OVERLAP_SHARE = 0.2
+# Explaining costs about 0.4 ms of CPU per mapped character (against 0.002 ms to score it):
+# at most two windows of a long text are explained, those that scored highest.
+EXPLAIN_BUDGET_WINDOWS = 2
+
+
 class CivilityModel:
-    """Scores texts for the six ATTRIBUTES; `attributes` lists those the model scores reliably."""
+    """Scores texts for the six ATTRIBUTES; `attributes` lists those the model scores reliably.
+
+    Every character of a text is scored: a text longer than the features read at once
+    (`features.max_chars` after normalisation) is scored in overlapping windows, taking each
+    attribute's highest score; its explanation comes from the windows that scored highest, at
+    most `explain_budget` mapped characters of them, so crafted text cannot make it expensive.
+    """
 
     def __init__(self, pipeline: Pipeline, card: dict[str, Any], version: str) -> None:
         self.pipeline = pipeline
@@ -118,28 +134,85 @@ class CivilityModel:
         self.thresholds: dict[str, float] = {
             k: float(v) for k, v in card.get("thresholds", {}).items()
         }
+        self.window_size: int = int(self.features.max_chars)
+        self.window_overlap: int = int(self.window_size * WINDOW_OVERLAP_SHARE)
+        self.explain_budget: int = self.window_size * EXPLAIN_BUDGET_WINDOWS
 
     def __repr__(self) -> str:
         return f"CivilityModel(version={self.version!r}, attributes={self.attributes!r})"
 
+    def windows(self, text: str) -> list[tuple[int, int]]:
+        """[start, end) offsets of the pieces of `text` scored on their own: one for most texts."""
+        return text_windows(text, self.window_size, self.window_overlap)
+
     def predict_matrix(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities, shape (len(texts), len(ATTRIBUTES))."""
+        """Calibrated probabilities, shape (len(texts), len(ATTRIBUTES)): per text, the highest of its windows."""
         if isinstance(texts, str):
             raise TypeError("score() takes a sequence of texts, not a single string")
         if len(texts) == 0:
             return np.empty((0, len(ATTRIBUTES)))
-        return self.heads.predict_proba(self.features.transform(texts))
+        size = self.window_size
+        if all(len(t) <= size and (t.isascii() or mapped_length(t) <= size) for t in texts):
+            return self._predict_pieces(list(texts))  # the usual batch: one window each
+        spans = [self.windows(t) for t in texts]
+        matrix = self._predict_pieces([t[a:b] for t, s in zip(texts, spans) for a, b in s])
+        firsts = np.r_[0, np.cumsum([len(s) for s in spans])[:-1]]
+        return np.maximum.reduceat(matrix, firsts, axis=0)
+
+    def _predict_pieces(self, pieces: list[str]) -> np.ndarray:
+        # Not features.transform: it cuts at max_chars characters, while a window's limit is on
+        # its mapped length (5,000 zero-width spaces map to nothing and fit in one window).
+        return self.heads.predict_proba(self.features.transform_normalised([normalise(p) for p in pieces]))
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         matrix = self.predict_matrix(texts)
         return [dict(zip(ATTRIBUTES, map(float, row))) for row in matrix]
 
+    def explanation_windows(
+        self, text: str, attributes: Sequence[str], budget: int | None = None
+    ) -> list[tuple[int, int]]:
+        """The windows `explain` reads: for each attribute the window that scored it highest, best
+        first, as many as fit in `budget` mapped characters (default `explain_budget`)."""
+        budget = self.explain_budget if budget is None else budget
+        spans = self.windows(text)
+        if len(spans) == 1:
+            return spans if mapped_length(text) <= budget else []
+        matrix = self._predict_pieces([text[a:b] for a, b in spans])
+        columns = [ATTRIBUTES.index(a) for a in attributes]
+        best = sorted({int(np.argmax(matrix[:, j])) for j in columns}, key=lambda k: -matrix[k, columns].max())
+        chosen: list[tuple[int, int]] = []
+        spent = 0
+        for k in best:
+            a, b = spans[k]
+            cost = mapped_length(text[a:b])
+            if spent + cost <= budget:
+                chosen.append((a, b))
+                spent += cost
+        return chosen
+
     def explain(
-        self, text: str, attributes: Sequence[str] | None = None, top_k: int = 5, **thresholds: float
+        self,
+        text: str,
+        attributes: Sequence[str] | None = None,
+        top_k: int = 5,
+        budget: int | None = None,
+        **thresholds: float,
     ) -> dict[str, list[dict[str, Any]]]:
-        """Spans that raised each score; `min_share` / `min_log_odds` tune which small ones are left out."""
+        """Spans that raised each score, as offsets into `text`; `min_share` / `min_log_odds` tune
+        which small ones are left out. Past `budget` mapped characters, attributes get fewer
+        spans or none, never an error."""
         wanted = tuple(attributes) if attributes is not None else self.attributes
         unknown = [a for a in wanted if a not in ATTRIBUTES]
         if unknown:
             raise ValueError(f"unknown attributes: {unknown}")
-        return explain_text(self.features, self.heads, text, wanted, top_k, **thresholds)
+        result: dict[str, list[dict[str, Any]]] = {a: [] for a in wanted}
+        best: dict[str, float] = {}
+        for a, b in self.explanation_windows(text, wanted, budget):
+            found = explain_text(self.features, self.heads, text[a:b], wanted, top_k, **thresholds)
+            for attribute, spans in found.items():
+                # Each attribute keeps the spans of the window that raised it most.
+                top = spans[0]["score"] if spans else float("-inf")
+                if spans and top > best.get(attribute, float("-inf")):
+                    best[attribute] = top
+                    result[attribute] = [dict(s, begin=s["begin"] + a, end=s["end"] + a) for s in spans]
+        return result

@@ -100,6 +100,20 @@ class _CharTable(dict[int, str]):
 _TABLE = _CharTable()
 
 
+def mapped_length(text: str) -> int:
+    """Length of `text` after the per-character mapping (NFKC and friends), before the regex steps:
+    what bounds the cost of normalising and explaining it. U+FDFA alone maps to 18 characters."""
+    return len(text) if text.isascii() else len(text.translate(_TABLE))
+
+
+def mapped_lengths(text: str) -> list[int]:
+    """`mapped_length` of each character of `text`."""
+    if text.isascii():
+        return [1] * len(text)
+    table = _TABLE
+    return [1 if c.isascii() else len(table[ord(c)]) for c in text]
+
+
 def _restore_leet(match: re.Match[str]) -> str:
     token = match.group(0)
     # Pure words and pure numbers stay; only mixtures like id10t or $hit are rewritten.
