@@ -69,7 +69,8 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "story_title": {"type": "string", "maxLength": 1000},
                         "author_name": {"type": "string", "maxLength": 200},
                         "created_at": {"type": "string", "format": "date-time",
-                                       "description": "ISO 8601; without an offset it is taken as UTC."},
+                                       "description": "ISO 8601; without an offset it is taken as UTC. "
+                                                      "Between 1970-01-01T00:00:00Z and a day from now."},
                     },
                 },
                 "Comment": {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from moderation.domain.comments import CommentInput
@@ -20,6 +20,11 @@ MAX_URL_LENGTH = 2000
 MAX_TITLE_LENGTH = 1000
 MAX_NAME_LENGTH = 200
 MAX_NOTE_LENGTH = 2000
+# created_at must be a time a comment can have been written. PostgreSQL stores years Python
+# cannot read back (9999-12-31T23:59:59-14:00 is year 10000 in UTC), and one such row stopped
+# scoring for every site; a day ahead of our clock allows for a site's clock running fast.
+EARLIEST_CREATED_AT = datetime(1970, 1, 1, tzinfo=timezone.utc)
+CREATED_AT_CLOCK_SKEW = timedelta(days=1)
 
 
 class MalformedJson(ValidationFailed):
@@ -97,7 +102,18 @@ def _timestamp(body: Mapping[str, Any], name: str) -> datetime | None:
     except ValueError:
         raise ValidationFailed(f"{name} must be an ISO 8601 date-time, like 2026-11-28T09:30:00Z", field=name) from None
     # A time without an offset is taken as UTC, the only reading that needs no guess about the site.
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    latest = datetime.now(timezone.utc) + CREATED_AT_CLOCK_SKEW
+    try:
+        in_utc = parsed.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        in_utc = None
+    if in_utc is None or not EARLIEST_CREATED_AT <= in_utc <= latest:
+        raise ValidationFailed(
+            f"{name} must be between 1970-01-01T00:00:00Z and a day from now ({latest.isoformat(timespec='seconds')})",
+            field=name,
+        )
+    return parsed  # as sent, so the body hash of a repeated submission does not change
 
 
 def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentInput:

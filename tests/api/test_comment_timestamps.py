@@ -1,0 +1,37 @@
+"""created_at must be a time a comment can have been written: PostgreSQL stores years Python cannot read."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from moderation import db
+from moderation.models import Comment
+
+GOOD = {"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "A thoughtful comment."}
+
+
+def post(client, site, created_at):
+    return client.post("/api/v1/comments", json={**GOOD, "created_at": created_at}, headers=site.headers)
+
+
+@pytest.mark.parametrize("created_at", [
+    "9999-12-31T23:59:59-14:00",  # year 10000 in UTC
+    "0001-01-01T00:00:00+14:00",  # year 0 in UTC
+    "1969-12-31T23:59:59Z",
+    (datetime.now(timezone.utc) + timedelta(days=2)).isoformat(),
+])
+def test_a_created_at_outside_1970_to_tomorrow_is_refused_and_nothing_stored(app, client, site, created_at):
+    response = post(client, site, created_at)
+
+    assert response.status_code == 400, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["field"] == "created_at" and "1970" in error["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+@pytest.mark.parametrize("created_at", ["1970-01-01T00:00:00Z", "2026-11-28T09:30:00+14:00", "2001-02-03T04:05:06"])
+def test_a_plausible_created_at_is_accepted(client, site, created_at):
+    assert post(client, site, created_at).status_code == 202
