@@ -70,6 +70,8 @@ class Comment(Base):
         UniqueConstraint("site_id", "external_id", name="uq_comments_site_external"),
         Index("ix_comments_pending", "received_at", postgresql_where=sql("status = 'pending'")),
         Index("ix_comments_review", "site_id", "priority", postgresql_where=sql("status = 'held'")),
+        Index("ix_comments_claimable", "site_id", "received_at",
+              postgresql_where=sql("status = 'pending' AND scoring_failed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -101,6 +103,11 @@ class Comment(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision: Mapped[str | None] = mapped_column(String(20))
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # Set aside: scoring this row failed on its own (see domain/scoring.py); claiming skips it
+    # until an admin retries or rejects it on /admin/set-aside.
+    scoring_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scoring_error: Mapped[str | None] = mapped_column(Text)
+    scoring_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
 
     site: Mapped[Site] = relationship(lazy="joined")
     reports: Mapped[list["Report"]] = relationship(back_populates="comment", order_by="Report.id")

@@ -1,20 +1,30 @@
 """Scoring pending comments in micro-batches.
 
 A batch is claimed with SELECT ... FOR UPDATE SKIP LOCKED: the ids a task was given first, then
-the oldest other pending comments up to the batch size. Two workers never score the same comment,
-and a worker that finds its ids already taken simply scores others. Only `pending` rows are ever
-claimed, so scoring a comment twice (a redelivered task, the sweep) changes nothing.
+other pending comments up to the batch size, each site's oldest in turn (every site's first, then
+every site's second...), so one site's flood cannot fill every batch. Two workers never score the
+same comment, and a worker that finds its ids already taken simply scores others. Only `pending`
+rows are ever claimed, so scoring a comment twice (a redelivered task, the sweep) changes nothing.
 
 One `model.score` call per batch: the model is much faster on many texts at once.
+
+A batch that fails for any reason but a lost database connection is rolled back and scored again
+one comment at a time, so one bad row (a created_at psycopg cannot read, a text the model fails
+on) cannot keep every site's comments pending. A comment that fails alone is set aside
+(`scoring_failed_at`, `scoring_error`), logged, and left to an admin on /admin/set-aside; claiming
+skips it. When every comment of a batch fails alone the fault is probably not theirs (a broken
+model): each only counts an attempt, and is set aside at its MAX_SCORING_ATTEMPTS-th.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import case, select
+from sqlalchemy import and_, case, func, literal, select, true, union_all, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
@@ -26,6 +36,8 @@ log = logging.getLogger(__name__)
 
 SCORER = "system:scorer"
 EXPLAIN_TOP_K = 5
+MAX_SCORING_ATTEMPTS = 3
+MAX_ERROR_LENGTH = 2000
 
 
 class Model(Protocol):
@@ -53,17 +65,56 @@ def score_batch(session: Session, model: Model, comment_ids: Sequence[int], *, b
 
 def claim_batch(session: Session, comment_ids: Sequence[int], *, batch_size: int) -> list[Comment]:
     """Lock up to batch_size pending comments, the given ones first, skipping rows others hold."""
+    return load_claimed(session, claim_ids(session, comment_ids, batch_size=batch_size))
+
+
+def _claimable(received_before: datetime | None = None):
+    condition = and_(Comment.status == "pending", Comment.scoring_failed_at.is_(None))
+    return condition if received_before is None else and_(condition, Comment.received_at < received_before)
+
+
+def claim_ids(
+    session: Session, comment_ids: Sequence[int], *, batch_size: int, received_before: datetime | None = None
+) -> list[int]:
+    """Lock up to batch_size claimable comments and return their ids, in the order to score them:
+    the given ones, then each site's oldest in turn. Only ids are read, so a row that cannot be
+    loaded is still claimed, and fails alone when it is."""
     wanted = [int(i) for i in comment_ids]
-    first = case((Comment.id.in_(wanted), 0), else_=1) if wanted else None
+    claimable = _claimable(received_before)
+    # Each site's oldest batch_size (ix_comments_claimable), numbered within the site: its turn.
+    oldest = (
+        select(Comment.id, Comment.site_id, Comment.received_at)
+        .where(claimable, Comment.site_id == Site.id)
+        .order_by(Comment.received_at, Comment.id)
+        .limit(batch_size)
+        .lateral()
+    )
+    turns = select(
+        oldest.c.id,
+        func.row_number().over(partition_by=oldest.c.site_id, order_by=(oldest.c.received_at, oldest.c.id)).label("turn"),
+    ).select_from(Site).join(oldest, true())
+    if wanted:
+        turns = union_all(turns, select(Comment.id, literal(0).label("turn")).where(Comment.id.in_(wanted), claimable))
+    candidates = turns.subquery()
+    ranked = select(candidates.c.id, func.min(candidates.c.turn).label("turn")).group_by(candidates.c.id).subquery()
     query = (
-        select(Comment)
-        .where(Comment.status == "pending")
-        .order_by(*([first] if first is not None else []), Comment.received_at, Comment.id)
+        select(Comment.id)
+        .join(ranked, ranked.c.id == Comment.id)
+        .where(claimable)
+        .order_by(ranked.c.turn, Comment.received_at, Comment.id)
         .limit(batch_size)
         .with_for_update(of=Comment, skip_locked=True)
-        .execution_options(populate_existing=True)
     )
     return list(session.scalars(query))
+
+
+def load_claimed(session: Session, ids: Sequence[int]) -> list[Comment]:
+    """The claimed rows as objects, in the order claimed (their locks are already held)."""
+    if not ids:
+        return []
+    found = {c.id: c for c in session.scalars(
+        select(Comment).where(Comment.id.in_(list(ids))).execution_options(populate_existing=True))}
+    return [found[i] for i in ids if i in found]
 
 
 def score_claimed(session: Session, model: Model, comments: list[Comment]) -> BatchResult:
@@ -119,6 +170,11 @@ def _explain(model: Model, text: str, flagged: list[str]) -> dict[str, Any] | No
         return None
 
 
+def is_transient(error: BaseException) -> bool:
+    """A lost or restarting database: worth retrying the whole batch later, not the rows' fault."""
+    return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)
+
+
 def score_pending(
     session: Session,
     get_model: Callable[[], Model],
@@ -126,24 +182,89 @@ def score_pending(
     *,
     batch_size: int,
     max_batches: int = 1,
+    received_before: datetime | None = None,
 ) -> dict[int, str]:
-    """Score the given comments (and other pending ones) batch by batch, committing each batch
-    before its webhooks are sent. Returns the new status of every comment scored.
+    """Score the given comments (and other pending ones, received before `received_before` if
+    given) batch by batch, committing each batch before its webhooks are sent. Returns the new
+    status of every comment scored.
 
     The model is loaded only when there is something to score.
     """
     scored: dict[int, str] = {}
     model: Model | None = None
     for _ in range(max_batches):
-        comments = claim_batch(session, comment_ids, batch_size=batch_size)
-        if not comments:
+        ids = claim_ids(session, comment_ids, batch_size=batch_size, received_before=received_before)
+        if not ids:
             session.rollback()
             break
         model = model or get_model()
-        batch = score_claimed(session, model, comments)
-        session.commit()
-        send_webhooks(batch.deliveries)
-        scored.update(batch.scored)
-        if len(batch.scored) < batch_size:
+        try:
+            batch = score_claimed(session, model, load_claimed(session, ids))
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            if is_transient(error):
+                raise
+            log.warning("a scoring batch of %d failed (%s); scoring its comments one by one", len(ids), _describe(error))
+            alone = _score_one_by_one(session, model, ids)
+            scored.update(alone)
+            if not alone:  # nothing could be scored: stop here rather than fail the same rows again
+                break
+        else:
+            send_webhooks(batch.deliveries)
+            scored.update(batch.scored)
+        if len(ids) < batch_size:
             break
     return scored
+
+
+def _score_one_by_one(session: Session, model: Model, ids: Sequence[int]) -> dict[int, str]:
+    scored: dict[int, str] = {}
+    failures: dict[int, str] = {}
+    for comment_id in ids:
+        try:
+            claimed = claim_ids(session, [comment_id], batch_size=1)
+            if claimed != [comment_id]:  # another worker took it meanwhile, or scored it
+                session.rollback()
+                continue
+            batch = score_claimed(session, model, load_claimed(session, claimed))
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            if is_transient(error):
+                raise
+            failures[comment_id] = _describe(error)
+            continue
+        send_webhooks(batch.deliveries)
+        scored.update(batch.scored)
+    for comment_id, error in failures.items():
+        set_aside = _record_failure(session, comment_id, error, blame_it=bool(scored))
+        session.commit()
+        if set_aside:
+            log.error("comment %s set aside: scoring it fails on its own: %s", comment_id, error)
+        else:
+            log.warning("comment %s failed to score (%s); every comment of its batch failed, so it stays pending", comment_id, error)
+    return scored
+
+
+def _record_failure(session: Session, comment_id: int, error: str, *, blame_it: bool) -> bool:
+    """Count a failed attempt and set the comment aside when it is to blame: others scored fine, or
+    it failed MAX_SCORING_ATTEMPTS times. A plain UPDATE by id: loading the row may be what fails."""
+    set_aside = literal(blame_it) | (Comment.scoring_attempts + 1 >= MAX_SCORING_ATTEMPTS)
+    result = session.execute(
+        update(Comment)
+        .where(Comment.id == comment_id, _claimable())
+        .values(
+            scoring_attempts=Comment.scoring_attempts + 1,
+            scoring_error=error[:MAX_ERROR_LENGTH],
+            scoring_failed_at=case((set_aside, func.now()), else_=None),
+        )
+        .returning(Comment.scoring_failed_at.is_not(None))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.scalar())
+
+
+def _describe(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error  # the driver's own message, without SQLAlchemy's wrapping
+    return f"{type(cause).__name__}: {cause}".strip()

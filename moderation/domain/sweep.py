@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.scoring import Model, score_pending
 from moderation.domain.status import now
-from moderation.models import Comment, WebhookDelivery
+from moderation.models import WebhookDelivery
 
 RESEND_WEBHOOKS_AFTER = timedelta(minutes=1)
 MAX_SCORE_BATCHES = 20  # bounds one sweep's run time; the next sweep continues
@@ -39,23 +39,10 @@ def sweep(
     pending_after: float,
     batch_size: int,
 ) -> SweepResult:
-    scored = 0
-    for _ in range(MAX_SCORE_BATCHES):
-        cutoff = now() - timedelta(seconds=pending_after)
-        stale = list(session.scalars(
-            select(Comment.id)
-            .where(Comment.status == "pending", Comment.received_at < cutoff)
-            .order_by(Comment.received_at)
-            .limit(batch_size)
-        ))
-        session.rollback()
-        if not stale:
-            break
-        done = score_pending(session, get_model, stale, batch_size=batch_size)
-        scored += len(done)
-        if not done:  # all of them are in another worker's hands right now
-            break
-    return SweepResult(scored=scored, webhooks_resent=resend_lost_webhooks(session))
+    # Only comments older than pending_after: younger ones have a task of their own on the way.
+    scored = score_pending(session, get_model, [], batch_size=batch_size, max_batches=MAX_SCORE_BATCHES,
+                           received_before=now() - timedelta(seconds=pending_after))
+    return SweepResult(scored=len(scored), webhooks_resent=resend_lost_webhooks(session))
 
 
 def resend_lost_webhooks(session: Session) -> int:

@@ -1,0 +1,45 @@
+"""One site's flood of comments cannot fill every batch: claiming takes each site's oldest in turn."""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from fake_model import FakeModel
+from moderation import db
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.scoring import claim_batch, score_pending
+from moderation.models import Site
+
+
+def flood(site_id: int, n: int) -> None:
+    db.session.execute(text(
+        "INSERT INTO comments (site_id, external_id, story_id, author_id, text, body_hash, status, received_at)"
+        " SELECT :site, 'flood-' || i, 's', 'a', 'flood ' || i, 'x', 'pending', now() - make_interval(secs => 3600 - i)"
+        " FROM generate_series(1, :n) AS i"), {"site": site_id, "n": n})
+    db.session.commit()
+
+
+def add_comment(site_id: int, external_id: str) -> int:
+    data = CommentInput(external_id=external_id, story_id="s", author_id="a", text="a comment")
+    return submit_comment(db.session, db.session.get(Site, site_id), data).comment.id
+
+
+def test_the_first_batch_takes_the_other_sites_comment_despite_a_flood(app, site, outsider):
+    with app.app_context():
+        flood(site.id, 1000)
+        other = add_comment(outsider.id, "newest")
+        first_flooded = add_comment(site.id, "flood-task")  # its own task asks for it by id
+
+        claimed = [c.id for c in claim_batch(db.session, [first_flooded], batch_size=10)]
+        db.session.rollback()
+
+        assert claimed[0] == first_flooded and other in claimed
+
+
+def test_a_sweep_over_a_flood_scores_the_other_sites_comment_in_its_first_batch(app, site, outsider):
+    with app.app_context():
+        flood(site.id, 300)
+        other = add_comment(outsider.id, "quiet-site")
+
+        scored = score_pending(db.session, FakeModel, [], batch_size=50)
+
+        assert len(scored) == 50 and other in scored
