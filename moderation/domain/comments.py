@@ -14,12 +14,15 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import Conflict, NotFound
 from moderation.models import Comment, Site
 
 MAX_ID = 2**63 - 1  # ids beyond a BIGINT cannot exist; asking PostgreSQL would be an error, not a miss
+# Looking a comment up for a site never reads created_at (no response carries it): rows stored
+# before it was range-checked may hold a year psycopg cannot convert, and must still be readable.
+_READABLE = defer(Comment.created_at)
 
 
 @dataclass(frozen=True)
@@ -92,13 +95,13 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
 
 def _by_external_id(session: Session, site_id: int, external_id: str) -> Comment | None:
     return session.scalar(
-        select(Comment).where(Comment.site_id == site_id, Comment.external_id == external_id)
+        select(Comment).where(Comment.site_id == site_id, Comment.external_id == external_id).options(_READABLE)
     )
 
 
 def comment_for_site(session: Session, site: Site, comment_id: int) -> Comment:
     """Another site's comment is NotFound, never Forbidden: its existence is not our caller's business."""
-    comment = session.get(Comment, comment_id) if 0 < comment_id <= MAX_ID else None
+    comment = session.get(Comment, comment_id, options=[_READABLE]) if 0 < comment_id <= MAX_ID else None
     if comment is None or comment.site_id != site.id:
         raise NotFound(f"no comment with id {comment_id}", field="id")
     return comment

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from moderation import db
 from moderation.models import Comment
@@ -35,3 +35,18 @@ def test_a_created_at_outside_1970_to_tomorrow_is_refused_and_nothing_stored(app
 @pytest.mark.parametrize("created_at", ["1970-01-01T00:00:00Z", "2026-11-28T09:30:00+14:00", "2001-02-03T04:05:06"])
 def test_a_plausible_created_at_is_accepted(client, site, created_at):
     assert post(client, site, created_at).status_code == 202
+
+
+def test_a_comment_stored_with_an_unreadable_created_at_can_still_be_read(app, client, site):
+    """Rows stored before the check: the API answers without the field it cannot read (it never returns it)."""
+    with app.app_context():
+        comment_id = db.session.execute(text(
+            "INSERT INTO comments (site_id, external_id, story_id, author_id, text, body_hash, created_at, status)"
+            " VALUES (:site, 'old-poison', 's', 'a', 'A text', 'x', '9999-12-31T23:59:59-14:00', 'pending') RETURNING id"),
+            {"site": site.id}).scalar_one()
+        db.session.commit()
+
+    for url in (f"/api/v1/comments/{comment_id}", "/api/v1/comments/by-site-id/old-poison"):
+        response = client.get(url, headers=site.headers)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.get_json()["id"] == comment_id and response.get_json()["status"] == "pending"
