@@ -1,0 +1,91 @@
+"""Comments set aside by scoring (see domain/scoring.py), for an admin to retry or reject.
+
+A set-aside row may be one the ORM cannot load (a created_at psycopg cannot convert), so the
+list reads named columns, retry is a plain UPDATE by id, and reject loads the row without
+created_at, which nothing here needs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, defer
+
+from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
+from moderation.domain.status import audit, change_status, now
+from moderation.models import Comment, Site, User, WebhookDelivery
+
+MAX_REASON_LENGTH = 2000
+EXCERPT_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class SetAside:
+    id: int
+    site_name: str
+    site_comment_id: str
+    excerpt: str
+    length: int
+    error: str | None
+    attempts: int
+    failed_at: datetime
+    received_at: datetime
+
+
+def _is_set_aside():
+    return (Comment.status == "pending") & Comment.scoring_failed_at.is_not(None)
+
+
+def set_aside_comments(session: Session, *, limit: int = 200) -> list[SetAside]:
+    rows = session.execute(
+        select(Comment.id, Site.name, Comment.external_id, func.left(Comment.text, EXCERPT_LENGTH),
+               func.length(Comment.text), Comment.scoring_error, Comment.scoring_attempts,
+               Comment.scoring_failed_at, Comment.received_at)
+        .join(Site, Site.id == Comment.site_id)
+        .where(_is_set_aside())
+        .order_by(Comment.scoring_failed_at.desc(), Comment.id.desc())
+        .limit(limit)
+    )
+    return [SetAside(*row) for row in rows]
+
+
+def count_set_aside(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Comment).where(_is_set_aside())) or 0
+
+
+def retry_scoring(session: Session, comment_id: int, *, user: User) -> None:
+    """Clear the mark so claiming takes the comment again; the caller commits and sends it for scoring."""
+    done = session.execute(
+        update(Comment)
+        .where(Comment.id == comment_id, _is_set_aside())
+        .values(scoring_failed_at=None, scoring_attempts=0)
+        .returning(Comment.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if done is None:
+        raise NotFound(f"comment {comment_id} is not set aside")
+    audit(session, f"user:{user.username}", "scoring:retry", comment_id=comment_id)
+
+
+def reject_set_aside(session: Session, comment_id: int, *, user: User, reason: str | None) -> WebhookDelivery | None:
+    """Reject a set-aside comment without scoring it. The caller commits, then sends the webhook."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("a reason is required to reject a comment", field="reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
+    comment = session.scalar(
+        select(Comment).where(Comment.id == comment_id).options(defer(Comment.created_at))
+        .with_for_update(of=Comment).execution_options(populate_existing=True)
+    )
+    if comment is None:
+        raise NotFound(f"comment {comment_id} does not exist")
+    if comment.status != "pending" or comment.scoring_failed_at is None:
+        raise AlreadyDecided(f"This comment is no longer set aside (now {comment.status}).")
+    comment.decision = "rejected"
+    comment.decision_reason = reason
+    comment.decider = session.get(User, user.id)
+    comment.decided_at = now()
+    return change_status(session, comment, "rejected", actor=f"user:{user.username}", reason=reason,
+                         set_aside_error=comment.scoring_error)

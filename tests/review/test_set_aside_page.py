@@ -1,0 +1,92 @@
+"""/admin/set-aside: what scoring set aside, for an admin to retry or reject."""
+from __future__ import annotations
+
+from review_helpers import csrf_token
+from sqlalchemy import select, text
+
+from moderation import db
+from moderation.domain.scoring import claim_ids, score_pending
+from moderation.models import AuditEntry, Comment
+
+
+class FakeModel:
+    version = "fake-1"
+    attributes = ("toxicity",)
+    thresholds = {"toxicity": 0.5}
+
+    def score(self, texts):
+        return [dict.fromkeys(("toxicity", "severe_toxicity", "insult", "identity_attack", "profanity", "threat"), 0.01)
+                for _ in texts]
+
+    def explain(self, text, attributes=None, top_k=5):
+        return {}
+
+
+def poison_and_good(app, site_id: int) -> tuple[int, int]:
+    """A row stored before created_at was checked (psycopg cannot read it) and a good one, then scoring."""
+    with app.app_context():
+        ids = [db.session.execute(text(
+            "INSERT INTO comments (site_id, external_id, story_id, author_id, text, body_hash, created_at, status)"
+            " VALUES (:site, :ext, 's', 'a', :body, 'x', CAST(:created AS timestamptz), 'pending') RETURNING id"),
+            {"site": site_id, "ext": ext, "body": body, "created": created}).scalar_one()
+            for ext, body, created in (("poison", "<b>bold</b> words", "9999-12-31T23:59:59-14:00"),
+                                       ("good", "A fine comment", "2026-11-28T09:00:00Z"))]
+        db.session.commit()
+        assert score_pending(db.session, FakeModel, [], batch_size=10) == {ids[1]: "published"}
+        return ids[0], ids[1]
+
+
+def status_of(app, comment_id: int) -> tuple:
+    with app.app_context():
+        return db.session.execute(select(Comment.status, Comment.scoring_failed_at.is_not(None))
+                                  .where(Comment.id == comment_id)).one()
+
+
+def test_an_admin_sees_the_set_aside_comment_with_its_error_escaped(sign_in, admin, site, app):
+    poison, good = poison_and_good(app, site.id)
+    client = sign_in(admin)
+
+    assert "/admin/set-aside" in client.get("/admin").get_data(as_text=True)
+    html = client.get("/admin/set-aside").get_data(as_text=True)
+    assert f"#{poison}" in html and f"#{good}" not in html
+    assert "timestamp too large" in html and "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
+
+
+def test_moderators_may_not_see_or_act_on_it(sign_in, moderator, site, app):
+    poison, _ = poison_and_good(app, site.id)
+    client = sign_in(moderator)
+
+    assert client.get("/admin/set-aside").status_code == 403
+    assert client.post(f"/admin/set-aside/{poison}/retry", data={}).status_code in (400, 403)
+    assert status_of(app, poison) == ("pending", True)
+
+
+def test_retry_puts_it_back_to_be_claimed(sign_in, admin, site, app):
+    poison, _ = poison_and_good(app, site.id)
+    client = sign_in(admin)
+    token = csrf_token(client.get("/admin/set-aside").get_data(as_text=True))
+
+    response = client.post(f"/admin/set-aside/{poison}/retry", data={"csrf_token": token})
+
+    assert response.status_code == 303
+    assert status_of(app, poison) == ("pending", False)
+    with app.app_context():
+        assert claim_ids(db.session, [], batch_size=10) == [poison]
+        db.session.rollback()
+        assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.comment_id == poison)) == "scoring:retry"
+
+
+def test_reject_decides_it_even_though_the_row_cannot_be_fully_loaded(sign_in, admin, site, app):
+    poison, _ = poison_and_good(app, site.id)
+    client = sign_in(admin)
+    token = csrf_token(client.get("/admin/set-aside").get_data(as_text=True))
+
+    assert client.post(f"/admin/set-aside/{poison}/reject", data={"csrf_token": token}).status_code == 303
+    assert status_of(app, poison) == ("pending", True)  # a reason is required
+
+    response = client.post(f"/admin/set-aside/{poison}/reject", data={"csrf_token": token, "reason": "corrupt row"},
+                           follow_redirects=True)
+
+    assert "rejected" in response.get_data(as_text=True)
+    assert status_of(app, poison)[0] == "rejected"
+    assert f"#{poison}" not in client.get("/admin/set-aside").get_data(as_text=True)
