@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 SCORER = "system:scorer"
 EXPLAIN_TOP_K = 5
 MAX_SCORING_ATTEMPTS = 3
+# Claiming looks at each site's oldest batch_size * CLAIM_LOOKAHEAD pending comments: enough to
+# find free ones while that many other workers hold full batches of the same site (SKIP LOCKED
+# skips theirs), and a bounded read however deep the backlog.
+CLAIM_LOOKAHEAD = 8
 MAX_ERROR_LENGTH = 2000
 
 
@@ -81,12 +85,12 @@ def claim_ids(
     loaded is still claimed, and fails alone when it is."""
     wanted = [int(i) for i in comment_ids]
     claimable = _claimable(received_before)
-    # Each site's oldest batch_size (ix_comments_claimable), numbered within the site: its turn.
+    # Each site's oldest few (ix_comments_claimable), numbered within the site: its turn.
     oldest = (
         select(Comment.id, Comment.site_id, Comment.received_at)
         .where(claimable, Comment.site_id == Site.id)
         .order_by(Comment.received_at, Comment.id)
-        .limit(batch_size)
+        .limit(batch_size * CLAIM_LOOKAHEAD)
         .lateral()
     )
     turns = select(
@@ -223,11 +227,12 @@ def _score_one_by_one(session: Session, model: Model, ids: Sequence[int]) -> dic
     failures: dict[int, str] = {}
     for comment_id in ids:
         try:
-            claimed = claim_ids(session, [comment_id], batch_size=1)
-            if claimed != [comment_id]:  # another worker took it meanwhile, or scored it
+            claimed = session.scalar(
+                select(Comment.id).where(Comment.id == comment_id, _claimable()).with_for_update(skip_locked=True))
+            if claimed is None:  # another worker took it meanwhile, or scored it
                 session.rollback()
                 continue
-            batch = score_claimed(session, model, load_claimed(session, claimed))
+            batch = score_claimed(session, model, load_claimed(session, [comment_id]))
             session.commit()
         except Exception as error:
             session.rollback()

@@ -43,3 +43,17 @@ def test_a_sweep_over_a_flood_scores_the_other_sites_comment_in_its_first_batch(
         scored = score_pending(db.session, FakeModel, [], batch_size=50)
 
         assert len(scored) == 50 and other in scored
+
+
+def test_a_second_worker_claims_the_next_comments_of_a_flood_while_the_first_holds_the_oldest(app, site):
+    with app.app_context():
+        flood(site.id, 50)
+        with app.extensions["db_engine"].connect() as first_worker:
+            held = first_worker.exec_driver_sql(
+                "SELECT id FROM comments ORDER BY received_at LIMIT 10 FOR UPDATE").scalars().all()
+
+            claimed = [c.id for c in claim_batch(db.session, [], batch_size=10)]
+            db.session.rollback()
+            first_worker.rollback()
+
+        assert len(claimed) == 10 and not set(claimed) & set(held)
