@@ -7,7 +7,7 @@ compared with the current one: the first decision wins, the second gets AlreadyD
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
@@ -48,10 +48,10 @@ def decide(
         raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
 
     # populate_existing: read the row as it is now that we hold the lock, not as this session last saw it.
+    # Not created_at: a row stored before it was range-checked may not load with it.
     comment = session.scalar(
-        select(Comment).where(Comment.id == comment_id).with_for_update(of=Comment).execution_options(
-            populate_existing=True
-        )
+        select(Comment).where(Comment.id == comment_id).options(defer(Comment.created_at))
+        .with_for_update(of=Comment).execution_options(populate_existing=True)
     )
     if comment is None:
         session.rollback()

@@ -1,7 +1,7 @@
 """/admin/set-aside: what scoring set aside, for an admin to retry or reject."""
 from __future__ import annotations
 
-from review_helpers import csrf_token
+from review_helpers import csrf_token, decide_form
 from sqlalchemy import select, text
 
 from moderation import db
@@ -90,3 +90,19 @@ def test_reject_decides_it_even_though_the_row_cannot_be_fully_loaded(sign_in, a
     assert "rejected" in response.get_data(as_text=True)
     assert status_of(app, poison)[0] == "rejected"
     assert f"#{poison}" not in client.get("/admin/set-aside").get_data(as_text=True)
+
+
+def test_the_review_page_of_a_set_aside_row_that_cannot_be_loaded_still_opens(sign_in, admin, site, app):
+    poison, _ = poison_and_good(app, site.id)
+
+    response = sign_in(admin).get(f"/review/{poison}")
+
+    assert response.status_code == 200 and "&lt;b&gt;bold&lt;/b&gt; words" in response.get_data(as_text=True)
+
+
+def test_a_moderator_can_decide_such_a_row_from_its_review_page(sign_in, moderator, site, app):
+    poison, _ = poison_and_good(app, site.id)
+
+    response = decide_form(sign_in(moderator), poison, action="reject", reason_note="corrupt row")
+
+    assert response.status_code in (302, 303) and status_of(app, poison)[0] == "rejected"
