@@ -1,8 +1,9 @@
 """The sweep, run by beat every SWEEP_INTERVAL: it catches up on work whose broker message was lost.
 
 * Comments still pending after PENDING_RESEND_AFTER seconds (accepted while Redis was down, or
-  their task died) are scored here directly, batch by batch; scoring skips rows another worker
-  holds, so the sweep and a late task never score one comment twice.
+  their task died) are scored here directly, batch by batch, each site's oldest in turn; scoring
+  skips rows another worker holds, so the sweep and a late task never score one comment twice,
+  and rows set aside after failing alone (domain/scoring.py), which wait for an admin.
 * Webhook deliveries neither delivered nor failed, older than RESEND_WEBHOOKS_AFTER and not
   waiting for a scheduled retry, get their task sent again. Their due time moves forward, so a
   delivery is resent at most once per RESEND_WEBHOOKS_AFTER while the broker stays down.
