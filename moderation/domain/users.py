@@ -5,10 +5,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, ValidationFailed
-from moderation.domain.passwords import hash_secret, verify_secret
+from moderation.domain.passwords import check_password_policy, hash_secret, verify_secret
 from moderation.models import ROLES, User
-
-MIN_PASSWORD_LENGTH = 8
 
 
 def create_user(session: Session, username: str, password: str, role: str) -> User:
@@ -17,8 +15,7 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
         raise ValidationFailed("username must not be empty", field="username")
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    check_password_policy(password, username)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user {username!r} exists already", field="username")
     user = User(username=username, password_hash=hash_secret(password), role=role)
