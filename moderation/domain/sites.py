@@ -32,7 +32,7 @@ from typing import Protocol
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import Conflict, TooManyAttempts, Unauthorized, ValidationFailed
+from moderation.domain.errors import Conflict, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
 from moderation.domain.passwords import hash_secret, verify_secret
 from moderation.domain.status import audit
 from moderation.models import Site
@@ -236,3 +236,26 @@ def key_summary(site: Site, now: datetime | None = None) -> dict[str, object]:
         "previous": f"{KEY_PREFIX}_{site.previous_key_id}_…" if in_grace else None,
         "previous_valid_until": site.previous_key_expires_at if in_grace else None,
     }
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_GRACE = timedelta(days=90)
+
+
+def parse_grace(text: str) -> timedelta:
+    """"24h", "30m", "7d", "90s" or "0" as a grace period, or ValidationFailed."""
+    raw = text.strip().lower()
+    number, unit = (raw[:-1], raw[-1]) if raw and raw[-1] in _UNITS else (raw, "s")
+    if not number.isdigit() or len(number) > 7:
+        raise ValidationFailed("grace period must look like 24h, 30m, 7d or 0", field="grace")
+    grace = timedelta(seconds=int(number) * _UNITS[unit])
+    if grace > MAX_GRACE:
+        raise ValidationFailed("grace period must be at most 90 days", field="grace")
+    return grace
+
+
+def site_named(session: Session, name: str) -> Site:
+    site = session.scalar(select(Site).where(Site.name == name))
+    if site is None:
+        raise NotFound(f"no site named {name!r}", field="name")
+    return site
