@@ -1,3 +1,4 @@
 from moderation.admin.routes import bp
+from moderation.admin import accounts  # noqa: F401,E402  (its routes join the admin blueprint)
 
 __all__ = ["bp"]
