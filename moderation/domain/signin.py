@@ -29,7 +29,8 @@ class Limiter(Protocol):
 class SignInGuard:
     limiter: Limiter
     argon2_slots: int = 2
-    slot_wait: float = 10.0
+    # A sign-in waiting for a slot still holds a web thread, so it waits briefly, then is told to retry.
+    slot_wait: float = 1.0
     _slots: threading.BoundedSemaphore = field(init=False)
 
     def __post_init__(self) -> None:
