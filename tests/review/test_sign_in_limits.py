@@ -104,3 +104,26 @@ def test_a_successful_sign_in_records_when(app, moderator):
     _signed_in(app, moderator)
     with app.app_context():
         assert db.session.get(User, moderator.id).last_login_at is not None
+
+
+def test_sign_in_stays_limited_while_redis_is_down(app_with, moderator, tmp_path):
+    client = app_with(REDIS_URL=f"redis+socket://{tmp_path}/no-redis.sock",
+                      LOGIN_MAX_FAILURES_PER_ACCOUNT=2).test_client()
+    for _ in range(2):
+        assert _try(client, moderator.username, "not-the-password").status_code == 401
+    assert _try(client, moderator.username, moderator.password).status_code == 429
+
+
+def test_sign_ins_beyond_the_argon2_slots_are_asked_to_retry(app, moderator):
+    from moderation.domain.errors import Busy
+    from moderation.domain.signin import sign_in
+
+    guard = app.extensions["sign_in_guard"]
+    guard.slot_wait = 0
+    taken = [guard._slots.acquire() for _ in range(guard.argon2_slots)]
+    try:
+        with app.app_context(), pytest.raises(Busy):
+            sign_in(db.session, moderator.username, moderator.password, guard=guard, address="192.0.2.8")
+    finally:
+        for _ in taken:
+            guard._slots.release()
