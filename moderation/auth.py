@@ -85,7 +85,7 @@ def login() -> Response | str | tuple[str, int]:
         user = sign_in(db.session, username, password, guard=current_app.extensions["sign_in_guard"],
                        address=request.remote_addr)
     except (TooManyAttempts, Busy) as refused:
-        db.session.commit()  # the lockout's audit entry
+        # No audit entry per refusal (a flood would fill the log): the lockout itself was audited.
         flash(refused.message, "error")
         page = render_template("login.html", next=next_url or "", username=username)
         return page, refused.status, {"Retry-After": str(refused.retry_after)}  # type: ignore[return-value]
