@@ -9,7 +9,7 @@ from moderation.cli import main
 from moderation.domain import sites
 from moderation.domain.errors import Unauthorized
 from moderation.domain.users import authenticate
-from moderation.models import AuditEntry, User
+from moderation.models import AuditEntry
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from review_helpers import csrf_token
 from sqlalchemy import select
 
 from moderation import db
-from moderation.models import AuditEntry, Site, User
+from moderation.models import AuditEntry, User
 
 PAGE = "/admin/accounts"
 
