@@ -1,8 +1,6 @@
 """API keys for the Perspective endpoint: from ?key= or X-Goog-Api-Key, answered in Google's words."""
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Request
 from sqlalchemy.orm import Session
 
@@ -15,7 +13,8 @@ def request_key(request: Request) -> str | None:
     return request.args.get("key") or request.headers.get("X-Goog-Api-Key") or None
 
 
-def site_id_for_key(session: Session, api_key: str | None, *, limiter: Any = None, address: str | None = None) -> int:
+def site_id_for_key(session: Session, api_key: str | None, *, limiter: sites.Limiter | None = None,
+                    address: str | None = None) -> int:
     if not api_key:
         raise PermissionDenied("The request is missing a valid API key.")
     try:
