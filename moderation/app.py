@@ -64,7 +64,24 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(perspective_bp)
+    _attempt_limiters(app, config)
     if config.PROXY_COUNT:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXY_COUNT, x_proto=config.PROXY_COUNT,
                                 x_host=config.PROXY_COUNT)
     return app
+
+
+def _attempt_limiters(app: Flask, config: Config) -> None:
+    """Failed sign-ins and API key checks are counted by service objects the routes pass to the domain."""
+    from moderation.attempts import SOCKET_TIMEOUT, AttemptLimiter
+    from moderation.domain.signin import SignInGuard
+    from moderation.redis_client import redis_client
+
+    client = redis_client(config.REDIS_URL, timeout=SOCKET_TIMEOUT) if config.REDIS_URL else None
+    login = AttemptLimiter(client, prefix="attempts:login", window=config.LOGIN_FAILURE_WINDOW,
+                           limits={"user": config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+                                   "addr": config.LOGIN_MAX_FAILURES_PER_ADDRESS})
+    app.extensions["sign_in_guard"] = SignInGuard(login, argon2_slots=max(1, config.LOGIN_ARGON2_SLOTS))
+    app.extensions["key_limiter"] = AttemptLimiter(
+        client, prefix="attempts:key", window=config.KEY_FAILURE_WINDOW,
+        limits={"key": config.KEY_MAX_FAILURES_PER_KEY_ID, "addr": config.KEY_MAX_FAILURES_PER_ADDRESS})

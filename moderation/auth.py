@@ -1,7 +1,9 @@
 """Signing moderators and admins in and out, and the role check every page uses.
 
-The Flask session (a signed, HttpOnly, SameSite=Lax cookie) holds only the user's id; the user
-is loaded on each request so a deactivated account or a changed role takes effect at once.
+The Flask session (a signed, HttpOnly, SameSite=Lax cookie) holds the user's id and their session
+generation; the user is loaded on each request so a deactivated account or a changed role takes
+effect at once, and a cookie whose generation is behind (after sign-out, a disable or a new
+password) is anonymous, however long it was saved.
 """
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from moderation import db
-from moderation.domain.users import authenticate
+from moderation.domain.errors import Busy, TooManyAttempts
+from moderation.domain.signin import sign_in
+from moderation.domain.users import end_sessions
 from moderation.models import User
 
 # An admin can do everything a moderator can.
@@ -27,7 +31,8 @@ def current_user() -> User | None:
     if "user" not in g:
         user_id = session.get("user_id")
         user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-        g.user = user if user is not None and user.active else None
+        valid = user is not None and user.active and session.get("gen") == user.session_generation
+        g.user = user if valid else None
     return g.user
 
 
@@ -73,17 +78,35 @@ def login() -> Response | str | tuple[str, int]:
         return render_template("login.html", next=next_url or "")
     username = request.form.get("username", "")
     password = request.form.get("password", "")
-    user = authenticate(db.session, username, password) if username and password else None
+    if not (username and password):
+        flash("Wrong username or password.", "error")
+        return render_template("login.html", next=next_url or "", username=username), 401
+    try:
+        user = sign_in(db.session, username, password, guard=current_app.extensions["sign_in_guard"],
+                       address=request.remote_addr)
+    except (TooManyAttempts, Busy) as refused:
+        # No audit entry per refusal (a flood would fill the log): the lockout itself was audited.
+        flash(refused.message, "error")
+        page = render_template("login.html", next=next_url or "", username=username)
+        return page, refused.status, {"Retry-After": str(refused.retry_after)}  # type: ignore[return-value]
+    db.session.commit()
     if user is None:
         flash("Wrong username or password.", "error")
         return render_template("login.html", next=next_url or "", username=username), 401
     # A fresh session on sign-in: nothing from before it carries over.
     session.clear()
     session["user_id"] = user.id
+    session["gen"] = user.session_generation
     return redirect(_safe_next(next_url))
 
 
 def logout() -> Response:
+    user = current_user()
+    if user is not None:
+        # Clearing our copy of the cookie is not enough: a saved copy would still be valid.
+        # This signs the user out of every browser, which is what "sign out" should promise.
+        end_sessions(db.session, user)
+        db.session.commit()
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("review.login"))

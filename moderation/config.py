@@ -52,6 +52,19 @@ class Config:
     SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
     # How many proxies in front of the web server set X-Forwarded-*; 0 trusts none of those headers.
     PROXY_COUNT: int = field(default_factory=lambda: _env_int("PROXY_COUNT", 0))
+    # Failed sign-ins allowed per account and per client address in LOGIN_FAILURE_WINDOW seconds;
+    # past either, sign-in is refused (429) even with the right password until the window ends.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: int = field(default_factory=lambda: _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 10))
+    LOGIN_MAX_FAILURES_PER_ADDRESS: int = field(default_factory=lambda: _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30))
+    LOGIN_FAILURE_WINDOW: int = field(default_factory=lambda: _env_int("LOGIN_FAILURE_WINDOW", 900))
+    # Sign-ins hashing at once per web process: argon2 must not take every thread from the API.
+    LOGIN_ARGON2_SLOTS: int = field(default_factory=lambda: _env_int("LOGIN_ARGON2_SLOTS", 2))
+    # Failed API key checks allowed per key id and per client address in KEY_FAILURE_WINDOW seconds,
+    # counted before argon2 runs so a guessed secret cannot buy CPU. Valid keys already verified
+    # by a process keep working from its cache.
+    KEY_MAX_FAILURES_PER_KEY_ID: int = field(default_factory=lambda: _env_int("KEY_MAX_FAILURES_PER_KEY_ID", 20))
+    KEY_MAX_FAILURES_PER_ADDRESS: int = field(default_factory=lambda: _env_int("KEY_MAX_FAILURES_PER_ADDRESS", 20))
+    KEY_FAILURE_WINDOW: int = field(default_factory=lambda: _env_int("KEY_FAILURE_WINDOW", 60))
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
 

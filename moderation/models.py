@@ -51,6 +51,11 @@ class Site(Base):
     report_threshold: Mapped[float] = mapped_column(Float, default=2.0, server_default=sql("2.0"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sql("true"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # After a rotation the old key keeps working under its own key id until it expires, so sites
+    # can switch over without downtime. An empty key_hash means the current key was revoked.
+    previous_key_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    previous_key_hash: Mapped[str | None] = mapped_column(String(200))
+    previous_key_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class User(Base):
@@ -62,6 +67,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sql("true"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Copied into the signed session cookie at sign-in; bumping it (sign-out, disable, new password)
+    # makes every cookie issued before anonymous, however long it was saved.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Comment(Base):

@@ -32,7 +32,8 @@ def _authenticate() -> None:
         return
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
-    g.site = site_for_key(db.session, key.strip() if scheme.lower() == "bearer" else None)
+    g.site = site_for_key(db.session, key.strip() if scheme.lower() == "bearer" else None,
+                          limiter=current_app.extensions.get("key_limiter"), address=request.remote_addr)
 
 
 def _site() -> Site:

@@ -35,3 +35,23 @@ class Unauthorized(DomainError):
 class AlreadyDecided(DomainError):
     status = 409
     code = "already_decided"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins or key checks: refused before any password hashing, even a right one."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
+class Busy(DomainError):
+    status = 503
+    code = "busy"
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,10 +1,21 @@
-"""Argon2 hashing for passwords and API key secrets."""
+"""Argon2 hashing for passwords and API key secrets, and the minimum password policy."""
 from __future__ import annotations
+
+import functools
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from moderation.domain.errors import ValidationFailed
+
 _hasher = PasswordHasher()
+
+MIN_PASSWORD_LENGTH = 12
+# Argon2 takes any length, but a megabyte-long "password" is only a way to burn CPU.
+MAX_PASSWORD_LENGTH = 1024
+_COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
+_TRAILING_NOISE = "0123456789!@#$%^&*?.,-_+= "
 
 
 def hash_secret(secret: str) -> str:
@@ -16,3 +27,49 @@ def verify_secret(stored_hash: str, secret: str) -> bool:
         return _hasher.verify(stored_hash, secret)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash("a password no account has")
+
+
+def burn_one_verification(secret: str) -> None:
+    """Spend exactly what checking a real password costs, so an unknown name cannot be told by timing."""
+    verify_secret(_dummy_hash(), secret)
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    lines = _COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _is_simple_sequence(password: str) -> bool:
+    """abcdef..., 987654..., or a short run repeated (abcabc..., 121212...)."""
+    steps = {ord(b) - ord(a) for a, b in zip(password, password[1:])}
+    if steps <= {1} or steps <= {-1} or steps <= {1, -9} or steps <= {-1, 9}:  # digits may wrap 9 -> 0
+        return True
+    return any(len(password) % n == 0 and password == password[:n] * (len(password) // n) for n in range(2, 5))
+
+
+def check_password_policy(password: str, username: str) -> None:
+    """ValidationFailed (field "password") saying what is wrong, or nothing when the password will do."""
+    def refuse(message: str) -> None:
+        raise ValidationFailed(message, field="password")
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        refuse(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        refuse(f"password must have at most {MAX_PASSWORD_LENGTH} characters")
+    lowered = password.lower()
+    if len(set(lowered)) == 1:
+        refuse("password must not be one character repeated")
+    if _is_simple_sequence(lowered):
+        refuse("password must not be a simple sequence such as abcdef or 123456")
+    name = username.strip().lower()
+    if name and lowered in (name, name[::-1]):
+        refuse("password must not be your username")
+    core = lowered.rstrip(_TRAILING_NOISE).lstrip(_TRAILING_NOISE)
+    if lowered in _common_passwords() or core in _common_passwords() or not core:
+        refuse("password is too common: pick a longer phrase of unrelated words")

@@ -1,14 +1,13 @@
-"""Moderators and admins who sign in to the review pages."""
+"""Moderators and admins who sign in to the review pages, and what admins do to their accounts."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import Conflict, ValidationFailed
-from moderation.domain.passwords import hash_secret, verify_secret
+from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.passwords import burn_one_verification, check_password_policy, hash_secret, verify_secret
+from moderation.domain.status import audit, now
 from moderation.models import ROLES, User
-
-MIN_PASSWORD_LENGTH = 8
 
 
 def create_user(session: Session, username: str, password: str, role: str) -> User:
@@ -17,8 +16,7 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
         raise ValidationFailed("username must not be empty", field="username")
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    check_password_policy(password, username)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user {username!r} exists already", field="username")
     user = User(username=username, password_hash=hash_secret(password), role=role)
@@ -28,9 +26,54 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, or None; every outcome costs one argon2 verify."""
     user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active:
-        # Hash anyway so a wrong username takes as long as a wrong password.
-        verify_secret(hash_secret("timing-equaliser"), password)
+    if user is None:
+        # One verification against a hash made once per process: as slow as a wrong password,
+        # and no longer twice as slow (hashing then verifying), which told names apart by timing.
+        burn_one_verification(password)
         return None
-    return user if verify_secret(user.password_hash, password) else None
+    if not verify_secret(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def user_named(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise NotFound(f"no user named {username!r}", field="username")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every cookie issued to this user so far stops working (they carry the old generation)."""
+    session.execute(update(User).where(User.id == user.id)
+                    .values(session_generation=User.session_generation + 1)
+                    .execution_options(synchronize_session="fetch"))
+
+
+def disable_user(session: Session, user: User, *, actor: str) -> None:
+    user.active = False
+    end_sessions(session, user)
+    audit(session, actor, "user:disabled", user=user.username)
+
+
+def enable_user(session: Session, user: User, *, actor: str) -> None:
+    user.active = True
+    audit(session, actor, "user:enabled", user=user.username)
+
+
+def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
+    """A new password (policy-checked) signs the user out everywhere. The caller commits."""
+    check_password_policy(password, user.username)
+    user.password_hash = hash_secret(password)
+    end_sessions(session, user)
+    audit(session, actor, "user:password_changed", user=user.username)
+
+
+def record_sign_in(user: User) -> None:
+    user.last_login_at = now()

@@ -5,18 +5,22 @@ from flask import Request
 from sqlalchemy.orm import Session
 
 from moderation.domain import sites
-from moderation.domain.errors import Unauthorized
-from moderation.perspective.errors import PermissionDenied
+from moderation.domain.errors import TooManyAttempts, Unauthorized
+from moderation.perspective.errors import PermissionDenied, ResourceExhausted
 
 
 def request_key(request: Request) -> str | None:
     return request.args.get("key") or request.headers.get("X-Goog-Api-Key") or None
 
 
-def site_id_for_key(session: Session, api_key: str | None) -> int:
+def site_id_for_key(session: Session, api_key: str | None, *, limiter: sites.Limiter | None = None,
+                    address: str | None = None) -> int:
     if not api_key:
         raise PermissionDenied("The request is missing a valid API key.")
     try:
-        return sites.site_id_for_key(session, api_key)
+        return sites.site_id_for_key(session, api_key, limiter=limiter, address=address)
+    except TooManyAttempts as exc:
+        raise ResourceExhausted(f"Too many invalid API key attempts. Retry after {exc.retry_after} seconds.",
+                                retry_after=exc.retry_after) from None
     except Unauthorized:
         raise PermissionDenied("API key not valid. Please pass a valid API key.") from None

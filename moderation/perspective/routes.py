@@ -62,7 +62,8 @@ def _perspective_error(error: PerspectiveError) -> Response:
 
 
 def _authorise() -> int:
-    site_id = site_id_for_key(db.session, request_key(request))
+    site_id = site_id_for_key(db.session, request_key(request), limiter=current_app.extensions.get("key_limiter"),
+                              address=request.remote_addr)
     limiter = _state(current_app).limiter
     if limiter is not None:
         decision = limiter.hit(str(site_id))

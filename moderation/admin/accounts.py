@@ -1,0 +1,123 @@
+"""The admins' accounts page: users (disable, enable, new password) and sites' API keys (rotate, revoke).
+
+Routes stay thin: each calls one domain function, commits, and redirects, except a rotation,
+which renders the new key in its response (never in a flash message: those travel in the
+session cookie) with no-store so no cache keeps it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from moderation import auth, db
+from moderation.admin.routes import bp
+from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.domain.sites import key_summary, parse_grace, revoke_keys, rotate_key
+from moderation.domain.users import disable_user, enable_user, list_users, set_password
+from moderation.models import Site, User
+
+# Offered on the page; the CLI accepts any duration up to 90 days.
+GRACE_CHOICES = (("0", "no grace"), ("1h", "1 hour grace"), ("24h", "24 hours grace"), ("7d", "7 days grace"))
+
+
+def _actor() -> str:
+    return f"user:{auth.current_user().username}"
+
+
+def _page(status: int = 200, **extra: Any) -> tuple[str, int]:
+    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    html = render_template("admin/accounts.html", users=list_users(db.session),
+                           sites=[(site, key_summary(site)) for site in sites], grace_choices=GRACE_CHOICES,
+                           me=auth.current_user(), **extra)
+    return html, status
+
+
+def _refused(error: DomainError, **extra: Any) -> tuple[str, int]:
+    db.session.rollback()
+    return _page(400, error=error, **extra)
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _site(site_id: int) -> Site:
+    site = db.session.get(Site, site_id)
+    if site is None:
+        abort(404)
+    return site
+
+
+def _done(message: str) -> Response:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("admin.accounts"), code=303)
+
+
+@bp.get("/accounts")
+@auth.login_required("admin")
+def accounts() -> tuple[str, int]:
+    return _page()
+
+
+@bp.post("/accounts/users/<int:user_id>/disable")
+@auth.login_required("admin")
+def disable_account(user_id: int) -> Response | tuple[str, int]:
+    user = _user(user_id)
+    if user.id == auth.current_user().id:
+        # Else the last admin could lock everyone out of /admin with one click.
+        return _refused(ValidationFailed("you cannot disable your own account"))
+    disable_user(db.session, user, actor=_actor())
+    return _done(f"Disabled {user.username}; their sessions have ended.")
+
+
+@bp.post("/accounts/users/<int:user_id>/enable")
+@auth.login_required("admin")
+def enable_account(user_id: int) -> Response:
+    user = _user(user_id)
+    enable_user(db.session, user, actor=_actor())
+    return _done(f"Enabled {user.username}.")
+
+
+@bp.post("/accounts/users/<int:user_id>/password")
+@auth.login_required("admin")
+def reset_password(user_id: int) -> Response | tuple[str, int]:
+    user = _user(user_id)
+    try:
+        set_password(db.session, user, request.form.get("password", ""), actor=_actor())
+    except ValidationFailed as error:
+        return _refused(error, error_user_id=user.id)
+    return _done(f"New password set for {user.username}; their sessions have ended.")
+
+
+@bp.post("/accounts/sites/<int:site_id>/rotate")
+@auth.login_required("admin")
+def rotate_site_key(site_id: int) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
+    site = _site(site_id)
+    try:
+        raw_grace = request.form.get("grace", "24h")
+        grace = parse_grace(raw_grace)
+        new_key = rotate_key(db.session, site, grace=grace, actor=_actor())
+    except ValidationFailed as error:
+        return _refused(error)
+    db.session.commit()
+    label = dict(GRACE_CHOICES).get(raw_grace, raw_grace).removesuffix(" grace")
+    html, status = _page(new_key={"site": site.name, "key": new_key, "grace": label if grace else None})
+    return html, status, {"Cache-Control": "no-store"}
+
+
+@bp.post("/accounts/sites/<int:site_id>/revoke")
+@auth.login_required("admin")
+def revoke_site_key(site_id: int) -> Response:
+    site = _site(site_id)
+    previous_only = request.form.get("which") == "previous"
+    revoke_keys(db.session, site, actor=_actor(), previous_only=previous_only)
+    if previous_only:
+        return _done(f"The previous key of {site.name} has stopped working.")
+    return _done(f"Every key of {site.name} has stopped working; rotate to issue a new one.")

@@ -1,0 +1,100 @@
+"""Counting failed attempts (sign-ins, API key checks) per subject in fixed windows, in Redis.
+
+Why Redis and not PostgreSQL: a guessing attack is many failures a second, and each would be a
+write transaction (and dead tuples to vacuum) in the database every other request needs, while
+Redis counts with one pipelined INCR+EXPIRE and forgets on its own when the window ends. The
+web processes already talk to Redis for the Perspective rate limit.
+
+When Redis is down or slow the counts move to this process's memory for a few seconds at a time:
+guessing stays limited (per process instead of across processes) and no one is locked out by an
+outage. Checks come before argon2, so a limited subject costs a Redis round trip, not a hash.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Mapping
+
+import redis
+
+log = logging.getLogger(__name__)
+
+SOCKET_TIMEOUT = 0.05
+BACKOFF_SECONDS = 5.0
+
+
+class AttemptLimiter:
+    """`limits` maps a subject kind ("user", "addr", ...) to the failures it may have per window."""
+
+    def __init__(self, client: redis.Redis | None, *, limits: Mapping[str, int], window: int, prefix: str) -> None:
+        self.client = client
+        self.limits = dict(limits)
+        self.window = window
+        self.prefix = prefix
+        self._memory: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._skip_redis_until = 0.0
+
+    def _key(self, kind: str, value: str, window_start: int) -> str:
+        return f"{self.prefix}:{kind}:{value}:{window_start}"
+
+    def _subjects(self, subjects: Mapping[str, str | None]) -> list[tuple[str, str]]:
+        return [(kind, value) for kind, value in subjects.items() if value and self.limits.get(kind, 0) > 0]
+
+    def _redis(self) -> redis.Redis | None:
+        return self.client if self.client is not None and time.monotonic() >= self._skip_redis_until else None
+
+    def _redis_failed(self, error: Exception) -> None:
+        self._skip_redis_until = time.monotonic() + BACKOFF_SECONDS
+        log.warning("attempt limiter cannot reach Redis, counting in this process for %ss: %s", BACKOFF_SECONDS, error)
+
+    def _counts(self, keys: list[str]) -> list[int]:
+        client = self._redis()
+        if client is not None:
+            try:
+                return [int(v or 0) for v in client.mget(keys)]
+            except (redis.RedisError, OSError) as error:
+                self._redis_failed(error)
+        with self._lock:
+            return [self._memory.get(k, 0) for k in keys]
+
+    def retry_after(self, subjects: Mapping[str, str | None], now: float | None = None) -> int:
+        """Seconds until every subject may try again; 0 when none has used up its failures."""
+        now = time.time() if now is None else now
+        window_start = int(now // self.window) * self.window
+        pairs = self._subjects(subjects)
+        if not pairs:
+            return 0
+        counts = self._counts([self._key(kind, value, window_start) for kind, value in pairs])
+        if any(count >= self.limits[kind] for (kind, _), count in zip(pairs, counts)):
+            return max(1, int(window_start + self.window - now + 0.999))
+        return 0
+
+    def failed(self, subjects: Mapping[str, str | None], now: float | None = None) -> list[str]:
+        """Count one failure for each subject; returns the kinds that reached their limit just now."""
+        now = time.time() if now is None else now
+        window_start = int(now // self.window) * self.window
+        pairs = self._subjects(subjects)
+        keys = [self._key(kind, value, window_start) for kind, value in pairs]
+        counts = self._increment(keys)
+        return [kind for (kind, _), count in zip(pairs, counts) if count == self.limits[kind]]
+
+    def _increment(self, keys: Iterable[str]) -> list[int]:
+        keys = list(keys)
+        client = self._redis()
+        if client is not None:
+            try:
+                pipe = client.pipeline(transaction=False)
+                for key in keys:
+                    pipe.incr(key)
+                    pipe.expire(key, self.window + 1)
+                return [int(v) for v in pipe.execute()[::2]]
+            except (redis.RedisError, OSError) as error:
+                self._redis_failed(error)
+        with self._lock:
+            if len(self._memory) > 100_000:  # old windows are never read again; keep memory bounded
+                self._memory.clear()
+            for key in keys:
+                self._memory[key] = self._memory.get(key, 0) + 1
+            return [self._memory[key] for key in keys]

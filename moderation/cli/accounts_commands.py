@@ -1,0 +1,153 @@
+"""Accounts and keys from the command line: list, disable/enable and reset users; list, rotate and
+revoke sites' API keys. Added to the `users` and `keys` groups of admin_commands."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import click
+from sqlalchemy.orm import Session
+
+from moderation import db
+from moderation.cli.admin_commands import keys_group, users_group
+from moderation.cli.context import command_app
+from moderation.domain.errors import DomainError
+
+ACTOR = "system:cli"
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A session on the service's database (migrated), committed when the command succeeds."""
+    from moderation.migrate import upgrade
+
+    app = command_app()
+    with app.app_context():
+        upgrade(app.config["DATABASE_URL"])
+        try:
+            yield db.session
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from exc
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("New password", hide_input=True, confirmation_prompt=True)
+
+
+@users_group.command("list")
+def users_list() -> None:
+    """List users with their role, whether they may sign in, and their last sign-in."""
+    from moderation.domain.users import list_users
+
+    with _session() as session:
+        rows = [(u.username, u.role, "active" if u.active else "disabled", _when(u.last_login_at))
+                for u in list_users(session)]
+    if not rows:
+        click.echo("no users yet: moderation users create NAME --role admin")
+    width = max((len(r[0]) for r in rows), default=0)
+    for name, role, state, last in rows:
+        click.echo(f"{name:<{width}}  {role:<9}  {state:<8}  {last}")
+
+
+def _user_action(name: str, action: Callable[..., None], done: str, *args: object) -> None:
+    from moderation.domain.users import user_named
+
+    with _session() as session:
+        action(session, user_named(session, name), *args, actor=ACTOR)
+    click.echo(done)
+
+
+@users_group.command("disable")
+@click.argument("name")
+def users_disable(name: str) -> None:
+    """Stop NAME signing in; their open sessions end at once."""
+    from moderation.domain.users import disable_user
+
+    _user_action(name, disable_user, f"disabled {name}; their sessions have ended")
+
+
+@users_group.command("enable")
+@click.argument("name")
+def users_enable(name: str) -> None:
+    """Let a disabled user NAME sign in again."""
+    from moderation.domain.users import enable_user
+
+    _user_action(name, enable_user, f"enabled {name}")
+
+
+@users_group.command("reset-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def users_reset_password(name: str, password_stdin: bool) -> None:
+    """Give NAME a new password (from a prompt or stdin); their open sessions end."""
+    from moderation.domain.users import set_password
+
+    _user_action(name, set_password, f"new password set for {name}; their sessions have ended",
+                 _read_password(password_stdin))
+
+
+@keys_group.command("list")
+def keys_list() -> None:
+    """List sites with their key ids (never secrets) and any rotated-out key still in its grace period."""
+    from sqlalchemy import select
+
+    from moderation.domain.sites import key_summary
+    from moderation.models import Site
+
+    with _session() as session:
+        rows = []
+        for site in session.scalars(select(Site).order_by(Site.name)):
+            keys = key_summary(site)
+            previous = f"{keys['previous']} until {_when(keys['previous_valid_until'])}" if keys["previous"] else "—"
+            rows.append((site.name, keys["current"] or "revoked", previous, "" if site.active else "(inactive)"))
+    if not rows:
+        click.echo("no sites yet: moderation keys create NAME")
+    width = max((len(r[0]) for r in rows), default=0)
+    for name, current, previous, inactive in rows:
+        click.echo(f"{name:<{width}}  {current:<24}  previous: {previous} {inactive}".rstrip())
+
+
+@keys_group.command("rotate")
+@click.argument("name")
+@click.option("--grace", default="24h", show_default=True,
+              help="How long the current key keeps working beside the new one: 0, 30m, 24h, 7d (at most 90d).")
+def keys_rotate(name: str, grace: str) -> None:
+    """Issue a new API key for site NAME and print it once; the old key works until the grace period ends."""
+    from moderation.domain.sites import parse_grace, rotate_key, site_named
+
+    with _session() as session:
+        period = parse_grace(grace)
+        new_key = rotate_key(session, site_named(session, name), grace=period, actor=ACTOR)
+    click.echo(f"api key:        {new_key}")
+    click.echo("Store it now: it is not shown again. " +
+               (f"The old key keeps working for {grace}." if period else "The old key has stopped working."), err=True)
+
+
+@keys_group.command("revoke")
+@click.argument("name")
+@click.option("--previous", is_flag=True, help="End only the rotated-out key's grace period.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def keys_revoke(name: str, previous: bool, yes: bool) -> None:
+    """End site NAME's API keys at once (all of them, or with --previous only the old one).
+
+    After revoking all keys the site has none until `moderation keys rotate NAME`. Other web
+    processes notice within 30 seconds (their verified-key cache re-checks the database).
+    """
+    from moderation.domain.sites import revoke_keys, site_named
+
+    what = "the previous key" if previous else "every key"
+    if not yes:
+        click.confirm(f"Revoke {what} of {name} now?", abort=True)
+    with _session() as session:
+        revoke_keys(session, site_named(session, name), actor=ACTOR, previous_only=previous)
+    click.echo(f"revoked {what} of {name}")

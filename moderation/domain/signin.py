@@ -1,0 +1,64 @@
+"""Signing in with a password, limited per account and per client address.
+
+The limit is checked before argon2 runs, so a locked account or address costs no hashing, and a
+right password is refused too until the window ends: otherwise guessing would only be slowed.
+Argon2 also runs in a few slots per process only, so sign-in floods cannot take every web thread
+from the API.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from moderation.domain.errors import Busy, TooManyAttempts
+from moderation.domain.status import audit
+from moderation.domain.users import authenticate, record_sign_in
+from moderation.models import User
+
+
+class Limiter(Protocol):
+    def retry_after(self, subjects: dict[str, str | None], now: float | None = None) -> int: ...
+    def failed(self, subjects: dict[str, str | None], now: float | None = None) -> list[str]: ...
+
+
+@dataclass
+class SignInGuard:
+    limiter: Limiter
+    argon2_slots: int = 2
+    # A sign-in waiting for a slot still holds a web thread, so it waits briefly, then is told to retry.
+    slot_wait: float = 1.0
+    _slots: threading.BoundedSemaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._slots = threading.BoundedSemaphore(self.argon2_slots)
+
+
+def too_many(retry_after: int) -> TooManyAttempts:
+    minutes = max(1, math.ceil(retry_after / 60))
+    return TooManyAttempts(f"Too many attempts, try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+                           retry_after=retry_after)
+
+
+def sign_in(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
+            now: float | None = None) -> User | None:
+    """The user, None for a wrong name or password, or TooManyAttempts / Busy. The caller commits."""
+    subjects = {"user": username.strip().lower()[:100], "addr": address}
+    retry_after = guard.limiter.retry_after(subjects, now)
+    if retry_after:
+        raise too_many(retry_after)
+    if not guard._slots.acquire(timeout=guard.slot_wait):
+        raise Busy("The server is busy signing others in. Try again in a few seconds.")
+    try:
+        user = authenticate(session, username, password)
+    finally:
+        guard._slots.release()
+    if user is None:
+        for kind in guard.limiter.failed(subjects, now):
+            audit(session, f"address:{address}", "auth:login_locked", limit=kind, username=subjects["user"])
+        return None
+    record_sign_in(user)
+    return user

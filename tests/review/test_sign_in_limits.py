@@ -1,0 +1,129 @@
+"""Sign-in: failed attempts are limited per account and per address, an unknown name costs what a
+known one does, and a session ends for good on sign-out, when the user is disabled, or when their
+password changes."""
+import argon2
+import pytest
+from review_helpers import csrf_token
+from sqlalchemy import select
+
+from moderation import db
+from moderation.domain import users
+from moderation.models import AuditEntry, User
+
+
+def _try(client, username, password, address="198.51.100.7"):
+    page = client.get("/login").get_data(as_text=True)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": csrf_token(page)},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_thirty_wrong_passwords_then_the_right_one_is_refused(app, client, moderator):
+    for _ in range(30):
+        assert _try(client, moderator.username, "not-the-password").status_code in (401, 429)
+
+    response = _try(client, moderator.username, moderator.password)
+
+    assert response.status_code == 429
+    assert "Too many attempts, try again in" in response.get_data(as_text=True)
+    assert int(response.headers["Retry-After"]) > 0
+    assert client.get("/review").status_code == 302
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert "auth:login_locked" in actions
+
+
+def test_one_address_guessing_many_accounts_is_stopped(app_with, moderator, admin):
+    client = app_with(LOGIN_MAX_FAILURES_PER_ADDRESS=3).test_client()
+    for name in ("alice", "bob", "carol"):
+        assert _try(client, name, "guess-number-one").status_code == 401
+
+    assert _try(client, admin.username, admin.password).status_code == 429
+    # Another address is not held up by the first one's guesses.
+    assert _try(client, admin.username, admin.password, address="203.0.113.9").status_code == 302
+
+
+def test_an_unknown_username_costs_one_argon2_verification_and_no_hash(client, moderator, monkeypatch):
+    _try(client, "warm-up-nobody", "whatever-password")  # the dummy hash is made once per process
+    calls = {"verify": 0, "hash": 0}
+    real_verify, real_hash = argon2.PasswordHasher.verify, argon2.PasswordHasher.hash
+
+    def counting_verify(self, *args, **kwargs):
+        calls["verify"] += 1
+        return real_verify(self, *args, **kwargs)
+
+    def counting_hash(self, *args, **kwargs):
+        calls["hash"] += 1
+        return real_hash(self, *args, **kwargs)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", counting_verify)
+    monkeypatch.setattr(argon2.PasswordHasher, "hash", counting_hash)
+
+    assert _try(client, "nobody-here", "some-password").status_code == 401
+    assert calls == {"verify": 1, "hash": 0}
+    assert _try(client, moderator.username, "wrong-password").status_code == 401
+    assert calls == {"verify": 2, "hash": 0}
+
+
+def _signed_in(app, user):
+    client = app.test_client()
+    assert _try(client, user.username, user.password).status_code == 302
+    assert client.get("/review").status_code == 200
+    return client
+
+
+def test_a_saved_cookie_replayed_after_sign_out_is_anonymous(app, moderator):
+    client = _signed_in(app, moderator)
+    saved = client.get_cookie("session").value
+    token = csrf_token(client.get("/review").get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+
+    replay = app.test_client()
+    replay.set_cookie("session", saved)
+    assert replay.get("/review").status_code == 302
+
+
+@pytest.mark.parametrize("change", ["disable", "password"])
+def test_disabling_a_user_or_changing_their_password_ends_their_sessions(app, admin, moderator, change):
+    client = _signed_in(app, moderator)
+    with app.app_context():
+        user = db.session.get(User, moderator.id)
+        actor = db.session.get(User, admin.id)
+        if change == "disable":
+            users.disable_user(db.session, user, actor=f"user:{actor.username}")
+        else:
+            users.set_password(db.session, user, "a brand new passphrase", actor=f"user:{actor.username}")
+        db.session.commit()
+
+    assert client.get("/review").status_code == 302
+    if change == "password":
+        assert _signed_in(app, type(moderator)(moderator.id, moderator.username, "a brand new passphrase",
+                                               moderator.role))
+
+
+def test_a_successful_sign_in_records_when(app, moderator):
+    _signed_in(app, moderator)
+    with app.app_context():
+        assert db.session.get(User, moderator.id).last_login_at is not None
+
+
+def test_sign_in_stays_limited_while_redis_is_down(app_with, moderator, tmp_path):
+    client = app_with(REDIS_URL=f"redis+socket://{tmp_path}/no-redis.sock",
+                      LOGIN_MAX_FAILURES_PER_ACCOUNT=2).test_client()
+    for _ in range(2):
+        assert _try(client, moderator.username, "not-the-password").status_code == 401
+    assert _try(client, moderator.username, moderator.password).status_code == 429
+
+
+def test_sign_ins_beyond_the_argon2_slots_are_asked_to_retry(app, moderator):
+    from moderation.domain.errors import Busy
+    from moderation.domain.signin import sign_in
+
+    guard = app.extensions["sign_in_guard"]
+    guard.slot_wait = 0
+    taken = [guard._slots.acquire() for _ in range(guard.argon2_slots)]
+    try:
+        with app.app_context(), pytest.raises(Busy):
+            sign_in(db.session, moderator.username, moderator.password, guard=guard, address="192.0.2.8")
+    finally:
+        for _ in taken:
+            guard._slots.release()

@@ -1,0 +1,73 @@
+"""`moderation users list|disable|enable|reset-password` and `moderation keys list|rotate|revoke`."""
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from moderation import db
+from moderation.cli import main
+from moderation.domain import sites
+from moderation.domain.errors import Unauthorized
+from moderation.domain.users import authenticate
+from moderation.models import AuditEntry
+
+
+@pytest.fixture
+def run(services, app, monkeypatch):
+    for name, value in services.env().items():
+        if name in ("DATABASE_URL", "REDIS_URL", "MODERATION_VAR_DIR"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SECRET_KEY", "test-secret")
+
+    def run(*args: str, input: str | None = None, ok: bool = True):
+        result = CliRunner().invoke(main, list(args), input=input)
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    return run
+
+
+def test_users_are_listed_disabled_enabled_and_given_a_new_password(app, run, moderator, admin):
+    listing = run("users", "list")
+    assert re.search(r"mona\s+moderator\s+active\s+never", listing) and "ada" in listing
+
+    run("users", "disable", "mona")
+    assert re.search(r"mona\s+moderator\s+disabled", run("users", "list"))
+    with app.app_context():
+        assert authenticate(db.session, "mona", moderator.password) is None
+
+    run("users", "enable", "mona")
+    assert "too common" in run("users", "reset-password", "mona", "--password-stdin", input="password12345\n", ok=False)
+    run("users", "reset-password", "mona", "--password-stdin", input="a fresh and long passphrase\n")
+    with app.app_context():
+        assert authenticate(db.session, "mona", "a fresh and long passphrase").id == moderator.id
+        actions = [e.action for e in db.session.query(AuditEntry).order_by(AuditEntry.id)]
+    assert actions == ["user:disabled", "user:enabled", "user:password_changed"]
+    assert "no user named 'nobody'" in run("users", "disable", "nobody", ok=False)
+
+
+def test_keys_are_listed_rotated_with_grace_and_revoked(app, run, site):
+    key_id = site.api_key.split("_")[1]
+    assert re.search(rf"daily-planet\s+mk_{key_id}_…", run("keys", "list"))
+
+    output = run("keys", "rotate", "daily-planet", "--grace", "2h")
+    new_key = re.search(r"mk_[0-9a-f]{16}_\S+", output).group(0)
+    listing = run("keys", "list")
+    assert f"mk_{key_id}_… until" in listing and f"mk_{new_key.split('_')[1]}_…" in listing
+    with app.app_context():
+        assert sites.site_id_for_key(db.session, site.api_key) == site.id
+        assert sites.site_id_for_key(db.session, new_key) == site.id
+
+    run("keys", "revoke", "daily-planet", "--yes")
+    with app.app_context():
+        for key in (site.api_key, new_key):
+            with pytest.raises(Unauthorized):
+                sites.site_id_for_key(db.session, key)
+    assert "revoked" in run("keys", "list")
+    assert "grace" in run("keys", "rotate", "daily-planet", "--grace", "soon", ok=False)
+
+
+def test_the_new_commands_explain_themselves(run):
+    for group, command in [("users", "list"), ("users", "disable"), ("users", "enable"),
+                           ("users", "reset-password"), ("keys", "list"), ("keys", "rotate"), ("keys", "revoke")]:
+        assert "Usage:" in run(group, command, "--help")

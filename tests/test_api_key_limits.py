@@ -1,0 +1,71 @@
+"""Failed API key checks are limited per key id and per address before argon2 runs (finding 12)."""
+import argon2
+import pytest
+
+
+COMMENT = {"id": "c-1", "story_id": "s-1", "author_id": "r-1", "text": "Hello there."}
+ANALYZE = "/v1alpha1/comments:analyze"
+ANALYZE_BODY = {"comment": {"text": "Hello."}, "requestedAttributes": {"TOXICITY": {}}, "languages": ["en"]}
+
+
+def _wrong(persona) -> str:
+    prefix, key_id, _ = persona.api_key.split("_", 2)
+    return f"{prefix}_{key_id}_not-the-secret"
+
+
+@pytest.fixture
+def argon2_calls(monkeypatch):
+    calls = []
+    real = argon2.PasswordHasher.verify
+    monkeypatch.setattr(argon2.PasswordHasher, "verify",
+                        lambda self, *args, **kwargs: calls.append(1) or real(self, *args, **kwargs))
+    return calls
+
+
+def _get(client, key, address="198.51.100.7"):
+    return client.get("/api/v1/comments/1", headers={"Authorization": f"Bearer {key}"},
+                      environ_base={"REMOTE_ADDR": address})
+
+
+def test_past_the_limit_a_key_id_is_refused_without_running_argon2(app_with, site, argon2_calls):
+    client = app_with(KEY_MAX_FAILURES_PER_KEY_ID=3).test_client()
+    for n in range(3):  # each from its own address, so only the key id's count is reached
+        assert _get(client, _wrong(site), address=f"203.0.113.{n}").status_code == 401
+    assert len(argon2_calls) == 3
+
+    response = _get(client, _wrong(site), address="203.0.113.50")
+    right = _get(client, site.api_key, address="203.0.113.51")
+
+    assert response.status_code == 429 and right.status_code == 429
+    assert response.get_json()["error"]["code"] == "too_many_attempts"
+    assert int(response.headers["Retry-After"]) > 0
+    assert len(argon2_calls) == 3
+
+
+def test_a_key_already_verified_keeps_working_while_its_id_is_attacked(app_with, site, argon2_calls):
+    client = app_with(KEY_MAX_FAILURES_PER_KEY_ID=2).test_client()
+    assert _get(client, site.api_key).status_code == 404  # authenticated: the comment just does not exist
+    for _ in range(5):
+        _get(client, _wrong(site), address="203.0.113.66")
+    assert _get(client, site.api_key).status_code == 404
+
+
+def test_one_address_trying_many_key_ids_is_stopped(app_with, site, outsider, make_site):
+    third = make_site("third-times-herald")
+    client = app_with(KEY_MAX_FAILURES_PER_ADDRESS=3).test_client()
+    for persona in (site, outsider, third):
+        assert _get(client, _wrong(persona)).status_code == 401
+
+    assert _get(client, site.api_key).status_code == 429
+    assert _get(client, site.api_key, address="192.0.2.1").status_code == 404
+
+
+def test_the_perspective_endpoint_answers_resource_exhausted(app_with, site):
+    client = app_with(KEY_MAX_FAILURES_PER_KEY_ID=1).test_client()
+    assert client.post(f"{ANALYZE}?key={_wrong(site)}", json=ANALYZE_BODY).status_code == 403
+
+    response = client.post(f"{ANALYZE}?key={_wrong(site)}", json=ANALYZE_BODY)
+
+    assert response.status_code == 429
+    assert response.get_json()["error"]["status"] == "RESOURCE_EXHAUSTED"
+    assert int(response.headers["Retry-After"]) > 0

@@ -1,0 +1,29 @@
+"""Passwords a guesser would try first are refused, with a message that says why."""
+import pytest
+
+from moderation import db
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.users import create_user
+
+
+@pytest.mark.parametrize("password, why", [
+    ("aaaaaaaa", "at least 12 characters"),
+    ("short-pass", "at least 12 characters"),
+    ("aaaaaaaaaaaaaaaa", "one character repeated"),
+    ("abcdefghijklmnop", "simple sequence"),
+    ("123456789012", "simple sequence"),
+    ("abcabcabcabcabc", "simple sequence"),
+    ("Bob-the-Builder", "must not be your username"),
+    ("password1234", "too common"),
+    ("Qwertyuiop123!", "too common"),
+    ("iloveyou2026", "too common"),
+])
+def test_it_refuses_weak_passwords_and_says_why(app, password, why):
+    with app.app_context(), pytest.raises(ValidationFailed) as refused:
+        create_user(db.session, "bob-the-builder", password, "moderator")
+    assert why in refused.value.message and refused.value.field == "password"
+
+
+def test_it_accepts_a_long_uncommon_password(app):
+    with app.app_context():
+        assert create_user(db.session, "bob", "copper kettle on the stair", "moderator").id
