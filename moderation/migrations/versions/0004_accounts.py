@@ -1,7 +1,7 @@
 """accounts and keys: session generations, last sign-in, and a rotated key's grace period
 
-Revision ID: 0003_accounts
-Revises: 0002
+Revision ID: 0004_accounts
+Revises: 0003_scoring
 """
 from alembic import op
 import sqlalchemy as sa
