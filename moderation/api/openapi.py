@@ -10,7 +10,17 @@ from typing import Any
 from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS, STATUSES
 
-ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200}, {"type": "integer"}]}
+# Exactly what moderation/api/validation.py accepts, so a site (or a fuzzer) can tell a valid body
+# from an invalid one: no NUL anywhere, and ids and text with something besides whitespace.
+NO_NUL = "^[^\\u0000]*$"
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK}, {"type": "integer"}]}
+# Optional fields may be left out or sent as null.
+OPTIONAL_ID_SCHEMA = {**ID_SCHEMA, "nullable": True}
+
+
+def _optional_string(max_length: int) -> dict[str, Any]:
+    return {"type": "string", "maxLength": max_length, "pattern": NO_NUL, "nullable": True}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -63,12 +73,13 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "id": {**ID_SCHEMA, "description": "The site's own comment id; stored as a string."},
                         "story_id": ID_SCHEMA,
                         "author_id": ID_SCHEMA,
-                        "text": {"type": "string", "maxLength": max_text_length, "description": "Not empty, no NUL characters."},
-                        "parent_id": ID_SCHEMA,
-                        "story_url": {"type": "string", "maxLength": 2000},
-                        "story_title": {"type": "string", "maxLength": 1000},
-                        "author_name": {"type": "string", "maxLength": 200},
-                        "created_at": {"type": "string", "format": "date-time",
+                        "text": {"type": "string", "maxLength": max_text_length, "pattern": NOT_BLANK,
+                                 "description": "Not empty or only whitespace, no NUL characters."},
+                        "parent_id": OPTIONAL_ID_SCHEMA,
+                        "story_url": _optional_string(2000),
+                        "story_title": _optional_string(1000),
+                        "author_name": _optional_string(200),
+                        "created_at": {"type": "string", "format": "date-time", "nullable": True,
                                        "description": "ISO 8601; without an offset it is taken as UTC."},
                     },
                 },
@@ -103,8 +114,8 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                     "required": ["reason"],
                     "properties": {
                         "reason": {"type": "string", "enum": list(REPORT_REASONS)},
-                        "reporter_id": {**ID_SCHEMA, "description": "One report per reporter per comment; omit for anonymous reports."},
-                        "note": {"type": "string", "maxLength": 2000},
+                        "reporter_id": {**OPTIONAL_ID_SCHEMA, "description": "One report per reporter per comment; omit for anonymous reports."},
+                        "note": _optional_string(2000),
                     },
                 },
                 "ReportResult": {

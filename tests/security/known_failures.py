@@ -1,0 +1,1 @@
+"""Schemathesis hooks (loaded through SCHEMATHESIS_HOOKS)."""
