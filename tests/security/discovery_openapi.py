@@ -73,8 +73,9 @@ def _error() -> dict[str, Any]:
 
 
 def discovery_to_openapi(discovery: dict[str, Any]) -> dict[str, Any]:
-    global_parameters = [_parameter(name, spec) for name, spec in discovery.get("parameters", {}).items()
-                         if name != "key"]  # the key is the security scheme below, not a free parameter
+    # Google's standard query parameters (alt, prettyPrint, fields, ...) are listed for the client
+    # library's sake and ignored by the endpoint, so they are left out; the key is the security scheme.
+    global_parameters: list[dict[str, Any]] = []
     paths: dict[str, Any] = {}
     for method in _methods(discovery.get("resources", {})):
         path = "/" + discovery.get("servicePath", "") + method["path"]
