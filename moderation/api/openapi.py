@@ -31,7 +31,17 @@ def _json(ref: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
+def _retry_later(description: str) -> dict[str, Any]:
+    return {**_error(description), "headers": {"Retry-After": {"description": "Seconds to wait before retrying.",
+                                                               "schema": {"type": "integer"}}}}
+
+
 COMMON_ERRORS = {"401": _error("Missing or invalid API key."), "404": _error("No such comment for this site.")}
+# Any keyed route may answer these: a site must retry after Retry-After, not treat them as final.
+RETRY_ERRORS = {
+    "429": _retry_later("Too many requests from this key or address (failed key checks, reports)."),
+    "503": _retry_later("Temporarily unavailable (e.g. the database is restarting); nothing was stored."),
+}
 
 COMMENT_ID_PARAM = {"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer"},
                     "description": "Our id for the comment, as returned by POST /comments."}
@@ -149,6 +159,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "401": COMMON_ERRORS["401"],
                         "409": _error("This id was submitted before with a different body."),
                         "413": _error("Body larger than 1 MiB."),
+                        **RETRY_ERRORS,
                     },
                 }
             },
@@ -156,7 +167,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                 "get": {
                     "summary": "A comment's status, scores and decision, by our id",
                     "parameters": [COMMENT_ID_PARAM],
-                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS},
+                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS, **RETRY_ERRORS},
                 }
             },
             "/api/v1/comments/by-site-id/{site_comment_id}": {
@@ -164,7 +175,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                     "summary": "A comment's status, scores and decision, by the site's own id",
                     "parameters": [{"name": "site_comment_id", "in": "path", "required": True, "schema": {"type": "string"},
                                     "description": "The `id` the site posted (URL-encoded)."}],
-                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS},
+                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS, **RETRY_ERRORS},
                 }
             },
             "/api/v1/comments/{comment_id}/reports": {
@@ -183,6 +194,8 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "200": _json("ReportResult", "This reporter had reported the comment already."),
                         "400": _error("Malformed JSON or an invalid field."),
                         **COMMON_ERRORS,
+                        "413": _error("Body larger than 1 MiB."),
+                        **RETRY_ERRORS,
                     },
                 }
             },
