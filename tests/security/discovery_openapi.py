@@ -2,9 +2,11 @@
 schemathesis can fuzz comments:analyze and comments:suggestscore from the document we serve.
 
 Only what our discovery document uses is converted: schemas with "$ref"/"id", methods under
-resources, the global query parameters, and the `key` parameter as an API-key security scheme
-(query `key` or Google's `X-Goog-Api-Key` header). Google's error shape and the statuses the
-endpoint documents in moderation/perspective/errors.py become the error responses.
+resources with their own parameters, and the `key` parameter as an API-key security scheme (query
+`key` or Google's `X-Goog-Api-Key` header). Google's standard query parameters (alt, prettyPrint,
+fields, ...) are listed for the client library's sake and ignored by the endpoint, so they are left
+out. Google's error shape, with the statuses moderation/perspective/errors.py answers, becomes
+each method's error responses.
 """
 from __future__ import annotations
 
@@ -73,9 +75,6 @@ def _error() -> dict[str, Any]:
 
 
 def discovery_to_openapi(discovery: dict[str, Any]) -> dict[str, Any]:
-    # Google's standard query parameters (alt, prettyPrint, fields, ...) are listed for the client
-    # library's sake and ignored by the endpoint, so they are left out; the key is the security scheme.
-    global_parameters: list[dict[str, Any]] = []
     paths: dict[str, Any] = {}
     for method in _methods(discovery.get("resources", {})):
         path = "/" + discovery.get("servicePath", "") + method["path"]
@@ -89,7 +88,7 @@ def discovery_to_openapi(discovery: dict[str, Any]) -> dict[str, Any]:
         operation: dict[str, Any] = {
             "operationId": method["id"],
             "description": method.get("description", ""),
-            "parameters": global_parameters + [_parameter(n, s) for n, s in method.get("parameters", {}).items()],
+            "parameters": [_parameter(n, s) for n, s in method.get("parameters", {}).items()],
             "responses": responses,
         }
         if "request" in method:
