@@ -3,7 +3,8 @@ every check, and a fixed seed so CI sees the same cases on every run.
 
 Set FUZZ_MAX_EXAMPLES and FUZZ_SEED to fuzz longer or elsewhere locally, e.g.
 `FUZZ_MAX_EXAMPLES=500 FUZZ_SEED=7 .venv/bin/python -m pytest -q tests/security/test_schemathesis.py -s`.
-FUZZ_NO_EXCLUSIONS=1 runs without tests/security/known_failures.py. Failure details: <pytest tmp dir>/schemathesis.txt, and the end of it in the assertion message.
+FUZZ_NO_EXCLUSIONS=1 runs without tests/security/known_failures.py. Failure details go to
+<pytest tmp dir>/schemathesis.txt, and their end into the assertion message.
 """
 from __future__ import annotations
 
