@@ -10,7 +10,17 @@ from typing import Any
 from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS, STATUSES
 
-ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200}, {"type": "integer"}]}
+# Exactly what moderation/api/validation.py accepts, so a site (or a fuzzer) can tell a valid body
+# from an invalid one: no NUL anywhere, and ids and text with something besides whitespace.
+NO_NUL = "^[^\\u0000]*$"
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK}, {"type": "integer"}]}
+# Optional fields may be left out or sent as null.
+OPTIONAL_ID_SCHEMA = {**ID_SCHEMA, "nullable": True}
+
+
+def _optional_string(max_length: int) -> dict[str, Any]:
+    return {"type": "string", "maxLength": max_length, "pattern": NO_NUL, "nullable": True}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -21,7 +31,17 @@ def _json(ref: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
+def _retry_later(description: str) -> dict[str, Any]:
+    return {**_error(description), "headers": {"Retry-After": {"description": "Seconds to wait before retrying.",
+                                                               "schema": {"type": "integer"}}}}
+
+
 COMMON_ERRORS = {"401": _error("Missing or invalid API key."), "404": _error("No such comment for this site.")}
+# Any keyed route may answer these: a site must retry after Retry-After, not treat them as final.
+RETRY_ERRORS = {
+    "429": _retry_later("Too many requests from this key or address (failed key checks, reports)."),
+    "503": _retry_later("Temporarily unavailable (e.g. the database is restarting); nothing was stored."),
+}
 
 COMMENT_ID_PARAM = {"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer"},
                     "description": "Our id for the comment, as returned by POST /comments."}
@@ -63,12 +83,13 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "id": {**ID_SCHEMA, "description": "The site's own comment id; stored as a string."},
                         "story_id": ID_SCHEMA,
                         "author_id": ID_SCHEMA,
-                        "text": {"type": "string", "maxLength": max_text_length, "description": "Not empty, no NUL characters."},
-                        "parent_id": ID_SCHEMA,
-                        "story_url": {"type": "string", "maxLength": 2000},
-                        "story_title": {"type": "string", "maxLength": 1000},
-                        "author_name": {"type": "string", "maxLength": 200},
-                        "created_at": {"type": "string", "format": "date-time",
+                        "text": {"type": "string", "maxLength": max_text_length, "pattern": NOT_BLANK,
+                                 "description": "Not empty or only whitespace, no NUL characters."},
+                        "parent_id": OPTIONAL_ID_SCHEMA,
+                        "story_url": _optional_string(2000),
+                        "story_title": _optional_string(1000),
+                        "author_name": _optional_string(200),
+                        "created_at": {"type": "string", "format": "date-time", "nullable": True,
                                        "description": "ISO 8601; without an offset it is taken as UTC. "
                                                       "Between 1970-01-01T00:00:00Z and a day from now."},
                     },
@@ -104,8 +125,8 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                     "required": ["reason"],
                     "properties": {
                         "reason": {"type": "string", "enum": list(REPORT_REASONS)},
-                        "reporter_id": {**ID_SCHEMA, "description": "One report per reporter per comment; omit for anonymous reports."},
-                        "note": {"type": "string", "maxLength": 2000},
+                        "reporter_id": {**OPTIONAL_ID_SCHEMA, "description": "One report per reporter per comment; omit for anonymous reports."},
+                        "note": _optional_string(2000),
                     },
                 },
                 "ReportResult": {
@@ -139,6 +160,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "401": COMMON_ERRORS["401"],
                         "409": _error("This id was submitted before with a different body."),
                         "413": _error("Body larger than 1 MiB."),
+                        **RETRY_ERRORS,
                     },
                 }
             },
@@ -146,7 +168,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                 "get": {
                     "summary": "A comment's status, scores and decision, by our id",
                     "parameters": [COMMENT_ID_PARAM],
-                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS},
+                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS, **RETRY_ERRORS},
                 }
             },
             "/api/v1/comments/by-site-id/{site_comment_id}": {
@@ -154,7 +176,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                     "summary": "A comment's status, scores and decision, by the site's own id",
                     "parameters": [{"name": "site_comment_id", "in": "path", "required": True, "schema": {"type": "string"},
                                     "description": "The `id` the site posted (URL-encoded)."}],
-                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS},
+                    "responses": {"200": _json("Comment", "The comment."), **COMMON_ERRORS, **RETRY_ERRORS},
                 }
             },
             "/api/v1/comments/{comment_id}/reports": {
@@ -173,6 +195,8 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "200": _json("ReportResult", "This reporter had reported the comment already."),
                         "400": _error("Malformed JSON or an invalid field."),
                         **COMMON_ERRORS,
+                        "413": _error("Body larger than 1 MiB."),
+                        **RETRY_ERRORS,
                     },
                 }
             },

@@ -1,0 +1,102 @@
+"""What the Perspective endpoint accepts, as OpenAPI schemas for the two request bodies.
+
+The discovery document cannot say it (Google's format has no "required" body fields, no allowed map
+keys, no ranges), so a fuzzer reading only the discovery document sends almost nothing but 400s and
+never reaches scoring or storage. These schemas restate the rules in moderation/perspective/
+(fields.py, analyze.py, suggest.py); the fuzz test lays them over the converted document so
+schemathesis can send bodies that get through, and check that they do.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from moderation.perspective.fields import ATTRIBUTE_NAMES
+from moderation.perspective.suggest import DECISION_NAMES
+
+NOT_BLANK = "\\S"  # comment.text must hold something besides whitespace
+ENGLISH = "^[eE][nN]([-_][A-Za-z0-9]{1,8})?$"  # "en", "EN", "en-GB", "en_US"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON gateway reads null as "not set", so optional fields may be null; booleans may not."""
+    if "enum" in schema:  # JSON Schema checks enum on its own: null must be listed there too
+        schema = {**schema, "enum": [*schema["enum"], None]}
+    return {**schema, "nullable": True}
+
+
+def _keyed_by(names: list[str], value: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": dict.fromkeys(names, value), "additionalProperties": False,
+            "minProperties": 1}
+
+
+COMMENT = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {
+        "text": {"type": "string", "pattern": NOT_BLANK},
+        "type": _nullable({"type": "string", "enum": ["TEXT_TYPE_UNSPECIFIED", "PLAIN_TEXT"]}),
+    },
+}
+
+ATTRIBUTE_PARAMETERS = {
+    "type": "object",
+    "properties": {
+        "scoreType": _nullable({"type": "string", "enum": ["PROBABILITY"]}),
+        "scoreThreshold": _nullable({"type": "number", "minimum": 0, "maximum": 1}),
+    },
+}
+
+SUGGESTED_SCORE = {
+    "type": "object",
+    "required": ["summaryScore"],
+    "properties": {"summaryScore": {"type": "object", "required": ["value"],
+                                    "properties": {"value": {"type": "number", "minimum": 0, "maximum": 1}}}},
+}
+
+STRING = _nullable({"type": "string"})
+TOKEN = _nullable({"type": "string", "maxLength": 200})
+LANGUAGES = _nullable({"type": "array", "items": {"type": "string", "pattern": ENGLISH}})
+CONTEXT = _nullable({"type": "object"})  # only its type is checked: it never changes a score
+
+CONTRACT: dict[str, Any] = {
+    "AcceptedComment": COMMENT,
+    "AcceptedAttributeParameters": ATTRIBUTE_PARAMETERS,
+    "AnalyzeCommentRequest": {
+        "type": "object",
+        "required": ["comment", "requestedAttributes"],
+        "properties": {
+            "comment": _ref("AcceptedComment"),
+            "context": CONTEXT,
+            "requestedAttributes": _keyed_by(list(ATTRIBUTE_NAMES), _nullable(_ref("AcceptedAttributeParameters"))),
+            "spanAnnotations": {"type": "boolean"},
+            "languages": LANGUAGES,
+            "doNotStore": {"type": "boolean"},
+            "dropUnsupportedAttributes": {"type": "boolean"},
+            "clientToken": STRING,
+            "sessionId": STRING,
+            "communityId": STRING,
+        },
+    },
+    "SuggestCommentScoreRequest": {
+        "type": "object",
+        "required": ["comment", "attributeScores"],
+        "properties": {
+            "comment": _ref("AcceptedComment"),
+            "context": CONTEXT,
+            "attributeScores": _keyed_by([*ATTRIBUTE_NAMES, *DECISION_NAMES], SUGGESTED_SCORE),
+            "languages": LANGUAGES,
+            "clientToken": TOKEN,
+            "sessionId": STRING,
+            "communityId": TOKEN,
+        },
+    },
+}
+
+
+def with_contract(openapi: dict[str, Any]) -> dict[str, Any]:
+    openapi["components"]["schemas"].update(CONTRACT)
+    return openapi

@@ -1,0 +1,209 @@
+"""Every route the app serves x every persona, against a table of what each persona must get.
+
+The routes come from the app's URL map, so a new route without a row in MATRIX fails
+`test_every_route_has_a_row_in_the_matrix` until its author says who may use it.
+
+Personas: nobody, a made-up key, another site's real key, the site's own key, a moderator and an
+admin (signed in through the real form). Key personas present their key the way each endpoint
+reads keys (Bearer for /api, X-Goog-Api-Key for Perspective); cookies never authenticate an API.
+Routes with ids get real ids of the site's own objects, so "another site's key" must see 404.
+
+A moderator of another site cannot exist yet: site membership comes with the workspace issue.
+When it lands, add "other_site_moderator" to PERSONAS, a signed-in client for it in `clients`,
+and an argument for it to `page()`: every row then has to say what that persona gets.
+
+HEAD and OPTIONS are left out: Werkzeug answers HEAD with the GET view (the same checks run), and
+OPTIONS with only an Allow header, before any view runs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from moderation import db
+from moderation.models import Comment
+
+PERSONAS = ("anonymous", "wrong_key", "other_site_key", "site_key", "moderator", "admin")
+LOGIN = "302 to /login"
+
+
+def page(*, moderator: int | str, admin: int | str) -> dict[str, int | str]:
+    """A cookie page: anyone not signed in goes to /login, whatever key they hold."""
+    return {"anonymous": LOGIN, "wrong_key": LOGIN, "other_site_key": LOGIN, "site_key": LOGIN,
+            "moderator": moderator, "admin": admin}
+
+
+def api(*, site_key: int, other_site_key: int) -> dict[str, int | str]:
+    """/api/v1: only a valid Bearer key counts; a session cookie is no key."""
+    return {"anonymous": 401, "wrong_key": 401, "other_site_key": other_site_key, "site_key": site_key,
+            "moderator": 401, "admin": 401}
+
+
+def perspective(*, with_key: int) -> dict[str, int | str]:
+    """Perspective answers a missing or wrong key with Google's 403 PERMISSION_DENIED."""
+    return {"anonymous": 403, "wrong_key": 403, "other_site_key": with_key, "site_key": with_key,
+            "moderator": 403, "admin": 403}
+
+
+def public(status: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+# (endpoint, method) -> what each persona must get: a status code, or LOGIN.
+MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
+    ("api.post_comment", "POST"): api(site_key=202, other_site_key=202),  # each key posts to its own site
+    ("api.get_comment", "GET"): api(site_key=200, other_site_key=404),
+    ("api.get_comment_by_site_id", "GET"): api(site_key=200, other_site_key=404),
+    ("api.post_report", "POST"): api(site_key=201, other_site_key=404),
+    ("api.openapi", "GET"): public(200),
+    ("perspective.analyze_comment", "POST"): perspective(with_key=200),
+    ("perspective.suggest_score", "POST"): perspective(with_key=200),
+    ("perspective.discovery", "GET"): public(200),
+    ("perspective_discovery", "GET"): public(200),
+    ("static", "GET"): public(200),
+    ("review.index", "GET"): public(302),  # to /review, which then asks for sign-in
+    ("review.login", "GET"): {**public(200), "moderator": 302, "admin": 302},  # signed in: on to the queue
+    ("review.login", "POST"): public(401),  # no credentials in the form
+    ("review.logout", "POST"): public(LOGIN),
+    ("review.queue", "GET"): page(moderator=200, admin=200),
+    ("review.detail", "GET"): page(moderator=200, admin=200),
+    ("review.decide_comment", "POST"): page(moderator=303, admin=303),
+    ("admin.index", "GET"): page(moderator=403, admin=200),
+    ("admin.edit_site", "GET"): page(moderator=403, admin=200),
+    ("admin.save_site", "POST"): page(moderator=403, admin=303),
+    ("admin.audit_log", "GET"): page(moderator=403, admin=200),
+}
+
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def served_routes(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) for every route; sign-out last, as it ends the personas' sessions."""
+    routes = [(rule.endpoint, method, rule.rule) for rule in app.url_map.iter_rules()
+              for method in sorted(rule.methods - SKIPPED_METHODS)]
+    return sorted(routes, key=lambda route: (route[0] == "review.logout", route))
+
+
+def test_every_route_has_a_row_in_the_matrix(app):
+    missing = sorted({(endpoint, method) for endpoint, method, _ in served_routes(app)} - set(MATRIX))
+    assert not missing, (
+        f"routes without a row in MATRIX: {missing}. Add one to tests/security/test_authorization_matrix.py "
+        "saying what each persona (anonymous, wrong key, other site's key, own key, moderator, admin) must get."
+    )
+    for expected in MATRIX.values():
+        assert set(expected) == set(PERSONAS)
+
+
+@dataclass
+class World:
+    """Real objects of the site the key personas and the ids in the URLs belong to."""
+
+    comment_id: int
+    external_id: str
+    site_id: int
+
+
+@pytest.fixture
+def world(app, client, site) -> World:
+    response = client.post("/api/v1/comments", headers=site.headers,
+                           json={"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "An ordinary comment."})
+    assert response.status_code == 202
+    comment_id = response.get_json()["id"]
+    with app.app_context():
+        # Held, as the scorer would leave a flagged comment, so a moderator's decision applies.
+        db.session.get(Comment, comment_id).status = "held"
+        db.session.commit()
+    return World(comment_id=comment_id, external_id="c-1", site_id=site.id)
+
+
+def _signed_in(app, user):
+    client = app.test_client()
+    token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"username": user.username, "password": user.password, "csrf_token": token})
+    assert response.status_code == 302
+    return client
+
+
+def _key_headers(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}", "X-Goog-Api-Key": key}
+
+
+def _wrong_secret(api_key: str) -> str:
+    """The site's real key id with a made-up secret: the case that costs the server an argon2 run."""
+    prefix, key_id, _ = api_key.split("_", 2)
+    return f"{prefix}_{key_id}_{'x' * 43}"
+
+
+def _path(rule: str, world: World) -> str:
+    values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": world.site_id,
+              "filename": "moderation.css"}
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
+
+
+def _csrf_token(client, headers) -> str:
+    page = client.get("/login", headers=headers)
+    if page.status_code == 302:  # signed in already
+        page = client.get("/review", headers=headers)
+    return CSRF_FIELD.search(page.get_data(as_text=True)).group(1)
+
+
+def _request(app, client, headers, endpoint: str, method: str, path: str, persona: str, world: World):
+    """The request a legitimate user of the route would send, so only who sends it decides the answer."""
+    bodies = {
+        "api.post_comment": {"id": f"new-{persona}", "story_id": "s-1", "author_id": "a-2", "text": "Hello."},
+        "api.post_report": {"reason": "spam", "reporter_id": f"reader-{persona}"},
+        "perspective.analyze_comment": {"comment": {"text": "Hello."}, "requestedAttributes": {"TOXICITY": {}}},
+        "perspective.suggest_score": {"comment": {"text": "Hello."},
+                                      "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}},
+    }
+    if endpoint in bodies:
+        return client.open(path, method=method, headers=headers, json=bodies[endpoint])
+    if method == "GET":
+        return client.get(path, headers=headers)
+    form = {"csrf_token": _csrf_token(client, headers)}
+    if endpoint == "review.decide_comment":
+        with app.app_context():
+            form |= {"version": str(db.session.get(Comment, world.comment_id).version), "action": "approve"}
+    if endpoint == "admin.save_site":
+        form |= {"moderation_mode": "pre", "report_threshold": "2"}
+    return client.post(path, headers=headers, data=form)
+
+
+def _outcome(response) -> int | str:
+    if response.status_code == 302 and response.headers.get("Location", "").startswith("/login"):
+        return LOGIN
+    return response.status_code
+
+
+def test_every_persona_gets_what_the_matrix_says_on_every_route(app, site, outsider, moderator, admin, world):
+    clients = {
+        "anonymous": (app.test_client(), {}),
+        "wrong_key": (app.test_client(), _key_headers(_wrong_secret(site.api_key))),
+        "other_site_key": (app.test_client(), _key_headers(outsider.api_key)),
+        "site_key": (app.test_client(), _key_headers(site.api_key)),
+        "moderator": (_signed_in(app, moderator), {}),
+        "admin": (_signed_in(app, admin), {}),
+    }
+    wrong = []
+    checked = 0
+    for endpoint, method, rule in served_routes(app):
+        expected = MATRIX.get((endpoint, method))
+        if expected is None:
+            continue  # reported by test_every_route_has_a_row_in_the_matrix
+        path = _path(rule, world)
+        for persona in PERSONAS:
+            client, headers = clients[persona]
+            got = _outcome(_request(app, client, headers, endpoint, method, path, persona, world))
+            checked += 1
+            if got != expected[persona]:
+                wrong.append(f"{method} {path} ({endpoint}) as {persona}: expected {expected[persona]}, got {got}")
+    assert checked >= len(MATRIX) * len(PERSONAS)
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.skip(reason="site membership does not exist yet (workspace issue): add the other_site_moderator persona")
+def test_a_moderator_of_another_site_gets_nothing_of_this_site():
+    """Placeholder so the missing persona shows in every run's summary until membership lands."""
