@@ -74,6 +74,16 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.edit_site", "GET"): page(moderator=403, admin=200),
     ("admin.save_site", "POST"): page(moderator=403, admin=303),
     ("admin.audit_log", "GET"): page(moderator=403, admin=200),
+    ("admin.accounts", "GET"): page(moderator=403, admin=200),
+    # Account and key actions act on a spare user and a spare site, so they end no persona's access.
+    ("admin.disable_account", "POST"): page(moderator=403, admin=303),
+    ("admin.enable_account", "POST"): page(moderator=403, admin=303),
+    ("admin.reset_password", "POST"): page(moderator=403, admin=303),
+    ("admin.rotate_site_key", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
+    ("admin.revoke_site_key", "POST"): page(moderator=403, admin=303),
+    ("admin.set_aside", "GET"): page(moderator=403, admin=200),
+    ("admin.retry_set_aside", "POST"): page(moderator=403, admin=404),  # the comment is not set aside
+    ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -104,10 +114,12 @@ class World:
     comment_id: int
     external_id: str
     site_id: int
+    spare_site_id: int
+    spare_user_id: int
 
 
 @pytest.fixture
-def world(app, client, site) -> World:
+def world(app, client, site, make_site) -> World:
     response = client.post("/api/v1/comments", headers=site.headers,
                            json={"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "An ordinary comment."})
     assert response.status_code == 202
@@ -116,7 +128,15 @@ def world(app, client, site) -> World:
         # Held, as the scorer would leave a flagged comment, so a moderator's decision applies.
         db.session.get(Comment, comment_id).status = "held"
         db.session.commit()
-    return World(comment_id=comment_id, external_id="c-1", site_id=site.id)
+    from moderation.domain.users import create_user
+
+    spare_site = make_site("spare-site")
+    with app.app_context():
+        spare_user = create_user(db.session, "spare-user", "spare user pass 4 matrix", "moderator")
+        db.session.commit()
+        spare_user_id = spare_user.id
+    return World(comment_id=comment_id, external_id="c-1", site_id=site.id, spare_site_id=spare_site.id,
+                 spare_user_id=spare_user_id)
 
 
 def _signed_in(app, user):
@@ -138,7 +158,9 @@ def _wrong_secret(api_key: str) -> str:
 
 
 def _path(rule: str, world: World) -> str:
-    values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": world.site_id,
+    site_id = world.spare_site_id if rule.startswith("/admin/accounts/") else world.site_id
+    values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
+              "user_id": world.spare_user_id,
               "filename": "moderation.css"}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
@@ -167,6 +189,10 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     if endpoint == "review.decide_comment":
         with app.app_context():
             form |= {"version": str(db.session.get(Comment, world.comment_id).version), "action": "approve"}
+    if endpoint == "admin.reset_password":
+        form |= {"password": "a long and uncommon passphrase"}
+    if endpoint == "admin.reject_set_aside_comment":
+        form |= {"reason": "Spam or advertising"}
     if endpoint == "admin.save_site":
         form |= {"moderation_mode": "pre", "report_threshold": "2"}
     return client.post(path, headers=headers, data=form)
