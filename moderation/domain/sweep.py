@@ -38,6 +38,7 @@ def sweep(
     *,
     pending_after: float,
     batch_size: int,
+    resend_webhooks_after: timedelta = RESEND_WEBHOOKS_AFTER,
 ) -> SweepResult:
     scored = 0
     for _ in range(MAX_SCORE_BATCHES):
@@ -55,12 +56,12 @@ def sweep(
         scored += len(done)
         if not done:  # all of them are in another worker's hands right now
             break
-    return SweepResult(scored=scored, webhooks_resent=resend_lost_webhooks(session))
+    return SweepResult(scored=scored, webhooks_resent=resend_lost_webhooks(session, resend_webhooks_after))
 
 
-def resend_lost_webhooks(session: Session) -> int:
+def resend_lost_webhooks(session: Session, after: timedelta = RESEND_WEBHOOKS_AFTER) -> int:
     current = now()
-    cutoff = current - RESEND_WEBHOOKS_AFTER
+    cutoff = current - after
     deliveries = list(session.scalars(
         select(WebhookDelivery)
         .where(
