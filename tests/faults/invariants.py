@@ -60,16 +60,23 @@ def _state(app: Flask) -> tuple[dict[int, str], list]:
 
 def wait_until_settled(app: Flask, endpoint: SiteEndpoint | None, *, timeout: float) -> None:
     """Every stored comment scored and every delivery taken in by the site (or given up)."""
+    left: list[str] = []
+
     def settled() -> bool:
         statuses, deliveries = _state(app)
-        if any(s == "pending" for s in statuses.values()):
-            return False
+        pending = sorted(i for i, s in statuses.items() if s == "pending")
+        taken = set(endpoint.accepted_per_delivery()) if endpoint is not None else set()
+        undelivered = sorted(d.id for d in deliveries if str(d.id) not in taken and not d.failed)
         if endpoint is None:
-            return True
-        taken = set(endpoint.accepted_per_delivery())
-        return all(str(d.id) in taken or d.failed for d in deliveries)
+            undelivered = []
+        left[:] = [f"pending comments {pending[:10]} ({len(pending)})",
+                   f"deliveries not taken in {undelivered[:10]} ({len(undelivered)})"]
+        return not pending and not undelivered
 
-    wait_for(settled, timeout=timeout, what="every comment scored and every webhook taken in", interval=0.2)
+    try:
+        wait_for(settled, timeout=timeout, what="every comment scored and every webhook taken in", interval=0.2)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {'; '.join(left)}") from None
     time.sleep(QUIET_PERIOD)
 
 
