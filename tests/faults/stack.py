@@ -26,6 +26,8 @@ from moderation.embedded import start_postgres, start_redis
 from moderation.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[2]
+# Celery's warm shutdown waits for running tasks; past this the test kills the worker.
+STOP_TIMEOUT = 15
 TABLES = "audit_log, webhook_deliveries, reports, labelled_examples, comments, users, sites"
 
 
@@ -193,7 +195,9 @@ class Worker:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=30)
+                self.proc.wait(timeout=STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
+                with open(self.log_path, "a") as log:  # say so: a hung warm shutdown is worth seeing
+                    log.write(f"[fault test] no exit {STOP_TIMEOUT}s after SIGTERM; killed\n")
                 self.kill()
         self.proc = None
