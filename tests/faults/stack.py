@@ -80,9 +80,6 @@ class Stack:
         with server._lock:  # the package's own start-up path: same socket directory as before
             server.ensure_postgres_running()
 
-    def postgres_log(self) -> str:
-        return (self.var_dir / "pgdata" / "log").read_text(errors="replace")
-
     def shutdown_postgres(self) -> None:
         self._pg_server().cleanup()
 
@@ -118,7 +115,7 @@ class Stack:
             return SitePersona(new.site.id, new.api_key, new.webhook_secret)
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("MODEL_PATH",)}
+        env = {k: v for k, v in os.environ.items() if k != "MODEL_PATH"}  # a test picks the model
         env.update(DATABASE_URL=self.database_url, REDIS_URL=self.redis_url, MODERATION_VAR_DIR=str(self.var_dir),
                    SECRET_KEY="test-secret")
         env.update(extra)

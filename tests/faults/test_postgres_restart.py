@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import pytest
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.faults
 
 CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
 ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
-BEFORE, DURING, AFTER = 150, 30, 150
+BEFORE, DURING, AFTER = 150, 30, 150  # posts before, at least during, and after the outage
 # What a post may be answered while the database is down. 503 with Retry-After is the goal
 # (branch h-requests adds it); until that is merged the API answers 500, which is recorded.
 OUTAGE_CODES = {500, 503}
@@ -36,20 +37,23 @@ def test_a_postgres_restart_during_a_burst_loses_and_repeats_nothing(stack: Stac
     def restart() -> None:
         going_down.set()
         stack.stop_postgres()  # while posts keep coming: some are cut mid-request
-        wait_for(lambda: outage.sent >= DURING, timeout=60, what="posts during the outage")
+        # Down until posts have met the outage and the worker has too (its sweep runs every second).
+        wait_for(lambda: outage.sent >= DURING and "OperationalError" in worker.log(), timeout=60,
+                 what="posts and the worker to meet the outage")
         stack.start_postgres()
         back.set()
 
     restarter = threading.Thread(target=restart)
     i = 0
-    while not back.is_set() or i < BEFORE + DURING + AFTER:
+    while after.sent < AFTER:
         if i == BEFORE:
             restarter.start()
-        text = f"{ABUSIVE if i % 4 == 0 else CIVIL} ({i})"
         phase = after if back.is_set() else outage if going_down.is_set() else None
-        code = traffic.post(client, site, str(i), text)
+        code = traffic.post(client, site, str(i), f"{ABUSIVE if i % 4 == 0 else CIVIL} ({i})")
         if phase is not None:
             phase.codes[code] += 1
+            if phase is outage:
+                time.sleep(0.01)  # a site's pace, not a tight loop of refusals
         i += 1
     restarter.join()
 
