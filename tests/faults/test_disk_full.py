@@ -16,7 +16,10 @@ from invariants import Traffic, check_after_fault
 from site_endpoint import SiteEndpoint
 from stack import Stack
 
-pytestmark = pytest.mark.faults
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.skipif(os.geteuid() != 0, reason="mounting the small tmpfs that stands for the var disk needs root"),
+]
 
 CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
 ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
