@@ -33,6 +33,9 @@ def celery_init_app(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=4,
         broker_connection_retry_on_startup=True,
+        # Redis refusing writes (MISCONF when its disk is full, NOREPLICAS, OOM) is a channel
+        # error, which Celery otherwise treats as fatal: the worker exited until restarted by hand.
+        broker_channel_error_retry=True,
         broker_connection_timeout=timeout,
         broker_transport_options={
             "max_retries": 0,  # fail at once when Redis is down; the sweep catches up

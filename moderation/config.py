@@ -67,6 +67,9 @@ class Config:
     KEY_FAILURE_WINDOW: int = field(default_factory=lambda: _env_int("KEY_FAILURE_WINDOW", 60))
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
+    # Seconds before the sweep resends a webhook whose task was lost (a crashed worker held it,
+    # unacknowledged, until the broker's 600 s visibility timeout).
+    WEBHOOK_RESEND_AFTER: float = field(default_factory=lambda: _env_float("WEBHOOK_RESEND_AFTER", 60.0))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

@@ -6,6 +6,7 @@ fresh session per task, removed when the task ends.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from celery.signals import worker_init
@@ -112,6 +113,7 @@ def sweep(self) -> dict[str, int]:
             get_model,
             pending_after=config["PENDING_RESEND_AFTER"],
             batch_size=config["SCORE_BATCH_SIZE"],
+            resend_webhooks_after=timedelta(seconds=config["WEBHOOK_RESEND_AFTER"]),
         )
     except Exception:
         db.session.rollback()

@@ -39,16 +39,17 @@ def sweep(
     *,
     pending_after: float,
     batch_size: int,
+    resend_webhooks_after: timedelta = RESEND_WEBHOOKS_AFTER,
 ) -> SweepResult:
     # Only comments older than pending_after: younger ones have a task of their own on the way.
     scored = score_pending(session, get_model, [], batch_size=batch_size, max_batches=MAX_SCORE_BATCHES,
                            received_before=now() - timedelta(seconds=pending_after))
-    return SweepResult(scored=len(scored), webhooks_resent=resend_lost_webhooks(session))
+    return SweepResult(scored=len(scored), webhooks_resent=resend_lost_webhooks(session, resend_webhooks_after))
 
 
-def resend_lost_webhooks(session: Session) -> int:
+def resend_lost_webhooks(session: Session, after: timedelta = RESEND_WEBHOOKS_AFTER) -> int:
     current = now()
-    cutoff = current - RESEND_WEBHOOKS_AFTER
+    cutoff = current - after
     deliveries = list(session.scalars(
         select(WebhookDelivery)
         .where(
