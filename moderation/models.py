@@ -51,6 +51,12 @@ class Site(Base):
     report_threshold: Mapped[float] = mapped_column(Float, default=2.0, server_default=sql("2.0"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sql("true"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # After a rotation the old webhook secret also signs deliveries until it expires, so a site
+    # can switch its verifier over without dropping events.
+    previous_webhook_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_webhook_secret_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Off: sites see a pseudonymous moderator id, not the login name (finding 11).
+    share_moderator_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
 
 
 class User(Base):
@@ -140,7 +146,11 @@ class WebhookDelivery(Base):
     """Outbox: written in the same transaction as the status change, sent after commit."""
 
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (Index("ix_webhooks_undelivered", "created_at", postgresql_where=sql("delivered_at IS NULL AND failed = false")),)
+    __table_args__ = (
+        Index("ix_webhooks_undelivered", "created_at", postgresql_where=sql("delivered_at IS NULL AND failed = false")),
+        # The dead letters an admin lists and replays: few rows, read by site.
+        Index("ix_webhooks_dead", "site_id", "created_at", postgresql_where=sql("failed = true")),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

@@ -16,11 +16,13 @@ import threading
 import time
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, Unauthorized, ValidationFailed
 from moderation.domain.passwords import hash_secret, verify_secret
+from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.models import Site
 
 KEY_PREFIX = "mk"
@@ -60,6 +62,8 @@ def create_site(
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
     if session.scalar(select(Site.id).where(Site.name == name)) is not None:
         raise Conflict(f"a site named {name!r} exists already", field="name")
+    if webhook_url:
+        check_webhook_url(webhook_url, UrlPolicy.from_config(current_app.config))
     key_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     webhook_secret = "whsec_" + secrets.token_urlsafe(32)

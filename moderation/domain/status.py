@@ -48,6 +48,8 @@ def serialize_comment(comment: Comment) -> dict[str, Any]:
         "story_id": comment.story_id,
         "author_id": comment.author_id,
         "status": comment.status,
+        # Bumped on every status change: a site applies an event only if it is newer than what it holds.
+        "version": comment.version,
         "visible": is_visible(comment),
         "scores": comment.scores,
         "flagged": comment.flagged or [],
@@ -85,6 +87,7 @@ def change_status(
     # what keeps a batch of hundreds of comments to a few round trips.
     event = {
         "type": "comment.status_changed",
+        "version": comment.version,
         "previous_status": old_status,
         "comment": serialize_comment(comment),
         "occurred_at": comment.status_changed_at.isoformat(),
