@@ -60,6 +60,9 @@ class Config:
     # Comma-separated CIDRs webhooks may reach although private (an intranet receiver, local tests);
     # without it a webhook URL could make the server call its own metadata service or databases.
     WEBHOOK_ALLOWED_NETWORKS: str = field(default_factory=lambda: os.environ.get("WEBHOOK_ALLOWED_NETWORKS", ""))
+    # Keys the pseudonymous moderator ids sent to sites; blank derives one from SECRET_KEY. Set it
+    # to keep the ids stable across a SECRET_KEY rotation.
+    MODERATOR_ID_SECRET: str | None = field(default_factory=lambda: os.environ.get("MODERATOR_ID_SECRET") or None)
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
 

@@ -64,6 +64,7 @@ def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
         "reject_thresholds": _thresholds(form, "reject_"),
         "report_threshold": report_threshold,
         "webhook_url": webhook_url,
+        "share_moderator_names": form.get("share_moderator_names") in ("on", "1", "true"),
     }
 
 

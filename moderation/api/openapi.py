@@ -93,7 +93,9 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "decision": {"type": "object", "nullable": True, "properties": {
                             "action": {"type": "string", "enum": ["approved", "rejected"]},
                             "reason": {"type": "string", "nullable": True},
-                            "moderator": {"type": "string", "nullable": True},
+                            "moderator": {"type": "string", "nullable": True,
+                                          "description": "A stable pseudonymous id (mod_...), or the login name "
+                                                         "if the site opted in on /admin."},
                             "decided_at": {"type": "string", "format": "date-time"},
                         }},
                         "received_at": {"type": "string", "format": "date-time"},

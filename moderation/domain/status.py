@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from moderation.domain.pseudonyms import moderator_reference
 from moderation.models import AuditEntry, Comment, WebhookDelivery
 
 FINAL_STATUSES = ("published", "approved", "rejected")
@@ -39,7 +40,7 @@ def serialize_comment(comment: Comment) -> dict[str, Any]:
         decision = {
             "action": comment.decision,
             "reason": comment.decision_reason,
-            "moderator": comment.decider.username if comment.decider else None,
+            "moderator": moderator_reference(comment.decider, comment.site),
             "decided_at": _iso(comment.decided_at),
         }
     return {

@@ -30,6 +30,17 @@ def test_the_admin_settings_page_refuses_a_metadata_url(app_with, sign_in, admin
         assert db.session.get(Site, site.id).webhook_url is None
 
 
+def test_an_admin_opts_a_site_in_to_moderator_names_and_it_is_audited(app, sign_in, admin, site):
+    client = sign_in(admin)
+    assert 'name="share_moderator_names"' in client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    assert _settings(client, site.id, share_moderator_names="on").status_code == 303
+    with app.app_context():
+        assert db.session.get(Site, site.id).share_moderator_names is True
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:settings_changed")).one()
+        assert entry.details == {"site_id": site.id, "site": site.name, "setting": "share_moderator_names",
+                                 "old": False, "new": True}
+
+
 # Rotating the webhook secret
 
 def _rotate(client, site_id: int, grace: str = "24h"):
