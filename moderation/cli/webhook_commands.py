@@ -52,7 +52,7 @@ def dead_letters_command(site_name: str | None, limit: int) -> None:
 
 
 @webhooks_group.command("replay")
-@click.argument("ids", nargs=-1, type=int)
+@click.argument("ids", nargs=-1, type=click.IntRange(1, 2**63 - 1))
 @click.option("--all", "replay_all", is_flag=True, help="Every dead letter (of --site, if given).")
 @click.option("--site", "site_name", help="With --all: only this site's.")
 def replay_command(ids: tuple[int, ...], replay_all: bool, site_name: str | None) -> None:

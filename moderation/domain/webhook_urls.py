@@ -30,6 +30,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
 from moderation.domain.errors import ValidationFailed
@@ -152,18 +153,27 @@ def _guarded_connection(base: type[HTTPConnection], policy: UrlPolicy) -> type[H
                 (refused if reason else allowed).append(reason or str(address))
             if not allowed:
                 raise UnsafeDestination(f"refused to connect to {self.host}: {refused[0]}")
-            original = self._dns_host
-            try:
-                self._dns_host = allowed[0]
-                sock = super()._new_conn()
-            finally:
-                self._dns_host = original
+            sock = self._connect_to_first(allowed)
             peer = ipaddress.ip_address(sock.getpeername()[0].split("%")[0])
             reason = forbidden_reason(peer, policy)
             if reason:
                 sock.close()
                 raise UnsafeDestination(f"refused to connect to {self.host}: {reason}")
             return sock
+
+        def _connect_to_first(self, addresses: list[str]) -> socket.socket:
+            original = self._dns_host
+            try:
+                for i, address in enumerate(addresses):
+                    self._dns_host = address  # an address literal: urllib3 resolves nothing more
+                    try:
+                        return super()._new_conn()
+                    except (NewConnectionError, ConnectTimeoutError):
+                        if i == len(addresses) - 1:
+                            raise
+                raise AssertionError("unreachable: addresses is never empty")
+            finally:
+                self._dns_host = original
 
     Guarded.__name__ = f"Guarded{base.__name__}"
     return Guarded
