@@ -124,7 +124,11 @@ def check_webhook_url(url: str, policy: UrlPolicy) -> str:
         raise refuse("must not contain a user name or password")
     if port == 0:
         raise refuse("has no valid port")
-    host = parts.hostname.rstrip(".").lower()
+    try:
+        # As the resolver will see it: IDNA maps look-alikes such as "ⓛⓞⓒⓐⓛⓗⓞⓢⓣ" or fullwidth digits to ASCII.
+        host = parts.hostname.encode("idna").decode("ascii").rstrip(".").lower()
+    except UnicodeError:
+        raise refuse("has an invalid host name") from None
     address = literal_address(host)
     if address is None and (host in LOOPBACK_NAMES or host.endswith(".localhost")):
         address = ipaddress.ip_address("127.0.0.1")

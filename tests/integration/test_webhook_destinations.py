@@ -41,6 +41,8 @@ FORBIDDEN = [
     "https://017700000001/hook",
     "https://127.1/hook",
     "https://localhost/hook",
+    "https://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/hook",
+    "https://１２７.０.０.１/hook",
     "https://api.localhost/hook",
     "https://metadata.google.internal/computeMetadata/v1/",
     "https://user:pass@hooks.example.org/hook",
