@@ -16,6 +16,8 @@ from typing import Iterator
 import requests
 
 REPO = Path(__file__).resolve().parents[1]
+# The benchmark's webhook receiver listens on http://127.0.0.1, which production refuses.
+LOCAL_WEBHOOKS = {"WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8"}
 sys.path.insert(0, str(REPO))
 
 from moderation.cli.service_commands import web_argv, worker_argv  # noqa: E402
@@ -44,10 +46,11 @@ def _create_site(database_url: str, name: str, webhook_url: str | None) -> tuple
     from sqlalchemy.orm import Session
 
     from moderation.domain.sites import create_site
+    from moderation.domain.webhook_urls import UrlPolicy
 
     engine = create_engine(database_url)
     with Session(engine) as session:
-        new = create_site(session, name, webhook_url=webhook_url)
+        new = create_site(session, name, webhook_url=webhook_url, url_policy=UrlPolicy.from_config(LOCAL_WEBHOOKS))
         session.commit()
         key, secret = new.api_key, new.webhook_secret
     engine.dispose()
@@ -66,7 +69,7 @@ def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: 
         port = free_port()
         env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, MODERATION_VAR_DIR=str(var_dir),
                    PORT=str(port), HOST="127.0.0.1", WEB_WORKERS=str(web_workers),
-                   WORKER_CONCURRENCY=str(worker_concurrency))
+                   WORKER_CONCURRENCY=str(worker_concurrency), **LOCAL_WEBHOOKS)
         os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "PORT", "WEB_WORKERS", "WORKER_CONCURRENCY")})
         config = Config.from_env(VAR_DIR=var_dir)
         logs = log_dir or var_dir

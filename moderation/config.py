@@ -44,7 +44,8 @@ class Config:
     SCORE_BATCH_SIZE: int = field(default_factory=lambda: _env_int("SCORE_BATCH_SIZE", 256))
     MAX_TEXT_LENGTH: int = field(default_factory=lambda: _env_int("MAX_TEXT_LENGTH", 20_000))
     WEBHOOK_TIMEOUT: float = field(default_factory=lambda: _env_float("WEBHOOK_TIMEOUT", 5.0))
-    WEBHOOK_MAX_RETRIES: int = field(default_factory=lambda: _env_int("WEBHOOK_MAX_RETRIES", 8))
+    # With the backoff below, 20 retries span about 11 hours: a site's outage over a night, not 15 minutes.
+    WEBHOOK_MAX_RETRIES: int = field(default_factory=lambda: _env_int("WEBHOOK_MAX_RETRIES", 20))
     # Seconds before the first webhook retry; each further retry waits twice as long (at most 300).
     WEBHOOK_BACKOFF_BASE: float = field(default_factory=lambda: _env_float("WEBHOOK_BACKOFF_BASE", 5.0))
     BROKER_TIMEOUT: float = field(default_factory=lambda: _env_float("BROKER_TIMEOUT", 1.0))
@@ -65,6 +66,16 @@ class Config:
     KEY_MAX_FAILURES_PER_KEY_ID: int = field(default_factory=lambda: _env_int("KEY_MAX_FAILURES_PER_KEY_ID", 20))
     KEY_MAX_FAILURES_PER_ADDRESS: int = field(default_factory=lambda: _env_int("KEY_MAX_FAILURES_PER_ADDRESS", 20))
     KEY_FAILURE_WINDOW: int = field(default_factory=lambda: _env_int("KEY_FAILURE_WINDOW", 60))
+    # Longest wait between two webhook retries: past it a dead endpoint is still tried hourly.
+    WEBHOOK_BACKOFF_MAX: float = field(default_factory=lambda: _env_float("WEBHOOK_BACKOFF_MAX", 3600.0))
+    # Plain http webhooks let anyone on the path read and replay events; only for local work.
+    WEBHOOK_ALLOW_HTTP: bool = field(default_factory=lambda: _env_bool("WEBHOOK_ALLOW_HTTP", False))
+    # Comma-separated CIDRs webhooks may reach although private (an intranet receiver, local tests);
+    # without it a webhook URL could make the server call its own metadata service or databases.
+    WEBHOOK_ALLOWED_NETWORKS: str = field(default_factory=lambda: os.environ.get("WEBHOOK_ALLOWED_NETWORKS", ""))
+    # Keys the pseudonymous moderator ids sent to sites; blank derives one from SECRET_KEY. Set it
+    # to keep the ids stable across a SECRET_KEY rotation.
+    MODERATOR_ID_SECRET: str | None = field(default_factory=lambda: os.environ.get("MODERATOR_ID_SECRET") or None)
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
     # Seconds before the sweep resends a webhook whose task was lost (a crashed worker held it,

@@ -56,6 +56,12 @@ class Site(Base):
     previous_key_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     previous_key_hash: Mapped[str | None] = mapped_column(String(200))
     previous_key_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # After a rotation the old webhook secret also signs deliveries until it expires, so a site
+    # can switch its verifier over without dropping events.
+    previous_webhook_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_webhook_secret_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Off: sites see a pseudonymous moderator id, not the login name (finding 11).
+    share_moderator_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
 
 
 class User(Base):
@@ -156,7 +162,11 @@ class WebhookDelivery(Base):
     """Outbox: written in the same transaction as the status change, sent after commit."""
 
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (Index("ix_webhooks_undelivered", "created_at", postgresql_where=sql("delivered_at IS NULL AND failed = false")),)
+    __table_args__ = (
+        Index("ix_webhooks_undelivered", "created_at", postgresql_where=sql("delivered_at IS NULL AND failed = false")),
+        # The dead letters an admin lists and replays: few rows, read by site.
+        Index("ix_webhooks_dead", "site_id", "created_at", postgresql_where=sql("failed = true")),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

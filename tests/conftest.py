@@ -22,6 +22,8 @@ from moderation.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[1]
 TABLES = "audit_log, webhook_deliveries, reports, labelled_examples, comments, users, sites"
+# The tests' webhook receiver listens on http://127.0.0.1: allowed explicitly, as an operator would.
+LOCAL_WEBHOOKS = dict(WEBHOOK_ALLOW_HTTP="1", WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8")
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Services:
 
     def env(self, **extra: str) -> dict[str, str]:
         return dict(os.environ, DATABASE_URL=self.database_url, REDIS_URL=self.redis_url,
-                    MODERATION_VAR_DIR=str(self.var_dir), **extra)
+                    MODERATION_VAR_DIR=str(self.var_dir), **{**LOCAL_WEBHOOKS, **extra})
 
     def redis(self) -> redis_lib.Redis:
         return redis_lib.Redis(unix_socket_path=self.redis_url.removeprefix("redis+socket://"), socket_timeout=5)
@@ -59,6 +61,8 @@ def make_config(services: Services, **overrides: object) -> Config:
         VAR_DIR=services.var_dir,
         SECRET_KEY="test-secret",
         TESTING=True,
+        WEBHOOK_ALLOW_HTTP=True,
+        WEBHOOK_ALLOWED_NETWORKS=LOCAL_WEBHOOKS["WEBHOOK_ALLOWED_NETWORKS"],
     )
     settings.update(overrides)
     return Config.from_env(**settings)

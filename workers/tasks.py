@@ -18,6 +18,7 @@ import requests
 
 from moderation.domain import scoring, sweep as sweeping, webhooks
 from moderation.domain.dispatch import scoring_task_started
+from moderation.domain.webhook_urls import UrlPolicy, guarded_session
 from moderation.scorer import get_model
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,12 @@ log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError,)
 # One task claims batch after batch while they come full; past this the sweep carries on.
 MAX_BATCHES_PER_TASK = 50
-# Keep-alive to sites' webhook endpoints; a pool process runs one task at a time.
-_http = requests.Session()
+# Keep-alive to sites' webhook endpoints; a pool process runs one task at a time. The session
+# checks every address it connects to against the webhook URL policy.
+_http: dict[UrlPolicy, requests.Session] = {}
+# Longer waits than this are not held in the broker (a countdown past its visibility timeout is
+# redelivered early): the delivery row keeps its due time and the sweep sends it then.
+MAX_TASK_COUNTDOWN = 300.0
 
 
 @worker_init.connect
@@ -44,8 +49,12 @@ def _load_model_before_forking(**_: object) -> None:
 
 def _webhook_settings() -> dict[str, object]:
     config = current_app.config
+    policy = UrlPolicy.from_config(config)
+    if policy not in _http:
+        _http[policy] = guarded_session(policy)
     return dict(timeout=config["WEBHOOK_TIMEOUT"], max_retries=config["WEBHOOK_MAX_RETRIES"],
-                backoff_base=config["WEBHOOK_BACKOFF_BASE"], http=_http)
+                backoff_base=config["WEBHOOK_BACKOFF_BASE"], backoff_max=config["WEBHOOK_BACKOFF_MAX"],
+                policy=policy, http=_http[policy])
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -79,10 +88,12 @@ def deliver_webhook(self, delivery_id: int) -> str:
         raise
     if outcome.state == "retry":
         log.info("webhook delivery %s failed (%s); retrying in %ss", delivery_id, outcome.error, outcome.retry_in)
+        if outcome.retry_in > MAX_TASK_COUNTDOWN:
+            return "waiting"  # the sweep sends it when due
         # The attempt count lives on the delivery row, which decides when to give up.
         raise self.retry(countdown=outcome.retry_in)
     if outcome.state == "failed":
-        log.warning("webhook delivery %s failed for good: %s", delivery_id, outcome.error)
+        log.warning("webhook delivery %s is a dead letter (listed on /admin): %s", delivery_id, outcome.error)
     return outcome.state
 
 
@@ -97,7 +108,7 @@ def deliver_webhooks(self, delivery_ids: list[int]) -> dict[str, str]:
             raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
         raise  # undelivered events are resent by the sweep
     for delivery_id, outcome in outcomes.items():
-        if outcome.state == "retry":
+        if outcome.state == "retry" and outcome.retry_in <= MAX_TASK_COUNTDOWN:
             deliver_webhook.apply_async(args=[delivery_id], countdown=outcome.retry_in)
         elif outcome.state == "deferred":
             deliver_webhook.apply_async(args=[delivery_id], countdown=current_app.config["WEBHOOK_BACKOFF_BASE"])

@@ -4,13 +4,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
-
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.status import audit
+from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.models import Site, User
 
 MODES = ("pre", "post")
@@ -56,9 +56,7 @@ def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
         raise ValidationFailed("report threshold must be a positive number", field="report_threshold")
     webhook_url = (form.get("webhook_url") or "").strip() or None
     if webhook_url is not None:
-        parts = urlsplit(webhook_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(webhook_url) > 2000:
-            raise ValidationFailed("webhook URL must be an http(s) URL", field="webhook_url")
+        check_webhook_url(webhook_url, UrlPolicy.from_config(current_app.config))
     return {
         "moderation_mode": mode,
         "thresholds": _thresholds(form, "hold_"),
@@ -66,6 +64,7 @@ def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
         "reject_thresholds": _thresholds(form, "reject_"),
         "report_threshold": report_threshold,
         "webhook_url": webhook_url,
+        "share_moderator_names": form.get("share_moderator_names") in ("on", "1", "true"),
     }
 
 

@@ -103,6 +103,8 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "author_id": {"type": "string"},
                         "status": {"type": "string", "enum": list(STATUSES),
                                    "description": "pending until scored; then published, held (for review), approved or rejected."},
+                        "version": {"type": "integer", "description": "Bumped on every status change: apply a webhook "
+                                    "event or response only if its version is newer than the one you hold."},
                         "visible": {"type": "boolean", "description": "Whether the site should show the comment now."},
                         "scores": {"type": "object", "nullable": True, "additionalProperties": {"type": "number"}},
                         "flagged": {"type": "array", "items": {"type": "string"},
@@ -113,7 +115,9 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "decision": {"type": "object", "nullable": True, "properties": {
                             "action": {"type": "string", "enum": ["approved", "rejected"]},
                             "reason": {"type": "string", "nullable": True},
-                            "moderator": {"type": "string", "nullable": True},
+                            "moderator": {"type": "string", "nullable": True,
+                                          "description": "A stable pseudonymous id (mod_...), or the login name "
+                                                         "if the site opted in on /admin."},
                             "decided_at": {"type": "string", "format": "date-time"},
                         }},
                         "received_at": {"type": "string", "format": "date-time"},

@@ -6,6 +6,7 @@ import click
 from moderation.cli.admin_commands import db_group, keys_group, users_group
 from moderation.cli import accounts_commands  # noqa: F401  (adds list/disable/rotate/... to users and keys)
 from moderation.cli.service_commands import beat_command, up_command, web_command, worker_command
+from moderation.cli.webhook_commands import webhooks_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,6 +16,7 @@ def main() -> None:
 
 for command in (up_command, web_command, worker_command, beat_command, db_group, keys_group, users_group):
     main.add_command(command)
+main.add_command(webhooks_group)
 
 try:
     from moderation.cli.model_commands import evaluate_command, train_command

@@ -29,12 +29,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
 from moderation.domain.passwords import hash_secret, verify_secret
 from moderation.domain.status import audit
+from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.models import Site
 
 log = logging.getLogger(__name__)
@@ -75,13 +77,17 @@ def create_site(
     webhook_url: str | None = None,
     moderation_mode: str = "pre",
     report_threshold: float = 2.0,
+    url_policy: UrlPolicy | None = None,
 ) -> NewSite:
+    """A new site with its API key and webhook secret; `url_policy` defaults to the app's settings."""
     if not name.strip():
         raise ValidationFailed("name must not be empty", field="name")
     if moderation_mode not in ("pre", "post"):
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
     if session.scalar(select(Site.id).where(Site.name == name)) is not None:
         raise Conflict(f"a site named {name!r} exists already", field="name")
+    if webhook_url:
+        check_webhook_url(webhook_url, url_policy or UrlPolicy.from_config(current_app.config))
     key_id, secret = _new_key()
     webhook_secret = "whsec_" + secrets.token_urlsafe(32)
     site = Site(
@@ -242,15 +248,15 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_GRACE = timedelta(days=90)
 
 
-def parse_grace(text: str) -> timedelta:
-    """"24h", "30m", "7d", "90s" or "0" as a grace period, or ValidationFailed."""
+def parse_grace(text: str, maximum: timedelta = MAX_GRACE) -> timedelta:
+    """"24h", "30m", "7d", "90s" or "0" as a grace period of at most `maximum`, or ValidationFailed."""
     raw = text.strip().lower()
     number, unit = (raw[:-1], raw[-1]) if raw and raw[-1] in _UNITS else (raw, "s")
     if not number.isdigit() or len(number) > 7:
         raise ValidationFailed("grace period must look like 24h, 30m, 7d or 0", field="grace")
     grace = timedelta(seconds=int(number) * _UNITS[unit])
-    if grace > MAX_GRACE:
-        raise ValidationFailed("grace period must be at most 90 days", field="grace")
+    if grace > maximum:
+        raise ValidationFailed(f"grace period must be at most {maximum.days} days", field="grace")
     return grace
 
 

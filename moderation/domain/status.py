@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from moderation.domain.pseudonyms import moderator_reference
 from moderation.models import AuditEntry, Comment, WebhookDelivery
 
 FINAL_STATUSES = ("published", "approved", "rejected")
@@ -39,7 +40,7 @@ def serialize_comment(comment: Comment) -> dict[str, Any]:
         decision = {
             "action": comment.decision,
             "reason": comment.decision_reason,
-            "moderator": comment.decider.username if comment.decider else None,
+            "moderator": moderator_reference(comment.decider, comment.site),
             "decided_at": _iso(comment.decided_at),
         }
     return {
@@ -48,6 +49,8 @@ def serialize_comment(comment: Comment) -> dict[str, Any]:
         "story_id": comment.story_id,
         "author_id": comment.author_id,
         "status": comment.status,
+        # Bumped on every status change: a site applies an event only if it is newer than what it holds.
+        "version": comment.version,
         "visible": is_visible(comment),
         "scores": comment.scores,
         "flagged": comment.flagged or [],
@@ -85,6 +88,7 @@ def change_status(
     # what keeps a batch of hundreds of comments to a few round trips.
     event = {
         "type": "comment.status_changed",
+        "version": comment.version,
         "previous_status": old_status,
         "comment": serialize_comment(comment),
         "occurred_at": comment.status_changed_at.isoformat(),

@@ -6,7 +6,10 @@
   and rows set aside after failing alone (domain/scoring.py), which wait for an admin.
 * Webhook deliveries neither delivered nor failed, older than RESEND_WEBHOOKS_AFTER and not
   waiting for a scheduled retry, get their task sent again. Their due time moves forward, so a
-  delivery is resent at most once per RESEND_WEBHOOKS_AFTER while the broker stays down.
+  delivery is resent at most once per RESEND_WEBHOOKS_AFTER while the broker stays down. Retries
+  waiting longer than a task countdown may (an endpoint down for hours) have no task at all: this
+  is what sends them, once their due time has passed. Failed ones are dead letters, left for an
+  admin to replay.
 """
 from __future__ import annotations
 

@@ -3,17 +3,21 @@
 Each POST carries:
     X-Moderation-Timestamp: <unix seconds>
     X-Moderation-Signature: v1=<hex HMAC-SHA256(webhook_secret, "<timestamp>.<raw body>")>
+        (during a secret rotation's grace period: "v1=<new secret's>,v1=<old secret's>")
     X-Moderation-Delivery: <delivery id>  (the same on every retry: use it to ignore repeats)
 
 A site verifies with `verify_signature` below (copy it; it needs only the standard library),
-against the raw request body as received, before parsing it.
+against the raw request body as received, before parsing it. Events may arrive out of order (a
+retry lands after a later change): apply one only if its "version" is newer than the one you hold.
 
 Delivery happens in its own task, so a slow or failing endpoint never delays scoring. The
 delivery rows of a task are locked (FOR UPDATE SKIP LOCKED) while it POSTs them: a second task
 for the same delivery (a redelivered message, the sweep) skips it while it is in flight and
 finds `delivered_at` set afterwards, so a success is POSTed once (unless the worker dies between
 the POST and the commit: sites dedupe on X-Moderation-Delivery). Failures are counted on the row;
-after `max_retries` retries the delivery is marked failed.
+after `max_retries` retries, `backoff_base` doubling up to `backoff_max` apart, the delivery is
+marked failed: a dead letter, listed on /admin and replayable (moderation/domain/dead_letters.py).
+Every attempt checks the URL against the webhook URL policy (moderation/domain/webhook_urls.py).
 """
 from __future__ import annotations
 
@@ -26,15 +30,18 @@ from datetime import timedelta
 from typing import Any
 
 import requests
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.domain.errors import ValidationFailed
 from moderation.domain.status import now
+from moderation.domain.webhook_urls import UnsafeDestination, UrlPolicy, check_webhook_url, guarded_session
 from moderation.models import Site, WebhookDelivery
 
 SIGNATURE_VERSION = "v1"
 MAX_ERROR_LENGTH = 500
-MAX_BACKOFF = 300.0  # stays under the broker's visibility timeout, or a delayed retry is redelivered early
+DEFAULT_BACKOFF_MAX = 3600.0
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -52,7 +59,9 @@ def verify_signature(
 ) -> bool:
     """True when `signature` is ours for this raw body and the timestamp is recent.
 
-    The tolerance (seconds) bounds how long a captured request could be replayed.
+    The tolerance (seconds) bounds how long a captured request could be replayed. While a secret
+    rotation's grace period lasts the header carries two signatures ("v1=<new>,v1=<old>"): one
+    made with the secret you hold is enough.
     """
     try:
         ts = int(timestamp)
@@ -61,8 +70,18 @@ def verify_signature(
     current = time.time() if at is None else at
     if abs(current - ts) > tolerance:
         return False
-    expected = sign(secret, body, ts)
-    return hmac.compare_digest(expected.encode(), (signature or "").encode())
+    expected = sign(secret, body, ts).encode()
+    candidates = [part.strip().encode() for part in (signature or "").split(",")]
+    return any([hmac.compare_digest(expected, candidate) for candidate in candidates])
+
+
+def signature_header(site: Site, body: bytes, timestamp: int) -> str:
+    """The new secret's signature, and the previous secret's while its grace period lasts."""
+    signatures = [sign(site.webhook_secret, body, timestamp)]
+    expires = site.previous_webhook_secret_expires_at
+    if site.previous_webhook_secret and expires is not None and expires > now():
+        signatures.append(sign(site.previous_webhook_secret, body, timestamp))
+    return ",".join(signatures)
 
 
 def event_body(delivery: WebhookDelivery) -> bytes:
@@ -72,7 +91,7 @@ def event_body(delivery: WebhookDelivery) -> bytes:
 
 @dataclass(frozen=True)
 class Outcome:
-    state: str  # "delivered", "skipped" (done, failed, gone or in flight), "retry", "failed"
+    state: str  # "delivered", "skipped" (done, failed, gone or in flight), "retry", "deferred", "failed"
     retry_in: float | None = None
     error: str | None = None
 
@@ -84,11 +103,14 @@ def deliver(
     timeout: float,
     max_retries: int,
     backoff_base: float,
-    http: Any = requests,
+    backoff_max: float = DEFAULT_BACKOFF_MAX,
+    policy: UrlPolicy | None = None,
+    http: Any = None,
 ) -> Outcome:
     """POST one delivery and record the result (commits). Raises nothing for HTTP trouble."""
     return deliver_many(session, [delivery_id], timeout=timeout, max_retries=max_retries,
-                        backoff_base=backoff_base, http=http).get(delivery_id, Outcome("skipped"))
+                        backoff_base=backoff_base, backoff_max=backoff_max, policy=policy,
+                        http=http).get(delivery_id, Outcome("skipped"))
 
 
 def deliver_many(
@@ -98,7 +120,9 @@ def deliver_many(
     timeout: float,
     max_retries: int,
     backoff_base: float,
-    http: Any = requests,
+    backoff_max: float = DEFAULT_BACKOFF_MAX,
+    policy: UrlPolicy | None = None,
+    http: Any = None,
 ) -> dict[int, Outcome]:
     """Deliver events in order and record every result in one commit.
 
@@ -106,7 +130,13 @@ def deliver_many(
     redelivered message, the sweep) skips them. Once a site's endpoint fails, the rest of that
     site's events are not tried here ("deferred": the caller gives each its own task), so a dead
     endpoint costs one timeout per batch rather than one per event, and other sites still get theirs.
+
+    `policy` defaults to the app's settings; `http` to a session that enforces it after DNS.
     """
+    if policy is None:
+        policy = UrlPolicy.from_config(current_app.config)
+    if http is None:
+        http = guarded_session(policy)
     deliveries = list(session.scalars(
         select(WebhookDelivery)
         .where(WebhookDelivery.id.in_(delivery_ids))
@@ -119,14 +149,15 @@ def deliver_many(
     )}
     failing: set[int] = set()
     outcomes: dict[int, Outcome] = {}
+    schedule = _Schedule(max_retries, backoff_base, backoff_max)
     for delivery in deliveries:
         if delivery.delivered_at is not None or delivery.failed:
             outcomes[delivery.id] = Outcome("skipped")
         elif delivery.site_id in failing:
             outcomes[delivery.id] = Outcome("deferred")
         else:
-            outcome = _attempt(delivery, sites.get(delivery.site_id), timeout=timeout, max_retries=max_retries,
-                               backoff_base=backoff_base, http=http)
+            outcome = _attempt(delivery, sites.get(delivery.site_id), schedule, timeout=timeout,
+                               policy=policy, http=http)
             if outcome.state in ("retry", "failed"):
                 failing.add(delivery.site_id)
             outcomes[delivery.id] = outcome
@@ -134,47 +165,76 @@ def deliver_many(
     return outcomes
 
 
-def _attempt(
-    delivery: WebhookDelivery,
-    site: Site | None,
-    *,
-    timeout: float,
-    max_retries: int,
-    backoff_base: float,
-    http: Any,
-) -> Outcome:
-    """POST one event and record the result on its row (the caller commits)."""
-    if site is None or not site.webhook_url:
-        delivery.failed = True
-        delivery.last_error = "the site has no webhook URL any more"
-        return Outcome("failed", error=delivery.last_error)
+@dataclass(frozen=True)
+class _Schedule:
+    max_retries: int
+    backoff_base: float
+    backoff_max: float
 
+    def wait_after(self, attempts: int) -> float:
+        return min(self.backoff_base * 2 ** min(attempts - 1, 60), self.backoff_max)
+
+
+def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any) -> str | None:
+    """POST the event; the error that makes it a failure, or None."""
     body = event_body(delivery)
     timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "civility-moderation-webhook/1",
         "X-Moderation-Timestamp": str(timestamp),
-        "X-Moderation-Signature": sign(site.webhook_secret, body, timestamp),
+        "X-Moderation-Signature": signature_header(site, body, timestamp),
         "X-Moderation-Delivery": str(delivery.id),
     }
-    error: str | None = None
     try:
+        # Redirects are not followed: a redirect could lead anywhere, past the address check.
         response = http.post(site.webhook_url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
-        if not 200 <= response.status_code < 300:
-            error = f"HTTP {response.status_code}"
+    except UnsafeDestination as exc:
+        return str(exc)
     except requests.RequestException as exc:
-        error = f"{type(exc).__name__}: {exc}"
+        return f"{type(exc).__name__}: {exc}"
+    if 300 <= response.status_code < 400:
+        return f"HTTP {response.status_code} (redirects are not followed)"
+    if not 200 <= response.status_code < 300:
+        return f"HTTP {response.status_code}"
+    return None
 
+
+def _attempt(
+    delivery: WebhookDelivery,
+    site: Site | None,
+    schedule: _Schedule,
+    *,
+    timeout: float,
+    policy: UrlPolicy,
+    http: Any,
+) -> Outcome:
+    """POST one event and record the result on its row (the caller commits)."""
+    if site is None or not site.webhook_url:
+        return _give_up(delivery, "the site has no webhook URL any more")
+    try:
+        check_webhook_url(site.webhook_url, policy)
+    except ValidationFailed as refused:
+        # Set before the policy existed, or the policy changed: retrying cannot help.
+        delivery.attempts += 1
+        return _give_up(delivery, f"refused: {refused.message}")
+
+    error = _post(site, delivery, timeout=timeout, http=http)
     delivery.attempts += 1
     if error is None:
         delivery.delivered_at = now()
         delivery.last_error = None
         return Outcome("delivered")
+    if delivery.attempts > schedule.max_retries:
+        return _give_up(delivery, error)
     delivery.last_error = error[:MAX_ERROR_LENGTH]
-    if delivery.attempts > max_retries:
-        delivery.failed = True
-        return Outcome("failed", error=error)
-    retry_in = min(backoff_base * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
+    retry_in = schedule.wait_after(delivery.attempts)
     delivery.next_attempt_at = now() + timedelta(seconds=retry_in)
     return Outcome("retry", retry_in=retry_in, error=error)
+
+
+def _give_up(delivery: WebhookDelivery, error: str) -> Outcome:
+    """A dead letter: kept with its last error for an admin to see and replay."""
+    delivery.failed = True
+    delivery.last_error = error[:MAX_ERROR_LENGTH]
+    return Outcome("failed", error=error)

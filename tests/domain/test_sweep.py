@@ -59,3 +59,23 @@ def test_it_resends_webhooks_whose_task_was_lost_but_not_failed_or_waiting_ones(
         assert list(resent) == [ids["lost"]]
         # Resent once: the next sweep, a moment later, leaves it to the task it just sent.
         assert sweep(db.session, FakeModel, pending_after=3600, batch_size=10).webhooks_resent == 0
+
+
+def test_it_sends_a_retry_that_waited_hours_once_it_is_due_and_leaves_dead_letters_alone(app, make_site):
+    # Waits longer than a task countdown have no task: the row's due time is all there is.
+    hooked = make_site("hooked", webhook_url="http://127.0.0.1:9/hook")
+    yesterday = now() - timedelta(days=1)
+    with app.app_context():
+        comment_id = add_comment(hooked.id, "c", age=600)
+        rows = {
+            "due": WebhookDelivery(created_at=yesterday, attempts=15, next_attempt_at=now() - timedelta(minutes=2)),
+            "waiting": WebhookDelivery(created_at=yesterday, attempts=15, next_attempt_at=now() + timedelta(minutes=50)),
+            "dead": WebhookDelivery(created_at=yesterday, attempts=21, failed=True, next_attempt_at=yesterday),
+        }
+        for row in rows.values():
+            row.site_id, row.comment_id, row.event = hooked.id, comment_id, {"type": "test"}
+            db.session.add(row)
+        db.session.commit()
+        due_id = rows["due"].id
+        assert sweep(db.session, FakeModel, pending_after=3600, batch_size=10).webhooks_resent == 1
+        assert db.session.get(WebhookDelivery, due_id).next_attempt_at > now() - timedelta(seconds=30)

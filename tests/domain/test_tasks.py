@@ -41,3 +41,12 @@ def test_a_delivered_webhook_is_not_retried(app, monkeypatch):
     monkeypatch.setattr(tasks.webhooks, "deliver", lambda *a, **k: Outcome("delivered"))
     with app.app_context():
         assert tasks.deliver_webhook.apply(args=[1], throw=True).get() == "delivered"
+
+
+def test_a_retry_due_in_hours_is_left_to_the_sweep_not_held_in_the_broker(app, monkeypatch):
+    from moderation.domain.webhooks import Outcome
+
+    # A countdown past the broker's visibility timeout would be redelivered early.
+    monkeypatch.setattr(tasks.webhooks, "deliver", lambda *a, **k: Outcome("retry", retry_in=3600.0, error="HTTP 503"))
+    with app.app_context():
+        assert tasks.deliver_webhook.apply(args=[1], throw=True).get() == "waiting"

@@ -99,7 +99,9 @@ class Stack:
     # -- the service ------------------------------------------------------------------------
     def config(self, **overrides: object) -> Config:
         settings: dict[str, object] = dict(DATABASE_URL=self.database_url, REDIS_URL=self.redis_url,
-                                           VAR_DIR=self.var_dir, SECRET_KEY="test-secret", TESTING=True)
+                                           VAR_DIR=self.var_dir, SECRET_KEY="test-secret", TESTING=True,
+                                           # The site's endpoint is a local test server.
+                                           WEBHOOK_ALLOW_HTTP=True, WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8")
         settings.update(overrides)
         return Config.from_env(**settings)
 
@@ -117,7 +119,7 @@ class Stack:
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k != "MODEL_PATH"}  # a test picks the model
         env.update(DATABASE_URL=self.database_url, REDIS_URL=self.redis_url, MODERATION_VAR_DIR=str(self.var_dir),
-                   SECRET_KEY="test-secret")
+                   SECRET_KEY="test-secret", WEBHOOK_ALLOW_HTTP="1", WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8")
         env.update(extra)
         return env
 

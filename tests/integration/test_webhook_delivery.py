@@ -122,3 +122,111 @@ def test_a_batch_stops_calling_a_failing_site_but_still_reaches_the_others(app, 
         assert len(healthy.received) == 2
     assert [outcomes[i].state for i in down_ids] == ["retry", "deferred", "deferred"]
     assert [outcomes[i].state for i in up_ids] == ["delivered", "delivered"]
+
+
+# Ordering: every event says which version of the comment it describes.
+
+def test_every_event_carries_the_comments_version_so_a_late_retry_can_be_ignored(app, make_site):
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        with app.app_context():
+            data = CommentInput(external_id="c1", story_id="s", author_id="a", text="hello")
+            comment = submit_comment(db.session, db.session.get(Site, site.id), data).comment
+            held = change_status(db.session, comment, "held", actor="test")
+            db.session.commit()
+            rejected = change_status(db.session, comment, "rejected", actor="test")
+            db.session.commit()
+            held_id, rejected_id = held.id, rejected.id
+        # The later change arrives first, as when the earlier one's first attempt failed.
+        run(app, rejected_id)
+        run(app, held_id)
+        late_held, rejected_event = receiver.events()[1], receiver.events()[0]
+    assert (rejected_event["version"], rejected_event["comment"]["version"]) == (3, 3)
+    assert (late_held["version"], late_held["comment"]["version"]) == (2, 2)
+    assert late_held["version"] < rejected_event["version"], "the receiver can tell the late event is stale"
+
+
+def test_the_api_reports_the_version_too(app, client, site):
+    response = client.post("/api/v1/comments", headers=site.headers,
+                           json={"id": "v-1", "story_id": "s", "author_id": "a", "text": "hello"})
+    assert response.get_json()["version"] == 1
+
+
+# Retries: long enough for a real outage, then a dead letter.
+
+def test_with_default_settings_a_dead_endpoint_is_retried_for_hours_not_minutes(app, make_site):
+    from workers.tasks import _webhook_settings  # the settings the worker delivers with
+
+    with WebhookReceiver(status=503) as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        delivery_id = queue_event(app, site.id)
+        waited, outcomes = 0.0, []
+        with app.app_context():
+            settings = _webhook_settings()
+            while not outcomes or outcomes[-1].state == "retry":
+                outcomes.append(deliver(db.session, delivery_id, **settings))
+                waited += outcomes[-1].retry_in or 0
+    assert outcomes[-1].state == "failed"
+    assert waited >= 8 * 3600, f"gave up after {waited / 60:.0f} minutes of retries"
+    assert max(o.retry_in or 0 for o in outcomes) <= 3600, "a dead endpoint is still tried every hour"
+
+
+def test_a_delivery_that_exhausts_its_retries_is_a_dead_letter_and_replaying_delivers_it(app, make_site):
+    from moderation.domain.dead_letters import list_dead_letters, replay_dead_letters
+
+    with WebhookReceiver(status=500) as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        receiver.secret = site.webhook_secret
+        delivery_id = queue_event(app, site.id)
+        assert run(app, delivery_id, max_retries=0).state == "failed"
+        with app.app_context():
+            [dead] = list_dead_letters(db.session)
+            assert (dead.id, dead.site_name, dead.event_type, dead.attempts, dead.last_error, dead.version) == (
+                delivery_id, "hooked", "comment.status_changed", 1, "HTTP 500", 2)
+            replayed = replay_dead_letters(db.session, actor="user:ada", ids=[delivery_id])
+            db.session.commit()
+            assert [d.id for d in replayed] == [delivery_id] and list_dead_letters(db.session) == []
+        receiver.status = 200
+        assert run(app, delivery_id, max_retries=0).state == "delivered"
+        assert len(receiver.received) == 2 and receiver.received[-1].signature_valid
+    assert row(app, delivery_id).delivered_at is not None
+
+
+# Rotating the signing secret: both secrets verify during the grace period.
+
+def test_during_a_rotations_grace_period_old_and_new_secrets_both_verify(app, make_site):
+    from datetime import timedelta
+
+    from moderation.domain.webhook_secrets import rotate_webhook_secret
+
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        with app.app_context():
+            new_secret = rotate_webhook_secret(db.session, site.id, timedelta(hours=24), actor="cli").secret
+            db.session.commit()
+        run(app, queue_event(app, site.id))
+        [received] = receiver.received
+    signature = received.headers["X-Moderation-Signature"]
+    timestamp = received.headers["X-Moderation-Timestamp"]
+    assert len(signature.split(",")) == 2
+    assert verify_signature(site.webhook_secret, received.body, timestamp, signature), "a site still on the old secret"
+    assert verify_signature(new_secret, received.body, timestamp, signature), "a site already on the new secret"
+    assert not verify_signature("whsec_someone-else", received.body, timestamp, signature)
+
+
+def test_after_the_grace_period_only_the_new_secret_signs(app, make_site):
+    from datetime import timedelta
+
+    from moderation.domain.webhook_secrets import rotate_webhook_secret
+
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        with app.app_context():
+            new_secret = rotate_webhook_secret(db.session, site.id, timedelta(0), actor="cli").secret
+            db.session.commit()
+        run(app, queue_event(app, site.id))
+        [received] = receiver.received
+    signature = received.headers["X-Moderation-Signature"]
+    assert "," not in signature
+    assert verify_signature(new_secret, received.body, received.headers["X-Moderation-Timestamp"], signature)
+    assert not verify_signature(site.webhook_secret, received.body, received.headers["X-Moderation-Timestamp"], signature)

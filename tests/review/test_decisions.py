@@ -10,7 +10,7 @@ from moderation.domain.decisions import decide
 from moderation.domain.errors import AlreadyDecided, ValidationFailed
 from moderation.domain.status import serialize_comment
 from moderation.domain.users import create_user
-from moderation.models import AuditEntry, Comment, LabelledExample, User, WebhookDelivery
+from moderation.models import AuditEntry, Comment, LabelledExample, Site, User, WebhookDelivery
 
 
 @pytest.fixture
@@ -38,7 +38,8 @@ def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, service
         comment = db.session.get(Comment, comment_id)
         as_api = serialize_comment(comment)
         assert as_api["status"] == "rejected" and as_api["visible"] is False
-        assert as_api["decision"]["moderator"] == "mona"
+        pseudonym = as_api["decision"]["moderator"]
+        assert pseudonym.startswith("mod_") and "mona" not in pseudonym, "sites see no login names"
         assert as_api["decision"]["reason"] == "Personal attack or insult: called the reporter an idiot"
         assert comment.version == 2 and comment.decided_by == moderator.id
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment_id)).one()
@@ -46,11 +47,45 @@ def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, service
         assert entry.details["reason"] == "Personal attack or insult: called the reporter an idiot"
         delivery = db.session.scalars(select(WebhookDelivery)).one()
         assert delivery.event["comment"]["status"] == "rejected"
-        assert delivery.event["comment"]["decision"]["moderator"] == "mona"
+        assert delivery.event["comment"]["decision"]["moderator"] == pseudonym
         example = db.session.scalars(select(LabelledExample)).one()
         assert example.labels == {"toxicity": 1} and example.source == "moderator" and example.comment_id == comment_id
     # After the commit, the delivery task went to the broker (the worker's queue in Redis).
     assert services.redis().llen("moderation") == 1
+
+
+def test_sites_see_a_stable_pseudonym_per_moderator_in_the_api_and_webhooks(app, sign_in, moderator, second_moderator,
+                                                                             webhook_site, make_comment, make_site):
+    other_site = make_site("other-gazette", webhook_url="http://127.0.0.1:9/hooks")
+    mine = [make_comment(webhook_site.id), make_comment(webhook_site.id), make_comment(other_site.id)]
+    theirs = make_comment(webhook_site.id)
+    mona, max_ = sign_in(moderator), sign_in(second_moderator)
+    for comment_id in mine:
+        decide_form(mona, comment_id, action="approve")
+    decide_form(max_, theirs, action="approve")
+    by_comment = {}
+    for comment_id, site in zip(mine + [theirs], [webhook_site, webhook_site, other_site, webhook_site]):
+        body = app.test_client().get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+        by_comment[comment_id] = body["decision"]["moderator"]
+    with app.app_context():
+        events = {d.comment_id: d.event["comment"]["decision"]["moderator"]
+                  for d in db.session.scalars(select(WebhookDelivery))}
+    assert events == by_comment
+    assert len({by_comment[c] for c in mine}) == 1, "one moderator, one id, on every comment and site"
+    assert by_comment[theirs] != by_comment[mine[0]]
+    assert not any(name in pseudonym for pseudonym in by_comment.values() for name in ("mona", "max"))
+
+
+def test_a_site_that_opted_in_sees_the_moderators_login_name(app, sign_in, moderator, webhook_site, make_comment):
+    with app.app_context():
+        db.session.get(Site, webhook_site.id).share_moderator_names = True
+        db.session.commit()
+    comment_id = make_comment(webhook_site.id)
+    decide_form(sign_in(moderator), comment_id, action="approve")
+    body = app.test_client().get(f"/api/v1/comments/{comment_id}", headers=webhook_site.headers).get_json()
+    assert body["decision"]["moderator"] == "mona"
+    with app.app_context():
+        assert db.session.scalars(select(WebhookDelivery)).one().event["comment"]["decision"]["moderator"] == "mona"
 
 
 def test_an_approval_needs_no_reason_and_labels_the_text_civil(app, sign_in, moderator, site, make_comment):

@@ -82,6 +82,9 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.rotate_site_key", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
     ("admin.revoke_site_key", "POST"): page(moderator=403, admin=303),
     ("admin.set_aside", "GET"): page(moderator=403, admin=200),
+    ("admin.dead_letters", "GET"): page(moderator=403, admin=200),
+    ("admin.replay_dead_letters_view", "POST"): page(moderator=403, admin=303),
+    ("admin.rotate_secret", "POST"): page(moderator=403, admin=200),  # shows the new secret once
     ("admin.retry_set_aside", "POST"): page(moderator=403, admin=404),  # the comment is not set aside
     ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
 }
@@ -158,7 +161,8 @@ def _wrong_secret(api_key: str) -> str:
 
 
 def _path(rule: str, world: World) -> str:
-    site_id = world.spare_site_id if rule.startswith("/admin/accounts/") else world.site_id
+    spare = rule.startswith("/admin/accounts/") or rule.endswith("/webhook-secret")
+    site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id,
               "filename": "moderation.css"}
@@ -193,6 +197,10 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         form |= {"password": "a long and uncommon passphrase"}
     if endpoint == "admin.reject_set_aside_comment":
         form |= {"reason": "Spam or advertising"}
+    if endpoint == "admin.replay_dead_letters_view":
+        form |= {"action": "all"}
+    if endpoint == "admin.rotate_secret":
+        form |= {"grace": "24h"}
     if endpoint == "admin.save_site":
         form |= {"moderation_mode": "pre", "report_threshold": "2"}
     return client.post(path, headers=headers, data=form)

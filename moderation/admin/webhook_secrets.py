@@ -1,0 +1,32 @@
+"""Rotating a site's webhook signing secret from its admin page; the new secret is shown once."""
+from __future__ import annotations
+
+from flask import abort, make_response, render_template, request
+from werkzeug.wrappers import Response
+
+from classifiers.attributes import ATTRIBUTES
+from moderation import auth, db
+from moderation.admin.routes import bp
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.webhook_secrets import parse_grace, rotate_webhook_secret
+from moderation.models import Site
+
+
+@bp.post("/sites/<int:site_id>/webhook-secret")
+@auth.login_required("admin")
+def rotate_secret(site_id: int) -> Response | tuple[str, int]:
+    site = db.session.get(Site, site_id)
+    if site is None:
+        abort(404)
+    try:
+        grace = parse_grace(request.form.get("grace", ""))
+    except ValidationFailed as error:
+        return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=error,
+                               reliable=None), 400
+    rotation = rotate_webhook_secret(db.session, site_id, grace, actor=f"user:{auth.current_user().username}")
+    db.session.commit()
+    response = make_response(render_template("admin/webhook_secret.html", site=rotation.site,
+                                             secret=rotation.secret, until=rotation.previous_valid_until))
+    # The secret is shown this once: no browser or proxy may keep a copy of the page.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,95 @@
+"""`moderation webhooks ...`: dead letters (deliveries that used up their retries) and the signing secret."""
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from moderation import db
+from moderation.cli.context import command_app
+from moderation.domain.errors import DomainError
+from moderation.models import Site
+
+ACTOR = "cli"
+
+
+@click.group("webhooks")
+def webhooks_group() -> None:
+    """Webhook dead letters and signing secrets."""
+
+
+def _site_id(name: str | None) -> int | None:
+    if name is None:
+        return None
+    site_id = db.session.scalar(select(Site.id).where(Site.name == name))
+    if site_id is None:
+        raise click.ClickException(f"no such site: {name}")
+    return site_id
+
+
+@webhooks_group.command("dead-letters")
+@click.option("--site", "site_name", help="Only this site's (by name).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=200, show_default=True)
+def dead_letters_command(site_name: str | None, limit: int) -> None:
+    """List deliveries that used up their retries, oldest first."""
+    from moderation.domain.dead_letters import count_dead_letters, list_dead_letters
+    from moderation.domain.status import now
+
+    app = command_app()
+    with app.app_context():
+        site_id = _site_id(site_name)
+        letters = list_dead_letters(db.session, site_id=site_id, limit=limit)
+        total = count_dead_letters(db.session, site_id=site_id)
+    if not letters:
+        click.echo("no dead letters")
+        return
+    click.echo(f"{'id':>8}  {'site':<20} {'event':<24} {'comment':>8} {'attempts':>8} {'age (h)':>8}  last error")
+    for letter in letters:
+        hours = (now() - letter.created_at).total_seconds() / 3600
+        click.echo(f"{letter.id:>8}  {letter.site_name[:20]:<20} {letter.event_type[:24]:<24} "
+                   f"{letter.comment_id or '-':>8} {letter.attempts:>8} {hours:>8.1f}  {letter.last_error or ''}")
+    if total > len(letters):
+        click.echo(f"... and {total - len(letters)} more", err=True)
+
+
+@webhooks_group.command("replay")
+@click.argument("ids", nargs=-1, type=click.IntRange(1, 2**63 - 1))
+@click.option("--all", "replay_all", is_flag=True, help="Every dead letter (of --site, if given).")
+@click.option("--site", "site_name", help="With --all: only this site's.")
+def replay_command(ids: tuple[int, ...], replay_all: bool, site_name: str | None) -> None:
+    """Send dead letters again: by delivery ID, or --all [--site NAME]. Each replay is audited."""
+    from moderation.domain.dead_letters import replay_dead_letters, send_replayed
+
+    if bool(ids) == replay_all:
+        raise click.UsageError("give delivery ids or --all (not both)")
+    if site_name and not replay_all:
+        raise click.UsageError("--site goes with --all")
+    app = command_app(need_redis=True)
+    with app.app_context():
+        site_id = _site_id(site_name)
+        replayed = replay_dead_letters(db.session, actor=ACTOR, ids=list(ids) if ids else None, site_id=site_id)
+        db.session.commit()
+        send_replayed(replayed)  # a message lost here is resent by the sweep within a minute or two
+    click.echo(f"replayed {len(replayed)}" + (f" of {len(ids)} (the others are not dead letters)"
+                                               if ids and len(replayed) < len(ids) else ""))
+
+
+@webhooks_group.command("rotate-secret")
+@click.argument("site_name", metavar="SITE")
+@click.option("--grace", default="24h", show_default=True,
+              help="How long the old secret keeps signing too: 24h, 30m, 7d, or 0 to stop it at once.")
+def rotate_secret_command(site_name: str, grace: str) -> None:
+    """Give SITE a new webhook signing secret (printed once); both sign deliveries during the grace."""
+    from moderation.domain.webhook_secrets import parse_grace, rotate_webhook_secret
+
+    app = command_app()
+    with app.app_context():
+        try:
+            period = parse_grace(grace)
+            rotation = rotate_webhook_secret(db.session, _site_id(site_name), period, actor=ACTOR)
+            db.session.commit()
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"webhook secret: {rotation.secret}")
+    if rotation.previous_valid_until:
+        click.echo(f"the old secret signs too until {rotation.previous_valid_until:%Y-%m-%d %H:%M} UTC")
+    click.echo("Store it now: it is not shown again.", err=True)

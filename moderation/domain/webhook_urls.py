@@ -1,0 +1,210 @@
+"""Where webhooks may go: never back into the server's own network.
+
+A webhook URL is chosen by whoever administers a site, and the worker POSTs to it from inside
+our network. Left open, it reaches the cloud metadata service (169.254.169.254), the database,
+Redis or anything else only the server can see. So a URL is checked twice:
+
+* when it is set (`check_webhook_url`): https only (http with WEBHOOK_ALLOW_HTTP), no
+  credentials in it, and no literal address or well-known name of a forbidden network, however
+  the address is spelled (`2130706433`, `0x7f.1` and `017700000001` are all 127.0.0.1 to the
+  resolver, which parses them like inet_aton);
+* on every delivery, after DNS resolution (`guarded_session`): the connection itself resolves
+  the name, refuses forbidden addresses and connects only to the address it checked, so a name
+  that resolves to a public address when set and a private one later (DNS rebinding) is refused.
+
+Forbidden: everything that is not globally routable (loopback, private, link-local including
+metadata, shared, multicast, reserved, unspecified, documentation), IPv4-mapped IPv6 included,
+unless the operator lists its network in WEBHOOK_ALLOWED_NETWORKS.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Union
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
+
+from moderation.domain.errors import ValidationFailed
+
+Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
+
+MAX_URL_LENGTH = 2000
+# Names every resolver maps to loopback without asking DNS (RFC 6761), or to a cloud metadata service.
+LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
+METADATA_NAMES = ("metadata.google.internal", "metadata")
+# Host names made only of these could be a numeric address in a form inet_aton accepts.
+NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$", re.IGNORECASE)
+
+
+class UnsafeDestination(Exception):
+    """Raised by a guarded connection instead of connecting to a forbidden address."""
+
+
+@dataclass(frozen=True)
+class UrlPolicy:
+    allow_http: bool = False
+    allowed_networks: tuple[Network, ...] = ()
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "UrlPolicy":
+        return cls(allow_http=bool(config.get("WEBHOOK_ALLOW_HTTP", False)),
+                   allowed_networks=parse_networks(config.get("WEBHOOK_ALLOWED_NETWORKS") or ""))
+
+
+def parse_networks(raw: str) -> tuple[Network, ...]:
+    networks = []
+    for part in raw.split(","):
+        if part.strip():
+            try:
+                networks.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise ValueError(f"WEBHOOK_ALLOWED_NETWORKS: {part.strip()!r} is not a network (CIDR)") from None
+    return tuple(networks)
+
+
+def forbidden_reason(address: Address, policy: UrlPolicy) -> str | None:
+    """Why webhooks may not go to this address, or None when they may."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if any(address in network for network in policy.allowed_networks):
+        return None
+    for reason, flag in (("a loopback", address.is_loopback), ("an unspecified", address.is_unspecified),
+                         ("a link-local (cloud metadata)", address.is_link_local),
+                         ("a multicast", address.is_multicast), ("a private", address.is_private),
+                         ("a reserved", address.is_reserved)):
+        if flag:
+            return f"{address} is {reason} address"
+    if not address.is_global:
+        return f"{address} is not a public address"
+    return None
+
+
+def literal_address(host: str) -> Address | None:
+    """The address a host name stands for without DNS, in any spelling the resolver accepts."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if NUMERIC_HOST.match(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def check_webhook_url(url: str, policy: UrlPolicy) -> str:
+    """The URL if webhooks may be sent to it, else ValidationFailed saying why (field webhook_url)."""
+    def refuse(message: str) -> ValidationFailed:
+        return ValidationFailed(f"webhook URL {message}", field="webhook_url")
+
+    if len(url) > MAX_URL_LENGTH:
+        raise refuse(f"must be at most {MAX_URL_LENGTH} characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise refuse("is not a valid URL") from None
+    schemes = ("https", "http") if policy.allow_http else ("https",)
+    if parts.scheme not in schemes:
+        raise refuse("must start with https://" if not policy.allow_http else "must be an http(s) URL")
+    if not parts.hostname:
+        raise refuse("has no host")
+    if "@" in parts.netloc:
+        raise refuse("must not contain a user name or password")
+    if port == 0:
+        raise refuse("has no valid port")
+    try:
+        # As the resolver will see it: IDNA maps look-alikes such as "ⓛⓞⓒⓐⓛⓗⓞⓢⓣ" or fullwidth digits to ASCII.
+        host = parts.hostname.encode("idna").decode("ascii").rstrip(".").lower()
+    except UnicodeError:
+        raise refuse("has an invalid host name") from None
+    address = literal_address(host)
+    if address is None and (host in LOOPBACK_NAMES or host.endswith(".localhost")):
+        address = ipaddress.ip_address("127.0.0.1")
+    if address is None and host in METADATA_NAMES:
+        address = ipaddress.ip_address("169.254.169.254")
+    if address is not None:
+        reason = forbidden_reason(address, policy)
+        if reason:
+            raise refuse(f"points at {host}: {reason}")
+    return url
+
+
+def _guarded_connection(base: type[HTTPConnection], policy: UrlPolicy) -> type[HTTPConnection]:
+    class Guarded(base):  # type: ignore[valid-type, misc]
+        def _new_conn(self) -> socket.socket:
+            # Resolve here and connect to the very address checked: no second lookup to rebind.
+            host = self._dns_host.strip("[]")
+            try:
+                infos = socket.getaddrinfo(host, self.port, urllib3_connection.allowed_gai_family(), socket.SOCK_STREAM)
+            except socket.gaierror:
+                return super()._new_conn()  # let urllib3 report the resolution failure as usual
+            allowed, refused = [], []
+            for info in infos:
+                address = ipaddress.ip_address(info[4][0].split("%")[0])
+                reason = forbidden_reason(address, policy)
+                (refused if reason else allowed).append(reason or str(address))
+            if not allowed:
+                raise UnsafeDestination(f"refused to connect to {self.host}: {refused[0]}")
+            sock = self._connect_to_first(allowed)
+            peer = ipaddress.ip_address(sock.getpeername()[0].split("%")[0])
+            reason = forbidden_reason(peer, policy)
+            if reason:
+                sock.close()
+                raise UnsafeDestination(f"refused to connect to {self.host}: {reason}")
+            return sock
+
+        def _connect_to_first(self, addresses: list[str]) -> socket.socket:
+            original = self._dns_host
+            try:
+                for i, address in enumerate(addresses):
+                    self._dns_host = address  # an address literal: urllib3 resolves nothing more
+                    try:
+                        return super()._new_conn()
+                    except (NewConnectionError, ConnectTimeoutError):
+                        if i == len(addresses) - 1:
+                            raise
+                raise AssertionError("unreachable: addresses is never empty")
+            finally:
+                self._dns_host = original
+
+    Guarded.__name__ = f"Guarded{base.__name__}"
+    return Guarded
+
+
+class GuardedAdapter(HTTPAdapter):
+    """A requests adapter whose connections refuse forbidden addresses after resolving."""
+
+    def __init__(self, policy: UrlPolicy, **kwargs: Any) -> None:
+        self.policy = policy
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        http_pool = type("GuardedHTTPConnectionPool", (HTTPConnectionPool,),
+                         {"ConnectionCls": _guarded_connection(HTTPConnection, self.policy)})
+        https_pool = type("GuardedHTTPSConnectionPool", (HTTPSConnectionPool,),
+                          {"ConnectionCls": _guarded_connection(HTTPSConnection, self.policy)})
+        self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
+
+
+def guarded_session(policy: UrlPolicy) -> requests.Session:
+    session = requests.Session()
+    # No proxies or .netrc from the environment: a proxy would hide the destination from the
+    # check, and .netrc could hand credentials to a site's endpoint.
+    session.trust_env = False
+    adapter = GuardedAdapter(policy)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session

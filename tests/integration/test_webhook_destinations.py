@@ -1,0 +1,170 @@
+"""Webhook URLs may not reach into the server's own network: refused when set and when delivered.
+
+The default policy is the production one (https only, no private networks); the shared test
+config allows http and 127.0.0.0/8 for the local receiver, so these tests build strict apps.
+"""
+from __future__ import annotations
+
+import socket
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from moderation import db
+from moderation.cli import main
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.sites import create_site
+from moderation.domain.status import change_status
+from moderation.domain.webhooks import deliver
+from moderation.models import Site, WebhookDelivery
+from webhook_receiver import WebhookReceiver
+
+STRICT = dict(WEBHOOK_ALLOW_HTTP=False, WEBHOOK_ALLOWED_NETWORKS="")
+
+FORBIDDEN = [
+    "https://169.254.169.254/latest/meta-data/",
+    "https://127.0.0.1/hook",
+    "https://[::1]/hook",
+    "https://10.0.0.5/hook",
+    "https://192.168.1.20:8443/hook",
+    "https://172.16.0.1/hook",
+    "https://100.100.100.200/hook",  # shared address space: Alibaba's metadata service
+    "https://0.0.0.0/hook",
+    "https://224.0.0.1/hook",
+    "https://[fd00:ec2::254]/hook",  # AWS metadata over IPv6
+    "https://[::ffff:127.0.0.1]/hook",
+    "https://[fe80::1]/hook",
+    "https://2130706433/hook",
+    "https://0x7f.1/hook",
+    "https://017700000001/hook",
+    "https://127.1/hook",
+    "https://localhost/hook",
+    "https://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/hook",
+    "https://１２７.０.０.１/hook",
+    "https://api.localhost/hook",
+    "https://metadata.google.internal/computeMetadata/v1/",
+    "https://user:pass@hooks.example.org/hook",
+    "https://hooks.example.org@127.0.0.1/hook",
+    "http://hooks.example.org/hook",
+    "ftp://hooks.example.org/hook",
+    "https:///hook",
+]
+
+
+@pytest.fixture
+def strict(app_with):
+    return app_with(**STRICT)
+
+
+@pytest.mark.parametrize("url", FORBIDDEN)
+def test_a_site_cannot_be_created_with_a_webhook_into_our_network(strict, url):
+    with strict.app_context():
+        with pytest.raises(ValidationFailed) as refused:
+            create_site(db.session, "sneaky", webhook_url=url)
+        db.session.rollback()
+        assert refused.value.field == "webhook_url"
+        assert db.session.scalar(select(Site).where(Site.name == "sneaky")) is None
+
+
+def test_a_public_https_url_is_accepted(strict):
+    with strict.app_context():
+        site = create_site(db.session, "fine", webhook_url="https://hooks.example.org/moderation").site
+        assert site.webhook_url == "https://hooks.example.org/moderation"
+
+
+def test_an_operator_can_allow_a_private_network_and_only_that_one(app_with):
+    allowing = app_with(WEBHOOK_ALLOW_HTTP=False, WEBHOOK_ALLOWED_NETWORKS="10.20.0.0/16")
+    with allowing.app_context():
+        create_site(db.session, "intranet", webhook_url="https://10.20.1.2/hook")
+        with pytest.raises(ValidationFailed, match="10.21.0.1 is a private address"):
+            create_site(db.session, "elsewhere", webhook_url="https://10.21.0.1/hook")
+
+
+def test_the_refusal_says_why(strict):
+    with strict.app_context():
+        with pytest.raises(ValidationFailed, match="2130706433: 127.0.0.1 is a loopback address"):
+            create_site(db.session, "sneaky", webhook_url="https://2130706433/")
+        with pytest.raises(ValidationFailed, match="must start with https://"):
+            create_site(db.session, "plain", webhook_url="http://hooks.example.org/")
+
+
+def test_the_cli_refuses_a_loopback_webhook_url_with_a_clear_error(app, services):
+    env = services.env(WEBHOOK_ALLOW_HTTP="", WEBHOOK_ALLOWED_NETWORKS="")
+    result = CliRunner().invoke(main, ["keys", "create", "sneaky", "--webhook-url", "https://[::1]:8080/hook"], env=env)
+    assert result.exit_code == 1
+    assert "webhook URL points at ::1: ::1 is a loopback address" in result.output
+    assert "api key" not in result.output
+
+
+# Delivery time: the URL was set before this check existed, or its name resolves elsewhere now.
+
+def _queue_event(app, site_id: int) -> int:
+    with app.app_context():
+        data = CommentInput(external_id="c1", story_id="s", author_id="a", text="hello")
+        comment = submit_comment(db.session, db.session.get(Site, site_id), data).comment
+        delivery = change_status(db.session, comment, "published", actor="test")
+        db.session.commit()
+        return delivery.id
+
+
+def _set_url(app, site_id: int, url: str) -> None:
+    with app.app_context():
+        db.session.get(Site, site_id).webhook_url = url
+        db.session.commit()
+
+
+def _deliver(app, delivery_id: int):
+    with app.app_context():
+        outcome = deliver(db.session, delivery_id, timeout=2.0, max_retries=2, backoff_base=1.0)
+        return outcome, db.session.get(WebhookDelivery, delivery_id)
+
+
+def test_a_stored_url_to_localhost_is_refused_at_delivery(app_with, make_site):
+    local_http_only = app_with(WEBHOOK_ALLOW_HTTP=True, WEBHOOK_ALLOWED_NETWORKS="")
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked")
+        _set_url(local_http_only, site.id, receiver.url.replace("127.0.0.1", "localhost"))
+        delivery_id = _queue_event(local_http_only, site.id)
+        outcome, row = _deliver(local_http_only, delivery_id)
+    assert receiver.received == []
+    assert outcome.state == "failed" and row.failed and row.delivered_at is None
+    assert "localhost" in row.last_error and "127.0.0.1 is a loopback address" in row.last_error
+
+
+def test_a_name_that_resolves_to_a_private_address_at_delivery_is_refused(app_with, make_site, monkeypatch):
+    # DNS is the network edge: "rebind.example.org" passed the check when set, and now answers 127.0.0.1.
+    resolve = socket.getaddrinfo
+
+    def rebinding_dns(host, *args, **kwargs):
+        return resolve("127.0.0.1" if host == "rebind.example.org" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    local_http_only = app_with(WEBHOOK_ALLOW_HTTP=True, WEBHOOK_ALLOWED_NETWORKS="")
+    with WebhookReceiver() as receiver:
+        port = receiver.server.server_address[1]
+        with local_http_only.app_context():
+            new = create_site(db.session, "rebound", webhook_url=f"http://rebind.example.org:{port}/hook")
+            db.session.commit()
+            site_id = new.site.id
+        delivery_id = _queue_event(local_http_only, site_id)
+        outcome, row = _deliver(local_http_only, delivery_id)
+    assert receiver.received == [], "nothing may reach the private address"
+    assert outcome.state == "retry" and row.delivered_at is None
+    assert row.last_error == "refused to connect to rebind.example.org: 127.0.0.1 is a loopback address"
+
+
+def test_an_allowed_network_is_delivered_to(app, make_site):
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        outcome, row = _deliver(app, _queue_event(app, site.id))
+    assert outcome.state == "delivered" and len(receiver.received) == 1
+
+
+def test_a_redirect_is_not_followed_and_counts_as_a_failure(app, make_site):
+    with WebhookReceiver(status=302) as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        outcome, row = _deliver(app, _queue_event(app, site.id))
+    assert outcome.state == "retry" and len(receiver.received) == 1
+    assert row.last_error == "HTTP 302 (redirects are not followed)"

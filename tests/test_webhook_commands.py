@@ -1,0 +1,87 @@
+"""`moderation webhooks ...`: dead letters listed and replayed, the signing secret rotated."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from moderation import db
+from moderation.cli import main
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.status import change_status, now
+from moderation.models import AuditEntry, Site, WebhookDelivery
+
+
+@pytest.fixture
+def cli(services):
+    def run(*args: str):
+        return CliRunner().invoke(main, ["webhooks", *args], env=services.env())
+    return run
+
+
+@pytest.fixture
+def dead(app, make_site):
+    def make(site, count: int) -> list[int]:
+        with app.app_context():
+            ids = []
+            for i in range(count):
+                data = CommentInput(external_id=f"{site.name}-{i}", story_id="s", author_id="a", text="hi")
+                comment = submit_comment(db.session, db.session.get(Site, site.id), data).comment
+                delivery = change_status(db.session, comment, "published", actor="test")
+                db.session.flush()
+                delivery.attempts, delivery.failed, delivery.last_error = 21, True, "HTTP 502"
+                ids.append(delivery.id)
+            db.session.commit()
+            return ids
+
+    planet = make_site("daily-planet", webhook_url="https://planet.example/hook")
+    bugle = make_site("daily-bugle", webhook_url="https://bugle.example/hook")
+    return make(planet, 2), make(bugle, 1)
+
+
+def _failed(app) -> set[int]:
+    with app.app_context():
+        return set(db.session.scalars(select(WebhookDelivery.id).where(WebhookDelivery.failed.is_(True))))
+
+
+def test_dead_letters_lists_them_and_filters_by_site(cli, dead):
+    planet, bugle = dead
+    result = cli("dead-letters")
+    assert result.exit_code == 0, result.output
+    assert "daily-planet" in result.output and "daily-bugle" in result.output and "HTTP 502" in result.output
+    only = cli("dead-letters", "--site", "daily-bugle").output
+    assert "daily-bugle" in only and "daily-planet" not in only
+    assert "no such site" in cli("dead-letters", "--site", "nope").output
+
+
+def test_replay_by_id_and_all_of_a_site_resets_them_and_audits(app, cli, dead):
+    planet, bugle = dead
+    result = cli("replay", str(planet[0]))
+    assert result.exit_code == 0 and "replayed 1" in result.output
+    assert _failed(app) == {planet[1], bugle[0]}
+    assert cli("replay", "--all", "--site", "daily-bugle").exit_code == 0
+    assert _failed(app) == {planet[1]}
+    with app.app_context():
+        actors = {e.actor for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "webhook:replayed"))}
+    assert actors == {"cli"}
+
+
+def test_replay_wants_ids_or_all(cli, dead):
+    result = cli("replay")
+    assert result.exit_code == 2 and "give delivery ids or --all" in result.output
+
+
+def test_rotate_secret_prints_the_new_secret_and_keeps_the_old_one_for_the_grace(app, cli, site):
+    result = cli("rotate-secret", "daily-planet", "--grace", "2h")
+    assert result.exit_code == 0, result.output
+    shown = re.search(r"whsec_[A-Za-z0-9_-]+", result.output).group(0)
+    with app.app_context():
+        stored = db.session.get(Site, site.id)
+        assert stored.webhook_secret == shown and stored.previous_webhook_secret == site.webhook_secret
+        assert timedelta(hours=1) < stored.previous_webhook_secret_expires_at - now() <= timedelta(hours=2)
+        assert db.session.scalars(select(AuditEntry.action)).all() == ["site:webhook_secret_rotated"]
+    assert "no such site" in cli("rotate-secret", "nope").output
+    assert cli("rotate-secret", "daily-planet", "--grace", "soon").exit_code != 0
