@@ -53,7 +53,7 @@ def post_comment() -> ResponseReturnValue:
     return response, 202 if submission.created else 200
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get("/comments/<int8:comment_id>")
 def get_comment(comment_id: int) -> ResponseReturnValue:
     return jsonify(serialize_comment(comment_for_site(db.session, _site(), comment_id)))
 
@@ -63,7 +63,7 @@ def get_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
     return jsonify(serialize_comment(comment_by_site_id(db.session, _site(), site_comment_id)))
 
 
-@bp.post("/comments/<int:comment_id>/reports")
+@bp.post("/comments/<int8:comment_id>/reports")
 def post_report(comment_id: int) -> ResponseReturnValue:
     fields = report_input(parse_json_object(request.get_data()))
     filing = file_report(db.session, _site(), comment_id, **fields)
