@@ -93,9 +93,9 @@ def _model() -> CivilityModel:
 
 @bp.post("/comments:analyze")
 def analyze_comment() -> Response:
-    _authorise()
+    site_id = _authorise()
     analyze_request = parse_analyze(_body())
-    return jsonify(analyze(_model(), analyze_request, _state(current_app).cache))
+    return jsonify(analyze(_model(), analyze_request, _state(current_app).cache, site_id))
 
 
 @bp.post("/comments:suggestscore")
