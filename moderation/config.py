@@ -52,6 +52,10 @@ class Config:
     SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
     # How many proxies in front of the web server set X-Forwarded-*; 0 trusts none of those headers.
     PROXY_COUNT: int = field(default_factory=lambda: _env_int("PROXY_COUNT", 0))
+    # Where clients reach this service (e.g. "https://moderation.example.org"), used in the Perspective
+    # discovery document's rootUrl. Never taken from the request's Host header, which the caller
+    # chooses; unset, it is http://HOST:PORT/.
+    PUBLIC_URL: str | None = field(default_factory=lambda: os.environ.get("PUBLIC_URL") or None)
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
 

@@ -112,7 +112,8 @@ def discovery() -> Response:
     version = request.args.get("version", VERSION)
     if version != VERSION:
         return NotFound(f"Discovery document not found for API service: commentanalyzer.googleapis.com/{version}").to_response()
-    return jsonify(discovery_document(request.host_url))
+    config = current_app.config
+    return jsonify(discovery_document(config.get("PUBLIC_URL") or f"http://{config['HOST']}:{config['PORT']}/"))
 
 
 @bp.errorhandler(500)
