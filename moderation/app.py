@@ -9,7 +9,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from moderation import db, request_input, unavailable
+from moderation import db, request_input, security_headers, unavailable
 from moderation.celery_app import celery_init_app
 from moderation.config import Config
 from moderation.embedded import redis_url, start_postgres
@@ -53,6 +53,7 @@ def create_app(config: Config | None = None) -> Flask:
     celery_init_app(app)
     request_input.init_app(app)
     unavailable.init_app(app)
+    security_headers.init_app(app)
 
     from moderation.api import bp as api_bp
     from moderation.review import bp as review_bp
