@@ -34,6 +34,8 @@ def register_error_handlers(bp: Blueprint) -> None:
         response, status = error_response(exc.status, exc.code, exc.message, exc.field)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response, status
 
     @bp.errorhandler(HTTPException)

@@ -35,3 +35,12 @@ class Unauthorized(DomainError):
 class AlreadyDecided(DomainError):
     status = 409
     code = "already_decided"
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

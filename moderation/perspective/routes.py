@@ -101,7 +101,7 @@ def analyze_comment() -> Response:
 @bp.post("/comments:suggestscore")
 def suggest_score() -> Response:
     site_id = _authorise()
-    suggestion = parse_suggest(_body())
+    suggestion = parse_suggest(_body(), max_context_bytes=current_app.config["SUGGEST_MAX_CONTEXT_BYTES"])
     store_suggestion(db.session, site_id, suggestion)
     db.session.commit()
     return jsonify(suggest_response(suggestion))

@@ -57,3 +57,12 @@ def test_analyze_still_scores_text_with_nul_which_it_never_stores(client, site):
     body = json.dumps(analyze_body("Hello there")).replace("Hello there", BAD_STRINGS["nul"])
 
     assert post_raw(client, ANALYZE, site.api_key, body).status_code == 200
+
+
+def test_suggestscore_refuses_a_context_over_its_size_limit(app, client, site):
+    body = suggest_body(context={"entries": [{"text": "x" * (64 * 1024)}]})
+
+    message = error_of(client.post(f"{SUGGEST}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
+    assert "context" in message
+    with app.app_context():
+        assert db.session.scalar(select(func.count(LabelledExample.id))) == 0
