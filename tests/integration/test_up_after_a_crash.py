@@ -57,3 +57,42 @@ def test_up_stops_postgres_on_ctrl_c_even_after_a_crashed_process_left_its_handl
     finally:
         if psutil.pid_exists(postmaster):
             os.kill(postmaster, signal.SIGTERM)  # do not leave a server behind for the rest of the run
+
+
+def _worker_main(up: subprocess.Popen) -> psutil.Process | None:
+    for child in psutil.Process(up.pid).children():
+        try:
+            cmdline = child.cmdline()
+        except psutil.Error:
+            continue
+        if "celery" in cmdline and "worker" in cmdline:
+            return child
+    return None
+
+
+def test_up_restarts_a_worker_that_died_and_keeps_serving(tmp_path: Path):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "up.log"
+
+    proc = _start_up(_env(tmp_path / "var", port), log)
+    try:
+        _wait_until_serving(base, proc, log)
+        first = _worker_main(proc)
+        assert first is not None
+        first.kill()  # the worker's main process dies, as in an out-of-memory kill
+
+        deadline = time.monotonic() + 60
+        replacement = None
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, "up stopped instead of restarting the worker:\n" + log.read_text()[-3000:]
+            replacement = _worker_main(proc)
+            if replacement is not None and replacement.pid != first.pid:
+                break
+            time.sleep(0.3)
+        assert replacement is not None and replacement.pid != first.pid, log.read_text()[-3000:]
+        assert "worker exited" in log.read_text() and "restarting" in log.read_text()
+        _wait_until_serving(base, proc, log)
+    finally:
+        code = _stop(proc)
+    assert code == 0, log.read_text()[-4000:]
