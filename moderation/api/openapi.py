@@ -190,7 +190,9 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         f"Weights by reason: {weights}. When a comment's report weight reaches the site's report "
                         "threshold it is held for review, even if it was published; for a comment a moderator "
                         "approved, only reports filed after the decision count. Reports on a pending comment count "
-                        "when it is scored. A repeat from the same `reporter_id` returns the first report with 200."
+                        "when it is scored. A repeat from the same `reporter_id` returns the first report with 200. "
+                        "Anonymous reports on one comment add up to a capped weight (later ones are kept with weight 0); "
+                        "too many reports per minute on one comment, or from one `reporter_id`, get 429 with Retry-After."
                     ),
                     "parameters": [COMMENT_ID_PARAM],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewReport"}}}},
@@ -198,6 +200,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "201": _json("ReportResult", "Report recorded."),
                         "200": _json("ReportResult", "This reporter had reported the comment already."),
                         "400": _error("Malformed JSON or an invalid field."),
+                        "429": _error("Too many reports per minute on this comment or from this reporter; see Retry-After."),
                         **COMMON_ERRORS,
                         "413": _error("Body larger than 1 MiB."),
                         **RETRY_ERRORS,

@@ -15,7 +15,7 @@ from moderation.api.openapi import openapi_document
 from moderation.api.validation import comment_input, parse_json_object, report_input
 from moderation.domain.comments import comment_by_site_id, comment_for_site, submit_comment
 from moderation.domain.dispatch import send_for_scoring, send_webhooks
-from moderation.domain.reports import file_report, serialize_report
+from moderation.domain.reports import ReportLimits, file_report, serialize_report
 from moderation.domain.sites import site_for_key
 from moderation.domain.status import serialize_comment
 from moderation.models import Site
@@ -54,7 +54,7 @@ def post_comment() -> ResponseReturnValue:
     return response, 202 if submission.created else 200
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get("/comments/<int8:comment_id>")
 def get_comment(comment_id: int) -> ResponseReturnValue:
     return jsonify(serialize_comment(comment_for_site(db.session, _site(), comment_id)))
 
@@ -64,10 +64,14 @@ def get_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
     return jsonify(serialize_comment(comment_by_site_id(db.session, _site(), site_comment_id)))
 
 
-@bp.post("/comments/<int:comment_id>/reports")
+@bp.post("/comments/<int8:comment_id>/reports")
 def post_report(comment_id: int) -> ResponseReturnValue:
     fields = report_input(parse_json_object(request.get_data()))
-    filing = file_report(db.session, _site(), comment_id, **fields)
+    config = current_app.config
+    limits = ReportLimits(per_comment=config["REPORTS_PER_COMMENT_PER_MINUTE"],
+                          per_reporter=config["REPORTS_PER_REPORTER_PER_MINUTE"],
+                          anonymous_weight_cap=config["ANONYMOUS_REPORT_WEIGHT_CAP"])
+    filing = file_report(db.session, _site(), comment_id, limits=limits, **fields)
     db.session.commit()
     send_webhooks([filing.delivery])
     body = {"report": serialize_report(filing.report), "comment": serialize_comment(filing.comment)}

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 
 import click
 from sqlalchemy import create_engine, func, select
 
+from moderation.cli.supervisor import Supervisor
 from moderation.config import Config
 from moderation.embedded import resolve_urls
 
@@ -97,7 +95,9 @@ def _first_start_hint(database_url: str) -> str | None:
 
 @click.command("up")
 def up_command() -> None:
-    """Run the whole service: database, Redis, migrations, web, worker and beat. Ctrl-C stops it all."""
+    """Run the whole service: database, Redis, migrations, web, worker and beat. Ctrl-C stops it all.
+
+    A worker or beat that dies is restarted (with a growing delay); if the web server dies, all stop."""
     from moderation.migrate import upgrade
 
     config = Config.from_env()
@@ -105,40 +105,14 @@ def up_command() -> None:
     servers = resolve_urls(config, need_redis=True)
     upgrade(config.DATABASE_URL)
     env = dict(os.environ, DATABASE_URL=config.DATABASE_URL, REDIS_URL=config.REDIS_URL)
-    children = {
-        name: subprocess.Popen(argv, env=env, start_new_session=True)
-        for name, argv in (("web", web_argv(config)), ("worker", worker_argv(config)), ("beat", beat_argv(config)))
-    }
+    supervisor = Supervisor({"web": web_argv(config), "worker": worker_argv(config), "beat": beat_argv(config)}, env)
+    supervisor.start()
     click.echo(f"\nModeration service on http://{config.HOST}:{config.PORT}  (review queue: /review, API: /api/v1)")
     hint = _first_start_hint(config.DATABASE_URL)
     if hint:
         click.echo("First start:\n" + hint)
     click.echo("Ctrl-C stops everything.\n")
-
-    stopping = False
-
-    def _stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-    exit_code = 0
-    while not stopping:
-        for name, proc in children.items():
-            if proc.poll() is not None:
-                click.echo(f"{name} exited with {proc.returncode}; stopping", err=True)
-                stopping, exit_code = True, 1
-        time.sleep(0.5)
-    for proc in children.values():
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    for proc in children.values():
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    exit_code = supervisor.run()
     for server in servers:
         server.terminate()
         server.wait(timeout=10)

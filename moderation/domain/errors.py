@@ -48,6 +48,12 @@ class TooManyAttempts(DomainError):
         self.retry_after = retry_after
 
 
+class RateLimited(TooManyAttempts):
+    """Too many reports (per comment or per reporter) in a short time."""
+
+    code = "rate_limited"
+
+
 class Busy(DomainError):
     status = 503
     code = "busy"

@@ -13,17 +13,21 @@ What a report does depends on where the comment is:
   when their weight reaches the threshold, the comment is held again for another look.
 * rejected: recorded, nothing else changes.
 
-Anonymous reports (no reporter_id) all count; a repeat from the same reporter returns the first.
+Anonymous reports (no reporter_id) all count, up to ReportLimits.anonymous_weight_cap per comment
+(later ones are kept with weight 0); a repeat from the same reporter returns the first. Beyond
+ReportLimits' per-minute rates, per comment and per reporter id on a site, filing is refused
+(RateLimited, a 429): one caller cannot buy a comment unbounded weight and queue priority.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
-from moderation.domain.errors import NotFound
+from moderation.domain.errors import NotFound, RateLimited
 from moderation.domain.policy import REPORTS, reports_reach_threshold
 from moderation.domain.status import change_status, now
 from moderation.models import Comment, Report, Site, WebhookDelivery
@@ -37,6 +41,18 @@ REPORT_WEIGHTS: dict[str, float] = {
     "personal_information": 2.0,
     "other": 1.0,
 }
+
+
+RATE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class ReportLimits:
+    """Defaults mirror moderation.config; 0 turns a limit off."""
+
+    per_comment: int = 30  # reports per comment per minute
+    per_reporter: int = 10  # reports per reporter id per site per minute
+    anonymous_weight_cap: float = 4.0  # total weight of anonymous reports on one comment
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,7 @@ def file_report(
     reason: str,
     reporter_id: str | None = None,
     note: str | None = None,
+    limits: ReportLimits = ReportLimits(),
 ) -> Filing:
     """Record a report and apply its consequences; the caller commits, then sends the webhook."""
     # Locking the comment row serialises reports on one comment, so weights add up and a
@@ -73,13 +90,17 @@ def file_report(
         )
         if earlier is not None:
             return Filing(earlier, comment, created=False)
+    _check_rates(session, site, comment, reporter_id, limits)
 
+    weight = REPORT_WEIGHTS[reason]
+    if reporter_id is None:
+        weight = _within_anonymous_cap(session, comment, weight, limits.anonymous_weight_cap)
     report = Report(
         comment_id=comment.id,
         reason=reason,
         reporter_id=reporter_id,
         note=note,
-        weight=REPORT_WEIGHTS[reason],
+        weight=weight,
         created_at=now(),
     )
     session.add(report)
@@ -99,6 +120,46 @@ def file_report(
                 session, comment, "held", actor=f"site:{site.id}", reason="reports", report_weight=weight
             )
     return Filing(report, comment, created=True, delivery=delivery)
+
+
+def _check_rates(session: Session, site: Site, comment: Comment, reporter_id: str | None,
+                 limits: ReportLimits) -> None:
+    """Counted in the reports table under the comment's row lock, so concurrent reports see each other."""
+    since = now() - RATE_WINDOW
+    if limits.per_comment > 0:
+        oldest, count = session.execute(
+            select(func.min(Report.created_at), func.count(Report.id))
+            .where(Report.comment_id == comment.id, Report.created_at > since)
+        ).one()
+        if count >= limits.per_comment:
+            raise RateLimited(f"this comment has had {count} reports in the last minute; try again later",
+                              retry_after=_retry_after(oldest), field="id")
+    if reporter_id is not None and limits.per_reporter > 0:
+        oldest, count = session.execute(
+            select(func.min(Report.created_at), func.count(Report.id))
+            .join(Comment, Report.comment_id == Comment.id)
+            .where(Report.reporter_id == reporter_id, Comment.site_id == site.id, Report.created_at > since)
+        ).one()
+        if count >= limits.per_reporter:
+            raise RateLimited(f"reporter {reporter_id!r} has filed {count} reports in the last minute; try again later",
+                              retry_after=_retry_after(oldest), field="reporter_id")
+
+
+def _retry_after(oldest) -> int:
+    """Seconds until the oldest report in the window leaves it."""
+    if oldest is None:
+        return 1
+    return max(1, int((oldest + RATE_WINDOW - now()).total_seconds() + 0.999))
+
+
+def _within_anonymous_cap(session: Session, comment: Comment, weight: float, cap: float) -> float:
+    if cap <= 0:
+        return weight
+    so_far = session.scalar(
+        select(func.coalesce(func.sum(Report.weight), 0.0))
+        .where(Report.comment_id == comment.id, Report.reporter_id.is_(None))
+    ) or 0.0
+    return max(0.0, min(weight, cap - so_far))
 
 
 def _report_priority(weight: float, threshold: float) -> float:

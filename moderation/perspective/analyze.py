@@ -81,8 +81,11 @@ def _requested_attribute(name: str, params: Any) -> RequestedAttribute:
     return RequestedAttribute(name=name, ours=ours, threshold=threshold)
 
 
-def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None) -> dict[str, Any]:
-    """Score the text and answer the way Perspective does. `cache` is skipped for doNotStore."""
+def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_id: int) -> dict[str, Any]:
+    """Score the text and answer the way Perspective does. `cache` is skipped for doNotStore.
+
+    Cache entries belong to the site that asked: a shared entry would answer another site faster,
+    telling it which texts this site had analysed."""
     languages = request.languages or ["en"]
     unsupported = fields.unsupported_languages(languages)
     attributes = request.attributes
@@ -99,9 +102,9 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None) -> di
     if attributes:
         use_cache = cache if not request.do_not_store else None
         digest = text_digest(request.text) if use_cache is not None else ""
-        scores = _scores(model, request.text, use_cache, digest)
+        scores = _scores(model, request.text, use_cache, (site_id, digest))
         if request.span_annotations:
-            spans = _spans(model, request.text, sorted({a.ours for a in attributes}), use_cache, digest)
+            spans = _spans(model, request.text, sorted({a.ours for a in attributes}), use_cache, (site_id, digest))
 
     attribute_scores: dict[str, Any] = {}
     for attribute in attributes:
@@ -128,8 +131,8 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None) -> di
     return response
 
 
-def _scores(model: Model, text: str, cache: LRUCache | None, digest: str) -> dict[str, float]:
-    key = (model.version, digest)
+def _scores(model: Model, text: str, cache: LRUCache | None, digest: tuple[int, str]) -> dict[str, float]:
+    key = (model.version, *digest)
     if cache is not None:
         hit = cache.get(key)
         if hit is not None:
@@ -141,8 +144,8 @@ def _scores(model: Model, text: str, cache: LRUCache | None, digest: str) -> dic
 
 
 def _spans(model: Model, text: str, attributes: list[str], cache: LRUCache | None,
-           digest: str) -> dict[str, list[dict[str, Any]]]:
-    key = (model.version, digest, "spans", tuple(attributes))
+           digest: tuple[int, str]) -> dict[str, list[dict[str, Any]]]:
+    key = (model.version, *digest, "spans", tuple(attributes))
     if cache is not None:
         hit = cache.get(key)
         if hit is not None:

@@ -1,4 +1,4 @@
-"""An in-process LRU of scores, keyed by (model version, SHA-256 of the text).
+"""An in-process LRU of scores, keyed by (model version, site, SHA-256 of the text).
 
 Sites often ask about the same text twice (an edit that changes nothing, a retry after a timeout,
 Coral's nudge followed by the real submit), so a repeat costs a dictionary look-up. The key holds
@@ -22,12 +22,18 @@ class LRUCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        # Counted so tests (and an admin) can see what the cache does without timing it.
+        self.hits = 0
+        self.misses = 0
 
     def get(self, key: Hashable) -> Any | None:
         with self._lock:
             value = self._entries.get(key)
             if value is not None:
                 self._entries.move_to_end(key)
+                self.hits += 1
+            else:
+                self.misses += 1
             return value
 
     def put(self, key: Hashable, value: Any) -> None:

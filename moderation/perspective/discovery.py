@@ -5,7 +5,8 @@
         "commentanalyzer", "v1alpha1", developerKey=KEY, static_discovery=False,
         discoveryServiceUrl=BASE_URL + "/$discovery/rest?version={apiVersion}")
 
-rootUrl is the URL the document was fetched from, so the client calls back the same server.
+rootUrl is the configured PUBLIC_URL (never the request's Host header, which the caller chooses:
+a forged Host would send a client's comments and key elsewhere).
 """
 from __future__ import annotations
 

@@ -33,14 +33,53 @@ def field(body: dict[str, Any], camel: str, default: Any = None) -> Any:
     return body.get(snake, default)
 
 
+def _no_constant(name: str) -> float:
+    # Python's json reads NaN and Infinity, which are not JSON: Google's parser refuses them, and
+    # PostgreSQL's jsonb cannot store them.
+    raise InvalidArgument(f"Invalid JSON payload received. {name} is not a JSON number.")
+
+
 def parse_json(raw: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        body = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise InvalidArgument(f"Invalid JSON payload received. {error}") from None
     if not isinstance(body, dict):
         raise InvalidArgument("Invalid JSON payload received. Expected an object at the top level.")
+    _check_encodable(body, "")
     return body
+
+
+def _check_encodable(value: Any, path: str) -> None:
+    """Refuse unpaired surrogates anywhere: "\\ud800" is valid JSON, yet no UTF-8 can carry it, so
+    the model's hashing (and anything we store) would fail on it later."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidArgument(f'Invalid JSON payload received. "{path or "body"}" contains an unpaired '
+                                  "surrogate, which is not valid Unicode text.") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_encodable(key, path)
+            _check_encodable(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_encodable(item, f"{path}[{index}]")
+
+
+def check_storable(value: Any, name: str) -> None:
+    """Refuse NUL in any string of a value we store: PostgreSQL's text and jsonb cannot hold it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidArgument(f'Invalid JSON payload received. "{name}" must not contain NUL characters.')
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_storable(key, name)
+            check_storable(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            check_storable(item, name)
 
 
 def comment_text(body: dict[str, Any]) -> str:

@@ -94,15 +94,15 @@ def _model() -> CivilityModel:
 
 @bp.post("/comments:analyze")
 def analyze_comment() -> Response:
-    _authorise()
+    site_id = _authorise()
     analyze_request = parse_analyze(_body())
-    return jsonify(analyze(_model(), analyze_request, _state(current_app).cache))
+    return jsonify(analyze(_model(), analyze_request, _state(current_app).cache, site_id))
 
 
 @bp.post("/comments:suggestscore")
 def suggest_score() -> Response:
     site_id = _authorise()
-    suggestion = parse_suggest(_body())
+    suggestion = parse_suggest(_body(), max_context_bytes=current_app.config["SUGGEST_MAX_CONTEXT_BYTES"])
     store_suggestion(db.session, site_id, suggestion)
     db.session.commit()
     return jsonify(suggest_response(suggestion))
@@ -113,7 +113,8 @@ def discovery() -> Response:
     version = request.args.get("version", VERSION)
     if version != VERSION:
         return NotFound(f"Discovery document not found for API service: commentanalyzer.googleapis.com/{version}").to_response()
-    return jsonify(discovery_document(request.host_url))
+    config = current_app.config
+    return jsonify(discovery_document(config.get("PUBLIC_URL") or f"http://{config['HOST']}:{config['PORT']}/"))
 
 
 @bp.errorhandler(500)

@@ -7,6 +7,7 @@ as {"approved": 1.0} or {"rejected": 1.0}, a decision rather than a claim about 
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +31,9 @@ class SuggestRequest:
     context: dict[str, Any] | None
 
 
-def parse_suggest(body: dict[str, Any]) -> SuggestRequest:
+def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -> SuggestRequest:
     text = fields.comment_text(body)
+    fields.check_storable(text, "comment.text")
     scores = fields.field(body, "attributeScores")
     if not scores:
         raise InvalidArgument("Missing attribute_scores")
@@ -52,9 +54,6 @@ def parse_suggest(body: dict[str, Any]) -> SuggestRequest:
             f"Attribute {next(iter(scores))} does not support request languages: {', '.join(unsupported)}. "
             f"This service scores English only (languages: [\"en\"])."
         )
-    context = fields.field(body, "context")
-    if context is not None and not isinstance(context, dict):
-        raise InvalidArgument('Invalid JSON payload received. "context" must be an object.')
     fields.optional_string(body, "sessionId")
     return SuggestRequest(
         text=text,
@@ -62,8 +61,22 @@ def parse_suggest(body: dict[str, Any]) -> SuggestRequest:
         languages=languages,
         client_token=_bounded(fields.optional_string(body, "clientToken"), "clientToken"),
         community_id=_bounded(fields.optional_string(body, "communityId"), "communityId"),
-        context=context,
+        context=_context(body, max_context_bytes),
     )
+
+
+def _context(body: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
+    context = fields.field(body, "context")
+    if context is None:
+        return None
+    if not isinstance(context, dict):
+        raise InvalidArgument('Invalid JSON payload received. "context" must be an object.')
+    fields.check_storable(context, "context")
+    # Each call stores its context: without a limit one client fills the disk a megabyte at a time.
+    size = len(json.dumps(context, ensure_ascii=False).encode("utf-8"))
+    if size > max_bytes:
+        raise InvalidArgument(f'"context" is too large: {size} bytes of JSON; the limit is {max_bytes}.')
+    return context
 
 
 def _summary_value(name: str, score: Any) -> float:
@@ -80,6 +93,7 @@ def _bounded(value: str | None, name: str) -> str | None:
     # The columns hold 200 characters; a longer token is a client bug worth telling it about.
     if value is not None and len(value) > 200:
         raise InvalidArgument(f"{name} must be at most 200 characters.")
+    fields.check_storable(value, name)
     return value
 
 

@@ -14,6 +14,7 @@ from moderation.domain.decisions import decide
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.queue import comment_detail, review_queue
 from moderation.models import Site
+from moderation.request_input import int_arg, parse_int
 from moderation.review.highlight import highlight
 from moderation.review.presenting import (
     flag_label,
@@ -69,21 +70,16 @@ def index() -> Response:
     return redirect(url_for("review.queue"))
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.get("/review")
 @auth.login_required("moderator")
 def queue() -> str:
-    site_id = _int_arg("site")
-    page = review_queue(db.session, site_id=site_id, page=_int_arg("page") or 1)
+    site_id = int_arg("site")
+    page = review_queue(db.session, site_id=site_id, page=int_arg("page") or 1)
     sites = db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)).all()
     return render_template("review/queue.html", page=page, sites=sites, site_id=site_id)
 
 
-@bp.get("/review/<int:comment_id>")
+@bp.get("/review/<int8:comment_id>")
 @auth.login_required("moderator")
 def detail(comment_id: int) -> str:
     detail = comment_detail(db.session, comment_id)
@@ -109,11 +105,11 @@ def _back() -> str:
     return url_for("review.queue")
 
 
-@bp.post("/review/<int:comment_id>/decide")
+@bp.post("/review/<int8:comment_id>/decide")
 @auth.login_required("moderator")
 def decide_comment(comment_id: int) -> Response:
-    version = request.form.get("version", "")
-    if not version.isdigit():
+    version = parse_int(request.form.get("version"))
+    if version is None:
         abort(400)
     try:
         comment = decide(
@@ -122,7 +118,7 @@ def decide_comment(comment_id: int) -> Response:
             user=auth.current_user(),
             action=request.form.get("action", ""),
             reason=_reason_from_form(),
-            expected_version=int(version),
+            expected_version=version,
         )
     except NotFound:
         abort(404)

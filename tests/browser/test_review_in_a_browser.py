@@ -69,3 +69,27 @@ def test_a_moderator_rejects_a_held_comment_in_the_browser(app, make_site, moder
         assert comment.decision_reason == "Personal attack or insult: insults other readers"
         deliveries = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.comment_id == comment_id)).all()
         assert len(deliveries) == 1
+
+
+def test_the_site_filter_works_under_the_content_security_policy(app, make_site, moderator, live_server,
+                                                                  browser_page, tmp_path: Path):
+    site = make_site("daily-planet")
+    make_site("other-gazette")
+    _held_comment(app, site.id)
+    page = browser_page
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", moderator.username)
+    page.fill("input[name=password]", moderator.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/review")
+    page.select_option("select[name=site]", str(site.id))
+    page.wait_for_url(f"{live_server}/review?site={site.id}")
+
+    screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "review-csp.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert violations == []
+    bar = page.locator(".scores .bar").first.bounding_box()
+    assert bar is not None and bar["width"] > 20  # the score bars still have their width without inline style

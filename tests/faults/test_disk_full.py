@@ -24,9 +24,9 @@ pytestmark = [
 CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
 ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
 DISK_SIZE = "160m"  # room for a fresh PostgreSQL cluster (with its 16 MB WAL segments) and Redis
-# What a post may be answered while the disk is full; 503 is the goal (branch h-requests turns
-# database errors into 503 with Retry-After), 500 is what the API says before that is merged.
-FULL_DISK_CODES = {202, 500, 503}
+# What a post may be answered while the disk is full: 202 for what was stored, else 503 with
+# Retry-After; never a 500.
+FULL_DISK_CODES = {202, 503}
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ pytestmark = pytest.mark.faults
 CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
 ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
 BEFORE, DURING, AFTER = 150, 30, 150  # posts before, at least during, and after the outage
-# What a post may be answered while the database is down. 503 with Retry-After is the goal
-# (branch h-requests adds it); until that is merged the API answers 500, which is recorded.
-OUTAGE_CODES = {500, 503}
+# What a post may be answered while the database is down: 503 with Retry-After, never a 500.
+OUTAGE_CODES = {503}
 
 
 def test_a_postgres_restart_during_a_burst_loses_and_repeats_nothing(stack: Stack, endpoint, record, tmp_path, caplog):

@@ -16,7 +16,9 @@ def base_url(app) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = url  # the port is known only now; the discovery document points clients here
+    yield url
     server.shutdown()
     thread.join(timeout=10)
 

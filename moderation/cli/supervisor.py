@@ -1,0 +1,103 @@
+"""The `up` supervisor: start web, worker and beat, restart a worker or beat that dies, stop all.
+
+A dead worker or beat is restarted with a growing delay (1 s, 2 s, 4 s ... at most 60 s; back to
+1 s after a minute of running), and each restart is logged: comments keep being scored after an
+out-of-memory kill without anyone at the keyboard. A dead web server stops everything instead:
+gunicorn's own arbiter already restarts its workers, so its master exiting means it could not run
+at all (the port is taken, the app does not import), which a restart loop would only hide.
+"""
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import click
+
+RESTARTABLE = ("worker", "beat")
+FIRST_DELAY = 1.0
+MAX_DELAY = 60.0
+STABLE_AFTER = 60.0  # seconds of running after which the next restart starts from FIRST_DELAY again
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    proc: subprocess.Popen | None = None
+    started: float = 0.0
+    delay: float = FIRST_DELAY
+    restart_at: float | None = None  # when a dead restartable child is due to start again
+    restarts: int = field(default=0)
+
+
+class Supervisor:
+    def __init__(self, programs: dict[str, list[str]], env: dict[str, str],
+                 echo: Callable[[str], None] = lambda line: click.echo(line, err=True)) -> None:
+        self.children = {name: Child(name, argv) for name, argv in programs.items()}
+        self.env = env
+        self.echo = echo
+        self.stopping = False
+
+    def start(self) -> None:
+        for child in self.children.values():
+            self._spawn(child)
+
+    def _spawn(self, child: Child) -> None:
+        # Own sessions: Ctrl-C reaches the supervisor, which stops the children in order.
+        child.proc = subprocess.Popen(child.argv, env=self.env, start_new_session=True)
+        child.started = time.monotonic()
+        child.restart_at = None
+
+    def run(self, poll: float = 0.5) -> int:
+        """Until Ctrl-C or SIGTERM (exit 0), or the web server dies (exit 1); then stop every child."""
+
+        def _stop(signum: int, frame: object) -> None:
+            self.stopping = True
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+        exit_code = 0
+        while not self.stopping:
+            if self.check(time.monotonic()):
+                exit_code = 1
+                break
+            time.sleep(poll)
+        self.stop()
+        return exit_code
+
+    def check(self, now: float) -> bool:
+        """Restart what is due; True when a child that is not restarted has died."""
+        for child in self.children.values():
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    child.restarts += 1
+                    self.echo(f"restarting {child.name} (restart {child.restarts})")
+                    self._spawn(child)
+                continue
+            if child.proc is None or child.proc.poll() is None:
+                continue
+            code = child.proc.returncode
+            if child.name not in RESTARTABLE:
+                self.echo(f"{child.name} exited with {code}; stopping")
+                return True
+            if now - child.started >= STABLE_AFTER:
+                child.delay = FIRST_DELAY
+            self.echo(f"{child.name} exited with {code}; restarting in {child.delay:.0f}s")
+            child.restart_at = now + child.delay
+            child.delay = min(MAX_DELAY, child.delay * 2)
+        return False
+
+    def stop(self, timeout: float = 15) -> None:
+        running = [c.proc for c in self.children.values() if c.proc is not None and c.proc.poll() is None]
+        for proc in running:
+            proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in running:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

@@ -1,0 +1,110 @@
+"""Numbers and strings from URLs and forms, refused before they reach PostgreSQL.
+
+PostgreSQL turns an id past its column's range into an error and a NUL into another, and Python's
+`int()` reads "²" as a digit check passing and then fails: each was a 500. Routes get ids through
+the bounded converters here and query numbers through `int_arg`, and a request carrying a NUL in
+its query, path or (page) form is a 400 before any view runs.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.routing import BaseConverter, Map, ValidationError
+
+MAX_INT4 = 2**31 - 1  # sites.id, users.id
+MAX_INT8 = 2**63 - 1  # comments.id and the other BIGSERIAL ids
+
+# The JSON APIs read their own bodies (and check them field by field); reading their form here
+# would consume the body before they do.
+_BODY_READERS = {"api", "perspective"}
+
+
+def parse_int(text: str | None, maximum: int = MAX_INT4, minimum: int = 1) -> int | None:
+    """ASCII digits within [minimum, maximum], else None. str.isdigit() also admits "²" and "٣"."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 20:
+        return None
+    value = int(text)
+    return value if minimum <= value <= maximum else None
+
+
+def int_arg(name: str, maximum: int = MAX_INT4) -> int | None:
+    return parse_int(request.args.get(name), maximum)
+
+
+class _BoundedInt(BaseConverter):
+    """A positive id that fits its column; anything else matches no route (a 404)."""
+
+    regex = r"\d+"
+    maximum = MAX_INT4
+    part_isolating = True
+
+    def __init__(self, url_map: Map, maximum: int | None = None) -> None:
+        super().__init__(url_map)
+        if maximum is not None:
+            self.maximum = maximum
+
+    def to_python(self, value: str) -> int:
+        parsed = parse_int(value, self.maximum, minimum=0)
+        if parsed is None:
+            raise ValidationError()
+        return parsed
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
+
+
+class Int4Converter(_BoundedInt):
+    maximum = MAX_INT4
+
+
+class Int8Converter(_BoundedInt):
+    maximum = MAX_INT8
+
+
+def unstorable(values: Iterable[str]) -> bool:
+    """NUL, which no PostgreSQL text can hold, or an unpaired surrogate, which no UTF-8 can."""
+    for value in values:
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+    return False
+
+
+def _refuse_unstorable() -> ResponseReturnValue | None:
+    strings = [s for pair in request.args.items(multi=True) for s in pair]
+    strings += [str(v) for v in (request.view_args or {}).values()]
+    if request.blueprint not in _BODY_READERS:
+        strings += [s for pair in request.form.items(multi=True) for s in pair]
+    if not unstorable(strings):
+        return None
+    message = "The request contains a character we cannot store (NUL or an unpaired surrogate)."
+    if request.blueprint == "api":
+        from moderation.api.errors import error_response
+
+        return error_response(400, "invalid_character", message, _field_named_in_path())
+    if request.blueprint == "perspective":
+        from moderation.perspective.errors import InvalidArgument
+
+        return InvalidArgument(message).to_response()
+    return render_template("error.html", title="Bad request", message=message), 400
+
+
+def _field_named_in_path() -> str | None:
+    for name, value in (request.view_args or {}).items():
+        if unstorable([str(value)]):
+            return name
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Call before registering blueprints: their rules are compiled with these converters."""
+    # Safe by default: a plain <int:...> is bounded to INT4, the type of most of our ids; routes on
+    # BIGINT ids say <int8:...>.
+    app.url_map.converters["int"] = Int4Converter
+    app.url_map.converters["int8"] = Int8Converter
+    app.before_request(_refuse_unstorable)

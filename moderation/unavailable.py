@@ -1,0 +1,55 @@
+"""A database we cannot reach is "try again shortly" (503 with Retry-After), not a 500.
+
+Each blueprint answers in its own shape: JSON errors under /api/v1, Google's UNAVAILABLE under
+/v1alpha1, and an HTML page for the review and admin pages. A PostgreSQL restart (a few seconds)
+should look to a site's client like any other retryable hiccup.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import exc as sa_exc
+
+log = logging.getLogger(__name__)
+
+# Long enough for a PostgreSQL restart, short enough that a waiting client is not idle for long.
+RETRY_AFTER_SECONDS = 15
+MESSAGE = "The database is not reachable right now; please try again shortly."
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Refused or dropped connections and pool exhaustion; constraint or data errors stay 500s or 4xx."""
+    if isinstance(error, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if isinstance(error, sa_exc.DBAPIError):
+        return error.connection_invalidated or isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError))
+    return False
+
+
+def api_response() -> tuple[Response, int]:
+    from moderation.api.errors import error_response
+
+    response, status = error_response(503, "unavailable", MESSAGE)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, status
+
+
+def _handle(error: sa_exc.SQLAlchemyError) -> ResponseReturnValue:
+    if not database_unavailable(error):
+        raise error
+    log.error("database unavailable during %s %s: %s", request.method, request.path, error.__class__.__name__)
+    if request.blueprint == "api":
+        return api_response()
+    if request.blueprint == "perspective":
+        from moderation.perspective.errors import Unavailable
+
+        return Unavailable(MESSAGE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}).to_response()
+    g.user = None  # the page layout asks who is signed in, which would need the database again
+    html = render_template("error.html", title="Temporarily unavailable", message=MESSAGE)
+    return html, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(sa_exc.SQLAlchemyError, _handle)

@@ -1,0 +1,47 @@
+"""A flood of reports cannot push one comment's weight (and review priority) without bound."""
+from __future__ import annotations
+
+from test_comment_lookup_and_reports import GOOD, report, submit
+
+
+def test_reports_on_one_comment_beyond_the_per_minute_limit_get_429(app_with, site):
+    client = app_with(REPORTS_PER_COMMENT_PER_MINUTE=5).test_client()
+    comment_id = submit(client, site)
+
+    statuses = [report(client, site, comment_id, reason="spam").status_code for _ in range(8)]
+
+    assert statuses == [201] * 5 + [429] * 3
+    refused = report(client, site, comment_id, reason="spam")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_anonymous_report_weight_on_one_comment_is_capped(app_with, site):
+    client = app_with(ANONYMOUS_REPORT_WEIGHT_CAP=3.0).test_client()
+    comment_id = submit(client, site)
+
+    bodies = [report(client, site, comment_id, reason="hate").get_json() for _ in range(5)]
+
+    assert [b["report"]["weight"] for b in bodies] == [2.0, 1.0, 0.0, 0.0, 0.0]
+    assert bodies[-1]["comment"]["report_weight"] == 3.0
+    named = report(client, site, comment_id, reason="hate", reporter_id="reader-1").get_json()
+    assert named["comment"]["report_weight"] == 5.0  # a named reader's report still counts in full
+
+
+def test_one_reporter_filing_too_fast_gets_429_and_others_do_not(app_with, site):
+    client = app_with(REPORTS_PER_REPORTER_PER_MINUTE=3).test_client()
+    ids = [submit(client, site, id=f"c-{n}") for n in range(5)]
+
+    statuses = [report(client, site, i, reason="spam", reporter_id="busy-reader").status_code for i in ids]
+
+    assert statuses == [201, 201, 201, 429, 429]
+    assert report(client, site, ids[4], reason="spam", reporter_id="calm-reader").status_code == 201
+
+
+def test_a_reporters_limit_is_per_site(app_with, site, outsider):
+    client = app_with(REPORTS_PER_REPORTER_PER_MINUTE=1).test_client()
+    ours = submit(client, site)
+    theirs = submit(client, outsider)
+
+    assert report(client, site, ours, reason="spam", reporter_id="reader").status_code == 201
+    assert report(client, outsider, theirs, reason="spam", reporter_id="reader").status_code == 201

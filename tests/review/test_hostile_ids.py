@@ -1,0 +1,61 @@
+"""Numbers in URLs and forms that are not ids we could hold (superscripts, past BIGINT) are a 4xx, not a 500."""
+from __future__ import annotations
+
+import pytest
+from review_helpers import csrf_token
+
+HUGE = str(10**23)
+PAST_BIGINT = str(2**63)
+
+
+@pytest.mark.parametrize("query", ["page=²", f"page={HUGE}", f"site={HUGE}", f"site={2**31}", "site=²"])
+def test_the_queue_ignores_numbers_no_page_or_site_could_have(sign_in, moderator, query):
+    client = sign_in(moderator)
+
+    assert client.get(f"/review?{query}").status_code in (200, 400)
+
+
+@pytest.mark.parametrize("comment_id", [PAST_BIGINT, HUGE])
+def test_a_comment_id_past_bigint_is_not_found(sign_in, moderator, comment_id):
+    client = sign_in(moderator)
+
+    assert client.get(f"/review/{comment_id}").status_code == 404
+
+
+def test_a_decision_with_a_superscript_version_is_a_bad_request(sign_in, moderator, site, make_comment):
+    comment_id = make_comment(site.id)
+    client = sign_in(moderator)
+    token = csrf_token(client.get(f"/review/{comment_id}").get_data(as_text=True))
+
+    response = client.post(f"/review/{comment_id}/decide",
+                           data={"csrf_token": token, "version": "²", "action": "approve"})
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("site_id", [HUGE, str(2**31), PAST_BIGINT])
+def test_an_admin_site_id_no_site_could_have_is_not_found(sign_in, admin, site_id):
+    client = sign_in(admin)
+
+    assert client.get(f"/admin/sites/{site_id}").status_code == 404
+
+
+def test_a_decision_note_with_nul_is_a_bad_request_and_decides_nothing(sign_in, moderator, site, make_comment):
+    comment_id = make_comment(site.id)
+    client = sign_in(moderator)
+    html = client.get(f"/review/{comment_id}").get_data(as_text=True)
+
+    response = client.post(f"/review/{comment_id}/decide",
+                           data={"csrf_token": csrf_token(html), "version": "1", "action": "reject",
+                                 "reason_note": "bad\x00note"})
+
+    assert response.status_code == 400
+    assert "held" in client.get(f"/review/{comment_id}").get_data(as_text=True)
+
+
+def test_a_username_with_nul_is_a_bad_request(client, moderator):
+    page = client.get("/login").get_data(as_text=True)
+
+    response = client.post("/login", data={"username": "mo\x00na", "password": "x", "csrf_token": csrf_token(page)})
+
+    assert response.status_code == 400

@@ -1,0 +1,46 @@
+"""The `up` supervisor's policy, with real (short-lived) child processes and the clock passed in."""
+from __future__ import annotations
+
+import os
+import sys
+
+from moderation.cli.supervisor import Supervisor
+
+EXITS = [sys.executable, "-c", "raise SystemExit(3)"]
+STAYS = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
+def _wait_all_exited(supervisor: Supervisor, *names: str) -> None:
+    for name in names:
+        supervisor.children[name].proc.wait(timeout=30)
+
+
+def test_a_dying_worker_is_restarted_with_a_growing_delay_and_logged():
+    lines: list[str] = []
+    supervisor = Supervisor({"web": STAYS, "worker": EXITS}, dict(os.environ), echo=lines.append)
+    supervisor.start()
+    try:
+        _wait_all_exited(supervisor, "worker")
+        assert supervisor.check(now=supervisor.children["worker"].started + 5) is False
+        assert lines[-1] == "worker exited with 3; restarting in 1s"
+
+        assert supervisor.check(now=supervisor.children["worker"].restart_at) is False
+        assert lines[-1] == "restarting worker (restart 1)"
+        _wait_all_exited(supervisor, "worker")
+        supervisor.check(now=supervisor.children["worker"].started + 5)
+        assert lines[-1] == "worker exited with 3; restarting in 2s"
+    finally:
+        supervisor.stop()
+
+
+def test_a_dying_web_server_stops_everything():
+    lines: list[str] = []
+    supervisor = Supervisor({"web": EXITS, "worker": STAYS}, dict(os.environ), echo=lines.append)
+    supervisor.start()
+    try:
+        _wait_all_exited(supervisor, "web")
+        assert supervisor.check(now=supervisor.children["web"].started + 1) is True
+        assert lines == ["web exited with 3; stopping"]
+    finally:
+        supervisor.stop()
+    assert supervisor.children["worker"].proc.poll() is not None
