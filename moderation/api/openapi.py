@@ -90,8 +90,9 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "story_title": _optional_string(1000),
                         "author_name": _optional_string(200),
                         "created_at": {"type": "string", "format": "date-time", "nullable": True,
+                                       "pattern": "^(19[7-9][0-9]|20[0-9][0-9])-",
                                        "description": "ISO 8601; without an offset it is taken as UTC. "
-                                                      "Between 1970-01-01T00:00:00Z and a day from now."},
+                                                      "Years 1970 to 2099, as written."},
                     },
                 },
                 "Comment": {

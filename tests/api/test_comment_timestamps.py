@@ -1,8 +1,6 @@
 """created_at must be a time a comment can have been written: PostgreSQL stores years Python cannot read."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
 from sqlalchemy import func, select, text
 
@@ -20,9 +18,9 @@ def post(client, site, created_at):
     "9999-12-31T23:59:59-14:00",  # year 10000 in UTC
     "0001-01-01T00:00:00+14:00",  # year 0 in UTC
     "1969-12-31T23:59:59Z",
-    (datetime.now(timezone.utc) + timedelta(days=2)).isoformat(),
+    "2100-01-01T00:00:00Z",
 ])
-def test_a_created_at_outside_1970_to_tomorrow_is_refused_and_nothing_stored(app, client, site, created_at):
+def test_a_created_at_outside_the_years_1970_to_2099_is_refused_and_nothing_stored(app, client, site, created_at):
     response = post(client, site, created_at)
 
     assert response.status_code == 400, response.get_data(as_text=True)
@@ -32,7 +30,8 @@ def test_a_created_at_outside_1970_to_tomorrow_is_refused_and_nothing_stored(app
         assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
 
 
-@pytest.mark.parametrize("created_at", ["1970-01-01T00:00:00Z", "2026-11-28T09:30:00+14:00", "2001-02-03T04:05:06"])
+@pytest.mark.parametrize("created_at", ["1970-01-01T00:00:00+14:00", "2026-11-28T09:30:00+14:00",
+                                        "2001-02-03T04:05:06", "2099-12-31T23:59:59-14:00"])
 def test_a_plausible_created_at_is_accepted(client, site, created_at):
     assert post(client, site, created_at).status_code == 202
 

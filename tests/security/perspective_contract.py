@@ -60,11 +60,29 @@ SUGGESTED_SCORE = {
 STRING = _nullable({"type": "string"})
 TOKEN = _nullable({"type": "string", "maxLength": 200})
 LANGUAGES = _nullable({"type": "array", "items": {"type": "string", "pattern": ENGLISH}})
-CONTEXT = _nullable({"type": "object"})  # only its type is checked: it never changes a score
+CONTEXT = _nullable({"type": "object"})  # analyze reads only its type: it never changes a score
+# suggestscore stores what it is sent, and PostgreSQL holds no NUL in text or JSONB: it refuses them.
+NO_NUL = "^[^\\x00]*$"
+STORED_TOKEN = _nullable({"type": "string", "maxLength": 200, "pattern": NO_NUL})
+STORED_JSON = {"nullable": True, "anyOf": [
+    {"type": "string", "pattern": NO_NUL}, {"type": "number"}, {"type": "boolean"},
+    {"type": "array", "items": _ref("StoredJson")},
+    {"type": "object", "propertyNames": {"pattern": NO_NUL}, "additionalProperties": _ref("StoredJson")},
+]}
+STORED_COMMENT = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {
+        "text": {"type": "string", "allOf": [{"pattern": NOT_BLANK}, {"pattern": NO_NUL}]},
+        "type": COMMENT["properties"]["type"],
+    },
+}
 
 CONTRACT: dict[str, Any] = {
     "AcceptedComment": COMMENT,
     "AcceptedAttributeParameters": ATTRIBUTE_PARAMETERS,
+    "StoredComment": STORED_COMMENT,
+    "StoredJson": STORED_JSON,
     "AnalyzeCommentRequest": {
         "type": "object",
         "required": ["comment", "requestedAttributes"],
@@ -85,13 +103,14 @@ CONTRACT: dict[str, Any] = {
         "type": "object",
         "required": ["comment", "attributeScores"],
         "properties": {
-            "comment": _ref("AcceptedComment"),
-            "context": CONTEXT,
+            "comment": _ref("StoredComment"),
+            "context": _nullable({"type": "object", "propertyNames": {"pattern": NO_NUL},
+                                  "additionalProperties": _ref("StoredJson")}),
             "attributeScores": _keyed_by([*ATTRIBUTE_NAMES, *DECISION_NAMES], SUGGESTED_SCORE),
             "languages": LANGUAGES,
-            "clientToken": TOKEN,
+            "clientToken": STORED_TOKEN,
             "sessionId": STRING,
-            "communityId": TOKEN,
+            "communityId": STORED_TOKEN,
         },
     },
 }
