@@ -10,19 +10,14 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Busy, TooManyAttempts
+from moderation.domain.sites import Limiter
 from moderation.domain.status import audit
 from moderation.domain.users import authenticate, record_sign_in
 from moderation.models import User
-
-
-class Limiter(Protocol):
-    def retry_after(self, subjects: dict[str, str | None], now: float | None = None) -> int: ...
-    def failed(self, subjects: dict[str, str | None], now: float | None = None) -> list[str]: ...
 
 
 @dataclass

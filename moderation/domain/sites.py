@@ -47,6 +47,8 @@ _MAX_VERIFIED = 10_000
 
 
 class Limiter(Protocol):
+    """Counts failures per subject (moderation.attempts.AttemptLimiter); sign-in uses it too."""
+
     def retry_after(self, subjects: dict[str, str | None], now: float | None = None) -> int: ...
     def failed(self, subjects: dict[str, str | None], now: float | None = None) -> list[str]: ...
 
