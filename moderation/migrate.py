@@ -17,7 +17,8 @@ def alembic_config(url: str) -> AlembicConfig:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
+    # "heads": parallel branches each add a migration from the same parent until they are chained.
     command.upgrade(alembic_config(url), revision)
 
 
