@@ -52,6 +52,10 @@ class Config:
     SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
     # How many proxies in front of the web server set X-Forwarded-*; 0 trusts none of those headers.
     PROXY_COUNT: int = field(default_factory=lambda: _env_int("PROXY_COUNT", 0))
+    # Least a report keeps of its reason's weight when its reporter's earlier reports were mostly
+    # dismissed (see domain/reporter_weights.py): low enough that a brigade loses force, above 0
+    # so a reporter who was often wrong is still heard. 1 turns the discount off.
+    REPORTER_WEIGHT_FLOOR: float = field(default_factory=lambda: _env_float("REPORTER_WEIGHT_FLOOR", 0.25))
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import NotFound
 from moderation.domain.policy import REPORTS, reports_reach_threshold
+from moderation.domain.reporter_weights import reporter_weight
 from moderation.domain.status import change_status, now
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
@@ -74,12 +75,14 @@ def file_report(
         if earlier is not None:
             return Filing(earlier, comment, created=False)
 
+    weight, weight_reason = reporter_weight(session, site.id, reporter_id, reason, REPORT_WEIGHTS[reason])
     report = Report(
         comment_id=comment.id,
         reason=reason,
         reporter_id=reporter_id,
         note=note,
-        weight=REPORT_WEIGHTS[reason],
+        weight=weight,
+        weight_reason=weight_reason,
         created_at=now(),
     )
     session.add(report)
@@ -119,4 +122,7 @@ def serialize_report(report: Report) -> dict[str, object]:
         "note": report.note,
         "weight": report.weight,
         "created_at": report.created_at.isoformat() if report.created_at else None,
+        # "upheld" (the comment was rejected) or "dismissed" (approved); null until decided.
+        "outcome": report.outcome,
+        "resolved_at": report.resolved_at.isoformat() if report.resolved_at else None,
     }
