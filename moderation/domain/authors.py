@@ -2,19 +2,22 @@
 their comments by status, the reports against them, the sanction in force and past ones."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from moderation.domain.errors import NotFound
-from moderation.domain.sanctions import current_sanction, sanction_history, serialize_sanction
+from moderation.domain.sanctions import is_active, serialize_sanction
 from moderation.domain.status import now
 from moderation.models import STATUSES, AuthorSanction, Comment, Report
 
 AUTHOR_PAGE_COMMENTS = 100
+REPORT_COUNTS = ("total", "upheld", "dismissed", "open")
 
 
 @dataclass(frozen=True)
@@ -35,33 +38,67 @@ class AuthorRecord:
         return self.comments_by_status.get("rejected", 0)
 
 
+def author_records(
+    session: Session, pairs: Iterable[tuple[int, str]], at: datetime | None = None
+) -> dict[tuple[int, str], AuthorRecord]:
+    """Records for many (site, author) pairs in three queries: a queue page's author lines.
+    Authors with neither comments nor sanctions are left out."""
+    at = at or now()
+    pairs = list(set(pairs))
+    if not pairs:
+        return {}
+    by_status: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for site_id, author_id, status, n in session.execute(
+        select(Comment.site_id, Comment.author_id, Comment.status, func.count())
+        .where(tuple_(Comment.site_id, Comment.author_id).in_(pairs))
+        .group_by(Comment.site_id, Comment.author_id, Comment.status)
+    ):
+        by_status[(site_id, author_id)][status] = n
+    reports: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(REPORT_COUNTS, 0))
+    for site_id, author_id, outcome, n in session.execute(
+        select(Comment.site_id, Comment.author_id, Report.outcome, func.count())
+        .join(Comment, Comment.id == Report.comment_id)
+        .where(tuple_(Comment.site_id, Comment.author_id).in_(pairs))
+        .group_by(Comment.site_id, Comment.author_id, Report.outcome)
+    ):
+        counts = reports[(site_id, author_id)]
+        counts[outcome or "open"] += n
+        counts["total"] += n
+    histories: dict[tuple[int, str], list[AuthorSanction]] = defaultdict(list)
+    for sanction in session.scalars(
+        select(AuthorSanction)
+        .where(tuple_(AuthorSanction.site_id, AuthorSanction.author_id).in_(pairs))
+        .order_by(AuthorSanction.created_at.desc(), AuthorSanction.id.desc())
+    ):
+        histories[(sanction.site_id, sanction.author_id)].append(sanction)
+    records = {}
+    for pair in pairs:
+        if pair not in by_status and pair not in histories:
+            continue
+        history = histories.get(pair, [])
+        records[pair] = AuthorRecord(
+            author_id=pair[1], author_name=None,
+            comments_by_status={s: by_status[pair].get(s, 0) for s in STATUSES} if pair in by_status
+            else dict.fromkeys(STATUSES, 0),
+            reports=reports[pair] if pair in reports else dict.fromkeys(REPORT_COUNTS, 0),
+            sanction=next((s for s in history if is_active(s, at)), None),
+            history=history,
+        )
+    return records
+
+
 def author_record(session: Session, site_id: int, author_id: str, at: datetime | None = None) -> AuthorRecord:
     """NotFound when the author has neither comments nor sanctions on this site: another site's
     author is none of the caller's business."""
-    at = at or now()
-    by_status = dict(session.execute(
-        select(Comment.status, func.count())
-        .where(Comment.site_id == site_id, Comment.author_id == author_id)
-        .group_by(Comment.status)
-    ).all())
-    history = sanction_history(session, site_id, author_id)
-    if not by_status and not history:
+    record = author_records(session, [(site_id, author_id)], at).get((site_id, author_id))
+    if record is None:
         raise NotFound(f"no author {author_id!r} on this site", field="author_id")
-    report_rows = {outcome or "open": n for outcome, n in session.execute(
-        select(Report.outcome, func.count())
-        .join(Comment, Comment.id == Report.comment_id)
-        .where(Comment.site_id == site_id, Comment.author_id == author_id)
-        .group_by(Report.outcome)
-    ).all()}
-    reports = {"total": sum(report_rows.values()), "upheld": report_rows.get("upheld", 0),
-               "dismissed": report_rows.get("dismissed", 0), "open": report_rows.get("open", 0)}
     name = session.scalar(
         select(Comment.author_name).where(Comment.site_id == site_id, Comment.author_id == author_id,
                                           Comment.author_name.is_not(None))
         .order_by(Comment.id.desc()).limit(1)
     )
-    return AuthorRecord(author_id, name, {s: by_status.get(s, 0) for s in STATUSES}, reports,
-                        current_sanction(session, site_id, author_id, at), history)
+    return replace(record, author_name=name)
 
 
 def serialize_author(record: AuthorRecord, at: datetime | None = None) -> dict[str, Any]:
@@ -83,13 +120,3 @@ def author_comments(session: Session, site_id: int, author_id: str, limit: int =
         .order_by(Comment.received_at.desc(), Comment.id.desc())
         .limit(limit)
     ))
-
-
-def author_lines(session: Session, comments: list[Comment]) -> dict[tuple[int, str], AuthorRecord]:
-    """The author's line for each card of a page (one record per distinct author)."""
-    records: dict[tuple[int, str], AuthorRecord] = {}
-    for comment in comments:
-        key = (comment.site_id, comment.author_id)
-        if key not in records:
-            records[key] = author_record(session, *key)
-    return records

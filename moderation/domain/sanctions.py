@@ -190,10 +190,3 @@ def lift_sanction(
     send_webhooks([delivery])
     return sanction
 
-
-def sanction_history(session: Session, site_id: int, author_id: str) -> list[AuthorSanction]:
-    return list(session.scalars(
-        select(AuthorSanction)
-        .where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id)
-        .order_by(AuthorSanction.created_at.desc(), AuthorSanction.id.desc())
-    ))

@@ -69,3 +69,27 @@ def test_the_author_page_needs_sign_in_and_a_csrf_token(client, app, sign_in, mo
     assert signed_in.get(f"/review/authors/{site.id}/nobody").status_code == 404
     with app.app_context():
         assert db.session.scalars(select(AuthorSanction)).all() == []
+
+
+def test_author_lines_cost_the_same_few_queries_for_two_cards_or_twenty(app, sign_in, moderator, site, make_comment):
+    from sqlalchemy import event
+
+    def statements_for_queue() -> int:
+        client = sign_in(moderator)
+        seen: list[str] = []
+        with app.app_context():
+            engine = db.session.get_bind()
+        listener = lambda *args: seen.append(args[2])  # noqa: E731  (statement text)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/review").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    for n in range(2):
+        make_comment(site.id, author_id=f"few-{n}")
+    few = statements_for_queue()
+    for n in range(18):
+        make_comment(site.id, author_id=f"many-{n}")
+    assert statements_for_queue() == few
