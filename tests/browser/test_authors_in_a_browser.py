@@ -77,6 +77,9 @@ def test_a_ban_on_the_author_page_rejects_the_authors_next_comment(app, client, 
     page.wait_for_selector(".flash-success")
     assert "angry-1: banned." in page.locator(".flash-success").inner_text()
     page.screenshot(path=str(_screenshots(tmp_path) / "author-page.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing may need sideways scrolling
+    page.screenshot(path=str(_screenshots(tmp_path) / "author-page-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     following = post(client, site, "c-2", "angry-1")
     assert score(app, following) == "rejected"
