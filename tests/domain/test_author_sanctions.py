@@ -126,3 +126,30 @@ def test_invalid_sanctions_are_refused_and_store_nothing(app, site, moderator, k
         assert error.value.field == field
         db.session.rollback()
         assert db.session.scalars(select(AuthorSanction)).all() == []
+
+
+def test_two_moderators_sanctioning_at_once_leave_one_sanction_in_force(app, site, moderator, admin):
+    import threading
+
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def apply(user_id: int, kind: str) -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                sanction(site.id, user_id, kind, days=2 if kind == "suspend" else None)
+                db.session.remove()
+        except BaseException as error:  # reported below: a thread's exception would vanish
+            errors.append(error)
+
+    threads = [threading.Thread(target=apply, args=args) for args in ((moderator.id, "ban"), (admin.id, "suspend"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        rows = db.session.scalars(select(AuthorSanction)).all()
+        assert len(rows) == 2
+        assert len([r for r in rows if r.lifted_at is None]) == 1
