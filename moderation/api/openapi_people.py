@@ -72,6 +72,8 @@ WEBHOOKS_TEXT = (
 def extend(document: dict[str, Any], *, errors: dict[str, Any], json_ref: Any, comment_id_param: dict[str, Any]) -> dict[str, Any]:
     document["info"]["description"] += WEBHOOKS_TEXT
     document["components"]["schemas"].update(SCHEMAS)
+    # A filed report carries its outcome too: one Report schema for both answers.
+    document["components"]["schemas"]["ReportResult"]["properties"]["report"] = {"$ref": "#/components/schemas/Report"}
     paths = document["paths"]
     paths["/api/v1/comments/{comment_id}/reports"]["get"] = {
         "summary": "A comment's reports and their outcomes",

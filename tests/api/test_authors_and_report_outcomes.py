@@ -65,3 +65,19 @@ def test_another_sites_comment_reports_are_404(client, site, outsider):
     comment_id = submit(client, outsider, "c-1")
     assert client.get(f"/api/v1/comments/{comment_id}/reports", headers=site.headers).status_code == 404
     assert client.get("/api/v1/comments/999999/reports", headers=site.headers).status_code == 404
+
+
+def test_the_documented_author_and_report_fields_are_the_ones_served(app, client, site, moderator):
+    comment_id = submit(client, site, "c-1")
+    report = client.post(f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam"},
+                         headers=site.headers).get_json()["report"]
+    author = client.get("/api/v1/authors/a-1", headers=site.headers).get_json()
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert set(report) == set(schemas["Report"]["properties"])
+    assert schemas["ReportResult"]["properties"]["report"] == {"$ref": "#/components/schemas/Report"}
+    assert set(author) == set(schemas["Author"]["properties"])
+    with app.app_context():
+        sanction_author(db.session, db.session.get(Site, site.id), "a-1", "ban", "spam",
+                        db.session.get(User, moderator.id))
+    sanction = client.get("/api/v1/authors/a-1", headers=site.headers).get_json()["sanction"]
+    assert set(sanction) == set(schemas["Sanction"]["properties"])
