@@ -89,6 +89,10 @@ class Config:
     # Most weight all anonymous reports on one comment add up to (twice the default report threshold):
     # enough to hold it, not enough to bury every other comment in the queue.
     ANONYMOUS_REPORT_WEIGHT_CAP: float = field(default_factory=lambda: _env_float("ANONYMOUS_REPORT_WEIGHT_CAP", 4.0))
+    # Least a report keeps of its reason's weight when its reporter's earlier reports were mostly
+    # dismissed (see domain/reporter_weights.py): low enough that a brigade loses force, above 0
+    # so a reporter who was often wrong is still heard. 1 turns the discount off.
+    REPORTER_WEIGHT_FLOOR: float = field(default_factory=lambda: _env_float("REPORTER_WEIGHT_FLOOR", 0.25))
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
     # Seconds before the sweep resends a webhook whose task was lost (a crashed worker held it,

@@ -145,6 +145,12 @@ class Report(Base):
     note: Mapped[str | None] = mapped_column(Text)
     weight: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # How the weight came about (reason weight x the reporter's track record on this site), shown
+    # to moderators so a discounted report is not mistaken for a light reason.
+    weight_reason: Mapped[str | None] = mapped_column(Text)
+    # Set when a moderator decides the comment: "upheld" (rejected) or "dismissed" (approved).
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     comment: Mapped[Comment] = relationship(back_populates="reports")
 
@@ -200,3 +206,34 @@ class LabelledExample(Base):
     community_id: Mapped[str | None] = mapped_column(String(200))
     context: Mapped[dict[str, Any] | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+SANCTION_KINDS = ("premoderate", "suspend", "ban")
+
+
+class AuthorSanction(Base):
+    """A moderator's measure against one author on one site; lifted or expired rows are history."""
+
+    __tablename__ = "author_sanctions"
+    __table_args__ = (Index("ix_author_sanctions_author", "site_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    author_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # SANCTION_KINDS
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # suspensions only
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lift_reason: Mapped[str | None] = mapped_column(Text)
+
+    creator: Mapped[User | None] = relationship(foreign_keys=[created_by])
+    lifter: Mapped[User | None] = relationship(foreign_keys=[lifted_by])
+
+
+# Declared here rather than in the classes' __table_args__: the author's counts (the author page,
+# GET /api/v1/authors/<id>) and a reporter's track record (report weights) look rows up by these.
+Index("ix_comments_author", Comment.site_id, Comment.author_id)
+Index("ix_reports_reporter", Report.reporter_id)

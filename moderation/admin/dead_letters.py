@@ -12,11 +12,12 @@ from moderation.admin.routes import bp
 from moderation.domain.dead_letters import count_dead_letters, list_dead_letters, replay_dead_letters, send_replayed
 from moderation.domain.status import now
 from moderation.models import Site
+from moderation.request_input import MAX_INT8, parse_int
 
 
 def _int(raw: str | None) -> int | None:
     """A positive id from a form or query string; anything else is ignored rather than a 500."""
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+    return parse_int(raw, maximum=MAX_INT8)
 
 
 def age(created_at: datetime) -> str:

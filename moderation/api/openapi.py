@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moderation.api.openapi_people import extend
 from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS, STATUSES
 
@@ -49,7 +50,7 @@ COMMENT_ID_PARAM = {"name": "comment_id", "in": "path", "required": True, "schem
 
 def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
     weights = ", ".join(f"{reason} {weight:g}" for reason, weight in REPORT_WEIGHTS.items())
-    return {
+    document = {
         "openapi": "3.0.3",
         "info": {
             "title": "Civility moderation API",
@@ -217,3 +218,4 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
             },
         },
     }
+    return extend(document, errors=COMMON_ERRORS, json_ref=_json, comment_id_param=COMMENT_ID_PARAM)

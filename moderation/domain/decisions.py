@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, defer
 
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
+from moderation.domain.report_outcomes import resolve_reports
 from moderation.domain.status import change_status, now
 from moderation.models import AuditEntry, Comment, LabelledExample, User
 
@@ -74,6 +75,7 @@ def decide(
     comment.decided_at = now()
     delivery = change_status(session, comment, new_status, actor=f"user:{user.username}", reason=reason,
                              previous_version=expected_version)
+    resolved = resolve_reports(session, comment, comment.decided_at)
     # Every decision is a human label the classifier can be retrained on.
     session.add(LabelledExample(
         site_id=comment.site_id,
@@ -83,5 +85,5 @@ def decide(
         source="moderator",
     ))
     session.commit()
-    send_webhooks([delivery])
+    send_webhooks([delivery, *resolved])
     return comment

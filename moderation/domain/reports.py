@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import NotFound, RateLimited
 from moderation.domain.policy import REPORTS, reports_reach_threshold
+from moderation.domain.reporter_weights import reporter_weight
 from moderation.domain.status import change_status, now
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
@@ -92,15 +93,19 @@ def file_report(
             return Filing(earlier, comment, created=False)
     _check_rates(session, site, comment, reporter_id, limits)
 
-    weight = REPORT_WEIGHTS[reason]
+    weight, weight_reason = reporter_weight(session, site.id, reporter_id, reason, REPORT_WEIGHTS[reason])
     if reporter_id is None:
-        weight = _within_anonymous_cap(session, comment, weight, limits.anonymous_weight_cap)
+        capped = _within_anonymous_cap(session, comment, weight, limits.anonymous_weight_cap)
+        if capped < weight:
+            weight_reason = f"{weight_reason}; anonymous reports on this comment are capped at {limits.anonymous_weight_cap:g}"
+        weight = capped
     report = Report(
         comment_id=comment.id,
         reason=reason,
         reporter_id=reporter_id,
         note=note,
         weight=weight,
+        weight_reason=weight_reason,
         created_at=now(),
     )
     session.add(report)
@@ -180,4 +185,7 @@ def serialize_report(report: Report) -> dict[str, object]:
         "note": report.note,
         "weight": report.weight,
         "created_at": report.created_at.isoformat() if report.created_at else None,
+        # "upheld" (the comment was rejected) or "dismissed" (approved); null until decided.
+        "outcome": report.outcome,
+        "resolved_at": report.resolved_at.isoformat() if report.resolved_at else None,
     }

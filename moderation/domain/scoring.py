@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide
+from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.status import change_status, now
 from moderation.models import Comment, Site, WebhookDelivery
 
@@ -129,6 +130,7 @@ def score_claimed(session: Session, model: Model, comments: list[Comment]) -> Ba
     all_scores = model.score([c.text for c in comments])
     scored_at = now()
     policies: dict[int, Policy] = {}
+    sanctions = sanctions_in_force(session, comments, scored_at)
     for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
         policy = policies.get(site.id)
@@ -141,7 +143,8 @@ def score_claimed(session: Session, model: Model, comments: list[Comment]) -> Ba
                 auto_reject=site.auto_reject,
                 reject_thresholds=site.reject_thresholds,
             )
-        verdict = decide(policy, scores, comment.report_weight or 0.0)
+        verdict, sanction_reason = enforce(decide(policy, scores, comment.report_weight or 0.0),
+                                           sanctions.get((comment.site_id, comment.author_id)))
         # Only attributes the model scores reliably: the others it can only copy from toxicity.
         comment.scores = {k: round(float(v), 6) for k, v in scores.items() if k in model.attributes}
         comment.model_version = model.version
@@ -155,7 +158,7 @@ def score_claimed(session: Session, model: Model, comments: list[Comment]) -> Ba
             comment,
             verdict.status,
             actor=SCORER,
-            reason=", ".join(verdict.flagged) or None,
+            reason=sanction_reason or ", ".join(verdict.flagged) or None,
             model_version=model.version,
         )
         result.scored[comment.id] = verdict.status

@@ -254,7 +254,7 @@ def parse_grace(text: str, maximum: timedelta = MAX_GRACE) -> timedelta:
     """"24h", "30m", "7d", "90s" or "0" as a grace period of at most `maximum`, or ValidationFailed."""
     raw = text.strip().lower()
     number, unit = (raw[:-1], raw[-1]) if raw and raw[-1] in _UNITS else (raw, "s")
-    if not number.isdigit() or len(number) > 7:
+    if not (number.isascii() and number.isdigit()) or len(number) > 7:
         raise ValidationFailed("grace period must look like 24h, 30m, 7d or 0", field="grace")
     grace = timedelta(seconds=int(number) * _UNITS[unit])
     if grace > maximum:

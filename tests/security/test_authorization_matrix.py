@@ -57,6 +57,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.get_comment", "GET"): api(site_key=200, other_site_key=404),
     ("api.get_comment_by_site_id", "GET"): api(site_key=200, other_site_key=404),
     ("api.post_report", "POST"): api(site_key=201, other_site_key=404),
+    ("api.get_author", "GET"): api(site_key=200, other_site_key=404),
+    ("api.get_reports", "GET"): api(site_key=200, other_site_key=404),
     ("api.openapi", "GET"): public(200),
     ("perspective.analyze_comment", "POST"): perspective(with_key=200),
     ("perspective.suggest_score", "POST"): perspective(with_key=200),
@@ -70,6 +72,9 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.queue", "GET"): page(moderator=200, admin=200),
     ("review.detail", "GET"): page(moderator=200, admin=200),
     ("review.decide_comment", "POST"): page(moderator=303, admin=303),
+    ("review.author_page", "GET"): page(moderator=200, admin=200),
+    ("review.sanction", "POST"): page(moderator=303, admin=303),
+    ("review.lift", "POST"): page(moderator=303, admin=303),
     ("admin.index", "GET"): page(moderator=403, admin=200),
     ("admin.edit_site", "GET"): page(moderator=403, admin=200),
     ("admin.save_site", "POST"): page(moderator=403, admin=303),
@@ -164,7 +169,7 @@ def _path(rule: str, world: World) -> str:
     spare = rule.startswith("/admin/accounts/") or rule.endswith("/webhook-secret")
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
-              "user_id": world.spare_user_id,
+              "user_id": world.spare_user_id, "author_id": "a-1",
               "filename": "moderation.css"}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
@@ -193,6 +198,8 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     if endpoint == "review.decide_comment":
         with app.app_context():
             form |= {"version": str(db.session.get(Comment, world.comment_id).version), "action": "approve"}
+    if endpoint in ("review.sanction", "review.lift"):
+        form |= {"author_id": "a-1", "kind": "premoderate", "reason": "a moderator's reason"}
     if endpoint == "admin.reset_password":
         form |= {"password": "a long and uncommon passphrase"}
     if endpoint == "admin.reject_set_aside_comment":

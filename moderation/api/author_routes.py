@@ -1,0 +1,35 @@
+"""API routes about people rather than one comment: an author's record, a comment's reports.
+
+Registered on the api blueprint (authentication, error handling) by moderation/api/__init__.py.
+"""
+from __future__ import annotations
+
+from flask import g, jsonify
+from flask.typing import ResponseReturnValue
+
+from moderation import db
+from moderation.api.routes import bp
+from moderation.domain.authors import author_record, serialize_author
+from moderation.domain.comments import comment_for_site
+from moderation.domain.reports import serialize_report
+from moderation.domain.status import now
+
+
+@bp.get("/authors/<path:author_id>")
+def get_author(author_id: str) -> ResponseReturnValue:
+    at = now()
+    return jsonify(serialize_author(author_record(db.session, _site_id(), author_id, at), at))
+
+
+@bp.get("/comments/<int8:comment_id>/reports")
+def get_reports(comment_id: int) -> ResponseReturnValue:
+    comment = comment_for_site(db.session, _site(), comment_id)
+    return jsonify({"comment_id": comment.id, "reports": [serialize_report(r) for r in comment.reports]})
+
+
+def _site():
+    return g.site
+
+
+def _site_id() -> int:
+    return g.site.id

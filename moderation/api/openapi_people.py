@@ -1,0 +1,93 @@
+"""The OpenAPI parts for authors, report outcomes and their webhook events.
+
+Kept apart from openapi.py so the comment routes' document stays readable; `extend` adds these
+schemas and paths to it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from moderation.models import SANCTION_KINDS, STATUSES
+
+_DT = {"type": "string", "format": "date-time"}
+_DT_NULL = {"type": "string", "format": "date-time", "nullable": True}
+
+SCHEMAS: dict[str, Any] = {
+    "Report": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "comment_id": {"type": "integer"},
+            "reason": {"type": "string"}, "reporter_id": {"type": "string", "nullable": True},
+            "note": {"type": "string", "nullable": True},
+            "weight": {"type": "number", "description": "The reason's weight times the reporter's track record on this site."},
+            "created_at": _DT,
+            "outcome": {"type": "string", "enum": ["upheld", "dismissed"], "nullable": True,
+                        "description": "Set when a moderator decides the comment: upheld (rejected) or dismissed (approved)."},
+            "resolved_at": _DT_NULL,
+        },
+    },
+    "ReportList": {
+        "type": "object",
+        "properties": {"comment_id": {"type": "integer"},
+                       "reports": {"type": "array", "items": {"$ref": "#/components/schemas/Report"}}},
+    },
+    "Sanction": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "enum": list(SANCTION_KINDS),
+                     "description": "premoderate: every comment is held for review; suspend: comments are rejected "
+                                    "until expires_at; ban: comments are rejected."},
+            "reason": {"type": "string"},
+            "active": {"type": "boolean"},
+            "created_at": _DT, "expires_at": _DT_NULL, "lifted_at": _DT_NULL,
+            "lift_reason": {"type": "string", "nullable": True},
+        },
+    },
+    "Author": {
+        "type": "object",
+        "properties": {
+            "author_id": {"type": "string"},
+            "comments": {"type": "object", "properties": {
+                "total": {"type": "integer"},
+                "by_status": {"type": "object", "properties": {s: {"type": "integer"} for s in STATUSES}},
+            }},
+            "reports_against": {"type": "object", "properties": {
+                k: {"type": "integer"} for k in ("total", "upheld", "dismissed", "open")}},
+            "sanction": {"allOf": [{"$ref": "#/components/schemas/Sanction"}], "nullable": True,
+                         "description": "The sanction in force, if any."},
+            "sanctions": {"type": "array", "items": {"$ref": "#/components/schemas/Sanction"},
+                          "description": "Every sanction, newest first."},
+        },
+    },
+}
+
+WEBHOOKS_TEXT = (
+    "\n\nBesides `comment.status_changed`, events are: `report.resolved` (`report_id`, `reporter_id`, "
+    "`comment_id`, `outcome` upheld|dismissed, `report`), one per report when a moderator decides its comment; "
+    "`author.sanctioned` and `author.sanction_lifted` (`author_id`, `sanction`)."
+)
+
+
+def extend(document: dict[str, Any], *, errors: dict[str, Any], json_ref: Any, comment_id_param: dict[str, Any]) -> dict[str, Any]:
+    document["info"]["description"] += WEBHOOKS_TEXT
+    document["components"]["schemas"].update(SCHEMAS)
+    # A filed report carries its outcome too: one Report schema for both answers.
+    document["components"]["schemas"]["ReportResult"]["properties"]["report"] = {"$ref": "#/components/schemas/Report"}
+    paths = document["paths"]
+    paths["/api/v1/comments/{comment_id}/reports"]["get"] = {
+        "summary": "A comment's reports and their outcomes",
+        "parameters": [comment_id_param],
+        "responses": {"200": json_ref("ReportList", "The reports, oldest first."), **errors},
+    }
+    paths["/api/v1/authors/{author_id}"] = {
+        "get": {
+            "summary": "An author on this site: comments by status, reports against them, sanctions",
+            "parameters": [{"name": "author_id", "in": "path", "required": True, "schema": {"type": "string"},
+                            "description": "The `author_id` the site posts with comments (URL-encoded)."}],
+            "responses": {"200": json_ref("Author", "The author's record."),
+                          "401": errors["401"],
+                          "404": {**errors["404"], "description": "No comment or sanction of this author on this site."}},
+        }
+    }
+    return document

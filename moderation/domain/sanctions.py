@@ -1,0 +1,192 @@
+"""Sanctions on an author, per site: always pre-moderate, suspend for N days, ban.
+
+An author has at most one sanction in force on a site: a new one supersedes the old (which is
+closed with "superseded by ..."), so "the current sanction" never needs a severity contest.
+Suspensions end by themselves at `expires_at`; any sanction can be lifted by a moderator.
+
+The scorer enforces them (see `enforce`): a banned or suspended author's new comments are
+rejected, whatever their scores ("author banned", "author suspended until ..."); a pre-moderated
+author's are held for review with the flag `author_premoderated`, even when civil. Comments
+already decided are left alone. The site is told by webhook (`author.sanctioned`,
+`author.sanction_lifted`) and can ask GET /api/v1/authors/<author_id>.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from moderation.domain.dispatch import send_webhooks
+from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.policy import Verdict
+from moderation.domain.status import audit, now
+from moderation.models import SANCTION_KINDS, AuthorSanction, Comment, Site, User, WebhookDelivery
+
+MAX_REASON_LENGTH = 2000
+MAX_AUTHOR_ID_LENGTH = 200
+MAX_SUSPENSION_DAYS = 3650
+BANNED, SUSPENDED, PREMODERATED = "author_banned", "author_suspended", "author_premoderated"
+KIND_LABELS = {"premoderate": "always pre-moderate", "suspend": "suspended", "ban": "banned"}
+
+
+def is_active(sanction: AuthorSanction, at: datetime | None = None) -> bool:
+    at = at or now()
+    return sanction.lifted_at is None and (sanction.expires_at is None or sanction.expires_at > at)
+
+
+def _in_force(at: datetime):
+    return AuthorSanction.lifted_at.is_(None) & or_(AuthorSanction.expires_at.is_(None), AuthorSanction.expires_at > at)
+
+
+def current_sanction(session: Session, site_id: int, author_id: str, at: datetime | None = None) -> AuthorSanction | None:
+    return session.scalar(
+        select(AuthorSanction)
+        .where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, _in_force(at or now()))
+        .order_by(AuthorSanction.id.desc())
+        .limit(1)
+    )
+
+
+def sanctions_in_force(
+    session: Session, comments: Iterable[Comment], at: datetime
+) -> dict[tuple[int, str], AuthorSanction]:
+    """The sanction in force for each (site, author) of a batch, in one query."""
+    pairs = {(c.site_id, c.author_id) for c in comments}
+    if not pairs:
+        return {}
+    rows = session.scalars(
+        select(AuthorSanction)
+        .where(tuple_(AuthorSanction.site_id, AuthorSanction.author_id).in_(list(pairs)), _in_force(at))
+        .order_by(AuthorSanction.id)
+    )
+    return {(s.site_id, s.author_id): s for s in rows}  # the newest wins
+
+
+def enforce(verdict: Verdict, sanction: AuthorSanction | None) -> tuple[Verdict, str | None]:
+    """The policy's verdict overridden by the author's sanction, and the reason to record."""
+    if sanction is None:
+        return verdict, None
+    if sanction.kind == "ban":
+        return Verdict("rejected", [*verdict.flagged, BANNED], verdict.priority), "author banned"
+    if sanction.kind == "suspend":
+        until = sanction.expires_at.isoformat() if sanction.expires_at else "further notice"
+        return Verdict("rejected", [*verdict.flagged, SUSPENDED], verdict.priority), f"author suspended until {until}"
+    status = "rejected" if verdict.status == "rejected" else "held"
+    return Verdict(status, [*verdict.flagged, PREMODERATED], verdict.priority), "author pre-moderated"
+
+
+def serialize_sanction(sanction: AuthorSanction, at: datetime | None = None) -> dict[str, Any]:
+    """What the site sees; the moderators' names stay on our side."""
+    iso = lambda value: value.isoformat() if value else None  # noqa: E731
+    return {
+        "id": sanction.id,
+        "kind": sanction.kind,
+        "reason": sanction.reason,
+        "active": is_active(sanction, at),
+        "created_at": iso(sanction.created_at),
+        "expires_at": iso(sanction.expires_at),
+        "lifted_at": iso(sanction.lifted_at),
+        "lift_reason": sanction.lift_reason,
+    }
+
+
+def _lock_author(session: Session, site_id: int, author_id: str) -> None:
+    # Two moderators sanctioning one author at once must not leave two sanctions in force.
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"sanction:{site_id}:{author_id}", 0))))
+
+
+def _event(session: Session, site: Site, event_type: str, author_id: str, sanction: AuthorSanction,
+           at: datetime) -> WebhookDelivery | None:
+    if not site.webhook_url:
+        return None
+    event = {"type": event_type, "author_id": author_id, "sanction": serialize_sanction(sanction, at),
+             "occurred_at": at.isoformat()}
+    delivery = WebhookDelivery(site_id=site.id, comment_id=None, event=event)
+    session.add(delivery)
+    return delivery
+
+
+def _clean_reason(reason: str | None, *, required: bool) -> str | None:
+    reason = (reason or "").strip() or None
+    if required and not reason:
+        raise ValidationFailed("a reason is required", field="reason")
+    if reason and len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
+    return reason
+
+
+def sanction_author(
+    session: Session,
+    site: Site,
+    author_id: str,
+    kind: str,
+    reason: str,
+    by_user: User,
+    days: int | None = None,
+    *,
+    at: datetime | None = None,
+) -> AuthorSanction:
+    """Put a sanction in force (superseding any other), audit it, commit, and tell the site."""
+    if kind not in SANCTION_KINDS:
+        raise ValidationFailed(f"kind must be one of {', '.join(SANCTION_KINDS)}", field="kind")
+    author_id = (author_id or "").strip()
+    if not author_id or len(author_id) > MAX_AUTHOR_ID_LENGTH:
+        raise ValidationFailed("author_id must be 1 to 200 characters", field="author_id")
+    reason = _clean_reason(reason, required=True)
+    if kind == "suspend":
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_SUSPENSION_DAYS:
+            raise ValidationFailed(f"a suspension lasts 1 to {MAX_SUSPENSION_DAYS} days", field="days")
+    else:
+        days = None
+    at = at or now()
+    _lock_author(session, site.id, author_id)
+    replaced = current_sanction(session, site.id, author_id, at)
+    if replaced is not None:
+        replaced.lifted_at = at
+        replaced.lifted_by = by_user.id
+        replaced.lift_reason = f"superseded by {KIND_LABELS[kind]}"
+    sanction = AuthorSanction(
+        site_id=site.id, author_id=author_id, kind=kind, reason=reason, created_by=by_user.id, created_at=at,
+        expires_at=at + timedelta(days=days) if days else None,
+    )
+    session.add(sanction)
+    session.flush()
+    audit(session, f"user:{by_user.username}", "author:sanctioned", site_id=site.id, author_id=author_id,
+          kind=kind, reason=reason, days=days, sanction_id=sanction.id,
+          replaced=replaced.id if replaced is not None else None)
+    delivery = _event(session, site, "author.sanctioned", author_id, sanction, at)
+    session.commit()
+    send_webhooks([delivery])
+    return sanction
+
+
+def lift_sanction(
+    session: Session,
+    site: Site,
+    author_id: str,
+    by_user: User,
+    reason: str | None = None,
+    *,
+    at: datetime | None = None,
+) -> AuthorSanction:
+    """End the sanction in force; NotFound when there is none. Audits, commits, tells the site."""
+    at = at or now()
+    reason = _clean_reason(reason, required=False)
+    _lock_author(session, site.id, author_id)
+    sanction = current_sanction(session, site.id, author_id, at)
+    if sanction is None:
+        session.rollback()
+        raise NotFound(f"author {author_id!r} has no sanction in force on this site", field="author_id")
+    sanction.lifted_at = at
+    sanction.lifted_by = by_user.id
+    sanction.lift_reason = reason or "lifted"
+    audit(session, f"user:{by_user.username}", "author:sanction_lifted", site_id=site.id, author_id=author_id,
+          kind=sanction.kind, reason=reason, sanction_id=sanction.id)
+    delivery = _event(session, site, "author.sanction_lifted", author_id, sanction, at)
+    session.commit()
+    send_webhooks([delivery])
+    return sanction
+

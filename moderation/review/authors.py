@@ -1,0 +1,89 @@
+"""The author page: one author on one site, their comments, reports against them, sanctions,
+and the forms to sanction or lift. Also the author's line on each review card.
+
+Routes are added to the review blueprint (moderation/review/__init__.py imports this module).
+"""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from moderation import auth, db
+from moderation.domain.authors import AuthorRecord, author_comments, author_record, author_records
+from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.sanctions import KIND_LABELS, lift_sanction, sanction_author
+from moderation.models import Comment, Site
+from moderation.request_input import parse_int
+from moderation.review.routes import bp
+
+
+def author_line(comment: Comment) -> AuthorRecord | None:
+    """The card's author summary. The first card asks for every comment this request has loaded
+    (the page's cards), so a page of fifty cards costs three queries, not fifty times as many."""
+    cache: dict[tuple[int, str], AuthorRecord | None] | None = g.get("author_lines")
+    key = (comment.site_id, comment.author_id)
+    if cache is None or key not in cache:
+        loaded = [obj for obj in db.session.identity_map.values() if isinstance(obj, Comment)]
+        pairs = {(c.site_id, c.author_id) for c in loaded} | {key}
+        cache = g.author_lines = {**(cache or {}), **dict.fromkeys(pairs), **author_records(db.session, pairs)}
+    return cache[key]
+
+
+@bp.app_context_processor
+def _author_helpers() -> dict[str, object]:
+    return {"author_line": author_line, "sanction_label": lambda kind: KIND_LABELS.get(kind, kind)}
+
+
+def _site_or_404(site_id: int) -> Site:
+    site = db.session.get(Site, site_id)
+    if site is None:
+        abort(404)
+    return site
+
+
+@bp.get("/review/authors/<int:site_id>/<path:author_id>")
+@auth.login_required("moderator")
+def author_page(site_id: int, author_id: str) -> str:
+    site = _site_or_404(site_id)
+    try:
+        record = author_record(db.session, site.id, author_id)
+    except NotFound:
+        abort(404)
+    return render_template("review/author.html", site=site, record=record,
+                           comments=author_comments(db.session, site.id, author_id), kinds=KIND_LABELS)
+
+
+def _back_to_author(site_id: int, author_id: str) -> Response:
+    return redirect(url_for("review.author_page", site_id=site_id, author_id=author_id), code=303)
+
+
+@bp.post("/review/authors/<int:site_id>/sanction")
+@auth.login_required("moderator")
+def sanction(site_id: int) -> Response:
+    site = _site_or_404(site_id)
+    author_id = request.form.get("author_id", "")
+    days = request.form.get("days", "").strip()
+    try:
+        made = sanction_author(db.session, site, author_id, request.form.get("kind", ""),
+                               request.form.get("reason", ""), auth.current_user(),
+                               days=parse_int(days, maximum=10**6))  # the domain says if it is too long
+    except ValidationFailed as error:
+        flash(f"Not sanctioned: {error.message}.", "error")
+    else:
+        until = f" until {made.expires_at:%Y-%m-%d %H:%M} UTC" if made.expires_at else ""
+        flash(f"{author_id}: {KIND_LABELS[made.kind]}{until}.", "success")
+    return _back_to_author(site.id, author_id)
+
+
+@bp.post("/review/authors/<int:site_id>/lift")
+@auth.login_required("moderator")
+def lift(site_id: int) -> Response:
+    site = _site_or_404(site_id)
+    author_id = request.form.get("author_id", "")
+    try:
+        lift_sanction(db.session, site, author_id, auth.current_user(), request.form.get("reason", ""))
+    except (NotFound, ValidationFailed) as error:
+        flash(f"Nothing lifted: {error.message}.", "warning")
+    else:
+        flash(f"{author_id}: sanction lifted.", "success")
+    return _back_to_author(site.id, author_id)

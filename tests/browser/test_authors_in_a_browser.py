@@ -1,0 +1,116 @@
+"""A moderator bans an author and resolves a reader's report, in a real browser."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from moderation import db
+from moderation.domain.scoring import score_pending
+from moderation.models import Comment, WebhookDelivery
+
+pytestmark = pytest.mark.browser
+
+CIVIL = "I think the bridge is a good idea, and the council explained it well."
+
+
+class CalmModel:
+    """Scores everything civil, so only the author's ban can reject the comment."""
+
+    version = "calm-1"
+    attributes = ("toxicity",)
+    thresholds = {"toxicity": 0.5}
+
+    def score(self, texts):
+        return [{"toxicity": 0.01} for _ in texts]
+
+    def explain(self, text, attributes=None, top_k=5):
+        return {}
+
+
+def post(client, site, external_id: str, author_id: str, text: str = CIVIL) -> int:
+    response = client.post("/api/v1/comments", headers=site.headers,
+                           json={"id": external_id, "story_id": "bridge", "author_id": author_id,
+                                 "author_name": "Angry Reader", "text": text})
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["id"]
+
+
+def score(app, comment_id: int) -> str:
+    with app.app_context():
+        score_pending(db.session, CalmModel, [comment_id], batch_size=10)
+        return db.session.get(Comment, comment_id).status
+
+
+def sign_in(page, live_server: str, user) -> None:
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", user.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/review")
+
+
+def _screenshots(tmp_path: Path) -> Path:
+    return Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path))
+
+
+def test_a_ban_on_the_author_page_rejects_the_authors_next_comment(app, client, make_site, moderator, live_server,
+                                                                   browser_page, tmp_path: Path):
+    site = make_site("daily-planet", webhook_url="http://127.0.0.1:9/hooks")
+    first = post(client, site, "c-1", "angry-1", "You are all idiots for wanting this bridge.")
+    client.post(f"/api/v1/comments/{first}/reports", headers=site.headers,
+                json={"reason": "harassment", "reporter_id": "reader-7", "note": "insults everyone"})
+    assert score(app, first) == "held"  # the report's weight holds it
+    page = browser_page
+    sign_in(page, live_server, moderator)
+
+    card = page.locator(f"#comment-{first}")
+    assert "harassment 2: no earlier reports decided" in card.inner_text()
+    card.locator(".author-line a").click()
+    page.wait_for_url(f"{live_server}/review/authors/{site.id}/angry-1")
+    assert "1 (1 held)" in page.locator(".author-summary").inner_text()
+    page.select_option("select[name=kind]", "ban")
+    page.fill(".sanction-form input[name=reason]", "insults other readers")
+    page.click(".sanction-form button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    assert "angry-1: banned." in page.locator(".flash-success").inner_text()
+    page.screenshot(path=str(_screenshots(tmp_path) / "author-page.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing may need sideways scrolling
+    page.screenshot(path=str(_screenshots(tmp_path) / "author-page-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    following = post(client, site, "c-2", "angry-1")
+    assert score(app, following) == "rejected"
+    assert "author_banned" in client.get(f"/api/v1/comments/{following}", headers=site.headers).get_json()["flagged"]
+    assert score(app, post(client, site, "c-3", "calm-reader")) == "published"
+    author = client.get("/api/v1/authors/angry-1", headers=site.headers).get_json()
+    assert author["sanction"]["kind"] == "ban" and author["comments"]["by_status"]["rejected"] == 1
+    with app.app_context():
+        types = [d.event["type"] for d in db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))]
+    assert "author.sanctioned" in types
+
+
+def test_rejecting_a_reported_comment_tells_the_reporter_by_webhook(app, client, make_site, moderator, live_server,
+                                                                     browser_page, tmp_path: Path):
+    site = make_site("daily-planet", webhook_url="http://127.0.0.1:9/hooks")
+    comment_id = post(client, site, "c-1", "angry-1", "You are all idiots for wanting this bridge.")
+    report = client.post(f"/api/v1/comments/{comment_id}/reports", headers=site.headers,
+                         json={"reason": "harassment", "reporter_id": "reader-7"}).get_json()["report"]
+    score(app, comment_id)
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    card = page.locator(f"#comment-{comment_id}")
+    page.screenshot(path=str(_screenshots(tmp_path) / "review-card-author-line.png"), full_page=True)
+    card.locator("select[name=reason_choice]").select_option("Harassment")
+    card.locator("button[value=reject]").click()
+    page.wait_for_selector(".flash-success")
+
+    with app.app_context():
+        events = [d.event for d in db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))
+                  if d.event["type"] == "report.resolved"]
+    assert [(e["report_id"], e["reporter_id"], e["comment_id"], e["outcome"]) for e in events] == [
+        (report["id"], "reader-7", comment_id, "upheld")]
+    reports = client.get(f"/api/v1/comments/{comment_id}/reports", headers=site.headers).get_json()["reports"]
+    assert reports[0]["outcome"] == "upheld"

@@ -1,0 +1,125 @@
+"""Reporters are told what came of their reports, and a reporter who is mostly wrong weighs less."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from fake_model import FakeModel
+from moderation import db
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.decisions import decide
+from moderation.domain.reports import file_report
+from moderation.domain.scoring import score_pending
+from moderation.models import Comment, Report, Site, User, WebhookDelivery
+
+CIVIL = "I disagree with the council, but the reporting is fair."
+
+
+@pytest.fixture
+def hooked(make_site):
+    return make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")
+
+
+def published(site_id: int, n: int, text: str = CIVIL) -> int:
+    site = db.session.get(Site, site_id)
+    comment_id = submit_comment(db.session, site, CommentInput(
+        external_id=f"c{n}", story_id="s", author_id=f"author-{n}", text=text)).comment.id
+    score_pending(db.session, FakeModel, [comment_id], batch_size=10)
+    return comment_id
+
+
+def report(site_id: int, comment_id: int, reporter_id: str | None, reason: str = "harassment") -> Report:
+    filing = file_report(db.session, db.session.get(Site, site_id), comment_id, reason=reason, reporter_id=reporter_id)
+    db.session.commit()
+    return filing.report
+
+
+def moderate(comment_id: int, user_id: int, action: str) -> None:
+    comment = db.session.get(Comment, comment_id)
+    db.session.refresh(comment)
+    decide(db.session, comment_id, user=db.session.get(User, user_id), action=action,
+           reason="Harassment" if action == "reject" else None, expected_version=comment.version)
+
+
+def test_reports_are_upheld_when_the_comment_is_rejected_and_the_site_is_told(app, hooked, moderator):
+    with app.app_context():
+        comment_id = published(hooked.id, 1, "You idiot.")  # held by the model
+        first, second = report(hooked.id, comment_id, "r1"), report(hooked.id, comment_id, "r2", "uncivil")
+        moderate(comment_id, moderator.id, "reject")
+        db.session.expire_all()
+        assert {r.outcome for r in db.session.scalars(select(Report))} == {"upheld"}
+        assert all(r.resolved_at is not None for r in db.session.scalars(select(Report)))
+        events = [d.event for d in db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))
+                  if d.event["type"] == "report.resolved"]
+    assert [(e["report_id"], e["reporter_id"], e["comment_id"], e["outcome"]) for e in events] == [
+        (first.id, "r1", comment_id, "upheld"), (second.id, "r2", comment_id, "upheld")]
+
+
+def test_reports_are_dismissed_when_the_comment_is_approved(app, hooked, moderator):
+    with app.app_context():
+        comment_id = published(hooked.id, 1)
+        report(hooked.id, comment_id, "r1")  # harassment weighs 2: holds the comment
+        assert db.session.get(Comment, comment_id).status == "held"
+        moderate(comment_id, moderator.id, "approve")
+        db.session.expire_all()
+        assert db.session.scalars(select(Report.outcome)).one() == "dismissed"
+        resolved = [d.event for d in db.session.scalars(select(WebhookDelivery)) if d.event["type"] == "report.resolved"]
+    assert [(e["reporter_id"], e["outcome"]) for e in resolved] == [("r1", "dismissed")]
+
+
+def test_a_later_decision_resolves_only_the_reports_still_open(app, site, moderator):
+    with app.app_context():
+        comment_id = published(site.id, 1)
+        report(site.id, comment_id, "early")
+        moderate(comment_id, moderator.id, "approve")
+        report(site.id, comment_id, "late-1", "hate")  # reopens review after the approval
+        assert db.session.get(Comment, comment_id).status == "held"
+        moderate(comment_id, moderator.id, "reject")
+        db.session.expire_all()
+        outcomes = dict(db.session.execute(select(Report.reporter_id, Report.outcome)).all())
+    assert outcomes == {"early": "dismissed", "late-1": "upheld"}
+
+
+def test_a_reporter_whose_reports_are_mostly_dismissed_cannot_alone_hold_a_civil_comment(app, site, moderator):
+    with app.app_context():
+        # The brigadier reported three civil comments, and moderators approved each.
+        for n in range(3):
+            comment_id = published(site.id, n)
+            report(site.id, comment_id, "brigadier")
+            moderate(comment_id, moderator.id, "approve")
+        target = published(site.id, 99)
+        discounted = report(site.id, target, "brigadier")
+        assert discounted.weight == pytest.approx(0.5)
+        assert discounted.weight_reason == "harassment 2 × 0.25: 3 of 3 earlier reports dismissed"
+        assert db.session.get(Comment, target).status == "published"
+        # A reporter without a history still weighs the reason's full weight, and holds it.
+        fresh = report(site.id, target, "newcomer")
+        assert fresh.weight == 2.0 and fresh.weight_reason == "harassment 2: no earlier reports decided"
+        assert db.session.get(Comment, target).status == "held"
+
+
+def test_an_upheld_history_keeps_the_full_weight(app, site, moderator):
+    with app.app_context():
+        comment_id = published(site.id, 1, "You idiot.")
+        report(site.id, comment_id, "careful")
+        moderate(comment_id, moderator.id, "reject")
+        assert report(site.id, published(site.id, 2), "careful", "uncivil").weight == 1.0
+
+
+def test_the_discount_can_be_turned_off(app_with, site, moderator):
+    app = app_with(REPORTER_WEIGHT_FLOOR=1.0)
+    with app.app_context():
+        for n in range(2):
+            comment_id = published(site.id, n)
+            report(site.id, comment_id, "brigadier")
+            moderate(comment_id, moderator.id, "approve")
+        assert report(site.id, published(site.id, 9), "brigadier").weight == 2.0
+
+
+def test_a_record_on_another_site_does_not_count(app, site, outsider, moderator):
+    with app.app_context():
+        for n in range(3):
+            comment_id = published(outsider.id, n)
+            report(outsider.id, comment_id, "brigadier")
+            moderate(comment_id, moderator.id, "approve")
+        assert report(site.id, published(site.id, 9), "brigadier").weight == 2.0

@@ -1,0 +1,95 @@
+"""The author page and the author's line on review cards: counts, sanctions, forms."""
+from __future__ import annotations
+
+from review_helpers import csrf_token
+from sqlalchemy import select
+
+from moderation import db
+from moderation.models import AuditEntry, AuthorSanction
+
+
+def test_the_card_shows_the_authors_line_and_why_each_report_weighs_what_it_does(sign_in, moderator, site, make_comment):
+    make_comment(site.id, author_id="troll", author_name="Troll", status="rejected")
+    make_comment(site.id, author_id="troll", author_name="Troll",
+                 reports=[{"reason": "harassment", "weight": 0.5, "reporter_id": "brig"}])
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert f'href="/review/authors/{site.id}/troll"' in html
+    assert "2 comments, 1 rejected, 1 report against" in html
+
+
+def test_a_report_shows_its_weight_reason_on_the_card(app, sign_in, moderator, site, make_comment):
+    from moderation.models import Report
+
+    comment_id = make_comment(site.id, reports=[{"reason": "harassment", "weight": 0.5, "reporter_id": "brig"}])
+    with app.app_context():
+        report = db.session.scalars(select(Report).where(Report.comment_id == comment_id)).one()
+        report.weight_reason = "harassment 2 × 0.25: 3 of 3 earlier reports dismissed"
+        db.session.commit()
+    html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
+    assert "brig weighs 0.5 <small>(harassment 2 × 0.25: 3 of 3 earlier reports dismissed)" in html
+
+
+def test_a_moderator_suspends_and_lifts_from_the_author_page(app, sign_in, moderator, site, make_comment):
+    make_comment(site.id, author_id="a/b", author_name="<b>Slashy</b>")
+    client = sign_in(moderator)
+    page = client.get(f"/review/authors/{site.id}/a/b")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "&lt;b&gt;Slashy&lt;/b&gt;" in html and "<b>Slashy</b>" not in html
+    response = client.post(f"/review/authors/{site.id}/sanction", data={
+        "csrf_token": csrf_token(html), "author_id": "a/b", "kind": "suspend", "days": "3", "reason": "spam links"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/review/authors/{site.id}/a/b"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "a/b: suspended until" in html and "spam links" in html
+    response = client.post(f"/review/authors/{site.id}/lift", data={
+        "csrf_token": csrf_token(html), "author_id": "a/b", "reason": "appeal"})
+    assert "a/b: sanction lifted." in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(AuthorSanction.lift_reason)).one() == "appeal"
+        assert db.session.scalars(select(AuditEntry.actor)).all() == ["user:mona", "user:mona"]
+
+
+def test_an_invalid_sanction_is_refused_with_a_message(app, sign_in, moderator, site, make_comment):
+    make_comment(site.id, author_id="troll")
+    client = sign_in(moderator)
+    html = client.get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
+    response = client.post(f"/review/authors/{site.id}/sanction", data={
+        "csrf_token": csrf_token(html), "author_id": "troll", "kind": "ban", "reason": ""})
+    assert "Not sanctioned: a reason is required." in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(AuthorSanction)).all() == []
+
+
+def test_the_author_page_needs_sign_in_and_a_csrf_token(client, app, sign_in, moderator, site, make_comment):
+    make_comment(site.id, author_id="troll")
+    assert client.get(f"/review/authors/{site.id}/troll").status_code in (302, 401)
+    signed_in = sign_in(moderator)
+    response = signed_in.post(f"/review/authors/{site.id}/sanction", data={"author_id": "troll", "kind": "ban", "reason": "x"})
+    assert response.status_code == 400
+    assert signed_in.get(f"/review/authors/{site.id}/nobody").status_code == 404
+    with app.app_context():
+        assert db.session.scalars(select(AuthorSanction)).all() == []
+
+
+def test_author_lines_cost_the_same_few_queries_for_two_cards_or_twenty(app, sign_in, moderator, site, make_comment):
+    from sqlalchemy import event
+
+    def statements_for_queue() -> int:
+        client = sign_in(moderator)
+        seen: list[str] = []
+        with app.app_context():
+            engine = db.session.get_bind()
+        listener = lambda *args: seen.append(args[2])  # noqa: E731  (statement text)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/review").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    for n in range(2):
+        make_comment(site.id, author_id=f"few-{n}")
+    few = statements_for_queue()
+    for n in range(18):
+        make_comment(site.id, author_id=f"many-{n}")
+    assert statements_for_queue() == few
