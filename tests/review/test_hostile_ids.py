@@ -59,3 +59,27 @@ def test_a_username_with_nul_is_a_bad_request(client, moderator):
     response = client.post("/login", data={"username": "mo\x00na", "password": "x", "csrf_token": csrf_token(page)})
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("grace", ["²h", "٣d"])
+def test_a_grace_period_in_non_ascii_digits_is_refused_not_a_500(sign_in, admin, site, grace):
+    client = sign_in(admin)
+    token = csrf_token(client.get("/admin/accounts").get_data(as_text=True))
+
+    key = client.post(f"/admin/accounts/sites/{site.id}/rotate", data={"csrf_token": token, "grace": grace})
+    secret = client.post(f"/admin/sites/{site.id}/webhook-secret", data={"csrf_token": token, "grace": grace})
+
+    assert (key.status_code, secret.status_code) == (400, 400)
+
+
+def test_suspension_days_in_non_ascii_digits_are_refused_not_a_500(sign_in, moderator, site, make_comment):
+    make_comment(site.id, author_id="reader-x")
+    client = sign_in(moderator)
+    token = csrf_token(client.get("/review").get_data(as_text=True))
+
+    response = client.post(f"/review/authors/{site.id}/sanction", follow_redirects=True,
+                           data={"csrf_token": token, "author_id": "reader-x", "kind": "suspend", "days": "²",
+                                 "reason": "testing"})
+
+    assert response.status_code == 200
+    assert "Not sanctioned" in response.get_data(as_text=True)
