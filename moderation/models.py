@@ -177,3 +177,14 @@ class LabelledExample(Base):
     community_id: Mapped[str | None] = mapped_column(String(200))
     context: Mapped[dict[str, Any] | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SiteMember(Base):
+    """A moderator works one or more sites and sees only their comments; admins see every site."""
+
+    __tablename__ = "site_members"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # Indexed on its own for "who works this site" on the admin page; user_id leads the primary key.
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.domain.decisions import decide
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
+from moderation.domain.membership import visible_sites
 from moderation.domain.queue import comment_detail, review_queue
-from moderation.models import Site
 from moderation.review.highlight import highlight
 from moderation.review.presenting import (
     flag_label,
@@ -78,15 +77,16 @@ def _int_arg(name: str) -> int | None:
 @auth.login_required("moderator")
 def queue() -> str:
     site_id = _int_arg("site")
-    page = review_queue(db.session, site_id=site_id, page=_int_arg("page") or 1)
-    sites = db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)).all()
+    user = auth.current_user()
+    page = review_queue(db.session, viewer=user, site_id=site_id, page=_int_arg("page") or 1)
+    sites = visible_sites(db.session, user)
     return render_template("review/queue.html", page=page, sites=sites, site_id=site_id)
 
 
 @bp.get("/review/<int:comment_id>")
 @auth.login_required("moderator")
 def detail(comment_id: int) -> str:
-    detail = comment_detail(db.session, comment_id)
+    detail = comment_detail(db.session, comment_id, viewer=auth.current_user())
     if detail is None:
         abort(404)
     return render_template("review/detail.html", comment=detail.comment, history=detail.history,

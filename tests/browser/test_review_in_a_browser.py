@@ -35,9 +35,10 @@ def _held_comment(app, site_id: int) -> int:
         return comment.id
 
 
-def test_a_moderator_rejects_a_held_comment_in_the_browser(app, make_site, moderator, live_server, browser_page,
-                                                           tmp_path: Path):
+def test_a_moderator_rejects_a_held_comment_in_the_browser(app, make_site, moderator, grant, live_server,
+                                                           browser_page, tmp_path: Path):
     site = make_site("daily-planet", webhook_url="http://127.0.0.1:9/hooks")
+    grant(moderator, site)
     comment_id = _held_comment(app, site.id)
     page = browser_page
 

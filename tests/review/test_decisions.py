@@ -9,7 +9,6 @@ from moderation import db
 from moderation.domain.decisions import decide
 from moderation.domain.errors import AlreadyDecided, ValidationFailed
 from moderation.domain.status import serialize_comment
-from moderation.domain.users import create_user
 from moderation.models import AuditEntry, Comment, LabelledExample, User, WebhookDelivery
 
 
@@ -19,15 +18,13 @@ def webhook_site(make_site):
 
 
 @pytest.fixture
-def second_moderator(app):
-    with app.app_context():
-        user = create_user(db.session, "max", "max-password", "moderator")
-        db.session.commit()
-        return type("Persona", (), {"id": user.id, "username": "max", "password": "max-password"})
+def second_moderator(make_moderator, site):
+    return make_moderator("max", sites=[site])
 
 
 def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, services, sign_in, moderator,
-                                                                       webhook_site, make_comment):
+                                                                       webhook_site, make_comment, grant):
+    grant(moderator, webhook_site)
     comment_id = make_comment(webhook_site.id)
     client = sign_in(moderator)
     response = decide_form(client, comment_id, action="reject", reason_choice="Personal attack or insult",
@@ -53,7 +50,8 @@ def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, service
     assert services.redis().llen("moderation") == 1
 
 
-def test_an_approval_needs_no_reason_and_labels_the_text_civil(app, sign_in, moderator, site, make_comment):
+def test_an_approval_needs_no_reason_and_labels_the_text_civil(app, sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id)
     response = decide_form(sign_in(moderator), comment_id, action="approve")
     assert response.status_code == 303
@@ -64,7 +62,8 @@ def test_an_approval_needs_no_reason_and_labels_the_text_civil(app, sign_in, mod
         assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 0
 
 
-def test_a_rejection_without_a_reason_is_refused(app, sign_in, moderator, site, make_comment):
+def test_a_rejection_without_a_reason_is_refused(app, sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id)
     client = sign_in(moderator)
     response = decide_form(client, comment_id, action="reject")
@@ -74,7 +73,8 @@ def test_a_rejection_without_a_reason_is_refused(app, sign_in, moderator, site, 
 
 
 def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moderator, second_moderator,
-                                                             site, make_comment):
+                                                             site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id)
     mona, max_ = sign_in(moderator), sign_in(second_moderator)
     # Both open the queue while the comment is at version 1 ...
@@ -98,7 +98,8 @@ def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moder
         assert db.session.scalar(select(func.count(AuditEntry.id))) == 1
 
 
-def test_only_one_of_two_simultaneous_decisions_wins(app, moderator, second_moderator, site, make_comment):
+def test_only_one_of_two_simultaneous_decisions_wins(app, moderator, second_moderator, site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id)
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
@@ -126,7 +127,8 @@ def test_only_one_of_two_simultaneous_decisions_wins(app, moderator, second_mode
         assert db.session.get(Comment, comment_id).version == 2
 
 
-def test_a_stale_form_loses_even_before_anyone_decided(app, moderator, site, make_comment):
+def test_a_stale_form_loses_even_before_anyone_decided(app, moderator, site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id, version=3)
     with app.app_context():
         user = db.session.get(User, moderator.id)

@@ -1,0 +1,31 @@
+"""moderators are members of sites and see only their sites' comments
+
+Every moderator used to see every site's comments. A news group's moderators work for one
+paper, so membership scopes the queue, the detail page and decisions (domain/membership.py).
+
+Revision ID: 0003_members
+Revises: 0003_scoring
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0003_members"
+# Chained after 0003_scoring (already on main) so this branch has one head; re-chain freely when merging.
+down_revision = "0003_scoring"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "site_members",
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("site_id", sa.Integer(), sa.ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    )
+    op.create_index("ix_site_members_site_id", "site_members", ["site_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_site_members_site_id", table_name="site_members")
+    op.drop_table("site_members")
