@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from moderation.cli.admin_commands import db_group, keys_group, users_group
+from moderation.cli import member_commands  # noqa: F401  (adds grant and revoke to users_group)
 from moderation.cli.service_commands import beat_command, up_command, web_command, worker_command
 
 
