@@ -188,3 +188,7 @@ class SiteMember(Base):
     # Indexed on its own for "who works this site" on the admin page; user_id leads the primary key.
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# Full-text search on /review (domain/queue_filters.py); the expression must match the query's exactly.
+Index("ix_comments_text_search", func.to_tsvector(sql("'english'::regconfig"), Comment.text), postgresql_using="gin")

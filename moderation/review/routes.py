@@ -9,10 +9,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.decisions import decide
+from classifiers.attributes import ATTRIBUTES
+from moderation.domain.decisions import DECIDABLE, decide
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.membership import visible_sites
 from moderation.domain.queue import comment_detail, review_queue
+from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
+from moderation.models import REPORT_REASONS
 from moderation.review.highlight import highlight
 from moderation.review.presenting import (
     flag_label,
@@ -68,19 +71,18 @@ def index() -> Response:
     return redirect(url_for("review.queue"))
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.get("/review")
 @auth.login_required("moderator")
-def queue() -> str:
-    site_id = _int_arg("site")
+def queue() -> str | tuple[str, int]:
     user = auth.current_user()
-    page = review_queue(db.session, viewer=user, site_id=site_id, page=_int_arg("page") or 1)
-    sites = visible_sites(db.session, user)
-    return render_template("review/queue.html", page=page, sites=sites, site_id=site_id)
+    try:
+        tab, filters = parse_tab(request.args), parse_filters(request.args)
+        page = review_queue(db.session, viewer=user, tab=tab, filters=filters, after=request.args.get("after"))
+    except ValidationFailed as error:
+        return render_template("error.html", title="Cannot read this filter",
+                               message=f"This filter cannot be read: {error.message}. Go back and change it."), 400
+    return render_template("review/queue.html", page=page, filters=filters, sites=visible_sites(db.session, user),
+                           tabs=TABS, reasons=REPORT_REASONS, attributes=ATTRIBUTES, decidable=DECIDABLE)
 
 
 @bp.get("/review/<int:comment_id>")

@@ -28,7 +28,7 @@ def test_a_moderator_of_another_site_never_sees_the_comment(app, make_site, make
     _sign_in(page, live_server, bob)
     assert page.locator(f"#comment-{comment_id}").count() == 0
     assert TEXT not in page.content()
-    assert page.locator("select[name=site] option").all_inner_texts() == ["All sites", "other-gazette"]
+    assert page.locator("select[name=site] option").all_inner_texts() == ["All my sites", "other-gazette"]
     screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "review-other-site.png"
     page.screenshot(path=str(screenshot), full_page=True)
 
@@ -39,7 +39,7 @@ def test_a_moderator_of_another_site_never_sees_the_comment(app, make_site, make
 
 
 def test_a_moderator_of_the_site_sees_it_in_the_queue_and_by_url(app, make_site, make_moderator, live_server,
-                                                                 browser_page):
+                                                                 browser_page, tmp_path: Path):
     site_a = make_site("daily-planet")
     comment_id = _held_comment(app, site_a.id)
     alice = make_moderator("alice", sites=[site_a])
@@ -47,6 +47,13 @@ def test_a_moderator_of_the_site_sees_it_in_the_queue_and_by_url(app, make_site,
 
     _sign_in(page, live_server, alice)
     assert page.locator(f"#comment-{comment_id}").is_visible()
+    page.fill("input[name=q]", "moron")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url("**q=moron**")
+    assert page.locator(f"#comment-{comment_id}").is_visible()
+    assert page.locator(".tabs a[aria-current=page]").inner_text() == "To review 1"
+    screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "review-tabs-and-search.png"
+    page.screenshot(path=str(screenshot), full_page=True)
     assert page.goto(f"{live_server}/review/{comment_id}").status == 200
     assert "complete moron" in page.content()
 

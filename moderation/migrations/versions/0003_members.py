@@ -1,7 +1,8 @@
-"""moderators are members of sites and see only their sites' comments
+"""moderators are members of sites and see only their sites' comments; comment text is searchable
 
 Every moderator used to see every site's comments. A news group's moderators work for one
 paper, so membership scopes the queue, the detail page and decisions (domain/membership.py).
+The GIN index serves the review page's full-text search.
 
 Revision ID: 0003_members
 Revises: 0003_scoring
@@ -24,8 +25,11 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
     )
     op.create_index("ix_site_members_site_id", "site_members", ["site_id"])
+    # Full-text search over comment text on /review, matching domain/queue_filters.py's expression.
+    op.execute("CREATE INDEX ix_comments_text_search ON comments USING gin (to_tsvector('english'::regconfig, text))")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_comments_text_search", table_name="comments")
     op.drop_index("ix_site_members_site_id", table_name="site_members")
     op.drop_table("site_members")
