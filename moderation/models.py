@@ -192,3 +192,5 @@ class SiteMember(Base):
 
 # Full-text search on /review (domain/queue_filters.py); the expression must match the query's exactly.
 Index("ix_comments_text_search", func.to_tsvector(sql("'english'::regconfig"), Comment.text), postgresql_using="gin")
+# The queue's sort and keyset paging (domain/queue.py): priority first, highest first.
+Index("ix_comments_queue_order", Comment.priority.desc(), Comment.received_at, Comment.id)

@@ -140,3 +140,12 @@ def test_parse_filters_reads_a_query_string(app):
     filters = parse_filters({"site": "3", "score_min": "0.25", "since": "2026-11-01", "q": "  bridge  "})
     assert (filters.site, filters.score_min, filters.since.isoformat(), filters.q) == (3, 0.25, "2026-11-01", "bridge")
     assert filters.as_args() == {"site": "3", "score_min": "0.25", "since": "2026-11-01", "q": "bridge"}
+
+
+def test_the_queue_order_has_an_index_so_pages_do_not_sort_every_row(app):
+    with app.app_context():
+        db.session.execute(text("SET enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text(
+            "EXPLAIN SELECT id FROM comments WHERE status = 'approved'"
+            " ORDER BY priority DESC, received_at, id LIMIT 51")))
+    assert "ix_comments_queue_order" in plan and "Sort" not in plan
