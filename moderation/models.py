@@ -237,3 +237,18 @@ class AuthorSanction(Base):
 # GET /api/v1/authors/<id>) and a reporter's track record (report weights) look rows up by these.
 Index("ix_comments_author", Comment.site_id, Comment.author_id)
 Index("ix_reports_reporter", Report.reporter_id)
+class SiteMember(Base):
+    """A moderator works one or more sites and sees only their comments; admins see every site."""
+
+    __tablename__ = "site_members"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # Indexed on its own for "who works this site" on the admin page; user_id leads the primary key.
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# Full-text search on /review (domain/queue_filters.py); the expression must match the query's exactly.
+Index("ix_comments_text_search", func.to_tsvector(sql("'english'::regconfig"), Comment.text), postgresql_using="gin")
+# The queue's sort and keyset paging (domain/queue.py): priority first, highest first.
+Index("ix_comments_queue_order", Comment.priority.desc(), Comment.received_at, Comment.id)

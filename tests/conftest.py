@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,12 +148,40 @@ def _make_user(app, username: str, role: str) -> UserPersona:
 
 @pytest.fixture
 def moderator(app) -> UserPersona:
+    """A moderator of no site yet: tests that show them comments `grant` them the comments' sites."""
     return _make_user(app, "mona", "moderator")
 
 
 @pytest.fixture
 def admin(app) -> UserPersona:
     return _make_user(app, "ada", "admin")
+
+
+def _grant(app, user: UserPersona, sites: Iterable[SitePersona | int]) -> None:
+    from moderation.models import SiteMember
+
+    with app.app_context():
+        for site in sites:
+            db.session.add(SiteMember(user_id=user.id, site_id=site if isinstance(site, int) else site.id))
+        db.session.commit()
+
+
+@pytest.fixture
+def grant(app):
+    """`grant(user, site, ...)`: make a moderator persona a member of sites (personas or ids)."""
+    return lambda user, *sites: _grant(app, user, sites)
+
+
+@pytest.fixture
+def make_moderator(app):
+    """`make_moderator(name, sites=[...]) -> UserPersona`: a moderator of those sites only, e.g. of another site."""
+
+    def make(name: str, sites: Iterable[SitePersona | int] = ()) -> UserPersona:
+        user = _make_user(app, name, "moderator")
+        _grant(app, user, sites)
+        return user
+
+    return make
 
 
 class Worker:

@@ -5,6 +5,7 @@ import click
 
 from moderation.cli.admin_commands import db_group, keys_group, users_group
 from moderation.cli import accounts_commands  # noqa: F401  (adds list/disable/rotate/... to users and keys)
+from moderation.cli import member_commands  # noqa: F401  (adds grant and revoke to users_group)
 from moderation.cli.service_commands import beat_command, up_command, web_command, worker_command
 from moderation.cli.webhook_commands import webhooks_group
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, defer
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.report_outcomes import resolve_reports
+from moderation.domain.membership import can_see_site
 from moderation.domain.status import change_status, now
 from moderation.models import AuditEntry, Comment, LabelledExample, User
 
@@ -54,7 +55,8 @@ def decide(
         select(Comment).where(Comment.id == comment_id).options(defer(Comment.created_at))
         .with_for_update(of=Comment).execution_options(populate_existing=True)
     )
-    if comment is None:
+    # Another site's comment is refused exactly like a missing one: its existence is not the moderator's business.
+    if comment is None or not can_see_site(session, user, comment.site_id):
         session.rollback()
         raise NotFound(f"comment {comment_id} does not exist")
     if comment.version != expected_version or comment.status not in DECIDABLE:

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.domain.authors import AuthorRecord, author_comments, author_record, author_records
 from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.membership import can_see_site
 from moderation.domain.sanctions import KIND_LABELS, lift_sanction, sanction_author
 from moderation.models import Comment, Site
 from moderation.request_input import parse_int
@@ -35,8 +36,9 @@ def _author_helpers() -> dict[str, object]:
 
 
 def _site_or_404(site_id: int) -> Site:
+    """A site the viewer works on; another site's authors are not found, as its comments are not."""
     site = db.session.get(Site, site_id)
-    if site is None:
+    if site is None or not can_see_site(db.session, auth.current_user(), site.id):
         abort(404)
     return site
 

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.decisions import decide
+from classifiers.attributes import ATTRIBUTES
+from moderation.domain.decisions import DECIDABLE, decide
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
+from moderation.domain.membership import visible_sites
 from moderation.domain.queue import comment_detail, review_queue
-from moderation.models import Site
-from moderation.request_input import int_arg, parse_int
+from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
+from moderation.models import REPORT_REASONS
+from moderation.request_input import parse_int
 from moderation.review.highlight import highlight
 from moderation.review.presenting import (
     flag_label,
@@ -72,17 +74,22 @@ def index() -> Response:
 
 @bp.get("/review")
 @auth.login_required("moderator")
-def queue() -> str:
-    site_id = int_arg("site")
-    page = review_queue(db.session, site_id=site_id, page=int_arg("page") or 1)
-    sites = db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)).all()
-    return render_template("review/queue.html", page=page, sites=sites, site_id=site_id)
+def queue() -> str | tuple[str, int]:
+    user = auth.current_user()
+    try:
+        tab, filters = parse_tab(request.args), parse_filters(request.args)
+        page = review_queue(db.session, viewer=user, tab=tab, filters=filters, after=request.args.get("after"))
+    except ValidationFailed as error:
+        return render_template("error.html", title="Cannot read this filter",
+                               message=f"This filter cannot be read: {error.message}. Go back and change it."), 400
+    return render_template("review/queue.html", page=page, filters=filters, sites=visible_sites(db.session, user),
+                           tabs=TABS, reasons=REPORT_REASONS, attributes=ATTRIBUTES, decidable=DECIDABLE)
 
 
 @bp.get("/review/<int8:comment_id>")
 @auth.login_required("moderator")
 def detail(comment_id: int) -> str:
-    detail = comment_detail(db.session, comment_id)
+    detail = comment_detail(db.session, comment_id, viewer=auth.current_user())
     if detail is None:
         abort(404)
     return render_template("review/detail.html", comment=detail.comment, history=detail.history,

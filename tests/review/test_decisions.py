@@ -19,15 +19,13 @@ def webhook_site(make_site):
 
 
 @pytest.fixture
-def second_moderator(app):
-    with app.app_context():
-        user = create_user(db.session, "max", "max-password", "moderator")
-        db.session.commit()
-        return type("Persona", (), {"id": user.id, "username": "max", "password": "max-password"})
+def second_moderator(make_moderator, site):
+    return make_moderator("max", sites=[site])
 
 
 def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, services, sign_in, moderator,
-                                                                       webhook_site, make_comment):
+                                                                       webhook_site, make_comment, grant):
+    grant(moderator, webhook_site)
     comment_id = make_comment(webhook_site.id)
     client = sign_in(moderator)
     response = decide_form(client, comment_id, action="reject", reason_choice="Personal attack or insult",
@@ -55,8 +53,11 @@ def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, service
 
 
 def test_sites_see_a_stable_pseudonym_per_moderator_in_the_api_and_webhooks(app, sign_in, moderator, second_moderator,
-                                                                             webhook_site, make_comment, make_site):
+                                                                             webhook_site, make_comment, make_site,
+                                                                             grant):
     other_site = make_site("other-gazette", webhook_url="http://127.0.0.1:9/hooks")
+    grant(moderator, webhook_site, other_site)
+    grant(second_moderator, webhook_site)
     mine = [make_comment(webhook_site.id), make_comment(webhook_site.id), make_comment(other_site.id)]
     theirs = make_comment(webhook_site.id)
     mona, max_ = sign_in(moderator), sign_in(second_moderator)
@@ -76,7 +77,9 @@ def test_sites_see_a_stable_pseudonym_per_moderator_in_the_api_and_webhooks(app,
     assert not any(name in pseudonym for pseudonym in by_comment.values() for name in ("mona", "max"))
 
 
-def test_a_site_that_opted_in_sees_the_moderators_login_name(app, sign_in, moderator, webhook_site, make_comment):
+def test_a_site_that_opted_in_sees_the_moderators_login_name(app, sign_in, moderator, webhook_site, make_comment,
+                                                             grant):
+    grant(moderator, webhook_site)
     with app.app_context():
         db.session.get(Site, webhook_site.id).share_moderator_names = True
         db.session.commit()
@@ -88,7 +91,8 @@ def test_a_site_that_opted_in_sees_the_moderators_login_name(app, sign_in, moder
         assert db.session.scalars(select(WebhookDelivery)).one().event["comment"]["decision"]["moderator"] == "mona"
 
 
-def test_an_approval_needs_no_reason_and_labels_the_text_civil(app, sign_in, moderator, site, make_comment):
+def test_an_approval_needs_no_reason_and_labels_the_text_civil(app, sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id)
     response = decide_form(sign_in(moderator), comment_id, action="approve")
     assert response.status_code == 303
@@ -99,7 +103,8 @@ def test_an_approval_needs_no_reason_and_labels_the_text_civil(app, sign_in, mod
         assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 0
 
 
-def test_a_rejection_without_a_reason_is_refused(app, sign_in, moderator, site, make_comment):
+def test_a_rejection_without_a_reason_is_refused(app, sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id)
     client = sign_in(moderator)
     response = decide_form(client, comment_id, action="reject")
@@ -109,7 +114,8 @@ def test_a_rejection_without_a_reason_is_refused(app, sign_in, moderator, site, 
 
 
 def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moderator, second_moderator,
-                                                             site, make_comment):
+                                                             site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id)
     mona, max_ = sign_in(moderator), sign_in(second_moderator)
     # Both open the queue while the comment is at version 1 ...
@@ -133,7 +139,8 @@ def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moder
         assert db.session.scalar(select(func.count(AuditEntry.id))) == 1
 
 
-def test_only_one_of_two_simultaneous_decisions_wins(app, moderator, second_moderator, site, make_comment):
+def test_only_one_of_two_simultaneous_decisions_wins(app, moderator, second_moderator, site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id)
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
@@ -161,7 +168,8 @@ def test_only_one_of_two_simultaneous_decisions_wins(app, moderator, second_mode
         assert db.session.get(Comment, comment_id).version == 2
 
 
-def test_a_stale_form_loses_even_before_anyone_decided(app, moderator, site, make_comment):
+def test_a_stale_form_loses_even_before_anyone_decided(app, moderator, site, make_comment, grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id, version=3)
     with app.app_context():
         user = db.session.get(User, moderator.id)

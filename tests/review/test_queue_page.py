@@ -4,13 +4,16 @@ from datetime import datetime, timedelta, timezone
 
 from moderation import db
 from moderation.domain.queue import review_queue
+from moderation.models import User
 
 
 def _queue_ids(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'<li class="card item" id="comment-(\d+)"', html)]
 
 
-def test_it_shows_a_held_comment_with_its_spans_scores_reasons_and_story(sign_in, moderator, site, make_comment):
+def test_it_shows_a_held_comment_with_its_spans_scores_reasons_and_story(sign_in, moderator, site, make_comment,
+                                                                          grant):
+    grant(moderator, site)
     comment_id = make_comment(site.id, "You are an idiot and your article is garbage.")
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     assert _queue_ids(html) == [comment_id]
@@ -23,7 +26,8 @@ def test_it_shows_a_held_comment_with_its_spans_scores_reasons_and_story(sign_in
     assert 'name="version" value="1"' in html
 
 
-def test_it_escapes_comment_text(sign_in, moderator, site, make_comment):
+def test_it_escapes_comment_text(sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
     text = '<script>alert("x")</script> you <b>fool</b>'
     fool = {"begin": text.index("<b>fool"), "end": text.index("</b>"), "score": 0.8}
     make_comment(site.id, text, explanations={"insult": [fool]},
@@ -38,14 +42,16 @@ def test_it_escapes_comment_text(sign_in, moderator, site, make_comment):
     assert "&lt;b&gt;rude&lt;/b&gt;" in html
 
 
-def test_it_ignores_explanation_spans_outside_the_text(sign_in, moderator, site, make_comment):
+def test_it_ignores_explanation_spans_outside_the_text(sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
     make_comment(site.id, "short", explanations={"toxicity": [{"begin": 3, "end": 99}, {"begin": 40, "end": 50},
                                                                {"begin": "0", "end": 2}, "junk"]})
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     assert 'sho<mark title="raises toxicity +0.00">rt</mark>' in html
 
 
-def test_the_queue_puts_the_highest_priority_first_then_the_oldest(sign_in, moderator, site, make_comment):
+def test_the_queue_puts_the_highest_priority_first_then_the_oldest(sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
     now = datetime.now(timezone.utc)
     low = make_comment(site.id, priority=0.2)
     high_newer = make_comment(site.id, priority=0.95, received_at=now - timedelta(minutes=1))
@@ -56,7 +62,8 @@ def test_the_queue_puts_the_highest_priority_first_then_the_oldest(sign_in, mode
 
 
 def test_the_queue_holds_reported_published_comments_but_not_decided_ones(app, sign_in, moderator, site,
-                                                                          make_comment):
+                                                                          make_comment, grant):
+    grant(moderator, site)
     held = make_comment(site.id)
     reported = make_comment(site.id, "Buy cheap watches at example.com", status="published", flagged=[],
                             report_weight=2.5, priority=0.6,
@@ -71,25 +78,31 @@ def test_the_queue_holds_reported_published_comments_but_not_decided_ones(app, s
     assert "<strong>spam</strong> × 2" in html and "advert" in html
 
 
-def test_it_filters_the_queue_by_site(sign_in, moderator, site, outsider, make_comment):
+def test_it_filters_the_queue_by_site(sign_in, moderator, site, outsider, make_comment, grant):
+    # A member of both sites, so it is the filter, not membership, that leaves the outsider's comment out.
+    grant(moderator, site, outsider)
     ours = make_comment(site.id)
     make_comment(outsider.id)
     html = sign_in(moderator).get(f"/review?site={site.id}").get_data(as_text=True)
     assert _queue_ids(html) == [ours]
 
 
-def test_the_queue_is_paged(app, site, make_comment):
+def test_the_queue_is_paged_by_keyset(app, site, admin, make_comment):
     ids = [make_comment(site.id, priority=1 - i / 100) for i in range(5)]
     with app.app_context():
-        first = review_queue(db.session, page=1, page_size=2)
-        third = review_queue(db.session, page=3, page_size=2)
-    assert [c.id for c in first.items] == ids[:2] and first.total == 5 and first.pages == 3
-    assert [c.id for c in third.items] == ids[4:]
+        viewer = db.session.get(User, admin.id)
+        first = review_queue(db.session, viewer=viewer, page_size=2)
+        second = review_queue(db.session, viewer=viewer, after=first.next_cursor, page_size=2)
+        third = review_queue(db.session, viewer=viewer, after=second.next_cursor, page_size=2)
+    assert [c.id for c in first.items] == ids[:2] and first.total == 5
+    assert [c.id for c in second.items] == ids[2:4]
+    assert [c.id for c in third.items] == ids[4:] and third.next_cursor is None
 
 
-def test_the_detail_page_shows_the_audit_history(app, sign_in, moderator, site, make_comment):
+def test_the_detail_page_shows_the_audit_history(app, sign_in, moderator, site, make_comment, grant):
     from moderation.domain.status import audit
 
+    grant(moderator, site)
     comment_id = make_comment(site.id)
     with app.app_context():
         audit(db.session, "system:scorer", "status:pending->held", comment_id=comment_id, reason="toxicity 0.91")

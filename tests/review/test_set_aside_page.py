@@ -52,7 +52,8 @@ def test_an_admin_sees_the_set_aside_comment_with_its_error_escaped(sign_in, adm
     assert "timestamp too large" in html and "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
 
 
-def test_moderators_may_not_see_or_act_on_it(sign_in, moderator, site, app):
+def test_moderators_may_not_see_or_act_on_it(sign_in, moderator, site, app, grant):
+    grant(moderator, site)  # even a moderator of the comment's site: the page is for admins
     poison, _ = poison_and_good(app, site.id)
     client = sign_in(moderator)
 
@@ -100,7 +101,8 @@ def test_the_review_page_of_a_set_aside_row_that_cannot_be_loaded_still_opens(si
     assert response.status_code == 200 and "&lt;b&gt;bold&lt;/b&gt; words" in response.get_data(as_text=True)
 
 
-def test_a_moderator_can_decide_such_a_row_from_its_review_page(sign_in, moderator, site, app):
+def test_a_moderator_can_decide_such_a_row_from_its_review_page(sign_in, moderator, site, app, grant):
+    grant(moderator, site)
     poison, _ = poison_and_good(app, site.id)
 
     response = decide_form(sign_in(moderator), poison, action="reject", reason_note="corrupt row")

@@ -8,9 +8,10 @@ admin (signed in through the real form). Key personas present their key the way 
 reads keys (Bearer for /api, X-Goog-Api-Key for Perspective); cookies never authenticate an API.
 Routes with ids get real ids of the site's own objects, so "another site's key" must see 404.
 
-A moderator of another site cannot exist yet: site membership comes with the workspace issue.
-When it lands, add "other_site_moderator" to PERSONAS, a signed-in client for it in `clients`,
-and an argument for it to `page()`: every row then has to say what that persona gets.
+The moderator is a member of the site; "other_site_moderator" is a moderator of the other site
+only. Pages about one comment or author of the site must answer them 404, as if it did not exist;
+`page()` makes a row say so with `other_moderator=`, and otherwise gives them what a moderator gets
+(the queue answers 200 but lists only their own site's comments: tests/review/test_site_scoping.py).
 
 HEAD and OPTIONS are left out: Werkzeug answers HEAD with the GET view (the same checks run), and
 OPTIONS with only an Allow header, before any view runs.
@@ -25,26 +26,27 @@ import pytest
 from moderation import db
 from moderation.models import Comment
 
-PERSONAS = ("anonymous", "wrong_key", "other_site_key", "site_key", "moderator", "admin")
+PERSONAS = ("anonymous", "wrong_key", "other_site_key", "site_key", "moderator", "other_site_moderator", "admin")
 LOGIN = "302 to /login"
 
 
-def page(*, moderator: int | str, admin: int | str) -> dict[str, int | str]:
+def page(*, moderator: int | str, admin: int | str, other_moderator: int | str | None = None) -> dict[str, int | str]:
     """A cookie page: anyone not signed in goes to /login, whatever key they hold."""
     return {"anonymous": LOGIN, "wrong_key": LOGIN, "other_site_key": LOGIN, "site_key": LOGIN,
-            "moderator": moderator, "admin": admin}
+            "moderator": moderator, "admin": admin,
+            "other_site_moderator": moderator if other_moderator is None else other_moderator}
 
 
 def api(*, site_key: int, other_site_key: int) -> dict[str, int | str]:
     """/api/v1: only a valid Bearer key counts; a session cookie is no key."""
     return {"anonymous": 401, "wrong_key": 401, "other_site_key": other_site_key, "site_key": site_key,
-            "moderator": 401, "admin": 401}
+            "moderator": 401, "other_site_moderator": 401, "admin": 401}
 
 
 def perspective(*, with_key: int) -> dict[str, int | str]:
     """Perspective answers a missing or wrong key with Google's 403 PERMISSION_DENIED."""
     return {"anonymous": 403, "wrong_key": 403, "other_site_key": with_key, "site_key": with_key,
-            "moderator": 403, "admin": 403}
+            "moderator": 403, "other_site_moderator": 403, "admin": 403}
 
 
 def public(status: int | str) -> dict[str, int | str]:
@@ -66,15 +68,15 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("perspective_discovery", "GET"): public(200),
     ("static", "GET"): public(200),
     ("review.index", "GET"): public(302),  # to /review, which then asks for sign-in
-    ("review.login", "GET"): {**public(200), "moderator": 302, "admin": 302},  # signed in: on to the queue
+    ("review.login", "GET"): {**public(200), "moderator": 302, "other_site_moderator": 302, "admin": 302},  # signed in: on to the queue
     ("review.login", "POST"): public(401),  # no credentials in the form
     ("review.logout", "POST"): public(LOGIN),
     ("review.queue", "GET"): page(moderator=200, admin=200),
-    ("review.detail", "GET"): page(moderator=200, admin=200),
-    ("review.decide_comment", "POST"): page(moderator=303, admin=303),
-    ("review.author_page", "GET"): page(moderator=200, admin=200),
-    ("review.sanction", "POST"): page(moderator=303, admin=303),
-    ("review.lift", "POST"): page(moderator=303, admin=303),
+    ("review.detail", "GET"): page(moderator=200, admin=200, other_moderator=404),
+    ("review.decide_comment", "POST"): page(moderator=303, admin=303, other_moderator=404),
+    ("review.author_page", "GET"): page(moderator=200, admin=200, other_moderator=404),
+    ("review.sanction", "POST"): page(moderator=303, admin=303, other_moderator=404),
+    ("review.lift", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("admin.index", "GET"): page(moderator=403, admin=200),
     ("admin.edit_site", "GET"): page(moderator=403, admin=200),
     ("admin.save_site", "POST"): page(moderator=403, admin=303),
@@ -87,6 +89,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.rotate_site_key", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
     ("admin.revoke_site_key", "POST"): page(moderator=403, admin=303),
     ("admin.set_aside", "GET"): page(moderator=403, admin=200),
+    ("admin.add_member", "POST"): page(moderator=403, admin=303),  # on the spare site
+    ("admin.remove_member", "POST"): page(moderator=403, admin=303),
     ("admin.dead_letters", "GET"): page(moderator=403, admin=200),
     ("admin.replay_dead_letters_view", "POST"): page(moderator=403, admin=303),
     ("admin.rotate_secret", "POST"): page(moderator=403, admin=200),  # shows the new secret once
@@ -166,7 +170,7 @@ def _wrong_secret(api_key: str) -> str:
 
 
 def _path(rule: str, world: World) -> str:
-    spare = rule.startswith("/admin/accounts/") or rule.endswith("/webhook-secret")
+    spare = rule.startswith("/admin/accounts/") or rule.endswith("/webhook-secret") or "/members" in rule
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1",
@@ -200,6 +204,8 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
             form |= {"version": str(db.session.get(Comment, world.comment_id).version), "action": "approve"}
     if endpoint in ("review.sanction", "review.lift"):
         form |= {"author_id": "a-1", "kind": "premoderate", "reason": "a moderator's reason"}
+    if endpoint == "admin.add_member":
+        form |= {"username": "spare-user"}
     if endpoint == "admin.reset_password":
         form |= {"password": "a long and uncommon passphrase"}
     if endpoint == "admin.reject_set_aside_comment":
@@ -219,13 +225,16 @@ def _outcome(response) -> int | str:
     return response.status_code
 
 
-def test_every_persona_gets_what_the_matrix_says_on_every_route(app, site, outsider, moderator, admin, world):
+def test_every_persona_gets_what_the_matrix_says_on_every_route(app, site, outsider, moderator, admin, world, grant,
+                                                               make_moderator):
+    grant(moderator, site)
     clients = {
         "anonymous": (app.test_client(), {}),
         "wrong_key": (app.test_client(), _key_headers(_wrong_secret(site.api_key))),
         "other_site_key": (app.test_client(), _key_headers(outsider.api_key)),
         "site_key": (app.test_client(), _key_headers(site.api_key)),
         "moderator": (_signed_in(app, moderator), {}),
+        "other_site_moderator": (_signed_in(app, make_moderator("otto", sites=[outsider])), {}),
         "admin": (_signed_in(app, admin), {}),
     }
     wrong = []
@@ -244,7 +253,3 @@ def test_every_persona_gets_what_the_matrix_says_on_every_route(app, site, outsi
     assert checked >= len(MATRIX) * len(PERSONAS)
     assert not wrong, "\n".join(wrong)
 
-
-@pytest.mark.skip(reason="site membership does not exist yet (workspace issue): add the other_site_moderator persona")
-def test_a_moderator_of_another_site_gets_nothing_of_this_site():
-    """Placeholder so the missing persona shows in every run's summary until membership lands."""

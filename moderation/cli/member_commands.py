@@ -1,0 +1,51 @@
+"""`moderation users grant|revoke NAME --site SITE`: which sites a moderator works."""
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from moderation import db
+from moderation.cli.admin_commands import users_group
+from moderation.cli.context import command_app
+from moderation.domain.errors import DomainError
+
+
+def _shell_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return "unknown"
+
+
+def _change(action: str, name: str, site: str) -> None:
+    from moderation.domain.membership import grant, revoke
+    from moderation.migrate import upgrade
+
+    app = command_app()
+    with app.app_context():
+        upgrade(app.config["DATABASE_URL"])
+        try:
+            # The audit log names the shell account, as it has no signed-in user to name.
+            (grant if action == "grant" else revoke)(db.session, name, site, actor=f"cli:{_shell_user()}")
+            db.session.commit()
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+
+
+@users_group.command("grant")
+@click.argument("name")
+@click.option("--site", "site", required=True, help="The site's name, as given to `keys create`.")
+def users_grant(name: str, site: str) -> None:
+    """Make moderator NAME a member of SITE: they see, search and decide its comments."""
+    _change("grant", name, site)
+    click.echo(f"{name} now moderates {site}")
+
+
+@users_group.command("revoke")
+@click.argument("name")
+@click.option("--site", "site", required=True, help="The site's name, as given to `keys create`.")
+def users_revoke(name: str, site: str) -> None:
+    """End moderator NAME's membership of SITE: its comments disappear from their queue at once."""
+    _change("revoke", name, site)
+    click.echo(f"{name} no longer moderates {site}")

@@ -1,0 +1,77 @@
+"""Which sites a user works: moderators see, search and decide only their sites' comments.
+
+`visible_site_ids` is the one scoping rule; the queue, the detail page and decisions all ask it,
+so a new page that shows comments gets the same answer instead of its own copy of the rule.
+Admins see every site (None); a moderator sees the active sites they are a member of.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.status import audit
+from moderation.models import Site, SiteMember, User
+
+
+def visible_site_ids(session: Session, user: User) -> set[int] | None:
+    """The ids of the sites whose comments `user` may see; None means every site."""
+    if user.role == "admin":
+        return None
+    return set(session.scalars(select(SiteMember.site_id).where(SiteMember.user_id == user.id)))
+
+
+def can_see_site(session: Session, user: User, site_id: int) -> bool:
+    visible = visible_site_ids(session, user)
+    return visible is None or site_id in visible
+
+
+def visible_sites(session: Session, user: User) -> list[Site]:
+    """The active sites `user` may filter the queue by, by name."""
+    query = select(Site).where(Site.active.is_(True)).order_by(Site.name)
+    visible = visible_site_ids(session, user)
+    if visible is not None:
+        query = query.where(Site.id.in_(visible))
+    return list(session.scalars(query))
+
+
+def members_of(session: Session, site_id: int) -> list[User]:
+    return list(session.scalars(
+        select(User).join(SiteMember, SiteMember.user_id == User.id)
+        .where(SiteMember.site_id == site_id).order_by(User.username)
+    ))
+
+
+def _user_and_site(session: Session, username: str, site: str | int) -> tuple[User, Site]:
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise NotFound(f"there is no user {username.strip()!r}", field="username")
+    found = session.get(Site, site) if isinstance(site, int) else session.scalar(select(Site).where(Site.name == site))
+    if found is None:
+        raise NotFound(f"there is no site {site!r}", field="site")
+    return user, found
+
+
+def grant(session: Session, username: str, site: str | int, *, actor: str) -> User:
+    """Make `username` a member of `site` (its name or id), audited. The caller commits."""
+    user, found = _user_and_site(session, username, site)
+    if user.role == "admin":
+        raise ValidationFailed(f"{user.username} is an admin and sees every site already", field="username")
+    if session.get(SiteMember, (user.id, found.id)) is not None:
+        raise Conflict(f"{user.username} is a member of {found.name} already", field="username")
+    session.add(SiteMember(user_id=user.id, site_id=found.id))
+    audit(session, actor, "membership:granted", user=user.username, site_id=found.id, site=found.name)
+    session.flush()
+    return user
+
+
+def revoke(session: Session, username: str, site: str | int, *, actor: str) -> User:
+    """End `username`'s membership of `site`, audited. The caller commits."""
+    user, found = _user_and_site(session, username, site)
+    removed = session.execute(
+        delete(SiteMember).where(SiteMember.user_id == user.id, SiteMember.site_id == found.id)
+    ).rowcount
+    if not removed:
+        raise NotFound(f"{user.username} is not a member of {found.name}", field="username")
+    audit(session, actor, "membership:revoked", user=user.username, site_id=found.id, site=found.name)
+    return user

@@ -1,0 +1,168 @@
+"""The review page's tabs and filters, read from a query string and turned into SQL conditions.
+
+Filters combine (AND). Parsing is strict: a filter that cannot be read is an error the page
+shows, not a silently wider list a moderator might act on.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Float, and_, exists, func, literal_column, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from classifiers.attributes import ATTRIBUTES
+from moderation.domain.errors import ValidationFailed
+from moderation.models import REPORT_REASONS, Comment, Report, Site
+
+# The default tab is the work list (held by the model or reported past the site's threshold);
+# the others let a moderator look at the backlog and at what was decided.
+TABS: dict[str, str] = {
+    "review": "To review",
+    "held": "Held",
+    "reported": "Reported",
+    "pending": "Pending",
+    "approved": "Approved",
+    "rejected": "Rejected",
+    "all": "All",
+}
+MAX_SEARCH_LENGTH = 200
+MAX_TEXT_FILTER_LENGTH = 200
+# Must match the GIN index in migration 0003_members exactly, or PostgreSQL will not use it.
+SEARCH_CONFIG = literal_column("'english'::regconfig")
+
+
+def _reported() -> ColumnElement[bool]:
+    return and_(Comment.status == "published", Comment.report_weight > 0,
+                Comment.report_weight >= Site.report_threshold)
+
+
+def tab_condition(tab: str) -> ColumnElement[bool] | None:
+    """Which comments a tab holds (None: all); the query must join Site for 'review' and 'reported'."""
+    if tab == "review":
+        return or_(Comment.status == "held", _reported())
+    if tab == "reported":
+        return _reported()
+    if tab in ("held", "pending", "approved", "rejected"):
+        return Comment.status == tab
+    return None
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    site: int | None = None
+    story: str | None = None
+    reason: str | None = None
+    flag: str | None = None
+    score_attr: str = "toxicity"
+    score_min: float | None = None
+    score_max: float | None = None
+    author: str | None = None
+    since: date | None = None
+    until: date | None = None
+    q: str | None = None
+
+    def as_args(self) -> dict[str, str]:
+        """The query-string form, for links that keep the filters (tabs, next page)."""
+        args: dict[str, str] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is not None and not (field.name == "score_attr" and value == "toxicity"):
+                args[field.name] = value.isoformat() if isinstance(value, date) else str(value)
+        return args
+
+    @property
+    def active(self) -> bool:
+        return bool({k for k in self.as_args() if k != "site"})
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if self.site is not None:
+            where.append(Comment.site_id == self.site)
+        if self.story:
+            where.append(Comment.story_id == self.story)
+        if self.reason:
+            where.append(exists(select(Report.id).where(Report.comment_id == Comment.id,
+                                                        Report.reason == self.reason)))
+        if self.flag:
+            where.append(Comment.flagged.contains([self.flag]))
+        score = Comment.scores[self.score_attr].astext.cast(Float)
+        if self.score_min is not None:
+            where.append(score >= self.score_min)
+        if self.score_max is not None:
+            where.append(score <= self.score_max)
+        if self.author:
+            where.append(or_(Comment.author_id == self.author,
+                             func.lower(Comment.author_name) == self.author.lower()))
+        if self.since:
+            where.append(Comment.received_at >= datetime.combine(self.since, time(), timezone.utc))
+        if self.until:
+            where.append(Comment.received_at < datetime.combine(self.until + timedelta(days=1), time(), timezone.utc))
+        if self.q:
+            where.append(func.to_tsvector(SEARCH_CONFIG, Comment.text)
+                         .op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, self.q)))
+        return where
+
+
+def _text(args: Mapping[str, str], name: str, limit: int = MAX_TEXT_FILTER_LENGTH) -> str | None:
+    value = (args.get(name) or "").strip()
+    if len(value) > limit:
+        raise ValidationFailed(f"{name} must be at most {limit} characters", field=name)
+    return value or None
+
+
+def _choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
+    value = _text(args, name)
+    if value is not None and value not in allowed:
+        raise ValidationFailed(f"{name} must be one of {', '.join(allowed)}", field=name)
+    return value
+
+
+def _score(args: Mapping[str, str], name: str) -> float | None:
+    value = _text(args, name)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise ValidationFailed(f"{name} must be a number from 0 to 1", field=name)
+    return number
+
+
+def _date(args: Mapping[str, str], name: str) -> date | None:
+    value = _text(args, name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{name} must be a date like 2026-11-28", field=name) from None
+
+
+def parse_tab(args: Mapping[str, str]) -> str:
+    return _choice(args, "tab", list(TABS)) or "review"
+
+
+def parse_filters(args: Mapping[str, str]) -> QueueFilters:
+    """Filters from a query string; raises ValidationFailed naming the first unreadable one."""
+    site = _text(args, "site")
+    if site is not None and not (site.isdigit() and len(site) < 10):
+        raise ValidationFailed("site must be a site id", field="site")
+    filters: dict[str, Any] = dict(
+        site=int(site) if site is not None else None,
+        story=_text(args, "story"),
+        reason=_choice(args, "reason", REPORT_REASONS),
+        flag=_choice(args, "flag", ATTRIBUTES),
+        score_attr=_choice(args, "score_attr", ATTRIBUTES) or "toxicity",
+        score_min=_score(args, "score_min"),
+        score_max=_score(args, "score_max"),
+        author=_text(args, "author"),
+        since=_date(args, "since"),
+        until=_date(args, "until"),
+        q=_text(args, "q", MAX_SEARCH_LENGTH),
+    )
+    return QueueFilters(**filters)

@@ -1,0 +1,76 @@
+"""A moderator of site B, in a real browser, never sees site A's comment: not in the queue, not by URL."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from test_review_in_a_browser import TEXT, _held_comment
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, live_server: str, user) -> None:
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", user.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/review")
+
+
+def test_a_moderator_of_another_site_never_sees_the_comment(app, make_site, make_moderator, live_server,
+                                                             browser_page, tmp_path: Path):
+    site_a, site_b = make_site("daily-planet"), make_site("other-gazette")
+    comment_id = _held_comment(app, site_a.id)
+    bob = make_moderator("bob", sites=[site_b])
+    page = browser_page
+
+    _sign_in(page, live_server, bob)
+    assert page.locator(f"#comment-{comment_id}").count() == 0
+    assert TEXT not in page.content()
+    assert page.locator("select[name=site] option").all_inner_texts() == ["All my sites", "other-gazette"]
+    screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "review-other-site.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+
+    for url in (f"/review/{comment_id}", f"/review?site={site_a.id}"):
+        response = page.goto(f"{live_server}{url}")
+        assert TEXT not in page.content()
+        assert response.status == (404 if url.startswith("/review/") else 200)
+
+
+def test_a_moderator_of_the_site_sees_it_in_the_queue_and_by_url(app, make_site, make_moderator, live_server,
+                                                                 browser_page, tmp_path: Path):
+    site_a = make_site("daily-planet")
+    comment_id = _held_comment(app, site_a.id)
+    alice = make_moderator("alice", sites=[site_a])
+    page = browser_page
+
+    _sign_in(page, live_server, alice)
+    assert page.locator(f"#comment-{comment_id}").is_visible()
+    page.fill("input[name=q]", "moron")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url("**q=moron**")
+    assert page.locator(f"#comment-{comment_id}").is_visible()
+    assert page.locator(".tabs a[aria-current=page]").inner_text() == "To review 1"
+    screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "review-tabs-and-search.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert page.goto(f"{live_server}/review/{comment_id}").status == 200
+    assert "complete moron" in page.content()
+
+
+def test_an_admin_adds_a_moderator_on_the_site_page(app, make_site, make_moderator, admin, live_server,
+                                                    browser_page, tmp_path: Path):
+    site_a = make_site("daily-planet")
+    make_moderator("alice", sites=[site_a])
+    make_moderator("bob")
+    page = browser_page
+
+    _sign_in(page, live_server, admin)
+    page.goto(f"{live_server}/admin/sites/{site_a.id}")
+    page.fill("#members input[name=username]", "bob")
+    page.click("#members button.primary")
+    page.wait_for_selector(".flash-success")
+    assert page.locator(".flash-success").inner_text() == "bob now moderates daily-planet."
+    assert page.locator("#members tbody td:first-child").all_inner_texts() == ["alice", "bob"]
+    screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "admin-site-members.png"
+    page.screenshot(path=str(screenshot), full_page=True)

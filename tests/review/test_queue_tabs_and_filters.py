@@ -1,0 +1,151 @@
+"""The queue's tabs with counts, filters that combine, full-text search and keyset paging."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from moderation import db
+from moderation.domain.queue import review_queue
+from moderation.domain.queue_filters import parse_filters
+from moderation.models import User
+
+NOW = datetime.now(timezone.utc)
+
+
+def _ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<li class="card item" id="comment-(\d+)"', html)]
+
+
+def _counts(html: str) -> dict[str, int]:
+    return {label: int(n) for label, n in re.findall(r'>([A-Z][a-z ]+) <span class="count">(\d+)</span>', html)}
+
+
+@pytest.fixture
+def mona(sign_in, moderator, site, grant):
+    grant(moderator, site)
+    return sign_in(moderator)
+
+
+def test_tabs_show_each_status_with_live_counts(mona, site, make_comment):
+    held = make_comment(site.id)
+    reported = make_comment(site.id, status="published", flagged=[], report_weight=3.0)
+    pending = make_comment(site.id, status="pending", scores=None, flagged=None)
+    approved = make_comment(site.id, status="approved")
+    rejected = make_comment(site.id, status="rejected")
+    make_comment(site.id, status="published", flagged=[], report_weight=1.0)  # under the threshold of 2
+
+    html = mona.get("/review").get_data(as_text=True)
+    assert _counts(html) == {"To review": 2, "Held": 1, "Reported": 1, "Pending": 1, "Approved": 1,
+                             "Rejected": 1, "All": 6}
+    assert sorted(_ids(html)) == sorted([held, reported])
+    for tab, expected in (("held", [held]), ("reported", [reported]), ("pending", [pending]),
+                          ("approved", [approved]), ("rejected", [rejected])):
+        assert _ids(mona.get(f"/review?tab={tab}").get_data(as_text=True)) == [expected[0]]
+    assert len(_ids(mona.get("/review?tab=all").get_data(as_text=True))) == 6
+    # Decided comments are shown, but cannot be decided again from the list.
+    assert 'name="version"' not in mona.get("/review?tab=approved").get_data(as_text=True)
+
+
+def test_filters_combine(mona, site, make_comment):
+    yesterday = NOW - timedelta(days=1)
+    target = make_comment(site.id, story_id="budget", author_id="reader-x", author_name="Xavier",
+                          flagged=["insult"], scores={"toxicity": 0.7, "insult": 0.95},
+                          reports=[{"reason": "harassment"}], received_at=yesterday)
+    make_comment(site.id, story_id="budget", author_id="reader-x", flagged=["insult"],
+                 scores={"toxicity": 0.7, "insult": 0.95}, reports=[{"reason": "spam"}], received_at=yesterday)
+    make_comment(site.id, story_id="bridge", author_id="reader-x", flagged=["insult"],
+                 scores={"toxicity": 0.7}, reports=[{"reason": "harassment"}], received_at=yesterday)
+    make_comment(site.id, story_id="budget", author_id="reader-y", flagged=["toxicity"],
+                 scores={"toxicity": 0.99}, reports=[{"reason": "harassment"}], received_at=yesterday)
+    make_comment(site.id, story_id="budget", author_id="reader-x", flagged=["insult"],
+                 scores={"toxicity": 0.3}, reports=[{"reason": "harassment"}], received_at=yesterday)
+
+    day = yesterday.date().isoformat()
+    query = (f"/review?site={site.id}&story=budget&author=xavier&reason=harassment&flag=insult"
+             f"&score_attr=toxicity&score_min=0.5&score_max=0.8&since={day}&until={day}")
+    html = mona.get(query).get_data(as_text=True)
+    assert _ids(html) == [target]
+    assert _counts(html)["All"] == 1
+    # The filters survive moving to another tab.
+    assert f'href="/review?tab=all&amp;site={site.id}&amp;story=budget' in html
+    later = (NOW + timedelta(days=1)).date().isoformat()
+    assert _ids(mona.get(f"/review?story=budget&since={later}").get_data(as_text=True)) == []
+
+
+def test_search_finds_words_in_any_form_and_uses_the_index(app, mona, site, make_comment):
+    bridge = make_comment(site.id, "The bridges were built by fools who cannot count")
+    make_comment(site.id, "The budget is a disgrace")
+    html = mona.get("/review?q=bridge+fool").get_data(as_text=True)
+    assert _ids(html) == [bridge]
+    assert _ids(mona.get('/review?q="budget+is"+-bridge').get_data(as_text=True)) == [bridge + 1]
+    with app.app_context():
+        db.session.execute(text("SET enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text(
+            "EXPLAIN SELECT id FROM comments WHERE to_tsvector('english'::regconfig, text)"
+            " @@ websearch_to_tsquery('english'::regconfig, 'bridge')")))
+    assert "ix_comments_text_search" in plan
+
+
+def test_search_and_counts_stay_within_the_moderators_sites(app, sign_in, make_site, make_moderator, make_comment):
+    site_a, site_b = make_site("site-a"), make_site("site-b")
+    make_comment(site_a.id, "A secret about the harbour")
+    ours = make_comment(site_b.id, "Nothing about the harbour here")
+    bob = sign_in(make_moderator("bob", sites=[site_b]))
+    html = bob.get("/review?q=harbour&tab=all").get_data(as_text=True)
+    assert _ids(html) == [ours] and "secret" not in html
+    assert _counts(html)["All"] == 1
+    assert _ids(bob.get("/review?q=secret&tab=all").get_data(as_text=True)) == []
+
+
+def test_keyset_pages_neither_skip_nor_repeat_when_items_are_decided_meanwhile(app, site, admin, make_comment):
+    ids = [make_comment(site.id, priority=0.5) for _ in range(6)]
+    with app.app_context():
+        viewer = db.session.get(User, admin.id)
+        first = review_queue(db.session, viewer=viewer, page_size=3)
+        # Someone decides an item of the first page while we read it: OFFSET would now skip one.
+        db.session.execute(text("UPDATE comments SET status = 'approved' WHERE id = :id"), {"id": ids[0]})
+        db.session.commit()
+        second = review_queue(db.session, viewer=viewer, after=first.next_cursor, page_size=3)
+    assert [c.id for c in first.items] == ids[:3]
+    assert [c.id for c in second.items] == ids[3:] and second.next_cursor is None
+
+
+def test_the_next_page_link_carries_the_cursor_and_filters(mona, site, make_comment):
+    ids = [make_comment(site.id, priority=0.9 - i / 100, story_id="s") for i in range(52)]
+    html = mona.get("/review?story=s").get_data(as_text=True)
+    assert _ids(html) == ids[:50]
+    link = re.search(r'href="([^"]+)">Next 50 →', html).group(1).replace("&amp;", "&")
+    assert "story=s" in link and "after=" in link
+    html = mona.get(link).get_data(as_text=True)
+    assert _ids(html) == ids[50:] and "Back to the top" in html and "Next 50" not in html
+
+
+@pytest.mark.parametrize("query, field", [
+    ("score_min=high", "score_min"), ("score_max=2", "score_max"), ("since=yesterday", "since"),
+    ("flag=rudeness", "flag"), ("reason=meh", "reason"), ("tab=everything", "tab"), ("site=abc", "site"),
+    ("after=garbage", "after"), ("q=" + "x" * 201, "q"),
+])
+def test_an_unreadable_filter_is_a_clear_400_not_a_wider_list(mona, site, make_comment, query, field):
+    make_comment(site.id)
+    response = mona.get(f"/review?{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert field in html and "Go back and change it" in html and 'id="comment-' not in html
+
+
+def test_parse_filters_reads_a_query_string(app):
+    filters = parse_filters({"site": "3", "score_min": "0.25", "since": "2026-11-01", "q": "  bridge  "})
+    assert (filters.site, filters.score_min, filters.since.isoformat(), filters.q) == (3, 0.25, "2026-11-01", "bridge")
+    assert filters.as_args() == {"site": "3", "score_min": "0.25", "since": "2026-11-01", "q": "bridge"}
+
+
+def test_the_queue_order_has_an_index_so_pages_do_not_sort_every_row(app):
+    with app.app_context():
+        db.session.execute(text("SET enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text(
+            "EXPLAIN SELECT id FROM comments WHERE status = 'approved'"
+            " ORDER BY priority DESC, received_at, id LIMIT 51")))
+    assert "ix_comments_queue_order" in plan and "Sort" not in plan
