@@ -150,7 +150,8 @@ def parse_tab(args: Mapping[str, str]) -> str:
 def parse_filters(args: Mapping[str, str]) -> QueueFilters:
     """Filters from a query string; raises ValidationFailed naming the first unreadable one."""
     site = _text(args, "site")
-    if site is not None and not (site.isdigit() and len(site) < 10):
+    # isascii: str.isdigit() also admits "²", which int() refuses.
+    if site is not None and not (site.isascii() and site.isdigit() and len(site) < 10):
         raise ValidationFailed("site must be a site id", field="site")
     filters: dict[str, Any] = dict(
         site=int(site) if site is not None else None,

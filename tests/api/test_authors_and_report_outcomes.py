@@ -4,7 +4,7 @@ from __future__ import annotations
 from moderation import db
 from moderation.domain.decisions import decide
 from moderation.domain.sanctions import sanction_author
-from moderation.models import Comment, Site, User
+from moderation.models import Comment, Site, SiteMember, User
 
 GOOD = {"story_id": "s-1", "text": "A thoughtful comment."}
 
@@ -17,8 +17,12 @@ def submit(client, site, external_id: str, author_id: str = "a-1") -> int:
 
 
 def reject(app, comment_id: int, user_id: int) -> None:
+    """A moderator of the comment's site rejects it."""
     with app.app_context():
-        version = db.session.get(Comment, comment_id).version
+        comment = db.session.get(Comment, comment_id)
+        version = comment.version
+        db.session.merge(SiteMember(user_id=user_id, site_id=comment.site_id))
+        db.session.commit()
         decide(db.session, comment_id, user=db.session.get(User, user_id), action="reject", reason="Spam",
                expected_version=version)
 

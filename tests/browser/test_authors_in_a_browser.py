@@ -56,9 +56,10 @@ def _screenshots(tmp_path: Path) -> Path:
     return Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path))
 
 
-def test_a_ban_on_the_author_page_rejects_the_authors_next_comment(app, client, make_site, moderator, live_server,
+def test_a_ban_on_the_author_page_rejects_the_authors_next_comment(app, client, make_site, moderator, grant, live_server,
                                                                    browser_page, tmp_path: Path):
     site = make_site("daily-planet", webhook_url="http://127.0.0.1:9/hooks")
+    grant(moderator, site)
     first = post(client, site, "c-1", "angry-1", "You are all idiots for wanting this bridge.")
     client.post(f"/api/v1/comments/{first}/reports", headers=site.headers,
                 json={"reason": "harassment", "reporter_id": "reader-7", "note": "insults everyone"})
@@ -92,9 +93,10 @@ def test_a_ban_on_the_author_page_rejects_the_authors_next_comment(app, client, 
     assert "author.sanctioned" in types
 
 
-def test_rejecting_a_reported_comment_tells_the_reporter_by_webhook(app, client, make_site, moderator, live_server,
+def test_rejecting_a_reported_comment_tells_the_reporter_by_webhook(app, client, make_site, moderator, grant, live_server,
                                                                      browser_page, tmp_path: Path):
     site = make_site("daily-planet", webhook_url="http://127.0.0.1:9/hooks")
+    grant(moderator, site)
     comment_id = post(client, site, "c-1", "angry-1", "You are all idiots for wanting this bridge.")
     report = client.post(f"/api/v1/comments/{comment_id}/reports", headers=site.headers,
                          json={"reason": "harassment", "reporter_id": "reader-7"}).get_json()["report"]

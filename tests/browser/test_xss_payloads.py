@@ -73,9 +73,11 @@ def _hold(app, ids: dict[str, int]) -> None:
         db.session.commit()
 
 
-def _pages(app, ids: dict[str, list[int]]) -> list[str]:
+def _pages(app, ids: dict[str, list[int | str]]) -> list[str]:
     """Every page the moderators' and admins' blueprints serve, from the URL map, so a new page is
-    visited without anyone remembering to add it; ids are filled with the payload-carrying objects."""
+    visited without anyone remembering to add it; ids are filled with the payload-carrying objects
+    (each argument in turn takes each of its values, the others their first)."""
+    urls = app.url_map.bind("localhost")
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint.split(".")[0] not in ("review", "admin"):
@@ -84,9 +86,9 @@ def _pages(app, ids: dict[str, list[int]]) -> list[str]:
         assert not unknown, f"{rule.rule}: tell test_xss_payloads.py which objects to show for {sorted(unknown)}"
         if not rule.arguments:
             paths.append(rule.rule)
-        for name in rule.arguments:  # one argument per page today; each object carrying payloads
-            paths.extend(rule.rule.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
-                         for value in ids[name])
+        first = {name: ids[name][0] for name in rule.arguments}
+        for name in rule.arguments:
+            paths.extend(urls.build(rule.endpoint, {**first, name: value}) for value in ids[name])
     return sorted(set(paths))
 
 
@@ -123,7 +125,8 @@ def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browse
     page.wait_for_url(f"{live_server}/review")
     assert page.locator(".who").inner_text().startswith(username)  # the username itself is shown, as text
 
-    pages = [f"/review?site={site.id}", *_pages(app, {"comment_id": list(ids.values()), "site_id": [site.id]})]
+    pages = [f"/review?site={site.id}", *_pages(app, {"comment_id": list(ids.values()), "site_id": [site.id],
+                                                          "author_id": [p[:200] for p in PAYLOADS.values()]})]
     for path in pages:
         visit(path)
         page.mouse.move(400, 300)  # hover handlers, had any broken out

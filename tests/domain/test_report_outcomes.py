@@ -10,7 +10,7 @@ from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.decisions import decide
 from moderation.domain.reports import file_report
 from moderation.domain.scoring import score_pending
-from moderation.models import Comment, Report, Site, User, WebhookDelivery
+from moderation.models import Comment, Report, Site, SiteMember, User, WebhookDelivery
 
 CIVIL = "I disagree with the council, but the reporting is fair."
 
@@ -35,8 +35,11 @@ def report(site_id: int, comment_id: int, reporter_id: str | None, reason: str =
 
 
 def moderate(comment_id: int, user_id: int, action: str) -> None:
+    """A moderator of the comment's site decides it."""
     comment = db.session.get(Comment, comment_id)
     db.session.refresh(comment)
+    db.session.merge(SiteMember(user_id=user_id, site_id=comment.site_id))
+    db.session.commit()
     decide(db.session, comment_id, user=db.session.get(User, user_id), action=action,
            reason="Harassment" if action == "reject" else None, expected_version=comment.version)
 

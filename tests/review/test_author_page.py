@@ -1,11 +1,19 @@
 """The author page and the author's line on review cards: counts, sanctions, forms."""
 from __future__ import annotations
 
+import pytest
+
 from review_helpers import csrf_token
 from sqlalchemy import select
 
 from moderation import db
 from moderation.models import AuditEntry, AuthorSanction
+
+
+@pytest.fixture(autouse=True)
+def _the_moderator_works_the_site(grant, moderator, site):
+    """Moderators see only their sites' comments; mona works this one."""
+    grant(moderator, site)
 
 
 def test_the_card_shows_the_authors_line_and_why_each_report_weighs_what_it_does(sign_in, moderator, site, make_comment):

@@ -4,6 +4,12 @@ from __future__ import annotations
 import pytest
 from review_helpers import csrf_token
 
+
+@pytest.fixture(autouse=True)
+def _the_moderator_works_the_site(grant, moderator, site):
+    """Moderators see only their sites' comments; mona works this one."""
+    grant(moderator, site)
+
 HUGE = str(10**23)
 PAST_BIGINT = str(2**63)
 
