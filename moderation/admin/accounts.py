@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -40,20 +40,6 @@ def _refused(error: DomainError, **extra: Any) -> tuple[str, int]:
     return _page(400, error=error, **extra)
 
 
-def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
-def _site(site_id: int) -> Site:
-    site = db.session.get(Site, site_id)
-    if site is None:
-        abort(404)
-    return site
-
-
 def _done(message: str) -> Response:
     db.session.commit()
     flash(message, "success")
@@ -69,7 +55,7 @@ def accounts() -> tuple[str, int]:
 @bp.post("/accounts/users/<int:user_id>/disable")
 @auth.login_required("admin")
 def disable_account(user_id: int) -> Response | tuple[str, int]:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     if user.id == auth.current_user().id:
         # Else the last admin could lock everyone out of /admin with one click.
         return _refused(ValidationFailed("you cannot disable your own account"))
@@ -80,7 +66,7 @@ def disable_account(user_id: int) -> Response | tuple[str, int]:
 @bp.post("/accounts/users/<int:user_id>/enable")
 @auth.login_required("admin")
 def enable_account(user_id: int) -> Response:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     enable_user(db.session, user, actor=_actor())
     return _done(f"Enabled {user.username}.")
 
@@ -88,7 +74,7 @@ def enable_account(user_id: int) -> Response:
 @bp.post("/accounts/users/<int:user_id>/password")
 @auth.login_required("admin")
 def reset_password(user_id: int) -> Response | tuple[str, int]:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     try:
         set_password(db.session, user, request.form.get("password", ""), actor=_actor())
     except ValidationFailed as error:
@@ -99,7 +85,7 @@ def reset_password(user_id: int) -> Response | tuple[str, int]:
 @bp.post("/accounts/sites/<int:site_id>/rotate")
 @auth.login_required("admin")
 def rotate_site_key(site_id: int) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
-    site = _site(site_id)
+    site = db.get_or_404(Site, site_id)
     try:
         raw_grace = request.form.get("grace", "24h")
         grace = parse_grace(raw_grace)
@@ -115,7 +101,7 @@ def rotate_site_key(site_id: int) -> tuple[str, int, dict[str, str]] | tuple[str
 @bp.post("/accounts/sites/<int:site_id>/revoke")
 @auth.login_required("admin")
 def revoke_site_key(site_id: int) -> Response:
-    site = _site(site_id)
+    site = db.get_or_404(Site, site_id)
     previous_only = request.form.get("which") == "previous"
     revoke_keys(db.session, site, actor=_actor(), previous_only=previous_only)
     if previous_only:

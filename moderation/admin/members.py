@@ -22,13 +22,6 @@ def _membership_helpers() -> dict[str, object]:
     return {"site_members": lambda site_id: members_of(db.session, site_id), "moderator_names": moderators}
 
 
-def _site_or_404(site_id: int) -> Site:
-    site = db.session.get(Site, site_id)
-    if site is None:
-        abort(404)
-    return site
-
-
 def _back(site_id: int) -> Response:
     return redirect(url_for("admin.edit_site", site_id=site_id, _anchor="members"), code=303)
 
@@ -36,7 +29,7 @@ def _back(site_id: int) -> Response:
 @bp.post("/sites/<int:site_id>/members")
 @auth.login_required("admin")
 def add_member(site_id: int) -> Response:
-    site = _site_or_404(site_id)
+    site = db.get_or_404(Site, site_id)
     username = request.form.get("username", "").strip()
     try:
         grant(db.session, username, site.id, actor=f"user:{auth.current_user().username}")
@@ -52,10 +45,8 @@ def add_member(site_id: int) -> Response:
 @bp.post("/sites/<int:site_id>/members/<int:user_id>/remove")
 @auth.login_required("admin")
 def remove_member(site_id: int, user_id: int) -> Response:
-    site = _site_or_404(site_id)
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    site = db.get_or_404(Site, site_id)
+    user = db.get_or_404(User, user_id)
     try:
         revoke(db.session, user.username, site.id, actor=f"user:{auth.current_user().username}")
     except NotFound:

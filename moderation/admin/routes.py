@@ -47,9 +47,7 @@ def index() -> str:
 @bp.get("/sites/<int:site_id>")
 @auth.login_required("admin")
 def edit_site(site_id: int) -> str:
-    site = db.session.get(Site, site_id)
-    if site is None:
-        abort(404)
+    site = db.get_or_404(Site, site_id)
     return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=None,
                            reliable=_model_summary()["attributes"])
 

@@ -1,7 +1,7 @@
 """Rotating a site's webhook signing secret from its admin page; the new secret is shown once."""
 from __future__ import annotations
 
-from flask import abort, make_response, render_template, request
+from flask import make_response, render_template, request
 from werkzeug.wrappers import Response
 
 from classifiers.attributes import ATTRIBUTES
@@ -15,9 +15,7 @@ from moderation.models import Site
 @bp.post("/sites/<int:site_id>/webhook-secret")
 @auth.login_required("admin")
 def rotate_secret(site_id: int) -> Response | tuple[str, int]:
-    site = db.session.get(Site, site_id)
-    if site is None:
-        abort(404)
+    site = db.get_or_404(Site, site_id)
     try:
         grace = parse_grace(request.form.get("grace", ""))
     except ValidationFailed as error:
