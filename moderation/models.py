@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -18,7 +19,7 @@ from sqlalchemy import (
     func,
     text as sql,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 STATUSES = ("pending", "published", "held", "approved", "rejected")
@@ -123,6 +124,10 @@ class Comment(Base):
     scoring_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     scoring_error: Mapped[str | None] = mapped_column(Text)
     scoring_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
+    # The text's full-text vector, computed by PostgreSQL on write (migration 0012_queue_speed):
+    # search then reads it instead of parsing every candidate's text again. Deferred: no page shows it.
+    search_vector: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed("to_tsvector('english'::regconfig, text)", persisted=True), deferred=True)
 
     site: Mapped[Site] = relationship(lazy="joined")
     reports: Mapped[list["Report"]] = relationship(back_populates="comment", order_by="Report.id")
@@ -248,7 +253,38 @@ class SiteMember(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-# Full-text search on /review (domain/queue_filters.py); the expression must match the query's exactly.
-Index("ix_comments_text_search", func.to_tsvector(sql("'english'::regconfig"), Comment.text), postgresql_using="gin")
+# Full-text search on /review (domain/queue_filters.py), on the stored vector (0012_queue_speed).
+Index("ix_comments_search_vector", Comment.search_vector, postgresql_using="gin")
 # The queue's sort and keyset paging (domain/queue.py): priority first, highest first.
 Index("ix_comments_queue_order", Comment.priority.desc(), Comment.received_at, Comment.id)
+# A comment's history on its detail page lists the webhook events sent about it (domain/history.py).
+Index("ix_webhook_deliveries_comment", WebhookDelivery.comment_id)
+
+
+class ReviewClaim(Base):
+    """A moderator's lease on one comment while they look at it (domain/claims.py).
+
+    A row of its own rather than columns on comments: claims change every minute while a
+    moderator works, and an expired row means nothing, so the busiest table is left alone.
+    """
+
+    __tablename__ = "review_claims"
+
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+# A card's thread (domain/thread.py): earlier replies to one parent, earlier top-level comments on a story.
+Index("ix_comments_thread", Comment.site_id, Comment.parent_id, Comment.received_at, Comment.id,
+      postgresql_where=sql("parent_id IS NOT NULL"))
+Index("ix_comments_story_top", Comment.site_id, Comment.story_id, Comment.received_at, Comment.id,
+      postgresql_where=sql("parent_id IS NULL"))
+# Precedent (domain/precedent.py): trigram nearest neighbours among one site's decided comments;
+# needs the pg_trgm and btree_gist extensions (migration 0011_precedent creates them).
+Index("ix_comments_precedent", Comment.site_id, Comment.text, postgresql_using="gist",
+      postgresql_ops={"text": "gist_trgm_ops"}, postgresql_where=sql("decision IS NOT NULL"))
+# The queue's capped tab counts and a site-filtered page (domain/queue.py, migration 0012_queue_speed).
+Index("ix_comments_status_queue_order", Comment.status, Comment.priority.desc(), Comment.received_at, Comment.id,
+      postgresql_include=["site_id"])
+Index("ix_comments_reported", Comment.site_id, Comment.report_weight,
+      postgresql_where=sql("status = 'published' AND report_weight > 0"))
+Index("ix_comments_site_queue_order", Comment.site_id, Comment.priority.desc(), Comment.received_at, Comment.id)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import Conflict, NotFound
+from moderation.domain.lifecycle import PENDING
 from moderation.models import Comment, Site
 
 MAX_ID = 2**63 - 1  # ids beyond a BIGINT cannot exist; asking PostgreSQL would be an error, not a miss
@@ -73,7 +74,7 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
             text=data.text,
             body_hash=body_hash,
             created_at=data.created_at,
-            status="pending",
+            status=PENDING,
         )
         session.add(comment)
         try:

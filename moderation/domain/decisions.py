@@ -7,18 +7,18 @@ compared with the current one: the first decision wins, the second gets AlreadyD
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, defer, selectinload
 
-from moderation.domain.dispatch import send_webhooks
-from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
+from moderation.domain.claims import end_for_decision
+from moderation.domain.errors import AlreadyDecided, DomainError, NotFound, ValidationFailed
 from moderation.domain.report_outcomes import resolve_reports
 from moderation.domain.membership import can_see_site
-from moderation.domain.status import change_status, now
-from moderation.models import AuditEntry, Comment, LabelledExample, User
+from moderation.domain.lifecycle import (
+    APPROVED, DECIDABLE, DECISION, REJECTED, change_status, commit_and_send, now,
+)
+from moderation.models import AuditEntry, Comment, LabelledExample, User, WebhookDelivery
 
-ACTIONS = {"approve": "approved", "reject": "rejected"}
-# Statuses a moderator may still decide; approved and rejected are final.
-DECIDABLE = ("held", "published", "pending")
+ACTIONS = {"approve": APPROVED, "reject": REJECTED}
 MAX_REASON_LENGTH = 2000
 
 
@@ -31,6 +31,69 @@ def _last_actor(session: Session, comment: Comment) -> str | None:
     return actor.removeprefix("user:") if actor else None
 
 
+def checked_reason(action: str, reason: str | None) -> str | None:
+    """The reason to record, or ValidationFailed if the action or the reason will not do."""
+    if action not in ACTIONS:
+        raise ValidationFailed("action must be 'approve' or 'reject'", field="action")
+    reason = (reason or "").strip() or None
+    if action == "reject" and not reason:
+        raise ValidationFailed("a reason is required to reject a comment", field="reason")
+    if reason and len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
+    return reason
+
+
+def lock_for_decision(session: Session, comment_ids: list[int], *, skip_locked: bool = False) -> list[Comment]:
+    """The comments, locked for this transaction. skip_locked (bulk) leaves out rows another
+    transaction is deciding right now instead of waiting for it."""
+    # populate_existing: read the row as it is now that we hold the lock, not as this session last saw it.
+    # Not created_at: a row stored before it was range-checked may not load with it. Reports up front:
+    # loading them one comment at a time would flush the previous comment's writes each time.
+    return list(session.scalars(
+        select(Comment).where(Comment.id.in_(comment_ids))
+        .options(defer(Comment.created_at), selectinload(Comment.reports))
+        .with_for_update(of=Comment, skip_locked=skip_locked).execution_options(populate_existing=True)
+    ))
+
+
+def apply_decision(
+    session: Session, comment: Comment, *, user: User, action: str, reason: str | None, expected_version: int,
+) -> list[WebhookDelivery]:
+    """One decision on a comment the caller locked and checked the user may see; every refusal
+    (AlreadyDecided) comes before any change. The caller commits, then sends the deliveries.
+    decide() and bulk decisions both go through here, so they follow the same rules."""
+    if comment.version != expected_version or comment.status not in DECIDABLE:
+        who = _last_actor(session, comment)
+        if comment.decision:
+            message = f"This comment was already decided by {who or 'someone else'} ({comment.status})."
+        else:
+            message = f"This comment changed since you opened it (now {comment.status}"
+            message += f", by {who})." if who else ")."
+        raise AlreadyDecided(message)
+    # Another moderator's live claim refuses the decision (ClaimedByOther, a kind of AlreadyDecided),
+    # so a bulk action skips comments someone else has open; deciding ends the claim.
+    end_for_decision(session, comment, user, at=now())
+
+    new_status = ACTIONS[action]
+    # Decision fields first, so the webhook event that change_status serialises carries them.
+    comment.decision = new_status
+    comment.decision_reason = reason
+    comment.decider = session.get(User, user.id)
+    comment.decided_at = now()
+    delivery = change_status(session, comment, new_status, actor=f"user:{user.username}", by=DECISION, reason=reason,
+                             previous_version=expected_version)
+    resolved = resolve_reports(session, comment, comment.decided_at)
+    # Every decision is a human label the classifier can be retrained on.
+    session.add(LabelledExample(
+        site_id=comment.site_id,
+        comment_id=comment.id,
+        text=comment.text,
+        labels={"toxicity": 1 if new_status == REJECTED else 0},
+        source="moderator",
+    ))
+    return [d for d in (delivery, *resolved) if d is not None]
+
+
 def decide(
     session: Session,
     comment_id: int,
@@ -41,51 +104,17 @@ def decide(
     expected_version: int,
 ) -> Comment:
     """Decide, commit, then queue the webhook. Raises ValidationFailed, NotFound or AlreadyDecided."""
-    if action not in ACTIONS:
-        raise ValidationFailed("action must be 'approve' or 'reject'", field="action")
-    reason = (reason or "").strip() or None
-    if action == "reject" and not reason:
-        raise ValidationFailed("a reason is required to reject a comment", field="reason")
-    if reason and len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
-
-    # populate_existing: read the row as it is now that we hold the lock, not as this session last saw it.
-    # Not created_at: a row stored before it was range-checked may not load with it.
-    comment = session.scalar(
-        select(Comment).where(Comment.id == comment_id).options(defer(Comment.created_at))
-        .with_for_update(of=Comment).execution_options(populate_existing=True)
-    )
+    reason = checked_reason(action, reason)
+    comment = next(iter(lock_for_decision(session, [comment_id])), None)
     # Another site's comment is refused exactly like a missing one: its existence is not the moderator's business.
     if comment is None or not can_see_site(session, user, comment.site_id):
         session.rollback()
         raise NotFound(f"comment {comment_id} does not exist")
-    if comment.version != expected_version or comment.status not in DECIDABLE:
-        who = _last_actor(session, comment)
-        if comment.decision:
-            message = f"This comment was already decided by {who or 'someone else'} ({comment.status})."
-        else:
-            message = f"This comment changed since you opened it (now {comment.status}"
-            message += f", by {who})." if who else ")."
+    try:
+        deliveries = apply_decision(session, comment, user=user, action=action, reason=reason,
+                                    expected_version=expected_version)
+    except DomainError:
         session.rollback()
-        raise AlreadyDecided(message)
-
-    new_status = ACTIONS[action]
-    # Decision fields first, so the webhook event that change_status serialises carries them.
-    comment.decision = new_status
-    comment.decision_reason = reason
-    comment.decider = session.get(User, user.id)
-    comment.decided_at = now()
-    delivery = change_status(session, comment, new_status, actor=f"user:{user.username}", reason=reason,
-                             previous_version=expected_version)
-    resolved = resolve_reports(session, comment, comment.decided_at)
-    # Every decision is a human label the classifier can be retrained on.
-    session.add(LabelledExample(
-        site_id=comment.site_id,
-        comment_id=comment.id,
-        text=comment.text,
-        labels={"toxicity": 1 if new_status == "rejected" else 0},
-        source="moderator",
-    ))
-    session.commit()
-    send_webhooks([delivery, *resolved])
+        raise
+    commit_and_send(session, deliveries)
     return comment

@@ -61,3 +61,13 @@ class Busy(DomainError):
     def __init__(self, message: str, *, retry_after: int = 5) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ClaimedByOther(AlreadyDecided):
+    """Another moderator holds a live claim on the comment (domain/claims.py).
+
+    A kind of AlreadyDecided so that every caller refusing a stale decision (the decide form's
+    flash, a bulk action's skipped list) refuses this one the same way, with its message.
+    """
+
+    code = "claimed_by_other"

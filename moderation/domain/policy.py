@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, reports_reach_threshold
+
 REPORTS = "reports"
 
 
@@ -69,10 +71,6 @@ def _ratio(value: float, threshold: float) -> float:
     return value / threshold if threshold > 0 else (1.0 + value if value > 0 else 0.0)
 
 
-def reports_reach_threshold(report_weight: float, report_threshold: float) -> bool:
-    return report_weight > 0 and report_weight >= report_threshold
-
-
 def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0.0) -> Verdict:
     flagged = [a for a, t in policy.thresholds.items() if scores.get(a, 0.0) >= t]
     reported = reports_reach_threshold(report_weight, policy.report_threshold)
@@ -81,5 +79,5 @@ def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0
     ratios = [_ratio(scores.get(a, 0.0), t) for a, t in policy.thresholds.items()]
     priority = max(ratios, default=0.0) + (_ratio(report_weight, policy.report_threshold) if report_weight else 0.0)
     if policy.auto_reject and any(scores.get(a, 0.0) >= t for a, t in policy.reject_thresholds.items()):
-        return Verdict("rejected", flagged, round(priority, 6))
-    return Verdict("held" if flagged else "published", flagged, round(priority, 6))
+        return Verdict(REJECTED, flagged, round(priority, 6))
+    return Verdict(HELD if flagged else PUBLISHED, flagged, round(priority, 6))

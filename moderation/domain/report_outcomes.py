@@ -12,10 +12,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from moderation.domain.lifecycle import APPROVED, REJECTED
 from moderation.domain.reports import serialize_report
 from moderation.models import Comment, WebhookDelivery
 
-OUTCOMES = {"rejected": "upheld", "approved": "dismissed"}
+OUTCOMES = {REJECTED: "upheld", APPROVED: "dismissed"}
 
 
 def resolve_reports(session: Session, comment: Comment, at: datetime) -> list[WebhookDelivery]:

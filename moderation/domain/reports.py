@@ -30,7 +30,7 @@ from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import NotFound, RateLimited
 from moderation.domain.policy import REPORTS, reports_reach_threshold
 from moderation.domain.reporter_weights import reporter_weight
-from moderation.domain.status import change_status, now
+from moderation.domain.lifecycle import APPROVED, HELD, PUBLISHED, REPORT, change_status, now
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
 REPORT_WEIGHTS: dict[str, float] = {
@@ -114,15 +114,15 @@ def file_report(
 
     delivery = None
     threshold = comment.site.report_threshold
-    if comment.status == "held":
+    if comment.status == HELD:
         comment.priority = (comment.priority or 0.0) + _report_priority(report.weight, threshold)
-    elif comment.status in ("published", "approved"):
-        weight = comment.report_weight if comment.status == "published" else _weight_since_decision(comment)
+    elif comment.status in (PUBLISHED, APPROVED):
+        weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
         if reports_reach_threshold(weight, threshold):
             comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
             comment.priority = (comment.priority or 0.0) + _report_priority(weight, threshold)
             delivery = change_status(
-                session, comment, "held", actor=f"site:{site.id}", reason="reports", report_weight=weight
+                session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports", report_weight=weight
             )
     return Filing(report, comment, created=True, delivery=delivery)
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.lifecycle import HELD, REJECTED
 from moderation.domain.policy import Verdict
 from moderation.domain.status import audit, now
 from moderation.models import SANCTION_KINDS, AuthorSanction, Comment, Site, User, WebhookDelivery
@@ -70,11 +71,11 @@ def enforce(verdict: Verdict, sanction: AuthorSanction | None) -> tuple[Verdict,
     if sanction is None:
         return verdict, None
     if sanction.kind == "ban":
-        return Verdict("rejected", [*verdict.flagged, BANNED], verdict.priority), "author banned"
+        return Verdict(REJECTED, [*verdict.flagged, BANNED], verdict.priority), "author banned"
     if sanction.kind == "suspend":
         until = sanction.expires_at.isoformat() if sanction.expires_at else "further notice"
-        return Verdict("rejected", [*verdict.flagged, SUSPENDED], verdict.priority), f"author suspended until {until}"
-    status = "rejected" if verdict.status == "rejected" else "held"
+        return Verdict(REJECTED, [*verdict.flagged, SUSPENDED], verdict.priority), f"author suspended until {until}"
+    status = REJECTED if verdict.status == REJECTED else HELD
     return Verdict(status, [*verdict.flagged, PREMODERATED], verdict.priority), "author pre-moderated"
 
 

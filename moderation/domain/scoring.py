@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide
 from moderation.domain.sanctions import enforce, sanctions_in_force
-from moderation.domain.status import change_status, now
+from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, change_status, now
 from moderation.models import Comment, Site, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def claim_batch(session: Session, comment_ids: Sequence[int], *, batch_size: int
 
 
 def _claimable(received_before: datetime | None = None):
-    condition = and_(Comment.status == "pending", Comment.scoring_failed_at.is_(None))
+    condition = and_(Comment.status == PENDING, Comment.scoring_failed_at.is_(None))
     return condition if received_before is None else and_(condition, Comment.received_at < received_before)
 
 
@@ -151,13 +151,14 @@ def score_claimed(session: Session, model: Model, comments: list[Comment]) -> Ba
         comment.scored_at = scored_at
         comment.flagged = verdict.flagged
         comment.priority = verdict.priority
-        if verdict.status != "published":
+        if verdict.status != PUBLISHED:
             comment.explanations = _explain(model, comment.text, verdict.flagged)
         delivery = change_status(
             session,
             comment,
             verdict.status,
             actor=SCORER,
+            by=SANCTION if sanction_reason else BY_SCORER,
             reason=sanction_reason or ", ".join(verdict.flagged) or None,
             model_version=model.version,
         )

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
-from moderation.domain.status import audit, change_status, now
+from moderation.domain.lifecycle import DECISION, PENDING, REJECTED, audit, change_status, now
 from moderation.models import Comment, Site, User, WebhookDelivery
 
 MAX_REASON_LENGTH = 2000
@@ -34,7 +34,7 @@ class SetAside:
 
 
 def _is_set_aside():
-    return (Comment.status == "pending") & Comment.scoring_failed_at.is_not(None)
+    return (Comment.status == PENDING) & Comment.scoring_failed_at.is_not(None)
 
 
 def set_aside_comments(session: Session, *, limit: int = 200) -> list[SetAside]:
@@ -81,11 +81,11 @@ def reject_set_aside(session: Session, comment_id: int, *, user: User, reason: s
     )
     if comment is None:
         raise NotFound(f"comment {comment_id} does not exist")
-    if comment.status != "pending" or comment.scoring_failed_at is None:
+    if comment.status != PENDING or comment.scoring_failed_at is None:
         raise AlreadyDecided(f"This comment is no longer set aside (now {comment.status}).")
-    comment.decision = "rejected"
+    comment.decision = REJECTED
     comment.decision_reason = reason
     comment.decider = session.get(User, user.id)
     comment.decided_at = now()
-    return change_status(session, comment, "rejected", actor=f"user:{user.username}", reason=reason,
+    return change_status(session, comment, REJECTED, actor=f"user:{user.username}", by=DECISION, reason=reason,
                          set_aside_error=comment.scoring_error)

@@ -1,0 +1,114 @@
+"""A comment's full history for the detail page, in words: scoring, reports, decisions, undo and
+reversal, the author's sanctions on that site, and every webhook event sent about it."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.domain.lifecycle import APPROVED, DECIDED, parse_status_action
+from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
+from moderation.models import AuditEntry, AuthorSanction, Comment, WebhookDelivery
+
+_LABELS = {"scoring": "Scored", "report": "Reports reached the threshold"}
+# Same instant (one transaction): the audit entry first, then what it caused.
+_RANK = {"audit": 0, "report": 1, "sanction": 2, "webhook": 3}
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    at: datetime
+    kind: str  # scoring, report, decision, undo, sanction, webhook, other
+    who: str
+    what: str
+    why: str | None = None
+    source: str = "audit"
+    order: int = 0
+
+
+def _who(actor: str) -> str:
+    if actor.startswith("user:"):
+        return actor.removeprefix("user:")
+    if actor == "system:scorer":
+        return "the model"
+    if actor.startswith("site:"):
+        return "readers' reports"
+    return actor
+
+
+def _from_audit(entry: AuditEntry) -> HistoryEvent:
+    details = entry.details or {}
+    why = details.get("reason")
+    change = parse_status_action(entry.action)
+    if entry.action in (UNDO_ACTION, REVERSE_ACTION):
+        verb = "Undid their decision" if entry.action == UNDO_ACTION else f"Reversed {details.get('decided_by') or 'the'} decision"
+        what = f"{verb} ({details.get('decision')}); back to {details.get('restored_status')}"
+        return HistoryEvent(entry.at, "undo", _who(entry.actor), what, why, order=entry.id)
+    if change is not None:
+        old, new = change
+        if entry.actor == "system:scorer":
+            kind = "scoring"
+        elif entry.actor.startswith("site:"):
+            kind = "report"
+        elif new in DECIDED and entry.actor.startswith("user:"):
+            kind = "decision"
+        else:
+            kind = "status"
+        if kind == "decision":
+            what = f"{'Approved' if new == APPROVED else 'Rejected'} ({old} → {new})"
+        else:
+            what = f"{_LABELS.get(kind, 'Status')}: {old} → {new}"
+        if details.get("model_version"):
+            what += f" (model {details['model_version']})"
+        return HistoryEvent(entry.at, kind, _who(entry.actor), what, why, order=entry.id)
+    return HistoryEvent(entry.at, "other", _who(entry.actor), entry.action.replace("_", " "), why, order=entry.id)
+
+
+def _from_webhook(delivery: WebhookDelivery) -> HistoryEvent:
+    event = delivery.event or {}
+    name = str(event.get("type", "event"))
+    if name == "comment.status_changed":
+        name += f" v{event.get('version')}"
+        if event.get("reversal"):
+            name += " (reversal)"
+    elif event.get("outcome") or event.get("previous_outcome"):
+        name += f" ({event.get('outcome') or 'was ' + str(event.get('previous_outcome'))})"
+    if delivery.delivered_at:
+        state = "delivered"
+    elif delivery.failed:
+        state = f"failed after {delivery.attempts} attempts"
+    else:
+        state = f"not delivered yet ({delivery.attempts} attempts)" if delivery.attempts else "queued"
+    return HistoryEvent(delivery.created_at, "webhook", "to the site", f"Webhook {name}: {state}",
+                        delivery.last_error, source="webhook", order=delivery.id)
+
+
+def _from_sanction(sanction: AuthorSanction) -> Iterable[HistoryEvent]:
+    who = sanction.creator.username if sanction.creator else "a moderator"
+    yield HistoryEvent(sanction.created_at, "sanction", who, f"Author sanctioned: {sanction.kind}",
+                       sanction.reason, source="sanction", order=sanction.id)
+    if sanction.lifted_at:
+        lifter = sanction.lifter.username if sanction.lifter else "a moderator"
+        yield HistoryEvent(sanction.lifted_at, "sanction", lifter, f"Sanction lifted: {sanction.kind}",
+                           sanction.lift_reason, source="sanction", order=sanction.id)
+
+
+def comment_history(session: Session, comment: Comment, audit_entries: Iterable[AuditEntry]) -> list[HistoryEvent]:
+    """Everything that happened to the comment, oldest first (the caller has its audit entries)."""
+    events = [_from_audit(entry) for entry in audit_entries]
+    for report in comment.reports:
+        what = f"Reported: {report.reason.replace('_', ' ')} (weight {report.weight:.2g})"
+        if report.outcome:
+            what += f", {report.outcome}"
+        events.append(HistoryEvent(report.created_at, "report", report.reporter_id or "anonymous reader", what,
+                                   report.note, source="report", order=report.id))
+    deliveries = session.scalars(select(WebhookDelivery).where(WebhookDelivery.comment_id == comment.id))
+    events.extend(_from_webhook(d) for d in deliveries)
+    sanctions = session.scalars(select(AuthorSanction).where(
+        AuthorSanction.site_id == comment.site_id, AuthorSanction.author_id == comment.author_id))
+    for sanction in sanctions:
+        events.extend(_from_sanction(sanction))
+    return sorted(events, key=lambda e: (e.at, _RANK[e.source], e.order))

@@ -1,0 +1,191 @@
+"""One comment lifecycle: its statuses, who may move it where, and the one way to move it.
+
+Every status change goes through `change_status`, which refuses a transition the table below
+does not list for that kind of actor, writes the audit entry and queues the webhook event in the
+same transaction. Callers then `commit_and_send`: commit first, then hand the deliveries to the
+workers, so a lost broker message is the only thing that can be missed, and the sweep resends those.
+
+Which comments are "in the review queue" is also defined once here, in Python and in SQL.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from moderation.domain.dispatch import send_webhooks
+from moderation.domain.errors import Conflict
+from moderation.domain.pseudonyms import moderator_reference
+from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
+
+PENDING = "pending"      # received, not scored yet
+PUBLISHED = "published"  # the model found nothing; shown
+HELD = "held"            # waiting for a moderator
+APPROVED = "approved"    # a moderator's decision
+REJECTED = "rejected"    # a moderator's decision, or the policy's auto-reject, or a sanction
+STATUSES = (PENDING, PUBLISHED, HELD, APPROVED, REJECTED)
+DECIDED = (APPROVED, REJECTED)
+
+# Kinds of actor. A transition is allowed only for the kinds listed with it.
+SCORER = "scorer"        # the policy's verdict on a newly scored comment
+SANCTION = "sanction"    # an author's sanction overriding that verdict when the comment is scored
+REPORT = "report"        # readers' reports reaching the site's threshold
+DECISION = "decision"    # a moderator approves or rejects (also an admin rejecting a set-aside comment)
+UNDO = "undo"            # a decision undone by its moderator, or reversed by an admin
+ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO)
+
+TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
+    SANCTION: {PENDING: frozenset({HELD, REJECTED})},
+    # After an approval only reports filed since count (domain/reports.py), but they may reopen it.
+    REPORT: {PUBLISHED: frozenset({HELD}), APPROVED: frozenset({HELD})},
+    DECISION: {status: frozenset(DECIDED) for status in (HELD, PUBLISHED, PENDING)},
+    # Back to whatever the comment was before the decision (domain/undo.py).
+    UNDO: {status: frozenset({HELD, PUBLISHED, PENDING}) for status in DECIDED},
+}
+# Statuses a moderator may still decide: the single definition the queue, detail page and bulk use.
+DECIDABLE = tuple(status for status in STATUSES if status in TRANSITIONS[DECISION])
+
+
+class TransitionRefused(Conflict):
+    code = "transition_refused"
+
+
+def can_change(old: str, new: str, *, by: str) -> bool:
+    return new in TRANSITIONS.get(by, {}).get(old, frozenset())
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def reports_reach_threshold(report_weight: float, report_threshold: float) -> bool:
+    return report_weight > 0 and report_weight >= report_threshold
+
+
+def in_review_queue(comment: Comment) -> bool:
+    """Held by the model (or a sanction), or published but reported past its site's threshold."""
+    return comment.status == HELD or (
+        comment.status == PUBLISHED and reports_reach_threshold(comment.report_weight, comment.site.report_threshold)
+    )
+
+
+def reported_condition() -> ColumnElement[bool]:
+    """SQL twin of the reported half of `in_review_queue`; the query must join Site."""
+    return and_(Comment.status == PUBLISHED, Comment.report_weight > 0,
+                Comment.report_weight >= Site.report_threshold)
+
+
+def in_review_queue_condition() -> ColumnElement[bool]:
+    """SQL twin of `in_review_queue`; the query must join Site."""
+    return or_(Comment.status == HELD, reported_condition())
+
+
+def is_visible(comment: Comment) -> bool:
+    """Whether the site should show the comment right now."""
+    if comment.status in (PUBLISHED, APPROVED):
+        return True
+    if comment.status == REJECTED:
+        return False
+    # pending or held: pre-moderation hides them, post-moderation shows them until rejected.
+    return comment.site.moderation_mode == "post"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def serialize_comment(comment: Comment) -> dict[str, Any]:
+    decision = None
+    if comment.decision:
+        decision = {
+            "action": comment.decision,
+            "reason": comment.decision_reason,
+            "moderator": moderator_reference(comment.decider, comment.site),
+            "decided_at": _iso(comment.decided_at),
+        }
+    return {
+        "id": comment.id,
+        "site_comment_id": comment.external_id,
+        "story_id": comment.story_id,
+        "author_id": comment.author_id,
+        "status": comment.status,
+        # Bumped on every status change: a site applies an event only if it is newer than what it holds.
+        "version": comment.version,
+        "visible": is_visible(comment),
+        "scores": comment.scores,
+        "flagged": comment.flagged or [],
+        "model_version": comment.model_version,
+        "scored_at": _iso(comment.scored_at),
+        "report_weight": comment.report_weight,
+        "decision": decision,
+        "received_at": _iso(comment.received_at),
+        "status_changed_at": _iso(comment.status_changed_at),
+    }
+
+
+def audit(session: Session, actor: str, action: str, *, comment_id: int | None = None, **details: Any) -> None:
+    session.add(AuditEntry(actor=actor, action=action, comment_id=comment_id, details=details))
+
+
+def status_action(old: str, new: str) -> str:
+    """The audit action of a status change; `parse_status_action` reads it back."""
+    return f"status:{old}->{new}"
+
+
+def parse_status_action(action: str) -> tuple[str, str] | None:
+    if not action.startswith("status:") or "->" not in action:
+        return None
+    old, new = action.removeprefix("status:").split("->", 1)
+    return old, new
+
+
+def change_status(
+    session: Session,
+    comment: Comment,
+    new_status: str,
+    *,
+    actor: str,
+    by: str,
+    reason: str | None = None,
+    event_fields: Mapping[str, Any] | None = None,
+    **details: Any,
+) -> WebhookDelivery | None:
+    """Move the comment, record why, and queue its webhook event in the same transaction.
+
+    Raises TransitionRefused, before changing anything, if `by` may not make this move.
+    `event_fields` are added to the webhook event (e.g. {"reversal": True}).
+    """
+    old_status = comment.status
+    if not can_change(old_status, new_status, by=by):
+        raise TransitionRefused(f"a {by} cannot move a comment from {old_status} to {new_status}")
+    comment.status = new_status
+    comment.version += 1
+    comment.status_changed_at = now()
+    audit(session, actor, status_action(old_status, new_status), comment_id=comment.id, reason=reason, **details)
+    if not comment.site.webhook_url:
+        return None
+    # No flush here: a scored batch's rows go to the database together at commit, which is
+    # what keeps a batch of hundreds of comments to a few round trips.
+    event = {
+        "type": "comment.status_changed",
+        "version": comment.version,
+        "previous_status": old_status,
+        **(event_fields or {}),
+        "comment": serialize_comment(comment),
+        "occurred_at": comment.status_changed_at.isoformat(),
+    }
+    delivery = WebhookDelivery(site_id=comment.site_id, comment_id=comment.id, event=event)
+    session.add(delivery)
+    return delivery  # its id is set at commit; send it for delivery after that
+
+
+def commit_and_send(session: Session, deliveries: Iterable[WebhookDelivery | None]) -> None:
+    """Commit, then queue the webhooks: never send an event for a change that might roll back."""
+    deliveries = list(deliveries)
+    session.commit()
+    send_webhooks(deliveries)

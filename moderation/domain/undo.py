@@ -1,0 +1,196 @@
+"""Taking a decision back: a moderator undoes their own for a while, an admin reverses any.
+
+The comment returns to the status it had before the decision (read from its audit log: the last
+status change is the decision, or the comment changed since and nothing is undone), its version
+goes up, the decision fields clear and the site gets a `comment.status_changed` event with
+`"reversal": true`. The reports the decision resolved are open again (a `report.reopened` event
+each, so a site that told the reader "upheld" can take it back), and the labelled example the
+decision added is deleted, so retraining never learns a label a human withdrew.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
+
+from moderation.domain.decisions import MAX_REASON_LENGTH
+from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.lifecycle import (
+    DECIDED,
+    REJECTED,
+    UNDO,
+    audit,
+    can_change,
+    change_status,
+    commit_and_send,
+    now,
+    parse_status_action,
+)
+from moderation.domain.membership import can_see_site
+from moderation.domain.pseudonyms import moderator_reference
+from moderation.domain.report_outcomes import OUTCOMES
+from moderation.domain.reports import serialize_report
+from moderation.models import AuditEntry, Comment, LabelledExample, Report, User, WebhookDelivery
+
+UNDO_ACTION = "decision:undone"
+REVERSE_ACTION = "decision:reversed"
+
+
+class UndoRefused(Conflict):
+    code = "undo_refused"
+
+
+def can_undo(comment: Comment, user: User, *, window: timedelta) -> bool:
+    """Whether to offer `user` an Undo button: their own decision, still standing, within the window."""
+    return (comment.decision is not None and comment.status == comment.decision
+            and comment.decided_by == user.id and comment.decided_at is not None
+            and now() - comment.decided_at <= window)
+
+
+def can_reverse(comment: Comment, user: User) -> bool:
+    return user.role == "admin" and comment.decision is not None and comment.status == comment.decision
+
+
+def undo_decision(session: Session, comment_id: int, *, user: User, expected_version: int,
+                  window: timedelta, reason: str | None = None) -> Comment:
+    """A moderator takes back their own decision within `window`. Commits, then sends the webhooks.
+
+    Raises ValidationFailed, NotFound (also for another site's comment) or UndoRefused.
+    """
+    reason = _reason(reason, required=False)
+    comment = _locked_decided(session, comment_id, user, expected_version)
+    if comment.decided_by != user.id:
+        who = comment.decider.username if comment.decider else "someone else"
+        session.rollback()
+        raise UndoRefused(f"Only {who} can undo their decision on comment #{comment_id}; an admin can reverse it.")
+    if comment.decided_at is None or now() - comment.decided_at > window:
+        session.rollback()
+        raise UndoRefused(f"Comment #{comment_id} was decided more than {_minutes(window)} ago, too long to undo; "
+                          "an admin can reverse it.")
+    return _take_back(session, comment, user, UNDO_ACTION, reason)
+
+
+def reverse_decision(session: Session, comment_id: int, *, user: User, expected_version: int,
+                     reason: str | None) -> Comment:
+    """An admin reverses anyone's decision, at any time, saying why. Commits, then sends the webhooks."""
+    if user.role != "admin":
+        raise UndoRefused("Only an admin can reverse a decision.")
+    reason = _reason(reason, required=True)
+    comment = _locked_decided(session, comment_id, user, expected_version)
+    return _take_back(session, comment, user, REVERSE_ACTION, reason)
+
+
+def _reason(reason: str | None, *, required: bool) -> str | None:
+    reason = (reason or "").strip() or None
+    if required and not reason:
+        raise ValidationFailed("a reason is required to reverse a decision", field="reason")
+    if reason and len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
+    return reason
+
+
+def _minutes(window: timedelta) -> str:
+    minutes = round(window.total_seconds() / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else f"{int(window.total_seconds())} seconds"
+
+
+def _locked_decided(session: Session, comment_id: int, user: User, expected_version: int) -> Comment:
+    # Locked like a decision (domain/decisions.py), so an undo and a report or a second undo serialise.
+    comment = session.scalar(
+        select(Comment).where(Comment.id == comment_id).options(defer(Comment.created_at))
+        .with_for_update(of=Comment).execution_options(populate_existing=True)
+    )
+    if comment is None or not can_see_site(session, user, comment.site_id):
+        session.rollback()
+        raise NotFound(f"comment {comment_id} does not exist")
+    if comment.decision is None:
+        status = comment.status
+        session.rollback()
+        raise UndoRefused(f"Comment #{comment_id} has no decision to take back (it is {status}).")
+    if comment.status not in DECIDED or comment.status != comment.decision or comment.version != expected_version:
+        status = comment.status
+        session.rollback()
+        raise UndoRefused(f"Comment #{comment_id} changed since that decision (it is {status} now); "
+                          "reload it and decide again.")
+    return comment
+
+
+def _status_before(session: Session, comment: Comment) -> str:
+    last = session.scalar(
+        select(AuditEntry.action)
+        .where(AuditEntry.comment_id == comment.id, AuditEntry.action.like("status:%"))
+        .order_by(AuditEntry.id.desc()).limit(1)
+    )
+    change = parse_status_action(last or "")
+    if change is None or change[1] != comment.status or not can_change(comment.status, change[0], by=UNDO):
+        session.rollback()
+        raise UndoRefused(f"The history of comment #{comment.id} does not show what it was before the decision.")
+    return change[0]
+
+
+def _take_back(session: Session, comment: Comment, user: User, action: str, reason: str | None) -> Comment:
+    previous = _status_before(session, comment)
+    outcome = OUTCOMES.get(comment.status)
+    reversed_decision = {
+        "action": comment.decision,
+        "reason": comment.decision_reason,
+        "moderator": moderator_reference(comment.decider, comment.site),
+        "decided_at": comment.decided_at.isoformat() if comment.decided_at else None,
+    }
+    # The reports this decision resolved (same outcome, same instant); earlier ones keep theirs.
+    resolved = [r for r in comment.reports
+                if comment.decided_at is not None and r.outcome == outcome and r.resolved_at == comment.decided_at]
+    example = _withdraw_label(session, comment)
+    audit(session, f"user:{user.username}", action, comment_id=comment.id, reason=reason,
+          decision=comment.decision, decided_by=comment.decider.username if comment.decider else None,
+          decision_reason=comment.decision_reason, restored_status=previous,
+          reports_reopened=[r.id for r in resolved], labelled_example_removed=example)
+
+    comment.decision = None
+    comment.decision_reason = None
+    comment.decided_by = None
+    comment.decider = None
+    comment.decided_at = None
+    delivery = change_status(session, comment, previous, actor=f"user:{user.username}", by=UNDO, reason=reason,
+                             event_fields={"reversal": True, "reversed_decision": reversed_decision})
+    reopened = _reopen_reports(session, comment, resolved, outcome)
+    commit_and_send(session, [delivery, *reopened])
+    return comment
+
+
+def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
+                    outcome: str | None) -> list[WebhookDelivery]:
+    """Open the reports again and tell the site, which may have told each reader the outcome."""
+    at = now()
+    deliveries: list[WebhookDelivery] = []
+    for report in reports:
+        report.outcome = None
+        report.resolved_at = None
+        if comment.site.webhook_url:
+            delivery = WebhookDelivery(site_id=comment.site_id, comment_id=comment.id, event={
+                "type": "report.reopened",
+                "report_id": report.id,
+                "reporter_id": report.reporter_id,
+                "comment_id": comment.id,
+                "previous_outcome": outcome,
+                "report": serialize_report(report),
+                "occurred_at": at.isoformat(),
+            })
+            session.add(delivery)
+            deliveries.append(delivery)
+    return deliveries
+
+
+def _withdraw_label(session: Session, comment: Comment) -> int | None:
+    """Delete the labelled example the decision added: the newest moderator label for this comment,
+    if it says what the decision said (a set-aside rejection adds none, so an older one is kept)."""
+    example = session.scalar(
+        select(LabelledExample)
+        .where(LabelledExample.comment_id == comment.id, LabelledExample.source == "moderator")
+        .order_by(LabelledExample.id.desc()).limit(1)
+    )
+    if example is None or example.labels.get("toxicity") != (1 if comment.decision == REJECTED else 0):
+        return None
+    session.delete(example)
+    return example.id

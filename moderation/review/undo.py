@@ -1,0 +1,66 @@
+"""Undo and reverse routes on the review blueprint (moderation/review/__init__.py imports this module).
+
+A moderator undoes their own decision within UNDO_WINDOW_SECONDS; an admin reverses any, with a reason.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, request
+from werkzeug.wrappers import Response
+
+from moderation import auth, db
+from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.undo import UndoRefused, can_reverse, can_undo, reverse_decision, undo_decision
+from moderation.models import Comment, User
+from moderation.request_input import parse_int
+from moderation.review.routes import _back, bp
+from moderation.review.undo_offer import take_undo_offer
+
+
+def undo_window() -> timedelta:
+    return timedelta(seconds=current_app.config["UNDO_WINDOW_SECONDS"])
+
+
+@bp.app_context_processor
+def _undo_helpers() -> dict[str, object]:
+    return {
+        "undo_offer": take_undo_offer,
+        "can_undo": lambda comment, user: can_undo(comment, user, window=undo_window()),
+        "can_reverse": can_reverse,
+    }
+
+
+def _take_back(comment_id: int, verb: str, act: Callable[[User, int, str | None], Comment]) -> Response:
+    version = parse_int(request.form.get("version"))
+    if version is None:
+        abort(400)
+    try:
+        comment: Comment = act(auth.current_user(), version, request.form.get("reason"))
+    except NotFound:
+        abort(404)
+    except UndoRefused as error:
+        flash(error.message, "warning")
+    except ValidationFailed as error:
+        flash(f"Comment #{comment_id}: {error.message}.", "error")
+    else:
+        flash(f"Comment #{comment.id}: decision {verb}; it is {comment.status} again.", "success")
+    return redirect(_back(), code=303)
+
+
+@bp.post("/review/<int8:comment_id>/undo")
+@auth.login_required("moderator")
+def undo(comment_id: int) -> Response:
+    def act(user: User, version: int, reason: str | None) -> Comment:
+        return undo_decision(db.session, comment_id, user=user, expected_version=version,
+                             window=undo_window(), reason=reason)
+    return _take_back(comment_id, "undone", act)
+
+
+@bp.post("/review/<int8:comment_id>/reverse")
+@auth.login_required("admin")
+def reverse(comment_id: int) -> Response:
+    def act(user: User, version: int, reason: str | None) -> Comment:
+        return reverse_decision(db.session, comment_id, user=user, expected_version=version, reason=reason)
+    return _take_back(comment_id, "reversed", act)

@@ -1,0 +1,145 @@
+"""Undo in one click from the flash after a decision, undo and reverse on the detail page, and the history."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from review_helpers import csrf_token, decide_form
+from sqlalchemy import select, update
+
+from moderation import db
+from moderation.domain.lifecycle import now
+from moderation.models import AuditEntry, Comment
+
+
+def undo_form(html: str) -> dict[str, str]:
+    """The Undo button's form as the browser would submit it (from the flash or the detail page)."""
+    form = re.search(r'<form[^>]*action="(/review/\d+/(?:undo|reverse))"[^>]*>(.*?)</form>', html, re.S)
+    assert form, "no undo form on the page"
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2)))
+    return {"action": form.group(1), **fields}
+
+
+def status_of(app, comment_id: int) -> tuple[str, int, str | None]:
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        return comment.status, comment.version, comment.decision
+
+
+def test_the_flash_after_a_decision_offers_undo_and_one_click_puts_the_comment_back(app, sign_in, moderator, site,
+                                                                                 make_comment, grant):
+    grant(moderator, site)
+    comment_id = make_comment(site.id)
+    client = sign_in(moderator)
+    queue = client.get("/review").get_data(as_text=True)
+    token = csrf_token(queue)
+    response = client.post(f"/review/{comment_id}/decide", data={
+        "csrf_token": token, "version": "1", "action": "reject", "reason_choice": "Harassment", "next": "/review"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Comment #{comment_id} rejected." in page
+    assert 'data-key="undo"' in page
+    form = undo_form(page)
+    assert form["action"] == f"/review/{comment_id}/undo" and form["version"] == "2"
+
+    response = client.post(form.pop("action"), data=form)
+
+    assert response.status_code == 303 and response.headers["Location"] == "/review"
+    page = client.get("/review").get_data(as_text=True)
+    assert f"Comment #{comment_id}: decision undone; it is held again." in page
+    assert f'data-comment-id="{comment_id}"' in page, "back in the queue"
+    assert 'data-key="undo"' not in page, "the offer is shown once"
+    assert status_of(app, comment_id) == ("held", 3, None)
+
+
+def test_the_detail_page_offers_undo_only_to_the_moderator_who_decided_within_the_window(
+        app, sign_in, moderator, make_moderator, site, make_comment, grant):
+    grant(moderator, site)
+    other = make_moderator("otto", sites=[site])
+    comment_id = make_comment(site.id)
+    mine = sign_in(moderator)
+    decide_form(mine, comment_id, action="approve")
+    assert "Undo my decision" in mine.get(f"/review/{comment_id}").get_data(as_text=True)
+    assert "Undo my decision" not in sign_in(other).get(f"/review/{comment_id}").get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(update(Comment).where(Comment.id == comment_id)
+                           .values(decided_at=now() - timedelta(seconds=601)))
+        db.session.commit()
+    assert "Undo my decision" not in mine.get(f"/review/{comment_id}").get_data(as_text=True)
+
+
+def test_an_undo_that_is_refused_says_why_and_changes_nothing(app, sign_in, moderator, make_moderator, site,
+                                                              make_comment, grant):
+    grant(moderator, site)
+    other = sign_in(make_moderator("otto", sites=[site]))
+    comment_id = make_comment(site.id)
+    decide_form(sign_in(moderator), comment_id, action="approve")
+    token = csrf_token(other.get("/review").get_data(as_text=True))
+    response = other.post(f"/review/{comment_id}/undo", data={"csrf_token": token, "version": "2", "next": "/review"})
+    assert response.status_code == 303
+    page = other.get("/review").get_data(as_text=True)
+    assert "Only mona can undo their decision" in page and "an admin can reverse it" in page
+    assert status_of(app, comment_id) == ("approved", 2, "approved")
+    assert other.post(f"/review/{comment_id}/undo", data={"csrf_token": token}).status_code == 400  # no version
+
+
+def test_an_admin_reverses_from_the_detail_page_with_a_reason(app, sign_in, moderator, admin, site, make_comment,
+                                                             grant):
+    grant(moderator, site)
+    comment_id = make_comment(site.id)
+    decide_form(sign_in(moderator), comment_id, action="reject", reason_choice="Harassment")
+    client = sign_in(admin)
+    page = client.get(f"/review/{comment_id}").get_data(as_text=True)
+    assert "Reverse this decision" in page
+    form = undo_form(page)
+    action = form.pop("action")
+    assert action == f"/review/{comment_id}/reverse"
+
+    client.post(action, data={**form, "reason": " "})
+    assert "a reason is required to reverse a decision" in client.get(f"/review/{comment_id}").get_data(as_text=True)
+    assert status_of(app, comment_id) == ("rejected", 2, "rejected")
+
+    response = client.post(action, data={**form, "reason": "quoting the mayor, not insulting anyone"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/review/{comment_id}"
+    assert status_of(app, comment_id) == ("held", 3, None)
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "decision:reversed")).one()
+        assert entry.actor == "user:ada" and entry.details["reason"] == "quoting the mayor, not insulting anyone"
+
+
+def test_a_moderator_cannot_reverse(sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
+    comment_id = make_comment(site.id)
+    client = sign_in(moderator)
+    decide_form(client, comment_id, action="approve")
+    token = csrf_token(client.get("/review").get_data(as_text=True))
+    response = client.post(f"/review/{comment_id}/reverse", data={"csrf_token": token, "version": "2", "reason": "x"})
+    assert response.status_code == 403
+
+
+def test_the_history_lists_reports_decisions_undo_and_webhooks_in_order(app, sign_in, moderator, make_site,
+                                                                         make_comment, grant):
+    hooked = make_site("hooked", webhook_url="http://127.0.0.1:9/hooks")
+    grant(moderator, hooked)
+    comment_id = make_comment(hooked.id, reports=[{"reporter_id": "reader-9", "reason": "harassment",
+                                                   "note": "<b>threatening</b>"}])
+    client = sign_in(moderator)
+    decide_form(client, comment_id, action="reject", reason_choice="Harassment")
+    page = client.get(f"/review/{comment_id}").get_data(as_text=True)
+    form = undo_form(page)
+    client.post(form.pop("action"), data={**form, "reason": "wrong comment"})
+
+    page = client.get(f"/review/{comment_id}").get_data(as_text=True)
+    history = page[page.index("<h2>History</h2>"):]
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r'<tr class="event-.*?</tr>', history, re.S)]
+    whats = [row.split(" UTC ", 1)[1] for row in rows]
+    assert whats == [
+        # Open again after the undo; the reader's note is escaped.
+        "reader-9 Reported: harassment (weight 1) &lt;b&gt;threatening&lt;/b&gt;",
+        "mona Rejected (held → rejected) Harassment",
+        "to the site Webhook comment.status_changed v2: queued",
+        "to the site Webhook report.resolved (upheld): queued",
+        "mona Undid their decision (rejected); back to held wrong comment",
+        "mona Status: rejected → held wrong comment",
+        "to the site Webhook comment.status_changed v3 (reversal): queued",
+        "to the site Webhook report.reopened (was upheld): queued",
+    ]
