@@ -1,0 +1,81 @@
+// Claims (domain/claims.py): the card a moderator is on is claimed for them, so colleagues see
+// "being reviewed by ..." and skip it. Focusing a card (or opening a comment's page, which the
+// server claims) takes the claim; it is renewed every minute while the moderator stays, and given
+// back, best effort, when they move to another card or leave the page. The lease expires anyway.
+(function () {
+  "use strict";
+  const RENEW_MS = 60 * 1000;
+  const token = document.querySelector('meta[name="csrf-token"]');
+  let current = null;
+  let timer = null;
+
+  function note(card) {
+    return card.querySelector("[data-claim-note]");
+  }
+
+  // Shared with live.js: show who holds a card, and mark it for the keyboard's next/previous to skip.
+  function show(card, holder, mine) {
+    const text = note(card);
+    if (holder && !mine) {
+      card.dataset.claimedBy = holder;
+    } else {
+      delete card.dataset.claimedBy;
+    }
+    if (text) text.textContent = mine ? "you are reviewing this" : holder ? "being reviewed by " + holder : "";
+  }
+
+  function send(card, action) {
+    return fetch("/review/" + card.dataset.commentId + "/" + action, {
+      method: "POST", credentials: "same-origin", keepalive: true,
+      headers: { "X-CSRFToken": token ? token.content : "", Accept: "application/json" },
+    });
+  }
+
+  function claim(card) {
+    send(card, "claim")
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        const held = body.claim || body;  // a 409 names the holder under "claim"
+        if (held.comment_id !== undefined) show(card, held.holder, held.claimed);
+      })
+      .catch(function () { /* offline for a moment: the next renewal tries again */ });
+  }
+
+  function enter(card) {
+    current = card;
+    claim(card);
+    timer = setInterval(function () { claim(card); }, RENEW_MS);
+  }
+
+  function leave() {
+    if (!current) return;
+    clearInterval(timer);
+    if (!current.dataset.claimedBy) {
+      send(current, "release").catch(function () {});
+      show(current, null, false);
+    }
+    current = null;
+  }
+
+  // Only undecided cards (those with a decision form) are worth claiming.
+  function claimable(card) {
+    return card && card.querySelector("form.decide") ? card : null;
+  }
+
+  document.addEventListener("focusin", function (event) {
+    const card = claimable(event.target.closest(".card.item[data-comment-id]"));
+    if (card === current || (!card && !current)) return;
+    leave();
+    if (card) enter(card);
+  });
+
+  // A comment's own page: the server claimed it when the page was opened; keep it while it stays open.
+  const opened = claimable(document.querySelector("[data-claim-hold][data-comment-id]"));
+  if (opened && !opened.dataset.claimedBy) {
+    current = opened;
+    timer = setInterval(function () { claim(opened); }, RENEW_MS);
+  }
+
+  window.addEventListener("pagehide", leave);
+  window.reviewClaims = { show: show };
+})();

@@ -1,0 +1,81 @@
+"""Two moderators on one item, in real Chromium: alice's focus claims it, bob's open page learns it
+without reloading, bob's decision is refused with her name, and her decision greys his card."""
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from test_review_in_a_browser import _held_comment
+from test_site_scoping_in_a_browser import _sign_in
+
+from moderation import db
+from moderation.models import Comment
+
+pytestmark = pytest.mark.browser
+
+
+def _another_held_comment(app, site_id: int, text: str) -> int:
+    with app.app_context():
+        comment = Comment(site_id=site_id, external_id=f"c-{hashlib.sha256(text.encode()).hexdigest()[:8]}",
+                          story_id="bridge", author_id="u2", text=text, body_hash=hashlib.sha256(text.encode()).hexdigest(),
+                          status="held", priority=0.5, status_changed_at=datetime.now(timezone.utc))
+        db.session.add(comment)
+        db.session.commit()
+        return comment.id
+
+
+def _poll_now(page) -> None:
+    """The tab becoming visible polls at once (static/live.js), instead of waiting for the next 10 s tick."""
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+
+def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server, browser_page, tmp_path: Path):
+    site = make_site("daily-planet")
+    contested = _held_comment(app, site.id)
+    _another_held_comment(app, site.id, "Is the bridge toll going up again?")
+    alice, bob = make_moderator("alice", sites=[site]), make_moderator("bob", sites=[site])
+    shots = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path))
+    violations: list[str] = []
+
+    bob_page = browser_page
+    bob_page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    _sign_in(bob_page, live_server, bob)
+    bobs_card = bob_page.locator(f"#comment-{contested}")
+    assert bobs_card.get_attribute("data-claimed-by") is None
+
+    alice_page = bob_page.context.browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    alice_page.set_default_timeout(15_000)
+    _sign_in(alice_page, live_server, alice)
+    alice_page.locator(f"#comment-{contested} blockquote.text").click()  # focuses her card: she claims it
+    alice_page.wait_for_selector(f"#comment-{contested} [data-claim-note]:has-text('you are reviewing this')")
+
+    # bob's page, never reloaded, learns it from its next poll.
+    _poll_now(bob_page)
+    bob_page.wait_for_selector(f"#comment-{contested}[data-claimed-by=alice]")
+    assert bobs_card.locator("[data-claim-note]").inner_text() == "being reviewed by alice"
+    bob_page.screenshot(path=str(shots / "review-claimed-by-alice.png"), full_page=True)
+
+    bobs_card.locator("select[name=reason_choice]").select_option("Personal attack or insult")
+    bobs_card.locator("button[value=reject]").click()
+    bob_page.wait_for_selector(".flash-warning")
+    assert bob_page.locator(".flash-warning").inner_text().startswith("alice is reviewing this comment (claim ends in ")
+    with app.app_context():
+        assert db.session.get(Comment, contested).status == "held"
+    # Rendered again after the refusal, the card says who holds it, from the server this time.
+    assert bobs_card.get_attribute("data-claimed-by") == "alice"
+
+    # alice approves; a new comment arrives. bob's page greys her card and offers the new one.
+    alice_page.locator(f"#comment-{contested} button[value=approve]").click()
+    alice_page.wait_for_selector(".flash-success")
+    _another_held_comment(app, site.id, "What about cyclists on the new bridge?")
+    _poll_now(bob_page)
+    bob_page.wait_for_selector(f"#comment-{contested}.decided")
+    assert bobs_card.locator("[data-claim-note]").inner_text() == "decided (approved) by alice"
+    assert bobs_card.locator("button[value=reject]").is_disabled()
+    assert bob_page.locator("[data-new-items]").inner_text() == "1 new comment — show"
+    assert bob_page.locator(".tabs [data-tab=approved] .count").inner_text() == "1"
+    bob_page.screenshot(path=str(shots / "review-live-updates.png"), full_page=True)
+    assert violations == []
