@@ -1,0 +1,65 @@
+"""A moderator opens a card's thread and precedent in a real browser (precedent loads when opened)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from moderation import db
+from moderation.models import Comment
+
+pytestmark = pytest.mark.browser
+
+T0 = datetime.now(timezone.utc) - timedelta(hours=2)
+
+
+def _comment(app, site_id: int, external_id: str, text: str, minutes: int, **fields) -> int:
+    values = dict(site_id=site_id, external_id=external_id, story_id="bridge", story_title="Council approves new bridge",
+                  story_url="https://daily-planet.example/bridge", author_id=f"u-{external_id}",
+                  author_name=f"Reader {external_id}", text=text, body_hash=hashlib.sha256(text.encode()).hexdigest(),
+                  status="published", received_at=T0 + timedelta(minutes=minutes), priority=0.5)
+    values.update(fields)
+    with app.app_context():
+        comment = Comment(**values)
+        db.session.add(comment)
+        db.session.commit()
+        return comment.id
+
+
+def test_a_moderator_opens_a_cards_thread_and_precedent(app, make_site, moderator, grant, live_server,
+                                                        browser_page, tmp_path: Path):
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    _comment(app, site.id, "p1", "The bridge will cut my commute in half, finally.", 0)
+    _comment(app, site.id, "r1", "Mine too, but the tolls <b>are</b> steep.", 5, parent_id="p1")
+    _comment(app, site.id, "r9", "A reply that came later and must not show.", 30, parent_id="p1")
+    card = _comment(app, site.id, "r2", "Only an idiot would pay those tolls, you clown.", 10, parent_id="p1",
+                    status="held", priority=1.0)
+    _comment(app, site.id, "old", "Only an idiot would pay these tolls, you clowns.", -600, status="rejected",
+             decision="rejected", decided_at=T0, decision_reason="Personal attack or insult", story_id="other")
+    page = browser_page
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", moderator.username)
+    page.fill("input[name=password]", moderator.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/review")
+
+    item = page.locator(f"#comment-{card}")
+    thread = item.locator('details[data-key="thread"]')
+    precedent = item.locator('details[data-key="precedent"]')
+    assert not thread.locator("blockquote").first.is_visible()  # collapsed until wanted
+    thread.locator("summary").click()
+    assert thread.locator("blockquote").first.inner_text() == "The bridge will cut my commute in half, finally."
+    assert "Mine too, but the tolls <b>are</b> steep." in thread.inner_text()  # as text, not markup
+    assert "came later" not in thread.inner_text()
+
+    precedent.locator("summary").click()
+    precedent.locator(".precedent-sum").wait_for()  # fetched by static/precedent.js under the CSP
+    assert "1 rejected, 0 approved" in precedent.inner_text()
+    assert "Only an idiot would pay these tolls, you clowns." in precedent.inner_text()
+    assert "Reason: Personal attack or insult" in precedent.inner_text()
+    screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "card-context.png"
+    item.screenshot(path=str(screenshot))
