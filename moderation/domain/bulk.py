@@ -1,0 +1,144 @@
+"""Bulk decisions: one action and one reason applied to many comments, each decided on its own.
+
+Every item goes through decisions.apply_decision, the step decide() takes for one comment, so each
+is exactly the decision a moderator would have made one at a time: scoped to their sites, refused
+if it changed since they saw it (or whatever else decide refuses, e.g. someone else's claim),
+audited, its reports resolved, labelled for training, and announced by its own webhook event.
+A refusal skips that item and says why; the rest go on.
+
+All items share one transaction: one query locks the rows, one flush writes them, one commit,
+one message to the webhook worker. A commit per comment cost ~30 ms each on a busy 2-core
+machine (3.3 s for 100); one transaction brings 100 well under the 2 s target.
+
+Selections are lists of (comment id, version the moderator saw). The pages build them: ticked
+cards, an author's held comments, or every comment matching a queue filter (capped, counted and
+confirmed first); the versions are what make "taken meanwhile" show up as skipped, not redone.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
+
+from moderation.domain.decisions import DECIDABLE, apply_decision, checked_reason, lock_for_decision
+from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.domain.membership import visible_site_ids
+from moderation.domain.queue import review_queue
+from moderation.domain.queue_filters import QueueFilters
+from moderation.domain.lifecycle import HELD, audit, commit_and_send
+from moderation.models import Comment, User
+
+# A sane ceiling for one bulk action: a filter matching more is decided in several confirmed steps.
+MAX_BULK = 1000
+# Tabs whose comments can all still be decided; "all", "approved" and "rejected" hold final ones.
+BULK_TABS = ("review", "held", "reported", "pending")
+
+Selection = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    comment_id: int
+    why: str
+
+
+@dataclass
+class BulkResult:
+    action: str
+    decided: list[int] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _unique(selection: Iterable[tuple[int, int]]) -> Selection:
+    """The first version given for each id, in the order given (a page may list a card twice)."""
+    return list(dict(reversed(list(selection))).items())[::-1]
+
+
+def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user: User, action: str,
+                reason: str | None) -> BulkResult:
+    """Decide each (id, version) as decide() would, in one transaction; report the refused ones as skipped.
+
+    Raises ValidationFailed, with nothing decided, for an empty or oversized selection and for an
+    action or reason decide() would refuse.
+    """
+    items = _unique(selection)
+    if not items:
+        raise ValidationFailed("select at least one comment", field="ids")
+    if len(items) > MAX_BULK:
+        raise ValidationFailed(f"at most {MAX_BULK} comments can be decided at once", field="ids")
+    reason = checked_reason(action, reason)
+    visible = visible_site_ids(session, user)
+    # One query locks them all. SKIP LOCKED: a row another moderator is deciding this instant is
+    # reported, not waited for, so two bulk actions never deadlock or queue behind each other.
+    locked = {c.id: c for c in lock_for_decision(session, [i for i, _ in items], skip_locked=True)
+              if visible is None or c.site_id in visible}
+    busy = _deciding_elsewhere(session, [i for i, _ in items if i not in locked], visible)
+    result = BulkResult(action=action)
+    deliveries = []
+    for comment_id, version in items:
+        comment = locked.get(comment_id)
+        if comment is None:
+            # Another site's id reads exactly like a missing one, as everywhere else.
+            why = "someone else is deciding it right now" if comment_id in busy else "not found"
+            result.skipped.append(Skipped(comment_id, why))
+            continue
+        try:
+            deliveries += apply_decision(session, comment, user=user, action=action, reason=reason,
+                                         expected_version=version)
+        except DomainError as error:
+            # Already decided, changed meanwhile, claimed by someone else...: in decide's own words.
+            result.skipped.append(Skipped(comment_id, error.message))
+        else:
+            result.decided.append(comment_id)
+    # One entry tying the individual decisions together, so the audit log shows they were one action.
+    audit(session, f"user:{user.username}", f"bulk:{action}", reason=reason, decided=result.decided,
+          skipped=[[s.comment_id, s.why] for s in result.skipped])
+    commit_and_send(session, deliveries)
+    return result
+
+
+def _deciding_elsewhere(session: Session, comment_ids: list[int], visible: set[int] | None) -> set[int]:
+    """Of ids the lock skipped, those that exist on a visible site: locked by another decision."""
+    if not comment_ids:
+        return set()
+    query = select(Comment.id).where(Comment.id.in_(comment_ids))
+    if visible is not None:
+        query = query.where(Comment.site_id.in_(visible))
+    return set(session.scalars(query))
+
+
+def author_held_comments(session: Session, site_id: int, author_id: str, *, viewer: User,
+                         limit: int = MAX_BULK) -> list[Comment]:
+    """The author's held comments on a site the viewer works, oldest first: "all of this author's held"."""
+    visible = visible_site_ids(session, viewer)
+    if visible is not None and site_id not in visible:
+        return []
+    return list(session.scalars(
+        select(Comment)
+        .where(Comment.site_id == site_id, Comment.author_id == author_id, Comment.status == HELD)
+        .options(defer(Comment.created_at))
+        .order_by(Comment.received_at, Comment.id).limit(limit)
+    ))
+
+
+@dataclass(frozen=True)
+class MatchingSelection:
+    comments: list[Comment]  # in queue order, at most MAX_BULK
+    total: int  # how many match, which may be more than are selected
+
+    @property
+    def selection(self) -> Selection:
+        return [(c.id, c.version) for c in self.comments]
+
+
+def matching_selection(session: Session, *, viewer: User, tab: str, filters: QueueFilters,
+                       limit: int = MAX_BULK) -> MatchingSelection:
+    """Every comment a queue tab and its filters show the viewer, first `limit` in queue order:
+    the same query as the page, so "all matching" means what the moderator was looking at."""
+    if tab not in BULK_TABS:
+        raise ValidationFailed(f"only these tabs can be decided in bulk: {', '.join(BULK_TABS)}", field="tab")
+    page = review_queue(session, viewer=viewer, tab=tab, filters=filters, page_size=limit)
+    # Belt and braces: the tabs above hold only decidable statuses today.
+    return MatchingSelection([c for c in page.items if c.status in DECIDABLE], page.total)

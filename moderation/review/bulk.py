@@ -1,0 +1,71 @@
+"""Bulk decisions on the review pages: the form every selection posts to, its result page, and the
+confirmation step for "all matching this filter".
+
+A selection arrives as `ids` (the ticked cards, an author's held comments, or the confirmed
+matches) with `version-<id>` beside each: the version the moderator saw, so anything decided or
+changed since is skipped and reported instead of decided twice. Routes are added to the review
+blueprint (moderation/review/__init__.py imports this module).
+"""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from moderation import auth, db
+from moderation.domain.bulk import BULK_TABS, MAX_BULK, bulk_decide, matching_selection
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
+from moderation.request_input import MAX_INT8, parse_int
+from moderation.review.routes import _back, _reason_from_form, bp
+
+
+class _Unreadable(Exception):
+    """The posted selection is not one our pages could have sent."""
+
+
+@bp.app_context_processor
+def _bulk_helpers() -> dict[str, object]:
+    return {"bulk_tabs": BULK_TABS}
+
+
+def _selection_from_form() -> list[tuple[int, int]]:
+    selection = []
+    for raw in request.form.getlist("ids"):
+        comment_id = parse_int(raw, maximum=MAX_INT8)
+        version = parse_int(request.form.get(f"version-{raw}"), maximum=2**31 - 1)
+        if comment_id is None or version is None:
+            raise _Unreadable(f"comment id {raw[:30]!r} came without the version you saw")
+        selection.append((comment_id, version))
+    return selection
+
+
+@bp.post("/review/bulk")
+@auth.login_required("moderator")
+def bulk_decide_view() -> str | Response | tuple[str, int]:
+    try:
+        selection = _selection_from_form()
+    except _Unreadable as error:
+        return render_template("error.html", title="Cannot read this selection",
+                               message=f"This selection cannot be read: {error}. Reload the page and try again."), 400
+    try:
+        result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),
+                             reason=_reason_from_form())
+    except ValidationFailed as error:
+        flash(f"Nothing decided: {error.message}.", "error")
+        return redirect(_back(), code=303)
+    # A page, not a flash: the skipped ones are listed with links, which a flash message cannot carry.
+    return render_template("review/bulk_result.html", result=result, back=_back())
+
+
+@bp.get("/review/bulk/matching")
+@auth.login_required("moderator")
+def bulk_matching() -> str | tuple[str, int]:
+    try:
+        tab, filters = parse_tab(request.args), parse_filters(request.args)
+        found = matching_selection(db.session, viewer=auth.current_user(), tab=tab, filters=filters)
+    except ValidationFailed as error:
+        return render_template("error.html", title="Cannot select by this filter",
+                               message=f"{error.message}. Go back and change the filter."), 400
+    back = request.full_path.replace("/review/bulk/matching", "/review", 1).rstrip("?")
+    return render_template("review/bulk_confirm.html", found=found, tab=tab, tab_label=TABS[tab],
+                           filters=filters, limit=MAX_BULK, back=back)

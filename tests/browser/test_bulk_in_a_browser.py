@@ -1,0 +1,87 @@
+"""A moderator rejects all of an author's held comments at once, in a real browser, while another
+moderator takes one of them: the result page lists it as skipped, saying who took it."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from moderation import db
+from moderation.domain.decisions import decide
+from moderation.models import Comment, User, WebhookDelivery
+from workspace_pages import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _screenshots(tmp_path: Path) -> Path:
+    return Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path))
+
+
+def _held(app, client, site, external_id: str, author_id: str, text: str) -> int:
+    response = client.post("/api/v1/comments", headers=site.headers,
+                           json={"id": external_id, "story_id": "bridge", "author_id": author_id,
+                                 "author_name": author_id.title(), "text": text})
+    assert response.status_code == 202, response.get_json()
+    comment_id = response.get_json()["id"]
+    with app.app_context():  # held by the model, as the worker would leave it
+        comment = db.session.get(Comment, comment_id)
+        comment.status, comment.scores, comment.flagged, comment.priority = "held", {"toxicity": 0.9}, ["toxicity"], 0.9
+        db.session.commit()
+    return comment_id
+
+
+def test_an_authors_held_comments_are_rejected_at_once_and_the_one_taken_meanwhile_is_skipped(
+        app, client, make_site, moderator, make_moderator, grant, live_server, browser_page, tmp_path: Path):
+    site = make_site("daily-planet", webhook_url="http://127.0.0.1:9/hooks")
+    grant(moderator, site)
+    bob = make_moderator("bob", sites=[site])
+    trolls = [_held(app, client, site, f"t-{n}", "troll", f"Buy cheap watches at spam.example, offer {n}!")
+              for n in range(3)]
+    other = _held(app, client, site, "o-1", "grumpy", "This bridge is a waste of money, idiots.")
+    page = browser_page
+    sign_in(page, live_server, moderator)
+
+    # On the queue, "all on this page" ticks every card and the bar counts them.
+    bar = page.locator("form#bulk")
+    assert bar.locator("button[value=reject]").is_disabled(), "nothing ticked yet"
+    bar.locator("[data-bulk-all]").check()
+    assert bar.locator(".bulk-count").inner_text() == "4 selected"
+    page.locator(f'#comment-{other} input[data-key="select"]').uncheck()
+    assert bar.locator(".bulk-count").inner_text() == "3 selected"
+    assert bar.locator("[data-bulk-all]").evaluate("box => box.indeterminate")
+    page.screenshot(path=str(_screenshots(tmp_path) / "bulk-queue.png"))
+
+    # The card's author line leads to all of the author's held comments, ticked.
+    page.locator(f"#comment-{trolls[0]} .author-held-link").click()
+    page.wait_for_url(f"{live_server}/review/authors/{site.id}/troll#held")
+    held = page.locator("#held")
+    assert held.locator(".bulk-count").inner_text() == "3 selected"
+    held.screenshot(path=str(_screenshots(tmp_path) / "bulk-author-held.png"))
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the bar wraps, nothing scrolls sideways
+    page.screenshot(path=str(_screenshots(tmp_path) / "bulk-author-held-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1200, "height": 900})
+
+    # bob approves one of them before mona presses the button.
+    with app.app_context():
+        decide(db.session, trolls[1], user=db.session.get(User, bob.id), action="approve", reason=None,
+               expected_version=db.session.get(Comment, trolls[1]).version)
+    held.locator("select[name=reason_choice]").select_option("Spam or advertising")
+    held.locator("button[value=reject]").click()
+    page.wait_for_selector(".bulk-skipped")
+    assert page.locator("h1").inner_text().startswith("2 comments rejected")
+    assert page.locator(f"#skipped-{trolls[1]}").inner_text() == (
+        f"#{trolls[1]}: This comment was already decided by bob (approved).")
+    page.screenshot(path=str(_screenshots(tmp_path) / "bulk-result.png"), full_page=True)
+    page.locator(f"#skipped-{trolls[1]} a").click()
+    page.wait_for_url(f"{live_server}/review/{trolls[1]}")
+
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Comment.id, Comment.status)).all())
+        events = [(d.comment_id, d.event["comment"]["status"]) for d in db.session.scalars(
+            select(WebhookDelivery).order_by(WebhookDelivery.id)) if d.event["type"] == "comment.status_changed"]
+    assert [statuses[i] for i in trolls] == ["rejected", "approved", "rejected"] and statuses[other] == "held"
+    assert sorted(events) == sorted([(trolls[1], "approved"), (trolls[0], "rejected"), (trolls[2], "rejected")])

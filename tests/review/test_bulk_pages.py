@@ -1,0 +1,180 @@
+"""Bulk decisions on the pages: ticked cards, an author's held comments and all matching a filter,
+posted the way a browser would post the page's bulk form."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from moderation import db
+from moderation.domain.decisions import decide
+from moderation.models import AuditEntry, Comment, User
+
+
+class _BulkForm(HTMLParser):
+    """The fields a browser would send from form#bulk: its own inputs and those with form="bulk"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self.checkboxes: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == "bulk":
+            self.inside = True
+        if tag == "input" and (self.inside or a.get("form") == "bulk") and a.get("name"):
+            if a.get("type") == "checkbox":
+                self.checkboxes.append(a)
+                if "checked" not in a:
+                    return
+            self.fields.append((a["name"], a.get("value") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+
+
+def bulk_form(html: str) -> _BulkForm:
+    parser = _BulkForm()
+    parser.feed(html)
+    return parser
+
+
+def post_bulk(client, html: str, *, tick: list[int] = (), **data: str):
+    """Tick the given cards (plus any ticked already), then press a button of the bulk bar."""
+    form = bulk_form(html)
+    fields = [(k, v) for k, v in form.fields if k not in data] + [("ids", str(i)) for i in tick]
+    return client.post("/review/bulk", data=MultiDict([*fields, *data.items()]))
+
+
+@pytest.fixture(autouse=True)
+def _the_moderator_works_the_site(grant, moderator, site):
+    grant(moderator, site)
+
+
+def test_ticked_cards_are_rejected_with_one_reason_and_the_taken_one_is_listed_as_skipped(
+        app, sign_in, moderator, make_moderator, site, make_comment):
+    ids = [make_comment(site.id) for _ in range(3)]
+    client = sign_in(moderator)
+    html = client.get("/review").get_data(as_text=True)
+    form = bulk_form(html)
+    assert [(box["value"], box["data-key"], box["form"]) for box in form.checkboxes] == [
+        (str(i), "select", "bulk") for i in ids]
+    assert 'action="/review/bulk"' in html and "Reject all" in html and "bulk.js" in html
+    # bob decides the last one while mona is still looking at the page she loaded.
+    bob = make_moderator("bob", sites=[site])
+    with app.app_context():
+        decide(db.session, ids[2], user=db.session.get(User, bob.id), action="approve", reason=None, expected_version=1)
+
+    response = post_bulk(client, html, tick=ids, action="reject", reason_choice="Spam or advertising",
+                         reason_note="same link everywhere")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "2 comments rejected" in page and "1 skipped" in page
+    assert f'<a href="/review/{ids[2]}">#{ids[2]}</a>: This comment was already decided by bob (approved).' in page
+    with app.app_context():
+        rows = {c.id: c for c in db.session.scalars(select(Comment))}
+        assert [rows[i].status for i in ids] == ["rejected", "rejected", "approved"]
+        assert rows[ids[0]].decision_reason == "Spam or advertising: same link everywhere"
+
+
+def test_another_sites_id_in_the_form_is_skipped_as_not_found_and_left_alone(
+        app, sign_in, moderator, site, outsider, make_comment):
+    mine, theirs = make_comment(site.id), make_comment(outsider.id)
+    client = sign_in(moderator)
+    html = client.get("/review").get_data(as_text=True)
+    assert f'value="{theirs}"' not in html
+    response = client.post("/review/bulk", data=MultiDict([*bulk_form(html).fields, ("ids", str(mine)), ("ids", str(theirs)),
+                                                           (f"version-{theirs}", "1"), ("action", "approve")]))
+    page = response.get_data(as_text=True)
+    assert "1 comment approved" in page and f"#{theirs}: not found" in page
+    assert f'href="/review/{theirs}"' not in page
+    with app.app_context():
+        assert db.session.get(Comment, theirs).status == "held"
+        assert db.session.get(Comment, mine).status == "approved"
+
+
+def test_a_rejection_without_a_reason_or_with_nothing_ticked_decides_nothing_and_says_why(
+        app, sign_in, moderator, site, make_comment):
+    comment_id = make_comment(site.id)
+    client = sign_in(moderator)
+    html = client.get("/review").get_data(as_text=True)
+    response = post_bulk(client, html, tick=[comment_id], action="reject")
+    assert response.status_code == 303 and response.headers["Location"] == "/review"
+    assert "Nothing decided: a reason is required to reject a comment." in client.get("/review").get_data(as_text=True)
+    post_bulk(client, html, action="approve")
+    assert "Nothing decided: select at least one comment." in client.get("/review").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "held"
+        assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+@pytest.mark.parametrize("fields", [
+    [("ids", "12")],  # no version
+    [("ids", "abc"), ("version-abc", "1")],
+    [("ids", "1²"), ("version-1²", "1")],
+    [("ids", str(2**63)), (f"version-{2**63}", "1")],
+    [("ids", "5"), ("version-5", "-1")],
+])
+def test_an_unreadable_selection_is_a_400_page(app, sign_in, moderator, site, make_comment, fields):
+    make_comment(site.id)
+    client = sign_in(moderator)
+    html = client.get("/review").get_data(as_text=True)
+    response = client.post("/review/bulk", data=MultiDict([*bulk_form(html).fields, *fields, ("action", "approve")]))
+    assert response.status_code == 400 and "cannot be read" in response.get_data(as_text=True)
+
+
+def test_the_bulk_form_needs_a_csrf_token(app, sign_in, moderator, site, make_comment):
+    comment_id = make_comment(site.id)
+    response = sign_in(moderator).post("/review/bulk", data={"ids": str(comment_id), f"version-{comment_id}": "1",
+                                                             "action": "approve"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "held"
+
+
+def test_all_matching_a_search_is_counted_confirmed_and_then_decided(app, sign_in, moderator, site, outsider,
+                                                                     make_comment):
+    spam = [make_comment(site.id, "Buy cheap watches now"), make_comment(site.id, "Cheap watches, best price")]
+    civil = make_comment(site.id, "The bridge will help commuters")
+    elsewhere = make_comment(outsider.id, "Cheap watches on another site")
+    client = sign_in(moderator)
+    queue = client.get("/review?q=watches").get_data(as_text=True)
+    assert 'href="/review/bulk/matching?tab=review&amp;q=watches"' in queue and "All 2 matching" in queue
+    confirm = client.get("/review/bulk/matching?tab=review&q=watches")
+    assert confirm.status_code == 200
+    html = confirm.get_data(as_text=True)
+    assert "<strong>2</strong> comments match" in html
+    assert sorted(v for k, v in bulk_form(html).fields if k == "ids") == sorted(str(i) for i in spam)
+    response = post_bulk(client, html, action="reject", reason_choice="Spam or advertising")
+    assert "2 comments rejected" in response.get_data(as_text=True)
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Comment.id, Comment.status)).all())
+    assert [statuses[i] for i in spam] == ["rejected", "rejected"]
+    assert statuses[civil] == statuses[elsewhere] == "held"
+
+
+def test_all_matching_refuses_a_tab_of_final_decisions_and_a_bad_filter(sign_in, moderator, site, make_comment):
+    make_comment(site.id)
+    client = sign_in(moderator)
+    assert client.get("/review/bulk/matching?tab=approved").status_code == 400
+    assert client.get("/review/bulk/matching?score_min=2").status_code == 400
+    assert "No comments match this filter now." in client.get("/review/bulk/matching?q=zebra").get_data(as_text=True)
+
+
+def test_the_author_page_selects_all_of_the_authors_held_comments(app, sign_in, moderator, site, make_comment):
+    held = [make_comment(site.id, author_id="troll", author_name="Troll") for _ in range(2)]
+    make_comment(site.id, author_id="troll", author_name="Troll", status="approved")
+    client = sign_in(moderator)
+    queue = client.get("/review").get_data(as_text=True)
+    assert f'href="/review/authors/{site.id}/troll#held">decide all 2 held</a>' in queue
+    html = client.get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
+    form = bulk_form(html)
+    assert [(box["value"], "checked" in box) for box in form.checkboxes] == [(str(i), True) for i in held]
+    response = post_bulk(client, html, action="reject", reason_choice="Harassment")
+    assert "2 comments rejected" in response.get_data(as_text=True)
+    assert f'href="/review/authors/{site.id}/troll"' in response.get_data(as_text=True)  # back to the author
