@@ -10,42 +10,42 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Float, and_, exists, func, literal_column, or_, select
+from sqlalchemy import Float, exists, func, literal_column, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.errors import ValidationFailed
-from moderation.models import REPORT_REASONS, Comment, Report, Site
+from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, REJECTED, in_review_queue_condition,
+                                           reported_condition)
+from moderation.models import REPORT_REASONS, Comment, Report
 
 # The default tab is the work list (held by the model or reported past the site's threshold);
 # the others let a moderator look at the backlog and at what was decided.
 TABS: dict[str, str] = {
     "review": "To review",
-    "held": "Held",
+    HELD: "Held",
     "reported": "Reported",
-    "pending": "Pending",
-    "approved": "Approved",
-    "rejected": "Rejected",
+    PENDING: "Pending",
+    APPROVED: "Approved",
+    REJECTED: "Rejected",
     "all": "All",
 }
 MAX_SEARCH_LENGTH = 200
 MAX_TEXT_FILTER_LENGTH = 200
-# Must match the GIN index in migration 0003_members exactly, or PostgreSQL will not use it.
+# The configuration comments.search_vector is computed with (migration 0012_queue_speed).
 SEARCH_CONFIG = literal_column("'english'::regconfig")
 
 
-def _reported() -> ColumnElement[bool]:
-    return and_(Comment.status == "published", Comment.report_weight > 0,
-                Comment.report_weight >= Site.report_threshold)
+_reported = reported_condition
 
 
 def tab_condition(tab: str) -> ColumnElement[bool] | None:
     """Which comments a tab holds (None: all); the query must join Site for 'review' and 'reported'."""
     if tab == "review":
-        return or_(Comment.status == "held", _reported())
+        return in_review_queue_condition()
     if tab == "reported":
         return _reported()
-    if tab in ("held", "pending", "approved", "rejected"):
+    if tab in (HELD, PENDING, APPROVED, REJECTED):
         return Comment.status == tab
     return None
 
@@ -101,8 +101,7 @@ class QueueFilters:
         if self.until:
             where.append(Comment.received_at < datetime.combine(self.until + timedelta(days=1), time(), timezone.utc))
         if self.q:
-            where.append(func.to_tsvector(SEARCH_CONFIG, Comment.text)
-                         .op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, self.q)))
+            where.append(Comment.search_vector.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, self.q)))
         return where
 
 

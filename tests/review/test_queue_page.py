@@ -108,7 +108,8 @@ def test_the_detail_page_shows_the_audit_history(app, sign_in, moderator, site, 
         audit(db.session, "system:scorer", "status:pending->held", comment_id=comment_id, reason="toxicity 0.91")
         db.session.commit()
     html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
-    assert "system:scorer" in html and "status:pending-&gt;held" in html and "toxicity 0.91" in html
+    # In words, not audit codes (domain/history.py).
+    assert "the model" in html and "Scored: pending → held" in html and "toxicity 0.91" in html
 
 
 def test_an_unknown_comment_is_not_found(sign_in, moderator):

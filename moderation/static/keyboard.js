@@ -1,0 +1,120 @@
+// Keyboard shortcuts for the review pages (README "Keyboard shortcuts", review/_keys_help.html).
+// Every key clicks, toggles or focuses an element marked data-key="..." in the current card, so a
+// page without that element does nothing for it. A file, not inline script: the CSP allows none.
+(function () {
+  "use strict";
+  var current = null;       // the card the keys act on
+  var rejectArmed = false;  // "r" with no reason picked: the next digit picks it and rejects
+
+  function cards() { return Array.prototype.slice.call(document.querySelectorAll(".card.item[data-comment-id]")); }
+  function free(card) { return !card.hasAttribute("data-claimed-by"); }
+  function inCard(key) { return current && current.querySelector('[data-key="' + key + '"]'); }
+  function say(text) { var status = document.getElementById("key-status"); if (status) status.textContent = text; }
+
+  function focusCard(card) {
+    if (!card) return;
+    current = card;
+    card.focus({ preventScroll: true });
+    card.scrollIntoView({ block: "start" });
+  }
+
+  // The nearest card another moderator is not on, `step` cards on from `card` (or from an end).
+  function neighbour(card, step) {
+    var all = cards(), i = all.indexOf(card);
+    if (i < 0) i = step > 0 ? -1 : all.length;
+    for (i += step; i >= 0 && i < all.length; i += step) if (free(all[i])) return all[i];
+    return null;
+  }
+
+  function click(key) { var el = inCard(key); if (el) el.click(); }
+  function toggle(key) { var el = inCard(key); if (el) el.open = !el.open; }
+
+  function pickReason(n) {
+    var select = inCard("reason");
+    if (!select || n >= select.options.length) return false;
+    select.selectedIndex = n;  // option 0 is "choose", so key N is the Nth guideline reason
+    return true;
+  }
+
+  function reject() {
+    var select = inCard("reason");
+    if (select && !select.value) {
+      rejectArmed = true;
+      say("Reject: press the reason's number (1–9), or Esc.");
+    } else {
+      click("reject");
+    }
+  }
+
+  function help() {
+    var dialog = document.getElementById("keys-help");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  var keys = {
+    j: function () { focusCard(neighbour(current, 1)); },
+    k: function () { focusCard(neighbour(current, -1)); },
+    a: function () { click("approve"); },
+    r: reject,
+    u: function () { var undo = inCard("undo") || document.querySelector('[data-key="undo"]'); if (undo) undo.click(); },
+    o: function () { click("author"); },
+    t: function () { toggle("thread"); },
+    p: function () { toggle("precedent"); },
+    x: function () { click("select"); },
+    "/": function () { var search = document.querySelector('input[type="search"]'); if (search) search.focus(); },
+    "?": help,
+  };
+
+  document.addEventListener("keydown", function (event) {
+    var typing = event.target.closest && event.target.closest("input, select, textarea, [contenteditable]");
+    if (typing && event.key === "Escape" && current && typing.matches("input, textarea")) {
+      event.preventDefault();  // Esc leaves the field (keeping its text) for the card it was on
+      return focusCard(current);
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
+    var digit = /^[1-9]$/.test(event.key) ? Number(event.key) : 0;
+    if (event.key === "Escape" && rejectArmed) {
+      rejectArmed = false;
+      say("");
+    } else if (digit) {
+      if (pickReason(digit) && rejectArmed) click("reject");
+      rejectArmed = false;
+      say("");
+    } else if (Object.prototype.hasOwnProperty.call(keys, event.key)) {
+      if (event.key !== "r") { rejectArmed = false; say(""); }
+      keys[event.key]();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+
+  // Whatever moves focus into a card (a click, Tab) makes it the current one.
+  document.addEventListener("focusin", function (event) {
+    var card = event.target.closest && event.target.closest(".card.item");
+    if (card) current = card;
+  });
+
+  // A decision comes back to the page with the following free card in the URL's fragment.
+  document.addEventListener("submit", function (event) {
+    var card = event.target.closest(".card.item"), next = event.target.querySelector('input[name="next"]');
+    if (!card || !next || cards().length < 2) return;  // the detail page comes back to its own card
+    var follow = neighbour(card, 1) || neighbour(card, -1);
+    next.value = next.value.split("#")[0] + (follow ? "#" + follow.id : "");
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest('[data-key="help"]')) help();
+    if (event.target.closest("dialog [data-close]")) event.target.closest("dialog").close();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var all = cards(), wanted = location.hash.indexOf("#comment-") === 0;
+    var target = wanted && document.getElementById(location.hash.slice(1));
+    if (target && all.indexOf(target) >= 0) focusCard(target);
+    else if (wanted) focusCard(neighbour(null, 1));  // that card went meanwhile: the first one left
+    if (!current && all.length === 1) current = all[0];  // the detail page: its one card
+    var dialog = document.getElementById("keys-help");
+    if (dialog) dialog.addEventListener("close", function () { if (current) focusCard(current); });
+  });
+})();

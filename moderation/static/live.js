@@ -1,0 +1,66 @@
+// Keeps an open queue page current without re-rendering or scrolling it: every 10 seconds while
+// the tab is visible it asks /review/updates (short polling: see domain/queue_updates.py for why
+// not server-sent events) for the tab counts, the state of each card on the page and how many new
+// comments arrived, and marks the cards others took or decided in place.
+(function () {
+  "use strict";
+  const POLL_MS = 10 * 1000;
+  const FINAL = ["approved", "rejected"];
+  const list = document.querySelector("ol.queue[data-updates]");
+  if (!list) return;
+  const banner = document.querySelector("[data-new-items]");
+
+  function cards() {
+    return Array.from(list.querySelectorAll(".card.item[data-comment-id]"));
+  }
+
+  function markDecided(card, state) {
+    card.classList.add("decided");
+    delete card.dataset.claimedBy;
+    card.querySelector("[data-claim-note]").textContent =
+      "decided (" + state.status + ") by " + (state.decided_by || "someone else");
+    const pill = card.querySelector(".meta .status");
+    if (pill) {
+      pill.textContent = state.status;
+      pill.className = "status status-" + state.status;
+    }
+    card.querySelectorAll("form.decide button, form.decide select, form.decide input").forEach(function (el) {
+      el.disabled = true;
+    });
+  }
+
+  function apply(update) {
+    Object.keys(update.count_labels).forEach(function (tab) {
+      const count = document.querySelector('.tabs [data-tab="' + tab + '"] .count');
+      if (count) count.textContent = update.count_labels[tab];
+    });
+    cards().forEach(function (card) {
+      const state = update.cards[card.dataset.commentId];
+      const form = card.querySelector("form.decide");
+      if (!state || !form || card.classList.contains("decided")) return;
+      if (FINAL.indexOf(state.status) >= 0) {
+        markDecided(card, state);
+      } else if (window.reviewClaims) {
+        window.reviewClaims.show(card, state.claimed_by, state.claimed_by_me);
+      }
+    });
+    if (banner && update.new > 0) {
+      banner.firstElementChild.textContent = update.new + " new comment" + (update.new === 1 ? "" : "s") + " — show";
+      banner.hidden = false;
+    }
+  }
+
+  function poll() {
+    if (document.hidden) return;
+    const url = new URL(list.dataset.updates, window.location.href);
+    url.searchParams.set("ids", cards().map(function (card) { return card.dataset.commentId; }).join(","));
+    url.searchParams.set("loaded_at", list.dataset.loadedAt);
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (update) { if (update) apply(update); })
+      .catch(function () { /* a missed poll is caught up by the next */ });
+  }
+
+  setInterval(poll, POLL_MS);
+  document.addEventListener("visibilitychange", poll);
+})();

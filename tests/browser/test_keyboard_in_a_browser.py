@@ -1,0 +1,147 @@
+"""A moderator works the queue with the keyboard alone (static/keyboard.js), in real Chromium."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from moderation import db
+from moderation.models import Comment
+from moderation.review.routes import GUIDELINE_REASONS
+from workspace_pages import held_comment, sign_in
+
+pytestmark = pytest.mark.browser
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+# Where the focus is, whether it shows, and whether the focused card's top is on screen.
+FOCUS = """() => {
+  const el = document.activeElement, box = el.getBoundingClientRect();
+  return {id: el.id, card: el.matches('.card.item'), outline: getComputedStyle(el).outlineStyle,
+          onScreen: box.top >= 0 && box.top < window.innerHeight};
+}"""
+
+
+def _focused_card(page) -> str:
+    focus = page.evaluate(FOCUS)
+    assert focus["card"], f"the focus is on {focus['id'] or 'no card'}, not on a card"
+    assert focus["outline"] == "solid" and focus["onScreen"], focus
+    return focus["id"]
+
+
+def _screenshot(page, name: str) -> None:
+    if os.environ.get("WORKSPACE_SCREENSHOT_DIR"):
+        page.screenshot(path=str(Path(os.environ["WORKSPACE_SCREENSHOT_DIR"]) / name))
+
+
+def _decide(page, *keys: str) -> None:
+    """The last key decides: the form posts and the queue comes back."""
+    for key in keys[:-1]:
+        page.keyboard.press(key)
+    with page.expect_navigation():
+        page.keyboard.press(keys[-1])
+
+
+def test_a_full_keyboard_pass_through_ten_items(app, site, moderator, grant, live_server, browser_page):
+    grant(moderator, site)
+    for n in range(10):
+        held_comment(app, site.id, n, author_id=f"u{n}")
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    ids = page.locator("ol.queue > .card.item").evaluate_all("cards => cards.map(c => c.id)")
+    assert len(ids) == 10
+    expected: dict[str, tuple[str, str | None]] = {}
+
+    page.keyboard.press("j")
+    assert _focused_card(page) == ids[0]
+    _screenshot(page, "keyboard-focus.png")
+    _decide(page, "a")
+    expected[ids[0]] = ("approved", None)
+    assert _focused_card(page) == ids[1]
+    _decide(page, "1", "r")  # the reason's number, then reject
+    expected[ids[1]] = ("rejected", GUIDELINE_REASONS[0])
+    assert _focused_card(page) == ids[2]
+    _decide(page, "r", "3")  # or reject, then the reason's number
+    expected[ids[2]] = ("rejected", GUIDELINE_REASONS[2])
+    assert _focused_card(page) == ids[3]
+
+    page.keyboard.press("j")
+    assert _focused_card(page) == ids[4]
+    page.keyboard.press("k")
+    assert _focused_card(page) == ids[3]
+    _decide(page, "a")
+    expected[ids[3]] = ("approved", None)
+
+    page.keyboard.press("?")  # the help lists every key, Esc closes it and the card keeps the focus
+    dialog = page.locator("dialog#keys-help")
+    assert dialog.is_visible()
+    _screenshot(page, "keyboard-help.png")
+    listed = dialog.locator("tbody kbd").all_inner_texts()
+    assert {"j / k", "a", "1 – 9", "r", "u", "o", "t", "p", "x", "/", "?"} <= set(listed)
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    assert _focused_card(page) == ids[4]
+    _decide(page, "a")
+    expected[ids[4]] = ("approved", None)
+
+    page.keyboard.press("r")  # a reject waiting for its reason, cancelled
+    assert "reason" in page.locator("#key-status").inner_text()
+    page.keyboard.press("Escape")
+    _decide(page, "a")
+    expected[ids[5]] = ("approved", None)
+
+    page.keyboard.press("/")  # keys typed into a field are text, not commands
+    page.keyboard.type("ja")
+    assert page.locator("input[type=search]").input_value() == "ja"
+    page.keyboard.press("Escape")  # back to the card
+    assert _focused_card(page) == ids[6]
+    _decide(page, "6", "r")
+    expected[ids[6]] = ("rejected", GUIDELINE_REASONS[5])
+
+    _decide(page, "a")
+    expected[ids[7]] = ("approved", None)
+    assert _focused_card(page) == ids[8]
+    _decide(page, "9", "r")
+    expected[ids[8]] = ("rejected", GUIDELINE_REASONS[8])
+    assert _focused_card(page) == ids[9]
+    _decide(page, "a")
+    expected[ids[9]] = ("approved", None)
+    assert "Nothing to review right now." in page.locator("main").inner_text()
+
+    with app.app_context():
+        for card_id, (status, reason) in expected.items():
+            comment = db.session.get(Comment, int(card_id.removeprefix("comment-")))
+            assert (comment.status, comment.decision_reason or None) == (status, reason), card_id
+    assert len(expected) == 10
+
+
+def test_next_and_deciding_skip_a_card_another_moderator_is_reviewing(app, site, moderator, grant, live_server,
+                                                                      browser_page):
+    grant(moderator, site)
+    for n in range(3):
+        held_comment(app, site.id, n, author_id=f"u{n}")
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    ids = page.locator("ol.queue > .card.item").evaluate_all("cards => cards.map(c => c.id)")
+    claimed = f"#{ids[1]}"
+    page.locator(claimed).evaluate("card => card.dataset.claimedBy = 'alice'")  # as the claims badge marks it
+
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert _focused_card(page) == ids[2]
+    page.keyboard.press("k")
+    assert _focused_card(page) == ids[0]
+    _decide(page, "a")
+    assert _focused_card(page) == ids[2]  # the card after the decided one, past alice's
+
+
+def test_the_readme_lists_the_keys_the_help_lists(app, site, moderator, grant, live_server, browser_page):
+    grant(moderator, site)
+    held_comment(app, site.id, 0)
+    sign_in(browser_page, live_server, moderator)
+    listed = browser_page.locator("dialog#keys-help tbody kbd").all_inner_texts()
+    section = README.read_text().split("## Keyboard shortcuts", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"^\| <kbd>(.+?)</kbd> \|", section, flags=re.M)
+    assert documented == listed
