@@ -39,6 +39,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/classifier.py
 	$(BIN)/python bench/e2e.py
 	$(BIN)/python bench/perspective.py
+	$(BIN)/python bench/queue.py
 
 clean:
 	rm -rf $(VENV) var

@@ -98,6 +98,12 @@ class Config:
     # Seconds before the sweep resends a webhook whose task was lost (a crashed worker held it,
     # unacknowledged, until the broker's 600 s visibility timeout).
     WEBHOOK_RESEND_AFTER: float = field(default_factory=lambda: _env_float("WEBHOOK_RESEND_AFTER", 60.0))
+    # How long a moderator may undo their own decision (admins may reverse any, any time): long
+    # enough to notice a misclick on the next item, short enough that the site has not acted on it.
+    UNDO_WINDOW_SECONDS: int = field(default_factory=lambda: _env_int("UNDO_WINDOW_SECONDS", 600))
+    # Seconds a moderator's claim on a comment lasts (domain/claims.py); the page renews it every
+    # minute while they stay on the card, so this only bounds how long a closed laptop blocks others.
+    CLAIM_LEASE_SECONDS: int = field(default_factory=lambda: _env_int("CLAIM_LEASE_SECONDS", 180))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

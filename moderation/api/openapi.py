@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.api.openapi_people import extend
+from moderation.domain.lifecycle import DECIDED
 from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS, STATUSES
 
@@ -115,7 +116,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "scored_at": {"type": "string", "format": "date-time", "nullable": True},
                         "report_weight": {"type": "number"},
                         "decision": {"type": "object", "nullable": True, "properties": {
-                            "action": {"type": "string", "enum": ["approved", "rejected"]},
+                            "action": {"type": "string", "enum": list(DECIDED)},
                             "reason": {"type": "string", "nullable": True},
                             "moderator": {"type": "string", "nullable": True,
                                           "description": "A stable pseudonymous id (mod_...), or the login name "

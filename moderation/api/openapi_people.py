@@ -66,6 +66,10 @@ WEBHOOKS_TEXT = (
     "\n\nBesides `comment.status_changed`, events are: `report.resolved` (`report_id`, `reporter_id`, "
     "`comment_id`, `outcome` upheld|dismissed, `report`), one per report when a moderator decides its comment; "
     "`author.sanctioned` and `author.sanction_lifted` (`author_id`, `sanction`)."
+    " A decision undone by its moderator or reversed by an admin is a `comment.status_changed` back to the "
+    "status before the decision, with `\"reversal\": true` and `reversed_decision` (`action`, `reason`, "
+    "`moderator`, `decided_at`); each report that decision resolved is open again, announced as "
+    "`report.reopened` (`report_id`, `reporter_id`, `comment_id`, `previous_outcome`, `report`)."
 )
 
 

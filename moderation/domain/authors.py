@@ -12,6 +12,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from moderation.domain.errors import NotFound
+from moderation.domain.lifecycle import REJECTED
 from moderation.domain.sanctions import is_active, serialize_sanction
 from moderation.domain.status import now
 from moderation.models import STATUSES, AuthorSanction, Comment, Report
@@ -35,7 +36,7 @@ class AuthorRecord:
 
     @property
     def rejections(self) -> int:
-        return self.comments_by_status.get("rejected", 0)
+        return self.comments_by_status.get(REJECTED, 0)
 
 
 def author_records(

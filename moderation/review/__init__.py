@@ -1,4 +1,8 @@
 from moderation.review.routes import bp
 from moderation.review import authors  # noqa: F401  (adds the author page's routes to bp)
+from moderation.review import undo  # noqa: F401  (adds the undo and reverse routes to bp)
+from moderation.review import bulk  # noqa: F401  (adds the bulk decision routes to bp)
+from moderation.review import claims  # noqa: F401  (adds the claim and live-update routes to bp)
+from moderation.review import context  # noqa: F401  (adds the card precedent fragment's route to bp)
 
 __all__ = ["bp"]

@@ -9,6 +9,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
+from moderation.domain.bulk import author_held_comments
 from moderation.domain.authors import AuthorRecord, author_comments, author_record, author_records
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.membership import can_see_site
@@ -52,7 +53,8 @@ def author_page(site_id: int, author_id: str) -> str:
     except NotFound:
         abort(404)
     return render_template("review/author.html", site=site, record=record,
-                           comments=author_comments(db.session, site.id, author_id), kinds=KIND_LABELS)
+                           comments=author_comments(db.session, site.id, author_id), kinds=KIND_LABELS,
+                           held=author_held_comments(db.session, site.id, author_id, viewer=auth.current_user()))
 
 
 def _back_to_author(site_id: int, author_id: str) -> Response:

@@ -13,11 +13,13 @@ from classifiers.attributes import ATTRIBUTES
 from moderation.domain.decisions import DECIDABLE, decide
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.membership import visible_sites
+from moderation.domain.history import comment_history
 from moderation.domain.queue import comment_detail, review_queue
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.models import REPORT_REASONS
 from moderation.request_input import parse_int
 from moderation.review.highlight import highlight
+from moderation.review.undo_offer import offer_undo
 from moderation.review.presenting import (
     flag_label,
     flagged_attributes,
@@ -89,11 +91,15 @@ def queue() -> str | tuple[str, int]:
 @bp.get("/review/<int8:comment_id>")
 @auth.login_required("moderator")
 def detail(comment_id: int) -> str:
+    from moderation.review.claims import claim_on_open  # not at the top: claims.py imports this module's bp
+
+    claim_on_open(comment_id)  # opening a comment claims it, so others see who is on it
     detail = comment_detail(db.session, comment_id, viewer=auth.current_user())
     if detail is None:
         abort(404)
-    return render_template("review/detail.html", comment=detail.comment, history=detail.history,
-                           in_queue=detail.in_queue)
+    return render_template("review/detail.html", comment=detail.comment, in_queue=detail.in_queue,
+                           history=comment_history(db.session, detail.comment, detail.history), decidable=DECIDABLE,
+                           thread=detail.thread, precedents=detail.precedents)
 
 
 def _reason_from_form() -> str:
@@ -135,4 +141,5 @@ def decide_comment(comment_id: int) -> Response:
         flash(f"Comment #{comment_id}: {error.message}.", "error")
     else:
         flash(f"Comment #{comment.id} {comment.status}.", "success")
+        offer_undo(comment)
     return redirect(_back(), code=303)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from moderation import db
 from moderation.domain.scoring import score_pending
 from moderation.models import Comment, WebhookDelivery
+from workspace_pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,14 +43,6 @@ def score(app, comment_id: int) -> str:
     with app.app_context():
         score_pending(db.session, CalmModel, [comment_id], batch_size=10)
         return db.session.get(Comment, comment_id).status
-
-
-def sign_in(page, live_server: str, user) -> None:
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/review")
 
 
 def _screenshots(tmp_path: Path) -> Path:

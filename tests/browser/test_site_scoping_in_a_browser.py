@@ -6,16 +6,9 @@ from pathlib import Path
 
 import pytest
 from test_review_in_a_browser import TEXT, _held_comment
+from workspace_pages import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, live_server: str, user) -> None:
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/review")
 
 
 def test_a_moderator_of_another_site_never_sees_the_comment(app, make_site, make_moderator, live_server,
@@ -25,17 +18,23 @@ def test_a_moderator_of_another_site_never_sees_the_comment(app, make_site, make
     bob = make_moderator("bob", sites=[site_b])
     page = browser_page
 
-    _sign_in(page, live_server, bob)
+    sign_in(page, live_server, bob)
     assert page.locator(f"#comment-{comment_id}").count() == 0
     assert TEXT not in page.content()
     assert page.locator("select[name=site] option").all_inner_texts() == ["All my sites", "other-gazette"]
     screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "review-other-site.png"
     page.screenshot(path=str(screenshot), full_page=True)
 
-    for url in (f"/review/{comment_id}", f"/review?site={site_a.id}"):
+    # Searching for the very word the site's own moderator finds it by, in every tab.
+    page.fill("input[name=q]", "moron")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url("**q=moron**")
+    assert TEXT not in page.content() and page.locator(".card.item").count() == 0
+    for url in (f"/review/{comment_id}", f"/review?site={site_a.id}", "/review?tab=all&q=moron",
+                f"/review/{comment_id}/precedent"):
         response = page.goto(f"{live_server}{url}")
         assert TEXT not in page.content()
-        assert response.status == (404 if url.startswith("/review/") else 200)
+        assert response.status == (404 if url.startswith(f"/review/{comment_id}") else 200), url
 
 
 def test_a_moderator_of_the_site_sees_it_in_the_queue_and_by_url(app, make_site, make_moderator, live_server,
@@ -45,7 +44,7 @@ def test_a_moderator_of_the_site_sees_it_in_the_queue_and_by_url(app, make_site,
     alice = make_moderator("alice", sites=[site_a])
     page = browser_page
 
-    _sign_in(page, live_server, alice)
+    sign_in(page, live_server, alice)
     assert page.locator(f"#comment-{comment_id}").is_visible()
     page.fill("input[name=q]", "moron")
     page.click(".filters button[type=submit]")
@@ -65,7 +64,7 @@ def test_an_admin_adds_a_moderator_on_the_site_page(app, make_site, make_moderat
     make_moderator("bob")
     page = browser_page
 
-    _sign_in(page, live_server, admin)
+    sign_in(page, live_server, admin)
     page.goto(f"{live_server}/admin/sites/{site_a.id}")
     page.fill("#members input[name=username]", "bob")
     page.click("#members button.primary")

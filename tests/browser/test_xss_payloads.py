@@ -131,6 +131,12 @@ def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browse
         visit(path)
         page.mouse.move(400, 300)  # hover handlers, had any broken out
 
+    # Every card opened: thread, and precedent fetched into the page by static/precedent.js.
+    visit(f"/review?site={site.id}")
+    page.evaluate("() => document.querySelectorAll('li.card details').forEach(d => { d.open = true; })")
+    page.wait_for_function("() => [...document.querySelectorAll('details[data-src]')].every(d => d.dataset.loaded === 'yes')")
+    problems.extend(f"cards opened: {found}" for found in page.evaluate(FIND_BREAKOUTS))
+
     # Saving the settings flashes the site's name and re-renders the webhook URL.
     visit(f"/admin/sites/{site.id}")
     page.click("form.settings button[type=submit]")

@@ -13,7 +13,7 @@ from moderation.app import create_app
 from moderation.config import Config
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.pseudonyms import moderator_pseudonym
-from moderation.domain.status import change_status, now
+from moderation.domain.lifecycle import DECISION, change_status, now
 from moderation.embedded import start_redis
 from moderation.models import AuditEntry, Comment, WebhookDelivery
 from webhook_receiver import WebhookReceiver
@@ -156,7 +156,7 @@ def test_a_moderators_decision_sends_exactly_one_signed_webhook(app, client, mak
             comment = db.session.get(Comment, comment_id)
             comment.decision, comment.decision_reason = "approved", "satire, in context"
             comment.decided_by, comment.decided_at = moderator.id, now()
-            delivery = change_status(db.session, comment, "approved", actor=f"user:{moderator.username}")
+            delivery = change_status(db.session, comment, "approved", actor=f"user:{moderator.username}", by=DECISION)
             db.session.commit()
             send_webhooks([delivery])
         receiver.wait_for(2, timeout=5)

@@ -9,7 +9,7 @@ import time
 
 from moderation import db
 from moderation.domain.comments import CommentInput, submit_comment
-from moderation.domain.status import change_status
+from moderation.domain.lifecycle import DECISION, SCORER, change_status
 from moderation.domain.webhooks import deliver, deliver_many, sign, verify_signature
 from moderation.models import Site, WebhookDelivery
 from webhook_receiver import WebhookReceiver
@@ -19,7 +19,7 @@ def queue_event(app, site_id: int) -> int:
     with app.app_context():
         data = CommentInput(external_id="c1", story_id="s", author_id="a", text="hello")
         comment = submit_comment(db.session, db.session.get(Site, site_id), data).comment
-        delivery = change_status(db.session, comment, "published", actor="test")
+        delivery = change_status(db.session, comment, "published", actor="test", by=SCORER)
         db.session.commit()
         return delivery.id
 
@@ -105,7 +105,7 @@ def queue_events(app, site_id: int, count: int) -> list[int]:
         for i in range(count):
             data = CommentInput(external_id=f"batch-{i}", story_id="s", author_id="a", text=f"hello {i}")
             comment = submit_comment(db.session, site, data).comment
-            deliveries.append(change_status(db.session, comment, "published", actor="test"))
+            deliveries.append(change_status(db.session, comment, "published", actor="test", by=SCORER))
         db.session.commit()
         return [d.id for d in deliveries]
 
@@ -132,9 +132,9 @@ def test_every_event_carries_the_comments_version_so_a_late_retry_can_be_ignored
         with app.app_context():
             data = CommentInput(external_id="c1", story_id="s", author_id="a", text="hello")
             comment = submit_comment(db.session, db.session.get(Site, site.id), data).comment
-            held = change_status(db.session, comment, "held", actor="test")
+            held = change_status(db.session, comment, "held", actor="test", by=SCORER)
             db.session.commit()
-            rejected = change_status(db.session, comment, "rejected", actor="test")
+            rejected = change_status(db.session, comment, "rejected", actor="test", by=DECISION)
             db.session.commit()
             held_id, rejected_id = held.id, rejected.id
         # The later change arrives first, as when the earlier one's first attempt failed.

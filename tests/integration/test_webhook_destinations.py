@@ -16,7 +16,7 @@ from moderation.cli import main
 from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.sites import create_site
-from moderation.domain.status import change_status
+from moderation.domain.lifecycle import SCORER, change_status
 from moderation.domain.webhooks import deliver
 from moderation.models import Site, WebhookDelivery
 from webhook_receiver import WebhookReceiver
@@ -104,7 +104,7 @@ def _queue_event(app, site_id: int) -> int:
     with app.app_context():
         data = CommentInput(external_id="c1", story_id="s", author_id="a", text="hello")
         comment = submit_comment(db.session, db.session.get(Site, site_id), data).comment
-        delivery = change_status(db.session, comment, "published", actor="test")
+        delivery = change_status(db.session, comment, "published", actor="test", by=SCORER)
         db.session.commit()
         return delivery.id
 

@@ -30,8 +30,9 @@ def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, service
     client = sign_in(moderator)
     response = decide_form(client, comment_id, action="reject", reason_choice="Personal attack or insult",
                            reason_note="called the reporter an idiot")
-    assert response.status_code == 303 and response.headers["Location"] == f"/review/{comment_id}"
-    assert f"Comment #{comment_id} rejected." in client.get(response.headers["Location"]).get_data(as_text=True)
+    # Back to the comment's page, its card in the fragment for static/keyboard.js to focus.
+    assert response.status_code == 303 and response.headers["Location"] == f"/review/{comment_id}#comment-{comment_id}"
+    assert f"Comment #{comment_id} rejected." in client.get(f"/review/{comment_id}").get_data(as_text=True)
     with app.app_context():
         comment = db.session.get(Comment, comment_id)
         as_api = serialize_comment(comment)

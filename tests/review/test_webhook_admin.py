@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from moderation import db
 from moderation.domain.comments import CommentInput, submit_comment
-from moderation.domain.status import change_status, now
+from moderation.domain.lifecycle import SCORER, change_status, now
 from moderation.models import AuditEntry, Site, WebhookDelivery
 
 
@@ -95,7 +95,7 @@ def dead_letters(app, make_site):
             for i in range(count):
                 data = CommentInput(external_id=f"{site.name}-{failed}-{i}", story_id="s", author_id="a", text="hi")
                 comment = submit_comment(db.session, db.session.get(Site, site.id), data).comment
-                delivery = change_status(db.session, comment, "published", actor="test")
+                delivery = change_status(db.session, comment, "published", actor="test", by=SCORER)
                 db.session.flush()
                 delivery.attempts, delivery.failed = 21, failed
                 delivery.last_error = "ConnectionError: <b>connection refused</b>"

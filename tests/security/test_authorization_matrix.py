@@ -22,9 +22,10 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import delete
 
 from moderation import db
-from moderation.models import Comment
+from moderation.models import Comment, ReviewClaim
 
 PERSONAS = ("anonymous", "wrong_key", "other_site_key", "site_key", "moderator", "other_site_moderator", "admin")
 LOGIN = "302 to /login"
@@ -74,9 +75,20 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.queue", "GET"): page(moderator=200, admin=200),
     ("review.detail", "GET"): page(moderator=200, admin=200, other_moderator=404),
     ("review.decide_comment", "POST"): page(moderator=303, admin=303, other_moderator=404),
+    ("review.undo", "POST"): page(moderator=303, admin=303, other_moderator=404),  # done, or refused in a flash
+    ("review.reverse", "POST"): page(moderator=403, admin=303),  # admins only, whoever decided
     ("review.author_page", "GET"): page(moderator=200, admin=200, other_moderator=404),
+    ("review.precedent", "GET"): page(moderator=200, admin=200, other_moderator=404),  # a card's precedent fragment
     ("review.sanction", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.lift", "POST"): page(moderator=303, admin=303, other_moderator=404),
+    # The other site's moderator gets the result page with the comment skipped as "not found", never decided.
+    ("review.bulk_decide_view", "POST"): page(moderator=200, admin=200),
+    ("review.bulk_matching", "GET"): page(moderator=200, admin=200),  # lists only the viewer's sites' comments
+    # Claims answer JSON; each persona claims a comment nobody holds (see _request).
+    ("review.claim_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
+    ("review.release_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
+    # The other site's moderator gets 200 without the card they may not see (tests/review/test_claims_routes.py).
+    ("review.updates", "GET"): page(moderator=200, admin=200),
     ("admin.index", "GET"): page(moderator=403, admin=200),
     ("admin.edit_site", "GET"): page(moderator=403, admin=200),
     ("admin.save_site", "POST"): page(moderator=403, admin=303),
@@ -196,12 +208,26 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     }
     if endpoint in bodies:
         return client.open(path, method=method, headers=headers, json=bodies[endpoint])
+    if endpoint == "review.updates":
+        return client.get(path, headers=headers, query_string={"ids": str(world.comment_id),
+                                                                "loaded_at": "2026-01-01T00:00:00+00:00"})
     if method == "GET":
         return client.get(path, headers=headers)
+    if endpoint in ("review.claim_comment", "review.release_comment", "review.decide_comment"):
+        with app.app_context():  # whoever claimed before (an earlier persona, the detail page) lets go
+            db.session.execute(delete(ReviewClaim))
+            db.session.commit()
     form = {"csrf_token": _csrf_token(client, headers)}
     if endpoint == "review.decide_comment":
         with app.app_context():
             form |= {"version": str(db.session.get(Comment, world.comment_id).version), "action": "approve"}
+    if endpoint in ("review.undo", "review.reverse"):
+        with app.app_context():
+            form |= {"version": str(db.session.get(Comment, world.comment_id).version), "reason": "a misclick"}
+    if endpoint == "review.bulk_decide_view":
+        with app.app_context():
+            version = db.session.get(Comment, world.comment_id).version
+        form |= {"ids": str(world.comment_id), f"version-{world.comment_id}": str(version), "action": "approve"}
     if endpoint in ("review.sanction", "review.lift"):
         form |= {"author_id": "a-1", "kind": "premoderate", "reason": "a moderator's reason"}
     if endpoint == "admin.add_member":

@@ -1,0 +1,93 @@
+"""Every review and admin page passes axe-core with no serious or critical violation, and works at a
+phone's width: nothing scrolls the page sideways, and buttons and fields are big enough to tap."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from workspace_pages import pages, seed_workspace, sign_in
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}  # an iPhone 12-15's CSS pixels
+DESKTOP = {"width": 1280, "height": 900}
+MIN_TAP = 40  # px; WCAG 2.5.8 asks for 24, platform guides for 44-48: 40 is what fits a dense queue
+MIN_BOX = 24  # px; a checkbox outside a label, as in a table row: WCAG 2.5.8's minimum
+
+
+def _workspace(app, make_site, admin, browser_page, live_server) -> list[str]:
+    site = make_site("daily-planet", webhook_url="http://127.0.0.1:9/hooks")
+    args = seed_workspace(app, site.id, admin.id)
+    sign_in(browser_page, live_server, admin)
+    return [f"/review?site={site.id}", "/review?tab=all", *pages(app, args)]
+
+
+def _screenshot(page, path: str, width: str) -> None:
+    folder = os.environ.get("WORKSPACE_SCREENSHOT_DIR")
+    if folder:
+        name = path.strip("/").replace("/", "_").replace("?", "_") or "root"
+        page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+
+
+def _serious_violations(page, path: str) -> list[str]:
+    found = []
+    for violation in Axe().run(page).response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
+            found.append(f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    return found
+
+
+def test_no_page_has_a_serious_accessibility_violation(app, make_site, admin, live_server, browser_page):
+    page = browser_page
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server}/login")
+    found = _serious_violations(page, "/login")
+    paths = _workspace(app, make_site, admin, page, live_server)
+    for path in paths:
+        page.goto(live_server + path)
+        page.wait_for_load_state("load")
+        _screenshot(page, path, "desktop")
+        found.extend(_serious_violations(page, path))
+    assert len(paths) >= 9  # the queue, detail, author, and admin pages were all visited
+    page.goto(f"{live_server}/review")
+    page.keyboard.press("?")  # the keyboard shortcuts dialog, open
+    assert page.locator("dialog#keys-help").is_visible()
+    found.extend(_serious_violations(page, "/review with the keyboard help open"))
+    assert not found, "\n".join(found)
+
+
+# Page-level horizontal overflow, and the controls a thumb must hit that are too small: a checkbox
+# counts with its label when it has one.
+MEASURE = """([minTap, minBox]) => {
+  const small = [];
+  const controls = 'main button, main select, main input:not([type=hidden]), main summary, .topbar a, .topbar button, .tabs a, .pager a';
+  for (const el of document.querySelectorAll(controls)) {
+    if (el.getBoundingClientRect().width === 0) continue;
+    const box = ['checkbox', 'radio'].includes(el.type);
+    const target = (box && el.closest('label')) || el;
+    const height = target.getBoundingClientRect().height;
+    if (height < (target === el && box ? minBox : minTap))
+      small.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.name || '').trim().slice(0, 30)}" ${Math.round(height)}px`);
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth, small};
+}"""
+
+
+def test_every_page_fits_a_phone_without_sideways_scrolling(app, make_site, admin, live_server, browser_page):
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    problems: list[str] = []
+    for path in _workspace(app, make_site, admin, page, live_server):
+        page.goto(live_server + path)
+        page.wait_for_load_state("load")
+        _screenshot(page, path, "phone")
+        measured = page.evaluate(MEASURE, [MIN_TAP, MIN_BOX])
+        if measured["scrollWidth"] > measured["width"]:
+            problems.append(f"{path}: the page is {measured['scrollWidth']}px wide on a {measured['width']}px screen")
+        problems.extend(f"{path}: {small} is too small to tap" for small in measured["small"])
+        problems.extend(_serious_violations(page, path))  # tables that scroll inside themselves, say
+    assert not problems, "\n".join(problems)

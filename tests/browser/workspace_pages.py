@@ -1,0 +1,81 @@
+"""What the workspace browser tests share: a realistic site to look at, signing in, and every page
+the review and admin blueprints serve (from the URL map, so a new page is checked without anyone
+remembering to add it)."""
+from __future__ import annotations
+
+import hashlib
+
+from moderation import db
+from moderation.domain.decisions import decide
+from moderation.domain.sanctions import sanction_author
+from moderation.models import Comment, Report, Site, User
+
+TEXTS = [
+    "Anyone who voted for this bridge is a complete moron and should be ashamed.",
+    "The council hid the real cost of the bridge; read page 12 of the budget.",
+    "Go back to where you came from, nobody wants your kind in this town.",
+    "Spam spam spam: cheap watches at example dot com, click now!!!",
+    "I disagree with the editorial, but the numbers on traffic are honest.",
+]
+
+
+def held_comment(app, site_id: int, n: int, *, author_id: str = "u1", text: str | None = None) -> int:
+    """A scored, flagged comment waiting in the queue, like the worker leaves one, with a report."""
+    text = text or TEXTS[n % len(TEXTS)]
+    word = max(text.split(), key=len)  # the "flagged" word the card highlights
+    begin = text.index(word)
+    with app.app_context():
+        comment = Comment(
+            site_id=site_id, external_id=f"c-{n}", story_id="bridge", story_title="Council approves new bridge",
+            story_url="https://daily-planet.example/bridge", author_id=author_id, author_name=f"Reader {author_id}",
+            text=text, body_hash=hashlib.sha256(text.encode()).hexdigest(), status="held",
+            scores={"toxicity": 0.93, "insult": 0.89, "identity_attack": 0.04},
+            flagged=["toxicity", "insult"],
+            explanations={"insult": [{"begin": begin, "end": begin + len(word), "score": 0.81}]},
+            model_version="civility-test", report_weight=2.0, priority=2.0 - n / 100,  # the queue shows them in n order
+        )
+        comment.reports.append(Report(reason="harassment", reporter_id=f"reader-{n}", note="rude to everyone",
+                                      weight=2.0, weight_reason="harassment weighs 2"))
+        db.session.add(comment)
+        db.session.commit()
+        return comment.id
+
+
+def seed_workspace(app, site_id: int, admin_id: int) -> dict[str, list]:
+    """Held comments, one decided (so there is history), an author under a sanction: every page has
+    its tables, forms and badges to check. Returns the URL arguments for `pages`."""
+    ids = [held_comment(app, site_id, n, author_id=f"u{n % 2}") for n in range(3)]
+    with app.app_context():
+        admin = db.session.get(User, admin_id)
+        decided = db.session.get(Comment, ids[2])
+        decide(db.session, decided.id, user=admin, action="reject", reason="Off topic", expected_version=decided.version)
+        sanction_author(db.session, db.session.get(Site, site_id), "u1", "premoderate", "insults readers", admin)
+        db.session.commit()
+    return {"comment_id": ids, "site_id": [site_id], "author_id": ["u1"]}
+
+
+# GET endpoints that are not pages: what a page's script fetches (JSON, an HTML fragment).
+NOT_PAGES = {"review.updates", "review.precedent"}
+
+
+def pages(app, args: dict[str, list]) -> list[str]:
+    """Every GET page of the review and admin blueprints, each URL argument taking its first value."""
+    urls = app.url_map.bind("localhost")
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint.split(".")[0] not in ("review", "admin") or rule.rule == "/":
+            continue
+        if rule.endpoint in NOT_PAGES:
+            continue
+        unknown = set(rule.arguments) - set(args)
+        assert not unknown, f"{rule.rule}: tell tests/browser/workspace_pages.py which objects to show for {sorted(unknown)}"
+        found.add(urls.build(rule.endpoint, {name: args[name][0] for name in rule.arguments}))
+    return sorted(found)
+
+
+def sign_in(page, live_server: str, user) -> None:
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", user.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/review")
