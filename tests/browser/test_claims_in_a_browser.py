@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from test_review_in_a_browser import _held_comment
-from test_site_scoping_in_a_browser import _sign_in
+from workspace_pages import sign_in
 
 from moderation import db
 from moderation.models import Comment
@@ -42,13 +42,13 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
 
     bob_page = browser_page
     bob_page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    _sign_in(bob_page, live_server, bob)
+    sign_in(bob_page, live_server, bob)
     bobs_card = bob_page.locator(f"#comment-{contested}")
     assert bobs_card.get_attribute("data-claimed-by") is None
 
     alice_page = bob_page.context.browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
     alice_page.set_default_timeout(15_000)
-    _sign_in(alice_page, live_server, alice)
+    sign_in(alice_page, live_server, alice)
     alice_page.locator(f"#comment-{contested} blockquote.text").click()  # focuses her card: she claims it
     alice_page.wait_for_selector(f"#comment-{contested} [data-claim-note]:has-text('you are reviewing this')")
 
