@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib
@@ -40,3 +41,50 @@ def plot_file(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str, path
     figure.savefig(path, dpi=80)
     plt.close(figure)
     return path
+
+
+def _png(figure: "plt.Figure") -> bytes:
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=80)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def pr_curves_png(curves: dict[str, dict[str, list[float]]], title: str = "precision-recall") -> bytes:
+    """`curves` maps a label (a model version) to comparison.pr_curve's output; one line each."""
+    figure, axis = plt.subplots(figsize=(6, 4.5))
+    for label, curve in curves.items():
+        if curve["recall"]:
+            axis.plot(curve["recall"], curve["precision"], label=label)
+    axis.set(title=title, xlabel="recall (of rejected comments)", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02))
+    if any(curve["recall"] for curve in curves.values()):
+        axis.legend(loc="lower left", fontsize="small")
+    return _png(figure)
+
+
+def score_histograms_png(histograms: dict[str, dict[str, list[float]]]) -> bytes:
+    """One panel per label: comparison.score_histograms' approved and rejected counts, overlaid."""
+    figure, axes = plt.subplots(1, len(histograms), figsize=(5 * len(histograms), 3.8), squeeze=False)
+    for axis, (label, hist) in zip(axes[0], histograms.items()):
+        edges = np.asarray(hist["edges"])
+        width = edges[1] - edges[0]
+        axis.bar(edges[:-1], hist["approved"], width=width, align="edge", alpha=0.6, label="approved")
+        axis.bar(edges[:-1], hist["rejected"], width=width, align="edge", alpha=0.6, label="rejected")
+        axis.set(title=label, xlabel="score", ylabel="comments", xlim=(0, 1))
+        axis.legend(loc="upper center", fontsize="small")
+    return _png(figure)
+
+
+def threshold_png(curve: dict[str, list[float]], chosen: float | None, current: float | None, title: str) -> bytes:
+    """Precision and recall against the threshold, with the current and the chosen one marked."""
+    figure, axis = plt.subplots(figsize=(6.5, 4))
+    axis.plot(curve["threshold"], curve["precision"], label="precision")
+    axis.plot(curve["threshold"], curve["recall"], label="recall")
+    if current is not None:
+        axis.axvline(current, color="grey", linestyle=":", label=f"current {current:.3f}")
+    if chosen is not None:
+        axis.axvline(chosen, color="black", linestyle="--", label=f"chosen {chosen:.3f}")
+    axis.set(title=title, xlabel="threshold", ylabel="share of decided comments", xlim=(0, 1), ylim=(0, 1.02))
+    axis.legend(loc="best", fontsize="small")
+    return _png(figure)

@@ -1,0 +1,86 @@
+"""Model-generic numbers for comparing a classifier's scores with human decisions (no database).
+
+`y` is 1 where a moderator rejected the comment, 0 where one approved it; `score` is one number
+per comment; `flagged` is whether the policy would have held it. Used by the backtest and by the
+threshold tuner, which both live in moderation/domain and feed plain arrays in here.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
+
+CURVE_POINTS = 200  # enough for a smooth plot, few enough to keep in a cached result
+HISTOGRAM_BINS = 20
+
+
+def ranking_metrics(y: np.ndarray, score: np.ndarray) -> dict[str, float | None]:
+    """ROC AUC and PR AUC (average precision); None when only one class was decided."""
+    y = np.asarray(y, dtype=int)
+    score = np.asarray(score, dtype=float)
+    if len(y) == 0 or y.min() == y.max():
+        return {"roc_auc": None, "pr_auc": None}
+    return {"roc_auc": float(roc_auc_score(y, score)), "pr_auc": float(average_precision_score(y, score))}
+
+
+def flag_metrics(y: np.ndarray, flagged: np.ndarray) -> dict[str, Any]:
+    """Precision and recall of "held" against "rejected by a moderator"."""
+    y = np.asarray(y, dtype=bool)
+    flagged = np.asarray(flagged, dtype=bool)
+    tp = int((flagged & y).sum())
+    return {
+        "flagged": int(flagged.sum()),
+        "true_positives": tp,
+        "precision": tp / int(flagged.sum()) if flagged.any() else None,
+        "recall": tp / int(y.sum()) if y.any() else None,
+    }
+
+
+def pr_curve(y: np.ndarray, score: np.ndarray, points: int = CURVE_POINTS) -> dict[str, list[float]]:
+    """The precision-recall curve thinned to at most `points` points (empty with one class)."""
+    y = np.asarray(y, dtype=int)
+    if len(y) == 0 or y.min() == y.max():
+        return {"precision": [], "recall": [], "threshold": []}
+    precision, recall, thresholds = precision_recall_curve(y, np.asarray(score, dtype=float))
+    # precision/recall have one more entry than thresholds (the (1, 0) end point): drop it.
+    precision, recall = precision[:-1], recall[:-1]
+    keep = np.unique(np.linspace(0, len(thresholds) - 1, min(points, len(thresholds))).round().astype(int))
+    return {"precision": precision[keep].tolist(), "recall": recall[keep].tolist(),
+            "threshold": thresholds[keep].tolist()}
+
+
+def score_histograms(y: np.ndarray, score: np.ndarray, bins: int = HISTOGRAM_BINS) -> dict[str, list[float]]:
+    """Counts of approved and rejected comments per equal-width score bin over [0, 1]."""
+    y = np.asarray(y, dtype=bool)
+    score = np.clip(np.asarray(score, dtype=float), 0.0, 1.0)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    return {"edges": edges.tolist(),
+            "approved": np.histogram(score[~y], edges)[0].tolist(),
+            "rejected": np.histogram(score[y], edges)[0].tolist()}
+
+
+def effect_at(y: np.ndarray, score: np.ndarray, threshold: float, days: float,
+              volume_score: np.ndarray | None = None) -> dict[str, Any]:
+    """What holding at `threshold` would do: held per day, precision and recall on the decided ones.
+
+    `volume_score` (default: `score`) is every comment the site received in the `days`, decided or
+    not, so lowering a threshold also counts the published comments nobody ever decided.
+    """
+    score = np.asarray(score, dtype=float)
+    volume = score if volume_score is None else np.asarray(volume_score, dtype=float)
+    held = int((volume >= threshold).sum())
+    return {"threshold": float(threshold), "held": held, "held_per_day": held / max(days, 1e-9),
+            **flag_metrics(y, score >= threshold)}
+
+
+def threshold_for_volume(score: np.ndarray, per_day: float, days: float) -> float:
+    """The lowest threshold holding at most `per_day` comments a day out of `score` (over `days`)."""
+    ordered = np.sort(np.asarray(score, dtype=float))[::-1]
+    allowed = int(np.floor(per_day * days))
+    if allowed <= 0 or len(ordered) == 0:
+        return 1.0 if len(ordered) == 0 else float(min(1.0, np.nextafter(ordered[0], np.inf)))
+    if allowed >= len(ordered):
+        return float(ordered[-1])
+    # Ties at the cut would all be held, so the cut goes just above the first score left out.
+    return float(min(1.0, np.nextafter(ordered[allowed], np.inf)))

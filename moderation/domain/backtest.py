@@ -1,0 +1,194 @@
+"""Backtest: what a candidate model would have done with a site's past decided comments.
+
+Both models rescore the site's last N comments that a moderator approved or rejected (a decision
+still standing: undone ones are left out), and each is judged against those decisions:
+
+* ranking: ROC AUC and PR AUC of the comment's *policy score*, the highest score over the
+  attributes the model scores reliably (the policy holds on any of them), and of toxicity alone;
+  rejected is the positive class;
+* at the site's thresholds (policy.build_policy with the site's overrides over each model's own):
+  precision and recall of "held" (or auto-rejected) against "rejected by a moderator";
+* the comments whose verdict would change between the two models, both ways, with examples;
+* queue volume: comments held per day over the days those comments arrived in.
+
+Reports are left out of the verdicts (report weight 0): they hold a comment whatever the model says.
+Decided comments are mostly ones the active model held, so "published -> held" counts only those
+a moderator decided anyway (reported ones, mostly); the threshold page counts every comment.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, score_histograms
+from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED
+from moderation.domain.policy import Policy, build_policy, decide
+from moderation.models import Comment, Site
+
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 50_000
+BATCH_SIZE = 500
+EXAMPLES = 5
+EXCERPT_CHARS = 280
+SECONDS_PER_DAY = 86_400.0
+
+
+class Model(Protocol):
+    version: str
+    attributes: tuple[str, ...]
+    thresholds: dict[str, float]
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
+@dataclass(frozen=True)
+class Decided:
+    id: int
+    text: str
+    rejected: bool
+    received_at: datetime
+
+
+@dataclass
+class ModelOutcome:
+    version: str
+    thresholds: dict[str, float]
+    roc_auc: float | None
+    pr_auc: float | None
+    toxicity_roc_auc: float | None
+    toxicity_pr_auc: float | None
+    held: int
+    precision: float | None
+    recall: float | None
+    held_per_day: float
+    pr_curve: dict[str, list[float]]
+    histogram: dict[str, list[float]]
+
+
+@dataclass
+class BacktestResult:
+    site: str
+    comments: int
+    rejected: int
+    approved: int
+    days: float
+    first: str | None
+    last: str | None
+    active: ModelOutcome
+    candidate: ModelOutcome
+    # "published_to_held": the active model published it, the candidate would hold it; and back.
+    changed: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def decided_comments(session: Session, site_id: int, limit: int) -> list[Decided]:
+    """The site's last `limit` comments whose moderator decision still stands, newest decision first."""
+    rows = session.execute(
+        select(Comment.id, Comment.text, Comment.decision, Comment.received_at)
+        .where(Comment.site_id == site_id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision)
+        .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
+    ).all()
+    return [Decided(r.id, r.text, r.decision == REJECTED, r.received_at) for r in rows]
+
+
+def score_in_batches(model: Model, texts: Sequence[str], *, batch_size: int = BATCH_SIZE,
+                     progress: Callable[[int], None] | None = None) -> list[dict[str, float]]:
+    scores: list[dict[str, float]] = []
+    for start in range(0, len(texts), batch_size):
+        batch = texts[start:start + batch_size]
+        scores.extend(model.score(list(batch)))
+        if progress:
+            progress(len(batch))
+    return scores
+
+
+def site_policy(site: Site, model: Model) -> Policy:
+    return build_policy(model_attributes=model.attributes, model_thresholds=model.thresholds,
+                        site_thresholds=site.thresholds, report_threshold=site.report_threshold,
+                        auto_reject=site.auto_reject, reject_thresholds=site.reject_thresholds)
+
+
+def _outcome(model: Model, policy: Policy, scores: list[dict[str, float]], y: np.ndarray,
+             flagged: np.ndarray, days: float) -> ModelOutcome:
+    reliable = [a for a in model.attributes if a in policy.thresholds] or list(model.attributes)
+    policy_score = np.array([max((s.get(a, 0.0) for a in reliable), default=0.0) for s in scores])
+    toxicity = np.array([s.get("toxicity", 0.0) for s in scores])
+    ranking, tox = ranking_metrics(y, policy_score), ranking_metrics(y, toxicity)
+    at_thresholds = flag_metrics(y, flagged)
+    return ModelOutcome(
+        version=model.version, thresholds=dict(policy.thresholds),
+        roc_auc=ranking["roc_auc"], pr_auc=ranking["pr_auc"],
+        toxicity_roc_auc=tox["roc_auc"], toxicity_pr_auc=tox["pr_auc"],
+        held=at_thresholds["flagged"], precision=at_thresholds["precision"], recall=at_thresholds["recall"],
+        held_per_day=at_thresholds["flagged"] / days,
+        pr_curve=pr_curve(y, policy_score), histogram=score_histograms(y, policy_score),
+    )
+
+
+def _example(comment: Decided, active: dict[str, float], candidate: dict[str, float],
+             active_policy: Policy, candidate_policy: Policy) -> dict[str, Any]:
+    text = comment.text
+    return {
+        "id": comment.id,
+        "text": text[:EXCERPT_CHARS] + ("…" if len(text) > EXCERPT_CHARS else ""),
+        "decision": REJECTED if comment.rejected else APPROVED,
+        "active": {a: round(active.get(a, 0.0), 3) for a in active_policy.thresholds},
+        "candidate": {a: round(candidate.get(a, 0.0), 3) for a in candidate_policy.thresholds},
+    }
+
+
+def backtest(session: Session, site: Site, candidate: Model, active: Model, *, limit: int = DEFAULT_LIMIT,
+             batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None) -> BacktestResult:
+    """Score the site's last `limit` decided comments with both models and compare them.
+
+    `progress` is called with the number of comments each scored batch held (both models count).
+    """
+    started = time.perf_counter()
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    comments = decided_comments(session, site.id, limit)
+    texts = [c.text for c in comments]
+    y = np.array([c.rejected for c in comments], dtype=bool)
+    if comments:
+        first = min(c.received_at for c in comments)
+        last = max(c.received_at for c in comments)
+        # At least a day, so a burst of decisions in one hour does not read as thousands a day.
+        days = max((last - first).total_seconds() / SECONDS_PER_DAY, 1.0)
+    else:
+        first = last = None
+        days = 1.0
+
+    outcomes: dict[str, ModelOutcome] = {}
+    flags: dict[str, np.ndarray] = {}
+    all_scores: dict[str, list[dict[str, float]]] = {}
+    policies: dict[str, Policy] = {}
+    for role, model in (("active", active), ("candidate", candidate)):
+        policies[role] = policy = site_policy(site, model)
+        all_scores[role] = scores = score_in_batches(model, texts, batch_size=batch_size, progress=progress)
+        flags[role] = np.array([decide(policy, s).status != PUBLISHED for s in scores], dtype=bool)
+        outcomes[role] = _outcome(model, policy, scores, y, flags[role], days)
+
+    moves = {"published_to_held": ~flags["active"] & flags["candidate"],
+             "held_to_published": flags["active"] & ~flags["candidate"]}
+    examples = {
+        name: [_example(comments[i], all_scores["active"][i], all_scores["candidate"][i],
+                        policies["active"], policies["candidate"]) for i in np.flatnonzero(mask)[:EXAMPLES]]
+        for name, mask in moves.items()
+    }
+    return BacktestResult(
+        site=site.name, comments=len(comments), rejected=int(y.sum()), approved=int((~y).sum()), days=days,
+        first=first.isoformat() if first else None, last=last.isoformat() if last else None,
+        active=outcomes["active"], candidate=outcomes["candidate"],
+        changed={name: int(mask.sum()) for name, mask in moves.items()}, examples=examples,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,120 @@
+"""Backtesting a candidate against the active model on a site's own decided comments.
+
+Two fake models whose scores are written out per comment, so every number has a known answer.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from moderation import db
+from moderation.domain.backtest import backtest
+from moderation.domain.lifecycle import APPROVED, PUBLISHED, REJECTED
+from moderation.models import Comment, Site
+
+START = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+class TableModel:
+    """Scores each text from a table: toxicity only, held at 0.5 unless the site says otherwise."""
+
+    attributes = ("toxicity",)
+    thresholds = {"toxicity": 0.5}
+
+    def __init__(self, version: str, table: dict[str, float]) -> None:
+        self.version = version
+        self.table = table
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        return [{"toxicity": self.table[t], "insult": 0.99} for t in texts]  # insult is not reliable here
+
+
+# text -> (moderator's decision, active model's toxicity, candidate's toxicity)
+DECIDED = {
+    "r1": (REJECTED, 0.9, 0.9), "r2": (REJECTED, 0.8, 0.9), "r3": (REJECTED, 0.3, 0.9), "r4": (REJECTED, 0.2, 0.9),
+    "a1": (APPROVED, 0.7, 0.1), "a2": (APPROVED, 0.1, 0.1), "a3": (APPROVED, 0.05, 0.1), "a4": (APPROVED, 0.6, 0.1),
+}
+ACTIVE = TableModel("old-1", {t: v[1] for t, v in DECIDED.items()})
+CANDIDATE = TableModel("new-2", {t: v[2] for t, v in DECIDED.items()})
+
+
+def add_comment(site_id: int, text: str, *, status: str, decision: str | None = None, day: float = 0.0,
+                scores: dict[str, float] | None = None) -> Comment:
+    at = START + timedelta(days=day)
+    comment = Comment(site_id=site_id, external_id=text, story_id="s", author_id="a", text=text, body_hash="0" * 64,
+                      status=status, decision=decision, decided_at=at + timedelta(hours=1) if decision else None,
+                      received_at=at, scores=scores, model_version="old-1" if scores else None,
+                      scored_at=at if scores else None)
+    db.session.add(comment)
+    return comment
+
+
+@pytest.fixture
+def decided_site(app, site):
+    with app.app_context():
+        for i, (text, (decision, _, _)) in enumerate(DECIDED.items()):
+            # Received over four days (first at day 0, last at day 4), so each model's held count / 4 a day.
+            add_comment(site.id, text, status=decision, decision=decision, day=i * 4 / (len(DECIDED) - 1))
+        # Not decided by a moderator, or no longer: none of these counts.
+        add_comment(site.id, "published, never decided", status=PUBLISHED, day=1)
+        add_comment(site.id, "auto-rejected by the policy", status=REJECTED, day=1)
+        add_comment(site.id, "approved, then the decision was undone", status=PUBLISHED, decision=APPROVED, day=1)
+        db.session.commit()
+    return site
+
+
+def run(app, site_id: int, **kwargs):
+    with app.app_context():
+        return backtest(db.session, db.session.get(Site, site_id), CANDIDATE, ACTIVE, **kwargs)
+
+
+def test_it_scores_only_the_comments_whose_moderator_decision_stands(app, decided_site):
+    result = run(app, decided_site.id)
+    assert (result.comments, result.rejected, result.approved) == (8, 4, 4)
+    assert result.days == pytest.approx(4.0)
+
+
+def test_it_reports_each_models_ranking_and_precision_recall_at_the_sites_thresholds(app, decided_site):
+    result = run(app, decided_site.id)
+    # Active: 12 of the 16 (rejected, approved) pairs ranked right; held r1, r2, a1, a4.
+    assert result.active.roc_auc == pytest.approx(0.75)
+    assert (result.active.held, result.active.precision, result.active.recall) == (4, 0.5, 0.5)
+    assert result.active.held_per_day == pytest.approx(1.0)
+    # The candidate separates them perfectly and holds exactly the four rejected ones.
+    assert result.candidate.roc_auc == pytest.approx(1.0)
+    assert result.candidate.pr_auc == pytest.approx(1.0)
+    assert (result.candidate.held, result.candidate.precision, result.candidate.recall) == (4, 1.0, 1.0)
+    # Only reliable attributes count: the fake 0.99 insult holds nothing.
+    assert result.active.thresholds == {"toxicity": 0.5}
+
+
+def test_it_counts_and_shows_the_comments_that_would_change_status_both_ways(app, decided_site):
+    result = run(app, decided_site.id)
+    assert result.changed == {"published_to_held": 2, "held_to_published": 2}
+    assert sorted(e["text"] for e in result.examples["published_to_held"]) == ["r3", "r4"]
+    assert sorted(e["text"] for e in result.examples["held_to_published"]) == ["a1", "a4"]
+    example = next(e for e in result.examples["held_to_published"] if e["text"] == "a1")
+    assert example["decision"] == APPROVED
+    assert example["active"] == {"toxicity": 0.7} and example["candidate"] == {"toxicity": 0.1}
+
+
+def test_the_sites_own_threshold_overrides_the_models(app, decided_site):
+    with app.app_context():
+        db.session.get(Site, decided_site.id).thresholds = {"toxicity": 0.75}
+        db.session.commit()
+    result = run(app, decided_site.id)
+    assert (result.active.held, result.active.precision, result.active.recall) == (2, 1.0, 0.5)
+    assert result.changed == {"published_to_held": 2, "held_to_published": 0}
+
+
+def test_limit_takes_the_most_recent_decisions(app, decided_site):
+    result = run(app, decided_site.id, limit=4)
+    assert result.comments == 4 and result.approved == 4  # the a* ones were decided last
+
+
+def test_a_site_with_no_decisions_gives_empty_numbers_not_an_error(app, site):
+    result = run(app, site.id)
+    assert result.comments == 0 and result.active.roc_auc is None and result.active.precision is None
+    assert result.changed == {"published_to_held": 0, "held_to_published": 0}
