@@ -104,6 +104,9 @@ class Config:
     # Seconds a moderator's claim on a comment lasts (domain/claims.py); the page renews it every
     # minute while they stay on the card, so this only bounds how long a closed laptop blocks others.
     CLAIM_LEASE_SECONDS: int = field(default_factory=lambda: _env_int("CLAIM_LEASE_SECONDS", 180))
+    # Seconds between two checks of which model version is active (model_provider.py): how soon a
+    # promotion or rollback reaches every web process and worker. Each check is one small query.
+    MODEL_CHECK_INTERVAL: float = field(default_factory=lambda: _env_float("MODEL_CHECK_INTERVAL", 2.0))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

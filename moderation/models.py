@@ -288,3 +288,55 @@ Index("ix_comments_status_queue_order", Comment.status, Comment.priority.desc(),
 Index("ix_comments_reported", Comment.site_id, Comment.report_weight,
       postgresql_where=sql("status = 'published' AND report_weight > 0"))
 Index("ix_comments_site_queue_order", Comment.site_id, Comment.priority.desc(), Comment.received_at, Comment.id)
+
+
+MODEL_STATUSES = ("candidate", "shadow", "active", "retired")
+
+
+class ModelVersion(Base):
+    """One trained classifier: its content-addressed artifact under the var dir, card and lifecycle.
+
+    `sha256` covers the artifact and its card (domain/model_registry.py); `version` is the
+    CivilityModel.version string, which abbreviates the same digest.
+    """
+
+    __tablename__ = "model_versions"
+    __table_args__ = (
+        # At most one candidate scores live comments in shadow at a time.
+        Index("uq_model_versions_one_shadow", "status", unique=True, postgresql_where=sql("status = 'shadow'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(100), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    artifact: Mapped[str] = mapped_column(String(300))  # relative to VAR_DIR: models/<sha256>.skops
+    card: Mapped[dict[str, Any]] = mapped_column()
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
+    status: Mapped[str] = mapped_column(String(20), default="candidate", server_default="candidate")
+    trained_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    training_data: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    trainer: Mapped[User | None] = relationship(foreign_keys=[trained_by])
+
+
+class ModelAssignment(Base):
+    """The active version of one site (site_id NULL: the global default every other site follows).
+
+    One row per scope, changed in place; previous_version_id is what rollback returns to (NULL on a
+    site's row: it followed the global default before).
+    """
+
+    __tablename__ = "model_assignments"
+    __table_args__ = (UniqueConstraint("site_id", name="uq_model_assignments_site", postgresql_nulls_not_distinct=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"))
+    previous_version_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id"))
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    version: Mapped[ModelVersion] = relationship(foreign_keys=[version_id])
+    previous_version: Mapped[ModelVersion | None] = relationship(foreign_keys=[previous_version_id])

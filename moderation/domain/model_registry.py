@@ -1,0 +1,336 @@
+"""The model registry: every trained version, and which one each site scores with.
+
+Artifacts are content-addressed under the var dir: `models/<sha256>.skops` with its card beside
+it as `models/<sha256>.card.json`. The digest covers both files (artifact bytes, a NUL, card
+bytes), the same digest CivilityModel.version abbreviates, so a card edited after training is
+a different version. Loading checks the digest before the bytes reach skops, then loads through
+classifiers.load_model's allow-list.
+
+A site scores with its own assignment if it has one, else with the global one (site_id NULL).
+Every change takes one PostgreSQL advisory lock for the transaction, so two admins (or two
+processes bootstrapping at once) cannot interleave. The caller commits.
+
+Bootstrap is lazy, on first use (`ensure_bootstrapped`, called by the ModelProvider and the
+`models` commands): under the same lock, an empty registry registers the shipped model (or
+MODEL_PATH) and makes it the global active version; a second process waits for the lock, then
+finds it done.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from classifiers import CivilityModel, UntrustedModelError, load_model
+from classifiers.model import card_path_for
+from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.lifecycle import audit
+from moderation.models import ModelAssignment, ModelVersion, Site, User
+
+CANDIDATE = "candidate"
+SHADOW = "shadow"
+ACTIVE = "active"
+RETIRED = "retired"
+STATUSES = (CANDIDATE, SHADOW, ACTIVE, RETIRED)
+
+ARTIFACT_DIR = "models"
+BOOTSTRAP_ACTOR = "system:bootstrap"
+# pg_advisory_xact_lock key for every registry change ("models" in ASCII).
+REGISTRY_LOCK = 0x6D6F64656C73
+# Card metrics kept in their own column for the versions table: validation, all sources pooled.
+KEY_METRICS = ("roc_auc", "pr_auc", "precision", "recall")
+
+
+class ArtifactMismatch(UntrustedModelError):
+    """The files on disk are not the ones registered: changed, truncated or replaced."""
+
+
+def artifact_digest(artifact: bytes, card: bytes) -> str:
+    return hashlib.sha256(artifact + b"\0" + card).hexdigest()
+
+
+def _lock(session: Session) -> None:
+    session.execute(select(func.pg_advisory_xact_lock(REGISTRY_LOCK)))
+
+
+def _actor(by: User | str) -> tuple[str, int | None]:
+    if isinstance(by, User):
+        return f"user:{by.username}", by.id
+    return str(by), None
+
+
+def _key_metrics(card: dict[str, Any]) -> dict[str, Any]:
+    metrics = card.get("metrics") if isinstance(card.get("metrics"), dict) else {}
+    pooled = metrics.get("validation_pooled") if isinstance(metrics.get("validation_pooled"), dict) else {}
+    return {
+        attribute: {k: values[k] for k in KEY_METRICS if isinstance(values.get(k), (int, float))}
+        for attribute, values in pooled.items() if isinstance(values, dict)
+    }
+
+
+def _training_data(card: dict[str, Any]) -> dict[str, Any]:
+    data = card.get("data") if isinstance(card.get("data"), dict) else {}
+    files = [f for f in data.get("files", []) if isinstance(f, dict)]
+    summary: dict[str, Any] = {
+        "sources": sorted(data.get("sources", {})) if isinstance(data.get("sources"), dict) else [],
+        "files": [{"file": f.get("file"), "rows": f.get("rows"), "sha256": f.get("sha256")} for f in files],
+        "train_rows": data.get("train_rows"),
+        "validation_rows": data.get("validation_rows"),
+    }
+    for key in ("own_labels", "own_label_counts", "site_labels"):  # written by training on a site's decisions
+        if key in data:
+            summary[key] = data[key]
+    return summary
+
+
+def _write_once(path: Path, content: bytes) -> None:
+    """Write through a temporary file and a rename: a reader sees no file or the whole file."""
+    if path.exists() and path.read_bytes() == content:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def register_artifact(
+    session: Session,
+    path: str | Path,
+    *,
+    var_dir: Path,
+    trained_by: User | int | None = None,
+    notes: str | None = None,
+    training_data: dict[str, Any] | None = None,
+    actor: str = "system:registry",
+) -> ModelVersion:
+    """Copy an artifact and its card into the var dir and record them as a candidate.
+
+    The artifact is loaded first (allow-list and pipeline checks), so nothing untrusted is ever
+    registered. Registering the same version again returns the existing row unchanged.
+    """
+    path = Path(path)
+    try:
+        artifact, card_bytes = path.read_bytes(), card_path_for(path).read_bytes()
+    except OSError as error:
+        raise ValidationFailed(f"cannot read the artifact and its card: {error}", field="path") from error
+    model = load_model(path)  # raises UntrustedModelError for anything our training did not write
+    digest = artifact_digest(artifact, card_bytes)
+    _lock(session)
+    existing = get_version(session, model.version)
+    if existing is not None:
+        return existing
+    relative = f"{ARTIFACT_DIR}/{digest}.skops"
+    stored = Path(var_dir) / relative
+    _write_once(stored, artifact)
+    _write_once(card_path_for(stored), card_bytes)
+    row = ModelVersion(
+        version=model.version, sha256=digest, artifact=relative, card=model.card,
+        metrics=_key_metrics(model.card), status=CANDIDATE,
+        trained_by=trained_by.id if isinstance(trained_by, User) else trained_by,
+        training_data=training_data if training_data is not None else _training_data(model.card), notes=notes,
+    )
+    session.add(row)
+    session.flush()
+    audit(session, actor, "model:registered", version=row.version, sha256=digest)
+    return row
+
+
+def get_version(session: Session, version: str) -> ModelVersion | None:
+    return session.scalar(select(ModelVersion).where(ModelVersion.version == version))
+
+
+def list_versions(session: Session) -> list[ModelVersion]:
+    """Newest first."""
+    return list(session.scalars(select(ModelVersion).order_by(ModelVersion.created_at.desc(), ModelVersion.id.desc())))
+
+
+def list_assignments(session: Session) -> list[ModelAssignment]:
+    """The global assignment first, then sites' overrides."""
+    return list(session.scalars(select(ModelAssignment).order_by(ModelAssignment.site_id.nulls_first())))
+
+
+def load_version(row: ModelVersion, var_dir: Path) -> CivilityModel:
+    """The model of a registered version, refused unless its files hash to the registered digest."""
+    path = Path(var_dir) / row.artifact
+    try:
+        artifact, card_bytes = path.read_bytes(), card_path_for(path).read_bytes()
+    except OSError as error:
+        raise ArtifactMismatch(f"model {row.version}: cannot read {path}: {error}") from error
+    if artifact_digest(artifact, card_bytes) != row.sha256:
+        raise ArtifactMismatch(f"model {row.version}: {path} does not match its registered SHA-256; refusing to load it")
+    model = load_model(path)
+    if model.version != row.version:  # the file changed between the check and the load
+        raise ArtifactMismatch(f"model {row.version}: {path} changed while loading (read {model.version})")
+    return model
+
+
+def _assignment(session: Session, site_id: int | None) -> ModelAssignment | None:
+    condition = ModelAssignment.site_id.is_(None) if site_id is None else ModelAssignment.site_id == site_id
+    return session.scalar(select(ModelAssignment).where(condition))
+
+
+def active_version(session: Session, site_id: int | None = None) -> ModelVersion:
+    """The version a site scores with: its own assignment, else the global one."""
+    found = _assignment(session, site_id) if site_id is not None else None
+    found = found or _assignment(session, None)
+    if found is None:
+        raise NotFound("no model version is active yet (the registry is empty)")
+    return found.version
+
+
+def shadow_version(session: Session) -> ModelVersion | None:
+    return session.scalar(select(ModelVersion).where(ModelVersion.status == SHADOW))
+
+
+def _find(session: Session, version: str | ModelVersion) -> ModelVersion:
+    if isinstance(version, ModelVersion):
+        return version
+    row = get_version(session, str(version).strip())
+    if row is None:
+        raise NotFound(f"there is no model version {version!r}", field="version")
+    return row
+
+
+def _site(session: Session, site_id: int | None) -> Site | None:
+    if site_id is None:
+        return None
+    site = session.get(Site, site_id)
+    if site is None:
+        raise NotFound(f"there is no site {site_id}", field="site")
+    return site
+
+
+def _is_assigned(session: Session, version_id: int) -> bool:
+    return session.scalar(select(func.count()).select_from(ModelAssignment)
+                          .where(ModelAssignment.version_id == version_id)) > 0
+
+
+def _settle(session: Session, *versions: ModelVersion | None) -> None:
+    """Active while some scope scores with it; a version no scope uses any more is retired."""
+    session.flush()
+    for row in versions:
+        if row is None:
+            continue
+        if _is_assigned(session, row.id):
+            row.status = ACTIVE
+        elif row.status == ACTIVE:
+            row.status = RETIRED
+
+
+def _scope(site: Site | None) -> dict[str, Any]:
+    return {"site_id": site.id, "site": site.name} if site is not None else {"site_id": None, "site": "global"}
+
+
+def promote(session: Session, version: str | ModelVersion, *, by: User | str,
+            site_id: int | None = None) -> ModelAssignment:
+    """Make `version` the active one of `site_id` (None: the global default), audited."""
+    _lock(session)
+    row = _find(session, version)
+    site = _site(session, site_id)
+    actor, user_id = _actor(by)
+    assignment = _assignment(session, site_id)
+    replaced: ModelVersion | None = None
+    if assignment is None:
+        assignment = ModelAssignment(site_id=site_id, version_id=row.id, previous_version_id=None, assigned_by=user_id)
+        session.add(assignment)
+    else:
+        if assignment.version_id == row.id:
+            raise Conflict(f"{row.version} is already active for {_scope(site)['site']}", field="version")
+        replaced = assignment.version
+        assignment.previous_version_id = assignment.version_id
+        assignment.version_id = row.id
+        assignment.assigned_by = user_id
+        assignment.assigned_at = func.now()
+    _settle(session, row, replaced)
+    audit(session, actor, "model:promoted", version=row.version,
+          replaced=replaced.version if replaced else None, **_scope(site))
+    session.flush()
+    session.refresh(assignment)
+    return assignment
+
+
+def rollback(session: Session, *, by: User | str, site_id: int | None = None) -> ModelAssignment | None:
+    """Go back to the version active before the last promotion, audited.
+
+    The version rolled back from becomes the assignment's previous one, so a second rollback undoes
+    the first. A site that followed the global default before its own promotion follows it again
+    (returns None).
+    """
+    _lock(session)
+    site = _site(session, site_id)
+    actor, user_id = _actor(by)
+    assignment = _assignment(session, site_id)
+    if assignment is None:
+        where = f"{site.name} follows the global model" if site else "no model is active yet"
+        raise Conflict(f"nothing to roll back: {where}", field="site")
+    current = assignment.version
+    if assignment.previous_version_id is None:
+        if site is None:
+            raise Conflict(f"nothing to roll back: {current.version} is the first global model", field="site")
+        session.delete(assignment)
+        _settle(session, current)
+        audit(session, actor, "model:rolled_back", version=None, rolled_back=current.version,
+              follows_global=True, **_scope(site))
+        return None
+    previous = assignment.previous_version
+    assignment.version_id, assignment.previous_version_id = previous.id, current.id
+    assignment.assigned_by = user_id
+    assignment.assigned_at = func.now()
+    _settle(session, previous, current)
+    audit(session, actor, "model:rolled_back", version=previous.version, rolled_back=current.version, **_scope(site))
+    session.flush()
+    session.refresh(assignment)
+    return assignment
+
+
+def set_shadow(session: Session, version: str | ModelVersion | None, *, by: User | str) -> ModelVersion | None:
+    """Run `version` in shadow beside the active models (None: stop the shadow), audited.
+
+    There is at most one shadow; the one it replaces goes back to being a candidate.
+    """
+    _lock(session)
+    actor, _ = _actor(by)
+    current = shadow_version(session)
+    row = _find(session, version) if version is not None else None
+    if row is not None and _is_assigned(session, row.id):
+        raise Conflict(f"{row.version} is active; only a version no site scores with can run in shadow", field="version")
+    if current is not None and (row is None or current.id != row.id):
+        current.status = CANDIDATE
+        session.flush()  # the one-shadow index is checked row by row
+    if row is not None:
+        row.status = SHADOW
+    session.flush()
+    if row is None:
+        audit(session, actor, "model:shadow_cleared", version=current.version if current else None)
+    else:
+        audit(session, actor, "model:shadow_set", version=row.version, replaced=current.version if current else None)
+    return row
+
+
+def ensure_bootstrapped(session: Session, *, var_dir: Path, model_path: str | Path) -> ModelVersion:
+    """The global active version; on an empty registry, the model at `model_path` registered and
+    promoted first. Safe to call from many processes at once (advisory lock). The caller commits."""
+    found = _assignment(session, None)
+    if found is not None:
+        return found.version
+    _lock(session)
+    found = _assignment(session, None)
+    if found is not None:
+        return found.version
+    row = register_artifact(session, model_path, var_dir=var_dir, notes="the model shipped with the service",
+                            actor=BOOTSTRAP_ACTOR)
+    promote(session, row, by=BOOTSTRAP_ACTOR)
+    return row
+
+
+def card_text(row: ModelVersion) -> str:
+    return json.dumps(row.card, indent=2, sort_keys=True)

@@ -1,0 +1,144 @@
+"""The model registry: content-addressed artifacts checked by hash, bootstrap, promote and
+rollback per site, one shadow at a time, and every change in the audit log."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from classifiers import DEFAULT_MODEL_PATH
+from model_variants import model_variant
+from moderation import db
+from moderation.domain import model_registry as registry
+from moderation.domain.errors import Conflict
+from moderation.models import AuditEntry, ModelVersion, User
+
+
+@pytest.fixture
+def var_dir(tmp_path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture
+def shipped(app, var_dir) -> ModelVersion:
+    with app.app_context():
+        row = registry.ensure_bootstrapped(db.session, var_dir=var_dir, model_path=DEFAULT_MODEL_PATH)
+        db.session.commit()
+        return row
+
+
+@pytest.fixture
+def candidate(app, var_dir, tmp_path, admin) -> ModelVersion:
+    with app.app_context():
+        user = db.session.get(User, admin.id)
+        row = registry.register_artifact(db.session, model_variant(tmp_path / "in", "candidate-b"),
+                                         var_dir=var_dir, trained_by=user, notes="from the test")
+        db.session.commit()
+        return row
+
+
+def actions() -> list[tuple[str, dict]]:
+    return [(e.action, e.details) for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_an_empty_registry_makes_the_shipped_model_the_global_version_once(app, var_dir, shipped):
+    with app.app_context():
+        again = registry.ensure_bootstrapped(db.session, var_dir=var_dir, model_path=DEFAULT_MODEL_PATH)
+        assert again.id == shipped.id
+        row = registry.active_version(db.session)
+        assert row.version == shipped.version and row.status == registry.ACTIVE
+        assert (var_dir / row.artifact).read_bytes() == DEFAULT_MODEL_PATH.read_bytes()
+        assert row.artifact == f"models/{row.sha256}.skops" and (var_dir / f"models/{row.sha256}.card.json").exists()
+        assert row.metrics["toxicity"]["roc_auc"] > 0.9
+        assert registry.load_version(row, var_dir).version == row.version
+        assert [a for a, _ in actions()] == ["model:registered", "model:promoted"]
+
+
+def test_registering_the_same_artifact_twice_keeps_one_candidate(app, var_dir, candidate, tmp_path, admin):
+    with app.app_context():
+        again = registry.register_artifact(db.session, model_variant(tmp_path / "again", "candidate-b"), var_dir=var_dir)
+        assert again.id == candidate.id and again.status == registry.CANDIDATE
+        assert candidate.trained_by == admin.id and candidate.notes == "from the test"
+        assert db.session.scalars(select(ModelVersion)).all() == [again]
+
+
+def test_a_changed_artifact_is_refused_at_load(app, var_dir, candidate):
+    with app.app_context():
+        row = db.session.get(ModelVersion, candidate.id)
+        card = var_dir / f"models/{row.sha256}.card.json"
+        card.write_text(card.read_text().replace('"candidate-b"', '"tampered"'))
+        with pytest.raises(registry.ArtifactMismatch, match="does not match its registered SHA-256"):
+            registry.load_version(row, var_dir)
+
+
+def test_promote_and_rollback_globally_and_per_site(app, var_dir, shipped, candidate, site, outsider, admin):
+    with app.app_context():
+        user = db.session.get(User, admin.id)
+        registry.promote(db.session, candidate.version, by=user, site_id=site.id)
+        db.session.commit()
+        assert registry.active_version(db.session, site.id).version == candidate.version
+        assert registry.active_version(db.session, outsider.id).version == shipped.version
+        assert db.session.get(ModelVersion, candidate.id).status == registry.ACTIVE
+
+        # Rolling the site back: it follows the global model again, and the candidate is retired.
+        assert registry.rollback(db.session, by=user, site_id=site.id) is None
+        db.session.commit()
+        assert registry.active_version(db.session, site.id).version == shipped.version
+        assert db.session.get(ModelVersion, candidate.id).status == registry.RETIRED
+
+        registry.promote(db.session, candidate.version, by=user)
+        db.session.commit()
+        assert registry.active_version(db.session, outsider.id).version == candidate.version
+        assert db.session.get(ModelVersion, shipped.id).status == registry.RETIRED
+        with pytest.raises(Conflict):
+            registry.promote(db.session, candidate.version, by=user)
+        db.session.rollback()
+
+        assignment = registry.rollback(db.session, by=user)
+        db.session.commit()
+        assert assignment.version.version == shipped.version and assignment.previous_version.version == candidate.version
+        assert db.session.get(ModelVersion, shipped.id).status == registry.ACTIVE
+        assert db.session.get(ModelVersion, candidate.id).status == registry.RETIRED
+
+        audited = [(a, d.get("site"), d.get("version"), e) for (a, d), e in
+                   zip(actions(), db.session.scalars(select(AuditEntry.actor).order_by(AuditEntry.id)))]
+        assert [a[:3] for a in audited if a[0] != "model:registered"][1:] == [
+            ("model:promoted", "daily-planet", candidate.version),
+            ("model:rolled_back", "daily-planet", None),
+            ("model:promoted", "global", candidate.version),
+            ("model:rolled_back", "global", shipped.version),
+        ]
+        assert {e for a, *_, e in audited if a.startswith("model:") and a != "model:registered"} >= {"user:ada"}
+
+
+def test_a_version_active_for_a_site_stays_active_when_the_global_one_moves_on(app, shipped, candidate, site):
+    with app.app_context():
+        registry.promote(db.session, shipped.version, by="cli", site_id=site.id)
+        registry.promote(db.session, candidate.version, by="cli")
+        db.session.commit()
+        assert db.session.get(ModelVersion, shipped.id).status == registry.ACTIVE
+        assert registry.active_version(db.session, site.id).version == shipped.version
+
+
+def test_one_shadow_at_a_time_and_never_an_active_version(app, var_dir, tmp_path, shipped, candidate):
+    with app.app_context():
+        other = registry.register_artifact(db.session, model_variant(tmp_path / "c", "candidate-c"), var_dir=var_dir)
+        registry.set_shadow(db.session, candidate.version, by="cli")
+        registry.set_shadow(db.session, other.version, by="cli")
+        db.session.commit()
+        assert registry.shadow_version(db.session).version == other.version
+        assert db.session.get(ModelVersion, candidate.id).status == registry.CANDIDATE
+        with pytest.raises(Conflict):
+            registry.set_shadow(db.session, shipped.version, by="cli")
+        db.session.rollback()
+        registry.set_shadow(db.session, None, by="cli")
+        db.session.commit()
+        assert registry.shadow_version(db.session) is None
+        assert [a for a, _ in actions()][-3:] == ["model:shadow_set", "model:shadow_set", "model:shadow_cleared"]
+
+
+def test_the_first_global_model_cannot_be_rolled_back(app, shipped):
+    with app.app_context():
+        with pytest.raises(Conflict, match="nothing to roll back"):
+            registry.rollback(db.session, by="cli")
