@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, score_histograms
@@ -100,6 +100,11 @@ def decided_comments(session: Session, site_id: int, limit: int) -> list[Decided
         .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
     ).all()
     return [Decided(r.id, r.text, r.decision == REJECTED, r.received_at) for r in rows]
+
+
+def decided_count(session: Session, site_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.site_id == site_id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision)) or 0
 
 
 def score_in_batches(model: Model, texts: Sequence[str], *, batch_size: int = BATCH_SIZE,

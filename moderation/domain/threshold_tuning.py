@@ -1,0 +1,132 @@
+"""Choosing a site's hold threshold for one attribute from its own moderators' decisions.
+
+No rescoring: the scores stored on the comments are read back. The decided comments (the last N
+whose decision still stands; rejected = positive) give the PR curve, precision and recall; every
+comment the site received over the days those came in gives the held-per-day volume, since a
+lower threshold also holds comments that were published and never decided.
+
+An admin asks for a target precision (the lowest threshold reaching it, so recall is highest:
+classifiers.metrics.threshold_for_precision) or a target number held per day (the lowest threshold
+holding no more), previews the effect, and saves: the site's `thresholds` change, audited.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Float, select
+from sqlalchemy.orm import Session
+
+from classifiers.comparison import effect_at, pr_curve, threshold_for_volume
+from classifiers.metrics import threshold_for_precision
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, SECONDS_PER_DAY
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.lifecycle import DECIDED, REJECTED
+from moderation.domain.status import audit
+from moderation.models import Comment, Site, User
+
+PRECISION = "precision"
+VOLUME = "volume"
+TARGETS = (PRECISION, VOLUME)
+
+
+@dataclass
+class TuningData:
+    attribute: str
+    y: np.ndarray              # decided comments: 1 rejected, 0 approved
+    score: np.ndarray          # their stored score for the attribute
+    volume_score: np.ndarray   # every scored comment received in the same days
+    days: float
+    current: float | None      # the threshold in force (the site's, else the model's)
+
+    @property
+    def decided(self) -> int:
+        return len(self.y)
+
+
+def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold: float | None,
+                limit: int = DEFAULT_LIMIT) -> TuningData:
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    stored = Comment.scores[attribute].astext.cast(Float)
+    rows = session.execute(
+        select(Comment.decision, stored.label("score"), Comment.received_at)
+        .where(Comment.site_id == site.id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision,
+               Comment.scores.has_key(attribute))
+        .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
+    ).all()
+    current = site.thresholds.get(attribute, model_threshold)
+    if not rows:
+        return TuningData(attribute, np.zeros(0), np.zeros(0), np.zeros(0), 1.0, current)
+    first = min(r.received_at for r in rows)
+    last = max(r.received_at for r in rows)
+    volume = session.scalars(
+        select(stored).where(Comment.site_id == site.id, Comment.scores.has_key(attribute),
+                             Comment.received_at >= first, Comment.received_at <= last)
+    ).all()
+    return TuningData(
+        attribute,
+        y=np.array([r.decision == REJECTED for r in rows], dtype=int),
+        score=np.array([r.score for r in rows], dtype=float),
+        volume_score=np.array(volume, dtype=float),
+        days=max((last - first).total_seconds() / SECONDS_PER_DAY, 1.0),
+        current=None if current is None else float(current),
+    )
+
+
+def parse_target(kind: str | None, raw: str | None) -> tuple[str, float]:
+    """The form's target as (kind, value), or ValidationFailed naming the field."""
+    if kind not in TARGETS:
+        raise ValidationFailed("choose a target precision or a target number held per day", field="target")
+    try:
+        value = float((raw or "").strip())
+    except ValueError:
+        raise ValidationFailed("the target must be a number", field="value") from None
+    if kind == PRECISION and not (math.isfinite(value) and 0.0 < value <= 1.0):
+        raise ValidationFailed("the target precision must be above 0 and at most 1", field="value")
+    if kind == VOLUME and not (math.isfinite(value) and value >= 0.0):
+        raise ValidationFailed("the number held per day must be 0 or more", field="value")
+    return kind, value
+
+
+def preview(data: TuningData, kind: str, value: float) -> dict[str, Any]:
+    """The threshold the target implies and its effect next to the current threshold's. Saves nothing."""
+    if data.decided == 0:
+        raise ValidationFailed(f"no decided comments of this site have a {data.attribute} score yet",
+                               field="attribute")
+    note = None
+    if kind == PRECISION:
+        if data.y.min() == data.y.max():
+            raise ValidationFailed("moderators have only approved, or only rejected, these comments: "
+                                   "precision cannot be estimated", field="value")
+        found = threshold_for_precision(data.y, data.score, value)
+        threshold = found["threshold"]
+        if not found["target_reached"]:
+            note = f"No threshold reaches precision {value:.2f}; this is the most precise one."
+    else:
+        threshold = threshold_for_volume(data.volume_score, value, data.days)
+    return {
+        "attribute": data.attribute, "kind": kind, "value": value, "note": note,
+        "decided": data.decided, "days": data.days,
+        "chosen": effect_at(data.y, data.score, threshold, data.days, data.volume_score),
+        "current": (effect_at(data.y, data.score, data.current, data.days, data.volume_score)
+                    if data.current is not None else None),
+    }
+
+
+def curve(data: TuningData) -> dict[str, list[float]]:
+    return pr_curve(data.y, data.score)
+
+
+def save_threshold(session: Session, site: Site, attribute: str, threshold: float, *, user: User,
+                   target: dict[str, Any] | None = None) -> None:
+    """Set the site's hold threshold for `attribute`, audited like any settings change. The caller commits."""
+    if not (math.isfinite(threshold) and 0.0 <= threshold <= 1.0):
+        raise ValidationFailed("the threshold must be between 0 and 1", field="threshold")
+    old = dict(site.thresholds or {})
+    new = {**old, attribute: round(float(threshold), 6)}
+    site.thresholds = new
+    audit(session, f"user:{user.username}", "site:settings_changed", site_id=site.id, site=site.name,
+          setting="thresholds", old=old, new=new, via="threshold tuning", target=target or {})
+
