@@ -1,0 +1,109 @@
+"""A site's threshold from its own decisions: the stored scores, a target precision or volume, a
+preview that saves nothing, and a save that is audited."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from moderation import db
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.lifecycle import APPROVED, PUBLISHED, REJECTED
+from moderation.domain.threshold_tuning import PRECISION, VOLUME, parse_target, preview, save_threshold, tuning_data
+from moderation.models import AuditEntry, Site, User
+from test_backtest import add_comment
+
+REJECTED_SCORES = (0.9, 0.8, 0.6, 0.3)
+APPROVED_SCORES = (0.7, 0.4, 0.2, 0.1)
+NEVER_DECIDED = (0.95, 0.5, 0.05)
+
+
+@pytest.fixture
+def scored_site(app, site):
+    """Eight decided comments over four days, and three published ones nobody decided in between."""
+    with app.app_context():
+        decided = [(REJECTED, s) for s in REJECTED_SCORES] + [(APPROVED, s) for s in APPROVED_SCORES]
+        for i, (decision, score) in enumerate(decided):
+            add_comment(site.id, f"d{i}", status=decision, decision=decision, day=i * 4 / (len(decided) - 1),
+                        scores={"toxicity": score})
+        for i, score in enumerate(NEVER_DECIDED):
+            add_comment(site.id, f"p{i}", status=PUBLISHED, day=1 + i, scores={"toxicity": score})
+        add_comment(site.id, "unscored", status=PUBLISHED, day=2)
+        db.session.commit()
+    return site
+
+
+def data(app, site_id: int, model_threshold: float | None = 0.5):
+    with app.app_context():
+        return tuning_data(db.session, db.session.get(Site, site_id), "toxicity", model_threshold=model_threshold)
+
+
+def test_a_target_precision_gives_the_lowest_threshold_reaching_it(app, scored_site):
+    result = preview(data(app, scored_site.id), PRECISION, 1.0)
+    assert result["chosen"]["threshold"] == pytest.approx(0.8)
+    assert (result["chosen"]["precision"], result["chosen"]["recall"]) == (1.0, 0.5)
+    result = preview(data(app, scored_site.id), PRECISION, 0.75)
+    assert result["chosen"]["threshold"] == pytest.approx(0.6)
+    assert result["chosen"]["precision"] == pytest.approx(0.75) and result["chosen"]["recall"] == pytest.approx(0.75)
+    assert result["note"] is None
+
+
+def test_volume_counts_every_comment_received_not_only_the_decided_ones(app, scored_site):
+    tuning = data(app, scored_site.id)
+    assert tuning.days == pytest.approx(4.0) and tuning.decided == 8 and len(tuning.volume_score) == 11
+    result = preview(tuning, VOLUME, 1.0)  # four comments in four days: 0.95, 0.9, 0.8, 0.7
+    assert result["chosen"]["held"] == 4 and result["chosen"]["held_per_day"] == pytest.approx(1.0)
+    assert 0.6 < result["chosen"]["threshold"] <= 0.7
+    assert result["chosen"]["precision"] == pytest.approx(2 / 3)
+
+
+def test_the_preview_shows_the_current_thresholds_effect_beside_the_chosen_one(app, scored_site):
+    result = preview(data(app, scored_site.id), PRECISION, 1.0)
+    current = result["current"]
+    assert current["threshold"] == 0.5
+    # 0.95, 0.9, 0.8, 0.7, 0.6 and the undecided 0.5 held; of the decided ones 0.9, 0.8, 0.7, 0.6.
+    assert current["held"] == 6 and current["precision"] == pytest.approx(0.75)
+
+
+def test_the_sites_own_threshold_is_the_current_one(app, scored_site):
+    with app.app_context():
+        db.session.get(Site, scored_site.id).thresholds = {"toxicity": 0.65}
+        db.session.commit()
+    assert data(app, scored_site.id).current == 0.65
+
+
+def test_an_unreachable_precision_says_so_and_offers_the_most_precise_threshold(app, scored_site):
+    with app.app_context():
+        add_comment(scored_site.id, "approved but scored highest", status=APPROVED, decision=APPROVED, day=2,
+                    scores={"toxicity": 0.99})
+        db.session.commit()
+    result = preview(data(app, scored_site.id), PRECISION, 1.0)
+    assert result["note"] and "most precise" in result["note"]
+
+
+def test_bad_targets_are_refused_with_the_field_named():
+    for kind, raw, field in (("speed", "1", "target"), (PRECISION, "x", "value"), (PRECISION, "0", "value"),
+                             (PRECISION, "1.5", "value"), (VOLUME, "-1", "value"), (VOLUME, "nan", "value")):
+        with pytest.raises(ValidationFailed) as refused:
+            parse_target(kind, raw)
+        assert refused.value.field == field
+    assert parse_target(VOLUME, " 12 ") == (VOLUME, 12.0)
+
+
+def test_a_site_without_decisions_gets_a_clear_refusal(app, site):
+    with pytest.raises(ValidationFailed, match="no decided comments"):
+        preview(data(app, site.id), PRECISION, 0.9)
+
+
+def test_saving_changes_only_that_attribute_and_is_audited(app, scored_site, admin):
+    with app.app_context():
+        site = db.session.get(Site, scored_site.id)
+        site.thresholds = {"insult": 0.9}
+        db.session.commit()
+        save_threshold(db.session, site, "toxicity", 0.8, user=db.session.get(User, admin.id),
+                       target={"kind": PRECISION, "value": 1.0})
+        db.session.commit()
+        assert db.session.get(Site, scored_site.id).thresholds == {"insult": 0.9, "toxicity": 0.8}
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:settings_changed")).one()
+        assert entry.actor == "user:ada"
+        assert entry.details["old"] == {"insult": 0.9} and entry.details["new"]["toxicity"] == 0.8
+        assert entry.details["target"] == {"kind": PRECISION, "value": 1.0}
