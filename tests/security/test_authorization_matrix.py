@@ -108,6 +108,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.rotate_secret", "POST"): page(moderator=403, admin=200),  # shows the new secret once
     ("admin.retry_set_aside", "POST"): page(moderator=403, admin=404),  # the comment is not set aside
     ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
+    ("admin.backtest_form", "GET"): page(moderator=403, admin=200),
+    ("admin.start_backtest", "POST"): page(moderator=403, admin=303),  # on to the job's page
+    ("admin.backtest_job", "GET"): page(moderator=403, admin=404),  # no such job (a made-up id)
+    ("admin.site_thresholds", "GET"): page(moderator=403, admin=200),
+    ("admin.save_site_threshold", "POST"): page(moderator=403, admin=303),
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -186,7 +191,7 @@ def _path(rule: str, world: World) -> str:
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1",
-              "filename": "moderation.css"}
+              "filename": "moderation.css", "job_id": "no-such-job"}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
@@ -240,6 +245,16 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         form |= {"action": "all"}
     if endpoint == "admin.rotate_secret":
         form |= {"grace": "24h"}
+    if endpoint == "admin.start_backtest":
+        from classifiers import DEFAULT_MODEL_PATH
+        from moderation.domain.model_registry import ensure_bootstrapped
+
+        with app.app_context():
+            shipped = ensure_bootstrapped(db.session, var_dir=app.config["VAR_DIR"], model_path=DEFAULT_MODEL_PATH)
+            db.session.commit()
+            form |= {"site_id": str(world.site_id), "candidate": shipped.version, "limit": "10"}
+    if endpoint == "admin.save_site_threshold":
+        form |= {"attribute": "toxicity", "threshold": "0.8", "target": "precision", "value": "0.9"}
     if endpoint == "admin.save_site":
         form |= {"moderation_mode": "pre", "report_threshold": "2"}
     return client.post(path, headers=headers, data=form)

@@ -1,0 +1,101 @@
+"""/admin/backtest: a candidate and a site's active model on its past decisions, side by side.
+
+The web request only checks the form, records a job in Redis and sends the task; a worker
+scores (10,000 decisions take seconds, too long to hold a request) and the job page refreshes
+itself until the result is there (domain/backtest_jobs.py).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from classifiers import DEFAULT_MODEL_PATH
+from moderation import auth, db
+from moderation.admin.routes import bp
+from moderation.celery_app import send_task
+from moderation.domain import model_registry
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
+from moderation.domain.backtest_jobs import BACKTEST_TASK, DONE, FAILED, create_job, read_job
+from moderation.domain.errors import ValidationFailed
+from moderation.models import Site
+from moderation.redis_client import redis_client
+from moderation.request_input import parse_int
+
+REFRESH_SECONDS = 2
+
+
+def _store() -> Any:
+    return redis_client(current_app.config["REDIS_URL"], timeout=current_app.config["BROKER_TIMEOUT"])
+
+
+def _form_page(form: dict[str, str] | None = None, error: ValidationFailed | None = None,
+               status: int = 200) -> tuple[str, int]:
+    config = current_app.config
+    model_registry.ensure_bootstrapped(db.session, var_dir=config["VAR_DIR"],
+                                       model_path=config.get("MODEL_PATH") or DEFAULT_MODEL_PATH)
+    db.session.commit()
+    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    return render_template("admin/backtest.html", sites=sites, versions=model_registry.list_versions(db.session),
+                           form=form or {}, error=error, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT), status
+
+
+def _checked(form: Any) -> dict[str, Any]:
+    site_id = parse_int(form.get("site_id"))
+    site = db.session.get(Site, site_id) if site_id else None
+    if site is None:
+        raise ValidationFailed("choose a site", field="site_id")
+    limit = parse_int((form.get("limit") or "").strip(), maximum=MAX_LIMIT)
+    if limit is None:
+        raise ValidationFailed(f"the number of comments must be a whole number from 1 to {MAX_LIMIT:,}",
+                               field="limit")
+    references = {}
+    for name in ("candidate", "active"):
+        reference = (form.get(name) or "").strip()
+        if name == "active" and not reference:
+            reference = model_registry.active_version(db.session, site.id).version
+        if model_registry.get_version(db.session, reference) is None:
+            raise ValidationFailed(f"choose a registered model version as the {name}", field=name)
+        references[name] = reference
+    return {"site_id": site.id, "limit": limit, **references}
+
+
+@bp.get("/backtest")
+@auth.login_required("admin")
+def backtest_form() -> tuple[str, int]:
+    return _form_page(dict(request.args))
+
+
+@bp.post("/backtest")
+@auth.login_required("admin")
+def start_backtest() -> Response | tuple[str, int]:
+    try:
+        checked = _checked(request.form)
+    except ValidationFailed as error:
+        return _form_page(dict(request.form), error, 400)
+    user = auth.current_user()
+    try:
+        job_id = create_job(_store(), by=f"user:{user.username}", **checked)
+    except Exception:  # Redis down: say so on the form rather than a 500
+        current_app.logger.warning("could not record a backtest job", exc_info=True)
+        return _form_page(dict(request.form), ValidationFailed("the job store (Redis) is unavailable; try again"), 503)
+    if not send_task(current_app._get_current_object(), BACKTEST_TASK, [job_id]):
+        return _form_page(dict(request.form), ValidationFailed("the task queue is unavailable; try again"), 503)
+    return redirect(url_for("admin.backtest_job", job_id=job_id), code=303)
+
+
+@bp.get("/backtest/<job_id>")
+@auth.login_required("admin")
+def backtest_job(job_id: str) -> tuple[str, int, dict[str, str]]:
+    if len(job_id) > 40 or not job_id.replace("-", "").replace("_", "").isalnum():
+        abort(404)
+    job = read_job(_store(), job_id)
+    if job is None:
+        abort(404)
+    site = db.session.get(Site, job["site_id"])
+    finished = job["state"] in (DONE, FAILED)
+    page = render_template("admin/backtest_job.html", job=job, job_id=job_id, site=site, finished=finished)
+    # Until the worker is done the page reloads itself (a Refresh header: no script, nothing for the CSP).
+    return page, 200, {} if finished else {"Refresh": str(REFRESH_SECONDS)}

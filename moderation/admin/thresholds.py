@@ -1,0 +1,84 @@
+"""/admin/sites/<id>/thresholds: pick a hold threshold from the site's own decisions, preview, save.
+
+The preview is a GET (it changes nothing, so a link to it can be shared); saving is a POST with
+CSRF, audited by domain/threshold_tuning.save_threshold.
+"""
+from __future__ import annotations
+
+import base64
+import math
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from classifiers.plots import threshold_png
+from moderation import auth, db
+from moderation.admin.routes import _model_summary, bp
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.threshold_tuning import PRECISION, curve, parse_target, preview, save_threshold, tuning_data
+from moderation.models import Site
+from moderation.request_input import parse_int
+
+
+def _attribute(raw: str | None, reliable: list[str]) -> str:
+    if not reliable:
+        raise ValidationFailed("the model is not loaded, so no attribute can be tuned", field="attribute")
+    if raw in (None, ""):
+        return reliable[0]
+    if raw not in reliable:
+        raise ValidationFailed("choose an attribute the model scores reliably", field="attribute")
+    return raw
+
+
+@bp.get("/sites/<int:site_id>/thresholds")
+@auth.login_required("admin")
+def site_thresholds(site_id: int) -> tuple[str, int]:
+    site = db.get_or_404(Site, site_id)
+    model = _model_summary()
+    args = request.args
+    limit = parse_int(args.get("limit"), maximum=MAX_LIMIT) or DEFAULT_LIMIT
+    error, result, data = None, None, None
+    try:
+        attribute = _attribute(args.get("attribute"), model["attributes"])
+        data = tuning_data(db.session, site, attribute, model_threshold=model["thresholds"].get(attribute),
+                           limit=limit)
+        if args.get("target"):
+            result = preview(data, *parse_target(args.get("target"), args.get("value")))
+    except ValidationFailed as failed:
+        error = failed
+        attribute = args.get("attribute") if args.get("attribute") in model["attributes"] else None
+    plot = None
+    if data is not None and data.decided:
+        chosen = result["chosen"]["threshold"] if result else None
+        png = threshold_png(curve(data), chosen, data.current, f"{site.name}: {data.attribute} on decided comments")
+        plot = base64.b64encode(png).decode("ascii")
+    return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
+                           data=data, result=result, plot=plot, error=error, args=args, limit=limit,
+                           precision=PRECISION), 400 if error else 200
+
+
+@bp.post("/sites/<int:site_id>/thresholds")
+@auth.login_required("admin")
+def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
+    site = db.get_or_404(Site, site_id)
+    form = request.form
+    model = _model_summary()
+    try:
+        attribute = _attribute(form.get("attribute") or "-", model["attributes"])
+        try:
+            threshold = float(form.get("threshold", ""))
+        except ValueError:
+            raise ValidationFailed("the threshold must be a number", field="threshold") from None
+        if not math.isfinite(threshold):
+            raise ValidationFailed("the threshold must be between 0 and 1", field="threshold")
+        kind, value = parse_target(form.get("target"), form.get("value"))
+        save_threshold(db.session, site, attribute, threshold, user=auth.current_user(),
+                       target={"kind": kind, "value": value})
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(f"Not saved: {error.message}.", "error")
+        return redirect(url_for("admin.site_thresholds", site_id=site_id), code=303)
+    db.session.commit()
+    flash(f"Saved: {site.name} now holds at {attribute.replace('_', ' ')} ≥ {threshold:.3f}.", "success")
+    return redirect(url_for("admin.site_thresholds", site_id=site_id, attribute=attribute), code=303)
