@@ -10,7 +10,7 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import APPROVED, PUBLISHED, REJECTED
 from moderation.domain.threshold_tuning import PRECISION, VOLUME, parse_target, preview, save_threshold, tuning_data
 from moderation.models import AuditEntry, Site, User
-from test_backtest import add_comment
+from backtest_data import add_comment
 
 REJECTED_SCORES = (0.9, 0.8, 0.6, 0.3)
 APPROVED_SCORES = (0.7, 0.4, 0.2, 0.1)

@@ -1,0 +1,106 @@
+"""The admin's backtest and threshold pages: forms that refuse bad input, a preview that saves
+nothing, an audited save, and a backtest result with its plots and escaped examples."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from review_helpers import csrf_token
+from sqlalchemy import select
+
+from moderation import db
+from moderation.domain.backtest_jobs import create_job, run_job
+from moderation.domain.lifecycle import APPROVED, REJECTED
+from moderation.models import AuditEntry, Site
+from moderation.redis_client import redis_client
+from backtest_data import ACTIVE, CANDIDATE, DECIDED, TableModel, add_comment
+
+
+@pytest.fixture
+def fake_model(app):
+    app.extensions["civility_model"] = SimpleNamespace(
+        version="fake-1", attributes=("toxicity",), thresholds={"toxicity": 0.5}, card={})
+
+
+@pytest.fixture
+def decided(app, site):
+    with app.app_context():
+        for i, (text, (decision, active, _)) in enumerate(DECIDED.items()):
+            add_comment(site.id, text, status=decision, decision=decision, day=i * 4 / 7, scores={"toxicity": active})
+        db.session.commit()
+    return site
+
+
+def test_a_preview_shows_the_effect_and_saves_nothing(app, sign_in, admin, decided, fake_model):
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{decided.id}/thresholds",
+                      query_string={"attribute": "toxicity", "target": "precision", "value": "1"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "data:image/png;base64," in html and "Save toxicity ≥ 0.800" in html  # 0.9 and 0.8 were both rejected
+    with app.app_context():
+        assert db.session.get(Site, decided.id).thresholds == {}
+        assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_saving_the_previewed_threshold_is_audited(app, sign_in, admin, decided, fake_model):
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{decided.id}/thresholds",
+                      query_string={"attribute": "toxicity", "target": "volume", "value": "0.5"})
+    form = {"csrf_token": csrf_token(page.get_data(as_text=True)), "attribute": "toxicity", "threshold": "0.85",
+            "target": "volume", "value": "0.5"}
+    response = client.post(f"/admin/sites/{decided.id}/thresholds", data=form)
+    assert response.status_code == 303
+    assert "Saved" in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Site, decided.id).thresholds == {"toxicity": 0.85}
+        entry = db.session.scalars(select(AuditEntry)).one()
+        assert entry.actor == "user:ada" and entry.details["via"] == "threshold tuning"
+
+
+def test_a_bad_target_is_a_form_error_not_a_500(sign_in, admin, decided, fake_model):
+    page = sign_in(admin).get(f"/admin/sites/{decided.id}/thresholds",
+                              query_string={"attribute": "toxicity", "target": "precision", "value": "lots"})
+    assert page.status_code == 400 and "The target must be a number" in page.get_data(as_text=True)
+
+
+def test_saving_an_unreliable_attribute_is_refused(app, sign_in, admin, decided, fake_model):
+    client = sign_in(admin)
+    token = csrf_token(client.get(f"/admin/sites/{decided.id}/thresholds").get_data(as_text=True))
+    response = client.post(f"/admin/sites/{decided.id}/thresholds", follow_redirects=True, data={
+        "csrf_token": token, "attribute": "threat", "threshold": "0.1", "target": "precision", "value": "0.9"})
+    assert "Not saved" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Site, decided.id).thresholds == {}
+
+
+def test_the_backtest_form_refuses_a_bad_number_of_comments(sign_in, admin, site):
+    client = sign_in(admin)
+    token = csrf_token(client.get("/admin/backtest").get_data(as_text=True))
+    response = client.post("/admin/backtest", data={"csrf_token": token, "site_id": str(site.id),
+                                                    "candidate": "x", "limit": "-3"})
+    assert response.status_code == 400 and "whole number" in response.get_data(as_text=True)
+
+
+def test_a_finished_backtest_shows_both_models_plots_and_escaped_examples(app, services, sign_in, admin, decided):
+    hostile = TableModel("new-2", {**CANDIDATE.table, "<script>alert(1)</script>": 0.9})
+    active = TableModel("old-1", {**ACTIVE.table, "<script>alert(1)</script>": 0.1})
+    with app.app_context():
+        add_comment(decided.id, "<script>alert(1)</script>", status=REJECTED, decision=REJECTED, day=2)
+        db.session.commit()
+        store = redis_client(services.redis_url, timeout=1)
+        job_id = create_job(store, site_id=decided.id, candidate="new-2", active="old-1", limit=100, by="user:ada")
+        run_job(db.session, store, job_id, load={"new-2": hostile, "old-1": active}.get)
+    html = sign_in(admin).get(f"/admin/backtest/{job_id}").get_data(as_text=True)
+    assert html.count("data:image/png;base64,") == 2
+    assert "new-2" in html and "old-1" in html and "Held now, published by the candidate" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert APPROVED in html
+
+
+def test_a_job_still_running_refreshes_itself(app, services, sign_in, admin, site):
+    with app.app_context():
+        job_id = create_job(redis_client(services.redis_url, timeout=1), site_id=site.id, candidate="a",
+                            active="b", limit=10, by="user:ada")
+    page = sign_in(admin).get(f"/admin/backtest/{job_id}")
+    assert page.headers["Refresh"] == "2" and "Waiting for a worker" in page.get_data(as_text=True)
