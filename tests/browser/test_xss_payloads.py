@@ -13,6 +13,7 @@ from moderation.domain.decisions import decide
 from moderation.domain.status import audit
 from moderation.domain.users import create_user
 from moderation.models import Comment, Site, User
+from workspace_pages import finished_backtest
 
 pytestmark = pytest.mark.browser
 
@@ -126,7 +127,8 @@ def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browse
     assert page.locator(".who").inner_text().startswith(username)  # the username itself is shown, as text
 
     pages = [f"/review?site={site.id}", *_pages(app, {"comment_id": list(ids.values()), "site_id": [site.id],
-                                                          "author_id": [p[:200] for p in PAYLOADS.values()]})]
+                                                          "author_id": [p[:200] for p in PAYLOADS.values()],
+                                                          "job_id": [finished_backtest(app, site.id)]})]
     for path in pages:
         visit(path)
         page.mouse.move(400, 300)  # hover handlers, had any broken out

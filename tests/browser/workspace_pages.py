@@ -51,7 +51,34 @@ def seed_workspace(app, site_id: int, admin_id: int) -> dict[str, list]:
         decide(db.session, decided.id, user=admin, action="reject", reason="Off topic", expected_version=decided.version)
         sanction_author(db.session, db.session.get(Site, site_id), "u1", "premoderate", "insults readers", admin)
         db.session.commit()
-    return {"comment_id": ids, "site_id": [site_id], "author_id": ["u1"]}
+    return {"comment_id": ids, "site_id": [site_id], "author_id": ["u1"], "job_id": [finished_backtest(app, site_id)]}
+
+
+class ConstantModel:
+    """Scores every text the same: a backtest of one against another moves every decided comment."""
+
+    attributes = ("toxicity",)
+    thresholds = {"toxicity": 0.5}
+
+    def __init__(self, version: str, value: float) -> None:
+        self.version, self.value = version, value
+
+    def score(self, texts: list[str]) -> list[dict[str, float]]:
+        return [{"toxicity": self.value} for _ in texts]
+
+
+def finished_backtest(app, site_id: int) -> str:
+    """A backtest job of the site's decided comments, finished in this process: its page has
+    plots, the metrics table and the decided comments' texts as examples."""
+    from moderation.domain.backtest_jobs import create_job, run_job
+    from moderation.redis_client import redis_client
+
+    models = {"candidate-9": ConstantModel("candidate-9", 0.9), "active-1": ConstantModel("active-1", 0.1)}
+    with app.app_context():
+        store = redis_client(app.config["REDIS_URL"], timeout=1)
+        job_id = create_job(store, site_id=site_id, candidate="candidate-9", active="active-1", limit=100, by="test")
+        run_job(db.session, store, job_id, load=models.get)
+    return job_id
 
 
 # GET endpoints that are not pages: what a page's script fetches (JSON, an HTML fragment).
