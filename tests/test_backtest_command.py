@@ -1,0 +1,41 @@
+"""`moderation models backtest`: a side-by-side table on a site's decisions, from registry versions or paths."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from backtest_data import add_comment
+from classifiers import DEFAULT_MODEL_PATH
+from model_variants import model_variant
+from moderation import db
+from moderation.cli import main
+
+TEXTS = {
+    "You are a worthless idiot and everyone here knows it.": "rejected",
+    "Thanks for the thoughtful article, I learned a lot about the city budget.": "approved",
+    "The council meeting is on Tuesday at seven, open to the public.": "approved",
+}
+
+
+def test_it_prints_both_models_side_by_side_and_writes_the_plots(app, services, site, tmp_path):
+    with app.app_context():
+        for i, (text, decision) in enumerate(TEXTS.items()):
+            add_comment(site.id, text, status=decision, decision=decision, day=i)
+        db.session.commit()
+    candidate = model_variant(tmp_path / "in", "candidate-c")
+    result = CliRunner().invoke(main, ["models", "backtest", "--site", site.name, "--candidate", str(candidate),
+                                       "--plots", str(tmp_path / "plots"), "--quiet"], env=services.env())
+    assert result.exit_code == 0, result.output
+    assert "3 decided comments (1 rejected, 2 approved)" in result.output
+    lines = {line.split("  ")[0]: line for line in result.output.splitlines()}
+    assert lines["precision (held vs rejected)"].split()[-2:] == ["1.000", "1.000"]
+    assert "published -> held: 0 comments" in result.output
+    assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == ["histograms.png", "pr_curves.png"]
+
+
+def test_an_unknown_site_or_version_is_a_clear_error(services, site):
+    result = CliRunner().invoke(main, ["models", "backtest", "--site", "nowhere", "--candidate", "x"],
+                                env=services.env())
+    assert result.exit_code != 0 and "no site named 'nowhere'" in result.output
+    result = CliRunner().invoke(main, ["models", "backtest", "--site", site.name, "--candidate", "9999.99-none",
+                                       "--active", str(DEFAULT_MODEL_PATH)], env=services.env())
+    assert result.exit_code != 0 and "9999.99-none: no such model version" in result.output
