@@ -6,6 +6,7 @@ itself until the result is there (domain/backtest_jobs.py).
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -25,6 +26,8 @@ from moderation.redis_client import redis_client
 from moderation.request_input import parse_int
 
 REFRESH_SECONDS = 2
+# A job not finished by then lost its worker (or none is running): the page stops refreshing and says so.
+STALE_SECONDS = 15 * 60
 
 
 def _store() -> Any:
@@ -96,6 +99,7 @@ def backtest_job(job_id: str) -> tuple[str, int, dict[str, str]]:
         abort(404)
     site = db.session.get(Site, job["site_id"])
     finished = job["state"] in (DONE, FAILED)
-    page = render_template("admin/backtest_job.html", job=job, job_id=job_id, site=site, finished=finished)
+    stale = not finished and time.time() - job["created"] > STALE_SECONDS
+    page = render_template("admin/backtest_job.html", job=job, job_id=job_id, site=site, stale=stale)
     # Until the worker is done the page reloads itself (a Refresh header: no script, nothing for the CSP).
-    return page, 200, {} if finished else {"Refresh": str(REFRESH_SECONDS)}
+    return page, 200, {} if finished or stale else {"Refresh": str(REFRESH_SECONDS)}

@@ -104,3 +104,14 @@ def test_a_job_still_running_refreshes_itself(app, services, sign_in, admin, sit
                             active="b", limit=10, by="user:ada")
     page = sign_in(admin).get(f"/admin/backtest/{job_id}")
     assert page.headers["Refresh"] == "2" and "Waiting for a worker" in page.get_data(as_text=True)
+
+
+def test_a_job_no_worker_finished_stops_refreshing_and_says_why(app, services, sign_in, admin, site):
+    import json
+
+    store = redis_client(services.redis_url, timeout=1)
+    job_id = create_job(store, site_id=site.id, candidate="a", active="b", limit=10, by="user:ada")
+    job = json.loads(store.get(f"backtest:{job_id}"))
+    store.set(f"backtest:{job_id}", json.dumps({**job, "created": job["created"] - 3600}))
+    page = sign_in(admin).get(f"/admin/backtest/{job_id}")
+    assert "Refresh" not in page.headers and "No worker finished this backtest" in page.get_data(as_text=True)
