@@ -5,13 +5,15 @@ processes reach it through the same app. `refresh()` re-reads the assignments at
 MODEL_CHECK_INTERVAL seconds, one small query in a session of its own (so it never commits or
 rolls back the caller's work), and a version is loaded at most once per process: a worker notices
 a promotion or rollback within seconds of it, at its next batch, and keeps every model still in
-use in memory. Versions no scope uses any more are dropped at the next check.
+use in memory, plus the KEEP_UNUSED most recently used others, so rolling back (or promoting again)
+a version the process just scored with needs no load.
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,9 @@ from moderation.domain import model_registry as registry
 from moderation.models import ModelAssignment, ModelVersion
 
 log = logging.getLogger(__name__)
+
+# Models kept loaded although no scope uses them now: the usual rollback target is among them.
+KEEP_UNUSED = 2
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class ModelProvider:
         self._global: _Entry | None = None
         self._sites: dict[int, _Entry] = {}
         self._shadow: _Entry | None = None
-        self._models: dict[str, CivilityModel] = {}
+        self._models: OrderedDict[str, CivilityModel] = OrderedDict()  # least recently used first
 
     # -- what the scorer asks ------------------------------------------------------------------
 
@@ -128,7 +133,8 @@ class ModelProvider:
         self._global, self._sites, self._shadow = global_entry, sites, shadow
         self._checked_at = self.clock()
         in_use = {e.version for e in (global_entry, shadow, *sites.values()) if e is not None}
-        for version in [v for v in self._models if v not in in_use]:
+        unused = [v for v in self._models if v not in in_use]
+        for version in unused[:max(0, len(unused) - KEEP_UNUSED)]:
             del self._models[version]
 
     def _load(self, entry: _Entry | None) -> CivilityModel:
@@ -136,6 +142,9 @@ class ModelProvider:
             raise LookupError("no model version is active")
         model = self._models.get(entry.version)
         if model is not None:
+            with self._lock:
+                if entry.version in self._models:
+                    self._models.move_to_end(entry.version)
             return model
         with self._lock:
             model = self._models.get(entry.version)
