@@ -159,6 +159,16 @@ def list_assignments(session: Session) -> list[ModelAssignment]:
     return list(session.scalars(select(ModelAssignment).order_by(ModelAssignment.site_id.nulls_first())))
 
 
+def active_scopes(session: Session) -> dict[int, list[str]]:
+    """For each version id, where it is active: "global" and/or site names."""
+    scopes: dict[int, list[str]] = {}
+    for version_id, site_name in session.execute(
+            select(ModelAssignment.version_id, Site.name).outerjoin(Site, Site.id == ModelAssignment.site_id)
+            .order_by(ModelAssignment.site_id.nulls_first(), Site.name)):
+        scopes.setdefault(version_id, []).append(site_name or "global")
+    return scopes
+
+
 def load_version(row: ModelVersion, var_dir: Path) -> CivilityModel:
     """The model of a registered version, refused unless its files hash to the registered digest."""
     path = Path(var_dir) / row.artifact
