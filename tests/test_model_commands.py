@@ -50,3 +50,23 @@ def test_every_models_command_has_help():
     for command in ("list", "show", "register", "promote", "rollback", "shadow"):
         result = CliRunner().invoke(main, ["models", command, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_what_train_wrote_is_registered_as_a_candidate_when_a_database_is_at_hand(app, services, tmp_path,
+                                                                                  monkeypatch, capsys):
+    from moderation.cli.registry_commands import register_trained
+
+    trained = model_variant(tmp_path / "out", "civility", trained_at="2026-11-29T01:00:00+00:00")
+    for name, value in services.env().items():
+        monkeypatch.setenv(name, value)
+    register_trained(trained)
+    assert "registered" in capsys.readouterr().out and "candidate" in cli_list(services)
+
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.setenv("MODERATION_VAR_DIR", str(tmp_path / "no-service-here"))
+    register_trained(trained)
+    assert "not registered: no database here" in capsys.readouterr().out
+
+
+def cli_list(services) -> str:
+    return CliRunner().invoke(main, ["models", "list"], env=services.env()).output
