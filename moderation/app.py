@@ -85,10 +85,21 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(perspective_bp)
     _attempt_limiters(app, config)
+    _model_provider(app, config)
     if config.PROXY_COUNT:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXY_COUNT, x_proto=config.PROXY_COUNT,
                                 x_host=config.PROXY_COUNT)
     return app
+
+
+def _model_provider(app: Flask, config: Config) -> None:
+    """Which model each site scores with, from the registry; nothing is read or loaded until first use."""
+    from classifiers import DEFAULT_MODEL_PATH
+    from moderation.model_provider import ModelProvider
+
+    app.extensions["models"] = ModelProvider(
+        app.extensions["db_engine"], var_dir=config.VAR_DIR, model_path=config.MODEL_PATH or DEFAULT_MODEL_PATH,
+        check_interval=config.MODEL_CHECK_INTERVAL)
 
 
 def _attempt_limiters(app: Flask, config: Config) -> None:

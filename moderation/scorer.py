@@ -1,22 +1,28 @@
-"""The classifier, loaded once per process and shared by the workers and the synchronous endpoints."""
+"""The classifier a process scores with, from the app's ModelProvider (moderation/model_provider.py)."""
 from __future__ import annotations
-
-import threading
 
 from flask import Flask, current_app
 
-from classifiers import DEFAULT_MODEL_PATH, CivilityModel, load_model
+from classifiers import CivilityModel
+from moderation.model_provider import ModelProvider
 
-_lock = threading.Lock()
+
+def get_provider(app: Flask | None = None) -> ModelProvider:
+    app = app or current_app._get_current_object()
+    return app.extensions["models"]
 
 
 def get_model(app: Flask | None = None) -> CivilityModel:
-    app = app or current_app._get_current_object()
-    model = app.extensions.get("civility_model")
-    if model is None:
-        with _lock:
-            model = app.extensions.get("civility_model")
-            if model is None:
-                model = load_model(app.config.get("MODEL_PATH") or DEFAULT_MODEL_PATH)
-                app.extensions["civility_model"] = model
-    return model
+    """The global active version (a site's own may differ: ask the provider's for_site)."""
+    provider = get_provider(app)
+    provider.refresh()
+    return provider.default()
+
+
+def preload(app: Flask) -> CivilityModel:
+    """Load the global model before a server forks, so its children share it; the database
+    connections this opened are closed, so no child inherits (and shares) one."""
+    try:
+        return get_model(app)
+    finally:
+        app.extensions["db_engine"].dispose()

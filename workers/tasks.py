@@ -19,7 +19,7 @@ import requests
 from moderation.domain import scoring, sweep as sweeping, webhooks
 from moderation.domain.dispatch import scoring_task_started
 from moderation.domain.webhook_urls import UrlPolicy, guarded_session
-from moderation.scorer import get_model
+from moderation.scorer import get_provider, preload
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _load_model_before_forking(**_: object) -> None:
 
     try:
         with flask_app.app_context():
-            log.info("loaded model %s", get_model().version)
+            log.info("loaded model %s", preload(flask_app).version)
     except Exception:  # a missing model must not stop webhooks and the sweep; scoring retries the load
         log.exception("could not load the model at start; will try again when scoring")
 
@@ -67,7 +67,7 @@ def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
     batch_size = current_app.config["SCORE_BATCH_SIZE"]
     scoring_task_started()  # before claiming: comments committed from now on send a task of their own
     try:
-        scored = scoring.score_pending(db.session, get_model, ids, batch_size=batch_size,
+        scored = scoring.score_pending(db.session, get_provider(), ids, batch_size=batch_size,
                                        max_batches=MAX_BATCHES_PER_TASK)
     except Exception as exc:
         db.session.rollback()
@@ -121,7 +121,7 @@ def sweep(self) -> dict[str, int]:
     try:
         result = sweeping.sweep(
             db.session,
-            get_model,
+            get_provider(),
             pending_after=config["PENDING_RESEND_AFTER"],
             batch_size=config["SCORE_BATCH_SIZE"],
             resend_webhooks_after=timedelta(seconds=config["WEBHOOK_RESEND_AFTER"]),

@@ -31,6 +31,8 @@ from classifiers import DEFAULT_MODEL_PATH, load_model
               help="Also record leave-one-source-out toxicity metrics in the card (slower).")
 @click.option("--allow-unlisted-source", is_flag=True,
               help="Train on sources missing from classifiers/sources.py (their licence is unknown).")
+@click.option("--register/--no-register", default=True, show_default=True,
+              help="Register the artifact as a candidate in the model registry when a database is at hand.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def train_command(
     data: tuple[Path, ...],
@@ -41,6 +43,7 @@ def train_command(
     min_positives: int,
     cross_source: bool,
     allow_unlisted_source: bool,
+    register: bool,
     quiet: bool,
 ) -> None:
     """Train the civility model on labelled CSVs and write a versioned artifact and model card."""
@@ -66,6 +69,10 @@ def train_command(
     if cross:
         per_source = {k: round(v["roc_auc"], 4) for k, v in cross.items() if isinstance(v, dict)}
         click.echo(f"leave-one-source-out toxicity ROC AUC: {json.dumps(per_source)}")
+    if register:
+        from moderation.cli.registry_commands import register_trained
+
+        register_trained(path)
 
 
 @click.command("evaluate")

@@ -40,7 +40,6 @@ RETIRED = "retired"
 STATUSES = (CANDIDATE, SHADOW, ACTIVE, RETIRED)
 
 ARTIFACT_DIR = "models"
-BOOTSTRAP_ACTOR = "system:bootstrap"
 # pg_advisory_xact_lock key for every registry change ("models" in ASCII).
 REGISTRY_LOCK = 0x6D6F64656C73
 # Card metrics kept in their own column for the versions table: validation, all sources pooled.
@@ -110,12 +109,13 @@ def register_artifact(
     trained_by: User | int | None = None,
     notes: str | None = None,
     training_data: dict[str, Any] | None = None,
-    actor: str = "system:registry",
+    actor: str | None = "system:registry",
 ) -> ModelVersion:
     """Copy an artifact and its card into the var dir and record them as a candidate.
 
     The artifact is loaded first (allow-list and pipeline checks), so nothing untrusted is ever
-    registered. Registering the same version again returns the existing row unchanged.
+    registered. Registering the same version again returns the existing row unchanged. Audited
+    as `actor` (None: not audited, for the bootstrap, which the row's notes record).
     """
     path = Path(path)
     try:
@@ -140,7 +140,8 @@ def register_artifact(
     )
     session.add(row)
     session.flush()
-    audit(session, actor, "model:registered", version=row.version, sha256=digest)
+    if actor is not None:
+        audit(session, actor, "model:registered", version=row.version, sha256=digest)
     return row
 
 
@@ -156,6 +157,16 @@ def list_versions(session: Session) -> list[ModelVersion]:
 def list_assignments(session: Session) -> list[ModelAssignment]:
     """The global assignment first, then sites' overrides."""
     return list(session.scalars(select(ModelAssignment).order_by(ModelAssignment.site_id.nulls_first())))
+
+
+def active_scopes(session: Session) -> dict[int, list[str]]:
+    """For each version id, where it is active: "global" and/or site names."""
+    scopes: dict[int, list[str]] = {}
+    for version_id, site_name in session.execute(
+            select(ModelAssignment.version_id, Site.name).outerjoin(Site, Site.id == ModelAssignment.site_id)
+            .order_by(ModelAssignment.site_id.nulls_first(), Site.name)):
+        scopes.setdefault(version_id, []).append(site_name or "global")
+    return scopes
 
 
 def load_version(row: ModelVersion, var_dir: Path) -> CivilityModel:
@@ -326,9 +337,13 @@ def ensure_bootstrapped(session: Session, *, var_dir: Path, model_path: str | Pa
     found = _assignment(session, None)
     if found is not None:
         return found.version
-    row = register_artifact(session, model_path, var_dir=var_dir, notes="the model shipped with the service",
-                            actor=BOOTSTRAP_ACTOR)
-    promote(session, row, by=BOOTSTRAP_ACTOR)
+    # Not audited: no one chose it (the row's notes say where it came from), and the audit log
+    # stays the record of people's actions.
+    row = register_artifact(session, model_path, var_dir=var_dir, actor=None,
+                            notes=f"registered at first use from {Path(model_path).name}")
+    session.add(ModelAssignment(site_id=None, version_id=row.id))
+    row.status = ACTIVE
+    session.flush()
     return row
 
 

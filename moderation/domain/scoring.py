@@ -6,7 +6,10 @@ every site's second...), so one site's flood cannot fill every batch. Two worker
 same comment, and a worker that finds its ids already taken simply scores others. Only `pending`
 rows are ever claimed, so scoring a comment twice (a redelivered task, the sweep) changes nothing.
 
-One `model.score` call per batch: the model is much faster on many texts at once.
+One `model.score` call per site in a batch: the model is much faster on many texts at once, and
+each site scores with its own active version (model_provider.py). The provider re-checks the
+registry once per batch, so a promotion or rollback applies from the next batch on; every comment
+records the version that scored it.
 
 A batch that fails for any reason but a lost database connection is rolled back and scored again
 one comment at a time, so one bad row (a created_at psycopg cannot read, a text the model fails
@@ -57,13 +60,56 @@ class Model(Protocol):
     def explain(self, text: str, attributes: Sequence[str] | None = None, top_k: int = 5) -> dict[str, Any]: ...
 
 
+class ModelSource(Protocol):
+    """Which model scores a site's comments (moderation.model_provider.ModelProvider)."""
+
+    def for_site(self, site_id: int | None) -> Model: ...
+
+    def refresh(self) -> None: ...
+
+
+class _Resolved:
+    """The models of one batch's sites, loaded before scoring starts; a plain model serves every site."""
+
+    def __init__(self, models: dict[int, Model] | None = None, *, every_site: Model | None = None) -> None:
+        self.models = models or {}
+        self.every_site = every_site
+
+    def for_site(self, site_id: int | None) -> Model:
+        return self.every_site if self.every_site is not None else self.models[site_id]  # type: ignore[index]
+
+    def refresh(self) -> None:
+        pass
+
+
+class _Factory:
+    """A callable that returns one model for every site (tests, and callers without a provider)."""
+
+    def __init__(self, get_model: Callable[[], Model]) -> None:
+        self.get_model = get_model
+        self.model: Model | None = None
+
+    def for_site(self, site_id: int | None) -> Model:
+        if self.model is None:
+            self.model = self.get_model()
+        return self.model
+
+    def refresh(self) -> None:
+        pass
+
+
+def _source(models: ModelSource | Model) -> ModelSource:
+    return models if hasattr(models, "for_site") else _Resolved(every_site=models)  # type: ignore[return-value]
+
+
 @dataclass
 class BatchResult:
     scored: dict[int, str] = field(default_factory=dict)  # comment id -> new status
     deliveries: list[WebhookDelivery] = field(default_factory=list)
 
 
-def score_batch(session: Session, model: Model, comment_ids: Sequence[int], *, batch_size: int) -> BatchResult:
+def score_batch(session: Session, model: Model | ModelSource, comment_ids: Sequence[int], *,
+                batch_size: int) -> BatchResult:
     """Claim, score, and move one batch. The caller commits, then sends the webhooks."""
     return score_claimed(session, model, claim_batch(session, comment_ids, batch_size=batch_size))
 
@@ -122,20 +168,30 @@ def load_claimed(session: Session, ids: Sequence[int]) -> list[Comment]:
     return [found[i] for i in ids if i in found]
 
 
-def score_claimed(session: Session, model: Model, comments: list[Comment]) -> BatchResult:
+def score_claimed(session: Session, models: Model | ModelSource, comments: list[Comment]) -> BatchResult:
+    """Score claimed comments, each site's with its own model (a plain model scores them all)."""
     result = BatchResult()
     if not comments:
         return result
-
-    all_scores = model.score([c.text for c in comments])
+    source = _source(models)
+    by_site: dict[int, list[Comment]] = {}
+    for comment in comments:
+        by_site.setdefault(comment.site_id, []).append(comment)
     scored_at = now()
-    policies: dict[int, Policy] = {}
     sanctions = sanctions_in_force(session, comments, scored_at)
+    for site_id, group in by_site.items():
+        _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result)
+    return result
+
+
+def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime,
+                sanctions: dict, result: BatchResult) -> None:
+    all_scores = model.score([c.text for c in comments])
+    policy: Policy | None = None
     for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
-        policy = policies.get(site.id)
         if policy is None:
-            policy = policies[site.id] = build_policy(
+            policy = build_policy(
                 model_attributes=model.attributes,
                 model_thresholds=model.thresholds,
                 site_thresholds=site.thresholds,
@@ -165,7 +221,6 @@ def score_claimed(session: Session, model: Model, comments: list[Comment]) -> Ba
         result.scored[comment.id] = verdict.status
         if delivery is not None:
             result.deliveries.append(delivery)
-    return result
 
 
 def _explain(model: Model, text: str, flagged: list[str]) -> dict[str, Any] | None:
@@ -185,7 +240,7 @@ def is_transient(error: BaseException) -> bool:
 
 def score_pending(
     session: Session,
-    get_model: Callable[[], Model],
+    get_model: ModelSource | Callable[[], Model],
     comment_ids: Sequence[int],
     *,
     batch_size: int,
@@ -196,16 +251,21 @@ def score_pending(
     given) batch by batch, committing each batch before its webhooks are sent. Returns the new
     status of every comment scored.
 
-    The model is loaded only when there is something to score.
+    `get_model` is the ModelProvider (each site's active version, re-checked once per batch) or a
+    callable returning one model for every site. Models are loaded only when there is something
+    to score, and before scoring starts: a model that cannot load leaves the comments pending
+    (the error propagates), rather than counting against each comment.
     """
     scored: dict[int, str] = {}
-    model: Model | None = None
+    source = get_model if hasattr(get_model, "for_site") else _Factory(get_model)  # type: ignore[arg-type]
     for _ in range(max_batches):
         ids = claim_ids(session, comment_ids, batch_size=batch_size, received_before=received_before)
         if not ids:
             session.rollback()
             break
-        model = model or get_model()
+        source.refresh()
+        site_ids = session.scalars(select(Comment.site_id).where(Comment.id.in_(ids)).distinct())
+        model = _Resolved({site_id: source.for_site(site_id) for site_id in site_ids})
         try:
             batch = score_claimed(session, model, load_claimed(session, ids))
             session.commit()
@@ -226,7 +286,7 @@ def score_pending(
     return scored
 
 
-def _score_one_by_one(session: Session, model: Model, ids: Sequence[int]) -> dict[int, str]:
+def _score_one_by_one(session: Session, model: ModelSource, ids: Sequence[int]) -> dict[int, str]:
     scored: dict[int, str] = {}
     failures: dict[int, str] = {}
     for comment_id in ids:

@@ -21,7 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
-from moderation.domain.scoring import Model, score_pending
+from moderation.domain.scoring import Model, ModelSource, score_pending
 from moderation.domain.status import now
 from moderation.models import WebhookDelivery
 
@@ -38,7 +38,7 @@ class SweepResult:
 
 def sweep(
     session: Session,
-    get_model: Callable[[], Model],
+    get_model: ModelSource | Callable[[], Model],
     *,
     pending_after: float,
     batch_size: int,

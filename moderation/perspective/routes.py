@@ -12,6 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from classifiers import CivilityModel, UntrustedModelError
 from moderation import db
+from moderation.domain.errors import DomainError
 from moderation.perspective.analyze import analyze, parse_analyze
 from moderation.perspective.auth import request_key, site_id_for_key
 from moderation.perspective.cache import LRUCache
@@ -28,7 +29,7 @@ from moderation.perspective.fields import parse_json
 from moderation.perspective.ratelimit import SOCKET_TIMEOUT, RateLimiter
 from moderation.redis_client import redis_client
 from moderation.perspective.suggest import parse_suggest, store_suggestion, suggest_response
-from moderation.scorer import get_model
+from moderation.scorer import get_provider
 
 bp = Blueprint("perspective", __name__, url_prefix="/v1alpha1")
 
@@ -84,10 +85,13 @@ def _body() -> dict:
     return parse_json(raw)
 
 
-def _model() -> CivilityModel:
+def _model(site_id: int) -> CivilityModel:
+    """The site's active version; a promotion reaches this process within MODEL_CHECK_INTERVAL."""
     try:
-        return get_model()
-    except (OSError, ValueError, UntrustedModelError) as error:
+        provider = get_provider()
+        provider.refresh()
+        return provider.for_site(site_id)
+    except (OSError, ValueError, LookupError, UntrustedModelError, DomainError) as error:
         current_app.logger.error("perspective endpoint has no model: %s", error)
         raise Unavailable("The model is not available yet; try again shortly.", headers={"Retry-After": "30"}) from None
 
@@ -96,7 +100,7 @@ def _model() -> CivilityModel:
 def analyze_comment() -> Response:
     site_id = _authorise()
     analyze_request = parse_analyze(_body())
-    return jsonify(analyze(_model(), analyze_request, _state(current_app).cache, site_id))
+    return jsonify(analyze(_model(site_id), analyze_request, _state(current_app).cache, site_id))
 
 
 @bp.post("/comments:suggestscore")

@@ -6,6 +6,7 @@ from review_helpers import csrf_token
 from sqlalchemy import select
 
 from moderation import db
+from moderation.model_provider import FixedModels, ModelProvider
 from moderation.models import AuditEntry, Site
 
 VALID = {"moderation_mode": "post", "hold_toxicity": "0.7", "hold_insult": "", "auto_reject": "on",
@@ -14,13 +15,13 @@ VALID = {"moderation_mode": "post", "hold_toxicity": "0.7", "hold_insult": "", "
 
 @pytest.fixture
 def fake_model(app):
-    app.extensions["civility_model"] = SimpleNamespace(
+    app.extensions["models"] = FixedModels(SimpleNamespace(
         version="civility-2026.11-abc123", attributes=("toxicity", "insult"),
         thresholds={"toxicity": 0.8, "insult": 0.75},
         card={"trained_at": "2026-11-20", "metrics": {"validation_pooled": {"toxicity": {"roc_auc": 0.931}}},
               "insufficient_data": {"threat": {"score_copied_from": "toxicity"}},
               "data": {"train_rows": 1234, "sources": {"jigsaw2018": {"licence": "CC0", "trainable": True}}}},
-    )
+    ))
 
 
 def _post_settings(client, site_id, form):
@@ -36,8 +37,9 @@ def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_mod
 
 
 def test_the_admin_page_still_renders_when_the_model_cannot_load(app, sign_in, admin, site, tmp_path):
-    app.extensions.pop("civility_model", None)
-    app.config["MODEL_PATH"] = tmp_path / "missing-model"
+    # An empty registry (each test starts with one) and nothing at the model path to bootstrap it from.
+    app.extensions["models"] = ModelProvider(app.extensions["db_engine"], var_dir=tmp_path,
+                                             model_path=tmp_path / "missing-model.skops")
     response = sign_in(admin).get("/admin")
     assert response.status_code == 200
     html = response.get_data(as_text=True)

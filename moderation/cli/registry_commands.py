@@ -1,0 +1,187 @@
+"""`moderation models ...`: the model registry from the shell (the same actions as /admin/models)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from moderation import db
+from moderation.cli.context import command_app
+from moderation.domain.errors import DomainError
+from moderation.models import Site
+
+ACTOR = "cli"
+
+
+@click.group("models")
+def models_group() -> None:
+    """Registered model versions: list, show, register, promote, roll back, shadow."""
+
+
+def _app():
+    """The app, with the registry bootstrapped (an empty one gets the shipped model as global version)."""
+    from classifiers import DEFAULT_MODEL_PATH
+    from moderation.domain.model_registry import ensure_bootstrapped
+
+    app = command_app()
+    with app.app_context():
+        ensure_bootstrapped(db.session, var_dir=app.config["VAR_DIR"],
+                            model_path=app.config.get("MODEL_PATH") or DEFAULT_MODEL_PATH)
+        db.session.commit()
+    return app
+
+
+def _site_id(name: str | None) -> int | None:
+    if name is None:
+        return None
+    site_id = db.session.scalar(select(Site.id).where(Site.name == name))
+    if site_id is None:
+        raise click.ClickException(f"no such site: {name}")
+    return site_id
+
+
+def _toxicity_auc(metrics: dict) -> str:
+    value = (metrics.get("toxicity") or {}).get("roc_auc")
+    return f"{value:.3f}" if isinstance(value, (int, float)) else "-"
+
+
+@models_group.command("list")
+def list_command() -> None:
+    """Every registered version, newest first, with its status and where it is active."""
+    from moderation.domain.model_registry import active_scopes, list_versions
+
+    app = _app()
+    with app.app_context():
+        versions, scopes = list_versions(db.session), active_scopes(db.session)
+        click.echo(f"{'version':<22} {'status':<10} {'created':<17} {'trained by':<12} {'tox AUC':>7}  active for")
+        for row in versions:
+            trainer = row.trainer.username if row.trainer else "-"
+            click.echo(f"{row.version:<22} {row.status:<10} {row.created_at:%Y-%m-%d %H:%M} {trainer[:12]:<12} "
+                       f"{_toxicity_auc(row.metrics):>7}  {', '.join(scopes.get(row.id, [])) or '-'}")
+
+
+@models_group.command("show")
+@click.argument("version")
+@click.option("--card", "full_card", is_flag=True, help="Print the whole model card as JSON.")
+def show_command(version: str, full_card: bool) -> None:
+    """One version: hash, artifact, status, metrics, training data, where it is active."""
+    from moderation.domain.model_registry import active_scopes, card_text, get_version
+
+    app = _app()
+    with app.app_context():
+        row = get_version(db.session, version)
+        if row is None:
+            raise click.ClickException(f"no such version: {version}")
+        if full_card:
+            click.echo(card_text(row))
+            return
+        click.echo(f"version:       {row.version}\nstatus:        {row.status}\n"
+                   f"active for:    {', '.join(active_scopes(db.session).get(row.id, [])) or '-'}\n"
+                   f"created:       {row.created_at:%Y-%m-%d %H:%M:%S %Z}\n"
+                   f"trained by:    {row.trainer.username if row.trainer else '-'}\n"
+                   f"trained at:    {row.card.get('trained_at', '-')}\n"
+                   f"sha256:        {row.sha256}\nartifact:      {Path(app.config['VAR_DIR']) / row.artifact}\n"
+                   f"notes:         {row.notes or '-'}")
+        click.echo("metrics (validation):")
+        for attribute, values in sorted(row.metrics.items()):
+            click.echo(f"  {attribute:<16} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
+        click.echo("training data: " + json.dumps(row.training_data, sort_keys=True))
+
+
+@models_group.command("register")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--notes", help="A sentence kept with the version.")
+def register_command(path: Path, notes: str | None) -> None:
+    """Register the artifact at PATH (its .card.json beside it) as a candidate; audited."""
+    from classifiers import UntrustedModelError
+    from moderation.domain.model_registry import register_artifact
+
+    app = _app()
+    with app.app_context():
+        try:
+            row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], notes=notes, actor=ACTOR)
+        except (DomainError, UntrustedModelError) as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        click.echo(f"{row.version} is registered ({row.status}); promote it with `moderation models promote {row.version}`")
+
+
+def _change(action, **kwargs) -> str:
+    app = _app()
+    with app.app_context():
+        try:
+            if "site_name" in kwargs:
+                kwargs["site_id"] = _site_id(kwargs.pop("site_name"))
+            action(db.session, by=ACTOR, **kwargs)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        from moderation.domain.model_registry import active_version
+
+        return active_version(db.session, kwargs.get("site_id")).version
+
+
+@models_group.command("promote")
+@click.argument("version")
+@click.option("--site", "site_name", help="Only for this site (by name); without it, the global version.")
+def promote_command(version: str, site_name: str | None) -> None:
+    """Make VERSION the active model, globally or for one site; audited. Workers switch within seconds."""
+    from moderation.domain.model_registry import promote
+
+    active = _change(lambda session, **kw: promote(session, version, **kw), site_name=site_name)
+    click.echo(f"{site_name or 'global'}: {active} is active")
+
+
+@models_group.command("rollback")
+@click.option("--site", "site_name", help="Roll back this site's own version (it may then follow the global one).")
+def rollback_command(site_name: str | None) -> None:
+    """Go back to the version active before the last promotion; audited."""
+    from moderation.domain.model_registry import rollback
+
+    active = _change(rollback, site_name=site_name)
+    click.echo(f"{site_name or 'global'}: {active} is active")
+
+
+@models_group.command("shadow")
+@click.argument("version", required=False)
+@click.option("--clear", is_flag=True, help="Stop the shadow.")
+def shadow_command(version: str | None, clear: bool) -> None:
+    """Run VERSION in shadow beside the active models (or --clear); audited."""
+    from moderation.domain.model_registry import set_shadow
+
+    if bool(version) == clear:
+        raise click.UsageError("give a VERSION or --clear (not both)")
+    _change(lambda session, **kw: set_shadow(session, None if clear else version, **kw))
+    click.echo("no shadow" if clear else f"{version} runs in shadow")
+
+
+def register_trained(path: Path) -> None:
+    """After `moderation train`: register the artifact as a candidate when a database is at hand.
+
+    "At hand" is DATABASE_URL, or the embedded one under the var dir once the service has run
+    here; otherwise training stays a file-only command, as before the registry.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from moderation.config import Config
+    from moderation.domain.model_registry import register_artifact
+
+    config = Config.from_env()
+    if not config.DATABASE_URL and not (config.VAR_DIR / "pgdata").exists():
+        click.echo("not registered: no database here (set DATABASE_URL, or later `moderation models register PATH`)")
+        return
+    try:
+        app = command_app()
+        with app.app_context():
+            row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], actor=ACTOR,
+                                    notes=f"moderation train, {path.name}")
+            db.session.commit()
+            version, status = row.version, row.status
+    except (DBAPIError, OSError) as error:
+        click.echo(f"not registered: the database is not reachable ({type(error).__name__}); "
+                   "`moderation models register PATH` does it later")
+        return
+    click.echo(f"registered {version} ({status}); `moderation models promote {version}` makes it active")

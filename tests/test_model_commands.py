@@ -1,0 +1,72 @@
+"""`moderation models ...` and `moderation train`'s registration: the registry from the shell."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from classifiers import DEFAULT_MODEL_PATH
+from model_variants import model_variant
+from moderation import db
+from moderation.cli import main
+from moderation.models import AuditEntry
+
+pytestmark = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="needs the shipped model")
+
+
+@pytest.fixture
+def cli(services, app):
+    def run(*args: str, ok: bool = True):
+        result = CliRunner().invoke(main, ["models", *args], env=services.env())
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+    return run
+
+
+def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
+    shipped = cli("list").splitlines()[1].split()[0]  # an empty registry starts with the shipped model
+    assert "active" in cli("list") and "global" in cli("list")
+
+    out = cli("register", str(model_variant(tmp_path, "candidate-b")), "--notes", "from a test")
+    candidate = out.split()[0]
+    assert "registered (candidate)" in out and candidate != shipped
+    assert "candidate" in cli("show", candidate) and "from a test" in cli("show", candidate)
+    assert '"name": "candidate-b"' in cli("show", candidate, "--card")
+
+    assert f"daily-planet: {candidate} is active" in cli("promote", candidate, "--site", "daily-planet")
+    rows = {line.split()[0]: line for line in cli("list").splitlines()[1:]}
+    assert rows[candidate].endswith("daily-planet") and rows[shipped].endswith("global")
+    assert f"daily-planet: {shipped} is active" in cli("rollback", "--site", "daily-planet")
+    assert "nothing to roll back" in cli("rollback", ok=False)
+    assert "no such site" in cli("promote", candidate, "--site", "nowhere", ok=False)
+    assert "no model version 'nope'" in cli("promote", "nope", ok=False)
+
+    with app.app_context():
+        audited = [(e.actor, e.action) for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert audited == [("cli", "model:registered"), ("cli", "model:promoted"), ("cli", "model:rolled_back")]
+
+
+def test_every_models_command_has_help():
+    for command in ("list", "show", "register", "promote", "rollback", "shadow"):
+        result = CliRunner().invoke(main, ["models", command, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_what_train_wrote_is_registered_as_a_candidate_when_a_database_is_at_hand(app, services, tmp_path,
+                                                                                  monkeypatch, capsys):
+    from moderation.cli.registry_commands import register_trained
+
+    trained = model_variant(tmp_path / "out", "civility", trained_at="2026-11-29T01:00:00+00:00")
+    for name, value in services.env().items():
+        monkeypatch.setenv(name, value)
+    register_trained(trained)
+    assert "registered" in capsys.readouterr().out and "candidate" in cli_list(services)
+
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.setenv("MODERATION_VAR_DIR", str(tmp_path / "no-service-here"))
+    register_trained(trained)
+    assert "not registered: no database here" in capsys.readouterr().out
+
+
+def cli_list(services) -> str:
+    return CliRunner().invoke(main, ["models", "list"], env=services.env()).output
