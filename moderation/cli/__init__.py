@@ -29,11 +29,6 @@ else:
     main.add_command(train_command)
     main.add_command(evaluate_command)
 
-# `models backtest` joins the registry's `models` group; a group of its own stands in without it.
 from moderation.cli.backtest_commands import backtest_command  # noqa: E402
 
-if "models" not in main.commands:
-    @main.group("models")
-    def _models_group() -> None:
-        """Model versions: backtest a candidate against the active model."""
-main.commands["models"].add_command(backtest_command)  # type: ignore[attr-defined]
+models_group.add_command(backtest_command)

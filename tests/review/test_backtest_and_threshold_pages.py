@@ -11,6 +11,7 @@ from sqlalchemy import select
 from moderation import db
 from moderation.domain.backtest_jobs import create_job, run_job
 from moderation.domain.lifecycle import APPROVED, REJECTED
+from moderation.model_provider import FixedModels
 from moderation.models import AuditEntry, Site
 from moderation.redis_client import redis_client
 from backtest_data import ACTIVE, CANDIDATE, DECIDED, TableModel, add_comment
@@ -18,8 +19,8 @@ from backtest_data import ACTIVE, CANDIDATE, DECIDED, TableModel, add_comment
 
 @pytest.fixture
 def fake_model(app):
-    app.extensions["civility_model"] = SimpleNamespace(
-        version="fake-1", attributes=("toxicity",), thresholds={"toxicity": 0.5}, card={})
+    app.extensions["models"] = FixedModels(SimpleNamespace(
+        version="fake-1", attributes=("toxicity",), thresholds={"toxicity": 0.5}, card={}))
 
 
 @pytest.fixture
