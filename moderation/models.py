@@ -340,3 +340,4 @@ class ModelAssignment(Base):
 
     version: Mapped[ModelVersion] = relationship(foreign_keys=[version_id])
     previous_version: Mapped[ModelVersion | None] = relationship(foreign_keys=[previous_version_id])
+    assigner: Mapped[User | None] = relationship(foreign_keys=[assigned_by])

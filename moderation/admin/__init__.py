@@ -4,6 +4,7 @@ from moderation.admin import accounts  # noqa: F401,E402  (its routes join the a
 from moderation.admin import dead_letters as _dead_letters  # noqa: F401 (adds its routes to bp)
 from moderation.admin import webhook_secrets as _webhook_secrets  # noqa: F401 (adds its routes to bp)
 from moderation.admin import members  # noqa: F401  (adds its routes to bp)
+from moderation.admin import models as _models  # noqa: F401,E402  (adds /admin/models to bp)
 from moderation.admin import backtest as _backtest  # noqa: F401  (adds its routes to bp)
 from moderation.admin import thresholds as _thresholds  # noqa: F401  (adds its routes to bp)
 

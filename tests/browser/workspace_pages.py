@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy import select
+
 from moderation import db
 from moderation.domain.decisions import decide
 from moderation.domain.sanctions import sanction_author
-from moderation.models import Comment, Report, Site, User
+from moderation.models import Comment, ModelVersion, Report, Site, User
 
 TEXTS = [
     "Anyone who voted for this bridge is a complete moron and should be ashamed.",
@@ -51,7 +53,10 @@ def seed_workspace(app, site_id: int, admin_id: int) -> dict[str, list]:
         decide(db.session, decided.id, user=admin, action="reject", reason="Off topic", expected_version=decided.version)
         sanction_author(db.session, db.session.get(Site, site_id), "u1", "premoderate", "insults readers", admin)
         db.session.commit()
-    return {"comment_id": ids, "site_id": [site_id], "author_id": ["u1"], "job_id": [finished_backtest(app, site_id)]}
+        app.extensions["models"].refresh(force=True)  # the registry's first version: the shipped model
+        version_id = db.session.scalar(select(ModelVersion.id))
+    return {"comment_id": ids, "site_id": [site_id], "author_id": ["u1"], "version_id": [version_id],
+            "job_id": [finished_backtest(app, site_id)]}
 
 
 class ConstantModel:

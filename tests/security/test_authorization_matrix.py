@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from moderation import db
-from moderation.models import Comment, ReviewClaim
+from moderation.models import Comment, ModelVersion, ReviewClaim
 
 PERSONAS = ("anonymous", "wrong_key", "other_site_key", "site_key", "moderator", "other_site_moderator", "admin")
 LOGIN = "302 to /login"
@@ -108,6 +108,13 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.rotate_secret", "POST"): page(moderator=403, admin=200),  # shows the new secret once
     ("admin.retry_set_aside", "POST"): page(moderator=403, admin=404),  # the comment is not set aside
     ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
+    ("admin.models", "GET"): page(moderator=403, admin=200),
+    ("admin.model_version_card", "GET"): page(moderator=403, admin=200),
+    # With no version named in the form (promote, shadow: clears it) or nothing to roll back, the
+    # admin is sent back with a message; no persona's access depends on the registry.
+    ("admin.promote_model", "POST"): page(moderator=403, admin=303),
+    ("admin.rollback_model", "POST"): page(moderator=403, admin=303),
+    ("admin.shadow_model", "POST"): page(moderator=403, admin=303),
     ("admin.backtest_form", "GET"): page(moderator=403, admin=200),
     ("admin.start_backtest", "POST"): page(moderator=403, admin=303),  # on to the job's page
     ("admin.backtest_job", "GET"): page(moderator=403, admin=404),  # no such job (a made-up id)
@@ -145,6 +152,7 @@ class World:
     site_id: int
     spare_site_id: int
     spare_user_id: int
+    model_version_id: int
 
 
 @pytest.fixture
@@ -164,8 +172,11 @@ def world(app, client, site, make_site) -> World:
         spare_user = create_user(db.session, "spare-user", "spare user pass 4 matrix", "moderator")
         db.session.commit()
         spare_user_id = spare_user.id
+    with app.app_context():
+        app.extensions["models"].refresh(force=True)  # an empty registry gets the shipped model
+        model_version_id = db.session.scalar(select(ModelVersion.id))
     return World(comment_id=comment_id, external_id="c-1", site_id=site.id, spare_site_id=spare_site.id,
-                 spare_user_id=spare_user_id)
+                 spare_user_id=spare_user_id, model_version_id=model_version_id)
 
 
 def _signed_in(app, user):
@@ -190,7 +201,7 @@ def _path(rule: str, world: World) -> str:
     spare = rule.startswith("/admin/accounts/") or rule.endswith("/webhook-secret") or "/members" in rule
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
-              "user_id": world.spare_user_id, "author_id": "a-1",
+              "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
               "filename": "moderation.css", "job_id": "no-such-job"}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 

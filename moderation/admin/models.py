@@ -1,0 +1,106 @@
+"""/admin/models: registered versions, where each is active, promote, roll back and shadow.
+
+The routes parse the form and call one registry function (moderation/domain/model_registry.py),
+which audits the change; every process picks it up within MODEL_CHECK_INTERVAL seconds.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from classifiers import DEFAULT_MODEL_PATH
+from classifiers.attributes import ATTRIBUTES
+from moderation import auth, db
+from moderation.admin.model_card import card_summary
+from moderation.admin.routes import bp
+from moderation.domain import model_registry as registry
+from moderation.domain.errors import DomainError
+from moderation.models import ModelVersion, Site
+
+
+def _bootstrapped() -> None:
+    """A fresh installation lists the shipped model as the global version rather than nothing."""
+    registry.ensure_bootstrapped(db.session, var_dir=current_app.config["VAR_DIR"],
+                                 model_path=current_app.config.get("MODEL_PATH") or DEFAULT_MODEL_PATH)
+    db.session.commit()
+
+
+@bp.get("/models")
+@auth.login_required("admin")
+def models() -> str:
+    error = None
+    try:
+        _bootstrapped()
+    except Exception as failure:  # the page still lists what is registered, and says why nothing is active
+        db.session.rollback()
+        error = f"{type(failure).__name__}: {failure}"
+    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    return render_template(
+        "admin/models.html", versions=registry.list_versions(db.session), assignments=registry.list_assignments(db.session),
+        scopes=registry.active_scopes(db.session), shadow=registry.shadow_version(db.session), sites=sites,
+        site_names={s.id: s.name for s in sites}, statuses=registry, error=error,
+        check_interval=current_app.config["MODEL_CHECK_INTERVAL"])
+
+
+@bp.get("/models/<int:version_id>/card")
+@auth.login_required("admin")
+def model_version_card(version_id: int) -> str:
+    row = db.get_or_404(ModelVersion, version_id)
+    return render_template("admin/model_version.html", row=row, card=card_summary(row.card), attributes=ATTRIBUTES,
+                           card_json=registry.card_text(row), scopes=registry.active_scopes(db.session).get(row.id, []))
+
+
+def _site_id() -> int | None:
+    raw = (request.form.get("site_id") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        abort(400)
+    return int(raw)
+
+
+def _done(change, success: str) -> Response:
+    try:
+        change()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("admin.models"), code=303)
+
+
+def _scope_name(site_id: int | None) -> str:
+    if site_id is None:
+        return "every site without its own version"
+    site = db.session.get(Site, site_id)
+    return site.name if site else f"site {site_id}"
+
+
+@bp.post("/models/promote")
+@auth.login_required("admin")
+def promote_model() -> Response:
+    version, site_id = (request.form.get("version") or "").strip(), _site_id()
+    return _done(lambda: registry.promote(db.session, version, by=auth.current_user(), site_id=site_id),
+                 f"{version} is now active for {_scope_name(site_id)}.")
+
+
+@bp.post("/models/rollback")
+@auth.login_required("admin")
+def rollback_model() -> Response:
+    site_id = _site_id()
+
+    def change() -> None:
+        registry.rollback(db.session, by=auth.current_user(), site_id=site_id)
+
+    return _done(change, f"Rolled back {_scope_name(site_id)}.")
+
+
+@bp.post("/models/shadow")
+@auth.login_required("admin")
+def shadow_model() -> Response:
+    version = (request.form.get("version") or "").strip() or None
+    return _done(lambda: registry.set_shadow(db.session, version, by=auth.current_user()),
+                 f"{version} runs in shadow." if version else "No version runs in shadow now.")

@@ -1,0 +1,84 @@
+"""/admin/models: the registered versions, promote for a site or globally, roll back, shadow; audited."""
+from __future__ import annotations
+
+import pytest
+from review_helpers import csrf_token
+from sqlalchemy import select
+
+from classifiers import DEFAULT_MODEL_PATH
+from model_variants import model_variant
+from moderation import db
+from moderation.domain import model_registry as registry
+from moderation.models import AuditEntry
+
+pytestmark = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="needs the shipped model")
+
+
+@pytest.fixture
+def candidate(app, tmp_path) -> str:
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(tmp_path, "candidate-b"),
+                                         var_dir=app.config["VAR_DIR"], notes="retrained on <b>our</b> decisions",
+                                         actor=None)
+        db.session.commit()
+        return row.version
+
+
+def _post(client, path: str, **form: str):
+    token = csrf_token(client.get("/admin/models").get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, **form})
+
+
+def test_an_admin_promotes_a_version_for_one_site_and_rolls_it_back(app, sign_in, admin, site, candidate):
+    client = sign_in(admin)
+    html = client.get("/admin/models").get_data(as_text=True)
+    with app.app_context():
+        shipped = registry.active_version(db.session).version
+    assert shipped in html and candidate in html and "candidate" in html
+    assert "retrained on &lt;b&gt;our&lt;/b&gt; decisions" in html  # escaped
+
+    response = _post(client, "/admin/models/promote", version=candidate, site_id=str(site.id))
+    assert response.status_code == 303
+    page = client.get("/admin/models").get_data(as_text=True)
+    assert f"{candidate} is now active for daily-planet" in page and "Roll back to the global version" in page
+    with app.app_context():
+        assert registry.active_version(db.session, site.id).version == candidate
+        assert registry.active_version(db.session).version == shipped
+
+    assert _post(client, "/admin/models/rollback", site_id=str(site.id)).status_code == 303
+    with app.app_context():
+        assert registry.active_version(db.session, site.id).version == shipped
+        audited = [(e.actor, e.action, e.details.get("site")) for e in
+                   db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert audited == [("user:ada", "model:promoted", "daily-planet"), ("user:ada", "model:rolled_back", "daily-planet")]
+
+
+def test_shadow_is_set_and_cleared_and_refusals_are_messages(app, sign_in, admin, candidate):
+    client = sign_in(admin)
+    _post(client, "/admin/models/shadow", version=candidate)
+    assert "Stop shadow" in client.get("/admin/models").get_data(as_text=True)
+    with app.app_context():
+        assert registry.shadow_version(db.session).version == candidate
+    _post(client, "/admin/models/shadow")
+    with app.app_context():
+        assert registry.shadow_version(db.session) is None
+
+    _post(client, "/admin/models/rollback")
+    assert "nothing to roll back" in client.get("/admin/models").get_data(as_text=True)
+    _post(client, "/admin/models/promote", version="no-such-version")
+    assert "there is no model version" in client.get("/admin/models").get_data(as_text=True)
+    assert _post(client, "/admin/models/promote", version=candidate, site_id="x").status_code == 400
+
+
+def test_a_version_s_card_page_shows_its_metrics_and_card(app, sign_in, admin, candidate):
+    with app.app_context():
+        row = registry.get_version(db.session, candidate)
+    html = sign_in(admin).get(f"/admin/models/{row.id}/card").get_data(as_text=True)
+    assert candidate in html and row.sha256 in html and "candidate-b" in html and "ROC AUC" in html
+
+
+def test_a_change_without_the_csrf_token_is_refused(app, sign_in, admin, candidate):
+    response = sign_in(admin).post("/admin/models/promote", data={"version": candidate})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalars(select(AuditEntry)).all() == []
