@@ -1,0 +1,129 @@
+"""Retraining benchmarks, one section each; this file prints a table row per measurement.
+
+    .venv/bin/python bench/retrain.py                 # every section
+    .venv/bin/python bench/retrain.py --section switch
+
+- switch: a real worker (Celery, PostgreSQL, Redis, gunicorn from bench/stack.py) scores a steady
+  stream of comments while the global version is promoted and rolled back; each switch is timed
+  from the commit of the change to the scoring of the first comment by the new version. The
+  worker checks the registry at most every MODEL_CHECK_INTERVAL seconds (2 by default), so that is
+  the expected bound; the first switch to a version also loads it.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from stack import running_stack  # noqa: E402
+
+POST_EVERY = 0.02  # seconds between two comments: 50/s, a busy site, well inside what one worker scores
+
+
+def _poster(base_url: str, api_key: str, stop: threading.Event) -> threading.Thread:
+    def run() -> None:
+        session = requests.Session()
+        for n in itertools.count():
+            if stop.is_set():
+                return
+            session.post(f"{base_url}/api/v1/comments", headers={"Authorization": f"Bearer {api_key}"},
+                         json={"id": f"c-{n}", "story_id": "s", "author_id": f"a-{n % 50}",
+                               "text": f"Comment number {n}: the council should publish the bridge budget."},
+                         timeout=5)
+            time.sleep(POST_EVERY)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def bench_switch(switches: int) -> list[str]:
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.orm import Session
+
+    from model_variants import model_variant
+    from moderation.domain import model_registry as registry
+    from moderation.models import Comment
+
+    rows: list[str] = []
+    with running_stack(worker=True) as stack, tempfile.TemporaryDirectory() as tmp:
+        engine = create_engine(stack.database_url)
+        stop = threading.Event()
+        poster = _poster(stack.base_url, stack.api_key, stop)
+
+        def first_scored_by(version: str, after: datetime, timeout: float = 30) -> datetime:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                with Session(engine) as session:
+                    found = session.scalar(select(func.min(Comment.scored_at))
+                                           .where(Comment.model_version == version, Comment.scored_at >= after))
+                if found:
+                    return found
+                time.sleep(0.02)
+            raise RuntimeError(f"no comment scored by {version} within {timeout} s")
+
+        with Session(engine) as session:  # the worker bootstraps the registry with its first batch
+            deadline = time.monotonic() + 60
+            while session.scalar(select(func.count()).select_from(Comment).where(Comment.scored_at.is_not(None))) == 0:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("nothing was scored in 60 s")
+                time.sleep(0.2)
+            shipped = registry.active_version(session).version
+            candidate = registry.register_artifact(session, model_variant(Path(tmp), "bench-candidate"),
+                                                   var_dir=stack.var_dir, actor="bench").version
+            session.commit()
+
+        def timed(change: Callable[[Session], object], expected: str) -> float:
+            with Session(engine) as session:
+                change(session)
+                session.commit()
+            committed = datetime.now(timezone.utc)
+            return (first_scored_by(expected, committed) - committed).total_seconds() * 1000
+
+        times = []
+        for n in range(switches):
+            if n % 2 == 0:
+                times.append(timed(lambda s: registry.promote(s, candidate, by="bench"), candidate))
+            else:
+                times.append(timed(lambda s: registry.rollback(s, by="bench"), shipped))
+            time.sleep(0.5)
+        stop.set()
+        poster.join(timeout=10)
+        engine.dispose()
+    later = times[1:] or times
+    rows.append("| measurement | n | first (loads the version) ms | later p50 ms | later max ms |")
+    rows.append("|---|---:|---:|---:|---:|")
+    rows.append(f"| worker switches version (promote / rollback, MODEL_CHECK_INTERVAL 2 s) | {len(times)} | "
+                f"{times[0]:,.0f} | {statistics.median(later):,.0f} | {max(later):,.0f} |")
+    return rows
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
+    "switch": lambda args: bench_switch(args.switches),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--section", action="append", choices=sorted(SECTIONS), help="run only these (repeatable)")
+    parser.add_argument("--switches", type=int, default=10, help="promotions and rollbacks to time (switch)")
+    args = parser.parse_args()
+    for name in args.section or list(SECTIONS):
+        print(f"\n## {name}\n")
+        for row in SECTIONS[name](args):
+            print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
