@@ -21,18 +21,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-# bench/queue.py shadows the standard library's `queue` (Celery's amqp imports it): keep the
-# bench directory off the import path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+if __name__ == "__main__":
+    # bench/queue.py shadows the standard library's `queue` (Celery's amqp imports it): keep the
+    # bench directory off the import path when run as a script.
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+    sys.path.insert(0, str(REPO))
 
-from sqlalchemy import insert  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+import subprocess  # noqa: E402
 
-from moderation.domain.backtest import backtest  # noqa: E402
-from moderation.domain.lifecycle import APPROVED, REJECTED  # noqa: E402
-from moderation.models import Comment, Site  # noqa: E402
+# The project is imported inside the functions: bench/retrain.py imports this module after
+# `requests` took the standard `queue` name, and runs the measurement in a process of its own.
 
 DATA = REPO.parent / "shared" / "data"
 TEXT_FILES = ("olid_train.csv", "convabuse_train.csv", "olid_test.csv", "convabuse_test.csv")
@@ -53,9 +52,14 @@ def labelled_texts(data_dir: Path = DATA) -> list[tuple[str, bool]]:
     return texts
 
 
-def seed_decided(session: Session, site_id: int, n: int, *, rng: random.Random, data_dir: Path = DATA,
+def seed_decided(session: Any, site_id: int, n: int, *, rng: random.Random, data_dir: Path = DATA,
                  days: int = 30) -> None:
     """`n` comments of the site decided by a moderator, received over the last `days` days. Commits."""
+    from sqlalchemy import insert
+
+    from moderation.domain.lifecycle import APPROVED, REJECTED
+    from moderation.models import Comment
+
     pool = labelled_texts(data_dir)
     end = datetime.now(timezone.utc)
     rows = []
@@ -76,8 +80,10 @@ def seed_decided(session: Session, site_id: int, n: int, *, rng: random.Random, 
     session.commit()
 
 
-def time_backtest(session: Session, site: Site, candidate: Any, active: Any, *, limit: int = 10_000) -> dict[str, Any]:
+def time_backtest(session: Any, site: Any, candidate: Any, active: Any, *, limit: int = 10_000) -> dict[str, Any]:
     """Seconds for one backtest of the site's last `limit` decisions, both models scoring."""
+    from moderation.domain.backtest import backtest
+
     started = time.perf_counter()
     result = backtest(session, site, candidate, active, limit=limit)
     seconds = time.perf_counter() - started
@@ -85,13 +91,9 @@ def time_backtest(session: Session, site: Site, candidate: Any, active: Any, *, 
             "active_roc_auc": result.active.roc_auc, "candidate_roc_auc": result.candidate.roc_auc}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--comments", type=int, default=10_000)
-    parser.add_argument("--candidate", type=Path, default=None, help=".skops (default: the shipped model)")
-    parser.add_argument("--var-dir", type=Path, default=None)
-    args = parser.parse_args()
-
+def bench_backtest(comments: int = 10_000, *, candidate_path: Path | None = None,
+                   var_dir: Path | None = None) -> list[str]:
+    """Seed `comments` decided comments in a fresh embedded PostgreSQL and time one backtest; table rows."""
     from classifiers import DEFAULT_MODEL_PATH, load_model
     from moderation import db
     from moderation.app import create_app
@@ -99,8 +101,10 @@ def main() -> None:
     from moderation.domain.sites import create_site
     from moderation.embedded import start_postgres, stop_postgres
     from moderation.migrate import upgrade
+    from moderation.models import Site
 
-    var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="backtest-bench-"))
+    own_dir = var_dir is None
+    var_dir = var_dir or Path(tempfile.mkdtemp(prefix="backtest-bench-"))
     database_url = start_postgres(var_dir)
     try:
         upgrade(database_url)
@@ -109,17 +113,42 @@ def main() -> None:
             site = create_site(db.session, f"bench-{int(time.time())}").site
             db.session.commit()
             started = time.perf_counter()
-            seed_decided(db.session, site.id, args.comments, rng=random.Random(8))
-            print(f"seeded {args.comments:,} decided comments in {time.perf_counter() - started:.1f}s")
+            seed_decided(db.session, site.id, comments, rng=random.Random(8))
+            seeded = time.perf_counter() - started
+            started = time.perf_counter()
             active = load_model(DEFAULT_MODEL_PATH)
-            candidate = load_model(args.candidate) if args.candidate else active
-            timing = time_backtest(db.session, db.session.get(Site, site.id), candidate, active, limit=args.comments)
-        print(f"backtest of {timing['comments']:,} decided comments, two models: {timing['seconds']:.1f}s "
-              f"({timing['comments_per_second']:,.0f} comment-scorings/s); active ROC AUC "
-              f"{timing['active_roc_auc']:.3f}, candidate {timing['candidate_roc_auc']:.3f}")
+            candidate = load_model(candidate_path) if candidate_path else load_model(DEFAULT_MODEL_PATH)
+            loaded = time.perf_counter() - started
+            timing = time_backtest(db.session, db.session.get(Site, site.id), candidate, active, limit=comments)
     finally:
-        if args.var_dir is None:
+        if own_dir:
             stop_postgres(var_dir)
+    return [
+        "| measurement | value |",
+        "|---|---:|",
+        f"| decided comments seeded | {comments:,} ({seeded:.1f} s) |",
+        f"| loading both models | {loaded:.1f} s |",
+        f"| backtest, both models scoring {timing['comments']:,} decisions | {timing['seconds']:.1f} s |",
+        f"| comment scorings per second | {timing['comments_per_second']:,.0f} |",
+        f"| ROC AUC active / candidate | {timing['active_roc_auc']:.3f} / {timing['candidate_roc_auc']:.3f} |",
+    ]
+
+
+def bench_backtest_in_subprocess(comments: int = 10_000) -> list[str]:
+    """`bench_backtest` in a fresh interpreter (for bench/retrain.py), its table rows."""
+    done = subprocess.run([sys.executable, __file__, "--comments", str(comments)], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    return [line for line in done.stdout.splitlines() if line.startswith("|")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--comments", type=int, default=10_000)
+    parser.add_argument("--candidate", type=Path, default=None, help=".skops (default: the shipped model)")
+    parser.add_argument("--var-dir", type=Path, default=None)
+    args = parser.parse_args()
+    for row in bench_backtest(args.comments, candidate_path=args.candidate, var_dir=args.var_dir):
+        print(row, flush=True)
 
 
 if __name__ == "__main__":

@@ -8,24 +8,32 @@
   from the commit of the change to the scoring of the first comment by the new version. The
   worker checks the registry at most every MODEL_CHECK_INTERVAL seconds (2 by default), so that is
   the expected bound; the first switch to a version also loads it.
+- backtest: 10,000 decided comments seeded (bench/backtest_timing.py), then one backtest of the
+  shipped model against itself: both score every comment and every metric is computed.
 """
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# bench/queue.py shadows the standard library's `queue` (urllib3 and Celery import it): the script's
+# own directory comes off the import path until `requests` has imported the real one.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import itertools
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
-from pathlib import Path
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from backtest_timing import bench_backtest_in_subprocess  # noqa: E402
 from stack import running_stack  # noqa: E402
 
 POST_EVERY = 0.02  # seconds between two comments: 50/s, a busy site, well inside what one worker scores
@@ -111,6 +119,7 @@ def bench_switch(switches: int) -> list[str]:
 
 SECTIONS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
     "switch": lambda args: bench_switch(args.switches),
+    "backtest": lambda args: bench_backtest_in_subprocess(args.decisions),
 }
 
 
@@ -118,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--section", action="append", choices=sorted(SECTIONS), help="run only these (repeatable)")
     parser.add_argument("--switches", type=int, default=10, help="promotions and rollbacks to time (switch)")
+    parser.add_argument("--decisions", type=int, default=10_000, help="decided comments to backtest on (backtest)")
     args = parser.parse_args()
     for name in args.section or list(SECTIONS):
         print(f"\n## {name}\n")
