@@ -93,6 +93,17 @@ def _pages(app, ids: dict[str, list[int | str]]) -> list[str]:
     return sorted(set(paths))
 
 
+def _first_version_id(app) -> int:
+    """The registry's first version (the shipped model), for the model card page."""
+    from sqlalchemy import select
+
+    from moderation.models import ModelVersion
+
+    with app.app_context():
+        app.extensions["models"].refresh(force=True)
+        return db.session.scalar(select(ModelVersion.id))
+
+
 def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browser_page):
     site = make_site(PAYLOADS["svg"] + PAYLOADS["script"])
     ids = _post_comments(client, site)
@@ -128,7 +139,8 @@ def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browse
 
     pages = [f"/review?site={site.id}", *_pages(app, {"comment_id": list(ids.values()), "site_id": [site.id],
                                                           "author_id": [p[:200] for p in PAYLOADS.values()],
-                                                          "job_id": [finished_backtest(app, site.id)]})]
+                                                          "job_id": [finished_backtest(app, site.id)],
+                                                          "version_id": [_first_version_id(app)]})]
     for path in pages:
         visit(path)
         page.mouse.move(400, 300)  # hover handlers, had any broken out
