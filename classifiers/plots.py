@@ -1,4 +1,5 @@
-"""ROC, precision-recall and reliability plots for one evaluated file (matplotlib, Agg backend)."""
+"""Plots (matplotlib, Agg backend): ROC, precision-recall and reliability for an evaluated file; PR
+curves, score histograms and threshold curves for backtests and threshold tuning, as PNG bytes."""
 
 from __future__ import annotations
 

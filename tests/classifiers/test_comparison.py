@@ -1,0 +1,43 @@
+"""The model-generic numbers behind the backtest and the threshold tuner."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifiers.comparison import (effect_at, flag_metrics, pr_curve, ranking_metrics, score_histograms,
+                                    threshold_for_volume)
+from classifiers.plots import pr_curves_png, score_histograms_png, threshold_png
+
+Y = np.array([1, 1, 1, 1, 0, 0, 0, 0])
+SCORE = np.array([0.9, 0.8, 0.3, 0.2, 0.7, 0.1, 0.05, 0.6])
+
+
+def test_ranking_and_flag_metrics_on_a_known_set():
+    assert ranking_metrics(Y, SCORE)["roc_auc"] == pytest.approx(0.75)
+    assert ranking_metrics(np.ones(3), np.ones(3)) == {"roc_auc": None, "pr_auc": None}
+    assert flag_metrics(Y, SCORE >= 0.5) == {"flagged": 4, "true_positives": 2, "precision": 0.5, "recall": 0.5}
+    assert flag_metrics(Y, SCORE >= 2)["precision"] is None
+
+
+def test_threshold_for_volume_holds_no_more_than_asked_even_with_ties():
+    scores = np.array([0.9, 0.8, 0.8, 0.8, 0.1])
+    assert (scores >= threshold_for_volume(scores, per_day=1, days=2)).sum() == 1  # 2 allowed, but 0.8 is a 3-way tie
+    assert (scores >= threshold_for_volume(scores, per_day=2, days=2)).sum() == 4
+    assert threshold_for_volume(scores, per_day=10, days=2) == pytest.approx(0.1)  # everything fits
+    assert (scores >= threshold_for_volume(scores, per_day=0, days=2)).sum() == 0
+
+
+def test_effect_counts_volume_over_every_comment_and_quality_over_decided_ones():
+    effect = effect_at(Y, SCORE, 0.5, days=4, volume_score=np.r_[SCORE, [0.95, 0.05]])
+    assert effect["held"] == 5 and effect["held_per_day"] == pytest.approx(1.25)
+    assert (effect["precision"], effect["recall"]) == (0.5, 0.5)
+
+
+def test_curves_histograms_and_their_plots():
+    curve = pr_curve(Y, SCORE, points=5)
+    assert len(curve["threshold"]) <= 5 and curve["recall"][0] == 1.0
+    hist = score_histograms(Y, SCORE, bins=10)
+    assert sum(hist["approved"]) == 4 and sum(hist["rejected"]) == 4
+    for png in (pr_curves_png({"a": curve, "b": pr_curve(Y, 1 - SCORE)}), score_histograms_png({"a": hist, "b": hist}),
+                threshold_png(curve, 0.6, 0.5, "t")):
+        assert png.startswith(b"\x89PNG")
