@@ -104,6 +104,11 @@ class Config:
     # Seconds a moderator's claim on a comment lasts (domain/claims.py); the page renews it every
     # minute while they stay on the card, so this only bounds how long a closed laptop blocks others.
     CLAIM_LEASE_SECONDS: int = field(default_factory=lambda: _env_int("CLAIM_LEASE_SECONDS", 180))
+    # The daily drift check (domain/drift.py) warns on the admin pages when any attribute's population
+    # stability index, live scores against the card's validation scores, passes this (0.2-0.25 is the
+    # usual "large shift"), and only with at least DRIFT_MIN_COMMENTS scored that day: fewer make PSI noise.
+    DRIFT_PSI_WARN: float = field(default_factory=lambda: _env_float("DRIFT_PSI_WARN", 0.2))
+    DRIFT_MIN_COMMENTS: int = field(default_factory=lambda: _env_int("DRIFT_MIN_COMMENTS", 300))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

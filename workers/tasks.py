@@ -47,6 +47,15 @@ def _load_model_before_forking(**_: object) -> None:
         log.exception("could not load the model at start; will try again when scoring")
 
 
+def _shadow_getter():
+    """The model provider's shadow (app.extensions["models"], domain/model_registry.py), if this
+    app has one: scoring calls it once, after its batches, and it returns None when no version is
+    in shadow. Without a provider there is no shadow."""
+    provider = current_app.extensions.get("models")
+    shadow = getattr(provider, "shadow", None)
+    return shadow if callable(shadow) else None
+
+
 def _webhook_settings() -> dict[str, object]:
     config = current_app.config
     policy = UrlPolicy.from_config(config)
@@ -68,7 +77,7 @@ def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
     scoring_task_started()  # before claiming: comments committed from now on send a task of their own
     try:
         scored = scoring.score_pending(db.session, get_model, ids, batch_size=batch_size,
-                                       max_batches=MAX_BATCHES_PER_TASK)
+                                       max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter())
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):
@@ -125,6 +134,7 @@ def sweep(self) -> dict[str, int]:
             pending_after=config["PENDING_RESEND_AFTER"],
             batch_size=config["SCORE_BATCH_SIZE"],
             resend_webhooks_after=timedelta(seconds=config["WEBHOOK_RESEND_AFTER"]),
+            get_shadow=_shadow_getter(),
         )
     except Exception:
         db.session.rollback()

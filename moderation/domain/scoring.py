@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide
 from moderation.domain.sanctions import enforce, sanctions_in_force
+from moderation.domain.shadow import score_in_shadow
 from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, change_status, now
 from moderation.models import Comment, Site, WebhookDelivery
 
@@ -191,12 +192,14 @@ def score_pending(
     batch_size: int,
     max_batches: int = 1,
     received_before: datetime | None = None,
+    get_shadow: Callable[[], Model | None] | None = None,
 ) -> dict[int, str]:
     """Score the given comments (and other pending ones, received before `received_before` if
     given) batch by batch, committing each batch before its webhooks are sent. Returns the new
     status of every comment scored.
 
-    The model is loaded only when there is something to score.
+    The model is loaded only when there is something to score. A shadow model (`get_shadow`)
+    scores the same comments once every batch is committed, apart (domain/shadow.py).
     """
     scored: dict[int, str] = {}
     model: Model | None = None
@@ -223,6 +226,7 @@ def score_pending(
             scored.update(batch.scored)
         if len(ids) < batch_size:
             break
+    score_in_shadow(session, get_shadow, scored)  # after the commits, and never raises
     return scored
 
 
