@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from moderation import db
 import requests
 
-from moderation.domain import scoring, sweep as sweeping, webhooks
+from moderation.domain import drift, scoring, sweep as sweeping, webhooks
 from moderation.domain.dispatch import scoring_task_started
 from moderation.domain.webhook_urls import UrlPolicy, guarded_session
 from moderation.scorer import get_model
@@ -142,3 +142,18 @@ def sweep(self) -> dict[str, int]:
     if result.scored or result.webhooks_resent:
         log.info("sweep scored %d comments, resent %d webhooks", result.scored, result.webhooks_resent)
     return {"scored": result.scored, "webhooks_resent": result.webhooks_resent}
+
+
+@shared_task(bind=True, name="workers.tasks.check_drift", max_retries=0)
+def check_drift(self) -> dict[str, object]:
+    try:
+        report = drift.check_drift(db.session, get_model(), drift.DriftSettings.from_config(current_app.config))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise  # beat runs it again tomorrow; `moderation drift check` runs it now
+    if report.warning:
+        log.warning("drift: model %s, largest PSI %.3f over %d comments (see /admin/drift)",
+                    report.version, report.max_psi, report.comments)
+    return {"version": report.version, "comments": report.comments, "max_psi": report.max_psi,
+            "warning": report.warning}

@@ -108,6 +108,10 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.rotate_secret", "POST"): page(moderator=403, admin=200),  # shows the new secret once
     ("admin.retry_set_aside", "POST"): page(moderator=403, admin=404),  # the comment is not set aside
     ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
+    ("admin.shadow", "GET"): page(moderator=403, admin=200),
+    ("admin.shadow_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no shadow scores yet"
+    ("admin.drift", "GET"): page(moderator=403, admin=200),
+    ("admin.drift_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no drift report yet"
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
