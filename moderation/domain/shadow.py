@@ -82,9 +82,9 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
             scores={k: round(float(v), 6) for k, v in scores.items() if k in shadow.attributes},
             would_be_status=verdict.status, live_status=live_statuses[comment.id],
             live_version=comment.model_version, scored_at=scored_at))
-    result = session.execute(insert(ShadowScore).values(rows).on_conflict_do_nothing(
-        constraint="uq_shadow_scores_comment_version"))
-    return result.rowcount or 0
+    inserted = session.scalars(insert(ShadowScore).values(rows).on_conflict_do_nothing(
+        constraint="uq_shadow_scores_comment_version").returning(ShadowScore.id))
+    return len(inserted.all())
 
 
 @dataclass(frozen=True)
