@@ -1,0 +1,96 @@
+"""A real worker scores with the live model and, alongside, with a shadow model whose rows stay apart."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from classifiers import DEFAULT_MODEL_PATH, load_model
+from classifiers.model import card_path_for
+from conftest import REPO, Worker
+from moderation import db
+from moderation.models import Comment, ShadowScore
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="needs the shipped model at models/civility.skops"),
+]
+
+CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
+ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
+
+
+class ShadowWorker(Worker):
+    """The conftest worker, started from shadow_worker_entry instead of workers.entry."""
+
+    def start(self, *, beat: bool = False) -> "ShadowWorker":
+        argv = [sys.executable, "-m", "celery", "-A", "shadow_worker_entry", "worker", "--loglevel", "INFO",
+                "--concurrency", "1", "-Q", "moderation", "--without-gossip", "--without-mingle"]
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(argv, cwd=REPO, env=self.services.env(**self.env),
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while b" ready." not in self.log_path.read_bytes():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("worker did not start:\n" + self.log_path.read_text()[-3000:])
+            time.sleep(0.1)
+        return self
+
+
+def trigger_happy_variant(directory: Path) -> Path:
+    """The shipped weights with a card whose toxicity threshold is 0: a new version that holds everything."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "trigger-happy.skops"
+    shutil.copyfile(DEFAULT_MODEL_PATH, path)
+    card = json.loads(card_path_for(DEFAULT_MODEL_PATH).read_text())
+    card.update(name="trigger-happy", thresholds={**card["thresholds"], "toxicity": 0.0})
+    card_path_for(path).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def wait_for(check, timeout: float):
+    deadline = time.monotonic() + timeout
+    while not (found := check()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
+def test_a_shadow_model_scores_alongside_the_live_one_without_changing_a_status(app, client, site, services, tmp_path):
+    shadow_path = trigger_happy_variant(tmp_path / "models")
+    shadow_version, live_version = load_model(shadow_path).version, load_model(DEFAULT_MODEL_PATH).version
+    assert shadow_version != live_version
+    worker = ShadowWorker(services, tmp_path / "shadow-worker.log", SHADOW_MODEL_PATH=str(shadow_path),
+                          PYTHONPATH=str(REPO / "tests" / "integration")).start()
+    try:
+        ids = []
+        for n in range(10):
+            body = {"id": f"c{n}", "story_id": "s", "author_id": f"a{n}", "text": ABUSIVE if n % 5 == 0 else f"{CIVIL} {n}"}
+            response = client.post("/api/v1/comments", json=body, headers=site.headers)
+            assert response.status_code == 202
+            ids.append(response.get_json()["id"])
+
+        def shadow_rows():
+            with app.app_context():
+                rows = db.session.scalars(select(ShadowScore)).all()
+                return rows if len(rows) == len(ids) else None
+
+        rows = wait_for(shadow_rows, timeout=30)
+        assert rows, (tmp_path / "shadow-worker.log").read_text()[-3000:]
+    finally:
+        worker.stop()
+    with app.app_context():
+        comments = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids)))}
+        assert {c.model_version for c in comments.values()} == {live_version}
+        assert {c.status for i, c in comments.items()} == {"published", "held"}
+        assert sum(c.status == "held" for c in comments.values()) == 2
+        assert {r.version for r in rows} == {shadow_version} and {r.live_version for r in rows} == {live_version}
+        assert {r.comment_id: r.live_status for r in rows} == {i: c.status for i, c in comments.items()}
+        assert {r.would_be_status for r in rows} == {"held"}  # a toxicity threshold of 0 holds everything
+        assert db.session.scalar(select(func.count()).select_from(ShadowScore)) == len(ids)  # once each
+    assert "shadow scoring failed" not in (tmp_path / "shadow-worker.log").read_text()
