@@ -17,7 +17,7 @@ from moderation.domain.shadow import Day  # noqa: E402
 def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=80)
+    figure.savefig(buffer, format="png", dpi=96)
     plt.close(figure)
     return buffer.getvalue()
 
@@ -33,7 +33,7 @@ def agreement_plot(days: Sequence[Day], version: str | None) -> bytes:
     """Agreement per day (line, left axis) over would-be changes both ways per day (bars, right axis)."""
     if not days:
         return empty_plot("No shadow scores yet")
-    figure, agreement_axis = plt.subplots(figsize=(9, 3.6))
+    figure, agreement_axis = plt.subplots(figsize=(10, 4.2))
     x = np.arange(len(days))
     labels = [d.day.isoformat() for d in days]
     changes_axis = agreement_axis.twinx()
@@ -48,10 +48,11 @@ def agreement_plot(days: Sequence[Day], version: str | None) -> bytes:
     agreement_axis.set_ylabel("same status (%)")
     agreement_axis.set_zorder(changes_axis.get_zorder() + 1)
     agreement_axis.patch.set_visible(False)
-    agreement_axis.set_xticks(x, labels, rotation=30 if len(days) > 6 else 0, fontsize="small")
+    agreement_axis.set_xticks(x, labels, rotation=30 if len(days) > 8 else 0, fontsize="small")
     lines, names = agreement_axis.get_legend_handles_labels()
     bars, bar_names = changes_axis.get_legend_handles_labels()
-    agreement_axis.legend(lines + bars, names + bar_names, loc="lower left", fontsize="small")
+    agreement_axis.legend(lines + bars, names + bar_names, loc="upper center", bbox_to_anchor=(0.5, -0.18),
+                          ncol=3, fontsize="small", frameon=False)
     agreement_axis.set_title(f"Shadow {version}: agreement with the live model per day (UTC)")
     return _png(figure)
 

@@ -21,8 +21,18 @@ REPORTS_SHOWN = 30
 
 @bp.context_processor
 def drift_banner() -> dict[str, object]:
-    return {"drift_warning": current_warning(db.session),
+    # Only a warning about the model scoring now: one about a version since replaced is history.
+    return {"drift_warning": current_warning(db.session, _live_version()),
             "drift_psi_warn": current_app.config["DRIFT_PSI_WARN"]}
+
+
+def _live_version() -> str | None:
+    try:
+        from moderation.scorer import get_model
+
+        return get_model(current_app._get_current_object()).version
+    except Exception:  # a model that cannot load is the index page's to report; warn about any version
+        return None
 
 
 def _chosen_version() -> tuple[str | None, list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from drift_fixtures import CardModel, no_drift_reports  # noqa: F401  (fixture)
+from drift_fixtures import CardModel, live_version, no_drift_reports  # noqa: F401  (fixture)
 from moderation import db
 from moderation.domain.drift import DriftSettings, check_drift
 from moderation.domain.shadow import score_in_shadow
@@ -46,12 +46,14 @@ def test_an_empty_shadow_page_says_there_is_nothing_yet(app, admin, sign_in):
     assert client.get("/admin/shadow/plot.png").data.startswith(PNG)
 
 
-def drift_report(app, site_id: int, make_comment, toxicity: float, n: int, card: dict | None | str = "default"):
+def drift_report(app, site_id: int, make_comment, toxicity: float, n: int, card: dict | None | str = "default",
+                 version: str | None = None):
+    version = version or live_version(app)
     for _ in range(n):
-        make_comment(site_id, "text", status="published", model_version="carded-1",
+        make_comment(site_id, "text", status="published", model_version=version,
                      scores={"toxicity": toxicity, "insult": 0.01})
     with app.app_context():
-        report = check_drift(db.session, CardModel(card), DriftSettings.from_config(app.config))
+        report = check_drift(db.session, CardModel(card, version), DriftSettings.from_config(app.config))
         db.session.commit()
         return report.id
 
@@ -63,8 +65,15 @@ def test_admin_pages_warn_past_the_psi_threshold_with_enough_comments(app, site,
     drift_report(app, site.id, make_comment, 0.75, 1)
     for path in ("/admin", "/admin/drift", "/admin/shadow"):
         page = client.get(path).get_data(as_text=True)
-        assert "drift-banner" in page and "carded-1" in page, path
+        assert "drift-banner" in page and live_version(app) in page, path
     assert "drift-banner" not in client.get("/review").get_data(as_text=True)  # admin pages only
+
+
+def test_a_warning_about_a_model_no_longer_in_use_shows_no_banner(app, site, admin, sign_in, make_comment):
+    drift_report(app, site.id, make_comment, 0.75, 300, version="retired-1")
+    client = sign_in(admin)
+    assert "drift-banner" not in client.get("/admin").get_data(as_text=True)
+    assert "retired-1" in client.get("/admin/drift").get_data(as_text=True)  # still in the history
 
 
 def test_the_drift_page_shows_psi_per_attribute_and_a_plot(app, site, admin, sign_in, make_comment):
