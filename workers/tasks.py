@@ -146,8 +146,10 @@ def sweep(self) -> dict[str, int]:
 
 @shared_task(bind=True, name="workers.tasks.check_drift", max_retries=0)
 def check_drift(self) -> dict[str, object]:
+    from moderation.scorer import get_model as live_model  # the global active version, however scorer provides it
+
     try:
-        report = drift.check_drift(db.session, get_model(), drift.DriftSettings.from_config(current_app.config))
+        report = drift.check_drift(db.session, live_model(), drift.DriftSettings.from_config(current_app.config))
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -17,16 +17,27 @@ class Candidate(FakeModel):
 
 
 class Provider:
-    def __init__(self, shadow) -> None:
-        self._shadow = shadow
+    """The model provider's contract (moderation/model_provider.py): FakeModel live, a candidate in shadow."""
+
+    def __init__(self) -> None:
+        self.live, self.candidate = FakeModel(), Candidate()
+
+    def for_site(self, site_id):
+        return self.live
+
+    def default(self):
+        return self.live
+
+    def refresh(self, **_):
+        pass
 
     def shadow(self):
-        return self._shadow
+        return self.candidate
 
 
 def test_scoring_tasks_take_the_shadow_from_the_apps_model_provider(app, site, monkeypatch):
-    monkeypatch.setattr(tasks, "get_model", lambda: FakeModel())
-    app.extensions["models"] = Provider(Candidate())
+    provider = app.extensions["models"] = Provider()
+    monkeypatch.setattr(tasks, "get_model", provider.default, raising=False)  # before the registry: no provider
     with app.app_context():
         comment = submit_comment(db.session, db.session.get(Site, site.id),
                                  CommentInput(external_id="c1", story_id="s", author_id="a", text="You idiot.")).comment.id
