@@ -198,8 +198,7 @@ def score_pending(
     given) batch by batch, committing each batch before its webhooks are sent. Returns the new
     status of every comment scored.
 
-    The model is loaded only when there is something to score. A shadow model (`get_shadow`)
-    scores the same comments once every batch is committed, apart (domain/shadow.py).
+    The model is loaded only when there is something to score.
     """
     scored: dict[int, str] = {}
     model: Model | None = None
@@ -226,7 +225,8 @@ def score_pending(
             scored.update(batch.scored)
         if len(ids) < batch_size:
             break
-    score_in_shadow(session, get_shadow, scored)  # after the commits, and never raises
+    # A shadow model (get_shadow) scores the same comments apart, once they are committed; never raises.
+    score_in_shadow(session, get_shadow, scored)
     return scored
 
 
