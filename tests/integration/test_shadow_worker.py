@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from classifiers import DEFAULT_MODEL_PATH, load_model
 from classifiers.model import card_path_for
-from conftest import REPO, Worker
 from moderation import db
 from moderation.models import Comment, ShadowScore
 
@@ -23,13 +22,18 @@ pytestmark = [
 ]
 
 CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
+REPO = Path(__file__).resolve().parents[2]
 ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
 
 
-class ShadowWorker(Worker):
-    """The conftest worker, started from shadow_worker_entry instead of workers.entry."""
+class ShadowWorker:
+    """A real worker like conftest's `start_worker` gives, started from shadow_worker_entry."""
 
-    def start(self, *, beat: bool = False) -> "ShadowWorker":
+    def __init__(self, services, log_path: Path, **env: str) -> None:
+        self.services, self.log_path, self.env = services, log_path, env
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "ShadowWorker":
         argv = [sys.executable, "-m", "celery", "-A", "shadow_worker_entry", "worker", "--loglevel", "INFO",
                 "--concurrency", "1", "-Q", "moderation", "--without-gossip", "--without-mingle"]
         self.log = open(self.log_path, "ab")
@@ -38,9 +42,20 @@ class ShadowWorker(Worker):
         deadline = time.monotonic() + 60
         while b" ready." not in self.log_path.read_bytes():
             if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
                 raise RuntimeError("worker did not start:\n" + self.log_path.read_text()[-3000:])
             time.sleep(0.1)
         return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
 
 
 def trigger_happy_variant(directory: Path) -> Path:
