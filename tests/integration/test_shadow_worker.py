@@ -109,3 +109,38 @@ def test_a_shadow_model_scores_alongside_the_live_one_without_changing_a_status(
         assert {r.would_be_status for r in rows} == {"held"}  # a toxicity threshold of 0 holds everything
         assert db.session.scalar(select(func.count()).select_from(ShadowScore)) == len(ids)  # once each
     assert "shadow scoring failed" not in (tmp_path / "shadow-worker.log").read_text()
+
+
+def test_the_registrys_shadow_scores_alongside_in_a_standard_worker(app, client, site, start_worker, tmp_path):
+    """With the model registry (domain/model_registry.py): a version set to shadow there is picked
+    up by an ordinary worker's model provider, no restart and no special entry module."""
+    registry = pytest.importorskip("moderation.domain.model_registry")
+    worker_log = tmp_path / "worker0.log"
+    start_worker()
+    with app.app_context():
+        row = registry.register_artifact(db.session, trigger_happy_variant(tmp_path / "models"),
+                                         var_dir=app.config["VAR_DIR"])
+        registry.set_shadow(db.session, row.version, by="test")
+        db.session.commit()
+        shadow_version = row.version
+    ids = []
+    for n in range(4):
+        response = client.post("/api/v1/comments", headers=site.headers,
+                               json={"id": f"r{n}", "story_id": "s", "author_id": "a", "text": f"{CIVIL} {n}"})
+        ids.append(response.get_json()["id"])
+
+    def shadow_rows():
+        with app.app_context():
+            rows = db.session.scalars(select(ShadowScore).where(ShadowScore.comment_id.in_(ids))).all()
+            return rows if len(rows) == len(ids) else None
+
+    try:
+        rows = wait_for(shadow_rows, timeout=30)
+    finally:
+        with app.app_context():  # the registry outlives this test's tables: leave no shadow behind
+            registry.set_shadow(db.session, None, by="test")
+            db.session.commit()
+    assert rows, worker_log.read_text()[-3000:]
+    assert {(r.version, r.live_status, r.would_be_status) for r in rows} == {(shadow_version, "published", "held")}
+    with app.app_context():
+        assert {c.status for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids)))} == {"published"}
