@@ -116,13 +116,15 @@ def test_the_registrys_shadow_scores_alongside_in_a_standard_worker(app, client,
     up by an ordinary worker's model provider, no restart and no special entry module."""
     registry = pytest.importorskip("moderation.domain.model_registry")
     worker_log = tmp_path / "worker0.log"
-    start_worker()
+    check_interval = 0.2  # how often the worker's provider re-reads the registry (MODEL_CHECK_INTERVAL)
+    start_worker(MODEL_CHECK_INTERVAL=str(check_interval))
     with app.app_context():
         row = registry.register_artifact(db.session, trigger_happy_variant(tmp_path / "models"),
                                          var_dir=app.config["VAR_DIR"])
         registry.set_shadow(db.session, row.version, by="test")
         db.session.commit()
         shadow_version = row.version
+    time.sleep(3 * check_interval)  # a worker notices at its next check, not the instant it is set
     ids = []
     for n in range(4):
         response = client.post("/api/v1/comments", headers=site.headers,
