@@ -21,6 +21,7 @@ from classifiers.attributes import ATTRIBUTES
 from classifiers.bias import IDENTITY_TERMS
 from classifiers.datasets import LabelledData, concat, read_labelled_csv, sha256_of
 from classifiers.debias import neutralise_identity_terms
+from classifiers.drift import validation_scores
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
@@ -218,6 +219,9 @@ def train_model(
         "leave_one_source_out_toxicity": cross_source_report,
         "identity_term_neutralisation": neutralisation,
         "train_seconds": round(time.perf_counter() - started, 1),
+        # What drift checks compare live scores with (moderation/domain/drift.py).
+        "validation_scores": validation_scores(
+            P_valid, heads.attributes_, {a: j for j, a in enumerate(ATTRIBUTES)}, thresholds),
     }
     path = Path(out_dir) / f"{name}.skops"
     with tqdm(total=1, desc="write", disable=not progress) as bar:

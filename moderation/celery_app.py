@@ -16,6 +16,9 @@ SCORE_TASK = "workers.tasks.score_comments"
 WEBHOOK_TASK = "workers.tasks.deliver_webhook"
 WEBHOOK_BATCH_TASK = "workers.tasks.deliver_webhooks"
 SWEEP_TASK = "workers.tasks.sweep"
+DRIFT_TASK = "workers.tasks.check_drift"
+# Drift compares a day of live scores with the card (domain/drift.py): once a day is enough.
+DRIFT_INTERVAL = timedelta(days=1)
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -46,6 +49,7 @@ def celery_init_app(app: Flask) -> Celery:
         task_default_queue="moderation",
         beat_schedule={
             "sweep": {"task": SWEEP_TASK, "schedule": timedelta(seconds=app.config["SWEEP_INTERVAL"])},
+            "drift": {"task": DRIFT_TASK, "schedule": DRIFT_INTERVAL},
         },
     )
     celery.set_default()

@@ -107,6 +107,11 @@ class Config:
     # Seconds between two checks of which model version is active (model_provider.py): how soon a
     # promotion or rollback reaches every web process and worker. Each check is one small query.
     MODEL_CHECK_INTERVAL: float = field(default_factory=lambda: _env_float("MODEL_CHECK_INTERVAL", 2.0))
+    # The daily drift check (domain/drift.py) warns on the admin pages when any attribute's population
+    # stability index, live scores against the card's validation scores, passes this (0.2-0.25 is the
+    # usual "large shift"), and only with at least DRIFT_MIN_COMMENTS scored that day: fewer make PSI noise.
+    DRIFT_PSI_WARN: float = field(default_factory=lambda: _env_float("DRIFT_PSI_WARN", 0.2))
+    DRIFT_MIN_COMMENTS: int = field(default_factory=lambda: _env_int("DRIFT_MIN_COMMENTS", 300))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

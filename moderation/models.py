@@ -341,3 +341,47 @@ class ModelAssignment(Base):
     version: Mapped[ModelVersion] = relationship(foreign_keys=[version_id])
     previous_version: Mapped[ModelVersion | None] = relationship(foreign_keys=[previous_version_id])
     assigner: Mapped[User | None] = relationship(foreign_keys=[assigned_by])
+class ShadowScore(Base):
+    """What a shadow model said about a comment the live model scored (domain/shadow.py).
+
+    Kept apart from the comment, which the shadow never changes: `would_be_status` is the status
+    the site's policy gives with the shadow's scores and thresholds, `live_status` the one it got.
+    """
+
+    __tablename__ = "shadow_scores"
+    __table_args__ = (
+        UniqueConstraint("comment_id", "version", name="uq_shadow_scores_comment_version"),
+        Index("ix_shadow_scores_version_scored_at", "version", "scored_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(String(100))
+    scores: Mapped[dict[str, Any]] = mapped_column()
+    would_be_status: Mapped[str] = mapped_column(String(20))
+    live_status: Mapped[str] = mapped_column(String(20))
+    live_version: Mapped[str | None] = mapped_column(String(100))
+    scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    comment: Mapped[Comment] = relationship()
+
+
+class DriftReport(Base):
+    """One comparison of a day's live scores with the model card's validation scores (domain/drift.py)."""
+
+    __tablename__ = "drift_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    window_end: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    comments: Mapped[int] = mapped_column(Integer)
+    held_rate: Mapped[float | None] = mapped_column(Float)  # at the model's own thresholds
+    validation_held_rate: Mapped[float | None] = mapped_column(Float)
+    psi: Mapped[dict[str, Any]] = mapped_column(default=dict)  # attribute -> PSI
+    max_psi: Mapped[float | None] = mapped_column(Float)
+    live_histograms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    validation_histograms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    warning: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)  # why no PSI was computed, when it was not

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from moderation import db
 import requests
 
-from moderation.domain import scoring, sweep as sweeping, webhooks
+from moderation.domain import drift, scoring, sweep as sweeping, webhooks
 from moderation.domain.dispatch import scoring_task_started
 from moderation.domain.webhook_urls import UrlPolicy, guarded_session
 from moderation.scorer import get_provider, preload
@@ -47,6 +47,15 @@ def _load_model_before_forking(**_: object) -> None:
         log.exception("could not load the model at start; will try again when scoring")
 
 
+def _shadow_getter():
+    """The model provider's shadow (app.extensions["models"], domain/model_registry.py), if this
+    app has one: scoring calls it once, after its batches, and it returns None when no version is
+    in shadow. Without a provider there is no shadow."""
+    provider = current_app.extensions.get("models")
+    shadow = getattr(provider, "shadow", None)
+    return shadow if callable(shadow) else None
+
+
 def _webhook_settings() -> dict[str, object]:
     config = current_app.config
     policy = UrlPolicy.from_config(config)
@@ -68,7 +77,7 @@ def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
     scoring_task_started()  # before claiming: comments committed from now on send a task of their own
     try:
         scored = scoring.score_pending(db.session, get_provider(), ids, batch_size=batch_size,
-                                       max_batches=MAX_BATCHES_PER_TASK)
+                                       max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter())
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):
@@ -125,6 +134,7 @@ def sweep(self) -> dict[str, int]:
             pending_after=config["PENDING_RESEND_AFTER"],
             batch_size=config["SCORE_BATCH_SIZE"],
             resend_webhooks_after=timedelta(seconds=config["WEBHOOK_RESEND_AFTER"]),
+            get_shadow=_shadow_getter(),
         )
     except Exception:
         db.session.rollback()
@@ -132,3 +142,20 @@ def sweep(self) -> dict[str, int]:
     if result.scored or result.webhooks_resent:
         log.info("sweep scored %d comments, resent %d webhooks", result.scored, result.webhooks_resent)
     return {"scored": result.scored, "webhooks_resent": result.webhooks_resent}
+
+
+@shared_task(bind=True, name="workers.tasks.check_drift", max_retries=0)
+def check_drift(self) -> dict[str, object]:
+    from moderation.scorer import get_model as live_model  # the global active version, however scorer provides it
+
+    try:
+        report = drift.check_drift(db.session, live_model(), drift.DriftSettings.from_config(current_app.config))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise  # beat runs it again tomorrow; `moderation drift check` runs it now
+    if report.warning:
+        log.warning("drift: model %s, largest PSI %.3f over %d comments (see /admin/drift)",
+                    report.version, report.max_psi, report.comments)
+    return {"version": report.version, "comments": report.comments, "max_psi": report.max_psi,
+            "warning": report.warning}

@@ -9,6 +9,7 @@ from moderation.cli import member_commands  # noqa: F401  (adds grant and revoke
 from moderation.cli.service_commands import beat_command, up_command, web_command, worker_command
 from moderation.cli.webhook_commands import webhooks_group
 from moderation.cli.registry_commands import models_group
+from moderation.cli.drift_commands import drift_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,6 +21,7 @@ for command in (up_command, web_command, worker_command, beat_command, db_group,
     main.add_command(command)
 main.add_command(webhooks_group)
 main.add_command(models_group)
+main.add_command(drift_group)
 
 try:
     from moderation.cli.model_commands import evaluate_command, train_command

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide
 from moderation.domain.sanctions import enforce, sanctions_in_force
+from moderation.domain.shadow import score_in_shadow
 from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, change_status, now
 from moderation.models import Comment, Site, WebhookDelivery
 
@@ -246,6 +247,7 @@ def score_pending(
     batch_size: int,
     max_batches: int = 1,
     received_before: datetime | None = None,
+    get_shadow: Callable[[], Model | None] | None = None,
 ) -> dict[int, str]:
     """Score the given comments (and other pending ones, received before `received_before` if
     given) batch by batch, committing each batch before its webhooks are sent. Returns the new
@@ -283,6 +285,8 @@ def score_pending(
             scored.update(batch.scored)
         if len(ids) < batch_size:
             break
+    # A shadow model (get_shadow) scores the same comments apart, once they are committed; never raises.
+    score_in_shadow(session, get_shadow, scored)
     return scored
 
 

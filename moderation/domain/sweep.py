@@ -43,10 +43,11 @@ def sweep(
     pending_after: float,
     batch_size: int,
     resend_webhooks_after: timedelta = RESEND_WEBHOOKS_AFTER,
+    get_shadow: Callable[[], Model | None] | None = None,
 ) -> SweepResult:
     # Only comments older than pending_after: younger ones have a task of their own on the way.
     scored = score_pending(session, get_model, [], batch_size=batch_size, max_batches=MAX_SCORE_BATCHES,
-                           received_before=now() - timedelta(seconds=pending_after))
+                           received_before=now() - timedelta(seconds=pending_after), get_shadow=get_shadow)
     return SweepResult(scored=len(scored), webhooks_resent=resend_lost_webhooks(session, resend_webhooks_after))
 
 

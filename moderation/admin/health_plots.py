@@ -1,0 +1,84 @@
+"""PNG plots for the shadow and drift pages (matplotlib, Agg backend: servers have no display)."""
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from moderation.domain.shadow import Day  # noqa: E402
+
+
+def _png(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=96)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def empty_plot(message: str) -> bytes:
+    figure, axis = plt.subplots(figsize=(8, 2))
+    axis.axis("off")
+    axis.text(0.5, 0.5, message, ha="center", va="center", color="#5a6472")
+    return _png(figure)
+
+
+def agreement_plot(days: Sequence[Day], version: str | None) -> bytes:
+    """Agreement per day (line, left axis) over would-be changes both ways per day (bars, right axis)."""
+    if not days:
+        return empty_plot("No shadow scores yet")
+    figure, agreement_axis = plt.subplots(figsize=(10, 4.2))
+    x = np.arange(len(days))
+    labels = [d.day.isoformat() for d in days]
+    changes_axis = agreement_axis.twinx()
+    width = 0.38
+    changes_axis.bar(x - width / 2, [d.would_hold for d in days], width, color="#c0392b", alpha=0.45,
+                     label="would hold (published live)")
+    changes_axis.bar(x + width / 2, [d.would_publish for d in days], width, color="#2e86c1", alpha=0.45,
+                     label="would publish (held live)")
+    changes_axis.set_ylabel("comments changed")
+    agreement_axis.plot(x, [100 * d.agreement for d in days], color="#1b1f24", marker="o", label="agreement")
+    agreement_axis.set_ylim(0, 105)
+    agreement_axis.set_ylabel("same status (%)")
+    agreement_axis.set_zorder(changes_axis.get_zorder() + 1)
+    agreement_axis.patch.set_visible(False)
+    agreement_axis.set_xticks(x, labels, rotation=30 if len(days) > 8 else 0, fontsize="small")
+    lines, names = agreement_axis.get_legend_handles_labels()
+    bars, bar_names = changes_axis.get_legend_handles_labels()
+    agreement_axis.legend(lines + bars, names + bar_names, loc="upper center", bbox_to_anchor=(0.5, -0.18),
+                          ncol=3, fontsize="small", frameon=False)
+    agreement_axis.set_title(f"Shadow {version}: agreement with the live model per day (UTC)")
+    return _png(figure)
+
+
+def drift_plot(live: Mapping[str, Sequence[int]], validation: Mapping[str, Sequence[int]],
+               psi: Mapping[str, float], version: str) -> bytes:
+    """Per attribute, the share of comments in each score bin: validation against the day's live scores."""
+    attributes = [a for a in validation if a in live]
+    if not attributes:
+        return empty_plot("No histograms to compare")
+    columns = min(3, len(attributes))
+    rows = -(-len(attributes) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 2.8 * rows), squeeze=False)
+    for axis, attribute in zip(axes.flat, attributes):
+        reference, today = np.asarray(validation[attribute], float), np.asarray(live[attribute], float)
+        edges = np.linspace(0, 1, len(reference) + 1)
+        centres, width = (edges[:-1] + edges[1:]) / 2, (edges[1] - edges[0]) * 0.4
+        axis.bar(centres - width / 2, reference / max(reference.sum(), 1), width, color="#7f8c8d", label="validation")
+        axis.bar(centres + width / 2, today / max(today.sum(), 1), width, color="#d35400", label="live")
+        axis.set_yscale("log")
+        axis.set_ylim(1e-4, 1.5)
+        axis.set_title(f"{attribute.replace('_', ' ')}: PSI {psi.get(attribute, float('nan')):.3f}", fontsize="medium")
+        axis.set_xlabel("score", fontsize="small")
+    for axis in list(axes.flat)[len(attributes):]:
+        axis.axis("off")
+    axes.flat[0].set_ylabel("share of comments (log)", fontsize="small")
+    axes.flat[0].legend(fontsize="small")
+    figure.suptitle(f"Model {version}: live scores against validation scores")
+    return _png(figure)

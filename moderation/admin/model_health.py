@@ -1,0 +1,92 @@
+"""The shadow and drift pages: what a candidate in shadow would change, and whether live traffic drifts.
+
+Both are read-only, for admins. Plots are PNGs served by their own routes (health_plots.py). The
+drift banner on every admin page comes from `drift_banner`, a context processor of the admin
+blueprint: the latest drift report, when it warns.
+"""
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request
+from sqlalchemy import select
+
+from moderation import auth, db
+from moderation.admin.routes import bp
+from moderation.domain.drift import current_warning, latest_reports
+from moderation.domain.shadow import shadow_summary, shadow_versions
+from moderation.models import DriftReport, Site
+from moderation.request_input import parse_int
+
+REPORTS_SHOWN = 30
+
+
+@bp.context_processor
+def drift_banner() -> dict[str, object]:
+    # Only a warning about the model scoring now: one about a version since replaced is history.
+    return {"drift_warning": current_warning(db.session, _live_version()),
+            "drift_psi_warn": current_app.config["DRIFT_PSI_WARN"]}
+
+
+def _live_version() -> str | None:
+    try:
+        from moderation.scorer import get_model
+
+        return get_model(current_app._get_current_object()).version
+    except Exception:  # a model that cannot load is the index page's to report; warn about any version
+        return None
+
+
+def _chosen_version() -> tuple[str | None, list[str]]:
+    """The version asked for, if it has shadow rows; else the one that shadowed most recently."""
+    versions = shadow_versions(db.session)
+    asked = request.args.get("version")
+    return (asked if asked in versions else (versions[0] if versions else None)), versions
+
+
+def _png(data: bytes) -> Response:
+    return Response(data, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
+@bp.get("/shadow")
+@auth.login_required("admin")
+def shadow() -> str:
+    version, versions = _chosen_version()
+    summary = shadow_summary(db.session, version)
+    site_names = dict(db.session.execute(select(Site.id, Site.name)).all())
+    return render_template("admin/shadow.html", summary=summary, versions=versions, site_names=site_names)
+
+
+@bp.get("/shadow/plot.png")
+@auth.login_required("admin")
+def shadow_plot() -> Response:
+    from moderation.admin.health_plots import agreement_plot  # matplotlib only when a plot is asked for
+
+    version, _ = _chosen_version()
+    return _png(agreement_plot(shadow_summary(db.session, version, examples=0).days, version))
+
+
+def _chosen_report(reports: list[DriftReport]) -> DriftReport | None:
+    asked = parse_int(request.args.get("report"))
+    if asked is not None:
+        return db.session.get(DriftReport, asked)
+    return reports[0] if reports else None
+
+
+@bp.get("/drift")
+@auth.login_required("admin")
+def drift() -> str:
+    reports = latest_reports(db.session, REPORTS_SHOWN)
+    return render_template("admin/drift.html", reports=reports, chosen=_chosen_report(reports),
+                           min_comments=current_app.config["DRIFT_MIN_COMMENTS"])
+
+
+@bp.get("/drift/plot.png")
+@auth.login_required("admin")
+def drift_plot() -> Response:
+    from moderation.admin.health_plots import drift_plot as plot
+
+    report = _chosen_report(latest_reports(db.session, 1))
+    if report is None:
+        from moderation.admin.health_plots import empty_plot
+
+        return _png(empty_plot("No drift report yet"))
+    return _png(plot(report.live_histograms, report.validation_histograms, report.psi, report.version))

@@ -1,0 +1,99 @@
+"""/admin/shadow and /admin/drift: what a shadow would change, whether traffic drifts, and the banner."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from drift_fixtures import CardModel, live_version, no_drift_reports  # noqa: F401  (fixture)
+from moderation import db
+from moderation.domain.drift import DriftSettings, check_drift
+from moderation.domain.shadow import score_in_shadow
+from moderation.models import Comment
+
+pytestmark = pytest.mark.usefixtures("no_drift_reports")
+PNG = b"\x89PNG"
+
+
+class Shadow:
+    """Holds anything with "<script>" in it; the live test model published everything here."""
+
+    version = "shadow-2"
+    attributes = ("toxicity",)
+    thresholds = {"toxicity": 0.5}
+
+    def score(self, texts):
+        return [{"toxicity": 0.9 if "<script>" in t else 0.1} for t in texts]
+
+
+def test_the_shadow_page_shows_agreement_and_escaped_examples(app, site, admin, sign_in, make_comment):
+    hostile = '<script>alert("x")</script> you people'
+    ids = [make_comment(site.id, text, status="published") for text in (hostile, "Fine article.", "Agreed.")]
+    with app.app_context():
+        assert score_in_shadow(db.session, Shadow, {i: "published" for i in ids}) == 3
+    client = sign_in(admin)
+    page = client.get("/admin/shadow").get_data(as_text=True)
+    assert "shadow-2" in page and "test-model-1" in page
+    assert "66.7%" in page and "(2 of 3)" in page
+    assert "1 published live would have been held" in page
+    assert "&lt;script&gt;alert(" in page and "<script>alert(" not in page
+    plot = client.get("/admin/shadow/plot.png?version=shadow-2")
+    assert plot.status_code == 200 and plot.mimetype == "image/png" and plot.data.startswith(PNG)
+
+
+def test_an_empty_shadow_page_says_there_is_nothing_yet(app, admin, sign_in):
+    client = sign_in(admin)
+    assert "No shadow scores yet" in client.get("/admin/shadow").get_data(as_text=True)
+    assert client.get("/admin/shadow/plot.png").data.startswith(PNG)
+
+
+def drift_report(app, site_id: int, make_comment, toxicity: float, n: int, card: dict | None | str = "default",
+                 version: str | None = None):
+    version = version or live_version(app)
+    for _ in range(n):
+        make_comment(site_id, "text", status="published", model_version=version,
+                     scores={"toxicity": toxicity, "insult": 0.01})
+    with app.app_context():
+        report = check_drift(db.session, CardModel(card, version), DriftSettings.from_config(app.config))
+        db.session.commit()
+        return report.id
+
+
+def test_admin_pages_warn_past_the_psi_threshold_with_enough_comments(app, site, admin, sign_in, make_comment):
+    client = sign_in(admin)
+    drift_report(app, site.id, make_comment, 0.75, 299)  # far off, but one comment short of DRIFT_MIN_COMMENTS
+    assert "drift-banner" not in client.get("/admin").get_data(as_text=True)
+    drift_report(app, site.id, make_comment, 0.75, 1)
+    for path in ("/admin", "/admin/drift", "/admin/shadow"):
+        page = client.get(path).get_data(as_text=True)
+        assert "drift-banner" in page and live_version(app) in page, path
+    assert "drift-banner" not in client.get("/review").get_data(as_text=True)  # admin pages only
+
+
+def test_a_warning_about_a_model_no_longer_in_use_shows_no_banner(app, site, admin, sign_in, make_comment):
+    drift_report(app, site.id, make_comment, 0.75, 300, version="retired-1")
+    client = sign_in(admin)
+    assert "drift-banner" not in client.get("/admin").get_data(as_text=True)
+    assert "retired-1" in client.get("/admin/drift").get_data(as_text=True)  # still in the history
+
+
+def test_the_drift_page_shows_psi_per_attribute_and_a_plot(app, site, admin, sign_in, make_comment):
+    report_id = drift_report(app, site.id, make_comment, 0.75, 300)
+    client = sign_in(admin)
+    page = client.get("/admin/drift").get_data(as_text=True)
+    assert "toxicity" in page and "insult" in page and "warning" in page
+    assert f"/admin/drift/plot.png?report={report_id}" in page
+    plot = client.get(f"/admin/drift/plot.png?report={report_id}")
+    assert plot.status_code == 200 and plot.data.startswith(PNG)
+
+
+def test_a_card_without_validation_scores_says_so_on_the_drift_page(app, site, admin, sign_in, make_comment):
+    drift_report(app, site.id, make_comment, 0.75, 5, card=None)
+    page = sign_in(admin).get("/admin/drift").get_data(as_text=True)
+    assert "no validation score distribution" in page and "retrain" in page
+    assert "drift-banner" not in page
+
+
+def test_moderators_see_neither_page(site, moderator, sign_in):
+    client = sign_in(moderator)
+    for path in ("/admin/shadow", "/admin/drift", "/admin/shadow/plot.png", "/admin/drift/plot.png"):
+        assert client.get(path).status_code == 403

@@ -1,0 +1,23 @@
+"""`moderation drift check`: the daily comparison run by hand, printed and stored."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from drift_fixtures import no_drift_reports  # noqa: F401  (fixture)
+from moderation import db
+from moderation.cli import main
+from moderation.models import DriftReport
+
+
+def test_drift_check_reports_that_the_shipped_card_has_nothing_to_compare_with(app, services, no_drift_reports):
+    result = CliRunner().invoke(main, ["drift", "check"], env=services.env())
+    assert result.exit_code == 0, result.output
+    assert "0 comments scored in the last 24 h" in result.output and "retrain" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(DriftReport)).one().comments == 0
+
+
+def test_drift_check_explains_itself():
+    result = CliRunner().invoke(main, ["drift", "check", "--help"])
+    assert result.exit_code == 0 and "validation data" in result.output
