@@ -104,6 +104,12 @@ class Config:
     # Seconds a moderator's claim on a comment lasts (domain/claims.py); the page renews it every
     # minute while they stay on the card, so this only bounds how long a closed laptop blocks others.
     CLAIM_LEASE_SECONDS: int = field(default_factory=lambda: _env_int("CLAIM_LEASE_SECONDS", 180))
+    # How much one of a site's own labels (its moderators' decisions, report outcomes, suggestscore)
+    # weighs in training against a public row of a source of the same size (classifiers.train).
+    OWN_LABEL_WEIGHT: float = field(default_factory=lambda: _env_float("OWN_LABEL_WEIGHT", 2.0))
+    # The shared public training CSVs; only the licence-cleared ones are read (classifiers/sources.py).
+    TRAINING_DATA_DIR: Path = field(default_factory=lambda: Path(
+        os.environ.get("TRAINING_DATA_DIR") or REPO_ROOT.parent / "shared" / "data").resolve())
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":
