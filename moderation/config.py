@@ -107,6 +107,12 @@ class Config:
     # Seconds between two checks of which model version is active (model_provider.py): how soon a
     # promotion or rollback reaches every web process and worker. Each check is one small query.
     MODEL_CHECK_INTERVAL: float = field(default_factory=lambda: _env_float("MODEL_CHECK_INTERVAL", 2.0))
+    # How much one of a site's own labels (its moderators' decisions, report outcomes, suggestscore)
+    # weighs in training against a public row of a source of the same size (classifiers.train).
+    OWN_LABEL_WEIGHT: float = field(default_factory=lambda: _env_float("OWN_LABEL_WEIGHT", 2.0))
+    # The shared public training CSVs; only the licence-cleared ones are read (classifiers/sources.py).
+    TRAINING_DATA_DIR: Path = field(default_factory=lambda: Path(
+        os.environ.get("TRAINING_DATA_DIR") or REPO_ROOT.parent / "shared" / "data").resolve())
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

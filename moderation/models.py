@@ -63,6 +63,9 @@ class Site(Base):
     previous_webhook_secret_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Off: sites see a pseudonymous moderator id, not the login name (finding 11).
     share_moderator_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    # Off: `moderation dataset export` refuses this site; its comment text stays on the server
+    # (training on it here still works: the artifact holds hashed features, no text).
+    allow_text_export: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
 
 
 class User(Base):
@@ -197,9 +200,11 @@ class WebhookDelivery(Base):
 
 
 class LabelledExample(Base):
-    """A human label for a text: moderator decisions and Perspective suggestscore calls, for retraining."""
+    """A human label for a text, for retraining: a moderator's decision, a report's outcome or a
+    Perspective suggestscore call, with who gave it and why (domain/labels.py records them)."""
 
     __tablename__ = "labelled_examples"
+    __table_args__ = (Index("ix_labelled_examples_site_created", "site_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
@@ -211,6 +216,16 @@ class LabelledExample(Base):
     community_id: Mapped[str | None] = mapped_column(String(200))
     context: Mapped[dict[str, Any] | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Provenance (0014_labels). kind: "decision" | "report_outcome" | "suggestscore".
+    kind: Mapped[str] = mapped_column(String(20))
+    # Who: the moderator (labelled_by) or the API client ("site:3"), as in the audit log's actor.
+    labelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The decision it came from: its status and instant (an undo removes exactly these rows).
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
 
 
 SANCTION_KINDS = ("premoderate", "suspend", "ban")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from moderation.cli.admin_commands import db_group, keys_group, users_group
+from moderation.cli.dataset_commands import dataset_group
 from moderation.cli import accounts_commands  # noqa: F401  (adds list/disable/rotate/... to users and keys)
 from moderation.cli import member_commands  # noqa: F401  (adds grant and revoke to users_group)
 from moderation.cli.service_commands import beat_command, up_command, web_command, worker_command
@@ -18,6 +19,7 @@ def main() -> None:
 for command in (up_command, web_command, worker_command, beat_command, db_group, keys_group, users_group):
     main.add_command(command)
 main.add_command(webhooks_group)
+main.add_command(dataset_group)
 
 try:
     from moderation.cli.model_commands import evaluate_command, train_command
