@@ -16,6 +16,10 @@ SCORE_TASK = "workers.tasks.score_comments"
 WEBHOOK_TASK = "workers.tasks.deliver_webhook"
 WEBHOOK_BATCH_TASK = "workers.tasks.deliver_webhooks"
 SWEEP_TASK = "workers.tasks.sweep"
+TRAINING_TASK = "workers.training.train_candidate"
+# Training takes minutes of both cores: its own queue, consumed by one worker process of its own
+# (`moderation worker --queues training`), so scoring never waits behind it.
+TRAINING_QUEUE = "training"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -44,6 +48,7 @@ def celery_init_app(app: Flask) -> Celery:
             "visibility_timeout": 600,
         },
         task_default_queue="moderation",
+        task_routes={TRAINING_TASK: {"queue": TRAINING_QUEUE}},
         beat_schedule={
             "sweep": {"task": SWEEP_TASK, "schedule": timedelta(seconds=app.config["SWEEP_INTERVAL"])},
         },

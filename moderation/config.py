@@ -113,6 +113,9 @@ class Config:
     # The shared public training CSVs; only the licence-cleared ones are read (classifiers/sources.py).
     TRAINING_DATA_DIR: Path = field(default_factory=lambda: Path(
         os.environ.get("TRAINING_DATA_DIR") or REPO_ROOT.parent / "shared" / "data").resolve())
+    # An attribute needs this many known positive (and negative) rows to get its own head when a
+    # candidate is trained from /admin/training (as `moderation train --min-positives`).
+    TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 200))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

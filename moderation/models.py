@@ -355,3 +355,35 @@ class ModelAssignment(Base):
 
     version: Mapped[ModelVersion] = relationship(foreign_keys=[version_id])
     previous_version: Mapped[ModelVersion | None] = relationship(foreign_keys=[previous_version_id])
+
+
+class TrainingRun(Base):
+    """A candidate being trained by the worker on the "training" queue (domain/training_runs.py).
+
+    The worker writes progress, stage and log in short transactions of their own, so the admin
+    page's polling sees them while the run goes on; at most one run is queued or running at a time
+    (uq_training_runs_one_active, migration 0015_training_runs).
+    """
+
+    __tablename__ = "training_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The site whose own labels join the shared data; NULL trains on the shared data only.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    requested_by: Mapped[str] = mapped_column(String(200))  # "user:alice" or "cli", as in the audit log
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(20), default="queued", server_default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
+    stage: Mapped[str | None] = mapped_column(Text)
+    log: Mapped[str] = mapped_column(Text, default="", server_default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    # Set by cancel on a running run; the worker stops at its next stage and marks it cancelled.
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    artifact: Mapped[str | None] = mapped_column(Text)  # where the trainer wrote it, before registering
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id", ondelete="SET NULL"))
+
+    site: Mapped[Site | None] = relationship()
+    version: Mapped[ModelVersion | None] = relationship()
