@@ -138,6 +138,14 @@ def cancel_run(session: Session, run_id: int, *, by: User | str) -> TrainingRun:
     return run
 
 
+def fail_unsent(session: Session, run_id: int) -> None:
+    """The task could not be sent (the broker is down): end the run rather than leave it queued
+    forever, blocking the next one. The caller commits."""
+    session.execute(update(TrainingRun).where(TrainingRun.id == run_id, TrainingRun.state == QUEUED)
+                    .values(state=FAILED, finished_at=now(), error="could not reach the task queue (Redis)",
+                            log=TrainingRun.log + _line("failed: could not reach the task queue (Redis)")))
+
+
 def fail_interrupted_runs(session: Session) -> list[int]:
     """Runs left `running` by a worker that died: called when the training worker starts, and
     there is one (concurrency 1), so nothing else can be running them. The caller commits."""

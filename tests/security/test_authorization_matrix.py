@@ -108,6 +108,10 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.rotate_secret", "POST"): page(moderator=403, admin=200),  # shows the new secret once
     ("admin.retry_set_aside", "POST"): page(moderator=403, admin=404),  # the comment is not set aside
     ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
+    ("admin.training", "GET"): page(moderator=403, admin=200),
+    ("admin.training_status", "GET"): page(moderator=403, admin=200),  # {"run": null} before any run
+    ("admin.start_training", "POST"): page(moderator=403, admin=303),  # queued; nothing consumes "training" here
+    ("admin.cancel_training", "POST"): page(moderator=403, admin=404),  # run #1 does not exist yet
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -186,7 +190,7 @@ def _path(rule: str, world: World) -> str:
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1",
-              "filename": "moderation.css"}
+              "filename": "moderation.css", "run_id": 1}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
