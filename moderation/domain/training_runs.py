@@ -146,6 +146,13 @@ def fail_unsent(session: Session, run_id: int) -> None:
                             log=TrainingRun.log + _line("failed: could not reach the task queue (Redis)")))
 
 
+def end_abandoned_run(session: Session, run_id: int, why: str) -> None:
+    """A foreground run (`moderation training run`) interrupted by its user. The caller commits."""
+    session.execute(update(TrainingRun).where(TrainingRun.id == run_id, TrainingRun.state.in_(ACTIVE))
+                    .values(state=CANCELLED, finished_at=now(), log=TrainingRun.log + _line(why)))
+    audit(session, "cli", "training:cancelled", run_id=run_id, why=why)
+
+
 def fail_interrupted_runs(session: Session) -> list[int]:
     """Runs left `running` by a worker that died: called when the training worker starts, and
     there is one (concurrency 1), so nothing else can be running them. The caller commits."""
