@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,8 +46,10 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(
-        self, X: sp.spmatrix, Y: np.ndarray, sample_weight: np.ndarray | None = None
+        self, X: sp.spmatrix, Y: np.ndarray, sample_weight: np.ndarray | None = None,
+        on_head: Callable[[str, float], None] | None = None,
     ) -> "MaskedLinearHeads":
+        """`on_head(attribute, fraction done)` is called before each head: progress, and a place to stop."""
         Y = np.asarray(Y, dtype=np.float64)
         if Y.shape != (X.shape[0], len(ATTRIBUTES)):
             raise ValueError(f"labels must have shape (n, {len(ATTRIBUTES)}), got {Y.shape}")
@@ -59,6 +61,8 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
         platt: list[tuple[float, float]] = []
         self.label_counts_: dict[str, dict[str, int]] = {}
         for j, name in enumerate(ATTRIBUTES):
+            if on_head is not None:
+                on_head(name, j / len(ATTRIBUTES))
             known = np.flatnonzero(~np.isnan(Y[:, j]))
             y = Y[known, j].astype(int)
             positives = int(y.sum())

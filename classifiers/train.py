@@ -175,7 +175,8 @@ def train_model(
     heads = MaskedLinearHeads(C=C, min_positives=min_positives, min_negatives=min_positives, random_state=random_state)
     stages.at("fit heads")
     with tqdm(total=1, desc="fit heads", disable=not progress) as bar:
-        heads.fit(X_train, train.labels, sample_weight=row_weights(train.sources, source_balance, own_label_weight))
+        heads.fit(X_train, train.labels, sample_weight=row_weights(train.sources, source_balance, own_label_weight),
+                  on_head=lambda _attribute, done: stages.at("fit heads", done))  # cancellable between heads
         bar.update()
     neutralisation = (
         neutralise_identity_terms(features, heads, neutral_terms) if neutral_terms else {"heads": [], "terms": []}
