@@ -19,6 +19,10 @@
     stage.textContent = run.stage || "—";
     state.textContent = run.state + (run.cancel_requested && run.active ? " (cancelling)" : "");
     state.className = "status run-" + run.state;
+    document.querySelectorAll('[data-run-state-of="' + run.id + '"]').forEach(function (el) {
+      el.textContent = run.state;
+      if (el.classList.contains("status")) el.className = "status run-" + run.state;
+    });
     if (log.textContent !== run.log) {
       const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
       log.textContent = run.log;  // text, never HTML: the log may quote an error message

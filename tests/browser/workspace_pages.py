@@ -55,7 +55,7 @@ def seed_workspace(app, site_id: int, admin_id: int) -> dict[str, list]:
 
 
 # GET endpoints that are not pages: what a page's script fetches (JSON, an HTML fragment).
-NOT_PAGES = {"review.updates", "review.precedent"}
+NOT_PAGES = {"review.updates", "review.precedent", "admin.training_status"}
 
 
 def pages(app, args: dict[str, list]) -> list[str]:
