@@ -184,8 +184,11 @@ class _RunReporter:
         line = values.pop("line", None)
         if line is not None:
             values["log"] = func.right(TrainingRun.log + line, LOG_LIMIT)
+        where = [TrainingRun.id == self.run_id]
+        if "state" in values:  # ends only a run still running: not one a restarted trainer failed meanwhile
+            where.append(TrainingRun.state == RUNNING)
         with self.engine.begin() as conn:
-            conn.execute(update(TrainingRun).where(TrainingRun.id == self.run_id).values(**values))
+            conn.execute(update(TrainingRun).where(*where).values(**values))
 
     def on_progress(self, stage: str, fraction: float) -> None:
         fraction = min(max(float(fraction), 0.0), 1.0)
