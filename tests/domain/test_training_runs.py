@@ -126,3 +126,23 @@ def test_a_run_trains_reports_progress_and_registers_a_candidate(app, tmp_path):
 def test_executing_an_unknown_run_says_so(app, tmp_path):
     with pytest.raises(NotFound):
         _execute(app, 404, tmp_path)
+
+
+def test_a_run_for_a_site_trains_with_its_own_labels(app, site, tmp_path, monkeypatch):
+    from moderation.domain import own_training
+
+    calls = []
+
+    def train_with_own_labels(session, run_site, *, data_dir, out_dir, weight, progress, on_progress, should_stop):
+        calls.append((run_site.name, weight, progress))
+        on_progress("export own labels", 0.03)
+        raise ValueError("stopped here by the test")
+
+    monkeypatch.setattr(own_training, "train_with_own_labels", train_with_own_labels)
+    run_id = _start(app, site_id=site.id)
+    with app.app_context():
+        trainer = runs.default_trainer(runs.TrainingSettings(own_label_weight=3.0))
+        assert runs.execute_run(db.session, run_id, var_dir=tmp_path, data_dir=tmp_path, trainer=trainer) == "failed"
+    assert calls == [(site.name, 3.0, False)]
+    run = _run(app, run_id)
+    assert "export own labels" in run.log and run.error == "ValueError: stopped here by the test"
