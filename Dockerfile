@@ -1,4 +1,4 @@
-# One image for web, worker and beat; docker-compose.yml picks the command.
+# One image for web, worker, trainer and beat; docker-compose.yml picks the command.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -9,7 +9,7 @@ COPY workers workers
 COPY classifiers classifiers
 COPY models models
 RUN pip install --upgrade pip && pip install -e . \
-    && useradd --system --home /app moderation && chown -R moderation /app
+    && useradd --system --home /app moderation && mkdir -p /app/var && chown -R moderation /app
 USER moderation
 EXPOSE 8080
 CMD ["moderation", "web"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,8 +46,11 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(
-        self, X: sp.spmatrix, Y: np.ndarray, sample_weight: np.ndarray | None = None
+        self, X: sp.spmatrix, Y: np.ndarray, sample_weight: np.ndarray | None = None,
+        on_head: Callable[[str, float], None] | None = None,
     ) -> "MaskedLinearHeads":
+        """`on_head(attribute, fraction of all heads done)` is called before each logistic fit: progress,
+        and a place for the caller to stop (by raising)."""
         Y = np.asarray(Y, dtype=np.float64)
         if Y.shape != (X.shape[0], len(ATTRIBUTES)):
             raise ValueError(f"labels must have shape (n, {len(ATTRIBUTES)}), got {Y.shape}")
@@ -66,7 +69,9 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
             self.label_counts_[name] = {"known": int(len(y)), "positive": positives}
             if positives < self.min_positives or negatives < self.min_negatives:
                 continue
-            head, scale = self._fit_one(X, known, y, weights)
+            step = None if on_head is None else (
+                lambda done, name=name, j=j: on_head(name, (j + done) / len(ATTRIBUTES)))
+            head, scale = self._fit_one(X, known, y, weights, step)
             trained.append(name)
             coefs.append(head.coef_.ravel().astype(np.float32))
             intercepts.append(float(head.intercept_[0]))
@@ -83,12 +88,17 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
         return self
 
     def _fit_one(
-        self, X: sp.csr_matrix, rows: np.ndarray, y: np.ndarray, weights: np.ndarray
+        self, X: sp.csr_matrix, rows: np.ndarray, y: np.ndarray, weights: np.ndarray,
+        step: Callable[[float], None] | None = None,
     ) -> tuple[LogisticRegression, tuple[float, float]]:
+        """`step(fraction of this head done)` before each logistic fit: one fit can take a minute."""
+        step = step or (lambda done: None)
+
         def head() -> LogisticRegression:
             return LogisticRegression(C=self.C, solver="liblinear", max_iter=200)
 
         if self.calibration_folds <= 1:
+            step(0.0)
             fit, cal = train_test_split(
                 np.arange(len(rows)), test_size=self.calibration_fraction, stratify=y, random_state=self.random_state
             )
@@ -97,10 +107,12 @@ class MaskedLinearHeads(ClassifierMixin, BaseEstimator):
         else:
             folds = StratifiedKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
             logits = np.empty(len(rows))
-            for fit, cal in folds.split(rows, y):
+            for k, (fit, cal) in enumerate(folds.split(rows, y)):
+                step(k / (self.calibration_folds + 1))
                 fold_model = head().fit(X[rows[fit]], y[fit], sample_weight=weights[rows[fit]])
                 logits[cal] = fold_model.decision_function(X[rows[cal]])
             cal_y, cal_w = y, weights[rows]
+            step(self.calibration_folds / (self.calibration_folds + 1))
             model = head().fit(X[rows], y, sample_weight=weights[rows])
         scaler = LogisticRegression(C=1e4).fit(logits.reshape(-1, 1), cal_y, sample_weight=cal_w)
         return model, (float(scaler.coef_[0, 0]), float(scaler.intercept_[0]))

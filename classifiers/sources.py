@@ -5,7 +5,9 @@ Licences are judged by the original data, not the copy (see shared/data/README.m
 
 from __future__ import annotations
 
+import csv
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -75,5 +77,47 @@ KNOWN_SOURCES: dict[str, SourceInfo] = {
 }
 
 
+# A site's own moderators' labels, exported by `moderation dataset export` / `train --site`.
+OWN_SOURCE_PREFIX = "site:"
+
+
+def is_own_source(source: str) -> bool:
+    return source.startswith(OWN_SOURCE_PREFIX) and len(source) > len(OWN_SOURCE_PREFIX)
+
+
+def own_source_info(source: str) -> SourceInfo:
+    site = source.removeprefix(OWN_SOURCE_PREFIX)
+    return SourceInfo(
+        licence=f"the site's own data ({site}): its comments and its moderators' decisions",
+        attribution=f"moderators of {site}, through this service's decisions, report outcomes and "
+        "suggestscore labels",
+        note="private to the site: a model trained on it is for that site, not for shipping",
+    )
+
+
 def source_info(source: str) -> SourceInfo | None:
+    if is_own_source(source):
+        return own_source_info(source)
     return KNOWN_SOURCES.get(source)
+
+
+# Kept for measuring, never trained on: these splits are what `evaluate` reads (README recipe).
+EVALUATION_SPLITS = ("_test", "_valid")
+
+
+def _sources_of(path: Path) -> set[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row.get("source") or path.stem for row in csv.DictReader(handle)}
+
+
+def trainable_files(data_dir: str | Path) -> list[Path]:
+    """The CSVs of `data_dir` a model may be trained on: every row's source listed above as
+    trainable (so never cad_reddit, unlisted, NC or GPL data), evaluation splits left out."""
+    chosen = []
+    for path in sorted(Path(data_dir).glob("*.csv")):
+        if path.stem.endswith(EVALUATION_SPLITS):
+            continue
+        infos = [KNOWN_SOURCES.get(s) for s in _sources_of(path)]
+        if infos and all(info is not None and info.trainable for info in infos):
+            chosen.append(path)
+    return chosen

@@ -6,7 +6,7 @@ import datetime as dt
 import platform
 import time
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import scipy
@@ -26,9 +26,50 @@ from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
 from classifiers.model import save_model
-from classifiers.sources import source_info
+from classifiers.sources import is_own_source, source_info
 from classifiers.validate import leave_one_source_out
 from classifiers.weights import source_weights
+
+
+ProgressCallback = Callable[[str, float], None]
+
+
+class TrainingCancelled(Exception):
+    """should_stop() said so: nothing was written."""
+
+
+class _Stages:
+    """Reports `stage, fraction done` to a caller (a Celery task's progress) and stops when asked."""
+
+    # Share of a typical run each stage takes, measured on the shared data.
+    SHARES = {"read": 0.05, "featurise train": 0.2, "fit heads": 0.55, "featurise validation": 0.05,
+              "thresholds": 0.1, "write": 0.05}
+
+    def __init__(self, on_progress: ProgressCallback | None, should_stop: Callable[[], bool] | None) -> None:
+        self.on_progress, self.should_stop = on_progress, should_stop
+
+    def at(self, stage: str, within: float = 0.0) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise TrainingCancelled(f"training cancelled during {stage}")
+        if self.on_progress is not None:
+            done = 0.0
+            for name, share in self.SHARES.items():
+                if name == stage:
+                    done += share * min(max(within, 0.0), 1.0)
+                    break
+                done += share
+            self.on_progress(stage, round(done, 4))
+
+
+def row_weights(sources: Sequence[str], balance: float, own_label_weight: float) -> np.ndarray:
+    """Source-balanced weights, with a site's own labels (source "site:...") counting
+    `own_label_weight` times as much: they say what this site's moderators decide. Mean 1."""
+    weights = source_weights(sources, balance)
+    own = np.array([is_own_source(s) for s in sources], dtype=bool)
+    if own.any() and own_label_weight != 1.0:
+        weights = np.where(own, weights * own_label_weight, weights)
+        weights = weights / weights.mean()
+    return weights
 
 
 def label_counts(labels: np.ndarray) -> dict[str, dict[str, int]]:
@@ -40,12 +81,14 @@ def label_counts(labels: np.ndarray) -> dict[str, dict[str, int]]:
 
 
 def featurise(
-    features: CivilityFeatures, texts: Sequence[str], progress: bool, desc: str, chunk: int = 2048
+    features: CivilityFeatures, texts: Sequence[str], progress: bool, desc: str, chunk: int = 2048,
+    stages: _Stages | None = None,
 ) -> sp.csr_matrix:
-    blocks = [
-        features.transform(texts[i : i + chunk])
-        for i in tqdm(range(0, len(texts), chunk), desc=desc, unit="chunk", disable=not progress)
-    ]
+    blocks = []
+    for i in tqdm(range(0, len(texts), chunk), desc=desc, unit="chunk", disable=not progress):
+        if stages is not None:
+            stages.at(desc, i / max(len(texts), 1))
+        blocks.append(features.transform(texts[i : i + chunk]))
     return sp.vstack(blocks, format="csr") if blocks else features.transform([])
 
 
@@ -97,13 +140,24 @@ def train_model(
     cross_source: bool = False,
     neutral_terms: Sequence[str] | None = IDENTITY_TERMS,
     random_state: int = 0,
+    own_label_weight: float = 2.0,
+    on_progress: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Path:
     """Train on the known labels of `csv_paths` and write `<out_dir>/<name>.skops` and its card.
 
     With `cross_source`, the card also records leave-one-source-out toxicity metrics on the
     training part (a few extra minutes), the best estimate of quality on unseen sites.
+    Rows whose source starts with "site:" (a site's own moderators' labels) weigh
+    `own_label_weight` times a public row of the same source size. `on_progress(stage, fraction)`
+    hears how far training is; `should_stop()` returning True raises TrainingCancelled between
+    steps (a running fit finishes its step first).
     """
+    if own_label_weight <= 0:
+        raise ValueError(f"own_label_weight must be positive, got {own_label_weight}")
     started = time.perf_counter()
+    stages = _Stages(on_progress, should_stop)
+    stages.at("read")
     data, files, excluded = _read_sources(csv_paths, allow_unlisted_sources, progress)
     if len(data) < 20:
         raise ValueError(f"need at least 20 rows to train, got {len(data)}")
@@ -118,10 +172,12 @@ def train_model(
     train, valid = data.subset(train_idx), data.subset(valid_idx)
 
     features = CivilityFeatures().fit(train.texts)
-    X_train = featurise(features, train.texts, progress, "featurise train")
+    X_train = featurise(features, train.texts, progress, "featurise train", stages=stages)
     heads = MaskedLinearHeads(C=C, min_positives=min_positives, min_negatives=min_positives, random_state=random_state)
+    stages.at("fit heads")
     with tqdm(total=1, desc="fit heads", disable=not progress) as bar:
-        heads.fit(X_train, train.labels, sample_weight=source_weights(train.sources, source_balance))
+        heads.fit(X_train, train.labels, sample_weight=row_weights(train.sources, source_balance, own_label_weight),
+                  on_head=lambda _attribute, done: stages.at("fit heads", done))  # cancellable between heads
         bar.update()
     neutralisation = (
         neutralise_identity_terms(features, heads, neutral_terms) if neutral_terms else {"heads": [], "terms": []}
@@ -134,9 +190,10 @@ def train_model(
     del X_train
     pipeline = Pipeline([("features", features), ("heads", heads)])
 
-    X_valid = featurise(features, valid.texts, progress, "featurise validation")
+    X_valid = featurise(features, valid.texts, progress, "featurise validation", stages=stages)
+    stages.at("thresholds")
     P_valid = heads.predict_proba(X_valid)
-    valid_weights = source_weights(valid.sources, source_balance)
+    valid_weights = row_weights(valid.sources, source_balance, own_label_weight)
     thresholds: dict[str, float] = {}
     threshold_details: dict[str, dict[str, float]] = {}
     metrics: dict[str, Any] = {"validation_pooled": {}, "validation_by_source": {}}
@@ -165,6 +222,7 @@ def train_model(
         if a not in heads.attributes_
     }
     sources = sorted({s for f in files for s in f["sources"]})
+    own_rows = {s: sum(1 for x in data.sources if x == s) for s in sources if is_own_source(s)}
     card: dict[str, Any] = {
         "name": name,
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -197,6 +255,16 @@ def train_model(
             "source_balance": source_balance,
             "stores_comment_text": False,
         },
+        # What the model learnt from: the public sources, and each site's own labels.
+        "training_data": {
+            "public_sources": {s: source_info(s).as_dict() if source_info(s) else {"licence": "unlisted"}
+                               for s in sources if not is_own_source(s)},
+            "own_labels": {
+                s: {"rows": n, "label_counts": label_counts(data.labels[[x == s for x in data.sources]])}
+                for s, n in own_rows.items()
+            },
+            "own_label_weight": own_label_weight if own_rows else None,
+        },
         "features": features.get_params(),
         "heads": heads.get_params(),
         "explanation_units": "log-odds contribution of each span, before calibration",
@@ -224,7 +292,10 @@ def train_model(
             P_valid, heads.attributes_, {a: j for j, a in enumerate(ATTRIBUTES)}, thresholds),
     }
     path = Path(out_dir) / f"{name}.skops"
+    stages.at("write")
     with tqdm(total=1, desc="write", disable=not progress) as bar:
         save_model(pipeline, card, path)
         bar.update()
+    if on_progress is not None:
+        on_progress("done", 1.0)
     return path

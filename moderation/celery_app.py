@@ -19,6 +19,10 @@ SWEEP_TASK = "workers.tasks.sweep"
 DRIFT_TASK = "workers.tasks.check_drift"
 # Drift compares a day of live scores with the card (domain/drift.py): once a day is enough.
 DRIFT_INTERVAL = timedelta(days=1)
+TRAINING_TASK = "workers.training.train_candidate"
+# Training takes minutes of both cores: its own queue, consumed by one worker process of its own
+# (`moderation worker --queues training`), so scoring never waits behind it.
+TRAINING_QUEUE = "training"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -47,6 +51,7 @@ def celery_init_app(app: Flask) -> Celery:
             "visibility_timeout": 600,
         },
         task_default_queue="moderation",
+        task_routes={TRAINING_TASK: {"queue": TRAINING_QUEUE}},
         beat_schedule={
             "sweep": {"task": SWEEP_TASK, "schedule": timedelta(seconds=app.config["SWEEP_INTERVAL"])},
             "drift": {"task": DRIFT_TASK, "schedule": DRIFT_INTERVAL},

@@ -112,6 +112,15 @@ class Config:
     # usual "large shift"), and only with at least DRIFT_MIN_COMMENTS scored that day: fewer make PSI noise.
     DRIFT_PSI_WARN: float = field(default_factory=lambda: _env_float("DRIFT_PSI_WARN", 0.2))
     DRIFT_MIN_COMMENTS: int = field(default_factory=lambda: _env_int("DRIFT_MIN_COMMENTS", 300))
+    # How much one of a site's own labels (its moderators' decisions, report outcomes, suggestscore)
+    # weighs in training against a public row of a source of the same size (classifiers.train).
+    OWN_LABEL_WEIGHT: float = field(default_factory=lambda: _env_float("OWN_LABEL_WEIGHT", 2.0))
+    # The shared public training CSVs; only the licence-cleared ones are read (classifiers/sources.py).
+    TRAINING_DATA_DIR: Path = field(default_factory=lambda: Path(
+        os.environ.get("TRAINING_DATA_DIR") or REPO_ROOT.parent / "shared" / "data").resolve())
+    # An attribute needs this many known positive (and negative) rows to get its own head when a
+    # candidate is trained from /admin/training (as `moderation train --min-positives`).
+    TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 200))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

@@ -63,6 +63,9 @@ class Site(Base):
     previous_webhook_secret_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Off: sites see a pseudonymous moderator id, not the login name (finding 11).
     share_moderator_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    # Off: `moderation dataset export` refuses this site; its comment text stays on the server
+    # (training on it here still works: the artifact holds hashed features, no text).
+    allow_text_export: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
 
 
 class User(Base):
@@ -197,9 +200,11 @@ class WebhookDelivery(Base):
 
 
 class LabelledExample(Base):
-    """A human label for a text: moderator decisions and Perspective suggestscore calls, for retraining."""
+    """A human label for a text, for retraining: a moderator's decision, a report's outcome or a
+    Perspective suggestscore call, with who gave it and why (domain/labels.py records them)."""
 
     __tablename__ = "labelled_examples"
+    __table_args__ = (Index("ix_labelled_examples_site_created", "site_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
@@ -211,6 +216,16 @@ class LabelledExample(Base):
     community_id: Mapped[str | None] = mapped_column(String(200))
     context: Mapped[dict[str, Any] | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Provenance (0014_labels). kind: "decision" | "report_outcome" | "suggestscore".
+    kind: Mapped[str] = mapped_column(String(20))
+    # Who: the moderator (labelled_by) or the API client ("site:3"), as in the audit log's actor.
+    labelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The decision it came from: its status and instant (an undo removes exactly these rows).
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
 
 
 SANCTION_KINDS = ("premoderate", "suspend", "ban")
@@ -341,6 +356,8 @@ class ModelAssignment(Base):
     version: Mapped[ModelVersion] = relationship(foreign_keys=[version_id])
     previous_version: Mapped[ModelVersion | None] = relationship(foreign_keys=[previous_version_id])
     assigner: Mapped[User | None] = relationship(foreign_keys=[assigned_by])
+
+
 class ShadowScore(Base):
     """What a shadow model said about a comment the live model scored (domain/shadow.py).
 
@@ -385,3 +402,35 @@ class DriftReport(Base):
     validation_histograms: Mapped[dict[str, Any]] = mapped_column(default=dict)
     warning: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)  # why no PSI was computed, when it was not
+
+
+class TrainingRun(Base):
+    """A candidate being trained by the worker on the "training" queue (domain/training_runs.py).
+
+    The worker writes progress, stage and log in short transactions of their own, so the admin
+    page's polling sees them while the run goes on; at most one run is queued or running at a time
+    (uq_training_runs_one_active, migration 0015_training_runs).
+    """
+
+    __tablename__ = "training_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The site whose own labels join the shared data; NULL trains on the shared data only.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    requested_by: Mapped[str] = mapped_column(String(200))  # "user:alice" or "cli", as in the audit log
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(20), default="queued", server_default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
+    stage: Mapped[str | None] = mapped_column(Text)
+    log: Mapped[str] = mapped_column(Text, default="", server_default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    # Set by cancel on a running run; the worker stops at its next stage and marks it cancelled.
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    artifact: Mapped[str | None] = mapped_column(Text)  # where the trainer wrote it, before registering
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id", ondelete="SET NULL"))
+
+    site: Mapped[Site | None] = relationship()
+    version: Mapped[ModelVersion | None] = relationship()

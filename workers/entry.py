@@ -3,4 +3,4 @@ from moderation.app import create_app
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
-celery.conf.include = ["workers.tasks", "workers.backtest_tasks"]
+celery.conf.include = ["workers.tasks", "workers.backtest_tasks", "workers.training"]

@@ -8,5 +8,6 @@ from moderation.admin import models as _models  # noqa: F401,E402  (adds /admin/
 from moderation.admin import backtest as _backtest  # noqa: F401  (adds its routes to bp)
 from moderation.admin import thresholds as _thresholds  # noqa: F401  (adds its routes to bp)
 from moderation.admin import model_health  # noqa: F401  (shadow and drift pages, the drift banner)
+from moderation.admin import training as _training  # noqa: F401  (adds its routes to bp)
 
 __all__ = ["bp"]

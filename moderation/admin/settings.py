@@ -65,6 +65,7 @@ def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
         "report_threshold": report_threshold,
         "webhook_url": webhook_url,
         "share_moderator_names": form.get("share_moderator_names") in ("on", "1", "true"),
+        "allow_text_export": form.get("allow_text_export") in ("on", "1", "true"),
     }
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import click
 
 from moderation.cli.admin_commands import db_group, keys_group, users_group
+from moderation.cli.dataset_commands import dataset_group
 from moderation.cli import accounts_commands  # noqa: F401  (adds list/disable/rotate/... to users and keys)
 from moderation.cli import member_commands  # noqa: F401  (adds grant and revoke to users_group)
 from moderation.cli.service_commands import beat_command, up_command, web_command, worker_command
+from moderation.cli.training_commands import training_group
 from moderation.cli.webhook_commands import webhooks_group
 from moderation.cli.registry_commands import models_group
 from moderation.cli.drift_commands import drift_group
@@ -22,6 +24,8 @@ for command in (up_command, web_command, worker_command, beat_command, db_group,
 main.add_command(webhooks_group)
 main.add_command(models_group)
 main.add_command(drift_group)
+main.add_command(dataset_group)
+main.add_command(training_group)
 
 try:
     from moderation.cli.model_commands import evaluate_command, train_command

@@ -13,14 +13,21 @@ from classifiers import DEFAULT_MODEL_PATH, load_model
 
 @click.command("train")
 @click.option(
-    "--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Labelled CSV (text, six labels, source); repeat for several files.",
+    "--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Labelled CSV (text, six labels, source); repeat for several files. Required without --site.",
 )
+@click.option("--site", "site_name", default=None,
+              help="Train on the licence-cleared shared data (TRAINING_DATA_DIR) plus this site's own labels "
+                   "(its moderators' decisions, report outcomes, suggestscore), weighted by OWN_LABEL_WEIGHT.")
+@click.option("--own-label-weight", type=click.FloatRange(0.0, min_open=True), default=None,
+              help="With --site: weight of one own label against a public row (default: OWN_LABEL_WEIGHT, 2).")
 @click.option(
-    "--out-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_MODEL_PATH.parent,
-    show_default=True, help="Where <name>.skops and <name>.card.json are written.",
+    "--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Where <name>.skops and <name>.card.json are written [default: models/; "
+         "with --site: $MODERATION_VAR_DIR/candidates].",
 )
-@click.option("--name", default="civility", show_default=True, help="Artifact base name.")
+@click.option("--name", default="civility", show_default=True,
+              help="Artifact base name (with --site: civility-<site>).")
 @click.option("--target-precision", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="Per-attribute thresholds are the lowest reaching this validation precision.")
 @click.option("--source-balance", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
@@ -36,7 +43,9 @@ from classifiers import DEFAULT_MODEL_PATH, load_model
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def train_command(
     data: tuple[Path, ...],
-    out_dir: Path,
+    site_name: str | None,
+    own_label_weight: float | None,
+    out_dir: Path | None,
     name: str,
     target_precision: float,
     source_balance: float,
@@ -46,10 +55,19 @@ def train_command(
     register: bool,
     quiet: bool,
 ) -> None:
-    """Train the civility model on labelled CSVs and write a versioned artifact and model card."""
+    """Train the civility model on labelled CSVs, or on the shared data plus a site's own labels
+    (--site), and write a versioned artifact and model card."""
     from classifiers.train import train_model
 
     started = time.perf_counter()
+    if site_name is not None:
+        if data:
+            raise click.UsageError("--site trains on TRAINING_DATA_DIR plus the site's labels; leave out --data")
+        path = _train_site(site_name, own_label_weight, out_dir, quiet)
+        _describe(path, started, register)
+        return
+    if not data:
+        raise click.UsageError("give --data (one or more CSVs) or --site NAME")
     path = train_model(
         data,
         out_dir=out_dir,
@@ -61,6 +79,30 @@ def train_command(
         allow_unlisted_sources=allow_unlisted_source,
         progress=not quiet,
     )
+    _describe(path, started, register)
+
+
+def _train_site(site_name: str, weight: float | None, out_dir: Path | None, quiet: bool) -> Path:
+    from moderation import db
+    from moderation.cli.context import command_app
+    from moderation.domain.errors import DomainError
+    from moderation.domain.own_training import train_with_own_labels
+
+    app = command_app()
+    with app.app_context():
+        config = app.config
+        try:
+            return train_with_own_labels(
+                db.session, site_name, data_dir=config["TRAINING_DATA_DIR"],
+                out_dir=out_dir or Path(config["VAR_DIR"]) / "candidates",
+                weight=weight if weight is not None else config["OWN_LABEL_WEIGHT"], progress=not quiet)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        finally:
+            db.session.rollback()
+
+
+def _describe(path: Path, started: float, register: bool) -> None:
     model = load_model(path)
     click.echo(f"wrote {path} (version {model.version}) in {time.perf_counter() - started:.1f}s")
     click.echo(f"attributes: {', '.join(model.attributes)}")
@@ -69,6 +111,9 @@ def train_command(
     if cross:
         per_source = {k: round(v["roc_auc"], 4) for k, v in cross.items() if isinstance(v, dict)}
         click.echo(f"leave-one-source-out toxicity ROC AUC: {json.dumps(per_source)}")
+    own = (model.card.get("training_data") or {}).get("own_labels") or {}
+    for source, detail in own.items():
+        click.echo(f"own labels: {source} {detail['rows']} rows, weight {model.card['training_data']['own_label_weight']}")
     if register:
         from moderation.cli.registry_commands import register_trained
 

@@ -7,6 +7,7 @@ import sys
 import click
 from sqlalchemy import create_engine, func, select
 
+from moderation.celery_app import TRAINING_QUEUE
 from moderation.cli.supervisor import Supervisor
 from moderation.config import Config
 from moderation.embedded import resolve_urls
@@ -27,14 +28,20 @@ def web_argv(config: Config) -> list[str]:
     ]
 
 
-def worker_argv(config: Config) -> list[str]:
-    return [
+def worker_argv(config: Config, queues: str = "moderation") -> list[str]:
+    """A scoring worker (queue "moderation"), or the trainer (queue "training"): one process at a
+    time, a fresh one per run so the gigabytes a training run used go back to the system."""
+    training = TRAINING_QUEUE in queues.split(",")
+    argv = [
         sys.executable, "-m", "celery", "-A", "workers.entry", "worker",
-        "--loglevel", "INFO", "--concurrency", str(config.WORKER_CONCURRENCY), "-Q", "moderation",
+        "--loglevel", "INFO", "--concurrency", "1" if training else str(config.WORKER_CONCURRENCY), "-Q", queues,
         # Workers share nothing but the queue; gossip and mingle only slow start-up.
         "--without-gossip", "--without-mingle",
-        "--hostname", f"worker-{os.getpid()}@%h",
+        "--hostname", f"{'trainer' if training else 'worker'}-{os.getpid()}@%h",
     ]
+    if training:
+        argv += ["--prefetch-multiplier", "1", "--max-tasks-per-child", "1"]
+    return argv
 
 
 def beat_argv(config: Config) -> list[str]:
@@ -58,11 +65,14 @@ def web_command() -> None:
 
 
 @click.command("worker")
-def worker_command() -> None:
-    """Run a Celery worker that scores comments and delivers webhooks."""
+@click.option("--queues", default="moderation", show_default=True,
+              help='"moderation": score comments and deliver webhooks; "training": train candidates from '
+                   "/admin/training, one at a time (run exactly one such worker).")
+def worker_command(queues: str) -> None:
+    """Run a Celery worker that scores comments and delivers webhooks (or trains, with --queues training)."""
     config = Config.from_env()
     resolve_urls(config, need_redis=False)
-    _exec(worker_argv(config))
+    _exec(worker_argv(config, queues))
 
 
 @click.command("beat")
@@ -95,9 +105,9 @@ def _first_start_hint(database_url: str) -> str | None:
 
 @click.command("up")
 def up_command() -> None:
-    """Run the whole service: database, Redis, migrations, web, worker and beat. Ctrl-C stops it all.
+    """Run the whole service: database, Redis, migrations, web, worker, trainer and beat. Ctrl-C stops it all.
 
-    A worker or beat that dies is restarted (with a growing delay); if the web server dies, all stop."""
+    A worker, trainer or beat that dies is restarted (with a growing delay); if the web server dies, all stop."""
     from moderation.migrate import upgrade
 
     config = Config.from_env()
@@ -105,7 +115,8 @@ def up_command() -> None:
     servers = resolve_urls(config, need_redis=True)
     upgrade(config.DATABASE_URL)
     env = dict(os.environ, DATABASE_URL=config.DATABASE_URL, REDIS_URL=config.REDIS_URL)
-    supervisor = Supervisor({"web": web_argv(config), "worker": worker_argv(config), "beat": beat_argv(config)}, env)
+    supervisor = Supervisor({"web": web_argv(config), "worker": worker_argv(config), "beat": beat_argv(config),
+                             "trainer": worker_argv(config, TRAINING_QUEUE)}, env)
     supervisor.start()
     click.echo(f"\nModeration service on http://{config.HOST}:{config.PORT}  (review queue: /review, API: /api/v1)")
     hint = _first_start_hint(config.DATABASE_URL)

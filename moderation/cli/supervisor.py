@@ -1,4 +1,4 @@
-"""The `up` supervisor: start web, worker and beat, restart a worker or beat that dies, stop all.
+"""The `up` supervisor: start web, worker, trainer and beat, restart any but web when it dies, stop all.
 
 A dead worker or beat is restarted with a growing delay (1 s, 2 s, 4 s ... at most 60 s; back to
 1 s after a minute of running), and each restart is logged: comments keep being scored after an
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import click
 
-RESTARTABLE = ("worker", "beat")
+RESTARTABLE = ("worker", "trainer", "beat")
 FIRST_DELAY = 1.0
 MAX_DELAY = 60.0
 STABLE_AFTER = 60.0  # seconds of running after which the next restart starts from FIRST_DELAY again

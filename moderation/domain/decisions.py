@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from moderation.domain.claims import end_for_decision
+from moderation.domain.labels import record_decision
 from moderation.domain.errors import AlreadyDecided, DomainError, NotFound, ValidationFailed
 from moderation.domain.report_outcomes import resolve_reports
 from moderation.domain.membership import can_see_site
 from moderation.domain.lifecycle import (
     APPROVED, DECIDABLE, DECISION, REJECTED, change_status, commit_and_send, now,
 )
-from moderation.models import AuditEntry, Comment, LabelledExample, User, WebhookDelivery
+from moderation.models import AuditEntry, Comment, User, WebhookDelivery
 
 ACTIONS = {"approve": APPROVED, "reject": REJECTED}
 MAX_REASON_LENGTH = 2000
@@ -83,14 +84,9 @@ def apply_decision(
     delivery = change_status(session, comment, new_status, actor=f"user:{user.username}", by=DECISION, reason=reason,
                              previous_version=expected_version)
     resolved = resolve_reports(session, comment, comment.decided_at)
-    # Every decision is a human label the classifier can be retrained on.
-    session.add(LabelledExample(
-        site_id=comment.site_id,
-        comment_id=comment.id,
-        text=comment.text,
-        labels={"toxicity": 1 if new_status == REJECTED else 0},
-        source="moderator",
-    ))
+    # Every decision, and every report it resolves, is a human label the classifier can be retrained on.
+    record_decision(session, comment, comment.decider,
+                    [r for r in comment.reports if r.outcome is not None and r.resolved_at == comment.decided_at])
     return [d for d in (delivery, *resolved) if d is not None]
 
 

@@ -4,8 +4,9 @@ The comment returns to the status it had before the decision (read from its audi
 status change is the decision, or the comment changed since and nothing is undone), its version
 goes up, the decision fields clear and the site gets a `comment.status_changed` event with
 `"reversal": true`. The reports the decision resolved are open again (a `report.reopened` event
-each, so a site that told the reader "upheld" can take it back), and the labelled example the
-decision added is deleted, so retraining never learns a label a human withdrew.
+each, so a site that told the reader "upheld" can take it back), and the labelled examples the
+decision and those reports added are deleted (domain/labels.py), so retraining never learns a
+label a human withdrew.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from moderation.domain.decisions import MAX_REASON_LENGTH
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import (
     DECIDED,
-    REJECTED,
     UNDO,
     audit,
     can_change,
@@ -27,11 +27,12 @@ from moderation.domain.lifecycle import (
     now,
     parse_status_action,
 )
+from moderation.domain.labels import withdraw_decision
 from moderation.domain.membership import can_see_site
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.report_outcomes import OUTCOMES
 from moderation.domain.reports import serialize_report
-from moderation.models import AuditEntry, Comment, LabelledExample, Report, User, WebhookDelivery
+from moderation.models import AuditEntry, Comment, Report, User, WebhookDelivery
 
 UNDO_ACTION = "decision:undone"
 REVERSE_ACTION = "decision:reversed"
@@ -141,11 +142,12 @@ def _take_back(session: Session, comment: Comment, user: User, action: str, reas
     # The reports this decision resolved (same outcome, same instant); earlier ones keep theirs.
     resolved = [r for r in comment.reports
                 if comment.decided_at is not None and r.outcome == outcome and r.resolved_at == comment.decided_at]
-    example = _withdraw_label(session, comment)
+    examples = withdraw_decision(session, comment)
     audit(session, f"user:{user.username}", action, comment_id=comment.id, reason=reason,
           decision=comment.decision, decided_by=comment.decider.username if comment.decider else None,
           decision_reason=comment.decision_reason, restored_status=previous,
-          reports_reopened=[r.id for r in resolved], labelled_example_removed=example)
+          reports_reopened=[r.id for r in resolved], labelled_example_removed=examples[0] if examples else None,
+          labelled_examples_removed=examples)
 
     comment.decision = None
     comment.decision_reason = None
@@ -180,17 +182,3 @@ def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
             session.add(delivery)
             deliveries.append(delivery)
     return deliveries
-
-
-def _withdraw_label(session: Session, comment: Comment) -> int | None:
-    """Delete the labelled example the decision added: the newest moderator label for this comment,
-    if it says what the decision said (a set-aside rejection adds none, so an older one is kept)."""
-    example = session.scalar(
-        select(LabelledExample)
-        .where(LabelledExample.comment_id == comment.id, LabelledExample.source == "moderator")
-        .order_by(LabelledExample.id.desc()).limit(1)
-    )
-    if example is None or example.labels.get("toxicity") != (1 if comment.decision == REJECTED else 0):
-        return None
-    session.delete(example)
-    return example.id

@@ -98,11 +98,14 @@ def _bounded(value: str | None, name: str) -> str | None:
 
 
 def store_suggestion(session: Session, site_id: int, request: SuggestRequest) -> LabelledExample:
+    # The labels are kept as sent; `dataset export` reads them as 0/1 (domain/reason_labels.py).
     example = LabelledExample(
         site_id=site_id,
         text=request.text,
         labels=request.labels,
         source=SOURCE,
+        kind=SOURCE,
+        actor=f"site:{site_id}",
         client_token=request.client_token,
         community_id=request.community_id,
         context=request.context,

@@ -16,6 +16,7 @@ from moderation.domain.membership import visible_sites
 from moderation.domain.history import comment_history
 from moderation.domain.queue import comment_detail, review_queue
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
+from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.models import REPORT_REASONS
 from moderation.request_input import parse_int
 from moderation.review.highlight import highlight
@@ -34,18 +35,7 @@ bp = Blueprint("review", __name__)
 bp.add_url_rule("/login", "login", auth.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", auth.logout, methods=["POST"])
 
-# Community-guideline reasons offered when rejecting; a free-text note can be added to any of them.
-GUIDELINE_REASONS = (
-    "Personal attack or insult",
-    "Hate speech or attack on identity",
-    "Threat or incitement to violence",
-    "Profanity or obscenity",
-    "Harassment",
-    "Spam or advertising",
-    "Off topic",
-    "Personal information",
-    "Misinformation",
-)
+# Community-guideline reasons offered when rejecting live with the labels they imply.
 
 
 @bp.app_context_processor

@@ -65,7 +65,7 @@ def _worker_main(up: subprocess.Popen) -> psutil.Process | None:
             cmdline = child.cmdline()
         except psutil.Error:
             continue
-        if "celery" in cmdline and "worker" in cmdline:
+        if "celery" in cmdline and "worker" in cmdline and "moderation" in cmdline:  # the scorer, not the trainer
             return child
     return None
 

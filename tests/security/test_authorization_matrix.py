@@ -124,6 +124,10 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.shadow_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no shadow scores yet"
     ("admin.drift", "GET"): page(moderator=403, admin=200),
     ("admin.drift_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no drift report yet"
+    ("admin.training", "GET"): page(moderator=403, admin=200),
+    ("admin.training_status", "GET"): page(moderator=403, admin=200),  # {"run": null} before any run
+    ("admin.start_training", "POST"): page(moderator=403, admin=303),  # queued; nothing consumes "training" here
+    ("admin.cancel_training", "POST"): page(moderator=403, admin=404),  # run #1 does not exist yet
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -207,6 +211,8 @@ def _path(rule: str, world: World) -> str:
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
               "filename": "moderation.css", "job_id": "no-such-job"}
+              "user_id": world.spare_user_id, "author_id": "a-1",
+              "filename": "moderation.css", "run_id": 1}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 

@@ -1,0 +1,86 @@
+"""/admin/training: train a candidate on the worker's "training" queue, watch it, cancel it."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from moderation import auth, db
+from moderation.admin.routes import bp
+from moderation.celery_app import TRAINING_TASK, send_task
+from moderation.domain import training_runs as runs
+from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.models import Site
+
+# The page asks for the shown run's progress this often while it is queued or running.
+POLL_MS = 2000
+
+
+def _page(status: int = 200) -> tuple[str, int]:
+    current = runs.latest_run(db.session)
+    return render_template(
+        "admin/training.html", current=current, summary=runs.run_summary(current) if current else None,
+        runs=runs.list_runs(db.session), sites=db.session.scalars(select(Site).order_by(Site.name)).all(),
+        poll_ms=POLL_MS, active=current is not None and current.state in runs.ACTIVE,
+    ), status
+
+
+@bp.get("/training")
+@auth.login_required("admin")
+def training() -> tuple[str, int]:
+    return _page()
+
+
+@bp.get("/training/status")
+@auth.login_required("admin")
+def training_status() -> Response:
+    """The run the page shows (?run=ID, else the latest) as JSON, for static/training.js."""
+    run_id = request.args.get("run", type=int)
+    try:
+        run = runs.get_run(db.session, run_id) if run_id else runs.latest_run(db.session)
+    except NotFound:
+        abort(404)
+    return jsonify({"run": runs.run_summary(run) if run else None})
+
+
+@bp.post("/training")
+@auth.login_required("admin")
+def start_training() -> Response:
+    raw_site = (request.form.get("site_id") or "").strip()
+    try:
+        site_id = int(raw_site) if raw_site else None
+        run = runs.start_run(db.session, by=auth.current_user(), site_id=site_id)
+    except ValueError:
+        db.session.rollback()
+        flash("Choose a site from the list, or the shared data only.", "error")
+        return redirect(url_for("admin.training"), code=303)
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.training"), code=303)
+    db.session.commit()
+    if not send_task(current_app._get_current_object(), TRAINING_TASK, [run.id]):
+        runs.fail_unsent(db.session, run.id)
+        db.session.commit()
+        flash("Could not reach the task queue (Redis): the run was not started. Try again in a moment.", "error")
+    else:
+        flash(f"Training run #{run.id} queued.", "success")
+    return redirect(url_for("admin.training"), code=303)
+
+
+@bp.post("/training/<int:run_id>/cancel")
+@auth.login_required("admin")
+def cancel_training(run_id: int) -> Response:
+    try:
+        run = runs.cancel_run(db.session, run_id, by=auth.current_user())
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.training"), code=303)
+    db.session.commit()
+    flash(f"Training run #{run_id} " + ("cancelled." if run.state == runs.CANCELLED
+                                         else "stops at its next step."), "success")
+    return redirect(url_for("admin.training"), code=303)

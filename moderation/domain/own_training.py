@@ -1,0 +1,80 @@
+"""Training a candidate on the shipped public data plus one site's own moderators' labels.
+
+Exports the site's labels to a temporary CSV (source `site:<name>`, see label_export.py), then
+trains on it together with the licence-cleared files of the shared data folder
+(classifiers.sources.trainable_files: never cad_reddit, never NC or GPL data, no evaluation
+splits). The temporary CSV is deleted afterwards: only the artifact, which holds hashed features
+and no comment text, is kept. `moderation train --site` and the training task both call this.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from classifiers.sources import trainable_files
+from classifiers.train import train_model
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.label_export import export_site_labels, find_site
+from moderation.models import Site
+
+# Share of the progress bar the export takes; training takes the rest.
+EXPORT_SHARE = 0.05
+
+
+def artifact_name(site: Site) -> str:
+    return "civility-" + (re.sub(r"[^a-z0-9]+", "-", site.name.lower()).strip("-") or f"site{site.id}")
+
+
+def train_with_own_labels(
+    session: Session,
+    site: Site | str,
+    *,
+    data_dir: str | Path,
+    out_dir: str | Path,
+    weight: float,
+    progress: bool,
+    on_progress: Callable[[str, float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Path:
+    """Export `site`'s labels, train on the shared data plus them, return the artifact's path.
+
+    `on_progress(stage, fraction)` hears the export and every training stage (fraction 0..1 of the
+    whole run); `should_stop()` returning True raises classifiers.train.TrainingCancelled.
+    Raises NotFound for an unknown site name and ValidationFailed when there is no data. The
+    session is only read from; the caller owns its transaction (end it before a long run if the
+    session should not hold a snapshot open for minutes).
+    """
+    site = find_site(session, site) if isinstance(site, str) else site
+    name = artifact_name(site)
+    public = trainable_files(data_dir)
+    if not public:
+        raise ValidationFailed(f"no licence-cleared training CSVs in {data_dir} (TRAINING_DATA_DIR)",
+                               field="data_dir")
+    with tempfile.TemporaryDirectory(prefix="own-labels-") as tmp:
+        own_csv = Path(tmp) / f"{name}.csv"
+
+        def exported(done: int, total: int) -> None:
+            if on_progress is not None:
+                on_progress("export own labels", round(EXPORT_SHARE * done / max(total, 1), 4))
+
+        if on_progress is not None:
+            on_progress("export own labels", 0.0)
+        export_site_labels(session, site, own_csv, for_training=True, on_progress=exported)
+
+        def trained(stage: str, fraction: float) -> None:
+            if on_progress is not None:
+                on_progress(stage, round(EXPORT_SHARE + (1 - EXPORT_SHARE) * fraction, 4))
+
+        return train_model(
+            [*public, own_csv],
+            out_dir=out_dir,
+            name=name,
+            own_label_weight=weight,
+            progress=progress,
+            on_progress=trained,
+            should_stop=should_stop,
+        )

@@ -1,0 +1,148 @@
+"""Training runs: one at a time, cancelled between steps, failed when their worker died, registered when done."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from training_data import MIN_POSITIVES, write_training_csv
+
+from classifiers.train import TrainingCancelled
+from moderation import db
+from moderation.domain import training_runs as runs
+from moderation.domain.errors import NotFound
+from moderation.models import AuditEntry, ModelVersion, TrainingRun
+
+
+def _execute(app, run_id: int, tmp_path: Path, trainer=None) -> str:
+    with app.app_context():
+        settings = runs.TrainingSettings(min_positives=MIN_POSITIVES)
+        return runs.execute_run(db.session, run_id, var_dir=tmp_path / "var", data_dir=tmp_path / "data",
+                                trainer=trainer or runs.default_trainer(settings))
+
+
+def _start(app, **kwargs) -> int:
+    with app.app_context():
+        run = runs.start_run(db.session, by="cli", **kwargs)
+        db.session.commit()
+        return run.id
+
+
+def _run(app, run_id: int) -> TrainingRun:
+    with app.app_context():
+        run = db.session.get(TrainingRun, run_id)
+        db.session.expunge(run)
+        return run
+
+
+def test_it_refuses_a_second_run_while_one_is_active(app):
+    first = _start(app)
+    with app.app_context(), pytest.raises(runs.RunActive, match=f"run #{first} is still queued"):
+        runs.start_run(db.session, by="cli")
+
+
+def test_a_new_run_may_start_once_the_last_one_is_cancelled(app):
+    first = _start(app)
+    with app.app_context():
+        runs.cancel_run(db.session, first, by="cli")
+        db.session.commit()
+    assert _start(app) == first + 1
+
+
+def test_a_run_cancelled_while_queued_is_never_trained(app, tmp_path):
+    run_id = _start(app)
+    with app.app_context():
+        runs.cancel_run(db.session, run_id, by="cli")
+        db.session.commit()
+
+    def trainer(*args, **kwargs):
+        raise AssertionError("a cancelled run was trained")
+
+    assert _execute(app, run_id, tmp_path, trainer) == "cancelled"
+    assert _run(app, run_id).finished_at is not None
+
+
+def test_cancel_stops_a_running_run_at_its_next_step(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(runs, "WRITE_EVERY", 0.0)
+    run_id = _start(app)
+    steps: list[str] = []
+
+    def trainer(session, site, *, data_dir, out_dir, on_progress, should_stop):
+        for stage in ("read", "featurise train", "fit heads", "write"):
+            if should_stop():
+                raise TrainingCancelled(f"cancelled during {stage}")
+            steps.append(stage)
+            on_progress(stage, len(steps) / 4)
+            if stage == "featurise train":  # an admin presses Cancel while this step runs
+                with app.app_context():
+                    runs.cancel_run(db.session, run_id, by="user:alice")
+                    db.session.commit()
+        raise AssertionError("trained past a cancel")
+
+    assert _execute(app, run_id, tmp_path, trainer) == "cancelled"
+    assert steps == ["read", "featurise train"]
+    run = _run(app, run_id)
+    assert (run.state, run.progress) == ("cancelled", 0.5)
+    assert "cancel requested" in run.log and run.log.rstrip().endswith("cancelled")
+    assert not (tmp_path / "var" / "training" / f"run-{run_id}").exists()
+
+
+def test_a_run_left_running_by_a_dead_worker_is_marked_failed(app):
+    run_id = _start(app)
+    with app.app_context():
+        db.session.get(TrainingRun, run_id).state = "running"  # its worker was killed mid-run
+        db.session.commit()
+        assert runs.fail_interrupted_runs(db.session) == [run_id]
+        db.session.commit()
+    run = _run(app, run_id)
+    assert run.state == "failed" and "worker stopped" in run.error
+    assert _start(app) == run_id + 1  # no longer blocks the next one
+
+
+def test_a_failing_trainer_fails_the_run_with_its_message(app, tmp_path):
+    run_id = _start(app)
+    # No CSVs in the data dir: the default trainer says where it looked.
+    assert _execute(app, run_id, tmp_path) == "failed"
+    run = _run(app, run_id)
+    assert "no licence-cleared training CSVs" in run.error and "failed:" in run.log
+
+
+def test_a_run_trains_reports_progress_and_registers_a_candidate(app, tmp_path):
+    write_training_csv(tmp_path / "data")
+    run_id = _start(app)
+    assert _execute(app, run_id, tmp_path) == "succeeded"
+    run = _run(app, run_id)
+    assert (run.progress, run.stage) == (1.0, "done")
+    for stage in ("started", "read", "featurise train", "fit heads", "write", "registered candidate"):
+        assert stage in run.log
+    with app.app_context():
+        version = db.session.scalar(select(ModelVersion).where(ModelVersion.id == run.version_id))
+        assert version.status == "candidate" and version.notes == f"training run #{run_id}"
+        assert (tmp_path / "var" / version.artifact).is_file()
+        actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[0] == "training:started" and actions[-1] == "training:succeeded"
+
+
+def test_executing_an_unknown_run_says_so(app, tmp_path):
+    with pytest.raises(NotFound):
+        _execute(app, 404, tmp_path)
+
+
+def test_a_run_for_a_site_trains_with_its_own_labels(app, site, tmp_path, monkeypatch):
+    from moderation.domain import own_training
+
+    calls = []
+
+    def train_with_own_labels(session, run_site, *, data_dir, out_dir, weight, progress, on_progress, should_stop):
+        calls.append((run_site.name, weight, progress))
+        on_progress("export own labels", 0.03)
+        raise ValueError("stopped here by the test")
+
+    monkeypatch.setattr(own_training, "train_with_own_labels", train_with_own_labels)
+    run_id = _start(app, site_id=site.id)
+    with app.app_context():
+        trainer = runs.default_trainer(runs.TrainingSettings(own_label_weight=3.0))
+        assert runs.execute_run(db.session, run_id, var_dir=tmp_path, data_dir=tmp_path, trainer=trainer) == "failed"
+    assert calls == [(site.name, 3.0, False)]
+    run = _run(app, run_id)
+    assert "export own labels" in run.log and run.error == "ValueError: stopped here by the test"

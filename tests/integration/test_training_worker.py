@@ -1,0 +1,113 @@
+"""Training on its own queue with real workers: a run started from the page reaches 100 % and is
+registered; another is cancelled mid-run while the scoring worker keeps scoring; a run left
+running by a dead trainer is failed when the trainer starts again."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from training_data import MIN_POSITIVES, write_training_csv
+
+from moderation import db
+from moderation.models import Comment, ModelVersion, TrainingRun
+
+pytestmark = pytest.mark.integration
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def trainer_env(tmp_path) -> dict[str, str]:
+    data = tmp_path / "data"
+    write_training_csv(data)
+    return {"TRAINING_DATA_DIR": str(data), "TRAINING_MIN_POSITIVES": str(MIN_POSITIVES)}
+
+
+def _admin_client(app, admin):
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    assert client.post("/login", data={"username": admin.username, "password": admin.password,
+                                       "csrf_token": token}).status_code == 302
+    return client
+
+
+def _start(client, **form: str) -> int:
+    token = csrf_token(client.get("/admin/training").get_data(as_text=True))
+    assert client.post("/admin/training", data={"csrf_token": token, **form}).status_code == 303
+    return client.get("/admin/training/status").get_json()["run"]["id"]
+
+
+def _watch(client, run_id: int, *, until, timeout: float = 240) -> list[dict]:
+    """The page's view of the run every 0.2 s until `until(run)`; every view seen."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = client.get(f"/admin/training/status?run={run_id}").get_json()["run"]
+        seen.append(run)
+        if until(run):
+            return seen
+        time.sleep(0.2)
+    raise AssertionError(f"run #{run_id} stuck: {seen[-1]}")
+
+
+def test_a_run_from_the_page_trains_on_the_training_queue_to_100_percent(app, admin, start_worker, trainer_env):
+    with app.app_context():  # left "running" by a trainer that was killed
+        db.session.add(TrainingRun(requested_by="user:gone", state="running", progress=0.4))
+        db.session.commit()
+    start_worker(queues="training", **trainer_env)
+    with app.app_context():
+        interrupted = db.session.get(TrainingRun, 1)
+        assert interrupted.state == "failed" and "worker stopped" in interrupted.error
+
+    client = _admin_client(app, admin)
+    run_id = _start(client)
+    seen = _watch(client, run_id, until=lambda run: not run["active"])
+    final = seen[-1]
+    assert (final["state"], final["progress"], final["stage"]) == ("succeeded", 1.0, "done"), final
+    progress = [run["progress"] for run in seen]
+    assert progress == sorted(progress)  # the bar never goes back
+    assert any(0 < p < 1 for p in progress) or len(seen) < 3  # seen part-way unless it was very quick
+    assert "fit heads" in final["log"] and f"registered candidate {final['version']}" in final["log"]
+    with app.app_context():
+        version = db.session.query(ModelVersion).filter_by(version=final["version"]).one()
+        assert version.status == "candidate"
+        assert (Path(app.config["VAR_DIR"]) / version.artifact).is_file()
+    page = client.get("/admin/training").get_data(as_text=True)
+    assert final["version"] in page and "Cancel run" not in page
+
+
+def test_a_run_is_cancelled_mid_run_and_scoring_goes_on_meanwhile(app, admin, site, client, start_worker,
+                                                                  trainer_env):
+    start_worker(queues="training", **trainer_env)
+    start_worker()  # the scoring worker
+    admin_client = _admin_client(app, admin)
+    run_id = _start(admin_client)
+    _watch(admin_client, run_id, until=lambda run: run["state"] == "running" and run["progress"] > 0)
+
+    response = client.post("/api/v1/comments", headers=site.headers,
+                           json={"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "A kind word."})
+    comment_id = response.get_json()["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with app.app_context():
+            status = db.session.get(Comment, comment_id).status
+            still_training = db.session.get(TrainingRun, run_id).state == "running"
+        if status != "pending":
+            break
+        time.sleep(0.2)
+    assert status == "published" and still_training, "scoring waited behind training"
+
+    token = csrf_token(admin_client.get("/admin/training").get_data(as_text=True))
+    assert admin_client.post(f"/admin/training/{run_id}/cancel", data={"csrf_token": token}).status_code == 303
+    cancelled_at = time.monotonic()
+    final = _watch(admin_client, run_id, until=lambda run: not run["active"])[-1]
+    assert final["state"] == "cancelled" and final["progress"] < 1 and final["version"] is None
+    assert "cancel requested" in final["log"]
+    print(f"cancelled {time.monotonic() - cancelled_at:.1f}s after the click, at {final['progress']:.0%}")
+    with app.app_context():
+        assert db.session.query(ModelVersion).count() == 0 or all(
+            v.notes != f"training run #{run_id}" for v in db.session.query(ModelVersion))

@@ -1,0 +1,73 @@
+"""/admin/training: start a run (sent to the "training" queue), one at a time, cancel, bad input."""
+from __future__ import annotations
+
+import json
+
+from review_helpers import csrf_token
+from sqlalchemy import select
+
+from moderation import db
+from moderation.models import TrainingRun
+
+
+def _post(client, path: str, **form: str):
+    token = csrf_token(client.get("/admin/training").get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, **form})
+
+
+def _queued_messages(services) -> list[dict]:
+    return [json.loads(raw) for raw in services.redis().lrange("training", 0, -1)]
+
+
+def test_an_admin_starts_a_run_that_goes_to_the_training_queue(app, services, admin, site, sign_in):
+    client = sign_in(admin)
+    response = _post(client, "/admin/training", site_id=str(site.id))
+    assert response.status_code == 303
+    with app.app_context():
+        run = db.session.scalar(select(TrainingRun))
+        assert (run.state, run.site_id, run.requested_by) == ("queued", site.id, f"user:{admin.username}")
+    messages = _queued_messages(services)
+    assert [m["headers"]["task"] for m in messages] == ["workers.training.train_candidate"]
+    assert services.redis().llen("moderation") == 0  # never on the scoring queue
+    page = client.get("/admin/training").get_data(as_text=True)
+    assert f"Training run #{run.id} queued." in page and "Cancel run" in page
+    assert "Shared data + " in page and "disabled" in page  # no second start while it is queued
+    status = client.get(f"/admin/training/status?run={run.id}").get_json()["run"]
+    assert (status["state"], status["progress"], status["site"]) == ("queued", 0.0, site.name)
+
+
+def test_a_second_start_is_refused_with_a_clear_message(app, admin, sign_in):
+    client = sign_in(admin)
+    _post(client, "/admin/training")
+    page = client.get(_post(client, "/admin/training").headers["Location"]).get_data(as_text=True)
+    assert "training run #1 is still queued; wait for it or cancel it first" in page
+    with app.app_context():
+        assert db.session.query(TrainingRun).count() == 1
+
+
+def test_cancelling_a_queued_run_frees_the_button(app, admin, sign_in):
+    client = sign_in(admin)
+    _post(client, "/admin/training")
+    page = client.get(_post(client, "/admin/training/1/cancel").headers["Location"]).get_data(as_text=True)
+    assert "Training run #1 cancelled." in page and "Cancel run" not in page
+    page = client.get(_post(client, "/admin/training/1/cancel").headers["Location"]).get_data(as_text=True)
+    assert "training run #1 already cancelled" in page
+
+
+def test_an_unknown_site_is_a_form_error_not_a_500(app, admin, sign_in):
+    client = sign_in(admin)
+    for bad in ("abc", "999"):
+        page = client.get(_post(client, "/admin/training", site_id=bad).headers["Location"]).get_data(as_text=True)
+        assert "flash-error" in page
+    with app.app_context():
+        assert db.session.query(TrainingRun).count() == 0
+
+
+def test_the_log_is_escaped(app, admin, sign_in):
+    client = sign_in(admin)
+    _post(client, "/admin/training")
+    with app.app_context():
+        db.session.get(TrainingRun, 1).log = "<script>alert(1)</script>\n"
+        db.session.commit()
+    page = client.get("/admin/training").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -1,0 +1,52 @@
+"""The training task, on the "training" queue: one run id in, domain.training_runs.execute_run.
+
+It runs in a worker of its own (`moderation worker --queues training`, concurrency 1), so a
+candidate being trained never holds up scoring.
+"""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.signals import celeryd_after_setup
+from flask import current_app
+
+from moderation import db
+from moderation.celery_app import TRAINING_QUEUE
+from moderation.domain import training_runs
+
+log = logging.getLogger(__name__)
+
+
+@celeryd_after_setup.connect
+def _fail_runs_left_running(sender: str, instance: object, **_: object) -> None:
+    """The training worker starting means the one before it is gone: its running run never ends."""
+    queues = set(getattr(instance.app.amqp.queues, "consume_from", None) or {})
+    if TRAINING_QUEUE not in queues:
+        return  # a scoring worker: a training run may well be going on elsewhere
+    from workers.entry import flask_app
+
+    with flask_app.app_context():
+        try:
+            failed = training_runs.fail_interrupted_runs(db.session)
+            db.session.commit()
+        except Exception:  # the database may be starting too; the run stays "running" until next start
+            db.session.rollback()
+            log.exception("could not mark interrupted training runs failed")
+            return
+    if failed:
+        log.warning("training runs %s were left running by a stopped worker; marked failed", failed)
+
+
+# Acknowledged on receipt: a run interrupted by a dead worker is marked failed, never started again
+# on its own (it may be what killed the worker); an admin starts a new one.
+@shared_task(bind=True, name="workers.training.train_candidate", acks_late=False, max_retries=0)
+def train_candidate(self, run_id: int) -> str:
+    config = current_app.config
+    settings = training_runs.TrainingSettings(min_positives=config["TRAINING_MIN_POSITIVES"],
+                                              own_label_weight=config["OWN_LABEL_WEIGHT"])
+    state = training_runs.execute_run(db.session, int(run_id), var_dir=config["VAR_DIR"],
+                                      data_dir=config["TRAINING_DATA_DIR"],
+                                      trainer=training_runs.default_trainer(settings))
+    log.info("training run %s: %s", run_id, state)
+    return state
