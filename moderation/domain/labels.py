@@ -38,10 +38,13 @@ def withdraw_decision(session: Session, comment: Comment) -> list[int]:
     """Delete the examples the comment's current decision added; returns their ids (for the audit log)."""
     if comment.decision is None:
         return []
-    mine = (LabelledExample.comment_id == comment.id, LabelledExample.kind.in_((DECISION, REPORT_OUTCOME)))
-    # The standing decision is the comment's latest: an earlier one (approved, reported again,
-    # then rejected) keeps its labels, and undone ones were removed when they were undone.
-    latest = session.scalar(select(func.max(LabelledExample.decided_at)).where(*mine))
+    mine = (LabelledExample.comment_id == comment.id, LabelledExample.kind.in_((DECISION, REPORT_OUTCOME)),
+            LabelledExample.decision == comment.decision)
+    # The standing decision's rows carry its instant. Failing that (the instant was edited), its
+    # labels are the comment's latest of the same decision: an earlier decision (approved,
+    # reported again, then rejected) keeps its labels, and undone ones are gone already.
+    exact = session.scalar(select(func.count()).where(*mine, LabelledExample.decided_at == comment.decided_at))
+    latest = comment.decided_at if exact else session.scalar(select(func.max(LabelledExample.decided_at)).where(*mine))
     if latest is None:
         return _withdraw_legacy(session, comment)
     removed = session.scalars(
