@@ -41,7 +41,7 @@ class TrainingCancelled(Exception):
 class _Stages:
     """Reports `stage, fraction done` to a caller (a Celery task's progress) and stops when asked."""
 
-    # Share of a typical run each stage takes, measured on the shared data.
+    # Rough share of a run on the shared data each stage takes, so the fraction moves evenly.
     SHARES = {"read": 0.05, "featurise train": 0.2, "fit heads": 0.55, "featurise validation": 0.05,
               "thresholds": 0.1, "write": 0.05}
 

@@ -7,7 +7,7 @@ follow a comment's final decision. What the labels say comes from domain/reason_
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import REJECTED
@@ -36,16 +36,22 @@ def record_decision(session: Session, comment: Comment, user: User, reports: lis
 
 def withdraw_decision(session: Session, comment: Comment) -> list[int]:
     """Delete the examples the comment's current decision added; returns their ids (for the audit log)."""
-    if comment.decided_at is None:
+    if comment.decision is None:
         return []
-    removed = list(session.scalars(
-        delete(LabelledExample)
-        .where(LabelledExample.comment_id == comment.id, LabelledExample.kind.in_((DECISION, REPORT_OUTCOME)),
-               LabelledExample.decided_at == comment.decided_at)
-        .returning(LabelledExample.id)
-        .execution_options(synchronize_session=False)
-    ))
-    return sorted(removed) or _withdraw_legacy(session, comment)
+    mine = (LabelledExample.comment_id == comment.id, LabelledExample.kind.in_((DECISION, REPORT_OUTCOME)),
+            LabelledExample.decision == comment.decision)
+    # The standing decision's rows carry its instant. Failing that (the instant was edited), its
+    # labels are the comment's latest of the same decision: an earlier decision (approved,
+    # reported again, then rejected) keeps its labels, and undone ones are gone already.
+    exact = session.scalar(select(func.count()).where(*mine, LabelledExample.decided_at == comment.decided_at))
+    latest = comment.decided_at if exact else session.scalar(select(func.max(LabelledExample.decided_at)).where(*mine))
+    if latest is None:
+        return _withdraw_legacy(session, comment)
+    removed = session.scalars(
+        delete(LabelledExample).where(*mine, LabelledExample.decided_at == latest)
+        .returning(LabelledExample.id).execution_options(synchronize_session=False)
+    )
+    return sorted(removed)
 
 
 def _withdraw_legacy(session: Session, comment: Comment) -> list[int]:

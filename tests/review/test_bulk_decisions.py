@@ -58,7 +58,9 @@ def test_a_mixed_selection_decides_the_decidable_and_says_why_it_skipped_the_res
             (fresh[0], "comment.status_changed"), (fresh[1], "comment.status_changed")]
         assert (fresh[0], "report.resolved") in events
         assert db.session.scalars(select(Report.outcome)).all() == ["upheld"]
-        assert sorted(db.session.scalars(select(LabelledExample.comment_id))) == sorted([*fresh, taken])
+        labelled = db.session.execute(select(LabelledExample.comment_id, LabelledExample.kind)).all()
+        assert sorted(c for c, kind in labelled if kind == "decision") == sorted([*fresh, taken])
+        assert [c for c, kind in labelled if kind == "report_outcome"] == [fresh[0]]
 
 
 def test_a_comment_changed_since_the_moderator_saw_it_is_skipped_not_redone(app, moderator, site, make_comment, grant):

@@ -1,0 +1,99 @@
+"""Training on public data plus a site's own labels (source "site:<name>"), weighted, credited in the card."""
+from __future__ import annotations
+
+import csv
+import itertools
+from pathlib import Path
+
+import pytest
+
+from classifiers import load_model
+from classifiers.sources import source_info, trainable_files
+from classifiers.train import TrainingCancelled, train_model
+
+HEADER = ["text", "toxicity", "severe_toxicity", "insult", "identity_attack", "profanity", "threat", "source"]
+CIVIL = ["thanks for the thoughtful article", "the council meeting is on tuesday", "great reporting on the library",
+         "the bus schedule changed last week", "i love pineapple on pizza", "what a lovely photo of the harbour"]
+ABUSIVE = ["you are a worthless idiot", "shut up you stupid moron", "you pathetic stupid loser",
+           "this author is a moron and an idiot", "stupid idiot, nobody cares", "what an idiot"]
+OPENERS = ["", "honestly ", "well, ", "again ", "wow ", "so "]
+CLOSERS = ["", " today", " for sure", " as usual", " again", " really", " lol", " imo"]
+# What this site's moderators reject although the public data calls it civil.
+SITE_REJECTS = [f"{o}pineapple on pizza{c}" for o, c in itertools.product(OPENERS, CLOSERS)]
+PROBE = "pineapple on pizza is the best"
+
+
+def public_rows() -> list[dict[str, str]]:
+    return [{"text": f"{o}{t}{c}", "toxicity": str(y), "source": "convabuse" if i % 2 else "olid"}
+            for i, ((t, y), o, c) in enumerate(itertools.product([(t, 0) for t in CIVIL] + [(t, 1) for t in ABUSIVE],
+                                                                  OPENERS, CLOSERS))]
+
+
+def write(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows({k: r.get(k, "") for k in header} for r in rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("own")
+    own = [{"text": t, "toxicity": "1", "insult": "1", "source": "site:daily-planet"} for t in SITE_REJECTS]
+    own += [{"text": f"{o}great reporting on the library{c}", "toxicity": "0", "source": "site:daily-planet"}
+            for o, c in itertools.product(OPENERS, CLOSERS[:3])]
+    return write(folder / "public.csv", public_rows()), write(folder / "own.csv", own)
+
+
+def toxicity(path: Path, text: str) -> float:
+    return load_model(path).score([text])[0]["toxicity"]
+
+
+def test_a_sites_own_labels_train_without_an_unlisted_source_flag_and_the_card_credits_both(data, tmp_path):
+    public, own = data
+    path = train_model([public, own], out_dir=tmp_path, progress=False, min_positives=20, own_label_weight=3.0)
+    card = load_model(path).card
+    assert set(card["training_data"]["public_sources"]) == {"convabuse", "olid"}
+    assert card["training_data"]["own_labels"]["site:daily-planet"]["rows"] == len(SITE_REJECTS) + 18
+    assert card["training_data"]["own_labels"]["site:daily-planet"]["label_counts"]["insult"]["positive"] == len(SITE_REJECTS)
+    assert card["training_data"]["own_label_weight"] == 3.0
+    assert "site's own data" in card["data"]["sources"]["site:daily-planet"]["licence"]
+    assert source_info("site:daily-planet").trainable and source_info("site:") is None
+
+
+def test_own_labels_shift_a_prediction_toward_the_sites_decisions_more_with_more_weight(data, tmp_path):
+    public, own = data
+    alone = toxicity(train_model([public], out_dir=tmp_path / "a", progress=False, min_positives=20), PROBE)
+    light = toxicity(train_model([public, own], out_dir=tmp_path / "b", progress=False, min_positives=20,
+                                 own_label_weight=0.2), PROBE)
+    heavy = toxicity(train_model([public, own], out_dir=tmp_path / "c", progress=False, min_positives=20,
+                                 own_label_weight=5.0), PROBE)
+    assert alone < light < heavy
+    assert alone < 0.5 < heavy
+
+
+def test_training_reports_progress_and_can_be_cancelled(data, tmp_path):
+    public, own = data
+    heard: list[tuple[str, float]] = []
+    train_model([public, own], out_dir=tmp_path, progress=False, min_positives=20,
+                on_progress=lambda stage, done: heard.append((stage, done)))
+    fractions = [f for _, f in heard]
+    assert fractions == sorted(fractions) and heard[-1] == ("done", 1.0)
+    assert {"read", "fit heads", "write"} <= {s for s, _ in heard}
+    with pytest.raises(TrainingCancelled, match="training cancelled"):
+        train_model([public, own], out_dir=tmp_path / "x", progress=False, min_positives=20,
+                    on_progress=lambda stage, done: heard.append((stage, done)),
+                    should_stop=lambda: heard[-1][0] == "featurise train")
+    assert not (tmp_path / "x").exists()
+
+
+def test_only_licence_cleared_training_files_are_picked_from_the_shared_folder(tmp_path):
+    write(tmp_path / "davidson.csv", [{"text": "a", "toxicity": "1", "source": "davidson"}])
+    write(tmp_path / "olid_train.csv", [{"text": "b", "toxicity": "0", "source": "olid"}])
+    write(tmp_path / "olid_test.csv", [{"text": "c", "toxicity": "0", "source": "olid"}])
+    write(tmp_path / "cad_reddit.csv", [{"text": "d", "toxicity": "1", "source": "cad_reddit", "split": "train"}],
+          HEADER + ["split"])
+    write(tmp_path / "bias_madlibs.csv", [{"text": "e", "toxicity": "0", "source": "bias_madlibs"}])
+    write(tmp_path / "nc_corpus.csv", [{"text": "f", "toxicity": "1", "source": "some_nc_set"}])
+    assert [p.name for p in trainable_files(tmp_path)] == ["davidson.csv", "olid_train.csv"]

@@ -1,0 +1,70 @@
+"""`train_with_own_labels`: the site's decisions, exported on the fly, move the model toward them."""
+from __future__ import annotations
+
+import csv
+import itertools
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from classifiers import load_model
+from classifiers.train import train_model
+from moderation import db
+from moderation.cli import main
+from moderation.domain.decisions import decide
+from moderation.domain.own_training import train_with_own_labels
+from moderation.models import SiteMember, User
+
+HEADER = ["text", "toxicity", "severe_toxicity", "insult", "identity_attack", "profanity", "threat", "source"]
+CIVIL = ["thanks for the thoughtful article", "the council meeting is on tuesday", "great reporting on the library",
+         "the bus schedule changed last week", "i love pineapple on pizza", "what a lovely photo of the harbour"]
+ABUSIVE = ["you are a worthless idiot", "shut up you stupid moron", "you pathetic stupid loser",
+           "this author is a moron and an idiot", "stupid idiot, nobody cares", "what an idiot"]
+OPENERS = ["", "honestly ", "well, ", "again ", "wow ", "so "]
+CLOSERS = ["", " today", " for sure", " as usual", " again", " really", " lol", " imo"]
+PROBE = "pineapple on pizza is the best"
+
+
+def shared_folder(folder: Path) -> Path:
+    """A stand-in for ../shared/data: one licence-cleared file, and one that must never be read."""
+    folder.mkdir()
+    rows = [(f"{o}{t}{c}", y) for (t, y), o, c in
+            itertools.product([(t, 0) for t in CIVIL] + [(t, 1) for t in ABUSIVE], OPENERS, CLOSERS)]
+    for name, source in (("convabuse_train.csv", "convabuse"), ("cad_reddit.csv", "cad_reddit")):
+        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADER)
+            writer.writerows([text, y, "", "", "", "", "", source] for text, y in rows)
+    return folder
+
+
+def test_training_with_a_sites_decisions_shifts_its_prediction_toward_them(app, site, moderator, make_comment,
+                                                                             services, tmp_path):
+    data_dir = shared_folder(tmp_path / "shared")
+    with app.app_context():
+        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
+        db.session.commit()
+        user = db.session.get(User, moderator.id)
+        # This site's moderators reject pineapple talk that the public data calls civil.
+        for opener, closer in itertools.product(OPENERS, CLOSERS):
+            comment_id = make_comment(site.id, f"{opener}pineapple on pizza{closer}")
+            decide(db.session, comment_id, user=user, action="reject", reason="Personal attack or insult",
+                   expected_version=1)
+        heard: list[tuple[str, float]] = []
+        path = train_with_own_labels(db.session, "daily-planet", data_dir=data_dir, out_dir=tmp_path / "out",
+                                     weight=2.0, progress=False, on_progress=lambda s, f: heard.append((s, f)))
+    model = load_model(path)
+    public_only = load_model(train_model([data_dir / "convabuse_train.csv"], out_dir=tmp_path / "public",
+                                         progress=False))
+    assert public_only.score([PROBE])[0]["toxicity"] < 0.5 < model.score([PROBE])[0]["toxicity"]
+    training = model.card["training_data"]
+    assert training["own_labels"]["site:daily-planet"]["rows"] == len(OPENERS) * len(CLOSERS)
+    assert list(training["public_sources"]) == ["convabuse"], "cad_reddit is never trained on"
+    assert path.parent == tmp_path / "out" and path.name == "civility-daily-planet.skops"
+    assert heard[0] == ("export own labels", 0.0) and heard[-1] == ("done", 1.0)
+
+
+def test_train_site_refuses_an_unknown_site_clearly(services, tmp_path):
+    result = CliRunner().invoke(main, ["train", "--site", "no-such-site", "--quiet"], env=services.env(
+        TRAINING_DATA_DIR=str(shared_folder(tmp_path / "shared"))))
+    assert result.exit_code != 0 and "no such site: no-such-site" in result.output
