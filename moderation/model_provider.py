@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from classifiers import CivilityModel
+from classifiers.model import card_path_for
 from moderation.domain import model_registry as registry
 from moderation.models import ModelAssignment, ModelVersion
 
@@ -150,7 +151,12 @@ class ModelProvider:
             model = self._models.get(entry.version)
             if model is None:
                 started = time.perf_counter()
-                model = registry.load_version(entry.as_row(), self.var_dir)
+                row = entry.as_row()
+                path = self.var_dir / row.artifact
+                if not (path.exists() and card_path_for(path).exists()):
+                    with Session(self.engine) as session:  # registered by a process with another var dir
+                        registry.materialize(session, row.id, self.var_dir)
+                model = registry.load_version(row, self.var_dir)
                 self._models[entry.version] = model
                 log.info("loaded model %s in %.1f s", entry.version, time.perf_counter() - started)
         return model

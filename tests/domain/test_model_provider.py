@@ -102,3 +102,18 @@ def test_scoring_uses_each_site_s_version_and_records_it(app, provider, clock, t
         score_pending(db.session, provider, ids, batch_size=10)
         versions = dict(db.session.execute(select(Comment.site_id, Comment.model_version)).all())
     assert versions == {site.id: candidate, outsider.id: shipped}
+
+
+def test_a_process_with_another_var_dir_writes_the_files_from_the_database(app, provider, clock, tmp_path, site):
+    provider.default()
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(tmp_path / "in", "candidate-b"),
+                                         var_dir=tmp_path / "trainer-machine", actor=None)
+        registry.promote(db.session, row, by="test", site_id=site.id)
+        db.session.commit()
+        version, artifact = row.version, row.artifact
+    assert not (provider.var_dir / artifact).exists()
+    clock.now += 2
+    provider.refresh()
+    assert provider.for_site(site.id).version == version
+    assert (provider.var_dir / artifact).read_bytes() == (tmp_path / "trainer-machine" / artifact).read_bytes()
