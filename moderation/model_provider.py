@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Integer, literal, select, union_all
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from classifiers import CivilityModel
@@ -98,7 +99,14 @@ class ModelProvider:
         with self._lock:
             if not force and self._checked_at is not None and self.clock() - self._checked_at < self.check_interval:
                 return
-            self._read()
+            try:
+                self._read()
+            except OperationalError:
+                if self._global is None:
+                    raise
+                # The database is away: keep scoring with what was active, and look again later.
+                self._checked_at = self.clock()
+                log.warning("could not check the model registry; keeping %s for now", self._global.version)
 
     def forget(self) -> None:
         """Drop everything: the next use reads the registry again (tests truncate it under us)."""
