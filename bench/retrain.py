@@ -13,28 +13,40 @@
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# bench/queue.py shadows the standard library's `queue` (urllib3 and Celery import it): the script's
-# own directory comes off the import path until `requests` has imported the real one.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 import argparse
+import importlib.util
 import itertools
+import os
+import random
 import statistics
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 
-import requests
+BENCH = Path(__file__).resolve().parent
+# bench/queue.py would shadow the standard library's queue (Celery imports it): load stack.py by
+# path and keep bench/ off sys.path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+sys.path.insert(0, str(BENCH.parent / "tests"))
+import requests  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from backtest_timing import bench_backtest_in_subprocess  # noqa: E402
-from stack import running_stack  # noqa: E402
+_spec = importlib.util.spec_from_file_location("bench_stack", BENCH / "stack.py")
+_stack = importlib.util.module_from_spec(_spec)
+sys.modules["bench_stack"] = _stack  # its dataclasses look their module up
+_spec.loader.exec_module(_stack)
+running_stack = _stack.running_stack
+
+
+def _bench_module(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 POST_EVERY = 0.02  # seconds between two comments: 50/s, a busy site, well inside what one worker scores
 
@@ -56,7 +68,7 @@ def _poster(base_url: str, api_key: str, stop: threading.Event) -> threading.Thr
     return thread
 
 
-def bench_switch(switches: int) -> list[str]:
+def bench_switch(switches: int, check_interval: float) -> list[str]:
     from sqlalchemy import create_engine, func, select
     from sqlalchemy.orm import Session
 
@@ -65,6 +77,7 @@ def bench_switch(switches: int) -> list[str]:
     from moderation.models import Comment
 
     rows: list[str] = []
+    os.environ["MODEL_CHECK_INTERVAL"] = str(check_interval)  # the stack's processes inherit it
     with running_stack(worker=True) as stack, tempfile.TemporaryDirectory() as tmp:
         engine = create_engine(stack.database_url)
         stop = threading.Event()
@@ -100,26 +113,27 @@ def bench_switch(switches: int) -> list[str]:
             return (first_scored_by(expected, committed) - committed).total_seconds() * 1000
 
         times = []
+        pauses = random.Random(8)
         for n in range(switches):
             if n % 2 == 0:
                 times.append(timed(lambda s: registry.promote(s, candidate, by="bench"), candidate))
             else:
                 times.append(timed(lambda s: registry.rollback(s, by="bench"), shipped))
-            time.sleep(0.5)
+            time.sleep(pauses.uniform(0.3, 2.3))  # changes land at every phase of the worker's checks
         stop.set()
         poster.join(timeout=10)
         engine.dispose()
     later = times[1:] or times
     rows.append("| measurement | n | first (loads the version) ms | later p50 ms | later max ms |")
     rows.append("|---|---:|---:|---:|---:|")
-    rows.append(f"| worker switches version (promote / rollback, MODEL_CHECK_INTERVAL 2 s) | {len(times)} | "
+    rows.append(f"| worker switches version (promote / rollback, MODEL_CHECK_INTERVAL {check_interval:g} s) | {len(times)} | "
                 f"{times[0]:,.0f} | {statistics.median(later):,.0f} | {max(later):,.0f} |")
     return rows
 
 
 SECTIONS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
-    "switch": lambda args: bench_switch(args.switches),
-    "backtest": lambda args: bench_backtest_in_subprocess(args.decisions),
+    "switch": lambda args: bench_switch(args.switches, args.check_interval),
+    "backtest": lambda args: _bench_module("backtest_timing").bench_backtest_in_subprocess(args.decisions),
 }
 
 
@@ -128,6 +142,7 @@ def main() -> None:
     parser.add_argument("--section", action="append", choices=sorted(SECTIONS), help="run only these (repeatable)")
     parser.add_argument("--switches", type=int, default=10, help="promotions and rollbacks to time (switch)")
     parser.add_argument("--decisions", type=int, default=10_000, help="decided comments to backtest on (backtest)")
+    parser.add_argument("--check-interval", type=float, default=2.0, help="the workers' MODEL_CHECK_INTERVAL (switch)")
     args = parser.parse_args()
     for name in args.section or list(SECTIONS):
         print(f"\n## {name}\n")

@@ -20,9 +20,11 @@ from pathlib import Path
 
 from sqlalchemy import Integer, literal, select, union_all
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from classifiers import CivilityModel
+from classifiers.model import card_path_for
 from moderation.domain import model_registry as registry
 from moderation.models import ModelAssignment, ModelVersion
 
@@ -97,7 +99,14 @@ class ModelProvider:
         with self._lock:
             if not force and self._checked_at is not None and self.clock() - self._checked_at < self.check_interval:
                 return
-            self._read()
+            try:
+                self._read()
+            except OperationalError:
+                if self._global is None:
+                    raise
+                # The database is away: keep scoring with what was active, and look again later.
+                self._checked_at = self.clock()
+                log.warning("could not check the model registry; keeping %s for now", self._global.version)
 
     def forget(self) -> None:
         """Drop everything: the next use reads the registry again (tests truncate it under us)."""
@@ -150,7 +159,12 @@ class ModelProvider:
             model = self._models.get(entry.version)
             if model is None:
                 started = time.perf_counter()
-                model = registry.load_version(entry.as_row(), self.var_dir)
+                row = entry.as_row()
+                path = self.var_dir / row.artifact
+                if not (path.exists() and card_path_for(path).exists()):
+                    with Session(self.engine) as session:  # registered by a process with another var dir
+                        registry.materialize(session, row.id, self.var_dir)
+                model = registry.load_version(row, self.var_dir)
                 self._models[entry.version] = model
                 log.info("loaded model %s in %.1f s", entry.version, time.perf_counter() - started)
         return model

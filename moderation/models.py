@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -325,6 +326,10 @@ class ModelVersion(Base):
     version: Mapped[str] = mapped_column(String(100), unique=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     artifact: Mapped[str] = mapped_column(String(300))  # relative to VAR_DIR: models/<sha256>.skops
+    # The same bytes, so a process on another machine (or a container with its own var dir) can
+    # write the files it lacks; deferred, as only that first load reads them.
+    artifact_bytes: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    card_bytes: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     card: Mapped[dict[str, Any]] = mapped_column()
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
     status: Mapped[str] = mapped_column(String(20), default="candidate", server_default="candidate")

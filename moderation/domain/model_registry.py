@@ -1,7 +1,8 @@
 """The model registry: every trained version, and which one each site scores with.
 
 Artifacts are content-addressed under the var dir: `models/<sha256>.skops` with its card beside
-it as `models/<sha256>.card.json`. The digest covers both files (artifact bytes, a NUL, card
+it as `models/<sha256>.card.json`, and kept in the row as bytes too, so a process whose var dir
+lacks them (another machine, another container) writes them first (`materialize`). The digest covers both files (artifact bytes, a NUL, card
 bytes), the same digest CivilityModel.version abbreviates, so a card edited after training is
 a different version. Loading checks the digest before the bytes reach skops, then loads through
 classifiers.load_model's allow-list.
@@ -133,7 +134,8 @@ def register_artifact(
     _write_once(stored, artifact)
     _write_once(card_path_for(stored), card_bytes)
     row = ModelVersion(
-        version=model.version, sha256=digest, artifact=relative, card=model.card,
+        version=model.version, sha256=digest, artifact=relative, artifact_bytes=artifact, card_bytes=card_bytes,
+        card=model.card,
         metrics=_key_metrics(model.card), status=CANDIDATE,
         trained_by=trained_by.id if isinstance(trained_by, User) else trained_by,
         training_data=training_data if training_data is not None else _training_data(model.card), notes=notes,
@@ -167,6 +169,19 @@ def active_scopes(session: Session) -> dict[int, list[str]]:
             .order_by(ModelAssignment.site_id.nulls_first(), Site.name)):
         scopes.setdefault(version_id, []).append(site_name or "global")
     return scopes
+
+
+def materialize(session: Session, version_id: int, var_dir: Path) -> Path:
+    """Write a version's files under `var_dir` from the database if they are missing (a process on
+    another machine, or with its own var dir); load_version checks them against the hash anyway."""
+    row = session.get(ModelVersion, version_id)
+    if row is None:
+        raise NotFound(f"there is no model version {version_id}")
+    path = Path(var_dir) / row.artifact
+    if not (path.exists() and card_path_for(path).exists()):
+        _write_once(path, row.artifact_bytes)
+        _write_once(card_path_for(path), row.card_bytes)
+    return path
 
 
 def load_version(row: ModelVersion, var_dir: Path) -> CivilityModel:

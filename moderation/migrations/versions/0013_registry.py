@@ -24,6 +24,10 @@ def upgrade() -> None:
         sa.Column("version", sa.String(100), nullable=False, unique=True),
         sa.Column("sha256", sa.String(64), nullable=False, unique=True),
         sa.Column("artifact", sa.String(300), nullable=False),
+        # The files' bytes too: every process writes the files it lacks from here (another machine,
+        # a container with its own var dir), and checks them against sha256 before loading.
+        sa.Column("artifact_bytes", sa.LargeBinary, nullable=False),
+        sa.Column("card_bytes", sa.LargeBinary, nullable=False),
         sa.Column("card", JSONB, nullable=False),
         sa.Column("metrics", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
         sa.Column("status", sa.String(20), nullable=False, server_default="candidate"),

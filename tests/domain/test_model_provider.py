@@ -1,0 +1,119 @@
+"""The ModelProvider: one small check at most every interval, each site's version, a new version
+loaded once, an empty registry bootstrapped once however many processes start together."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from classifiers import DEFAULT_MODEL_PATH
+from model_variants import model_variant
+from moderation import db
+from moderation.domain import model_registry as registry
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.scoring import score_pending
+from moderation.model_provider import ModelProvider
+from moderation.models import Comment, ModelVersion, Site
+
+pytestmark = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="needs the shipped model")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def provider(app, tmp_path, clock) -> ModelProvider:
+    return ModelProvider(app.extensions["db_engine"], var_dir=tmp_path / "var", model_path=DEFAULT_MODEL_PATH,
+                         check_interval=2.0, clock=clock)
+
+
+def _candidate(app, provider, tmp_path) -> str:
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(tmp_path / "in", "candidate-b"),
+                                         var_dir=provider.var_dir, actor=None)
+        db.session.commit()
+        return row.version
+
+
+def test_a_promotion_is_seen_at_the_first_check_after_the_interval(app, provider, clock, tmp_path, site, outsider):
+    shipped = provider.default().version
+    candidate = _candidate(app, provider, tmp_path)
+    with app.app_context():
+        registry.promote(db.session, candidate, by="test", site_id=site.id)
+        db.session.commit()
+    provider.refresh()
+    assert provider.for_site(site.id).version == shipped  # checked less than 2 s ago
+    clock.now += 2.0
+    provider.refresh()
+    assert provider.for_site(site.id).version == candidate
+    assert provider.for_site(outsider.id).version == shipped and provider.default().version == shipped
+    assert provider.for_site(site.id) is provider.for_site(site.id)  # loaded once
+
+
+def test_a_tampered_artifact_is_refused_by_the_provider(app, provider, tmp_path, site):
+    provider.default()
+    candidate = _candidate(app, provider, tmp_path)
+    with app.app_context():
+        row = registry.get_version(db.session, candidate)
+        (provider.var_dir / row.artifact).write_bytes(DEFAULT_MODEL_PATH.read_bytes()[:-10] + b"0123456789")
+        registry.promote(db.session, candidate, by="test", site_id=site.id)
+        db.session.commit()
+    provider.refresh(force=True)
+    with pytest.raises(registry.ArtifactMismatch):
+        provider.for_site(site.id)
+
+
+def test_processes_starting_together_register_the_shipped_model_once(app, tmp_path):
+    providers = [ModelProvider(app.extensions["db_engine"], var_dir=tmp_path / "var", model_path=DEFAULT_MODEL_PATH)
+                 for _ in range(4)]
+    versions: list[str] = []
+    threads = [threading.Thread(target=lambda p=p: versions.append(p.default().version)) for p in providers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(versions) == 4 and len(set(versions)) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ModelVersion)) == 1
+
+
+def test_scoring_uses_each_site_s_version_and_records_it(app, provider, clock, tmp_path, site, outsider):
+    shipped = provider.default().version
+    candidate = _candidate(app, provider, tmp_path)
+    with app.app_context():
+        registry.promote(db.session, candidate, by="test", site_id=site.id)
+        db.session.commit()
+        ids = [submit_comment(db.session, db.session.get(Site, s.id),
+                              CommentInput(external_id=f"c-{s.id}", story_id="s", author_id="a", text="Fine words.")
+                              ).comment.id for s in (site, outsider)]
+        db.session.commit()
+        clock.now += 5
+        score_pending(db.session, provider, ids, batch_size=10)
+        versions = dict(db.session.execute(select(Comment.site_id, Comment.model_version)).all())
+    assert versions == {site.id: candidate, outsider.id: shipped}
+
+
+def test_a_process_with_another_var_dir_writes_the_files_from_the_database(app, provider, clock, tmp_path, site):
+    provider.default()
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(tmp_path / "in", "candidate-b"),
+                                         var_dir=tmp_path / "trainer-machine", actor=None)
+        registry.promote(db.session, row, by="test", site_id=site.id)
+        db.session.commit()
+        version, artifact = row.version, row.artifact
+    assert not (provider.var_dir / artifact).exists()
+    clock.now += 2
+    provider.refresh()
+    assert provider.for_site(site.id).version == version
+    assert (provider.var_dir / artifact).read_bytes() == (tmp_path / "trainer-machine" / artifact).read_bytes()
