@@ -21,7 +21,7 @@ from moderation.embedded import start_postgres, start_redis
 from moderation.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[1]
-TABLES = "audit_log, webhook_deliveries, reports, labelled_examples, comments, users, sites"
+TABLES = "drift_reports, audit_log, webhook_deliveries, reports, labelled_examples, comments, users, sites"
 # The tests' webhook receiver listens on http://127.0.0.1: allowed explicitly, as an operator would.
 LOCAL_WEBHOOKS = dict(WEBHOOK_ALLOW_HTTP="1", WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8")
 

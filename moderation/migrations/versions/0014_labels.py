@@ -4,13 +4,13 @@ Existing rows keep their labels; their kind is read from the old source column (
 were decisions). Their decision fields stay empty: nothing recorded which decision they came from.
 
 Revision ID: 0014_labels
-Revises: 0012_queue_speed
+Revises: 0013_registry
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_labels"
-down_revision = "0012_queue_speed"
+down_revision = "0013_registry"
 branch_labels = None
 depends_on = None
 

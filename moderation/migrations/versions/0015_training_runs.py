@@ -5,14 +5,13 @@ unique index on a constant, so a second start is refused by the database even wh
 click at once): training takes both cores for minutes, and two at once would only be slower.
 
 Revision ID: 0015_training_runs
-Revises: 0013_registry, 0014_labels
+Revises: 0014_labels
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_training_runs"
-# Both heads of the helpers' branches; the lead re-chains the migrations when merging.
-down_revision = ("0013_registry", "0014_labels")
+down_revision = "0014_labels"
 branch_labels = None
 depends_on = None
 

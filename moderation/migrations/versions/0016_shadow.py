@@ -5,14 +5,14 @@ status it would have given, beside the live status; the comment itself is never 
 drift_reports holds each daily comparison of live scores with the model card's validation scores.
 
 Revision ID: 0016_shadow
-Revises: 0012_queue_speed
+Revises: 0015_training_runs
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0016_shadow"
-down_revision = "0012_queue_speed"
+down_revision = "0015_training_runs"
 branch_labels = None
 depends_on = None
 
