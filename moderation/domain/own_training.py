@@ -39,6 +39,7 @@ def train_with_own_labels(
     progress: bool,
     on_progress: Callable[[str, float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    min_positives: int = 200,
 ) -> Path:
     """Export `site`'s labels, train on the shared data plus them, return the artifact's path.
 
@@ -74,6 +75,7 @@ def train_with_own_labels(
             out_dir=out_dir,
             name=name,
             own_label_weight=weight,
+            min_positives=min_positives,
             progress=progress,
             on_progress=trained,
             should_stop=should_stop,

@@ -220,7 +220,8 @@ def default_trainer(settings: TrainingSettings = TrainingSettings()) -> Trainer:
 
             return train_with_own_labels(session, site, data_dir=data_dir, out_dir=out_dir,
                                          weight=settings.own_label_weight, progress=False,
-                                         on_progress=on_progress, should_stop=should_stop)
+                                         on_progress=on_progress, should_stop=should_stop,
+                                         min_positives=settings.min_positives)
         from classifiers.sources import trainable_files
         from classifiers.train import train_model
 

@@ -210,9 +210,7 @@ def _path(rule: str, world: World) -> str:
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
-              "filename": "moderation.css", "job_id": "no-such-job"}
-              "user_id": world.spare_user_id, "author_id": "a-1",
-              "filename": "moderation.css", "run_id": 1}
+              "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
