@@ -108,12 +108,6 @@ class ModelProvider:
                 self._checked_at = self.clock()
                 log.warning("could not check the model registry; keeping %s for now", self._global.version)
 
-    def forget(self) -> None:
-        """Drop everything: the next use reads the registry again (tests truncate it under us)."""
-        with self._lock:
-            self._checked_at, self._global, self._sites, self._shadow = None, None, {}, None
-            self._models.clear()
-
     # -- inside ----------------------------------------------------------------------------------
 
     def _ensure_checked(self) -> None:

@@ -93,18 +93,21 @@ def _pages(app, ids: dict[str, list[int | str]]) -> list[str]:
     return sorted(set(paths))
 
 
-def _first_version_id(app) -> int:
-    """The registry's first version (the shipped model), for the model card page."""
-    from sqlalchemy import select
-
-    from moderation.models import ModelVersion
+def _model_version(app, tmp_path, user_id: int) -> int:
+    """A registered version whose card name and notes carry payloads (shown on /admin/models)."""
+    from model_variants import model_variant
+    from moderation.domain import model_registry
 
     with app.app_context():
-        app.extensions["models"].refresh(force=True)
-        return db.session.scalar(select(ModelVersion.id))
+        app.extensions["models"].refresh(force=True)  # the shipped model becomes the global version
+        row = model_registry.register_artifact(
+            db.session, model_variant(tmp_path / "model", "xss", name=PAYLOADS["svg"], threshold_selection=PAYLOADS["img"]),
+            var_dir=app.config["VAR_DIR"], trained_by=user_id, notes=PAYLOADS["attribute"])
+        db.session.commit()
+        return row.id
 
 
-def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browser_page):
+def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browser_page, tmp_path):
     site = make_site(PAYLOADS["svg"] + PAYLOADS["script"])
     ids = _post_comments(client, site)
     _hold(app, ids)
@@ -119,6 +122,7 @@ def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browse
         decided = decide(db.session, ids["template"], user=db.session.get(User, user.id), action="reject",
                          reason=PAYLOADS["attribute"], expected_version=db.session.get(Comment, ids["template"]).version)
         assert decided.status == "rejected"
+    version_id = _model_version(app, tmp_path, user.id)
 
     page = browser_page
     dialogs: list[str] = []
@@ -140,7 +144,7 @@ def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browse
     pages = [f"/review?site={site.id}", *_pages(app, {"comment_id": list(ids.values()), "site_id": [site.id],
                                                           "author_id": [p[:200] for p in PAYLOADS.values()],
                                                           "job_id": [finished_backtest(app, site.id)],
-                                                          "version_id": [_first_version_id(app)]})]
+                                                          "version_id": [version_id]})]
     for path in pages:
         visit(path)
         page.mouse.move(400, 300)  # hover handlers, had any broken out
