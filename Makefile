@@ -39,7 +39,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/classifier.py
 	$(BIN)/python bench/e2e.py
 	$(BIN)/python bench/perspective.py
-	$(BIN)/python bench/queue.py
+	$(BIN)/python bench/queue_pages.py
 
 clean:
 	rm -rf $(VENV) var

@@ -22,16 +22,11 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-if __name__ == "__main__":
-    # bench/queue.py shadows the standard library's `queue` (Celery's amqp imports it): keep the
-    # bench directory off the import path when run as a script.
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-    sys.path.insert(0, str(REPO))
 
 import subprocess  # noqa: E402
 
-# The project is imported inside the functions: bench/retrain.py imports this module after
-# `requests` took the standard `queue` name, and runs the measurement in a process of its own.
+# The project is imported inside the functions: bench/retrain.py runs the measurement in a process
+# of its own, so its memory and timing are not mixed with the switch section's stack.
 
 DATA = REPO.parent / "shared" / "data"
 TEXT_FILES = ("olid_train.csv", "convabuse_train.csv", "olid_test.csv", "convabuse_test.csv")

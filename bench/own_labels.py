@@ -14,17 +14,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import csv
-import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-# bench/queue.py shadows the standard library's `queue` (Celery's amqp imports it): keep the
-# bench directory off the import path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 SITE = "bench-own-labels"
 TEXT_FILES = ("olid_test.csv", "convabuse_valid.csv", "convabuse_test.csv", "surge.csv", "wiki_context.csv",

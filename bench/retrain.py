@@ -3,6 +3,8 @@
     .venv/bin/python bench/retrain.py                 # every section
     .venv/bin/python bench/retrain.py --section switch
 
+- train: a site with 10,000 own labels (bench/own_labels.py), then one training run on the
+  licence-cleared shared data plus them, as `moderation train --site` and /admin/training do.
 - switch: a real worker (Celery, PostgreSQL, Redis, gunicorn from bench/stack.py) scores a steady
   stream of comments while the global version is promoted and rolled back; each switch is timed
   from the commit of the change to the scoring of the first comment by the new version. The
@@ -14,7 +16,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import os
 import random
@@ -28,25 +29,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-# bench/queue.py would shadow the standard library's queue (Celery imports it): load stack.py by
-# path and keep bench/ off sys.path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(BENCH.parent / "tests"))
 import requests  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("bench_stack", BENCH / "stack.py")
-_stack = importlib.util.module_from_spec(_spec)
-sys.modules["bench_stack"] = _stack  # its dataclasses look their module up
-_spec.loader.exec_module(_stack)
-running_stack = _stack.running_stack
-
-
-def _bench_module(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from backtest_timing import bench_backtest_in_subprocess  # noqa: E402  (bench/, the script's folder)
+from stack import running_stack  # noqa: E402
 
 POST_EVERY = 0.02  # seconds between two comments: 50/s, a busy site, well inside what one worker scores
 
@@ -131,9 +118,27 @@ def bench_switch(switches: int, check_interval: float) -> list[str]:
     return rows
 
 
+def bench_train(labels: int) -> list[str]:
+    """bench/own_labels.py in a process of its own, on an embedded database under a temporary var dir."""
+    import re
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="bench-train-") as var_dir:
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, str(BENCH / "own_labels.py"), "--labels", str(labels)],
+                              env={**os.environ, "MODERATION_VAR_DIR": var_dir}, capture_output=True, text=True,
+                              check=True)
+        total = time.perf_counter() - started
+    trained = re.search(r"\+ (\d+) own labels in ([\d.]+) s", done.stdout)
+    return ["| measurement | value |", "|---|---:|",
+            f"| train: shared data + {int(trained.group(1)):,} own labels | {float(trained.group(2)):.0f} s |",
+            f"| seeding, export and training, end to end | {total:.0f} s |"]
+
+
 SECTIONS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
+    "train": lambda args: bench_train(args.labels),
     "switch": lambda args: bench_switch(args.switches, args.check_interval),
-    "backtest": lambda args: _bench_module("backtest_timing").bench_backtest_in_subprocess(args.decisions),
+    "backtest": lambda args: bench_backtest_in_subprocess(args.decisions),
 }
 
 
@@ -141,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--section", action="append", choices=sorted(SECTIONS), help="run only these (repeatable)")
     parser.add_argument("--switches", type=int, default=10, help="promotions and rollbacks to time (switch)")
+    parser.add_argument("--labels", type=int, default=10_000, help="own labels to train with (train)")
     parser.add_argument("--decisions", type=int, default=10_000, help="decided comments to backtest on (backtest)")
     parser.add_argument("--check-interval", type=float, default=2.0, help="the workers' MODEL_CHECK_INTERVAL (switch)")
     args = parser.parse_args()

@@ -1,8 +1,8 @@
 """The review queue at newsroom scale: 100,000 queued comments over 20 sites, 5,000 stories and
 30,000 authors, and the server time of each page a moderator uses all day.
 
-    .venv/bin/python bench/queue.py                    # seed a fresh database, 30 timed runs each
-    .venv/bin/python bench/queue.py --runs 10 --var-dir /tmp/qbench   # keep the seeded database
+    .venv/bin/python bench/queue_pages.py                    # seed a fresh database, 30 timed runs each
+    .venv/bin/python bench/queue_pages.py --runs 10 --var-dir /tmp/qbench   # keep the seeded database
 
 Requests go through Flask's test client inside this process: server time (routing, queries,
 templates), no network. The embedded PostgreSQL and Redis live in a temporary directory, or in
