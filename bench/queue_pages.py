@@ -20,7 +20,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import argparse
 import hashlib
-import io
 import json
 import math
 import os

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, request
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from moderation import auth, db
 from moderation.admin.routes import bp
@@ -22,8 +23,12 @@ REPORTS_SHOWN = 30
 @bp.context_processor
 def drift_banner() -> dict[str, object]:
     # Only a warning about the model scoring now: one about a version since replaced is history.
-    return {"drift_warning": current_warning(db.session, _live_version()),
-            "drift_psi_warn": current_app.config["DRIFT_PSI_WARN"]}
+    try:
+        warning = current_warning(db.session, _live_version())
+    except DBAPIError:  # the "database unavailable" page itself must still render
+        db.session.rollback()
+        warning = None
+    return {"drift_warning": warning, "drift_psi_warn": current_app.config["DRIFT_PSI_WARN"]}
 
 
 def _live_version() -> str | None:

@@ -1,7 +1,9 @@
 """Building a configured app for a CLI command, starting embedded servers where no URL is set."""
 from __future__ import annotations
 
+import click
 from flask import Flask
+from sqlalchemy import select
 
 from moderation.config import Config
 from moderation.embedded import resolve_urls
@@ -13,3 +15,16 @@ def command_app(*, need_redis: bool = False) -> Flask:
     config = Config.from_env()
     resolve_urls(config, need_redis=need_redis)
     return create_app(config)
+
+
+def site_id_named(name: str | None) -> int | None:
+    """A site's id from the name a command was given (None stays None: every site, or the global scope)."""
+    from moderation import db
+    from moderation.models import Site
+
+    if name is None:
+        return None
+    site_id = db.session.scalar(select(Site.id).where(Site.name == name))
+    if site_id is None:
+        raise click.ClickException(f"no such site: {name}")
+    return site_id

@@ -5,12 +5,10 @@ import json
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from moderation import db
-from moderation.cli.context import command_app
+from moderation.cli.context import command_app, site_id_named
 from moderation.domain.errors import DomainError
-from moderation.models import Site
 
 ACTOR = "cli"
 
@@ -31,15 +29,6 @@ def _app():
                             model_path=app.config.get("MODEL_PATH") or DEFAULT_MODEL_PATH)
         db.session.commit()
     return app
-
-
-def _site_id(name: str | None) -> int | None:
-    if name is None:
-        return None
-    site_id = db.session.scalar(select(Site.id).where(Site.name == name))
-    if site_id is None:
-        raise click.ClickException(f"no such site: {name}")
-    return site_id
 
 
 def _toxicity_auc(metrics: dict) -> str:
@@ -113,7 +102,7 @@ def _change(action, **kwargs) -> str:
     with app.app_context():
         try:
             if "site_name" in kwargs:
-                kwargs["site_id"] = _site_id(kwargs.pop("site_name"))
+                kwargs["site_id"] = site_id_named(kwargs.pop("site_name"))
             action(db.session, by=ACTOR, **kwargs)
         except DomainError as error:
             db.session.rollback()

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
 
 from moderation import db
-from moderation.cli.context import command_app
+from moderation.cli.context import command_app, site_id_named
 from moderation.domain.errors import DomainError
-from moderation.models import Site
 
 ACTOR = "cli"
 
@@ -15,15 +13,6 @@ ACTOR = "cli"
 @click.group("webhooks")
 def webhooks_group() -> None:
     """Webhook dead letters and signing secrets."""
-
-
-def _site_id(name: str | None) -> int | None:
-    if name is None:
-        return None
-    site_id = db.session.scalar(select(Site.id).where(Site.name == name))
-    if site_id is None:
-        raise click.ClickException(f"no such site: {name}")
-    return site_id
 
 
 @webhooks_group.command("dead-letters")
@@ -36,7 +25,7 @@ def dead_letters_command(site_name: str | None, limit: int) -> None:
 
     app = command_app()
     with app.app_context():
-        site_id = _site_id(site_name)
+        site_id = site_id_named(site_name)
         letters = list_dead_letters(db.session, site_id=site_id, limit=limit)
         total = count_dead_letters(db.session, site_id=site_id)
     if not letters:
@@ -65,7 +54,7 @@ def replay_command(ids: tuple[int, ...], replay_all: bool, site_name: str | None
         raise click.UsageError("--site goes with --all")
     app = command_app(need_redis=True)
     with app.app_context():
-        site_id = _site_id(site_name)
+        site_id = site_id_named(site_name)
         replayed = replay_dead_letters(db.session, actor=ACTOR, ids=list(ids) if ids else None, site_id=site_id)
         db.session.commit()
         send_replayed(replayed)  # a message lost here is resent by the sweep within a minute or two
@@ -85,7 +74,7 @@ def rotate_secret_command(site_name: str, grace: str) -> None:
     with app.app_context():
         try:
             period = parse_grace(grace)
-            rotation = rotate_webhook_secret(db.session, _site_id(site_name), period, actor=ACTOR)
+            rotation = rotate_webhook_secret(db.session, site_id_named(site_name), period, actor=ACTOR)
             db.session.commit()
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc

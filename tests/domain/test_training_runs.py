@@ -133,8 +133,9 @@ def test_a_run_for_a_site_trains_with_its_own_labels(app, site, tmp_path, monkey
 
     calls = []
 
-    def train_with_own_labels(session, run_site, *, data_dir, out_dir, weight, progress, on_progress, should_stop):
-        calls.append((run_site.name, weight, progress))
+    def train_with_own_labels(session, run_site, *, data_dir, out_dir, weight, progress, on_progress, should_stop,
+                              min_positives):
+        calls.append((run_site.name, weight, progress, min_positives))
         on_progress("export own labels", 0.03)
         raise ValueError("stopped here by the test")
 
@@ -143,6 +144,6 @@ def test_a_run_for_a_site_trains_with_its_own_labels(app, site, tmp_path, monkey
     with app.app_context():
         trainer = runs.default_trainer(runs.TrainingSettings(own_label_weight=3.0))
         assert runs.execute_run(db.session, run_id, var_dir=tmp_path, data_dir=tmp_path, trainer=trainer) == "failed"
-    assert calls == [(site.name, 3.0, False)]
+    assert calls == [(site.name, 3.0, False, runs.TrainingSettings().min_positives)]
     run = _run(app, run_id)
     assert "export own labels" in run.log and run.error == "ValueError: stopped here by the test"

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -26,38 +24,6 @@ REPO = Path(__file__).resolve().parents[2]
 ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
 
 
-class ShadowWorker:
-    """A real worker like conftest's `start_worker` gives, started from shadow_worker_entry."""
-
-    def __init__(self, services, log_path: Path, **env: str) -> None:
-        self.services, self.log_path, self.env = services, log_path, env
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "ShadowWorker":
-        argv = [sys.executable, "-m", "celery", "-A", "shadow_worker_entry", "worker", "--loglevel", "INFO",
-                "--concurrency", "1", "-Q", "moderation", "--without-gossip", "--without-mingle"]
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(argv, cwd=REPO, env=self.services.env(**self.env),
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while b" ready." not in self.log_path.read_bytes():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("worker did not start:\n" + self.log_path.read_text()[-3000:])
-            time.sleep(0.1)
-        return self
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-
-
 def trigger_happy_variant(directory: Path) -> Path:
     """The shipped weights with a card whose toxicity threshold is 0: a new version that holds everything."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -76,12 +42,13 @@ def wait_for(check, timeout: float):
     return found
 
 
-def test_a_shadow_model_scores_alongside_the_live_one_without_changing_a_status(app, client, site, services, tmp_path):
+def test_a_shadow_model_scores_alongside_the_live_one_without_changing_a_status(app, client, site, start_worker,
+                                                                               tmp_path):
     shadow_path = trigger_happy_variant(tmp_path / "models")
     shadow_version, live_version = load_model(shadow_path).version, load_model(DEFAULT_MODEL_PATH).version
     assert shadow_version != live_version
-    worker = ShadowWorker(services, tmp_path / "shadow-worker.log", SHADOW_MODEL_PATH=str(shadow_path),
-                          PYTHONPATH=str(REPO / "tests" / "integration")).start()
+    worker = start_worker(entry="shadow_worker_entry", SHADOW_MODEL_PATH=str(shadow_path),
+                          PYTHONPATH=str(REPO / "tests" / "integration"))
     try:
         ids = []
         for n in range(10):

@@ -9,7 +9,6 @@ from moderation import db
 from moderation.domain.decisions import decide
 from moderation.domain.errors import AlreadyDecided, ValidationFailed
 from moderation.domain.status import serialize_comment
-from moderation.domain.users import create_user
 from moderation.models import AuditEntry, Comment, LabelledExample, Site, User, WebhookDelivery
 
 

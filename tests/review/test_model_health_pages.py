@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from drift_fixtures import CardModel, live_version, no_drift_reports  # noqa: F401  (fixture)
 from moderation import db
 from moderation.domain.drift import DriftSettings, check_drift
 from moderation.domain.shadow import score_in_shadow
-from moderation.models import Comment
 
 pytestmark = pytest.mark.usefixtures("no_drift_reports")
 PNG = b"\x89PNG"
