@@ -63,7 +63,7 @@ def test_a_shadow_model_scores_alongside_the_live_one_without_changing_a_status(
                 return rows if len(rows) == len(ids) else None
 
         rows = wait_for(shadow_rows, timeout=30)
-        assert rows, (tmp_path / "shadow-worker.log").read_text()[-3000:]
+        assert rows, Path(worker.log_path).read_text()[-3000:]
     finally:
         worker.stop()
     with app.app_context():
@@ -75,7 +75,7 @@ def test_a_shadow_model_scores_alongside_the_live_one_without_changing_a_status(
         assert {r.comment_id: r.live_status for r in rows} == {i: c.status for i, c in comments.items()}
         assert {r.would_be_status for r in rows} == {"held"}  # a toxicity threshold of 0 holds everything
         assert db.session.scalar(select(func.count()).select_from(ShadowScore)) == len(ids)  # once each
-    assert "shadow scoring failed" not in (tmp_path / "shadow-worker.log").read_text()
+    assert "shadow scoring failed" not in Path(worker.log_path).read_text()
 
 
 def test_the_registrys_shadow_scores_alongside_in_a_standard_worker(app, client, site, start_worker, tmp_path):
