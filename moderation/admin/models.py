@@ -55,7 +55,7 @@ def _site_id() -> int | None:
     raw = (request.form.get("site_id") or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True, int("²") fails
         abort(400)
     return int(raw)
 

@@ -82,3 +82,9 @@ def test_a_change_without_the_csrf_token_is_refused(app, sign_in, admin, candida
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_a_site_id_that_is_not_plain_digits_is_a_400_not_a_500(app, sign_in, admin, candidate):
+    client = sign_in(admin)
+    for odd in ("²", "٣", "1e3", "-1"):
+        assert _post(client, "/admin/models/promote", version=candidate, site_id=odd).status_code == 400, odd
