@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import DECIDED, HELD, PENDING, in_review_queue_condition
@@ -90,11 +90,12 @@ def hourly(session: Session, *, hours: int = 24, now: datetime | None = None) ->
     table = {start + timedelta(hours=i): Hour(start + timedelta(hours=i)) for i in range(hours)}
 
     def bucket(column):
-        return func.date_trunc("hour", column, "UTC")
+        # Literals, not bound parameters: GROUP BY must repeat the SELECT's expression exactly.
+        return func.date_trunc(literal_column("'hour'"), column, literal_column("'UTC'"))
 
     for moment, count in session.execute(
             select(bucket(Comment.received_at), func.count()).where(Comment.received_at >= start)
-            .group_by(1)).all():
+            .group_by(bucket(Comment.received_at))).all():
         if moment in table:
             table[moment].received = count
     waited = func.extract("epoch", Comment.scored_at - Comment.received_at)
@@ -103,14 +104,15 @@ def hourly(session: Session, *, hours: int = 24, now: datetime | None = None) ->
                    func.count().filter(func.jsonb_array_length(Comment.flagged) > 0),
                    func.percentile_cont(0.5).within_group(waited),
                    func.percentile_cont(0.99).within_group(waited))
-            .where(Comment.scored_at >= start).group_by(1)).all():
+            .where(Comment.scored_at >= start).group_by(bucket(Comment.scored_at))).all():
         if moment in table:
             hour = table[moment]
             hour.scored, hour.flagged = scored, flagged
             hour.p50_seconds, hour.p99_seconds = p50, p99
     for moment, count in session.execute(
             select(bucket(Comment.decided_at), func.count())
-            .where(Comment.decided_at >= start, Comment.status.in_(DECIDED)).group_by(1)).all():
+            .where(Comment.decided_at >= start, Comment.status.in_(DECIDED))
+            .group_by(bucket(Comment.decided_at))).all():
         if moment in table:
             table[moment].decided = count
     for moment, delivered, failing in session.execute(
@@ -118,7 +120,7 @@ def hourly(session: Session, *, hours: int = 24, now: datetime | None = None) ->
                    func.count().filter(WebhookDelivery.delivered_at.is_not(None)),
                    func.count().filter(and_(WebhookDelivery.delivered_at.is_(None),
                                             WebhookDelivery.created_at < now - timedelta(minutes=1))))
-            .where(WebhookDelivery.created_at >= start).group_by(1)).all():
+            .where(WebhookDelivery.created_at >= start).group_by(bucket(WebhookDelivery.created_at))).all():
         if moment in table:
             table[moment].webhooks_delivered, table[moment].webhooks_failing = delivered, failing
     return list(table.values())
