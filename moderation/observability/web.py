@@ -24,10 +24,14 @@ def state_collector(app: Flask) -> StateCollector:
 
 
 @bp.get("/metrics")
-@auth.login_required("admin")
 def scrape() -> Response:
     if current_app.config["METRICS_PORT"]:
-        abort(404)  # served on its own port instead
+        abort(404)  # served on its own port instead, to anyone who reaches it: no sign-in page here
+    return _for_admins()
+
+
+@auth.login_required("admin")
+def _for_admins() -> Response:
     body = exposition(current_app.extensions["metrics_dir"], state_collector(current_app._get_current_object()))
     return Response(body, content_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
 

@@ -126,3 +126,4 @@ def test_only_admins_read_metrics_on_the_web_port(app, client, admin, moderator,
     # With a metrics port of its own, the web port has no /metrics at all.
     separate = app_with(METRICS_PORT=9109)
     assert signed_in(separate, admin).get("/metrics").status_code == 404
+    assert separate.test_client().get("/metrics").status_code == 404
