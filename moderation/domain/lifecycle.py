@@ -21,6 +21,7 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import Conflict
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
+from moderation.observability import metrics
 
 PENDING = "pending"      # received, not scored yet
 PUBLISHED = "published"  # the model found nothing; shown
@@ -167,6 +168,9 @@ def change_status(
     comment.version += 1
     comment.status_changed_at = now()
     audit(session, actor, status_action(old_status, new_status), comment_id=comment.id, reason=reason, **details)
+    metrics.status_changed(session, site=comment.site.name, new=new_status, by=by, actor=actor,
+                           scored=old_status == PENDING and by in (SCORER, SANCTION), held=new_status == HELD,
+                           decided=by == DECISION, received_at=comment.received_at)
     if not comment.site.webhook_url:
         return None
     # No flush here: a scored batch's rows go to the database together at commit, which is

@@ -21,6 +21,7 @@ model): each only counts an attempt, and is set aside at its MAX_SCORING_ATTEMPT
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +37,7 @@ from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, change_status, now
 from moderation.models import Comment, Site, WebhookDelivery
+from moderation.observability import metrics
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +263,7 @@ def score_pending(
     scored: dict[int, str] = {}
     source = get_model if hasattr(get_model, "for_site") else _Factory(get_model)  # type: ignore[arg-type]
     for _ in range(max_batches):
+        started = time.perf_counter()
         ids = claim_ids(session, comment_ids, batch_size=batch_size, received_before=received_before)
         if not ids:
             session.rollback()
@@ -270,6 +273,8 @@ def score_pending(
         model = _Resolved({site_id: source.for_site(site_id) for site_id in site_ids})
         try:
             batch = score_claimed(session, model, load_claimed(session, ids))
+            metrics.scoring_batch(session, size=len(ids), seconds=time.perf_counter() - started,
+                                  model_versions={m.version for m in model.models.values()})
             session.commit()
         except Exception as error:
             session.rollback()

@@ -128,6 +128,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.training_status", "GET"): page(moderator=403, admin=200),  # {"run": null} before any run
     ("admin.start_training", "POST"): page(moderator=403, admin=303),  # queued; nothing consumes "training" here
     ("admin.cancel_training", "POST"): page(moderator=403, admin=404),  # run #1 does not exist yet
+    ("admin.operations", "GET"): page(moderator=403, admin=200),
+    ("metrics.scrape", "GET"): page(moderator=403, admin=200),  # Prometheus text; or METRICS_PORT instead
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
