@@ -121,6 +121,9 @@ class Config:
     # An attribute needs this many known positive (and negative) rows to get its own head when a
     # candidate is trained from /admin/training (as `moderation train --min-positives`).
     TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 200))
+    # Seconds between two runs of the retention task (domain/retention.py), which erases the texts
+    # whose site's retention period after their final decision has ended.
+    RETENTION_INTERVAL: float = field(default_factory=lambda: _env_float("RETENTION_INTERVAL", 3600.0))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":
