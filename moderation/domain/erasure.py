@@ -82,6 +82,8 @@ def _erase_comment_rows(session: Session, ids: list[int], at: datetime, names: b
         "text_sha256": case((fresh, func.encode(func.sha256(func.convert_to(Comment.text, "UTF8")), "hex")),
                             else_=Comment.text_sha256),
         "text": "",
+        # The reviewer's highlights quote the words they point at.
+        "explanations": None,
         "text_erased_at": func.coalesce(Comment.text_erased_at, at),
     }
     if names:

@@ -49,6 +49,9 @@ def test_erasing_an_author_removes_their_texts_and_name_everywhere_and_records_i
         db.session.add(SiteMember(user_id=moderator.id, site_id=site.id))
         # A copy of the text and name in an audit entry, as a rule preview or an edit might keep one.
         audit(db.session, "system:test", "comment:copied", comment_id=second, text=SECOND, author_name=NAME)
+        # The reviewer's highlights, as scoring stores them, quote the text.
+        db.session.get(Comment, first).explanations = {
+            "toxicity": [{"begin": 0, "end": 8, "score": 0.4, "text": FIRST[:8]}]}
         db.session.commit()
         user = db.session.get(User, moderator.id)
         for comment_id in (first, other):

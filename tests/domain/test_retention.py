@@ -28,6 +28,7 @@ def comment(site: Site, n: int, text: str | None = None) -> Comment:
 def decided(site: Site, user: User, n: int, action: str) -> Comment:
     c = comment(site, n)
     c.scores = {"toxicity": 0.9}
+    c.explanations = {"toxicity": [{"begin": 0, "end": 7, "score": 0.9, "text": c.text[:7]}]}
     db.session.commit()
     return decide(db.session, c.id, user=user, action=action, reason="Harassment" if action == "reject" else None,
                   expected_version=c.version)
@@ -74,7 +75,7 @@ def test_texts_are_erased_only_once_the_sites_retention_after_the_final_decision
         erased = db.session.get(Comment, approved.id)
         assert erased.decision == "approved" and erased.scores == {"toxicity": 0.9} and erased.body_hash
         assert erased.text_sha256 == hashlib.sha256(original.encode()).hexdigest()
-        assert erased.text_erased_at is not None
+        assert erased.text_erased_at is not None and erased.explanations is None
         assert db.session.get(Comment, rejected.id).decision == "rejected"
         # Its training label goes with its text; the site that keeps everything keeps its label.
         labelled = set(db.session.scalars(select(LabelledExample.comment_id)))
