@@ -26,6 +26,8 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
         "description": "When the text was erased (the site's retention period ended, or its author was erased); "
                        "scores, decision and hashes remain."}
     paths = document["paths"]
+    paths["/api/v1/comments/{comment_id}/reports"]["post"]["responses"]["409"] = {
+        **errors["404"], "description": "The comment was deleted: nothing left to report."}
     paths["/api/v1/comments/{comment_id}"]["delete"] = {
         "summary": "Delete a comment (the reader or the site removed it)",
         "description": (
