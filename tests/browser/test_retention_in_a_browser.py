@@ -35,6 +35,9 @@ def test_an_admin_sets_retention_and_an_erased_comment_says_so(app, site, admin,
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
     assert "retention_days" in page.inner_text("body")
+    if os.environ.get("SCREENSHOT_DIR"):
+        page.goto(f"{live_server}/admin/sites/{site.id}")
+        page.get_by_role("group", name="Data retention").screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/retention.png")
 
     comment_id = held_comment(app, site.id, 1)
     with app.app_context():
