@@ -39,7 +39,7 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                         "schema": {"type": "string", "enum": ["site", "author"], "default": "site"},
                         "description": "Who asked for the deletion, for the audit log."}],
         "responses": {"200": json_ref("Comment", "The deleted comment."),
-                      "400": {**errors["401"], "description": "`by` is neither site nor author."},
+                      "400": {**errors["404"], "description": "`by` is neither site nor author."},
                       **errors, **retry_errors},
     }
     paths["/api/v1/authors/{author_id}"]["delete"] = {
