@@ -120,13 +120,16 @@ class Config:
         os.environ.get("TRAINING_DATA_DIR") or REPO_ROOT.parent / "shared" / "data").resolve())
     # An attribute needs this many known positive (and negative) rows to get its own head when a
     # candidate is trained from /admin/training (as `moderation train --min-positives`).
-    TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 200))
+    TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 100))
     # /metrics: 0 serves it on the web port to signed-in admins; a port number serves it there
     # instead, without authentication, for Prometheus (bind it to a private network only).
     METRICS_PORT: int = field(default_factory=lambda: _env_int("METRICS_PORT", 0))
     # Where every process writes its metric files (prometheus_client's multiprocess mode); all the
     # processes whose metrics /metrics should add up must share it. Blank: $MODERATION_VAR_DIR/metrics.
     METRICS_DIR: str | None = field(default_factory=lambda: os.environ.get("METRICS_DIR") or None)
+    # Seconds between two runs of the retention task (domain/retention.py), which erases the texts
+    # whose site's retention period after their final decision has ended.
+    RETENTION_INTERVAL: float = field(default_factory=lambda: _env_float("RETENTION_INTERVAL", 3600.0))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("pending", "published", "held", "approved", "rejected")
+STATUSES = ("pending", "published", "held", "approved", "rejected", "deleted")
 REPORT_REASONS = ("uncivil", "off_topic", "spam", "harassment", "hate", "personal_information", "other")
 ROLES = ("moderator", "admin")
 
@@ -67,6 +67,8 @@ class Site(Base):
     # Off: `moderation dataset export` refuses this site; its comment text stays on the server
     # (training on it here still works: the artifact holds hashed features, no text).
     allow_text_export: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    # Days a comment's text is kept after its final decision (domain/retention.py); NULL: forever.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class User(Base):
@@ -130,6 +132,10 @@ class Comment(Base):
     scoring_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
     # The text's full-text vector, computed by PostgreSQL on write (migration 0012_queue_speed):
     # search then reads it instead of parsing every candidate's text again. Deferred: no page shows it.
+    # Set when retention or an author's erasure blanked the text (domain/erasure.py); text_sha256
+    # is the text's hash taken just before, so a site can still match its own copy.
+    text_erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
     search_vector: Mapped[Any] = mapped_column(
         TSVECTOR, Computed("to_tsvector('english'::regconfig, text)", persisted=True), deferred=True)
 
@@ -439,3 +445,26 @@ class TrainingRun(Base):
 
     site: Mapped[Site | None] = relationship()
     version: Mapped[ModelVersion | None] = relationship()
+
+
+# The retention task's look-up (0019_retention): finally decided comments still holding their text.
+Index("ix_comments_retention", Comment.site_id, Comment.status_changed_at,
+      postgresql_where=sql("text_erased_at IS NULL AND status IN ('approved', 'rejected', 'deleted')"))
+
+
+class AuthorErasure(Base):
+    """That an author's texts and names were erased on a site (domain/erasure.py), and how much.
+
+    The author id is kept only as its SHA-256, so the record proves the request was carried out
+    without keeping who asked.
+    """
+
+    __tablename__ = "author_erasures"
+    __table_args__ = (Index("ix_author_erasures_site_author", "site_id", "author_hash"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    author_hash: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(200))  # "site:3", as in the audit log
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))

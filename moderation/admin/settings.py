@@ -43,6 +43,20 @@ def _thresholds(form: Mapping[str, str], prefix: str) -> dict[str, float]:
     return values
 
 
+MAX_RETENTION_DAYS = 36_500
+
+
+def _retention_days(raw: str | None) -> int | None:
+    """Blank keeps texts for good (the default); 0 erases them at the next retention run."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_RETENTION_DAYS:
+        raise ValidationFailed(f"retention must be a whole number of days from 0 to {MAX_RETENTION_DAYS}, "
+                               "or blank to keep texts", field="retention_days")
+    return int(raw)
+
+
 def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
     """The form's values as Site attributes, or ValidationFailed naming the first bad field."""
     mode = form.get("moderation_mode", "")
@@ -66,6 +80,7 @@ def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
         "webhook_url": webhook_url,
         "share_moderator_names": form.get("share_moderator_names") in ("on", "1", "true"),
         "allow_text_export": form.get("allow_text_export") in ("on", "1", "true"),
+        "retention_days": _retention_days(form.get("retention_days")),
     }
 
 

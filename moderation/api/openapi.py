@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moderation.api import openapi_erasure
 from moderation.api.openapi_people import extend
 from moderation.domain.lifecycle import DECIDED
 from moderation.domain.reports import REPORT_WEIGHTS
@@ -105,7 +106,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "story_id": {"type": "string"},
                         "author_id": {"type": "string"},
                         "status": {"type": "string", "enum": list(STATUSES),
-                                   "description": "pending until scored; then published, held (for review), approved or rejected."},
+                                   "description": "pending until scored; then published, held (for review), approved or rejected; deleted once the site deleted it or erased its author."},
                         "version": {"type": "integer", "description": "Bumped on every status change: apply a webhook "
                                     "event or response only if its version is newer than the one you hold."},
                         "visible": {"type": "boolean", "description": "Whether the site should show the comment now."},
@@ -219,4 +220,6 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
             },
         },
     }
-    return extend(document, errors=COMMON_ERRORS, json_ref=_json, comment_id_param=COMMENT_ID_PARAM)
+    document = extend(document, errors=COMMON_ERRORS, json_ref=_json, comment_id_param=COMMENT_ID_PARAM)
+    return openapi_erasure.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
+                                  comment_id_param=COMMENT_ID_PARAM)

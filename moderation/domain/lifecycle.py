@@ -28,8 +28,12 @@ PUBLISHED = "published"  # the model found nothing; shown
 HELD = "held"            # waiting for a moderator
 APPROVED = "approved"    # a moderator's decision
 REJECTED = "rejected"    # a moderator's decision, or the policy's auto-reject, or a sanction
-STATUSES = (PENDING, PUBLISHED, HELD, APPROVED, REJECTED)
+DELETED = "deleted"      # removed by the site or its reader (DELETE on the API), or its author erased
+STATUSES = (PENDING, PUBLISHED, HELD, APPROVED, REJECTED, DELETED)
 DECIDED = (APPROVED, REJECTED)
+# Where a comment's retention period starts (domain/retention.py): a moderator's decision or a
+# deletion. A published comment is not final: a report can still send it to review.
+FINAL = (APPROVED, REJECTED, DELETED)
 
 # Kinds of actor. A transition is allowed only for the kinds listed with it.
 SCORER = "scorer"        # the policy's verdict on a newly scored comment
@@ -37,7 +41,8 @@ SANCTION = "sanction"    # an author's sanction overriding that verdict when the
 REPORT = "report"        # readers' reports reaching the site's threshold
 DECISION = "decision"    # a moderator approves or rejects (also an admin rejecting a set-aside comment)
 UNDO = "undo"            # a decision undone by its moderator, or reversed by an admin
-ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO)
+REMOVAL = "removal"      # the site deletes a comment, or erases its author (domain/erasure.py)
+ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
@@ -47,6 +52,8 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     DECISION: {status: frozenset(DECIDED) for status in (HELD, PUBLISHED, PENDING)},
     # Back to whatever the comment was before the decision (domain/undo.py).
     UNDO: {status: frozenset({HELD, PUBLISHED, PENDING}) for status in DECIDED},
+    # From anywhere, and for good: nothing moves a deleted comment again.
+    REMOVAL: {status: frozenset({DELETED}) for status in (PENDING, PUBLISHED, HELD, APPROVED, REJECTED)},
 }
 # Statuses a moderator may still decide: the single definition the queue, detail page and bulk use.
 DECIDABLE = tuple(status for status in STATUSES if status in TRANSITIONS[DECISION])
@@ -90,7 +97,7 @@ def is_visible(comment: Comment) -> bool:
     """Whether the site should show the comment right now."""
     if comment.status in (PUBLISHED, APPROVED):
         return True
-    if comment.status == REJECTED:
+    if comment.status in (REJECTED, DELETED):
         return False
     # pending or held: pre-moderation hides them, post-moderation shows them until rejected.
     return comment.site.moderation_mode == "post"
@@ -126,6 +133,8 @@ def serialize_comment(comment: Comment) -> dict[str, Any]:
         "decision": decision,
         "received_at": _iso(comment.received_at),
         "status_changed_at": _iso(comment.status_changed_at),
+        # Set once retention or an author's erasure removed the text; scores and decision remain.
+        "text_erased_at": _iso(comment.text_erased_at),
     }
 
 
