@@ -11,3 +11,4 @@ from moderation.admin import model_health  # noqa: F401  (shadow and drift pages
 from moderation.admin import training as _training  # noqa: F401  (adds its routes to bp)
 
 __all__ = ["bp"]
+from moderation.admin import rules as _rules  # noqa: F401  (a site's rules and stories)
