@@ -276,3 +276,8 @@ def status_reason(flagged: Sequence[str], hits: Sequence[Hit]) -> str | None:
     """The audit reason of a scored comment: the flagged attributes, then each rule's reason."""
     parts = ([", ".join(flagged)] if flagged else []) + [h.reason for h in hits]
     return "; ".join(parts) or None
+
+
+def stored_hits(comment: Any) -> list[Hit]:
+    """The hits recorded on a scored comment (comments.rule_hits), as Hit objects again."""
+    return [Hit(h["rule"], h["action"], h["reason"]) for h in (comment.rule_hits or [])]

@@ -168,3 +168,17 @@ def test_a_pre_moderated_story_holds_every_new_comment_and_a_closed_one_refuses_
     ok = client.post("/api/v1/comments", headers=site.headers,
                      json={"id": "fine", "story_id": "sport", "author_id": "a", "text": "Still open."})
     assert ok.status_code == 202 and ok.get_json()["rules"] == []
+
+
+def test_a_shadow_model_sees_the_same_rule_hold_so_it_is_not_counted_as_disagreement(app, site, model):
+    from moderation.models import ShadowScore
+
+    class Shadow(FakeModel):
+        version = "fake-2"
+
+    with app.app_context():
+        use_rules(site.id, [{"name": "no-phones", "kind": "phone"}])
+        comment_id = post(site.id, "Civil, but call 555-123-4567")
+        score_pending(db.session, lambda: model, [comment_id], batch_size=10, get_shadow=Shadow)
+        shadow = db.session.scalar(select(ShadowScore).where(ShadowScore.comment_id == comment_id))
+        assert (shadow.live_status, shadow.would_be_status) == ("held", "held")
