@@ -7,10 +7,10 @@ preview's counts are what the rule does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from moderation.domain.lifecycle import APPROVED
@@ -57,11 +57,10 @@ def _recent(session: Session, comments: Sequence[Comment], minutes: int) -> dict
     for comment in comments:
         by_site.setdefault(comment.site_id, []).append(comment)
     for site_id, group in by_site.items():
-        start = min(c.received_at for c in group) - window
-        end = max(c.received_at for c in group)
         rows = session.execute(
             select(Comment.id, Comment.author_id, Comment.text, Comment.parent_id, Comment.received_at)
-            .where(Comment.site_id == site_id, Comment.received_at >= start, Comment.received_at <= end)
+            .where(Comment.site_id == site_id,
+                   or_(*(Comment.received_at.between(a, b) for a, b in _windows(group, window))))
         ).all()
         prints = {row.id: fingerprint(row.text) for row in rows}
         for comment in group:
@@ -73,3 +72,15 @@ def _recent(session: Session, comments: Sequence[Comment], minutes: int) -> dict
                 if (row.received_at, row.id) < key and comment.received_at - row.received_at <= window
             )
     return found
+
+
+def _windows(comments: Sequence[Comment], window: timedelta) -> list[tuple[datetime, datetime]]:
+    """Each comment's look-back window, overlapping ones merged: a batch that mixes an old backlog
+    with new comments reads the minutes before each, not every comment in between."""
+    merged: list[list[datetime]] = []
+    for at in sorted(c.received_at for c in comments):
+        if merged and at - window <= merged[-1][1]:
+            merged[-1][1] = at
+        else:
+            merged.append([at - window, at])
+    return [(a, b) for a, b in merged]
