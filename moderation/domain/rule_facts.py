@@ -6,6 +6,7 @@ preview's counts are what the rule does.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,7 +63,7 @@ def _recent(session: Session, comments: Sequence[Comment], minutes: int) -> dict
             .where(Comment.site_id == site_id,
                    or_(*(Comment.received_at.between(a, b) for a, b in _windows(group, window))))
         ).all()
-        prints = {row.id: fingerprint(row.text) for row in rows}
+        prints = {row.id: _fingerprint(row.text) for row in rows}
         for comment in group:
             key = (comment.received_at, comment.id)
             found[comment.id] = tuple(
@@ -72,6 +73,12 @@ def _recent(session: Session, comments: Sequence[Comment], minutes: int) -> dict
                 if (row.received_at, row.id) < key and comment.received_at - row.received_at <= window
             )
     return found
+
+
+@functools.lru_cache(maxsize=8192)
+def _fingerprint(text: str) -> str:
+    # Every batch re-reads the comments of the last minutes: remembered, each text is normalised once.
+    return fingerprint(text)
 
 
 def _windows(comments: Sequence[Comment], window: timedelta) -> list[tuple[datetime, datetime]]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from classifiers.normalise import normalise
 
 _WORD = re.compile(r"[a-z0-9']+")
-_STARRED = re.compile(r"[a-z0-9]*[*#%]+[a-z0-9*#%]*")
+_STARRED = re.compile(r"(?<![a-z0-9*#%])[a-z0-9]*[*#%]+[a-z0-9*#%]*")  # starts only where a run starts: linear
 
 
 def word_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
@@ -25,12 +25,15 @@ def word_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])")
 
 
-def find_words(text: str, words: Sequence[str], pattern: re.Pattern[str] | None = None) -> str | None:
-    """The first listed word or phrase the text contains, as normalised, or None."""
+def find_words(text: str, words: Sequence[str], pattern: re.Pattern[str] | None = None,
+               normalised: str | None = None) -> str | None:
+    """The first listed word or phrase the text contains, as normalised, or None.
+
+    `normalised` is normalise(text) when the caller has it: normalising a long text is the costly part."""
     pattern = pattern if pattern is not None else word_pattern(words)
     if pattern is None:
         return None
-    normalised = normalise(text)
+    normalised = normalised if normalised is not None else normalise(text)
     found = pattern.search(normalised)
     if found:
         return found.group(0)
@@ -44,10 +47,11 @@ def find_words(text: str, words: Sequence[str], pattern: re.Pattern[str] | None 
 
 def _mask_fits(token: str, words: Iterable[str]) -> str | None:
     """`f*ck` fits "fuck": same length, the visible letters in place, one star per hidden letter."""
-    if not any(c.isalnum() for c in token):
+    same_length = [w for w in words if len(w) == len(token)]  # before building a regex as long as the token
+    if not same_length or not any(c.isalnum() for c in token):
         return None
     regex = re.compile("".join("[a-z]" if c in "*#%" else re.escape(c) for c in token))
-    return next((w for w in words if len(w) == len(token) and regex.fullmatch(w)), None)
+    return next((w for w in same_length if regex.fullmatch(w)), None)
 
 
 # Links: a scheme, "www.", or a bare host ending in a common top-level domain (news.example.com/x).
@@ -94,7 +98,9 @@ def phone_number(text: str) -> str | None:
 
 
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
-_EMAIL_SPELLED = re.compile(r"(?i)\b[\w.+-]+\s*[\[(]?\s*at\s*[\])]?\s*[a-z0-9-]+\s*[\[(]?\s*dot\s*[\])]?\s*(?:com|net|org)\b")
+# "jane at example dot com", "jane [at] example (dot) com": the words must stand apart ("theatre dot com" is not).
+_EMAIL_SPELLED = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+\s*(?:\[at\]|\(at\)|\sat\s)\s*[a-z0-9-]+\s*"
+                            r"(?:\[dot\]|\(dot\)|\sdot\s)\s*(?:com|net|org)\b")
 
 
 def email_address(text: str) -> str | None:
@@ -153,6 +159,6 @@ def shouting(text: str, *, min_letters: int, caps_ratio: float, max_repeat: int)
     return None
 
 
-def fingerprint(text: str) -> str:
+def fingerprint(text: str, normalised: str | None = None) -> str:
     """What "the same or near-same text" compares: normalised words only, no punctuation or spacing."""
-    return " ".join(_WORD.findall(normalise(text)))
+    return " ".join(_WORD.findall(normalised if normalised is not None else normalise(text)))

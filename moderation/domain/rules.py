@@ -192,6 +192,10 @@ def needs_author_counts(rules: Sequence[Mapping[str, Any]]) -> bool:
     return any(r["kind"] in ("new_author", "first_link") for r in rules)
 
 
+_REPEATS = ("flood", "short_repeat")
+_NORMALISED = ("banned_words", "suspect_words", *_REPEATS)
+
+
 class Compiled:
     """A validated rule set, its word lists compiled once for a batch or a preview."""
 
@@ -201,12 +205,12 @@ class Compiled:
 
     def evaluate(self, text: str, facts: Facts) -> list[Hit]:
         hits = []
-        fingerprint: str | None = None
+        # Normalised once per comment, and only if a rule reads it: it costs more than every rule together.
+        normalised = match.normalise(text) if any(r["kind"] in _NORMALISED for r in self.rules) else ""
+        fingerprint = match.fingerprint(text, normalised) if any(r["kind"] in _REPEATS for r in self.rules) else ""
         for rule in self.rules:
             kind = rule["kind"]
-            if kind in ("flood", "short_repeat") and fingerprint is None:
-                fingerprint = match.fingerprint(text)
-            detail = _check(rule, kind, text, facts, fingerprint or "", self.patterns.get(rule["name"]))
+            detail = _check(rule, kind, text, facts, fingerprint, self.patterns.get(rule["name"]), normalised)
             if detail is not None:
                 reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
                 hits.append(Hit(rule["name"], rule["action"], reason[:MAX_REASON + 60]))
@@ -214,10 +218,10 @@ class Compiled:
 
 
 def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerprint: str,
-           pattern: re.Pattern[str] | None) -> str | None:
+           pattern: re.Pattern[str] | None, normalised: str) -> str | None:
     """None: the rule does not fire; a string (maybe empty): it fires, with this detail for the reason."""
     if kind in ("banned_words", "suspect_words"):
-        word = match.find_words(text, rule["words"], pattern)
+        word = match.find_words(text, rule["words"], pattern, normalised)
         return None if word is None else f'"{word}"'
     if kind == "links":
         outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]
