@@ -6,6 +6,7 @@ preview's counts are what the rule does.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from moderation.domain.lifecycle import APPROVED
 from moderation.domain.rule_matchers import fingerprint
-from moderation.domain.rules import Earlier, Facts, flood_window, needs_author_counts
+from moderation.domain.rules import Facts, flood_window, needs_author_counts
 from moderation.models import Comment
 
 
@@ -28,7 +29,7 @@ def load_facts(session: Session, comments: Sequence[Comment], rules: Sequence[Ma
     return {
         c.id: Facts(author_id=c.author_id, is_reply=c.parent_id is not None,
                     earlier_by_author=counts.get(c.id, (0, 0))[0], approved_by_author=counts.get(c.id, (0, 0))[1],
-                    recent=recent.get(c.id, ()))
+                    same_text=recent.get(c.id))
         for c in comments
     }
 
@@ -48,12 +49,28 @@ def _author_counts(session: Session, comments: Sequence[Comment]) -> dict[int, t
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
-def _recent(session: Session, comments: Sequence[Comment], minutes: int) -> dict[int, tuple[Earlier, ...]]:
-    """Per comment: the site's comments received in the `minutes` before it (one read per site)."""
+class SameText:
+    """One comment's view of the earlier comments with its fingerprint: sorted arrival keys, counted by bisection.
+
+    The lists are shared by every comment of a batch with that text, so a flood of a thousand identical
+    posts costs a sort and a thousand look-ups, not a million comparisons.
+    """
+
+    def __init__(self, key: tuple[float, int], anyone: list, author: list, author_replies: list) -> None:
+        self.key, self.anyone, self.author, self.author_replies = key, anyone, author, author_replies
+
+    def count(self, *, seconds: float, same_author: bool, replies: bool) -> int:
+        keys = self.author_replies if replies else self.author if same_author else self.anyone
+        # Received at most `seconds` before, and before this one (received_at, then id).
+        return bisect.bisect_left(keys, self.key) - bisect.bisect_left(keys, (self.key[0] - seconds, -1))
+
+
+def _recent(session: Session, comments: Sequence[Comment], minutes: int) -> dict[int, SameText]:
+    """Per comment: the site's same-text comments received in the `minutes` before it (one read per site)."""
     if minutes <= 0:
         return {}
     window = timedelta(minutes=minutes)
-    found: dict[int, tuple[Earlier, ...]] = {}
+    found: dict[int, SameText] = {}
     by_site: dict[int, list[Comment]] = {}
     for comment in comments:
         by_site.setdefault(comment.site_id, []).append(comment)
@@ -62,16 +79,22 @@ def _recent(session: Session, comments: Sequence[Comment], minutes: int) -> dict
             select(Comment.id, Comment.author_id, Comment.text, Comment.parent_id, Comment.received_at)
             .where(Comment.site_id == site_id,
                    or_(*(Comment.received_at.between(a, b) for a, b in _windows(group, window))))
+            .order_by(Comment.received_at, Comment.id)
         ).all()
-        prints = {row.id: _fingerprint(row.text) for row in rows}
+        anyone: dict[str, list] = {}
+        author: dict[tuple[str, str], list] = {}
+        replies: dict[tuple[str, str], list] = {}
+        for row in rows:  # in arrival order, so every list is sorted
+            print_, key = _fingerprint(row.text), (row.received_at.timestamp(), row.id)
+            anyone.setdefault(print_, []).append(key)
+            author.setdefault((print_, row.author_id), []).append(key)
+            if row.parent_id is not None:
+                replies.setdefault((print_, row.author_id), []).append(key)
         for comment in group:
-            key = (comment.received_at, comment.id)
-            found[comment.id] = tuple(
-                Earlier(row.author_id, prints[row.id], row.parent_id is not None,
-                        (comment.received_at - row.received_at).total_seconds())
-                for row in rows
-                if (row.received_at, row.id) < key and comment.received_at - row.received_at <= window
-            )
+            print_ = _fingerprint(comment.text)
+            found[comment.id] = SameText((comment.received_at.timestamp(), comment.id), anyone.get(print_, []),
+                                         author.get((print_, comment.author_id), []),
+                                         replies.get((print_, comment.author_id), []))
     return found
 
 

@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from moderation.domain import rule_matchers as match
 from moderation.domain.errors import ValidationFailed
@@ -60,6 +60,19 @@ class Facts:
     earlier_by_author: int = 0    # the author's comments on the site received before this one
     approved_by_author: int = 0   # of those, approved by a moderator before this one arrived
     recent: Sequence[Earlier] = field(default_factory=tuple)
+    # The scorer's index of earlier same-text comments (rule_facts.SameText); without one, `recent` is read.
+    same_text: "SameTextCounter | None" = None
+
+    def repeats(self, fingerprint: str, *, seconds: float, same_author: bool, replies: bool) -> int:
+        """Earlier comments with this fingerprint in the last `seconds`, by this author only or anyone."""
+        if self.same_text is not None:
+            return self.same_text.count(seconds=seconds, same_author=same_author, replies=replies)
+        return sum(1 for e in self.recent if e.seconds_before <= seconds and e.fingerprint == fingerprint
+                   and (not same_author or e.author_id == self.author_id) and (not replies or e.is_reply))
+
+
+class SameTextCounter(Protocol):
+    def count(self, *, seconds: float, same_author: bool, replies: bool) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -236,8 +249,7 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
         return "" if found else None
     if kind == "flood":
         window = rule["minutes"] * 60
-        same = sum(1 for e in facts.recent if e.seconds_before <= window and e.fingerprint == fingerprint
-                   and (rule["scope"] == "site" or e.author_id == facts.author_id))
+        same = facts.repeats(fingerprint, seconds=window, same_author=rule["scope"] == "author", replies=False)
         return f"{same + 1} times in {rule['minutes']} min" if fingerprint and same + 1 >= rule["count"] else None
     if kind == "shouting":
         return match.shouting(text, min_letters=rule["min_letters"], caps_ratio=rule["caps_ratio"],
@@ -246,8 +258,7 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
         if not facts.is_reply or not fingerprint or len(fingerprint) > rule["max_chars"]:
             return None
         window = rule["minutes"] * 60
-        same = sum(1 for e in facts.recent if e.seconds_before <= window and e.is_reply
-                   and e.author_id == facts.author_id and e.fingerprint == fingerprint)
+        same = facts.repeats(fingerprint, seconds=window, same_author=True, replies=True)
         return f"{same + 1} times" if same + 1 >= rule["count"] else None
     if kind == "new_author":
         if rule["until"] == "posted":

@@ -182,3 +182,16 @@ def test_a_shadow_model_sees_the_same_rule_hold_so_it_is_not_counted_as_disagree
         score_pending(db.session, lambda: model, [comment_id], batch_size=10, get_shadow=Shadow)
         shadow = db.session.scalar(select(ShadowScore).where(ShadowScore.comment_id == comment_id))
         assert (shadow.live_status, shadow.would_be_status) == ("held", "held")
+
+
+def test_identical_posts_stored_in_one_transaction_count_in_id_order(app, site, model):
+    # A batch import stores many rows with one received_at: arrival order is then the id order.
+    with app.app_context():
+        use_rules(site.id, [{"name": "repeats", "kind": "flood", "count": 3, "minutes": 1, "scope": "site"}])
+        rows = [Comment(site_id=site.id, external_id=f"b{i}", story_id="s", author_id=f"a{i}", text="Same spam.",
+                        body_hash="x") for i in range(4)]
+        db.session.add_all(rows)
+        db.session.commit()
+        ids = [r.id for r in rows]
+        assert len({row(i).received_at for i in ids}) == 1
+        assert score(model, ids) == dict(zip(ids, ["published", "published", "held", "held"]))
