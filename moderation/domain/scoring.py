@@ -192,7 +192,7 @@ def score_claimed(session: Session, models: Model | ModelSource, comments: list[
 def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime,
                 sanctions: dict, result: BatchResult) -> None:
     all_scores = model.score([c.text for c in comments])
-    # The site's rules and story settings are read once per batch; a batch holds one site's comments.
+    # The site's rules and story settings: read once for this site's share of the batch.
     rules = current_rules(session, comments[0].site_id)
     compiled = Compiled(rules)
     facts = load_facts(session, comments, rules) if rules else {}
