@@ -119,6 +119,8 @@ class Comment(Base):
     model_version: Mapped[str | None] = mapped_column(String(100))
     scored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     flagged: Mapped[list[Any] | None] = mapped_column()
+    # The site's rules that fired when it was scored: [{"rule", "action", "reason"}] (domain/rules.py).
+    rule_hits: Mapped[list[Any] | None] = mapped_column()
     report_weight: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
     priority: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -468,3 +470,32 @@ class AuthorErasure(Base):
     requested_by: Mapped[str] = mapped_column(String(200))  # "site:3", as in the audit log
     erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
+class RuleSet(Base):
+    """One version of a site's rules (domain/rules.py); a save adds a version, the newest is in force."""
+
+    __tablename__ = "rule_sets"
+    __table_args__ = (UniqueConstraint("site_id", "version", name="uq_rule_sets_site_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    rules: Mapped[list[Any]] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(200))  # "user:alice", as in the audit log
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Story(Base):
+    """A story's own settings on a site: comments closed, or every comment pre-moderated (domain/stories.py).
+
+    Only stories someone changed have a row; a story without one is open and follows the site's rules.
+    """
+
+    __tablename__ = "stories"
+    __table_args__ = (UniqueConstraint("site_id", "story_id", name="uq_stories_site_story"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    story_id: Mapped[str] = mapped_column(String(200))
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    premoderated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

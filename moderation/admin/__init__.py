@@ -12,3 +12,4 @@ from moderation.admin import training as _training  # noqa: F401  (adds its rout
 from moderation.admin import operations as _operations  # noqa: F401  (adds /admin/operations to bp)
 
 __all__ = ["bp"]
+from moderation.admin import rules as _rules  # noqa: F401  (a site's rules and stories)

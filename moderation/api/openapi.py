@@ -113,6 +113,13 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "scores": {"type": "object", "nullable": True, "additionalProperties": {"type": "number"}},
                         "flagged": {"type": "array", "items": {"type": "string"},
                                     "description": "Why it was held: attribute names and/or \"reports\"."},
+                        "rules": {"type": "array", "description": "The site's rules that fired when it was scored "
+                                  "(set on /admin): their name, what they did and the reason moderators see. "
+                                  "\"story_premoderated\" names a pre-moderated story.",
+                                  "items": {"type": "object", "properties": {
+                                      "rule": {"type": "string"},
+                                      "action": {"type": "string", "enum": ["hold", "reject", "flag"]},
+                                      "reason": {"type": "string"}}}},
                         "model_version": {"type": "string", "nullable": True},
                         "scored_at": {"type": "string", "format": "date-time", "nullable": True},
                         "report_weight": {"type": "number"},
@@ -166,7 +173,8 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "200": _json("Comment", "Already submitted with this body."),
                         "400": _error("Malformed JSON or an invalid field (named in `field`)."),
                         "401": COMMON_ERRORS["401"],
-                        "409": _error("This id was submitted before with a different body."),
+                        "409": _error("This id was submitted before with a different body (code `conflict`), "
+                                      "or the story's comments are closed (code `story_closed`)."),
                         "413": _error("Body larger than 1 MiB."),
                         **RETRY_ERRORS,
                     },

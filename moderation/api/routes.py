@@ -18,6 +18,7 @@ from moderation.domain.dispatch import send_for_scoring, send_webhooks
 from moderation.domain.reports import ReportLimits, file_report, serialize_report
 from moderation.domain.sites import site_for_key
 from moderation.domain.status import serialize_comment
+from moderation.domain.stories import check_open
 from moderation.models import Site
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -43,6 +44,7 @@ def _site() -> Site:
 @bp.post("/comments")
 def post_comment() -> ResponseReturnValue:
     data = comment_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    check_open(db.session, _site(), data.story_id)
     submission = submit_comment(db.session, _site(), data)
     comment = submission.comment
     if submission.created:

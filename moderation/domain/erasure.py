@@ -84,6 +84,8 @@ def _erase_comment_rows(session: Session, ids: list[int], at: datetime, names: b
         "text": "",
         # The reviewer's highlights quote the words they point at.
         "explanations": None,
+        # So do the reasons of banned-word and link rules (the words, the link's host).
+        "rule_hits": None,
         "text_erased_at": func.coalesce(Comment.text_erased_at, at),
     }
     if names:

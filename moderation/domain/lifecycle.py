@@ -127,6 +127,8 @@ def serialize_comment(comment: Comment) -> dict[str, Any]:
         "visible": is_visible(comment),
         "scores": comment.scores,
         "flagged": comment.flagged or [],
+        # The site's rules that fired when it was scored (domain/rules.py): {"rule", "action", "reason"}.
+        "rules": comment.rule_hits or [],
         "model_version": comment.model_version,
         "scored_at": _iso(comment.scored_at),
         "report_weight": comment.report_weight,

@@ -33,8 +33,12 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide
+from moderation.domain.rule_facts import load_facts
+from moderation.domain.rule_sets import current_rules
+from moderation.domain.rules import Compiled, apply_hits, status_reason
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
+from moderation.domain.stories import story_hit, story_settings
 from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, change_status, now
 from moderation.models import Comment, Site, WebhookDelivery
 from moderation.observability import metrics
@@ -190,6 +194,11 @@ def score_claimed(session: Session, models: Model | ModelSource, comments: list[
 def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime,
                 sanctions: dict, result: BatchResult) -> None:
     all_scores = model.score([c.text for c in comments])
+    # The site's rules and story settings: read once for this site's share of the batch.
+    rules = current_rules(session, comments[0].site_id)
+    compiled = Compiled(rules)
+    facts = load_facts(session, comments, rules) if rules else {}
+    stories = story_settings(session, comments[0].site_id, (c.story_id for c in comments))
     policy: Policy | None = None
     for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
@@ -202,8 +211,13 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
                 auto_reject=site.auto_reject,
                 reject_thresholds=site.reject_thresholds,
             )
-        verdict, sanction_reason = enforce(decide(policy, scores, comment.report_weight or 0.0),
-                                           sanctions.get((comment.site_id, comment.author_id)))
+        hits = compiled.evaluate(comment.text, facts[comment.id]) if rules else []
+        story = story_hit(stories.get(comment.story_id))
+        if story is not None:
+            hits.append(story)
+        verdict = apply_hits(decide(policy, scores, comment.report_weight or 0.0), hits)
+        verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
+        comment.rule_hits = [h.as_json() for h in hits] or None
         # Only attributes the model scores reliably: the others it can only copy from toxicity.
         comment.scores = {k: round(float(v), 6) for k, v in scores.items() if k in model.attributes}
         comment.model_version = model.version
@@ -218,7 +232,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             verdict.status,
             actor=SCORER,
             by=SANCTION if sanction_reason else BY_SCORER,
-            reason=sanction_reason or ", ".join(verdict.flagged) or None,
+            reason=sanction_reason or status_reason(verdict.flagged, hits),
             model_version=model.version,
         )
         result.scored[comment.id] = verdict.status

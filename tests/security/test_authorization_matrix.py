@@ -133,6 +133,9 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.cancel_training", "POST"): page(moderator=403, admin=404),  # run #1 does not exist yet
     ("admin.operations", "GET"): page(moderator=403, admin=200),
     ("metrics.scrape", "GET"): page(moderator=403, admin=200),  # Prometheus text; or METRICS_PORT instead
+    ("admin.site_rules", "GET"): page(moderator=403, admin=200),
+    ("admin.save_site_rules", "POST"): page(moderator=403, admin=303),  # an empty rule set: "did not change"
+    ("admin.save_story", "POST"): page(moderator=403, admin=303),
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -287,6 +290,8 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
             form |= {"site_id": str(world.site_id), "candidate": shipped.version, "limit": "10"}
     if endpoint == "admin.save_site_threshold":
         form |= {"attribute": "toxicity", "threshold": "0.8", "target": "precision", "value": "0.9"}
+    if endpoint == "admin.save_story":
+        form |= {"story_id": "s-9", "premoderated": "on"}
     if endpoint == "admin.save_site":
         form |= {"moderation_mode": "pre", "report_threshold": "2"}
     return client.post(path, headers=headers, data=form)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0019_retention"
-down_revision = "0016_shadow"
+down_revision = "0017_rules"
 branch_labels = None
 depends_on = None
 
