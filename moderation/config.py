@@ -121,6 +121,11 @@ class Config:
     # An attribute needs this many known positive (and negative) rows to get its own head when a
     # candidate is trained from /admin/training (as `moderation train --min-positives`).
     TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 200))
+    # Back-pressure (domain/backpressure.py): past BACKPRESSURE_SOFT_LIMIT pending comments a new one is
+    # still stored but the answer carries a slow-down hint and /readyz says "degraded"; past
+    # BACKPRESSURE_HARD_LIMIT it is refused with 503 and Retry-After, not stored. 0 turns a limit off.
+    BACKPRESSURE_SOFT_LIMIT: int = field(default_factory=lambda: _env_int("BACKPRESSURE_SOFT_LIMIT", 2_000))
+    BACKPRESSURE_HARD_LIMIT: int = field(default_factory=lambda: _env_int("BACKPRESSURE_HARD_LIMIT", 20_000))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

@@ -36,7 +36,8 @@ SANCTION = "sanction"    # an author's sanction overriding that verdict when the
 REPORT = "report"        # readers' reports reaching the site's threshold
 DECISION = "decision"    # a moderator approves or rejects (also an admin rejecting a set-aside comment)
 UNDO = "undo"            # a decision undone by its moderator, or reversed by an admin
-ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO)
+STORM = "storm"          # a story in storm mode holding a comment the policy would publish (domain/storms.py)
+ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, STORM)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
@@ -46,6 +47,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     DECISION: {status: frozenset(DECIDED) for status in (HELD, PUBLISHED, PENDING)},
     # Back to whatever the comment was before the decision (domain/undo.py).
     UNDO: {status: frozenset({HELD, PUBLISHED, PENDING}) for status in DECIDED},
+    STORM: {PENDING: frozenset({HELD})},
 }
 # Statuses a moderator may still decide: the single definition the queue, detail page and bulk use.
 DECIDABLE = tuple(status for status in STATUSES if status in TRANSITIONS[DECISION])
