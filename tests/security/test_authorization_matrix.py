@@ -63,6 +63,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.get_author", "GET"): api(site_key=200, other_site_key=404),
     ("api.get_reports", "GET"): api(site_key=200, other_site_key=404),
     ("api.openapi", "GET"): public(200),
+    ("health.healthz", "GET"): public(200),
+    ("health.readyz", "GET"): public(200),  # 503 only when a check fails or the backlog is past the hard limit
     ("perspective.analyze_comment", "POST"): perspective(with_key=200),
     ("perspective.suggest_score", "POST"): perspective(with_key=200),
     ("perspective.discovery", "GET"): public(200),
