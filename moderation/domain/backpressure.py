@@ -74,13 +74,19 @@ def admission(session: Session, *, soft_limit: int, hard_limit: int, incoming: i
     if not limits:
         return Admission(OK, 0, 0)
     pending = pending_count(session, up_to=max(limits) + max(incoming, 0))
-    if hard_limit > 0 and pending + incoming > hard_limit:
-        state = OVERLOADED
-    elif soft_limit > 0 and pending + incoming > soft_limit:
-        state = DEGRADED
-    else:
+    state = judge(pending, soft_limit=soft_limit, hard_limit=hard_limit, incoming=incoming)
+    if state == OK:
         return Admission(OK, 0, pending)
     return Admission(state, _retry_after(session, pending - max(soft_limit, 0)), pending)
+
+
+def judge(pending: int, *, soft_limit: int, hard_limit: int, incoming: int = 1) -> str:
+    """The state for `incoming` more comments on top of `pending` (a caller may reuse a recent count)."""
+    if hard_limit > 0 and pending + incoming > hard_limit:
+        return OVERLOADED
+    if soft_limit > 0 and pending + incoming > soft_limit:
+        return DEGRADED
+    return OK
 
 
 def _retry_after(session: Session, excess: int) -> int:

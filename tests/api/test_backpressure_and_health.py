@@ -73,3 +73,20 @@ def test_readyz_is_unavailable_when_the_broker_is_unreachable(app_with, tmp_path
     assert response.status_code == 503 and body["status"] == "unavailable"
     assert body["checks"]["broker"]["ok"] is False and body["checks"]["broker"]["error"]
     assert body["checks"]["database"]["ok"] is True and body["backlog"] is None
+
+
+def test_past_the_soft_limit_a_process_reuses_its_count_and_adds_what_it_took(app_with, site):
+    from sqlalchemy import update
+
+    app = app_with(BACKPRESSURE_SOFT_LIMIT=1, BACKPRESSURE_HARD_LIMIT=3, BACKPRESSURE_RECHECK_SECONDS=60)
+    client = app.test_client()
+    assert "X-Moderation-Load" not in post(client, site, 0).headers
+    assert post(client, site, 1).headers["X-Moderation-Load"] == "degraded"  # counted: 1 pending
+    with app.app_context():  # a worker scores them; this process does not count again for a minute
+        db.session.execute(update(Comment).values(status="published"))
+        db.session.commit()
+    assert post(client, site, 2).headers["X-Moderation-Load"] == "degraded"  # 2 counted + 1 taken since
+    assert post(client, site, 3).status_code == 503
+    # Counting on every request sees the drained backlog at once.
+    fresh = app_with(BACKPRESSURE_SOFT_LIMIT=1, BACKPRESSURE_HARD_LIMIT=3, BACKPRESSURE_RECHECK_SECONDS=0)
+    assert post(fresh.test_client(), site, 3).status_code == 202
