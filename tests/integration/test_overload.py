@@ -65,7 +65,11 @@ def test_past_the_limits_nothing_accepted_is_lost_refusals_say_when_and_it_recov
         receiver.secret = site.webhook_secret
 
         # 1. The scoring tier is stalled: 100 posts against limits of 30 and 60.
-        answers = {f"a{i}": post(client, site, f"a{i}") for i in range(100)}
+        answers = {f"a{i}": post(client, site, f"a{i}") for i in range(45)}
+        ready = client.get("/readyz")
+        assert ready.status_code == 200 and ready.get_json()["status"] == "degraded"
+        assert ready.get_json()["backlog"]["pending"] == 45
+        answers.update({f"a{i}": post(client, site, f"a{i}") for i in range(45, 100)})
         accepted = [cid for cid, r in answers.items() if r.status_code == 202]
         hinted = [cid for cid, r in answers.items() if r.headers.get("X-Moderation-Load") == "degraded"]
         refused = [cid for cid, r in answers.items() if r.status_code == 503]
