@@ -73,7 +73,11 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                 "`X-Moderation-Timestamp` (unix seconds), `X-Moderation-Delivery` (the same on retries) and "
                 "`X-Moderation-Signature: v1=<hex HMAC-SHA256(webhook secret, \"<timestamp>.<raw body>\")>`. "
                 "Verify against the raw body and reject timestamps older than 5 minutes "
-                "(see moderation.domain.webhooks.verify_signature). Failed deliveries are retried with exponential backoff."
+                "(see moderation.domain.webhooks.verify_signature). Failed deliveries are retried with exponential backoff. "
+                "A story entering or leaving storm mode (its new comments held for review) is the event `story.storm_mode`.\n\n"
+                "Back-pressure: while the scoring backlog is deep, POST /comments answers 202 with "
+                "`X-Moderation-Load: degraded` and `X-Moderation-Retry-After`; past the hard limit 503 `overloaded` "
+                "with `Retry-After`, and the comment is not stored."
             ),
         },
         "components": {
