@@ -86,6 +86,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(perspective_bp)
+    from moderation.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
     _attempt_limiters(app, config)
     _model_provider(app, config)
     if config.PROXY_COUNT:

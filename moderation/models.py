@@ -69,6 +69,12 @@ class Site(Base):
     allow_text_export: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
     # Days a comment's text is kept after its final decision (domain/retention.py); NULL: forever.
     retention_days: Mapped[int | None] = mapped_column(Integer)
+    # Storm mode (domain/storms.py): a story receiving this many comments in a minute, or whose
+    # scored comments of the last minute the policy held at this share, is pre-moderated until
+    # calm for storm_calm_minutes. 0 turns each trigger off (the default: a site opts in).
+    storm_comments_per_minute: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
+    storm_held_share: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
+    storm_calm_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default=sql("10"))
 
 
 class User(Base):
@@ -470,6 +476,8 @@ class AuthorErasure(Base):
     requested_by: Mapped[str] = mapped_column(String(200))  # "site:3", as in the audit log
     erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
+
+
 class RuleSet(Base):
     """One version of a site's rules (domain/rules.py); a save adds a version, the newest is in force."""
 
@@ -499,3 +507,33 @@ class Story(Base):
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
     premoderated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+class StoryStorm(Base):
+    """A story in storm mode (domain/storms.py): its new comments are held for review until calm.
+
+    At most one open storm (ended_at NULL) per story: uq_story_storms_open lets two workers that
+    see the same burst start it once. `last_stormy_at` is the last time a trigger still held;
+    the sweep ends the storm when that is storm_calm_minutes old.
+    """
+
+    __tablename__ = "story_storms"
+    __table_args__ = (
+        Index("uq_story_storms_open", "site_id", "story_id", unique=True, postgresql_where=sql("ended_at IS NULL")),
+        Index("ix_story_storms_site_started", "site_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    story_id: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    trigger: Mapped[str] = mapped_column(Text)  # e.g. "130 comments in the last minute (limit 100)"
+    last_stormy_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    site: Mapped[Site] = relationship()
+
+
+# Storm detection counts one story's comments of the last minute.
+Index("ix_comments_story_received", Comment.site_id, Comment.story_id, Comment.received_at)
+# Back-pressure's Retry-After divides the backlog by the comments scored in the last seconds
+# (domain/backpressure.py); the daily drift check reads a day of scored_at too.
+Index("ix_comments_scored_at", Comment.scored_at)

@@ -139,9 +139,10 @@ def sweep(self) -> dict[str, int]:
     except Exception:
         db.session.rollback()
         raise  # the next sweep runs in SWEEP_INTERVAL seconds anyway
-    if result.scored or result.webhooks_resent:
-        log.info("sweep scored %d comments, resent %d webhooks", result.scored, result.webhooks_resent)
-    return {"scored": result.scored, "webhooks_resent": result.webhooks_resent}
+    if result.scored or result.webhooks_resent or result.storms_ended:
+        log.info("sweep scored %d comments, resent %d webhooks, ended %d storms", result.scored,
+                 result.webhooks_resent, result.storms_ended)
+    return {"scored": result.scored, "webhooks_resent": result.webhooks_resent, "storms_ended": result.storms_ended}
 
 
 @shared_task(bind=True, name="workers.tasks.check_drift", max_retries=0)

@@ -42,7 +42,8 @@ REPORT = "report"        # readers' reports reaching the site's threshold
 DECISION = "decision"    # a moderator approves or rejects (also an admin rejecting a set-aside comment)
 UNDO = "undo"            # a decision undone by its moderator, or reversed by an admin
 REMOVAL = "removal"      # the site deletes a comment, or erases its author (domain/erasure.py)
-ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL)
+STORM = "storm"          # a story in storm mode holding a comment the policy would publish (domain/storms.py)
+ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
@@ -54,6 +55,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     UNDO: {status: frozenset({HELD, PUBLISHED, PENDING}) for status in DECIDED},
     # From anywhere, and for good: nothing moves a deleted comment again.
     REMOVAL: {status: frozenset({DELETED}) for status in (PENDING, PUBLISHED, HELD, APPROVED, REJECTED)},
+    STORM: {PENDING: frozenset({HELD})},
 }
 # Statuses a moderator may still decide: the single definition the queue, detail page and bulk use.
 DECIDABLE = tuple(status for status in STATUSES if status in TRANSITIONS[DECISION])

@@ -38,8 +38,9 @@ from moderation.domain.rule_sets import current_rules
 from moderation.domain.rules import Compiled, apply_hits, status_reason
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
+from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now
 from moderation.domain.stories import story_hit, story_settings
-from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, change_status, now
+from moderation.domain.storms import hold_in_storm, storm_watch
 from moderation.models import Comment, Site, WebhookDelivery
 from moderation.observability import metrics
 
@@ -186,13 +187,15 @@ def score_claimed(session: Session, models: Model | ModelSource, comments: list[
         by_site.setdefault(comment.site_id, []).append(comment)
     scored_at = now()
     sanctions = sanctions_in_force(session, comments, scored_at)
+    storms = storm_watch(session, comments, scored_at)  # a storm started here is sent with the batch's events
+    result.deliveries.extend(storms.deliveries)
     for site_id, group in by_site.items():
-        _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result)
+        _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result, storms.stories)
     return result
 
 
 def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime,
-                sanctions: dict, result: BatchResult) -> None:
+                sanctions: dict, result: BatchResult, stormy: set[tuple[int, str]] = frozenset()) -> None:
     all_scores = model.score([c.text for c in comments])
     # The site's rules and story settings: read once for this site's share of the batch.
     rules = current_rules(session, comments[0].site_id)
@@ -218,6 +221,9 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         verdict = apply_hits(decide(policy, scores, comment.report_weight or 0.0), hits)
         verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
         comment.rule_hits = [h.as_json() for h in hits] or None
+        storm_reason = None
+        if not sanction_reason:
+            verdict, storm_reason = hold_in_storm(verdict, (comment.site_id, comment.story_id) in stormy)
         # Only attributes the model scores reliably: the others it can only copy from toxicity.
         comment.scores = {k: round(float(v), 6) for k, v in scores.items() if k in model.attributes}
         comment.model_version = model.version
@@ -231,8 +237,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             comment,
             verdict.status,
             actor=SCORER,
-            by=SANCTION if sanction_reason else BY_SCORER,
-            reason=sanction_reason or status_reason(verdict.flagged, hits),
+            by=SANCTION if sanction_reason else STORM if storm_reason else BY_SCORER,
+            reason=sanction_reason or storm_reason or status_reason(verdict.flagged, hits),
             model_version=model.version,
         )
         result.scored[comment.id] = verdict.status

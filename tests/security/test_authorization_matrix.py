@@ -66,6 +66,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     # Another site's key erases that author on its own site only (none there): harmless, so 200.
     ("api.erase_author_route", "DELETE"): api(site_key=200, other_site_key=200),
     ("api.openapi", "GET"): public(200),
+    ("health.healthz", "GET"): public(200),
+    ("health.readyz", "GET"): public(200),  # 503 only when a check fails or the backlog is past the hard limit
     ("perspective.analyze_comment", "POST"): perspective(with_key=200),
     ("perspective.suggest_score", "POST"): perspective(with_key=200),
     ("perspective.discovery", "GET"): public(200),
