@@ -121,6 +121,9 @@ class Config:
     # An attribute needs this many known positive (and negative) rows to get its own head when a
     # candidate is trained from /admin/training (as `moderation train --min-positives`).
     TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 200))
+    # Largest body POST /api/v1/comments:batch reads (other routes keep 1 MiB): 500 comments of a
+    # few thousand characters each, and a bound on what one request can make a web process parse.
+    BATCH_MAX_BYTES: int = field(default_factory=lambda: _env_int("BATCH_MAX_BYTES", 8 * 1024 * 1024))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

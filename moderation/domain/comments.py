@@ -26,6 +26,11 @@ MAX_ID = 2**63 - 1  # ids beyond a BIGINT cannot exist; asking PostgreSQL would 
 _READABLE = defer(Comment.created_at)
 
 
+def readable():
+    """The loader option every look-up of a site's comments uses (see _READABLE)."""
+    return _READABLE
+
+
 @dataclass(frozen=True)
 class CommentInput:
     """A validated submission (moderation.api.validation builds it from the request body)."""
