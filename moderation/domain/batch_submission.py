@@ -16,12 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from moderation.domain.comments import CommentInput, readable
+from moderation.domain.comments import CommentInput, insert_new, readable
 from moderation.domain.errors import Conflict, DomainError
-from moderation.domain.lifecycle import PENDING
 from moderation.models import Comment, Site
 
 MAX_BATCH_ITEMS = 500
@@ -65,7 +63,7 @@ def submit_comments(session: Session, site: Site, items: Sequence[CommentInput |
     new = [(index, data, body_hash) for external_id, (index, data, body_hash) in first.items()
            if external_id not in stored]
     if new:
-        inserted = _insert(session, site.id, new)
+        inserted = insert_new(session, site.id, [(data, body_hash) for _, data, body_hash in new])
         lost = [data.external_id for _, data, _ in new if data.external_id not in inserted]
         stored.update(_stored(session, site.id, lost))  # another request stored these meanwhile
         for index, data, _ in new:
@@ -104,16 +102,3 @@ def _stored(session: Session, site_id: int, external_ids: list[str]) -> dict[str
         return {}
     query = select(Comment).where(Comment.site_id == site_id, Comment.external_id.in_(external_ids)).options(readable())
     return {comment.external_id: comment for comment in session.scalars(query)}
-
-
-def _insert(session: Session, site_id: int, new: list[tuple[int, CommentInput, str]]) -> dict[str, Comment]:
-    rows = [
-        dict(site_id=site_id, external_id=data.external_id, story_id=data.story_id, story_url=data.story_url,
-             story_title=data.story_title, author_id=data.author_id, author_name=data.author_name,
-             parent_id=data.parent_id, text=data.text, body_hash=body_hash, created_at=data.created_at,
-             status=PENDING)
-        for _, data, body_hash in new
-    ]
-    statement = (insert(Comment).on_conflict_do_nothing(constraint="uq_comments_site_external")
-                 .returning(Comment))
-    return {comment.external_id: comment for comment in session.scalars(statement, rows)}
