@@ -174,7 +174,7 @@ def train_model(
     name: str = "civility",
     validation_fraction: float = HELD_OUT_PERCENT / 100,
     source_balance: float = 0.5,
-    class_balance: bool = True,
+    class_balance: bool = False,
     C: float = 4.0,
     min_positives: int = 100,
     allow_unlisted_sources: bool = False,
