@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -110,12 +109,13 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         return sp.hstack([_l2_rows(words), _l2_rows(chars)], format="csr")
 
     def _transform_binary_unigrams(self, cleaned: Sequence[str]) -> sp.csr_matrix:
-        """The shipped configuration (binary, word unigrams), without hashing or sorting per comment.
+        """The shipped configuration (binary, word unigrams), without hashing per comment.
 
         Word unigrams never cross whitespace either, so each whitespace-free chunk caches the
         sorted, distinct columns of both its words and its character n-grams. A comment's
-        columns are then the distinct union over its distinct chunks, and under `binary` every
-        present column of a block weighs 1/sqrt(columns present in that block).
+        columns are then the distinct union over its distinct chunks (one sort for the whole
+        batch), and under `binary` every present column of a block weighs 1/sqrt(columns
+        present in that block).
         """
         word_size = 1 << self.word_bits
         cache = _chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
@@ -131,22 +131,19 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         if not arrays:
             return sp.csr_matrix((n_rows, self.n_features), dtype=np.float32)
         flat = np.concatenate(arrays)
-        lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
-        chunk_bounds = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum([len(c) for c in chunk_sets], out=chunk_bounds[1:])
-        bounds = np.r_[0, np.cumsum(lengths)][chunk_bounds]
-        # Distinct columns per comment without sorting: every entry stamps its position on its
-        # column, and within a comment only the column's last entry still sees its own stamp.
-        position_type = np.int32 if len(flat) < 2**31 else np.int64
-        positions = np.arange(len(flat), dtype=position_type)
-        stamps = _stamp_buffer(self.n_features, position_type)
-        keep = np.zeros(len(flat), dtype=bool)
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            segment = flat[a:b]
-            stamps[segment] = positions[a:b]
-            keep[a:b] = stamps[segment] == positions[a:b]
-        indices = flat[keep]
-        indptr = np.r_[0, np.cumsum(keep)][bounds]
+        chunk_rows = np.repeat(np.arange(n_rows, dtype=np.int64), [len(c) for c in chunk_sets])
+        entry_rows = np.repeat(chunk_rows, np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)))
+        # Distinct sorted columns per comment in one sort for the whole batch, no loop per
+        # comment: sorted like HashingVectorizer's output, so the heads' float32 sums add up
+        # in the same order as before.
+        shift = max(int(self.n_features - 1).bit_length(), 1)
+        keys = np.sort((entry_rows << shift) | flat)
+        distinct = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+        keys = keys[distinct]
+        indices = (keys & ((1 << shift) - 1)).astype(np.int32)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys >> shift, minlength=n_rows), out=indptr[1:])
         is_word = indices < word_size
         n_words = np.diff(np.r_[0, np.cumsum(is_word)][indptr])
         n_chars = np.diff(indptr) - n_words
@@ -156,8 +153,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         char_weight = one / np.sqrt(np.maximum(n_chars, 1).astype(np.float32))
         data = np.where(is_word, word_weight[row_of], char_weight[row_of]).astype(np.float32)
         matrix = sp.csr_matrix((data, indices, indptr), shape=(n_rows, self.n_features))
-        # Sorted like HashingVectorizer's output, so the heads' float32 sums add up in the same order.
-        matrix.sort_indices()
+        matrix.has_sorted_indices = True
         return matrix
 
     def hits(self, cleaned: str) -> list[NgramHit]:
@@ -263,18 +259,6 @@ def _fill_char_cache(
         fresh[chunk] = np.repeat(counts.indices[row], counts.data[row].astype(np.int64)).astype(np.int32)
     cache.update(fresh)
     return fresh
-
-
-_STAMPS = threading.local()
-
-
-def _stamp_buffer(size: int, dtype: type) -> np.ndarray:
-    """Per-thread scratch; stale stamps are harmless, since a comment reads only stamps it wrote."""
-    buffers: dict[tuple[int, type], np.ndarray] = _STAMPS.__dict__.setdefault("buffers", {})
-    buffer = buffers.get((size, dtype))
-    if buffer is None:
-        buffer = buffers[(size, dtype)] = np.zeros(size, dtype=dtype)
-    return buffer
 
 
 _CHUNK_CACHES: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
