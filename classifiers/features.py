@@ -333,8 +333,9 @@ def _chunk_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dic
 
 
 # Joins chunks into one text for one `normalise` call: a chunk of its own that no step changes
-# and whose edges no _SPACED run can cross, so every chunk is normalised as if alone.
-_SEPARATOR = "\x00"
+# or calls back on ("_" is a word character, so not punctuation) and that no _SPACED run can
+# cross (it is not a letter or digit), so every chunk is normalised as if alone.
+_SEPARATOR = "_"
 
 
 def _normalise_chunks(chunks: list[str]) -> list[list[str]]:
