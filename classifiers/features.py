@@ -162,10 +162,20 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             c: (None, e) for c, e in zip(chunks, edges) if e == EDGE_ALONE_UNSAFE
         }
         safe = [(c, e) for c, e in zip(chunks, edges) if e != EDGE_ALONE_UNSAFE]
-        pieces = self._normalised_columns(_normalise_chunks([c for c, _ in safe]))
-        for (chunk, edge), arrays in zip(safe, pieces):
+        pieces = _normalise_chunks([c for c, _ in safe])
+        columns = _chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
+        get = columns.get
+        known = {p: get(p) for chunk_pieces in pieces for p in chunk_pieces}
+        unseen = [p for p, found in known.items() if found is None]
+        if unseen:
+            # Looked up from `known`, not the shared cache, which another thread may clear.
+            known.update(_fill_chunk_cache(columns, unseen, self.char_ngrams, self.word_bits, self.char_bits))
+        for (chunk, edge), chunk_pieces in zip(safe, pieces):
             # One piece is the usual case: share the normalised chunk's array instead of copying it.
-            fresh[chunk] = (arrays[0] if len(arrays) == 1 else np.concatenate(arrays + [_NO_COLUMNS]), edge)
+            if len(chunk_pieces) == 1:
+                fresh[chunk] = (known[chunk_pieces[0]], edge)
+            else:
+                fresh[chunk] = (np.concatenate([known[p] for p in chunk_pieces] + [_NO_COLUMNS]), edge)
         cache.update(fresh)
         return fresh
 
@@ -348,7 +358,9 @@ def _normalise_chunks(chunks: list[str]) -> list[list[str]]:
             groups.append([])
         else:
             groups[-1].append(piece)
-    if len(groups) != max(len(joinable), 1):  # cannot happen; if it did, be right rather than fast
+    # A chunk that maps to a lone "_" (U+FF3F does) adds a group, so a count that matches means
+    # every group is one chunk's; when it does not, be right rather than fast.
+    if len(groups) != max(len(joinable), 1):
         return [normalise(c).split() for c in chunks]
     found = dict(zip(joinable, groups))
     return [found[c] if c in found else normalise(c).split() for c in chunks]

@@ -25,7 +25,7 @@ CRAFTED = [
     "sss ttt uuu ppp iii ddd", "aaa b c", "a bbb c", "f*ck you", "sh!t", "id10t", "$hit", "b1tch!!",
     "#tag @user $5 covid19", "hello!!! world...", "\u200b", "a \u200b b \u200b c", "x \u00a8y z",
     "\ufdfa", "a\ufdfa b", "tab\there\nnew\x1cline", "nbsp\u00a0here", "\x00", "a \x00 b", "a\x00b c",
-    "іdіот ѕтuріd", "ᴀ ʙ ᴄ", "Ｆｕｃｋ ｙｏｕ", "a - b - c", "a-b c-d", "x  y   z", "", "   ", "¨ a b",
+    "\uff3f", "a.\uff3f b", "a\uff3f b", "іdіот ѕтuріd", "ᴀ ʙ ᴄ", "Ｆｕｃｋ ｙｏｕ", "a - b - c", "a-b c-d", "x  y   z", "", "   ", "¨ a b",
 ]
 
 
@@ -85,3 +85,9 @@ def test_the_shipped_model_scores_real_comments_as_the_reference_path_does() -> 
         batch = texts[start : start + 256]
         expected = model.heads.predict_proba(reference_matrix(model.features, batch))
         assert np.abs(model.predict_matrix(batch) - expected).max() <= 1e-6
+
+
+def test_unseen_chunks_normalised_together_come_out_as_if_normalised_alone() -> None:
+    chunks = ["a.\uff3f", "y", "\uff3f", "x\uff3f", "hello!!", "it's", "a\u00a8b", "s.t.u.p.i.d", "id10t", "f*ck", "a_b"]
+    for group in (chunks, chunks[:2], chunks[3:], chunks[4:]):
+        assert features_module._normalise_chunks(group) == [normalise(c).split() for c in group]
