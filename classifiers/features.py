@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -13,10 +12,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.utils import murmurhash3_32
 
-from classifiers.normalise import normalise
+from classifiers.normalise import EDGE_ALONE_UNSAFE, normalise, spaced_edges
 
 _WORD_PATTERN = r"(?u)\b\w+\b"
 _WORD_RE = re.compile(_WORD_PATTERN)
+# Neighbouring raw chunks that _SPACED could join across their space, or a chunk that is unsafe alone.
+_CROSSING = re.compile(f"[eb][sb]|{EDGE_ALONE_UNSAFE}")
 _NON_SPACE_RE = re.compile(r"\S+")
 
 
@@ -65,8 +66,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        cleaned = [normalise(t[: self.max_chars]) for t in texts]
-        return self.transform_normalised(cleaned)
+        return self.transform_raw([t[: self.max_chars] for t in texts])
 
     def transform_normalised(self, cleaned: Sequence[str]) -> sp.csr_matrix:
         """Same matrix as HashingVectorizer(word) | HashingVectorizer(char_wb), each block L2-normalised.
@@ -110,43 +110,108 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         return sp.hstack([_l2_rows(words), _l2_rows(chars)], format="csr")
 
     def _transform_binary_unigrams(self, cleaned: Sequence[str]) -> sp.csr_matrix:
-        """The shipped configuration (binary, word unigrams), without hashing or sorting per comment.
+        """The shipped configuration (binary, word unigrams), without hashing per comment.
 
         Word unigrams never cross whitespace either, so each whitespace-free chunk caches the
         sorted, distinct columns of both its words and its character n-grams. A comment's
-        columns are then the distinct union over its distinct chunks, and under `binary` every
-        present column of a block weighs 1/sqrt(columns present in that block).
+        columns are then the distinct union over its distinct chunks (one sort for the whole
+        batch), and under `binary` every present column of a block weighs 1/sqrt(columns
+        present in that block).
         """
-        word_size = 1 << self.word_bits
+        return self._binary_matrix(self._normalised_columns([text.split() for text in cleaned]))
+
+    def transform_raw(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """`transform_normalised([normalise(t) for t in texts])`, normalising only chunks not seen before.
+
+        Unless _SPACED could join two of a text's whitespace-free chunks (see `spaced_edges`),
+        its normalised chunks are those of its raw chunks normalised one by one, so each raw
+        chunk (as written, case and all) caches its columns and skips `normalise` when it comes
+        again. Texts where _SPACED might join chunks are normalised whole, as before.
+        """
+        if not (self.binary and tuple(self.word_ngrams) == (1, 1)):
+            return self.transform_normalised([normalise(t) for t in texts])
+        cache = _raw_cache(self.char_ngrams, self.word_bits, self.char_bits)
+        split = [text.split() for text in texts]
+        get = cache.get
+        known: dict[str, tuple[np.ndarray | None, str] | None] = {c: get(c) for chunks in split for c in chunks}
+        missing = [c for c, entry in known.items() if entry is None]
+        if missing:
+            # Looked up from `known`, not the shared cache, which another thread may clear.
+            known.update(self._fill_raw_cache(cache, missing))
+        rows: list[list[np.ndarray]] = []
+        whole: list[int] = []
+        for i, chunks in enumerate(split):
+            entries = [known[c] for c in chunks]
+            if _CROSSING.search("".join([e[1] for e in entries])):
+                whole.append(i)
+                rows.append([])
+            else:
+                rows.append([e[0] for e in entries])
+        if whole:
+            redone = self._normalised_columns([normalise(texts[i]).split() for i in whole])
+            for i, arrays in zip(whole, redone):
+                rows[i] = arrays
+        return self._binary_matrix(rows)
+
+    def _fill_raw_cache(
+        self, cache: dict[str, tuple[np.ndarray | None, str]], chunks: list[str]
+    ) -> dict[str, tuple[np.ndarray | None, str]]:
+        """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its edges."""
+        edges = [spaced_edges(c) for c in chunks]
+        fresh: dict[str, tuple[np.ndarray | None, str]] = {
+            c: (None, e) for c, e in zip(chunks, edges) if e == EDGE_ALONE_UNSAFE
+        }
+        safe = [(c, e) for c, e in zip(chunks, edges) if e != EDGE_ALONE_UNSAFE]
+        pieces = _normalise_chunks([c for c, _ in safe])
+        columns = _chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
+        get = columns.get
+        known = {p: get(p) for chunk_pieces in pieces for p in chunk_pieces}
+        unseen = [p for p, found in known.items() if found is None]
+        if unseen:
+            # Looked up from `known`, not the shared cache, which another thread may clear.
+            known.update(_fill_chunk_cache(columns, unseen, self.char_ngrams, self.word_bits, self.char_bits))
+        for (chunk, edge), chunk_pieces in zip(safe, pieces):
+            # One piece is the usual case: share the normalised chunk's array instead of copying it.
+            if len(chunk_pieces) == 1:
+                fresh[chunk] = (known[chunk_pieces[0]], edge)
+            else:
+                fresh[chunk] = (np.concatenate([known[p] for p in chunk_pieces] + [_NO_COLUMNS]), edge)
+        cache.update(fresh)
+        return fresh
+
+    def _normalised_columns(self, chunk_lists: list[list[str]]) -> list[list[np.ndarray]]:
+        """For each text's normalised chunks, the cached column arrays of its distinct chunks."""
         cache = _chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
-        chunk_sets = [set(text.split()) for text in cleaned]
+        chunk_sets = [set(chunks) for chunks in chunk_lists]
         get = cache.get
         known: dict[str, np.ndarray | None] = {c: get(c) for c in set().union(*chunk_sets)}
         missing = [c for c, columns in known.items() if columns is None]
         if missing:
             # Looked up from `known`, not the shared cache, which another thread may clear.
             known.update(_fill_chunk_cache(cache, missing, self.char_ngrams, self.word_bits, self.char_bits))
-        arrays = [known[c] for chunks in chunk_sets for c in chunks]
-        n_rows = len(cleaned)
+        return [[known[c] for c in chunks] for chunks in chunk_sets]
+
+    def _binary_matrix(self, rows: list[list[np.ndarray]]) -> sp.csr_matrix:
+        """Each row holds the union of its arrays' columns, each block weighted 1/sqrt(its columns)."""
+        word_size = 1 << self.word_bits
+        n_rows = len(rows)
+        arrays = [a for arrays in rows for a in arrays]
         if not arrays:
             return sp.csr_matrix((n_rows, self.n_features), dtype=np.float32)
         flat = np.concatenate(arrays)
-        lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
-        chunk_bounds = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum([len(c) for c in chunk_sets], out=chunk_bounds[1:])
-        bounds = np.r_[0, np.cumsum(lengths)][chunk_bounds]
-        # Distinct columns per comment without sorting: every entry stamps its position on its
-        # column, and within a comment only the column's last entry still sees its own stamp.
-        position_type = np.int32 if len(flat) < 2**31 else np.int64
-        positions = np.arange(len(flat), dtype=position_type)
-        stamps = _stamp_buffer(self.n_features, position_type)
-        keep = np.zeros(len(flat), dtype=bool)
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            segment = flat[a:b]
-            stamps[segment] = positions[a:b]
-            keep[a:b] = stamps[segment] == positions[a:b]
-        indices = flat[keep]
-        indptr = np.r_[0, np.cumsum(keep)][bounds]
+        chunk_rows = np.repeat(np.arange(n_rows, dtype=np.int64), [len(a) for a in rows])
+        entry_rows = np.repeat(chunk_rows, np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)))
+        # Distinct sorted columns per comment in one sort for the whole batch, no loop per
+        # comment: sorted like HashingVectorizer's output, so the heads' float32 sums add up
+        # in the same order as before.
+        shift = max(int(self.n_features - 1).bit_length(), 1)
+        keys = np.sort((entry_rows << shift) | flat)
+        distinct = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+        keys = keys[distinct]
+        indices = (keys & ((1 << shift) - 1)).astype(np.int32)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys >> shift, minlength=n_rows), out=indptr[1:])
         is_word = indices < word_size
         n_words = np.diff(np.r_[0, np.cumsum(is_word)][indptr])
         n_chars = np.diff(indptr) - n_words
@@ -156,8 +221,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         char_weight = one / np.sqrt(np.maximum(n_chars, 1).astype(np.float32))
         data = np.where(is_word, word_weight[row_of], char_weight[row_of]).astype(np.float32)
         matrix = sp.csr_matrix((data, indices, indptr), shape=(n_rows, self.n_features))
-        # Sorted like HashingVectorizer's output, so the heads' float32 sums add up in the same order.
-        matrix.sort_indices()
+        matrix.has_sorted_indices = True
         return matrix
 
     def hits(self, cleaned: str) -> list[NgramHit]:
@@ -265,24 +329,46 @@ def _fill_char_cache(
     return fresh
 
 
-_STAMPS = threading.local()
-
-
-def _stamp_buffer(size: int, dtype: type) -> np.ndarray:
-    """Per-thread scratch; stale stamps are harmless, since a comment reads only stamps it wrote."""
-    buffers: dict[tuple[int, type], np.ndarray] = _STAMPS.__dict__.setdefault("buffers", {})
-    buffer = buffers.get((size, dtype))
-    if buffer is None:
-        buffer = buffers[(size, dtype)] = np.zeros(size, dtype=dtype)
-    return buffer
-
-
 _CHUNK_CACHES: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
+_RAW_CACHES: dict[tuple[int, int, int, int], dict[str, tuple[np.ndarray | None, str]]] = {}
+_NO_COLUMNS = np.empty(0, dtype=np.int32)
 
 
 def _chunk_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, np.ndarray]:
     key = (int(ngrams[0]), int(ngrams[1]), int(word_bits), int(char_bits))
     cache = _CHUNK_CACHES.setdefault(key, {})
+    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
+        cache.clear()
+    return cache
+
+
+# Joins chunks into one text for one `normalise` call: a chunk of its own that no step changes
+# or calls back on ("_" is a word character, so not punctuation) and that no _SPACED run can
+# cross (it is not a letter or digit), so every chunk is normalised as if alone.
+_SEPARATOR = "_"
+
+
+def _normalise_chunks(chunks: list[str]) -> list[list[str]]:
+    """`[normalise(c).split() for c in chunks]` for chunks none of whose neighbours _SPACED can reach,
+    in one call: per-call overhead, not text, is most of normalising a single word."""
+    joinable = [c for c in chunks if _SEPARATOR not in c]
+    groups: list[list[str]] = [[]]
+    for piece in normalise(f" {_SEPARATOR} ".join(joinable)).split() if joinable else []:
+        if piece == _SEPARATOR:
+            groups.append([])
+        else:
+            groups[-1].append(piece)
+    # A chunk that maps to a lone "_" (U+FF3F does) adds a group, so a count that matches means
+    # every group is one chunk's; when it does not, be right rather than fast.
+    if len(groups) != max(len(joinable), 1):
+        return [normalise(c).split() for c in chunks]
+    found = dict(zip(joinable, groups))
+    return [found[c] if c in found else normalise(c).split() for c in chunks]
+
+
+def _raw_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, tuple[np.ndarray | None, str]]:
+    key = (int(ngrams[0]), int(ngrams[1]), int(word_bits), int(char_bits))
+    cache = _RAW_CACHES.setdefault(key, {})
     if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
         cache.clear()
     return cache

@@ -17,7 +17,7 @@ from classifiers.attributes import ATTRIBUTES
 from classifiers.explain import explain_text
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
-from classifiers.normalise import mapped_length, normalise
+from classifiers.normalise import mapped_length
 from classifiers.windows import text_windows
 
 DEFAULT_MODEL_PATH: Path = Path(__file__).resolve().parents[1] / "models" / "civility.skops"
@@ -163,7 +163,7 @@ class CivilityModel:
     def _predict_pieces(self, pieces: list[str]) -> np.ndarray:
         # Not features.transform: it cuts at max_chars characters, while a window's limit is on
         # its mapped length (5,000 zero-width spaces map to nothing and fit in one window).
-        return self.heads.predict_proba(self.features.transform_normalised([normalise(p) for p in pieces]))
+        return self.heads.predict_proba(self.features.transform_raw(pieces))
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         matrix = self.predict_matrix(texts)

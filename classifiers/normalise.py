@@ -298,3 +298,29 @@ def _align(source: str, replacement: str, starts: list[int], ends: list[int]) ->
     # Dropped characters at the edges (collapsed repeats, separators) still belong to the span.
     new_starts[0], new_ends[-1] = starts[0], ends[-1]
     return new_starts, new_ends
+
+
+# What `spaced_edges` reports about a whitespace-free chunk of raw text.
+EDGE_NONE, EDGE_START, EDGE_END, EDGE_BOTH, EDGE_ALONE_UNSAFE = "n", "s", "e", "b", "x"
+_SPACED_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def spaced_edges(chunk: str) -> str:
+    """Whether `chunk` (raw, no whitespace) could be part of a _SPACED match that crosses a space.
+
+    Every step of `normalise` but _SPACED sees only one whitespace-free chunk at a time, and
+    _SPACED crosses a space only between a chunk that ends in a lone letter/digit (its last
+    character, after one not in \\w or "_", is a letter or a separator's neighbour) and one that
+    starts with one. So when no two neighbouring chunks of a text are such an end and such a
+    start, `normalise(text).split()` is the concatenation of `normalise(chunk).split()` over its
+    chunks. EDGE_ALONE_UNSAFE marks chunks whose mapping vanishes or holds whitespace: a text
+    with one is normalised whole.
+    """
+    text = chunk.lower() if chunk.isascii() else chunk.translate(_TABLE)
+    if not text or not text.isprintable() or " " in text:
+        return EDGE_ALONE_UNSAFE
+    text = _REPEATS.sub(_collapse_repeats, text)
+    # A letter/digit next to a non-alphanumeric (or alone) could be one of "s t u p i d".
+    starts = text[0] in _SPACED_LETTERS and (len(text) == 1 or not text[1].isalnum())
+    ends = text[-1] in _SPACED_LETTERS and (len(text) == 1 or not text[-2].isalnum())
+    return EDGE_BOTH if starts and ends else EDGE_START if starts else EDGE_END if ends else EDGE_NONE

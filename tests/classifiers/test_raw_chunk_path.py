@@ -1,0 +1,93 @@
+"""The raw-chunk fast path (`transform_raw`) must give exactly what normalising whole texts gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import classifiers.features as features_module
+from classifiers import CivilityModel, load_model
+from classifiers.datasets import read_labelled_csv
+from classifiers.features import CivilityFeatures
+from classifiers.normalise import normalise
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_FILES = ("olid_test.csv", "davidson.csv", "jigsaw_train_pieces.csv", "hatecheck.csv", "wiki_context.csv")
+ROWS_PER_FILE = 800
+
+# Obfuscation that crosses chunks, chunks that vanish or split when mapped, and the separator
+# the fast path joins unseen chunks with.
+CRAFTED = [
+    "you are a s t u p i d person", "S T U P I D", "s-t-u-p-i-d", "s_t_u_p_i_d", "a s.t.u.p.i.d",
+    "I a m here", "i a m", "a b c", "1 2 3 go", "ok. b c", "is a 3-way deal", "x y", "u r a f a g",
+    "sss ttt uuu ppp iii ddd", "aaa b c", "a bbb c", "f*ck you", "sh!t", "id10t", "$hit", "b1tch!!",
+    "#tag @user $5 covid19", "hello!!! world...", "\u200b", "a \u200b b \u200b c", "x \u00a8y z",
+    "\ufdfa", "a\ufdfa b", "tab\there\nnew\x1cline", "nbsp\u00a0here", "\x00", "a \x00 b", "a\x00b c",
+    "\uff3f", "a.\uff3f b", "a\uff3f b", "іdіот ѕтuріd", "ᴀ ʙ ᴄ", "Ｆｕｃｋ ｙｏｕ", "a - b - c", "a-b c-d", "x  y   z", "", "   ", "¨ a b",
+]
+
+
+def shared_texts() -> list[str]:
+    texts: list[str] = []
+    for name in SHARED_FILES:
+        if (SHARED / name).exists():
+            rows = read_labelled_csv(SHARED / name).texts
+            texts += rows[:: max(len(rows) // ROWS_PER_FILE, 1)][:ROWS_PER_FILE]
+    if not texts:
+        pytest.skip(f"no shared data in {SHARED}")
+    return texts
+
+
+def reference_matrix(features: CivilityFeatures, texts: list[str]) -> object:
+    return features.transform_normalised([normalise(t) for t in texts])
+
+
+def assert_same_matrix(features: CivilityFeatures, texts: list[str]) -> None:
+    fast, slow = features.transform_raw(texts), reference_matrix(features, texts)
+    fast.sort_indices(), slow.sort_indices()
+    assert np.array_equal(fast.indptr, slow.indptr)
+    assert np.array_equal(fast.indices, slow.indices)
+    assert np.array_equal(fast.data, slow.data)
+
+
+@pytest.fixture()
+def cold_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(features_module, "_RAW_CACHES", {})
+    monkeypatch.setattr(features_module, "_CHUNK_CACHES", {})
+
+
+@pytest.mark.usefixtures("cold_caches")
+def test_crafted_obfuscation_gives_the_same_matrix_one_by_one_and_together() -> None:
+    features = CivilityFeatures()
+    for text in CRAFTED:
+        assert_same_matrix(features, [text])
+    assert_same_matrix(features, CRAFTED)  # now every chunk is cached
+    assert_same_matrix(features, [" ".join(CRAFTED), "\n".join(CRAFTED[::-1])])
+
+
+@pytest.mark.usefixtures("cold_caches")
+def test_real_comments_give_the_same_matrix_cold_and_warm() -> None:
+    features = CivilityFeatures()
+    texts = shared_texts()
+    for start in range(0, len(texts), 256):
+        assert_same_matrix(features, texts[start : start + 256])
+    assert_same_matrix(features, texts[::-1][:1000])
+
+
+@pytest.mark.usefixtures("cold_caches")
+def test_the_shipped_model_scores_real_comments_as_the_reference_path_does() -> None:
+    model: CivilityModel = load_model()
+    # Texts longer than one window are scored in windows, which the reference below does not do.
+    texts = [t for t in shared_texts() + CRAFTED if len(t) <= model.window_size]
+    for start in range(0, len(texts), 256):
+        batch = texts[start : start + 256]
+        expected = model.heads.predict_proba(reference_matrix(model.features, batch))
+        assert np.abs(model.predict_matrix(batch) - expected).max() <= 1e-6
+
+
+def test_unseen_chunks_normalised_together_come_out_as_if_normalised_alone() -> None:
+    chunks = ["a.\uff3f", "y", "\uff3f", "x\uff3f", "hello!!", "it's", "a\u00a8b", "s.t.u.p.i.d", "id10t", "f*ck", "a_b"]
+    for group in (chunks, chunks[:2], chunks[3:], chunks[4:]):
+        assert features_module._normalise_chunks(group) == [normalise(c).split() for c in group]
