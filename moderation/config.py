@@ -121,6 +121,13 @@ class Config:
     # An attribute needs this many known positive (and negative) rows to get its own head when a
     # candidate is trained from /admin/training (as `moderation train --min-positives`).
     TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 200))
+    # Anonymous reports (no reporter_id) can be filed by anyone, so they weigh this fraction of a
+    # named report's weight (at most 0.5), and all of one comment's together at most this share of
+    # its site's report threshold (kept below 0.9): two anonymous "other" reports once hid a civil
+    # comment; now they only raise it in the queue, or tip it over with a named report.
+    ANONYMOUS_REPORT_FACTOR: float = field(default_factory=lambda: _env_float("ANONYMOUS_REPORT_FACTOR", 0.5))
+    ANONYMOUS_REPORT_THRESHOLD_SHARE: float = field(
+        default_factory=lambda: _env_float("ANONYMOUS_REPORT_THRESHOLD_SHARE", 0.5))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
+from moderation.domain.edits import after_edit
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
@@ -202,6 +203,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             )
         verdict, sanction_reason = enforce(decide(policy, scores, comment.report_weight or 0.0),
                                            sanctions.get((comment.site_id, comment.author_id)))
+        verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
         # Only attributes the model scores reliably: the others it can only copy from toxicity.
         comment.scores = {k: round(float(v), 6) for k, v in scores.items() if k in model.attributes}
         comment.model_version = model.version
