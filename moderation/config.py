@@ -86,8 +86,8 @@ class Config:
     # and review priority (4,385 anonymous reports in 25 s once weighed 8,782). Beyond a limit: 429.
     REPORTS_PER_COMMENT_PER_MINUTE: int = field(default_factory=lambda: _env_int("REPORTS_PER_COMMENT_PER_MINUTE", 30))
     REPORTS_PER_REPORTER_PER_MINUTE: int = field(default_factory=lambda: _env_int("REPORTS_PER_REPORTER_PER_MINUTE", 10))
-    # Most weight all anonymous reports on one comment add up to (twice the default report threshold):
-    # enough to hold it, not enough to bury every other comment in the queue.
+    # Most weight all anonymous reports on one comment add up to; ANONYMOUS_REPORT_THRESHOLD_SHARE
+    # (at the end) keeps them below the site's report threshold too, so they never hide it alone.
     ANONYMOUS_REPORT_WEIGHT_CAP: float = field(default_factory=lambda: _env_float("ANONYMOUS_REPORT_WEIGHT_CAP", 4.0))
     # Least a report keeps of its reason's weight when its reporter's earlier reports were mostly
     # dismissed (see domain/reporter_weights.py): low enough that a brigade loses force, above 0

@@ -62,6 +62,10 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.post_report", "POST"): api(site_key=201, other_site_key=404),
     ("api.get_author", "GET"): api(site_key=200, other_site_key=404),
     ("api.get_reports", "GET"): api(site_key=200, other_site_key=404),
+    ("api.patch_comment", "PATCH"): api(site_key=200, other_site_key=404),
+    ("api.list_comments", "GET"): api(site_key=200, other_site_key=200),  # each key lists its own site's
+    ("api.get_story", "GET"): api(site_key=200, other_site_key=200),  # another site's story has zeros
+    ("api.post_report_by_site_id", "POST"): api(site_key=201, other_site_key=404),
     ("api.openapi", "GET"): public(200),
     ("perspective.analyze_comment", "POST"): perspective(with_key=200),
     ("perspective.suggest_score", "POST"): perspective(with_key=200),
@@ -210,7 +214,7 @@ def _path(rule: str, world: World) -> str:
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
-              "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1}
+              "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1, "story_id": "s-1"}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
@@ -226,6 +230,8 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     bodies = {
         "api.post_comment": {"id": f"new-{persona}", "story_id": "s-1", "author_id": "a-2", "text": "Hello."},
         "api.post_report": {"reason": "spam", "reporter_id": f"reader-{persona}"},
+        "api.post_report_by_site_id": {"reason": "spam", "reporter_id": f"reader-{persona}-by-site-id"},
+        "api.patch_comment": {"text": "An ordinary comment."},  # the same text: an edit that changes nothing
         "perspective.analyze_comment": {"comment": {"text": "Hello."}, "requestedAttributes": {"TOXICITY": {}}},
         "perspective.suggest_score": {"comment": {"text": "Hello."},
                                       "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}},
