@@ -7,9 +7,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from moderation.api.query_input import STATUS_LIST_PATTERN
+from moderation.domain.comments import MAX_ID
 from moderation.domain.lifecycle import STATUSES
 from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
+# The same patterns as openapi.py's (which imports this module, so they cannot be imported from it).
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+NO_NUL = "^[^\\u0000]*$"
 INCLUDE_PARAM = {"name": "include", "in": "query", "required": False,
                  "schema": {"type": "string", "enum": ["text"]},
                  "description": "`text` adds the comment's current text to the answer; it is left out otherwise."}
@@ -27,7 +32,7 @@ def _schemas(max_text_length: int) -> dict[str, Any]:
             "type": "object",
             "required": ["text"],
             "properties": {"text": {"type": "string", "maxLength": max_text_length,
-                                    "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
+                                    "pattern": NOT_BLANK,
                                     "description": "The reader's new text; the same rules as on POST."}},
         },
         "CommentPage": {
@@ -64,7 +69,9 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
     for path, method in (("/api/v1/comments", "post"), ("/api/v1/comments/{comment_id}", "get"),
                          ("/api/v1/comments/by-site-id/{site_comment_id}", "get"),
                          ("/api/v1/comments/{comment_id}/reports", "post")):
-        paths[path][method].setdefault("parameters", []).append(INCLUDE_PARAM)
+        operation = paths[path][method]
+        operation.setdefault("parameters", []).append(INCLUDE_PARAM)
+        operation["responses"].setdefault("400", error_ref("An invalid parameter (named in `field`)."))
     paths["/api/v1/comments/{comment_id}"]["patch"] = {
         "summary": "The reader edited the comment",
         "description": (
@@ -88,24 +95,32 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
             "`story_id`, every story's comments."
         ),
         "parameters": [
-            {"name": "story_id", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200}},
-            {"name": "status", "in": "query", "required": False, "schema": {"type": "string"},
+            {"name": "story_id", "in": "query", "required": False,
+             "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK}},
+            {"name": "status", "in": "query", "required": False,
+             "schema": {"type": "string", "pattern": STATUS_LIST_PATTERN},
              "description": f"One status or several, comma-separated: {', '.join(STATUSES)}."},
-            {"name": "after", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
+            {"name": "after", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
             {"name": "limit", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE}},
             INCLUDE_PARAM,
         ],
-        "responses": {"200": json_ref("CommentPage", "One page."), "400": error_ref("An invalid parameter."),
+        "responses": {"200": json_ref("CommentPage", "One page."),
+                      "400": error_ref("An invalid parameter (named in `field`)."),
                       "401": errors["401"], **retry_errors},
     }
     paths["/api/v1/stories/{story_id}"] = {
         "get": {
             "summary": "A story's comment counts by status",
             "description": "A story without comments has zeros: it is not an error.",
-            "parameters": [{"name": "story_id", "in": "path", "required": True, "schema": {"type": "string"},
+            "parameters": [{"name": "story_id", "in": "path", "required": True,
+                            "schema": {"type": "string", "pattern": NO_NUL},
                             "description": "The `story_id` the site posts with comments (URL-encoded)."}],
-            "responses": {"200": json_ref("Story", "The counts."), "401": errors["401"], **retry_errors},
+            "responses": {"200": json_ref("Story", "The counts."),
+                          "400": error_ref("A character that cannot be stored (NUL) in the story id."),
+                          "401": errors["401"], "404": error_ref("No such route (an empty story id)."),
+                          **retry_errors},
         }
     }
     by_site = copy.deepcopy(paths["/api/v1/comments/{comment_id}/reports"]["post"])

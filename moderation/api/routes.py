@@ -61,7 +61,7 @@ def get_comment(comment_id: int) -> ResponseReturnValue:
     return jsonify(serialize_comment(comment, include_text=include_text(request.args)))
 
 
-@bp.get("/comments/by-site-id/<path:site_comment_id>")
+@bp.get("/comments/by-site-id/<siteref:site_comment_id>")
 def get_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
     comment = comment_by_site_id(db.session, _site(), site_comment_id)
     return jsonify(serialize_comment(comment, include_text=include_text(request.args)))

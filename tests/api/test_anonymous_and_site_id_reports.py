@@ -60,3 +60,12 @@ def test_the_anonymous_weights_are_settings_but_never_above_half_or_the_threshol
     assert bodies[0]["report"]["weight"] == 1.0  # clamped to half of hate's 2
     assert bodies[-1]["comment"]["report_weight"] < 2.0
     assert bodies[-1]["comment"]["status"] == "published"
+
+
+def test_a_get_on_the_reports_by_site_id_path_is_a_405_not_a_comment_lookup(client, site):
+    submit(client, site, id="c-1")
+    response = client.get("/api/v1/comments/by-site-id/c-1/reports", headers=site.headers)
+    assert response.status_code == 405 and "GET" not in response.headers["Allow"]
+    # Slashes in a site's own id still work everywhere else.
+    submit(client, site, id="story-9/comment-3")
+    assert client.get("/api/v1/comments/by-site-id/story-9/comment-3", headers=site.headers).status_code == 200

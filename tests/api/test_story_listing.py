@@ -76,3 +76,8 @@ def test_a_story_without_comments_has_zeros(client, site, outsider):
     submit(client, site, story_id="s-1")
     body = client.get("/api/v1/stories/s-1", headers=outsider.headers).get_json()
     assert body["comments"]["total"] == 0
+
+
+def test_a_nul_in_a_malformed_api_path_is_a_json_400(client, site):
+    response = client.patch("/api/v1/comments/-1?q=%00", headers=site.headers, json={"text": "x"})
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_character"
