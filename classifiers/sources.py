@@ -19,6 +19,8 @@ class SourceInfo:
     note: str = ""
     # Where the shared copy came from (licences are judged by the original data, not the copy).
     via: str = ""
+    # Labels of this source that say nothing and are dropped (set unknown) before training.
+    ignore_labels: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, str | bool]:
         return asdict(self)
@@ -73,6 +75,42 @@ KNOWN_SOURCES: dict[str, SourceInfo] = {
         trainable=False,
         note="synthetic identity templates: bias checks only",
         via="conversationai/unintended-ml-bias-analysis@9c7d91a",
+    ),
+    "civil_spans": SourceInfo(
+        licence="CC0 1.0",
+        attribution="Pavlopoulos, Laugier, Xenos, Sorensen, Androutsopoulos 2022, From the Detection of "
+        "Toxic Spans in Online Discussions to the Analysis of Toxic-to-Civil Transfer (ACL 2022; SemEval-2021 "
+        "Task 5), comments from the Civil Comments dataset",
+        note="every post was rated toxic before it was sampled: its toxicity (1 or unknown, never 0) is "
+        "not used; its typed spans train insult, identity_attack, profanity and threat",
+        via="ipavlopoulos/toxic_spans@beaf170",
+        ignore_labels=("toxicity",),
+    ),
+    "wiki_context": SourceInfo(
+        licence="Apache-2.0 (labels); comment text CC BY-SA 3.0 (Wikipedia)",
+        attribution="Pavlopoulos, Sorensen, Dixon, Thain, Androutsopoulos 2020, Toxicity Detection: Does "
+        "Context Really Matter? (ACL 2020), CAT-LARGE, comments from English Wikipedia talk pages",
+        via="ipavlopoulos/context_toxicity@5df49c2",
+    ),
+    "surge": SourceInfo(
+        licence="MIT",
+        attribution="Surge AI, toxicity dataset (free English sample)",
+        via="surge-ai/toxicity@ea80324",
+    ),
+    "hatexplain": SourceInfo(
+        licence="MIT (HateXplain); the MAGPIE copy Apache-2.0",
+        attribution="Mathew, Saha, Yimam, Biemann, Goyal, Mukherjee 2021, HateXplain (AAAI 2021), Twitter and "
+        "Gab posts; preprocessed by the MAGPIE multi-task collection",
+        note="lower-cased, rebuilt from tokens without punctuation",
+        via="Media-Bias-Group/magpie-multi-task@d9d2164",
+    ),
+    "cad_reddit": SourceInfo(
+        licence="not confirmed",
+        attribution="Vidgen, Nguyen, Margetts, Rossini, Tromble 2021, Introducing CAD: the Contextual Abuse "
+        "Dataset (NAACL 2021), Reddit",
+        trainable=False,
+        note="validation only: its licence could not be confirmed, so no shipped model trains on it",
+        via="NoamElul/cis-5300-final@3c569a1",
     ),
 }
 

@@ -13,7 +13,6 @@ import scipy
 import scipy.sparse as sp
 import sklearn
 import skops
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from tqdm.auto import tqdm
 
@@ -25,10 +24,12 @@ from classifiers.drift import validation_scores
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
+from classifiers.label_rules import SEVERE_TOXICITY_RULE, imply_labels
 from classifiers.model import save_model
+from classifiers.recipe import HELD_OUT_PERCENT, is_held_out
 from classifiers.sources import is_own_source, source_info
 from classifiers.validate import leave_one_source_out
-from classifiers.weights import source_weights
+from classifiers.weights import balanced_weights, source_weights
 
 
 ProgressCallback = Callable[[str, float], None]
@@ -61,10 +62,12 @@ class _Stages:
             self.on_progress(stage, round(done, 4))
 
 
-def row_weights(sources: Sequence[str], balance: float, own_label_weight: float) -> np.ndarray:
+def row_weights(sources: Sequence[str], balance: float, own_label_weight: float,
+                toxicity: np.ndarray | None = None) -> np.ndarray:
     """Source-balanced weights, with a site's own labels (source "site:...") counting
-    `own_label_weight` times as much: they say what this site's moderators decide. Mean 1."""
-    weights = source_weights(sources, balance)
+    `own_label_weight` times as much: they say what this site's moderators decide. Mean 1.
+    With `toxicity`, each source's toxic and non-toxic rows weigh the same in total."""
+    weights = balanced_weights(sources, toxicity, balance) if toxicity is not None else source_weights(sources, balance)
     own = np.array([is_own_source(s) for s in sources], dtype=bool)
     if own.any() and own_label_weight != 1.0:
         weights = np.where(own, weights * own_label_weight, weights)
@@ -78,6 +81,36 @@ def label_counts(labels: np.ndarray) -> dict[str, dict[str, int]]:
         known = ~np.isnan(labels[:, j])
         counts[name] = {"known": int(known.sum()), "positive": int(np.nansum(labels[:, j]))}
     return counts
+
+
+def _validation_only_metrics(features: CivilityFeatures, heads: MaskedLinearHeads, data: LabelledData,
+                             thresholds: dict[str, float], progress: bool) -> dict[str, dict[str, Any]]:
+    if not len(data):
+        return {}
+    P = heads.predict_proba(featurise(features, data.texts, progress, "score validation-only sources"))
+    report: dict[str, dict[str, Any]] = {}
+    for source in sorted(set(data.sources)):
+        rows = np.array([s == source for s in data.sources])
+        for j, attribute in enumerate(ATTRIBUTES):
+            known = rows & ~np.isnan(data.labels[:, j])
+            y = data.labels[known, j]
+            if attribute in heads.attributes_ and known.any() and y.min() != y.max():
+                report.setdefault(source, {})[attribute] = binary_report(
+                    y, P[known, j], thresholds.get(attribute, 0.5))
+    return report
+
+
+def split_held_out(data: LabelledData, fraction: float, random_state: int) -> tuple[LabelledData, LabelledData]:
+    """The stable held-out split (a hash of each text, the one bench/classifier.py reports on) when
+    `fraction` is its 15 %; another fraction draws a seeded random split of that size."""
+    if round(fraction * 100) == HELD_OUT_PERCENT:
+        held = np.array([is_held_out(t) for t in data.texts], dtype=bool)
+    else:
+        held = np.random.default_rng(random_state).random(len(data)) < fraction
+    if held.all() or not held.any():  # tiny sets: keep at least one row on each side
+        held = np.zeros(len(data), dtype=bool)
+        held[:: max(2, int(round(1 / max(fraction, 1e-9))))] = True
+    return data.subset(np.flatnonzero(~held)), data.subset(np.flatnonzero(held))
 
 
 def featurise(
@@ -94,8 +127,11 @@ def featurise(
 
 def _read_sources(
     csv_paths: Iterable[str | Path], allow_unlisted_sources: bool, progress: bool
-) -> tuple[LabelledData, list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[LabelledData, list[dict[str, Any]], list[dict[str, Any]], LabelledData]:
+    """Trainable rows (labels a source marks as meaningless set unknown), the card's file list,
+    what was left out and why, and the left-out rows themselves (scored as validation only)."""
     parts: list[LabelledData] = []
+    left_out: list[LabelledData] = []
     files: list[dict[str, Any]] = []
     excluded: list[dict[str, Any]] = []
     for path in tqdm([Path(p) for p in csv_paths], desc="read", unit="file", disable=not progress):
@@ -112,6 +148,8 @@ def _read_sources(
             if info is not None and not info.trainable:
                 keep &= ~rows
                 excluded.append({"file": path.name, "source": source, "rows": int(rows.sum()), "why": info.note})
+            for attribute in info.ignore_labels if info is not None else ():
+                data.labels[rows, ATTRIBUTES.index(attribute)] = np.nan
         files.append(
             {
                 "file": path.name,
@@ -122,7 +160,9 @@ def _read_sources(
             }
         )
         parts.append(data.subset(np.flatnonzero(keep)))
-    return concat(parts), files, excluded
+        if not keep.all():
+            left_out.append(data.subset(np.flatnonzero(~keep)))
+    return concat(parts), files, excluded, concat(left_out)
 
 
 def train_model(
@@ -132,10 +172,11 @@ def train_model(
     target_precision: float = 0.9,
     progress: bool = True,
     name: str = "civility",
-    validation_fraction: float = 0.15,
+    validation_fraction: float = HELD_OUT_PERCENT / 100,
     source_balance: float = 0.5,
+    class_balance: bool = True,
     C: float = 4.0,
-    min_positives: int = 200,
+    min_positives: int = 100,
     allow_unlisted_sources: bool = False,
     cross_source: bool = False,
     neutral_terms: Sequence[str] | None = IDENTITY_TERMS,
@@ -158,25 +199,20 @@ def train_model(
     started = time.perf_counter()
     stages = _Stages(on_progress, should_stop)
     stages.at("read")
-    data, files, excluded = _read_sources(csv_paths, allow_unlisted_sources, progress)
+    data, files, excluded, validation_only = _read_sources(csv_paths, allow_unlisted_sources, progress)
     if len(data) < 20:
         raise ValueError(f"need at least 20 rows to train, got {len(data)}")
-
-    # Stratify on source and toxicity so every source keeps its base rate in both parts.
-    strata = [f"{s}:{y}" for s, y in zip(data.sources, data.labels[:, 0])]
-    _, strata_counts = np.unique(strata, return_counts=True)
-    stratify = strata if strata_counts.min() >= 2 else None
-    train_idx, valid_idx = train_test_split(
-        np.arange(len(data)), test_size=validation_fraction, stratify=stratify, random_state=random_state
-    )
-    train, valid = data.subset(train_idx), data.subset(valid_idx)
+    data.labels = imply_labels(data.labels)
+    train, valid = split_held_out(data, validation_fraction, random_state)
 
     features = CivilityFeatures().fit(train.texts)
     X_train = featurise(features, train.texts, progress, "featurise train", stages=stages)
     heads = MaskedLinearHeads(C=C, min_positives=min_positives, min_negatives=min_positives, random_state=random_state)
     stages.at("fit heads")
     with tqdm(total=1, desc="fit heads", disable=not progress) as bar:
-        heads.fit(X_train, train.labels, sample_weight=row_weights(train.sources, source_balance, own_label_weight),
+        heads.fit(X_train, train.labels,
+                  sample_weight=row_weights(train.sources, source_balance, own_label_weight,
+                                            train.labels[:, 0] if class_balance else None),
                   on_head=lambda _attribute, done: stages.at("fit heads", done))  # cancellable between heads
         bar.update()
     neutralisation = (
@@ -193,7 +229,8 @@ def train_model(
     X_valid = featurise(features, valid.texts, progress, "featurise validation", stages=stages)
     stages.at("thresholds")
     P_valid = heads.predict_proba(X_valid)
-    valid_weights = row_weights(valid.sources, source_balance, own_label_weight)
+    valid_weights = row_weights(valid.sources, source_balance, own_label_weight,
+                                valid.labels[:, 0] if class_balance else None)
     thresholds: dict[str, float] = {}
     threshold_details: dict[str, dict[str, float]] = {}
     metrics: dict[str, Any] = {"validation_pooled": {}, "validation_by_source": {}}
@@ -285,6 +322,10 @@ def train_model(
             "scipy": scipy.__version__,
         },
         "leave_one_source_out_toxicity": cross_source_report,
+        # Sources never trained on (cad_reddit, the synthetic bias sets), scored after training.
+        "validation_only": _validation_only_metrics(features, heads, validation_only, thresholds, progress),
+        "derived_labels": {"severe_toxicity": SEVERE_TOXICITY_RULE,
+                           "sub_attributes": "a comment labelled not toxic is labelled 0 for every other attribute"},
         "identity_term_neutralisation": neutralisation,
         "train_seconds": round(time.perf_counter() - started, 1),
         # What drift checks compare live scores with (moderation/domain/drift.py).

@@ -14,6 +14,7 @@ from moderation import db, request_input, security_headers, unavailable
 from moderation.celery_app import celery_init_app
 from moderation.config import Config
 from moderation.embedded import redis_url, start_postgres
+from moderation.observability import web as observability_web
 
 csrf = CSRFProtect()
 
@@ -71,6 +72,7 @@ def create_app(config: Config | None = None) -> Flask:
     request_input.init_app(app)
     unavailable.init_app(app)
     security_headers.init_app(app)
+    observability_web.init_app(app)
 
     from moderation.api import bp as api_bp
     from moderation.review import bp as review_bp
@@ -84,6 +86,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(perspective_bp)
+    from moderation.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
     _attempt_limiters(app, config)
     _model_provider(app, config)
     if config.PROXY_COUNT:

@@ -19,6 +19,7 @@ SWEEP_TASK = "workers.tasks.sweep"
 DRIFT_TASK = "workers.tasks.check_drift"
 # Drift compares a day of live scores with the card (domain/drift.py): once a day is enough.
 DRIFT_INTERVAL = timedelta(days=1)
+RETENTION_TASK = "workers.tasks.erase_expired_texts"
 TRAINING_TASK = "workers.training.train_candidate"
 # Training takes minutes of both cores: its own queue, consumed by one worker process of its own
 # (`moderation worker --queues training`), so scoring never waits behind it.
@@ -55,6 +56,7 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule={
             "sweep": {"task": SWEEP_TASK, "schedule": timedelta(seconds=app.config["SWEEP_INTERVAL"])},
             "drift": {"task": DRIFT_TASK, "schedule": DRIFT_INTERVAL},
+            "retention": {"task": RETENTION_TASK, "schedule": timedelta(seconds=app.config["RETENTION_INTERVAL"])},
         },
     )
     celery.set_default()

@@ -128,6 +128,24 @@ class Config:
     ANONYMOUS_REPORT_FACTOR: float = field(default_factory=lambda: _env_float("ANONYMOUS_REPORT_FACTOR", 0.5))
     ANONYMOUS_REPORT_THRESHOLD_SHARE: float = field(
         default_factory=lambda: _env_float("ANONYMOUS_REPORT_THRESHOLD_SHARE", 0.5))
+    TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 100))
+    # /metrics: 0 serves it on the web port to signed-in admins; a port number serves it there
+    # instead, without authentication, for Prometheus (bind it to a private network only).
+    METRICS_PORT: int = field(default_factory=lambda: _env_int("METRICS_PORT", 0))
+    # Where every process writes its metric files (prometheus_client's multiprocess mode); all the
+    # processes whose metrics /metrics should add up must share it. Blank: $MODERATION_VAR_DIR/metrics.
+    METRICS_DIR: str | None = field(default_factory=lambda: os.environ.get("METRICS_DIR") or None)
+    # Seconds between two runs of the retention task (domain/retention.py), which erases the texts
+    # whose site's retention period after their final decision has ended.
+    RETENTION_INTERVAL: float = field(default_factory=lambda: _env_float("RETENTION_INTERVAL", 3600.0))
+    # Back-pressure (domain/backpressure.py): past BACKPRESSURE_SOFT_LIMIT pending comments a new one is
+    # still stored but the answer carries a slow-down hint and /readyz says "degraded"; past
+    # BACKPRESSURE_HARD_LIMIT it is refused with 503 and Retry-After, not stored. 0 turns a limit off.
+    BACKPRESSURE_SOFT_LIMIT: int = field(default_factory=lambda: _env_int("BACKPRESSURE_SOFT_LIMIT", 2_000))
+    BACKPRESSURE_HARD_LIMIT: int = field(default_factory=lambda: _env_int("BACKPRESSURE_HARD_LIMIT", 20_000))
+    # Past the soft limit each web process reuses its count of pending comments for this many seconds
+    # (counting a deep backlog costs milliseconds; a flood must be cheap to refuse). 0: count every time.
+    BACKPRESSURE_RECHECK_SECONDS: float = field(default_factory=lambda: _env_float("BACKPRESSURE_RECHECK_SECONDS", 1.0))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("pending", "published", "held", "approved", "rejected")
+STATUSES = ("pending", "published", "held", "approved", "rejected", "deleted")
 REPORT_REASONS = ("uncivil", "off_topic", "spam", "harassment", "hate", "personal_information", "other")
 ROLES = ("moderator", "admin")
 
@@ -67,6 +67,14 @@ class Site(Base):
     # Off: `moderation dataset export` refuses this site; its comment text stays on the server
     # (training on it here still works: the artifact holds hashed features, no text).
     allow_text_export: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    # Days a comment's text is kept after its final decision (domain/retention.py); NULL: forever.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    # Storm mode (domain/storms.py): a story receiving this many comments in a minute, or whose
+    # scored comments of the last minute the policy held at this share, is pre-moderated until
+    # calm for storm_calm_minutes. 0 turns each trigger off (the default: a site opts in).
+    storm_comments_per_minute: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
+    storm_held_share: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
+    storm_calm_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default=sql("10"))
 
 
 class User(Base):
@@ -117,6 +125,8 @@ class Comment(Base):
     model_version: Mapped[str | None] = mapped_column(String(100))
     scored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     flagged: Mapped[list[Any] | None] = mapped_column()
+    # The site's rules that fired when it was scored: [{"rule", "action", "reason"}] (domain/rules.py).
+    rule_hits: Mapped[list[Any] | None] = mapped_column()
     report_weight: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
     priority: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -130,6 +140,10 @@ class Comment(Base):
     scoring_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
     # The text's full-text vector, computed by PostgreSQL on write (migration 0012_queue_speed):
     # search then reads it instead of parsing every candidate's text again. Deferred: no page shows it.
+    # Set when retention or an author's erasure blanked the text (domain/erasure.py); text_sha256
+    # is the text's hash taken just before, so a site can still match its own copy.
+    text_erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
     search_vector: Mapped[Any] = mapped_column(
         TSVECTOR, Computed("to_tsvector('english'::regconfig, text)", persisted=True), deferred=True)
     # Set when a reader edits a decided comment (domain/edits.py): the scorer then holds the new
@@ -462,3 +476,85 @@ class CommentRevision(Base):
 
 # GET /api/v1/comments?story_id=... pages through one story's comments in id order (0018_revisions).
 Index("ix_comments_story_id", Comment.site_id, Comment.story_id, Comment.id)
+# The retention task's look-up (0019_retention): finally decided comments still holding their text.
+Index("ix_comments_retention", Comment.site_id, Comment.status_changed_at,
+      postgresql_where=sql("text_erased_at IS NULL AND status IN ('approved', 'rejected', 'deleted')"))
+
+
+class AuthorErasure(Base):
+    """That an author's texts and names were erased on a site (domain/erasure.py), and how much.
+
+    The author id is kept only as its SHA-256, so the record proves the request was carried out
+    without keeping who asked.
+    """
+
+    __tablename__ = "author_erasures"
+    __table_args__ = (Index("ix_author_erasures_site_author", "site_id", "author_hash"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    author_hash: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(200))  # "site:3", as in the audit log
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
+
+
+class RuleSet(Base):
+    """One version of a site's rules (domain/rules.py); a save adds a version, the newest is in force."""
+
+    __tablename__ = "rule_sets"
+    __table_args__ = (UniqueConstraint("site_id", "version", name="uq_rule_sets_site_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    rules: Mapped[list[Any]] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(200))  # "user:alice", as in the audit log
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Story(Base):
+    """A story's own settings on a site: comments closed, or every comment pre-moderated (domain/stories.py).
+
+    Only stories someone changed have a row; a story without one is open and follows the site's rules.
+    """
+
+    __tablename__ = "stories"
+    __table_args__ = (UniqueConstraint("site_id", "story_id", name="uq_stories_site_story"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    story_id: Mapped[str] = mapped_column(String(200))
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    premoderated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+class StoryStorm(Base):
+    """A story in storm mode (domain/storms.py): its new comments are held for review until calm.
+
+    At most one open storm (ended_at NULL) per story: uq_story_storms_open lets two workers that
+    see the same burst start it once. `last_stormy_at` is the last time a trigger still held;
+    the sweep ends the storm when that is storm_calm_minutes old.
+    """
+
+    __tablename__ = "story_storms"
+    __table_args__ = (
+        Index("uq_story_storms_open", "site_id", "story_id", unique=True, postgresql_where=sql("ended_at IS NULL")),
+        Index("ix_story_storms_site_started", "site_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    story_id: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    trigger: Mapped[str] = mapped_column(Text)  # e.g. "130 comments in the last minute (limit 100)"
+    last_stormy_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    site: Mapped[Site] = relationship()
+
+
+# Storm detection counts one story's comments of the last minute.
+Index("ix_comments_story_received", Comment.site_id, Comment.story_id, Comment.received_at)
+# Back-pressure's Retry-After divides the backlog by the comments scored in the last seconds
+# (domain/backpressure.py); the daily drift check reads a day of scored_at too.
+Index("ix_comments_scored_at", Comment.scored_at)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from moderation import db
 import requests
 
-from moderation.domain import drift, scoring, sweep as sweeping, webhooks
+from moderation.domain import drift, retention, scoring, sweep as sweeping, webhooks
 from moderation.domain.dispatch import scoring_task_started
 from moderation.domain.webhook_urls import UrlPolicy, guarded_session
 from moderation.scorer import get_provider, preload
@@ -139,9 +139,10 @@ def sweep(self) -> dict[str, int]:
     except Exception:
         db.session.rollback()
         raise  # the next sweep runs in SWEEP_INTERVAL seconds anyway
-    if result.scored or result.webhooks_resent:
-        log.info("sweep scored %d comments, resent %d webhooks", result.scored, result.webhooks_resent)
-    return {"scored": result.scored, "webhooks_resent": result.webhooks_resent}
+    if result.scored or result.webhooks_resent or result.storms_ended:
+        log.info("sweep scored %d comments, resent %d webhooks, ended %d storms", result.scored,
+                 result.webhooks_resent, result.storms_ended)
+    return {"scored": result.scored, "webhooks_resent": result.webhooks_resent, "storms_ended": result.storms_ended}
 
 
 @shared_task(bind=True, name="workers.tasks.check_drift", max_retries=0)
@@ -159,3 +160,15 @@ def check_drift(self) -> dict[str, object]:
                     report.version, report.max_psi, report.comments)
     return {"version": report.version, "comments": report.comments, "max_psi": report.max_psi,
             "warning": report.warning}
+
+
+@shared_task(bind=True, name="workers.tasks.erase_expired_texts", max_retries=0)
+def erase_expired_texts(self) -> dict[str, int]:
+    try:
+        erased = retention.erase_expired_texts(db.session)
+    except Exception:
+        db.session.rollback()
+        raise  # beat runs it again in RETENTION_INTERVAL seconds; committed batches stay erased
+    if erased:
+        log.info("retention erased the text of %d comments", erased)
+    return {"erased": erased}

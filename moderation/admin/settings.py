@@ -43,6 +43,50 @@ def _thresholds(form: Mapping[str, str], prefix: str) -> dict[str, float]:
     return values
 
 
+MAX_RETENTION_DAYS = 36_500
+
+
+def _retention_days(raw: str | None) -> int | None:
+    """Blank keeps texts for good (the default); 0 erases them at the next retention run."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_RETENTION_DAYS:
+        raise ValidationFailed(f"retention must be a whole number of days from 0 to {MAX_RETENTION_DAYS}, "
+                               "or blank to keep texts", field="retention_days")
+    return int(raw)
+MAX_STORM_RATE = 1_000_000
+MAX_CALM_MINUTES = 24 * 60
+DEFAULT_CALM_MINUTES = 10
+
+
+def _whole(raw: str, field: str, label: str, low: int, high: int) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValidationFailed(f"the {label} must be a whole number from {low} to {high}", field=field) from None
+    if not low <= value <= high:
+        raise ValidationFailed(f"the {label} must be from {low} to {high}", field=field)
+    return value
+
+
+def _storm_settings(form: Mapping[str, str]) -> dict[str, Any]:
+    """Storm triggers (domain/storms.py); blank turns a trigger off. A form without the fields keeps them."""
+    values: dict[str, Any] = {}
+    if "storm_comments_per_minute" in form:
+        raw = form["storm_comments_per_minute"] or ""
+        values["storm_comments_per_minute"] = _whole(raw, "storm_comments_per_minute", "storm comment rate", 0,
+                                                     MAX_STORM_RATE) if raw.strip() else 0
+    if "storm_held_share" in form:
+        share = _threshold(form["storm_held_share"], "storm_held_share", "storm held share")
+        values["storm_held_share"] = share or 0.0
+    if "storm_calm_minutes" in form:
+        raw = form["storm_calm_minutes"] or ""
+        values["storm_calm_minutes"] = _whole(raw, "storm_calm_minutes", "calm period", 1,
+                                              MAX_CALM_MINUTES) if raw.strip() else DEFAULT_CALM_MINUTES
+    return values
+
+
 def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
     """The form's values as Site attributes, or ValidationFailed naming the first bad field."""
     mode = form.get("moderation_mode", "")
@@ -66,6 +110,8 @@ def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
         "webhook_url": webhook_url,
         "share_moderator_names": form.get("share_moderator_names") in ("on", "1", "true"),
         "allow_text_export": form.get("allow_text_export") in ("on", "1", "true"),
+        "retention_days": _retention_days(form.get("retention_days")),
+        **_storm_settings(form),
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.api import openapi_comments
+from moderation.api import openapi_erasure
 from moderation.api.openapi_people import extend
 from moderation.domain.lifecycle import DECIDED
 from moderation.domain.reports import REPORT_WEIGHTS
@@ -46,6 +47,15 @@ RETRY_ERRORS = {
     "503": _retry_later("Temporarily unavailable (e.g. the database is restarting); nothing was stored."),
 }
 
+# Back-pressure's hint on an accepted comment (moderation/api/load.py).
+LOAD_HEADERS = {
+    "X-Moderation-Load": {"description": "`degraded` while the scoring backlog is past the soft limit; absent otherwise.",
+                          "schema": {"type": "string", "enum": ["degraded"]}},
+    "X-Moderation-Retry-After": {"description": "While degraded: seconds the backlog above the soft limit needs to "
+                                                "drain; wait about this long before sending more, if you can.",
+                                 "schema": {"type": "integer", "minimum": 1}},
+}
+
 COMMENT_ID_PARAM = {"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer"},
                     "description": "Our id for the comment, as returned by POST /comments."}
 
@@ -65,7 +75,11 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                 "`X-Moderation-Timestamp` (unix seconds), `X-Moderation-Delivery` (the same on retries) and "
                 "`X-Moderation-Signature: v1=<hex HMAC-SHA256(webhook secret, \"<timestamp>.<raw body>\")>`. "
                 "Verify against the raw body and reject timestamps older than 5 minutes "
-                "(see moderation.domain.webhooks.verify_signature). Failed deliveries are retried with exponential backoff."
+                "(see moderation.domain.webhooks.verify_signature). Failed deliveries are retried with exponential backoff. "
+                "A story entering or leaving storm mode (its new comments held for review) is the event `story.storm_mode`.\n\n"
+                "Back-pressure: while the scoring backlog is deep, POST /comments answers 202 with "
+                "`X-Moderation-Load: degraded` and `X-Moderation-Retry-After`; past the hard limit 503 `overloaded` "
+                "with `Retry-After`, and the comment is not stored."
             ),
         },
         "components": {
@@ -106,13 +120,20 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                         "story_id": {"type": "string"},
                         "author_id": {"type": "string"},
                         "status": {"type": "string", "enum": list(STATUSES),
-                                   "description": "pending until scored; then published, held (for review), approved or rejected."},
+                                   "description": "pending until scored; then published, held (for review), approved or rejected; deleted once the site deleted it or erased its author."},
                         "version": {"type": "integer", "description": "Bumped on every status change: apply a webhook "
                                     "event or response only if its version is newer than the one you hold."},
                         "visible": {"type": "boolean", "description": "Whether the site should show the comment now."},
                         "scores": {"type": "object", "nullable": True, "additionalProperties": {"type": "number"}},
                         "flagged": {"type": "array", "items": {"type": "string"},
                                     "description": "Why it was held: attribute names and/or \"reports\"."},
+                        "rules": {"type": "array", "description": "The site's rules that fired when it was scored "
+                                  "(set on /admin): their name, what they did and the reason moderators see. "
+                                  "\"story_premoderated\" names a pre-moderated story.",
+                                  "items": {"type": "object", "properties": {
+                                      "rule": {"type": "string"},
+                                      "action": {"type": "string", "enum": ["hold", "reject", "flag"]},
+                                      "reason": {"type": "string"}}}},
                         "model_version": {"type": "string", "nullable": True},
                         "scored_at": {"type": "string", "format": "date-time", "nullable": True},
                         "report_weight": {"type": "number"},
@@ -162,13 +183,21 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
                     ),
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewComment"}}}},
                     "responses": {
-                        "202": _json("Comment", "Accepted; scoring follows."),
+                        "202": {**_json("Comment", "Accepted and stored; scoring follows. While the scoring backlog is past "
+                                                   "the soft limit the answer carries `X-Moderation-Load: degraded` and "
+                                                   "`X-Moderation-Retry-After`: the comment is stored, but please send slower."),
+                                "headers": LOAD_HEADERS},
                         "200": _json("Comment", "Already submitted with this body."),
                         "400": _error("Malformed JSON or an invalid field (named in `field`)."),
                         "401": COMMON_ERRORS["401"],
-                        "409": _error("This id was submitted before with a different body."),
+                        "409": _error("This id was submitted before with a different body (code `conflict`), "
+                                      "or the story's comments are closed (code `story_closed`)."),
                         "413": _error("Body larger than 1 MiB."),
                         **RETRY_ERRORS,
+                        "503": _retry_later(
+                            "Temporarily unavailable; nothing was stored. Error code `overloaded`: the scoring backlog is "
+                            "past the hard limit (back-pressure), or `unavailable`: the database is restarting. Send the "
+                            "same comment again after Retry-After seconds."),
                     },
                 }
             },
@@ -223,5 +252,8 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
         },
     }
     document = extend(document, errors=COMMON_ERRORS, json_ref=_json, comment_id_param=COMMENT_ID_PARAM)
-    return openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
-                                   error_ref=_error, comment_id_param=COMMENT_ID_PARAM, max_text_length=max_text_length)
+    document = openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
+                                       error_ref=_error, comment_id_param=COMMENT_ID_PARAM,
+                                       max_text_length=max_text_length)
+    return openapi_erasure.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
+                                  comment_id_param=COMMENT_ID_PARAM)

@@ -11,14 +11,18 @@ from flask.typing import ResponseReturnValue
 
 from moderation import db
 from moderation.api.errors import register_error_handlers
+from moderation.api.load import admit, mark
 from moderation.api.openapi import openapi_document
 from moderation.api.query_input import include_text
 from moderation.api.validation import comment_input, parse_json_object, report_input
 from moderation.domain.comments import comment_by_site_id, comment_for_site, submit_comment
 from moderation.domain.dispatch import send_for_scoring, send_webhooks
+from moderation.domain.backpressure import Overloaded
+from moderation.domain.errors import NotFound
 from moderation.domain.reports import ReportLimits, file_report, serialize_report
 from moderation.domain.sites import site_for_key
 from moderation.domain.status import serialize_comment
+from moderation.domain.stories import check_open
 from moderation.models import Site
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -44,6 +48,14 @@ def _site() -> Site:
 @bp.post("/comments")
 def post_comment() -> ResponseReturnValue:
     data = comment_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    check_open(db.session, _site(), data.story_id)
+    try:
+        admitted = admit(incoming=1)  # past the hard limit: 503 with Retry-After, nothing stored
+    except Overloaded:
+        # A retry of a comment stored before the overload still gets its answer: it adds nothing.
+        if not _stored_before(data.external_id):
+            raise
+        admitted = None
     submission = submit_comment(db.session, _site(), data)
     comment = submission.comment
     if submission.created:
@@ -52,7 +64,17 @@ def post_comment() -> ResponseReturnValue:
         send_for_scoring([comment.id])
     response = jsonify(serialize_comment(comment, include_text=include_text(request.args)))
     response.headers["Location"] = url_for("api.get_comment", comment_id=comment.id)
+    if admitted is not None:
+        mark(response, admitted)
     return response, 202 if submission.created else 200
+
+
+def _stored_before(external_id: str) -> bool:
+    try:
+        comment_by_site_id(db.session, _site(), external_id)
+    except NotFound:
+        return False
+    return True
 
 
 @bp.get("/comments/<int8:comment_id>")

@@ -32,7 +32,7 @@ from classifiers import DEFAULT_MODEL_PATH, load_model
               help="Per-attribute thresholds are the lowest reaching this validation precision.")
 @click.option("--source-balance", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
               help="0 weights rows equally, 1 weights every source equally.")
-@click.option("--min-positives", type=click.IntRange(1), default=200, show_default=True,
+@click.option("--min-positives", type=click.IntRange(1), default=100, show_default=True,
               help="An attribute needs this many known positive (and negative) rows to get its own head.")
 @click.option("--cross-source", is_flag=True,
               help="Also record leave-one-source-out toxicity metrics in the card (slower).")

@@ -11,6 +11,7 @@ from moderation.celery_app import TRAINING_QUEUE
 from moderation.cli.supervisor import Supervisor
 from moderation.config import Config
 from moderation.embedded import resolve_urls
+from moderation.observability import metrics
 
 
 def web_argv(config: Config) -> list[str]:
@@ -24,6 +25,8 @@ def web_argv(config: Config) -> list[str]:
         # The path without the query string: Perspective clients put their API key in ?key=.
         "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         "--graceful-timeout", "10",
+        # Starts the METRICS_PORT server, if set, in the master process.
+        "--config", "python:moderation.observability.gunicorn_hooks",
         "moderation.wsgi:app",
     ]
 
@@ -52,6 +55,18 @@ def beat_argv(config: Config) -> list[str]:
     ]
 
 
+def _metrics_dir(config: Config):
+    return metrics.metrics_dir(config.VAR_DIR, config.METRICS_DIR)
+
+
+def _fresh_metrics(config: Config, role: str) -> None:
+    """Counts left by this kind of process's earlier runs go: a restarted service starts from zero
+    (Prometheus reads a reset counter as one). Other kinds sharing the directory keep theirs."""
+    directory = _metrics_dir(config)
+    directory.mkdir(parents=True, exist_ok=True)
+    metrics.clear_role(directory, role)
+
+
 def _exec(argv: list[str]) -> None:
     os.execv(argv[0], argv)
 
@@ -61,6 +76,7 @@ def web_command() -> None:
     """Serve the web app with gunicorn on $HOST:$PORT (default 127.0.0.1:8080)."""
     config = Config.from_env()
     resolve_urls(config, need_redis=False)
+    _fresh_metrics(config, "web")
     _exec(web_argv(config))
 
 
@@ -72,6 +88,7 @@ def worker_command(queues: str) -> None:
     """Run a Celery worker that scores comments and delivers webhooks (or trains, with --queues training)."""
     config = Config.from_env()
     resolve_urls(config, need_redis=False)
+    _fresh_metrics(config, "trainer" if TRAINING_QUEUE in queues.split(",") else "worker")
     _exec(worker_argv(config, queues))
 
 
@@ -80,6 +97,7 @@ def beat_command() -> None:
     """Run Celery beat, which sweeps comments left pending and webhooks left undelivered."""
     config = Config.from_env()
     resolve_urls(config, need_redis=False)
+    _fresh_metrics(config, "beat")
     _exec(beat_argv(config))
 
 
@@ -114,6 +132,9 @@ def up_command() -> None:
     click.echo("starting database and broker ...")
     servers = resolve_urls(config, need_redis=True)
     upgrade(config.DATABASE_URL)
+    directory = _metrics_dir(config)
+    directory.mkdir(parents=True, exist_ok=True)
+    metrics.clear_all(directory)  # every process starts now: nothing earlier is still counting
     env = dict(os.environ, DATABASE_URL=config.DATABASE_URL, REDIS_URL=config.REDIS_URL)
     supervisor = Supervisor({"web": web_argv(config), "worker": worker_argv(config), "beat": beat_argv(config),
                              "trainer": worker_argv(config, TRAINING_QUEUE)}, env)

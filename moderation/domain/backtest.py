@@ -96,15 +96,20 @@ def decided_comments(session: Session, site_id: int, limit: int) -> list[Decided
     """The site's last `limit` comments whose moderator decision still stands, newest decision first."""
     rows = session.execute(
         select(Comment.id, Comment.text, Comment.decision, Comment.received_at)
-        .where(Comment.site_id == site_id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision)
+        .where(*_replayable(site_id))
         .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
     ).all()
     return [Decided(r.id, r.text, r.decision == REJECTED, r.received_at) for r in rows]
 
 
 def decided_count(session: Session, site_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Comment).where(
-        Comment.site_id == site_id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision)) or 0
+    return session.scalar(select(func.count()).select_from(Comment).where(*_replayable(site_id))) or 0
+
+
+def _replayable(site_id: int) -> tuple:
+    """Decisions that still stand on a text that is still kept: an erased one has nothing to score."""
+    return (Comment.site_id == site_id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision,
+            Comment.text_erased_at.is_(None))
 
 
 def score_in_batches(model: Model, texts: Sequence[str], *, batch_size: int = BATCH_SIZE,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, defer
 from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.lifecycle import PENDING
 from moderation.models import Comment, Site
+from moderation.observability import metrics
 
 MAX_ID = 2**63 - 1  # ids beyond a BIGINT cannot exist; asking PostgreSQL would be an error, not a miss
 # Looking a comment up for a site never reads created_at (no response carries it): rows stored
@@ -77,6 +78,7 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
             status=PENDING,
         )
         session.add(comment)
+        metrics.comment_received(session, site.name)
         try:
             session.commit()
         except IntegrityError:

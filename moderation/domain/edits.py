@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID, _READABLE
 from moderation.domain.errors import NotFound
-from moderation.domain.lifecycle import DECIDED, EDIT, HELD, PENDING, REJECTED, audit, change_status
+from moderation.domain.lifecycle import (DECIDED, EDIT, HELD, PENDING, REJECTED, TransitionRefused, audit, can_change,
+                                        change_status)
 from moderation.domain.policy import Verdict
 from moderation.models import Comment, CommentRevision, Site, WebhookDelivery
 
@@ -46,6 +47,9 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
         raise NotFound(f"no comment with id {comment_id}", field="id")
     if text == comment.text:
         return Edit(comment, changed=False)
+    if comment.status != PENDING and not can_change(comment.status, PENDING, by=EDIT):
+        # Checked before anything changes: a deleted comment stays deleted, its text as retention left it.
+        raise TransitionRefused(f"a {comment.status} comment cannot be edited")
     revision = (session.scalar(
         select(func.max(CommentRevision.revision)).where(CommentRevision.comment_id == comment.id)) or 0) + 1
     session.add(CommentRevision(comment_id=comment.id, revision=revision, text=comment.text,

@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import APPROVED, DECIDED, parse_status_action
+from moderation.domain.lifecycle import APPROVED, DECIDED, DELETED, parse_status_action
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, AuthorSanction, Comment, CommentRevision, WebhookDelivery
 
-_LABELS = {"scoring": "Scored", "report": "Reports reached the threshold"}
+_LABELS = {"scoring": "Scored", "report": "Reports reached the threshold", "deletion": "Deleted"}
 # Same instant (one transaction): the audit entry first, then what it caused.
 _RANK = {"revision": 0, "audit": 0, "report": 1, "sanction": 2, "webhook": 3}
 EDITED_ACTION = "comment:edited"  # domain/edits.py; shown from the revision row, which has the text
@@ -56,6 +56,8 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
         elif entry.actor.startswith("site:") and "revision" in details:
             return HistoryEvent(entry.at, "edit", "the reader", f"Back to scoring after the edit: {old} → {new}",
                                 why, order=entry.id)
+        elif new == DELETED:
+            kind = "deletion"
         elif entry.actor.startswith("site:"):
             kind = "report"
         elif new in DECIDED and entry.actor.startswith("user:"):
@@ -68,7 +70,8 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
             what = f"{_LABELS.get(kind, 'Status')}: {old} → {new}"
         if details.get("model_version"):
             what += f" (model {details['model_version']})"
-        return HistoryEvent(entry.at, kind, _who(entry.actor), what, why, order=entry.id)
+        who = "the site" if kind == "deletion" and entry.actor.startswith("site:") else _who(entry.actor)
+        return HistoryEvent(entry.at, kind, who, what, why, order=entry.id)
     return HistoryEvent(entry.at, "other", _who(entry.actor), entry.action.replace("_", " "), why, order=entry.id)
 
 

@@ -21,14 +21,19 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import Conflict
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
+from moderation.observability import metrics
 
 PENDING = "pending"      # received, not scored yet
 PUBLISHED = "published"  # the model found nothing; shown
 HELD = "held"            # waiting for a moderator
 APPROVED = "approved"    # a moderator's decision
 REJECTED = "rejected"    # a moderator's decision, or the policy's auto-reject, or a sanction
-STATUSES = (PENDING, PUBLISHED, HELD, APPROVED, REJECTED)
+DELETED = "deleted"      # removed by the site or its reader (DELETE on the API), or its author erased
+STATUSES = (PENDING, PUBLISHED, HELD, APPROVED, REJECTED, DELETED)
 DECIDED = (APPROVED, REJECTED)
+# Where a comment's retention period starts (domain/retention.py): a moderator's decision or a
+# deletion. A published comment is not final: a report can still send it to review.
+FINAL = (APPROVED, REJECTED, DELETED)
 
 # Kinds of actor. A transition is allowed only for the kinds listed with it.
 SCORER = "scorer"        # the policy's verdict on a newly scored comment
@@ -36,8 +41,10 @@ SANCTION = "sanction"    # an author's sanction overriding that verdict when the
 REPORT = "report"        # readers' reports reaching the site's threshold
 DECISION = "decision"    # a moderator approves or rejects (also an admin rejecting a set-aside comment)
 UNDO = "undo"            # a decision undone by its moderator, or reversed by an admin
+REMOVAL = "removal"      # the site deletes a comment, or erases its author (domain/erasure.py)
+STORM = "storm"          # a story in storm mode holding a comment the policy would publish (domain/storms.py)
 EDIT = "edit"            # the reader edited the text: it is scored again (domain/edits.py)
-ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, EDIT)
+ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
@@ -49,6 +56,9 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     UNDO: {status: frozenset({HELD, PUBLISHED, PENDING}) for status in DECIDED},
     # New text, new scores: from anywhere back to pending (a pending comment simply keeps waiting).
     EDIT: {status: frozenset({PENDING}) for status in (PUBLISHED, HELD, APPROVED, REJECTED)},
+    # From anywhere, and for good: nothing moves a deleted comment again.
+    REMOVAL: {status: frozenset({DELETED}) for status in (PENDING, PUBLISHED, HELD, APPROVED, REJECTED)},
+    STORM: {PENDING: frozenset({HELD})},
 }
 # Statuses a moderator may still decide: the single definition the queue, detail page and bulk use.
 DECIDABLE = tuple(status for status in STATUSES if status in TRANSITIONS[DECISION])
@@ -92,7 +102,7 @@ def is_visible(comment: Comment) -> bool:
     """Whether the site should show the comment right now."""
     if comment.status in (PUBLISHED, APPROVED):
         return True
-    if comment.status == REJECTED:
+    if comment.status in (REJECTED, DELETED):
         return False
     # pending or held: pre-moderation hides them, post-moderation shows them until rejected.
     return comment.site.moderation_mode == "post"
@@ -126,12 +136,16 @@ def serialize_comment(comment: Comment, *, include_text: bool = False) -> dict[s
         "visible": is_visible(comment),
         "scores": comment.scores,
         "flagged": comment.flagged or [],
+        # The site's rules that fired when it was scored (domain/rules.py): {"rule", "action", "reason"}.
+        "rules": comment.rule_hits or [],
         "model_version": comment.model_version,
         "scored_at": _iso(comment.scored_at),
         "report_weight": comment.report_weight,
         "decision": decision,
         "received_at": _iso(comment.received_at),
         "status_changed_at": _iso(comment.status_changed_at),
+        # Set once retention or an author's erasure removed the text; scores and decision remain.
+        "text_erased_at": _iso(comment.text_erased_at),
     }
 
 
@@ -174,6 +188,9 @@ def change_status(
     comment.version += 1
     comment.status_changed_at = now()
     audit(session, actor, status_action(old_status, new_status), comment_id=comment.id, reason=reason, **details)
+    metrics.status_changed(session, site=comment.site.name, new=new_status, by=by, actor=actor,
+                           scored=old_status == PENDING and by in (SCORER, SANCTION), held=new_status == HELD,
+                           decided=by == DECISION, received_at=comment.received_at)
     if not comment.site.webhook_url:
         return None
     # No flush here: a scored batch's rows go to the database together at commit, which is

@@ -30,10 +30,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
-from moderation.domain.errors import NotFound, RateLimited
+from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import REPORTS, reports_reach_threshold
 from moderation.domain.reporter_weights import reporter_weight
-from moderation.domain.lifecycle import APPROVED, HELD, PUBLISHED, REPORT, change_status, now
+from moderation.domain.lifecycle import APPROVED, DELETED, HELD, PUBLISHED, REPORT, change_status, now
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
 REPORT_WEIGHTS: dict[str, float] = {
@@ -98,6 +98,8 @@ def file_report(
     ) if 0 < comment_id <= MAX_ID else None
     if comment is None:
         raise NotFound(f"no comment with id {comment_id}", field="id")
+    if comment.status == DELETED:
+        raise Conflict("this comment was deleted; there is nothing left to report", field="id")
     if reporter_id is not None:
         earlier = session.scalar(
             select(Report).where(Report.comment_id == comment.id, Report.reporter_id == reporter_id)

@@ -21,6 +21,7 @@ model): each only counts an attempt, and is set aside at its MAX_SCORING_ATTEMPT
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,10 +34,16 @@ from sqlalchemy.orm import Session
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide
+from moderation.domain.rule_facts import load_facts
+from moderation.domain.rule_sets import current_rules
+from moderation.domain.rules import Compiled, apply_hits, status_reason
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
-from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, change_status, now
+from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now
+from moderation.domain.stories import story_hit, story_settings
+from moderation.domain.storms import hold_in_storm, storm_watch
 from moderation.models import Comment, Site, WebhookDelivery
+from moderation.observability import metrics
 
 log = logging.getLogger(__name__)
 
@@ -181,14 +188,21 @@ def score_claimed(session: Session, models: Model | ModelSource, comments: list[
         by_site.setdefault(comment.site_id, []).append(comment)
     scored_at = now()
     sanctions = sanctions_in_force(session, comments, scored_at)
+    storms = storm_watch(session, comments, scored_at)  # a storm started here is sent with the batch's events
+    result.deliveries.extend(storms.deliveries)
     for site_id, group in by_site.items():
-        _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result)
+        _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result, storms.stories)
     return result
 
 
 def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime,
-                sanctions: dict, result: BatchResult) -> None:
+                sanctions: dict, result: BatchResult, stormy: set[tuple[int, str]] = frozenset()) -> None:
     all_scores = model.score([c.text for c in comments])
+    # The site's rules and story settings: read once for this site's share of the batch.
+    rules = current_rules(session, comments[0].site_id)
+    compiled = Compiled(rules)
+    facts = load_facts(session, comments, rules) if rules else {}
+    stories = story_settings(session, comments[0].site_id, (c.story_id for c in comments))
     policy: Policy | None = None
     for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
@@ -201,9 +215,17 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
                 auto_reject=site.auto_reject,
                 reject_thresholds=site.reject_thresholds,
             )
-        verdict, sanction_reason = enforce(decide(policy, scores, comment.report_weight or 0.0),
-                                           sanctions.get((comment.site_id, comment.author_id)))
+        hits = compiled.evaluate(comment.text, facts[comment.id]) if rules else []
+        story = story_hit(stories.get(comment.story_id))
+        if story is not None:
+            hits.append(story)
+        verdict = apply_hits(decide(policy, scores, comment.report_weight or 0.0), hits)
+        verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
         verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
+        comment.rule_hits = [h.as_json() for h in hits] or None
+        storm_reason = None
+        if not sanction_reason:
+            verdict, storm_reason = hold_in_storm(verdict, (comment.site_id, comment.story_id) in stormy)
         # Only attributes the model scores reliably: the others it can only copy from toxicity.
         comment.scores = {k: round(float(v), 6) for k, v in scores.items() if k in model.attributes}
         comment.model_version = model.version
@@ -217,8 +239,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             comment,
             verdict.status,
             actor=SCORER,
-            by=SANCTION if sanction_reason else BY_SCORER,
-            reason=sanction_reason or ", ".join(verdict.flagged) or None,
+            by=SANCTION if sanction_reason else STORM if storm_reason else BY_SCORER,
+            reason=sanction_reason or storm_reason or status_reason(verdict.flagged, hits),
             model_version=model.version,
         )
         result.scored[comment.id] = verdict.status
@@ -263,6 +285,7 @@ def score_pending(
     scored: dict[int, str] = {}
     source = get_model if hasattr(get_model, "for_site") else _Factory(get_model)  # type: ignore[arg-type]
     for _ in range(max_batches):
+        started = time.perf_counter()
         ids = claim_ids(session, comment_ids, batch_size=batch_size, received_before=received_before)
         if not ids:
             session.rollback()
@@ -272,6 +295,8 @@ def score_pending(
         model = _Resolved({site_id: source.for_site(site_id) for site_id in site_ids})
         try:
             batch = score_claimed(session, model, load_claimed(session, ids))
+            metrics.scoring_batch(session, size=len(ids), seconds=time.perf_counter() - started,
+                                  model_versions={m.version for m in model.models.values()})
             session.commit()
         except Exception as error:
             session.rollback()

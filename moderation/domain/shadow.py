@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, now
 from moderation.domain.policy import Policy, build_policy, decide
+from moderation.domain.rules import apply_hits, stored_hits
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.models import Comment, ShadowScore
 
@@ -75,8 +76,10 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
                 model_attributes=shadow.attributes, model_thresholds=shadow.thresholds,
                 site_thresholds=site.thresholds, report_threshold=site.report_threshold,
                 auto_reject=site.auto_reject, reject_thresholds=site.reject_thresholds)
-        verdict, _ = enforce(decide(policies[site.id], scores, comment.report_weight or 0.0),
-                             sanctions.get((comment.site_id, comment.author_id)))
+        # The site's rules do not depend on the model: what fired live applies to the shadow too,
+        # so a rule's hold is not counted as the two models disagreeing.
+        verdict = apply_hits(decide(policies[site.id], scores, comment.report_weight or 0.0), stored_hits(comment))
+        verdict, _ = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
         rows.append(dict(
             comment_id=comment.id, version=shadow.version,
             scores={k: round(float(v), 6) for k, v in scores.items() if k in shadow.attributes},

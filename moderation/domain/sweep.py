@@ -10,6 +10,7 @@
   waiting longer than a task countdown may (an endpoint down for hours) have no task at all: this
   is what sends them, once their due time has passed. Failed ones are dead letters, left for an
   admin to replay.
+* Storms whose story has been calm for its site's storm_calm_minutes end (domain/storms.py).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.scoring import Model, ModelSource, score_pending
+from moderation.domain.storms import calm_storms
 from moderation.domain.status import now
 from moderation.models import WebhookDelivery
 
@@ -34,6 +36,7 @@ MAX_WEBHOOK_RESENDS = 1000
 class SweepResult:
     scored: int
     webhooks_resent: int
+    storms_ended: int = 0
 
 
 def sweep(
@@ -48,7 +51,8 @@ def sweep(
     # Only comments older than pending_after: younger ones have a task of their own on the way.
     scored = score_pending(session, get_model, [], batch_size=batch_size, max_batches=MAX_SCORE_BATCHES,
                            received_before=now() - timedelta(seconds=pending_after), get_shadow=get_shadow)
-    return SweepResult(scored=len(scored), webhooks_resent=resend_lost_webhooks(session, resend_webhooks_after))
+    resent = resend_lost_webhooks(session, resend_webhooks_after)
+    return SweepResult(scored=len(scored), webhooks_resent=resent, storms_ended=len(calm_storms(session)))
 
 
 def resend_lost_webhooks(session: Session, after: timedelta = RESEND_WEBHOOKS_AFTER) -> int:

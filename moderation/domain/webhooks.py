@@ -38,6 +38,7 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.status import now
 from moderation.domain.webhook_urls import UnsafeDestination, UrlPolicy, check_webhook_url, guarded_session
 from moderation.models import Site, WebhookDelivery
+from moderation.observability import metrics
 
 SIGNATURE_VERSION = "v1"
 MAX_ERROR_LENGTH = 500
@@ -161,6 +162,7 @@ def deliver_many(
             if outcome.state in ("retry", "failed"):
                 failing.add(delivery.site_id)
             outcomes[delivery.id] = outcome
+    metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state != "skipped"])
     session.commit()
     return outcomes
 

@@ -12,7 +12,8 @@ from moderation import auth, db
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.decisions import DECIDABLE, decide
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
-from moderation.domain.membership import visible_sites
+from moderation.domain.membership import visible_site_ids, visible_sites
+from moderation.domain.storms import active_storms
 from moderation.domain.history import comment_history
 from moderation.domain.queue import comment_detail, review_queue
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
@@ -75,7 +76,8 @@ def queue() -> str | tuple[str, int]:
         return render_template("error.html", title="Cannot read this filter",
                                message=f"This filter cannot be read: {error.message}. Go back and change it."), 400
     return render_template("review/queue.html", page=page, filters=filters, sites=visible_sites(db.session, user),
-                           tabs=TABS, reasons=REPORT_REASONS, attributes=ATTRIBUTES, decidable=DECIDABLE)
+                           tabs=TABS, reasons=REPORT_REASONS, attributes=ATTRIBUTES, decidable=DECIDABLE,
+                           storms=active_storms(db.session, visible_site_ids(db.session, user)))
 
 
 @bp.get("/review/<int8:comment_id>")

@@ -113,3 +113,24 @@ def test_another_sites_comment_cannot_be_edited(app, client, site, outsider):
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(Comment, comment_id).text == "First words."
+
+
+def test_a_deleted_comment_cannot_be_edited(app, client, site):
+    comment_id = submit(client, site, text="First words.")
+    assert client.delete(f"/api/v1/comments/{comment_id}", headers=site.headers).status_code == 200
+
+    response = edit(client, site, comment_id, "Back from the dead.")
+
+    assert response.status_code == 409
+    assert revisions(app, comment_id) == []
+
+
+def test_erasing_the_author_removes_the_earlier_texts_too(app, client, site):
+    comment_id = submit(client, site, text="First words.", author_id="reader-7", author_name="Jimmy")
+    edit(client, site, comment_id, "Second words.")
+
+    assert client.delete("/api/v1/authors/reader-7", headers=site.headers).status_code == 200
+
+    assert revisions(app, comment_id) == []
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).text != "Second words."

@@ -68,7 +68,8 @@ def test_a_story_counts_its_comments_by_status(app, client, site):
     assert body["story_id"] == "s-1"
     counts = body["comments"]
     assert counts["total"] == 4
-    assert counts["by_status"] == {"pending": 1, "published": 1, "held": 2, "approved": 0, "rejected": 0}
+    assert counts["by_status"] == {"pending": 1, "published": 1, "held": 2, "approved": 0, "rejected": 0,
+                                   "deleted": 0}
     assert counts["visible"] == 1 and counts["in_review"] == 2  # pre-moderation hides pending and held
 
 

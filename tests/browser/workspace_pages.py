@@ -52,6 +52,12 @@ def seed_workspace(app, site_id: int, admin_id: int) -> dict[str, list]:
         decided = db.session.get(Comment, ids[2])
         decide(db.session, decided.id, user=admin, action="reject", reason="Off topic", expected_version=decided.version)
         sanction_author(db.session, db.session.get(Site, site_id), "u1", "premoderate", "insults readers", admin)
+        # A story in storm mode, so the queue shows its banner (domain/storms.py).
+        from moderation.models import StoryStorm
+
+        at = decided.received_at
+        db.session.add(StoryStorm(site_id=site_id, story_id="story-1", started_at=at, last_stormy_at=at,
+                                  trigger="130 comments in the last minute (limit 100)"))
         db.session.commit()
         app.extensions["models"].refresh(force=True)  # the registry's first version: the shipped model
         version_id = db.session.scalar(select(ModelVersion.id))

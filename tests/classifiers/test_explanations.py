@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifiers import CivilityModel, load_model
+from classifiers import ATTRIBUTES, CivilityModel, load_model
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +55,19 @@ def test_span_scores_account_for_the_raw_score(tiny_model: CivilityModel) -> Non
     assert {s["text"] for s in spans[:2]} == {"stupid", "idiot"}
 
 
-def test_insufficient_attributes_are_explained_by_the_head_they_copy(shipped: CivilityModel) -> None:
-    result = shipped.explain("you are an idiot", ["threat", "toxicity"])
+def test_insufficient_attributes_are_explained_by_the_head_they_copy(tiny_model: CivilityModel) -> None:
+    assert "threat" not in tiny_model.attributes
+    result = tiny_model.explain("you are a stupid idiot", ["threat", "toxicity"])
     assert result["threat"] == result["toxicity"]
+    assert result["toxicity"]
+
+
+def test_the_shipped_model_scores_all_six_attributes_with_heads_of_their_own(shipped: CivilityModel) -> None:
+    assert set(shipped.attributes) == set(ATTRIBUTES)
+    result = shipped.explain("I will kill you, you fucking idiot", ["threat", "profanity", "toxicity"])
+    assert result["threat"] != result["toxicity"]
+    assert {s["text"].lower() for s in result["threat"][:2]} & {"kill"}
+    assert {s["text"].lower() for s in result["profanity"][:2]} & {"fucking"}
 
 
 def test_it_rejects_unknown_attributes(shipped: CivilityModel) -> None:

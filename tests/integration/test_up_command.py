@@ -70,10 +70,18 @@ def _wait_for_status(base: str, key: str, comment_id: int, timeout: float = 30) 
         time.sleep(0.2)
 
 
+def _scrape(port: int) -> str:
+    response = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10)
+    assert response.status_code == 200
+    return response.text
+
+
 def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = _env(tmp_path / "var", port)
+    metrics_port = _free_port()
+    env["METRICS_PORT"] = str(metrics_port)  # Prometheus's port, served by gunicorn's master
     log = tmp_path / "up.log"
 
     proc = _start_up(env, log)
@@ -87,6 +95,12 @@ def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
             "text": "Thanks for the thoughtful article, I learned a lot about the city budget."})
         assert posted.status_code == 202, posted.text
         assert _wait_for_status(base, key, posted.json()["id"])["status"] == "published"
+        # Counted by a gunicorn worker and a Celery pool process, added up on the metrics port.
+        scraped = _scrape(metrics_port)
+        assert 'moderation_comments_received_total{site="first-site"} 1.0' in scraped
+        assert 'moderation_comments_scored_total{site="first-site",status="published"} 1.0' in scraped
+        # Not on the web port then, not even a sign-in page.
+        assert requests.get(f"{base}/metrics", timeout=5, allow_redirects=False).status_code == 404
     finally:
         code = _stop(proc)
     assert code == 0, log.read_text()[-4000:]
@@ -97,5 +111,7 @@ def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
         _wait_until_serving(base, proc, log)
         again = requests.get(f"{base}/api/v1/comments/{posted.json()['id']}", headers=headers, timeout=5)
         assert again.status_code == 200 and again.json()["status"] == "published"
+        # A restarted service counts from zero: the files of the first run were cleared.
+        assert "moderation_comments_received_total{" not in _scrape(metrics_port)
     finally:
         assert _stop(proc) == 0

@@ -66,7 +66,12 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.list_comments", "GET"): api(site_key=200, other_site_key=200),  # each key lists its own site's
     ("api.get_story", "GET"): api(site_key=200, other_site_key=200),  # another site's story has zeros
     ("api.post_report_by_site_id", "POST"): api(site_key=201, other_site_key=404),
+    ("api.delete_comment_route", "DELETE"): api(site_key=200, other_site_key=404),
+    # Another site's key erases that author on its own site only (none there): harmless, so 200.
+    ("api.erase_author_route", "DELETE"): api(site_key=200, other_site_key=200),
     ("api.openapi", "GET"): public(200),
+    ("health.healthz", "GET"): public(200),
+    ("health.readyz", "GET"): public(200),  # 503 only when a check fails or the backlog is past the hard limit
     ("perspective.analyze_comment", "POST"): perspective(with_key=200),
     ("perspective.suggest_score", "POST"): perspective(with_key=200),
     ("perspective.discovery", "GET"): public(200),
@@ -132,6 +137,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.training_status", "GET"): page(moderator=403, admin=200),  # {"run": null} before any run
     ("admin.start_training", "POST"): page(moderator=403, admin=303),  # queued; nothing consumes "training" here
     ("admin.cancel_training", "POST"): page(moderator=403, admin=404),  # run #1 does not exist yet
+    ("admin.operations", "GET"): page(moderator=403, admin=200),
+    ("metrics.scrape", "GET"): page(moderator=403, admin=200),  # Prometheus text; or METRICS_PORT instead
+    ("admin.site_rules", "GET"): page(moderator=403, admin=200),
+    ("admin.save_site_rules", "POST"): page(moderator=403, admin=303),  # an empty rule set: "did not change"
+    ("admin.save_story", "POST"): page(moderator=403, admin=303),
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -165,6 +175,7 @@ class World:
     spare_site_id: int
     spare_user_id: int
     model_version_id: int
+    spare_comment_id: int  # the DELETE routes remove this one (by author "a-spare"), not comment_id
 
 
 @pytest.fixture
@@ -173,6 +184,9 @@ def world(app, client, site, make_site) -> World:
                            json={"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "An ordinary comment."})
     assert response.status_code == 202
     comment_id = response.get_json()["id"]
+    spare = client.post("/api/v1/comments", headers=site.headers,
+                        json={"id": "c-spare", "story_id": "s-1", "author_id": "a-spare", "text": "Another comment."})
+    assert spare.status_code == 202
     with app.app_context():
         # Held, as the scorer would leave a flagged comment, so a moderator's decision applies.
         db.session.get(Comment, comment_id).status = "held"
@@ -188,7 +202,8 @@ def world(app, client, site, make_site) -> World:
         app.extensions["models"].refresh(force=True)  # an empty registry gets the shipped model
         model_version_id = db.session.scalar(select(ModelVersion.id))
     return World(comment_id=comment_id, external_id="c-1", site_id=site.id, spare_site_id=spare_site.id,
-                 spare_user_id=spare_user_id, model_version_id=model_version_id)
+                 spare_user_id=spare_user_id, model_version_id=model_version_id,
+                 spare_comment_id=spare.get_json()["id"])
 
 
 def _signed_in(app, user):
@@ -243,6 +258,9 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
                                                                 "loaded_at": "2026-01-01T00:00:00+00:00"})
     if method == "GET":
         return client.get(path, headers=headers)
+    if method == "DELETE":  # on a comment and an author of their own, so the other routes' stay as they were
+        path = path.replace(f"/comments/{world.comment_id}", f"/comments/{world.spare_comment_id}")
+        return client.delete(path.replace("/authors/a-1", "/authors/a-spare"), headers=headers)
     if endpoint in ("review.claim_comment", "review.release_comment", "review.decide_comment"):
         with app.app_context():  # whoever claimed before (an earlier persona, the detail page) lets go
             db.session.execute(delete(ReviewClaim))
@@ -280,6 +298,8 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
             form |= {"site_id": str(world.site_id), "candidate": shipped.version, "limit": "10"}
     if endpoint == "admin.save_site_threshold":
         form |= {"attribute": "toxicity", "threshold": "0.8", "target": "precision", "value": "0.9"}
+    if endpoint == "admin.save_story":
+        form |= {"story_id": "s-9", "premoderated": "on"}
     if endpoint == "admin.save_site":
         form |= {"moderation_mode": "pre", "report_threshold": "2"}
     return client.post(path, headers=headers, data=form)

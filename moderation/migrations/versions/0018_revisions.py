@@ -6,14 +6,14 @@ review_after_edit: set when a decided comment is edited, so the scorer holds the
 moderator instead of publishing it on the model's word alone.
 
 Revision ID: 0018_revisions
-Revises: 0016_shadow
+Revises: 0020_storms
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0018_revisions"
-down_revision = "0016_shadow"
+down_revision = "0020_storms"
 branch_labels = None
 depends_on = None
 

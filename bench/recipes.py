@@ -1,0 +1,182 @@
+"""Choose the training recipe by validation across sources, not by one file.
+
+Leave-one-domain-out: for each domain (Wikipedia, news, Twitter, hate forums/Gab, chatbot logs,
+mixed social media) every design is trained on the trainable sources of the OTHER domains and
+scored on the held-out domain's toxicity labels; `cad_reddit` (validation only, never trained on)
+and the held-out split of `wiki_context` are domain checks scored by a model trained on every
+trainable source's training split. Rows per source are capped so that one run fits a shared
+2-core machine; the table, not any one cell, decides.
+
+    python bench/recipes.py [--cap 12000] [--designs current,tfidf,nbsvm,stacked,sgd_en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.metrics import roc_auc_score
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from classifiers.datasets import read_labelled_csv  # noqa: E402
+from classifiers.features import CivilityFeatures  # noqa: E402
+from classifiers.normalise import normalise  # noqa: E402
+from classifiers.recipe import DOMAINS, TfidfHashing, is_held_out, log_count_ratio  # noqa: E402
+from classifiers.weights import balanced_weights  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data"
+TRAIN_FILES = ("jigsaw_train_pieces.csv", "wiki_context.csv", "civil_sentences_weak.csv", "civil_spans.csv",
+               "davidson.csv", "olid_train.csv", "hatexplain.csv", "stormfront.csv", "convabuse_train.csv",
+               "surge.csv")
+# Every civil_spans post was rated toxic before it was sampled: toxicity there is 1 or unknown,
+# never 0, so as toxicity rows it would only teach "a news comment is toxic".
+NO_TOXICITY_FROM = ("civil_spans",)
+CHECKS = {"cad_reddit": "cad_reddit.csv", "olid_test": "olid_test.csv", "convabuse_test": "convabuse_test.csv"}
+
+
+def load(cap: int) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    texts, y, sources, held = [], [], [], []
+    rng = np.random.default_rng(0)
+    for name in TRAIN_FILES:
+        data = read_labelled_csv(DATA / name)
+        known = np.flatnonzero(~np.isnan(data.labels[:, 0]))
+        if data.sources and data.sources[0] in NO_TOXICITY_FROM:
+            continue
+        if len(known) > cap:
+            known = np.sort(rng.choice(known, cap, replace=False))
+        for i in known:
+            texts.append(data.texts[i])
+            y.append(int(data.labels[i, 0]))
+            sources.append(data.sources[i])
+            held.append(is_held_out(data.texts[i]))
+    return texts, np.array(y), np.array(sources), np.array(held)
+
+
+def load_check(name: str) -> tuple[list[str], np.ndarray]:
+    data = read_labelled_csv(DATA / name)
+    known = np.flatnonzero(~np.isnan(data.labels[:, 0]))
+    return [data.texts[i] for i in known], data.labels[known, 0].astype(int)
+
+
+class Matrices:
+    """Raw hashed counts computed once; each design derives its features per fold from them."""
+
+    def __init__(self, cleaned: Sequence[str]) -> None:
+        self.tfidf = TfidfHashing()
+        self.words, self.chars = self.tfidf.counts(cleaned)
+        self.current = CivilityFeatures().transform_normalised(cleaned)
+
+
+def fit_predict(design: str, train: Matrices, rows: np.ndarray, y: np.ndarray, w: np.ndarray,
+                tests: list[Matrices]) -> list[np.ndarray]:
+    def lr(X: sp.csr_matrix, C: float = 4.0) -> LogisticRegression:
+        return LogisticRegression(C=C, solver="liblinear", max_iter=200).fit(
+            X, y, sample_weight=w)
+
+    if design == "current":
+        model = LogisticRegression(C=4.0, solver="liblinear", max_iter=200).fit(train.current[rows], y, sample_weight=w)
+        return [model.decision_function(t.current) for t in tests]
+    tfidf = TfidfHashing().fit_counts(train.words[rows], train.chars[rows])
+    X = tfidf.weigh(train.words[rows], train.chars[rows])
+    Xt = [tfidf.weigh(t.words, t.chars) for t in tests]
+    if design == "tfidf":
+        model = lr(X)
+        return [model.decision_function(x) for x in Xt]
+    if design == "nbsvm":
+        r = log_count_ratio(X, y)
+        model = lr(X.multiply(r).tocsr())
+        return [model.decision_function(x.multiply(r).tocsr()) for x in Xt]
+    if design == "stacked":
+        n_word = train.words.shape[1]
+        word, char = lr(X[:, :n_word]), lr(X[:, n_word:])
+        return [word.decision_function(x[:, :n_word]) + char.decision_function(x[:, n_word:]) for x in Xt]
+    if design == "sgd_en":
+        model = SGDClassifier(loss="log_loss", penalty="elasticnet", alpha=2e-6, l1_ratio=0.1,
+                              max_iter=15, tol=None, random_state=0).fit(X, y, sample_weight=w)
+        return [model.decision_function(x) for x in Xt]
+    raise ValueError(design)
+
+
+def auc(y: np.ndarray, p: np.ndarray) -> float:
+    return float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cap", type=int, default=12000, help="rows per source at most")
+    parser.add_argument("--designs", default="current,tfidf,nbsvm,stacked,sgd_en")
+    parser.add_argument("--balance", type=float, default=0.0, help="source balance exponent (0 = none)")
+    parser.add_argument("--class-balance", action="store_true",
+                        help="within each source, positives and negatives weigh the same in total")
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    designs = args.designs.split(",")
+    started = time.perf_counter()
+    texts, y, sources, held = load(args.cap)
+    everything = Matrices([normalise(t[:5000]) for t in texts])
+    checks = {}
+    for name, file in CHECKS.items():
+        check_texts, check_y = load_check(file)
+        checks[name] = (Matrices([normalise(t[:5000]) for t in check_texts]), check_y)
+    print(f"{len(texts)} rows, features in {time.perf_counter() - started:.0f} s", flush=True)
+    domain_of = np.array([DOMAINS.get(s, s) for s in sources])
+    results: dict[str, dict[str, float]] = {d: {} for d in designs}
+    # Leave one domain out: train on the others' training split, score the domain's held-out split.
+    for domain in sorted(set(domain_of)):
+        rows = np.flatnonzero((domain_of != domain) & ~held)
+        test = np.flatnonzero((domain_of == domain) & held & np.isin(sources, ["civil_spans"], invert=True))
+        if len(set(y[test])) < 2:
+            continue
+        sub = _slice(everything, test)
+        w = weights(sources[rows], y[rows], args)
+        for design in designs:
+            t0 = time.perf_counter()
+            (p,) = fit_predict(design, everything, rows, y[rows], w, [sub])
+            results[design][f"out:{domain}"] = auc(y[test], p)
+            print(f"  {design:8} without {domain:10} AUC {results[design][f'out:{domain}']:.4f} "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    # Domain checks: trained on every training split; wiki_context's held-out split, cad_reddit, …
+    rows = np.flatnonzero(~held)
+    w = weights(sources[rows], y[rows], args)
+    wiki = np.flatnonzero(held & (sources == "wiki_context"))
+    jig = np.flatnonzero(held & (sources == "jigsaw2018"))
+    tests = [_slice(everything, wiki), _slice(everything, jig)] + [m for m, _ in checks.values()]
+    truths = [y[wiki], y[jig]] + [t for _, t in checks.values()]
+    names = ["wiki_context", "jigsaw"] + list(checks)
+    for design in designs:
+        scores = fit_predict(design, everything, rows, y[rows], w, tests)
+        for name, truth, p in zip(names, truths, scores):
+            results[design][f"all:{name}"] = auc(truth, p)
+        print(f"  {design:8} all-sources checks done", flush=True)
+    columns = sorted({c for r in results.values() for c in r})
+    print()
+    print(f"{'design':8} " + " ".join(f"{c[:14]:>14}" for c in columns) + f" {'mean out':>9}")
+    for design in designs:
+        outs = [v for c, v in results[design].items() if c.startswith("out:") and not np.isnan(v)]
+        print(f"{design:8} " + " ".join(f"{results[design].get(c, float('nan')):14.4f}" for c in columns)
+              + f" {np.mean(outs):9.4f}")
+    print(f"(cap {args.cap} rows per source, balance {args.balance}, class balance {args.class_balance}, {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+def weights(sources: np.ndarray, y: np.ndarray, args: argparse.Namespace) -> np.ndarray:
+    return balanced_weights(sources, y, args.balance, args.class_balance)
+
+
+def _slice(m: Matrices, rows: np.ndarray) -> Matrices:
+    out = Matrices.__new__(Matrices)
+    out.words, out.chars, out.current = m.words[rows], m.chars[rows], m.current[rows]
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""/admin/operations: the key numbers /metrics gives Prometheus, as small charts, for sites without
+Grafana. Read from the database (domain/operations.py), so it needs no metrics store of its own."""
+from __future__ import annotations
+
+from flask import render_template
+
+from moderation import auth, db
+from moderation.admin.routes import bp
+from moderation.admin.sparklines import bars, line
+from moderation.domain.operations import hourly, snapshot
+
+HOURS = 24
+
+
+@bp.get("/operations")
+@auth.login_required("admin")
+def operations() -> str:
+    state = snapshot(db.session)
+    hours = hourly(db.session, hours=HOURS)
+    charts = [
+        bars("Comments received", [h.received for h in hours]),
+        bars("Comments scored", [h.scored for h in hours]),
+        bars("Held or rejected when scored", [h.flagged for h in hours]),
+        bars("Moderators' decisions", [h.decided for h in hours]),
+        line("Received → scored, median", [h.p50_seconds for h in hours], "s"),
+        line("Received → scored, 99th percentile", [h.p99_seconds for h in hours], "s"),
+        bars("Webhooks delivered", [h.webhooks_delivered for h in hours]),
+        bars("Webhooks not delivered yet", [h.webhooks_failing for h in hours]),
+    ]
+    return render_template("admin/operations.html", state=state, charts=charts, hours=hours)

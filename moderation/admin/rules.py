@@ -1,0 +1,85 @@
+"""Admin: a site's rules (edit as JSON, preview against recent comments, save a version) and its stories."""
+from __future__ import annotations
+
+import json
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from moderation import auth, db
+from moderation.admin.routes import bp
+from moderation.domain.errors import Conflict, ValidationFailed
+from moderation.domain.rule_sets import PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, rule_versions, save_rules
+from moderation.domain.rules import KINDS
+from moderation.domain.stories import list_stories, set_story
+from moderation.models import Site
+
+EXAMPLE = [
+    {"name": "banned", "kind": "banned_words", "words": ["buy cheap watches"]},
+    {"name": "no-phones", "kind": "phone"},
+    {"name": "repeats", "kind": "flood", "count": 3, "minutes": 1},
+    {"name": "newcomers", "kind": "new_author", "count": 2, "until": "approved"},
+]
+
+
+def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None = None, result=None,
+          based_on: int | None = None, status: int = 200) -> tuple[str, int]:
+    current = current_rule_set(db.session, site.id)
+    if text is None:
+        text = json.dumps(current.rules if current else [], indent=2, ensure_ascii=False)
+    return render_template(
+        "admin/rules.html", site=site, text=text, error=error, result=result, kinds=KINDS,
+        version=current.version if current else 0, based_on=based_on if based_on is not None else (
+            current.version if current else 0),
+        versions=rule_versions(db.session, site.id), stories=list_stories(db.session, site.id),
+        example=json.dumps(EXAMPLE, indent=2), preview_size=PREVIEW_SIZE,
+    ), status
+
+
+@bp.get("/sites/<int:site_id>/rules")
+@auth.login_required("admin")
+def site_rules(site_id: int) -> tuple[str, int]:
+    return _page(db.get_or_404(Site, site_id))
+
+
+@bp.post("/sites/<int:site_id>/rules")
+@auth.login_required("admin")
+def save_site_rules(site_id: int) -> Response | tuple[str, int]:
+    """"Preview" shows what the rules would have done and saves nothing; "Save" adds a version."""
+    site = db.get_or_404(Site, site_id)
+    text = request.form.get("rules", "")
+    based_on = _int(request.form.get("based_on"))
+    try:
+        rules = parse_rules_text(text)
+        if request.form.get("action") == "preview":
+            return _page(site, text=text, result=(rules, preview(db.session, site.id, rules)), based_on=based_on)
+        saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on)
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        return _page(site, text=text, error=error, based_on=based_on, status=400 if isinstance(error, ValidationFailed) else 409)
+    db.session.commit()
+    flash(f"Saved rules version {saved.version} for {site.name}." if saved else "The rules did not change.", "success")
+    return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
+
+
+@bp.post("/sites/<int:site_id>/stories")
+@auth.login_required("admin")
+def save_story(site_id: int) -> Response:
+    site = db.get_or_404(Site, site_id)
+    story_id = request.form.get("story_id", "")
+    try:
+        set_story(db.session, site, story_id, closed=request.form.get("closed") == "on",
+                  premoderated=request.form.get("premoderated") == "on",
+                  actor=f"user:{auth.current_user().username}")
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(error.message[:1].upper() + error.message[1:] + ".", "error")
+    else:
+        db.session.commit()
+        flash(f"Saved story {story_id.strip()}.", "success")
+    return redirect(url_for("admin.site_rules", site_id=site.id, _anchor="stories"), code=303)
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None

@@ -1,0 +1,56 @@
+"""The OpenAPI parts for deleting a comment and erasing an author (moderation/api/erasure_routes.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+ERASURE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "author_id": {"type": "string"},
+        "author_hash": {"type": "string", "description": "SHA-256 (hex) of the author id's UTF-8 bytes: all the "
+                                                         "erasure record keeps of who asked."},
+        "erased_at": {"type": "string", "format": "date-time"},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"},
+                   "description": "Rows changed in each place: comments_deleted, report_notes, comments, "
+                                  "labelled_examples, webhook_deliveries, audit_log."},
+    },
+}
+
+
+def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: dict[str, Any], json_ref: Any,
+           comment_id_param: dict[str, Any]) -> dict[str, Any]:
+    schemas = document["components"]["schemas"]
+    schemas["AuthorErasure"] = ERASURE_SCHEMA
+    schemas["Comment"]["properties"]["text_erased_at"] = {
+        "type": "string", "format": "date-time", "nullable": True,
+        "description": "When the text was erased (the site's retention period ended, or its author was erased); "
+                       "scores, decision and hashes remain."}
+    paths = document["paths"]
+    paths["/api/v1/comments/{comment_id}/reports"]["post"]["responses"]["409"] = {
+        **errors["404"], "description": "The comment was deleted: nothing left to report."}
+    paths["/api/v1/comments/{comment_id}"]["delete"] = {
+        "summary": "Delete a comment (the reader or the site removed it)",
+        "description": (
+            "The comment becomes `deleted` (a `comment.status_changed` webhook event says so), leaves the review "
+            "queue for good and stays in the audit log. Its text is erased when the site's retention period after "
+            "the deletion ends (at once with a retention of 0 days). Deleting again returns the same comment."),
+        "parameters": [comment_id_param,
+                       {"name": "by", "in": "query", "required": False,
+                        "schema": {"type": "string", "enum": ["site", "author"], "default": "site"},
+                        "description": "Who asked for the deletion, for the audit log."}],
+        "responses": {"200": json_ref("Comment", "The deleted comment."),
+                      "400": {**errors["404"], "description": "`by` is neither site nor author."},
+                      **errors, **retry_errors},
+    }
+    paths["/api/v1/authors/{author_id}"]["delete"] = {
+        "summary": "Erase an author: their texts and names everywhere (a reader's erasure request)",
+        "description": (
+            "Every comment of the author on this site becomes `deleted`; its text and author name are removed from "
+            "comments, training labels and exports, webhook events and the audit log, as are the notes of reports "
+            "they filed. Ids, scores, decisions and hashes remain. The erasure itself is recorded (with the author "
+            "id's SHA-256) and audited. Asking again is harmless."),
+        "parameters": [{"name": "author_id", "in": "path", "required": True, "schema": {"type": "string"},
+                        "description": "The `author_id` the site posts with comments (URL-encoded)."}],
+        "responses": {"200": json_ref("AuthorErasure", "What was erased."), "401": errors["401"], **retry_errors},
+    }
+    return document

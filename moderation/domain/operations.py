@@ -1,0 +1,126 @@
+"""The service's state right now and over the last hours, read from the database: what /metrics
+reports as gauges and what /admin/operations draws, so both say the same thing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from moderation.domain.lifecycle import DECIDED, HELD, PENDING, in_review_queue_condition
+from moderation.models import Comment, ModelAssignment, ModelVersion, Site, WebhookDelivery
+
+GLOBAL_SCOPE = "(global)"
+
+
+@dataclass
+class SiteBacklog:
+    site: str
+    waiting: int = 0                   # in the review queue: held, or published and reported enough
+    oldest_held_seconds: float = 0.0   # how long the longest-waiting held comment has been held
+
+
+@dataclass
+class Snapshot:
+    pending: int = 0
+    oldest_pending_seconds: float = 0.0
+    set_aside: int = 0
+    webhooks_undelivered: int = 0      # still to be delivered (retrying or queued), not dead letters
+    oldest_undelivered_seconds: float = 0.0
+    dead_letters: int = 0
+    backlog: list[SiteBacklog] = field(default_factory=list)
+    models: list[tuple[str, str]] = field(default_factory=list)  # (site name or GLOBAL_SCOPE, version)
+
+
+def _age(oldest: datetime | None, now: datetime) -> float:
+    return max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+
+
+def snapshot(session: Session, *, now: datetime | None = None) -> Snapshot:
+    """A handful of aggregate queries; each uses an index the queue pages already need."""
+    now = now or datetime.now(timezone.utc)
+    result = Snapshot()
+    pending, oldest = session.execute(
+        select(func.count(), func.min(Comment.received_at))
+        .where(Comment.status == PENDING, Comment.scoring_failed_at.is_(None))).one()
+    result.pending, result.oldest_pending_seconds = pending, _age(oldest, now)
+    result.set_aside = session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.status == PENDING, Comment.scoring_failed_at.is_not(None))) or 0
+    undelivered, oldest = session.execute(
+        select(func.count(), func.min(WebhookDelivery.created_at))
+        .where(WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed.is_(False))).one()
+    result.webhooks_undelivered, result.oldest_undelivered_seconds = undelivered, _age(oldest, now)
+    result.dead_letters = session.scalar(select(func.count()).select_from(WebhookDelivery).where(
+        WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed.is_(True))) or 0
+    waiting = dict(session.execute(
+        select(Site.name, func.count(Comment.id)).join(Comment, Comment.site_id == Site.id)
+        .where(in_review_queue_condition()).group_by(Site.name)).all())
+    oldest_held = dict(session.execute(
+        select(Site.name, func.min(Comment.status_changed_at)).join(Comment, Comment.site_id == Site.id)
+        .where(Comment.status == HELD).group_by(Site.name)).all())
+    for name in sorted(session.scalars(select(Site.name))):
+        result.backlog.append(SiteBacklog(name, waiting.get(name, 0), _age(oldest_held.get(name), now)))
+    rows = session.execute(
+        select(Site.name, ModelVersion.version).select_from(ModelAssignment)
+        .join(ModelVersion, ModelVersion.id == ModelAssignment.version_id)
+        .outerjoin(Site, Site.id == ModelAssignment.site_id)).all()
+    result.models = sorted((name or GLOBAL_SCOPE, version) for name, version in rows)
+    return result
+
+
+@dataclass
+class Hour:
+    start: datetime
+    received: int = 0
+    scored: int = 0
+    flagged: int = 0     # scored past a threshold: held or auto-rejected (later reports not counted)
+    decided: int = 0
+    p50_seconds: float | None = None  # received -> scored
+    p99_seconds: float | None = None
+    webhooks_delivered: int = 0
+    webhooks_failing: int = 0  # events of that hour not delivered yet, or dead letters
+
+
+def hourly(session: Session, *, hours: int = 24, now: datetime | None = None) -> list[Hour]:
+    """The last `hours` hours (UTC), oldest first, each counted by when things happened in it."""
+    now = now or datetime.now(timezone.utc)
+    end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    start = end - timedelta(hours=hours)
+    table = {start + timedelta(hours=i): Hour(start + timedelta(hours=i)) for i in range(hours)}
+
+    def bucket(column):
+        # Literals, not bound parameters: GROUP BY must repeat the SELECT's expression exactly.
+        return func.date_trunc(literal_column("'hour'"), column, literal_column("'UTC'"))
+
+    for moment, count in session.execute(
+            select(bucket(Comment.received_at), func.count()).where(Comment.received_at >= start)
+            .group_by(bucket(Comment.received_at))).all():
+        if moment in table:
+            table[moment].received = count
+    waited = func.extract("epoch", Comment.scored_at - Comment.received_at)
+    for moment, scored, flagged, p50, p99 in session.execute(
+            select(bucket(Comment.scored_at), func.count(),
+                   func.count().filter(func.jsonb_array_length(Comment.flagged) > 0),
+                   func.percentile_cont(0.5).within_group(waited),
+                   func.percentile_cont(0.99).within_group(waited))
+            .where(Comment.scored_at >= start).group_by(bucket(Comment.scored_at))).all():
+        if moment in table:
+            hour = table[moment]
+            hour.scored, hour.flagged = scored, flagged
+            hour.p50_seconds, hour.p99_seconds = p50, p99
+    for moment, count in session.execute(
+            select(bucket(Comment.decided_at), func.count())
+            .where(Comment.decided_at >= start, Comment.status.in_(DECIDED))
+            .group_by(bucket(Comment.decided_at))).all():
+        if moment in table:
+            table[moment].decided = count
+    for moment, delivered, failing in session.execute(
+            select(bucket(WebhookDelivery.created_at),
+                   func.count().filter(WebhookDelivery.delivered_at.is_not(None)),
+                   func.count().filter(and_(WebhookDelivery.delivered_at.is_(None),
+                                            WebhookDelivery.created_at < now - timedelta(minutes=1))))
+            .where(WebhookDelivery.created_at >= start).group_by(bucket(WebhookDelivery.created_at))).all():
+        if moment in table:
+            table[moment].webhooks_delivered, table[moment].webhooks_failing = delivered, failing
+    return list(table.values())

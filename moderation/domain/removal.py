@@ -1,0 +1,45 @@
+"""A site (or its reader) deletes a comment: it leaves the queue for good, its audit stays.
+
+The text stays until the site's retention period after the deletion ends (domain/retention.py);
+with a retention of 0 days it goes at once. Deleting again changes nothing and is not an error,
+so a site can retry a DELETE that timed out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.domain.comments import comment_for_site
+from moderation.domain.erasure import erase_everywhere
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.lifecycle import DELETED, REMOVAL, change_status, now
+from moderation.models import Comment, Site, WebhookDelivery
+
+REQUESTERS = ("site", "author")
+
+
+@dataclass(frozen=True)
+class Removal:
+    comment: Comment
+    delivery: WebhookDelivery | None
+    deleted: bool  # False: it was deleted before
+
+
+def delete_comment(session: Session, site: Site, comment_id: int, *, actor: str, requested_by: str = "site") -> Removal:
+    """Move the comment to deleted (the caller commits and sends the webhook)."""
+    if requested_by not in REQUESTERS:
+        raise ValidationFailed("by must be 'site' or 'author'", field="by")
+    comment = comment_for_site(session, site, comment_id)
+    # Locked, so a scoring task holding it finishes first and its verdict is not lost under us.
+    session.execute(select(Comment.id).where(Comment.id == comment.id).with_for_update())
+    session.refresh(comment)
+    if comment.status == DELETED:
+        return Removal(comment, None, deleted=False)
+    delivery = change_status(session, comment, DELETED, actor=actor, by=REMOVAL,
+                             reason=f"deleted at the {requested_by}'s request", requested_by=requested_by)
+    if site.retention_days == 0:
+        erase_everywhere(session, [comment.id], at=now())
+        session.refresh(comment)
+    return Removal(comment, delivery, deleted=True)

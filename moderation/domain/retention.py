@@ -1,0 +1,49 @@
+"""Per-site text retention: a comment's text is erased N days after its final decision.
+
+A site's `retention_days` (NULL: keep forever, the default) counts from the moment a comment
+became approved, rejected or deleted (lifecycle.FINAL; `status_changed_at`). A published comment
+keeps its text: a report can still send it to a moderator, who needs to read it. Beat runs
+`erase_expired_texts` every RETENTION_INTERVAL seconds; erasing follows domain/erasure.py, so
+scores, decision and hashes remain. A comment reopened by a report after approval is no longer
+final and keeps its text until decided again.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from moderation.domain.erasure import erase_everywhere
+from moderation.domain.lifecycle import FINAL, audit, now
+from moderation.models import Comment, Site
+
+BATCH_SIZE = 500
+MAX_BATCHES = 40  # bounds one run; the next run carries on
+
+
+def expired_ids(session: Session, at: datetime, limit: int) -> list[int]:
+    """Comments whose site's retention period after their final decision has ended by `at`, locked."""
+    return list(session.scalars(
+        select(Comment.id).join(Site, Site.id == Comment.site_id)
+        .where(Site.retention_days.is_not(None), Comment.text_erased_at.is_(None), Comment.status.in_(FINAL),
+               Comment.status_changed_at < at - func.make_interval(0, 0, 0, Site.retention_days))
+        .order_by(Comment.status_changed_at).limit(limit)
+        .with_for_update(of=Comment, skip_locked=True)))
+
+
+def erase_expired_texts(session: Session, *, at: datetime | None = None, batch_size: int = BATCH_SIZE,
+                        max_batches: int = MAX_BATCHES) -> int:
+    """Erase every expired text, a batch per transaction; returns how many comments lost theirs."""
+    at = at or now()
+    erased = 0
+    for _ in range(max_batches):
+        ids = expired_ids(session, at, batch_size)
+        if not ids:
+            break
+        counts = erase_everywhere(session, ids, at=at)
+        audit(session, "system:retention", "retention:texts_erased", comment_ids=ids, counts=counts)
+        session.commit()
+        erased += len(ids)
+    session.commit()
+    return erased

@@ -1,0 +1,164 @@
+"""What each rule looks for in a comment's text: plain functions of strings, tested with tables.
+
+Word lists match the classifier's normalised text (classifiers.normalise), so the look-alike
+letters, spaced-out letters, leet digits and repeated letters the model sees through are seen
+through here too; a starred word (f*ck) matches a listed word of the same length whose letters
+fit around the stars. Everything else reads the text as written: a phone number or an address
+is not obfuscated the same way, and normalising would glue digits to words.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from classifiers.normalise import normalise
+
+_WORD = re.compile(r"[a-z0-9']+")
+_STARRED = re.compile(r"(?<![a-z0-9*#%])[a-z0-9]*[*#%]+[a-z0-9*#%]*")  # starts only where a run starts: linear
+
+
+def word_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
+    """One regex for a list of words or phrases, each normalised like the text and matched whole."""
+    phrases = sorted({normalise(w) for w in words if normalise(w)}, key=len, reverse=True)
+    if not phrases:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])")
+
+
+def find_words(text: str, words: Sequence[str], pattern: re.Pattern[str] | None = None,
+               normalised: str | None = None) -> str | None:
+    """The first listed word or phrase the text contains, as normalised, or None.
+
+    `normalised` is normalise(text) when the caller has it: normalising a long text is the costly part."""
+    pattern = pattern if pattern is not None else word_pattern(words)
+    if pattern is None:
+        return None
+    normalised = normalised if normalised is not None else normalise(text)
+    found = pattern.search(normalised)
+    if found:
+        return found.group(0)
+    singles = [normalise(w) for w in words if " " not in normalise(w)]
+    for token in _STARRED.findall(text.lower()):
+        fits = _mask_fits(token, singles)
+        if fits:
+            return fits
+    return None
+
+
+def _mask_fits(token: str, words: Iterable[str]) -> str | None:
+    """`f*ck` fits "fuck": same length, the visible letters in place, one star per hidden letter."""
+    same_length = [w for w in words if len(w) == len(token)]  # before building a regex as long as the token
+    if not same_length or not any(c.isalnum() for c in token):
+        return None
+    regex = re.compile("".join("[a-z]" if c in "*#%" else re.escape(c) for c in token))
+    return next((w for w in same_length if regex.fullmatch(w)), None)
+
+
+# Links: a scheme, "www.", or a bare host ending in a common top-level domain (news.example.com/x).
+_TLDS = ("com|net|org|info|biz|io|co|uk|de|fr|ru|cn|us|ca|au|in|me|tv|xyz|top|online|site|shop|club|app|dev|"
+         "ly|gl|gg|to|eu|nl|es|it|pl|br|jp")
+_LINK = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>\"']+|"
+    r"(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?:/[^\s<>\"']*)?"
+)
+_HOST = re.compile(r"(?i)^(?:https?://)?(?:[^/@\s]*@)?([^/:?#\s]+)")
+
+
+def links(text: str) -> list[str]:
+    """The hosts of the links in the text, lower-cased ("www." kept off)."""
+    hosts = []
+    for match in _LINK.finditer(text):
+        host = _HOST.match(match.group(0))
+        if host:
+            hosts.append(host.group(1).lower().rstrip(".").removeprefix("www."))
+    return hosts
+
+
+def host_allowed(host: str, allowed: Iterable[str]) -> bool:
+    """The domain itself or any subdomain of it (news.example.com under example.com)."""
+    return any(host == d or host.endswith("." + d) for d in allowed)
+
+
+# A phone number: 10 to 15 digits in groups, or a local 3-4 number (555-1234). Thousands
+# separators (12,000), decimals, dates (2024-05-01) and year ranges (1999-2004) are not phones.
+_PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d[\d ().-]{5,20}\d)(?![\w/]|[.,-]\d)")
+_LOCAL = re.compile(r"\d{3}[-. ]\d{4}")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def phone_number(text: str) -> str | None:
+    for match in _PHONE.finditer(text):
+        candidate = match.group(1)
+        digits = re.sub(r"\D", "", candidate)
+        if _DATE.fullmatch(candidate) or "  " in candidate:
+            continue
+        if 10 <= len(digits) <= 15 or (len(digits) == 7 and _LOCAL.fullmatch(candidate)):
+            return candidate
+    return None
+
+
+_EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+# "jane at example dot com", "jane [at] example (dot) com": the words must stand apart ("theatre dot com" is not).
+_EMAIL_SPELLED = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+\s*(?:\[at\]|\(at\)|\sat\s)\s*[a-z0-9-]+\s*"
+                            r"(?:\[dot\]|\(dot\)|\sdot\s)\s*(?:com|net|org)\b")
+
+
+def email_address(text: str) -> str | None:
+    match = _EMAIL.search(text) or _EMAIL_SPELLED.search(text)
+    return match.group(0) if match else None
+
+
+# A house number, one to three capitalised name words, and a street word: "12 Oak Street",
+# "1600 Pennsylvania Ave". Lower-case words in between ("5 miles down the road") are prose.
+_STREET_WORDS = ("street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|"
+                 "terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy")
+_ADDRESS = re.compile(r"\b\d{1,5}[a-zA-Z]?,?\s+(?:(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th))\s+){1,3}(?i:"
+                      + _STREET_WORDS + r")\b\.?")
+
+
+def street_address(text: str) -> str | None:
+    match = _ADDRESS.search(text)
+    return match.group(0) if match else None
+
+
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = int(char)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def payment_card(text: str) -> str | None:
+    """13 to 19 digits, in groups or not, that pass the Luhn checksum every card number carries."""
+    for match in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if 13 <= len(digits) <= 19 and luhn_ok(digits) and len(set(digits)) > 1:
+            return match.group(0)
+    return None
+
+
+_LETTER_RUN = re.compile(r"(.)\1+", re.DOTALL)
+
+
+def shouting(text: str, *, min_letters: int, caps_ratio: float, max_repeat: int) -> str | None:
+    """All caps over enough letters, or one character repeated more than max_repeat times."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= min_letters:
+        upper = sum(1 for c in letters if c.isupper())
+        if upper / len(letters) >= caps_ratio:
+            return "all caps"
+    for run in _LETTER_RUN.finditer(text):
+        if len(run.group(0)) > max_repeat and not run.group(1).isspace():
+            return f"{run.group(1)!r} repeated {len(run.group(0))} times"
+    return None
+
+
+def fingerprint(text: str, normalised: str | None = None) -> str:
+    """What "the same or near-same text" compares: normalised words only, no punctuation or spacing."""
+    return " ".join(_WORD.findall(normalised if normalised is not None else normalise(text)))

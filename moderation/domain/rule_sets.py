@@ -1,0 +1,106 @@
+"""A site's rule sets: the version in force, saving a new version (audited), and the preview.
+
+Every save adds a version; the newest is in force, and earlier ones stay for the record (the
+editor lists them). The preview runs a proposed set over the site's last PREVIEW_SIZE comments
+with the very facts the scorer would load, so "would have held 37" is what saving then does.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from moderation.domain.errors import Conflict, ValidationFailed
+from moderation.domain.lifecycle import audit
+from moderation.domain.rule_facts import load_facts
+from moderation.domain.rules import Compiled, validate_rules
+from moderation.models import Comment, RuleSet, Site
+
+PREVIEW_SIZE = 1000
+MAX_RULES_TEXT = 200_000
+
+
+def parse_rules_text(text: str | None) -> list[dict[str, Any]]:
+    """The editor's JSON, validated; a blank editor is an empty rule set."""
+    text = (text or "").strip() or "[]"
+    if len(text) > MAX_RULES_TEXT:
+        raise ValidationFailed(f"the rules may be at most {MAX_RULES_TEXT} characters", field="rules")
+    try:
+        raw = json.loads(text)
+    except ValueError as error:
+        raise ValidationFailed(f"the rules are not valid JSON: {error}", field="rules") from None
+    return validate_rules(raw)
+
+
+def current_rule_set(session: Session, site_id: int) -> RuleSet | None:
+    return session.scalar(select(RuleSet).where(RuleSet.site_id == site_id).order_by(RuleSet.version.desc()).limit(1))
+
+
+def current_rules(session: Session, site_id: int) -> list[dict[str, Any]]:
+    rule_set = current_rule_set(session, site_id)
+    return list(rule_set.rules) if rule_set else []
+
+
+def rule_versions(session: Session, site_id: int, limit: int = 20) -> list[RuleSet]:
+    return list(session.scalars(
+        select(RuleSet).where(RuleSet.site_id == site_id).order_by(RuleSet.version.desc()).limit(limit)))
+
+
+def save_rules(session: Session, site: Site, rules: list[dict[str, Any]], *, actor: str,
+               based_on: int | None = None) -> RuleSet | None:
+    """Add a version holding `rules` (already validated), audited; None when nothing changed.
+
+    `based_on` is the version the editor showed: if another admin saved since, this save is a
+    Conflict rather than silently dropping their rules. The caller commits.
+    """
+    current = current_rule_set(session, site.id)
+    current_version = current.version if current else 0
+    if based_on is not None and based_on != current_version:
+        raise Conflict(f"the rules changed to version {current_version} while you edited version {based_on}; "
+                       "reload and edit again", field="rules")
+    if current is not None and current.rules == rules or current is None and not rules:
+        return None
+    new = RuleSet(site_id=site.id, version=current_version + 1, rules=rules, created_by=actor)
+    session.add(new)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("another admin saved the rules at the same moment; reload and edit again", field="rules") from None
+    audit(session, actor, "site:rules_changed", site_id=site.id, site=site.name, version=new.version,
+          old=current.rules if current else [], new=rules)
+    return new
+
+
+@dataclass
+class Preview:
+    comments: int = 0
+    by_rule: dict[str, Counter] = field(default_factory=dict)  # rule name -> {action: comments}
+    matched: int = 0  # comments at least one rule fired on
+
+    def fired(self, name: str) -> int:
+        return sum(self.by_rule.get(name, Counter()).values())
+
+
+def preview(session: Session, site_id: int, rules: list[dict[str, Any]], *, limit: int = PREVIEW_SIZE) -> Preview:
+    """What `rules` would have done to the site's last `limit` comments."""
+    comments = list(session.scalars(
+        select(Comment).where(Comment.site_id == site_id)
+        .order_by(Comment.received_at.desc(), Comment.id.desc()).limit(limit)))
+    result = Preview(comments=len(comments), by_rule={r["name"]: Counter() for r in rules})
+    if not rules:
+        return result
+    compiled = Compiled(rules)
+    facts = load_facts(session, comments, rules)
+    for comment in comments:
+        hits = compiled.evaluate(comment.text, facts[comment.id])
+        for hit in hits:
+            result.by_rule[hit.rule][hit.action] += 1
+        result.matched += bool(hits)
+    return result
+

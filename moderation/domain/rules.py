@@ -1,0 +1,298 @@
+"""A site's rules: declarative checks evaluated beside the model's scores in the same policy step.
+
+A rule set is a JSON list; each rule has a `name` (its id on the card, in the API and webhooks),
+a `kind`, an `action` and a `reason` moderators read, plus its kind's parameters:
+
+  banned_words  words: [...]                      reject   the classifier's normalised text (f*ck, s t u p i d)
+  suspect_words words: [...]                      hold
+  links         allowed_domains: [...]            hold     a link outside the list ([] = any link)
+  first_link                                      hold     an author's first comment on the site has a link
+  phone, email, street_address, payment_card      hold     personal information, one rule each
+  flood         count, minutes, scope             hold     the same or near-same text the count-th time in
+                                                           `minutes`, by one author or ("site") by anyone
+  shouting      min_letters, caps_ratio, max_repeat hold   all caps, or a character repeated past max_repeat
+  short_repeat  max_chars, count, minutes         hold     a short reply (≤ max_chars) the author repeats
+  new_author    count, until                      hold     the author's first `count` comments ("posted"),
+                                                           or until `count` of theirs are approved ("approved")
+
+Actions: "hold" (to the queue), "reject", "flag" (named on the card and in the API, no status change).
+Evaluation is a pure function of the text and `Facts` about what came before it (domain/rule_facts.py
+loads them), so the admin preview and the scorer give the same answer for the same comment.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from moderation.domain import rule_matchers as match
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED
+from moderation.domain.policy import Verdict
+
+HOLD, REJECT, FLAG = "hold", "reject", "flag"
+ACTIONS = (HOLD, REJECT, FLAG)
+SEVERITY = {FLAG: 0, HOLD: 1, REJECT: 2}
+MAX_RULES = 50
+MAX_WORDS = 1000
+MAX_REASON = 200
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A comment on the same site received shortly before the one evaluated (for floods)."""
+
+    author_id: str
+    fingerprint: str
+    is_reply: bool
+    seconds_before: float
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need to know besides the text, as of the moment the comment arrived."""
+
+    author_id: str = ""
+    is_reply: bool = False
+    earlier_by_author: int = 0    # the author's comments on the site received before this one
+    approved_by_author: int = 0   # of those, approved by a moderator before this one arrived
+    recent: Sequence[Earlier] = field(default_factory=tuple)
+    # The scorer's index of earlier same-text comments (rule_facts.SameText); without one, `recent` is read.
+    same_text: "SameTextCounter | None" = None
+
+    def repeats(self, fingerprint: str, *, seconds: float, same_author: bool, replies: bool) -> int:
+        """Earlier comments with this fingerprint in the last `seconds`, by this author only or anyone."""
+        if self.same_text is not None:
+            return self.same_text.count(seconds=seconds, same_author=same_author, replies=replies)
+        return sum(1 for e in self.recent if e.seconds_before <= seconds and e.fingerprint == fingerprint
+                   and (not same_author or e.author_id == self.author_id) and (not replies or e.is_reply))
+
+
+class SameTextCounter(Protocol):
+    def count(self, *, seconds: float, same_author: bool, replies: bool) -> int: ...
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    action: str
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"rule": self.rule, "action": self.action, "reason": self.reason}
+
+
+# kind -> (default action, default reason, {parameter: (default, parser)})
+_Param = tuple[Any, Callable[[Any, str], Any]]
+
+
+def _int(low: int, high: int) -> Callable[[Any, str], int]:
+    def parse(value: Any, field_name: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationFailed(f"{field_name} must be a whole number from {low} to {high}", field=field_name)
+        return value
+    return parse
+
+
+def _ratio(value: Any, field_name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0.5 <= value <= 1:
+        raise ValidationFailed(f"{field_name} must be a number from 0.5 to 1", field=field_name)
+    return float(value)
+
+
+def _choice(*options: str) -> Callable[[Any, str], str]:
+    def parse(value: Any, field_name: str) -> str:
+        if value not in options:
+            raise ValidationFailed(f"{field_name} must be one of {', '.join(options)}", field=field_name)
+        return value
+    return parse
+
+
+def _words(value: Any, field_name: str) -> list[str]:
+    if not isinstance(value, list) or not value or len(value) > MAX_WORDS:
+        raise ValidationFailed(f"{field_name} must be a list of 1 to {MAX_WORDS} words or phrases", field=field_name)
+    words = []
+    for word in value:
+        if not isinstance(word, str) or not word.strip() or len(word) > 100 or not match.fingerprint(word):
+            raise ValidationFailed(f"{field_name} holds an empty, over-long or letterless entry: {word!r}",
+                                   field=field_name)
+        words.append(word.strip())
+    return words
+
+
+_DOMAIN = re.compile(r"(?i)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def _domains(value: Any, field_name: str) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_WORDS:
+        raise ValidationFailed(f"{field_name} must be a list of domains", field=field_name)
+    domains = []
+    for domain in value:
+        if not isinstance(domain, str) or not _DOMAIN.fullmatch(domain.strip().removeprefix("www.")):
+            raise ValidationFailed(f"{field_name}: {domain!r} is not a domain like example.com", field=field_name)
+        domains.append(domain.strip().lower().removeprefix("www."))
+    return domains
+
+
+KINDS: dict[str, tuple[str, str, dict[str, _Param]]] = {
+    "banned_words": (REJECT, "banned word", {"words": (None, _words)}),
+    "suspect_words": (HOLD, "suspect word", {"words": (None, _words)}),
+    "links": (HOLD, "link", {"allowed_domains": ([], _domains)}),
+    "first_link": (HOLD, "link in a first comment", {}),
+    "phone": (HOLD, "phone number", {}),
+    "email": (HOLD, "e-mail address", {}),
+    "street_address": (HOLD, "street address", {}),
+    "payment_card": (HOLD, "payment card number", {}),
+    "flood": (HOLD, "repeated post", {"count": (3, _int(2, 100)), "minutes": (1, _int(1, 1440)),
+                                      "scope": ("author", _choice("author", "site"))}),
+    "shouting": (HOLD, "shouting", {"min_letters": (12, _int(4, 1000)), "caps_ratio": (0.8, _ratio),
+                                    "max_repeat": (6, _int(3, 100))}),
+    "short_repeat": (HOLD, "short repeated reply", {"max_chars": (12, _int(1, 200)), "count": (3, _int(2, 100)),
+                                                    "minutes": (60, _int(1, 1440))}),
+    "new_author": (HOLD, "new author", {"count": (3, _int(1, 100)), "until": ("approved", _choice("approved", "posted"))}),
+}
+_COMMON = ("name", "kind", "action", "reason")
+
+
+def validate_rules(raw: Any) -> list[dict[str, Any]]:
+    """The rule set with every default filled in, or ValidationFailed naming the bad field (rules[2].words)."""
+    if not isinstance(raw, list):
+        raise ValidationFailed("the rules must be a JSON list of rules", field="rules")
+    if len(raw) > MAX_RULES:
+        raise ValidationFailed(f"at most {MAX_RULES} rules", field="rules")
+    rules, names = [], set()
+    for i, rule in enumerate(raw):
+        where = f"rules[{i}]"
+        if not isinstance(rule, dict):
+            raise ValidationFailed(f"{where} must be an object", field=where)
+        kind = rule.get("kind")
+        if kind not in KINDS:
+            raise ValidationFailed(f"{where}.kind must be one of {', '.join(KINDS)}", field=f"{where}.kind")
+        action, reason, params = KINDS[kind]
+        unknown = sorted(set(rule) - set(_COMMON) - set(params))
+        if unknown:
+            raise ValidationFailed(f"{where}: {kind} rules take no {', '.join(unknown)}", field=f"{where}.{unknown[0]}")
+        name = rule.get("name")
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise ValidationFailed(f"{where}.name must be 1-40 lower-case letters, digits, - or _", field=f"{where}.name")
+        if name in names:
+            raise ValidationFailed(f"{where}.name {name!r} is used twice", field=f"{where}.name")
+        names.add(name)
+        clean: dict[str, Any] = {"name": name, "kind": kind, "action": rule.get("action", action),
+                                 "reason": rule.get("reason", reason)}
+        if clean["action"] not in ACTIONS:
+            raise ValidationFailed(f"{where}.action must be hold, reject or flag", field=f"{where}.action")
+        if not isinstance(clean["reason"], str) or not clean["reason"].strip() or len(clean["reason"]) > MAX_REASON:
+            raise ValidationFailed(f"{where}.reason must be 1-{MAX_REASON} characters", field=f"{where}.reason")
+        clean["reason"] = clean["reason"].strip()
+        for param, (default, parse) in params.items():
+            if param not in rule and default is None:
+                raise ValidationFailed(f"{where}.{param} is required for {kind} rules", field=f"{where}.{param}")
+            clean[param] = parse(rule[param], f"{where}.{param}") if param in rule else default
+        rules.append(clean)
+    return rules
+
+
+def flood_window(rules: Sequence[Mapping[str, Any]]) -> int:
+    """Minutes of earlier comments the flood and short-repeat rules look back over (0: none needed)."""
+    return max((r["minutes"] for r in rules if r["kind"] in ("flood", "short_repeat")), default=0)
+
+
+def needs_author_counts(rules: Sequence[Mapping[str, Any]]) -> bool:
+    return any(r["kind"] in ("new_author", "first_link") for r in rules)
+
+
+_REPEATS = ("flood", "short_repeat")
+_NORMALISED = ("banned_words", "suspect_words", *_REPEATS)
+
+
+class Compiled:
+    """A validated rule set, its word lists compiled once for a batch or a preview."""
+
+    def __init__(self, rules: Sequence[Mapping[str, Any]]) -> None:
+        self.rules = list(rules)
+        self.patterns = {r["name"]: match.word_pattern(r["words"]) for r in self.rules if "words" in r}
+
+    def evaluate(self, text: str, facts: Facts) -> list[Hit]:
+        hits = []
+        # Normalised once per comment, and only if a rule reads it: it costs more than every rule together.
+        normalised = match.normalise(text) if any(r["kind"] in _NORMALISED for r in self.rules) else ""
+        fingerprint = match.fingerprint(text, normalised) if any(r["kind"] in _REPEATS for r in self.rules) else ""
+        for rule in self.rules:
+            kind = rule["kind"]
+            detail = _check(rule, kind, text, facts, fingerprint, self.patterns.get(rule["name"]), normalised)
+            if detail is not None:
+                reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
+                hits.append(Hit(rule["name"], rule["action"], reason[:MAX_REASON + 60]))
+        return hits
+
+
+def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerprint: str,
+           pattern: re.Pattern[str] | None, normalised: str) -> str | None:
+    """None: the rule does not fire; a string (maybe empty): it fires, with this detail for the reason."""
+    if kind in ("banned_words", "suspect_words"):
+        word = match.find_words(text, rule["words"], pattern, normalised)
+        return None if word is None else f'"{word}"'
+    if kind == "links":
+        outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]
+        return outside[0] if outside else None
+    if kind == "first_link":
+        hosts = match.links(text)
+        return hosts[0] if hosts and facts.earlier_by_author == 0 else None
+    if kind in ("phone", "email", "street_address", "payment_card"):
+        # The detail would repeat the personal information into the audit log and webhooks: left out.
+        found = {"phone": match.phone_number, "email": match.email_address,
+                 "street_address": match.street_address, "payment_card": match.payment_card}[kind](text)
+        return "" if found else None
+    if kind == "flood":
+        window = rule["minutes"] * 60
+        same = facts.repeats(fingerprint, seconds=window, same_author=rule["scope"] == "author", replies=False)
+        return f"{same + 1} times in {rule['minutes']} min" if fingerprint and same + 1 >= rule["count"] else None
+    if kind == "shouting":
+        return match.shouting(text, min_letters=rule["min_letters"], caps_ratio=rule["caps_ratio"],
+                              max_repeat=rule["max_repeat"])
+    if kind == "short_repeat":
+        if not facts.is_reply or not fingerprint or len(fingerprint) > rule["max_chars"]:
+            return None
+        window = rule["minutes"] * 60
+        same = facts.repeats(fingerprint, seconds=window, same_author=True, replies=True)
+        return f"{same + 1} times" if same + 1 >= rule["count"] else None
+    if kind == "new_author":
+        if rule["until"] == "posted":
+            return f"comment {facts.earlier_by_author + 1} of {rule['count']}" if facts.earlier_by_author < rule["count"] else None
+        return (f"{facts.approved_by_author} of {rule['count']} approved"
+                if facts.approved_by_author < rule["count"] else None)
+    raise AssertionError(f"unknown rule kind {kind}")  # validate_rules admits no other
+
+
+def strongest(hits: Sequence[Hit]) -> str | None:
+    """The action the hits call for together: reject over hold over flag."""
+    return max((h.action for h in hits), key=SEVERITY.__getitem__, default=None)
+
+
+def apply_hits(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
+    """The model's verdict, made stricter by the rules that fired (never milder).
+
+    A comment a rule holds is queued at least as urgently as one just over a threshold (priority
+    1), so a spam or doxxing hold does not sink below every civil-looking comment.
+    """
+    action = strongest(hits)
+    if action == REJECT and verdict.status != REJECTED:
+        return Verdict(REJECTED, verdict.flagged, max(verdict.priority, 1.0))
+    if action == HOLD and verdict.status == PUBLISHED:
+        return Verdict(HELD, verdict.flagged, max(verdict.priority, 1.0))
+    return verdict
+
+
+def status_reason(flagged: Sequence[str], hits: Sequence[Hit]) -> str | None:
+    """The audit reason of a scored comment: the flagged attributes, then each rule's reason."""
+    parts = ([", ".join(flagged)] if flagged else []) + [h.reason for h in hits]
+    return "; ".join(parts) or None
+
+
+def stored_hits(comment: Any) -> list[Hit]:
+    """The hits recorded on a scored comment (comments.rule_hits), as Hit objects again."""
+    return [Hit(h["rule"], h["action"], h["reason"]) for h in (comment.rule_hits or [])]

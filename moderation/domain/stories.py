@@ -1,0 +1,68 @@
+"""A story's own settings: comments closed (new ones refused with 409), or every comment held.
+
+A story has a row only once an admin changed it; a story without one is open and follows the
+site's rules. Changes are audited like every admin change.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.domain.errors import Conflict, ValidationFailed
+from moderation.domain.lifecycle import audit, now
+from moderation.domain.rules import HOLD, Hit
+from moderation.models import Site, Story
+
+MAX_STORY_ID_LENGTH = 200
+STORY_RULE = "story_premoderated"
+
+
+class StoryClosed(Conflict):
+    code = "story_closed"
+
+
+def story_settings(session: Session, site_id: int, story_ids: Iterable[str]) -> dict[str, Story]:
+    ids = sorted(set(story_ids))
+    if not ids:
+        return {}
+    return {s.story_id: s for s in session.scalars(
+        select(Story).where(Story.site_id == site_id, Story.story_id.in_(ids)))}
+
+
+def check_open(session: Session, site: Site, story_id: str) -> None:
+    """Raise StoryClosed when the story no longer takes comments."""
+    story = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == story_id))
+    if story is not None and story.closed:
+        raise StoryClosed(f"comments on story {story_id!r} are closed", field="story_id")
+
+
+def story_hit(story: Story | None) -> Hit | None:
+    """A pre-moderated story holds every new comment, named on the card like a rule."""
+    if story is None or not story.premoderated:
+        return None
+    return Hit(STORY_RULE, HOLD, "story pre-moderated")
+
+
+def list_stories(session: Session, site_id: int) -> Sequence[Story]:
+    return session.scalars(select(Story).where(Story.site_id == site_id).order_by(Story.story_id)).all()
+
+
+def set_story(session: Session, site: Site, story_id: str, *, closed: bool, premoderated: bool, actor: str) -> Story:
+    """Create or change a story's settings, auditing what changed. The caller commits."""
+    story_id = (story_id or "").strip()
+    if not story_id or len(story_id) > MAX_STORY_ID_LENGTH:
+        raise ValidationFailed(f"the story id must be 1-{MAX_STORY_ID_LENGTH} characters", field="story_id")
+    story = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == story_id))
+    old = {"closed": False, "premoderated": False} if story is None else {
+        "closed": story.closed, "premoderated": story.premoderated}
+    if story is None:
+        story = Story(site_id=site.id, story_id=story_id)
+        session.add(story)
+    new = {"closed": closed, "premoderated": premoderated}
+    story.closed, story.premoderated, story.updated_at = closed, premoderated, now()
+    if new != old:
+        audit(session, actor, "story:settings_changed", site_id=site.id, site=site.name, story_id=story_id,
+              old=old, new=new)
+    return story

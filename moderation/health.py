@@ -1,0 +1,36 @@
+"""/healthz (the process answers) and /readyz (it can work: database, broker, model, backlog).
+
+Both are public and read nothing about any site. docker-compose's healthchecks call them.
+/readyz answers 200 when "ok" or "degraded" and 503 when "overloaded" or "unavailable", so a
+load balancer stops sending new work where it would be refused anyway.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+
+from moderation import db
+from moderation.domain.health import readiness
+from moderation.redis_client import redis_client
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz() -> ResponseReturnValue:
+    config = current_app.config
+    broker = current_app.extensions.get("health_redis")
+    if broker is None:
+        broker = current_app.extensions["health_redis"] = redis_client(config["REDIS_URL"], timeout=config["BROKER_TIMEOUT"])
+    state = readiness(db.session, broker=broker, default_model=current_app.extensions["models"].default,
+                      soft_limit=config["BACKPRESSURE_SOFT_LIMIT"], hard_limit=config["BACKPRESSURE_HARD_LIMIT"])
+    response = jsonify(state.as_json())
+    response.headers["Cache-Control"] = "no-store"
+    if state.backlog and state.backlog["retry_after"]:
+        response.headers["Retry-After"] = str(state.backlog["retry_after"])
+    return response, 200 if state.ready else 503

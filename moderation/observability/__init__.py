@@ -1,0 +1,1 @@
+"""Prometheus metrics: what web, worker and beat processes count, and what /metrics shows."""

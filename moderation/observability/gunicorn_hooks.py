@@ -1,0 +1,18 @@
+"""gunicorn settings hooks (`gunicorn -c python:moderation.observability.gunicorn_hooks`)."""
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def when_ready(server) -> None:  # noqa: ANN001 (gunicorn's Arbiter)
+    """With --preload the app is already built in the master: start the metrics port beside it."""
+    from moderation.wsgi import app
+
+    port = app.config["METRICS_PORT"]
+    if port:
+        from moderation.observability.port import start_metrics_server
+
+        start_metrics_server(app, host=app.config["HOST"], port=port)
+        log.info("metrics on http://%s:%s/metrics", app.config["HOST"], port)

@@ -1,0 +1,107 @@
+"""A reader asks to be erased: their texts and name leave every table and export, and it is recorded."""
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select, text
+
+from moderation import db
+from moderation.domain.decisions import decide
+from moderation.domain.label_export import export_site_labels
+from moderation.domain.lifecycle import audit
+from moderation.models import AuditEntry, AuthorErasure, Comment, Site, SiteMember, User
+
+AUTHOR = "reader/7"
+NAME = "Jane Quixote-Roe"
+FIRST = "Zanzibar marmalade is the only honest thing in this town."
+SECOND = "My neighbour on Zephyrine Lane agrees with the editorial."
+NOTE = "Quokkaberry posted this twice, I saw it"
+OTHER = "A different reader thinks the budget is fine."
+
+
+def post(client, site, external_id: str, author_id: str, body: str, name: str | None = None) -> int:
+    response = client.post("/api/v1/comments", headers=site.headers, json={
+        "id": external_id, "story_id": "s-1", "author_id": author_id, "author_name": name, "text": body})
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["id"]
+
+
+def every_row_as_text() -> str:
+    """Every row of every table, as PostgreSQL prints it."""
+    tables = db.session.scalars(text(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"))
+    return "\n".join(row for table in list(tables)
+                     for row in db.session.scalars(text(f'SELECT t::text FROM "{table}" t')))
+
+
+def test_erasing_an_author_removes_their_texts_and_name_everywhere_and_records_it(
+        app, client, make_site, moderator, tmp_path):
+    site = make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")
+    first = post(client, site, "c-1", AUTHOR, FIRST, NAME)
+    second = post(client, site, "c-2", AUTHOR, SECOND, NAME)
+    other = post(client, site, "c-3", "reader-8", OTHER, "Someone Else")
+    reported = client.post(f"/api/v1/comments/{other}/reports", headers=site.headers,
+                           json={"reason": "spam", "reporter_id": AUTHOR, "note": NOTE})
+    assert reported.status_code == 201
+    with app.app_context():
+        row = db.session.get(Site, site.id)
+        row.allow_text_export = True
+        db.session.add(SiteMember(user_id=moderator.id, site_id=site.id))
+        # A copy of the text and name in an audit entry, as a rule preview or an edit might keep one.
+        audit(db.session, "system:test", "comment:copied", comment_id=second, text=SECOND, author_name=NAME)
+        # The reviewer's highlights, as scoring stores them, quote the text.
+        db.session.get(Comment, first).explanations = {
+            "toxicity": [{"begin": 0, "end": 8, "score": 0.4, "text": FIRST[:8]}]}
+        db.session.commit()
+        user = db.session.get(User, moderator.id)
+        for comment_id in (first, other):
+            version = db.session.get(Comment, comment_id).version
+            decide(db.session, comment_id, user=user, action="reject", reason="Harassment", expected_version=version)
+        everything = every_row_as_text()
+        assert FIRST in everything and NAME in everything and NOTE in everything  # the test sees them before
+
+    response = client.delete("/api/v1/authors/reader%2F7", headers=site.headers)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    author_hash = hashlib.sha256(AUTHOR.encode()).hexdigest()
+    assert body["author_id"] == AUTHOR and body["author_hash"] == author_hash
+    assert body["counts"]["comments_deleted"] == 2 and body["counts"]["comments"] == 2
+    assert body["counts"]["report_notes"] == 1 and body["counts"]["labelled_examples"] >= 1
+
+    with app.app_context():
+        everything = every_row_as_text()
+        for gone in (FIRST, SECOND, NAME, NOTE, "Zanzibar", "zanzibar", "Quokkaberry"):
+            assert gone not in everything, gone
+        assert OTHER in everything and "Someone Else" in everything  # other readers are untouched
+        out = tmp_path / "labels.csv"
+        export_site_labels(db.session, db.session.get(Site, site.id), out)
+        exported = out.read_text()
+        assert OTHER in exported and FIRST not in exported
+
+        erased = db.session.get(Comment, first)
+        assert erased.status == "deleted" and erased.decision == "rejected" and erased.author_name is None
+        assert erased.text_sha256 == hashlib.sha256(FIRST.encode()).hexdigest()
+        record = db.session.scalars(select(AuthorErasure)).one()
+        assert record.site_id == site.id and record.author_hash == author_hash
+        assert record.requested_by == f"site:{site.id}"
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "author:erased")).one()
+        assert entry.details["author_hash"] == author_hash
+        # Every comment of theirs left the queue with an audited, announced status change.
+        assert {e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == second))} >= {
+            "status:pending->deleted"}
+
+    # The site still sees the author's record, with the deleted comments counted.
+    record = client.get("/api/v1/authors/reader%2F7", headers=site.headers).get_json()
+    assert record["comments"]["by_status"]["deleted"] == 2
+    # Asking again is harmless, and recorded again.
+    again = client.delete("/api/v1/authors/reader%2F7", headers=site.headers)
+    assert again.status_code == 200 and again.get_json()["counts"]["comments_deleted"] == 0
+
+
+def test_one_sites_erasure_leaves_another_sites_author_alone(app, client, site, outsider):
+    theirs = post(client, outsider, "c-1", AUTHOR, FIRST, NAME)
+    assert client.delete("/api/v1/authors/reader%2F7", headers=site.headers).status_code == 200
+    assert client.delete("/api/v1/authors/reader%2F7").status_code == 401
+    with app.app_context():
+        comment = db.session.get(Comment, theirs)
+        assert comment.text == FIRST and comment.author_name == NAME and comment.status == "pending"

@@ -1,0 +1,92 @@
+"""Back-pressure at POST /api/v1/comments and the /healthz and /readyz endpoints, without a worker:
+comments stay pending, so the backlog is exactly what the test posted."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from moderation import db
+from moderation.models import Comment
+
+
+def post(client, site, n: int):
+    body = {"id": f"c-{n}", "story_id": "s-1", "author_id": "reader", "text": f"Comment number {n}"}
+    return client.post("/api/v1/comments", json=body, headers=site.headers)
+
+
+def test_past_the_soft_limit_comments_are_stored_with_a_hint_past_the_hard_limit_refused(app_with, site):
+    app = app_with(BACKPRESSURE_SOFT_LIMIT=2, BACKPRESSURE_HARD_LIMIT=4)
+    client = app.test_client()
+    calm = [post(client, site, n) for n in range(2)]
+    assert [r.status_code for r in calm] == [202, 202]
+    assert all("X-Moderation-Load" not in r.headers for r in calm)
+    degraded = [post(client, site, n) for n in range(2, 4)]
+    assert [r.status_code for r in degraded] == [202, 202]
+    assert all(r.headers["X-Moderation-Load"] == "degraded" and int(r.headers["X-Moderation-Retry-After"]) >= 1
+               for r in degraded)
+    refused = post(client, site, 4)
+    assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 1
+    error = refused.get_json()["error"]
+    assert error["code"] == "overloaded" and "nothing was stored" in error["message"]
+    # A retry of a comment stored before the overload is answered as ever, and adds nothing.
+    again = post(client, site, 0)
+    assert again.status_code == 200 and again.get_json()["site_comment_id"] == "c-0"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Comment)) == 4
+        assert db.session.scalar(select(Comment.id).where(Comment.external_id == "c-4")) is None
+
+
+def test_bad_input_is_still_a_400_when_overloaded(app_with, site):
+    client = app_with(BACKPRESSURE_SOFT_LIMIT=0, BACKPRESSURE_HARD_LIMIT=1).test_client()
+    assert post(client, site, 0).status_code == 202
+    bad = client.post("/api/v1/comments", json={"id": "x"}, headers=site.headers)
+    assert bad.status_code == 400
+
+
+def test_healthz_answers_while_the_process_lives(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_readyz_reports_each_check_with_its_latency_and_the_backlog(app_with, site):
+    app = app_with(BACKPRESSURE_SOFT_LIMIT=2, BACKPRESSURE_HARD_LIMIT=3)
+    client = app.test_client()
+    ready = client.get("/readyz")
+    body = ready.get_json()
+    assert ready.status_code == 200 and body["status"] == "ok", body
+    assert set(body["checks"]) == {"database", "broker", "model"}
+    assert all(check["ok"] and check["latency_ms"] >= 0 for check in body["checks"].values())
+    assert body["checks"]["model"]["version"]
+    assert body["backlog"] == {"pending": 0, "soft_limit": 2, "hard_limit": 3, "retry_after": 0}
+    post(client, site, 0), post(client, site, 1)
+    degraded = client.get("/readyz")
+    assert degraded.status_code == 200 and degraded.get_json()["status"] == "degraded"
+    post(client, site, 2)
+    overloaded = client.get("/readyz")
+    assert overloaded.status_code == 503 and overloaded.get_json()["status"] == "overloaded"
+    assert int(overloaded.headers["Retry-After"]) >= 1
+
+
+def test_readyz_is_unavailable_when_the_broker_is_unreachable(app_with, tmp_path):
+    app = app_with(REDIS_URL=f"redis+socket://{tmp_path}/nothing.sock")
+    response = app.test_client().get("/readyz")
+    body = response.get_json()
+    assert response.status_code == 503 and body["status"] == "unavailable"
+    assert body["checks"]["broker"]["ok"] is False and body["checks"]["broker"]["error"]
+    assert body["checks"]["database"]["ok"] is True and body["backlog"] is None
+
+
+def test_past_the_soft_limit_a_process_reuses_its_count_and_adds_what_it_took(app_with, site):
+    from sqlalchemy import update
+
+    app = app_with(BACKPRESSURE_SOFT_LIMIT=1, BACKPRESSURE_HARD_LIMIT=3, BACKPRESSURE_RECHECK_SECONDS=60)
+    client = app.test_client()
+    assert "X-Moderation-Load" not in post(client, site, 0).headers
+    assert post(client, site, 1).headers["X-Moderation-Load"] == "degraded"  # counted: 1 pending
+    with app.app_context():  # a worker scores them; this process does not count again for a minute
+        db.session.execute(update(Comment).values(status="published"))
+        db.session.commit()
+    assert post(client, site, 2).headers["X-Moderation-Load"] == "degraded"  # 2 counted + 1 taken since
+    assert post(client, site, 3).status_code == 503
+    # Counting on every request sees the drained backlog at once.
+    fresh = app_with(BACKPRESSURE_SOFT_LIMIT=1, BACKPRESSURE_HARD_LIMIT=3, BACKPRESSURE_RECHECK_SECONDS=0)
+    assert post(fresh.test_client(), site, 3).status_code == 202

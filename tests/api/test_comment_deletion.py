@@ -1,0 +1,90 @@
+"""A site deletes a comment: it leaves the queue for good, the audit log keeps it, the site hears of it."""
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+
+from moderation import db
+from moderation.domain.decisions import decide
+from moderation.domain.errors import DomainError
+from moderation.domain.lifecycle import HELD, SCORER, change_status, in_review_queue
+from moderation.models import AuditEntry, Comment, Site, SiteMember, User, WebhookDelivery
+
+TEXT = "Call me at 555-0100, the mayor is a crook."
+
+
+def submit(client, site, external_id: str = "c-1", text: str = TEXT) -> int:
+    response = client.post("/api/v1/comments", headers=site.headers,
+                           json={"id": external_id, "story_id": "s-1", "author_id": "reader-7", "text": text})
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["id"]
+
+
+def hold(app, comment_id: int) -> None:
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        change_status(db.session, comment, HELD, actor="system:scorer", by=SCORER)
+        db.session.commit()
+        assert in_review_queue(comment)
+
+
+def test_a_deleted_comment_leaves_the_queue_stays_in_the_audit_log_and_is_announced(app, client, make_site, moderator):
+    site = make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")
+    comment_id = submit(client, site)
+    hold(app, comment_id)
+
+    response = client.delete(f"/api/v1/comments/{comment_id}?by=author", headers=site.headers)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "deleted" and body["visible"] is False and body["text_erased_at"] is None
+
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert not in_review_queue(comment)
+        assert comment.text == TEXT  # no retention set: the text is kept
+        actions = [(e.action, e.details.get("requested_by")) for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.id))]
+        assert actions[-1] == ("status:held->deleted", "author")
+        events = [d.event for d in db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.comment_id == comment_id))]
+        assert events[-1]["comment"]["status"] == "deleted" and events[-1]["previous_status"] == "held"
+        # A moderator holding a stale card cannot bring it back.
+        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
+        db.session.commit()
+        try:
+            decide(db.session, comment_id, user=db.session.get(User, moderator.id), action="approve", reason=None,
+                   expected_version=comment.version)
+        except DomainError as refused:
+            assert refused.status == 409
+        else:
+            raise AssertionError("a deleted comment was approved")
+
+    again = client.delete(f"/api/v1/comments/{comment_id}", headers=site.headers)
+    assert again.status_code == 200 and again.get_json()["version"] == body["version"]
+    assert client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()["status"] == "deleted"
+    report = client.post(f"/api/v1/comments/{comment_id}/reports", headers=site.headers,
+                         json={"reason": "spam", "reporter_id": "reader-9"})
+    assert report.status_code == 409 and "deleted" in report.get_json()["error"]["message"]
+
+
+def test_with_a_retention_of_zero_days_the_text_goes_at_once_and_its_hash_stays(app, client, site):
+    with app.app_context():
+        db.session.get(Site, site.id).retention_days = 0
+        db.session.commit()
+    comment_id = submit(client, site)
+    body = client.delete(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert body["status"] == "deleted" and body["text_erased_at"] is not None
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert comment.text == "" and comment.text_sha256 == hashlib.sha256(TEXT.encode()).hexdigest()
+
+
+def test_deleting_another_sites_comment_or_a_bad_requester_is_refused(client, site, outsider):
+    theirs = submit(client, outsider)
+    response = client.delete(f"/api/v1/comments/{theirs}", headers=site.headers)
+    assert response.status_code == 404 and response.get_json()["error"]["field"] == "id"
+    ours = submit(client, site)
+    response = client.delete(f"/api/v1/comments/{ours}?by=moderator", headers=site.headers)
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "by"
+    assert client.get(f"/api/v1/comments/{ours}", headers=site.headers).get_json()["status"] == "pending"
+    assert client.delete(f"/api/v1/comments/{ours}").status_code == 401

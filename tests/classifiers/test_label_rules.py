@@ -1,0 +1,72 @@
+"""What training makes of the shared labels: implied negatives, derived severity, sources it must not learn from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from classifier_fixtures import labelled_rows, write_csv
+
+from classifiers import ATTRIBUTES, load_model
+from classifiers.label_rules import imply_labels
+from classifiers.recipe import is_held_out
+from classifiers.train import train_model
+
+NAN = np.nan
+
+
+def row(**labels: float) -> list[float]:
+    return [labels.get(a, NAN) for a in ATTRIBUTES]
+
+
+def test_a_comment_that_is_not_toxic_is_nothing_else_either() -> None:
+    out = imply_labels(np.array([row(toxicity=0), row(toxicity=1)]))
+    assert (out[0] == 0).all()
+    assert np.isnan(out[1, 1:]).all()  # a toxic comment says nothing of its kind
+
+
+def test_severe_toxicity_is_derived_from_threats_identity_attacks_and_profane_insults() -> None:
+    out = imply_labels(np.array([
+        row(toxicity=1, threat=1),
+        row(identity_attack=1),                                   # toxicity unknown (civil_spans)
+        row(toxicity=1, insult=1, profanity=1, threat=0, identity_attack=0),
+        row(toxicity=1, insult=1, profanity=0, threat=0, identity_attack=0),
+        row(toxicity=1, insult=1),                                # too little known to say
+        row(toxicity=1, severe_toxicity=0, threat=1),             # a source's own label wins
+    ]))
+    severe = out[:, ATTRIBUTES.index("severe_toxicity")]
+    assert severe[:4].tolist() == [1, 1, 1, 0]
+    assert np.isnan(severe[4])
+    assert severe[5] == 0
+
+
+def test_the_held_out_split_is_stable_and_ignores_case_and_spacing() -> None:
+    texts = [f"comment number {i}" for i in range(2000)]
+    held = [is_held_out(t) for t in texts]
+    assert 0.12 < sum(held) / len(held) < 0.18
+    assert [is_held_out(t.upper().replace(" ", "  ")) for t in texts] == held
+
+
+@pytest.fixture(scope="module")
+def mixed_model(tmp_path_factory: pytest.TempPathFactory):
+    data = tmp_path_factory.mktemp("mixed")
+    rows = labelled_rows()
+    # civil_spans-like rows: toxic upstream, so toxicity says nothing; a validation-only source.
+    spans = [{**r, "source": "civil_spans", "toxicity": "1"} for r in rows if r["toxicity"] == "1"]
+    reddit = [{**r, "source": "cad_reddit"} for r in rows]
+    paths = [write_csv(data / "tiny.csv", rows), write_csv(data / "spans.csv", spans),
+             write_csv(data / "reddit.csv", reddit)]
+    return load_model(train_model(paths, out_dir=data / "out", progress=False, min_positives=20))
+
+
+def test_sources_that_must_not_teach_toxicity_do_not(mixed_model) -> None:
+    card = mixed_model.card
+    counts = {f["file"]: f for f in card["data"]["files"]}
+    assert counts["spans.csv"]["label_counts"]["toxicity"]["known"] == 0
+    assert counts["reddit.csv"]["rows"] == 0
+    assert card["data"]["excluded"][0]["source"] == "cad_reddit"
+    # Still measured: the card says how the model does on the source it never trained on.
+    assert card["validation_only"]["cad_reddit"]["toxicity"]["roc_auc"] > 0.9
+    assert "cad_reddit" not in card["training_data"]["public_sources"]
+    assert "severe_toxicity" in card["derived_labels"]

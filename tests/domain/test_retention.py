@@ -1,0 +1,115 @@
+"""A site keeps comment text N days after the final decision; then only scores, decision and hashes remain."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import time
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from moderation import db
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.decisions import decide
+from moderation.domain.label_export import export_site_labels
+from moderation.domain.lifecycle import PUBLISHED, SCORER, change_status, now
+from moderation.domain.removal import delete_comment
+from moderation.domain.retention import erase_expired_texts
+from moderation.models import AuditEntry, Comment, LabelledExample, Site, SiteMember, User
+
+DAYS = 30
+
+
+def comment(site: Site, n: int, text: str | None = None) -> Comment:
+    return submit_comment(db.session, site, CommentInput(
+        external_id=f"c{n}", story_id="s", author_id=f"a{n}", text=text or f"Comment number {n} about the budget.")).comment
+
+
+def decided(site: Site, user: User, n: int, action: str) -> Comment:
+    c = comment(site, n)
+    c.scores = {"toxicity": 0.9}
+    c.explanations = {"toxicity": [{"begin": 0, "end": 7, "score": 0.9, "text": c.text[:7]}]}
+    db.session.commit()
+    return decide(db.session, c.id, user=user, action=action, reason="Harassment" if action == "reject" else None,
+                  expected_version=c.version)
+
+
+def texts() -> dict[str, str]:
+    db.session.expire_all()
+    return {c.external_id: c.text for c in db.session.scalars(select(Comment))}
+
+
+def test_texts_are_erased_only_once_the_sites_retention_after_the_final_decision_has_passed(
+        app, make_site, moderator, tmp_path):
+    with app.app_context():
+        kept = db.session.get(Site, make_site("keeps-everything").id)
+        site = db.session.get(Site, make_site("forgets-in-30-days").id)
+        site.retention_days, site.allow_text_export = DAYS, True
+        user = db.session.get(User, moderator.id)
+        for s in (site, kept):
+            db.session.add(SiteMember(user_id=user.id, site_id=s.id))
+        db.session.commit()
+        approved = decided(site, user, 1, "approve")
+        rejected = decided(site, user, 2, "reject")
+        deleted = comment(site, 3)
+        delete_comment(db.session, site, deleted.id, actor=f"site:{site.id}")
+        db.session.commit()
+        published = comment(site, 4)
+        change_status(db.session, published, PUBLISHED, actor="system:scorer", by=SCORER)
+        pending = comment(site, 5)
+        elsewhere = decided(kept, user, 6, "approve")
+        db.session.commit()
+        before = texts()
+        original = before["c1"]
+
+        # The clock moves: a day short of the period, nothing goes.
+        assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS - 1)) == 0
+        assert texts() == before
+
+        # A day past it: the three finally decided comments lose their text, the others keep it.
+        assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS + 1)) == 3
+        after = texts()
+        assert after["c1"] == after["c2"] == after["c3"] == ""
+        assert {k: after[k] for k in ("c4", "c5", "c6")} == {k: before[k] for k in ("c4", "c5", "c6")}
+
+        erased = db.session.get(Comment, approved.id)
+        assert erased.decision == "approved" and erased.scores == {"toxicity": 0.9} and erased.body_hash
+        assert erased.text_sha256 == hashlib.sha256(original.encode()).hexdigest()
+        assert erased.text_erased_at is not None and erased.explanations is None
+        assert db.session.get(Comment, rejected.id).decision == "rejected"
+        # Its training label goes with its text; the site that keeps everything keeps its label.
+        labelled = set(db.session.scalars(select(LabelledExample.comment_id)))
+        assert labelled == {elsewhere.id}
+        out = tmp_path / "labels.csv"
+        export_site_labels(db.session, site, out)
+        assert original not in out.read_text()
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "retention:texts_erased")).one()
+        assert sorted(entry.details["comment_ids"]) == sorted([approved.id, rejected.id, deleted.id])
+
+        # Running again finds nothing left to do.
+        assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS + 2)) == 0
+        assert published and pending
+
+
+def test_beat_runs_the_retention_task_in_a_real_worker(app, make_site, start_worker):
+    with app.app_context():
+        site = db.session.get(Site, make_site("forgets-in-a-day").id)
+        site.retention_days = 1
+        c = comment(site, 1)
+        delete_comment(db.session, site, c.id, actor=f"site:{site.id}")
+        db.session.commit()
+        # The row's clock moves back instead: the worker runs on the real one.
+        db.session.execute(update(Comment).where(Comment.id == c.id)
+                           .values(status_changed_at=now() - timedelta(days=2)))
+        db.session.commit()
+        comment_id = c.id
+    start_worker(beat=True, RETENTION_INTERVAL="1")
+    deadline = time.monotonic() + 60
+    with app.app_context():
+        while True:
+            db.session.expire_all()
+            if db.session.get(Comment, comment_id).text_erased_at is not None:
+                break
+            assert time.monotonic() < deadline, "the retention task did not erase the text within 60 s"
+            time.sleep(0.5)
+        assert db.session.get(Comment, comment_id).text == ""

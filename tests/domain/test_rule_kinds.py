@@ -1,0 +1,180 @@
+"""Each kind of site rule fires on its examples and not on the near misses beside them.
+
+Pure functions of text and facts: no database, no model.
+"""
+from __future__ import annotations
+
+import pytest
+
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.rules import Compiled, Earlier, Facts, validate_rules
+
+
+def fired(rule: dict, text: str, facts: Facts = Facts(author_id="a")) -> list[str]:
+    return [h.reason for h in Compiled(validate_rules([{"name": "r", **rule}])).evaluate(text, facts)]
+
+
+BANNED = {"kind": "banned_words", "words": ["stupid", "fuck", "cheap watches"]}
+
+
+@pytest.mark.parametrize("text", [
+    "You are stupid.",
+    "you are a s t u p i d person",      # spaced out
+    "what a STUUUPID idea",              # repeated letters
+    "ѕtupid",                            # Cyrillic s
+    "$tup1d take",                       # leet
+    "f*ck this",                         # starred
+    "Buy CHEAP   watches here",          # a phrase, whatever the spacing
+])
+def test_banned_words_match_obfuscated_spellings(text):
+    assert fired(BANNED, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Stupidity is not a crime.",         # a longer word that contains one
+    "Watches are cheap these days.",     # the phrase's words, not the phrase
+    "The stupa was restored.",
+    "A footnote* about it.",
+])
+def test_banned_words_leave_near_misses_alone(text):
+    assert not fired(BANNED, text)
+
+
+def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
+    rules = validate_rules([{"name": "b", "kind": "banned_words", "words": ["x1y"]},
+                            {"name": "s", "kind": "suspect_words", "words": ["refund"]}])
+    assert [(r["action"], r["reason"]) for r in rules] == [("reject", "banned word"), ("hold", "suspect word")]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("Buy cheap watches at cheapwatches.biz now", True),
+    ("see https://spam.example.org/offer", True),
+    ("www.casino.ru is great", True),
+    ("As reported on news.example.com/story/1, it passed.", False),  # allowed domain (a subdomain of it)
+    ("e.g. the 3.5 stars it got.Next time", False),
+    ("Mail me: jane@shop.com", False),                                # an e-mail address is not a link
+])
+def test_links_outside_the_allow_list_fire(text, fires):
+    assert bool(fired({"kind": "links", "allowed_domains": ["example.com"]}, text)) is fires
+
+
+def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
+    rule = {"kind": "first_link"}
+    assert fired(rule, "Look at example.com", Facts(author_id="a", earlier_by_author=0))
+    assert not fired(rule, "Look at example.com", Facts(author_id="a", earlier_by_author=1))
+    assert not fired(rule, "My first comment, no link.", Facts(author_id="a", earlier_by_author=0))
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("phone", "If you want to talk, call me on 555-123-4567 after work."),
+    ("phone", "Ring +44 20 7946 0958 for tickets."),
+    ("phone", "Her number is (212) 555-0187, tell her."),
+    ("phone", "Local folks can dial 555 1234 today."),
+    ("email", "Write to jane.doe@example.com about it."),
+    ("email", "jane dot doe? no: jane at example dot com"),
+    ("street_address", "I know where the councilman lives: 12 Oak Street"),
+    ("street_address", "Meet at 1600 Pennsylvania Ave. at noon"),
+    ("payment_card", "My card is 4111 1111 1111 1111 exp 12/29"),
+    ("payment_card", "5500-0000-0000-0004"),
+])
+def test_personal_information_fires(kind, text):
+    assert fired({"kind": kind}, text) == [{"phone": "phone number", "email": "e-mail address",
+                                             "street_address": "street address",
+                                             "payment_card": "payment card number"}[kind]]
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("phone", "The vote was 1,234,567 to 1,200,000 in 2024."),
+    ("phone", "Between 1999-2004 the budget grew 3.14159265 times."),
+    ("phone", "The meeting is on 2024-05-01 at 10:30."),
+    ("phone", "Flight 370 left with 239 people on board."),
+    ("email", "Thanks @jane for the tip at noon."),
+    ("street_address", "I walked 5 miles down the street."),
+    ("street_address", "In 2020 Oak trees fell on the road."),
+    ("payment_card", "Order 4111 1111 1111 1112 is a typo, not a card."),  # fails the checksum
+    ("payment_card", "0000 0000 0000 0000"),
+])
+def test_personal_information_near_misses_do_not_fire(kind, text):
+    assert not fired({"kind": kind}, text)
+
+
+def test_the_reason_never_repeats_the_personal_information():
+    assert fired({"kind": "phone", "reason": "phone number (doxxing)"}, "call 555-123-4567") == ["phone number (doxxing)"]
+
+
+def test_shouting_is_all_caps_over_enough_letters_or_a_long_repeat():
+    rule = {"kind": "shouting"}
+    assert fired(rule, "THIS IS A DISGRACE TO EVERYONE")
+    assert fired(rule, "nooooooooooo way")
+    assert not fired(rule, "NASA and the FBI agree with the report.")
+    assert not fired(rule, "OK")  # too few letters to shout
+    assert not fired(rule, "Well... sooo good")
+
+
+def earlier(seconds: float, text_print: str, author: str = "a", reply: bool = False) -> Earlier:
+    return Earlier(author_id=author, fingerprint=text_print, is_reply=reply, seconds_before=seconds)
+
+
+def test_flood_fires_on_the_count_th_near_same_post_in_the_window():
+    rule = {"kind": "flood", "count": 3, "minutes": 1}
+    two = (earlier(10, "buy cheap watches"), earlier(40, "buy cheap watches"))
+    assert fired(rule, "Buy CHEAP watches!!", Facts(author_id="a", recent=two))
+    assert not fired(rule, "Buy cheap watches", Facts(author_id="a", recent=two[:1]))  # only the 2nd
+    old = (earlier(10, "buy cheap watches"), earlier(61, "buy cheap watches"))
+    assert not fired(rule, "Buy cheap watches", Facts(author_id="a", recent=old))   # outside the minute
+    others = (earlier(10, "buy cheap watches", "b"), earlier(20, "buy cheap watches", "c"))
+    assert not fired(rule, "Buy cheap watches", Facts(author_id="a", recent=others))  # scope: author
+    assert fired({**rule, "scope": "site"}, "Buy cheap watches", Facts(author_id="a", recent=others))
+
+
+def test_short_repeated_replies_fire_but_not_long_ones_or_top_level_comments():
+    rule = {"kind": "short_repeat", "count": 3, "minutes": 60, "max_chars": 12}
+    two = (earlier(100, "first", reply=True), earlier(200, "first", reply=True))
+    assert fired(rule, "First!", Facts(author_id="a", is_reply=True, recent=two))
+    assert not fired(rule, "First!", Facts(author_id="a", is_reply=False, recent=two))
+    assert not fired(rule, "First!", Facts(author_id="a", is_reply=True, recent=two[:1]))
+
+
+def test_new_author_holds_the_first_comments_or_until_enough_are_approved():
+    posted = {"kind": "new_author", "count": 2, "until": "posted"}
+    assert fired(posted, "hi", Facts(author_id="a", earlier_by_author=1))
+    assert not fired(posted, "hi", Facts(author_id="a", earlier_by_author=2))
+    approved = {"kind": "new_author", "count": 2}
+    assert fired(approved, "hi", Facts(author_id="a", earlier_by_author=9, approved_by_author=1))
+    assert not fired(approved, "hi", Facts(author_id="a", earlier_by_author=2, approved_by_author=2))
+
+
+@pytest.mark.parametrize("raw, field", [
+    ({"rules": []}, "rules"),
+    ([{"name": "x", "kind": "nonsense"}], "rules[0].kind"),
+    ([{"name": "x", "kind": "banned_words"}], "rules[0].words"),
+    ([{"name": "x", "kind": "banned_words", "words": ["***"]}], "rules[0].words"),
+    ([{"name": "x", "kind": "phone", "action": "delete"}], "rules[0].action"),
+    ([{"name": "Bad Name", "kind": "phone"}], "rules[0].name"),
+    ([{"name": "x", "kind": "phone"}, {"name": "x", "kind": "email"}], "rules[1].name"),
+    ([{"name": "x", "kind": "flood", "count": 1}], "rules[0].count"),
+    ([{"name": "x", "kind": "flood", "minutes": True}], "rules[0].minutes"),
+    ([{"name": "x", "kind": "phone", "words": ["a"]}], "rules[0].words"),
+    ([{"name": "x", "kind": "links", "allowed_domains": ["not a domain"]}], "rules[0].allowed_domains"),
+    ([{"name": "x", "kind": "shouting", "caps_ratio": 2}], "rules[0].caps_ratio"),
+])
+def test_invalid_rules_are_refused_naming_the_field(raw, field):
+    with pytest.raises(ValidationFailed) as error:
+        validate_rules(raw)
+    assert error.value.field == field
+
+
+ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind, **({"words": ["stupid", "cheap watches"]} if "words" in kind else {})}
+             for kind in ("banned_words", "suspect_words", "links", "first_link", "phone", "email", "street_address",
+                          "payment_card", "flood", "shouting", "short_repeat", "new_author")]
+
+
+@pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
+                                  "at dot " * 2_800])
+def test_a_hostile_long_text_costs_every_rule_little(text):
+    import time
+
+    rules = Compiled(validate_rules(ALL_KINDS))
+    started = time.perf_counter()
+    rules.evaluate(text, Facts(author_id="a"))
+    assert time.perf_counter() - started < 2.0  # ~0.05 s on a quiet machine; a quadratic pattern takes 20 s

@@ -1,0 +1,197 @@
+"""Site rules applied by the scorer: what they do to comments, what the preview promised, and
+what the site is told (the API's comment, the webhook) and moderators see (the audit reason)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from fake_model import FakeModel
+from moderation import db
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.decisions import decide
+from moderation.domain.rule_sets import preview, save_rules
+from moderation.domain.rules import validate_rules
+from moderation.domain.scoring import score_pending
+from moderation.domain.stories import set_story
+from moderation.models import AuditEntry, Comment, Site, User, WebhookDelivery
+
+
+@pytest.fixture
+def model() -> FakeModel:
+    return FakeModel()
+
+
+def use_rules(site_id: int, rules: list[dict]) -> list[dict]:
+    clean = validate_rules(rules)
+    save_rules(db.session, db.session.get(Site, site_id), clean, actor="user:test")
+    db.session.commit()
+    return clean
+
+
+def post(site_id: int, text: str, *, author: str = "a", story: str = "s", parent: str | None = None) -> int:
+    n = db.session.scalar(select(Comment.id).order_by(Comment.id.desc()).limit(1)) or 0
+    data = CommentInput(external_id=f"c{n + 1}", story_id=story, author_id=author, text=text, parent_id=parent)
+    return submit_comment(db.session, db.session.get(Site, site_id), data).comment.id
+
+
+def score(model: FakeModel, ids: list[int]) -> dict[int, str]:
+    return score_pending(db.session, lambda: model, ids, batch_size=50)
+
+
+def row(comment_id: int) -> Comment:
+    db.session.expire_all()
+    return db.session.get(Comment, comment_id)
+
+
+def test_the_flood_rule_holds_the_third_identical_post_in_a_minute(app, site, model):
+    with app.app_context():
+        use_rules(site.id, [{"name": "repeats", "kind": "flood", "count": 3, "minutes": 1}])
+        ids = [post(site.id, "Buy cheap watches at our shop") for _ in range(3)]
+        assert score(model, ids) == {ids[0]: "published", ids[1]: "published", ids[2]: "held"}
+        assert row(ids[2]).rule_hits == [{"rule": "repeats", "action": "hold", "reason": "repeated post: 3 times in 1 min"}]
+        assert row(ids[0]).rule_hits is None
+
+
+def test_the_flood_rule_lets_a_third_post_through_after_the_minute(app, site, model):
+    with app.app_context():
+        use_rules(site.id, [{"name": "repeats", "kind": "flood", "count": 3, "minutes": 1}])
+        first = post(site.id, "Same words again")
+        db.session.execute(update(Comment).where(Comment.id == first)
+                           .values(received_at=Comment.received_at - timedelta(seconds=61)))
+        db.session.commit()
+        ids = [first, post(site.id, "Same words again"), post(site.id, "same words, again!")]
+        assert set(score(model, ids).values()) == {"published"}
+
+
+def approve(comment_id: int, user: User) -> None:
+    decide(db.session, comment_id, user=user, action="approve", reason=None, expected_version=row(comment_id).version)
+
+
+def test_new_author_pre_moderation_releases_after_n_approvals(app, site, model, moderator, grant):
+    grant(moderator, site)
+    with app.app_context():
+        use_rules(site.id, [{"name": "newcomers", "kind": "new_author", "count": 2, "until": "approved"}])
+        user = db.session.get(User, moderator.id)
+        first = post(site.id, "Hello, long-time reader.", author="nia")
+        assert score(model, [first]) == {first: "held"}
+        assert row(first).rule_hits[0]["reason"] == "new author: 0 of 2 approved"
+        approve(first, user)
+        second = post(site.id, "Agreed with the editorial.", author="nia")
+        assert score(model, [second]) == {second: "held"}
+        approve(second, user)
+        third = post(site.id, "Thanks for the follow-up.", author="nia")
+        assert score(model, [third]) == {third: "published"}
+        # Another new author on the site is still held: trust is earned per author.
+        stranger = post(site.id, "First time here.", author="zed")
+        assert score(model, [stranger]) == {stranger: "held"}
+
+
+def test_new_author_counting_posts_releases_after_n_comments_whatever_their_fate(app, site, model):
+    with app.app_context():
+        use_rules(site.id, [{"name": "newcomers", "kind": "new_author", "count": 1, "until": "posted"}])
+        first, second = post(site.id, "One.", author="nia"), post(site.id, "Two.", author="nia")
+        assert score(model, [first, second]) == {first: "held", second: "published"}
+
+
+def test_the_preview_counts_are_what_the_rules_then_do(app, site, model):
+    texts = [
+        ("call me on 555-123-4567 tonight", "a"), ("the vote was 1,234 to 567", "b"),
+        ("write to jane@example.com", "c"), ("Buy cheap watches", "d"), ("Buy cheap watches", "d"),
+        ("Buy cheap watches", "d"), ("f*ck this council", "e"), ("A fair point, well made.", "f"),
+        ("visit cheapwatches.biz", "g"), ("visit cheapwatches.biz", "g"), ("555 1234 is my line", "a"),
+    ]
+    rules = [
+        {"name": "no-phones", "kind": "phone"}, {"name": "no-email", "kind": "email", "action": "flag"},
+        {"name": "repeats", "kind": "flood", "count": 3, "minutes": 5}, {"name": "banned", "kind": "banned_words",
+                                                                         "words": ["fuck"]},
+        {"name": "first-link", "kind": "first_link"},
+    ]
+    with app.app_context():
+        ids = [post(site.id, text, author=author) for text, author in texts]
+        expected = preview(db.session, site.id, validate_rules(rules))
+        assert expected.comments == len(texts)
+        assert {r["name"]: expected.fired(r["name"]) for r in rules} == {
+            "no-phones": 2, "no-email": 1, "repeats": 1, "banned": 1, "first-link": 1}
+        use_rules(site.id, rules)
+        statuses = score(model, ids)
+        done = {r["name"]: sum(1 for i in ids for hit in row(i).rule_hits or [] if hit["rule"] == r["name"]) for r in rules}
+        assert done == {r["name"]: expected.fired(r["name"]) for r in rules}
+        assert statuses[ids[6]] == "rejected"  # the banned word
+        assert statuses[ids[2]] == "published" and row(ids[2]).rule_hits[0]["action"] == "flag"  # flag only
+        assert statuses[ids[7]] == "published"
+
+
+def test_a_fired_rule_is_in_the_audit_reason_the_api_and_the_webhook(app, make_site, model, client):
+    site = make_site("hooked", webhook_url="http://127.0.0.1:9/hooks")
+    with app.app_context():
+        use_rules(site.id, [{"name": "doxxing", "kind": "street_address", "reason": "home address"}])
+        comment_id = post(site.id, "I know where the councilman lives: 12 Oak Street")
+        assert score(model, [comment_id]) == {comment_id: "held"}
+        hit = {"rule": "doxxing", "action": "hold", "reason": "home address"}
+        event = db.session.scalar(select(WebhookDelivery.event).where(WebhookDelivery.comment_id == comment_id))
+        assert event["comment"]["rules"] == [hit] and event["comment"]["status"] == "held"
+        reason = db.session.scalar(select(AuditEntry.details["reason"].astext)
+                                   .where(AuditEntry.comment_id == comment_id, AuditEntry.action == "status:pending->held"))
+        assert reason == "home address"
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert body["rules"] == [hit]
+
+
+def test_a_rule_never_makes_the_models_verdict_milder(app, site, model):
+    with app.app_context():
+        use_rules(site.id, [{"name": "caps", "kind": "shouting", "action": "flag"}])
+        comment_id = post(site.id, "YOU ARE AN idiot AND EVERYONE CAN SEE IT")
+        assert score(model, [comment_id]) == {comment_id: "held"}  # held by the model, flagged by the rule
+        assert row(comment_id).flagged == ["toxicity", "insult"] and row(comment_id).rule_hits[0]["rule"] == "caps"
+
+
+def test_a_pre_moderated_story_holds_every_new_comment_and_a_closed_one_refuses_them(app, site, model, client):
+    with app.app_context():
+        set_story(db.session, db.session.get(Site, site.id), "election", closed=False, premoderated=True, actor="user:t")
+        db.session.commit()
+        on_story, elsewhere = post(site.id, "Nice piece.", story="election"), post(site.id, "Nice piece.", story="sport")
+        assert score(model, [on_story, elsewhere]) == {on_story: "held", elsewhere: "published"}
+        assert row(on_story).rule_hits == [{"rule": "story_premoderated", "action": "hold", "reason": "story pre-moderated"}]
+        set_story(db.session, db.session.get(Site, site.id), "election", closed=True, premoderated=True, actor="user:t")
+        db.session.commit()
+        changes = db.session.scalars(select(AuditEntry.details).where(AuditEntry.action == "story:settings_changed")).all()
+        assert [c["new"] for c in changes] == [{"closed": False, "premoderated": True}, {"closed": True, "premoderated": True}]
+    response = client.post("/api/v1/comments", headers=site.headers,
+                           json={"id": "late", "story_id": "election", "author_id": "a", "text": "Too late?"})
+    assert response.status_code == 409
+    assert response.get_json()["error"] == {"code": "story_closed", "message": "comments on story 'election' are closed",
+                                            "field": "story_id"}
+    with app.app_context():
+        assert db.session.scalar(select(Comment.id).where(Comment.external_id == "late")) is None
+    ok = client.post("/api/v1/comments", headers=site.headers,
+                     json={"id": "fine", "story_id": "sport", "author_id": "a", "text": "Still open."})
+    assert ok.status_code == 202 and ok.get_json()["rules"] == []
+
+
+def test_a_shadow_model_sees_the_same_rule_hold_so_it_is_not_counted_as_disagreement(app, site, model):
+    from moderation.models import ShadowScore
+
+    class Shadow(FakeModel):
+        version = "fake-2"
+
+    with app.app_context():
+        use_rules(site.id, [{"name": "no-phones", "kind": "phone"}])
+        comment_id = post(site.id, "Civil, but call 555-123-4567")
+        score_pending(db.session, lambda: model, [comment_id], batch_size=10, get_shadow=Shadow)
+        shadow = db.session.scalar(select(ShadowScore).where(ShadowScore.comment_id == comment_id))
+        assert (shadow.live_status, shadow.would_be_status) == ("held", "held")
+
+
+def test_identical_posts_stored_in_one_transaction_count_in_id_order(app, site, model):
+    # A batch import stores many rows with one received_at: arrival order is then the id order.
+    with app.app_context():
+        use_rules(site.id, [{"name": "repeats", "kind": "flood", "count": 3, "minutes": 1, "scope": "site"}])
+        rows = [Comment(site_id=site.id, external_id=f"b{i}", story_id="s", author_id=f"a{i}", text="Same spam.",
+                        body_hash="x") for i in range(4)]
+        db.session.add_all(rows)
+        db.session.commit()
+        ids = [r.id for r in rows]
+        assert len({row(i).received_at for i in ids}) == 1
+        assert score(model, ids) == dict(zip(ids, ["published", "published", "held", "held"]))

@@ -1,0 +1,56 @@
+"""The docker-compose healthchecks, run as written against a real worker and web app (no Docker here)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.integration
+
+COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+
+
+def healthcheck(service: str) -> list[str]:
+    return yaml.safe_load(COMPOSE.read_text())["services"][service]["healthcheck"]["test"]
+
+
+def test_the_worker_healthcheck_passes_while_its_worker_runs_and_fails_without_it(services, start_worker):
+    kind, command = healthcheck("worker")
+    assert kind == "CMD-SHELL"
+    shell = command.replace("$$", "$")  # compose's escape for a literal $
+    env = services.env()
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"  # the venv's celery, as in the image
+    assert subprocess.run(["sh", "-c", shell], env=env, timeout=60).returncode != 0  # no worker yet
+    worker = start_worker()
+    assert subprocess.run(["sh", "-c", shell], env=env, timeout=60).returncode == 0
+    worker.stop()
+
+
+def test_the_web_healthcheck_reads_readyz(live_readyz):
+    kind, program, flag, code = healthcheck("web")
+    assert (kind, program, flag) == ("CMD", "python", "-c") and "http://127.0.0.1:8080/readyz" in code
+    base = live_readyz()
+    assert subprocess.run([sys.executable, "-c", code.replace("http://127.0.0.1:8080", base)], timeout=30).returncode == 0
+
+
+@pytest.fixture
+def live_readyz(app):
+    import threading
+
+    from werkzeug.serving import make_server
+
+    servers = []
+
+    def start() -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()

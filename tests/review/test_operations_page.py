@@ -1,0 +1,45 @@
+"""/admin/operations: the numbers an operator without Grafana needs, from the database."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from moderation import db
+from moderation.domain.operations import hourly, snapshot
+from moderation.models import Comment, WebhookDelivery
+
+
+def _comment(site_id: int, n: int, status: str, **fields) -> Comment:
+    return Comment(site_id=site_id, external_id=f"c{n}", story_id="s", author_id=f"a{n}", text=f"text {n}",
+                   body_hash=f"{n:064d}", status=status, **fields)
+
+
+def test_the_page_shows_the_backlog_the_queue_and_the_charts(app, site, admin, sign_in):
+    now = datetime.now(timezone.utc)
+    with app.app_context():
+        db.session.add_all([
+            _comment(site.id, 1, "pending", received_at=now - timedelta(minutes=3)),
+            _comment(site.id, 2, "held", flagged=["toxicity"], received_at=now - timedelta(hours=2),
+                     scored_at=now - timedelta(hours=2) + timedelta(seconds=1),
+                     status_changed_at=now - timedelta(hours=2)),
+            _comment(site.id, 3, "published", flagged=[], received_at=now, scored_at=now + timedelta(seconds=0.5)),
+        ])
+        db.session.flush()
+        db.session.add(WebhookDelivery(site_id=site.id, event={}, created_at=now - timedelta(minutes=5)))
+        db.session.commit()
+        state = snapshot(db.session, now=now)
+        hours = hourly(db.session, hours=24, now=now)
+    assert (state.pending, state.webhooks_undelivered) == (1, 1)
+    assert 179 <= state.oldest_pending_seconds <= 181 and 299 <= state.oldest_undelivered_seconds <= 301
+    [backlog] = state.backlog
+    assert (backlog.site, backlog.waiting) == ("daily-planet", 1) and 7199 <= backlog.oldest_held_seconds <= 7201
+    assert sum(h.received for h in hours) == 3 and sum(h.scored for h in hours) == 2
+    assert sum(h.flagged for h in hours) == 1 and hours[-1].p50_seconds == 0.5
+
+    html = sign_in(admin).get("/admin/operations").get_data(as_text=True)
+    assert "Waiting to be scored" in html and "oldest 3 min" in html
+    assert "<td>daily-planet</td><td class=\"num\">1</td><td class=\"num\">2.0 h</td>" in html
+    assert html.count("<figure class=\"chart\">") == 8 and "Received → scored, median" in html
+
+
+def test_moderators_cannot_open_it(app, moderator, sign_in):
+    assert sign_in(moderator).get("/admin/operations").status_code == 403
