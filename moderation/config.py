@@ -146,6 +146,9 @@ class Config:
     # Past the soft limit each web process reuses its count of pending comments for this many seconds
     # (counting a deep backlog costs milliseconds; a flood must be cheap to refuse). 0: count every time.
     BACKPRESSURE_RECHECK_SECONDS: float = field(default_factory=lambda: _env_float("BACKPRESSURE_RECHECK_SECONDS", 1.0))
+    # Largest body POST /api/v1/comments:batch reads (other routes keep 1 MiB): 500 comments of a
+    # few thousand characters each, and a bound on what one request can make a web process parse.
+    BATCH_MAX_BYTES: int = field(default_factory=lambda: _env_int("BATCH_MAX_BYTES", 8 * 1024 * 1024))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Config":

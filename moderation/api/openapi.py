@@ -9,6 +9,7 @@ from typing import Any
 
 from moderation.api import openapi_comments
 from moderation.api import openapi_erasure
+from moderation.api.openapi_batch import extend_batch
 from moderation.api.openapi_people import extend
 from moderation.domain.lifecycle import DECIDED
 from moderation.domain.reports import REPORT_WEIGHTS
@@ -60,7 +61,7 @@ COMMENT_ID_PARAM = {"name": "comment_id", "in": "path", "required": True, "schem
                     "description": "Our id for the comment, as returned by POST /comments."}
 
 
-def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
+def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 * 1024 * 1024) -> dict[str, Any]:
     weights = ", ".join(f"{reason} {weight:g}" for reason, weight in REPORT_WEIGHTS.items())
     document = {
         "openapi": "3.0.3",
@@ -251,6 +252,7 @@ def openapi_document(*, max_text_length: int = 20_000) -> dict[str, Any]:
             },
         },
     }
+    extend_batch(document, json_ref=_json, error=_error, retry_errors=RETRY_ERRORS, max_bytes=batch_max_bytes)
     document = extend(document, errors=COMMON_ERRORS, json_ref=_json, comment_id_param=COMMENT_ID_PARAM)
     document = openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
                                        error_ref=_error, comment_id_param=COMMENT_ID_PARAM,

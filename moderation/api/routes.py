@@ -14,7 +14,8 @@ from moderation.api.errors import register_error_handlers
 from moderation.api.load import admit, mark
 from moderation.api.openapi import openapi_document
 from moderation.api.query_input import include_text
-from moderation.api.validation import comment_input, parse_json_object, report_input
+from moderation.api.validation import batch_items, comment_input, parse_json_object, report_input
+from moderation.domain.batch_submission import MAX_BATCH_ITEMS, ItemResult, submit_comments
 from moderation.domain.comments import comment_by_site_id, comment_for_site, submit_comment
 from moderation.domain.dispatch import send_for_scoring, send_webhooks
 from moderation.domain.backpressure import Overloaded
@@ -22,7 +23,7 @@ from moderation.domain.errors import NotFound
 from moderation.domain.reports import ReportLimits, file_report, serialize_report
 from moderation.domain.sites import site_for_key
 from moderation.domain.status import serialize_comment
-from moderation.domain.stories import check_open
+from moderation.domain.stories import check_open, refuse_closed
 from moderation.models import Site
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -77,6 +78,41 @@ def _stored_before(external_id: str) -> bool:
     return True
 
 
+@bp.post("/comments:batch")
+def post_comments_batch() -> ResponseReturnValue:
+    """Up to MAX_BATCH_ITEMS comments; 200 with one result per item, each as its single POST would answer."""
+    request.max_content_length = current_app.config["BATCH_MAX_BYTES"]
+    body = parse_json_object(request.get_data())
+    items = batch_items(body, max_items=MAX_BATCH_ITEMS, max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    items = refuse_closed(db.session, _site(), items)
+    admitted = admit(incoming=len(items))  # past the hard limit: 503 with Retry-After, nothing stored
+    results = submit_comments(db.session, _site(), items)
+    created = [r.comment.id for r in results if r.created and r.comment is not None]
+    if created:
+        send_for_scoring(created)  # after the commit in submit_comments, as for one comment
+    response = jsonify({
+        "results": [_item_body(result, item) for result, item in zip(results, body["comments"], strict=True)],
+        "created": len(created),
+        "existing": sum(1 for r in results if r.status == 200),
+        "failed": sum(1 for r in results if r.error is not None),
+    })
+    return mark(response, admitted), 200
+
+
+def _item_body(result: ItemResult, item: object) -> dict[str, object]:
+    sent_id = item.get("id") if isinstance(item, dict) else None
+    body: dict[str, object] = {
+        "index": result.index,
+        "id": str(sent_id) if isinstance(sent_id, (str, int)) and not isinstance(sent_id, bool) else None,
+        "status": result.status,
+    }
+    if result.comment is not None:
+        body["comment"] = serialize_comment(result.comment)
+    if result.error is not None:
+        body["error"] = {"code": result.error.code, "message": result.error.message, "field": result.error.field}
+    return body
+
+
 @bp.get("/comments/<int8:comment_id>")
 def get_comment(comment_id: int) -> ResponseReturnValue:
     comment = comment_for_site(db.session, _site(), comment_id)
@@ -116,4 +152,5 @@ def post_report(comment_id: int) -> ResponseReturnValue:
 
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
-    return jsonify(openapi_document(max_text_length=current_app.config["MAX_TEXT_LENGTH"]))
+    return jsonify(openapi_document(max_text_length=current_app.config["MAX_TEXT_LENGTH"],
+                                    batch_max_bytes=current_app.config["BATCH_MAX_BYTES"]))

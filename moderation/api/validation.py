@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from moderation.domain.comments import CommentInput
-from moderation.domain.errors import ValidationFailed
+from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.models import REPORT_REASONS
 
 MAX_ID_LENGTH = 200
@@ -136,3 +136,25 @@ def report_input(body: Mapping[str, Any]) -> dict[str, str | None]:
         "reporter_id": _id(body, "reporter_id", required=False),
         "note": _optional_string(body, "note", MAX_NOTE_LENGTH),
     }
+
+
+def batch_items(body: Mapping[str, Any], *, max_items: int, max_text_length: int) -> list[CommentInput | DomainError]:
+    """`{"comments": [...]}`: each item validated on its own, a failure kept as that item's result.
+
+    Only a body that is not a list of 1..max_items comments fails as a whole."""
+    items = body.get("comments")
+    if not isinstance(items, list):
+        raise ValidationFailed("comments must be an array of comment objects", field="comments")
+    if not items:
+        raise ValidationFailed("comments must not be empty", field="comments")
+    if len(items) > max_items:
+        raise ValidationFailed(f"at most {max_items} comments per batch (got {len(items)})", field="comments")
+    parsed: list[CommentInput | DomainError] = []
+    for item in items:
+        try:
+            if not isinstance(item, dict):
+                raise ValidationFailed("each comment must be a JSON object")
+            parsed.append(comment_input(item, max_text_length=max_text_length))
+        except ValidationFailed as invalid:
+            parsed.append(invalid)
+    return parsed

@@ -6,14 +6,17 @@ site's rules. Changes are audited like every admin change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import Conflict, ValidationFailed
+from moderation.domain.errors import Conflict, DomainError, ValidationFailed
 from moderation.domain.lifecycle import audit, now
 from moderation.domain.rules import HOLD, Hit
 from moderation.models import Site, Story
+
+T = TypeVar("T", bound=Any)
 
 MAX_STORY_ID_LENGTH = 200
 STORY_RULE = "story_premoderated"
@@ -36,6 +39,14 @@ def check_open(session: Session, site: Site, story_id: str) -> None:
     story = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == story_id))
     if story is not None and story.closed:
         raise StoryClosed(f"comments on story {story_id!r} are closed", field="story_id")
+
+
+def refuse_closed(session: Session, site: Site, items: Sequence[T]) -> list[T | StoryClosed]:
+    """A batch's items, those for closed stories replaced by the error a single POST would get."""
+    story_ids = {item.story_id for item in items if not isinstance(item, DomainError)}
+    closed = {story_id for story_id, story in story_settings(session, site.id, story_ids).items() if story.closed}
+    return [StoryClosed(f"comments on story {item.story_id!r} are closed", field="story_id")
+            if not isinstance(item, DomainError) and item.story_id in closed else item for item in items]
 
 
 def story_hit(story: Story | None) -> Hit | None:

@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -43,6 +44,10 @@ from moderation.observability import metrics
 SIGNATURE_VERSION = "v1"
 MAX_ERROR_LENGTH = 500
 DEFAULT_BACKOFF_MAX = 3600.0
+# A site's events go out this many at a time once its first one of a batch got through. One after
+# another, a site 100 ms away took 25 s for a scored batch of 256: a worker process delivered
+# 10 events a second to it, whatever the rate of comments.
+PARALLEL_POSTS = 8
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -125,12 +130,14 @@ def deliver_many(
     policy: UrlPolicy | None = None,
     http: Any = None,
 ) -> dict[int, Outcome]:
-    """Deliver events in order and record every result in one commit.
+    """Deliver events and record every result in one commit.
 
     Rows are locked for the length of the batch, so a second task for the same delivery (a
-    redelivered message, the sweep) skips them. Once a site's endpoint fails, the rest of that
-    site's events are not tried here ("deferred": the caller gives each its own task), so a dead
-    endpoint costs one timeout per batch rather than one per event, and other sites still get theirs.
+    redelivered message, the sweep) skips them. Each site's events go in id order, its first one
+    alone and then PARALLEL_POSTS at a time (so they may arrive slightly out of order, which the
+    version rule already covers). Once a site's endpoint fails, the rest of that site's events are
+    not tried here ("deferred": the caller gives each its own task), so a dead endpoint costs one
+    timeout per batch rather than one per event, and other sites still get theirs.
 
     `policy` defaults to the app's settings; `http` to a session that enforces it after DNS.
     """
@@ -148,22 +155,43 @@ def deliver_many(
     sites = {site.id: site for site in session.scalars(
         select(Site).where(Site.id.in_({d.site_id for d in deliveries}))
     )}
-    failing: set[int] = set()
     outcomes: dict[int, Outcome] = {}
     schedule = _Schedule(max_retries, backoff_base, backoff_max)
+    by_site: dict[int, list[WebhookDelivery]] = {}
     for delivery in deliveries:
         if delivery.delivered_at is not None or delivery.failed:
             outcomes[delivery.id] = Outcome("skipped")
-        elif delivery.site_id in failing:
-            outcomes[delivery.id] = Outcome("deferred")
         else:
-            outcome = _attempt(delivery, sites.get(delivery.site_id), schedule, timeout=timeout,
-                               policy=policy, http=http)
-            if outcome.state in ("retry", "failed"):
-                failing.add(delivery.site_id)
-            outcomes[delivery.id] = outcome
+            by_site.setdefault(delivery.site_id, []).append(delivery)
+    with ThreadPoolExecutor(max_workers=PARALLEL_POSTS) as pool:
+        for site_id, queue in by_site.items():
+            outcomes.update(_deliver_site(queue, sites.get(site_id), schedule, timeout=timeout, policy=policy,
+                                          http=http, pool=pool))
     metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state != "skipped"])
     session.commit()
+    return outcomes
+
+
+def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_Schedule", *, timeout: float,
+                  policy: UrlPolicy, http: Any, pool: ThreadPoolExecutor) -> dict[int, Outcome]:
+    """One site's events in order: the first alone, then PARALLEL_POSTS at a time, until one fails."""
+    outcomes: dict[int, Outcome] = {}
+    window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
+    while start < len(queue):
+        chunk = queue[start:start + window]
+        start += len(chunk)
+        refused = {d.id: outcome for d in chunk if (outcome := _refuse(d, site, policy)) is not None}
+        sendable = [d for d in chunk if d.id not in refused]
+        # Only the POSTs run in threads; the rows are changed here, in the session's thread.
+        errors = list(pool.map(lambda d: _post(site, d, timeout=timeout, http=http), sendable))
+        outcomes.update(refused)
+        for delivery, error in zip(sendable, errors, strict=True):
+            outcomes[delivery.id] = _record(delivery, error, schedule)
+        if any(outcomes[d.id].state in ("retry", "failed") for d in chunk):
+            for delivery in queue[start:]:
+                outcomes[delivery.id] = Outcome("deferred")
+            break
+        window = PARALLEL_POSTS
     return outcomes
 
 
@@ -202,16 +230,8 @@ def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any) -
     return None
 
 
-def _attempt(
-    delivery: WebhookDelivery,
-    site: Site | None,
-    schedule: _Schedule,
-    *,
-    timeout: float,
-    policy: UrlPolicy,
-    http: Any,
-) -> Outcome:
-    """POST one event and record the result on its row (the caller commits)."""
+def _refuse(delivery: WebhookDelivery, site: Site | None, policy: UrlPolicy) -> Outcome | None:
+    """The dead letter an event becomes without a POST (no URL, or one the policy refuses), or None."""
     if site is None or not site.webhook_url:
         return _give_up(delivery, "the site has no webhook URL any more")
     try:
@@ -220,8 +240,11 @@ def _attempt(
         # Set before the policy existed, or the policy changed: retrying cannot help.
         delivery.attempts += 1
         return _give_up(delivery, f"refused: {refused.message}")
+    return None
 
-    error = _post(site, delivery, timeout=timeout, http=http)
+
+def _record(delivery: WebhookDelivery, error: str | None, schedule: _Schedule) -> Outcome:
+    """Record one POST's result on its row (the caller commits)."""
     delivery.attempts += 1
     if error is None:
         delivery.delivered_at = now()

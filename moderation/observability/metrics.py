@@ -162,8 +162,9 @@ def status_changed(session: Session, *, site: str, new: str, by: str, actor: str
     after_commit(session, record)
 
 
-def comment_received(session: Session, site: str) -> None:
-    after_commit(session, lambda: RECEIVED.labels(site).inc())
+def comment_received(session: Session, site: str, count: int = 1) -> None:
+    if count:
+        after_commit(session, lambda: RECEIVED.labels(site).inc(count))
 
 
 def scoring_batch(session: Session, *, size: int, seconds: float, model_versions: set[str]) -> None:

@@ -230,3 +230,22 @@ def test_after_the_grace_period_only_the_new_secret_signs(app, make_site):
     assert "," not in signature
     assert verify_signature(new_secret, received.body, received.headers["X-Moderation-Timestamp"], signature)
     assert not verify_signature(site.webhook_secret, received.body, received.headers["X-Moderation-Timestamp"], signature)
+
+
+def test_a_batch_reaches_a_slow_site_several_events_at_a_time(app, make_site):
+    # 0.3 s per answer: 17 events one after another would take over 5 s.
+    with WebhookReceiver(delay=0.3) as slow:
+        site = make_site("slow", webhook_url=slow.url)
+        slow.secret = site.webhook_secret
+        ids = queue_events(app, site.id, 17)
+        started = time.monotonic()
+        with app.app_context():
+            outcomes = deliver_many(db.session, ids, timeout=5.0, max_retries=2, backoff_base=1.0)
+        elapsed = time.monotonic() - started
+    assert [outcomes[i].state for i in ids] == ["delivered"] * 17
+    assert sorted(r.event["delivery_id"] for r in slow.received) == sorted(ids)
+    assert all(r.signature_valid for r in slow.received)
+    assert elapsed < 2.5, f"{elapsed:.1f} s: the events went one at a time"
+    with app.app_context():
+        assert all(db.session.get(WebhookDelivery, i).delivered_at is not None for i in ids)
+

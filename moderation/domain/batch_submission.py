@@ -1,0 +1,104 @@
+"""Accepting many comments at once (POST /api/v1/comments:batch), with each one's own outcome.
+
+Each item means what a POST /api/v1/comments of it would mean: new (202), the same body again
+(200, the stored comment), a different body under an id used before (409), or invalid (400,
+decided by the caller before it gets here). An id that appears twice in one batch is treated as
+if the second came just after the first. One item's failure never stops the others.
+
+A whole batch costs a fixed number of round trips however many items it has: one SELECT of the
+ids already stored, one INSERT ... ON CONFLICT DO NOTHING RETURNING for the new ones (so a
+concurrent single POST of the same id still yields one row, as the unique constraint decides),
+one SELECT for any the race lost, one commit.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.domain.comments import CommentInput, insert_new, readable
+from moderation.domain.errors import Conflict, DomainError
+from moderation.models import Comment, Site
+
+MAX_BATCH_ITEMS = 500
+
+CREATED = 202
+EXISTING = 200
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item's outcome; `status` is the HTTP status a single POST of it would have had."""
+
+    index: int
+    status: int
+    comment: Comment | None = None
+    error: DomainError | None = None
+
+    @property
+    def created(self) -> bool:
+        return self.status == CREATED
+
+
+def submit_comments(session: Session, site: Site, items: Sequence[CommentInput | DomainError]) -> list[ItemResult]:
+    """Store every new valid item as pending and commit; one result per item, in order.
+
+    An item that is a DomainError (its validation failed) is reported as that error. Commits
+    before returning, so the caller can send the new comments for scoring.
+    """
+    results: dict[int, ItemResult] = {}
+    first: dict[str, tuple[int, CommentInput, str]] = {}  # external id -> its first item
+    repeats: list[tuple[int, str, str]] = []              # later items with an id seen earlier
+    for index, item in enumerate(items):
+        if isinstance(item, DomainError):
+            results[index] = ItemResult(index, item.status, error=item)
+        elif item.external_id in first:
+            repeats.append((index, item.external_id, item.body_hash()))
+        else:
+            first[item.external_id] = (index, item, item.body_hash())
+
+    stored = _stored(session, site.id, list(first))
+    new = [(index, data, body_hash) for external_id, (index, data, body_hash) in first.items()
+           if external_id not in stored]
+    if new:
+        inserted = insert_new(session, site, [(data, body_hash) for _, data, body_hash in new])
+        lost = [data.external_id for _, data, _ in new if data.external_id not in inserted]
+        stored.update(_stored(session, site.id, lost))  # another request stored these meanwhile
+        for index, data, _ in new:
+            comment = inserted.get(data.external_id)
+            if comment is not None:
+                results[index] = ItemResult(index, CREATED, comment)
+    session.commit()
+
+    for external_id, (index, _, body_hash) in first.items():
+        if index not in results:
+            results[index] = _against(index, stored[external_id], body_hash)
+    for index, external_id, body_hash in repeats:
+        earlier_index, _, earlier_hash = first[external_id]
+        earlier = results[earlier_index]
+        if earlier.comment is None:  # the first one conflicted with a stored comment: so does this one
+            results[index] = ItemResult(index, earlier.status, error=earlier.error)
+        elif body_hash != earlier_hash:
+            results[index] = ItemResult(index, Conflict.status, error=_conflict(external_id))
+        else:
+            results[index] = ItemResult(index, EXISTING, earlier.comment)
+    return [results[index] for index in range(len(items))]
+
+
+def _against(index: int, comment: Comment, body_hash: str) -> ItemResult:
+    if comment.body_hash != body_hash:
+        return ItemResult(index, Conflict.status, error=_conflict(comment.external_id))
+    return ItemResult(index, EXISTING, comment)
+
+
+def _conflict(external_id: str) -> Conflict:
+    return Conflict(f"comment {external_id!r} was already submitted with a different body", field="id")
+
+
+def _stored(session: Session, site_id: int, external_ids: list[str]) -> dict[str, Comment]:
+    if not external_ids:
+        return {}
+    query = select(Comment).where(Comment.site_id == site_id, Comment.external_id.in_(external_ids)).options(readable())
+    return {comment.external_id: comment for comment in session.scalars(query)}

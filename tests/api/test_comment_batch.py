@@ -1,0 +1,132 @@
+"""POST /api/v1/comments:batch: many comments in one request, each with its own outcome."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+
+from moderation import db
+from moderation.models import Comment
+
+URL = "/api/v1/comments:batch"
+
+
+def item(n: int, **changes: object) -> dict:
+    return {"id": f"c-{n}", "story_id": "s-1", "author_id": f"a-{n}", "text": f"Comment number {n}.", **changes}
+
+
+def post_batch(client, site, comments, **kwargs):
+    return client.post(URL, json={"comments": comments}, headers=site.headers, **kwargs)
+
+
+def stored(app) -> list[tuple[str, str]]:
+    with app.app_context():
+        return list(db.session.execute(select(Comment.external_id, Comment.text).order_by(Comment.id)).all())
+
+
+def test_it_stores_every_comment_and_answers_each_as_a_single_post_would(app, client, site):
+    response = post_batch(client, site, [item(n) for n in range(3)])
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [r["status"] for r in body["results"]] == [202, 202, 202]
+    assert [r["index"] for r in body["results"]] == [0, 1, 2]
+    assert [r["id"] for r in body["results"]] == ["c-0", "c-1", "c-2"]
+    assert (body["created"], body["existing"], body["failed"]) == (3, 0, 0)
+    first = body["results"][0]["comment"]
+    assert first["status"] == "pending" and first["visible"] is False and first["site_comment_id"] == "c-0"
+    # The same comment is there for the single-comment routes too.
+    single = client.get(f"/api/v1/comments/{first['id']}", headers=site.headers).get_json()
+    assert single["site_comment_id"] == "c-0" and single["status"] == "pending"
+    assert [external_id for external_id, _ in stored(app)] == ["c-0", "c-1", "c-2"]
+
+
+def test_sending_the_same_batch_again_stores_nothing_twice(app, client, site):
+    comments = [item(n) for n in range(4)]
+    first = post_batch(client, site, comments).get_json()
+    again = post_batch(client, site, comments).get_json()
+    assert [r["status"] for r in again["results"]] == [200] * 4
+    assert [r["comment"]["id"] for r in again["results"]] == [r["comment"]["id"] for r in first["results"]]
+    assert (again["created"], again["existing"]) == (0, 4)
+    assert len(stored(app)) == 4
+
+
+def test_a_batch_and_single_posts_share_ids_and_conflicts(app, client, site):
+    client.post("/api/v1/comments", json=item(1), headers=site.headers)
+    client.post("/api/v1/comments", json=item(2), headers=site.headers)
+    body = post_batch(client, site, [item(1), item(2, text="Edited afterwards."), item(3)]).get_json()
+    assert [r["status"] for r in body["results"]] == [200, 409, 202]
+    assert body["results"][1]["error"]["field"] == "id" and "comment" not in body["results"][1]
+    assert ("c-2", "Comment number 2.") in stored(app)  # the stored text was not replaced
+    assert client.post("/api/v1/comments", json=item(3), headers=site.headers).status_code == 200
+
+
+def test_each_invalid_item_is_refused_alone_and_the_rest_are_stored(app, client, site):
+    comments = [item(0), item(1, text="   "), "not an object", item(3, author_id=None), item(4, id=True),
+                item(5, text="a\x00b"), item(6, created_at="9999-12-31T23:59:59-14:00"), item(7)]
+    response = post_batch(client, site, comments)
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == [202, 400, 400, 400, 400, 400, 400, 202]
+    assert [r["error"]["field"] for r in results[1:7]] == ["text", None, "author_id", "id", "text", "created_at"]
+    assert all(r["error"]["message"] for r in results[1:7])
+    assert results[4]["id"] is None  # a boolean id is not echoed as if it were one
+    assert [external_id for external_id, _ in stored(app)] == ["c-0", "c-7"]
+
+
+def test_an_id_repeated_within_a_batch_is_one_comment(app, client, site):
+    body = post_batch(client, site, [item(1), item(1), item(1, text="Another body.")]).get_json()
+    assert [r["status"] for r in body["results"]] == [202, 200, 409]
+    assert body["results"][0]["comment"]["id"] == body["results"][1]["comment"]["id"]
+    assert len(stored(app)) == 1
+
+
+def test_a_batch_takes_500_comments_and_refuses_501_storing_none(app, client, site):
+    too_many = post_batch(client, site, [item(n) for n in range(501)])
+    assert too_many.status_code == 400
+    assert too_many.get_json()["error"]["field"] == "comments"
+    assert stored(app) == []
+    full = post_batch(client, site, [item(n) for n in range(500)])
+    assert full.status_code == 200 and full.get_json()["created"] == 500
+    assert len(stored(app)) == 500
+
+
+def test_a_body_that_is_not_a_list_of_comments_is_a_400(app, client, site):
+    for body in ({}, {"comments": {}}, {"comments": []}, [item(1)]):
+        response = client.post(URL, json=body, headers=site.headers)
+        assert response.status_code == 400, body
+        assert response.is_json and response.get_json()["error"]["message"]
+    malformed = client.post(URL, data=b"{not json", headers={**site.headers, "Content-Type": "application/json"})
+    assert malformed.status_code == 400 and malformed.get_json()["error"]["code"] == "malformed_json"
+    assert stored(app) == []
+
+
+def test_a_batch_may_be_larger_than_a_single_post_but_not_unbounded(app, app_with, site):
+    # 300 comments of 4,000 characters: past the 1 MiB every other route takes.
+    big = [item(n, text="word " * 800) for n in range(300)]
+    assert app.test_client().post(URL, json={"comments": big}, headers=site.headers).status_code == 200
+    small = app_with(BATCH_MAX_BYTES=100_000).test_client()
+    refused = small.post(URL, json={"comments": [item(n, text="x" * 1000) for n in range(200, 400)]}, headers=site.headers)
+    assert refused.status_code == 413 and refused.is_json
+
+
+def test_a_batch_needs_a_key_and_only_touches_its_own_site(app, client, site, outsider):
+    assert client.post(URL, json={"comments": [item(1)]}).status_code == 401
+    post_batch(client, outsider, [item(1)])
+    body = post_batch(client, site, [item(1)]).get_json()
+    assert body["results"][0]["status"] == 202  # the other site's c-1 is another comment
+    assert len(stored(app)) == 2
+
+
+def test_concurrent_batches_with_the_same_ids_store_each_comment_once(app, site):
+    comments = [item(n) for n in range(50)]
+
+    def send(_: int) -> list[int]:
+        with app.test_client() as c:
+            return [r["status"] for r in post_batch(c, site, comments).get_json()["results"]]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(send, range(4)))
+    for n in range(50):
+        assert sorted(o[n] for o in outcomes) == [200, 200, 200, 202]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Comment)) == 50
