@@ -85,6 +85,7 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentEdit"}}}},
         "responses": {"200": json_ref("Comment", "The comment, pending again if the text changed."),
                       "400": error_ref("Malformed JSON or an invalid text."), **errors,
+                      "409": error_ref("The comment was deleted: it cannot be edited."),
                       "413": error_ref("Body larger than 1 MiB."), **retry_errors},
     }
     paths["/api/v1/comments"]["get"] = {
