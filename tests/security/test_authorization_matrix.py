@@ -57,6 +57,7 @@ def public(status: int | str) -> dict[str, int | str]:
 # (endpoint, method) -> what each persona must get: a status code, or LOGIN.
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.post_comment", "POST"): api(site_key=202, other_site_key=202),  # each key posts to its own site
+    ("api.post_comments_batch", "POST"): api(site_key=200, other_site_key=200),  # per-item results, own site
     ("api.get_comment", "GET"): api(site_key=200, other_site_key=404),
     ("api.get_comment_by_site_id", "GET"): api(site_key=200, other_site_key=404),
     ("api.post_report", "POST"): api(site_key=201, other_site_key=404),
@@ -244,6 +245,8 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     """The request a legitimate user of the route would send, so only who sends it decides the answer."""
     bodies = {
         "api.post_comment": {"id": f"new-{persona}", "story_id": "s-1", "author_id": "a-2", "text": "Hello."},
+        "api.post_comments_batch": {"comments": [{"id": f"batch-{persona}", "story_id": "s-1", "author_id": "a-2",
+                                                  "text": "Hello."}]},
         "api.post_report": {"reason": "spam", "reporter_id": f"reader-{persona}"},
         "api.post_report_by_site_id": {"reason": "spam", "reporter_id": f"reader-{persona}-by-site-id"},
         "api.patch_comment": {"text": "An ordinary comment."},  # the same text: an edit that changes nothing
