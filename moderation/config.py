@@ -86,8 +86,8 @@ class Config:
     # and review priority (4,385 anonymous reports in 25 s once weighed 8,782). Beyond a limit: 429.
     REPORTS_PER_COMMENT_PER_MINUTE: int = field(default_factory=lambda: _env_int("REPORTS_PER_COMMENT_PER_MINUTE", 30))
     REPORTS_PER_REPORTER_PER_MINUTE: int = field(default_factory=lambda: _env_int("REPORTS_PER_REPORTER_PER_MINUTE", 10))
-    # Most weight all anonymous reports on one comment add up to (twice the default report threshold):
-    # enough to hold it, not enough to bury every other comment in the queue.
+    # Most weight all anonymous reports on one comment add up to; ANONYMOUS_REPORT_THRESHOLD_SHARE
+    # (at the end) keeps them below the site's report threshold too, so they never hide it alone.
     ANONYMOUS_REPORT_WEIGHT_CAP: float = field(default_factory=lambda: _env_float("ANONYMOUS_REPORT_WEIGHT_CAP", 4.0))
     # Least a report keeps of its reason's weight when its reporter's earlier reports were mostly
     # dismissed (see domain/reporter_weights.py): low enough that a brigade loses force, above 0
@@ -120,6 +120,14 @@ class Config:
         os.environ.get("TRAINING_DATA_DIR") or REPO_ROOT.parent / "shared" / "data").resolve())
     # An attribute needs this many known positive (and negative) rows to get its own head when a
     # candidate is trained from /admin/training (as `moderation train --min-positives`).
+    TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 200))
+    # Anonymous reports (no reporter_id) can be filed by anyone, so they weigh this fraction of a
+    # named report's weight (at most 0.5), and all of one comment's together at most this share of
+    # its site's report threshold (kept below 0.9): two anonymous "other" reports once hid a civil
+    # comment; now they only raise it in the queue, or tip it over with a named report.
+    ANONYMOUS_REPORT_FACTOR: float = field(default_factory=lambda: _env_float("ANONYMOUS_REPORT_FACTOR", 0.5))
+    ANONYMOUS_REPORT_THRESHOLD_SHARE: float = field(
+        default_factory=lambda: _env_float("ANONYMOUS_REPORT_THRESHOLD_SHARE", 0.5))
     TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 100))
     # /metrics: 0 serves it on the web port to signed-in admins; a port number serves it there
     # instead, without authentication, for Prometheus (bind it to a private network only).

@@ -146,6 +146,9 @@ class Comment(Base):
     text_sha256: Mapped[str | None] = mapped_column(String(64))
     search_vector: Mapped[Any] = mapped_column(
         TSVECTOR, Computed("to_tsvector('english'::regconfig, text)", persisted=True), deferred=True)
+    # Set when a reader edits a decided comment (domain/edits.py): the scorer then holds the new
+    # text for a moderator rather than publishing it on the model's word alone (0018_revisions).
+    review_after_edit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
 
     site: Mapped[Site] = relationship(lazy="joined")
     reports: Mapped[list["Report"]] = relationship(back_populates="comment", order_by="Report.id")
@@ -455,6 +458,24 @@ class TrainingRun(Base):
     version: Mapped[ModelVersion | None] = relationship()
 
 
+class CommentRevision(Base):
+    """A text a comment had before a reader edited it (domain/edits.py); the comment holds the current one."""
+
+    __tablename__ = "comment_revisions"
+    __table_args__ = (UniqueConstraint("comment_id", "revision", name="uq_comment_revisions_comment_revision"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer)  # 1 is the text first posted
+    text: Mapped[str] = mapped_column(Text)
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))  # the comment's status when this text was replaced
+    scores: Mapped[dict[str, Any] | None] = mapped_column()
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# GET /api/v1/comments?story_id=... pages through one story's comments in id order (0018_revisions).
+Index("ix_comments_story_id", Comment.site_id, Comment.story_id, Comment.id)
 # The retention task's look-up (0019_retention): finally decided comments still holding their text.
 Index("ix_comments_retention", Comment.site_id, Comment.status_changed_at,
       postgresql_where=sql("text_erased_at IS NULL AND status IN ('approved', 'rejected', 'deleted')"))

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.routing import BaseConverter, Map, ValidationError
+from werkzeug.routing import BaseConverter, Map, PathConverter, ValidationError
 
 MAX_INT4 = 2**31 - 1  # sites.id, users.id
 MAX_INT8 = 2**63 - 1  # comments.id and the other BIGSERIAL ids
@@ -68,6 +68,13 @@ class Int8Converter(_BoundedInt):
     maximum = MAX_INT8
 
 
+class SiteCommentIdConverter(PathConverter):
+    """A site's own comment id: slashes allowed (as <path:>), but a path ending in /reports is the
+    reports-by-site-id route's, so GET there is a 405 naming POST, not the comment "<id>/reports"."""
+
+    regex = "(?!.*/reports$)[^/].*?"
+
+
 def unstorable(values: Iterable[str]) -> bool:
     """NUL, which no PostgreSQL text can hold, or an unpaired surrogate, which no UTF-8 can."""
     for value in values:
@@ -88,7 +95,8 @@ def _refuse_unstorable() -> ResponseReturnValue | None:
     if not unstorable(strings):
         return None
     message = "The request contains a character we cannot store (NUL or an unpaired surrogate)."
-    if request.blueprint == "api":
+    # An /api path no route matched (a malformed id) has no blueprint, but its caller reads JSON.
+    if request.blueprint == "api" or request.path.startswith("/api/"):
         from moderation.api.errors import error_response
 
         return error_response(400, "invalid_character", message, _field_named_in_path())
@@ -112,4 +120,5 @@ def init_app(app: Flask) -> None:
     # BIGINT ids say <int8:...>.
     app.url_map.converters["int"] = Int4Converter
     app.url_map.converters["int8"] = Int8Converter
+    app.url_map.converters["siteref"] = SiteCommentIdConverter
     app.before_request(_refuse_unstorable)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moderation.api import openapi_comments
 from moderation.api import openapi_erasure
 from moderation.api.openapi_batch import extend_batch
 from moderation.api.openapi_people import extend
@@ -224,7 +225,9 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                         "threshold it is held for review, even if it was published; for a comment a moderator "
                         "approved, only reports filed after the decision count. Reports on a pending comment count "
                         "when it is scored. A repeat from the same `reporter_id` returns the first report with 200. "
-                        "Anonymous reports on one comment add up to a capped weight (later ones are kept with weight 0); "
+                        "An anonymous report (no `reporter_id`) weighs at most half a named one, and a comment's "
+                        "anonymous reports together stay below the site's threshold, so they never hold it on their own "
+                        "(later ones are kept with weight 0); "
                         "too many reports per minute on one comment, or from one `reporter_id`, get 429 with Retry-After."
                     ),
                     "parameters": [COMMENT_ID_PARAM],
@@ -251,5 +254,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
     }
     extend_batch(document, json_ref=_json, error=_error, retry_errors=RETRY_ERRORS, max_bytes=batch_max_bytes)
     document = extend(document, errors=COMMON_ERRORS, json_ref=_json, comment_id_param=COMMENT_ID_PARAM)
-    return openapi_erasure.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
-                                  comment_id_param=COMMENT_ID_PARAM)
+    document = openapi_erasure.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
+                                      comment_id_param=COMMENT_ID_PARAM)
+    # After erasure's: reports by site id copy the reports route with its 409 for a deleted comment.
+    return openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
+                                   error_ref=_error, comment_id_param=COMMENT_ID_PARAM, max_text_length=max_text_length)

@@ -13,6 +13,7 @@ from moderation import db
 from moderation.api.errors import register_error_handlers
 from moderation.api.load import admit, mark
 from moderation.api.openapi import openapi_document
+from moderation.api.query_input import include_text
 from moderation.api.validation import batch_items, comment_input, parse_json_object, report_input
 from moderation.domain.batch_submission import MAX_BATCH_ITEMS, ItemResult, submit_comments
 from moderation.domain.comments import comment_by_site_id, comment_for_site, submit_comment
@@ -62,7 +63,7 @@ def post_comment() -> ResponseReturnValue:
         # After the commit in submit_comment: the task must find the row. If the broker is down
         # the comment stays pending and the sweep scores it.
         send_for_scoring([comment.id])
-    response = jsonify(serialize_comment(comment))
+    response = jsonify(serialize_comment(comment, include_text=include_text(request.args)))
     response.headers["Location"] = url_for("api.get_comment", comment_id=comment.id)
     if admitted is not None:
         mark(response, admitted)
@@ -75,6 +76,8 @@ def _stored_before(external_id: str) -> bool:
     except NotFound:
         return False
     return True
+
+
 @bp.post("/comments:batch")
 def post_comments_batch() -> ResponseReturnValue:
     """Up to MAX_BATCH_ITEMS comments; 200 with one result per item, each as its single POST would answer."""
@@ -112,26 +115,39 @@ def _item_body(result: ItemResult, item: object) -> dict[str, object]:
 
 @bp.get("/comments/<int8:comment_id>")
 def get_comment(comment_id: int) -> ResponseReturnValue:
-    return jsonify(serialize_comment(comment_for_site(db.session, _site(), comment_id)))
+    comment = comment_for_site(db.session, _site(), comment_id)
+    return jsonify(serialize_comment(comment, include_text=include_text(request.args)))
 
 
-@bp.get("/comments/by-site-id/<path:site_comment_id>")
+@bp.get("/comments/by-site-id/<siteref:site_comment_id>")
 def get_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
-    return jsonify(serialize_comment(comment_by_site_id(db.session, _site(), site_comment_id)))
+    comment = comment_by_site_id(db.session, _site(), site_comment_id)
+    return jsonify(serialize_comment(comment, include_text=include_text(request.args)))
+
+
+def report_limits() -> ReportLimits:
+    config = current_app.config
+    return ReportLimits(per_comment=config["REPORTS_PER_COMMENT_PER_MINUTE"],
+                        per_reporter=config["REPORTS_PER_REPORTER_PER_MINUTE"],
+                        anonymous_weight_cap=config["ANONYMOUS_REPORT_WEIGHT_CAP"],
+                        anonymous_factor=config["ANONYMOUS_REPORT_FACTOR"],
+                        anonymous_threshold_share=config["ANONYMOUS_REPORT_THRESHOLD_SHARE"])
+
+
+def report_response(comment_id: int) -> ResponseReturnValue:
+    """File a report on one of the caller's comments (by our id, or resolved from the site's)."""
+    fields = report_input(parse_json_object(request.get_data()))
+    filing = file_report(db.session, _site(), comment_id, limits=report_limits(), **fields)
+    db.session.commit()
+    send_webhooks([filing.delivery])
+    body = {"report": serialize_report(filing.report),
+            "comment": serialize_comment(filing.comment, include_text=include_text(request.args))}
+    return jsonify(body), 201 if filing.created else 200
 
 
 @bp.post("/comments/<int8:comment_id>/reports")
 def post_report(comment_id: int) -> ResponseReturnValue:
-    fields = report_input(parse_json_object(request.get_data()))
-    config = current_app.config
-    limits = ReportLimits(per_comment=config["REPORTS_PER_COMMENT_PER_MINUTE"],
-                          per_reporter=config["REPORTS_PER_REPORTER_PER_MINUTE"],
-                          anonymous_weight_cap=config["ANONYMOUS_REPORT_WEIGHT_CAP"])
-    filing = file_report(db.session, _site(), comment_id, limits=limits, **fields)
-    db.session.commit()
-    send_webhooks([filing.delivery])
-    body = {"report": serialize_report(filing.report), "comment": serialize_comment(filing.comment)}
-    return jsonify(body), 201 if filing.created else 200
+    return report_response(comment_id)
 
 
 @bp.get("/openapi.json")

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import DELETED, REMOVAL, audit, change_status, now
-from moderation.models import (AuditEntry, AuthorErasure, Comment, LabelledExample, Report, Site,
+from moderation.models import (AuditEntry, AuthorErasure, Comment, CommentRevision, LabelledExample, Report, Site,
                                WebhookDelivery)
 
 # Keys under which a copy of a comment's text (or its author's name) may sit in JSON we keep.
@@ -50,8 +50,8 @@ def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: date
     counts = {
         "comments": _erase_comment_rows(session, ids, at, names),
         "labelled_examples": _delete(session, LabelledExample, LabelledExample.comment_id.in_(ids)),
-        # comment_revisions (the api part's edit history) joins here at merge:
-        # "comment_revisions": _delete(session, CommentRevision, CommentRevision.comment_id.in_(ids)),
+        # A reader's earlier texts (domain/edits.py), with the author name they had: deleted outright.
+        "comment_revisions": _delete(session, CommentRevision, CommentRevision.comment_id.in_(ids)),
         "webhook_deliveries": _scrub_json(session, WebhookDelivery, "event",
                                           WebhookDelivery.comment_id.in_(json_ids), values, keys),
         "audit_log": _scrub_json(session, AuditEntry, "details", AuditEntry.comment_id.in_(json_ids), values, keys),

@@ -1,5 +1,6 @@
 """A comment's full history for the detail page, in words: scoring, reports, decisions, undo and
-reversal, the author's sanctions on that site, and every webhook event sent about it."""
+reversal, the reader's edits (with each earlier text), the author's sanctions on that site, and
+every webhook event sent about it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -11,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import APPROVED, DECIDED, DELETED, parse_status_action
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
-from moderation.models import AuditEntry, AuthorSanction, Comment, WebhookDelivery
+from moderation.models import AuditEntry, AuthorSanction, Comment, CommentRevision, WebhookDelivery
 
 _LABELS = {"scoring": "Scored", "report": "Reports reached the threshold", "deletion": "Deleted"}
 # Same instant (one transaction): the audit entry first, then what it caused.
-_RANK = {"audit": 0, "report": 1, "sanction": 2, "webhook": 3}
+_RANK = {"revision": 0, "audit": 0, "report": 1, "sanction": 2, "webhook": 3}
+EDITED_ACTION = "comment:edited"  # domain/edits.py; shown from the revision row, which has the text
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
         old, new = change
         if entry.actor == "system:scorer":
             kind = "scoring"
+        elif entry.actor.startswith("site:") and "revision" in details:
+            return HistoryEvent(entry.at, "edit", "the reader", f"Back to scoring after the edit: {old} → {new}",
+                                why, order=entry.id)
         elif new == DELETED:
             kind = "deletion"
         elif entry.actor.startswith("site:"):
@@ -101,7 +106,11 @@ def _from_sanction(sanction: AuthorSanction) -> Iterable[HistoryEvent]:
 
 def comment_history(session: Session, comment: Comment, audit_entries: Iterable[AuditEntry]) -> list[HistoryEvent]:
     """Everything that happened to the comment, oldest first (the caller has its audit entries)."""
-    events = [_from_audit(entry) for entry in audit_entries]
+    events = [_from_audit(entry) for entry in audit_entries if entry.action != EDITED_ACTION]
+    for revision in session.scalars(select(CommentRevision).where(CommentRevision.comment_id == comment.id)):
+        events.append(HistoryEvent(revision.replaced_at, "edit", "the reader",
+                                   f"Edited the text; before (version {revision.revision}, {revision.status}):",
+                                   revision.text, source="revision", order=revision.revision))
     for report in comment.reports:
         what = f"Reported: {report.reason.replace('_', ' ')} (weight {report.weight:.2g})"
         if report.outcome:

@@ -43,7 +43,8 @@ DECISION = "decision"    # a moderator approves or rejects (also an admin reject
 UNDO = "undo"            # a decision undone by its moderator, or reversed by an admin
 REMOVAL = "removal"      # the site deletes a comment, or erases its author (domain/erasure.py)
 STORM = "storm"          # a story in storm mode holding a comment the policy would publish (domain/storms.py)
-ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM)
+EDIT = "edit"            # the reader edited the text: it is scored again (domain/edits.py)
+ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
@@ -53,6 +54,8 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     DECISION: {status: frozenset(DECIDED) for status in (HELD, PUBLISHED, PENDING)},
     # Back to whatever the comment was before the decision (domain/undo.py).
     UNDO: {status: frozenset({HELD, PUBLISHED, PENDING}) for status in DECIDED},
+    # New text, new scores: from anywhere back to pending (a pending comment simply keeps waiting).
+    EDIT: {status: frozenset({PENDING}) for status in (PUBLISHED, HELD, APPROVED, REJECTED)},
     # From anywhere, and for good: nothing moves a deleted comment again.
     REMOVAL: {status: frozenset({DELETED}) for status in (PENDING, PUBLISHED, HELD, APPROVED, REJECTED)},
     STORM: {PENDING: frozenset({HELD})},
@@ -109,7 +112,8 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def serialize_comment(comment: Comment) -> dict[str, Any]:
+def serialize_comment(comment: Comment, *, include_text: bool = False) -> dict[str, Any]:
+    """The comment as the site sees it; its text only when asked (`?include=text`), never in webhooks."""
     decision = None
     if comment.decision:
         decision = {
@@ -122,7 +126,10 @@ def serialize_comment(comment: Comment) -> dict[str, Any]:
         "id": comment.id,
         "site_comment_id": comment.external_id,
         "story_id": comment.story_id,
+        "parent_id": comment.parent_id,
         "author_id": comment.author_id,
+        "author_name": comment.author_name,
+        **({"text": comment.text} if include_text else {}),
         "status": comment.status,
         # Bumped on every status change: a site applies an event only if it is newer than what it holds.
         "version": comment.version,

@@ -13,8 +13,11 @@ What a report does depends on where the comment is:
   when their weight reaches the threshold, the comment is held again for another look.
 * rejected: recorded, nothing else changes.
 
-Anonymous reports (no reporter_id) all count, up to ReportLimits.anonymous_weight_cap per comment
-(later ones are kept with weight 0); a repeat from the same reporter returns the first. Beyond
+Anonymous reports (no reporter_id) weigh at most half a named one (ReportLimits.anonymous_factor),
+and all of a comment's anonymous reports together stay below its site's report threshold (at most
+anonymous_threshold_share of it, and at most anonymous_weight_cap): anyone can file them, so they
+can move a comment up the queue or tip it over with a named report, but never hide it on their own.
+Later ones are kept with weight 0; a repeat from the same reporter returns the first. Beyond
 ReportLimits' per-minute rates, per comment and per reporter id on a site, filing is refused
 (RateLimited, a 429): one caller cannot buy a comment unbounded weight and queue priority.
 """
@@ -45,6 +48,8 @@ REPORT_WEIGHTS: dict[str, float] = {
 
 
 RATE_WINDOW = timedelta(minutes=1)
+MAX_ANONYMOUS_FACTOR = 0.5  # the issue's rule: an anonymous report weighs at most half a named one
+MAX_ANONYMOUS_SHARE = 0.9  # of the threshold: anonymous reports alone must never reach it
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,14 @@ class ReportLimits:
     per_comment: int = 30  # reports per comment per minute
     per_reporter: int = 10  # reports per reporter id per site per minute
     anonymous_weight_cap: float = 4.0  # total weight of anonymous reports on one comment
+    anonymous_factor: float = 0.5  # an anonymous report's weight against a named one; at most 0.5
+    anonymous_threshold_share: float = 0.5  # of the site's report threshold; kept below 1
+
+    def anonymous_cap(self, report_threshold: float) -> float:
+        """The most all anonymous reports on one comment may weigh: always below the threshold."""
+        share = min(max(self.anonymous_threshold_share, 0.0), MAX_ANONYMOUS_SHARE)
+        by_threshold = max(report_threshold, 0.0) * share
+        return min(self.anonymous_weight_cap, by_threshold) if self.anonymous_weight_cap > 0 else by_threshold
 
 
 @dataclass(frozen=True)
@@ -97,9 +110,13 @@ def file_report(
 
     weight, weight_reason = reporter_weight(session, site.id, reporter_id, reason, REPORT_WEIGHTS[reason])
     if reporter_id is None:
-        capped = _within_anonymous_cap(session, comment, weight, limits.anonymous_weight_cap)
+        factor = min(max(limits.anonymous_factor, 0.0), MAX_ANONYMOUS_FACTOR)
+        weight = round(weight * factor, 4)
+        weight_reason = f"{weight_reason} × {factor:g}"
+        cap = limits.anonymous_cap(comment.site.report_threshold)
+        capped = _within_anonymous_cap(session, comment, weight, cap)
         if capped < weight:
-            weight_reason = f"{weight_reason}; anonymous reports on this comment are capped at {limits.anonymous_weight_cap:g}"
+            weight_reason = f"{weight_reason}; anonymous reports on this comment are capped at {cap:g}"
         weight = capped
     report = Report(
         comment_id=comment.id,
@@ -160,8 +177,6 @@ def _retry_after(oldest) -> int:
 
 
 def _within_anonymous_cap(session: Session, comment: Comment, weight: float, cap: float) -> float:
-    if cap <= 0:
-        return weight
     so_far = session.scalar(
         select(func.coalesce(func.sum(Report.weight), 0.0))
         .where(Report.comment_id == comment.id, Report.reporter_id.is_(None))

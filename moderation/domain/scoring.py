@@ -35,6 +35,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.dispatch import send_webhooks
+from moderation.domain.edits import after_edit
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
@@ -230,6 +231,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             hits.append(story)
         verdict = apply_hits(decide(policy, scores, comment.report_weight or 0.0), hits)
         verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
+        verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
         comment.rule_hits = [h.as_json() for h in hits] or None
         storm_reason = None
         if not sanction_reason:

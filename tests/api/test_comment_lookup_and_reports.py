@@ -129,10 +129,10 @@ def test_reports_reaching_the_threshold_hold_a_published_comment_and_tell_the_si
     assert [e["comment"]["status"] for e in events] == ["published", "held"]
 
 
-def test_one_hate_report_is_enough_to_hold_a_comment(app, client, site):
+def test_one_named_hate_report_is_enough_to_hold_a_comment(app, client, site):
     comment_id = submit(client, site)
     move(app, comment_id, "published")
-    report(client, site, comment_id, reason="hate")
+    report(client, site, comment_id, reason="hate", reporter_id="r-1")
     assert status_of(client, site, comment_id) == "held"
 
 
@@ -156,7 +156,7 @@ def test_reports_on_a_rejected_comment_change_nothing(app, client, site):
 
 def test_reports_on_a_pending_comment_wait_for_scoring(app, client, site):
     comment_id = submit(client, site)
-    body = report(client, site, comment_id, reason="hate").get_json()
+    body = report(client, site, comment_id, reason="hate", reporter_id="r-1").get_json()
     assert body["comment"]["status"] == "pending" and body["comment"]["report_weight"] == 2
 
 

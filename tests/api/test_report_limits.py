@@ -17,15 +17,16 @@ def test_reports_on_one_comment_beyond_the_per_minute_limit_get_429(app_with, si
 
 
 def test_anonymous_report_weight_on_one_comment_is_capped(app_with, site):
-    client = app_with(ANONYMOUS_REPORT_WEIGHT_CAP=3.0).test_client()
+    client = app_with(ANONYMOUS_REPORT_WEIGHT_CAP=0.75).test_client()
     comment_id = submit(client, site)
 
     bodies = [report(client, site, comment_id, reason="hate").get_json() for _ in range(5)]
 
-    assert [b["report"]["weight"] for b in bodies] == [2.0, 1.0, 0.0, 0.0, 0.0]
-    assert bodies[-1]["comment"]["report_weight"] == 3.0
+    # Half of hate's 2 each, and together no more than the cap (itself below half the threshold).
+    assert [b["report"]["weight"] for b in bodies] == [0.75, 0.0, 0.0, 0.0, 0.0]
+    assert bodies[-1]["comment"]["report_weight"] == 0.75
     named = report(client, site, comment_id, reason="hate", reporter_id="reader-1").get_json()
-    assert named["comment"]["report_weight"] == 5.0  # a named reader's report still counts in full
+    assert named["comment"]["report_weight"] == 2.75  # a named reader's report still counts in full
 
 
 def test_one_reporter_filing_too_fast_gets_429_and_others_do_not(app_with, site):

@@ -110,7 +110,8 @@ def test_a_comment_locked_by_another_worker_is_skipped_not_waited_for(app, site,
 def test_reports_filed_while_pending_hold_the_comment_when_it_is_scored(app, site, model):
     with app.app_context():
         comment_id = add_comment(site.id, "A perfectly civil remark.")
-        file_report(db.session, db.session.get(Site, site.id), comment_id, reason="harassment")
+        file_report(db.session, db.session.get(Site, site.id), comment_id, reason="harassment",
+                    reporter_id="r-1")
         db.session.commit()
         assert score_pending(db.session, lambda: model, [comment_id], batch_size=10) == {comment_id: "held"}
         assert db.session.get(Comment, comment_id).flagged == ["reports"]

@@ -57,11 +57,16 @@ def public(status: int | str) -> dict[str, int | str]:
 # (endpoint, method) -> what each persona must get: a status code, or LOGIN.
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.post_comment", "POST"): api(site_key=202, other_site_key=202),  # each key posts to its own site
+    ("api.post_comments_batch", "POST"): api(site_key=200, other_site_key=200),  # per-item results, own site
     ("api.get_comment", "GET"): api(site_key=200, other_site_key=404),
     ("api.get_comment_by_site_id", "GET"): api(site_key=200, other_site_key=404),
     ("api.post_report", "POST"): api(site_key=201, other_site_key=404),
     ("api.get_author", "GET"): api(site_key=200, other_site_key=404),
     ("api.get_reports", "GET"): api(site_key=200, other_site_key=404),
+    ("api.patch_comment", "PATCH"): api(site_key=200, other_site_key=404),
+    ("api.list_comments", "GET"): api(site_key=200, other_site_key=200),  # each key lists its own site's
+    ("api.get_story", "GET"): api(site_key=200, other_site_key=200),  # another site's story has zeros
+    ("api.post_report_by_site_id", "POST"): api(site_key=201, other_site_key=404),
     ("api.delete_comment_route", "DELETE"): api(site_key=200, other_site_key=404),
     # Another site's key erases that author on its own site only (none there): harmless, so 200.
     ("api.erase_author_route", "DELETE"): api(site_key=200, other_site_key=200),
@@ -225,7 +230,7 @@ def _path(rule: str, world: World) -> str:
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
-              "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1}
+              "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1, "story_id": "s-1"}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
@@ -240,7 +245,11 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     """The request a legitimate user of the route would send, so only who sends it decides the answer."""
     bodies = {
         "api.post_comment": {"id": f"new-{persona}", "story_id": "s-1", "author_id": "a-2", "text": "Hello."},
+        "api.post_comments_batch": {"comments": [{"id": f"batch-{persona}", "story_id": "s-1", "author_id": "a-2",
+                                                  "text": "Hello."}]},
         "api.post_report": {"reason": "spam", "reporter_id": f"reader-{persona}"},
+        "api.post_report_by_site_id": {"reason": "spam", "reporter_id": f"reader-{persona}-by-site-id"},
+        "api.patch_comment": {"text": "An ordinary comment."},  # the same text: an edit that changes nothing
         "perspective.analyze_comment": {"comment": {"text": "Hello."}, "requestedAttributes": {"TOXICITY": {}}},
         "perspective.suggest_score": {"comment": {"text": "Hello."},
                                       "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}},

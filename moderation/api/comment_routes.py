@@ -1,0 +1,58 @@
+"""API routes a comment system needs beyond submitting: edit, list a story, story counts, and
+reports by the site's own id.
+
+Registered on the api blueprint (authentication, error handling) by moderation/api/__init__.py.
+"""
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+
+from moderation import db
+from moderation.api.query_input import edit_input, include_text, listing_query
+from moderation.api.routes import _site, bp, report_response
+from moderation.api.validation import parse_json_object
+from moderation.domain.comments import comment_by_site_id
+from moderation.domain.dispatch import send_for_scoring
+from moderation.domain.edits import edit_comment
+from moderation.domain.lifecycle import commit_and_send, serialize_comment
+from moderation.domain.story_comments import story_comments, story_counts
+
+
+@bp.patch("/comments/<int8:comment_id>")
+def patch_comment(comment_id: int) -> ResponseReturnValue:
+    text = edit_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    edit = edit_comment(db.session, _site(), comment_id, text=text)
+    commit_and_send(db.session, [edit.delivery])
+    if edit.changed:
+        # After the commit: the task must find the row pending. A lost message is the sweep's.
+        send_for_scoring([edit.comment.id])
+    return jsonify(serialize_comment(edit.comment, include_text=include_text(request.args)))
+
+
+@bp.get("/comments")
+def list_comments() -> ResponseReturnValue:
+    query = listing_query(request.args)
+    with_text = include_text(request.args)
+    page = story_comments(db.session, _site(), query["story_id"], statuses=query["statuses"],
+                          after=query["after"], limit=query["limit"])
+    next_url = None
+    if page.next_after is not None:
+        # The same query from where this page ended; every other parameter is kept as sent.
+        args = {**request.args.to_dict(), "after": str(page.next_after)}
+        next_url = url_for("api.list_comments", **args)
+    return jsonify({
+        "comments": [serialize_comment(c, include_text=with_text) for c in page.comments],
+        "next_after": page.next_after,
+        "next": next_url,
+    })
+
+
+@bp.get("/stories/<path:story_id>")
+def get_story(story_id: str) -> ResponseReturnValue:
+    return jsonify(story_counts(db.session, _site(), story_id))
+
+
+@bp.post("/comments/by-site-id/<path:site_comment_id>/reports")
+def post_report_by_site_id(site_comment_id: str) -> ResponseReturnValue:
+    return report_response(comment_by_site_id(db.session, _site(), site_comment_id).id)

@@ -1,0 +1,133 @@
+"""The OpenAPI parts for editing, listing and counting comments, and reports by the site's id.
+
+Kept apart from openapi.py like openapi_people.py; `extend` adds these schemas and paths.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from moderation.api.query_input import STATUS_LIST_PATTERN
+from moderation.domain.comments import MAX_ID
+from moderation.domain.lifecycle import STATUSES
+from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+# The same patterns as openapi.py's (which imports this module, so they cannot be imported from it).
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+NO_NUL = "^[^\\u0000]*$"
+INCLUDE_PARAM = {"name": "include", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["text"]},
+                 "description": "`text` adds the comment's current text to the answer; it is left out otherwise."}
+
+ECHOED = {
+    "parent_id": {"type": "string", "nullable": True, "description": "As posted."},
+    "author_name": {"type": "string", "nullable": True, "description": "As posted."},
+    "text": {"type": "string", "description": "The current text; only with `?include=text`."},
+}
+
+
+def _schemas(max_text_length: int) -> dict[str, Any]:
+    return {
+        "CommentEdit": {
+            "type": "object",
+            "required": ["text"],
+            "properties": {"text": {"type": "string", "maxLength": max_text_length,
+                                    "pattern": NOT_BLANK,
+                                    "description": "The reader's new text; the same rules as on POST."}},
+        },
+        "CommentPage": {
+            "type": "object",
+            "properties": {
+                "comments": {"type": "array", "items": {"$ref": "#/components/schemas/Comment"}},
+                "next_after": {"type": "integer", "nullable": True,
+                               "description": "Pass as `after` for the next page; null on the last page."},
+                "next": {"type": "string", "nullable": True, "description": "The next page's URL, or null."},
+            },
+        },
+        "Story": {
+            "type": "object",
+            "properties": {
+                "story_id": {"type": "string"},
+                "comments": {"type": "object", "properties": {
+                    "total": {"type": "integer"},
+                    "by_status": {"type": "object", "properties": {s: {"type": "integer"} for s in STATUSES}},
+                    "visible": {"type": "integer", "description": "How many the site should show now."},
+                    "in_review": {"type": "integer", "description": "How many wait for a moderator (held, "
+                                  "or published but reported past the threshold)."},
+                }},
+            },
+        },
+    }
+
+
+def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: dict[str, Any], json_ref: Any,
+           error_ref: Any, comment_id_param: dict[str, Any], max_text_length: int) -> dict[str, Any]:
+    schemas = document["components"]["schemas"]
+    schemas.update(_schemas(max_text_length))
+    schemas["Comment"]["properties"].update(ECHOED)
+    paths = document["paths"]
+    for path, method in (("/api/v1/comments", "post"), ("/api/v1/comments/{comment_id}", "get"),
+                         ("/api/v1/comments/by-site-id/{site_comment_id}", "get"),
+                         ("/api/v1/comments/{comment_id}/reports", "post")):
+        operation = paths[path][method]
+        operation.setdefault("parameters", []).append(INCLUDE_PARAM)
+        operation["responses"].setdefault("400", error_ref("An invalid parameter (named in `field`)."))
+    paths["/api/v1/comments/{comment_id}"]["patch"] = {
+        "summary": "The reader edited the comment",
+        "description": (
+            "The new text replaces the current one, which is kept in the comment's history; the comment goes back "
+            "to `pending` and is scored again. A comment a moderator had approved or rejected is then held for "
+            "review whatever its scores (flag `edited_after_decision`), unless the policy rejects it outright. "
+            "The same text again changes nothing. A site retrying its original POST still gets 200 with this "
+            "comment; edits go through PATCH only."
+        ),
+        "parameters": [comment_id_param, INCLUDE_PARAM],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentEdit"}}}},
+        "responses": {"200": json_ref("Comment", "The comment, pending again if the text changed."),
+                      "400": error_ref("Malformed JSON or an invalid text."), **errors,
+                      "409": error_ref("The comment was deleted: it cannot be edited."),
+                      "413": error_ref("Body larger than 1 MiB."), **retry_errors},
+    }
+    paths["/api/v1/comments"]["get"] = {
+        "summary": "A story's comments with their statuses, a page at a time",
+        "description": (
+            "Oldest first (by our id). Keyset pagination: pass the answer's `next_after` as `after` (or follow "
+            "`next`) until it is null; comments arriving meanwhile are neither skipped nor repeated. Without "
+            "`story_id`, every story's comments."
+        ),
+        "parameters": [
+            {"name": "story_id", "in": "query", "required": False,
+             "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK}},
+            {"name": "status", "in": "query", "required": False,
+             "schema": {"type": "string", "pattern": STATUS_LIST_PATTERN},
+             "description": f"One status or several, comma-separated: {', '.join(STATUSES)}."},
+            {"name": "after", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE}},
+            INCLUDE_PARAM,
+        ],
+        "responses": {"200": json_ref("CommentPage", "One page."),
+                      "400": error_ref("An invalid parameter (named in `field`)."),
+                      "401": errors["401"], **retry_errors},
+    }
+    paths["/api/v1/stories/{story_id}"] = {
+        "get": {
+            "summary": "A story's comment counts by status",
+            "description": "A story without comments has zeros: it is not an error.",
+            "parameters": [{"name": "story_id", "in": "path", "required": True,
+                            "schema": {"type": "string", "pattern": NO_NUL},
+                            "description": "The `story_id` the site posts with comments (URL-encoded)."}],
+            "responses": {"200": json_ref("Story", "The counts."),
+                          "400": error_ref("A character that cannot be stored (NUL) in the story id."),
+                          "401": errors["401"], "404": error_ref("No such route (an empty story id)."),
+                          **retry_errors},
+        }
+    }
+    by_site = copy.deepcopy(paths["/api/v1/comments/{comment_id}/reports"]["post"])
+    by_site["summary"] = "Report a comment, by the site's own id"
+    by_site["parameters"] = [
+        {"name": "site_comment_id", "in": "path", "required": True, "schema": {"type": "string"},
+         "description": "The `id` the site posted (URL-encoded)."}, INCLUDE_PARAM]
+    paths["/api/v1/comments/by-site-id/{site_comment_id}/reports"] = {"post": by_site}
+    return document

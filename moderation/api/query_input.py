@@ -1,0 +1,60 @@
+"""Query strings and the edit body of the comment routes, validated into plain values.
+
+As in validation.py, anything wrong is a ValidationFailed naming the parameter (a 400), never a guess.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from moderation.api.validation import MAX_ID_LENGTH, _check_string, _text
+from moderation.domain.comments import MAX_ID
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.lifecycle import STATUSES
+from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+INCLUDES = ("text",)
+# One status or several, comma-separated: what listing_query accepts, for the OpenAPI document.
+STATUS_LIST_PATTERN = "^({0})(,({0}))*$".format("|".join(STATUSES))
+
+
+def include_text(args: Mapping[str, str]) -> bool:
+    """`?include=text`: the text is echoed only when asked. Strict, as the OpenAPI enum says."""
+    wanted = args.get("include")
+    if wanted is not None and wanted not in INCLUDES:
+        raise ValidationFailed(f"include may only be: {', '.join(INCLUDES)}", field="include")
+    return wanted == "text"
+
+
+def _int(args: Mapping[str, str], name: str, *, default: int, low: int, high: int) -> int:
+    raw = args.get(name)
+    if raw is None:
+        return default
+    # isascii: str.isdigit accepts "²" and "٣", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ValidationFailed(f"{name} must be a whole number from {low} to {high}", field=name)
+    return int(raw)
+
+
+def listing_query(args: Mapping[str, str]) -> dict[str, Any]:
+    story_id = args.get("story_id")
+    if story_id is not None:
+        # Compared as stored: validation.py strips ids before storing them, so a padded one finds nothing.
+        if not _check_string(story_id, "story_id", MAX_ID_LENGTH).strip():
+            raise ValidationFailed("story_id must not be empty", field="story_id")
+    raw_status = args.get("status")
+    statuses = raw_status.split(",") if raw_status is not None else []
+    if any(status not in STATUSES for status in statuses):
+        raise ValidationFailed(f"status must be one or more of {', '.join(STATUSES)}, comma-separated",
+                               field="status")
+    return {
+        "story_id": story_id,
+        "statuses": statuses,
+        "after": _int(args, "after", default=0, low=0, high=MAX_ID),
+        "limit": _int(args, "limit", default=DEFAULT_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE),
+    }
+
+
+def edit_input(body: Mapping[str, Any], *, max_text_length: int) -> str:
+    """The new text of an edited comment (other fields are ignored, as on POST)."""
+    return _text(body, max_text_length)

@@ -1,0 +1,90 @@
+"""A reader edits their comment: the new text is scored again, and the earlier one is kept.
+
+The comment row always holds the current text; each text it replaces becomes a CommentRevision
+(1 is the text first posted), with the author name, status and scores it had. An edit moves the
+comment back to pending (actor kind EDIT) so the scorer judges the new words. A comment a moderator
+had already decided is marked `review_after_edit`: whatever the model says, the scorer holds it
+(`after_edit`), because a reader could otherwise get an approved civil comment and then rewrite it
+into anything. Only an auto-reject is left to stand. Text identical to the current one changes nothing.
+
+The POST body hash is left alone: a site retrying its original POST gets the (edited) comment
+back with 200, and posting the new text under the same id is still a 409: edits go through PATCH.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from moderation.domain.comments import MAX_ID, _READABLE
+from moderation.domain.errors import NotFound
+from moderation.domain.lifecycle import (DECIDED, EDIT, HELD, PENDING, REJECTED, TransitionRefused, audit, can_change,
+                                        change_status)
+from moderation.domain.policy import Verdict
+from moderation.models import Comment, CommentRevision, Site, WebhookDelivery
+
+EDITED = "edited_after_decision"  # the flag a moderator sees on the card
+
+
+@dataclass(frozen=True)
+class Edit:
+    comment: Comment
+    changed: bool
+    revision: int | None = None  # the number given to the replaced text
+    delivery: WebhookDelivery | None = None  # send after commit
+
+
+def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) -> Edit:
+    """Replace the text, keep the old one, and send the comment back to scoring. The caller commits,
+    sends the webhook, then sends the comment for scoring."""
+    # The row lock orders edits against each other and against a scorer holding the row.
+    comment = session.scalar(
+        select(Comment).where(Comment.id == comment_id, Comment.site_id == site.id)
+        .options(_READABLE).with_for_update(of=Comment).execution_options(populate_existing=True)
+    ) if 0 < comment_id <= MAX_ID else None
+    if comment is None:
+        raise NotFound(f"no comment with id {comment_id}", field="id")
+    if text == comment.text:
+        return Edit(comment, changed=False)
+    if comment.status != PENDING and not can_change(comment.status, PENDING, by=EDIT):
+        # Checked before anything changes: a deleted comment stays deleted, its text as retention left it.
+        raise TransitionRefused(f"a {comment.status} comment cannot be edited")
+    revision = (session.scalar(
+        select(func.max(CommentRevision.revision)).where(CommentRevision.comment_id == comment.id)) or 0) + 1
+    session.add(CommentRevision(comment_id=comment.id, revision=revision, text=comment.text,
+                                author_name=comment.author_name, status=comment.status, scores=comment.scores))
+    was_decided = comment.status in DECIDED
+    comment.text = text
+    # The old scores and decision were about the old words; the audit log and revision keep them.
+    comment.scores = comment.explanations = comment.flagged = None
+    comment.scored_at = comment.model_version = None
+    comment.decision = comment.decision_reason = comment.decided_at = comment.decided_by = None
+    comment.scoring_failed_at = comment.scoring_error = None
+    comment.scoring_attempts = 0
+    comment.review_after_edit = comment.review_after_edit or was_decided
+    actor = f"site:{site.id}"
+    audit(session, actor, "comment:edited", comment_id=comment.id, revision=revision, review_after=was_decided)
+    delivery = None
+    if comment.status != PENDING:
+        delivery = change_status(session, comment, PENDING, actor=actor, by=EDIT, reason="edited by the reader",
+                                 revision=revision)
+    return Edit(comment, changed=True, revision=revision, delivery=delivery)
+
+
+def after_edit(verdict: Verdict, review_after_edit: bool) -> Verdict:
+    """The scorer's verdict on a comment edited after a decision: held for a moderator, unless rejected."""
+    if not review_after_edit or verdict.status == REJECTED:
+        return verdict
+    return Verdict(HELD, [*verdict.flagged, EDITED], verdict.priority)
+
+
+def revisions(session: Session, comment: Comment) -> list[CommentRevision]:
+    """Earlier texts, oldest first."""
+    return list(session.scalars(
+        select(CommentRevision).where(CommentRevision.comment_id == comment.id).order_by(CommentRevision.revision)))
+
+
+def serialize_revision(revision: CommentRevision) -> dict[str, object]:
+    return {"revision": revision.revision, "text": revision.text, "author_name": revision.author_name,
+            "status": revision.status, "replaced_at": revision.replaced_at.isoformat() if revision.replaced_at else None}

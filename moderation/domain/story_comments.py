@@ -1,0 +1,64 @@
+"""A story's comments as the site lists them: keyset pages in id order, and counts by status.
+
+Keyset, not offset: a page is `id > after`, read along ix_comments_story_id, so page 1,000 costs
+what page 1 does and a comment arriving while the site pages through is neither skipped nor repeated.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from moderation.domain.comments import _READABLE
+from moderation.domain.lifecycle import APPROVED, HELD, PENDING, PUBLISHED, STATUSES, in_review_queue_condition
+from moderation.models import Comment, Site
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Page:
+    comments: list[Comment]
+    next_after: int | None  # pass as `after` for the next page; None on the last page
+
+
+def story_comments(session: Session, site: Site, story_id: str | None, *, statuses: Sequence[str] = (),
+                   after: int = 0, limit: int = DEFAULT_PAGE_SIZE) -> Page:
+    """One page of a story's comments (every story's, without story_id), oldest id first."""
+    query = (select(Comment).options(_READABLE)
+             .where(Comment.site_id == site.id, Comment.id > after)
+             .order_by(Comment.id).limit(limit + 1))
+    if story_id is not None:
+        query = query.where(Comment.story_id == story_id)
+    if statuses:
+        query = query.where(Comment.status.in_(list(statuses)))
+    rows = list(session.scalars(query))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, rows[-1].id if more else None)
+
+
+def story_counts(session: Session, site: Site, story_id: str) -> dict[str, object]:
+    """Counts by status, how many the site should show, and how many wait for a moderator.
+
+    A story without comments is not an error: it has zeros, which is what a site asking about
+    a story it just published wants to hear.
+    """
+    by_status = dict.fromkeys(STATUSES, 0)
+    in_story = (Comment.site_id == site.id, Comment.story_id == story_id)
+    for status, count in session.execute(
+            select(Comment.status, func.count()).where(*in_story).group_by(Comment.status)):
+        by_status[status] = count
+    in_review = session.scalar(
+        select(func.count()).select_from(Comment).join(Site, Site.id == Comment.site_id)
+        .where(*in_story, in_review_queue_condition())) or 0
+    # Mirrors lifecycle.is_visible: pre-moderation hides pending and held comments, post shows them.
+    shown = [PUBLISHED, APPROVED] + ([PENDING, HELD] if site.moderation_mode == "post" else [])
+    return {
+        "story_id": story_id,
+        "comments": {"total": sum(by_status.values()), "by_status": by_status,
+                     "visible": sum(by_status[s] for s in shown), "in_review": in_review},
+    }

@@ -1,0 +1,136 @@
+"""A reader edits a comment: the new text is scored again, a decided comment goes back to
+review, and the history keeps both versions."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from moderation import db
+from moderation.domain.scoring import score_pending
+from moderation.models import AuditEntry, Comment, CommentRevision, WebhookDelivery
+from test_comment_lookup_and_reports import move, submit
+
+
+class WordModel:
+    """Scores "idiot" as an insult and everything else as civil: enough to tell the edits apart."""
+
+    version = "words-1"
+    attributes = ("toxicity",)
+    thresholds = {"toxicity": 0.5}
+
+    def score(self, texts):
+        return [{"toxicity": 0.9 if "idiot" in text else 0.01} for text in texts]
+
+    def explain(self, text, attributes=None, top_k=5):
+        return {}
+
+
+def edit(client, site, comment_id: int, text: str, **query):
+    return client.patch(f"/api/v1/comments/{comment_id}", json={"text": text}, headers=site.headers,
+                        query_string=query)
+
+
+def score(app, comment_id: int) -> str:
+    with app.app_context():
+        return score_pending(db.session, lambda: WordModel(), [comment_id], batch_size=10)[comment_id]
+
+
+def revisions(app, comment_id: int) -> list[tuple[int, str, str]]:
+    with app.app_context():
+        return [(r.revision, r.text, r.status) for r in db.session.scalars(
+            select(CommentRevision).where(CommentRevision.comment_id == comment_id).order_by(CommentRevision.revision))]
+
+
+def test_an_edited_published_comment_is_scored_again_and_both_texts_are_kept(app, client, make_site):
+    site = make_site("hooked", webhook_url="http://127.0.0.1:9/hook")
+    comment_id = submit(client, site, text="A thoughtful comment.")
+    assert score(app, comment_id) == "published"
+
+    response = edit(client, site, comment_id, "On second thought, you idiot.", include="text")
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "pending" and body["scores"] is None
+    assert body["text"] == "On second thought, you idiot."
+    assert score(app, comment_id) == "held"
+    assert revisions(app, comment_id) == [(1, "A thoughtful comment.", "published")]
+    with app.app_context():
+        events = [d.event for d in db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))]
+        edited = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "comment:edited"))
+    # The site hears each step: published, back to pending for the edit, then held.
+    assert [(e["previous_status"], e["comment"]["status"]) for e in events] == [
+        ("pending", "published"), ("published", "pending"), ("pending", "held")]
+    assert "text" not in events[-1]["comment"]  # texts never travel in webhooks
+    assert edited.actor == f"site:{site.id}" and edited.details["revision"] == 1
+
+
+def test_an_approved_comment_that_changes_goes_back_to_review_even_when_civil(app, client, site):
+    comment_id = submit(client, site, text="A thoughtful comment.")
+    move(app, comment_id, "held")
+    move(app, comment_id, "approved", decision="approved", decision_reason="fine")
+
+    assert edit(client, site, comment_id, "A thoughtful comment, with a typo fixed.").get_json()["status"] == "pending"
+
+    assert score(app, comment_id) == "held"
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert "edited_after_decision" in body["flagged"]
+    assert body["decision"] is None  # the decision was about the old words; the history keeps it
+    assert revisions(app, comment_id) == [(1, "A thoughtful comment.", "approved")]
+
+
+def test_a_published_comment_edited_into_civil_text_is_published_again(app, client, site):
+    comment_id = submit(client, site, text="A thoughtful comment.")
+    score(app, comment_id)
+    edit(client, site, comment_id, "A thoughtful comment, now longer.")
+    assert score(app, comment_id) == "published"
+
+
+def test_each_edit_adds_a_revision_and_the_same_text_again_changes_nothing(app, client, site):
+    comment_id = submit(client, site, text="First words.")
+    edit(client, site, comment_id, "Second words.")
+    before = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+
+    again = edit(client, site, comment_id, "Second words.")
+
+    assert again.status_code == 200 and again.get_json()["version"] == before["version"]
+    edit(client, site, comment_id, "Third words.")
+    assert revisions(app, comment_id) == [(1, "First words.", "pending"), (2, "Second words.", "pending")]
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).text == "Third words."
+
+
+def test_an_empty_edit_is_a_400_and_changes_nothing(app, client, site):
+    comment_id = submit(client, site, text="First words.")
+    response = edit(client, site, comment_id, "   ")
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "text"
+    bad_json = client.patch(f"/api/v1/comments/{comment_id}", data=b"{", headers=site.headers)
+    assert bad_json.status_code == 400
+    assert revisions(app, comment_id) == []
+
+
+def test_another_sites_comment_cannot_be_edited(app, client, site, outsider):
+    comment_id = submit(client, site, text="First words.")
+    response = edit(client, outsider, comment_id, "Hijacked.")
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).text == "First words."
+
+
+def test_a_deleted_comment_cannot_be_edited(app, client, site):
+    comment_id = submit(client, site, text="First words.")
+    assert client.delete(f"/api/v1/comments/{comment_id}", headers=site.headers).status_code == 200
+
+    response = edit(client, site, comment_id, "Back from the dead.")
+
+    assert response.status_code == 409
+    assert revisions(app, comment_id) == []
+
+
+def test_erasing_the_author_removes_the_earlier_texts_too(app, client, site):
+    comment_id = submit(client, site, text="First words.", author_id="reader-7", author_name="Jimmy")
+    edit(client, site, comment_id, "Second words.")
+
+    assert client.delete("/api/v1/authors/reader-7", headers=site.headers).status_code == 200
+
+    assert revisions(app, comment_id) == []
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).text != "Second words."

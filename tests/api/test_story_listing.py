@@ -1,0 +1,84 @@
+"""A site lists a story's comments with their statuses, page by page, and counts them."""
+from __future__ import annotations
+
+from test_comment_lookup_and_reports import move, report, submit
+
+
+def listing(client, site, **query):
+    return client.get("/api/v1/comments", headers=site.headers, query_string=query)
+
+
+def test_a_storys_comments_come_page_by_page_without_gaps_or_repeats(client, site):
+    ours = [submit(client, site, id=f"c-{n}", story_id="s-1") for n in range(5)]
+    submit(client, site, id="elsewhere", story_id="s-2")
+
+    first = listing(client, site, story_id="s-1", limit=2).get_json()
+    # A comment arriving between two pages is neither skipped nor repeated.
+    ours.append(submit(client, site, id="late", story_id="s-1"))
+    seen = [c["id"] for c in first["comments"]]
+    next_url = first["next"]
+    while next_url:
+        page = client.get(next_url, headers=site.headers).get_json()
+        seen += [c["id"] for c in page["comments"]]
+        next_url = page["next"]
+
+    assert seen == ours
+    assert first["next_after"] == ours[1]
+
+
+def test_the_listing_filters_by_status_and_echoes_the_stored_fields(app, client, site):
+    held = submit(client, site, id="c-1", story_id="s-1", parent_id="c-0", author_name="Lois")
+    published = submit(client, site, id="c-2", story_id="s-1")
+    move(app, held, "held")
+    move(app, published, "published")
+
+    body = listing(client, site, story_id="s-1", status="held").get_json()
+
+    assert [c["id"] for c in body["comments"]] == [held] and body["next"] is None
+    comment = body["comments"][0]
+    assert (comment["parent_id"], comment["author_name"], comment["story_id"]) == ("c-0", "Lois", "s-1")
+    assert "text" not in comment
+    with_text = listing(client, site, story_id="s-1", status="held,published", include="text").get_json()
+    assert [c["text"] for c in with_text["comments"]] == ["A thoughtful comment."] * 2
+
+
+def test_another_sites_comments_are_never_listed(client, site, outsider):
+    submit(client, site, story_id="s-1")
+    assert listing(client, outsider, story_id="s-1").get_json()["comments"] == []
+
+
+def test_bad_listing_parameters_are_400s_naming_the_parameter(client, site):
+    for query, field in (({"status": "lost"}, "status"), ({"limit": "0"}, "limit"), ({"limit": "201"}, "limit"),
+                         ({"after": "-1"}, "after"), ({"after": "²"}, "after"), ({"include": "secrets"}, "include")):
+        response = listing(client, site, **query)
+        assert response.status_code == 400, query
+        assert response.get_json()["error"]["field"] == field
+
+
+def test_a_story_counts_its_comments_by_status(app, client, site):
+    ids = [submit(client, site, id=f"c-{n}", story_id="s-1") for n in range(4)]
+    submit(client, site, id="elsewhere", story_id="s-2")
+    move(app, ids[0], "published")
+    move(app, ids[1], "held")
+    move(app, ids[2], "published")
+    report(client, site, ids[2], reason="hate", reporter_id="r-1")  # held again by reports
+
+    body = client.get("/api/v1/stories/s-1", headers=site.headers).get_json()
+
+    assert body["story_id"] == "s-1"
+    counts = body["comments"]
+    assert counts["total"] == 4
+    assert counts["by_status"] == {"pending": 1, "published": 1, "held": 2, "approved": 0, "rejected": 0,
+                                   "deleted": 0}
+    assert counts["visible"] == 1 and counts["in_review"] == 2  # pre-moderation hides pending and held
+
+
+def test_a_story_without_comments_has_zeros(client, site, outsider):
+    submit(client, site, story_id="s-1")
+    body = client.get("/api/v1/stories/s-1", headers=outsider.headers).get_json()
+    assert body["comments"]["total"] == 0
+
+
+def test_a_nul_in_a_malformed_api_path_is_a_json_400(client, site):
+    response = client.patch("/api/v1/comments/-1?q=%00", headers=site.headers, json={"text": "x"})
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_character"

@@ -1,0 +1,25 @@
+"""A moderator opening an edited comment sees the text before the edit in its history."""
+from __future__ import annotations
+
+from moderation import db
+from moderation.domain.lifecycle import PUBLISHED, SCORER, change_status
+from moderation.models import Comment
+
+
+def test_the_detail_page_shows_the_text_before_the_reader_edited_it(app, client, site, moderator, grant, sign_in):
+    grant(moderator, site)
+    posted = client.post("/api/v1/comments", headers=site.headers, json={
+        "id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "The <b>first</b> words."})
+    comment_id = posted.get_json()["id"]
+    with app.app_context():
+        change_status(db.session, db.session.get(Comment, comment_id), PUBLISHED, actor="system:scorer", by=SCORER)
+        db.session.commit()
+    client.patch(f"/api/v1/comments/{comment_id}", headers=site.headers, json={"text": "The second words."})
+
+    html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
+
+    assert "The second words." in html
+    assert "Edited the text; before (version 1, published):" in html
+    assert "The &lt;b&gt;first&lt;/b&gt; words." in html  # escaped, like every reader's text
+    assert "Back to scoring after the edit: published → pending" in html
+    assert "Reports reached the threshold" not in html  # the edit is not mistaken for reports
