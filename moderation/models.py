@@ -147,7 +147,7 @@ class Comment(Base):
     search_vector: Mapped[Any] = mapped_column(
         TSVECTOR, Computed("to_tsvector('english'::regconfig, text)", persisted=True), deferred=True)
     # Set when a reader edits a decided comment (domain/edits.py): the scorer then holds the new
-    # text for a moderator rather than publishing it on the model's word alone (0018_revisions).
+    # text for a moderator rather than publishing it on the model's word alone (0021_revisions).
     review_after_edit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
 
     site: Mapped[Site] = relationship(lazy="joined")
@@ -474,7 +474,7 @@ class CommentRevision(Base):
     replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-# GET /api/v1/comments?story_id=... pages through one story's comments in id order (0018_revisions).
+# GET /api/v1/comments?story_id=... pages through one story's comments in id order (0021_revisions).
 Index("ix_comments_story_id", Comment.site_id, Comment.story_id, Comment.id)
 # The retention task's look-up (0019_retention): finally decided comments still holding their text.
 Index("ix_comments_retention", Comment.site_id, Comment.status_changed_at,

@@ -1,4 +1,4 @@
-"""Migration 0018_revisions upgrades a database that has comments, downgrades, and matches the models."""
+"""Migration 0021_revisions upgrades a database that has comments, downgrades, and matches the models."""
 from __future__ import annotations
 
 from alembic import command
@@ -9,8 +9,8 @@ from sqlalchemy import create_engine, make_url, text
 from moderation.migrate import alembic_config, upgrade
 from moderation.models import Base
 
-DATABASE = "migration_0018_revisions"
-BEFORE = "0020_storms"  # the revision 0018_revisions follows
+DATABASE = "migration_0021_revisions"
+BEFORE = "0020_storms"  # the revision 0021_revisions follows
 OURS = ("comment_revisions", "review_after_edit", "ix_comments_story_id")
 
 

@@ -5,14 +5,14 @@ and the status it had then; the comment row always holds the current text. comme
 review_after_edit: set when a decided comment is edited, so the scorer holds the new text for a
 moderator instead of publishing it on the model's word alone.
 
-Revision ID: 0018_revisions
+Revision ID: 0021_revisions
 Revises: 0020_storms
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0018_revisions"
+revision = "0021_revisions"
 down_revision = "0020_storms"
 branch_labels = None
 depends_on = None
