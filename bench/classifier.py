@@ -113,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return np.asarray(predict_prob(list(texts)))
 
     ours(["warm up"]), peer(["warm up"])
-    trained_on = {f["sha256"] for f in model.card.get("data", {}).get("files", [])}
+    # A file read only to be scored (cad_reddit: validation only) is listed with 0 training rows.
+    trained_on = {f["sha256"] for f in model.card.get("data", {}).get("files", []) if f.get("rows", 1) > 0}
 
     header = (
         f"{'file':26} {'rows':>5} {'rows scored':22} {'AUC ours':>8} {'AUC peer':>8} {'ours/s b256':>11} {'peer/s b256':>11} {'ours/s warm':>11} {'peer/s warm':>11} "

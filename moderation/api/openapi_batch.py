@@ -10,7 +10,13 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["comments"],
         "properties": {"comments": {"type": "array", "minItems": 1, "maxItems": MAX_BATCH_ITEMS,
-                                    "items": {"$ref": "#/components/schemas/NewComment"}}},
+                                    "items": {
+                                        # Any item is accepted into the batch: one that is not a valid
+                                        # NewComment gets its own 400 in `results`, the others are stored.
+                                        "anyOf": [{"$ref": "#/components/schemas/NewComment"}, {}],
+                                        "description": "A NewComment, as POST /api/v1/comments takes. An item "
+                                        "that is not one is refused alone (its result has status 400); the "
+                                        "others are still stored."}}},
     },
     "BatchResult": {
         "type": "object",
