@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -11,15 +10,9 @@ from sqlalchemy import select
 from moderation import db
 from moderation.models import Comment
 from webhook_receiver import WebhookReceiver
+from shipped_path import ABUSIVE, CIVIL, NEEDS_SHIPPED_MODEL
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "models" / "civility.skops").exists(),
-                       reason="needs the shipped model at models/civility.skops"),
-]
-
-CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
-ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
+pytestmark = NEEDS_SHIPPED_MODEL
 
 
 def test_a_batch_of_300_is_scored_and_each_comment_reaches_the_site_once(app, client, make_site, start_worker):

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from webhook_receiver import WebhookReceiver
+from shipped_path import ABUSIVE, CIVIL, NEEDS_SHIPPED_MODEL
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "models" / "civility.skops").exists(),
-                       reason="needs the shipped model at models/civility.skops"),
-]
+pytestmark = NEEDS_SHIPPED_MODEL
 
-CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
-ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -17,15 +16,9 @@ from moderation.domain.lifecycle import DECISION, change_status, now
 from moderation.embedded import start_redis
 from moderation.models import AuditEntry, Comment, WebhookDelivery
 from webhook_receiver import WebhookReceiver
+from shipped_path import ABUSIVE, CIVIL, NEEDS_SHIPPED_MODEL
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "models" / "civility.skops").exists(),
-                       reason="needs the shipped model at models/civility.skops"),
-]
-
-CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
-ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
+pytestmark = NEEDS_SHIPPED_MODEL
 
 
 def post(client, site, external_id: str, text: str) -> int:

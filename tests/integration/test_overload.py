@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -20,15 +19,10 @@ from sqlalchemy import func, select
 from moderation import db
 from moderation.models import Comment
 from webhook_receiver import WebhookReceiver
+from shipped_path import ABUSIVE, CIVIL, NEEDS_SHIPPED_MODEL
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "models" / "civility.skops").exists(),
-                       reason="needs the shipped model at models/civility.skops"),
-]
+pytestmark = NEEDS_SHIPPED_MODEL
 
-CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
-ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
 SOFT, HARD = 30, 60
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -18,14 +17,10 @@ from sqlalchemy import update
 from moderation import db
 from moderation.models import Comment, Site, StoryStorm
 from webhook_receiver import WebhookReceiver
+from shipped_path import CIVIL, NEEDS_SHIPPED_MODEL
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "models" / "civility.skops").exists(),
-                       reason="needs the shipped model at models/civility.skops"),
-]
+pytestmark = NEEDS_SHIPPED_MODEL
 
-CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
 RATE = 20
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
