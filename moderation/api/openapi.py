@@ -18,7 +18,9 @@ from moderation.models import REPORT_REASONS, STATUSES
 # Exactly what moderation/api/validation.py accepts, so a site (or a fuzzer) can tell a valid body
 # from an invalid one: no NUL anywhere, and ids and text with something besides whitespace.
 NO_NUL = "^[^\\u0000]*$"
-NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# Leading space, one visible character, anything but NUL: the same strings as "contains a non-space",
+# written so that Hypothesis (schemathesis) builds examples ten times faster.
+NOT_BLANK = "^\\s*[^\\s\\u0000][^\\u0000]*$"
 ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK}, {"type": "integer"}]}
 # Optional fields may be left out or sent as null.
 OPTIONAL_ID_SCHEMA = {**ID_SCHEMA, "nullable": True}

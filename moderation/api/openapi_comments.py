@@ -13,7 +13,9 @@ from moderation.domain.lifecycle import STATUSES
 from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 # The same patterns as openapi.py's (which imports this module, so they cannot be imported from it).
-NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# Leading space, one visible character, anything but NUL: the same strings as "contains a non-space",
+# written so that Hypothesis (schemathesis) builds examples ten times faster.
+NOT_BLANK = "^\\s*[^\\s\\u0000][^\\u0000]*$"
 NO_NUL = "^[^\\u0000]*$"
 INCLUDE_PARAM = {"name": "include", "in": "query", "required": False,
                  "schema": {"type": "string", "enum": ["text"]},
