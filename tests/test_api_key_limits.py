@@ -1,4 +1,6 @@
 """Failed API key checks are limited per key id and per address before argon2 runs (finding 12)."""
+import types
+
 import argon2
 import pytest
 
@@ -11,6 +13,15 @@ ANALYZE_BODY = {"comment": {"text": "Hello."}, "requestedAttributes": {"TOXICITY
 def _wrong(persona) -> str:
     prefix, key_id, _ = persona.api_key.split("_", 2)
     return f"{prefix}_{key_id}_not-the-secret"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch):
+    """The limiter counts in fixed windows; a test that straddles a window's end would see its count reset."""
+    import time
+    from moderation import attempts
+    clock = types.SimpleNamespace(time=lambda: 1_800_000_030.0, monotonic=time.monotonic)
+    monkeypatch.setattr(attempts, "time", clock)
 
 
 @pytest.fixture
