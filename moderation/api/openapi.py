@@ -10,17 +10,12 @@ from typing import Any
 from moderation.api import openapi_comments
 from moderation.api import openapi_erasure
 from moderation.api.openapi_batch import extend_batch
+from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK
 from moderation.api.openapi_people import extend
 from moderation.domain.lifecycle import DECIDED
 from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS, STATUSES
 
-# Exactly what moderation/api/validation.py accepts, so a site (or a fuzzer) can tell a valid body
-# from an invalid one: no NUL anywhere, and ids and text with something besides whitespace.
-NO_NUL = "^[^\\u0000]*$"
-# Leading space, one visible character, anything but NUL: the same strings as "contains a non-space",
-# written so that Hypothesis (schemathesis) builds examples ten times faster.
-NOT_BLANK = "^\\s*[^\\s\\u0000][^\\u0000]*$"
 ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK}, {"type": "integer"}]}
 # Optional fields may be left out or sent as null.
 OPTIONAL_ID_SCHEMA = {**ID_SCHEMA, "nullable": True}

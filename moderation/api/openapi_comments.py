@@ -7,16 +7,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK
 from moderation.api.query_input import STATUS_LIST_PATTERN
 from moderation.domain.comments import MAX_ID
 from moderation.domain.lifecycle import STATUSES
 from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
-# The same patterns as openapi.py's (which imports this module, so they cannot be imported from it).
-# Leading space, one visible character, anything but NUL: the same strings as "contains a non-space",
-# written so that Hypothesis (schemathesis) builds examples ten times faster.
-NOT_BLANK = "^\\s*[^\\s\\u0000][^\\u0000]*$"
-NO_NUL = "^[^\\u0000]*$"
 INCLUDE_PARAM = {"name": "include", "in": "query", "required": False,
                  "schema": {"type": "string", "enum": ["text"]},
                  "description": "`text` adds the comment's current text to the answer; it is left out otherwise."}
