@@ -13,7 +13,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from classifiers.features import CivilityFeatures, _char_ngrams, _hash_column
+from classifiers.features import CivilityFeatures
+from classifiers.ngram_cache import char_ngrams, hash_column
 from classifiers.heads import MaskedLinearHeads
 
 NEUTRALISED_HEADS: tuple[str, ...] = ("toxicity", "insult")
@@ -26,10 +27,10 @@ def identity_columns(features: CivilityFeatures, terms: Iterable[str]) -> np.nda
     columns: set[int] = set()
     for term in terms:
         for word in term.lower().split():
-            columns.add(_hash_column(word, word_size))
-            for gram in _char_ngrams(word, *features.char_ngrams):
+            columns.add(hash_column(word, word_size))
+            for gram in char_ngrams(word, *features.char_ngrams):
                 if len(gram.strip()) >= 4 or gram.strip() == word:
-                    columns.add(word_size + _hash_column(gram, 1 << features.char_bits))
+                    columns.add(word_size + hash_column(gram, 1 << features.char_bits))
     return np.array(sorted(columns), dtype=np.int64)
 
 

@@ -10,12 +10,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
-from sklearn.utils import murmurhash3_32
 
+from classifiers import ngram_cache
 from classifiers.normalise import EDGE_ALONE_UNSAFE, normalise, spaced_edges
 
-_WORD_PATTERN = r"(?u)\b\w+\b"
-_WORD_RE = re.compile(_WORD_PATTERN)
 # Neighbouring raw chunks that _SPACED could join across their space, or a chunk that is unsafe alone.
 _CROSSING = re.compile(f"[eb][sb]|{EDGE_ALONE_UNSAFE}")
 _NON_SPACE_RE = re.compile(r"\S+")
@@ -81,7 +79,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         word_lo, word_hi = self.word_ngrams
         grams: list[list[str]] = []
         for text in cleaned:
-            tokens = _WORD_RE.findall(text)
+            tokens = ngram_cache.WORD_RE.findall(text)
             row = tokens if word_lo == 1 else []
             for n in range(max(word_lo, 2), word_hi + 1):
                 row = row + [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
@@ -89,13 +87,13 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         hasher = FeatureHasher(n_features=1 << self.word_bits, input_type="string", alternate_sign=False, dtype=np.float32)
         words = hasher.transform(grams) if cleaned else sp.csr_matrix((0, 1 << self.word_bits), dtype=np.float32)
 
-        cache = _char_cache(self.char_ngrams, self.char_bits)
+        cache = ngram_cache.char_cache(self.char_ngrams, self.char_bits)
         chunks_per_text = [text.split() for text in cleaned]
         known = {c: cache.get(c) for chunks in chunks_per_text for c in chunks}
         missing = sorted(c for c, columns in known.items() if columns is None)
         if missing:
             # Looked up from `known`, not the shared cache, which another thread may clear.
-            known.update(_fill_char_cache(cache, missing, self.char_ngrams, self.char_bits))
+            known.update(ngram_cache.fill_char_cache(cache, missing, self.char_ngrams, self.char_bits))
         arrays = [known[c] for chunks in chunks_per_text for c in chunks]
         counts_per_text = _per_text_counts(chunks_per_text, np.array([len(x) for x in arrays], dtype=np.int64))
         indices = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int32)
@@ -130,7 +128,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         """
         if not (self.binary and tuple(self.word_ngrams) == (1, 1)):
             return self.transform_normalised([normalise(t) for t in texts])
-        cache = _raw_cache(self.char_ngrams, self.word_bits, self.char_bits)
+        cache = ngram_cache.raw_cache(self.char_ngrams, self.word_bits, self.char_bits)
         split = [text.split() for text in texts]
         get = cache.get
         known: dict[str, tuple[np.ndarray | None, str] | None] = {c: get(c) for chunks in split for c in chunks}
@@ -162,33 +160,33 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             c: (None, e) for c, e in zip(chunks, edges) if e == EDGE_ALONE_UNSAFE
         }
         safe = [(c, e) for c, e in zip(chunks, edges) if e != EDGE_ALONE_UNSAFE]
-        pieces = _normalise_chunks([c for c, _ in safe])
-        columns = _chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
+        pieces = ngram_cache.normalise_chunks([c for c, _ in safe])
+        columns = ngram_cache.chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
         get = columns.get
         known = {p: get(p) for chunk_pieces in pieces for p in chunk_pieces}
         unseen = [p for p, found in known.items() if found is None]
         if unseen:
             # Looked up from `known`, not the shared cache, which another thread may clear.
-            known.update(_fill_chunk_cache(columns, unseen, self.char_ngrams, self.word_bits, self.char_bits))
+            known.update(ngram_cache.fill_chunk_cache(columns, unseen, self.char_ngrams, self.word_bits, self.char_bits))
         for (chunk, edge), chunk_pieces in zip(safe, pieces):
             # One piece is the usual case: share the normalised chunk's array instead of copying it.
             if len(chunk_pieces) == 1:
                 fresh[chunk] = (known[chunk_pieces[0]], edge)
             else:
-                fresh[chunk] = (np.concatenate([known[p] for p in chunk_pieces] + [_NO_COLUMNS]), edge)
+                fresh[chunk] = (np.concatenate([known[p] for p in chunk_pieces] + [ngram_cache.NO_COLUMNS]), edge)
         cache.update(fresh)
         return fresh
 
     def _normalised_columns(self, chunk_lists: list[list[str]]) -> list[list[np.ndarray]]:
         """For each text's normalised chunks, the cached column arrays of its distinct chunks."""
-        cache = _chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
+        cache = ngram_cache.chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
         chunk_sets = [set(chunks) for chunks in chunk_lists]
         get = cache.get
         known: dict[str, np.ndarray | None] = {c: get(c) for c in set().union(*chunk_sets)}
         missing = [c for c, columns in known.items() if columns is None]
         if missing:
             # Looked up from `known`, not the shared cache, which another thread may clear.
-            known.update(_fill_chunk_cache(cache, missing, self.char_ngrams, self.word_bits, self.char_bits))
+            known.update(ngram_cache.fill_chunk_cache(cache, missing, self.char_ngrams, self.word_bits, self.char_bits))
         return [[known[c] for c in chunks] for chunks in chunk_sets]
 
     def _binary_matrix(self, rows: list[list[np.ndarray]]) -> sp.csr_matrix:
@@ -230,7 +228,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         char_size = 1 << self.char_bits
         raw: list[tuple[str, int, int, int, tuple[tuple[int, int], ...]]] = []
 
-        tokens = [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(cleaned)]
+        tokens = [(m.group(0), m.start(), m.end()) for m in ngram_cache.WORD_RE.finditer(cleaned)]
         lo, hi = self.word_ngrams
         for n in range(lo, hi + 1):
             for i in range(len(tokens) - n + 1):
@@ -261,7 +259,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         located: list[tuple[int, int, int, int, tuple[tuple[int, int], ...]]] = []
         for gram, block, a, b, spans in raw:
             size = word_size if block == 0 else char_size
-            column = _hash_column(gram, size)
+            column = ngram_cache.hash_column(gram, size)
             counts[(block, column)] = counts.get((block, column), 0) + 1
             located.append((block, column, a, b, spans))
         norms = [0.0, 0.0]
@@ -279,116 +277,6 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             )
             for block, column, a, b, spans in located
         ]
-
-
-def _hash_column(gram: str, size: int) -> int:
-    # Same arithmetic as sklearn's FeatureHasher (signed murmurhash3, seed 0, abs modulo).
-    h = murmurhash3_32(gram.encode("utf-8"), seed=0, positive=False)
-    if h == -(2**31):
-        return (2**31 - 1 - (size - 1)) % size
-    return abs(h) % size
-
-
-_CHAR_CACHES: dict[tuple[int, int, int], dict[str, np.ndarray]] = {}
-_CHAR_CACHE_LIMIT = 200_000
-
-
-def _char_cache(ngrams: tuple[int, int], bits: int) -> dict[str, np.ndarray]:
-    key = (int(ngrams[0]), int(ngrams[1]), int(bits))
-    cache = _CHAR_CACHES.setdefault(key, {})
-    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
-        cache.clear()
-    return cache
-
-
-def _char_ngrams(chunk: str, lo: int, hi: int) -> list[str]:
-    """sklearn's char_wb n-grams of one chunk: padded with a space each side, a chunk shorter
-    than n counted once and no longer n tried after that."""
-    padded = " " + chunk + " "
-    grams: list[str] = []
-    for n in range(lo, hi + 1):
-        last = len(padded) - n
-        if last <= 0:
-            grams.append(padded)
-            break
-        grams.extend([padded[i : i + n] for i in range(last + 1)])
-    return grams
-
-
-def _fill_char_cache(
-    cache: dict[str, np.ndarray], chunks: list[str], ngrams: tuple[int, int], bits: int
-) -> dict[str, np.ndarray]:
-    lo, hi = ngrams
-    hasher = FeatureHasher(n_features=1 << bits, input_type="string", alternate_sign=False, dtype=np.float32)
-    counts = hasher.transform([_char_ngrams(c, lo, hi) for c in chunks])
-    fresh: dict[str, np.ndarray] = {}
-    for i, chunk in enumerate(chunks):
-        row = slice(counts.indptr[i], counts.indptr[i + 1])
-        fresh[chunk] = np.repeat(counts.indices[row], counts.data[row].astype(np.int64)).astype(np.int32)
-    cache.update(fresh)
-    return fresh
-
-
-_CHUNK_CACHES: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
-_RAW_CACHES: dict[tuple[int, int, int, int], dict[str, tuple[np.ndarray | None, str]]] = {}
-_NO_COLUMNS = np.empty(0, dtype=np.int32)
-
-
-def _chunk_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, np.ndarray]:
-    key = (int(ngrams[0]), int(ngrams[1]), int(word_bits), int(char_bits))
-    cache = _CHUNK_CACHES.setdefault(key, {})
-    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
-        cache.clear()
-    return cache
-
-
-# Joins chunks into one text for one `normalise` call: a chunk of its own that no step changes
-# or calls back on ("_" is a word character, so not punctuation) and that no _SPACED run can
-# cross (it is not a letter or digit), so every chunk is normalised as if alone.
-_SEPARATOR = "_"
-
-
-def _normalise_chunks(chunks: list[str]) -> list[list[str]]:
-    """`[normalise(c).split() for c in chunks]` for chunks none of whose neighbours _SPACED can reach,
-    in one call: per-call overhead, not text, is most of normalising a single word."""
-    joinable = [c for c in chunks if _SEPARATOR not in c]
-    groups: list[list[str]] = [[]]
-    for piece in normalise(f" {_SEPARATOR} ".join(joinable)).split() if joinable else []:
-        if piece == _SEPARATOR:
-            groups.append([])
-        else:
-            groups[-1].append(piece)
-    # A chunk that maps to a lone "_" (U+FF3F does) adds a group, so a count that matches means
-    # every group is one chunk's; when it does not, be right rather than fast.
-    if len(groups) != max(len(joinable), 1):
-        return [normalise(c).split() for c in chunks]
-    found = dict(zip(joinable, groups))
-    return [found[c] if c in found else normalise(c).split() for c in chunks]
-
-
-def _raw_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, tuple[np.ndarray | None, str]]:
-    key = (int(ngrams[0]), int(ngrams[1]), int(word_bits), int(char_bits))
-    cache = _RAW_CACHES.setdefault(key, {})
-    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
-        cache.clear()
-    return cache
-
-
-def _fill_chunk_cache(
-    cache: dict[str, np.ndarray], chunks: list[str], ngrams: tuple[int, int], word_bits: int, char_bits: int
-) -> dict[str, np.ndarray]:
-    """Per chunk: sorted distinct word columns, then char columns shifted past the word block."""
-    lo, hi = ngrams
-    word_size = 1 << word_bits
-    word_hasher = FeatureHasher(n_features=word_size, input_type="string", alternate_sign=False, dtype=np.float32)
-    char_hasher = FeatureHasher(n_features=1 << char_bits, input_type="string", alternate_sign=False, dtype=np.float32)
-    # FeatureHasher sums duplicates, so each row's columns come out sorted and distinct.
-    words = word_hasher.transform([_WORD_RE.findall(c) for c in chunks])
-    chars = char_hasher.transform([_char_ngrams(c, lo, hi) for c in chunks])
-    both = sp.hstack([words, chars], format="csr")
-    fresh = dict(zip(chunks, np.split(both.indices.astype(np.int32), both.indptr[1:-1])))
-    cache.update(fresh)
-    return fresh
 
 
 def _per_text_counts(chunks_per_text: list[list[str]], lengths: np.ndarray) -> np.ndarray:

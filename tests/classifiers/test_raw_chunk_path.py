@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import classifiers.features as features_module
+import classifiers.ngram_cache as ngram_cache
 from classifiers import CivilityModel, load_model
 from classifiers.datasets import read_labelled_csv
 from classifiers.features import CivilityFeatures
@@ -54,8 +54,8 @@ def assert_same_matrix(features: CivilityFeatures, texts: list[str]) -> None:
 
 @pytest.fixture()
 def cold_caches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(features_module, "_RAW_CACHES", {})
-    monkeypatch.setattr(features_module, "_CHUNK_CACHES", {})
+    monkeypatch.setattr(ngram_cache, "_RAW_CACHES", {})
+    monkeypatch.setattr(ngram_cache, "_CHUNK_CACHES", {})
 
 
 @pytest.mark.usefixtures("cold_caches")
@@ -90,4 +90,4 @@ def test_the_shipped_model_scores_real_comments_as_the_reference_path_does() -> 
 def test_unseen_chunks_normalised_together_come_out_as_if_normalised_alone() -> None:
     chunks = ["a.\uff3f", "y", "\uff3f", "x\uff3f", "hello!!", "it's", "a\u00a8b", "s.t.u.p.i.d", "id10t", "f*ck", "a_b"]
     for group in (chunks, chunks[:2], chunks[3:], chunks[4:]):
-        assert features_module._normalise_chunks(group) == [normalise(c).split() for c in group]
+        assert ngram_cache.normalise_chunks(group) == [normalise(c).split() for c in group]

@@ -1,0 +1,128 @@
+"""Hashing normalised chunks to feature columns, and the per-process caches that make it fast.
+
+A worker sees the same words again and again, so each distinct chunk (and each distinct raw word)
+is normalised, n-grammed and hashed once; the caches are bounded so a long-running worker's memory
+stays flat. Column arithmetic matches sklearn's FeatureHasher, so cached and uncached paths agree.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.utils import murmurhash3_32
+
+from classifiers.normalise import normalise
+
+WORD_RE = re.compile(r"(?u)\b\w+\b")
+
+
+def hash_column(gram: str, size: int) -> int:
+    # Same arithmetic as sklearn's FeatureHasher (signed murmurhash3, seed 0, abs modulo).
+    h = murmurhash3_32(gram.encode("utf-8"), seed=0, positive=False)
+    if h == -(2**31):
+        return (2**31 - 1 - (size - 1)) % size
+    return abs(h) % size
+
+
+_CHAR_CACHES: dict[tuple[int, int, int], dict[str, np.ndarray]] = {}
+_CHAR_CACHE_LIMIT = 200_000
+
+
+def char_cache(ngrams: tuple[int, int], bits: int) -> dict[str, np.ndarray]:
+    key = (int(ngrams[0]), int(ngrams[1]), int(bits))
+    cache = _CHAR_CACHES.setdefault(key, {})
+    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
+        cache.clear()
+    return cache
+
+
+def char_ngrams(chunk: str, lo: int, hi: int) -> list[str]:
+    """sklearn's char_wb n-grams of one chunk: padded with a space each side, a chunk shorter
+    than n counted once and no longer n tried after that."""
+    padded = " " + chunk + " "
+    grams: list[str] = []
+    for n in range(lo, hi + 1):
+        last = len(padded) - n
+        if last <= 0:
+            grams.append(padded)
+            break
+        grams.extend([padded[i : i + n] for i in range(last + 1)])
+    return grams
+
+
+def fill_char_cache(
+    cache: dict[str, np.ndarray], chunks: list[str], ngrams: tuple[int, int], bits: int
+) -> dict[str, np.ndarray]:
+    lo, hi = ngrams
+    hasher = FeatureHasher(n_features=1 << bits, input_type="string", alternate_sign=False, dtype=np.float32)
+    counts = hasher.transform([char_ngrams(c, lo, hi) for c in chunks])
+    fresh: dict[str, np.ndarray] = {}
+    for i, chunk in enumerate(chunks):
+        row = slice(counts.indptr[i], counts.indptr[i + 1])
+        fresh[chunk] = np.repeat(counts.indices[row], counts.data[row].astype(np.int64)).astype(np.int32)
+    cache.update(fresh)
+    return fresh
+
+
+_CHUNK_CACHES: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
+_RAW_CACHES: dict[tuple[int, int, int, int], dict[str, tuple[np.ndarray | None, str]]] = {}
+NO_COLUMNS = np.empty(0, dtype=np.int32)
+
+
+def chunk_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, np.ndarray]:
+    key = (int(ngrams[0]), int(ngrams[1]), int(word_bits), int(char_bits))
+    cache = _CHUNK_CACHES.setdefault(key, {})
+    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
+        cache.clear()
+    return cache
+
+
+# Joins chunks into one text for one `normalise` call: a chunk of its own that no step changes
+# or calls back on ("_" is a word character, so not punctuation) and that no _SPACED run can
+# cross (it is not a letter or digit), so every chunk is normalised as if alone.
+_SEPARATOR = "_"
+
+
+def normalise_chunks(chunks: list[str]) -> list[list[str]]:
+    """`[normalise(c).split() for c in chunks]` for chunks none of whose neighbours _SPACED can reach,
+    in one call: per-call overhead, not text, is most of normalising a single word."""
+    joinable = [c for c in chunks if _SEPARATOR not in c]
+    groups: list[list[str]] = [[]]
+    for piece in normalise(f" {_SEPARATOR} ".join(joinable)).split() if joinable else []:
+        if piece == _SEPARATOR:
+            groups.append([])
+        else:
+            groups[-1].append(piece)
+    # A chunk that maps to a lone "_" (U+FF3F does) adds a group, so a count that matches means
+    # every group is one chunk's; when it does not, be right rather than fast.
+    if len(groups) != max(len(joinable), 1):
+        return [normalise(c).split() for c in chunks]
+    found = dict(zip(joinable, groups))
+    return [found[c] if c in found else normalise(c).split() for c in chunks]
+
+
+def raw_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, tuple[np.ndarray | None, str]]:
+    key = (int(ngrams[0]), int(ngrams[1]), int(word_bits), int(char_bits))
+    cache = _RAW_CACHES.setdefault(key, {})
+    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
+        cache.clear()
+    return cache
+
+
+def fill_chunk_cache(
+    cache: dict[str, np.ndarray], chunks: list[str], ngrams: tuple[int, int], word_bits: int, char_bits: int
+) -> dict[str, np.ndarray]:
+    """Per chunk: sorted distinct word columns, then char columns shifted past the word block."""
+    lo, hi = ngrams
+    word_size = 1 << word_bits
+    word_hasher = FeatureHasher(n_features=word_size, input_type="string", alternate_sign=False, dtype=np.float32)
+    char_hasher = FeatureHasher(n_features=1 << char_bits, input_type="string", alternate_sign=False, dtype=np.float32)
+    # FeatureHasher sums duplicates, so each row's columns come out sorted and distinct.
+    words = word_hasher.transform([WORD_RE.findall(c) for c in chunks])
+    chars = char_hasher.transform([char_ngrams(c, lo, hi) for c in chunks])
+    both = sp.hstack([words, chars], format="csr")
+    fresh = dict(zip(chunks, np.split(both.indices.astype(np.int32), both.indptr[1:-1])))
+    cache.update(fresh)
+    return fresh
