@@ -73,6 +73,7 @@ def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: 
         os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "PORT", "WEB_WORKERS", "WORKER_CONCURRENCY")})
         config = Config.from_env(VAR_DIR=var_dir)
         logs = log_dir or var_dir
+        logs.mkdir(parents=True, exist_ok=True)
         argvs = [("web", web_argv(config))]
         if worker:
             argvs.append(("worker", worker_argv(config)))
