@@ -44,7 +44,7 @@ class Counter:
         self.active = False
 
     def on(self, name: str):  # noqa: ANN201
-        """A listener counting an event that is a round trip of its own (COMMIT, ROLLBACK, pre-ping)."""
+        """A listener counting an event that is a round trip of its own (COMMIT, ROLLBACK, a ping)."""
         def count(*_: object) -> None:
             if self.active:
                 self.statements[name] = self.statements.get(name, 0) + 1
@@ -132,7 +132,7 @@ def _report(name: str, counter: Counter, comments: int, wall: float, profile: cP
     print(f"\n## {name}: {comments} comments, {wall * 1000 / comments:.2f} ms wall and "
           f"{cpu * 1000 / comments:.2f} ms CPU (profiled) per comment, "
           f"{trips / comments:.2f} PostgreSQL round trips ({counter.sql / comments:.2f} SQL statements, the rest "
-          f"COMMIT and pre-ping) and {counter.redis / comments:.2f} Redis round trips per comment")
+          f"COMMIT and pings) and {counter.redis / comments:.2f} Redis round trips per comment")
     for statement, n in sorted(counter.statements.items(), key=lambda kv: -kv[1]):
         print(f"  {n / comments:6.3f}/comment  {statement}")
     print(_top(profile, top))
@@ -178,7 +178,8 @@ def main() -> None:
             event.listen(engine, "before_cursor_execute", counter.on_sql)
             event.listen(engine, "commit", counter.on("COMMIT"))
             event.listen(engine, "rollback", counter.on("ROLLBACK"))
-            event.listen(engine.pool, "checkout", counter.on("pre-ping SELECT 1 (pool_pre_ping, each checkout)"))
+            ping = engine.dialect.do_ping  # moderation/db.py pings a connection idle for a while
+            engine.dialect.do_ping = lambda conn: counter.on("ping SELECT 1 (connection idle)")() or ping(conn)
             with app.app_context():
                 new = create_site(db.session, "profile-site", webhook_url=hook_url,
                                   url_policy=UrlPolicy.from_config(LOCAL_WEBHOOKS))
