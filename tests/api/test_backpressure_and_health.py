@@ -86,7 +86,7 @@ def test_past_the_soft_limit_a_process_reuses_its_count_and_adds_what_it_took(ap
         db.session.execute(update(Comment).values(status="published"))
         db.session.commit()
     assert post(client, site, 2).headers["X-Moderation-Load"] == "degraded"  # 2 counted + 1 taken since
-    assert post(client, site, 3).status_code == 503
-    # Counting on every request sees the drained backlog at once.
-    fresh = app_with(BACKPRESSURE_SOFT_LIMIT=1, BACKPRESSURE_HARD_LIMIT=3, BACKPRESSURE_RECHECK_SECONDS=0)
-    assert post(fresh.test_client(), site, 3).status_code == 202
+    # Its tally says the next one passes the hard limit: a refusal is counted afresh, and the
+    # backlog the worker drained (only comment 2 waits) lets it in.
+    fourth = post(client, site, 3)
+    assert fourth.status_code == 202 and fourth.headers["X-Moderation-Load"] == "degraded"
