@@ -23,7 +23,7 @@ from moderation.domain.errors import NotFound
 from moderation.domain.reports import ReportLimits, file_report, serialize_report
 from moderation.domain.sites import site_for_key
 from moderation.domain.status import serialize_comment
-from moderation.domain.stories import check_open, refuse_closed
+from moderation.domain.stories import refuse_closed
 from moderation.models import Site
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -49,7 +49,6 @@ def _site() -> Site:
 @bp.post("/comments")
 def post_comment() -> ResponseReturnValue:
     data = comment_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
-    check_open(db.session, _site(), data.story_id)
     try:
         admitted = admit(incoming=1)  # past the hard limit: 503 with Retry-After, nothing stored
     except Overloaded:

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.lifecycle import PENDING
-from moderation.models import Comment, Site
+from moderation.domain.stories import check_open
+from moderation.models import Comment, Site, Story
 from moderation.observability import metrics
 
 MAX_ID = 2**63 - 1  # ids beyond a BIGINT cannot exist; asking PostgreSQL would be an error, not a miss
@@ -68,10 +69,11 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     commit; looking first (as this did) was one more round trip on every POST to serve the rare repeat.
     """
     body_hash = data.body_hash()
-    comment = insert_new(session, site, [(data, body_hash)]).get(data.external_id)
+    comment = _insert_if_story_open(session, site, data, body_hash)
     if comment is not None:
         session.commit()
         return Submission(comment, created=True)
+    check_open(session, site, data.story_id)  # StoryClosed: why nothing was stored
     # Stored before (perhaps by a concurrent request: the unique constraint decided).
     existing = _by_external_id(session, site.id, data.external_id)
     session.commit()
@@ -84,21 +86,36 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     return Submission(existing, created=False)
 
 
+def _row(site: Site, data: CommentInput, body_hash: str) -> dict[str, object]:
+    return dict(site_id=site.id, external_id=data.external_id, story_id=data.story_id, story_url=data.story_url,
+                story_title=data.story_title, author_id=data.author_id, author_name=data.author_name,
+                parent_id=data.parent_id, text=data.text, body_hash=body_hash, created_at=data.created_at,
+                status=PENDING)
+
+
 def insert_new(session: Session, site: Site, new: Sequence[tuple[CommentInput, str]]) -> dict[str, Comment]:
     """INSERT the (input, body hash) pairs as pending comments in one statement, skipping ids the
     site has used before; the rows inserted, by external id. The caller commits (and the received
     counter moves only then)."""
-    rows = [
-        dict(site_id=site.id, external_id=data.external_id, story_id=data.story_id, story_url=data.story_url,
-             story_title=data.story_title, author_id=data.author_id, author_name=data.author_name,
-             parent_id=data.parent_id, text=data.text, body_hash=body_hash, created_at=data.created_at,
-             status=PENDING)
-        for data, body_hash in new
-    ]
+    rows = [_row(site, data, body_hash) for data, body_hash in new]
     statement = insert(Comment).on_conflict_do_nothing(constraint="uq_comments_site_external").returning(Comment)
     inserted = {comment.external_id: comment for comment in session.scalars(statement, rows)}
     metrics.comment_received(session, site.name, len(inserted))
     return inserted
+
+
+def _insert_if_story_open(session: Session, site: Site, data: CommentInput, body_hash: str) -> Comment | None:
+    """One comment as `insert_new` stores it, unless its story is closed: INSERT ... SELECT ... WHERE
+    NOT EXISTS, so the story check rides on the INSERT's round trip (a seventh of a POST's CPU)."""
+    columns = Comment.__table__.c
+    values = _row(site, data, body_hash)
+    story_closed = exists().where(Story.site_id == site.id, Story.story_id == data.story_id, Story.closed.is_(True))
+    source = select(*[literal(value, type_=columns[name].type) for name, value in values.items()]).where(~story_closed)
+    statement = (insert(Comment).from_select(list(values), source)
+                 .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(Comment))
+    comment = session.scalars(statement).first()
+    metrics.comment_received(session, site.name, 1 if comment is not None else 0)
+    return comment
 
 
 def _by_external_id(session: Session, site_id: int, external_id: str) -> Comment | None:
