@@ -3,8 +3,8 @@
 Always in prometheus_client's multiprocess mode: gunicorn workers and Celery's prefork children
 each write their own small mmapped file under the metrics directory (METRICS_DIR, by default
 `$MODERATION_VAR_DIR/metrics`), and whichever process serves /metrics adds them up. A file is named
-after its process's role and pid (`counter_worker-4242.db`), so each kind of process clears only
-its own kind's files from earlier runs when it starts (`clear_role`).
+after its process's role, host and pid (`counter_worker-web1-4242.db`), so each kind of process
+clears only its own kind's files from earlier runs on its own host when it starts (`clear_role`).
 
 Counts that describe a committed change (a comment scored, a decision, a webhook outcome) are
 recorded with `after_commit`: a batch rolled back and scored again one by one is counted once.
@@ -16,6 +16,8 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
+import socket
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -81,7 +83,8 @@ def configure(directory: Path) -> Path:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
     # The pid is read at every update, so a forked child (gunicorn worker, Celery pool process)
     # starts files of its own instead of writing into its parent's.
-    values.ValueClass = values.MultiProcessValue(process_identifier=lambda: f"{role}-{os.getpid()}")
+    host = host_tag()
+    values.ValueClass = values.MultiProcessValue(process_identifier=lambda: f"{role}-{host}-{os.getpid()}")
     _configured["dir"] = str(directory)
     return directory
 
@@ -101,10 +104,21 @@ def process_role(argv: list[str] | None = None) -> str:
     return "app"  # a CLI command, a test: clearing leaves these alone
 
 
-def clear_role(directory: Path, role: str) -> int:
-    """Remove a role's files left by earlier runs (called by the command starting that role)."""
+def host_tag(hostname: str | None = None) -> str:
+    """This machine's (or container's) name as it goes into file names. Containers sharing one
+    metrics volume (docker-compose's worker scaled out) number their processes alike, so the pid
+    alone would have two processes write one file; prometheus_client splits names at "_" and
+    clear_role's pattern at "-", so neither may appear in it."""
+    name = hostname if hostname is not None else socket.gethostname()
+    return re.sub(r"[^A-Za-z0-9.]", ".", name) or "host"
+
+
+def clear_role(directory: Path, role: str, host: str | None = None) -> int:
+    """Remove a role's files left by earlier runs on this host (called by the command starting
+    that role); other containers of the same role sharing the directory keep theirs."""
     removed = 0
-    for path in glob.glob(os.path.join(str(directory), f"*_{role}-*.db")):
+    host = host_tag() if host is None else host
+    for path in glob.glob(os.path.join(str(directory), f"*_{role}-{host}-*.db")):
         os.unlink(path)
         removed += 1
     return removed

@@ -1,7 +1,7 @@
 """Which process a metric file belongs to, so each command clears only its own kind's old files."""
 from __future__ import annotations
 
-from moderation.observability.metrics import clear_role, process_role
+from moderation.observability.metrics import clear_role, host_tag, process_role
 
 
 def test_each_command_is_its_own_role(monkeypatch):
@@ -14,8 +14,16 @@ def test_each_command_is_its_own_role(monkeypatch):
     assert process_role(["pytest"]) == "app"
 
 
-def test_starting_a_web_server_clears_only_old_web_files(tmp_path):
-    for name in ("counter_web-11.db", "histogram_web-12.db", "counter_worker-13.db", "counter_beat-14.db"):
+def test_starting_a_web_server_clears_only_old_web_files_of_its_own_host(tmp_path):
+    names = ("counter_web-h1-11.db", "histogram_web-h1-12.db", "counter_worker-h1-13.db", "counter_beat-h1-14.db",
+             "counter_web-h1.b-15.db")  # another container, whose name only starts like this one's
+    for name in names:
         (tmp_path / name).write_bytes(b"")
-    assert clear_role(tmp_path, "web") == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["counter_beat-14.db", "counter_worker-13.db"]
+    assert clear_role(tmp_path, "web", host="h1") == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "counter_beat-h1-14.db", "counter_web-h1.b-15.db", "counter_worker-h1-13.db"]
+
+
+def test_host_names_never_hold_the_separators_of_file_names():
+    assert host_tag("worker-2_abc") == "worker.2.abc"
+    assert host_tag("") == "host"
