@@ -46,6 +46,14 @@ def _schemas(max_text_length: int) -> dict[str, Any]:
             "type": "object",
             "properties": {
                 "story_id": {"type": "string"},
+                "closed": {"type": "boolean", "description": "New comments are refused (409 story_closed)."},
+                "premoderated": {"type": "boolean", "description": "Every new comment is held for review."},
+                "storm": {"type": "object", "nullable": True,
+                          "description": "The story's storm mode while it lasts (new comments held until calm), else null.",
+                          "properties": {"id": {"type": "integer"}, "story_id": {"type": "string"},
+                                         "active": {"type": "boolean"}, "trigger": {"type": "string"},
+                                         "started_at": {"type": "string", "format": "date-time"},
+                                         "ended_at": {"type": "string", "format": "date-time", "nullable": True}}},
                 "comments": {"type": "object", "properties": {
                     "total": {"type": "integer"},
                     "by_status": {"type": "object", "properties": {s: {"type": "integer"} for s in STATUSES}},

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import _READABLE
 from moderation.domain.lifecycle import APPROVED, HELD, PENDING, PUBLISHED, STATUSES, in_review_queue_condition
-from moderation.models import Comment, Site
+from moderation.domain.storms import serialize_storm
+from moderation.models import Comment, Site, Story, StoryStorm
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -57,8 +58,15 @@ def story_counts(session: Session, site: Site, story_id: str) -> dict[str, objec
         .where(*in_story, in_review_queue_condition())) or 0
     # Mirrors lifecycle.is_visible: pre-moderation hides pending and held comments, post shows them.
     shown = [PUBLISHED, APPROVED] + ([PENDING, HELD] if site.moderation_mode == "post" else [])
+    settings = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == story_id))
+    storm = session.scalar(select(StoryStorm).where(StoryStorm.site_id == site.id, StoryStorm.story_id == story_id,
+                                                    StoryStorm.ended_at.is_(None)))
     return {
         "story_id": story_id,
+        "closed": bool(settings and settings.closed),
+        "premoderated": bool(settings and settings.premoderated),
+        # A site polling instead of taking the story.storm_mode webhook learns it here.
+        "storm": serialize_storm(storm) if storm is not None else None,
         "comments": {"total": sum(by_status.values()), "by_status": by_status,
                      "visible": sum(by_status[s] for s in shown), "in_review": in_review},
     }

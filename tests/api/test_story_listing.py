@@ -82,3 +82,28 @@ def test_a_story_without_comments_has_zeros(client, site, outsider):
 def test_a_nul_in_a_malformed_api_path_is_a_json_400(client, site):
     response = client.patch("/api/v1/comments/-1?q=%00", headers=site.headers, json={"text": "x"})
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_character"
+
+
+def test_a_story_says_whether_it_is_closed_premoderated_or_in_a_storm(app, client, site):
+    from datetime import datetime, timezone
+
+    from moderation import db
+    from moderation.domain.stories import set_story
+    from moderation.models import Site, StoryStorm
+
+    quiet = client.get("/api/v1/stories/s-1", headers=site.headers).get_json()
+    assert (quiet["closed"], quiet["premoderated"], quiet["storm"]) == (False, False, None)
+    with app.app_context():
+        set_story(db.session, db.session.get(Site, site.id), "s-1", closed=True, premoderated=True, actor="user:t")
+        at = datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc)
+        db.session.add(StoryStorm(site_id=site.id, story_id="s-1", started_at=at, last_stormy_at=at,
+                                  trigger="130 comments in the last minute (limit 100)"))
+        db.session.commit()
+
+    body = client.get("/api/v1/stories/s-1", headers=site.headers).get_json()
+
+    assert (body["closed"], body["premoderated"]) == (True, True)
+    assert body["storm"]["active"] is True and body["storm"]["trigger"].startswith("130 comments")
+    assert body["storm"]["started_at"] == "2026-11-29T09:00:00+00:00"
+    other = client.get("/api/v1/stories/s-2", headers=site.headers).get_json()
+    assert (other["closed"], other["storm"]) == (False, None)
