@@ -54,3 +54,27 @@ def live_readyz(app):
     yield start
     for server in servers:
         server.shutdown()
+
+
+def test_the_beat_healthcheck_passes_while_beat_keeps_its_schedule_and_fails_when_it_goes_stale(services, tmp_path):
+    import time
+
+    kind, program, flag, code = healthcheck("beat")
+    assert (kind, program, flag) == ("CMD", "python", "-c") and "/app/var/celerybeat-schedule" in code
+    code = code.replace("/app/var", str(tmp_path))
+    check = lambda: subprocess.run([sys.executable, "-c", code], timeout=30).returncode  # noqa: E731
+    assert check() != 0  # beat never ran here
+    beat = subprocess.Popen([sys.executable, "-m", "celery", "-A", "workers.entry", "beat", "--loglevel", "WARNING",
+                             "--schedule", str(tmp_path / "celerybeat-schedule")],
+                            env=services.env(), cwd=COMPOSE.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("celerybeat-schedule*")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert check() == 0
+    finally:
+        beat.terminate()
+        beat.wait(timeout=30)
+    for path in tmp_path.glob("celerybeat-schedule*"):  # as if beat had hung eleven minutes ago
+        os.utime(path, (time.time() - 660, time.time() - 660))
+    assert check() != 0
