@@ -35,6 +35,8 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
 from moderation.domain.passwords import hash_secret, verify_secret
+from moderation.domain.site_rows import forget as forget_site_row
+from moderation.domain.site_rows import site_row
 from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.models import Site
@@ -183,7 +185,7 @@ def _verify(session: Session, parts: list[str], wall: datetime) -> tuple[int, st
 def site_for_key(session: Session, api_key: str | None, *, limiter: Limiter | None = None,
                  address: str | None = None) -> Site:
     """The active site an API key belongs to, or Unauthorized."""
-    site = session.get(Site, site_id_for_key(session, api_key, limiter=limiter, address=address))
+    site = site_row(session, site_id_for_key(session, api_key, limiter=limiter, address=address))
     if site is None or not site.active:
         raise Unauthorized("invalid API key")
     return site
@@ -193,6 +195,7 @@ def forget_verified_keys() -> None:
     """For tests: start from an empty cache."""
     with _verified_lock:
         _verified.clear()
+    forget_site_row()
 
 
 def forget_site_keys(site_id: int) -> None:
@@ -200,6 +203,7 @@ def forget_site_keys(site_id: int) -> None:
     with _verified_lock:
         for digest in [d for d, v in _verified.items() if v.site_id == site_id]:
             del _verified[digest]
+    forget_site_row(site_id)
 
 
 def rotate_key(session: Session, site: Site, *, grace: timedelta, actor: str, now: datetime | None = None) -> str:

@@ -1,0 +1,57 @@
+"""A site's row, kept per process for a moment, so an API request need not read it every time.
+
+Under load every API request read its site's row through the ORM: a round trip and a fifth of a
+comment POST's CPU (bench/e2e.py with py-spy), for a row that changes a few times a year. A copy
+is kept for ROW_TTL seconds. A change this process makes is seen at once (any flush that touches
+a Site forgets it); one made by another process is seen within ROW_TTL.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+from moderation.models import Site
+
+ROW_TTL = 2.0
+
+_rows: dict[int, tuple[float, dict[str, Any]]] = {}
+_lock = threading.Lock()
+_COLUMNS = [attribute.key for attribute in Site.__mapper__.column_attrs]
+
+
+def site_row(session: Session, site_id: int) -> Site | None:
+    """The site, from this process's copy while fresh, else read (and kept)."""
+    now = time.monotonic()
+    with _lock:
+        kept = _rows.get(site_id)
+    if kept is None or kept[0] <= now:
+        site = session.get(Site, site_id)
+        if site is not None:
+            values = {key: copy.deepcopy(getattr(site, key)) for key in _COLUMNS}
+            with _lock:
+                _rows[site_id] = (now + ROW_TTL, values)
+        return site
+    site = Site(**copy.deepcopy(kept[1]))
+    make_transient_to_detached(site)  # as if just loaded: nothing to write back
+    return session.merge(site, load=False)
+
+
+def forget(site_id: int | None = None) -> None:
+    """Drop the copy of one site (or of all): the next request reads the row."""
+    with _lock:
+        if site_id is None:
+            _rows.clear()
+        else:
+            _rows.pop(site_id, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_changed_sites(session: Session, _flush_context: object) -> None:
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, Site) and instance.id is not None:
+            forget(instance.id)
