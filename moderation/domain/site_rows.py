@@ -2,8 +2,8 @@
 
 Under load every API request read its site's row through the ORM: a round trip and a fifth of a
 comment POST's CPU (bench/e2e.py with py-spy), for a row that changes a few times a year. A copy
-is kept for ROW_TTL seconds. A change this process makes is seen at once (any flush that touches
-a Site forgets it); one made by another process is seen within ROW_TTL.
+is kept for ROW_TTL seconds. A change this process makes is seen at once (a Site's update or
+delete forgets it); one made by another process is seen within ROW_TTL.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 
 from moderation.models import Site
 
@@ -50,8 +50,8 @@ def forget(site_id: int | None = None) -> None:
             _rows.pop(site_id, None)
 
 
-@event.listens_for(Session, "after_flush")
-def _forget_changed_sites(session: Session, _flush_context: object) -> None:
-    for instance in (*session.dirty, *session.deleted):
-        if isinstance(instance, Site) and instance.id is not None:
-            forget(instance.id)
+# Mapper events on Site alone: a listener on every flush would walk every session's dirty set.
+@event.listens_for(Site, "after_update")
+@event.listens_for(Site, "after_delete")
+def _forget_changed_site(_mapper: Mapper, _connection: object, site: Site) -> None:
+    forget(site.id)

@@ -4,15 +4,14 @@ A key is "mk_<key_id>_<secret>". Only an argon2 hash of the secret is stored. Ar
 purpose (0.1-0.2 s of CPU), far too slow for every request, and when a cached verification
 expired in every web thread at once they all ran it together and stalled for most of a second.
 So each process remembers, per key (by its SHA-256), the site id and the hash the key was verified
-against. After VERIFIED_TTL seconds one small query confirms the site is still active and still
-holds that hash (a rotated key changes it); only a changed row sends the key through argon2 again.
-A deactivated site stops working within VERIFIED_TTL seconds.
+against, and each request checks that against the site's row as site_rows.py keeps it (read at
+most every ROW_TTL seconds): the site still active and still holding that hash. Only a changed
+row sends the key through argon2 again. One kept row serves both the key check and the request.
 
 Rotation gives the site a new key and keeps the old one valid, under its own key id, until the
-grace period ends (that end is remembered with a cached key, so it holds to the second even
-while the entry is fresh). Rotating or revoking forgets the site's cached keys at once in the
-process that did it; other processes notice within VERIFIED_TTL seconds, when their re-check
-finds the hash gone.
+grace period ends (the row's end of grace is compared with the clock on every request, so it
+holds to the second). Rotating, revoking or deactivating is seen at once in the process that did
+it (its flush forgets the row) and by the others within ROW_TTL seconds.
 
 Failed checks are counted per key id and per client address by a limiter the caller passes in,
 and past its limit a key is refused before argon2 runs: a guessed secret must not buy CPU.
@@ -24,7 +23,6 @@ import hashlib
 import logging
 import secrets
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
@@ -44,7 +42,6 @@ from moderation.models import Site
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "mk"
-VERIFIED_TTL = 30.0
 _MAX_VERIFIED = 10_000
 
 
@@ -55,12 +52,10 @@ class Limiter(Protocol):
     def failed(self, subjects: dict[str, str | None], now: float | None = None) -> list[str]: ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Verified:
     site_id: int
-    key_hash: str
-    fresh_until: float
-    expires_at: datetime | None  # a rotated-out key's end of grace
+    key_hash: str  # the stored hash the key matched; the site's row must still hold it
 
 
 _verified: dict[str, _Verified] = {}
@@ -112,41 +107,47 @@ def _new_key() -> tuple[str, str]:
     return secrets.token_hex(8), secrets.token_urlsafe(32)
 
 
-def site_id_for_key(session: Session, api_key: str | None, *, limiter: Limiter | None = None,
-                    address: str | None = None, now: datetime | None = None) -> int:
-    """The id of the active site an API key belongs to, or Unauthorized; no query while fresh."""
+def site_for_key(session: Session, api_key: str | None, *, limiter: Limiter | None = None,
+                 address: str | None = None, now: datetime | None = None) -> Site:
+    """The active site an API key belongs to, or Unauthorized; no query while its row is kept."""
     if not api_key:
         raise Unauthorized("missing API key")
     digest = hashlib.sha256(api_key.encode("utf-8", "surrogatepass")).hexdigest()
     wall = now or datetime.now(timezone.utc)
-    monotonic = time.monotonic()
     with _verified_lock:
         known = _verified.get(digest)
-    if known is not None and (known.expires_at is None or wall < known.expires_at):
-        if known.fresh_until > monotonic:
-            return known.site_id
-        row = session.execute(select(Site.active, Site.key_hash, Site.previous_key_hash, Site.previous_key_expires_at)
-                              .where(Site.id == known.site_id)).one_or_none()
-        if row is not None and row.active and row.key_hash == known.key_hash:
-            known.fresh_until, known.expires_at = monotonic + VERIFIED_TTL, None
-            return known.site_id
-        if (row is not None and row.active and row.previous_key_hash == known.key_hash
-                and row.previous_key_expires_at is not None and wall < row.previous_key_expires_at):
-            known.fresh_until, known.expires_at = monotonic + VERIFIED_TTL, row.previous_key_expires_at
-            return known.site_id
     if known is not None:
+        site = site_row(session, known.site_id)
+        if site is not None and site.active and _holds(site, known.key_hash, wall):
+            return site
         with _verified_lock:
             _verified.pop(digest, None)
-    site_id, key_hash, expires_at = _verify_limited(session, api_key, limiter, address, wall)
+    site_id, key_hash = _verify_limited(session, api_key, limiter, address, wall)
     with _verified_lock:
         if len(_verified) >= _MAX_VERIFIED:
             _verified.clear()
-        _verified[digest] = _Verified(site_id, key_hash, monotonic + VERIFIED_TTL, expires_at)
-    return site_id
+        _verified[digest] = _Verified(site_id, key_hash)
+    site = site_row(session, site_id)
+    if site is None or not site.active:
+        raise Unauthorized("invalid API key")
+    return site
+
+
+def site_id_for_key(session: Session, api_key: str | None, *, limiter: Limiter | None = None,
+                    address: str | None = None, now: datetime | None = None) -> int:
+    return site_for_key(session, api_key, limiter=limiter, address=address, now=now).id
+
+
+def _holds(site: Site, key_hash: str, wall: datetime) -> bool:
+    """The site still takes a key verified against `key_hash`: its current one, or one in its grace period."""
+    if site.key_hash == key_hash:
+        return bool(key_hash)
+    return (site.previous_key_hash == key_hash and site.previous_key_expires_at is not None
+            and wall < site.previous_key_expires_at)
 
 
 def _verify_limited(session: Session, api_key: str, limiter: Limiter | None, address: str | None,
-                    wall: datetime) -> tuple[int, str, datetime | None]:
+                    wall: datetime) -> tuple[int, str]:
     parts = api_key.split("_", 2)
     subjects = {"key": parts[1][:32] if len(parts) == 3 else None, "addr": address}
     if limiter is not None:
@@ -163,7 +164,7 @@ def _verify_limited(session: Session, api_key: str, limiter: Limiter | None, add
         raise
 
 
-def _verify(session: Session, parts: list[str], wall: datetime) -> tuple[int, str, datetime | None]:
+def _verify(session: Session, parts: list[str], wall: datetime) -> tuple[int, str]:
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise Unauthorized("invalid API key")
     key_id, secret = parts[1], parts[2]
@@ -171,24 +172,15 @@ def _verify(session: Session, parts: list[str], wall: datetime) -> tuple[int, st
     if site is None or not site.active:
         raise Unauthorized("invalid API key")
     if site.key_id == key_id:
-        stored, expires_at = site.key_hash, None
+        stored = site.key_hash
     elif site.previous_key_expires_at is not None and wall < site.previous_key_expires_at:
-        stored, expires_at = site.previous_key_hash, site.previous_key_expires_at
+        stored = site.previous_key_hash
     else:
         raise Unauthorized("invalid API key")
     # An empty hash is a revoked key: refused without hashing.
     if not stored or not verify_secret(stored, secret):
         raise Unauthorized("invalid API key")
-    return site.id, stored, expires_at
-
-
-def site_for_key(session: Session, api_key: str | None, *, limiter: Limiter | None = None,
-                 address: str | None = None) -> Site:
-    """The active site an API key belongs to, or Unauthorized."""
-    site = site_row(session, site_id_for_key(session, api_key, limiter=limiter, address=address))
-    if site is None or not site.active:
-        raise Unauthorized("invalid API key")
-    return site
+    return site.id, stored
 
 
 def forget_verified_keys() -> None:

@@ -58,3 +58,16 @@ def test_a_deactivated_site_is_refused_at_once(app, client, site):
     response = client.post("/api/v1/comments", headers=site.headers,
                            json={"id": "late", "story_id": "s-1", "author_id": "a", "text": "Hello?"})
     assert response.status_code == 401
+
+
+def test_a_key_revoked_by_another_process_is_refused_once_the_row_is_read_again(app, client, site, monkeypatch):
+    post(client, site)
+    with app.app_context():  # another process revokes: this one's copy of the row still has the hash
+        db.session.execute(text("UPDATE sites SET key_hash = '' WHERE id = :id"), {"id": site.id})
+        db.session.commit()
+    post(client, site)
+    later = time.monotonic() + site_rows.ROW_TTL + 0.1
+    monkeypatch.setattr(site_rows, "time", types.SimpleNamespace(monotonic=lambda: later))
+    response = client.post("/api/v1/comments", headers=site.headers,
+                           json={"id": "after-revoke", "story_id": "s-1", "author_id": "a", "text": "Hi."})
+    assert response.status_code == 401

@@ -5,11 +5,11 @@ from perspective_helpers import ANALYZE, analyze_body
 
 from moderation import db
 from moderation.models import Site
-from moderation.domain import sites
+from moderation.domain import site_rows, sites
 
 
-def test_an_expired_key_is_reconfirmed_without_argon2(client, site, monkeypatch):
-    monkeypatch.setattr(sites, "VERIFIED_TTL", 0.0)
+def test_a_key_is_reconfirmed_against_a_fresh_row_without_argon2(client, site, monkeypatch):
+    monkeypatch.setattr(site_rows, "ROW_TTL", 0.0)  # the row is read on every request
     calls = []
     real = sites.verify_secret
     monkeypatch.setattr(sites, "verify_secret", lambda stored, secret: calls.append(secret) or real(stored, secret))
@@ -20,8 +20,8 @@ def test_an_expired_key_is_reconfirmed_without_argon2(client, site, monkeypatch)
     assert len(calls) == 1
 
 
-def test_a_deactivated_site_is_refused_once_its_key_is_reconfirmed(client, app, site, monkeypatch):
-    monkeypatch.setattr(sites, "VERIFIED_TTL", 0.0)
+def test_a_deactivated_site_is_refused_on_the_next_request(client, app, site, monkeypatch):
+    monkeypatch.setattr(site_rows, "ROW_TTL", 0.0)  # the row is read on every request
     assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello.")).status_code == 200
     with app.app_context():
         db.session.get(Site, site.id).active = False
