@@ -35,7 +35,7 @@ run: $(RUN_STAMP)
 # Two processes, each with its own embedded PostgreSQL and Redis: many tests wait on real workers,
 # so two at once keep both cores busy (about 12 minutes instead of 19 here).
 test: $(TEST_STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/classifier.py

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import redis as redis_lib
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from moderation import db
@@ -24,6 +25,22 @@ REPO = Path(__file__).resolve().parents[1]
 TABLES = "drift_reports, audit_log, webhook_deliveries, reports, labelled_examples, comments, users, sites"
 # The tests' webhook receiver listens on http://127.0.0.1: allowed explicitly, as an operator would.
 LOCAL_WEBHOOKS = dict(WEBHOOK_ALLOW_HTTP="1", WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_argon2() -> Iterator[None]:
+    """Argon2 with its cheapest parameters in this process: the default costs 0.3 s per hash and as
+    much per check here, and most tests make a site or a user and sign in (a tenth of the suite's
+    time). Still argon2id, still verified by the same code; hashes keep their parameters, so the
+    workers and servers the tests start verify them alike. Tests of what argon2 costs count calls."""
+    from moderation.domain import passwords
+
+    default = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._dummy_hash.cache_clear()
+    yield
+    passwords._hasher = default
+    passwords._dummy_hash.cache_clear()
 
 
 @dataclass

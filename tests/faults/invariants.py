@@ -80,13 +80,20 @@ def wait_until_settled(app: Flask, endpoint: SiteEndpoint | None, *, timeout: fl
     time.sleep(QUIET_PERIOD)
 
 
-def check_after_fault(app: Flask, endpoint: SiteEndpoint | None, traffic: Traffic, *, logs: str, says: str,
-                      record: Callable[[str], None], timeout: float = 60, extra: str = "") -> None:
+def check_after_fault(app: Flask, endpoint: SiteEndpoint | None, traffic: Traffic, *,
+                      logs: str | Callable[[], str], says: str, record: Callable[[str], None],
+                      timeout: float = 60, extra: str = "") -> None:
     """Wait for the service to settle, then assert the invariants above and record the counts.
 
-    `says`: a regular expression the logs must match, naming the fault.
+    `says`: a regular expression the logs must match, naming the fault. `logs` may be a callable,
+    read after the wait, so a service that never settles shows what its workers said meanwhile.
     """
-    wait_until_settled(app, endpoint, timeout=timeout)
+    read = logs if callable(logs) else (lambda: logs)
+    try:
+        wait_until_settled(app, endpoint, timeout=timeout)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nlogs, last 4,000 characters:\n{read()[-4000:]}") from None
+    logs = read()
     statuses, deliveries = _state(app)
     with app.app_context():
         scorings = list(db.session.execute(

@@ -44,5 +44,5 @@ def test_a_model_that_fails_to_load_scores_nothing_until_fixed_then_everything_o
     broken.stop()
 
     fixed = stack.start_worker(tmp_path / "worker1.log", beat=True, MODEL_PATH=str(GOOD_MODEL), **sweep)
-    check_after_fault(app, endpoint, traffic, logs=broken.log() + fixed.log(),
+    check_after_fault(app, endpoint, traffic, logs=lambda: broken.log() + fixed.log(),
                       says=r"(?s)ERROR.*could not load the model at start.*not a readable skops artifact", record=record, timeout=60)

@@ -60,7 +60,7 @@ def test_a_postgres_restart_during_a_burst_loses_and_repeats_nothing(stack: Stac
     assert set(outage.codes) <= OUTAGE_CODES | {202}, outage.codes
     assert set(after.codes) == {202}, f"the API did not recover once PostgreSQL was back: {after.codes}"
     api_log = "\n".join(f"{r.levelname} {r.getMessage()} {r.exc_info[1]!r}" for r in caplog.records if r.exc_info)
-    check_after_fault(app, endpoint, traffic, logs=worker.log() + api_log,
+    check_after_fault(app, endpoint, traffic, logs=lambda: worker.log() + api_log,
                       says=r"(ERROR|WARNING|retry: Retry).*OperationalError",
                       record=record, timeout=60,
                       extra=f"while stopping or down={dict(outage.codes)}, after={dict(after.codes)}")

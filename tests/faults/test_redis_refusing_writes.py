@@ -38,6 +38,6 @@ def test_a_worker_outlives_redis_refusing_writes(stack: Stack, endpoint, record,
 
     for i in range(20, 30):
         assert traffic.post(client, site, str(i), f"{CIVIL} ({i})") == 202
-    check_after_fault(app, endpoint, traffic, logs=worker.log(), says=r"(?s)WARNING.*Connection to broker lost.*NOREPLICAS",
+    check_after_fault(app, endpoint, traffic, logs=worker.log, says=r"(?s)WARNING.*Connection to broker lost.*NOREPLICAS",
                       record=record, timeout=60)
     assert worker.proc.poll() is None

@@ -49,6 +49,6 @@ def test_a_redis_restart_loses_no_queued_task_and_repeats_nothing(stack: Stack, 
     stack.start_redis()
     assert stack.redis().llen(QUEUE) == queued, "Redis lost queued tasks in a restart"
     after = stack.start_worker(tmp_path / "worker1.log")
-    check_after_fault(app, endpoint, traffic, logs=running.log() + after.log(),
+    check_after_fault(app, endpoint, traffic, logs=lambda: running.log() + after.log(),
                       says=r"WARNING.*Connection to broker lost", record=record, timeout=60,
                       extra=f"tasks queued across the restart={queued}")

@@ -46,7 +46,7 @@ def test_an_hour_long_webhook_outage_loses_and_repeats_no_event(stack, endpoint,
     endpoint.status = 200
     endpoint.up()
 
-    check_after_fault(app, endpoint, traffic, logs=worker.log(),
+    check_after_fault(app, endpoint, traffic, logs=worker.log,
                       says=r"(?s)(?=.*webhook delivery \d+ failed \(HTTP 503\))(?=.*webhook delivery \d+ failed \(ConnectionError)",
                       record=record, timeout=60,
                       extra=f"answered 503={answered_503}, "

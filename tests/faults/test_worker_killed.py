@@ -62,6 +62,6 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(stack: Stack, endpo
     # A worker started after the crash: the sweep scores what the dead one held and resends its webhooks.
     second = stack.start_worker(tmp_path / "worker1.log", beat=True, SCORE_BATCH_SIZE=str(BATCH),
                                 SWEEP_INTERVAL="1", PENDING_RESEND_AFTER="1", WEBHOOK_RESEND_AFTER="1")
-    check_after_fault(app, endpoint, traffic, logs=first.log() + second.log(),
+    check_after_fault(app, endpoint, traffic, logs=lambda: first.log() + second.log(),
                       says=r"(?i)ForkPoolWorker.*exited with 'signal 9 \(SIGKILL\)'", record=record, timeout=45,
                       extra=f"scored before the crash={scored_before_crash}")
