@@ -45,6 +45,7 @@ def test_a_moderator_undoes_a_rejection_from_the_flash(app, make_site, moderator
         comment = db.session.get(Comment, comment_id)
         assert (comment.status, comment.version, comment.decision) == ("held", 3, None)
 
+    page.wait_for_load_state("load")  # the page focuses (and scrolls to) a card once loaded: click after that
     page.locator(f"#comment-{comment_id} a.details").click()
     page.wait_for_url(f"{live_server}/review/{comment_id}")
     history = page.locator("table.history")
