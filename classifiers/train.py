@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 
 from classifiers.attributes import ATTRIBUTES
 from classifiers.bias import IDENTITY_TERMS
+from classifiers.counterfactual import COPY_WEIGHT, counterfactual_copies
 from classifiers.datasets import LabelledData, concat, read_labelled_csv, sha256_of
 from classifiers.debias import neutralise_identity_terms
 from classifiers.drift import validation_scores
@@ -182,6 +183,7 @@ def train_model(
     neutral_terms: Sequence[str] | None = IDENTITY_TERMS,
     random_state: int = 0,
     own_label_weight: float = 2.0,
+    group_swaps: int = 1,
     on_progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Path:
@@ -192,7 +194,8 @@ def train_model(
     Rows whose source starts with "site:" (a site's own moderators' labels) weigh
     `own_label_weight` times a public row of the same source size. `on_progress(stage, fraction)`
     hears how far training is; `should_stop()` returning True raises TrainingCancelled between
-    steps (a running fit finishes its step first).
+    steps (a running fit finishes its step first). `group_swaps` copies of each training row that
+    names a group, with the group swapped, train the identity_attack head (classifiers/counterfactual.py).
     """
     if own_label_weight <= 0:
         raise ValueError(f"own_label_weight must be positive, got {own_label_weight}")
@@ -205,16 +208,19 @@ def train_model(
     data.labels = imply_labels(data.labels)
     train, valid = split_held_out(data, validation_fraction, random_state)
 
+    train_weights = row_weights(train.sources, source_balance, own_label_weight,
+                                train.labels[:, 0] if class_balance else None)
+    swap_texts, swap_labels, swap_weights = counterfactual_copies(
+        train.texts, train.labels, train_weights, copies=group_swaps, random_state=random_state)
     features = CivilityFeatures().fit(train.texts)
-    X_train = featurise(features, train.texts, progress, "featurise train", stages=stages)
+    X_train = featurise(features, list(train.texts) + swap_texts, progress, "featurise train", stages=stages)
     heads = MaskedLinearHeads(C=C, min_positives=min_positives, min_negatives=min_positives, random_state=random_state)
     stages.at("fit heads")
     with tqdm(total=1, desc="fit heads", disable=not progress) as bar:
-        heads.fit(X_train, train.labels,
-                  sample_weight=row_weights(train.sources, source_balance, own_label_weight,
-                                            train.labels[:, 0] if class_balance else None),
+        heads.fit(X_train, np.vstack([train.labels, swap_labels]), sample_weight=np.r_[train_weights, swap_weights],
                   on_head=lambda _attribute, done: stages.at("fit heads", done))  # cancellable between heads
         bar.update()
+    X_train = X_train[: len(train)]  # the copies trained identity_attack only; validation uses real rows
     neutralisation = (
         neutralise_identity_terms(features, heads, neutral_terms) if neutral_terms else {"heads": [], "terms": []}
     )
@@ -327,6 +333,12 @@ def train_model(
         "derived_labels": {"severe_toxicity": SEVERE_TOXICITY_RULE,
                            "sub_attributes": "a comment labelled not toxic is labelled 0 for every other attribute"},
         "identity_term_neutralisation": neutralisation,
+        "counterfactual_group_swaps": {
+            "head": "identity_attack", "copies_per_row": group_swaps, "copy_weight": COPY_WEIGHT,
+            "rows": len(swap_texts),
+            "positives": int(np.nansum(swap_labels)),
+            "why": "each group named in attacks about as often as any other (classifiers/counterfactual.py)",
+        },
         "train_seconds": round(time.perf_counter() - started, 1),
         # What drift checks compare live scores with (moderation/domain/drift.py).
         "validation_scores": validation_scores(
