@@ -32,10 +32,11 @@ venv: $(TEST_STAMP)
 run: $(RUN_STAMP)
 	$(BIN)/moderation up
 
-# Two processes, each with its own embedded PostgreSQL and Redis: many tests wait on real workers,
-# so two at once keep both cores busy (about 12 minutes instead of 19 here).
+# Three processes, each with its own embedded PostgreSQL and Redis: many tests wait on real workers
+# and servers, so with two the cores sat idle about half the run. Work-stealing keeps the longest
+# tests from ending the run on one process.
 test: $(TEST_STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest -q -n 2 --dist worksteal
+	$(BIN)/python -m pytest -q -n 3 --dist worksteal
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/classifier.py
