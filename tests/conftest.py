@@ -27,6 +27,21 @@ TABLES = "drift_reports, audit_log, webhook_deliveries, reports, labelled_exampl
 LOCAL_WEBHOOKS = dict(WEBHOOK_ALLOW_HTTP="1", WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8")
 
 
+# Tests that run the fuzzer, real workers and servers, or a browser, longest kind first: a minute or
+# more each, then tens of seconds, then a few seconds.
+LONG_TESTS = ("tests/security/test_schemathesis.py", "tests/integration/", "tests/faults/", "tests/browser/")
+
+
+def _length_rank(item: pytest.Item) -> int:
+    return next((rank for rank, prefix in enumerate(LONG_TESTS) if item.nodeid.startswith(prefix)), len(LONG_TESTS))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first (otherwise in their usual order): spread over `make test`'s processes
+    from the start, the run ends on short tests rather than one process finishing a long one alone."""
+    items.sort(key=_length_rank)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cheap_argon2() -> Iterator[None]:
     """Argon2 with its cheapest parameters in this process: the default costs 0.3 s per hash and as
