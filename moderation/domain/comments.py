@@ -7,6 +7,7 @@ Conflict, because silently keeping either version would lose the site's data.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -86,11 +87,6 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     return Submission(existing, created=False)
 
 
-def _row_columns() -> tuple[str, ...]:
-    return ("site_id", "external_id", "story_id", "story_url", "story_title", "author_id", "author_name",
-            "parent_id", "text", "body_hash", "created_at", "status")
-
-
 def _row(site: Site, data: CommentInput, body_hash: str) -> dict[str, object]:
     return dict(site_id=site.id, external_id=data.external_id, story_id=data.story_id, story_url=data.story_url,
                 story_title=data.story_title, author_id=data.author_id, author_name=data.author_name,
@@ -112,19 +108,21 @@ def insert_new(session: Session, site: Site, new: Sequence[tuple[CommentInput, s
 def _insert_if_story_open(session: Session, site: Site, data: CommentInput, body_hash: str) -> Comment | None:
     """One comment as `insert_new` stores it, unless its story is closed: INSERT ... SELECT ... WHERE
     NOT EXISTS, so the story check rides on the INSERT's round trip (a seventh of a POST's CPU)."""
-    comment = session.scalars(_INSERT_IF_STORY_OPEN, _row(site, data, body_hash)).first()
+    values = _row(site, data, body_hash)
+    comment = session.scalars(_insert_if_story_open_statement(tuple(values)), values).first()
     metrics.comment_received(session, site.name, 1 if comment is not None else 0)
     return comment
 
 
-def _insert_if_story_open_statement():
-    """Built once: building it per POST, and its cache key, was a fifth of a POST's CPU (py-spy --gil)."""
+@functools.cache
+def _insert_if_story_open_statement(names: tuple[str, ...]):
+    """Built once for `_row`'s columns: building it per POST, and its cache key, was a fifth of a
+    POST's CPU (py-spy --gil)."""
     columns = Comment.__table__.c
-    names = list(_row_columns())
     story_closed = exists().where(Story.site_id == bindparam("site_id"), Story.story_id == bindparam("story_id"),
                                   Story.closed.is_(True))
     source = select(*[bindparam(name, type_=columns[name].type) for name in names]).where(~story_closed)
-    return (insert(Comment).from_select(names, source)
+    return (insert(Comment).from_select(list(names), source)
             .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(Comment)
             .execution_options(dml_strategy="orm"))  # one row from these parameters, not a bulk INSERT
 
@@ -148,6 +146,3 @@ def comment_by_site_id(session: Session, site: Site, external_id: str) -> Commen
     if comment is None:
         raise NotFound(f"no comment with site id {external_id!r}", field="site_comment_id")
     return comment
-
-
-_INSERT_IF_STORY_OPEN = _insert_if_story_open_statement()
