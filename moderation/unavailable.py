@@ -28,6 +28,14 @@ def database_unavailable(error: BaseException) -> bool:
     return False
 
 
+def log_unavailable(error: BaseException) -> None:
+    """Say which request failed and why, in the driver's words ("No space left on device",
+    "connection refused"): the operator's first question, and it never carries row values."""
+    cause = getattr(error, "orig", None) or error
+    why = (str(cause).strip().splitlines() or [""])[0][:300]
+    log.error("database unavailable during %s %s: %s: %s", request.method, request.path, type(cause).__name__, why)
+
+
 def api_response() -> tuple[Response, int]:
     from moderation.api.errors import error_response
 
@@ -39,7 +47,7 @@ def api_response() -> tuple[Response, int]:
 def _handle(error: sa_exc.SQLAlchemyError) -> ResponseReturnValue:
     if not database_unavailable(error):
         raise error
-    log.error("database unavailable during %s %s: %s", request.method, request.path, error.__class__.__name__)
+    log_unavailable(error)
     if request.blueprint == "api":
         return api_response()
     if request.blueprint == "perspective":

@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from moderation.domain.errors import DomainError
-from moderation.unavailable import api_response as unavailable_response, database_unavailable
+from moderation.unavailable import api_response as unavailable_response, database_unavailable, log_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def register_error_handlers(bp: Blueprint) -> None:
     def _unexpected(exc: Exception) -> ResponseReturnValue:
         # This handler is the blueprint's, so it is found before the app's database-outage handler.
         if database_unavailable(exc):
-            log.error("database unavailable during %s %s", request.method, request.path)
+            log_unavailable(exc)
             return unavailable_response()
         log.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "internal_error", "something went wrong on our side; please retry")
