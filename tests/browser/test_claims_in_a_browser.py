@@ -49,8 +49,12 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
     alice_page = bob_page.context.browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
     alice_page.set_default_timeout(15_000)
     sign_in(alice_page, live_server, alice)
+    approve = alice_page.locator(f"#comment-{contested} button[value=approve]")
+    before = approve.bounding_box()
     alice_page.locator(f"#comment-{contested} blockquote.text").click()  # focuses her card: she claims it
     alice_page.wait_for_selector(f"#comment-{contested} [data-claim-note]:has-text('you are reviewing this')")
+    # The note appears as she reaches for a button: it must not move the buttons under her pointer.
+    assert approve.bounding_box() == before
 
     # bob's page, never reloaded, learns it from its next poll.
     _poll_now(bob_page)

@@ -34,7 +34,9 @@ def post_json(client, path: str):
 
 
 def card(html: str, comment_id: int) -> str:
-    match = re.search(rf'<li class="card item" id="comment-{comment_id}"[^>]*>.*?</li>', html, re.S)
+    # Up to the next card or the list's end: a card holds lists of its own.
+    match = re.search(rf'<li class="card item" id="comment-{comment_id}"[^>]*>.*?(?=<li class="card item"|</ol>\s*(?:<nav|<script))',
+                      html, re.S)
     assert match, f"no card for comment {comment_id}"
     return match.group(0)
 
