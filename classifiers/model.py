@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-import skops.io as sio
 from sklearn.pipeline import Pipeline
 
 from classifiers.attributes import ATTRIBUTES
@@ -52,7 +51,17 @@ def card_path_for(path: Path) -> Path:
     return path.with_suffix(".card.json")
 
 
+def _skops_io() -> Any:
+    """skops.io, imported when an artifact is read or written: importing it imports every
+    scikit-learn estimator (and pytest) to list the types it trusts, about 1.5 s that a process
+    which never loads a model (beat, most CLI commands) should not pay at start-up."""
+    import skops.io
+
+    return skops.io
+
+
 def save_model(pipeline: Pipeline, card: dict[str, Any], path: Path) -> Path:
+    sio = _skops_io()
     path.parent.mkdir(parents=True, exist_ok=True)
     sio.dump(pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     card_path_for(path).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -83,6 +92,7 @@ def _types_in_schema(artifact: bytes) -> set[str]:
 
 def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> "CivilityModel":
     """Load an artifact and its card, refusing any type not in TRUSTED_TYPES."""
+    sio = _skops_io()
     path = Path(path)
     artifact = path.read_bytes()
     card_bytes = card_path_for(path).read_bytes()

@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
-import matplotlib
+import numpy as np
+from sklearn.metrics import precision_recall_curve, roc_curve
 
-matplotlib.use("Agg")  # reports are written on servers without a display
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.metrics import precision_recall_curve, roc_curve  # noqa: E402
+def pyplot() -> Any:
+    """matplotlib.pyplot, imported on first use: it adds most of a second to the start of every web,
+    worker and beat process, and only the pages and reports that draw need it."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # reports are written on servers without a display
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def plot_file(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str, path: Path, bins: int = 10) -> Path:
     """`curves` maps attribute -> (known labels, probabilities)."""
+    plt = pyplot()
     figure, (roc_ax, pr_ax, cal_ax) = plt.subplots(1, 3, figsize=(15, 4.5))
     for attribute, (y, p) in curves.items():
         if y.min() == y.max():
@@ -44,7 +52,8 @@ def plot_file(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str, path
     return path
 
 
-def _png(figure: "plt.Figure") -> bytes:
+def _png(figure: Any) -> bytes:
+    plt = pyplot()
     buffer = io.BytesIO()
     figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=80)
@@ -54,6 +63,7 @@ def _png(figure: "plt.Figure") -> bytes:
 
 def pr_curves_png(curves: dict[str, dict[str, list[float]]], title: str = "precision-recall") -> bytes:
     """`curves` maps a label (a model version) to comparison.pr_curve's output; one line each."""
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(6, 4.5))
     for label, curve in curves.items():
         if curve["recall"]:
@@ -66,6 +76,7 @@ def pr_curves_png(curves: dict[str, dict[str, list[float]]], title: str = "preci
 
 def score_histograms_png(histograms: dict[str, dict[str, list[float]]]) -> bytes:
     """One panel per label: comparison.score_histograms' approved and rejected counts, overlaid."""
+    plt = pyplot()
     figure, axes = plt.subplots(1, len(histograms), figsize=(5 * len(histograms), 3.8), squeeze=False)
     for axis, (label, hist) in zip(axes[0], histograms.items()):
         edges = np.asarray(hist["edges"])
@@ -79,6 +90,7 @@ def score_histograms_png(histograms: dict[str, dict[str, list[float]]]) -> bytes
 
 def threshold_png(curve: dict[str, list[float]], chosen: float | None, current: float | None, title: str) -> bytes:
     """Precision and recall against the threshold, with the current and the chosen one marked."""
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(6.5, 4))
     axis.plot(curve["threshold"], curve["precision"], label="precision")
     axis.plot(curve["threshold"], curve["recall"], label="recall")

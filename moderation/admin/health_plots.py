@@ -4,17 +4,14 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from moderation.domain.shadow import Day  # noqa: E402
+from classifiers.plots import pyplot
+from moderation.domain.shadow import Day
 
 
 def _png(figure) -> bytes:
+    plt = pyplot()
     buffer = io.BytesIO()
     figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=96)
@@ -23,6 +20,7 @@ def _png(figure) -> bytes:
 
 
 def empty_plot(message: str) -> bytes:
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(8, 2))
     axis.axis("off")
     axis.text(0.5, 0.5, message, ha="center", va="center", color="#5a6472")
@@ -31,6 +29,7 @@ def empty_plot(message: str) -> bytes:
 
 def agreement_plot(days: Sequence[Day], version: str | None) -> bytes:
     """Agreement per day (line, left axis) over would-be changes both ways per day (bars, right axis)."""
+    plt = pyplot()
     if not days:
         return empty_plot("No shadow scores yet")
     figure, agreement_axis = plt.subplots(figsize=(10, 4.2))
@@ -60,6 +59,7 @@ def agreement_plot(days: Sequence[Day], version: str | None) -> bytes:
 def drift_plot(live: Mapping[str, Sequence[int]], validation: Mapping[str, Sequence[int]],
                psi: Mapping[str, float], version: str) -> bytes:
     """Per attribute, the share of comments in each score bin: validation against the day's live scores."""
+    plt = pyplot()
     attributes = [a for a in validation if a in live]
     if not attributes:
         return empty_plot("No histograms to compare")
