@@ -80,6 +80,11 @@ def test_the_cached_fast_path_gives_the_hashing_vectorizers_matrix_batch_after_b
             assert list(got.indices[row]) == sorted(set(got.indices[row]))
         assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
         assert np.allclose(got.data, want.data, rtol=0, atol=1e-7)
+    # One comment alone takes a shorter path (`_one_row`): the same row as in a batch, to the bit.
+    together = features.transform_normalised(cleaned)
+    for i, text in enumerate(cleaned):
+        alone, row = features.transform_normalised([text]), together[i]
+        assert np.array_equal(alone.indices, row.indices) and np.array_equal(alone.data, row.data), text
     assert features.transform_normalised([]).shape == (0, features.n_features)
 
 
