@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from moderation import db
+from moderation.celery_app import TRAINING_QUEUE
 import requests
 
 from moderation.domain import drift, retention, scoring, sweep as sweeping, webhooks
@@ -36,8 +37,12 @@ MAX_TASK_COUNTDOWN = 300.0
 
 
 @worker_init.connect
-def _load_model_before_forking(**_: object) -> None:
-    """Load the model once in the parent, so pool processes share it and the first batch is not slow."""
+def _load_model_before_forking(sender: object = None, **_: object) -> None:
+    """Load the model once in the parent, so pool processes share it and the first batch is not slow.
+    Not in the trainer, which never scores: it would only hold the model's memory and start slower."""
+    queues = set(sender.app.amqp.queues.consume_from or ()) if sender is not None else set()
+    if queues and queues <= {TRAINING_QUEUE}:
+        return
     from workers.entry import flask_app  # only in a worker process: importing it builds the app
 
     try:

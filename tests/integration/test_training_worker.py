@@ -82,8 +82,11 @@ def test_a_run_from_the_page_trains_on_the_training_queue_to_100_percent(app, ad
 
 def test_a_run_is_cancelled_mid_run_and_scoring_goes_on_meanwhile(app, admin, site, client, start_worker,
                                                                   trainer_env):
-    start_worker(queues="training", **trainer_env)
-    start_worker()  # the scoring worker
+    trainer = start_worker(queues="training", **trainer_env)
+    scorer = start_worker()
+    # Only the scoring worker holds the scoring model (a few hundred MB); the trainer never scores.
+    assert b"loaded model" in scorer.log_path.read_bytes()
+    assert b"loaded model" not in trainer.log_path.read_bytes()
     admin_client = _admin_client(app, admin)
     run_id = _start(admin_client)
     _watch(admin_client, run_id, until=lambda run: run["state"] == "running" and run["progress"] > 0)
