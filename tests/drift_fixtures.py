@@ -1,5 +1,5 @@
-"""Drift reports outlive the per-test TRUNCATE (no foreign key ties them to comments): tests that
-make them start and end with none, so no other test's admin page shows their banner."""
+"""Drift fixtures. Tests that make drift reports also clear them when they end (every test starts
+with none: the app fixture empties every table), so nothing after them sees their banner."""
 from __future__ import annotations
 
 import pytest
