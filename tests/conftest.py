@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 import redis as redis_lib
+# The service loads its model before it serves (gunicorn --preload, the worker's start); a test's app
+# loads it on first use. Import skops once here, so no test's first /readyz or scoring call is
+# charged its 1.5 s import (5 s on a busy machine: one run's /readyz timed out on it).
+import skops.io  # noqa: F401
 from argon2 import PasswordHasher
 from sqlalchemy import text
 
