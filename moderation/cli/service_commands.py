@@ -50,7 +50,7 @@ def worker_argv(config: Config, queues: str = "moderation") -> list[str]:
 def beat_argv(config: Config) -> list[str]:
     config.VAR_DIR.mkdir(parents=True, exist_ok=True)
     return [
-        sys.executable, "-m", "celery", "-A", "workers.entry", "beat",
+        sys.executable, "-m", "celery", "-A", "workers.beat_entry", "beat",
         "--loglevel", "INFO", "--schedule", str(config.VAR_DIR / "celerybeat-schedule"),
     ]
 

@@ -56,22 +56,40 @@ def live_readyz(app):
         server.shutdown()
 
 
-def test_the_beat_healthcheck_passes_while_beat_keeps_its_schedule_and_fails_when_it_goes_stale(services, tmp_path):
+def _beat_sent(metrics_dir: Path) -> float:
+    """What beat's own metric file says it sent, as /metrics would add it up."""
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(metrics_dir))
+    return registry.get_sample_value("moderation_beat_tasks_sent_total", {"task": "workers.tasks.sweep"}) or 0.0
+
+
+def test_the_beat_healthcheck_passes_while_beat_keeps_its_schedule_and_fails_when_it_goes_stale(services, tmp_path,
+                                                                                                monkeypatch):
     import time
+
+    from moderation.cli.service_commands import beat_argv
+    from moderation.config import Config
 
     kind, program, flag, code = healthcheck("beat")
     assert (kind, program, flag) == ("CMD", "python", "-c") and "/app/var/celerybeat-schedule" in code
     code = code.replace("/app/var", str(tmp_path))
     check = lambda: subprocess.run([sys.executable, "-c", code], timeout=30).returncode  # noqa: E731
     assert check() != 0  # beat never ran here
-    beat = subprocess.Popen([sys.executable, "-m", "celery", "-A", "workers.entry", "beat", "--loglevel", "WARNING",
-                             "--schedule", str(tmp_path / "celerybeat-schedule")],
-                            env=services.env(), cwd=COMPOSE.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**services.env(SWEEP_INTERVAL="1"), "MODERATION_VAR_DIR": str(tmp_path)}
+    monkeypatch.setenv("MODERATION_VAR_DIR", str(tmp_path))
+    beat = subprocess.Popen(beat_argv(Config.from_env()),  # the command `moderation beat` and `up` run
+                            env=env, cwd=COMPOSE.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while not list(tmp_path.glob("celerybeat-schedule*")) and time.monotonic() < deadline:
+        while (not list(tmp_path.glob("celerybeat-schedule*")) or not _beat_sent(tmp_path / "metrics")) \
+                and time.monotonic() < deadline:
             time.sleep(0.2)
         assert check() == 0
+        # It sends the sweep on schedule, and counts it where /metrics adds every process up.
+        assert _beat_sent(tmp_path / "metrics") >= 1
     finally:
         beat.terminate()
         beat.wait(timeout=30)
