@@ -17,8 +17,9 @@ from pathlib import Path
 import psutil
 import redis as redis_lib
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
+from db_reset import empty_database
 from moderation import db
 from moderation.app import create_app
 from moderation.config import Config
@@ -28,7 +29,6 @@ from moderation.migrate import upgrade
 REPO = Path(__file__).resolve().parents[2]
 # Celery's warm shutdown waits for running tasks; past this the test kills the worker.
 STOP_TIMEOUT = 15
-TABLES = "audit_log, webhook_deliveries, reports, labelled_examples, comments, users, sites"
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float, what: str, interval: float = 0.05) -> object:
@@ -135,7 +135,7 @@ class Stack:
         self.workers.clear()
         engine = create_engine(self.database_url)
         with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+            empty_database(conn)
         engine.dispose()
         self.redis().flushall()
 
