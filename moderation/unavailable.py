@@ -12,6 +12,8 @@ from flask import Flask, Response, g, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import exc as sa_exc
 
+from moderation.domain.errors import driver_error
+
 log = logging.getLogger(__name__)
 
 # Long enough for a PostgreSQL restart, short enough that a waiting client is not idle for long.
@@ -31,7 +33,7 @@ def database_unavailable(error: BaseException) -> bool:
 def log_unavailable(error: BaseException) -> None:
     """Say which request failed and why, in the driver's words ("No space left on device",
     "connection refused"): the operator's first question, and it never carries row values."""
-    cause = getattr(error, "orig", None) or error
+    cause = driver_error(error)
     why = (str(cause).strip().splitlines() or [""])[0][:300]
     log.error("database unavailable during %s %s: %s: %s", request.method, request.path, type(cause).__name__, why)
 

@@ -71,3 +71,9 @@ class ClaimedByOther(AlreadyDecided):
     """
 
     code = "claimed_by_other"
+
+
+def driver_error(error: BaseException) -> BaseException:
+    """The database driver's own exception behind SQLAlchemy's wrapper ("No space left on device"),
+    whose message carries no statement or row values; the error itself when it wraps nothing."""
+    return getattr(error, "orig", None) or error

@@ -36,6 +36,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
+from moderation.domain.errors import driver_error
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
@@ -381,5 +382,5 @@ def _record_failure(session: Session, comment_id: int, error: str, *, blame_it: 
 
 
 def _describe(error: BaseException) -> str:
-    cause = getattr(error, "orig", None) or error  # the driver's own message, without SQLAlchemy's wrapping
+    cause = driver_error(error)
     return f"{type(cause).__name__}: {cause}".strip()
