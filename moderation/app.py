@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from moderation import db, request_input, security_headers, unavailable
 from moderation.celery_app import celery_init_app
 from moderation.config import Config
-from moderation.embedded import redis_url, start_postgres
+from moderation.embedded import default_redis_url, start_postgres
 from moderation.observability import web as observability_web
 
 csrf = CSRFProtect()
@@ -51,8 +51,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_env()
     if not config.DATABASE_URL:
         config.DATABASE_URL = start_postgres(config.VAR_DIR, stop_at_exit=False)
-    if not config.REDIS_URL:
-        config.REDIS_URL = redis_url(config.VAR_DIR)
+    default_redis_url(config)
 
     app = Flask(__name__)
     app.config.from_mapping(config.as_flask())

@@ -87,6 +87,13 @@ def redis_url(var_dir: Path) -> str:
     return f"redis+socket://{redis_socket(var_dir)}"
 
 
+def default_redis_url(config) -> None:
+    """An unset REDIS_URL means the embedded Redis under VAR_DIR, which `moderation up` (or the
+    first process to need it) starts: the web app, the workers and beat must all agree on it."""
+    if not config.REDIS_URL:
+        config.REDIS_URL = redis_url(config.VAR_DIR)
+
+
 def redis_is_up(sock: Path) -> bool:
     if not sock.exists():
         return False

@@ -9,12 +9,11 @@ from flask import Flask
 
 from moderation.celery_app import celery_init_app
 from moderation.config import Config
-from moderation.embedded import redis_url
+from moderation.embedded import default_redis_url
 from moderation.observability import metrics
 
 _config = Config.from_env()
-if not _config.REDIS_URL:
-    _config.REDIS_URL = redis_url(_config.VAR_DIR)  # as create_app does
+default_redis_url(_config)
 metrics.configure(metrics.metrics_dir(_config.VAR_DIR, _config.METRICS_DIR))
 _app = Flask("moderation.app")  # the name the workers' Celery app carries
 _app.config.from_mapping(_config.as_flask())
