@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, score_histograms
 from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED
+from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, build_policy, decide
 from moderation.models import Comment, Site
 
@@ -38,14 +39,6 @@ BATCH_SIZE = 500
 EXAMPLES = 5
 EXCERPT_CHARS = 280
 SECONDS_PER_DAY = 86_400.0
-
-
-class Model(Protocol):
-    version: str
-    attributes: tuple[str, ...]
-    thresholds: dict[str, float]
-
-    def score(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import BigInteger, and_, any_, case, func, literal, select, true, union_all, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -44,6 +44,7 @@ from moderation.domain.rules import Compiled, apply_hits, status_reason
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now
+from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.stories import story_hit, story_settings
 from moderation.domain.storms import hold_in_storm, storm_watch
 from moderation.models import Comment, Site, WebhookDelivery
@@ -59,26 +60,6 @@ MAX_SCORING_ATTEMPTS = 3
 # skips theirs), and a bounded read however deep the backlog.
 CLAIM_LOOKAHEAD = 8
 MAX_ERROR_LENGTH = 2000
-
-
-class Model(Protocol):
-    """What scoring needs from classifiers.CivilityModel (a test may pass a small fake)."""
-
-    version: str
-    attributes: tuple[str, ...]
-    thresholds: dict[str, float]
-
-    def score(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
-
-    def explain(self, text: str, attributes: Sequence[str] | None = None, top_k: int = 5) -> dict[str, Any]: ...
-
-
-class ModelSource(Protocol):
-    """Which model scores a site's comments (moderation.model_provider.ModelProvider)."""
-
-    def for_site(self, site_id: int | None) -> Model: ...
-
-    def refresh(self) -> None: ...
 
 
 class _Resolved:

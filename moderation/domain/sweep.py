@@ -22,7 +22,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
-from moderation.domain.scoring import Model, ModelSource, score_pending
+from moderation.domain.model_contract import Model, ModelSource
+from moderation.domain.scoring import score_pending
 from moderation.domain.storms import calm_storms
 from moderation.domain.status import now
 from moderation.models import WebhookDelivery

@@ -2,21 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
-from typing import Any, Protocol, Sequence
+from typing import Any
 
+from moderation.domain.model_contract import Model
 from moderation.perspective import fields
 from moderation.perspective.cache import LRUCache, text_digest
 from moderation.perspective.errors import InvalidArgument
 
 SCORE_TYPE = "PROBABILITY"
-
-
-class Model(Protocol):
-    version: str
-
-    def score(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
-
-    def explain(self, text: str, attributes: Sequence[str] | None = None, top_k: int = 5) -> dict[str, list[dict[str, Any]]]: ...
 
 
 @dataclass(frozen=True)
