@@ -14,13 +14,13 @@ from moderation.domain.labels import record_decision
 from moderation.domain.errors import AlreadyDecided, DomainError, NotFound, ValidationFailed
 from moderation.domain.report_outcomes import resolve_reports
 from moderation.domain.membership import can_see_site
+from moderation.domain.reasons import clean_reason
 from moderation.domain.lifecycle import (
     APPROVED, DECIDABLE, DECISION, REJECTED, change_status, commit_and_send, now,
 )
 from moderation.models import AuditEntry, Comment, User, WebhookDelivery
 
 ACTIONS = {"approve": APPROVED, "reject": REJECTED}
-MAX_REASON_LENGTH = 2000
 
 
 def _last_actor(session: Session, comment: Comment) -> str | None:
@@ -36,12 +36,7 @@ def checked_reason(action: str, reason: str | None) -> str | None:
     """The reason to record, or ValidationFailed if the action or the reason will not do."""
     if action not in ACTIONS:
         raise ValidationFailed("action must be 'approve' or 'reject'", field="action")
-    reason = (reason or "").strip() or None
-    if action == "reject" and not reason:
-        raise ValidationFailed("a reason is required to reject a comment", field="reason")
-    if reason and len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
-    return reason
+    return clean_reason(reason, required_to="reject a comment" if action == "reject" else None)
 
 
 def lock_for_decision(session: Session, comment_ids: list[int], *, skip_locked: bool = False) -> list[Comment]:

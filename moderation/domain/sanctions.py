@@ -23,10 +23,10 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.lifecycle import HELD, REJECTED
 from moderation.domain.policy import Verdict
+from moderation.domain.reasons import clean_reason
 from moderation.domain.status import audit, now
 from moderation.models import SANCTION_KINDS, AuthorSanction, Comment, Site, User, WebhookDelivery
 
-MAX_REASON_LENGTH = 2000
 MAX_AUTHOR_ID_LENGTH = 200
 MAX_SUSPENSION_DAYS = 3650
 BANNED, SUSPENDED, PREMODERATED = "author_banned", "author_suspended", "author_premoderated"
@@ -110,13 +110,6 @@ def _event(session: Session, site: Site, event_type: str, author_id: str, sancti
     return delivery
 
 
-def _clean_reason(reason: str | None, *, required: bool) -> str | None:
-    reason = (reason or "").strip() or None
-    if required and not reason:
-        raise ValidationFailed("a reason is required", field="reason")
-    if reason and len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
-    return reason
 
 
 def sanction_author(
@@ -136,7 +129,7 @@ def sanction_author(
     author_id = (author_id or "").strip()
     if not author_id or len(author_id) > MAX_AUTHOR_ID_LENGTH:
         raise ValidationFailed("author_id must be 1 to 200 characters", field="author_id")
-    reason = _clean_reason(reason, required=True)
+    reason = clean_reason(reason, required_to="")
     if kind == "suspend":
         if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_SUSPENSION_DAYS:
             raise ValidationFailed(f"a suspension lasts 1 to {MAX_SUSPENSION_DAYS} days", field="days")
@@ -175,7 +168,7 @@ def lift_sanction(
 ) -> AuthorSanction:
     """End the sanction in force; NotFound when there is none. Audits, commits, tells the site."""
     at = at or now()
-    reason = _clean_reason(reason, required=False)
+    reason = clean_reason(reason)
     _lock_author(session, site.id, author_id)
     sanction = current_sanction(session, site.id, author_id, at)
     if sanction is None:

@@ -12,11 +12,11 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, defer
 
-from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
+from moderation.domain.errors import AlreadyDecided, NotFound
 from moderation.domain.lifecycle import DECISION, PENDING, REJECTED, audit, change_status, now
+from moderation.domain.reasons import clean_reason
 from moderation.models import Comment, Site, User, WebhookDelivery
 
-MAX_REASON_LENGTH = 2000
 EXCERPT_LENGTH = 200
 
 
@@ -70,11 +70,7 @@ def retry_scoring(session: Session, comment_id: int, *, user: User) -> None:
 
 def reject_set_aside(session: Session, comment_id: int, *, user: User, reason: str | None) -> WebhookDelivery | None:
     """Reject a set-aside comment without scoring it. The caller commits, then sends the webhook."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("a reason is required to reject a comment", field="reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
+    reason = clean_reason(reason, required_to="reject a comment")
     comment = session.scalar(
         select(Comment).where(Comment.id == comment_id).options(defer(Comment.created_at))
         .with_for_update(of=Comment).execution_options(populate_existing=True)

@@ -15,8 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
-from moderation.domain.decisions import MAX_REASON_LENGTH
-from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.lifecycle import (
     DECIDED,
     UNDO,
@@ -30,6 +29,7 @@ from moderation.domain.lifecycle import (
 from moderation.domain.labels import withdraw_decision
 from moderation.domain.membership import can_see_site
 from moderation.domain.pseudonyms import moderator_reference
+from moderation.domain.reasons import clean_reason
 from moderation.domain.report_outcomes import OUTCOMES
 from moderation.domain.reports import serialize_report
 from moderation.models import AuditEntry, Comment, Report, User, WebhookDelivery
@@ -59,7 +59,7 @@ def undo_decision(session: Session, comment_id: int, *, user: User, expected_ver
 
     Raises ValidationFailed, NotFound (also for another site's comment) or UndoRefused.
     """
-    reason = _reason(reason, required=False)
+    reason = clean_reason(reason)
     comment = _locked_decided(session, comment_id, user, expected_version)
     if comment.decided_by != user.id:
         who = comment.decider.username if comment.decider else "someone else"
@@ -77,18 +77,11 @@ def reverse_decision(session: Session, comment_id: int, *, user: User, expected_
     """An admin reverses anyone's decision, at any time, saying why. Commits, then sends the webhooks."""
     if user.role != "admin":
         raise UndoRefused("Only an admin can reverse a decision.")
-    reason = _reason(reason, required=True)
+    reason = clean_reason(reason, required_to="reverse a decision")
     comment = _locked_decided(session, comment_id, user, expected_version)
     return _take_back(session, comment, user, REVERSE_ACTION, reason)
 
 
-def _reason(reason: str | None, *, required: bool) -> str | None:
-    reason = (reason or "").strip() or None
-    if required and not reason:
-        raise ValidationFailed("a reason is required to reverse a decision", field="reason")
-    if reason and len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
-    return reason
 
 
 def _minutes(window: timedelta) -> str:

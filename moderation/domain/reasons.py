@@ -1,0 +1,19 @@
+"""The free-text reason a moderator gives for a decision, an undo, a sanction or a set-aside
+rejection: one length limit and one way to say what is missing."""
+from __future__ import annotations
+
+from moderation.domain.errors import ValidationFailed
+
+MAX_REASON_LENGTH = 2000
+
+
+def clean_reason(reason: str | None, *, required_to: str | None = None) -> str | None:
+    """The reason trimmed, None when blank; ValidationFailed when too long, or when blank and
+    `required_to` names what needs one ("reject a comment")."""
+    reason = (reason or "").strip() or None
+    if required_to is not None and not reason:
+        message = f"a reason is required to {required_to}" if required_to else "a reason is required"
+        raise ValidationFailed(message, field="reason")
+    if reason and len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason")
+    return reason
