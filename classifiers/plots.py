@@ -52,11 +52,12 @@ def plot_file(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str, path
     return path
 
 
-def _png(figure: Any) -> bytes:
+def png_bytes(figure: Any, dpi: int = 80) -> bytes:
+    """The figure as PNG bytes for a page (and closed: pyplot keeps every open figure alive)."""
     plt = pyplot()
     buffer = io.BytesIO()
     figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=80)
+    figure.savefig(buffer, format="png", dpi=dpi)
     plt.close(figure)
     return buffer.getvalue()
 
@@ -71,7 +72,7 @@ def pr_curves_png(curves: dict[str, dict[str, list[float]]], title: str = "preci
     axis.set(title=title, xlabel="recall (of rejected comments)", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02))
     if any(curve["recall"] for curve in curves.values()):
         axis.legend(loc="lower left", fontsize="small")
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def score_histograms_png(histograms: dict[str, dict[str, list[float]]]) -> bytes:
@@ -85,7 +86,7 @@ def score_histograms_png(histograms: dict[str, dict[str, list[float]]]) -> bytes
         axis.bar(edges[:-1], hist["rejected"], width=width, align="edge", alpha=0.6, label="rejected")
         axis.set(title=label, xlabel="score", ylabel="comments", xlim=(0, 1))
         axis.legend(loc="upper center", fontsize="small")
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def threshold_png(curve: dict[str, list[float]], chosen: float | None, current: float | None, title: str) -> bytes:
@@ -100,4 +101,4 @@ def threshold_png(curve: dict[str, list[float]], chosen: float | None, current: 
         axis.axvline(chosen, color="black", linestyle="--", label=f"chosen {chosen:.3f}")
     axis.set(title=title, xlabel="threshold", ylabel="share of decided comments", xlim=(0, 1), ylim=(0, 1.02))
     axis.legend(loc="best", fontsize="small")
-    return _png(figure)
+    return png_bytes(figure)

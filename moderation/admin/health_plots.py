@@ -1,22 +1,12 @@
 """PNG plots for the shadow and drift pages (matplotlib, Agg backend: servers have no display)."""
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from classifiers.plots import pyplot
+from classifiers.plots import png_bytes, pyplot
 from moderation.domain.shadow import Day
-
-
-def _png(figure) -> bytes:
-    plt = pyplot()
-    buffer = io.BytesIO()
-    figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=96)
-    plt.close(figure)
-    return buffer.getvalue()
 
 
 def empty_plot(message: str) -> bytes:
@@ -24,7 +14,7 @@ def empty_plot(message: str) -> bytes:
     figure, axis = plt.subplots(figsize=(8, 2))
     axis.axis("off")
     axis.text(0.5, 0.5, message, ha="center", va="center", color="#5a6472")
-    return _png(figure)
+    return png_bytes(figure, dpi=96)
 
 
 def agreement_plot(days: Sequence[Day], version: str | None) -> bytes:
@@ -53,7 +43,7 @@ def agreement_plot(days: Sequence[Day], version: str | None) -> bytes:
     agreement_axis.legend(lines + bars, names + bar_names, loc="upper center", bbox_to_anchor=(0.5, -0.18),
                           ncol=3, fontsize="small", frameon=False)
     agreement_axis.set_title(f"Shadow {version}: agreement with the live model per day (UTC)")
-    return _png(figure)
+    return png_bytes(figure, dpi=96)
 
 
 def drift_plot(live: Mapping[str, Sequence[int]], validation: Mapping[str, Sequence[int]],
@@ -81,4 +71,4 @@ def drift_plot(live: Mapping[str, Sequence[int]], validation: Mapping[str, Seque
     axes.flat[0].set_ylabel("share of comments (log)", fontsize="small")
     axes.flat[0].legend(fontsize="small")
     figure.suptitle(f"Model {version}: live scores against validation scores")
-    return _png(figure)
+    return png_bytes(figure, dpi=96)
