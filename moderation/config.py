@@ -49,6 +49,10 @@ class Config:
     # Seconds before the first webhook retry; each further retry waits twice as long (at most 300).
     WEBHOOK_BACKOFF_BASE: float = field(default_factory=lambda: _env_float("WEBHOOK_BACKOFF_BASE", 5.0))
     BROKER_TIMEOUT: float = field(default_factory=lambda: _env_float("BROKER_TIMEOUT", 1.0))
+    # Longest one SQL statement of the web app or a worker may run (0: no limit). A statement stuck
+    # behind a lock would otherwise hold its web thread for good; past this it fails as "database
+    # unavailable" (503 with Retry-After; a worker retries the task). Migrations are not limited.
+    DATABASE_STATEMENT_TIMEOUT: float = field(default_factory=lambda: _env_float("DATABASE_STATEMENT_TIMEOUT", 30.0))
     PERSPECTIVE_RATE_LIMIT: int = field(default_factory=lambda: _env_int("PERSPECTIVE_RATE_LIMIT", 6000))
     SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
     # How many proxies in front of the web server set X-Forwarded-*; 0 trusts none of those headers.

@@ -23,14 +23,11 @@ session = scoped_session(_sessions)
 PING_AFTER_IDLE_SECONDS = 5.0
 
 
-def make_engine(url: str) -> Engine:
-    engine = create_engine(
-        url,
-        pool_size=5,
-        max_overflow=10,
-        pool_timeout=10,
-        connect_args={"connect_timeout": 10},
-    )
+def make_engine(url: str, statement_timeout: float = 0.0) -> Engine:
+    connect_args: dict[str, object] = {"connect_timeout": 10}
+    if statement_timeout > 0:
+        connect_args["options"] = f"-c statement_timeout={max(1, round(statement_timeout * 1000))}"
+    engine = create_engine(url, pool_size=5, max_overflow=10, pool_timeout=10, connect_args=connect_args)
 
     @event.listens_for(engine, "checkin")
     def _note_idle_since(dbapi_connection, record) -> None:  # noqa: ANN001 - SQLAlchemy's signature
@@ -50,7 +47,7 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config.get("DATABASE_STATEMENT_TIMEOUT", 0.0))
     app.extensions["db_engine"] = engine
     _sessions.configure(bind=engine)
 

@@ -1,0 +1,38 @@
+"""A statement stuck behind a lock held elsewhere fails after DATABASE_STATEMENT_TIMEOUT, so the
+request answers 503 with Retry-After instead of holding its web thread until the lock goes."""
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import create_engine, text
+
+
+def test_a_request_behind_a_held_table_lock_answers_503_instead_of_waiting(services, app_with, site):
+    client = app_with(DATABASE_STATEMENT_TIMEOUT=0.5).test_client()
+    answers = []
+    engine = create_engine(services.database_url)
+    try:
+        with engine.connect() as other:
+            # Another transaction (a migration, a long admin job) holds the comments table.
+            other.execute(text("LOCK TABLE comments IN ACCESS EXCLUSIVE MODE"))
+            request = threading.Thread(
+                target=lambda: answers.append(client.get("/api/v1/comments/1", headers=site.headers)))
+            request.start()
+            request.join(timeout=30)  # without the limit the request waits for as long as the lock is held
+            still_waiting = request.is_alive()
+            other.rollback()
+        request.join(timeout=30)
+    finally:
+        engine.dispose()
+
+    assert not still_waiting, "the request was still waiting for the lock after 30 s"
+    (response,) = answers
+    assert response.status_code == 503, response.get_data(as_text=True)[:300]
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.get_json()["error"]["code"] == "unavailable"
+
+
+def test_without_a_lock_the_same_request_is_answered_as_usual(app_with, site):
+    response = app_with(DATABASE_STATEMENT_TIMEOUT=0.5).test_client().get("/api/v1/comments/1", headers=site.headers)
+
+    assert response.status_code == 404  # no such comment: the limit does not get in the way of normal work
