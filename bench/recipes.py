@@ -8,6 +8,7 @@ trainable source's training split. Rows per source are capped so that one run fi
 2-core machine; the table, not any one cell, decides.
 
     python bench/recipes.py [--cap 12000] [--designs current,tfidf,nbsvm,stacked,sgd_en]
+    python bench/recipes.py --nested --cap 4000 --balance 0.5 --designs current,tfidf,nbsvm   # C tuned per fold
 """
 
 from __future__ import annotations
@@ -77,13 +78,15 @@ class Matrices:
 
 
 def fit_predict(design: str, train: Matrices, rows: np.ndarray, y: np.ndarray, w: np.ndarray,
-                tests: list[Matrices]) -> list[np.ndarray]:
-    def lr(X: sp.csr_matrix, C: float = 4.0) -> LogisticRegression:
+                tests: list[Matrices], C: float = 4.0) -> list[np.ndarray]:
+    """Each design's toxicity logits for `tests`, trained on `rows`; C is the inverse regularisation
+    strength (for sgd_en, its alpha scales as 1/C, with C=4 giving the 2e-6 of the unnested runs)."""
+    def lr(X: sp.csr_matrix) -> LogisticRegression:
         return LogisticRegression(C=C, solver="liblinear", max_iter=200).fit(
             X, y, sample_weight=w)
 
     if design == "current":
-        model = LogisticRegression(C=4.0, solver="liblinear", max_iter=200).fit(train.current[rows], y, sample_weight=w)
+        model = lr(train.current[rows])
         return [model.decision_function(t.current) for t in tests]
     tfidf = TfidfHashing().fit_counts(train.words[rows], train.chars[rows])
     X = tfidf.weigh(train.words[rows], train.chars[rows])
@@ -100,7 +103,7 @@ def fit_predict(design: str, train: Matrices, rows: np.ndarray, y: np.ndarray, w
         word, char = lr(X[:, :n_word]), lr(X[:, n_word:])
         return [word.decision_function(x[:, :n_word]) + char.decision_function(x[:, n_word:]) for x in Xt]
     if design == "sgd_en":
-        model = SGDClassifier(loss="log_loss", penalty="elasticnet", alpha=2e-6, l1_ratio=0.1,
+        model = SGDClassifier(loss="log_loss", penalty="elasticnet", alpha=8e-6 / C, l1_ratio=0.1,
                               max_iter=15, tol=None, random_state=0).fit(X, y, sample_weight=w)
         return [model.decision_function(x) for x in Xt]
     raise ValueError(design)
@@ -117,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--balance", type=float, default=0.0, help="source balance exponent (0 = none)")
     parser.add_argument("--class-balance", action="store_true",
                         help="within each source, positives and negatives weigh the same in total")
+    parser.add_argument("--nested", action="store_true",
+                        help="choose each design's C inside every left-out domain, by leaving out each of the "
+                             "remaining domains in turn; the left-out domain never takes part in the choice")
+    parser.add_argument("--grid", default="1,4,16", help="values of C tried by --nested")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     designs = args.designs.split(",")
@@ -130,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(texts)} rows, features in {time.perf_counter() - started:.0f} s", flush=True)
     domain_of = np.array([DOMAINS.get(s, s) for s in sources])
     results: dict[str, dict[str, float]] = {d: {} for d in designs}
+    chosen: dict[str, dict[str, float]] = {}
     # Leave one domain out: train on the others' training split, score the domain's held-out split.
     for domain in sorted(set(domain_of)):
         rows = np.flatnonzero((domain_of != domain) & ~held)
@@ -140,10 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         w = weights(sources[rows], y[rows], args)
         for design in designs:
             t0 = time.perf_counter()
-            (p,) = fit_predict(design, everything, rows, y[rows], w, [sub])
+            C = choose_c(design, everything, y, sources, held, domain_of, domain, args) if args.nested else 4.0
+            chosen.setdefault(design, {})[domain] = C
+            (p,) = fit_predict(design, everything, rows, y[rows], w, [sub], C=C)
             results[design][f"out:{domain}"] = auc(y[test], p)
             print(f"  {design:8} without {domain:10} AUC {results[design][f'out:{domain}']:.4f} "
-                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
+                  f"(C={C:g}, {time.perf_counter() - t0:.0f} s)", flush=True)
     # Domain checks: trained on every training split; wiki_context's held-out split, cad_reddit, …
     rows = np.flatnonzero(~held)
     w = weights(sources[rows], y[rows], args)
@@ -153,7 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     truths = [y[wiki], y[jig]] + [t for _, t in checks.values()]
     names = ["wiki_context", "jigsaw"] + list(checks)
     for design in designs:
-        scores = fit_predict(design, everything, rows, y[rows], w, tests)
+        # Every domain is in these models' training data, so the C most often chosen above.
+        C = max(set(chosen[design].values()), key=list(chosen[design].values()).count) if args.nested else 4.0
+        scores = fit_predict(design, everything, rows, y[rows], w, tests, C=C)
         for name, truth, p in zip(names, truths, scores):
             results[design][f"all:{name}"] = auc(truth, p)
         print(f"  {design:8} all-sources checks done", flush=True)
@@ -164,8 +176,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         outs = [v for c, v in results[design].items() if c.startswith("out:") and not np.isnan(v)]
         print(f"{design:8} " + " ".join(f"{results[design].get(c, float('nan')):14.4f}" for c in columns)
               + f" {np.mean(outs):9.4f}")
-    print(f"(cap {args.cap} rows per source, balance {args.balance}, class balance {args.class_balance}, {time.perf_counter() - started:.0f} s)")
+    if args.nested:
+        print("\nC chosen per left-out domain: " + "; ".join(
+            f"{design} " + ", ".join(f"{d}={c:g}" for d, c in sorted(chosen[design].items())) for design in designs))
+    print(f"(cap {args.cap} rows per source, balance {args.balance}, class balance {args.class_balance}, "
+          f"{'nested C from ' + args.grid if args.nested else 'C=4'}, {time.perf_counter() - started:.0f} s)")
     return 0
+
+
+def choose_c(design: str, everything: Matrices, y: np.ndarray, sources: np.ndarray, held: np.ndarray,
+             domain_of: np.ndarray, outer: str, args: argparse.Namespace) -> float:
+    """The C with the best mean AUC over inner folds: each remaining domain's held-out split scored
+    by a model trained on the training splits of the domains other than it and `outer`."""
+    grid = [float(c) for c in args.grid.split(",")]
+    inner_domains = sorted(set(domain_of) - {outer})
+    means = []
+    for C in grid:
+        aucs = []
+        for inner in inner_domains:
+            rows = np.flatnonzero((domain_of != outer) & (domain_of != inner) & ~held)
+            test = np.flatnonzero((domain_of == inner) & held & np.isin(sources, ["civil_spans"], invert=True))
+            if len(set(y[test])) < 2:
+                continue
+            (p,) = fit_predict(design, everything, rows, y[rows], weights(sources[rows], y[rows], args),
+                               [_slice(everything, test)], C=C)
+            aucs.append(auc(y[test], p))
+        means.append(float(np.mean(aucs)))
+    print(f"    {design} without {outer}: inner mean AUC " + ", ".join(f"C={c:g} {m:.4f}" for c, m in zip(grid, means)),
+          flush=True)
+    return grid[int(np.argmax(means))]
 
 
 def weights(sources: np.ndarray, y: np.ndarray, args: argparse.Namespace) -> np.ndarray:
