@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -50,6 +51,9 @@ class Receiver:
 
     def __init__(self) -> None:
         self.arrived: dict[str, tuple[float, str]] = {}
+        # Per comment, wall-clock seconds: webhook arrival, and the event's received_at and
+        # scored_at (stamped by the database and the worker on this same machine's clock).
+        self.stamps: dict[str, tuple[float, float, float]] = {}
         self.lock = threading.Lock()
         receiver = self
 
@@ -61,12 +65,15 @@ class Receiver:
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                at = time.perf_counter()
+                at, wall = time.perf_counter(), time.time()
                 event = json.loads(body)
                 comment = event.get("comment", {})
                 if comment.get("status") in FINAL:
                     with receiver.lock:
                         receiver.arrived.setdefault(comment["site_comment_id"], (at, comment["status"]))
+                        if comment.get("received_at") and comment.get("scored_at"):
+                            receiver.stamps.setdefault(comment["site_comment_id"], (
+                                wall, _epoch(comment["received_at"]), _epoch(comment["scored_at"])))
                 self.send_response(204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -84,9 +91,14 @@ class Receiver:
         return f"http://127.0.0.1:{self.port}/hook"
 
 
+def _epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
 def run_rate(base_url: str, api_key: str, receiver: Receiver, rate: float, duration: float, run: int) -> dict:
     session_local = threading.local()
     sent: dict[str, float] = {}
+    walls: dict[str, float] = {}
     errors = 0
     lock = threading.Lock()
     rng = random.Random(run)
@@ -99,7 +111,7 @@ def run_rate(base_url: str, api_key: str, receiver: Receiver, rate: float, durat
             s.headers["Authorization"] = f"Bearer {api_key}"
         text = rng.choice(ABUSIVE if i % 10 == 0 else CIVIL) + f" (#{run}-{i})"
         cid = f"r{run}-{i}"
-        start = time.perf_counter()
+        start, wall = time.perf_counter(), time.time()
         try:
             r = s.post(f"{base_url}/api/v1/comments", timeout=10,
                        json={"id": cid, "story_id": "bench", "author_id": f"a{i % 50}", "text": text})
@@ -108,7 +120,7 @@ def run_rate(base_url: str, api_key: str, receiver: Receiver, rate: float, durat
             ok = False
         with lock:
             if ok:
-                sent[cid] = start
+                sent[cid], walls[cid] = start, wall
             else:
                 errors += 1
 
@@ -121,10 +133,11 @@ def run_rate(base_url: str, api_key: str, receiver: Receiver, rate: float, durat
             if delay > 0:
                 time.sleep(delay)
             pool.submit(post, i, due)
-    return _summary(receiver, rate, sent, errors, time.perf_counter() - t0)
+    return _summary(receiver, rate, sent, errors, time.perf_counter() - t0, walls)
 
 
-def _summary(receiver: Receiver, rate: float, sent: dict[str, float], errors: int, send_elapsed: float) -> dict:
+def _summary(receiver: Receiver, rate: float, sent: dict[str, float], errors: int, send_elapsed: float,
+             walls: dict[str, float]) -> dict:
     """Wait (at most 30 s) for every accepted comment's final-status webhook, then the latencies."""
     deadline = time.perf_counter() + 30
     while time.perf_counter() < deadline:
@@ -135,7 +148,12 @@ def _summary(receiver: Receiver, rate: float, sent: dict[str, float], errors: in
         time.sleep(0.1)
     latencies = sorted(receiver.arrived[cid][0] - t for cid, t in sent.items() if cid in receiver.arrived)
     missing = len(sent) - len(latencies)
+    # Where each comment's time went: the POST until its INSERT (received_at), waiting until a
+    # scoring task took it (scored_at), then scoring, the commit, the webhook task and the POST to us.
+    legs = [(received - walls[cid], scored - received, arrived - scored)
+            for cid, (arrived, received, scored) in receiver.stamps.items() if cid in walls]
     return {
+        "legs": [statistics.median(leg) * 1000 for leg in zip(*legs)] if legs else [float("nan")] * 3,
         "rate": rate,
         "sent": len(sent),
         "errors": errors,
@@ -152,6 +170,7 @@ def run_batch_rate(base_url: str, api_key: str, receiver: Receiver, rate: float,
     each comment is timed from the start of its batch's request to its webhook."""
     session_local = threading.local()
     sent: dict[str, float] = {}
+    walls: dict[str, float] = {}
     errors = 0
     lock = threading.Lock()
     rng = random.Random(run)
@@ -167,7 +186,7 @@ def run_batch_rate(base_url: str, api_key: str, receiver: Receiver, rate: float,
             i = b * batch_size + n
             text = rng.choice(ABUSIVE if i % 10 == 0 else CIVIL) + f" (#{run}-{i})"
             comments.append({"id": f"r{run}-{i}", "story_id": "bench", "author_id": f"a{i % 50}", "text": text})
-        start = time.perf_counter()
+        start, wall = time.perf_counter(), time.time()
         try:
             r = s.post(f"{base_url}/api/v1/comments:batch", timeout=30, json={"comments": comments})
             results = r.json()["results"] if r.status_code == 200 else []
@@ -176,7 +195,7 @@ def run_batch_rate(base_url: str, api_key: str, receiver: Receiver, rate: float,
         accepted = [item["id"] for item in results if item["status"] == 202]
         with lock:
             for cid in accepted:
-                sent[cid] = start
+                sent[cid], walls[cid] = start, wall
             errors += batch_size - len(accepted)
 
     batches = max(1, int(rate * duration / batch_size))
@@ -187,7 +206,7 @@ def run_batch_rate(base_url: str, api_key: str, receiver: Receiver, rate: float,
             if delay > 0:
                 time.sleep(delay)
             pool.submit(post, b)
-    return _summary(receiver, rate, sent, errors, time.perf_counter() - t0)
+    return _summary(receiver, rate, sent, errors, time.perf_counter() - t0, walls)
 
 
 def main() -> None:
@@ -234,11 +253,13 @@ def main() -> None:
             time.sleep(2)  # let the webhooks of the last row settle
     print(f"\nPOST -> signed webhook with final status; {args.duration:.0f} s per row; web workers "
           f"{args.web_workers}, Celery concurrency {args.worker_concurrency}; all on this machine\n")
-    print("| row | achieved/s | accepted | errors | never final | p50 ms | p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| row | achieved/s | accepted | errors | never final | p50 ms | p99 ms "
+          "| p50 ms: POST to stored | stored to scoring | scoring to webhook |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
+        stored, waited, delivered = r["legs"]
         print(f"| {r['label']} | {r['achieved']:.1f} | {r['sent']} | {r['errors']} | {r['missing']} "
-              f"| {r['p50']:.1f} | {r['p99']:.1f} |")
+              f"| {r['p50']:.1f} | {r['p99']:.1f} | {stored:.1f} | {waited:.1f} | {delivered:.1f} |")
     for kind in ("single", "batch"):
         sustained = [r["rate"] for r in rows
                      if r["kind"] == kind and r["p99"] < 1000 and not r["missing"] and not r["errors"]]
