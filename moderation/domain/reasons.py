@@ -9,7 +9,8 @@ MAX_REASON_LENGTH = 2000
 
 def clean_reason(reason: str | None, *, required_to: str | None = None) -> str | None:
     """The reason trimmed, None when blank; ValidationFailed when too long, or when blank and
-    `required_to` names what needs one ("reject a comment")."""
+    `required_to` is given: what needs a reason ("reject a comment"), or "" where the page already
+    says what was refused ("Not sanctioned: a reason is required.")."""
     reason = (reason or "").strip() or None
     if required_to is not None and not reason:
         message = f"a reason is required to {required_to}" if required_to else "a reason is required"
