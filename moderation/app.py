@@ -67,7 +67,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
-    celery_init_app(app)
+    db.carry(_dispatcher(app, config))
     request_input.init_app(app)
     unavailable.init_app(app)
     security_headers.init_app(app)
@@ -94,6 +94,16 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXY_COUNT, x_proto=config.PROXY_COUNT,
                                 x_host=config.PROXY_COUNT)
     return app
+
+
+def _dispatcher(app: Flask, config: Config):
+    """Tasks by name through Celery, for the domain to find on its sessions."""
+    from moderation.dispatcher import CeleryDispatcher
+    from moderation.redis_client import redis_client
+
+    dispatcher = CeleryDispatcher(celery_init_app(app), redis_client(config.REDIS_URL, timeout=config.BROKER_TIMEOUT))
+    app.extensions["dispatcher"] = dispatcher
+    return dispatcher
 
 
 def _model_provider(app: Flask, config: Config) -> None:

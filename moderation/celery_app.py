@@ -65,9 +65,13 @@ def celery_init_app(app: Flask) -> Celery:
 
 
 def send_task(app: Flask, name: str, args: list[object]) -> bool:
+    return send(app.extensions["celery"], name, args)
+
+
+def send(celery: Celery, name: str, args: list[object]) -> bool:
     """Send without retrying: a broker outage must not block the request; the sweep catches up."""
     try:
-        app.extensions["celery"].send_task(name, args=args, retry=False)
+        celery.send_task(name, args=args, retry=False)
         return True
     except Exception:  # any broker error: the row is committed, the sweep will pick it up
         log.warning("could not send %s%r to the broker; the sweep will retry", name, args, exc_info=True)

@@ -56,6 +56,11 @@ def init_app(app: Flask) -> None:
         session.remove()
 
 
+def carry(dispatcher: object) -> None:
+    """Sessions made from now on carry the app's dispatcher (moderation/domain/dispatch.py)."""
+    _sessions.configure(info={"dispatcher": dispatcher})
+
+
 def get_or_404(model: type[T], ident: object) -> T:
     """The row with this primary key, or a 404 for the page asking (Flask-SQLAlchemy's helper)."""
     row = session.get(model, ident)

@@ -79,7 +79,7 @@ def _is_transient(exc: BaseException) -> bool:
 def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
     ids = [int(i) for i in comment_ids or []]
     batch_size = current_app.config["SCORE_BATCH_SIZE"]
-    scoring_task_started()  # before claiming: comments committed from now on send a task of their own
+    scoring_task_started(db.session)  # before claiming: comments committed from now on send a task of their own
     try:
         scored = scoring.score_pending(db.session, get_provider(), ids, batch_size=batch_size,
                                        max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter())

@@ -56,7 +56,7 @@ def replay_dead_letters_view() -> Response:
     user = auth.current_user()
     replayed = replay_dead_letters(db.session, actor=f"user:{user.username}", **chosen)
     db.session.commit()
-    send_replayed(replayed)
+    send_replayed(db.session, replayed)
     flash(f"Replaying {len(replayed)} webhook deliver{'y' if len(replayed) == 1 else 'ies'}." if replayed
           else "Nothing to replay: those deliveries are no longer dead letters.", "success" if replayed else "info")
     return redirect(url_for("admin.dead_letters", site=site_id if chosen.get("site_id") else None), code=303)

@@ -25,7 +25,7 @@ def retry_set_aside(comment_id: int) -> Response:
     except NotFound:
         abort(404)
     db.session.commit()
-    send_for_scoring([comment_id])
+    send_for_scoring(db.session, [comment_id])
     flash(f"Comment #{comment_id} goes back to scoring.", "success")
     return redirect(url_for("admin.set_aside"), code=303)
 
@@ -43,6 +43,6 @@ def reject_set_aside_comment(comment_id: int) -> Response:
         flash(f"Comment #{comment_id}: {error.message}", "error")
         return redirect(url_for("admin.set_aside"), code=303)
     db.session.commit()
-    send_webhooks([delivery])
+    send_webhooks(db.session, [delivery])
     flash(f"Comment #{comment_id} rejected.", "success")
     return redirect(url_for("admin.set_aside"), code=303)

@@ -26,7 +26,7 @@ def patch_comment(comment_id: int) -> ResponseReturnValue:
     commit_and_send(db.session, [edit.delivery])
     if edit.changed:
         # After the commit: the task must find the row pending. A lost message is the sweep's.
-        send_for_scoring([edit.comment.id])
+        send_for_scoring(db.session, [edit.comment.id])
     return jsonify(serialize_comment(edit.comment, include_text=include_text(request.args)))
 
 

@@ -61,7 +61,7 @@ def post_comment() -> ResponseReturnValue:
     if submission.created:
         # After the commit in submit_comment: the task must find the row. If the broker is down
         # the comment stays pending and the sweep scores it.
-        send_for_scoring([comment.id])
+        send_for_scoring(db.session, [comment.id])
     response = jsonify(serialize_comment(comment, include_text=include_text(request.args)))
     response.headers["Location"] = url_for("api.get_comment", comment_id=comment.id)
     if admitted is not None:
@@ -88,7 +88,7 @@ def post_comments_batch() -> ResponseReturnValue:
     results = submit_comments(db.session, _site(), items)
     created = [r.comment.id for r in results if r.created and r.comment is not None]
     if created:
-        send_for_scoring(created)  # after the commit in submit_comments, as for one comment
+        send_for_scoring(db.session, created)  # after the commit in submit_comments, as for one comment
     response = jsonify({
         "results": [_item_body(result, item) for result, item in zip(results, body["comments"], strict=True)],
         "created": len(created),
@@ -138,7 +138,7 @@ def report_response(comment_id: int) -> ResponseReturnValue:
     fields = report_input(parse_json_object(request.get_data()))
     filing = file_report(db.session, _site(), comment_id, limits=report_limits(), **fields)
     db.session.commit()
-    send_webhooks([filing.delivery])
+    send_webhooks(db.session, [filing.delivery])
     body = {"report": serialize_report(filing.report),
             "comment": serialize_comment(filing.comment, include_text=include_text(request.args))}
     return jsonify(body), 201 if filing.created else 200

@@ -57,7 +57,7 @@ def replay_command(ids: tuple[int, ...], replay_all: bool, site_name: str | None
         site_id = site_id_named(site_name)
         replayed = replay_dead_letters(db.session, actor=ACTOR, ids=list(ids) if ids else None, site_id=site_id)
         db.session.commit()
-        send_replayed(replayed)  # a message lost here is resent by the sweep within a minute or two
+        send_replayed(db.session, replayed)  # a message lost here is resent by the sweep within a minute or two
     click.echo(f"replayed {len(replayed)}" + (f" of {len(ids)} (the others are not dead letters)"
                                                if ids and len(replayed) < len(ids) else ""))
 

@@ -84,7 +84,7 @@ def replay_dead_letters(
     return deliveries
 
 
-def send_replayed(deliveries: Sequence[WebhookDelivery]) -> None:
+def send_replayed(session: Session, deliveries: Sequence[WebhookDelivery]) -> None:
     """After commit. A lost message is resent by the sweep, as for any undelivered event."""
     for start in range(0, len(deliveries), REPLAY_BATCH):
-        send_webhooks(deliveries[start:start + REPLAY_BATCH])
+        send_webhooks(session, deliveries[start:start + REPLAY_BATCH])

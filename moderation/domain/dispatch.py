@@ -1,4 +1,8 @@
-"""Sending work to the workers after a commit, by task name.
+"""Sending work to the workers after a commit, through the dispatcher create_app built.
+
+A domain function finds the dispatcher on its database session (`session.info["dispatcher"]`):
+the session is the unit of work whose commits these messages follow. So nothing here reaches for
+the Flask app, Celery or Redis, and a test can give a session a dispatcher of its own.
 
 Scoring tasks are deduplicated: a scoring task claims every pending comment when it starts, so
 while one waits in the queue a newly committed comment needs no task of its own. A short-lived
@@ -10,52 +14,48 @@ lost task costs at most SCORE_QUEUED_TTL of deduplication, and the sweep catches
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
-import redis
-from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
-from moderation.celery_app import SCORE_TASK, WEBHOOK_BATCH_TASK, WEBHOOK_TASK, send_task
 from moderation.models import WebhookDelivery
-from moderation.redis_client import redis_client
 
+DISPATCHER = "dispatcher"  # the key in Session.info
 SCORE_QUEUED_KEY = "moderation:scoring-task-queued"
 SCORE_QUEUED_TTL_MS = 10_000
 
 
-def _redis(app: Flask) -> redis.Redis:
-    client = app.extensions.get("dispatch_redis")
-    if client is None:
-        client = redis_client(app.config["REDIS_URL"], timeout=app.config["BROKER_TIMEOUT"])
-        app.extensions["dispatch_redis"] = client
-    return client
+class Dispatcher(Protocol):
+    """moderation.dispatcher.CeleryDispatcher: tasks by name through the broker. A lost message is
+    never lost work: the rows are committed first, and the sweep sends what is left."""
+
+    def send_webhooks(self, delivery_ids: list[int]) -> None: ...
+
+    def send_for_scoring(self, comment_ids: list[int]) -> bool: ...
+
+    def scoring_task_started(self) -> None: ...
 
 
-def send_webhooks(deliveries: Iterable[WebhookDelivery | None]) -> None:
-    """Call after commit: one task for one delivery, one task for a batch (a scored batch's events).
+def dispatcher(session: Session) -> Dispatcher:
+    found = session.info.get(DISPATCHER)
+    if found is None:
+        raise RuntimeError("this database session has no dispatcher: use moderation.db.session "
+                           "(create_app sets one) or pass info={'dispatcher': ...}")
+    return found
 
-    A delivery whose message is lost is resent by the sweep.
-    """
+
+def send_webhooks(session: Session, deliveries: Iterable[WebhookDelivery | None]) -> None:
+    """Call after commit: one task for one delivery, one task for a batch (a scored batch's events)."""
     ids = [d.id for d in deliveries if d is not None]
-    if len(ids) == 1:
-        send_task(current_app._get_current_object(), WEBHOOK_TASK, [ids[0]])
-    elif ids:
-        send_task(current_app._get_current_object(), WEBHOOK_BATCH_TASK, [ids])
+    if ids:
+        dispatcher(session).send_webhooks(ids)
 
 
-def send_for_scoring(comment_ids: list[int]) -> bool:
+def send_for_scoring(session: Session, comment_ids: list[int]) -> bool:
     """Call after commit; comments whose message is lost stay pending until the sweep scores them."""
-    app = current_app._get_current_object()
-    try:
-        if not _redis(app).set(SCORE_QUEUED_KEY, "1", nx=True, px=SCORE_QUEUED_TTL_MS):
-            return True  # a queued task will claim these comments
-    except (redis.RedisError, OSError):
-        pass  # cannot tell; the send below fails fast too if Redis is down
-    return send_task(app, SCORE_TASK, [comment_ids])
+    return dispatcher(session).send_for_scoring(comment_ids)
 
 
-def scoring_task_started() -> None:
+def scoring_task_started(session: Session) -> None:
     """A scoring task calls this before it claims, so comments committed from now on send a task."""
-    try:
-        _redis(current_app._get_current_object()).delete(SCORE_QUEUED_KEY)
-    except (redis.RedisError, OSError):
-        pass  # the key expires by itself
+    dispatcher(session).scoring_task_started()

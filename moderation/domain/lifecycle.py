@@ -212,4 +212,4 @@ def commit_and_send(session: Session, deliveries: Iterable[WebhookDelivery | Non
     """Commit, then queue the webhooks: never send an event for a change that might roll back."""
     deliveries = list(deliveries)
     session.commit()
-    send_webhooks(deliveries)
+    send_webhooks(session, deliveries)

@@ -153,7 +153,7 @@ def sanction_author(
           replaced=replaced.id if replaced is not None else None)
     delivery = _event(session, site, "author.sanctioned", author_id, sanction, at)
     session.commit()
-    send_webhooks([delivery])
+    send_webhooks(session, [delivery])
     return sanction
 
 
@@ -181,6 +181,6 @@ def lift_sanction(
           kind=sanction.kind, reason=reason, sanction_id=sanction.id)
     delivery = _event(session, site, "author.sanction_lifted", author_id, sanction, at)
     session.commit()
-    send_webhooks([delivery])
+    send_webhooks(session, [delivery])
     return sanction
 

@@ -305,7 +305,7 @@ def score_pending(
             if not alone:  # nothing could be scored: stop here rather than fail the same rows again
                 break
         else:
-            send_webhooks(batch.deliveries)
+            send_webhooks(session, batch.deliveries)
             scored.update(batch.scored)
         if len(ids) < batch_size:
             break
@@ -332,7 +332,7 @@ def _score_one_by_one(session: Session, model: ModelSource, ids: Sequence[int]) 
                 raise
             failures[comment_id] = _describe(error)
             continue
-        send_webhooks(batch.deliveries)
+        send_webhooks(session, batch.deliveries)
         scored.update(batch.scored)
     for comment_id, error in failures.items():
         set_aside = _record_failure(session, comment_id, error, blame_it=bool(scored))

@@ -74,5 +74,5 @@ def resend_lost_webhooks(session: Session, after: timedelta = RESEND_WEBHOOKS_AF
     for delivery in deliveries:
         delivery.next_attempt_at = current
     session.commit()
-    send_webhooks(deliveries)
+    send_webhooks(session, deliveries)
     return len(deliveries)

@@ -1,7 +1,13 @@
-"""At most one scoring task waits in the queue: it claims every pending comment when it starts."""
+"""At most one scoring task waits in the queue: it claims every pending comment when it starts.
+And the domain sends through the dispatcher its session carries, not through the Flask app."""
 from __future__ import annotations
 
-from moderation.domain.dispatch import scoring_task_started, send_for_scoring
+import pytest
+from sqlalchemy.orm import Session
+
+from moderation import db
+from moderation.domain.dispatch import scoring_task_started, send_for_scoring, send_webhooks
+from moderation.models import WebhookDelivery
 
 
 def queued_tasks(services) -> int:
@@ -11,19 +17,50 @@ def queued_tasks(services) -> int:
 def test_comments_posted_while_a_scoring_task_waits_send_no_task_of_their_own(app, services):
     with app.app_context():
         for comment_id in (1, 2, 3):
-            assert send_for_scoring([comment_id])
+            assert send_for_scoring(db.session, [comment_id])
     assert queued_tasks(services) == 1
 
 
 def test_once_the_task_has_started_the_next_comment_sends_a_new_task(app, services):
     with app.app_context():
-        send_for_scoring([1])
-        scoring_task_started()
-        send_for_scoring([2])
+        send_for_scoring(db.session, [1])
+        scoring_task_started(db.session)
+        send_for_scoring(db.session, [2])
     assert queued_tasks(services) == 2
 
 
 def test_a_comment_is_still_sent_when_the_marker_cannot_be_read(app_with, services, tmp_path):
     app = app_with(REDIS_URL=f"redis+socket://{tmp_path}/absent.sock")
     with app.app_context():
-        assert send_for_scoring([1]) is False  # the broker is down too: the sweep will score it
+        assert send_for_scoring(db.session, [1]) is False  # the broker is down too: the sweep will score it
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list[int]]] = []
+
+    def send_webhooks(self, delivery_ids: list[int]) -> None:
+        self.sent.append(("webhooks", delivery_ids))
+
+    def send_for_scoring(self, comment_ids: list[int]) -> bool:
+        self.sent.append(("scoring", comment_ids))
+        return True
+
+    def scoring_task_started(self) -> None:
+        self.sent.append(("started", []))
+
+
+def test_the_domain_sends_through_its_sessions_dispatcher_without_an_app():
+    recorder = Recorder()
+    session = Session(info={"dispatcher": recorder})  # no Flask app, no Celery, no Redis
+
+    send_webhooks(session, [WebhookDelivery(id=7), None, WebhookDelivery(id=9)])
+    send_for_scoring(session, [3])
+    scoring_task_started(session)
+
+    assert recorder.sent == [("webhooks", [7, 9]), ("scoring", [3]), ("started", [])]
+
+
+def test_a_session_without_a_dispatcher_says_so():
+    with pytest.raises(RuntimeError, match="no dispatcher"):
+        send_for_scoring(Session(), [1])

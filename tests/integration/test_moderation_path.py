@@ -151,7 +151,7 @@ def test_a_moderators_decision_sends_exactly_one_signed_webhook(app, client, mak
             comment.decided_by, comment.decided_at = moderator.id, now()
             delivery = change_status(db.session, comment, "approved", actor=f"user:{moderator.username}", by=DECISION)
             db.session.commit()
-            send_webhooks([delivery])
+            send_webhooks(db.session, [delivery])
         receiver.wait_for(2, timeout=5)
         time.sleep(0.5)  # any duplicate would arrive now
         decisions = [r for r in receiver.received if r.event["comment"]["status"] == "approved"]

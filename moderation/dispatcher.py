@@ -1,0 +1,35 @@
+"""The dispatcher create_app builds for the domain (moderation/domain/dispatch.py): tasks sent by
+name through Celery, and the "a scoring task is queued" marker kept in Redis."""
+from __future__ import annotations
+
+import redis
+from celery import Celery
+
+from moderation.celery_app import SCORE_TASK, WEBHOOK_BATCH_TASK, WEBHOOK_TASK, send
+from moderation.domain.dispatch import SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS
+
+
+class CeleryDispatcher:
+    def __init__(self, celery: Celery, marker: redis.Redis) -> None:
+        self.celery = celery
+        self.marker = marker  # lazily connected; BROKER_TIMEOUT bounds every call
+
+    def send_webhooks(self, delivery_ids: list[int]) -> None:
+        if len(delivery_ids) == 1:
+            send(self.celery, WEBHOOK_TASK, [delivery_ids[0]])
+        elif delivery_ids:
+            send(self.celery, WEBHOOK_BATCH_TASK, [delivery_ids])
+
+    def send_for_scoring(self, comment_ids: list[int]) -> bool:
+        try:
+            if not self.marker.set(SCORE_QUEUED_KEY, "1", nx=True, px=SCORE_QUEUED_TTL_MS):
+                return True  # a queued task will claim these comments
+        except (redis.RedisError, OSError):
+            pass  # cannot tell; the send below fails fast too if Redis is down
+        return send(self.celery, SCORE_TASK, [comment_ids])
+
+    def scoring_task_started(self) -> None:
+        try:
+            self.marker.delete(SCORE_QUEUED_KEY)
+        except (redis.RedisError, OSError):
+            pass  # the key expires by itself
