@@ -23,10 +23,16 @@ session = scoped_session(_sessions)
 PING_AFTER_IDLE_SECONDS = 5.0
 
 
+# PostgreSQL refuses a statement_timeout past INT_MAX milliseconds (about 24 days), and with it the
+# connection: a larger setting means "no practical limit", not "no database".
+MAX_STATEMENT_TIMEOUT_MS = 2**31 - 1
+
+
 def make_engine(url: str, statement_timeout: float = 0.0) -> Engine:
     connect_args: dict[str, object] = {"connect_timeout": 10}
-    if statement_timeout > 0:
-        connect_args["options"] = f"-c statement_timeout={max(1, round(statement_timeout * 1000))}"
+    if statement_timeout > 0:  # 0, negative or NaN: no limit
+        milliseconds = min(statement_timeout * 1000, MAX_STATEMENT_TIMEOUT_MS)
+        connect_args["options"] = f"-c statement_timeout={max(1, round(milliseconds))}"
     engine = create_engine(url, pool_size=5, max_overflow=10, pool_timeout=10, connect_args=connect_args)
 
     @event.listens_for(engine, "checkin")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import create_engine, text
 
 
@@ -32,7 +33,11 @@ def test_a_request_behind_a_held_table_lock_answers_503_instead_of_waiting(servi
     assert response.get_json()["error"]["code"] == "unavailable"
 
 
-def test_without_a_lock_the_same_request_is_answered_as_usual(app_with, site):
-    response = app_with(DATABASE_STATEMENT_TIMEOUT=0.5).test_client().get("/api/v1/comments/1", headers=site.headers)
+@pytest.mark.parametrize("limit", [0.5, 0, -1, float("nan"), 1e12, float("inf")])
+def test_any_setting_leaves_ordinary_requests_working(app_with, site, limit):
+    """Without a lock the request is answered as usual, whatever the setting: none, negative and NaN
+    mean no limit; one past PostgreSQL's largest (about 24 days) is held at that largest, where
+    passing it on would make every connection fail."""
+    response = app_with(DATABASE_STATEMENT_TIMEOUT=limit).test_client().get("/api/v1/comments/1", headers=site.headers)
 
     assert response.status_code == 404  # no such comment: the limit does not get in the way of normal work
