@@ -6,7 +6,8 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.domain.dispatch import send_for_scoring, send_webhooks
+from moderation.domain.dispatch import send_for_scoring
+from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.set_aside import reject_set_aside, retry_scoring, set_aside_comments
 
@@ -42,7 +43,6 @@ def reject_set_aside_comment(comment_id: int) -> Response:
         db.session.rollback()
         flash(f"Comment #{comment_id}: {error.message}", "error")
         return redirect(url_for("admin.set_aside"), code=303)
-    db.session.commit()
-    send_webhooks(db.session, [delivery])
+    commit_and_send(db.session, [delivery])
     flash(f"Comment #{comment_id} rejected.", "success")
     return redirect(url_for("admin.set_aside"), code=303)

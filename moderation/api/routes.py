@@ -17,7 +17,8 @@ from moderation.api.query_input import include_text
 from moderation.api.validation import batch_items, comment_input, parse_json_object, report_input
 from moderation.domain.batch_submission import MAX_BATCH_ITEMS, ItemResult, submit_comments
 from moderation.domain.comments import comment_by_site_id, comment_for_site, submit_comment
-from moderation.domain.dispatch import send_for_scoring, send_webhooks
+from moderation.domain.dispatch import send_for_scoring
+from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.backpressure import Overloaded
 from moderation.domain.errors import NotFound
 from moderation.domain.reports import ReportLimits, file_report, serialize_report
@@ -137,8 +138,7 @@ def report_response(comment_id: int) -> ResponseReturnValue:
     """File a report on one of the caller's comments (by our id, or resolved from the site's)."""
     fields = report_input(parse_json_object(request.get_data()))
     filing = file_report(db.session, _site(), comment_id, limits=report_limits(), **fields)
-    db.session.commit()
-    send_webhooks(db.session, [filing.delivery])
+    commit_and_send(db.session, [filing.delivery])
     body = {"report": serialize_report(filing.report),
             "comment": serialize_comment(filing.comment, include_text=include_text(request.args))}
     return jsonify(body), 201 if filing.created else 200

@@ -19,9 +19,8 @@ from typing import Any
 from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import NotFound, ValidationFailed
-from moderation.domain.lifecycle import HELD, REJECTED
+from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send
 from moderation.domain.policy import Verdict
 from moderation.domain.reasons import clean_reason
 from moderation.domain.status import audit, now
@@ -110,8 +109,6 @@ def _event(session: Session, site: Site, event_type: str, author_id: str, sancti
     return delivery
 
 
-
-
 def sanction_author(
     session: Session,
     site: Site,
@@ -152,8 +149,7 @@ def sanction_author(
           kind=kind, reason=reason, days=days, sanction_id=sanction.id,
           replaced=replaced.id if replaced is not None else None)
     delivery = _event(session, site, "author.sanctioned", author_id, sanction, at)
-    session.commit()
-    send_webhooks(session, [delivery])
+    commit_and_send(session, [delivery])
     return sanction
 
 
@@ -180,7 +176,6 @@ def lift_sanction(
     audit(session, f"user:{by_user.username}", "author:sanction_lifted", site_id=site.id, author_id=author_id,
           kind=sanction.kind, reason=reason, sanction_id=sanction.id)
     delivery = _event(session, site, "author.sanction_lifted", author_id, sanction, at)
-    session.commit()
-    send_webhooks(session, [delivery])
+    commit_and_send(session, [delivery])
     return sanction
 
