@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--nested", action="store_true",
                         help="choose each design's C inside every left-out domain, by leaving out each of the "
                              "remaining domains in turn; the left-out domain never takes part in the choice")
-    parser.add_argument("--grid", default="1,4,16", help="values of C tried by --nested")
+    parser.add_argument("--grid", default="1,4,16", type=_grid, help="values of C tried by --nested")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     designs = args.designs.split(",")
@@ -180,15 +180,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nC chosen per left-out domain: " + "; ".join(
             f"{design} " + ", ".join(f"{d}={c:g}" for d, c in sorted(chosen[design].items())) for design in designs))
     print(f"(cap {args.cap} rows per source, balance {args.balance}, class balance {args.class_balance}, "
-          f"{'nested C from ' + args.grid if args.nested else 'C=4'}, {time.perf_counter() - started:.0f} s)")
+          f"{'nested C from ' + ','.join(f'{c:g}' for c in args.grid) if args.nested else 'C=4'}, {time.perf_counter() - started:.0f} s)")
     return 0
+
+
+def _grid(raw: str) -> list[float]:
+    try:
+        values = [float(c) for c in raw.split(",") if c.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r}: give positive numbers separated by commas") from None
+    if not values or not all(0 < c < float("inf") for c in values):
+        raise argparse.ArgumentTypeError(f"{raw!r}: every C must be a positive number")
+    return values
 
 
 def choose_c(design: str, everything: Matrices, y: np.ndarray, sources: np.ndarray, held: np.ndarray,
              domain_of: np.ndarray, outer: str, args: argparse.Namespace) -> float:
     """The C with the best mean AUC over inner folds: each remaining domain's held-out split scored
     by a model trained on the training splits of the domains other than it and `outer`."""
-    grid = [float(c) for c in args.grid.split(",")]
+    grid = args.grid
     inner_domains = sorted(set(domain_of) - {outer})
     means = []
     for C in grid:

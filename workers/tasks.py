@@ -9,14 +9,13 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+import requests
 from celery.signals import worker_init
 from flask import current_app
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from moderation import db
 from moderation.celery_app import TRAINING_QUEUE
-import requests
-
 from moderation.domain import drift, retention, scoring, sweep as sweeping, webhooks
 from moderation.domain.dispatch import scoring_task_started
 from moderation.domain.webhook_urls import UrlPolicy, guarded_session
