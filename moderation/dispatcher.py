@@ -26,7 +26,12 @@ class CeleryDispatcher:
                 return True  # a queued task will claim these comments
         except (redis.RedisError, OSError):
             pass  # cannot tell; the send below fails fast too if Redis is down
-        return send(self.celery, SCORE_TASK, [comment_ids])
+        if send(self.celery, SCORE_TASK, [comment_ids]):
+            return True
+        # No task is queued after all: left set, the marker would keep the next comments from
+        # sending one for its whole TTL, and they would wait for the sweep.
+        self.scoring_task_started()
+        return False
 
     def scoring_task_started(self) -> None:
         try:

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from moderation import db
-from moderation.domain.dispatch import scoring_task_started, send_for_scoring, send_webhooks
+from moderation.dispatcher import CeleryDispatcher
+from moderation.domain.dispatch import SCORE_QUEUED_KEY, scoring_task_started, send_for_scoring, send_webhooks
 from moderation.models import WebhookDelivery
 
 
@@ -33,6 +34,31 @@ def test_a_comment_is_still_sent_when_the_marker_cannot_be_read(app_with, servic
     app = app_with(REDIS_URL=f"redis+socket://{tmp_path}/absent.sock")
     with app.app_context():
         assert send_for_scoring(db.session, [1]) is False  # the broker is down too: the sweep will score it
+
+
+class FlakyBroker:
+    """A Celery whose first send fails, as when the broker connection broke a moment ago."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.fail = True
+
+    def send_task(self, name: str, args: list, retry: bool) -> None:
+        if self.fail:
+            self.fail = False
+            raise ConnectionError("broker connection lost")
+        self.sent.append(name)
+
+
+def test_a_failed_send_leaves_no_marker_so_the_next_comment_sends_its_own_task(services):
+    services.redis().delete(SCORE_QUEUED_KEY)  # an earlier test's marker would send nothing at all
+    broker = FlakyBroker()
+    dispatcher = CeleryDispatcher(broker, services.redis())
+
+    assert dispatcher.send_for_scoring([1]) is False
+    assert not services.redis().exists(SCORE_QUEUED_KEY)
+    assert dispatcher.send_for_scoring([2]) is True
+    assert broker.sent == ["workers.tasks.score_comments"]  # not left waiting for the sweep
 
 
 class Recorder:
