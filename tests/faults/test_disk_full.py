@@ -97,6 +97,7 @@ def test_a_full_disk_never_accepts_a_comment_it_did_not_store_and_loses_nothing_
         assert set(during.codes) <= FULL_DISK_CODES, during.codes
         api_log = "\n".join(f"{r.levelname} {r.getMessage()}" + (f" {r.exc_info[1]!r}" if r.exc_info else "")
                             for r in caplog.records)
-        logs = worker.log() + api_log  # the service's own logs, not PostgreSQL's or Redis's
-        check_after_fault(app, endpoint, traffic, logs=logs, says=r"No space left on device", record=record,
+        # The service's own logs, not PostgreSQL's or Redis's; the worker's last, read after the
+        # wait, so a worker that never catches up shows what it said meanwhile.
+        check_after_fault(app, endpoint, traffic, logs=lambda: api_log + "\n" + worker.log(), says=r"No space left on device", record=record,
                           timeout=90, extra=f"while full={dict(during.codes)}")
