@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from moderation import db, request_input, security_headers, unavailable
 from moderation.celery_app import celery_init_app
 from moderation.config import Config
+from moderation.domain.settings import DomainSettings
 from moderation.embedded import default_redis_url, start_postgres
 from moderation.observability import web as observability_web
 
@@ -67,7 +68,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
-    db.carry(_dispatcher(app, config))
+    db.carry(_dispatcher(app, config), DomainSettings.from_config(app.config))
     request_input.init_app(app)
     unavailable.init_app(app)
     security_headers.init_app(app)

@@ -62,9 +62,10 @@ def init_app(app: Flask) -> None:
         session.remove()
 
 
-def carry(dispatcher: object) -> None:
-    """Sessions made from now on carry the app's dispatcher (moderation/domain/dispatch.py)."""
-    _sessions.configure(info={"dispatcher": dispatcher})
+def carry(dispatcher: object, settings: object) -> None:
+    """Sessions made from now on carry the app's dispatcher (moderation/domain/dispatch.py) and the
+    settings domain functions read (moderation/domain/settings.py)."""
+    _sessions.configure(info={"dispatcher": dispatcher, "settings": settings})
 
 
 def get_or_404(model: type[T], ident: object) -> T:

@@ -4,11 +4,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from typing import Any
-from flask import current_app
+
 from sqlalchemy.orm import Session
 
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.settings import domain_settings
 from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.models import Site, User
@@ -87,7 +88,7 @@ def _storm_settings(form: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
-def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
+def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, Any]:
     """The form's values as Site attributes, or ValidationFailed naming the first bad field."""
     mode = form.get("moderation_mode", "")
     if mode not in MODES:
@@ -100,7 +101,7 @@ def parse_settings(form: Mapping[str, str]) -> dict[str, Any]:
         raise ValidationFailed("report threshold must be a positive number", field="report_threshold")
     webhook_url = (form.get("webhook_url") or "").strip() or None
     if webhook_url is not None:
-        check_webhook_url(webhook_url, UrlPolicy.from_config(current_app.config))
+        check_webhook_url(webhook_url, url_policy)
     return {
         "moderation_mode": mode,
         "thresholds": _thresholds(form, "hold_"),
@@ -124,7 +125,7 @@ def update_site_settings(session: Session, site_id: int, form: Mapping[str, str]
     if site is None:
         raise NotFound(f"site {site_id} does not exist")
     changed = []
-    for name, new in parse_settings(form).items():
+    for name, new in parse_settings(form, domain_settings(session).url_policy).items():
         old = getattr(site, name)
         if old == new:
             continue

@@ -9,28 +9,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import current_app
+from sqlalchemy.orm import object_session
 
+from moderation.domain.settings import domain_settings
 from moderation.models import Site, User
 
 PREFIX = "mod_"
 LENGTH = 16  # hex digits: 64 bits, no collision among any plausible number of moderators
 
 
-def _key() -> bytes:
-    configured = current_app.config.get("MODERATOR_ID_SECRET")
-    if configured:
-        return configured.encode()
-    # Derived, so knowing a pseudonym says nothing about SECRET_KEY (which signs sessions).
-    return hmac.new(str(current_app.config["SECRET_KEY"]).encode(), b"moderator-pseudonyms", hashlib.sha256).digest()
-
-
-def moderator_pseudonym(user_id: int) -> str:
-    return PREFIX + hmac.new(_key(), str(user_id).encode(), hashlib.sha256).hexdigest()[:LENGTH]
+def moderator_pseudonym(user_id: int, key: bytes) -> str:
+    """`key`: DomainSettings.pseudonym_key (MODERATOR_ID_SECRET, or derived from SECRET_KEY)."""
+    return PREFIX + hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()[:LENGTH]
 
 
 def moderator_reference(user: User | None, site: Site) -> str | None:
-    """The moderator as this site may see them."""
+    """The moderator as this site may see them; the key comes with the session the user was read in."""
     if user is None:
         return None
-    return user.username if site.share_moderator_names else moderator_pseudonym(user.id)
+    if site.share_moderator_names:
+        return user.username
+    return moderator_pseudonym(user.id, domain_settings(object_session(user)).pseudonym_key)

@@ -12,19 +12,11 @@ often wrong from being silenced altogether. Only decided reports count: open one
 """
 from __future__ import annotations
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moderation.domain.settings import domain_settings
 from moderation.models import Comment, Report
-
-DEFAULT_FLOOR = 0.25
-
-
-def _floor() -> float:
-    if has_app_context():
-        return float(current_app.config.get("REPORTER_WEIGHT_FLOOR", DEFAULT_FLOOR))
-    return DEFAULT_FLOOR
 
 
 def track_record(session: Session, site_id: int, reporter_id: str) -> tuple[int, int]:
@@ -49,7 +41,7 @@ def reporter_weight(
     decided = upheld + dismissed
     if decided == 0:
         return base, f"{reason} {base:g}: no earlier reports decided"
-    factor = min(1.0, max(_floor(), (upheld + 1) / (decided + 1)))
+    factor = min(1.0, max(domain_settings(session).reporter_weight_floor, (upheld + 1) / (decided + 1)))
     weight = round(base * factor, 4)
     plural = "s" if decided > 1 else ""
     return weight, f"{reason} {base:g} × {factor:.2g}: {dismissed} of {decided} earlier report{plural} dismissed"

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
-from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
 from moderation.domain.passwords import hash_secret, verify_secret
+from moderation.domain.settings import domain_settings
 from moderation.domain.site_rows import forget as forget_site_row
 from moderation.domain.site_rows import site_row
 from moderation.domain.status import audit
@@ -78,7 +78,8 @@ def create_site(
     report_threshold: float = 2.0,
     url_policy: UrlPolicy | None = None,
 ) -> NewSite:
-    """A new site with its API key and webhook secret; `url_policy` defaults to the app's settings."""
+    """A new site with its API key and webhook secret; `url_policy` defaults to the
+    session's settings (DomainSettings.url_policy)."""
     if not name.strip():
         raise ValidationFailed("name must not be empty", field="name")
     if moderation_mode not in ("pre", "post"):
@@ -86,7 +87,7 @@ def create_site(
     if session.scalar(select(Site.id).where(Site.name == name)) is not None:
         raise Conflict(f"a site named {name!r} exists already", field="name")
     if webhook_url:
-        check_webhook_url(webhook_url, url_policy or UrlPolicy.from_config(current_app.config))
+        check_webhook_url(webhook_url, url_policy or domain_settings(session).url_policy)
     key_id, secret = _new_key()
     webhook_secret = "whsec_" + secrets.token_urlsafe(32)
     site = Site(

@@ -31,11 +31,11 @@ from datetime import timedelta
 from typing import Any
 
 import requests
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import ValidationFailed
+from moderation.domain.settings import domain_settings
 from moderation.domain.status import now
 from moderation.domain.webhook_urls import UnsafeDestination, UrlPolicy, check_webhook_url, guarded_session
 from moderation.models import Site, WebhookDelivery
@@ -139,10 +139,11 @@ def deliver_many(
     not tried here ("deferred": the caller gives each its own task), so a dead endpoint costs one
     timeout per batch rather than one per event, and other sites still get theirs.
 
-    `policy` defaults to the app's settings; `http` to a session that enforces it after DNS.
+    `policy` defaults to the session's settings (DomainSettings.url_policy); `http` to a session
+    that enforces it after DNS.
     """
     if policy is None:
-        policy = UrlPolicy.from_config(current_app.config)
+        policy = domain_settings(session).url_policy
     if http is None:
         http = guarded_session(policy)
     deliveries = list(session.scalars(

@@ -12,6 +12,7 @@ from moderation.app import create_app
 from moderation.config import Config
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.pseudonyms import moderator_pseudonym
+from moderation.domain.settings import DomainSettings
 from moderation.domain.lifecycle import DECISION, change_status, now
 from moderation.embedded import start_redis
 from moderation.models import AuditEntry, Comment, WebhookDelivery
@@ -158,8 +159,8 @@ def test_a_moderators_decision_sends_exactly_one_signed_webhook(app, client, mak
     assert len(decisions) == 1 and decisions[0].signature_valid
     event = decisions[0].event
     assert event["previous_status"] == "held" and event["comment"]["visible"] is True
-    with app.app_context():
-        pseudonym = moderator_pseudonym(moderator.id)  # sites see no login names unless they opt in
+    # Sites see no login names unless they opt in.
+    pseudonym = moderator_pseudonym(moderator.id, DomainSettings.from_config(app.config).pseudonym_key)
     assert event["comment"]["decision"] == {"action": "approved", "reason": "satire, in context",
                                              "moderator": pseudonym, "decided_at": event["comment"]["decision"]["decided_at"]}
 

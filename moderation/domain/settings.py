@@ -1,0 +1,48 @@
+"""The settings domain functions read, found on the database session as the dispatcher is
+(moderation/domain/dispatch.py): create_app builds them from its config once, so no domain
+function reads the Flask app's config, and a test can give a bare session settings of its own."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from moderation.domain.webhook_urls import UrlPolicy
+
+SETTINGS = "settings"  # the key in Session.info
+DEFAULT_REPORTER_WEIGHT_FLOOR = 0.25
+
+
+@dataclass(frozen=True)
+class DomainSettings:
+    # Keys the pseudonymous moderator ids sites see (domain/pseudonyms.py).
+    pseudonym_key: bytes
+    # Where webhooks may go when a caller names no policy of its own (domain/webhook_urls.py).
+    url_policy: UrlPolicy = field(default_factory=UrlPolicy)
+    # Least a report keeps of its reason's weight (domain/reporter_weights.py).
+    reporter_weight_floor: float = DEFAULT_REPORTER_WEIGHT_FLOOR
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "DomainSettings":
+        return cls(pseudonym_key=_pseudonym_key(config), url_policy=UrlPolicy.from_config(config),
+                   reporter_weight_floor=float(config.get("REPORTER_WEIGHT_FLOOR", DEFAULT_REPORTER_WEIGHT_FLOOR)))
+
+
+def _pseudonym_key(config: Mapping[str, Any]) -> bytes:
+    configured = config.get("MODERATOR_ID_SECRET")
+    if configured:
+        return str(configured).encode()
+    # Derived, so knowing a pseudonym says nothing about SECRET_KEY (which signs sessions).
+    return hmac.new(str(config["SECRET_KEY"]).encode(), b"moderator-pseudonyms", hashlib.sha256).digest()
+
+
+def domain_settings(session: Session | None) -> DomainSettings:
+    found = session.info.get(SETTINGS) if session is not None else None
+    if found is None:
+        raise RuntimeError("this database session has no domain settings: use moderation.db.session "
+                           "(create_app sets them) or pass info={'settings': DomainSettings(...)}")
+    return found
