@@ -37,7 +37,7 @@ def stack(fault_stack: Stack) -> Iterator[Stack]:
     forget_verified_keys()  # ids restart with each test
     yield fault_stack
     for worker in fault_stack.workers:
-        worker.stop()
+        worker.kill()
     fault_stack.workers.clear()
 
 
