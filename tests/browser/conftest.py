@@ -22,16 +22,29 @@ def live_server(app) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def browser_page():
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium per test process: starting Playwright's driver and the browser for every test
+    cost 3-5 s each. Tests share no state through it: each gets a context of its own."""
     # No skip: CI installs Chromium (.ci/run), and a missing browser must fail loudly, not pass quietly.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.set_default_timeout(15_000)
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A page in a fresh browser context: no cookies, storage or cache from an earlier test."""
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+    finally:
+        for other in chromium.contexts:  # this one, and any a test opened beside it
+            other.close()
