@@ -36,7 +36,7 @@ def checked_reason(action: str, reason: str | None) -> str | None:
     """The reason to record, or ValidationFailed if the action or the reason will not do."""
     if action not in ACTIONS:
         raise ValidationFailed("action must be 'approve' or 'reject'", field="action")
-    return clean_reason(reason, required_to="reject a comment" if action == "reject" else None)
+    return clean_reason(reason, required=action == "reject", to="reject a comment")
 
 
 def lock_for_decision(session: Session, comment_ids: list[int], *, skip_locked: bool = False) -> list[Comment]:

@@ -126,7 +126,7 @@ def sanction_author(
     author_id = (author_id or "").strip()
     if not author_id or len(author_id) > MAX_AUTHOR_ID_LENGTH:
         raise ValidationFailed("author_id must be 1 to 200 characters", field="author_id")
-    reason = clean_reason(reason, required_to="")
+    reason = clean_reason(reason, required=True)
     if kind == "suspend":
         if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_SUSPENSION_DAYS:
             raise ValidationFailed(f"a suspension lasts 1 to {MAX_SUSPENSION_DAYS} days", field="days")

@@ -70,7 +70,7 @@ def retry_scoring(session: Session, comment_id: int, *, user: User) -> None:
 
 def reject_set_aside(session: Session, comment_id: int, *, user: User, reason: str | None) -> WebhookDelivery | None:
     """Reject a set-aside comment without scoring it. The caller commits, then sends the webhook."""
-    reason = clean_reason(reason, required_to="reject a comment")
+    reason = clean_reason(reason, required=True, to="reject a comment")
     comment = session.scalar(
         select(Comment).where(Comment.id == comment_id).options(defer(Comment.created_at))
         .with_for_update(of=Comment).execution_options(populate_existing=True)

@@ -77,7 +77,7 @@ def reverse_decision(session: Session, comment_id: int, *, user: User, expected_
     """An admin reverses anyone's decision, at any time, saying why. Commits, then sends the webhooks."""
     if user.role != "admin":
         raise UndoRefused("Only an admin can reverse a decision.")
-    reason = clean_reason(reason, required_to="reverse a decision")
+    reason = clean_reason(reason, required=True, to="reverse a decision")
     comment = _locked_decided(session, comment_id, user, expected_version)
     return _take_back(session, comment, user, REVERSE_ACTION, reason)
 
