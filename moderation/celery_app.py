@@ -1,6 +1,7 @@
 """Celery built from the Flask config (Flask's own pattern): every task runs in an app context.
 
-Web code sends tasks by name through `send_task`, so `moderation` never imports `workers`.
+Web code sends tasks by name through the dispatcher create_app builds (moderation/dispatcher.py),
+so `moderation` never imports `workers`.
 """
 from __future__ import annotations
 
@@ -62,10 +63,6 @@ def celery_init_app(app: Flask) -> Celery:
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
-
-
-def send_task(app: Flask, name: str, args: list[object]) -> bool:
-    return send(app.extensions["celery"], name, args)
 
 
 def send(celery: Celery, name: str, args: list[object]) -> bool:

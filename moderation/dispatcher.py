@@ -14,6 +14,10 @@ class CeleryDispatcher:
         self.celery = celery
         self.marker = marker  # lazily connected; BROKER_TIMEOUT bounds every call
 
+    def send_task(self, name: str, args: list[object]) -> bool:
+        """Any task by name (training runs, backtests): False when the broker could not take it."""
+        return send(self.celery, name, args)
+
     def send_webhooks(self, delivery_ids: list[int]) -> None:
         if len(delivery_ids) == 1:
             send(self.celery, WEBHOOK_TASK, [delivery_ids[0]])

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.celery_app import TRAINING_TASK, send_task
+from moderation.celery_app import TRAINING_TASK
 from moderation.domain import training_runs as runs
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.models import Site
@@ -59,7 +59,7 @@ def start_training() -> Response:
         flash(error.message, "error")
         return redirect(url_for("admin.training"), code=303)
     db.session.commit()
-    if not send_task(current_app._get_current_object(), TRAINING_TASK, [run.id]):
+    if not current_app.extensions["dispatcher"].send_task(TRAINING_TASK, [run.id]):
         runs.fail_unsent(db.session, run.id)
         db.session.commit()
         flash("Could not reach the task queue (Redis): the run was not started. Try again in a moment.", "error")
