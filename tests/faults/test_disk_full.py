@@ -65,6 +65,16 @@ def fill(disk: Path) -> Path:
     return filler
 
 
+def _redis_state(stack: Stack) -> str:
+    """Redis's own account of its files: a write error it never cleared stops every task."""
+    try:
+        info = stack.redis().info("persistence")
+    except Exception as error:  # noqa: BLE001 - this only annotates a failure
+        return f"redis: {error!r}"
+    keys = ("aof_last_write_status", "aof_last_bgrewrite_status", "rdb_last_bgsave_status")
+    return "redis: " + ", ".join(f"{k}={info.get(k)}" for k in keys)
+
+
 def test_a_full_disk_never_accepts_a_comment_it_did_not_store_and_loses_nothing_once_freed(
     full_disk_stack: Stack, small_disk: Path, record, tmp_path, caplog
 ):
@@ -97,7 +107,8 @@ def test_a_full_disk_never_accepts_a_comment_it_did_not_store_and_loses_nothing_
         assert set(during.codes) <= FULL_DISK_CODES, during.codes
         api_log = "\n".join(f"{r.levelname} {r.getMessage()}" + (f" {r.exc_info[1]!r}" if r.exc_info else "")
                             for r in caplog.records)
-        # The service's own logs, not PostgreSQL's or Redis's; the worker's last, read after the
-        # wait, so a worker that never catches up shows what it said meanwhile.
-        check_after_fault(app, endpoint, traffic, logs=lambda: api_log + "\n" + worker.log(), says=r"No space left on device", record=record,
+        # The service's own logs, the worker's read after the wait (so a worker that never catches
+        # up shows what it said meanwhile), then whether Redis still refuses writes.
+        check_after_fault(app, endpoint, traffic,
+                          logs=lambda: api_log + "\n" + worker.log() + "\n" + _redis_state(stack), says=r"No space left on device", record=record,
                           timeout=90, extra=f"while full={dict(during.codes)}")
