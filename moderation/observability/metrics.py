@@ -24,6 +24,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from prometheus_client import Counter, Histogram, values
+
+from moderation.observability.metric_files import ReservedMmapedDict
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -85,6 +87,7 @@ def configure(directory: Path) -> Path:
     # starts files of its own instead of writing into its parent's.
     host = host_tag()
     values.ValueClass = values.MultiProcessValue(process_identifier=lambda: f"{role}-{host}-{os.getpid()}")
+    values.MmapedDict = ReservedMmapedDict  # no SIGBUS on a full disk (metric_files.py)
     _configured["dir"] = str(directory)
     return directory
 
@@ -137,11 +140,16 @@ def after_commit(session: Session, record: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run_recorded(session: Session) -> None:
-    for record in session.info.pop(_PENDING, []):
-        try:
-            record()
-        except Exception:  # a metric must never fail the work it counts
-            log.warning("could not record a metric", exc_info=True)
+    for recorded in session.info.pop(_PENDING, []):
+        record(recorded)
+
+
+def record(count: Callable[[], None]) -> None:
+    """Count now; a metric must never fail the work it counts (a full disk: see metric_files.py)."""
+    try:
+        count()
+    except Exception:
+        log.warning("could not record a metric", exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -200,4 +208,4 @@ def webhook_outcomes(session: Session, outcomes: list[str]) -> None:
 
 
 def beat_sent(task: str) -> None:
-    BEAT_SENT.labels(task).inc()
+    record(lambda: BEAT_SENT.labels(task).inc())

@@ -45,8 +45,9 @@ def _counted(response: Response) -> Response:
     if started is not None:
         # The route's pattern, never the path: ids and junk URLs must not each make a new series.
         route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
-        metrics.HTTP_REQUESTS.labels(route, request.method, str(response.status_code)).inc()
-        metrics.HTTP_LATENCY.labels(route, request.method).observe(time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        metrics.record(lambda: metrics.HTTP_REQUESTS.labels(route, request.method, str(response.status_code)).inc())
+        metrics.record(lambda: metrics.HTTP_LATENCY.labels(route, request.method).observe(seconds))
     return response
 
 
