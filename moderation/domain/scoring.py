@@ -305,6 +305,8 @@ def score_pending(
             if not alone:  # nothing could be scored: stop here rather than fail the same rows again
                 break
         else:
+            # Not lifecycle.commit_and_send: a failed commit must reach the except above, which
+            # scores the batch one by one, while sending never raises.
             send_webhooks(session, batch.deliveries)
             scored.update(batch.scored)
         if len(ids) < batch_size:
