@@ -18,6 +18,7 @@ from moderation import db
 from moderation.celery_app import TRAINING_QUEUE
 from moderation.domain import drift, retention, scoring, sweep as sweeping, webhooks
 from moderation.domain.dispatch import scoring_task_started
+from moderation.domain.settings import domain_settings
 from moderation.domain.webhook_urls import UrlPolicy, guarded_session
 from moderation.scorer import get_provider, preload
 
@@ -62,7 +63,7 @@ def _shadow_getter():
 
 def _webhook_settings() -> dict[str, object]:
     config = current_app.config
-    policy = UrlPolicy.from_config(config)
+    policy = domain_settings(db.session).url_policy  # built once by create_app from the same config
     if policy not in _http:
         _http[policy] = guarded_session(policy)
     return dict(timeout=config["WEBHOOK_TIMEOUT"], max_retries=config["WEBHOOK_MAX_RETRIES"],
