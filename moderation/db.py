@@ -9,6 +9,9 @@ from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from moderation.domain.dispatch import DISPATCHER
+from moderation.domain.settings import SETTINGS
+
 T = TypeVar("T")
 
 _sessions = sessionmaker(expire_on_commit=False)
@@ -65,7 +68,7 @@ def init_app(app: Flask) -> None:
 def carry(dispatcher: object, settings: object) -> None:
     """Sessions made from now on carry the app's dispatcher (moderation/domain/dispatch.py) and the
     settings domain functions read (moderation/domain/settings.py)."""
-    _sessions.configure(info={"dispatcher": dispatcher, "settings": settings})
+    _sessions.configure(info={DISPATCHER: dispatcher, SETTINGS: settings})
 
 
 def get_or_404(model: type[T], ident: object) -> T:
