@@ -92,27 +92,31 @@ def _types_in_schema(artifact: bytes) -> set[str]:
 
 def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> "CivilityModel":
     """Load an artifact and its card, refusing any type not in TRUSTED_TYPES."""
-    sio = _skops_io()
     path = Path(path)
-    artifact = path.read_bytes()
-    card_bytes = card_path_for(path).read_bytes()
+    return load_model_bytes(path.read_bytes(), card_path_for(path).read_bytes(), name=str(path))
+
+
+def load_model_bytes(artifact: bytes, card_bytes: bytes, *, name: str = "artifact") -> "CivilityModel":
+    """load_model for bytes already read, so a caller that hashed them loads exactly what it
+    hashed. `name` says which artifact in error messages."""
+    sio = _skops_io()
     try:
         untrusted = sio.get_untrusted_types(data=artifact)
         # skops trusts numpy and every scikit-learn estimator by default; we trust only what
         # our own training writes, so every type named in the artifact is checked.
         named = _types_in_schema(artifact)
     except Exception as error:  # a corrupt or foreign zip is as untrustworthy as a bad type
-        raise UntrustedModelError(f"{path}: not a readable skops artifact ({error})") from error
+        raise UntrustedModelError(f"{name}: not a readable skops artifact ({error})") from error
     refused = sorted((set(untrusted) | named) - set(TRUSTED_TYPES))
     if refused:
-        raise UntrustedModelError(f"{path}: refusing to load untrusted types: {', '.join(refused)}")
+        raise UntrustedModelError(f"{name}: refusing to load untrusted types: {', '.join(refused)}")
     pipeline = sio.loads(artifact, trusted=list(untrusted))
     if not (
         isinstance(pipeline, Pipeline)
         and isinstance(pipeline[0], CivilityFeatures)
         and isinstance(pipeline[-1], MaskedLinearHeads)
     ):
-        raise UntrustedModelError(f"{path}: not a civility pipeline ({type(pipeline).__name__})")
+        raise UntrustedModelError(f"{name}: not a civility pipeline ({type(pipeline).__name__})")
     card = json.loads(card_bytes)
     return CivilityModel(pipeline, card, _version(card, artifact, card_bytes))
 
