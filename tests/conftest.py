@@ -17,6 +17,8 @@ import redis as redis_lib
 # charged its 1.5 s import (5 s on a busy machine: one run's /readyz timed out on it).
 import skops.io  # noqa: F401
 from argon2 import PasswordHasher
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 
 from db_reset import empty_database
 from process_tree import kill_tree
@@ -104,12 +106,38 @@ def make_config(services: Services, **overrides: object) -> Config:
     return Config.from_env(**settings)
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per test process and shared by every app the tests make. Each test
+    makes its own app, so without it each page a test renders was parsed and compiled again (a
+    quarter of a review test's time). Jinja still checks each template's source against its
+    checksum, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def make_app(config: Config):
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
+
+
 @pytest.fixture
 def app(services: Services):
     from moderation.domain.sites import forget_verified_keys
 
     forget_verified_keys()  # ids restart with each test, so no key verified earlier may linger
-    app = create_app(make_config(services))
+    app = make_app(make_config(services))
     with app.app_context():
         empty_database(db.session)
         db.session.commit()
@@ -120,7 +148,7 @@ def app(services: Services):
 @pytest.fixture
 def app_with(services: Services, app):
     """Another app on the same (already emptied) database and Redis, with settings overridden."""
-    return lambda **overrides: create_app(make_config(services, **overrides))
+    return lambda **overrides: make_app(make_config(services, **overrides))
 
 
 @pytest.fixture
