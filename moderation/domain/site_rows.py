@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from moderation.models import Site
 
@@ -36,9 +37,13 @@ def site_row(session: Session, site_id: int) -> Site | None:
             with _lock:
                 _rows[site_id] = (now + ROW_TTL, values)
         return site
+    in_session = session.identity_map.get(identity_key(Site, site_id))
+    if in_session is not None:
+        return in_session
     site = Site(**copy.deepcopy(kept[1]))
     make_transient_to_detached(site)  # as if just loaded: nothing to write back
-    return session.merge(site, load=False)
+    session.add(site)  # not merge: that copies every attribute again, for a row no one has here
+    return site
 
 
 def forget(site_id: int | None = None) -> None:
