@@ -8,7 +8,8 @@ COPY moderation moderation
 COPY workers workers
 COPY classifiers classifiers
 COPY models models
-RUN pip install --upgrade pip && pip install -e . \
+# Compiled here: PYTHONDONTWRITEBYTECODE would have every container compile our modules at start.
+RUN pip install --upgrade pip && pip install -e . && python -m compileall -q moderation classifiers workers \
     && useradd --system --home /app moderation && mkdir -p /app/var && chown -R moderation /app
 USER moderation
 EXPOSE 8080
