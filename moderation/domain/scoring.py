@@ -20,6 +20,7 @@ model): each only counts an attempt, and is set aside at its MAX_SCORING_ATTEMPT
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, any_, case, func, literal, select, true, union_all, update
+from sqlalchemy import BigInteger, Integer, and_, any_, bindparam, case, func, literal, select, true, union_all, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -113,7 +114,7 @@ def claim_batch(session: Session, comment_ids: Sequence[int], *, batch_size: int
     return load_claimed(session, claim_ids(session, comment_ids, batch_size=batch_size))
 
 
-def _claimable(received_before: datetime | None = None):
+def _claimable(received_before: datetime | ColumnElement[Any] | None = None):
     condition = and_(Comment.status == PENDING, Comment.scoring_failed_at.is_(None))
     return condition if received_before is None else and_(condition, Comment.received_at < received_before)
 
@@ -125,32 +126,44 @@ def claim_ids(
     the given ones, then each site's oldest in turn. Only ids are read, so a row that cannot be
     loaded is still claimed, and fails alone when it is."""
     wanted = [int(i) for i in comment_ids]
-    claimable = _claimable(received_before)
+    params: dict[str, Any] = {"lookahead": batch_size * CLAIM_LOOKAHEAD, "batch_size": batch_size}
+    if wanted:
+        params["wanted"] = wanted
+    if received_before is not None:
+        params["received_before"] = received_before
+    return list(session.scalars(_claim_statement(bool(wanted), received_before is not None), params))
+
+
+@functools.cache
+def _claim_statement(with_wanted: bool, with_cutoff: bool):
+    """claim_ids' query, built once per shape: built for every batch, it and its cache key cost
+    2.4 ms of CPU, a tenth of a one-comment batch."""
+    claimable = _claimable(bindparam("received_before") if with_cutoff else None)
     # Each site's oldest few (ix_comments_claimable), numbered within the site: its turn.
     oldest = (
         select(Comment.id, Comment.site_id, Comment.received_at)
         .where(claimable, Comment.site_id == Site.id)
         .order_by(Comment.received_at, Comment.id)
-        .limit(batch_size * CLAIM_LOOKAHEAD)
+        .limit(bindparam("lookahead", type_=Integer))
         .lateral()
     )
     turns = select(
         oldest.c.id,
         func.row_number().over(partition_by=oldest.c.site_id, order_by=(oldest.c.received_at, oldest.c.id)).label("turn"),
     ).select_from(Site).join(oldest, true())
-    if wanted:
-        turns = union_all(turns, select(Comment.id, literal(0).label("turn")).where(_among(wanted), claimable))
+    if with_wanted:
+        wanted = Comment.id == any_(bindparam("wanted", type_=ARRAY(BigInteger)))
+        turns = union_all(turns, select(Comment.id, literal(0).label("turn")).where(wanted, claimable))
     candidates = turns.subquery()
     ranked = select(candidates.c.id, func.min(candidates.c.turn).label("turn")).group_by(candidates.c.id).subquery()
-    query = (
+    return (
         select(Comment.id)
         .join(ranked, ranked.c.id == Comment.id)
         .where(claimable)
         .order_by(ranked.c.turn, Comment.received_at, Comment.id)
-        .limit(batch_size)
+        .limit(bindparam("batch_size", type_=Integer))
         .with_for_update(of=Comment, skip_locked=True)
     )
-    return list(session.scalars(query))
 
 
 def _among(ids: Sequence[int]) -> ColumnElement[bool]:
