@@ -140,7 +140,7 @@ _RETURNED = tuple(column for column in Comment.__table__.c if column.key != "sea
 def _as_loaded(session: Session, rows) -> list[Comment]:  # noqa: ANN001 - a Core result
     """Comments from an INSERT's RETURNING rows, in the session as if just loaded (nothing to
     write back). The INSERTs run as Core statements built once: through the ORM, each execution
-    copied the statement and computed its cache key again, a seventh of a comment POST's CPU."""
+    copied the statement and computed its cache key again, a tenth of a comment POST's CPU."""
     comments = []
     for row in rows:
         comment = Comment(**row._mapping)
