@@ -17,9 +17,8 @@ from classifiers.explain import explain_text
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.normalise import mapped_length
+from classifiers.paths import DEFAULT_MODEL_PATH, card_path_for
 from classifiers.windows import text_windows
-
-DEFAULT_MODEL_PATH: Path = Path(__file__).resolve().parents[1] / "models" / "civility.skops"
 
 # Every type our own training writes into an artifact, and nothing else: an artifact that
 # needs any other type was not produced by `train_model` and is refused before loading.
@@ -45,10 +44,6 @@ TRUSTED_TYPES: tuple[str, ...] = (
 
 class UntrustedModelError(Exception):
     """The artifact holds types outside the allow-list, or is not a civility pipeline."""
-
-
-def card_path_for(path: Path) -> Path:
-    return path.with_suffix(".card.json")
 
 
 def _skops_io() -> Any:

@@ -27,6 +27,7 @@ from classifiers.heads import MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
 from classifiers.label_rules import SEVERE_TOXICITY_RULE, imply_labels
 from classifiers.model import save_model
+from classifiers.cancellation import TrainingCancelled
 from classifiers.recipe import HELD_OUT_PERCENT, is_held_out
 from classifiers.sources import is_own_source, source_info
 from classifiers.validate import leave_one_source_out
@@ -34,10 +35,6 @@ from classifiers.weights import balanced_weights, source_weights
 
 
 ProgressCallback = Callable[[str, float], None]
-
-
-class TrainingCancelled(Exception):
-    """should_stop() said so: nothing was written."""
 
 
 class _Stages:

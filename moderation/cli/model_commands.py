@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from classifiers import DEFAULT_MODEL_PATH, load_model
+from classifiers import DEFAULT_MODEL_PATH
 
 
 @click.command("train")
@@ -103,6 +103,8 @@ def _train_site(site_name: str, weight: float | None, out_dir: Path | None, quie
 
 
 def _describe(path: Path, started: float, register: bool) -> None:
+    from classifiers import load_model  # here: scikit-learn is two seconds of every command's start
+
     model = load_model(path)
     click.echo(f"wrote {path} (version {model.version}) in {time.perf_counter() - started:.1f}s")
     click.echo(f"attributes: {', '.join(model.attributes)}")
@@ -135,6 +137,8 @@ def _describe(path: Path, started: float, register: bool) -> None:
 def evaluate_command(model_path: Path, data: tuple[Path, ...], report_dir: Path | None, quiet: bool) -> None:
     """Print ROC AUC, PR AUC, precision/recall at the model's thresholds and calibration error per file."""
     from classifiers.evaluate import evaluate_model, format_report
+
+    from classifiers import load_model
 
     model = load_model(model_path)
     report = evaluate_model(model, data, report_dir=report_dir, progress=not quiet)

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from classifiers.train import TrainingCancelled
+from classifiers.cancellation import TrainingCancelled
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import audit, now
 from moderation.models import Site, TrainingRun, User
