@@ -10,14 +10,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from classifiers.attributes import ATTRIBUTES
+from classifiers.errors import UntrustedModelError
 from classifiers.paths import DEFAULT_MODEL_PATH
 
 if TYPE_CHECKING:
-    from classifiers.model import CivilityModel, UntrustedModelError, load_model
+    from classifiers.model import CivilityModel, load_model
 
 __all__ = ["ATTRIBUTES", "CivilityModel", "DEFAULT_MODEL_PATH", "UntrustedModelError", "load_model"]
 
-_FROM_MODEL = {"CivilityModel", "UntrustedModelError", "load_model"}
+_FROM_MODEL = {"CivilityModel", "load_model"}
 
 
 def __getattr__(name: str) -> Any:

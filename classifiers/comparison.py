@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
 
 CURVE_POINTS = 200  # enough for a smooth plot, few enough to keep in a cached result
 HISTOGRAM_BINS = 20
@@ -21,6 +20,8 @@ def ranking_metrics(y: np.ndarray, score: np.ndarray) -> dict[str, float | None]
     score = np.asarray(score, dtype=float)
     if len(y) == 0 or y.min() == y.max():
         return {"roc_auc": None, "pr_auc": None}
+    from sklearn.metrics import average_precision_score, roc_auc_score  # here: see classifiers/__init__.py
+
     return {"roc_auc": float(roc_auc_score(y, score)), "pr_auc": float(average_precision_score(y, score))}
 
 
@@ -42,6 +43,8 @@ def pr_curve(y: np.ndarray, score: np.ndarray, points: int = CURVE_POINTS) -> di
     y = np.asarray(y, dtype=int)
     if len(y) == 0 or y.min() == y.max():
         return {"precision": [], "recall": [], "threshold": []}
+    from sklearn.metrics import precision_recall_curve  # here: see classifiers/__init__.py
+
     precision, recall, thresholds = precision_recall_curve(y, np.asarray(score, dtype=float))
     # precision/recall have one more entry than thresholds (the (1, 0) end point): drop it.
     precision, recall = precision[:-1], recall[:-1]

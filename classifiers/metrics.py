@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import average_precision_score, roc_auc_score
 
 
 def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
@@ -69,6 +68,8 @@ def binary_report(y: np.ndarray, p: np.ndarray, threshold: float | None = None) 
     if len(y) == 0 or y.min() == y.max():
         report.update(roc_auc=None, pr_auc=None)
     else:
+        from sklearn.metrics import average_precision_score, roc_auc_score  # here: see classifiers/__init__.py
+
         report.update(roc_auc=float(roc_auc_score(y, p)), pr_auc=float(average_precision_score(y, p)))
     report["ece"] = expected_calibration_error(y, p) if len(y) else None
     if threshold is not None and len(y):

@@ -17,6 +17,7 @@ from classifiers.explain import explain_text
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.normalise import mapped_length
+from classifiers.errors import UntrustedModelError
 from classifiers.paths import DEFAULT_MODEL_PATH, card_path_for
 from classifiers.windows import text_windows
 
@@ -40,10 +41,6 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "classifiers.features.CivilityFeatures",
     "classifiers.heads.MaskedLinearHeads",
 )
-
-
-class UntrustedModelError(Exception):
-    """The artifact holds types outside the allow-list, or is not a civility pipeline."""
 
 
 def _skops_io() -> Any:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import precision_recall_curve, roc_curve
 
 
 def pyplot() -> Any:
@@ -24,6 +23,8 @@ def pyplot() -> Any:
 
 def plot_file(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str, path: Path, bins: int = 10) -> Path:
     """`curves` maps attribute -> (known labels, probabilities)."""
+    from sklearn.metrics import precision_recall_curve, roc_curve  # here: see classifiers/__init__.py
+
     plt = pyplot()
     figure, (roc_ax, pr_ax, cal_ax) = plt.subplots(1, 3, figsize=(15, 4.5))
     for attribute, (y, p) in curves.items():

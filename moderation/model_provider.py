@@ -17,16 +17,19 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, literal, select, union_all
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from classifiers import CivilityModel
-from classifiers.model import card_path_for
+from classifiers.paths import card_path_for
 from moderation.domain import model_registry as registry
 from moderation.models import ModelAssignment, ModelVersion
+
+if TYPE_CHECKING:
+    from classifiers import CivilityModel
 
 log = logging.getLogger(__name__)
 

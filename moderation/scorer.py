@@ -1,10 +1,14 @@
 """The classifier a process scores with, from the app's ModelProvider (moderation/model_provider.py)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, current_app
 
-from classifiers import CivilityModel
 from moderation.model_provider import ModelProvider
+
+if TYPE_CHECKING:
+    from classifiers import CivilityModel
 
 
 def get_provider(app: Flask | None = None) -> ModelProvider:

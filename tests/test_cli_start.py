@@ -1,5 +1,7 @@
-"""`moderation --help`, and every command that never loads a model, start without importing
-scikit-learn: it was two of the four and a half seconds an operator waited for any command."""
+"""`moderation --help`, every command that never loads a model, and beat start without importing
+scikit-learn: it was two of the four and a half seconds an operator waited for any command, and
+building the app (which every working command and beat do) imported it through the admin pages'
+metrics and the model's type names."""
 from __future__ import annotations
 
 import subprocess
@@ -24,4 +26,22 @@ def test_the_command_line_starts_without_scikit_learn():
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "keys" in done.stdout and "train" in done.stdout  # the help lists the commands
+    assert "heavy modules loaded: []" in done.stdout
+
+
+BUILD_APP_THEN_LIST_HEAVY_MODULES = """
+import sys
+from pathlib import Path
+from moderation.app import create_app
+from moderation.config import Config
+create_app(Config.from_env(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none",
+                           REDIS_URL="redis://127.0.0.1:1/0", VAR_DIR=Path(sys.argv[1])))
+print("heavy modules loaded:", [m for m in ("sklearn", "scipy", "matplotlib") if m in sys.modules])
+"""
+
+
+def test_building_the_app_loads_no_model_library(tmp_path):
+    done = subprocess.run([sys.executable, "-c", BUILD_APP_THEN_LIST_HEAVY_MODULES, str(tmp_path)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
     assert "heavy modules loaded: []" in done.stdout

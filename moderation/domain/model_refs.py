@@ -7,12 +7,15 @@ versions, never a typed path.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from classifiers import CivilityModel, load_model
 from moderation.domain import model_registry
 from moderation.domain.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from classifiers import CivilityModel
 
 
 def load_reference(session: Session, reference: str, *, var_dir: Path, allow_paths: bool = False) -> CivilityModel:
@@ -26,6 +29,8 @@ def load_reference(session: Session, reference: str, *, var_dir: Path, allow_pat
     if allow_paths and reference.endswith(".skops"):
         if not Path(reference).is_file():
             raise ValidationFailed(f"{reference}: no such model file", field="model")
+        from classifiers import load_model  # here: scikit-learn is two seconds of a process's start
+
         return load_model(reference)
     raise ValidationFailed(f"{reference}: no such model version", field="model")
 

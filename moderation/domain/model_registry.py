@@ -27,16 +27,19 @@ import secrets
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from classifiers import CivilityModel, UntrustedModelError
-from classifiers.model import card_path_for, load_model_bytes
+from classifiers.errors import UntrustedModelError
+from classifiers.paths import card_path_for
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import audit
 from moderation.models import ModelAssignment, ModelVersion, Site, User
+
+if TYPE_CHECKING:
+    from classifiers import CivilityModel
 
 CANDIDATE = "candidate"
 SHADOW = "shadow"
@@ -72,6 +75,8 @@ def _load(artifact: bytes, card_bytes: bytes, digest: str, name: str) -> Civilit
         if model is not None:
             _loaded.move_to_end(digest)
             return model
+    from classifiers.model import load_model_bytes  # here: scikit-learn, for processes that load a model
+
     model = load_model_bytes(artifact, card_bytes, name=name)  # raises UntrustedModelError
     with _loaded_lock:
         _loaded[digest] = model

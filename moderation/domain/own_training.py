@@ -16,7 +16,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from classifiers.sources import trainable_files
-from classifiers.train import train_model
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.label_export import export_site_labels, find_site
 from moderation.models import Site
@@ -69,6 +68,8 @@ def train_with_own_labels(
         def trained(stage: str, fraction: float) -> None:
             if on_progress is not None:
                 on_progress(stage, round(EXPORT_SHARE + (1 - EXPORT_SHARE) * fraction, 4))
+
+        from classifiers.train import train_model  # here: scikit-learn, only when training
 
         return train_model(
             [*public, own_csv],

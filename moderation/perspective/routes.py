@@ -6,11 +6,12 @@ A site moving off Perspective changes only its endpoint URL, e.g. Coral's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from classifiers import CivilityModel, UntrustedModelError
+from classifiers import UntrustedModelError
 from moderation import db
 from moderation.domain.errors import DomainError
 from moderation.perspective.analyze import analyze, parse_analyze
@@ -30,6 +31,9 @@ from moderation.perspective.ratelimit import SOCKET_TIMEOUT, RateLimiter
 from moderation.redis_client import redis_client
 from moderation.perspective.suggest import parse_suggest, store_suggestion, suggest_response
 from moderation.scorer import get_provider
+
+if TYPE_CHECKING:
+    from classifiers import CivilityModel
 
 bp = Blueprint("perspective", __name__, url_prefix="/v1alpha1")
 

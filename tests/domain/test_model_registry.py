@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+import classifiers.model
 from sqlalchemy import select
 
 from classifiers import DEFAULT_MODEL_PATH
@@ -75,8 +77,9 @@ def test_a_changed_artifact_is_refused_at_load(app, var_dir, candidate):
 def test_a_version_loaded_again_is_not_unpacked_again_until_two_others_were(app, var_dir, shipped, candidate,
                                                                            tmp_path, monkeypatch):
     unpacked = []
-    real = registry.load_model_bytes
-    monkeypatch.setattr(registry, "load_model_bytes", lambda *a, **k: unpacked.append(k["name"]) or real(*a, **k))
+    real = classifiers.model.load_model_bytes
+    monkeypatch.setattr(classifiers.model, "load_model_bytes",
+                        lambda *a, **k: unpacked.append(k["name"]) or real(*a, **k))
     with app.app_context():
         shipped_row, candidate_row = (db.session.get(ModelVersion, r.id) for r in (shipped, candidate))
         live = registry.load_version(shipped_row, var_dir)
