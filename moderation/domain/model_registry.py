@@ -5,9 +5,7 @@ it as `models/<sha256>.card.json`, and kept in the row as bytes too, so a proces
 lacks them (another machine, another container) writes them first (`materialize`). The digest covers both files (artifact bytes, a NUL, card
 bytes), the same digest CivilityModel.version abbreviates, so a card edited after training is
 a different version. Loading checks the digest of the bytes it read, then loads those same bytes
-through classifiers' allow-list. A process keeps the last two models it loaded by digest, so the
-bootstrap (register, then load) and a rollback to the version scored with a minute ago do not
-unpack an artifact again (about a quarter of a second, and 36 MB, each).
+through classifiers' allow-list. Keeping loaded models is the ModelProvider's job, not this module's.
 
 A site scores with its own assignment if it has one, else with the global one (site_id NULL).
 Every change takes one PostgreSQL advisory lock for the transaction, so two admins (or two
@@ -24,8 +22,6 @@ import hashlib
 import json
 import os
 import secrets
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,27 +58,11 @@ def artifact_digest(artifact: bytes, card: bytes) -> str:
     return hashlib.sha256(artifact + b"\0" + card).hexdigest()
 
 
-_KEEP_LOADED = 2
-_loaded: OrderedDict[str, CivilityModel] = OrderedDict()
-_loaded_lock = threading.Lock()
-
-
-def _load(artifact: bytes, card_bytes: bytes, digest: str, name: str) -> CivilityModel:
-    """The model in these bytes (which hash to `digest`); the same object while it is among the
-    last two loaded. A model is never changed after loading, so sharing it is safe."""
-    with _loaded_lock:
-        model = _loaded.get(digest)
-        if model is not None:
-            _loaded.move_to_end(digest)
-            return model
+def _load(artifact: bytes, card_bytes: bytes, name: str) -> CivilityModel:
+    """The model in these bytes, the ones just hashed; raises UntrustedModelError."""
     from classifiers.model import load_model_bytes  # here: scikit-learn, for processes that load a model
 
-    model = load_model_bytes(artifact, card_bytes, name=name)  # raises UntrustedModelError
-    with _loaded_lock:
-        _loaded[digest] = model
-        while len(_loaded) > _KEEP_LOADED:
-            _loaded.popitem(last=False)
-    return model
+    return load_model_bytes(artifact, card_bytes, name=name)
 
 
 def _lock(session: Session) -> None:
@@ -154,7 +134,7 @@ def register_artifact(
     except OSError as error:
         raise ValidationFailed(f"cannot read the artifact and its card: {error}", field="path") from error
     digest = artifact_digest(artifact, card_bytes)
-    model = _load(artifact, card_bytes, digest, str(path))  # refuses anything our training did not write
+    model = _load(artifact, card_bytes, str(path))  # refuses anything our training did not write
     _lock(session)
     existing = get_version(session, model.version)
     if existing is not None:
@@ -224,7 +204,7 @@ def load_version(row: ModelVersion, var_dir: Path) -> CivilityModel:
     digest = artifact_digest(artifact, card_bytes)
     if digest != row.sha256:
         raise ArtifactMismatch(f"model {row.version}: {path} does not match its registered SHA-256; refusing to load it")
-    return _load(artifact, card_bytes, digest, str(path))
+    return _load(artifact, card_bytes, str(path))
 
 
 def _assignment(session: Session, site_id: int | None) -> ModelAssignment | None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-import classifiers.model
 from sqlalchemy import select
 
 from classifiers import DEFAULT_MODEL_PATH
@@ -72,23 +70,6 @@ def test_a_changed_artifact_is_refused_at_load(app, var_dir, candidate):
         card.write_text(card.read_text().replace('"candidate-b"', '"tampered"'))
         with pytest.raises(registry.ArtifactMismatch, match="does not match its registered SHA-256"):
             registry.load_version(row, var_dir)
-
-
-def test_a_version_loaded_again_is_not_unpacked_again_until_two_others_were(app, var_dir, shipped, candidate,
-                                                                           tmp_path, monkeypatch):
-    unpacked = []
-    real = classifiers.model.load_model_bytes
-    monkeypatch.setattr(classifiers.model, "load_model_bytes",
-                        lambda *a, **k: unpacked.append(k["name"]) or real(*a, **k))
-    with app.app_context():
-        shipped_row, candidate_row = (db.session.get(ModelVersion, r.id) for r in (shipped, candidate))
-        live = registry.load_version(shipped_row, var_dir)
-        assert registry.load_version(candidate_row, var_dir).version == candidate_row.version
-        assert registry.load_version(shipped_row, var_dir) is live and unpacked == []  # a rollback is instant
-        third = registry.register_artifact(db.session, model_variant(tmp_path / "c", "candidate-c"), var_dir=var_dir)
-        assert len(unpacked) == 1 and registry.load_version(shipped_row, var_dir) is live
-        assert registry.load_version(candidate_row, var_dir).version == candidate_row.version and len(unpacked) == 2
-        assert third.version != candidate_row.version
 
 
 def test_promote_and_rollback_globally_and_per_site(app, var_dir, shipped, candidate, site, outsider, admin):
