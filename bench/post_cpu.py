@@ -36,10 +36,17 @@ def _web_cpu(port: str) -> Callable[[], float]:
     return lambda: sum(sum(child.cpu_times()[:2]) for child in master.children())
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=2000, help="requests of each kind per round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds, the kinds alternating")
+    parser.add_argument("--requests", type=_positive, default=2000, help="requests of each kind per round")
+    parser.add_argument("--rounds", type=_positive, default=3, help="rounds, the kinds alternating")
     args = parser.parse_args()
 
     with running_stack(worker=False, web_workers=1) as stack:
