@@ -16,9 +16,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from moderation import db
 from moderation.celery_app import TRAINING_QUEUE
-from moderation.domain import drift, retention, scoring, sweep as sweeping, webhooks
+from moderation.domain import direct_delivery, drift, retention, scoring, sweep as sweeping, webhooks
 from moderation.domain.dispatch import scoring_task_started
 from moderation.domain.settings import domain_settings
+from moderation.domain.webhook_health import EndpointHealth
 from moderation.domain.webhook_urls import UrlPolicy, guarded_session
 from moderation.scorer import get_provider, preload
 
@@ -34,6 +35,8 @@ _http: dict[UrlPolicy, requests.Session] = {}
 # Longer waits than this are not held in the broker (a countdown past its visibility timeout is
 # redelivered early): the delivery row keeps its due time and the sweep sends it then.
 MAX_TASK_COUNTDOWN = 300.0
+# How each site's endpoint answered this process: scoring POSTs the events of fast ones itself.
+_health = EndpointHealth()
 
 
 @worker_init.connect
@@ -71,6 +74,27 @@ def _webhook_settings() -> dict[str, object]:
                 policy=policy, http=_http[policy])
 
 
+def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
+    """Each event that must wait gets a task of its own; longer waits, and any the broker cannot
+    take now, are left to the sweep (the row keeps its due time)."""
+    for delivery_id, outcome in outcomes.items():
+        if outcome.state == "retry" and outcome.retry_in <= MAX_TASK_COUNTDOWN:
+            countdown = outcome.retry_in
+        elif outcome.state == "deferred":
+            countdown = current_app.config["WEBHOOK_BACKOFF_BASE"]
+        else:
+            continue
+        try:
+            deliver_webhook.apply_async(args=[delivery_id], countdown=countdown, retry=False)
+        except Exception:
+            log.warning("could not queue webhook delivery %s; the sweep will send it", delivery_id, exc_info=True)
+
+
+def _send_scored(session, deliveries: list) -> None:
+    """A scored batch's events: POSTed from here to endpoints this process saw answer fast, the rest by task."""
+    _follow_up(direct_delivery.deliver_scored(session, deliveries, health=_health, settings=_webhook_settings()))
+
+
 def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, TRANSIENT) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
 
@@ -82,7 +106,8 @@ def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
     scoring_task_started(db.session)  # before claiming: comments committed from now on send a task of their own
     try:
         scored = scoring.score_pending(db.session, get_provider(), ids, batch_size=batch_size,
-                                       max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter())
+                                       max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter(),
+                                       send=_send_scored)
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):
@@ -94,7 +119,7 @@ def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
 @shared_task(bind=True, name="workers.tasks.deliver_webhook", max_retries=None)
 def deliver_webhook(self, delivery_id: int) -> str:
     try:
-        outcome = webhooks.deliver(db.session, int(delivery_id), **_webhook_settings())
+        outcome = webhooks.deliver(db.session, int(delivery_id), health=_health, **_webhook_settings())
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc) and self.request.retries < 5:
@@ -115,17 +140,14 @@ def deliver_webhook(self, delivery_id: int) -> str:
 def deliver_webhooks(self, delivery_ids: list[int]) -> dict[str, str]:
     """A scored batch's events in one task; each one that must wait gets a task of its own."""
     try:
-        outcomes = webhooks.deliver_many(db.session, [int(i) for i in delivery_ids], **_webhook_settings())
+        outcomes = webhooks.deliver_many(db.session, [int(i) for i in delivery_ids], health=_health,
+                                         **_webhook_settings())
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):
             raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
         raise  # undelivered events are resent by the sweep
-    for delivery_id, outcome in outcomes.items():
-        if outcome.state == "retry" and outcome.retry_in <= MAX_TASK_COUNTDOWN:
-            deliver_webhook.apply_async(args=[delivery_id], countdown=outcome.retry_in)
-        elif outcome.state == "deferred":
-            deliver_webhook.apply_async(args=[delivery_id], countdown=current_app.config["WEBHOOK_BACKOFF_BASE"])
+    _follow_up(outcomes)
     return {str(k): v.state for k, v in outcomes.items()}
 
 

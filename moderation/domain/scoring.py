@@ -61,6 +61,7 @@ MAX_SCORING_ATTEMPTS = 3
 # skips theirs), and a bounded read however deep the backlog.
 CLAIM_LOOKAHEAD = 8
 MAX_ERROR_LENGTH = 2000
+SendWebhooks = Callable[[Session, list[WebhookDelivery]], object]
 
 
 class _Resolved:
@@ -282,6 +283,7 @@ def score_pending(
     max_batches: int = 1,
     received_before: datetime | None = None,
     get_shadow: Callable[[], Model | None] | None = None,
+    send: SendWebhooks = send_webhooks,
 ) -> dict[int, str]:
     """Score the given comments (and other pending ones, received before `received_before` if
     given) batch by batch, committing each batch before its webhooks are sent. Returns the new
@@ -291,6 +293,9 @@ def score_pending(
     callable returning one model for every site. Models are loaded only when there is something
     to score, and before scoring starts: a model that cannot load leaves the comments pending
     (the error propagates), rather than counting against each comment.
+
+    `send` gets each committed batch's webhook events: by default the webhook task's; the scoring
+    task POSTs some itself (direct_delivery.py). It must not raise.
     """
     scored: dict[int, str] = {}
     source = get_model if hasattr(get_model, "for_site") else _Factory(get_model)  # type: ignore[arg-type]
@@ -313,14 +318,14 @@ def score_pending(
             if is_transient(error):
                 raise
             log.warning("a scoring batch of %d failed (%s); scoring its comments one by one", len(ids), _describe(error))
-            alone = _score_one_by_one(session, model, ids)
+            alone = _score_one_by_one(session, model, ids, send)
             scored.update(alone)
             if not alone:  # nothing could be scored: stop here rather than fail the same rows again
                 break
         else:
             # Not lifecycle.commit_and_send: a failed commit must reach the except above, which
             # scores the batch one by one, while sending never raises.
-            send_webhooks(session, batch.deliveries)
+            send(session, batch.deliveries)
             scored.update(batch.scored)
         if len(ids) < batch_size:
             break
@@ -329,7 +334,7 @@ def score_pending(
     return scored
 
 
-def _score_one_by_one(session: Session, model: ModelSource, ids: Sequence[int]) -> dict[int, str]:
+def _score_one_by_one(session: Session, model: ModelSource, ids: Sequence[int], send: SendWebhooks) -> dict[int, str]:
     scored: dict[int, str] = {}
     failures: dict[int, str] = {}
     for comment_id in ids:
@@ -347,7 +352,7 @@ def _score_one_by_one(session: Session, model: ModelSource, ids: Sequence[int]) 
                 raise
             failures[comment_id] = _describe(error)
             continue
-        send_webhooks(session, batch.deliveries)
+        send(session, batch.deliveries)
         scored.update(batch.scored)
     for comment_id, error in failures.items():
         set_aside = _record_failure(session, comment_id, error, blame_it=bool(scored))

@@ -10,7 +10,9 @@ A site verifies with `verify_signature` below (copy it; it needs only the standa
 against the raw request body as received, before parsing it. Events may arrive out of order (a
 retry lands after a later change): apply one only if its "version" is newer than the one you hold.
 
-Delivery happens in its own task, so a slow or failing endpoint never delays scoring. The
+Delivery happens in its own task, or from the scoring task for an endpoint that answered fast
+last time (moderation/domain/direct_delivery.py), so a slow or failing endpoint never delays
+scoring by more than one short timeout. The
 delivery rows of a task are locked (FOR UPDATE SKIP LOCKED) while it POSTs them: a second task
 for the same delivery (a redelivered message, the sweep) skips it while it is in flight and
 finds `delivered_at` set afterwards, so a success is POSTed once (unless the worker dies between
@@ -37,6 +39,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.settings import domain_settings
 from moderation.domain.status import now
+from moderation.domain.webhook_health import EndpointHealth
 from moderation.domain.webhook_urls import UnsafeDestination, UrlPolicy, check_webhook_url, guarded_session
 from moderation.models import Site, WebhookDelivery
 from moderation.observability import metrics
@@ -112,11 +115,12 @@ def deliver(
     backoff_max: float = DEFAULT_BACKOFF_MAX,
     policy: UrlPolicy | None = None,
     http: Any = None,
+    health: EndpointHealth | None = None,
 ) -> Outcome:
     """POST one delivery and record the result (commits). Raises nothing for HTTP trouble."""
     return deliver_many(session, [delivery_id], timeout=timeout, max_retries=max_retries,
                         backoff_base=backoff_base, backoff_max=backoff_max, policy=policy,
-                        http=http).get(delivery_id, Outcome("skipped"))
+                        http=http, health=health).get(delivery_id, Outcome("skipped"))
 
 
 def deliver_many(
@@ -129,6 +133,7 @@ def deliver_many(
     backoff_max: float = DEFAULT_BACKOFF_MAX,
     policy: UrlPolicy | None = None,
     http: Any = None,
+    health: EndpointHealth | None = None,
 ) -> dict[int, Outcome]:
     """Deliver events and record every result in one commit.
 
@@ -140,7 +145,7 @@ def deliver_many(
     timeout per batch rather than one per event, and other sites still get theirs.
 
     `policy` defaults to the session's settings (DomainSettings.url_policy); `http` to a session
-    that enforces it after DNS.
+    that enforces it after DNS. `health`, if given, learns how each site's endpoint answered.
     """
     if policy is None:
         policy = domain_settings(session).url_policy
@@ -167,14 +172,15 @@ def deliver_many(
     with ThreadPoolExecutor(max_workers=PARALLEL_POSTS) as pool:
         for site_id, queue in by_site.items():
             outcomes.update(_deliver_site(queue, sites.get(site_id), schedule, timeout=timeout, policy=policy,
-                                          http=http, pool=pool))
+                                          http=http, pool=pool, health=health))
     metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state != "skipped"])
     session.commit()
     return outcomes
 
 
 def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_Schedule", *, timeout: float,
-                  policy: UrlPolicy, http: Any, pool: ThreadPoolExecutor) -> dict[int, Outcome]:
+                  policy: UrlPolicy, http: Any, pool: ThreadPoolExecutor,
+                  health: EndpointHealth | None = None) -> dict[int, Outcome]:
     """One site's events in order: the first alone, then PARALLEL_POSTS at a time, until one fails."""
     outcomes: dict[int, Outcome] = {}
     window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
@@ -184,7 +190,10 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
         refused = {d.id: outcome for d in chunk if (outcome := _refuse(d, site, policy)) is not None}
         sendable = [d for d in chunk if d.id not in refused]
         # Only the POSTs run in threads; the rows are changed here, in the session's thread.
+        started = time.monotonic()
         errors = list(pool.map(lambda d: _post(site, d, timeout=timeout, http=http), sendable))
+        if health is not None and sendable:
+            health.record(site.id, ok=not any(errors), seconds=time.monotonic() - started)
         outcomes.update(refused)
         for delivery, error in zip(sendable, errors, strict=True):
             outcomes[delivery.id] = _record(delivery, error, schedule)

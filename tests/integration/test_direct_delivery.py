@@ -1,0 +1,130 @@
+"""A scored batch's webhook events, POSTed by the scoring task itself to endpoints that answered
+fast lately, and by the webhook task otherwise (moderation/domain/direct_delivery.py).
+
+Against real HTTP endpoints on 127.0.0.1 and the real database; the dispatcher is a recorder, so
+what would have gone to the webhook task is visible. Like test_webhook_delivery, not marked
+integration: it needs no worker.
+"""
+from __future__ import annotations
+
+import time
+
+import itertools
+
+from moderation import db
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.direct_delivery import deliver_scored
+from moderation.domain.lifecycle import SCORER, change_status
+from moderation.domain.webhook_health import EndpointHealth
+from moderation.models import Site, WebhookDelivery
+from webhook_receiver import WebhookReceiver
+
+SETTINGS = dict(timeout=5.0, max_retries=3, backoff_base=1.0)
+
+
+_numbers = itertools.count()
+
+
+def queue_events(app, site_id: int, count: int) -> list[int]:
+    """Scored comments' events, committed and not yet sent."""
+    with app.app_context():
+        site = db.session.get(Site, site_id)
+        deliveries = []
+        for _ in range(count):
+            data = CommentInput(external_id=f"c-{next(_numbers)}", story_id="s", author_id="a", text="hello")
+            comment = submit_comment(db.session, site, data).comment
+            deliveries.append(change_status(db.session, comment, "published", actor="test", by=SCORER))
+        db.session.commit()
+        return [d.id for d in deliveries]
+
+
+class Recorder:
+    """Stands in for the Celery dispatcher: what went to the webhook task."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def send_webhooks(self, delivery_ids: list[int]) -> None:
+        self.sent.extend(delivery_ids)
+
+
+def send_scored(app, ids: list[int], health: EndpointHealth) -> tuple[dict, list[int]]:
+    recorder = Recorder()
+    with app.app_context():
+        db.session.info["dispatcher"] = recorder
+        deliveries = [db.session.get(WebhookDelivery, i) for i in ids]
+        db.session.commit()
+        outcomes = deliver_scored(db.session, deliveries, health=health, settings=SETTINGS)
+    return {i: o.state for i, o in outcomes.items()}, recorder.sent
+
+
+def delivered(app, ids: list[int]) -> list[bool]:
+    with app.app_context():
+        return [db.session.get(WebhookDelivery, i).delivered_at is not None for i in ids]
+
+
+def test_a_site_not_heard_from_goes_by_task_and_one_that_answered_fast_is_posted_directly(app, make_site):
+    health = EndpointHealth()
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        receiver.secret = site.webhook_secret
+        first = queue_events(app, site.id, 2)
+        outcomes, by_task = send_scored(app, first, health)
+        assert outcomes == {} and by_task == first and receiver.received == []
+
+        health.record(site.id, ok=True, seconds=0.01)  # as the webhook task does after its POSTs
+        second = queue_events(app, site.id, 3)
+        outcomes, by_task = send_scored(app, second, health)
+        assert outcomes == {i: "delivered" for i in second} and by_task == []
+        assert sorted(r.event["delivery_id"] for r in receiver.received) == second
+        assert all(r.signature_valid for r in receiver.received)
+    assert delivered(app, second) == [True, True, True]
+
+
+def test_an_endpoint_that_turned_slow_costs_one_short_timeout_then_goes_by_task(app, make_site):
+    health = EndpointHealth()
+    with WebhookReceiver(delay=3) as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        health.record(site.id, ok=True, seconds=0.01)
+        ids = queue_events(app, site.id, 2)
+        started = time.monotonic()
+        outcomes, by_task = send_scored(app, ids, health)
+        took = time.monotonic() - started
+        # The direct timeout (1 s), not the webhook timeout (5 s); the first event is retried
+        # later by its task and the second, not tried, gets a task of its own.
+        assert took < 2.5
+        assert outcomes == {ids[0]: "retry", ids[1]: "deferred"} and by_task == []
+        assert not health.healthy(site.id)
+
+        later = queue_events(app, site.id, 1)
+        outcomes, by_task = send_scored(app, later, health)
+        assert outcomes == {} and by_task == later
+
+
+def test_only_the_healthy_sites_events_are_posted_directly(app, make_site):
+    health = EndpointHealth()
+    with WebhookReceiver() as fast, WebhookReceiver() as unknown:
+        known = make_site("known", webhook_url=fast.url)
+        other = make_site("other", webhook_url=unknown.url)
+        health.record(known.id, ok=True, seconds=0.01)
+        known_ids, other_ids = queue_events(app, known.id, 2), queue_events(app, other.id, 2)
+        outcomes, by_task = send_scored(app, known_ids + other_ids, health)
+        assert set(outcomes) == set(known_ids) and by_task == other_ids
+        assert len(fast.received) == 2 and unknown.received == []
+
+
+def test_an_error_while_delivering_sends_the_events_to_the_task_instead(app, make_site, monkeypatch):
+    import moderation.domain.direct_delivery as direct
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away mid-delivery")
+
+    monkeypatch.setattr(direct, "deliver_many", broken)
+    health = EndpointHealth()
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        health.record(site.id, ok=True, seconds=0.01)
+        ids = queue_events(app, site.id, 2)
+        outcomes, by_task = send_scored(app, ids, health)
+    assert outcomes == {} and by_task == ids
+    assert delivered(app, ids) == [False, False]
