@@ -26,6 +26,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -169,18 +171,16 @@ def deliver_many(
             outcomes[delivery.id] = Outcome("skipped")
         else:
             by_site.setdefault(delivery.site_id, []).append(delivery)
-    with ThreadPoolExecutor(max_workers=PARALLEL_POSTS) as pool:
-        for site_id, queue in by_site.items():
-            outcomes.update(_deliver_site(queue, sites.get(site_id), schedule, timeout=timeout, policy=policy,
-                                          http=http, pool=pool, health=health))
+    for site_id, queue in by_site.items():
+        outcomes.update(_deliver_site(queue, sites.get(site_id), schedule, timeout=timeout, policy=policy,
+                                      http=http, health=health))
     metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state != "skipped"])
     session.commit()
     return outcomes
 
 
 def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_Schedule", *, timeout: float,
-                  policy: UrlPolicy, http: Any, pool: ThreadPoolExecutor,
-                  health: EndpointHealth | None = None) -> dict[int, Outcome]:
+                  policy: UrlPolicy, http: Any, health: EndpointHealth | None = None) -> dict[int, Outcome]:
     """One site's events in order: the first alone, then PARALLEL_POSTS at a time, until one fails."""
     outcomes: dict[int, Outcome] = {}
     window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
@@ -191,7 +191,10 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
         sendable = [d for d in chunk if d.id not in refused]
         # Only the POSTs run in threads; the rows are changed here, in the session's thread.
         started = time.monotonic()
-        errors = list(pool.map(lambda d: _post(site, d, timeout=timeout, http=http), sendable))
+        if len(sendable) == 1:
+            errors = [_post(site, sendable[0], timeout=timeout, http=http)]
+        else:
+            errors = list(_threads().map(lambda d: _post(site, d, timeout=timeout, http=http), sendable))
         if health is not None and sendable:
             health.record(site.id, ok=not any(errors), seconds=time.monotonic() - started)
         outcomes.update(refused)
@@ -213,6 +216,21 @@ class _Schedule:
 
     def wait_after(self, attempts: int) -> float:
         return min(self.backoff_base * 2 ** min(attempts - 1, 60), self.backoff_max)
+
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def _threads() -> ThreadPoolExecutor:
+    """This process's threads for parallel POSTs, started once: a pool per batch started its
+    threads every time, 7 % of a scoring worker's CPU at 100 comments/s (py-spy --gil). Keyed by
+    pid, because a pool made before a fork has no threads in the child."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=PARALLEL_POSTS, thread_name_prefix="webhook-post"))
+        return _pool[1]
 
 
 def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any) -> str | None:
