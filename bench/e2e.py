@@ -4,27 +4,26 @@ webhook reports the final status (scored by a real Celery worker against real Po
     .venv/bin/python bench/e2e.py                      # 100/s three times, the batch row, then higher rates; 60 s each
     .venv/bin/python bench/e2e.py --rates 100 --repeats 1 --batch-rates '' --duration 20
 
-Everything (web, worker, database, broker, this client) shares the machine's cores.
+Everything (web, worker, database, broker, this client) shares the machine's cores. The client is
+one asyncio loop on keep-alive connections, and the webhook endpoint a process of its own
+(bench/loadgen.py), so they take as little of the machine as they can.
 Only loopback addresses are used; every loop is bounded in count and time.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import random
 import statistics
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack import free_port, running_stack  # noqa: E402
+from loadgen import Poster, WebhookSink  # noqa: E402
+from stack import running_stack  # noqa: E402
 
 CIVIL = [
     "Thanks for the thoughtful article, I learned a lot about the city budget.",
@@ -36,177 +35,114 @@ ABUSIVE = [
     "You are a worthless idiot and everyone hates you.",
     "Shut up, you stupid moron.",
 ]
-FINAL = {"published", "held", "rejected", "approved"}
 
 
-class _Server(ThreadingHTTPServer):
-    # socketserver listens with a backlog of 5: past that, connection attempts are dropped and the
-    # client's TCP retries them 1, 3, 7 s later, which the first version of this bench measured as
-    # webhook latency (p99 in seconds at 100/s).
-    request_queue_size = 1024
+def _body(run: int, i: int, rng: random.Random) -> dict:
+    text = rng.choice(ABUSIVE if i % 10 == 0 else CIVIL) + f" (#{run}-{i})"
+    return {"id": f"r{run}-{i}", "story_id": "bench", "author_id": f"a{i % 50}", "text": text}
 
 
-class Receiver:
-    """Webhook endpoint: records when each comment's final status arrived."""
-
-    def __init__(self) -> None:
-        self.arrived: dict[str, tuple[float, str]] = {}
-        # Per comment, wall-clock seconds: webhook arrival, and the event's received_at and
-        # scored_at (stamped by the database and the worker on this same machine's clock).
-        self.stamps: dict[str, tuple[float, float, float]] = {}
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            # Keep-alive, as a site's web server would: a new connection per webhook costs the
-            # worker a TCP handshake and this server a thread each time.
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                at, wall = time.perf_counter(), time.time()
-                event = json.loads(body)
-                comment = event.get("comment", {})
-                if comment.get("status") in FINAL:
-                    with receiver.lock:
-                        receiver.arrived.setdefault(comment["site_comment_id"], (at, comment["status"]))
-                        if comment.get("received_at") and comment.get("scored_at"):
-                            receiver.stamps.setdefault(comment["site_comment_id"], (
-                                wall, _epoch(comment["received_at"]), _epoch(comment["scored_at"])))
-                self.send_response(204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.port = free_port()
-        self.server = _Server(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
+async def _paced(count: int, every: float, send) -> float:  # noqa: ANN001 - an async callable
+    """Start send(n) for n in range(count), `every` seconds apart, open loop: a slow answer never
+    delays the next request. Returns the seconds it took to start them all."""
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    tasks = []
+    for n in range(count):
+        delay = t0 + n * every - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(send(n)))
+    elapsed = loop.time() - t0
+    await asyncio.gather(*tasks)
+    return elapsed
 
 
-def _epoch(iso: str) -> float:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
-
-
-def run_rate(base_url: str, api_key: str, receiver: Receiver, rate: float, duration: float, run: int) -> dict:
-    session_local = threading.local()
-    sent: dict[str, float] = {}
-    walls: dict[str, float] = {}
+def run_rate(stack, sink: WebhookSink, rate: float, duration: float, run: int) -> dict:  # noqa: ANN001
+    sent: dict[str, tuple[float, float]] = {}  # id -> (monotonic, wall) when its POST started
     errors = 0
-    lock = threading.Lock()
     rng = random.Random(run)
 
-    def post(i: int, due: float) -> None:
-        nonlocal errors
-        s = getattr(session_local, "s", None)
-        if s is None:
-            s = session_local.s = requests.Session()
-            s.headers["Authorization"] = f"Bearer {api_key}"
-        text = rng.choice(ABUSIVE if i % 10 == 0 else CIVIL) + f" (#{run}-{i})"
-        cid = f"r{run}-{i}"
-        start, wall = time.perf_counter(), time.time()
-        try:
-            r = s.post(f"{base_url}/api/v1/comments", timeout=10,
-                       json={"id": cid, "story_id": "bench", "author_id": f"a{i % 50}", "text": text})
-            ok = r.status_code == 202
-        except requests.RequestException:
-            ok = False
-        with lock:
-            if ok:
-                sent[cid], walls[cid] = start, wall
+    async def go() -> float:
+        poster = Poster("127.0.0.1", stack.port, stack.api_key, connections=32)
+
+        async def post(i: int) -> None:
+            nonlocal errors
+            body = _body(run, i, rng)
+            start, wall = time.monotonic(), time.time()
+            status, _ = await poster.post("/api/v1/comments", body)
+            if status == 202:
+                sent[body["id"]] = (start, wall)
             else:
                 errors += 1
 
-    total = int(rate * duration)
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=32) as pool:
-        for i in range(total):
-            due = t0 + i / rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            pool.submit(post, i, due)
-    return _summary(receiver, rate, sent, errors, time.perf_counter() - t0, walls)
+        try:
+            return await _paced(int(rate * duration), 1 / rate, post)
+        finally:
+            await poster.close()
+
+    elapsed = asyncio.run(go())
+    return _summary(sink, rate, sent, errors, elapsed)
 
 
-def _summary(receiver: Receiver, rate: float, sent: dict[str, float], errors: int, send_elapsed: float,
-             walls: dict[str, float]) -> dict:
+def run_batch_rate(stack, sink: WebhookSink, rate: float, duration: float, run: int,  # noqa: ANN001
+                   batch_size: int) -> dict:
+    """Comments at `rate` per second through POST /api/v1/comments:batch, batch_size per request;
+    each comment is timed from the start of its batch's request to its webhook."""
+    sent: dict[str, tuple[float, float]] = {}
+    errors = 0
+    rng = random.Random(run)
+
+    async def go() -> float:
+        poster = Poster("127.0.0.1", stack.port, stack.api_key, connections=8, timeout=30)
+
+        async def post(b: int) -> None:
+            nonlocal errors
+            comments = [_body(run, b * batch_size + n, rng) for n in range(batch_size)]
+            start, wall = time.monotonic(), time.time()
+            status, answer = await poster.post("/api/v1/comments:batch", {"comments": comments})
+            try:
+                results = json.loads(answer)["results"] if status == 200 else []
+            except (ValueError, KeyError):
+                results = []
+            accepted = [item["id"] for item in results if item["status"] == 202]
+            for cid in accepted:
+                sent[cid] = (start, wall)
+            errors += batch_size - len(accepted)
+
+        try:
+            return await _paced(max(1, int(rate * duration / batch_size)), batch_size / rate, post)
+        finally:
+            await poster.close()
+
+    elapsed = asyncio.run(go())
+    return _summary(sink, rate, sent, errors, elapsed)
+
+
+def _summary(sink: WebhookSink, rate: float, sent: dict[str, tuple[float, float]], errors: int,
+             send_elapsed: float) -> dict:
     """Wait (at most 30 s) for every accepted comment's final-status webhook, then the latencies."""
-    deadline = time.perf_counter() + 30
-    while time.perf_counter() < deadline:
-        with receiver.lock:
-            done = sum(1 for cid in sent if cid in receiver.arrived)
-        if done >= len(sent):
-            break
-        time.sleep(0.1)
-    latencies = sorted(receiver.arrived[cid][0] - t for cid, t in sent.items() if cid in receiver.arrived)
+    deadline = time.monotonic() + 30
+    arrived = sink.arrivals(list(sent))
+    while len(arrived) < len(sent) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        arrived = sink.arrivals(list(sent))
+    latencies = sorted(arrived[cid].at - start for cid, (start, _) in sent.items() if cid in arrived)
     missing = len(sent) - len(latencies)
     # Where each comment's time went: the POST until its INSERT (received_at), waiting until a
-    # scoring task took it (scored_at), then scoring, the commit, the webhook task and the POST to us.
-    legs = [(received - walls[cid], scored - received, arrived - scored)
-            for cid, (arrived, received, scored) in receiver.stamps.items() if cid in walls]
+    # scoring task took it (scored_at), then scoring, the commit, the webhook's POST to the sink.
+    legs = [(a.received_at - sent[cid][1], a.scored_at - a.received_at, a.wall - a.scored_at)
+            for cid, a in arrived.items() if a.received_at is not None and a.scored_at is not None]
     return {
         "legs": [statistics.median(leg) * 1000 for leg in zip(*legs)] if legs else [float("nan")] * 3,
         "rate": rate,
         "sent": len(sent),
         "errors": errors,
         "missing": missing,
-        "achieved": len(sent) / send_elapsed,
+        "achieved": len(sent) / send_elapsed if send_elapsed > 0 else float("nan"),
         "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else float("nan"),
     }
-
-
-def run_batch_rate(base_url: str, api_key: str, receiver: Receiver, rate: float, duration: float, run: int,
-                   batch_size: int) -> dict:
-    """Comments at `rate` per second through POST /api/v1/comments:batch, batch_size per request;
-    each comment is timed from the start of its batch's request to its webhook."""
-    session_local = threading.local()
-    sent: dict[str, float] = {}
-    walls: dict[str, float] = {}
-    errors = 0
-    lock = threading.Lock()
-    rng = random.Random(run)
-
-    def post(b: int) -> None:
-        nonlocal errors
-        s = getattr(session_local, "s", None)
-        if s is None:
-            s = session_local.s = requests.Session()
-            s.headers["Authorization"] = f"Bearer {api_key}"
-        comments = []
-        for n in range(batch_size):
-            i = b * batch_size + n
-            text = rng.choice(ABUSIVE if i % 10 == 0 else CIVIL) + f" (#{run}-{i})"
-            comments.append({"id": f"r{run}-{i}", "story_id": "bench", "author_id": f"a{i % 50}", "text": text})
-        start, wall = time.perf_counter(), time.time()
-        try:
-            r = s.post(f"{base_url}/api/v1/comments:batch", timeout=30, json={"comments": comments})
-            results = r.json()["results"] if r.status_code == 200 else []
-        except (requests.RequestException, ValueError):
-            results = []
-        accepted = [item["id"] for item in results if item["status"] == 202]
-        with lock:
-            for cid in accepted:
-                sent[cid], walls[cid] = start, wall
-            errors += batch_size - len(accepted)
-
-    batches = max(1, int(rate * duration / batch_size))
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for b in range(batches):
-            delay = t0 + b * batch_size / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            pool.submit(post, b)
-    return _summary(receiver, rate, sent, errors, time.perf_counter() - t0, walls)
 
 
 def main() -> None:
@@ -222,7 +158,7 @@ def main() -> None:
     parser.add_argument("--log-dir", type=Path, help="keep the web and worker logs here")
     args = parser.parse_args()
 
-    receiver = Receiver()
+    sink = WebhookSink()
     rates = [float(r) for r in args.rates.split(",")]
     # The first rate is run --repeats times: a target "in three runs out of three" needs three.
     plan = [(f"{rates[0]:.0f}/s single, run {n + 1} of {args.repeats}", "single", rates[0]) for n in range(args.repeats)]
@@ -230,20 +166,20 @@ def main() -> None:
     # Batches last: a batch rate past what the worker keeps up with leaves a backlog behind it.
     plan += [(f"{rate:.0f}/s batch of {args.batch_size}", "batch", rate)
              for rate in (float(r) for r in args.batch_rates.split(",") if r)]
-    with running_stack(worker=True, webhook_url=receiver.url, web_workers=args.web_workers,
-                       worker_concurrency=args.worker_concurrency, log_dir=args.log_dir) as stack:
+    with running_stack(worker=True, webhook_url=sink.url, web_workers=args.web_workers,
+                       worker_concurrency=args.worker_concurrency, log_dir=args.log_dir) as stack, \
+            contextlib.closing(sink):
         # Warm up: model loaded in the worker, connections open.
-        run_rate(stack.base_url, stack.api_key, receiver, 20, 2, run=0)
+        run_rate(stack, sink, 20, 2, run=0)
         rows = []
         single_limit_reached = False
         for run, (label, kind, rate) in enumerate(plan, start=1):
             if kind == "single" and single_limit_reached:
                 continue
             if kind == "batch":
-                row = run_batch_rate(stack.base_url, stack.api_key, receiver, rate, args.duration, run=run,
-                                     batch_size=args.batch_size)
+                row = run_batch_rate(stack, sink, rate, args.duration, run=run, batch_size=args.batch_size)
             else:
-                row = run_rate(stack.base_url, stack.api_key, receiver, rate, args.duration, run=run)
+                row = run_rate(stack, sink, rate, args.duration, run=run)
             row.update(label=label, kind=kind)
             rows.append(row)
             print(f"  {label} done: p99 {row['p99']:.0f} ms", file=sys.stderr)

@@ -34,6 +34,10 @@ class Stack:
     database_url: str
     var_dir: Path
 
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
 
 def free_port() -> int:
     with socket.socket() as s:
