@@ -34,10 +34,10 @@ class CeleryDispatcher:
             return True
         # No task is queued after all: left set, the marker would keep the next comments from
         # sending one for its whole TTL, and they would wait for the sweep.
-        self.scoring_task_started()
+        self.scoring_task_finishing()
         return False
 
-    def scoring_task_started(self) -> None:
+    def scoring_task_finishing(self) -> None:
         try:
             self.marker.delete(SCORE_QUEUED_KEY)
         except (redis.RedisError, OSError):

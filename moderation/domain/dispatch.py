@@ -4,12 +4,15 @@ A domain function finds the dispatcher on its database session (`session.info["d
 the session is the unit of work whose commits these messages follow. So nothing here reaches for
 the Flask app, Celery or Redis, and a test can give a session a dispatcher of its own.
 
-Scoring tasks are deduplicated: a scoring task claims every pending comment when it starts, so
-while one waits in the queue a newly committed comment needs no task of its own. A short-lived
-Redis key says "a scoring task is queued"; the task deletes it before it claims, so a comment
-committed after that sends a new task. Without that, each POST queued a task and, under load,
-the queue filled with tasks that found nothing left to score. The key expires on its own, so a
-lost task costs at most SCORE_QUEUED_TTL of deduplication, and the sweep catches up on the rest.
+Scoring tasks are deduplicated: a scoring task claims every pending comment, so while one is
+queued or scoring a newly committed comment needs no task of its own. A short-lived Redis key
+says "a scoring task will claim"; the task keeps claiming while it finds comments, deletes the
+key when a claim finds none, and claims once more (scoring.score_pending's `release`), so a
+comment committed after that sends a new task and one committed before it is claimed. Without
+the key, each POST queued a task and, under load, the queue filled with tasks that found nothing
+left to score; with it deleted as each task started, a task was sent for every few comments.
+The key expires on its own, so a lost task costs at most SCORE_QUEUED_TTL of deduplication, and
+the sweep catches up on the rest.
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ class Dispatcher(Protocol):
 
     def send_for_scoring(self, comment_ids: list[int]) -> bool: ...
 
-    def scoring_task_started(self) -> None: ...
+    def scoring_task_finishing(self) -> None: ...
 
 
 def dispatcher(session: Session) -> Dispatcher:
@@ -56,6 +59,6 @@ def send_for_scoring(session: Session, comment_ids: list[int]) -> bool:
     return dispatcher(session).send_for_scoring(comment_ids)
 
 
-def scoring_task_started(session: Session) -> None:
-    """A scoring task calls this before it claims, so comments committed from now on send a task."""
-    dispatcher(session).scoring_task_started()
+def scoring_task_finishing(session: Session) -> None:
+    """A scoring task calls this before its last claim, so comments committed from now on send a task."""
+    dispatcher(session).scoring_task_finishing()

@@ -284,6 +284,7 @@ def score_pending(
     received_before: datetime | None = None,
     get_shadow: Callable[[], Model | None] | None = None,
     send: SendWebhooks = send_webhooks,
+    release: Callable[[], object] | None = None,
 ) -> dict[int, str]:
     """Score the given comments (and other pending ones, received before `received_before` if
     given) batch by batch, committing each batch before its webhooks are sent. Returns the new
@@ -296,15 +297,28 @@ def score_pending(
 
     `send` gets each committed batch's webhook events: by default the webhook task's; the scoring
     task POSTs some itself (direct_delivery.py). It must not raise.
+
+    `release` (the scoring task's; dispatch.scoring_task_finishing) says "comments committed from
+    now on must send a task of their own". Given one, this claims batch after batch while it finds
+    comments, calls `release` at the first claim that finds none, and claims once more, for a
+    comment committed between that claim and the release; then it stops at the first batch that
+    is not full. Until then, comments arriving while this scores are left to it, so under load
+    one task scores them in batches instead of every few comments sending a task that claims
+    only those few. Without it, this stops at the first batch that is not full.
     """
     scored: dict[int, str] = {}
     source = get_model if hasattr(get_model, "for_site") else _Factory(get_model)  # type: ignore[arg-type]
+    held = release is not None  # new comments are left to this call until it releases them
     for _ in range(max_batches):
         started = time.perf_counter()
         ids = claim_ids(session, comment_ids, batch_size=batch_size, received_before=received_before)
         if not ids:
             session.rollback()
-            break
+            if not held:
+                break
+            release()  # type: ignore[misc]
+            held = False
+            continue
         source.refresh()
         site_ids = session.scalars(select(Comment.site_id).where(_among(ids)).distinct())
         model = _Resolved({site_id: source.for_site(site_id) for site_id in site_ids})
@@ -327,7 +341,7 @@ def score_pending(
             # scores the batch one by one, while sending never raises.
             send(session, batch.deliveries)
             scored.update(batch.scored)
-        if len(ids) < batch_size:
+        if len(ids) < batch_size and not held:
             break
     # A shadow model (get_shadow) scores the same comments apart, once they are committed; never raises.
     score_in_shadow(session, get_shadow, scored)

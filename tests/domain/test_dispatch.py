@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from moderation import db
 from moderation.dispatcher import CeleryDispatcher
-from moderation.domain.dispatch import SCORE_QUEUED_KEY, scoring_task_started, send_for_scoring, send_webhooks
+from moderation.domain.dispatch import SCORE_QUEUED_KEY, scoring_task_finishing, send_for_scoring, send_webhooks
 from moderation.models import WebhookDelivery
 
 
@@ -25,7 +25,7 @@ def test_comments_posted_while_a_scoring_task_waits_send_no_task_of_their_own(ap
 def test_once_the_task_has_started_the_next_comment_sends_a_new_task(app, services):
     with app.app_context():
         send_for_scoring(db.session, [1])
-        scoring_task_started(db.session)
+        scoring_task_finishing(db.session)
         send_for_scoring(db.session, [2])
     assert queued_tasks(services) == 2
 
@@ -72,7 +72,7 @@ class Recorder:
         self.sent.append(("scoring", comment_ids))
         return True
 
-    def scoring_task_started(self) -> None:
+    def scoring_task_finishing(self) -> None:
         self.sent.append(("started", []))
 
 
@@ -82,7 +82,7 @@ def test_the_domain_sends_through_its_sessions_dispatcher_without_an_app():
 
     send_webhooks(session, [WebhookDelivery(id=7), None, WebhookDelivery(id=9)])
     send_for_scoring(session, [3])
-    scoring_task_started(session)
+    scoring_task_finishing(session)
 
     assert recorder.sent == [("webhooks", [7, 9]), ("scoring", [3]), ("started", [])]
 

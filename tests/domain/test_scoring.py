@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from fake_model import FakeModel
 from moderation import db
@@ -157,3 +158,47 @@ def test_only_attributes_the_model_scores_reliably_are_stored(app, site, model):
         assert score_pending(db.session, lambda: model, [comment_id], batch_size=10) == {comment_id: "published"}
         stored = db.session.get(Comment, comment_id).scores
     assert set(stored) == set(model.attributes)  # profanity's 0.99 is a copy the model cannot vouch for
+
+
+def add_comment_apart(site_id: int, text: str, external_id: str) -> int:
+    """A comment committed by another connection, as a web request does while a task scores."""
+    with Session(db.session.get_bind(), info=dict(db.session.info)) as other:
+        data = CommentInput(external_id=external_id, story_id="s", author_id="a", text=text)
+        return submit_comment(other, other.get(Site, site_id), data).comment.id
+
+
+def test_a_scoring_task_scores_what_arrives_while_it_scores_then_releases_and_claims_once_more(app, site):
+    arrived: list[int] = []
+    released: list[int] = []
+
+    class Arriving(FakeModel):
+        def score(self, texts):
+            if not arrived:
+                arrived.append(add_comment_apart(site.id, "arrived while the first batch scored", "during"))
+            return super().score(texts)
+
+    def release() -> None:
+        released.append(1)
+        # Committed after the claim that found nothing, while the POST still saw "a task will claim".
+        arrived.append(add_comment_apart(site.id, "arrived just before the release", "before-release"))
+
+    with app.app_context():
+        first = add_comment(site.id, "the comment the task was sent for")
+        scored = score_pending(db.session, Arriving, [first], batch_size=10, max_batches=10, release=release)
+    assert set(scored) == {first, *arrived} and len(arrived) == 2
+    assert released == [1]
+
+
+def test_without_a_release_scoring_stops_at_the_first_batch_that_is_not_full(app, site):
+    arrived: list[int] = []
+
+    class Arriving(FakeModel):
+        def score(self, texts):
+            if not arrived:
+                arrived.append(add_comment_apart(site.id, "arrived while the first batch scored", "during"))
+            return super().score(texts)
+
+    with app.app_context():
+        first = add_comment(site.id, "the comment the sweep found")
+        assert set(score_pending(db.session, Arriving, [first], batch_size=10, max_batches=10)) == {first}
+        assert db.session.get(Comment, arrived[0]).status == "pending"
