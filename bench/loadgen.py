@@ -52,13 +52,17 @@ def _sink_main(port_out: Any, commands: Any) -> None:
     arrived: dict[str, Arrival] = {}
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        while (body := await _read_request(reader)) is not None:
-            at, wall = time.monotonic(), time.time()
-            comment = json.loads(body).get("comment", {}) if body else {}
-            if comment.get("status") in FINAL and comment.get("site_comment_id") not in arrived:
-                arrived[comment["site_comment_id"]] = Arrival(
-                    at, comment["status"], wall, _epoch(comment.get("received_at")), _epoch(comment.get("scored_at")))
-            writer.write(_NO_CONTENT)
+        try:
+            while (body := await _read_request(reader)) is not None:
+                at, wall = time.monotonic(), time.time()
+                comment = json.loads(body).get("comment", {}) if body else {}
+                if comment.get("status") in FINAL and comment.get("site_comment_id") not in arrived:
+                    arrived[comment["site_comment_id"]] = Arrival(
+                        at, comment["status"], wall, _epoch(comment.get("received_at")),
+                        _epoch(comment.get("scored_at")))
+                writer.write(_NO_CONTENT)
+        except asyncio.CancelledError:
+            pass  # the bench is done: the worker's idle keep-alive connections end here
         writer.close()
 
     async def serve() -> None:

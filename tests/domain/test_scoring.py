@@ -167,15 +167,22 @@ def add_comment_apart(site_id: int, text: str, external_id: str) -> int:
         return submit_comment(other, other.get(Site, site_id), data).comment.id
 
 
-def test_a_scoring_task_scores_what_arrives_while_it_scores_then_releases_and_claims_once_more(app, site):
+def arriving_model(site_id: int) -> tuple[type[FakeModel], list[int]]:
+    """A model during whose first batch another comment arrives; the ids of the comments that arrived."""
     arrived: list[int] = []
-    released: list[int] = []
 
     class Arriving(FakeModel):
         def score(self, texts):
             if not arrived:
-                arrived.append(add_comment_apart(site.id, "arrived while the first batch scored", "during"))
+                arrived.append(add_comment_apart(site_id, "arrived while the first batch scored", "during"))
             return super().score(texts)
+
+    return Arriving, arrived
+
+
+def test_a_scoring_task_scores_what_arrives_while_it_scores_then_releases_and_claims_once_more(app, site):
+    Arriving, arrived = arriving_model(site.id)
+    released: list[int] = []
 
     def release() -> None:
         released.append(1)
@@ -190,14 +197,7 @@ def test_a_scoring_task_scores_what_arrives_while_it_scores_then_releases_and_cl
 
 
 def test_without_a_release_scoring_stops_at_the_first_batch_that_is_not_full(app, site):
-    arrived: list[int] = []
-
-    class Arriving(FakeModel):
-        def score(self, texts):
-            if not arrived:
-                arrived.append(add_comment_apart(site.id, "arrived while the first batch scored", "during"))
-            return super().score(texts)
-
+    Arriving, arrived = arriving_model(site.id)
     with app.app_context():
         first = add_comment(site.id, "the comment the sweep found")
         assert set(score_pending(db.session, Arriving, [first], batch_size=10, max_batches=10)) == {first}
