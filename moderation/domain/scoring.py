@@ -126,13 +126,21 @@ def claim_ids(
     """Lock up to batch_size claimable comments and return their ids, in the order to score them:
     the given ones, then each site's oldest in turn. Only ids are read, so a row that cannot be
     loaded is still claimed, and fails alone when it is."""
+    return [comment_id for comment_id, _ in _claim(session, comment_ids, batch_size=batch_size,
+                                                    received_before=received_before)]
+
+
+def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
+           received_before: datetime | None = None) -> list[tuple[int, int]]:
+    """claim_ids, with each comment's site id: the batch's models are chosen before the rows load."""
     wanted = [int(i) for i in comment_ids]
     params: dict[str, Any] = {"lookahead": batch_size * CLAIM_LOOKAHEAD, "batch_size": batch_size}
     if wanted:
         params["wanted"] = wanted
     if received_before is not None:
         params["received_before"] = received_before
-    return list(session.scalars(_claim_statement(bool(wanted), received_before is not None), params))
+    return [(row[0], row[1]) for row in session.execute(_claim_statement(bool(wanted), received_before is not None),
+                                                        params)]
 
 
 @functools.cache
@@ -158,7 +166,7 @@ def _claim_statement(with_wanted: bool, with_cutoff: bool):
     candidates = turns.subquery()
     ranked = select(candidates.c.id, func.min(candidates.c.turn).label("turn")).group_by(candidates.c.id).subquery()
     return (
-        select(Comment.id)
+        select(Comment.id, Comment.site_id)
         .join(ranked, ranked.c.id == Comment.id)
         .where(claimable)
         .order_by(ranked.c.turn, Comment.received_at, Comment.id)
@@ -311,7 +319,8 @@ def score_pending(
     held = release is not None  # new comments are left to this call until it releases them
     for _ in range(max_batches):
         started = time.perf_counter()
-        ids = claim_ids(session, comment_ids, batch_size=batch_size, received_before=received_before)
+        claimed = _claim(session, comment_ids, batch_size=batch_size, received_before=received_before)
+        ids = [comment_id for comment_id, _ in claimed]
         if not ids:
             session.rollback()
             if not held:
@@ -320,8 +329,7 @@ def score_pending(
             held = False
             continue
         source.refresh()
-        site_ids = session.scalars(select(Comment.site_id).where(_among(ids)).distinct())
-        model = _Resolved({site_id: source.for_site(site_id) for site_id in site_ids})
+        model = _Resolved({site_id: source.for_site(site_id) for site_id in {site_id for _, site_id in claimed}})
         try:
             batch = score_claimed(session, model, load_claimed(session, ids))
             metrics.scoring_batch(session, size=len(ids), seconds=time.perf_counter() - started,
