@@ -42,7 +42,7 @@ def deliver_scored(session: Session, deliveries: Iterable[WebhookDelivery | None
     if not direct:
         return {}
     try:
-        return deliver_many(session, [d.id for d in direct], health=health,
+        return deliver_many(session, [d.id for d in direct], health=health, in_hand=direct,
                             **{**settings, "timeout": min(settings["timeout"], DIRECT_TIMEOUT)})
     except Exception:
         session.rollback()

@@ -29,6 +29,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -136,6 +137,7 @@ def deliver_many(
     policy: UrlPolicy | None = None,
     http: Any = None,
     health: EndpointHealth | None = None,
+    in_hand: Sequence[WebhookDelivery] = (),
 ) -> dict[int, Outcome]:
     """Deliver events and record every result in one commit.
 
@@ -148,21 +150,26 @@ def deliver_many(
 
     `policy` defaults to the session's settings (DomainSettings.url_policy); `http` to a session
     that enforces it after DNS. `health`, if given, learns how each site's endpoint answered.
+    `in_hand`: the rows themselves, just committed in this session (a scored batch's events), so
+    only their locks are read, not the rows and their sites again.
     """
     if policy is None:
         policy = domain_settings(session).url_policy
     if http is None:
         http = guarded_session(policy)
-    deliveries = list(session.scalars(
-        select(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(delivery_ids))
-        .order_by(WebhookDelivery.id)
-        .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
-    ))
-    sites = {site.id: site for site in session.scalars(
-        select(Site).where(Site.id.in_({d.site_id for d in deliveries}))
-    )}
+    if in_hand:
+        deliveries, sites = _lock_in_hand(session, in_hand)
+    else:
+        deliveries = list(session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(delivery_ids))
+            .order_by(WebhookDelivery.id)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        ))
+        sites = {site.id: site for site in session.scalars(
+            select(Site).where(Site.id.in_({d.site_id for d in deliveries}))
+        )}
     outcomes: dict[int, Outcome] = {}
     schedule = _Schedule(max_retries, backoff_base, backoff_max)
     by_site: dict[int, list[WebhookDelivery]] = {}
@@ -177,6 +184,20 @@ def deliver_many(
     metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state != "skipped"])
     session.commit()
     return outcomes
+
+
+def _lock_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
+                  ) -> tuple[list[WebhookDelivery], dict[int, Site | None]]:
+    """Lock the undelivered ones among rows this session holds; their sites from the session too.
+    Reading the rows again cost the scoring task two statements and their events' JSON per batch."""
+    locked = set(session.scalars(
+        select(WebhookDelivery.id)
+        .where(WebhookDelivery.id.in_([d.id for d in in_hand]), WebhookDelivery.delivered_at.is_(None),
+               WebhookDelivery.failed.is_(False))
+        .with_for_update(skip_locked=True)
+    ))
+    deliveries = sorted((d for d in in_hand if d.id in locked), key=lambda d: d.id)
+    return deliveries, {site_id: session.get(Site, site_id) for site_id in {d.site_id for d in deliveries}}
 
 
 def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_Schedule", *, timeout: float,

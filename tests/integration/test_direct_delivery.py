@@ -128,3 +128,21 @@ def test_an_error_while_delivering_sends_the_events_to_the_task_instead(app, mak
         outcomes, by_task = send_scored(app, ids, health)
     assert outcomes == {} and by_task == ids
     assert delivered(app, ids) == [False, False]
+
+
+def test_an_event_another_worker_is_posting_is_not_posted_again(app, make_site):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    health = EndpointHealth()
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        health.record(site.id, ok=True, seconds=0.01)
+        busy, free = queue_events(app, site.id, 2)
+        with app.app_context(), Session(db.session.get_bind()) as other:
+            # The sweep's task holds this row while it POSTs it.
+            other.scalars(select(WebhookDelivery).where(WebhookDelivery.id == busy).with_for_update()).all()
+            outcomes, by_task = send_scored(app, [busy, free], health)
+            other.rollback()
+        assert outcomes == {free: "delivered"} and by_task == []
+        assert [r.event["delivery_id"] for r in receiver.received] == [free]
