@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from moderation import db
 from moderation.celery_app import TRAINING_QUEUE
 from moderation.domain import direct_delivery, drift, retention, scoring, sweep as sweeping, webhooks
-from moderation.domain.dispatch import scoring_task_finishing
+from moderation.domain.dispatch import scoring_task_finishing, send_for_scoring
 from moderation.domain.settings import domain_settings
 from moderation.domain.webhook_health import EndpointHealth
 from moderation.domain.webhook_urls import UrlPolicy, guarded_session
@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 # Database restarts and dropped connections: worth another try shortly.
 TRANSIENT = (OperationalError,)
-# One task claims batch after batch while they come full; past this the sweep carries on.
+# One task claims batch after batch while comments come; past this it sends a fresh task, so
+# webhook retries and other tasks queued meanwhile get their turn.
 MAX_BATCHES_PER_TASK = 50
 # Keep-alive to sites' webhook endpoints; a pool process runs one task at a time. The session
 # checks every address it connects to against the webhook URL policy.
@@ -111,11 +112,15 @@ def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
         released = True
         scoring_task_finishing(session)
 
+    def carry_on() -> None:
+        release()
+        send_for_scoring(session, [])  # after the release: a task of its own, not left to this one
+
     try:
         # Comments committed while this scores are left to it until it releases them.
         scored = scoring.score_pending(session, get_provider(), ids, batch_size=batch_size,
                                        max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter(),
-                                       send=_send_scored, release=release)
+                                       send=_send_scored, release=release, carry_on=carry_on)
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):

@@ -293,6 +293,7 @@ def score_pending(
     get_shadow: Callable[[], Model | None] | None = None,
     send: SendWebhooks = send_webhooks,
     release: Callable[[], object] | None = None,
+    carry_on: Callable[[], object] | None = None,
 ) -> dict[int, str]:
     """Score the given comments (and other pending ones, received before `received_before` if
     given) batch by batch, committing each batch before its webhooks are sent. Returns the new
@@ -313,6 +314,10 @@ def score_pending(
     is not full. Until then, comments arriving while this scores are left to it, so under load
     one task scores them in batches instead of every few comments sending a task that claims
     only those few. Without it, this stops at the first batch that is not full.
+
+    `carry_on` is called when this stops after `max_batches` batches, with comments perhaps still
+    pending: the scoring task sends a fresh task, behind whatever else is queued, rather than
+    leave the rest to the sweep.
     """
     scored: dict[int, str] = {}
     source = get_model if hasattr(get_model, "for_site") else _Factory(get_model)  # type: ignore[arg-type]
@@ -351,6 +356,9 @@ def score_pending(
             scored.update(batch.scored)
         if len(ids) < batch_size and not held:
             break
+    else:
+        if carry_on is not None:
+            carry_on()
     # A shadow model (get_shadow) scores the same comments apart, once they are committed; never raises.
     score_in_shadow(session, get_shadow, scored)
     return scored

@@ -202,3 +202,16 @@ def test_without_a_release_scoring_stops_at_the_first_batch_that_is_not_full(app
         first = add_comment(site.id, "the comment the sweep found")
         assert set(score_pending(db.session, Arriving, [first], batch_size=10, max_batches=10)) == {first}
         assert db.session.get(Comment, arrived[0]).status == "pending"
+
+
+def test_a_task_that_reaches_its_batch_limit_hands_the_rest_on_and_one_that_finishes_does_not(app, site, model):
+    carried: list[int] = []
+    with app.app_context():
+        ids = [add_comment(site.id, f"comment {i}") for i in range(5)]
+        scored = score_pending(db.session, lambda: model, [], batch_size=2, max_batches=2,
+                               release=lambda: None, carry_on=lambda: carried.append(1))
+        assert len(scored) == 4 and carried == [1]  # one left: a fresh task will score it
+
+        scored = score_pending(db.session, lambda: model, [], batch_size=2, max_batches=5,
+                               release=lambda: None, carry_on=lambda: carried.append(2))
+        assert list(scored) == [ids[4]] and carried == [1]
