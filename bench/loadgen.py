@@ -130,19 +130,27 @@ class Poster:
                    + body)
         connection = await self.idle.get()
         try:
-            if connection is None:
-                connection = _Connection(*await asyncio.wait_for(
-                    asyncio.open_connection(self.host, self.port), self.timeout))
-            connection.writer.write(request)
-            status, answer, keep = await asyncio.wait_for(self._response(connection.reader), self.timeout)
-            if not keep:
-                connection.writer.close()
-                connection = None
-            return status, answer
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
-            if connection is not None:
-                connection.writer.close()
-            connection = None
+            for attempt in (1, 2):
+                reused = connection is not None
+                try:
+                    if connection is None:
+                        connection = _Connection(*await asyncio.wait_for(
+                            asyncio.open_connection(self.host, self.port), self.timeout))
+                    connection.writer.write(request)
+                    status, answer, keep = await asyncio.wait_for(self._response(connection.reader), self.timeout)
+                except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
+                    if connection is not None:
+                        connection.writer.close()
+                    connection = None
+                    # The server closes a keep-alive connection idle past its limit (gunicorn: 2 s);
+                    # like any HTTP client, send again on a new one when that is all that happened.
+                    if attempt == 1 and reused and isinstance(error, (asyncio.IncompleteReadError, ConnectionError)):
+                        continue
+                    return 0, b""
+                if not keep:
+                    connection.writer.close()
+                    connection = None
+                return status, answer
             return 0, b""
         finally:
             self.idle.put_nowait(connection)
