@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from moderation.domain.dispatch import send_webhooks
+from moderation.domain.dispatch import dispatcher, send_webhooks
 from moderation.domain.webhook_health import EndpointHealth
 from moderation.domain.webhooks import Outcome, deliver_many
 from moderation.models import WebhookDelivery
@@ -41,12 +41,13 @@ def deliver_scored(session: Session, deliveries: Iterable[WebhookDelivery | None
     send_webhooks(session, by_task)
     if not direct:
         return {}
+    ids = [d.id for d in direct]  # read now: after a rollback the rows would be read again
     try:
-        return deliver_many(session, [d.id for d in direct], health=health, in_hand=direct,
+        return deliver_many(session, ids, health=health, in_hand=direct,
                             **{**settings, "timeout": min(settings["timeout"], DIRECT_TIMEOUT)})
     except Exception:
         session.rollback()
         log.warning("could not deliver %d webhook events after scoring; sending them to the webhook task",
-                    len(direct), exc_info=True)
-        send_webhooks(session, direct)
+                    len(ids), exc_info=True)
+        dispatcher(session).send_webhooks(ids)
         return {}
