@@ -38,7 +38,11 @@ class CeleryDispatcher:
         return False
 
     def scoring_task_finishing(self) -> None:
-        try:
-            self.marker.delete(SCORE_QUEUED_KEY)
-        except (redis.RedisError, OSError):
-            pass  # the key expires by itself
+        # Twice: a pooled connection from before a Redis restart fails once, and a marker left set
+        # would keep new comments from sending a task for its whole TTL.
+        for _ in range(2):
+            try:
+                self.marker.delete(SCORE_QUEUED_KEY)
+                return
+            except (redis.RedisError, OSError):
+                continue  # and if Redis is down, the key expires by itself

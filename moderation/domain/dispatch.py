@@ -25,7 +25,9 @@ from moderation.models import WebhookDelivery
 
 DISPATCHER = "dispatcher"  # the key in Session.info
 SCORE_QUEUED_KEY = "moderation:scoring-task-queued"
-SCORE_QUEUED_TTL_MS = 10_000
+# Short: a task that dies (or is killed at shutdown) before it deletes the key strands the comments
+# posted meanwhile until the next POST's task or the sweep, so for at most this long.
+SCORE_QUEUED_TTL_MS = 2_000
 
 
 class Dispatcher(Protocol):

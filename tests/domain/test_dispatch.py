@@ -90,3 +90,25 @@ def test_the_domain_sends_through_its_sessions_dispatcher_without_an_app():
 def test_a_session_without_a_dispatcher_says_so():
     with pytest.raises(RuntimeError, match="no dispatcher"):
         send_for_scoring(Session(), [1])
+
+
+class StaleOnce:
+    """A Redis client whose pooled connection is from before a restart: the first command fails."""
+
+    def __init__(self) -> None:
+        self.keys = {SCORE_QUEUED_KEY}
+        self.calls = 0
+
+    def delete(self, key: str) -> None:
+        self.calls += 1
+        if self.calls == 1:
+            import redis
+
+            raise redis.ConnectionError("Connection closed by server.")
+        self.keys.discard(key)
+
+
+def test_a_finishing_task_clears_the_marker_even_on_a_connection_from_before_a_redis_restart():
+    marker = StaleOnce()
+    CeleryDispatcher(FlakyBroker(), marker).scoring_task_finishing()
+    assert marker.keys == set()  # left set, new comments would send no task for its whole TTL
