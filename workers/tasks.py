@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from moderation import db
 from moderation.celery_app import TRAINING_QUEUE
 from moderation.domain import direct_delivery, drift, retention, scoring, sweep as sweeping, webhooks
-from moderation.domain.dispatch import scoring_task_finishing, send_for_scoring
+from moderation.domain.dispatch import ScoringTurn
 from moderation.domain.settings import domain_settings
 from moderation.domain.webhook_health import EndpointHealth
 from moderation.domain.webhook_urls import UrlPolicy, guarded_session
@@ -104,31 +104,18 @@ def _is_transient(exc: BaseException) -> bool:
 def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
     ids = [int(i) for i in comment_ids or []]
     batch_size = current_app.config["SCORE_BATCH_SIZE"]
-    session = db.session
-    released = False
-
-    def release() -> None:
-        nonlocal released
-        released = True
-        scoring_task_finishing(session)
-
-    def carry_on() -> None:
-        release()
-        send_for_scoring(session, [])  # after the release: a task of its own, not left to this one
-
+    turn = ScoringTurn(db.session)
     try:
-        # Comments committed while this scores are left to it until it releases them.
-        scored = scoring.score_pending(session, get_provider(), ids, batch_size=batch_size,
+        scored = scoring.score_pending(db.session, get_provider(), ids, batch_size=batch_size,
                                        max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter(),
-                                       send=_send_scored, release=release, carry_on=carry_on)
+                                       send=_send_scored, release=turn.release, carry_on=turn.carry_on)
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):
             raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
         raise  # anything else leaves the comments pending; the sweep tries again later
     finally:
-        if not released:  # stopped at the batch limit or by an error: new comments send a task again
-            scoring_task_finishing(session)
+        turn.finish()
     return {str(k): v for k, v in scored.items()}
 
 

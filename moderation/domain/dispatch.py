@@ -64,3 +64,26 @@ def send_for_scoring(session: Session, comment_ids: list[int]) -> bool:
 def scoring_task_finishing(session: Session) -> None:
     """A scoring task calls this before its last claim, so comments committed from now on send a task."""
     dispatcher(session).scoring_task_finishing()
+
+
+class ScoringTurn:
+    """A scoring task's hold on the "a scoring task will claim" key: comments committed while it
+    scores are left to it until `release` (scoring.score_pending calls it before its last claim).
+    `carry_on` hands the rest to a fresh task at the batch limit; `finish`, in a `finally`,
+    releases a turn that stopped early (an error), so new comments send a task again."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.released = False
+
+    def release(self) -> None:
+        self.released = True
+        scoring_task_finishing(self.session)
+
+    def carry_on(self) -> None:
+        self.release()
+        send_for_scoring(self.session, [])  # after the release, so it sends a task of its own
+
+    def finish(self) -> None:
+        if not self.released:
+            scoring_task_finishing(self.session)

@@ -112,3 +112,17 @@ def test_a_finishing_task_clears_the_marker_even_on_a_connection_from_before_a_r
     marker = StaleOnce()
     CeleryDispatcher(FlakyBroker(), marker).scoring_task_finishing()
     assert marker.keys == set()  # left set, new comments would send no task for its whole TTL
+
+
+def test_a_scoring_turn_releases_once_and_hands_on_after_releasing():
+    from moderation.domain.dispatch import ScoringTurn
+
+    recorder = Recorder()
+    turn = ScoringTurn(Session(info={"dispatcher": recorder}))
+    turn.carry_on()
+    turn.finish()  # already released: nothing more
+    assert recorder.sent == [("started", []), ("scoring", [])]
+
+    stopped = Recorder()
+    ScoringTurn(Session(info={"dispatcher": stopped})).finish()  # stopped by an error before releasing
+    assert stopped.sent == [("started", [])]
