@@ -12,11 +12,11 @@ retry lands after a later change): apply one only if its "version" is newer than
 
 Delivery happens in its own task, or from the scoring task for an endpoint that answered fast
 last time (moderation/domain/direct_delivery.py), so a slow or failing endpoint never delays
-scoring by more than one short timeout. The
-delivery rows of a task are locked (FOR UPDATE SKIP LOCKED) while it POSTs them: a second task
-for the same delivery (a redelivered message, the sweep) skips it while it is in flight and
-finds `delivered_at` set afterwards, so a success is POSTed once (unless the worker dies between
-the POST and the commit: sites dedupe on X-Moderation-Delivery). Failures are counted on the row;
+scoring by more than one short timeout. The delivery rows are locked (FOR UPDATE SKIP LOCKED)
+while they are POSTed: a second task for the same delivery (a redelivered message, the sweep)
+skips it while it is in flight and finds `delivered_at` set afterwards, so a success is POSTed
+once (unless the worker dies between the POST and the commit: sites dedupe on
+X-Moderation-Delivery). Failures are counted on the row;
 after `max_retries` retries, `backoff_base` doubling up to `backoff_max` apart, the delivery is
 marked failed: a dead letter, listed on /admin and replayable (moderation/domain/dead_letters.py).
 Every attempt checks the URL against the webhook URL policy (moderation/domain/webhook_urls.py).
