@@ -307,7 +307,7 @@ def score_pending(
     `send` gets each committed batch's webhook events: by default the webhook task's; the scoring
     task POSTs some itself (direct_delivery.py). It must not raise.
 
-    `release` (the scoring task's; dispatch.scoring_task_finishing) says "comments committed from
+    `release` (the scoring task's dispatch.ScoringTurn.release) says "comments committed from
     now on must send a task of their own". Given one, this claims batch after batch while it finds
     comments, calls `release` at the first claim that finds none, and claims once more, for a
     comment committed between that claim and the release; then it stops at the first batch that
