@@ -9,9 +9,9 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-import requests
 from celery.signals import worker_init
 from flask import current_app
+import urllib3
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from moderation import db
@@ -20,7 +20,7 @@ from moderation.domain import direct_delivery, drift, retention, scoring, sweep 
 from moderation.domain.dispatch import ScoringTurn
 from moderation.domain.settings import domain_settings
 from moderation.domain.webhook_health import EndpointHealth
-from moderation.domain.webhook_urls import UrlPolicy, guarded_session
+from moderation.domain.webhook_urls import UrlPolicy, guarded_http
 from moderation.scorer import get_provider, preload
 
 log = logging.getLogger(__name__)
@@ -30,9 +30,9 @@ TRANSIENT = (OperationalError,)
 # One task claims batch after batch while comments come; past this it sends a fresh task, so
 # webhook retries and other tasks queued meanwhile get their turn.
 MAX_BATCHES_PER_TASK = 50
-# Keep-alive to sites' webhook endpoints; a pool process runs one task at a time. The session
+# Keep-alive to sites' webhook endpoints; a pool process runs one task at a time. The pool manager
 # checks every address it connects to against the webhook URL policy.
-_http: dict[UrlPolicy, requests.Session] = {}
+_http: dict[UrlPolicy, urllib3.PoolManager] = {}
 # Longer waits than this are not held in the broker (a countdown past its visibility timeout is
 # redelivered early): the delivery row keeps its due time and the sweep sends it then.
 MAX_TASK_COUNTDOWN = 300.0
@@ -69,7 +69,7 @@ def _webhook_settings() -> dict[str, object]:
     config = current_app.config
     policy = domain_settings(db.session).url_policy  # built once by create_app from the same config
     if policy not in _http:
-        _http[policy] = guarded_session(policy)
+        _http[policy] = guarded_http(policy)
     return dict(timeout=config["WEBHOOK_TIMEOUT"], max_retries=config["WEBHOOK_MAX_RETRIES"],
                 backoff_base=config["WEBHOOK_BACKOFF_BASE"], backoff_max=config["WEBHOOK_BACKOFF_MAX"],
                 policy=policy, http=_http[policy])

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import requests
+import urllib3
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,7 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.settings import domain_settings
 from moderation.domain.status import now
 from moderation.domain.webhook_health import EndpointHealth
-from moderation.domain.webhook_urls import UnsafeDestination, UrlPolicy, check_webhook_url, guarded_session
+from moderation.domain.webhook_urls import UnsafeDestination, UrlPolicy, check_webhook_url, guarded_http
 from moderation.models import Site, WebhookDelivery
 from moderation.observability import metrics
 
@@ -156,7 +156,7 @@ def deliver_many(
     if policy is None:
         policy = domain_settings(session).url_policy
     if http is None:
-        http = guarded_session(policy)
+        http = guarded_http(policy)
     if in_hand:
         deliveries, sites = _lock_in_hand(session, in_hand)
     else:
@@ -267,15 +267,16 @@ def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any) -
     }
     try:
         # Redirects are not followed: a redirect could lead anywhere, past the address check.
-        response = http.post(site.webhook_url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
+        response = http.request("POST", site.webhook_url, body=body, headers=headers, timeout=timeout,
+                                redirect=False, retries=False)
     except UnsafeDestination as exc:
         return str(exc)
-    except requests.RequestException as exc:
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
         return f"{type(exc).__name__}: {exc}"
-    if 300 <= response.status_code < 400:
-        return f"HTTP {response.status_code} (redirects are not followed)"
-    if not 200 <= response.status_code < 300:
-        return f"HTTP {response.status_code}"
+    if 300 <= response.status < 400:
+        return f"HTTP {response.status} (redirects are not followed)"
+    if not 200 <= response.status < 300:
+        return f"HTTP {response.status}"
     return None
 
 
