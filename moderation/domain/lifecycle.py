@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import Conflict
 from moderation.domain.pseudonyms import moderator_reference
+from moderation.domain.status_writes import BatchWrites, SessionWrites
 from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
 from moderation.observability import metrics
 
@@ -174,12 +175,14 @@ def change_status(
     by: str,
     reason: str | None = None,
     event_fields: Mapping[str, Any] | None = None,
+    writes: SessionWrites | BatchWrites | None = None,
     **details: Any,
 ) -> WebhookDelivery | None:
     """Move the comment, record why, and queue its webhook event in the same transaction.
 
     Raises TransitionRefused, before changing anything, if `by` may not make this move.
-    `event_fields` are added to the webhook event (e.g. {"reversal": True}).
+    `event_fields` are added to the webhook event (e.g. {"reversal": True}). The audit entry and
+    the event go to the session, or to `writes` (status_writes.py: a scored batch's own statements).
     """
     old_status = comment.status
     if not can_change(old_status, new_status, by=by):
@@ -187,7 +190,8 @@ def change_status(
     comment.status = new_status
     comment.version += 1
     comment.status_changed_at = now()
-    audit(session, actor, status_action(old_status, new_status), comment_id=comment.id, reason=reason, **details)
+    writes = writes or SessionWrites(session)
+    writes.audit(actor, status_action(old_status, new_status), comment_id=comment.id, details={"reason": reason, **details})
     metrics.status_changed(session, site=comment.site.name, new=new_status, by=by, actor=actor,
                            scored=old_status == PENDING and by in (SCORER, SANCTION), held=new_status == HELD,
                            decided=by == DECISION, received_at=comment.received_at)
@@ -203,9 +207,8 @@ def change_status(
         "comment": serialize_comment(comment),
         "occurred_at": comment.status_changed_at.isoformat(),
     }
-    delivery = WebhookDelivery(site_id=comment.site_id, comment_id=comment.id, event=event)
-    session.add(delivery)
-    return delivery  # its id is set at commit; send it for delivery after that
+    # Its id is set at flush, or by BatchWrites.write; send it for delivery after the commit.
+    return writes.event(site_id=comment.site_id, comment_id=comment.id, event=event, at=comment.status_changed_at)
 
 
 def commit_and_send(session: Session, deliveries: Iterable[WebhookDelivery | None]) -> None:

@@ -44,6 +44,7 @@ from moderation.domain.rule_sets import current_rules
 from moderation.domain.rules import Compiled, apply_hits, status_reason
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
+from moderation.domain.status_writes import BatchWrites
 from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now
 from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.stories import story_hit, story_settings
@@ -204,13 +205,15 @@ def score_claimed(session: Session, models: Model | ModelSource, comments: list[
     sanctions = sanctions_in_force(session, comments, scored_at)
     storms = storm_watch(session, comments, scored_at)  # a storm started here is sent with the batch's events
     result.deliveries.extend(storms.deliveries)
+    writes = BatchWrites()
     for site_id, group in by_site.items():
-        _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result, storms.stories)
+        _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result, writes, storms.stories)
+    writes.write(session)
     return result
 
 
-def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime,
-                sanctions: dict, result: BatchResult, stormy: set[tuple[int, str]] = frozenset()) -> None:
+def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime, sanctions: dict,
+                result: BatchResult, writes: BatchWrites, stormy: set[tuple[int, str]] = frozenset()) -> None:
     all_scores = model.score([c.text for c in comments])
     # The site's rules and story settings: read once for this site's share of the batch.
     rules = current_rules(session, comments[0].site_id)
@@ -261,6 +264,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             by=SANCTION if sanction_reason else STORM if storm_reason else BY_SCORER,
             reason=sanction_reason or storm_reason or status_reason(verdict.flagged, hits),
             model_version=model.version,
+            writes=writes,
         )
         result.scored[comment.id] = verdict.status
         if delivery is not None:
