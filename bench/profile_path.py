@@ -164,6 +164,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=12, help="functions shown per stage")
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"],
                         help="order of the functions shown: time in them and below, or in them alone")
+    parser.add_argument("--post-batch", type=int, default=0,
+                        help="post through the batch endpoint, this many comments a request (default: one POST each)")
     parser.add_argument("--plain", action="store_true",
                         help="no cProfile: time each stage as it runs (wall and this process's CPU per comment)")
     parser.add_argument("--dump", type=Path, help="also write each stage's profile here (web.pstats ...) for pstats or snakeviz")
@@ -215,18 +217,26 @@ def main() -> None:
 
             profile = Profile(time.process_time)
             ids: list[int] = []
+            items = [{"id": f"c-{i}", "story_id": "s-1", "author_id": f"a-{i % 50}",
+                      "text": "You are a worthless idiot." if i % 10 == 0 else f"Thanks for the thoughtful article #{i}."}
+                     for i in range(args.comments)]
+            per_request = args.post_batch or 1
             with counter.counting():
                 t0 = time.perf_counter()
-                for i in range(args.comments):
-                    text = "You are a worthless idiot." if i % 10 == 0 else f"Thanks for the thoughtful article #{i}."
+                for start in range(0, len(items), per_request):
                     profile.enable()
-                    r = client.post("/api/v1/comments", headers=headers,
-                                    json={"id": f"c-{i}", "story_id": "s-1", "author_id": f"a-{i % 50}", "text": text})
+                    if args.post_batch:
+                        r = client.post("/api/v1/comments:batch", headers=headers,
+                                        json={"comments": items[start:start + per_request]})
+                    else:
+                        r = client.post("/api/v1/comments", headers=headers, json=items[start])
                     profile.disable()
-                    assert r.status_code == 202, r.get_data(as_text=True)
-                    ids.append(r.get_json()["id"])
+                    assert r.status_code in (200, 202), r.get_data(as_text=True)
+                    body = r.get_json()
+                    ids.extend([result["comment"]["id"] for result in body["results"]] if args.post_batch else [body["id"]])
                 wall = time.perf_counter() - t0
-            _report("web: POST /api/v1/comments (Flask test client, no HTTP server)", counter, args.comments, wall,
+            endpoint = f"POST /api/v1/comments:batch of {args.post_batch}" if args.post_batch else "POST /api/v1/comments"
+            _report(f"web: {endpoint} (Flask test client, no HTTP server)", counter, args.comments, wall,
                     profile, args.top)
 
             profile = Profile(time.process_time)
