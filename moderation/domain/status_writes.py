@@ -31,7 +31,7 @@ class SessionWrites:
         self.session.add(AuditEntry(actor=actor, action=action, comment_id=comment_id, details=details))
 
     def event(self, *, site_id: int, comment_id: int, event: dict[str, Any], at: datetime) -> WebhookDelivery:
-        delivery = WebhookDelivery(site_id=site_id, comment_id=comment_id, event=event)
+        delivery = WebhookDelivery(site_id=site_id, comment_id=comment_id, event=event)  # created_at: the server's
         self.session.add(delivery)
         return delivery  # its id is set at flush
 

@@ -23,6 +23,7 @@ from moderation.domain.lifecycle import (
     can_change,
     change_status,
 )
+from moderation.domain.status_writes import BatchWrites
 from moderation.models import STATUSES as COLUMN_STATUSES
 from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
 
@@ -82,3 +83,29 @@ def test_decidable_statuses_come_from_the_table():
 
 def test_the_database_column_allows_exactly_the_lifecycle_statuses():
     assert set(COLUMN_STATUSES) == set(STATUSES)
+
+
+def test_a_batchs_changes_written_together_are_the_same_rows_one_by_one_would_be(app, make_site):
+    """BatchWrites (a scored batch) and the session (a moderator's change) leave the same audit
+    entries and events, and the batch's events are rows the same session can go on to update, as
+    the scoring task's own delivery does."""
+    hooked = make_site("hooked", webhook_url="http://127.0.0.1:9/hooks")
+    with app.app_context():
+        one, two = new_comment(hooked.id, 1), new_comment(hooked.id, 2)
+        writes = BatchWrites()
+        events = [change_status(db.session, c, status, actor="system:scorer", by=SCORER, reason="model", writes=writes)
+                  for c, status in ((one, HELD), (two, PUBLISHED))]
+        writes.write(db.session)
+        db.session.commit()
+        events[0].attempts = 1
+        db.session.commit()
+
+        db.session.expire_all()
+        audit = db.session.execute(select(AuditEntry.comment_id, AuditEntry.action, AuditEntry.details)
+                                   .order_by(AuditEntry.id)).all()
+        assert [tuple(row) for row in audit] == [(one.id, "status:pending->held", {"reason": "model"}),
+                                                 (two.id, "status:pending->published", {"reason": "model"})]
+        rows = {d.id: d for d in db.session.scalars(select(WebhookDelivery))}
+        assert set(rows) == {e.id for e in events} and len(rows) == 2
+        assert rows[events[0].id].event["comment"]["status"] == HELD and rows[events[0].id].attempts == 1
+        assert rows[events[1].id].event["previous_status"] == PENDING and rows[events[1].id].delivered_at is None
