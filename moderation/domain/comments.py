@@ -16,10 +16,11 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, insert
-from sqlalchemy.orm import Session, defer, make_transient_to_detached
+from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.lifecycle import PENDING
+from moderation.domain.loaded_rows import as_loaded
 from moderation.domain.stories import check_open
 from moderation.models import Comment, Site, Story
 from moderation.observability import metrics
@@ -152,13 +153,7 @@ def _as_loaded(session: Session, rows) -> list[Comment]:  # noqa: ANN001 - a Cor
     """Comments from an INSERT's RETURNING rows, in the session as if just loaded (nothing to
     write back). The INSERTs run as Core statements built once: through the ORM, each execution
     copied the statement and computed its cache key again, a tenth of a comment POST's CPU."""
-    comments = []
-    for row in rows:
-        comment = Comment(**row._mapping)
-        make_transient_to_detached(comment)
-        session.add(comment)
-        comments.append(comment)
-    return comments
+    return [as_loaded(session, Comment, row._mapping) for row in rows]
 
 
 def _by_external_id(session: Session, site_id: int, external_id: str) -> Comment | None:

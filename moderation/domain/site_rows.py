@@ -12,9 +12,10 @@ import time
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
+from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.util import identity_key
 
+from moderation.domain.loaded_rows import as_loaded
 from moderation.models import Site
 
 ROW_TTL = 2.0
@@ -39,10 +40,8 @@ def site_row(session: Session, site_id: int) -> Site | None:
     in_session = session.identity_map.get(identity_key(Site, site_id))
     if in_session is not None:
         return in_session
-    site = Site(**{key: _fresh(value) for key, value in kept[1].items()})
-    make_transient_to_detached(site)  # as if just loaded: nothing to write back
-    session.add(site)  # not merge: that copies every attribute again, for a row no one has here
-    return site
+    # Not merge: that copies every attribute again, for a row no one has here.
+    return as_loaded(session, Site, {key: _fresh(value) for key, value in kept[1].items()})
 
 
 def _fresh(value: Any) -> Any:

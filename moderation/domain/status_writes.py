@@ -15,9 +15,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import func, insert, inspect, select
+from sqlalchemy.orm import Session
 
+from moderation.domain.loaded_rows import attach, unsaved
 from moderation.models import AuditEntry, WebhookDelivery
 
 
@@ -47,8 +48,9 @@ class BatchWrites:
         self._audit.append({"actor": actor, "action": action, "comment_id": comment_id, "details": details})
 
     def event(self, *, site_id: int, comment_id: int, event: dict[str, Any], at: datetime) -> WebhookDelivery:
-        delivery = WebhookDelivery(site_id=site_id, comment_id=comment_id, event=event, created_at=at, attempts=0,
-                                   failed=False, last_error=None, delivered_at=None, next_attempt_at=None)
+        delivery = unsaved(WebhookDelivery, dict(site_id=site_id, comment_id=comment_id, event=event, created_at=at,
+                                                 attempts=0, failed=False, last_error=None, delivered_at=None,
+                                                 next_attempt_at=None))
         self._events.append(delivery)
         return delivery  # its id is set by `write`
 
@@ -59,11 +61,9 @@ class BatchWrites:
             sequence = func.pg_get_serial_sequence(WebhookDelivery.__tablename__, "id")
             ids = session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, len(self._events))))
             for delivery, delivery_id in zip(self._events, ids, strict=True):
-                delivery.id = delivery_id
+                inspect(delivery).dict["id"] = delivery_id
             columns = [c.key for c in WebhookDelivery.__table__.columns]
             session.execute(insert(WebhookDelivery.__table__), [{k: getattr(d, k) for k in columns} for d in self._events])
             for delivery in self._events:
-                # Persistent without an INSERT of the unit of work: the rows were just written.
-                make_transient_to_detached(delivery)
-                session.add(delivery)
+                attach(session, delivery)  # persistent without the unit of work's INSERT: the row was just written
         self._audit, self._events = [], []
