@@ -203,25 +203,26 @@ def _lock_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
 def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_Schedule", *, timeout: float,
                   policy: UrlPolicy, http: Any, health: EndpointHealth | None = None) -> dict[int, Outcome]:
     """One site's events in order: the first alone, then PARALLEL_POSTS at a time, until one fails."""
+    refusal = _refusal(site, policy)  # once for the site, not per event: the check parses the URL each time
+    if refusal is not None:
+        why, counts_as_attempt = refusal
+        return {d.id: _give_up(d, why, attempted=counts_as_attempt) for d in queue}
     outcomes: dict[int, Outcome] = {}
     window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
     while start < len(queue):
-        chunk = queue[start:start + window]
-        start += len(chunk)
-        refused = {d.id: outcome for d in chunk if (outcome := _refuse(d, site, policy)) is not None}
-        sendable = [d for d in chunk if d.id not in refused]
+        sendable = queue[start:start + window]
+        start += len(sendable)
         # Only the POSTs run in threads; the rows are changed here, in the session's thread.
         started = time.monotonic()
         if len(sendable) == 1:
             errors = [_post(site, sendable[0], timeout=timeout, http=http)]
         else:
             errors = list(_threads().map(lambda d: _post(site, d, timeout=timeout, http=http), sendable))
-        if health is not None and sendable:
+        if health is not None:
             health.record(site.id, ok=not any(errors), seconds=time.monotonic() - started)
-        outcomes.update(refused)
         for delivery, error in zip(sendable, errors, strict=True):
             outcomes[delivery.id] = _record(delivery, error, schedule)
-        if any(outcomes[d.id].state in ("retry", "failed") for d in chunk):
+        if any(outcomes[d.id].state in ("retry", "failed") for d in sendable):
             for delivery in queue[start:]:
                 outcomes[delivery.id] = Outcome("deferred")
             break
@@ -280,16 +281,15 @@ def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any) -
     return None
 
 
-def _refuse(delivery: WebhookDelivery, site: Site | None, policy: UrlPolicy) -> Outcome | None:
-    """The dead letter an event becomes without a POST (no URL, or one the policy refuses), or None."""
+def _refusal(site: Site | None, policy: UrlPolicy) -> tuple[str, bool] | None:
+    """Why none of the site's events can be POSTed (no URL, or one the policy refuses), and whether
+    that counts as an attempt; None if they can. Its events become dead letters: retrying cannot help."""
     if site is None or not site.webhook_url:
-        return _give_up(delivery, "the site has no webhook URL any more")
+        return "the site has no webhook URL any more", False
     try:
         check_webhook_url(site.webhook_url, policy)
-    except ValidationFailed as refused:
-        # Set before the policy existed, or the policy changed: retrying cannot help.
-        delivery.attempts += 1
-        return _give_up(delivery, f"refused: {refused.message}")
+    except ValidationFailed as refused:  # set before the policy existed, or the policy changed
+        return f"refused: {refused.message}", True
     return None
 
 
@@ -308,8 +308,9 @@ def _record(delivery: WebhookDelivery, error: str | None, schedule: _Schedule) -
     return Outcome("retry", retry_in=retry_in, error=error)
 
 
-def _give_up(delivery: WebhookDelivery, error: str) -> Outcome:
+def _give_up(delivery: WebhookDelivery, error: str, *, attempted: bool = False) -> Outcome:
     """A dead letter: kept with its last error for an admin to see and replay."""
+    delivery.attempts += attempted
     delivery.failed = True
     delivery.last_error = error[:MAX_ERROR_LENGTH]
     return Outcome("failed", error=error)
