@@ -3,10 +3,12 @@ migrations, gunicorn, and optionally a Celery worker. Loopback only; everything 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,6 +66,7 @@ def _create_site(database_url: str, name: str, webhook_url: str | None) -> tuple
 @contextmanager
 def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: int = 2,
                   worker_concurrency: int = 1, log_dir: Path | None = None) -> Iterator[Stack]:
+    _exit_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="bench-var-") as tmp:
         var_dir = Path(tmp)
         database_url = start_postgres(var_dir)
@@ -103,6 +106,13 @@ def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: 
                 redis_proc.terminate()
                 redis_proc.wait(timeout=10)
             stop_postgres(var_dir)  # before the directory goes, or the server outlives it
+
+
+def _exit_on_sigterm() -> None:
+    """A bench stopped with SIGTERM (kill, pkill, a timeout) stops its stack too: Python's default
+    for SIGTERM skipped the cleanup above and left gunicorn, Celery, PostgreSQL and Redis running."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
 
 def _wait_for(url: str, procs: list[subprocess.Popen], logs: Path, timeout: float = 90) -> None:
