@@ -21,7 +21,7 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import Conflict
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.status_writes import BatchWrites, SessionWrites
-from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
+from moderation.models import Comment, Site, WebhookDelivery
 from moderation.observability import metrics
 
 PENDING = "pending"      # received, not scored yet
@@ -151,7 +151,7 @@ def serialize_comment(comment: Comment, *, include_text: bool = False) -> dict[s
 
 
 def audit(session: Session, actor: str, action: str, *, comment_id: int | None = None, **details: Any) -> None:
-    session.add(AuditEntry(actor=actor, action=action, comment_id=comment_id, details=details))
+    SessionWrites(session).audit(actor, action, comment_id=comment_id, details=details)
 
 
 def status_action(old: str, new: str) -> str:

@@ -147,12 +147,13 @@ def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
     if received_before is not None:
         params["received_before"] = received_before
     ranked = list(session.scalars(_rank_statement(bool(wanted), received_before is not None), params))
+    cutoff = {"received_before": received_before} if received_before is not None else {}
     claimed: list[tuple[int, int]] = []
     # A window of batch_size candidates at a time: rows another worker holds are skipped, and the
     # next window is tried, up to the lookahead; never more than batch_size rows are locked.
     for start in range(0, len(ranked), batch_size):
         rows = session.execute(_lock_statement(received_before is not None),
-                               {**params, "ids": ranked[start:start + batch_size],
+                               {**cutoff, "ids": ranked[start:start + batch_size],
                                 "wanted_count": batch_size - len(claimed)}).all()
         claimed.extend((row[0], row[1]) for row in rows)
         if len(claimed) >= batch_size:
