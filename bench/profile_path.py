@@ -170,6 +170,10 @@ def main() -> None:
                         help="no cProfile: time each stage as it runs (wall and this process's CPU per comment)")
     parser.add_argument("--dump", type=Path, help="also write each stage's profile here (web.pstats ...) for pstats or snakeviz")
     args = parser.parse_args()
+    if not 0 <= args.post_batch <= 500:
+        parser.error("--post-batch: 0 (one POST a comment) up to 500, the batch endpoint's limit")
+    if args.comments < 1 or args.batch < 1:
+        parser.error("--comments and --batch must be at least 1")
     SORT[0] = args.sort
     Profile = Plain if args.plain else cProfile.Profile  # noqa: N806 - a class chosen by an option
     if args.dump:

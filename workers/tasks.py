@@ -11,8 +11,8 @@ from datetime import timedelta
 from celery import shared_task
 from celery.signals import worker_init
 from flask import current_app
-import urllib3
 from sqlalchemy.exc import DBAPIError, OperationalError
+import urllib3
 
 from moderation import db
 from moderation.celery_app import TRAINING_QUEUE

@@ -190,7 +190,8 @@ def change_status(
     comment.status = new_status
     comment.version += 1
     comment.status_changed_at = now()
-    writes = writes or SessionWrites(session)
+    if writes is None:
+        writes = SessionWrites(session)
     writes.audit(actor, status_action(old_status, new_status), comment_id=comment.id, details={"reason": reason, **details})
     metrics.status_changed(session, site=comment.site.name, new=new_status, by=by, actor=actor,
                            scored=old_status == PENDING and by in (SCORER, SANCTION), held=new_status == HELD,

@@ -148,8 +148,8 @@ def deliver_many(
     not tried here ("deferred": the caller gives each its own task), so a dead endpoint costs one
     timeout per batch rather than one per event, and other sites still get theirs.
 
-    `policy` defaults to the session's settings (DomainSettings.url_policy); `http` to a session
-    that enforces it after DNS. `health`, if given, learns how each site's endpoint answered.
+    `policy` defaults to the session's settings (DomainSettings.url_policy); `http` to a pool
+    manager that enforces it after DNS (webhook_urls.guarded_http). `health`, if given, learns how each site's endpoint answered.
     `in_hand`: the rows themselves, just committed in this session (a scored batch's events), so
     only their locks are read, not the rows and their sites again.
     """
@@ -210,19 +210,19 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
     outcomes: dict[int, Outcome] = {}
     window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
     while start < len(queue):
-        sendable = queue[start:start + window]
-        start += len(sendable)
+        chunk = queue[start:start + window]
+        start += len(chunk)
         # Only the POSTs run in threads; the rows are changed here, in the session's thread.
         started = time.monotonic()
-        if len(sendable) == 1:
-            errors = [_post(site, sendable[0], timeout=timeout, http=http)]
+        if len(chunk) == 1:
+            errors = [_post(site, chunk[0], timeout=timeout, http=http)]
         else:
-            errors = list(_threads().map(lambda d: _post(site, d, timeout=timeout, http=http), sendable))
+            errors = list(_threads().map(lambda d: _post(site, d, timeout=timeout, http=http), chunk))
         if health is not None:
             health.record(site.id, ok=not any(errors), seconds=time.monotonic() - started)
-        for delivery, error in zip(sendable, errors, strict=True):
+        for delivery, error in zip(chunk, errors, strict=True):
             outcomes[delivery.id] = _record(delivery, error, schedule)
-        if any(outcomes[d.id].state in ("retry", "failed") for d in sendable):
+        if any(outcomes[d.id].state in ("retry", "failed") for d in chunk):
             for delivery in queue[start:]:
                 outcomes[delivery.id] = Outcome("deferred")
             break
