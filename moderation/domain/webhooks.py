@@ -54,6 +54,10 @@ DEFAULT_BACKOFF_MAX = 3600.0
 # another, a site 100 ms away took 25 s for a scored batch of 256: a worker process delivered
 # 10 events a second to it, whatever the rate of comments.
 PARALLEL_POSTS = 8
+# An endpoint's answer is never used, only its status. Up to this much of it is read, so a short
+# answer leaves the connection ready for the next POST; past it the connection is dropped unread,
+# so an endpoint answering with a huge or endless body costs the worker neither memory nor time.
+ANSWER_READ_LIMIT = 64 * 1024
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -269,16 +273,31 @@ def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any) -
     try:
         # Redirects are not followed: a redirect could lead anywhere, past the address check.
         response = http.request("POST", site.webhook_url, body=body, headers=headers, timeout=timeout,
-                                redirect=False, retries=False)
+                                redirect=False, retries=False, preload_content=False)
     except UnsafeDestination as exc:
         return str(exc)
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         return f"{type(exc).__name__}: {exc}"
+    _finish(response)
     if 300 <= response.status < 400:
         return f"HTTP {response.status} (redirects are not followed)"
     if not 200 <= response.status < 300:
         return f"HTTP {response.status}"
     return None
+
+
+def _finish(response: urllib3.BaseHTTPResponse) -> None:
+    """Read a short answer to its end and keep the connection; drop it after ANSWER_READ_LIMIT.
+    The status has arrived by now, so nothing here can change the outcome."""
+    try:
+        # Undecoded: a small compressed answer could decode to far more than the limit.
+        response.read(ANSWER_READ_LIMIT, decode_content=False)
+        complete = not response.read(1, decode_content=False)
+    except (urllib3.exceptions.HTTPError, OSError):
+        complete = False
+    if not complete:
+        response.close()  # closes the connection too: its unread rest must not meet the next POST
+    response.release_conn()
 
 
 def _refusal(site: Site | None, policy: UrlPolicy) -> tuple[str, bool] | None:
