@@ -21,7 +21,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Union
 from urllib.parse import urlsplit
@@ -141,8 +143,28 @@ def check_webhook_url(url: str, policy: UrlPolicy) -> str:
     return url
 
 
+_sending = threading.local()
+
+
+@contextmanager
+def noting_connection(note: Callable[[HTTPConnection], None]) -> Iterator[None]:
+    """While inside, a guarded connection this thread sends a request on is handed to `note` first:
+    another thread can then cut it off (webhooks.py, a POST past its time)."""
+    _sending.note = note
+    try:
+        yield
+    finally:
+        _sending.note = None
+
+
 def _guarded_connection(base: type[HTTPConnection], policy: UrlPolicy) -> type[HTTPConnection]:
     class Guarded(base):  # type: ignore[valid-type, misc]
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            note = getattr(_sending, "note", None)
+            if note is not None:
+                note(self)
+            super().request(*args, **kwargs)
+
         def _new_conn(self) -> socket.socket:
             # Resolve here and connect to the very address checked: no second lookup to rebind.
             host = self._dns_host.strip("[]")

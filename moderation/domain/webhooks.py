@@ -27,10 +27,11 @@ import hashlib
 import hmac
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -43,7 +44,8 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.settings import domain_settings
 from moderation.domain.status import now
 from moderation.domain.webhook_health import EndpointHealth
-from moderation.domain.webhook_urls import UnsafeDestination, UrlPolicy, check_webhook_url, guarded_http
+from moderation.domain.webhook_urls import (UnsafeDestination, UrlPolicy, check_webhook_url, guarded_http,
+                                            noting_connection)
 from moderation.models import Site, WebhookDelivery
 from moderation.observability import metrics
 
@@ -58,6 +60,14 @@ PARALLEL_POSTS = 8
 # answer leaves the connection ready for the next POST; past it the connection is dropped unread,
 # so an endpoint answering with a huge or endless body costs the worker neither memory nor time.
 ANSWER_READ_LIMIT = 64 * 1024
+# A POST is over within this many times its timeout, answer read. The timeout bounds each wait for
+# a byte, so an endpoint sending its answer a byte at a time held the POST, and the scoring task
+# waiting for its own POSTs (direct_delivery.py), for as long as it kept sending. Past this the
+# connection is shut, which ends the POST at once, and the attempt counts as a timeout.
+WHOLE_POST_TIMEOUTS = 2
+# How long to wait, after shutting them, for POSTs to notice. One still connecting (its socket is
+# not there to shut yet) is left to its connect timeout; the batch goes on without it.
+CUT_GRACE = 1.0
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -218,10 +228,7 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
         start += len(chunk)
         # Only the POSTs run in threads; the rows are changed here, in the session's thread.
         started = time.monotonic()
-        if len(chunk) == 1:
-            errors = [_post(site, chunk[0], timeout=timeout, http=http)]
-        else:
-            errors = list(_threads().map(lambda d: _post(site, d, timeout=timeout, http=http), chunk))
+        errors = _post_all(site, chunk, timeout=timeout, http=http)
         if health is not None:
             health.record(site.id, ok=not any(errors), seconds=time.monotonic() - started)
         for delivery, error in zip(chunk, errors, strict=True):
@@ -259,7 +266,41 @@ def _threads() -> ThreadPoolExecutor:
         return _pool[1]
 
 
-def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any) -> str | None:
+def _post_all(site: Site, chunk: list[WebhookDelivery], *, timeout: float, http: Any) -> list[str | None]:
+    """POST the events at once, each on a thread of the pool; each one's error, or None. Those not
+    over within WHOLE_POST_TIMEOUTS x timeout are cut off and count as timeouts."""
+    watches = [_Watch() for _ in chunk]
+    futures = [_threads().submit(_post, site, delivery, timeout=timeout, http=http, watch=watch)
+               for delivery, watch in zip(chunk, watches, strict=True)]
+    _, late = wait(futures, timeout=WHOLE_POST_TIMEOUTS * timeout)
+    for future, watch in zip(futures, watches, strict=True):
+        if future in late:
+            watch.cut()
+    if late:
+        wait(late, timeout=CUT_GRACE)
+    return [f"Timeout: no complete answer within {WHOLE_POST_TIMEOUTS * timeout:g} s" if future in late
+            else future.result() for future in futures]
+
+
+class _Watch:
+    """The connection a POST sends on, so that another thread can shut it."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def note(self, connection: Any) -> None:
+        self.connection = connection
+
+    def cut(self) -> None:
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # the POST's blocked read returns at once, with an error
+            except OSError:
+                pass  # closed meanwhile: the POST is over anyway
+
+
+def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any, watch: _Watch) -> str | None:
     """POST the event; the error that makes it a failure, or None."""
     body = event_body(delivery)
     timestamp = int(time.time())
@@ -270,15 +311,16 @@ def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any) -
         "X-Moderation-Signature": signature_header(site, body, timestamp),
         "X-Moderation-Delivery": str(delivery.id),
     }
-    try:
-        # Redirects are not followed: a redirect could lead anywhere, past the address check.
-        response = http.request("POST", site.webhook_url, body=body, headers=headers, timeout=timeout,
-                                redirect=False, retries=False, preload_content=False)
-    except UnsafeDestination as exc:
-        return str(exc)
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        return f"{type(exc).__name__}: {exc}"
-    _finish(response)
+    with noting_connection(watch.note):
+        try:
+            # Redirects are not followed: a redirect could lead anywhere, past the address check.
+            response = http.request("POST", site.webhook_url, body=body, headers=headers, timeout=timeout,
+                                    redirect=False, retries=False, preload_content=False)
+        except UnsafeDestination as exc:
+            return str(exc)
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            return f"{type(exc).__name__}: {exc}"
+        _finish(response)
     if 300 <= response.status < 400:
         return f"HTTP {response.status} (redirects are not followed)"
     if not 200 <= response.status < 300:

@@ -1,6 +1,8 @@
 """What a site's endpoint answers, beyond its status: a short answer keeps the connection for the
 next POST; a huge or endless one is not read to its end (it would cost the worker memory and
-hold the delivery as long as the endpoint keeps sending).
+hold the delivery as long as the endpoint keeps sending); one that trickles, each byte within the
+read timeout, is cut off when the whole POST's time is up (the scoring task waits for the POSTs
+it makes itself, so a trickle would hold up every site's comments).
 
 A raw socket endpoint on 127.0.0.1, since http.server closes every connection (HTTP/1.0) and
 cannot stream without end. Fast and not marked integration, like test_webhook_delivery.py.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 from moderation import db
 from moderation.domain.settings import domain_settings
@@ -18,14 +21,16 @@ from test_webhook_delivery import queue_events
 
 CHUNK = 64 * 1024
 ENDLESS = 64 * 1024 * 1024  # "endless": far past what a delivery should ever read
+TRICKLE_FOR = 30.0
 
 
 class RawEndpoint:
     """Answers every POST with 200 and either a two-byte body (keeping the connection) or a chunked
     body of ENDLESS bytes, noting whether the client hung up before the end."""
 
-    def __init__(self, *, endless: bool) -> None:
+    def __init__(self, *, endless: bool = False, trickle: float = 0.0) -> None:
         self.endless = endless
+        self.trickle = trickle  # seconds between bytes of the answer's headers, for TRICKLE_FOR
         self.connections = 0
         self.posts = 0
         self.hung_up_early = threading.Event()
@@ -57,6 +62,9 @@ class RawEndpoint:
         with conn, conn.makefile("rb") as reader:
             while self._read_request(reader):
                 self.posts += 1
+                if self.trickle:
+                    self._trickle(conn)
+                    return
                 if not self.endless:
                     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
                     continue
@@ -70,6 +78,16 @@ class RawEndpoint:
                 except OSError:
                     self.hung_up_early.set()
                 return
+
+    def _trickle(self, conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        try:
+            for _ in range(int(TRICKLE_FOR / self.trickle)):
+                conn.sendall(b"X")  # one header line that never ends
+                time.sleep(self.trickle)
+            conn.sendall(b": 1\r\nContent-Length: 0\r\n\r\n")
+        except OSError:
+            self.hung_up_early.set()
 
     @staticmethod
     def _read_request(reader) -> bool:  # noqa: ANN001 - a socket file
@@ -86,10 +104,14 @@ class RawEndpoint:
         return True
 
 
-def _deliver_each(app, delivery_ids: list[int]) -> list[str]:
+def _deliver_each(app, delivery_ids: list[int], timeout: float = 5.0) -> list[str]:
+    return [outcome.state for outcome in _outcomes(app, delivery_ids, timeout)]
+
+
+def _outcomes(app, delivery_ids: list[int], timeout: float = 5.0):
     with app.app_context():
         http = guarded_http(domain_settings(db.session).url_policy)  # one pool, as a worker process keeps
-        return [deliver(db.session, i, timeout=5.0, max_retries=2, backoff_base=1.0, http=http).state
+        return [deliver(db.session, i, timeout=timeout, max_retries=2, backoff_base=1.0, http=http)
                 for i in delivery_ids]
 
 
@@ -111,3 +133,16 @@ def test_short_answers_keep_the_connection_for_the_next_event(app, make_site):
         assert _deliver_each(app, delivery_ids) == ["delivered"] * 3
     assert endpoint.posts == 3
     assert endpoint.connections == 1
+
+
+def test_an_endpoint_trickling_its_answer_is_cut_off_when_the_posts_time_is_up(app, make_site):
+    with RawEndpoint(trickle=0.2) as endpoint:  # each byte well within the 1 s read timeout
+        site = make_site("trickling", webhook_url=endpoint.url)
+        [delivery_id] = queue_events(app, site.id, 1)
+        started = time.monotonic()
+        [outcome] = _outcomes(app, [delivery_id], timeout=1.0)
+        took = time.monotonic() - started
+        hung_up = endpoint.hung_up_early.wait(timeout=10)
+    assert outcome.state == "retry" and "Timeout" in outcome.error, outcome
+    assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
+    assert hung_up
