@@ -283,21 +283,28 @@ def _post_all(site: Site, chunk: list[WebhookDelivery], *, timeout: float, http:
 
 
 class _Watch:
-    """The connection a POST sends on, so that another thread can shut it."""
+    """The connection a POST sends on, so that another thread can shut it, until the POST hands it
+    back to the pool (`done`): from then on it may carry another POST, which a late cut must not hit."""
 
     def __init__(self) -> None:
-        self.connection: Any = None
+        self._connection: Any = None
+        self._lock = threading.Lock()
 
     def note(self, connection: Any) -> None:
-        self.connection = connection
+        with self._lock:
+            self._connection = connection
+
+    def done(self) -> None:
+        self.note(None)
 
     def cut(self) -> None:
-        sock = getattr(self.connection, "sock", None)
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)  # the POST's blocked read returns at once, with an error
-            except OSError:
-                pass  # closed meanwhile: the POST is over anyway
+        with self._lock:
+            sock = getattr(self._connection, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)  # the POST's blocked read returns at once, with an error
+                except OSError:
+                    pass  # closed meanwhile: the POST is over anyway
 
 
 def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any, watch: _Watch) -> str | None:
@@ -320,7 +327,7 @@ def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any, w
             return str(exc)
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             return f"{type(exc).__name__}: {exc}"
-        _finish(response)
+        _finish(response, watch)
     if 300 <= response.status < 400:
         return f"HTTP {response.status} (redirects are not followed)"
     if not 200 <= response.status < 300:
@@ -328,7 +335,7 @@ def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any, w
     return None
 
 
-def _finish(response: urllib3.BaseHTTPResponse) -> None:
+def _finish(response: urllib3.BaseHTTPResponse, watch: _Watch) -> None:
     """Read a short answer to its end and keep the connection; drop it after ANSWER_READ_LIMIT.
     The status has arrived by now, so nothing here can change the outcome."""
     try:
@@ -339,6 +346,7 @@ def _finish(response: urllib3.BaseHTTPResponse) -> None:
         complete = False
     if not complete:
         response.close()  # closes the connection too: its unread rest must not meet the next POST
+    watch.done()
     response.release_conn()
 
 
