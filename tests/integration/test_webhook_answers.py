@@ -25,8 +25,9 @@ TRICKLE_FOR = 30.0
 
 
 class RawEndpoint:
-    """Answers every POST with 200 and either a two-byte body (keeping the connection) or a chunked
-    body of ENDLESS bytes, noting whether the client hung up before the end."""
+    """Answers every POST with 200 and a two-byte body (keeping the connection), a chunked body of
+    ENDLESS bytes, or (`trickle`) headers a byte at a time for TRICKLE_FOR seconds; notes whether
+    the client hung up before the end."""
 
     def __init__(self, *, endless: bool = False, trickle: float = 0.0) -> None:
         self.endless = endless
