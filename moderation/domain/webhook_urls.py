@@ -211,7 +211,7 @@ HOSTS_KEPT = 100
 CONNECTIONS_PER_HOST = 10
 
 
-def guarded_http(policy: UrlPolicy) -> urllib3.PoolManager:
+def guarded_http(policy: UrlPolicy, *, ca_certs: str | None = None) -> urllib3.PoolManager:
     """Keep-alive HTTP whose connections refuse forbidden addresses after resolving.
 
     urllib3 itself, not requests: requests' session machinery (settings merged per request, hooks,
@@ -219,7 +219,8 @@ def guarded_http(policy: UrlPolicy) -> urllib3.PoolManager:
     event per comment. Nothing comes from the environment either way: urllib3 reads no proxy
     settings (a proxy would hide the destination from the check) and no .netrc (which could hand
     credentials to a site's endpoint)."""
-    manager = urllib3.PoolManager(num_pools=HOSTS_KEPT, maxsize=CONNECTIONS_PER_HOST, ca_certs=certifi.where())
+    manager = urllib3.PoolManager(num_pools=HOSTS_KEPT, maxsize=CONNECTIONS_PER_HOST,
+                                  ca_certs=ca_certs or certifi.where())  # another CA: tests only
     manager.pool_classes_by_scheme = {
         "http": type("GuardedHTTPConnectionPool", (HTTPConnectionPool,),
                      {"ConnectionCls": _guarded_connection(HTTPConnection, policy)}),

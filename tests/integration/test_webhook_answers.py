@@ -10,6 +10,7 @@ cannot stream without end. Fast and not marked integration, like test_webhook_de
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 
@@ -29,8 +30,9 @@ class RawEndpoint:
     ENDLESS bytes, or (`trickle`) headers a byte at a time for TRICKLE_FOR seconds; notes whether
     the client hung up before the end."""
 
-    def __init__(self, *, endless: bool = False, trickle: float = 0.0) -> None:
+    def __init__(self, *, endless: bool = False, trickle: float = 0.0, tls: ssl.SSLContext | None = None) -> None:
         self.endless = endless
+        self.tls = tls
         self.trickle = trickle  # seconds between bytes of the answer's headers, for TRICKLE_FOR
         self.connections = 0
         self.posts = 0
@@ -41,7 +43,8 @@ class RawEndpoint:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}/hook"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self._listener.getsockname()[1]}/hook"
 
     def __enter__(self) -> "RawEndpoint":
         self._thread.start()
@@ -60,6 +63,12 @@ class RawEndpoint:
             threading.Thread(target=self._answer_all, args=(conn,), daemon=True).start()
 
     def _answer_all(self, conn: socket.socket) -> None:
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except OSError:  # the client refused the certificate
+                conn.close()
+                return
         with conn, conn.makefile("rb") as reader:
             while self._read_request(reader):
                 self.posts += 1
