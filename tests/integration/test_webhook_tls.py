@@ -1,11 +1,14 @@
 """Webhook delivery over TLS, as production sends it (https only by default): the certificate is
 verified, the connection is kept between events, and a trickling answer is cut off on the TLS
-socket as on a plain one. The endpoint's certificate comes from a throwaway CA (trustme) that
+socket as on a plain one. A TLS handshake sent a byte at a time needs no cut: Python's ssl
+module gives the whole handshake one deadline, the socket's timeout; a test keeps it so. The endpoint's certificate comes from a throwaway CA (trustme) that
 the pool is told to trust; with the default CA bundle the same endpoint is refused.
 """
 from __future__ import annotations
 
+import socket
 import ssl
+import threading
 import time
 
 import pytest
@@ -71,3 +74,62 @@ def test_a_trickling_answer_over_tls_is_cut_off(app, make_site, ca):
     assert outcome.state == "retry" and "Timeout" in outcome.error, outcome
     assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
     assert hung_up
+
+
+class HandshakeTrickler:
+    """Accepts one connection and sends its TLS handshake a byte every `every` seconds."""
+
+    def __init__(self, context: ssl.SSLContext, every: float) -> None:
+        self.context = context
+        self.every = every
+        self.hung_up_early = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self._listener.getsockname()[1]}/hook"
+
+    def __enter__(self) -> "HandshakeTrickler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._listener.close()
+
+    def _serve(self) -> None:
+        conn, _ = self._listener.accept()
+        with conn:
+            incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+            tls = self.context.wrap_bio(incoming, outgoing, server_side=True)
+            incoming.write(conn.recv(65536))  # the client's hello
+            try:
+                tls.do_handshake()
+            except ssl.SSLWantReadError:
+                pass
+            flight = outgoing.read()
+            deadline = time.monotonic() + TRICKLE_FOR
+            try:
+                for i in range(len(flight)):
+                    if time.monotonic() > deadline:
+                        return
+                    conn.sendall(flight[i:i + 1])
+                    time.sleep(self.every)
+            except OSError:
+                self.hung_up_early.set()
+
+
+def test_a_tls_handshake_sent_a_byte_at_a_time_times_out(app, make_site, ca):
+    authority, ca_file = ca
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with HandshakeTrickler(context, every=0.2) as endpoint:  # each byte well within the 1 s read timeout
+        site = make_site("tls-slow-handshake", webhook_url=endpoint.url)
+        [delivery_id] = queue_events(app, site.id, 1)
+        started = time.monotonic()
+        [outcome] = _deliver_each(app, [delivery_id], ca_certs=ca_file, timeout=1.0)
+        took = time.monotonic() - started
+        hung_up = endpoint.hung_up_early.wait(timeout=10)
+    assert outcome.state == "retry" and "Timeout" in outcome.error, outcome
+    assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the handshake"
+    assert hung_up, "the POST's thread was still in the handshake"
