@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 import time
 
 import pytest
@@ -76,32 +75,17 @@ def test_a_trickling_answer_over_tls_is_cut_off(app, make_site, ca):
     assert hung_up
 
 
-class HandshakeTrickler:
-    """Accepts one connection and sends its TLS handshake a byte every `every` seconds."""
+class HandshakeTrickler(RawEndpoint):
+    """Sends the TLS handshake of each connection a byte every `every` seconds."""
 
     def __init__(self, context: ssl.SSLContext, every: float) -> None:
-        self.context = context
+        super().__init__(tls=context)
         self.every = every
-        self.hung_up_early = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self._listener.getsockname()[1]}/hook"
-
-    def __enter__(self) -> "HandshakeTrickler":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._listener.close()
-
-    def _serve(self) -> None:
-        conn, _ = self._listener.accept()
+    def _answer_all(self, conn: socket.socket) -> None:
         with conn:
             incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-            tls = self.context.wrap_bio(incoming, outgoing, server_side=True)
+            tls = self.tls.wrap_bio(incoming, outgoing, server_side=True)
             incoming.write(conn.recv(65536))  # the client's hello
             try:
                 tls.do_handshake()
