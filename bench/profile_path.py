@@ -4,6 +4,8 @@ commands counted per comment and a cProfile of each stage.
 
     .venv/bin/python bench/profile_path.py                 # 300 comments, top 12 functions per stage
     .venv/bin/python bench/profile_path.py --comments 1000 --top 20 --batch 100
+    .venv/bin/python bench/profile_path.py --comments 1500 --batch 5 --plain --direct --parts
+                                                           # a cycle at 100/s, step by step
 
 Counts (round trips) are exact and do not depend on the machine. Profiles count this process's
 CPU time (time.process_time), not wall time: on a shared machine a wall-clock profile charges
@@ -31,6 +33,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from sqlalchemy import event, select  # noqa: E402
 
+from parts import Parts  # noqa: E402
 from stack import LOCAL_WEBHOOKS, free_port  # noqa: E402
 
 
@@ -112,6 +115,35 @@ def _receiver() -> tuple[str, ThreadingHTTPServer]:
 SORT = ["cumulative"]
 
 
+def _direct_send(direct_delivery, policy, http):  # noqa: ANN001, ANN202 - modules and objects of the app
+    """What the worker passes as score_pending's `send`, for an endpoint it saw answer fast."""
+    from moderation.domain.webhook_health import EndpointHealth
+
+    class Fast(EndpointHealth):
+        def healthy(self, site_id: int) -> bool:
+            return True
+
+    health = Fast()
+    settings = dict(timeout=5, max_retries=20, backoff_base=5, policy=policy, http=http)
+    return lambda session, deliveries: direct_delivery.deliver_scored(session, deliveries, health=health,
+                                                                      settings=settings)
+
+
+def _timed_parts(scoring, direct_delivery) -> Parts:  # noqa: ANN001 - modules
+    """The steps of a scoring cycle, each timed per call of score_pending."""
+    from classifiers.model import CivilityModel
+    from moderation.domain import status_writes
+
+    parts = Parts()
+    for name in ("score_pending", "_claim", "load_claimed", "score_claimed", "sanctions_in_force", "storm_watch",
+                 "current_rules", "story_settings", "change_status", "_explain"):
+        parts.wrap(scoring, name)
+    parts.wrap(CivilityModel, "score", "the model (CivilityModel.score)")
+    parts.wrap(status_writes.BatchWrites, "write", "status writes (BatchWrites.write)")
+    parts.wrap(direct_delivery, "deliver_scored", "POST the events and record them (deliver_scored)")
+    return parts
+
+
 def _top(profile: cProfile.Profile, top: int) -> str:
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out).strip_dirs().sort_stats(SORT[0])
@@ -168,12 +200,19 @@ def main() -> None:
                         help="post through the batch endpoint, this many comments a request (default: one POST each)")
     parser.add_argument("--plain", action="store_true",
                         help="no cProfile: time each stage as it runs (wall and this process's CPU per comment)")
+    parser.add_argument("--direct", action="store_true",
+                        help="the scoring stage POSTs each batch's events itself, as the worker does for an "
+                             "endpoint that answers fast (the webhook stage then has nothing left)")
+    parser.add_argument("--parts", action="store_true",
+                        help="with --plain: wall and CPU of each step of the scoring stage, per batch")
     parser.add_argument("--dump", type=Path, help="also write each stage's profile here (web.pstats ...) for pstats or snakeviz")
     args = parser.parse_args()
     if not 0 <= args.post_batch <= 500:
         parser.error("--post-batch: 0 (one POST a comment) up to 500, the batch endpoint's limit")
     if args.comments < 1 or args.batch < 1:
         parser.error("--comments and --batch must be at least 1")
+    if args.parts and not args.plain:
+        parser.error("--parts needs --plain: under cProfile the parts' times are the profiler's")
     SORT[0] = args.sort
     Profile = Plain if args.plain else cProfile.Profile  # noqa: N806 - a class chosen by an option
     if args.dump:
@@ -183,7 +222,7 @@ def main() -> None:
     from moderation import db
     from moderation.app import create_app
     from moderation.config import Config
-    from moderation.domain import scoring, webhooks
+    from moderation.domain import direct_delivery, scoring, webhooks
     from moderation.domain.sites import create_site
     from moderation.domain.webhook_urls import UrlPolicy, guarded_http
     from moderation.embedded import start_postgres, start_redis, stop_postgres
@@ -243,6 +282,10 @@ def main() -> None:
             _report(f"web: {endpoint} (Flask test client, no HTTP server)", counter, args.comments, wall,
                     profile, args.top)
 
+            policy = UrlPolicy.from_config(LOCAL_WEBHOOKS)
+            http = guarded_http(policy)
+            send = _direct_send(direct_delivery, policy, http) if args.direct else scoring.send_webhooks
+            parts = _timed_parts(scoring, direct_delivery) if args.parts else None
             profile = Profile(time.process_time)
             with counter.counting():
                 t0 = time.perf_counter()
@@ -250,14 +293,15 @@ def main() -> None:
                     with app.app_context():
                         profile.enable()
                         scoring.score_pending(db.session, get_provider(app), ids[start:start + args.batch],
-                                              batch_size=args.batch, max_batches=1)
+                                              batch_size=args.batch, max_batches=1, send=send)
                         profile.disable()
                 wall = time.perf_counter() - t0
-            _report(f"scoring task: score_pending, batches of {args.batch}", counter, args.comments, wall,
+            sent = ", POSTing its events itself" if args.direct else ""
+            _report(f"scoring task: score_pending, batches of {args.batch}{sent}", counter, args.comments, wall,
                     profile, args.top)
+            if parts is not None:
+                print(parts.table("score_pending"))
 
-            policy = UrlPolicy.from_config(LOCAL_WEBHOOKS)
-            http = guarded_http(policy)
             with app.app_context():
                 delivery_ids = list(db.session.scalars(
                     select(WebhookDelivery.id).where(WebhookDelivery.delivered_at.is_(None)).order_by(WebhookDelivery.id)))
@@ -271,8 +315,11 @@ def main() -> None:
                                               max_retries=20, backoff_base=5, policy=policy, http=http)
                         profile.disable()
                 wall = time.perf_counter() - t0
-            _report(f"webhook task: deliver_many, batches of {args.batch} (one scored batch's events)", counter,
-                    len(delivery_ids), wall, profile, args.top)
+            if delivery_ids:
+                _report(f"webhook task: deliver_many, batches of {args.batch} (one scored batch's events)", counter,
+                        len(delivery_ids), wall, profile, args.top)
+            else:
+                print("\n## webhook task: nothing left to deliver (the scoring stage POSTed every event)")
             app.extensions["db_engine"].dispose()
         finally:
             server.shutdown()
