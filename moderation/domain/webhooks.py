@@ -278,8 +278,12 @@ def _post_all(site: Site, chunk: list[WebhookDelivery], *, timeout: float, http:
             watch.cut()
     if late:
         wait(late, timeout=CUT_GRACE)
-    return [f"Timeout: no complete answer within {WHOLE_POST_TIMEOUTS * timeout:g} s" if future in late
-            else future.result() for future in futures]
+    # A POST cut after its status arrived (a body sent slowly) still has its outcome: the status.
+    return [future.result() if future.done() else _cut_off(timeout) for future in futures]
+
+
+def _cut_off(timeout: float) -> str:
+    return f"Timeout: no complete answer within {WHOLE_POST_TIMEOUTS * timeout:g} s"
 
 
 class _Watch:
@@ -289,16 +293,24 @@ class _Watch:
     def __init__(self) -> None:
         self._connection: Any = None
         self._lock = threading.Lock()
+        self.was_cut = False
 
     def note(self, connection: Any) -> None:
         with self._lock:
             self._connection = connection
+
+    def answered(self) -> bool:
+        """The answer's status and headers are in; False if it was cut first. A cut from now on
+        only stops the body, and the outcome is the status."""
+        with self._lock:
+            return not self.was_cut
 
     def done(self) -> None:
         self.note(None)
 
     def cut(self) -> None:
         with self._lock:
+            self.was_cut = True
             sock = getattr(self._connection, "sock", None)
             if sock is not None:
                 try:
@@ -326,7 +338,11 @@ def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any, w
         except UnsafeDestination as exc:
             return str(exc)
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            return f"{type(exc).__name__}: {exc}"
+            # Cut off: the socket error it caused says less than why it was cut.
+            return _cut_off(timeout) if watch.was_cut else f"{type(exc).__name__}: {exc}"
+        if not watch.answered():  # cut while its headers came: they may end anywhere, status or not
+            response.close()
+            return _cut_off(timeout)
         _finish(response, watch)
     if 300 <= response.status < 400:
         return f"HTTP {response.status} (redirects are not followed)"

@@ -30,10 +30,12 @@ class RawEndpoint:
     ENDLESS bytes, or (`trickle`) headers a byte at a time for TRICKLE_FOR seconds; notes whether
     the client hung up before the end."""
 
-    def __init__(self, *, endless: bool = False, trickle: float = 0.0, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, *, endless: bool = False, trickle: float = 0.0, trickle_body: bool = False,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.endless = endless
         self.tls = tls
         self.trickle = trickle  # seconds between bytes of the answer's headers, for TRICKLE_FOR
+        self.trickle_body = trickle_body  # whole headers first, then the body a byte at a time
         self.connections = 0
         self.posts = 0
         self.hung_up_early = threading.Event()
@@ -90,12 +92,14 @@ class RawEndpoint:
                 return
 
     def _trickle(self, conn: socket.socket) -> None:
-        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        steps = int(TRICKLE_FOR / self.trickle)
+        conn.sendall(b"HTTP/1.1 200 OK\r\n" + (b"Content-Length: %d\r\n\r\n" % steps if self.trickle_body else b""))
         try:
-            for _ in range(int(TRICKLE_FOR / self.trickle)):
-                conn.sendall(b"X")  # one header line that never ends
+            for _ in range(steps):
+                conn.sendall(b"X")  # the body, or one header line that never ends
                 time.sleep(self.trickle)
-            conn.sendall(b": 1\r\nContent-Length: 0\r\n\r\n")
+            if not self.trickle_body:
+                conn.sendall(b": 1\r\nContent-Length: 0\r\n\r\n")
         except OSError:
             self.hung_up_early.set()
 
@@ -154,5 +158,18 @@ def test_an_endpoint_trickling_its_answer_is_cut_off_when_the_posts_time_is_up(a
         took = time.monotonic() - started
         hung_up = endpoint.hung_up_early.wait(timeout=10)
     assert outcome.state == "retry" and "Timeout" in outcome.error, outcome
+    assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
+    assert hung_up
+
+
+def test_a_body_trickling_after_a_2xx_is_cut_off_and_the_event_counts_as_delivered(app, make_site):
+    with RawEndpoint(trickle=0.2, trickle_body=True) as endpoint:
+        site = make_site("trickling-body", webhook_url=endpoint.url)
+        [delivery_id] = queue_events(app, site.id, 1)
+        started = time.monotonic()
+        [outcome] = _outcomes(app, [delivery_id], timeout=1.0)
+        took = time.monotonic() - started
+        hung_up = endpoint.hung_up_early.wait(timeout=10)
+    assert outcome.state == "delivered", outcome  # its status and headers had come: the site has it
     assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
     assert hung_up
