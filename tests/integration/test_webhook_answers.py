@@ -119,14 +119,26 @@ class RawEndpoint:
 
 
 def _deliver_each(app, delivery_ids: list[int], timeout: float = 5.0) -> list[str]:
-    return [outcome.state for outcome in _outcomes(app, delivery_ids, timeout)]
+    return [outcome.state for outcome in deliver_all(app, delivery_ids, timeout)]
 
 
-def _outcomes(app, delivery_ids: list[int], timeout: float = 5.0):
+def deliver_all(app, delivery_ids: list[int], timeout: float = 5.0, ca_certs: str | None = None):
     with app.app_context():
-        http = guarded_http(domain_settings(db.session).url_policy)  # one pool, as a worker process keeps
+        # One pool, as a worker process keeps; ca_certs: a test CA to trust (test_webhook_tls.py).
+        http = guarded_http(domain_settings(db.session).url_policy, ca_certs=ca_certs)
         return [deliver(db.session, i, timeout=timeout, max_retries=2, backoff_base=1.0, http=http)
                 for i in delivery_ids]
+
+
+def deliver_one_slowly(app, make_site, endpoint: RawEndpoint, name: str, ca_certs: str | None = None):
+    """One event to a slow endpoint with a 1 s timeout: its outcome, the seconds it took, and
+    whether the endpoint saw the worker hang up (within 10 s of the end)."""
+    site = make_site(name, webhook_url=endpoint.url)
+    [delivery_id] = queue_events(app, site.id, 1)
+    started = time.monotonic()
+    [outcome] = deliver_all(app, [delivery_id], timeout=1.0, ca_certs=ca_certs)
+    took = time.monotonic() - started
+    return outcome, took, endpoint.hung_up_early.wait(timeout=10)
 
 
 def test_an_endpoint_answering_without_end_gets_its_event_and_is_hung_up_on(app, make_site):
@@ -151,12 +163,7 @@ def test_short_answers_keep_the_connection_for_the_next_event(app, make_site):
 
 def test_an_endpoint_trickling_its_answer_is_cut_off_when_the_posts_time_is_up(app, make_site):
     with RawEndpoint(trickle=0.2) as endpoint:  # each byte well within the 1 s read timeout
-        site = make_site("trickling", webhook_url=endpoint.url)
-        [delivery_id] = queue_events(app, site.id, 1)
-        started = time.monotonic()
-        [outcome] = _outcomes(app, [delivery_id], timeout=1.0)
-        took = time.monotonic() - started
-        hung_up = endpoint.hung_up_early.wait(timeout=10)
+        outcome, took, hung_up = deliver_one_slowly(app, make_site, endpoint, "trickling")
     assert outcome.state == "retry" and "Timeout" in outcome.error, outcome
     assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
     assert hung_up
@@ -164,12 +171,7 @@ def test_an_endpoint_trickling_its_answer_is_cut_off_when_the_posts_time_is_up(a
 
 def test_a_body_trickling_after_a_2xx_is_cut_off_and_the_event_counts_as_delivered(app, make_site):
     with RawEndpoint(trickle=0.2, trickle_body=True) as endpoint:
-        site = make_site("trickling-body", webhook_url=endpoint.url)
-        [delivery_id] = queue_events(app, site.id, 1)
-        started = time.monotonic()
-        [outcome] = _outcomes(app, [delivery_id], timeout=1.0)
-        took = time.monotonic() - started
-        hung_up = endpoint.hung_up_early.wait(timeout=10)
+        outcome, took, hung_up = deliver_one_slowly(app, make_site, endpoint, "trickling-body")
     assert outcome.state == "delivered", outcome  # its status and headers had come: the site has it
     assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
     assert hung_up

@@ -13,11 +13,7 @@ import time
 import pytest
 import trustme
 
-from moderation import db
-from moderation.domain.settings import domain_settings
-from moderation.domain.webhook_urls import guarded_http
-from moderation.domain.webhooks import deliver
-from test_webhook_answers import TRICKLE_FOR, RawEndpoint
+from test_webhook_answers import TRICKLE_FOR, RawEndpoint, deliver_all, deliver_one_slowly
 from test_webhook_delivery import queue_events
 
 
@@ -36,19 +32,12 @@ def _endpoint(ca, **kwargs) -> RawEndpoint:
     return RawEndpoint(tls=context, **kwargs)
 
 
-def _deliver_each(app, delivery_ids: list[int], *, ca_certs: str | None, timeout: float = 5.0):
-    with app.app_context():
-        http = guarded_http(domain_settings(db.session).url_policy, ca_certs=ca_certs)
-        return [deliver(db.session, i, timeout=timeout, max_retries=2, backoff_base=1.0, http=http)
-                for i in delivery_ids]
-
-
 def test_events_go_over_verified_tls_on_one_kept_connection(app, make_site, ca):
     with _endpoint(ca) as endpoint:
         assert endpoint.url.startswith("https://")
         site = make_site("tls", webhook_url=endpoint.url)
         delivery_ids = queue_events(app, site.id, 3)
-        outcomes = _deliver_each(app, delivery_ids, ca_certs=ca[1])
+        outcomes = deliver_all(app, delivery_ids, ca_certs=ca[1])
     assert [o.state for o in outcomes] == ["delivered"] * 3
     assert endpoint.posts == 3 and endpoint.connections == 1
 
@@ -57,19 +46,14 @@ def test_an_endpoint_whose_certificate_is_not_trusted_is_a_failure(app, make_sit
     with _endpoint(ca) as endpoint:
         site = make_site("untrusted", webhook_url=endpoint.url)
         [delivery_id] = queue_events(app, site.id, 1)
-        [outcome] = _deliver_each(app, [delivery_id], ca_certs=None)  # the default bundle: certifi's
+        [outcome] = deliver_all(app, [delivery_id], ca_certs=None)  # the default bundle: certifi's
     assert outcome.state == "retry" and "CERTIFICATE_VERIFY_FAILED" in outcome.error, outcome
     assert endpoint.posts == 0
 
 
 def test_a_trickling_answer_over_tls_is_cut_off(app, make_site, ca):
     with _endpoint(ca, trickle=0.2) as endpoint:
-        site = make_site("tls-trickle", webhook_url=endpoint.url)
-        [delivery_id] = queue_events(app, site.id, 1)
-        started = time.monotonic()
-        [outcome] = _deliver_each(app, [delivery_id], ca_certs=ca[1], timeout=1.0)
-        took = time.monotonic() - started
-        hung_up = endpoint.hung_up_early.wait(timeout=10)
+        outcome, took, hung_up = deliver_one_slowly(app, make_site, endpoint, "tls-trickle", ca_certs=ca[1])
     assert outcome.state == "retry" and "Timeout" in outcome.error, outcome
     assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
     assert hung_up
@@ -108,12 +92,7 @@ def test_a_tls_handshake_sent_a_byte_at_a_time_times_out(app, make_site, ca):
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(context)
     with HandshakeTrickler(context, every=0.2) as endpoint:  # each byte well within the 1 s read timeout
-        site = make_site("tls-slow-handshake", webhook_url=endpoint.url)
-        [delivery_id] = queue_events(app, site.id, 1)
-        started = time.monotonic()
-        [outcome] = _deliver_each(app, [delivery_id], ca_certs=ca_file, timeout=1.0)
-        took = time.monotonic() - started
-        hung_up = endpoint.hung_up_early.wait(timeout=10)
+        outcome, took, hung_up = deliver_one_slowly(app, make_site, endpoint, "tls-slow-handshake", ca_certs=ca_file)
     assert outcome.state == "retry" and "Timeout" in outcome.error, outcome
     assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the handshake"
     assert hung_up, "the POST's thread was still in the handshake"
