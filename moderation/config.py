@@ -1,21 +1,75 @@
 """Configuration read from the environment, with a test override passed to create_app."""
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+class ConfigError(ValueError):
+    """A setting the service cannot run with; the message names it and says what it must be."""
+
+
+def _number(name: str, raw: object, kind: type) -> int | float:
+    """`raw` as an int or float, or a ConfigError naming the setting (never a bare ValueError)."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and (kind is float or isinstance(raw, int)):
+        value = raw
+    else:
+        try:
+            value = kind(str(raw).strip())
+        except ValueError:
+            words = "a whole number" if kind is int else "a number"
+            raise ConfigError(f"{name} must be {words}, not {raw!r}") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} must be a finite number, not {raw!r}")
+    return value
+
+
 def _env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
-    return float(raw) if raw not in (None, "") else default
+    return float(_number(name, raw, float)) if raw not in (None, "") else default
 
 
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
+    return int(_number(name, raw, int)) if raw not in (None, "") else default
+
+
+Rule = tuple[Callable[[float], bool], str]
+_ABOVE_ZERO: Rule = (lambda v: v > 0, "above 0")
+_ZERO_OR_MORE: Rule = (lambda v: v >= 0, "0 or more")
+
+
+def _between(low: float, high: float) -> Rule:
+    return (lambda v: low <= v <= high, f"from {low} to {high}")
+
+
+# What each number may be. 0 where 0 means something (no limit, off, none); above 0 where 0 or
+# less would break the service quietly: a WEBHOOK_TIMEOUT of 0 fails every delivery as a timeout,
+# a SCORE_BATCH_SIZE of 0 never scores, a negative interval makes Celery beat spin.
+_RULES: dict[str, Rule] = {
+    "PORT": _between(1, 65535),
+    "METRICS_PORT": _between(0, 65535),
+    "REPORTER_WEIGHT_FLOOR": _between(0, 1),
+    **{name: _ZERO_OR_MORE for name in (
+        "DATABASE_STATEMENT_TIMEOUT", "PROXY_COUNT", "WEBHOOK_MAX_RETRIES", "BACKPRESSURE_SOFT_LIMIT",
+        "BACKPRESSURE_HARD_LIMIT", "BACKPRESSURE_RECHECK_SECONDS", "ANONYMOUS_REPORT_WEIGHT_CAP",
+        "ANONYMOUS_REPORT_FACTOR", "ANONYMOUS_REPORT_THRESHOLD_SHARE", "DRIFT_PSI_WARN", "OWN_LABEL_WEIGHT",
+        "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER")},
+    **{name: _ABOVE_ZERO for name in (
+        "WEB_WORKERS", "WORKER_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "MAX_TEXT_LENGTH",
+        "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT",
+        "PERSPECTIVE_RATE_LIMIT", "LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS",
+        "LOGIN_FAILURE_WINDOW", "LOGIN_ARGON2_SLOTS", "KEY_MAX_FAILURES_PER_KEY_ID",
+        "KEY_MAX_FAILURES_PER_ADDRESS", "KEY_FAILURE_WINDOW", "SUGGEST_MAX_CONTEXT_BYTES",
+        "REPORTS_PER_COMMENT_PER_MINUTE", "REPORTS_PER_REPORTER_PER_MINUTE", "UNDO_WINDOW_SECONDS",
+        "CLAIM_LEASE_SECONDS", "MODEL_CHECK_INTERVAL", "DRIFT_MIN_COMMENTS", "TRAINING_MIN_POSITIVES",
+        "RETENTION_INTERVAL", "BATCH_MAX_BYTES")},
+}
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -122,9 +176,6 @@ class Config:
     # The shared public training CSVs; only the licence-cleared ones are read (classifiers/sources.py).
     TRAINING_DATA_DIR: Path = field(default_factory=lambda: Path(
         os.environ.get("TRAINING_DATA_DIR") or REPO_ROOT.parent / "shared" / "data").resolve())
-    # An attribute needs this many known positive (and negative) rows to get its own head when a
-    # candidate is trained from /admin/training (as `moderation train --min-positives`).
-    TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 200))
     # Anonymous reports (no reporter_id) can be filed by anyone, so they weigh this fraction of a
     # named report's weight (at most 0.5), and all of one comment's together at most this share of
     # its site's report threshold (kept below 0.9): two anonymous "other" reports once hid a civil
@@ -132,6 +183,8 @@ class Config:
     ANONYMOUS_REPORT_FACTOR: float = field(default_factory=lambda: _env_float("ANONYMOUS_REPORT_FACTOR", 0.5))
     ANONYMOUS_REPORT_THRESHOLD_SHARE: float = field(
         default_factory=lambda: _env_float("ANONYMOUS_REPORT_THRESHOLD_SHARE", 0.5))
+    # An attribute needs this many known positive (and negative) rows to get its own head when a
+    # candidate is trained from /admin/training (as `moderation train --min-positives`).
     TRAINING_MIN_POSITIVES: int = field(default_factory=lambda: _env_int("TRAINING_MIN_POSITIVES", 100))
     # /metrics: 0 serves it on the web port to signed-in admins; a port number serves it there
     # instead, without authentication, for Prometheus (bind it to a private network only).
@@ -162,7 +215,27 @@ class Config:
             if key not in names:
                 raise KeyError(f"unknown setting {key}")
             setattr(config, key, value)
+        config.check()
         return config
+
+    def check(self) -> None:
+        """Raise ConfigError for the first number the service cannot run with (the environment's
+        strings are numbers by now; an override given as a string is read as the environment's)."""
+        kinds = {"int": int, "float": float}
+        for f in fields(self):
+            kind = kinds.get(str(f.type))
+            if kind is None:
+                continue
+            value = _number(f.name, getattr(self, f.name), kind)
+            setattr(self, f.name, value)
+            rule = _RULES.get(f.name)
+            if rule is not None and not rule[0](value):
+                raise ConfigError(f"{f.name} must be {rule[1]}, not {value!r}")
+        soft, hard = self.BACKPRESSURE_SOFT_LIMIT, self.BACKPRESSURE_HARD_LIMIT
+        if soft and hard and hard <= soft:
+            raise ConfigError(f"BACKPRESSURE_HARD_LIMIT ({hard}) must be above BACKPRESSURE_SOFT_LIMIT ({soft}), "
+                              "or either 0 to turn it off: past the hard limit nothing is stored, so the soft "
+                              "limit's slow-down hint would never be seen")
 
     def as_flask(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

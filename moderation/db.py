@@ -33,7 +33,7 @@ MAX_STATEMENT_TIMEOUT_MS = 2**31 - 1
 
 def make_engine(url: str, statement_timeout: float = 0.0) -> Engine:
     connect_args: dict[str, object] = {"connect_timeout": 10}
-    if statement_timeout > 0:  # 0, negative or NaN: no limit
+    if statement_timeout > 0:  # 0: no limit (Config refuses negative and NaN; other callers may not)
         milliseconds = min(statement_timeout * 1000, MAX_STATEMENT_TIMEOUT_MS)
         connect_args["options"] = f"-c statement_timeout={max(1, round(milliseconds))}"
     engine = create_engine(url, pool_size=5, max_overflow=10, pool_timeout=10, connect_args=connect_args)

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import click
 
+from moderation.config import ConfigError
 from moderation.cli.admin_commands import db_group, keys_group, users_group
+from moderation.cli.backtest_commands import backtest_command
+from moderation.cli.model_commands import evaluate_command, train_command
 from moderation.cli.dataset_commands import dataset_group
 from moderation.cli import accounts_commands  # noqa: F401  (adds list/disable/rotate/... to users and keys)
 from moderation.cli import member_commands  # noqa: F401  (adds grant and revoke to users_group)
@@ -14,7 +17,17 @@ from moderation.cli.registry_commands import models_group
 from moderation.cli.drift_commands import drift_group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """A setting the service cannot run with is a one-line error naming it, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Self-hosted comment moderation for news sites."""
 
@@ -27,14 +40,7 @@ main.add_command(drift_group)
 main.add_command(dataset_group)
 main.add_command(training_group)
 
-try:
-    from moderation.cli.model_commands import evaluate_command, train_command
-except ImportError:  # pragma: no cover - only while the model commands are being written
-    pass
-else:
-    main.add_command(train_command)
-    main.add_command(evaluate_command)
-
-from moderation.cli.backtest_commands import backtest_command  # noqa: E402
+main.add_command(train_command)
+main.add_command(evaluate_command)
 
 models_group.add_command(backtest_command)

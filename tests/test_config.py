@@ -1,0 +1,71 @@
+"""Settings the service cannot run with stop it at start, with a message naming the setting."""
+from __future__ import annotations
+
+import math
+from dataclasses import fields
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.cli import main
+from moderation.config import _RULES, Config, ConfigError
+
+
+@pytest.mark.parametrize("name, raw, words", [
+    ("WEBHOOK_TIMEOUT", "0", "WEBHOOK_TIMEOUT must be above 0, not 0.0"),
+    ("WEBHOOK_TIMEOUT", "-5", "WEBHOOK_TIMEOUT must be above 0, not -5.0"),
+    ("WEBHOOK_TIMEOUT", "five", "WEBHOOK_TIMEOUT must be a number, not 'five'"),
+    ("WEBHOOK_TIMEOUT", "nan", "WEBHOOK_TIMEOUT must be a finite number, not 'nan'"),
+    ("SWEEP_INTERVAL", "inf", "SWEEP_INTERVAL must be a finite number, not 'inf'"),
+    ("SCORE_BATCH_SIZE", "2.5", "SCORE_BATCH_SIZE must be a whole number, not '2.5'"),
+    ("SCORE_BATCH_SIZE", "0", "SCORE_BATCH_SIZE must be above 0, not 0"),
+    ("PORT", "70000", "PORT must be from 1 to 65535, not 70000"),
+    ("WEBHOOK_MAX_RETRIES", "-1", "WEBHOOK_MAX_RETRIES must be 0 or more, not -1"),
+    ("REPORTER_WEIGHT_FLOOR", "1.5", "REPORTER_WEIGHT_FLOOR must be from 0 to 1, not 1.5"),
+])
+def test_a_bad_number_in_the_environment_names_its_setting(monkeypatch, name, raw, words):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigError) as raised:
+        Config.from_env()
+    assert str(raised.value) == words
+
+
+def test_zero_where_it_means_off_or_no_limit_is_accepted(monkeypatch):
+    for name in ("DATABASE_STATEMENT_TIMEOUT", "BACKPRESSURE_SOFT_LIMIT", "BACKPRESSURE_RECHECK_SECONDS",
+                 "WEBHOOK_MAX_RETRIES", "METRICS_PORT", "PROXY_COUNT"):
+        monkeypatch.setenv(name, "0")
+    config = Config.from_env()
+    assert config.DATABASE_STATEMENT_TIMEOUT == 0 and config.BACKPRESSURE_SOFT_LIMIT == 0
+
+
+def test_a_hard_limit_at_or_below_the_soft_one_is_refused_unless_one_is_off(monkeypatch):
+    monkeypatch.setenv("BACKPRESSURE_SOFT_LIMIT", "500")
+    monkeypatch.setenv("BACKPRESSURE_HARD_LIMIT", "500")
+    with pytest.raises(ConfigError, match=r"BACKPRESSURE_HARD_LIMIT \(500\) must be above BACKPRESSURE_SOFT_LIMIT \(500\)"):
+        Config.from_env()
+    monkeypatch.setenv("BACKPRESSURE_HARD_LIMIT", "0")
+    assert Config.from_env().BACKPRESSURE_HARD_LIMIT == 0
+
+
+def test_overrides_are_checked_and_read_as_the_environment_is():
+    assert Config.from_env(SWEEP_INTERVAL="2").SWEEP_INTERVAL == 2.0
+    with pytest.raises(ConfigError, match="WEBHOOK_TIMEOUT must be above 0"):
+        Config.from_env(WEBHOOK_TIMEOUT=0)
+    with pytest.raises(ConfigError, match="WEBHOOK_TIMEOUT must be a finite number"):
+        Config.from_env(WEBHOOK_TIMEOUT=math.inf)
+
+
+def test_every_number_setting_has_a_rule():
+    numbers = {f.name for f in fields(Config) if str(f.type) in ("int", "float")}
+    assert numbers == set(_RULES)
+
+
+def test_the_defaults_pass_their_own_rules():
+    Config.from_env()  # raises if a default breaks a rule
+
+
+def test_a_command_prints_the_bad_setting_instead_of_a_traceback(monkeypatch):
+    monkeypatch.setenv("WEBHOOK_TIMEOUT", "0")
+    result = CliRunner().invoke(main, ["keys", "list"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: WEBHOOK_TIMEOUT must be above 0, not 0.0"
