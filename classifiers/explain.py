@@ -48,23 +48,21 @@ def explain_text(
     length: callers pass one window of a long text (see CivilityModel.explain), never all of it.
     """
     cleaned, starts, ends = normalise_with_offsets(text)
-    hits = features.hits(cleaned)
+    columns, shares, word_starts = features.occurrences(cleaned)
     chunks = _chunks(cleaned)
     owner = np.full(len(cleaned) + 1, -1, dtype=np.int64)
     for k, m in enumerate(_CHUNK_RE.finditer(cleaned)):
         owner[m.start() : m.end()] = k
+    chunk_of = owner[word_starts]
 
     heads_for = {a: a if a in heads.attributes_ else heads.fallback for a in attributes}
     head_rows = sorted(set(heads_for.values()))
-    # Only the hit columns' rows: taking the heads' columns of the whole weight matrix first copied
-    # millions of weights per held comment, a quarter of a scoring worker's time (bench/e2e.py).
-    weights = heads.weights_[[hit.column for hit in hits]][:, heads.head_index(head_rows)].astype(np.float64)
+    # Only the occurring columns' rows: taking the heads' columns of the whole weight matrix first
+    # copied millions of weights per held comment, a quarter of a scoring worker's time (bench/e2e.py).
+    weights = heads.weights_[columns][:, heads.head_index(head_rows)].astype(np.float64)
     totals = np.zeros((len(head_rows), len(chunks)), dtype=np.float64)
-    for row, hit in enumerate(hits):
-        contribution = weights[row] * hit.weight
-        share = contribution / len(hit.word_spans)
-        for s, _ in hit.word_spans:
-            totals[:, owner[s]] += share
+    for row in range(len(head_rows)):
+        totals[row] = np.bincount(chunk_of, weights=weights[:, row] * shares, minlength=len(chunks))
 
     result: dict[str, list[dict[str, object]]] = {}
     for attribute in attributes:

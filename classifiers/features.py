@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -19,24 +18,12 @@ _CROSSING = re.compile(f"[eb][sb]|{EDGE_ALONE_UNSAFE}")
 _NON_SPACE_RE = re.compile(r"\S+")
 
 
-@dataclass(frozen=True)
-class NgramHit:
-    """One n-gram occurrence: its feature column, its weight in x, and its [start, end) in the normalised text."""
-
-    column: int
-    weight: float
-    start: int
-    end: int
-    # Word bigrams span two words; they are split between them when explaining.
-    word_spans: tuple[tuple[int, int], ...]
-
-
 class CivilityFeatures(TransformerMixin, BaseEstimator):
     """Normalise, then hash word n-grams and within-word character n-grams into one sparse matrix.
 
     Each block is L2-normalised separately so long comments are not favoured, and each
     n-gram occurrence adds exactly `weight` to its column, which keeps linear scores additive
-    over occurrences (see `hits`).
+    over occurrences (see `occurrences`).
     """
 
     def __init__(
@@ -241,61 +228,58 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         matrix.has_sorted_indices = True
         return matrix
 
-    def hits(self, cleaned: str) -> list[NgramHit]:
-        """Every n-gram occurrence in one normalised text, mirroring HashingVectorizer exactly."""
-        word_size = 1 << self.word_bits
-        char_size = 1 << self.char_bits
-        raw: list[tuple[str, int, int, int, tuple[tuple[int, int], ...]]] = []
+    def occurrences(self, cleaned: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every n-gram occurrence in one normalised text, as explanations need them: three arrays
+        with an entry per occurrence and word it spans (a word n-gram of n words is n entries,
+        each with 1/n of its weight): the feature column, the weight it adds to that column of
+        `transform`'s row, and where in `cleaned` that word starts. Summed by column, the weights
+        are the row, exactly (HashingVectorizer's columns, each block L2-normalised).
 
-        tokens = [(m.group(0), m.start(), m.end()) for m in ngram_cache.WORD_RE.finditer(cleaned)]
+        Character n-grams come from the per-chunk cache `transform` fills, so a held comment's
+        words are not n-grammed and hashed again, one Python call per n-gram, to explain it:
+        that was two thirds of explaining, and explaining a sixth of a worker's CPU in a surge."""
+        word_size = 1 << self.word_bits
+        tokens = [(m.group(0), m.start()) for m in ngram_cache.WORD_RE.finditer(cleaned)]
         lo, hi = self.word_ngrams
+        word_columns: list[int] = []  # one per occurrence
+        word_entries: list[tuple[int, int, float]] = []  # (occurrence, word start, share)
         for n in range(lo, hi + 1):
             for i in range(len(tokens) - n + 1):
                 gram = tokens[i : i + n]
-                spans = tuple((s, e) for _, s, e in gram)
-                raw.append((" ".join(t for t, _, _ in gram), 0, gram[0][1], gram[-1][2], spans))
+                for _, start in gram:
+                    word_entries.append((len(word_columns), start, 1.0 / n))
+                word_columns.append(ngram_cache.hash_column(" ".join(t for t, _ in gram), word_size))
 
-        lo, hi = self.char_ngrams
-        for m in _NON_SPACE_RE.finditer(cleaned):
-            padded = " " + m.group(0) + " "
-            base = m.start() - 1
-            span = ((m.start(), m.end()),)
-            for n in range(lo, hi + 1):
-                offset = 0
-                starts = [0]
-                while offset + n < len(padded):
-                    offset += 1
-                    starts.append(offset)
-                for k in starts:
-                    gram = padded[k : k + n]
-                    a = min(max(base + k, m.start()), m.end())
-                    b = max(min(base + k + len(gram), m.end()), a)
-                    raw.append((gram, 1, a, b, span))
-                if len(starts) == 1:  # sklearn counts a word shorter than n only once
-                    break
+        runs = [(m.group(0), m.start()) for m in _NON_SPACE_RE.finditer(cleaned)]
+        cache = ngram_cache.char_cache(self.char_ngrams, self.char_bits)
+        known = {chunk: cache.get(chunk) for chunk, _ in runs}
+        missing = sorted(chunk for chunk, columns in known.items() if columns is None)
+        if missing:
+            # Looked up from `known`, not the shared cache, which another thread may clear.
+            known.update(ngram_cache.fill_char_cache(cache, missing, self.char_ngrams, self.char_bits))
+        arrays = [known[chunk] for chunk, _ in runs]
+        char_columns = np.concatenate(arrays).astype(np.int64) if arrays else np.empty(0, dtype=np.int64)
+        char_starts = np.repeat(np.array([start for _, start in runs], dtype=np.int64),
+                                np.array([len(a) for a in arrays], dtype=np.int64))
 
-        counts: dict[tuple[int, int], int] = {}
-        located: list[tuple[int, int, int, int, tuple[tuple[int, int], ...]]] = []
-        for gram, block, a, b, spans in raw:
-            size = word_size if block == 0 else char_size
-            column = ngram_cache.hash_column(gram, size)
-            counts[(block, column)] = counts.get((block, column), 0) + 1
-            located.append((block, column, a, b, spans))
-        norms = [0.0, 0.0]
-        for (block, _), c in counts.items():
-            norms[block] += 1 if self.binary else c * c
-        norms = [float(np.sqrt(v)) or 1.0 for v in norms]
-        return [
-            NgramHit(
-                column=column + (0 if block == 0 else word_size),
-                # Under `binary` a repeated n-gram shares its single unit among its occurrences.
-                weight=(1.0 / counts[(block, column)] if self.binary else 1.0) / norms[block],
-                start=a,
-                end=b,
-                word_spans=spans,
-            )
-            for block, column, a, b, spans in located
-        ]
+        words = np.array(word_columns, dtype=np.int64)
+        word_weight = self._occurrence_weights(words)
+        entries = np.array(word_entries, dtype=np.float64).reshape(-1, 3)
+        occurrence = entries[:, 0].astype(np.int64)
+        columns = np.concatenate([words[occurrence], char_columns + word_size])
+        weights = np.concatenate([word_weight[occurrence] * entries[:, 2], self._occurrence_weights(char_columns)])
+        starts = np.concatenate([entries[:, 1].astype(np.int64), char_starts])
+        return columns, weights, starts
+
+    def _occurrence_weights(self, columns: np.ndarray) -> np.ndarray:
+        """Each occurrence's share of its block's L2-normalised row: under `binary` a column
+        present k times is 1/sqrt(distinct columns), shared among its k occurrences."""
+        if len(columns) == 0:
+            return np.empty(0, dtype=np.float64)
+        _, inverse, counts = np.unique(columns, return_inverse=True, return_counts=True)
+        if self.binary:
+            return 1.0 / counts[inverse] / np.sqrt(len(counts))
+        return np.full(len(columns), 1.0 / np.sqrt(float(np.sum(counts.astype(np.float64) ** 2))))
 
 
 def _per_text_counts(chunks_per_text: list[list[str]], lengths: np.ndarray) -> np.ndarray:

@@ -32,15 +32,29 @@ def test_it_matches_scikit_learns_hashing_vectorizers(binary: bool) -> None:
     assert abs(features.transform_normalised(cleaned) - expected).max() < 1e-6
 
 
+@pytest.mark.parametrize("word_ngrams", [(1, 1), (1, 2)])
 @pytest.mark.parametrize("binary", [False, True])
-def test_ngram_hits_add_up_to_the_feature_vector(binary: bool) -> None:
-    features = CivilityFeatures(binary=binary).fit([])
+def test_ngram_occurrences_add_up_to_the_feature_vector(binary: bool, word_ngrams: tuple[int, int]) -> None:
+    features = CivilityFeatures(binary=binary, word_ngrams=word_ngrams).fit([])
     for text in TEXTS + ["idiot idiot idiot, you idiot"]:
         cleaned = normalise(text)
+        columns, weights, _ = features.occurrences(cleaned)
         rebuilt = np.zeros(features.n_features)
-        for hit in features.hits(cleaned):
-            rebuilt[hit.column] += hit.weight
+        np.add.at(rebuilt, columns, weights)
         assert np.allclose(rebuilt, features.transform([text]).toarray()[0], atol=1e-6)
+
+
+def test_each_occurrence_is_placed_at_a_word_it_spans() -> None:
+    features = CivilityFeatures(word_bits=12, char_bits=13, word_ngrams=(1, 2)).fit([])
+    columns, weights, starts = features.occurrences("you idiot, you")
+    assert set(starts.tolist()) == {0, 4, 11}  # "you", "idiot," and the second "you"
+    words = columns < (1 << 12)
+    # Three unigrams, and two bigrams split between their two words each.
+    assert sorted(starts[words].tolist()) == [0, 0, 4, 4, 4, 11, 11]
+    # The bigram "you idiot" adds what the unigram "idiot" adds (each present once), half at each word.
+    idiot, you_idiot = columns == columns[words][1], columns == columns[words][3]
+    assert starts[you_idiot].tolist() == [0, 4]
+    assert np.allclose(weights[you_idiot], weights[idiot] / 2)
 
 
 def test_it_stores_no_text_in_the_estimator() -> None:
