@@ -32,7 +32,6 @@ from sqlalchemy import BigInteger, Integer, and_, any_, bindparam, case, func, l
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.dispatch import send_webhooks
@@ -224,7 +223,8 @@ def load_claimed(session: Session, ids: Sequence[int]) -> list[Comment]:
 
 
 def score_claimed(session: Session, models: Model | ModelSource, comments: list[Comment]) -> BatchResult:
-    """Score claimed comments, each site's with its own model (a plain model scores them all)."""
+    """Score claimed comments, each site's with its own model (a plain model scores them all).
+    Their rows are written (not committed) and the objects leave the session (BatchWrites.write)."""
     result = BatchResult()
     if not comments:
         return result
@@ -239,7 +239,7 @@ def score_claimed(session: Session, models: Model | ModelSource, comments: list[
     writes = BatchWrites()
     for site_id, group in by_site.items():
         _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result, writes, storms.stories)
-    writes.write(session)
+    writes.write(session, comments)
     return result
 
 
@@ -282,11 +282,6 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         comment.priority = verdict.priority
         if verdict.status != PUBLISHED:
             comment.explanations = _explain(model, comment.text, verdict.flagged)
-        # Written on every row, changed or not: the flush sends one executemany UPDATE per run of
-        # rows changing the same columns, and a published comment (priority 0, no explanations)
-        # between held ones started a new run: ten statements for a batch of 50, now one.
-        flag_modified(comment, "priority")
-        flag_modified(comment, "explanations")
         delivery = change_status(
             session,
             comment,

@@ -215,3 +215,32 @@ def test_a_task_that_reaches_its_batch_limit_hands_the_rest_on_and_one_that_fini
         scored = score_pending(db.session, lambda: model, [], batch_size=2, max_batches=5,
                                release=lambda: None, carry_on=lambda: carried.append(2))
         assert list(scored) == [ids[4]] and carried == [1]
+
+
+def test_a_scored_batch_is_stored_as_scoring_set_it_with_sql_nulls_where_nothing_was_set(app, site, model):
+    with app.app_context():
+        civil = add_comment(site.id, "Thanks for the reporting.")
+        abusive = add_comment(site.id, "You idiot.")
+        score_pending(db.session, lambda: model, [civil, abusive], batch_size=10)
+        rows = {row.id: row for row in db.session.execute(select(
+            Comment.id, Comment.status, Comment.version, Comment.scores, Comment.flagged, Comment.priority,
+            Comment.model_version, Comment.scored_at, Comment.status_changed_at,
+            Comment.explanations.is_(None).label("no_explanations"), Comment.rule_hits.is_(None).label("no_rule_hits"),
+        ).where(Comment.id.in_([civil, abusive])))}
+    assert rows[civil].status == "published" and rows[abusive].status == "held"
+    assert rows[civil].version == rows[abusive].version == 2
+    assert rows[abusive].scores["toxicity"] > 0.5 > rows[civil].scores["toxicity"]
+    assert "toxicity" in rows[abusive].flagged and rows[abusive].priority > rows[civil].priority
+    assert rows[civil].model_version == model.version and rows[civil].scored_at <= rows[civil].status_changed_at
+    # A published comment has no highlights and no rule hits: SQL NULL, as the ORM wrote None.
+    assert rows[civil].no_explanations and rows[civil].no_rule_hits and not rows[abusive].no_explanations
+
+
+def test_a_batch_that_changed_a_column_it_does_not_write_fails_rather_than_lose_the_change(app, site):
+    from moderation.domain.status_writes import BatchWrites
+
+    with app.app_context():
+        comment = db.session.get(Comment, add_comment(site.id, "Thanks for the reporting."))
+        comment.decision_reason = "set by mistake while scoring"
+        with pytest.raises(RuntimeError, match=r"scoring changed \['decision_reason'\]"):
+            BatchWrites().write(db.session, [comment])
