@@ -17,6 +17,7 @@ import urllib3
 from moderation import db
 from moderation.celery_app import TRAINING_QUEUE
 from moderation.domain import direct_delivery, drift, retention, scoring, sweep as sweeping, webhooks
+from moderation.long_lived import freeze_startup_objects
 from moderation.domain.dispatch import ScoringTurn
 from moderation.domain.settings import domain_settings
 from moderation.domain.webhook_health import EndpointHealth
@@ -54,6 +55,8 @@ def _load_model_before_forking(sender: object = None, **_: object) -> None:
             log.info("loaded model %s", preload(flask_app).version)
     except Exception:  # a missing model must not stop webhooks and the sweep; scoring retries the load
         log.exception("could not load the model at start; will try again when scoring")
+    # The pool forks after this: its processes inherit the app and the model out of the collector's way.
+    freeze_startup_objects()
 
 
 def _shadow_getter():

@@ -16,3 +16,11 @@ def when_ready(server) -> None:  # noqa: ANN001 (gunicorn's Arbiter)
 
         start_metrics_server(app, host=app.config["HOST"], port=port)
         log.info("metrics on http://%s:%s/metrics", app.config["HOST"], port)
+
+
+def pre_fork(server, worker) -> None:  # noqa: ANN001 (gunicorn's Arbiter and Worker)
+    """With --preload the master holds the app and the model: freeze them before each fork, so a
+    worker's full garbage collections do not walk them (moderation/long_lived.py)."""
+    from moderation.long_lived import freeze_startup_objects
+
+    freeze_startup_objects()
