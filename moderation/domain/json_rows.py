@@ -1,0 +1,59 @@
+"""Many rows in one statement: the rows as one JSON parameter that PostgreSQL reads back as a
+table with jsonb_to_recordset.
+
+For the hundreds of rows of a scored batch, or of its webhook deliveries, this is one call to
+`json.dumps` (in C) and one statement, where the unit of work diffed every attribute of every
+object and psycopg adapted every parameter of every row in Python (bench/profile_path.py --parts:
+a batch of 250 comments' writes took 44 ms of CPU that way, 11 ms this way).
+
+`columns` maps each column to its type as jsonb_to_recordset reads it ("bigint", "timestamptz",
+"jsonb"...). A Python None is SQL NULL, in a jsonb column too, as the ORM writes it.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import TextClause, inspect, text
+
+
+def _value(column: str, kind: str) -> str:
+    # Read as jsonb, a JSON null is the JSON value null, not SQL NULL.
+    return f"NULLIF(v.{column}, 'null'::jsonb)" if kind == "jsonb" else f"v.{column}"
+
+
+def _rows(columns: Mapping[str, str]) -> str:
+    return f"jsonb_to_recordset(CAST(:rows AS jsonb)) AS v({', '.join(f'{c} {t}' for c, t in columns.items())})"
+
+
+def insert_rows(table: str, columns: Mapping[str, str]) -> TextClause:
+    """INSERT INTO table (columns) from the rows; run with `as_parameters(rows)`."""
+    values = ", ".join(_value(c, t) for c, t in columns.items())
+    return text(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM {_rows(columns)}")
+
+
+def update_rows(table: str, columns: Mapping[str, str]) -> TextClause:
+    """UPDATE table's rows by their bigint `id` (each row's "id", not in `columns`) to the rows' values."""
+    assignments = ", ".join(f"{c} = {_value(c, t)}" for c, t in columns.items())
+    return text(f"UPDATE {table} SET {assignments} FROM {_rows({'id': 'bigint', **columns})} WHERE {table}.id = v.id")
+
+
+def as_parameters(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    return {"rows": json.dumps(rows, default=_json_default)}
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def only_these_changed(objects: Sequence[Any], columns: Mapping[str, str]) -> None:
+    """Raise if any of these ORM objects has a change outside `columns`: written by an UPDATE of
+    those columns and then dropped from the session, that change would be lost without a trace."""
+    for obj in objects:
+        other = set(inspect(obj).committed_state) - columns.keys()
+        if other:
+            raise RuntimeError(f"{type(obj).__name__} {obj.id} changed {sorted(other)}, which this write does not include")
