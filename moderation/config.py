@@ -44,6 +44,12 @@ _ABOVE_ZERO: Rule = (lambda v: v > 0, "above 0")
 _ZERO_OR_MORE: Rule = (lambda v: v >= 0, "0 or more")
 
 
+# No number setting means anything past this (about 31 years of seconds, a billion of anything),
+# and larger ones break where they are used: a WEBHOOK_TIMEOUT of 1e12 is an OverflowError in
+# every socket's settimeout, an interval of 1e308 in Celery beat's timedelta.
+LARGEST = 1_000_000_000
+
+
 def _between(low: float, high: float) -> Rule:
     return (lambda v: low <= v <= high, f"from {low} to {high}")
 
@@ -231,6 +237,8 @@ class Config:
             rule = _RULES.get(f.name)
             if rule is not None and not rule[0](value):
                 raise ConfigError(f"{f.name} must be {rule[1]}, not {value!r}")
+            if value > LARGEST:
+                raise ConfigError(f"{f.name} must be at most {LARGEST:,}, not {value!r}")
         soft, hard = self.BACKPRESSURE_SOFT_LIMIT, self.BACKPRESSURE_HARD_LIMIT
         if soft and hard and hard <= soft:
             raise ConfigError(f"BACKPRESSURE_HARD_LIMIT ({hard}) must be above BACKPRESSURE_SOFT_LIMIT ({soft}), "

@@ -22,6 +22,9 @@ from moderation.config import _RULES, Config, ConfigError
     ("PORT", "70000", "PORT must be from 1 to 65535, not 70000"),
     ("WEBHOOK_MAX_RETRIES", "-1", "WEBHOOK_MAX_RETRIES must be 0 or more, not -1"),
     ("REPORTER_WEIGHT_FLOOR", "1.5", "REPORTER_WEIGHT_FLOOR must be from 0 to 1, not 1.5"),
+    # Finite, but an OverflowError in every webhook socket's settimeout.
+    ("WEBHOOK_TIMEOUT", "1e12", "WEBHOOK_TIMEOUT must be at most 1,000,000,000, not 1000000000000.0"),
+    ("SCORE_BATCH_SIZE", "99999999999999999999", "SCORE_BATCH_SIZE must be at most 1,000,000,000, not 99999999999999999999"),
 ])
 def test_a_bad_number_in_the_environment_names_its_setting(monkeypatch, name, raw, words):
     monkeypatch.setenv(name, raw)

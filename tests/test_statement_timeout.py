@@ -35,7 +35,7 @@ def test_a_request_behind_a_held_table_lock_answers_503_instead_of_waiting(servi
     assert response.get_json()["error"]["code"] == "unavailable"
 
 
-@pytest.mark.parametrize("limit", [0.5, 0, 1e12])
+@pytest.mark.parametrize("limit", [0.5, 0, 1e9])
 def test_any_setting_leaves_ordinary_requests_working(app_with, site, limit):
     """Without a lock the request is answered as usual, whatever the setting: 0 means no limit;
     one past PostgreSQL's largest (about 24 days) is held at that largest, where passing it on
