@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import TextClause, inspect, text
+from sqlalchemy.orm import Session
 
 
 def _value(column: str, kind: str) -> str:
@@ -57,3 +58,22 @@ def only_these_changed(objects: Sequence[Any], columns: Mapping[str, str]) -> No
         other = set(inspect(obj).committed_state) - columns.keys()
         if other:
             raise RuntimeError(f"{type(obj).__name__} {obj.id} changed {sorted(other)}, which this write does not include")
+
+
+class RowUpdate:
+    """An UPDATE of `columns` of a table's rows by id, from ORM objects that changed nothing else."""
+
+    def __init__(self, table: str, columns: Mapping[str, str]) -> None:
+        self.columns = dict(columns)
+        self.statement = update_rows(table, self.columns)
+
+    def write_and_release(self, session: Session, objects: Sequence[Any]) -> None:
+        """Write the objects' rows in one statement, then take them out of the session: the unit
+        of work would otherwise diff every attribute of each again at commit."""
+        if not objects:
+            return
+        only_these_changed(objects, self.columns)
+        session.connection().execute(self.statement, as_parameters(
+            [{"id": obj.id, **{k: getattr(obj, k) for k in self.columns}} for obj in objects]))
+        for obj in objects:
+            session.expunge(obj)

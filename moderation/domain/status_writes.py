@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.json_rows import as_parameters, insert_rows, only_these_changed, update_rows
+from moderation.domain.json_rows import RowUpdate, as_parameters, insert_rows
 from moderation.domain.loaded_rows import attach, unsaved
 from moderation.models import AuditEntry, Comment, WebhookDelivery
 
@@ -31,7 +31,7 @@ SCORED_COLUMNS = {
 _EVENT_COLUMNS = {"id": "bigint", "site_id": "bigint", "comment_id": "bigint", "event": "jsonb",
                   "created_at": "timestamptz", "attempts": "integer", "failed": "boolean", "last_error": "text",
                   "delivered_at": "timestamptz", "next_attempt_at": "timestamptz"}
-_UPDATE_SCORED = update_rows(Comment.__tablename__, SCORED_COLUMNS)
+_SCORED = RowUpdate(Comment.__tablename__, SCORED_COLUMNS)
 _INSERT_AUDIT = insert_rows(AuditEntry.__tablename__, {"actor": "varchar", "action": "varchar",
                                                        "comment_id": "bigint", "details": "jsonb"})
 _INSERT_EVENTS = insert_rows(WebhookDelivery.__tablename__, _EVENT_COLUMNS)
@@ -73,13 +73,8 @@ class BatchWrites:
         """Write the batch: the scored `comments` (then out of the session: their rows are
         written, and the unit of work must not diff them again at commit), the audit entries and
         the events (then in the session as loaded, with their ids, for delivery after commit)."""
+        _SCORED.write_and_release(session, comments)
         connection = session.connection()
-        if comments:
-            only_these_changed(comments, SCORED_COLUMNS)
-            connection.execute(_UPDATE_SCORED, as_parameters(
-                [{"id": c.id, **{k: getattr(c, k) for k in SCORED_COLUMNS}} for c in comments]))
-            for comment in comments:
-                session.expunge(comment)
         if self._audit:
             connection.execute(_INSERT_AUDIT, as_parameters(self._audit))
         if self._events:
