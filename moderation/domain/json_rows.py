@@ -2,19 +2,24 @@
 table with jsonb_to_recordset.
 
 For the hundreds of rows of a scored batch, or of its webhook deliveries, this is one call to
-`json.dumps` (in C) and one statement, where the unit of work diffed every attribute of every
+`orjson.dumps` and one statement, where the unit of work diffed every attribute of every
 object and psycopg adapted every parameter of every row in Python (bench/profile_path.py --parts:
 a batch of 250 comments' writes took 44 ms of CPU that way, 11 ms this way).
 
 `columns` maps each column to its type as jsonb_to_recordset reads it ("bigint", "timestamptz",
 "jsonb"...). A Python None is SQL NULL, in a jsonb column too, as the ORM writes it.
+
+orjson rather than the standard json: a scored batch's rows (scores, highlights, events) took
+7.5 % of a scoring worker's CPU in json.dumps at 2,000 comments/s (py-spy --gil); with orjson a
+batch of 250's writes take 6.8 ms of CPU, not 11 (profile_path.py --parts). It writes datetimes
+as ISO 8601 itself.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
+
+import orjson
 
 from sqlalchemy import TextClause, inspect, text
 from sqlalchemy.orm import Session
@@ -42,12 +47,14 @@ def update_rows(table: str, columns: Mapping[str, str]) -> TextClause:
 
 
 def as_parameters(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    return {"rows": json.dumps(rows, default=_json_default)}
+    return {"rows": orjson.dumps(rows, default=_refuse, option=_OPTIONS).decode()}
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
+# Written as JSON null, NaN and infinity would pass unseen: scoring refuses such scores before any write.
+_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+
+def _refuse(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -276,6 +277,9 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             verdict, storm_reason = hold_in_storm(verdict, (comment.site_id, comment.story_id) in stormy)
         # Only attributes the model scores reliably: the others it can only copy from toxicity.
         comment.scores = {k: round(float(v), 6) for k, v in scores.items() if k in model.attributes}
+        if not all(map(math.isfinite, comment.scores.values())):
+            # Not a score a policy can compare, nor one JSON can hold: the comment fails alone (or the model does).
+            raise ValueError(f"the model gave {comment.scores} for comment {comment.id}")
         comment.model_version = model.version
         comment.scored_at = scored_at
         comment.flagged = verdict.flagged

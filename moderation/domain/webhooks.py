@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import socket
 import threading
@@ -36,6 +35,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import orjson
 import urllib3
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,8 +112,9 @@ def signature_header(site: Site, body: bytes, timestamp: int) -> str:
 
 
 def event_body(delivery: WebhookDelivery) -> bytes:
+    """Compact UTF-8 JSON with sorted keys (orjson: several times faster than json.dumps, on every POST)."""
     payload: dict[str, Any] = {"delivery_id": delivery.id, **delivery.event}
-    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
 
 
 @dataclass(frozen=True)

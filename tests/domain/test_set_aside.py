@@ -110,3 +110,18 @@ def test_when_every_comment_fails_alone_they_stay_pending_until_their_third_try(
             assert {set_aside_state(i)[3] for i in ids} == {attempt}
         assert score_pending(db.session, Broken, ids, batch_size=10) == {}
         assert {set_aside_state(i)[:2] for i in ids} == {("pending", True)}
+
+
+def test_a_score_that_is_not_a_number_sets_the_comment_aside_instead_of_publishing_it(app, site):
+    """The error names the score; without the check it was a NOT NULL violation on `priority`."""
+    class NotANumberOnOne(FakeModel):
+        def score(self, texts):
+            return [dict(s, toxicity=float("nan")) if "odd" in t else s for t, s in zip(texts, super().score(texts))]
+
+    with app.app_context():
+        odd, fine = add_comment(site.id, "an odd one"), add_comment(site.id, "fine")
+
+        assert score_pending(db.session, NotANumberOnOne, [odd, fine], batch_size=10) == {fine: "published"}
+        status, set_aside, error, _ = set_aside_state(odd)
+        assert (status, set_aside) == ("pending", True)
+        assert "the model gave {'toxicity': nan" in error
