@@ -102,7 +102,8 @@ def _dispatcher(app: Flask, config: Config):
     from moderation.dispatcher import CeleryDispatcher
     from moderation.redis_client import redis_client
 
-    dispatcher = CeleryDispatcher(celery_init_app(app), redis_client(config.REDIS_URL, timeout=config.BROKER_TIMEOUT))
+    dispatcher = CeleryDispatcher(celery_init_app(app), redis_client(config.REDIS_URL, timeout=config.BROKER_TIMEOUT),
+                                  scoring_tasks=config.SCORING_TASKS)
     app.extensions["dispatcher"] = dispatcher
     return dispatcher
 

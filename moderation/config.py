@@ -67,7 +67,7 @@ _RULES: dict[str, Rule] = {
         "ANONYMOUS_REPORT_FACTOR", "ANONYMOUS_REPORT_THRESHOLD_SHARE", "DRIFT_PSI_WARN", "OWN_LABEL_WEIGHT",
         "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER")},
     **{name: _ABOVE_ZERO for name in (
-        "WEB_WORKERS", "WORKER_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "MAX_TEXT_LENGTH",
+        "WEB_WORKERS", "WORKER_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "SCORING_TASKS", "MAX_TEXT_LENGTH",
         "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT",
         "PERSPECTIVE_RATE_LIMIT", "LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS",
         "LOGIN_FAILURE_WINDOW", "LOGIN_ARGON2_SLOTS", "KEY_MAX_FAILURES_PER_KEY_ID",
@@ -102,6 +102,8 @@ class Config:
     PENDING_RESEND_AFTER: float = field(default_factory=lambda: _env_float("PENDING_RESEND_AFTER", 30.0))
     SWEEP_INTERVAL: float = field(default_factory=lambda: _env_float("SWEEP_INTERVAL", 30.0))
     SCORE_BATCH_SIZE: int = field(default_factory=lambda: _env_int("SCORE_BATCH_SIZE", 256))
+    # Most scoring tasks at once when comments come faster than one scores them (domain/dispatch.py).
+    SCORING_TASKS: int = field(default_factory=lambda: _env_int("SCORING_TASKS", 2))
     MAX_TEXT_LENGTH: int = field(default_factory=lambda: _env_int("MAX_TEXT_LENGTH", 20_000))
     WEBHOOK_TIMEOUT: float = field(default_factory=lambda: _env_float("WEBHOOK_TIMEOUT", 5.0))
     # With the backoff below, 20 retries span about 11 hours: a site's outage over a night, not 15 minutes.

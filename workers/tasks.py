@@ -18,7 +18,7 @@ from moderation import db
 from moderation.celery_app import TRAINING_QUEUE
 from moderation.domain import direct_delivery, drift, retention, scoring, sweep as sweeping, webhooks
 from moderation.long_lived import freeze_startup_objects
-from moderation.domain.dispatch import ScoringTurn
+from moderation.domain.dispatch import HelperTurn, ScoringTurn
 from moderation.domain.settings import domain_settings
 from moderation.domain.webhook_health import EndpointHealth
 from moderation.domain.webhook_urls import UrlPolicy, guarded_http
@@ -104,14 +104,19 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 @shared_task(bind=True, name="workers.tasks.score_comments", max_retries=5)
-def score_comments(self, comment_ids: list[int]) -> dict[str, str]:
+def score_comments(self, comment_ids: list[int], helper_slot: int | None = None) -> dict[str, str]:
+    """The scoring task, or with `helper_slot` a helper while a backlog lasts (domain/dispatch.py)."""
     ids = [int(i) for i in comment_ids or []]
     batch_size = current_app.config["SCORE_BATCH_SIZE"]
-    turn = ScoringTurn(db.session)
+    if helper_slot is None:
+        turn: ScoringTurn | HelperTurn = ScoringTurn(db.session)
+        holding = dict(release=turn.release, carry_on=turn.carry_on)
+    else:
+        turn, holding = HelperTurn(db.session, int(helper_slot)), {}
     try:
         scored = scoring.score_pending(db.session, get_provider(), ids, batch_size=batch_size,
                                        max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter(),
-                                       send=_send_scored, release=turn.release, carry_on=turn.carry_on)
+                                       send=_send_scored, when_full=turn.ask_for_help, **holding)
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):

@@ -13,6 +13,13 @@ the key, each POST queued a task and, under load, the queue filled with tasks th
 left to score; with it deleted as each task started, a task was sent for every few comments.
 The key expires on its own, so a lost task costs at most SCORE_QUEUED_TTL of deduplication, and
 the sweep catches up on the rest.
+
+One task scores one batch at a time, and posts its events in between, so past about 1,200
+comments/s a backlog grew behind it while the other worker process sat mostly idle (bench/e2e.py's
+batch row: the two pool processes at 64 % and 24 % of a core, the machine half idle). So a task
+that claims a full batch asks for a helper: another scoring task, up to SCORING_TASKS at once,
+each holding a slot key of its own while it scores. A helper stops at the first batch that is
+not full and frees its slot; it never holds back new comments (that stays the first task's job).
 """
 from __future__ import annotations
 
@@ -28,6 +35,9 @@ SCORE_QUEUED_KEY = "moderation:scoring-task-queued"
 # Short: a task that dies (or is killed at shutdown) before it deletes the key strands the comments
 # posted meanwhile until the next POST's task or the sweep, so for at most this long.
 SCORE_QUEUED_TTL_MS = 2_000
+SCORE_HELPER_KEY = "moderation:scoring-helper:{}"
+# A helper frees its slot when it stops; one killed first frees it after this long.
+SCORE_HELPER_TTL_MS = 60_000
 
 
 class Dispatcher(Protocol):
@@ -39,6 +49,10 @@ class Dispatcher(Protocol):
     def send_for_scoring(self, comment_ids: list[int]) -> bool: ...
 
     def scoring_task_finishing(self) -> None: ...
+
+    def send_scoring_helper(self) -> bool: ...
+
+    def scoring_helper_finishing(self, slot: int) -> None: ...
 
 
 def dispatcher(session: Session) -> Dispatcher:
@@ -84,6 +98,24 @@ class ScoringTurn:
         self.release()
         send_for_scoring(self.session, [])  # after the release, so it sends a task of its own
 
+    def ask_for_help(self) -> None:
+        """Call on claiming a full batch: comments come faster than this task scores them."""
+        dispatcher(self.session).send_scoring_helper()
+
     def finish(self) -> None:
         if not self.released:
             scoring_task_finishing(self.session)
+
+
+class HelperTurn:
+    """A helper's hold on its slot (see the module's docstring): freed when it stops, however it stops."""
+
+    def __init__(self, session: Session, slot: int) -> None:
+        self.session = session
+        self.slot = slot
+
+    def ask_for_help(self) -> None:
+        dispatcher(self.session).send_scoring_helper()  # the next free slot, if any
+
+    def finish(self) -> None:
+        dispatcher(self.session).scoring_helper_finishing(self.slot)

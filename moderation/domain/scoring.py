@@ -328,6 +328,7 @@ def score_pending(
     send: SendWebhooks = send_webhooks,
     release: Callable[[], object] | None = None,
     carry_on: Callable[[], object] | None = None,
+    when_full: Callable[[], object] | None = None,
 ) -> dict[int, str]:
     """Score the given comments (and other pending ones, received before `received_before` if
     given) batch by batch, committing each batch before its webhooks are sent. Returns the new
@@ -352,6 +353,9 @@ def score_pending(
     `carry_on` is called when this stops after `max_batches` batches, with comments perhaps still
     pending: the scoring task sends a fresh task, behind whatever else is queued, rather than
     leave the rest to the sweep.
+
+    `when_full` is called on claiming a full batch, a sign of a backlog: the scoring task asks for
+    a helper task (dispatch.py). It must not raise.
     """
     scored: dict[int, str] = {}
     source = get_model if hasattr(get_model, "for_site") else _Factory(get_model)  # type: ignore[arg-type]
@@ -367,6 +371,8 @@ def score_pending(
             release()  # type: ignore[misc]
             held = False
             continue
+        if when_full is not None and len(ids) >= batch_size:
+            when_full()  # the helper claims past this batch's locks while this one scores
         source.refresh()
         model = _Resolved({site_id: source.for_site(site_id) for site_id in {site_id for _, site_id in claimed}})
         try:

@@ -126,3 +126,65 @@ def test_a_scoring_turn_releases_once_and_hands_on_after_releasing():
     stopped = Recorder()
     ScoringTurn(Session(info={"dispatcher": stopped})).finish()  # stopped by an error before releasing
     assert stopped.sent == [("started", [])]
+
+
+class Broker:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list]] = []
+
+    def send_task(self, name: str, args: list, retry: bool) -> None:
+        self.sent.append((name, args))
+
+
+def clear_helper_slots(services, upto: int = 4) -> None:
+    from moderation.domain.dispatch import SCORE_HELPER_KEY
+
+    services.redis().delete(*[SCORE_HELPER_KEY.format(slot) for slot in range(1, upto)])
+
+
+def test_a_backlog_starts_helpers_up_to_scoring_tasks_and_a_finished_one_frees_its_slot(services):
+    """SCORING_TASKS=3: the first task and at most two helpers score at once, each in its own slot."""
+    clear_helper_slots(services)
+    broker = Broker()
+    dispatcher = CeleryDispatcher(broker, services.redis(), scoring_tasks=3)
+
+    assert [dispatcher.send_scoring_helper() for _ in range(3)] == [True, True, False]
+    assert broker.sent == [("workers.tasks.score_comments", [[], 1]), ("workers.tasks.score_comments", [[], 2])]
+
+    dispatcher.scoring_helper_finishing(1)
+    assert dispatcher.send_scoring_helper() is True
+    assert broker.sent[-1] == ("workers.tasks.score_comments", [[], 1])
+    clear_helper_slots(services)
+
+
+def test_with_one_scoring_task_no_helper_is_ever_sent(services):
+    clear_helper_slots(services)
+    broker = Broker()
+    assert CeleryDispatcher(broker, services.redis(), scoring_tasks=1).send_scoring_helper() is False
+    assert broker.sent == []
+
+
+def test_a_helper_that_could_not_be_sent_leaves_its_slot_free(services):
+    clear_helper_slots(services)
+    broker = FlakyBroker()
+    dispatcher = CeleryDispatcher(broker, services.redis(), scoring_tasks=2)
+    assert dispatcher.send_scoring_helper() is False  # the broker refused it
+    assert dispatcher.send_scoring_helper() is True  # the slot was not left taken
+    clear_helper_slots(services)
+
+
+def test_a_helper_turn_asks_for_the_next_helper_and_frees_its_own_slot_when_it_stops(services):
+    from moderation.domain.dispatch import SCORE_HELPER_KEY, HelperTurn
+
+    clear_helper_slots(services)
+    broker = Broker()
+    dispatcher = CeleryDispatcher(broker, services.redis(), scoring_tasks=3)
+    assert dispatcher.send_scoring_helper()  # the first task's helper, in slot 1
+    turn = HelperTurn(Session(info={"dispatcher": dispatcher}), 1)
+
+    turn.ask_for_help()  # it found a full batch too
+    assert broker.sent[-1] == ("workers.tasks.score_comments", [[], 2])
+    turn.finish()
+    assert not services.redis().exists(SCORE_HELPER_KEY.format(1))
+    assert services.redis().exists(SCORE_HELPER_KEY.format(2))
+    clear_helper_slots(services)

@@ -244,3 +244,35 @@ def test_a_batch_that_changed_a_column_it_does_not_write_fails_rather_than_lose_
         comment.decision_reason = "set by mistake while scoring"
         with pytest.raises(RuntimeError, match=r"Comment \d+ changed \['decision_reason'\]"):
             BatchWrites().write(db.session, [comment])
+
+
+def test_a_full_batch_asks_for_a_helper_which_scores_other_comments_meanwhile(app, site, model):
+    """What a helper task does while the first holds its batch: claims past the locked rows."""
+    from moderation.db import _sessions
+
+    by_helper: dict[int, str] = {}
+
+    def when_full() -> None:
+        if by_helper:
+            return
+        helper = _sessions()
+        try:
+            by_helper.update(score_pending(helper, lambda: model, [], batch_size=2, send=lambda *_: None))
+        finally:
+            helper.close()
+
+    with app.app_context():
+        ids = [add_comment(site.id, f"comment {i}") for i in range(5)]
+        scored = score_pending(db.session, lambda: model, [], batch_size=2, max_batches=10, when_full=when_full)
+
+    assert list(by_helper) == ids[2:4]  # the next two: the first two were locked
+    assert list(scored) == [ids[0], ids[1], ids[4]]
+    assert set(scored) | set(by_helper) == set(ids)  # each scored once
+
+
+def test_batches_that_are_not_full_ask_for_no_helper(app, site, model):
+    asked: list[int] = []
+    with app.app_context():
+        add_comment(site.id, "only one")
+        score_pending(db.session, lambda: model, [], batch_size=2, max_batches=10, when_full=lambda: asked.append(1))
+    assert asked == []
