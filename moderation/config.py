@@ -65,7 +65,7 @@ _RULES: dict[str, Rule] = {
         "DATABASE_STATEMENT_TIMEOUT", "PROXY_COUNT", "WEBHOOK_MAX_RETRIES", "BACKPRESSURE_SOFT_LIMIT",
         "BACKPRESSURE_HARD_LIMIT", "BACKPRESSURE_RECHECK_SECONDS", "ANONYMOUS_REPORT_WEIGHT_CAP",
         "ANONYMOUS_REPORT_FACTOR", "ANONYMOUS_REPORT_THRESHOLD_SHARE", "DRIFT_PSI_WARN", "OWN_LABEL_WEIGHT",
-        "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER")},
+        "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER", "SCORE_LINGER")},
     **{name: _ABOVE_ZERO for name in (
         "WEB_WORKERS", "WORKER_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "SCORING_TASKS", "MAX_TEXT_LENGTH",
         "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT",
@@ -104,6 +104,8 @@ class Config:
     SCORE_BATCH_SIZE: int = field(default_factory=lambda: _env_int("SCORE_BATCH_SIZE", 256))
     # Most scoring tasks at once when comments come faster than one scores them (domain/dispatch.py).
     SCORING_TASKS: int = field(default_factory=lambda: _env_int("SCORING_TASKS", 2))
+    # Seconds between a scoring task's claims while comments stream in (scoring.score_pending's linger).
+    SCORE_LINGER: float = field(default_factory=lambda: _env_float("SCORE_LINGER", 0.1))
     MAX_TEXT_LENGTH: int = field(default_factory=lambda: _env_int("MAX_TEXT_LENGTH", 20_000))
     WEBHOOK_TIMEOUT: float = field(default_factory=lambda: _env_float("WEBHOOK_TIMEOUT", 5.0))
     # With the backoff below, 20 retries span about 11 hours: a site's outage over a night, not 15 minutes.

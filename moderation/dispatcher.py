@@ -41,6 +41,13 @@ class CeleryDispatcher:
     def scoring_task_finishing(self) -> None:
         self._clear(SCORE_QUEUED_KEY)
 
+    def scoring_task_holding(self) -> None:
+        """The scoring task still claims: the marker lives SCORE_QUEUED_TTL_MS more."""
+        try:
+            self.marker.pexpire(SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS)
+        except (redis.RedisError, OSError):
+            pass  # it expires, and the next comment sends a task: more tasks, nothing lost
+
     def send_scoring_helper(self) -> bool:
         """A helper task in the first free slot; False if none is free or it could not be sent."""
         for slot in self.helper_slots:

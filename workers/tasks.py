@@ -116,7 +116,8 @@ def score_comments(self, comment_ids: list[int], helper_slot: int | None = None)
     try:
         scored = scoring.score_pending(db.session, get_provider(), ids, batch_size=batch_size,
                                        max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter(),
-                                       send=_send_scored, when_full=turn.ask_for_help, **holding)
+                                       send=_send_scored, on_claim=turn.claimed,
+                                       linger=current_app.config["SCORE_LINGER"], **holding)
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):

@@ -11,8 +11,9 @@ key when a claim finds none, and claims once more (scoring.score_pending's `rele
 comment committed after that sends a new task and one committed before it is claimed. Without
 the key, each POST queued a task and, under load, the queue filled with tasks that found nothing
 left to score; with it deleted as each task started, a task was sent for every few comments.
-The key expires on its own, so a lost task costs at most SCORE_QUEUED_TTL of deduplication, and
-the sweep catches up on the rest.
+The key expires on its own unless the task renews it, which it does at each claim, so a lost
+task (or one that died) costs at most SCORE_QUEUED_TTL of deduplication, and the sweep catches
+up on the rest.
 
 One task scores one batch at a time, and posts its events in between, so past about 1,200
 comments/s a backlog grew behind it while the other worker process sat mostly idle (bench/e2e.py's
@@ -49,6 +50,8 @@ class Dispatcher(Protocol):
     def send_for_scoring(self, comment_ids: list[int]) -> bool: ...
 
     def scoring_task_finishing(self) -> None: ...
+
+    def scoring_task_holding(self) -> None: ...
 
     def send_scoring_helper(self) -> bool: ...
 
@@ -98,9 +101,15 @@ class ScoringTurn:
         self.release()
         send_for_scoring(self.session, [])  # after the release, so it sends a task of its own
 
-    def ask_for_help(self) -> None:
-        """Call on claiming a full batch: comments come faster than this task scores them."""
-        dispatcher(self.session).send_scoring_helper()
+    def claimed(self, full: bool) -> None:
+        """Call on each claim that found comments. Until released, the key stays alive: under a
+        steady stream one task claims for minutes, and an expired key let every POST send a task
+        that then claimed alongside it. On a full batch comments come faster than this task
+        scores them, so it asks for a helper."""
+        if not self.released:
+            dispatcher(self.session).scoring_task_holding()
+        if full:
+            dispatcher(self.session).send_scoring_helper()
 
     def finish(self) -> None:
         if not self.released:
@@ -114,8 +123,9 @@ class HelperTurn:
         self.session = session
         self.slot = slot
 
-    def ask_for_help(self) -> None:
-        dispatcher(self.session).send_scoring_helper()  # the next free slot, if any
+    def claimed(self, full: bool) -> None:
+        if full:
+            dispatcher(self.session).send_scoring_helper()  # the next free slot, if any
 
     def finish(self) -> None:
         dispatcher(self.session).scoring_helper_finishing(self.slot)

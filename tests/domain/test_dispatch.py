@@ -182,9 +182,27 @@ def test_a_helper_turn_asks_for_the_next_helper_and_frees_its_own_slot_when_it_s
     assert dispatcher.send_scoring_helper()  # the first task's helper, in slot 1
     turn = HelperTurn(Session(info={"dispatcher": dispatcher}), 1)
 
-    turn.ask_for_help()  # it found a full batch too
+    turn.claimed(full=True)  # it found a full batch too
     assert broker.sent[-1] == ("workers.tasks.score_comments", [[], 2])
     turn.finish()
     assert not services.redis().exists(SCORE_HELPER_KEY.format(1))
     assert services.redis().exists(SCORE_HELPER_KEY.format(2))
     clear_helper_slots(services)
+
+
+def test_a_scoring_task_keeps_its_marker_alive_while_it_claims_and_not_after_releasing(services):
+    """Expired under a long stream, the marker let every POST send a task that claimed alongside."""
+    from moderation.domain.dispatch import SCORE_QUEUED_TTL_MS, ScoringTurn
+
+    store = services.redis()
+    dispatcher = CeleryDispatcher(Broker(), store, scoring_tasks=1)
+    store.set(SCORE_QUEUED_KEY, "1", px=100)  # about to expire
+    turn = ScoringTurn(Session(info={"dispatcher": dispatcher}))
+
+    turn.claimed(full=False)
+    assert store.pttl(SCORE_QUEUED_KEY) > SCORE_QUEUED_TTL_MS - 500
+
+    turn.release()
+    store.set(SCORE_QUEUED_KEY, "1", px=100)  # the next comment's task's marker
+    turn.claimed(full=False)  # this task's last claim, after the release
+    assert store.pttl(SCORE_QUEUED_KEY) <= 100  # not this task's to keep

@@ -252,8 +252,8 @@ def test_a_full_batch_asks_for_a_helper_which_scores_other_comments_meanwhile(ap
 
     by_helper: dict[int, str] = {}
 
-    def when_full() -> None:
-        if by_helper:
+    def on_claim(full: bool) -> None:
+        if by_helper or not full:
             return
         helper = _sessions()
         try:
@@ -263,16 +263,43 @@ def test_a_full_batch_asks_for_a_helper_which_scores_other_comments_meanwhile(ap
 
     with app.app_context():
         ids = [add_comment(site.id, f"comment {i}") for i in range(5)]
-        scored = score_pending(db.session, lambda: model, [], batch_size=2, max_batches=10, when_full=when_full)
+        scored = score_pending(db.session, lambda: model, [], batch_size=2, max_batches=10, on_claim=on_claim)
 
     assert list(by_helper) == ids[2:4]  # the next two: the first two were locked
     assert list(scored) == [ids[0], ids[1], ids[4]]
     assert set(scored) | set(by_helper) == set(ids)  # each scored once
 
 
-def test_batches_that_are_not_full_ask_for_no_helper(app, site, model):
+def test_a_batch_that_is_not_full_is_claimed_as_such(app, site, model):
     asked: list[int] = []
     with app.app_context():
         add_comment(site.id, "only one")
-        score_pending(db.session, lambda: model, [], batch_size=2, max_batches=10, when_full=lambda: asked.append(1))
-    assert asked == []
+        score_pending(db.session, lambda: model, [], batch_size=2, max_batches=10, on_claim=asked.append)
+    assert asked == [False]
+
+
+def test_a_stream_is_gathered_into_larger_batches_and_a_burst_is_not_held_back(app, site, model, monkeypatch):
+    from moderation.domain import scoring
+
+    pauses: list[float] = []
+    monkeypatch.setattr(scoring.time, "sleep", pauses.append)
+    arrivals = iter(range(3))
+
+    class Streaming(FakeModel):
+        def score(self, texts):  # while each of its first three batches scores, more comments arrive
+            wave = next(arrivals, None)
+            for i in range(scoring.LINGER_FROM if wave is not None else 0):
+                add_comment_apart(site.id, f"streaming {wave}-{i}", f"wave-{wave}-{i}")
+            return super().score(texts)
+
+    with app.app_context():
+        for i in range(scoring.LINGER_FROM):
+            add_comment(site.id, f"a burst {i}")
+        score_pending(db.session, lambda: model, [], batch_size=50, max_batches=5, release=lambda: None, linger=0.1)
+        assert pauses == []  # one claim, and nothing after it
+
+        for i in range(scoring.LINGER_FROM):
+            add_comment(site.id, f"the stream begins {i}")
+        scored = score_pending(db.session, Streaming, [], batch_size=50, max_batches=10, release=lambda: None, linger=0.1)
+        assert len(scored) == 4 * scoring.LINGER_FROM
+        assert len(pauses) == 3 and all(0 < p <= 0.1 for p in pauses)  # after the 2nd, 3rd and 4th claims
