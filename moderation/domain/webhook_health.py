@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# A chunk of POSTs (up to webhooks.PARALLEL_POSTS at once) answered within this counts as fast.
+# A chunk of POSTs (up to webhook_posts.PARALLEL_POSTS at once) answered within this counts as fast.
 FAST_WITHIN = 0.5
 REMEMBER_FOR = 60.0
 

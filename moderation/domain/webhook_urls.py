@@ -206,7 +206,7 @@ def _guarded_connection(base: type[HTTPConnection], policy: UrlPolicy) -> type[H
 
 
 # Hosts whose keep-alive connections are kept, and connections kept per host: a worker POSTs a
-# site's events up to webhooks.PARALLEL_POSTS at a time.
+# site's events up to webhook_posts.PARALLEL_POSTS at a time.
 HOSTS_KEPT = 100
 CONNECTIONS_PER_HOST = 10
 

@@ -25,18 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import socket
-import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import orjson
-import urllib3
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,30 +40,14 @@ from moderation.domain.json_rows import RowUpdate
 from moderation.domain.settings import domain_settings
 from moderation.domain.status import now
 from moderation.domain.webhook_health import EndpointHealth
-from moderation.domain.webhook_urls import (UnsafeDestination, UrlPolicy, check_webhook_url, guarded_http,
-                                            noting_connection)
+from moderation.domain.webhook_posts import PARALLEL_POSTS, Outgoing, post_all
+from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url, guarded_http
 from moderation.models import Site, WebhookDelivery
 from moderation.observability import metrics
 
 SIGNATURE_VERSION = "v1"
 MAX_ERROR_LENGTH = 500
 DEFAULT_BACKOFF_MAX = 3600.0
-# A site's events go out this many at a time once its first one of a batch got through. One after
-# another, a site 100 ms away took 25 s for a scored batch of 256: a worker process delivered
-# 10 events a second to it, whatever the rate of comments.
-PARALLEL_POSTS = 8
-# An endpoint's answer is never used, only its status. Up to this much of it is read, so a short
-# answer leaves the connection ready for the next POST; past it the connection is dropped unread,
-# so an endpoint answering with a huge or endless body costs the worker neither memory nor time.
-ANSWER_READ_LIMIT = 64 * 1024
-# A POST is over within this many times its timeout, answer read. The timeout bounds each wait for
-# a byte, so an endpoint sending its answer a byte at a time held the POST, and the scoring task
-# waiting for its own POSTs (direct_delivery.py), for as long as it kept sending. Past this the
-# connection is shut, which ends the POST at once, and the attempt counts as a timeout.
-WHOLE_POST_TIMEOUTS = 2
-# How long to wait, after shutting them, for POSTs to notice. One still connecting (its socket is
-# not there to shut yet) is left to its connect timeout; the batch goes on without it.
-CUT_GRACE = 1.0
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -240,7 +219,7 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
         start += len(chunk)
         # Only the POSTs run in threads; the rows are changed here, in the session's thread.
         started = time.monotonic()
-        errors = _post_all(site, chunk, timeout=timeout, http=http)
+        errors = post_all([_outgoing(site, delivery) for delivery in chunk], timeout=timeout, http=http)
         if health is not None:
             health.record(site.id, ok=not any(errors), seconds=time.monotonic() - started)
         for delivery, error in zip(chunk, errors, strict=True):
@@ -263,119 +242,16 @@ class _Schedule:
         return min(self.backoff_base * 2 ** min(attempts - 1, 60), self.backoff_max)
 
 
-_pool: tuple[int, ThreadPoolExecutor] | None = None
-_pool_lock = threading.Lock()
-
-
-def _threads() -> ThreadPoolExecutor:
-    """This process's threads for parallel POSTs, started once: a pool per batch started its
-    threads every time, 7 % of a scoring worker's CPU at 100 comments/s (py-spy --gil). Keyed by
-    pid, because a pool made before a fork has no threads in the child."""
-    global _pool
-    with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid():
-            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=PARALLEL_POSTS, thread_name_prefix="webhook-post"))
-        return _pool[1]
-
-
-def _post_all(site: Site, chunk: list[WebhookDelivery], *, timeout: float, http: Any) -> list[str | None]:
-    """POST the events at once, each on a thread of the pool; each one's error, or None. Those not
-    over within WHOLE_POST_TIMEOUTS x timeout are cut off and count as timeouts."""
-    watches = [_Watch() for _ in chunk]
-    futures = [_threads().submit(_post, site, delivery, timeout=timeout, http=http, watch=watch)
-               for delivery, watch in zip(chunk, watches, strict=True)]
-    _, late = wait(futures, timeout=WHOLE_POST_TIMEOUTS * timeout)
-    for future, watch in zip(futures, watches, strict=True):
-        if future in late:
-            watch.cut()
-    if late:
-        wait(late, timeout=CUT_GRACE)
-    # A POST cut after its status arrived (a body sent slowly) still has its outcome: the status.
-    return [future.result() if future.done() else _cut_off(timeout) for future in futures]
-
-
-def _cut_off(timeout: float) -> str:
-    return f"Timeout: no complete answer within {WHOLE_POST_TIMEOUTS * timeout:g} s"
-
-
-class _Watch:
-    """The connection a POST sends on, so that another thread can shut it, until the POST hands it
-    back to the pool (`done`): from then on it may carry another POST, which a late cut must not hit."""
-
-    def __init__(self) -> None:
-        self._connection: Any = None
-        self._lock = threading.Lock()
-        self.was_cut = False
-
-    def note(self, connection: Any) -> None:
-        with self._lock:
-            self._connection = connection
-
-    def answered(self) -> bool:
-        """The answer's status and headers are in; False if it was cut first. A cut from now on
-        only stops the body, and the outcome is the status."""
-        with self._lock:
-            return not self.was_cut
-
-    def done(self) -> None:
-        self.note(None)
-
-    def cut(self) -> None:
-        with self._lock:
-            self.was_cut = True
-            sock = getattr(self._connection, "sock", None)
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)  # the POST's blocked read returns at once, with an error
-                except OSError:
-                    pass  # closed meanwhile: the POST is over anyway
-
-
-def _post(site: Site, delivery: WebhookDelivery, *, timeout: float, http: Any, watch: _Watch) -> str | None:
-    """POST the event; the error that makes it a failure, or None."""
+def _outgoing(site: Site, delivery: WebhookDelivery) -> Outgoing:
     body = event_body(delivery)
     timestamp = int(time.time())
-    headers = {
+    return Outgoing(site.webhook_url, body, {
         "Content-Type": "application/json",
         "User-Agent": "civility-moderation-webhook/1",
         "X-Moderation-Timestamp": str(timestamp),
         "X-Moderation-Signature": signature_header(site, body, timestamp),
         "X-Moderation-Delivery": str(delivery.id),
-    }
-    with noting_connection(watch.note):
-        try:
-            # Redirects are not followed: a redirect could lead anywhere, past the address check.
-            response = http.request("POST", site.webhook_url, body=body, headers=headers, timeout=timeout,
-                                    redirect=False, retries=False, preload_content=False)
-        except UnsafeDestination as exc:
-            return str(exc)
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            # Cut off: the socket error it caused says less than why it was cut.
-            return _cut_off(timeout) if watch.was_cut else f"{type(exc).__name__}: {exc}"
-        if not watch.answered():  # cut while its headers came: they may end anywhere, status or not
-            response.close()
-            return _cut_off(timeout)
-        _finish(response, watch)
-    if 300 <= response.status < 400:
-        return f"HTTP {response.status} (redirects are not followed)"
-    if not 200 <= response.status < 300:
-        return f"HTTP {response.status}"
-    return None
-
-
-def _finish(response: urllib3.BaseHTTPResponse, watch: _Watch) -> None:
-    """Read a short answer to its end and keep the connection; drop it after ANSWER_READ_LIMIT.
-    The status has arrived by now, so nothing here can change the outcome."""
-    try:
-        # Undecoded: a small compressed answer could decode to far more than the limit.
-        response.read(ANSWER_READ_LIMIT, decode_content=False)
-        complete = not response.read(1, decode_content=False)
-    except (urllib3.exceptions.HTTPError, OSError):
-        complete = False
-    if not complete:
-        response.close()  # closes the connection too: its unread rest must not meet the next POST
-    watch.done()
-    response.release_conn()
+    })
 
 
 def _refusal(site: Site | None, policy: UrlPolicy) -> tuple[str, bool] | None:
