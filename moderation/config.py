@@ -61,11 +61,14 @@ _RULES: dict[str, Rule] = {
     "PORT": _between(1, 65535),
     "METRICS_PORT": _between(0, 65535),
     "REPORTER_WEIGHT_FLOOR": _between(0, 1),
+    # Longer, a streaming task's pool process would sleep rather than score, and a comment's wait
+    # for it would pass the one second the service answers for under load.
+    "SCORE_LINGER": _between(0, 1),
     **{name: _ZERO_OR_MORE for name in (
         "DATABASE_STATEMENT_TIMEOUT", "PROXY_COUNT", "WEBHOOK_MAX_RETRIES", "BACKPRESSURE_SOFT_LIMIT",
         "BACKPRESSURE_HARD_LIMIT", "BACKPRESSURE_RECHECK_SECONDS", "ANONYMOUS_REPORT_WEIGHT_CAP",
         "ANONYMOUS_REPORT_FACTOR", "ANONYMOUS_REPORT_THRESHOLD_SHARE", "DRIFT_PSI_WARN", "OWN_LABEL_WEIGHT",
-        "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER", "SCORE_LINGER")},
+        "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER")},
     **{name: _ABOVE_ZERO for name in (
         "WEB_WORKERS", "WORKER_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "SCORING_TASKS", "MAX_TEXT_LENGTH",
         "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT",

@@ -22,6 +22,10 @@ from moderation.config import _RULES, Config, ConfigError
     ("PORT", "70000", "PORT must be from 1 to 65535, not 70000"),
     ("WEBHOOK_MAX_RETRIES", "-1", "WEBHOOK_MAX_RETRIES must be 0 or more, not -1"),
     ("REPORTER_WEIGHT_FLOOR", "1.5", "REPORTER_WEIGHT_FLOOR must be from 0 to 1, not 1.5"),
+    # A task that lingers that long between claims holds a pool process asleep while comments wait.
+    ("SCORE_LINGER", "1e9", "SCORE_LINGER must be from 0 to 1, not 1000000000.0"),
+    ("SCORE_LINGER", "-0.1", "SCORE_LINGER must be from 0 to 1, not -0.1"),
+    ("SCORING_TASKS", "0", "SCORING_TASKS must be above 0, not 0"),
     # Finite, but an OverflowError in every webhook socket's settimeout.
     ("WEBHOOK_TIMEOUT", "1e12", "WEBHOOK_TIMEOUT must be at most 1,000,000,000, not 1000000000000.0"),
     ("SCORE_BATCH_SIZE", "99999999999999999999", "SCORE_BATCH_SIZE must be at most 1,000,000,000, not 99999999999999999999"),
