@@ -108,16 +108,12 @@ def score_comments(self, comment_ids: list[int], helper_slot: int | None = None)
     """The scoring task, or with `helper_slot` a helper while a backlog lasts (domain/dispatch.py)."""
     ids = [int(i) for i in comment_ids or []]
     batch_size = current_app.config["SCORE_BATCH_SIZE"]
-    if helper_slot is None:
-        turn: ScoringTurn | HelperTurn = ScoringTurn(db.session)
-        holding = dict(release=turn.release, carry_on=turn.carry_on)
-    else:
-        turn, holding = HelperTurn(db.session, int(helper_slot)), {}
+    turn = ScoringTurn(db.session) if helper_slot is None else HelperTurn(db.session, int(helper_slot))
     try:
         scored = scoring.score_pending(db.session, get_provider(), ids, batch_size=batch_size,
                                        max_batches=MAX_BATCHES_PER_TASK, get_shadow=_shadow_getter(),
-                                       send=_send_scored, on_claim=turn.claimed,
-                                       linger=current_app.config["SCORE_LINGER"], **holding)
+                                       send=_send_scored, release=turn.release, carry_on=turn.carry_on,
+                                       on_claim=turn.claimed, linger=current_app.config["SCORE_LINGER"])
     except Exception as exc:
         db.session.rollback()
         if _is_transient(exc):

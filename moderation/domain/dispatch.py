@@ -119,6 +119,11 @@ class ScoringTurn:
 class HelperTurn:
     """A helper's hold on its slot (see the module's docstring): freed when it stops, however it stops."""
 
+    # Unlike ScoringTurn, it holds back no new comments and hands nothing on: it stops at the
+    # first batch that is not full (scoring.score_pending without `release` or `carry_on`).
+    release = None
+    carry_on = None
+
     def __init__(self, session: Session, slot: int) -> None:
         self.session = session
         self.slot = slot

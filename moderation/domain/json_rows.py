@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
-
 from sqlalchemy import TextClause, inspect, text
 from sqlalchemy.orm import Session
 
@@ -46,12 +45,12 @@ def update_rows(table: str, columns: Mapping[str, str]) -> TextClause:
     return text(f"UPDATE {table} SET {assignments} FROM {_rows({'id': 'bigint', **columns})} WHERE {table}.id = v.id")
 
 
-def as_parameters(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    return {"rows": orjson.dumps(rows, default=_refuse, option=_OPTIONS).decode()}
-
-
 # Written as JSON null, NaN and infinity would pass unseen: scoring refuses such scores before any write.
 _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+
+def as_parameters(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    return {"rows": orjson.dumps(rows, default=_refuse, option=_OPTIONS).decode()}
 
 
 def _refuse(value: Any) -> Any:

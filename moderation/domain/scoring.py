@@ -363,8 +363,7 @@ def score_pending(
 
     `linger`: after two claims in a row of at least LINGER_FROM comments that did not fill a batch
     (a steady stream, not a trickle or one hiccup), the next claim waits until `linger` seconds
-    after this one started.
-    Each batch has a fixed cost (a dozen statements, two commits, a round of webhook POSTs): at
+    after this one started. Each batch has a fixed cost (a dozen statements, two commits, a round of webhook POSTs): at
     600 comments/s a task claimed 15 at a time, at 0.95 ms of CPU per comment, where batches of
     60 cost 0.72 ms (bench/profile_path.py --batch 15 and 60). A trickle is never held back.
     """
@@ -372,7 +371,7 @@ def score_pending(
     source = get_model if hasattr(get_model, "for_site") else _Factory(get_model)  # type: ignore[arg-type]
     held = release is not None  # new comments are left to this call until it releases them
     previous = 0  # comments the last claim found
-    for _ in range(max_batches):
+    for batches_left in range(max_batches, 0, -1):
         started = time.perf_counter()
         claimed = _claim(session, comment_ids, batch_size=batch_size, received_before=received_before)
         ids = [comment_id for comment_id, _ in claimed]
@@ -409,7 +408,7 @@ def score_pending(
         if len(ids) < batch_size and not held:
             break
         streaming, previous = min(previous, len(ids)) >= LINGER_FROM, len(ids)
-        if linger > 0 and streaming and len(ids) < batch_size:
+        if linger > 0 and streaming and len(ids) < batch_size and batches_left > 1:
             time.sleep(max(0.0, linger - (time.perf_counter() - started)))
     else:
         if carry_on is not None:
