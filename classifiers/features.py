@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Sequence
 
@@ -11,10 +12,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
 
 from classifiers import ngram_cache
-from classifiers.normalise import EDGE_ALONE_UNSAFE, normalise, spaced_edges
+from classifiers.normalise import EDGE_ALONE_UNSAFE, EDGE_NONE, normalise, spaced_edges
 
-# Neighbouring raw chunks that _SPACED could join across their space, or a chunk that is unsafe alone.
-_CROSSING = re.compile(f"[eb][sb]|{EDGE_ALONE_UNSAFE}")
 _NON_SPACE_RE = re.compile(r"\S+")
 
 
@@ -103,7 +102,8 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         batch), and under `binary` every present column of a block weighs 1/sqrt(columns
         present in that block).
         """
-        return self._binary_matrix(self._normalised_columns([text.split() for text in cleaned]))
+        rows = self._normalised_columns([text.split() for text in cleaned])
+        return self._binary_matrix([a for row in rows for a in row], [len(row) for row in rows])
 
     def transform_raw(self, texts: Sequence[str]) -> sp.csr_matrix:
         """`transform_normalised([normalise(t) for t in texts])`, normalising only chunks not seen before.
@@ -117,37 +117,34 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             return self.transform_normalised([normalise(t) for t in texts])
         cache = ngram_cache.raw_cache(self.char_ngrams, self.word_bits, self.char_bits)
         split = [text.split() for text in texts]
-        get = cache.get
-        known: dict[str, tuple[np.ndarray | None, str] | None] = {c: get(c) for chunks in split for c in chunks}
-        missing = [c for c, entry in known.items() if entry is None]
-        if missing:
-            # Looked up from `known`, not the shared cache, which another thread may clear.
-            known.update(self._fill_raw_cache(cache, missing))
-        rows: list[list[np.ndarray]] = []
-        whole: list[int] = []
-        for i, chunks in enumerate(split):
-            entries = [known[c] for c in chunks]
-            if _CROSSING.search("".join([e[1] for e in entries])):
-                whole.append(i)
-                rows.append([])
-            else:
-                rows.append([e[0] for e in entries])
+        flat = list(itertools.chain.from_iterable(split))
+        # One C-level pass per lookup for the whole batch: a dict, a list and a joined string of
+        # edges per comment were a third of a batch's time when every chunk is cached.
+        try:
+            arrays = list(map(cache.columns.__getitem__, flat))
+        except KeyError:
+            columns = cache.columns
+            # In no particular order: each chunk is normalised and hashed as if alone.
+            self._fill_raw_cache(cache, list(set(flat).difference(columns)))
+            arrays = list(map(columns.__getitem__, flat))
+        counts = list(map(len, split))
+        codes = np.fromiter(map(cache.edges.get, flat, itertools.repeat(0)), dtype=np.int8, count=len(flat))
+        whole = _crossing_texts(codes, counts)
         if whole:
             redone = self._normalised_columns([normalise(texts[i]).split() for i in whole])
-            for i, arrays in zip(whole, redone):
-                rows[i] = arrays
-        return self._binary_matrix(rows)
+            starts = np.r_[0, np.cumsum(counts)].tolist()
+            for i, row in zip(reversed(whole), reversed(redone)):  # from the end, so `starts` stay right
+                arrays[starts[i] : starts[i + 1]] = row
+                counts[i] = len(row)
+        return self._binary_matrix(arrays, counts)
 
-    def _fill_raw_cache(
-        self, cache: dict[str, tuple[np.ndarray | None, str]], chunks: list[str]
-    ) -> dict[str, tuple[np.ndarray | None, str]]:
+    def _fill_raw_cache(self, cache: ngram_cache.RawChunkCache, chunks: list[str]) -> None:
         """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its edges."""
         edges = [spaced_edges(c) for c in chunks]
-        fresh: dict[str, tuple[np.ndarray | None, str]] = {
-            c: (None, e) for c, e in zip(chunks, edges) if e == EDGE_ALONE_UNSAFE
-        }
-        safe = [(c, e) for c, e in zip(chunks, edges) if e != EDGE_ALONE_UNSAFE]
-        pieces = ngram_cache.normalise_chunks([c for c, _ in safe])
+        # A chunk normalised only with its whole text gets no columns of its own.
+        fresh = {c: ngram_cache.NO_COLUMNS for c, e in zip(chunks, edges) if e == EDGE_ALONE_UNSAFE}
+        safe = [c for c, e in zip(chunks, edges) if e != EDGE_ALONE_UNSAFE]
+        pieces = ngram_cache.normalise_chunks(safe)
         columns = ngram_cache.chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
         get = columns.get
         known = {p: get(p) for chunk_pieces in pieces for p in chunk_pieces}
@@ -155,14 +152,14 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         if unseen:
             # Looked up from `known`, not the shared cache, which another thread may clear.
             known.update(ngram_cache.fill_chunk_cache(columns, unseen, self.char_ngrams, self.word_bits, self.char_bits))
-        for (chunk, edge), chunk_pieces in zip(safe, pieces):
+        for chunk, chunk_pieces in zip(safe, pieces):
             # One piece is the usual case: share the normalised chunk's array instead of copying it.
             if len(chunk_pieces) == 1:
-                fresh[chunk] = (known[chunk_pieces[0]], edge)
+                fresh[chunk] = known[chunk_pieces[0]]
             else:
-                fresh[chunk] = (np.concatenate([known[p] for p in chunk_pieces] + [ngram_cache.NO_COLUMNS]), edge)
-        cache.update(fresh)
-        return fresh
+                fresh[chunk] = np.concatenate([known[p] for p in chunk_pieces] + [ngram_cache.NO_COLUMNS])
+        codes = ngram_cache.EDGE_CODES
+        cache.add(fresh, {c: codes[e] for c, e in zip(chunks, edges) if e != EDGE_NONE})
 
     def _normalised_columns(self, chunk_lists: list[list[str]]) -> list[list[np.ndarray]]:
         """For each text's normalised chunks, the cached column arrays of its distinct chunks."""
@@ -176,11 +173,11 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             known.update(ngram_cache.fill_chunk_cache(cache, missing, self.char_ngrams, self.word_bits, self.char_bits))
         return [[known[c] for c in chunks] for chunks in chunk_sets]
 
-    def _binary_matrix(self, rows: list[list[np.ndarray]]) -> sp.csr_matrix:
-        """Each row holds the union of its arrays' columns, each block weighted 1/sqrt(its columns)."""
+    def _binary_matrix(self, arrays: list[np.ndarray], counts: list[int]) -> sp.csr_matrix:
+        """Row i holds the union of the columns of its `counts[i]` arrays, taken in turn from
+        `arrays`, each block weighted 1/sqrt(its columns)."""
         word_size = 1 << self.word_bits
-        n_rows = len(rows)
-        arrays = [a for arrays in rows for a in arrays]
+        n_rows = len(counts)
         if not arrays:
             return sp.csr_matrix((n_rows, self.n_features), dtype=np.float32)
         flat = np.concatenate(arrays)
@@ -189,7 +186,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             distinct = np.ones(len(flat), dtype=bool)
             np.not_equal(flat[1:], flat[:-1], out=distinct[1:])
             return self._one_row(flat[distinct])
-        chunk_rows = np.repeat(np.arange(n_rows, dtype=np.int64), [len(a) for a in rows])
+        chunk_rows = np.repeat(np.arange(n_rows, dtype=np.int64), counts)
         entry_rows = np.repeat(chunk_rows, np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)))
         # Distinct sorted columns per comment in one sort for the whole batch, no loop per
         # comment: sorted like HashingVectorizer's output, so the heads' float32 sums add up
@@ -280,6 +277,22 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         if self.binary:
             return 1.0 / counts[inverse] / np.sqrt(len(counts))
         return np.full(len(columns), 1.0 / np.sqrt(float(np.sum(counts.astype(np.float64) ** 2))))
+
+
+def _crossing_texts(codes: np.ndarray, counts: list[int]) -> list[int]:
+    """The comments to normalise whole: those with two neighbouring chunks _SPACED could join
+    across their space (one ends in a lone letter or digit, the next starts with one), or with a
+    chunk that is unsafe alone. `codes` holds every chunk's edge code (ngram_cache.EDGE_CODES),
+    comment after comment, `counts` how many chunks each comment has."""
+    if not codes.any():
+        return []
+    starts = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    joinable = (codes[:-1] & 1).astype(bool) & (codes[1:] & 2).astype(bool)
+    firsts = starts[1:-1]
+    joinable[firsts[(firsts > 0) & (firsts < len(codes))] - 1] = False  # the next chunk is another comment's
+    hits = np.r_[np.flatnonzero(joinable), np.flatnonzero(codes & 4)]
+    return np.unique(np.searchsorted(starts, hits, side="right") - 1).tolist()
 
 
 def _per_text_counts(chunks_per_text: list[list[str]], lengths: np.ndarray) -> np.ndarray:

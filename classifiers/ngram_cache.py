@@ -67,7 +67,7 @@ def fill_char_cache(
 
 
 _CHUNK_CACHES: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
-_RAW_CACHES: dict[tuple[int, int, int, int], dict[str, tuple[np.ndarray | None, str]]] = {}
+_RAW_CACHES: dict[tuple[int, int, int, int], "RawChunkCache"] = {}
 NO_COLUMNS = np.empty(0, dtype=np.int32)
 
 
@@ -103,11 +103,35 @@ def normalise_chunks(chunks: list[str]) -> list[list[str]]:
     return [found[c] if c in found else normalise(c).split() for c in chunks]
 
 
-def raw_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, tuple[np.ndarray | None, str]]:
+# A raw chunk's edge code (see classifiers.normalise.spaced_edges): bit 1, it ends in a lone letter
+# or digit; bit 2, it starts with one; bit 4, it must be normalised with its whole text.
+EDGE_CODES = {"n": 0, "e": 1, "s": 2, "b": 3, "x": 4}
+
+
+class RawChunkCache:
+    """Per raw chunk (as written, case and all): the columns of its normalised pieces, repeats
+    allowed, and, only for the few chunks whose code is not 0, its edge code. Two plain dicts so
+    a batch looks every chunk up in one C-level pass each."""
+
+    __slots__ = ("columns", "edges")
+
+    def __init__(self) -> None:
+        self.columns: dict[str, np.ndarray] = {}
+        self.edges: dict[str, int] = {}
+
+    def add(self, columns: dict[str, np.ndarray], edges: dict[str, int]) -> None:
+        # Edges first: a reader that finds a chunk's columns finds its edge code too.
+        self.edges.update(edges)
+        self.columns.update(columns)
+
+
+def raw_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> RawChunkCache:
     key = (int(ngrams[0]), int(ngrams[1]), int(word_bits), int(char_bits))
-    cache = _RAW_CACHES.setdefault(key, {})
-    if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
-        cache.clear()
+    cache = _RAW_CACHES.get(key)
+    if cache is None or len(cache.columns) > _CHAR_CACHE_LIMIT:
+        # Bounded memory on a long-running worker. Replaced, never cleared: a thread still
+        # scoring with the old one keeps every chunk's columns and edge code together.
+        cache = _RAW_CACHES[key] = RawChunkCache()
     return cache
 
 
