@@ -142,11 +142,87 @@ def fill_chunk_cache(
     lo, hi = ngrams
     word_size = 1 << word_bits
     word_hasher = FeatureHasher(n_features=word_size, input_type="string", alternate_sign=False, dtype=np.float32)
-    char_hasher = FeatureHasher(n_features=1 << char_bits, input_type="string", alternate_sign=False, dtype=np.float32)
-    # FeatureHasher sums duplicates, so each row's columns come out sorted and distinct.
     words = word_hasher.transform([WORD_RE.findall(c) for c in chunks])
-    chars = char_hasher.transform([char_ngrams(c, lo, hi) for c in chunks])
-    both = sp.hstack([words, chars], format="csr")
-    fresh = dict(zip(chunks, np.split(both.indices.astype(np.int32), both.indptr[1:-1])))
+    rows = [np.repeat(np.arange(len(chunks)), np.diff(words.indptr))]
+    columns = [words.indices.astype(np.int64)]
+    # The usual chunk is ASCII, and its n-grams are hashed all at once from the batch's bytes. Not
+    # when a padded chunk can be shorter than the shortest n-gram (char_ngrams counts it once), nor
+    # for n-grams of 8 bytes and more (_murmur3 takes one block).
+    plain = np.fromiter(map(str.isascii, chunks), dtype=bool, count=len(chunks)) & (lo <= 3) & (hi <= 7)
+    if plain.any():
+        which = np.flatnonzero(plain)
+        row, column = ascii_char_columns([chunks[i] for i in which], lo, hi, 1 << char_bits)
+        rows.append(which[row])
+        columns.append(column + word_size)
+    if not plain.all():
+        which = np.flatnonzero(~plain)
+        char_hasher = FeatureHasher(n_features=1 << char_bits, input_type="string", alternate_sign=False, dtype=np.float32)
+        chars = char_hasher.transform([char_ngrams(chunks[i], lo, hi) for i in which])
+        rows.append(np.repeat(which, np.diff(chars.indptr)))
+        columns.append(chars.indices.astype(np.int64) + word_size)
+    # Distinct and sorted per chunk in one sort for the batch, as FeatureHasher gives each row.
+    shift = (word_size + (1 << char_bits) - 1).bit_length()
+    keys = np.sort((np.concatenate(rows).astype(np.int64) << shift) | np.concatenate(columns))
+    distinct = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+    keys = keys[distinct]  # not np.unique: it hashes first, several times slower here than one sort
+    flat = (keys & ((1 << shift) - 1)).astype(np.int32)
+    bounds = np.zeros(len(chunks) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys >> shift, minlength=len(chunks)), out=bounds[1:])
+    b = bounds.tolist()
+    fresh = {chunk: flat[start:end] for chunk, start, end in zip(chunks, b, b[1:])}
     cache.update(fresh)
     return fresh
+
+
+def ascii_char_columns(chunks: list[str], lo: int, hi: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(chunk index, column) of every char n-gram `char_ngrams` gives of ASCII chunks (lo <= 3), in
+    FeatureHasher's columns: murmurhash3 (x86, 32-bit, seed 0) of every n-gram of the batch at once,
+    in numpy, instead of a Python string and a hash call each."""
+    text = " " + "  ".join(chunks) + " "  # each chunk padded with a space each side, back to back
+    data = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 2
+    chunk_of = np.repeat(np.arange(len(chunks)), lengths)
+    room = np.cumsum(lengths)[chunk_of] - np.arange(len(data))  # characters left in the chunk from here
+    rows, columns = [], []
+    for n in range(lo, hi + 1):
+        starts = np.flatnonzero(room >= n)
+        rows.append(chunk_of[starts])
+        columns.append(_hashed_columns(_murmur3(data, starts, n), size))
+    return np.concatenate(rows), np.concatenate(columns)
+
+
+_C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+
+def _murmur3(data: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """sklearn's murmurhash3_32(key, seed=0, positive=False) of the n bytes at each start, n <= 7."""
+    b = [data[starts + i].astype(np.uint32) for i in range(n)]
+    h = np.zeros(len(starts), dtype=np.uint32)
+    if n >= 4:
+        k = b[0] | (b[1] << np.uint32(8)) | (b[2] << np.uint32(16)) | (b[3] << np.uint32(24))
+        h ^= _rotl(k * _C1, 15) * _C2
+        h = _rotl(h, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+    tail = b[4:] if n >= 4 else b
+    if tail:
+        k = np.zeros(len(starts), dtype=np.uint32)
+        for i, byte in enumerate(tail):
+            k |= byte << np.uint32(8 * i)
+        h ^= _rotl(k * _C1, 15) * _C2
+    h ^= np.uint32(n)
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h.view(np.int32)
+
+
+def _hashed_columns(hashes: np.ndarray, size: int) -> np.ndarray:
+    """`hash_column`'s arithmetic on an array of signed hashes."""
+    wide = hashes.astype(np.int64)
+    return np.where(wide == -(2**31), (2**31 - 1 - (size - 1)) % size, np.abs(wide) % size)

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from classifiers import ngram_cache
 from classifiers.features import CivilityFeatures
 from classifiers.normalise import normalise
 
@@ -111,3 +115,39 @@ def test_threads_scoring_at_once_get_the_same_matrix_as_one_thread() -> None:
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda b: features.transform_normalised(b).toarray(), batches * 4))
     assert all(np.array_equal(got, alone[i % 8]) for i, got in enumerate(together))
+
+
+
+def random_chunks(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    ascii_letters, others = "abcxyz019'!.,#@$*-_", "éßжü中"
+    return list(dict.fromkeys(
+        "".join(rng.choice(ascii_letters + others if rng.random() < 0.2 else ascii_letters)
+                for _ in range(rng.randint(1, 14)))
+        for _ in range(count)
+    ))
+
+
+@pytest.mark.parametrize("ngrams", [(3, 5), (1, 3), (2, 7), (4, 6), (3, 9)])
+def test_cached_chunk_columns_are_feature_hashers_columns(ngrams: tuple[int, int]) -> None:
+    """ASCII chunks are hashed in numpy, others one n-gram at a time: both give what FeatureHasher gives."""
+    chunks = random_chunks(3000, seed=4)
+    words = FeatureHasher(n_features=1 << 10, input_type="string", alternate_sign=False)
+    chars = FeatureHasher(n_features=1 << 12, input_type="string", alternate_sign=False)
+    expected = sp.hstack([
+        words.transform([ngram_cache.WORD_RE.findall(c) for c in chunks]),
+        chars.transform([ngram_cache.char_ngrams(c, *ngrams) for c in chunks]),
+    ], format="csr")
+    got = ngram_cache.fill_chunk_cache({}, chunks, ngrams, 10, 12)
+    for i, chunk in enumerate(chunks):
+        assert got[chunk].tolist() == expected.indices[expected.indptr[i] : expected.indptr[i + 1]].tolist(), chunk
+
+
+def test_numpy_murmurhash_gives_feature_hashers_columns_for_any_table_size() -> None:
+    chunks = [c for c in random_chunks(3000, seed=5) if c.isascii()]
+    rows, columns = ngram_cache.ascii_char_columns(chunks, 3, 5, 1000)
+    hasher = FeatureHasher(n_features=1000, input_type="string", alternate_sign=False)
+    expected = hasher.transform([ngram_cache.char_ngrams(c, 3, 5) for c in chunks])
+    for i in range(len(chunks)):
+        want = expected.indices[expected.indptr[i] : expected.indptr[i + 1]]
+        assert sorted(set(columns[rows == i].tolist())) == sorted(want.tolist())
