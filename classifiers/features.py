@@ -12,7 +12,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
 
 from classifiers import ngram_cache
-from classifiers.normalise import EDGE_ALONE_UNSAFE, EDGE_NONE, normalise, spaced_edges
+from classifiers.normalise import (
+    EDGE_ALONE_UNSAFE, EDGE_BOTH, EDGE_NONE, normalise, plain_words_normalised, spaced_edges,
+)
 
 _NON_SPACE_RE = re.compile(r"\S+")
 
@@ -140,11 +142,18 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
 
     def _fill_raw_cache(self, cache: ngram_cache.RawChunkCache, chunks: list[str]) -> None:
         """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its edges."""
-        edges = [spaced_edges(c) for c in chunks]
+        plain: list[str] = []  # ASCII letters only or digits only: most new words, and no step but two applies
+        other: list[str] = []
+        for chunk in chunks:
+            (plain if chunk.isascii() and (chunk.isalpha() or chunk.isdigit()) else other).append(chunk)
+        words = plain_words_normalised(plain)
+        # Such a word could be one of "s t u p i d" only if it is a letter or a digit.
+        edges = {c: EDGE_BOTH for c, word in zip(plain, words) if len(word) == 1}
+        edges.update((c, e) for c in other if (e := spaced_edges(c)) != EDGE_NONE)
         # A chunk normalised only with its whole text gets no columns of its own.
-        fresh = {c: ngram_cache.NO_COLUMNS for c, e in zip(chunks, edges) if e == EDGE_ALONE_UNSAFE}
-        safe = [c for c, e in zip(chunks, edges) if e != EDGE_ALONE_UNSAFE]
-        pieces = ngram_cache.normalise_chunks(safe)
+        fresh = {c: ngram_cache.NO_COLUMNS for c, e in edges.items() if e == EDGE_ALONE_UNSAFE}
+        safe = [c for c in other if c not in fresh]
+        pieces = [[word] for word in words] + ngram_cache.normalise_chunks(safe)
         columns = ngram_cache.chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
         get = columns.get
         known = {p: get(p) for chunk_pieces in pieces for p in chunk_pieces}
@@ -152,14 +161,14 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         if unseen:
             # Looked up from `known`, not the shared cache, which another thread may clear.
             known.update(ngram_cache.fill_chunk_cache(columns, unseen, self.char_ngrams, self.word_bits, self.char_bits))
-        for chunk, chunk_pieces in zip(safe, pieces):
+        for chunk, chunk_pieces in zip(plain + safe, pieces):
             # One piece is the usual case: share the normalised chunk's array instead of copying it.
             if len(chunk_pieces) == 1:
                 fresh[chunk] = known[chunk_pieces[0]]
             else:
                 fresh[chunk] = np.concatenate([known[p] for p in chunk_pieces] + [ngram_cache.NO_COLUMNS])
         codes = ngram_cache.EDGE_CODES
-        cache.add(fresh, {c: codes[e] for c, e in zip(chunks, edges) if e != EDGE_NONE})
+        cache.add(fresh, {c: codes[e] for c, e in edges.items()})
 
     def _normalised_columns(self, chunk_lists: list[list[str]]) -> list[list[np.ndarray]]:
         """For each text's normalised chunks, the cached column arrays of its distinct chunks."""

@@ -233,6 +233,14 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
+def plain_words_normalised(words: list[str]) -> list[str]:
+    """`[normalise(w) for w in words]` for ASCII words of letters only or digits only, in one call:
+    of all the steps only lower-casing and collapsing repeats can change such a word."""
+    if not words:
+        return []
+    return _REPEATS.sub(r"\1", " ".join(words).lower()).split(" ")
+
+
 def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     """Like `normalise`, plus for each output character the [start, end) it covers in `text`."""
     chars: list[str] = []

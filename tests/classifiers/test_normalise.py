@@ -94,3 +94,14 @@ def test_the_fast_path_produces_exactly_what_every_pattern_would() -> None:
                 assert shortcut(reference) == expected, (pattern.pattern, reference)
             reference = expected
         assert normalise(text) == reference.strip() == normalise_with_offsets(text)[0], text
+
+
+def test_plain_words_are_normalised_in_one_call_as_one_by_one() -> None:
+    from classifiers.normalise import EDGE_BOTH, EDGE_NONE, plain_words_normalised, spaced_edges
+
+    words = ["Hello", "STUUUUPID", "aaa", "a", "I", "x", "7", "1000000", "2026", "Zzz", "bOOOk", "aAa", "aaaBBBccc", "oo"]
+    assert plain_words_normalised(words) == [normalise(w) for w in words]
+    assert plain_words_normalised([]) == []
+    # What the raw-chunk cache records for them without calling spaced_edges: only one letter or
+    # digit, once collapsed, could be part of "s t u p i d".
+    assert [spaced_edges(w) for w in words] == [EDGE_BOTH if len(normalise(w)) == 1 else EDGE_NONE for w in words]
