@@ -13,7 +13,7 @@ from sklearn.feature_extraction import FeatureHasher
 
 from classifiers import ngram_cache
 from classifiers.normalise import (
-    EDGE_ALONE_UNSAFE, EDGE_BOTH, EDGE_NONE, normalise, plain_words_normalised, spaced_edges,
+    EDGE_ALONE_UNSAFE, EDGE_NONE, is_simple_chunk, mapped_edges, normalise, simple_chunks_normalised, spaced_edges,
 )
 
 _NON_SPACE_RE = re.compile(r"\S+")
@@ -142,18 +142,21 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
 
     def _fill_raw_cache(self, cache: ngram_cache.RawChunkCache, chunks: list[str]) -> None:
         """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its edges."""
-        plain: list[str] = []  # ASCII letters only or digits only: most new words, and no step but two applies
+        simple: list[str] = []  # most new chunks: no step but three can change them
         other: list[str] = []
         for chunk in chunks:
-            (plain if chunk.isascii() and (chunk.isalpha() or chunk.isdigit()) else other).append(chunk)
-        words = plain_words_normalised(plain)
-        # Such a word could be one of "s t u p i d" only if it is a letter or a digit.
-        edges = {c: EDGE_BOTH for c, word in zip(plain, words) if len(word) == 1}
+            (simple if is_simple_chunk(chunk) else other).append(chunk)
+        texts, simple_pieces = simple_chunks_normalised(simple)
+        # Where the second and the second-to-last characters are letters or digits, neither edge can be.
+        edges = {
+            c: e for c, t in zip(simple, texts)
+            if not (t[1:2].isalnum() and t[-2:-1].isalnum()) and (e := mapped_edges(t)) != EDGE_NONE
+        }
         edges.update((c, e) for c in other if (e := spaced_edges(c)) != EDGE_NONE)
         # A chunk normalised only with its whole text gets no columns of its own.
         fresh = {c: ngram_cache.NO_COLUMNS for c, e in edges.items() if e == EDGE_ALONE_UNSAFE}
         safe = [c for c in other if c not in fresh]
-        pieces = [[word] for word in words] + ngram_cache.normalise_chunks(safe)
+        pieces = simple_pieces + ngram_cache.normalise_chunks(safe)
         columns = ngram_cache.chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
         get = columns.get
         known = {p: get(p) for chunk_pieces in pieces for p in chunk_pieces}
@@ -161,12 +164,22 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         if unseen:
             # Looked up from `known`, not the shared cache, which another thread may clear.
             known.update(ngram_cache.fill_chunk_cache(columns, unseen, self.char_ngrams, self.word_bits, self.char_bits))
-        for chunk, chunk_pieces in zip(plain + safe, pieces):
+        several: list[str] = []  # chunks of more than one piece ("word," is "word" and ",")
+        arrays: list[np.ndarray] = []
+        counts: list[int] = []
+        for chunk, chunk_pieces in zip(simple + safe, pieces):
             # One piece is the usual case: share the normalised chunk's array instead of copying it.
             if len(chunk_pieces) == 1:
                 fresh[chunk] = known[chunk_pieces[0]]
             else:
-                fresh[chunk] = np.concatenate([known[p] for p in chunk_pieces] + [ngram_cache.NO_COLUMNS])
+                several.append(chunk)
+                arrays.extend(map(known.__getitem__, chunk_pieces))
+                counts.append(len(chunk_pieces))
+        if several:  # one concatenation for them all, each chunk a slice of it
+            lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+            bounds = np.r_[0, np.cumsum(lengths)][np.r_[0, np.cumsum(counts)]].tolist()
+            joined = np.concatenate(arrays + [ngram_cache.NO_COLUMNS])
+            fresh.update(zip(several, [joined[a:b] for a, b in zip(bounds, bounds[1:])]))
         codes = ngram_cache.EDGE_CODES
         cache.add(fresh, {c: codes[e] for c, e in edges.items()})
 

@@ -233,14 +233,6 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
-def plain_words_normalised(words: list[str]) -> list[str]:
-    """`[normalise(w) for w in words]` for ASCII words of letters only or digits only, in one call:
-    of all the steps only lower-casing and collapsing repeats can change such a word."""
-    if not words:
-        return []
-    return _REPEATS.sub(r"\1", " ".join(words).lower()).split(" ")
-
-
 def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     """Like `normalise`, plus for each output character the [start, end) it covers in `text`."""
     chars: list[str] = []
@@ -327,8 +319,36 @@ def spaced_edges(chunk: str) -> str:
     text = chunk.lower() if chunk.isascii() else chunk.translate(_TABLE)
     if not text or not text.isprintable() or " " in text:
         return EDGE_ALONE_UNSAFE
-    text = _REPEATS.sub(_collapse_repeats, text)
+    return mapped_edges(_REPEATS.sub(_collapse_repeats, text))
+
+
+def mapped_edges(text: str) -> str:
+    """`spaced_edges` of a chunk from its text once mapped and collapsed (not empty, no whitespace)."""
     # A letter/digit next to a non-alphanumeric (or alone) could be one of "s t u p i d".
     starts = text[0] in _SPACED_LETTERS and (len(text) == 1 or not text[1].isalnum())
     ends = text[-1] in _SPACED_LETTERS and (len(text) == 1 or not text[-2].isalnum())
     return EDGE_BOTH if starts and ends else EDGE_START if starts else EDGE_END if ends else EDGE_NONE
+
+
+# ASCII chunks that only lower-casing, collapsing repeats and spacing off their leading and
+# trailing punctuation change, and most new words are one: a word (apostrophes inside allowed) or
+# a number, wrapped in the commonest punctuation. None of these characters is a leet letter, a
+# mask or a _SPACED separator between two letters, so no other step can match inside one.
+_SIMPLE_CHUNK = re.compile(r"""[("]*(?:[A-Za-z]+(?:'[A-Za-z]+)*|[0-9]+)[.,?!:;)"]*""")
+_SIMPLE_RUN = re.compile(r"""([.,?!:;)("]+)""")
+
+
+def is_simple_chunk(chunk: str) -> bool:
+    """Whether `simple_chunks_normalised` takes this whitespace-free chunk."""
+    return chunk.isascii() and (chunk.isalpha() or _SIMPLE_CHUNK.fullmatch(chunk) is not None)
+
+
+def simple_chunks_normalised(chunks: list[str]) -> tuple[list[str], list[list[str]]]:
+    """For chunks `is_simple_chunk` takes, in one call for them all: each chunk's text once mapped
+    and collapsed (what `mapped_edges` reads), and `normalise(chunk).split()`."""
+    if not chunks:
+        return [], []
+    collapsed = _REPEATS.sub(_collapse_repeats, "\n".join(chunks).lower())  # three newlines never meet
+    # Split at each run and joined again by spaces: the runs spaced off with no call per run.
+    spaced = " ".join(_SIMPLE_RUN.split(collapsed))
+    return collapsed.split("\n"), [pieces.split() for pieces in spaced.split("\n")]

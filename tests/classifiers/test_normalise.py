@@ -96,12 +96,22 @@ def test_the_fast_path_produces_exactly_what_every_pattern_would() -> None:
         assert normalise(text) == reference.strip() == normalise_with_offsets(text)[0], text
 
 
-def test_plain_words_are_normalised_in_one_call_as_one_by_one() -> None:
-    from classifiers.normalise import EDGE_BOTH, EDGE_NONE, plain_words_normalised, spaced_edges
 
-    words = ["Hello", "STUUUUPID", "aaa", "a", "I", "x", "7", "1000000", "2026", "Zzz", "bOOOk", "aAa", "aaaBBBccc", "oo"]
-    assert plain_words_normalised(words) == [normalise(w) for w in words]
-    assert plain_words_normalised([]) == []
-    # What the raw-chunk cache records for them without calling spaced_edges: only one letter or
-    # digit, once collapsed, could be part of "s t u p i d".
-    assert [spaced_edges(w) for w in words] == [EDGE_BOTH if len(normalise(w)) == 1 else EDGE_NONE for w in words]
+
+SIMPLE = ["Hello", "STUUUUPID", "aaa", "a", "I", "7", "1000000", "Zzz", "bOOOk", "aAa", "don't", "o'clock",
+          "word,", "Word...", "a.", "x!!!", "why???", "(a", "(word", '"quoted"', '(a).', "2016.", '"""Hi"""',
+          "it's)", "U.", "sh!", "a!", "ok:", "b;", "(((((x)))))"]
+NOT_SIMPLE = ["Don'''t", "sh!t", "id10t", "$hit", "word$", "shit*", "f*ck", "#tag", "@user", "a-b", "s.t.u.p.i.d", "x'", "'",
+              "'quoted'", "café", "a.b", "covid19", "!word", "word(", "...", "", "1,000"]
+
+
+def test_simple_chunks_are_normalised_together_as_each_alone() -> None:
+    from classifiers.normalise import is_simple_chunk, mapped_edges, simple_chunks_normalised, spaced_edges
+
+    assert all(is_simple_chunk(c) for c in SIMPLE)
+    assert not [c for c in NOT_SIMPLE if is_simple_chunk(c)]
+    texts, pieces = simple_chunks_normalised(SIMPLE)
+    assert pieces == [normalise(c).split() for c in SIMPLE]
+    # What the raw-chunk cache records of their edges without normalising them one by one.
+    assert [mapped_edges(t) for t in texts] == [spaced_edges(c) for c in SIMPLE]
+    assert simple_chunks_normalised([]) == ([], [])
