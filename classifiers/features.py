@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from typing import Sequence
@@ -130,8 +131,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             self._fill_raw_cache(cache, list(set(flat).difference(columns)))
             arrays = list(map(columns.__getitem__, flat))
         counts = list(map(len, split))
-        codes = np.fromiter(map(cache.edges.get, flat, itertools.repeat(0)), dtype=np.int8, count=len(flat))
-        whole = _crossing_texts(codes, counts)
+        whole = _crossing_texts(bytes(map(cache.edges.get, flat, itertools.repeat(0))), counts)
         if whole:
             redone = self._normalised_columns([normalise(texts[i]).split() for i in whole])
             starts = np.r_[0, np.cumsum(counts)].tolist()
@@ -301,20 +301,25 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         return np.full(len(columns), 1.0 / np.sqrt(float(np.sum(counts.astype(np.float64) ** 2))))
 
 
-def _crossing_texts(codes: np.ndarray, counts: list[int]) -> list[int]:
-    """The comments to normalise whole: those with two neighbouring chunks _SPACED could join
-    across their space (one ends in a lone letter or digit, the next starts with one), or with a
-    chunk that is unsafe alone. `codes` holds every chunk's edge code (ngram_cache.EDGE_CODES),
-    comment after comment, `counts` how many chunks each comment has."""
-    if not codes.any():
+# Over a batch's edge codes as bytes (ngram_cache.EDGE_CODES): a chunk ending in a lone letter or
+# digit before one starting with one, which _SPACED could join across their space (the lookahead
+# finds every such position, overlapping or not), or a chunk unsafe alone.
+_JOINABLE = re.compile(rb"[\x01\x03](?=[\x02\x03])|\x04")
+
+
+def _crossing_texts(codes: bytes, counts: list[int]) -> list[int]:
+    """The comments to normalise whole, from every chunk's edge code, comment after comment
+    (`counts` chunks each): those where _JOINABLE finds a place within the comment."""
+    if not _JOINABLE.search(codes):  # the usual batch
         return []
-    starts = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=starts[1:])
-    joinable = (codes[:-1] & 1).astype(bool) & (codes[1:] & 2).astype(bool)
-    firsts = starts[1:-1]
-    joinable[firsts[(firsts > 0) & (firsts < len(codes))] - 1] = False  # the next chunk is another comment's
-    hits = np.r_[np.flatnonzero(joinable), np.flatnonzero(codes & 4)]
-    return np.unique(np.searchsorted(starts, hits, side="right") - 1).tolist()
+    starts = list(itertools.accumulate(counts, initial=0))
+    whole: set[int] = set()
+    for match in _JOINABLE.finditer(codes):
+        at = match.start()
+        comment = bisect.bisect_right(starts, at) - 1
+        if codes[at] == 4 or bisect.bisect_right(starts, at + 1) - 1 == comment:  # not the next comment's chunk
+            whole.add(comment)
+    return sorted(whole)
 
 
 def _per_text_counts(chunks_per_text: list[list[str]], lengths: np.ndarray) -> np.ndarray:
