@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -113,3 +114,27 @@ def test_unseen_chunks_normalised_together_come_out_as_if_normalised_alone() -> 
     chunks = ["a.\uff3f", "y", "\uff3f", "x\uff3f", "hello!!", "it's", "a\u00a8b", "s.t.u.p.i.d", "id10t", "f*ck", "a_b"]
     for group in (chunks, chunks[:2], chunks[3:], chunks[4:]):
         assert ngram_cache.normalise_chunks(group) == [normalise(c).split() for c in group]
+
+
+@pytest.mark.usefixtures("cold_caches")
+def test_threads_get_the_same_matrices_while_the_caches_keep_filling_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for a few dozen chunks, the caches are replaced over and over while other threads
+    still score with the old ones: every thread must still get the reference matrix."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    features = CivilityFeatures()
+    texts = made_up_comments(640) + CRAFTED
+    batches = [texts[i : i + 40] for i in range(0, len(texts), 40)]
+    expected = [reference_matrix(features, b) for b in batches]
+    monkeypatch.setattr(ngram_cache, "_CHAR_CACHE_LIMIT", 30)
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, so one replaces a cache while another reads it
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(features.transform_raw, batches * 3))
+    finally:
+        sys.setswitchinterval(switching)
+    for i, matrix in enumerate(got):
+        want = expected[i % len(batches)]
+        assert np.array_equal(matrix.indptr, want.indptr) and np.array_equal(matrix.indices, want.indices)
+        assert np.array_equal(matrix.data, want.data)
