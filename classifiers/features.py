@@ -164,52 +164,42 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         if unseen:
             # Looked up from `known`, not the shared cache, which another thread may clear.
             known.update(ngram_cache.fill_chunk_cache(columns, unseen, self.char_ngrams, self.word_bits, self.char_bits))
-        several: list[str] = []  # chunks of more than one piece ("word," is "word" and ",")
-        arrays: list[np.ndarray] = []
-        counts: list[int] = []
         for chunk, chunk_pieces in zip(simple + safe, pieces):
-            # One piece is the usual case: share the normalised chunk's array instead of copying it.
+            # One piece is the usual case: share the normalised chunk's bytes instead of copying them.
             if len(chunk_pieces) == 1:
                 fresh[chunk] = known[chunk_pieces[0]]
-            else:
-                several.append(chunk)
-                arrays.extend(map(known.__getitem__, chunk_pieces))
-                counts.append(len(chunk_pieces))
-        if several:  # one concatenation for them all, each chunk a slice of it
-            lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
-            bounds = np.r_[0, np.cumsum(lengths)][np.r_[0, np.cumsum(counts)]].tolist()
-            joined = np.concatenate(arrays + [ngram_cache.NO_COLUMNS])
-            fresh.update(zip(several, [joined[a:b] for a, b in zip(bounds, bounds[1:])]))
+            else:  # "word," is "word" and ","
+                fresh[chunk] = b"".join(map(known.__getitem__, chunk_pieces))
         codes = ngram_cache.EDGE_CODES
         cache.add(fresh, {c: codes[e] for c, e in edges.items()})
 
-    def _normalised_columns(self, chunk_lists: list[list[str]]) -> list[list[np.ndarray]]:
-        """For each text's normalised chunks, the cached column arrays of its distinct chunks."""
+    def _normalised_columns(self, chunk_lists: list[list[str]]) -> list[list[bytes]]:
+        """For each text's normalised chunks, the cached columns of its distinct chunks."""
         cache = ngram_cache.chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
         chunk_sets = [set(chunks) for chunks in chunk_lists]
         get = cache.get
-        known: dict[str, np.ndarray | None] = {c: get(c) for c in set().union(*chunk_sets)}
+        known: dict[str, bytes | None] = {c: get(c) for c in set().union(*chunk_sets)}
         missing = [c for c, columns in known.items() if columns is None]
         if missing:
             # Looked up from `known`, not the shared cache, which another thread may clear.
             known.update(ngram_cache.fill_chunk_cache(cache, missing, self.char_ngrams, self.word_bits, self.char_bits))
         return [[known[c] for c in chunks] for chunks in chunk_sets]
 
-    def _binary_matrix(self, arrays: list[np.ndarray], counts: list[int]) -> sp.csr_matrix:
-        """Row i holds the union of the columns of its `counts[i]` arrays, taken in turn from
-        `arrays`, each block weighted 1/sqrt(its columns)."""
+    def _binary_matrix(self, arrays: list[bytes], counts: list[int]) -> sp.csr_matrix:
+        """Row i holds the union of the columns of its `counts[i]` cached chunks, taken in turn
+        from `arrays`, each block weighted 1/sqrt(its columns)."""
         word_size = 1 << self.word_bits
         n_rows = len(counts)
-        if not arrays:
+        flat = ngram_cache.columns_of(b"".join(arrays))
+        if not len(flat):
             return sp.csr_matrix((n_rows, self.n_features), dtype=np.float32)
-        flat = np.concatenate(arrays)
         if n_rows == 1:
-            flat.sort()  # a fresh array: concatenate copied the cached ones
+            flat = np.sort(flat)
             distinct = np.ones(len(flat), dtype=bool)
             np.not_equal(flat[1:], flat[:-1], out=distinct[1:])
             return self._one_row(flat[distinct])
         chunk_rows = np.repeat(np.arange(n_rows, dtype=np.int64), counts)
-        entry_rows = np.repeat(chunk_rows, np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)))
+        entry_rows = np.repeat(chunk_rows, np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)) >> 2)
         # Distinct sorted columns per comment in one sort for the whole batch, no loop per
         # comment: sorted like HashingVectorizer's output, so the heads' float32 sums add up
         # in the same order as before.

@@ -66,12 +66,20 @@ def fill_char_cache(
     return fresh
 
 
-_CHUNK_CACHES: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
+# The two caches below hold a chunk's columns as the bytes of an int32 array: a batch joins
+# thousands of them, and b"".join is twice as fast as np.concatenate of as many arrays (a tenth
+# of a warm batch), and a bytes object is a third of an array's size.
+_CHUNK_CACHES: dict[tuple[int, int, int, int], dict[str, bytes]] = {}
 _RAW_CACHES: dict[tuple[int, int, int, int], "RawChunkCache"] = {}
-NO_COLUMNS = np.empty(0, dtype=np.int32)
+NO_COLUMNS = b""
 
 
-def chunk_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, np.ndarray]:
+def columns_of(joined: bytes) -> np.ndarray:
+    """The int32 columns that cached chunks' bytes, joined, hold (read-only: a view of `joined`)."""
+    return np.frombuffer(joined, dtype=np.int32)
+
+
+def chunk_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> dict[str, bytes]:
     key = (int(ngrams[0]), int(ngrams[1]), int(word_bits), int(char_bits))
     cache = _CHUNK_CACHES.setdefault(key, {})
     if len(cache) > _CHAR_CACHE_LIMIT:  # bounded memory on a long-running worker
@@ -116,10 +124,10 @@ class RawChunkCache:
     __slots__ = ("columns", "edges")
 
     def __init__(self) -> None:
-        self.columns: dict[str, np.ndarray] = {}
+        self.columns: dict[str, bytes] = {}
         self.edges: dict[str, int] = {}
 
-    def add(self, columns: dict[str, np.ndarray], edges: dict[str, int]) -> None:
+    def add(self, columns: dict[str, bytes], edges: dict[str, int]) -> None:
         # Edges first: a reader that finds a chunk's columns finds its edge code too.
         self.edges.update(edges)
         self.columns.update(columns)
@@ -136,8 +144,8 @@ def raw_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> RawChu
 
 
 def fill_chunk_cache(
-    cache: dict[str, np.ndarray], chunks: list[str], ngrams: tuple[int, int], word_bits: int, char_bits: int
-) -> dict[str, np.ndarray]:
+    cache: dict[str, bytes], chunks: list[str], ngrams: tuple[int, int], word_bits: int, char_bits: int
+) -> dict[str, bytes]:
     """Per chunk: sorted distinct word columns, then char columns shifted past the word block."""
     lo, hi = ngrams
     word_size = 1 << word_bits
@@ -166,10 +174,10 @@ def fill_chunk_cache(
     distinct = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
     keys = keys[distinct]  # not np.unique: it hashes first, several times slower here than one sort
-    flat = (keys & ((1 << shift) - 1)).astype(np.int32)
+    flat = (keys & ((1 << shift) - 1)).astype(np.int32).tobytes()
     bounds = np.zeros(len(chunks) + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys >> shift, minlength=len(chunks)), out=bounds[1:])
-    b = bounds.tolist()
+    b = (bounds * 4).tolist()  # four bytes a column
     fresh = {chunk: flat[start:end] for chunk, start, end in zip(chunks, b, b[1:])}
     cache.update(fresh)
     return fresh

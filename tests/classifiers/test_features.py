@@ -140,7 +140,7 @@ def test_cached_chunk_columns_are_feature_hashers_columns(ngrams: tuple[int, int
     ], format="csr")
     got = ngram_cache.fill_chunk_cache({}, chunks, ngrams, 10, 12)
     for i, chunk in enumerate(chunks):
-        assert got[chunk].tolist() == expected.indices[expected.indptr[i] : expected.indptr[i + 1]].tolist(), chunk
+        assert ngram_cache.columns_of(got[chunk]).tolist() == expected.indices[expected.indptr[i] : expected.indptr[i + 1]].tolist(), chunk
 
 
 def test_numpy_murmurhash_gives_feature_hashers_columns_for_any_table_size() -> None:
