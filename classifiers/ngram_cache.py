@@ -150,7 +150,8 @@ def fill_chunk_cache(
     lo, hi = ngrams
     word_size = 1 << word_bits
     word_hasher = FeatureHasher(n_features=word_size, input_type="string", alternate_sign=False, dtype=np.float32)
-    words = word_hasher.transform([WORD_RE.findall(c) for c in chunks])
+    # A chunk of letters and digits only (most) is one word: \w takes every character isalnum does.
+    words = word_hasher.transform([[c] if c.isalnum() else WORD_RE.findall(c) for c in chunks])
     rows = [np.repeat(np.arange(len(chunks)), np.diff(words.indptr))]
     columns = [words.indices.astype(np.int64)]
     # The usual chunk is ASCII, and its n-grams are hashed all at once from the batch's bytes. Not
