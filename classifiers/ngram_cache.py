@@ -146,7 +146,8 @@ def raw_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> RawChu
 def fill_chunk_cache(
     cache: dict[str, bytes], chunks: list[str], ngrams: tuple[int, int], word_bits: int, char_bits: int
 ) -> dict[str, bytes]:
-    """Per chunk: sorted distinct word columns, then char columns shifted past the word block."""
+    """Per chunk: sorted distinct word columns, then char columns shifted past the word block,
+    as the bytes of an int32 array."""
     lo, hi = ngrams
     word_size = 1 << word_bits
     word_hasher = FeatureHasher(n_features=word_size, input_type="string", alternate_sign=False, dtype=np.float32)

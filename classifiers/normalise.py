@@ -332,8 +332,9 @@ def mapped_edges(text: str) -> str:
 
 # ASCII chunks that only lower-casing, collapsing repeats and spacing off their leading and
 # trailing punctuation change, and most new words are one: a word (apostrophes inside allowed) or
-# a number, wrapped in the commonest punctuation. None of these characters is a leet letter, a
-# mask or a _SPACED separator between two letters, so no other step can match inside one.
+# a number, wrapped in the commonest punctuation. No mask character, no leet letter but "!" (read
+# as a letter only between two letters, as in sh!t), and no _SPACED separator between two letters,
+# so no other step changes one.
 _SIMPLE_CHUNK = re.compile(r"""[("]*(?:[A-Za-z]+(?:'[A-Za-z]+)*|[0-9]+)[.,?!:;)"]*""")
 _SIMPLE_RUN = re.compile(r"""([.,?!:;)("]+)""")
 
