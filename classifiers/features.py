@@ -14,7 +14,8 @@ from sklearn.feature_extraction import FeatureHasher
 
 from classifiers import ngram_cache
 from classifiers.normalise import (
-    EDGE_ALONE_UNSAFE, EDGE_NONE, is_simple_chunk, mapped_edges, normalise, simple_chunks_normalised, spaced_edges,
+    SPACED_HEAD, SPACED_TAIL, SPACED_UNSAFE, SPACED_WHOLE, is_simple_chunk, mapped_code, normalise,
+    simple_chunks_normalised, spaced_code,
 )
 
 _NON_SPACE_RE = re.compile(r"\S+")
@@ -111,7 +112,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
     def transform_raw(self, texts: Sequence[str]) -> sp.csr_matrix:
         """`transform_normalised([normalise(t) for t in texts])`, normalising only chunks not seen before.
 
-        Unless _SPACED could join two of a text's whitespace-free chunks (see `spaced_edges`),
+        Unless _SPACED could join two of a text's whitespace-free chunks (see `spaced_code`),
         its normalised chunks are those of its raw chunks normalised one by one, so each raw
         chunk (as written, case and all) caches its columns and skips `normalise` when it comes
         again. Texts where _SPACED might join chunks are normalised whole, as before.
@@ -122,7 +123,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         split = [text.split() for text in texts]
         flat = list(itertools.chain.from_iterable(split))
         # One C-level pass per lookup for the whole batch: a dict, a list and a joined string of
-        # edges per comment were a third of a batch's time when every chunk is cached.
+        # codes per comment were a third of a batch's time when every chunk is cached.
         try:
             arrays = list(map(cache.columns.__getitem__, flat))
         except KeyError:
@@ -131,7 +132,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             self._fill_raw_cache(cache, list(set(flat).difference(columns)))
             arrays = list(map(columns.__getitem__, flat))
         counts = list(map(len, split))
-        whole = _crossing_texts(bytes(map(cache.edges.get, flat, itertools.repeat(0))), counts)
+        whole = _crossing_texts(bytes(map(cache.codes.get, flat, itertools.repeat(0))), counts)
         if whole:
             redone = self._normalised_columns([normalise(texts[i]).split() for i in whole])
             starts = np.r_[0, np.cumsum(counts)].tolist()
@@ -141,20 +142,21 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         return self._binary_matrix(arrays, counts)
 
     def _fill_raw_cache(self, cache: ngram_cache.RawChunkCache, chunks: list[str]) -> None:
-        """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its edges."""
+        """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its spaced code."""
         simple: list[str] = []  # most new chunks: no step but three can change them
         other: list[str] = []
         for chunk in chunks:
             (simple if is_simple_chunk(chunk) else other).append(chunk)
         texts, simple_pieces = simple_chunks_normalised(simple)
-        # Where the second and the second-to-last characters are letters or digits, neither edge can be.
-        edges = {
-            c: e for c, t in zip(simple, texts)
-            if not (t[1:2].isalnum() and t[-2:-1].isalnum()) and (e := mapped_edges(t)) != EDGE_NONE
+        # Where the second and the second-to-last characters are letters or digits, no run can
+        # start or end the chunk.
+        codes = {
+            c: code for c, t in zip(simple, texts)
+            if not (t[1:2].isalnum() and t[-2:-1].isalnum()) and (code := mapped_code(t))
         }
-        edges.update((c, e) for c in other if (e := spaced_edges(c)) != EDGE_NONE)
+        codes.update((c, code) for c in other if (code := spaced_code(c)))
         # A chunk normalised only with its whole text gets no columns of its own.
-        fresh = {c: ngram_cache.NO_COLUMNS for c, e in edges.items() if e == EDGE_ALONE_UNSAFE}
+        fresh = {c: ngram_cache.NO_COLUMNS for c, code in codes.items() if code == SPACED_UNSAFE}
         safe = [c for c in other if c not in fresh]
         pieces = simple_pieces + ngram_cache.normalise_chunks(safe)
         columns = ngram_cache.chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
@@ -170,8 +172,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
                 fresh[chunk] = known[chunk_pieces[0]]
             else:  # "word," is "word" and ","
                 fresh[chunk] = b"".join(map(known.__getitem__, chunk_pieces))
-        codes = ngram_cache.EDGE_CODES
-        cache.add(fresh, {c: codes[e] for c, e in edges.items()})
+        cache.add(fresh, codes)
 
     def _normalised_columns(self, chunk_lists: list[list[str]]) -> list[list[bytes]]:
         """For each text's normalised chunks, the cached columns of its distinct chunks."""
@@ -291,25 +292,42 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         return np.full(len(columns), 1.0 / np.sqrt(float(np.sum(counts.astype(np.float64) ** 2))))
 
 
-# Over a batch's edge codes as bytes (ngram_cache.EDGE_CODES): a chunk ending in a lone letter or
-# digit before one starting with one, which _SPACED could join across their space (the lookahead
-# finds every such position, overlapping or not), or a chunk unsafe alone.
-_JOINABLE = re.compile(rb"[\x01\x03](?=[\x02\x03])|\x04")
+# Over a batch's spaced codes as bytes (normalise.spaced_code): a chunk that ends in a run before one
+# that starts with one (the lookahead finds every such place, overlapping or not), or a chunk unsafe
+# alone. Only a comment with such a place can hold a _SPACED match across a space.
+_JOINABLE = re.compile(
+    b"[" + re.escape(bytes(v for v in range(64) if v & SPACED_TAIL)) + b"]"
+    b"(?=[" + re.escape(bytes(v for v in range(64) if v & SPACED_HEAD)) + b"])|" + re.escape(bytes([SPACED_UNSAFE]))
+)
 
 
 def _crossing_texts(codes: bytes, counts: list[int]) -> list[int]:
-    """The comments to normalise whole, from every chunk's edge code, comment after comment
-    (`counts` chunks each): those where _JOINABLE finds a place within the comment."""
+    """The comments to normalise whole, from every chunk's spaced code, comment after comment
+    (`counts` chunks each): those with a chunk unsafe alone, or where runs of neighbouring chunks
+    add up to three letters or more across a space, as a _SPACED match needs."""
     if not _JOINABLE.search(codes):  # the usual batch
         return []
     starts = list(itertools.accumulate(counts, initial=0))
-    whole: set[int] = set()
-    for match in _JOINABLE.finditer(codes):
-        at = match.start()
-        comment = bisect.bisect_right(starts, at) - 1
-        if codes[at] == 4 or bisect.bisect_right(starts, at + 1) - 1 == comment:  # not the next comment's chunk
-            whole.add(comment)
-    return sorted(whole)
+    candidates = {bisect.bisect_right(starts, match.start()) - 1 for match in _JOINABLE.finditer(codes)}
+    return sorted(i for i in candidates if _run_crosses(codes[starts[i] : starts[i + 1]]))
+
+
+def _run_crosses(codes: bytes) -> bool:
+    """Whether one comment's chunks (their spaced codes, in order) hold a run of three or more
+    lone letters or digits that crosses a space."""
+    reaching = 0  # letters of a run that reaches this chunk from the ones before it
+    for code in codes:
+        if code & SPACED_UNSAFE:
+            return True
+        head = (code & SPACED_HEAD) >> 2
+        if reaching and head:
+            if reaching + head >= 3:
+                return True
+            if code & SPACED_WHOLE:  # the run goes on through this chunk
+                reaching += head
+                continue
+        reaching = code & SPACED_TAIL
+    return False
 
 
 def _per_text_counts(chunks_per_text: list[list[str]], lengths: np.ndarray) -> np.ndarray:

@@ -111,25 +111,21 @@ def normalise_chunks(chunks: list[str]) -> list[list[str]]:
     return [found[c] if c in found else normalise(c).split() for c in chunks]
 
 
-# A raw chunk's edge code (see classifiers.normalise.spaced_edges): bit 1, it ends in a lone letter
-# or digit; bit 2, it starts with one; bit 4, it must be normalised with its whole text.
-EDGE_CODES = {"n": 0, "e": 1, "s": 2, "b": 3, "x": 4}
-
-
 class RawChunkCache:
     """Per raw chunk (as written, case and all): the columns of its normalised pieces, repeats
-    allowed, and, only for the few chunks whose code is not 0, its edge code. Two plain dicts so
-    a batch looks every chunk up in one C-level pass each."""
+    allowed, and, only for the few chunks whose code is not 0, its spaced code
+    (classifiers.normalise.spaced_code). Two plain dicts so a batch looks every chunk up in one
+    C-level pass each."""
 
-    __slots__ = ("columns", "edges")
+    __slots__ = ("columns", "codes")
 
     def __init__(self) -> None:
         self.columns: dict[str, bytes] = {}
-        self.edges: dict[str, int] = {}
+        self.codes: dict[str, int] = {}
 
-    def add(self, columns: dict[str, bytes], edges: dict[str, int]) -> None:
-        # Edges first: a reader that finds a chunk's columns finds its edge code too.
-        self.edges.update(edges)
+    def add(self, columns: dict[str, bytes], codes: dict[str, int]) -> None:
+        # Codes first: a reader that finds a chunk's columns finds its spaced code too.
+        self.codes.update(codes)
         self.columns.update(columns)
 
 
@@ -138,7 +134,7 @@ def raw_cache(ngrams: tuple[int, int], word_bits: int, char_bits: int) -> RawChu
     cache = _RAW_CACHES.get(key)
     if cache is None or len(cache.columns) > _CHAR_CACHE_LIMIT:
         # Bounded memory on a long-running worker. Replaced, never cleared: a thread still
-        # scoring with the old one keeps every chunk's columns and edge code together.
+        # scoring with the old one keeps every chunk's columns and spaced code together.
         cache = _RAW_CACHES[key] = RawChunkCache()
     return cache
 

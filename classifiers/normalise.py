@@ -300,34 +300,42 @@ def _align(source: str, replacement: str, starts: list[int], ends: list[int]) ->
     return new_starts, new_ends
 
 
-# What `spaced_edges` reports about a whitespace-free chunk of raw text.
-EDGE_NONE, EDGE_START, EDGE_END, EDGE_BOTH, EDGE_ALONE_UNSAFE = "n", "s", "e", "b", "x"
-_SPACED_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+# What `spaced_code` reports about a whitespace-free chunk of raw text, in one small int: how many
+# lone letters or digits the _SPACED-like run it ends with holds (at most 3, bits 0-1), how many
+# the run it starts with holds (bits 2-3), whether that run is the whole chunk, and whether the
+# chunk must be normalised with its whole text.
+SPACED_TAIL, SPACED_HEAD, SPACED_WHOLE, SPACED_UNSAFE = 0b11, 0b1100, 0b10000, 0b100000
+# A run _SPACED could start a match with at the end of a chunk, and one it could end a match with
+# at its start: letters or digits, one separator between each two (no space inside a chunk).
+_TAIL_RUN = re.compile(r"(?<![\w])(?:[a-z0-9][.\-_*])*[a-z0-9]\Z")
+_HEAD_RUN = re.compile(r"(?:[a-z0-9][.\-_*])*[a-z0-9](?![\w])")
 
 
-def spaced_edges(chunk: str) -> str:
-    """Whether `chunk` (raw, no whitespace) could be part of a _SPACED match that crosses a space.
+def spaced_code(chunk: str) -> int:
+    """What a _SPACED match crossing a space could take of `chunk` (raw, no whitespace).
 
-    Every step of `normalise` but _SPACED sees only one whitespace-free chunk at a time, and
-    _SPACED crosses a space only between a chunk that ends in a lone letter/digit (its last
-    character, after one not in \\w or "_", is a letter or a separator's neighbour) and one that
-    starts with one. So when no two neighbouring chunks of a text are such an end and such a
-    start, `normalise(text).split()` is the concatenation of `normalise(chunk).split()` over its
-    chunks. EDGE_ALONE_UNSAFE marks chunks whose mapping vanishes or holds whitespace: a text
-    with one is normalised whole.
+    Every step of `normalise` but _SPACED sees only one whitespace-free chunk at a time, and a
+    _SPACED match that crosses a space is a run of three or more lone letters or digits, one
+    separator between each two, at least one of them a space: it takes the end of one chunk, any
+    chunks that are such a run whole, and the start of the next. So when no run of a text's chunks
+    adds up to three letters across a space (see `features._crossing_texts`), `normalise(text).split()`
+    is the concatenation of `normalise(chunk).split()` over its chunks. SPACED_UNSAFE marks chunks
+    whose mapping vanishes or holds whitespace: a text with one is normalised whole.
     """
     text = chunk.lower() if chunk.isascii() else chunk.translate(_TABLE)
     if not text or not text.isprintable() or " " in text:
-        return EDGE_ALONE_UNSAFE
-    return mapped_edges(_REPEATS.sub(_collapse_repeats, text))
+        return SPACED_UNSAFE
+    return mapped_code(_REPEATS.sub(_collapse_repeats, text))
 
 
-def mapped_edges(text: str) -> str:
-    """`spaced_edges` of a chunk from its text once mapped and collapsed (not empty, no whitespace)."""
-    # A letter/digit next to a non-alphanumeric (or alone) could be one of "s t u p i d".
-    starts = text[0] in _SPACED_LETTERS and (len(text) == 1 or not text[1].isalnum())
-    ends = text[-1] in _SPACED_LETTERS and (len(text) == 1 or not text[-2].isalnum())
-    return EDGE_BOTH if starts and ends else EDGE_START if starts else EDGE_END if ends else EDGE_NONE
+def mapped_code(text: str) -> int:
+    """`spaced_code` of a chunk from its text once mapped and collapsed (not empty, no whitespace)."""
+    head = _HEAD_RUN.match(text)
+    letters = 0 if head is None else min((head.end() + 1) // 2, 3)
+    if head is not None and head.end() == len(text):
+        return letters | letters << 2 | SPACED_WHOLE
+    tail = _TAIL_RUN.search(text)
+    return (0 if tail is None else min((tail.end() - tail.start() + 1) // 2, 3)) | letters << 2
 
 
 # ASCII chunks that only lower-casing, collapsing repeats and spacing off their leading and

@@ -106,12 +106,12 @@ NOT_SIMPLE = ["Don'''t", "sh!t", "id10t", "$hit", "word$", "shit*", "f*ck", "#ta
 
 
 def test_simple_chunks_are_normalised_together_as_each_alone() -> None:
-    from classifiers.normalise import is_simple_chunk, mapped_edges, simple_chunks_normalised, spaced_edges
+    from classifiers.normalise import is_simple_chunk, mapped_code, simple_chunks_normalised, spaced_code
 
     assert all(is_simple_chunk(c) for c in SIMPLE)
     assert not [c for c in NOT_SIMPLE if is_simple_chunk(c)]
     texts, pieces = simple_chunks_normalised(SIMPLE)
     assert pieces == [normalise(c).split() for c in SIMPLE]
-    # What the raw-chunk cache records of their edges without normalising them one by one.
-    assert [mapped_edges(t) for t in texts] == [spaced_edges(c) for c in SIMPLE]
+    # What the raw-chunk cache records of them for _SPACED without normalising them one by one.
+    assert [mapped_code(t) for t in texts] == [spaced_code(c) for c in SIMPLE]
     assert simple_chunks_normalised([]) == ([], [])

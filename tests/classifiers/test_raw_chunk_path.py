@@ -27,6 +27,8 @@ CRAFTED = [
     "#tag @user $5 covid19", "hello!!! world...", "\u200b", "a \u200b b \u200b c", "x \u00a8y z",
     "\ufdfa", "a\ufdfa b", "tab\there\nnew\x1cline", "nbsp\u00a0here", "\x00", "a \x00 b", "a\x00b c",
     "\uff3f", "a.\uff3f b", "a\uff3f b", "іdіот ѕтuріd", "ᴀ ʙ ᴄ", "Ｆｕｃｋ ｙｏｕ", "a - b - c", "a-b c-d", "x  y   z", "", "   ", "¨ a b",
+    "it's a b c", "it's a great day", "I'm a u r", "a.b c", "x a_b", "s.t u.p.i.d", "ab.c d e", "_a b c", "a b.cd e",
+    "it's a", "a.b.c", "o'k a b", "1 2", "x.y z.w",
 ]
 
 
@@ -138,3 +140,15 @@ def test_threads_get_the_same_matrices_while_the_caches_keep_filling_up(monkeypa
         want = expected[i % len(batches)]
         assert np.array_equal(matrix.indptr, want.indptr) and np.array_equal(matrix.indices, want.indices)
         assert np.array_equal(matrix.data, want.data)
+
+
+def test_only_comments_where_spaced_letters_could_join_across_a_space_are_normalised_whole() -> None:
+    """A _SPACED match across a space takes three lone letters or more; fewer are left alone, so
+    "it's a great day" (s, a) is normalised chunk by chunk and only "it's a b c" as a whole."""
+    from classifiers.features import _crossing_texts
+    from classifiers.normalise import spaced_code
+
+    texts = ["it's a great day", "it's a b c", "a.b c", "x a", "I'm a u r", "ab.c d", "a b.cd e", "x.y z.w", "ok \u200b now"]
+    chunks = [t.split() for t in texts]
+    codes = bytes(spaced_code(c) for cs in chunks for c in cs)
+    assert _crossing_texts(codes, [len(cs) for cs in chunks]) == [1, 2, 4, 7, 8]
