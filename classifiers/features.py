@@ -135,7 +135,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         whole = _crossing_texts(bytes(map(cache.codes.get, flat, itertools.repeat(0))), counts)
         if whole:
             redone = self._normalised_columns([normalise(texts[i]).split() for i in whole])
-            starts = np.r_[0, np.cumsum(counts)].tolist()
+            starts = list(itertools.accumulate(counts, initial=0))
             for i, row in zip(reversed(whole), reversed(redone)):  # from the end, so `starts` stay right
                 arrays[starts[i] : starts[i + 1]] = row
                 counts[i] = len(row)
@@ -148,12 +148,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         for chunk in chunks:
             (simple if is_simple_chunk(chunk) else other).append(chunk)
         texts, simple_pieces = simple_chunks_normalised(simple)
-        # Where the second and the second-to-last characters are letters or digits, no run can
-        # start or end the chunk.
-        codes = {
-            c: code for c, t in zip(simple, texts)
-            if not (t[1:2].isalnum() and t[-2:-1].isalnum()) and (code := mapped_code(t))
-        }
+        codes = {c: code for c, t in zip(simple, texts) if (code := mapped_code(t))}
         codes.update((c, code) for c in other if (code := spaced_code(c)))
         # A chunk normalised only with its whole text gets no columns of its own.
         fresh = {c: ngram_cache.NO_COLUMNS for c, code in codes.items() if code == SPACED_UNSAFE}

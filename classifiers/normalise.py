@@ -330,6 +330,8 @@ def spaced_code(chunk: str) -> int:
 
 def mapped_code(text: str) -> int:
     """`spaced_code` of a chunk from its text once mapped and collapsed (not empty, no whitespace)."""
+    if text[1:2].isalnum() and text[-2:-1].isalnum():  # most words: no run can start or end one
+        return 0
     head = _HEAD_RUN.match(text)
     letters = 0 if head is None else min((head.end() + 1) // 2, 3)
     if head is not None and head.end() == len(text):
@@ -354,7 +356,7 @@ def is_simple_chunk(chunk: str) -> bool:
 
 def simple_chunks_normalised(chunks: list[str]) -> tuple[list[str], list[list[str]]]:
     """For chunks `is_simple_chunk` takes, in one call for them all: each chunk's text once mapped
-    and collapsed (what `mapped_edges` reads), and `normalise(chunk).split()`."""
+    and collapsed (what `mapped_code` reads), and `normalise(chunk).split()`."""
     if not chunks:
         return [], []
     collapsed = _REPEATS.sub(_collapse_repeats, "\n".join(chunks).lower())  # three newlines never meet
