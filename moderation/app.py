@@ -89,7 +89,7 @@ def create_app(config: Config | None = None) -> Flask:
     from moderation.health import bp as health_bp
 
     app.register_blueprint(health_bp)
-    _attempt_limiters(app, config)
+    _counters(app, config)
     _model_provider(app, config)
     if config.PROXY_COUNT:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXY_COUNT, x_proto=config.PROXY_COUNT,
@@ -118,13 +118,15 @@ def _model_provider(app: Flask, config: Config) -> None:
         check_interval=config.MODEL_CHECK_INTERVAL)
 
 
-def _attempt_limiters(app: Flask, config: Config) -> None:
-    """Failed sign-ins and API key checks are counted by service objects the routes pass to the domain."""
-    from moderation.attempts import SOCKET_TIMEOUT, AttemptLimiter
+def _counters(app: Flask, config: Config) -> None:
+    """Failed sign-ins and API key checks, and Perspective requests per key, are counted in Redis by
+    service objects the routes pass to the domain; all share one client with a short timeout."""
+    from moderation.attempts import AttemptLimiter
     from moderation.domain.signin import SignInGuard
+    from moderation.perspective.ratelimit import RateLimiter
     from moderation.redis_client import redis_client
 
-    client = redis_client(config.REDIS_URL, timeout=SOCKET_TIMEOUT) if config.REDIS_URL else None
+    client = redis_client(config.REDIS_URL, timeout=config.REDIS_COUNTER_TIMEOUT) if config.REDIS_URL else None
     login = AttemptLimiter(client, prefix="attempts:login", window=config.LOGIN_FAILURE_WINDOW,
                            limits={"user": config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
                                    "addr": config.LOGIN_MAX_FAILURES_PER_ADDRESS})
@@ -132,3 +134,4 @@ def _attempt_limiters(app: Flask, config: Config) -> None:
     app.extensions["key_limiter"] = AttemptLimiter(
         client, prefix="attempts:key", window=config.KEY_FAILURE_WINDOW,
         limits={"key": config.KEY_MAX_FAILURES_PER_KEY_ID, "addr": config.KEY_MAX_FAILURES_PER_ADDRESS})
+    app.extensions["perspective_limiter"] = RateLimiter(client, config.PERSPECTIVE_RATE_LIMIT) if client else None

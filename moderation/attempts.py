@@ -20,7 +20,6 @@ import redis
 
 log = logging.getLogger(__name__)
 
-SOCKET_TIMEOUT = 0.05
 BACKOFF_SECONDS = 5.0
 
 

@@ -71,7 +71,7 @@ _RULES: dict[str, Rule] = {
         "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER")},
     **{name: _ABOVE_ZERO for name in (
         "WEB_WORKERS", "WORKER_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "SCORING_TASKS", "MAX_TEXT_LENGTH",
-        "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT",
+        "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT", "REDIS_COUNTER_TIMEOUT",
         "PERSPECTIVE_RATE_LIMIT", "LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS",
         "LOGIN_FAILURE_WINDOW", "LOGIN_ARGON2_SLOTS", "KEY_MAX_FAILURES_PER_KEY_ID",
         "KEY_MAX_FAILURES_PER_ADDRESS", "KEY_FAILURE_WINDOW", "SUGGEST_MAX_CONTEXT_BYTES",
@@ -121,6 +121,10 @@ class Config:
     # unavailable" (503 with Retry-After; a worker retries the task). Migrations are not limited.
     DATABASE_STATEMENT_TIMEOUT: float = field(default_factory=lambda: _env_float("DATABASE_STATEMENT_TIMEOUT", 30.0))
     PERSPECTIVE_RATE_LIMIT: int = field(default_factory=lambda: _env_int("PERSPECTIVE_RATE_LIMIT", 6000))
+    # Seconds a web request waits on Redis to count a request or a failed attempt; past it the
+    # count is let through (rate limit) or kept in memory (attempts) for a few seconds. Short,
+    # because a count must never add noticeably to a request.
+    REDIS_COUNTER_TIMEOUT: float = field(default_factory=lambda: _env_float("REDIS_COUNTER_TIMEOUT", 0.05))
     SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
     # How many proxies in front of the web server set X-Forwarded-*; 0 trusts none of those headers.
     PROXY_COUNT: int = field(default_factory=lambda: _env_int("PROXY_COUNT", 0))

@@ -101,6 +101,9 @@ def make_config(services: Services, **overrides: object) -> Config:
         TESTING=True,
         WEBHOOK_ALLOW_HTTP=True,
         WEBHOOK_ALLOWED_NETWORKS=LOCAL_WEBHOOKS["WEBHOOK_ALLOWED_NETWORKS"],
+        # A machine busy with other tests can keep Redis from answering in the default 50 ms, and
+        # the limits would then let requests through, as they should when Redis is slow.
+        REDIS_COUNTER_TIMEOUT=2.0,
     )
     settings.update(overrides)
     return Config.from_env(**settings)

@@ -15,7 +15,6 @@ import redis
 log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
-SOCKET_TIMEOUT = 0.05
 BACKOFF_SECONDS = 5.0
 
 

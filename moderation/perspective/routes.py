@@ -5,7 +5,6 @@ A site moving off Perspective changes only its endpoint URL, e.g. Coral's
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -27,8 +26,6 @@ from moderation.perspective.errors import (
     Unavailable,
 )
 from moderation.perspective.fields import parse_json
-from moderation.perspective.ratelimit import SOCKET_TIMEOUT, RateLimiter
-from moderation.redis_client import redis_client
 from moderation.perspective.suggest import parse_suggest, store_suggestion, suggest_response
 from moderation.scorer import get_provider
 
@@ -38,25 +35,14 @@ if TYPE_CHECKING:
 bp = Blueprint("perspective", __name__, url_prefix="/v1alpha1")
 
 
-@dataclass
-class _State:
-    cache: LRUCache
-    limiter: RateLimiter | None
-
-
-def _state(app: Flask) -> _State:
-    state = app.extensions.get("perspective")
-    if state is None:
-        url = app.config.get("REDIS_URL")
-        limiter = RateLimiter(redis_client(url, timeout=SOCKET_TIMEOUT), int(app.config.get("PERSPECTIVE_RATE_LIMIT") or 0)) if url else None
-        state = app.extensions.setdefault("perspective", _State(cache=LRUCache(), limiter=limiter))
-    return state
+def _cache(app: Flask) -> LRUCache:
+    return app.extensions.setdefault("perspective_cache", LRUCache())
 
 
 @bp.record_once
 def _setup(setup_state) -> None:
     app = setup_state.app
-    _state(app)
+    _cache(app)
     # Perspective's discovery document lives at the host's root, outside /v1alpha1.
     app.add_url_rule("/$discovery/rest", endpoint="perspective_discovery", view_func=discovery)
 
@@ -69,7 +55,7 @@ def _perspective_error(error: PerspectiveError) -> Response:
 def _authorise() -> int:
     site_id = site_id_for_key(db.session, request_key(request), limiter=current_app.extensions.get("key_limiter"),
                               address=request.remote_addr)
-    limiter = _state(current_app).limiter
+    limiter = current_app.extensions.get("perspective_limiter")  # built by create_app; None without Redis
     if limiter is not None:
         decision = limiter.hit(str(site_id))
         if not decision.allowed:
@@ -104,7 +90,7 @@ def _model(site_id: int) -> CivilityModel:
 def analyze_comment() -> Response:
     site_id = _authorise()
     analyze_request = parse_analyze(_body())
-    return jsonify(analyze(_model(site_id), analyze_request, _state(current_app).cache, site_id))
+    return jsonify(analyze(_model(site_id), analyze_request, _cache(current_app), site_id))
 
 
 @bp.post("/comments:suggestscore")

@@ -90,7 +90,7 @@ def test_span_scores_point_into_the_original_text(client, site):
 
 
 def test_a_repeated_text_is_scored_once(client, app, site):
-    cache = app.extensions["perspective"].cache
+    cache = app.extensions["perspective_cache"]
     body = analyze_body("The council should publish the budget.")
 
     first = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()
@@ -103,7 +103,7 @@ def test_a_repeated_text_is_scored_once(client, app, site):
 
 
 def test_do_not_store_leaves_nothing_behind(client, app, site):
-    cache = app.extensions["perspective"].cache
+    cache = app.extensions["perspective_cache"]
     body = analyze_body("Secret draft comment.", "TOXICITY", doNotStore=True, spanAnnotations=True)
 
     response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
