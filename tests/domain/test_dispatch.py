@@ -2,6 +2,8 @@
 And the domain sends through the dispatcher its session carries, not through the Flask app."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,19 @@ def queued_tasks(services) -> int:
     return services.redis().llen("moderation")
 
 
-def test_comments_posted_while_a_scoring_task_waits_send_no_task_of_their_own(app, services):
+@pytest.fixture
+def marker_ttl_ms(monkeypatch, services) -> Iterator[int]:
+    """The marker lives SCORE_QUEUED_TTL_MS (2 s) in Redis's own clock. A test that needs it alive
+    between two steps gives it ten minutes instead: a busy machine can hold a test process for
+    longer than 2 s, or than the 100 ms of a marker "about to expire", and the marker would be gone."""
+    import moderation.dispatcher
+
+    monkeypatch.setattr(moderation.dispatcher, "SCORE_QUEUED_TTL_MS", 600_000)
+    yield 600_000
+    services.redis().delete(SCORE_QUEUED_KEY)  # left for ten minutes, it would hold back later tests' tasks
+
+
+def test_comments_posted_while_a_scoring_task_waits_send_no_task_of_their_own(app, services, marker_ttl_ms):
     with app.app_context():
         for comment_id in (1, 2, 3):
             assert send_for_scoring(db.session, [comment_id])
@@ -190,19 +204,22 @@ def test_a_helper_turn_asks_for_the_next_helper_and_frees_its_own_slot_when_it_s
     clear_helper_slots(services)
 
 
-def test_a_scoring_task_keeps_its_marker_alive_while_it_claims_and_not_after_releasing(services):
+def test_a_scoring_task_keeps_its_marker_alive_while_it_claims_and_not_after_releasing(services, marker_ttl_ms):
     """Expired under a long stream, the marker let every POST send a task that claimed alongside."""
-    from moderation.domain.dispatch import SCORE_QUEUED_TTL_MS, ScoringTurn
+    from moderation.domain.dispatch import ScoringTurn
 
+    # "About to expire" against the TTL a claim renews it to; still a minute away, so a test held up
+    # by a busy machine finds it there to renew (100 ms was not always enough).
+    expiring_ms = 60_000
     store = services.redis()
     dispatcher = CeleryDispatcher(Broker(), store, scoring_tasks=1)
-    store.set(SCORE_QUEUED_KEY, "1", px=100)  # about to expire
+    store.set(SCORE_QUEUED_KEY, "1", px=expiring_ms)  # about to expire
     turn = ScoringTurn(Session(info={"dispatcher": dispatcher}))
 
     turn.claimed(full=False)
-    assert store.pttl(SCORE_QUEUED_KEY) > SCORE_QUEUED_TTL_MS - 500
+    assert store.pttl(SCORE_QUEUED_KEY) > marker_ttl_ms - expiring_ms  # renewed to the full TTL
 
     turn.release()
-    store.set(SCORE_QUEUED_KEY, "1", px=100)  # the next comment's task's marker
+    store.set(SCORE_QUEUED_KEY, "1", px=expiring_ms)  # the next comment's task's marker
     turn.claimed(full=False)  # this task's last claim, after the release
-    assert store.pttl(SCORE_QUEUED_KEY) <= 100  # not this task's to keep
+    assert store.pttl(SCORE_QUEUED_KEY) <= expiring_ms  # not this task's to keep
