@@ -1,6 +1,9 @@
 """Every refusal comes in Google's error shape, with Perspective's status names."""
 from __future__ import annotations
 
+import time
+import types
+
 import pytest
 from perspective_helpers import ANALYZE, SUGGEST, analyze_body
 from sqlalchemy import func, select
@@ -84,7 +87,13 @@ def test_it_rejects_languages_other_than_english_and_says_so(client, site):
     assert "English only" in message
 
 
-def test_it_limits_requests_per_key_per_minute(app_with, services, site, outsider):
+def test_it_limits_requests_per_key_per_minute(app_with, services, site, outsider, monkeypatch):
+    # The limiter counts in fixed one-minute windows of time.time(): requests straddling a minute's
+    # end (the first loads the model, seconds on a busy machine) would start a fresh count.
+    from moderation.perspective import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0,
+                                                                  monotonic=time.monotonic))
     client = app_with(PERSPECTIVE_RATE_LIMIT=2).test_client()
 
     for _ in range(2):

@@ -1,6 +1,9 @@
 """Sign-in: failed attempts are limited per account and per address, an unknown name costs what a
 known one does, and a session ends for good on sign-out, when the user is disabled, or when their
 password changes."""
+import time
+import types
+
 import argon2
 import pytest
 from review_helpers import csrf_token
@@ -9,6 +12,15 @@ from sqlalchemy import select
 from moderation import db
 from moderation.domain import users
 from moderation.models import AuditEntry, User
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch):
+    """Failures are counted in fixed 15-minute windows of time.time(): a test that straddles a
+    window's end would see its count reset (as tests/test_api_key_limits.py does for API keys)."""
+    from moderation import attempts
+
+    monkeypatch.setattr(attempts, "time", types.SimpleNamespace(time=lambda: 1_800_000_030.0, monotonic=time.monotonic))
 
 
 def _try(client, username, password, address="198.51.100.7"):
