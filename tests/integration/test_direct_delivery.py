@@ -11,6 +11,8 @@ import time
 
 import itertools
 
+import pytest
+
 from moderation import db
 from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.direct_delivery import deliver_scored
@@ -20,6 +22,16 @@ from moderation.models import Site, WebhookDelivery
 from webhook_receiver import WebhookReceiver
 
 SETTINGS = dict(timeout=5.0, max_retries=3, backoff_base=1.0)
+
+
+@pytest.fixture
+def roomy_direct_timeout(monkeypatch):
+    """For tests of which events go directly, not of how long a POST may take: DIRECT_TIMEOUT (1 s)
+    bounds each POST made here to an endpoint that answers at once, and a busy machine can hold
+    the test process (and the receiver thread in it) that long; the event would then be a retry."""
+    import moderation.domain.direct_delivery as direct
+
+    monkeypatch.setattr(direct, "DIRECT_TIMEOUT", SETTINGS["timeout"])
 
 
 _numbers = itertools.count()
@@ -63,7 +75,8 @@ def delivered(app, ids: list[int]) -> list[bool]:
         return [db.session.get(WebhookDelivery, i).delivered_at is not None for i in ids]
 
 
-def test_a_site_not_heard_from_goes_by_task_and_one_that_answered_fast_is_posted_directly(app, make_site):
+def test_a_site_not_heard_from_goes_by_task_and_one_that_answered_fast_is_posted_directly(app, make_site,
+                                                                                          roomy_direct_timeout):
     health = EndpointHealth()
     with WebhookReceiver() as receiver:
         site = make_site("hooked", webhook_url=receiver.url)
@@ -83,7 +96,8 @@ def test_a_site_not_heard_from_goes_by_task_and_one_that_answered_fast_is_posted
 
 def test_an_endpoint_that_turned_slow_costs_one_short_timeout_then_goes_by_task(app, make_site):
     health = EndpointHealth()
-    with WebhookReceiver(delay=3) as receiver:
+    # It answers after 10 s, past either timeout: a delivery held to the webhook timeout took 5 s.
+    with WebhookReceiver(delay=10) as receiver:
         site = make_site("hooked", webhook_url=receiver.url)
         health.record(site.id, ok=True, seconds=0.01)
         ids = queue_events(app, site.id, 2)
@@ -91,8 +105,9 @@ def test_an_endpoint_that_turned_slow_costs_one_short_timeout_then_goes_by_task(
         outcomes, by_task = send_scored(app, ids, health)
         took = time.monotonic() - started
         # The direct timeout (1 s), not the webhook timeout (5 s); the first event is retried
-        # later by its task and the second, not tried, gets a task of its own.
-        assert took < 2.5
+        # later by its task and the second, not tried, gets a task of its own. Under 4 s, not
+        # 2.5 s: a busy machine can add more than a second to the one it takes.
+        assert took < 4.0
         assert outcomes == {ids[0]: "retry", ids[1]: "deferred"} and by_task == []
         assert not health.healthy(site.id)
 
@@ -101,7 +116,7 @@ def test_an_endpoint_that_turned_slow_costs_one_short_timeout_then_goes_by_task(
         assert outcomes == {} and by_task == later
 
 
-def test_only_the_healthy_sites_events_are_posted_directly(app, make_site):
+def test_only_the_healthy_sites_events_are_posted_directly(app, make_site, roomy_direct_timeout):
     health = EndpointHealth()
     with WebhookReceiver() as fast, WebhookReceiver() as unknown:
         known = make_site("known", webhook_url=fast.url)
@@ -130,7 +145,7 @@ def test_an_error_while_delivering_sends_the_events_to_the_task_instead(app, mak
     assert delivered(app, ids) == [False, False]
 
 
-def test_an_event_another_worker_is_posting_is_not_posted_again(app, make_site):
+def test_an_event_another_worker_is_posting_is_not_posted_again(app, make_site, roomy_direct_timeout):
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 

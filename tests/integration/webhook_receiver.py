@@ -33,6 +33,8 @@ class WebhookReceiver:
         self.fail_first = fail_first  # answer 503 to this many requests first, like a site mid-deploy
         self.delay = delay
         self.received: list[Received] = []
+        self.in_flight = 0  # requests being answered now
+        self.most_in_flight = 0  # the most answered at once: events POSTed side by side overlap here
         self._lock = threading.Lock()
         receiver = self
 
@@ -47,11 +49,17 @@ class WebhookReceiver:
                 with receiver._lock:
                     receiver.received.append(Received(headers, body, valid))
                     failing = len(receiver.received) <= receiver.fail_first
-                if receiver.delay:
-                    time.sleep(receiver.delay)
-                self.send_response(503 if failing else receiver.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                    receiver.in_flight += 1
+                    receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
+                try:
+                    if receiver.delay:
+                        time.sleep(receiver.delay)
+                    self.send_response(503 if failing else receiver.status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                finally:
+                    with receiver._lock:
+                        receiver.in_flight -= 1
 
             def log_message(self, *args: object) -> None:
                 pass
