@@ -104,6 +104,10 @@ def make_config(services: Services, **overrides: object) -> Config:
         # A machine busy with other tests can keep Redis from answering in the default 50 ms, and
         # the limits would then let requests through, as they should when Redis is slow.
         REDIS_COUNTER_TIMEOUT=2.0,
+        # Likewise the broker's 1 s, which bounds sending a task, the scoring marker, the backtest
+        # job store and /readyz's broker check: past it a test sees no task queued, or a 503. A
+        # broker that is down still fails at once (a missing socket is refused, not waited for).
+        BROKER_TIMEOUT=5.0,
     )
     settings.update(overrides)
     return Config.from_env(**settings)
