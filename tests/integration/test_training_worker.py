@@ -27,6 +27,16 @@ def trainer_env(tmp_path) -> dict[str, str]:
     return {"TRAINING_DATA_DIR": str(data), "TRAINING_MIN_POSITIVES": str(MIN_POSITIVES)}
 
 
+@pytest.fixture
+def long_trainer_env(tmp_path) -> dict[str, str]:
+    """Ten copies of the tiny CSV: a run that outlasts a comment being scored and a cancel click
+    even on a busy machine, where the scorer shares two cores with the trainer (the tiny CSV
+    trains in about 2 s, and the run was a quarter done when it was cancelled)."""
+    data = tmp_path / "long-data"
+    write_training_csv(data, copies=10)
+    return {"TRAINING_DATA_DIR": str(data), "TRAINING_MIN_POSITIVES": str(MIN_POSITIVES)}
+
+
 def _admin_client(app, admin):
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))
@@ -81,8 +91,8 @@ def test_a_run_from_the_page_trains_on_the_training_queue_to_100_percent(app, ad
 
 
 def test_a_run_is_cancelled_mid_run_and_scoring_goes_on_meanwhile(app, admin, site, client, start_worker,
-                                                                  trainer_env):
-    trainer = start_worker(queues="training", **trainer_env)
+                                                                  long_trainer_env):
+    trainer = start_worker(queues="training", **long_trainer_env)
     scorer = start_worker()
     # Only the scoring worker holds the scoring model (a few hundred MB); the trainer never scores.
     assert b"loaded model" in scorer.log_path.read_bytes()
