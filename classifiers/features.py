@@ -119,6 +119,26 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         """
         if not (self.binary and tuple(self.word_ngrams) == (1, 1)):
             return self.transform_normalised([normalise(t) for t in texts])
+        return self._binary_matrix(*self._raw_rows(texts, None)[:2])
+
+    def transform_raw_sentences(
+        self, texts: Sequence[str], max_chunks: int
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+        """`transform_raw(texts)`, and a row for each sentence of the texts that have more than one:
+        the same as `transform_raw` of that sentence's chunks joined by spaces. A sentence ends
+        with a chunk that ends in ".", "!" or "?" (closing quotes or brackets after it allowed),
+        and runs at most `max_chunks` chunks. Returns (texts' rows, sentences' rows, the text of
+        each sentence row): a text's sentences are in order, but texts are not."""
+        if not (self.binary and tuple(self.word_ngrams) == (1, 1)):
+            raise ValueError("sentence rows need the binary word-unigram features")
+        arrays, counts, sentences = self._raw_rows(texts, max_chunks)
+        return self._binary_matrix(arrays, counts), self._binary_matrix(*sentences[:2]), sentences[2]
+
+    def _raw_rows(
+        self, texts: Sequence[str], max_chunks: int | None
+    ) -> tuple[list[bytes], list[int], tuple[list[bytes], list[int], np.ndarray]]:
+        """Each text's chunks' cached columns and how many chunks each has (for `_binary_matrix`),
+        and with `max_chunks` the same for the sentences of texts that have more than one."""
         cache = ngram_cache.raw_cache(self.char_ngrams, self.word_bits, self.char_bits)
         split = [text.split() for text in texts]
         flat = list(itertools.chain.from_iterable(split))
@@ -132,14 +152,35 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             self._fill_raw_cache(cache, list(set(flat).difference(columns)))
             arrays = list(map(columns.__getitem__, flat))
         counts = list(map(len, split))
-        whole = _crossing_texts(bytes(map(cache.codes.get, flat, itertools.repeat(0))), counts)
+        codes = bytes(map(cache.codes.get, flat, itertools.repeat(0)))
+        whole = _crossing_texts(codes.translate(_SPACED_BITS), counts)
+        sentences: tuple[list[bytes], list[int], np.ndarray] = ([], [], np.empty(0, dtype=np.int64))
+        if max_chunks is not None and flat:
+            sentences = self._sentence_rows(flat, arrays, counts, codes, whole, max_chunks)
         if whole:
             redone = self._normalised_columns([normalise(texts[i]).split() for i in whole])
             starts = list(itertools.accumulate(counts, initial=0))
             for i, row in zip(reversed(whole), reversed(redone)):  # from the end, so `starts` stay right
                 arrays[starts[i] : starts[i + 1]] = row
                 counts[i] = len(row)
-        return self._binary_matrix(arrays, counts)
+        return arrays, counts, sentences
+
+    def _sentence_rows(
+        self, flat: list[str], arrays: list[bytes], counts: list[int], codes: bytes, whole: list[int], max_chunks: int
+    ) -> tuple[list[bytes], list[int], np.ndarray]:
+        """The sentences' chunks' columns, chunks per sentence and text of each sentence. A text
+        normalised whole has its sentences scored as texts of their own, after the others."""
+        starts, lengths, owners, text_of = _sentences(counts, codes, max_chunks)
+        redo = np.isin(owners, whole)
+        pooled = np.zeros(len(counts), dtype=bool)
+        pooled[owners[~redo]] = True
+        kept = list(itertools.compress(arrays, pooled[text_of].tolist()))
+        sizes, texts_of = lengths[~redo].tolist(), owners[~redo]
+        if redo.any():
+            again = [" ".join(flat[a : a + n]) for a, n in zip(starts[redo].tolist(), lengths[redo].tolist())]
+            more, more_sizes, _ = self._raw_rows(again, None)
+            kept, sizes, texts_of = kept + more, sizes + more_sizes, np.r_[texts_of, owners[redo]]
+        return kept, sizes, texts_of
 
     def _fill_raw_cache(self, cache: ngram_cache.RawChunkCache, chunks: list[str]) -> None:
         """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its spaced code."""
@@ -148,10 +189,11 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         for chunk in chunks:
             (simple if is_simple_chunk(chunk) else other).append(chunk)
         texts, simple_pieces = simple_chunks_normalised(simple)
-        codes = {c: code for c, t in zip(simple, texts) if (code := mapped_code(t))}
-        codes.update((c, code) for c in other if (code := spaced_code(c)))
+        ends = _ENDS_SENTENCE.search
+        codes = {c: code for c, t in zip(simple, texts) if (code := mapped_code(t) | (SENTENCE_END if ends(c) else 0))}
+        codes.update((c, code) for c in other if (code := spaced_code(c) | (SENTENCE_END if ends(c) else 0)))
         # A chunk normalised only with its whole text gets no columns of its own.
-        fresh = {c: ngram_cache.NO_COLUMNS for c, code in codes.items() if code == SPACED_UNSAFE}
+        fresh = {c: ngram_cache.NO_COLUMNS for c, code in codes.items() if code & SPACED_UNSAFE}
         safe = [c for c in other if c not in fresh]
         pieces = simple_pieces + ngram_cache.normalise_chunks(safe)
         columns = ngram_cache.chunk_cache(self.char_ngrams, self.word_bits, self.char_bits)
@@ -285,6 +327,36 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         if self.binary:
             return 1.0 / counts[inverse] / np.sqrt(len(counts))
         return np.full(len(columns), 1.0 / np.sqrt(float(np.sum(counts.astype(np.float64) ** 2))))
+
+
+# A raw chunk's code (RawChunkCache.codes) is its spaced code (normalise.spaced_code), plus this
+# bit when the chunk ends a sentence: a ".", "!" or "?", then perhaps closing quotes or brackets.
+SENTENCE_END = 0b1000000
+_ENDS_SENTENCE = re.compile(r"""[.!?]["')\]]*\Z""")
+_SPACED_BITS = bytes(v & ~SENTENCE_END for v in range(256))  # bytes.translate table: the spaced code alone
+
+
+def _sentences(counts: list[int], codes: bytes, max_chunks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Where each sentence of the texts with more than one starts (an index into the batch's
+    chunks), how many chunks it has and its text; and the text of every chunk. In numpy for the
+    whole batch: a sentence starts a text, follows a chunk that ends one, or takes over after
+    `max_chunks` chunks."""
+    sizes = np.asarray(counts, dtype=np.int64)
+    n_chunks = len(codes)
+    text_of = np.repeat(np.arange(len(sizes)), sizes)
+    text_ends = np.cumsum(sizes)
+    begins = np.zeros(n_chunks, dtype=bool)
+    begins[(text_ends - sizes)[sizes > 0]] = True
+    begins[1:] |= (np.frombuffer(codes, dtype=np.uint8)[:-1] & SENTENCE_END) != 0
+    # Chunks since the sentence began, to cut one longer than max_chunks.
+    position = np.arange(n_chunks) - np.maximum.accumulate(np.where(begins, np.arange(n_chunks), 0))
+    begins |= position % max_chunks == 0
+    several = np.bincount(text_of[begins], minlength=len(sizes)) > 1
+    starts = np.flatnonzero(begins & several[text_of])
+    owners = text_of[starts]
+    # A text's last sentence ends where the text does, not where the next such text's first begins.
+    lengths = np.minimum(np.diff(np.r_[starts, n_chunks]), text_ends[owners] - starts)
+    return starts, lengths, owners, text_of
 
 
 # Over a batch's spaced codes as bytes (normalise.spaced_code): a chunk that ends in a run before one

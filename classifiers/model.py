@@ -19,6 +19,7 @@ from classifiers.heads import MaskedLinearHeads
 from classifiers.normalise import mapped_length
 from classifiers.errors import UntrustedModelError
 from classifiers.paths import DEFAULT_MODEL_PATH, card_path_for
+from classifiers.pooling import SentencePooling, pooled_scores
 from classifiers.windows import text_windows
 
 # Every type our own training writes into an artifact, and nothing else: an artifact that
@@ -144,6 +145,7 @@ class CivilityModel:
         self.window_size: int = int(self.features.max_chars)
         self.window_overlap: int = int(self.window_size * WINDOW_OVERLAP_SHARE)
         self.explain_budget: int = self.window_size * EXPLAIN_BUDGET_WINDOWS
+        self.pooling: SentencePooling | None = SentencePooling.from_card(card)
 
     def __repr__(self) -> str:
         return f"CivilityModel(version={self.version!r}, attributes={self.attributes!r})"
@@ -169,7 +171,7 @@ class CivilityModel:
     def _predict_pieces(self, pieces: list[str]) -> np.ndarray:
         # Not features.transform: it cuts at max_chars characters, while a window's limit is on
         # its mapped length (5,000 zero-width spaces map to nothing and fit in one window).
-        return self.heads.predict_proba(self.features.transform_raw(pieces))
+        return pooled_scores(self.features, self.heads, pieces, self.pooling)
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         matrix = self.predict_matrix(texts)

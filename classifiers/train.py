@@ -27,6 +27,7 @@ from classifiers.heads import MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
 from classifiers.label_rules import SEVERE_TOXICITY_RULE, imply_labels
 from classifiers.model import save_model
+from classifiers.pooling import SentencePooling, pooled_scores
 from classifiers.cancellation import TrainingCancelled
 from classifiers.recipe import HELD_OUT_PERCENT, is_held_out
 from classifiers.sources import is_own_source, source_info
@@ -41,7 +42,7 @@ class _Stages:
     """Reports `stage, fraction done` to a caller (a Celery task's progress) and stops when asked."""
 
     # Rough share of a run on the shared data each stage takes, so the fraction moves evenly.
-    SHARES = {"read": 0.05, "featurise train": 0.2, "fit heads": 0.55, "featurise validation": 0.05,
+    SHARES = {"read": 0.05, "featurise train": 0.2, "fit heads": 0.55, "score validation": 0.05,
               "thresholds": 0.1, "write": 0.05}
 
     def __init__(self, on_progress: ProgressCallback | None, should_stop: Callable[[], bool] | None) -> None:
@@ -81,11 +82,11 @@ def label_counts(labels: np.ndarray) -> dict[str, dict[str, int]]:
     return counts
 
 
-def _validation_only_metrics(features: CivilityFeatures, heads: MaskedLinearHeads, data: LabelledData,
-                             thresholds: dict[str, float], progress: bool) -> dict[str, dict[str, Any]]:
+def _validation_only_metrics(features: CivilityFeatures, heads: MaskedLinearHeads, pooling: SentencePooling | None,
+                             data: LabelledData, thresholds: dict[str, float], progress: bool) -> dict[str, dict[str, Any]]:
     if not len(data):
         return {}
-    P = heads.predict_proba(featurise(features, data.texts, progress, "score validation-only sources"))
+    P = score_texts(features, heads, data.texts, pooling, progress, "score validation-only sources")
     report: dict[str, dict[str, Any]] = {}
     for source in sorted(set(data.sources)):
         rows = np.array([s == source for s in data.sources])
@@ -121,6 +122,19 @@ def featurise(
             stages.at(desc, i / max(len(texts), 1))
         blocks.append(features.transform(texts[i : i + chunk]))
     return sp.vstack(blocks, format="csr") if blocks else features.transform([])
+
+
+def score_texts(
+    features: CivilityFeatures, heads: MaskedLinearHeads, texts: Sequence[str], pooling: SentencePooling | None,
+    progress: bool, desc: str, chunk: int = 2048, stages: _Stages | None = None,
+) -> np.ndarray:
+    """What the trained model will answer for each text (as CivilityModel scores it), a chunk at a time."""
+    blocks = [np.empty((0, len(ATTRIBUTES)))]
+    for i in tqdm(range(0, len(texts), chunk), desc=desc, unit="chunk", disable=not progress):
+        if stages is not None:
+            stages.at(desc, i / max(len(texts), 1))
+        blocks.append(pooled_scores(features, heads, [t[: features.max_chars] for t in texts[i : i + chunk]], pooling))
+    return np.vstack(blocks)
 
 
 def _read_sources(
@@ -181,6 +195,7 @@ def train_model(
     random_state: int = 0,
     own_label_weight: float = 2.0,
     group_swaps: int = 1,
+    pooling: SentencePooling | None = SentencePooling(),
     on_progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Path:
@@ -193,6 +208,8 @@ def train_model(
     hears how far training is; `should_stop()` returning True raises TrainingCancelled between
     steps (a running fit finishes its step first). `group_swaps` copies of each training row that
     names a group, with the group swapped, train the identity_attack head (classifiers/counterfactual.py).
+    `pooling` is how the model scores a comment of several sentences (classifiers/pooling.py; None:
+    as one text); thresholds and metrics are chosen on those scores, and the card records it.
     """
     if own_label_weight <= 0:
         raise ValueError(f"own_label_weight must be positive, got {own_label_weight}")
@@ -229,9 +246,8 @@ def train_model(
     del X_train
     pipeline = Pipeline([("features", features), ("heads", heads)])
 
-    X_valid = featurise(features, valid.texts, progress, "featurise validation", stages=stages)
+    P_valid = score_texts(features, heads, valid.texts, pooling, progress, "score validation", stages=stages)
     stages.at("thresholds")
-    P_valid = heads.predict_proba(X_valid)
     valid_weights = row_weights(valid.sources, source_balance, own_label_weight,
                                 valid.labels[:, 0] if class_balance else None)
     thresholds: dict[str, float] = {}
@@ -306,6 +322,7 @@ def train_model(
             "own_label_weight": own_label_weight if own_rows else None,
         },
         "features": features.get_params(),
+        "scoring": pooling.as_card() if pooling is not None else {},
         "heads": heads.get_params(),
         "explanation_units": "log-odds contribution of each span, before calibration",
         "intended_use": "Ranking and flagging English comments on news sites for human moderators.",
@@ -326,7 +343,7 @@ def train_model(
         },
         "leave_one_source_out_toxicity": cross_source_report,
         # Sources never trained on (cad_reddit, the synthetic bias sets), scored after training.
-        "validation_only": _validation_only_metrics(features, heads, validation_only, thresholds, progress),
+        "validation_only": _validation_only_metrics(features, heads, pooling, validation_only, thresholds, progress),
         "derived_labels": {"severe_toxicity": SEVERE_TOXICITY_RULE,
                            "sub_attributes": "a comment labelled not toxic is labelled 0 for every other attribute"},
         "identity_term_neutralisation": neutralisation,

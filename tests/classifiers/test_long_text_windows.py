@@ -5,6 +5,7 @@ import pytest
 
 from classifiers import CivilityModel, load_model
 from classifiers.normalise import mapped_length
+from classifiers.pooling import pooled_scores
 
 INSULT = "You are a worthless idiot and I hope you die"
 CIVIL = "Thanks for the thoughtful article, I learned a lot about the city budget. "
@@ -51,7 +52,8 @@ def test_a_batch_mixing_long_and_short_texts_keeps_each_texts_score(shipped: Civ
 
 def test_texts_the_model_reads_at_once_score_exactly_as_the_pipeline_does(shipped: CivilityModel) -> None:
     texts = [INSULT, (CIVIL * 100)[:5000], "ﬁne ｗｏｒｋ 👍", "what a ѕtuріd take"]
-    expected = shipped.heads.predict_proba(shipped.features.transform(texts))
+    # The pipeline, then the card's sentence pooling (classifiers/pooling.py): nothing of windows.
+    expected = pooled_scores(shipped.features, shipped.heads, texts, shipped.pooling)
     assert (shipped.predict_matrix(texts) == expected).all()
 
 

@@ -1,0 +1,81 @@
+"""A comment of several sentences is scored with its sentences: one abusive sentence is not diluted
+by a long civil comment around it (classifiers/pooling.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_raw_chunk_path import CRAFTED, sentences_of, shared_texts
+
+import classifiers.ngram_cache as ngram_cache
+from classifiers import ATTRIBUTES, CivilityModel, load_model
+from classifiers.features import CivilityFeatures
+from classifiers.pooling import SentencePooling, pooled_scores
+
+CIVIL = ("Thanks for the article, it was an interesting read. I think the council has a point about the "
+         "budget. The new library opens next spring and the park will be renovated. My family has lived "
+         "here for twenty years and we have seen many changes.")
+ABUSE = "You are a stupid idiot."
+
+
+@pytest.fixture()
+def cold_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ngram_cache, "_RAW_CACHES", {})
+    monkeypatch.setattr(ngram_cache, "_CHUNK_CACHES", {})
+
+
+@pytest.mark.usefixtures("cold_caches")
+@pytest.mark.parametrize("max_chunks", [3, 30])
+def test_each_sentence_row_is_the_sentence_scored_alone(max_chunks: int) -> None:
+    features = CivilityFeatures()
+    # Spaced-out letters across sentences send a comment down the whole-text path; its sentences too.
+    texts = CRAFTED + ["fine. s t u p i d you are. ok", "Hi! \"Quoted.\" (Bracket.) end", "x. y. z."] + shared_texts()
+    for start in range(0, len(texts), 256):
+        batch = texts[start : start + 256]
+        whole, sentences, owners = features.transform_raw_sentences(batch, max_chunks)
+        assert (whole != features.transform_raw(batch)).nnz == 0
+        expected = [(i, s) for i, t in enumerate(batch) if len(parts := sentences_of(t, max_chunks)) > 1 for s in parts]
+        order = np.argsort(owners, kind="stable")
+        assert owners[order].tolist() == [i for i, _ in expected]
+        alone = features.transform_raw([s for _, s in expected])
+        assert sentences.shape == alone.shape and (sentences[order] != alone).nnz == 0
+
+
+def test_one_abusive_sentence_in_a_long_civil_comment_raises_its_score() -> None:
+    model: CivilityModel = load_model()
+    assert model.pooling == SentencePooling()  # the shipped model pools (its card says so)
+    text = f"{CIVIL} {ABUSE} Anyway, see you all at the meeting."
+    pooled = model.predict_matrix([text])[0]
+    whole = model.heads.predict_proba(model.features.transform_raw([text]))[0]
+    best = model.heads.predict_proba(model.features.transform_raw(sentences_of(text, 30))).max(axis=0)
+    assert np.allclose(pooled, 0.75 * whole + 0.25 * best)
+    toxicity = ATTRIBUTES.index("toxicity")
+    assert pooled[toxicity] > whole[toxicity] + 0.1
+    # One sentence: nothing to pool with.
+    assert np.array_equal(model.predict_matrix([ABUSE]), model.heads.predict_proba(model.features.transform_raw([ABUSE])))
+
+
+def test_scores_in_a_batch_are_the_scores_one_at_a_time() -> None:
+    model: CivilityModel = load_model()
+    texts = [CIVIL, f"{CIVIL} {ABUSE}", ABUSE, "", "no sentence end here", f"{ABUSE} {ABUSE} ok."] + shared_texts()[:300]
+    together = model.predict_matrix(texts)
+    alone = np.vstack([model.predict_matrix([t]) for t in texts])
+    assert np.abs(together - alone).max() <= 1e-9
+
+
+def test_a_model_whose_card_says_nothing_of_pooling_scores_whole_comments(tiny_model: CivilityModel) -> None:
+    assert tiny_model.card["scoring"]["sentence_pooling"]["share"] == 0.25  # training records it
+    card = {k: v for k, v in tiny_model.card.items() if k != "scoring"}  # a model trained before pooling
+    older = CivilityModel(tiny_model.pipeline, card, tiny_model.version)
+    texts = [f"{CIVIL} {ABUSE}", "good. bad. fine."]
+    assert older.pooling is None
+    assert np.array_equal(older.predict_matrix(texts), tiny_model.heads.predict_proba(tiny_model.features.transform_raw(texts)))
+    assert not np.array_equal(tiny_model.predict_matrix(texts), older.predict_matrix(texts))
+
+
+def test_pooling_settings_are_checked() -> None:
+    for share, max_chunks in ((0.0, 30), (1.5, 30), (0.25, 0)):
+        with pytest.raises(ValueError):
+            SentencePooling(share, max_chunks)
+    pooled = pooled_scores(CivilityFeatures(), load_model().heads, [], SentencePooling())
+    assert pooled.shape == (0, len(ATTRIBUTES))
