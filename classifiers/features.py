@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,6 +19,18 @@ from classifiers.normalise import (
 )
 
 _NON_SPACE_RE = re.compile(r"\S+")
+
+
+class _Sentences(NamedTuple):
+    """Sentence rows for `_binary_matrix`: their chunks' columns, chunks per sentence, and the text
+    each belongs to."""
+
+    arrays: list[bytes]
+    counts: list[int]
+    owners: np.ndarray
+
+
+_NO_SENTENCES = _Sentences([], [], np.empty(0, dtype=np.int64))
 
 
 class CivilityFeatures(TransformerMixin, BaseEstimator):
@@ -119,7 +131,8 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         """
         if not (self.binary and tuple(self.word_ngrams) == (1, 1)):
             return self.transform_normalised([normalise(t) for t in texts])
-        return self._binary_matrix(*self._raw_rows(texts, None)[:2])
+        arrays, counts, _ = self._raw_rows(texts, None)
+        return self._binary_matrix(arrays, counts)
 
     def transform_raw_sentences(
         self, texts: Sequence[str], max_chunks: int
@@ -132,11 +145,11 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         if not (self.binary and tuple(self.word_ngrams) == (1, 1)):
             raise ValueError("sentence rows need the binary word-unigram features")
         arrays, counts, sentences = self._raw_rows(texts, max_chunks)
-        return self._binary_matrix(arrays, counts), self._binary_matrix(*sentences[:2]), sentences[2]
+        return self._binary_matrix(arrays, counts), self._binary_matrix(sentences.arrays, sentences.counts), sentences.owners
 
     def _raw_rows(
         self, texts: Sequence[str], max_chunks: int | None
-    ) -> tuple[list[bytes], list[int], tuple[list[bytes], list[int], np.ndarray]]:
+    ) -> tuple[list[bytes], list[int], _Sentences]:
         """Each text's chunks' cached columns and how many chunks each has (for `_binary_matrix`),
         and with `max_chunks` the same for the sentences of texts that have more than one."""
         cache = ngram_cache.raw_cache(self.char_ngrams, self.word_bits, self.char_bits)
@@ -154,7 +167,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         counts = list(map(len, split))
         codes = bytes(map(cache.codes.get, flat, itertools.repeat(0)))
         whole = _crossing_texts(codes.translate(_SPACED_BITS), counts)
-        sentences: tuple[list[bytes], list[int], np.ndarray] = ([], [], np.empty(0, dtype=np.int64))
+        sentences = _NO_SENTENCES
         if max_chunks is not None and flat:
             sentences = self._sentence_rows(flat, arrays, counts, codes, whole, max_chunks)
         if whole:
@@ -167,9 +180,9 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
 
     def _sentence_rows(
         self, flat: list[str], arrays: list[bytes], counts: list[int], codes: bytes, whole: list[int], max_chunks: int
-    ) -> tuple[list[bytes], list[int], np.ndarray]:
-        """The sentences' chunks' columns, chunks per sentence and text of each sentence. A text
-        normalised whole has its sentences scored as texts of their own, after the others."""
+    ) -> _Sentences:
+        """The sentences of the texts that have more than one. A text normalised whole has its
+        sentences scored as texts of their own, after the others."""
         starts, lengths, owners, text_of = _sentences(counts, codes, max_chunks)
         redo = np.isin(owners, whole)
         pooled = np.zeros(len(counts), dtype=bool)
@@ -180,10 +193,11 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
             again = [" ".join(flat[a : a + n]) for a, n in zip(starts[redo].tolist(), lengths[redo].tolist())]
             more, more_sizes, _ = self._raw_rows(again, None)
             kept, sizes, texts_of = kept + more, sizes + more_sizes, np.r_[texts_of, owners[redo]]
-        return kept, sizes, texts_of
+        return _Sentences(kept, sizes, texts_of)
 
     def _fill_raw_cache(self, cache: ngram_cache.RawChunkCache, chunks: list[str]) -> None:
-        """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its spaced code."""
+        """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its code
+        (spaced code and SENTENCE_END)."""
         simple: list[str] = []  # most new chunks: no step but three can change them
         other: list[str] = []
         for chunk in chunks:

@@ -113,9 +113,9 @@ def normalise_chunks(chunks: list[str]) -> list[list[str]]:
 
 class RawChunkCache:
     """Per raw chunk (as written, case and all): the columns of its normalised pieces, repeats
-    allowed, and, only for the few chunks whose code is not 0, its spaced code
-    (classifiers.normalise.spaced_code). Two plain dicts so a batch looks every chunk up in one
-    C-level pass each."""
+    allowed, and, only for the chunks whose code is not 0, its code: its spaced code
+    (classifiers.normalise.spaced_code) and whether it ends a sentence (features.SENTENCE_END).
+    Two plain dicts so a batch looks every chunk up in one C-level pass each."""
 
     __slots__ = ("columns", "codes")
 
