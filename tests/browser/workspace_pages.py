@@ -86,7 +86,9 @@ def finished_backtest(app, site_id: int) -> str:
 
     models = {"candidate-9": ConstantModel("candidate-9", 0.9), "active-1": ConstantModel("active-1", 0.1)}
     with app.app_context():
-        store = redis_client(app.config["REDIS_URL"], timeout=1)
+        # The app's broker timeout, as its own job store has (admin/backtest.py): 5 s in tests,
+        # where 1 s let a Redis a busy machine held up fail the page tests before they began.
+        store = redis_client(app.config["REDIS_URL"], timeout=app.config["BROKER_TIMEOUT"])
         job_id = create_job(store, site_id=site_id, candidate="candidate-9", active="active-1", limit=100, by="test")
         run_job(db.session, store, job_id, load=models.get)
     return job_id
