@@ -22,7 +22,9 @@ from test_webhook_delivery import queue_events
 
 CHUNK = 64 * 1024
 ENDLESS = 64 * 1024 * 1024  # "endless": far past what a delivery should ever read
-TRICKLE_FOR = 30.0
+# Long enough that "cut off, not waited for" (under half of it) leaves room for a busy machine
+# even after the body-trickle test's 10 s cut.
+TRICKLE_FOR = 60.0
 
 
 class RawEndpoint:
@@ -130,13 +132,14 @@ def deliver_all(app, delivery_ids: list[int], timeout: float = 5.0, ca_certs: st
                 for i in delivery_ids]
 
 
-def deliver_one_slowly(app, make_site, endpoint: RawEndpoint, name: str, ca_certs: str | None = None):
-    """One event to a slow endpoint with a 1 s timeout: its outcome, the seconds it took, and
-    whether the endpoint saw the worker hang up (within 10 s of the end)."""
+def deliver_one_slowly(app, make_site, endpoint: RawEndpoint, name: str, ca_certs: str | None = None,
+                       timeout: float = 1.0):
+    """One event to a slow endpoint with a 1 s timeout (or `timeout`): its outcome, the seconds it
+    took, and whether the endpoint saw the worker hang up (within 10 s of the end)."""
     site = make_site(name, webhook_url=endpoint.url)
     [delivery_id] = queue_events(app, site.id, 1)
     started = time.monotonic()
-    [outcome] = deliver_all(app, [delivery_id], timeout=1.0, ca_certs=ca_certs)
+    [outcome] = deliver_all(app, [delivery_id], timeout=timeout, ca_certs=ca_certs)
     took = time.monotonic() - started
     return outcome, took, endpoint.hung_up_early.wait(timeout=10)
 
@@ -170,8 +173,12 @@ def test_an_endpoint_trickling_its_answer_is_cut_off_when_the_posts_time_is_up(a
 
 
 def test_a_body_trickling_after_a_2xx_is_cut_off_and_the_event_counts_as_delivered(app, make_site):
+    # The status and headers must come within the read timeout and before the cut (2 timeouts):
+    # with 1 s, a busy machine holding up this process (the endpoint is a thread of it) for a
+    # second made the headers late and the outcome a retry. With 5 s the cut comes after 10 s,
+    # still far short of the trickle's end.
     with RawEndpoint(trickle=0.2, trickle_body=True) as endpoint:
-        outcome, took, hung_up = deliver_one_slowly(app, make_site, endpoint, "trickling-body")
+        outcome, took, hung_up = deliver_one_slowly(app, make_site, endpoint, "trickling-body", timeout=5.0)
     assert outcome.state == "delivered", outcome  # its status and headers had come: the site has it
     assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
     assert hung_up
