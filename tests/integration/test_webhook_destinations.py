@@ -116,8 +116,11 @@ def _set_url(app, site_id: int, url: str) -> None:
 
 
 def _deliver(app, delivery_id: int):
+    # 10 s, not 2 s: the receiver answers at once, but it is a thread of this process, which a busy
+    # machine can hold up long enough to turn "delivered" into a timed-out retry. Refusals come
+    # before any connection, so they take no longer for it.
     with app.app_context():
-        outcome = deliver(db.session, delivery_id, timeout=2.0, max_retries=2, backoff_base=1.0)
+        outcome = deliver(db.session, delivery_id, timeout=10.0, max_retries=2, backoff_base=1.0)
         return outcome, db.session.get(WebhookDelivery, delivery_id)
 
 
