@@ -177,4 +177,6 @@ def test_a_hostile_long_text_costs_every_rule_little(text):
     rules = Compiled(validate_rules(ALL_KINDS))
     started = time.perf_counter()
     rules.evaluate(text, Facts(author_id="a"))
-    assert time.perf_counter() - started < 2.0  # ~0.05 s on a quiet machine; a quadratic pattern takes 20 s
+    # ~0.05 s on a quiet machine; a quadratic pattern takes 20 s. Under 5 s, not 2 s: a busy
+    # machine can hold this process up for a second or more on top of a slowed evaluation.
+    assert time.perf_counter() - started < 5.0
