@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from moderation import db
 from moderation.models import Comment
-from webhook_receiver import WebhookReceiver
+from webhook_receiver import TO_THIS_RECEIVER, WebhookReceiver
 from shipped_path import ABUSIVE, CIVIL, NEEDS_SHIPPED_MODEL
 
 pytestmark = NEEDS_SHIPPED_MODEL
@@ -19,7 +19,7 @@ def test_a_batch_of_300_is_scored_and_each_comment_reaches_the_site_once(app, cl
     with WebhookReceiver() as receiver:
         site = make_site("daily-planet", webhook_url=receiver.url)
         receiver.secret = site.webhook_secret
-        start_worker()
+        start_worker(**TO_THIS_RECEIVER)
         comments = [{"id": f"b-{n}", "story_id": "s-1", "author_id": f"a-{n % 7}",
                      "text": (ABUSIVE if n % 10 == 0 else CIVIL) + f" #{n}"} for n in range(300)]
         body = client.post("/api/v1/comments:batch", json={"comments": comments}, headers=site.headers).get_json()

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from webhook_receiver import WebhookReceiver
+from webhook_receiver import TO_THIS_RECEIVER, WebhookReceiver
 from shipped_path import ABUSIVE, CIVIL, NEEDS_SHIPPED_MODEL
 
 pytestmark = NEEDS_SHIPPED_MODEL
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-INTEGRATION = Path(__file__).resolve().parent
 # How long a test waits for the worker to score, a webhook to arrive or a count to move: a second
 # or two on a quiet machine, and a wait ends as soon as it is met, but a busy CI machine (three
 # test processes on two cores) can stretch a few seconds into many.
@@ -67,7 +65,7 @@ def test_metrics_count_the_moderation_path_exactly(app, client, make_site, admin
         admin_client, mona_client = signed_in(app, admin), signed_in(app, mona)
         before = scrape(admin_client)
         # Its direct POSTs to the receiver (in this process) get 5 s, not 1 s: "retry" must stay 0.
-        start_worker(entry="roomy_direct_worker_entry", PYTHONPATH=str(INTEGRATION))
+        start_worker(**TO_THIS_RECEIVER)
 
         ids = {}
         for n, text in enumerate([CIVIL, ABUSIVE, f"{CIVIL} (2)", ABUSIVE + " Again.", f"{CIVIL} (3)"]):

@@ -16,7 +16,7 @@ from moderation.domain.settings import DomainSettings
 from moderation.domain.lifecycle import DECISION, change_status, now
 from moderation.embedded import start_redis
 from moderation.models import AuditEntry, Comment, WebhookDelivery
-from webhook_receiver import WebhookReceiver
+from webhook_receiver import TO_THIS_RECEIVER, WebhookReceiver
 from shipped_path import ABUSIVE, CIVIL, NEEDS_SHIPPED_MODEL
 
 pytestmark = NEEDS_SHIPPED_MODEL
@@ -53,7 +53,7 @@ def test_a_civil_comment_is_published_and_an_abusive_one_held_and_the_site_is_to
     with WebhookReceiver() as receiver:
         site = make_site("daily-planet", webhook_url=receiver.url)
         receiver.secret = site.webhook_secret
-        start_worker()
+        start_worker(**TO_THIS_RECEIVER)
         civil, abusive = post(client, site, "1", CIVIL), post(client, site, "2", ABUSIVE)
         assert wait_until_scored(app, [civil, abusive], timeout=SLOW_MACHINE) == {civil: "published", abusive: "held"}
         received = receiver.wait_for(2, timeout=SLOW_MACHINE)
@@ -69,7 +69,7 @@ def test_comments_queued_while_the_worker_was_down_are_each_scored_exactly_once(
         receiver.secret = site.webhook_secret
         # No worker is consuming yet: the 100 tasks wait in Redis, as they would behind a stopped worker.
         ids = [post(client, site, str(i), ABUSIVE if i % 10 == 0 else f"{CIVIL} ({i})") for i in range(100)]
-        start_worker()
+        start_worker(**TO_THIS_RECEIVER)
         found = wait_until_scored(app, ids, timeout=2 * SLOW_MACHINE)
         assert Counter(found.values()) == {"published": 90, "held": 10}
         received = receiver.wait_for(100, timeout=SLOW_MACHINE)
@@ -145,7 +145,7 @@ def test_comments_accepted_while_the_broker_is_down_are_scored_once_it_is_back(
 
     procs.append(start_redis(broker_dir)[1])
     monkeypatch.setattr(services, "redis_url", url)  # the worker's broker
-    start_worker(beat=True, SWEEP_INTERVAL="2", PENDING_RESEND_AFTER="1")
+    start_worker(**TO_THIS_RECEIVER, beat=True, SWEEP_INTERVAL="2", PENDING_RESEND_AFTER="1")
     found = wait_until_scored(app, ids, timeout=SLOW_MACHINE)  # a sweep every 2 s
     assert set(found.values()) == {"published"}
     with app.app_context():
@@ -158,7 +158,7 @@ def test_a_moderators_decision_sends_exactly_one_signed_webhook(app, client, mak
     with WebhookReceiver() as receiver:
         site = make_site("daily-planet", webhook_url=receiver.url)
         receiver.secret = site.webhook_secret
-        start_worker()
+        start_worker(**TO_THIS_RECEIVER)
         comment_id = post(client, site, "1", ABUSIVE)
         assert wait_until_scored(app, [comment_id], timeout=SLOW_MACHINE) == {comment_id: "held"}
         receiver.wait_for(1, timeout=SLOW_MACHINE)
@@ -185,7 +185,7 @@ def test_a_webhook_refused_at_first_is_retried_by_the_worker_until_delivered_onc
     with WebhookReceiver(fail_first=2) as receiver:
         site = make_site("daily-planet", webhook_url=receiver.url)
         receiver.secret = site.webhook_secret
-        start_worker(WEBHOOK_BACKOFF_BASE="0.5")
+        start_worker(**TO_THIS_RECEIVER, WEBHOOK_BACKOFF_BASE="0.5")
         post(client, site, "1", CIVIL)
         receiver.wait_for(3, timeout=SLOW_MACHINE)
         time.sleep(1.5)  # a spurious further attempt would arrive now

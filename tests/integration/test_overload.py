@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from moderation import db
 from moderation.models import Comment
-from webhook_receiver import WebhookReceiver
+from webhook_receiver import TO_THIS_RECEIVER, WebhookReceiver
 from shipped_path import ABUSIVE, CIVIL, NEEDS_SHIPPED_MODEL
 
 pytestmark = NEEDS_SHIPPED_MODEL
@@ -76,7 +76,7 @@ def test_past_the_limits_nothing_accepted_is_lost_refusals_say_when_and_it_recov
         assert ready.status_code == 503 and ready.get_json()["status"] == "overloaded"
 
         # 2. The worker comes back: the backlog drains and /readyz returns to "ok" with no one's help.
-        start_worker()
+        start_worker(**TO_THIS_RECEIVER)
         assert wait_until(lambda: client.get("/readyz").get_json()["status"] == "ok", timeout=30)
         assert wait_until(lambda: "pending" not in final_statuses(app).values(), timeout=30)
         # A client honouring Retry-After sends the refused ones again; now they are taken.

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
 from moderation import db
 from moderation.models import Comment, Site, StoryStorm
-from webhook_receiver import WebhookReceiver
+from webhook_receiver import TO_THIS_RECEIVER, WebhookReceiver
 from shipped_path import CIVIL, NEEDS_SHIPPED_MODEL
 
 pytestmark = NEEDS_SHIPPED_MODEL
@@ -71,8 +70,7 @@ def test_a_burst_on_one_story_holds_its_next_comment_until_calm_returns(app, cli
         # Its own POSTs of a scored batch's events (the storm's start among them) get 5 s, not 1 s:
         # the receiver is a thread of this process, and one a busy machine held up past a second
         # saw the event, then its retry, and the storm start arrived twice.
-        start_worker(beat=True, SWEEP_INTERVAL="1", entry="roomy_direct_worker_entry",
-                     PYTHONPATH=str(Path(__file__).resolve().parent))
+        start_worker(**TO_THIS_RECEIVER, beat=True, SWEEP_INTERVAL="1")
 
         burst = [post(client, site, f"burst-{i}", "viral") for i in range(RATE + 5)]
         for comment_id in burst:

@@ -9,10 +9,17 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from moderation.domain.webhooks import verify_signature
+
+# start_worker(**TO_THIS_RECEIVER): a worker whose own webhook POSTs wait as long as the webhook
+# task's (roomy_direct_worker_entry.py), for tests that count deliveries to a receiver exactly. The
+# receiver is a thread of the test process, which a busy machine can hold up past the 1 s direct
+# timeout, and the retry that follows arrives as a second delivery.
+TO_THIS_RECEIVER = {"entry": "roomy_direct_worker_entry", "PYTHONPATH": str(Path(__file__).resolve().parent)}
 
 
 @dataclass
