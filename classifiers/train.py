@@ -6,7 +6,7 @@ import datetime as dt
 import platform
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import scipy
@@ -112,15 +112,19 @@ def split_held_out(data: LabelledData, fraction: float, random_state: int) -> tu
     return data.subset(np.flatnonzero(~held)), data.subset(np.flatnonzero(held))
 
 
+def _chunks(texts: Sequence[str], chunk: int, progress: bool, desc: str, stages: _Stages | None) -> Iterator[Sequence[str]]:
+    """`texts` a chunk at a time, with a progress bar and the stage's progress (which may cancel)."""
+    for i in tqdm(range(0, len(texts), chunk), desc=desc, unit="chunk", disable=not progress):
+        if stages is not None:
+            stages.at(desc, i / max(len(texts), 1))
+        yield texts[i : i + chunk]
+
+
 def featurise(
     features: CivilityFeatures, texts: Sequence[str], progress: bool, desc: str, chunk: int = 2048,
     stages: _Stages | None = None,
 ) -> sp.csr_matrix:
-    blocks = []
-    for i in tqdm(range(0, len(texts), chunk), desc=desc, unit="chunk", disable=not progress):
-        if stages is not None:
-            stages.at(desc, i / max(len(texts), 1))
-        blocks.append(features.transform(texts[i : i + chunk]))
+    blocks = [features.transform(part) for part in _chunks(texts, chunk, progress, desc, stages)]
     return sp.vstack(blocks, format="csr") if blocks else features.transform([])
 
 
@@ -128,13 +132,11 @@ def score_texts(
     features: CivilityFeatures, heads: MaskedLinearHeads, texts: Sequence[str], pooling: SentencePooling | None,
     progress: bool, desc: str, chunk: int = 2048, stages: _Stages | None = None,
 ) -> np.ndarray:
-    """What the trained model will answer for each text (as CivilityModel scores it), a chunk at a time."""
-    blocks = [np.empty((0, len(ATTRIBUTES)))]
-    for i in tqdm(range(0, len(texts), chunk), desc=desc, unit="chunk", disable=not progress):
-        if stages is not None:
-            stages.at(desc, i / max(len(texts), 1))
-        blocks.append(pooled_scores(features, heads, [t[: features.max_chars] for t in texts[i : i + chunk]], pooling))
-    return np.vstack(blocks)
+    """What the trained model will answer for each text (as CivilityModel scores it, cut at
+    max_chars as `featurise` cuts), a chunk at a time."""
+    blocks = [pooled_scores(features, heads, [t[: features.max_chars] for t in part], pooling)
+              for part in _chunks(texts, chunk, progress, desc, stages)]
+    return np.vstack(blocks) if blocks else np.empty((0, len(ATTRIBUTES)))
 
 
 def _read_sources(
