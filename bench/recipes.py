@@ -32,6 +32,7 @@ from classifiers.datasets import read_labelled_csv  # noqa: E402
 from classifiers.features import CivilityFeatures  # noqa: E402
 from classifiers.normalise import normalise  # noqa: E402
 from classifiers.recipe import DOMAINS, TfidfHashing, is_held_out, log_count_ratio  # noqa: E402
+from classifiers.sources import source_weight  # noqa: E402
 from classifiers.weights import balanced_weights  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
@@ -218,7 +219,7 @@ def choose_c(design: str, everything: Matrices, y: np.ndarray, sources: np.ndarr
 
 
 def weights(sources: np.ndarray, y: np.ndarray, args: argparse.Namespace) -> np.ndarray:
-    return balanced_weights(sources, y, args.balance, args.class_balance)
+    return balanced_weights(sources, y, args.balance, args.class_balance, scale=source_weight)
 
 
 def _slice(m: Matrices, rows: np.ndarray) -> Matrices:

@@ -30,7 +30,7 @@ from classifiers.model import save_model
 from classifiers.pooling import SentencePooling, pooled_scores
 from classifiers.cancellation import TrainingCancelled
 from classifiers.recipe import HELD_OUT_PERCENT, is_held_out
-from classifiers.sources import is_own_source, source_info
+from classifiers.sources import is_own_source, source_info, source_weight
 from classifiers.validate import leave_one_source_out
 from classifiers.weights import balanced_weights, source_weights
 
@@ -63,10 +63,12 @@ class _Stages:
 
 def row_weights(sources: Sequence[str], balance: float, own_label_weight: float,
                 toxicity: np.ndarray | None = None) -> np.ndarray:
-    """Source-balanced weights, with a site's own labels (source "site:...") counting
-    `own_label_weight` times as much: they say what this site's moderators decide. Mean 1.
-    With `toxicity`, each source's toxic and non-toxic rows weigh the same in total."""
-    weights = balanced_weights(sources, toxicity, balance) if toxicity is not None else source_weights(sources, balance)
+    """Source-balanced weights, each source's times its `SourceInfo.weight`, with a site's own
+    labels (source "site:...") counting `own_label_weight` times as much: they say what this
+    site's moderators decide. Mean 1. With `toxicity`, each source's toxic and non-toxic rows
+    weigh the same in total."""
+    weights = (balanced_weights(sources, toxicity, balance, scale=source_weight) if toxicity is not None
+               else source_weights(sources, balance, source_weight))
     own = np.array([is_own_source(s) for s in sources], dtype=bool)
     if own.any() and own_label_weight != 1.0:
         weights = np.where(own, weights * own_label_weight, weights)

@@ -13,6 +13,7 @@ from classifiers.attributes import ATTRIBUTES
 from classifiers.datasets import LabelledData
 from classifiers.features import CivilityFeatures
 from classifiers.metrics import binary_report
+from classifiers.sources import source_weight
 from classifiers.weights import source_weights
 
 
@@ -43,7 +44,7 @@ def leave_one_source_out(
         y_test = data.labels[test, j]
         if not test.any() or y_test.min() == y_test.max():
             continue
-        weights = source_weights(sources[train].tolist(), source_balance)
+        weights = source_weights(sources[train].tolist(), source_balance, source_weight)
         model = LogisticRegression(C=C, solver="liblinear")
         model.fit(X[train], data.labels[train, j].astype(int), sample_weight=weights)
         results[held_out] = binary_report(y_test, model.decision_function(X[test]))

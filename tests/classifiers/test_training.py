@@ -101,6 +101,17 @@ def test_source_weights_make_sources_count_equally_when_fully_balanced() -> None
     assert source_weights(["a"] * 90 + ["b"] * 10, balance=0.0) == pytest.approx(np.ones(100))
 
 
+def test_a_source_listed_at_half_weight_counts_half_as_much_as_one_its_size() -> None:
+    from classifiers.sources import source_info
+    from classifiers.train import row_weights
+
+    assert source_info("hatexplain").weight == 0.5
+    weights = row_weights(["hatexplain"] * 40 + ["olid"] * 40 + ["site:example.org"] * 40, 0.5, own_label_weight=2.0)
+    assert weights[:40].sum() == pytest.approx(0.5 * weights[40:80].sum())
+    assert weights[80:].sum() == pytest.approx(2.0 * weights[40:80].sum())  # a site's own labels: own_label_weight
+    assert weights.mean() == pytest.approx(1.0)
+
+
 def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path) -> None:
     # Every "gay" row here is abusive, so an unneutralised model learns that the word is toxic.
     rows = labelled_rows() + [{"text": f"gay idiot number {i}", "toxicity": "1", "source": "olid"} for i in range(40)]
