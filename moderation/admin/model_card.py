@@ -24,6 +24,13 @@ def _threshold_rule(selection: Any) -> str | None:
     return "; ".join(parts) or None
 
 
+def _weight(value: Any) -> float | None:
+    """A source's weight when it is not the usual 1 (an admin comparing versions should see it)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value != 1:
+        return float(value)
+    return None
+
+
 def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
     card = _dict(card)
     data = _dict(card.get("data"))
@@ -35,7 +42,8 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         if isinstance(values, dict)
     }
     sources = [
-        {"name": name, "licence": _dict(info).get("licence"), "attribution": _dict(info).get("attribution")}
+        {"name": name, "licence": _dict(info).get("licence"), "attribution": _dict(info).get("attribution"),
+         "weight": _weight(_dict(info).get("weight"))}
         for name, info in _dict(data.get("sources")).items()
         if _dict(info).get("trainable", True)
     ]

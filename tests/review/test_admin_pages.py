@@ -20,7 +20,8 @@ def fake_model(app):
         thresholds={"toxicity": 0.8, "insult": 0.75},
         card={"trained_at": "2026-11-20", "metrics": {"validation_pooled": {"toxicity": {"roc_auc": 0.931}}},
               "insufficient_data": {"threat": {"score_copied_from": "toxicity"}},
-              "data": {"train_rows": 1234, "sources": {"jigsaw2018": {"licence": "CC0", "trainable": True}}}},
+              "data": {"train_rows": 1234, "sources": {"jigsaw2018": {"licence": "CC0", "trainable": True, "weight": 1.0},
+                                                     "hatexplain": {"licence": "MIT", "weight": 0.5}}}},
     ))
 
 
@@ -34,6 +35,9 @@ def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_mod
     assert "daily-planet" in html and "civility-2026.11-abc123" in html
     assert "0.931" in html and "2026-11-20" in html and "1234 training rows" in html and "jigsaw2018" in html
     assert "uses toxicity's score" in html
+    # A source that weighs less than its size says shows it; one at the usual weight does not.
+    assert "hatexplain</span> <small>(MIT)</small> <small>weight ×0.5</small>" in html
+    assert html.count("weight ×") == 1
 
 
 def test_the_admin_page_still_renders_when_the_model_cannot_load(app, sign_in, admin, site, tmp_path):
