@@ -25,7 +25,7 @@ from classifiers.drift import validation_scores
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
-from classifiers.label_rules import SEVERE_TOXICITY_RULE, imply_labels
+from classifiers.label_rules import PROFANITY_RULE, SEVERE_TOXICITY_RULE, imply_labels
 from classifiers.model import save_model
 from classifiers.pooling import SentencePooling, pooled_scores
 from classifiers.cancellation import TrainingCancelled
@@ -223,7 +223,7 @@ def train_model(
     data, files, excluded, validation_only = _read_sources(csv_paths, allow_unlisted_sources, progress)
     if len(data) < 20:
         raise ValueError(f"need at least 20 rows to train, got {len(data)}")
-    data.labels = imply_labels(data.labels)
+    data.labels = imply_labels(data.labels, data.texts)
     train, valid = split_held_out(data, validation_fraction, random_state)
 
     train_weights = row_weights(train.sources, source_balance, own_label_weight,
@@ -349,7 +349,8 @@ def train_model(
         # Sources never trained on (cad_reddit, the synthetic bias sets), scored after training.
         "validation_only": _validation_only_metrics(features, heads, pooling, validation_only, thresholds, progress),
         "derived_labels": {"severe_toxicity": SEVERE_TOXICITY_RULE,
-                           "sub_attributes": "a comment labelled not toxic is labelled 0 for every other attribute"},
+                           "sub_attributes": "a comment labelled not toxic is labelled 0 for every other attribute",
+                           "profanity": PROFANITY_RULE},
         "identity_term_neutralisation": neutralisation,
         "counterfactual_group_swaps": {
             "head": "identity_attack", "copies_per_row": group_swaps, "copy_weight": COPY_WEIGHT,

@@ -21,9 +21,22 @@ def row(**labels: float) -> list[float]:
 
 
 def test_a_comment_that_is_not_toxic_is_nothing_else_either() -> None:
-    out = imply_labels(np.array([row(toxicity=0), row(toxicity=1)]))
+    out = imply_labels(np.array([row(toxicity=0), row(toxicity=1)]), ["a fine day", "a fine day"])
     assert (out[0] == 0).all()
     assert np.isnan(out[1, 1:]).all()  # a toxic comment says nothing of its kind
+
+
+def test_a_comment_that_is_not_toxic_but_swears_is_not_taken_as_clean_language() -> None:
+    texts = ["damn fucking hate this university bullshit", "what the f*ck is this game", "s h i t happens",
+             "a fine day at the seaside", "we had cocktails with Dickens fans", "oh hell"]
+    labels = np.array([row(toxicity=0)] * len(texts))
+    labels[5, ATTRIBUTES.index("profanity")] = 0  # a source that rated profanity itself is believed
+    out = imply_labels(labels, texts)
+    profanity = out[:, ATTRIBUTES.index("profanity")]
+    assert np.isnan(profanity[:3]).all()  # swearing, masked and spaced out included: unknown
+    assert profanity[3:].tolist() == [0, 0, 0]
+    others = [j for j, a in enumerate(ATTRIBUTES) if a not in ("toxicity", "profanity")]
+    assert (out[:, others] == 0).all()  # not an insult, threat or attack for all that
 
 
 def test_severe_toxicity_is_derived_from_threats_identity_attacks_and_profane_insults() -> None:
@@ -34,7 +47,7 @@ def test_severe_toxicity_is_derived_from_threats_identity_attacks_and_profane_in
         row(toxicity=1, insult=1, profanity=0, threat=0, identity_attack=0),
         row(toxicity=1, insult=1),                                # too little known to say
         row(toxicity=1, severe_toxicity=0, threat=1),             # a source's own label wins
-    ]))
+    ]), ["text"] * 6)
     severe = out[:, ATTRIBUTES.index("severe_toxicity")]
     assert severe[:4].tolist() == [1, 1, 1, 0]
     assert np.isnan(severe[4])
