@@ -22,11 +22,14 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> 
     return float(total / len(y))
 
 
+MIN_RECALL = 0.05
+
+
 def threshold_for_precision(
     y: np.ndarray, p: np.ndarray, target: float, weights: np.ndarray | None = None
 ) -> dict[str, Any]:
-    """Lowest threshold whose (weighted) precision reaches `target`, so recall is highest; if
-    none does, the most precise threshold that keeps at least 5% recall.
+    """Lowest threshold whose (weighted) precision reaches `target` with at least 5% recall, so
+    recall is highest; if none does, the most precise threshold that keeps at least 5% recall.
 
     Train passes source-balanced weights so one source's base rate (davidson is 83%
     offensive) does not set everyone's threshold.
@@ -41,11 +44,13 @@ def threshold_for_precision(
     precision = tp / np.maximum(tp + fp, 1e-12)
     recall = tp / max(tp[-1], 1e-12)
     candidates = np.flatnonzero(np.r_[p[1:] != p[:-1], True])  # last row of each tie
-    ok = candidates[precision[candidates] >= target]
+    # A threshold that flags a handful of the top rows "reaches" any target by luck (profanity's did
+    # at 1 positive in 71): reaching it counts only with the recall the fallback keeps too.
+    ok = candidates[(precision[candidates] >= target) & (recall[candidates] >= MIN_RECALL)]
     if len(ok):
         i, reached = int(ok[-1]), True
     else:
-        usable = candidates[recall[candidates] >= 0.05]
+        usable = candidates[recall[candidates] >= MIN_RECALL]
         usable = usable if len(usable) else candidates
         i, reached = int(usable[np.argmax(precision[usable])]), False
     return {

@@ -17,6 +17,16 @@ def test_it_picks_the_lowest_threshold_that_reaches_the_target_precision() -> No
     assert weighted["threshold"] == pytest.approx(0.6) and weighted["target_reached"]
 
 
+def test_a_target_met_only_by_the_top_few_rows_is_not_reached() -> None:
+    # One positive on top, then one in two: precision 0.9 holds for 1 positive of 40 (2.5 % recall).
+    y = np.array([1] + [0, 1] * 39 + [0] * 20)
+    p = np.linspace(1.0, 0.01, len(y))
+    found = threshold_for_precision(y, p, 0.9)
+    assert not found["target_reached"]
+    assert found["recall"] >= 0.05 and found["threshold"] < p[0]
+    assert threshold_for_precision(y, p, 0.5)["target_reached"]  # one in two is reached, at full recall
+
+
 def test_calibration_error_is_zero_when_rates_match_probabilities() -> None:
     y = np.array([0, 0, 0, 1] * 25 + [1, 1, 1, 0] * 25)
     p = np.array([0.25] * 100 + [0.75] * 100)
