@@ -9,6 +9,8 @@ shortcut instead of a regex (see `_STEPS`), the tests hold the shortcut to the r
 from __future__ import annotations
 
 import functools
+import html
+import html.entities
 import re
 import unicodedata
 from typing import Callable
@@ -58,6 +60,10 @@ _LEET_HINT = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 _MASKED = re.compile(r"(?<![\w*#%])(?:[a-z]+[*#%]+[a-z]*|\*+[a-z]+)(?![\w*#%])")
 # Only what is not already a single plain space, so ordinary text needs no replacement calls.
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
+# HTML character references, as sites that store escaped text send them ("don&#39;t", "&amp;"): read
+# as the characters they stand for, or "&#39;" would split a word and "&amp;" would be a word of
+# its own (davidson's tweets hold thousands, so the model had learnt them as a sign of Twitter).
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});")
 _MASK_HINT = re.compile(r"[*#%]")
 # Punctuation touching a word becomes its own chunk ("idiot!" -> "idiot !"), so every source
 # looks alike whether or not it was tokenised (civil_sentences_weak has "budget ."), and a
@@ -164,6 +170,23 @@ def _join_spaced(match: re.Match[str]) -> str:
     return letters
 
 
+def _decode_entity(match: re.Match[str]) -> str:
+    """The characters a reference stands for, mapped like any other text; not a reference: as is."""
+    reference = match.group(0)
+    if reference[1] == "#":
+        decoded = html.unescape(reference)
+    else:  # only a whole name: html.unescape would read "&notanentity;" as "¬anentity;"
+        decoded = html.entities.html5.get(reference[1:], reference)
+    if decoded == reference:
+        return reference
+    return decoded.lower() if decoded.isascii() else decoded.translate(_TABLE)
+
+
+def decode_entities(text: str) -> str:
+    """`text` (already mapped) with its HTML character references decoded: `normalise`'s first step."""
+    return _ENTITY.sub(_decode_entity, text) if "&" in text else text
+
+
 def _collapse_repeats(match: re.Match[str]) -> str:
     return match.group(1)
 
@@ -199,6 +222,10 @@ def _space_punctuation(text: str) -> str:
     return _PUNCTUATION_RUN.sub(_pad_punctuation_run, text)
 
 
+def _entity_hint(text: str) -> bool:
+    return "&" in text
+
+
 def _mask_hint(text: str) -> bool:
     return "*" in text or "#" in text or "%" in text  # _MASK_HINT, without the regex engine
 
@@ -215,6 +242,7 @@ _Replace = Callable[[re.Match[str]], str] | str
 _STEPS: tuple[
     tuple[re.Pattern[str], _Replace, Callable[[str], object] | None, Callable[[str], str] | None], ...
 ] = (
+    (_ENTITY, _decode_entity, _entity_hint, None),
     (_SPACES, " ", None, _squeeze_spaces),
     (_REPEATS, _collapse_repeats, None, None),
     (_SPACED, _join_spaced, _spaced_hint, None),
@@ -322,8 +350,8 @@ def spaced_code(chunk: str) -> int:
     is the concatenation of `normalise(chunk).split()` over its chunks. SPACED_UNSAFE marks chunks
     whose mapping vanishes or holds whitespace: a text with one is normalised whole.
     """
-    text = chunk.lower() if chunk.isascii() else chunk.translate(_TABLE)
-    if not text or not text.isprintable() or " " in text:
+    text = decode_entities(chunk.lower() if chunk.isascii() else chunk.translate(_TABLE))
+    if not text or not text.isprintable() or " " in text:  # "&nbsp;" and "&#10;" decode to whitespace
         return SPACED_UNSAFE
     return mapped_code(_REPEATS.sub(_collapse_repeats, text))
 

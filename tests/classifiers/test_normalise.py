@@ -51,6 +51,22 @@ def test_offsets_point_back_into_the_original_text(text: str) -> None:
     assert starts == sorted(starts)
 
 
+@pytest.mark.parametrize(("escaped", "plain"), [
+    ("I don&#39;t think that&#39;s right", "I don't think that's right"),
+    ("Tom &amp; Jerry &gt; the rest", "Tom & Jerry > the rest"),
+    ("she said &quot;f&#42;ck off&quot;", 'she said "f*ck off"'),
+    ("&#x1F602; you s&#32;t&#32;u&#32;p&#32;i&#32;d", "\U0001F602 you s t u p i d"),
+])
+def test_html_character_references_read_as_the_characters_they_stand_for(escaped: str, plain: str) -> None:
+    assert normalise(escaped) == normalise(plain)
+
+
+def test_what_only_looks_like_a_reference_is_left_alone() -> None:
+    assert normalise("&notanentity; AT&T") == "& notanentity ; at & t"  # not "¬anentity;", as html.unescape reads it
+    cleaned, starts, ends = normalise_with_offsets("don&#39;t")
+    assert cleaned == "don't" and "don&#39;t"[starts[3] : ends[3]] == "&#39;"  # a highlight covers the reference
+
+
 def test_a_spaced_out_word_maps_back_to_all_of_its_letters() -> None:
     text = "you are a s t u p i d person"
     cleaned, starts, ends = normalise_with_offsets(text)

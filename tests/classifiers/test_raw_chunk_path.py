@@ -30,6 +30,9 @@ CRAFTED = [
     "\uff3f", "a.\uff3f b", "a\uff3f b", "іdіот ѕтuріd", "ᴀ ʙ ᴄ", "Ｆｕｃｋ ｙｏｕ", "a - b - c", "a-b c-d", "x  y   z", "", "   ", "¨ a b",
     "it's a b c", "it's a great day", "I'm a u r", "a.b c", "x a_b", "s.t u.p.i.d", "ab.c d e", "_a b c", "a b.cd e",
     "it's a", "a.b.c", "o'k a b", "1 2", "x.y z.w",
+    # HTML character references, some decoding to whitespace or to nothing a chunk can hold alone
+    "don&#39;t", "Tom &amp; Jerry", "&gt;quoted", "a&nbsp;b c", "s&#32;t&#32;u p i d", "x &#10; y", "&#9;@user:",
+    "&notanentity; ok", "f&#42;ck", "&#128514;&#128514;", "&#0;", "a&#8203;b c", "&AMP;&amp;", "&#x41;&#X42; c",
 ]
 
 
