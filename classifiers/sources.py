@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class SourceInfo:
     # held-out splits of every source, never on one file (README, "How the recipe was chosen").
     weight: float = 1.0
 
-    def as_dict(self) -> dict[str, str | bool]:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
