@@ -25,7 +25,7 @@ from classifiers.drift import validation_scores
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
-from classifiers.label_rules import PROFANITY_RULE, SEVERE_TOXICITY_RULE, imply_labels
+from classifiers.label_rules import PROFANITY_RULE, SEVERE_TOXICITY_RULE, THREAT_RULE, imply_labels
 from classifiers.model import save_model
 from classifiers.pooling import SentencePooling, pooled_scores
 from classifiers.cancellation import TrainingCancelled
@@ -350,7 +350,7 @@ def train_model(
         "validation_only": _validation_only_metrics(features, heads, pooling, validation_only, thresholds, progress),
         "derived_labels": {"severe_toxicity": SEVERE_TOXICITY_RULE,
                            "sub_attributes": "a comment labelled not toxic is labelled 0 for every other attribute",
-                           "profanity": PROFANITY_RULE},
+                           "profanity": PROFANITY_RULE, "threat": THREAT_RULE},
         "identity_term_neutralisation": neutralisation,
         "counterfactual_group_swaps": {
             "head": "identity_attack", "copies_per_row": group_swaps, "copy_weight": COPY_WEIGHT,

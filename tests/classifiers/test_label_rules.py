@@ -39,6 +39,21 @@ def test_a_comment_that_is_not_toxic_but_swears_is_not_taken_as_clean_language()
     assert (out[:, others] == 0).all()  # not an insult, threat or attack for all that
 
 
+def test_a_toxic_comment_that_threatens_someone_is_a_threat_and_severely_toxic() -> None:
+    threats = ["I am going to find you and hurt you", "unblock me or i w1ll k1ll y0u", "They should be shot.",
+               "kill them all", "Watch your back, I know where you live"]
+    others = ["you are a stupid fucking idiot", "I hope you lose your job"]
+    texts = threats + others + ["I'll kill for a coffee", "we will beat them on sunday", "I will kill you"]
+    labels = np.array([row(toxicity=1)] * (len(threats) + len(others)) + [row(toxicity=0)] * 2
+                      + [row(toxicity=1, threat=0)])  # a source that rated threats itself is believed
+    out = imply_labels(labels, texts)
+    threat = out[:, ATTRIBUTES.index("threat")]
+    assert threat[:len(threats)].tolist() == [1] * len(threats)
+    assert np.isnan(threat[len(threats):len(threats) + 2]).all()  # toxic, but no threat in the words
+    assert threat[-3:].tolist() == [0, 0, 0]  # not toxic, whatever it says; and the source's own label
+    assert (out[:len(threats), ATTRIBUTES.index("severe_toxicity")] == 1).all()
+
+
 def test_severe_toxicity_is_derived_from_threats_identity_attacks_and_profane_insults() -> None:
     out = imply_labels(np.array([
         row(toxicity=1, threat=1),
