@@ -114,3 +114,30 @@ def imply_labels(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     out[unknown & severe, _SEVERE] = 1.0
     out[unknown & ~severe & mild & maybe_toxic, _SEVERE] = 0.0
     return out
+
+
+# Below this many positives labelled by people, an attribute's scores and threshold are called thin
+# in the model card and on the admin page: the rules' positives help, but they only know their words.
+THIN_POSITIVES = 1000
+
+
+def positives_by_origin(given: np.ndarray, implied: np.ndarray) -> dict[str, dict[str, int]]:
+    """Per attribute, the training positives the sources labelled and those the rules above added."""
+    return {
+        name: {"labelled": int((given[:, j] == 1).sum()),
+               "from_label_rules": int(((implied[:, j] == 1) & (given[:, j] != 1)).sum())}
+        for j, name in enumerate(ATTRIBUTES)
+    }
+
+
+def thin_attributes(origin: dict[str, dict[str, int]], attributes: Sequence[str]) -> dict[str, str]:
+    """The scored attributes with fewer than THIN_POSITIVES labelled positives, each with a sentence."""
+    notes = {}
+    for name in attributes:
+        counts = origin.get(name, {})
+        labelled, ruled = counts.get("labelled", 0), counts.get("from_label_rules", 0)
+        if labelled < THIN_POSITIVES:
+            added = f" and {ruled:,} from label rules" if ruled else ""
+            notes[name] = (f"{labelled:,} positives labelled by people{added}: its scores and threshold are "
+                           "less reliable than the other attributes'")
+    return notes

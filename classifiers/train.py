@@ -25,7 +25,10 @@ from classifiers.drift import validation_scores
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
-from classifiers.label_rules import PROFANITY_RULE, SEVERE_TOXICITY_RULE, THREAT_RULE, imply_labels
+from classifiers.label_rules import (
+    PROFANITY_RULE, SEVERE_TOXICITY_RULE, THIN_POSITIVES, THREAT_RULE, imply_labels, positives_by_origin,
+    thin_attributes,
+)
 from classifiers.model import save_model
 from classifiers.pooling import SentencePooling, pooled_scores
 from classifiers.cancellation import TrainingCancelled
@@ -101,9 +104,9 @@ def _validation_only_metrics(features: CivilityFeatures, heads: MaskedLinearHead
     return report
 
 
-def split_held_out(data: LabelledData, fraction: float, random_state: int) -> tuple[LabelledData, LabelledData]:
-    """The stable held-out split (a hash of each text, the one bench/classifier.py reports on) when
-    `fraction` is its 15 %; another fraction draws a seeded random split of that size."""
+def held_out_mask(data: LabelledData, fraction: float, random_state: int) -> np.ndarray:
+    """Which rows are held out: the stable split (a hash of each text, the one bench/classifier.py
+    reports on) when `fraction` is its 15 %; another fraction draws a seeded random split of that size."""
     if round(fraction * 100) == HELD_OUT_PERCENT:
         held = np.array([is_held_out(t) for t in data.texts], dtype=bool)
     else:
@@ -111,7 +114,7 @@ def split_held_out(data: LabelledData, fraction: float, random_state: int) -> tu
     if held.all() or not held.any():  # tiny sets: keep at least one row on each side
         held = np.zeros(len(data), dtype=bool)
         held[:: max(2, int(round(1 / max(fraction, 1e-9))))] = True
-    return data.subset(np.flatnonzero(~held)), data.subset(np.flatnonzero(held))
+    return held
 
 
 def _chunks(texts: Sequence[str], chunk: int, progress: bool, desc: str, stages: _Stages | None) -> Iterator[Sequence[str]]:
@@ -223,8 +226,11 @@ def train_model(
     data, files, excluded, validation_only = _read_sources(csv_paths, allow_unlisted_sources, progress)
     if len(data) < 20:
         raise ValueError(f"need at least 20 rows to train, got {len(data)}")
+    held = held_out_mask(data, validation_fraction, random_state)
+    given = data.labels[~held]
     data.labels = imply_labels(data.labels, data.texts)
-    train, valid = split_held_out(data, validation_fraction, random_state)
+    train, valid = data.subset(np.flatnonzero(~held)), data.subset(np.flatnonzero(held))
+    positives = positives_by_origin(given, train.labels)
 
     train_weights = row_weights(train.sources, source_balance, own_label_weight,
                                 train.labels[:, 0] if class_balance else None)
@@ -288,6 +294,7 @@ def train_model(
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "attributes": list(heads.attributes_),
         "insufficient_data": insufficient,
+        "thin_data": thin_attributes(positives, heads.attributes_),
         "insufficient_data_policy": (
             f"Attributes with fewer than {min_positives} known positive or negative rows get no head; "
             f"their score is the {heads.fallback} probability and they are left out of `attributes`."
@@ -312,6 +319,7 @@ def train_model(
             "train_rows": len(train),
             "validation_rows": len(valid),
             "train_label_counts": heads.label_counts_,
+            "train_positives_by_origin": positives,
             "source_balance": source_balance,
             "stores_comment_text": False,
         },
@@ -336,6 +344,8 @@ def train_model(
             "Training labels come from Twitter, Wikipedia talk pages, chatbot logs, a white-supremacist forum "
             "and weakly labelled news sentences; their definitions differ and none is a news-site moderation policy.",
             "Attributes listed under insufficient_data copy the toxicity score and must not drive decisions.",
+            f"Attributes listed under thin_data had fewer than {THIN_POSITIVES:,} positives labelled by people "
+            "to learn from; treat their scores and thresholds as rough.",
             "Thresholds meet the target precision on a source-balanced validation mix, not on any one site.",
         ],
         "libraries": {

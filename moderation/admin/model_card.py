@@ -52,6 +52,8 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         attribute: _dict(info).get("score_copied_from")
         for attribute, info in _dict(card.get("insufficient_data")).items()
     }
+    # Attributes with few examples labelled by people: scored, but an admin should trust them less.
+    thin = {attribute: note for attribute, note in _dict(card.get("thin_data")).items() if isinstance(note, str)}
     return {
         "name": card.get("name"),
         "trained_at": card.get("trained_at") or card.get("created_at") or card.get("date"),
@@ -61,4 +63,5 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         "metrics": per_attribute,
         "sources": sources,
         "copied": copied,
+        "thin": thin,
     }

@@ -9,7 +9,7 @@ import pytest
 from classifier_fixtures import labelled_rows, write_csv
 
 from classifiers import ATTRIBUTES, load_model
-from classifiers.label_rules import imply_labels
+from classifiers.label_rules import imply_labels, positives_by_origin, thin_attributes
 from classifiers.recipe import is_held_out
 from classifiers.train import train_model
 
@@ -52,6 +52,18 @@ def test_a_toxic_comment_that_threatens_someone_is_a_threat_and_severely_toxic()
     assert np.isnan(threat[len(threats):len(threats) + 2]).all()  # toxic, but no threat in the words
     assert threat[-3:].tolist() == [0, 0, 0]  # not toxic, whatever it says; and the source's own label
     assert (out[:len(threats), ATTRIBUTES.index("severe_toxicity")] == 1).all()
+
+
+def test_only_attributes_with_few_positives_labelled_by_people_are_called_thin() -> None:
+    given = np.array([row(toxicity=1, threat=1)] * 2 + [row(toxicity=1)] * 3 + [row(toxicity=0)])
+    texts = ["I will kill you", "they should be shot", "you are going to get shot", "kill them all", "what an idiot", "a fine day"]
+    origin = positives_by_origin(given, imply_labels(given, texts))
+    assert origin["threat"] == {"labelled": 2, "from_label_rules": 2}
+    assert origin["severe_toxicity"] == {"labelled": 0, "from_label_rules": 4}
+    notes = thin_attributes({**origin, "toxicity": {"labelled": 49003, "from_label_rules": 0}},
+                            ["toxicity", "threat", "severe_toxicity"])
+    assert set(notes) == {"threat", "severe_toxicity"}
+    assert notes["threat"].startswith("2 positives labelled by people and 2 from label rules")
 
 
 def test_severe_toxicity_is_derived_from_threats_identity_attacks_and_profane_insults() -> None:
@@ -98,3 +110,15 @@ def test_sources_that_must_not_teach_toxicity_do_not(mixed_model) -> None:
     assert card["validation_only"]["cad_reddit"]["toxicity"]["roc_auc"] > 0.9
     assert "cad_reddit" not in card["training_data"]["public_sources"]
     assert "severe_toxicity" in card["derived_labels"]
+
+
+def test_the_card_says_which_attributes_had_few_positives_labelled_by_people(mixed_model) -> None:
+    card = mixed_model.card
+    origin = card["data"]["train_positives_by_origin"]
+    # The tiny set labels toxicity only: every other attribute's positives come from the label rules.
+    assert origin["toxicity"]["labelled"] > 0 and origin["toxicity"]["from_label_rules"] == 0
+    assert origin["severe_toxicity"]["labelled"] == 0
+    thin = card["thin_data"]
+    assert set(thin) == set(card["attributes"])  # a few hundred rows: nothing has 1,000 labelled positives
+    assert thin["toxicity"].startswith(f"{origin['toxicity']['labelled']:,} positives labelled by people")
+    assert any("thin_data" in line for line in card["limitations"])

@@ -20,6 +20,7 @@ def fake_model(app):
         thresholds={"toxicity": 0.8, "insult": 0.75},
         card={"trained_at": "2026-11-20", "metrics": {"validation_pooled": {"toxicity": {"roc_auc": 0.931}}},
               "insufficient_data": {"threat": {"score_copied_from": "toxicity"}},
+              "thin_data": {"insult": "102 positives labelled by people and 256 from label rules: <rough>"},
               "data": {"train_rows": 1234, "sources": {"jigsaw2018": {"licence": "CC0", "trainable": True, "weight": 1.0},
                                                      "hatexplain": {"licence": "MIT", "weight": 0.5}}}},
     ))
@@ -38,6 +39,9 @@ def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_mod
     # A source that weighs less than its size says shows it; one at the usual weight does not.
     assert "hatexplain</span> <small>(MIT)</small> <small>weight ×0.5</small>" in html
     assert html.count("weight ×") == 1
+    # An attribute with few labelled examples says so, in the card's words (escaped).
+    assert "few examples: 102 positives labelled by people and 256 from label rules: &lt;rough&gt;" in html
+    assert html.count("few examples") == 1
 
 
 def test_the_admin_page_still_renders_when_the_model_cannot_load(app, sign_in, admin, site, tmp_path):
