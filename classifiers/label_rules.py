@@ -137,7 +137,6 @@ def thin_attributes(origin: dict[str, dict[str, int]], attributes: Sequence[str]
         counts = origin.get(name, {})
         labelled, ruled = counts.get("labelled", 0), counts.get("from_label_rules", 0)
         if labelled < THIN_POSITIVES:
-            added = f" and {ruled:,} from label rules" if ruled else ""
-            notes[name] = (f"{labelled:,} positives labelled by people{added}: its scores and threshold are "
-                           "less reliable than the other attributes'")
+            added = f", {ruled:,} more from label rules" if ruled else ""
+            notes[name] = f"{labelled:,} positives labelled by people{added}"
     return notes

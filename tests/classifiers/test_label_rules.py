@@ -63,7 +63,7 @@ def test_only_attributes_with_few_positives_labelled_by_people_are_called_thin()
     notes = thin_attributes({**origin, "toxicity": {"labelled": 49003, "from_label_rules": 0}},
                             ["toxicity", "threat", "severe_toxicity"])
     assert set(notes) == {"threat", "severe_toxicity"}
-    assert notes["threat"].startswith("2 positives labelled by people and 2 from label rules")
+    assert notes["threat"] == "2 positives labelled by people, 2 more from label rules"
 
 
 def test_severe_toxicity_is_derived_from_threats_identity_attacks_and_profane_insults() -> None:

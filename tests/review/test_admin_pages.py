@@ -20,7 +20,7 @@ def fake_model(app):
         thresholds={"toxicity": 0.8, "insult": 0.75},
         card={"trained_at": "2026-11-20", "metrics": {"validation_pooled": {"toxicity": {"roc_auc": 0.931}}},
               "insufficient_data": {"threat": {"score_copied_from": "toxicity"}},
-              "thin_data": {"insult": "102 positives labelled by people and 256 from label rules: <rough>"},
+              "thin_data": {"insult": "102 positives labelled by people, 256 more <from label rules>"},
               "data": {"train_rows": 1234, "sources": {"jigsaw2018": {"licence": "CC0", "trainable": True, "weight": 1.0},
                                                      "hatexplain": {"licence": "MIT", "weight": 0.5}}}},
     ))
@@ -40,7 +40,7 @@ def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_mod
     assert "hatexplain</span> <small>(MIT)</small> <small>weight ×0.5</small>" in html
     assert html.count("weight ×") == 1
     # An attribute with few labelled examples says so, in the card's words (escaped).
-    assert "few examples: 102 positives labelled by people and 256 from label rules: &lt;rough&gt;" in html
+    assert "few examples: 102 positives labelled by people, 256 more &lt;from label rules&gt;" in html
     assert html.count("few examples") == 1
 
 
