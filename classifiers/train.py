@@ -23,7 +23,7 @@ from classifiers.datasets import LabelledData, concat, read_labelled_csv, sha256
 from classifiers.debias import neutralise_identity_terms
 from classifiers.drift import validation_scores
 from classifiers.features import CivilityFeatures
-from classifiers.heads import MaskedLinearHeads
+from classifiers.heads import DEFAULT_C, MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
 from classifiers.label_rules import (
     PROFANITY_RULE, SEVERE_TOXICITY_RULE, THIN_POSITIVES, THREAT_RULE, imply_labels, positives_by_origin,
@@ -194,7 +194,7 @@ def train_model(
     validation_fraction: float = HELD_OUT_PERCENT / 100,
     source_balance: float = 0.5,
     class_balance: bool = False,
-    C: float = 4.0,
+    C: float = DEFAULT_C,
     min_positives: int = 100,
     allow_unlisted_sources: bool = False,
     cross_source: bool = False,

@@ -12,6 +12,7 @@ from tqdm.auto import tqdm
 from classifiers.attributes import ATTRIBUTES
 from classifiers.datasets import LabelledData
 from classifiers.features import CivilityFeatures
+from classifiers.heads import DEFAULT_C
 from classifiers.metrics import binary_report
 from classifiers.sources import source_weight
 from classifiers.weights import source_weights
@@ -21,7 +22,7 @@ def leave_one_source_out(
     data: LabelledData,
     *,
     attribute: str = "toxicity",
-    C: float = 4.0,
+    C: float = DEFAULT_C,
     source_balance: float = 0.5,
     features: CivilityFeatures | None = None,
     X: sp.csr_matrix | None = None,
