@@ -27,6 +27,16 @@ def test_a_target_met_only_by_the_top_few_rows_is_not_reached() -> None:
     assert threshold_for_precision(y, p, 0.5)["target_reached"]  # one in two is reached, at full recall
 
 
+def test_an_unreached_target_keeps_recall_rather_than_a_sliver_more_precision() -> None:
+    # 60 positives. The top 4 rows hold 3 (0.75 precision at 5 % recall), then seven in ten down to
+    # 63 % recall (0.70), then one in four.
+    y = np.array([1, 0, 1, 1] + [0, 1, 1, 1, 0, 1, 1, 0, 1, 1] * 5 + [0, 0, 0, 1] * 22)
+    p = np.linspace(1.0, 0.001, len(y))
+    found = threshold_for_precision(y, p, 0.9)
+    assert not found["target_reached"]
+    assert found["recall"] == pytest.approx(38 / 60) and found["precision"] == pytest.approx(38 / 54)
+
+
 def test_calibration_error_is_zero_when_rates_match_probabilities() -> None:
     y = np.array([0, 0, 0, 1] * 25 + [1, 1, 1, 0] * 25)
     p = np.array([0.25] * 100 + [0.75] * 100)
