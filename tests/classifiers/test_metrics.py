@@ -27,7 +27,7 @@ def test_a_target_met_only_by_the_top_few_rows_is_not_reached() -> None:
     assert threshold_for_precision(y, p, 0.5)["target_reached"]  # one in two is reached, at full recall
 
 
-def test_an_unreached_target_keeps_recall_rather_than_a_sliver_more_precision() -> None:
+def test_an_unreached_target_takes_the_surest_precision_not_the_luckiest_few_rows() -> None:
     # 60 positives. The top 4 rows hold 3 (0.75 precision at 5 % recall), then seven in ten down to
     # 63 % recall (0.70), then one in four.
     y = np.array([1, 0, 1, 1] + [0, 1, 1, 1, 0, 1, 1, 0, 1, 1] * 5 + [0, 0, 0, 1] * 22)
