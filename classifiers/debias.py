@@ -4,7 +4,9 @@ Training data ties words such as "gay", "muslim" or "queer" to abuse because abu
 them, so a bag-of-n-grams model flags "I am a proud queer woman" (Dixon et al. 2018). We zero
 the weights of each identity word's own features - its word column and its character n-grams
 of four or more letters - in the heads where identity is not the point. identity_attack keeps
-them: there the target group is part of what the label means.
+them: there the target group is part of what the label means. The groups' nouns and plurals,
+and politicians', parties' and other people's names, lose their word column: naming a group or
+a person is not abuse.
 """
 
 from __future__ import annotations
@@ -18,6 +20,37 @@ from classifiers.ngram_cache import char_ngrams, hash_column
 from classifiers.heads import MaskedLinearHeads
 
 NEUTRALISED_HEADS: tuple[str, ...] = ("toxicity", "insult")
+
+# Neutralised like the adjectives (word and longer n-grams): a religion's own name, whose
+# n-grams are nearly all the word ("Islam is a religion." scored 0.88, and 0.57 with its word alone).
+RELIGION_NAMES: tuple[str, ...] = ("islam",)
+
+# The nouns and plurals of the groups bias.IDENTITY_TERMS names by adjective: "jewish" was
+# neutralised but "jews" was not, so "My neighbours are Jews." scored 0.80. Their word column only:
+# zeroing their longer n-grams too took 0.006-0.013 more from the hate files for no more gain on
+# sentences that name a group (README, "Group nouns and people's names").
+GROUP_NOUNS: tuple[str, ...] = (
+    "jew", "jews", "muslims", "moslem", "moslems", "christians", "catholics", "protestants",
+    "hindu", "hindus", "sikhs", "buddhists", "gays", "lesbians", "bisexuals", "homosexuals",
+    "transgenders", "blacks", "whites", "asians", "africans", "hispanics", "latinos", "mexicans",
+    "indians", "arab", "arabs", "europeans", "americans", "canadians", "immigrant", "immigrants",
+    "refugees", "migrants", "woman", "women",
+)
+
+# People a news site's readers argue about, neutralised like the identity adjectives (word and
+# longer n-grams: "biden" alone kept 0.51 through " bide" and "iden "). One small source's 49
+# comments naming Biden, all toxic, made "I voted for Joe Biden." 0.91 and "Brandon" alone 0.98.
+PEOPLE_NAMES: tuple[str, ...] = (
+    "trump", "donald", "biden", "joe", "obama", "hillary", "clinton", "bernie", "sanders", "kamala",
+    "pelosi", "brandon", "kaepernick",
+)
+
+# Parties and political camps: their word column only. Zeroing their n-grams as well ("eral" of
+# liberal is in general and several) cost olid_test, political tweets, 0.004 more.
+PARTY_NAMES: tuple[str, ...] = (
+    "democrat", "democrats", "republican", "republicans", "liberal", "liberals", "conservative",
+    "conservatives", "gop",
+)
 
 
 def identity_columns(features: CivilityFeatures, terms: Iterable[str]) -> np.ndarray:
@@ -34,15 +67,23 @@ def identity_columns(features: CivilityFeatures, terms: Iterable[str]) -> np.nda
     return np.array(sorted(columns), dtype=np.int64)
 
 
+def word_columns(features: CivilityFeatures, names: Iterable[str]) -> np.ndarray:
+    """The word columns of `names`, and nothing of the n-grams they share with other words."""
+    word_size = 1 << features.word_bits
+    return np.array(sorted({hash_column(w, word_size) for name in names for w in name.lower().split()}), dtype=np.int64)
+
+
 def neutralise_identity_terms(
     features: CivilityFeatures,
     heads: MaskedLinearHeads,
     terms: Sequence[str],
     attributes: Sequence[str] = NEUTRALISED_HEADS,
+    names: Sequence[str] = (),
 ) -> dict[str, object]:
-    """Zero identity-word weights in `attributes`' heads in place; returns what was done, for the card."""
-    columns = identity_columns(features, terms)
+    """Zero identity-word weights in `attributes`' heads in place, and the word columns of `names`;
+    returns what was done, for the card."""
+    columns = np.union1d(identity_columns(features, terms), word_columns(features, names))
     changed = [a for a in attributes if a in heads.attributes_]
     for attribute in changed:
         heads.weights_[columns, heads.attributes_.index(attribute)] = 0.0
-    return {"heads": changed, "terms": list(terms), "columns_zeroed": int(len(columns))}
+    return {"heads": changed, "terms": list(terms), "names": list(names), "columns_zeroed": int(len(columns))}

@@ -20,7 +20,7 @@ from classifiers.attributes import ATTRIBUTES
 from classifiers.bias import IDENTITY_TERMS
 from classifiers.counterfactual import COPY_WEIGHT, counterfactual_copies
 from classifiers.datasets import LabelledData, concat, read_labelled_csv, sha256_of
-from classifiers.debias import neutralise_identity_terms
+from classifiers.debias import GROUP_NOUNS, PARTY_NAMES, PEOPLE_NAMES, RELIGION_NAMES, neutralise_identity_terms
 from classifiers.drift import validation_scores
 from classifiers.features import CivilityFeatures
 from classifiers.heads import DEFAULT_C, MaskedLinearHeads
@@ -198,7 +198,8 @@ def train_model(
     min_positives: int = 100,
     allow_unlisted_sources: bool = False,
     cross_source: bool = False,
-    neutral_terms: Sequence[str] | None = IDENTITY_TERMS,
+    neutral_terms: Sequence[str] | None = IDENTITY_TERMS + RELIGION_NAMES + PEOPLE_NAMES,
+    neutral_names: Sequence[str] = GROUP_NOUNS + PARTY_NAMES,
     random_state: int = 0,
     own_label_weight: float = 2.0,
     group_swaps: int = 1,
@@ -217,6 +218,9 @@ def train_model(
     names a group, with the group swapped, train the identity_attack head (classifiers/counterfactual.py).
     `pooling` is how the model scores a comment of several sentences (classifiers/pooling.py; None:
     as one text); thresholds and metrics are chosen on those scores, and the card records it.
+    `neutral_terms` (identity words, people's names) lose their word and longer character n-gram
+    weights in the toxicity and insult heads, `neutral_names` (groups' nouns, parties) their word weight
+    (classifiers/debias.py).
     """
     if own_label_weight <= 0:
         raise ValueError(f"own_label_weight must be positive, got {own_label_weight}")
@@ -246,7 +250,8 @@ def train_model(
         bar.update()
     X_train = X_train[: len(train)]  # the copies trained identity_attack only; validation uses real rows
     neutralisation = (
-        neutralise_identity_terms(features, heads, neutral_terms) if neutral_terms else {"heads": [], "terms": []}
+        neutralise_identity_terms(features, heads, neutral_terms, names=neutral_names) if neutral_terms
+        else {"heads": [], "terms": [], "names": []}
     )
     cross_source_report = (
         leave_one_source_out(train, C=C, source_balance=source_balance, X=X_train, progress=progress)

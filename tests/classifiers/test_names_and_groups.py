@@ -1,0 +1,28 @@
+"""Naming a group by its noun, or a politician or party, is not a reason to hold a comment."""
+
+from __future__ import annotations
+
+import numpy as np
+from classifiers.debias import GROUP_NOUNS, PARTY_NAMES, PEOPLE_NAMES, RELIGION_NAMES, neutralise_identity_terms
+from classifiers.features import CivilityFeatures
+from classifiers.heads import MaskedLinearHeads
+from classifiers.ngram_cache import char_ngrams, hash_column
+
+def test_group_nouns_and_parties_lose_their_word_column_only_and_people_their_ngrams_too() -> None:
+    features = CivilityFeatures()
+    heads = MaskedLinearHeads()
+    heads.attributes_ = ["toxicity", "insult", "identity_attack"]
+    heads.weights_ = np.ones((features.n_features, 3))
+    done = neutralise_identity_terms(features, heads, RELIGION_NAMES + PEOPLE_NAMES, names=GROUP_NOUNS + PARTY_NAMES)
+    word, char = 1 << features.word_bits, 1 << features.char_bits
+
+    def column(gram: str) -> int:
+        return word + hash_column(gram, char)
+
+    for name in ("liberals", "jews", "biden"):
+        assert heads.weights_[hash_column(name, word), :2].tolist() == [0.0, 0.0], name
+    assert heads.weights_[column("eral"), 0] == 1.0  # of "liberal", and of "general": kept
+    for name in ("islam", "biden"):
+        assert all(heads.weights_[column(g), 0] == 0.0 for g in char_ngrams(name, 3, 5) if len(g.strip()) >= 4)
+    assert heads.weights_[:, 2].min() == 1.0  # identity_attack keeps every weight
+    assert "liberals" in done["names"] and "biden" in done["terms"]
