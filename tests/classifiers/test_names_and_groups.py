@@ -3,10 +3,45 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+
+from classifiers import CivilityModel, load_model
 from classifiers.debias import GROUP_NOUNS, PARTY_NAMES, PEOPLE_NAMES, RELIGION_NAMES, neutralise_identity_terms
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
 from classifiers.ngram_cache import char_ngrams, hash_column
+
+# Each scored at or above the toxicity threshold before group nouns and political names were
+# neutralised ("My neighbours are Jews." 0.80, "I voted for Joe Biden." 0.91).
+CIVIL = [
+    "My neighbours are Jews.",
+    "Jews celebrate Hanukkah this week.",
+    "Islam is a religion.",
+    "Many blacks voted in the election.",
+    "Gays live in this town.",
+    "The school welcomes homosexuals.",
+    "I voted for Joe Biden.",
+    "My dad likes Joe Biden.",
+    "Joe Biden will visit our town next week.",
+    "Trump is in cahoots with the Russians and the aliens!",
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> CivilityModel:
+    return load_model()
+
+
+@pytest.mark.parametrize("text", CIVIL)
+def test_a_civil_comment_naming_a_group_or_a_politician_is_not_flagged_as_toxic(shipped: CivilityModel, text: str) -> None:
+    assert shipped.score([text])[0]["toxicity"] < shipped.card["thresholds"]["toxicity"]
+
+
+def test_abuse_that_names_a_group_or_a_politician_is_still_flagged(shipped: CivilityModel) -> None:
+    threshold = shipped.card["thresholds"]["toxicity"]
+    for text in ("Jews are disgusting vermin", "Biden is a senile idiot", "shut up you stupid liberal"):
+        assert shipped.score([text])[0]["toxicity"] >= threshold, text
+
 
 def test_group_nouns_and_parties_lose_their_word_column_only_and_people_their_ngrams_too() -> None:
     features = CivilityFeatures()
