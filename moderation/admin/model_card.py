@@ -54,6 +54,11 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
     }
     # Attributes with few examples labelled by people: scored, but an admin should trust them less.
     thin = {attribute: note for attribute, note in _dict(card.get("thin_data")).items() if isinstance(note, str)}
+    # Words the model may not count against a comment (identity words, people's and parties'
+    # names): what an admin needs when asked why "Biden" or "jews" alone is never a reason.
+    neutral = _dict(card.get("identity_term_neutralisation"))
+    neutral_words = [w for w in [*(neutral.get("terms") or []), *(neutral.get("names") or [])] if isinstance(w, str)]
+    neutral_heads = [h for h in neutral.get("heads") or [] if isinstance(h, str)]
     return {
         "name": card.get("name"),
         "trained_at": card.get("trained_at") or card.get("created_at") or card.get("date"),
@@ -64,4 +69,6 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         "sources": sources,
         "copied": copied,
         "thin": thin,
+        "neutral_words": sorted(set(neutral_words)),
+        "neutral_heads": neutral_heads,
     }

@@ -21,6 +21,8 @@ def fake_model(app):
         card={"trained_at": "2026-11-20", "metrics": {"validation_pooled": {"toxicity": {"roc_auc": 0.931}}},
               "insufficient_data": {"threat": {"score_copied_from": "toxicity"}},
               "thin_data": {"insult": "102 positives labelled by people, 256 more <from label rules>"},
+              "identity_term_neutralisation": {"heads": ["toxicity", "insult"], "terms": ["gay", "<b>biden"],
+                                               "names": ["jews", "gay"]},
               "data": {"train_rows": 1234, "sources": {"jigsaw2018": {"licence": "CC0", "trainable": True, "weight": 1.0},
                                                      "hatexplain": {"licence": "MIT", "weight": 0.5}}}},
     ))
@@ -42,6 +44,9 @@ def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_mod
     # An attribute with few labelled examples says so, in the card's words (escaped).
     assert "few examples: 102 positives labelled by people, 256 more &lt;from label rules&gt;" in html
     assert html.count("few examples") == 1
+    # Which words can never count against a comment, and for which scores (escaped).
+    assert "3 identity words and names never count towards toxicity or insult" in html
+    assert "&lt;b&gt;biden, gay, jews" in html
 
 
 def test_the_admin_page_still_renders_when_the_model_cannot_load(app, sign_in, admin, site, tmp_path):
