@@ -250,8 +250,8 @@ def train_model(
         bar.update()
     X_train = X_train[: len(train)]  # the copies trained identity_attack only; validation uses real rows
     neutralisation = (
-        neutralise_identity_terms(features, heads, neutral_terms, names=neutral_names) if neutral_terms
-        else {"heads": [], "terms": [], "names": []}
+        neutralise_identity_terms(features, heads, neutral_terms or (), names=neutral_names)
+        if neutral_terms or neutral_names else {"heads": [], "terms": [], "names": []}
     )
     cross_source_report = (
         leave_one_source_out(train, C=C, source_balance=source_balance, X=X_train, progress=progress)

@@ -116,7 +116,8 @@ def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path) -> None:
     # Every "gay" row here is abusive, so an unneutralised model learns that the word is toxic.
     rows = labelled_rows() + [{"text": f"gay idiot number {i}", "toxicity": "1", "source": "olid"} for i in range(40)]
     path = write_csv(tmp_path / "skewed.csv", rows)
-    plain = load_model(train_model([path], out_dir=tmp_path / "plain", progress=False, min_positives=20, neutral_terms=None))
+    plain = load_model(train_model([path], out_dir=tmp_path / "plain", progress=False, min_positives=20, neutral_terms=None,
+                                   neutral_names=()))
     neutral = load_model(train_model([path], out_dir=tmp_path / "neutral", progress=False, min_positives=20))
     text = ["i am gay"]
     assert plain.score(text)[0]["toxicity"] > neutral.score(text)[0]["toxicity"]
@@ -129,3 +130,5 @@ def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path) -> None:
     # Only n-grams shared with other words (" ga", "ay ") are left to it.
     assert gay_share(neutral) < 0.25 * gay_share(plain)
     assert "gay" in neutral.card["identity_term_neutralisation"]["terms"]
+    assert {"biden", "jews"} <= set(neutral.card["identity_term_neutralisation"]["terms"]
+                                    + neutral.card["identity_term_neutralisation"]["names"])
