@@ -4,9 +4,9 @@ Training data ties words such as "gay", "muslim" or "queer" to abuse because abu
 them, so a bag-of-n-grams model flags "I am a proud queer woman" (Dixon et al. 2018). We zero
 the weights of each identity word's own features - its word column and its character n-grams
 of four or more letters - in the heads where identity is not the point. identity_attack keeps
-them: there the target group is part of what the label means. The groups' nouns and plurals,
-and politicians', parties' and other people's names, lose their word column: naming a group or
-a person is not abuse.
+them: there the target group is part of what the label means. A religion's name and the names of
+people readers argue about are treated the same; the groups' nouns and plurals and the parties'
+names lose their word column only. Naming a group or a person is not abuse.
 """
 
 from __future__ import annotations
@@ -56,21 +56,22 @@ PARTY_NAMES: tuple[str, ...] = (
 def identity_columns(features: CivilityFeatures, terms: Iterable[str]) -> np.ndarray:
     """Feature columns that belong to the identity words themselves (short n-grams like 'th' are
     shared with everything and stay)."""
+    terms = list(terms)
     word_size = 1 << features.word_bits
-    columns: set[int] = set()
-    for term in terms:
-        for word in term.lower().split():
-            columns.add(hash_column(word, word_size))
-            for gram in char_ngrams(word, *features.char_ngrams):
-                if len(gram.strip()) >= 4 or gram.strip() == word:
-                    columns.add(word_size + hash_column(gram, 1 << features.char_bits))
-    return np.array(sorted(columns), dtype=np.int64)
+    grams = {
+        word_size + hash_column(gram, 1 << features.char_bits)
+        for term in terms
+        for word in term.lower().split()
+        for gram in char_ngrams(word, *features.char_ngrams)
+        if len(gram.strip()) >= 4 or gram.strip() == word
+    }
+    return np.union1d(word_columns(features, terms), np.array(sorted(grams), dtype=np.int64))
 
 
-def word_columns(features: CivilityFeatures, names: Iterable[str]) -> np.ndarray:
-    """The word columns of `names`, and nothing of the n-grams they share with other words."""
+def word_columns(features: CivilityFeatures, words: Iterable[str]) -> np.ndarray:
+    """The word columns of `words`, and nothing of the n-grams they share with other words."""
     word_size = 1 << features.word_bits
-    return np.array(sorted({hash_column(w, word_size) for name in names for w in name.lower().split()}), dtype=np.int64)
+    return np.array(sorted({hash_column(w, word_size) for term in words for w in term.lower().split()}), dtype=np.int64)
 
 
 def neutralise_identity_terms(
@@ -78,12 +79,12 @@ def neutralise_identity_terms(
     heads: MaskedLinearHeads,
     terms: Sequence[str],
     attributes: Sequence[str] = NEUTRALISED_HEADS,
-    names: Sequence[str] = (),
+    word_only: Sequence[str] = (),
 ) -> dict[str, object]:
-    """Zero identity-word weights in `attributes`' heads in place, and the word columns of `names`;
-    returns what was done, for the card."""
-    columns = np.union1d(identity_columns(features, terms), word_columns(features, names))
-    changed = [a for a in attributes if a in heads.attributes_]
+    """Zero the weights of `terms` (word and longer n-grams) and of `word_only` (word column) in
+    `attributes`' heads in place; returns what was done, for the card."""
+    columns = np.union1d(identity_columns(features, terms), word_columns(features, word_only))
+    changed = [a for a in attributes if a in heads.attributes_] if len(columns) else []
     for attribute in changed:
         heads.weights_[columns, heads.attributes_.index(attribute)] = 0.0
-    return {"heads": changed, "terms": list(terms), "names": list(names), "columns_zeroed": int(len(columns))}
+    return {"heads": changed, "terms": list(terms), "word_only": list(word_only), "columns_zeroed": int(len(columns))}

@@ -199,7 +199,7 @@ def train_model(
     allow_unlisted_sources: bool = False,
     cross_source: bool = False,
     neutral_terms: Sequence[str] | None = IDENTITY_TERMS + RELIGION_NAMES + PEOPLE_NAMES,
-    neutral_names: Sequence[str] = GROUP_NOUNS + PARTY_NAMES,
+    neutral_word_only: Sequence[str] = GROUP_NOUNS + PARTY_NAMES,
     random_state: int = 0,
     own_label_weight: float = 2.0,
     group_swaps: int = 1,
@@ -219,7 +219,7 @@ def train_model(
     `pooling` is how the model scores a comment of several sentences (classifiers/pooling.py; None:
     as one text); thresholds and metrics are chosen on those scores, and the card records it.
     `neutral_terms` (identity words, people's names) lose their word and longer character n-gram
-    weights in the toxicity and insult heads, `neutral_names` (groups' nouns, parties) their word weight
+    weights in the toxicity and insult heads, `neutral_word_only` (groups' nouns, parties) their word weight
     (classifiers/debias.py).
     """
     if own_label_weight <= 0:
@@ -249,10 +249,7 @@ def train_model(
                   on_head=lambda _attribute, done: stages.at("fit heads", done))  # cancellable between heads
         bar.update()
     X_train = X_train[: len(train)]  # the copies trained identity_attack only; validation uses real rows
-    neutralisation = (
-        neutralise_identity_terms(features, heads, neutral_terms or (), names=neutral_names)
-        if neutral_terms or neutral_names else {"heads": [], "terms": [], "names": []}
-    )
+    neutralisation = neutralise_identity_terms(features, heads, neutral_terms or (), word_only=neutral_word_only)
     cross_source_report = (
         leave_one_source_out(train, C=C, source_balance=source_balance, X=X_train, progress=progress)
         if cross_source and len(set(train.sources)) > 1

@@ -57,7 +57,7 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
     # Words the model may not count against a comment (identity words, people's and parties'
     # names): what an admin needs when asked why "Biden" or "jews" alone is never a reason.
     neutral = _dict(card.get("identity_term_neutralisation"))
-    neutral_words = [w for w in [*(neutral.get("terms") or []), *(neutral.get("names") or [])] if isinstance(w, str)]
+    neutral_words = [w for w in [*(neutral.get("terms") or []), *(neutral.get("word_only") or [])] if isinstance(w, str)]
     neutral_heads = [h for h in neutral.get("heads") or [] if isinstance(h, str)]
     return {
         "name": card.get("name"),

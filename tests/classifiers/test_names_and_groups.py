@@ -48,7 +48,7 @@ def test_group_nouns_and_parties_lose_their_word_column_only_and_people_their_ng
     heads = MaskedLinearHeads()
     heads.attributes_ = ["toxicity", "insult", "identity_attack"]
     heads.weights_ = np.ones((features.n_features, 3))
-    done = neutralise_identity_terms(features, heads, RELIGION_NAMES + PEOPLE_NAMES, names=GROUP_NOUNS + PARTY_NAMES)
+    done = neutralise_identity_terms(features, heads, RELIGION_NAMES + PEOPLE_NAMES, word_only=GROUP_NOUNS + PARTY_NAMES)
     word, char = 1 << features.word_bits, 1 << features.char_bits
 
     def column(gram: str) -> int:
@@ -60,4 +60,4 @@ def test_group_nouns_and_parties_lose_their_word_column_only_and_people_their_ng
     for name in ("islam", "biden"):
         assert all(heads.weights_[column(g), 0] == 0.0 for g in char_ngrams(name, 3, 5) if len(g.strip()) >= 4)
     assert heads.weights_[:, 2].min() == 1.0  # identity_attack keeps every weight
-    assert "liberals" in done["names"] and "biden" in done["terms"]
+    assert "liberals" in done["word_only"] and "biden" in done["terms"]

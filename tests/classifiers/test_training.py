@@ -117,7 +117,7 @@ def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path) -> None:
     rows = labelled_rows() + [{"text": f"gay idiot number {i}", "toxicity": "1", "source": "olid"} for i in range(40)]
     path = write_csv(tmp_path / "skewed.csv", rows)
     plain = load_model(train_model([path], out_dir=tmp_path / "plain", progress=False, min_positives=20, neutral_terms=None,
-                                   neutral_names=()))
+                                   neutral_word_only=()))
     neutral = load_model(train_model([path], out_dir=tmp_path / "neutral", progress=False, min_positives=20))
     text = ["i am gay"]
     assert plain.score(text)[0]["toxicity"] > neutral.score(text)[0]["toxicity"]
@@ -131,4 +131,4 @@ def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path) -> None:
     assert gay_share(neutral) < 0.25 * gay_share(plain)
     assert "gay" in neutral.card["identity_term_neutralisation"]["terms"]
     assert {"biden", "jews"} <= set(neutral.card["identity_term_neutralisation"]["terms"]
-                                    + neutral.card["identity_term_neutralisation"]["names"])
+                                    + neutral.card["identity_term_neutralisation"]["word_only"])

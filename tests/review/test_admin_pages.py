@@ -22,7 +22,7 @@ def fake_model(app):
               "insufficient_data": {"threat": {"score_copied_from": "toxicity"}},
               "thin_data": {"insult": "102 positives labelled by people, 256 more <from label rules>"},
               "identity_term_neutralisation": {"heads": ["toxicity", "insult"], "terms": ["gay", "<b>biden"],
-                                               "names": ["jews", "gay"]},
+                                               "word_only": ["jews", "gay"]},
               "data": {"train_rows": 1234, "sources": {"jigsaw2018": {"licence": "CC0", "trainable": True, "weight": 1.0},
                                                      "hatexplain": {"licence": "MIT", "weight": 0.5}}}},
     ))
