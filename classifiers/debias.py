@@ -6,12 +6,13 @@ the weights of each identity word's own features - its word column and its chara
 of four or more letters - in the heads where identity is not the point. identity_attack keeps
 them: there the target group is part of what the label means. A religion's name and the names of
 people readers argue about are treated the same; the groups' nouns and plurals and the parties'
-names lose their word column only. Naming a group or a person is not abuse.
+names lose only their word column and the n-grams that are the whole word. Naming a group or a
+person is not abuse.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -26,8 +27,8 @@ NEUTRALISED_HEADS: tuple[str, ...] = ("toxicity", "insult")
 RELIGION_NAMES: tuple[str, ...] = ("islam",)
 
 # The nouns and plurals of the groups bias.IDENTITY_TERMS names by adjective: "jewish" was
-# neutralised but "jews" was not, so "My neighbours are Jews." scored 0.80. Their word column only:
-# zeroing their longer n-grams too took 0.006-0.013 more from the hate files for no more gain on
+# neutralised but "jews" was not, so "My neighbours are Jews." scored 0.80. Their word column and
+# the n-grams that are the whole word only (`word_columns`): zeroing their longer n-grams too took 0.006-0.013 more from the hate files for no more gain on
 # sentences that name a group (README, "Group nouns and people's names").
 GROUP_NOUNS: tuple[str, ...] = (
     "jew", "jews", "muslims", "moslem", "moslems", "christians", "catholics", "protestants",
@@ -45,7 +46,7 @@ PEOPLE_NAMES: tuple[str, ...] = (
     "pelosi", "brandon", "kaepernick",
 )
 
-# Parties and political camps: their word column only. Zeroing their n-grams as well ("eral" of
+# Parties and political camps: their word column only (`word_columns`). Zeroing their n-grams as well ("eral" of
 # liberal is in general and several) cost olid_test, political tweets, 0.004 more.
 PARTY_NAMES: tuple[str, ...] = (
     "democrat", "democrats", "republican", "republicans", "liberal", "liberals", "conservative",
@@ -56,22 +57,26 @@ PARTY_NAMES: tuple[str, ...] = (
 def identity_columns(features: CivilityFeatures, terms: Iterable[str]) -> np.ndarray:
     """Feature columns that belong to the identity words themselves (short n-grams like 'th' are
     shared with everything and stay)."""
-    terms = list(terms)
-    word_size = 1 << features.word_bits
-    grams = {
-        word_size + hash_column(gram, 1 << features.char_bits)
-        for term in terms
-        for word in term.lower().split()
-        for gram in char_ngrams(word, *features.char_ngrams)
-        if len(gram.strip()) >= 4 or gram.strip() == word
-    }
-    return np.union1d(word_columns(features, terms), np.array(sorted(grams), dtype=np.int64))
+    return _own_columns(features, terms, lambda gram, word: len(gram) >= 4 or gram == word)
 
 
 def word_columns(features: CivilityFeatures, words: Iterable[str]) -> np.ndarray:
-    """The word columns of `words`, and nothing of the n-grams they share with other words."""
-    word_size = 1 << features.word_bits
-    return np.array(sorted({hash_column(w, word_size) for term in words for w in term.lower().split()}), dtype=np.int64)
+    """Each word's column, and the character n-grams that are the whole word ("jews", " jews",
+    "jews "): nothing of the n-grams it shares with other words."""
+    return _own_columns(features, words, lambda gram, word: gram == word)
+
+
+def _own_columns(features: CivilityFeatures, terms: Iterable[str], keep: Callable[[str, str], bool]) -> np.ndarray:
+    """Every word's word column, and the columns of its character n-grams (stripped of the padding
+    space) that `keep(gram, word)` takes."""
+    word_size, char_size = 1 << features.word_bits, 1 << features.char_bits
+    columns: set[int] = set()
+    for term in terms:
+        for word in term.lower().split():
+            columns.add(hash_column(word, word_size))
+            columns.update(word_size + hash_column(gram, char_size)
+                           for gram in char_ngrams(word, *features.char_ngrams) if keep(gram.strip(), word))
+    return np.array(sorted(columns), dtype=np.int64)
 
 
 def neutralise_identity_terms(

@@ -57,6 +57,9 @@ def test_group_nouns_and_parties_lose_their_word_column_only_and_people_their_ng
     for name in ("liberals", "jews", "biden"):
         assert heads.weights_[hash_column(name, word), :2].tolist() == [0.0, 0.0], name
     assert heads.weights_[column("eral"), 0] == 1.0  # of "liberal", and of "general": kept
+    # A short noun's n-grams that are the whole word (" jews", "jews ") are the word itself.
+    assert all(heads.weights_[column(g), 0] == 0.0 for g in char_ngrams("jews", 3, 5) if g.strip() == "jews")
+    assert heads.weights_[column("ews "), 0] == 1.0  # the end of "news" too: kept
     for name in ("islam", "biden"):
         assert all(heads.weights_[column(g), 0] == 0.0 for g in char_ngrams(name, 3, 5) if len(g.strip()) >= 4)
     assert heads.weights_[:, 2].min() == 1.0  # identity_attack keeps every weight
