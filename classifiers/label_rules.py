@@ -11,9 +11,10 @@ Each file labels a few attributes and leaves the others unknown. Two facts fill 
   stays unknown (`swears`, a word list over the normalised text).
 * Threats are the thinnest label (121 in civil_spans, 2 elsewhere), so the threat head knew few
   ways to threaten: "I am going to find you and hurt you" scored 0.002. A comment labelled
-  toxic that states an intent to harm someone ("I will find you and kill you", "they should be
-  shot", "kill them all", "I know where you live"; `threatens`, patterns over the normalised text)
-  is labelled a threat where its source says nothing about threats (about 300 comments of the
+  toxic that states an intent to harm someone or a group, or wishes them dead ("I will find you and
+  kill you", "they should be shot", "kill them all", "I know where you live", "I'm going to shoot the
+  next woman I see", "people like you deserve to die"; `threatens`, patterns over the normalised
+  text) is labelled a threat where its source says nothing about threats (328 comments of the
   training sources). A comment labelled not toxic stays a negative whatever it says ("I'll kill for
   a coffee").
 * No shared file rates severe toxicity (3 positives in 24,000 Wikipedia rows), so its head learns
@@ -66,18 +67,34 @@ _INTENT = (r"(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|m\s+going\s+to|'m\s+gonna
            r"|imma|i'ma|im\s+gonna|im\s+going\s+to")
 _HARMED = (r"(?:shot|killed|hanged|hung|raped|beaten|stabbed|lynched|murdered|executed|burned|burnt|gassed"
            r"|exterminated|slaughtered|butchered|tortured|beheaded)")
+# Harm verbs that are neither sport nor idiom when a person or a group is their object ("beat",
+# "find" and "hurt" stay with _VIOLENCE, where the victim must be "you", "him" or "them").
+_HARM = (r"(?:kill|murder|shoot|stab|rape|strangle|lynch|behead|execute|torture|slaughter|exterminate|eradicate"
+         r"|gas|hang|drown|burn|butcher|massacre)")
+# Who is to be harmed, a group included: "the next woman", "those muslims", "all of them".
+_TARGET = (r"(?:(?:all|every|each|the\s+next|any|those|these)\s+(?:of\s+(?:them|you|those|these)\b|\w+)"
+           r"|them|you|him|her)")
 _THREATENING = re.compile(
     r"\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+" + _VIOLENCE + r"\w*\s+" + _VICTIM + r"\b"
-    r"|\b(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must|gonna|going\s+to)\s+(?:be|get)\s+" + _HARMED + r"\b"
+    r"|\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+" + _HARM + r"\s+" + _TARGET + r"\b"
+    r"|\b(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must|gonna|going\s+to)\s+(?:all\s+|just\s+)?(?:be|get)\s+"
+    + _HARMED + r"\b"
+    r"|\b(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must)\s+(?:all\s+|just\s+)?die\b"
+    r"|\b(?:someone|somebody)\s+(?:should|needs\s+to|ought\s+to|has\s+to)\s+(?:just\s+)?" + _HARM + r"\b"
     r"|\bhope\s+(?:you|u|ya|he|she|they)\s+(?:die|dies|get\s+(?:shot|killed|raped|stabbed|hit\s+by))\b"
     r"|\b(?:kill|shoot|hang|gas|lynch|exterminate|behead|slaughter|execute|nuke|bomb)\s+(?:all|every|them\s+all|em\s+all|\w+\s+all)\b"
+    r"|\b(?:exterminate|eradicate|wipe\s+out)\s+(?:all|every|the|these|those|them)\b"
+    r"|(?:^|[.!?,:;]\s*)death\s+to\s+(?:all\s+|the\s+)?\w+"
+    r"|\b(?:slit|cut)\s+(?:their|your|his|her|ur)\s+(?:\w+\s+)?throats?\b|\bsnap\s+(?:their|your|his|her|ur)\s+(?:\w+\s+)?necks?\b"
+    r"|\b(?:love|like)\s+to\s+see\s+(?:you|them|him|her|(?:those|these|all)\s+\w+)\s+(?:suffer|die|burn|hang)\b"
     r"|\bwatch\s+(?:your|ur)\s+back\b|\bi\s+know\s+where\s+(?:you|u)\s+live\b|\b(?:your|ur)\s+days\s+are\s+numbered\b"
     r"|\b(?:you|u)(?:'re|\s+are|re)\s+(?:going\s+to|gonna)\s+(?:die|get\s+(?:hurt|shot|killed))\b"
 )
 
-THREAT_RULE = ("a comment labelled toxic that states an intent to harm someone (classifiers/label_rules.py patterns: "
-               "\"I will find you and kill you\", \"should be shot\", \"kill them all\") is a threat where its source "
-               "gives no threat label; a comment labelled not toxic is not a threat")
+THREAT_RULE = ("a comment labelled toxic that states an intent to harm someone or a group, or wishes them dead "
+               "(classifiers/label_rules.py patterns: \"I will find you and kill you\", \"should be shot\", \"kill them all\", "
+               "\"I'm going to shoot the next woman I see\", \"deserve to die\") is a threat where its source gives no "
+               "threat label; a comment labelled not toxic is not a threat")
 
 
 def threatens(text: str) -> bool:

@@ -41,8 +41,13 @@ def test_a_comment_that_is_not_toxic_but_swears_is_not_taken_as_clean_language()
 
 def test_a_toxic_comment_that_threatens_someone_is_a_threat_and_severely_toxic() -> None:
     threats = ["I am going to find you and hurt you", "unblock me or i w1ll k1ll y0u", "They should be shot.",
-               "kill them all", "Watch your back, I know where you live"]
-    others = ["you are a stupid fucking idiot", "I hope you lose your job"]
+               "kill them all", "Watch your back, I know where you live",
+               # threats against a group, and calls for a death
+               "I am going to shoot the next woman I see.", "Women like you deserve to die.",
+               "Arabs should all be killed.", "Somebody should just stab those people.", "Death to all gays!",
+               "I'll slit your fucking throat", "I would love to see those immigrants suffer."]
+    others = ["you are a stupid fucking idiot", "I hope you lose your job", "I'd kill for a coffee, you moron",
+              "this stupid bill deserves to fail", "they taxed us to death to pay for this crap"]
     texts = threats + others + ["I'll kill for a coffee", "we will beat them on sunday", "I will kill you"]
     labels = np.array([row(toxicity=1)] * (len(threats) + len(others)) + [row(toxicity=0)] * 2
                       + [row(toxicity=1, threat=0)])  # a source that rated threats itself is believed
