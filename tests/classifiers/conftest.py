@@ -1,4 +1,4 @@
-"""Session fixtures: a tiny CSV written to a tmp dir and a model trained on it."""
+"""Session fixtures: a tiny CSV written to a tmp dir, a model trained on it, and the shipped model."""
 
 from __future__ import annotations
 
@@ -25,3 +25,9 @@ def tiny_model_path(tiny_csv: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="session")
 def tiny_model(tiny_model_path: Path) -> CivilityModel:
     return load_model(tiny_model_path)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> CivilityModel:
+    """The model in models/, as the service loads it by default."""
+    return load_model()

@@ -3,12 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifiers import ATTRIBUTES, CivilityModel, load_model
+from classifiers import ATTRIBUTES, CivilityModel
 
-
-@pytest.fixture(scope="module")
-def shipped() -> CivilityModel:
-    return load_model()
 
 
 def test_the_top_toxicity_span_is_the_insult(shipped: CivilityModel) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers import CivilityModel, load_model
+from classifiers import CivilityModel
 from classifiers.normalise import mapped_length
 from classifiers.pooling import pooled_scores
 
@@ -15,10 +15,6 @@ PADDING = {
     "civil text": (CIVIL * 100)[:5000] + " ",
 }
 
-
-@pytest.fixture(scope="module")
-def shipped() -> CivilityModel:
-    return load_model()
 
 
 @pytest.mark.parametrize("padding", PADDING.values(), ids=PADDING.keys())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifiers import CivilityModel, load_model
+from classifiers import CivilityModel
 from classifiers.debias import GROUP_NOUNS, PARTY_NAMES, PEOPLE_NAMES, RELIGION_NAMES, neutralise_identity_terms
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
@@ -26,10 +26,6 @@ CIVIL = [
     "Trump is in cahoots with the Russians and the aliens!",
 ]
 
-
-@pytest.fixture(scope="module")
-def shipped() -> CivilityModel:
-    return load_model()
 
 
 @pytest.mark.parametrize("text", CIVIL)

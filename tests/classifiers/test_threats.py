@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers import CivilityModel, load_model
+from classifiers import CivilityModel
 
 # Each scored under the threat threshold before the label rules learnt calls for a death and
 # threats against a group (model f68f4d13: 0.27, 0.29, 0.61).
@@ -14,10 +14,6 @@ THREATS = [
     "I'm going to shoot you tomorrow.",
 ]
 
-
-@pytest.fixture(scope="module")
-def shipped() -> CivilityModel:
-    return load_model()
 
 
 @pytest.mark.parametrize("text", THREATS)
