@@ -27,7 +27,6 @@ CIVIL = [
 ]
 
 
-
 @pytest.mark.parametrize("text", CIVIL)
 def test_a_civil_comment_naming_a_group_or_a_politician_is_not_flagged_as_toxic(shipped: CivilityModel, text: str) -> None:
     assert shipped.score([text])[0]["toxicity"] < shipped.card["thresholds"]["toxicity"]

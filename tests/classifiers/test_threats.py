@@ -15,7 +15,6 @@ THREATS = [
 ]
 
 
-
 @pytest.mark.parametrize("text", THREATS)
 def test_a_threat_is_flagged_as_a_threat(shipped: CivilityModel, text: str) -> None:
     assert shipped.score([text])[0]["threat"] >= shipped.card["thresholds"]["threat"]
