@@ -74,12 +74,13 @@ _HARM = (r"(?:kill|murder|shoot|stab|rape|strangle|lynch|behead|execute|torture|
 # Who is to be harmed, a group included: "the next woman", "those muslims", "all of them".
 _TARGET = (r"(?:(?:all|every|each|the\s+next|any|those|these)\s+(?:of\s+(?:them|you|those|these)\b|\w+)"
            r"|them|you|him|her)")
+# A call for someone to be harmed: "they should be shot", "you deserve to die".
+_CALL = r"(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must)"
 _THREATENING = re.compile(
     r"\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+" + _VIOLENCE + r"\w*\s+" + _VICTIM + r"\b"
     r"|\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+" + _HARM + r"\s+" + _TARGET + r"\b"
-    r"|\b(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must|gonna|going\s+to)\s+(?:all\s+|just\s+)?(?:be|get)\s+"
-    + _HARMED + r"\b"
-    r"|\b(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must)\s+(?:all\s+|just\s+)?die\b"
+    r"|\b(?:" + _CALL + r"|gonna|going\s+to)\s+(?:all\s+|just\s+)?(?:be|get)\s+" + _HARMED + r"\b"
+    r"|\b" + _CALL + r"\s+(?:all\s+|just\s+)?die\b"
     r"|\b(?:someone|somebody)\s+(?:should|needs\s+to|ought\s+to|has\s+to)\s+(?:just\s+)?" + _HARM + r"\b"
     r"|\bhope\s+(?:you|u|ya|he|she|they)\s+(?:die|dies|get\s+(?:shot|killed|raped|stabbed|hit\s+by))\b"
     r"|\b(?:kill|shoot|hang|gas|lynch|exterminate|behead|slaughter|execute|nuke|bomb)\s+(?:all|every|them\s+all|em\s+all|\w+\s+all)\b"
