@@ -22,15 +22,13 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from classifier import DATA, default_files, load_rows  # noqa: E402  (bench/classifier.py: which rows are held out)
+
 from classifiers import ATTRIBUTES, DEFAULT_MODEL_PATH, CivilityModel, load_model  # noqa: E402
 from classifiers.datasets import read_labelled_csv  # noqa: E402
 from classifiers.recipe import is_held_out  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data"
 THREAT = ATTRIBUTES.index("threat")
-TRAINED_ON = ("civil_sentences_weak", "convabuse_train", "davidson", "hatexplain", "jigsaw_train_pieces",
-              "olid_train", "stormfront", "surge", "wiki_context")
-NEVER_TRAINED_ON = ("cad_reddit", "olid_test", "convabuse_test", "convabuse_valid")
 
 
 def civil_spans_threats() -> tuple[list[str], np.ndarray]:
@@ -39,12 +37,14 @@ def civil_spans_threats() -> tuple[list[str], np.ndarray]:
     return [data.texts[i] for i in rows], data.labels[rows, THREAT].astype(int)
 
 
-def not_toxic_comments() -> list[str]:
+def not_toxic_comments(trained_on: set[str]) -> list[str]:
+    """The rows `bench/classifier.py` scores (held-out splits, whole files never trained on) labelled
+    not toxic, the synthetic bias set left out."""
     texts: list[str] = []
-    for name in TRAINED_ON + NEVER_TRAINED_ON:
-        data = read_labelled_csv(DATA / f"{name}.csv")
-        texts += [t for t, y in zip(data.texts, data.labels[:, 0])
-                  if y == 0 and (name in NEVER_TRAINED_ON or is_held_out(t))]
+    for path in default_files():
+        if path.name != "bias_madlibs.csv":
+            data, _ = load_rows(path, trained_on)
+            texts += [t for t, y in zip(data.texts, data.labels[:, 0]) if y == 0]
     return texts
 
 
@@ -71,14 +71,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("models", nargs="*", type=Path, help="artifacts (.skops, card beside it); default: the shipped model")
     args = parser.parse_args(argv)
+    paths = args.models or [DEFAULT_MODEL_PATH]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        parser.error(f"no such model file: {', '.join(missing)}")
+    models = [load_model(path) for path in paths]
     spans = civil_spans_threats()
     with open(DATA / "hatecheck.csv", newline="", encoding="utf-8") as f:
         hatecheck = list(csv.DictReader(f))
-    civil = not_toxic_comments()
+    # Held-out rows are those of the files the first model trained on (the same for models trained
+    # on the same files).
+    trained_on = {f["sha256"] for f in models[0].card.get("data", {}).get("files", []) if f.get("rows", 1) > 0}
+    civil = not_toxic_comments(trained_on)
     names = ["model", "threshold", "civil_spans human labels: ROC / PR AUC", "  flagged threats",
              "hatecheck threats vs rest: ROC AUC", "hatecheck direct / normative flagged",
              "not-toxic held-out comments flagged"]
-    columns = [report(load_model(path), spans, hatecheck, civil) for path in (args.models or [DEFAULT_MODEL_PATH])]
+    columns = [report(model, spans, hatecheck, civil) for model in models]
     width = max(map(len, names))
     for i, name in enumerate(names):
         print(f"{name:{width}}  " + "  ".join(f"{c[i]:>24}" for c in columns))
