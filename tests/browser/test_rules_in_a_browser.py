@@ -57,7 +57,8 @@ def test_an_admin_previews_and_saves_a_rule_and_the_card_names_it(app, site, adm
     preview = page.locator(".preview").inner_text()
     assert "would have fired on 1" in preview and "held 1" in preview
     _shot(page, "admin_rules_preview.png")
-    page.get_by_role("button", name="Save rules").click()
+    with page.expect_navigation():  # the old page has a <main> too: read the saved one's
+        page.get_by_role("button", name="Save rules").click()
     assert "Saved rules version 1 for daily-planet." in page.locator("main").inner_text()
     with app.app_context():
         held = _post(site.id, "new-1", "I know where the councilman lives: 12 Oak Street")

@@ -44,7 +44,8 @@ def test_an_admin_previews_then_saves_a_threshold_for_a_target_precision(app, si
     folder = os.environ.get("WORKSPACE_SCREENSHOT_DIR")
     if folder:
         page.screenshot(path=str(Path(folder) / "admin_thresholds_preview.png"), full_page=True)
-    page.get_by_role("button", name="Save toxicity ≥ 0.800").click()
+    with page.expect_navigation():  # the old page has a <main> too: read the saved one's
+        page.get_by_role("button", name="Save toxicity ≥ 0.800").click()
     assert "Saved: daily-planet now holds at toxicity ≥ 0.800." in page.locator("main").inner_text()
     with app.app_context():
         assert db.session.get(Site, site.id).thresholds == {"toxicity": 0.8}

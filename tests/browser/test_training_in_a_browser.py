@@ -28,7 +28,9 @@ def test_an_admin_starts_a_run_and_watches_its_progress(app, admin, live_server,
     sign_in(page, live_server, admin)
     page.goto(f"{live_server}/admin")
     page.get_by_role("link", name="Training").first.click()
-    page.get_by_role("button", name="Train a candidate").click()
+    # The form posts back to this same URL, so wait for the redirect's page, not a new URL.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Train a candidate").click()
     assert page.get_by_text("Training run #1 queued.").is_visible()
     assert page.get_by_role("button", name="Train a candidate").is_disabled()
 
