@@ -31,11 +31,11 @@ GROUP_ADJECTIVES: tuple[str, ...] = (
     "jewish", "christian", "hindu", "buddhist", "sikh", "catholic", "mexican", "african", "arab", "chinese",
     "indian", "hispanic", "latino", "disabled",
 )
-GROUP_NOUNS: tuple[str, ...] = (
+GROUP_PLURALS: tuple[str, ...] = (
     "muslims", "jews", "christians", "hindus", "women", "men", "gays", "lesbians", "blacks", "whites",
     "asians", "mexicans", "africans", "arabs", "immigrants", "refugees", "homosexuals", "catholics",
 )
-_FORMS = (GROUP_ADJECTIVES, GROUP_NOUNS)
+_FORMS = (GROUP_ADJECTIVES, GROUP_PLURALS)
 _FORM_OF = {word: form for form in _FORMS for word in form}
 _GROUP_RE = re.compile(r"\b(" + "|".join(sorted(_FORM_OF, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 

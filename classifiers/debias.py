@@ -26,7 +26,7 @@ NEUTRALISED_HEADS: tuple[str, ...] = ("toxicity", "insult")
 # n-grams are nearly all the word ("Islam is a religion." scored 0.88, and 0.57 with its word alone).
 RELIGION_NAMES: tuple[str, ...] = ("islam",)
 
-# Not counterfactual.GROUP_NOUNS, the plurals swapped for one another in the identity-attack copies.
+# Not counterfactual.GROUP_PLURALS, the plurals swapped for one another in the identity-attack copies.
 # The nouns and plurals of the groups bias.IDENTITY_TERMS names by adjective: "jewish" was
 # neutralised but "jews" was not, so "My neighbours are Jews." scored 0.80. Their word column and
 # the n-grams that are the whole word only (`word_columns`): zeroing their longer n-grams too took 0.006-0.013 more from the hate files for no more gain on

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 
 from classifiers.attributes import ATTRIBUTES
-from classifiers.counterfactual import GROUP_ADJECTIVES, GROUP_NOUNS, counterfactual_copies, swapped
+from classifiers.counterfactual import GROUP_ADJECTIVES, GROUP_PLURALS, counterfactual_copies, swapped
 from classifiers.recipe import is_held_out
 
 ATTACK = ATTRIBUTES.index("identity_attack")
@@ -22,8 +22,8 @@ def test_a_swap_keeps_the_form_and_keeps_distinct_groups_distinct() -> None:
     for _ in range(50):
         text = swapped("Muslims and women are welcome, said the gay teacher", rng)
         words = text.lower().replace(",", "").split()
-        assert words[0] in GROUP_NOUNS and words[0] != "muslims"
-        assert words[2] in GROUP_NOUNS and words[2] != "women" and words[2] != words[0]
+        assert words[0] in GROUP_PLURALS and words[0] != "muslims"
+        assert words[2] in GROUP_PLURALS and words[2] != "women" and words[2] != words[0]
         assert words[-2] in GROUP_ADJECTIVES and words[-2] != "gay"
         assert text[0].isupper()
 
