@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -38,13 +38,15 @@ def explain_text(
     *,
     min_share: float = MIN_SHARE_OF_TOP,
     min_log_odds: float = MIN_LOG_ODDS,
+    explain_with: Mapping[str, str] | None = None,
 ) -> dict[str, list[dict[str, object]]]:
     """Spans of `text` with the largest positive contribution to each attribute's log-odds,
     leaving out those that add little: below `min_share` of the strongest, or below `min_log_odds`.
 
     Scores are in log-odds units (before calibration) and add up, with the negative ones and
     the intercept, to the head's raw score. Attributes without a head of their own are
-    explained by the head their score is copied from. Its cost grows with the text's normalised
+    explained by the head their score is copied from, and `explain_with` names the head that
+    supplied an attribute's score instead of its own (a floor, classifiers/floors.py). Its cost grows with the text's normalised
     length: callers pass one window of a long text (see CivilityModel.explain), never all of it.
     """
     cleaned, starts, ends = normalise_with_offsets(text)
@@ -56,6 +58,7 @@ def explain_text(
     chunk_of = owner[word_starts]
 
     heads_for = {a: a if a in heads.attributes_ else heads.fallback for a in attributes}
+    heads_for.update({a: h for a, h in (explain_with or {}).items() if a in heads_for and h in heads.attributes_})
     head_rows = sorted(set(heads_for.values()))
     # Only the occurring columns' rows: taking the heads' columns of the whole weight matrix first
     # copied millions of weights per held comment, a quarter of a scoring worker's time (bench/e2e.py).

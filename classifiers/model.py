@@ -15,6 +15,7 @@ from sklearn.pipeline import Pipeline
 from classifiers.attributes import ATTRIBUTES
 from classifiers.explain import explain_text
 from classifiers.features import CivilityFeatures
+from classifiers.floors import ScoreFloors
 from classifiers.heads import MaskedLinearHeads
 from classifiers.normalise import mapped_length
 from classifiers.errors import UntrustedModelError
@@ -146,6 +147,7 @@ class CivilityModel:
         self.window_overlap: int = int(self.window_size * WINDOW_OVERLAP_SHARE)
         self.explain_budget: int = self.window_size * EXPLAIN_BUDGET_WINDOWS
         self.pooling: SentencePooling | None = SentencePooling.from_card(card)
+        self.floors: ScoreFloors | None = ScoreFloors.from_card(card)
 
     def __repr__(self) -> str:
         return f"CivilityModel(version={self.version!r}, attributes={self.attributes!r})"
@@ -171,7 +173,7 @@ class CivilityModel:
     def _predict_pieces(self, pieces: list[str]) -> np.ndarray:
         # Not features.transform: it cuts at max_chars characters, while a window's limit is on
         # its mapped length (5,000 zero-width spaces map to nothing and fit in one window).
-        return pooled_scores(self.features, self.heads, pieces, self.pooling)
+        return pooled_scores(self.features, self.heads, pieces, self.pooling, self.floors)
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         matrix = self.predict_matrix(texts)
@@ -217,7 +219,11 @@ class CivilityModel:
         result: dict[str, list[dict[str, Any]]] = {a: [] for a in wanted}
         best: dict[str, float] = {}
         for a, b in self.explanation_windows(text, wanted, budget):
-            found = explain_text(self.features, self.heads, text[a:b], wanted, top_k, **thresholds)
+            # Where a floor supplied a score, its words are the reason: "gay" in "you are still very
+            # gay" is neutralised in the toxicity head and not in the identity-attack head.
+            raised = {} if self.floors is None else self.floors.raised_by(
+                pooled_scores(self.features, self.heads, [text[a:b]], self.pooling)[0])
+            found = explain_text(self.features, self.heads, text[a:b], wanted, top_k, explain_with=raised, **thresholds)
             for attribute, spans in found.items():
                 # Each attribute keeps the spans of the window that raised it most.
                 top = spans[0]["score"] if spans else float("-inf")

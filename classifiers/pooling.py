@@ -20,6 +20,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from classifiers.features import CivilityFeatures
+from classifiers.floors import ScoreFloors
 from classifiers.heads import MaskedLinearHeads
 
 
@@ -44,9 +45,18 @@ class SentencePooling:
 
 
 def pooled_scores(
+    features: CivilityFeatures, heads: MaskedLinearHeads, texts: Sequence[str], pooling: SentencePooling | None,
+    floors: ScoreFloors | None = None,
+) -> np.ndarray:
+    """Calibrated probabilities per text, pooled with its sentences' as `pooling` says (None: the
+    whole text's), then raised to the `floors` (classifiers/floors.py; None: none)."""
+    scores = _pooled(features, heads, texts, pooling)
+    return scores if floors is None else floors.apply(scores)
+
+
+def _pooled(
     features: CivilityFeatures, heads: MaskedLinearHeads, texts: Sequence[str], pooling: SentencePooling | None
 ) -> np.ndarray:
-    """Calibrated probabilities per text, pooled with its sentences' as `pooling` says (None: the whole text's)."""
     if pooling is None:
         return heads.predict_proba(features.transform_raw(texts))
     X, sentences, owners = features.transform_raw_sentences(texts, pooling.max_chunks)

@@ -30,6 +30,7 @@ from classifiers.label_rules import (
     thin_attributes,
 )
 from classifiers.model import save_model
+from classifiers.floors import ScoreFloors
 from classifiers.pooling import SentencePooling, pooled_scores
 from classifiers.cancellation import TrainingCancelled
 from classifiers.recipe import HELD_OUT_PERCENT, is_held_out
@@ -88,10 +89,11 @@ def label_counts(labels: np.ndarray) -> dict[str, dict[str, int]]:
 
 
 def _validation_only_metrics(features: CivilityFeatures, heads: MaskedLinearHeads, pooling: SentencePooling | None,
-                             data: LabelledData, thresholds: dict[str, float], progress: bool) -> dict[str, dict[str, Any]]:
+                             floors: ScoreFloors | None, data: LabelledData, thresholds: dict[str, float],
+                             progress: bool) -> dict[str, dict[str, Any]]:
     if not len(data):
         return {}
-    P = score_texts(features, heads, data.texts, pooling, progress, "score validation-only sources")
+    P = score_texts(features, heads, data.texts, pooling, progress, "score validation-only sources", floors=floors)
     report: dict[str, dict[str, Any]] = {}
     for source in sorted(set(data.sources)):
         rows = np.array([s == source for s in data.sources])
@@ -135,11 +137,11 @@ def featurise(
 
 def score_texts(
     features: CivilityFeatures, heads: MaskedLinearHeads, texts: Sequence[str], pooling: SentencePooling | None,
-    progress: bool, desc: str, chunk: int = 2048, stages: _Stages | None = None,
+    progress: bool, desc: str, chunk: int = 2048, stages: _Stages | None = None, floors: ScoreFloors | None = None,
 ) -> np.ndarray:
     """What the trained model will answer for each text (as CivilityModel scores it, cut at
     max_chars as `featurise` cuts), a chunk at a time."""
-    blocks = [pooled_scores(features, heads, [t[: features.max_chars] for t in part], pooling)
+    blocks = [pooled_scores(features, heads, [t[: features.max_chars] for t in part], pooling, floors)
               for part in _chunks(texts, chunk, progress, desc, stages)]
     return np.vstack(blocks) if blocks else np.empty((0, len(ATTRIBUTES)))
 
@@ -204,6 +206,7 @@ def train_model(
     own_label_weight: float = 2.0,
     group_swaps: int = 1,
     pooling: SentencePooling | None = SentencePooling(),
+    floors: ScoreFloors | None = ScoreFloors(),
     on_progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Path:
@@ -217,7 +220,8 @@ def train_model(
     steps (a running fit finishes its step first). `group_swaps` copies of each training row that
     names a group, with the group swapped, train the identity_attack head (classifiers/counterfactual.py).
     `pooling` is how the model scores a comment of several sentences (classifiers/pooling.py; None:
-    as one text); thresholds and metrics are chosen on those scores, and the card records it.
+    as one text), and `floors` which scores are never below another's (classifiers/floors.py; None:
+    none); thresholds and metrics are chosen on those scores, and the card records both.
     `neutral_terms` (identity words, people's names) lose their word and longer character n-gram
     weights in the toxicity and insult heads, `neutral_word_only` (groups' nouns, parties) their word weight
     (classifiers/debias.py).
@@ -258,7 +262,8 @@ def train_model(
     del X_train
     pipeline = Pipeline([("features", features), ("heads", heads)])
 
-    P_valid = score_texts(features, heads, valid.texts, pooling, progress, "score validation", stages=stages)
+    P_valid = score_texts(features, heads, valid.texts, pooling, progress, "score validation", stages=stages,
+                          floors=floors)
     stages.at("thresholds")
     valid_weights = row_weights(valid.sources, source_balance, own_label_weight,
                                 valid.labels[:, 0] if class_balance else None)
@@ -336,7 +341,7 @@ def train_model(
             "own_label_weight": own_label_weight if own_rows else None,
         },
         "features": features.get_params(),
-        "scoring": pooling.as_card() if pooling is not None else {},
+        "scoring": {**(pooling.as_card() if pooling is not None else {}), **(floors.as_card() if floors is not None else {})},
         "heads": heads.get_params(),
         "explanation_units": "log-odds contribution of each span, before calibration",
         "intended_use": "Ranking and flagging English comments on news sites for human moderators.",
@@ -359,7 +364,8 @@ def train_model(
         },
         "leave_one_source_out_toxicity": cross_source_report,
         # Sources never trained on (cad_reddit, the synthetic bias sets), scored after training.
-        "validation_only": _validation_only_metrics(features, heads, pooling, validation_only, thresholds, progress),
+        "validation_only": _validation_only_metrics(features, heads, pooling, floors, validation_only, thresholds,
+                                                    progress),
         "derived_labels": {"severe_toxicity": SEVERE_TOXICITY_RULE,
                            "sub_attributes": "a comment labelled not toxic is labelled 0 for every other attribute",
                            "profanity": PROFANITY_RULE, "threat": THREAT_RULE},

@@ -88,14 +88,15 @@ def sentences_of(text: str, max_chunks: int) -> list[str]:
 
 
 def reference_scores(model: CivilityModel, texts: list[str]) -> np.ndarray:
-    """What the model answers, from whole texts normalised whole and each sentence scored alone."""
+    """What the model answers, from whole texts normalised whole and each sentence scored alone,
+    raised to the card's floors."""
     scores = model.heads.predict_proba(reference_matrix(model.features, texts))
     if model.pooling is not None:
         for i, text in enumerate(texts):
             if len(sentences := sentences_of(text, model.pooling.max_chunks)) > 1:
                 best = model.heads.predict_proba(reference_matrix(model.features, sentences)).max(axis=0)
                 scores[i] = (1 - model.pooling.share) * scores[i] + model.pooling.share * best
-    return scores
+    return scores if model.floors is None else model.floors.apply(scores)
 
 
 def assert_same_matrix(features: CivilityFeatures, texts: list[str]) -> None:
