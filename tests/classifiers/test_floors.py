@@ -9,8 +9,37 @@ import pytest
 from classifiers import CivilityModel
 from classifiers.attributes import ATTRIBUTES
 from classifiers.floors import ScoreFloors
+from classifiers.pooling import pooled_scores
 
 TOXICITY, IDENTITY_ATTACK = ATTRIBUTES.index("toxicity"), ATTRIBUTES.index("identity_attack")
+# The toxicity head has "jews" neutralised and scores these low by their other words alone.
+ATTACKS = ["the holocaust never happened, jews made it up", "Jews are behind every war."]
+
+
+def _unfloored(model: CivilityModel, texts: list[str]) -> np.ndarray:
+    return pooled_scores(model.features, model.heads, texts, model.pooling)
+
+
+def test_an_identity_attack_the_toxicity_head_misses_scores_higher_as_toxicity(shipped: CivilityModel) -> None:
+    scores, alone = shipped.predict_matrix(ATTACKS), _unfloored(shipped, ATTACKS)
+    assert np.all(scores[:, TOXICITY] >= 0.7 * scores[:, IDENTITY_ATTACK] - 1e-12)
+    assert np.all(scores[:, TOXICITY] > alone[:, TOXICITY] + 0.05)
+
+
+def test_its_toxicity_highlights_are_the_identity_attack_heads_words(shipped: CivilityModel) -> None:
+    spans = shipped.explain(ATTACKS[0], ["toxicity", "identity_attack"])
+    assert "jews" in [s["text"] for s in spans["toxicity"]]
+    assert spans["toxicity"] == spans["identity_attack"]
+
+
+def test_readers_naming_their_own_group_are_not_flagged_as_toxic(shipped: CivilityModel) -> None:
+    # The floor lifts the last from 0.10 to 0.34 (identity attack 0.48): at scale 1 a comment like
+    # it in cad_reddit crossed the threshold.
+    texts = ["I am a proud gay man", "As a gay Jewish man, thank you for writing this.",
+             "Hey! Gay Mexican American here! All the love to you!", "Gay white Mexican American here! Much love!"]
+    assert np.all(shipped.predict_matrix(texts)[:, TOXICITY] < shipped.thresholds["toxicity"])
+
+
 def test_training_records_the_floor_and_a_card_without_one_scores_as_before(tiny_model: CivilityModel) -> None:
     assert tiny_model.card["scoring"]["floors"]["pairs"] == [{"attribute": "toxicity", "at_least": "identity_attack", "scale": 0.7}]
     older = CivilityModel(tiny_model.pipeline, {**tiny_model.card, "scoring": {}}, tiny_model.version)
