@@ -46,8 +46,9 @@ def explain_text(
     Scores are in log-odds units (before calibration) and add up, with the negative ones and
     the intercept, to the head's raw score. Attributes without a head of their own are
     explained by the head their score is copied from, and `explain_with` names the head that
-    supplied an attribute's score instead of its own (a floor, classifiers/floors.py). Its cost grows with the text's normalised
-    length: callers pass one window of a long text (see CivilityModel.explain), never all of it.
+    supplied an attribute's score instead of its own (a floor, classifiers/floors.py). Its cost
+    grows with the text's normalised length: callers pass one window of a long text (see
+    CivilityModel.explain), never all of it.
     """
     cleaned, starts, ends = normalise_with_offsets(text)
     columns, shares, word_starts = features.occurrences(cleaned)

@@ -1,8 +1,8 @@
 """An identity attack is toxic: a comment's toxicity score is at least 0.7 x its identity-attack score.
 
 The toxicity head has identity words, groups' nouns and people's names neutralised
-(classifiers/debias.py), so "X are vermin" has to be told from its other words alone, and abuse
-through a group's name ("you are still very gay") scores low. The identity-attack head keeps those
+(classifiers/debias.py), so an attack on a group has to be told from its other words alone: "the
+holocaust never happened, jews made it up" scores 0.17 there. The identity-attack head keeps those
 words, and is trained on group-swapped copies (classifiers/counterfactual.py) so that no group's
 name alone says "attack". 0.7 x its score as a floor under toxicity gave back what neutralising
 had cost the hate files (stormfront 0.828 -> 0.846 toxicity ROC AUC on the held-out split) and

@@ -219,8 +219,8 @@ class CivilityModel:
         result: dict[str, list[dict[str, Any]]] = {a: [] for a in wanted}
         best: dict[str, float] = {}
         for a, b in self.explanation_windows(text, wanted, budget):
-            # Where a floor supplied a score, its words are the reason: "gay" in "you are still very
-            # gay" is neutralised in the toxicity head and not in the identity-attack head.
+            # Where a floor supplied a score, its head's words are the reason: "jews" in "the holocaust
+            # never happened, jews made it up" is neutralised in the toxicity head, not in the other.
             raised = {} if self.floors is None else self.floors.raised_by(
                 pooled_scores(self.features, self.heads, [text[a:b]], self.pooling)[0])
             found = explain_text(self.features, self.heads, text[a:b], wanted, top_k, explain_with=raised, **thresholds)
