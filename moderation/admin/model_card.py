@@ -59,6 +59,14 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
     neutral = _dict(card.get("identity_term_neutralisation"))
     neutral_words = [w for w in [*(neutral.get("terms") or []), *(neutral.get("word_only") or [])] if isinstance(w, str)]
     neutral_heads = [h for h in neutral.get("heads") or [] if isinstance(h, str)]
+    # Scores never below another's (an identity attack is toxic): why a neutral word can still
+    # stand behind a toxicity score.
+    floors = [
+        {"attribute": p["attribute"], "at_least": p["at_least"], "scale": float(p["scale"])}
+        for p in map(_dict, _dict(_dict(card.get("scoring")).get("floors")).get("pairs") or [])
+        if isinstance(p.get("attribute"), str) and isinstance(p.get("at_least"), str)
+        and isinstance(p.get("scale"), (int, float)) and not isinstance(p.get("scale"), bool)
+    ]
     return {
         "name": card.get("name"),
         "trained_at": card.get("trained_at") or card.get("created_at") or card.get("date"),
@@ -71,4 +79,5 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         "thin": thin,
         "neutral_words": sorted(set(neutral_words)),
         "neutral_heads": neutral_heads,
+        "floors": floors,
     }
