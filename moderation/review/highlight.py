@@ -62,7 +62,7 @@ def highlight(text: str, explanations: dict[str, Any] | None) -> Markup:
     for region in _merge(text, _spans(text, explanations)):
         pieces.append(escape(text[cursor:region.begin]))
         strongest_first = sorted(region.attributes.items(), key=lambda item: -item[1])
-        title = "raises " + ", ".join(f"{name} +{score:.2f}" for name, score in strongest_first)
+        title = "raises " + ", ".join(f"{name.replace('_', ' ')} +{score:.2f}" for name, score in strongest_first)
         pieces.append(Markup('<mark title="{}">{}</mark>').format(title, text[region.begin:region.end]))
         cursor = region.end
     pieces.append(escape(text[cursor:]))

@@ -17,13 +17,13 @@ def flag_label(item: Any) -> str:
         name = item.get("reason") or item.get("attribute") or item.get("kind") or "flagged"
         score = item.get("score")
         threshold = item.get("threshold")
-        label = str(name)
+        label = str(name).replace("_", " ")
         if isinstance(score, (int, float)):
             label += f" {score:.2f}"
         if isinstance(threshold, (int, float)):
             label += f" ≥ {threshold:.2f}"
         return label
-    return str(item)
+    return str(item).replace("_", " ")  # "severe toxicity", as the score bars beside it say
 
 
 def flagged_attributes(flagged: list[Any] | None) -> set[str]:

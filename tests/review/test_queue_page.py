@@ -114,3 +114,13 @@ def test_the_detail_page_shows_the_audit_history(app, sign_in, moderator, site, 
 
 def test_an_unknown_comment_is_not_found(sign_in, moderator):
     assert sign_in(moderator).get("/review/999").status_code == 404
+
+
+def test_its_reasons_are_named_as_its_score_bars_are(sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
+    make_comment(site.id, "Those people are vermin.", flagged=["toxicity", "severe_toxicity", {"attribute": "identity_attack", "score": 0.95}],
+                 explanations={"identity_attack": [{"begin": 17, "end": 23, "score": 0.5}]})
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    flags = re.search(r'<ul class="flags">(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", flags) == ["toxicity", "severe toxicity", "identity attack 0.95"]
+    assert '<mark title="raises identity attack +0.50">vermin</mark>' in html
