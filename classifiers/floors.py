@@ -42,7 +42,10 @@ class ScoreFloors:
         found = (card.get("scoring") or {}).get("floors")
         if not found:
             return None
-        return cls(pairs=tuple((p["attribute"], p["at_least"], float(p["scale"])) for p in found["pairs"]))
+        try:
+            return cls(pairs=tuple((p["attribute"], p["at_least"], float(p["scale"])) for p in found["pairs"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"the card's scoring.floors is not a list of attribute, at_least and scale: {error!r}") from None
 
     def as_card(self) -> dict[str, Any]:
         rule = ("each attribute's score is at least scale x its at_least attribute's: an identity attack "

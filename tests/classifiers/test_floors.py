@@ -64,3 +64,11 @@ def test_apply_raises_only_the_scores_below_the_floor() -> None:
 def test_floor_settings_are_checked(pair: tuple[str, str, float]) -> None:
     with pytest.raises(ValueError):
         ScoreFloors(pairs=(pair,))
+
+
+@pytest.mark.parametrize("floors", [{"pairs": [{"attribute": "toxicity", "at_least": "identity_attack"}]},
+                                    {"pairs": [{"attribute": "toxicity", "at_least": "identity_attack", "scale": "x"}]},
+                                    {"pairs": "toxicity"}])
+def test_a_card_with_a_malformed_floor_is_refused_by_name(floors: dict) -> None:
+    with pytest.raises(ValueError, match="scoring.floors"):
+        ScoreFloors.from_card({"scoring": {"floors": floors}})
