@@ -36,7 +36,12 @@ class SentencePooling:
     @classmethod
     def from_card(cls, card: Mapping[str, Any]) -> SentencePooling | None:
         found = (card.get("scoring") or {}).get("sentence_pooling")
-        return None if not found else cls(share=float(found["share"]), max_chunks=int(found["max_chunks"]))
+        if not found:
+            return None
+        try:
+            return cls(share=float(found["share"]), max_chunks=int(found["max_chunks"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"the card's scoring.sentence_pooling needs a share and max_chunks: {error!r}") from None
 
     def as_card(self) -> dict[str, Any]:
         rule = ("each attribute: (1 - share) x the whole comment's score + share x its highest-scoring "

@@ -73,6 +73,12 @@ def test_a_model_whose_card_says_nothing_of_pooling_scores_whole_comments(tiny_m
     assert not np.array_equal(tiny_model.predict_matrix(texts), older.predict_matrix(texts))
 
 
+@pytest.mark.parametrize("pooling", [{"share": 0.25}, {"share": "a quarter", "max_chunks": 30}, ["share"]])
+def test_a_card_with_malformed_pooling_is_refused_by_name(pooling: object) -> None:
+    with pytest.raises(ValueError, match="scoring.sentence_pooling"):
+        SentencePooling.from_card({"scoring": {"sentence_pooling": pooling}})
+
+
 def test_pooling_settings_are_checked() -> None:
     for share, max_chunks in ((0.0, 30), (1.5, 30), (0.25, 0)):
         with pytest.raises(ValueError):
