@@ -111,8 +111,11 @@ def load_model_bytes(artifact: bytes, card_bytes: bytes, *, name: str = "artifac
         and isinstance(pipeline[-1], MaskedLinearHeads)
     ):
         raise UntrustedModelError(f"{name}: not a civility pipeline ({type(pipeline).__name__})")
-    card = json.loads(card_bytes)
-    return CivilityModel(pipeline, card, _version(card, artifact, card_bytes))
+    try:
+        card = json.loads(card_bytes)
+        return CivilityModel(pipeline, card, _version(card, artifact, card_bytes))
+    except ValueError as error:  # a card that is not JSON, or whose scoring rules are malformed
+        raise UntrustedModelError(f"{name}: unreadable model card ({error})") from error
 
 
 # Windows of a long text overlap by this many mapped characters (a fifth of the shipped 5,000),

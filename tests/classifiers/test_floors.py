@@ -3,10 +3,14 @@ highlights say why."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
-from classifiers import CivilityModel
+from classifiers import CivilityModel, UntrustedModelError
+from classifiers.model import load_model_bytes
+from classifiers.paths import card_path_for
 from classifiers.attributes import ATTRIBUTES
 from classifiers.floors import ScoreFloors
 from classifiers.pooling import pooled_scores
@@ -72,3 +76,10 @@ def test_floor_settings_are_checked(pair: tuple[str, str, float]) -> None:
 def test_a_card_with_a_malformed_floor_is_refused_by_name(floors: dict) -> None:
     with pytest.raises(ValueError, match="scoring.floors"):
         ScoreFloors.from_card({"scoring": {"floors": floors}})
+
+
+def test_loading_a_model_whose_card_has_a_malformed_floor_fails_as_untrusted(tiny_model_path) -> None:
+    card = json.loads(card_path_for(tiny_model_path).read_text())
+    card["scoring"]["floors"]["pairs"][0].pop("scale")
+    with pytest.raises(UntrustedModelError, match="unreadable model card"):
+        load_model_bytes(tiny_model_path.read_bytes(), json.dumps(card).encode(), name="candidate")
