@@ -20,7 +20,7 @@ def _threshold_rule(selection: Any) -> str | None:
         target = rule.get("target_precision")
         if isinstance(target, (int, float)):
             met = "" if rule.get("target_reached", True) else " (not reached)"
-            parts.append(f"{attribute}: precision ≥ {target:.2f}{met}")
+            parts.append(f"{str(attribute).replace('_', ' ')}: precision ≥ {target:.2f}{met}")
     return "; ".join(parts) or None
 
 
