@@ -121,3 +121,11 @@ def test_a_job_no_worker_finished_stops_refreshing_and_says_why(app, sign_in, ad
     store.set(f"backtest:{job_id}", json.dumps({**job, "created": job["created"] - 3600}))
     page = sign_in(admin).get(f"/admin/backtest/{job_id}")
     assert "Refresh" not in page.headers and "No worker finished this backtest" in page.get_data(as_text=True)
+
+
+def test_an_attribute_without_scores_yet_is_named_in_words(app, sign_in, admin, decided):
+    app.extensions["models"] = FixedModels(SimpleNamespace(
+        version="fake-2", attributes=("toxicity", "identity_attack"), thresholds={"toxicity": 0.5, "identity_attack": 0.9},
+        card={}))
+    page = sign_in(admin).get(f"/admin/sites/{decided.id}/thresholds", query_string={"attribute": "identity_attack"})
+    assert "No decided comment of this site has a stored identity attack score yet." in page.get_data(as_text=True)
