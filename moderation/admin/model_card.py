@@ -61,9 +61,12 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
     neutral_heads = [h for h in neutral.get("heads") or [] if isinstance(h, str)]
     # Scores never below another's (an identity attack is toxic): why a neutral word can still
     # stand behind a toxicity score.
+    # Parsed here rather than by classifiers.floors.ScoreFloors.from_card, which refuses a whole
+    # card for one bad pair: this page shows whatever a card holds and never fails on it.
+    pairs = _dict(_dict(card.get("scoring")).get("floors")).get("pairs")
     floors = [
         {"attribute": p["attribute"], "at_least": p["at_least"], "scale": float(p["scale"])}
-        for p in map(_dict, _dict(_dict(card.get("scoring")).get("floors")).get("pairs") or [])
+        for p in map(_dict, pairs if isinstance(pairs, list) else [])
         if isinstance(p.get("attribute"), str) and isinstance(p.get("at_least"), str)
         and isinstance(p.get("scale"), (int, float)) and not isinstance(p.get("scale"), bool)
     ]

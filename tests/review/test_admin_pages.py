@@ -6,6 +6,7 @@ from review_helpers import csrf_token
 from sqlalchemy import select
 
 from moderation import db
+from moderation.admin.model_card import card_summary
 from moderation.model_provider import FixedModels, ModelProvider
 from moderation.models import AuditEntry, Site
 
@@ -102,3 +103,8 @@ def test_it_refuses_invalid_settings_and_keeps_the_old_ones(app, sign_in, admin,
         saved = db.session.get(Site, site.id)
         assert saved.moderation_mode == "pre" and saved.thresholds == {}
         assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+@pytest.mark.parametrize("floors", [{"pairs": 5}, {"pairs": None}, "floors", {"pairs": [{"attribute": "toxicity", "at_least": "identity_attack", "scale": True}]}])
+def test_a_card_with_odd_floors_still_summarises(floors):
+    assert card_summary({"scoring": {"floors": floors}})["floors"] == []
