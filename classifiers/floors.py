@@ -15,7 +15,7 @@ before them scores as it always did, and training chooses thresholds on the floo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -59,6 +59,10 @@ class ScoreFloors:
             a, b = ATTRIBUTES.index(attribute), ATTRIBUTES.index(floor)
             np.maximum(scores[:, a], scale * scores[:, b], out=scores[:, a])
         return scores
+
+    def applies_to(self, attributes: Sequence[str]) -> bool:
+        """Whether any of `attributes` has a floor (only then is it worth learning which one applied)."""
+        return any(a in attributes for a, _, _ in self.pairs)
 
     def raised_by(self, scores: np.ndarray) -> dict[str, str]:
         """For one row of unfloored scores: the attributes whose score a floor raises, and by which."""

@@ -224,7 +224,7 @@ class CivilityModel:
         for a, b in self.explanation_windows(text, wanted, budget):
             # Where a floor supplied a score, its head's words are the reason: "jews" in "the holocaust
             # never happened, jews made it up" is neutralised in the toxicity head, not in the other.
-            raised = {} if self.floors is None else self.floors.raised_by(
+            raised = {} if self.floors is None or not self.floors.applies_to(wanted) else self.floors.raised_by(
                 pooled_scores(self.features, self.heads, [text[a:b]], self.pooling)[0])
             found = explain_text(self.features, self.heads, text[a:b], wanted, top_k, explain_with=raised, **thresholds)
             for attribute, spans in found.items():

@@ -34,6 +34,9 @@ def test_its_toxicity_highlights_are_the_identity_attack_heads_words(shipped: Ci
     spans = shipped.explain(ATTACKS[0], ["toxicity", "identity_attack"])
     assert "jews" in [s["text"] for s in spans["toxicity"]]
     assert spans["toxicity"] == spans["identity_attack"]
+    # Asked for identity attack alone, the window is not scored again to learn what set toxicity.
+    assert shipped.explain(ATTACKS[0], ["identity_attack"])["identity_attack"] == spans["identity_attack"]
+    assert not shipped.floors.applies_to(["identity_attack", "insult"]) and shipped.floors.applies_to(["toxicity"])
 
 
 def test_readers_naming_their_own_group_are_not_flagged_as_toxic(shipped: CivilityModel) -> None:
