@@ -65,6 +65,18 @@ _SPACES = re.compile(r"\s{2,}|[^\S ]")
 # its own (davidson's tweets hold thousands, so the model had learnt them as a sign of Twitter).
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});")
 _MASK_HINT = re.compile(r"[*#%]")
+# HTML tags, as rich-text comment boxes send them (Coral stores "<p>…</p><br>"): each becomes as
+# many spaces, so offsets into the text stay right and "end.</p><p>Next" is two sentences. Only
+# element names a comment box makes, and attributes only as name=value, so text a reader put in
+# angle brackets ("<sarcasm off>", "<a man who tweets…>", hatexplain's "<user>") is left alone.
+# No alternative matches "<", so a failed match ends at the next one: linear on any text.
+_MARKUP = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|br|center|cite|code|dd|del|div|dl|dt|em|figcaption|figure|font|"
+    r"h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|td|"
+    r"tfoot|th|thead|tr|tt|u|ul)"
+    r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))*\s*/?>",
+    re.IGNORECASE,
+)
 # Punctuation touching a word becomes its own chunk ("idiot!" -> "idiot !"), so every source
 # looks alike whether or not it was tokenised (civil_sentences_weak has "budget ."), and a
 # word's character n-grams are the same wherever it stands. Apostrophes stay inside words;
@@ -182,8 +194,18 @@ def _decode_entity(match: re.Match[str]) -> str:
     return decoded.lower() if decoded.isascii() else decoded.translate(_TABLE)
 
 
+def blank_markup(text: str) -> str:
+    """`text` with its HTML tags (`_MARKUP`) turned into spaces: the same length, so every offset
+    into it is an offset into `text`. What `normalise` does first, before any other step."""
+    return _MARKUP.sub(_spaces_for, text) if "<" in text else text
+
+
+def _spaces_for(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
 def decode_entities(text: str) -> str:
-    """`text` (already mapped) with its HTML character references decoded: `normalise`'s first step."""
+    """`text` (already mapped) with its HTML character references decoded: `normalise`'s first regex step."""
     return _ENTITY.sub(_decode_entity, text) if "&" in text else text
 
 
@@ -254,6 +276,7 @@ _STEPS: tuple[
 
 def normalise(text: str) -> str:
     """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
+    text = blank_markup(text)
     text = text.lower() if text.isascii() else text.translate(_TABLE)
     for pattern, replace, hint, shortcut in _STEPS:
         if hint is None or hint(text):
@@ -266,7 +289,7 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, char in enumerate(text):
+    for i, char in enumerate(blank_markup(text)):
         mapped = char.lower() if char.isascii() else _TABLE[ord(char)]
         for m in mapped:
             chars.append(m)

@@ -1,0 +1,66 @@
+"""Comments from rich-text comment boxes arrive as HTML; they must score as the text a reader sees."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.model import CivilityModel
+from classifiers.normalise import blank_markup, normalise, normalise_with_offsets
+
+PLAIN = (
+    "I read the whole report and the numbers do not add up at all. The council should publish the "
+    "contracts. You are an idiot and everyone knows it."
+)
+AS_HTML = [
+    "<p>I read the whole report and the numbers do not add up at all.</p><p>The council should publish "
+    "the contracts.</p><p>You are an idiot and everyone knows it.</p>",
+    "I read the whole report and the numbers do not add up at all.<br>The council should publish the "
+    "contracts.<BR/><br />You are an <b>idiot</b> and everyone knows it.",
+    '<div class="comment"><p>I read the whole report and the numbers do not add up at all. The council '
+    "should publish the contracts.</p><blockquote data-id='7'>You are an <a href=\"https://x.example/a?b=1\" "
+    "rel=nofollow>idiot</a> and everyone knows it.</blockquote></div>",
+]
+
+
+@pytest.mark.parametrize("html", AS_HTML)
+def test_a_comment_sent_as_html_scores_as_its_text(shipped: CivilityModel, html: str) -> None:
+    # Before, "<p>" joined the sentences ("it.</p><p>the") and its n-grams joined the words:
+    # the first of these scored 0.68 toxicity where the text scores 0.82.
+    plain, marked = shipped.score([PLAIN, html])
+    assert marked == pytest.approx(plain, abs=1e-9)
+    assert plain["toxicity"] > shipped.thresholds["toxicity"]
+
+
+@pytest.mark.parametrize("html", AS_HTML)
+def test_its_highlights_point_at_the_words_not_the_tags(shipped: CivilityModel, html: str) -> None:
+    top = shipped.explain(html, ["toxicity"])["toxicity"][0]
+    assert html[top["begin"] : top["end"]] == "idiot"
+
+
+@pytest.mark.parametrize("text", [
+    "<sarcasm off> sure, great plan",
+    "<a man who tweets whatever pops into his mind> is not a leader",
+    "<user> <user> you are wrong <number> times",
+    "if x<b and y>c then",
+    "<3 love this",
+    "<insert word here>",
+])
+def test_text_a_reader_put_in_angle_brackets_is_read(text: str) -> None:
+    assert blank_markup(text) == text
+
+
+def test_tags_become_spaces_so_offsets_stay_right() -> None:
+    html = "<P>Hi</P><img src='a.png' alt=\"x\"/><span\nclass=x>there</span >"
+    blanked = blank_markup(html)
+    assert len(blanked) == len(html)
+    assert blanked.split() == ["Hi", "there"]
+    cleaned, starts, ends = normalise_with_offsets(html)
+    assert cleaned == normalise(html) == "hi there"
+    assert html[starts[3] : ends[-1]] == "there"
+
+
+def test_markup_cannot_make_normalising_slow() -> None:
+    # No alternative of the pattern matches "<", so a failed match stops at the next one; a
+    # quadratic pattern would take minutes on this 20,000-character text.
+    crafted = ("<a href='" + "x" * 40) * 400
+    assert blank_markup(crafted) == crafted
