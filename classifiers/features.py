@@ -23,14 +23,16 @@ _NON_SPACE_RE = re.compile(r"\S+")
 
 class _Sentences(NamedTuple):
     """Sentence rows for `_binary_matrix`: their chunks' columns, chunks per sentence, and the text
-    each belongs to."""
+    each belongs to. The first `partitions` rows are sentences cut from their texts' own chunks, so
+    together they hold exactly the chunks of their texts' rows."""
 
     arrays: list[bytes]
     counts: list[int]
     owners: np.ndarray
+    partitions: int
 
 
-_NO_SENTENCES = _Sentences([], [], np.empty(0, dtype=np.int64))
+_NO_SENTENCES = _Sentences([], [], np.empty(0, dtype=np.int64), 0)
 
 
 class CivilityFeatures(TransformerMixin, BaseEstimator):
@@ -145,7 +147,25 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         if not (self.binary and tuple(self.word_ngrams) == (1, 1)):
             raise ValueError("sentence rows need the binary word-unigram features")
         arrays, counts, sentences = self._raw_rows(texts, max_chunks)
-        return self._binary_matrix(arrays, counts), self._binary_matrix(sentences.arrays, sentences.counts), sentences.owners
+        if not sentences.counts:
+            return self._binary_matrix(arrays, counts), self._binary_matrix([], []), sentences.owners
+        shift = self._key_shift()
+        sentence_keys = _distinct(_entry_keys(
+            ngram_cache.columns_of(b"".join(sentences.arrays)), sentences.arrays, sentences.counts, shift))
+        # A text cut into sentences has the union of their columns, each sentence's distinct and
+        # sorted already: sorting those few long runs is cheaper than sorting its chunks' again.
+        partitioned = sentence_keys[: np.searchsorted(sentence_keys, sentences.partitions << shift)]
+        mask = (1 << shift) - 1
+        from_sentences = (sentences.owners[partitioned >> shift] << shift) | (partitioned & mask)
+        by_chunks = np.ones(len(counts), dtype=bool)
+        by_chunks[sentences.owners[: sentences.partitions]] = False
+        chunk_counts = np.where(by_chunks, counts, 0)
+        chunk_arrays = list(itertools.compress(arrays, np.repeat(by_chunks, counts).tolist()))
+        by_chunk_keys = _entry_keys(
+            ngram_cache.columns_of(b"".join(chunk_arrays)), chunk_arrays, chunk_counts.tolist(), shift)
+        text_keys = _distinct(np.concatenate([by_chunk_keys, from_sentences]))
+        return (self._keyed_matrix(text_keys, len(counts), shift),
+                self._keyed_matrix(sentence_keys, len(sentences.counts), shift), sentences.owners)
 
     def _raw_rows(
         self, texts: Sequence[str], max_chunks: int | None
@@ -191,11 +211,12 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         pooled[owners[~redo]] = True
         kept = list(itertools.compress(arrays, pooled[text_of].tolist()))
         sizes, texts_of = lengths[~redo].tolist(), owners[~redo]
+        partitions = len(sizes)
         if redo.any():
             again = [" ".join(flat[a : a + n]) for a, n in zip(starts[redo].tolist(), lengths[redo].tolist())]
             more, more_sizes, _ = self._raw_rows(again, None)
             kept, sizes, texts_of = kept + more, sizes + more_sizes, np.r_[texts_of, owners[redo]]
-        return _Sentences(kept, sizes, texts_of)
+        return _Sentences(kept, sizes, texts_of, partitions)
 
     def _fill_raw_cache(self, cache: ngram_cache.RawChunkCache, chunks: list[str]) -> None:
         """Per raw chunk: the columns of all its normalised pieces (repeats allowed), and its code
@@ -242,27 +263,22 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
     def _binary_matrix(self, arrays: list[bytes], counts: list[int]) -> sp.csr_matrix:
         """Row i holds the union of the columns of its `counts[i]` cached chunks, taken in turn
         from `arrays`, each block weighted 1/sqrt(its columns)."""
-        word_size = 1 << self.word_bits
         n_rows = len(counts)
         flat = ngram_cache.columns_of(b"".join(arrays))
         if not len(flat):
             return sp.csr_matrix((n_rows, self.n_features), dtype=np.float32)
         if n_rows == 1:
-            flat = np.sort(flat, kind="stable")
-            distinct = np.ones(len(flat), dtype=bool)
-            np.not_equal(flat[1:], flat[:-1], out=distinct[1:])
-            return self._one_row(flat[distinct])
-        chunk_rows = np.repeat(np.arange(n_rows, dtype=np.int64), counts)
-        entry_rows = np.repeat(chunk_rows, np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)) >> 2)
-        # Distinct sorted columns per comment in one sort for the whole batch, no loop per
-        # comment: sorted like HashingVectorizer's output, so the heads' float32 sums add up
-        # in the same order as before. "stable" is timsort here, which finds the runs that each
-        # cached chunk's sorted columns already are: half the time of the default quicksort.
-        shift = max(int(self.n_features - 1).bit_length(), 1)
-        keys = np.sort((entry_rows << shift) | flat, kind="stable")
-        distinct = np.ones(len(keys), dtype=bool)
-        np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
-        keys = keys[distinct]
+            return self._one_row(_distinct(flat))
+        shift = self._key_shift()
+        return self._keyed_matrix(_distinct(_entry_keys(flat, arrays, counts, shift)), n_rows, shift)
+
+    def _key_shift(self) -> int:
+        """Bits a column takes in a key: a key is (row << shift) | column."""
+        return max(int(self.n_features - 1).bit_length(), 1)
+
+    def _keyed_matrix(self, keys: np.ndarray, n_rows: int, shift: int) -> sp.csr_matrix:
+        """The matrix of `n_rows` rows from sorted distinct keys, each block weighted 1/sqrt(its columns)."""
+        word_size = 1 << self.word_bits
         indices = (keys & ((1 << shift) - 1)).astype(np.int32)
         # Where each row starts, and where its word columns (the lower ones) end, by binary search
         # in the sorted keys: a few per row instead of passes over every entry.
@@ -353,6 +369,25 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
 SENTENCE_END = 0b1000000
 _ENDS_SENTENCE = re.compile(r"""[.!?]["')\]]*\Z""")
 _SPACED_BITS = bytes(v & ~SENTENCE_END for v in range(256))  # bytes.translate table: the spaced code alone
+
+
+def _entry_keys(flat: np.ndarray, arrays: list[bytes], counts: list[int], shift: int) -> np.ndarray:
+    """A key, (row << shift) | column, for each of `flat`, the columns of `arrays` joined; rows
+    numbered by `counts`, the chunks of each row in turn."""
+    chunk_rows = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    entry_rows = np.repeat(chunk_rows, np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)) >> 2)
+    return (entry_rows << shift) | flat
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """`keys` sorted, each once: distinct sorted columns per row, in one sort for the whole batch and
+    no loop per row. Sorted like HashingVectorizer's output, so the heads' float32 sums add up in
+    the same order as ever. "stable" is timsort here, which finds the runs that each cached chunk's
+    (or sentence's) sorted columns already are: half the time of the default quicksort."""
+    keys = np.sort(keys, kind="stable")
+    distinct = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+    return keys[distinct]
 
 
 def _sentences(counts: list[int], codes: bytes, max_chunks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -29,7 +29,10 @@ def cold_caches(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_each_sentence_row_is_the_sentence_scored_alone(max_chunks: int) -> None:
     features = CivilityFeatures()
     # Spaced-out letters across sentences send a comment down the whole-text path; its sentences too.
-    texts = CRAFTED + ["fine. s t u p i d you are. ok", "Hi! \"Quoted.\" (Bracket.) end", "x. y. z."] + shared_texts()
+    # Cut across by a sentence, its row is not the union of its sentences' (texts cut into sentences
+    # otherwise take their rows from their sentences').
+    texts = CRAFTED + ["fine. s t u p i d you are. ok", "Hi! \"Quoted.\" (Bracket.) end", "x. y. z.",
+                       "ok then s t u p i d. yes", "so, R E A D A B O O K, friend"] + shared_texts()
     for start in range(0, len(texts), 256):
         batch = texts[start : start + 256]
         whole, sentences, owners = features.transform_raw_sentences(batch, max_chunks)
