@@ -98,6 +98,31 @@ THREAT_RULE = ("a comment labelled toxic that states an intent to harm someone o
                "threat label; a comment labelled not toxic is not a threat")
 
 
+# Words that call a person something, said to them: "you're a retard", "shut up cunt", "fuck off
+# you stupid bitch". Civil_spans and OLID, where insults are labelled, hold few of these slurs (news
+# comments call people idiots), so the insult head gave "you're a retard" 0.10. Only ever applied
+# to comments already labelled toxic, so "you're a clown, I love it" in a civil comment costs nothing.
+_NAME_CALLED = (r"(?:idiot|moron|retard|tard|cunt|bitch|twat|dickhead|dick|asshole|arsehole|bastard|whore|slut|fag"
+                r"|faggot|loser|jerk|imbecile|scumbag|prick|dumbass|douche|douchebag|piece\s+of\s+shit|clown|fool"
+                r"|wanker|cuck|snowflake)s?")
+_NAME_QUALIFIER = (r"(?:a|an|such\s+a|such\s+an|the|fucking|fuckin|stupid|dumb|little|fat|ugly|absolute|complete"
+                   r"|total|worthless|pathetic|bloody|damn|useless|brainless|ignorant|filthy|lying)")
+_INSULTING = re.compile(
+    r"\b(?:you|u|ur|you're|youre|ya)\s+(?:(?:are|r|re)\s+)?(?:" + _NAME_QUALIFIER + r"\s+){0,3}" + _NAME_CALLED + r"\b"
+    r"|\b(?:shut\s+up|stfu|fuck\s+you|fuck\s+off|screw\s+you|go\s+away)\s*,?\s*(?:you\s+)?(?:"
+    + _NAME_QUALIFIER + r"\s+){0,3}" + _NAME_CALLED + r"\b"
+)
+
+INSULT_RULE = ("a comment labelled toxic that calls the person it addresses a name (classifiers/label_rules.py "
+               "patterns: \"you're a retard\", \"shut up cunt\", \"you stupid bitch\") is an insult where its source "
+               "gives no insult label; a comment labelled not toxic is not an insult")
+
+
+def insults(text: str) -> bool:
+    """Whether `text` calls the person it addresses a name, in words the patterns know."""
+    return _INSULTING.search(normalise(text)) is not None
+
+
 def threatens(text: str) -> bool:
     """Whether `text` states an intent or a wish to harm someone, in words the patterns know."""
     return _THREATENING.search(normalise(text)) is not None
@@ -121,6 +146,8 @@ def imply_labels(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     unsaid = (out[:, _T] == 1) & np.isnan(out[:, _THREAT])
     threats = [i for i in np.flatnonzero(unsaid).tolist() if threatens(texts[i])]
     out[threats, _THREAT] = 1.0
+    unsaid = (out[:, _T] == 1) & np.isnan(out[:, _INSULT])
+    out[[i for i in np.flatnonzero(unsaid).tolist() if insults(texts[i])], _INSULT] = 1.0
     unknown = np.isnan(out[:, _SEVERE])
     toxic = out[:, _T] == 1
     severe = (out[:, _THREAT] == 1) | (out[:, _IDENTITY] == 1) | ((out[:, _INSULT] == 1) & (out[:, _PROFANITY] == 1))

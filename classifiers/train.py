@@ -26,8 +26,8 @@ from classifiers.features import CivilityFeatures
 from classifiers.heads import DEFAULT_C, MaskedLinearHeads
 from classifiers.metrics import binary_report, threshold_for_precision
 from classifiers.label_rules import (
-    PROFANITY_RULE, SEVERE_TOXICITY_RULE, THIN_POSITIVES, THREAT_RULE, imply_labels, positives_by_origin,
-    thin_attributes,
+    INSULT_RULE, PROFANITY_RULE, SEVERE_TOXICITY_RULE, THIN_POSITIVES, THREAT_RULE, imply_labels,
+    positives_by_origin, thin_attributes,
 )
 from classifiers.model import save_model
 from classifiers.floors import ScoreFloors
@@ -368,7 +368,7 @@ def train_model(
                                                     progress),
         "derived_labels": {"severe_toxicity": SEVERE_TOXICITY_RULE,
                            "sub_attributes": "a comment labelled not toxic is labelled 0 for every other attribute",
-                           "profanity": PROFANITY_RULE, "threat": THREAT_RULE},
+                           "profanity": PROFANITY_RULE, "threat": THREAT_RULE, "insult": INSULT_RULE},
         "identity_term_neutralisation": neutralisation,
         "counterfactual_group_swaps": {
             "head": "identity_attack", "copies_per_row": group_swaps, "copy_weight": COPY_WEIGHT,

@@ -59,6 +59,19 @@ def test_a_toxic_comment_that_threatens_someone_is_a_threat_and_severely_toxic()
     assert (out[:len(threats), ATTRIBUTES.index("severe_toxicity")] == 1).all()
 
 
+def test_a_toxic_comment_that_calls_the_person_it_addresses_a_name_is_an_insult() -> None:
+    insults = ["you're a retard", "shut up cunt", "fuck off you stupid bitch", "You are an absolute moron.",
+               "u fucking loser", "STFU, you dumbass", "you're such a little bitch lol"]
+    others = ["Trump is an idiot", "this stupid bill deserves to fail", "what a load of crap"]
+    texts = insults + others + ["You're a clown, I love it", "you fool, you forgot the milk again", "you idiot"]
+    labels = np.array([row(toxicity=1)] * (len(insults) + len(others)) + [row(toxicity=0)] * 2
+                      + [row(toxicity=1, insult=0)])  # a source that rated insults itself is believed
+    insult = imply_labels(labels, texts)[:, ATTRIBUTES.index("insult")]
+    assert insult[:len(insults)].tolist() == [1] * len(insults)
+    assert np.isnan(insult[len(insults):len(insults) + len(others)]).all()  # toxic, but no one is called a name
+    assert insult[-3:].tolist() == [0, 0, 0]  # not toxic, whatever it says; and the source's own label
+
+
 def test_only_attributes_with_few_positives_labelled_by_people_are_called_thin() -> None:
     given = np.array([row(toxicity=1, threat=1)] * 2 + [row(toxicity=1)] * 3 + [row(toxicity=0)])
     texts = ["I will kill you", "they should be shot", "you are going to get shot", "kill them all", "what an idiot", "a fine day"]
