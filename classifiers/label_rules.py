@@ -1,6 +1,6 @@
 """What the shared labels imply beyond what each file states, applied before training.
 
-Each file labels a few attributes and leaves the others unknown. Two facts fill some gaps:
+Each file labels a few attributes and leaves the others unknown. These facts fill some gaps:
 
 * A comment that is not toxic is not an insult, an identity attack, profane, a threat or
   severely toxic either. Without these negatives the sub-attribute heads would see almost only
@@ -17,6 +17,10 @@ Each file labels a few attributes and leaves the others unknown. Two facts fill 
   text) is labelled a threat where its source says nothing about threats (328 comments of the
   training sources). A comment labelled not toxic stays a negative whatever it says ("I'll kill for
   a coffee").
+* Insults are labelled almost only in news comments and tweets, which call people idiots more than they
+  use the slurs of other forums, so the insult head gave "you're a retard" 0.10. A comment labelled
+  toxic that calls the person it addresses a name ("shut up cunt", "fuck off you stupid bitch";
+  `insults`) is labelled an insult where its source says nothing about insults.
 * No shared file rates severe toxicity (3 positives in 24,000 Wikipedia rows), so its head learns
   a derived label: a toxic comment is severely toxic when it threatens or attacks an identity, or
   is both an insult and profane; a toxic comment known to be none of these is not. The model
