@@ -200,6 +200,11 @@ def blank_markup(text: str) -> str:
     return _MARKUP.sub(_spaces_for, text) if "<" in text else text
 
 
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each HTML tag that `blank_markup` turns into spaces."""
+    return [match.span() for match in _MARKUP.finditer(text)] if "<" in text else []
+
+
 def _spaces_for(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 

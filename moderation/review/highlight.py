@@ -5,10 +5,16 @@ added around them, so nothing the author wrote can become markup.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup, escape
+
+from classifiers.normalise import markup_spans
+
+# After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
+_LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|table)\s*>|<br\b", re.IGNORECASE)
 
 
 @dataclass
@@ -56,14 +62,31 @@ def _merge(text: str, spans: list[tuple[int, int, str, float]]) -> list[_Region]
     return regions
 
 
+def _plain(text: str, start: int, end: int) -> Markup:
+    """text[start:end] escaped, with the HTML tags a rich-text comment box sent shown dimmed (the
+    model reads them as spaces) and a line break after a paragraph's end. The tags stay on the page,
+    escaped like the rest: a moderator still sees where a link points."""
+    pieces: list[Markup] = []
+    cursor = start
+    for begin, stop in markup_spans(text[start:end]):
+        begin, stop = begin + start, stop + start
+        pieces.append(escape(text[cursor:begin]))
+        pieces.append(Markup('<span class="markup">{}</span>').format(text[begin:stop]))
+        if _LINE_ENDING_TAG.match(text, begin, stop) and stop < len(text) and text[stop] not in "\r\n":
+            pieces.append(Markup("\n"))
+        cursor = stop
+    pieces.append(escape(text[cursor:end]))
+    return Markup("").join(pieces)
+
+
 def highlight(text: str, explanations: dict[str, Any] | None) -> Markup:
     pieces: list[Markup] = []
     cursor = 0
     for region in _merge(text, _spans(text, explanations)):
-        pieces.append(escape(text[cursor:region.begin]))
+        pieces.append(_plain(text, cursor, region.begin))
         strongest_first = sorted(region.attributes.items(), key=lambda item: -item[1])
         title = "raises " + ", ".join(f"{name.replace('_', ' ')} +{score:.2f}" for name, score in strongest_first)
         pieces.append(Markup('<mark title="{}">{}</mark>').format(title, text[region.begin:region.end]))
         cursor = region.end
-    pieces.append(escape(text[cursor:]))
+    pieces.append(_plain(text, cursor, len(text)))
     return Markup("").join(pieces)

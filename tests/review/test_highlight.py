@@ -21,4 +21,22 @@ def test_overlapping_spans_of_several_attributes_name_each_attribute_once():
 
 
 def test_text_without_spans_is_only_escaped():
-    assert str(highlight('<a href="x">hi</a>', None)) == "&lt;a href=&#34;x&#34;&gt;hi&lt;/a&gt;"
+    assert str(highlight('<script>alert("x")</script> hi', None)) == "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; hi"
+
+
+def test_html_from_a_comment_box_is_shown_escaped_and_quieter_with_its_paragraphs_on_lines():
+    text = '<p>Great article.</p><p>Buy at <a href="https://spam.example/x?a=1&b=2">my shop</a>, <b>idiot</b></p>'
+    begin = text.index("idiot")
+    marked = str(highlight(text, {"insult": [{"begin": begin, "end": begin + 5, "score": 0.9}]}))
+    assert marked == (
+        '<span class="markup">&lt;p&gt;</span>Great article.<span class="markup">&lt;/p&gt;</span>\n'
+        '<span class="markup">&lt;p&gt;</span>Buy at <span class="markup">&lt;a href=&#34;https://spam.example/x?a=1&amp;b=2&#34;&gt;'
+        '</span>my shop<span class="markup">&lt;/a&gt;</span>, <span class="markup">&lt;b&gt;</span>'
+        '<mark title="raises insult +0.90">idiot</mark><span class="markup">&lt;/b&gt;</span>'
+        '<span class="markup">&lt;/p&gt;</span>'  # no line break after the last
+    )
+
+
+def test_what_only_looks_like_a_tag_is_the_readers_text():
+    assert str(highlight("<sarcasm off> a <user> b<br>\nc", None)) == (
+        '&lt;sarcasm off&gt; a &lt;user&gt; b<span class="markup">&lt;br&gt;</span>\nc')
