@@ -152,18 +152,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         shift = self._key_shift()
         sentence_keys = _distinct(_entry_keys(
             ngram_cache.columns_of(b"".join(sentences.arrays)), sentences.arrays, sentences.counts, shift))
-        # A text cut into sentences has the union of their columns, each sentence's distinct and
-        # sorted already: sorting those few long runs is cheaper than sorting its chunks' again.
-        partitioned = sentence_keys[: np.searchsorted(sentence_keys, sentences.partitions << shift)]
-        mask = (1 << shift) - 1
-        from_sentences = (sentences.owners[partitioned >> shift] << shift) | (partitioned & mask)
-        by_chunks = np.ones(len(counts), dtype=bool)
-        by_chunks[sentences.owners[: sentences.partitions]] = False
-        chunk_counts = np.where(by_chunks, counts, 0)
-        chunk_arrays = list(itertools.compress(arrays, np.repeat(by_chunks, counts).tolist()))
-        by_chunk_keys = _entry_keys(
-            ngram_cache.columns_of(b"".join(chunk_arrays)), chunk_arrays, chunk_counts.tolist(), shift)
-        text_keys = _distinct(np.concatenate([by_chunk_keys, from_sentences]))
+        text_keys = _text_keys(arrays, counts, sentences, sentence_keys, shift)
         return (self._keyed_matrix(text_keys, len(counts), shift),
                 self._keyed_matrix(sentence_keys, len(sentences.counts), shift), sentences.owners)
 
@@ -377,6 +366,22 @@ def _entry_keys(flat: np.ndarray, arrays: list[bytes], counts: list[int], shift:
     chunk_rows = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
     entry_rows = np.repeat(chunk_rows, np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays)) >> 2)
     return (entry_rows << shift) | flat
+
+
+def _text_keys(
+    arrays: list[bytes], counts: list[int], sentences: _Sentences, sentence_keys: np.ndarray, shift: int
+) -> np.ndarray:
+    """The texts' sorted distinct keys. A text cut into sentences has the union of its sentences'
+    columns, each sentence's distinct and sorted already (`sentence_keys`): merging those few long
+    runs is cheaper than sorting all its chunks' columns again. The other texts take their chunks'."""
+    partitioned = sentence_keys[: np.searchsorted(sentence_keys, sentences.partitions << shift)]
+    from_sentences = (sentences.owners[partitioned >> shift] << shift) | (partitioned & ((1 << shift) - 1))
+    by_chunks = np.ones(len(counts), dtype=bool)
+    by_chunks[sentences.owners[: sentences.partitions]] = False
+    chunk_arrays = list(itertools.compress(arrays, np.repeat(by_chunks, counts).tolist()))
+    by_chunk_keys = _entry_keys(ngram_cache.columns_of(b"".join(chunk_arrays)), chunk_arrays,
+                                np.where(by_chunks, counts, 0).tolist(), shift)
+    return _distinct(np.concatenate([by_chunk_keys, from_sentences]))
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:
