@@ -99,7 +99,9 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                         "story_id": ID_SCHEMA,
                         "author_id": ID_SCHEMA,
                         "text": {"type": "string", "maxLength": max_text_length, "pattern": NOT_BLANK,
-                                 "description": "Not empty or only whitespace, no NUL characters."},
+                                 "description": "Not empty or only whitespace, no NUL characters. Plain text, or "
+                                                "the HTML a rich-text comment box makes: its tags are scored as "
+                                                "spaces and shown dimmed to moderators."},
                         "parent_id": OPTIONAL_ID_SCHEMA,
                         "story_url": _optional_string(2000),
                         "story_title": _optional_string(1000),
