@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from classifiers.normalise import markup_spans
 
 # After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
-_LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|table)\s*>|<br\b", re.IGNORECASE)
+_LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|table)\s*>|<br\b[^<>]*>", re.IGNORECASE)
 
 
 @dataclass
@@ -62,18 +62,37 @@ def _merge(text: str, spans: list[tuple[int, int, str, float]]) -> list[_Region]
     return regions
 
 
+def _tag_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The tags in text[start:end], those only whitespace apart joined into one run."""
+    runs: list[tuple[int, int]] = []
+    for begin, stop in markup_spans(text[start:end]):
+        begin, stop = begin + start, stop + start
+        if runs and not text[runs[-1][1]:begin].strip():
+            runs[-1] = (runs[-1][0], stop)
+        else:
+            runs.append((begin, stop))
+    return runs
+
+
+def _dimmed(tags: str) -> Markup:
+    return Markup('<span class="markup">{}</span>').format(tags)
+
+
 def _plain(text: str, start: int, end: int) -> Markup:
     """text[start:end] escaped, with the HTML tags a rich-text comment box sent shown dimmed (the
     model reads them as spaces) and a line break after a paragraph's end. The tags stay on the page,
-    escaped like the rest: a moderator still sees where a link points."""
+    escaped like the rest: a moderator still sees where a link points. A run of tags is one dimmed
+    piece with at most one line break, so "<br>" 5,000 times is not 5,000 empty lines."""
     pieces: list[Markup] = []
     cursor = start
-    for begin, stop in markup_spans(text[start:end]):
-        begin, stop = begin + start, stop + start
+    for begin, stop in _tag_runs(text, start, end):
         pieces.append(escape(text[cursor:begin]))
-        pieces.append(Markup('<span class="markup">{}</span>').format(text[begin:stop]))
-        if _LINE_ENDING_TAG.match(text, begin, stop) and stop < len(text) and text[stop] not in "\r\n":
-            pieces.append(Markup("\n"))
+        # One line break, after the run's last tag that ends a line ("</p>" of "</p><p>").
+        cut = max((m.end() for m in _LINE_ENDING_TAG.finditer(text, begin, stop)), default=None)
+        if cut is None or stop == len(text) or text[stop] in "\r\n" or "\n" in text[begin:stop]:
+            pieces.append(_dimmed(text[begin:stop]))
+        else:
+            pieces += [_dimmed(text[begin:cut]), Markup("\n")] + ([_dimmed(text[cut:stop])] if cut < stop else [])
         cursor = stop
     pieces.append(escape(text[cursor:end]))
     return Markup("").join(pieces)

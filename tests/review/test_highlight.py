@@ -32,9 +32,14 @@ def test_html_from_a_comment_box_is_shown_escaped_and_quieter_with_its_paragraph
         '<span class="markup">&lt;p&gt;</span>Great article.<span class="markup">&lt;/p&gt;</span>\n'
         '<span class="markup">&lt;p&gt;</span>Buy at <span class="markup">&lt;a href=&#34;https://spam.example/x?a=1&amp;b=2&#34;&gt;'
         '</span>my shop<span class="markup">&lt;/a&gt;</span>, <span class="markup">&lt;b&gt;</span>'
-        '<mark title="raises insult +0.90">idiot</mark><span class="markup">&lt;/b&gt;</span>'
-        '<span class="markup">&lt;/p&gt;</span>'  # no line break after the last
+        '<mark title="raises insult +0.90">idiot</mark><span class="markup">&lt;/b&gt;&lt;/p&gt;</span>'  # no break at the end
     )
+
+
+def test_a_flood_of_line_breaks_is_one_line_break():
+    marked = str(highlight("top" + "<br>" * 5000 + " bottom", None))
+    assert marked.count("\n") == 1 and marked.count('<span class="markup">') == 1
+    assert marked.startswith('top<span class="markup">&lt;br&gt;') and marked.endswith("&lt;br&gt;</span>\n bottom")
 
 
 def test_what_only_looks_like_a_tag_is_the_readers_text():
