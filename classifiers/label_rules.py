@@ -140,18 +140,25 @@ def swears(text: str) -> bool:
 def imply_labels(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     """A copy of `labels` (n, 6; NaN = unknown) with the implied negatives and derived severity."""
     out = np.array(labels, dtype=np.float64, copy=True)
+    cleaned: dict[int, str] = {}  # each text normalised once, however many rules read it
+
+    def matching(pattern: re.Pattern[str], rows: np.ndarray) -> list[int]:
+        found = []
+        for i in np.flatnonzero(rows).tolist():
+            if i not in cleaned:
+                cleaned[i] = normalise(texts[i])
+            if pattern.search(cleaned[i]):
+                found.append(i)
+        return found
+
     not_toxic = out[:, _T] == 0
     # A not-toxic comment that swears keeps the profanity label its source gave (usually none).
-    unsaid = not_toxic & np.isnan(out[:, _PROFANITY])
-    swearing = [i for i in np.flatnonzero(unsaid).tolist() if swears(texts[i])]
+    swearing = matching(_SWEARING, not_toxic & np.isnan(out[:, _PROFANITY]))
     for j in SUB_ATTRIBUTES:
         out[not_toxic & np.isnan(out[:, j]), j] = 0.0
     out[swearing, _PROFANITY] = np.nan
-    unsaid = (out[:, _T] == 1) & np.isnan(out[:, _THREAT])
-    threats = [i for i in np.flatnonzero(unsaid).tolist() if threatens(texts[i])]
-    out[threats, _THREAT] = 1.0
-    unsaid = (out[:, _T] == 1) & np.isnan(out[:, _INSULT])
-    out[[i for i in np.flatnonzero(unsaid).tolist() if insults(texts[i])], _INSULT] = 1.0
+    out[matching(_THREATENING, (out[:, _T] == 1) & np.isnan(out[:, _THREAT])), _THREAT] = 1.0
+    out[matching(_INSULTING, (out[:, _T] == 1) & np.isnan(out[:, _INSULT])), _INSULT] = 1.0
     unknown = np.isnan(out[:, _SEVERE])
     toxic = out[:, _T] == 1
     severe = (out[:, _THREAT] == 1) | (out[:, _IDENTITY] == 1) | ((out[:, _INSULT] == 1) & (out[:, _PROFANITY] == 1))
