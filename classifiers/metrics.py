@@ -28,14 +28,19 @@ MIN_RECALL = 0.05
 # fallback takes the threshold whose precision is surest instead: the highest Wilson lower bound
 # (95 %) of its precision, with the flagged rows as the count.
 WILSON_Z = 1.96
+# A trained model never flags an attribute at a score below this: its scores are calibrated, so
+# below 0.5 the model thinks the attribute more likely absent. Profanity needs it: with every
+# obscenity a positive, 0.9 precision was reached at 0.07, where "Shiitake mushrooms" scored 0.08
+# and one comment in six that profanity held on Reddit neither swore nor was obscene (README, run 14).
+LOWEST_THRESHOLD = 0.5
 
 
 def threshold_for_precision(
-    y: np.ndarray, p: np.ndarray, target: float, weights: np.ndarray | None = None
+    y: np.ndarray, p: np.ndarray, target: float, weights: np.ndarray | None = None, lowest: float = 0.0
 ) -> dict[str, Any]:
     """Lowest threshold whose (weighted) precision reaches `target` with at least 5% recall, so
     recall is highest; if none does, the threshold with at least 5% recall whose precision has
-    the highest 95% Wilson lower bound (see WILSON_Z).
+    the highest 95% Wilson lower bound (see WILSON_Z). No threshold is below `lowest`.
 
     Train passes source-balanced weights so one source's base rate (davidson is 83%
     offensive) does not set everyone's threshold.
@@ -50,6 +55,8 @@ def threshold_for_precision(
     precision = tp / np.maximum(tp + fp, 1e-12)
     recall = tp / max(tp[-1], 1e-12)
     candidates = np.flatnonzero(np.r_[p[1:] != p[:-1], True])  # last row of each tie
+    if (p[candidates] >= lowest).any():
+        candidates = candidates[p[candidates] >= lowest]
     # A threshold that flags a handful of the top rows "reaches" any target by luck (profanity's did
     # at 1 positive in 71): reaching it counts only with the recall the fallback keeps too.
     ok = candidates[(precision[candidates] >= target) & (recall[candidates] >= MIN_RECALL)]
@@ -67,6 +74,7 @@ def threshold_for_precision(
         "target_precision": float(target),
         "target_reached": reached,
         "weighting": "unweighted" if weights is None else "source-balanced",
+        "lowest_allowed": float(lowest),
     }
 
 

@@ -24,7 +24,7 @@ from classifiers.debias import GROUP_NOUNS, PARTY_NAMES, PEOPLE_NAMES, RELIGION_
 from classifiers.drift import validation_scores
 from classifiers.features import CivilityFeatures
 from classifiers.heads import DEFAULT_C, MaskedLinearHeads
-from classifiers.metrics import binary_report, threshold_for_precision
+from classifiers.metrics import LOWEST_THRESHOLD, binary_report, threshold_for_precision
 from classifiers.label_rules import (
     INSULT_RULE, PROFANITY_RULE, SEVERE_TOXICITY_RULE, THIN_POSITIVES, THREAT_RULE, imply_labels,
     positives_by_origin, thin_attributes,
@@ -278,7 +278,8 @@ def train_model(
         if y.min() == y.max():
             detail = {"threshold": 0.5, "target_reached": False, "note": "validation has one class only"}
         else:
-            detail = threshold_for_precision(y, p, target_precision, weights=valid_weights[known])
+            detail = threshold_for_precision(y, p, target_precision, weights=valid_weights[known],
+                                             lowest=LOWEST_THRESHOLD)
         thresholds[attribute] = float(detail["threshold"])
         threshold_details[attribute] = detail
         metrics["validation_pooled"][attribute] = binary_report(y, p, thresholds[attribute])

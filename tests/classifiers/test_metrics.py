@@ -17,6 +17,16 @@ def test_it_picks_the_lowest_threshold_that_reaches_the_target_precision() -> No
     assert weighted["threshold"] == pytest.approx(0.6) and weighted["target_reached"]
 
 
+def test_no_threshold_is_below_the_lowest_allowed() -> None:
+    # Nine positives in ten all the way down: 0.9 is reached at the bottom, where the model says 0.1.
+    y = np.array([1, 1, 1, 1, 0, 1, 1, 1, 1, 1] * 2)
+    p = np.linspace(0.95, 0.1, len(y))
+    assert threshold_for_precision(y, p, 0.9)["threshold"] == pytest.approx(0.1)
+    floored = threshold_for_precision(y, p, 0.9, lowest=0.5)
+    assert floored["threshold"] >= 0.5 and floored["target_reached"]
+    assert floored["recall"] < 1.0  # the rows the model thinks more likely clean are not flagged
+
+
 def test_a_target_met_only_by_the_top_few_rows_is_not_reached() -> None:
     # One positive on top, then one in two: precision 0.9 holds for 1 positive of 40 (2.5 % recall).
     y = np.array([1] + [0, 1] * 39 + [0] * 20)
