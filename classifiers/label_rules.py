@@ -9,6 +9,10 @@ Each file labels a few attributes and leaves the others unknown. These facts fil
   normal) and a chatbot user's "fuck" (convabuse, not abusive) are not toxic but are profane, and
   as negatives they taught the head that swearing is not profanity. Such a comment's profanity
   stays unknown (`swears`, a word list over the normalised text).
+* An obscenity is profane whatever else a comment is, so a comment that holds one ("fuck",
+  "shit", "cunt", "asshole": `obscene`) is labelled profane, over a source's 0 too. Civil_spans'
+  raters gave each span one type, so "shut up cunt" was typed an insult and its profanity came out
+  0; those 0s made the head give "shut up cunt" 0.00 and "motherfucker" 0.11.
 * Threats are the thinnest label (121 in civil_spans, 2 elsewhere), so the threat head knew few
   ways to threaten: "I am going to find you and hurt you" scored 0.002. A comment labelled
   toxic that states an intent to harm someone or a group, or wishes them dead ("I will find you and
@@ -50,8 +54,15 @@ _SWEARING = re.compile(
     r"|arse(?:holes?)?|bastards?|whores?|sluts?|\w*damn\w*|hell|crap\w*|twats?|wankers?|bollocks|wtf|stfu)\b"
 )
 
-PROFANITY_RULE = ("a comment labelled not toxic is labelled not profane unless it swears (classifiers/label_rules.py "
-                  "word list): then profanity stays unknown")
+# Words that are obscene wherever they stand, after normalisation; milder swearing ("damn", "hell",
+# "crap", "ass") is left to the raters, who often marked it. A word list, not a model, so "cocktail",
+# "Scunthorpe" and "Dickens" are never matched: only whole words and their inflections.
+_OBSCENE = re.compile(r"\b(?:\w*fuck\w*|\w*shit\w*|cunts?|twats?|wank(?:ers?|ing|s)?|cocksuck\w*|dickheads?|assholes?|arseholes?)\b")
+
+PROFANITY_RULE = ("a comment that holds an obscenity (classifiers/label_rules.py word list: fuck, shit, cunt, twat, "
+                  "wanker, asshole, dickhead and their forms) is profane, over a source's own 0 (civil_spans' raters "
+                  "gave each span one type, so an obscene insult was typed an insult only); a comment labelled not "
+                  "toxic is labelled not profane unless it swears (a longer word list): then profanity stays unknown")
 
 SEVERE_TOXICITY_RULE = (
     "derived: toxic and (threat or identity_attack or (insult and profanity)) = 1; toxic and known to be "
@@ -132,6 +143,11 @@ def threatens(text: str) -> bool:
     return _THREATENING.search(normalise(text)) is not None
 
 
+def obscene(text: str) -> bool:
+    """Whether `text` holds an obscenity, masked, spaced out or leet-spelled ones included."""
+    return _OBSCENE.search(normalise(text)) is not None
+
+
 def swears(text: str) -> bool:
     """Whether `text` holds a swear word, masked, spaced out or leet-spelled ones included."""
     return _SWEARING.search(normalise(text)) is not None
@@ -157,6 +173,7 @@ def imply_labels(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     for j in SUB_ATTRIBUTES:
         out[not_toxic & np.isnan(out[:, j]), j] = 0.0
     out[swearing, _PROFANITY] = np.nan
+    out[matching(_OBSCENE, np.ones(len(out), dtype=bool)), _PROFANITY] = 1.0
     out[matching(_THREATENING, (out[:, _T] == 1) & np.isnan(out[:, _THREAT])), _THREAT] = 1.0
     out[matching(_INSULTING, (out[:, _T] == 1) & np.isnan(out[:, _INSULT])), _INSULT] = 1.0
     unknown = np.isnan(out[:, _SEVERE])

@@ -27,16 +27,28 @@ def test_a_comment_that_is_not_toxic_is_nothing_else_either() -> None:
 
 
 def test_a_comment_that_is_not_toxic_but_swears_is_not_taken_as_clean_language() -> None:
-    texts = ["damn fucking hate this university bullshit", "what the f*ck is this game", "s h i t happens",
+    texts = ["damn this crappy weather", "what the h*ll is this game", "d a m n it",
              "a fine day at the seaside", "we had cocktails with Dickens fans", "oh hell"]
     labels = np.array([row(toxicity=0)] * len(texts))
     labels[5, ATTRIBUTES.index("profanity")] = 0  # a source that rated profanity itself is believed
     out = imply_labels(labels, texts)
     profanity = out[:, ATTRIBUTES.index("profanity")]
-    assert np.isnan(profanity[:3]).all()  # swearing, masked and spaced out included: unknown
+    assert np.isnan(profanity[:3]).all()  # mild swearing, masked and spaced out included: unknown
     assert profanity[3:].tolist() == [0, 0, 0]
     others = [j for j, a in enumerate(ATTRIBUTES) if a not in ("toxicity", "profanity")]
     assert (out[:, others] == 0).all()  # not an insult, threat or attack for all that
+
+
+def test_an_obscenity_is_profane_whatever_the_source_said() -> None:
+    obscene = ["shut up cunt", "damn fucking hate this university bullshit", "what the f*ck is this game",
+               "s h i t happens", "you absolute w4nker", "MOTHERFUCKER", "Still an asshole."]
+    clean = ["we had cocktails with Dickens fans in Scunthorpe", "shiitake mushrooms and a Mitsubishi with a wankel engine"]
+    labels = np.array([row(toxicity=1, insult=1, profanity=0),  # civil_spans: the span was typed an insult
+                       row(toxicity=0), row(toxicity=0), row(), row(toxicity=1), row(toxicity=1), row(profanity=0),
+                       row(toxicity=0), row(toxicity=0)])
+    out = imply_labels(labels, obscene + clean)
+    assert out[:, ATTRIBUTES.index("profanity")].tolist() == [1] * len(obscene) + [0, 0]
+    assert out[0, ATTRIBUTES.index("severe_toxicity")] == 1  # an insult that is also profane
 
 
 def test_a_toxic_comment_that_threatens_someone_is_a_threat_and_severely_toxic() -> None:
