@@ -3,7 +3,9 @@
 A pure function of plain values, so the table tests in tests/domain need neither a database nor a model.
 
 * An attribute counts only if the model scores it reliably (`model.attributes`); a site's
-  threshold overrides the model's for that attribute.
+  threshold overrides the model's for that attribute, and a site's threshold of 1 switches the
+  attribute off (a site that allows swearing sets profanity's to 1): scores reach exactly 1.0
+  ("fuck fuck cunt" does), so "at or above 1" would still hold some.
 * A score at or above its threshold flags the attribute and holds the comment for review.
 * With `auto_reject` on (off by default), a score at or above the site's reject threshold for that
   attribute rejects the comment outright; reject thresholds, too, only count for reliable attributes.
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, reports_reach_threshold
 
 REPORTS = "reports"
+OFF = 1.0  # a site's threshold at this value never holds or rejects for its attribute
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,9 @@ def build_policy(
     for attribute, value in (site_thresholds or {}).items():
         if attribute in reliable and _is_number(value):
             merged[attribute] = float(value)
+    merged = {a: t for a, t in merged.items() if t < OFF}
     rejects = {
-        a: float(v) for a, v in (reject_thresholds or {}).items() if a in reliable and _is_number(v)
+        a: float(v) for a, v in (reject_thresholds or {}).items() if a in reliable and _is_number(v) and v < OFF
     }
     return Policy(
         thresholds=merged,

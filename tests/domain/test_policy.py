@@ -46,6 +46,13 @@ def test_site_thresholds_override_the_models():
     assert decide(lenient, {"toxicity": 0.9}).status == "published"
 
 
+def test_a_site_threshold_of_one_switches_the_attribute_off():
+    swearing_allowed = policy({"toxicity": 1.0}, auto_reject=True, reject_thresholds={"toxicity": 1})
+    verdict = decide(swearing_allowed, {"toxicity": 1.0, "insult": 0.1})  # obscenities do score 1.0
+    assert (verdict.status, verdict.flagged, verdict.priority) == ("published", [], pytest.approx(0.125))
+    assert decide(policy({"toxicity": 0.99}), {"toxicity": 1.0}).status == "held"
+
+
 def test_site_thresholds_for_unreliable_or_unknown_attributes_do_not_count():
     verdict = decide(policy({"threat": 0.1, "made_up": 0.1, "toxicity": "high"}), {"threat": 0.9, "toxicity": 0.6})
     assert verdict.flagged == ["toxicity"]
