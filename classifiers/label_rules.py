@@ -27,8 +27,8 @@ Each file labels a few attributes and leaves the others unknown. These facts fil
   `insults`) is labelled an insult where its source says nothing about insults.
 * No shared file rates severe toxicity (3 positives in 24,000 Wikipedia rows), so its head learns
   a derived label: a toxic comment is severely toxic when it threatens or attacks an identity, or
-  is both an insult and profane; a toxic comment known to be none of these is not. The model
-  card says so.
+  is both an insult and profane by people's labels (not the obscenity list); a toxic comment known
+  to be none of these is not. The model card says so.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ PROFANITY_RULE = ("a comment that holds an obscenity (classifiers/label_rules.py
 
 SEVERE_TOXICITY_RULE = (
     "derived: toxic and (threat or identity_attack or (insult and profanity)) = 1; toxic and known to be "
-    "none of these = 0; not toxic = 0; a source's own severe_toxicity label wins"
+    "none of these = 0; not toxic = 0; a source's own severe_toxicity label wins; profanity here is the "
+    "sources' label, not the obscenity word list"
 )
 
 
@@ -173,7 +174,6 @@ def imply_labels(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     for j in SUB_ATTRIBUTES:
         out[not_toxic & np.isnan(out[:, j]), j] = 0.0
     out[swearing, _PROFANITY] = np.nan
-    out[matching(_OBSCENE, np.ones(len(out), dtype=bool)), _PROFANITY] = 1.0
     out[matching(_THREATENING, (out[:, _T] == 1) & np.isnan(out[:, _THREAT])), _THREAT] = 1.0
     out[matching(_INSULTING, (out[:, _T] == 1) & np.isnan(out[:, _INSULT])), _INSULT] = 1.0
     unknown = np.isnan(out[:, _SEVERE])
@@ -186,6 +186,10 @@ def imply_labels(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     maybe_toxic = toxic | np.isnan(out[:, _T])
     out[unknown & severe, _SEVERE] = 1.0
     out[unknown & ~severe & mild & maybe_toxic, _SEVERE] = 0.0
+    # After severity, which reads people's profanity labels: with the word list's, every toxic insult
+    # that swore was severe, and "holy shit that's great news" scored 0.58 as severely toxic (0.05
+    # before), where Perspective's severe toxicity is meant to pass a curse word used kindly.
+    out[matching(_OBSCENE, np.ones(len(out), dtype=bool)), _PROFANITY] = 1.0
     return out
 
 

@@ -22,3 +22,11 @@ def test_an_obscenity_is_profane(shipped: CivilityModel, text: str) -> None:
                                   "The cocktail bar on Dickens Street opens at 9", "I disagree with the mayor, his plan is dumb"])
 def test_words_that_only_look_obscene_are_not(shipped: CivilityModel, text: str) -> None:
     assert shipped.score([text])[0]["profanity"] < shipped.thresholds["profanity"]
+
+
+def test_a_curse_word_used_kindly_is_profane_but_not_severely_toxic(shipped: CivilityModel) -> None:
+    # Severity's derived label reads people's profanity labels, not the word list; reading the list
+    # (model 7cf42cb3) gave this 0.58 as severely toxic.
+    scores = shipped.score(["holy shit that's great news"])[0]
+    assert scores["profanity"] >= shipped.thresholds["profanity"]
+    assert scores["severe_toxicity"] < 0.25
