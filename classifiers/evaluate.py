@@ -61,12 +61,35 @@ def evaluate_model(
         entry: dict[str, Any] = {"rows": len(data), "sha256": sha256_of(path), "attributes": per_attribute}
         if bias:
             entry["bias"] = bias
+        if "functionality" in data.extra:
+            entry["by_functionality"] = by_functionality(model, probabilities, data.labels, data.extra["functionality"])
         if out is not None and curves:
             entry["plot"] = str(plot_file(curves, f"{path.name} - model {model.version}", out / f"{path.stem}.png"))
         report["files"][path.name] = entry
     if out is not None:
         (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def by_functionality(
+    model: CivilityModel, probabilities: np.ndarray, labels: np.ndarray, functionality: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Per functional test (hatecheck's `functionality` column): its rows, the share labelled 1 in
+    any attribute, the share the model would hold (any reliable attribute at its own threshold), and
+    the mean toxicity. The summary AUCs hide which kinds of hate pass: "I hate women." and
+    "We are going to put an end to all trans people." each score under every threshold."""
+    limits = [(ATTRIBUTES.index(a), model.thresholds[a]) for a in model.attributes if a in model.thresholds]
+    held = np.zeros(len(probabilities), dtype=bool)
+    for j, threshold in limits:
+        held |= probabilities[:, j] >= threshold
+    labelled = np.nan_to_num(labels, nan=0.0).max(axis=1) == 1
+    names = np.asarray(functionality)
+    table = {}
+    for name in sorted(set(functionality)):
+        rows = names == name
+        table[name] = {"rows": int(rows.sum()), "labelled": float(labelled[rows].mean()),
+                       "held": float(held[rows].mean()), "mean_toxicity": float(probabilities[rows, 0].mean())}
+    return table
 
 
 def _identities(texts: Sequence[str], extra: dict[str, list[str]]) -> tuple[list[set[str]], str]:
@@ -91,6 +114,15 @@ def format_report(report: dict[str, Any]) -> str:
                 f"{name:28} {attribute:16} {r['n']:6d} {r['positives']:6d} {cell(r['roc_auc'])} {cell(r['pr_auc'])} "
                 f"{cell(r.get('precision'))} {cell(r.get('recall'))} {cell(r['ece'])}{flag}"
             )
+    for name, result in report["files"].items():
+        table = result.get("by_functionality")
+        if table:
+            lines.append("")
+            lines.append(f"{name} by functionality (held: any attribute at the model's thresholds; labelled first, least held first)")
+            lines.append(f"  {'functionality':28} {'rows':>6} {'labelled':>8} {'held':>6} {'mean toxicity':>13}")
+            order = sorted(table.items(), key=lambda kv: (-round(kv[1]["labelled"]), kv[1]["held"] * (1 if kv[1]["labelled"] >= 0.5 else -1)))
+            for functionality, r in order:
+                lines.append(f"  {functionality:28} {r['rows']:6d} {r['labelled']:8.2f} {r['held']:6.2f} {r['mean_toxicity']:13.2f}")
     for name, result in report["files"].items():
         for attribute, b in result.get("bias", {}).items():
             means = b["generalised_means"]

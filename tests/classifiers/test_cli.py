@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 from click.testing import CliRunner
+
+from classifier_fixtures import ABUSIVE, CIVIL
 
 from classifiers import load_model
 from moderation.cli.model_commands import evaluate_command, train_command
@@ -39,6 +42,28 @@ def test_evaluate_prints_metrics_and_writes_a_report_with_plots(
     toxicity = report["files"]["tiny.csv"]["attributes"]["toxicity"]
     assert toxicity["roc_auc"] > 0.9 and 0 <= toxicity["ece"] <= 1
     assert (tmp_path / "tiny.png").stat().st_size > 1000
+
+
+def test_evaluate_shows_which_functional_tests_the_model_lets_through(tiny_model_path: Path, tmp_path: Path) -> None:
+    # hatecheck's layout: a functionality per row; the hateful cases labelled 1, the others 0.
+    path = tmp_path / "functional.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "toxicity", "severe_toxicity", "insult", "identity_attack", "profanity", "threat",
+                         "source", "functionality", "target_ident"])
+        for text in ABUSIVE:
+            writer.writerow([text, "", "", "", "1", "", "", "hatecheck", "abuse_h", "women"])
+        for text in CIVIL:
+            writer.writerow([text, "", "", "", "0", "", "", "hatecheck", "civil_nh", "women"])
+    result = CliRunner().invoke(evaluate_command, ["--model", str(tiny_model_path), "--data", str(path),
+                                                   "--report-dir", str(tmp_path / "report"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    table = json.loads((tmp_path / "report" / "report.json").read_text())["files"]["functional.csv"]["by_functionality"]
+    assert table["abuse_h"]["rows"] == len(ABUSIVE) and table["abuse_h"]["labelled"] == 1.0
+    assert table["abuse_h"]["held"] == 1.0 and table["civil_nh"]["held"] == 0.0
+    lines = result.output.splitlines()
+    abuse, civil = (next(i for i, line in enumerate(lines) if line.strip().startswith(n)) for n in ("abuse_h", "civil_nh"))
+    assert abuse < civil  # the labelled functionalities come first
 
 
 def test_train_refuses_a_missing_file(tmp_path: Path) -> None:
