@@ -11,7 +11,9 @@ A pure function of plain values, so the table tests in tests/domain need neither
   attribute rejects the comment outright; reject thresholds, too, only count for reliable attributes.
 * Reports whose total weight reaches the site's `report_threshold` hold the comment ("reports").
 * Priority orders the review queue: the largest score/threshold ratio plus report weight/threshold,
-  so a comment far over one threshold, or reported by many, comes first.
+  so a comment far over one threshold, or reported by many, comes first. Profanity's ratio counts
+  half (`URGENCY`): a swear word harms no one, and at its threshold of about 0.5 "Holy shit, that
+  is great news" (1.0/0.503) came before "You are a worthless idiot and I hope you die" (1.0/0.508).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, reports_reach
 
 REPORTS = "reports"
 OFF = 1.0  # a site's threshold at this value never holds or rejects for its attribute
+URGENCY = {"profanity": 0.5}  # how much an attribute's ratio counts toward priority; 1 if not listed
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0
     reported = reports_reach_threshold(report_weight, policy.report_threshold)
     if reported:
         flagged.append(REPORTS)
-    ratios = [_ratio(scores.get(a, 0.0), t) for a, t in policy.thresholds.items()]
+    ratios = [_ratio(scores.get(a, 0.0), t) * URGENCY.get(a, 1.0) for a, t in policy.thresholds.items()]
     priority = max(ratios, default=0.0) + (_ratio(report_weight, policy.report_threshold) if report_weight else 0.0)
     if policy.auto_reject and any(scores.get(a, 0.0) >= t for a, t in policy.reject_thresholds.items()):
         return Verdict(REJECTED, flagged, round(priority, 6))

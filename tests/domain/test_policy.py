@@ -84,3 +84,14 @@ def test_a_zero_report_threshold_holds_on_the_first_report_without_dividing_by_z
     verdict = decide(policy(report_threshold=0), {"toxicity": 0.1}, 1)
     assert verdict.status == "held" and verdict.priority > 0
     assert decide(policy(report_threshold=0), {"toxicity": 0.1}, 0).status == "published"
+
+
+def test_swearing_waits_in_the_queue_behind_an_attack():
+    # The shipped model's thresholds: profanity's is the lower, so its ratio alone would come first.
+    p = build_policy(model_attributes=("toxicity", "profanity"), model_thresholds={"toxicity": 0.508, "profanity": 0.503},
+                     site_thresholds=None, report_threshold=2.0)
+    kind_curse = decide(p, {"toxicity": 0.77, "profanity": 1.0})  # "Holy shit, that is great news"
+    death_wish = decide(p, {"toxicity": 1.0, "profanity": 0.0})   # "... and I hope you die"
+    assert kind_curse.status == death_wish.status == "held"
+    assert kind_curse.flagged == ["toxicity", "profanity"]
+    assert kind_curse.priority < death_wish.priority
