@@ -15,12 +15,18 @@ def _threshold_rule(selection: Any) -> str | None:
     if isinstance(selection, str) or selection is None:
         return selection
     parts = []
+    lowest = 0.0
     for attribute, rule in _dict(selection).items():
         rule = _dict(rule)
         target = rule.get("target_precision")
         if isinstance(target, (int, float)):
             met = "" if rule.get("target_reached", True) else " (not reached)"
             parts.append(f"{str(attribute).replace('_', ' ')}: precision ≥ {target:.2f}{met}")
+        floor = rule.get("lowest_allowed")
+        if isinstance(floor, (int, float)) and not isinstance(floor, bool):
+            lowest = max(lowest, float(floor))
+    if parts and lowest > 0:  # why profanity's threshold sits at 0.50 where 0.9 precision came lower
+        parts.append(f"none below {lowest:.2f}")
     return "; ".join(parts) or None
 
 

@@ -24,7 +24,7 @@ def fake_model(app):
               "thin_data": {"insult": "102 positives labelled by people, 256 more <from label rules>"},
               "identity_term_neutralisation": {"heads": ["toxicity", "insult"], "terms": ["gay", "<b>biden"],
                                                "word_only": ["jews", "gay"]},
-              "threshold_selection": {"identity_attack": {"target_precision": 0.9},
+              "threshold_selection": {"identity_attack": {"target_precision": 0.9, "lowest_allowed": 0.5},
                                       "profanity": {"target_precision": 0.9, "target_reached": False}},
               "scoring": {"floors": {"pairs": [{"attribute": "toxicity", "at_least": "identity_attack", "scale": 0.7},
                                                {"attribute": "insult"}, "not a pair"]}},
@@ -54,7 +54,7 @@ def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_mod
     assert "&lt;b&gt;biden, gay, jews" in html
     # Which scores are never below another's, so an admin knows why "jews" can stand behind toxicity.
     assert "toxicity is at least 0.7 × identity attack <small>" in html  # the malformed pairs are left out
-    assert "identity attack: precision ≥ 0.90; profanity: precision ≥ 0.90 (not reached)" in html
+    assert "identity attack: precision ≥ 0.90; profanity: precision ≥ 0.90 (not reached); none below 0.50" in html
 
 
 def test_the_admin_page_still_renders_when_the_model_cannot_load(app, sign_in, admin, site, tmp_path):
