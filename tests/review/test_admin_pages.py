@@ -89,6 +89,13 @@ def test_an_admin_changes_site_settings_and_each_change_is_audited(app, sign_in,
     assert "site:settings_changed" in client.get("/admin/audit").get_data(as_text=True)
 
 
+
+def test_a_threshold_of_one_shows_as_off(app, sign_in, admin, site, fake_model):
+    client = sign_in(admin)
+    assert _post_settings(client, site.id, {**VALID, "hold_insult": "1"}).status_code == 303
+    html = client.get("/admin").get_data(as_text=True)
+    assert "insult off, toxicity 0.7" in html
+
 @pytest.mark.parametrize("field, value", [
     ("hold_toxicity", "1.5"), ("hold_toxicity", "-0.1"), ("reject_threat", "nan"), ("hold_insult", "high"),
     ("report_threshold", "0"), ("moderation_mode", "sometimes"), ("webhook_url", "ftp://planet.example/"),
