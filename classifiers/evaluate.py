@@ -92,6 +92,13 @@ def by_functionality(
     return table
 
 
+def _worst_first(item: tuple[str, dict[str, Any]]) -> tuple[bool, float]:
+    """Functional tests labelled 1 that pass most, then those labelled 0 that are held most."""
+    row = item[1]
+    labelled = row["labelled"] >= 0.5
+    return (not labelled, row["held"] if labelled else -row["held"])
+
+
 def _identities(texts: Sequence[str], extra: dict[str, list[str]]) -> tuple[list[set[str]], str]:
     """Identities per row: hatecheck names its target, elsewhere we look for identity words."""
     if "target_ident" in extra:
@@ -118,10 +125,10 @@ def format_report(report: dict[str, Any]) -> str:
         table = result.get("by_functionality")
         if table:
             lines.append("")
-            lines.append(f"{name} by functionality (held: any attribute at the model's thresholds; labelled first, least held first)")
+            lines.append(f"{name} by functionality (held: any attribute at the model's thresholds; the labelled ones "
+                         "first, least held first, then the others, most held first)")
             lines.append(f"  {'functionality':28} {'rows':>6} {'labelled':>8} {'held':>6} {'mean toxicity':>13}")
-            order = sorted(table.items(), key=lambda kv: (-round(kv[1]["labelled"]), kv[1]["held"] * (1 if kv[1]["labelled"] >= 0.5 else -1)))
-            for functionality, r in order:
+            for functionality, r in sorted(table.items(), key=_worst_first):
                 lines.append(f"  {functionality:28} {r['rows']:6d} {r['labelled']:8.2f} {r['held']:6.2f} {r['mean_toxicity']:13.2f}")
     for name, result in report["files"].items():
         for attribute, b in result.get("bias", {}).items():
