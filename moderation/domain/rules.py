@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from moderation.domain import rule_matchers as match
 from moderation.domain.errors import ValidationFailed
+from moderation.domain.group_attacks import group_attack
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED
 from moderation.domain.policy import Verdict
 
@@ -153,6 +154,7 @@ KINDS: dict[str, tuple[str, str, dict[str, _Param]]] = {
     "short_repeat": (HOLD, "short repeated reply", {"max_chars": (12, _int(1, 200)), "count": (3, _int(2, 100)),
                                                     "minutes": (60, _int(1, 1440))}),
     "new_author": (HOLD, "new author", {"count": (3, _int(1, 100)), "until": ("approved", _choice("approved", "posted"))}),
+    "group_attack": (HOLD, "attack on a group", {}),
 }
 _COMMON = ("name", "kind", "action", "reason")
 
@@ -206,7 +208,7 @@ def needs_author_counts(rules: Sequence[Mapping[str, Any]]) -> bool:
 
 
 _REPEATS = ("flood", "short_repeat")
-_NORMALISED = ("banned_words", "suspect_words", *_REPEATS)
+_NORMALISED = ("banned_words", "suspect_words", "group_attack", *_REPEATS)
 
 
 class Compiled:
@@ -236,6 +238,9 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
     if kind in ("banned_words", "suspect_words"):
         word = match.find_words(text, rule["words"], pattern, normalised)
         return None if word is None else f'"{word}"'
+    if kind == "group_attack":
+        words = group_attack(normalised)
+        return None if words is None else f'"{words}"'
     if kind == "links":
         outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]
         return outside[0] if outside else None

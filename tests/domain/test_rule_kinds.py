@@ -46,6 +46,36 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     assert [(r["action"], r["reason"]) for r in rules] == [("reject", "banned word"), ("hold", "suspect word")]
 
 
+@pytest.mark.parametrize("text", [
+    "I hate women.",
+    "Immigrants are vermin.",
+    "K i l l all the j3ws",                          # spaced out and leet, as the model reads it
+    "Gay people should be shot",
+    "Muslims don't belong here.",
+    "There is no place for trans people in this country.",
+])
+def test_a_group_attack_in_plain_words_is_held(text):
+    assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
+
+
+@pytest.mark.parametrize("text", [
+    "I hate mondays.",
+    "Women are amazing.",
+    "I love my gay neighbours.",
+    "The men are tired after the shift.",
+    "Black people are the best neighbours we ever had.",
+    "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
+])
+def test_a_group_named_kindly_or_not_at_all_is_not(text):
+    assert not fired({"kind": "group_attack"}, text)
+
+
+def test_a_group_attack_holds_by_default_and_says_what_it_read():
+    rule = validate_rules([{"name": "hate", "kind": "group_attack"}])[0]
+    assert (rule["action"], rule["reason"]) == ("hold", "attack on a group")
+    assert fired({"kind": "group_attack"}, "Honestly, I HATE WOMEN!") == ['attack on a group: "i hate women"']
+
+
 @pytest.mark.parametrize("text, fires", [
     ("Buy cheap watches at cheapwatches.biz now", True),
     ("see https://spam.example.org/offer", True),

@@ -1,0 +1,55 @@
+"""The `group_attack` rule: hate against a group said in plain words, which the model often misses.
+
+The classifier learnt identity attacks mostly from slurs (its training sources hold few clean-worded
+attacks), and its toxicity head gives group words no weight, for fairness. So "I hate women." scores
+0.38 and is published, and of HateCheck's hateful cases it holds 48 % (README, "Hate in plain words
+is often missed"). This rule looks for a group named by its identity together with stated hatred,
+dehumanising words, a call for the group's harm or removal, or its exclusion:
+
+    I hate women. / Immigrants are vermin. / Kill all the jews. / Gay people should be shot.
+    Muslims don't belong here. / There is no place for trans people in this country.
+
+It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
+holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
+fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
+shared data's real comments it fires on 39 of 112,067 that people labelled civil and on 189 of
+73,188 labelled toxic; on HateCheck it takes the hateful cases held from 48 % to 53 % and the
+others from 43.9 % to 44.3 % (README, the rules table).
+"""
+from __future__ import annotations
+
+import re
+
+_ADJECTIVES = (r"(?:gay|lesbian|bisexual|transgender|trans|queer|black|white|asian|muslim|jewish|jew|christian|hindu"
+               r"|buddhist|sikh|catholic|mexican|african|arab|chinese|indian|hispanic|latino|latina|disabled|immigrant"
+               r"|foreign|refugee)")
+# Plural nouns, slurs among them: "i hate niggers" is an attack on a group as much as on anyone.
+_PLURALS = (r"(?:muslims|moslems|jews|christians|hindus|women|females|men|gays|lesbians|blacks|whites|asians|mexicans"
+            r"|africans|arabs|immigrants|migrants|refugees|foreigners|homosexuals|catholics|feminists|trannies|niggers"
+            r"|niggas|faggots|fags|dykes|kikes|spics|chinks|wetbacks|ragheads|negroes|queers)")
+_PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community)"
+_GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?:" + _ADJECTIVES + r"\s+" + _PEOPLE
+          + r"|" + _PLURALS + r")")
+_HATED = r"(?:hate|despise|loathe|detest|can'?t\s+stand|cannot\s+stand|am\s+sick\s+of)"
+_VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|apes|monkeys|savages|subhuman|scum|filth|trash"
+           r"|garbage|a\s+disease|a\s+cancer|a\s+plague|cancer|not\s+human|inferior|worthless|disgusting|evil|dogs|beasts"
+           r"|degenerates|less\s+than\s+human)")
+_HARMED = (r"(?:die|killed|shot|hanged|hung|gassed|exterminated|deported|wiped\s+out|eradicated|sterili[sz]ed|burned"
+           r"|burnt|lynched|put\s+down)")
+_HARM = r"(?:kill|exterminate|eradicate|wipe\s+out|gas|deport|get\s+rid\s+of|lynch|hang|shoot|burn|nuke)"
+# Every repeat is bounded, and each alternative starts at a word boundary with a literal word, so
+# the search is linear in the text (a test runs a crafted 20,000-character input).
+_ATTACK = re.compile(
+    r"\bi\s+(?:\w+\s+)?" + _HATED + r"\s+" + _GROUP + r"\b"
+    r"|\b" + _GROUP + r"\s+(?:are|r|is)\s+(?:\w+\s+){0,2}?" + _VERMIN + r"\b"
+    r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
+    + _HARMED + r"\b"
+    r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"
+    r"|\b" + _GROUP + r"\s+(?:don'?t|do\s+not)\s+belong\b|\bno\s+place\s+for\s+" + _GROUP + r"\b"
+)
+
+
+def group_attack(normalised: str) -> str | None:
+    """The words of the first attack on a group in the normalised text, or None."""
+    found = _ATTACK.search(normalised)
+    return None if found is None else found.group(0)
