@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.rules import Compiled, Earlier, Facts, validate_rules
+from moderation.domain.policy import Verdict
+from moderation.domain.rules import Compiled, Earlier, Facts, apply_hits, validate_rules
 
 
 def fired(rule: dict, text: str, facts: Facts = Facts(author_id="a")) -> list[str]:
@@ -210,3 +211,16 @@ def test_a_hostile_long_text_costs_every_rule_little(text):
     # ~0.05 s on a quiet machine; a quadratic pattern takes 20 s. Under 5 s, not 2 s: a busy
     # machine can hold this process up for a second or more on top of a slowed evaluation.
     assert time.perf_counter() - started < 5.0
+
+
+def test_an_attack_on_a_group_waits_in_the_queue_no_longer_than_a_comment_twice_over_a_threshold():
+    rules = Compiled(validate_rules([{"name": "hate", "kind": "group_attack"}, {"name": "doxxing", "kind": "street_address"}]))
+    facts = Facts(author_id="a")
+    civil = Verdict("published", [], 0.75)  # "I hate women.": toxicity 0.38 over 0.508
+    hate = apply_hits(civil, rules.evaluate("I hate women.", facts))
+    doxxing = apply_hits(civil, rules.evaluate("She lives at 12 Oak Street", facts))
+    kind_curse = Verdict("held", ["toxicity", "profanity"], 1.52)  # "Holy shit, that is great news"
+    assert (hate.status, doxxing.status) == ("held", "held")
+    assert doxxing.priority == 1.0 < kind_curse.priority < hate.priority == 2.0
+    already_held = apply_hits(Verdict("held", ["toxicity"], 1.2), rules.evaluate("Immigrants are vermin.", facts))
+    assert already_held.priority == 2.0
