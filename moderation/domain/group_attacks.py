@@ -20,13 +20,19 @@ from __future__ import annotations
 
 import re
 
-_ADJECTIVES = (r"(?:gay|lesbian|bisexual|transgender|trans|queer|black|white|asian|muslim|jewish|jew|christian|hindu"
-               r"|buddhist|sikh|catholic|mexican|african|arab|chinese|indian|hispanic|latino|latina|disabled|immigrant"
-               r"|foreign|refugee)")
-# Plural nouns, slurs among them: "i hate niggers" is an attack on a group as much as on anyone.
-_PLURALS = (r"(?:muslims|moslems|jews|christians|hindus|women|females|men|gays|lesbians|blacks|whites|asians|mexicans"
-            r"|africans|arabs|immigrants|migrants|refugees|foreigners|homosexuals|catholics|feminists|trannies|niggers"
-            r"|niggas|faggots|fags|dykes|kikes|spics|chinks|wetbacks|ragheads|negroes|queers)")
+from classifiers.counterfactual import GROUP_ADJECTIVES, GROUP_PLURALS
+
+
+def _either(words: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+
+
+# The groups the identity-attack head's swaps know (classifiers.counterfactual), and a few more that
+# hate names: plural slurs among them, since "i hate niggers" attacks a group as much as anyone.
+_ADJECTIVES = _either(GROUP_ADJECTIVES + ("jew", "latina", "immigrant", "refugee", "foreign"))
+_PLURALS = _either(GROUP_PLURALS + (
+    "moslems", "females", "migrants", "foreigners", "feminists", "trannies", "niggers", "niggas", "faggots", "fags",
+    "dykes", "kikes", "spics", "chinks", "wetbacks", "ragheads", "negroes", "queers"))
 _PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community)"
 _GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?:" + _ADJECTIVES + r"\s+" + _PEOPLE
           + r"|" + _PLURALS + r")")
