@@ -81,7 +81,7 @@ class Hit:
     rule: str
     action: str
     reason: str
-    # The least priority a comment this rule holds or rejects takes in the queue (URGENCY); not
+    # The least priority a comment this rule holds or rejects takes in the queue (HOLD_PRIORITY); not
     # stored with the hit, only read when the comment is scored.
     urgency: float = 1.0
 
@@ -163,7 +163,7 @@ KINDS: dict[str, tuple[str, str, dict[str, _Param]]] = {
 # a spam or doxxing hold does not sink below every civil-looking comment. An attack on a group ranks
 # with a comment twice over one: at 1, "I hate women." waited behind "Holy shit, that is great news"
 # (toxicity 0.77 over 0.508, 1.52).
-URGENCY = {"group_attack": 2.0}
+HOLD_PRIORITY = {"group_attack": 2.0}
 _COMMON = ("name", "kind", "action", "reason")
 
 
@@ -236,7 +236,7 @@ class Compiled:
             detail = _check(rule, kind, text, facts, fingerprint, self.patterns.get(rule["name"]), normalised)
             if detail is not None:
                 reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
-                hits.append(Hit(rule["name"], rule["action"], reason[:MAX_REASON + 60], URGENCY.get(kind, 1.0)))
+                hits.append(Hit(rule["name"], rule["action"], reason[:MAX_REASON + 60], HOLD_PRIORITY.get(kind, 1.0)))
         return hits
 
 
@@ -288,7 +288,7 @@ def strongest(hits: Sequence[Hit]) -> str | None:
 
 def apply_hits(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
     """The model's verdict, made stricter by the rules that fired (never milder), and queued at
-    least as urgently as the holding rules' URGENCY says."""
+    least as urgently as the holding rules' HOLD_PRIORITY says."""
     action = strongest(hits)
     least = max((h.urgency for h in hits if h.action in (HOLD, REJECT)), default=0.0)
     priority = max(verdict.priority, least)
