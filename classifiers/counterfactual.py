@@ -22,19 +22,9 @@ from typing import Sequence
 import numpy as np
 
 from classifiers.attributes import ATTRIBUTES
+from classifiers.groups import GROUP_ADJECTIVES, GROUP_PLURALS
 from classifiers.recipe import is_held_out
 
-# Two forms, swapped only within their own form so a copy stays grammatical: the adjective or
-# singular ("a gay man", "muslim women") and the plural noun ("gays", "muslims").
-GROUP_ADJECTIVES: tuple[str, ...] = (
-    "gay", "lesbian", "bisexual", "transgender", "trans", "queer", "black", "white", "asian", "muslim",
-    "jewish", "christian", "hindu", "buddhist", "sikh", "catholic", "mexican", "african", "arab", "chinese",
-    "indian", "hispanic", "latino", "disabled",
-)
-GROUP_PLURALS: tuple[str, ...] = (
-    "muslims", "jews", "christians", "hindus", "women", "men", "gays", "lesbians", "blacks", "whites",
-    "asians", "mexicans", "africans", "arabs", "immigrants", "refugees", "homosexuals", "catholics",
-)
 _FORMS = (GROUP_ADJECTIVES, GROUP_PLURALS)
 _FORM_OF = {word: form for form in _FORMS for word in form}
 _GROUP_RE = re.compile(r"\b(" + "|".join(sorted(_FORM_OF, key=len, reverse=True)) + r")\b", re.IGNORECASE)

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import re
 
-from classifiers.counterfactual import GROUP_ADJECTIVES, GROUP_PLURALS
+from classifiers.groups import GROUP_ADJECTIVES, GROUP_PLURALS
 
 
 def _either(words: tuple[str, ...]) -> str:
     return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
 
 
-# The groups the identity-attack head's swaps know (classifiers.counterfactual), and a few more that
+# The groups the identity-attack head's swaps know (classifiers.groups), and a few more that
 # hate names: plural slurs among them, since "i hate niggers" attacks a group as much as anyone.
 _ADJECTIVES = _either(GROUP_ADJECTIVES + ("jew", "latina", "immigrant", "refugee", "foreign"))
 _PLURALS = _either(GROUP_PLURALS + (
