@@ -17,8 +17,8 @@ Each file labels a few attributes and leaves the others unknown. These facts fil
   ways to threaten: "I am going to find you and hurt you" scored 0.002. A comment labelled
   toxic that states an intent to harm someone or a group, or wishes them dead ("I will find you and
   kill you", "they should be shot", "kill them all", "I know where you live", "I'm going to shoot the
-  next woman I see", "people like you deserve to die"; `threatens`, patterns over the normalised
-  text) is labelled a threat where its source says nothing about threats (328 comments of the
+  next woman I see", "people like you deserve to die"; `threatens`, the patterns of
+  classifiers/threat_patterns.py over the normalised text) is labelled a threat where its source says nothing about threats (328 comments of the
   training sources). A comment labelled not toxic stays a negative whatever it says ("I'll kill for
   a coffee").
 * Insults are labelled almost only in news comments and tweets, which call people idiots more than they
@@ -40,6 +40,7 @@ import numpy as np
 
 from classifiers.attributes import ATTRIBUTES
 from classifiers.normalise import normalise
+from classifiers.threat_patterns import THREATENING
 
 _T, _SEVERE, _INSULT, _IDENTITY, _PROFANITY, _THREAT = (
     ATTRIBUTES.index(a) for a in ("toxicity", "severe_toxicity", "insult", "identity_attack", "profanity", "threat")
@@ -70,43 +71,6 @@ SEVERE_TOXICITY_RULE = (
     "sources' label, not the obscenity word list"
 )
 
-
-# A first person's intent to harm someone, a wish or call that someone be harmed, an order to kill a
-# group, and the stock phrases of intimidation. Only ever applied to comments already labelled toxic,
-# so "we will beat them on Sunday" in a civil comment costs nothing.
-_VIOLENCE = (r"(?:kill|murder|shoot|stab|hurt|beat|punch|rape|strangle|choke|hang|lynch|slit|behead|gut|execute|torture"
-             r"|slaughter|find|hunt|fuck\s+up|beat\s+up|beat\s+the\s+\w+\s+out\s+of|put\s+a\s+bullet\s+in)")
-_VICTIM = (r"(?:you|u|ya|yo|ye|y'all|yall|him|her|them"
-           r"|your\s+(?:\w+\s+)?(?:family|kids?|ass|face|throat|neck|head|mom|mother|wife|husband))")
-_INTENT = (r"(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|m\s+going\s+to|'m\s+gonna|m\s+gonna|\s+am\s+going\s+to"
-           r"|\s+am\s+gonna|'re\s+going\s+to|\s+are\s+going\s+to|\s+want\s+to|\s+wanna|\s+gonna|\s+shall)"
-           r"|imma|i'ma|im\s+gonna|im\s+going\s+to")
-_HARMED = (r"(?:shot|killed|hanged|hung|raped|beaten|stabbed|lynched|murdered|executed|burned|burnt|gassed"
-           r"|exterminated|slaughtered|butchered|tortured|beheaded)")
-# Harm verbs that are neither sport nor idiom when a person or a group is their object ("beat",
-# "find" and "hurt" stay with _VIOLENCE, where the victim must be "you", "him" or "them").
-_HARM = (r"(?:kill|murder|shoot|stab|rape|strangle|lynch|behead|execute|torture|slaughter|exterminate|eradicate"
-         r"|gas|hang|drown|burn|butcher|massacre)")
-# Who is to be harmed, a group included: "the next woman", "those muslims", "all of them".
-_TARGET = (r"(?:(?:all|every|each|the\s+next|any|those|these)\s+(?:of\s+(?:them|you|those|these)\b|\w+)"
-           r"|them|you|him|her)")
-# A call for someone to be harmed: "they should be shot", "you deserve to die".
-_CALL = r"(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must)"
-_THREATENING = re.compile(
-    r"\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+" + _VIOLENCE + r"\w*\s+" + _VICTIM + r"\b"
-    r"|\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+" + _HARM + r"\s+" + _TARGET + r"\b"
-    r"|\b(?:" + _CALL + r"|gonna|going\s+to)\s+(?:all\s+|just\s+)?(?:be|get)\s+" + _HARMED + r"\b"
-    r"|\b" + _CALL + r"\s+(?:all\s+|just\s+)?die\b"
-    r"|\b(?:someone|somebody)\s+(?:should|needs\s+to|ought\s+to|has\s+to)\s+(?:just\s+)?" + _HARM + r"\b"
-    r"|\bhope\s+(?:you|u|ya|he|she|they)\s+(?:die|dies|get\s+(?:shot|killed|raped|stabbed|hit\s+by))\b"
-    r"|\b(?:kill|shoot|hang|gas|lynch|exterminate|behead|slaughter|execute|nuke|bomb)\s+(?:all|every|them\s+all|em\s+all|\w+\s+all)\b"
-    r"|\b(?:exterminate|eradicate|wipe\s+out)\s+(?:all|every|the|these|those|them)\b"
-    r"|(?:^|[.!?,:;]\s*)death\s+to\s+(?:all\s+|the\s+)?\w+"
-    r"|\b(?:slit|cut)\s+(?:their|your|his|her|ur)\s+(?:\w+\s+)?throats?\b|\bsnap\s+(?:their|your|his|her|ur)\s+(?:\w+\s+)?necks?\b"
-    r"|\b(?:love|like)\s+to\s+see\s+(?:you|them|him|her|(?:those|these|all)\s+\w+)\s+(?:suffer|die|burn|hang)\b"
-    r"|\bwatch\s+(?:your|ur)\s+back\b|\bi\s+know\s+where\s+(?:you|u)\s+live\b|\b(?:your|ur)\s+days\s+are\s+numbered\b"
-    r"|\b(?:you|u)(?:'re|\s+are|re)\s+(?:going\s+to|gonna)\s+(?:die|get\s+(?:hurt|shot|killed))\b"
-)
 
 THREAT_RULE = ("a comment labelled toxic that states an intent to harm someone or a group, or wishes them dead "
                "(classifiers/label_rules.py patterns: \"I will find you and kill you\", \"should be shot\", \"kill them all\", "
@@ -141,7 +105,7 @@ def insults(text: str) -> bool:
 
 def threatens(text: str) -> bool:
     """Whether `text` states an intent or a wish to harm someone, in words the patterns know."""
-    return _THREATENING.search(normalise(text)) is not None
+    return THREATENING.search(normalise(text)) is not None
 
 
 def obscene(text: str) -> bool:
@@ -174,7 +138,7 @@ def imply_labels(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     for j in SUB_ATTRIBUTES:
         out[not_toxic & np.isnan(out[:, j]), j] = 0.0
     out[swearing, _PROFANITY] = np.nan
-    out[matching(_THREATENING, (out[:, _T] == 1) & np.isnan(out[:, _THREAT])), _THREAT] = 1.0
+    out[matching(THREATENING, (out[:, _T] == 1) & np.isnan(out[:, _THREAT])), _THREAT] = 1.0
     out[matching(_INSULTING, (out[:, _T] == 1) & np.isnan(out[:, _INSULT])), _INSULT] = 1.0
     unknown = np.isnan(out[:, _SEVERE])
     toxic = out[:, _T] == 1
