@@ -14,6 +14,9 @@ a `kind`, an `action` and a `reason` moderators read, plus its kind's parameters
   short_repeat  max_chars, count, minutes         hold     a short reply (≤ max_chars) the author repeats
   new_author    count, until                      hold     the author's first `count` comments ("posted"),
                                                            or until `count` of theirs are approved ("approved")
+  group_attack                                    hold     hate against a group in plain words ("I hate women.")
+  threat_words                                    hold     a threat of violence in plain words ("I know where
+                                                           you live", "he should be executed")
 
 Actions: "hold" (to the queue), "reject", "flag" (named on the card and in the API, no status change).
 Evaluation is a pure function of the text and `Facts` about what came before it (domain/rule_facts.py
@@ -32,6 +35,7 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.group_attacks import group_attack
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED
 from moderation.domain.policy import Verdict
+from moderation.domain.threat_words import threat_words
 
 HOLD, REJECT, FLAG = "hold", "reject", "flag"
 ACTIONS = (HOLD, REJECT, FLAG)
@@ -158,12 +162,13 @@ KINDS: dict[str, tuple[str, str, dict[str, _Param]]] = {
                                                     "minutes": (60, _int(1, 1440))}),
     "new_author": (HOLD, "new author", {"count": (3, _int(1, 100)), "until": ("approved", _choice("approved", "posted"))}),
     "group_attack": (HOLD, "attack on a group", {}),
+    "threat_words": (HOLD, "threat of violence", {}),
 }
 # A comment a rule holds is queued at least as urgently as one just over a threshold (priority 1), so
-# a spam or doxxing hold does not sink below every civil-looking comment. An attack on a group ranks
-# with a comment twice over one: at 1, "I hate women." waited behind "Holy shit, that is great news"
-# (toxicity 0.77 over 0.508, 1.52).
-HOLD_PRIORITY = {"group_attack": 2.0}
+# a spam or doxxing hold does not sink below every civil-looking comment. An attack on a group or a
+# threat ranks with a comment twice over one: at 1, "I hate women." waited behind "Holy shit, that is
+# great news" (toxicity 0.77 over 0.508, 1.52).
+HOLD_PRIORITY = {"group_attack": 2.0, "threat_words": 2.0}
 _COMMON = ("name", "kind", "action", "reason")
 
 
@@ -216,7 +221,7 @@ def needs_author_counts(rules: Sequence[Mapping[str, Any]]) -> bool:
 
 
 _REPEATS = ("flood", "short_repeat")
-_NORMALISED = ("banned_words", "suspect_words", "group_attack", *_REPEATS)
+_NORMALISED = ("banned_words", "suspect_words", "group_attack", "threat_words", *_REPEATS)
 
 
 class Compiled:
@@ -246,8 +251,8 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
     if kind in ("banned_words", "suspect_words"):
         word = match.find_words(text, rule["words"], pattern, normalised)
         return None if word is None else f'"{word}"'
-    if kind == "group_attack":
-        words = group_attack(normalised)
+    if kind in ("group_attack", "threat_words"):
+        words = (group_attack if kind == "group_attack" else threat_words)(normalised)
         return None if words is None else f'"{words}"'
     if kind == "links":
         outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]

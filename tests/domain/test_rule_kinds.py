@@ -77,6 +77,49 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     assert fired({"kind": "group_attack"}, "Honestly, I HATE WOMEN!") == ['attack on a group: "i hate women"']
 
 
+@pytest.mark.parametrize("text", [
+    "I know where you live and I'm coming for you.",  # threat 0.01 and toxicity 0.06: published without the rule
+    "He should be executed, not given 48 years.",
+    "I will find you and kill you",
+    "We will hunt you down.",
+    "unblock me or i w1ll k1ll y0u",                  # leet, as the model reads it
+    "Kill them all.",
+    "Watch your back.",
+    "Some people need to be beaten to death with a hammer.",
+    "I hope you die",
+    "I'm not joking, I will kill you.",              # a denial in another clause denies nothing
+])
+def test_a_threat_in_plain_words_is_held(text):
+    assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
+
+
+@pytest.mark.parametrize("text", [
+    "I'll kill for a coffee right now.",
+    "We will beat them on Sunday.",
+    "I'll shoot you an email tomorrow.",
+    "I'll find you a seat near the front.",
+    "My kids will kill me if I miss the game.",
+    "This tax plan will kill small businesses.",
+    "Kill the bill! Call your senator today.",
+    "The police report says the suspect was shot twice.",
+    "They say the new regime wants to kill all dissent.",  # told of, mid-sentence: not an order
+    "No one deserves to die like that. Rest in peace.",  # condolences under a crime story
+    "Immigrants do not deserve to be tortured like that.",
+    "I would never hurt you, you know that.",
+    "i will " * 3000 + "x",                          # crafted runs of the patterns' optional words
+    "should be " * 2000 + "x",
+])
+def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
+    assert not fired({"kind": "threat_words"}, text)
+
+
+def test_a_threat_holds_by_default_and_says_what_it_read():
+    rule = validate_rules([{"name": "threats", "kind": "threat_words"}])[0]
+    assert (rule["action"], rule["reason"]) == ("hold", "threat of violence")
+    assert fired({"kind": "threat_words"}, "Hey Doc, I KNOW WHERE YOU LIVE!") == ['threat of violence: "i know where you live"']
+    assert fired({"kind": "threat_words"}, "Enough talk. Kill them all!") == ['threat of violence: "kill them all"']
+
+
 @pytest.mark.parametrize("text, fires", [
     ("Buy cheap watches at cheapwatches.biz now", True),
     ("see https://spam.example.org/offer", True),
@@ -195,13 +238,15 @@ def test_invalid_rules_are_refused_naming_the_field(raw, field):
     assert error.value.field == field
 
 
-ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind, **({"words": ["stupid", "cheap watches"]} if "words" in kind else {})}
+ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
+              **({"words": ["stupid", "cheap watches"]} if kind in ("banned_words", "suspect_words") else {})}
              for kind in ("banned_words", "suspect_words", "links", "first_link", "phone", "email", "street_address",
-                          "payment_card", "flood", "shouting", "short_repeat", "new_author")]
+                          "payment_card", "flood", "shouting", "short_repeat", "new_author", "group_attack",
+                          "threat_words")]
 
 
 @pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
-                                  "at dot " * 2_800])
+                                  "at dot " * 2_800, "i will kill " * 1_600, "kill all the " * 1_500, ". " * 10_000])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
@@ -224,3 +269,10 @@ def test_an_attack_on_a_group_waits_in_the_queue_no_longer_than_a_comment_twice_
     assert doxxing.priority == 1.0 < kind_curse.priority < hate.priority == 2.0
     already_held = apply_hits(Verdict("held", ["toxicity"], 1.2), rules.evaluate("Immigrants are vermin.", facts))
     assert already_held.priority == 2.0
+
+
+def test_a_threat_ranks_with_an_attack_on_a_group():
+    rules = Compiled(validate_rules([{"name": "threats", "kind": "threat_words"}]))
+    civil = Verdict("published", [], 0.12)  # "I know where you live and I'm coming for you": toxicity 0.06
+    threat = apply_hits(civil, rules.evaluate("I know where you live and I'm coming for you", Facts(author_id="a")))
+    assert (threat.status, threat.priority) == ("held", 2.0)
