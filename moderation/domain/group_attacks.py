@@ -4,15 +4,17 @@ The classifier learnt identity attacks mostly from slurs (its training sources h
 attacks), and its toxicity head gives group words no weight, for fairness. So "I hate women." scores
 0.38 and is published, and of HateCheck's hateful cases it holds 48 % (README, "Hate in plain words
 is often missed"). This rule looks for a group named by its identity together with stated hatred,
-dehumanising words, a call for the group's harm or removal, or its exclusion:
+dehumanising words, a call for the group's harm or removal, or its exclusion, and for the
+xenophobe's words that need no group named:
 
     I hate women. / Immigrants are vermin. / Kill all the jews. / Gay people should be shot.
     Muslims don't belong here. / There is no place for trans people in this country.
+    Women belong in the kitchen. / Go back to where you came from. / Nobody wants your kind here.
 
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 39 of 112,067 that people labelled civil and on 189 of
+shared data's real comments it fires on 41 of 112,067 that people labelled civil and on 201 of
 73,188 labelled toxic; on HateCheck it takes the hateful cases held from 48 % to 53 % and the
 others from 43.9 % to 44.3 % (README, the rules table).
 """
@@ -43,6 +45,16 @@ _VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|ape
 _HARMED = (r"(?:die|killed|shot|hanged|hung|gassed|exterminated|deported|wiped\s+out|eradicated|sterili[sz]ed|burned"
            r"|burnt|lynched|put\s+down)")
 _HARM = r"(?:kill|exterminate|eradicate|wipe\s+out|gas|deport|get\s+rid\s+of|lynch|hang|shoot|burn|nuke)"
+# Telling people where they belong: the xenophobe's "go back to where you came from" names no group
+# and needs none; "your kind" stands for one. Said to "you" or of "them" being sent: "they go back to
+# where they came from" is also birds in spring and diplomats after a summit.
+_SENT_AWAY = (r"\bgo\s+back\s+(?:to\s+)?(?:where\s+you\s+(?:came|come)\s+from"
+              r"|(?:to\s+)?your\s+(?:own\s+)?(?:country|shithole|jungle|desert|cave|hut))\b"
+              r"|\b(?:send|ship)\s+(?:them|em|all\s+of\s+them)\s+(?:all\s+)?back\s+to\s+(?:where\s+they\s+came\s+from|africa)\b")
+_YOUR_KIND = (r"\b(?:your|their)\s+kind\s+(?:is|are)\s+not\s+(?:welcome|wanted)\b"
+              r"|\b(?:nobody|no\s+one)\s+wants\s+(?:your|their)\s+kind\b"
+              r"|\bwe\s+(?:don'?t|do\s+not)\s+want\s+(?:your|their)\s+kind\b")
+_CONFINED = r"(?:the\s+|a\s+)?(?:kitchen|zoo|cages?|jail|prison|gas\s+chambers?|ovens?|camps?|chains)"
 # Every repeat is bounded, and each alternative starts at a word boundary with a literal word, so
 # the search is linear in the text (a test runs a crafted 20,000-character input).
 _ATTACK = re.compile(
@@ -52,6 +64,8 @@ _ATTACK = re.compile(
     + _HARMED + r"\b"
     r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"
     r"|\b" + _GROUP + r"\s+(?:don'?t|do\s+not)\s+belong\b|\bno\s+place\s+for\s+" + _GROUP + r"\b"
+    r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
+    r"|" + _SENT_AWAY + r"|" + _YOUR_KIND
 )
 
 

@@ -54,6 +54,9 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Gay people should be shot",
     "Muslims don't belong here.",
     "There is no place for trans people in this country.",
+    "Women belong in the kitchen, not in the council chamber.",
+    "Go back to where you came from, nobody wants your kind here.",
+    "Send them all back to Africa.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -65,6 +68,9 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "I love my gay neighbours.",
     "The men are tired after the shift.",
     "Black people are the best neighbours we ever had.",
+    "The geese go back to where they came from every spring.",
+    "After the summit the ministers go back to their own countries.",
+    "Women belong in the council chamber as much as men.",
     "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
@@ -246,7 +252,8 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
 
 
 @pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
-                                  "at dot " * 2_800, "i will kill " * 1_600, "kill all the " * 1_500, ". " * 10_000])
+                                  "at dot " * 2_800, "i will kill " * 1_600, "kill all the " * 1_500, ". " * 10_000,
+                                  "go back to your " * 1_200])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
