@@ -221,7 +221,9 @@ def needs_author_counts(rules: Sequence[Mapping[str, Any]]) -> bool:
 
 
 _REPEATS = ("flood", "short_repeat")
-_NORMALISED = ("banned_words", "suspect_words", "group_attack", "threat_words", *_REPEATS)
+# Kinds whose patterns find their own words in the normalised text, quoted in the reason.
+_PHRASES: dict[str, Callable[[str], str | None]] = {"group_attack": group_attack, "threat_words": threat_words}
+_NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 
 
 class Compiled:
@@ -251,8 +253,8 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
     if kind in ("banned_words", "suspect_words"):
         word = match.find_words(text, rule["words"], pattern, normalised)
         return None if word is None else f'"{word}"'
-    if kind in ("group_attack", "threat_words"):
-        words = (group_attack if kind == "group_attack" else threat_words)(normalised)
+    if kind in _PHRASES:
+        words = _PHRASES[kind](normalised)
         return None if words is None else f'"{words}"'
     if kind == "links":
         outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]
