@@ -1,7 +1,10 @@
 """Comment text with the classifier's explanation spans marked, built from escaped pieces.
 
 The text is user input: every piece is escaped on its own and only our own <mark> tags are
-added around them, so nothing the author wrote can become markup.
+added around them, so nothing the author wrote can become markup. The words a site rule quotes in
+its reason ('threat of violence: "i know where you live"') are marked too, in the rules' colour: a
+comment the model passed and a rule held would otherwise show only the model's words, which are not
+why it waits.
 """
 from __future__ import annotations
 
@@ -11,10 +14,14 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from classifiers.normalise import markup_spans
+from classifiers.normalise import markup_spans, normalise_with_offsets
 
 # After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
 _LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|table)\s*>|<br\b[^<>]*>", re.IGNORECASE)
+
+
+# The words a rule found, quoted at the end of its reason (rules.Compiled.evaluate writes them so).
+_QUOTED = re.compile(r': "([^"]+)"\Z')
 
 
 @dataclass
@@ -22,9 +29,10 @@ class _Region:
     begin: int
     end: int
     attributes: dict[str, float] = field(default_factory=dict)
+    rules: list[str] = field(default_factory=list)
 
 
-def _spans(text: str, explanations: dict[str, Any] | None) -> list[tuple[int, int, str, float]]:
+def _spans(text: str, explanations: dict[str, Any] | None) -> list[tuple[int, int, str, float, bool]]:
     """Well-formed spans only: offsets inside the text, begin before end; anything else is ignored.
 
     A span's score is its contribution to the attribute's log-odds, so it is shown as "+0.70".
@@ -43,22 +51,45 @@ def _spans(text: str, explanations: dict[str, Any] | None) -> list[tuple[int, in
             if begin >= end:
                 continue
             score = item.get("score")
-            spans.append((begin, end, str(attribute), float(score) if isinstance(score, (int, float)) else 0.0))
-    return sorted(spans)
+            spans.append((begin, end, str(attribute), float(score) if isinstance(score, (int, float)) else 0.0, False))
+    return spans
 
 
-def _merge(text: str, spans: list[tuple[int, int, str, float]]) -> list[_Region]:
-    """Overlapping spans (one per attribute, often the same words), and spans only whitespace apart
-    ("pathetic idiot"), become one marked region."""
+def _rule_spans(text: str, rule_hits: list[Any] | None) -> list[tuple[int, int, str, float, bool]]:
+    """Where the words each rule quotes stand in `text`: found in its normalised form, where the
+    rule found them, and mapped back. A quote not found (a reason cut short) marks nothing."""
+    quoted = []
+    for hit in rule_hits or ():
+        reason = hit.get("reason") if isinstance(hit, dict) else None
+        found = _QUOTED.search(reason) if isinstance(reason, str) else None
+        if found:
+            quoted.append((str(hit.get("rule", "")), found.group(1)))
+    if not quoted:
+        return []
+    cleaned, starts, ends = normalise_with_offsets(text)
+    spans = []
+    for rule, words in quoted:
+        at = cleaned.find(words)
+        if at >= 0:
+            spans.append((starts[at], ends[at + len(words) - 1], rule, 0.0, True))
+    return spans
+
+
+def _merge(text: str, spans: list[tuple[int, int, str, float, bool]]) -> list[_Region]:
+    """Overlapping spans (one per attribute or rule, often the same words), and spans only
+    whitespace apart ("pathetic idiot"), become one marked region."""
     regions: list[_Region] = []
-    for begin, end, attribute, score in spans:
+    for begin, end, name, score, is_rule in sorted(spans):
         if regions and (begin <= regions[-1].end or not text[regions[-1].end:begin].strip()):
             region = regions[-1]
             region.end = max(region.end, end)
         else:
             region = _Region(begin, end)
             regions.append(region)
-        region.attributes[attribute] = max(score, region.attributes.get(attribute, 0.0))
+        if is_rule:
+            region.rules += [] if name in region.rules else [name]
+        else:
+            region.attributes[name] = max(score, region.attributes.get(name, 0.0))
     return regions
 
 
@@ -98,14 +129,21 @@ def _plain(text: str, start: int, end: int) -> Markup:
     return Markup("").join(pieces)
 
 
-def highlight(text: str, explanations: dict[str, Any] | None) -> Markup:
+def _title(region: _Region) -> str:
+    parts = [f"found by rule {', '.join(region.rules)}"] if region.rules else []
+    if region.attributes:
+        strongest_first = sorted(region.attributes.items(), key=lambda item: -item[1])
+        parts.append("raises " + ", ".join(f"{name.replace('_', ' ')} +{score:.2f}" for name, score in strongest_first))
+    return "; ".join(parts)
+
+
+def highlight(text: str, explanations: dict[str, Any] | None, rule_hits: list[Any] | None = None) -> Markup:
     pieces: list[Markup] = []
     cursor = 0
-    for region in _merge(text, _spans(text, explanations)):
+    for region in _merge(text, _spans(text, explanations) + _rule_spans(text, rule_hits)):
         pieces.append(_plain(text, cursor, region.begin))
-        strongest_first = sorted(region.attributes.items(), key=lambda item: -item[1])
-        title = "raises " + ", ".join(f"{name.replace('_', ' ')} +{score:.2f}" for name, score in strongest_first)
-        pieces.append(Markup('<mark title="{}">{}</mark>').format(title, text[region.begin:region.end]))
+        mark = Markup('<mark class="rule" title="{}">{}</mark>') if region.rules else Markup('<mark title="{}">{}</mark>')
+        pieces.append(mark.format(_title(region), text[region.begin:region.end]))
         cursor = region.end
     pieces.append(_plain(text, cursor, len(text)))
     return Markup("").join(pieces)

@@ -45,3 +45,31 @@ def test_a_flood_of_line_breaks_is_one_line_break():
 def test_what_only_looks_like_a_tag_is_the_readers_text():
     assert str(highlight("<sarcasm off> a <user> b<br>\nc", None)) == (
         '&lt;sarcasm off&gt; a &lt;user&gt; b<span class="markup">&lt;br&gt;</span>\nc')
+
+
+def test_the_words_a_rule_quotes_are_marked_where_the_reader_wrote_them():
+    text = "Honestly, I K N O W where you L1VE, pal."
+    hits = [{"rule": "threats", "action": "hold", "reason": 'threat of violence: "i know where you live"'}]
+    marked = str(highlight(text, None, hits))
+    assert marked == ('Honestly, <mark class="rule" title="found by rule threats">I K N O W where you L1VE</mark>, pal.')
+
+
+def test_a_rule_quote_over_the_models_words_is_one_mark_naming_both():
+    text = "I hate women, you idiot."
+    hits = [{"rule": "group-hate", "action": "hold", "reason": 'attack on a group: "i hate women"'}]
+    marked = str(highlight(text, {"toxicity": [span_of(text, "hate", 0.4)], "insult": [span_of(text, "idiot", 0.9)]}, hits))
+    assert marked == ('<mark class="rule" title="found by rule group-hate; raises toxicity +0.40">I hate women</mark>, '
+                      'you <mark title="raises insult +0.90">idiot</mark>.')
+
+
+def span_of(text: str, word: str, score: float) -> dict:
+    begin = text.index(word)
+    return {"begin": begin, "end": begin + len(word), "score": score}
+
+
+def test_a_rule_without_a_quote_or_a_quote_not_in_the_text_marks_nothing():
+    hits = [{"rule": "doxxing", "action": "hold", "reason": "home address"},
+            {"rule": "cut", "action": "hold", "reason": 'threat of violence: "i know where yo'},
+            {"rule": "edited", "action": "hold", "reason": 'threat of violence: "i know where you live"'},
+            "not a hit"]
+    assert str(highlight("We met at <b>12 Oak Street</b>.", None, hits)).count("<mark") == 0
