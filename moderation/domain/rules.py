@@ -164,6 +164,24 @@ KINDS: dict[str, tuple[str, str, dict[str, _Param]]] = {
     "group_attack": (HOLD, "attack on a group", {}),
     "threat_words": (HOLD, "threat of violence", {}),
 }
+# What each kind fires on, in a line, for the admin page that lists them (the module docstring and
+# the README's rules table say more).
+KIND_HELP: dict[str, str] = {
+    "banned_words": "a listed word or phrase, obfuscated spellings included (f*ck, s t u p i d)",
+    "suspect_words": "a listed word or phrase, as banned_words, held rather than rejected",
+    "links": "a link to a domain outside allowed_domains (subdomains of a listed one are in)",
+    "first_link": "a link in an author's first comment on the site",
+    "phone": "a phone number (the reason never repeats it)",
+    "email": "an e-mail address (the reason never repeats it)",
+    "street_address": "a street address (the reason never repeats it)",
+    "payment_card": "a payment card number that passes the Luhn check",
+    "flood": "the same or near-same text for the count-th time within minutes, by the author or anyone",
+    "shouting": "all caps over min_letters, or one character repeated past max_repeat",
+    "short_repeat": "a short reply the author keeps repeating",
+    "new_author": "an author's first comments, or until enough of theirs are approved",
+    "group_attack": "hate against a group in plain words: \"I hate women.\", \"Go back to where you came from\"",
+    "threat_words": "a threat of violence in plain words: \"I know where you live\", \"he should be executed\"",
+}
 # A comment a rule holds is queued at least as urgently as one just over a threshold (priority 1), so
 # a spam or doxxing hold does not sink below every civil-looking comment. An attack on a group or a
 # threat ranks with a comment twice over one: at 1, "I hate women." waited behind "Holy shit, that is
