@@ -49,17 +49,25 @@ def intent_against(verbs: str, then: str = "", gap: int = 2) -> str:
     return r"\b(?:" + _INTENT + r")(?:\s+\w+){0,%d}?\s+" % gap + verbs + r"\w*\s+" + _VICTIM + r"\b" + then
 
 
+def called_harmed(forecasts: bool) -> str:
+    """A call for someone to be harmed ("they should be shot"), and with `forecasts` a forecast too
+    ("you're gonna get shot"), which in a comment labelled toxic is a threat; in any comment it is
+    also "someone is going to get killed at that crossing"."""
+    lead = _CALL + (r"|gonna|going\s+to" if forecasts else "")
+    return r"\b(?:" + lead + r")\s+(?:all\s+|just\s+)?(?:be|get)\s+" + _HARMED + r"\b"
+
+
 def intent_to_harm(then: str = "") -> str:
     """An intent to harm someone or a group with a verb that is never sport: "I'm going to shoot the
     next woman I see"."""
     return r"\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+" + _HARM + r"\s+" + _TARGET + r"\b" + then
 
 
-# Every branch but three that the readers spell differently: the intents (their verbs, the words
-# between, what may follow) and the order to kill a group (where it may stand).
+# Every branch but four that the readers spell differently: the intents (their verbs, the words
+# between, what may follow), the call for harm (forecasts or not) and the order to kill a group
+# (where it may stand).
 BRANCHES: tuple[str, ...] = (
     r"\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+hunt\s+" + _VICTIM + r"\s+down\b",
-    r"\b(?:" + _CALL + r"|gonna|going\s+to)\s+(?:all\s+|just\s+)?(?:be|get)\s+" + _HARMED + r"\b",
     r"\b" + _CALL + r"\s+(?:all\s+|just\s+)?die\b",
     r"\b(?:someone|somebody)\s+(?:should|needs\s+to|ought\s+to|has\s+to)\s+(?:just\s+)?" + _HARM + r"\b",
     r"\bhope\s+(?:you|u|ya|he|she|they)\s+(?:die|dies|get\s+(?:shot|killed|raped|stabbed|hit\s+by))\b",
@@ -80,4 +88,5 @@ KILL_ALL = (r"(?:kill|shoot|hang|gas|lynch|exterminate|behead|slaughter|execute|
 
 # Training reads it anywhere in a comment already labelled toxic, so "wants to kill all of us" in a
 # toxic comment is a threat; "we will beat them on Sunday" in a civil one costs nothing.
-THREATENING = re.compile("|".join((intent_against(VIOLENCE), intent_to_harm()) + BRANCHES + (r"\b" + KILL_ALL,)))
+THREATENING = re.compile("|".join((intent_against(VIOLENCE), intent_to_harm(), called_harmed(forecasts=True)) + BRANCHES
+                                  + (r"\b" + KILL_ALL,)))

@@ -7,28 +7,31 @@ with (classifiers/threat_patterns.py): a stated intent to harm someone ("I will 
 you"), a call or wish for someone's death or harm ("he should be executed", "I hope you die"), the
 stock phrases of intimidation ("watch your back", "your days are numbered") and an order to kill a
 group. Training reads the patterns only in comments labelled toxic; this rule reads every comment,
-so it spells two of them more narrowly: an intent leaves out "beat" and "find" ("we will beat them
-on Sunday", "I'll find you a seat") and an errand ("I'll shoot you an email"), and an order to kill a
-group counts only where a clause starts with it ("Kill them all."), not where it is told of ("they
-want to kill all of us").
+so it spells three of them more narrowly: an intent leaves out "beat" and "find" ("we will beat
+them on Sunday", "I'll find you a seat") and an errand ("I'll shoot you an email"); being harmed
+counts when called for ("he should be shot"), not forecast ("someone is going to get killed at that
+crossing"); and an order to kill a group counts only where a clause starts with it ("Kill them
+all."), not where it is told of ("they want to kill all of us").
 
 A threat denied in its own clause does not count ("No one deserves to die like that", "I would never
 hurt you"), so the condolences under a crime story pass. It reads the classifier's normalised text,
 so "i w1ll k1ll y0u" counts. It holds; it does not reject: a quotation or a news report of a threat
 fires too, and a moderator tells them apart. Over the
-shared data's real comments it fires on 55 of 112,067 that people labelled civil (30 of them the
-model would publish) and on 370 of 73,188 labelled toxic (40 of them the model would publish:
+shared data's real comments it fires on 51 of 112,067 that people labelled civil (27 of them the
+model would publish) and on 367 of 73,188 labelled toxic (40 of them the model would publish:
 "he should be executed", "I will hurt you", "I hope you die"; README, the rules table).
 """
 from __future__ import annotations
 
 import re
 
-from classifiers.threat_patterns import BRANCHES, KILL_ALL, NOT_HARM, VIOLENCE_ANYWHERE, intent_against, intent_to_harm
+from classifiers.threat_patterns import (
+    BRANCHES, KILL_ALL, NOT_HARM, VIOLENCE_ANYWHERE, called_harmed, intent_against, intent_to_harm,
+)
 
 _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+should\s+|we\s+must\s+)?" + KILL_ALL
 # Three words between, not two: "I will find you and kill you", where training has "find" for it.
-_INTENTS = (intent_against(VIOLENCE_ANYWHERE, NOT_HARM, gap=3), intent_to_harm(NOT_HARM))
+_INTENTS = (intent_against(VIOLENCE_ANYWHERE, NOT_HARM, gap=3), intent_to_harm(NOT_HARM), called_harmed(forecasts=False))
 _THREAT = re.compile("|".join(_INTENTS + BRANCHES + (_ORDER_TO_KILL_A_GROUP,)))
 
 

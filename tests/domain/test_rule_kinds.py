@@ -108,6 +108,8 @@ def test_a_threat_in_plain_words_is_held(text):
     "This tax plan will kill small businesses.",
     "Kill the bill! Call your senator today.",
     "The police report says the suspect was shot twice.",
+    "Someone is going to get killed at that crossing if the city doesn't add a light.",
+    "Carbon is going to be burned for decades whether the pipeline is built or not.",
     "They say the new regime wants to kill all dissent.",  # told of, mid-sentence: not an order
     "No one deserves to die like that. Rest in peace.",  # condolences under a crime story
     "Immigrants do not deserve to be tortured like that.",
