@@ -30,8 +30,8 @@ _VICTIM = (r"(?:you|u|ya|yo|ye|y'all|yall|him|her|them"
 _INTENT = (r"(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|m\s+going\s+to|'m\s+gonna|m\s+gonna|\s+am\s+going\s+to"
            r"|\s+am\s+gonna|'re\s+going\s+to|\s+are\s+going\s+to|\s+want\s+to|\s+wanna|\s+gonna|\s+shall)"
            r"|imma|i'ma|im\s+gonna|im\s+going\s+to")
-_HARMED = (r"(?:shot|killed|hanged|hung|raped|beaten|stabbed|lynched|murdered|executed|burned|burnt|gassed"
-           r"|exterminated|slaughtered|butchered|tortured|beheaded)")
+HARMED = (r"(?:shot|killed|hanged|hung|raped|beaten|stabbed|lynched|murdered|executed|burned|burnt|gassed"
+          r"|exterminated|slaughtered|butchered|tortured|beheaded)")
 # Harm verbs that are neither sport nor idiom when a person or a group is their object ("beat",
 # "find" and "hurt" stay with VIOLENCE, where the victim must be "you", "him" or "them").
 _HARM = (r"(?:kill|murder|shoot|stab|rape|strangle|lynch|behead|execute|torture|slaughter|exterminate|eradicate"
@@ -40,7 +40,7 @@ _HARM = (r"(?:kill|murder|shoot|stab|rape|strangle|lynch|behead|execute|torture|
 _TARGET = (r"(?:(?:all|every|each|the\s+next|any|those|these)\s+(?:of\s+(?:them|you|those|these)\b|\w+)"
            r"|them|you|him|her)")
 # A call for someone to be harmed: "they should be shot", "you deserve to die".
-_CALL = r"(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must)"
+CALL = r"(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must)"
 
 
 def intent_against(verbs: str, then: str = "", gap: int = 2) -> str:
@@ -53,8 +53,8 @@ def called_harmed(forecasts: bool) -> str:
     """A call for someone to be harmed ("they should be shot"), and with `forecasts` a forecast too
     ("you're gonna get shot"), which in a comment labelled toxic is a threat; in any comment it is
     also "someone is going to get killed at that crossing"."""
-    lead = _CALL + (r"|gonna|going\s+to" if forecasts else "")
-    return r"\b(?:" + lead + r")\s+(?:all\s+|just\s+)?(?:be|get)\s+" + _HARMED + r"\b"
+    lead = CALL + (r"|gonna|going\s+to" if forecasts else "")
+    return r"\b(?:" + lead + r")\s+(?:all\s+|just\s+)?(?:be|get)\s+" + HARMED + r"\b"
 
 
 def intent_to_harm(then: str = "") -> str:
@@ -63,12 +63,14 @@ def intent_to_harm(then: str = "") -> str:
     return r"\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+" + _HARM + r"\s+" + _TARGET + r"\b" + then
 
 
-# Every branch but four that the readers spell differently: the intents (their verbs, the words
-# between, what may follow), the call for harm (forecasts or not) and the order to kill a group
-# (where it may stand).
+# A call for someone's death: "you deserve to die".
+CALLED_DEAD = r"\b" + CALL + r"\s+(?:all\s+|just\s+)?die\b"
+
+# Every branch but five that the readers spell differently: the intents (their verbs, the words
+# between, what may follow), the calls for harm and for a death (forecasts or not, whose) and the
+# order to kill a group (where it may stand).
 BRANCHES: tuple[str, ...] = (
     r"\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+hunt\s+" + _VICTIM + r"\s+down\b",
-    r"\b" + _CALL + r"\s+(?:all\s+|just\s+)?die\b",
     r"\b(?:someone|somebody)\s+(?:should|needs\s+to|ought\s+to|has\s+to)\s+(?:just\s+)?" + _HARM + r"\b",
     r"\bhope\s+(?:you|u|ya|he|she|they)\s+(?:die|dies|get\s+(?:shot|killed|raped|stabbed|hit\s+by))\b",
     r"\b(?:exterminate|eradicate|wipe\s+out)\s+(?:all|every|the|these|those|them)\b",
@@ -88,5 +90,5 @@ KILL_ALL = (r"(?:kill|shoot|hang|gas|lynch|exterminate|behead|slaughter|execute|
 
 # Training reads it anywhere in a comment already labelled toxic, so "wants to kill all of us" in a
 # toxic comment is a threat; "we will beat them on Sunday" in a civil one costs nothing.
-THREATENING = re.compile("|".join((intent_against(VIOLENCE), intent_to_harm(), called_harmed(forecasts=True)) + BRANCHES
-                                  + (r"\b" + KILL_ALL,)))
+THREATENING = re.compile("|".join((intent_against(VIOLENCE), intent_to_harm(), called_harmed(forecasts=True), CALLED_DEAD)
+                                  + BRANCHES + (r"\b" + KILL_ALL,)))

@@ -94,6 +94,10 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Some people need to be beaten to death with a hammer.",
     "I hope you die",
     "I'm not joking, I will kill you.",              # a denial in another clause denies nothing
+    "I don't like you\n\nI will hurt you.",           # nor one on the line before
+    "Whoever did this should be hanged.",
+    "People like you deserve to die.",
+    "The traitors should be publicly lynched.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -110,10 +114,13 @@ def test_a_threat_in_plain_words_is_held(text):
     "The police report says the suspect was shot twice.",
     "Someone is going to get killed at that crossing if the city doesn't add a light.",
     "Carbon is going to be burned for decades whether the pipeline is built or not.",
+    "This bill needs to die in committee.",
+    "That plan should be killed before it costs us more.",
     "They say the new regime wants to kill all dissent.",  # told of, mid-sentence: not an order
     "No one deserves to die like that. Rest in peace.",  # condolences under a crime story
     "Immigrants do not deserve to be tortured like that.",
     "I would never hurt you, you know that.",
+    "I will never hurt you.",
     "i will " * 3000 + "x",                          # crafted runs of the patterns' optional words
     "should be " * 2000 + "x",
 ])
