@@ -23,8 +23,10 @@ VIOLENCE = (r"(?:kill|murder|shoot|stab|hurt|beat|punch|rape|strangle|choke|hang
             r"|slaughter|find|hunt|fuck\s+up|beat\s+up|beat\s+the\s+\w+\s+out\s+of|put\s+a\s+bullet\s+in)")
 VIOLENCE_ANYWHERE = (r"(?:kill|murder|shoot|stab|hurt|punch|rape|strangle|choke|hang|lynch|slit|behead|gut|execute"
                      r"|torture|slaughter|fuck\s+up|beat\s+up|beat\s+the\s+\w+\s+out\s+of|put\s+a\s+bullet\s+in)")
-# What "I'll shoot you" is followed by when it is an errand: "I'll shoot you an email".
-NOT_HARM = r"(?!\s+(?:an?\s+|the\s+)?(?:e-?mail|message|note|line|text|dm|pm|link|copy|invite|invitation|photo|pic)s?\b)"
+# What "I'll shoot you" is followed by when it is an errand ("I'll shoot you an email"), and "we'll
+# hang them" in a game ("out to dry").
+NOT_HARM = (r"(?!\s+(?:(?:an?\s+|the\s+)?(?:e-?mail|message|note|line|text|dm|pm|link|copy|invite|invitation|photo|pic)s?\b"
+            r"|out\s+to\s+dry\b))")
 _VICTIM = (r"(?:you|u|ya|yo|ye|y'all|yall|him|her|them"
            r"|your\s+(?:\w+\s+)?(?:family|kids?|ass|face|throat|neck|head|mom|mother|wife|husband))")
 _INTENT = (r"(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|m\s+going\s+to|'m\s+gonna|m\s+gonna|\s+am\s+going\s+to"

@@ -107,6 +107,7 @@ def test_a_threat_in_plain_words_is_held(text):
     "I'll kill for a coffee right now.",
     "We will beat them on Sunday.",
     "I'll shoot you an email tomorrow.",
+    "We're going to hang them out to dry in the second half.",
     "I'll find you a seat near the front.",
     "My kids will kill me if I miss the game.",
     "This tax plan will kill small businesses.",
