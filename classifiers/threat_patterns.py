@@ -19,10 +19,10 @@ import re
 # "them": training's verbs, and the site rule's, which leave out a game, an errand and the season
 # ("we will beat them on Sunday", "I'll find you a seat", "we hunt them in October"; "I will hunt you
 # down" is a branch of its own).
-VIOLENCE = (r"(?:kill|murder|shoot|stab|hurt|beat|punch|rape|strangle|choke|hang|lynch|slit|behead|gut|execute|torture"
-            r"|slaughter|find|hunt|fuck\s+up|beat\s+up|beat\s+the\s+\w+\s+out\s+of|put\s+a\s+bullet\s+in)")
-VIOLENCE_ANYWHERE = (r"(?:kill|murder|shoot|stab|hurt|punch|rape|strangle|choke|hang|lynch|slit|behead|gut|execute"
-                     r"|torture|slaughter|fuck\s+up|beat\s+up|beat\s+the\s+\w+\s+out\s+of|put\s+a\s+bullet\s+in)")
+_ANYWHERE = (r"kill|murder|shoot|stab|hurt|punch|rape|strangle|choke|hang|lynch|slit|behead|gut|execute|torture"
+             r"|slaughter|fuck\s+up|beat\s+up|beat\s+the\s+\w+\s+out\s+of|put\s+a\s+bullet\s+in")
+VIOLENCE_ANYWHERE = r"(?:" + _ANYWHERE + r")"
+VIOLENCE = r"(?:" + _ANYWHERE + r"|beat|find|hunt)"
 # What "I'll shoot you" is followed by when it is an errand ("I'll shoot you an email"), and "we'll
 # hang them" in a game ("out to dry").
 NOT_HARM = (r"(?!\s+(?:(?:an?\s+|the\s+)?(?:e-?mail|message|note|line|text|dm|pm|link|copy|invite|invitation|photo|pic)s?\b"
