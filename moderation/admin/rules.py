@@ -10,7 +10,7 @@ from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.rule_sets import PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, rule_versions, save_rules
-from moderation.domain.rules import KIND_HELP, KINDS
+from moderation.domain.rules import KINDS
 from moderation.domain.stories import list_stories, set_story
 from moderation.models import Site
 
@@ -28,7 +28,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
     if text is None:
         text = json.dumps(current.rules if current else [], indent=2, ensure_ascii=False)
     return render_template(
-        "admin/rules.html", site=site, text=text, error=error, result=result, kinds=KINDS, kind_help=KIND_HELP,
+        "admin/rules.html", site=site, text=text, error=error, result=result, kinds=KINDS,
         version=current.version if current else 0, based_on=based_on if based_on is not None else (
             current.version if current else 0),
         versions=rule_versions(db.session, site.id), stories=list_stories(db.session, site.id),

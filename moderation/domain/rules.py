@@ -28,7 +28,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from moderation.domain import rule_matchers as match
 from moderation.domain.errors import ValidationFailed
@@ -85,7 +85,7 @@ class Hit:
     rule: str
     action: str
     reason: str
-    # The least priority a comment this rule holds or rejects takes in the queue (HOLD_PRIORITY); not
+    # The least priority a comment this rule holds or rejects takes in the queue (Kind.priority); not
     # stored with the hit, only read when the comment is scored.
     urgency: float = 1.0
 
@@ -93,7 +93,7 @@ class Hit:
         return {"rule": self.rule, "action": self.action, "reason": self.reason}
 
 
-# kind -> (default action, default reason, {parameter: (default, parser)})
+# A kind's parameter: (default, parser).
 _Param = tuple[Any, Callable[[Any, str], Any]]
 
 
@@ -145,48 +145,47 @@ def _domains(value: Any, field_name: str) -> list[str]:
     return domains
 
 
-KINDS: dict[str, tuple[str, str, dict[str, _Param]]] = {
-    "banned_words": (REJECT, "banned word", {"words": (None, _words)}),
-    "suspect_words": (HOLD, "suspect word", {"words": (None, _words)}),
-    "links": (HOLD, "link", {"allowed_domains": ([], _domains)}),
-    "first_link": (HOLD, "link in a first comment", {}),
-    "phone": (HOLD, "phone number", {}),
-    "email": (HOLD, "e-mail address", {}),
-    "street_address": (HOLD, "street address", {}),
-    "payment_card": (HOLD, "payment card number", {}),
-    "flood": (HOLD, "repeated post", {"count": (3, _int(2, 100)), "minutes": (1, _int(1, 1440)),
-                                      "scope": ("author", _choice("author", "site"))}),
-    "shouting": (HOLD, "shouting", {"min_letters": (12, _int(4, 1000)), "caps_ratio": (0.8, _ratio),
-                                    "max_repeat": (6, _int(3, 100))}),
-    "short_repeat": (HOLD, "short repeated reply", {"max_chars": (12, _int(1, 200)), "count": (3, _int(2, 100)),
-                                                    "minutes": (60, _int(1, 1440))}),
-    "new_author": (HOLD, "new author", {"count": (3, _int(1, 100)), "until": ("approved", _choice("approved", "posted"))}),
-    "group_attack": (HOLD, "attack on a group", {}),
-    "threat_words": (HOLD, "threat of violence", {}),
+class Kind(NamedTuple):
+    action: str                  # the default action
+    reason: str                  # the default reason moderators read
+    params: dict[str, _Param]    # {parameter: (default, parser)}
+    fires_on: str                # a line for the admin page that lists the kinds
+    # The least priority a comment this kind holds or rejects takes in the queue. A hold ranks at
+    # least with a comment just over a threshold (1), so a spam or doxxing hold does not sink below
+    # every civil-looking comment; an attack on a group or a threat with one twice over: at 1, "I
+    # hate women." waited behind "Holy shit, that is great news" (toxicity 0.77 over 0.508, 1.52).
+    priority: float = 1.0
+
+
+_PRIVATE = " (the reason never repeats it)"
+KINDS: dict[str, Kind] = {
+    "banned_words": Kind(REJECT, "banned word", {"words": (None, _words)},
+                         "a listed word or phrase, obfuscated spellings included (f*ck, s t u p i d)"),
+    "suspect_words": Kind(HOLD, "suspect word", {"words": (None, _words)},
+                          "a listed word or phrase, as banned_words, held rather than rejected"),
+    "links": Kind(HOLD, "link", {"allowed_domains": ([], _domains)},
+                  "a link to a domain outside allowed_domains (subdomains of a listed one are in)"),
+    "first_link": Kind(HOLD, "link in a first comment", {}, "a link in an author's first comment on the site"),
+    "phone": Kind(HOLD, "phone number", {}, "a phone number" + _PRIVATE),
+    "email": Kind(HOLD, "e-mail address", {}, "an e-mail address" + _PRIVATE),
+    "street_address": Kind(HOLD, "street address", {}, "a street address" + _PRIVATE),
+    "payment_card": Kind(HOLD, "payment card number", {}, "a payment card number that passes the Luhn check"),
+    "flood": Kind(HOLD, "repeated post", {"count": (3, _int(2, 100)), "minutes": (1, _int(1, 1440)),
+                                          "scope": ("author", _choice("author", "site"))},
+                  "the same or near-same text for the count-th time within minutes, by the author or anyone"),
+    "shouting": Kind(HOLD, "shouting", {"min_letters": (12, _int(4, 1000)), "caps_ratio": (0.8, _ratio),
+                                        "max_repeat": (6, _int(3, 100))},
+                     "all caps over min_letters, or one character repeated past max_repeat"),
+    "short_repeat": Kind(HOLD, "short repeated reply", {"max_chars": (12, _int(1, 200)), "count": (3, _int(2, 100)),
+                                                        "minutes": (60, _int(1, 1440))},
+                         "a short reply the author keeps repeating"),
+    "new_author": Kind(HOLD, "new author", {"count": (3, _int(1, 100)), "until": ("approved", _choice("approved", "posted"))},
+                       "an author's first comments, or until enough of theirs are approved"),
+    "group_attack": Kind(HOLD, "attack on a group", {},
+                         'hate against a group in plain words: "I hate women.", "Go back to where you came from"', 2.0),
+    "threat_words": Kind(HOLD, "threat of violence", {},
+                         'a threat of violence in plain words: "I know where you live", "he should be executed"', 2.0),
 }
-# What each kind fires on, in a line, for the admin page that lists them (the module docstring and
-# the README's rules table say more).
-KIND_HELP: dict[str, str] = {
-    "banned_words": "a listed word or phrase, obfuscated spellings included (f*ck, s t u p i d)",
-    "suspect_words": "a listed word or phrase, as banned_words, held rather than rejected",
-    "links": "a link to a domain outside allowed_domains (subdomains of a listed one are in)",
-    "first_link": "a link in an author's first comment on the site",
-    "phone": "a phone number (the reason never repeats it)",
-    "email": "an e-mail address (the reason never repeats it)",
-    "street_address": "a street address (the reason never repeats it)",
-    "payment_card": "a payment card number that passes the Luhn check",
-    "flood": "the same or near-same text for the count-th time within minutes, by the author or anyone",
-    "shouting": "all caps over min_letters, or one character repeated past max_repeat",
-    "short_repeat": "a short reply the author keeps repeating",
-    "new_author": "an author's first comments, or until enough of theirs are approved",
-    "group_attack": "hate against a group in plain words: \"I hate women.\", \"Go back to where you came from\"",
-    "threat_words": "a threat of violence in plain words: \"I know where you live\", \"he should be executed\"",
-}
-# A comment a rule holds is queued at least as urgently as one just over a threshold (priority 1), so
-# a spam or doxxing hold does not sink below every civil-looking comment. An attack on a group or a
-# threat ranks with a comment twice over one: at 1, "I hate women." waited behind "Holy shit, that is
-# great news" (toxicity 0.77 over 0.508, 1.52).
-HOLD_PRIORITY = {"group_attack": 2.0, "threat_words": 2.0}
 _COMMON = ("name", "kind", "action", "reason")
 
 
@@ -204,7 +203,7 @@ def validate_rules(raw: Any) -> list[dict[str, Any]]:
         kind = rule.get("kind")
         if kind not in KINDS:
             raise ValidationFailed(f"{where}.kind must be one of {', '.join(KINDS)}", field=f"{where}.kind")
-        action, reason, params = KINDS[kind]
+        action, reason, params = KINDS[kind][:3]
         unknown = sorted(set(rule) - set(_COMMON) - set(params))
         if unknown:
             raise ValidationFailed(f"{where}: {kind} rules take no {', '.join(unknown)}", field=f"{where}.{unknown[0]}")
@@ -261,7 +260,7 @@ class Compiled:
             detail = _check(rule, kind, text, facts, fingerprint, self.patterns.get(rule["name"]), normalised)
             if detail is not None:
                 reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
-                hits.append(Hit(rule["name"], rule["action"], reason[:MAX_REASON + 60], HOLD_PRIORITY.get(kind, 1.0)))
+                hits.append(Hit(rule["name"], rule["action"], reason[:MAX_REASON + 60], KINDS[kind].priority))
         return hits
 
 
@@ -313,7 +312,7 @@ def strongest(hits: Sequence[Hit]) -> str | None:
 
 def apply_hits(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
     """The model's verdict, made stricter by the rules that fired (never milder), and queued at
-    least as urgently as the holding rules' HOLD_PRIORITY says."""
+    least as urgently as the holding rules' kinds say (Kind.priority)."""
     action = strongest(hits)
     least = max((h.urgency for h in hits if h.action in (HOLD, REJECT)), default=0.0)
     priority = max(verdict.priority, least)
