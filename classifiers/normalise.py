@@ -161,8 +161,25 @@ def _mask_pattern(token: str) -> re.Pattern[str]:
     return re.compile(regex)
 
 
+# A star before a word that another star closes soon after is emphasis, as Markdown and plain
+# text both write it ("*at least* once", "**it is not his fault**"), not a mask: read as masks,
+# those were "twat least" and "shit is not his fault". A closing star follows a character that is
+# neither a space nor a star, and no word goes on after it (so "f*ck" closes nothing); a word the
+# closing stars mask ("*ick and sh**") is a mask too, and closes nothing.
+_EMPHASIS_CLOSE = re.compile(r"(?:(?<![\w*#%])([a-z]+)|[^\s*])\*+(?![\w*])")
+_EMPHASIS_REACH = 200  # characters after the opening word: emphasis is a phrase, not a page
+# In a whitespace-free chunk: a star that could open a masked or emphasised word (leet letters
+# included, as _LEET_TOKEN runs before masks), so the chunk cannot be normalised alone.
+_OPENING_STAR = re.compile(r"(?<![\w*#%])\*+[a-z0-9@$!|]")
+
+
 def _unmask(match: re.Match[str]) -> str:
-    return _unmask_token(match.group(0))
+    token = match.group(0)
+    if token[0] == "*":
+        close = _EMPHASIS_CLOSE.search(match.string, match.end(), match.end() + _EMPHASIS_REACH)
+        if close is not None and (close.group(1) is None or _unmask_token(close.group(0)) == close.group(0)):
+            return token
+    return _unmask_token(token)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -376,10 +393,13 @@ def spaced_code(chunk: str) -> int:
     chunks that are such a run whole, and the start of the next. So when no run of a text's chunks
     adds up to three letters across a space (see `features._crossing_texts`), `normalise(text).split()`
     is the concatenation of `normalise(chunk).split()` over its chunks. SPACED_UNSAFE marks chunks
-    whose mapping vanishes or holds whitespace: a text with one is normalised whole.
+    whose mapping vanishes or holds whitespace, or that open a word with a star (a mask, or emphasis
+    if a later chunk closes it: `_unmask`): a text with one is normalised whole.
     """
     text = decode_entities(chunk.lower() if chunk.isascii() else chunk.translate(_TABLE))
     if not text or not text.isprintable() or " " in text:  # "&nbsp;" and "&#10;" decode to whitespace
+        return SPACED_UNSAFE
+    if "*" in text and _OPENING_STAR.search(text):
         return SPACED_UNSAFE
     return mapped_code(_REPEATS.sub(_collapse_repeats, text))
 

@@ -42,7 +42,32 @@ def test_it_leaves_ordinary_numbers_mentions_and_hashtags_alone(text: str) -> No
             assert word in cleaned
 
 
-@pytest.mark.parametrize("text", [pair[1] for pair in OBFUSCATED] + ["Ça va?  Très  bien!!!", "ﬁne\tday", ""])
+@pytest.mark.parametrize(("text", "plain_word"), [
+    ("In short, *it is very obviously complete nonsense*.", "it"),
+    ("They weren't milked for merchandise *at all.*", "at"),
+    ("It *at least* matches the other article.", "at"),
+    ("The man who approached was **hit once**, taken to surgery.", "hit"),
+    ("**ss:** this is a reminder", "ss"),
+])
+def test_a_star_that_opens_emphasis_is_not_read_as_a_mask(text: str, plain_word: str) -> None:
+    # Read as masks these were "shit", "twat", "piss": a word of emphasis scored as profanity.
+    words = normalise(text).split()
+    assert plain_word in words
+    assert not {"shit", "twat", "piss"} & set(words)
+
+
+@pytest.mark.parametrize(("text", "unmasked"), [
+    ("I'll just change my *ucking ip.", "fucking"),
+    ("you selfish f*cking *sshole.", "asshole"),
+    ("*ick and sh** to you", "dick"),  # the later stars mask a word: they close nothing
+    ("that is *it, you *ick", "dick"),
+])
+def test_a_star_that_opens_a_word_with_no_emphasis_closing_it_is_still_a_mask(text: str, unmasked: str) -> None:
+    assert unmasked in normalise(text).split()
+
+
+@pytest.mark.parametrize("text", [pair[1] for pair in OBFUSCATED] + ["Ça va?  Très  bien!!!", "ﬁne\tday", "",
+                                                                    "it's *at least* his"])
 def test_offsets_point_back_into_the_original_text(text: str) -> None:
     cleaned, starts, ends = normalise_with_offsets(text)
     assert cleaned == normalise(text)

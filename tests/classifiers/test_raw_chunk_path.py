@@ -33,6 +33,9 @@ CRAFTED = [
     # HTML character references, some decoding to whitespace or to nothing a chunk can hold alone
     "don&#39;t", "Tom &amp; Jerry", "&gt;quoted", "a&nbsp;b c", "s&#32;t&#32;u p i d", "x &#10; y", "&#9;@user:",
     "&notanentity; ok", "f&#42;ck", "&#128514;&#128514;", "&#0;", "a&#8203;b c", "&AMP;&amp;", "&#x41;&#X42; c",
+    # A star that opens a word is a mask or, closed by a later chunk's star, emphasis
+    "*at least* once", "in short, *it is nonsense*.", "**hit once**, taken", "*ick and sh**", "*1t is clear* ok",
+    "a *sigh* b", "my *ucking ip.", "(*it's not) his *fault*", "*at " * 3,
 ]
 
 
