@@ -50,7 +50,8 @@ _MASKABLE_WORDS: tuple[str, ...] = (
 
 _MASKABLE_SET = frozenset(_MASKABLE_WORDS)
 
-_REPEATS = re.compile(r"(.)\1{2,}", re.DOTALL)
+# Not a run of mask characters: "f***" is four letters, and collapsed to "f*" it read as "fag".
+_REPEATS = re.compile(r"([^*#%])\1{2,}", re.DOTALL)
 _SPACED = re.compile(r"(?<![\w])(?:[a-z0-9][ .\-_*]){2,}[a-z0-9](?![\w])")
 # Whole runs of letters/digits/symbols where a letter touches a digit or symbol (id10t, $hit).
 # Written so it never backtracks: a run mixes kinds exactly when its first homogeneous stretch
@@ -186,9 +187,18 @@ def _unmask(match: re.Match[str]) -> str:
 def _unmask_token(token: str) -> str:
     pattern = _mask_pattern(token)
     fits = [w for w in _MASKABLE_WORDS if pattern.fullmatch(w) and len(w) == len(token)]
-    if not fits:
-        fits = [w for w in _MASKABLE_WORDS if pattern.fullmatch(w)]
-    return fits[0] if len(fits) == 1 else token
+    if len(fits) == 1:
+        return fits[0]
+    # A lone letter's mask hides one letter a character: "a**" is a mask, but a musical note or a
+    # grade is not ("A#", "F#", "D#", "an A*" were "ass", "fag", "die" and "ass" again).
+    if fits or sum(map(str.isalpha, token)) < 2:
+        return token
+    # Otherwise a mask may hide a letter more or fewer than it shows ("f*k", "sh***"): the word
+    # nearest its length, the shorter of two as near ("shit" before "shitty"), if only one is.
+    ranked = sorted((abs(len(w) - len(token)), len(w), w) for w in _MASKABLE_WORDS if pattern.fullmatch(w))
+    if ranked and (len(ranked) == 1 or ranked[0][:2] != ranked[1][:2]):
+        return ranked[0][2]
+    return token
 
 
 def _join_spaced(match: re.Match[str]) -> str:

@@ -56,6 +56,40 @@ def test_a_star_that_opens_emphasis_is_not_read_as_a_mask(text: str, plain_word:
     assert not {"shit", "twat", "piss"} & set(words)
 
 
+@pytest.mark.parametrize(("text", "not_there"), [
+    ("The guitar is tuned C, A#, G#, F# for that song.", {"ass", "fag"}),
+    ("with G#, B and D# in the treble", {"die"}),
+    ("She got an A* in maths and writes F# at work.", {"ass", "fag"}),
+])
+def test_a_note_or_grade_after_a_lone_letter_is_not_a_mask(text: str, not_there: set[str]) -> None:
+    assert not not_there & set(normalise(text).split())
+
+
+@pytest.mark.parametrize(("text", "unmasked"), [("talking out of your a**!", "ass"), ("d**, you", "die"),
+                                                ("what a f#ck", "fuck"), ("sh* happens", "shit")])
+def test_a_lone_letter_masked_letter_for_letter_is_still_a_mask(text: str, unmasked: str) -> None:
+    assert unmasked in normalise(text).split()
+
+@pytest.mark.parametrize(("text", "read_as"), [
+    ("nobody gives a f***", "fuck"),  # a run of stars counts its letters: collapsed to "f*", this was "fag"
+    ("it's so f****** twisted", "fucking"),
+    ("another b******* story", "bullshit"),
+    ("GET THE F***ING DVD", "fucking"),
+    ("that's just sh***", "shit"),  # as near to "shit" as to "shitty": the shorter
+])
+def test_a_long_mask_is_read_by_its_length(text: str, read_as: str) -> None:
+    assert read_as in normalise(text).split()
+
+
+@pytest.mark.parametrize(("text", "not_there"), [
+    ("D*** DVD", {"die", "dick", "damn"}),  # "dick" and "damn" fit alike: left masked
+    ("**NO YOU DON'T**", {"twat"}),
+])
+def test_a_mask_that_fits_no_one_word_is_left_alone(text: str, not_there: set[str]) -> None:
+    assert not not_there & set(normalise(text).split())
+
+
+
 @pytest.mark.parametrize(("text", "unmasked"), [
     ("I'll just change my *ucking ip.", "fucking"),
     ("you selfish f*cking *sshole.", "asshole"),

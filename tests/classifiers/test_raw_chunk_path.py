@@ -36,6 +36,8 @@ CRAFTED = [
     # A star that opens a word is a mask or, closed by a later chunk's star, emphasis
     "*at least* once", "in short, *it is nonsense*.", "**hit once**, taken", "*ick and sh**", "*1t is clear* ok",
     "a *sigh* b", "my *ucking ip.", "(*it's not) his *fault*", "*at " * 3,
+    # Runs of mask characters are not collapsed as other repeats are
+    "a f*** off", "sh*** happens", "BULL****!", "*** NEWS ***", "###### x", "f%%%k u", "a**** b***",
 ]
 
 
