@@ -162,25 +162,45 @@ def _mask_pattern(token: str) -> re.Pattern[str]:
     return re.compile(regex)
 
 
-# A star before a word that another star closes soon after is emphasis, as Markdown and plain
-# text both write it ("*at least* once", "**it is not his fault**"), not a mask: read as masks,
-# those were "twat least" and "shit is not his fault". A closing star follows a character that is
-# neither a space nor a star, and no word goes on after it (so "f*ck" closes nothing); a word the
-# closing stars mask ("*ick and sh**") is a mask too, and closes nothing.
+# Stars around words are emphasis, as Markdown and plain text both write it ("*at least* once",
+# "**it is not his fault**", "*loves the shit* out of"), not masks: read as masks, those were
+# "twat least", "shit is not his fault" and "shitty". An opening star run comes before a word and
+# after no word; a closing one comes after a character that is neither a space nor a star, with no
+# word going on after it (so "f*ck" neither opens nor closes). A pair within _EMPHASIS_REACH is
+# emphasis unless the words at both ends fit masked words ("*ick and sh**" is two masks).
+_EMPHASIS_OPEN = re.compile(r"(?<![\w*#%])\*+[a-z]+")
 _EMPHASIS_CLOSE = re.compile(r"(?:(?<![\w*#%])([a-z]+)|[^\s*])\*+(?![\w*])")
-_EMPHASIS_REACH = 200  # characters after the opening word: emphasis is a phrase, not a page
-# In a whitespace-free chunk: a star that could open a masked or emphasised word (leet letters
-# included, as _LEET_TOKEN runs before masks), so the chunk cannot be normalised alone.
-_OPENING_STAR = re.compile(r"(?<![\w*#%])\*+[a-z0-9@$!|]")
+_EMPHASIS_REACH = 200  # characters: emphasis is a phrase, not a page
+# In a whitespace-free chunk: a star that could open or close a masked or emphasised word (leet
+# letters included, as _LEET_TOKEN runs before masks), so the chunk cannot be normalised alone.
+_EMPHASIS_STAR = re.compile(r"(?<![\w*#%])\*+[a-z0-9@$!|]|[^\s*#%]\*+(?![\w*#%])")
 
 
 def _unmask(match: re.Match[str]) -> str:
-    token = match.group(0)
+    token, text = match.group(0), match.string
     if token[0] == "*":
-        close = _EMPHASIS_CLOSE.search(match.string, match.end(), match.end() + _EMPHASIS_REACH)
-        if close is not None and (close.group(1) is None or _unmask_token(close.group(0)) == close.group(0)):
+        close = _EMPHASIS_CLOSE.search(text, match.end(), match.end() + _EMPHASIS_REACH)
+        if close is not None and not (close.group(1) and _fits_a_word(close.group(0))):
+            return token
+    elif token[-1] == "*":
+        opened = _open_emphasis(text, match.start())
+        if opened is not None and not _fits_a_word(opened):
             return token
     return _unmask_token(token)
+
+
+def _open_emphasis(text: str, before: int) -> str | None:
+    """The word with the last opening star run within reach before `before`, if no star closes it first."""
+    last = None
+    for last in _EMPHASIS_OPEN.finditer(text, max(before - _EMPHASIS_REACH, 0), before):
+        pass
+    if last is None or _EMPHASIS_CLOSE.search(text, last.end() - 1, before):
+        return None
+    return last.group(0)
+
+
+def _fits_a_word(token: str) -> bool:
+    return _unmask_token(token) != token
 
 
 @functools.lru_cache(maxsize=4096)
@@ -403,13 +423,13 @@ def spaced_code(chunk: str) -> int:
     chunks that are such a run whole, and the start of the next. So when no run of a text's chunks
     adds up to three letters across a space (see `features._crossing_texts`), `normalise(text).split()`
     is the concatenation of `normalise(chunk).split()` over its chunks. SPACED_UNSAFE marks chunks
-    whose mapping vanishes or holds whitespace, or that open a word with a star (a mask, or emphasis
-    if a later chunk closes it: `_unmask`): a text with one is normalised whole.
+    whose mapping vanishes or holds whitespace, or with a star that opens or closes a word (a mask,
+    or emphasis if another chunk's star pairs with it: `_unmask`): a text with one is normalised whole.
     """
     text = decode_entities(chunk.lower() if chunk.isascii() else chunk.translate(_TABLE))
     if not text or not text.isprintable() or " " in text:  # "&nbsp;" and "&#10;" decode to whitespace
         return SPACED_UNSAFE
-    if "*" in text and _OPENING_STAR.search(text):
+    if "*" in text and _EMPHASIS_STAR.search(text):
         return SPACED_UNSAFE
     return mapped_code(_REPEATS.sub(_collapse_repeats, text))
 
