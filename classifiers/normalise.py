@@ -146,6 +146,8 @@ def _restore_leet(match: re.Match[str]) -> str:
         next_alpha = i + 1 < len(chars) and chars[i + 1].isalpha()
         if c in "!|@" and not (prev_alpha and next_alpha):
             continue  # "idiot!!" is punctuation and "@user" a mention; only "sh!t" is a letter
+        if c == "$" and i + 1 < len(chars) and chars[i + 1].isdigit():
+            continue  # money ("$10k" was "siok"), not a letter
         if c.isdigit() and not (
             any(d.isalpha() for d in chars[:i]) and any(d.isalpha() for d in chars[i + 1 :])
         ):

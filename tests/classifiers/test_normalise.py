@@ -33,11 +33,12 @@ def test_it_normalises_obfuscated_text_to_the_plain_form(plain: str, obfuscated:
 
 @pytest.mark.parametrize(
     "text",
-    ["covid19 cases rose", "the 1st of may", "email me @ the office", "#MAGA rally", "the U.S. budget", "it costs $100!"],
+    ["covid19 cases rose", "the 1st of may", "email me @ the office", "#MAGA rally", "the U.S. budget", "it costs $100!",
+     "a $10k raise", "$5m for $2bn"],
 )
 def test_it_leaves_ordinary_numbers_mentions_and_hashtags_alone(text: str) -> None:
     cleaned = normalise(text)
-    for word in ("covid19", "1st", "@", "#maga", "$100"):
+    for word in ("covid19", "1st", "@", "#maga", "$100", "$10k", "$5m", "$2bn"):
         if word in text.lower():
             assert word in cleaned
 
