@@ -52,7 +52,10 @@ _MASKABLE_SET = frozenset(_MASKABLE_WORDS)
 
 # Not a run of mask characters: "f***" is four letters, and collapsed to "f*" it read as "fag".
 _REPEATS = re.compile(r"([^*#%])\1{2,}", re.DOTALL)
-_SPACED = re.compile(r"(?<![\w])(?:[a-z0-9][ .\-_*]){2,}[a-z0-9](?![\w])")
+# One separator throughout ("s t u p i d", "s.t.u.p.i.d"): with spaces and dots mixed, "a U.S.
+# citizen", "a B.A." and "a 1.5 million" read as "aus", "aba" and "a15". Not after an apostrophe:
+# "it's a 2 month" is not "sa2".
+_SPACED = re.compile(r"(?<![\w'])[a-z0-9]([ .\-_*])(?:[a-z0-9]\1)+[a-z0-9](?![\w])")
 # Whole runs of letters/digits/symbols where a letter touches a digit or symbol (id10t, $hit).
 # Written so it never backtracks: a run mixes kinds exactly when its first homogeneous stretch
 # is followed by the other kind, and the match then takes the whole run.

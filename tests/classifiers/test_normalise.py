@@ -60,6 +60,17 @@ def test_a_star_that_opens_emphasis_is_not_read_as_a_mask(text: str, plain_word:
     assert "shit" not in words or "shit" in text
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("they check if you're a U.S. citizen", "aus"),  # spaces and dots mixed: not one spaced word
+    ("she got a B.A. in psychology", "aba"),
+    ("a 1.5 million dollar house", "a15"),
+    ("gives the Yankees a 4-3 lead", "a43"),
+    ("It's a 2 month old account", "sa2"),  # after an apostrophe a letter is part of a word
+])
+def test_letters_spaced_more_than_one_way_are_not_joined(text: str, kept: str) -> None:
+    assert kept not in normalise(text).split()
+
+
 @pytest.mark.parametrize(("text", "not_there"), [
     ("The guitar is tuned C, A#, G#, F# for that song.", {"ass", "fag"}),
     ("with G#, B and D# in the treble", {"die"}),

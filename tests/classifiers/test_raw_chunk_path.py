@@ -37,7 +37,10 @@ CRAFTED = [
     "*at least* once", "in short, *it is nonsense*.", "**hit once**, taken", "*ick and sh**", "*1t is clear* ok",
     "a *sigh* b", "my *ucking ip.", "(*it's not) his *fault*", "*at " * 3,
     # Runs of mask characters are not collapsed as other repeats are
-    "a f*** off", "sh*** happens", "BULL****!", "*** NEWS ***", "###### x", "f%%%k u", "a**** b***", "she *loves the shit* out", "a *massive* a** x", "REEE***",
+    "a f*** off", "sh*** happens", "BULL****!", "*** NEWS ***", "###### x", "f%%%k u", "a**** b***",
+    "she *loves the shit* out", "a *massive* a** x", "REEE***", "a $10k raise", "$h1t",
+    # One separator throughout a spaced word
+    "a U.S. citizen", "it's a 2 month", "a 4-3 lead", "a s t.u p i d", "x a.b c d e", "(s t u p i d)",
 ]
 
 
