@@ -32,6 +32,9 @@ _CONFUSABLES: dict[str, str] = {
     "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ғ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
     "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ᴛ": "t",
     "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+    # Apostrophes as phones and word processors type them: "don’t" is "don't", one word, not
+    # "don", "’" and "t" (the curly single quotes of ‘quoted’ words go the same way as straight ones).
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
 }
 
 # Letters people swap for digits/symbols inside words (id10t, b1tch, $hit, sh!t).

@@ -23,6 +23,8 @@ OBFUSCATED = [
     ("you are a stupid person", "you are a s t u p i d person"),
     ("great article, thanks", "ＧＲＥＡＴ article, thanks"),
     ("thank you for the report", "thank you for the report\u200b"),
+    ("i don't think you're right", "I don\u2019t think you\u2019re right"),  # a phone's apostrophes
+    ("he said 'no way'", "he said \u2018no way\u2019"),
 ]
 
 

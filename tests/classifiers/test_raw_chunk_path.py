@@ -41,6 +41,7 @@ CRAFTED = [
     "she *loves the shit* out", "a *massive* a** x", "REEE***", "a $10k raise", "$h1t",
     # One separator throughout a spaced word
     "a U.S. citizen", "it's a 2 month", "a 4-3 lead", "a s t.u p i d", "x a.b c d e", "(s t u p i d)",
+    "don\u2019t you\u2019re", "\u2018quoted\u2019 s t\u2019 u p",
 ]
 
 
