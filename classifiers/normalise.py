@@ -180,7 +180,7 @@ _EMPHASIS_OPEN = re.compile(r"(?<![\w*#%])\*+[a-z]+")
 _EMPHASIS_CLOSE = re.compile(r"(?:(?<![\w*#%])([a-z]+)|[^\s*])\*+(?![\w*])")
 _EMPHASIS_REACH = 200  # characters: emphasis is a phrase, not a page
 # In a whitespace-free chunk: a star that could open or close a masked or emphasised word (leet
-# letters included, as _LEET_TOKEN runs before masks), so the chunk cannot be normalised alone.
+# letters included, as _LEET_TOKEN runs before masks): the cheap test before `_reads_by_context`.
 _EMPHASIS_STAR = re.compile(r"(?<![\w*#%])\*+[a-z0-9@$!|]|[^\s*#%]\*+(?![\w*#%])")
 
 
@@ -209,6 +209,18 @@ def _open_emphasis(text: str, before: int) -> str | None:
 
 def _fits_a_word(token: str) -> bool:
     return _unmask_token(token) != token
+
+
+def _reads_by_context(lowered: str) -> bool:
+    """Whether a whitespace-free chunk (lower-cased and mapped) holds a word that a star opens or
+    closes and that fits a masked word: only such a word reads differently with other chunks'
+    stars around it. "**Edit:**" and "*this*" read alike anywhere; "f***" does not."""
+    text = lowered
+    for pattern, replace, hint, shortcut in _STEPS[:_MASK_STEP]:
+        if hint is None or hint(text):
+            text = shortcut(text) if shortcut is not None else pattern.sub(replace, text)
+    return any((m.group(0)[0] == "*" or m.group(0)[-1] == "*") and _fits_a_word(m.group(0))
+               for m in _MASKED.finditer(text))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -334,6 +346,9 @@ _STEPS: tuple[
 )
 
 
+_MASK_STEP = next(i for i, step in enumerate(_STEPS) if step[0] is _MASKED)
+
+
 def normalise(text: str) -> str:
     """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
     text = blank_markup(text)
@@ -431,13 +446,15 @@ def spaced_code(chunk: str) -> int:
     chunks that are such a run whole, and the start of the next. So when no run of a text's chunks
     adds up to three letters across a space (see `features._crossing_texts`), `normalise(text).split()`
     is the concatenation of `normalise(chunk).split()` over its chunks. SPACED_UNSAFE marks chunks
-    whose mapping vanishes or holds whitespace, or with a star that opens or closes a word (a mask,
-    or emphasis if another chunk's star pairs with it: `_unmask`): a text with one is normalised whole.
+    whose mapping vanishes or holds whitespace, or with a word a star opens or closes that fits a
+    masked word (a mask, or emphasis if another chunk's star pairs with it: `_unmask`): a text with
+    one is normalised whole.
     """
-    text = decode_entities(chunk.lower() if chunk.isascii() else chunk.translate(_TABLE))
+    lowered = chunk.lower() if chunk.isascii() else chunk.translate(_TABLE)
+    text = decode_entities(lowered)
     if not text or not text.isprintable() or " " in text:  # "&nbsp;" and "&#10;" decode to whitespace
         return SPACED_UNSAFE
-    if "*" in text and _EMPHASIS_STAR.search(text):
+    if "*" in text and _EMPHASIS_STAR.search(text) and _reads_by_context(lowered):
         return SPACED_UNSAFE
     return mapped_code(_REPEATS.sub(_collapse_repeats, text))
 
