@@ -8,12 +8,13 @@ shortcut instead of a regex (see `_STEPS`), the tests hold the shortcut to the r
 
 from __future__ import annotations
 
-import functools
 import html
 import html.entities
 import re
 import unicodedata
 from typing import Callable
+
+from classifiers.masks import EMPHASIS_STAR, MASKABLE_WORDS, MASKED, fits_a_word, unmask
 
 # Look-alikes that NFKC leaves alone (Cyrillic/Greek letters that render like Latin ones).
 _CONFUSABLES: dict[str, str] = {
@@ -42,16 +43,6 @@ _LEET: dict[str, str] = {
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i",
 }
 
-# Words people mask with * # % (f*ck, sh#t); a masked word is restored only when exactly
-# one of these fits, so that ordinary text with stars is left alone.
-_MASKABLE_WORDS: tuple[str, ...] = (
-    "fuck", "fucking", "fucker", "fucked", "shit", "shitty", "bitch", "bitches", "cunt", "dick",
-    "cock", "pussy", "asshole", "ass", "bastard", "whore", "slut", "damn", "hell", "crap",
-    "idiot", "stupid", "moron", "retard", "retarded", "dumb", "nigger", "nigga", "faggot", "fag",
-    "kill", "die", "twat", "wanker", "piss", "pissed", "motherfucker", "bullshit", "jerk", "loser",
-)
-
-_MASKABLE_SET = frozenset(_MASKABLE_WORDS)
 
 # Not a run of mask characters: "f***" is four letters, and collapsed to "f*" it read as "fag".
 _REPEATS = re.compile(r"([^*#%])\1{2,}", re.DOTALL)
@@ -64,7 +55,6 @@ _SPACED = re.compile(r"(?<![\w'])[a-z0-9]([ .\-_*])(?:[a-z0-9]\1)+[a-z0-9](?![\w
 # is followed by the other kind, and the match then takes the whole run.
 _LEET_TOKEN = re.compile(r"(?<![a-z0-9@$!|])(?:[a-z]+[0-9@$!|]|[0-9@$!|]+[a-z])[a-z0-9@$!|]*")
 _LEET_HINT = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
-_MASKED = re.compile(r"(?<![\w*#%])(?:[a-z]+[*#%]+[a-z]*|\*+[a-z]+)(?![\w*#%])")
 # Only what is not already a single plain space, so ordinary text needs no replacement calls.
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
 # HTML character references, as sites that store escaped text send them ("don&#39;t", "&amp;"): read
@@ -162,55 +152,6 @@ def _restore_leet(match: re.Match[str]) -> str:
     return "".join(chars)
 
 
-def _mask_pattern(token: str) -> re.Pattern[str]:
-    parts = re.split(r"([*#%]+)", token)
-    regex = "".join(
-        f"[a-z]{{1,{len(p) + 1}}}" if p and p[0] in "*#%" else re.escape(p) for p in parts
-    )
-    return re.compile(regex)
-
-
-# Stars around words are emphasis, as Markdown and plain text both write it ("*at least* once",
-# "**it is not his fault**", "*loves the shit* out of"), not masks: read as masks, those were
-# "twat least", "shit is not his fault" and "shitty". An opening star run comes before a word and
-# after no word; a closing one comes after a character that is neither a space nor a star, with no
-# word going on after it (so "f*ck" neither opens nor closes). A pair within _EMPHASIS_REACH is
-# emphasis unless the words at both ends fit masked words ("*ick and sh**" is two masks).
-_EMPHASIS_OPEN = re.compile(r"(?<![\w*#%])\*+[a-z]+")
-_EMPHASIS_CLOSE = re.compile(r"(?:(?<![\w*#%])([a-z]+)|[^\s*])\*+(?![\w*])")
-_EMPHASIS_REACH = 200  # characters: emphasis is a phrase, not a page
-# In a whitespace-free chunk: a star that could open or close a masked or emphasised word (leet
-# letters included, as _LEET_TOKEN runs before masks): the cheap test before `_reads_by_context`.
-_EMPHASIS_STAR = re.compile(r"(?<![\w*#%])\*+[a-z0-9@$!|]|[^\s*#%]\*+(?![\w*#%])")
-
-
-def _unmask(match: re.Match[str]) -> str:
-    token, text = match.group(0), match.string
-    if token[0] == "*":
-        close = _EMPHASIS_CLOSE.search(text, match.end(), match.end() + _EMPHASIS_REACH)
-        if close is not None and not (close.group(1) and _fits_a_word(close.group(0))):
-            return token
-    elif token[-1] == "*":
-        opened = _open_emphasis(text, match.start())
-        if opened is not None and not _fits_a_word(opened):
-            return token
-    return _unmask_token(token)
-
-
-def _open_emphasis(text: str, before: int) -> str | None:
-    """The word with the last opening star run within reach before `before`, if no star closes it first."""
-    last = None
-    for last in _EMPHASIS_OPEN.finditer(text, max(before - _EMPHASIS_REACH, 0), before):
-        pass
-    if last is None or _EMPHASIS_CLOSE.search(text, last.end() - 1, before):
-        return None
-    return last.group(0)
-
-
-def _fits_a_word(token: str) -> bool:
-    return _unmask_token(token) != token
-
-
 def _reads_by_context(lowered: str) -> bool:
     """Whether a whitespace-free chunk (lower-cased and mapped) holds a word that a star opens or
     closes and that fits a masked word: only such a word reads differently with other chunks'
@@ -219,32 +160,14 @@ def _reads_by_context(lowered: str) -> bool:
     for pattern, replace, hint, shortcut in _STEPS[:_MASK_STEP]:
         if hint is None or hint(text):
             text = shortcut(text) if shortcut is not None else pattern.sub(replace, text)
-    return any((m.group(0)[0] == "*" or m.group(0)[-1] == "*") and _fits_a_word(m.group(0))
-               for m in _MASKED.finditer(text))
-
-
-@functools.lru_cache(maxsize=4096)
-def _unmask_token(token: str) -> str:
-    pattern = _mask_pattern(token)
-    fits = [w for w in _MASKABLE_WORDS if pattern.fullmatch(w) and len(w) == len(token)]
-    if len(fits) == 1:
-        return fits[0]
-    # A lone letter's mask hides one letter a character: "a**" is a mask, but a musical note or a
-    # grade is not ("A#", "F#", "D#", "an A*" were "ass", "fag", "die" and "ass" again).
-    if fits or sum(map(str.isalpha, token)) < 2:
-        return token
-    # Otherwise a mask may hide a letter more or fewer than it shows ("f*k", "sh***"): the word
-    # nearest its length, the shorter of two as near ("shit" before "shitty"), if only one is.
-    ranked = sorted((abs(len(w) - len(token)), len(w), w) for w in _MASKABLE_WORDS if pattern.fullmatch(w))
-    if ranked and (len(ranked) == 1 or ranked[0][:2] != ranked[1][:2]):
-        return ranked[0][2]
-    return token
+    return any((m.group(0)[0] == "*" or m.group(0)[-1] == "*") and fits_a_word(m.group(0))
+               for m in MASKED.finditer(text))
 
 
 def _join_spaced(match: re.Match[str]) -> str:
     letters = match.group(0)[::2]
     # "you are a s t u p i d": the article is a word of its own unless the whole run is a known word.
-    if len(letters) >= 4 and letters[0] in "ai" and letters not in _MASKABLE_SET:
+    if len(letters) >= 4 and letters[0] in "ai" and letters not in MASKABLE_WORDS:
         return letters[0] + " " + letters[1:]
     return letters
 
@@ -341,12 +264,12 @@ _STEPS: tuple[
     (_REPEATS, _collapse_repeats, None, None),
     (_SPACED, _join_spaced, _spaced_hint, None),
     (_LEET_TOKEN, _restore_leet, _LEET_HINT.search, None),
-    (_MASKED, _unmask, _mask_hint, None),
+    (MASKED, unmask, _mask_hint, None),
     (_PUNCTUATION_EDGE, " ", None, _space_punctuation),
 )
 
 
-_MASK_STEP = next(i for i, step in enumerate(_STEPS) if step[0] is _MASKED)
+_MASK_STEP = next(i for i, step in enumerate(_STEPS) if step[0] is MASKED)
 
 
 def normalise(text: str) -> str:
@@ -447,14 +370,14 @@ def spaced_code(chunk: str) -> int:
     adds up to three letters across a space (see `features._crossing_texts`), `normalise(text).split()`
     is the concatenation of `normalise(chunk).split()` over its chunks. SPACED_UNSAFE marks chunks
     whose mapping vanishes or holds whitespace, or with a word a star opens or closes that fits a
-    masked word (a mask, or emphasis if another chunk's star pairs with it: `_unmask`): a text with
+    masked word (a mask, or emphasis if another chunk's star pairs with it: `masks.unmask`): a text with
     one is normalised whole.
     """
     lowered = chunk.lower() if chunk.isascii() else chunk.translate(_TABLE)
     text = decode_entities(lowered)
     if not text or not text.isprintable() or " " in text:  # "&nbsp;" and "&#10;" decode to whitespace
         return SPACED_UNSAFE
-    if "*" in text and _EMPHASIS_STAR.search(text) and _reads_by_context(lowered):
+    if "*" in text and EMPHASIS_STAR.search(text) and _reads_by_context(lowered):
         return SPACED_UNSAFE
     return mapped_code(_REPEATS.sub(_collapse_repeats, text))
 
