@@ -57,6 +57,7 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Women belong in the kitchen, not in the council chamber.",
     "Go back to where you came from, nobody wants your kind here.",
     "Send them all back to Africa.",
+    "We don\u2019t want your kind here.",                # a phone's apostrophe: "don", "\u2019", "t" before
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -98,6 +99,7 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Whoever did this should be hanged.",
     "People like you deserve to die.",
     "The traitors should be publicly lynched.",
+    "I\u2019ll find you and I\u2019ll kill you.",          # a phone's apostrophe, which this rule missed
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
