@@ -36,6 +36,8 @@ _CONFUSABLES: dict[str, str] = {
     # Apostrophes as phones and word processors type them: "don’t" is "don't", one word, not
     # "don", "’" and "t" (the curly single quotes of ‘quoted’ words go the same way as straight ones).
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
+    # Hyphens that are not the keyboard's: "well‑known" (a non-breaking hyphen) as "well-known".
+    "\u2010": "-", "\u2212": "-",
 }
 
 # Letters people swap for digits/symbols inside words (id10t, b1tch, $hit, sh!t).
@@ -93,6 +95,8 @@ def _map_char(char: str) -> str:
         return ""
     if char.isspace():
         return " "
+    if char == "\u00b4":  # an acute accent typed as an apostrophe ("don´t"): NFKC makes it a space
+        return "'"
     out: list[str] = []
     for composed in unicodedata.normalize("NFKC", char):
         for piece in unicodedata.normalize("NFKD", composed):

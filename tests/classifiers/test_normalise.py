@@ -25,6 +25,8 @@ OBFUSCATED = [
     ("thank you for the report", "thank you for the report\u200b"),
     ("i don't think you're right", "I don\u2019t think you\u2019re right"),  # a phone's apostrophes
     ("he said 'no way'", "he said \u2018no way\u2019"),
+    ("i don't know", "I don\u00b4t know"),
+    ("a well-known self-harm site", "a well\u2011known self\u2010harm site"),  # an acute accent for an apostrophe was a space: "don t"
 ]
 
 
