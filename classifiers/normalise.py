@@ -194,6 +194,33 @@ def blank_markup(text: str) -> str:
     return _MARKUP.sub(_spaces_for, text) if "<" in text else text
 
 
+# A hashtag in camel case is words run together: "#BuildTheWall" reads "#build the wall", as
+# "#maga" reads "#maga". Case is what tells the words apart, so this runs before lower-casing.
+_HASHTAG = re.compile(r"(?<![\w#])#[A-Za-z][A-Za-z0-9]*")
+_CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def hashtag_breaks(text: str) -> list[int]:
+    """Where a space goes in `text` (as written) to part a camel-case hashtag into its words. Not
+    where a part would be a lone letter other than "a" and "i": "#pRoBLeMAtiC" is mockery, not words."""
+    breaks: list[int] = []
+    for tag in _HASHTAG.finditer(text):
+        body = tag.group(0)
+        cuts = [m.start() for m in _CAMEL_BREAK.finditer(body)]
+        if cuts:
+            parts = [body[a:b] for a, b in zip([1, *cuts], [*cuts, len(body)])]
+            if all(len(part) > 1 or part in "AaIi" for part in parts):
+                breaks.extend(tag.start() + cut for cut in cuts)
+    return breaks
+
+
+def _part_hashtags(text: str) -> str:
+    breaks = hashtag_breaks(text) if "#" in text else []
+    if not breaks:
+        return text
+    return " ".join(text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)]))
+
+
 def markup_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of each HTML tag that `blank_markup` turns into spaces."""
     return [match.span() for match in _MARKUP.finditer(text)] if "<" in text else []
@@ -278,7 +305,7 @@ _MASK_STEP = next(i for i, step in enumerate(_STEPS) if step[0] is MASKED)
 
 def normalise(text: str) -> str:
     """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
-    text = blank_markup(text)
+    text = _part_hashtags(blank_markup(text))
     text = text.lower() if text.isascii() else text.translate(_TABLE)
     for pattern, replace, hint, shortcut in _STEPS:
         if hint is None or hint(text):
@@ -291,7 +318,13 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, char in enumerate(blank_markup(text)):
+    blanked = blank_markup(text)
+    breaks = set(hashtag_breaks(blanked)) if "#" in blanked else set()
+    for i, char in enumerate(blanked):
+        if i in breaks:  # a space between a hashtag's words, with the offsets of the letter before it
+            chars.append(" ")
+            starts.append(i - 1)
+            ends.append(i)
         mapped = char.lower() if char.isascii() else _TABLE[ord(char)]
         for m in mapped:
             chars.append(m)
@@ -381,9 +414,18 @@ def spaced_code(chunk: str) -> int:
     text = decode_entities(lowered)
     if not text or not text.isprintable() or " " in text:  # "&nbsp;" and "&#10;" decode to whitespace
         return SPACED_UNSAFE
+    if "#" in chunk and _ends_in_a_lone_letter(chunk):
+        return SPACED_UNSAFE
     if "*" in text and EMPHASIS_STAR.search(text) and _reads_by_context(lowered):
         return SPACED_UNSAFE
     return mapped_code(_REPEATS.sub(_collapse_repeats, text))
+
+
+def _ends_in_a_lone_letter(chunk: str) -> bool:
+    """Whether a camel-case hashtag in `chunk` ends in a one-letter word ("#ThisIsA"), which a
+    _SPACED run could take on into the next chunk; the chunk's own code cannot tell."""
+    cut = hashtag_breaks(chunk)
+    return bool(cut) and any(len(word) == 1 for word in _part_hashtags(chunk).split()[1:])
 
 
 def mapped_code(text: str) -> int:

@@ -42,6 +42,8 @@ CRAFTED = [
     # One separator throughout a spaced word
     "a U.S. citizen", "it's a 2 month", "a 4-3 lead", "a s t.u p i d", "x a.b c d e", "(s t u p i d)",
     "don\u2019t you\u2019re", "\u2018quoted\u2019 s t\u2019 u p",
+    # Camel-case hashtags are parted into words, one of which may be a lone letter
+    "#BuildTheWall now", "#ThisIsA b c", "x #IAmA b c", "a #BlackLivesMatter!", "#pRoBLeMAtiC", "#NYTimes",
 ]
 
 
