@@ -12,7 +12,7 @@ import html
 import html.entities
 import re
 import unicodedata
-from typing import Callable
+from typing import Callable, Sequence
 
 from classifiers.masks import EMPHASIS_STAR, MASKABLE_WORDS, MASKED, fits_a_word, unmask
 
@@ -160,10 +160,7 @@ def _reads_by_context(lowered: str) -> bool:
     """Whether a whitespace-free chunk (lower-cased and mapped) holds a word that a star opens or
     closes and that fits a masked word: only such a word reads differently with other chunks'
     stars around it. "**Edit:**" and "*this*" read alike anywhere; "f***" does not."""
-    text = lowered
-    for pattern, replace, hint, shortcut in _STEPS[:_MASK_STEP]:
-        if hint is None or hint(text):
-            text = shortcut(text) if shortcut is not None else pattern.sub(replace, text)
+    text = _run_steps(lowered, _STEPS[:_MASK_STEP])
     return any((m.group(0)[0] == "*" or m.group(0)[-1] == "*") and fits_a_word(m.group(0))
                for m in MASKED.finditer(text))
 
@@ -200,7 +197,7 @@ _HASHTAG = re.compile(r"(?<![\w#])#[A-Za-z][A-Za-z0-9]*")
 _CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-def hashtag_breaks(text: str) -> list[int]:
+def _hashtag_breaks(text: str) -> list[int]:
     """Where a space goes in `text` (as written) to part a camel-case hashtag into its words. Not
     where a part would be a lone letter other than "a" and "i": "#pRoBLeMAtiC" is mockery, not words."""
     breaks: list[int] = []
@@ -215,7 +212,7 @@ def hashtag_breaks(text: str) -> list[int]:
 
 
 def _part_hashtags(text: str) -> str:
-    breaks = hashtag_breaks(text) if "#" in text else []
+    breaks = _hashtag_breaks(text) if "#" in text else []
     if not breaks:
         return text
     return " ".join(text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)]))
@@ -287,9 +284,8 @@ def _spaced_hint(text: str) -> bool:
 # when given, is what `normalise` runs instead of `pattern.sub`: the very same string, faster
 # (the tests hold both paths to it); `normalise_with_offsets` always runs the pattern.
 _Replace = Callable[[re.Match[str]], str] | str
-_STEPS: tuple[
-    tuple[re.Pattern[str], _Replace, Callable[[str], object] | None, Callable[[str], str] | None], ...
-] = (
+_Step = tuple[re.Pattern[str], _Replace, Callable[[str], object] | None, Callable[[str], str] | None]
+_STEPS: tuple[_Step, ...] = (
     (_ENTITY, _decode_entity, _entity_hint, None),
     (_SPACES, " ", None, _squeeze_spaces),
     (_REPEATS, _collapse_repeats, None, None),
@@ -307,10 +303,14 @@ def normalise(text: str) -> str:
     """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
     text = _part_hashtags(blank_markup(text))
     text = text.lower() if text.isascii() else text.translate(_TABLE)
-    for pattern, replace, hint, shortcut in _STEPS:
+    return _run_steps(text, _STEPS).strip()
+
+
+def _run_steps(text: str, steps: Sequence[_Step]) -> str:
+    for pattern, replace, hint, shortcut in steps:
         if hint is None or hint(text):
             text = shortcut(text) if shortcut is not None else pattern.sub(replace, text)
-    return text.strip()
+    return text
 
 
 def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
@@ -319,7 +319,7 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     blanked = blank_markup(text)
-    breaks = set(hashtag_breaks(blanked)) if "#" in blanked else set()
+    breaks = set(_hashtag_breaks(blanked)) if "#" in blanked else set()
     for i, char in enumerate(blanked):
         if i in breaks:  # a space between a hashtag's words, with the offsets of the letter before it
             chars.append(" ")
@@ -422,10 +422,10 @@ def spaced_code(chunk: str) -> int:
 
 
 def _ends_in_a_lone_letter(chunk: str) -> bool:
-    """Whether a camel-case hashtag in `chunk` ends in a one-letter word ("#ThisIsA"), which a
+    """Whether a camel-case hashtag in `chunk` parts into a one-letter word ("#ThisIsA"), which a
     _SPACED run could take on into the next chunk; the chunk's own code cannot tell."""
-    cut = hashtag_breaks(chunk)
-    return bool(cut) and any(len(word) == 1 for word in _part_hashtags(chunk).split()[1:])
+    parted = _part_hashtags(chunk)
+    return parted is not chunk and any(len(word) == 1 for word in parted.split()[1:])
 
 
 def mapped_code(text: str) -> int:
