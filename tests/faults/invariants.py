@@ -59,18 +59,21 @@ def _state(app: Flask) -> tuple[dict[int, str], list]:
 
 
 def wait_until_settled(app: Flask, endpoint: SiteEndpoint | None, *, timeout: float) -> None:
-    """Every stored comment scored and every delivery taken in by the site (or given up)."""
+    """Every stored comment scored and every delivery taken in by the site and recorded as delivered
+    (or given up). Not only taken in: the worker records the delivery after the site answers, and a
+    check run in between (seen on a loaded machine after a Redis restart) found it not yet recorded."""
     left: list[str] = []
 
     def settled() -> bool:
         statuses, deliveries = _state(app)
         pending = sorted(i for i, s in statuses.items() if s == "pending")
         taken = set(endpoint.accepted_per_delivery()) if endpoint is not None else set()
-        undelivered = sorted(d.id for d in deliveries if str(d.id) not in taken and not d.failed)
+        undelivered = sorted(d.id for d in deliveries
+                             if not d.failed and (str(d.id) not in taken or d.delivered_at is None))
         if endpoint is None:
             undelivered = []
         left[:] = [f"pending comments {pending[:10]} ({len(pending)})",
-                   f"deliveries not taken in {undelivered[:10]} ({len(undelivered)})"]
+                   f"deliveries not taken in or not recorded {undelivered[:10]} ({len(undelivered)})"]
         return not pending and not undelivered
 
     try:
@@ -116,7 +119,8 @@ def check_after_fault(app: Flask, endpoint: SiteEndpoint | None, traffic: Traffi
     assert all(action == f"status:pending->{statuses[cid]}" for cid, action in scorings)
     if endpoint is not None:
         assert Counter(d.comment_id for d in deliveries) == Counter(statuses.keys()), "one event per status change"
-        assert not [d.id for d in deliveries if d.failed or d.delivered_at is None]
+        assert not [d.id for d in deliveries if d.failed or d.delivered_at is None], [
+            (d.id, d.failed, d.delivered_at) for d in deliveries if d.failed or d.delivered_at is None][:10]
         assert all(p.signature_valid for p in endpoint.posts)
         assert {cid: len(v) for cid, v in events.items()} == {cid: 1 for cid in statuses}
         assert {cid: next(iter(v.values()))["comment"]["status"] for cid, v in events.items()} == statuses
