@@ -1,4 +1,4 @@
-"""The threat head of one or more model artifacts, side by side (README, run 10).
+"""The threat head of one or more model artifacts, side by side (docs/recipe-history.md, run 10).
 
     .venv/bin/python bench/threats.py                       # the shipped model
     .venv/bin/python bench/threats.py old.skops models/civility.skops

@@ -7,7 +7,8 @@ words, and is trained on group-swapped copies (classifiers/counterfactual.py) so
 name alone says "attack". 0.7 x its score as a floor under toxicity gave back what neutralising
 had cost the hate files (stormfront 0.828 -> 0.846 toxicity ROC AUC on the held-out split) and
 gained on the files never trained on (olid_test 0.841 -> 0.845, cad_reddit 0.7307 -> 0.7316),
-while bias_madlibs, whose civil sentences name groups, kept its final score (0.991); README, run 11.
+while bias_madlibs, whose civil sentences name groups, kept its final score (0.991);
+docs/recipe-history.md, run 11.
 
 A model's card says which floors it applies (`card["scoring"]["floors"]`), so a model trained
 before them scores as it always did, and training chooses thresholds on the floored scores.

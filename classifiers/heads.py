@@ -13,7 +13,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from classifiers.attributes import ATTRIBUTES
 
 # Inverse regularisation of every head. Chosen by leaving one domain out on all the training rows
-# (README, "How the recipe was chosen", run 8): 2 had the best mean over the six left-out domains
+# (docs/recipe-history.md, run 8): 2 had the best mean over the six left-out domains
 # and the best with Wikipedia left out. The earlier nested runs chose 4 on 3,000 rows per source.
 DEFAULT_C = 2.0
 

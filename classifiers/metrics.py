@@ -31,7 +31,7 @@ WILSON_Z = 1.96
 # A trained model never flags an attribute at a score below this: its scores are calibrated, so
 # below 0.5 the model thinks the attribute more likely absent. Profanity needs it: with every
 # obscenity a positive, 0.9 precision was reached at 0.07, where "Shiitake mushrooms" scored 0.08
-# and one comment in eight that profanity held on Reddit neither swore nor was obscene (README, run 14).
+# and one comment in eight that profanity held on Reddit neither swore nor was obscene (docs/recipe-history.md, run 14).
 LOWEST_THRESHOLD = 0.5
 
 

@@ -3,8 +3,8 @@
 Features are normalised per comment, so one abusive sentence in a long, otherwise civil comment
 weighs less the longer the comment is; Wikipedia talk comments and Reddit posts are long. Each
 attribute's score is (1 - share) × the whole comment's + share × its highest-scoring sentence's,
-for comments of more than one sentence. Chosen on the held-out splits (README, "How the recipe was
-chosen", run 5): at share 0.25, at most 30 chunks a sentence, toxicity ROC AUC rose on every
+for comments of more than one sentence. Chosen on the held-out splits (docs/recipe-history.md,
+run 5): at share 0.25, at most 30 chunks a sentence, toxicity ROC AUC rose on every
 Wikipedia, Reddit, Twitter and forum file (wiki_context 0.750 -> 0.80, jigsaw 0.956 -> 0.961,
 olid_test 0.826 -> 0.831) and fell only on surge (139 rows, -0.005).
 

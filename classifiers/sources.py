@@ -23,7 +23,7 @@ class SourceInfo:
     # Labels of this source that say nothing and are dropped (set unknown) before training.
     ignore_labels: tuple[str, ...] = ()
     # Times the source's size-balanced weight (classifiers/weights.py); 1 for most. Chosen on the
-    # held-out splits of every source, never on one file (README, "How the recipe was chosen").
+    # held-out splits of every source, never on one file (docs/recipe-history.md).
     weight: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -109,7 +109,7 @@ KNOWN_SOURCES: dict[str, SourceInfo] = {
         via="Media-Bias-Group/magpie-multi-task@d9d2164",
         # At full weight its toxicity labels cost the Twitter, chatbot and news files up to 0.018
         # ROC AUC (olid_test, davidson) for what they add to the other hate and Reddit files; at
-        # half, those gains stay within 0.001 (README, run 6).
+        # half, those gains stay within 0.001 (docs/recipe-history.md, run 6).
         weight=0.5,
     ),
     "cad_reddit": SourceInfo(
@@ -153,7 +153,7 @@ def source_weight(source: str) -> float:
     return 1.0 if info is None else info.weight
 
 
-# Kept for measuring, never trained on: these splits are what `evaluate` reads (README recipe).
+# Kept for measuring, never trained on: these splits are what `evaluate` reads (docs/recipe-history.md).
 EVALUATION_SPLITS = ("_test", "_valid")
 
 
