@@ -38,7 +38,7 @@ _EMPHASIS_CLOSE = re.compile(r"(?:(?<![\w*#%])([a-z]+)|[^\s*])\*+(?![\w*])")
 _EMPHASIS_REACH = 200  # characters: emphasis is a phrase, not a page
 # In a whitespace-free chunk: a star that could open or close a masked or emphasised word (leet
 # letters included, as _LEET_TOKEN runs before masks): the cheap test before `normalise._reads_by_context`.
-EMPHASIS_STAR = re.compile(r"(?<![\w*#%])\*+[a-z0-9@$!|]|[^\s*#%]\*+(?![\w*#%])")
+EMPHASIS_STAR = re.compile(r"(?<![\w*#%])\*+[a-z0-9@$!]|[^\s*#%]\*+(?![\w*#%])")
 
 
 def unmask(match: re.Match[str]) -> str:

@@ -40,9 +40,11 @@ _CONFUSABLES: dict[str, str] = {
     "\u2010": "-", "\u2212": "-",
 }
 
-# Letters people swap for digits/symbols inside words (id10t, b1tch, $hit, sh!t).
+# Letters people swap for digits/symbols inside words (id10t, b1tch, $hit, sh!t). Not "|": between
+# letters it is always Wikipedia's markup in the shared data ("talk|contribs", "{{unblock|I said"),
+# 308 comments of it and no insult, and read as "i" it made "talkicontribs".
 _LEET: dict[str, str] = {
-    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i",
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
 }
 
 
@@ -55,8 +57,8 @@ _SPACED = re.compile(r"(?<![\w'])[a-z0-9]([ .\-_*])(?:[a-z0-9]\1)+[a-z0-9](?![\w
 # Whole runs of letters/digits/symbols where a letter touches a digit or symbol (id10t, $hit).
 # Written so it never backtracks: a run mixes kinds exactly when its first homogeneous stretch
 # is followed by the other kind, and the match then takes the whole run.
-_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$!|])(?:[a-z]+[0-9@$!|]|[0-9@$!|]+[a-z])[a-z0-9@$!|]*")
-_LEET_HINT = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
+_LEET_TOKEN = re.compile(r"(?<![a-z0-9@$!])(?:[a-z]+[0-9@$!]|[0-9@$!]+[a-z])[a-z0-9@$!]*")
+_LEET_HINT = re.compile(r"[a-z][0-9@$!]|[0-9@$!][a-z]")
 # Only what is not already a single plain space, so ordinary text needs no replacement calls.
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
 # HTML character references, as sites that store escaped text send them ("don&#39;t", "&amp;"): read
@@ -144,7 +146,7 @@ def _restore_leet(match: re.Match[str]) -> str:
             continue
         prev_alpha = i > 0 and chars[i - 1].isalpha()
         next_alpha = i + 1 < len(chars) and chars[i + 1].isalpha()
-        if c in "!|@" and not (prev_alpha and next_alpha):
+        if c in "!@" and not (prev_alpha and next_alpha):
             continue  # "idiot!!" is punctuation and "@user" a mention; only "sh!t" is a letter
         if c == "$" and i + 1 < len(chars) and chars[i + 1].isdigit():
             continue  # money ("$10k" was "siok"), not a letter
@@ -233,7 +235,27 @@ def decode_entities(text: str) -> str:
 
 
 def _collapse_repeats(match: re.Match[str]) -> str:
-    return match.group(1)
+    char = match.group(1)
+    if char == "!":
+        return _exclamations(match)
+    return char
+
+
+_LETTERS_BEFORE = re.compile(r"[a-z]+\Z")
+_LETTERS_AFTER = re.compile(r"[a-z]+")
+_MASKABLE = frozenset(MASKABLE_WORDS)
+
+
+def _exclamations(match: re.Match[str]) -> str:
+    """A run of "!" between letters: two words ("chance!!!!!after" collapsed to one "!" read as
+    "chanceiafter", the leet "i" of "sh!t"), so two "!", which no letter is; unless its letters with
+    an "i" for the run are a word people mask ("n!!!gger")."""
+    text, start, end = match.string, match.start(), match.end()
+    before = _LETTERS_BEFORE.search(text, max(start - 20, 0), start)
+    after = _LETTERS_AFTER.match(text, end, end + 20)
+    if before is None or after is None or before.group(0) + "i" + after.group(0) in _MASKABLE:
+        return "!"
+    return "!!"
 
 
 def _squeeze_spaces(text: str) -> str:

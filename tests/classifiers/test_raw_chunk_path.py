@@ -44,6 +44,8 @@ CRAFTED = [
     "don\u2019t you\u2019re", "\u2018quoted\u2019 s t\u2019 u p",
     # Camel-case hashtags are parted into words, one of which may be a lone letter
     "#BuildTheWall now", "#ThisIsA b c", "x #IAmA b c", "a #BlackLivesMatter!", "#pRoBLeMAtiC", "#NYTimes",
+    # A pipe is markup, and a run of "!" between letters two words unless it masks a word
+    "talk|contribs", "a|b c", "chance!!!!!after", "n!!!gger", "a!!!b!!!c", "!!!!b", "x!!!!", "|i|",
 ]
 
 
