@@ -347,10 +347,15 @@ def train_model(
         "explanation_units": "log-odds contribution of each span, before calibration",
         "intended_use": "Ranking and flagging English comments on news sites for human moderators.",
         "limitations": [
-            "Bag of n-grams: misses context, sarcasm and quoted or reported abuse; identity words alone "
-            "can raise toxicity (see bias metrics from `evaluate` on bias_madlibs.csv and hatecheck.csv).",
-            "Training labels come from Twitter, Wikipedia talk pages, chatbot logs, a white-supremacist forum "
-            "and weakly labelled news sentences; their definitions differ and none is a news-site moderation policy.",
+            "Bag of n-grams: misses context, sarcasm, negation (\"no one deserves to die\" reads like its words) "
+            "and quoted or reported abuse.",
+            "Violent words used figuratively (\"this bill will kill jobs\") score as toxic and as threats: most "
+            "training comments that use them are abusive. A site's own decisions retrain it (`moderation train --site`).",
+            "Identity words are neutralised in the toxicity and insult heads but not in identity_attack, which "
+            "floors toxicity; see the bias metrics from `evaluate` on bias_madlibs.csv and hatecheck.csv.",
+            "Training labels come from Twitter and Gab, Wikipedia talk pages, chatbot logs, a white-supremacist "
+            "forum, mixed social media and news comments (weakly labelled sentences and typed toxic spans); their "
+            "definitions differ and none is a news-site moderation policy.",
             "Attributes listed under insufficient_data copy the toxicity score and must not drive decisions.",
             f"Attributes listed under thin_data had fewer than {THIN_POSITIVES:,} positives labelled by people "
             "to learn from; treat their scores and thresholds as rough.",
