@@ -10,6 +10,10 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _threshold_rule(selection: Any) -> str | None:
     """The card's threshold selection as one line: free text, or per attribute its target and whether it was met."""
     if isinstance(selection, str) or selection is None:
@@ -89,4 +93,7 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         "neutral_words": sorted(set(neutral_words)),
         "neutral_heads": neutral_heads,
         "floors": floors,
+        # What the model is known to get wrong, in the trainer's words: shown as a list, since an
+        # admin deciding whether to promote a version should not have to find it in the JSON.
+        "limitations": [line for line in _list(card.get("limitations")) if isinstance(line, str)],
     }

@@ -115,3 +115,10 @@ def test_it_refuses_invalid_settings_and_keeps_the_old_ones(app, sign_in, admin,
 @pytest.mark.parametrize("floors", [{"pairs": 5}, {"pairs": None}, "floors", {"pairs": [{"attribute": "toxicity", "at_least": "identity_attack", "scale": True}]}])
 def test_a_card_with_odd_floors_still_summarises(floors):
     assert card_summary({"scoring": {"floors": floors}})["floors"] == []
+
+
+@pytest.mark.parametrize("limitations", ["one long string", None, {"a": "b"}, ["kept", 5, None]])
+def test_a_card_with_odd_limitations_still_summarises(limitations):
+    # A string is not a list of lines: listed letter by letter it would fill the page.
+    expected = ["kept"] if isinstance(limitations, list) else []
+    assert card_summary({"limitations": limitations})["limitations"] == expected

@@ -76,6 +76,8 @@ def test_a_version_s_card_page_shows_its_metrics_and_card(app, sign_in, admin, c
     html = sign_in(admin).get(f"/admin/models/{row.id}/card").get_data(as_text=True)
     assert candidate in html and row.sha256 in html and "candidate-b" in html and "ROC AUC" in html
     assert "toxicity is at least 0.7 × identity attack" in html  # the shipped card's floor, to compare versions by
+    # Its limitations as a list an admin reads before promoting, not only inside the JSON.
+    assert '<ul class="limitations"><li>Bag of n-grams' in html and "<li>Violent words used figuratively" in html
 
 
 def test_a_change_without_the_csrf_token_is_refused(app, sign_in, admin, candidate):
