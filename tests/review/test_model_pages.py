@@ -78,6 +78,7 @@ def test_a_version_s_card_page_shows_its_metrics_and_card(app, sign_in, admin, c
     assert "toxicity is at least 0.7 × identity attack" in html  # the shipped card's floor, to compare versions by
     # Its limitations as a list an admin reads before promoting, not only inside the JSON.
     assert '<ul class="limitations"><li>Bag of n-grams' in html and "<li>Violent words used figuratively" in html
+    assert "<code>moderation train --site</code>" in html  # the card's `code` spans, as code
 
 
 def test_a_change_without_the_csrf_token_is_refused(app, sign_in, admin, candidate):
@@ -91,3 +92,16 @@ def test_a_site_id_that_is_not_plain_digits_is_a_400_not_a_500(app, sign_in, adm
     client = sign_in(admin)
     for odd in ("²", "٣", "1e3", "-1"):
         assert _post(client, "/admin/models/promote", version=candidate, site_id=odd).status_code == 400, odd
+
+
+def test_a_card_s_limitations_are_escaped_even_inside_code_spans(app, sign_in, admin, tmp_path):
+    # A card comes with an artifact anyone with a shell can register: its text is never markup.
+    with app.app_context():
+        row = registry.register_artifact(
+            db.session, model_variant(tmp_path, "odd-card", limitations=["<b>bold</b> and `<script>x()</script>`"]),
+            var_dir=app.config["VAR_DIR"], notes=None, actor=None)
+        db.session.commit()
+        row_id = row.id
+    html = sign_in(admin).get(f"/admin/models/{row_id}/card").get_data(as_text=True)
+    assert "<li>&lt;b&gt;bold&lt;/b&gt; and <code>&lt;script&gt;x()&lt;/script&gt;</code></li>" in html
+    assert "<script>x()" not in html
