@@ -203,7 +203,7 @@ def validate_rules(raw: Any) -> list[dict[str, Any]]:
         kind = rule.get("kind")
         if kind not in KINDS:
             raise ValidationFailed(f"{where}.kind must be one of {', '.join(KINDS)}", field=f"{where}.kind")
-        action, reason, params = KINDS[kind][:3]
+        params = KINDS[kind].params
         unknown = sorted(set(rule) - set(_COMMON) - set(params))
         if unknown:
             raise ValidationFailed(f"{where}: {kind} rules take no {', '.join(unknown)}", field=f"{where}.{unknown[0]}")
@@ -213,8 +213,8 @@ def validate_rules(raw: Any) -> list[dict[str, Any]]:
         if name in names:
             raise ValidationFailed(f"{where}.name {name!r} is used twice", field=f"{where}.name")
         names.add(name)
-        clean: dict[str, Any] = {"name": name, "kind": kind, "action": rule.get("action", action),
-                                 "reason": rule.get("reason", reason)}
+        clean: dict[str, Any] = {"name": name, "kind": kind, "action": rule.get("action", KINDS[kind].action),
+                                 "reason": rule.get("reason", KINDS[kind].reason)}
         if clean["action"] not in ACTIONS:
             raise ValidationFailed(f"{where}.action must be hold, reject or flag", field=f"{where}.action")
         if not isinstance(clean["reason"], str) or not clean["reason"].strip() or len(clean["reason"]) > MAX_REASON:
