@@ -48,6 +48,8 @@ _LEET: dict[str, str] = {
 }
 
 
+_MASKABLE = frozenset(MASKABLE_WORDS)  # the masked words, for membership tests in the steps below
+
 # Not a run of mask characters: "f***" is four letters, and collapsed to "f*" it read as "fag".
 _REPEATS = re.compile(r"([^*#%])\1{2,}", re.DOTALL)
 # One separator throughout ("s t u p i d", "s.t.u.p.i.d"): with spaces and dots mixed, "a U.S.
@@ -170,7 +172,7 @@ def _reads_by_context(lowered: str) -> bool:
 def _join_spaced(match: re.Match[str]) -> str:
     letters = match.group(0)[::2]
     # "you are a s t u p i d": the article is a word of its own unless the whole run is a known word.
-    if len(letters) >= 4 and letters[0] in "ai" and letters not in MASKABLE_WORDS:
+    if len(letters) >= 4 and letters[0] in "ai" and letters not in _MASKABLE:
         return letters[0] + " " + letters[1:]
     return letters
 
@@ -243,7 +245,6 @@ def _collapse_repeats(match: re.Match[str]) -> str:
 
 _LETTERS_BEFORE = re.compile(r"[a-z]+\Z")
 _LETTERS_AFTER = re.compile(r"[a-z]+")
-_MASKABLE = frozenset(MASKABLE_WORDS)
 
 
 def _exclamations(match: re.Match[str]) -> str:
