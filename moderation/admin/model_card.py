@@ -14,6 +14,11 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _code_spans(line: str) -> list[tuple[str, bool]]:
+    """A line cut at its backticks: (text, whether it is `code`), as the page shows it."""
+    return [(part, i % 2 == 1) for i, part in enumerate(line.split("`")) if part]
+
+
 def _threshold_rule(selection: Any) -> str | None:
     """The card's threshold selection as one line: free text, or per attribute its target and whether it was met."""
     if isinstance(selection, str) or selection is None:
@@ -95,5 +100,5 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         "floors": floors,
         # What the model is known to get wrong, in the trainer's words: shown as a list, since an
         # admin deciding whether to promote a version should not have to find it in the JSON.
-        "limitations": [line for line in _list(card.get("limitations")) if isinstance(line, str)],
+        "limitations": [_code_spans(line) for line in _list(card.get("limitations")) if isinstance(line, str)],
     }

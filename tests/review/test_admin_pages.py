@@ -120,5 +120,11 @@ def test_a_card_with_odd_floors_still_summarises(floors):
 @pytest.mark.parametrize("limitations", ["one long string", None, {"a": "b"}, ["kept", 5, None]])
 def test_a_card_with_odd_limitations_still_summarises(limitations):
     # A string is not a list of lines: listed letter by letter it would fill the page.
-    expected = ["kept"] if isinstance(limitations, list) else []
+    expected = [[("kept", False)]] if isinstance(limitations, list) else []
     assert card_summary({"limitations": limitations})["limitations"] == expected
+
+
+def test_a_limitation_s_backticks_mark_its_code():
+    summary = card_summary({"limitations": ["retrain it (`moderation train --site`).", "`evaluate` first"]})
+    assert summary["limitations"] == [[("retrain it (", False), ("moderation train --site", True), (").", False)],
+                                      [("evaluate", True), (" first", False)]]
