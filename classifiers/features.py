@@ -144,17 +144,26 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         with a chunk that ends in ".", "!" or "?" (closing quotes or brackets after it allowed),
         and runs at most `max_chunks` chunks. Returns (texts' rows, sentences' rows, the text of
         each sentence row): a text's sentences are in order, but texts are not."""
+        stacked, n_texts, owners = self.transform_raw_stacked(texts, max_chunks)
+        return stacked[:n_texts], stacked[n_texts:], owners
+
+    def transform_raw_stacked(self, texts: Sequence[str], max_chunks: int) -> tuple[sp.csr_matrix, int, np.ndarray]:
+        """`transform_raw_sentences` as one matrix, the texts' rows first and then the sentences',
+        with the number of texts: one matrix and one product with the heads instead of two, which
+        for a long comment scored alone is a tenth of its time."""
         if not (self.binary and tuple(self.word_ngrams) == (1, 1)):
             raise ValueError("sentence rows need the binary word-unigram features")
         arrays, counts, sentences = self._raw_rows(texts, max_chunks)
+        n_texts = len(counts)
         if not sentences.counts:
-            return self._binary_matrix(arrays, counts), self._binary_matrix([], []), sentences.owners
+            return self._binary_matrix(arrays, counts), n_texts, sentences.owners
         shift = self._key_shift()
         sentence_keys = _distinct(_entry_keys(
             ngram_cache.columns_of(b"".join(sentences.arrays)), sentences.arrays, sentences.counts, shift))
         text_keys = _text_keys(arrays, counts, sentences, sentence_keys, shift)
-        return (self._keyed_matrix(text_keys, len(counts), shift),
-                self._keyed_matrix(sentence_keys, len(sentences.counts), shift), sentences.owners)
+        # Both sorted, and every sentence key after every text key once offset past the texts' rows.
+        keys = np.concatenate([text_keys, sentence_keys + (n_texts << shift)])
+        return self._keyed_matrix(keys, n_texts + len(sentences.counts), shift), n_texts, sentences.owners
 
     def _raw_rows(
         self, texts: Sequence[str], max_chunks: int | None

@@ -64,13 +64,14 @@ def _pooled(
 ) -> np.ndarray:
     if pooling is None:
         return heads.predict_proba(features.transform_raw(texts))
-    X, sentences, owners = features.transform_raw_sentences(texts, pooling.max_chunks)
-    scores = heads.predict_proba(X)
+    stacked, n_texts, owners = features.transform_raw_stacked(texts, pooling.max_chunks)
+    every_row = heads.predict_proba(stacked)  # each row's scores are its own: the same to the bit as apart
+    scores = every_row[:n_texts]
     if len(owners):
         order = np.argsort(owners, kind="stable")  # a text's sentences together
         owners = owners[order]
         firsts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-        best = np.maximum.reduceat(heads.predict_proba(sentences)[order], firsts, axis=0)
+        best = np.maximum.reduceat(every_row[n_texts:][order], firsts, axis=0)
         pooled = owners[firsts]
         scores[pooled] = (1.0 - pooling.share) * scores[pooled] + pooling.share * best
     return scores

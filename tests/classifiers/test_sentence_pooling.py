@@ -44,6 +44,19 @@ def test_each_sentence_row_is_the_sentence_scored_alone(max_chunks: int) -> None
         assert sentences.shape == alone.shape and (sentences[order] != alone).nnz == 0
 
 
+def test_scoring_texts_and_sentences_in_one_product_changes_no_score() -> None:
+    """Pooling scores the texts' rows and the sentences' in one matrix product: every score must be
+    the one each row gets scored apart, to the bit, so thresholds chosen in training still hold."""
+    model: CivilityModel = load_model()
+    batch = [f"{CIVIL} {ABUSE}", "One. Two, you idiot! Three?", ABUSE, "", *shared_texts()[:300]]
+    stacked, n_texts, owners = model.features.transform_raw_stacked(batch, 30)
+    whole, sentences, same_owners = model.features.transform_raw_sentences(batch, 30)
+    assert n_texts == len(batch) and np.array_equal(owners, same_owners) and len(owners) > n_texts
+    together = model.heads.predict_proba(stacked)
+    assert np.array_equal(together[:n_texts], model.heads.predict_proba(model.features.transform_raw(batch)))
+    assert np.array_equal(together[n_texts:], model.heads.predict_proba(sentences))
+
+
 def test_one_abusive_sentence_in_a_long_civil_comment_raises_its_score() -> None:
     model: CivilityModel = load_model()
     assert model.pooling == SentencePooling()  # the shipped model pools (its card says so)
