@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from typing import NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -203,6 +203,10 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
     ) -> _Sentences:
         """The sentences of the texts that have more than one. A text normalised whole has its
         sentences scored as texts of their own, after the others."""
+        if len(counts) == 1 and not whole:  # one comment alone (the Perspective endpoint, a quiet worker)
+            found = list(_sentence_runs(counts, codes, max_chunks))
+            sizes = found[0][3] if found else []
+            return _Sentences(arrays if found else [], sizes, np.zeros(len(sizes), dtype=np.int64), len(sizes))
         starts, lengths, owners, text_of = _sentences(counts, codes, max_chunks)
         redo = np.isin(owners, whole)
         pooled = np.zeros(len(counts), dtype=bool)
@@ -425,6 +429,31 @@ def _sentences(counts: list[int], codes: bytes, max_chunks: int) -> tuple[np.nda
     # A text's last sentence ends where the text does, not where the next such text's first begins.
     lengths = np.minimum(np.diff(np.r_[starts, n_chunks]), text_ends[owners] - starts)
     return starts, lengths, owners, text_of
+
+
+def _sentence_runs(counts: list[int], codes: bytes, max_chunks: int) -> Iterator[tuple[int, int, int, list[int]]]:
+    """`_sentences` by a loop over the sentence ends (one regex over the codes finds them): for each text
+    with more than one sentence, the text, where its chunks start and end, and how many chunks each
+    of its sentences has. For one comment alone, where `_sentences`' two dozen numpy calls were a
+    tenth of a long comment's time; in a batch, where half the comments have sentences, slower."""
+    ends = [match.start() for match in _ENDS_A_SENTENCE.finditer(codes)]
+    first = 0
+    for text, end in enumerate(itertools.accumulate(counts)):
+        # The sentence ends inside the text; one on its last chunk ends nothing more.
+        inside = ends[bisect.bisect_left(ends, first) : bisect.bisect_left(ends, end - 1)]
+        if inside or end - first > max_chunks:  # most comments are neither
+            starts: list[int] = []
+            begin = first
+            for last in inside:
+                starts += range(begin, last + 1, max_chunks)
+                begin = last + 1
+            starts += range(begin, end, max_chunks)
+            yield text, first, end, [b - a for a, b in zip(starts, starts[1:] + [end])]
+        first = end
+
+
+# A chunk's code with SENTENCE_END set, as a byte.
+_ENDS_A_SENTENCE = re.compile(b"[" + re.escape(bytes(v for v in range(256) if v & SENTENCE_END)) + b"]")
 
 
 # Over a batch's spaced codes as bytes (normalise.spaced_code): a chunk that ends in a run before one

@@ -44,6 +44,44 @@ def test_each_sentence_row_is_the_sentence_scored_alone(max_chunks: int) -> None
         assert sentences.shape == alone.shape and (sentences[order] != alone).nnz == 0
 
 
+@pytest.mark.usefixtures("cold_caches")
+@pytest.mark.parametrize("max_chunks", [3, 30])
+def test_one_comment_alone_has_the_sentences_it_has_in_a_batch(max_chunks: int) -> None:
+    """A comment scored alone takes its sentences from a loop over their ends, not the batch's numpy
+    pass: each of its sentence rows must still be that sentence scored alone."""
+    features = CivilityFeatures()
+    texts = CRAFTED + ["fine. s t u p i d you are. ok", "x. y. z.", "one two three four", "end.", ""] + shared_texts()[:400]
+    pooled = 0
+    for text in texts:
+        _, sentences, owners = features.transform_raw_sentences([text], max_chunks)
+        expected = sentences_of(text, max_chunks)
+        if len(expected) < 2:
+            assert sentences.shape[0] == 0 and len(owners) == 0
+            continue
+        pooled += 1
+        assert owners.tolist() == [0] * len(expected)
+        assert (sentences != features.transform_raw(expected)).nnz == 0
+    assert pooled > 100
+
+
+def test_the_loop_over_sentence_ends_cuts_a_batch_as_numpy_does() -> None:
+    import itertools
+
+    from classifiers import features as module
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        counts = rng.integers(0, 70, size=int(rng.integers(1, 20))).tolist()
+        codes = bytes(int(c) for c in rng.choice([0, 1, module.SENTENCE_END, module.SENTENCE_END | 2], size=sum(counts)))
+        for max_chunks in (1, 3, 30):
+            starts, lengths, owners, _ = module._sentences(counts, codes, max_chunks)
+            runs = list(module._sentence_runs(counts, codes, max_chunks))
+            assert owners.tolist() == [text for text, _, _, sizes in runs for _ in sizes]
+            assert lengths.tolist() == list(itertools.chain.from_iterable(sizes for *_, sizes in runs))
+            assert starts.tolist() == [start for _, first, _, sizes in runs
+                                       for start in itertools.accumulate(sizes[:-1], initial=first)]
+
+
 def test_scoring_texts_and_sentences_in_one_product_changes_no_score() -> None:
     """Pooling scores the texts' rows and the sentences' in one matrix product: every score must be
     the one each row gets scored apart, to the bit, so thresholds chosen in training still hold."""
