@@ -391,6 +391,8 @@ def _text_keys(
     from_sentences = (sentences.owners[partitioned >> shift] << shift) | (partitioned & ((1 << shift) - 1))
     by_chunks = np.ones(len(counts), dtype=bool)
     by_chunks[sentences.owners[: sentences.partitions]] = False
+    if not by_chunks.any():  # every text cut into sentences, as a long comment scored alone is
+        return _distinct(from_sentences)
     chunk_arrays = list(itertools.compress(arrays, np.repeat(by_chunks, counts).tolist()))
     by_chunk_keys = _entry_keys(ngram_cache.columns_of(b"".join(chunk_arrays)), chunk_arrays,
                                 np.where(by_chunks, counts, 0).tolist(), shift)
