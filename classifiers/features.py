@@ -136,21 +136,14 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         arrays, counts, _ = self._raw_rows(texts, None)
         return self._binary_matrix(arrays, counts)
 
-    def transform_raw_sentences(
-        self, texts: Sequence[str], max_chunks: int
-    ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
-        """`transform_raw(texts)`, and a row for each sentence of the texts that have more than one:
+    def transform_raw_stacked(self, texts: Sequence[str], max_chunks: int) -> tuple[sp.csr_matrix, int, np.ndarray]:
+        """`transform_raw(texts)`, then a row for each sentence of the texts that have more than one:
         the same as `transform_raw` of that sentence's chunks joined by spaces. A sentence ends
         with a chunk that ends in ".", "!" or "?" (closing quotes or brackets after it allowed),
-        and runs at most `max_chunks` chunks. Returns (texts' rows, sentences' rows, the text of
-        each sentence row): a text's sentences are in order, but texts are not."""
-        stacked, n_texts, owners = self.transform_raw_stacked(texts, max_chunks)
-        return stacked[:n_texts], stacked[n_texts:], owners
-
-    def transform_raw_stacked(self, texts: Sequence[str], max_chunks: int) -> tuple[sp.csr_matrix, int, np.ndarray]:
-        """`transform_raw_sentences` as one matrix, the texts' rows first and then the sentences',
-        with the number of texts: one matrix and one product with the heads instead of two, which
-        for a long comment scored alone is a tenth of its time."""
+        and runs at most `max_chunks` chunks. Returns (the matrix, how many of its first rows are the
+        texts', the text of each sentence row after them): a text's sentences are in order, but texts
+        are not. One matrix and one product with the heads, not one for texts and one for sentences:
+        for a long comment scored alone, that was a tenth of its time."""
         if not (self.binary and tuple(self.word_ngrams) == (1, 1)):
             raise ValueError("sentence rows need the binary word-unigram features")
         arrays, counts, sentences = self._raw_rows(texts, max_chunks)
@@ -204,9 +197,11 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         """The sentences of the texts that have more than one. A text normalised whole has its
         sentences scored as texts of their own, after the others."""
         if len(counts) == 1 and not whole:  # one comment alone (the Perspective endpoint, a quiet worker)
-            found = list(_sentence_runs(counts, codes, max_chunks))
-            sizes = found[0][3] if found else []
-            return _Sentences(arrays if found else [], sizes, np.zeros(len(sizes), dtype=np.int64), len(sizes))
+            run = next(_sentence_runs(counts, codes, max_chunks), None)
+            if run is None:
+                return _NO_SENTENCES
+            sizes = run[3]
+            return _Sentences(arrays, sizes, np.zeros(len(sizes), dtype=np.int64), len(sizes))
         starts, lengths, owners, text_of = _sentences(counts, codes, max_chunks)
         redo = np.isin(owners, whole)
         pooled = np.zeros(len(counts), dtype=bool)

@@ -35,7 +35,8 @@ def test_each_sentence_row_is_the_sentence_scored_alone(max_chunks: int) -> None
                        "ok then s t u p i d. yes", "so, R E A D A B O O K, friend"] + shared_texts()
     for start in range(0, len(texts), 256):
         batch = texts[start : start + 256]
-        whole, sentences, owners = features.transform_raw_sentences(batch, max_chunks)
+        stacked, n_texts, owners = features.transform_raw_stacked(batch, max_chunks)
+        whole, sentences = stacked[:n_texts], stacked[n_texts:]
         assert (whole != features.transform_raw(batch)).nnz == 0
         expected = [(i, s) for i, t in enumerate(batch) if len(parts := sentences_of(t, max_chunks)) > 1 for s in parts]
         order = np.argsort(owners, kind="stable")
@@ -53,7 +54,8 @@ def test_one_comment_alone_has_the_sentences_it_has_in_a_batch(max_chunks: int) 
     texts = CRAFTED + ["fine. s t u p i d you are. ok", "x. y. z.", "one two three four", "end.", ""] + shared_texts()[:400]
     pooled = 0
     for text in texts:
-        _, sentences, owners = features.transform_raw_sentences([text], max_chunks)
+        stacked, n_texts, owners = features.transform_raw_stacked([text], max_chunks)
+        sentences = stacked[n_texts:]
         expected = sentences_of(text, max_chunks)
         if len(expected) < 2:
             assert sentences.shape[0] == 0 and len(owners) == 0
@@ -88,11 +90,10 @@ def test_scoring_texts_and_sentences_in_one_product_changes_no_score() -> None:
     model: CivilityModel = load_model()
     batch = [f"{CIVIL} {ABUSE}", "One. Two, you idiot! Three?", ABUSE, "", *shared_texts()[:300]]
     stacked, n_texts, owners = model.features.transform_raw_stacked(batch, 30)
-    whole, sentences, same_owners = model.features.transform_raw_sentences(batch, 30)
-    assert n_texts == len(batch) and np.array_equal(owners, same_owners) and len(owners) > n_texts
+    assert n_texts == len(batch) and len(owners) == stacked.shape[0] - n_texts > n_texts
     together = model.heads.predict_proba(stacked)
     assert np.array_equal(together[:n_texts], model.heads.predict_proba(model.features.transform_raw(batch)))
-    assert np.array_equal(together[n_texts:], model.heads.predict_proba(sentences))
+    assert np.array_equal(together[n_texts:], model.heads.predict_proba(stacked[n_texts:]))
 
 
 def test_one_abusive_sentence_in_a_long_civil_comment_raises_its_score() -> None:
