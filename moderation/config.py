@@ -113,7 +113,7 @@ class Config:
     WEBHOOK_TIMEOUT: float = field(default_factory=lambda: _env_float("WEBHOOK_TIMEOUT", 5.0))
     # With the backoff below, 20 retries span about 11 hours: a site's outage over a night, not 15 minutes.
     WEBHOOK_MAX_RETRIES: int = field(default_factory=lambda: _env_int("WEBHOOK_MAX_RETRIES", 20))
-    # Seconds before the first webhook retry; each further retry waits twice as long (at most 300).
+    # Seconds before the first webhook retry; each further retry waits twice as long (at most WEBHOOK_BACKOFF_MAX).
     WEBHOOK_BACKOFF_BASE: float = field(default_factory=lambda: _env_float("WEBHOOK_BACKOFF_BASE", 5.0))
     BROKER_TIMEOUT: float = field(default_factory=lambda: _env_float("BROKER_TIMEOUT", 1.0))
     # Longest one SQL statement of the web app or a worker may run (0: no limit). A statement stuck

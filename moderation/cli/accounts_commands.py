@@ -141,7 +141,7 @@ def keys_revoke(name: str, previous: bool, yes: bool) -> None:
     """End site NAME's API keys at once (all of them, or with --previous only the old one).
 
     After revoking all keys the site has none until `moderation keys rotate NAME`. Other web
-    processes notice within 30 seconds (their verified-key cache re-checks the database).
+    processes notice within 2 seconds (they re-read the site's row every site_rows.ROW_TTL).
     """
     from moderation.domain.sites import revoke_keys, site_named
 

@@ -7,8 +7,8 @@ would hold is compared with the validation held rate. Each check is one drift_re
 admin pages warn when the latest one for the model in use says so: some attribute's PSI above
 DRIFT_PSI_WARN, from at least DRIFT_MIN_COMMENTS comments (fewer would warn on noise).
 
-A card without `validation_scores` (models trained before it existed, the shipped one included)
-gets a report saying so instead of a PSI: retrain to compare.
+A card without `validation_scores` (a model trained before cards carried them) gets a report
+saying so instead of a PSI: retrain to compare.
 """
 from __future__ import annotations
 
