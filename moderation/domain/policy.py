@@ -25,6 +25,10 @@ from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, reports_reach
 REPORTS = "reports"
 OFF = 1.0  # a site's threshold at this value never holds or rejects for its attribute
 URGENCY = {"profanity": 0.5}  # how much an attribute's ratio counts toward priority; 1 if not listed
+# A comment held for another reason (a rule, reports, a sanction, a storm) shows the model's words
+# only for attributes that came this near their threshold. Below it the marks point at words that
+# are not why it waits: "councilman lives" in a doxxing comment a rule held at toxicity 0.03.
+NEAR_MISS_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,11 @@ def _is_number(value: object) -> bool:
 def _ratio(value: float, threshold: float) -> float:
     # A zero threshold means "always": anything above nothing counts fully, never divides by zero.
     return value / threshold if threshold > 0 else (1.0 + value if value > 0 else 0.0)
+
+
+def near_misses(policy: Policy, scores: Mapping[str, float]) -> list[str]:
+    """The attributes, on for this site, whose score reached NEAR_MISS_SHARE of their threshold."""
+    return [a for a, t in policy.thresholds.items() if t < OFF and scores.get(a, 0.0) >= NEAR_MISS_SHARE * t]
 
 
 def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0.0) -> Verdict:

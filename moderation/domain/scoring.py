@@ -38,7 +38,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
-from moderation.domain.policy import REPORTS, Policy, build_policy, decide
+from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.rules import Compiled, apply_hits, status_reason
@@ -287,7 +287,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         comment.flagged = verdict.flagged
         comment.priority = verdict.priority
         if verdict.status != PUBLISHED:
-            comment.explanations = _explain(model, comment.text, verdict.flagged)
+            comment.explanations = _explain(model, comment.text, verdict.flagged, near_misses(policy, scores))
         delivery = change_status(
             session,
             comment,
@@ -303,9 +303,12 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             result.deliveries.append(delivery)
 
 
-def _explain(model: Model, text: str, flagged: list[str]) -> dict[str, Any] | None:
-    """Highlights for the reviewer; a failure here must not keep a comment from being scored."""
-    attributes = [a for a in flagged if a != REPORTS and a in model.attributes] or list(model.attributes)
+def _explain(model: Model, text: str, flagged: list[str], near: list[str]) -> dict[str, Any] | None:
+    """Highlights for the reviewer: the flagged attributes' words, else those of the attributes that
+    came near their threshold, else none. A failure here must not keep a comment from being scored."""
+    attributes = [a for a in flagged if a != REPORTS and a in model.attributes] or [a for a in near if a in model.attributes]
+    if not attributes:
+        return None
     try:
         return model.explain(text, attributes=attributes, top_k=EXPLAIN_TOP_K)
     except Exception:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.domain.policy import build_policy, decide
+from moderation.domain.policy import build_policy, decide, near_misses
 
 MODEL_ATTRIBUTES = ("toxicity", "insult")
 MODEL_THRESHOLDS = {"toxicity": 0.5, "insult": 0.8, "threat": 0.5}
@@ -95,3 +95,9 @@ def test_swearing_waits_in_the_queue_behind_an_attack():
     assert kind_curse.status == death_wish.status == "held"
     assert kind_curse.flagged == ["toxicity", "profanity"]
     assert kind_curse.priority < death_wish.priority
+
+
+def test_near_misses_are_the_attributes_at_half_their_threshold_or_more_and_switched_on():
+    assert near_misses(policy(), {"toxicity": 0.25, "insult": 0.39}) == ["toxicity"]
+    assert near_misses(policy(), {"toxicity": 0.24, "insult": 0.1, "threat": 0.99}) == []  # threat: unreliable
+    assert near_misses(policy({"toxicity": 1.0}), {"toxicity": 0.9}) == []  # a site switched it off

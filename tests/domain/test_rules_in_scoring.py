@@ -195,3 +195,23 @@ def test_identical_posts_stored_in_one_transaction_count_in_id_order(app, site, 
         ids = [r.id for r in rows]
         assert len({row(i).received_at for i in ids}) == 1
         assert score(model, ids) == dict(zip(ids, ["published", "published", "held", "held"]))
+
+
+def test_a_comment_a_rule_held_shows_the_models_words_only_where_the_model_came_near(app, site):
+    class Shades(FakeModel):
+        @staticmethod
+        def _one(text):
+            scores = FakeModel._one(text)
+            if "clown" in text:
+                scores.update(toxicity=0.3)  # above half of toxicity's 0.5, below the threshold
+            return scores
+
+    model = Shades()
+    with app.app_context():
+        use_rules(site.id, [{"name": "doxxing", "kind": "street_address", "reason": "home address"}])
+        calm, near = post(site.id, "I know where the councilman lives: 12 Oak Street"), post(site.id, "Our clown of a councilman lives at 12 Oak Street")
+        assert score(model, [calm, near]) == {calm: "held", near: "held"}
+        # Held by the rule alone: no marks on "councilman lives", which is not why it waits.
+        assert row(calm).flagged == [] and row(calm).rule_hits[0]["rule"] == "doxxing"
+        assert row(calm).explanations is None
+        assert set(row(near).explanations) == {"toxicity"}
