@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.lifecycle import in_review_queue
+from moderation.domain.lifecycle import in_review_queue, reported_condition
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.precedent import Precedent, precedents_for
 from moderation.domain.queue_filters import TABS, QueueFilters, tab_condition
@@ -147,12 +147,13 @@ def _capped_tab_counts(session: Session, where: list[ColumnElement[bool]], cap: 
                 .where(*where, *([condition] if condition is not None else [])).limit(cap + 1).subquery())
         return select(func.count()).select_from(rows).scalar_subquery()
 
-    # "To review" is held plus reported, two sets that cannot overlap (one is status 'held', the
-    # other 'published'): adding them saves a scan of the same rows.
+    # "To review" is held plus published-and-reported-past-the-threshold, two sets that cannot
+    # overlap: adding them saves a scan of the same rows.
     counted = [name for name in TABS if name != "review"]
-    row = session.execute(select(*(capped(tab_condition(name)).label(name) for name in counted))).one()
-    counts = dict(zip(counted, row, strict=True))
-    return {"review": counts["held"] + counts["reported"], **counts}
+    row = session.execute(select(*(capped(tab_condition(name)).label(name) for name in counted),
+                                 capped(reported_condition()).label("published_reported"))).one()
+    counts = dict(zip([*counted, "published_reported"], row, strict=True))
+    return {"review": counts["held"] + counts.pop("published_reported"), **counts}
 
 
 def _exact_tab_counts(session: Session, where: list[ColumnElement[bool]]) -> dict[str, int]:

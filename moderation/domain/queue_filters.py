@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Float, exists, func, literal_column, or_, select
+from sqlalchemy import Float, and_, exists, func, literal_column, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from classifiers.attributes import ATTRIBUTES
@@ -36,7 +36,11 @@ MAX_TEXT_FILTER_LENGTH = 200
 SEARCH_CONFIG = literal_column("'english'::regconfig")
 
 
-_reported = reported_condition
+def _reported() -> ColumnElement[bool]:
+    """What readers reported among what is to review. Reports past the threshold hold a published
+    comment (domain/reports.py), so "published and past the threshold" alone, the queue's other
+    half, is nearly always empty: the tab read 0 beside cards held for their reports."""
+    return or_(and_(Comment.status == HELD, Comment.report_weight > 0), reported_condition())
 
 
 def tab_condition(tab: str) -> ColumnElement[bool] | None:
