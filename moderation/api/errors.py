@@ -2,7 +2,7 @@
 
 Routing errors (an unknown path, a wrong method) happen before any blueprint is chosen, so their
 handlers are app-wide and answer JSON only for paths under the API prefix, leaving other pages'
-errors to Flask's defaults.
+errors to moderation/error_pages.py.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from moderation.domain.errors import DomainError
+from moderation.error_pages import html_error_page
 from moderation.unavailable import api_response as unavailable_response, database_unavailable, log_unavailable
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def register_error_handlers(bp: Blueprint) -> None:
             if exc.code == 405 and getattr(exc, "valid_methods", None):
                 response.headers["Allow"] = ", ".join(exc.valid_methods)
             return response, status
-        return exc
+        return html_error_page(exc)
 
     bp.app_errorhandler(404)(_routing)
     bp.app_errorhandler(405)(_routing)

@@ -113,8 +113,12 @@ def test_the_detail_page_shows_the_audit_history(app, sign_in, moderator, site, 
     assert "the model" in html and "Scored: pending → held" in html and "toxicity 0.91" in html
 
 
-def test_an_unknown_comment_is_not_found(sign_in, moderator):
-    assert sign_in(moderator).get("/review/999").status_code == 404
+def test_an_unknown_comment_is_not_found_on_a_page_with_the_way_back(sign_in, moderator):
+    response = sign_in(moderator).get("/review/999")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    # The app's own page (its navigation and a link back), not Flask's bare "Not Found".
+    assert "<h1>Not found</h1>" in html and 'href="/review"' in html and "Sign out" in html
 
 
 def test_its_reasons_are_named_as_its_score_bars_are(sign_in, moderator, site, make_comment, grant):

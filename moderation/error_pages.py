@@ -1,0 +1,27 @@
+"""The page a person gets for an address that is not there (404) or a wrong method (405).
+
+Routing errors have no blueprint, so moderation/api/errors.py's app-wide handlers answer JSON under
+/api and hand everything else here. Without this, a moderator following a link to a comment that
+is gone or on another site got Flask's bare "Not Found", with no way back but the browser's.
+"""
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from moderation.perspective.routes import bp as perspective_bp
+
+PAGES = {
+    404: ("Not found", "There is nothing at this address, or it belongs to a site you do not moderate."),
+    405: ("Not allowed here", "This address does not take that kind of request."),
+}
+
+
+def html_error_page(exc: HTTPException) -> ResponseReturnValue:
+    # Perspective's clients are programs with their own error format (moderation/perspective).
+    if exc.code not in PAGES or request.path.startswith(perspective_bp.url_prefix or "/v1alpha1"):
+        return exc
+    title, message = PAGES[exc.code]
+    headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
+    return render_template("error.html", title=title, message=message), exc.code, headers
