@@ -102,12 +102,19 @@ def _reason_from_form() -> str:
     return ": ".join(part for part in (choice, note) if part)
 
 
-def _back() -> str:
-    """Where to go after deciding: the page the form came from, if it is one of ours."""
+def _back(stay_on: int | None = None) -> str:
+    """Where to go after deciding: the page the form came from, if it is one of ours.
+
+    stay_on: a comment that still needs the moderator (a refused decision, one undone), whose card
+    static/keyboard.js then focuses instead of the next one the form named.
+    """
     target = request.form.get("next", "")
-    if target.startswith("/review") and not target.startswith("//"):
-        return target
-    return url_for("review.queue")
+    if not target.startswith("/review") or target.startswith("//"):
+        target = url_for("review.queue")
+    page = target.split("#", 1)[0]
+    if stay_on is not None and page != url_for("review.detail", comment_id=stay_on):
+        target = f"{page}#comment-{stay_on}"
+    return target
 
 
 @bp.post("/review/<int8:comment_id>/decide")
@@ -131,6 +138,7 @@ def decide_comment(comment_id: int) -> Response:
         flash(error.message, "warning")
     except ValidationFailed as error:
         flash(f"Comment #{comment_id}: {error.message}.", "error")
+        return redirect(_back(stay_on=comment_id), code=303)
     else:
         flash(f"Comment #{comment.id} {comment.status}.", "success")
         offer_undo(comment)

@@ -46,7 +46,7 @@ def _take_back(comment_id: int, verb: str, act: Callable[[User, int, str | None]
         flash(f"Comment #{comment_id}: {error.message}.", "error")
     else:
         flash(f"Comment #{comment.id}: decision {verb}; it is {comment.status} again.", "success")
-    return redirect(_back(), code=303)
+    return redirect(_back(stay_on=comment_id), code=303)
 
 
 @bp.post("/review/<int8:comment_id>/undo")

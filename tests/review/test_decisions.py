@@ -111,6 +111,9 @@ def test_a_rejection_without_a_reason_is_refused(app, sign_in, moderator, site, 
     assert "a reason is required" in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Comment, comment_id).status == "held"
+    # From the queue, the form names the next card to come back to; refused, it comes back to this one.
+    response = decide_form(client, comment_id, action="reject", next="/review?tab=held#comment-999")
+    assert response.headers["Location"] == f"/review?tab=held#comment-{comment_id}"
 
 
 def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moderator, second_moderator,

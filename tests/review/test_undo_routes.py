@@ -43,7 +43,8 @@ def test_the_flash_after_a_decision_offers_undo_and_one_click_puts_the_comment_b
 
     response = client.post(form.pop("action"), data=form)
 
-    assert response.status_code == 303 and response.headers["Location"] == "/review"
+    # Back on the comment's own card (static/keyboard.js focuses it), not at the top of the queue.
+    assert response.status_code == 303 and response.headers["Location"] == f"/review#comment-{comment_id}"
     page = client.get("/review").get_data(as_text=True)
     assert f"Comment #{comment_id}: decision undone; it is held again." in page
     assert f'data-comment-id="{comment_id}"' in page, "back in the queue"

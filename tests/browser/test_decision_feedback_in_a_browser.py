@@ -1,0 +1,74 @@
+"""What a moderator sees after each decision in the queue, deep in a long page (real Chromium)."""
+from __future__ import annotations
+
+import pytest
+
+from moderation import db
+from moderation.models import Comment
+from workspace_pages import held_comment, sign_in
+
+pytestmark = pytest.mark.browser
+
+# The element's box against the window's and the sticky bulk bar's.
+BOX = """sel => {
+  const el = document.querySelector(sel), box = el.getBoundingClientRect();
+  const bar = document.querySelector('.bulk-bar').getBoundingClientRect();
+  return {top: box.top, bottom: box.bottom, height: window.innerHeight, barBottom: bar.bottom};
+}"""
+
+
+def _in_window(page, selector: str) -> dict:
+    box = page.evaluate(BOX, selector)
+    assert 0 <= box["top"] and box["bottom"] <= box["height"], f"{selector} is out of the window: {box}"
+    return box
+
+
+def _card_clear_of_the_bar(page, card_id: str) -> None:
+    box = page.evaluate(BOX, f"#{card_id}")
+    assert page.evaluate("() => document.activeElement.id") == card_id
+    assert box["barBottom"] <= box["top"] < box["height"], f"the bulk bar covers the card's top: {box}"
+
+
+def test_feedback_stays_in_view_a_reject_asks_for_its_reason_and_undo_keeps_the_place(
+        app, site, moderator, grant, live_server, browser_page):
+    grant(moderator, site)
+    ids = [held_comment(app, site.id, n, author_id=f"u{n}") for n in range(8)]
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    cards = page.locator("ol.queue > .card.item").evaluate_all("cards => cards.map(c => c.id)")
+    for _ in range(5):
+        page.keyboard.press("j")
+    decided, following = cards[4], cards[5]
+
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    # The confirmation and its Undo are on screen though the page came back scrolled to the next card.
+    _in_window(page, ".flash-success")
+    assert page.locator(".flash-success button.undo").is_visible()
+    _card_clear_of_the_bar(page, following)
+
+    # Reject with no reason: the browser asks here; nothing is sent, the card stays where it is.
+    url = page.url
+    page.locator(f"#{following} button[value=reject]").click()
+    hint = page.locator(f"#{following} .field-error")
+    hint.wait_for()
+    assert hint.inner_text() == "Pick the reason to reject."
+    assert page.url == url and page.evaluate("() => document.activeElement.name") == "reason_choice"
+    with app.app_context():
+        assert db.session.get(Comment, int(following.removeprefix("comment-"))).status == "held"
+
+    # The keyboard's prompt for a reason shows over the window, not at the page's far-off top.
+    page.locator(f"#{following}").focus()
+    page.keyboard.press("r")
+    _in_window(page, "#key-status")
+    page.keyboard.press("Escape")
+
+    # Undo brings the decided comment back, and the page back onto its card.
+    with page.expect_navigation():
+        page.locator(".flash-success button.undo").click()
+    page.wait_for_function(f"() => document.activeElement.id === '{decided}'")
+    _card_clear_of_the_bar(page, decided)
+    _in_window(page, ".flash-success")
+    with app.app_context():
+        assert db.session.get(Comment, int(decided.removeprefix("comment-"))).status == "held"
+    assert sorted(ids) == sorted(int(c.removeprefix("comment-")) for c in cards)
