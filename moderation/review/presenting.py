@@ -56,9 +56,21 @@ def report_summary(reports: list[Report]) -> list[tuple[str, int, float]]:
     return sorted(((r, counts[r], weights[r]) for r in counts), key=lambda row: (-row[2], row[0]))
 
 
-def when(value: datetime | None) -> str:
-    """A timestamp in UTC, to the minute; the database may hand it back in another zone."""
+def when(value: datetime | str | None) -> str:
+    """A timestamp in UTC, to the minute; the database may hand it back in another zone, and a model
+    card keeps it as ISO text."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
     return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def number(value: float | int, places: int = 1) -> str:
+    """2.0 as "2" and 1.25 as "1.3": thresholds and spans of days are typed by people as whole numbers."""
+    text = f"{value:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def safe_url(url: str | None) -> str | None:

@@ -25,6 +25,7 @@ from moderation.review.undo_offer import offer_undo
 from moderation.review.presenting import (
     flag_label,
     flagged_attributes,
+    number,
     ordered_scores,
     report_summary,
     safe_url,
@@ -51,6 +52,7 @@ def _template_helpers() -> dict[str, object]:
         "guideline_reasons": GUIDELINE_REASONS,
         "safe_url": safe_url,
         "when": when,
+        "number": number,
     }
 
 

@@ -123,10 +123,10 @@ def test_the_next_page_link_carries_the_cursor_and_filters(mona, site, make_comm
     ids = [make_comment(site.id, priority=0.9 - i / 100, story_id="s") for i in range(SIZE + 2)]
     html = mona.get("/review?story=s").get_data(as_text=True)
     assert _ids(html) == ids[:SIZE]
-    link = re.search(rf'href="([^"]+)">Next {SIZE} →', html).group(1).replace("&amp;", "&")
+    link = re.search(r'href="([^"]+)">Next page →', html).group(1).replace("&amp;", "&")
     assert "story=s" in link and "after=" in link
     html = mona.get(link).get_data(as_text=True)
-    assert _ids(html) == ids[SIZE:] and "Back to the top" in html and f"Next {SIZE}" not in html
+    assert _ids(html) == ids[SIZE:] and "Back to the top" in html and "Next page" not in html
 
 
 @pytest.mark.parametrize("query, field", [

@@ -1,0 +1,18 @@
+"""How numbers and times read on the admin and review pages."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from moderation.review.presenting import number, when
+
+
+@pytest.mark.parametrize("value, shown", [(2.0, "2"), (1.5, "1.5"), (1.25, "1.2"), (0.0, "0"), (12000.0, "12,000"),
+                                          (3, "3"), (13.74, "13.7")])
+def test_a_threshold_or_a_span_of_days_shows_no_trailing_zero(value, shown):
+    assert number(value) == shown
+
+
+def test_a_model_cards_iso_time_reads_like_every_other_time_on_the_pages():
+    assert when("2026-12-01T18:16:23+00:00") == "2026-12-01 18:16 UTC"
+    assert when(datetime(2026, 12, 1, 20, 16, tzinfo=timezone(timedelta(hours=2)))) == "2026-12-01 18:16 UTC"
+    assert when("not a time") == "not a time" and when(None) == ""
