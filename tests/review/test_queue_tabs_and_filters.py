@@ -158,3 +158,13 @@ def test_the_queue_order_has_an_index_so_pages_do_not_sort_every_row(app):
             " ORDER BY priority DESC, received_at, id LIMIT 51")))
     # Either queue-order index will do (0012_queue_speed added one per status); what matters is no Sort.
     assert "queue_order" in plan and "Sort" not in plan
+
+
+def test_a_card_links_to_every_comment_on_its_story(mona, site, make_comment):
+    held = make_comment(site.id, story_id="bridge vote")
+    decided = make_comment(site.id, story_id="bridge vote", status="approved")
+    make_comment(site.id, story_id="budget")
+    html = mona.get("/review").get_data(as_text=True)
+    card = html[html.index(f'id="comment-{held}"'):]
+    link = re.search(r'<a class="story-filter" href="([^"]+)"', card).group(1).replace("&amp;", "&")
+    assert sorted(_ids(mona.get(link).get_data(as_text=True))) == sorted([held, decided])
