@@ -48,8 +48,9 @@ def index() -> str:
 @auth.login_required("admin")
 def edit_site(site_id: int) -> str:
     site = db.get_or_404(Site, site_id)
+    model = _model_summary()
     return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=None,
-                           reliable=_model_summary()["attributes"])
+                           reliable=model["attributes"], defaults=model["thresholds"])
 
 
 @bp.post("/sites/<int:site_id>")
@@ -62,8 +63,9 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
     except ValidationFailed as error:
         db.session.rollback()
         site = db.session.get(Site, site_id)
+        model = _model_summary()
         return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=request.form,
-                               error=error, reliable=_model_summary()["attributes"]), 400
+                               error=error, reliable=model["attributes"], defaults=model["thresholds"]), 400
     db.session.commit()
     site = db.session.get(Site, site_id)
     flash(f"Saved {site.name}: " + (", ".join(changed) if changed else "nothing changed") + ".", "success")

@@ -20,7 +20,7 @@ def rotate_secret(site_id: int) -> Response | tuple[str, int]:
         grace = parse_grace(request.form.get("grace", ""))
     except ValidationFailed as error:
         return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=error,
-                               reliable=None), 400
+                               reliable=None, defaults={}), 400
     rotation = rotate_webhook_secret(db.session, site_id, grace, actor=f"user:{auth.current_user().username}")
     db.session.commit()
     response = make_response(render_template("admin/webhook_secret.html", site=rotation.site,

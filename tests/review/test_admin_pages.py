@@ -128,3 +128,11 @@ def test_a_limitation_s_backticks_mark_its_code():
     summary = card_summary({"limitations": ["retrain it (`moderation train --site`).", "`evaluate` first"]})
     assert summary["limitations"] == [[("retrain it (", False), ("moderation train --site", True), (").", False)],
                                       [("evaluate", True), (" first", False)]]
+
+
+def test_a_blank_threshold_shows_the_model_default_it_stands_for(sign_in, admin, site, fake_model):
+    html = sign_in(admin).get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    assert 'name="hold_toxicity"' in html
+    hold = html[html.index('name="hold_toxicity"'):].split(">", 1)[0]
+    reject = html[html.index('name="reject_toxicity"'):].split(">", 1)[0]
+    assert 'placeholder="0.80"' in hold and 'placeholder="off"' in reject

@@ -15,4 +15,5 @@ def test_a_threshold_or_a_span_of_days_shows_no_trailing_zero(value, shown):
 def test_a_model_cards_iso_time_reads_like_every_other_time_on_the_pages():
     assert when("2026-12-01T18:16:23+00:00") == "2026-12-01 18:16 UTC"
     assert when(datetime(2026, 12, 1, 20, 16, tzinfo=timezone(timedelta(hours=2)))) == "2026-12-01 18:16 UTC"
+    assert when("2026-11-20") == "2026-11-20 00:00 UTC"  # a date alone: midnight UTC, whatever the host's zone
     assert when("not a time") == "not a time" and when(None) == ""
