@@ -69,7 +69,7 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
     db.session.commit()
     site = db.session.get(Site, site_id)
     flash(f"Saved {site.name}: " + (", ".join(changed) if changed else "nothing changed") + ".", "success")
-    return redirect(url_for("admin.index"), code=303)
+    return redirect(url_for("admin.index", _anchor=f"site-{site.id}"), code=303)
 
 
 @bp.get("/audit")
