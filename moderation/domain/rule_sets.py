@@ -32,8 +32,12 @@ def parse_rules_text(text: str | None) -> list[dict[str, Any]]:
         raise ValidationFailed(f"the rules may be at most {MAX_RULES_TEXT} characters", field="rules")
     try:
         raw = json.loads(text)
-    except ValueError as error:
-        raise ValidationFailed(f"the rules are not valid JSON: {error}", field="rules") from None
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise ValidationFailed(f"the rules are not valid JSON: {error.msg[:1].lower()}{error.msg[1:]} at {where}",
+                               field="rules") from None
+    except RecursionError:  # "[[[[…": the parser gives up past Python's recursion limit
+        raise ValidationFailed("the rules are nested too deeply to be rules", field="rules") from None
     return validate_rules(raw)
 
 

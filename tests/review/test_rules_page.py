@@ -58,7 +58,11 @@ def test_invalid_rules_are_a_form_error_naming_the_field_and_nothing_is_saved(ap
     assert response.status_code == 400 and "rules[0].count must be a whole number from 2 to 100" in html
     assert 'aria-invalid="true"' in html and "&#34;count&#34;: 0" in html  # the admin's text is kept, escaped
     broken = _post(client, site.id, "[{")
-    assert broken.status_code == 400 and "not valid JSON" in broken.get_data(as_text=True)
+    html = broken.get_data(as_text=True)
+    assert broken.status_code == 400 and "not valid JSON: expecting property name" in html
+    assert "at line 1, column 3" in html and html.count("not valid JSON") == 1  # said once, where it is
+    deep = _post(client, site.id, "[" * 5000)
+    assert deep.status_code == 400 and "nested too deeply" in deep.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(RuleSet.id)) is None
 
