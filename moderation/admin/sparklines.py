@@ -17,6 +17,7 @@ class Chart:
     total: float | None = None           # for counts: the sum over the window
     bars: list[tuple[float, float, float, float]] = field(default_factory=list)  # x, y, width, height
     line: str = ""                        # "x,y x,y ..." for a polyline
+    dots: list[tuple[float, float]] = field(default_factory=list)  # hours with no known neighbour
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -44,4 +45,8 @@ def line(title: str, values: Sequence[float | None], unit: str = "") -> Chart:
     peak = max(known, default=0) or 0
     step = WIDTH / max(len(values) - 1, 1)
     points = [f"{round(i * step, 2)},{round(_scale(v, peak), 2)}" for i, v in enumerate(values) if v is not None]
-    return Chart(title, unit, known[-1] if known else None, peak, line=" ".join(points))
+    # A line needs two points: the first hour of traffic, or one between quiet hours, would not show.
+    def alone(i: int) -> bool:
+        return all(not 0 <= j < len(values) or values[j] is None for j in (i - 1, i + 1))
+    dots = [(round(i * step, 2), round(_scale(v, peak), 2)) for i, v in enumerate(values) if v is not None and alone(i)]
+    return Chart(title, unit, known[-1] if known else None, peak, line=" ".join(points), dots=dots)
