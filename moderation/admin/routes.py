@@ -1,6 +1,7 @@
 """The admins' pages: per-site moderation settings, the loaded model, and the audit log."""
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -13,13 +14,13 @@ from moderation import auth, db
 from moderation.admin.model_card import card_summary
 from moderation.admin.settings import update_site_settings
 from moderation.domain.errors import NotFound, ValidationFailed
-from moderation.models import AuditEntry, Site
+from moderation.domain.audit_search import audit_page
+from moderation.models import Site
+from moderation.request_input import MAX_INT8, parse_int
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-AUDIT_PAGE_SIZE = 200
 
 
 def _model_summary() -> dict[str, Any]:
@@ -72,8 +73,20 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("admin.index", _anchor=f"site-{site.id}"), code=303)
 
 
+def _detail_value(value: Any) -> str:
+    """A list or mapping as JSON (rules, label changes), not Python's repr with its single quotes."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
+
+
 @bp.get("/audit")
 @auth.login_required("admin")
-def audit_log() -> str:
-    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE_SIZE)).all()
-    return render_template("admin/audit.html", entries=entries)
+def audit_log() -> str | tuple[str, int]:
+    args = request.args
+    if args.get("comment", "").strip() and parse_int(args["comment"].strip(), MAX_INT8) is None:
+        return render_template("error.html", title="Cannot read this filter",
+                               message="Comment must be a comment's number, such as 42. Go back and change it."), 400
+    page = audit_page(db.session, who=args.get("who", "")[:200], what=args.get("what", "")[:60],
+                      comment_id=parse_int(args.get("comment", "").strip(), MAX_INT8), before=parse_int(args.get("before"), MAX_INT8))
+    filters = {k: args[k] for k in ("who", "what", "comment") if args.get(k, "").strip()}
+    return render_template("admin/audit.html", page=page, filters=filters,
+                           detail_value=_detail_value)

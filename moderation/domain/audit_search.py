@@ -1,0 +1,41 @@
+"""The admin's audit log: newest first, filtered by who and what, a page at a time.
+
+Pages go by id (`before`), not offset: entries keep arriving while an admin reads, and an offset
+would show some twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.models import AuditEntry
+
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    older: int | None  # the `before` of the next page, if there is one
+
+
+def _contains(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: int | None = None,
+               before: int | None = None, page_size: int = PAGE_SIZE) -> AuditPage:
+    query = select(AuditEntry)
+    if who.strip():
+        query = query.where(AuditEntry.actor.ilike(_contains(who.strip()), escape="\\"))
+    if what.strip():
+        query = query.where(AuditEntry.action.ilike(_contains(what.strip()), escape="\\"))
+    if comment_id is not None:
+        query = query.where(AuditEntry.comment_id == comment_id)
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
+    rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(page_size + 1)).all()
+    entries = list(rows[:page_size])
+    return AuditPage(entries, entries[-1].id if len(rows) > page_size else None)
