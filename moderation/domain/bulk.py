@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
@@ -28,6 +29,7 @@ from moderation.domain.membership import visible_site_ids
 from moderation.domain.queue import review_queue
 from moderation.domain.queue_filters import QueueFilters
 from moderation.domain.lifecycle import HELD, audit, commit_and_send
+from moderation.domain.undo import undo_decision
 from moderation.models import Comment, User
 
 # A sane ceiling for one bulk action: a filter matching more is decided in several confirmed steps.
@@ -46,9 +48,11 @@ class Skipped:
 
 @dataclass
 class BulkResult:
-    action: str
+    action: str  # approve, reject, or undo
     decided: list[int] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    reason: str | None = None
+    versions: dict[int, int] = field(default_factory=dict)  # each decided comment's version after it
 
 
 def _unique(selection: Iterable[tuple[int, int]]) -> Selection:
@@ -75,7 +79,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
     locked = {c.id: c for c in lock_for_decision(session, [i for i, _ in items], skip_locked=True)
               if visible is None or c.site_id in visible}
     busy = _deciding_elsewhere(session, [i for i, _ in items if i not in locked], visible)
-    result = BulkResult(action=action)
+    result = BulkResult(action=action, reason=reason)
     deliveries = []
     for comment_id, version in items:
         comment = locked.get(comment_id)
@@ -92,10 +96,33 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
             result.skipped.append(Skipped(comment_id, error.message))
         else:
             result.decided.append(comment_id)
+            result.versions[comment_id] = comment.version
     # One entry tying the individual decisions together, so the audit log shows they were one action.
     audit(session, f"user:{user.username}", f"bulk:{action}", reason=reason, decided=result.decided,
           skipped=[[s.comment_id, s.why] for s in result.skipped])
     commit_and_send(session, deliveries)
+    return result
+
+
+def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: User,
+              window: timedelta) -> BulkResult:
+    """Take back a bulk decision: each (id, version after it) as undo_decision() would, one at a
+    time, so a comment refused (changed since, past the window) is listed and the rest still go."""
+    items = _unique(selection)
+    if not items:
+        raise ValidationFailed("select at least one comment", field="ids")
+    if len(items) > MAX_BULK:
+        raise ValidationFailed(f"at most {MAX_BULK} comments can be undone at once", field="ids")
+    result = BulkResult(action="undo")
+    for comment_id, version in items:
+        try:
+            comment = undo_decision(session, comment_id, user=user, expected_version=version, window=window)
+        except DomainError as error:
+            session.rollback()
+            result.skipped.append(Skipped(comment_id, error.message))
+        else:
+            result.decided.append(comment_id)
+            result.versions[comment_id] = comment.version
     return result
 
 

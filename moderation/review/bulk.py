@@ -12,11 +12,12 @@ from flask import flash, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.bulk import BULK_TABS, MAX_BULK, bulk_decide, matching_selection
+from moderation.domain.bulk import BULK_TABS, MAX_BULK, bulk_decide, bulk_undo, matching_selection
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.request_input import MAX_INT8, parse_int
 from moderation.review.routes import _back, _reason_from_form, bp
+from moderation.review.undo import undo_window
 
 
 class _Unreadable(Exception):
@@ -54,7 +55,22 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
         flash(f"Nothing decided: {error.message}.", "error")
         return redirect(_back(), code=303)
     # A page, not a flash: the skipped ones are listed with links, which a flash message cannot carry.
-    return render_template("review/bulk_result.html", result=result, back=_back())
+    return render_template("review/bulk_result.html", result=result, back=_back(),
+                           undo_minutes=round(undo_window().total_seconds() / 60))
+
+
+@bp.post("/review/bulk/undo")
+@auth.login_required("moderator")
+def bulk_undo_view() -> str | Response | tuple[str, int]:
+    try:
+        selection = _selection_from_form()
+        result = bulk_undo(db.session, selection, user=auth.current_user(), window=undo_window())
+    except (_Unreadable, ValidationFailed) as error:
+        message = error.message if isinstance(error, ValidationFailed) else str(error)
+        return render_template("error.html", title="Cannot read this selection",
+                               message=f"This selection cannot be undone: {message}. Reload the page and try again."), 400
+    return render_template("review/bulk_result.html", result=result, back=_back(),
+                           undo_minutes=round(undo_window().total_seconds() / 60))
 
 
 @bp.get("/review/bulk/matching")

@@ -2,14 +2,18 @@
 posted the way a browser would post the page's bulk form."""
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from review_helpers import csrf_token
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from moderation import db
 from moderation.domain.decisions import decide
+from moderation.domain.undo import undo_decision
 from moderation.models import AuditEntry, Comment, User
 
 
@@ -178,3 +182,39 @@ def test_the_author_page_selects_all_of_the_authors_held_comments(app, sign_in, 
     response = post_bulk(client, html, action="reject", reason_choice="Harassment")
     assert "2 comments rejected" in response.get_data(as_text=True)
     assert f'href="/review/authors/{site.id}/troll"' in response.get_data(as_text=True)  # back to the author
+
+
+def _undo_form(page: str) -> MultiDict:
+    """The fields of the result page's "Undo all" form, as a browser would post them."""
+    start = page.index('action="/review/bulk/undo"')
+    form = page[start:page.index("</form>", start)]
+    return MultiDict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+
+
+def test_a_bulk_rejection_is_taken_back_at_once_and_a_comment_changed_since_is_listed(
+        app, sign_in, moderator, make_moderator, site, make_comment):
+    ids = [make_comment(site.id) for _ in range(3)]
+    client = sign_in(moderator)
+    html = client.get("/review").get_data(as_text=True)
+    page = post_bulk(client, html, tick=ids, action="reject", reason_choice="Spam or advertising").get_data(as_text=True)
+    assert "3 comments rejected" in page and "Reason: <strong>Spam or advertising</strong>" in page
+    assert "Undo all 3" in page
+    undo = _undo_form(page)
+    # Another moderator cannot use mona's form; each is refused in undo's own words.
+    bob = sign_in(make_moderator("bob", sites=[site]))
+    as_bob = MultiDict(undo)
+    as_bob["csrf_token"] = csrf_token(bob.get("/review").get_data(as_text=True))
+    refused = bob.post("/review/bulk/undo", data=as_bob).get_data(as_text=True)
+    assert "0 decisions undone" in refused and refused.count("Only mona can undo") == 3
+    # mona undoes one alone first: the form's version for it is stale, so it is listed, not undone twice.
+    with app.app_context():
+        undo_decision(db.session, ids[0], user=db.session.get(User, moderator.id), expected_version=2,
+                      window=timedelta(minutes=10))
+
+    response = client.post("/review/bulk/undo", data=undo)
+    result = response.get_data(as_text=True)
+    assert response.status_code == 200 and "2 decisions undone" in result and "1 skipped" in result
+    assert f'<li id="skipped-{ids[0]}">' in result and "Undo all" not in result
+    with app.app_context():
+        assert [db.session.get(Comment, i).status for i in ids] == ["held", "held", "held"]
+    assert client.post("/review/bulk/undo", data={"csrf_token": undo["csrf_token"]}).status_code == 400
