@@ -109,17 +109,27 @@ class QueueFilters:
         return where
 
 
+# The filter form's labels: an error names the box the moderator typed in, not the query parameter.
+LABELS = {"site": "Site", "story": "Story id", "author": "Author", "reason": "Report reason", "flag": "Flagged for",
+          "score_attr": "Score of", "score_min": "Score from", "score_max": "Score to", "since": "Received from",
+          "until": "Received to", "q": "Search the text", "tab": "The tab"}
+
+
+def _unreadable(name: str, problem: str) -> ValidationFailed:
+    return ValidationFailed(f"{LABELS.get(name, name)} {problem}", field=name)
+
+
 def _text(args: Mapping[str, str], name: str, limit: int = MAX_TEXT_FILTER_LENGTH) -> str | None:
     value = (args.get(name) or "").strip()
     if len(value) > limit:
-        raise ValidationFailed(f"{name} must be at most {limit} characters", field=name)
+        raise _unreadable(name, f"must be at most {limit} characters")
     return value or None
 
 
 def _choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...] | list[str]) -> str | None:
     value = _text(args, name)
     if value is not None and value not in allowed:
-        raise ValidationFailed(f"{name} must be one of {', '.join(allowed)}", field=name)
+        raise _unreadable(name, f"must be one of {', '.join(allowed)}")
     return value
 
 
@@ -132,7 +142,7 @@ def _score(args: Mapping[str, str], name: str) -> float | None:
     except ValueError:
         number = -1.0
     if not 0.0 <= number <= 1.0:
-        raise ValidationFailed(f"{name} must be a number from 0 to 1", field=name)
+        raise _unreadable(name, "must be a number from 0 to 1")
     return number
 
 
@@ -143,7 +153,7 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationFailed(f"{name} must be a date like 2026-11-28", field=name) from None
+        raise _unreadable(name, "must be a date like 2026-11-28") from None
 
 
 def parse_tab(args: Mapping[str, str]) -> str:
@@ -155,7 +165,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
     site = _text(args, "site")
     # isascii: str.isdigit() also admits "²", which int() refuses.
     if site is not None and not (site.isascii() and site.isdigit() and len(site) < 10):
-        raise ValidationFailed("site must be a site id", field="site")
+        raise _unreadable("site", "must be a site id")
     filters: dict[str, Any] = dict(
         site=int(site) if site is not None else None,
         story=_text(args, "story"),

@@ -129,17 +129,19 @@ def test_the_next_page_link_carries_the_cursor_and_filters(mona, site, make_comm
     assert _ids(html) == ids[SIZE:] and "Back to the top" in html and "Next page" not in html
 
 
-@pytest.mark.parametrize("query, field", [
-    ("score_min=high", "score_min"), ("score_max=2", "score_max"), ("since=yesterday", "since"),
-    ("flag=rudeness", "flag"), ("reason=meh", "reason"), ("tab=everything", "tab"), ("site=abc", "site"),
-    ("after=garbage", "after"), ("q=" + "x" * 201, "q"),
+# Named as the form labels its box, so the moderator knows which one to change.
+@pytest.mark.parametrize("query, named", [
+    ("score_min=high", "Score from must be a number from 0 to 1"), ("score_max=2", "Score to must be"),
+    ("since=yesterday", "Received from must be a date"), ("flag=rudeness", "Flagged for must be one of"),
+    ("reason=meh", "Report reason must be one of"), ("tab=everything", "The tab must be one of"),
+    ("site=abc", "Site must be a site id"), ("after=garbage", "after"), ("q=" + "x" * 201, "Search the text must be at most"),
 ])
-def test_an_unreadable_filter_is_a_clear_400_not_a_wider_list(mona, site, make_comment, query, field):
+def test_an_unreadable_filter_is_a_clear_400_not_a_wider_list(mona, site, make_comment, query, named):
     make_comment(site.id)
     response = mona.get(f"/review?{query}")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert field in html and "Go back and change it" in html and 'id="comment-' not in html
+    assert named in html and "Go back and change it" in html and 'id="comment-' not in html
 
 
 def test_parse_filters_reads_a_query_string(app):
