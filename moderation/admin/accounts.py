@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.domain.site_rows import ROW_TTL
 from moderation.domain.sites import key_summary, parse_grace, revoke_keys, rotate_key
 from moderation.domain.users import disable_user, enable_user, list_users, set_password
 from moderation.models import Site, User
@@ -31,7 +32,7 @@ def _page(status: int = 200, **extra: Any) -> tuple[str, int]:
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     html = render_template("admin/accounts.html", users=list_users(db.session),
                            sites=[(site, key_summary(site)) for site in sites], grace_choices=GRACE_CHOICES,
-                           me=auth.current_user(), **extra)
+                           me=auth.current_user(), row_ttl=ROW_TTL, **extra)
     return html, status
 
 
