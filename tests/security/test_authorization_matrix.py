@@ -94,6 +94,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     # The other site's moderator gets the result page with the comment skipped as "not found", never decided.
     ("review.bulk_decide_view", "POST"): page(moderator=200, admin=200),
     ("review.bulk_matching", "GET"): page(moderator=200, admin=200),  # lists only the viewer's sites' comments
+    # The result page: each comment undone only by whoever decided it, another site's one "not found".
+    ("review.bulk_undo_view", "POST"): page(moderator=200, admin=200),
     # Claims answer JSON; each persona claims a comment nobody holds (see _request).
     ("review.claim_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
     ("review.release_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
@@ -275,7 +277,7 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     if endpoint in ("review.undo", "review.reverse"):
         with app.app_context():
             form |= {"version": str(db.session.get(Comment, world.comment_id).version), "reason": "a misclick"}
-    if endpoint == "review.bulk_decide_view":
+    if endpoint in ("review.bulk_decide_view", "review.bulk_undo_view"):
         with app.app_context():
             version = db.session.get(Comment, world.comment_id).version
         form |= {"ids": str(world.comment_id), f"version-{world.comment_id}": str(version), "action": "approve"}
