@@ -129,3 +129,19 @@ def test_its_reasons_are_named_as_its_score_bars_are(sign_in, moderator, site, m
     flags = re.search(r'<ul class="flags">(.*?)</ul>', html, re.S).group(1)
     assert re.findall(r"<li>(.*?)</li>", flags) == ["toxicity", "severe toxicity", "identity attack 0.95"]
     assert '<mark title="raises identity attack +0.50">vermin</mark>' in html
+
+
+def test_only_a_comment_in_review_says_why_it_is_here(sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
+    held = make_comment(site.id, "Rude words here.", flagged=["toxicity"])
+    published = make_comment(site.id, "A civil remark.", status="published", flagged=[])
+    rejected = make_comment(site.id, "Rude words again.", status="rejected", flagged=["insult"])
+    client = sign_in(moderator)
+
+    def reasons(comment_id):
+        html = client.get(f"/review/{comment_id}").get_data(as_text=True)
+        return html[html.index('<div class="reasons">'):html.index("</div>", html.index('<div class="reasons">'))]
+
+    assert "Why it is here" in reasons(held)
+    assert "Why it is here" not in reasons(published) and "No model flags" not in reasons(published)
+    assert "What flagged it" in reasons(rejected) and "insult" in reasons(rejected)
