@@ -106,7 +106,12 @@ def _from_sanction(sanction: AuthorSanction) -> Iterable[HistoryEvent]:
 
 def comment_history(session: Session, comment: Comment, audit_entries: Iterable[AuditEntry]) -> list[HistoryEvent]:
     """Everything that happened to the comment, oldest first (the caller has its audit entries)."""
-    events = [_from_audit(entry) for entry in audit_entries if entry.action != EDITED_ACTION]
+    audit_entries = list(audit_entries)
+    # An undo's own entry says where the comment went back to; the status change it wrote in the
+    # same transaction (same actor, same now()) would say it again on the next row.
+    taken_back = {(e.at, e.actor) for e in audit_entries if e.action in (UNDO_ACTION, REVERSE_ACTION)}
+    events = [_from_audit(entry) for entry in audit_entries if entry.action != EDITED_ACTION
+              and not (parse_status_action(entry.action) and (entry.at, entry.actor) in taken_back)]
     for revision in session.scalars(select(CommentRevision).where(CommentRevision.comment_id == comment.id)):
         events.append(HistoryEvent(revision.replaced_at, "edit", "the reader",
                                    f"Edited the text; before (version {revision.revision}, {revision.status}):",
