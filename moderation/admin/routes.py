@@ -82,11 +82,14 @@ def _detail_value(value: Any) -> str:
 @auth.login_required("admin")
 def audit_log() -> str | tuple[str, int]:
     args = request.args
-    if args.get("comment", "").strip() and parse_int(args["comment"].strip(), MAX_INT8) is None:
-        return render_template("error.html", title="Cannot read this filter",
-                               message="Comment must be a comment's number, such as 42. Go back and change it."), 400
+    numbers: dict[str, int | None] = {}
+    for name, what in (("comment", "a comment's number, such as 42"), ("before", "an entry's number from the Older link")):
+        raw = args.get(name, "").strip()
+        numbers[name] = parse_int(raw, MAX_INT8) if raw else None
+        if raw and numbers[name] is None:  # strict, as the queue's filters: never a silently wider list
+            return render_template("error.html", title="Cannot read this filter",
+                                   message=f"{name.capitalize()} must be {what}. Go back and change it."), 400
     page = audit_page(db.session, who=args.get("who", "")[:200], what=args.get("what", "")[:60],
-                      comment_id=parse_int(args.get("comment", "").strip(), MAX_INT8), before=parse_int(args.get("before"), MAX_INT8))
+                      comment_id=numbers["comment"], before=numbers["before"])
     filters = {k: args[k] for k in ("who", "what", "comment") if args.get(k, "").strip()}
-    return render_template("admin/audit.html", page=page, filters=filters,
-                           detail_value=_detail_value)
+    return render_template("admin/audit.html", page=page, filters=filters, detail_value=_detail_value)

@@ -38,8 +38,12 @@ def test_an_admin_narrows_the_log_by_who_what_and_comment(sign_in, admin, entrie
     on_comment = client.get(f"/admin/audit?comment={entries}&who=system").get_data(as_text=True)
     assert _rows(on_comment) == 1 and "system:scorer" in _body(on_comment)
     assert "No entries match." in client.get("/admin/audit?who=%25nobody").get_data(as_text=True)  # % is literal
-    bad = client.get("/admin/audit?comment=abc")
-    assert bad.status_code == 400 and "comment&#39;s number" in bad.get_data(as_text=True)
+    for query in ("comment=abc", "comment=-1", "comment=%D9%A3", "comment=9223372036854775808",
+                  "before=99999999999999999999999"):
+        bad = client.get(f"/admin/audit?{query}")
+        assert bad.status_code == 400 and "Go back and change it" in bad.get_data(as_text=True), query
+    assert client.get("/admin/audit?who=%00").status_code == 400  # a NUL no query can carry
+    assert "No entries match." in client.get("/admin/audit?what=" + "x" * 5000).get_data(as_text=True)
 
 
 def test_older_entries_come_a_page_at_a_time_without_repeats(app, entries):
