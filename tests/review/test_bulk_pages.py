@@ -217,4 +217,9 @@ def test_a_bulk_rejection_is_taken_back_at_once_and_a_comment_changed_since_is_l
     assert f'<li id="skipped-{ids[0]}">' in result and "Undo all" not in result
     with app.app_context():
         assert [db.session.get(Comment, i).status for i in ids] == ["held", "held", "held"]
-    assert client.post("/review/bulk/undo", data={"csrf_token": undo["csrf_token"]}).status_code == 400
+    token = undo["csrf_token"]
+    assert client.post("/review/bulk/undo", data={"csrf_token": token}).status_code == 400  # nothing selected
+    odd = client.post("/review/bulk/undo", data={"csrf_token": token, "ids": "\u0663", "version-\u0663": "2"})
+    too_many = MultiDict([("csrf_token", token), *[("ids", str(i)) for i in range(1, 1102)],
+                          *[(f"version-{i}", "2") for i in range(1, 1102)]])
+    assert odd.status_code == 400 and client.post("/review/bulk/undo", data=too_many).status_code == 400
