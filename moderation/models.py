@@ -321,6 +321,9 @@ Index("ix_comments_status_queue_order", Comment.status, Comment.priority.desc(),
 Index("ix_comments_reported", Comment.site_id, Comment.report_weight,
       postgresql_where=sql("status = 'published' AND report_weight > 0"))
 Index("ix_comments_site_queue_order", Comment.site_id, Comment.priority.desc(), Comment.received_at, Comment.id)
+# The Reported tab's held half (domain/queue.py, migration 0022_held_reported).
+Index("ix_comments_held_reported", Comment.site_id, Comment.report_weight,
+      postgresql_where=sql("status = 'held' AND report_weight > 0"))
 
 
 MODEL_STATUSES = ("candidate", "shadow", "active", "retired")

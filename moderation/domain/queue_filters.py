@@ -36,11 +36,15 @@ MAX_TEXT_FILTER_LENGTH = 200
 SEARCH_CONFIG = literal_column("'english'::regconfig")
 
 
+def held_reported_condition() -> ColumnElement[bool]:
+    return and_(Comment.status == HELD, Comment.report_weight > 0)
+
+
 def _reported() -> ColumnElement[bool]:
     """What readers reported among what is to review. Reports past the threshold hold a published
     comment (domain/reports.py), so "published and past the threshold" alone, the queue's other
     half, is nearly always empty: the tab read 0 beside cards held for their reports."""
-    return or_(and_(Comment.status == HELD, Comment.report_weight > 0), reported_condition())
+    return or_(held_reported_condition(), reported_condition())
 
 
 def tab_condition(tab: str) -> ColumnElement[bool] | None:
