@@ -123,6 +123,10 @@ def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: U
         else:
             result.decided.append(comment_id)
             result.versions[comment_id] = comment.version
+    # As bulk_decide does: one entry tying the undos together, each already committed on its own.
+    audit(session, f"user:{user.username}", "bulk:undo", undone=result.decided,
+          skipped=[[s.comment_id, s.why] for s in result.skipped])
+    commit_and_send(session, [])
     return result
 
 

@@ -217,6 +217,11 @@ def test_a_bulk_rejection_is_taken_back_at_once_and_a_comment_changed_since_is_l
     assert f'<li id="skipped-{ids[0]}">' in result and "Undo all" not in result
     with app.app_context():
         assert [db.session.get(Comment, i).status for i in ids] == ["held", "held", "held"]
+        # The audit log ties the two undos together, as it ties the bulk rejection's decisions.
+        tying = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "bulk:undo")
+                                   .order_by(AuditEntry.id)).all()
+        assert [(e.actor, len(e.details["undone"])) for e in tying] == [("user:bob", 0), ("user:mona", 2)]
+        assert tying[-1].details["undone"] == ids[1:] and tying[-1].details["skipped"][0][0] == ids[0]
     token = undo["csrf_token"]
     assert client.post("/review/bulk/undo", data={"csrf_token": token}).status_code == 400  # nothing selected
     odd = client.post("/review/bulk/undo", data={"csrf_token": token, "ids": "\u0663", "version-\u0663": "2"})
