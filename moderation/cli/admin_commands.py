@@ -10,6 +10,8 @@ from moderation.cli.context import command_app
 from moderation.domain.errors import DomainError
 from moderation.models import ROLES
 
+ACTOR = "system:cli"
+
 
 @click.group("db")
 def db_group() -> None:
@@ -38,23 +40,31 @@ def keys_group() -> None:
               help="pre: held comments stay hidden until approved; post: visible until rejected.")
 @click.option("--report-threshold", type=float, default=2.0, show_default=True,
               help="Report weight that sends a comment to review.")
-def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold: float) -> None:
+@click.option("--rules", "rule_choice", type=click.Choice(["starter", "none"]), default="starter", show_default=True,
+              help="starter: hold threats and hate against a group said in plain words, which the model often "
+                   "misses (rules 'threats' and 'group-hate'); none: no rules. Edit them on /admin.")
+def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold: float, rule_choice: str) -> None:
     """Create a site NAME and print its API key and webhook secret once."""
+    from moderation.domain.rule_sets import save_rules, starter_rules
     from moderation.domain.sites import create_site
     from moderation.migrate import upgrade
 
     app = command_app()
+    rules = starter_rules() if rule_choice == "starter" else []
     with app.app_context():
         upgrade(app.config["DATABASE_URL"])
         try:
             new = create_site(db.session, name, webhook_url=webhook_url, moderation_mode=mode,
                               report_threshold=report_threshold)
+            save_rules(db.session, new.site, rules, actor=ACTOR)  # one transaction: no site without them
             db.session.commit()
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
     click.echo(f"site:           {name}")
     click.echo(f"api key:        {new.api_key}")
     click.echo(f"webhook secret: {new.webhook_secret}")
+    if rules:
+        click.echo(f"rules:          {', '.join(r['name'] for r in rules)} (hold; edit on /admin, Rules and stories)")
     click.echo("Store both now: they are not shown again.", err=True)
 
 

@@ -1,0 +1,49 @@
+"""A site made with `moderation keys create` starts with the rules that hold what the model misses."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from fake_model import FakeModel
+from moderation import db
+from moderation.cli import main
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.rule_sets import current_rules
+from moderation.domain.scoring import score_pending
+from moderation.models import AuditEntry, Comment, Site
+
+
+def _create(services, *args: str) -> tuple[str, Site]:
+    result = CliRunner().invoke(main, ["keys", "create", *args], env={**services.env(), "SECRET_KEY": "test-secret"})
+    assert result.exit_code == 0, result.output
+    return result.output, db.session.scalar(select(Site).where(Site.name == args[0]))
+
+
+def _post(site: Site, external_id: str, text: str) -> int:
+    data = CommentInput(external_id=external_id, story_id="s-1", author_id="reader", text=text)
+    return submit_comment(db.session, site, data).comment.id
+
+
+@pytest.mark.parametrize("text", ["Someone should shoot the mayor.", "I hate women."])
+def test_a_new_site_holds_a_threat_or_group_hate_the_model_lets_through(app, services, text):
+    with app.app_context():
+        output, site = _create(services, "morning-post")
+        assert "rules:          threats, group-hate" in output
+        assert [r["kind"] for r in current_rules(db.session, site.id)] == ["threat_words", "group_attack"]
+        audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:rules_changed")).all()
+        assert [(e.actor, e.details["version"]) for e in audited] == [("system:cli", 1)]
+
+        threat, calm = _post(site, "c-1", text), _post(site, "c-2", "The mayor spoke well tonight.")
+        # The fake model scores both as civil, as ours scores these two (threat 0.29, toxicity 0.38).
+        assert score_pending(db.session, FakeModel, [threat, calm], batch_size=10) == {threat: "held", calm: "published"}
+        held = db.session.get(Comment, threat)
+        assert [h["rule"] for h in held.rule_hits] == ["threats" if "shoot" in text else "group-hate"]
+
+
+def test_a_site_can_start_without_rules(app, services):
+    with app.app_context():
+        output, site = _create(services, "evening-post", "--rules", "none")
+        assert "rules:" not in output and current_rules(db.session, site.id) == []
+        comment = _post(site, "c-1", "Someone should shoot the mayor.")
+        assert score_pending(db.session, FakeModel, [comment], batch_size=10) == {comment: "published"}
