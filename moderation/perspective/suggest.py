@@ -1,9 +1,11 @@
 """comments:suggestscore: a site tells us what a comment's score should have been.
 
 Each call becomes a LabelledExample (source "suggestscore") that retraining can use. Labels use
-our attribute names ({"toxicity": 1.0}). Coral does not send model attributes here: it sends the
-moderator's decision as the attribute name, "APPROVED" or "DELETED" with value 1; those are kept
-as {"approved": 1.0} or {"rejected": 1.0}, a decision rather than a claim about toxicity.
+our attribute names ({"toxicity": 1.0}). Coral sends its moderators' decisions here, not scores:
+older Coral as the attribute name ("APPROVED" or "DELETED", value 1), Coral today as the model it
+scores with at 0 (approved) or 1 (deleted), with `communityId` "Coral:<site>" and `clientToken`
+"comment:<id>". Both are kept as {"approved": 1.0} or {"rejected": 1.0}: a comment deleted as spam
+or off topic is a decision, not a claim that it is toxic, and training must not read it as one.
 """
 from __future__ import annotations
 
@@ -55,14 +57,29 @@ def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -
             f"This service scores English only (languages: [\"en\"])."
         )
     fields.optional_string(body, "sessionId")
+    client_token = _bounded(fields.optional_string(body, "clientToken"), "clientToken")
+    community_id = _bounded(fields.optional_string(body, "communityId"), "communityId")
     return SuggestRequest(
         text=text,
-        labels=labels,
+        labels=_coral_decision(labels, client_token, community_id) or labels,
         languages=languages,
-        client_token=_bounded(fields.optional_string(body, "clientToken"), "clientToken"),
-        community_id=_bounded(fields.optional_string(body, "communityId"), "communityId"),
+        client_token=client_token,
+        community_id=community_id,
         context=_context(body, max_context_bytes),
     )
+
+
+def _coral_decision(labels: dict[str, float], client_token: str | None, community_id: str | None) -> dict[str, float] | None:
+    """Coral's moderation decision sent as one model score of exactly 0 or 1 (its services/perspective
+    formatBody), as a decision; None for anything else."""
+    if not (community_id or "").startswith("Coral:") or not (client_token or "").startswith("comment:"):
+        return None
+    if len(labels) != 1:
+        return None
+    (name, value), = labels.items()
+    if name in DECISION_NAMES.values() or value not in (0.0, 1.0):
+        return None
+    return {"approved": 1.0} if value == 0.0 else {"rejected": 1.0}
 
 
 def _context(body: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:

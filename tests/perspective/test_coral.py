@@ -53,8 +53,10 @@ def test_an_insult_scores_higher_than_a_polite_comment(client, site):
     assert toxicity("You are a pathetic idiot, shut up you moron.") > toxicity("Thank you for the clear reporting.")
 
 
-@pytest.mark.parametrize("value", [0, 1])
-def test_coral_suggestscore_with_a_model_attribute_is_stored_as_a_label(client, app, site, value):
+@pytest.mark.parametrize(("value", "decision"), [(0, "approved"), (1, "rejected")])
+def test_coral_today_sends_a_decision_as_a_score_of_0_or_1_and_it_is_kept_as_a_decision(client, app, site, value, decision):
+    # Coral's services/perspective formatBody: the model it scores with, 0 when approved, 1 when deleted.
+    # Deleted as spam is not toxic: stored as the score, training would have learnt it was.
     body = coral_suggest_body("c-1", "TOXICITY", value, ["en"])
 
     response = client.post(f"{SUGGEST}?key={site.api_key}", json=body)
@@ -63,7 +65,7 @@ def test_coral_suggestscore_with_a_model_attribute_is_stored_as_a_label(client, 
     assert response.get_json()["clientToken"] == "comment:c-1"
     with app.app_context():
         example = db.session.scalars(select(LabelledExample)).one()
-        assert example.labels == {"toxicity": float(value)}
+        assert example.labels == {decision: 1.0}
         assert example.source == "suggestscore"
         assert example.site_id == site.id
         assert example.text == body["comment"]["text"]
@@ -83,3 +85,12 @@ def test_coral_moderation_decisions_are_kept_as_decisions(client, app, site, dec
     assert response.get_json()["clientToken"] == "comment:c-2"
     with app.app_context():
         assert db.session.scalars(select(LabelledExample.labels)).one() == {label: 1.0}
+
+
+@pytest.mark.parametrize(("community", "value"), [("Coral:https://news.example/", 0.8), ("my-forum", 1)])
+def test_a_score_that_is_not_a_coral_decision_stays_a_score(client, app, site, community, value):
+    body = {**coral_suggest_body("c-3", "TOXICITY", value, ["en"]), "communityId": community}
+
+    assert client.post(f"{SUGGEST}?key={site.api_key}", json=body).status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(LabelledExample.labels)).one() == {"toxicity": float(value)}
