@@ -38,6 +38,7 @@ _PLURALS = _either(GROUP_PLURALS + (
 _PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community)"
 _GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?:" + _ADJECTIVES + r"\s+" + _PEOPLE
           + r"|" + _PLURALS + r")")
+GROUP = _GROUP  # threat_words reads it too: "somebody should just stab those immigrants"
 _HATED = r"(?:hate|despise|loathe|detest|can'?t\s+stand|cannot\s+stand|am\s+sick\s+of)"
 _VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|apes|monkeys|savages|subhuman|scum|filth|trash"
            r"|garbage|a\s+disease|a\s+cancer|a\s+plague|cancer|not\s+human|inferior|worthless|disgusting|evil|dogs|beasts"

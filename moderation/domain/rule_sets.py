@@ -25,7 +25,7 @@ PREVIEW_SIZE = 1000
 MAX_RULES_TEXT = 200_000
 # What a new site starts with (`keys create --rules starter`): the two rules that hold what the model
 # is known to miss, threats and hate said in ordinary words ("Someone should shoot the mayor." scores
-# threat 0.29, "I hate women." toxicity 0.38). Both are narrow: over the shared data they fire on 35
+# threat 0.29, "I hate women." toxicity 0.38). Both are narrow: over the shared data they fire on 36
 # and 41 of 112,067 comments people labelled civil (README, "Rules, per site").
 STARTER_RULES: tuple[dict[str, Any], ...] = (
     {"name": "threats", "kind": "threat_words"},

@@ -6,7 +6,9 @@ patterns), and a bag of words cannot tell "I know where you live and I'm coming 
 with (classifiers/threat_patterns.py): a stated intent to harm someone ("I will find you and kill
 you"), a call or wish for someone's death or harm ("he should be executed", "I hope you die"), the
 stock phrases of intimidation ("watch your back", "your days are numbered") and an order to kill a
-group. Training reads the patterns only in comments labelled toxic; this rule reads every comment,
+group; against a person a story names as well ("someone should shoot the mayor", "I hope the judge
+dies", "these reporters should be shot"), not their feelings, an errand or a figure of speech ("hurt
+the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the patterns only in comments labelled toxic; this rule reads every comment,
 so it spells four of them more narrowly: an intent leaves out "beat" and "find" ("we will beat
 them on Sunday", "I'll find you a seat") and an errand ("I'll shoot you an email"); being harmed or
 dying counts when called for ("he should be shot"), not forecast ("someone is going to get killed at
@@ -18,8 +20,8 @@ A threat denied just before it does not count ("they do not deserve to be tortur
 hurt you"), and "No one deserves to die like that" names no one to die, so the condolences under a
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
-apart. Over the shared data's real comments it fires on 35 of 112,067 that people labelled civil (22 of them the
-model would publish) and on 293 of 73,188 labelled toxic (37 of them the model would publish:
+apart. Over the shared data's real comments it fires on 36 of 112,067 that people labelled civil (23 of them the
+model would publish) and on 298 of 73,188 labelled toxic (38 of them the model would publish:
 "he should be executed", "I will hurt you", "I hope you die"; README, the rules table).
 """
 from __future__ import annotations
@@ -29,19 +31,45 @@ import re
 from classifiers.threat_patterns import (
     BRANCHES, CALL, HARMED, KILL_ALL, NOT_HARM, VIOLENCE_ANYWHERE, intent_against, intent_to_harm,
 )
+from moderation.domain.group_attacks import GROUP
 
 _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+should\s+|we\s+must\s+)?" + KILL_ALL
 # Three words between, not two: "I will find you and kill you", where training has "find" for it.
 _INTENTS = (intent_against(VIOLENCE_ANYWHERE, NOT_HARM, gap=3), intent_to_harm(NOT_HARM))
+# A person by the office or part they hold, as a story names them: "the mayor", "that judge", "these
+# reporters", "the new councilman"; a plan or a bill is none of these.
+_ROLE = (r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s+)?"
+         r"(?:mayor|judge|senator|governor|president|congress(?:man|men|woman|women)|council(?:man|men|woman|women|lor|lors|or|ors)"
+         r"|reporter|journalist|editor|columnist|writer|author|minister|politician|official|cop|officer|sheriff"
+         r"|prosecutor|lawyer|attorney|teacher|doctor|nurse|priest|pastor|imam|rabbi|landlord|neighbou?r|ceo"
+         r"|man|men|woman|women|guy|guys|kid|boy|girl|bitch|bastard|idiot|moron|traitor|scum|clown)s?")
 # A call for a death or a harm, where a person or people are to suffer it: "This bill needs to die"
 # and "that plan should be killed" are politics. Without one, only harms never done to a plan count.
 _PERSON = (r"(?:you|u|ya|y'all|yall|he|she|they|him|her|them|people|everyone|everybody|anyone|anybody"
-           r"|whoever(?:\s+\w+){1,2})")
+           r"|whoever(?:\s+\w+){1,2}|" + _ROLE + r")")
+# Dying or being shot as a figure of speech: "die on this hill", "die of embarrassment", "shot down".
+_NOT_LITERAL = (r"(?!\s+(?:on\s+(?:this|that|the|a)\s+hill|of\s+(?:shame|embarrassment|boredom|laughter|old\s+age"
+                r"|natural\s+causes)|laughing|happy|old|peacefully|in\s+(?:peace|(?:his|her|their)\s+sleep)|down)\b)")
+# Whom a harm is done to, not whose ("hurt the mayor's feelings"), nor an errand ("shoot the mayor an email").
+_WHO = r"(?:you|u|ya|him|her|them|" + _ROLE + r"|" + GROUP + r")(?!')" + NOT_HARM
+# Hurting a person with words around the verb too: "put a bullet in him", "run her over".
+_HARM_DONE = (r"(?:(?:kill|murder|shoot|stab|hurt|punch|strangle|choke|lynch|behead|execute|torture|beat\s+up)s?\s+" + _WHO
+              + r"|put(?:s|ting)?\s+a\s+bullet\s+(?:in|into|through)\s+" + _WHO
+              + r"|runs?\s+(?:you|u|him|her|them)\s+(?:over|down)\b)")
 _CALLS = (r"\b" + _PERSON + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:die\b|(?:have\s+been|be|get)\s+(?:\w+ly\s+)?"
-          + HARMED + r"\b)",
+          + HARMED + r"\b)" + _NOT_LITERAL,
           r"\b" + CALL + r"\s+(?:have\s+been|be|get)\s+(?:\w+ly\s+)?(?:hanged|lynched|raped|tortured|gassed|beheaded|stabbed"
-          r"|murdered)\b")
-_THREAT = re.compile("|".join(_INTENTS + _CALLS + BRANCHES + (_ORDER_TO_KILL_A_GROUP,)))
+          r"|murdered)\b",
+          # Someone called on, or hoped, to harm a person: "somebody needs to put a bullet in that
+          # judge", "I hope someone stabs the senator", "I hope the mayor dies".
+          r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
+          + _HARM_DONE,
+          r"\bhope\s+(?:someone|somebody)\s+(?:finally\s+)?" + _HARM_DONE,
+          r"\bhope\s+" + _ROLE + r"\s+(?:dies|die|gets?\s+(?:shot|killed|stabbed|lynched|hanged|murdered))\b" + _NOT_LITERAL)
+# Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
+# comment costs nothing); here the harm must be done to a person, the branch above.
+_BRANCHES = tuple(b for b in BRANCHES if not b.startswith(r"\b(?:someone|somebody)"))
+_THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + (_ORDER_TO_KILL_A_GROUP,)))
 
 
 # A denial said with the words, or in the two words before them in the same clause ("they do not

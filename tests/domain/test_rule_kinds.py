@@ -100,6 +100,14 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "People like you deserve to die.",
     "The traitors should be publicly lynched.",
     "I\u2019ll find you and I\u2019ll kill you.",          # a phone's apostrophe, which this rule missed
+    # Against the people a story names, which the rule missed: the model gives the first threat 0.29.
+    "Someone should shoot the mayor.",
+    "Somebody needs to put a bullet in that judge.",
+    "The mayor deserves to be shot.",
+    "I hope someone stabs the senator.",
+    "I hope the mayor dies.",
+    "These reporters should be shot.",
+    "Somebody should just stab those immigrants.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -119,6 +127,16 @@ def test_a_threat_in_plain_words_is_held(text):
     "Carbon is going to be burned for decades whether the pipeline is built or not.",
     "This bill needs to die in committee.",
     "That plan should be killed before it costs us more.",
+    "Someone should kill the bill before it passes.",
+    "Somebody should just stab those balloons.",
+    "The mayor should be fired.",
+    "Somebody needs to take out the trash.",
+    "Technically my butler runs them over.",
+    "Someone should shoot the mayor an email about the potholes.",
+    "Someone should hurt the mayor's feelings more often.",
+    "I hope the senator dies on this hill, it is a good cause.",
+    "That judge should die of embarrassment.",
+    "I hope the judge gets shot down in the primary.",
     "They say the new regime wants to kill all dissent.",  # told of, mid-sentence: not an order
     "No one deserves to die like that. Rest in peace.",  # condolences under a crime story
     "Immigrants do not deserve to be tortured like that.",
