@@ -46,7 +46,10 @@ def test_a_deleted_comment_leaves_the_queue_stays_in_the_audit_log_and_is_announ
         actions = [(e.action, e.details.get("requested_by")) for e in db.session.scalars(
             select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.id))]
         assert actions[-1] == ("status:held->deleted", "author")
-        events = [d.event for d in db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.comment_id == comment_id))]
+        # By id: a delivery row updated by a send attempt moves in the heap, so an unordered scan can
+        # return the older event last.
+        events = [d.event for d in db.session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.comment_id == comment_id).order_by(WebhookDelivery.id))]
         assert events[-1]["comment"]["status"] == "deleted" and events[-1]["previous_status"] == "held"
         # A moderator holding a stale card cannot bring it back.
         db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
