@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, lazyload, load_only, selectinload
 
 from moderation.domain.errors import NotFound
 from moderation.domain.lifecycle import REJECTED
@@ -117,7 +117,8 @@ def author_comments(session: Session, site_id: int, author_id: str, limit: int =
     return list(session.scalars(
         select(Comment)
         .where(Comment.site_id == site_id, Comment.author_id == author_id)
-        .options(selectinload(Comment.reports), defer(Comment.created_at))
+        .options(selectinload(Comment.reports), lazyload(Comment.site),
+                 load_only(Comment.id, Comment.status, Comment.received_at, Comment.text, Comment.text_erased_at))
         .order_by(Comment.received_at.desc(), Comment.id.desc())
         .limit(limit)
     ))

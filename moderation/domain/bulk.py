@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
 
 from moderation.domain.decisions import DECIDABLE, apply_decision, checked_reason, lock_for_decision
 from moderation.domain.errors import DomainError, ValidationFailed
@@ -141,15 +143,18 @@ def _deciding_elsewhere(session: Session, comment_ids: list[int], visible: set[i
 
 
 def author_held_comments(session: Session, site_id: int, author_id: str, *, viewer: User,
-                         limit: int = MAX_BULK) -> list[Comment]:
-    """The author's held comments on a site the viewer works, oldest first: "all of this author's held"."""
+                         limit: int = MAX_BULK) -> list[Row[Any]]:
+    """The author's held comments on a site the viewer works, oldest first: "all of this author's held".
+
+    Rows of what the list shows (id, version, received_at, text, text_erased_at), not comments: up
+    to a thousand of them, and whole comments, each with its site joined, were half the busiest
+    author's page."""
     visible = visible_site_ids(session, viewer)
     if visible is not None and site_id not in visible:
         return []
-    return list(session.scalars(
-        select(Comment)
+    return list(session.execute(
+        select(Comment.id, Comment.version, Comment.received_at, Comment.text, Comment.text_erased_at)
         .where(Comment.site_id == site_id, Comment.author_id == author_id, Comment.status == HELD)
-        .options(defer(Comment.created_at))
         .order_by(Comment.received_at, Comment.id).limit(limit)
     ))
 
