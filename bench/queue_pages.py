@@ -349,6 +349,9 @@ def measure(database_url: str, redis_url: str, runs: int, warmup: int, bulk_runs
         page("second page (keyset)", admin, "/review?" + urlencode({"after": cursor})),
         page("author page (busiest)", admin, f"/review/authors/{busiest_site}/{heavy_author}"),
         page("detail page", admin, f"/review/{reported}"),
+        # The confirmation of "all matching": up to 1,000 comments listed, so the bulk target.
+        time_it("bulk: all matching, confirm (1,000)", get_ok(admin, "/review/bulk/matching?tab=review"), runs, warmup,
+                BULK_TARGET_MS, clock),
     ]
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == MODERATOR))

@@ -175,6 +175,7 @@ def matching_selection(session: Session, *, viewer: User, tab: str, filters: Que
     the same query as the page, so "all matching" means what the moderator was looking at."""
     if tab not in BULK_TABS:
         raise ValidationFailed(f"only these tabs can be decided in bulk: {', '.join(BULK_TABS)}", field="tab")
-    page = review_queue(session, viewer=viewer, tab=tab, filters=filters, page_size=limit)
+    # No threads: the confirmation lists the comments, and a thousand threads were 40 % of its time.
+    page = review_queue(session, viewer=viewer, tab=tab, filters=filters, page_size=limit, with_threads=False)
     # Belt and braces: the tabs above hold only decidable statuses today.
     return MatchingSelection([c for c in page.items if c.status in DECIDABLE], page.total)

@@ -111,8 +111,10 @@ def count_label(n: int, cap: int | None) -> str:
 def review_queue(
     session: Session, *, viewer: User, tab: str = "review", filters: QueueFilters = QueueFilters(),
     after: str | None = None, page_size: int = DEFAULT_PAGE_SIZE, count_cap: int = COUNT_CAP,
+    with_threads: bool = True,
 ) -> QueuePage:
-    """One page of a tab of the viewer's queue: highest priority first, then the oldest, then by id."""
+    """One page of a tab of the viewer's queue: highest priority first, then the oldest, then by id.
+    `with_threads=False` for a caller that shows no cards (a bulk selection of up to 1,000)."""
     if tab not in TABS:
         raise ValidationFailed(f"tab must be one of {', '.join(TABS)}", field="tab")
     where = queue_scope(session, viewer, filters)
@@ -135,7 +137,8 @@ def review_queue(
     items = list(rows[:page_size])
     next_cursor = encode_cursor(items[-1]) if len(rows) > page_size else None
     return QueuePage(items=items, tab=tab, counts=counts, next_cursor=next_cursor, page_size=page_size,
-                     threads=threads_for(session, items), count_cap=None if filters.active else count_cap)
+                     threads=threads_for(session, items) if with_threads else {},
+                     count_cap=None if filters.active else count_cap)
 
 
 def _capped_tab_counts(session: Session, where: list[ColumnElement[bool]], cap: int) -> dict[str, int]:
