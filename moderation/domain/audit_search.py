@@ -5,6 +5,7 @@ would show some twice.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -21,6 +22,13 @@ class AuditPage:
     older: int | None  # the `before` of the next page, if there is one
 
 
+def action_code(text: str) -> str:
+    """What an admin typed, as the page shows actions ("status: held → approved", "rules changed"),
+    in the codes' spelling ("status:held->approved", "rules_changed"); codes pass unchanged."""
+    text = re.sub(r"\s*(?:→|->)\s*", "->", text.strip())
+    return re.sub(r"\s*:\s*", ":", text).replace(" ", "_")
+
+
 def _contains(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -31,7 +39,7 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
     if who.strip():
         query = query.where(AuditEntry.actor.ilike(_contains(who.strip()), escape="\\"))
     if what.strip():
-        query = query.where(AuditEntry.action.ilike(_contains(what.strip()), escape="\\"))
+        query = query.where(AuditEntry.action.ilike(_contains(action_code(what)), escape="\\"))
     if comment_id is not None:
         query = query.where(AuditEntry.comment_id == comment_id)
     if before is not None:
