@@ -6,11 +6,12 @@ patterns), and a bag of words cannot tell "I know where you live and I'm coming 
 with (classifiers/threat_patterns.py): a stated intent to harm someone ("I will find you and kill
 you"), a call or wish for someone's death or harm ("he should be executed", "I hope you die"), the
 stock phrases of intimidation ("watch your back", "your days are numbered") and an order to kill a
-group; against a person a story names as well ("someone should shoot the mayor", "I hope the judge
-dies", "these reporters should be shot"), not their feelings, an errand or a figure of speech ("hurt
-the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the patterns only in comments labelled toxic; this rule reads every comment,
-so it spells four of them more narrowly: an intent leaves out "beat" and "find" ("we will beat
-them on Sunday", "I'll find you a seat") and an errand ("I'll shoot you an email"); being harmed or
+group; against a person a story names as well ("someone should shoot the mayor", "I hope the
+judge dies", "these reporters should be shot"), not their feelings, an errand or a figure of speech
+("hurt the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the
+patterns only in comments labelled toxic; this rule reads every comment, so it spells four of them
+more narrowly: an intent leaves out "beat" and "find" ("we will beat them on Sunday", "I'll find
+you a seat") and an errand ("I'll shoot you an email"); being harmed or
 dying counts when called for ("he should be shot"), not forecast ("someone is going to get killed at
 that crossing"), and only for a person or people ("this bill needs to die" is politics); and an
 order to kill a group counts only where a clause starts with it ("Kill them all."), not where it is
@@ -69,6 +70,8 @@ _CALLS = (r"\b" + _PERSON + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.
 _BRANCHES = tuple(b for b in BRANCHES if not b.startswith(r"\b(?:someone|somebody)"))
+if len(_BRANCHES) != len(BRANCHES) - 1:  # loud, not a silently wider rule
+    raise ImportError("training's someone-should branch changed: leave it out here again")
 _THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + (_ORDER_TO_KILL_A_GROUP,)))
 
 
