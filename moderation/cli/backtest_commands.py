@@ -17,11 +17,20 @@ def _number(value: float | int | None, digits: int = 3) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:.{digits}f}"
 
 
+def learnt_note(result: dict[str, Any]) -> str:
+    """Why comments were left out: a model learnt from this site's decisions up to `learnt_until`."""
+    who = " and the ".join(result["learnt_by"])
+    return (f"left out: {result['left_out']:,} comments decided up to {result['learnt_until']}, which the {who} "
+            f"model learnt from (trained on this site's own decisions)"
+            + ("; nothing decided since to judge it on" if not result["comments"] else ""))
+
+
 def format_result(result: dict[str, Any]) -> str:
     active, candidate = result["active"], result["candidate"]
     lines = [
         f"site {result['site']}: {result['comments']:,} decided comments ({result['rejected']:,} rejected, "
         f"{result['approved']:,} approved) over {result['days']:.1f} days; scored in {result['seconds']:.1f}s",
+        *([learnt_note(result)] if result.get("learnt_until") else []),
         "",
         f"{'':<34}{'active':>22}{'candidate':>22}",
         f"{'version':<34}{active['version']:>22}{candidate['version']:>22}",

@@ -12,6 +12,8 @@ still standing: undone ones are left out), and each is judged against those deci
 * queue volume: comments held per day over the days those comments arrived in.
 
 Reports are left out of the verdicts (report weight 0): they hold a comment whatever the model says.
+A model trained on this site's own decisions (`moderation train --site`, /admin/training) is judged
+only on comments decided after it was trained: on the ones it learnt from it scores itself perfect.
 Decided comments are mostly ones the active model held, so "published -> held" counts only those
 a moderator decided anyway (reported ones, mostly); the threshold page counts every comment.
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -28,7 +30,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, score_histograms
-from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED
+from moderation.domain.label_export import source_name
+from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, now
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, build_policy, decide
 from moderation.models import Comment, Site
@@ -80,19 +83,38 @@ class BacktestResult:
     changed: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     seconds: float = 0.0
+    # Comments decided before `learnt_until`, left out: a model trained on the site's own decisions
+    # read them ("candidate", "active" or both in `learnt_by`).
+    left_out: int = 0
+    learnt_until: str | None = None
+    learnt_by: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def decided_comments(session: Session, site_id: int, limit: int) -> list[Decided]:
-    """The site's last `limit` comments whose moderator decision still stands, newest decision first."""
+def decided_comments(session: Session, site_id: int, limit: int, *, after: datetime | None = None) -> list[Decided]:
+    """The site's last `limit` comments whose moderator decision still stands, newest decision first;
+    with `after`, only those decided after it."""
     rows = session.execute(
         select(Comment.id, Comment.text, Comment.decision, Comment.received_at)
-        .where(*_replayable(site_id))
+        .where(*_replayable(site_id), *([Comment.decided_at > after] if after is not None else []))
         .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
     ).all()
     return [Decided(r.id, r.text, r.decision == REJECTED, r.received_at) for r in rows]
+
+
+def learnt_until(model: Model, site: Site) -> datetime | None:
+    """When a model trained on this site's own decisions read them (its `trained_at`), or None when it
+    did not train on them. A card that says it did but not when counts as having read them all."""
+    card = getattr(model, "card", None) or {}
+    if source_name(site) not in ((card.get("training_data") or {}).get("own_labels") or {}):
+        return None
+    try:
+        when = datetime.fromisoformat(str(card["trained_at"]))
+    except (KeyError, ValueError):
+        return now()
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def decided_count(session: Session, site_id: int) -> int:
@@ -159,7 +181,12 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
     """
     started = time.perf_counter()
     limit = max(1, min(int(limit), MAX_LIMIT))
-    comments = decided_comments(session, site.id, limit)
+    learnt = {role: when for role, model in (("candidate", candidate), ("active", active))
+              if (when := learnt_until(model, site)) is not None}
+    cutoff = max(learnt.values(), default=None)
+    comments = decided_comments(session, site.id, limit, after=cutoff)
+    left_out = 0 if cutoff is None else session.scalar(
+        select(func.count()).select_from(Comment).where(*_replayable(site.id), Comment.decided_at <= cutoff)) or 0
     texts = [c.text for c in comments]
     y = np.array([c.rejected for c in comments], dtype=bool)
     if comments:
@@ -194,4 +221,5 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
         active=outcomes["active"], candidate=outcomes["candidate"],
         changed={name: int(mask.sum()) for name, mask in moves.items()}, examples=examples,
         seconds=time.perf_counter() - started,
+        left_out=left_out, learnt_until=cutoff.isoformat(timespec="minutes") if cutoff else None, learnt_by=sorted(learnt),
     )

@@ -4,10 +4,12 @@ Two fake models whose scores are written out per comment, so every number has a 
 """
 from __future__ import annotations
 
-import pytest
+from datetime import datetime, timedelta
 
-from backtest_data import ACTIVE, CANDIDATE, DECIDED, add_comment
+import pytest
+from backtest_data import ACTIVE, CANDIDATE, DECIDED, START, TableModel, add_comment
 from moderation import db
+from moderation.cli.backtest_commands import format_result
 from moderation.domain.backtest import backtest
 from moderation.domain.lifecycle import APPROVED, PUBLISHED, REJECTED
 from moderation.models import Site
@@ -80,3 +82,30 @@ def test_a_site_with_no_decisions_gives_empty_numbers_not_an_error(app, site):
     result = run(app, site.id)
     assert result.comments == 0 and result.active.roc_auc is None and result.active.precision is None
     assert result.changed == {"published_to_held": 0, "held_to_published": 0}
+
+
+class SiteTrained(TableModel):
+    """The candidate as `train --site` makes it: its card says it learnt the site's own decisions."""
+
+    def __init__(self, site_name: str, trained_at: datetime) -> None:
+        super().__init__("own-3", CANDIDATE.table)
+        self.card = {"trained_at": trained_at.isoformat(),
+                     "training_data": {"own_labels": {f"site:{site_name}": {"rows": 4}}}}
+
+
+def test_a_candidate_trained_on_the_sites_decisions_is_judged_only_on_later_ones(app, decided_site):
+    # Trained two days in: it read r1-r4's decisions and would score itself perfect on them.
+    candidate = SiteTrained(decided_site.name, START + timedelta(days=2))
+    with app.app_context():
+        result = backtest(db.session, db.session.get(Site, decided_site.id), candidate, ACTIVE)
+    assert (result.comments, result.rejected, result.approved, result.left_out) == (4, 0, 4, 4)
+    assert result.learnt_by == ["candidate"] and result.learnt_until.startswith("2026-11-03")
+    assert "left out: 4 comments decided up to 2026-11-03" in format_result(result.to_dict())
+
+
+def test_a_candidate_trained_on_another_sites_decisions_leaves_nothing_out(app, decided_site):
+    candidate = SiteTrained("another-site", START + timedelta(days=2))
+    with app.app_context():
+        result = backtest(db.session, db.session.get(Site, decided_site.id), candidate, ACTIVE)
+    assert (result.comments, result.left_out, result.learnt_until) == (8, 0, None)
+    assert "left out" not in format_result(result.to_dict())

@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.integration,
 
 CHECK_INTERVAL = 0.5
 DECISIONS = 300
+LATER = 40  # decided after the candidate was trained: what its backtest judges it on
 # This site's community rejects "zorbo", a local insult no public dataset knows: only the site's
 # own labels can teach it to a model.
 INSULTS = ["you absolute zorbo", "typical zorbo nonsense", "only a zorbo would write this",
@@ -66,6 +67,21 @@ def _scored_by(app, comment_id: int) -> str:
     return _wait(f"comment {comment_id} to be scored", version, timeout=30)
 
 
+def _decide(app, client, site, moderator_id: int, numbers: range) -> list[int]:
+    """Post comments numbered `numbers`, wait for them to be scored, and decide each by the site's standard."""
+    ids = [_post(client, site, f"c-{n}", _text(n)[0]) for n in numbers]
+    for comment_id in ids:
+        _scored_by(app, comment_id)
+    with app.app_context():
+        moderator = db.session.get(User, moderator_id)
+        for n, comment_id in zip(numbers, ids):
+            comment = db.session.get(Comment, comment_id)
+            rejected = _text(n)[1]
+            decide(db.session, comment_id, user=moderator, action="reject" if rejected else "approve",
+                   reason="Personal attack or insult" if rejected else None, expected_version=comment.version)
+    return ids
+
+
 def _admin_post(client, page: str, path: str, **form: str):
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page).get_data(as_text=True)).group(1)
     return client.post(path, data={"csrf_token": token, **form})
@@ -88,17 +104,8 @@ def test_decisions_become_a_candidate_that_is_backtested_shadowed_promoted_and_r
     mona = make_moderator("mona-retrain", [site])
 
     # Moderators decide 300 scored comments by the site's standard.
-    ids = [_post(client, site, f"c-{n}", _text(n)[0]) for n in range(DECISIONS)]
-    for comment_id in ids:
-        _scored_by(app, comment_id)
+    ids = _decide(app, client, site, mona.id, range(DECISIONS))
     active = _scored_by(app, ids[0])
-    with app.app_context():
-        moderator = db.session.get(User, mona.id)
-        for n, comment_id in enumerate(ids):
-            comment = db.session.get(Comment, comment_id)
-            rejected = _text(n)[1]
-            decide(db.session, comment_id, user=moderator, action="reject" if rejected else "approve",
-                   reason="Personal attack or insult" if rejected else None, expected_version=comment.version)
 
     # The admin allows text export and exports the site's labels in the shared data's schema.
     admin_client = _signed_in(app, admin)
@@ -125,12 +132,16 @@ def test_decisions_become_a_candidate_that_is_backtested_shadowed_promoted_and_r
         assert row.status == "candidate"
         assert row.card["training_data"]["own_labels"][f"site:{site.name}"]["rows"] == DECISIONS
 
-        # Backtest on the site's decisions: the candidate learned what the active model cannot know.
+
+    # Backtest on the decisions made after it was trained: it learned what the active model cannot
+    # know. The 300 it learnt from are left out, where it would score itself perfect.
+    _decide(app, client, site, mona.id, range(DECISIONS, DECISIONS + LATER))
+    with app.app_context():
         var_dir = Path(app.config["VAR_DIR"])
         result = backtest(db.session, db.session.get(Site, site.id), registry.load_version(row, var_dir),
                           registry.load_version(registry.active_version(db.session, site.id), var_dir),
-                          limit=DECISIONS)
-        assert result.comments == DECISIONS and result.rejected == DECISIONS // 2
+                          limit=DECISIONS + LATER)
+        assert (result.comments, result.rejected, result.left_out) == (LATER, LATER // 2, DECISIONS)
         assert result.active.version == active and result.candidate.version == candidate
         assert result.candidate.roc_auc > 0.95 > result.active.roc_auc, (result.candidate.roc_auc, result.active.roc_auc)
 

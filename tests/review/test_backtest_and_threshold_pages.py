@@ -2,6 +2,7 @@
 nothing, an audited save, and a backtest result with its plots and escaped examples."""
 from __future__ import annotations
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -14,7 +15,7 @@ from moderation.domain.lifecycle import APPROVED, REJECTED
 from moderation.model_provider import FixedModels
 from moderation.models import AuditEntry, Site
 from moderation.redis_client import redis_client
-from backtest_data import ACTIVE, CANDIDATE, DECIDED, TableModel, add_comment
+from backtest_data import ACTIVE, CANDIDATE, DECIDED, START, TableModel, add_comment
 
 
 def job_store(app):
@@ -103,6 +104,18 @@ def test_a_finished_backtest_shows_both_models_plots_and_escaped_examples(app, s
     assert "new-2" in html and "old-1" in html and "Held now, published by the candidate" in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert APPROVED in html
+
+
+def test_a_site_trained_candidate_is_judged_on_later_decisions_and_the_page_says_so(app, sign_in, admin, decided):
+    candidate = TableModel("own-3", CANDIDATE.table)
+    candidate.card = {"trained_at": (START + timedelta(days=2)).isoformat(),
+                      "training_data": {"own_labels": {f"site:{decided.name}": {"rows": 4}}}}
+    with app.app_context():
+        store = job_store(app)
+        job_id = create_job(store, site_id=decided.id, candidate="own-3", active="old-1", limit=100, by="user:ada")
+        run_job(db.session, store, job_id, load={"own-3": candidate, "old-1": ACTIVE}.get)
+    html = sign_in(admin).get(f"/admin/backtest/{job_id}").get_data(as_text=True)
+    assert "Left out: 4 comments decided up to" in html and "which the candidate model learnt from" in html
 
 
 def test_a_job_still_running_refreshes_itself(app, sign_in, admin, site):
