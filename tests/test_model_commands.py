@@ -60,7 +60,14 @@ def test_what_train_wrote_is_registered_as_a_candidate_when_a_database_is_at_han
     for name, value in services.env().items():
         monkeypatch.setenv(name, value)
     register_trained(trained)
-    assert "registered" in capsys.readouterr().out and "candidate" in cli_list(services)
+    out = capsys.readouterr().out
+    assert "registered" in out and "candidate" in cli_list(services) and "--site" not in out
+
+    # A site's own model: the hint promotes it for that site, not for every site.
+    own = model_variant(tmp_path / "own", "civility-daily-planet", trained_at="2026-11-29T02:00:00+00:00",
+                        training_data={"own_labels": {"site:daily-planet": {"rows": 30}}})
+    register_trained(own)
+    assert "--site daily-planet` makes it active for that site" in capsys.readouterr().out
 
     monkeypatch.delenv("DATABASE_URL")
     monkeypatch.setenv("MODERATION_VAR_DIR", str(tmp_path / "no-service-here"))

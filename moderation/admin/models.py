@@ -39,7 +39,7 @@ def models() -> str:
     return render_template(
         "admin/models.html", versions=registry.list_versions(db.session), assignments=registry.list_assignments(db.session),
         scopes=registry.active_scopes(db.session), shadow=registry.shadow_version(db.session), sites=sites,
-        site_names={s.id: s.name for s in sites}, statuses=registry, error=error,
+        site_names={s.id: s.name for s in sites}, statuses=registry, error=error, trained_for=registry.trained_for,
         check_interval=current_app.config["MODEL_CHECK_INTERVAL"])
 
 

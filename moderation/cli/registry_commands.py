@@ -156,7 +156,7 @@ def register_trained(path: Path) -> None:
     from sqlalchemy.exc import DBAPIError
 
     from moderation.config import Config
-    from moderation.domain.model_registry import register_artifact
+    from moderation.domain.model_registry import register_artifact, trained_for
 
     config = Config.from_env()
     if not config.DATABASE_URL and not (config.VAR_DIR / "pgdata").exists():
@@ -168,9 +168,12 @@ def register_trained(path: Path) -> None:
             row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], actor=ACTOR,
                                     notes=f"moderation train, {path.name}")
             db.session.commit()
-            version, status = row.version, row.status
+            version, status, trained_for_sites = row.version, row.status, trained_for(row)
     except (DBAPIError, OSError) as error:
         click.echo(f"not registered: the database is not reachable ({type(error).__name__}); "
                    "`moderation models register PATH` does it later")
         return
-    click.echo(f"registered {version} ({status}); `moderation models promote {version}` makes it active")
+    # A site's own model is that site's to promote; the global promotion would give it to every site.
+    scope = "".join(f" --site {name}" for name in sorted(trained_for_sites)[:1])
+    click.echo(f"registered {version} ({status}); `moderation models promote {version}{scope}` makes it active"
+               + (" for that site" if scope else ""))

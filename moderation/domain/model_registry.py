@@ -161,6 +161,12 @@ def get_version(session: Session, version: str) -> ModelVersion | None:
     return session.scalar(select(ModelVersion).where(ModelVersion.version == version))
 
 
+def trained_for(row: ModelVersion) -> set[str]:
+    """The sites whose own decisions a version learnt from (its card's own labels, "site:NAME")."""
+    own = ((row.card or {}).get("training_data") or {}).get("own_labels") or {}
+    return {name.removeprefix("site:") for name in own}
+
+
 def list_versions(session: Session) -> list[ModelVersion]:
     """Newest first."""
     return list(session.scalars(select(ModelVersion).order_by(ModelVersion.created_at.desc(), ModelVersion.id.desc())))

@@ -77,9 +77,11 @@ def test_an_admin_trains_backtests_promotes_and_rolls_back(app, site, admin, sta
     page.goto(f"{live_server}/admin/models")
     row = page.locator("table.model-versions tr", has_text=candidate)
     row.get_by_label(f"Promote {candidate} for").select_option(label="global")
-    page.once("dialog", lambda dialog: dialog.accept())
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     with page.expect_navigation():
         row.get_by_role("button", name="Promote").click()
+    assert asked == [f"Make {candidate} the active version for every site (global)?"]
     assert f"{candidate} is now active" in page.content()
     with app.app_context():
         assert registry.active_version(db.session).version == candidate

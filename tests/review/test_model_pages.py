@@ -105,3 +105,21 @@ def test_a_card_s_limitations_are_escaped_even_inside_code_spans(app, sign_in, a
     html = sign_in(admin).get(f"/admin/models/{row_id}/card").get_data(as_text=True)
     assert "<li>&lt;b&gt;bold&lt;/b&gt; and <code>&lt;script&gt;x()&lt;/script&gt;</code></li>" in html
     assert "<script>x()" not in html
+
+
+def test_a_sites_own_model_is_offered_for_that_site_and_the_question_names_the_scope(app, sign_in, admin, site,
+                                                                                     candidate, tmp_path):
+    # A helper promoted a site-trained candidate to every site: the menu said "global" and the
+    # question did not say where.
+    with app.app_context():
+        own = registry.register_artifact(
+            db.session, model_variant(tmp_path, "own-b", training_data={"own_labels": {"site:daily-planet": {"rows": 30}}}),
+            var_dir=app.config["VAR_DIR"], notes="own labels", actor=None).version
+        db.session.commit()
+    html = sign_in(admin).get("/admin/models").get_data(as_text=True)
+
+    def promote_form(version: str) -> str:
+        start = html.index(f'data-confirm="Make {version} the active version for {{scope}}?"')
+        return html[start:html.index("</form>", start)]
+    assert f'<option value="{site.id}" data-scope="daily-planet only" selected>' in promote_form(own)
+    assert " selected" not in promote_form(candidate)  # a public model: global, the first option
