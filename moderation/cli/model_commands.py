@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from classifiers import DEFAULT_MODEL_PATH
 
@@ -27,7 +28,7 @@ from classifiers import DEFAULT_MODEL_PATH
          "with --site: $MODERATION_VAR_DIR/candidates].",
 )
 @click.option("--name", default="civility", show_default=True,
-              help="Artifact base name (with --site: civility-<site>).")
+              help="Artifact base name (not with --site, whose model is civility-<site>).")
 @click.option("--target-precision", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="Per-attribute thresholds are the lowest reaching this validation precision.")
 @click.option("--source-balance", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
@@ -63,7 +64,14 @@ def train_command(
     if site_name is not None:
         if data:
             raise click.UsageError("--site trains on TRAINING_DATA_DIR plus the site's labels; leave out --data")
-        path = _train_site(site_name, own_label_weight, out_dir, quiet)
+        # Said, not silently dropped: a helper's `--name walk-test` still wrote civility-<site>.skops.
+        context = click.get_current_context()
+        unused = [f"--{p.replace('_', '-')}" for p in _NOT_WITH_SITE
+                  if context.get_parameter_source(p) == ParameterSource.COMMANDLINE]
+        if unused:
+            raise click.UsageError(f"{', '.join(unused)} cannot be used with --site: a site's model is named "
+                                   "civility-<site> and trained with the recipe's settings, as on /admin/training")
+        path = _train_site(site_name, own_label_weight, out_dir, quiet, min_positives)
         _describe(path, started, register)
         return
     if not data:
@@ -82,7 +90,10 @@ def train_command(
     _describe(path, started, register)
 
 
-def _train_site(site_name: str, weight: float | None, out_dir: Path | None, quiet: bool) -> Path:
+_NOT_WITH_SITE = ("name", "target_precision", "source_balance", "cross_source", "allow_unlisted_source")
+
+
+def _train_site(site_name: str, weight: float | None, out_dir: Path | None, quiet: bool, min_positives: int) -> Path:
     from moderation import db
     from moderation.cli.context import command_app
     from moderation.domain.errors import DomainError
@@ -95,7 +106,8 @@ def _train_site(site_name: str, weight: float | None, out_dir: Path | None, quie
             return train_with_own_labels(
                 db.session, site_name, data_dir=config["TRAINING_DATA_DIR"],
                 out_dir=out_dir or Path(config["VAR_DIR"]) / "candidates",
-                weight=weight if weight is not None else config["OWN_LABEL_WEIGHT"], progress=not quiet)
+                weight=weight if weight is not None else config["OWN_LABEL_WEIGHT"], progress=not quiet,
+                min_positives=min_positives)
         except DomainError as error:
             raise click.ClickException(error.message) from None
         finally:

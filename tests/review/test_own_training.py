@@ -5,6 +5,7 @@ import csv
 import itertools
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from classifiers import load_model
@@ -68,3 +69,11 @@ def test_train_site_refuses_an_unknown_site_clearly(services, tmp_path):
     result = CliRunner().invoke(main, ["train", "--site", "no-such-site", "--quiet"], env=services.env(
         TRAINING_DATA_DIR=str(shared_folder(tmp_path / "shared"))))
     assert result.exit_code != 0 and "no such site: no-such-site" in result.output
+
+
+@pytest.mark.parametrize("option", [["--name", "walk-test"], ["--target-precision", "0.8"], ["--cross-source"]])
+def test_train_site_refuses_an_option_it_would_not_use(services, tmp_path, site, option):
+    # `--name walk-test` wrote civility-<site>.skops without a word.
+    result = CliRunner().invoke(main, ["train", "--site", "daily-planet", "--quiet", *option], env=services.env(
+        TRAINING_DATA_DIR=str(shared_folder(tmp_path / "shared"))))
+    assert result.exit_code == 2 and f"{option[0]} cannot be used with --site" in result.output
