@@ -37,12 +37,19 @@ def export_command(site_name: str, since: datetime | None, out: Path, quiet: boo
     with app.app_context():
         try:
             site = find_site(db.session, site_name)
-            with tqdm(desc="export", unit="label", disable=quiet) as bar:
-                def advance(done: int, total: int) -> None:
-                    bar.total = total
-                    bar.update(done - bar.n)
+            # Opened at the first progress, so a refused export prints its reason and no empty bar.
+            bars: list[tqdm] = []
 
+            def advance(done: int, total: int) -> None:
+                if not bars:
+                    bars.append(tqdm(desc="export", unit="label", total=total, disable=quiet))
+                bars[0].update(done - bars[0].n)
+
+            try:
                 summary = export_site_labels(db.session, site, out, since=since, on_progress=advance)
+            finally:
+                for bar in bars:
+                    bar.close()
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None

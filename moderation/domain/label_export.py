@@ -67,7 +67,7 @@ def export_site_labels(session: Session, site: Site, out: str | Path, *, since: 
     summary = ExportSummary(path=Path(out))
     source = source_name(site)
     with Path(out).open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")  # as the shared data's files end their lines
         writer.writerow(COLUMNS)
         examples = session.scalars(
             query.order_by(LabelledExample.comment_id.nulls_last(), LabelledExample.id).execution_options(yield_per=2000)

@@ -104,6 +104,7 @@ def test_the_export_is_refused_unless_the_site_allows_text_export(app, decided, 
     result = cli("dataset", "export", "--site", "daily-planet", "--out", str(tmp_path / "x.csv"))
     assert result.exit_code != 0
     assert "does not allow exporting comment text" in result.output and "/admin/sites/" in result.output
+    assert "export:" not in result.output  # no progress bar for an export that never started
     assert not (tmp_path / "x.csv").exists()
     missing = cli("dataset", "export", "--site", "no-such-site", "--out", str(tmp_path / "y.csv"))
     assert missing.exit_code != 0 and "no such site: no-such-site" in missing.output
@@ -129,6 +130,7 @@ def test_an_admin_allows_the_export_on_the_site_page_audited_then_the_cli_writes
     assert result.exit_code == 0, result.output
     assert "wrote 1 rows" in result.output
     assert read_labelled_csv(out).texts == ["You idiot."]
+    assert b"\r" not in out.read_bytes()  # LF line ends, as the shared data's files
     with app.app_context():
         exported = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "dataset:exported")).one()
         assert exported.details["rows"] == 1 and exported.details["site"] == "daily-planet"
