@@ -5,6 +5,11 @@ whose decision still stands; rejected = positive) give the PR curve, precision a
 comment the site received over the days those came in gives the held-per-day volume, since a
 lower threshold also holds comments that were published and never decided.
 
+For toxicity every rejection is a positive. For another attribute only a rejection whose reason
+names it is ("Threat or incitement to violence" for threat; moderation/domain/reason_labels.py),
+and rejections for other reasons are left out: counting every rejection as a threat, a helper's
+site was offered "hold at threat 0.002".
+
 An admin asks for a target precision (the lowest threshold reaching it, so recall is highest:
 classifiers.metrics.threshold_for_precision) or a target number held per day (the lowest threshold
 holding no more), previews the effect, and saves: the site's `thresholds` change, audited.
@@ -24,6 +29,7 @@ from classifiers.metrics import threshold_for_precision
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, SECONDS_PER_DAY
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DECIDED, REJECTED
+from moderation.domain.reason_labels import rejection_labels
 from moderation.domain.status import audit
 from moderation.models import Comment, Site, User
 
@@ -51,12 +57,14 @@ def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold
     limit = max(1, min(int(limit), MAX_LIMIT))
     stored = Comment.scores[attribute].astext.cast(Float)
     rows = session.execute(
-        select(Comment.decision, stored.label("score"), Comment.received_at)
+        select(Comment.decision, Comment.decision_reason, stored.label("score"), Comment.received_at)
         .where(Comment.site_id == site.id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision,
                Comment.scores.has_key(attribute))
         .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
     ).all()
     current = site.thresholds.get(attribute, model_threshold)
+    if attribute != "toxicity":
+        rows = [r for r in rows if r.decision != REJECTED or rejection_labels(r.decision_reason).get(attribute) == 1]
     if not rows:
         return TuningData(attribute, np.zeros(0), np.zeros(0), np.zeros(0), 1.0, current)
     first = min(r.received_at for r in rows)
@@ -98,6 +106,10 @@ def preview(data: TuningData, kind: str, value: float) -> dict[str, Any]:
     note = None
     if kind == PRECISION:
         if data.y.min() == data.y.max():
+            if data.attribute != "toxicity" and not data.y.any():
+                raise ValidationFailed(f"no rejection of these comments gives a reason that names "
+                                       f"{data.attribute.replace('_', ' ')}: its precision cannot be estimated "
+                                       "(a target number held per day still works)", field="value")
             raise ValidationFailed("moderators have only approved, or only rejected, these comments: "
                                    "precision cannot be estimated", field="value")
         found = threshold_for_precision(data.y, data.score, value)

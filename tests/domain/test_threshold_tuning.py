@@ -107,3 +107,29 @@ def test_saving_changes_only_that_attribute_and_is_audited(app, scored_site, adm
         assert entry.actor == "user:ada"
         assert entry.details["old"] == {"insult": 0.9} and entry.details["new"]["toxicity"] == 0.8
         assert entry.details["target"] == {"kind": PRECISION, "value": 1.0}
+
+
+def test_for_threat_only_a_rejection_that_names_a_threat_is_a_positive(app, site):
+    # Rejected as insults, with low threat scores: counted as threats they made the lowest
+    # threshold "reach" the target, and a helper's site was offered "hold at threat 0.002".
+    rows = [(REJECTED, "Personal attack or insult", 0.002), (REJECTED, "Personal attack or insult", 0.003),
+            (REJECTED, "Threat or incitement to violence", 0.8), (APPROVED, None, 0.01), (APPROVED, None, 0.05)]
+    with app.app_context():
+        for i, (decision, reason, score) in enumerate(rows):
+            comment = add_comment(site.id, f"t{i}", status=decision, decision=decision, day=i, scores={"threat": score})
+            comment.decision_reason = reason
+        db.session.commit()
+        threat = tuning_data(db.session, db.session.get(Site, site.id), "threat", model_threshold=0.66)
+    assert (threat.decided, int(threat.y.sum())) == (3, 1)  # the two insults left out
+    assert preview(threat, PRECISION, 0.9)["chosen"]["threshold"] == pytest.approx(0.8)
+
+
+def test_an_attribute_no_rejection_names_is_refused_with_the_reason(app, site):
+    with app.app_context():
+        for i, decision in enumerate((REJECTED, APPROVED)):
+            comment = add_comment(site.id, f"n{i}", status=decision, decision=decision, day=i, scores={"threat": 0.1})
+            comment.decision_reason = "Spam or advertising" if decision == REJECTED else None
+        db.session.commit()
+        threat = tuning_data(db.session, db.session.get(Site, site.id), "threat", model_threshold=0.66)
+    with pytest.raises(ValidationFailed, match="no rejection of these comments gives a reason that names threat"):
+        preview(threat, PRECISION, 0.9)
