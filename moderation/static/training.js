@@ -23,6 +23,18 @@
       el.textContent = run.state;
       if (el.classList.contains("status")) el.className = "status run-" + run.state;
     });
+    // The runs table was drawn when the run was queued: its start and time so far, as they come.
+    if (run.started_at) {
+      const started = document.querySelector('[data-run-started-of="' + run.id + '"]');
+      if (started && !started.querySelector("time")) {
+        const time = document.createElement("time");
+        time.dateTime = run.started_at;
+        time.textContent = new Date(run.started_at).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+        started.replaceChildren(time);
+      }
+      const took = document.querySelector('[data-run-took-of="' + run.id + '"]');
+      if (took) took.textContent = Math.max(0, Math.round((Date.now() - Date.parse(run.started_at)) / 1000)) + " s so far";
+    }
     if (log.textContent !== run.log) {
       const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
       log.textContent = run.log;  // text, never HTML: the log may quote an error message

@@ -38,21 +38,24 @@ def test_an_admin_starts_a_run_and_watches_its_progress(app, admin, live_server,
     # (Polled from here: the CSP forbids the eval behind page.wait_for_function.)
     deadline = time.monotonic() + 120
     shot_taken = False
-    seen: list[tuple[str, str, float]] = []  # (state, state in the runs table, bar) every 0.2 s
+    seen: list[tuple[str, str, float, str]] = []  # (state, state in the runs table, bar, started there) every 0.2 s
     while not seen or seen[-1][2] <= 0.2:
         assert time.monotonic() < deadline, "the bar never moved"
         page.wait_for_timeout(200)
         seen.append((page.locator("[data-run-state]").inner_text(),
                      page.locator('.training-runs [data-run-state-of="1"]').inner_text(),
-                     float(page.locator("[data-run-progress]").get_attribute("value"))))
-        state, _, bar = seen[-1]
+                     float(page.locator("[data-run-progress]").get_attribute("value")),
+                     page.locator('.training-runs [data-run-started-of="1"]').inner_text()))
+        state, _, bar, _ = seen[-1]
         if state == "running" and 0 < bar < 1 and not shot_taken:
             shot_taken = True
             page.screenshot(path=str(shots / "training-run.png"), full_page=True)
     # On a quiet machine the tiny run can end inside one 2 s poll: then the page went from queued to
     # done by itself; tests/integration/test_training_worker.py checks the part-way values the
     # status endpoint serves.
-    assert any(0 < bar < 1 for _, _, bar in seen) or seen[-1][:2] == ("succeeded", "succeeded"), seen[-6:]
+    assert any(0 < bar < 1 for _, _, bar, _ in seen) or seen[-1][:2] == ("succeeded", "succeeded"), seen[-6:]
+    # The runs table, drawn while the run was queued, shows when it started as soon as it runs.
+    assert all("UTC" in started for state, _, _, started in seen if state == "running"), seen[-6:]
     assert "fit heads" in page.locator("[data-run-log]").inner_text()
 
     page.wait_for_selector(".training-runs .run-succeeded", timeout=180_000)  # reloaded once at the end
