@@ -23,6 +23,12 @@
       el.textContent = run.state;
       if (el.classList.contains("status")) el.className = "status run-" + run.state;
     });
+    // "Training run #N queued." is out of date once it runs: the card above says what it is doing.
+    if (run.state !== "queued") {
+      document.querySelectorAll(".toasts .flash").forEach(function (toast) {
+        if (toast.textContent.trim() === "Training run #" + run.id + " queued.") toast.remove();
+      });
+    }
     // The runs table was drawn when the run was queued: its start and time so far, as they come.
     if (run.started_at) {
       const started = document.querySelector('[data-run-started-of="' + run.id + '"]');

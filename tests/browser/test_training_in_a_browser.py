@@ -54,8 +54,11 @@ def test_an_admin_starts_a_run_and_watches_its_progress(app, admin, live_server,
     # done by itself; tests/integration/test_training_worker.py checks the part-way values the
     # status endpoint serves.
     assert any(0 < bar < 1 for _, _, bar, _ in seen) or seen[-1][:2] == ("succeeded", "succeeded"), seen[-6:]
-    # The runs table, drawn while the run was queued, shows when it started as soon as it runs.
+    # The runs table, drawn while the run was queued, shows when it started as soon as it runs,
+    # and the "queued" message goes.
     assert all("UTC" in started for state, _, _, started in seen if state == "running"), seen[-6:]
+    if any(state == "running" for state, *_ in seen):
+        assert page.get_by_text("Training run #1 queued.").count() == 0
     assert "fit heads" in page.locator("[data-run-log]").inner_text()
 
     page.wait_for_selector(".training-runs .run-succeeded", timeout=180_000)  # reloaded once at the end
