@@ -114,8 +114,17 @@ def test_a_site_trained_candidate_is_judged_on_later_decisions_and_the_page_says
         store = job_store(app)
         job_id = create_job(store, site_id=decided.id, candidate="own-3", active="old-1", limit=100, by="user:ada")
         run_job(db.session, store, job_id, load={"own-3": candidate, "old-1": ACTIVE}.get)
-    html = sign_in(admin).get(f"/admin/backtest/{job_id}").get_data(as_text=True)
+    client = sign_in(admin)
+    html = client.get(f"/admin/backtest/{job_id}").get_data(as_text=True)
     assert "Left out: 4 comments decided up to" in html and "which the candidate model learnt from" in html
+
+    # Trained after every decision: nothing to judge it on, and the page says so rather than failing.
+    candidate.card["trained_at"] = (START + timedelta(days=30)).isoformat()
+    with app.app_context():
+        job_id = create_job(store, site_id=decided.id, candidate="own-3", active="old-1", limit=100, by="user:ada")
+        run_job(db.session, store, job_id, load={"own-3": candidate, "old-1": ACTIVE}.get)
+    response = client.get(f"/admin/backtest/{job_id}")
+    assert response.status_code == 200 and "Nothing has been decided since" in response.get_data(as_text=True)
 
 
 def test_a_job_still_running_refreshes_itself(app, sign_in, admin, site):
