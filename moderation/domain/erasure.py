@@ -38,11 +38,12 @@ def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: date
 
     `also` adds strings to remove from the JSON places (an author's report notes);
     `related_comment_ids` are further comments whose audit entries and events may hold them.
-    Returns how many rows each place changed. The caller commits.
+    Returns how many rows each place changed, every place named even when nothing was there (a
+    site reads the same keys for an author who never posted). The caller commits.
     """
     ids = sorted(comment_ids)
     if not ids and not also:
-        return {}
+        return dict.fromkeys(ERASED_PLACES, 0)
     session.flush()
     values = _stored_values(session, ids, names) | {v for v in also if v}
     keys = TEXT_KEYS | NAME_KEYS if names else TEXT_KEYS
@@ -58,6 +59,9 @@ def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: date
     }
     session.expire_all()  # the bulk updates above bypassed the objects this session holds
     return counts
+
+
+ERASED_PLACES = ("comments", "labelled_examples", "comment_revisions", "webhook_deliveries", "audit_log")
 
 
 def _stored_values(session: Session, ids: list[int], names: bool) -> set[str]:
