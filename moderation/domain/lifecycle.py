@@ -46,6 +46,8 @@ REMOVAL = "removal"      # the site deletes a comment, or erases its author (dom
 STORM = "storm"          # a story in storm mode holding a comment the policy would publish (domain/storms.py)
 EDIT = "edit"            # the reader edited the text: it is scored again (domain/edits.py)
 ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT)
+# Who gives a pending comment its first status when it is scored: each counts as "scored" (metrics).
+SCORING_KINDS = (SCORER, SANCTION, STORM)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
@@ -194,7 +196,7 @@ def change_status(
         writes = SessionWrites(session)
     writes.audit(actor, status_action(old_status, new_status), comment_id=comment.id, details={"reason": reason, **details})
     metrics.status_changed(session, site=comment.site.name, new=new_status, by=by, actor=actor,
-                           scored=old_status == PENDING and by in (SCORER, SANCTION), held=new_status == HELD,
+                           scored=old_status == PENDING and by in SCORING_KINDS, held=new_status == HELD,
                            decided=by == DECISION, received_at=comment.received_at)
     if not comment.site.webhook_url:
         return None

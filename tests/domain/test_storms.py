@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select, update
 
 from fake_model import FakeModel
@@ -13,6 +14,7 @@ from moderation.domain.lifecycle import now
 from moderation.domain.scoring import score_pending
 from moderation.domain.storms import _recent_counts, active_storms, calm_storms
 from moderation.models import AuditEntry, Comment, Site, StoryStorm, WebhookDelivery
+from moderation.observability.collect import exposition
 
 HOOK = "http://127.0.0.1:9/hook"
 
@@ -130,3 +132,20 @@ def test_a_banned_authors_comment_stays_rejected_in_a_storm(app, stormy_site, ad
         comment = submit_comment(db.session, site, CommentInput(external_id="t", story_id="viral", author_id="troll",
                                                                 text="Buy now")).comment.id
         assert score([comment]) == {comment: "rejected"}
+
+
+def test_comments_held_by_a_storm_count_as_scored_in_the_metrics(app, stormy_site):
+    # They were left out of moderation_comments_scored_total: Prometheus said 23 scored where the
+    # admin's operations page said 28.
+    def scored(status: str) -> float:
+        text = exposition(app.extensions["metrics_dir"], None).decode()
+        return sum(s.value for family in text_string_to_metric_families(text) for s in family.samples
+                   if s.name == "moderation_comments_scored_total"
+                   and s.labels == {"site": "daily-planet", "status": status})
+
+    before = scored("held")
+    with app.app_context():
+        burst = [add(stormy_site.id, "viral") for _ in range(5)]
+        assert score(burst) == dict.fromkeys(burst, "held")
+        assert [db.session.get(Comment, i).flagged for i in burst] == [["storm"]] * 5
+    assert scored("held") - before == 5
