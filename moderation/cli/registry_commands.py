@@ -174,6 +174,6 @@ def register_trained(path: Path) -> None:
                    "`moderation models register PATH` does it later")
         return
     # A site's own model is that site's to promote; the global promotion would give it to every site.
-    scope = "".join(f" --site {name}" for name in sorted(trained_for_sites)[:1])
-    click.echo(f"registered {version} ({status}); `moderation models promote {version}{scope}` makes it active"
-               + (" for that site" if scope else ""))
+    site = min(trained_for_sites, default=None)
+    scope, reach = (f" --site {site}", " for that site") if site else ("", "")
+    click.echo(f"registered {version} ({status}); `moderation models promote {version}{scope}` makes it active{reach}")

@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, score_histograms
-from moderation.domain.label_export import source_name
+from moderation.domain.label_export import sites_learnt_from
 from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, now
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, build_policy, decide
@@ -108,7 +108,7 @@ def learnt_until(model: Model, site: Site) -> datetime | None:
     """When a model trained on this site's own decisions read them (its `trained_at`), or None when it
     did not train on them. A card that says it did but not when counts as having read them all."""
     card = getattr(model, "card", None) or {}
-    if source_name(site) not in ((card.get("training_data") or {}).get("own_labels") or {}):
+    if site.name not in sites_learnt_from(card):
         return None
     try:
         when = datetime.fromisoformat(str(card["trained_at"]))

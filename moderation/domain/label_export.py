@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifiers.attributes import ATTRIBUTES
+from classifiers.sources import OWN_SOURCE_PREFIX, is_own_source
 from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.labels import DECISION, REPORT_OUTCOME, SUGGESTSCORE
 from moderation.domain.reason_labels import suggested_labels
@@ -41,7 +43,13 @@ class ExportSummary:
 
 
 def source_name(site: Site) -> str:
-    return f"site:{site.name}"
+    return f"{OWN_SOURCE_PREFIX}{site.name}"
+
+
+def sites_learnt_from(card: dict[str, Any] | None) -> set[str]:
+    """The names of the sites whose own labels a model card says it was trained on."""
+    own = ((card or {}).get("training_data") or {}).get("own_labels") or {}
+    return {source.removeprefix(OWN_SOURCE_PREFIX) for source in own if is_own_source(source)}
 
 
 def find_site(session: Session, name: str) -> Site:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from classifiers.errors import UntrustedModelError
 from classifiers.paths import card_path_for
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.label_export import sites_learnt_from
 from moderation.domain.lifecycle import audit
 from moderation.models import ModelAssignment, ModelVersion, Site, User
 
@@ -162,9 +163,8 @@ def get_version(session: Session, version: str) -> ModelVersion | None:
 
 
 def trained_for(row: ModelVersion) -> set[str]:
-    """The sites whose own decisions a version learnt from (its card's own labels, "site:NAME")."""
-    own = ((row.card or {}).get("training_data") or {}).get("own_labels") or {}
-    return {name.removeprefix("site:") for name in own}
+    """The sites whose own decisions a version learnt from."""
+    return sites_learnt_from(row.card)
 
 
 def list_versions(session: Session) -> list[ModelVersion]:
