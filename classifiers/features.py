@@ -397,12 +397,17 @@ def _text_keys(
 def _distinct(keys: np.ndarray) -> np.ndarray:
     """`keys` sorted, each once: distinct sorted columns per row, in one sort for the whole batch and
     no loop per row. Sorted like HashingVectorizer's output, so the heads' float32 sums add up in
-    the same order as ever. "stable" is timsort here, which finds the runs that each cached chunk's
-    (or sentence's) sorted columns already are: half the time of the default quicksort."""
-    keys = np.sort(keys, kind="stable")
+    the same order as ever. numpy's default sort is a SIMD quicksort on x86 (AVX2, AVX-512), faster
+    than timsort even though each cached chunk's columns are a sorted run already, and on 32-bit
+    keys (as a batch's are, up to 4,096 rows with the shipped model's 20-bit columns) twice as fast again: together
+    a sixth of a warm batch's time saved (bench/classifier.py)."""
+    if len(keys) and int(keys.max()) < 1 << 32:
+        keys = np.sort(keys.astype(np.uint32))
+    else:
+        keys = np.sort(keys)
     distinct = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
-    return keys[distinct]
+    return keys[distinct].astype(np.int64)
 
 
 def _sentences(counts: list[int], codes: bytes, max_chunks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -154,6 +154,15 @@ def test_the_shipped_model_scores_real_comments_as_the_reference_path_does() -> 
         assert np.abs(model.predict_matrix(batch) - reference_scores(model, batch)).max() <= 1e-6
 
 
+def test_a_batch_too_many_rows_for_32_bit_keys_scores_as_small_batches_do() -> None:
+    model: CivilityModel = load_model()
+    texts = [t for t in shared_texts() if len(t) <= model.window_size]
+    texts = (texts * 2)[:5000]  # past 4,096 rows, where a row and a column no longer fit in 32 bits
+    assert len(texts) << model.features._key_shift() >= 1 << 32
+    small = np.concatenate([model.predict_matrix(texts[i : i + 256]) for i in range(0, len(texts), 256)])
+    assert np.array_equal(model.predict_matrix(texts), small)
+
+
 def test_unseen_chunks_normalised_together_come_out_as_if_normalised_alone() -> None:
     chunks = ["a.\uff3f", "y", "\uff3f", "x\uff3f", "hello!!", "it's", "a\u00a8b", "s.t.u.p.i.d", "id10t", "f*ck", "a_b"]
     for group in (chunks, chunks[:2], chunks[3:], chunks[4:]):
