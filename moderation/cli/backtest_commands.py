@@ -31,6 +31,10 @@ def format_result(result: dict[str, Any]) -> str:
         f"site {result['site']}: {result['comments']:,} decided comments ({result['rejected']:,} rejected, "
         f"{result['approved']:,} approved) over {result['days']:.1f} days; scored in {result['seconds']:.1f}s",
         *([learnt_note(result)] if result.get("learnt_until") else []),
+    ]
+    if not result["comments"]:  # a table of dashes says nothing the line above does not
+        return "\n".join(lines)
+    lines += [
         "",
         f"{'':<34}{'active':>22}{'candidate':>22}",
         f"{'version':<34}{active['version']:>22}{candidate['version']:>22}",
@@ -90,7 +94,9 @@ def backtest_command(site_name: str, candidate: str, active: str | None, limit: 
         except DomainError as error:
             raise click.ClickException(error.message) from error
     click.echo(format_result(result))
-    if plots_dir is not None:
+    if plots_dir is not None and not result["comments"]:
+        click.echo("no plots: no decided comments to plot", err=True)
+    elif plots_dir is not None:
         import base64
 
         from moderation.domain.backtest_jobs import plots

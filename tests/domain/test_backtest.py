@@ -103,6 +103,15 @@ def test_a_candidate_trained_on_the_sites_decisions_is_judged_only_on_later_ones
     assert "left out: 4 comments decided up to 2026-11-03" in format_result(result.to_dict())
 
 
+def test_a_candidate_trained_after_every_decision_is_judged_on_nothing_and_the_command_says_so(app, decided_site):
+    candidate = SiteTrained(decided_site.name, START + timedelta(days=30))
+    with app.app_context():
+        result = backtest(db.session, db.session.get(Site, decided_site.id), candidate, ACTIVE)
+    assert (result.comments, result.left_out) == (0, 8)
+    printed = format_result(result.to_dict())
+    assert printed.endswith("nothing decided since to judge it on") and "ROC AUC" not in printed
+
+
 def test_a_candidate_trained_on_another_sites_decisions_leaves_nothing_out(app, decided_site):
     candidate = SiteTrained("another-site", START + timedelta(days=2))
     with app.app_context():
