@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.claims import live_claims
+from moderation.domain.lifecycle import DECIDABLE
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.queue import COUNT_CAP, count_label, queue_scope, tab_counts
 from moderation.domain.queue_filters import TABS, QueueFilters, tab_condition
@@ -35,7 +36,10 @@ class CardState:
     claimed_by_me: bool
 
     def as_json(self) -> dict[str, object]:
+        # decidable: false once decided or deleted (by the site, or its author erased), so the page
+        # greys the card whatever took it away; the page need not know which statuses those are.
         return {"status": self.status, "version": self.version, "decided_by": self.decided_by,
+                "decidable": self.status in DECIDABLE,
                 "claimed_by": self.claimed_by, "claimed_by_me": self.claimed_by_me}
 
 

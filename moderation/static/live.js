@@ -1,11 +1,10 @@
 // Keeps an open queue page current without re-rendering or scrolling it: every 10 seconds while
 // the tab is visible it asks /review/updates (short polling: see domain/queue_updates.py for why
 // not server-sent events) for the tab counts, the state of each card on the page and how many new
-// comments arrived, and marks the cards others took or decided in place.
+// comments arrived, and marks the cards others took, decided or the site deleted in place.
 (function () {
   "use strict";
   const POLL_MS = 10 * 1000;
-  const FINAL = ["approved", "rejected"];
   const list = document.querySelector("ol.queue[data-updates]");
   if (!list) return;
   const banner = document.querySelector("[data-new-items]");
@@ -17,8 +16,9 @@
   function markDecided(card, state) {
     card.classList.add("decided");
     delete card.dataset.claimedBy;
-    card.querySelector("[data-claim-note]").textContent =
-      "decided (" + state.status + ") by " + (state.decided_by || "someone else");
+    card.querySelector("[data-claim-note]").textContent = state.status === "deleted"
+      ? "deleted by the site"
+      : "decided (" + state.status + ") by " + (state.decided_by || "someone else");
     const pill = card.querySelector(".meta .status");
     if (pill) {
       pill.textContent = state.status;
@@ -38,7 +38,7 @@
       const state = update.cards[card.dataset.commentId];
       const form = card.querySelector("form.decide");
       if (!state || !form || card.classList.contains("decided")) return;
-      if (FINAL.indexOf(state.status) >= 0) {
+      if (!state.decidable) {  // decided, or deleted by the site: nothing left to decide here
         markDecided(card, state);
       } else if (window.reviewClaims) {
         window.reviewClaims.show(card, state.claimed_by, state.claimed_by_me);

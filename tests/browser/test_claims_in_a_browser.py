@@ -1,5 +1,6 @@
 """Two moderators on one item, in real Chromium: alice's focus claims it, bob's open page learns it
-without reloading, bob's decision is refused with her name, and her decision greys his card."""
+without reloading, bob's decision is refused with her name, and her decision greys his card, as does
+the site deleting a comment he has open."""
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +13,9 @@ from test_review_in_a_browser import _held_comment
 from workspace_pages import sign_in
 
 from moderation import db
-from moderation.models import Comment
+from moderation.domain.lifecycle import commit_and_send
+from moderation.domain.removal import delete_comment
+from moderation.models import Comment, Site
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +38,7 @@ def _poll_now(page) -> None:
 def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server, browser_page, tmp_path: Path):
     site = make_site("daily-planet")
     contested = _held_comment(app, site.id)
-    _another_held_comment(app, site.id, "Is the bridge toll going up again?")
+    withdrawn = _another_held_comment(app, site.id, "Is the bridge toll going up again?")
     alice, bob = make_moderator("alice", sites=[site]), make_moderator("bob", sites=[site])
     shots = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path))
     violations: list[str] = []
@@ -82,4 +85,16 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
     assert bob_page.locator("[data-new-items]").inner_text() == "1 new comment — show"
     assert bob_page.locator(".tabs [data-tab=approved] .count").inner_text() == "1"
     bob_page.screenshot(path=str(shots / "review-live-updates.png"), full_page=True)
+
+    # The site deletes a comment bob has open: greyed too, not left to be read and decided in vain.
+    with app.app_context():
+        removal = delete_comment(db.session, db.session.get(Site, site.id), withdrawn, actor="site:daily-planet",
+                                 requested_by="author")
+        commit_and_send(db.session, [removal.delivery])
+    _poll_now(bob_page)
+    bob_page.wait_for_selector(f"#comment-{withdrawn}.decided")
+    withdrawn_card = bob_page.locator(f"#comment-{withdrawn}")
+    assert withdrawn_card.locator("[data-claim-note]").inner_text() == "deleted by the site"
+    assert withdrawn_card.locator(".meta .status").first.inner_text() == "deleted"
+    assert withdrawn_card.locator("button[value=approve]").is_disabled()
     assert violations == []
