@@ -15,8 +15,9 @@ from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, AuthorSanction, Comment, CommentRevision, WebhookDelivery
 
 _LABELS = {"scoring": "Scored", "report": "Reports reached the threshold", "deletion": "Deleted"}
-# Same instant (one transaction): the audit entry first, then what it caused.
-_RANK = {"revision": 0, "audit": 0, "report": 1, "sanction": 2, "webhook": 3}
+# Same instant (one transaction): the reader's edit or report first, then the status change it
+# caused (the audit entry), then what that caused.
+_RANK = {"revision": 0, "report": 0, "audit": 1, "sanction": 2, "webhook": 3}
 EDITED_ACTION = "comment:edited"  # domain/edits.py; shown from the revision row, which has the text
 
 

@@ -125,7 +125,8 @@ def file_report(
         note=note,
         weight=weight,
         weight_reason=weight_reason,
-        created_at=now(),
+        # created_at: the server's transaction time, as the audit entry of a hold this report causes
+        # gets, so the comment's history shows the report before the hold.
     )
     session.add(report)
     comment.report_weight = (comment.report_weight or 0.0) + report.weight

@@ -23,3 +23,27 @@ def test_the_detail_page_shows_the_text_before_the_reader_edited_it(app, client,
     assert "The &lt;b&gt;first&lt;/b&gt; words." in html  # escaped, like every reader's text
     assert "Back to scoring after the edit: published → pending" in html
     assert "Reports reached the threshold" not in html  # the edit is not mistaken for reports
+
+
+def test_the_report_that_sent_a_comment_to_review_comes_before_the_hold_in_its_history(app, client, site, moderator,
+                                                                                        grant, sign_in):
+    grant(moderator, site)
+    posted = client.post("/api/v1/comments", headers=site.headers, json={
+        "id": "c-2", "story_id": "s-1", "author_id": "a-1", "text": "Published words."})
+    comment_id = posted.get_json()["id"]
+    with app.app_context():
+        change_status(db.session, db.session.get(Comment, comment_id), PUBLISHED, actor="system:scorer", by=SCORER)
+        db.session.commit()
+    filed = 0
+    while filed < 10:  # reports until one reaches the site's threshold
+        filed += 1
+        answer = client.post(f"/api/v1/comments/{comment_id}/reports", headers=site.headers,
+                             json={"reason": "harassment", "reporter_id": f"r-{filed}"})
+        if answer.get_json()["comment"]["status"] == "held":
+            break
+
+    html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
+
+    hold = html.index("Reports reached the threshold: published → held")
+    # Every report, the last one included (it reached the threshold in the same request), comes first.
+    assert html.count("Reported: harassment") == filed and html.rfind("Reported: harassment") < hold
