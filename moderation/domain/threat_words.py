@@ -7,7 +7,8 @@ with (classifiers/threat_patterns.py): a stated intent to harm someone ("I will 
 you"), a call or wish for someone's death or harm ("he should be executed", "I hope you die"), the
 stock phrases of intimidation ("watch your back", "your days are numbered") and an order to kill a
 group; against a person a story names as well ("someone should shoot the mayor", "I hope the
-judge dies", "these reporters should be shot"), not their feelings, an errand or a figure of speech
+judge dies", "these reporters should be shot", "the engineers who designed this bridge should be
+executed"), not their feelings, an errand or a figure of speech
 ("hurt the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the
 patterns only in comments labelled toxic; this rule reads every comment, so it spells four of them
 more narrowly: an intent leaves out "beat" and "find" ("we will beat them on Sunday", "I'll find
@@ -21,8 +22,8 @@ A threat denied just before it does not count ("they do not deserve to be tortur
 hurt you"), and "No one deserves to die like that" names no one to die, so the condolences under a
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
-apart. Over the shared data's real comments it fires on 36 of 112,067 that people labelled civil (23 of them the
-model would publish) and on 298 of 73,188 labelled toxic (38 of them the model would publish:
+apart. Over the shared data's real comments it fires on 37 of 112,067 that people labelled civil (23 of them the
+model would publish) and on 301 of 73,188 labelled toxic (38 of them the model would publish:
 "he should be executed", "I will hurt you", "I hope you die"; README, the rules table).
 """
 from __future__ import annotations
@@ -43,11 +44,22 @@ _ROLE = (r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s
          r"(?:mayor|judge|senator|governor|president|congress(?:man|men|woman|women)|council(?:man|men|woman|women|lor|lors|or|ors)"
          r"|reporter|journalist|editor|columnist|writer|author|minister|politician|official|cop|officer|sheriff"
          r"|prosecutor|lawyer|attorney|teacher|doctor|nurse|priest|pastor|imam|rabbi|landlord|neighbou?r|ceo"
+         # The people a news story is about: who built it, ran it, played in it, protested or did the crime.
+         r"|engineer|designer|builder|developer|contractor|architect|planner|banker|executive|manager|boss(?:es)?"
+         r"|owner|player|coach(?:es)?|referee|ref|umpire|fan|protest[eo]r|rioter|looter|activist|soldier|troop"
+         r"|police(?:m[ae]n)?|firefighter|voter|supporter|scientist|researcher|professor|student|parent|driver"
+         r"|cyclist|motorist|worker|employee|bureaucrat|regulator|inspector|lawmaker|legislator|commissioner"
+         r"|director|surgeon|thie(?:f|ves)|criminal|murderer|killer|rapist|p(?:a)?edophile|terrorist|dealer|abuser"
+         r"|liar|crook|pilot|guard|juror|witness(?:es)?|bishop|athlete"
          r"|man|men|woman|women|guy|guys|kid|boy|girl|bitch|bastard|idiot|moron|traitor|scum|clown)s?")
 # A call for a death or a harm, where a person or people are to suffer it: "This bill needs to die"
 # and "that plan should be killed" are politics. Without one, only harms never done to a plan count.
 _PERSON = (r"(?:you|u|ya|y'all|yall|he|she|they|him|her|them|people|everyone|everybody|anyone|anybody"
            r"|whoever(?:\s+\w+){1,2}|" + _ROLE + r")")
+# Who they are, said between: "the engineers who designed this bridge should be executed"; not an
+# opinion, whose own subject the call is about ("people who think the bill should die").
+_WHO_DID = (r"(?:\s+who\s+(?!(?:think|thought|say|said|believe|decide|decided|feel|felt|want|wanted|agree|argue|claim"
+            r"|vote|voted|insist|suggest|demand)(?:s|ed)?\b)(?:[\w']+\s+){0,6}?[\w']+)?")
 # Dying or being shot as a figure of speech: "die on this hill", "die of embarrassment", "shot down".
 _NOT_LITERAL = (r"(?!\s+(?:on\s+(?:this|that|the|a)\s+hill|of\s+(?:shame|embarrassment|boredom|laughter|old\s+age"
                 r"|natural\s+causes)|laughing|happy|old|peacefully|in\s+(?:peace|(?:his|her|their)\s+sleep)|down)\b)")
@@ -57,7 +69,7 @@ _WHO = r"(?:you|u|ya|him|her|them|" + _ROLE + r"|" + GROUP + r")(?!')" + NOT_HAR
 _HARM_DONE = (r"(?:(?:kill|murder|shoot|stab|hurt|punch|strangle|choke|lynch|behead|execute|torture|beat\s+up)s?\s+" + _WHO
               + r"|put(?:s|ting)?\s+a\s+bullet\s+(?:in|into|through)\s+" + _WHO
               + r"|runs?\s+(?:you|u|him|her|them)\s+(?:over|down)\b)")
-_CALLS = (r"\b" + _PERSON + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:die\b|(?:have\s+been|be|get)\s+(?:\w+ly\s+)?"
+_CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:die\b|(?:have\s+been|be|get)\s+(?:\w+ly\s+)?"
           + HARMED + r"\b)" + _NOT_LITERAL,
           r"\b" + CALL + r"\s+(?:have\s+been|be|get)\s+(?:\w+ly\s+)?(?:hanged|lynched|raped|tortured|gassed|beheaded|stabbed"
           r"|murdered)\b",

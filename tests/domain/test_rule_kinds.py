@@ -108,6 +108,10 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "I hope the mayor dies.",
     "These reporters should be shot.",
     "Somebody should just stab those immigrants.",
+    # Against the people a story is about, said with who they are: published without these words.
+    "The engineers who designed this bridge should be executed.",
+    "These protesters deserve to be shot.",
+    "Anyone who does this should be hanged.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -142,6 +146,11 @@ def test_a_threat_in_plain_words_is_held(text):
     "Immigrants do not deserve to be tortured like that.",
     "I would never hurt you, you know that.",
     "I will never hurt you.",
+    "People who think the bill should die are right.",  # an opinion about a bill, not a call
+    "The engineers who work on the bridge deserve to be paid.",
+    "The players who missed should be benched.",
+    "The orders should be executed at the open.",
+    "people who " + "do " * 3000 + "x",              # the who-clause is bounded too
     "i will " * 3000 + "x",                          # crafted runs of the patterns' optional words
     "should be " * 2000 + "x",
 ])
