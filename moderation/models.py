@@ -442,7 +442,7 @@ class TrainingRun(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The site whose own labels join the shared data; NULL trains on the shared data only.
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
-    requested_by: Mapped[str] = mapped_column(String(200))  # "user:alice" or "cli", as in the audit log
+    requested_by: Mapped[str] = mapped_column(String(200))  # "user:alice" or "cli:root", as in the audit log
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(20), default="queued", server_default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))

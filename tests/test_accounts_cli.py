@@ -6,6 +6,7 @@ from click.testing import CliRunner
 
 from moderation import db
 from moderation.cli import main
+from moderation.cli.context import cli_actor
 from moderation.domain import sites
 from moderation.domain.errors import Unauthorized
 from moderation.domain.users import authenticate
@@ -71,3 +72,12 @@ def test_the_new_commands_explain_themselves(run):
     for group, command in [("users", "list"), ("users", "disable"), ("users", "enable"),
                            ("users", "reset-password"), ("keys", "list"), ("keys", "rotate"), ("keys", "revoke")]:
         assert "Usage:" in run(group, command, "--help")
+
+
+def test_a_user_made_from_the_shell_is_in_the_audit_log_under_the_commands_name(app, run):
+    run("users", "create", "carol", "--role", "moderator", "--password-stdin", input="a long and fresh passphrase\n")
+    with app.app_context():
+        entry = db.session.query(AuditEntry).filter(AuditEntry.action == "user:created").one()
+    assert entry.actor == cli_actor() and entry.actor.startswith("cli:")
+    assert entry.details == {"user": "carol", "role": "moderator"}
+

@@ -9,6 +9,7 @@ from classifiers import DEFAULT_MODEL_PATH
 from model_variants import model_variant
 from moderation import db
 from moderation.cli import main
+from moderation.cli.context import cli_actor
 from moderation.models import AuditEntry
 
 pytestmark = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="needs the shipped model")
@@ -43,7 +44,8 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
 
     with app.app_context():
         audited = [(e.actor, e.action) for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    assert audited == [("cli", "model:registered"), ("cli", "model:promoted"), ("cli", "model:rolled_back")]
+    me = cli_actor()  # "cli:" and the shell account, as every command's entries
+    assert audited == [(me, "model:registered"), (me, "model:promoted"), (me, "model:rolled_back")]
 
 
 def test_every_models_command_has_help():

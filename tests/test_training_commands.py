@@ -8,6 +8,7 @@ from training_data import MIN_POSITIVES, write_training_csv
 
 from moderation import db
 from moderation.cli import main
+from moderation.cli.context import cli_actor
 from moderation.models import ModelVersion, TrainingRun
 
 
@@ -26,7 +27,7 @@ def test_run_trains_a_candidate_in_the_foreground_and_list_shows_it(app, cli, tm
     assert "training run #1" in result.output and "registered candidate" in result.output
     with app.app_context():
         run = db.session.get(TrainingRun, 1)
-        assert (run.state, run.progress, run.requested_by) == ("succeeded", 1.0, "cli")
+        assert (run.state, run.progress, run.requested_by) == ("succeeded", 1.0, cli_actor())
         version = db.session.scalar(select(ModelVersion.version).where(ModelVersion.id == run.version_id))
     listed = cli("list")
     assert listed.exit_code == 0

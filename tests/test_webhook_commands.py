@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from moderation import db
 from moderation.cli import main
+from moderation.cli.context import cli_actor
 from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.lifecycle import SCORER, change_status, now
 from moderation.models import AuditEntry, Site, WebhookDelivery
@@ -66,7 +67,7 @@ def test_replay_by_id_and_all_of_a_site_resets_them_and_audits(app, cli, dead):
     assert _failed(app) == {planet[1]}
     with app.app_context():
         actors = {e.actor for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "webhook:replayed"))}
-    assert actors == {"cli"}
+    assert actors == {cli_actor()}
 
 
 def test_replay_wants_ids_or_all(cli, dead):

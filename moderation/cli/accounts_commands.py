@@ -1,4 +1,4 @@
-"""Accounts and keys from the command line: list, disable/enable and reset users; list, rotate and
+"""Accounts and keys from the command line: list, disable/enable, reset and re-role users; list, rotate and
 revoke sites' API keys. Added to the `users` and `keys` groups of admin_commands."""
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 
 from moderation import db
 from moderation.cli.admin_commands import keys_group, users_group
-from moderation.cli.context import command_app
+from moderation.cli.context import cli_actor, command_app
 from moderation.domain.errors import DomainError
-
-ACTOR = "system:cli"
+from moderation.models import ROLES
 
 
 @contextmanager
@@ -63,7 +62,7 @@ def _user_action(name: str, action: Callable[..., None], done: str, *args: objec
     from moderation.domain.users import user_named
 
     with _session() as session:
-        action(session, user_named(session, name), *args, actor=ACTOR)
+        action(session, user_named(session, name), *args, actor=cli_actor())
     click.echo(done)
 
 
@@ -94,6 +93,17 @@ def users_reset_password(name: str, password_stdin: bool) -> None:
 
     _user_action(name, set_password, f"new password set for {name}; their sessions have ended",
                  _read_password(password_stdin))
+
+
+@users_group.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+def users_role(name: str, role: str) -> None:
+    """Make NAME a moderator or an admin; their open sessions end."""
+    from moderation.domain.users import set_role
+
+    _user_action(name, set_role, f"{name} is now a{'n' if role == 'admin' else ''} {role}; their sessions have ended",
+                 role)
 
 
 @keys_group.command("list")
@@ -127,7 +137,7 @@ def keys_rotate(name: str, grace: str) -> None:
 
     with _session() as session:
         period = parse_grace(grace)
-        new_key = rotate_key(session, site_named(session, name), grace=period, actor=ACTOR)
+        new_key = rotate_key(session, site_named(session, name), grace=period, actor=cli_actor())
     click.echo(f"api key:        {new_key}")
     click.echo("Store it now: it is not shown again. " +
                (f"The old key keeps working for {grace}." if period else "The old key has stopped working."), err=True)
@@ -149,5 +159,5 @@ def keys_revoke(name: str, previous: bool, yes: bool) -> None:
     if not yes:
         click.confirm(f"Revoke {what} of {name} now?", abort=True)
     with _session() as session:
-        revoke_keys(session, site_named(session, name), actor=ACTOR, previous_only=previous)
+        revoke_keys(session, site_named(session, name), actor=cli_actor(), previous_only=previous)
     click.echo(f"revoked {what} of {name}")

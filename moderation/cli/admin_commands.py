@@ -6,11 +6,9 @@ import sys
 import click
 
 from moderation import db
-from moderation.cli.context import command_app
+from moderation.cli.context import cli_actor, command_app
 from moderation.domain.errors import DomainError
 from moderation.models import ROLES
-
-ACTOR = "system:cli"
 
 
 @click.group("db")
@@ -45,6 +43,7 @@ def keys_group() -> None:
                    "misses (rules 'threats' and 'group-hate'); none: no rules. Edit them on /admin.")
 def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold: float, rule_choice: str) -> None:
     """Create a site NAME and print its API key and webhook secret once."""
+    from moderation.domain.lifecycle import audit
     from moderation.domain.rule_sets import save_rules, starter_rules
     from moderation.domain.sites import create_site
     from moderation.migrate import upgrade
@@ -56,7 +55,9 @@ def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold:
         try:
             new = create_site(db.session, name, webhook_url=webhook_url, moderation_mode=mode,
                               report_threshold=report_threshold)
-            save_rules(db.session, new.site, rules, actor=ACTOR)  # one transaction: no site without them
+            audit(db.session, cli_actor(), "site:created", site_id=new.site.id, site=name, moderation_mode=mode,
+                  report_threshold=report_threshold, webhook_url=webhook_url)
+            save_rules(db.session, new.site, rules, actor=cli_actor())  # one transaction: no site without them
             db.session.commit()
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
@@ -65,6 +66,8 @@ def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold:
     click.echo(f"webhook secret: {new.webhook_secret}")
     if rules:
         click.echo(f"rules:          {', '.join(r['name'] for r in rules)} (hold; edit on /admin, Rules and stories)")
+    else:
+        click.echo("rules:          none (add them on /admin, Rules and stories)")
     click.echo("Store both now: they are not shown again.", err=True)
 
 
@@ -79,6 +82,7 @@ def users_group() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(name: str, role: str, password_stdin: bool) -> None:
     """Create a user NAME; the password comes from a prompt or from stdin."""
+    from moderation.domain.lifecycle import audit
     from moderation.domain.users import create_user
     from moderation.migrate import upgrade
 
@@ -90,7 +94,8 @@ def users_create(name: str, role: str, password_stdin: bool) -> None:
     with app.app_context():
         upgrade(app.config["DATABASE_URL"])
         try:
-            create_user(db.session, name, password, role)
+            user = create_user(db.session, name, password, role)
+            audit(db.session, cli_actor(), "user:created", user=user.username, role=role)
             db.session.commit()
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc

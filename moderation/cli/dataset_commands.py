@@ -8,7 +8,7 @@ import click
 from tqdm.auto import tqdm
 
 from moderation import db
-from moderation.cli.context import command_app
+from moderation.cli.context import cli_actor, command_app
 from moderation.domain.errors import DomainError
 
 
@@ -53,7 +53,7 @@ def export_command(site_name: str, since: datetime | None, out: Path, quiet: boo
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None
-        audit(db.session, "cli", "dataset:exported", site_id=site.id, site=site.name, rows=summary.rows,
+        audit(db.session, cli_actor(), "dataset:exported", site_id=site.id, site=site.name, rows=summary.rows,
               since=since.isoformat() if since else None, out=str(out.resolve()))
         db.session.commit()
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary.by_kind.items())) or "none"

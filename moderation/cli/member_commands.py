@@ -1,21 +1,12 @@
 """`moderation users grant|revoke NAME --site SITE`: which sites a moderator works."""
 from __future__ import annotations
 
-import getpass
-
 import click
 
 from moderation import db
 from moderation.cli.admin_commands import users_group
-from moderation.cli.context import command_app
+from moderation.cli.context import cli_actor, command_app
 from moderation.domain.errors import DomainError
-
-
-def _shell_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in some containers
-        return "unknown"
 
 
 def _change(action: str, name: str, site: str) -> None:
@@ -26,8 +17,7 @@ def _change(action: str, name: str, site: str) -> None:
     with app.app_context():
         upgrade(app.config["DATABASE_URL"])
         try:
-            # The audit log names the shell account, as it has no signed-in user to name.
-            (grant if action == "grant" else revoke)(db.session, name, site, actor=f"cli:{_shell_user()}")
+            (grant if action == "grant" else revoke)(db.session, name, site, actor=cli_actor())
             db.session.commit()
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc

@@ -7,10 +7,8 @@ from pathlib import Path
 import click
 
 from moderation import db
-from moderation.cli.context import command_app, site_id_named
+from moderation.cli.context import cli_actor, command_app, site_id_named
 from moderation.domain.errors import DomainError
-
-ACTOR = "cli"
 
 
 @click.group("models")
@@ -90,7 +88,7 @@ def register_command(path: Path, notes: str | None) -> None:
     app = _app()
     with app.app_context():
         try:
-            row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], notes=notes, actor=ACTOR)
+            row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], notes=notes, actor=cli_actor())
         except (DomainError, UntrustedModelError) as error:
             raise click.ClickException(str(error)) from None
         db.session.commit()
@@ -103,7 +101,7 @@ def _change(action, **kwargs) -> str:
         try:
             if "site_name" in kwargs:
                 kwargs["site_id"] = site_id_named(kwargs.pop("site_name"))
-            action(db.session, by=ACTOR, **kwargs)
+            action(db.session, by=cli_actor(), **kwargs)
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None
@@ -165,7 +163,7 @@ def register_trained(path: Path) -> None:
     try:
         app = command_app()
         with app.app_context():
-            row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], actor=ACTOR,
+            row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], actor=cli_actor(),
                                     notes=f"moderation train, {path.name}")
             db.session.commit()
             version, status, trained_for_sites = row.version, row.status, trained_for(row)

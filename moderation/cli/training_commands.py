@@ -7,13 +7,11 @@ import click
 from sqlalchemy import select
 
 from moderation import db
-from moderation.cli.context import command_app
+from moderation.cli.context import cli_actor, command_app
 from moderation.domain import training_runs as runs
 from moderation.domain.errors import DomainError
 from moderation.domain.lifecycle import now
 from moderation.models import Site
-
-ACTOR = "cli"
 
 
 @click.group("training")
@@ -42,7 +40,7 @@ def run_command(site_name: str | None, data_dir: Path | None, quiet: bool) -> No
             if site_id is None:
                 raise click.ClickException(f"no such site: {site_name}")
         try:
-            run = runs.start_run(db.session, by=ACTOR, site_id=site_id)
+            run = runs.start_run(db.session, by=cli_actor(), site_id=site_id)
         except DomainError as error:
             raise click.ClickException(error.message) from None
         db.session.commit()
@@ -67,7 +65,7 @@ def run_command(site_name: str | None, data_dir: Path | None, quiet: bool) -> No
                                          data_dir=data_dir or config["TRAINING_DATA_DIR"], trainer=trainer)
             except KeyboardInterrupt:
                 db.session.rollback()
-                runs.end_abandoned_run(db.session, run_id, "cancelled with Ctrl-C")
+                runs.end_abandoned_run(db.session, run_id, "cancelled with Ctrl-C", by=cli_actor())
                 db.session.commit()
                 raise click.ClickException(f"training run #{run_id} cancelled") from None
         db.session.expire_all()
@@ -107,7 +105,7 @@ def cancel_command(run_id: int) -> None:
     app = command_app()
     with app.app_context():
         try:
-            run = runs.cancel_run(db.session, run_id, by=ACTOR)
+            run = runs.cancel_run(db.session, run_id, by=cli_actor())
         except DomainError as error:
             raise click.ClickException(error.message) from None
         db.session.commit()

@@ -4,10 +4,8 @@ from __future__ import annotations
 import click
 
 from moderation import db
-from moderation.cli.context import command_app, site_id_named
+from moderation.cli.context import cli_actor, command_app, site_id_named
 from moderation.domain.errors import DomainError
-
-ACTOR = "cli"
 
 
 @click.group("webhooks")
@@ -55,7 +53,7 @@ def replay_command(ids: tuple[int, ...], replay_all: bool, site_name: str | None
     app = command_app(need_redis=True)
     with app.app_context():
         site_id = site_id_named(site_name)
-        replayed = replay_dead_letters(db.session, actor=ACTOR, ids=list(ids) if ids else None, site_id=site_id)
+        replayed = replay_dead_letters(db.session, actor=cli_actor(), ids=list(ids) if ids else None, site_id=site_id)
         db.session.commit()
         send_replayed(db.session, replayed)  # a message lost here is resent by the sweep within a minute or two
     click.echo(f"replayed {len(replayed)}" + (f" of {len(ids)} (the others are not dead letters)"
@@ -74,7 +72,7 @@ def rotate_secret_command(site_name: str, grace: str) -> None:
     with app.app_context():
         try:
             period = parse_grace(grace)
-            rotation = rotate_webhook_secret(db.session, site_id_named(site_name), period, actor=ACTOR)
+            rotation = rotate_webhook_secret(db.session, site_id_named(site_name), period, actor=cli_actor())
             db.session.commit()
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc

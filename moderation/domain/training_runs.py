@@ -146,11 +146,11 @@ def fail_unsent(session: Session, run_id: int) -> None:
                             log=TrainingRun.log + _line("failed: could not reach the task queue (Redis)")))
 
 
-def end_abandoned_run(session: Session, run_id: int, why: str) -> None:
+def end_abandoned_run(session: Session, run_id: int, why: str, *, by: str) -> None:
     """A foreground run (`moderation training run`) interrupted by its user. The caller commits."""
     session.execute(update(TrainingRun).where(TrainingRun.id == run_id, TrainingRun.state.in_(ACTIVE))
                     .values(state=CANCELLED, finished_at=now(), log=TrainingRun.log + _line(why)))
-    audit(session, "cli", "training:cancelled", run_id=run_id, why=why)
+    audit(session, by, "training:cancelled", run_id=run_id, why=why)
 
 
 def fail_interrupted_runs(session: Session) -> list[int]:

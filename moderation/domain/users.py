@@ -75,5 +75,17 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
     audit(session, actor, "user:password_changed", user=user.username)
 
 
+def set_role(session: Session, user: User, role: str, *, actor: str) -> None:
+    """Make the user a moderator or an admin; their sessions end, so no page open with the old rights
+    goes on working. The caller commits."""
+    if role not in ROLES:
+        raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
+    if user.role == role:
+        raise Conflict(f"{user.username} is a{'n' if role == 'admin' else ''} {role} already", field="role")
+    was, user.role = user.role, role
+    end_sessions(session, user)
+    audit(session, actor, "user:role_changed", user=user.username, role=role, was=was)
+
+
 def record_sign_in(user: User) -> None:
     user.last_login_at = now()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from fake_model import FakeModel
 from moderation import db
 from moderation.cli import main
+from moderation.cli.context import cli_actor
 from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.scoring import score_pending
@@ -32,7 +33,9 @@ def test_a_new_site_holds_a_threat_or_group_hate_the_model_lets_through(app, ser
         assert "rules:          threats, group-hate" in output
         assert [r["kind"] for r in current_rules(db.session, site.id)] == ["threat_words", "group_attack"]
         audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:rules_changed")).all()
-        assert [(e.actor, e.details["version"]) for e in audited] == [("system:cli", 1)]
+        assert [(e.actor, e.details["version"]) for e in audited] == [(cli_actor(), 1)]
+        created = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:created")).one()
+        assert (created.actor, created.details["site"]) == (cli_actor(), "morning-post")
 
         threat, calm = _post(site, "c-1", text), _post(site, "c-2", "The mayor spoke well tonight.")
         # The fake model scores both as civil, as ours scores these two (threat 0.29, toxicity 0.38).
@@ -44,6 +47,6 @@ def test_a_new_site_holds_a_threat_or_group_hate_the_model_lets_through(app, ser
 def test_a_site_can_start_without_rules(app, services):
     with app.app_context():
         output, site = _create(services, "evening-post", "--rules", "none")
-        assert "rules:" not in output and current_rules(db.session, site.id) == []
+        assert "rules:          none" in output and current_rules(db.session, site.id) == []
         comment = _post(site, "c-1", "Someone should shoot the mayor.")
         assert score_pending(db.session, FakeModel, [comment], batch_size=10) == {comment: "published"}
