@@ -7,11 +7,11 @@ its query, path or (page) form is a 400 before any view runs.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import BaseConverter, Map, PathConverter, ValidationError
+
+from moderation.domain.storable import unstorable
 
 MAX_INT4 = 2**31 - 1  # sites.id, users.id
 MAX_INT8 = 2**63 - 1  # comments.id and the other BIGSERIAL ids
@@ -73,18 +73,6 @@ class SiteCommentIdConverter(PathConverter):
     reports-by-site-id route's, so GET there is a 405 naming POST, not the comment "<id>/reports"."""
 
     regex = "(?!.*/reports$)[^/].*?"
-
-
-def unstorable(values: Iterable[str]) -> bool:
-    """NUL, which no PostgreSQL text can hold, or an unpaired surrogate, which no UTF-8 can."""
-    for value in values:
-        if "\x00" in value:
-            return True
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-    return False
 
 
 def _refuse_unstorable() -> ResponseReturnValue | None:

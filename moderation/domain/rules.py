@@ -34,6 +34,7 @@ from moderation.domain import rule_matchers as match
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.group_attacks import group_attack
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED
+from moderation.domain.storable import unstorable_at
 from moderation.domain.policy import Verdict
 from moderation.domain.threat_words import threat_words
 
@@ -200,6 +201,9 @@ def validate_rules(raw: Any) -> list[dict[str, Any]]:
         where = f"rules[{i}]"
         if not isinstance(rule, dict):
             raise ValidationFailed(f"{where} must be an object", field=where)
+        if (bad := unstorable_at(rule, where)) is not None:  # "\u0000" in the editor's JSON: a 500 at the insert
+            raise ValidationFailed(f"{bad} contains a character we cannot store (NUL or an unpaired surrogate)",
+                                   field=bad)
         kind = rule.get("kind")
         if kind not in KINDS:
             raise ValidationFailed(f"{where}.kind must be one of {', '.join(KINDS)}", field=f"{where}.kind")

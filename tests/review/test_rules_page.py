@@ -63,6 +63,14 @@ def test_invalid_rules_are_a_form_error_naming_the_field_and_nothing_is_saved(ap
     assert "at line 1, column 3" in html and html.count("not valid JSON") == 1  # said once, where it is
     deep = _post(client, site.id, "[" * 5000)
     assert deep.status_code == 400 and "nested too deeply" in deep.get_data(as_text=True)
+    # Escapes PostgreSQL cannot store, in the JSON text: a form error, not a 500 at the insert.
+    for rule, field in (('{"name": "ab", "kind": "phone", "reason": "r\\u0000"}', "rules[0].reason"),
+                        ('{"name": "ab", "kind": "phone", "reason": "r\\ud800"}', "rules[0].reason"),
+                        ('{"name": "ab", "kind": "banned_words", "words": ["ok", "bad\\u0000word"]}', "rules[0].words[1]")):
+        for action in ("save", "preview"):
+            refused = _post(client, site.id, f"[{rule}]", action=action)
+            assert refused.status_code == 400 and f"{field} contains a character we cannot store" in refused.get_data(
+                as_text=True)
     with app.app_context():
         assert db.session.scalar(select(RuleSet.id)) is None
 
