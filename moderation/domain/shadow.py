@@ -2,8 +2,8 @@
 
 After scoring has committed its batches (domain/scoring.py), the shadow scores the same texts and
 one row per comment goes to shadow_scores: its scores, the status the site's policy would have
-given with them (the shadow's own thresholds and reliable attributes, the site's overrides and
-the author's sanctions, exactly as live scoring applies them) and the status the comment got.
+given with them (the shadow's own thresholds and reliable attributes, the site's overrides, the
+rules that fired, the author's sanctions and a story's storm, exactly as live scoring applies them) and the status the comment got.
 Nothing here changes a comment, and nothing here may fail live scoring: any error is logged and
 the shadow rows of that call are dropped. The admin page reads the rows back as agreement per day
 and would-be status changes both ways (`shadow_summary`).
@@ -23,6 +23,7 @@ from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, now
 from moderation.domain.policy import Policy, build_policy, decide
 from moderation.domain.rules import apply_hits, stored_hits
 from moderation.domain.sanctions import enforce, sanctions_in_force
+from moderation.domain.storms import STORM, hold_in_storm
 from moderation.models import Comment, ShadowScore
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,9 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
         # The site's rules do not depend on the model: what fired live applies to the shadow too,
         # so a rule's hold is not counted as the two models disagreeing.
         verdict = apply_hits(decide(policies[site.id], scores, comment.report_weight or 0.0), stored_hits(comment))
-        verdict, _ = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
+        verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
+        if not sanction_reason:  # nor is a storm's hold: its story was stormy for both models
+            verdict, _ = hold_in_storm(verdict, STORM in (comment.flagged or []))
         rows.append(dict(
             comment_id=comment.id, version=shadow.version,
             scores={k: round(float(v), 6) for k, v in scores.items() if k in shadow.attributes},

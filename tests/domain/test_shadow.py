@@ -1,7 +1,7 @@
 """A shadow model scores what the live model scored, apart: statuses never change, failures never spread."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from fake_model import FakeModel
 from moderation import db
@@ -106,3 +106,14 @@ def test_agreement_and_would_be_changes_both_ways_are_counted_with_examples(app,
         assert [e.text for e in summary.would_publish] == ["A vile take."]
         assert summary.live_versions == ["fake-1"]
         assert shadow_summary(db.session, None).scored == 0
+
+
+def test_a_storms_hold_applies_to_the_shadow_too_so_it_is_not_counted_as_the_models_doing(app, site):
+    with app.app_context():
+        db.session.execute(update(Site).where(Site.id == site.id).values(storm_comments_per_minute=3))
+        db.session.commit()
+        ids = [add(site.id, text, n) for n, text in enumerate(["Thanks for the piece.", "Good point.", "Well said."])]
+        assert set(score_pending(db.session, FakeModel, ids, batch_size=10, get_shadow=StricterModel).values()) == {"held"}
+        rows = db.session.scalars(select(ShadowScore)).all()
+        assert [(r.live_status, r.would_be_status) for r in rows] == [("held", "held")] * 3
+        assert shadow_summary(db.session, "fake-2").would_publish_count == 0
