@@ -2,39 +2,23 @@
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
-from moderation.admin.model_card import card_summary
+from moderation.admin.loaded_model import model_summary
 from moderation.admin.settings import update_site_settings
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.audit_search import audit_page
 from moderation.models import Site
 from moderation.request_input import MAX_INT8, parse_int
 
-log = logging.getLogger(__name__)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _model_summary() -> dict[str, Any]:
-    """The loaded model's version and card, or the error that stopped it loading: the page renders either way."""
-    try:
-        from moderation.scorer import get_model  # imported here so a broken model package cannot break the admin pages
-
-        model = get_model(current_app._get_current_object())
-        return {"version": model.version, "card": card_summary(model.card), "thresholds": model.thresholds,
-                "attributes": list(model.attributes), "error": None}
-    except Exception as error:  # any failure to load is shown to the admin, not raised
-        log.warning("could not load the model for the admin page", exc_info=True)
-        return {"version": None, "card": card_summary(None), "thresholds": {}, "attributes": [],
-                "error": f"{type(error).__name__}: {error}"}
 
 
 @bp.get("")
@@ -42,16 +26,15 @@ def _model_summary() -> dict[str, Any]:
 @auth.login_required("admin")
 def index() -> str:
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    return render_template("admin/index.html", sites=sites, attributes=ATTRIBUTES, model=_model_summary())
+    return render_template("admin/index.html", sites=sites, attributes=ATTRIBUTES, model=model_summary())
 
 
 @bp.get("/sites/<int:site_id>")
 @auth.login_required("admin")
 def edit_site(site_id: int) -> str:
     site = db.get_or_404(Site, site_id)
-    model = _model_summary()
     return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=None,
-                           reliable=model["attributes"], defaults=model["thresholds"])
+                           model=model_summary(site.id), global_version=model_summary()["version"])
 
 
 @bp.post("/sites/<int:site_id>")
@@ -64,9 +47,8 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
     except ValidationFailed as error:
         db.session.rollback()
         site = db.session.get(Site, site_id)
-        model = _model_summary()
         return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=request.form,
-                               error=error, reliable=model["attributes"], defaults=model["thresholds"]), 400
+                               error=error, model=model_summary(site_id), global_version=model_summary()["version"]), 400
     db.session.commit()
     site = db.session.get(Site, site_id)
     flash(f"Saved {site.name}: " + (", ".join(changed) if changed else "nothing changed") + ".", "success")

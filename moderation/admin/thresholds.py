@@ -6,38 +6,20 @@ CSRF, audited by domain/threshold_tuning.save_threshold.
 from __future__ import annotations
 
 import base64
-import logging
 import math
-from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from classifiers.plots import threshold_png
 from moderation import auth, db
+from moderation.admin.loaded_model import model_summary
 from moderation.admin.routes import bp
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.threshold_tuning import PRECISION, curve, parse_target, preview, save_threshold, tuning_data
 from moderation.models import Site
 from moderation.request_input import parse_int
-
-
-log = logging.getLogger(__name__)
-
-
-def _site_model(site_id: int) -> dict[str, Any]:
-    """The attributes the site's active version scores reliably and its own thresholds ({} if it cannot load)."""
-    try:
-        from moderation.scorer import get_provider  # here, so a broken model package cannot break the page
-
-        provider = get_provider(current_app._get_current_object())
-        provider.refresh()
-        model = provider.for_site(site_id)
-        return {"attributes": list(model.attributes), "thresholds": dict(model.thresholds)}
-    except Exception:  # the page says no attribute can be tuned instead of failing
-        log.warning("could not load the site's model for the thresholds page", exc_info=True)
-        return {"attributes": [], "thresholds": {}}
 
 
 def _attribute(raw: str | None, reliable: list[str]) -> str:
@@ -54,7 +36,7 @@ def _attribute(raw: str | None, reliable: list[str]) -> str:
 @auth.login_required("admin")
 def site_thresholds(site_id: int) -> tuple[str, int]:
     site = db.get_or_404(Site, site_id)
-    model = _site_model(site.id)
+    model = model_summary(site.id)
     args = request.args
     limit = parse_int(args.get("limit"), maximum=MAX_LIMIT) or DEFAULT_LIMIT
     error, result, data = None, None, None
@@ -82,7 +64,7 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
 def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
     site = db.get_or_404(Site, site_id)
     form = request.form
-    model = _site_model(site.id)
+    model = model_summary(site.id)
     try:
         attribute = _attribute(form.get("attribute") or "-", model["attributes"])
         try:

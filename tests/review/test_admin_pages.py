@@ -136,3 +136,34 @@ def test_a_blank_threshold_shows_the_model_default_it_stands_for(sign_in, admin,
     hold = html[html.index('name="hold_toxicity"'):].split(">", 1)[0]
     reject = html[html.index('name="reject_toxicity"'):].split(">", 1)[0]
     assert 'placeholder="0.80"' in hold and 'placeholder="off"' in reject
+
+
+class _PerSite(FixedModels):
+    """The global model for every site but one, which runs its own version (promoted for it alone)."""
+
+    def __init__(self, model, own_site_id: int, own) -> None:
+        super().__init__(model)
+        self.own_site_id, self.own = own_site_id, own
+
+    def for_site(self, site_id):
+        return self.own if site_id == self.own_site_id else self.model
+
+
+def test_a_site_with_its_own_model_shows_that_models_defaults_and_says_so(app, sign_in, admin, site, make_site,
+                                                                          fake_model):
+    other = make_site("daily-bugle")
+    glob = app.extensions["models"].model
+    own = SimpleNamespace(version="own-b", attributes=("toxicity",), thresholds={"toxicity": 0.757}, card={})
+    app.extensions["models"] = _PerSite(glob, site.id, own)
+    client = sign_in(admin)
+
+    html = client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    hold = html[html.index('name="hold_toxicity"'):].split(">", 1)[0]
+    assert 'placeholder="0.76"' in hold  # its own model's threshold, not the global 0.80
+    assert "scored by <code>own-b</code> (its own version; the other sites: <code>civility-2026.11-abc123</code>)" in html
+    insult = html[html.index('name="hold_insult"'):].split(">", 1)[0]
+    assert "placeholder" in insult and 'placeholder=""' in insult  # own-b does not score insult
+    assert "insult <small>(not scored reliably by this site's model: ignored)" in html
+
+    other_html = client.get(f"/admin/sites/{other.id}").get_data(as_text=True)
+    assert "scored by <code>civility-2026.11-abc123</code>:" in other_html and "its own version" not in other_html
