@@ -11,9 +11,10 @@ from werkzeug.wrappers import Response
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
-from moderation.admin.settings import update_site_settings
+from moderation.admin.settings import SETTING_LABELS, update_site_settings
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.audit_search import audit_page
+from moderation.domain.storms import calm_storms
 from moderation.models import Site
 from moderation.request_input import MAX_INT8, parse_int
 
@@ -50,8 +51,11 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
         return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=request.form,
                                error=error, model=model_summary(site_id), global_version=model_summary()["version"]), 400
     db.session.commit()
+    if any(name.startswith("storm_") for name in changed):
+        calm_storms(db.session)  # triggers turned off (or calm shortened) end the storms now, not at the next sweep
     site = db.session.get(Site, site_id)
-    flash(f"Saved {site.name}: " + (", ".join(changed) if changed else "nothing changed") + ".", "success")
+    flash(f"Saved {site.name}: " + (", ".join(SETTING_LABELS.get(n, n) for n in changed) or "nothing changed") + ".",
+          "success")
     return redirect(url_for("admin.index", _anchor=f"site-{site.id}"), code=303)
 
 

@@ -116,6 +116,16 @@ def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, 
     }
 
 
+# The words the site page uses for each setting, for the message after a save.
+SETTING_LABELS = {
+    "moderation_mode": "moderation mode", "thresholds": "hold thresholds", "reject_thresholds": "auto-reject thresholds",
+    "auto_reject": "automatic rejection", "report_threshold": "report weight", "webhook_url": "webhook URL",
+    "share_moderator_names": "moderators' names shown", "storm_comments_per_minute": "storm comments a minute",
+    "storm_held_share": "storm held share", "storm_calm_minutes": "storm calm minutes",
+    "allow_text_export": "text export", "retention_days": "retention days",
+}
+
+
 def update_site_settings(session: Session, site_id: int, form: Mapping[str, str], *, user: User) -> list[str]:
     """Apply the form to the site, one audit entry per changed setting; returns the changed names.
 

@@ -31,12 +31,23 @@ def test_an_admin_turns_storm_mode_on_and_each_setting_is_audited(app, sign_in, 
         changed = {e.details["setting"]: e.details for e in db.session.scalars(select(AuditEntry))}
         assert set(changed) == {"storm_comments_per_minute", "storm_held_share", "storm_calm_minutes"}
         assert changed["storm_comments_per_minute"]["old"] == 0 and changed["storm_comments_per_minute"]["new"] == 120
-    # Blank turns the triggers off again.
+    followed = client.get("/admin/", follow_redirects=False).get_data(as_text=True)
+    assert "Saved daily-planet: storm comments a minute, storm held share, storm calm minutes." in followed
+
+    # A story is in a storm; blank turns the triggers off again, and ends it at once, not at the next sweep.
+    with app.app_context():
+        at = datetime.now(timezone.utc)
+        db.session.add(StoryStorm(site_id=site.id, story_id="viral", started_at=at, last_stormy_at=at,
+                                  trigger="130 comments in the last minute (limit 120)"))
+        db.session.commit()
     _post_settings(client, site.id, {**BASE, "storm_comments_per_minute": "", "storm_held_share": "",
                                      "storm_calm_minutes": "15"})
     with app.app_context():
         saved = db.session.get(Site, site.id)
         assert (saved.storm_comments_per_minute, saved.storm_held_share) == (0, 0.0)
+        assert db.session.scalar(select(StoryStorm.ended_at)) is not None
+        ended = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "story:storm_ended")).one()
+        assert ended.details["triggers_on"] is False
 
 
 @pytest.mark.parametrize("field, value", [
