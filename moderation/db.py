@@ -8,6 +8,7 @@ from flask import Flask, abort
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from moderation.domain.dispatch import DISPATCHER
 from moderation.domain.settings import SETTINGS
@@ -31,8 +32,18 @@ PING_AFTER_IDLE_SECONDS = 5.0
 MAX_STATEMENT_TIMEOUT_MS = 2**31 - 1
 
 
+# A server that stops answering mid-statement (a hung host, a network partition) would hold a
+# request on a pooled connection for as long as TCP lets it: minutes. With these, libpq gives up
+# on data the server has not acknowledged in 15 s, and on an idle connection after about 40 s.
+TCP_SETTINGS = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 10, "keepalives_count": 3,
+                "tcp_user_timeout": 15_000}
+# /readyz's database check: a fresh connection, so a server that takes connections but answers none
+# (a stalled postmaster) is "unavailable" within this many seconds instead of hanging the probe.
+PING_TIMEOUT_SECONDS = 2
+
+
 def make_engine(url: str, statement_timeout: float = 0.0) -> Engine:
-    connect_args: dict[str, object] = {"connect_timeout": 10}
+    connect_args: dict[str, object] = {"connect_timeout": 10, **TCP_SETTINGS}
     if statement_timeout > 0:  # 0: no limit (Config refuses negative and NaN; other callers may not)
         milliseconds = min(statement_timeout * 1000, MAX_STATEMENT_TIMEOUT_MS)
         connect_args["options"] = f"-c statement_timeout={max(1, round(milliseconds))}"
@@ -53,6 +64,15 @@ def make_engine(url: str, statement_timeout: float = 0.0) -> Engine:
             raise exc.InvalidatePoolError(str(error)) from error
 
     return engine
+
+
+def make_ping_engine(url: str) -> Engine:
+    """Unpooled, every wait bounded by PING_TIMEOUT_SECONDS: a connection costs /readyz a few
+    milliseconds, and a stuck one is never handed to a request."""
+    timeout = PING_TIMEOUT_SECONDS
+    return create_engine(url, poolclass=NullPool, connect_args={
+        "connect_timeout": timeout, "options": f"-c statement_timeout={timeout * 1000}",
+        **TCP_SETTINGS, "tcp_user_timeout": timeout * 1000})
 
 
 def init_app(app: Flask) -> None:

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from moderation import db
 from moderation.domain.health import readiness
 from moderation.redis_client import redis_client
 
 bp = Blueprint("health", __name__)
+
+
+def _select_one(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 @bp.get("/healthz")
@@ -27,7 +34,11 @@ def readyz() -> ResponseReturnValue:
     broker = current_app.extensions.get("health_redis")
     if broker is None:
         broker = current_app.extensions["health_redis"] = redis_client(config["REDIS_URL"], timeout=config["BROKER_TIMEOUT"])
-    state = readiness(db.session, broker=broker, default_model=current_app.extensions["models"].default,
+    ping = current_app.extensions.get("health_db")
+    if ping is None:
+        ping = current_app.extensions["health_db"] = db.make_ping_engine(config["DATABASE_URL"])
+    state = readiness(db.session, database=lambda: _select_one(ping), broker=broker,
+                      default_model=current_app.extensions["models"].default,
                       soft_limit=config["BACKPRESSURE_SOFT_LIMIT"], hard_limit=config["BACKPRESSURE_HARD_LIMIT"])
     response = jsonify(state.as_json())
     response.headers["Cache-Control"] = "no-store"

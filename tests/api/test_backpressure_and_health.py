@@ -2,6 +2,11 @@
 comments stay pending, so the backlog is exactly what the test posted."""
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from moderation import db
@@ -90,3 +95,68 @@ def test_past_the_soft_limit_a_process_reuses_its_count_and_adds_what_it_took(ap
     # backlog the worker drained (only comment 2 waits) lets it in.
     fourth = post(client, site, 3)
     assert fourth.status_code == 202 and fourth.headers["X-Moderation-Load"] == "degraded"
+
+
+
+def test_readyz_answers_unavailable_when_the_database_stops_answering_mid_connection(app_with, services):
+    """A server that stalls (a hung host, a stopped postgres) keeps its connections open and answers
+    nothing: /readyz must say so, not wait on a pooled connection for as long as TCP lets it."""
+    with StallingProxy(services.database_url) as proxy:
+        app = app_with(DATABASE_URL=proxy.database_url)
+        client = app.test_client()
+        assert client.get("/readyz").status_code == 200  # connections made through the proxy, pooled
+        proxy.stall()
+        answer: list = []
+        probe = threading.Thread(target=lambda: answer.append(client.get("/readyz")), daemon=True)
+        probe.start()
+        probe.join(timeout=60)  # a load balancer gives up long before; a hang would be forever
+        assert answer, "/readyz did not answer while the database was stalled"
+        body = answer[0].get_json()
+        assert answer[0].status_code == 503 and body["status"] == "unavailable"
+        assert body["checks"]["database"]["ok"] is False and body["checks"]["database"]["error"] == "OperationalError"
+
+
+class StallingProxy:
+    """TCP on 127.0.0.1 to the embedded server's Unix socket, forwarding until `stall()`."""
+
+    def __init__(self, database_url: str) -> None:
+        self.target = str(next(Path(database_url.split("host=", 1)[1]).glob(".s.PGSQL.*")))
+        self.name = database_url.split("@/", 1)[1].split("?", 1)[0]
+        self.stalled = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.database_url = f"postgresql+psycopg://postgres@127.0.0.1:{self.listener.getsockname()[1]}/{self.name}"
+
+    def __enter__(self) -> "StallingProxy":
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.listener.close()
+
+    def stall(self) -> None:
+        self.stalled.set()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.socket(socket.AF_UNIX)
+            server.connect(self.target)
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        while not self.stalled.is_set():
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            while self.stalled.is_set():  # hold what came: the other side waits for ever
+                time.sleep(0.05)
+            sink.sendall(data)
