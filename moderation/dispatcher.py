@@ -1,6 +1,16 @@
 """The dispatcher create_app builds for the domain (moderation/domain/dispatch.py): tasks sent by
-name through Celery, and the "a scoring task is queued" marker kept in Redis."""
+name through Celery, and the "a scoring task is queued" marker kept in Redis.
+
+Redis that refuses connections fails each call at once; Redis that stalls (a hung host, a full
+network buffer) fails each only after BROKER_TIMEOUT, and a comment POST makes up to four such
+calls. After one call that used its whole timeout, the dispatcher skips Redis for STALL_PAUSE
+seconds: those comments wait for the sweep, as they would anyway, and a POST answers at once.
+"""
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import redis
 from celery import Celery
@@ -9,29 +19,66 @@ from moderation.celery_app import SCORE_TASK, WEBHOOK_BATCH_TASK, WEBHOOK_TASK, 
 from moderation.domain.dispatch import SCORE_HELPER_KEY, SCORE_HELPER_TTL_MS, SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS
 
 
+T = TypeVar("T")
+STALL_PAUSE = 5.0  # seconds without Redis calls after one that took its whole timeout
+
+
 class CeleryDispatcher:
-    def __init__(self, celery: Celery, marker: redis.Redis, *, scoring_tasks: int = 2) -> None:
+    def __init__(self, celery: Celery, marker: redis.Redis, *, scoring_tasks: int = 2,
+                 broker_timeout: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.celery = celery
         self.marker = marker  # lazily connected; BROKER_TIMEOUT bounds every call
         self.helper_slots = range(1, scoring_tasks)  # the first task holds SCORE_QUEUED_KEY
+        self.stalled_after = broker_timeout * 0.9  # a failure this slow ran into the timeout
+        self.clock = clock
+        self.skip_until = 0.0
+
+    def _stalled(self) -> bool:
+        return self.clock() < self.skip_until
+
+    def _watch(self, call: Callable[[], T], failed: Callable[[T], bool]) -> T:
+        """`call`, noting a stall when it fails (an exception, or `failed(result)`) after its whole timeout."""
+        started = self.clock()
+        try:
+            result = call()
+        except BaseException:
+            self._note(started)
+            raise
+        if failed(result):
+            self._note(started)
+        return result
+
+    def _note(self, started: float) -> None:
+        if self.clock() - started >= self.stalled_after:
+            self.skip_until = self.clock() + STALL_PAUSE
+
+    def _send(self, name: str, args: list[object]) -> bool:
+        if self._stalled():
+            return False  # the row is committed; the sweep sends it
+        return self._watch(lambda: send(self.celery, name, args), lambda sent: not sent)
 
     def send_task(self, name: str, args: list[object]) -> bool:
         """Any task by name (training runs, backtests): False when the broker could not take it."""
-        return send(self.celery, name, args)
+        return self._send(name, args)
 
     def send_webhooks(self, delivery_ids: list[int]) -> None:
         if len(delivery_ids) == 1:
-            send(self.celery, WEBHOOK_TASK, [delivery_ids[0]])
+            self._send(WEBHOOK_TASK, [delivery_ids[0]])
         elif delivery_ids:
-            send(self.celery, WEBHOOK_BATCH_TASK, [delivery_ids])
+            self._send(WEBHOOK_BATCH_TASK, [delivery_ids])
 
     def send_for_scoring(self, comment_ids: list[int]) -> bool:
+        if self._stalled():
+            return False  # the comment is stored; the sweep sends it once Redis answers
         try:
-            if not self.marker.set(SCORE_QUEUED_KEY, "1", nx=True, px=SCORE_QUEUED_TTL_MS):
+            if not self._watch(lambda: self.marker.set(SCORE_QUEUED_KEY, "1", nx=True, px=SCORE_QUEUED_TTL_MS),
+                               lambda _: False):
                 return True  # a queued task will claim these comments
         except (redis.RedisError, OSError):
-            pass  # cannot tell; the send below fails fast too if Redis is down
-        if send(self.celery, SCORE_TASK, [comment_ids]):
+            if self._stalled():
+                return False  # and the marker, if it was set after all, expires by itself
+            # Refused, not stalled: cannot tell; the send below fails fast too if Redis is down
+        if self._send(SCORE_TASK, [comment_ids]):
             return True
         # No task is queued after all: left set, the marker would keep the next comments from
         # sending one for its whole TTL, and they would wait for the sweep.
@@ -43,8 +90,10 @@ class CeleryDispatcher:
 
     def scoring_task_holding(self) -> None:
         """The scoring task still claims: the marker lives SCORE_QUEUED_TTL_MS more."""
+        if self._stalled():
+            return
         try:
-            self.marker.pexpire(SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS)
+            self._watch(lambda: self.marker.pexpire(SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS), lambda _: False)
         except (redis.RedisError, OSError):
             pass  # it expires, and the next comment sends a task: more tasks, nothing lost
 
@@ -52,12 +101,14 @@ class CeleryDispatcher:
         """A helper task in the first free slot; False if none is free or it could not be sent."""
         for slot in self.helper_slots:
             key = SCORE_HELPER_KEY.format(slot)
+            if self._stalled():
+                return False
             try:
-                if not self.marker.set(key, "1", nx=True, px=SCORE_HELPER_TTL_MS):
+                if not self._watch(lambda: self.marker.set(key, "1", nx=True, px=SCORE_HELPER_TTL_MS), lambda _: False):
                     continue
             except (redis.RedisError, OSError):
                 return False  # no helper: the first task scores on alone, as it did before helpers
-            if send(self.celery, SCORE_TASK, [[], slot]):
+            if self._send(SCORE_TASK, [[], slot]):
                 return True
             self.scoring_helper_finishing(slot)
             return False
@@ -70,8 +121,10 @@ class CeleryDispatcher:
         # Twice: a pooled connection from before a Redis restart fails once, and a marker left set
         # would keep new comments from sending a task (or a helper from starting) for its whole TTL.
         for _ in range(2):
+            if self._stalled():
+                return  # the key expires by itself
             try:
-                self.marker.delete(key)
+                self._watch(lambda: self.marker.delete(key), lambda _: False)
                 return
             except (redis.RedisError, OSError):
                 continue  # and if Redis is down, the key expires by itself

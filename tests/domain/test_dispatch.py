@@ -223,3 +223,45 @@ def test_a_scoring_task_keeps_its_marker_alive_while_it_claims_and_not_after_rel
     store.set(SCORE_QUEUED_KEY, "1", px=expiring_ms)  # the next comment's task's marker
     turn.claimed(full=False)  # this task's last claim, after the release
     assert store.pttl(SCORE_QUEUED_KEY) <= expiring_ms  # not this task's to keep
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Stalled:
+    """Redis, or the broker on it, that answers nothing: each call fails after its whole timeout."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock, self.calls = clock, 0
+
+    def _stall(self, *args: object, **kwargs: object) -> None:
+        import redis
+
+        self.calls += 1
+        self.clock.now += 1.0
+        raise redis.TimeoutError("Timeout reading from socket")
+
+    set = delete = pexpire = send_task = _stall
+
+
+def test_after_one_call_stalls_for_its_whole_timeout_redis_is_left_alone_for_a_few_seconds():
+    clock = Clock()
+    marker, broker = Stalled(clock), Stalled(clock)
+    dispatcher = CeleryDispatcher(broker, marker, broker_timeout=1.0, clock=clock)
+
+    started = clock.now
+    assert dispatcher.send_for_scoring([1]) is False
+    assert clock.now - started == 1.0  # one stalled call, not a marker, a send and two clears (4 s)
+    calls = marker.calls + broker.calls
+    assert dispatcher.send_for_scoring([2]) is False  # at once: the comment waits for the sweep
+    dispatcher.send_webhooks([7])
+    dispatcher.scoring_task_finishing()
+    assert marker.calls + broker.calls == calls and clock.now - started == 1.0
+
+    clock.now += 5.1  # then it tries again
+    assert dispatcher.send_for_scoring([3]) is False and marker.calls + broker.calls == calls + 1
