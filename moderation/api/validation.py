@@ -7,10 +7,12 @@ bytes and unpaired surrogates, which PostgreSQL cannot store: refusing them here
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from moderation.api.openapi_patterns import INVISIBLE
 from moderation.domain.comments import CommentInput
 from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.models import REPORT_REASONS
@@ -27,6 +29,10 @@ MAX_NOTE_LENGTH = 2000
 # "Not after tomorrow" would be tighter, but no schema can say it, and a site whose clock runs
 # fast should not lose comments over it.
 CREATED_AT_YEARS = (1970, 2099)
+
+
+# Something a reader can see: the OpenAPI document's NOT_BLANK says the same.
+_VISIBLE = re.compile(f"[^\\s{INVISIBLE}]")
 
 
 class MalformedJson(ValidationFailed):
@@ -66,8 +72,8 @@ def _id(body: Mapping[str, Any], name: str, *, required: bool) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValidationFailed(f"{name} must be a string or an integer", field=name)
     text = _check_string(str(value), name, MAX_ID_LENGTH).strip()
-    if not text:
-        raise ValidationFailed(f"{name} must not be empty", field=name)
+    if not _VISIBLE.search(text):
+        raise ValidationFailed(f"{name} must not be empty or only whitespace or invisible characters", field=name)
     return text
 
 
@@ -87,8 +93,8 @@ def _text(body: Mapping[str, Any], max_length: int) -> str:
     if not isinstance(value, str):
         raise ValidationFailed("text must be a string", field="text")
     _check_string(value, "text", max_length)
-    if not value.strip():
-        raise ValidationFailed("text must not be empty or only whitespace", field="text")
+    if not _VISIBLE.search(value):
+        raise ValidationFailed("text must not be empty or only whitespace or invisible characters", field="text")
     return value
 
 

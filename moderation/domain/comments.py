@@ -171,7 +171,8 @@ def comment_for_site(session: Session, site: Site, comment_id: int) -> Comment:
 
 
 def comment_by_site_id(session: Session, site: Site, external_id: str) -> Comment:
-    comment = _by_external_id(session, site.id, external_id)
+    # Stored as sent, less the whitespace around it (api/validation.py): looked up the same way.
+    comment = _by_external_id(session, site.id, external_id.strip())
     if comment is None:
         raise NotFound(f"no comment with site id {external_id!r}", field="site_comment_id")
     return comment

@@ -32,8 +32,8 @@ def story_comments(session: Session, site: Site, story_id: str | None, *, status
     query = (select(Comment).options(_READABLE)
              .where(Comment.site_id == site.id, Comment.id > after)
              .order_by(Comment.id).limit(limit + 1))
-    if story_id is not None:
-        query = query.where(Comment.story_id == story_id)
+    if story_id is not None:  # stored less the whitespace around it (api/validation.py), so read so
+        query = query.where(Comment.story_id == story_id.strip())
     if statuses:
         query = query.where(Comment.status.in_(list(statuses)))
     rows = list(session.scalars(query))
@@ -49,6 +49,7 @@ def story_counts(session: Session, site: Site, story_id: str) -> dict[str, objec
     a story it just published wants to hear.
     """
     by_status = dict.fromkeys(STATUSES, 0)
+    story_id = story_id.strip()  # stored less the whitespace around it (api/validation.py)
     in_story = (Comment.site_id == site.id, Comment.story_id == story_id)
     for status, count in session.execute(
             select(Comment.status, func.count()).where(*in_story).group_by(Comment.status)):

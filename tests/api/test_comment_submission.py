@@ -96,6 +96,9 @@ def test_concurrent_posts_of_one_comment_store_it_once(app, site):
         ({**GOOD, "text": 42}, "text"),
         ({**GOOD, "text": ""}, "text"),
         ({**GOOD, "text": " \n\t "}, "text"),
+        ({**GOOD, "text": "\u200b\u200b"}, "text"),  # zero-width spaces: nothing a reader can see
+        ({**GOOD, "text": " \ufeff\u200d "}, "text"),
+        ({**GOOD, "id": "\u200b"}, "id"),
         ({**GOOD, "text": "x" * 20_001}, "text"),
         ({**GOOD, "text": "nul\x00byte"}, "text"),
         ({**GOOD, "id": "nul\x00id"}, "id"),
@@ -111,6 +114,10 @@ def test_concurrent_posts_of_one_comment_store_it_once(app, site):
 def test_it_refuses_invalid_fields_and_stores_nothing(app, client, site, body, field):
     assert_error(post(client, site, body), 400, field)
     assert count_comments(app) == 0
+
+
+def test_text_with_something_visible_beside_invisible_characters_is_accepted(client, site):
+    assert post(client, site, {**GOOD, "text": "\u200bno\u00ad\u200bway"}).status_code == 202
 
 
 def test_it_accepts_text_of_exactly_the_maximum_length(client, site):
@@ -153,3 +160,13 @@ def test_it_refuses_the_right_key_id_with_a_wrong_secret(app, client, site):
     prefix, key_id, _ = site.api_key.split("_", 2)
     response = client.post("/api/v1/comments", json=GOOD, headers={"Authorization": f"Bearer {prefix}_{key_id}_x"})
     assert_error(response, 401)
+
+
+def test_an_id_sent_with_spaces_around_it_is_found_by_the_same_spelling(client, site):
+    posted = post(client, site, {**GOOD, "id": " lead ", "story_id": " s-9"})
+    assert posted.status_code == 202 and posted.get_json()["site_comment_id"] == "lead"
+    found = client.get("/api/v1/comments/by-site-id/%20lead%20", headers=site.headers)
+    assert found.status_code == 200 and found.get_json()["id"] == posted.get_json()["id"]
+    assert client.get("/api/v1/stories/%20s-9", headers=site.headers).get_json()["comments"]["total"] == 1
+    listed = client.get("/api/v1/comments", query_string={"story_id": " s-9"}, headers=site.headers)
+    assert [c["id"] for c in listed.get_json()["comments"]] == [posted.get_json()["id"]]
