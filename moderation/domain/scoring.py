@@ -39,6 +39,7 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses
+from moderation.domain.reports import open_report_weights
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.rules import Compiled, apply_hits, status_reason
@@ -254,6 +255,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
     compiled = Compiled(rules)
     facts = load_facts(session, comments, rules) if rules else {}
     stories = story_settings(session, comments[0].site_id, (c.story_id for c in comments))
+    reported = open_report_weights(session, comments)
     policy: Policy | None = None
     for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
@@ -270,7 +272,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         story = story_hit(stories.get(comment.story_id))
         if story is not None:
             hits.append(story)
-        verdict = apply_hits(decide(policy, scores, comment.report_weight or 0.0), hits)
+        verdict = apply_hits(decide(policy, scores, reported.get(comment.id, 0.0)), hits)
         verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
         verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
         comment.rule_hits = [h.as_json() for h in hits] or None

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, now
 from moderation.domain.policy import Policy, build_policy, decide
+from moderation.domain.reports import open_report_weights
 from moderation.domain.rules import apply_hits, stored_hits
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.storms import STORM, hold_in_storm
@@ -68,6 +69,7 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
     all_scores = shadow.score([c.text for c in comments])
     scored_at = now()
     sanctions = sanctions_in_force(session, comments, scored_at)
+    reported = open_report_weights(session, comments)
     policies: dict[int, Policy] = {}
     rows = []
     for comment, scores in zip(comments, all_scores, strict=True):
@@ -79,7 +81,7 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
                 auto_reject=site.auto_reject, reject_thresholds=site.reject_thresholds)
         # The site's rules do not depend on the model: what fired live applies to the shadow too,
         # so a rule's hold is not counted as the two models disagreeing.
-        verdict = apply_hits(decide(policies[site.id], scores, comment.report_weight or 0.0), stored_hits(comment))
+        verdict = apply_hits(decide(policies[site.id], scores, reported.get(comment.id, 0.0)), stored_hits(comment))
         verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
         if not sanction_reason:  # nor is a storm's hold: its story was stormy for both models
             verdict, _ = hold_in_storm(verdict, STORM in (comment.flagged or []))

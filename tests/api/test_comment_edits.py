@@ -134,3 +134,33 @@ def test_erasing_the_author_removes_the_earlier_texts_too(app, client, site):
     assert revisions(app, comment_id) == []
     with app.app_context():
         assert db.session.get(Comment, comment_id).text != "Second words."
+
+
+def test_a_report_a_moderator_dismissed_does_not_count_again_when_the_reader_edits(app, client, site, admin):
+    from moderation.domain.decisions import decide
+    from moderation.models import User
+    from test_comment_lookup_and_reports import report
+
+    comment_id = submit(client, site, text="A thoughtful comment.")
+    assert score(app, comment_id) == "published"
+    assert report(client, site, comment_id, reason="harassment", reporter_id="r-1").get_json()["comment"]["status"] == "held"
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        decide(db.session, comment_id, user=db.session.get(User, admin.id), action="approve", reason=None,
+               expected_version=comment.version)  # the report is dismissed
+
+    edit(client, site, comment_id, "A thoughtful comment, with a typo fixed.")
+    assert score(app, comment_id) == "held"  # back to review for its new text...
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert body["flagged"] == ["edited_after_decision"]  # ...not for the report already dismissed
+
+
+def test_a_report_still_open_counts_against_the_edited_text(app, client, site):
+    from test_comment_lookup_and_reports import report
+
+    comment_id = submit(client, site, text="A thoughtful comment.")
+    assert score(app, comment_id) == "published"
+    assert report(client, site, comment_id, reason="harassment", reporter_id="r-1").get_json()["comment"]["status"] == "held"
+    edit(client, site, comment_id, "A thoughtful comment, reworded.")
+    assert score(app, comment_id) == "held"
+    assert "reports" in client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()["flagged"]
