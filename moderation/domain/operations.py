@@ -8,10 +8,15 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import DECIDED, HELD, PENDING, in_review_queue_condition
-from moderation.models import Comment, ModelAssignment, ModelVersion, Site, WebhookDelivery
+from moderation.domain.lifecycle import (
+    DECIDABLE, DECIDED, HELD, PENDING, REJECTED, in_review_queue_condition, status_action,
+)
+from moderation.models import AuditEntry, Comment, ModelAssignment, ModelVersion, Site, WebhookDelivery
 
 GLOBAL_SCOPE = "(global)"
+# Audit actions: a pending comment scored into held or rejected; a moderator's decision.
+_SCORED_STOPPED = (status_action(PENDING, HELD), status_action(PENDING, REJECTED))
+_DECISIONS = tuple(status_action(old, new) for old in DECIDABLE for new in DECIDED)
 
 
 @dataclass
@@ -74,8 +79,8 @@ class Hour:
     start: datetime
     received: int = 0
     scored: int = 0
-    flagged: int = 0     # scored past a threshold: held or auto-rejected (later reports not counted)
-    decided: int = 0
+    flagged: int = 0     # held or rejected when scored: by the model, a rule, a storm or a sanction
+    decided: int = 0     # moderators' decisions made, later undone ones too (as decisions_total counts)
     p50_seconds: float | None = None  # received -> scored
     p99_seconds: float | None = None
     webhooks_delivered: int = 0
@@ -99,22 +104,25 @@ def hourly(session: Session, *, hours: int = 24, now: datetime | None = None) ->
         if moment in table:
             table[moment].received = count
     waited = func.extract("epoch", Comment.scored_at - Comment.received_at)
-    for moment, scored, flagged, p50, p99 in session.execute(
+    for moment, scored, p50, p99 in session.execute(
             select(bucket(Comment.scored_at), func.count(),
-                   func.count().filter(func.jsonb_array_length(Comment.flagged) > 0),
                    func.percentile_cont(0.5).within_group(waited),
                    func.percentile_cont(0.99).within_group(waited))
             .where(Comment.scored_at >= start).group_by(bucket(Comment.scored_at))).all():
         if moment in table:
             hour = table[moment]
-            hour.scored, hour.flagged = scored, flagged
-            hour.p50_seconds, hour.p99_seconds = p50, p99
-    for moment, count in session.execute(
-            select(bucket(Comment.decided_at), func.count())
-            .where(Comment.decided_at >= start, Comment.status.in_(DECIDED))
-            .group_by(bucket(Comment.decided_at))).all():
+            hour.scored, hour.p50_seconds, hour.p99_seconds = scored, p50, p99
+    # From the audit log, as the Prometheus counters count them: each scoring that held or rejected
+    # (whatever held it, and each time an edited comment is scored again), and each decision made,
+    # whether or not it was undone since. A comment's row keeps only its latest state.
+    for moment, flagged, decided in session.execute(
+            select(bucket(AuditEntry.at),
+                   func.count().filter(AuditEntry.action.in_(_SCORED_STOPPED)),
+                   func.count().filter(and_(AuditEntry.action.in_(_DECISIONS), AuditEntry.actor.like("user:%"))))
+            .where(AuditEntry.at >= start, AuditEntry.action.in_(_SCORED_STOPPED + _DECISIONS))
+            .group_by(bucket(AuditEntry.at))).all():
         if moment in table:
-            table[moment].decided = count
+            table[moment].flagged, table[moment].decided = flagged, decided
     for moment, delivered, failing in session.execute(
             select(bucket(WebhookDelivery.created_at),
                    func.count().filter(WebhookDelivery.delivered_at.is_not(None)),
