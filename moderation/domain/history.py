@@ -47,7 +47,9 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
     why = details.get("reason")
     change = parse_status_action(entry.action)
     if entry.action in (UNDO_ACTION, REVERSE_ACTION):
-        verb = "Undid their decision" if entry.action == UNDO_ACTION else f"Reversed {details.get('decided_by') or 'the'} decision"
+        decider = details.get("decided_by")
+        verb = ("Undid their decision" if entry.action == UNDO_ACTION
+                else f"Reversed {decider}'s decision" if decider else "Reversed the decision")
         what = f"{verb} ({details.get('decision')}); back to {details.get('restored_status')}"
         return HistoryEvent(entry.at, "undo", _who(entry.actor), what, why, order=entry.id)
     if change is not None:

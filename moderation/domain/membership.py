@@ -56,9 +56,9 @@ def grant(session: Session, username: str, site: str | int, *, actor: str) -> Us
     """Make `username` a member of `site` (its name or id), audited. The caller commits."""
     user, found = _user_and_site(session, username, site)
     if user.role == "admin":
-        raise ValidationFailed(f"{user.username} is an admin and sees every site already", field="username")
+        raise ValidationFailed(f"user {user.username} is an admin and sees every site already", field="username")
     if session.get(SiteMember, (user.id, found.id)) is not None:
-        raise Conflict(f"{user.username} is a member of {found.name} already", field="username")
+        raise Conflict(f"user {user.username} is a member of {found.name} already", field="username")
     session.add(SiteMember(user_id=user.id, site_id=found.id))
     audit(session, actor, "membership:granted", user=user.username, site_id=found.id, site=found.name)
     session.flush()

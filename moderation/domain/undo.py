@@ -139,8 +139,7 @@ def _take_back(session: Session, comment: Comment, user: User, action: str, reas
     audit(session, f"user:{user.username}", action, comment_id=comment.id, reason=reason,
           decision=comment.decision, decided_by=comment.decider.username if comment.decider else None,
           decision_reason=comment.decision_reason, restored_status=previous,
-          reports_reopened=[r.id for r in resolved], labelled_example_removed=examples[0] if examples else None,
-          labelled_examples_removed=examples)
+          reports_reopened=[r.id for r in resolved], labelled_examples_removed=examples)
 
     comment.decision = None
     comment.decision_reason = None

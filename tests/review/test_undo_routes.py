@@ -105,6 +105,9 @@ def test_an_admin_reverses_from_the_detail_page_with_a_reason(app, sign_in, mode
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "decision:reversed")).one()
         assert entry.actor == "user:ada" and entry.details["reason"] == "quoting the mayor, not insulting anyone"
+        assert "labelled_example_removed" not in entry.details  # said once, as the list
+    assert "Reversed mona&#39;s decision (rejected); back to held" in client.get(f"/review/{comment_id}").get_data(
+        as_text=True)
 
 
 def test_a_moderator_cannot_reverse(sign_in, moderator, site, make_comment, grant):
