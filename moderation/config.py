@@ -81,11 +81,19 @@ _RULES: dict[str, Rule] = {
 }
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+# Redis URL schemes redis-py and Celery's transport both read.
+REDIS_SCHEMES = ("redis", "rediss", "redis+socket", "unix")
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw in (None, ""):
         return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    word = raw.strip().lower()
+    if word not in _TRUE | _FALSE:  # "maybe" read as off would leave a cookie insecure without a word
+        raise ConfigError(f"{name} must be one of 1, true, yes, on, 0, false, no, off, not {raw!r}")
+    return word in _TRUE
 
 
 @dataclass
@@ -250,6 +258,16 @@ class Config:
                 raise ConfigError(f"{f.name} must be {rule[1]}, not {value!r}")
             if value > LARGEST:
                 raise ConfigError(f"{f.name} must be at most {LARGEST:,}, not {value!r}")
+        if self.REDIS_URL and self.REDIS_URL.split("://", 1)[0].lower() not in REDIS_SCHEMES:
+            raise ConfigError(f"REDIS_URL must start with {', '.join(s + '://' for s in REDIS_SCHEMES)}, "
+                              f"not {self.REDIS_URL.split('://', 1)[0]!r}")
+        if self.WEBHOOK_ALLOWED_NETWORKS:
+            from moderation.domain.webhook_urls import parse_networks  # here: it brings urllib3 along
+
+            try:
+                parse_networks(self.WEBHOOK_ALLOWED_NETWORKS)
+            except ValueError as error:
+                raise ConfigError(str(error)) from None
         soft, hard = self.BACKPRESSURE_SOFT_LIMIT, self.BACKPRESSURE_HARD_LIMIT
         if soft and hard and hard <= soft:
             raise ConfigError(f"BACKPRESSURE_HARD_LIMIT ({hard}) must be above BACKPRESSURE_SOFT_LIMIT ({soft}), "

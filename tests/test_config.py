@@ -76,3 +76,24 @@ def test_a_command_prints_the_bad_setting_instead_of_a_traceback(monkeypatch):
     result = CliRunner().invoke(main, ["keys", "list"])
     assert result.exit_code == 1
     assert result.output.strip() == "Error: WEBHOOK_TIMEOUT must be above 0, not 0.0"
+
+
+@pytest.mark.parametrize("name, raw, words", [
+    ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE must be one of 1, true, yes, on, 0, false, no, off, "
+                                       "not 'maybe'"),
+    ("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,notacidr", "WEBHOOK_ALLOWED_NETWORKS: 'notacidr' is not a network (CIDR)"),
+    ("REDIS_URL", "bogus://x", "REDIS_URL must start with redis://, rediss://, redis+socket://, unix://, not 'bogus'"),
+])
+def test_a_bad_switch_network_or_url_names_its_setting_in_one_line(monkeypatch, name, raw, words):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigError) as raised:
+        Config.from_env()
+    assert str(raised.value) == words
+    result = CliRunner().invoke(main, ["keys", "list"])
+    assert result.exit_code == 1 and result.output.strip() == f"Error: {words}"
+
+
+def test_switches_read_the_usual_words_either_way(monkeypatch):
+    for raw, value in (("TRUE", True), ("on", True), ("0", False), ("No", False), ("", False)):
+        monkeypatch.setenv("SESSION_COOKIE_SECURE", raw)
+        assert Config.from_env().SESSION_COOKIE_SECURE is value
