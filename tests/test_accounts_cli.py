@@ -66,6 +66,9 @@ def test_keys_are_listed_rotated_with_grace_and_revoked(app, run, site):
                 sites.site_id_for_key(db.session, key)
     assert "revoked" in run("keys", "list")
     assert "grace" in run("keys", "rotate", "daily-planet", "--grace", "soon", ok=False)
+    # After revoking them all there is no old key to keep working, and the message does not promise one.
+    after = run("keys", "rotate", "daily-planet", "--grace", "2h")
+    assert "The site had no working key; this is its only one." in after and "keeps working" not in after
 
 
 def test_the_new_commands_explain_themselves(run):

@@ -75,6 +75,11 @@ def test_replay_wants_ids_or_all(cli, dead):
     assert result.exit_code == 2 and "give delivery ids or --all" in result.output
 
 
+def test_replaying_only_ids_that_are_not_dead_letters_fails(cli, dead):
+    result = cli("replay", "999999")
+    assert result.exit_code == 1 and "replayed 0 of 1 (the others are not dead letters)" in result.output
+
+
 def test_rotate_secret_prints_the_new_secret_and_keeps_the_old_one_for_the_grace(app, cli, site):
     result = cli("rotate-secret", "daily-planet", "--grace", "2h")
     assert result.exit_code == 0, result.output

@@ -137,10 +137,17 @@ def keys_rotate(name: str, grace: str) -> None:
 
     with _session() as session:
         period = parse_grace(grace)
-        new_key = rotate_key(session, site_named(session, name), grace=period, actor=cli_actor())
+        site = site_named(session, name)
+        had_key = bool(site.key_hash)  # revoked keys stay revoked: no grace for them
+        new_key = rotate_key(session, site, grace=period, actor=cli_actor())
     click.echo(f"api key:        {new_key}")
-    click.echo("Store it now: it is not shown again. " +
-               (f"The old key keeps working for {grace}." if period else "The old key has stopped working."), err=True)
+    if not had_key:
+        then = "The site had no working key; this is its only one."
+    elif period:
+        then = f"The old key keeps working for {grace}."
+    else:
+        then = "The old key has stopped working."
+    click.echo("Store it now: it is not shown again. " + then, err=True)
 
 
 @keys_group.command("revoke")

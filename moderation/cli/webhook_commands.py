@@ -58,6 +58,8 @@ def replay_command(ids: tuple[int, ...], replay_all: bool, site_name: str | None
         send_replayed(db.session, replayed)  # a message lost here is resent by the sweep within a minute or two
     click.echo(f"replayed {len(replayed)}" + (f" of {len(ids)} (the others are not dead letters)"
                                                if ids and len(replayed) < len(ids) else ""))
+    if ids and not replayed:  # a script replaying ids it was given should hear that none were
+        raise SystemExit(1)
 
 
 @webhooks_group.command("rotate-secret")

@@ -107,6 +107,8 @@ def test_a_batch_may_be_larger_than_a_single_post_but_not_unbounded(app, app_wit
     small = app_with(BATCH_MAX_BYTES=100_000).test_client()
     refused = small.post(URL, json={"comments": [item(n, text="x" * 1000) for n in range(200, 400)]}, headers=site.headers)
     assert refused.status_code == 413 and refused.is_json
+    assert refused.get_json()["error"]["message"] == ("the request body is larger than the 100,000 bytes this "
+                                                      "endpoint takes; send fewer comments a batch")
 
 
 def test_a_batch_needs_a_key_and_only_touches_its_own_site(app, client, site, outsider):

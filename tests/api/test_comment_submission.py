@@ -141,7 +141,8 @@ def test_it_refuses_a_body_that_is_not_a_json_object(app, client, site, raw):
 def test_it_answers_a_body_over_a_megabyte_with_a_json_413(app, client, site):
     raw = json.dumps({**GOOD, "text": "x" * (1024 * 1024 + 10)})
     response = client.post("/api/v1/comments", data=raw, content_type="application/json", headers=site.headers)
-    assert_error(response, 413)
+    error = assert_error(response, 413)
+    assert error["message"] == "the request body is larger than the 1,048,576 bytes this endpoint takes"
     assert count_comments(app) == 0
 
 
