@@ -33,6 +33,9 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
     assert "registered (candidate)" in out and candidate != shipped
     assert "candidate" in cli("show", candidate) and "from a test" in cli("show", candidate)
     assert '"name": "candidate-b"' in cli("show", candidate, "--card")
+    assert "not scored" not in cli("show", candidate)  # the shipped card's six heads are all its own
+    thin = cli("register", str(model_variant(tmp_path, "thin", insufficient_data={"threat": {"score_copied_from": "toxicity"}})))
+    assert "not scored (too few examples): threat (uses toxicity's score)" in cli("show", thin.split()[0])
 
     assert f"daily-planet: {candidate} is active" in cli("promote", candidate, "--site", "daily-planet")
     rows = {line.split()[0]: line for line in cli("list").splitlines()[1:]}
@@ -45,7 +48,8 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
     with app.app_context():
         audited = [(e.actor, e.action) for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     me = cli_actor()  # "cli:" and the shell account, as every command's entries
-    assert audited == [(me, "model:registered"), (me, "model:promoted"), (me, "model:rolled_back")]
+    assert audited == [(me, "model:registered"), (me, "model:registered"), (me, "model:promoted"),
+                       (me, "model:rolled_back")]
 
 
 def test_every_models_command_has_help():

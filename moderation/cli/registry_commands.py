@@ -74,6 +74,11 @@ def show_command(version: str, full_card: bool) -> None:
         click.echo("metrics (validation):")
         for attribute, values in sorted(row.metrics.items()):
             click.echo(f"  {attribute:<16} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
+        # Scored with another head's score, as the card page says; site thresholds on them are ignored.
+        copied = {attribute: info.get("score_copied_from", "another head")
+                  for attribute, info in (row.card.get("insufficient_data") or {}).items() if isinstance(info, dict)}
+        if copied:
+            click.echo("not scored (too few examples): " + ", ".join(f"{a} (uses {b}'s score)" for a, b in copied.items()))
         click.echo("training data: " + json.dumps(row.training_data, sort_keys=True))
 
 

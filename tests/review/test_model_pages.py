@@ -107,6 +107,23 @@ def test_a_card_s_limitations_are_escaped_even_inside_code_spans(app, sign_in, a
     assert "<script>x()" not in html
 
 
+def test_a_cards_page_says_which_attributes_a_version_does_not_score_and_how_precision_was_weighed(
+        app, sign_in, admin, tmp_path):
+    # A candidate trained on a site's few labels had no threat head; only its raw JSON said so.
+    with app.app_context():
+        row = registry.register_artifact(
+            db.session, model_variant(tmp_path, "no-threat", insufficient_data={"threat": {"score_copied_from": "toxicity"}},
+                                      thin_data={"insult": "102 positives"}),
+            var_dir=app.config["VAR_DIR"], notes=None, actor=None)
+        db.session.commit()
+        row_id = row.id
+    html = sign_in(admin).get(f"/admin/models/{row_id}/card").get_data(as_text=True)
+    assert "<small>— not scored: too few examples, uses toxicity's score; site thresholds ignored</small>" in html
+    assert "— few examples: 102 positives" in html
+    assert "Precision at threshold <small>(pooled)</small>" in html
+    assert "precision with each validation source weighed alike" in html
+
+
 def test_a_sites_own_model_is_offered_for_that_site_and_the_question_names_the_scope(app, sign_in, admin, site,
                                                                                      candidate, tmp_path):
     # A helper promoted a site-trained candidate to every site: the menu said "global" and the
