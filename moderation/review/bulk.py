@@ -8,7 +8,7 @@ blueprint (moderation/review/__init__.py imports this module).
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
@@ -57,6 +57,16 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
     # A page, not a flash: the skipped ones are listed with links, which a flash message cannot carry.
     return render_template("review/bulk_result.html", result=result, back=_back(),
                            undo_minutes=round(undo_window().total_seconds() / 60))
+
+
+@bp.get("/review/bulk")
+@bp.get("/review/bulk/undo")
+@auth.login_required("moderator")
+def bulk_result_gone() -> Response:
+    """The result page answered a POST; reloaded or come back to, its address leads to the queue
+    (the decisions are in each comment's history) instead of a 405."""
+    flash("That bulk result was shown once; the decisions are in each comment's history and the audit log.", "info")
+    return redirect(url_for("review.queue"), code=303)
 
 
 @bp.post("/review/bulk/undo")

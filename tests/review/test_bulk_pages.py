@@ -228,3 +228,11 @@ def test_a_bulk_rejection_is_taken_back_at_once_and_a_comment_changed_since_is_l
     too_many = MultiDict([("csrf_token", token), *[("ids", str(i)) for i in range(1, 1102)],
                           *[(f"version-{i}", "2") for i in range(1, 1102)]])
     assert odd.status_code == 400 and client.post("/review/bulk/undo", data=too_many).status_code == 400
+
+
+def test_a_reloaded_bulk_result_page_leads_back_to_the_queue_not_to_a_405(sign_in, moderator):
+    client = sign_in(moderator)
+    for path in ("/review/bulk", "/review/bulk/undo"):
+        response = client.get(path)
+        assert response.status_code == 303 and response.headers["Location"] == "/review"
+    assert "That bulk result was shown once" in client.get("/review").get_data(as_text=True)

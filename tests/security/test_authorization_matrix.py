@@ -96,6 +96,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.bulk_matching", "GET"): page(moderator=200, admin=200),  # lists only the viewer's sites' comments
     # The result page: each comment undone only by whoever decided it, another site's one "not found".
     ("review.bulk_undo_view", "POST"): page(moderator=200, admin=200),
+    ("review.bulk_result_gone", "GET"): page(moderator=303, admin=303),  # a reloaded result page: on to the queue
     # Claims answer JSON; each persona claims a comment nobody holds (see _request).
     ("review.claim_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
     ("review.release_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
