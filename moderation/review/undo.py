@@ -29,6 +29,7 @@ def _undo_helpers() -> dict[str, object]:
         "undo_offer": take_undo_offer,
         "can_undo": lambda comment, user: can_undo(comment, user, window=undo_window()),
         "can_reverse": can_reverse,
+        "undo_minutes": lambda: round(undo_window().total_seconds() / 60),
     }
 
 
