@@ -80,6 +80,7 @@ def test_the_drift_page_shows_psi_per_attribute_and_a_plot(app, site, admin, sig
     page = client.get("/admin/drift").get_data(as_text=True)
     assert "toxicity" in page and "insult" in page and "warning" in page
     assert f"/admin/drift/plot.png?report={report_id}" in page
+    assert "<td>the last 24 h</td>" in page  # the window each report read, so a 1 h check is told from a day's
     plot = client.get(f"/admin/drift/plot.png?report={report_id}")
     assert plot.status_code == 200 and plot.data.startswith(PNG)
 
