@@ -101,7 +101,8 @@ def test_a_finished_backtest_shows_both_models_plots_and_escaped_examples(app, s
         run_job(db.session, store, job_id, load={"new-2": hostile, "old-1": active}.get)
     html = sign_in(admin).get(f"/admin/backtest/{job_id}").get_data(as_text=True)
     assert html.count("data:image/png;base64,") == 2
-    assert "new-2" in html and "old-1" in html and "Held now, published by the candidate" in html
+    assert "new-2" in html and "old-1" in html and "The active model holds, the candidate publishes" in html
+    assert 'href="/review/' in html  # each example opens its comment
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert APPROVED in html
 
@@ -127,7 +128,7 @@ def test_a_site_trained_candidate_is_judged_on_later_decisions_and_the_page_says
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Nothing has been decided since" in html
     # No table of dashes, empty plots or empty example lists for nothing.
-    assert "data:image/png" not in html and "backtest-metrics" not in html and "Published now, held" not in html
+    assert "data:image/png" not in html and "backtest-metrics" not in html and "the candidate holds" not in html
 
 
 def test_a_job_still_running_refreshes_itself(app, sign_in, admin, site):
