@@ -2,12 +2,15 @@
 Grafana. Read from the database (domain/operations.py), so it needs no metrics store of its own."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.admin.sparklines import bars, line
+from moderation.domain.backpressure import judge
+from moderation.domain.model_registry import shadow_version
 from moderation.domain.operations import hourly, snapshot
+from moderation.domain.storms import active_storms
 
 HOURS = 24
 
@@ -27,4 +30,10 @@ def operations() -> str:
         bars("Webhooks delivered", [h.webhooks_delivered for h in hours]),
         bars("Webhooks not delivered yet", [h.webhooks_failing for h in hours]),
     ]
-    return render_template("admin/operations.html", state=state, charts=charts, hours=hours)
+    config = current_app.config
+    soft, hard = config["BACKPRESSURE_SOFT_LIMIT"], config["BACKPRESSURE_HARD_LIMIT"]
+    # What the next comment POST would meet (domain/backpressure.py), from the count just taken.
+    load = {"state": judge(state.pending, soft_limit=soft, hard_limit=hard), "soft": soft, "hard": hard}
+    shadow = shadow_version(db.session)
+    return render_template("admin/operations.html", state=state, charts=charts, hours=hours, load=load,
+                           storms=active_storms(db.session, None), shadow=shadow.version if shadow else None)

@@ -43,3 +43,19 @@ def test_the_page_shows_the_backlog_the_queue_and_the_charts(app, site, admin, s
 
 def test_moderators_cannot_open_it(app, moderator, sign_in):
     assert sign_in(moderator).get("/admin/operations").status_code == 403
+
+
+def test_the_page_says_whether_new_comments_are_refused_and_which_stories_storm(app, app_with, site, admin, sign_in):
+    from moderation.models import StoryStorm
+
+    strict = app_with(BACKPRESSURE_SOFT_LIMIT=1, BACKPRESSURE_HARD_LIMIT=2)
+    now = datetime.now(timezone.utc)
+    with strict.app_context():
+        db.session.add_all([_comment(site.id, n, "pending", received_at=now) for n in range(3)])
+        db.session.add(StoryStorm(site_id=site.id, story_id="viral-story", started_at=now, last_stormy_at=now,
+                                  trigger="130 comments in the last minute (limit 100)"))
+        db.session.commit()
+    html = sign_in(admin, strict.test_client()).get("/admin/operations").get_data(as_text=True)
+    assert '<dd class="load-overloaded">refused (503)</dd>' in html and "limits: 1 to slow down, 2 to refuse" in html
+    assert "Stories in a storm</dt><dd>1</dd>" in html and "daily-planet: viral-story" in html
+
