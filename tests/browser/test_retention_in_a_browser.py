@@ -34,7 +34,7 @@ def test_an_admin_sets_retention_and_an_erased_comment_says_so(app, site, admin,
     page.get_by_label("Days to keep a comment's text after its final decision").fill("7")
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
-    assert "retention_days" in page.inner_text("body")
+    assert "Saved daily-planet: retention days." in page.inner_text("body")
     if os.environ.get("SCREENSHOT_DIR"):
         page.goto(f"{live_server}/admin/sites/{site.id}")
         page.get_by_role("group", name="Data retention").screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/retention.png")
