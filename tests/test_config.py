@@ -29,6 +29,11 @@ from moderation.config import _RULES, Config, ConfigError
     # Finite, but an OverflowError in every webhook socket's settimeout.
     ("WEBHOOK_TIMEOUT", "1e12", "WEBHOOK_TIMEOUT must be at most 1,000,000,000, not 1000000000000.0"),
     ("SCORE_BATCH_SIZE", "99999999999999999999", "SCORE_BATCH_SIZE must be at most 1,000,000,000, not 99999999999999999999"),
+    # Not numbers, but as sure to be wrong: read as off, a cookie would go out insecure without a word.
+    ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE must be one of 1, true, yes, on, 0, false, no, off, "
+                                       "not 'maybe'"),
+    ("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,notacidr", "WEBHOOK_ALLOWED_NETWORKS: 'notacidr' is not a network (CIDR)"),
+    ("REDIS_URL", "bogus://x", "REDIS_URL must start with redis://, rediss://, redis+socket://, unix://, not 'bogus'"),
 ])
 def test_a_bad_number_in_the_environment_names_its_setting(monkeypatch, name, raw, words):
     monkeypatch.setenv(name, raw)
@@ -71,26 +76,15 @@ def test_the_defaults_pass_their_own_rules():
     Config.from_env()  # raises if a default breaks a rule
 
 
-def test_a_command_prints_the_bad_setting_instead_of_a_traceback(monkeypatch):
-    monkeypatch.setenv("WEBHOOK_TIMEOUT", "0")
+@pytest.mark.parametrize("name, raw, words", [
+    ("WEBHOOK_TIMEOUT", "0", "WEBHOOK_TIMEOUT must be above 0, not 0.0"),
+    ("WEBHOOK_ALLOWED_NETWORKS", "notacidr", "WEBHOOK_ALLOWED_NETWORKS: 'notacidr' is not a network (CIDR)"),
+])
+def test_a_command_prints_the_bad_setting_instead_of_a_traceback(monkeypatch, name, raw, words):
+    monkeypatch.setenv(name, raw)
     result = CliRunner().invoke(main, ["keys", "list"])
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: WEBHOOK_TIMEOUT must be above 0, not 0.0"
-
-
-@pytest.mark.parametrize("name, raw, words", [
-    ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE must be one of 1, true, yes, on, 0, false, no, off, "
-                                       "not 'maybe'"),
-    ("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,notacidr", "WEBHOOK_ALLOWED_NETWORKS: 'notacidr' is not a network (CIDR)"),
-    ("REDIS_URL", "bogus://x", "REDIS_URL must start with redis://, rediss://, redis+socket://, unix://, not 'bogus'"),
-])
-def test_a_bad_switch_network_or_url_names_its_setting_in_one_line(monkeypatch, name, raw, words):
-    monkeypatch.setenv(name, raw)
-    with pytest.raises(ConfigError) as raised:
-        Config.from_env()
-    assert str(raised.value) == words
-    result = CliRunner().invoke(main, ["keys", "list"])
-    assert result.exit_code == 1 and result.output.strip() == f"Error: {words}"
+    assert result.output.strip() == f"Error: {words}"
 
 
 def test_switches_read_the_usual_words_either_way(monkeypatch):

@@ -6,14 +6,20 @@ from moderation.domain.lifecycle import PUBLISHED, SCORER, change_status
 from moderation.models import Comment
 
 
-def test_the_detail_page_shows_the_text_before_the_reader_edited_it(app, client, site, moderator, grant, sign_in):
-    grant(moderator, site)
+def published(app, client, site, external_id: str, text: str) -> int:
+    """A comment posted through the API and published as the scorer would."""
     posted = client.post("/api/v1/comments", headers=site.headers, json={
-        "id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "The <b>first</b> words."})
+        "id": external_id, "story_id": "s-1", "author_id": "a-1", "text": text})
     comment_id = posted.get_json()["id"]
     with app.app_context():
         change_status(db.session, db.session.get(Comment, comment_id), PUBLISHED, actor="system:scorer", by=SCORER)
         db.session.commit()
+    return comment_id
+
+
+def test_the_detail_page_shows_the_text_before_the_reader_edited_it(app, client, site, moderator, grant, sign_in):
+    grant(moderator, site)
+    comment_id = published(app, client, site, "c-1", "The <b>first</b> words.")
     client.patch(f"/api/v1/comments/{comment_id}", headers=site.headers, json={"text": "The second words."})
 
     html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
@@ -28,12 +34,7 @@ def test_the_detail_page_shows_the_text_before_the_reader_edited_it(app, client,
 def test_the_report_that_sent_a_comment_to_review_comes_before_the_hold_in_its_history(app, client, site, moderator,
                                                                                         grant, sign_in):
     grant(moderator, site)
-    posted = client.post("/api/v1/comments", headers=site.headers, json={
-        "id": "c-2", "story_id": "s-1", "author_id": "a-1", "text": "Published words."})
-    comment_id = posted.get_json()["id"]
-    with app.app_context():
-        change_status(db.session, db.session.get(Comment, comment_id), PUBLISHED, actor="system:scorer", by=SCORER)
-        db.session.commit()
+    comment_id = published(app, client, site, "c-2", "Published words.")
     filed = 0
     while filed < 10:  # reports until one reaches the site's threshold
         filed += 1
