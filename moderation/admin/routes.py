@@ -30,12 +30,16 @@ def index() -> str:
     return render_template("admin/index.html", sites=sites, attributes=ATTRIBUTES, model=model_summary())
 
 
+def site_page(site: Site, *, form: Any = None, error: ValidationFailed | None = None) -> str:
+    """A site's settings page, with the defaults of the model that scores it: every route that shows it."""
+    return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=form, error=error,
+                           model=model_summary(site.id), global_version=model_summary()["version"])
+
+
 @bp.get("/sites/<int:site_id>")
 @auth.login_required("admin")
 def edit_site(site_id: int) -> str:
-    site = db.get_or_404(Site, site_id)
-    return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=None,
-                           model=model_summary(site.id), global_version=model_summary()["version"])
+    return site_page(db.get_or_404(Site, site_id))
 
 
 @bp.post("/sites/<int:site_id>")
@@ -47,9 +51,7 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
         abort(404)
     except ValidationFailed as error:
         db.session.rollback()
-        site = db.session.get(Site, site_id)
-        return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=request.form,
-                               error=error, model=model_summary(site_id), global_version=model_summary()["version"]), 400
+        return site_page(db.session.get(Site, site_id), form=request.form, error=error), 400
     db.session.commit()
     if any(name.startswith("storm_") for name in changed):
         calm_storms(db.session)  # triggers turned off (or calm shortened) end the storms now, not at the next sweep

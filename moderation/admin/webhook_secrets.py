@@ -4,9 +4,8 @@ from __future__ import annotations
 from flask import make_response, render_template, request
 from werkzeug.wrappers import Response
 
-from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
-from moderation.admin.routes import bp
+from moderation.admin.routes import bp, site_page
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.webhook_secrets import parse_grace, rotate_webhook_secret
 from moderation.models import Site
@@ -19,8 +18,7 @@ def rotate_secret(site_id: int) -> Response | tuple[str, int]:
     try:
         grace = parse_grace(request.form.get("grace", ""))
     except ValidationFailed as error:
-        return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=None, error=error,
-                               reliable=None, defaults={}), 400
+        return site_page(site, error=error), 400
     rotation = rotate_webhook_secret(db.session, site_id, grace, actor=f"user:{auth.current_user().username}")
     db.session.commit()
     response = make_response(render_template("admin/webhook_secret.html", site=rotation.site,

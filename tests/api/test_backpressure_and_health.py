@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -122,7 +121,8 @@ class StallingProxy:
     def __init__(self, database_url: str) -> None:
         self.target = str(next(Path(database_url.split("host=", 1)[1]).glob(".s.PGSQL.*")))
         self.name = database_url.split("@/", 1)[1].split("?", 1)[0]
-        self.stalled = threading.Event()
+        self.stalled, self.closed = threading.Event(), threading.Event()
+        self.sockets: list[socket.socket] = []
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(16)
@@ -133,7 +133,15 @@ class StallingProxy:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.listener.close()
+        # Every thread ends: a pump left waiting would outlive the test (and spin in a later test
+        # that patches time.sleep).
+        self.closed.set()
+        for sock in [self.listener, *self.sockets]:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a thread blocked in recv, which close alone may not
+            except OSError:
+                pass
+            sock.close()
 
     def stall(self) -> None:
         self.stalled.set()
@@ -146,6 +154,7 @@ class StallingProxy:
                 return
             server = socket.socket(socket.AF_UNIX)
             server.connect(self.target)
+            self.sockets += [client, server]
             for source, sink in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
@@ -155,8 +164,9 @@ class StallingProxy:
                 data = source.recv(65536)
             except OSError:
                 return
-            if not data:
+            if not data or self.stalled.is_set():  # what came after the stall is held: the other side waits
                 return
-            while self.stalled.is_set():  # hold what came: the other side waits for ever
-                time.sleep(0.05)
-            sink.sendall(data)
+            try:
+                sink.sendall(data)
+            except OSError:
+                return
