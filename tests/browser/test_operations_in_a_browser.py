@@ -10,7 +10,7 @@ import pytest
 from workspace_pages import sign_in
 
 from moderation import db
-from moderation.models import Comment, WebhookDelivery
+from moderation.models import AuditEntry, Comment, WebhookDelivery
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +33,15 @@ def _a_day_of_traffic(app, site_id: int) -> None:
                     scored_at=received + timedelta(seconds=0.05 + rng.random() * (3 if hours_ago in (5, 6) else 0.2)))
                 db.session.add(comment)
                 db.session.flush()
+                if held:  # the charts of holds and decisions read the audit log, as /metrics counts them
+                    db.session.add(AuditEntry(at=comment.scored_at, actor="system:scorer", action="status:pending->held",
+                                              comment_id=comment.id, details={"reason": "toxicity"}))
+                    if n % 3 == 0:
+                        decided = min(received + timedelta(minutes=30 + rng.randrange(60)), now)
+                        comment.status = comment.decision = "rejected"
+                        comment.decided_at = comment.status_changed_at = decided
+                        db.session.add(AuditEntry(at=decided, actor="user:ada", action="status:held->rejected",
+                                                  comment_id=comment.id, details={"reason": "Personal attack or insult"}))
                 db.session.add(WebhookDelivery(site_id=site_id, comment_id=comment.id, event={}, created_at=received,
                                                delivered_at=None if n % 40 == 0 else received, attempts=1))
         db.session.add(Comment(site_id=site_id, external_id="waiting", story_id="s", author_id="w", text="new",
@@ -52,6 +61,8 @@ def test_an_admin_sees_a_day_of_traffic_as_charts(app, site, admin, live_server,
     assert page.locator("figure.chart svg rect").count() == 6 * 24  # six bar charts, a bar an hour
     assert page.locator("figure.chart svg polyline").count() == 2     # the two latency lines
     assert page.locator(".tiles").inner_text().count("oldest") >= 3
+    for chart, total in (("Held or rejected when scored", 39), ("Moderators' decisions", 13)):  # from the audit log
+        assert f"{total} in all" in page.locator("figure.chart", has_text=chart).inner_text()
     page.screenshot(path=str(folder / "admin-operations.png"), full_page=True)
 
     page.set_viewport_size({"width": 375, "height": 800})
