@@ -94,11 +94,22 @@ def save_rules(session: Session, site: Site, rules: list[dict[str, Any]], *, act
     return new
 
 
+PREVIEW_EXAMPLES = 3  # per rule: enough to see what it catches, or that it catches the wrong thing
+
+
+@dataclass(frozen=True)
+class PreviewExample:
+    comment_id: int
+    text: str  # the start of the comment
+    reason: str  # what the rule read in it
+
+
 @dataclass
 class Preview:
     comments: int = 0
     by_rule: dict[str, Counter] = field(default_factory=dict)  # rule name -> {action: comments}
     matched: int = 0  # comments at least one rule fired on
+    examples: dict[str, list[PreviewExample]] = field(default_factory=dict)  # rule name -> newest first
 
     def fired(self, name: str) -> int:
         return sum(self.by_rule.get(name, Counter()).values())
@@ -118,6 +129,9 @@ def preview(session: Session, site_id: int, rules: list[dict[str, Any]], *, limi
         hits = compiled.evaluate(comment.text, facts[comment.id])
         for hit in hits:
             result.by_rule[hit.rule][hit.action] += 1
+            shown = result.examples.setdefault(hit.rule, [])
+            if len(shown) < PREVIEW_EXAMPLES:
+                shown.append(PreviewExample(comment.id, (comment.text or "")[:160], hit.reason))
         result.matched += bool(hits)
     return result
 

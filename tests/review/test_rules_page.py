@@ -31,6 +31,9 @@ def test_the_preview_counts_what_a_rule_would_have_held_and_saves_nothing(app, s
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Over the last 3 comments, these rules would have fired on 2." in html and "held 2" in html
+    # Which comments, so an admin sees what the rule catches (and that the vote count is not a phone number).
+    assert "Ring 212 555 0187 now" in html and "call me on 555-123-4567 tonight" in html
+    assert "The vote was 1,234 to 567." not in html and 'href="/review/' in html
     with app.app_context():
         assert db.session.scalar(select(RuleSet.id)) is None
 
