@@ -83,8 +83,11 @@ def audit_log() -> str | tuple[str, int]:
         raw = args.get(name, "").strip()
         numbers[name] = parse_int(raw, MAX_INT8) if raw else None
         if raw and numbers[name] is None:  # strict, as the queue's filters: never a silently wider list
+            others = {k: args.getlist(k) for k in args if k not in (name, "before")}
             return render_template("error.html", title="Cannot read this filter",
-                                   message=f"{name.capitalize()} must be {what}. Go back and change it."), 400
+                                   message=f"{name.capitalize()} must be {what}. Go back and change it.",
+                                   back_to=url_for("admin.audit_log", **others),
+                                   back_label="The audit log with the other filters, without this one"), 400
     page = audit_page(db.session, who=args.get("who", "")[:200], what=args.get("what", "")[:60],
                       comment_id=numbers["comment"], before=numbers["before"])
     filters = {k: args[k] for k in ("who", "what", "comment") if args.get(k, "").strip()}

@@ -75,8 +75,12 @@ def queue() -> str | tuple[str, int]:
         tab, filters = parse_tab(request.args), parse_filters(request.args)
         page = review_queue(db.session, viewer=user, tab=tab, filters=filters, after=request.args.get("after"))
     except ValidationFailed as error:
+        # The same queue without the field that could not be read, one click away.
+        kept = {k: v for k, v in request.args.items(multi=True) if k != error.field}
         return render_template("error.html", title="Cannot read this filter",
-                               message=f"This filter cannot be read: {error.message}. Go back and change it."), 400
+                               message=f"This filter cannot be read: {error.message}.",
+                               back_to=url_for("review.queue", **{k: request.args.getlist(k) for k in kept}),
+                               back_label="The queue with the other filters, without this one"), 400
     return render_template("review/queue.html", page=page, filters=filters, sites=visible_sites(db.session, user),
                            tabs=TABS, reasons=REPORT_REASONS, attributes=ATTRIBUTES, decidable=DECIDABLE,
                            storms=active_storms(db.session, visible_site_ids(db.session, user)))

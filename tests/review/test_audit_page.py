@@ -46,6 +46,7 @@ def test_an_admin_narrows_the_log_by_who_what_and_comment(sign_in, admin, entrie
                   "before=99999999999999999999999"):
         bad = client.get(f"/admin/audit?{query}")
         assert bad.status_code == 400 and "Go back and change it" in bad.get_data(as_text=True), query
+        assert 'href="/admin/audit' in bad.get_data(as_text=True)  # back to the log, not the queue
     assert client.get("/admin/audit?who=%00").status_code == 400  # a NUL no query can carry
     assert "No entries match." in client.get("/admin/audit?what=" + "x" * 5000).get_data(as_text=True)
 
