@@ -17,7 +17,7 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.request_input import MAX_INT8, parse_int
 from moderation.review.routes import _back, _reason_from_form, bp
-from moderation.review.undo import undo_window
+from moderation.review.undo import undo_window, undo_window_words
 
 
 class _Unreadable(Exception):
@@ -56,7 +56,7 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
         return redirect(_back(), code=303)
     # A page, not a flash: the skipped ones are listed with links, which a flash message cannot carry.
     return render_template("review/bulk_result.html", result=result, back=_back(),
-                           undo_minutes=round(undo_window().total_seconds() / 60))
+                           undo_for=undo_window_words())
 
 
 @bp.get("/review/bulk")
@@ -80,7 +80,7 @@ def bulk_undo_view() -> str | Response | tuple[str, int]:
         return render_template("error.html", title="Cannot read this selection",
                                message=f"This selection cannot be undone: {message}. Reload the page and try again."), 400
     return render_template("review/bulk_result.html", result=result, back=_back(),
-                           undo_minutes=round(undo_window().total_seconds() / 60))
+                           undo_for=undo_window_words())
 
 
 @bp.get("/review/bulk/matching")

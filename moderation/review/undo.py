@@ -23,13 +23,21 @@ def undo_window() -> timedelta:
     return timedelta(seconds=current_app.config["UNDO_WINDOW_SECONDS"])
 
 
+def undo_window_words() -> str:
+    """"10 minutes", or "30 seconds" for a window under two minutes (rounded to minutes it read "0 minutes")."""
+    seconds = round(undo_window().total_seconds())
+    if seconds >= 120:
+        return f"{round(seconds / 60)} minutes"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
 @bp.app_context_processor
 def _undo_helpers() -> dict[str, object]:
     return {
         "undo_offer": take_undo_offer,
         "can_undo": lambda comment, user: can_undo(comment, user, window=undo_window()),
         "can_reverse": can_reverse,
-        "undo_minutes": lambda: round(undo_window().total_seconds() / 60),
+        "undo_window_words": undo_window_words,
     }
 
 

@@ -149,3 +149,12 @@ def test_the_history_lists_reports_decisions_undo_and_webhooks_in_order(app, sig
         "to the site Webhook comment.status_changed v3 (reversal): queued",
         "to the site Webhook report.reopened (was upheld): queued",
     ]
+
+
+def test_the_undo_window_is_said_in_seconds_when_it_is_short(app, monkeypatch):
+    from moderation.review.undo import undo_window_words
+
+    for seconds, words in ((600, "10 minutes"), (120, "2 minutes"), (30, "30 seconds"), (1, "1 second")):
+        monkeypatch.setitem(app.config, "UNDO_WINDOW_SECONDS", seconds)
+        with app.app_context():
+            assert undo_window_words() == words  # rounded to minutes, 30 s read "0 minutes"
