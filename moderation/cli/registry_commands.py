@@ -71,7 +71,7 @@ def show_command(version: str, full_card: bool) -> None:
                    f"trained at:    {row.card.get('trained_at', '-')}\n"
                    f"sha256:        {row.sha256}\nartifact:      {Path(app.config['VAR_DIR']) / row.artifact}\n"
                    f"notes:         {row.notes or '-'}")
-        click.echo("metrics (validation):")
+        click.echo("metrics (validation rows of all its sources pooled):")
         for attribute, values in sorted(row.metrics.items()):
             click.echo(f"  {attribute:<16} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
         # Scored with another head's score, as the card page says; site thresholds on them are ignored.

@@ -33,6 +33,8 @@
     Object.keys(update.count_labels).forEach(function (tab) {
       const count = document.querySelector('.tabs [data-tab="' + tab + '"] .count');
       if (count) count.textContent = update.count_labels[tab];
+      const heading = document.querySelector('[data-heading-count="' + tab + '"]');  // the heading says it too
+      if (heading) heading.textContent = update.count_labels[tab];
     });
     cards().forEach(function (card) {
       const state = update.cards[card.dataset.commentId];
