@@ -36,7 +36,7 @@ class CeleryDispatcher:
     def _stalled(self) -> bool:
         return self.clock() < self.skip_until
 
-    def _watch(self, call: Callable[[], T], failed: Callable[[T], bool]) -> T:
+    def _watch(self, call: Callable[[], T], failed: Callable[[T], bool] = lambda _: False) -> T:
         """`call`, noting a stall when it fails (an exception, or `failed(result)`) after its whole timeout."""
         started = self.clock()
         try:
@@ -71,8 +71,7 @@ class CeleryDispatcher:
         if self._stalled():
             return False  # the comment is stored; the sweep sends it once Redis answers
         try:
-            if not self._watch(lambda: self.marker.set(SCORE_QUEUED_KEY, "1", nx=True, px=SCORE_QUEUED_TTL_MS),
-                               lambda _: False):
+            if not self._watch(lambda: self.marker.set(SCORE_QUEUED_KEY, "1", nx=True, px=SCORE_QUEUED_TTL_MS)):
                 return True  # a queued task will claim these comments
         except (redis.RedisError, OSError):
             if self._stalled():
@@ -93,7 +92,7 @@ class CeleryDispatcher:
         if self._stalled():
             return
         try:
-            self._watch(lambda: self.marker.pexpire(SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS), lambda _: False)
+            self._watch(lambda: self.marker.pexpire(SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS))
         except (redis.RedisError, OSError):
             pass  # it expires, and the next comment sends a task: more tasks, nothing lost
 
@@ -104,7 +103,7 @@ class CeleryDispatcher:
             if self._stalled():
                 return False
             try:
-                if not self._watch(lambda: self.marker.set(key, "1", nx=True, px=SCORE_HELPER_TTL_MS), lambda _: False):
+                if not self._watch(lambda: self.marker.set(key, "1", nx=True, px=SCORE_HELPER_TTL_MS)):
                     continue
             except (redis.RedisError, OSError):
                 return False  # no helper: the first task scores on alone, as it did before helpers
@@ -124,7 +123,7 @@ class CeleryDispatcher:
             if self._stalled():
                 return  # the key expires by itself
             try:
-                self._watch(lambda: self.marker.delete(key), lambda _: False)
+                self._watch(lambda: self.marker.delete(key))
                 return
             except (redis.RedisError, OSError):
                 continue  # and if Redis is down, the key expires by itself

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from moderation.domain.model_registry import copied_attributes
+
 METRIC_NAMES = ("roc_auc", "pr_auc", "precision", "recall")
 
 
@@ -66,11 +68,7 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         for name, info in _dict(data.get("sources")).items()
         if _dict(info).get("trainable", True)
     ]
-    # Attributes the model has too little data for: their score is another attribute's.
-    copied = {
-        attribute: _dict(info).get("score_copied_from")
-        for attribute, info in _dict(card.get("insufficient_data")).items()
-    }
+    copied = copied_attributes(card)  # too little data: their score is another attribute's
     # Attributes with few examples labelled by people: scored, but an admin should trust them less.
     thin = {attribute: note for attribute, note in _dict(card.get("thin_data")).items() if isinstance(note, str)}
     # Words the model may not count against a comment (identity words, people's and parties'

@@ -54,7 +54,7 @@ def list_command() -> None:
 @click.option("--card", "full_card", is_flag=True, help="Print the whole model card as JSON.")
 def show_command(version: str, full_card: bool) -> None:
     """One version: hash, artifact, status, metrics, training data, where it is active."""
-    from moderation.domain.model_registry import active_scopes, card_text, get_version
+    from moderation.domain.model_registry import active_scopes, card_text, copied_attributes, get_version
 
     app = _app()
     with app.app_context():
@@ -75,10 +75,9 @@ def show_command(version: str, full_card: bool) -> None:
         for attribute, values in sorted(row.metrics.items()):
             click.echo(f"  {attribute:<16} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
         # Scored with another head's score, as the card page says; site thresholds on them are ignored.
-        copied = {attribute: info.get("score_copied_from", "another head")
-                  for attribute, info in (row.card.get("insufficient_data") or {}).items() if isinstance(info, dict)}
-        if copied:
-            click.echo("not scored (too few examples): " + ", ".join(f"{a} (uses {b}'s score)" for a, b in copied.items()))
+        if copied := copied_attributes(row.card):
+            click.echo("not scored (too few examples): " + ", ".join(
+                f"{a} (uses {b or 'another head'}'s score)" for a, b in copied.items()))
         click.echo("training data: " + json.dumps(row.training_data, sort_keys=True))
 
 

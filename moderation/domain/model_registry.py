@@ -167,6 +167,14 @@ def trained_for(row: ModelVersion) -> set[str]:
     return sites_learnt_from(row.card)
 
 
+def copied_attributes(card: Any) -> dict[str, str | None]:
+    """Attributes a card says the model had too little data for, each with the attribute whose score
+    it copies (None if the card does not say): the card page and `models show` both name them."""
+    found = card.get("insufficient_data") if isinstance(card, dict) else None
+    return {attribute: info.get("score_copied_from") if isinstance(info, dict) else None
+            for attribute, info in (found if isinstance(found, dict) else {}).items()}
+
+
 def list_versions(session: Session) -> list[ModelVersion]:
     """Newest first."""
     return list(session.scalars(select(ModelVersion).order_by(ModelVersion.created_at.desc(), ModelVersion.id.desc())))
