@@ -37,7 +37,11 @@ SEARCH_CONFIG = literal_column("'english'::regconfig")
 
 
 def held_reported_condition() -> ColumnElement[bool]:
-    return and_(Comment.status == HELD, Comment.report_weight > 0)
+    """Held with a report no moderator has resolved. `report_weight` alone keeps counting reports
+    a moderator dismissed, so a comment approved and then edited (held again for its new text)
+    stayed on the Reported tab. The weight test keeps the partial index's narrowing."""
+    open_report = exists().where(Report.comment_id == Comment.id, Report.outcome.is_(None))
+    return and_(Comment.status == HELD, Comment.report_weight > 0, open_report)
 
 
 def _reported() -> ColumnElement[bool]:

@@ -153,6 +153,16 @@ def test_a_report_a_moderator_dismissed_does_not_count_again_when_the_reader_edi
     assert score(app, comment_id) == "held"  # back to review for its new text...
     body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
     assert body["flagged"] == ["edited_after_decision"]  # ...not for the report already dismissed
+    assert comment_id not in reported_tab(app)  # nor listed under Reported beside "dismissed"
+
+
+def reported_tab(app) -> set[int]:
+    from moderation.domain.queue_filters import tab_condition
+    from moderation.models import Site
+
+    with app.app_context():
+        return set(db.session.scalars(select(Comment.id).join(Site, Comment.site_id == Site.id)
+                                      .where(tab_condition("reported"))))
 
 
 def test_a_report_still_open_counts_against_the_edited_text(app, client, site):
@@ -164,3 +174,4 @@ def test_a_report_still_open_counts_against_the_edited_text(app, client, site):
     edit(client, site, comment_id, "A thoughtful comment, reworded.")
     assert score(app, comment_id) == "held"
     assert "reports" in client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()["flagged"]
+    assert comment_id in reported_tab(app)

@@ -45,6 +45,9 @@ def make_comment(app):
             comment = Comment(**values)
             db.session.add(comment)
             db.session.flush()
+            if reports is None and values.get("report_weight"):
+                # Report weight comes from reports: the Reported tab looks for an open one.
+                reports = [{"weight": values["report_weight"]}]
             for i, report in enumerate(reports or []):
                 db.session.add(Report(comment_id=comment.id, reporter_id=report.get("reporter_id", f"r{i}"),
                                       reason=report.get("reason", "uncivil"), note=report.get("note"),
