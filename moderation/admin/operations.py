@@ -22,11 +22,11 @@ def operations() -> str:
     hours = hourly(db.session, hours=HOURS)
     charts = [
         bars("Comments received", [h.received for h in hours]),
-        bars("Comments scored", [h.scored for h in hours]),
+        bars("Scorings (an edited comment again)", [h.scored for h in hours]),
         bars("Held or rejected when scored", [h.flagged for h in hours]),
         bars("Moderators' decisions", [h.decided for h in hours]),
-        line("Received → scored, median", [h.p50_seconds for h in hours], "s"),
-        line("Received → scored, 99th percentile", [h.p99_seconds for h in hours], "s"),
+        line("Posted or edited → scored, median", [h.p50_seconds for h in hours], "s"),
+        line("Posted or edited → scored, 99th percentile", [h.p99_seconds for h in hours], "s"),
         bars("Webhooks delivered", [h.webhooks_delivered for h in hours]),
         bars("Webhooks not delivered yet", [h.webhooks_failing for h in hours]),
     ]

@@ -189,6 +189,8 @@ def change_status(
     old_status = comment.status
     if not can_change(old_status, new_status, by=by):
         raise TransitionRefused(f"a {by} cannot move a comment from {old_status} to {new_status}")
+    # Since its text arrived: a comment edited a day after it was posted waited since the edit.
+    pending_since = comment.status_changed_at if old_status == PENDING else None
     comment.status = new_status
     comment.version += 1
     comment.status_changed_at = now()
@@ -197,7 +199,7 @@ def change_status(
     writes.audit(actor, status_action(old_status, new_status), comment_id=comment.id, details={"reason": reason, **details})
     metrics.status_changed(session, site=comment.site.name, new=new_status, by=by, actor=actor,
                            scored=old_status == PENDING and by in SCORING_KINDS, held=new_status == HELD,
-                           decided=by == DECISION, received_at=comment.received_at)
+                           decided=by == DECISION, pending_since=pending_since or comment.received_at)
     if not comment.site.webhook_url:
         return None
     # No flush here: a scored batch's rows go to the database together at commit, which is

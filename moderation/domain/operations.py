@@ -9,13 +9,14 @@ from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import (
-    DECIDABLE, DECIDED, HELD, PENDING, REJECTED, in_review_queue_condition, status_action,
+    DECIDABLE, DECIDED, HELD, PENDING, PUBLISHED, REJECTED, in_review_queue_condition, status_action,
 )
-from moderation.models import AuditEntry, Comment, ModelAssignment, ModelVersion, Site, WebhookDelivery
+from moderation.models import AuditEntry, Comment, CommentRevision, ModelAssignment, ModelVersion, Site, WebhookDelivery
 
 GLOBAL_SCOPE = "(global)"
-# Audit actions: a pending comment scored into held or rejected; a moderator's decision.
+# Audit actions: a pending comment scored (into held or rejected: stopped); a moderator's decision.
 _SCORED_STOPPED = (status_action(PENDING, HELD), status_action(PENDING, REJECTED))
+_SCORED = (status_action(PENDING, PUBLISHED), *_SCORED_STOPPED)
 _DECISIONS = tuple(status_action(old, new) for old in DECIDABLE for new in DECIDED)
 
 
@@ -46,8 +47,9 @@ def snapshot(session: Session, *, now: datetime | None = None) -> Snapshot:
     """A handful of aggregate queries; each uses an index the queue pages already need."""
     now = now or datetime.now(timezone.utc)
     result = Snapshot()
+    # Waiting since it became pending: a comment a reader edited today waits since the edit.
     pending, oldest = session.execute(
-        select(func.count(), func.min(Comment.received_at))
+        select(func.count(), func.min(Comment.status_changed_at))
         .where(Comment.status == PENDING, Comment.scoring_failed_at.is_(None))).one()
     result.pending, result.oldest_pending_seconds = pending, _age(oldest, now)
     result.set_aside = session.scalar(select(func.count()).select_from(Comment).where(
@@ -78,10 +80,10 @@ def snapshot(session: Session, *, now: datetime | None = None) -> Snapshot:
 class Hour:
     start: datetime
     received: int = 0
-    scored: int = 0
+    scored: int = 0      # scorings, as scored_total counts: an edited comment is scored again
     flagged: int = 0     # held or rejected when scored: by the model, a rule, a storm or a sanction
     decided: int = 0     # moderators' decisions made, later undone ones too (as decisions_total counts)
-    p50_seconds: float | None = None  # received -> scored
+    p50_seconds: float | None = None  # its text's arrival (posted or edited) -> scored
     p99_seconds: float | None = None
     webhooks_delivered: int = 0
     webhooks_failing: int = 0  # events of that hour not delivered yet, or dead letters
@@ -103,26 +105,30 @@ def hourly(session: Session, *, hours: int = 24, now: datetime | None = None) ->
             .group_by(bucket(Comment.received_at))).all():
         if moment in table:
             table[moment].received = count
-    waited = func.extract("epoch", Comment.scored_at - Comment.received_at)
-    for moment, scored, p50, p99 in session.execute(
-            select(bucket(Comment.scored_at), func.count(),
+    # From its text's arrival, first posted or last edited, to its latest scoring (a row keeps
+    # only that one): an edit a day after posting is not a day's wait for the scorer.
+    last_edit = (select(func.max(CommentRevision.replaced_at)).where(CommentRevision.comment_id == Comment.id)
+                 .correlate(Comment).scalar_subquery())
+    waited = func.extract("epoch", Comment.scored_at - func.greatest(Comment.received_at, last_edit))
+    for moment, p50, p99 in session.execute(
+            select(bucket(Comment.scored_at),
                    func.percentile_cont(0.5).within_group(waited),
                    func.percentile_cont(0.99).within_group(waited))
             .where(Comment.scored_at >= start).group_by(bucket(Comment.scored_at))).all():
         if moment in table:
-            hour = table[moment]
-            hour.scored, hour.p50_seconds, hour.p99_seconds = scored, p50, p99
+            table[moment].p50_seconds, table[moment].p99_seconds = p50, p99
     # From the audit log, as the Prometheus counters count them: each scoring that held or rejected
     # (whatever held it, and each time an edited comment is scored again), and each decision made,
     # whether or not it was undone since. A comment's row keeps only its latest state.
-    for moment, flagged, decided in session.execute(
+    for moment, scored, flagged, decided in session.execute(
             select(bucket(AuditEntry.at),
+                   func.count().filter(AuditEntry.action.in_(_SCORED)),
                    func.count().filter(AuditEntry.action.in_(_SCORED_STOPPED)),
                    func.count().filter(and_(AuditEntry.action.in_(_DECISIONS), AuditEntry.actor.like("user:%"))))
-            .where(AuditEntry.at >= start, AuditEntry.action.in_(_SCORED_STOPPED + _DECISIONS))
+            .where(AuditEntry.at >= start, AuditEntry.action.in_(_SCORED + _DECISIONS))
             .group_by(bucket(AuditEntry.at))).all():
         if moment in table:
-            table[moment].flagged, table[moment].decided = flagged, decided
+            table[moment].scored, table[moment].flagged, table[moment].decided = scored, flagged, decided
     for moment, delivered, failing in session.execute(
             select(bucket(WebhookDelivery.created_at),
                    func.count().filter(WebhookDelivery.delivered_at.is_not(None)),

@@ -54,7 +54,7 @@ DECIDED = Counter("moderation_comments_decided", "Moderators' decisions, by outc
 DECISIONS_BY_MODERATOR = Counter("moderation_decisions", "Decisions made, by moderator (login name)",
                                  ["moderator"], registry=None)
 TIME_TO_STATUS = Histogram("moderation_comment_time_to_status_seconds",
-                           "From the API accepting a comment to scoring giving it its status",
+                           "From the API accepting a comment (or a reader's edit of it) to scoring giving it its status",
                            ["status"], buckets=LATENCY_BUCKETS, registry=None)
 BATCH_SIZE = Histogram("moderation_scoring_batch_size", "Comments per scoring batch", ["model_version"],
                        buckets=BATCH_SIZE_BUCKETS, registry=None)
@@ -166,13 +166,13 @@ def _seconds_since(moment: datetime | None) -> float | None:
 
 
 def status_changed(session: Session, *, site: str, new: str, by: str, actor: str, scored: bool, held: bool,
-                   decided: bool, received_at: datetime | None) -> None:
+                   decided: bool, pending_since: datetime | None) -> None:
     """Count one status change once it commits. lifecycle.change_status says what kind of change it
     is (it owns the status words): scoring gave a status, the comment went to review, a decision."""
     def record() -> None:
         if scored:
             SCORED.labels(site, new).inc()
-            waited = _seconds_since(received_at)
+            waited = _seconds_since(pending_since)
             if waited is not None:
                 TIME_TO_STATUS.labels(new).observe(waited)
         if held:

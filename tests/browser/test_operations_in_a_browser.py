@@ -33,9 +33,11 @@ def _a_day_of_traffic(app, site_id: int) -> None:
                     scored_at=received + timedelta(seconds=0.05 + rng.random() * (3 if hours_ago in (5, 6) else 0.2)))
                 db.session.add(comment)
                 db.session.flush()
-                if held:  # the charts of holds and decisions read the audit log, as /metrics counts them
-                    db.session.add(AuditEntry(at=comment.scored_at, actor="system:scorer", action="status:pending->held",
-                                              comment_id=comment.id, details={"reason": "toxicity"}))
+                # The charts of scorings, holds and decisions read the audit log, as /metrics counts them.
+                db.session.add(AuditEntry(at=comment.scored_at, actor="system:scorer",
+                                          action=f"status:pending->{'held' if held else 'published'}",
+                                          comment_id=comment.id, details={"reason": "toxicity" if held else None}))
+                if held:
                     if n % 3 == 0:
                         decided = min(received + timedelta(minutes=30 + rng.randrange(60)), now)
                         comment.status = comment.decision = "rejected"
@@ -45,7 +47,8 @@ def _a_day_of_traffic(app, site_id: int) -> None:
                 db.session.add(WebhookDelivery(site_id=site_id, comment_id=comment.id, event={}, created_at=received,
                                                delivered_at=None if n % 40 == 0 else received, attempts=1))
         db.session.add(Comment(site_id=site_id, external_id="waiting", story_id="s", author_id="w", text="new",
-                               body_hash="f" * 64, status="pending", received_at=now - timedelta(seconds=40)))
+                               body_hash="f" * 64, status="pending", received_at=now - timedelta(seconds=40),
+                               status_changed_at=now - timedelta(seconds=40)))
         db.session.commit()
 
 

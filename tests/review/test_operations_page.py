@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from moderation import db
 from moderation.domain.operations import hourly, snapshot
-from moderation.models import Comment, WebhookDelivery
+from moderation.models import AuditEntry, Comment, WebhookDelivery
 
 
 def _comment(site_id: int, n: int, status: str, **fields) -> Comment:
@@ -17,7 +17,8 @@ def test_the_page_shows_the_backlog_the_queue_and_the_charts(app, site, admin, s
     now = datetime.now(timezone.utc)
     with app.app_context():
         db.session.add_all([
-            _comment(site.id, 1, "pending", received_at=now - timedelta(minutes=3)),
+            _comment(site.id, 1, "pending", received_at=now - timedelta(minutes=3),
+                     status_changed_at=now - timedelta(minutes=3)),
             _comment(site.id, 2, "held", flagged=["toxicity"], received_at=now - timedelta(hours=2),
                      scored_at=now - timedelta(hours=2) + timedelta(seconds=1),
                      status_changed_at=now - timedelta(hours=2)),
@@ -25,6 +26,9 @@ def test_the_page_shows_the_backlog_the_queue_and_the_charts(app, site, admin, s
         ])
         db.session.flush()
         db.session.add(WebhookDelivery(site_id=site.id, event={}, created_at=now - timedelta(minutes=5)))
+        # Scorings are counted from the audit log, as scoring writes it.
+        db.session.add_all([AuditEntry(actor="scorer", action=f"status:pending->{new}", at=at)
+                            for new, at in (("held", now - timedelta(hours=2)), ("published", now))])
         db.session.commit()
         state = snapshot(db.session, now=now)
         hours = hourly(db.session, hours=24, now=now)
@@ -38,7 +42,7 @@ def test_the_page_shows_the_backlog_the_queue_and_the_charts(app, site, admin, s
     html = sign_in(admin).get("/admin/operations").get_data(as_text=True)
     assert "Waiting to be scored" in html and "oldest 3 min" in html
     assert "<td>daily-planet</td><td class=\"num\">1</td><td class=\"num\">2.0 h</td>" in html
-    assert html.count("<figure class=\"chart\">") == 8 and "Received → scored, median" in html
+    assert html.count("<figure class=\"chart\">") == 8 and "Posted or edited → scored, median" in html
 
 
 def test_moderators_cannot_open_it(app, moderator, sign_in):
