@@ -1,5 +1,6 @@
 """Claims and live updates on the review pages: the JSON the queue page's scripts talk to
-(static/claims.js claims the focused card, static/live.js polls for what changed), and the
+(static/claims.js claims the focused card and polls an open comment's page, static/live.js polls
+the queue page for what changed), and the
 template helpers that show who holds each card.
 
 Routes are added to the review blueprint (moderation/review/__init__.py imports this module).
@@ -18,7 +19,7 @@ from moderation.api.errors import error_response
 from moderation.domain.claims import Claim, claim, live_claims, release
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.queue_filters import parse_filters, parse_tab
-from moderation.domain.queue_updates import MAX_IDS, queue_updates
+from moderation.domain.queue_updates import MAX_IDS, card_states, queue_updates
 from moderation.domain.status import now
 from moderation.models import Comment
 from moderation.request_input import MAX_INT8, parse_int
@@ -119,3 +120,14 @@ def updates() -> ResponseReturnValue:
                           at=now())
     return jsonify({"counts": found.counts, "count_labels": found.count_labels, "new": found.new,
                     "cards": {str(comment_id): state.as_json() for comment_id, state in found.cards.items()}})
+
+
+@bp.get("/review/<int8:comment_id>/state")
+@auth.login_required("moderator")
+def card_state(comment_id: int) -> ResponseReturnValue:
+    """A comment's own page polls this: whether it is still decidable and who holds it, so a
+    colleague's decision or claim shows there as on the queue page, without the tab counts."""
+    state = card_states(db.session, auth.current_user(), [comment_id], at=now()).get(comment_id)
+    if state is None:  # missing, or another site's: the same answer
+        return error_response(404, "not_found", f"comment {comment_id} does not exist")
+    return jsonify(state.as_json())

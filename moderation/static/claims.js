@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   const RENEW_MS = 60 * 1000;
+  const POLL_MS = 10 * 1000;
   const token = document.querySelector('meta[name="csrf-token"]');
   let current = null;
   let timer = null;
@@ -22,6 +23,33 @@
       delete card.dataset.claimedBy;
     }
     if (text) text.textContent = mine ? "you are reviewing this" : holder ? "being reviewed by " + holder : "";
+  }
+
+  // A card someone else decided, or the site deleted: greyed, its buttons off, saying who or what.
+  function markDecided(card, state) {
+    card.classList.add("decided");
+    delete card.dataset.claimedBy;
+    note(card).textContent = state.status === "deleted"
+      ? "deleted by the site"
+      : "decided (" + state.status + ") by " + (state.decided_by || "someone else");
+    const pill = card.querySelector(".meta .status");
+    if (pill) {
+      pill.textContent = state.status;
+      pill.className = "status status-" + state.status;
+    }
+    card.querySelectorAll("form.decide button, form.decide select, form.decide input").forEach(function (el) {
+      el.disabled = true;
+    });
+  }
+
+  // Shared with live.js: a card's state from the server (review/claims.py, CardState.as_json).
+  function applyState(card, state) {
+    if (!card.querySelector("form.decide") || card.classList.contains("decided")) return;
+    if (!state.decidable) {  // decided, or deleted by the site: nothing left to decide here
+      markDecided(card, state);
+    } else {
+      show(card, state.claimed_by, state.claimed_by_me);
+    }
   }
 
   function send(card, action) {
@@ -69,13 +97,36 @@
     if (card) enter(card);
   });
 
-  // A comment's own page: the server claimed it when the page was opened; keep it while it stays open.
+  // A comment's own page: the server claimed it when the page was opened; keep it while it stays
+  // open. Its state is polled as the queue page's cards are (live.js): a colleague deciding it, or
+  // the site deleting it, greys it, and when the colleague holding it leaves it becomes ours.
   const opened = claimable(document.querySelector("[data-claim-hold][data-comment-id]"));
   if (opened && !opened.dataset.claimedBy) {
     current = opened;
     timer = setInterval(function () { claim(opened); }, RENEW_MS);
   }
+  function watch() {
+    if (document.hidden || opened.classList.contains("decided")) return;
+    fetch("/review/" + opened.dataset.commentId + "/state",
+          { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (state) {
+        if (!state) return;
+        applyState(opened, state);
+        if (!state.decidable) {
+          clearInterval(timer);
+          current = null;
+        } else if (!state.claimed_by && current !== opened) {
+          enter(opened);
+        }
+      })
+      .catch(function () { /* a missed poll is caught up by the next */ });
+  }
+  if (opened) {
+    setInterval(watch, POLL_MS);
+    document.addEventListener("visibilitychange", watch);
+  }
 
   window.addEventListener("pagehide", leave);
-  window.reviewClaims = { show: show };
+  window.reviewClaims = { show: show, applyState: applyState };
 })();

@@ -13,22 +13,6 @@
     return Array.from(list.querySelectorAll(".card.item[data-comment-id]"));
   }
 
-  function markDecided(card, state) {
-    card.classList.add("decided");
-    delete card.dataset.claimedBy;
-    card.querySelector("[data-claim-note]").textContent = state.status === "deleted"
-      ? "deleted by the site"
-      : "decided (" + state.status + ") by " + (state.decided_by || "someone else");
-    const pill = card.querySelector(".meta .status");
-    if (pill) {
-      pill.textContent = state.status;
-      pill.className = "status status-" + state.status;
-    }
-    card.querySelectorAll("form.decide button, form.decide select, form.decide input").forEach(function (el) {
-      el.disabled = true;
-    });
-  }
-
   function apply(update) {
     Object.keys(update.count_labels).forEach(function (tab) {
       const count = document.querySelector('.tabs [data-tab="' + tab + '"] .count');
@@ -38,13 +22,7 @@
     });
     cards().forEach(function (card) {
       const state = update.cards[card.dataset.commentId];
-      const form = card.querySelector("form.decide");
-      if (!state || !form || card.classList.contains("decided")) return;
-      if (!state.decidable) {  // decided, or deleted by the site: nothing left to decide here
-        markDecided(card, state);
-      } else if (window.reviewClaims) {
-        window.reviewClaims.show(card, state.claimed_by, state.claimed_by_me);
-      }
+      if (state && window.reviewClaims) window.reviewClaims.applyState(card, state);
     });
     if (banner && update.new > 0) {
       banner.firstElementChild.textContent = update.new + " new comment" + (update.new === 1 ? "" : "s") + " — show";

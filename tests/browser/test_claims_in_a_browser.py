@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -101,3 +101,60 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
     assert bob_page.locator(".tabs [data-tab=review] .count").inner_text() == "1"
     assert bob_page.locator("h1 [data-heading-count]").inner_text() == "1"
     assert violations == []
+
+
+def test_a_comment_page_learns_a_colleague_decided_it(app, make_site, make_moderator, live_server, browser_page):
+    """bob opens the comment alice is on: the page says so, and once she decides it greys without
+    a reload (it kept "being reviewed by alice" and live buttons, which then failed)."""
+    from moderation.domain.claims import claim
+    from moderation.domain.decisions import decide
+    from moderation.domain.status import now
+    from moderation.models import User
+
+    site = make_site("daily-planet")
+    contested = _held_comment(app, site.id)
+    alice, bob = make_moderator("alice", sites=[site]), make_moderator("bob", sites=[site])
+    with app.app_context():
+        claim(db.session, contested, db.session.get(User, alice.id), at=now(), lease=timedelta(minutes=5))
+
+    page = browser_page
+    sign_in(page, live_server, bob)
+    page.goto(f"{live_server}/review/{contested}")
+    card = page.locator(f"#comment-{contested}")
+    assert card.locator("[data-claim-note]").inner_text() == "being reviewed by alice"
+
+    with app.app_context():
+        comment = db.session.get(Comment, contested)
+        decide(db.session, contested, user=db.session.get(User, alice.id), action="approve", reason=None,
+               expected_version=comment.version)
+        db.session.commit()
+    _poll_now(page)
+    page.wait_for_selector(f"#comment-{contested}.decided")
+    assert card.locator("[data-claim-note]").inner_text() == "decided (approved) by alice"
+    assert card.locator("button[value=reject]").is_disabled()
+
+
+def test_a_comment_page_takes_the_claim_when_the_colleague_leaves(app, make_site, make_moderator, live_server,
+                                                                  browser_page):
+    from moderation.domain.claims import claim, release
+    from moderation.domain.status import now
+    from moderation.models import ReviewClaim, User
+
+    site = make_site("daily-planet")
+    contested = _held_comment(app, site.id)
+    alice, bob = make_moderator("alice", sites=[site]), make_moderator("bob", sites=[site])
+    with app.app_context():
+        claim(db.session, contested, db.session.get(User, alice.id), at=now(), lease=timedelta(minutes=5))
+
+    page = browser_page
+    sign_in(page, live_server, bob)
+    page.goto(f"{live_server}/review/{contested}")
+    assert page.locator(f"#comment-{contested}").get_attribute("data-claimed-by") == "alice"
+
+    with app.app_context():
+        release(db.session, contested, db.session.get(User, alice.id))
+    _poll_now(page)
+    page.wait_for_selector(f"#comment-{contested} [data-claim-note]:has-text('you are reviewing this')")
+    assert page.locator(f"#comment-{contested}").get_attribute("data-claimed-by") is None
+    with app.app_context():
+        assert db.session.get(ReviewClaim, contested).user_id == bob.id

@@ -102,6 +102,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.release_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
     # The other site's moderator gets 200 without the card they may not see (tests/review/test_claims_routes.py).
     ("review.updates", "GET"): page(moderator=200, admin=200),
+    ("review.card_state", "GET"): page(moderator=200, admin=200, other_moderator=404),  # a comment page's poll
     ("admin.index", "GET"): page(moderator=403, admin=200),
     ("admin.edit_site", "GET"): page(moderator=403, admin=200),
     ("admin.save_site", "POST"): page(moderator=403, admin=303),
