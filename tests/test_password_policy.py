@@ -14,6 +14,8 @@ from moderation.domain.users import create_user
     ("123456789012", "simple sequence"),
     ("abcabcabcabcabc", "simple sequence"),
     ("Bob-the-Builder", "must not be your username"),
+    ("bob-the-builder2026!", "must not be your username"),
+    ("2026-Bob-the-Builder", "must not be your username"),
     ("password1234", "too common"),
     ("Qwertyuiop123!", "too common"),
     ("iloveyou2026", "too common"),
@@ -27,3 +29,9 @@ def test_it_refuses_weak_passwords_and_says_why(app, password, why):
 def test_it_accepts_a_long_uncommon_password(app):
     with app.app_context():
         assert create_user(db.session, "bob", "copper kettle on the stair", "moderator").id
+
+
+def test_a_short_username_with_digits_after_it_is_refused(app):
+    with app.app_context(), pytest.raises(ValidationFailed) as refused:
+        create_user(db.session, "bob", "bob12345678901", "moderator")
+    assert "must not be your username" in refused.value.message

@@ -68,8 +68,9 @@ def check_password_policy(password: str, username: str) -> None:
     if _is_simple_sequence(lowered):
         refuse("password must not be a simple sequence such as abcdef or 123456")
     name = username.strip().lower()
-    if name and lowered in (name, name[::-1]):
-        refuse("password must not be your username")
+    # Digits or symbols around it do not hide it: "bob12345678901" for bob is the first guess.
     core = lowered.rstrip(_TRAILING_NOISE).lstrip(_TRAILING_NOISE)
+    if name and (lowered in (name, name[::-1]) or core in (name, name[::-1])):
+        refuse("password must not be your username, with or without digits or symbols around it")
     if lowered in _common_passwords() or core in _common_passwords() or not core:
         refuse("password is too common: pick a longer phrase of unrelated words")
