@@ -223,7 +223,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         for chunk in chunks:
             (simple if is_simple_chunk(chunk) else other).append(chunk)
         texts, simple_pieces = simple_chunks_normalised(simple)
-        ends = _ENDS_SENTENCE.search
+        ends = ENDS_SENTENCE.search
         codes = {c: code for c, t in zip(simple, texts) if (code := mapped_code(t) | (SENTENCE_END if ends(c) else 0))}
         codes.update((c, code) for c in other if (code := spaced_code(c) | (SENTENCE_END if ends(c) else 0)))
         # A chunk normalised only with its whole text gets no columns of its own.
@@ -364,7 +364,7 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
 # A raw chunk's code (RawChunkCache.codes) is its spaced code (normalise.spaced_code), plus this
 # bit when the chunk ends a sentence: a ".", "!" or "?", then perhaps closing quotes or brackets.
 SENTENCE_END = 0b1000000
-_ENDS_SENTENCE = re.compile(r"""[.!?]["')\]]*\Z""")
+ENDS_SENTENCE = re.compile(r"""[.!?]["')\]]*\Z""")
 _SPACED_BITS = bytes(v & ~SENTENCE_END for v in range(256))  # bytes.translate table: the spaced code alone
 
 

@@ -1,9 +1,12 @@
 """comments:analyze: Perspective's request in, Perspective's response out, our model in between."""
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
+from classifiers.pooling import sentence_spans
 from moderation.domain.model_contract import Model
 from moderation.perspective import fields
 from moderation.perspective.cache import LRUCache, text_digest
@@ -64,7 +67,8 @@ def _requested_attribute(name: str, params: Any) -> RequestedAttribute:
     if not isinstance(params, dict):
         raise InvalidArgument(f'Invalid JSON payload received. "requestedAttributes.{name}" must be an object.')
     score_type = fields.field(params, "scoreType")
-    if score_type not in (None, SCORE_TYPE):
+    # SCORE_TYPE_UNSPECIFIED is the proto's default, which Perspective reads as probability.
+    if score_type not in (None, SCORE_TYPE, "SCORE_TYPE_UNSPECIFIED"):
         raise InvalidArgument(f"Requested score type {score_type} is not supported by attribute {name}")
     threshold = fields.field(params, "scoreThreshold")
     if threshold is not None:
@@ -97,7 +101,8 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
         digest = text_digest(request.text) if use_cache is not None else ""
         scores = _scores(model, request.text, use_cache, (site_id, digest))
         if request.span_annotations:
-            spans = _spans(model, request.text, sorted({a.ours for a in attributes}), use_cache, (site_id, digest))
+            spans = _spans(model, request.text, sorted({a.ours for a in attributes}), scores, use_cache,
+                           (site_id, digest))
 
     attribute_scores: dict[str, Any] = {}
     for attribute in attributes:
@@ -109,7 +114,6 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
             answer["spanScores"] = [
                 {"begin": span["begin"], "end": span["end"], "score": {"value": span["score"], "type": SCORE_TYPE}}
                 for span in spans.get(attribute.ours, [])
-                if attribute.threshold is None or span["score"] >= attribute.threshold
             ]
         attribute_scores[attribute.name] = answer
 
@@ -136,26 +140,35 @@ def _scores(model: Model, text: str, cache: LRUCache | None, digest: tuple[int, 
     return scores
 
 
-def _spans(model: Model, text: str, attributes: list[str], cache: LRUCache | None,
+def _spans(model: Model, text: str, attributes: list[str], scores: dict[str, float], cache: LRUCache | None,
            digest: tuple[int, str]) -> dict[str, list[dict[str, Any]]]:
+    """Perspective's span scores: one per sentence, in order, each sentence scored as a text of its
+    own ("done at per-sentence level"); a text of one sentence has its summary score there."""
     key = (model.version, *digest, "spans", tuple(attributes))
     if cache is not None:
         hit = cache.get(key)
         if hit is not None:
             return hit
-    explained = model.explain(text, attributes=attributes)
-    # Explanations rank spans by their log-odds contribution, which is no probability; Perspective's
-    # span scores are, so each span is scored as a text of its own (one batch for all of them).
-    pieces = sorted({(int(s["begin"]), int(s["end"])) for found in explained.values() for s in found})
-    piece_scores = dict(zip(pieces, model.score([text[b:e] for b, e in pieces]))) if pieces else {}
+    sentences = sentence_spans(text)
+    if len(sentences) > 1:
+        sentence_scores = model.score([text[b:e] for b, e in sentences])
+    else:
+        sentence_scores = [scores] * len(sentences)
+    unit = utf16_offsets(text)
     spans = {
-        attribute: [
-            {"begin": int(s["begin"]), "end": int(s["end"]),
-             "score": piece_scores[(int(s["begin"]), int(s["end"]))][attribute]}
-            for s in explained.get(attribute, [])
-        ]
+        attribute: [{"begin": unit(b), "end": unit(e), "score": found[attribute]}
+                    for (b, e), found in zip(sentences, sentence_scores)]
         for attribute in attributes
     }
     if cache is not None:
         cache.put(key, spans)
     return spans
+
+
+def utf16_offsets(text: str) -> Callable[[int], int]:
+    """Offset in code points -> offset in UTF-16 code units, Perspective's unit (and JavaScript's
+    string index): each character beyond U+FFFF, an emoji most often, counts two."""
+    if text.isascii() or max(text) <= "\uffff":
+        return lambda offset: offset
+    astral = list(itertools.accumulate((ord(c) > 0xFFFF for c in text), initial=0))
+    return lambda offset: offset + astral[offset]

@@ -73,20 +73,27 @@ def test_a_score_threshold_leaves_out_attributes_below_it(client, site):
     assert "THREAT" not in scores
 
 
-def test_span_scores_point_into_the_original_text(client, site):
-    text = "Great  reporting as ALWAYS…  but the mayor is a pathetic idiot! 🙄"
+def test_span_scores_are_sentences_in_order_counted_in_utf16_as_perspective_counts(client, site):
+    """Perspective scores spans "at per-sentence level" and counts offsets in UTF-16 code units, as
+    JavaScript indexes strings: an emoji before the insult counts two, or a site highlights "n idi"."""
+    text = "😀😀 Great reporting as ALWAYS…  but the mayor is a pathetic idiot! 🙄 Thanks anyway."
 
     answer = client.post(f"{ANALYZE}?key={site.api_key}",
                          json=analyze_body(text, "TOXICITY", "INSULT", spanAnnotations=True)).get_json()
 
     spans = answer["attributeScores"]["INSULT"]["spanScores"]
-    assert spans, "an insult should have at least one span that raised its score"
-    covered = " ".join(text[s["begin"]:s["end"]] for s in spans)
-    assert "idiot" in covered or "pathetic" in covered
-    for span in spans:
-        assert 0 <= span["begin"] < span["end"] <= len(text)
-        assert span["score"]["type"] == "PROBABILITY"
-        assert 0.0 <= span["score"]["value"] <= 1.0
+    units = text.encode("utf-16-le")
+    pieces = [units[2 * s["begin"]:2 * s["end"]].decode("utf-16-le") for s in spans]
+    assert pieces == ["😀😀 Great reporting as ALWAYS…  but the mayor is a pathetic idiot!", "🙄 Thanks anyway."]
+    assert spans[0]["score"]["value"] > 0.5 > spans[1]["score"]["value"]
+    assert all(s["score"]["type"] == "PROBABILITY" for s in spans)
+
+
+def test_one_sentence_is_one_span_with_the_summary_score(client, site):
+    answer = client.post(f"{ANALYZE}?key={site.api_key}",
+                         json=analyze_body("  Thanks for the article  ", "TOXICITY", spanAnnotations=True)).get_json()
+    toxicity = answer["attributeScores"]["TOXICITY"]
+    assert toxicity["spanScores"] == [{"begin": 2, "end": 24, "score": toxicity["summaryScore"]}]
 
 
 def test_a_repeated_text_is_scored_once(client, app, site):
@@ -129,3 +136,19 @@ def test_drop_unsupported_attributes_answers_without_scores_for_other_languages(
 
     assert response.status_code == 200
     assert response.get_json()["attributeScores"] == {}
+
+
+def test_perspectives_quickstart_body_with_unquoted_keys_is_read_as_googles_parser_reads_it(client, site):
+    """The curl of Perspective's quickstart, verbatim: Google's JSON front end takes unquoted keys."""
+    body = b'{comment: {text: "what kind of idiot name is foo?"}, languages: ["en"], requestedAttributes: {TOXICITY:{}} }'
+    response = client.post(f"{ANALYZE}?key={site.api_key}", data=body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.get_json()["attributeScores"]["TOXICITY"]["summaryScore"]["value"] > 0.5
+
+
+def test_score_type_unspecified_means_probability_as_in_perspective(client, site):
+    body = analyze_body("Thanks for the article.")
+    body["requestedAttributes"]["TOXICITY"] = {"scoreType": "SCORE_TYPE_UNSPECIFIED"}
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
+    assert response.status_code == 200
+    assert response.get_json()["attributeScores"]["TOXICITY"]["summaryScore"]["type"] == "PROBABILITY"

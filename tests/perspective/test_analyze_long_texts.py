@@ -21,7 +21,8 @@ def test_an_insult_after_5000_characters_scores_high_and_its_spans_point_at_it(c
     toxicity = response.get_json()["attributeScores"]["TOXICITY"]
     assert toxicity["summaryScore"]["value"] > 0.85
     top = max(toxicity["spanScores"], key=lambda s: s["score"]["value"])
-    assert top["begin"] >= len(padding) and text[top["begin"]:top["end"]] in INSULT.split()
+    # The sentence it ends, not the padding before it (the civil padding is cut mid-sentence).
+    assert text[top["begin"]:top["end"]].endswith(INSULT) and top["begin"] > len(padding) - 80
 
 
 @pytest.mark.parametrize("char", ["\ufdfa", "\ufdfb", "\u337f"])
