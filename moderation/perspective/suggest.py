@@ -20,7 +20,9 @@ from moderation.perspective import fields
 from moderation.perspective.errors import InvalidArgument
 
 SOURCE = "suggestscore"
-DECISION_NAMES = {"APPROVED": "approved", "DELETED": "rejected"}
+# Older Coral names its moderators' decision as the attribute: a featured ("HIGHLIGHTED") comment
+# is one a moderator chose to show, an approval.
+DECISION_NAMES = {"APPROVED": "approved", "HIGHLIGHTED": "approved", "DELETED": "rejected"}
 
 
 @dataclass
@@ -97,12 +99,27 @@ def _context(body: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
 
 
 def _summary_value(name: str, score: Any) -> float:
-    summary = fields.field(score, "summaryScore") if isinstance(score, dict) else None
-    value = fields.field(summary, "value") if isinstance(summary, dict) else None
+    """The summary score; or, for a suggestion of span scores only (Perspective takes "just summary
+    scores, just span scores, or both"), the highest span's: one toxic sentence makes a toxic comment."""
+    if not isinstance(score, dict):
+        raise InvalidArgument(f"attributeScores.{name} must be an object with a summaryScore or spanScores.")
+    summary = fields.field(score, "summaryScore")
+    spans = fields.field(score, "spanScores")
+    if summary is None and spans:
+        if not isinstance(spans, list):
+            raise InvalidArgument(f'Invalid JSON payload received. "attributeScores.{name}.spanScores" must be a list.')
+        return max(_value(f"attributeScores.{name}.spanScores[{i}].score.value",
+                          fields.field(span, "score") if isinstance(span, dict) else None)
+                   for i, span in enumerate(spans))
+    return _value(f"attributeScores.{name}.summaryScore.value", summary)
+
+
+def _value(where: str, score: Any) -> float:
+    value = fields.field(score, "value") if isinstance(score, dict) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidArgument(f"attributeScores.{name}.summaryScore.value must be a number between 0 and 1.")
+        raise InvalidArgument(f"{where} must be a number between 0 and 1.")
     if not 0 <= value <= 1:
-        raise InvalidArgument(f"attributeScores.{name}.summaryScore.value must be between 0 and 1, not {value}.")
+        raise InvalidArgument(f"{where} must be between 0 and 1, not {value}.")
     return float(value)
 
 

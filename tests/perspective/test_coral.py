@@ -74,7 +74,8 @@ def test_coral_today_sends_a_decision_as_a_score_of_0_or_1_and_it_is_kept_as_a_d
         assert json.loads(example.context["entries"][0]["text"])["Coral_comment_id"] == "c-1"
 
 
-@pytest.mark.parametrize(("decision", "label"), [("DELETED", "rejected"), ("APPROVED", "approved")])
+@pytest.mark.parametrize(("decision", "label"), [("DELETED", "rejected"), ("APPROVED", "approved"),
+                                                 ("HIGHLIGHTED", "approved")])
 def test_coral_moderation_decisions_are_kept_as_decisions(client, app, site, decision, label):
     # Coral's notifyPerspectiveModerationDecision names the decision as the attribute and says "EN".
     body = coral_suggest_body("c-2", decision, 1, ["EN"])
@@ -94,3 +95,14 @@ def test_a_score_that_is_not_a_coral_decision_stays_a_score(client, app, site, c
     assert client.post(f"{SUGGEST}?key={site.api_key}", json=body).status_code == 200
     with app.app_context():
         assert db.session.scalars(select(LabelledExample.labels)).one() == {"toxicity": float(value)}
+
+
+def test_a_suggestion_of_span_scores_only_is_kept_as_its_highest_span(client, app, site):
+    """Perspective takes "just summary scores, just span scores, or both"; one toxic sentence makes the comment toxic."""
+    body = {"comment": {"text": "Nice piece. You idiot."},
+            "attributeScores": {"TOXICITY": {"spanScores": [{"begin": 0, "end": 11, "score": {"value": 0}},
+                                                            {"begin": 12, "end": 22, "score": {"value": 1}}]}}}
+
+    assert client.post(f"{SUGGEST}?key={site.api_key}", json=body).status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(LabelledExample.labels)).one() == {"toxicity": 1.0}
