@@ -76,7 +76,9 @@ class SiteCommentIdConverter(PathConverter):
 
 
 def _refuse_unstorable() -> ResponseReturnValue | None:
-    strings = [s for pair in request.args.items(multi=True) for s in pair]
+    # Perspective's query holds only its key and Google's ignored parameters, none of them stored:
+    # a key with a NUL is an invalid key (403), as any other key no site has.
+    strings = [] if request.blueprint == "perspective" else [s for pair in request.args.items(multi=True) for s in pair]
     strings += [str(v) for v in (request.view_args or {}).values()]
     if request.blueprint not in _BODY_READERS:
         strings += [s for pair in request.form.items(multi=True) for s in pair]

@@ -80,3 +80,25 @@ def test_the_perspective_endpoint_answers_resource_exhausted(app_with, site):
     assert response.status_code == 429
     assert response.get_json()["error"]["status"] == "RESOURCE_EXHAUSTED"
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_revoked_key_sent_again_and_again_locks_out_no_other_key(app_with, site, outsider, argon2_calls):
+    """No secret opens a revoked key, so sending it is not guessing: counted, one site still sending
+    its revoked key locked every key behind its address (a newsroom's NAT) out with 429."""
+    from moderation import db
+    from moderation.domain.sites import revoke_keys
+    from moderation.models import Site
+
+    app = app_with(KEY_MAX_FAILURES_PER_ADDRESS=3, KEY_MAX_FAILURES_PER_KEY_ID=3)
+    with app.app_context():
+        revoke_keys(db.session, db.session.get(Site, outsider.id), actor="test")
+        db.session.commit()
+    client = app.test_client()
+    for _ in range(10):
+        assert _get(client, outsider.api_key).status_code == 401
+    assert _get(client, "mk_nosuchkey_secret").status_code == 401
+
+    assert _get(client, site.api_key).status_code == 404  # authenticated: the comment just does not exist
+    for _ in range(3):  # a wrong secret for a live key is a guess, and still counts
+        assert _get(client, _wrong(site)).status_code == 401
+    assert _get(client, _wrong(site)).status_code == 429

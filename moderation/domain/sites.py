@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
 from moderation.domain.passwords import hash_secret, verify_secret
+from moderation.domain.storable import unstorable
 from moderation.domain.settings import domain_settings
 from moderation.domain.site_rows import forget as forget_site_row
 from moderation.domain.site_rows import site_row
@@ -158,6 +159,10 @@ def _verify_limited(session: Session, api_key: str, limiter: Limiter | None, add
                                   retry_after=retry_after)
     try:
         return _verify(session, parts, wall)
+    except _CannotSucceed:
+        # No secret opens a revoked, expired or unknown key, so trying one is not guessing: counted,
+        # a site still sending its revoked key (or a typo) locked out every other key behind its address.
+        raise
     except Unauthorized:
         if limiter is not None:
             for kind in limiter.failed(subjects):
@@ -165,21 +170,27 @@ def _verify_limited(session: Session, api_key: str, limiter: Limiter | None, add
         raise
 
 
+class _CannotSucceed(Unauthorized):
+    """A key that no secret opens: not of our shape, of no site, of a site turned off, revoked or expired."""
+
+
 def _verify(session: Session, parts: list[str], wall: datetime) -> tuple[int, str]:
-    if len(parts) != 3 or parts[0] != KEY_PREFIX:
-        raise Unauthorized("invalid API key")
+    # A NUL (or an unpaired surrogate) is in no key we issue, and PostgreSQL refuses it in a query.
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or unstorable(parts):
+        raise _CannotSucceed("invalid API key")
     key_id, secret = parts[1], parts[2]
     site = session.scalars(select(Site).where(or_(Site.key_id == key_id, Site.previous_key_id == key_id))).first()
     if site is None or not site.active:
-        raise Unauthorized("invalid API key")
+        raise _CannotSucceed("invalid API key")
     if site.key_id == key_id:
         stored = site.key_hash
     elif site.previous_key_expires_at is not None and wall < site.previous_key_expires_at:
         stored = site.previous_key_hash
     else:
-        raise Unauthorized("invalid API key")
-    # An empty hash is a revoked key: refused without hashing.
-    if not stored or not verify_secret(stored, secret):
+        raise _CannotSucceed("invalid API key")
+    if not stored:  # revoked: refused without hashing
+        raise _CannotSucceed("invalid API key")
+    if not verify_secret(stored, secret):
         raise Unauthorized("invalid API key")
     return site.id, stored
 

@@ -31,3 +31,11 @@ def test_a_deactivated_site_is_refused_on_the_next_request(client, app, site, mo
 
     assert response.status_code == 403
     assert response.get_json()["error"]["status"] == "PERMISSION_DENIED"
+
+
+def test_a_key_with_a_nul_is_an_invalid_key_not_a_bad_request(client, site):
+    """Found by schemathesis: the query's key was refused as unstorable (400), where any key no site
+    has is a 403; nothing in Perspective's query is stored."""
+    response = client.post(f"{ANALYZE}?key=mk_ab%00cd_secret", json=analyze_body("Hello."))
+    assert response.status_code == 403
+    assert response.get_json()["error"]["status"] == "PERMISSION_DENIED"
