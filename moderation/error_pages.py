@@ -10,7 +10,7 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from moderation.perspective.routes import bp as perspective_bp
+from moderation.perspective.routes import bp as perspective_bp, perspective_routing_error
 
 PAGES = {
     404: ("Not found", "There is nothing at this address, or it belongs to a site you do not moderate."),
@@ -19,8 +19,10 @@ PAGES = {
 
 
 def html_error_page(exc: HTTPException) -> ResponseReturnValue:
-    # Perspective's clients are programs with their own error format (moderation/perspective).
-    if exc.code not in PAGES or request.path.startswith(perspective_bp.url_prefix or "/v1alpha1"):
+    # Perspective's clients are programs that parse Google's error shape (moderation/perspective).
+    if request.path.startswith(perspective_bp.url_prefix or "/v1alpha1") or request.path == "/batch":
+        return perspective_routing_error(exc)
+    if exc.code not in PAGES:
         return exc
     title, message = PAGES[exc.code]
     headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}

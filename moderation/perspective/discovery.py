@@ -48,7 +48,8 @@ _SCHEMAS: dict[str, Any] = {
     "AttributeParameters": {
         "id": "AttributeParameters", "type": "object",
         "properties": {
-            "scoreType": {"type": "string", "enum": ["PROBABILITY"], "description": "Only PROBABILITY is supported."},
+            "scoreType": {"type": "string", "enum": ["SCORE_TYPE_UNSPECIFIED", "PROBABILITY"],
+                          "description": "Only PROBABILITY is supported; unset or SCORE_TYPE_UNSPECIFIED means it."},
             "scoreThreshold": {"type": "number", "format": "float",
                                "description": "Leave the attribute out when its score is below this."},
         },

@@ -46,6 +46,11 @@ class NotFound(PerspectiveError):
     status = "NOT_FOUND"
 
 
+class MethodNotAllowed(PerspectiveError):
+    code = 405
+    status = "METHOD_NOT_ALLOWED"
+
+
 class Unavailable(PerspectiveError):
     code = 503
     status = "UNAVAILABLE"

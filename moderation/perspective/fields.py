@@ -10,6 +10,8 @@ import json
 import re
 from typing import Any
 
+import json5
+
 from moderation.perspective.errors import InvalidArgument
 
 # Perspective's limit on comment.text: 20 KB of UTF-8.
@@ -39,15 +41,33 @@ def _no_constant(name: str) -> float:
     raise InvalidArgument(f"Invalid JSON payload received. {name} is not a JSON number.")
 
 
+# Google's JSON front end reads more than JSON: Perspective's own quickstart sends
+# {comment: {text: "..."}, requestedAttributes: {TOXICITY: {}}}, keys unquoted. Read that as JSON5
+# (a superset) when strict JSON fails, for bodies a comment and its context fit in: the JSON5
+# parser is pure Python, and strict JSON of any size stays on the fast path.
+MAX_RELAXED_BYTES = 64 * 1024
+
+
 def parse_json(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(raw, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
-        raise InvalidArgument(f"Invalid JSON payload received. {error}") from None
+        body = _relaxed(raw, error)
     if not isinstance(body, dict):
         raise InvalidArgument("Invalid JSON payload received. Expected an object at the top level.")
     _check_encodable(body, "")
     return body
+
+
+def _relaxed(raw: bytes, strict_error: Exception) -> Any:
+    if len(raw) > MAX_RELAXED_BYTES:
+        raise InvalidArgument(f"Invalid JSON payload received. {strict_error}") from None
+    try:
+        return json5.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except InvalidArgument:
+        raise
+    except (ValueError, RecursionError):  # the strict parser's message names the first problem best
+        raise InvalidArgument(f"Invalid JSON payload received. {strict_error}") from None
 
 
 def _check_encodable(value: Any, path: str) -> None:
@@ -93,8 +113,9 @@ def comment_text(body: dict[str, Any]) -> str:
         raise InvalidArgument('Invalid JSON payload received. "comment.text" must be a string.')
     if not text or not text.strip():
         raise InvalidArgument("Comment must be non-empty.")
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
-        raise InvalidArgument(f"Comment text too long. The limit is {MAX_TEXT_BYTES} bytes of UTF-8.")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_TEXT_BYTES:  # Perspective's own words, which clients may match
+        raise InvalidArgument(f"Comment text was too many bytes. Value ({size}) exceeded limit ({MAX_TEXT_BYTES}).")
     kind = comment.get("type")
     if kind not in (None, "PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"):
         raise InvalidArgument("Currently, only 'PLAIN_TEXT' comments are supported.")

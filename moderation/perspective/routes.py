@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from classifiers import UntrustedModelError
 from moderation import db
@@ -20,6 +20,7 @@ from moderation.perspective.discovery import VERSION, discovery_document
 from moderation.perspective.errors import (
     InternalError,
     InvalidArgument,
+    MethodNotAllowed,
     NotFound,
     PerspectiveError,
     ResourceExhausted,
@@ -70,8 +71,9 @@ def _authorise() -> int:
 def _body() -> dict:
     try:
         raw = request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        raise InvalidArgument("Comment text too long.") from None
+    except RequestEntityTooLarge:  # Google's words for a request over its size limit
+        raise InvalidArgument(f"Request payload size exceeds the limit: {current_app.config['MAX_CONTENT_LENGTH']} "
+                              "bytes.") from None
     return parse_json(raw)
 
 
@@ -108,7 +110,31 @@ def discovery() -> Response:
     if version != VERSION:
         return NotFound(f"Discovery document not found for API service: commentanalyzer.googleapis.com/{version}").to_response()
     config = current_app.config
-    return jsonify(discovery_document(config.get("PUBLIC_URL") or f"http://{config['HOST']}:{config['PORT']}/"))
+    root = config.get("PUBLIC_URL")
+    if not root:
+        if config["HOST"] in ("0.0.0.0", "::", ""):
+            # http://0.0.0.0:8080/ would send a client's comments, and its key, to its own machine.
+            return Unavailable("This server's PUBLIC_URL is not set, so its discovery document cannot name the "
+                               "address clients reach it at; set PUBLIC_URL, e.g. https://moderation.example.org/"
+                               ).to_response()
+        root = f"http://{config['HOST']}:{config['PORT']}/"
+    return jsonify(discovery_document(root))
+
+
+def perspective_routing_error(exc: HTTPException) -> Response:
+    """A wrong URL or method under /v1alpha1 (and Google's /batch, which the discovery document's
+    batchPath names), in Google's error shape: a client parses it instead of choking on HTML."""
+    if exc.code == 405:
+        methods = exc.valid_methods or ["POST"]
+        named = " or ".join(m for m in methods if m not in ("OPTIONS", "HEAD"))
+        error: PerspectiveError = MethodNotAllowed(f"{request.path} takes {named} only, not {request.method}.",
+                                                   headers={"Allow": ", ".join(methods)})
+    elif request.path == "/batch":
+        error = NotFound("Batch requests are not supported: send each comment in a request of its own.")
+    else:  # 404, the only other routing error
+        error = NotFound(f"Method not found: {request.path}. This service answers comments:analyze and "
+                         "comments:suggestscore.")
+    return error.to_response()
 
 
 @bp.errorhandler(500)

@@ -15,3 +15,12 @@ def test_the_root_url_is_the_configured_public_url(app_with):
     document = client.get("/$discovery/rest?version=v1alpha1", headers={"Host": "evil.example"}).get_json()
 
     assert document["rootUrl"] == "https://moderation.daily-planet.example/"
+
+
+def test_a_server_on_every_address_without_public_url_says_to_set_it(app_with):
+    """http://0.0.0.0:8080/ as rootUrl sent Google's client, and its key, to the client's own machine."""
+    client = app_with(HOST="0.0.0.0").test_client()
+
+    response = client.get("/$discovery/rest?version=v1alpha1")
+
+    assert response.status_code == 503 and "PUBLIC_URL" in response.get_json()["error"]["message"]

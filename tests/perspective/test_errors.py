@@ -65,13 +65,13 @@ def test_it_rejects_text_over_20_kb_of_utf8(client, site):
     assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(fits)).status_code == 200
     message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(too_long)),
                        400, "INVALID_ARGUMENT")
-    assert message.startswith("Comment text too long.")
+    assert message == "Comment text was too many bytes. Value (20481) exceeded limit (20480)."  # Google's words
 
 
 def test_it_rejects_a_body_over_the_request_size_limit_in_the_same_shape(client, site):
     huge = analyze_body("x" * (2 * 1024 * 1024))
     message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=huge), 400, "INVALID_ARGUMENT")
-    assert message.startswith("Comment text too long.")
+    assert message == "Request payload size exceeds the limit: 1048576 bytes."
 
 
 @pytest.mark.parametrize("payload", [b"{not json", b"[1, 2]", b"", b"\xff\xfe"])
@@ -125,12 +125,25 @@ def suggest_body(**changes: object) -> dict:
     suggest_body(attributeScores={"TOXICITY": {"summaryScore": {"value": -0.1}}}),
     suggest_body(attributeScores={"TOXICITY": {"summaryScore": {"value": "1"}}}),
     suggest_body(attributeScores={"TOXICITY": {"summaryScore": {}}}),
+    suggest_body(attributeScores={"TOXICITY": {"spanScores": [{"begin": 0, "end": 3, "score": {"value": 2}}]}}),
     suggest_body(attributeScores={"SPAM": {"summaryScore": {"value": 1}}}),
     suggest_body(attributeScores={}),
     suggest_body(comment={"text": ""}),
     suggest_body(languages=["fr"]),
-], ids=["above-one", "below-zero", "string", "no-value", "unknown-attribute", "no-scores", "empty-text", "french"])
+], ids=["above-one", "below-zero", "string", "no-value", "span-above-one", "unknown-attribute", "no-scores", "empty-text", "french"])
 def test_suggestscore_rejects_bad_labels_and_stores_nothing(client, app, site, body):
     error_of(client.post(f"{SUGGEST}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LabelledExample)) == 0
+
+
+@pytest.mark.parametrize("method, path, code", [
+    ("GET", ANALYZE, 405), ("PUT", ANALYZE, 405), ("POST", "/v1alpha1/comments:bogus", 404), ("POST", "/batch", 404),
+])
+def test_a_wrong_url_or_method_answers_in_googles_shape_not_html(client, site, method, path, code):
+    response = client.open(f"{path}?key={site.api_key}", method=method, json=analyze_body("Hello."))
+    assert response.status_code == code and response.is_json
+    assert response.get_json()["error"]["code"] == code
+    if code == 405:
+        assert "POST" in response.headers["Allow"]
+        assert response.get_json()["error"]["message"] == f"{ANALYZE} takes POST only, not {method}."
