@@ -91,9 +91,11 @@ def promote_model() -> Response:
 @auth.login_required("admin")
 def rollback_model() -> Response:
     site_id = _site_id()
+    # The version the page showed: a second admin's stale click must not roll forward again.
+    from_version = (request.form.get("from_version") or "").strip() or None
 
     def change() -> None:
-        registry.rollback(db.session, by=auth.current_user(), site_id=site_id)
+        registry.rollback(db.session, by=auth.current_user(), site_id=site_id, from_version=from_version)
 
     return _done(change, f"Rolled back {_scope_name(site_id)}.")
 

@@ -298,6 +298,8 @@ def promote(session: Session, version: str | ModelVersion, *, by: User | str,
         assignment.version_id = row.id
         assignment.assigned_by = user_id
         assignment.assigned_at = func.now()
+    if row.status == SHADOW:  # scoring live now, so no longer beside the live models
+        audit(session, actor, "model:shadow_cleared", version=row.version, reason="promoted")
     _settle(session, row, replaced)
     audit(session, actor, "model:promoted", version=row.version,
           replaced=replaced.version if replaced else None, **_scope(site))
@@ -306,21 +308,30 @@ def promote(session: Session, version: str | ModelVersion, *, by: User | str,
     return assignment
 
 
-def rollback(session: Session, *, by: User | str, site_id: int | None = None) -> ModelAssignment | None:
+def rollback(session: Session, *, by: User | str, site_id: int | None = None,
+             from_version: str | None = None) -> ModelAssignment | None:
     """Go back to the version active before the last promotion, audited.
 
     The version rolled back from becomes the assignment's previous one, so a second rollback undoes
     the first. A site that followed the global default before its own promotion follows it again
-    (returns None).
+    (returns None). With `from_version` (what the admin's page showed as active) nothing happens
+    unless that is still the active one: two admins rolling back at once would otherwise swap the
+    bad version back in, each told it was rolled back.
     """
     _lock(session)
     site = _site(session, site_id)
     actor, user_id = _actor(by)
     assignment = _assignment(session, site_id)
+    scope = _scope(site)["site"]
     if assignment is None:
+        if from_version is not None:
+            raise Conflict(f"{scope} was rolled back already, since you opened the page; nothing changed", field="site")
         where = f"{site.name} follows the global model" if site else "no model is active yet"
         raise Conflict(f"nothing to roll back: {where}", field="site")
     current = assignment.version
+    if from_version is not None and current.version != from_version:
+        raise Conflict(f"{scope} runs {current.version} now, not {from_version}: someone changed it since you "
+                       "opened the page; nothing was rolled back", field="site")
     if assignment.previous_version_id is None:
         if site is None:
             raise Conflict(f"nothing to roll back: {current.version} is the first global model", field="site")
@@ -348,6 +359,8 @@ def set_shadow(session: Session, version: str | ModelVersion | None, *, by: User
     _lock(session)
     actor, _ = _actor(by)
     current = shadow_version(session)
+    if version is None and current is None:
+        raise Conflict("no version runs in shadow; nothing was changed", field="version")
     row = _find(session, version) if version is not None else None
     if row is not None and _is_assigned(session, row.id):
         raise Conflict(f"{row.version} is active; only a version no site scores with can run in shadow", field="version")

@@ -142,3 +142,26 @@ def test_the_first_global_model_cannot_be_rolled_back(app, shipped):
     with app.app_context():
         with pytest.raises(Conflict, match="nothing to roll back"):
             registry.rollback(db.session, by="cli")
+
+
+def test_a_second_admins_stale_rollback_does_not_roll_forward_again(app, shipped, candidate):
+    """Both pages showed the candidate active; the second click swapped it back in, each told 'rolled back'."""
+    with app.app_context():
+        registry.promote(db.session, candidate.version, by="cli")
+        registry.rollback(db.session, by="alice", from_version=candidate.version)
+        db.session.commit()
+        with pytest.raises(Conflict, match=f"runs {shipped.version} now, not {candidate.version}"):
+            registry.rollback(db.session, by="carol", from_version=candidate.version)
+        db.session.rollback()
+        assert registry.active_version(db.session).version == shipped.version
+
+
+def test_promoting_the_shadow_ends_the_shadow_in_the_audit_log_and_clearing_none_is_refused(app, shipped, candidate):
+    with app.app_context():
+        registry.set_shadow(db.session, candidate.version, by="cli")
+        registry.promote(db.session, candidate.version, by="cli")
+        db.session.commit()
+        assert registry.shadow_version(db.session) is None
+        assert [a for a, _ in actions()][-2:] == ["model:shadow_cleared", "model:promoted"]
+        with pytest.raises(Conflict, match="no version runs in shadow"):
+            registry.set_shadow(db.session, None, by="cli")

@@ -45,7 +45,13 @@ def test_an_admin_promotes_a_version_for_one_site_and_rolls_it_back(app, sign_in
         assert registry.active_version(db.session, site.id).version == candidate
         assert registry.active_version(db.session).version == shipped
 
-    assert _post(client, "/admin/models/rollback", site_id=str(site.id)).status_code == 303
+    assert f'name="from_version" value="{candidate}"' in page  # what the page showed, sent back
+    assert _post(client, "/admin/models/rollback", site_id=str(site.id), from_version=candidate).status_code == 303
+    with app.app_context():
+        assert registry.active_version(db.session, site.id).version == shipped
+    # A second admin's page, still showing the candidate: refused, not rolled forward again.
+    _post(client, "/admin/models/rollback", site_id=str(site.id), from_version=candidate)
+    assert "was rolled back already" in client.get("/admin/models").get_data(as_text=True)
     with app.app_context():
         assert registry.active_version(db.session, site.id).version == shipped
         audited = [(e.actor, e.action, e.details.get("site")) for e in
