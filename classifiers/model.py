@@ -127,6 +127,23 @@ WINDOW_OVERLAP_SHARE = 0.2
 EXPLAIN_BUDGET_WINDOWS = 2
 
 
+def _card_thresholds(card: Any, attributes: Sequence[str]) -> dict[str, float]:
+    """The card's threshold for each attribute the model scores, each in (0, 1]: training writes one
+    for every head. Raises ValueError otherwise: a card of `{}` loaded, was promoted, and held nothing."""
+    found = card.get("thresholds") if isinstance(card, dict) else None
+    if not isinstance(found, dict):
+        raise ValueError("the card has no thresholds")
+    missing = [a for a in attributes if a not in found]
+    if missing:
+        raise ValueError(f"the card has no threshold for {', '.join(missing)}")
+    thresholds: dict[str, float] = {}
+    for attribute, value in found.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            raise ValueError(f"the card's threshold for {attribute} must be a number above 0 and at most 1, not {value!r}")
+        thresholds[attribute] = float(value)
+    return thresholds
+
+
 class CivilityModel:
     """Scores texts for the six ATTRIBUTES; `attributes` lists those the model scores reliably.
 
@@ -143,9 +160,7 @@ class CivilityModel:
         self.features: CivilityFeatures = pipeline[0]
         self.heads: MaskedLinearHeads = pipeline[-1]
         self.attributes: tuple[str, ...] = tuple(self.heads.attributes_)
-        self.thresholds: dict[str, float] = {
-            k: float(v) for k, v in card.get("thresholds", {}).items()
-        }
+        self.thresholds: dict[str, float] = _card_thresholds(card, self.attributes)
         self.window_size: int = int(self.features.max_chars)
         self.window_overlap: int = int(self.window_size * WINDOW_OVERLAP_SHARE)
         self.explain_budget: int = self.window_size * EXPLAIN_BUDGET_WINDOWS

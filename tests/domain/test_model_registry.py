@@ -165,3 +165,14 @@ def test_promoting_the_shadow_ends_the_shadow_in_the_audit_log_and_clearing_none
         assert [a for a, _ in actions()][-2:] == ["model:shadow_cleared", "model:promoted"]
         with pytest.raises(Conflict, match="no version runs in shadow"):
             registry.set_shadow(db.session, None, by="cli")
+
+
+@pytest.mark.parametrize("thresholds", [{}, {"toxicity": 7}, {"toxicity": 0.5}, None])
+def test_a_card_without_a_sound_threshold_for_each_attribute_is_refused_at_registration(
+        app, var_dir, tmp_path, thresholds):
+    """A card of {} registered, was promoted, and its site published 'You are a complete idiot' unflagged."""
+    from classifiers import UntrustedModelError
+
+    with app.app_context(), pytest.raises(UntrustedModelError, match="threshold"):
+        registry.register_artifact(db.session, model_variant(tmp_path / "odd", "odd", thresholds=thresholds),
+                                   var_dir=var_dir)
