@@ -13,15 +13,34 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifiers.sources import trainable_files
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.label_export import export_site_labels, find_site
-from moderation.models import Site
+from moderation.models import LabelledExample, Site
 
 # Share of the progress bar the export takes; training takes the rest.
 EXPORT_SHARE = 0.05
+# Fewer labelled comments than this and a run spends minutes to make, in effect, the public model
+# again, with the site's name on its card.
+MIN_OWN_LABELS = 20
+
+
+def own_examples(session: Session, site: Site) -> int:
+    """The site's labelled examples (moderators' decisions, upheld reports, suggestscore calls):
+    at least as many as the rows its export gives, counted without writing them."""
+    return session.scalar(select(func.count()).select_from(LabelledExample)
+                          .where(LabelledExample.site_id == site.id)) or 0
+
+
+def check_enough_own_labels(count: int, site: Site) -> None:
+    if count < MIN_OWN_LABELS:
+        raise ValidationFailed(
+            f"{site.name} has {count} labelled comment{'' if count == 1 else 's'} of its own; training with its "
+            f"own labels needs at least {MIN_OWN_LABELS} (moderators' decisions count). Until then the global "
+            "model is the one to use", field="site")
 
 
 def artifact_name(site: Site) -> str:
@@ -63,7 +82,10 @@ def train_with_own_labels(
 
         if on_progress is not None:
             on_progress("export own labels", 0.0)
-        export_site_labels(session, site, own_csv, for_training=True, on_progress=exported)
+        exported_rows = export_site_labels(session, site, own_csv, for_training=True, on_progress=exported).rows
+        check_enough_own_labels(exported_rows, site)
+        if on_progress is not None:
+            on_progress(f"exported {exported_rows} labelled comments of {site.name}", EXPORT_SHARE)
 
         def trained(stage: str, fraction: float) -> None:
             if on_progress is not None:

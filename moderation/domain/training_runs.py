@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from classifiers.cancellation import TrainingCancelled
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import audit, now
+from moderation.domain.own_training import check_enough_own_labels, own_examples
 from moderation.models import Site, TrainingRun, User
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,11 @@ def get_run(session: Session, run_id: int) -> TrainingRun:
 def start_run(session: Session, *, by: User | str, site_id: int | None = None) -> TrainingRun:
     """A queued run (the caller commits, then sends the task). Refuses while another is active."""
     actor, user_id = _actor(by)
-    if site_id is not None and session.get(Site, site_id) is None:
-        raise ValidationFailed(f"no site with id {site_id}", field="site_id")
+    if site_id is not None:
+        site = session.get(Site, site_id)
+        if site is None:
+            raise ValidationFailed(f"no site with id {site_id}", field="site_id")
+        check_enough_own_labels(own_examples(session, site), site)  # before minutes of CPU, not after
     current = active_run(session)
     if current is not None:
         raise RunActive(f"training run #{current.id} is still {current.state}; wait for it or cancel it first")

@@ -10,7 +10,7 @@ from training_data import MIN_POSITIVES, write_training_csv
 from classifiers.train import TrainingCancelled
 from moderation import db
 from moderation.domain import training_runs as runs
-from moderation.domain.errors import NotFound
+from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.models import AuditEntry, ModelVersion, TrainingRun
 
 
@@ -140,6 +140,7 @@ def test_a_run_for_a_site_trains_with_its_own_labels(app, site, tmp_path, monkey
         raise ValueError("stopped here by the test")
 
     monkeypatch.setattr(own_training, "train_with_own_labels", train_with_own_labels)
+    _label(app, site, own_training.MIN_OWN_LABELS)
     run_id = _start(app, site_id=site.id)
     with app.app_context():
         trainer = runs.default_trainer(runs.TrainingSettings(own_label_weight=3.0))
@@ -147,3 +148,21 @@ def test_a_run_for_a_site_trains_with_its_own_labels(app, site, tmp_path, monkey
     assert calls == [(site.name, 3.0, False, runs.TrainingSettings().min_positives)]
     run = _run(app, run_id)
     assert "export own labels" in run.log and run.error == "ValueError: stopped here by the test"
+
+
+def _label(app, site, n: int) -> None:
+    from moderation.models import LabelledExample
+
+    with app.app_context():
+        db.session.add_all([LabelledExample(site_id=site.id, text=f"comment {i}", labels={"rejected": 1.0},
+                                            source="decision", kind="decision", actor="user:ada") for i in range(n)])
+        db.session.commit()
+
+
+def test_a_run_for_a_site_with_too_few_labels_of_its_own_is_refused_before_it_starts(app, site):
+    """With no decisions it trained for six minutes and registered the public model under the site's name."""
+    from moderation.domain.own_training import MIN_OWN_LABELS
+
+    _label(app, site, MIN_OWN_LABELS - 1)
+    with app.app_context(), pytest.raises(ValidationFailed, match=f"has {MIN_OWN_LABELS - 1} labelled comments"):
+        runs.start_run(db.session, by="test", site_id=site.id)
