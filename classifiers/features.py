@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
 
 from classifiers import ngram_cache
+from classifiers.sentences import ENDS_SENTENCE
 from classifiers.normalise import (
     SPACED_HEAD, SPACED_TAIL, SPACED_UNSAFE, SPACED_WHOLE, blank_markup, is_simple_chunk, mapped_code, normalise,
     simple_chunks_normalised, spaced_code,
@@ -364,7 +365,6 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
 # A raw chunk's code (RawChunkCache.codes) is its spaced code (normalise.spaced_code), plus this
 # bit when the chunk ends a sentence: a ".", "!" or "?", then perhaps closing quotes or brackets.
 SENTENCE_END = 0b1000000
-ENDS_SENTENCE = re.compile(r"""[.!?]["')\]]*\Z""")
 _SPACED_BITS = bytes(v & ~SENTENCE_END for v in range(256))  # bytes.translate table: the spaced code alone
 
 

@@ -15,24 +15,20 @@ the service will give.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-import re
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from classifiers.features import ENDS_SENTENCE, CivilityFeatures
+from classifiers.features import CivilityFeatures
 from classifiers.floors import ScoreFloors
 from classifiers.heads import MaskedLinearHeads
-from classifiers.normalise import blank_markup
-
-# Zero-width characters part chunks here: spans need not begin with a run of invisible padding.
-_CHUNK = re.compile(r"[^\s\u200b-\u200d\u2060\ufeff]+")
+from classifiers.sentences import MAX_CHUNKS
 
 
 @dataclass(frozen=True)
 class SentencePooling:
     share: float = 0.25
-    max_chunks: int = 30  # whitespace-separated chunks: a sentence that runs on is cut here
+    max_chunks: int = MAX_CHUNKS  # whitespace-separated chunks: a sentence that runs on is cut here
 
     def __post_init__(self) -> None:
         if not 0.0 < self.share <= 1.0 or self.max_chunks < 1:
@@ -81,22 +77,3 @@ def _pooled(
         scores[pooled] = (1.0 - pooling.share) * scores[pooled] + pooling.share * best
     return scores
 
-
-def sentence_spans(text: str, max_chunks: int = SentencePooling.max_chunks) -> list[tuple[int, int]]:
-    """[begin, end) of each sentence of `text`, in order, as pooling cuts them: a sentence ends
-    after a whitespace-free chunk ending in ".", "!" or "?" (closing quotes or brackets allowed
-    after it), or after `max_chunks` chunks. HTML tags count as the spaces they are read as, so an
-    offset is an offset into `text` as sent. Whitespace between sentences belongs to none."""
-    spans: list[tuple[int, int]] = []
-    begin = end = -1
-    chunks = 0
-    for chunk in _CHUNK.finditer(blank_markup(text)):
-        if begin < 0:
-            begin = chunk.start()
-        end, chunks = chunk.end(), chunks + 1
-        if chunks >= max_chunks or ENDS_SENTENCE.search(chunk.group()):
-            spans.append((begin, end))
-            begin, chunks = -1, 0
-    if begin >= 0:
-        spans.append((begin, end))
-    return spans

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
-from moderation.admin.settings import SETTING_LABELS, update_site_settings
-from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.admin.settings import SETTING_LABELS, loaded_settings, update_site_settings
+from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.audit_search import audit_page
 from moderation.domain.storms import calm_storms
 from moderation.models import Site
@@ -33,7 +33,8 @@ def index() -> str:
 def site_page(site: Site, *, form: Any = None, error: ValidationFailed | None = None) -> str:
     """A site's settings page, with the defaults of the model that scores it: every route that shows it."""
     return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=form, error=error,
-                           model=model_summary(site.id), global_version=model_summary()["version"])
+                           model=model_summary(site.id), global_version=model_summary()["version"],
+                           loaded=form.get("loaded", "") if form is not None else loaded_settings(site))
 
 
 @bp.get("/sites/<int:site_id>")
@@ -52,6 +53,9 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
     except ValidationFailed as error:
         db.session.rollback()
         return site_page(db.session.get(Site, site_id), form=request.form, error=error), 400
+    except Conflict as error:  # another admin's save came first: show theirs, not this stale form
+        db.session.rollback()
+        return site_page(db.session.get(Site, site_id), error=error), 409
     db.session.commit()
     if any(name.startswith("storm_") for name in changed):
         calm_storms(db.session)  # triggers turned off (or calm shortened) end the storms now, not at the next sweep

@@ -1,14 +1,16 @@
 """Editing a site's moderation settings from the admin form: validate everything, then audit each change."""
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifiers.attributes import ATTRIBUTES
-from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.settings import domain_settings
 from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
@@ -126,16 +128,62 @@ SETTING_LABELS = {
 }
 
 
+def loaded_settings(site: Site) -> str:
+    """The settings as the page shows them, sent back with the form (`loaded`): a save then writes
+    only what this admin changed, and refuses where someone else changed the same setting since."""
+    return json.dumps({name: getattr(site, name) for name in SETTING_LABELS}, sort_keys=True)
+
+
+def _loaded(form: Mapping[str, str]) -> dict[str, Any] | None:
+    try:
+        loaded = json.loads(form.get("loaded") or "null")
+    except ValueError:
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _merge(name: str, current: Any, seen: Any, new: Any, conflicts: list[str]) -> Any:
+    """The value to store: `current` with this admin's changes (from `seen` to `new`) applied; per
+    attribute for thresholds, so two admins changing two attributes both keep theirs."""
+    if isinstance(new, dict) and isinstance(seen, dict) and isinstance(current, dict | None):
+        merged = dict(current or {})
+        for key in sorted(set(seen) | set(new)):
+            if seen.get(key) == new.get(key):
+                continue
+            if merged.get(key) != seen.get(key):
+                conflicts.append(f"{SETTING_LABELS.get(name, name)} ({key.replace('_', ' ')})")
+            elif key in new:
+                merged[key] = new[key]
+            else:
+                merged.pop(key, None)
+        return merged
+    if new == seen:
+        return current  # not changed on this page: someone else's change stands
+    if current != seen:
+        conflicts.append(SETTING_LABELS.get(name, name))
+    return new
+
+
 def update_site_settings(session: Session, site_id: int, form: Mapping[str, str], *, user: User) -> list[str]:
     """Apply the form to the site, one audit entry per changed setting; returns the changed names.
 
-    The caller commits.
+    Raises Conflict, changing nothing, where another admin changed a setting this one changed too
+    since the page loaded. The caller commits.
     """
-    site = session.get(Site, site_id)
+    site = session.scalar(select(Site).where(Site.id == site_id).with_for_update())
     if site is None:
         raise NotFound(f"site {site_id} does not exist")
+    loaded = _loaded(form)
+    values = parse_settings(form, domain_settings(session).url_policy)
+    conflicts: list[str] = []
+    if loaded is not None:
+        values = {name: _merge(name, getattr(site, name), loaded[name], new, conflicts) if name in loaded else new
+                  for name, new in values.items()}
+    if conflicts:
+        raise Conflict(f"another admin changed {', '.join(conflicts)} since you opened this page; nothing was "
+                       "saved. The page now shows their values: make your changes again", field=None)
     changed = []
-    for name, new in parse_settings(form, domain_settings(session).url_policy).items():
+    for name, new in values.items():
         old = getattr(site, name)
         if old == new:
             continue

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
-from classifiers.pooling import sentence_spans
+from classifiers.sentences import sentence_spans
 from moderation.domain.model_contract import Model
 from moderation.perspective import fields
 from moderation.perspective.cache import LRUCache, text_digest

@@ -167,3 +167,40 @@ def test_a_site_with_its_own_model_shows_that_models_defaults_and_says_so(app, s
 
     other_html = client.get(f"/admin/sites/{other.id}").get_data(as_text=True)
     assert "scored by <code>civility-2026.11-abc123</code>:" in other_html and "its own version" not in other_html
+
+
+def _loaded_form(client, site_id) -> dict:
+    """The settings form as the page fills it: its hidden `loaded` copy and every field's value."""
+    import html as html_lib
+    import re
+
+    page = client.get(f"/admin/sites/{site_id}").get_data(as_text=True)
+    loaded = html_lib.unescape(re.search(r'name="loaded" value="([^"]*)"', page).group(1))
+    return {"loaded": loaded, "moderation_mode": "pre", "report_threshold": "2", "csrf_token": csrf_token(page)}
+
+
+def test_two_admins_changing_two_thresholds_on_stale_pages_both_keep_theirs(app, sign_in, admin, site, fake_model):
+    """alice saved toxicity 0.7; carol, on a page opened before, saved profanity 0.8 and erased alice's 0.7."""
+    client = sign_in(admin)
+    alices, carols = _loaded_form(client, site.id), _loaded_form(client, site.id)
+    assert client.post(f"/admin/sites/{site.id}", data={**alices, "hold_toxicity": "0.7"}).status_code == 303
+    assert client.post(f"/admin/sites/{site.id}", data={**carols, "hold_profanity": "0.8"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Site, site.id).thresholds == {"toxicity": 0.7, "profanity": 0.8}
+
+
+def test_a_stale_page_changing_the_same_setting_is_refused_and_shows_the_other_admins_value(
+        app, sign_in, admin, site, fake_model):
+    client = sign_in(admin)
+    alices, carols = _loaded_form(client, site.id), _loaded_form(client, site.id)
+    client.post(f"/admin/sites/{site.id}", data={**alices, "hold_toxicity": "0.7"})
+
+    response = client.post(f"/admin/sites/{site.id}", data={**carols, "hold_toxicity": "0.9", "report_threshold": "5"})
+
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Another admin changed hold thresholds (toxicity) since you opened this page; nothing was saved" in page
+    assert 'name="hold_toxicity"' in page and 'value="0.7"' in page
+    with app.app_context():
+        saved = db.session.get(Site, site.id)
+        assert saved.thresholds == {"toxicity": 0.7} and saved.report_threshold == 2.0

@@ -20,6 +20,14 @@ def _queued_messages(services) -> list[dict]:
 
 
 def test_an_admin_starts_a_run_that_goes_to_the_training_queue(app, services, admin, site, sign_in):
+    from moderation.domain.own_training import MIN_OWN_LABELS
+    from moderation.models import LabelledExample
+
+    with app.app_context():  # enough of its moderators' decisions to learn from
+        db.session.add_all([LabelledExample(site_id=site.id, text=f"comment {i}", labels={"approved": 1.0},
+                                            source="decision", kind="decision", actor="user:ada")
+                            for i in range(MIN_OWN_LABELS)])
+        db.session.commit()
     client = sign_in(admin)
     response = _post(client, "/admin/training", site_id=str(site.id))
     assert response.status_code == 303
@@ -82,3 +90,11 @@ def test_a_run_the_task_queue_cannot_take_fails_at_once_and_says_so(app, admin, 
     with app.app_context():
         run = db.session.scalar(select(TrainingRun))
         assert run.state == "failed", "a run nobody will ever train must not block the next start"
+
+
+def test_a_run_for_a_site_without_decisions_is_refused_on_the_page(app, admin, site, sign_in):
+    client = sign_in(admin)
+    page = client.get(_post(client, "/admin/training", site_id=str(site.id)).headers["Location"]).get_data(as_text=True)
+    assert "daily-planet has 0 labelled comments of its own; training with its own labels needs at least 20" in page
+    with app.app_context():
+        assert db.session.query(TrainingRun).count() == 0
