@@ -25,6 +25,11 @@ TRAINING_TASK = "workers.training.train_candidate"
 # Training takes minutes of both cores: its own queue, consumed by one worker process of its own
 # (`moderation worker --queues training`), so scoring never waits behind it.
 TRAINING_QUEUE = "training"
+# Webhook POSTs wait on sites' servers, not on our CPU: their own queue, consumed by threads of a
+# worker of its own (`moderation worker --queues webhooks`), so a hanging endpoint never holds the
+# processes that score. A worker started without --queues takes both queues, as one process did.
+WEBHOOK_QUEUE = "webhooks"
+SCORING_QUEUE = "moderation"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -52,8 +57,9 @@ def celery_init_app(app: Flask) -> Celery:
             "socket_connect_timeout": timeout,
             "visibility_timeout": 600,
         },
-        task_default_queue="moderation",
-        task_routes={TRAINING_TASK: {"queue": TRAINING_QUEUE}},
+        task_default_queue=SCORING_QUEUE,
+        task_routes={TRAINING_TASK: {"queue": TRAINING_QUEUE}, WEBHOOK_TASK: {"queue": WEBHOOK_QUEUE},
+                     WEBHOOK_BATCH_TASK: {"queue": WEBHOOK_QUEUE}},
         beat_schedule={
             "sweep": {"task": SWEEP_TASK, "schedule": timedelta(seconds=app.config["SWEEP_INTERVAL"])},
             "drift": {"task": DRIFT_TASK, "schedule": DRIFT_INTERVAL},

@@ -70,7 +70,7 @@ _RULES: dict[str, Rule] = {
         "ANONYMOUS_REPORT_FACTOR", "ANONYMOUS_REPORT_THRESHOLD_SHARE", "DRIFT_PSI_WARN", "OWN_LABEL_WEIGHT",
         "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER")},
     **{name: _ABOVE_ZERO for name in (
-        "WEB_WORKERS", "WORKER_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "SCORING_TASKS", "MAX_TEXT_LENGTH",
+        "WEB_WORKERS", "WORKER_CONCURRENCY", "WEBHOOK_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "SCORING_TASKS", "MAX_TEXT_LENGTH",
         "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT", "REDIS_COUNTER_TIMEOUT",
         "PERSPECTIVE_RATE_LIMIT", "LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS",
         "LOGIN_FAILURE_WINDOW", "LOGIN_ARGON2_SLOTS", "KEY_MAX_FAILURES_PER_KEY_ID",
@@ -109,6 +109,8 @@ class Config:
     PORT: int = field(default_factory=lambda: _env_int("PORT", 8080))
     WEB_WORKERS: int = field(default_factory=lambda: _env_int("WEB_WORKERS", 2))
     WORKER_CONCURRENCY: int = field(default_factory=lambda: _env_int("WORKER_CONCURRENCY", 2))
+    # Threads of the webhook worker: each POST that waits on a slow site's server holds one.
+    WEBHOOK_CONCURRENCY: int = field(default_factory=lambda: _env_int("WEBHOOK_CONCURRENCY", 8))
     # Comments still pending after this many seconds are scored again by the sweep.
     PENDING_RESEND_AFTER: float = field(default_factory=lambda: _env_float("PENDING_RESEND_AFTER", 30.0))
     SWEEP_INTERVAL: float = field(default_factory=lambda: _env_float("SWEEP_INTERVAL", 30.0))

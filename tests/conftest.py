@@ -258,18 +258,20 @@ def make_moderator(app):
 class Worker:
     """A real `celery worker` process against the test PostgreSQL and Redis."""
 
-    def __init__(self, services: Services, log_path: Path, queues: str = "moderation", *,
-                 entry: str = "workers.entry", **env: str) -> None:
+    def __init__(self, services: Services, log_path: Path, queues: str = "moderation,webhooks", *,
+                 entry: str = "workers.entry", pool: str | None = None, **env: str) -> None:
         self.services = services
         self.entry = entry  # the Celery app module: a test may start one built differently
         self.log_path = log_path
         self.queues = queues  # "training" for the trainer
+        self.pool = pool  # "threads" for the webhook worker, as `moderation up` runs it
         self.env = env
         self.proc: subprocess.Popen | None = None
 
     def start(self, *, beat: bool = False) -> "Worker":
         argv = [sys.executable, "-m", "celery", "-A", self.entry, "worker", "--loglevel", "INFO",
-                "--concurrency", "1", "-Q", self.queues, "--without-gossip", "--without-mingle"]
+                "--concurrency", "4" if self.pool == "threads" else "1", "-Q", self.queues, "--without-gossip",
+                "--without-mingle", *(["--pool", self.pool] if self.pool else [])]
         if beat:
             argv += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
         self.log = open(self.log_path, "ab")
@@ -306,8 +308,10 @@ def start_worker(services: Services, tmp_path: Path):
     """Start real worker processes; they are stopped when the test ends."""
     workers: list[Worker] = []
 
-    def start(*, beat: bool = False, queues: str = "moderation", entry: str = "workers.entry", **env: str) -> Worker:
-        worker = Worker(services, tmp_path / f"worker{len(workers)}.log", queues, entry=entry, **env).start(beat=beat)
+    def start(*, beat: bool = False, queues: str = "moderation,webhooks", entry: str = "workers.entry",
+              pool: str | None = None, **env: str) -> Worker:
+        worker = Worker(services, tmp_path / f"worker{len(workers)}.log", queues, entry=entry, pool=pool,
+                        **env).start(beat=beat)
         workers.append(worker)
         return worker
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 import urllib3
 
 from moderation import db
-from moderation.celery_app import TRAINING_QUEUE
+from moderation.celery_app import TRAINING_QUEUE, WEBHOOK_QUEUE
 from moderation.domain import direct_delivery, drift, retention, scoring, sweep as sweeping, webhooks
 from moderation.long_lived import freeze_startup_objects
 from moderation.domain.dispatch import HelperTurn, ScoringTurn
@@ -44,9 +44,10 @@ _health = EndpointHealth()
 @worker_init.connect
 def _load_model_before_forking(sender: object = None, **_: object) -> None:
     """Load the model once in the parent, so pool processes share it and the first batch is not slow.
-    Not in the trainer, which never scores: it would only hold the model's memory and start slower."""
+    Not in the trainer or the webhook worker, which never score: they would only hold the model's
+    memory and start slower."""
     queues = set(sender.app.amqp.queues.consume_from or ()) if sender is not None else set()
-    if queues and queues <= {TRAINING_QUEUE}:
+    if queues and (queues <= {TRAINING_QUEUE} or queues <= {WEBHOOK_QUEUE}):
         return
     from workers.entry import flask_app  # only in a worker process: importing it builds the app
 
@@ -79,19 +80,30 @@ def _webhook_settings() -> dict[str, object]:
 
 
 def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
-    """Each event that must wait gets a task of its own; longer waits, and any the broker cannot
-    take now, are left to the sweep (the row keeps its due time)."""
+    """The events that must wait go on together, one task per site and wait, so a failing endpoint
+    costs one timeout a round; longer waits, and any the broker cannot take now, are left to the
+    sweep (the row keeps its due time)."""
+    rounds: dict[tuple[int | None, float], list[int]] = {}
+    not_sent = 0
     for delivery_id, outcome in outcomes.items():
+        if outcome.state == "retry":
+            if (outcome.error or "").startswith("not sent:"):
+                not_sent += 1
+            else:
+                log.info("webhook delivery %s failed (%s); retrying in %ss", delivery_id, outcome.error, outcome.retry_in)
+        elif outcome.state == "failed":
+            log.warning("webhook delivery %s is a dead letter (listed on /admin): %s", delivery_id, outcome.error)
         if outcome.state == "retry" and outcome.retry_in <= MAX_TASK_COUNTDOWN:
-            countdown = outcome.retry_in
-        elif outcome.state == "deferred":
-            countdown = current_app.config["WEBHOOK_BACKOFF_BASE"]
-        else:
-            continue
+            rounds.setdefault((outcome.site_id, outcome.retry_in), []).append(delivery_id)
+        elif outcome.state == "later":  # a slow endpoint's rest, in a task of the site's own, now
+            rounds.setdefault((outcome.site_id, 0.0), []).append(delivery_id)
+    if not_sent:
+        log.info("%d webhook deliveries not sent after their endpoint failed; retrying them with it", not_sent)
+    for (_, countdown), ids in rounds.items():
         try:
-            deliver_webhook.apply_async(args=[delivery_id], countdown=countdown, retry=False)
+            deliver_webhooks.apply_async(args=[ids], countdown=countdown, retry=False)
         except Exception:
-            log.warning("could not queue webhook delivery %s; the sweep will send it", delivery_id, exc_info=True)
+            log.warning("could not queue webhook deliveries %s; the sweep will send them", ids, exc_info=True)
 
 
 def _send_scored(session, deliveries: list) -> None:
@@ -146,7 +158,7 @@ def deliver_webhook(self, delivery_id: int) -> str:
 
 @shared_task(bind=True, name="workers.tasks.deliver_webhooks", max_retries=5)
 def deliver_webhooks(self, delivery_ids: list[int]) -> dict[str, str]:
-    """A scored batch's events in one task; each one that must wait gets a task of its own."""
+    """Events in one task: a scored batch's, or one site's round of retries (_follow_up)."""
     try:
         outcomes = webhooks.deliver_many(db.session, [int(i) for i in delivery_ids], health=_health,
                                          **_webhook_settings())

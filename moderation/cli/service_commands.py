@@ -7,7 +7,7 @@ import sys
 import click
 from sqlalchemy import create_engine, func, select
 
-from moderation.celery_app import TRAINING_QUEUE
+from moderation.celery_app import SCORING_QUEUE, TRAINING_QUEUE, WEBHOOK_QUEUE
 from moderation.cli.supervisor import Supervisor
 from moderation.config import Config
 from moderation.embedded import resolve_urls
@@ -31,19 +31,33 @@ def web_argv(config: Config) -> list[str]:
     ]
 
 
-def worker_argv(config: Config, queues: str = "moderation") -> list[str]:
-    """A scoring worker (queue "moderation"), or the trainer (queue "training"): one process at a
-    time, a fresh one per run so the gigabytes a training run used go back to the system."""
-    training = TRAINING_QUEUE in queues.split(",")
+DEFAULT_QUEUES = f"{SCORING_QUEUE},{WEBHOOK_QUEUE}"
+
+
+def worker_role(queues: str) -> str:
+    """"trainer", "webhooks" (webhooks only) or "worker": its metrics files and host name."""
+    names = set(queues.split(","))
+    return "trainer" if TRAINING_QUEUE in names else "webhooks" if names == {WEBHOOK_QUEUE} else "worker"
+
+
+def worker_argv(config: Config, queues: str = DEFAULT_QUEUES) -> list[str]:
+    """A scoring worker (queue "moderation", with "webhooks" unless a webhook worker runs beside
+    it); the webhook worker: threads, since a POST waits on the site's server, not on a core; or
+    the trainer (queue "training"): one process at a time, a fresh one per run so the gigabytes a
+    training run used go back to the system."""
+    role = worker_role(queues)
+    concurrency = {"trainer": 1, "webhooks": config.WEBHOOK_CONCURRENCY}.get(role, config.WORKER_CONCURRENCY)
     argv = [
         sys.executable, "-m", "celery", "-A", "workers.entry", "worker",
-        "--loglevel", "INFO", "--concurrency", "1" if training else str(config.WORKER_CONCURRENCY), "-Q", queues,
+        "--loglevel", "INFO", "--concurrency", str(concurrency), "-Q", queues,
         # Workers share nothing but the queue; gossip and mingle only slow start-up.
         "--without-gossip", "--without-mingle",
-        "--hostname", f"{'trainer' if training else 'worker'}-{os.getpid()}@%h",
+        "--hostname", f"{role}-{os.getpid()}@%h",
     ]
-    if training:
+    if role == "trainer":
         argv += ["--prefetch-multiplier", "1", "--max-tasks-per-child", "1"]
+    if role == "webhooks":
+        argv += ["--pool", "threads"]
     return argv
 
 
@@ -81,14 +95,15 @@ def web_command() -> None:
 
 
 @click.command("worker")
-@click.option("--queues", default="moderation", show_default=True,
-              help='"moderation": score comments and deliver webhooks; "training": train candidates from '
-                   "/admin/training, one at a time (run exactly one such worker).")
+@click.option("--queues", default=DEFAULT_QUEUES, show_default=True,
+              help='"moderation": score comments; "webhooks": deliver webhooks, in WEBHOOK_CONCURRENCY threads '
+                   "(run one beside the scoring workers so a hanging endpoint never holds them); "
+                   '"training": train candidates from /admin/training, one at a time (run exactly one such worker).')
 def worker_command(queues: str) -> None:
     """Run a Celery worker that scores comments and delivers webhooks (or trains, with --queues training)."""
     config = Config.from_env()
     resolve_urls(config, need_redis=False)
-    _fresh_metrics(config, "trainer" if TRAINING_QUEUE in queues.split(",") else "worker")
+    _fresh_metrics(config, worker_role(queues))
     _exec(worker_argv(config, queues))
 
 
@@ -123,7 +138,7 @@ def _first_start_hint(database_url: str) -> str | None:
 
 @click.command("up")
 def up_command() -> None:
-    """Run the whole service: database, Redis, migrations, web, worker, trainer and beat. Ctrl-C stops it all.
+    """Run the whole service: database, Redis, migrations, web, worker, webhook worker, trainer and beat. Ctrl-C stops it all.
 
     A worker, trainer or beat that dies is restarted (with a growing delay); if the web server dies, all stop."""
     from moderation.migrate import upgrade
@@ -136,7 +151,8 @@ def up_command() -> None:
     directory.mkdir(parents=True, exist_ok=True)
     metrics.clear_all(directory)  # every process starts now: nothing earlier is still counting
     env = dict(os.environ, DATABASE_URL=config.DATABASE_URL, REDIS_URL=config.REDIS_URL)
-    supervisor = Supervisor({"web": web_argv(config), "worker": worker_argv(config), "beat": beat_argv(config),
+    supervisor = Supervisor({"web": web_argv(config), "worker": worker_argv(config, SCORING_QUEUE),
+                             "webhooks": worker_argv(config, WEBHOOK_QUEUE), "beat": beat_argv(config),
                              "trainer": worker_argv(config, TRAINING_QUEUE)}, env)
     supervisor.start()
     click.echo(f"\nModeration service on http://{config.HOST}:{config.PORT}  (review queue: /review, API: /api/v1)")

@@ -98,9 +98,11 @@ def event_body(delivery: WebhookDelivery) -> bytes:
 
 @dataclass(frozen=True)
 class Outcome:
-    state: str  # "delivered", "skipped" (done, failed, gone or in flight), "retry", "deferred", "failed"
+    state: str  # "delivered", "skipped" (done, failed, gone or in flight), "retry", "failed", or
+    # "later": not tried, its site's endpoint slow enough that a task of the site's own sends it
     retry_in: float | None = None
     error: str | None = None
+    site_id: int | None = None  # whose endpoint: retries are sent on together, one task per site
 
 
 def deliver(
@@ -140,8 +142,9 @@ def deliver_many(
     redelivered message, the sweep) skips them. Each site's events go in id order, its first one
     alone and then PARALLEL_POSTS at a time (so they may arrive slightly out of order, which the
     version rule already covers). Once a site's endpoint fails, the rest of that site's events are
-    not tried here ("deferred": the caller gives each its own task), so a dead endpoint costs one
-    timeout per batch rather than one per event, and other sites still get theirs.
+    not POSTed: each counts a failed attempt with that error and waits as long, so a dead endpoint
+    costs one timeout per round of retries rather than one per event (a hanging one, given a task
+    per event, held the workers for minutes), and other sites still get theirs.
 
     `policy` defaults to the session's settings (DomainSettings.url_policy); `http` to a pool
     manager that enforces it after DNS (webhook_urls.guarded_http). `health`, if given, learns how each site's endpoint answered.
@@ -177,12 +180,12 @@ def deliver_many(
         outcomes.update(_deliver_site(queue, sites.get(site_id), schedule, timeout=timeout, policy=policy,
                                       http=http, health=health))
     _RECORDED.write_and_release(session, [d for d in deliveries if outcomes[d.id].state not in _UNCHANGED])
-    metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state != "skipped"])
+    metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state not in _UNCHANGED])
     session.commit()
     return outcomes
 
 
-_UNCHANGED = ("skipped", "deferred")
+_UNCHANGED = ("skipped", "later")
 # What recording a POST's outcome changes on its row (_record, _give_up): a batch's rows in one
 # statement (json_rows.py), where the unit of work's executemany took a third more of a scoring
 # task's delivery CPU.
@@ -214,7 +217,14 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
         return {d.id: _give_up(d, why, attempted=counts_as_attempt) for d in queue}
     outcomes: dict[int, Outcome] = {}
     window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
+    began = time.monotonic()
     while start < len(queue):
+        if start and time.monotonic() - began > timeout:
+            # Slow but answering (a body sent a byte a second): the rest go by a task of the site's
+            # own, so one slow endpoint holds neither this task's other sites nor a worker for long.
+            for delivery in queue[start:]:
+                outcomes[delivery.id] = Outcome("later", site_id=site.id)
+            break
         chunk = queue[start:start + window]
         start += len(chunk)
         # Only the POSTs run in threads; the rows are changed here, in the session's thread.
@@ -223,10 +233,12 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
         if health is not None:
             health.record(site.id, ok=not any(errors), seconds=time.monotonic() - started)
         for delivery, error in zip(chunk, errors, strict=True):
-            outcomes[delivery.id] = _record(delivery, error, schedule)
-        if any(outcomes[d.id].state in ("retry", "failed") for d in chunk):
+            outcomes[delivery.id] = _record(delivery, error, schedule, site.id)
+        failed = next((e for e in errors if e is not None), None)
+        if failed is not None:
+            why = f"not sent: the endpoint failed another event just now ({failed})"
             for delivery in queue[start:]:
-                outcomes[delivery.id] = Outcome("deferred")
+                outcomes[delivery.id] = _record(delivery, why, schedule, site.id)
             break
         window = PARALLEL_POSTS
     return outcomes
@@ -266,7 +278,7 @@ def _refusal(site: Site | None, policy: UrlPolicy) -> tuple[str, bool] | None:
     return None
 
 
-def _record(delivery: WebhookDelivery, error: str | None, schedule: _Schedule) -> Outcome:
+def _record(delivery: WebhookDelivery, error: str | None, schedule: _Schedule, site_id: int | None = None) -> Outcome:
     """Record one POST's result on its row (the caller commits)."""
     delivery.attempts += 1
     if error is None:
@@ -278,7 +290,7 @@ def _record(delivery: WebhookDelivery, error: str | None, schedule: _Schedule) -
     delivery.last_error = error[:MAX_ERROR_LENGTH]
     retry_in = schedule.wait_after(delivery.attempts)
     delivery.next_attempt_at = now() + timedelta(seconds=retry_in)
-    return Outcome("retry", retry_in=retry_in, error=error)
+    return Outcome("retry", retry_in=retry_in, error=error, site_id=site_id)
 
 
 def _give_up(delivery: WebhookDelivery, error: str, *, attempted: bool = False) -> Outcome:

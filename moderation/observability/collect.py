@@ -17,7 +17,7 @@ from moderation.domain.operations import snapshot
 log = logging.getLogger(__name__)
 
 # kombu keeps a Redis list per queue; with priorities it adds "<queue>\x06\x16<n>" lists beside it.
-CELERY_QUEUES = ("moderation", "training")
+CELERY_QUEUES = ("moderation", "webhooks", "training")
 PRIORITY_SEPARATOR = "\x06\x16"
 
 

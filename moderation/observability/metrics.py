@@ -62,7 +62,8 @@ BATCH_DURATION = Histogram("moderation_scoring_batch_duration_seconds",
                            "Time to claim, score, move and commit one batch", ["model_version"],
                            buckets=LATENCY_BUCKETS, registry=None)
 WEBHOOKS = Counter("moderation_webhook_deliveries", "Webhook delivery attempts by outcome "
-                   "(delivered, retry, failed: a dead letter, deferred: its site's endpoint failed just before)",
+                   "(delivered, retry: to be tried again, also for events not sent because their site's endpoint had just "
+                   "failed, failed: a dead letter)",
                    ["outcome"], registry=None)
 BEAT_SENT = Counter("moderation_beat_tasks_sent", "Periodic tasks beat sent to the workers", ["task"],
                     registry=None)

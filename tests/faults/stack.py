@@ -158,7 +158,7 @@ class Worker:
 
     def start(self) -> "Worker":
         argv = [sys.executable, "-m", "celery", "-A", "workers.entry", "worker", "--loglevel", "INFO",
-                "--concurrency", "1", "-Q", "moderation", "--without-gossip", "--without-mingle"]
+                "--concurrency", "1", "-Q", "moderation,webhooks", "--without-gossip", "--without-mingle"]
         if self.beat:
             argv += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
         start_at = self.log_path.stat().st_size if self.log_path.exists() else 0

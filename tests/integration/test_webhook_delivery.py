@@ -127,8 +127,13 @@ def test_a_batch_stops_calling_a_failing_site_but_still_reaches_the_others(app, 
             outcomes = deliver_many(db.session, down_ids + up_ids, timeout=ROOMY, max_retries=2, backoff_base=1.0)
         assert len(broken.received) == 1, "one timeout or error per batch, not one per event"
         assert len(healthy.received) == 2
-    assert [outcomes[i].state for i in down_ids] == ["retry", "deferred", "deferred"]
+    # The two not sent wait as the one that failed, counted as failed attempts: one timeout a round.
+    assert [outcomes[i].state for i in down_ids] == ["retry", "retry", "retry"]
+    assert {outcomes[i].retry_in for i in down_ids} == {1.0} and {outcomes[i].site_id for i in down_ids} == {down.id}
     assert [outcomes[i].state for i in up_ids] == ["delivered", "delivered"]
+    with app.app_context():
+        errors = [db.session.get(WebhookDelivery, i).last_error for i in down_ids[1:]]
+    assert all(e.startswith("not sent: the endpoint failed another event just now") for e in errors)
 
 
 # Ordering: every event says which version of the comment it describes.

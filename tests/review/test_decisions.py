@@ -48,8 +48,8 @@ def test_a_decision_changes_the_api_status_and_writes_the_audit_log(app, service
         assert delivery.event["comment"]["decision"]["moderator"] == pseudonym
         example = db.session.scalars(select(LabelledExample)).one()
         assert example.labels == {"toxicity": 1, "insult": 1} and example.source == "moderator" and example.comment_id == comment_id
-    # After the commit, the delivery task went to the broker (the worker's queue in Redis).
-    assert services.redis().llen("moderation") == 1
+    # After the commit, the delivery task went to the broker (the webhook worker's queue in Redis).
+    assert services.redis().llen("webhooks") == 1
 
 
 def test_sites_see_a_stable_pseudonym_per_moderator_in_the_api_and_webhooks(app, sign_in, moderator, second_moderator,
