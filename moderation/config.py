@@ -260,6 +260,11 @@ class Config:
                 raise ConfigError(f"{f.name} must be {rule[1]}, not {value!r}")
             if value > LARGEST:
                 raise ConfigError(f"{f.name} must be at most {LARGEST:,}, not {value!r}")
+        if self.DATABASE_URL and not self.DATABASE_URL.split("://", 1)[0].lower().startswith("postgresql"):
+            # Anything else got a 57-line traceback (or, for mysql://, one about a missing driver).
+            raise ConfigError("DATABASE_URL must be a PostgreSQL URL such as "
+                              f"postgresql+psycopg://user:password@host:5432/db, not one starting "
+                              f"{self.DATABASE_URL.split('://', 1)[0][:40]!r}")
         if self.REDIS_URL and self.REDIS_URL.split("://", 1)[0].lower() not in REDIS_SCHEMES:
             raise ConfigError(f"REDIS_URL must start with {', '.join(s + '://' for s in REDIS_SCHEMES)}, "
                               f"not {self.REDIS_URL.split('://', 1)[0]!r}")

@@ -34,6 +34,11 @@ from moderation.config import _RULES, Config, ConfigError
                                        "not 'maybe'"),
     ("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,notacidr", "WEBHOOK_ALLOWED_NETWORKS: 'notacidr' is not a network (CIDR)"),
     ("REDIS_URL", "bogus://x", "REDIS_URL must start with redis://, rediss://, redis+socket://, unix://, not 'bogus'"),
+    # A 57-line traceback ended in "Could not parse SQLAlchemy URL"; mysql:// in a missing driver.
+    ("DATABASE_URL", "garbage", "DATABASE_URL must be a PostgreSQL URL such as "
+                                "postgresql+psycopg://user:password@host:5432/db, not one starting 'garbage'"),
+    ("DATABASE_URL", "mysql://u@h/db", "DATABASE_URL must be a PostgreSQL URL such as "
+                                       "postgresql+psycopg://user:password@host:5432/db, not one starting 'mysql'"),
 ])
 def test_a_bad_number_in_the_environment_names_its_setting(monkeypatch, name, raw, words):
     monkeypatch.setenv(name, raw)
@@ -91,3 +96,17 @@ def test_switches_read_the_usual_words_either_way(monkeypatch):
     for raw, value in (("TRUE", True), ("on", True), ("0", False), ("No", False), ("", False)):
         monkeypatch.setenv("SESSION_COOKIE_SECURE", raw)
         assert Config.from_env().SESSION_COOKIE_SECURE is value
+
+
+def test_a_command_that_cannot_reach_the_database_says_so_in_one_line(tmp_path):
+    """It printed a 151-line traceback."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/db", MODERATION_VAR_DIR=str(tmp_path))
+    done = subprocess.run([str(Path(sys.executable).with_name("moderation")), "keys", "list"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith("Error: cannot reach the database (DATABASE_URL): connection failed")

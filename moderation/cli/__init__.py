@@ -21,10 +21,15 @@ class _Main(click.Group):
     """A setting the service cannot run with is a one-line error naming it, not a traceback."""
 
     def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import OperationalError
+
         try:
             return super().invoke(ctx)
         except ConfigError as error:
             raise click.ClickException(str(error)) from None
+        except OperationalError as error:  # the database is down or not where DATABASE_URL says
+            reason = str(error.orig or error).strip().splitlines()[0] if (error.orig or error) else "no answer"
+            raise click.ClickException(f"cannot reach the database (DATABASE_URL): {reason}") from None
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
