@@ -44,3 +44,33 @@ def test_a_dying_web_server_stops_everything():
     finally:
         supervisor.stop()
     assert supervisor.children["worker"].proc.poll() is not None
+
+
+def test_a_dead_embedded_server_is_started_again_and_a_dying_webhook_worker_restarted():
+    """Redis killed under `up` left accepted comments pending until someone restarted everything."""
+    import subprocess
+
+    lines: list[str] = []
+    first = subprocess.Popen(EXITS)
+    first.wait(timeout=30)
+    again: list[subprocess.Popen] = []
+
+    def restart() -> subprocess.Popen:
+        again.append(subprocess.Popen(STAYS))
+        return again[-1]
+
+    supervisor = Supervisor({"web": STAYS, "webhooks": EXITS}, dict(os.environ), echo=lines.append,
+                            servers={"embedded Redis": (first, restart)})
+    supervisor.start()
+    try:
+        _wait_all_exited(supervisor, "webhooks")
+        assert supervisor.check(now=supervisor.children["webhooks"].started + 5) is False
+        assert lines == ["embedded Redis exited with 3; starting it again", "webhooks exited with 3; restarting in 1s"]
+        assert supervisor.servers["embedded Redis"][0] is again[0] and again[0].poll() is None
+        supervisor.check(now=supervisor.children["webhooks"].started + 5)
+        assert len(again) == 1  # running now: not started twice
+    finally:
+        supervisor.stop()
+        for proc in again:
+            proc.kill()
+            proc.wait()

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, func, select
 from moderation.celery_app import SCORING_QUEUE, TRAINING_QUEUE, WEBHOOK_QUEUE
 from moderation.cli.supervisor import Supervisor
 from moderation.config import Config
-from moderation.embedded import resolve_urls
+from moderation.embedded import resolve_urls, start_redis
 from moderation.observability import metrics
 
 
@@ -151,9 +151,11 @@ def up_command() -> None:
     directory.mkdir(parents=True, exist_ok=True)
     metrics.clear_all(directory)  # every process starts now: nothing earlier is still counting
     env = dict(os.environ, DATABASE_URL=config.DATABASE_URL, REDIS_URL=config.REDIS_URL)
+    # The embedded Redis, if `up` started it, is started again should it die.
+    watched = {"embedded Redis": (proc, lambda: start_redis(config.VAR_DIR)[1]) for proc in servers[:1]}
     supervisor = Supervisor({"web": web_argv(config), "worker": worker_argv(config, SCORING_QUEUE),
                              "webhooks": worker_argv(config, WEBHOOK_QUEUE), "beat": beat_argv(config),
-                             "trainer": worker_argv(config, TRAINING_QUEUE)}, env)
+                             "trainer": worker_argv(config, TRAINING_QUEUE)}, env, servers=watched)
     supervisor.start()
     click.echo(f"\nModeration service on http://{config.HOST}:{config.PORT}  (review queue: /review, API: /api/v1)")
     hint = _first_start_hint(config.DATABASE_URL)
@@ -161,7 +163,7 @@ def up_command() -> None:
         click.echo("First start:\n" + hint)
     click.echo("Ctrl-C stops everything.\n")
     exit_code = supervisor.run()
-    for server in servers:
+    for server, _ in supervisor.servers.values():
         server.terminate()
         server.wait(timeout=10)
     click.echo("stopped")

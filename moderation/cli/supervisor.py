@@ -1,4 +1,5 @@
-"""The `up` supervisor: start web, worker, trainer and beat, restart any but web when it dies, stop all.
+"""The `up` supervisor: start web, worker, webhook worker, trainer and beat, restart any but web when
+it dies, stop all; and start the embedded Redis again when it dies (`servers`).
 
 A dead worker or beat is restarted with a growing delay (1 s, 2 s, 4 s ... at most 60 s; back to
 1 s after a minute of running), and each restart is logged: comments keep being scored after an
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 import click
 
-RESTARTABLE = ("worker", "trainer", "beat")
+RESTARTABLE = ("worker", "webhooks", "trainer", "beat")
 FIRST_DELAY = 1.0
 MAX_DELAY = 60.0
 STABLE_AFTER = 60.0  # seconds of running after which the next restart starts from FIRST_DELAY again
@@ -33,13 +34,20 @@ class Child:
     restarts: int = field(default=0)
 
 
+Restart = Callable[[], "subprocess.Popen | None"]
+
+
 class Supervisor:
     def __init__(self, programs: dict[str, list[str]], env: dict[str, str],
-                 echo: Callable[[str], None] = lambda line: click.echo(line, err=True)) -> None:
+                 echo: Callable[[str], None] = lambda line: click.echo(line, err=True),
+                 servers: dict[str, tuple[subprocess.Popen, Restart]] | None = None) -> None:
         self.children = {name: Child(name, argv) for name, argv in programs.items()}
         self.env = env
         self.echo = echo
         self.stopping = False
+        # Servers started before the children (the embedded Redis), each with how to start it
+        # again: killed, it left accepted comments pending until someone restarted everything.
+        self.servers = dict(servers or {})
 
     def start(self) -> None:
         for child in self.children.values():
@@ -70,6 +78,7 @@ class Supervisor:
 
     def check(self, now: float) -> bool:
         """Restart what is due; True when a child that is not restarted has died."""
+        self._check_servers()
         for child in self.children.values():
             if child.restart_at is not None:
                 if now >= child.restart_at:
@@ -89,6 +98,21 @@ class Supervisor:
             child.restart_at = now + child.delay
             child.delay = min(MAX_DELAY, child.delay * 2)
         return False
+
+    def _check_servers(self) -> None:
+        for name, (proc, restart) in list(self.servers.items()):
+            if proc.poll() is None:
+                continue
+            self.echo(f"{name} exited with {proc.returncode}; starting it again")
+            try:
+                again = restart()
+            except Exception as error:  # tried again at the next check
+                self.echo(f"could not start {name} again: {error}")
+                continue
+            if again is None:  # another is up there already: not ours to watch or stop
+                del self.servers[name]
+            else:
+                self.servers[name] = (again, restart)
 
     def stop(self, timeout: float = 15) -> None:
         running = [c.proc for c in self.children.values() if c.proc is not None and c.proc.poll() is None]
