@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, and_, any_, bindparam, case, func, literal, select, true, union_all, update
+from sqlalchemy import BigInteger, Integer, and_, any_, bindparam, case, func, literal, select, text, true, union_all, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -134,6 +134,11 @@ def claim_ids(
                                                     received_before=received_before)]
 
 
+# Far above a batch's scoring (seconds, even for 256 texts of 20,000 characters).
+CLAIM_IDLE_LIMIT_SECONDS = 120.0
+_IDLE_LIMIT = text("SELECT set_config('idle_in_transaction_session_timeout', :limit, true)")
+
+
 def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
            received_before: datetime | None = None) -> list[tuple[int, int]]:
     """claim_ids, with each comment's site id: the batch's models are chosen before the rows load.
@@ -143,6 +148,10 @@ def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
     autovacuum's ANALYZE (a surge of comments, the bench's batch run) it expected one pending row
     and chose a nested loop that re-read the ranking for every pending comment: 19 to 44 s per
     claim at 20,000 pending. Locking by id is a primary-key lookup whatever the statistics say."""
+    # A worker frozen while it holds its claim (stopped, swapped out, a debugger) would keep the
+    # rows locked, and every sweep skips locked rows: its comments stayed pending for as long as
+    # it stayed frozen. The server ends such a transaction, releasing them to the next sweep.
+    session.execute(_IDLE_LIMIT, {"limit": f"{CLAIM_IDLE_LIMIT_SECONDS * 1000:.0f}"})
     wanted = [int(i) for i in comment_ids]
     params: dict[str, Any] = {"lookahead": batch_size * CLAIM_LOOKAHEAD}
     if wanted:
