@@ -87,8 +87,19 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         if isinstance(p.get("attribute"), str) and isinstance(p.get("at_least"), str)
         and isinstance(p.get("scale"), (int, float)) and not isinstance(p.get("scale"), bool)
     ]
+    thresholds = {a: float(t) for a, t in _dict(card.get("thresholds")).items()
+                  if isinstance(t, (int, float)) and not isinstance(t, bool)}
+    # Each site's own labels the version learnt from ("site:daily-planet" -> rows, rejections):
+    # what sets a retrained version apart, which the pooled public metrics cannot show.
+    own = {
+        str(source).removeprefix("site:"): {"rows": _dict(info).get("rows"),
+                                            "rejected": _dict(_dict(info).get("label_counts")).get("rejected")}
+        for source, info in _dict(_dict(card.get("training_data")).get("own_labels")).items()
+    }
     return {
         "name": card.get("name"),
+        "thresholds": thresholds,
+        "own_labels": own,
         "trained_at": card.get("trained_at") or card.get("created_at") or card.get("date"),
         "train_rows": data.get("train_rows"),
         "validation_rows": data.get("validation_rows"),

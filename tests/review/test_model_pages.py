@@ -85,6 +85,20 @@ def test_a_version_s_card_page_shows_its_metrics_and_card(app, sign_in, admin, c
     # Its limitations as a list an admin reads before promoting, not only inside the JSON.
     assert '<ul class="limitations"><li>Bag of n-grams' in html and "<li>Violent words used figuratively" in html
     assert "<code>moderation train --site</code>" in html  # the card's `code` spans, as code
+    # Its thresholds, and whose own labels it learnt from: what sets two versions apart, which only
+    # the raw JSON showed.
+    assert '<td class="num">0.510</td>' in html and "Sites' own labels</dt><dd>none: public data only" in html
+
+
+def test_a_site_trained_versions_card_names_its_own_labels(app, sign_in, admin, tmp_path):
+    training_data = {"own_labels": {"site:daily-planet": {"rows": 80, "label_counts": {"rejected": 72}}},
+                     "public_sources": {}, "own_label_weight": 2.0}
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(tmp_path, "own-b", training_data=training_data),
+                                         var_dir=app.config["VAR_DIR"], actor=None)
+        db.session.commit()
+    html = sign_in(admin).get(f"/admin/models/{row.id}/card").get_data(as_text=True)
+    assert "daily-planet: 80 labelled comments (72 rejections)" in html
 
 
 def test_a_change_without_the_csrf_token_is_refused(app, sign_in, admin, candidate):
