@@ -160,3 +160,18 @@ def test_a_sites_own_model_is_offered_for_that_site_and_the_question_names_the_s
         return html[start:html.index("</form>", start)]
     assert f'<option value="{site.id}" data-scope="daily-planet only" selected>' in promote_form(own)
     assert " selected" not in promote_form(candidate)  # a public model: global, the first option
+
+
+def test_the_promote_question_names_a_site_trained_model_and_a_sites_own_thresholds(app, sign_in, admin, site,
+                                                                                   tmp_path):
+    from moderation.models import Site
+
+    training_data = {"own_labels": {"site:daily-planet": {"rows": 80}}, "public_sources": {}, "own_label_weight": 2.0}
+    with app.app_context():
+        registry.register_artifact(db.session, model_variant(tmp_path, "own-c", training_data=training_data),
+                                   var_dir=app.config["VAR_DIR"], actor=None)
+        db.session.get(Site, site.id).thresholds = {"toxicity": 0.605286}
+        db.session.commit()
+    html = sign_in(admin).get("/admin/models").get_data(as_text=True)
+    assert "every site (global), though it learnt from daily-planet's own decisions" in html
+    assert "daily-planet only, whose own thresholds (toxicity 0.61) were chosen on the scores of the version" in html
