@@ -70,6 +70,33 @@ def _detail_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
 
 
+def _model_summary(action: str, details: dict[str, Any]) -> str | None:
+    """A model change as one sentence: which version each scope runs now. The details alone read
+    "rolled back 2026.12.02-42606a6c site global version 2026.12.01-d405cd2f" (which one is live?)."""
+    site, version = details.get("site") or "global", details.get("version")
+    if action == "model:promoted":
+        replaced = details.get("replaced")
+        return f"{site} now runs {version}" + (f", in place of {replaced}" if replaced else "")
+    if action == "model:rolled_back":
+        back_from = details.get("rolled_back")
+        now_runs = "follows the global version again" if details.get("follows_global") else f"now runs {version}"
+        return f"{site} {now_runs}, rolled back from {back_from}"
+    if action == "model:shadow_set":
+        replaced = details.get("replaced")
+        return f"{version} runs in shadow" + (f", in place of {replaced}" if replaced else "")
+    if action == "model:shadow_cleared":
+        if details.get("reason") == "promoted":
+            return f"{version} no longer runs in shadow: it was promoted"
+        return f"no version runs in shadow now ({version} did)" if version else "no version runs in shadow now"
+    if action == "model:registered":
+        return f"{version} registered as a candidate"
+    return None
+
+
+# Detail keys whose name misleads beside model versions.
+_DETAIL_LABELS = {"previous_version": "comment version before"}
+
+
 def _action_label(action: str) -> str:
     """"status:pending->held" as "status: pending → held": the code broke at its hyphen, mid-arrow.
     The page keeps the code in a title, since the What filter matches codes."""
@@ -96,4 +123,4 @@ def audit_log() -> str | tuple[str, int]:
                       comment_id=numbers["comment"], before=numbers["before"])
     filters = {k: args[k] for k in ("who", "what", "comment") if args.get(k, "").strip()}
     return render_template("admin/audit.html", page=page, filters=filters, detail_value=_detail_value,
-                           action_label=_action_label)
+                           action_label=_action_label, model_summary=_model_summary, detail_labels=_DETAIL_LABELS)

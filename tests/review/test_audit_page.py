@@ -59,3 +59,18 @@ def test_older_entries_come_a_page_at_a_time_without_repeats(app, entries):
         second = audit_page(db.session, page_size=2, before=first.older)
     assert [e.actor for e in first.entries] == ["system:scorer", "user:bob"]
     assert [e.actor for e in second.entries] == ["user:alice"] and second.older is None
+
+
+def test_a_model_change_says_which_version_each_scope_runs_now(app, sign_in, admin):
+    """It read "rolled back 2026.12.02-42606a6c site global version 2026.12.01-d405cd2f": which one is live?"""
+    with app.app_context():
+        audit(db.session, "user:carol", "model:rolled_back", version="2026.12.01-d405cd2f",
+              rolled_back="2026.12.02-42606a6c", site_id=None, site="global")
+        audit(db.session, "user:carol", "model:rolled_back", version=None, rolled_back="2026.12.02-42606a6c",
+              follows_global=True, site_id=1, site="daily-planet")
+        audit(db.session, "user:carol", "model:promoted", version="v2", replaced="v1", site_id=None, site="global")
+        db.session.commit()
+    html = sign_in(admin).get("/admin/audit?what=model").get_data(as_text=True)
+    assert "global now runs 2026.12.01-d405cd2f, rolled back from 2026.12.02-42606a6c." in html
+    assert "daily-planet follows the global version again, rolled back from 2026.12.02-42606a6c." in html
+    assert "global now runs v2, in place of v1." in html
