@@ -76,16 +76,18 @@ def pr_curves_png(curves: dict[str, dict[str, list[float]]], title: str = "preci
     return png_bytes(figure)
 
 
-def score_histograms_png(histograms: dict[str, dict[str, list[float]]]) -> bytes:
-    """One panel per label: comparison.score_histograms' approved and rejected counts, overlaid."""
+def score_histograms_png(histograms: dict[str, dict[str, list[float]]],
+                         xlabel: str = "highest score of the attributes it scores") -> bytes:
+    """One panel per label: comparison.score_histograms' approved and rejected counts, overlaid, on
+    one count scale so the panels compare at a glance (each had its own: 14 against 16)."""
     plt = pyplot()
-    figure, axes = plt.subplots(1, len(histograms), figsize=(5 * len(histograms), 3.8), squeeze=False)
+    figure, axes = plt.subplots(1, len(histograms), figsize=(5 * len(histograms), 3.8), squeeze=False, sharey=True)
     for axis, (label, hist) in zip(axes[0], histograms.items()):
         edges = np.asarray(hist["edges"])
         width = edges[1] - edges[0]
         axis.bar(edges[:-1], hist["approved"], width=width, align="edge", alpha=0.6, label="approved")
         axis.bar(edges[:-1], hist["rejected"], width=width, align="edge", alpha=0.6, label="rejected")
-        axis.set(title=label, xlabel="score", ylabel="comments", xlim=(0, 1))
+        axis.set(title=label, xlabel=xlabel, ylabel="comments", xlim=(0, 1))
         axis.legend(loc="upper center", fontsize="small")
     return png_bytes(figure)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from classifiers.plots import png_bytes, pyplot
 from moderation.domain.shadow import Day
@@ -32,6 +33,9 @@ def agreement_plot(days: Sequence[Day], version: str | None) -> bytes:
     changes_axis.bar(x + width / 2, [d.would_publish for d in days], width, color="#2e86c1", alpha=0.45,
                      label="would publish (held live)")
     changes_axis.set_ylabel("comments changed")
+    # Counts of comments: whole numbers from 0 (with none changed, matplotlib drew -0.04 to 0.04).
+    changes_axis.set_ylim(bottom=0, top=max(1, *(max(d.would_hold, d.would_publish) for d in days)) * 1.1)
+    changes_axis.yaxis.set_major_locator(MaxNLocator(integer=True))
     agreement_axis.plot(x, [100 * d.agreement for d in days], color="#1b1f24", marker="o", label="agreement")
     agreement_axis.set_ylim(0, 105)
     agreement_axis.set_ylabel("same status (%)")
