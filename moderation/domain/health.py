@@ -3,8 +3,8 @@
 Each check (database, broker, model) is timed and reports only its error's class name: /readyz
 is public, and a load balancer needs "which part", not a stack trace. A failed check makes the
 process "unavailable"; otherwise back-pressure (domain/backpressure.py) decides between "ok",
-"degraded" (past the soft limit: still accepting) and "overloaded" (past the hard limit: new
-comments are refused).
+"degraded" (past the soft limit: still accepting; or a comment has waited past STALLED_AFTER,
+scoring having stopped) and "overloaded" (past the hard limit: new comments are refused).
 """
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.backpressure import OVERLOADED, admission
+from moderation.domain.backpressure import DEGRADED, OK, OVERLOADED, admission
+from moderation.domain.lifecycle import PENDING
+from moderation.models import Comment
 
 UNAVAILABLE = "unavailable"
 
@@ -59,13 +62,31 @@ def readiness(session: Session, *, database: Callable[[], object], broker: Pinga
         "broker": _timed(lambda: broker.ping() and None),
         "model": _timed(lambda: {"version": default_model().version}),
     }
-    if not all(check["ok"] for check in checks.values()):
+    if not checks["database"]["ok"]:
         return Readiness(UNAVAILABLE, checks)
     try:
         # As for one more comment: /readyz says "overloaded" exactly when POST would answer 503.
         admitted = admission(session, soft_limit=soft_limit, hard_limit=hard_limit, incoming=1)
+        oldest = oldest_pending_seconds(session)
     finally:
         session.rollback()
     backlog = {"pending": admitted.pending, "soft_limit": soft_limit, "hard_limit": hard_limit,
-               "retry_after": admitted.retry_after}
+               "retry_after": admitted.retry_after, "oldest_pending_seconds": round(oldest, 1)}
+    if not all(check["ok"] for check in checks.values()):
+        return Readiness(UNAVAILABLE, checks, backlog)  # the backlog still counts: the database answers
+    if oldest > STALLED_AFTER and admitted.state == OK:
+        # Scoring stopped (a hung worker, a stalled queue) while the web side is fine: still 200,
+        # since this process can take comments, but not "ok" while one has waited minutes.
+        return Readiness(DEGRADED, checks, {**backlog, "stalled": True})
     return Readiness(admitted.state, checks, backlog)
+
+
+# A comment waits at most a sweep or two (30 s each by default) when all is well.
+STALLED_AFTER = 120.0
+
+
+def oldest_pending_seconds(session: Session) -> float:
+    """How long the longest-waiting comment has been pending (set-aside ones are an admin's, not a stall)."""
+    waited = session.scalar(select(func.extract("epoch", func.now() - func.min(Comment.status_changed_at)))
+                            .where(Comment.status == PENDING, Comment.scoring_failed_at.is_(None)))
+    return max(0.0, float(waited or 0.0))

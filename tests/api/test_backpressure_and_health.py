@@ -60,7 +60,8 @@ def test_readyz_reports_each_check_with_its_latency_and_the_backlog(app_with, si
     assert set(body["checks"]) == {"database", "broker", "model"}
     assert all(check["ok"] and check["latency_ms"] >= 0 for check in body["checks"].values())
     assert body["checks"]["model"]["version"]
-    assert body["backlog"] == {"pending": 0, "soft_limit": 2, "hard_limit": 3, "retry_after": 0}
+    assert body["backlog"] == {"pending": 0, "soft_limit": 2, "hard_limit": 3, "retry_after": 0,
+                               "oldest_pending_seconds": 0.0}
     post(client, site, 0), post(client, site, 1)
     degraded = client.get("/readyz")
     assert degraded.status_code == 200 and degraded.get_json()["status"] == "degraded"
@@ -76,7 +77,29 @@ def test_readyz_is_unavailable_when_the_broker_is_unreachable(app_with, tmp_path
     body = response.get_json()
     assert response.status_code == 503 and body["status"] == "unavailable"
     assert body["checks"]["broker"]["ok"] is False and body["checks"]["broker"]["error"]
-    assert body["checks"]["database"]["ok"] is True and body["backlog"] is None
+    # The database answers, so the backlog is still told (it was null while Redis was down).
+    assert body["checks"]["database"]["ok"] is True and body["backlog"]["pending"] == 0
+
+
+def test_readyz_says_degraded_when_a_comment_has_waited_minutes(app_with, site):
+    """A hung worker left comments pending for minutes while /readyz said "ok"."""
+    from datetime import timedelta
+
+    from moderation import db
+    from moderation.models import Comment
+
+    app = app_with()
+    client = app.test_client()
+    post(client, site, 0)
+    assert client.get("/readyz").get_json()["status"] == "ok"
+    with app.app_context():
+        comment = db.session.query(Comment).one()
+        comment.status_changed_at -= timedelta(minutes=3)
+        db.session.commit()
+    stalled = client.get("/readyz")
+    body = stalled.get_json()
+    assert stalled.status_code == 200 and body["status"] == "degraded", body
+    assert body["backlog"]["stalled"] is True and body["backlog"]["oldest_pending_seconds"] >= 180
 
 
 def test_past_the_soft_limit_a_process_reuses_its_count_and_adds_what_it_took(app_with, site):
