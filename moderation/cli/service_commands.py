@@ -21,6 +21,9 @@ def web_argv(config: Config) -> list[str]:
         "--worker-class", "gthread", "--threads", "4",
         "--bind", f"{config.HOST}:{config.PORT}",
         "--preload",  # load the model once, before forking
+        # Its control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): a second
+        # instance on the host took it over, and stopping one removed the other's. Nothing uses it.
+        "--no-control-socket",
         "--access-logfile", "-",
         # The path without the query string: Perspective clients put their API key in ?key=.
         "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
