@@ -33,6 +33,8 @@ from moderation.config import _RULES, Config, ConfigError
     ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE must be one of 1, true, yes, on, 0, false, no, off, "
                                        "not 'maybe'"),
     ("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,notacidr", "WEBHOOK_ALLOWED_NETWORKS: 'notacidr' is not a network (CIDR)"),
+    ("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.1/8", "WEBHOOK_ALLOWED_NETWORKS: '10.0.0.1/8' has host bits set; "
+                                               "the network is 10.0.0.0/8"),
     ("REDIS_URL", "bogus://x", "REDIS_URL must start with redis://, rediss://, redis+socket://, unix://, not 'bogus'"),
     # A 57-line traceback ended in "Could not parse SQLAlchemy URL"; mysql:// in a missing driver.
     ("DATABASE_URL", "garbage", "DATABASE_URL must be a PostgreSQL URL such as "

@@ -68,9 +68,15 @@ def parse_networks(raw: str) -> tuple[Network, ...]:
     for part in raw.split(","):
         if part.strip():
             try:
-                networks.append(ipaddress.ip_network(part.strip(), strict=False))
+                network = ipaddress.ip_network(part.strip(), strict=False)
             except ValueError:
                 raise ValueError(f"WEBHOOK_ALLOWED_NETWORKS: {part.strip()!r} is not a network (CIDR)") from None
+            try:
+                ipaddress.ip_network(part.strip())
+            except ValueError:  # 10.0.0.1/8 is 10.0.0.0/8: say so, not open a wider network than was read
+                raise ValueError(f"WEBHOOK_ALLOWED_NETWORKS: {part.strip()!r} has host bits set; "
+                                 f"the network is {network}") from None
+            networks.append(network)
     return tuple(networks)
 
 
