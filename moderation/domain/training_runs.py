@@ -299,6 +299,26 @@ def _register(session: Session, run_id: int, path: Path, *, var_dir: Path) -> st
     return row.version
 
 
+# The trainer's stage names (classifiers/train.py) as an admin reads them: "featurise train" and
+# "fit heads" were jargon, and the second sat for five minutes with no word of why.
+STAGE_WORDS = {
+    "export own labels": "exporting the site's own labels",
+    "read": "reading the training data",
+    "featurise train": "turning the comments into features",
+    "fit heads": "learning each attribute: the longest step",
+    "score validation": "scoring the held-back comments",
+    "thresholds": "choosing thresholds",
+    "write": "writing the model",
+    "register": "registering the candidate",
+}
+
+
+def stage_words(stage: str | None) -> str | None:
+    if not stage:
+        return None
+    return STAGE_WORDS.get(stage, stage)
+
+
 def run_summary(run: TrainingRun) -> dict[str, Any]:
     """What the page's polling and `training list` show of a run."""
     return {
@@ -306,6 +326,7 @@ def run_summary(run: TrainingRun) -> dict[str, Any]:
         "state": run.state,
         "progress": round(run.progress or 0.0, 4),
         "stage": run.stage,
+        "stage_words": stage_words(run.stage),
         "site": run.site.name if run.site else None,
         "requested_by": run.requested_by,
         "cancel_requested": run.cancel_requested,

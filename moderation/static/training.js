@@ -16,7 +16,7 @@
   function show(run) {
     bar.value = run.progress;
     percent.textContent = Math.round(run.progress * 100) + "%";
-    stage.textContent = run.stage || "—";
+    stage.textContent = run.stage_words || run.stage || "—";
     state.textContent = run.state + (run.cancel_requested && run.active ? " (cancelling)" : "");
     state.className = "status run-" + run.state;
     document.querySelectorAll('[data-run-state-of="' + run.id + '"]').forEach(function (el) {

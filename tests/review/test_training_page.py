@@ -98,3 +98,16 @@ def test_a_run_for_a_site_without_decisions_is_refused_on_the_page(app, admin, s
     assert "daily-planet has 0 labelled comments of its own; training with its own labels needs at least 20" in page
     with app.app_context():
         assert db.session.query(TrainingRun).count() == 0
+
+
+def test_a_runs_stage_is_told_in_words(app, admin, sign_in):
+    from moderation.domain.training_runs import run_summary
+
+    client = sign_in(admin)
+    _post(client, "/admin/training")
+    with app.app_context():
+        run = db.session.scalar(select(TrainingRun))
+        run.stage, run.state = "fit heads", "running"
+        db.session.commit()
+        assert run_summary(run)["stage_words"] == "learning each attribute: the longest step"
+    assert "learning each attribute: the longest step" in client.get("/admin/training").get_data(as_text=True)
