@@ -103,11 +103,9 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
     assert violations == []
 
 
-def test_a_comment_page_learns_a_colleague_decided_it(app, make_site, make_moderator, live_server, browser_page):
-    """bob opens the comment alice is on: the page says so, and once she decides it greys without
-    a reload (it kept "being reviewed by alice" and live buttons, which then failed)."""
+def _bob_on_alices_comment(app, make_site, make_moderator, live_server, page) -> tuple[int, int, int]:
+    """alice holds a held comment's claim; bob opens its page. (comment id, alice's and bob's user ids)"""
     from moderation.domain.claims import claim
-    from moderation.domain.decisions import decide
     from moderation.domain.status import now
     from moderation.models import User
 
@@ -116,45 +114,43 @@ def test_a_comment_page_learns_a_colleague_decided_it(app, make_site, make_moder
     alice, bob = make_moderator("alice", sites=[site]), make_moderator("bob", sites=[site])
     with app.app_context():
         claim(db.session, contested, db.session.get(User, alice.id), at=now(), lease=timedelta(minutes=5))
-
-    page = browser_page
     sign_in(page, live_server, bob)
     page.goto(f"{live_server}/review/{contested}")
-    card = page.locator(f"#comment-{contested}")
-    assert card.locator("[data-claim-note]").inner_text() == "being reviewed by alice"
+    assert page.locator(f"#comment-{contested} [data-claim-note]").inner_text() == "being reviewed by alice"
+    return contested, alice.id, bob.id
 
+
+def test_a_comment_page_learns_a_colleague_decided_it(app, make_site, make_moderator, live_server, browser_page):
+    """bob opens the comment alice is on: the page says so, and once she decides it greys without
+    a reload (it kept "being reviewed by alice" and live buttons, which then failed)."""
+    from moderation.domain.decisions import decide
+    from moderation.models import User
+
+    page = browser_page
+    contested, alice_id, _ = _bob_on_alices_comment(app, make_site, make_moderator, live_server, page)
     with app.app_context():
         comment = db.session.get(Comment, contested)
-        decide(db.session, contested, user=db.session.get(User, alice.id), action="approve", reason=None,
+        decide(db.session, contested, user=db.session.get(User, alice_id), action="approve", reason=None,
                expected_version=comment.version)
         db.session.commit()
     _poll_now(page)
     page.wait_for_selector(f"#comment-{contested}.decided")
+    card = page.locator(f"#comment-{contested}")
     assert card.locator("[data-claim-note]").inner_text() == "decided (approved) by alice"
     assert card.locator("button[value=reject]").is_disabled()
 
 
 def test_a_comment_page_takes_the_claim_when_the_colleague_leaves(app, make_site, make_moderator, live_server,
                                                                   browser_page):
-    from moderation.domain.claims import claim, release
-    from moderation.domain.status import now
+    from moderation.domain.claims import release
     from moderation.models import ReviewClaim, User
 
-    site = make_site("daily-planet")
-    contested = _held_comment(app, site.id)
-    alice, bob = make_moderator("alice", sites=[site]), make_moderator("bob", sites=[site])
-    with app.app_context():
-        claim(db.session, contested, db.session.get(User, alice.id), at=now(), lease=timedelta(minutes=5))
-
     page = browser_page
-    sign_in(page, live_server, bob)
-    page.goto(f"{live_server}/review/{contested}")
-    assert page.locator(f"#comment-{contested}").get_attribute("data-claimed-by") == "alice"
-
+    contested, alice_id, bob_id = _bob_on_alices_comment(app, make_site, make_moderator, live_server, page)
     with app.app_context():
-        release(db.session, contested, db.session.get(User, alice.id))
+        release(db.session, contested, db.session.get(User, alice_id))
     _poll_now(page)
     page.wait_for_selector(f"#comment-{contested} [data-claim-note]:has-text('you are reviewing this')")
     assert page.locator(f"#comment-{contested}").get_attribute("data-claimed-by") is None
     with app.app_context():
-        assert db.session.get(ReviewClaim, contested).user_id == bob.id
+        assert db.session.get(ReviewClaim, contested).user_id == bob_id
