@@ -94,7 +94,7 @@ def configure(directory: Path) -> Path:
 
 
 def process_role(argv: list[str] | None = None) -> str:
-    """web, worker, trainer or beat: from the command that started this process (`moderation up`
+    """web, worker, webhooks, trainer or beat: from the command that started this process (`moderation up`
     runs them all with one environment), unless MODERATION_METRICS_ROLE says otherwise."""
     if os.environ.get(ROLE_VARIABLE):
         return os.environ[ROLE_VARIABLE]
@@ -104,7 +104,10 @@ def process_role(argv: list[str] | None = None) -> str:
     if "celery" in words and " beat" in words:
         return "beat"
     if "celery" in words and " worker" in words:
-        return "trainer" if "training" in words else "worker"
+        if "training" in words:
+            return "trainer"
+        # The webhook worker (`--queues webhooks` alone): its own files, which its own start clears.
+        return "webhooks" if re.search(r"-Q webhooks(\s|$)", words) else "worker"
     return "app"  # a CLI command, a test: clearing leaves these alone
 
 

@@ -8,6 +8,9 @@ def test_each_command_is_its_own_role(monkeypatch):
     monkeypatch.delenv("MODERATION_METRICS_ROLE", raising=False)
     assert process_role(["/x/gunicorn/__main__.py", "--workers", "2", "moderation.wsgi:app"]) == "web"
     assert process_role(["/x/celery/__main__.py", "-A", "workers.entry", "worker", "-Q", "moderation"]) == "worker"
+    assert process_role(["/x/celery/__main__.py", "-A", "workers.entry", "worker", "-Q", "moderation,webhooks"]) == "worker"
+    assert process_role(["/x/celery/__main__.py", "-A", "workers.entry", "worker", "-Q", "webhooks", "--pool",
+                         "threads"]) == "webhooks"
     assert process_role(["/x/celery/__main__.py", "-A", "workers.entry", "worker", "-Q", "training"]) == "trainer"
     assert process_role(["/x/celery/__main__.py", "-A", "workers.entry", "beat"]) == "beat"
     assert process_role(["/x/celery/__main__.py", "-A", "workers.entry", "worker", "--beat"]) == "worker"
