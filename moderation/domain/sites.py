@@ -31,7 +31,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
-from moderation.domain.passwords import hash_secret, verify_secret
+from moderation.domain.passwords import hash_key_secret, verify_secret
 from moderation.domain.storable import unstorable
 from moderation.domain.settings import domain_settings
 from moderation.domain.site_rows import forget as forget_site_row
@@ -94,7 +94,7 @@ def create_site(
     site = Site(
         name=name,
         key_id=key_id,
-        key_hash=hash_secret(secret),
+        key_hash=hash_key_secret(secret),
         webhook_secret=webhook_secret,
         webhook_url=webhook_url,
         moderation_mode=moderation_mode,
@@ -223,7 +223,7 @@ def rotate_key(session: Session, site: Site, *, grace: timedelta, actor: str, no
     site.previous_key_hash = site.key_hash if keep_old else None
     site.previous_key_expires_at = now + grace if keep_old else None
     key_id, secret = _new_key()
-    site.key_id, site.key_hash = key_id, hash_secret(secret)
+    site.key_id, site.key_hash = key_id, hash_key_secret(secret)
     audit(session, actor, "site:key_rotated", site_id=site.id, site=site.name, key_id=key_id,
           previous_valid_until=site.previous_key_expires_at.isoformat() if keep_old else None)
     session.flush()
