@@ -128,7 +128,7 @@ EXPLAIN_BUDGET_WINDOWS = 2
 
 
 def _card_thresholds(card: Any, attributes: Sequence[str]) -> dict[str, float]:
-    """The card's threshold for each attribute the model scores, each in [0, 1]: training writes one
+    """The card's threshold for each attribute the model scores, each in (0, 1]: training writes one
     for every head. Raises ValueError otherwise: a card of `{}` loaded, was promoted, and held nothing."""
     found = card.get("thresholds") if isinstance(card, dict) else None
     if not isinstance(found, dict):
@@ -138,8 +138,9 @@ def _card_thresholds(card: Any, attributes: Sequence[str]) -> dict[str, float]:
         raise ValueError(f"the card has no threshold for {', '.join(missing)}")
     thresholds: dict[str, float] = {}
     for attribute, value in found.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise ValueError(f"the card's threshold for {attribute} must be a number from 0 to 1, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            # 0 holds every comment: no training writes it, and a card that says so is a mistake.
+            raise ValueError(f"the card's threshold for {attribute} must be above 0 and at most 1, not {value!r}")
         thresholds[attribute] = float(value)
     return thresholds
 

@@ -35,3 +35,18 @@ def test_a_short_username_with_digits_after_it_is_refused(app):
     with app.app_context(), pytest.raises(ValidationFailed) as refused:
         create_user(db.session, "bob", "bob12345678901", "moderator")
     assert "must not be your username" in refused.value.message
+
+
+@pytest.mark.parametrize("username, password", [
+    ("bob2", "bob212345678901"), ("bob2", "2bob2123456789"), ("bob2", "!!bob2!!!!!!!!!!"), ("bob_1", "bob_1123456789"),
+    ("bob", "bob-bob-12345678"),
+])
+def test_the_username_hidden_among_digits_and_symbols_is_refused(app, username, password):
+    with app.app_context(), pytest.raises(ValidationFailed) as refused:
+        create_user(db.session, username, password, "moderator")
+    assert "must not be your username" in refused.value.message
+
+
+def test_a_password_that_only_contains_the_username_among_other_words_is_accepted(app):
+    with app.app_context():
+        assert create_user(db.session, "bob", "bob likes copper kettles", "moderator").id

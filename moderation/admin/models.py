@@ -104,5 +104,6 @@ def rollback_model() -> Response:
 @auth.login_required("admin")
 def shadow_model() -> Response:
     version = (request.form.get("version") or "").strip() or None
-    return _done(lambda: registry.set_shadow(db.session, version, by=auth.current_user()),
+    stopping = (request.form.get("stopping") or "").strip() or None  # the shadow the page showed
+    return _done(lambda: registry.set_shadow(db.session, version, by=auth.current_user(), stopping=stopping),
                  f"{version} runs in shadow." if version else "No version runs in shadow now.")

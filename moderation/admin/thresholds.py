@@ -81,5 +81,6 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
         flash(f"Not saved: {error.message}.", "error")
         return redirect(url_for("admin.site_thresholds", site_id=site_id), code=303)
     db.session.commit()
-    flash(f"Saved: {site.name} now holds at {attribute.replace('_', ' ')} ≥ {threshold:.3f}.", "success")
+    shown = f"{threshold:.3f}" if threshold >= 0.001 else f"{threshold:.2g}"  # 6e-7 read "0.000"
+    flash(f"Saved: {site.name} now holds at {attribute.replace('_', ' ')} ≥ {shown}.", "success")
     return redirect(url_for("admin.site_thresholds", site_id=site_id, attribute=attribute), code=303)

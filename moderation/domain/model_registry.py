@@ -351,16 +351,22 @@ def rollback(session: Session, *, by: User | str, site_id: int | None = None,
     return assignment
 
 
-def set_shadow(session: Session, version: str | ModelVersion | None, *, by: User | str) -> ModelVersion | None:
+def set_shadow(session: Session, version: str | ModelVersion | None, *, by: User | str,
+               stopping: str | None = None) -> ModelVersion | None:
     """Run `version` in shadow beside the active models (None: stop the shadow), audited.
 
-    There is at most one shadow; the one it replaces goes back to being a candidate.
+    There is at most one shadow; the one it replaces goes back to being a candidate. `stopping`:
+    the shadow the admin's page showed; another one started since is left running (a stale Stop
+    stopped it).
     """
     _lock(session)
     actor, _ = _actor(by)
     current = shadow_version(session)
     if version is None and current is None:
         raise Conflict("no version runs in shadow; nothing was changed", field="version")
+    if version is None and stopping is not None and current.version != stopping:
+        raise Conflict(f"{stopping} no longer runs in shadow ({current.version} does, since you opened the page); "
+                       "nothing was changed", field="version")
     row = _find(session, version) if version is not None else None
     if row is not None and _is_assigned(session, row.id):
         raise Conflict(f"{row.version} is active; only a version no site scores with can run in shadow", field="version")

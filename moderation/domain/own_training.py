@@ -29,10 +29,14 @@ MIN_OWN_LABELS = 20
 
 
 def own_examples(session: Session, site: Site) -> int:
-    """The site's labelled examples (moderators' decisions, upheld reports, suggestscore calls):
-    at least as many as the rows its export gives, counted without writing them."""
-    return session.scalar(select(func.count()).select_from(LabelledExample)
-                          .where(LabelledExample.site_id == site.id)) or 0
+    """The site's labelled comments, as its export counts them without writing them: a comment's
+    examples (its decision, its reports' outcomes) are one, each suggestscore call one. Counting
+    examples read a rejected comment with a report as two, and queued runs the export then refused."""
+    comments, calls = session.execute(
+        select(func.count(func.distinct(LabelledExample.comment_id)),
+               func.count().filter(LabelledExample.comment_id.is_(None)))
+        .where(LabelledExample.site_id == site.id)).one()
+    return (comments or 0) + (calls or 0)
 
 
 def check_enough_own_labels(count: int, site: Site) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -62,6 +63,16 @@ def _is_simple_sequence(password: str) -> bool:
     return any(len(password) % n == 0 and password == password[:n] * (len(password) // n) for n in range(2, 5))
 
 
+def _only_the_name(password: str, name: str) -> bool:
+    """The password's letters are the username's, once or repeated, forwards or backwards: digits
+    and symbols around or within do not hide it ("bob212345678901" for bob2, "bob-bob-12345678")."""
+    letters, name_letters = re.sub(r"[^a-z]", "", password), re.sub(r"[^a-z]", "", name)
+    if not letters or not name_letters or len(letters) % len(name_letters):
+        return False
+    times = len(letters) // len(name_letters)
+    return letters in (name_letters * times, name_letters[::-1] * times)
+
+
 def check_password_policy(password: str, username: str) -> None:
     """ValidationFailed (field "password") saying what is wrong, or nothing when the password will do."""
     def refuse(message: str) -> None:
@@ -77,9 +88,8 @@ def check_password_policy(password: str, username: str) -> None:
     if _is_simple_sequence(lowered):
         refuse("password must not be a simple sequence such as abcdef or 123456")
     name = username.strip().lower()
-    # Digits or symbols around it do not hide it: "bob12345678901" for bob is the first guess.
     core = lowered.rstrip(_TRAILING_NOISE).lstrip(_TRAILING_NOISE)
-    if name and (lowered in (name, name[::-1]) or core in (name, name[::-1])):
+    if name and (lowered in (name, name[::-1]) or _only_the_name(lowered, name)):
         refuse("password must not be your username, with or without digits or symbols around it")
     if lowered in _common_passwords() or core in _common_passwords() or not core:
         refuse("password is too common: pick a longer phrase of unrelated words")

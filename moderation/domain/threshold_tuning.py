@@ -124,7 +124,7 @@ def preview(data: TuningData, kind: str, value: float) -> dict[str, Any]:
     return {
         "attribute": data.attribute, "kind": kind, "value": value, "note": note,
         "decided": data.decided, "days": data.days, "chosen": chosen, "current": current,
-        "warnings": _warnings(data, kind, chosen, current),
+        "warnings": _warnings(data, chosen, current),
     }
 
 
@@ -136,21 +136,19 @@ def _per_day(n: float) -> str:
 MUCH_MORE_HELD = 1.5
 
 
-def _warnings(data: TuningData, kind: str, chosen: dict[str, Any], current: dict[str, Any] | None) -> list[str]:
+def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] | None) -> list[str]:
     """What the table alone hides. Precision is counted over decided comments, which are mostly
     ones the model held or readers reported: a target of 0.9 was met at 0.071 on them, where about
-    0.73 of all comments above it were really toxic."""
+    0.73 of all comments above it were really toxic. The table shows it for either kind of target."""
     found = []
     if current is not None and chosen["held_per_day"] > MUCH_MORE_HELD * max(current["held_per_day"], 1.0):
         found.append(f"This holds {_per_day(chosen['held_per_day'])} comments a day where the current threshold "
                      f"holds {_per_day(current['held_per_day'])}: more work for the moderators, "
                      "and more readers waiting.")
-    if kind == PRECISION:
-        rejected = int(data.y.sum())
-        found.append(f"Precision and recall here count only the {data.decided} comments moderators decided "
-                     f"({rejected} rejected), and most comments are decided because they were held or reported. "
-                     "On all the comments above a low threshold, far fewer would be rejected: compare held per day "
-                     "before saving.")
+    found.append(f"Precision and recall here count only the {data.decided} comments moderators decided "
+                 f"({int(data.y.sum())} rejected), and most comments are decided because they were held or "
+                 "reported. On all the comments above a low threshold, far fewer would be rejected: compare held "
+                 "per day before saving.")
     return found
 
 
@@ -164,8 +162,9 @@ def save_threshold(session: Session, site: Site, attribute: str, threshold: floa
     if not (math.isfinite(threshold) and 0.0 <= threshold <= 1.0):
         raise ValidationFailed("the threshold must be between 0 and 1", field="threshold")
     kept = round(float(threshold), 6)
-    if threshold > 0 and kept == 0:  # 1e-9 was stored as 0, which holds every comment
-        raise ValidationFailed("the threshold must be 0 or at least 0.000001", field="threshold")
+    if kept <= 0:  # 1e-9 was stored as 0, which holds every comment: no target here chooses that
+        raise ValidationFailed("the threshold must be at least 0.000001 (0 would hold every comment; the site's "
+                               "settings page takes it if that is what you want)", field="threshold")
     old = dict(site.thresholds or {})
     new = {**old, attribute: kept}
     site.thresholds = new

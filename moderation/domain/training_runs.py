@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from classifiers.cancellation import TrainingCancelled
-from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from moderation.domain.lifecycle import audit, now
 from moderation.domain.own_training import check_enough_own_labels, own_examples
 from moderation.models import Site, TrainingRun, User
@@ -276,7 +276,9 @@ def execute_run(session: Session, run_id: int, *, var_dir: Path, data_dir: Path,
     except Exception as error:  # any failure ends the run with its message; the worker keeps going
         session.rollback()
         log.exception("training run %s failed", run_id)
-        message = f"{type(error).__name__}: {getattr(error, 'message', None) or error}"
+        # Our own refusals are sentences for the admin; anything else is named by its class.
+        message = (error.message if isinstance(error, DomainError)
+                   else f"{type(error).__name__}: {getattr(error, 'message', None) or error}")
         reporter.write(state=FAILED, finished_at=now(), error=message[:2000], line=_line(f"failed: {message[:500]}"))
         return FAILED
     shutil.rmtree(out_dir, ignore_errors=True)  # the registry keeps its own copy

@@ -44,7 +44,12 @@
 
   // Shared with live.js: a card's state from the server (review/claims.py, CardState.as_json).
   function applyState(card, state) {
-    if (!card.querySelector("form.decide") || card.classList.contains("decided")) return;
+    if (!card.querySelector("form.decide")) return;
+    if (card.classList.contains("decided")) {
+      // Undone or reversed since: its form holds the old version, so a reload, not live buttons.
+      if (state.decidable) note(card).textContent = "the decision was undone: reload the page to review it again";
+      return;
+    }
     if (!state.decidable) {  // decided, or deleted by the site: nothing left to decide here
       markDecided(card, state);
     } else {
@@ -106,7 +111,7 @@
     timer = setInterval(function () { claim(opened); }, RENEW_MS);
   }
   function watch() {
-    if (document.hidden || opened.classList.contains("decided")) return;
+    if (document.hidden) return;
     fetch("/review/" + opened.dataset.commentId + "/state",
           { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
@@ -114,9 +119,9 @@
         if (!state) return;
         applyState(opened, state);
         if (!state.decidable) {
-          clearInterval(timer);
+          if (current === opened) clearInterval(timer);
           current = null;
-        } else if (!state.claimed_by && current !== opened) {
+        } else if (!state.claimed_by && current !== opened && !opened.classList.contains("decided")) {
           enter(opened);
         }
       })

@@ -124,6 +124,7 @@ def test_a_comment_page_learns_a_colleague_decided_it(app, make_site, make_moder
     """bob opens the comment alice is on: the page says so, and once she decides it greys without
     a reload (it kept "being reviewed by alice" and live buttons, which then failed)."""
     from moderation.domain.decisions import decide
+    from moderation.domain.undo import undo_decision
     from moderation.models import User
 
     page = browser_page
@@ -138,6 +139,15 @@ def test_a_comment_page_learns_a_colleague_decided_it(app, make_site, make_moder
     card = page.locator(f"#comment-{contested}")
     assert card.locator("[data-claim-note]").inner_text() == "decided (approved) by alice"
     assert card.locator("button[value=reject]").is_disabled()
+
+    # alice undoes it: the greyed page says so (it stayed "decided" until a reload).
+    with app.app_context():
+        comment = db.session.get(Comment, contested)
+        undo_decision(db.session, contested, user=db.session.get(User, alice_id), expected_version=comment.version,
+                      window=timedelta(minutes=10))
+        db.session.commit()
+    _poll_now(page)
+    page.wait_for_selector(f"#comment-{contested} [data-claim-note]:has-text('the decision was undone')")
 
 
 def test_a_comment_page_takes_the_claim_when_the_colleague_leaves(app, make_site, make_moderator, live_server,

@@ -167,7 +167,9 @@ def test_promoting_the_shadow_ends_the_shadow_in_the_audit_log_and_clearing_none
             registry.set_shadow(db.session, None, by="cli")
 
 
-@pytest.mark.parametrize("thresholds", [{}, {"toxicity": 7}, {"toxicity": 0.5}, None])
+@pytest.mark.parametrize("thresholds", [{}, {"toxicity": 7}, {"toxicity": 0.5}, None,
+                                        {a: 0.0 for a in ("toxicity", "severe_toxicity", "insult", "identity_attack",
+                                                          "profanity", "threat")}])
 def test_a_card_without_a_sound_threshold_for_each_attribute_is_refused_at_registration(
         app, var_dir, tmp_path, thresholds):
     """A card of {} registered, was promoted, and its site published 'You are a complete idiot' unflagged."""

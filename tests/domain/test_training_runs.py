@@ -166,3 +166,24 @@ def test_a_run_for_a_site_with_too_few_labels_of_its_own_is_refused_before_it_st
     _label(app, site, MIN_OWN_LABELS - 1)
     with app.app_context(), pytest.raises(ValidationFailed, match=f"has {MIN_OWN_LABELS - 1} labelled comments"):
         runs.start_run(db.session, by="test", site_id=site.id)
+
+
+def test_a_comment_with_a_decision_and_a_report_outcome_counts_once(app, site):
+    """A rejected comment that readers reported leaves two examples; the pre-check read nine such
+    comments as eighteen and queued a run the export then refused."""
+    from moderation.domain.comments import CommentInput, submit_comment
+    from moderation.domain.own_training import own_examples
+    from moderation.models import LabelledExample, Site
+
+    with app.app_context():
+        planet = db.session.get(Site, site.id)
+        for i in range(9):
+            comment = submit_comment(db.session, planet, CommentInput(external_id=f"c{i}", story_id="s", author_id="a",
+                                                                      text=f"comment {i}")).comment
+            db.session.add_all([LabelledExample(site_id=site.id, comment_id=comment.id, text=comment.text, labels=labels,
+                                                source="moderator", kind=kind, actor="user:ada")
+                                for kind, labels in (("decision", {"toxicity": 1}), ("report_outcome", {"insult": 1}))])
+        db.session.add(LabelledExample(site_id=site.id, text="a suggestion", labels={"toxicity": 1.0},
+                                       source="suggestscore", kind="suggestscore", actor=f"site:{site.id}"))
+        db.session.commit()
+        assert own_examples(db.session, planet) == 10

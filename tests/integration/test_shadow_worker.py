@@ -25,12 +25,12 @@ ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
 
 
 def trigger_happy_variant(directory: Path) -> Path:
-    """The shipped weights with a card whose toxicity threshold is 0: a new version that holds everything."""
+    """The shipped weights with a card whose toxicity threshold is 1e-9: a new version that holds everything."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "trigger-happy.skops"
     shutil.copyfile(DEFAULT_MODEL_PATH, path)
     card = json.loads(card_path_for(DEFAULT_MODEL_PATH).read_text())
-    card.update(name="trigger-happy", thresholds={**card["thresholds"], "toxicity": 0.0})
+    card.update(name="trigger-happy", thresholds={**card["thresholds"], "toxicity": 1e-9})
     card_path_for(path).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
     return path
 

@@ -173,5 +173,20 @@ def test_the_promote_question_names_a_site_trained_model_and_a_sites_own_thresho
         db.session.get(Site, site.id).thresholds = {"toxicity": 0.605286}
         db.session.commit()
     html = sign_in(admin).get("/admin/models").get_data(as_text=True)
-    assert "every site (global), though it learnt from daily-planet's own decisions" in html
+    assert ("every site (global), though it learnt from daily-planet's own decisions; the own thresholds of "
+            "daily-planet were chosen on the scores of the version each runs now") in html
     assert "daily-planet only, whose own thresholds (toxicity 0.61) were chosen on the scores of the version" in html
+
+
+def test_a_stale_stop_shadow_leaves_a_shadow_started_since(app, sign_in, admin, candidate, tmp_path):
+    with app.app_context():
+        other = registry.register_artifact(db.session, model_variant(tmp_path / "o", "candidate-o"),
+                                           var_dir=app.config["VAR_DIR"], actor=None).version
+        db.session.commit()
+    client = sign_in(admin)
+    _post(client, "/admin/models/shadow", version=candidate)
+    _post(client, "/admin/models/shadow", version=other)  # another admin, meanwhile
+    _post(client, "/admin/models/shadow", stopping=candidate)  # the first page's Stop, on the candidate's row
+    assert f"{candidate} no longer runs in shadow ({other} does" in client.get("/admin/models").get_data(as_text=True)
+    with app.app_context():
+        assert registry.shadow_version(db.session).version == other
