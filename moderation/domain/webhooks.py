@@ -176,8 +176,9 @@ def deliver_many(
             outcomes[delivery.id] = Outcome("skipped")
         else:
             by_site.setdefault(delivery.site_id, []).append(delivery)
-    for site_id, queue in by_site.items():
-        outcomes.update(_deliver_site(queue, sites.get(site_id), schedule, timeout=timeout, policy=policy,
+    order = sorted(by_site, key=health.order) if health is not None else list(by_site)
+    for site_id in order:
+        outcomes.update(_deliver_site(by_site[site_id], sites.get(site_id), schedule, timeout=timeout, policy=policy,
                                       http=http, health=health))
     _RECORDED.write_and_release(session, [d for d in deliveries if outcomes[d.id].state not in _UNCHANGED])
     metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state not in _UNCHANGED])
@@ -216,6 +217,10 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
         why, counts_as_attempt = refusal
         return {d.id: _give_up(d, why, attempted=counts_as_attempt) for d in queue}
     outcomes: dict[int, Outcome] = {}
+    # A whole POST is cut off at twice the timeout (webhook_posts); a probe still out after that is gone.
+    if health is not None and not health.may_post(site.id, wait=schedule.backoff_base, probe_for=2 * timeout + 1):
+        why = "not sent: the endpoint failed just now, and is tried again once at a time"
+        return {d.id: _record(d, why, schedule, site.id) for d in queue}
     window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
     began = time.monotonic()
     while start < len(queue):

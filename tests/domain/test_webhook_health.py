@@ -35,3 +35,27 @@ def test_a_failure_or_a_slow_answer_makes_it_unhealthy_until_a_fast_success():
 
     health.record(1, ok=True, seconds=0.1)
     assert health.healthy(1)
+
+
+def test_a_failing_endpoint_is_tried_by_one_task_at_a_time_and_once_a_wait():
+    """Each event of a hanging site, retried by a task of its own, held a webhook thread for the
+    whole timeout every round: 30 events filled the 8 threads, and other sites' webhooks waited."""
+    clock = Clock()
+    health = EndpointHealth(clock=clock)
+    assert health.may_post(1, wait=5, probe_for=11) and health.may_post(1, wait=5, probe_for=11)  # never failed
+    health.record(1, ok=False, seconds=5.0)
+    assert not health.may_post(1, wait=5, probe_for=11)  # failed just now
+    clock.now += 5
+    assert health.may_post(1, wait=5, probe_for=11)  # this one probes...
+    assert not health.may_post(1, wait=5, probe_for=11)  # ...and the others wait for its answer
+    clock.now += 11
+    assert health.may_post(1, wait=5, probe_for=11)  # a probe never answered is given up
+    health.record(1, ok=True, seconds=0.1)
+    assert health.may_post(1, wait=5, probe_for=11) and health.may_post(1, wait=5, probe_for=11)
+
+
+def test_a_batch_goes_to_fast_sites_first_and_failing_ones_last():
+    health = EndpointHealth(clock=Clock())
+    health.record(1, ok=False, seconds=5.0)
+    health.record(2, ok=True, seconds=0.05)
+    assert sorted([1, 3, 2], key=health.order) == [2, 3, 1]
