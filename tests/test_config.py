@@ -112,3 +112,29 @@ def test_a_command_that_cannot_reach_the_database_says_so_in_one_line(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().startswith("Error: cannot reach the database (DATABASE_URL): connection failed")
+
+
+def test_a_database_that_takes_the_connection_and_never_answers_is_a_one_line_error_too(tmp_path):
+    """A stalled server, or a firewall that drops packets: every command hung without a word, in the
+    migration every command runs first, whose engine had no connect timeout."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True).start()
+    port = listener.getsockname()[1]
+    env = dict(os.environ, DATABASE_URL=f"postgresql+psycopg://u:p@127.0.0.1:{port}/db", MODERATION_VAR_DIR=str(tmp_path))
+    try:
+        done = subprocess.run([str(Path(sys.executable).with_name("moderation")), "keys", "list"], env=env,
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        listener.close()
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == "Error: cannot reach the database (DATABASE_URL): connection timeout expired"

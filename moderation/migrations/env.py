@@ -2,6 +2,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from moderation.db import TCP_SETTINGS
 from moderation.models import Base
 
 config = context.config
@@ -9,7 +10,10 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    # Bounded like the app's engine: a server that takes the connection and never answers hung
+    # every command (each migrates first) without a word.
+    engine = create_engine(config.get_main_option("sqlalchemy.url"),
+                           connect_args={"connect_timeout": 10, **TCP_SETTINGS})
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
         with context.begin_transaction():

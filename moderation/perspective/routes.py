@@ -5,6 +5,7 @@ A site moving off Perspective changes only its endpoint URL, e.g. Coral's
 """
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -112,7 +113,7 @@ def discovery() -> Response:
     config = current_app.config
     root = config.get("PUBLIC_URL")
     if not root:
-        if config["HOST"] in ("0.0.0.0", "::", ""):
+        if _every_address(config["HOST"]):
             # http://0.0.0.0:8080/ would send a client's comments, and its key, to its own machine.
             return Unavailable("This server's PUBLIC_URL is not set, so its discovery document cannot name the "
                                "address clients reach it at; set PUBLIC_URL, e.g. https://moderation.example.org/"
@@ -135,6 +136,14 @@ def perspective_routing_error(exc: HTTPException) -> Response:
         error = NotFound(f"Method not found: {request.path}. This service answers comments:analyze and "
                          "comments:suggestscore.")
     return error.to_response()
+
+
+def _every_address(host: str) -> bool:
+    """0.0.0.0, ::, [::], 0 and blank all listen everywhere: no address a client could be sent to."""
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]") or "0.0.0.0").is_unspecified
+    except ValueError:
+        return host.strip() == "0"
 
 
 @bp.errorhandler(500)

@@ -50,6 +50,8 @@ def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -
             known = ", ".join([*fields.ATTRIBUTE_NAMES, *DECISION_NAMES])
             raise InvalidArgument(f"Unknown attribute: {name}. Supported attributes: {known}.")
         labels[ours] = _summary_value(name, score)
+    if labels.get("approved") and labels.get("rejected"):  # HIGHLIGHTED with DELETED: no decision to learn
+        raise InvalidArgument("A comment cannot be both approved (APPROVED, HIGHLIGHTED) and deleted (DELETED).")
     languages = fields.languages(body)
     unsupported = fields.unsupported_languages(languages)
     if unsupported:

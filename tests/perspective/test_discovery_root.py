@@ -1,6 +1,8 @@
 """The discovery document tells clients where to send comments: never where the Host header says."""
 from __future__ import annotations
 
+import pytest
+
 
 def test_the_root_url_ignores_the_host_header(client):
     document = client.get("/$discovery/rest?version=v1alpha1", headers={"Host": "evil.example"}).get_json()
@@ -17,9 +19,10 @@ def test_the_root_url_is_the_configured_public_url(app_with):
     assert document["rootUrl"] == "https://moderation.daily-planet.example/"
 
 
-def test_a_server_on_every_address_without_public_url_says_to_set_it(app_with):
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "[::]", "0"])
+def test_a_server_on_every_address_without_public_url_says_to_set_it(app_with, host):
     """http://0.0.0.0:8080/ as rootUrl sent Google's client, and its key, to the client's own machine."""
-    client = app_with(HOST="0.0.0.0").test_client()
+    client = app_with(HOST=host).test_client()
 
     response = client.get("/$discovery/rest?version=v1alpha1")
 
