@@ -106,7 +106,10 @@ CONTRACT: dict[str, Any] = {
             "comment": _ref("StoredComment"),
             "context": _nullable({"type": "object", "propertyNames": {"pattern": NO_NUL},
                                   "additionalProperties": _ref("StoredJson")}),
-            "attributeScores": _keyed_by([*ATTRIBUTE_NAMES, *DECISION_NAMES], SUGGESTED_SCORE),
+            # A comment approved (or featured) and deleted at once is refused: no decision to learn.
+            "attributeScores": {**_keyed_by([*ATTRIBUTE_NAMES, *DECISION_NAMES], SUGGESTED_SCORE),
+                                "not": {"anyOf": [{"required": [approved, "DELETED"]}
+                                                  for approved in DECISION_NAMES if approved != "DELETED"]}},
             "languages": LANGUAGES,
             "clientToken": STORED_TOKEN,
             "sessionId": STRING,
