@@ -148,8 +148,8 @@ def _merge(name: str, current: Any, seen: Any, new: Any, conflicts: list[str]) -
     if isinstance(new, dict) and isinstance(seen, dict) and isinstance(current, dict | None):
         merged = dict(current or {})
         for key in sorted(set(seen) | set(new)):
-            if seen.get(key) == new.get(key):
-                continue
+            if seen.get(key) == new.get(key) or merged.get(key) == new.get(key):
+                continue  # not changed here, or changed to what another admin saved already
             if merged.get(key) != seen.get(key):
                 conflicts.append(f"{SETTING_LABELS.get(name, name)} ({key.replace('_', ' ')})")
             elif key in new:
@@ -159,7 +159,7 @@ def _merge(name: str, current: Any, seen: Any, new: Any, conflicts: list[str]) -
         return merged
     if new == seen:
         return current  # not changed on this page: someone else's change stands
-    if current != seen:
+    if current != seen and current != new:  # both admins set the same value: nothing to refuse
         conflicts.append(SETTING_LABELS.get(name, name))
     return new
 

@@ -204,3 +204,15 @@ def test_a_stale_page_changing_the_same_setting_is_refused_and_shows_the_other_a
     with app.app_context():
         saved = db.session.get(Site, site.id)
         assert saved.thresholds == {"toxicity": 0.7} and saved.report_threshold == 2.0
+
+
+def test_two_stale_pages_setting_the_same_value_agree(app, sign_in, admin, site, fake_model):
+    client = sign_in(admin)
+    alices, carols = _loaded_form(client, site.id), _loaded_form(client, site.id)
+    assert client.post(f"/admin/sites/{site.id}", data={**alices, "report_threshold": "5", "hold_toxicity": "0.7"}
+                       ).status_code == 303
+    assert client.post(f"/admin/sites/{site.id}", data={**carols, "report_threshold": "5", "hold_toxicity": "0.7"}
+                       ).status_code == 303
+    with app.app_context():
+        saved = db.session.get(Site, site.id)
+        assert saved.report_threshold == 5.0 and saved.thresholds == {"toxicity": 0.7}
