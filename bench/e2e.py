@@ -156,6 +156,8 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--log-dir", type=Path, help="keep the web and worker logs here")
+    parser.add_argument("--webhook-worker", action="store_true",
+                        help="scoring and webhooks in workers of their own, as `moderation up` runs them")
     args = parser.parse_args()
 
     sink = WebhookSink()
@@ -167,7 +169,8 @@ def main() -> None:
     plan += [(f"{rate:.0f}/s batch of {args.batch_size}", "batch", rate)
              for rate in (float(r) for r in args.batch_rates.split(",") if r)]
     with running_stack(worker=True, webhook_url=sink.url, web_workers=args.web_workers,
-                       worker_concurrency=args.worker_concurrency, log_dir=args.log_dir) as stack, \
+                       worker_concurrency=args.worker_concurrency, log_dir=args.log_dir,
+                       webhook_worker=args.webhook_worker) as stack, \
             contextlib.closing(sink):
         # Warm up: model loaded in the worker, connections open.
         run_rate(stack, sink, 20, 2, run=0)

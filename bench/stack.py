@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 LOCAL_WEBHOOKS = {"WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8"}
 sys.path.insert(0, str(REPO))
 
+from moderation.celery_app import SCORING_QUEUE, WEBHOOK_QUEUE  # noqa: E402
 from moderation.cli.service_commands import web_argv, worker_argv  # noqa: E402
 from moderation.config import Config  # noqa: E402
 from moderation.embedded import start_postgres, start_redis, stop_postgres  # noqa: E402
@@ -65,7 +66,9 @@ def _create_site(database_url: str, name: str, webhook_url: str | None) -> tuple
 
 @contextmanager
 def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: int = 2,
-                  worker_concurrency: int = 1, log_dir: Path | None = None) -> Iterator[Stack]:
+                  worker_concurrency: int = 1, log_dir: Path | None = None,
+                  webhook_worker: bool = False) -> Iterator[Stack]:
+    """`webhook_worker`: scoring and webhooks apart, as `moderation up` runs them; else one worker takes both."""
     _exit_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="bench-var-") as tmp:
         var_dir = Path(tmp)
@@ -82,7 +85,9 @@ def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: 
         logs = log_dir or var_dir
         logs.mkdir(parents=True, exist_ok=True)
         argvs = [("web", web_argv(config))]
-        if worker:
+        if worker and webhook_worker:
+            argvs += [("worker", worker_argv(config, SCORING_QUEUE)), ("webhooks", worker_argv(config, WEBHOOK_QUEUE))]
+        elif worker:
             argvs.append(("worker", worker_argv(config)))
         procs = [
             subprocess.Popen(argv, cwd=REPO, env=env, stdout=open(logs / f"{name}.log", "wb"), stderr=subprocess.STDOUT)
@@ -91,8 +96,8 @@ def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: 
         base_url = f"http://127.0.0.1:{port}"
         try:
             _wait_for(base_url + "/api/v1/openapi.json", procs, logs)
-            if worker:
-                _wait_for_log(logs / "worker.log", b" ready.", procs)
+            for name, _ in argvs[1:]:
+                _wait_for_log(logs / f"{name}.log", b" ready.", procs)
             yield Stack(base_url, api_key, webhook_secret, database_url, var_dir)
         finally:
             for proc in procs:
