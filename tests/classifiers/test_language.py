@@ -1,0 +1,54 @@
+"""Comments the English model cannot read are told apart from English, slang and all."""
+from __future__ import annotations
+
+import pytest
+
+from classifiers.language import detect, name
+
+FOREIGN = {
+    "Ferme ta gueule, espèce de connard.": "fr",
+    "Ты тупой урод, заткнись уже.": "ru",
+    "Halt die Fresse, du dreckiger Hurensohn.": "de",
+    "Eres un imbécil y un mentiroso, cállate de una vez.": "es",
+    "Zamknij się, ty głupi skurwysynu.": "pl",
+    "Questo articolo è una vergogna, giornalisti venduti.": "it",
+    "Dieser Artikel ist sehr gut geschrieben, danke.": "de",
+    "شكرا جزيلا على هذا المقال الرائع": "ar",
+    "这篇文章写得很好，谢谢": "zh",  # eleven characters: short, but not Latin letters
+}
+
+ENGLISH = [
+    "You are a complete idiot and everyone knows it.",
+    "Great game last night, we murdered them!",
+    "The mayor lied again and again, resign now!",
+    "Schadenfreude is the word for how I feel about this result.",
+    "Déjà vu all over again with this government.",
+    "@USER Holy shit you met Michael Jordan",  # fastText alone: Dutch, 0.99
+    "@john_doe @janedoe you are wrong about this https://example.com/a/b?c=d",
+    "&#9733; BEST ASIAN MASSAGE ON THE park slope &#9733; 718-622-0221",  # entities read as Chinese
+    "Bless you, may she rest in peace.",
+    "lol",
+    "Hallo",  # too short to say: English, as every comment was before
+]
+
+
+@pytest.mark.parametrize("text, code", FOREIGN.items())
+def test_a_comment_in_another_language_is_named(text, code):
+    found = detect(text)
+    assert (found.code, found.readable) == (code, False)
+    assert found.confidence >= 0.5
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_english_slang_short_comments_and_loan_words_stay_readable(text):
+    assert detect(text).readable
+
+
+def test_english_words_outweigh_the_identifier_on_a_mixed_comment():
+    # A German quote inside an English sentence: the model still reads most of it.
+    assert detect('My grandmother always said "Ich gehe nicht schnell" and she was right about that.').readable
+
+
+def test_names_say_the_language_and_its_code():
+    assert name("de") == "German (de)"
+    assert name("nds") == "nds"
