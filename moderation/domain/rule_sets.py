@@ -23,13 +23,16 @@ from moderation.models import Comment, RuleSet, Site
 
 PREVIEW_SIZE = 1000
 MAX_RULES_TEXT = 200_000
-# What a new site starts with (`keys create --rules starter`): the two rules that hold what the model
-# is known to miss, threats and hate said in ordinary words ("Someone should shoot the mayor." scores
-# threat 0.29, "I hate women." toxicity 0.38). Both are narrow: over the shared data they fire on 36
-# and 41 of 112,067 comments people labelled civil (README, "Rules, per site").
+# What a new site starts with (`keys create --rules starter`): the rules that hold what the model is
+# known to miss, threats and hate said in ordinary words ("Someone should shoot the mayor." scores
+# threat 0.29, "I hate women." toxicity 0.38), and comments it cannot read ("Du bist ein
+# geistesgestörter Idiot" scores toxicity 0.1). All are narrow: over the shared data the first two
+# fire on 36 and 41 of 112,067 comments people labelled civil, the third on 0.06 % of all comments,
+# most of them truly not English (README, "Rules, per site").
 STARTER_RULES: tuple[dict[str, Any], ...] = (
     {"name": "threats", "kind": "threat_words"},
     {"name": "group-hate", "kind": "group_attack"},
+    {"name": "other-language", "kind": "other_language"},
 )
 
 

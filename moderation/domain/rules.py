@@ -17,6 +17,8 @@ a `kind`, an `action` and a `reason` moderators read, plus its kind's parameters
   group_attack                                    hold     hate against a group in plain words ("I hate women.")
   threat_words                                    hold     a threat of violence in plain words ("I know where
                                                            you live", "he should be executed")
+  other_language                                  hold     a comment in a language the model cannot read (it
+                                                           reads English): its scores mean nothing
 
 Actions: "hold" (to the queue), "reject", "flag" (named on the card and in the API, no status change).
 Evaluation is a pure function of the text and `Facts` about what came before it (domain/rule_facts.py
@@ -30,6 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
+from classifiers import language
 from moderation.domain import rule_matchers as match
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.group_attacks import group_attack
@@ -186,6 +189,10 @@ KINDS: dict[str, Kind] = {
                          'hate against a group in plain words: "I hate women.", "Go back to where you came from"', 2.0),
     "threat_words": Kind(HOLD, "threat of violence", {},
                          'a threat of violence in plain words: "I know where you live", "he should be executed"', 2.0),
+    # Ranked with a comment just over a threshold: the model read nothing, so a person must.
+    "other_language": Kind(HOLD, "not in English, which the model reads", {},
+                           "a comment in another language (German, Spanish, Russian ...): the model reads only "
+                           "English, so its scores for it mean nothing"),
 }
 _COMMON = ("name", "kind", "action", "reason")
 
@@ -301,6 +308,9 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
         window = rule["minutes"] * 60
         same = facts.repeats(fingerprint, seconds=window, same_author=True, replies=True)
         return f"{same + 1} times" if same + 1 >= rule["count"] else None
+    if kind == "other_language":
+        found = language.detect(text)
+        return None if found.readable else language.name(found.code)
     if kind == "new_author":
         if rule["until"] == "posted":
             return f"comment {facts.earlier_by_author + 1} of {rule['count']}" if facts.earlier_by_author < rule["count"] else None

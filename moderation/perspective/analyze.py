@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
+from classifiers import language
 from classifiers.sentences import sentence_spans
 from moderation.domain.model_contract import Model
 from moderation.perspective import fields
@@ -83,7 +84,9 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
 
     Cache entries belong to the site that asked: a shared entry would answer another site faster,
     telling it which texts this site had analysed."""
-    languages = request.languages or ["en"]
+    # As Perspective does: the languages the client named, else those detected (English when unsure).
+    detected = language.detect(request.text).code
+    languages = request.languages or [detected]
     unsupported = fields.unsupported_languages(languages)
     attributes = request.attributes
     if unsupported:
@@ -120,8 +123,7 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     response: dict[str, Any] = {
         "attributeScores": attribute_scores,
         "languages": languages,
-        # We detect nothing: the model reads English, so English is what we report scoring.
-        "detectedLanguages": ["en"],
+        "detectedLanguages": [detected],
     }
     if request.client_token is not None:
         response["clientToken"] = request.client_token

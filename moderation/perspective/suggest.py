@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from classifiers import language
 from moderation.models import LabelledExample
 from moderation.perspective import fields
 from moderation.perspective.errors import InvalidArgument
@@ -33,6 +34,7 @@ class SuggestRequest:
     client_token: str | None
     community_id: str | None
     context: dict[str, Any] | None
+    detected: str = "en"
 
 
 def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -> SuggestRequest:
@@ -53,7 +55,8 @@ def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -
     if labels.get("approved") and labels.get("rejected"):  # HIGHLIGHTED with DELETED: no decision to learn
         raise InvalidArgument("A comment cannot be both approved (APPROVED, HIGHLIGHTED) and deleted (DELETED).")
     languages = fields.languages(body)
-    unsupported = fields.unsupported_languages(languages)
+    detected = language.detect(text).code
+    unsupported = fields.unsupported_languages(languages or [detected])
     if unsupported:
         # Labels for a language the model cannot read would only confuse retraining.
         raise InvalidArgument(
@@ -70,6 +73,7 @@ def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -
         client_token=client_token,
         community_id=community_id,
         context=_context(body, max_context_bytes),
+        detected=detected,
     )
 
 
@@ -154,7 +158,7 @@ def store_suggestion(session: Session, site_id: int, request: SuggestRequest) ->
 def suggest_response(request: SuggestRequest) -> dict[str, Any]:
     """Perspective's SuggestCommentScoreResponse: the token echoed, and the languages."""
     requested = request.languages or ["en"]
-    response: dict[str, Any] = {"detectedLanguages": ["en"], "requestedLanguages": requested}
+    response: dict[str, Any] = {"detectedLanguages": [request.detected], "requestedLanguages": requested}
     if request.client_token is not None:
         response["clientToken"] = request.client_token
     return response

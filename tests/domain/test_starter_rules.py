@@ -26,22 +26,26 @@ def _post(site: Site, external_id: str, text: str) -> int:
     return submit_comment(db.session, site, data).comment.id
 
 
-@pytest.mark.parametrize("text", ["Someone should shoot the mayor.", "I hate women."])
-def test_a_new_site_holds_a_threat_or_group_hate_the_model_lets_through(app, services, text):
+STARTER = {"Someone should shoot the mayor.": "threats", "I hate women.": "group-hate",
+           "Du bist ein geistesgestörter Idiot und solltest dich schämen.": "other-language"}
+
+
+@pytest.mark.parametrize("text", list(STARTER))
+def test_a_new_site_holds_a_threat_group_hate_or_a_foreign_comment_the_model_lets_through(app, services, text):
     with app.app_context():
         output, site = _create(services, "morning-post")
-        assert "rules:          threats, group-hate" in output
-        assert [r["kind"] for r in current_rules(db.session, site.id)] == ["threat_words", "group_attack"]
+        assert "rules:          threats, group-hate, other-language" in output
+        assert [r["kind"] for r in current_rules(db.session, site.id)] == ["threat_words", "group_attack", "other_language"]
         audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:rules_changed")).all()
         assert [(e.actor, e.details["version"]) for e in audited] == [(cli_actor(), 1)]
         created = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:created")).one()
         assert (created.actor, created.details["site"]) == (cli_actor(), "morning-post")
 
         threat, calm = _post(site, "c-1", text), _post(site, "c-2", "The mayor spoke well tonight.")
-        # The fake model scores both as civil, as ours scores these two (threat 0.29, toxicity 0.38).
+        # The fake model scores both as civil, as ours scores these (threat 0.29, toxicity 0.38 and 0.10).
         assert score_pending(db.session, FakeModel, [threat, calm], batch_size=10) == {threat: "held", calm: "published"}
         held = db.session.get(Comment, threat)
-        assert [h["rule"] for h in held.rule_hits] == ["threats" if "shoot" in text else "group-hate"]
+        assert [h["rule"] for h in held.rule_hits] == [STARTER[text]]
 
 
 def test_a_site_can_start_without_rules(app, services):

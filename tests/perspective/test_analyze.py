@@ -53,6 +53,35 @@ def test_languages_default_to_english_when_none_are_given(client, site):
     assert "clientToken" not in answer
 
 
+FRENCH = "Ferme ta gueule, espèce de connard."  # toxicity 0.03 read as English
+
+
+def test_a_comment_in_another_language_is_refused_as_perspective_refuses_a_detected_language(client, site):
+    body = {"comment": {"text": FRENCH}, "requestedAttributes": {"TOXICITY": {}}}
+
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
+
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["status"] == "INVALID_ARGUMENT"
+    assert error["message"].startswith("Attribute TOXICITY does not support request languages: fr")
+
+
+def test_dropping_unsupported_attributes_answers_a_detected_language_with_no_scores(client, site):
+    body = {"comment": {"text": FRENCH}, "requestedAttributes": {"TOXICITY": {}}, "dropUnsupportedAttributes": True}
+
+    answer = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()
+
+    assert (answer["attributeScores"], answer["languages"], answer["detectedLanguages"]) == ({}, ["fr"], ["fr"])
+
+
+def test_a_client_that_names_english_is_scored_as_english_and_told_what_was_detected(client, site):
+    answer = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(FRENCH)).get_json()
+
+    assert answer["languages"] == ["en"] and answer["detectedLanguages"] == ["fr"]
+    assert "TOXICITY" in answer["attributeScores"]
+
+
 def test_snake_case_field_names_work_as_in_perspective(client, site):
     body = {"comment": {"text": INSULT}, "requested_attributes": {"INSULT": {"score_type": "PROBABILITY"}},
             "client_token": "t", "span_annotations": True}

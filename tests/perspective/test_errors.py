@@ -131,7 +131,8 @@ def suggest_body(**changes: object) -> dict:
     suggest_body(attributeScores={}),
     suggest_body(comment={"text": ""}),
     suggest_body(languages=["fr"]),
-], ids=["above-one", "below-zero", "string", "no-value", "span-above-one", "approved-and-deleted", "unknown-attribute", "no-scores", "empty-text", "french"])
+    {**suggest_body(comment={"text": "Ferme ta gueule, espèce de connard."}), "languages": []},
+], ids=["above-one", "below-zero", "string", "no-value", "span-above-one", "approved-and-deleted", "unknown-attribute", "no-scores", "empty-text", "french", "detected-french"])
 def test_suggestscore_rejects_bad_labels_and_stores_nothing(client, app, site, body):
     error_of(client.post(f"{SUGGEST}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
     with app.app_context():

@@ -60,6 +60,17 @@ SUGGESTED_SCORE = {
 STRING = _nullable({"type": "string"})
 TOKEN = _nullable({"type": "string", "maxLength": 200})
 LANGUAGES = _nullable({"type": "array", "items": {"type": "string", "pattern": ENGLISH}})
+# Without languages the server detects the text's and refuses one not English (classifiers/language.py).
+# No schema can say which generated text reads as English, but the detector leaves alone a text of
+# fewer than 4 letters, or of fewer than 20 that are all Latin.
+_OTHER = "[\\W\\d_]"
+FEW_LETTERS = (f"^(?:{_OTHER}*(?:[^\\W\\d_]{_OTHER}*){{0,3}}"
+               f"|{_OTHER}*(?:[A-Za-z\\u00aa-\\u024f]{_OTHER}*){{0,19}})$")
+DETECTED_ENGLISH = {
+    "if": {"anyOf": [{"not": {"required": ["languages"]}}, {"properties": {"languages": {"maxItems": 0}}},
+                     {"properties": {"languages": {"type": "null"}}}]},
+    "then": {"properties": {"comment": {"properties": {"text": {"pattern": FEW_LETTERS}}}}},
+}
 CONTEXT = _nullable({"type": "object"})  # analyze reads only its type: it never changes a score
 # suggestscore stores what it is sent, and PostgreSQL holds no NUL in text or JSONB: it refuses them.
 NO_NUL = "^[^\\x00]*$"
@@ -86,6 +97,7 @@ CONTRACT: dict[str, Any] = {
     "AnalyzeCommentRequest": {
         "type": "object",
         "required": ["comment", "requestedAttributes"],
+        **DETECTED_ENGLISH,
         "properties": {
             "comment": _ref("AcceptedComment"),
             "context": CONTEXT,
@@ -102,6 +114,7 @@ CONTRACT: dict[str, Any] = {
     "SuggestCommentScoreRequest": {
         "type": "object",
         "required": ["comment", "attributeScores"],
+        **DETECTED_ENGLISH,
         "properties": {
             "comment": _ref("StoredComment"),
             "context": _nullable({"type": "object", "propertyNames": {"pattern": NO_NUL},
