@@ -141,7 +141,9 @@ def decide_comment(comment_id: int) -> Response:
     except NotFound:
         abort(404)
     except AlreadyDecided as error:
-        flash(error.message, "warning")
+        # Named, and the card kept in view: the moderator's focus was on it, not on the next one.
+        flash(f"Comment #{comment_id}: {error.message}", "warning")
+        return redirect(_back(stay_on=comment_id), code=303)
     except ValidationFailed as error:
         flash(f"Comment #{comment_id}: {error.message}.", "error")
         return redirect(_back(stay_on=comment_id), code=303)

@@ -25,6 +25,20 @@
     if (text) text.textContent = mine ? "you are reviewing this" : holder ? "being reviewed by " + holder : "";
   }
 
+  // Said to a screen reader, naming the comment; not shown (#live-status is visually hidden). What
+  // one poll brings is said together: set one after another, only the last would be heard.
+  let pending = [];
+  function announce(text) {
+    if (!pending.length) {
+      setTimeout(function () {
+        const status = document.getElementById("live-status");
+        if (status) status.textContent = pending.join(" ");
+        pending = [];
+      }, 0);
+    }
+    pending.push(text);
+  }
+
   // A card someone else decided, or the site deleted: greyed, its buttons off, saying who or what.
   function markDecided(card, state) {
     card.classList.add("decided");
@@ -32,6 +46,7 @@
     note(card).textContent = state.status === "deleted"
       ? "deleted by the site"
       : "decided (" + state.status + ") by " + (state.decided_by || "someone else");
+    announce("Comment #" + card.dataset.commentId + " " + note(card).textContent + ".");
     const pill = card.querySelector(".meta .status");
     if (pill) {
       pill.textContent = state.status;
@@ -133,5 +148,5 @@
   }
 
   window.addEventListener("pagehide", leave);
-  window.reviewClaims = { show: show, applyState: applyState };
+  window.reviewClaims = { show: show, applyState: applyState, announce: announce };
 })();

@@ -33,6 +33,7 @@
     var select = inCard("reason");
     if (!select || n >= select.options.length) return false;
     select.selectedIndex = n;  // option 0 is "choose", so key N is the Nth guideline reason
+    say("Reason: " + select.options[n].text + ".");
     return true;
   }
 
@@ -65,13 +66,23 @@
     "?": help,
   };
 
+  // Keys that only move the focus or open help work wherever the focus is; the rest act on a comment,
+  // so only while the focus is in its card, or nowhere (the page itself): a stray "a" with the focus
+  // on "Sign out" approved the last card Tab had passed through (WCAG 2.1.4).
+  var ANYWHERE = { j: true, k: true, "/": true, "?": true };
+  function onTheCard() {
+    var focused = document.activeElement;
+    return !focused || focused === document.body || (current !== null && current.contains(focused));
+  }
+
   document.addEventListener("keydown", function (event) {
     var typing = event.target.closest && event.target.closest("input, select, textarea, [contenteditable]");
-    if (typing && event.key === "Escape" && current && typing.matches("input, textarea")) {
-      event.preventDefault();  // Esc leaves the field (keeping its text) for the card it was on
+    if (typing && event.key === "Escape" && current && !typing.matches("[contenteditable]")) {
+      event.preventDefault();  // Esc leaves a field (keeping its text; the reason list too) for the card
       return focusCard(current);
     }
     if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
+    if (!ANYWHERE[event.key] && !onTheCard()) return;
     var digit = /^[1-9]$/.test(event.key) ? Number(event.key) : 0;
     if (event.key === "Escape" && rejectArmed) {
       rejectArmed = false;

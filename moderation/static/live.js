@@ -25,7 +25,11 @@
       if (state && window.reviewClaims) window.reviewClaims.applyState(card, state);
     });
     if (banner && update.new > 0) {
-      banner.firstElementChild.textContent = update.new + " new comment" + (update.new === 1 ? "" : "s") + " — show";
+      const text = update.new + " new comment" + (update.new === 1 ? "" : "s") + " — show";
+      if (banner.firstElementChild.textContent !== text && window.reviewClaims) {
+        window.reviewClaims.announce(update.new + " new comment" + (update.new === 1 ? "" : "s") + " in the queue.");
+      }
+      banner.firstElementChild.textContent = text;
       banner.hidden = false;
     }
   }

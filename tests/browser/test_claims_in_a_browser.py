@@ -68,7 +68,9 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
     bobs_card.locator("select[name=reason_choice]").select_option("Personal attack or insult")
     bobs_card.locator("button[value=reject]").click()
     bob_page.wait_for_selector(".flash-warning")
-    assert bob_page.locator(".flash-warning").inner_text().startswith("alice is reviewing this comment (claim ends in ")
+    assert bob_page.locator(".flash-warning").inner_text().startswith(
+        f"Comment #{contested}: alice is reviewing this comment (claim ends in ")
+    assert bob_page.url.endswith(f"#comment-{contested}")  # bob's place kept, not moved to the next card
     with app.app_context():
         assert db.session.get(Comment, contested).status == "held"
     # Rendered again after the refusal, the card says who holds it, from the server this time.
@@ -83,6 +85,9 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
     assert bobs_card.locator("[data-claim-note]").inner_text() == "decided (approved) by alice"
     assert bobs_card.locator("button[value=reject]").is_disabled()
     assert bob_page.locator("[data-new-items]").inner_text() == "1 new comment — show"
+    # What a screen reader hears of it, once, naming the comment (the notes themselves are not live).
+    assert bob_page.locator("#live-status").inner_text() == (
+        f"Comment #{contested} decided (approved) by alice. 1 new comment in the queue.")
     assert bob_page.locator(".tabs [data-tab=approved] .count").inner_text() == "1"
     bob_page.screenshot(path=str(shots / "review-live-updates.png"), full_page=True)
 

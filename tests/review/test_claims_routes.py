@@ -89,8 +89,8 @@ def test_a_decision_on_anothers_claim_is_refused_with_who_and_how_long(app, site
         version = db.session.get(Comment, comment_id).version
     response = b.post(f"/review/{comment_id}/decide", data={"csrf_token": token(b), "version": str(version),
                                                             "action": "approve", "next": "/review"})
-    assert response.status_code == 303
-    assert "alice is reviewing this comment (claim ends in 3 min)." in b.get("/review").get_data(as_text=True)
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"#comment-{comment_id}")
+    assert f"Comment #{comment_id}: alice is reviewing this comment (claim ends in 3 min)." in b.get("/review").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Comment, comment_id).status == "held"
     # alice, who holds it, decides; the claim ends with the decision.

@@ -1,0 +1,113 @@
+"""The queue worked by keyboard alone on a small screen, and heard through a screen reader's tree:
+the focus never hides under the bulk bar or a message, letter keys act only on the card the
+focus is in, and each card is named by who wrote it and described by what they wrote."""
+from __future__ import annotations
+
+import pytest
+
+from moderation import db
+from moderation.models import Comment
+from workspace_pages import held_comment, sign_in
+
+pytestmark = pytest.mark.browser
+
+# The focused element, and how much of it the sticky bulk bar or a fixed message covers.
+COVERED = """() => {
+  const el = document.activeElement, box = el.getBoundingClientRect();
+  let worst = 0;
+  for (const cover of document.querySelectorAll('.bulk-bar, .toasts .flash')) {
+    const position = getComputedStyle(cover.closest('.toasts') || cover).position;
+    if (!['sticky', 'fixed'].includes(position) || cover.contains(el)) continue;
+    const c = cover.getBoundingClientRect();
+    const w = Math.max(0, Math.min(box.right, c.right) - Math.max(box.left, c.left));
+    const h = Math.max(0, Math.min(box.bottom, c.bottom) - Math.max(box.top, c.top));
+    worst = Math.max(worst, (w * h) / Math.max(1, box.width * box.height));
+  }
+  return {what: el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 40), covered: worst};
+}"""
+
+
+def _queue(app, site, moderator, grant, n: int = 8) -> None:
+    grant(moderator, site)
+    for i in range(n):
+        held_comment(app, site.id, i, author_id=f"u{i}")
+
+
+@pytest.mark.parametrize("width, height, scale", [(1280, 800, 1), (640, 400, 2)], ids=["laptop", "laptop-at-200%"])
+def test_tabbing_after_a_decision_never_leaves_the_focus_hidden(app, site, moderator, grant, live_server, chromium,
+                                                               width, height, scale):
+    _queue(app, site, moderator, grant)
+    context = chromium.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
+    page = context.new_page()
+    sign_in(page, live_server, moderator)
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("a")  # "Comment #N approved. Undo" stays up from now on
+    assert page.locator(".toasts .flash").count() == 1
+
+    hidden = []
+    for key, presses in (("Tab", 90), ("Shift+Tab", 60)):
+        for _ in range(presses):
+            page.keyboard.press(key)
+            focus = page.evaluate(COVERED)
+            if focus["covered"] > 0.99:
+                hidden.append(focus["what"])
+    context.close()
+    assert hidden == [], f"{len(hidden)} focus stops hidden, first {hidden[:3]}"
+
+
+def test_a_letter_key_does_nothing_while_the_focus_is_outside_the_cards(app, site, moderator, grant, live_server,
+                                                                        browser_page):
+    _queue(app, site, moderator, grant, n=3)
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    page.keyboard.press("j")
+    page.keyboard.press("j")  # the second card is the one the keys act on
+    page.focus(".signout button")
+
+    page.keyboard.press("a")
+    page.wait_for_timeout(500)  # a decision would have posted the form by now
+
+    assert page.locator(".toasts .flash").count() == 0
+    with app.app_context():
+        assert {c.status for c in db.session.query(Comment)} == {"held"}
+    page.keyboard.press("j")  # moving is harmless, and works from anywhere
+    assert page.evaluate("document.activeElement.matches('.card.item')")
+
+
+def test_arrow_keys_in_the_site_filter_do_not_reload_the_page_until_the_choice_is_made(
+        app, site, make_site, admin, live_server, browser_page):
+    make_site("metro-news")
+    make_site("sports-desk")
+    page = browser_page
+    sign_in(page, live_server, admin)
+    select = page.locator("select[name=site]")
+    select.focus()
+
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(500)
+    assert "site=" not in page.url  # still here, the focus still in the list
+    chosen = select.evaluate("s => s.value")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"site={chosen}" in page.url
+
+
+def test_a_card_is_named_by_its_author_and_described_by_its_text(app, site, moderator, grant, live_server,
+                                                                browser_page):
+    _queue(app, site, moderator, grant, n=2)
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    page.keyboard.press("j")
+
+    card = page.evaluate("""() => {
+      const card = document.activeElement;
+      const ids = a => (card.getAttribute(a) || '').split(' ').map(id => document.getElementById(id).textContent);
+      return {name: ids('aria-labelledby').join(' '), description: ids('aria-describedby').join(' ').trim(),
+              approve: card.querySelector('button[value=approve]').textContent};
+    }""")
+    comment_id = page.evaluate("document.activeElement.dataset.commentId")
+    assert card["name"] == f"Comment #{comment_id} by Reader u0"
+    assert card["description"].startswith("Anyone who voted for this bridge is a complete moron")
+    assert card["approve"] == f"Approve comment #{comment_id}"
