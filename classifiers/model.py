@@ -19,7 +19,7 @@ from classifiers.floors import ScoreFloors
 from classifiers.heads import MaskedLinearHeads
 from classifiers.normalise import mapped_length
 from classifiers.errors import UntrustedModelError
-from classifiers.paths import DEFAULT_MODEL_PATH, card_path_for
+from classifiers.paths import DEFAULT_MODEL_PATH, card_path_for, version_name
 from classifiers.pooling import SentencePooling, pooled_scores
 from classifiers.windows import text_windows
 
@@ -63,9 +63,7 @@ def save_model(pipeline: Pipeline, card: dict[str, Any], path: Path) -> Path:
 
 
 def _version(card: dict[str, Any], artifact: bytes, card_bytes: bytes) -> str:
-    date = str(card.get("trained_at", "0000-00-00"))[:10].replace("-", ".")
-    digest = hashlib.sha256(artifact + b"\0" + card_bytes).hexdigest()[:8]
-    return f"{date}-{digest}"
+    return version_name(card, hashlib.sha256(artifact + b"\0" + card_bytes).hexdigest())
 
 
 def _types_in_schema(artifact: bytes) -> set[str]:

@@ -1,12 +1,14 @@
 """Admin commands; they work beside a running `moderation up`, on the same embedded data."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
 from moderation import db
-from moderation.cli.context import cli_actor, command_app
+from moderation.cli.context import cli_actor, command_app, echo_upgrade_hints
 from moderation.domain.errors import DomainError
 from moderation.models import ROLES
 
@@ -24,11 +26,75 @@ def db_upgrade() -> None:
     app = command_app()
     upgrade(app.config["DATABASE_URL"])
     click.echo("database is up to date")
+    echo_upgrade_hints(app.config["DATABASE_URL"], app.config.get("MODEL_PATH"))
+
+
+@db_group.command("dump")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def db_dump(target: Path) -> None:
+    """Back up the whole database to TARGET (pg_dump's custom format).
+
+    Comments, decisions, reports, keys, users, settings, the audit log and every registered model's
+    artifact are in it. Works beside a running `moderation up`, on the embedded server or on
+    DATABASE_URL's.
+    """
+    from moderation.backup import BackupError, dump
+
+    app = command_app()
+    try:
+        dump(app.config["DATABASE_URL"], target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote {target} ({target.stat().st_size:,} bytes)")
+    if not os.environ.get("SECRET_KEY"):
+        secret = Path(app.config["VAR_DIR"]) / "secret_key"
+        click.echo(f"SECRET_KEY is not set, so this installation's is in {secret}: keep a copy with the dump, and "
+                   f"set SECRET_KEY to it wherever you restore, or sessions end and every moderator's id that "
+                   f"sites see changes.")
+
+
+@db_group.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+def db_restore(source: Path, yes: bool) -> None:
+    """Replace the database (embedded, or DATABASE_URL's) with the dump SOURCE, then migrate it.
+
+    Stop the service first: its workers would write into a database being replaced. A dump from an
+    older release is brought up to date by the migrations that follow.
+    """
+    from moderation.backup import BackupError, restore
+    from moderation.migrate import upgrade
+
+    app = command_app()
+    if not yes:
+        click.confirm(f"Replace every table of the database with {source}?", abort=True)
+    try:
+        ignored = restore(app.config["DATABASE_URL"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    upgrade(app.config["DATABASE_URL"])
+    if ignored:
+        click.echo(f"ignored {len(ignored)} error(s) an older server gives a newer dump: {ignored[0]}")
+    click.echo(f"restored {source}; the database is up to date")
 
 
 @click.group("keys")
 def keys_group() -> None:
     """API keys for news sites (one site per key)."""
+
+
+@keys_group.command("moderator-id-secret")
+def keys_moderator_id_secret() -> None:
+    """Print the key behind the moderator ids sites see, as MODERATOR_ID_SECRET takes it.
+
+    Run it before giving the installation a new SECRET_KEY (moving off the embedded default, which
+    keeps one in var/secret_key, or rotating it) and set MODERATOR_ID_SECRET to what it prints:
+    the ids stay the same. Treat it as a secret.
+    """
+    from moderation.domain.settings import DERIVED_PREFIX, DomainSettings
+
+    app = command_app()
+    click.echo(DERIVED_PREFIX + DomainSettings.from_config(app.config).pseudonym_key.hex())
 
 
 @keys_group.command("create")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -17,6 +18,16 @@ def command_app(*, need_redis: bool = False) -> Flask:
     config = Config.from_env()
     resolve_urls(config, need_redis=need_redis)
     return create_app(config)
+
+
+def echo_upgrade_hints(database_url: str, model_path: Path | None) -> None:
+    """What an upgraded installation does not take up by itself (moderation/upgrade_hints.py)."""
+    from classifiers.paths import DEFAULT_MODEL_PATH
+    from moderation.upgrade_hints import upgrade_hints
+
+    hints = upgrade_hints(database_url, Path(model_path or DEFAULT_MODEL_PATH))
+    if hints:
+        click.echo("Since the last release:\n" + "\n".join(hints))
 
 
 def site_id_named(name: str | None) -> int | None:

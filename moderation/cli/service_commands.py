@@ -8,6 +8,7 @@ import click
 from sqlalchemy import create_engine, func, select
 
 from moderation.celery_app import SCORING_QUEUE, TRAINING_QUEUE, WEBHOOK_QUEUE
+from moderation.cli.context import echo_upgrade_hints
 from moderation.cli.supervisor import Supervisor
 from moderation.config import Config
 from moderation.embedded import resolve_urls, start_redis
@@ -164,6 +165,7 @@ def up_command() -> None:
     hint = _first_start_hint(config.DATABASE_URL)
     if hint:
         click.echo("First start:\n" + hint)
+    echo_upgrade_hints(config.DATABASE_URL, config.MODEL_PATH)
     click.echo("Ctrl-C stops everything.\n")
     exit_code = supervisor.run()
     for server, _ in supervisor.servers.values():

@@ -32,12 +32,26 @@ class DomainSettings:
                    reporter_weight_floor=float(config.get("REPORTER_WEIGHT_FLOOR", DEFAULT_REPORTER_WEIGHT_FLOOR)))
 
 
+DERIVED_PREFIX = "hex:"  # MODERATOR_ID_SECRET=hex:... is a key's bytes, as `keys moderator-id-secret` prints it
+
+
 def _pseudonym_key(config: Mapping[str, Any]) -> bytes:
-    configured = config.get("MODERATOR_ID_SECRET")
+    configured = str(config.get("MODERATOR_ID_SECRET") or "")
+    if configured.startswith(DERIVED_PREFIX):
+        try:
+            return bytes.fromhex(configured[len(DERIVED_PREFIX):])
+        except ValueError:
+            raise ValueError("MODERATOR_ID_SECRET=hex:... must be hex digits after 'hex:'") from None
     if configured:
-        return str(configured).encode()
-    # Derived, so knowing a pseudonym says nothing about SECRET_KEY (which signs sessions).
-    return hmac.new(str(config["SECRET_KEY"]).encode(), b"moderator-pseudonyms", hashlib.sha256).digest()
+        return configured.encode()
+    return derived_pseudonym_key(str(config["SECRET_KEY"]))
+
+
+def derived_pseudonym_key(secret_key: str) -> bytes:
+    """Derived, so knowing a pseudonym says nothing about SECRET_KEY (which signs sessions). An
+    installation moving to a new SECRET_KEY keeps its moderators' ids by setting MODERATOR_ID_SECRET
+    to this key's hex form first: the raw SECRET_KEY there would be a different key."""
+    return hmac.new(secret_key.encode(), b"moderator-pseudonyms", hashlib.sha256).digest()
 
 
 def domain_settings(session: Session | None) -> DomainSettings:

