@@ -9,11 +9,16 @@ is not obfuscated the same way, and normalising would glue digits to words.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from classifiers.normalise import normalise
 
-_WORD = re.compile(r"[a-z0-9']+")
+# Letters and digits of any script (Arabic, Chinese, Hebrew stay as written once normalised), with
+# apostrophes: [a-z0-9'] made every Arabic word list entry "letterless" and every Arabic text one
+# fingerprint, "", which no flood counted.
+_WORD = re.compile(r"(?:[^\W_]|')+")
+_EDGE = r"[^\W_]"
 _STARRED = re.compile(r"(?<![a-z0-9*#%])[a-z0-9]*[*#%]+[a-z0-9*#%]*")  # starts only where a run starts: linear
 
 
@@ -22,7 +27,7 @@ def word_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
     phrases = sorted({normalise(w) for w in words if normalise(w)}, key=len, reverse=True)
     if not phrases:
         return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])")
+    return re.compile(rf"(?<!{_EDGE})(?:" + "|".join(re.escape(p) for p in phrases) + rf")(?!{_EDGE})")
 
 
 def find_words(text: str, words: Sequence[str], pattern: re.Pattern[str] | None = None,
@@ -159,6 +164,16 @@ def shouting(text: str, *, min_letters: int, caps_ratio: float, max_repeat: int)
     return None
 
 
+def has_content(word: str) -> bool:
+    """Whether a word list entry holds something to match once normalised: a letter or digit of any
+    script, or a pictograph ("🖕"); not punctuation alone ("***"), which every text's stars would match."""
+    normalised = normalise(word)
+    return bool(_WORD.search(normalised)) or any(unicodedata.category(c) == "So" for c in normalised)
+
+
 def fingerprint(text: str, normalised: str | None = None) -> str:
-    """What "the same or near-same text" compares: normalised words only, no punctuation or spacing."""
-    return " ".join(_WORD.findall(normalised if normalised is not None else normalise(text)))
+    """What "the same or near-same text" compares: normalised words only, no punctuation or spacing;
+    for a text of no words (emoji, symbols) its normalised characters, so "🖕🖕🖕" posted again counts."""
+    normalised = normalised if normalised is not None else normalise(text)
+    words = _WORD.findall(normalised)
+    return " ".join(words) if words else "".join(normalised.split())

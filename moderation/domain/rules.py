@@ -128,7 +128,7 @@ def _words(value: Any, field_name: str) -> list[str]:
         raise ValidationFailed(f"{field_name} must be a list of 1 to {MAX_WORDS} words or phrases", field=field_name)
     words = []
     for word in value:
-        if not isinstance(word, str) or not word.strip() or len(word) > 100 or not match.fingerprint(word):
+        if not isinstance(word, str) or not word.strip() or len(word) > 100 or not match.has_content(word):
             raise ValidationFailed(f"{field_name} holds an empty, over-long or letterless entry: {word!r}",
                                    field=field_name)
         words.append(word.strip())

@@ -246,6 +246,29 @@ def test_flood_fires_on_the_count_th_near_same_post_in_the_window():
     assert fired({**rule, "scope": "site"}, "Buy cheap watches", Facts(author_id="a", recent=others))
 
 
+def test_a_comment_the_model_cannot_read_is_held_naming_its_language():
+    rule = {"kind": "other_language"}
+    assert fired(rule, "Ferme ta gueule, espèce de connard.") == ["not in English, which the model reads: French (fr)"]
+    assert not fired(rule, "Great game last night, we murdered them!")
+    assert not fired(rule, "Danke!")  # too short to tell: read as English, as before
+
+
+def test_word_lists_and_floods_read_every_script_and_emoji():
+    """An Arabic word list entry was refused as "letterless", and four identical Arabic or emoji-only
+    posts in a minute were never a flood: every one of them had the empty fingerprint."""
+    arabic = {"kind": "suspect_words", "words": ["حيوان", "🖕"]}
+    assert fired(arabic, "سأقتلك يا حيوان.") == ['suspect word: "حيوان"']
+    assert not fired(arabic, "الحيوانات في الحديقة")  # a longer word that contains it
+    assert fired(arabic, "so 🖕🖕 to you")
+    rule = {"kind": "flood", "count": 3, "minutes": 1}
+    for text in ("سأقتلك يا حيوان.", "🖕🖕🖕"):
+        from moderation.domain.rule_matchers import fingerprint
+
+        two = (earlier(10, fingerprint(text)), earlier(20, fingerprint(text)))
+        assert fired(rule, text, Facts(author_id="a", recent=two)), text
+    assert not fired(rule, "🖕🖕🖕", Facts(author_id="a", recent=(earlier(10, "😀"), earlier(20, "😀"))))
+
+
 def test_short_repeated_replies_fire_but_not_long_ones_or_top_level_comments():
     rule = {"kind": "short_repeat", "count": 3, "minutes": 60, "max_chars": 12}
     two = (earlier(100, "first", reply=True), earlier(200, "first", reply=True))
@@ -287,7 +310,7 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
               **({"words": ["stupid", "cheap watches"]} if kind in ("banned_words", "suspect_words") else {})}
              for kind in ("banned_words", "suspect_words", "links", "first_link", "phone", "email", "street_address",
                           "payment_card", "flood", "shouting", "short_repeat", "new_author", "group_attack",
-                          "threat_words")]
+                          "threat_words", "other_language")]
 
 
 @pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
