@@ -29,7 +29,7 @@ NOT_HARM = (r"(?!\s+(?:(?:an?\s+|the\s+)?(?:e-?mail|message|note|line|text|dm|pm
             r"|out\s+to\s+dry\b))")
 _VICTIM = (r"(?:you|u|ya|yo|ye|y'all|yall|him|her|them"
            r"|your\s+(?:\w+\s+)?(?:family|kids?|ass|face|throat|neck|head|mom|mother|wife|husband))")
-_INTENT = (r"(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|m\s+going\s+to|'m\s+gonna|m\s+gonna|\s+am\s+going\s+to"
+INTENT = (r"(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|m\s+going\s+to|'m\s+gonna|m\s+gonna|\s+am\s+going\s+to"
            r"|\s+am\s+gonna|'re\s+going\s+to|\s+are\s+going\s+to|\s+want\s+to|\s+wanna|\s+gonna|\s+shall)"
            r"|imma|i'ma|im\s+gonna|im\s+going\s+to")
 HARMED = (r"(?:shot|killed|hanged|hung|raped|beaten|stabbed|lynched|murdered|executed|burned|burnt|gassed"
@@ -48,7 +48,7 @@ CALL = r"(?:should|ought\s+to|needs?\s+to|deserves?\s+to|must)"
 def intent_against(verbs: str, then: str = "", gap: int = 2) -> str:
     """A first person's stated intent to do one of `verbs` to someone ("I will find you and kill
     you"), at most `gap` words between, followed by what `then` (a lookahead) allows."""
-    return r"\b(?:" + _INTENT + r")(?:\s+\w+){0,%d}?\s+" % gap + verbs + r"\w*\s+" + _VICTIM + r"\b" + then
+    return r"\b(?:" + INTENT + r")(?:\s+\w+){0,%d}?\s+" % gap + verbs + r"\w*\s+" + _VICTIM + r"\b" + then
 
 
 def called_harmed(forecasts: bool) -> str:
@@ -62,7 +62,7 @@ def called_harmed(forecasts: bool) -> str:
 def intent_to_harm(then: str = "") -> str:
     """An intent to harm someone or a group with a verb that is never sport: "I'm going to shoot the
     next woman I see"."""
-    return r"\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+" + _HARM + r"\s+" + _TARGET + r"\b" + then
+    return r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+" + _HARM + r"\s+" + _TARGET + r"\b" + then
 
 
 # A call for someone's death: "you deserve to die".
@@ -76,7 +76,7 @@ SOMEONE_SHOULD_HARM = r"\b(?:someone|somebody)\s+(?:should|needs\s+to|ought\s+to
 # between, what may follow), the calls for harm and for a death (forecasts or not, whose) and the
 # order to kill a group (where it may stand).
 BRANCHES: tuple[str, ...] = (
-    r"\b(?:" + _INTENT + r")(?:\s+\w+){0,2}?\s+hunt\s+" + _VICTIM + r"\s+down\b",
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+hunt\s+" + _VICTIM + r"\s+down\b",
     SOMEONE_SHOULD_HARM,
     r"\bhope\s+(?:you|u|ya|he|she|they)\s+(?:die|dies|get\s+(?:shot|killed|raped|stabbed|hit\s+by))\b",
     r"\b(?:exterminate|eradicate|wipe\s+out)\s+(?:all|every|the|these|those|them)\b",

@@ -23,7 +23,7 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 37 of 112,067 that people labelled civil (23 of them the
-model would publish) and on 301 of 73,188 labelled toxic (38 of them the model would publish:
+model would publish) and on 311 of 73,188 labelled toxic (_SITE_ONLY's patterns add none and 10) (38 of them the model would publish:
 "he should be executed", "I will hurt you", "I hope you die"; README, the rules table).
 """
 from __future__ import annotations
@@ -31,7 +31,8 @@ from __future__ import annotations
 import re
 
 from classifiers.threat_patterns import (
-    BRANCHES, CALL, HARMED, KILL_ALL, NOT_HARM, SOMEONE_SHOULD_HARM, VIOLENCE_ANYWHERE, intent_against, intent_to_harm,
+    BRANCHES, CALL, HARMED, INTENT, KILL_ALL, NOT_HARM, SOMEONE_SHOULD_HARM, VIOLENCE_ANYWHERE, intent_against,
+    intent_to_harm,
 )
 from moderation.domain.group_attacks import GROUP
 
@@ -79,10 +80,36 @@ _CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+
           + _HARM_DONE,
           r"\bhope\s+(?:someone|somebody)\s+(?:finally\s+)?" + _HARM_DONE,
           r"\bhope\s+" + _ROLE + r"\s+(?:dies|die|gets?\s+(?:shot|killed|stabbed|lynched|hanged|murdered))\b" + _NOT_LITERAL)
+# Threats a news site's readers write that training's patterns do not spell (from a trust & safety
+# walk: "I will break your legs.", "The reporter deserves a bullet.", "Someone should bomb the
+# council offices.", "If they build that mosque here, we'll burn it down.", "Round up the protesters
+# and hang them.", "I know where the editor lives."); the site rule's own, so the shipped model's
+# training labels stay as they were.
+_BODY = r"(?:legs?|arms?|knees?|kneecaps?|head|skull|face|jaw|teeth|neck|throat|nose|ribs?|fingers?|hands?|spine|back)"
+_PLACE = (r"(?:mosque|church|synagogue|temple|school|office|centre|center|clinic|building|house|home|station"
+          r"|embassy|parliament|hq|headquarters|newsroom|studio|shelter|hostel|hotel|camp)s?")
+_SITE_ONLY = (
+    # Harm to a part of someone: "I'll smash your head in"; not "break your heart" or "I'll twist your arm".
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
+    r"(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _BODY + r"\b",
+    r"\b(?:deserves?|needs?|earned|has\s+earned|should\s+get|gets?)\s+a\s+bullet\b(?!\s+points?\b)",
+    # Attacks on a place, done or called for: any object for a bomb or a fire someone should set.
+    r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
+    r"(?:bomb|firebomb|torch|blow\s+up|burn\s+down)\b",
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:burn|torch)\s+(?:it|that|this|the|their|your|his|her|them)(?:\s+\w+){0,2}?\s+down\b",
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:bomb|firebomb|blow\s+up|torch|burn\s+down)\s+"
+    r"(?:the|that|this|their|your|his|her)\s+(?:\w+\s+)?" + _PLACE + r"\b",
+    r"\bround\s+(?:up\s+)?(?:the|those|these|all|every|them|em)(?:\s+\w+){0,2}?(?:\s+up)?\s+and\s+"
+    r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter|shoot)\b",
+    r"\bi\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+lives?\b",
+    r"\b(?:lined|line\s+(?:them|em|'em))\s+up\s+(?:against\s+(?:a|the)\s+wall\s+)?and\s+(?:shot|shoot|hanged|hang|executed"
+    r"|execute|killed|kill|gassed)\b",
+    r"\bday\s+of\s+(?:the\s+)?rope\b",  # white supremacists' day of mass hangings
+)
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.
 _BRANCHES = tuple(b for b in BRANCHES if b != SOMEONE_SHOULD_HARM)
-_THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + (_ORDER_TO_KILL_A_GROUP,)))
+_THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + _SITE_ONLY + (_ORDER_TO_KILL_A_GROUP,)))
 
 
 # A denial said with the words, or in the two words before them in the same clause ("they do not

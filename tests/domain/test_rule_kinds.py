@@ -112,6 +112,20 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "The engineers who designed this bridge should be executed.",
     "These protesters deserve to be shot.",
     "Anyone who does this should be hanged.",
+    # A trust & safety walk's threats, which training's patterns do not spell: harm to a part of
+    # someone, a bullet deserved, a place to bomb or burn, a group to round up, a home known.
+    "I will break your legs.",
+    "I'll smash your head in.",
+    "I'm going to beat your face in when I see you.",
+    "The reporter deserves a bullet.",
+    "Someone should bomb the council offices.",
+    "Someone needs to bomb that refugee centre.",
+    "If they build that mosque here, we'll burn it down.",
+    "We will firebomb their mosque.",
+    "Round up the protesters and hang them.",
+    "All these migrants should be lined up and shot.",
+    "I know where the editor lives.",
+    "The day of the rope is coming.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -150,6 +164,17 @@ def test_a_threat_in_plain_words_is_held(text):
     "The engineers who work on the bridge deserve to be paid.",
     "The players who missed should be benched.",
     "The orders should be executed at the open.",
+    "I'll break your heart.",
+    "I will break his record next season.",
+    "We are going to smash their defence on Saturday.",
+    "I'm going to bomb this exam.",
+    "This deserves a bullet point.",
+    "I know where the station is.",
+    "Round up the usual suspects and interview them.",
+    "If the bomb had gone off at rush hour, hundreds would have died.",
+    "The fire will burn the forest down if it spreads.",
+    "We will not burn it down.",
+    "Line up and pay at the counter.",
     "people who " + "do " * 3000 + "x",              # the who-clause is bounded too
     "i will " * 3000 + "x",                          # crafted runs of the patterns' optional words
     "should be " * 2000 + "x",
