@@ -23,8 +23,9 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 37 of 112,067 that people labelled civil (23 of them the
-model would publish) and on 311 of 73,188 labelled toxic (_SITE_ONLY's patterns add none and 10) (38 of them the model would publish:
-"he should be executed", "I will hurt you", "I hope you die"; README, the rules table).
+model would publish) and on 311 of 73,188 labelled toxic; _SITE_ONLY's patterns add none of the
+first and 10 of the second. Of the 301 before them, 38 the model would publish: "he should be
+executed", "I will hurt you", "I hope you die" (README, the rules table).
 """
 from __future__ import annotations
 
