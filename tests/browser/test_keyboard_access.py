@@ -33,14 +33,18 @@ def _queue(app, site, moderator, grant, n: int = 8) -> None:
         held_comment(app, site.id, i, author_id=f"u{i}")
 
 
+def _on_the_first_card(page, live_server, moderator) -> None:
+    sign_in(page, live_server, moderator)
+    page.keyboard.press("j")
+
+
 @pytest.mark.parametrize("width, height, scale", [(1280, 800, 1), (640, 400, 2)], ids=["laptop", "laptop-at-200%"])
 def test_tabbing_after_a_decision_never_leaves_the_focus_hidden(app, site, moderator, grant, live_server, chromium,
                                                                width, height, scale):
     _queue(app, site, moderator, grant)
     context = chromium.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
     page = context.new_page()
-    sign_in(page, live_server, moderator)
-    page.keyboard.press("j")
+    _on_the_first_card(page, live_server, moderator)
     with page.expect_navigation():
         page.keyboard.press("a")  # "Comment #N approved. Undo" stays up from now on
     assert page.locator(".toasts .flash").count() == 1
@@ -60,8 +64,7 @@ def test_a_letter_key_does_nothing_while_the_focus_is_outside_the_cards(app, sit
                                                                         browser_page):
     _queue(app, site, moderator, grant, n=3)
     page = browser_page
-    sign_in(page, live_server, moderator)
-    page.keyboard.press("j")
+    _on_the_first_card(page, live_server, moderator)
     page.keyboard.press("j")  # the second card is the one the keys act on
     page.focus(".signout button")
 
@@ -98,8 +101,7 @@ def test_a_card_is_named_by_its_author_and_described_by_its_text(app, site, mode
                                                                 browser_page):
     _queue(app, site, moderator, grant, n=2)
     page = browser_page
-    sign_in(page, live_server, moderator)
-    page.keyboard.press("j")
+    _on_the_first_card(page, live_server, moderator)
 
     card = page.evaluate("""() => {
       const card = document.activeElement;
