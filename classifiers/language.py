@@ -8,7 +8,7 @@ nothing is downloaded. It errs on short English slang ("@USER Holy shit you met 
 reads as Dutch at 0.99), so a comment counts as another language only when it has enough letters
 once mentions, links and markup are gone, the identifier is sure enough, English is all but absent
 from its answer, and English's own little words are scarce in the comment. Over the shared data
-(270,642 comments, nearly all English) that calls 184 (0.07 %) another language, about four in five
+(270,642 comments, nearly all English) that calls 174 (0.06 %) another language, about four in five
 of them rightly: German, Spanish and Dutch tweets and talk-page posts; the rest are English slang,
 most of it abusive and held anyway. About 60 µs a comment.
 """
@@ -66,7 +66,10 @@ UNSURE = Language(ENGLISH, 0.0)
 def detect(text: str) -> Language:
     """The comment's language, or English when it cannot tell."""
     plain = _NOT_TEXT.sub(" ", html.unescape(text) if "&" in text else text)
-    letters = _LETTER.findall(plain)
+    # Letters of distinct words: "Die die die die die die die" is one word said seven times, which
+    # the identifier reads as German (1.00), and it is English abuse.
+    distinct = " ".join(dict.fromkeys(plain.casefold().split()))
+    letters = _LETTER.findall(distinct)
     latin = sum(ord(c) < _LATIN_END for c in letters)
     # A Chinese or Japanese character says as much as an English word does.
     if len(letters) < MIN_LETTERS and (latin * 2 >= len(letters) or len(letters) - latin < MIN_OTHER_LETTERS):

@@ -23,8 +23,8 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 37 of 112,067 that people labelled civil (23 of them the
-model would publish) and on 311 of 73,188 labelled toxic; _SITE_ONLY's patterns add none of the
-first and 10 of the second. Of the 301 before them, 38 the model would publish: "he should be
+model would publish) and on 312 of 73,188 labelled toxic; _SITE_ONLY's patterns add none of the
+first and 11 of the second. Of the 301 before them, 38 the model would publish: "he should be
 executed", "I will hurt you", "I hope you die" (README, the rules table).
 """
 from __future__ import annotations
@@ -89,22 +89,33 @@ _CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+
 _BODY = r"(?:legs?|arms?|knees?|kneecaps?|head|skull|face|jaw|teeth|neck|throat|nose|ribs?|fingers?|hands?|spine|back)"
 _PLACE = (r"(?:mosque|church|synagogue|temple|school|office|centre|center|clinic|building|house|home|station"
           r"|embassy|parliament|hq|headquarters|newsroom|studio|shelter|hostel|hotel|camp)s?")
+# The last words of a sentence, perhaps before a name or an "and" that goes on: "I know where you
+# work, Sarah." is intimidation, "I know where you work, it's the building next to mine." is not.
+_SAID_LAST = r"(?=\s*(?:[.!?]|$)|\s*,\s*\w+(?:\s+\w+)?\s*(?:[.!?]|$)|\s+and\b)"
 _SITE_ONLY = (
     # Harm to a part of someone: "I'll smash your head in"; not "break your heart" or "I'll twist your arm".
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
-    r"(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _BODY + r"\b",
+    r"(?:both\s+)?(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _BODY + r"\b",
     r"\b(?:deserves?|needs?|earned|has\s+earned|should\s+get|gets?)\s+a\s+bullet\b(?!\s+points?\b)",
     # Attacks on a place, done or called for: any object for a bomb or a fire someone should set.
     r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
-    r"(?:bomb|firebomb|torch|blow\s+up|burn\s+down)\b",
+    r"(?:bomb|firebomb|torch|blow\s+up|burn\s+down)\b(?![\s-]*proof)",  # not "bomb-proof the offices"
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:burn|torch)\s+(?:it|that|this|the|their|your|his|her|them)(?:\s+\w+){0,2}?\s+down\b",
-    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:bomb|firebomb|blow\s+up|torch|burn\s+down)\s+"
-    r"(?:the|that|this|their|your|his|her)\s+(?:\w+\s+)?" + _PLACE + r"\b",
-    r"\bround\s+(?:up\s+)?(?:the|those|these|all|every|them|em)(?:\s+\w+){0,2}?(?:\s+up)?\s+and\s+"
-    r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter|shoot)\b",
-    r"\bi\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+lives?\b",
-    r"\b(?:lined|line\s+(?:them|em|'em))\s+up\s+(?:against\s+(?:a|the)\s+wall\s+)?and\s+(?:shot|shoot|hanged|hang|executed"
-    r"|execute|killed|kill|gassed)\b",
+    r"(?:\b(?:" + INTENT + r"|let'?s|we\s+should|we\s+must|time\s+to)(?:\s+\w+){0,2}?\s+|(?:^|[.!?,:;]\s*))"
+    r"(?:bomb|firebomb|blow\s+up|torch|burn\s+down|set\s+fire\s+to)\s+(?:the|that|this|their|your|his|her|those|these)\s+"
+    r"(?:\w+\s+)?" + _PLACE + r"\b",
+    r"(?:^|[.!?,:;]\s*)put\s+a\s+bullet\s+(?:in|into|through)\s+" + _WHO,  # an order at a clause's start
+    # People rounded up, not "the old photos" to hang in the village hall.
+    r"\bround\s+(?:(?:them|em)\s+(?:all\s+)?up|up\s+(?:" + _ROLE + r"|" + GROUP + r"))\s+and\s+"
+    r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
+    # Said as a threat ends, not told of: "I know where the mayor lives, in a council flat" is not one.
+    r"\bi\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+lives?" + _SAID_LAST,
+    r"\bi\s+know\s+where\s+(?:you|u)\s+(?:work|sleep|park|walk|go\s+to\s+school)" + _SAID_LAST,
+    # Called for, or ordered: not "the photographers lined up and shot the royal couple".
+    r"\b(?:" + CALL + r")\s+(?:all\s+)?be\s+lined\s+up\s+(?:against\s+(?:a|the)\s+wall\s+)?and\s+(?:shot|hanged|executed"
+    r"|killed|gassed)\b",
+    r"\bline\s+(?:them|em|'em|" + _ROLE + r"|" + GROUP + r")\s+up\s+(?:against\s+(?:a|the)\s+wall\s+)?and\s+"
+    r"(?:shoot|hang|execute|kill|gas)\b",
     r"\bday\s+of\s+(?:the\s+)?rope\b",  # white supremacists' day of mass hangings
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic

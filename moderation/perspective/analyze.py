@@ -91,10 +91,7 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     attributes = request.attributes
     if unsupported:
         if not request.drop_unsupported:
-            raise InvalidArgument(
-                f"Attribute {attributes[0].name} does not support request languages: {', '.join(unsupported)}. "
-                f"This service scores English only (languages: [\"en\"])."
-            )
+            raise fields.language_refused(attributes[0].name, unsupported)
         attributes = []  # Perspective drops every attribute the language does not support: here, all
 
     scores: dict[str, float] = {}

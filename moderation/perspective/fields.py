@@ -134,6 +134,11 @@ def languages(body: dict[str, Any]) -> list[str]:
     return value
 
 
+def language_refused(attribute: str, unsupported: list[str]) -> InvalidArgument:
+    """Perspective's refusal, word for word: a client may compare the message."""
+    return InvalidArgument(f"Attribute {attribute} does not support request languages: {', '.join(unsupported)}")
+
+
 def unsupported_languages(requested: list[str]) -> list[str]:
     """Those not English. Both ISO 639-1 and BCP-47 codes count ("en", "EN", "en-GB", "en_US")."""
     return [lang for lang in requested if re.split(r"[-_]", lang.strip(), maxsplit=1)[0].lower() not in SUPPORTED_LANGUAGES]

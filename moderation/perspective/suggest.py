@@ -59,10 +59,7 @@ def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -
     unsupported = fields.unsupported_languages(languages or [detected])
     if unsupported:
         # Labels for a language the model cannot read would only confuse retraining.
-        raise InvalidArgument(
-            f"Attribute {next(iter(scores))} does not support request languages: {', '.join(unsupported)}. "
-            f"This service scores English only (languages: [\"en\"])."
-        )
+        raise fields.language_refused(next(iter(scores)), unsupported)
     fields.optional_string(body, "sessionId")
     client_token = _bounded(fields.optional_string(body, "clientToken"), "clientToken")
     community_id = _bounded(fields.optional_string(body, "communityId"), "communityId")

@@ -29,6 +29,8 @@ ENGLISH = [
     "Bless you, may she rest in peace.",
     "lol",
     "Hallo",  # too short to say: English, as every comment was before
+    "Die die die die die die die",  # one word seven times: German at 1.00 to the identifier
+    "Brilliant brilliant brilliant brilliant",
 ]
 
 

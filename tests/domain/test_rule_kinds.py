@@ -126,6 +126,13 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "All these migrants should be lined up and shot.",
     "I know where the editor lives.",
     "The day of the rope is coming.",
+    "I'm gonna break both your legs, mate.",
+    "Let's torch the council offices tonight.",
+    "We should set fire to the mosque.",
+    "Blow up the parliament building!",
+    "Put a bullet in the mayor.",
+    "I know where you work, Sarah.",
+    "Round them all up and shoot them.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -175,6 +182,15 @@ def test_a_threat_in_plain_words_is_held(text):
     "The fire will burn the forest down if it spreads.",
     "We will not burn it down.",
     "Line up and pay at the counter.",
+    # A verification walk's civil sentences the first spelling of these held:
+    "The photographers lined up and shot the royal couple as they arrived.",
+    "The players lined up and shot at goal for twenty minutes after training.",
+    "Round up the old photos and hang them in the village hall.",
+    "I know where the mayor lives, in a council flat like the rest of us, which is to his credit.",
+    "I know where the editor lives now: she moved to Leeds and still writes brilliantly.",
+    "Someone should bomb-proof the council offices before the next storm.",
+    "We should set fire to the bonfire at eight.",
+    "I know where you work, it's the building next to mine.",
     "people who " + "do " * 3000 + "x",              # the who-clause is bounded too
     "i will " * 3000 + "x",                          # crafted runs of the patterns' optional words
     "should be " * 2000 + "x",
