@@ -7,19 +7,18 @@ embedded database, move it to a production server, or back up that server.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 # A dump from pg_dump 18 sets transaction_timeout, which servers before 17 do not know; pg_restore
 # reports it, goes on, and exits 1. Nothing else in a dump of ours depends on it.
 _HARMLESS = re.compile(r'unrecognized configuration parameter "transaction_timeout"')
 _ERROR = re.compile(r"^pg_restore: error: (.*)$", re.MULTILINE)
-LOCK_TIMEOUT_SECONDS = 30
 _COMMAND_SECONDS = 6 * 60 * 60  # a bound, not an estimate: a stuck server must not hang the shell forever
 
 
@@ -60,13 +59,9 @@ def restore(database_url: str, source: Path) -> list[str]:
     if not source.is_file():
         raise BackupError(f"no such dump: {source}")
     # Not --single-transaction: the harmless error above would then roll back the whole restore.
-    # A table a running service holds would make the restore wait for ever: give up and say so.
+    _refuse_while_in_use(database_url)
     result = _run([tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl",
-                   f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore", check=False,
-                  env={"PGOPTIONS": f"-c lock_timeout={LOCK_TIMEOUT_SECONDS}s"})
-    if "lock timeout" in result.stderr:
-        raise BackupError(f"a table stayed locked for {LOCK_TIMEOUT_SECONDS} s: stop the service (web, workers, beat) "
-                          "before restoring, then restore again")
+                   f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore", check=False)
     errors = _ERROR.findall(result.stderr)
     serious = [e for e in errors if not _HARMLESS.search(e)]
     if result.returncode != 0 and (serious or not errors):
@@ -75,11 +70,31 @@ def restore(database_url: str, source: Path) -> list[str]:
     return errors
 
 
-def _run(argv: list[str], name: str, *, check: bool = True,
-         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _refuse_while_in_use(database_url: str) -> None:
+    """A running service would go on writing into the tables being replaced (decisions lost, webhooks
+    sent twice), or hold one and make the restore wait as long as it does: a lock timeout cannot
+    help, since the dump sets its own. So no one else may be connected."""
+    from moderation.db import application_name
+
+    engine = create_engine(database_url, connect_args={"connect_timeout": 10})
     try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=_COMMAND_SECONDS,
-                                env={**os.environ, **(env or {})})
+        with engine.connect() as connection:
+            others = connection.execute(text(
+                "SELECT coalesce(nullif(application_name, ''), 'a client') AS who, count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                " AND application_name IS DISTINCT FROM :ours GROUP BY 1 ORDER BY 2 DESC"),
+                {"ours": application_name()}).all()
+    finally:
+        engine.dispose()
+    if others:
+        held = ", ".join(f"{n} from {who}" for who, n in others)
+        raise BackupError(f"the database is in use (connections: {held}): stop the service (web, workers, beat) "
+                          "before restoring; nothing was changed")
+
+
+def _run(argv: list[str], name: str, *, check: bool = True) -> subprocess.CompletedProcess[str]:
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=_COMMAND_SECONDS)
     except subprocess.TimeoutExpired:
         raise BackupError(f"{name} did not finish in {_COMMAND_SECONDS // 3600} hours") from None
     if check and result.returncode != 0:

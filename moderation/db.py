@@ -1,6 +1,7 @@
 """One engine per process and a session scoped to the Flask app context (web request or Celery task)."""
 from __future__ import annotations
 
+import os
 import time
 from typing import TypeVar
 
@@ -42,8 +43,14 @@ TCP_SETTINGS = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 1
 PING_TIMEOUT_SECONDS = 2
 
 
+def application_name() -> str:
+    """What pg_stat_activity shows for this process's connections: whose they are, for an operator,
+    and for `db restore`, which refuses while any but its own are open."""
+    return f"moderation (pid {os.getpid()})"
+
+
 def make_engine(url: str, statement_timeout: float = 0.0) -> Engine:
-    connect_args: dict[str, object] = {"connect_timeout": 10, **TCP_SETTINGS}
+    connect_args: dict[str, object] = {"connect_timeout": 10, "application_name": application_name(), **TCP_SETTINGS}
     if statement_timeout > 0:  # 0: no limit (Config refuses negative and NaN; other callers may not)
         milliseconds = min(statement_timeout * 1000, MAX_STATEMENT_TIMEOUT_MS)
         connect_args["options"] = f"-c statement_timeout={max(1, round(milliseconds))}"

@@ -58,6 +58,22 @@ def test_a_restore_replaces_a_database_with_the_one_dumped(app, services, spare_
     assert "rules:          threats" in _run(services, "keys", "create", "noon-post", database_url=spare_database).output
 
 
+def test_restore_refuses_while_a_service_is_connected_and_changes_nothing(app, services, spare_database, tmp_path):
+    """A running service would go on writing into the tables being replaced: its decisions lost, its
+    webhooks sent again."""
+    dump = tmp_path / "moderation.dump"
+    assert _run(services, "db", "dump", str(dump)).exit_code == 0
+    assert _run(services, "keys", "create", "live-post", database_url=spare_database).exit_code == 0
+    engine = create_engine(spare_database, connect_args={"application_name": "moderation-web"})
+    with engine.connect() as service:
+        service.execute(text("SELECT 1"))
+        refused = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
+    engine.dispose()
+    assert refused.exit_code == 1
+    assert "the database is in use (connections: 1 from moderation-web)" in refused.output
+    assert _sites(spare_database) == {"live-post"}
+
+
 def test_restore_asks_first_and_a_missing_dump_is_a_clear_error(app, services, spare_database, tmp_path):
     dump = tmp_path / "moderation.dump"
     assert _run(services, "db", "dump", str(dump)).exit_code == 0

@@ -45,6 +45,8 @@ def test_an_upgrade_names_the_shipped_model_it_has_not_registered_and_sites_with
 def test_nothing_is_said_once_the_model_is_registered_and_sites_have_the_rules(app, services, tmp_path):
     runner_env = {**services.env(), "SECRET_KEY": "test-secret"}
     assert CliRunner().invoke(main, ["keys", "create", "fresh-post"], env=runner_env).exit_code == 0
+    # Made without them on purpose, after they existed: not nagged about at every start.
+    assert CliRunner().invoke(main, ["keys", "create", "bare-post", "--rules", "none"], env=runner_env).exit_code == 0
     version, digest = _shipped_model(DEFAULT_MODEL_PATH)
     with app.app_context():  # the shipped model registered, as `models register` leaves it
         db.session.add(ModelVersion(version=version, sha256=digest, artifact="a", status="active",

@@ -48,9 +48,9 @@ def db_dump(target: Path) -> None:
     click.echo(f"wrote {target} ({target.stat().st_size:,} bytes)")
     if not os.environ.get("SECRET_KEY"):
         secret = Path(app.config["VAR_DIR"]) / "secret_key"
-        click.echo(f"SECRET_KEY is not set, so this installation's is in {secret}: keep a copy with the dump, and "
-                   f"set SECRET_KEY to it wherever you restore, or sessions end and every moderator's id that "
-                   f"sites see changes.")
+        click.echo(f"SECRET_KEY is not set, so this installation's is in {secret}: keep a copy with the dump. Where "
+                   f"you restore, set SECRET_KEY to it, or set MODERATOR_ID_SECRET to what `moderation keys "
+                   f"moderator-id-secret` prints here: otherwise every moderator's id that sites see changes.")
 
 
 @db_group.command("restore")

@@ -72,7 +72,12 @@
   var ANYWHERE = { j: true, k: true, "/": true, "?": true };
   function onTheCard() {
     var focused = document.activeElement;
-    return !focused || focused === document.body || (current !== null && current.contains(focused));
+    if (current === null) return false;
+    if (!focused || focused === document.body) {  // no focus (a click on the margin): the card must be in view
+      var box = current.getBoundingClientRect();
+      return box.bottom > 0 && box.top < window.innerHeight;
+    }
+    return current.contains(focused);
   }
 
   document.addEventListener("keydown", function (event) {
@@ -88,9 +93,10 @@
       rejectArmed = false;
       say("");
     } else if (digit) {
-      if (pickReason(digit) && rejectArmed) click("reject");
+      var picked = pickReason(digit);  // says the reason it picked
+      if (picked && rejectArmed) click("reject");
+      else if (!picked) say("");
       rejectArmed = false;
-      say("");
     } else if (Object.prototype.hasOwnProperty.call(keys, event.key)) {
       if (event.key !== "r") { rejectArmed = false; say(""); }
       keys[event.key]();

@@ -97,6 +97,49 @@ def test_arrow_keys_in_the_site_filter_do_not_reload_the_page_until_the_choice_i
     assert f"site={chosen}" in page.url
 
 
+def test_esc_in_the_site_filter_puts_back_the_site_shown_and_goes_back_to_the_card(
+        app, site, make_site, admin, live_server, browser_page):
+    """The review keys' Esc takes the focus back to the card; it must not submit the filter on the way."""
+    make_site("metro-news")
+    held_comment(app, site.id, 0)
+    page = browser_page
+    _on_the_first_card(page, live_server, admin)
+    select = page.locator("select[name=site]")
+    select.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(500)
+    assert "site=" not in page.url and select.evaluate("s => s.value") == ""
+    assert page.evaluate("document.activeElement.matches('.card.item')")
+
+
+def test_a_number_key_says_which_reason_it_picked(app, site, moderator, grant, live_server, browser_page):
+    _queue(app, site, moderator, grant, n=2)
+    page = browser_page
+    _on_the_first_card(page, live_server, moderator)
+    page.keyboard.press("2")
+    picked = page.evaluate("document.activeElement.querySelector('select[name=reason_choice]').selectedOptions[0].text")
+    assert page.locator("#key-status").inner_text() == f"Reason: {picked}."
+
+
+def test_next_brings_each_card_with_its_buttons_into_view(app, site, moderator, grant, live_server, chromium):
+    _queue(app, site, moderator, grant)
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    _on_the_first_card(page, live_server, moderator)
+    placed = []
+    for _ in range(7):
+        placed.append(page.evaluate("""() => {
+          const card = document.activeElement, bar = document.querySelector('.bulk-bar').getBoundingClientRect();
+          const approve = card.querySelector('button[value=approve]').getBoundingClientRect();
+          return [Math.round(card.getBoundingClientRect().top - bar.bottom), approve.bottom <= innerHeight];
+        }"""))
+        page.keyboard.press("j")
+    context.close()
+    # Just below the bulk bar, not a bar's height further down, with its Approve button on screen.
+    assert all(0 <= gap < 80 and visible for gap, visible in placed), placed
+
+
 def test_a_card_is_named_by_its_author_and_described_by_its_text(app, site, moderator, grant, live_server,
                                                                 browser_page):
     _queue(app, site, moderator, grant, n=2)
