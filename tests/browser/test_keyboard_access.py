@@ -156,3 +156,12 @@ def test_a_card_is_named_by_its_author_and_described_by_its_text(app, site, mode
     assert card["name"] == f"Comment #{comment_id} by Reader u0"
     assert card["description"].startswith("Anyone who voted for this bridge is a complete moron")
     assert card["approve"] == f"Approve comment #{comment_id}"
+    # The comment's own page: its card named by the page's heading, described by the text too.
+    page.goto(f"{live_server}/review/{comment_id}")
+    detail = page.evaluate("""() => {
+      const card = document.querySelector('section.card.item');
+      const ids = a => card.getAttribute(a).split(' ').map(id => document.getElementById(id).textContent.trim());
+      return {name: ids('aria-labelledby').join(' '), description: ids('aria-describedby').join(' ')};
+    }""")
+    assert detail["name"].startswith(f"Comment #{comment_id}")
+    assert detail["description"].startswith("Anyone who voted for this bridge")
