@@ -8,9 +8,9 @@ nothing is downloaded. It errs on short English slang ("@USER Holy shit you met 
 reads as Dutch at 0.99), so a comment counts as another language only when it has enough letters
 once mentions, links and markup are gone, the identifier is sure enough, English is all but absent
 from its answer, and English's own little words are scarce in the comment. Over the shared data
-(270,642 comments, nearly all English) that calls 174 (0.06 %) another language, about four in five
+(270,642 comments, nearly all English) that calls 176 (0.07 %) another language, about four in five
 of them rightly: German, Spanish and Dutch tweets and talk-page posts; the rest are English slang,
-most of it abusive and held anyway. About 36 µs a comment (bench/language.py).
+most of it abusive and held anyway. About 40 µs a comment (bench/language.py).
 """
 from __future__ import annotations
 
@@ -43,6 +43,26 @@ _ENGLISH_WORDS = frozenset("""
     if or but be get got all out up been being very really dont wanna gonna gotta lol lmao yeah tho ur bro pls omg
 """.split())
 MIN_ENGLISH_SHARE = 0.2
+MIN_SHORT_LETTERS = 10  # below this not even a short threat is judged ("Danke!", "Hallo")
+# Each language's own little words, none of them an English word, for short comments (`_short`).
+_FUNCTION_WORDS = {code: frozenset(words.split()) for code, words in {
+    "de": "ich du er sie wir ihr mich dich dir mir ist bist sind nicht kein keine und oder aber der das den dem ein eine "
+          "einen mit auf zu von für ab halt",
+    "fr": "je tu il elle nous vous ils te me moi toi le la les un une des du et est es pas ne ce cette qui que dans pour "
+          "va vais suis ta ton tes mon",
+    "es": "yo tú tu él ella nosotros te me mi el la los las un una y es eres soy que de del por para con voy vas va "
+          "sé lo muy",
+    "it": "io tu lui lei noi voi ti mi il lo la gli le un una e è sei sono che di del per con non ma vai ti",
+    "pt": "eu tu ele ela nós vocês te me o os as um uma e é és sou que de do da por para com não vai vou",
+    "nl": "ik jij je hij zij wij jullie mij jou het een en niet geen van voor met op ben bent zijn dat",
+    "pl": "ja ty on ona my wy cię cie mnie się sie jest jesteś nie to że ze na do z w i",
+    "sv": "jag du han hon vi ni mig dig och är inte det att som en ett på för med",
+    "da": "jeg du han hun vi mig dig og er ikke det at som en et på for med",
+    "no": "jeg du han hun vi meg deg og er ikke det at som en et på for med",
+    "ro": "eu tu el ea noi voi te mă și este nu că pe cu la de un o",
+    "tr": "ben sen o biz siz onlar ve bir bu da de ne için çok ile ama değil",
+    "cs": "já ty on ona my vy tě mě se je jsi nejsi není a že na do v z",
+}.items()}
 _NOT_TEXT = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|<[^>]*>|&#?\w+;?")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -73,7 +93,7 @@ def detect(text: str) -> Language:
     latin = sum(ord(c) < _LATIN_END for c in letters)
     # A Chinese or Japanese character says as much as an English word does.
     if len(letters) < MIN_LETTERS and (latin * 2 >= len(letters) or len(letters) - latin < MIN_OTHER_LETTERS):
-        return UNSURE
+        return _short(plain) if len(letters) >= MIN_SHORT_LETTERS else UNSURE
     ranked = _identifier().detect(" ".join(plain.split()), model="lite", k=5)
     code, confidence = ranked[0]["lang"], float(ranked[0]["score"])
     english = next((float(r["score"]) for r in ranked if r["lang"] == ENGLISH), 0.0)
@@ -85,6 +105,19 @@ def detect(text: str) -> Language:
     if confidence < needed or english >= MAX_ENGLISH or _reads_as_english(plain):
         return Language(ENGLISH, english)
     return Language(code, confidence)
+
+
+def _short(plain: str) -> Language:
+    """A short comment (a threat often is: "Je vais te tuer, salope.", 18 letters), where the identifier
+    alone is as sure of English slang ("Merry Christmas Hun !" reads as Danish at 0.99). It counts
+    as foreign only when the identifier is sure and two of the language's own little words are in
+    it ("je", "te"), and no English one is."""
+    best = _identifier().detect(" ".join(plain.split()), model="lite", k=1)[0]
+    code, confidence = best["lang"], float(best["score"])
+    words = {w.lower().replace("’", "'") for w in _WORD.findall(plain)}  # distinct: "t h e y a r e" is not Spanish
+    if confidence >= SURE and len(words & _FUNCTION_WORDS.get(code, frozenset())) >= 2 and not words & _ENGLISH_WORDS:
+        return Language(code, confidence)
+    return UNSURE
 
 
 def _reads_as_english(text: str) -> bool:

@@ -15,6 +15,10 @@ FOREIGN = {
     "Dieser Artikel ist sehr gut geschrieben, danke.": "de",
     "شكرا جزيلا على هذا المقال الرائع": "ar",
     "这篇文章写得很好，谢谢": "zh",  # eleven characters: short, but not Latin letters
+    # Short threats, under 20 letters: sure, and two of the language's own little words.
+    "Te voy a matar, cabrón.": "es",
+    "Je vais te tuer, salope.": "fr",
+    "Zabiję cię, ty chuju.": "pl",
 }
 
 ENGLISH = [
@@ -31,6 +35,10 @@ ENGLISH = [
     "Hallo",  # too short to say: English, as every comment was before
     "Die die die die die die die",  # one word seven times: German at 1.00 to the identifier
     "Brilliant brilliant brilliant brilliant",
+    # Short English the identifier is as sure of as of a short threat, with none of a language's words:
+    "Merry Christmas Hun !",  # Danish at 0.99
+    "You make em we take em",  # Portuguese at 1.00 ("em" is one Portuguese word: not two)
+    "t h e y a r e w a t c h i n g y o u",  # letters that are Spanish words, each counted once
 ]
 
 

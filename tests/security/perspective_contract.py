@@ -62,10 +62,10 @@ TOKEN = _nullable({"type": "string", "maxLength": 200})
 LANGUAGES = _nullable({"type": "array", "items": {"type": "string", "pattern": ENGLISH}})
 # Without languages the server detects the text's and refuses one not English (classifiers/language.py).
 # No schema can say which generated text reads as English, but the detector leaves alone a text of
-# fewer than 4 letters, or of fewer than 20 that are all Latin.
+# fewer than 4 letters, or of fewer than 10 that are all Latin.
 _OTHER = "[\\W\\d_]"
 FEW_LETTERS = (f"^(?:{_OTHER}*(?:[^\\W\\d_]{_OTHER}*){{0,3}}"
-               f"|{_OTHER}*(?:[A-Za-z\\u00aa-\\u024f]{_OTHER}*){{0,19}})$")
+               f"|{_OTHER}*(?:[A-Za-z\\u00aa-\\u024f]{_OTHER}*){{0,9}})$")
 DETECTED_ENGLISH = {
     "if": {"anyOf": [{"not": {"required": ["languages"]}}, {"properties": {"languages": {"maxItems": 0}}},
                      {"properties": {"languages": {"type": "null"}}}]},
