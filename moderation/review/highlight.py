@@ -55,6 +55,14 @@ def _spans(text: str, explanations: dict[str, Any] | None) -> list[tuple[int, in
     return spans
 
 
+def marked_words(text: str, explanations: dict[str, Any] | None, attribute: str, limit: int = 3) -> list[str]:
+    """The words marked for one attribute, those that raised it most first: said in words beside
+    the text, since a mark's own meaning is only a tooltip, which a keyboard or a screen reader
+    never reaches."""
+    spans = sorted((s for s in _spans(text, explanations) if s[2] == attribute), key=lambda s: -s[3])
+    return list(dict.fromkeys(" ".join(text[begin:end].split()) for begin, end, *_ in spans))[:limit]
+
+
 def _rule_spans(text: str, rule_hits: list[Any] | None) -> list[tuple[int, int, str, float, bool]]:
     """Where the words each rule quotes stand in `text`: found in its normalised form, where the
     rule found them, and mapped back. A quote not found (a reason cut short) marks nothing."""

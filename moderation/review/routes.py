@@ -20,7 +20,7 @@ from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.models import REPORT_REASONS
 from moderation.request_input import parse_int
-from moderation.review.highlight import highlight
+from moderation.review.highlight import highlight, marked_words
 from moderation.review.undo_offer import offer_undo
 from moderation.review.presenting import (
     flag_label,
@@ -45,6 +45,7 @@ def _template_helpers() -> dict[str, object]:
     return {
         "current_user": auth.current_user,
         "highlight": highlight,
+        "marked_words": marked_words,
         "flag_label": flag_label,
         "flagged_attributes": flagged_attributes,
         "ordered_scores": ordered_scores,

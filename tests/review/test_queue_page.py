@@ -24,6 +24,8 @@ def test_it_shows_a_held_comment_with_its_spans_scores_reasons_and_story(sign_in
     assert re.search(r'<tr class="flagged">\s*<th scope="row">toxicity</th>', html)
     assert "<strong>0.91</strong>" in html and "<strong>0.12</strong>" not in html
     assert 'name="version" value="1"' in html
+    # What the marks mean, said in words beside the text: a tooltip no keyboard or screen reader reaches.
+    assert '<li>insult: <span class="marked-words">“idiot”</span></li>' in html
 
 
 def test_it_escapes_comment_text(sign_in, moderator, site, make_comment, grant):
