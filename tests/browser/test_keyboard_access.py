@@ -78,16 +78,20 @@ def test_a_letter_key_does_nothing_while_the_focus_is_outside_the_cards(app, sit
     assert page.evaluate("document.activeElement.matches('.card.item')")
 
 
+def _arrow_down_the_site_filter(page):
+    select = page.locator("select[name=site]")
+    select.focus()
+    page.keyboard.press("ArrowDown")
+    return select
+
+
 def test_arrow_keys_in_the_site_filter_do_not_reload_the_page_until_the_choice_is_made(
         app, site, make_site, admin, live_server, browser_page):
     make_site("metro-news")
     make_site("sports-desk")
     page = browser_page
     sign_in(page, live_server, admin)
-    select = page.locator("select[name=site]")
-    select.focus()
-
-    page.keyboard.press("ArrowDown")
+    select = _arrow_down_the_site_filter(page)
     page.keyboard.press("ArrowDown")
     page.wait_for_timeout(500)
     assert "site=" not in page.url  # still here, the focus still in the list
@@ -104,9 +108,7 @@ def test_esc_in_the_site_filter_puts_back_the_site_shown_and_goes_back_to_the_ca
     held_comment(app, site.id, 0)
     page = browser_page
     _on_the_first_card(page, live_server, admin)
-    select = page.locator("select[name=site]")
-    select.focus()
-    page.keyboard.press("ArrowDown")
+    select = _arrow_down_the_site_filter(page)
     page.keyboard.press("Escape")
     page.wait_for_timeout(500)
     assert "site=" not in page.url and select.evaluate("s => s.value") == ""
