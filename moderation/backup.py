@@ -58,8 +58,8 @@ def restore(database_url: str, source: Path) -> list[str]:
     know to be harmless; any other error raises BackupError."""
     if not source.is_file():
         raise BackupError(f"no such dump: {source}")
-    # Not --single-transaction: the harmless error above would then roll back the whole restore.
     _refuse_while_in_use(database_url)
+    # Not --single-transaction: the harmless error above would then roll back the whole restore.
     result = _run([tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl",
                    f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore", check=False)
     errors = _ERROR.findall(result.stderr)
