@@ -5,24 +5,17 @@
   that already has one keeps scoring with it, and an operator who upgraded would not know there is
   a newer one to compare.
 * New sites start with the starter rules; sites made before a starter rule existed never had it.
-  A site made since then without it was made so on purpose (`keys create --rules none`).
+  A site whose making recorded the starter kinds it was offered (`keys create` does, with
+  `--rules none` or not) is named only for kinds added since.
 """
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 
 from classifiers.paths import card_path_for, version_name
-
-# When each starter rule's kind became one (the commits that added them to STARTER_RULES).
-STARTER_SINCE = {
-    "threat_words": datetime(2026, 12, 2, 0, 51, 40, tzinfo=timezone.utc),
-    "group_attack": datetime(2026, 12, 2, 0, 51, 40, tzinfo=timezone.utc),
-    "other_language": datetime(2026, 12, 2, 8, 35, 38, tzinfo=timezone.utc),
-}
 
 
 def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
@@ -34,9 +27,10 @@ def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
         with engine.connect() as conn:
             registered = set(conn.scalars(select(ModelVersion.sha256)))
             sites = conn.execute(select(Site.id, Site.name)).all()
-            site_of = AuditEntry.details["site_id"].as_integer()
-            created = dict(conn.execute(select(site_of, func.min(AuditEntry.at))
-                                        .where(AuditEntry.action == "site:created").group_by(site_of)).all())
+            offered: dict[int, set[str]] = {}
+            for details in conn.scalars(select(AuditEntry.details).where(AuditEntry.action == "site:created")):
+                if isinstance(details, dict) and isinstance(details.get("site_id"), int):
+                    offered[details["site_id"]] = set(details.get("starter_kinds_offered") or [])
             kinds_ever: dict[int, set[str]] = {}
             for site_id, rules in conn.execute(select(RuleSet.site_id, RuleSet.rules)):
                 kinds_ever.setdefault(site_id, set()).update(r.get("kind") for r in rules or [])
@@ -51,11 +45,10 @@ def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
                      f"    .venv/bin/moderation models register {model_path}\n"
                      f"    then /admin/models (or `moderation models promote {version}`)")
     for rule in STARTER_RULES:
-        # Sites made before it that never had it: one that had it and took it out chose to, and so
-        # did one made since without it.
-        since = STARTER_SINCE.get(rule["kind"])
+        # Sites never offered it that never had it: one that had it and took it out chose to, and so
+        # did one made without it when it was offered (`--rules none`).
         without = [name for site_id, name in sites if rule["kind"] not in kinds_ever.get(site_id, set())
-                   and (since is None or site_id not in created or created[site_id] < since)]
+                   and rule["kind"] not in offered.get(site_id, set())]
         if without:
             listed = ", ".join(without[:5]) + (f" and {len(without) - 5} more" if len(without) > 5 else "")
             hints.append(f"  New sites start with the rule {json.dumps(rule)}; {len(without)} made before it never had it\n"

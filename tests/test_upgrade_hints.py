@@ -42,6 +42,24 @@ def test_an_upgrade_names_the_shipped_model_it_has_not_registered_and_sites_with
     assert site.name in hints
 
 
+def test_a_site_offered_fewer_starter_rules_than_this_release_has_is_named_for_the_new_ones(app, services, tmp_path):
+    """Made by a release whose starter set was threats and group-hate: named for other-language only."""
+    from moderation.domain.lifecycle import audit
+
+    with app.app_context():
+        older = Site(name="made-last-month", key_id="k-old", key_hash="x", webhook_secret="s")
+        db.session.add(older)
+        db.session.flush()
+        audit(db.session, "cli:ops", "site:created", site_id=older.id, site=older.name,
+              starter_kinds_offered=["threat_words", "group_attack"])
+        db.session.commit()
+
+    hints = upgrade_hints(services.database_url, tmp_path / "none.skops")
+
+    assert [h for h in hints if "made-last-month" in h] == [h for h in hints if '"kind": "other_language"' in h]
+    assert len([h for h in hints if "made-last-month" in h]) == 1
+
+
 def test_nothing_is_said_once_the_model_is_registered_and_sites_have_the_rules(app, services, tmp_path):
     runner_env = {**services.env(), "SECRET_KEY": "test-secret"}
     assert CliRunner().invoke(main, ["keys", "create", "fresh-post"], env=runner_env).exit_code == 0

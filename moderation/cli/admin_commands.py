@@ -111,7 +111,7 @@ def keys_moderator_id_secret() -> None:
 def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold: float, rule_choice: str) -> None:
     """Create a site NAME and print its API key and webhook secret once."""
     from moderation.domain.lifecycle import audit
-    from moderation.domain.rule_sets import save_rules, starter_rules
+    from moderation.domain.rule_sets import STARTER_RULES, save_rules, starter_rules
     from moderation.domain.sites import create_site
     from moderation.migrate import upgrade
 
@@ -122,8 +122,11 @@ def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold:
         try:
             new = create_site(db.session, name, webhook_url=webhook_url, moderation_mode=mode,
                               report_threshold=report_threshold)
+            # The starter kinds this release offered, taken or not: a later release's hints name a site
+            # only for the kinds it was never offered (moderation/upgrade_hints.py).
             audit(db.session, cli_actor(), "site:created", site_id=new.site.id, site=name, moderation_mode=mode,
-                  report_threshold=report_threshold, webhook_url=webhook_url)
+                  report_threshold=report_threshold, webhook_url=webhook_url, rules=rule_choice,
+                  starter_kinds_offered=[rule["kind"] for rule in STARTER_RULES])
             save_rules(db.session, new.site, rules, actor=cli_actor())  # one transaction: no site without them
             db.session.commit()
         except DomainError as exc:

@@ -89,9 +89,10 @@ _CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+
 _BODY = r"(?:legs?|arms?|knees?|kneecaps?|head|skull|face|jaw|teeth|neck|throat|nose|ribs?|fingers?|hands?|spine|back)"
 _PLACE = (r"(?:mosque|church|synagogue|temple|school|office|centre|center|clinic|building|house|home|station"
           r"|embassy|parliament|hq|headquarters|newsroom|studio|shelter|hostel|hotel|camp)s?")
-# The last words of a sentence, perhaps before a name or an "and" that goes on: "I know where you
-# work, Sarah." is intimidation, "I know where you work, it's the building next to mine." is not.
-_SAID_LAST = r"(?=\s*(?:[.!?]|$)|\s*,\s*\w+(?:\s+\w+)?\s*(?:[.!?]|$)|\s+and\b)"
+# The last words of a sentence, perhaps before a name, an "and" that goes on, or the address itself:
+# "I know where you work, Sarah.", "I know where the judge lives, 14 Elm Road.", "... lives, and I'm
+# coming for him" are intimidation; "I know where you work, it's the building next to mine." is not.
+_SAID_LAST = r"(?=\s*(?:[.!?]|$)|\s*,\s*\w+(?:\s+\w+)?\s*(?:[.!?]|$)|\s*[,:;]?\s*(?:and\b|\d))"
 _SITE_ONLY = (
     # Harm to a part of someone: "I'll smash your head in"; not "break your heart" or "I'll twist your arm".
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"

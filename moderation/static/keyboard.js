@@ -33,7 +33,10 @@
     var select = inCard("reason");
     if (!select || n >= select.options.length) return false;
     select.selectedIndex = n;  // option 0 is "choose", so key N is the Nth guideline reason
-    say("Reason: " + select.options[n].text + ".");
+    var said = "Reason: " + select.options[n].text + ".";
+    say(said);
+    // Heard at once; not left over the bulk bar's fields, where the status sits on screen.
+    setTimeout(function () { var status = document.getElementById("key-status"); if (status && status.textContent === said) say(""); }, 4000);
     return true;
   }
 

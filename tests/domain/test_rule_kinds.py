@@ -133,6 +133,9 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Put a bullet in the mayor.",
     "I know where you work, Sarah.",
     "Round them all up and shoot them.",
+    "I know where the judge lives, 14 Elm Road.",
+    "I know where the councilman lives: 12 Oak Street",
+    "I know where the mayor lives, and I'm coming for him.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
