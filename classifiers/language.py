@@ -85,6 +85,8 @@ UNSURE = Language(ENGLISH, 0.0)
 
 def detect(text: str) -> Language:
     """The comment's language, or English when it cannot tell."""
+    if not text.isascii():  # fastText takes UTF-8: an unpaired surrogate (JSON can carry one) made it raise
+        text = text.encode("utf-8", "ignore").decode("utf-8")
     plain = _NOT_TEXT.sub(" ", html.unescape(text) if "&" in text else text)
     # Letters of distinct words: "Die die die die die die die" is one word said seven times, which
     # the identifier reads as German (1.00), and it is English abuse.

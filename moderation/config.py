@@ -268,6 +268,13 @@ class Config:
         if self.REDIS_URL and self.REDIS_URL.split("://", 1)[0].lower() not in REDIS_SCHEMES:
             raise ConfigError(f"REDIS_URL must start with {', '.join(s + '://' for s in REDIS_SCHEMES)}, "
                               f"not {self.REDIS_URL.split('://', 1)[0]!r}")
+        if self.MODERATOR_ID_SECRET:
+            from moderation.domain.settings import configured_pseudonym_key
+
+            try:
+                configured_pseudonym_key(self.MODERATOR_ID_SECRET)
+            except ValueError as error:
+                raise ConfigError(str(error)) from None
         if self.WEBHOOK_ALLOWED_NETWORKS:
             from moderation.domain.webhook_urls import parse_networks  # here: it brings urllib3 along
 

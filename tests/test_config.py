@@ -35,6 +35,8 @@ from moderation.config import _RULES, Config, ConfigError
     ("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,notacidr", "WEBHOOK_ALLOWED_NETWORKS: 'notacidr' is not a network (CIDR)"),
     ("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.1/8", "WEBHOOK_ALLOWED_NETWORKS: '10.0.0.1/8' has host bits set; "
                                                "the network is 10.0.0.0/8"),
+    # What `keys moderator-id-secret` prints, mistyped: a traceback at every start before.
+    ("MODERATOR_ID_SECRET", "hex:zz", "MODERATOR_ID_SECRET=hex:... must be hex digits after 'hex:'"),
     ("REDIS_URL", "bogus://x", "REDIS_URL must start with redis://, rediss://, redis+socket://, unix://, not 'bogus'"),
     # A 57-line traceback ended in "Could not parse SQLAlchemy URL"; mysql:// in a missing driver.
     ("DATABASE_URL", "garbage", "DATABASE_URL must be a PostgreSQL URL such as "

@@ -37,14 +37,17 @@ DERIVED_PREFIX = "hex:"  # MODERATOR_ID_SECRET=hex:... is a key's bytes, as `key
 
 def _pseudonym_key(config: Mapping[str, Any]) -> bytes:
     configured = str(config.get("MODERATOR_ID_SECRET") or "")
-    if configured.startswith(DERIVED_PREFIX):
-        try:
-            return bytes.fromhex(configured[len(DERIVED_PREFIX):])
-        except ValueError:
-            raise ValueError("MODERATOR_ID_SECRET=hex:... must be hex digits after 'hex:'") from None
-    if configured:
+    return configured_pseudonym_key(configured) if configured else derived_pseudonym_key(str(config["SECRET_KEY"]))
+
+
+def configured_pseudonym_key(configured: str) -> bytes:
+    """MODERATOR_ID_SECRET's key: its bytes, or with DERIVED_PREFIX the bytes its hex digits spell."""
+    if not configured.startswith(DERIVED_PREFIX):
         return configured.encode()
-    return derived_pseudonym_key(str(config["SECRET_KEY"]))
+    try:
+        return bytes.fromhex(configured[len(DERIVED_PREFIX):])
+    except ValueError:
+        raise ValueError("MODERATOR_ID_SECRET=hex:... must be hex digits after 'hex:'") from None
 
 
 def derived_pseudonym_key(secret_key: str) -> bytes:

@@ -62,3 +62,8 @@ def test_english_words_outweigh_the_identifier_on_a_mixed_comment():
 def test_names_say_the_language_and_its_code():
     assert name("de") == "German (de)"
     assert name("nds") == "nds"
+
+
+@pytest.mark.parametrize("text", ["abc\ud800def ghijklmnopqrstuvwxyz", "\x00" * 40, "\u202e" * 40 + "hello", "a" * 100_000])
+def test_hostile_text_gets_an_answer_not_an_exception(text):
+    assert detect(text).code
