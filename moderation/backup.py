@@ -58,6 +58,10 @@ def restore(database_url: str, source: Path) -> list[str]:
     know to be harmless; any other error raises BackupError."""
     if not source.is_file():
         raise BackupError(f"no such dump: {source}")
+    listed = _run([tool("pg_restore"), "--list", str(source)], "pg_restore", check=False)
+    if listed.returncode != 0:  # read before anything is dropped, so a wrong file changes nothing
+        raise BackupError(f"{source} is not a dump `moderation db dump` wrote ({listed.stderr.strip()[-200:]}); "
+                          "nothing was changed")
     _refuse_while_in_use(database_url)
     # Not --single-transaction: the harmless error above would then roll back the whole restore.
     result = _run([tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl",

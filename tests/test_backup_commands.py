@@ -83,3 +83,7 @@ def test_restore_asks_first_and_a_missing_dump_is_a_clear_error(app, services, s
     assert _sites(spare_database) == {"kept"}
     missing = _run(services, "db", "restore", str(tmp_path / "nothing.dump"), "--yes")
     assert missing.exit_code == 2 and "does not exist" in missing.output
+    (tmp_path / "notes.txt").write_text("not a dump")
+    wrong = _run(services, "db", "restore", str(tmp_path / "notes.txt"), "--yes", database_url=spare_database)
+    assert wrong.exit_code == 1 and "is not a dump `moderation db dump` wrote" in wrong.output
+    assert _sites(spare_database) == {"kept"}
