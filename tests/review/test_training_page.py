@@ -15,6 +15,16 @@ def _post(client, path: str, **form: str):
     return client.post(path, data={"csrf_token": token, **form})
 
 
+def _page_after(client, path: str, **form: str) -> str:
+    """The page the form's redirect leads to, with its flash."""
+    return client.get(_post(client, path, **form).headers["Location"]).get_data(as_text=True)
+
+
+def _assert_no_runs(app) -> None:
+    with app.app_context():
+        assert db.session.query(TrainingRun).count() == 0
+
+
 def _queued_messages(services) -> list[dict]:
     return [json.loads(raw) for raw in services.redis().lrange("training", 0, -1)]
 
@@ -47,7 +57,7 @@ def test_an_admin_starts_a_run_that_goes_to_the_training_queue(app, services, ad
 def test_a_second_start_is_refused_with_a_clear_message(app, admin, sign_in):
     client = sign_in(admin)
     _post(client, "/admin/training")
-    page = client.get(_post(client, "/admin/training").headers["Location"]).get_data(as_text=True)
+    page = _page_after(client, "/admin/training")
     assert "training run #1 is still queued; wait for it or cancel it first" in page
     with app.app_context():
         assert db.session.query(TrainingRun).count() == 1
@@ -56,28 +66,33 @@ def test_a_second_start_is_refused_with_a_clear_message(app, admin, sign_in):
 def test_cancelling_a_queued_run_frees_the_button(app, admin, sign_in):
     client = sign_in(admin)
     _post(client, "/admin/training")
-    page = client.get(_post(client, "/admin/training/1/cancel").headers["Location"]).get_data(as_text=True)
+    page = _page_after(client, "/admin/training/1/cancel")
     assert "Training run #1 cancelled." in page and "Cancel run" not in page
-    page = client.get(_post(client, "/admin/training/1/cancel").headers["Location"]).get_data(as_text=True)
+    page = _page_after(client, "/admin/training/1/cancel")
     assert "training run #1 already cancelled" in page
 
 
 def test_an_unknown_site_is_a_form_error_not_a_500(app, admin, sign_in):
     client = sign_in(admin)
     for bad in ("abc", "999"):
-        page = client.get(_post(client, "/admin/training", site_id=bad).headers["Location"]).get_data(as_text=True)
+        page = _page_after(client, "/admin/training", site_id=bad)
         assert "flash-error" in page
+    _assert_no_runs(app)
+
+
+def _started_run_page(app, client, **fields: str) -> str:
+    """The training page once a run is started and has reached `fields` (its log, stage, state)."""
+    _post(client, "/admin/training")
     with app.app_context():
-        assert db.session.query(TrainingRun).count() == 0
+        run = db.session.scalar(select(TrainingRun))
+        for name, value in fields.items():
+            setattr(run, name, value)
+        db.session.commit()
+    return client.get("/admin/training").get_data(as_text=True)
 
 
 def test_the_log_is_escaped(app, admin, sign_in):
-    client = sign_in(admin)
-    _post(client, "/admin/training")
-    with app.app_context():
-        db.session.get(TrainingRun, 1).log = "<script>alert(1)</script>\n"
-        db.session.commit()
-    page = client.get("/admin/training").get_data(as_text=True)
+    page = _started_run_page(app, sign_in(admin), log="<script>alert(1)</script>\n")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
@@ -85,7 +100,7 @@ def test_a_run_the_task_queue_cannot_take_fails_at_once_and_says_so(app, admin, 
     # Nothing listens on port 1: the broker is down as the admin starts a run.
     app.extensions["dispatcher"].celery.conf.broker_url = "redis://127.0.0.1:1/0"
     client = sign_in(admin)
-    page = client.get(_post(client, "/admin/training").headers["Location"]).get_data(as_text=True)
+    page = _page_after(client, "/admin/training")
     assert "Could not reach the task queue (Redis): the run was not started." in page
     with app.app_context():
         run = db.session.scalar(select(TrainingRun))
@@ -94,20 +109,16 @@ def test_a_run_the_task_queue_cannot_take_fails_at_once_and_says_so(app, admin, 
 
 def test_a_run_for_a_site_without_decisions_is_refused_on_the_page(app, admin, site, sign_in):
     client = sign_in(admin)
-    page = client.get(_post(client, "/admin/training", site_id=str(site.id)).headers["Location"]).get_data(as_text=True)
+    page = _page_after(client, "/admin/training", site_id=str(site.id))
     assert "daily-planet has 0 labelled comments of its own; training with its own labels needs at least 20" in page
-    with app.app_context():
-        assert db.session.query(TrainingRun).count() == 0
+    _assert_no_runs(app)
 
 
 def test_a_runs_stage_is_told_in_words(app, admin, sign_in):
     from moderation.domain.training_runs import run_summary
 
-    client = sign_in(admin)
-    _post(client, "/admin/training")
+    page = _started_run_page(app, sign_in(admin), stage="fit heads", state="running")
     with app.app_context():
         run = db.session.scalar(select(TrainingRun))
-        run.stage, run.state = "fit heads", "running"
-        db.session.commit()
         assert run_summary(run)["stage_words"] == "learning each attribute: the longest step"
-    assert "learning each attribute: the longest step" in client.get("/admin/training").get_data(as_text=True)
+    assert "learning each attribute: the longest step" in page
