@@ -7,10 +7,10 @@ fastText's compressed language identifier (lid.176.ftz, 176 languages, under 1 M
 nothing is downloaded. It errs on short English slang ("@USER Holy shit you met Michael Jordan"
 reads as Dutch at 0.99), so a comment counts as another language only when it has enough letters
 once mentions, links and markup are gone, the identifier is sure enough, English is all but absent
-from its answer, and English's own little words are scarce in the comment. Over the shared data
-(270,642 comments, nearly all English) that calls 176 (0.07 %) another language, about four in five
-of them rightly: German, Spanish and Dutch tweets and talk-page posts; the rest are English slang,
-most of it abusive and held anyway. About 40 µs a comment (bench/language.py).
+from its answer, and English's own little words and its abuse are scarce in the comment. Over the
+shared data (270,642 comments, nearly all English) that calls 158 (0.06 %) another language, all but
+about 13 rightly: German, Spanish and Dutch tweets and talk-page posts, Hinglish; the rest are English
+slang, most of it abusive and held anyway. About 40 µs a comment (bench/language.py).
 """
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ _ENGLISH_WORDS = frozenset("""
     they're that's there's just about from because there when who how than it my she her his him our
     if or but be get got all out up been being very really dont wanna gonna gotta lol lmao yeah tho ur bro pls omg
 """.split())
+# English abuse and the slang it comes in count as English words too: the model reads them, and they
+# are what the identifier misreads most ("Deez niggas pussy so fuck em" is Portuguese at 0.99 to it).
+# Left out: words that are also common elsewhere ("dick" is German for fat, "hoe" Dutch for how,
+# "dat", "dem", "em", "cause").
+_ENGLISH_ABUSE = re.compile(
+    r"\w*fuck\w*|shit\w*|bitch\w*|nigg\w*|hoes|sluts?|whores?|puss(?:y|ies)|faggots?|fags?|dykes?|cunts?|cocks?"
+    r"|assholes?|retard\w*|suck\w*|losers?|dumb\w*|stupid|porn|wtf|stfu|idgaf|lm+f+a+o+|gon|deez|bout|cuz|yea"
+)
 MIN_ENGLISH_SHARE = 0.2
 MIN_SHORT_LETTERS = 10  # below this not even a short threat is judged ("Danke!", "Hallo")
 # Each language's own little words, none of them an English word, for short comments (`_short`).
@@ -117,15 +125,20 @@ def _short(plain: str) -> Language:
     best = _identifier().detect(" ".join(plain.split()), model="lite", k=1)[0]
     code, confidence = best["lang"], float(best["score"])
     words = {w.lower().replace("’", "'") for w in _WORD.findall(plain)}  # distinct: "t h e y a r e" is not Spanish
-    if confidence >= SURE and len(words & _FUNCTION_WORDS.get(code, frozenset())) >= 2 and not words & _ENGLISH_WORDS:
+    if confidence >= SURE and len(words & _FUNCTION_WORDS.get(code, frozenset())) >= 2 and not any(map(_english, words)):
         return Language(code, confidence)
     return UNSURE
 
 
 def _reads_as_english(text: str) -> bool:
     words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
-    common = sum(w in _ENGLISH_WORDS for w in words)
+    common = sum(map(_english, words))
     return common >= 3 or (common >= 1 and common >= MIN_ENGLISH_SHARE * len(words))
+
+
+def _english(word: str) -> bool:
+    """Whether a lower-cased word is one of English's little words or its abuse."""
+    return word in _ENGLISH_WORDS or _ENGLISH_ABUSE.fullmatch(word) is not None
 
 
 _loaded = None
