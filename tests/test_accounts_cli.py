@@ -84,3 +84,19 @@ def test_a_user_made_from_the_shell_is_in_the_audit_log_under_the_commands_name(
     assert entry.actor == cli_actor() and entry.actor.startswith("cli:")
     assert entry.details == {"user": "carol", "role": "moderator"}
 
+
+
+def test_a_moderator_made_from_the_shell_works_the_sites_named_and_a_wrong_name_makes_no_user(app, run, site):
+    from moderation.domain.membership import visible_sites
+    from moderation.domain.users import user_named
+
+    out = run("users", "create", "carol", "--site", "daily-planet", "--password-stdin",
+              input="a long and fresh passphrase\n")
+    assert "created moderator carol, moderating daily-planet" in out
+    refused = run("users", "create", "dave", "--site", "no-such-site", "--password-stdin",
+                  input="a long and fresh passphrase\n", ok=False)
+    assert "no site named 'no-such-site'" in refused
+    with app.app_context():
+        assert [s.name for s in visible_sites(db.session, user_named(db.session, "carol"))] == ["daily-planet"]
+        assert db.session.query(AuditEntry).filter(AuditEntry.details["user"].astext == "dave").count() == 0
+    assert "dave" not in run("users", "list")

@@ -1,4 +1,5 @@
-"""The admins' accounts page: users (disable, enable, new password) and sites' API keys (rotate, revoke).
+"""The admins' accounts page: users (add, disable, enable, new password, role) and sites' API keys
+(rotate, revoke).
 
 Routes stay thin: each calls one domain function, commits, and redirects, except a rotation,
 which renders the new key in its response (never in a flash message: those travel in the
@@ -14,11 +15,12 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
+from moderation.domain.accounts import add_account
 from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.domain.site_rows import ROW_TTL
 from moderation.domain.sites import key_summary, parse_grace, revoke_keys, rotate_key
-from moderation.domain.users import disable_user, enable_user, list_users, set_password
-from moderation.models import Site, User
+from moderation.domain.users import disable_user, enable_user, list_users, set_password, set_role
+from moderation.models import ROLES, Site, User
 
 # Offered on the page; the CLI accepts any duration up to 90 days.
 GRACE_CHOICES = (("0", "no grace"), ("1h", "1 hour grace"), ("24h", "24 hours grace"), ("7d", "7 days grace"))
@@ -32,13 +34,18 @@ def _page(status: int = 200, **extra: Any) -> tuple[str, int]:
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     html = render_template("admin/accounts.html", users=list_users(db.session),
                            sites=[(site, key_summary(site)) for site in sites], grace_choices=GRACE_CHOICES,
-                           me=auth.current_user(), row_ttl=ROW_TTL, **extra)
+                           me=auth.current_user(), row_ttl=ROW_TTL, roles=ROLES,
+                           active_sites=[site for site in sites if site.active], **extra)
     return html, status
 
 
 def _refused(error: DomainError, **extra: Any) -> tuple[str, int]:
     db.session.rollback()
-    return _page(400, error=error, **extra)
+    return _page(error.status if error.status in (400, 409) else 400, error=error, **extra)
+
+
+def _a(role: str) -> str:
+    return f"a{'n' if role == 'admin' else ''} {role}"
 
 
 def _done(message: str) -> Response:
@@ -51,6 +58,47 @@ def _done(message: str) -> Response:
 @auth.login_required("admin")
 def accounts() -> tuple[str, int]:
     return _page()
+
+
+@bp.post("/accounts/users")
+@auth.login_required("admin")
+def create_account() -> Response | tuple[str, int]:
+    form = request.form
+    role = form.get("role", "moderator")
+    picked = form.getlist("sites")
+    # Typed back into the form when refused; never the password.
+    entered = {"username": form.get("username", ""), "role": role, "sites": set(picked)}
+    try:
+        site_ids = [_site_id(value) for value in picked]
+        user = add_account(db.session, form.get("username", ""), form.get("password", ""), role, site_ids=site_ids,
+                           actor=_actor())
+    except DomainError as error:  # a name taken, a weak password, a site gone since the page was drawn
+        return _refused(error, entered=entered)
+    names = ", ".join(sorted(site.name for site in db.session.scalars(select(Site).where(Site.id.in_(site_ids)))))
+    where = f", moderating {names}" if names else (
+        "; add them to a site on its page before they can see comments" if role == "moderator" else "")
+    return _done(f"Created {user.username}, {_a(role)}{where}. Give them their password yourself: it is sent nowhere.")
+
+
+def _site_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 9:
+        raise ValidationFailed("sites must be chosen from the list", field="sites")
+    return int(value)
+
+
+@bp.post("/accounts/users/<int:user_id>/role")
+@auth.login_required("admin")
+def change_role(user_id: int) -> Response | tuple[str, int]:
+    user = db.get_or_404(User, user_id)
+    if user.id == auth.current_user().id:
+        # Else the last admin could take /admin away from everyone with one click.
+        return _refused(ValidationFailed("you cannot change your own role: another admin can"), error_role_user_id=user.id)
+    role = request.form.get("role", "")
+    try:
+        set_role(db.session, user, role, actor=_actor())
+    except DomainError as error:
+        return _refused(error, error_role_user_id=user.id)
+    return _done(f"{user.username} is now {_a(role)}; their sessions have ended.")
 
 
 @bp.post("/accounts/users/<int:user_id>/disable")

@@ -150,10 +150,12 @@ def users_group() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="moderator", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(name: str, role: str, password_stdin: bool) -> None:
+@click.option("--site", "sites", multiple=True, metavar="SITE",
+              help="A site the moderator works (its name); repeat for more. Admins see every site.")
+def users_create(name: str, role: str, password_stdin: bool, sites: tuple[str, ...]) -> None:
     """Create a user NAME; the password comes from a prompt or from stdin."""
-    from moderation.domain.lifecycle import audit
-    from moderation.domain.users import create_user
+    from moderation.domain.accounts import add_account
+    from moderation.domain.sites import site_named
     from moderation.migrate import upgrade
 
     if password_stdin or not sys.stdin.isatty():
@@ -164,9 +166,9 @@ def users_create(name: str, role: str, password_stdin: bool) -> None:
     with app.app_context():
         upgrade(app.config["DATABASE_URL"])
         try:
-            user = create_user(db.session, name, password, role)
-            audit(db.session, cli_actor(), "user:created", user=user.username, role=role)
+            site_ids = [site_named(db.session, site).id for site in sites]
+            add_account(db.session, name, password, role, site_ids=site_ids, actor=cli_actor())
             db.session.commit()
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
-    click.echo(f"created {role} {name}")
+    click.echo(f"created {role} {name}" + (f", moderating {', '.join(sorted(set(sites)))}" if sites else ""))

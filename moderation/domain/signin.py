@@ -41,6 +41,16 @@ def too_many(retry_after: int) -> TooManyAttempts:
 def sign_in(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
             now: float | None = None) -> User | None:
     """The user, None for a wrong name or password, or TooManyAttempts / Busy. The caller commits."""
+    user = check_password(session, username, password, guard=guard, address=address, now=now)
+    if user is not None:
+        record_sign_in(user)
+    return user
+
+
+def check_password(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
+                   now: float | None = None) -> User | None:
+    """`sign_in` without recording a sign-in: for a signed-in user confirming their password, under
+    the same limits."""
     subjects = {"user": username.strip().lower()[:100], "addr": address}
     retry_after = guard.limiter.retry_after(subjects, now)
     if retry_after:
@@ -54,6 +64,4 @@ def sign_in(session: Session, username: str, password: str, *, guard: SignInGuar
     if user is None:
         for kind in guard.limiter.failed(subjects, now):
             audit(session, f"address:{address}", "auth:login_locked", limit=kind, username=subjects["user"])
-        return None
-    record_sign_in(user)
     return user

@@ -10,10 +10,17 @@ from moderation.domain.status import audit, now
 from moderation.models import ROLES, User
 
 
+MAX_USERNAME_LENGTH = 100  # the column's
+
+
 def create_user(session: Session, username: str, password: str, role: str) -> User:
     username = username.strip()
     if not username:
         raise ValidationFailed("username must not be empty", field="username")
+    if len(username) > MAX_USERNAME_LENGTH:
+        raise ValidationFailed(f"username must have at most {MAX_USERNAME_LENGTH} characters", field="username")
+    if not username.isprintable():  # a NUL or a line break, which PostgreSQL or a log line would choke on
+        raise ValidationFailed("username must not hold control characters", field="username")
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     check_password_policy(password, username)

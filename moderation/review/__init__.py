@@ -4,5 +4,6 @@ from moderation.review import undo  # noqa: F401  (adds the undo and reverse rou
 from moderation.review import bulk  # noqa: F401  (adds the bulk decision routes to bp)
 from moderation.review import claims  # noqa: F401  (adds the claim and live-update routes to bp)
 from moderation.review import context  # noqa: F401  (adds the card precedent fragment's route to bp)
+from moderation.review import account  # noqa: F401  (adds the user's own account page to bp)
 
 __all__ = ["bp"]

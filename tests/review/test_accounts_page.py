@@ -87,3 +87,91 @@ def test_moderators_and_forms_without_a_token_are_refused(sign_in, moderator, ad
     assert mona.get(PAGE).status_code == 403
     assert mona.post(path, data={"csrf_token": token}).status_code == 403
     assert sign_in(admin).post(path).status_code == 400
+
+
+def _new_user(client, **form):
+    fields = {"username": "nora", "role": "moderator", "password": "nine ravens over the quay"}
+    return _post(client, f"{PAGE}/users", **{**fields, **form})
+
+
+def test_an_admin_adds_a_moderator_of_chosen_sites_who_then_signs_in_and_sees_them(app, client, sign_in, admin,
+                                                                                    site, outsider, make_comment):
+    admin_client = sign_in(admin)
+    html = admin_client.get(PAGE).get_data(as_text=True)
+    assert "Add a user" in html and f'value="{site.id}"' in html
+
+    response = _post(admin_client, f"{PAGE}/users", username="nora", role="moderator",
+                     password="nine ravens over the quay", sites=[str(site.id)])
+
+    assert response.status_code == 303
+    assert "Created nora, a moderator, moderating daily-planet" in admin_client.get(PAGE).get_data(as_text=True)
+    ours = make_comment(site.id)
+    theirs = make_comment(outsider.id)
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    assert client.post("/login", data={"username": "nora", "password": "nine ravens over the quay",
+                                       "csrf_token": token}).status_code == 302
+    queue = client.get("/review").get_data(as_text=True)
+    assert f'href="/review/{ours}"' in queue and f'href="/review/{theirs}"' not in queue
+    assert client.get(f"/review/{ours}").status_code == 200
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[:2] == ["user:created", "membership:granted"]
+
+
+@pytest.mark.parametrize("form, status, message", [
+    ({"username": "mona"}, 409, "exists already"),  # taken
+    ({"password": "password1234"}, 400, "too common"),
+    ({"username": "x" * 101}, 400, "at most 100 characters"),
+    ({"username": "no\nra"}, 400, "control characters"),
+    ({"role": "owner"}, 400, "role must be one of"),
+    ({"role": "admin", "sites": "SITE"}, 400, "an admin sees every site already"),
+    ({"sites": "99999"}, 400, "no site"),  # gone since the page was drawn
+    ({"sites": "; drop"}, 400, "chosen from the list"),
+])
+def test_a_refused_new_user_leaves_no_user_and_no_membership_behind(app, sign_in, admin, moderator, site, form,
+                                                                     status, message):
+    client = sign_in(admin)
+    with app.app_context():
+        before = db.session.scalars(select(User.username)).all()
+    if form.get("sites") == "SITE":
+        form = {**form, "sites": str(site.id)}
+
+    response = _new_user(client, **form)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == status and message in page.lower()
+    assert "nine ravens" not in page  # the password is never typed back
+    with app.app_context():
+        assert db.session.scalars(select(User.username)).all() == before
+        assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action.like("membership:%"))) is None
+
+
+def test_a_refused_new_user_keeps_what_the_admin_typed_but_the_password(sign_in, admin, moderator, site):
+    page = _new_user(sign_in(admin), username="mona", sites=str(site.id)).get_data(as_text=True)
+    assert 'value="mona"' in page
+    assert re.search(rf'value="{site.id}" checked', page)
+
+
+def test_an_admin_changes_another_users_role_and_their_sessions_end(app, sign_in, admin, moderator):
+    mona = sign_in(moderator)
+    client = sign_in(admin)
+    assert 'aria-label="Role of mona"' in client.get(PAGE).get_data(as_text=True)
+
+    assert _post(client, f"{PAGE}/users/{moderator.id}/role", role="admin").status_code == 303
+
+    assert "mona is now an admin" in client.get(PAGE).get_data(as_text=True)
+    assert mona.get("/review").status_code == 302
+    assert sign_in(moderator).get("/admin").status_code == 200
+    again = _post(client, f"{PAGE}/users/{moderator.id}/role", role="admin")
+    assert again.status_code == 409 and "is an admin already" in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, moderator.id).role == "admin"
+
+
+def test_an_admin_cannot_change_their_own_role(app, sign_in, admin):
+    client = sign_in(admin)
+    assert 'aria-label="Role of ada"' not in client.get(PAGE).get_data(as_text=True)
+    response = _post(client, f"{PAGE}/users/{admin.id}/role", role="moderator")
+    assert response.status_code == 400 and "your own role" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, admin.id).role == "admin"

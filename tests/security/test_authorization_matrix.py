@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from moderation import db
-from moderation.models import Comment, ModelVersion, ReviewClaim
+from moderation.models import Comment, ModelVersion, ReviewClaim, User
 
 PERSONAS = ("anonymous", "wrong_key", "other_site_key", "site_key", "moderator", "other_site_moderator", "admin")
 LOGIN = "302 to /login"
@@ -103,6 +103,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     # The other site's moderator gets 200 without the card they may not see (tests/review/test_claims_routes.py).
     ("review.updates", "GET"): page(moderator=200, admin=200),
     ("review.card_state", "GET"): page(moderator=200, admin=200, other_moderator=404),  # a comment page's poll
+    ("review.account", "GET"): page(moderator=200, admin=200),  # each user's own
+    ("review.change_password", "POST"): page(moderator=400, admin=400),  # their own; no current password given
     ("admin.index", "GET"): page(moderator=403, admin=200),
     ("admin.edit_site", "GET"): page(moderator=403, admin=200),
     ("admin.save_site", "POST"): page(moderator=403, admin=303),
@@ -112,6 +114,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.disable_account", "POST"): page(moderator=403, admin=303),
     ("admin.enable_account", "POST"): page(moderator=403, admin=303),
     ("admin.reset_password", "POST"): page(moderator=403, admin=303),
+    ("admin.change_role", "POST"): page(moderator=403, admin=303),  # the spare user's, to the role it has not
+    ("admin.create_account", "POST"): page(moderator=403, admin=303),  # a new moderator of no site
     ("admin.rotate_site_key", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
     ("admin.revoke_site_key", "POST"): page(moderator=403, admin=303),
     ("admin.set_aside", "GET"): page(moderator=403, admin=200),
@@ -289,6 +293,12 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         form |= {"username": "spare-user"}
     if endpoint == "admin.reset_password":
         form |= {"password": "a long and uncommon passphrase"}
+    if endpoint == "admin.change_role":
+        with app.app_context():
+            role = db.session.get(User, world.spare_user_id).role
+        form |= {"role": "admin" if role == "moderator" else "moderator"}
+    if endpoint == "admin.create_account":
+        form |= {"username": f"new-{persona}", "role": "moderator", "password": "a long and uncommon passphrase"}
     if endpoint == "admin.reject_set_aside_comment":
         form |= {"reason": "Spam or advertising"}
     if endpoint == "admin.replay_dead_letters_view":

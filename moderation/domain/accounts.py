@@ -1,0 +1,50 @@
+"""What admins and users do to accounts beyond a single field: an admin makes an account with the
+sites it moderates in one step, and a user changes their own password.
+
+Both are all or nothing: the caller commits once, so a refused site or a taken name leaves no user
+and no membership behind.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.membership import grant
+from moderation.domain.signin import SignInGuard, check_password
+from moderation.domain.status import audit
+from moderation.domain.users import create_user, set_password
+from moderation.models import User
+
+
+def add_account(session: Session, username: str, password: str, role: str, *, site_ids: Iterable[int] = (),
+                actor: str) -> User:
+    """A new user, audited, and for a moderator a member of each of `site_ids`. An admin sees every
+    site already, so sites named for one are refused rather than dropped unsaid. The caller commits."""
+    sites = sorted(set(site_ids))
+    if sites and role == "admin":
+        raise ValidationFailed("an admin sees every site already: pick sites for a moderator only", field="sites")
+    user = create_user(session, username, password, role)
+    audit(session, actor, "user:created", user=user.username, role=role)
+    for site_id in sites:
+        grant(session, user.username, site_id, actor=actor)
+    return user
+
+
+def change_own_password(session: Session, user: User, current: str, new: str, confirm: str, *,
+                        guard: SignInGuard, address: str | None) -> None:
+    """The signed-in user's new password, once they have given their current one. A wrong current
+    password counts towards the same lockout as a wrong one at sign-in, so a borrowed session cannot
+    be used to guess it. Their other sessions end; the caller keeps this one (it knows the new
+    generation). The caller commits."""
+    if not current:
+        raise ValidationFailed("type your current password", field="current_password")
+    if new != confirm:
+        raise ValidationFailed("the new password and its repetition differ", field="confirm_password")
+    if check_password(session, user.username, current, guard=guard, address=address) is None:
+        raise ValidationFailed("your current password is not that", field="current_password")
+    if new == current:
+        raise ValidationFailed("the new password is the one you have", field="password")
+    set_password(session, user, new, actor=f"user:{user.username}")
+
