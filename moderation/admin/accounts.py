@@ -1,9 +1,9 @@
-"""The admins' accounts page: users (add, disable, enable, new password, role) and sites' API keys
-(rotate, revoke).
+"""The admins' accounts page: users (add, disable, enable, new password, role) and sites (add) and
+their API keys (rotate, revoke).
 
-Routes stay thin: each calls one domain function, commits, and redirects, except a rotation,
-which renders the new key in its response (never in a flash message: those travel in the
-session cookie) with no-store so no cache keeps it.
+Routes stay thin: each calls one domain function, commits, and redirects, except a rotation and
+a new site, which render the new key in their response (never in a flash message: those travel in
+the session cookie) with no-store so no cache keeps it.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.domain.accounts import add_account
+from moderation.domain.accounts import add_account, add_site
 from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.domain.site_rows import ROW_TTL
 from moderation.domain.sites import key_summary, parse_grace, revoke_keys, rotate_key
@@ -129,6 +129,23 @@ def reset_password(user_id: int) -> Response | tuple[str, int]:
     except ValidationFailed as error:
         return _refused(error, error_user_id=user.id)
     return _done(f"New password set for {user.username}; their sessions have ended.")
+
+
+@bp.post("/accounts/sites")
+@auth.login_required("admin")
+def create_site_view() -> tuple[str, int, dict[str, str]] | tuple[str, int]:
+    form = request.form
+    entered = {"name": form.get("name", ""), "webhook_url": form.get("webhook_url", ""),
+               "mode": form.get("moderation_mode", "pre"), "starter": form.get("starter_rules") == "on"}
+    try:
+        new = add_site(db.session, entered["name"], webhook_url=entered["webhook_url"].strip() or None,
+                       moderation_mode=entered["mode"], starter=entered["starter"], actor=_actor())
+    except DomainError as error:  # a name taken, a webhook URL refused
+        return _refused(error, entered_site=entered)
+    db.session.commit()
+    html, status = _page(new_site={"site": new.site.name, "id": new.site.id, "key": new.api_key,
+                                   "webhook_secret": new.webhook_secret, "starter": entered["starter"]})
+    return html, status, {"Cache-Control": "no-store"}
 
 
 @bp.post("/accounts/sites/<int:site_id>/rotate")

@@ -110,9 +110,8 @@ def keys_moderator_id_secret() -> None:
                    "'other-language'); none: no rules. Edit them on /admin.")
 def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold: float, rule_choice: str) -> None:
     """Create a site NAME and print its API key and webhook secret once."""
-    from moderation.domain.lifecycle import audit
-    from moderation.domain.rule_sets import STARTER_RULES, save_rules, starter_rules
-    from moderation.domain.sites import create_site
+    from moderation.domain.accounts import add_site
+    from moderation.domain.rule_sets import starter_rules
     from moderation.migrate import upgrade
 
     app = command_app()
@@ -120,18 +119,12 @@ def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold:
     with app.app_context():
         upgrade(app.config["DATABASE_URL"])
         try:
-            new = create_site(db.session, name, webhook_url=webhook_url, moderation_mode=mode,
-                              report_threshold=report_threshold)
-            # The starter kinds this release offered, taken or not: a later release's hints name a site
-            # only for the kinds it was never offered (moderation/upgrade_hints.py).
-            audit(db.session, cli_actor(), "site:created", site_id=new.site.id, site=name, moderation_mode=mode,
-                  report_threshold=report_threshold, webhook_url=webhook_url, rules=rule_choice,
-                  starter_kinds_offered=[rule["kind"] for rule in STARTER_RULES])
-            save_rules(db.session, new.site, rules, actor=cli_actor())  # one transaction: no site without them
-            db.session.commit()
+            new = add_site(db.session, name, webhook_url=webhook_url, moderation_mode=mode,
+                           report_threshold=report_threshold, starter=rule_choice == "starter", actor=cli_actor())
+            db.session.commit()  # one transaction: no site without its rules
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
-    click.echo(f"site:           {name}")
+    click.echo(f"site:           {new.site.name}")
     click.echo(f"api key:        {new.api_key}")
     click.echo(f"webhook secret: {new.webhook_secret}")
     if rules:

@@ -70,6 +70,9 @@ class NewSite:
     webhook_secret: str
 
 
+MAX_SITE_NAME_LENGTH = 200  # the column's
+
+
 def create_site(
     session: Session,
     name: str,
@@ -81,8 +84,13 @@ def create_site(
 ) -> NewSite:
     """A new site with its API key and webhook secret; `url_policy` defaults to the
     session's settings (DomainSettings.url_policy)."""
-    if not name.strip():
+    name = name.strip()
+    if not name:
         raise ValidationFailed("name must not be empty", field="name")
+    if len(name) > MAX_SITE_NAME_LENGTH:
+        raise ValidationFailed(f"name must have at most {MAX_SITE_NAME_LENGTH} characters", field="name")
+    if not name.isprintable():  # a NUL or a line break, which PostgreSQL or a log line would choke on
+        raise ValidationFailed("name must not hold control characters", field="name")
     if moderation_mode not in ("pre", "post"):
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
     if session.scalar(select(Site.id).where(Site.name == name)) is not None:

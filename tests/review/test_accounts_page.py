@@ -175,3 +175,62 @@ def test_an_admin_cannot_change_their_own_role(app, sign_in, admin):
     assert response.status_code == 400 and "your own role" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, admin.id).role == "admin"
+
+
+def test_an_admin_adds_a_site_whose_key_works_at_once_and_is_shown_only_then(app, client, sign_in, admin):
+    admin_client = sign_in(admin)
+
+    response = _post(admin_client, f"{PAGE}/sites", name="  evening-star ", moderation_mode="post",
+                     starter_rules="on")
+
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    key = re.search(r"mk_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}", page).group(0)
+    secret = re.search(r"whsec_[A-Za-z0-9_-]{20,}", page).group(0)
+    posted = client.post("/api/v1/comments", headers={"Authorization": f"Bearer {key}"},
+                         json={"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "Hello there."})
+    assert posted.status_code == 202
+    later = admin_client.get(PAGE).get_data(as_text=True)
+    assert "evening-star" in later and key.split("_", 2)[2] not in later and secret not in later
+    with app.app_context():
+        from moderation.domain.rule_sets import current_rules
+        from moderation.models import Site
+
+        made = db.session.scalar(select(Site).where(Site.name == "evening-star"))
+        assert made.moderation_mode == "post"
+        assert [r["name"] for r in current_rules(db.session, made.id)] == ["threats", "group-hate", "other-language"]
+        created = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "site:created"))
+        assert created.actor == "user:ada" and created.details["rules"] == "starter"
+
+
+def test_a_site_without_starter_rules_has_none(app, sign_in, admin):
+    assert _post(sign_in(admin), f"{PAGE}/sites", name="quiet-gazette", moderation_mode="pre").status_code == 200
+    with app.app_context():
+        from moderation.domain.rule_sets import current_rules
+        from moderation.models import Site
+
+        made = db.session.scalar(select(Site).where(Site.name == "quiet-gazette"))
+        assert current_rules(db.session, made.id) == []
+
+
+@pytest.mark.parametrize("form, status, message", [
+    ({"name": "daily-planet"}, 409, "exists already"),
+    ({"name": "   "}, 400, "must not be empty"),
+    ({"name": "x" * 201}, 400, "at most 200 characters"),
+    ({"name": "two\nlines"}, 400, "control characters"),
+    ({"webhook_url": "ftp://news.example/hook"}, 400, "webhook url"),
+    ({"moderation_mode": "sometimes"}, 400, "moderation mode"),
+])
+def test_a_refused_site_leaves_no_site_and_no_rules_behind(app, sign_in, admin, site, form, status, message):
+    from moderation.models import RuleSet, Site
+
+    client = sign_in(admin)
+    with app.app_context():
+        before = (db.session.scalars(select(Site.name)).all(), db.session.scalars(select(RuleSet.id)).all())
+
+    response = _post(client, f"{PAGE}/sites", **{"name": "evening-star", "moderation_mode": "pre",
+                                                  "starter_rules": "on", **form})
+
+    assert response.status_code == status and message in response.get_data(as_text=True).lower()
+    with app.app_context():
+        assert (db.session.scalars(select(Site.name)).all(), db.session.scalars(select(RuleSet.id)).all()) == before

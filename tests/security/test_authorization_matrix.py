@@ -116,6 +116,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.reset_password", "POST"): page(moderator=403, admin=303),
     ("admin.change_role", "POST"): page(moderator=403, admin=303),  # the spare user's, to the role it has not
     ("admin.create_account", "POST"): page(moderator=403, admin=303),  # a new moderator of no site
+    ("admin.create_site_view", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
     ("admin.rotate_site_key", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
     ("admin.revoke_site_key", "POST"): page(moderator=403, admin=303),
     ("admin.set_aside", "GET"): page(moderator=403, admin=200),
@@ -297,6 +298,8 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         with app.app_context():
             role = db.session.get(User, world.spare_user_id).role
         form |= {"role": "admin" if role == "moderator" else "moderator"}
+    if endpoint == "admin.create_site_view":
+        form |= {"name": f"new-site-{persona}", "moderation_mode": "pre"}
     if endpoint == "admin.create_account":
         form |= {"username": f"new-{persona}", "role": "moderator", "password": "a long and uncommon passphrase"}
     if endpoint == "admin.reject_set_aside_comment":
