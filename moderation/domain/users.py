@@ -1,7 +1,7 @@
 """Moderators and admins who sign in to the review pages, and what admins do to their accounts."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
@@ -24,8 +24,12 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     check_password_policy(password, username)
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"user {username!r} exists already", field="username")
+    # "Mona" beside "mona" would be two accounts a colleague cannot tell apart in the queue's claims,
+    # the audit log or a webhook's moderator, and they share one sign-in lockout.
+    taken = session.scalar(select(User.username).where(func.lower(User.username) == username.lower()))
+    if taken is not None:
+        raise Conflict(f"user {taken!r} exists already" + ("" if taken == username else " (names ignore case)"),
+                       field="username")
     user = User(username=username, password_hash=hash_secret(password), role=role)
     session.add(user)
     session.flush()

@@ -234,3 +234,8 @@ def test_a_refused_site_leaves_no_site_and_no_rules_behind(app, sign_in, admin, 
     assert response.status_code == status and message in response.get_data(as_text=True).lower()
     with app.app_context():
         assert (db.session.scalars(select(Site.name)).all(), db.session.scalars(select(RuleSet.id)).all()) == before
+
+
+def test_a_name_that_differs_from_a_users_only_by_case_is_taken(app, sign_in, admin, moderator):
+    response = _new_user(sign_in(admin), username="Mona")
+    assert response.status_code == 409 and "&#39;mona&#39; exists already (names ignore case)" in response.get_data(as_text=True)
