@@ -54,7 +54,10 @@ def make_engine(url: str, statement_timeout: float = 0.0) -> Engine:
     if statement_timeout > 0:  # 0: no limit (Config refuses negative and NaN; other callers may not)
         milliseconds = min(statement_timeout * 1000, MAX_STATEMENT_TIMEOUT_MS)
         connect_args["options"] = f"-c statement_timeout={max(1, round(milliseconds))}"
-    engine = create_engine(url, pool_size=5, max_overflow=10, pool_timeout=10, connect_args=connect_args)
+    # hide_parameters: an error's log line would otherwise carry the statement's values, and those can
+    # be a password's hash, a webhook secret or a comment's text that was since erased.
+    engine = create_engine(url, pool_size=5, max_overflow=10, pool_timeout=10, connect_args=connect_args,
+                           hide_parameters=True)
 
     @event.listens_for(engine, "checkin")
     def _note_idle_since(dbapi_connection, record) -> None:  # noqa: ANN001 - SQLAlchemy's signature
@@ -77,7 +80,7 @@ def make_ping_engine(url: str) -> Engine:
     """Unpooled, every wait bounded by PING_TIMEOUT_SECONDS: a connection costs /readyz a few
     milliseconds, and a stuck one is never handed to a request."""
     timeout = PING_TIMEOUT_SECONDS
-    return create_engine(url, poolclass=NullPool, connect_args={
+    return create_engine(url, poolclass=NullPool, hide_parameters=True, connect_args={
         "connect_timeout": timeout, "options": f"-c statement_timeout={timeout * 1000}",
         **TCP_SETTINGS, "tcp_user_timeout": timeout * 1000})
 

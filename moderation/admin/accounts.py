@@ -108,7 +108,10 @@ def disable_account(user_id: int) -> Response | tuple[str, int]:
     if user.id == auth.current_user().id:
         # Else the last admin could lock everyone out of /admin with one click.
         return _refused(ValidationFailed("you cannot disable your own account"))
-    disable_user(db.session, user, actor=_actor())
+    try:
+        disable_user(db.session, user, actor=_actor())
+    except DomainError as error:  # the last active admin, another admin having just been demoted
+        return _refused(error)
     return _done(f"Disabled {user.username}; their sessions have ended.")
 
 
@@ -124,6 +127,11 @@ def enable_account(user_id: int) -> Response:
 @auth.login_required("admin")
 def reset_password(user_id: int) -> Response | tuple[str, int]:
     user = db.get_or_404(User, user_id)
+    if user.id == auth.current_user().id:
+        # /account asks for the current password first; here it would not, and a borrowed session
+        # could take the account for good.
+        return _refused(ValidationFailed("change your own password on your account page, which asks for the current one"),
+                        error_user_id=user.id)
     try:
         set_password(db.session, user, request.form.get("password", ""), actor=_actor())
     except ValidationFailed as error:

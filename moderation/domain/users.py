@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
@@ -31,8 +32,12 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
         raise Conflict(f"user {taken!r} exists already" + ("" if taken == username else " (names ignore case)"),
                        field="username")
     user = User(username=username, password_hash=hash_secret(password), role=role)
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # two admins adding the same name at once: the second is told so
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"user {username!r} exists already", field="username") from None
     return user
 
 
@@ -67,7 +72,21 @@ def end_sessions(session: Session, user: User) -> None:
                     .execution_options(synchronize_session="fetch"))
 
 
+def keep_an_admin(session: Session, user: User) -> None:
+    """Conflict if `user` is the last active admin, whose rights are about to go. The active admins'
+    rows are locked first, so two admins demoting or disabling each other at the same moment are
+    taken one after the other, and the second sees the first's change: without the lock both went
+    through and no one could open /admin."""
+    if user.role != "admin" or not user.active:
+        return
+    admins = session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))
+                             .order_by(User.id).with_for_update()).all()
+    if set(admins) <= {user.id}:
+        raise Conflict(f"{user.username} is the last active admin: make another user an admin first", field="role")
+
+
 def disable_user(session: Session, user: User, *, actor: str) -> None:
+    keep_an_admin(session, user)
     user.active = False
     end_sessions(session, user)
     audit(session, actor, "user:disabled", user=user.username)
@@ -93,6 +112,7 @@ def set_role(session: Session, user: User, role: str, *, actor: str) -> None:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     if user.role == role:
         raise Conflict(f"{user.username} is a{'n' if role == 'admin' else ''} {role} already", field="role")
+    keep_an_admin(session, user)
     was, user.role = user.role, role
     end_sessions(session, user)
     audit(session, actor, "user:role_changed", user=user.username, role=role, was=was)

@@ -239,3 +239,11 @@ def test_a_refused_site_leaves_no_site_and_no_rules_behind(app, sign_in, admin, 
 def test_a_name_that_differs_from_a_users_only_by_case_is_taken(app, sign_in, admin, moderator):
     response = _new_user(sign_in(admin), username="Mona")
     assert response.status_code == 409 and "&#39;mona&#39; exists already (names ignore case)" in response.get_data(as_text=True)
+
+
+def test_an_admin_changes_their_own_password_only_where_the_current_one_is_asked(app, sign_in, admin):
+    client = sign_in(admin)
+    assert 'href="/account">On your account page' in client.get(PAGE).get_data(as_text=True)
+    response = _post(client, f"{PAGE}/users/{admin.id}/password", password="tall ships in the harbour")
+    assert response.status_code == 400 and "on your account page" in response.get_data(as_text=True)
+    sign_in(admin)  # the old password still works
