@@ -86,6 +86,14 @@ def _optional_string(body: Mapping[str, Any], name: str, max_length: int) -> str
     return _check_string(value, name, max_length) or None
 
 
+def _shown_name(body: Mapping[str, Any], name: str, max_length: int) -> str | None:
+    """An author's name or a story's title as the site sent it, or None when nothing in it is visible:
+    a card showed "by " and an empty link, hiding its author from moderators behind "   " or a
+    zero-width space. Without one the pages show the author's id or the story's id."""
+    value = _optional_string(body, name, max_length)
+    return value if value is not None and _VISIBLE.search(value) else None
+
+
 def _text(body: Mapping[str, Any], max_length: int) -> str:
     value = body.get("text")
     if value is None:
@@ -125,8 +133,8 @@ def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentIn
         text=_text(body, max_text_length),
         parent_id=_id(body, "parent_id", required=False),
         story_url=_optional_string(body, "story_url", MAX_URL_LENGTH),
-        story_title=_optional_string(body, "story_title", MAX_TITLE_LENGTH),
-        author_name=_optional_string(body, "author_name", MAX_NAME_LENGTH),
+        story_title=_shown_name(body, "story_title", MAX_TITLE_LENGTH),
+        author_name=_shown_name(body, "author_name", MAX_NAME_LENGTH),
         created_at=_timestamp(body, "created_at"),
     )
 

@@ -171,3 +171,13 @@ def test_an_id_sent_with_spaces_around_it_is_found_by_the_same_spelling(client, 
     assert client.get("/api/v1/stories/%20s-9", headers=site.headers).get_json()["comments"]["total"] == 1
     listed = client.get("/api/v1/comments", query_string={"story_id": " s-9"}, headers=site.headers)
     assert [c["id"] for c in listed.get_json()["comments"]] == [posted.get_json()["id"]]
+
+
+@pytest.mark.parametrize("blank", ["   ", "\u200b\u200b", "\u00ad \u2060"])
+def test_an_author_name_or_story_title_with_nothing_visible_is_no_name(app, client, site, blank):
+    # A card said "by " with an empty link: a reader could hide from moderators behind a blank name.
+    response = post(client, site, {**GOOD, "author_name": blank, "story_title": blank})
+    assert response.status_code == 202
+    with app.app_context():
+        comment = db.session.scalar(select(Comment))
+        assert (comment.author_name, comment.story_title) == (None, None)
