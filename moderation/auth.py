@@ -33,6 +33,7 @@ def current_user() -> User | None:
         user = db.session.get(User, user_id) if isinstance(user_id, int) else None
         valid = user is not None and user.active and session.get("gen") == user.session_generation
         g.user = user if valid else None
+        g.session_ended = user_id is not None and not valid
     return g.user
 
 
@@ -48,6 +49,11 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
             if user is None:
                 # After signing in, come back here; a form post cannot be replayed, so those go to the queue.
                 target = request.full_path.rstrip("?") if request.method == "GET" else None
+                if g.get("session_ended"):
+                    # Else a moderator sent to sign in mid-shift is left guessing why; said once.
+                    session.clear()
+                    flash("You were signed out: your password, role or account was changed, "
+                          "or you signed out in another browser.", "info")
                 return redirect(url_for("review.login", next=target))
             if ROLE_RANK.get(user.role, 0) < ROLE_RANK[role]:
                 return render_template("error.html", title="Not allowed",

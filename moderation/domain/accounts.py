@@ -46,7 +46,7 @@ def change_own_password(session: Session, user: User, current: str, new: str, co
     if new != confirm:
         raise ValidationFailed("the new password and its repetition differ", field="confirm_password")
     if check_password(session, user.username, current, guard=guard, address=address) is None:
-        raise ValidationFailed("your current password is not that", field="current_password")
+        raise ValidationFailed("that is not your current password", field="current_password")
     if new == current:
         raise ValidationFailed("the new password is the one you have", field="password")
     set_password(session, user, new, actor=f"user:{user.username}")

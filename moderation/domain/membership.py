@@ -72,6 +72,6 @@ def revoke(session: Session, username: str, site: str | int, *, actor: str) -> U
         delete(SiteMember).where(SiteMember.user_id == user.id, SiteMember.site_id == found.id)
     ).rowcount
     if not removed:
-        raise NotFound(f"{user.username} is not a member of {found.name}", field="username")
+        raise NotFound(f"user {user.username} is not a member of {found.name}", field="username")
     audit(session, actor, "membership:revoked", user=user.username, site_id=found.id, site=found.name)
     return user

@@ -38,6 +38,20 @@ def too_many(retry_after: int) -> TooManyAttempts:
                            retry_after=retry_after)
 
 
+def _account(username: str) -> dict[str, str | None]:
+    return {"user": username.strip().lower()[:100]}
+
+
+def locked_for(guard: SignInGuard, username: str) -> int:
+    """Seconds until the account may try to sign in again; 0 when it is not locked out."""
+    return guard.limiter.retry_after(_account(username))
+
+
+def lift_lockout(guard: SignInGuard, username: str) -> None:
+    """Forget the account's failed attempts (its address's stay counted)."""
+    guard.limiter.forgive(_account(username))
+
+
 def sign_in(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
             now: float | None = None) -> User | None:
     """The user, None for a wrong name or password, or TooManyAttempts / Busy. The caller commits."""
@@ -51,7 +65,7 @@ def check_password(session: Session, username: str, password: str, *, guard: Sig
                    now: float | None = None) -> User | None:
     """`sign_in` without recording a sign-in: for a signed-in user confirming their password, under
     the same limits."""
-    subjects = {"user": username.strip().lower()[:100], "addr": address}
+    subjects = {**_account(username), "addr": address}
     retry_after = guard.limiter.retry_after(subjects, now)
     if retry_after:
         raise too_many(retry_after)

@@ -1,6 +1,8 @@
 """Moderators and admins who sign in to the review pages, and what admins do to their accounts."""
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,14 +16,33 @@ from moderation.models import ROLES, User
 MAX_USERNAME_LENGTH = 100  # the column's
 
 
+# Written together in one name: Japanese mixes kanji with kana.
+_ONE_WRITING = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK"}
+
+
+def _scripts(name: str) -> set[str]:
+    """The alphabets a name's letters come from ("LATIN", "CYRILLIC" ...), by their Unicode names."""
+    found = {unicodedata.name(c, "?").split(" ")[0] for c in name if c.isalpha()}
+    return {_ONE_WRITING.get(script, script) for script in found}
+
+
+def _spelled(username: str) -> str:
+    """One spelling of a name: "sämé" typed with a combining accent is the same name as with é."""
+    return unicodedata.normalize("NFC", username.strip())
+
+
 def create_user(session: Session, username: str, password: str, role: str) -> User:
-    username = username.strip()
+    username = _spelled(username)
     if not username:
         raise ValidationFailed("username must not be empty", field="username")
     if len(username) > MAX_USERNAME_LENGTH:
         raise ValidationFailed(f"username must have at most {MAX_USERNAME_LENGTH} characters", field="username")
     if not username.isprintable():  # a NUL or a line break, which PostgreSQL or a log line would choke on
         raise ValidationFailed("username must not hold control characters", field="username")
+    scripts = _scripts(username)
+    if len(scripts) > 1:  # "mаria" with a Cyrillic а reads as "maria" in every list and log
+        raise ValidationFailed(f"username mixes alphabets ({' and '.join(sorted(s.title() for s in scripts))}), "
+                               "which makes look-alike names", field="username")
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     check_password_policy(password, username)
@@ -43,7 +64,13 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this name and password, or None; every outcome costs one argon2 verify."""
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    spelled = _spelled(username)
+    user = session.scalar(select(User).where(User.username == spelled))
+    if user is None:
+        # A phone's keyboard capitalises the first letter: "Maria" signs maria in, unless (made before
+        # names ignored case) two users answer to it.
+        alike = session.scalars(select(User).where(func.lower(User.username) == spelled.lower()).limit(2)).all()
+        user = alike[0] if len(alike) == 1 else None
     if user is None:
         # One verification against a hash made once per process: as slow as a wrong password,
         # and no longer twice as slow (hashing then verifying), which told names apart by timing.
@@ -82,7 +109,7 @@ def keep_an_admin(session: Session, user: User) -> None:
     admins = session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))
                              .order_by(User.id).with_for_update()).all()
     if set(admins) <= {user.id}:
-        raise Conflict(f"{user.username} is the last active admin: make another user an admin first", field="role")
+        raise Conflict(f"user {user.username} is the last active admin: make another user an admin first", field="role")
 
 
 def disable_user(session: Session, user: User, *, actor: str) -> None:
@@ -111,7 +138,7 @@ def set_role(session: Session, user: User, role: str, *, actor: str) -> None:
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     if user.role == role:
-        raise Conflict(f"{user.username} is a{'n' if role == 'admin' else ''} {role} already", field="role")
+        raise Conflict(f"user {user.username} is a{'n' if role == 'admin' else ''} {role} already", field="role")
     keep_an_admin(session, user)
     was, user.role = user.role, role
     end_sessions(session, user)

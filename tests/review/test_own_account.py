@@ -46,7 +46,7 @@ def test_changing_ones_password_keeps_this_browser_and_signs_out_the_others(app,
 
 @pytest.mark.parametrize("form, message", [
     ({"current_password": "", "password": NEW, "confirm_password": NEW}, "type your current password"),
-    ({"current_password": "not-it-at-all", "password": NEW, "confirm_password": NEW}, "current password is not that"),
+    ({"current_password": "not-it-at-all", "password": NEW, "confirm_password": NEW}, "that is not your current password"),
     ({"current_password": "CURRENT", "password": NEW, "confirm_password": NEW + "!"}, "its repetition differ"),
     ({"current_password": "CURRENT", "password": "password1234", "confirm_password": "password1234"}, "too common"),
     ({"current_password": "CURRENT", "password": "CURRENT", "confirm_password": "CURRENT"}, "the one you have"),
