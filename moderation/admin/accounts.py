@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -17,10 +17,11 @@ from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.accounts import add_account, add_site
 from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.domain.signin import lift_lockout, locked_for
 from moderation.domain.site_rows import ROW_TTL
 from moderation.domain.sites import key_summary, parse_grace, revoke_keys, rotate_key
 from moderation.domain.users import disable_user, enable_user, list_users, set_password, set_role
-from moderation.models import ROLES, Site, User
+from moderation.models import ROLES, Site, SiteMember, User
 
 # Offered on the page; the CLI accepts any duration up to 90 days.
 GRACE_CHOICES = (("0", "no grace"), ("1h", "1 hour grace"), ("24h", "24 hours grace"), ("7d", "7 days grace"))
@@ -32,7 +33,14 @@ def _actor() -> str:
 
 def _page(status: int = 200, **extra: Any) -> tuple[str, int]:
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    html = render_template("admin/accounts.html", users=list_users(db.session),
+    users = list_users(db.session)
+    guard = current_app.extensions["sign_in_guard"]
+    locked = {user.id: minutes for user in users if (minutes := -(-locked_for(guard, user.username) // 60))}
+    member_sites: dict[int, list[str]] = {}
+    for user_id, name in db.session.execute(select(SiteMember.user_id, Site.name).join(Site, Site.id == SiteMember.site_id)
+                                            .order_by(Site.name)):
+        member_sites.setdefault(user_id, []).append(name)
+    html = render_template("admin/accounts.html", users=users, locked=locked, member_sites=member_sites,
                            sites=[(site, key_summary(site)) for site in sites], grace_choices=GRACE_CHOICES,
                            me=auth.current_user(), row_ttl=ROW_TTL, roles=ROLES,
                            active_sites=[site for site in sites if site.active], **extra)
@@ -58,6 +66,16 @@ def _done(message: str) -> Response:
 @auth.login_required("admin")
 def accounts() -> tuple[str, int]:
     return _page()
+
+
+@bp.get("/accounts/users")
+@bp.get("/accounts/sites")
+@auth.login_required("admin")
+def accounts_form_address() -> Response:
+    """A refused form leaves its address in the bar; pressing Enter there leads back to the form,
+    not to a 405."""
+    anchor = "add-site" if request.path.endswith("/sites") else "add-user"
+    return redirect(url_for("admin.accounts", _anchor=anchor), code=303)
 
 
 @bp.post("/accounts/users")
@@ -135,8 +153,12 @@ def reset_password(user_id: int) -> Response | tuple[str, int]:
     try:
         set_password(db.session, user, request.form.get("password", ""), actor=_actor())
     except ValidationFailed as error:
-        return _refused(error, error_user_id=user.id)
-    return _done(f"New password set for {user.username}; their sessions have ended.")
+        return _refused(ValidationFailed(f"new password for {user.username}: {error.message}", field=error.field),
+                        error_user_id=user.id)
+    db.session.commit()
+    # A forgotten password is when a user has locked themselves out: the new one works at once.
+    lift_lockout(current_app.extensions["sign_in_guard"], user.username)
+    return _done(f"New password set for {user.username}; their sessions have ended and any sign-in lockout is lifted.")
 
 
 @bp.post("/accounts/sites")

@@ -23,6 +23,13 @@ def account() -> tuple[str, int]:
     return _page()
 
 
+@bp.get("/account/password")
+@auth.login_required("moderator")
+def password_form_address() -> Response:
+    """A refused change leaves this address in the bar; Enter there leads back to the form, not to a 405."""
+    return redirect(url_for("review.account"), code=303)
+
+
 @bp.post("/account/password")
 @auth.login_required("moderator")
 def change_password() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:

@@ -96,7 +96,7 @@ def finished_backtest(app, site_id: int) -> str:
 
 # GET endpoints that are not pages: what a page's script fetches (JSON, an HTML fragment).
 NOT_PAGES = {"review.updates", "review.card_state", "review.precedent", "admin.shadow_plot", "admin.drift_plot",  # + PNG plots
-             "admin.training_status"}
+             "admin.training_status", "admin.accounts_form_address", "review.password_form_address"}  # + redirects
 
 
 def pages(app, args: dict[str, list]) -> list[str]:

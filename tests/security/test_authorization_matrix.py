@@ -105,6 +105,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.card_state", "GET"): page(moderator=200, admin=200, other_moderator=404),  # a comment page's poll
     ("review.account", "GET"): page(moderator=200, admin=200),  # each user's own
     ("review.change_password", "POST"): page(moderator=400, admin=400),  # their own; no current password given
+    ("review.password_form_address", "GET"): page(moderator=303, admin=303),  # back to /account
     ("admin.index", "GET"): page(moderator=403, admin=200),
     ("admin.edit_site", "GET"): page(moderator=403, admin=200),
     ("admin.save_site", "POST"): page(moderator=403, admin=303),
@@ -117,6 +118,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.change_role", "POST"): page(moderator=403, admin=303),  # the spare user's, to the role it has not
     ("admin.create_account", "POST"): page(moderator=403, admin=303),  # a new moderator of no site
     ("admin.create_site_view", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
+    ("admin.accounts_form_address", "GET"): page(moderator=403, admin=303),  # back to the form
     ("admin.rotate_site_key", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
     ("admin.revoke_site_key", "POST"): page(moderator=403, admin=303),
     ("admin.set_aside", "GET"): page(moderator=403, admin=200),
