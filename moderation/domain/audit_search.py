@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from moderation.models import AuditEntry
@@ -37,7 +37,11 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
                before: int | None = None, page_size: int = PAGE_SIZE) -> AuditPage:
     query = select(AuditEntry)
     if who.strip():
-        query = query.where(AuditEntry.actor.ilike(_contains(who.strip()), escape="\\"))
+        # Who acted, or whose account was acted on: "olu" finds olu's own decisions and the day an
+        # admin created, added and disabled olu.
+        pattern = _contains(who.strip())
+        query = query.where(or_(AuditEntry.actor.ilike(pattern, escape="\\"),
+                                AuditEntry.details["user"].astext.ilike(pattern, escape="\\")))
     if what.strip():
         query = query.where(AuditEntry.action.ilike(_contains(action_code(what)), escape="\\"))
     if comment_id is not None:

@@ -74,3 +74,13 @@ def test_a_model_change_says_which_version_each_scope_runs_now(app, sign_in, adm
     assert "global now runs 2026.12.01-d405cd2f, rolled back from 2026.12.02-42606a6c." in html
     assert "daily-planet follows the global version again, rolled back from 2026.12.02-42606a6c." in html
     assert "global now runs v2, in place of v1." in html
+
+
+def test_who_finds_what_was_done_to_a_users_account_as_well_as_what_they_did(app, sign_in, admin, entries):
+    with app.app_context():
+        audit(db.session, "user:ada", "user:created", user="olu", role="moderator")
+        audit(db.session, "user:ada", "user:disabled", user="olu")
+        audit(db.session, "user:olu", "status:held->rejected", comment_id=entries)
+        db.session.commit()
+    page = sign_in(admin).get("/admin/audit?who=olu").get_data(as_text=True)
+    assert _rows(page) == 3 and "user:alice" not in _body(page)
