@@ -32,13 +32,13 @@ def add_member(site_id: int) -> Response:
     site = db.get_or_404(Site, site_id)
     username = request.form.get("username", "").strip()
     try:
-        grant(db.session, username, site.id, actor=f"user:{auth.current_user().username}")
+        user = grant(db.session, username, site.id, actor=f"user:{auth.current_user().username}")
     except (NotFound, Conflict, ValidationFailed) as error:
         db.session.rollback()
         flash(error.message[:1].upper() + error.message[1:] + ".", "error")
         return _back(site_id)
     db.session.commit()
-    flash(f"{username} now moderates {site.name}.", "success")
+    flash(f"{user.username} now moderates {site.name}.", "success")
     return _back(site_id)
 
 

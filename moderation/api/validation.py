@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from moderation.api.openapi_patterns import INVISIBLE
+from moderation.domain.lookalikes import shows_something
 from moderation.domain.comments import CommentInput
 from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.models import REPORT_REASONS
@@ -91,7 +92,7 @@ def _shown_name(body: Mapping[str, Any], name: str, max_length: int) -> str | No
     a card showed "by " and an empty link, hiding its author from moderators behind "   " or a
     zero-width space. Without one the pages show the author's id or the story's id."""
     value = _optional_string(body, name, max_length)
-    return value if value is not None and _VISIBLE.search(value) else None
+    return value if value is not None and shows_something(value) else None
 
 
 def _text(body: Mapping[str, Any], max_length: int) -> str:

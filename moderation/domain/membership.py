@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.status import audit
+from moderation.domain.users import find_user
 from moderation.models import Site, SiteMember, User
 
 
@@ -43,7 +44,7 @@ def members_of(session: Session, site_id: int) -> list[User]:
 
 
 def _user_and_site(session: Session, username: str, site: str | int) -> tuple[User, Site]:
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    user = find_user(session, username)
     if user is None:
         raise NotFound(f"there is no user {username.strip()!r}", field="username")
     found = session.get(Site, site) if isinstance(site, int) else session.scalar(select(Site).where(Site.name == site))
@@ -57,6 +58,8 @@ def grant(session: Session, username: str, site: str | int, *, actor: str) -> Us
     user, found = _user_and_site(session, username, site)
     if user.role == "admin":
         raise ValidationFailed(f"user {user.username} is an admin and sees every site already", field="username")
+    if not user.active:
+        raise ValidationFailed(f"user {user.username} is disabled: enable them on the accounts page first", field="username")
     if session.get(SiteMember, (user.id, found.id)) is not None:
         raise Conflict(f"user {user.username} is a member of {found.name} already", field="username")
     session.add(SiteMember(user_id=user.id, site_id=found.id))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.errors import Busy, TooManyAttempts
 from moderation.domain.sites import Limiter
 from moderation.domain.status import audit
-from moderation.domain.users import authenticate, record_sign_in
+from moderation.domain.users import authenticate, record_sign_in, spelled
 from moderation.models import User
 
 
@@ -39,7 +39,8 @@ def too_many(retry_after: int) -> TooManyAttempts:
 
 
 def _account(username: str) -> dict[str, str | None]:
-    return {"user": username.strip().lower()[:100]}
+    # As users are found: "jose\u0301" is "josé", and must not be a second count of guesses for it.
+    return {"user": spelled(username).lower()[:100]}
 
 
 def locked_for(guard: SignInGuard, username: str) -> int:

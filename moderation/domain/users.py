@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.lookalikes import NEW_NAMES_LOCK, skeleton
 from moderation.domain.passwords import burn_one_verification, check_password_policy, hash_secret, verify_secret
 from moderation.domain.status import audit, now
 from moderation.models import ROLES, User
@@ -26,19 +27,25 @@ def _scripts(name: str) -> set[str]:
     return {_ONE_WRITING.get(script, script) for script in found}
 
 
-def _spelled(username: str) -> str:
+def spelled(username: str) -> str:
     """One spelling of a name: "sämé" typed with a combining accent is the same name as with é."""
     return unicodedata.normalize("NFC", username.strip())
 
 
+def _reads_like(names, name: str) -> str | None:
+    """The first of `names` that reads as `name` does (lookalikes.skeleton), or None."""
+    wanted = skeleton(name)
+    return next((existing for existing in names if skeleton(existing) == wanted), None)
+
+
 def create_user(session: Session, username: str, password: str, role: str) -> User:
-    username = _spelled(username)
+    username = spelled(username)
     if not username:
         raise ValidationFailed("username must not be empty", field="username")
     if len(username) > MAX_USERNAME_LENGTH:
         raise ValidationFailed(f"username must have at most {MAX_USERNAME_LENGTH} characters", field="username")
-    if not username.isprintable():  # a NUL or a line break, which PostgreSQL or a log line would choke on
-        raise ValidationFailed("username must not hold control characters", field="username")
+    if not username.isprintable():  # a NUL, a line break or a zero-width space: PostgreSQL, a log line or a reader chokes
+        raise ValidationFailed("username must not hold control or invisible characters", field="username")
     scripts = _scripts(username)
     if len(scripts) > 1:  # "mаria" with a Cyrillic а reads as "maria" in every list and log
         raise ValidationFailed(f"username mixes alphabets ({' and '.join(sorted(s.title() for s in scripts))}), "
@@ -46,11 +53,13 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     check_password_policy(password, username)
-    # "Mona" beside "mona" would be two accounts a colleague cannot tell apart in the queue's claims,
-    # the audit log or a webhook's moderator, and they share one sign-in lockout.
-    taken = session.scalar(select(User.username).where(func.lower(User.username) == username.lower()))
+    # "Mona" beside "mona" (or "ｍｏｎａ", "mоna" with a Cyrillic о) would be two accounts a colleague
+    # cannot tell apart in the queue's claims, the audit log or a webhook's moderator. The lock makes
+    # two admins adding "Mona" and "mona" at the same moment take turns, so the second sees the first.
+    session.execute(select(func.pg_advisory_xact_lock(NEW_NAMES_LOCK)))
+    taken = _reads_like(session.scalars(select(User.username)), username)
     if taken is not None:
-        raise Conflict(f"user {taken!r} exists already" + ("" if taken == username else " (names ignore case)"),
+        raise Conflict(f"user {taken!r} exists already" + ("" if taken == username else " (names that read alike are one name)"),
                        field="username")
     user = User(username=username, password_hash=hash_secret(password), role=role)
     try:
@@ -62,15 +71,21 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
     return user
 
 
+def find_user(session: Session, username: str) -> User | None:
+    """The user of this name as typed, else the one user whose name it is whatever the case: a phone's
+    keyboard capitalises the first letter, so "Maria" is maria (unless, made before names ignored
+    case, two users answer to it)."""
+    name = spelled(username)
+    user = session.scalar(select(User).where(User.username == name))
+    if user is None:
+        alike = session.scalars(select(User).where(func.lower(User.username) == name.lower()).limit(2)).all()
+        user = alike[0] if len(alike) == 1 else None
+    return user
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this name and password, or None; every outcome costs one argon2 verify."""
-    spelled = _spelled(username)
-    user = session.scalar(select(User).where(User.username == spelled))
-    if user is None:
-        # A phone's keyboard capitalises the first letter: "Maria" signs maria in, unless (made before
-        # names ignored case) two users answer to it.
-        alike = session.scalars(select(User).where(func.lower(User.username) == spelled.lower()).limit(2)).all()
-        user = alike[0] if len(alike) == 1 else None
+    user = find_user(session, username)
     if user is None:
         # One verification against a hash made once per process: as slow as a wrong password,
         # and no longer twice as slow (hashing then verifying), which told names apart by timing.
@@ -82,14 +97,14 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def user_named(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    user = find_user(session, username)
     if user is None:
         raise NotFound(f"no user named {username!r}", field="username")
     return user
 
 
 def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.username)))
+    return list(session.scalars(select(User).order_by(func.lower(User.username), User.username)))
 
 
 def end_sessions(session: Session, user: User) -> None:

@@ -173,7 +173,7 @@ def test_an_id_sent_with_spaces_around_it_is_found_by_the_same_spelling(client, 
     assert [c["id"] for c in listed.get_json()["comments"]] == [posted.get_json()["id"]]
 
 
-@pytest.mark.parametrize("blank", ["   ", "\u200b\u200b", "\u00ad \u2060"])
+@pytest.mark.parametrize("blank", ["   ", "\u200b\u200b", "\u00ad \u2060", "\u3164", "\u2800", "\ufe0f\u034f", "\U000e0100"])
 def test_an_author_name_or_story_title_with_nothing_visible_is_no_name(app, client, site, blank):
     # A card said "by " with an empty link: a reader could hide from moderators behind a blank name.
     response = post(client, site, {**GOOD, "author_name": blank, "story_title": blank})

@@ -112,3 +112,51 @@ def test_a_database_error_does_not_carry_the_statements_values(app, admin):
             db.session.execute(insert(User).values(username="ada", password_hash="$argon2id$secret-hash", role="admin"))
         db.session.rollback()
     assert "secret-hash" not in str(error.value)
+
+
+class _CreateCapital:
+    def prepare(self, session):
+        return None
+
+    def __call__(self, session, _) -> None:
+        create_user(session, "Twin", PASSWORD, "moderator")
+
+
+def test_names_that_differ_by_case_added_at_the_same_moment_make_one_user(app):
+    started, outcome = threading.Event(), {}
+    thread = _in_second_session(app, _CreateCapital(), started, outcome)
+    with app.app_context():
+        create_user(db.session, "twin", PASSWORD, "moderator")  # holds the new-names lock until committed
+        started.set()
+        time.sleep(0.5)
+        db.session.commit()
+    thread.join(30)
+
+    assert isinstance(outcome["second"], Conflict) and "exists already" in outcome["second"].message
+    with app.app_context():
+        assert db.session.scalars(select(User.username)).all() == ["twin"]
+
+
+def test_a_site_added_twice_at_the_same_moment_is_a_conflict_not_a_server_error(app):
+    from moderation.domain.sites import create_site
+    from moderation.models import Site
+
+    class _Site:
+        def prepare(self, session):
+            return None
+
+        def __call__(self, session, _) -> None:
+            create_site(session, "Race-Site")
+
+    started, outcome = threading.Event(), {}
+    thread = _in_second_session(app, _Site(), started, outcome)
+    with app.app_context():
+        create_site(db.session, "race-site")
+        started.set()
+        time.sleep(0.5)
+        db.session.commit()
+    thread.join(30)
+
+    assert isinstance(outcome["second"], Conflict) and "exists already" in outcome["second"].message
+    with app.app_context():
+        assert db.session.scalars(select(Site.name)).all() == ["race-site"]

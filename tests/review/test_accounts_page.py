@@ -122,7 +122,7 @@ def test_an_admin_adds_a_moderator_of_chosen_sites_who_then_signs_in_and_sees_th
     ({"username": "mona"}, 409, "exists already"),  # taken
     ({"password": "password1234"}, 400, "too common"),
     ({"username": "x" * 101}, 400, "at most 100 characters"),
-    ({"username": "no\nra"}, 400, "control characters"),
+    ({"username": "no\nra"}, 400, "control or invisible characters"),
     ({"role": "owner"}, 400, "role must be one of"),
     ({"role": "admin", "sites": "SITE"}, 400, "an admin sees every site already"),
     ({"sites": "99999"}, 400, "no site"),  # gone since the page was drawn
@@ -217,7 +217,7 @@ def test_a_site_without_starter_rules_has_none(app, sign_in, admin):
     ({"name": "daily-planet"}, 409, "exists already"),
     ({"name": "   "}, 400, "must not be empty"),
     ({"name": "x" * 201}, 400, "at most 200 characters"),
-    ({"name": "two\nlines"}, 400, "control characters"),
+    ({"name": "two\nlines"}, 400, "control or invisible characters"),
     ({"webhook_url": "ftp://news.example/hook"}, 400, "webhook url"),
     ({"moderation_mode": "sometimes"}, 400, "moderation mode"),
 ])
@@ -238,7 +238,7 @@ def test_a_refused_site_leaves_no_site_and_no_rules_behind(app, sign_in, admin, 
 
 def test_a_name_that_differs_from_a_users_only_by_case_is_taken(app, sign_in, admin, moderator):
     response = _new_user(sign_in(admin), username="Mona")
-    assert response.status_code == 409 and "&#39;mona&#39; exists already (names ignore case)" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "&#39;mona&#39; exists already (names that read alike are one name)" in response.get_data(as_text=True)
 
 
 def test_an_admin_changes_their_own_password_only_where_the_current_one_is_asked(app, sign_in, admin):

@@ -117,3 +117,50 @@ def test_the_accounts_page_lists_the_sites_each_moderator_works_and_asks_before_
     assert "daily-planet" in page.split('aria-label="Role of mona"')[1].split("</tr>")[0]
     assert 'data-confirm="Disable mona? They are signed out at once and cannot sign in."' in page
     assert 'aria-label="Disable mona"' in page
+
+
+@pytest.mark.parametrize("lookalike", ["\u0455\u0430\u0455\u04bb\u0430",  # all Cyrillic letters drawn as s, a, s, h, a
+                                       "\uff53\uff41\uff53\uff48\uff41",  # fullwidth
+                                       "sash\u0430\u0307", "sasha\u2800", "sasha\ufe0f", "SASHA"])
+def test_a_name_that_reads_like_anothers_is_refused(sign_in, admin, lookalike):
+    client = sign_in(admin)
+    assert _add(client, "sasha").status_code == 303
+    response = _add(client, lookalike)
+    assert response.status_code in (400, 409), lookalike
+    assert "exists already" in response.get_data(as_text=True) or "mixes alphabets" in response.get_data(as_text=True)
+
+
+def test_a_name_spelled_another_way_counts_towards_the_same_lockout(client, sign_in, admin):
+    assert _add(sign_in(admin), "jos\u00e9").status_code == 303
+    for attempt in range(10):
+        assert _sign_in(client, "jos\u00e9", f"wrong guess {attempt}").status_code == 401
+    assert _sign_in(client, "jose\u0301", PASSWORD).status_code == 429  # the accent typed apart
+
+
+@pytest.mark.parametrize("path", ["/admin/accounts/users/1/role", "/admin/accounts/users/1/password"])
+def test_the_address_a_refused_row_action_leaves_leads_back_to_the_page(sign_in, admin, path):
+    response = sign_in(admin).get(path)
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/accounts"
+
+
+def test_a_site_named_like_another_is_refused(sign_in, admin, site):
+    response = _post(sign_in(admin), f"{PAGE}/sites", name="Daily-Planet", moderation_mode="pre")
+    assert response.status_code == 409 and "exists already" in response.get_data(as_text=True)
+
+
+def test_a_moderator_is_added_to_a_site_by_their_name_in_any_case_but_not_when_disabled(app, sign_in, admin,
+                                                                                         moderator, site):
+    client = sign_in(admin)
+    token = csrf_token(client.get(f"/admin/sites/{site.id}").get_data(as_text=True))
+    client.post(f"/admin/sites/{site.id}/members", data={"csrf_token": token, "username": "MONA"})
+    assert "mona now moderates daily-planet" in client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    _post(client, f"{PAGE}/users/{moderator.id}/disable")
+    with app.app_context():
+        from moderation import db
+        from moderation.domain.membership import revoke
+
+        revoke(db.session, "mona", site.id, actor="test")
+        db.session.commit()
+    token = csrf_token(client.get(f"/admin/sites/{site.id}").get_data(as_text=True))
+    client.post(f"/admin/sites/{site.id}/members", data={"csrf_token": token, "username": "mona"})
+    assert "is disabled: enable them" in client.get(f"/admin/sites/{site.id}").get_data(as_text=True)

@@ -1,0 +1,47 @@
+"""Names people read, not bytes: whether a name shows anything at all, and the form two names that
+read alike share ("maria", "Maria", "mаria" with a Cyrillic а, "ｍａｒｉａ", "mari\u0307a" with a
+stray dot), so a second one can be refused.
+
+Unicode's confusables list is long; the letters below are those of the Cyrillic and Greek
+alphabets that are drawn like Latin ones in common fonts, which covers the names people make by
+accident or to pass for a colleague.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+# pg_advisory_xact_lock key taken while a new user's or site's name is checked against the others:
+# two admins adding "Mona" and "mona" at the same moment take turns, so the second sees the first.
+NEW_NAMES_LOCK = 0x6D6F6475
+
+# Letters with nothing to see (fillers, a blank braille cell) that Unicode does not class as spaces.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Me", "Mn", "Zl", "Zp", "Zs"})
+_LIKE_LATIN = str.maketrans({
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ь": "b",
+    "ӏ": "l", "ɡ": "g",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "χ": "x", "γ": "y", "ω": "w",
+    # Latin letters drawn like others
+    "ı": "i", "ʀ": "r", "ɑ": "a", "ℓ": "l", "ſ": "s",
+})
+
+
+def unseen(char: str) -> bool:
+    return char in _BLANK_LETTERS or unicodedata.category(char) in _UNSEEN_CATEGORIES
+
+
+def shows_something(text: str) -> bool:
+    """Whether any character of `text` draws something: not only spaces, joiners, variation
+    selectors, combining marks alone or blank letters."""
+    return not all(map(unseen, text))
+
+
+def skeleton(name: str) -> str:
+    """What `name` reads as: compatibility forms folded (fullwidth, mathematical letters), accents and
+    invisible marks dropped, case folded, look-alike letters of other alphabets read as Latin."""
+    folded = unicodedata.normalize("NFKD", name).casefold()
+    return "".join(c for c in folded if not unseen(c)).translate(_LIKE_LATIN)
