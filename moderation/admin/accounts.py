@@ -70,11 +70,13 @@ def accounts() -> tuple[str, int]:
 
 @bp.get("/accounts/users")
 @bp.get("/accounts/sites")
+@bp.get("/accounts/users/<int:user_id>/role")
+@bp.get("/accounts/users/<int:user_id>/password")
 @auth.login_required("admin")
-def accounts_form_address() -> Response:
+def accounts_form_address(user_id: int | None = None) -> Response:
     """A refused form leaves its address in the bar; pressing Enter there leads back to the form,
     not to a 405."""
-    anchor = "add-site" if request.path.endswith("/sites") else "add-user"
+    anchor = "add-site" if request.path.endswith("/sites") else "add-user" if request.path.endswith("/users") else None
     return redirect(url_for("admin.accounts", _anchor=anchor), code=303)
 
 

@@ -41,7 +41,8 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
         # admin created, added and disabled olu.
         pattern = _contains(who.strip())
         query = query.where(or_(AuditEntry.actor.ilike(pattern, escape="\\"),
-                                AuditEntry.details["user"].astext.ilike(pattern, escape="\\")))
+                                AuditEntry.details["user"].astext.ilike(pattern, escape="\\"),
+                                AuditEntry.details["username"].astext.ilike(pattern, escape="\\")))
     if what.strip():
         query = query.where(AuditEntry.action.ilike(_contains(action_code(what)), escape="\\"))
     if comment_id is not None:

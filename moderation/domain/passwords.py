@@ -90,6 +90,6 @@ def check_password_policy(password: str, username: str) -> None:
     name = username.strip().lower()
     core = lowered.rstrip(_TRAILING_NOISE).lstrip(_TRAILING_NOISE)
     if name and (lowered in (name, name[::-1]) or _only_the_name(lowered, name)):
-        refuse("password must not be your username, with or without digits or symbols around it")
+        refuse("password must not be the username, with or without digits or symbols around it")
     if lowered in _common_passwords() or core in _common_passwords() or not core:
         refuse("password is too common: pick a longer phrase of unrelated words")

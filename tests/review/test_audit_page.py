@@ -84,3 +84,10 @@ def test_who_finds_what_was_done_to_a_users_account_as_well_as_what_they_did(app
         db.session.commit()
     page = sign_in(admin).get("/admin/audit?who=olu").get_data(as_text=True)
     assert _rows(page) == 3 and "user:alice" not in _body(page)
+
+
+def test_who_finds_a_users_lockout(app, sign_in, admin, entries):
+    with app.app_context():
+        audit(db.session, "address:127.0.0.1", "auth:login_locked", limit="user", username="olu")
+        db.session.commit()
+    assert _rows(sign_in(admin).get("/admin/audit?who=olu").get_data(as_text=True)) == 1
