@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from moderation import db
 from moderation.domain.errors import Conflict
+from moderation.domain.sites import create_site
 from moderation.domain.users import create_user, disable_user, set_role
-from moderation.models import User
+from moderation.models import Site, User
 
 PASSWORD = "a long and fresh passphrase"
 
+Work = Callable[[Session], None]
 
-def _in_second_session(app, work, started: threading.Event, outcome: dict) -> threading.Thread:
-    """Run `work(session)` in a thread of its own once `started` is set; what it raised or "done" goes to `outcome`."""
-    def run() -> None:
+
+def _race(app, first: Work, second: Work) -> object:
+    """`first` in one session, left uncommitted (holding whatever it locked) while `second` runs in
+    another thread's session, then committed. Returns what `second` raised, or "done"."""
+    started, outcome = threading.Event(), {}
+
+    def run_second() -> None:
         with app.app_context():
             try:
-                prepared = work.prepare(db.session)
                 started.wait(30)
-                work(db.session, prepared)
+                second(db.session)
                 db.session.commit()
                 outcome["second"] = "done"
             except Exception as error:  # reported by the test's assertions
@@ -33,23 +40,30 @@ def _in_second_session(app, work, started: threading.Event, outcome: dict) -> th
             finally:
                 db.session.remove()
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run_second)
     thread.start()
-    return thread
+    with app.app_context():
+        first(db.session)
+        started.set()
+        time.sleep(0.5)  # the second change now waits for this one, if anything makes it wait
+        db.session.commit()
+    thread.join(30)
+    return outcome["second"]
 
 
-class _Demote:
-    def __init__(self, user_id: int, how: str) -> None:
-        self.user_id, self.how = user_id, how
-
-    def prepare(self, session):
-        return session.get(User, self.user_id)  # read before the first admin's change is committed
-
-    def __call__(self, session, user) -> None:
-        if self.how == "role":
-            set_role(session, user, "moderator", actor="user:bea")
+def _take_rights(user_id: int, how: str) -> Work:
+    def work(session: Session) -> None:
+        user = session.get(User, user_id)
+        if how == "role":
+            set_role(session, user, "moderator", actor="user:other")
         else:
-            disable_user(session, user, actor="user:bea")
+            disable_user(session, user, actor="user:other")
+
+    return work
+
+
+def _conflict(outcome: object, words: str) -> bool:
+    return isinstance(outcome, Conflict) and words in outcome.message
 
 
 @pytest.mark.parametrize("first, second", [("role", "role"), ("disable", "disable"), ("role", "disable")])
@@ -58,16 +72,10 @@ def test_two_admins_taking_each_others_rights_at_once_leave_one_admin(app, admin
         bea = create_user(db.session, "bea", PASSWORD, "admin")
         db.session.commit()
         bea_id = bea.id
-    started, outcome = threading.Event(), {}
-    thread = _in_second_session(app, _Demote(admin.id, second), started, outcome)
-    with app.app_context():
-        _Demote(bea_id, first)(db.session, db.session.get(User, bea_id))  # holds the admins' rows
-        started.set()
-        time.sleep(0.5)  # the second admin's change now waits for this one
-        db.session.commit()
-    thread.join(30)
 
-    assert isinstance(outcome["second"], Conflict) and "ada is the last active admin" in outcome["second"].message
+    outcome = _race(app, _take_rights(bea_id, first), _take_rights(admin.id, second))
+
+    assert _conflict(outcome, "ada is the last active admin")
     with app.app_context():
         admins = db.session.scalars(select(User.username).where(User.role == "admin", User.active.is_(True))).all()
     assert admins == ["ada"]
@@ -83,27 +91,23 @@ def test_the_last_admin_cannot_be_demoted_or_disabled_from_the_shell_either(app,
             db.session.rollback()
 
 
-class _Create:
-    def prepare(self, session):
-        return None
+@pytest.mark.parametrize("second_name", ["twin", "Twin"])
+def test_a_name_taken_by_another_admin_at_the_same_moment_is_a_conflict(app, second_name):
+    outcome = _race(app, lambda session: create_user(session, "twin", PASSWORD, "moderator"),
+                    lambda session: create_user(session, second_name, PASSWORD, "moderator"))
 
-    def __call__(self, session, _) -> None:
-        create_user(session, "twin", PASSWORD, "moderator")
-
-
-def test_a_name_taken_by_another_admin_at_the_same_moment_is_a_conflict(app):
-    started, outcome = threading.Event(), {}
-    thread = _in_second_session(app, _Create(), started, outcome)
-    with app.app_context():
-        create_user(db.session, "twin", PASSWORD, "moderator")  # not committed: the second insert waits on it
-        started.set()
-        time.sleep(0.5)
-        db.session.commit()
-    thread.join(30)
-
-    assert isinstance(outcome["second"], Conflict) and "exists already" in outcome["second"].message
+    assert _conflict(outcome, "exists already")
     with app.app_context():
         assert db.session.scalars(select(User.username)).all() == ["twin"]
+
+
+def test_a_site_added_twice_at_the_same_moment_is_a_conflict_not_a_server_error(app):
+    outcome = _race(app, lambda session: create_site(session, "race-site"),
+                    lambda session: create_site(session, "Race-Site"))
+
+    assert _conflict(outcome, "exists already")
+    with app.app_context():
+        assert db.session.scalars(select(Site.name)).all() == ["race-site"]
 
 
 def test_a_database_error_does_not_carry_the_statements_values(app, admin):
@@ -112,51 +116,3 @@ def test_a_database_error_does_not_carry_the_statements_values(app, admin):
             db.session.execute(insert(User).values(username="ada", password_hash="$argon2id$secret-hash", role="admin"))
         db.session.rollback()
     assert "secret-hash" not in str(error.value)
-
-
-class _CreateCapital:
-    def prepare(self, session):
-        return None
-
-    def __call__(self, session, _) -> None:
-        create_user(session, "Twin", PASSWORD, "moderator")
-
-
-def test_names_that_differ_by_case_added_at_the_same_moment_make_one_user(app):
-    started, outcome = threading.Event(), {}
-    thread = _in_second_session(app, _CreateCapital(), started, outcome)
-    with app.app_context():
-        create_user(db.session, "twin", PASSWORD, "moderator")  # holds the new-names lock until committed
-        started.set()
-        time.sleep(0.5)
-        db.session.commit()
-    thread.join(30)
-
-    assert isinstance(outcome["second"], Conflict) and "exists already" in outcome["second"].message
-    with app.app_context():
-        assert db.session.scalars(select(User.username)).all() == ["twin"]
-
-
-def test_a_site_added_twice_at_the_same_moment_is_a_conflict_not_a_server_error(app):
-    from moderation.domain.sites import create_site
-    from moderation.models import Site
-
-    class _Site:
-        def prepare(self, session):
-            return None
-
-        def __call__(self, session, _) -> None:
-            create_site(session, "Race-Site")
-
-    started, outcome = threading.Event(), {}
-    thread = _in_second_session(app, _Site(), started, outcome)
-    with app.app_context():
-        create_site(db.session, "race-site")
-        started.set()
-        time.sleep(0.5)
-        db.session.commit()
-    thread.join(30)
-
-    assert isinstance(outcome["second"], Conflict) and "exists already" in outcome["second"].message
-    with app.app_context():
-        assert db.session.scalars(select(Site.name)).all() == ["race-site"]
