@@ -144,7 +144,7 @@ def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browse
     pages = [f"/review?site={site.id}", *_pages(app, {"comment_id": list(ids.values()), "site_id": [site.id],
                                                           "author_id": [p[:200] for p in PAYLOADS.values()],
                                                           "job_id": [finished_backtest(app, site.id)],
-                                                          "version_id": [version_id]})]
+                                                          "version_id": [version_id], "user_id": [user.id]})]
     for path in pages:
         visit(path)
         page.mouse.move(400, 300)  # hover handlers, had any broken out
