@@ -17,11 +17,12 @@ from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.accounts import add_account, add_site
 from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.domain.membership import site_names_by_member
 from moderation.domain.signin import lift_lockout, locked_for
 from moderation.domain.site_rows import ROW_TTL
 from moderation.domain.sites import key_summary, parse_grace, revoke_keys, rotate_key
 from moderation.domain.users import disable_user, enable_user, list_users, set_password, set_role
-from moderation.models import ROLES, Site, SiteMember, User
+from moderation.models import ROLES, Site, User
 
 # Offered on the page; the CLI accepts any duration up to 90 days.
 GRACE_CHOICES = (("0", "no grace"), ("1h", "1 hour grace"), ("24h", "24 hours grace"), ("7d", "7 days grace"))
@@ -36,11 +37,7 @@ def _page(status: int = 200, **extra: Any) -> tuple[str, int]:
     users = list_users(db.session)
     guard = current_app.extensions["sign_in_guard"]
     locked = {user.id: minutes for user in users if (minutes := -(-locked_for(guard, user.username) // 60))}
-    member_sites: dict[int, list[str]] = {}
-    for user_id, name in db.session.execute(select(SiteMember.user_id, Site.name).join(Site, Site.id == SiteMember.site_id)
-                                            .order_by(Site.name)):
-        member_sites.setdefault(user_id, []).append(name)
-    html = render_template("admin/accounts.html", users=users, locked=locked, member_sites=member_sites,
+    html = render_template("admin/accounts.html", users=users, locked=locked, member_sites=site_names_by_member(db.session),
                            sites=[(site, key_summary(site)) for site in sites], grace_choices=GRACE_CHOICES,
                            me=auth.current_user(), row_ttl=ROW_TTL, roles=ROLES,
                            active_sites=[site for site in sites if site.active], **extra)

@@ -52,7 +52,6 @@ def change_own_password(session: Session, user: User, current: str, new: str, co
     set_password(session, user, new, actor=f"user:{user.username}")
 
 
-
 def add_site(session: Session, name: str, *, webhook_url: str | None = None, moderation_mode: str = "pre",
              report_threshold: float = 2.0, starter: bool = True, actor: str) -> NewSite:
     """A new site with its API key and webhook secret (the caller shows them once), audited, with the

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from moderation.domain.errors import Conflict, ValidationFailed
+
 # pg_advisory_xact_lock key taken while a new user's or site's name is checked against the others:
 # two admins adding "Mona" and "mona" at the same moment take turns, so the second sees the first.
 NEW_NAMES_LOCK = 0x6D6F6475
@@ -45,3 +51,34 @@ def skeleton(name: str) -> str:
     invisible marks dropped, case folded, look-alike letters of other alphabets read as Latin."""
     folded = unicodedata.normalize("NFKD", name).casefold()
     return "".join(c for c in folded if not unseen(c)).translate(_LIKE_LATIN)
+
+
+def new_name(session: Session, name: str, taken: Select, *, kind: str, label: str, max_length: int) -> str:
+    """`name` as stored (stripped, one spelling), or ValidationFailed / Conflict naming `label`'s field.
+    `taken` (a query of the names already there) runs only after this takes NEW_NAMES_LOCK (held until the caller's transaction ends),
+    so two admins adding "Mona" and "mona" at the same moment take turns and the second sees the first."""
+    name = unicodedata.normalize("NFC", name.strip())  # "sämé" with a combining accent is the one with é
+    if not name:
+        raise ValidationFailed(f"{label} must not be empty", field=label)
+    if len(name) > max_length:
+        raise ValidationFailed(f"{label} must have at most {max_length} characters", field=label)
+    if not name.isprintable():  # a NUL, a line break or a zero-width space: PostgreSQL, a log line or a reader chokes
+        raise ValidationFailed(f"{label} must not hold control or invisible characters", field=label)
+    session.execute(select(func.pg_advisory_xact_lock(NEW_NAMES_LOCK)))
+    wanted = skeleton(name)
+    existing = next((other for other in session.scalars(taken) if skeleton(other) == wanted), None)
+    if existing is not None:
+        raise Conflict(f"{kind} {existing!r} exists already" + ("" if existing == name else " (names that read alike are one name)"),
+                       field=label)
+    return name
+
+
+def insert_named(session: Session, row: object, name: str, *, kind: str, label: str) -> None:
+    """Add and flush `row`; a unique name taken since `new_name` looked (by a process of an older
+    release, which took no lock) is a Conflict, not a server error."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"{kind} {name!r} exists already", field=label) from None

@@ -43,6 +43,15 @@ def members_of(session: Session, site_id: int) -> list[User]:
     ))
 
 
+def site_names_by_member(session: Session) -> dict[int, list[str]]:
+    """Each member's sites' names, by name, keyed by user id: the accounts page's Sites column."""
+    names: dict[int, list[str]] = {}
+    for user_id, name in session.execute(select(SiteMember.user_id, Site.name)
+                                         .join(Site, Site.id == SiteMember.site_id).order_by(Site.name)):
+        names.setdefault(user_id, []).append(name)
+    return names
+
+
 def _user_and_site(session: Session, username: str, site: str | int) -> tuple[User, Site]:
     user = find_user(session, username)
     if user is None:

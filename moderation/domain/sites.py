@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import Conflict, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
-from moderation.domain.lookalikes import NEW_NAMES_LOCK, skeleton
+from moderation.domain.errors import NotFound, TooManyAttempts, Unauthorized, ValidationFailed
+from moderation.domain.lookalikes import insert_named, new_name
 from moderation.domain.passwords import hash_key_secret, verify_secret
 from moderation.domain.storable import unstorable
 from moderation.domain.settings import domain_settings
@@ -86,23 +85,11 @@ def create_site(
 ) -> NewSite:
     """A new site with its API key and webhook secret; `url_policy` defaults to the
     session's settings (DomainSettings.url_policy)."""
-    name = name.strip()
-    if not name:
-        raise ValidationFailed("name must not be empty", field="name")
-    if len(name) > MAX_SITE_NAME_LENGTH:
-        raise ValidationFailed(f"name must have at most {MAX_SITE_NAME_LENGTH} characters", field="name")
-    if not name.isprintable():  # a NUL or a line break, which PostgreSQL or a log line would choke on
-        raise ValidationFailed("name must not hold control or invisible characters", field="name")
     if moderation_mode not in ("pre", "post"):
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
-    # "City-Desk" beside "city-desk" would be two ticks nobody can tell apart; the lock makes two
-    # admins adding one at the same moment take turns (users.create_user takes the same one).
-    session.execute(select(func.pg_advisory_xact_lock(NEW_NAMES_LOCK)))
-    wanted = skeleton(name)
-    taken = next((n for n in session.scalars(select(Site.name)) if skeleton(n) == wanted), None)
-    if taken is not None:
-        raise Conflict(f"a site named {taken!r} exists already" + ("" if taken == name else " (names that read alike are one name)"),
-                       field="name")
+    # "City-Desk" beside "city-desk" would be two ticks nobody can tell apart in a form.
+    name = new_name(session, name, select(Site.name), kind="site", label="name",
+                    max_length=MAX_SITE_NAME_LENGTH)
     if webhook_url:
         check_webhook_url(webhook_url, url_policy or domain_settings(session).url_policy)
     key_id, secret = _new_key()
@@ -116,12 +103,7 @@ def create_site(
         moderation_mode=moderation_mode,
         report_threshold=report_threshold,
     )
-    try:
-        with session.begin_nested():  # a name taken since the check (an older release took no lock)
-            session.add(site)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(f"a site named {name!r} exists already", field="name") from None
+    insert_named(session, site, name, kind="site", label="name")
     return NewSite(site=site, api_key=f"{KEY_PREFIX}_{key_id}_{secret}", webhook_secret=webhook_secret)
 
 

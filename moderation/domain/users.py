@@ -4,11 +4,10 @@ from __future__ import annotations
 import unicodedata
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
-from moderation.domain.lookalikes import NEW_NAMES_LOCK, skeleton
+from moderation.domain.lookalikes import insert_named, new_name
 from moderation.domain.passwords import burn_one_verification, check_password_policy, hash_secret, verify_secret
 from moderation.domain.status import audit, now
 from moderation.models import ROLES, User
@@ -32,42 +31,22 @@ def spelled(username: str) -> str:
     return unicodedata.normalize("NFC", username.strip())
 
 
-def _reads_like(names, name: str) -> str | None:
-    """The first of `names` that reads as `name` does (lookalikes.skeleton), or None."""
-    wanted = skeleton(name)
-    return next((existing for existing in names if skeleton(existing) == wanted), None)
-
-
 def create_user(session: Session, username: str, password: str, role: str) -> User:
-    username = spelled(username)
-    if not username:
+    if not spelled(username):
         raise ValidationFailed("username must not be empty", field="username")
-    if len(username) > MAX_USERNAME_LENGTH:
-        raise ValidationFailed(f"username must have at most {MAX_USERNAME_LENGTH} characters", field="username")
-    if not username.isprintable():  # a NUL, a line break or a zero-width space: PostgreSQL, a log line or a reader chokes
-        raise ValidationFailed("username must not hold control or invisible characters", field="username")
-    scripts = _scripts(username)
+    scripts = _scripts(spelled(username))
     if len(scripts) > 1:  # "mаria" with a Cyrillic а reads as "maria" in every list and log
         raise ValidationFailed(f"username mixes alphabets ({' and '.join(sorted(s.title() for s in scripts))}), "
                                "which makes look-alike names", field="username")
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
-    check_password_policy(password, username)
+    check_password_policy(password, spelled(username))
     # "Mona" beside "mona" (or "ｍｏｎａ", "mоna" with a Cyrillic о) would be two accounts a colleague
-    # cannot tell apart in the queue's claims, the audit log or a webhook's moderator. The lock makes
-    # two admins adding "Mona" and "mona" at the same moment take turns, so the second sees the first.
-    session.execute(select(func.pg_advisory_xact_lock(NEW_NAMES_LOCK)))
-    taken = _reads_like(session.scalars(select(User.username)), username)
-    if taken is not None:
-        raise Conflict(f"user {taken!r} exists already" + ("" if taken == username else " (names that read alike are one name)"),
-                       field="username")
+    # cannot tell apart in the queue's claims, the audit log or a webhook's moderator.
+    username = new_name(session, username, select(User.username), kind="user", label="username",
+                        max_length=MAX_USERNAME_LENGTH)
     user = User(username=username, password_hash=hash_secret(password), role=role)
-    try:
-        with session.begin_nested():  # two admins adding the same name at once: the second is told so
-            session.add(user)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(f"user {username!r} exists already", field="username") from None
+    insert_named(session, user, username, kind="user", label="username")
     return user
 
 
