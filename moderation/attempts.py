@@ -79,23 +79,25 @@ class AttemptLimiter:
         counts = self._increment(keys)
         return [kind for (kind, _), count in zip(pairs, counts) if count == self.limits[kind]]
 
-    def forgive(self, subjects: Mapping[str, str | None], now: float | None = None) -> None:
+    def forgive(self, subjects: Mapping[str, str | None], now: float | None = None) -> bool:
         """Forget this window's failures of these subjects: an admin who gives a locked-out user a new
-        password means them to sign in with it now, not in a quarter of an hour."""
+        password means them to sign in with it now, not in a quarter of an hour. False when Redis,
+        which holds the counts every process shares, could not be reached."""
         now = time.time() if now is None else now
         window_start = int(now // self.window) * self.window
         keys = [self._key(kind, value, window_start) for kind, value in self._subjects(subjects)]
-        if not keys:
-            return
-        client = self._redis()
-        if client is not None:
+        # Tried even while counting in this process: a lockout an admin lifts should not stay.
+        reached = self.client is None or not keys
+        if not reached:
             try:
-                client.delete(*keys)
+                self.client.delete(*keys)
+                reached = True
             except (redis.RedisError, OSError) as error:
                 self._redis_failed(error)
         with self._lock:
             for key in keys:
                 self._memory.pop(key, None)
+        return reached
 
     def _increment(self, keys: Iterable[str]) -> list[int]:
         keys = list(keys)

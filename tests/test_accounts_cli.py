@@ -100,3 +100,27 @@ def test_a_moderator_made_from_the_shell_works_the_sites_named_and_a_wrong_name_
         assert [s.name for s in visible_sites(db.session, user_named(db.session, "carol"))] == ["daily-planet"]
         assert db.session.query(AuditEntry).filter(AuditEntry.details["user"].astext == "dave").count() == 0
     assert "dave" not in run("users", "list")
+
+
+def test_a_new_password_from_the_command_line_lifts_a_sign_in_lockout(app, client, run, moderator):
+    def sign_in(password):
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return client.post("/login", data={"csrf_token": token, "username": "mona", "password": password})
+
+    for attempt in range(10):
+        assert sign_in(f"wrong guess {attempt}").status_code == 401
+    assert sign_in(moderator.password).status_code == 429
+
+    output = run("users", "reset-password", "mona", "--password-stdin", input="tall ships in the harbour\n")
+
+    assert "lockout is lifted" in output
+    assert sign_in("tall ships in the harbour").status_code == 302
+
+
+def test_a_new_password_says_when_a_lockout_could_not_be_lifted(run, moderator, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+
+    output = run("users", "reset-password", "mona", "--password-stdin", input="tall ships in the harbour\n")
+
+    assert "new password set for mona" in output and "stays until it ends by itself (within 15 minutes)" in output

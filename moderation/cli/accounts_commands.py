@@ -88,11 +88,26 @@ def users_enable(name: str) -> None:
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 def users_reset_password(name: str, password_stdin: bool) -> None:
-    """Give NAME a new password (from a prompt or stdin); their open sessions end."""
-    from moderation.domain.users import set_password
+    """Give NAME a new password (from a prompt or stdin); their open sessions end and any sign-in
+    lockout is lifted, so the new password works at once."""
+    from flask import current_app
 
-    _user_action(name, set_password, f"new password set for {name}; their sessions have ended",
-                 _read_password(password_stdin))
+    from moderation.domain.signin import lift_lockout
+    from moderation.domain.users import set_password, user_named
+
+    password = _read_password(password_stdin)
+    with _session() as session:
+        user = user_named(session, name)
+        set_password(session, user, password, actor=cli_actor())
+        session.commit()
+        window = current_app.config["LOGIN_FAILURE_WINDOW"]
+        lifted = lift_lockout(current_app.extensions["sign_in_guard"], user.username)
+    click.echo(f"new password set for {user.username}; their sessions have ended")
+    if lifted:
+        click.echo("any sign-in lockout is lifted")
+    else:
+        click.echo(f"Redis could not be reached, so a sign-in lockout, if any, stays until it ends by itself "
+                   f"(within {max(1, window // 60)} minutes)", err=True)
 
 
 @users_group.command("role")

@@ -48,9 +48,10 @@ def locked_for(guard: SignInGuard, username: str) -> int:
     return guard.limiter.retry_after(_account(username))
 
 
-def lift_lockout(guard: SignInGuard, username: str) -> None:
-    """Forget the account's failed attempts (its address's stay counted)."""
-    guard.limiter.forgive(_account(username))
+def lift_lockout(guard: SignInGuard, username: str) -> bool:
+    """Forget the account's failed attempts (its address's stay counted); False when the shared
+    counts could not be reached."""
+    return guard.limiter.forgive(_account(username))
 
 
 def sign_in(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
