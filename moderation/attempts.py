@@ -58,17 +58,18 @@ class AttemptLimiter:
         with self._lock:
             return [self._memory.get(k, 0) for k in keys]
 
-    def retry_after(self, subjects: Mapping[str, str | None], now: float | None = None) -> int:
-        """Seconds until every subject may try again; 0 when none has used up its failures."""
+    def failures(self, subjects: Mapping[str, str | None], now: float | None = None) -> tuple[dict[str, int], int]:
+        """Each counted subject's failures in this window (one round trip), and the seconds until it ends."""
         now = time.time() if now is None else now
         window_start = int(now // self.window) * self.window
         pairs = self._subjects(subjects)
-        if not pairs:
-            return 0
-        counts = self._counts([self._key(kind, value, window_start) for kind, value in pairs])
-        if any(count >= self.limits[kind] for (kind, _), count in zip(pairs, counts)):
-            return max(1, int(window_start + self.window - now + 0.999))
-        return 0
+        counts = self._counts([self._key(kind, value, window_start) for kind, value in pairs]) if pairs else []
+        return {kind: count for (kind, _), count in zip(pairs, counts)}, max(1, int(window_start + self.window - now + 0.999))
+
+    def retry_after(self, subjects: Mapping[str, str | None], now: float | None = None) -> int:
+        """Seconds until every subject may try again; 0 when none has used up its failures."""
+        counts, left = self.failures(subjects, now)
+        return left if any(count >= self.limits[kind] for kind, count in counts.items()) else 0
 
     def failed(self, subjects: Mapping[str, str | None], now: float | None = None) -> list[str]:
         """Count one failure for each subject; returns the kinds that reached their limit just now."""

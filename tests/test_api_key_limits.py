@@ -71,6 +71,25 @@ def test_one_address_trying_many_key_ids_is_stopped(app_with, site, outsider, ma
     assert _get(client, site.api_key, address="192.0.2.1").status_code == 404
 
 
+def test_one_sites_mistyped_key_locks_out_no_other_site_behind_its_address(app_with, site, outsider, make_site,
+                                                                           argon2_calls):
+    """A site resending a mistyped secret with every comment used up its address's failures, and every
+    other site behind that address (a host, a proxy) got 429 until its key was cached again."""
+    client = app_with(KEY_MAX_FAILURES_PER_ADDRESS=3, KEY_MAX_FAILURES_PER_KEY_ID=50).test_client()
+    for _ in range(5):
+        _get(client, _wrong(site))
+    assert _get(client, site.api_key).status_code == 429  # the site with the typo is held back
+
+    assert _get(client, outsider.api_key).status_code == 404  # authenticated: the comment just does not exist
+    # From the locked address a guesser gets one try at a key id that had not failed, then 429.
+    third = make_site("third-times-herald")
+    calls = len(argon2_calls)
+    assert _get(client, _wrong(third)).status_code == 401
+    assert _get(client, _wrong(third)).status_code == 429
+    assert _get(client, third.api_key).status_code == 429
+    assert len(argon2_calls) == calls + 1
+
+
 def test_the_perspective_endpoint_answers_resource_exhausted(app_with, site):
     client = app_with(KEY_MAX_FAILURES_PER_KEY_ID=1).test_client()
     assert client.post(f"{ANALYZE}?key={_wrong(site)}", json=ANALYZE_BODY).status_code == 403

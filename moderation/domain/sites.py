@@ -50,7 +50,10 @@ _MAX_VERIFIED = 10_000
 class Limiter(Protocol):
     """Counts failures per subject (moderation.attempts.AttemptLimiter); sign-in uses it too."""
 
+    limits: dict[str, int]
+
     def retry_after(self, subjects: dict[str, str | None], now: float | None = None) -> int: ...
+    def failures(self, subjects: dict[str, str | None], now: float | None = None) -> tuple[dict[str, int], int]: ...
     def failed(self, subjects: dict[str, str | None], now: float | None = None) -> list[str]: ...
 
 
@@ -155,8 +158,13 @@ def _verify_limited(session: Session, api_key: str, limiter: Limiter | None, add
     parts = api_key.split("_", 2)
     subjects = {"key": parts[1][:32] if len(parts) == 3 else None, "addr": address}
     if limiter is not None:
-        retry_after = limiter.retry_after(subjects)
-        if retry_after:
+        failures, retry_after = limiter.failures(subjects)
+        over = {kind for kind, count in failures.items() if count >= limiter.limits[kind]}
+        # An address over its limit still lets through key ids that have not failed in this window:
+        # otherwise one site's mistyped secret, sent with every comment, locks out every other site
+        # behind the same address (an office, a proxy, a host) whose key this process has not cached
+        # yet, as after each restart. A guesser there gets one try per key id it knows.
+        if "key" in over or ("addr" in over and failures.get("key")):
             raise TooManyAttempts(f"too many failed API key checks; retry after {retry_after} seconds",
                                   retry_after=retry_after)
     try:

@@ -38,7 +38,7 @@ def parse_analyze(body: dict[str, Any]) -> AnalyzeRequest:
     text = fields.comment_text(body)
     requested = fields.field(body, "requestedAttributes")
     if not requested:
-        raise InvalidArgument("Missing requested_attributes")
+        raise InvalidArgument("Missing requested_attributes", error_type="NO_REQUESTED_ATTRIBUTES")
     if not isinstance(requested, dict):
         raise InvalidArgument('Invalid JSON payload received. "requestedAttributes" must be an object.')
     attributes = [_requested_attribute(name, params) for name, params in requested.items()]
@@ -91,7 +91,8 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     attributes = request.attributes
     if unsupported:
         if not request.drop_unsupported:
-            raise fields.language_refused(attributes[0].name, unsupported)
+            raise fields.language_refused(attributes[0].name, unsupported, requested=request.languages,
+                                          detected=[detected])
         attributes = []  # Perspective drops every attribute the language does not support: here, all
 
     scores: dict[str, float] = {}

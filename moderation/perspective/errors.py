@@ -1,22 +1,36 @@
 """Errors in the Google API shape Perspective clients already parse:
-{"error": {"code": 400, "message": "...", "status": "INVALID_ARGUMENT"}}.
+{"error": {"code": 400, "message": "...", "status": "INVALID_ARGUMENT"}}, with Perspective's
+`details` where it gives them: clients decide on `details[].errorType` whether to skip a comment
+(LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE) or treat the error as a failure.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify
+
+DETAIL_TYPE = "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
 
 
 class PerspectiveError(Exception):
     code = 400
     status = "INVALID_ARGUMENT"
 
-    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None, error_type: str | None = None,
+                 **detail: Any) -> None:
+        """`error_type` and `detail` (one camelCase field and its object) become Perspective's one
+        `details` entry, e.g. error_type="LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+        languageNotSupportedByAttributeError={...}."""
         super().__init__(message)
         self.message = message
         self.headers = headers or {}
+        self.details = [{"@type": DETAIL_TYPE, "errorType": error_type, **detail}] if error_type else []
 
     def to_response(self) -> Response:
-        response = jsonify({"error": {"code": self.code, "message": self.message, "status": self.status}})
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
+        if self.details:
+            error["details"] = self.details
+        response = jsonify({"error": error})
         response.status_code = self.code
         response.headers.update(self.headers)
         return response

@@ -12,6 +12,7 @@ from typing import Any
 
 import json5
 
+from moderation.domain.lookalikes import shows_something
 from moderation.perspective.errors import InvalidArgument
 
 # Perspective's limit on comment.text: 20 KB of UTF-8.
@@ -107,21 +108,26 @@ def check_storable(value: Any, name: str) -> None:
 def comment_text(body: dict[str, Any]) -> str:
     comment = field(body, "comment")
     if comment is None:
-        raise InvalidArgument("Comment must be non-empty.")
+        raise _empty()
     if not isinstance(comment, dict):
         raise InvalidArgument('Invalid JSON payload received. "comment" must be an object.')
     text = comment.get("text")
     if text is not None and not isinstance(text, str):
         raise InvalidArgument('Invalid JSON payload received. "comment.text" must be a string.')
-    if not text or not text.strip():
-        raise InvalidArgument("Comment must be non-empty.")
+    if not text or not shows_something(text):  # "\u200b\u200b" is as empty as "  " to a reader
+        raise _empty()
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_TEXT_BYTES:  # Perspective's own words, which clients may match
-        raise InvalidArgument(f"Comment text was too many bytes. Value ({size}) exceeded limit ({MAX_TEXT_BYTES}).")
+        raise InvalidArgument(f"Comment text was too many bytes. Value ({size}) exceeded limit ({MAX_TEXT_BYTES}).",
+                              error_type="COMMENT_TOO_LONG")
     kind = comment.get("type")
     if kind not in (None, "PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"):
         raise InvalidArgument("Currently, only 'PLAIN_TEXT' comments are supported.")
     return text
+
+
+def _empty() -> InvalidArgument:
+    return InvalidArgument("Comment must be non-empty.", error_type="COMMENT_EMPTY")
 
 
 def languages(body: dict[str, Any]) -> list[str]:
@@ -134,9 +140,15 @@ def languages(body: dict[str, Any]) -> list[str]:
     return value
 
 
-def language_refused(attribute: str, unsupported: list[str]) -> InvalidArgument:
-    """Perspective's refusal, word for word: a client may compare the message."""
-    return InvalidArgument(f"Attribute {attribute} does not support request languages: {', '.join(unsupported)}")
+def language_refused(attribute: str, unsupported: list[str], *, requested: list[str],
+                     detected: list[str]) -> InvalidArgument:
+    """Perspective's refusal, word for word (a client may compare the message), and its details,
+    on which clients skip the comment instead of failing."""
+    return InvalidArgument(
+        f"Attribute {attribute} does not support request languages: {', '.join(unsupported)}",
+        error_type="LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+        languageNotSupportedByAttributeError={"requestedLanguages": requested, "detectedLanguages": detected,
+                                              "attribute": attribute})
 
 
 def unsupported_languages(requested: list[str]) -> list[str]:

@@ -59,7 +59,7 @@ def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -
     unsupported = fields.unsupported_languages(languages or [detected])
     if unsupported:
         # Labels for a language the model cannot read would only confuse retraining.
-        raise fields.language_refused(next(iter(scores)), unsupported)
+        raise fields.language_refused(next(iter(scores)), unsupported, requested=languages, detected=[detected])
     fields.optional_string(body, "sessionId")
     client_token = _bounded(fields.optional_string(body, "clientToken"), "clientToken")
     community_id = _bounded(fields.optional_string(body, "communityId"), "communityId")

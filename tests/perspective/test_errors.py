@@ -20,6 +20,13 @@ def error_of(response, code: int, status: str) -> str:
     return error["message"]
 
 
+def error_type_of(response) -> str | None:
+    """Perspective's `details[].errorType`, on which clients decide to skip a comment or fail."""
+    [detail] = response.get_json()["error"]["details"]
+    assert detail["@type"] == "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
+    return detail["errorType"]
+
+
 def test_it_rejects_a_missing_key(client, site):
     message = error_of(client.post(ANALYZE, json=analyze_body("Hello.")), 403, "PERMISSION_DENIED")
     assert "API key" in message
@@ -40,7 +47,9 @@ def test_it_rejects_an_unknown_attribute(client, site):
 
 def test_it_rejects_a_request_without_attributes(client, site):
     body = {"comment": {"text": "Hi."}, "languages": ["en"]}
-    error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
+    error_of(response, 400, "INVALID_ARGUMENT")
+    assert error_type_of(response) == "NO_REQUESTED_ATTRIBUTES"
 
 
 def test_it_rejects_a_score_type_other_than_probability(client, site):
@@ -50,12 +59,14 @@ def test_it_rejects_a_score_type_other_than_probability(client, site):
     assert "STD_DEV_SCORE" in message
 
 
-@pytest.mark.parametrize("comment", [{"text": ""}, {"text": "   \n"}, {}, None])
+@pytest.mark.parametrize("comment", [{"text": ""}, {"text": "   \n"}, {"text": "\u200b\u200b"}, {"text": "\u3164"},
+                                     {}, None])
 def test_it_rejects_empty_text(client, site, comment):
     body = analyze_body("x")
     body["comment"] = comment
-    message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
-    assert message == "Comment must be non-empty."
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
+    assert error_of(response, 400, "INVALID_ARGUMENT") == "Comment must be non-empty."
+    assert error_type_of(response) == "COMMENT_EMPTY"
 
 
 def test_it_rejects_text_over_20_kb_of_utf8(client, site):
@@ -63,9 +74,10 @@ def test_it_rejects_text_over_20_kb_of_utf8(client, site):
     too_long = fits + "e"
 
     assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(fits)).status_code == 200
-    message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(too_long)),
-                       400, "INVALID_ARGUMENT")
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(too_long))
+    message = error_of(response, 400, "INVALID_ARGUMENT")
     assert message == "Comment text was too many bytes. Value (20481) exceeded limit (20480)."  # Google's words
+    assert error_type_of(response) == "COMMENT_TOO_LONG"
 
 
 def test_it_rejects_a_body_over_the_request_size_limit_in_the_same_shape(client, site):
@@ -81,9 +93,18 @@ def test_it_rejects_malformed_json(client, site, payload):
 
 
 def test_it_rejects_languages_other_than_english_and_says_so(client, site):
-    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Das ist gut.", languages=["de"]))
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Das ist ein guter Artikel über die Stadt.", languages=["de"]))
     message = error_of(response, 400, "INVALID_ARGUMENT")
     assert message == "Attribute TOXICITY does not support request languages: de"  # Perspective's, word for word
+    # What clients read to skip the comment rather than fail (Perspective's details, field for field).
+    assert error_type_of(response) == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE"
+    assert response.get_json()["error"]["details"][0]["languageNotSupportedByAttributeError"] == {
+        "requestedLanguages": ["de"], "detectedLanguages": ["de"], "attribute": "TOXICITY"}
+
+
+def test_other_errors_carry_no_details(client, site):
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hi.", "FLIRTATION"))
+    assert "details" not in response.get_json()["error"]
 
 
 def test_it_limits_requests_per_key_per_minute(app_with, services, site, outsider, monkeypatch):
