@@ -2,7 +2,8 @@
 
 One row per decided comment, labelled by its final decision: the decision's labels, with the
 labels of the reports it resolved filling in attributes the decision left unknown. Each
-suggestscore call is a row of its own. Rows that know no attribute (a comment rejected as spam)
+suggestscore call is a row of its own, but only the last of those with one `clientToken` (Coral
+sends `comment:<id>`): a comment deleted and then restored is an approval, not both. Rows that know no attribute (a comment rejected as spam)
 are left out. The source column is `site:<name>`, which classifiers/sources.py knows as the
 site's own data.
 """
@@ -15,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from classifiers.attributes import ATTRIBUTES
@@ -71,6 +72,7 @@ def export_site_labels(session: Session, site: Site, out: str | Path, *, since: 
     query = select(LabelledExample).where(LabelledExample.site_id == site.id)
     if since is not None:
         query = query.where(LabelledExample.created_at >= since)
+    query = query.where(_not_superseded(site))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     summary = ExportSummary(path=Path(out))
     source = source_name(site)
@@ -88,6 +90,15 @@ def export_site_labels(session: Session, site: Site, out: str | Path, *, since: 
             writer.writerow([text, *(labels.get(a, "") for a in ATTRIBUTES), source])
             summary.rows += 1
     return summary
+
+
+def _not_superseded(site: Site) -> ColumnElement[bool]:
+    """Leaves out suggestscore calls that a later call with the same clientToken replaced."""
+    suggested = LabelledExample.kind == SUGGESTSCORE
+    latest = (select(func.max(LabelledExample.id))
+              .where(LabelledExample.site_id == site.id, suggested, LabelledExample.client_token.is_not(None))
+              .group_by(LabelledExample.client_token))
+    return or_(~suggested, LabelledExample.client_token.is_(None), LabelledExample.id.in_(latest))
 
 
 def _groups(examples, summary: ExportSummary, total: int,

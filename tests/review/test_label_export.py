@@ -80,6 +80,24 @@ def test_the_export_has_the_shared_data_columns_and_one_row_per_final_decision(a
     assert len(data) == 3 and data.sources == ["site:daily-planet"] * 3
 
 
+def test_a_comment_coral_deleted_and_then_restored_is_exported_as_an_approval(app, site, client, tmp_path):
+    def suggest(text: str, token: str, value: float) -> None:
+        body = {"comment": {"text": text}, "attributeScores": {"TOXICITY": {"summaryScore": {"value": value}}},
+                "languages": ["en"], "clientToken": token, "communityId": "Coral:planet"}
+        assert client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json=body).status_code == 200
+
+    suggest("You could have checked the figures first.", "comment:7", 1)  # deleted by mistake
+    suggest("You could have checked the figures first.", "comment:7", 0)  # and restored
+    suggest("What a clown.", "comment:8", 1)
+    suggest("Thanks for the correction.", "comment:9", 0)
+    with app.app_context():
+        export_site_labels(db.session, allow(site.id), tmp_path / "coral.csv")
+    data = read_labelled_csv(tmp_path / "coral.csv")
+
+    assert sorted(zip(data.texts, data.labels[:, 0].tolist())) == [
+        ("Thanks for the correction.", 0), ("What a clown.", 1), ("You could have checked the figures first.", 0)]
+
+
 def test_an_undone_decision_is_not_exported_and_since_limits_the_dates(app, decided, site, moderator, tmp_path):
     with app.app_context():
         comment = decided(site.id, moderator.id, "You idiot.", "reject", "Harassment")
