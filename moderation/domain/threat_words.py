@@ -93,6 +93,8 @@ _PLACE = (r"(?:mosque|church|synagogue|temple|school|office|centre|center|clinic
 # "I know where you work, Sarah.", "I know where the judge lives, 14 Elm Road.", "... lives, and I'm
 # coming for him" are intimidation; "I know where you work, it's the building next to mine." is not.
 _SAID_LAST = r"(?=\s*(?:[.!?]|$)|\s*,\s*\w+(?:\s+\w+)?\s*(?:[.!?]|$)|\s*[,:;]?\s*(?:and\b|\d))"
+_DOORSTEP = r"(?:\w+\s+)?(?:house|home|door|doorstep|office|work|school|car|place)\s+with\s+"
+_WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"
 _SITE_ONLY = (
     # Harm to a part of someone: "I'll smash your head in"; not "break your heart" or "I'll twist your arm".
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
@@ -118,6 +120,15 @@ _SITE_ONLY = (
     r"\bline\s+(?:them|em|'em|" + _ROLE + r"|" + GROUP + r")\s+up\s+(?:against\s+(?:a|the)\s+wall\s+)?and\s+"
     r"(?:shoot|hang|execute|kill|gas)\b",
     r"\bday\s+of\s+(?:the\s+)?rope\b",  # white supremacists' day of mass hangings
+    # A Perspective switcher's walk: harm foretold by whoever will do it ("someone is going to put a
+    # bullet in you"; not "someone is going to get killed at that crossing", where no one does it),
+    # waiting for someone armed, and a fire set with people inside.
+    r"\b(?:someone|somebody|some\s+\w+)(?:'s|\s+is)\s+(?:going\s+to|gonna)\s+(?:just\s+|finally\s+)?" + _HARM_DONE,
+    # Armed at your door, or at theirs with my own weapon: not "he was waiting at his door with a bat".
+    r"\b(?:wait|waiting|be|show\s+up|turn\s+up|come|coming)\s+(?:\w+\s+){0,2}?(?:outside|at|by)\s+"
+    r"(?:(?:your|ur)\s+" + _DOORSTEP + r"(?:my|a|our)|(?:his|her|their)\s+" + _DOORSTEP + r"(?:my|our))\s+(?:\w+\s+)?" + _WEAPON,
+    r"\b(?:burn|torch|bomb|blow\s+up|set\s+fire\s+to)\b(?:\s+[\w']+){0,5}?\s+with\s+(?:them|him|her|you|everyone|everybody"
+    r"|all\s+of\s+them|" + _ROLE + r"|" + GROUP + r")\s+(?:still\s+)?(?:inside|in\s+(?:it|there))\b",
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.

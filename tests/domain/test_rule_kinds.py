@@ -136,6 +136,13 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "I know where the judge lives, 14 Elm Road.",
     "I know where the councilman lives: 12 Oak Street",
     "I know where the mayor lives, and I'm coming for him.",
+    # A Perspective switcher's threats, which the model scored 0.12-0.57 and the rule let through.
+    "If the councilman votes yes tomorrow I will be waiting outside his house with my rifle.",
+    "Keep writing lies like this and someone is going to put a bullet in you.",
+    "Somebody's gonna shoot that judge one day.",
+    "I'll be waiting at your door with a knife.",
+    "Burn down city hall with them inside.",
+    "They should torch the mosque with everyone still inside.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -185,6 +192,10 @@ def test_a_threat_in_plain_words_is_held(text):
     "The fire will burn the forest down if it spreads.",
     "We will not burn it down.",
     "Line up and pay at the counter.",
+    "I'll be waiting outside your office with my notes at nine.",
+    "He was waiting at his door with a bat and a ball for the kids.",
+    "Someone is going to get hurt at that junction.",
+    "They burned the old records with the furniture inside.",
     # A verification walk's civil sentences the first spelling of these held:
     "The photographers lined up and shot the royal couple as they arrived.",
     "The players lined up and shot at goal for twenty minutes after training.",
