@@ -24,7 +24,9 @@ from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, reports_reach
 
 REPORTS = "reports"
 OFF = 1.0  # a site's threshold at this value never holds or rejects for its attribute
-URGENCY = {"profanity": 0.5}  # how much an attribute's ratio counts toward priority; 1 if not listed
+# How much an attribute's ratio counts toward priority; 1 if not listed. A threat the model flags
+# ranks with the rudest insult (toxicity 1.0 over 0.5), not behind every insult over its threshold.
+URGENCY = {"profanity": 0.5, "threat": 2.0}
 # A comment held for another reason (a rule, reports, a sanction, a storm) shows the model's words
 # only for attributes that came this near their threshold. Below it the marks point at words that
 # are not why it waits: "councilman lives" in a doxxing comment a rule held at toxicity 0.03.

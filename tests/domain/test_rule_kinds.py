@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.policy import Verdict
+from moderation.domain.policy import Policy, Verdict, decide
 from moderation.domain.rules import Compiled, Earlier, Facts, apply_hits, validate_rules
 
 
@@ -382,21 +382,32 @@ def test_a_hostile_long_text_costs_every_rule_little(text):
     assert time.perf_counter() - started < 5.0
 
 
-def test_an_attack_on_a_group_waits_in_the_queue_no_longer_than_a_comment_twice_over_a_threshold():
+def test_an_attack_on_a_group_waits_in_the_queue_behind_no_insult_and_no_reported_civil_comment():
     rules = Compiled(validate_rules([{"name": "hate", "kind": "group_attack"}, {"name": "doxxing", "kind": "street_address"}]))
     facts = Facts(author_id="a")
     civil = Verdict("published", [], 0.75)  # "I hate women.": toxicity 0.38 over 0.508
     hate = apply_hits(civil, rules.evaluate("I hate women.", facts))
     doxxing = apply_hits(civil, rules.evaluate("She lives at 12 Oak Street", facts))
     kind_curse = Verdict("held", ["toxicity", "profanity"], 1.52)  # "Holy shit, that is great news"
+    reported_civil = 2.10  # "What about our own homeless?": toxicity 0.05, two readers' "hate" reports
     assert (hate.status, doxxing.status) == ("held", "held")
-    assert doxxing.priority == 1.0 < kind_curse.priority < hate.priority == 2.0
+    assert doxxing.priority == 1.0 < kind_curse.priority < reported_civil < hate.priority
     already_held = apply_hits(Verdict("held", ["toxicity"], 1.2), rules.evaluate("Immigrants are vermin.", facts))
-    assert already_held.priority == 2.0
+    assert already_held.priority == hate.priority
 
 
-def test_a_threat_ranks_with_an_attack_on_a_group():
-    rules = Compiled(validate_rules([{"name": "threats", "kind": "threat_words"}]))
+def test_a_threat_ranks_above_an_attack_on_a_group_and_a_reported_insult():
+    rules = Compiled(validate_rules([{"name": "threats", "kind": "threat_words"}, {"name": "hate", "kind": "group_attack"}]))
     civil = Verdict("published", [], 0.12)  # "I know where you live and I'm coming for you": toxicity 0.06
-    threat = apply_hits(civil, rules.evaluate("I know where you live and I'm coming for you", Facts(author_id="a")))
-    assert (threat.status, threat.priority) == ("held", 2.0)
+    facts = Facts(author_id="a")
+    threat = apply_hits(civil, rules.evaluate("I know where you live and I'm coming for you", facts))
+    hate = apply_hits(civil, rules.evaluate("I hate women.", facts))
+    reported_insult = 3.45  # "Ortega is a corrupt crook": insult over its threshold and two reports
+    assert threat.status == "held" and threat.priority > reported_insult and threat.priority > hate.priority
+
+
+def test_a_threat_the_model_flags_ranks_with_the_rudest_insult():
+    policy = Policy(thresholds={"toxicity": 0.5, "threat": 0.66}, report_threshold=2.0)
+    threat = decide(policy, {"toxicity": 0.3, "threat": 0.7})
+    insult = decide(policy, {"toxicity": 0.99, "threat": 0.0})
+    assert threat.status == insult.status == "held" and threat.priority > insult.priority
