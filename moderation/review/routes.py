@@ -103,7 +103,9 @@ def detail(comment_id: int) -> str:
 
 def _reason_from_form() -> str:
     choice = request.form.get("reason_choice", "").strip()
-    if choice and choice not in GUIDELINE_REASONS:
+    # The guideline reasons are why a comment is rejected: one left selected when the moderator
+    # approved after all made the record read "Approved: Profanity or obscenity". The note stays.
+    if choice not in GUIDELINE_REASONS or request.form.get("action") == "approve":
         choice = ""
     note = request.form.get("reason_note", "").strip()
     return ": ".join(part for part in (choice, note) if part)

@@ -17,6 +17,19 @@ def webhook_site(make_site):
     return make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")
 
 
+def test_an_approval_keeps_its_note_but_not_a_reject_reason_left_selected(app, sign_in, moderator, site, make_comment,
+                                                                          grant):
+    """It read "Approved: Profanity or obscenity: shouting but fair comment" in the history and audit log."""
+    grant(moderator, site)
+    comment_id = make_comment(site.id)
+    decide_form(sign_in(moderator), comment_id, action="approve", reason_choice="Profanity or obscenity",
+                reason_note="shouting but fair comment")
+    with app.app_context():
+        assert serialize_comment(db.session.get(Comment, comment_id))["decision"]["reason"] == "shouting but fair comment"
+        example = db.session.scalars(select(LabelledExample)).one()
+        assert example.labels == {"toxicity": 0}
+
+
 @pytest.fixture
 def second_moderator(make_moderator, site):
     return make_moderator("max", sites=[site])
