@@ -5,6 +5,11 @@
   "use strict";
   var current = null;       // the card the keys act on
   var rejectArmed = false;  // "r" with no reason picked: the next digit picks it and rejects
+  // A key pressed again because the page seemed slow to come back decided the next card unseen, and
+  // the undo offered was for that one only. Keys that decide wait this long after a page arrives.
+  var SETTLE_MS = 700;
+  var decideFrom = Infinity;
+  var DECIDES = { a: true, r: true, u: true };
 
   function cards() { return Array.prototype.slice.call(document.querySelectorAll(".card.item[data-comment-id]")); }
   function free(card) { return !card.hasAttribute("data-claimed-by"); }
@@ -44,7 +49,9 @@
     var select = inCard("reason");
     if (select && !select.value) {
       rejectArmed = true;
-      say("Reject: press the reason's number (1–9), or Esc.");
+      var numbered = [];
+      for (var i = 1; i < select.options.length && i <= 9; i++) numbered.push(i + " " + select.options[i].text);
+      say("Reject: press the reason's number (" + numbered.join(", ") + "), or Esc.");
     } else {
       click("reject");
     }
@@ -92,6 +99,10 @@
     if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
     if (!ANYWHERE[event.key] && !onTheCard()) return;
     var digit = /^[1-9]$/.test(event.key) ? Number(event.key) : 0;
+    if ((DECIDES[event.key] || (digit && rejectArmed)) && Date.now() < decideFrom) {
+      event.preventDefault();
+      return say("This comment has just come up: read it, then decide.");
+    }
     if (event.key === "Escape" && rejectArmed) {
       rejectArmed = false;
       say("");
@@ -129,6 +140,8 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    decideFrom = Date.now() + SETTLE_MS;
+    setTimeout(function () { document.body.setAttribute("data-keys-settled", ""); }, SETTLE_MS);
     var all = cards(), wanted = location.hash.indexOf("#comment-") === 0;
     var target = wanted && document.getElementById(location.hash.slice(1));
     if (target && all.indexOf(target) >= 0) focusCard(target);

@@ -5,7 +5,7 @@ import pytest
 
 from moderation import db
 from moderation.models import Comment
-from workspace_pages import held_comment, sign_in
+from workspace_pages import held_comment, keys_settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +40,7 @@ def test_feedback_stays_in_view_a_reject_asks_for_its_reason_and_undo_keeps_the_
         page.keyboard.press("j")
     decided, following = cards[4], cards[5]
 
+    keys_settled(page)
     with page.expect_navigation():
         page.keyboard.press("a")
     # The confirmation and its Undo are on screen though the page came back scrolled to the next card.
@@ -59,6 +60,7 @@ def test_feedback_stays_in_view_a_reject_asks_for_its_reason_and_undo_keeps_the_
 
     # The keyboard's prompt for a reason shows over the window, not at the page's far-off top.
     page.locator(f"#{following}").focus()
+    keys_settled(page)
     page.keyboard.press("r")
     _in_window(page, "#key-status")
     page.keyboard.press("Escape")

@@ -7,7 +7,7 @@ import pytest
 
 from moderation import db
 from moderation.models import Comment
-from workspace_pages import held_comment, sign_in
+from workspace_pages import held_comment, keys_settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +45,7 @@ def test_tabbing_after_a_decision_never_leaves_the_focus_hidden(app, site, moder
     context = chromium.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
     page = context.new_page()
     _on_the_first_card(page, live_server, moderator)
+    keys_settled(page)
     with page.expect_navigation():
         page.keyboard.press("a")  # "Comment #N approved. Undo" stays up from now on
     assert page.locator(".toasts .flash").count() == 1
@@ -67,6 +68,7 @@ def test_a_letter_key_does_nothing_while_the_focus_is_outside_the_cards(app, sit
     _on_the_first_card(page, live_server, moderator)
     page.keyboard.press("j")  # the second card is the one the keys act on
     page.focus(".signout button")
+    keys_settled(page)
 
     page.keyboard.press("a")
     page.wait_for_timeout(500)  # a decision would have posted the form by now

@@ -10,7 +10,7 @@ import pytest
 from moderation import db
 from moderation.models import Comment
 from moderation.review.routes import GUIDELINE_REASONS
-from workspace_pages import held_comment, sign_in
+from workspace_pages import held_comment, keys_settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,7 @@ def _screenshot(page, name: str) -> None:
 
 def _decide(page, *keys: str) -> None:
     """The last key decides: the form posts and the queue comes back."""
+    keys_settled(page)
     for key in keys[:-1]:
         page.keyboard.press(key)
     with page.expect_navigation():
@@ -80,14 +81,16 @@ def test_a_full_keyboard_pass_through_ten_items(app, site, moderator, grant, liv
     _screenshot(page, "keyboard-help.png")
     listed = dialog.locator("tbody kbd").all_inner_texts()
     assert {"j / k", "a", "1 – 9", "r", "u", "o", "t", "p", "x", "/", "?"} <= set(listed)
+    assert dialog.locator("ol.reason-numbers li").all_inner_texts() == list(GUIDELINE_REASONS[:9])
     page.keyboard.press("Escape")
     assert not dialog.is_visible()
     assert _focused_card(page) == ids[4]
     _decide(page, "a")
     expected[ids[4]] = ("approved", None)
 
-    page.keyboard.press("r")  # a reject waiting for its reason, cancelled
-    assert "reason" in page.locator("#key-status").inner_text()
+    keys_settled(page)
+    page.keyboard.press("r")  # a reject waiting for its reason, which it lists by number, cancelled
+    assert f"(1 {GUIDELINE_REASONS[0]}, 2 {GUIDELINE_REASONS[1]}," in page.locator("#key-status").inner_text()
     page.keyboard.press("Escape")
     _decide(page, "a")
     expected[ids[5]] = ("approved", None)
@@ -115,6 +118,29 @@ def test_a_full_keyboard_pass_through_ten_items(app, site, moderator, grant, liv
             comment = db.session.get(Comment, int(card_id.removeprefix("comment-")))
             assert (comment.status, comment.decision_reason or None) == (status, reason), card_id
     assert len(expected) == 10
+
+
+def test_a_key_pressed_again_as_the_next_card_comes_up_does_not_decide_it(app, site, moderator, grant, live_server,
+                                                                        browser_page):
+    """'a' pressed twice because the page seemed slow approved the next card unseen, and the Undo
+    offered was for that one only."""
+    grant(moderator, site)
+    for n in range(2):
+        held_comment(app, site.id, n, author_id=f"u{n}")
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    page.keyboard.press("j")
+    _decide(page, "a")
+
+    page.keyboard.press("a")  # as soon as the page is back
+    page.wait_for_timeout(300)
+
+    assert "just come up" in page.locator("#key-status").inner_text()
+    with app.app_context():
+        assert sorted(c.status for c in db.session.query(Comment)) == ["approved", "held"]
+    _decide(page, "a")  # a moment later it decides
+    with app.app_context():
+        assert sorted(c.status for c in db.session.query(Comment)) == ["approved", "approved"]
 
 
 def test_next_and_deciding_skip_a_card_another_moderator_is_reviewing(app, site, moderator, grant, live_server,

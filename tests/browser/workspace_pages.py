@@ -21,6 +21,12 @@ TEXTS = [
 ]
 
 
+def keys_settled(page) -> None:
+    """Wait until a freshly arrived review page takes the keys that decide (static/keyboard.js holds
+    them back a moment, so a key pressed twice does not decide the next card unseen)."""
+    page.wait_for_selector("body[data-keys-settled]", state="attached")
+
+
 def held_comment(app, site_id: int, n: int, *, author_id: str = "u1", text: str | None = None) -> int:
     """A scored, flagged comment waiting in the queue, like the worker leaves one, with a report."""
     text = text or TEXTS[n % len(TEXTS)]
