@@ -54,10 +54,13 @@ def test_an_authors_held_comments_are_rejected_at_once_and_the_one_taken_meanwhi
     assert bar.locator("[data-bulk-all]").evaluate("box => box.indeterminate")
     page.screenshot(path=str(_screenshots(tmp_path) / "bulk-queue.png"))
 
-    # The card's author line leads to all of the author's held comments, ticked.
+    # The card's author line leads to all of the author's held comments, none ticked: one tick takes them all.
     page.locator(f"#comment-{trolls[0]} .author-held-link").click()
     page.wait_for_url(f"{live_server}/review/authors/{site.id}/troll#held")
     held = page.locator("#held")
+    assert held.locator(".bulk-count").inner_text() == "0 selected"
+    assert held.locator("button[value=approve]").is_disabled()
+    held.locator("[data-bulk-all]").check()
     assert held.locator(".bulk-count").inner_text() == "3 selected"
     held.screenshot(path=str(_screenshots(tmp_path) / "bulk-author-held.png"))
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: the bar wraps, nothing scrolls sideways

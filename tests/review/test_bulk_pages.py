@@ -170,7 +170,8 @@ def test_all_matching_refuses_a_tab_of_final_decisions_and_a_bad_filter(sign_in,
     assert "No comments match this filter now." in client.get("/review/bulk/matching?q=zebra").get_data(as_text=True)
 
 
-def test_the_author_page_selects_all_of_the_authors_held_comments(app, sign_in, moderator, site, make_comment):
+def test_the_author_page_lists_the_authors_held_comments_for_the_bulk_bar_none_ticked(app, sign_in, moderator, site,
+                                                                                       make_comment):
     held = [make_comment(site.id, author_id="troll", author_name="Troll") for _ in range(2)]
     make_comment(site.id, author_id="troll", author_name="Troll", status="approved")
     client = sign_in(moderator)
@@ -178,8 +179,8 @@ def test_the_author_page_selects_all_of_the_authors_held_comments(app, sign_in, 
     assert f'href="/review/authors/{site.id}/troll#held">decide all 2 held</a>' in queue
     html = client.get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
     form = bulk_form(html)
-    assert [(box["value"], "checked" in box) for box in form.checkboxes] == [(str(i), True) for i in held]
-    response = post_bulk(client, html, action="reject", reason_choice="Harassment")
+    assert [(box["value"], "checked" in box) for box in form.checkboxes] == [(str(i), False) for i in held]
+    response = post_bulk(client, html, tick=held, action="reject", reason_choice="Harassment")
     assert "2 comments rejected" in response.get_data(as_text=True)
     assert f'href="/review/authors/{site.id}/troll"' in response.get_data(as_text=True)  # back to the author
 
