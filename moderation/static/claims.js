@@ -2,10 +2,18 @@
 // "being reviewed by ..." and skip it. Focusing a card (or opening a comment's page, which the
 // server claims) takes the claim; it is renewed every minute while the moderator stays, and given
 // back, best effort, when they move to another card or leave the page. The lease expires anyway.
+// Renewed only while the moderator is there: a tab left open over lunch kept its cards from
+// colleagues all afternoon, though the refusal they saw said the claim would end in 3 minutes.
 (function () {
   "use strict";
   const RENEW_MS = 60 * 1000;
   const POLL_MS = 10 * 1000;
+  const IDLE_MS = 5 * 60 * 1000;  // no key, click, touch or scroll for this long: away
+  let lastActive = Date.now();
+  ["keydown", "pointerdown", "touchstart", "wheel", "scroll", "input"].forEach(function (kind) {
+    document.addEventListener(kind, function () { lastActive = Date.now(); }, { capture: true, passive: true });
+  });
+  function present() { return !document.hidden && Date.now() - lastActive < IDLE_MS; }
   const token = document.querySelector('meta[name="csrf-token"]');
   let current = null;
   let timer = null;
@@ -89,10 +97,12 @@
       .catch(function () { /* offline for a moment: the next renewal tries again */ });
   }
 
+  function renew(card) { if (present()) claim(card); }
+
   function enter(card) {
     current = card;
     claim(card);
-    timer = setInterval(function () { claim(card); }, RENEW_MS);
+    timer = setInterval(function () { renew(card); }, RENEW_MS);
   }
 
   function leave() {
@@ -123,8 +133,10 @@
   const opened = claimable(document.querySelector("[data-claim-hold][data-comment-id]"));
   if (opened && !opened.dataset.claimedBy) {
     current = opened;
-    timer = setInterval(function () { claim(opened); }, RENEW_MS);
+    timer = setInterval(function () { renew(opened); }, RENEW_MS);
   }
+  // Back at the tab: take the card again at once, unless a colleague took it meanwhile (then shown).
+  document.addEventListener("visibilitychange", function () { if (current && !document.hidden) claim(current); });
   function watch() {
     if (document.hidden) return;
     fetch("/review/" + opened.dataset.commentId + "/state",

@@ -169,3 +169,31 @@ def test_a_comment_page_takes_the_claim_when_the_colleague_leaves(app, make_site
     assert page.locator(f"#comment-{contested}").get_attribute("data-claimed-by") is None
     with app.app_context():
         assert db.session.get(ReviewClaim, contested).user_id == bob_id
+
+
+def test_a_card_left_alone_is_no_longer_claimed_and_is_taken_again_on_return(app, make_site, make_moderator,
+                                                                           live_server, browser_page):
+    """A tab left open over lunch renewed its claim every minute, keeping the card from colleagues all
+    afternoon, though the refusal they saw said the claim would end in 3 minutes."""
+    site = make_site("daily-planet")
+    contested = _held_comment(app, site.id)
+    mona = make_moderator("mona", sites=[site])
+    page = browser_page
+    page.clock.install()
+    claims: list[str] = []
+    page.on("request", lambda r: claims.append(r.url) if r.method == "POST" and r.url.endswith("/claim") else None)
+    sign_in(page, live_server, mona)
+    page.locator(f"#comment-{contested} blockquote.text").click()
+    page.wait_for_selector(f"#comment-{contested} [data-claim-note]:has-text('you are reviewing this')")
+
+    page.clock.run_for("04:00")  # still there: renewed each minute
+    page.wait_for_timeout(300)
+    renewed = len(claims)
+    page.clock.run_for("10:00")  # away: no more renewals, so the lease runs out
+    page.wait_for_timeout(300)
+    away = len(claims)
+    page.mouse.wheel(0, 10)  # back
+    page.clock.run_for("01:00")
+    page.wait_for_timeout(300)
+
+    assert renewed >= 4 and away - renewed <= 1 and len(claims) == away + 1
