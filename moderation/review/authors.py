@@ -13,7 +13,7 @@ from moderation.domain.bulk import author_held_comments
 from moderation.domain.authors import AuthorRecord, author_comments, author_record, author_records
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.membership import can_see_site
-from moderation.domain.sanctions import KIND_LABELS, lift_sanction, sanction_author
+from moderation.domain.sanctions import KIND_LABELS, MAX_SUSPENSION_DAYS, lift_sanction, sanction_author
 from moderation.models import Comment, Site
 from moderation.request_input import parse_int
 from moderation.review.routes import bp
@@ -47,14 +47,19 @@ def _site_or_404(site_id: int) -> Site:
 @bp.get("/review/authors/<int:site_id>/<path:author_id>")
 @auth.login_required("moderator")
 def author_page(site_id: int, author_id: str) -> str:
-    site = _site_or_404(site_id)
+    return _author_page(_site_or_404(site_id), author_id)
+
+
+def _author_page(site: Site, author_id: str, sanction_entered: dict[str, str] | None = None) -> str:
+    """The page; `sanction_entered` is a refused sanction form's values, shown again to correct."""
     try:
         record = author_record(db.session, site.id, author_id)
     except NotFound:
         abort(404)
     return render_template("review/author.html", site=site, record=record,
                            comments=author_comments(db.session, site.id, author_id), kinds=KIND_LABELS,
-                           held=author_held_comments(db.session, site.id, author_id, viewer=auth.current_user()))
+                           held=author_held_comments(db.session, site.id, author_id, viewer=auth.current_user()),
+                           entered=sanction_entered or {}, max_days=MAX_SUSPENSION_DAYS)
 
 
 def _back_to_author(site_id: int, author_id: str) -> Response:
@@ -63,16 +68,18 @@ def _back_to_author(site_id: int, author_id: str) -> Response:
 
 @bp.post("/review/authors/<int:site_id>/sanction")
 @auth.login_required("moderator")
-def sanction(site_id: int) -> Response:
+def sanction(site_id: int) -> Response | tuple[str, int]:
     site = _site_or_404(site_id)
     author_id = request.form.get("author_id", "")
-    days = request.form.get("days", "").strip()
+    entered = {name: request.form.get(name, "").strip() for name in ("kind", "days", "reason")}
     try:
-        made = sanction_author(db.session, site, author_id, request.form.get("kind", ""),
-                               request.form.get("reason", ""), auth.current_user(),
-                               days=parse_int(days, maximum=10**6))  # the domain says if it is too long
+        made = sanction_author(db.session, site, author_id, entered["kind"], entered["reason"], auth.current_user(),
+                               days=parse_int(entered["days"], maximum=10**6))  # the domain says if it is too long
     except ValidationFailed as error:
+        # The form comes back as it was typed: a redirect reset its kind, days and reason.
+        db.session.rollback()
         flash(f"Not sanctioned: {error.message}.", "error")
+        return _author_page(site, author_id, entered), 400
     else:
         until = f" until {made.expires_at:%Y-%m-%d %H:%M} UTC" if made.expires_at else ""
         flash(f"{author_id}: {KIND_LABELS[made.kind]}{until}.", "success")

@@ -63,9 +63,25 @@ def test_an_invalid_sanction_is_refused_with_a_message(app, sign_in, moderator, 
     html = client.get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
     response = client.post(f"/review/authors/{site.id}/sanction", data={
         "csrf_token": csrf_token(html), "author_id": "troll", "kind": "ban", "reason": ""})
-    assert "Not sanctioned: a reason is required." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Not sanctioned: a reason is required." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(AuthorSanction)).all() == []
+
+
+def test_a_refused_sanction_comes_back_as_it_was_typed(sign_in, moderator, site, make_comment):
+    """A suspension of -3 days was refused and the form came back as 'always pre-moderate', 7 days,
+    its reason erased."""
+    make_comment(site.id, author_id="troll")
+    client = sign_in(moderator)
+    html = client.get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
+    response = client.post(f"/review/authors/{site.id}/sanction", data={
+        "csrf_token": csrf_token(html), "author_id": "troll", "kind": "suspend", "days": "-3",
+        "reason": "repeated insults on the derby story"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Not sanctioned: a suspension lasts 1 to" in page
+    assert '<option value="suspend" selected>' in page and 'value="-3"' in page
+    assert 'value="repeated insults on the derby story"' in page
 
 
 def test_the_author_page_needs_sign_in_and_a_csrf_token(client, app, sign_in, moderator, site, make_comment):
