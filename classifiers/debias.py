@@ -21,6 +21,10 @@ from classifiers.ngram_cache import char_ngrams, hash_column
 from classifiers.heads import MaskedLinearHeads
 
 NEUTRALISED_HEADS: tuple[str, ...] = ("toxicity", "insult")
+# Severe toxicity, learnt from hate-speech labels, loses the groups' nouns only: "Jews" alone scored
+# 0.99 there and "Jews and Muslims marched together for peace." 0.76 (a Perspective switcher's walk),
+# while zeroing the adjectives as well cost the hate files' severe AUC up to 0.022.
+NOUN_NEUTRALISED_HEADS: tuple[str, ...] = NEUTRALISED_HEADS + ("severe_toxicity",)
 
 # Neutralised like the adjectives (word and longer n-grams): a religion's own name, whose
 # n-grams are nearly all the word ("Islam is a religion." scored 0.88, and 0.57 with its word alone).
@@ -86,11 +90,17 @@ def neutralise_identity_terms(
     terms: Sequence[str],
     attributes: Sequence[str] = NEUTRALISED_HEADS,
     word_only: Sequence[str] = (),
+    noun_attributes: Sequence[str] = NOUN_NEUTRALISED_HEADS,
 ) -> dict[str, object]:
     """Zero the weights of `terms` (word and longer n-grams) and of `word_only` (word column) in
-    `attributes`' heads in place; returns what was done, for the card."""
-    columns = np.union1d(identity_columns(features, terms), word_columns(features, word_only))
-    changed = [a for a in attributes if a in heads.attributes_] if len(columns) else []
+    `attributes`' heads, and of `word_only` alone in `noun_attributes`' others, in place; returns
+    what was done, for the card."""
+    terms_columns, noun_columns = identity_columns(features, terms), word_columns(features, word_only)
+    changed = [a for a in attributes if a in heads.attributes_]
     for attribute in changed:
-        heads.weights_[columns, heads.attributes_.index(attribute)] = 0.0
-    return {"heads": changed, "terms": list(terms), "word_only": list(word_only), "columns_zeroed": int(len(columns))}
+        heads.weights_[np.union1d(terms_columns, noun_columns), heads.attributes_.index(attribute)] = 0.0
+    nouns_only = [a for a in noun_attributes if a in heads.attributes_ and a not in changed]
+    for attribute in nouns_only:
+        heads.weights_[noun_columns, heads.attributes_.index(attribute)] = 0.0
+    return {"heads": changed, "word_only_heads": changed + nouns_only, "terms": list(terms), "word_only": list(word_only),
+            "columns_zeroed": int(len(np.union1d(terms_columns, noun_columns)))}

@@ -351,8 +351,8 @@ def train_model(
             "and quoted or reported abuse.",
             "Violent words used figuratively (\"this bill will kill jobs\") score as toxic and as threats: most "
             "training comments that use them are abusive. A site's own decisions retrain it (`moderation train --site`).",
-            "Identity words are neutralised in the toxicity and insult heads but not in identity_attack, which "
-            "floors toxicity; see the bias metrics from `evaluate` on bias_madlibs.csv and hatecheck.csv.",
+            "Identity words are neutralised in the toxicity and insult heads, and groups' nouns (\"jews\", "
+            "\"muslims\") in severe_toxicity too, but not in identity_attack, which floors toxicity; see the bias metrics from `evaluate` on bias_madlibs.csv and hatecheck.csv.",
             "Training labels come from Twitter and Gab, Wikipedia talk pages, chatbot logs, a white-supremacist "
             "forum, mixed social media and news comments (weakly labelled sentences and typed toxic spans); their "
             "definitions differ and none is a news-site moderation policy.",

@@ -59,3 +59,23 @@ def test_group_nouns_and_parties_lose_their_word_column_only_and_people_their_ng
         assert all(heads.weights_[column(g), 0] == 0.0 for g in char_ngrams(name, 3, 5) if len(g.strip()) >= 4)
     assert heads.weights_[:, 2].min() == 1.0  # identity_attack keeps every weight
     assert "liberals" in done["word_only"] and "biden" in done["terms"]
+
+
+def test_severe_toxicity_loses_the_groups_nouns_but_not_the_other_identity_words() -> None:
+    """Severe toxicity is learnt from hate-speech labels: "Jews" alone scored 0.99 there."""
+    features = CivilityFeatures()
+    heads = MaskedLinearHeads()
+    heads.attributes_ = ["toxicity", "severe_toxicity"]
+    heads.weights_ = np.ones((features.n_features, 2))
+    done = neutralise_identity_terms(features, heads, RELIGION_NAMES + PEOPLE_NAMES, word_only=GROUP_NOUNS)
+    word = 1 << features.word_bits
+
+    assert heads.weights_[hash_column("jews", word)].tolist() == [0.0, 0.0]
+    assert heads.weights_[hash_column("islam", word)].tolist() == [0.0, 1.0]
+    assert done["heads"] == ["toxicity"] and done["word_only_heads"] == ["toxicity", "severe_toxicity"]
+
+
+def test_a_civil_sentence_naming_a_group_is_not_severely_toxic(shipped: CivilityModel) -> None:
+    threshold = shipped.card["thresholds"]["severe_toxicity"]
+    for text in ("Jews", "Jews and Muslims marched together for peace.", "My neighbours are Jews."):
+        assert shipped.score([text])[0]["severe_toxicity"] < 0.5 * threshold, text
