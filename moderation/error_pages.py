@@ -20,7 +20,9 @@ PAGES = {
 
 def html_error_page(exc: HTTPException) -> ResponseReturnValue:
     # Perspective's clients are programs that parse Google's error shape (moderation/perspective).
-    if request.path.startswith(perspective_bp.url_prefix or "/v1alpha1") or request.path == "/batch":
+    # An endpoint set without /v1alpha1 ("https://HOST" + "/comments:analyze") is a Perspective client too.
+    if (request.path.startswith(perspective_bp.url_prefix or "/v1alpha1") or request.path == "/batch"
+            or request.path.startswith("/comments:")):
         return perspective_routing_error(exc)
     if exc.code not in PAGES:
         return exc

@@ -52,8 +52,15 @@ MAX_RELAXED_BYTES = 4 * 1024
 
 def parse_json(raw: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(raw, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        text = raw.decode("utf-8-sig")  # a byte-order mark is allowed, as json.loads reads bytes
+    except UnicodeDecodeError:
+        # Said plainly rather than as Python's codec message: a gzip body starts 0x1f 0x8b.
+        compressed = raw[:2] == b"\x1f\x8b"
+        raise InvalidArgument("Invalid JSON payload received. The body is "
+                              + ("compressed (gzip): send it uncompressed." if compressed else "not UTF-8 text.")) from None
+    try:
+        body = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
         body = _relaxed(raw, error)
     if not isinstance(body, dict):
         raise InvalidArgument("Invalid JSON payload received. Expected an object at the top level.")

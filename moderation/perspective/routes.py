@@ -132,6 +132,9 @@ def perspective_routing_error(exc: HTTPException) -> Response:
                                                    headers={"Allow": ", ".join(methods)})
     elif request.path == "/batch":
         error = NotFound("Batch requests are not supported: send each comment in a request of its own.")
+    elif request.path.startswith("/comments:"):
+        error = NotFound(f"Method not found: {request.path}. Perspective's methods are under /v1alpha1: "
+                         "end the endpoint you set with /v1alpha1.")
     else:  # 404, the only other routing error
         error = NotFound(f"Method not found: {request.path}. This service answers comments:analyze and "
                          "comments:suggestscore.")

@@ -1,6 +1,8 @@
 """Every refusal comes in Google's error shape, with Perspective's status names."""
 from __future__ import annotations
 
+import gzip
+import json
 import time
 import types
 
@@ -86,6 +88,20 @@ def test_it_rejects_a_body_over_the_request_size_limit_in_the_same_shape(client,
     assert message == "Request payload size exceeds the limit: 1048576 bytes."
 
 
+@pytest.mark.parametrize("payload, says", [
+    (gzip.compress(b'{"comment": {"text": "Hi."}}'), "The body is compressed (gzip): send it uncompressed."),
+    ('{"comment": {"text": "Café"}}'.encode("latin-1"), "The body is not UTF-8 text."),
+])
+def test_a_body_that_is_not_utf8_is_refused_in_plain_words(client, site, payload, says):
+    response = client.post(f"{ANALYZE}?key={site.api_key}", data=payload, content_type="application/json")
+    assert error_of(response, 400, "INVALID_ARGUMENT") == f"Invalid JSON payload received. {says}"
+
+
+def test_a_body_with_a_byte_order_mark_is_read(client, site):
+    body = b"\xef\xbb\xbf" + json.dumps(analyze_body("Thanks for the report.")).encode()
+    assert client.post(f"{ANALYZE}?key={site.api_key}", data=body, content_type="application/json").status_code == 200
+
+
 @pytest.mark.parametrize("payload", [b"{not json", b"[1, 2]", b"", b"\xff\xfe"])
 def test_it_rejects_malformed_json(client, site, payload):
     response = client.post(f"{ANALYZE}?key={site.api_key}", data=payload, content_type="application/json")
@@ -161,6 +177,7 @@ def test_suggestscore_rejects_bad_labels_and_stores_nothing(client, app, site, b
 
 @pytest.mark.parametrize("method, path, code", [
     ("GET", ANALYZE, 405), ("PUT", ANALYZE, 405), ("POST", "/v1alpha1/comments:bogus", 404), ("POST", "/batch", 404),
+    ("POST", "/comments:analyze", 404),  # an endpoint set without /v1alpha1
 ])
 def test_a_wrong_url_or_method_answers_in_googles_shape_not_html(client, site, method, path, code):
     response = client.open(f"{path}?key={site.api_key}", method=method, json=analyze_body("Hello."))
@@ -169,6 +186,8 @@ def test_a_wrong_url_or_method_answers_in_googles_shape_not_html(client, site, m
     if code == 405:
         assert "POST" in response.headers["Allow"]
         assert response.get_json()["error"]["message"] == f"{ANALYZE} takes POST only, not {method}."
+    if path == "/comments:analyze":
+        assert "end the endpoint you set with /v1alpha1" in response.get_json()["error"]["message"]
 
 
 def test_a_relaxed_body_must_be_short_and_a_long_one_strict_json(client, site):
