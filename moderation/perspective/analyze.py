@@ -106,6 +106,7 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
                            (site_id, digest))
 
     attribute_scores: dict[str, Any] = {}
+    whole = utf16_offsets(request.text)(len(request.text))
     for attribute in attributes:
         value = scores[attribute.ours]
         if attribute.threshold is not None and value < attribute.threshold:
@@ -116,6 +117,8 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
                 {"begin": span["begin"], "end": span["end"], "score": {"value": span["score"], "type": SCORE_TYPE}}
                 for span in spans.get(attribute.ours, [])
             ]
+        else:  # as Perspective answers: one span, the whole text, which clients read as spanScores[0]
+            answer["spanScores"] = [{"begin": 0, "end": whole, "score": {"value": value, "type": SCORE_TYPE}}]
         attribute_scores[attribute.name] = answer
 
     response: dict[str, Any] = {

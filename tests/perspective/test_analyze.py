@@ -24,7 +24,14 @@ def test_every_attribute_is_answered_under_the_name_requested(client, site):
     for score in scores.values():
         assert score["summaryScore"]["type"] == "PROBABILITY"
         assert 0.0 <= score["summaryScore"]["value"] <= 1.0
-        assert "spanScores" not in score
+        # Without spanAnnotations, Perspective's one span: the whole text, with the summary score.
+        assert score["spanScores"] == [{"begin": 0, "end": len(INSULT), "score": score["summaryScore"]}]
+
+
+def test_the_whole_text_span_counts_utf16_units_as_perspective_does(client, site):
+    text = "Thanks for this 🙂"
+    span = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(text)).get_json()["attributeScores"]["TOXICITY"]["spanScores"]
+    assert span[0]["begin"] == 0 and span[0]["end"] == len(text) + 1  # the emoji is two UTF-16 units
 
 
 def test_the_key_may_come_in_the_google_api_key_header(client, site):
