@@ -133,7 +133,9 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                                   "items": {"type": "object", "properties": {
                                       "rule": {"type": "string"},
                                       "action": {"type": "string", "enum": ["hold", "reject", "flag"]},
-                                      "reason": {"type": "string"}}}},
+                                      "reason": {"type": "string"},
+                                      "kind": {"type": "string", "description": "The rule's kind (threat_words, "
+                                               "links ...); absent on comments scored before 2026-12-02."}}}},
                         "model_version": {"type": "string", "nullable": True},
                         "scored_at": {"type": "string", "format": "date-time", "nullable": True},
                         "report_weight": {"type": "number"},

@@ -62,6 +62,11 @@ def tab_condition(tab: str) -> ColumnElement[bool] | None:
     return None
 
 
+# The attribute a kind of site rule (domain/rules.py) finds in words the model misses: a moderator
+# clearing threats first filters on "threat" and must see those a rule held, not the model's alone.
+RULE_FLAGS: dict[str, tuple[str, ...]] = {"threat": ("threat_words",), "identity_attack": ("group_attack",)}
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     site: int | None = None
@@ -99,7 +104,8 @@ class QueueFilters:
             where.append(exists(select(Report.id).where(Report.comment_id == Comment.id,
                                                         Report.reason == self.reason)))
         if self.flag:
-            where.append(Comment.flagged.contains([self.flag]))
+            where.append(or_(Comment.flagged.contains([self.flag]),
+                             *(Comment.rule_hits.contains([{"kind": kind}]) for kind in RULE_FLAGS.get(self.flag, ()))))
         score = Comment.scores[self.score_attr].astext.cast(Float)
         if self.score_min is not None:
             where.append(score >= self.score_min)

@@ -92,9 +92,13 @@ class Hit:
     # The least priority a comment this rule holds or rejects takes in the queue (Kind.priority); not
     # stored with the hit, only read when the comment is scored.
     urgency: float = 1.0
+    # The rule's kind ("threat_words"): what the queue's "Flagged for" filter reads (queue_filters.RULE_FLAGS).
+    # Hits stored before it was recorded have none.
+    kind: str = ""
 
     def as_json(self) -> dict[str, str]:
-        return {"rule": self.rule, "action": self.action, "reason": self.reason}
+        return {"rule": self.rule, "action": self.action, "reason": self.reason, **({"kind": self.kind} if self.kind else {})}
+
 
 
 # A kind's parameter: (default, parser).
@@ -273,7 +277,7 @@ class Compiled:
             detail = _check(rule, kind, text, facts, fingerprint, self.patterns.get(rule["name"]), normalised)
             if detail is not None:
                 reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
-                hits.append(Hit(rule["name"], rule["action"], reason[:MAX_REASON + 60], KINDS[kind].priority))
+                hits.append(Hit(rule["name"], rule["action"], reason[:MAX_REASON + 60], KINDS[kind].priority, kind))
         return hits
 
 
@@ -347,4 +351,4 @@ def status_reason(flagged: Sequence[str], hits: Sequence[Hit]) -> str | None:
 
 def stored_hits(comment: Any) -> list[Hit]:
     """The hits recorded on a scored comment (comments.rule_hits), as Hit objects again."""
-    return [Hit(h["rule"], h["action"], h["reason"]) for h in (comment.rule_hits or [])]
+    return [Hit(h["rule"], h["action"], h["reason"], kind=h.get("kind", "")) for h in (comment.rule_hits or [])]

@@ -50,7 +50,8 @@ def test_the_flood_rule_holds_the_third_identical_post_in_a_minute(app, site, mo
         use_rules(site.id, [{"name": "repeats", "kind": "flood", "count": 3, "minutes": 1}])
         ids = [post(site.id, "Buy cheap watches at our shop") for _ in range(3)]
         assert score(model, ids) == {ids[0]: "published", ids[1]: "published", ids[2]: "held"}
-        assert row(ids[2]).rule_hits == [{"rule": "repeats", "action": "hold", "reason": "repeated post: 3 times in 1 min"}]
+        assert row(ids[2]).rule_hits == [{"rule": "repeats", "action": "hold", "reason": "repeated post: 3 times in 1 min",
+                                          "kind": "flood"}]
         assert row(ids[0]).rule_hits is None
 
 
@@ -129,7 +130,7 @@ def test_a_fired_rule_is_in_the_audit_reason_the_api_and_the_webhook(app, make_s
         use_rules(site.id, [{"name": "doxxing", "kind": "street_address", "reason": "home address"}])
         comment_id = post(site.id, "I know where the councilman lives: 12 Oak Street")
         assert score(model, [comment_id]) == {comment_id: "held"}
-        hit = {"rule": "doxxing", "action": "hold", "reason": "home address"}
+        hit = {"rule": "doxxing", "action": "hold", "reason": "home address", "kind": "street_address"}
         event = db.session.scalar(select(WebhookDelivery.event).where(WebhookDelivery.comment_id == comment_id))
         assert event["comment"]["rules"] == [hit] and event["comment"]["status"] == "held"
         reason = db.session.scalar(select(AuditEntry.details["reason"].astext)

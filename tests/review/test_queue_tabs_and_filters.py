@@ -81,6 +81,20 @@ def test_filters_combine(mona, site, make_comment):
     assert _ids(mona.get(f"/review?story=budget&since={later}").get_data(as_text=True)) == []
 
 
+def test_flagged_for_a_threat_finds_the_threats_a_rule_held_too(mona, site, make_comment):
+    """A moderator clearing threats first saw "Die die die" but not "I know where the mayor lives and
+    I'm coming for her.", which the threat_words rule held at a threat score of 0.01."""
+    by_model = make_comment(site.id, "Die die die", flagged=["threat"])
+    by_rule = make_comment(site.id, "I know where the mayor lives and I'm coming for her.", flagged=[],
+                           rule_hits=[{"rule": "threats", "action": "hold", "reason": "threat of violence: i know where",
+                                       "kind": "threat_words"}])
+    make_comment(site.id, "You fool.", flagged=["insult"])
+    make_comment(site.id, "Some link", flagged=[], rule_hits=[{"rule": "links", "action": "hold", "reason": "link",
+                                                               "kind": "links"}])
+
+    assert sorted(_ids(mona.get("/review?flag=threat").get_data(as_text=True))) == [by_model, by_rule]
+
+
 def test_search_finds_words_in_any_form_and_uses_the_index(app, mona, site, make_comment):
     bridge = make_comment(site.id, "The bridges were built by fools who cannot count")
     make_comment(site.id, "The budget is a disgrace")
