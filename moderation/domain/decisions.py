@@ -29,7 +29,19 @@ def _last_actor(session: Session, comment: Comment) -> str | None:
     actor = session.scalar(
         select(AuditEntry.actor).where(AuditEntry.comment_id == comment.id).order_by(AuditEntry.id.desc()).limit(1)
     )
-    return actor.removeprefix("user:") if actor else None
+    return _in_words(actor) if actor else None
+
+
+# A moderator reads these: "(now published, by system:scorer)" and "by site:1" were the audit log's spelling.
+_ACTORS = {"system:scorer": "the model", "system:storm": "storm mode", "system:retention": "data retention"}
+
+
+def _in_words(actor: str) -> str:
+    if actor.startswith("user:"):
+        return actor.removeprefix("user:")
+    if actor.startswith("site:"):
+        return "the site"
+    return _ACTORS.get(actor, "the service")
 
 
 def checked_reason(action: str, reason: str | None) -> str | None:

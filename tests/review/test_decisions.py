@@ -184,6 +184,22 @@ def test_only_one_of_two_simultaneous_decisions_wins(app, moderator, second_mode
         assert db.session.get(Comment, comment_id).version == 2
 
 
+@pytest.mark.parametrize("actor, says", [("system:scorer", "by the model"), ("site:1", "by the site"),
+                                         ("user:max", "by max")])
+def test_a_refusal_says_who_changed_the_comment_in_words(app, moderator, site, make_comment, grant, actor, says):
+    """It read "(now published, by system:scorer)" and "by site:1", the audit log's spelling."""
+    from moderation.domain.status import audit
+
+    grant(moderator, site)
+    comment_id = make_comment(site.id, version=3, status="published")
+    with app.app_context():
+        audit(db.session, actor, "status:held->published", comment_id=comment_id)
+        db.session.commit()
+        with pytest.raises(AlreadyDecided, match=rf"\(now published, {says}\)"):
+            decide(db.session, comment_id, user=db.session.get(User, moderator.id), action="approve", reason=None,
+                   expected_version=2)
+
+
 def test_a_stale_form_loses_even_before_anyone_decided(app, moderator, site, make_comment, grant):
     grant(moderator, site)
     comment_id = make_comment(site.id, version=3)
