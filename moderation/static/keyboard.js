@@ -92,9 +92,11 @@
 
   document.addEventListener("keydown", function (event) {
     var typing = event.target.closest && event.target.closest("input, select, textarea, [contenteditable]");
-    if (typing && event.key === "Escape" && current && !typing.matches("[contenteditable]")) {
-      event.preventDefault();  // Esc leaves a field (keeping its text; the reason list too) for the card
-      return focusCard(current);
+    if (typing && event.key === "Escape" && !typing.matches("[contenteditable]")) {
+      // Esc leaves a field (keeping its text; the reason list too) for the card, or for the first
+      // one on a page just opened: the search box cleared itself instead, and the next "r" went into it.
+      var back = current || neighbour(null, 1);
+      if (back) { event.preventDefault(); return focusCard(back); }
     }
     if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
     if (!ANYWHERE[event.key] && !onTheCard()) return;

@@ -143,6 +143,24 @@ def test_a_key_pressed_again_as_the_next_card_comes_up_does_not_decide_it(app, s
         assert sorted(c.status for c in db.session.query(Comment)) == ["approved", "approved"]
 
 
+def test_esc_in_the_search_box_of_a_page_just_opened_goes_to_the_first_card(app, site, moderator, grant, live_server,
+                                                                            browser_page):
+    """It cleared the box and left the focus there, so the next 'r' was typed into the search."""
+    grant(moderator, site)
+    for n in range(2):
+        held_comment(app, site.id, n, author_id=f"u{n}")
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    ids = page.locator("ol.queue > .card.item").evaluate_all("cards => cards.map(c => c.id)")
+    page.keyboard.press("/")
+    page.keyboard.type("bridge")
+
+    page.keyboard.press("Escape")
+
+    assert page.locator("input[type=search]").input_value() == "bridge"
+    assert _focused_card(page) == ids[0]
+
+
 def test_next_and_deciding_skip_a_card_another_moderator_is_reviewing(app, site, moderator, grant, live_server,
                                                                       browser_page):
     grant(moderator, site)
