@@ -88,11 +88,13 @@
   }
 
   function claim(card) {
+    if (card.classList.contains("decided")) return;  // greyed by a poll: nothing left to hold
     send(card, "claim")
       .then(function (response) { return response.json(); })
       .then(function (body) {
         const held = body.claim || body;  // a 409 names the holder under "claim"
-        if (held.comment_id !== undefined) show(card, held.holder, held.claimed);
+        // A poll may have greyed the card meanwhile: its "decided by" note stays.
+        if (held.comment_id !== undefined && !card.classList.contains("decided")) show(card, held.holder, held.claimed);
       })
       .catch(function () { /* offline for a moment: the next renewal tries again */ });
   }
@@ -136,7 +138,9 @@
     timer = setInterval(function () { renew(opened); }, RENEW_MS);
   }
   // Back at the tab: take the card again at once, unless a colleague took it meanwhile (then shown).
-  document.addEventListener("visibilitychange", function () { if (current && !document.hidden) claim(current); });
+  document.addEventListener("visibilitychange", function () {
+    if (current && !document.hidden && !current.dataset.claimedBy) claim(current);
+  });
   function watch() {
     if (document.hidden) return;
     fetch("/review/" + opened.dataset.commentId + "/state",
