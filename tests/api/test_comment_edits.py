@@ -8,20 +8,7 @@ from moderation import db
 from moderation.domain.scoring import score_pending
 from moderation.models import AuditEntry, Comment, CommentRevision, WebhookDelivery
 from test_comment_lookup_and_reports import move, submit
-
-
-class WordModel:
-    """Scores "idiot" as an insult and everything else as civil: enough to tell the edits apart."""
-
-    version = "words-1"
-    attributes = ("toxicity",)
-    thresholds = {"toxicity": 0.5}
-
-    def score(self, texts):
-        return [{"toxicity": 0.9 if "idiot" in text else 0.01} for text in texts]
-
-    def explain(self, text, attributes=None, top_k=5):
-        return {}
+from word_model import WordModel
 
 
 def edit(client, site, comment_id: int, text: str, **query):

@@ -45,6 +45,15 @@ def _decide(page, *keys: str) -> None:
         page.keyboard.press(keys[-1])
 
 
+def _queue_of(n: int, app, site, moderator, grant, live_server, page) -> list[str]:
+    """n held comments, the moderator signed in on the queue; the cards' ids, top first."""
+    grant(moderator, site)
+    for i in range(n):
+        held_comment(app, site.id, i, author_id=f"u{i}")
+    sign_in(page, live_server, moderator)
+    return page.locator("ol.queue > .card.item").evaluate_all("cards => cards.map(c => c.id)")
+
+
 def test_a_full_keyboard_pass_through_ten_items(app, site, moderator, grant, live_server, browser_page):
     grant(moderator, site)
     for n in range(10):
@@ -124,11 +133,8 @@ def test_a_key_pressed_again_as_the_next_card_comes_up_does_not_decide_it(app, s
                                                                         browser_page):
     """'a' pressed twice because the page seemed slow approved the next card unseen, and the Undo
     offered was for that one only."""
-    grant(moderator, site)
-    for n in range(2):
-        held_comment(app, site.id, n, author_id=f"u{n}")
     page = browser_page
-    sign_in(page, live_server, moderator)
+    _queue_of(2, app, site, moderator, grant, live_server, page)
     page.keyboard.press("j")
     _decide(page, "a")
 
@@ -146,12 +152,8 @@ def test_a_key_pressed_again_as_the_next_card_comes_up_does_not_decide_it(app, s
 def test_esc_in_the_search_box_of_a_page_just_opened_goes_to_the_first_card(app, site, moderator, grant, live_server,
                                                                             browser_page):
     """It cleared the box and left the focus there, so the next 'r' was typed into the search."""
-    grant(moderator, site)
-    for n in range(2):
-        held_comment(app, site.id, n, author_id=f"u{n}")
     page = browser_page
-    sign_in(page, live_server, moderator)
-    ids = page.locator("ol.queue > .card.item").evaluate_all("cards => cards.map(c => c.id)")
+    ids = _queue_of(2, app, site, moderator, grant, live_server, page)
     page.keyboard.press("/")
     page.keyboard.type("bridge")
 
@@ -163,12 +165,8 @@ def test_esc_in_the_search_box_of_a_page_just_opened_goes_to_the_first_card(app,
 
 def test_next_and_deciding_skip_a_card_another_moderator_is_reviewing(app, site, moderator, grant, live_server,
                                                                       browser_page):
-    grant(moderator, site)
-    for n in range(3):
-        held_comment(app, site.id, n, author_id=f"u{n}")
     page = browser_page
-    sign_in(page, live_server, moderator)
-    ids = page.locator("ol.queue > .card.item").evaluate_all("cards => cards.map(c => c.id)")
+    ids = _queue_of(3, app, site, moderator, grant, live_server, page)
     claimed = f"#{ids[1]}"
     page.locator(claimed).evaluate("card => card.dataset.claimedBy = 'alice'")  # as the claims badge marks it
 

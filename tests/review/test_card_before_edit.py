@@ -5,20 +5,7 @@ from moderation import db
 from moderation.domain.edits import edit_comment
 from moderation.domain.scoring import score_pending
 from moderation.models import Site
-
-
-class InsultModel:
-    """'idiot' is toxic, anything else civil: enough for an edit to change the verdict."""
-
-    version = "words-1"
-    attributes = ("toxicity",)
-    thresholds = {"toxicity": 0.5}
-
-    def score(self, texts):
-        return [{"toxicity": 0.9 if "idiot" in text else 0.01} for text in texts]
-
-    def explain(self, text, attributes=None, top_k=5):
-        return {}
+from word_model import WordModel
 
 
 def test_the_card_shows_what_an_approved_comment_said_before_the_reader_edited_it(app, site, sign_in, moderator,
@@ -31,7 +18,7 @@ def test_the_card_shows_what_an_approved_comment_said_before_the_reader_edited_i
         edit_comment(db.session, db.session.get(Site, site.id), comment_id,
                      text="A fair point about the budget, <b>you useless idiot</b>.")
         db.session.commit()
-        assert score_pending(db.session, lambda: InsultModel(), [comment_id], batch_size=10)[comment_id] == "held"
+        assert score_pending(db.session, lambda: WordModel(), [comment_id], batch_size=10)[comment_id] == "held"
     grant(moderator, site)
 
     page = sign_in(moderator).get("/review").get_data(as_text=True)
