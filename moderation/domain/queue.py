@@ -22,6 +22,7 @@ from moderation.domain.membership import visible_site_ids
 from moderation.domain.precedent import Precedent, precedents_for
 from moderation.domain.queue_filters import TABS, QueueFilters, held_reported_condition, tab_condition
 from moderation.domain.thread import Thread, threads_for
+from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, Comment, CommentRevision, Site, User
 
 # Cards per page. Rendering a card (scores, highlights, thread, reports) is about 1.5 ms of
@@ -50,6 +51,9 @@ class QueuePage:
     # The text a card's reader replaced after a moderator had decided it, and what it was then, by
     # comment id: "edited after decision" alone hid that a reader edited abuse into an approved comment.
     before_edit: dict[int, CommentRevision] = field(default_factory=dict)
+    # An admin's reversal that sent a card back to the queue, by comment id: who decided what, who
+    # reversed it and why. Without it the card looked new and the same decision was made again.
+    reversals: dict[int, AuditEntry] = field(default_factory=dict)
     # Counts above it are only known to be above it; None: the counts are exact.
     count_cap: int | None = COUNT_CAP
 
@@ -143,7 +147,23 @@ def review_queue(
     return QueuePage(items=items, tab=tab, counts=counts, next_cursor=next_cursor, page_size=page_size,
                      threads=threads_for(session, items) if with_threads else {},
                      before_edit=texts_before_edit(session, items) if with_threads else {},
+                     reversals=standing_reversals(session, items) if with_threads else {},
                      count_cap=None if filters.active else count_cap)
+
+
+def standing_reversals(session: Session, comments: list[Comment]) -> dict[int, AuditEntry]:
+    """Per undecided comment, the admin's reversal that brought it back, if nothing has happened to it
+    since (a decision, an undo, an edit): one query over the page's audit entries."""
+    ids = [c.id for c in comments if c.decision is None]
+    if not ids:
+        return {}
+    since = (AuditEntry.action.in_((REVERSE_ACTION, UNDO_ACTION, "comment:edited"))
+             | AuditEntry.action.like("status:%->approved") | AuditEntry.action.like("status:%->rejected"))
+    latest: dict[int, AuditEntry] = {}
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.comment_id.in_(ids), since)
+                                 .order_by(AuditEntry.id)):
+        latest[entry.comment_id] = entry
+    return {comment_id: entry for comment_id, entry in latest.items() if entry.action == REVERSE_ACTION}
 
 
 def texts_before_edit(session: Session, comments: list[Comment]) -> dict[int, CommentRevision]:

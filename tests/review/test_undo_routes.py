@@ -112,6 +112,25 @@ def test_an_admin_reverses_from_the_detail_page_with_a_reason(app, sign_in, mode
         as_text=True)
 
 
+def test_a_reversed_card_says_who_reversed_whose_decision_and_why_until_it_is_decided_again(
+        app, sign_in, moderator, admin, site, make_comment, grant):
+    """It came back to the top of the queue looking new, and the moderator made the same decision again."""
+    grant(moderator, site)
+    comment_id = make_comment(site.id)
+    mona = sign_in(moderator)
+    decide_form(mona, comment_id, action="reject", reason_choice="Harassment")
+    ada = sign_in(admin)
+    form = undo_form(ada.get(f"/review/{comment_id}").get_data(as_text=True))
+    ada.post(form.pop("action"), data={**form, "reason": "criticism of a public official is allowed"})
+
+    card = mona.get("/review").get_data(as_text=True)
+    assert ("Back for review: ada reversed mona's decision (rejected: Harassment), saying "
+            "“criticism of a public official is allowed”.") in card
+
+    decide_form(mona, comment_id, action="approve")
+    assert "Back for review" not in mona.get("/review?tab=all").get_data(as_text=True)
+
+
 def test_a_moderator_cannot_reverse(sign_in, moderator, site, make_comment, grant):
     grant(moderator, site)
     comment_id = make_comment(site.id)
