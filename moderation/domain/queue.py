@@ -154,7 +154,9 @@ def review_queue(
 def standing_reversals(session: Session, comments: list[Comment]) -> dict[int, AuditEntry]:
     """Per undecided comment, the admin's reversal that brought it back, if nothing has happened to it
     since (a decision, an undo, an edit): one query over the page's audit entries."""
-    ids = [c.id for c in comments if c.decision is None]
+    # A reversal follows a decision, and each step raised the version: most cards (scored once, at
+    # version 2) need no query at all.
+    ids = [c.id for c in comments if c.decision is None and c.version >= 3]
     if not ids:
         return {}
     since = (AuditEntry.action.in_((REVERSE_ACTION, UNDO_ACTION, "comment:edited"))
