@@ -17,6 +17,10 @@
     document.querySelectorAll("form.bulk-bar:not([data-fixed]) button[name=action]").forEach(function (button) {
       button.disabled = ticked === 0;
     });
+    // Nothing ticked: a phone shows the bar as one line (moderation.css), not its reason and buttons.
+    document.querySelectorAll("form.bulk-bar:not([data-fixed])").forEach(function (bar) {
+      bar.classList.toggle("none-ticked", ticked === 0);
+    });
   }
 
   document.addEventListener("change", function (event) {

@@ -94,3 +94,27 @@ def test_the_site_filter_works_under_the_content_security_policy(app, make_site,
     assert violations == []
     bar = page.locator(".scores .bar").first.bounding_box()
     assert bar is not None and bar["width"] > 20  # the score bars still have their width without inline style
+
+
+def test_on_a_phone_the_first_comment_comes_before_the_filters_and_the_bulk_bar(app, make_site, moderator, grant,
+                                                                               live_server, browser_page):
+    """On a 390x844 phone the filters and the bulk bar stood between the moderator and the cards:
+    the first comment's text started 1.3 screens down."""
+    from workspace_pages import sign_in
+
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    comment_id = _held_comment(app, site.id)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, moderator)
+
+    assert page.locator("details[data-phone-fold]").get_attribute("open") is None
+    text_top = page.locator(f"#comment-{comment_id}-text").bounding_box()["y"]
+    assert text_top < 844, f"the comment starts {text_top:.0f} px down"
+    assert not page.locator("form.bulk-bar button[value=reject]").is_visible()
+
+    page.locator(f"#comment-{comment_id} .select-box input").check()  # ticked: the bar offers its decisions
+    assert page.locator("form.bulk-bar button[value=reject]").is_visible()
+    page.locator("details[data-phone-fold] > summary").click()  # and the filters are a tap away
+    assert page.locator("input[name=q]").is_visible()
