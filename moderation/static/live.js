@@ -45,6 +45,18 @@
       .catch(function () { /* a missed poll is caught up by the next */ });
   }
 
+  // "N new comments — show" reloads the page: a note or reason the moderator has started would be
+  // lost without a word, so it asks first.
+  if (banner) {
+    banner.addEventListener("click", function (event) {
+      const started = Array.from(list.querySelectorAll('form.decide select[name="reason_choice"], form.decide input[name="reason_note"]'))
+        .some(function (field) { return field.value.trim() !== ""; });
+      if (started && !window.confirm("Show the new comments? The reason or note you started will be lost.")) {
+        event.preventDefault();
+      }
+    });
+  }
+
   setInterval(poll, POLL_MS);
   document.addEventListener("visibilitychange", poll);
 })();

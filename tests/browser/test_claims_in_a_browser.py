@@ -197,3 +197,24 @@ def test_a_card_left_alone_is_no_longer_claimed_and_is_taken_again_on_return(app
     page.wait_for_timeout(300)
 
     assert renewed >= 4 and away - renewed <= 1 and len(claims) == away + 1
+
+
+def test_showing_new_comments_asks_first_when_a_note_is_started(app, make_site, make_moderator, live_server,
+                                                               browser_page):
+    """The link reloaded the page and dropped a half-typed note without a word."""
+    site = make_site("daily-planet")
+    contested = _held_comment(app, site.id)
+    mona = make_moderator("mona", sites=[site])
+    page = browser_page
+    sign_in(page, live_server, mona)
+    page.locator(f"#comment-{contested} input[name=reason_note]").fill("quotes the mayor, not an insult")
+    _another_held_comment(app, site.id, "What about cyclists on the new bridge?")
+    _poll_now(page)
+    page.wait_for_selector("[data-new-items]:not([hidden])")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    page.locator("[data-new-items] a").click()
+
+    assert asked == ["Show the new comments? The reason or note you started will be lost."]
+    assert page.locator(f"#comment-{contested} input[name=reason_note]").input_value() == "quotes the mayor, not an insult"
