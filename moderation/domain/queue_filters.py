@@ -30,6 +30,17 @@ TABS: dict[str, str] = {
     REJECTED: "Rejected",
     "all": "All",
 }
+# What each tab holds, for its tooltip and screen readers: "To review 30" beside "Held 30" read as
+# the same list twice (a moderator's walk).
+TAB_HINTS: dict[str, str] = {
+    "review": "held comments, and published ones readers reported past the site's threshold",
+    HELD: "comments the model, a rule or reports held",
+    "reported": "comments to review that readers reported",
+    PENDING: "comments not scored yet",
+    APPROVED: "comments a moderator approved",
+    REJECTED: "comments rejected by a moderator or the policy",
+    "all": "every comment",
+}
 MAX_SEARCH_LENGTH = 200
 MAX_TEXT_FILTER_LENGTH = 200
 # The configuration comments.search_vector is computed with (migration 0012_queue_speed).

@@ -81,6 +81,14 @@ def test_filters_combine(mona, site, make_comment):
     assert _ids(mona.get(f"/review?story=budget&since={later}").get_data(as_text=True)) == []
 
 
+def test_each_tab_says_what_it_holds(mona, site, make_comment):
+    """"To review 30" beside "Held 30" read as the same list twice."""
+    make_comment(site.id)
+    html = mona.get("/review").get_data(as_text=True)
+    assert 'data-tab="review" title="held comments, and published ones readers reported past the site&#39;s threshold"' in html
+    assert 'data-tab="held" title="comments the model, a rule or reports held"' in html
+
+
 def test_flagged_for_a_threat_finds_the_threats_a_rule_held_too(mona, site, make_comment):
     """A moderator clearing threats first saw "Die die die" but not "I know where the mayor lives and
     I'm coming for her.", which the threat_words rule held at a threat score of 0.01."""
