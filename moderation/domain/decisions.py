@@ -16,7 +16,7 @@ from moderation.domain.report_outcomes import resolve_reports
 from moderation.domain.membership import can_see_site
 from moderation.domain.reasons import clean_reason
 from moderation.domain.lifecycle import (
-    APPROVED, DECIDABLE, DECISION, REJECTED, change_status, commit_and_send, now,
+    APPROVED, DECIDABLE, DECISION, REJECTED, actor_in_words, change_status, commit_and_send, now,
 )
 from moderation.models import AuditEntry, Comment, User, WebhookDelivery
 
@@ -29,19 +29,7 @@ def _last_actor(session: Session, comment: Comment) -> str | None:
     actor = session.scalar(
         select(AuditEntry.actor).where(AuditEntry.comment_id == comment.id).order_by(AuditEntry.id.desc()).limit(1)
     )
-    return _in_words(actor) if actor else None
-
-
-# A moderator reads these: "(now published, by system:scorer)" and "by site:1" were the audit log's spelling.
-_ACTORS = {"system:scorer": "the model", "system:storm": "storm mode", "system:retention": "data retention"}
-
-
-def _in_words(actor: str) -> str:
-    if actor.startswith("user:"):
-        return actor.removeprefix("user:")
-    if actor.startswith("site:"):
-        return "the site"
-    return _ACTORS.get(actor, "the service")
+    return actor_in_words(actor) if actor else None
 
 
 def checked_reason(action: str, reason: str | None) -> str | None:

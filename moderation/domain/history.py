@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import APPROVED, DECIDED, DELETED, parse_status_action
+from moderation.domain.lifecycle import APPROVED, DECIDED, DELETED, actor_in_words, parse_status_action
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, AuthorSanction, Comment, CommentRevision, WebhookDelivery
 
@@ -33,13 +33,8 @@ class HistoryEvent:
 
 
 def _who(actor: str) -> str:
-    if actor.startswith("user:"):
-        return actor.removeprefix("user:")
-    if actor == "system:scorer":
-        return "the model"
-    if actor.startswith("site:"):
-        return "readers' reports"
-    return actor
+    # A site acts in a comment's history through its readers' reports (edits and deletions are named apart).
+    return "readers' reports" if actor.startswith("site:") else actor_in_words(actor)
 
 
 def _from_audit(entry: AuditEntry) -> HistoryEvent:

@@ -156,6 +156,19 @@ def audit(session: Session, actor: str, action: str, *, comment_id: int | None =
     SessionWrites(session).audit(actor, action, comment_id=comment_id, details=details)
 
 
+# Who an audit entry's actor is, as a moderator reads it: "(now published, by system:scorer)" and
+# "by site:1" were the audit log's own spelling.
+_ACTORS_IN_WORDS = {"system:scorer": "the model", "system:storm": "storm mode", "system:retention": "data retention"}
+
+
+def actor_in_words(actor: str) -> str:
+    if actor.startswith("user:"):
+        return actor.removeprefix("user:")
+    if actor.startswith("site:"):
+        return "the site"
+    return _ACTORS_IN_WORDS.get(actor, actor.removeprefix("system:"))
+
+
 def status_action(old: str, new: str) -> str:
     """The audit action of a status change; `parse_status_action` reads it back."""
     return f"status:{old}->{new}"
