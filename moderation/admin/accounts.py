@@ -15,13 +15,13 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.domain.accounts import add_account, add_site
+from moderation.domain.accounts import add_account, add_site, give_new_password
 from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.domain.membership import site_names_by_member
-from moderation.domain.signin import lift_lockout, locked_for
+from moderation.domain.signin import locked_for
 from moderation.domain.site_rows import ROW_TTL
 from moderation.domain.sites import key_summary, parse_grace, revoke_keys, rotate_key
-from moderation.domain.users import disable_user, enable_user, list_users, set_password, set_role
+from moderation.domain.users import disable_user, enable_user, list_users, set_role
 from moderation.models import ROLES, Site, User
 
 # Offered on the page; the CLI accepts any duration up to 90 days.
@@ -150,13 +150,11 @@ def reset_password(user_id: int) -> Response | tuple[str, int]:
         return _refused(ValidationFailed("change your own password on your account page, which asks for the current one"),
                         error_user_id=user.id)
     try:
-        set_password(db.session, user, request.form.get("password", ""), actor=_actor())
+        give_new_password(db.session, user, request.form.get("password", ""), actor=_actor(),
+                          guard=current_app.extensions["sign_in_guard"])
     except ValidationFailed as error:
         return _refused(ValidationFailed(f"new password for {user.username}: {error.message}", field=error.field),
                         error_user_id=user.id)
-    db.session.commit()
-    # A forgotten password is when a user has locked themselves out: the new one works at once.
-    lift_lockout(current_app.extensions["sign_in_guard"], user.username)
     return _done(f"New password set for {user.username}; their sessions have ended and any sign-in lockout is lifted.")
 
 

@@ -92,16 +92,15 @@ def users_reset_password(name: str, password_stdin: bool) -> None:
     lockout is lifted, so the new password works at once."""
     from flask import current_app
 
-    from moderation.domain.signin import lift_lockout
-    from moderation.domain.users import set_password, user_named
+    from moderation.domain.accounts import give_new_password
+    from moderation.domain.users import user_named
 
     password = _read_password(password_stdin)
     with _session() as session:
         user = user_named(session, name)
-        set_password(session, user, password, actor=cli_actor())
-        session.commit()
+        lifted = give_new_password(session, user, password, actor=cli_actor(),
+                                   guard=current_app.extensions["sign_in_guard"])
         window = current_app.config["LOGIN_FAILURE_WINDOW"]
-        lifted = lift_lockout(current_app.extensions["sign_in_guard"], user.username)
     click.echo(f"new password set for {user.username}; their sessions have ended")
     if lifted:
         click.echo("any sign-in lockout is lifted")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.membership import grant
 from moderation.domain.rule_sets import STARTER_RULES, save_rules, starter_rules
-from moderation.domain.signin import SignInGuard, check_password
+from moderation.domain.signin import SignInGuard, check_password, lift_lockout
 from moderation.domain.sites import NewSite, create_site
 from moderation.domain.status import audit
 from moderation.domain.users import create_user, set_password
@@ -50,6 +50,16 @@ def change_own_password(session: Session, user: User, current: str, new: str, co
     if new == current:
         raise ValidationFailed("the new password is the one you have", field="password")
     set_password(session, user, new, actor=f"user:{user.username}")
+
+
+def give_new_password(session: Session, user: User, password: str, *, actor: str, guard: SignInGuard) -> bool:
+    """An admin's new password for someone else (the accounts page, `users reset-password`): set and
+    committed, their sessions ended, then their sign-in lockout lifted, since a forgotten password is
+    how users lock themselves out and the new one should work at once. False when the lockout could
+    not be lifted (Redis unreachable); ValidationFailed, with nothing changed, for a weak password."""
+    set_password(session, user, password, actor=actor)
+    session.commit()
+    return lift_lockout(guard, user.username)
 
 
 def add_site(session: Session, name: str, *, webhook_url: str | None = None, moderation_mode: str = "pre",
