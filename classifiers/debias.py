@@ -95,12 +95,12 @@ def neutralise_identity_terms(
     """Zero the weights of `terms` (word and longer n-grams) and of `word_only` (word column) in
     `attributes`' heads, and of `word_only` alone in `noun_attributes`' others, in place; returns
     what was done, for the card."""
-    terms_columns, noun_columns = identity_columns(features, terms), word_columns(features, word_only)
-    changed = [a for a in attributes if a in heads.attributes_]
-    for attribute in changed:
-        heads.weights_[np.union1d(terms_columns, noun_columns), heads.attributes_.index(attribute)] = 0.0
-    nouns_only = [a for a in noun_attributes if a in heads.attributes_ and a not in changed]
-    for attribute in nouns_only:
-        heads.weights_[noun_columns, heads.attributes_.index(attribute)] = 0.0
+    noun_columns = word_columns(features, word_only)
+    columns = np.union1d(identity_columns(features, terms), noun_columns)
+    changed = [a for a in attributes if a in heads.attributes_] if len(columns) else []
+    nouns_only = [a for a in noun_attributes if a in heads.attributes_ and a not in changed] if len(noun_columns) else []
+    for attributes_of, zeroed in ((changed, columns), (nouns_only, noun_columns)):
+        for attribute in attributes_of:
+            heads.weights_[zeroed, heads.attributes_.index(attribute)] = 0.0
     return {"heads": changed, "word_only_heads": changed + nouns_only, "terms": list(terms), "word_only": list(word_only),
-            "columns_zeroed": int(len(np.union1d(terms_columns, noun_columns)))}
+            "columns_zeroed": int(len(columns))}

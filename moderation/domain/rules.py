@@ -100,7 +100,6 @@ class Hit:
         return {"rule": self.rule, "action": self.action, "reason": self.reason, **({"kind": self.kind} if self.kind else {})}
 
 
-
 # A kind's parameter: (default, parser).
 _Param = tuple[Any, Callable[[Any, str], Any]]
 

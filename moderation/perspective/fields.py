@@ -61,19 +61,19 @@ def parse_json(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(text, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
-        body = _relaxed(raw, error)
+        body = _relaxed(text, len(raw), error)
     if not isinstance(body, dict):
         raise InvalidArgument("Invalid JSON payload received. Expected an object at the top level.")
     _check_encodable(body, "")
     return body
 
 
-def _relaxed(raw: bytes, strict_error: Exception) -> Any:
-    if len(raw) > MAX_RELAXED_BYTES:
+def _relaxed(text: str, size: int, strict_error: Exception) -> Any:
+    if size > MAX_RELAXED_BYTES:
         raise InvalidArgument(f"Invalid JSON payload received. {strict_error} (bodies over "
                               f"{MAX_RELAXED_BYTES} bytes must be strict JSON)") from None
     try:
-        return json5.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        return json5.loads(text, parse_constant=_no_constant)
     except InvalidArgument:
         raise
     except (ValueError, RecursionError):  # the strict parser's message names the first problem best
