@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from classifiers.attributes import ATTRIBUTES
 from moderation.models import Report
 
@@ -67,6 +69,15 @@ def when(value: datetime | str | None) -> str:
         if value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def at(value: datetime | str | None) -> Markup:
+    """`when(value)` in a <time> element, which static/local_time.js shows in the reader's own zone."""
+    text = when(value)
+    if not text or text == value:  # nothing, or text that is not a time
+        return Markup("{}").format(text)
+    moment = datetime.strptime(text, "%Y-%m-%d %H:%M UTC").replace(tzinfo=timezone.utc)
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), text)
 
 
 def number(value: float | int, places: int = 1) -> str:

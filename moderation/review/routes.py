@@ -23,6 +23,7 @@ from moderation.request_input import parse_int
 from moderation.review.highlight import highlight, marked_words
 from moderation.review.undo_offer import offer_undo
 from moderation.review.presenting import (
+    at,
     flag_label,
     flagged_attributes,
     number,
@@ -53,6 +54,7 @@ def _template_helpers() -> dict[str, object]:
         "guideline_reasons": GUIDELINE_REASONS,
         "safe_url": safe_url,
         "when": when,
+        "at": at,
         "number": number,
     }
 

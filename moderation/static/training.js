@@ -37,6 +37,7 @@
         time.dateTime = run.started_at;
         time.textContent = new Date(run.started_at).toISOString().slice(0, 16).replace("T", " ") + " UTC";
         started.replaceChildren(time);
+        if (window.showLocalTimes) window.showLocalTimes(started);
       }
       const took = document.querySelector('[data-run-took-of="' + run.id + '"]');
       if (took) took.textContent = Math.max(0, Math.round((Date.now() - Date.parse(run.started_at)) / 1000)) + " s so far";

@@ -1,0 +1,41 @@
+// Times are rendered in UTC ("2026-12-02 16:35 UTC") so a page reads the same for everyone and
+// without scripts; a moderator in New York works in New York's time. Each <time datetime> whose
+// text holds such a time shows it in the browser's own zone instead ("2026-12-02 11:35 EST"),
+// with the UTC time kept in its tooltip.
+(function () {
+  "use strict";
+  var UTC_TEXT = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC/;
+  var format;
+  try {
+    format = new Intl.DateTimeFormat("en-US", {
+      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+      hourCycle: "h23", timeZoneName: "short"
+    });
+  } catch (e) {
+    return;  // an old browser keeps UTC
+  }
+
+  function local(date) {
+    var part = {};
+    format.formatToParts(date).forEach(function (p) { part[p.type] = p.value; });
+    return part.year + "-" + part.month + "-" + part.day + " " + part.hour + ":" + part.minute + " " + part.timeZoneName;
+  }
+
+  function show(root) {
+    (root || document).querySelectorAll("time[datetime]:not([data-local])").forEach(function (element) {
+      var text = element.textContent;
+      var found = text.match(UTC_TEXT);
+      var date = new Date(element.getAttribute("datetime"));
+      if (!found || isNaN(date.getTime())) return;
+      var mine = local(date);
+      element.setAttribute("data-local", "");
+      if (/ (UTC|GMT)$/.test(mine)) return;  // already the zone shown
+      element.textContent = text.replace(found[0], mine);
+      element.title = found[0];
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { show(document); });
+  // Parts of a page added later (the training page's polling) call this on what they add.
+  window.showLocalTimes = show;
+})();
