@@ -3,10 +3,12 @@
 The Flask session (a signed, HttpOnly, SameSite=Lax cookie) holds the user's id and their session
 generation; the user is loaded on each request so a deactivated account or a changed role takes
 effect at once, and a cookie whose generation is behind (after sign-out, a disable or a new
-password) is anonymous, however long it was saved.
+password) is anonymous, however long it was saved. A session unused for SESSION_IDLE_MINUTES
+ends too: a queue left open on a shared newsroom computer overnight is not a moderator at work.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -26,12 +28,33 @@ ROLE_RANK = {"moderator": 1, "admin": 2}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Requests a page makes by itself to stay current (the queue's poll for new comments, an open
+# comment's state, a training run's progress): a page, not a person, so they are not activity.
+PASSIVE_ENDPOINTS = frozenset({"review.updates", "review.card_state", "admin.training_status"})
+# The cookie is rewritten at most this often, not on every request, to say the user was here.
+_SEEN_STEP_SECONDS = 60
+
+
+def _idle_check(valid: bool) -> bool:
+    """Whether a valid session is still in use; notes this request as activity unless it is passive.
+    A session from before idle sign-out (no time seen) counts from now."""
+    if not valid:
+        return False
+    now = int(time.time())
+    seen = session.get("seen")
+    if isinstance(seen, int) and now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        g.session_idle = True
+        return False
+    if not isinstance(seen, int) or (now - seen >= _SEEN_STEP_SECONDS and request.endpoint not in PASSIVE_ENDPOINTS):
+        session["seen"] = now
+    return True
+
 
 def current_user() -> User | None:
     if "user" not in g:
         user_id = session.get("user_id")
         user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-        valid = user is not None and user.active and session.get("gen") == user.session_generation
+        valid = _idle_check(user is not None and user.active and session.get("gen") == user.session_generation)
         g.user = user if valid else None
         g.session_ended = user_id is not None and not valid
     return g.user
@@ -49,7 +72,11 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
             if user is None:
                 # After signing in, come back here; a form post cannot be replayed, so those go to the queue.
                 target = request.full_path.rstrip("?") if request.method == "GET" else None
-                if g.get("session_ended"):
+                if g.get("session_idle"):
+                    session.clear()
+                    hours = current_app.config["SESSION_IDLE_MINUTES"] / 60
+                    flash(f"You were signed out after {number_of(hours)} without using this page.", "info")
+                elif g.get("session_ended"):
                     # Else a moderator sent to sign in mid-shift is left guessing why; said once.
                     session.clear()
                     flash("You were signed out: your password, role or account was changed, "
@@ -63,6 +90,15 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def number_of(hours: float) -> str:
+    """8 as "8 hours", 0.5 as "30 minutes"."""
+    if hours < 1:
+        minutes = round(hours * 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    whole = f"{hours:g}"
+    return f"{whole} hour{'s' if whole != '1' else ''}"
 
 
 def _safe_next(target: str | None) -> str:
@@ -103,6 +139,7 @@ def login() -> Response | str | tuple[str, int]:
     session.clear()
     session["user_id"] = user.id
     session["gen"] = user.session_generation
+    session["seen"] = int(time.time())
     return redirect(_safe_next(next_url))
 
 

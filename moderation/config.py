@@ -77,7 +77,7 @@ _RULES: dict[str, Rule] = {
         "KEY_MAX_FAILURES_PER_ADDRESS", "KEY_FAILURE_WINDOW", "SUGGEST_MAX_CONTEXT_BYTES",
         "REPORTS_PER_COMMENT_PER_MINUTE", "REPORTS_PER_REPORTER_PER_MINUTE", "UNDO_WINDOW_SECONDS",
         "CLAIM_LEASE_SECONDS", "MODEL_CHECK_INTERVAL", "DRIFT_MIN_COMMENTS", "TRAINING_MIN_POSITIVES",
-        "RETENTION_INTERVAL", "BATCH_MAX_BYTES")},
+        "RETENTION_INTERVAL", "BATCH_MAX_BYTES", "SESSION_IDLE_MINUTES")},
 }
 
 
@@ -136,6 +136,9 @@ class Config:
     # because a count must never add noticeably to a request.
     REDIS_COUNTER_TIMEOUT: float = field(default_factory=lambda: _env_float("REDIS_COUNTER_TIMEOUT", 0.05))
     SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
+    # Minutes a signed-in session may go unused before it ends; a shift's lunch break is not enough,
+    # a night is. Pages' own polling does not count as use (auth.PASSIVE_ENDPOINTS).
+    SESSION_IDLE_MINUTES: int = field(default_factory=lambda: _env_int("SESSION_IDLE_MINUTES", 480))
     # How many proxies in front of the web server set X-Forwarded-*; 0 trusts none of those headers.
     PROXY_COUNT: int = field(default_factory=lambda: _env_int("PROXY_COUNT", 0))
     # Failed sign-ins allowed per account and per client address in LOGIN_FAILURE_WINDOW seconds;
