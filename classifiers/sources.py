@@ -25,6 +25,9 @@ class SourceInfo:
     # Times the source's size-balanced weight (classifiers/weights.py); 1 for most. Chosen on the
     # held-out splits of every source, never on one file (docs/recipe-history.md).
     weight: float = 1.0
+    # Its toxicity labels call mild swearing ("damn", "hell") toxic in itself: such rows' toxicity is
+    # set unknown (classifiers/label_rules.swears_mildly_only; docs/recipe-history.md, run 21).
+    mild_swearing_labelled_toxic: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -43,6 +46,7 @@ KNOWN_SOURCES: dict[str, SourceInfo] = {
         "Dale et al. 2021, s-nlp/detox",
         note="weak labels from a classifier, lower-cased and tokenised text",
         via="s-nlp/detox@0ebaeab (emnlp2021 dev/test splits)",
+        mild_swearing_labelled_toxic=True,
     ),
     "davidson": SourceInfo(
         licence="MIT",

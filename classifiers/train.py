@@ -26,8 +26,8 @@ from classifiers.features import CivilityFeatures
 from classifiers.heads import DEFAULT_C, MaskedLinearHeads
 from classifiers.metrics import LOWEST_THRESHOLD, binary_report, threshold_for_precision
 from classifiers.label_rules import (
-    INSULT_RULE, PROFANITY_RULE, SEVERE_TOXICITY_RULE, THIN_POSITIVES, THREAT_RULE, imply_labels,
-    positives_by_origin, thin_attributes,
+    INSULT_RULE, MILD_SWEARING_RULE, PROFANITY_RULE, SEVERE_TOXICITY_RULE, THIN_POSITIVES, THREAT_RULE, imply_labels,
+    positives_by_origin, swears_mildly_only, thin_attributes,
 )
 from classifiers.model import save_model
 from classifiers.floors import ScoreFloors
@@ -158,6 +158,7 @@ def _read_sources(
     for path in tqdm([Path(p) for p in csv_paths], desc="read", unit="file", disable=not progress):
         data = read_labelled_csv(path)
         keep = np.ones(len(data), dtype=bool)
+        forgotten = 0
         for source in sorted(set(data.sources)):
             info = source_info(source)
             rows = np.array([s == source for s in data.sources])
@@ -171,6 +172,8 @@ def _read_sources(
                 excluded.append({"file": path.name, "source": source, "rows": int(rows.sum()), "why": info.note})
             for attribute in info.ignore_labels if info is not None else ():
                 data.labels[rows, ATTRIBUTES.index(attribute)] = np.nan
+            if info is not None and info.mild_swearing_labelled_toxic:
+                forgotten += _forget_mild_swearing_toxicity(data, rows)
         files.append(
             {
                 "file": path.name,
@@ -178,12 +181,23 @@ def _read_sources(
                 "rows": int(keep.sum()),
                 "sources": sorted({s for s, k in zip(data.sources, keep) if k}),
                 "label_counts": label_counts(data.labels[keep]),
+                **({"toxicity_unknown_for_mild_swearing": forgotten} if forgotten else {}),
             }
         )
         parts.append(data.subset(np.flatnonzero(keep)))
         if not keep.all():
             left_out.append(data.subset(np.flatnonzero(~keep)))
     return concat(parts), files, excluded, concat(left_out)
+
+
+def _forget_mild_swearing_toxicity(data: LabelledData, rows: np.ndarray) -> int:
+    """Toxicity unknown for `rows` labelled toxic for mild swearing alone, as far as the word lists
+    tell (classifiers/label_rules.py, MILD_SWEARING_RULE); how many."""
+    toxicity = ATTRIBUTES.index("toxicity")
+    toxic = rows & (data.labels[:, toxicity] == 1)
+    mild = [i for i in np.flatnonzero(toxic).tolist() if swears_mildly_only(data.texts[i])]
+    data.labels[mild, toxicity] = np.nan
+    return len(mild)
 
 
 def train_model(
@@ -374,7 +388,8 @@ def train_model(
                                                     progress),
         "derived_labels": {"severe_toxicity": SEVERE_TOXICITY_RULE,
                            "sub_attributes": "a comment labelled not toxic is labelled 0 for every other attribute",
-                           "profanity": PROFANITY_RULE, "threat": THREAT_RULE, "insult": INSULT_RULE},
+                           "profanity": PROFANITY_RULE, "threat": THREAT_RULE, "insult": INSULT_RULE,
+                           "toxicity": MILD_SWEARING_RULE},
         "identity_term_neutralisation": neutralisation,
         "counterfactual_group_swaps": {
             "head": "identity_attack", "copies_per_row": group_swaps, "copy_weight": COPY_WEIGHT,

@@ -154,3 +154,39 @@ def test_the_card_says_which_attributes_had_few_positives_labelled_by_people(mix
     assert set(thin) == set(card["attributes"])  # a few hundred rows: nothing has 1,000 labelled positives
     assert thin["toxicity"].startswith(f"{origin['toxicity']['labelled']:,} positives labelled by people")
     assert any("thin_data" in line for line in card["limitations"])
+
+
+@pytest.mark.parametrize("text, only_mild", [
+    ("Damn, that was a scary storm.", True),
+    ("crap , i missed the meeting again", True),
+    ("Bloody hell, the prices at that market.", True),
+    ("Damn you.", False),  # aimed at someone
+    ("Go to hell.", False),
+    ("damn immigrants ruining everything", False),  # a group's name
+    ("damn idiots on the council", False),  # name-calling
+    ("fucking hell", False),  # a stronger swear word
+    ("I will damn well kill you", False),
+    ("What a lovely day.", False),  # no swearing at all
+], ids=lambda value: value if isinstance(value, bool) else value[:24])
+def test_mild_swearing_alone_is_told_from_swearing_at_someone(text: str, only_mild: bool) -> None:
+    from classifiers.label_rules import swears_mildly_only
+
+    assert swears_mildly_only(text) is only_mild
+
+
+def test_a_source_whose_labels_call_damn_toxic_teaches_no_toxicity_from_damn_alone(tmp_path: Path) -> None:
+    from classifiers.train import _read_sources
+
+    weak = write_csv(tmp_path / "weak.csv", [
+        {"text": "damn , that was a scary storm .", "toxicity": "1", "source": "civil_sentences_weak"},
+        {"text": "damn idiots on the council .", "toxicity": "1", "source": "civil_sentences_weak"},
+        {"text": "the council met today .", "toxicity": "0", "source": "civil_sentences_weak"},
+    ])
+    people = write_csv(tmp_path / "people.csv", [
+        {"text": "Damn, that was a scary storm.", "toxicity": "1", "source": "davidson"},
+    ])
+    data, files, _, _ = _read_sources([weak, people], allow_unlisted_sources=False, progress=False)
+    toxicity = data.labels[:, ATTRIBUTES.index("toxicity")]
+    # Unknown, not 0: it may be toxic for words no list holds. People's own label stands.
+    assert np.isnan(toxicity[0]) and list(toxicity[1:]) == [1.0, 0.0, 1.0]
+    assert [f.get("toxicity_unknown_for_mild_swearing") for f in files] == [1, None]
