@@ -142,9 +142,9 @@ def deliver_many(
     redelivered message, the sweep) skips them. Each site's events go in id order, its first one
     alone and then PARALLEL_POSTS at a time (so they may arrive slightly out of order, which the
     version rule already covers). Once a site's endpoint fails, the rest of that site's events are
-    not POSTed: each counts a failed attempt with that error and waits as long, so a dead endpoint
-    costs one timeout per round of retries rather than one per event (a hanging one, given a task
-    per event, held the workers for minutes), and other sites still get theirs.
+    not POSTed: each waits as long as the one that failed (`_defer`), so a dead endpoint costs one
+    timeout per round of retries rather than one per event (a hanging one, given a task per event,
+    held the workers for minutes), and other sites still get theirs.
 
     `policy` defaults to the session's settings (DomainSettings.url_policy); `http` to a pool
     manager that enforces it after DNS (webhook_urls.guarded_http). `health`, if given, learns how each site's endpoint answered.
@@ -220,7 +220,7 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
     # A whole POST is cut off at twice the timeout (webhook_posts); a probe still out after that is gone.
     if health is not None and not health.may_post(site.id, wait=schedule.backoff_base, probe_for=2 * timeout + 1):
         why = "not sent: the endpoint failed just now, and is tried again once at a time"
-        return {d.id: _record(d, why, schedule, site.id) for d in queue}
+        return {d.id: _defer(d, why, schedule, schedule.backoff_base, site.id) for d in queue}
     window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
     began = time.monotonic()
     while start < len(queue):
@@ -242,8 +242,11 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
         failed = next((e for e in errors if e is not None), None)
         if failed is not None:
             why = f"not sent: the endpoint failed another event just now ({failed})"
+            # As long as the failed one waits; if it became a dead letter, one backoff_base.
+            wait = max((o.retry_in for d in chunk if (o := outcomes[d.id]).retry_in is not None),
+                       default=schedule.backoff_base)
             for delivery in queue[start:]:
-                outcomes[delivery.id] = _record(delivery, why, schedule, site.id)
+                outcomes[delivery.id] = _defer(delivery, why, schedule, wait, site.id)
             break
         window = PARALLEL_POSTS
     return outcomes
@@ -257,6 +260,10 @@ class _Schedule:
 
     def wait_after(self, attempts: int) -> float:
         return min(self.backoff_base * 2 ** min(attempts - 1, 60), self.backoff_max)
+
+    def span(self) -> float:
+        """Seconds from a first failure to giving up, for an event that fails every retry (about 11 hours)."""
+        return sum(self.wait_after(attempts) for attempts in range(1, self.max_retries + 1))
 
 
 def _outgoing(site: Site, delivery: WebhookDelivery) -> Outgoing:
@@ -296,6 +303,19 @@ def _record(delivery: WebhookDelivery, error: str | None, schedule: _Schedule, s
     retry_in = schedule.wait_after(delivery.attempts)
     delivery.next_attempt_at = now() + timedelta(seconds=retry_in)
     return Outcome("retry", retry_in=retry_in, error=error, site_id=site_id)
+
+
+def _defer(delivery: WebhookDelivery, why: str, schedule: _Schedule, wait: float, site_id: int) -> Outcome:
+    """Not POSTed, because its endpoint failed another event: it waits as long as that one did, and
+    no attempt is counted. Counted, an endpoint failing one POST in ten used up the 20 retries of
+    thousands of events it was never sent (a backlog after an outage): they became dead letters in
+    minutes. One kept from its endpoint for the whole retry span (about 11 hours), the endpoint
+    failing still, becomes a dead letter as one sent every time would have."""
+    delivery.last_error = why[:MAX_ERROR_LENGTH]
+    if now() - delivery.created_at > timedelta(seconds=schedule.span()):
+        return _give_up(delivery, why)
+    delivery.next_attempt_at = now() + timedelta(seconds=wait)
+    return Outcome("retry", retry_in=wait, error=why, site_id=site_id)
 
 
 def _give_up(delivery: WebhookDelivery, error: str, *, attempted: bool = False) -> Outcome:

@@ -6,6 +6,9 @@ integration.
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
 
 from moderation import db
 from moderation.domain.comments import CommentInput, submit_comment
@@ -127,13 +130,50 @@ def test_a_batch_stops_calling_a_failing_site_but_still_reaches_the_others(app, 
             outcomes = deliver_many(db.session, down_ids + up_ids, timeout=ROOMY, max_retries=2, backoff_base=1.0)
         assert len(broken.received) == 1, "one timeout or error per batch, not one per event"
         assert len(healthy.received) == 2
-    # The two not sent wait as the one that failed, counted as failed attempts: one timeout a round.
+    # The two not sent wait as the one that failed (one timeout a round), with no attempt counted.
     assert [outcomes[i].state for i in down_ids] == ["retry", "retry", "retry"]
     assert {outcomes[i].retry_in for i in down_ids} == {1.0} and {outcomes[i].site_id for i in down_ids} == {down.id}
     assert [outcomes[i].state for i in up_ids] == ["delivered", "delivered"]
     with app.app_context():
-        errors = [db.session.get(WebhookDelivery, i).last_error for i in down_ids[1:]]
-    assert all(e.startswith("not sent: the endpoint failed another event just now") for e in errors)
+        rows = [db.session.get(WebhookDelivery, i) for i in down_ids]
+    assert [r.attempts for r in rows] == [1, 0, 0]
+    assert all(r.last_error.startswith("not sent: the endpoint failed another event just now") for r in rows[1:])
+
+
+def test_an_endpoint_failing_one_post_in_ten_gets_a_whole_backlog_without_dead_letters(app, make_site):
+    # After an outage 60 events wait; the endpoint is back but one POST in ten fails. Each round
+    # stops at the first failure. Were the events not sent charged an attempt, the tail of the
+    # backlog would use up its 2 retries in three rounds without one POST of its own.
+    with WebhookReceiver(fail_every=10) as receiver:
+        site = make_site("flaky", webhook_url=receiver.url)
+        ids = queue_events(app, site.id, 60)
+        waiting, rounds = set(ids), 0
+        while waiting and rounds < 40:
+            with app.app_context():
+                outcomes = deliver_many(db.session, sorted(waiting), timeout=ROOMY, max_retries=2, backoff_base=1.0)
+            waiting = {i for i, o in outcomes.items() if o.state == "retry"}
+            rounds += 1
+        assert not waiting, f"{len(waiting)} still waiting after {rounds} rounds"
+        assert [o.state for o in outcomes.values()] == ["delivered"] * len(outcomes)
+        delivered = {int(r.headers["X-Moderation-Delivery"]) for r in receiver.received}
+    assert delivered == set(ids)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(WebhookDelivery).where(
+            WebhookDelivery.failed.is_(True))) == 0
+
+
+def test_an_event_kept_from_a_failing_endpoint_for_the_whole_retry_span_is_a_dead_letter(app, make_site):
+    with WebhookReceiver(status=500) as receiver:
+        site = make_site("down", webhook_url=receiver.url)
+        first, old, fresh = queue_events(app, site.id, 3)
+        with app.app_context():
+            # Queued before the last 11 hours of failures (2 retries 1 s apart here: 3 s).
+            db.session.get(WebhookDelivery, old).created_at = datetime.now(timezone.utc) - timedelta(seconds=10)
+            db.session.commit()
+            outcomes = deliver_many(db.session, [first, old, fresh], timeout=ROOMY, max_retries=2, backoff_base=1.0)
+        assert len(receiver.received) == 1
+    assert [outcomes[i].state for i in (first, old, fresh)] == ["retry", "failed", "retry"]
+    assert row(app, old).failed and row(app, old).attempts == 0
 
 
 # Ordering: every event says which version of the comment it describes.

@@ -34,10 +34,12 @@ class Received:
 
 
 class WebhookReceiver:
-    def __init__(self, secret: str = "", *, status: int = 200, delay: float = 0.0, fail_first: int = 0) -> None:
+    def __init__(self, secret: str = "", *, status: int = 200, delay: float = 0.0, fail_first: int = 0,
+                 fail_every: int = 0) -> None:
         self.secret = secret
         self.status = status
         self.fail_first = fail_first  # answer 503 to this many requests first, like a site mid-deploy
+        self.fail_every = fail_every  # answer 503 to every Nth request, like one bad server of ten
         self.delay = delay
         self.received: list[Received] = []
         self.in_flight = 0  # requests being answered now
@@ -55,7 +57,8 @@ class WebhookReceiver:
                 )
                 with receiver._lock:
                     receiver.received.append(Received(headers, body, valid))
-                    failing = len(receiver.received) <= receiver.fail_first
+                    n = len(receiver.received)
+                    failing = n <= receiver.fail_first or bool(receiver.fail_every and n % receiver.fail_every == 0)
                     receiver.in_flight += 1
                     receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
                 try:
