@@ -75,9 +75,12 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     if comment is not None:
         session.commit()
         return Submission(comment, created=True)
-    check_open(session, site, data.story_id)  # StoryClosed: why nothing was stored
-    # Stored before (perhaps by a concurrent request: the unique constraint decided).
+    # Stored before (perhaps by a concurrent request: the unique constraint decided), or its story
+    # is closed. Looked up first: a comment stored before its story closed, sent again (a retry
+    # after a timeout), is answered as stored, not refused as new.
     existing = _by_external_id(session, site.id, data.external_id)
+    if existing is None:
+        check_open(session, site, data.story_id)  # StoryClosed: why nothing was stored
     session.commit()
     if existing is None:  # erased between the two statements: a retry stores it anew
         raise Conflict(f"comment {data.external_id!r} changed while it was being stored; retry", field="id")

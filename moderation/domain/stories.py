@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.errors import Conflict, DomainError, ValidationFailed
 from moderation.domain.lifecycle import audit, now
 from moderation.domain.rules import HOLD, Hit
-from moderation.models import Site, Story
+from moderation.models import Comment, Site, Story
 
 T = TypeVar("T", bound=Any)
 
@@ -42,11 +42,19 @@ def check_open(session: Session, site: Site, story_id: str) -> None:
 
 
 def refuse_closed(session: Session, site: Site, items: Sequence[T]) -> list[T | StoryClosed]:
-    """A batch's items, those for closed stories replaced by the error a single POST would get."""
+    """A batch's items, those for closed stories replaced by the error a single POST would get. An
+    item stored before the story closed stays: sent again (a retry after a timeout), it is answered
+    as stored, as a single POST's is."""
     story_ids = {item.story_id for item in items if not isinstance(item, DomainError)}
     closed = {story_id for story_id, story in story_settings(session, site.id, story_ids).items() if story.closed}
+    if not closed:
+        return list(items)
+    late = {item.external_id for item in items if not isinstance(item, DomainError) and item.story_id in closed}
+    stored = set(session.scalars(select(Comment.external_id).where(
+        Comment.site_id == site.id, Comment.external_id.in_(sorted(late)))))
     return [StoryClosed(f"comments on story {item.story_id!r} are closed", field="story_id")
-            if not isinstance(item, DomainError) and item.story_id in closed else item for item in items]
+            if not isinstance(item, DomainError) and item.story_id in closed and item.external_id not in stored
+            else item for item in items]
 
 
 def story_hit(story: Story | None) -> Hit | None:
