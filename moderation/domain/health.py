@@ -74,10 +74,13 @@ def readiness(session: Session, *, database: Callable[[], object], broker: Pinga
                "retry_after": admitted.retry_after, "oldest_pending_seconds": round(oldest, 1)}
     if not all(check["ok"] for check in checks.values()):
         return Readiness(UNAVAILABLE, checks, backlog)  # the backlog still counts: the database answers
-    if oldest > STALLED_AFTER and admitted.state == OK:
-        # Scoring stopped (a hung worker, a stalled queue) while the web side is fine: still 200,
+    if oldest > STALLED_AFTER:
+        # Scoring stopped (a hung worker, a stalled queue): said in a flood too, when a worker is
+        # likeliest to hang and a monitor most needs to hear it. With the web side fine, still 200,
         # since this process can take comments, but not "ok" while one has waited minutes.
-        return Readiness(DEGRADED, checks, {**backlog, "stalled": True})
+        backlog["stalled"] = True
+        if admitted.state == OK:
+            return Readiness(DEGRADED, checks, backlog)
     return Readiness(admitted.state, checks, backlog)
 
 

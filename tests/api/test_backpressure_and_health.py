@@ -102,6 +102,26 @@ def test_readyz_says_degraded_when_a_comment_has_waited_minutes(app_with, site):
     assert body["backlog"]["stalled"] is True and body["backlog"]["oldest_pending_seconds"] >= 180
 
 
+def test_readyz_says_stalled_in_a_flood_too(app_with, site):
+    """Past the soft limit the key was left out: a hung worker went unflagged when most likely."""
+    from datetime import timedelta
+
+    from moderation import db
+    from moderation.models import Comment
+
+    app = app_with(BACKPRESSURE_SOFT_LIMIT=1, BACKPRESSURE_HARD_LIMIT=10)
+    client = app.test_client()
+    for n in range(3):
+        post(client, site, n)
+    with app.app_context():
+        for comment in db.session.query(Comment):
+            comment.status_changed_at -= timedelta(minutes=3)
+        db.session.commit()
+    body = client.get("/readyz").get_json()
+    assert body["status"] == "degraded" and body["backlog"]["pending"] == 3
+    assert body["backlog"]["stalled"] is True
+
+
 def test_past_the_soft_limit_a_process_reuses_its_count_and_adds_what_it_took(app_with, site):
     from sqlalchemy import update
 
