@@ -83,3 +83,13 @@ def test_what_train_wrote_is_registered_as_a_candidate_when_a_database_is_at_han
 
 def cli_list(services) -> str:
     return CliRunner().invoke(main, ["models", "list"], env=services.env()).output
+
+
+def test_promoting_a_sites_own_model_for_every_site_from_the_shell_asks_for_yes(cli, site, outsider, tmp_path):
+    out = cli("register", str(model_variant(tmp_path, "own-e", training_data={"own_labels": {"site:daily-planet": {"rows": 30}}})))
+    own = out.split()[0]
+    refused = cli("promote", own, ok=False)
+    assert f"{own} learnt from daily-planet's own decisions; to make it the active version of every site (global)" in refused
+    assert "other-gazette only" in cli("promote", own, "--site", "other-gazette", ok=False)
+    assert f"daily-planet: {own} is active" in cli("promote", own, "--site", "daily-planet")
+    assert f"global: {own} is active" in cli("promote", own, "--yes")

@@ -118,11 +118,25 @@ def _change(action, **kwargs) -> str:
 @models_group.command("promote")
 @click.argument("version")
 @click.option("--site", "site_name", help="Only for this site (by name); without it, the global version.")
-def promote_command(version: str, site_name: str | None) -> None:
-    """Make VERSION the active model, globally or for one site; audited. Workers switch within seconds."""
-    from moderation.domain.model_registry import promote
+@click.option("--yes", is_flag=True, help="Promote a model learnt from other sites' own decisions all the same.")
+def promote_command(version: str, site_name: str | None, yes: bool) -> None:
+    """Make VERSION the active model, globally or for one site; audited. Workers switch within seconds.
 
-    active = _change(lambda session, **kw: promote(session, version, **kw), site_name=site_name)
+    A model that learnt from a site's own decisions is that site's: for every site, or another one,
+    it is refused without --yes, as the admin page asks first."""
+    from moderation.domain.errors import ValidationFailed
+    from moderation.domain.model_registry import get_version, promote, trained_for
+
+    def act(session, **kw):  # noqa: ANN001, ANN202 - _change's action
+        row = get_version(session, version)
+        own = trained_for(row) if row is not None else set()
+        if own and not yes and site_name not in own:
+            scope = f"{site_name} only" if site_name else "every site (global)"
+            raise ValidationFailed(f"{version} learnt from {' and '.join(sorted(own))}'s own decisions; to make it "
+                                   f"the active version of {scope} all the same, add --yes")
+        return promote(session, version, **kw)
+
+    active = _change(act, site_name=site_name)
     click.echo(f"{site_name or 'global'}: {active} is active")
 
 

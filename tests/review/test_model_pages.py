@@ -190,3 +190,27 @@ def test_a_stale_stop_shadow_leaves_a_shadow_started_since(app, sign_in, admin, 
     assert f"{candidate} no longer runs in shadow ({other} does" in client.get("/admin/models").get_data(as_text=True)
     with app.app_context():
         assert registry.shadow_version(db.session).version == other
+
+
+def test_promoting_or_rolling_back_to_another_sites_model_says_whose_decisions_it_learnt(app, sign_in, admin, site,
+                                                                                         outsider, tmp_path):
+    """A candidate learnt from daily-planet's decisions, promoted for other-gazette, asked only
+    'for other-gazette only?'; and 'Roll back' put it back on every site without a word."""
+    training_data = {"own_labels": {"site:daily-planet": {"rows": 80}}, "public_sources": {}, "own_label_weight": 2.0}
+    with app.app_context():
+        own = registry.register_artifact(db.session, model_variant(tmp_path, "own-d", training_data=training_data),
+                                         var_dir=app.config["VAR_DIR"], actor=None).version
+        db.session.commit()
+    client = sign_in(admin)
+    html = client.get("/admin/models").get_data(as_text=True)
+    assert "other-gazette only, though it learnt from daily-planet's own decisions, not other-gazette's" in html
+    assert "daily-planet only, though" not in html  # its own site: nothing to warn of
+
+    with app.app_context():
+        registry.promote(db.session, own, by="cli")  # made global from the shell, then undone
+        db.session.commit()
+        registry.rollback(db.session, by="cli")
+        db.session.commit()
+    html = client.get("/admin/models").get_data(as_text=True)
+    assert (f"Roll global back to {own}? It learnt from daily-planet's own decisions, and would score every "
+            "site.") in html
