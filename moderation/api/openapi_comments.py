@@ -98,8 +98,9 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
         "summary": "A story's comments with their statuses, a page at a time",
         "description": (
             "Oldest first (by our id). Keyset pagination: pass the answer's `next_after` as `after` (or follow "
-            "`next`) until it is null; comments arriving meanwhile are neither skipped nor repeated. Without "
-            "`story_id`, every story's comments."
+            "`next`) until it is null; comments arriving meanwhile are neither skipped nor repeated, so polling "
+            "with the largest id seen as `after` misses none: a page is read once the site's comments with "
+            "lower ids have committed. Without `story_id`, every story's comments."
         ),
         "parameters": [
             {"name": "story_id", "in": "query", "required": False,

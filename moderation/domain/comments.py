@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import Integer, bindparam, exists, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session, defer
 
@@ -104,8 +104,8 @@ def insert_new(session: Session, site: Site, new: Sequence[tuple[CommentInput, s
     counter moves only then)."""
     rows = [_row(site, data, body_hash) for data, body_hash in new]
     columns = {name: [row[name] for row in rows] for name in _NEW_COLUMNS}
-    inserted = {comment.external_id: comment
-                for comment in _as_loaded(session, session.connection().execute(_insert_new_statement(), columns))}
+    inserted = {comment.external_id: comment for comment in _as_loaded(session, session.connection().execute(
+        _insert_new_statement(), {**columns, "lock_site_id": site.id}))}
     metrics.comment_received(session, site.name, len(inserted))
     return inserted
 
@@ -115,9 +115,24 @@ def _insert_if_story_open(session: Session, site: Site, data: CommentInput, body
     NOT EXISTS, so the story check rides on the INSERT's round trip (a seventh of a POST's CPU)."""
     values = _row(site, data, body_hash)
     comment = next(iter(_as_loaded(session, session.connection().execute(
-        _insert_if_story_open_statement(tuple(values)), values))), None)
+        _insert_if_story_open_statement(tuple(values)), {**values, "lock_site_id": site.id}))), None)
     metrics.comment_received(session, site.name, 1 if comment is not None else 0)
     return comment
+
+
+# pg_advisory_xact_lock(COMMENT_IDS_LOCK, site_id): every INSERT of a site's comments holds it shared
+# until its commit; a listing of the site's comments takes it exclusive (story_comments.py), so it
+# reads only once the comments whose ids were drawn before have committed. Without it a batch that
+# drew ids 4234..4733 and committed after a single comment drew 4361 was never seen by a site
+# polling with `after`: the poller had moved past 4361. The two-int form: a key space of its own.
+COMMENT_IDS_LOCK = 0x636F  # "co"
+
+
+def _shared_site_lock():
+    """A CTE that takes the site's comment-id lock shared; the INSERT's source selects from it, so the
+    lock is held before any id is drawn, in the INSERT's own round trip."""
+    return select(func.pg_advisory_xact_lock_shared(COMMENT_IDS_LOCK, bindparam("lock_site_id", type_=Integer))
+                  .label("locked")).cte("site_comment_ids")
 
 
 @functools.cache
@@ -127,7 +142,8 @@ def _insert_if_story_open_statement(names: tuple[str, ...]):
     columns = Comment.__table__.c
     story_closed = exists().where(Story.site_id == bindparam("site_id"), Story.story_id == bindparam("story_id"),
                                   Story.closed.is_(True))
-    source = select(*[bindparam(name, type_=columns[name].type) for name in names]).where(~story_closed)
+    source = (select(*[bindparam(name, type_=columns[name].type) for name in names])
+              .select_from(_shared_site_lock()).where(~story_closed))
     return (insert(Comment.__table__).from_select(list(names), source)
             .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(*_RETURNED))
 
@@ -143,7 +159,8 @@ def _insert_new_statement():
     afresh for every batch (too long for its cache): 30 % of a batch POST's CPU under cProfile."""
     columns = Comment.__table__.c
     arrays = func.unnest(*[bindparam(name, type_=ARRAY(columns[name].type)) for name in _NEW_COLUMNS])
-    source = select(*arrays.table_valued(*_NEW_COLUMNS).render_derived().c)
+    rows = arrays.table_valued(*_NEW_COLUMNS).render_derived()
+    source = select(*rows.c).select_from(rows.join(_shared_site_lock(), true()))
     return (insert(Comment.__table__).from_select(list(_NEW_COLUMNS), source)
             .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(*_RETURNED))
 

@@ -2,6 +2,10 @@
 
 Keyset, not offset: a page is `id > after`, read along ix_comments_story_id, so page 1,000 costs
 what page 1 does and a comment arriving while the site pages through is neither skipped nor repeated.
+Ids are drawn in one order and committed in another (a batch of 500 draws its ids, a single comment
+draws the next and commits first), so a page is read only once every comment of the site whose id
+was drawn before has committed (comments.COMMENT_IDS_LOCK): a site polling with `after` never moves
+past an id that commits later.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.comments import _READABLE
+from moderation.domain.comments import _READABLE, COMMENT_IDS_LOCK
 from moderation.domain.lifecycle import APPROVED, HELD, PENDING, PUBLISHED, STATUSES, in_review_queue_condition
 from moderation.domain.storms import serialize_storm
 from moderation.models import Comment, Site, Story, StoryStorm
@@ -28,7 +32,11 @@ class Page:
 
 def story_comments(session: Session, site: Site, story_id: str | None, *, statuses: Sequence[str] = (),
                    after: int = 0, limit: int = DEFAULT_PAGE_SIZE) -> Page:
-    """One page of a story's comments (every story's, without story_id), oldest id first."""
+    """One page of a story's comments (every story's, without story_id), oldest id first. Ends the
+    session's transaction (commit; the rows stay loaded), which holds the site's inserts for as long
+    as the read takes."""
+    # Waits for the site's INSERTs in flight to commit; new ones wait for this read (a few ms).
+    session.execute(select(func.pg_advisory_xact_lock(COMMENT_IDS_LOCK, site.id)))
     query = (select(Comment).options(_READABLE)
              .where(Comment.site_id == site.id, Comment.id > after)
              .order_by(Comment.id).limit(limit + 1))
@@ -37,6 +45,7 @@ def story_comments(session: Session, site: Site, story_id: str | None, *, status
     if statuses:
         query = query.where(Comment.status.in_(list(statuses)))
     rows = list(session.scalars(query))
+    session.commit()  # lets the site's inserts go on
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, rows[-1].id if more else None)

@@ -107,3 +107,40 @@ def test_a_story_says_whether_it_is_closed_premoderated_or_in_a_storm(app, clien
     assert body["storm"]["started_at"] == "2026-11-29T09:00:00+00:00"
     other = client.get("/api/v1/stories/s-2", headers=site.headers).get_json()
     assert (other["closed"], other["storm"]) == (False, None)
+
+
+def test_a_poller_never_moves_past_an_id_that_commits_later(app, client, site):
+    """A batch drew its ids, a single comment drew the next and committed first: a site polling with
+    `after` saw the single one, moved past it, and never saw the batch (1,782 of 2,073 missed)."""
+    import threading
+
+    from moderation import db
+    from moderation.domain.comments import CommentInput, insert_new
+    from moderation.models import Site
+
+    drawn, release, listed = threading.Event(), threading.Event(), {}
+
+    def slow_batch() -> None:  # draws its id, then waits before committing, like a big batch
+        with app.app_context():
+            data = CommentInput(external_id="early", story_id="s-1", author_id="a", text="first in line")
+            listed["early"] = insert_new(db.session, db.session.get(Site, site.id), [(data, data.body_hash())])["early"].id
+            drawn.set()
+            release.wait(10)
+            db.session.commit()
+
+    def poll() -> None:
+        with app.app_context():
+            listed["ids"] = [c["id"] for c in listing(app.test_client(), site, story_id="s-1").get_json()["comments"]]
+
+    batch = threading.Thread(target=slow_batch)
+    batch.start()
+    assert drawn.wait(10)
+    late = submit(client, site, id="late", story_id="s-1")  # a later id, committed first
+    poller = threading.Thread(target=poll)
+    poller.start()
+    poller.join(1.0)
+    assert poller.is_alive(), f"the page was read before the earlier id committed: {listed}"
+    release.set()
+    batch.join(10)
+    poller.join(10)
+    assert listed["ids"] == [listed["early"], late] and listed["early"] < late
