@@ -89,13 +89,11 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
     ]
     thresholds = {a: float(t) for a, t in _dict(card.get("thresholds")).items()
                   if isinstance(t, (int, float)) and not isinstance(t, bool)}
-    # Each site's own labels the version learnt from ("site:daily-planet" -> rows, rejections):
-    # what sets a retrained version apart, which the pooled public metrics cannot show.
-    own = {
-        str(source).removeprefix("site:"): {"rows": _dict(info).get("rows"),
-                                            "rejected": _dict(_dict(info).get("label_counts")).get("rejected")}
-        for source, info in _dict(_dict(card.get("training_data")).get("own_labels")).items()
-    }
+    # Each site's own labels the version learnt from ("site:daily-planet" -> rows, toxic and not):
+    # what sets a retrained version apart, which the pooled public metrics cannot show. A queue
+    # holds mostly what the model flagged, so the approvals can be a handful (105 toxic, 2 not).
+    own = {str(source).removeprefix("site:"): _own_counts(_dict(info))
+           for source, info in _dict(_dict(card.get("training_data")).get("own_labels")).items()}
     return {
         "name": card.get("name"),
         "thresholds": thresholds,
@@ -115,3 +113,17 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         # admin deciding whether to promote a version should not have to find it in the JSON.
         "limitations": [_code_spans(line) for line in _list(card.get("limitations")) if isinstance(line, str)],
     }
+
+
+# Fewer of either than this, and the card page says the site's labels are one-sided.
+FEW_OWN_LABELS = 10
+
+
+def _own_counts(info: dict[str, Any]) -> dict[str, Any]:
+    """Rows, and how many the site's labels call toxic and not (the card's label_counts.toxicity)."""
+    toxicity = _dict(_dict(info.get("label_counts")).get("toxicity"))
+    known, toxic = toxicity.get("known"), toxicity.get("positive")
+    counted = isinstance(known, int) and isinstance(toxic, int)
+    civil = known - toxic if counted else None
+    return {"rows": info.get("rows"), "toxic": toxic if counted else None, "civil": civil,
+            "one_sided": counted and min(toxic, civil) < FEW_OWN_LABELS}

@@ -87,18 +87,28 @@ def test_a_version_s_card_page_shows_its_metrics_and_card(app, sign_in, admin, c
     assert "<code>moderation train --site</code>" in html  # the card's `code` spans, as code
     # Its thresholds, and whose own labels it learnt from: what sets two versions apart, which only
     # the raw JSON showed.
-    assert '<td class="num">0.510</td>' in html and "Sites' own labels</dt><dd>none: public data only" in html
+    toxicity = row.card["thresholds"]["toxicity"]  # the shipped card's, which each retrain moves a little
+    assert f'<td class="num">{toxicity:.3f}</td>' in html and "Sites' own labels</dt><dd>none: public data only" in html
 
 
-def test_a_site_trained_versions_card_names_its_own_labels(app, sign_in, admin, tmp_path):
-    training_data = {"own_labels": {"site:daily-planet": {"rows": 80, "label_counts": {"rejected": 72}}},
+def test_a_site_trained_versions_card_names_its_own_labels_and_says_when_they_are_one_sided(
+        app, sign_in, admin, tmp_path):
+    # As training writes them (classifiers/train.py: label_counts per attribute). The page read a
+    # "rejected" count no card held, so it showed "107 labelled comments" for 105 rejected and 2 approved.
+    def counts(known: int, toxic: int) -> dict:
+        return {"toxicity": {"known": known, "positive": toxic}, "insult": {"known": 30, "positive": 28}}
+    training_data = {"own_labels": {"site:daily-planet": {"rows": 80, "label_counts": counts(80, 52)},
+                                    "site:other-gazette": {"rows": 107, "label_counts": counts(107, 105)}},
                      "public_sources": {}, "own_label_weight": 2.0}
     with app.app_context():
         row = registry.register_artifact(db.session, model_variant(tmp_path, "own-b", training_data=training_data),
                                          var_dir=app.config["VAR_DIR"], actor=None)
         db.session.commit()
     html = sign_in(admin).get(f"/admin/models/{row.id}/card").get_data(as_text=True)
-    assert "daily-planet: 80 labelled comments (72 rejections)" in html
+    assert "daily-planet: 80 labelled comments (52 toxic, 28 not);" in html
+    assert ("other-gazette: 107 labelled comments (105 toxic, 2 not) <small class=\"thin\">— one-sided: few approved "
+            "comments to learn from") in html
+    assert html.count("one-sided") == 1
 
 
 def test_a_change_without_the_csrf_token_is_refused(app, sign_in, admin, candidate):
