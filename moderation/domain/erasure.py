@@ -57,6 +57,7 @@ def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: date
                                           WebhookDelivery.comment_id.in_(json_ids), values, keys),
         "audit_log": _scrub_json(session, AuditEntry, "details", AuditEntry.comment_id.in_(json_ids), values, keys),
     }
+    _stamp_unsent_events(session, ids)
     session.expire_all()  # the bulk updates above bypassed the objects this session holds
     return counts
 
@@ -97,6 +98,23 @@ def _erase_comment_rows(session: Session, ids: list[int], at: datetime, names: b
     result = session.execute(update(Comment).where(Comment.id.in_(ids)).values(**changes)
                              .execution_options(synchronize_session=False))
     return result.rowcount or 0
+
+
+def _stamp_unsent_events(session: Session, ids: list[int]) -> None:
+    """The events not yet delivered of comments just erased say when, as GET does: the `deleted`
+    event of an erasure is queued before the texts are erased, and said `text_erased_at: null`, so a
+    site mirroring comments from webhooks never learnt the text was gone (no later event corrects it)."""
+    if not ids:
+        return
+    erased = {row.id: row.text_erased_at for row in session.execute(
+        select(Comment.id, Comment.text_erased_at).where(Comment.id.in_(ids)))}
+    for delivery in session.scalars(select(WebhookDelivery).where(
+            WebhookDelivery.comment_id.in_(ids), WebhookDelivery.delivered_at.is_(None)).with_for_update()):
+        comment = delivery.event.get("comment") if isinstance(delivery.event, dict) else None
+        when = erased.get(delivery.comment_id)
+        if isinstance(comment, dict) and comment.get("text_erased_at") is None and when is not None:
+            delivery.event = {**delivery.event, "comment": {**comment, "text_erased_at": when.isoformat()}}
+    session.flush()
 
 
 def _delete(session: Session, model: type, where: ColumnElement[bool]) -> int:

@@ -109,3 +109,20 @@ def test_one_sites_erasure_leaves_another_sites_author_alone(app, client, site, 
     with app.app_context():
         comment = db.session.get(Comment, theirs)
         assert comment.text == FIRST and comment.author_name == NAME and comment.status == "pending"
+
+
+def test_the_deleted_event_of_an_erasure_says_the_text_was_erased_as_get_does(app, client, make_site):
+    """It said text_erased_at: null, so a site mirroring comments from webhooks never learnt it."""
+    from moderation.models import WebhookDelivery
+
+    site = make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")  # nothing answers: all unsent
+    comment_id = post(client, site, "c-1", AUTHOR, FIRST, NAME)
+    assert client.delete("/api/v1/authors/reader%2F7", headers=site.headers).status_code == 200
+    polled = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    with app.app_context():
+        events = [d.event for d in db.session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.comment_id == comment_id).order_by(WebhookDelivery.id))]
+    deleted = events[-1]
+    assert deleted["comment"]["status"] == "deleted" and deleted["version"] == polled["version"]
+    assert polled["text_erased_at"] is not None
+    assert deleted["comment"]["text_erased_at"] == polled["text_erased_at"]
