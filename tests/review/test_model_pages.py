@@ -89,6 +89,12 @@ def test_a_version_s_card_page_shows_its_metrics_and_card(app, sign_in, admin, c
     # the raw JSON showed.
     toxicity = row.card["thresholds"]["toxicity"]  # the shipped card's, which each retrain moves a little
     assert f'<td class="num">{toxicity:.3f}</td>' in html and "Sites' own labels</dt><dd>none: public data only" in html
+    # How it did on the source it never trained on, beside the pooled rows: only the JSON said (ROC 0.73, not 0.96).
+    unseen = row.card["validation_only"]["cad_reddit"]["toxicity"]
+    table = html[html.index('<table class="grid unseen-source">'):]
+    assert "On <strong>cad_reddit</strong>, a source it never trained on" in table
+    assert (f'<tr><td>toxicity</td>\n          <td class="num">{unseen["roc_auc"]:.3f}</td>'
+            f'<td class="num">{unseen["pr_auc"]:.3f}</td>') in table
 
 
 def test_a_site_trained_versions_card_names_its_own_labels_and_says_when_they_are_one_sided(
