@@ -141,10 +141,29 @@ def test_a_preview_that_holds_much_more_says_so_and_precision_says_what_it_count
     tuning = data(app, scored_site.id, model_threshold=0.85)  # holds 0.95 and 0.9 today: half a day
     result = preview(tuning, PRECISION, 0.5)
     assert result["chosen"]["threshold"] < 0.2
-    much_more, counted = result["warnings"]
+    much_more, few, counted = result["warnings"]
     assert much_more.startswith("This holds 2.5 comments a day where the current threshold holds 0.5:")
+    assert few.startswith("Only 4 rejected: a precision over so few comments is a guess")
     assert counted.startswith("Precision and recall here count only the 8 comments moderators decided (4 rejected)")
-    assert [w[:40] for w in preview(tuning, VOLUME, 0.5)["warnings"]] == [counted[:40]]  # its table shows precision too
+    # Its table shows precision too.
+    assert [w[:40] for w in preview(tuning, VOLUME, 0.5)["warnings"]] == [few[:40], counted[:40]]
+
+
+def test_a_precision_over_a_handful_of_approvals_says_it_is_a_guess_and_enough_of_both_does_not(app, site):
+    """105 rejections and 2 approvals offered toxicity 0.039 at 'precision 0.981' as a one-click save."""
+    with app.app_context():
+        for i in range(12):
+            add_comment(site.id, f"r{i}", status=REJECTED, decision=REJECTED, day=i / 4, scores={"toxicity": 0.5 + i / 30})
+        for i in range(2):
+            add_comment(site.id, f"a{i}", status=APPROVED, decision=APPROVED, day=i, scores={"toxicity": 0.02 + i / 10})
+        db.session.commit()
+    warnings = preview(data(app, site.id), PRECISION, 0.9)["warnings"]
+    assert any(w.startswith("Only 2 approved: a precision over so few comments is a guess") for w in warnings)
+    with app.app_context():
+        for i in range(2, 12):
+            add_comment(site.id, f"a{i}", status=APPROVED, decision=APPROVED, day=i / 4, scores={"toxicity": i / 30})
+        db.session.commit()
+    assert not any(w.startswith("Only") for w in preview(data(app, site.id), PRECISION, 0.9)["warnings"])
 
 
 def test_a_tiny_threshold_is_refused_rather_than_stored_as_zero(app, scored_site, admin):
