@@ -23,19 +23,26 @@ REPORTS_SHOWN = 30
 @bp.context_processor
 def drift_banner() -> dict[str, object]:
     # Only a warning about the model scoring now: one about a version since replaced is history.
+    model = _live_model()
     try:
-        warning = current_warning(db.session, _live_version())
+        warning = current_warning(db.session, model.version if model is not None else None)
     except DBAPIError:  # the "database unavailable" page itself must still render
         db.session.rollback()
         warning = None
-    return {"drift_warning": warning, "drift_psi_warn": current_app.config["DRIFT_PSI_WARN"]}
+    warn = current_app.config["DRIFT_PSI_WARN"]
+    # Which scores drift, and whether the card calls them thin: severe toxicity alone (2 positives
+    # labelled by people) raised the banner on every admin page, and it read as the whole model's.
+    thin = (model.card.get("thin_data") or {}) if model is not None and isinstance(getattr(model, "card", None), dict) else {}
+    drifting = sorted(((a, p, a in thin) for a, p in (warning.psi or {}).items() if p > warn),
+                      key=lambda item: -item[1]) if warning is not None else []
+    return {"drift_warning": warning, "drift_psi_warn": warn, "drifting": drifting}
 
 
-def _live_version() -> str | None:
+def _live_model():  # noqa: ANN202 - a CivilityModel, or None
     try:
         from moderation.scorer import get_model
 
-        return get_model(current_app._get_current_object()).version
+        return get_model(current_app._get_current_object())
     except Exception:  # a model that cannot load is the index page's to report; warn about any version
         return None
 

@@ -1,6 +1,8 @@
 """/admin/shadow and /admin/drift: what a shadow would change, whether traffic drifts, and the banner."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from drift_fixtures import CardModel, live_version, no_drift_reports  # noqa: F401  (fixture)
@@ -65,6 +67,22 @@ def test_admin_pages_warn_past_the_psi_threshold_with_enough_comments(app, site,
         page = client.get(path).get_data(as_text=True)
         assert "drift-banner" in page and live_version(app) in page, path
     assert "drift-banner" not in client.get("/review").get_data(as_text=True)  # admin pages only
+    banner = page[page.index("drift-banner"):page.index("</p>", page.index("drift-banner"))]
+    # Which scores drift, most first.
+    assert re.search(r"comments on \d{4}-\d{2}-\d{2}:\s+toxicity \d+\.\d\d, insult \d+\.\d\d\.", banner), banner
+    assert "few examples" not in banner
+
+
+def test_the_banner_says_when_the_drifting_score_is_one_the_card_calls_thin(app, site, admin, sign_in, make_comment,
+                                                                           monkeypatch):
+    """Severe toxicity alone (2 positives labelled by people) raised it, and it read as the whole model's."""
+    from moderation.scorer import get_model
+
+    monkeypatch.setitem(get_model(app).card, "thin_data", {"toxicity": "12 positives labelled by people"})
+    drift_report(app, site.id, make_comment, 0.75, 300)
+    page = sign_in(admin).get("/admin").get_data(as_text=True)
+    banner = page[page.index("drift-banner"):page.index("</p>", page.index("drift-banner"))]
+    assert "toxicity " in banner and "(few examples in training: its scores are the least settled)" in banner
 
 
 def test_a_warning_about_a_model_no_longer_in_use_shows_no_banner(app, site, admin, sign_in, make_comment):
