@@ -53,6 +53,12 @@ def get_story(story_id: str) -> ResponseReturnValue:
     return jsonify(story_counts(db.session, _site(), story_id))
 
 
+@bp.patch("/comments/by-site-id/<siteref:site_comment_id>")
+def patch_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
+    """The same edit, by the site's own id: without it a site kept our id, or asked for it, per edit."""
+    return patch_comment(comment_by_site_id(db.session, _site(), site_comment_id).id)
+
+
 @bp.post("/comments/by-site-id/<path:site_comment_id>/reports")
 def post_report_by_site_id(site_comment_id: str) -> ResponseReturnValue:
     return report_response(comment_by_site_id(db.session, _site(), site_comment_id).id)

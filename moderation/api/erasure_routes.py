@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from moderation import db
 from moderation.api.routes import bp
+from moderation.domain.comments import comment_by_site_id
 from moderation.domain.erasure import erase_author, serialize_erasure
 from moderation.domain.lifecycle import commit_and_send, serialize_comment
 from moderation.domain.removal import delete_comment
@@ -21,6 +22,11 @@ def delete_comment_route(comment_id: int) -> ResponseReturnValue:
                              requested_by=request.args.get("by", "site"))
     commit_and_send(db.session, [removal.delivery])
     return jsonify(serialize_comment(removal.comment))
+
+
+@bp.delete("/comments/by-site-id/<siteref:site_comment_id>")
+def delete_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
+    return delete_comment_route(comment_by_site_id(db.session, g.site, site_comment_id).id)
 
 
 @bp.delete("/authors/<path:author_id>")

@@ -137,4 +137,13 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
         {"name": "site_comment_id", "in": "path", "required": True, "schema": {"type": "string"},
          "description": "The `id` the site posted (URL-encoded)."}, INCLUDE_PARAM]
     paths["/api/v1/comments/by-site-id/{site_comment_id}/reports"] = {"post": by_site}
+    # Edit and delete by the site's own id too: the same operations, the path's id the site's.
+    site_id_param = paths["/api/v1/comments/by-site-id/{site_comment_id}"]["get"]["parameters"][0]
+    for method, summary in (("patch", "The reader edited the comment, by the site's own id"),
+                            ("delete", "Delete a comment, by the site's own id")):
+        operation = copy.deepcopy(paths["/api/v1/comments/{comment_id}"][method])
+        operation["summary"] = summary
+        operation["parameters"] = [site_id_param if p.get("name") == "comment_id" else p
+                                   for p in operation.get("parameters", [])]
+        paths["/api/v1/comments/by-site-id/{site_comment_id}"][method] = operation
     return document

@@ -64,10 +64,12 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.get_author", "GET"): api(site_key=200, other_site_key=404),
     ("api.get_reports", "GET"): api(site_key=200, other_site_key=404),
     ("api.patch_comment", "PATCH"): api(site_key=200, other_site_key=404),
+    ("api.patch_comment_by_site_id", "PATCH"): api(site_key=200, other_site_key=404),
     ("api.list_comments", "GET"): api(site_key=200, other_site_key=200),  # each key lists its own site's
     ("api.get_story", "GET"): api(site_key=200, other_site_key=200),  # another site's story has zeros
     ("api.post_report_by_site_id", "POST"): api(site_key=201, other_site_key=404),
     ("api.delete_comment_route", "DELETE"): api(site_key=200, other_site_key=404),
+    ("api.delete_comment_by_site_id", "DELETE"): api(site_key=200, other_site_key=404),
     # Another site's key erases that author on its own site only (none there): harmless, so 200.
     ("api.erase_author_route", "DELETE"): api(site_key=200, other_site_key=200),
     ("api.openapi", "GET"): public(200),
@@ -261,6 +263,7 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         "api.post_report": {"reason": "spam", "reporter_id": f"reader-{persona}"},
         "api.post_report_by_site_id": {"reason": "spam", "reporter_id": f"reader-{persona}-by-site-id"},
         "api.patch_comment": {"text": "An ordinary comment."},  # the same text: an edit that changes nothing
+        "api.patch_comment_by_site_id": {"text": "An ordinary comment."},
         "perspective.analyze_comment": {"comment": {"text": "Hello."}, "requestedAttributes": {"TOXICITY": {}}},
         "perspective.suggest_score": {"comment": {"text": "Hello."},
                                       "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}},
@@ -274,6 +277,7 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         return client.get(path, headers=headers)
     if method == "DELETE":  # on a comment and an author of their own, so the other routes' stay as they were
         path = path.replace(f"/comments/{world.comment_id}", f"/comments/{world.spare_comment_id}")
+        path = path.replace(f"/comments/by-site-id/{world.external_id}", "/comments/by-site-id/c-spare")
         return client.delete(path.replace("/authors/a-1", "/authors/a-spare"), headers=headers)
     if endpoint in ("review.claim_comment", "review.release_comment", "review.decide_comment"):
         with app.app_context():  # whoever claimed before (an earlier persona, the detail page) lets go
