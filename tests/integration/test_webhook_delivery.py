@@ -151,7 +151,9 @@ def test_an_endpoint_failing_one_post_in_ten_gets_a_whole_backlog_without_dead_l
         while waiting and rounds < 40:
             with app.app_context():
                 outcomes = deliver_many(db.session, sorted(waiting), timeout=ROOMY, max_retries=2, backoff_base=1.0)
-            waiting = {i for i, o in outcomes.items() if o.state == "retry"}
+            # "later": not tried this round (a round that ran past the timeout on a busy machine
+            # leaves the rest to a task of the site's own): still to send, as a retry is.
+            waiting = {i for i, o in outcomes.items() if o.state in ("retry", "later")}
             rounds += 1
         assert not waiting, f"{len(waiting)} still waiting after {rounds} rounds"
         assert [o.state for o in outcomes.values()] == ["delivered"] * len(outcomes)
