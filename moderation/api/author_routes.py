@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from moderation import db
 from moderation.api.routes import bp
+from moderation.api.validation import path_id
 from moderation.domain.authors import author_record, serialize_author
 from moderation.domain.comments import comment_for_site
 from moderation.domain.reports import serialize_report
@@ -18,7 +19,7 @@ from moderation.domain.status import now
 @bp.get("/authors/<path:author_id>")
 def get_author(author_id: str) -> ResponseReturnValue:
     at = now()
-    return jsonify(serialize_author(author_record(db.session, _site_id(), author_id, at), at))
+    return jsonify(serialize_author(author_record(db.session, _site_id(), path_id(author_id, "author_id"), at), at))
 
 
 @bp.get("/comments/<int8:comment_id>/reports")

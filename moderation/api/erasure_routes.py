@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from moderation import db
 from moderation.api.routes import bp
+from moderation.api.validation import path_id
 from moderation.domain.comments import comment_by_site_id
 from moderation.domain.erasure import erase_author, serialize_erasure
 from moderation.domain.lifecycle import commit_and_send, serialize_comment
@@ -32,6 +33,7 @@ def delete_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
 @bp.delete("/authors/<path:author_id>")
 def erase_author_route(author_id: str) -> ResponseReturnValue:
     site = g.site
+    author_id = path_id(author_id, "author_id")
     erased = erase_author(db.session, site, author_id, actor=f"site:{site.id}")
     body = {"author_id": author_id, **serialize_erasure(erased.record)}
     commit_and_send(db.session, erased.deliveries)

@@ -51,6 +51,9 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
             "id's SHA-256) and audited. Asking again is harmless."),
         "parameters": [{"name": "author_id", "in": "path", "required": True, "schema": {"type": "string"},
                         "description": "The `author_id` the site posts with comments (URL-encoded)."}],
-        "responses": {"200": json_ref("AuthorErasure", "What was erased."), "401": errors["401"], **retry_errors},
+        "responses": {"200": json_ref("AuthorErasure", "What was erased."),
+                      "400": {**errors["404"], "description": "A blank author id (read as a posted one: whitespace "
+                              "around it is dropped)."},
+                      "401": errors["401"], **retry_errors},
     }
     return document

@@ -90,6 +90,7 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], json_ref: Any, c
             "parameters": [{"name": "author_id", "in": "path", "required": True, "schema": {"type": "string"},
                             "description": "The `author_id` the site posts with comments (URL-encoded)."}],
             "responses": {"200": json_ref("Author", "The author's record."),
+                          "400": {**errors["404"], "description": "A blank author id."},
                           "401": errors["401"],
                           "404": {**errors["404"], "description": "No comment or sanction of this author on this site."}},
         }

@@ -78,6 +78,12 @@ def _id(body: Mapping[str, Any], name: str, *, required: bool) -> str | None:
     return text
 
 
+def path_id(value: str, name: str) -> str:
+    """An id from a URL path, read as a body's is stored: less the whitespace around it, and never
+    blank (erasing author " " was accepted, though no comment can have that author)."""
+    return _id({name: value}, name, required=True) or ""
+
+
 def _optional_string(body: Mapping[str, Any], name: str, max_length: int) -> str | None:
     value = body.get(name)
     if value is None:

@@ -126,3 +126,14 @@ def test_the_deleted_event_of_an_erasure_says_the_text_was_erased_as_get_does(ap
     assert deleted["comment"]["status"] == "deleted" and deleted["version"] == polled["version"]
     assert polled["text_erased_at"] is not None
     assert deleted["comment"]["text_erased_at"] == polled["text_erased_at"]
+
+
+def test_an_author_id_in_the_path_is_read_as_a_posted_one_is(client, site):
+    """Erasing author " " was accepted, though POST refuses that id; "reader-7 " found nothing of reader-7."""
+    post(client, site, "c-1", "reader-7", OTHER)
+    blank = client.delete("/api/v1/authors/%20", headers=site.headers)
+    assert blank.status_code == 400 and blank.get_json()["error"]["field"] == "author_id"
+    assert client.get("/api/v1/authors/%20%20", headers=site.headers).status_code == 400
+    spaced = client.delete("/api/v1/authors/reader-7%20", headers=site.headers)
+    assert spaced.status_code == 200 and spaced.get_json()["author_id"] == "reader-7"
+    assert spaced.get_json()["counts"]["comments_deleted"] == 1
