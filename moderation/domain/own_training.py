@@ -8,6 +8,7 @@ and no comment text, is kept. `moderation train --site` and the training task bo
 """
 from __future__ import annotations
 
+import csv
 import re
 import tempfile
 from collections.abc import Callable
@@ -89,7 +90,7 @@ def train_with_own_labels(
         exported_rows = export_site_labels(session, site, own_csv, for_training=True, on_progress=exported).rows
         check_enough_own_labels(exported_rows, site)
         if on_progress is not None:
-            on_progress(f"exported {exported_rows} labelled comments of {site.name}", EXPORT_SHARE)
+            on_progress(f"exported {exported_rows} labelled comments of {site.name}{_split(own_csv)}", EXPORT_SHARE)
 
         def trained(stage: str, fraction: float) -> None:
             if on_progress is not None:
@@ -107,3 +108,19 @@ def train_with_own_labels(
             on_progress=trained,
             should_stop=should_stop,
         )
+
+
+# Fewer of either than this, and the run's log says the site's labels are one-sided (as the card page does).
+FEW_OF_A_KIND = 10
+
+
+def _split(own_csv: Path) -> str:
+    """The run's log's " (105 toxic, 2 not: one-sided, ...)": a queue holds mostly what the model
+    held, so the approvals can be a handful, and the run went ahead without a word of it."""
+    with own_csv.open(encoding="utf-8", newline="") as handle:
+        toxicity = [row.get("toxicity") for row in csv.DictReader(handle)]
+    toxic, civil = toxicity.count("1"), toxicity.count("0")
+    one_sided = min(toxic, civil) < FEW_OF_A_KIND
+    kind = "approved" if civil < toxic else "rejected"
+    return (f" ({toxic} toxic, {civil} not" + (f": one-sided, few {kind} comments to learn from" if one_sided else "")
+            + ")")

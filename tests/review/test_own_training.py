@@ -63,6 +63,10 @@ def test_training_with_a_sites_decisions_shifts_its_prediction_toward_them(app, 
     assert list(training["public_sources"]) == ["convabuse"], "cad_reddit is never trained on"
     assert path.parent == tmp_path / "out" and path.name == "civility-daily-planet.skops"
     assert heard[0] == ("export own labels", 0.0) and heard[-1] == ("done", 1.0)
+    # Every decision a rejection: the log says so, as the card page does, rather than a bare count.
+    rows = len(OPENERS) * len(CLOSERS)
+    assert (f"exported {rows} labelled comments of daily-planet ({rows} toxic, 0 not: one-sided, few approved "
+            "comments to learn from)") in [stage for stage, _ in heard]
 
 
 def test_train_site_refuses_an_unknown_site_clearly(services, tmp_path):
