@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moderation.domain.label_export import one_sided
 from moderation.domain.model_registry import copied_attributes
 
 METRIC_NAMES = ("roc_auc", "pr_auc", "precision", "recall")
@@ -124,9 +125,6 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-# Fewer of either than this, and the card page says the site's labels are one-sided.
-FEW_OWN_LABELS = 10
-
 
 def _own_counts(info: dict[str, Any]) -> dict[str, Any]:
     """Rows, and how many the site's labels call toxic and not (the card's label_counts.toxicity)."""
@@ -135,4 +133,4 @@ def _own_counts(info: dict[str, Any]) -> dict[str, Any]:
     counted = isinstance(known, int) and isinstance(toxic, int)
     civil = known - toxic if counted else None
     return {"rows": info.get("rows"), "toxic": toxic if counted else None, "civil": civil,
-            "one_sided": counted and min(toxic, civil) < FEW_OWN_LABELS}
+            "fewer": one_sided(toxic, civil) if counted else None}

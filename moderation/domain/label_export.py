@@ -41,6 +41,20 @@ class ExportSummary:
     examples: int = 0
     without_labels: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
+    toxic: int = 0  # rows whose toxicity is 1, and 0: a queue holds mostly what the model held
+    civil: int = 0
+
+
+# Fewer approved (or rejected) comments than this, and a site's labels are one-sided: a precision
+# over them is a guess, and a model trained on them learns little of what the site accepts.
+FEW_OF_A_KIND = 10
+
+
+def one_sided(toxic: int, civil: int) -> str | None:
+    """Which there are too few of, "approved" or "rejected"; None when there are enough of both."""
+    if min(toxic, civil) >= FEW_OF_A_KIND:
+        return None
+    return "approved" if civil < toxic else "rejected"
 
 
 def source_name(site: Site) -> str:
@@ -89,6 +103,8 @@ def export_site_labels(session: Session, site: Site, out: str | Path, *, since: 
                 continue
             writer.writerow([text, *(labels.get(a, "") for a in ATTRIBUTES), source])
             summary.rows += 1
+            summary.toxic += labels.get("toxicity") == 1
+            summary.civil += labels.get("toxicity") == 0
     return summary
 
 

@@ -8,7 +8,6 @@ and no comment text, is kept. `moderation train --site` and the training task bo
 """
 from __future__ import annotations
 
-import csv
 import re
 import tempfile
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.sources import trainable_files
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.label_export import export_site_labels, find_site
+from moderation.domain.label_export import export_site_labels, find_site, one_sided
 from moderation.models import LabelledExample, Site
 
 # Share of the progress bar the export takes; training takes the rest.
@@ -87,10 +86,14 @@ def train_with_own_labels(
 
         if on_progress is not None:
             on_progress("export own labels", 0.0)
-        exported_rows = export_site_labels(session, site, own_csv, for_training=True, on_progress=exported).rows
-        check_enough_own_labels(exported_rows, site)
+        summary = export_site_labels(session, site, own_csv, for_training=True, on_progress=exported)
+        check_enough_own_labels(summary.rows, site)
         if on_progress is not None:
-            on_progress(f"exported {exported_rows} labelled comments of {site.name}{_split(own_csv)}", EXPORT_SHARE)
+            # The split too: 105 rejections and 2 approvals went ahead as "107 labelled comments".
+            fewer = one_sided(summary.toxic, summary.civil)
+            split = f"{summary.toxic} toxic, {summary.civil} not" + (
+                f": one-sided, few {fewer} comments to learn from" if fewer else "")
+            on_progress(f"exported {summary.rows} labelled comments of {site.name} ({split})", EXPORT_SHARE)
 
         def trained(stage: str, fraction: float) -> None:
             if on_progress is not None:
@@ -109,18 +112,3 @@ def train_with_own_labels(
             should_stop=should_stop,
         )
 
-
-# Fewer of either than this, and the run's log says the site's labels are one-sided (as the card page does).
-FEW_OF_A_KIND = 10
-
-
-def _split(own_csv: Path) -> str:
-    """The run's log's " (105 toxic, 2 not: one-sided, ...)": a queue holds mostly what the model
-    held, so the approvals can be a handful, and the run went ahead without a word of it."""
-    with own_csv.open(encoding="utf-8", newline="") as handle:
-        toxicity = [row.get("toxicity") for row in csv.DictReader(handle)]
-    toxic, civil = toxicity.count("1"), toxicity.count("0")
-    one_sided = min(toxic, civil) < FEW_OF_A_KIND
-    kind = "approved" if civil < toxic else "rejected"
-    return (f" ({toxic} toxic, {civil} not" + (f": one-sided, few {kind} comments to learn from" if one_sided else "")
-            + ")")

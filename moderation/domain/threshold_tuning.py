@@ -29,6 +29,7 @@ from classifiers.metrics import threshold_for_precision
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, SECONDS_PER_DAY
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DECIDED, REJECTED
+from moderation.domain.label_export import one_sided
 from moderation.domain.reason_labels import rejection_labels
 from moderation.domain.status import audit
 from moderation.models import Comment, Site, User
@@ -134,8 +135,6 @@ def _per_day(n: float) -> str:
 
 # Held per day this many times today's is a change in moderators' work worth a second look.
 MUCH_MORE_HELD = 1.5
-# Fewer approved (or rejected) decided comments than this, and a precision target rests on a handful.
-FEW_OF_A_KIND = 10
 
 
 def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] | None) -> list[str]:
@@ -148,10 +147,11 @@ def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] 
                      f"holds {_per_day(current['held_per_day'])}: more work for the moderators, "
                      "and more readers waiting.")
     approved, rejected = int((data.y == 0).sum()), int(data.y.sum())
-    if min(approved, rejected) < FEW_OF_A_KIND:
-        fewer = f"{approved} approved" if approved < rejected else f"{rejected} rejected"
-        found.append(f"Only {fewer}: a precision over so few comments is a guess (2 approvals in 107 made "
-                     "0.039 look 0.98 precise). A target number held per day does not lean on them.")
+    fewer = one_sided(rejected, approved)
+    if fewer:
+        found.append(f"Only {approved if fewer == 'approved' else rejected} {fewer}: a precision over so few comments "
+                     "is a guess (2 approvals in 107 made 0.039 look 0.98 precise). A target number held per day "
+                     "does not lean on them.")
     found.append(f"Precision and recall here count only the {data.decided} comments moderators decided "
                  f"({int(data.y.sum())} rejected), and most comments are decided because they were held or "
                  "reported. On all the comments above a low threshold, far fewer would be rejected: compare held "
