@@ -129,7 +129,7 @@ def _timestamp(body: Mapping[str, Any], name: str) -> datetime | None:
     first, last = CREATED_AT_YEARS
     if not first <= parsed.year <= last:
         raise ValidationFailed(f"{name} must be in the years {first} to {last}", field=name)
-    return parsed  # as sent, so the body hash of a repeated submission does not change
+    return parsed  # as sent; CommentInput.same_body reads it both as sent and in UTC
 
 
 def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentInput:

@@ -73,9 +73,9 @@ def submit_comments(session: Session, site: Site, items: Sequence[CommentInput |
         results[index] = ItemResult(index, CREATED, comment)
     session.commit()
 
-    for external_id, (index, _, body_hash) in first.items():
+    for external_id, (index, item, _) in first.items():
         if index not in results:
-            results[index] = _against(index, stored[external_id], body_hash)
+            results[index] = _against(index, stored[external_id], item)
     for index, external_id, body_hash in repeats:
         earlier_index, _, earlier_hash = first[external_id]
         earlier = results[earlier_index]
@@ -88,8 +88,8 @@ def submit_comments(session: Session, site: Site, items: Sequence[CommentInput |
     return [results[index] for index in range(len(items))]
 
 
-def _against(index: int, comment: Comment, body_hash: str) -> ItemResult:
-    if comment.body_hash != body_hash:
+def _against(index: int, comment: Comment, item: CommentInput) -> ItemResult:
+    if not item.same_body(comment.body_hash):
         return ItemResult(index, Conflict.status, error=_conflict(comment.external_id))
     return ItemResult(index, EXISTING, comment)
 

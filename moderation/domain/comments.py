@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import Integer, bindparam, exists, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, insert
@@ -51,8 +51,19 @@ class CommentInput:
     created_at: datetime | None = None
 
     def body_hash(self) -> str:
+        """The hash stored with the comment: created_at as an instant in UTC, so a retry that
+        writes the same time in another offset (10:00+02:00 for 08:00Z) is the same comment."""
+        return self._hash(self.created_at.astimezone(timezone.utc) if self.created_at else None)
+
+    def same_body(self, stored_hash: str) -> bool:
+        """Whether a stored comment's hash is this submission's. Rows stored before 2026-12-03
+        hashed created_at with the offset it was sent in; the same resend still matches them."""
+        return stored_hash == self.body_hash() or (
+            self.created_at is not None and stored_hash == self._hash(self.created_at))
+
+    def _hash(self, created_at: datetime | None) -> str:
         fields = asdict(self)
-        fields["created_at"] = self.created_at.isoformat() if self.created_at else None
+        fields["created_at"] = created_at.isoformat() if created_at else None
         canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -84,7 +95,7 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     session.commit()
     if existing is None:  # erased between the two statements: a retry stores it anew
         raise Conflict(f"comment {data.external_id!r} changed while it was being stored; retry", field="id")
-    if existing.body_hash != body_hash:
+    if not data.same_body(existing.body_hash):
         raise Conflict(
             f"comment {data.external_id!r} was already submitted with a different body", field="id"
         )

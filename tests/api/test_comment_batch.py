@@ -80,6 +80,14 @@ def test_an_id_repeated_within_a_batch_is_one_comment(app, client, site):
     assert len(stored(app)) == 1
 
 
+def test_the_same_time_in_another_offset_is_the_same_comment_in_and_across_batches(app, client, site):
+    utc, cet = item(1, created_at="2026-11-28T09:30:00Z"), item(1, created_at="2026-11-28T10:30:00+01:00")
+    assert [r["status"] for r in post_batch(client, site, [utc, cet]).get_json()["results"]] == [202, 200]
+    again = post_batch(client, site, [cet, item(1, created_at="2026-11-28T10:30:00+02:00")]).get_json()
+    assert [r["status"] for r in again["results"]] == [200, 409]
+    assert len(stored(app)) == 1
+
+
 def test_a_batch_takes_500_comments_and_refuses_501_storing_none(app, client, site):
     too_many = post_batch(client, site, [item(n) for n in range(501)])
     assert too_many.status_code == 400

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from moderation import db
+from moderation.api.validation import comment_input
 from moderation.models import Comment
 
 GOOD = {"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "A thoughtful comment."}
@@ -61,6 +63,27 @@ def test_it_refuses_a_different_body_under_an_id_already_used(app, client, site)
     response = post(client, site, {**GOOD, "text": "Edited afterwards."})
     assert_error(response, 409, "id")
     assert count_comments(app) == 1
+
+
+def test_a_resend_writing_the_same_time_in_another_offset_is_the_same_comment(app, client, site):
+    first = post(client, site, {**GOOD, "created_at": "2026-11-28T09:30:00Z"})
+    again = post(client, site, {**GOOD, "created_at": "2026-11-28T11:30:00+02:00"})
+    assert again.status_code == 200, again.get_data(as_text=True)
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert_error(post(client, site, {**GOOD, "created_at": "2026-11-28T11:30:00+01:00"}), 409, "id")
+
+
+def test_a_comment_stored_with_the_offset_it_was_sent_in_still_matches_its_resend(app, client, site):
+    sent = {**GOOD, "created_at": "2026-11-28T11:30:00+02:00"}
+    first = post(client, site, sent)
+    with app.app_context():  # as rows stored before 2026-12-03 were hashed
+        comment = db.session.scalars(select(Comment)).one()
+        comment.body_hash = comment_input(sent, max_text_length=10_000)._hash(
+            datetime.fromisoformat(sent["created_at"]))
+        db.session.commit()
+    again = post(client, site, sent)
+    assert again.status_code == 200, again.get_data(as_text=True)
+    assert again.get_json()["id"] == first.get_json()["id"]
 
 
 def test_two_sites_may_use_the_same_comment_id(app, client, site, outsider):
