@@ -29,8 +29,7 @@ from moderation import db  # noqa: E402
 from moderation.app import create_app  # noqa: E402
 from moderation.config import Config  # noqa: E402
 from moderation.domain.sites import create_site  # noqa: E402
-from moderation.embedded import start_postgres, start_redis, stop_postgres  # noqa: E402
-from moderation.migrate import upgrade  # noqa: E402
+from moderation.embedded import embedded_servers  # noqa: E402
 
 POSTERS, BATCH, POLL_EVERY = 2, 100, 0.05
 
@@ -99,10 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-listing-") as tmp:
         where = Path(tmp)
-        database_url = start_postgres(where)
-        redis_url, redis_proc = start_redis(where)
-        try:
-            upgrade(database_url)
+        with embedded_servers(where) as (database_url, redis_url):
             app = create_app(Config.from_env(DATABASE_URL=database_url, REDIS_URL=redis_url, VAR_DIR=where,
                                              SECRET_KEY="bench-secret", BACKPRESSURE_HARD_LIMIT=0,
                                              BACKPRESSURE_SOFT_LIMIT=0))
@@ -114,11 +110,6 @@ def main() -> None:
             for round_ in range(args.rounds):
                 for poll in (False, True):
                     rows.append((poll, run_phase(app, headers, args.seconds, poll, f"r{round_}-{int(poll)}")))
-        finally:
-            if redis_proc is not None:
-                redis_proc.terminate()
-                redis_proc.wait(timeout=10)
-            stop_postgres(where)
     print(f"\n{POSTERS} threads POSTing single comments (and a batch of {BATCH} every 20th request) for "
           f"{args.seconds:.0f} s a phase; the poller lists with the largest id seen every {POLL_EVERY * 1000:.0f} ms\n")
     print("| phase | single POSTs | POST p50 ms | POST p99 ms | poll p50 ms | poll p99 ms | comments | missed by the poller |")

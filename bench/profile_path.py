@@ -225,8 +225,7 @@ def main() -> None:
     from moderation.domain import direct_delivery, scoring, webhooks
     from moderation.domain.sites import create_site
     from moderation.domain.webhook_urls import UrlPolicy, guarded_http
-    from moderation.embedded import start_postgres, start_redis, stop_postgres
-    from moderation.migrate import upgrade
+    from moderation.embedded import embedded_servers
     from moderation.models import WebhookDelivery
     from moderation.scorer import get_provider
 
@@ -235,98 +234,92 @@ def main() -> None:
     hook_url, server = _receiver()
     with tempfile.TemporaryDirectory(prefix="profile-var-") as tmp:
         var_dir = Path(tmp)
-        database_url = start_postgres(var_dir)
-        redis_url, redis_proc = start_redis(var_dir)
-        try:
-            upgrade(database_url)
-            app = create_app(Config.from_env(DATABASE_URL=database_url, REDIS_URL=redis_url, VAR_DIR=var_dir,
-                                             SECRET_KEY="profile", **LOCAL_WEBHOOKS))
-            engine = app.extensions["db_engine"]
-            event.listen(engine, "before_cursor_execute", counter.on_sql)
-            event.listen(engine, "commit", counter.on("COMMIT"))
-            event.listen(engine, "rollback", counter.on("ROLLBACK"))
-            ping = engine.dialect.do_ping  # moderation/db.py pings a connection idle for a while
-            engine.dialect.do_ping = lambda conn: counter.on("ping SELECT 1 (connection idle)")() or ping(conn)
-            with app.app_context():
-                new = create_site(db.session, "profile-site", webhook_url=hook_url,
-                                  url_policy=UrlPolicy.from_config(LOCAL_WEBHOOKS))
-                db.session.commit()
-                api_key = new.api_key
-                get_provider(app).default()  # load the model outside the profile
-            client = app.test_client()
-            headers = {"Authorization": f"Bearer {api_key}"}
-            client.post("/api/v1/comments", headers=headers,  # warm up: key verified and cached
-                        json={"id": "warm", "story_id": "s", "author_id": "a", "text": "Warm up."})
+        with embedded_servers(var_dir) as (database_url, redis_url):
+            try:
+                app = create_app(Config.from_env(DATABASE_URL=database_url, REDIS_URL=redis_url, VAR_DIR=var_dir,
+                                                 SECRET_KEY="profile", **LOCAL_WEBHOOKS))
+                engine = app.extensions["db_engine"]
+                event.listen(engine, "before_cursor_execute", counter.on_sql)
+                event.listen(engine, "commit", counter.on("COMMIT"))
+                event.listen(engine, "rollback", counter.on("ROLLBACK"))
+                ping = engine.dialect.do_ping  # moderation/db.py pings a connection idle for a while
+                engine.dialect.do_ping = lambda conn: counter.on("ping SELECT 1 (connection idle)")() or ping(conn)
+                with app.app_context():
+                    new = create_site(db.session, "profile-site", webhook_url=hook_url,
+                                      url_policy=UrlPolicy.from_config(LOCAL_WEBHOOKS))
+                    db.session.commit()
+                    api_key = new.api_key
+                    get_provider(app).default()  # load the model outside the profile
+                client = app.test_client()
+                headers = {"Authorization": f"Bearer {api_key}"}
+                client.post("/api/v1/comments", headers=headers,  # warm up: key verified and cached
+                            json={"id": "warm", "story_id": "s", "author_id": "a", "text": "Warm up."})
 
-            profile = Profile(time.process_time)
-            ids: list[int] = []
-            items = [{"id": f"c-{i}", "story_id": "s-1", "author_id": f"a-{i % 50}",
-                      "text": "You are a worthless idiot." if i % 10 == 0 else f"Thanks for the thoughtful article #{i}."}
-                     for i in range(args.comments)]
-            per_request = args.post_batch or 1
-            with counter.counting():
-                t0 = time.perf_counter()
-                for start in range(0, len(items), per_request):
-                    profile.enable()
-                    if args.post_batch:
-                        r = client.post("/api/v1/comments:batch", headers=headers,
-                                        json={"comments": items[start:start + per_request]})
-                    else:
-                        r = client.post("/api/v1/comments", headers=headers, json=items[start])
-                    profile.disable()
-                    assert r.status_code in (200, 202), r.get_data(as_text=True)
-                    body = r.get_json()
-                    ids.extend([result["comment"]["id"] for result in body["results"]] if args.post_batch else [body["id"]])
-                wall = time.perf_counter() - t0
-            endpoint = f"POST /api/v1/comments:batch of {args.post_batch}" if args.post_batch else "POST /api/v1/comments"
-            _report(f"web: {endpoint} (Flask test client, no HTTP server)", counter, args.comments, wall,
-                    profile, args.top)
-
-            policy = UrlPolicy.from_config(LOCAL_WEBHOOKS)
-            http = guarded_http(policy)
-            send = _direct_send(direct_delivery, policy, http) if args.direct else scoring.send_webhooks
-            parts = _timed_parts(scoring, direct_delivery) if args.parts else None
-            profile = Profile(time.process_time)
-            with counter.counting():
-                t0 = time.perf_counter()
-                for start in range(0, len(ids), args.batch):
-                    with app.app_context():
+                profile = Profile(time.process_time)
+                ids: list[int] = []
+                items = [{"id": f"c-{i}", "story_id": "s-1", "author_id": f"a-{i % 50}",
+                          "text": "You are a worthless idiot." if i % 10 == 0 else f"Thanks for the thoughtful article #{i}."}
+                         for i in range(args.comments)]
+                per_request = args.post_batch or 1
+                with counter.counting():
+                    t0 = time.perf_counter()
+                    for start in range(0, len(items), per_request):
                         profile.enable()
-                        scoring.score_pending(db.session, get_provider(app), ids[start:start + args.batch],
-                                              batch_size=args.batch, max_batches=1, send=send)
+                        if args.post_batch:
+                            r = client.post("/api/v1/comments:batch", headers=headers,
+                                            json={"comments": items[start:start + per_request]})
+                        else:
+                            r = client.post("/api/v1/comments", headers=headers, json=items[start])
                         profile.disable()
-                wall = time.perf_counter() - t0
-            sent = ", POSTing its events itself" if args.direct else ""
-            _report(f"scoring task: score_pending, batches of {args.batch}{sent}", counter, args.comments, wall,
-                    profile, args.top)
-            if parts is not None:
-                print(parts.table("score_pending"))
+                        assert r.status_code in (200, 202), r.get_data(as_text=True)
+                        body = r.get_json()
+                        ids.extend([result["comment"]["id"] for result in body["results"]] if args.post_batch else [body["id"]])
+                    wall = time.perf_counter() - t0
+                endpoint = f"POST /api/v1/comments:batch of {args.post_batch}" if args.post_batch else "POST /api/v1/comments"
+                _report(f"web: {endpoint} (Flask test client, no HTTP server)", counter, args.comments, wall,
+                        profile, args.top)
 
-            with app.app_context():
-                delivery_ids = list(db.session.scalars(
-                    select(WebhookDelivery.id).where(WebhookDelivery.delivered_at.is_(None)).order_by(WebhookDelivery.id)))
-            profile = Profile(time.process_time)
-            with counter.counting():
-                t0 = time.perf_counter()
-                for start in range(0, len(delivery_ids), args.batch):
-                    with app.app_context():
-                        profile.enable()
-                        webhooks.deliver_many(db.session, delivery_ids[start:start + args.batch], timeout=5,
-                                              max_retries=20, backoff_base=5, policy=policy, http=http)
-                        profile.disable()
-                wall = time.perf_counter() - t0
-            if delivery_ids:
-                _report(f"webhook task: deliver_many, batches of {args.batch} (one scored batch's events)", counter,
-                        len(delivery_ids), wall, profile, args.top)
-            else:
-                print("\n## webhook task: nothing left to deliver (the scoring stage POSTed every event)")
-            app.extensions["db_engine"].dispose()
-        finally:
-            server.shutdown()
-            if redis_proc is not None:
-                redis_proc.terminate()
-                redis_proc.wait(timeout=10)
-            stop_postgres(var_dir)
+                policy = UrlPolicy.from_config(LOCAL_WEBHOOKS)
+                http = guarded_http(policy)
+                send = _direct_send(direct_delivery, policy, http) if args.direct else scoring.send_webhooks
+                parts = _timed_parts(scoring, direct_delivery) if args.parts else None
+                profile = Profile(time.process_time)
+                with counter.counting():
+                    t0 = time.perf_counter()
+                    for start in range(0, len(ids), args.batch):
+                        with app.app_context():
+                            profile.enable()
+                            scoring.score_pending(db.session, get_provider(app), ids[start:start + args.batch],
+                                                  batch_size=args.batch, max_batches=1, send=send)
+                            profile.disable()
+                    wall = time.perf_counter() - t0
+                sent = ", POSTing its events itself" if args.direct else ""
+                _report(f"scoring task: score_pending, batches of {args.batch}{sent}", counter, args.comments, wall,
+                        profile, args.top)
+                if parts is not None:
+                    print(parts.table("score_pending"))
+
+                with app.app_context():
+                    delivery_ids = list(db.session.scalars(
+                        select(WebhookDelivery.id).where(WebhookDelivery.delivered_at.is_(None)).order_by(WebhookDelivery.id)))
+                profile = Profile(time.process_time)
+                with counter.counting():
+                    t0 = time.perf_counter()
+                    for start in range(0, len(delivery_ids), args.batch):
+                        with app.app_context():
+                            profile.enable()
+                            webhooks.deliver_many(db.session, delivery_ids[start:start + args.batch], timeout=5,
+                                                  max_retries=20, backoff_base=5, policy=policy, http=http)
+                            profile.disable()
+                    wall = time.perf_counter() - t0
+                if delivery_ids:
+                    _report(f"webhook task: deliver_many, batches of {args.batch} (one scored batch's events)", counter,
+                            len(delivery_ids), wall, profile, args.top)
+                else:
+                    print("\n## webhook task: nothing left to deliver (the scoring stage POSTed every event)")
+                app.extensions["db_engine"].dispose()
+            finally:
+                server.shutdown()
 
 
 if __name__ == "__main__":

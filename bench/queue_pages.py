@@ -40,8 +40,7 @@ sys.path.insert(0, str(REPO))
 from moderation import db  # noqa: E402
 from moderation.app import create_app  # noqa: E402
 from moderation.config import Config  # noqa: E402
-from moderation.embedded import start_postgres, start_redis, stop_postgres  # noqa: E402
-from moderation.migrate import upgrade  # noqa: E402
+from moderation.embedded import embedded_servers  # noqa: E402
 
 SITES, STORIES, AUTHORS, COMMENTS = 20, 5_000, 30_000, 100_000
 REPORTED_COMMENTS, REPORTERS, SANCTIONS = 3_000, 6_000, 400
@@ -393,16 +392,8 @@ def services(var_dir: Path | None) -> Iterator[tuple[str, str, bool]]:
     with tempfile.TemporaryDirectory(prefix="bench-queue-") as tmp:
         where = var_dir or Path(tmp)
         fresh = not (where / "pgdata").exists()
-        database_url = start_postgres(where)
-        redis_url, redis_proc = start_redis(where)
-        try:
-            upgrade(database_url)
+        with embedded_servers(where) as (database_url, redis_url):
             yield database_url, redis_url, fresh
-        finally:
-            if redis_proc is not None:
-                redis_proc.terminate()
-                redis_proc.wait(timeout=10)
-            stop_postgres(where)
 
 
 def print_table(rows: list[Row], runs: int) -> None:

@@ -25,8 +25,7 @@ sys.path.insert(0, str(REPO))
 from moderation.celery_app import SCORING_QUEUE, WEBHOOK_QUEUE  # noqa: E402
 from moderation.cli.service_commands import web_argv, worker_argv  # noqa: E402
 from moderation.config import Config  # noqa: E402
-from moderation.embedded import start_postgres, start_redis, stop_postgres  # noqa: E402
-from moderation.migrate import upgrade  # noqa: E402
+from moderation.embedded import embedded_servers  # noqa: E402
 
 
 @dataclass
@@ -72,45 +71,39 @@ def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: 
     _exit_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="bench-var-") as tmp:
         var_dir = Path(tmp)
-        database_url = start_postgres(var_dir)
-        redis_url, redis_proc = start_redis(var_dir)
-        upgrade(database_url)
-        api_key, webhook_secret = _create_site(database_url, "bench-site", webhook_url)
-        port = free_port()
-        env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, MODERATION_VAR_DIR=str(var_dir),
-                   PORT=str(port), HOST="127.0.0.1", WEB_WORKERS=str(web_workers),
-                   WORKER_CONCURRENCY=str(worker_concurrency), **LOCAL_WEBHOOKS)
-        os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "PORT", "WEB_WORKERS", "WORKER_CONCURRENCY")})
-        config = Config.from_env(VAR_DIR=var_dir)
-        logs = log_dir or var_dir
-        logs.mkdir(parents=True, exist_ok=True)
-        argvs = [("web", web_argv(config))]
-        if worker and webhook_worker:
-            argvs += [("worker", worker_argv(config, SCORING_QUEUE)), ("webhooks", worker_argv(config, WEBHOOK_QUEUE))]
-        elif worker:
-            argvs.append(("worker", worker_argv(config)))
-        procs = [
-            subprocess.Popen(argv, cwd=REPO, env=env, stdout=open(logs / f"{name}.log", "wb"), stderr=subprocess.STDOUT)
-            for name, argv in argvs
-        ]
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for(base_url + "/api/v1/openapi.json", procs, logs)
-            for name, _ in argvs[1:]:
-                _wait_for_log(logs / f"{name}.log", b" ready.", procs)
-            yield Stack(base_url, api_key, webhook_secret, database_url, var_dir)
-        finally:
-            for proc in procs:
-                proc.terminate()
-            for proc in procs:
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-            if redis_proc is not None:
-                redis_proc.terminate()
-                redis_proc.wait(timeout=10)
-            stop_postgres(var_dir)  # before the directory goes, or the server outlives it
+        with embedded_servers(var_dir) as (database_url, redis_url):
+            api_key, webhook_secret = _create_site(database_url, "bench-site", webhook_url)
+            port = free_port()
+            env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, MODERATION_VAR_DIR=str(var_dir),
+                       PORT=str(port), HOST="127.0.0.1", WEB_WORKERS=str(web_workers),
+                       WORKER_CONCURRENCY=str(worker_concurrency), **LOCAL_WEBHOOKS)
+            os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "PORT", "WEB_WORKERS", "WORKER_CONCURRENCY")})
+            config = Config.from_env(VAR_DIR=var_dir)
+            logs = log_dir or var_dir
+            logs.mkdir(parents=True, exist_ok=True)
+            argvs = [("web", web_argv(config))]
+            if worker and webhook_worker:
+                argvs += [("worker", worker_argv(config, SCORING_QUEUE)), ("webhooks", worker_argv(config, WEBHOOK_QUEUE))]
+            elif worker:
+                argvs.append(("worker", worker_argv(config)))
+            procs = [
+                subprocess.Popen(argv, cwd=REPO, env=env, stdout=open(logs / f"{name}.log", "wb"), stderr=subprocess.STDOUT)
+                for name, argv in argvs
+            ]
+            base_url = f"http://127.0.0.1:{port}"
+            try:
+                _wait_for(base_url + "/api/v1/openapi.json", procs, logs)
+                for name, _ in argvs[1:]:
+                    _wait_for_log(logs / f"{name}.log", b" ready.", procs)
+                yield Stack(base_url, api_key, webhook_secret, database_url, var_dir)
+            finally:
+                for proc in procs:
+                    proc.terminate()
+                for proc in procs:
+                    try:
+                        proc.wait(timeout=20)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
 
 
 def _exit_on_sigterm() -> None:

