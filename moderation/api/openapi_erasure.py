@@ -11,8 +11,10 @@ ERASURE_SCHEMA: dict[str, Any] = {
                                                          "erasure record keeps of who asked."},
         "erased_at": {"type": "string", "format": "date-time"},
         "counts": {"type": "object", "additionalProperties": {"type": "integer"},
-                   "description": "Rows changed in each place: comments_deleted, report_notes, comments, "
-                                  "labelled_examples, webhook_deliveries, audit_log."},
+                   "description": "Rows changed in each place: comments_deleted, report_notes (of reports the "
+                                  "author filed), comments, reports (notes on reports against the author's "
+                                  "comments), author_sanctions (their reasons), labelled_examples, "
+                                  "comment_revisions, webhook_deliveries, audit_log."},
     },
 }
 

@@ -6,10 +6,18 @@ zero-day retention (domain/removal.py) and an author's erasure all follow it. Wh
 comment row with its ids, scores, decision, status history and hashes (`body_hash`, and
 `text_sha256` taken just before the text goes), so moderation records and counts still add up.
 
+What people wrote about a comment goes with its text, since it so often quotes it: a
+moderator's note after the guideline reason ("Personal attack or insult: called her 'a ...'"),
+the notes of readers' reports against it, the reasons of rules that name what they found
+(`threat of violence: "hope you die"`), and, for an author's erasure, the reasons of the sanctions
+put on them. Every JSON copy of any of those strings (audit details, webhook events, a bulk
+decision's entry) is blanked too.
+
 Places that hold no text, and so need no line: shadow_scores and drift_reports (scores only),
 model artifacts (hashed features), training runs (the temporary CSV is deleted after the run).
 Exports (`moderation dataset export`, training on a site's labels) read labelled_examples at the
-time they run, so deleting those rows keeps the text out of every later export.
+time they run, so deleting those rows keeps the text out of every later export; a suggestscore
+label is a row of its own, with no comment, and goes when its text is an erased comment's.
 """
 from __future__ import annotations
 
@@ -19,12 +27,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, select, update
+from sqlalchemy import BigInteger, ColumnElement, bindparam, case, delete, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from moderation.domain.labels import SUGGESTSCORE
 from moderation.domain.lifecycle import DELETED, REMOVAL, audit, change_status, now
-from moderation.models import (AuditEntry, AuthorErasure, Comment, CommentRevision, LabelledExample, Report, Site,
-                               WebhookDelivery)
+from moderation.domain.reason_labels import GUIDELINE_REASONS
+from moderation.models import (AuditEntry, AuthorErasure, AuthorSanction, Comment, CommentRevision, LabelledExample,
+                               Report, Site, WebhookDelivery)
 
 # Keys under which a copy of a comment's text (or its author's name) may sit in JSON we keep.
 TEXT_KEYS = frozenset({"text", "old_text", "new_text", "previous_text", "excerpt"})
@@ -34,7 +45,8 @@ ERASED = "[erased]"
 
 def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: datetime, names: bool = False,
                      also: Iterable[str] = (), related_comment_ids: Iterable[int] = ()) -> dict[str, int]:
-    """Erase these comments' texts (and with `names`, their authors' names) wherever they are kept.
+    """Erase these comments' texts (and with `names`, their authors' names) wherever they are kept,
+    with what was written about them (the module's docstring says which).
 
     `also` adds strings to remove from the JSON places (an author's report notes);
     `related_comment_ids` are further comments whose audit entries and events may hold them.
@@ -45,42 +57,110 @@ def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: date
     if not ids and not also:
         return dict.fromkeys(ERASED_PLACES, 0)
     session.flush()
-    values = _stored_values(session, ids, names) | {v for v in also if v}
+    rows = _stored(session, ids)
+    per_comment = _copies(rows, names)
+    notes = _notes_on(session, ids)
+    for comment_id, note in notes:
+        per_comment.setdefault(comment_id, {})[note] = ERASED
+    common = {v: ERASED for v in also if v}
     keys = TEXT_KEYS | NAME_KEYS if names else TEXT_KEYS
     json_ids = sorted(set(ids) | set(related_comment_ids))
+    every_copy = common | {k: v for copies in per_comment.values() for k, v in copies.items()}
     counts = {
-        "comments": _erase_comment_rows(session, ids, at, names),
-        "labelled_examples": _delete(session, LabelledExample, LabelledExample.comment_id.in_(ids)),
+        "comments": _erase_comment_rows(session, rows, at, names),
+        "reports": _erase_notes(session, ids) if notes else 0,
+        "labelled_examples": _delete(session, LabelledExample, LabelledExample.comment_id.in_(ids))
+        + _delete_suggested(session, rows),
         # A reader's earlier texts (domain/edits.py), with the author name they had: deleted outright.
         "comment_revisions": _delete(session, CommentRevision, CommentRevision.comment_id.in_(ids)),
-        "webhook_deliveries": _scrub_json(session, WebhookDelivery, "event",
-                                          WebhookDelivery.comment_id.in_(json_ids), values, keys),
-        "audit_log": _scrub_json(session, AuditEntry, "details", AuditEntry.comment_id.in_(json_ids), values, keys),
+        "webhook_deliveries": scrub_json(session, WebhookDelivery, "event", WebhookDelivery.comment_id.in_(json_ids),
+                                         common, keys, per_comment),
+        "audit_log": scrub_json(session, AuditEntry, "details", AuditEntry.comment_id.in_(json_ids),
+                                common, keys, per_comment)
+        + scrub_json(session, AuditEntry, "details", _bulk_entries_of(ids), every_copy, keys),
     }
     _stamp_unsent_events(session, ids)
     session.expire_all()  # the bulk updates above bypassed the objects this session holds
     return counts
 
 
-ERASED_PLACES = ("comments", "labelled_examples", "comment_revisions", "webhook_deliveries", "audit_log")
+ERASED_PLACES = ("comments", "reports", "labelled_examples", "comment_revisions", "webhook_deliveries", "audit_log")
 
 
-def _stored_values(session: Session, ids: list[int], names: bool) -> set[str]:
+def _stored(session: Session, ids: list[int]) -> list[Any]:
     if not ids:
-        return set()
-    rows = session.execute(select(Comment.text, Comment.author_name).where(Comment.id.in_(ids)))
-    values: set[str] = set()
-    for text, author_name in rows:
-        if text:
-            values.add(text)
-        if names and author_name:
-            values.add(author_name)
-    return values
+        return []
+    return list(session.execute(select(Comment.id, Comment.site_id, Comment.text, Comment.author_name,
+                                       Comment.decision_reason, Comment.rule_hits).where(Comment.id.in_(ids))))
 
 
-def _erase_comment_rows(session: Session, ids: list[int], at: datetime, names: bool) -> int:
+def _copies(rows: list[Any], names: bool) -> dict[int, dict[str, str]]:
+    """By comment, each string that quotes or names what is erased, and what its copies become."""
+    by_comment: dict[int, dict[str, str]] = {}
+    for row in rows:
+        copies = by_comment.setdefault(row.id, {})
+        if row.text:
+            copies[row.text] = ERASED
+        if names and row.author_name:
+            copies[row.author_name] = ERASED
+        if row.decision_reason and erased_reason(row.decision_reason) != row.decision_reason:
+            copies[row.decision_reason] = erased_reason(row.decision_reason)
+        for hit in row.rule_hits or ():
+            if isinstance(hit, dict) and isinstance(hit.get("reason"), str):
+                copies[hit["reason"]] = ERASED
+    return by_comment
+
+
+def erased_reason(reason: str | None) -> str | None:
+    """A decision's reason without the moderator's own words: the guideline reason chosen before the
+    colon stays (what the comment broke), the note after it goes."""
+    if reason is None:
+        return None
+    choice = reason.split(":", 1)[0].strip()
+    if choice not in GUIDELINE_REASONS:
+        return ERASED
+    return choice if reason.strip() == choice else f"{choice}: {ERASED}"
+
+
+def _notes_on(session: Session, ids: list[int]) -> list[tuple[int, str]]:
     if not ids:
+        return []
+    return [(row.comment_id, row.note) for row in session.execute(
+        select(Report.comment_id, Report.note).where(Report.comment_id.in_(ids), Report.note.is_not(None)))]
+
+
+def _erase_notes(session: Session, ids: list[int]) -> int:
+    """Readers' notes on reports against these comments ("He called her a ..."): other readers
+    wrote them, about words that are going."""
+    result = session.execute(update(Report).where(Report.comment_id.in_(ids), Report.note.is_not(None))
+                             .values(note=None).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def _delete_suggested(session: Session, rows: list[Any]) -> int:
+    """suggestscore labels (Perspective's clients send a comment's text and a verdict, no comment
+    id) whose text is one of these comments' texts, on the same site."""
+    by_site: dict[int, set[str]] = {}
+    for row in rows:
+        if row.text:
+            by_site.setdefault(row.site_id, set()).add(row.text)
+    return sum(_delete(session, LabelledExample, (LabelledExample.kind == SUGGESTSCORE)
+                       & (LabelledExample.site_id == site_id) & LabelledExample.text.in_(sorted(texts)))
+               for site_id, texts in by_site.items())
+
+
+def _bulk_entries_of(ids: list[int]) -> ColumnElement[bool]:
+    """A bulk decision's own audit entry (bulk.py): no comment_id, its reason and the ids it decided."""
+    return text("audit_log.action LIKE 'bulk:%' AND EXISTS (SELECT 1 FROM "
+                "jsonb_array_elements_text(audit_log.details -> 'decided') AS decided(id) "
+                "WHERE decided.id::bigint = ANY(:erased_ids))").bindparams(
+        bindparam("erased_ids", ids, type_=ARRAY(BigInteger)))
+
+
+def _erase_comment_rows(session: Session, rows: list[Any], at: datetime, names: bool) -> int:
+    if not rows:
         return 0
+    ids = [row.id for row in rows]
     fresh = Comment.text_erased_at.is_(None)
     changes: dict[str, Any] = {
         # Hashed by PostgreSQL in the same statement that blanks the text: it never leaves the server.
@@ -89,7 +169,7 @@ def _erase_comment_rows(session: Session, ids: list[int], at: datetime, names: b
         "text": "",
         # The reviewer's highlights quote the words they point at.
         "explanations": None,
-        # So do the reasons of banned-word and link rules (the words, the link's host).
+        # So do the reasons of banned-word, threat and link rules (the words, the link's host).
         "rule_hits": None,
         "text_erased_at": func.coalesce(Comment.text_erased_at, at),
     }
@@ -97,6 +177,10 @@ def _erase_comment_rows(session: Session, ids: list[int], at: datetime, names: b
         changes["author_name"] = None
     result = session.execute(update(Comment).where(Comment.id.in_(ids)).values(**changes)
                              .execution_options(synchronize_session=False))
+    notes = [{"id": row.id, "decision_reason": erased_reason(row.decision_reason)}
+             for row in rows if row.decision_reason and erased_reason(row.decision_reason) != row.decision_reason]
+    if notes:
+        session.execute(update(Comment), notes)
     return result.rowcount or 0
 
 
@@ -122,12 +206,16 @@ def _delete(session: Session, model: type, where: ColumnElement[bool]) -> int:
     return result.rowcount or 0
 
 
-def _scrub_json(session: Session, model: type, column: str, where: ColumnElement[bool],
-                values: set[str], keys: frozenset[str]) -> int:
+def scrub_json(session: Session, model: type, column: str, where: ColumnElement[bool], copies: dict[str, str],
+               keys: frozenset[str] = frozenset(), per_comment: dict[int, dict[str, str]] | None = None) -> int:
+    """Blank, in `column` of the rows `where` picks, every string value under `keys` and every
+    copy `copies` names (with `per_comment`'s for the row's comment), whole or inside a longer
+    string ("reports; threat of violence: ..."): it becomes what the copy maps to. How many rows changed."""
     changed = 0
     for row in session.scalars(select(model).where(where).with_for_update()):
+        own = copies | per_comment.get(row.comment_id, {}) if per_comment else copies
         before = getattr(row, column)
-        after = _scrub(before, values, keys)
+        after = _scrub(before, own, sorted((k for k in own if len(k) >= MIN_QUOTED), key=len, reverse=True), keys)
         if after != before:
             setattr(row, column, after)
             changed += 1
@@ -135,13 +223,22 @@ def _scrub_json(session: Session, model: type, column: str, where: ColumnElement
     return changed
 
 
-def _scrub(value: Any, values: set[str], keys: frozenset[str]) -> Any:
+# Shorter copies are replaced only where they are a whole value: "ok" inside "booked" is no quote.
+MIN_QUOTED = 8
+
+
+def _scrub(value: Any, copies: dict[str, str], inside: list[str], keys: frozenset[str]) -> Any:
     if isinstance(value, dict):
-        return {k: (None if k in keys and isinstance(v, str) else _scrub(v, values, keys)) for k, v in value.items()}
+        return {k: (None if k in keys and isinstance(v, str) else _scrub(v, copies, inside, keys))
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_scrub(v, values, keys) for v in value]
-    if isinstance(value, str) and value in values:
-        return ERASED
+        return [_scrub(v, copies, inside, keys) for v in value]
+    if isinstance(value, str):
+        if value in copies:
+            return copies[value]
+        for copy in inside:
+            if copy in value:
+                value = value.replace(copy, copies[copy])
     return value
 
 
@@ -178,12 +275,45 @@ def erase_author(session: Session, site: Site, author_id: str, *, actor: str, at
     counts = erase_everywhere(session, [c.id for c in comments], at=at, names=True, also=notes,
                               related_comment_ids=[r.comment_id for r in reports])
     counts = {"comments_deleted": len(deliveries), "report_notes": len(reports), **counts}
+    counts["author_sanctions"], sanctions = _erase_sanction_reasons(session, site.id, author_id)
+    if sanctions:
+        counts["audit_log"] += scrub_json(session, AuditEntry, "details", AuditEntry.action.like("author:%")
+                                          & (AuditEntry.details["site_id"].as_integer() == site.id)
+                                          & (AuditEntry.details["author_id"].as_string() == author_id), sanctions)
+        counts["webhook_deliveries"] += scrub_json(session, WebhookDelivery, "event", (WebhookDelivery.site_id == site.id)
+                                                   & WebhookDelivery.event["type"].as_string().like("author.%")
+                                                   & (WebhookDelivery.event["author_id"].as_string() == author_id),
+                                                   sanctions)
     record = AuthorErasure(site_id=site.id, author_hash=author_hash(author_id), requested_by=actor,
                            erased_at=at, counts=counts)
     session.add(record)
     audit(session, actor, "author:erased", site_id=site.id, author_hash=record.author_hash, counts=counts)
     session.flush()
     return Erased(record, deliveries)
+
+
+# Lift reasons the service writes itself: they name a kind of sanction, nothing the author wrote.
+_OWN_LIFT_REASONS = ("lifted", "superseded by ")
+
+
+def _erase_sanction_reasons(session: Session, site_id: int, author_id: str) -> tuple[int, dict[str, str]]:
+    """Blank the reasons of the author's sanctions on the site, which moderators write and which
+    quote what the author wrote ("keeps calling her ..."); the sanctions stay in force. Returns how
+    many changed, and the strings blanked, for their copies."""
+    copies: dict[str, str] = {}
+    changed = 0
+    for sanction in session.scalars(select(AuthorSanction).where(
+            AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id).with_for_update()):
+        before = (sanction.reason, sanction.lift_reason)
+        if sanction.reason:
+            copies[sanction.reason] = sanction.reason = ERASED
+        lift = sanction.lift_reason
+        if lift and not lift.startswith(_OWN_LIFT_REASONS):
+            copies[lift] = sanction.lift_reason = ERASED
+        changed += (sanction.reason, sanction.lift_reason) != before
+    session.flush()
+    copies.pop(ERASED, None)
+    return changed, copies
 
 
 def serialize_erasure(record: AuthorErasure) -> dict[str, Any]:

@@ -5,18 +5,20 @@ became approved, rejected or deleted (lifecycle.FINAL; `status_changed_at`). A p
 keeps its text: a report can still send it to a moderator, who needs to read it. Beat runs
 `erase_expired_texts` every RETENTION_INTERVAL seconds; erasing follows domain/erasure.py, so
 scores, decision and hashes remain. A comment reopened by a report after approval is no longer
-final and keeps its text until decided again.
+final and keeps its text until decided again. A suggestscore label (a Perspective client's
+verdict on a text, with no comment of ours) is kept as many days after it arrived.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.erasure import erase_everywhere
+from moderation.domain.labels import SUGGESTSCORE
 from moderation.domain.lifecycle import FINAL, audit, now
-from moderation.models import Comment, Site
+from moderation.models import Comment, LabelledExample, Site
 
 BATCH_SIZE = 500
 MAX_BATCHES = 40  # bounds one run; the next run carries on
@@ -45,5 +47,19 @@ def erase_expired_texts(session: Session, *, at: datetime | None = None, batch_s
         audit(session, "system:retention", "retention:texts_erased", comment_ids=ids, counts=counts)
         session.commit()
         erased += len(ids)
+    labels = delete_expired_suggestions(session, at)
+    if labels:
+        audit(session, "system:retention", "retention:suggestions_deleted", count=labels)
     session.commit()
     return erased
+
+
+def delete_expired_suggestions(session: Session, at: datetime) -> int:
+    """suggestscore labels older than their site's retention period; how many went."""
+    result = session.execute(
+        delete(LabelledExample)
+        .where(LabelledExample.site_id == Site.id, Site.retention_days.is_not(None),
+               LabelledExample.comment_id.is_(None), LabelledExample.kind == SUGGESTSCORE,
+               LabelledExample.created_at < at - func.make_interval(0, 0, 0, Site.retention_days))
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0

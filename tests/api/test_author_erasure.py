@@ -98,13 +98,71 @@ def test_erasing_an_author_removes_their_texts_and_name_everywhere_and_records_i
     assert again.status_code == 200 and again.get_json()["counts"]["comments_deleted"] == 0
 
 
+def test_what_people_wrote_about_the_authors_comments_goes_with_them(app, client, make_site, moderator):
+    """A privacy walk found these after an erasure: a moderator's note quoting the comment (on the row,
+    in the API, the audit log, events and a bulk decision's entry), a threat rule's reason quoting it,
+    another reader's report note, the sanction's reason, and a suggestscore label of the same text."""
+    from moderation.domain.bulk import bulk_decide
+    from moderation.domain.rule_sets import save_rules
+    from moderation.domain.rules import validate_rules
+    from moderation.domain.sanctions import sanction_author
+    from moderation.domain.scoring import score_pending
+    from moderation.models import AuthorSanction, LabelledExample
+    from word_model import WordModel
+
+    site = make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")  # nothing answers: events stay
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id),
+                   validate_rules([{"name": "threats", "kind": "threat_words"}]), actor="test")
+        db.session.add(SiteMember(user_id=moderator.id, site_id=site.id))
+        db.session.commit()
+    held = post(client, site, "c-1", AUTHOR, "Quillfeather, I hope you die in a ditch.", NAME)
+    decided = post(client, site, "c-2", AUTHOR, FIRST, NAME)
+    bulked = post(client, site, "c-3", AUTHOR, SECOND, NAME)
+    post(client, site, "c-4", "reader-8", OTHER, "Someone Else")
+    assert client.post(f"/api/v1/comments/{held}/reports", headers=site.headers, json={
+        "reason": "harassment", "reporter_id": "reader-9", "note": "Jane wrote Quillfeather twice"}).status_code == 201
+    assert client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json={
+        "comment": {"text": FIRST}, "attributeScores": {"TOXICITY": {"summaryScore": {"value": 1}}},
+        "languages": ["en"]}).status_code == 200
+    with app.app_context():
+        score_pending(db.session, lambda: WordModel(), [held, decided, bulked], batch_size=10)
+        assert "hope you die" in str(db.session.get(Comment, held).rule_hits)  # the rule quotes it
+        user = db.session.get(User, moderator.id)
+        decide(db.session, decided, user=user, action="reject", expected_version=db.session.get(Comment, decided).version,
+               reason="Personal attack or insult: 'Zanzibar marmalade' aimed at me")
+        bulk_decide(db.session, [(bulked, db.session.get(Comment, bulked).version)], user=user, action="reject",
+                    reason="Zephyrine Lane again")
+        sanction_author(db.session, db.session.get(Site, site.id), AUTHOR, "premoderate",
+                        "Keeps writing Quillfeather at people", user)
+        quoted = ("Quillfeather", "hope you die", "Zanzibar", "Zephyrine", FIRST)
+        everything = every_row_as_text()
+        assert all(q in everything for q in quoted)  # the test sees them before
+
+    assert client.delete("/api/v1/authors/reader%2F7", headers=site.headers).status_code == 200
+
+    with app.app_context():
+        everything = every_row_as_text()
+        for gone in quoted:
+            assert gone not in everything, [line for line in everything.splitlines() if gone in line]
+        assert OTHER in everything
+        row = db.session.get(Comment, decided)
+        # What the comment broke stays, and its labels' reason: the moderator's words go.
+        assert row.decision == "rejected" and row.decision_reason == "Personal attack or insult: [erased]"
+        sanction = db.session.scalars(select(AuthorSanction)).one()
+        assert sanction.kind == "premoderate" and sanction.reason == "[erased]" and sanction.lifted_at is None
+        assert db.session.scalars(select(LabelledExample).where(LabelledExample.text == FIRST)).first() is None
+    assert client.get(f"/api/v1/comments/{decided}", headers=site.headers).get_json()["decision"]["reason"] == (
+        "Personal attack or insult: [erased]")
+
+
 def test_one_sites_erasure_leaves_another_sites_author_alone(app, client, site, outsider):
     theirs = post(client, outsider, "c-1", AUTHOR, FIRST, NAME)
     nothing = client.delete("/api/v1/authors/reader%2F7", headers=site.headers)
     # An author with nothing here gets the same keys, at 0: a site reading counts["comments"] must not fail.
     assert nothing.status_code == 200 and nothing.get_json()["counts"] == {
-        "audit_log": 0, "comment_revisions": 0, "comments": 0, "comments_deleted": 0, "labelled_examples": 0,
-        "report_notes": 0, "webhook_deliveries": 0}
+        "audit_log": 0, "author_sanctions": 0, "comment_revisions": 0, "comments": 0, "comments_deleted": 0,
+        "labelled_examples": 0, "report_notes": 0, "reports": 0, "webhook_deliveries": 0}
     assert client.delete("/api/v1/authors/reader%2F7").status_code == 401
     with app.app_context():
         comment = db.session.get(Comment, theirs)

@@ -15,7 +15,7 @@ from moderation.domain.label_export import export_site_labels
 from moderation.domain.lifecycle import PUBLISHED, SCORER, change_status, now
 from moderation.domain.removal import delete_comment
 from moderation.domain.retention import erase_expired_texts
-from moderation.models import AuditEntry, Comment, LabelledExample, Site, SiteMember, User
+from moderation.models import AuditEntry, Comment, LabelledExample, Report, Site, SiteMember, User
 
 DAYS = 30
 
@@ -89,6 +89,35 @@ def test_texts_are_erased_only_once_the_sites_retention_after_the_final_decision
         # Running again finds nothing left to do.
         assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS + 2)) == 0
         assert published and pending
+
+
+def test_notes_about_an_expired_comment_go_with_its_text_and_old_suggestscore_labels_go_too(app, make_site, moderator):
+    """A privacy walk found a report note and the moderator's note quoting an erased comment still
+    served by the API, and suggestscore labels (no comment of ours) kept for good."""
+    from moderation.domain.labels import SUGGESTSCORE
+
+    with app.app_context():
+        site = db.session.get(Site, make_site("forgets-in-30-days").id)
+        site.retention_days = DAYS
+        user = db.session.get(User, moderator.id)
+        db.session.add(SiteMember(user_id=user.id, site_id=site.id))
+        c = comment(site, 1, "Gribbleworth is a fraud and a crook.")
+        db.session.add(Report(comment_id=c.id, reason="harassment", reporter_id="r-1", weight=2.0,
+                              note="It calls Gribbleworth a crook"))
+        db.session.add(LabelledExample(site_id=site.id, text="Old suggestscore text of Wobblethorpe",
+                                       labels={"rejected": 1.0}, source=SUGGESTSCORE, kind=SUGGESTSCORE,
+                                       created_at=now() - timedelta(days=2)))
+        db.session.commit()
+        decide(db.session, c.id, user=user, action="reject", expected_version=c.version,
+               reason="Personal attack or insult: fraud and crook, of Gribbleworth")
+        assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS + 1)) == 1
+        db.session.expire_all()
+        row = db.session.get(Comment, c.id)
+        assert row.decision_reason == "Personal attack or insult: [erased]"
+        assert db.session.scalars(select(Report.note)).one() is None
+        for entry in db.session.scalars(select(AuditEntry)):
+            assert "Gribbleworth" not in str(entry.details), entry.action
+        assert db.session.scalars(select(LabelledExample.text)).all() == []
 
 
 def test_beat_runs_the_retention_task_in_a_real_worker(app, make_site, start_worker):
