@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from moderation.private_files import make_private
+
 # A dump from pg_dump 18 sets transaction_timeout, which servers before 17 do not know; pg_restore
 # reports it, goes on, and exits 1. Nothing else in a dump of ours depends on it.
 _HARMLESS = re.compile(r'unrecognized configuration parameter "transaction_timeout"')
@@ -49,6 +51,7 @@ def tool(name: str) -> str:
 
 def dump(database_url: str, target: Path) -> None:
     """The whole database, in pg_dump's custom format, comments, decisions, keys and model artifacts alike."""
+    make_private(target)
     _run([tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--file={target}",
           f"--dbname={libpq_url(database_url)}"], "pg_dump")
 

@@ -47,6 +47,8 @@ def test_a_restore_replaces_a_database_with_the_one_dumped(app, services, spare_
     dumped = _run(services, "db", "dump", str(dump))
     assert dumped.exit_code == 0, dumped.output
     assert f"wrote {dump}" in dumped.output and dump.stat().st_size > 10_000
+    # Every comment and the webhook signing secrets are in it: its owner alone may read it.
+    assert dump.stat().st_mode & 0o777 == 0o600
 
     # Another installation, with a site of its own, which the restore replaces.
     assert _run(services, "keys", "create", "evening-post", database_url=spare_database).exit_code == 0

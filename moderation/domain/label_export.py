@@ -25,6 +25,7 @@ from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.labels import DECISION, REPORT_OUTCOME, SUGGESTSCORE
 from moderation.domain.reason_labels import suggested_labels
 from moderation.models import LabelledExample, Site
+from moderation.private_files import open_private
 
 COLUMNS: tuple[str, ...] = ("text", *ATTRIBUTES, "source")
 ProgressCallback = Callable[[int, int], None]
@@ -90,7 +91,7 @@ def export_site_labels(session: Session, site: Site, out: str | Path, *, since: 
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     summary = ExportSummary(path=Path(out))
     source = source_name(site)
-    with Path(out).open("w", encoding="utf-8", newline="") as handle:
+    with open_private(out, encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")  # as the shared data's files end their lines
         writer.writerow(COLUMNS)
         examples = session.scalars(

@@ -61,6 +61,7 @@ def test_the_export_has_the_shared_data_columns_and_one_row_per_final_decision(a
     out = tmp_path / "planet.csv"
     with app.app_context():
         summary = export_site_labels(db.session, allow(site.id), out)
+    assert out.stat().st_mode & 0o777 == 0o600  # readers' texts: for the admin who exported them alone
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
         assert list(rows[0]) == SHARED_COLUMNS
