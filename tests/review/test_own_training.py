@@ -69,6 +69,32 @@ def test_training_with_a_sites_decisions_shifts_its_prediction_toward_them(app, 
             "comments to learn from)") in [stage for stage, _ in heard]
 
 
+def test_a_run_that_an_erasure_request_overtook_discards_its_candidate(app, site, moderator, make_comment, tmp_path):
+    """A privacy walk saw a candidate trained on an erased reader's texts registered after the erasure."""
+    from moderation.domain.erasure import erase_author
+    from moderation.domain.errors import Conflict
+    from moderation.models import Site
+
+    data_dir = shared_folder(tmp_path / "shared")
+    with app.app_context():
+        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
+        db.session.commit()
+        user = db.session.get(User, moderator.id)
+        for n in range(25):
+            decide(db.session, make_comment(site.id, f"you worthless idiot number {n}"), user=user, action="reject",
+                   reason="Personal attack or insult", expected_version=1)
+
+        def erase_once_exported(stage: str, _fraction: float) -> None:
+            if stage.startswith("exported "):  # the export is written; training has not begun
+                erase_author(db.session, db.session.get(Site, site.id), "reader-gone", actor="site:test")
+                db.session.commit()
+
+        with pytest.raises(Conflict, match="1 reader erasure request of daily-planet arrived while this run trained"):
+            train_with_own_labels(db.session, "daily-planet", data_dir=data_dir, out_dir=tmp_path / "out",
+                                  weight=2.0, progress=False, on_progress=erase_once_exported)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 def test_train_site_refuses_an_unknown_site_clearly(services, tmp_path):
     result = CliRunner().invoke(main, ["train", "--site", "no-such-site", "--quiet"], env=services.env(
         TRAINING_DATA_DIR=str(shared_folder(tmp_path / "shared"))))
