@@ -35,7 +35,7 @@ def list_comments() -> ResponseReturnValue:
     query = listing_query(request.args)
     with_text = include_text(request.args)
     page = story_comments(db.session, _site(), query["story_id"], statuses=query["statuses"],
-                          after=query["after"], limit=query["limit"])
+                          after=query["after"], limit=query["limit"], author_id=query["author_id"])
     next_url = None
     if page.next_after is not None:
         # The same query from where this page ended; every other parameter is kept as sent.

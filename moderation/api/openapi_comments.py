@@ -100,11 +100,14 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
             "Oldest first (by our id). Keyset pagination: pass the answer's `next_after` as `after` (or follow "
             "`next`) until it is null; comments arriving meanwhile are neither skipped nor repeated, so polling "
             "with the largest id seen as `after` misses none: a page is read once the site's comments with "
-            "lower ids have committed. Without `story_id`, every story's comments."
+            "lower ids have committed. Without `story_id`, every story's comments; with `author_id`, one author's."
         ),
         "parameters": [
             {"name": "story_id", "in": "query", "required": False,
              "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK}},
+            {"name": "author_id", "in": "query", "required": False,
+             "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK},
+             "description": "One author's comments (a reader asking what the site holds of theirs)."},
             {"name": "status", "in": "query", "required": False,
              "schema": {"type": "string", "pattern": STATUS_LIST_PATTERN},
              "description": f"One status or several, comma-separated: {', '.join(STATUSES)}."},

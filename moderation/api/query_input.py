@@ -37,11 +37,7 @@ def _int(args: Mapping[str, str], name: str, *, default: int, low: int, high: in
 
 
 def listing_query(args: Mapping[str, str]) -> dict[str, Any]:
-    story_id = args.get("story_id")
-    if story_id is not None:
-        # Compared as stored: validation.py strips ids before storing them, so a padded one finds nothing.
-        if not _check_string(story_id, "story_id", MAX_ID_LENGTH).strip():
-            raise ValidationFailed("story_id must not be empty", field="story_id")
+    story_id, author_id = (_listing_id(args, name) for name in ("story_id", "author_id"))
     raw_status = args.get("status")
     statuses = raw_status.split(",") if raw_status is not None else []
     if any(status not in STATUSES for status in statuses):
@@ -49,10 +45,19 @@ def listing_query(args: Mapping[str, str]) -> dict[str, Any]:
                                field="status")
     return {
         "story_id": story_id,
+        "author_id": author_id,
         "statuses": statuses,
         "after": _int(args, "after", default=0, low=0, high=MAX_ID),
         "limit": _int(args, "limit", default=DEFAULT_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE),
     }
+
+
+def _listing_id(args: Mapping[str, str], name: str) -> str | None:
+    value = args.get(name)
+    # Compared as stored: validation.py strips ids before storing them, so a padded one finds nothing.
+    if value is not None and not _check_string(value, name, MAX_ID_LENGTH).strip():
+        raise ValidationFailed(f"{name} must not be empty", field=name)
+    return value
 
 
 def edit_input(body: Mapping[str, Any], *, max_text_length: int) -> str:

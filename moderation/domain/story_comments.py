@@ -31,10 +31,10 @@ class Page:
 
 
 def story_comments(session: Session, site: Site, story_id: str | None, *, statuses: Sequence[str] = (),
-                   after: int = 0, limit: int = DEFAULT_PAGE_SIZE) -> Page:
-    """One page of a story's comments (every story's, without story_id), oldest id first. Ends the
-    session's transaction (commit; the rows stay loaded), which holds the site's inserts for as long
-    as the read takes."""
+                   after: int = 0, limit: int = DEFAULT_PAGE_SIZE, author_id: str | None = None) -> Page:
+    """One page of a story's comments (every story's, without story_id; one author's with
+    author_id), oldest id first. Ends the session's transaction (commit; the rows stay loaded),
+    which holds the site's inserts for as long as the read takes."""
     # Waits for the site's INSERTs in flight to commit; new ones wait for this read (a few ms).
     session.execute(select(func.pg_advisory_xact_lock(COMMENT_IDS_LOCK, site.id)))
     query = (select(Comment).options(_READABLE)
@@ -42,6 +42,8 @@ def story_comments(session: Session, site: Site, story_id: str | None, *, status
              .order_by(Comment.id).limit(limit + 1))
     if story_id is not None:  # stored less the whitespace around it (api/validation.py), so read so
         query = query.where(Comment.story_id == story_id.strip())
+    if author_id is not None:  # a reader's comments, for a subject access request
+        query = query.where(Comment.author_id == author_id.strip())
     if statuses:
         query = query.where(Comment.status.in_(list(statuses)))
     rows = list(session.scalars(query))

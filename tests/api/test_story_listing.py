@@ -42,6 +42,18 @@ def test_the_listing_filters_by_status_and_echoes_the_stored_fields(app, client,
     assert [c["text"] for c in with_text["comments"]] == ["A thoughtful comment."] * 2
 
 
+def test_one_readers_comments_are_listed_across_stories(client, site):
+    """A site answering a subject access request got every reader's comments: author_id was ignored."""
+    theirs = [submit(client, site, id="c-1", story_id="s-1", author_id="reader-zq"),
+              submit(client, site, id="c-3", story_id="s-2", author_id="reader-zq")]
+    submit(client, site, id="c-2", story_id="s-1", author_id="reader-other")
+    assert [c["id"] for c in listing(client, site, author_id="reader-zq").get_json()["comments"]] == theirs
+    assert [c["id"] for c in listing(client, site, author_id="reader-zq", story_id="s-2").get_json()["comments"]] == (
+        theirs[1:])
+    blank = listing(client, site, author_id="  ")
+    assert blank.status_code == 400 and blank.get_json()["error"]["field"] == "author_id"
+
+
 def test_another_sites_comments_are_never_listed(client, site, outsider):
     submit(client, site, story_id="s-1")
     assert listing(client, outsider, story_id="s-1").get_json()["comments"] == []
