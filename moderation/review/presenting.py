@@ -28,6 +28,20 @@ def flag_label(item: Any) -> str:
     return str(item).replace("_", " ")  # "severe toxicity", as the score bars beside it say
 
 
+_LANGUAGE_CODE = re.compile(r"\(([a-z]{2,3})\)\s*$")
+
+
+def text_language(rule_hits: list[Any] | None) -> str | None:
+    """The language the other_language rule found the comment in ("... Russian (ru)"), for the
+    text's lang attribute: a screen reader read Cyrillic and Arabic with its English voice."""
+    for hit in rule_hits or ():
+        if isinstance(hit, dict) and hit.get("kind") == "other_language":
+            found = _LANGUAGE_CODE.search(str(hit.get("reason", "")))
+            if found:
+                return found.group(1)
+    return None
+
+
 def flagged_attributes(flagged: list[Any] | None) -> set[str]:
     """Which scored attributes the policy flagged, whatever shape the entries take."""
     found: set[str] = set()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
@@ -18,7 +19,7 @@ from moderation.domain.history import comment_history
 from moderation.domain.queue import comment_detail, review_queue
 from moderation.domain.queue_filters import TAB_HINTS, TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
-from moderation.models import REPORT_REASONS
+from moderation.models import REPORT_REASONS, Comment
 from moderation.request_input import parse_int
 from moderation.review.highlight import highlight, marked_words
 from moderation.review.undo_offer import offer_undo
@@ -30,6 +31,7 @@ from moderation.review.presenting import (
     ordered_scores,
     report_summary,
     safe_url,
+    text_language,
     when,
 )
 
@@ -49,6 +51,7 @@ def _template_helpers() -> dict[str, object]:
         "marked_words": marked_words,
         "flag_label": flag_label,
         "flagged_attributes": flagged_attributes,
+        "text_language": text_language,
         "ordered_scores": ordered_scores,
         "report_summary": report_summary,
         "guideline_reasons": GUIDELINE_REASONS,
@@ -146,9 +149,12 @@ def decide_comment(comment_id: int) -> Response:
     except NotFound:
         abort(404)
     except AlreadyDecided as error:
-        # Named, and the card kept in view: the moderator's focus was on it, not on the next one.
+        # Named, and the card kept in view while it still waits for a decision (changed since it was
+        # opened): the moderator's focus was on it. Decided by someone else, it has left the queue,
+        # and the focus goes on to the next card as after a decision, not back to the top of the page.
         flash(f"Comment #{comment_id}: {error.message}", "warning")
-        return redirect(_back(stay_on=comment_id), code=303)
+        status = db.session.scalar(select(Comment.status).where(Comment.id == comment_id))
+        return redirect(_back(stay_on=comment_id if status in DECIDABLE else None), code=303)
     except ValidationFailed as error:
         flash(f"Comment #{comment_id}: {error.message}.", "error")
         return redirect(_back(stay_on=comment_id), code=303)

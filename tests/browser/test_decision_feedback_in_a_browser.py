@@ -46,6 +46,12 @@ def test_feedback_stays_in_view_a_reject_asks_for_its_reason_and_undo_keeps_the_
     # The confirmation and its Undo are on screen though the page came back scrolled to the next card.
     _in_window(page, ".flash-success")
     assert page.locator(".flash-success button.undo").is_visible()
+    # And said to a screen reader: a live region filled after the page arrived (one already filled
+    # when it loads is not read out), with the key that takes it back.
+    page.wait_for_function("() => document.getElementById('announce-polite').textContent !== ''")
+    decided_id = decided.removeprefix("comment-")
+    assert page.locator("#announce-polite").text_content() == f"Comment #{decided_id} approved. Press u to undo."
+    assert page.locator("#announce-alert").text_content() == ""
     _card_clear_of_the_bar(page, following)
 
     # Reject with no reason: the browser asks here; nothing is sent, the card stays where it is.

@@ -144,8 +144,10 @@ def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moder
                                                             "action": "approve", "next": "/review"})
     second = max_.post(f"/review/{comment_id}/decide", data={"csrf_token": token(max_), "version": "1",
                                                              "action": "reject", "reason_choice": "Off topic",
-                                                             "next": "/review"})
+                                                             "next": "/review#comment-77"})
     assert first.status_code == second.status_code == 303
+    # Gone from the queue: back to the next card, as after a decision, not to the top of the page.
+    assert second.headers["Location"] == "/review#comment-77"
     page = max_.get("/review").get_data(as_text=True)
     assert "already decided by mona (approved)" in page
     assert f'id="comment-{comment_id}"' not in page

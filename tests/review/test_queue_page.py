@@ -45,6 +45,18 @@ def test_it_escapes_comment_text(sign_in, moderator, site, make_comment, grant):
     assert "&lt;b&gt;rude&lt;/b&gt;" in html
 
 
+def test_a_comment_the_language_rule_held_is_marked_with_its_language(sign_in, moderator, site, make_comment, grant):
+    """A screen reader read "Ты тупой урод" with its English voice: the card named Russian, the text did not."""
+    grant(moderator, site)
+    russian = make_comment(site.id, "Ты тупой урод, заткнись уже.", explanations=None, rule_hits=[
+        {"rule": "other-language", "action": "hold", "kind": "other_language",
+         "reason": "not in English, which the model reads: Russian (ru)"}])
+    english = make_comment(site.id, "You absolute fool.", explanations=None)
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert f'id="comment-{russian}-text" dir="auto" lang="ru">' in html
+    assert f'id="comment-{english}-text" dir="auto">' in html
+
+
 def test_it_ignores_explanation_spans_outside_the_text(sign_in, moderator, site, make_comment, grant):
     grant(moderator, site)
     make_comment(site.id, "short", explanations={"toxicity": [{"begin": 3, "end": 99}, {"begin": 40, "end": 50},

@@ -1,0 +1,25 @@
+// A page's flash messages ("Comment #2 approved.", "already decided by alice") reach a screen
+// reader through live regions filled just after the page arrives: a region that already holds its
+// text when the page loads is not read out, so a moderator heard the next comment and never whether
+// the decision went through or was refused. Refusals and errors go to the assertive region.
+(function () {
+  "use strict";
+  var DELAY_MS = 250;  // after the screen reader has taken in the new page
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var polite = document.getElementById("announce-polite"), urgent = document.getElementById("announce-alert");
+    if (!polite || !urgent) return;
+    var calm = [], alarming = [];
+    document.querySelectorAll(".toasts .flash").forEach(function (flash) {
+      var words = flash.querySelector("span");
+      var text = (words ? words.textContent : flash.textContent).trim();
+      if (flash.querySelector('[data-key="undo"]') && document.getElementById("keys-help")) text += " Press u to undo.";
+      (flash.matches(".flash-error, .flash-warning") ? alarming : calm).push(text);
+    });
+    if (!calm.length && !alarming.length) return;
+    setTimeout(function () {
+      polite.textContent = calm.join(" ");
+      urgent.textContent = alarming.join(" ");
+    }, DELAY_MS);
+  });
+})();
