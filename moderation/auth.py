@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from moderation import db
@@ -69,6 +69,12 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
+            if user is None and _asked_by_a_script():
+                # A page's poll or a script's call is answered, not redirected: fetch() followed the
+                # redirect to /login, whose page used up the "signed out after 8 hours" message (and
+                # clearing the session here took the CSRF token a form still open on the page needed).
+                return jsonify({"error": {"code": "signed_out", "message": "Your session has ended: sign in again.",
+                                          "field": None}}), 401
             if user is None:
                 # After signing in, come back here; a form post cannot be replayed, so those go to the queue.
                 target = request.full_path.rstrip("?") if request.method == "GET" else None
@@ -92,6 +98,10 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
     return decorator
 
 
+def _asked_by_a_script() -> bool:
+    return request.endpoint in PASSIVE_ENDPOINTS or request.accept_mimetypes.best == "application/json"
+
+
 def number_of(hours: float) -> str:
     """8 as "8 hours", 0.5 as "30 minutes"."""
     if hours < 1:
@@ -111,6 +121,12 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+# Said in the form, tied to both fields (aria-describedby) and read out at once (role=alert), with
+# the focus on the password: as a flash at the foot of the window, a screen reader heard the
+# username field, which had the focus, and not why.
+WRONG = "Wrong username or password."
+
+
 # The views below are mounted on the review blueprint (see review/routes.py), at /login and /logout.
 def login() -> Response | str | tuple[str, int]:
     next_url = request.values.get("next")
@@ -121,20 +137,17 @@ def login() -> Response | str | tuple[str, int]:
     username = request.form.get("username", "")
     password = request.form.get("password", "")
     if not (username and password):
-        flash("Wrong username or password.", "error")
-        return render_template("login.html", next=next_url or "", username=username), 401
+        return render_template("login.html", next=next_url or "", username=username, error=WRONG), 401
     try:
         user = sign_in(db.session, username, password, guard=current_app.extensions["sign_in_guard"],
                        address=request.remote_addr)
     except (TooManyAttempts, Busy) as refused:
         # No audit entry per refusal (a flood would fill the log): the lockout itself was audited.
-        flash(refused.message, "error")
-        page = render_template("login.html", next=next_url or "", username=username)
+        page = render_template("login.html", next=next_url or "", username=username, error=refused.message)
         return page, refused.status, {"Retry-After": str(refused.retry_after)}  # type: ignore[return-value]
     db.session.commit()
     if user is None:
-        flash("Wrong username or password.", "error")
-        return render_template("login.html", next=next_url or "", username=username), 401
+        return render_template("login.html", next=next_url or "", username=username, error=WRONG), 401
     # A fresh session on sign-in: nothing from before it carries over.
     session.clear()
     session["user_id"] = user.id

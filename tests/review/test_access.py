@@ -32,7 +32,11 @@ def test_it_refuses_a_wrong_password(client, moderator):
     response = client.post("/login", data={"username": moderator.username, "password": "not-the-password",
                                            "csrf_token": csrf_token(page)})
     assert response.status_code == 401
-    assert "Wrong username or password" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    # In the form, tied to both fields and read out at once, the focus on the password to type again.
+    assert '<p class="field-error" id="signin-error" role="alert">Wrong username or password.</p>' in html
+    assert 'autocomplete="current-password" required aria-invalid="true" aria-describedby="signin-error" autofocus>' in html
+    assert 'spellcheck="false" required aria-invalid="true" aria-describedby="signin-error">' in html
     assert client.get("/review").status_code == 302
 
 

@@ -52,3 +52,16 @@ def test_a_session_from_before_the_idle_limit_counts_from_its_next_request(sign_
         del session["seen"]  # a cookie issued by the release before
     assert client.get("/review").status_code == 200
     assert time.time() - _seen(client) < 60
+
+
+def test_a_poll_after_the_limit_is_a_json_401_and_leaves_the_message_to_the_next_page(sign_in, moderator):
+    """fetch() followed the poll's redirect to /login, whose page used up "signed out after 8 hours",
+    and clearing the session there took the CSRF token a form still open on the page needed."""
+    client = sign_in(moderator)
+    _last_seen(client, IDLE_SECONDS + 60)
+    poll = client.get("/review/updates?loaded_at=2026-01-01T00:00:00%2B00:00")
+    assert poll.status_code == 401 and poll.get_json()["error"]["code"] == "signed_out"
+    response = client.get("/review")
+    assert response.status_code == 302
+    assert "You were signed out after 8 hours without using this page." in client.get(
+        response.headers["Location"]).get_data(as_text=True)

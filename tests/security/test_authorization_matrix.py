@@ -38,6 +38,13 @@ def page(*, moderator: int | str, admin: int | str, other_moderator: int | str |
             "other_site_moderator": moderator if other_moderator is None else other_moderator}
 
 
+def poll(*, moderator: int | str, admin: int | str, other_moderator: int | str | None = None) -> dict[str, int | str]:
+    """A page's own poll: as `page`, but anyone not signed in gets a JSON 401 the script can read
+    (a redirect made fetch() load /login and use up its "you were signed out" message)."""
+    return {**page(moderator=moderator, admin=admin, other_moderator=other_moderator),
+            "anonymous": 401, "wrong_key": 401, "other_site_key": 401, "site_key": 401}
+
+
 def api(*, site_key: int, other_site_key: int) -> dict[str, int | str]:
     """/api/v1: only a valid Bearer key counts; a session cookie is no key."""
     return {"anonymous": 401, "wrong_key": 401, "other_site_key": other_site_key, "site_key": site_key,
@@ -103,8 +110,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.claim_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
     ("review.release_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
     # The other site's moderator gets 200 without the card they may not see (tests/review/test_claims_routes.py).
-    ("review.updates", "GET"): page(moderator=200, admin=200),
-    ("review.card_state", "GET"): page(moderator=200, admin=200, other_moderator=404),  # a comment page's poll
+    ("review.updates", "GET"): poll(moderator=200, admin=200),
+    ("review.card_state", "GET"): poll(moderator=200, admin=200, other_moderator=404),  # a comment page's poll
     ("review.account", "GET"): page(moderator=200, admin=200),  # each user's own
     ("review.change_password", "POST"): page(moderator=400, admin=400),  # their own; no current password given
     ("review.password_form_address", "GET"): page(moderator=303, admin=303),  # back to /account
@@ -148,7 +155,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.drift", "GET"): page(moderator=403, admin=200),
     ("admin.drift_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no drift report yet"
     ("admin.training", "GET"): page(moderator=403, admin=200),
-    ("admin.training_status", "GET"): page(moderator=403, admin=200),  # {"run": null} before any run
+    ("admin.training_status", "GET"): poll(moderator=403, admin=200),  # {"run": null} before any run
     ("admin.start_training", "POST"): page(moderator=403, admin=303),  # queued; nothing consumes "training" here
     ("admin.cancel_training", "POST"): page(moderator=403, admin=404),  # run #1 does not exist yet
     ("admin.operations", "GET"): page(moderator=403, admin=200),

@@ -1,0 +1,37 @@
+"""Idle sign-out warns first, offers to stay, and says when it has happened (real Chromium, its clock
+moved by Playwright): an accessibility walk lost a typed note to a "Form expired" page unwarned."""
+from __future__ import annotations
+
+import pytest
+
+from workspace_pages import held_comment, sign_in
+
+pytestmark = pytest.mark.browser
+
+WARNING = ".toasts .idle-warning"
+
+
+def test_five_minutes_before_the_idle_limit_a_moderator_is_warned_and_can_stay(
+        app, site, moderator, grant, live_server, browser_page):
+    grant(moderator, site)
+    held_comment(app, site.id, 1)
+    page = browser_page
+    page.clock.install()
+    sign_in(page, live_server, moderator)
+    page.locator("select[name=reason_choice]").first.select_option(index=1)  # work started on the page
+
+    page.clock.fast_forward("07:55:01")
+    warning = page.locator(WARNING)
+    warning.wait_for()
+    assert warning.inner_text().startswith("You will be signed out in 5 minutes for not using this page.")
+    assert page.locator("#announce-alert").text_content() == "You will be signed out in 5 minutes for not using this page."
+    with page.expect_response(lambda response: response.url.endswith("/review") and response.status == 200):
+        warning.get_by_role("button", name="Stay signed in").click()
+    warning.wait_for(state="detached")
+
+    page.clock.fast_forward("08:00:01")  # eight hours after staying, with nothing done since
+    warning.wait_for()
+    assert warning.inner_text().startswith("You were signed out after 8 hours without using this page; "
+                                           "anything you typed here is still on the page.")
+    assert warning.get_by_role("link", name="Sign in again").get_attribute("href") == "/login?next=%2Freview"
+    assert page.locator("select[name=reason_choice]").first.input_value() != ""  # nothing reloaded
