@@ -203,6 +203,9 @@ def materialize(session: Session, version_id: int, var_dir: Path) -> Path:
         raise NotFound(f"there is no model version {version_id}")
     path = Path(var_dir) / row.artifact
     if not (path.exists() and card_path_for(path).exists()):
+        if row.artifact_bytes is None or row.card_bytes is None:  # registered before 0013 kept them
+            raise ArtifactMismatch(f"model {row.version}: {path} is missing, and it was registered before the "
+                                   "registry kept a copy: copy it from the var dir it was registered in")
         _write_once(path, row.artifact_bytes)
         _write_once(card_path_for(path), row.card_bytes)
     return path
