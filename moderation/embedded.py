@@ -201,12 +201,23 @@ def start_redis(var_dir: Path) -> tuple[str, subprocess.Popen | None]:
     return redis_url(var_dir), proc
 
 
-def resolve_urls(config, *, need_redis: bool) -> list[subprocess.Popen]:
+class NoDatabase(RuntimeError):
+    """DATABASE_URL is unset and the var dir holds no embedded database for a command to use."""
+
+
+def resolve_urls(config, *, need_redis: bool, create_database: bool = True) -> list[subprocess.Popen]:
     """Fill DATABASE_URL and REDIS_URL on the config from embedded servers where unset.
 
-    Also exports them so child processes (web, worker, beat) attach to the same servers.
+    Also exports them so child processes (web, worker, beat) attach to the same servers. Without
+    `create_database` a var dir with no embedded database yet is NoDatabase, not a new empty one:
+    an admin command run where DATABASE_URL was lost (cron, sudo, a new shell) made one, printed
+    a key the service refused, and `db dump` wrote an empty backup and exited 0.
     """
     started: list[subprocess.Popen] = []
+    if not config.DATABASE_URL and not create_database and not (Path(config.VAR_DIR) / "pgdata").exists():
+        raise NoDatabase(f"DATABASE_URL is not set and {config.VAR_DIR} holds no database yet: set DATABASE_URL "
+                         "to the service's PostgreSQL, or start the service once with `make run` "
+                         "(`moderation up`), which creates the embedded one there")
     if not config.DATABASE_URL:
         config.DATABASE_URL = start_postgres(config.VAR_DIR)
         log.info("embedded PostgreSQL at %s", config.DATABASE_URL)

@@ -55,10 +55,24 @@ def test_a_command_on_the_embedded_database_prints_no_warning_nor_alembic_chatte
     # with nothing to migrate.
     env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR", "DATABASE_URL", "REDIS_URL")}
     env["MODERATION_VAR_DIR"] = str(tmp_path)
-    runs = [subprocess.run([str(Path(sys.executable).with_name("moderation")), "keys", "list"], cwd=REPO,
-                           capture_output=True, text=True, timeout=180, env=env) for _ in range(2)]
+    runs = [subprocess.run([str(Path(sys.executable).with_name("moderation")), *command], cwd=REPO,
+                           capture_output=True, text=True, timeout=180, env=env)
+            for command in (["db", "upgrade"], ["keys", "list"])]
     for done in runs:
         assert done.returncode == 0, done.stderr
         assert "XDG_RUNTIME_DIR" not in done.stderr
     assert "Running upgrade" in runs[0].stderr  # what a first run migrates is still said
     assert "alembic" not in runs[1].stderr, runs[1].stderr
+
+
+def test_a_command_with_no_database_url_and_no_embedded_database_says_so_and_makes_none(tmp_path):
+    """An operator's cron job lost DATABASE_URL: `db dump` started a new embedded server, wrote an
+    empty backup and exited 0, and `keys create` printed a key the service refused."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["MODERATION_VAR_DIR"] = str(tmp_path)
+    for command in (["db", "dump", str(tmp_path / "nightly.dump")], ["keys", "create", "forgot-db"]):
+        done = subprocess.run([str(Path(sys.executable).with_name("moderation")), *command], cwd=REPO,
+                              capture_output=True, text=True, timeout=180, env=env)
+        assert done.returncode == 1, command
+        assert f"DATABASE_URL is not set and {tmp_path} holds no database yet" in done.stderr
+    assert not (tmp_path / "pgdata").exists() and not (tmp_path / "nightly.dump").exists()

@@ -23,7 +23,7 @@ def db_upgrade() -> None:
     """Apply all database migrations."""
     from moderation.migrate import upgrade
 
-    app = command_app()
+    app = command_app(create_database=True)
     upgrade(app.config["DATABASE_URL"])
     click.echo("database is up to date")
     echo_upgrade_hints(app.config["DATABASE_URL"], app.config.get("MODEL_PATH"))
@@ -65,7 +65,7 @@ def db_restore(source: Path, yes: bool) -> None:
     from moderation.backup import BackupError, restore
     from moderation.migrate import upgrade
 
-    app = command_app()
+    app = command_app(create_database=True)  # restoring onto a new machine's embedded server
     if not yes:
         click.confirm(f"Replace every table of the database with {source}?", abort=True)
     try:

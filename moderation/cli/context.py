@@ -9,14 +9,19 @@ from flask import Flask
 from sqlalchemy import select
 
 from moderation.config import Config
-from moderation.embedded import resolve_urls
+from moderation.embedded import NoDatabase, resolve_urls
 
 
-def command_app(*, need_redis: bool = False) -> Flask:
+def command_app(*, need_redis: bool = False, create_database: bool = False) -> Flask:
+    """The app on the service's database: DATABASE_URL's, or the embedded one `up` made in the var
+    dir. Only commands that set a database up (`db upgrade`, `db restore`) make an embedded one."""
     from moderation.app import create_app
 
     config = Config.from_env()
-    resolve_urls(config, need_redis=need_redis)
+    try:
+        resolve_urls(config, need_redis=need_redis, create_database=create_database)
+    except NoDatabase as error:
+        raise click.ClickException(str(error)) from None
     return create_app(config)
 
 
