@@ -158,13 +158,26 @@ class ModelProvider:
                 started = time.perf_counter()
                 row = entry.as_row()
                 path = self.var_dir / row.artifact
-                if not (path.exists() and card_path_for(path).exists()):
-                    with Session(self.engine) as session:  # registered by a process with another var dir
-                        registry.materialize(session, row.id, self.var_dir)
-                model = registry.load_version(row, self.var_dir)
+                if path.exists() and card_path_for(path).exists():
+                    model = registry.load_version(row, self.var_dir)
+                else:
+                    model = self._from_database(row)  # registered by a process with another var dir
                 self._models[entry.version] = model
                 log.info("loaded model %s in %.1f s", entry.version, time.perf_counter() - started)
         return model
+
+    def _from_database(self, row: ModelVersion) -> CivilityModel:
+        """Write the version's files from the registry's copy and load them; on a full or read-only
+        var dir, load that copy straight from memory (an operator's worker on a full disk failed
+        every batch "No space left on device" and scored nothing)."""
+        with Session(self.engine) as session:
+            try:
+                registry.materialize(session, row.id, self.var_dir)
+            except OSError as error:
+                log.warning("cannot write model files to %s (%s): loading the registry's copy from memory",
+                            self.var_dir, error)
+                return registry.load_stored(session, row.id)
+        return registry.load_version(row, self.var_dir)
 
 
 class FixedModels:

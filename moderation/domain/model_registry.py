@@ -211,6 +211,20 @@ def materialize(session: Session, version_id: int, var_dir: Path) -> Path:
     return path
 
 
+def load_stored(session: Session, version_id: int) -> CivilityModel:
+    """The model from the registry's own copy of its bytes, checked against the registered digest,
+    with no file written: for a process whose var dir cannot take the files."""
+    row = session.get(ModelVersion, version_id)
+    if row is None:
+        raise NotFound(f"there is no model version {version_id}")
+    artifact, card_bytes = row.artifact_bytes, row.card_bytes
+    if artifact is None or card_bytes is None:
+        raise ArtifactMismatch(f"model {row.version}: registered before the registry kept a copy, and its files are missing")
+    if artifact_digest(artifact, card_bytes) != row.sha256:
+        raise ArtifactMismatch(f"model {row.version}: the registry's copy does not match its SHA-256; refusing to load it")
+    return _load(artifact, card_bytes, f"registry copy of {row.version}")
+
+
 def load_version(row: ModelVersion, var_dir: Path) -> CivilityModel:
     """The model of a registered version, refused unless its files hash to the registered digest."""
     path = Path(var_dir) / row.artifact

@@ -117,3 +117,21 @@ def test_a_process_with_another_var_dir_writes_the_files_from_the_database(app, 
     provider.refresh()
     assert provider.for_site(site.id).version == version
     assert (provider.var_dir / artifact).read_bytes() == (tmp_path / "trainer-machine" / artifact).read_bytes()
+
+
+def test_a_process_whose_var_dir_cannot_take_the_files_loads_the_registrys_copy(app, provider, clock, tmp_path, site):
+    """An operator's worker on a full var dir failed every batch "No space left on device"."""
+    provider.default()
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(tmp_path / "in", "candidate-c"),
+                                         var_dir=tmp_path / "trainer-machine", actor=None)
+        registry.promote(db.session, row, by="test", site_id=site.id)
+        db.session.commit()
+        version, artifact = row.version, row.artifact
+    (provider.var_dir / artifact).parent.rename(provider.var_dir / "moved")
+    (provider.var_dir / artifact).parent.write_text("a file where the models folder was")  # nothing can be written
+    clock.now += 2
+    provider.refresh()
+    model = provider.for_site(site.id)
+    assert model.version == version and model.score(["You absolute idiot."])[0]["toxicity"] > 0
+    assert (provider.var_dir / artifact).parent.is_file()
