@@ -7,6 +7,7 @@ embedded database, move it to a production server, or back up that server.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -29,8 +30,14 @@ class BackupError(Exception):
 
 
 def libpq_url(database_url: str) -> str:
-    """The SQLAlchemy URL (postgresql+psycopg://...) as the libpq URI pg_dump takes."""
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    """The SQLAlchemy URL (postgresql+psycopg://...) as the libpq URI pg_dump takes, without the
+    password: a command line is readable by every local user (`ps`), so it goes in PGPASSWORD."""
+    return make_url(database_url)._replace(drivername="postgresql", password=None).render_as_string(hide_password=False)
+
+
+def _password_env(database_url: str) -> dict[str, str]:
+    password = make_url(database_url).password
+    return {**os.environ, "PGPASSWORD": str(password)} if password else dict(os.environ)
 
 
 def tool(name: str) -> str:
@@ -53,7 +60,7 @@ def dump(database_url: str, target: Path) -> None:
     """The whole database, in pg_dump's custom format, comments, decisions, keys and model artifacts alike."""
     make_private(target)
     _run([tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--file={target}",
-          f"--dbname={libpq_url(database_url)}"], "pg_dump")
+          f"--dbname={libpq_url(database_url)}"], "pg_dump", env=_password_env(database_url))
 
 
 def restore(database_url: str, source: Path) -> list[str]:
@@ -68,7 +75,8 @@ def restore(database_url: str, source: Path) -> list[str]:
     _refuse_while_in_use(database_url)
     # Not --single-transaction: the harmless error above would then roll back the whole restore.
     result = _run([tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl",
-                   f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore", check=False)
+                   f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore", check=False,
+                  env=_password_env(database_url))
     errors = _ERROR.findall(result.stderr)
     serious = [e for e in errors if not _HARMLESS.search(e)]
     if result.returncode != 0 and (serious or not errors):
@@ -101,9 +109,10 @@ def _refuse_while_in_use(database_url: str) -> None:
     # not seen: the README says to stop the service first, and this catches the common forgetting.
 
 
-def _run(argv: list[str], name: str, *, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _run(argv: list[str], name: str, *, check: bool = True,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=_COMMAND_SECONDS)
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=_COMMAND_SECONDS, env=env)
     except subprocess.TimeoutExpired:
         raise BackupError(f"{name} did not finish in {_COMMAND_SECONDS // 3600} hours") from None
     if check and result.returncode != 0:

@@ -2,6 +2,7 @@
 service itself runs, whose PostgreSQL 18 Debian's own pg_dump refuses."""
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
@@ -89,3 +90,14 @@ def test_restore_asks_first_and_a_missing_dump_is_a_clear_error(app, services, s
     wrong = _run(services, "db", "restore", str(tmp_path / "notes.txt"), "--yes", database_url=spare_database)
     assert wrong.exit_code == 1 and "is not a dump `moderation db dump` wrote" in wrong.output
     assert _sites(spare_database) == {"kept"}
+
+
+def test_the_database_password_goes_to_pg_dump_in_its_environment_not_its_command_line():
+    """An operator saw `--dbname=postgresql://modprod:S3cret...@...` in `ps` while a backup ran."""
+    from moderation.backup import _password_env, libpq_url
+
+    url = "postgresql+psycopg://modprod:S3cretPgPass%21x@db.internal:5432/modprod"
+    assert libpq_url(url) == "postgresql://modprod@db.internal:5432/modprod"
+    assert _password_env(url)["PGPASSWORD"] == "S3cretPgPass!x"
+    assert _password_env("postgresql+psycopg://modprod@db.internal/modprod").get("PGPASSWORD") == os.environ.get(
+        "PGPASSWORD")  # none in the URL: libpq's own sources (PGPASSWORD, ~/.pgpass) as ever
