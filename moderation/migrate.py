@@ -10,7 +10,10 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import create_engine, inspect, text
 
+from moderation.db import TCP_SETTINGS
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 727274  # two processes starting at once must not both migrate (migrations/env.py)
 log = logging.getLogger(__name__)
 
 
@@ -52,11 +55,13 @@ def _mend_stamps(url: str, script: ScriptDirectory) -> None:
     """Rewrite alembic_version as today's migrations name it: renamed revisions under their new
     names, and no stamp that is an ancestor of another (0014-0016 were once two branches, later
     chained, so a database of that time holds two stamps where one now follows the other)."""
-    engine = create_engine(url)
+    # Bounded as env.py's engine is: a server that takes the connection and never answers hung here.
+    engine = create_engine(url, connect_args={"connect_timeout": 10, **TCP_SETTINGS})
     try:
         with engine.begin() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")  # as env.py
             stamps = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
             known = {RENAMED.get(stamp, stamp) for stamp in stamps}
             try:

@@ -3,6 +3,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from moderation.db import TCP_SETTINGS
+from moderation.migrate import MIGRATION_LOCK
 from moderation.models import Base
 
 config = context.config
@@ -18,7 +19,7 @@ def run_migrations_online() -> None:
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
         with context.begin_transaction():
             # Two processes starting at once must not both migrate.
-            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
     engine.dispose()
 
