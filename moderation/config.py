@@ -14,6 +14,20 @@ class ConfigError(ValueError):
     """A setting the service cannot run with; the message names it and says what it must be."""
 
 
+# Flask signs session cookies with SECRET_KEY: a short or placeholder one lets anyone who guesses it
+# sign a cookie as any admin (an operator's walk signed one with SECRET_KEY=a and opened
+# /admin/operations). The one the service makes itself, in var/secret_key, is 64 hex digits.
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def check_secret_key(value: str | None) -> None:
+    """ConfigError for a SECRET_KEY too short to keep sessions unforgeable; unset is fine (generated)."""
+    if value is not None and len(value) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters, not {len(value)}: make one "
+                          "with `python3 -c 'import secrets; print(secrets.token_hex(32))'`, or leave it unset "
+                          "and the service keeps its own in var/secret_key")
+
+
 def _number(name: str, raw: object, kind: type) -> int | float:
     """`raw` as an int or float, or a ConfigError naming the setting (never a bare ValueError)."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and (kind is float or isinstance(raw, int)):

@@ -140,3 +140,12 @@ def test_a_database_that_takes_the_connection_and_never_answers_is_a_one_line_er
         listener.close()
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip() == "Error: cannot reach the database (DATABASE_URL): connection timeout expired"
+
+
+@pytest.mark.parametrize("command", [["web"], ["up"]])
+def test_the_service_refuses_a_secret_key_short_enough_to_guess(monkeypatch, command):
+    """An operator started web with SECRET_KEY=a, signed a session cookie with it and opened an admin page."""
+    monkeypatch.setenv("SECRET_KEY", "a")
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1
+    assert "SECRET_KEY must be at least 32 characters, not 1" in result.output

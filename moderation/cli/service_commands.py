@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, func, select
 from moderation.celery_app import SCORING_QUEUE, TRAINING_QUEUE, WEBHOOK_QUEUE
 from moderation.cli.context import echo_upgrade_hints
 from moderation.cli.supervisor import Supervisor
-from moderation.config import Config
+from moderation.config import Config, check_secret_key
 from moderation.embedded import resolve_urls, start_redis
 from moderation.observability import metrics
 
@@ -93,6 +93,7 @@ def _exec(argv: list[str]) -> None:
 def web_command() -> None:
     """Serve the web app with gunicorn on $HOST:$PORT (default 127.0.0.1:8080)."""
     config = Config.from_env()
+    check_secret_key(config.SECRET_KEY)
     resolve_urls(config, need_redis=False)
     _fresh_metrics(config, "web")
     _exec(web_argv(config))
@@ -148,6 +149,7 @@ def up_command() -> None:
     from moderation.migrate import upgrade
 
     config = Config.from_env()
+    check_secret_key(config.SECRET_KEY)
     click.echo("starting database and broker ...")
     servers = resolve_urls(config, need_redis=True)
     upgrade(config.DATABASE_URL)
