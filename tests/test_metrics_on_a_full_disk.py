@@ -70,3 +70,27 @@ def test_a_process_counting_on_a_full_disk_keeps_running_and_counts_once_there_i
     assert "could not record a metric" not in freed.stderr
     files = [p for p in metrics_dir.glob("counter_*.db") if p.stat().st_size > 0]
     assert files and any(b"moderation_beat_tasks_sent" in p.read_bytes() for p in files)
+
+
+def test_a_file_a_full_disk_left_empty_costs_that_file_not_the_whole_scrape(tmp_path: Path):
+    """One empty .db file made every /metrics a 500 (struct.error) until the disk was freed."""
+    from moderation.observability.collect import exposition
+
+    assert _count_once(tmp_path).returncode == 0  # a real file, counting one beat task
+    (tmp_path / "counter_worker-h1-4194000.db").write_bytes(b"")  # what a full disk leaves
+    text = exposition(tmp_path, None).decode()
+    assert 'moderation_beat_tasks_sent_total{task="sweep"} 1.0' in text
+
+
+def test_a_metric_that_keeps_failing_is_logged_once_a_minute_not_on_every_request(caplog, monkeypatch):
+    """26,754 log lines in under a minute went onto the disk that was full."""
+    from moderation.observability import metrics
+
+    monkeypatch.setattr(metrics, "_last_failure_logged", -metrics.FAILURE_LOG_EVERY)
+
+    def full_disk() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    for _ in range(50):
+        metrics.record(full_disk)
+    assert [r.getMessage() for r in caplog.records] == ["could not record a metric (said once a minute at most)"]

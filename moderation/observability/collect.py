@@ -9,10 +9,10 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy.orm import Session
 
 from moderation.domain.operations import snapshot
+from moderation.observability.metric_files import ReadableFilesCollector
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class StateCollector:
 def exposition(directory: Path, state: StateCollector | None) -> bytes:
     """The text format Prometheus scrapes."""
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=str(directory))
+    ReadableFilesCollector(registry, path=str(directory))
     if state is not None:
         registry.register(state)
     return generate_latest(registry)

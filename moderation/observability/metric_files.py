@@ -8,9 +8,14 @@ metric call instead, which the callers log and go past (metrics.record).
 """
 from __future__ import annotations
 
+import glob
+import logging
 import os
 
 from prometheus_client import mmap_dict
+from prometheus_client.multiprocess import MultiProcessCollector
+
+log = logging.getLogger(__name__)
 
 
 class ReservedMmapedDict(mmap_dict.MmapedDict):
@@ -42,3 +47,26 @@ def _reserve_new(filename: str) -> None:
                 raise
     finally:
         os.close(fd)
+
+
+class ReadableFilesCollector(MultiProcessCollector):
+    """MultiProcessCollector that leaves out a file it cannot read: a full disk leaves a process's
+    file empty (above), and one such file made every /metrics scrape a 500 (struct.error) until
+    the disk was freed, so the whole service's metrics went missing, not one process's."""
+
+    def collect(self):  # noqa: ANN201 - prometheus_client's own signature
+        files = glob.glob(os.path.join(self._path, "*.db"))
+        try:
+            return self.merge(files, accumulate=True)
+        except Exception:  # noqa: BLE001 - whichever way a file is broken, leave it out
+            readable = [path for path in files if _readable(path)]
+            log.warning("metrics: left out %d unreadable file(s) in %s", len(files) - len(readable), self._path)
+            return self.merge(readable, accumulate=True)
+
+
+def _readable(path: str) -> bool:
+    try:
+        MultiProcessCollector._read_metrics([path])
+    except Exception:  # noqa: BLE001
+        return False
+    return True

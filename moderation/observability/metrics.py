@@ -19,6 +19,7 @@ import os
 import re
 import socket
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -122,13 +123,28 @@ def host_tag(hostname: str | None = None) -> str:
 
 def clear_role(directory: Path, role: str, host: str | None = None) -> int:
     """Remove a role's files left by earlier runs on this host (called by the command starting
-    that role); other containers of the same role sharing the directory keep theirs."""
+    that role); other containers of the same role sharing the directory keep theirs, and so do
+    processes of the role still running here: a second scoring worker started beside the first
+    deleted its files, and the first one's counts fell out of /metrics for good."""
     removed = 0
     host = host_tag() if host is None else host
     for path in glob.glob(os.path.join(str(directory), f"*_{role}-{host}-*.db")):
+        pid = path[:-len(".db")].rsplit("-", 1)[-1]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
         os.unlink(path)
         removed += 1
     return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def clear_all(directory: Path) -> None:
@@ -149,11 +165,21 @@ def _run_recorded(session: Session) -> None:
 
 
 def record(count: Callable[[], None]) -> None:
-    """Count now; a metric must never fail the work it counts (a full disk: see metric_files.py)."""
+    """Count now; a metric must never fail the work it counts (a full disk: see metric_files.py).
+    A failure is logged with its traceback once a minute at most: on a full disk each request's
+    failed metric wrote 25 lines, 26,754 in under a minute, onto the disk that was full."""
+    global _last_failure_logged
     try:
         count()
     except Exception:
-        log.warning("could not record a metric", exc_info=True)
+        now = time.monotonic()
+        if now - _last_failure_logged >= FAILURE_LOG_EVERY:
+            _last_failure_logged = now
+            log.warning("could not record a metric (said once a minute at most)", exc_info=True)
+
+
+FAILURE_LOG_EVERY = 60.0
+_last_failure_logged = -FAILURE_LOG_EVERY
 
 
 @event.listens_for(Session, "after_rollback")

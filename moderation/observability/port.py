@@ -9,12 +9,12 @@ from wsgiref.simple_server import WSGIServer
 
 from flask import Flask
 from prometheus_client import CollectorRegistry, start_wsgi_server
-from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
 from moderation.observability.collect import StateCollector
+from moderation.observability.metric_files import ReadableFilesCollector
 
 
 def start_metrics_server(app: Flask, *, host: str, port: int) -> tuple[WSGIServer, threading.Thread]:
@@ -27,6 +27,6 @@ def start_metrics_server(app: Flask, *, host: str, port: int) -> tuple[WSGIServe
     sessions = sessionmaker(bind=engine)
     url = app.config.get("REDIS_URL")
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=str(Path(app.extensions["metrics_dir"])))
+    ReadableFilesCollector(registry, path=str(Path(app.extensions["metrics_dir"])))
     registry.register(StateCollector(sessions, (lambda: redis_client(url, timeout=1.0)) if url else None))
     return start_wsgi_server(port, addr=host, registry=registry)
