@@ -149,7 +149,10 @@ class Config:
     # count is let through (rate limit) or kept in memory (attempts) for a few seconds. Short,
     # because a count must never add noticeably to a request.
     REDIS_COUNTER_TIMEOUT: float = field(default_factory=lambda: _env_float("REDIS_COUNTER_TIMEOUT", 0.05))
-    SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
+    # Unset: on when PUBLIC_URL is https://, where the browser reaches us over TLS (an operator behind
+    # a TLS proxy got a session cookie without Secure, sent again over any plain-HTTP link).
+    SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool(
+        "SESSION_COOKIE_SECURE", (os.environ.get("PUBLIC_URL") or "").strip().lower().startswith("https://")))
     # Minutes a signed-in session may go unused before it ends; a shift's lunch break is not enough,
     # a night is. Pages' own polling does not count as use (auth.PASSIVE_ENDPOINTS).
     SESSION_IDLE_MINUTES: int = field(default_factory=lambda: _env_int("SESSION_IDLE_MINUTES", 480))

@@ -149,3 +149,17 @@ def test_the_service_refuses_a_secret_key_short_enough_to_guess(monkeypatch, com
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 1
     assert "SECRET_KEY must be at least 32 characters, not 1" in result.output
+
+
+def test_session_cookies_are_secure_by_default_when_the_public_url_is_https(monkeypatch):
+    """An operator behind a TLS proxy, PUBLIC_URL https://..., got a session cookie without Secure."""
+    from moderation.config import Config
+
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    monkeypatch.setenv("PUBLIC_URL", "https://comments.example.org/")
+    assert Config.from_env().SESSION_COOKIE_SECURE is True
+    monkeypatch.setenv("PUBLIC_URL", "http://127.0.0.1:8080/")
+    assert Config.from_env().SESSION_COOKIE_SECURE is False
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "false")  # said outright, it wins
+    monkeypatch.setenv("PUBLIC_URL", "https://comments.example.org/")
+    assert Config.from_env().SESSION_COOKIE_SECURE is False
