@@ -10,6 +10,19 @@
   var SETTLE_MS = 700;
   var decideFrom = Infinity;
   var DECIDES = { a: true, r: true, u: true };
+  // Single-key shortcuts can be turned off in the list (WCAG 2.1.4): a screen reader in browse mode
+  // and speech input send plain letters the page would take as decisions. Kept in this browser.
+  var SETTING = "moderation.single-keys";
+  function keysOn() { try { return window.localStorage.getItem(SETTING) !== "off"; } catch (e) { return true; } }
+  // Each button a key presses says so to assistive technology (aria-keyshortcuts) while keys are on.
+  var KEY_OF = { approve: "a", reject: "r", undo: "u", author: "o", select: "x", help: "?" };
+  function markShortcuts() {
+    document.querySelectorAll("[data-key]").forEach(function (el) {
+      var key = KEY_OF[el.getAttribute("data-key")];
+      if (key && keysOn()) el.setAttribute("aria-keyshortcuts", key);
+      else el.removeAttribute("aria-keyshortcuts");
+    });
+  }
 
   function cards() { return Array.prototype.slice.call(document.querySelectorAll(".card.item[data-comment-id]")); }
   function free(card) { return !card.hasAttribute("data-claimed-by"); }
@@ -92,13 +105,14 @@
 
   document.addEventListener("keydown", function (event) {
     var typing = event.target.closest && event.target.closest("input, select, textarea, [contenteditable]");
-    if (typing && event.key === "Escape" && !typing.matches("[contenteditable]")) {
+    if (typing && event.key === "Escape" && !typing.matches("[contenteditable]") && !typing.closest("dialog")) {
       // Esc leaves a field (keeping its text; the reason list too) for the card, or for the first
       // one on a page just opened: the search box cleared itself instead, and the next "r" went into it.
       var back = current || neighbour(null, 1);
       if (back) { event.preventDefault(); return focusCard(back); }
     }
     if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
+    if (!keysOn()) return;
     if (!ANYWHERE[event.key] && !onTheCard()) return;
     var digit = /^[1-9]$/.test(event.key) ? Number(event.key) : 0;
     if ((DECIDES[event.key] || (digit && rejectArmed)) && Date.now() < decideFrom) {
@@ -151,5 +165,15 @@
     if (!current && all.length === 1) current = all[0];  // the detail page: its one card
     var dialog = document.getElementById("keys-help");
     if (dialog) dialog.addEventListener("close", function () { if (current) focusCard(current); });
+    var toggle = document.getElementById("single-keys");
+    if (toggle) {
+      toggle.checked = keysOn();
+      toggle.addEventListener("change", function () {
+        try { window.localStorage.setItem(SETTING, toggle.checked ? "on" : "off"); } catch (e) { /* private mode */ }
+        markShortcuts();
+        say(toggle.checked ? "Single-key shortcuts on." : "Single-key shortcuts off.");
+      });
+    }
+    markShortcuts();
   });
 })();

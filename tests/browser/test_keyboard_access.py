@@ -169,3 +169,39 @@ def test_a_card_is_named_by_its_author_and_described_by_its_text(app, site, mode
     }""")
     assert detail["name"].startswith(f"Comment #{comment_id}")
     assert detail["description"].startswith("Anyone who voted for this bridge")
+
+
+def test_single_key_shortcuts_can_be_turned_off_and_stay_off(app, site, moderator, grant, live_server, browser_page):
+    """A screen reader in browse mode, or speech input, sends plain letters: WCAG 2.1.4 asks for a way off."""
+    _queue(app, site, moderator, grant, n=3)
+    page = browser_page
+    _on_the_first_card(page, live_server, moderator)
+    assert page.locator('.card.item button[value="approve"]').first.get_attribute("aria-keyshortcuts") == "a"
+    page.keyboard.press("?")
+    assert page.evaluate("document.activeElement.id") == "keys-help-title"  # the list opens at its top
+    page.locator("#single-keys").uncheck()
+    page.keyboard.press("Escape")  # from the box: closes the list (it moved the focus behind it instead)
+    page.locator("#keys-help").wait_for(state="hidden")
+    keys_settled(page)
+
+    page.keyboard.press("a")
+    page.wait_for_timeout(500)  # a decision would have posted the form by now
+    with app.app_context():
+        assert {c.status for c in db.session.query(Comment)} == {"held"}
+    assert page.locator('.card.item button[value="approve"]').first.get_attribute("aria-keyshortcuts") is None
+
+    page.reload()  # kept in this browser
+    keys_settled(page)
+    page.locator(".card.item").first.focus()
+    page.keyboard.press("a")
+    page.wait_for_timeout(500)
+    with app.app_context():
+        assert {c.status for c in db.session.query(Comment)} == {"held"}
+    page.get_by_role("button", name="Keyboard shortcuts").click()
+    page.locator("#single-keys").check()
+    page.keyboard.press("Escape")
+    page.locator("#keys-help").wait_for(state="hidden")
+    page.locator(".card.item").first.focus()
+    keys_settled(page)
+    with page.expect_navigation():
+        page.keyboard.press("a")
