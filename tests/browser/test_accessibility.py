@@ -91,3 +91,29 @@ def test_every_page_fits_a_phone_without_sideways_scrolling(app, make_site, admi
         problems.extend(f"{path}: {small} is too small to tap" for small in measured["small"])
         problems.extend(_serious_violations(page, path))  # tables that scroll inside themselves, say
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 683, "height": 384}, {"width": 768, "height": 1024}],
+                         ids=["1366x768-laptop-at-200%", "tablet"])
+def test_every_page_reflows_at_200_percent_zoom_and_on_a_tablet(app, make_site, admin, live_server, browser_page,
+                                                               viewport):
+    """An accessibility walk: "Sign out" fell off the right edge at 641-729 px, the accounts table made
+    the page 1101 px wide at 768, and the shortcuts button was gone below 641 (WCAG 1.4.10)."""
+    page = browser_page
+    page.set_viewport_size(viewport)
+    problems: list[str] = []
+    for path in _workspace(app, make_site, admin, page, live_server):
+        page.goto(live_server + path)
+        page.wait_for_load_state("load")
+        _screenshot(page, path, f"{viewport['width']}x{viewport['height']}")
+        measured = page.evaluate(MEASURE, [0, 0])
+        if measured["scrollWidth"] > measured["width"]:
+            problems.append(f"{path}: the page is {measured['scrollWidth']}px wide on a {measured['width']}px screen")
+        sign_out = page.locator(".signout button").bounding_box()
+        if sign_out["x"] + sign_out["width"] > viewport["width"]:
+            problems.append(f"{path}: Sign out ends at {sign_out['x'] + sign_out['width']:.0f}px")
+    page.goto(f"{live_server}/review")
+    assert page.get_by_role("button", name="Keyboard shortcuts").is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('.bulk-bar')).position") == (
+        "static" if viewport["height"] <= 520 else "sticky")
+    assert not problems, "\n".join(problems)
