@@ -99,6 +99,7 @@ def backtest_job(job_id: str) -> tuple[str, int, dict[str, str]]:
     site = db.session.get(Site, job["site_id"])
     finished = job["state"] in (DONE, FAILED)
     stale = not finished and time.time() - job["created"] > STALE_SECONDS
-    page = render_template("admin/backtest_job.html", job=job, job_id=job_id, site=site, stale=stale)
-    # Until the worker is done the page reloads itself (a Refresh header: no script, nothing for the CSP).
-    return page, 200, {} if finished or stale else {"Refresh": str(REFRESH_SECONDS)}
+    # Until the worker is done static/wait_for_job.js asks again and loads the result when it is there.
+    page = render_template("admin/backtest_job.html", job=job, job_id=job_id, site=site, stale=stale,
+                           refresh_seconds=REFRESH_SECONDS)
+    return page, 200, {}

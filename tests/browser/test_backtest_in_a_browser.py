@@ -43,7 +43,12 @@ def test_an_admin_backtests_a_candidate_and_sees_both_models_with_plots(app, sit
     page.get_by_label("Candidate").select_option(candidate)
     page.get_by_label("Most recent decided comments").fill("100")
     page.get_by_role("button", name="Run the backtest").click()
-    # Queued, then scored by the worker; the Refresh header reloads the page until it is done.
+    # Queued, then scored by the worker; the page watches the job and loads the result once, at the
+    # end, so a link tabbed to meanwhile keeps the focus until then.
+    page.get_by_role("link", name="← Another backtest").focus()
+    page.wait_for_timeout(2500)
+    if page.locator("[data-wait-for-job]").count():
+        assert page.evaluate("document.activeElement.textContent") == "← Another backtest"
     page.wait_for_selector("table.backtest-metrics", timeout=60_000)
     assert candidate in page.locator("table.backtest-metrics").inner_text()
     plots = page.locator("img.plot")

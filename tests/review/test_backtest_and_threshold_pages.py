@@ -131,11 +131,14 @@ def test_a_site_trained_candidate_is_judged_on_later_decisions_and_the_page_says
     assert "data:image/png" not in html and "backtest-metrics" not in html and "the candidate holds" not in html
 
 
-def test_a_job_still_running_refreshes_itself(app, sign_in, admin, site):
+def test_a_job_still_running_is_watched_by_the_page_without_reloading_it(app, sign_in, admin, site):
+    """A Refresh header reloaded the page every 2 s: the focus went back to the top each time."""
     with app.app_context():
         job_id = create_job(job_store(app), site_id=site.id, candidate="a", active="b", limit=10, by="user:ada")
     page = sign_in(admin).get(f"/admin/backtest/{job_id}")
-    assert page.headers["Refresh"] == "2" and "Waiting for a worker" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "Refresh" not in page.headers and "Waiting for a worker" in html
+    assert 'data-wait-for-job="2"' in html and "wait_for_job.js" in html
 
 
 def test_a_job_no_worker_finished_stops_refreshing_and_says_why(app, sign_in, admin, site):
@@ -146,7 +149,8 @@ def test_a_job_no_worker_finished_stops_refreshing_and_says_why(app, sign_in, ad
     job = json.loads(store.get(f"backtest:{job_id}"))
     store.set(f"backtest:{job_id}", json.dumps({**job, "created": job["created"] - 3600}))
     page = sign_in(admin).get(f"/admin/backtest/{job_id}")
-    assert "Refresh" not in page.headers and "No worker finished this backtest" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "data-wait-for-job" not in html and "No worker finished this backtest" in html
 
 
 def test_an_attribute_without_scores_yet_is_named_in_words(app, sign_in, admin, decided):
