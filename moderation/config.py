@@ -82,7 +82,7 @@ _RULES: dict[str, Rule] = {
         "DATABASE_STATEMENT_TIMEOUT", "PROXY_COUNT", "WEBHOOK_MAX_RETRIES", "BACKPRESSURE_SOFT_LIMIT",
         "BACKPRESSURE_HARD_LIMIT", "BACKPRESSURE_RECHECK_SECONDS", "ANONYMOUS_REPORT_WEIGHT_CAP",
         "ANONYMOUS_REPORT_FACTOR", "ANONYMOUS_REPORT_THRESHOLD_SHARE", "DRIFT_PSI_WARN", "OWN_LABEL_WEIGHT",
-        "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER")},
+        "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER", "WEBHOOK_EVENT_DAYS")},
     **{name: _ABOVE_ZERO for name in (
         "WEB_WORKERS", "WORKER_CONCURRENCY", "WEBHOOK_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "SCORING_TASKS", "MAX_TEXT_LENGTH",
         "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT", "REDIS_COUNTER_TIMEOUT",
@@ -242,6 +242,10 @@ class Config:
     # Seconds between two runs of the retention task (domain/retention.py), which erases the texts
     # whose site's retention period after their final decision has ended.
     RETENTION_INTERVAL: float = field(default_factory=lambda: _env_float("RETENTION_INTERVAL", 3600.0))
+    # Days a delivered webhook event is kept (the retention task deletes older ones; 0 keeps them
+    # for good). Each holds the comment, its author's name and the moderator's reason as sent, and
+    # nothing reads one once delivered but a comment's history page. Dead letters stay until an admin acts.
+    WEBHOOK_EVENT_DAYS: int = field(default_factory=lambda: _env_int("WEBHOOK_EVENT_DAYS", 30))
     # Back-pressure (domain/backpressure.py): past BACKPRESSURE_SOFT_LIMIT pending comments a new one is
     # still stored but the answer carries a slow-down hint and /readyz says "degraded"; past
     # BACKPRESSURE_HARD_LIMIT it is refused with 503 and Retry-After, not stored. 0 turns a limit off.

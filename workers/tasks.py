@@ -213,9 +213,13 @@ def check_drift(self) -> dict[str, object]:
 def erase_expired_texts(self) -> dict[str, int]:
     try:
         erased = retention.erase_expired_texts(db.session)
+        events = retention.delete_delivered_events(db.session, days=current_app.config["WEBHOOK_EVENT_DAYS"])
     except Exception:
         db.session.rollback()
         raise  # beat runs it again in RETENTION_INTERVAL seconds; committed batches stay erased
     if erased:
         log.info("retention erased the text of %d comments", erased)
-    return {"erased": erased}
+    if events:
+        log.info("retention deleted %d webhook events delivered over %d days ago", events,
+                 current_app.config["WEBHOOK_EVENT_DAYS"])
+    return {"erased": erased, "events_deleted": events}

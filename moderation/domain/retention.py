@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.erasure import erase_everywhere
 from moderation.domain.labels import SUGGESTSCORE
 from moderation.domain.lifecycle import FINAL, audit, now
-from moderation.models import Comment, LabelledExample, Site
+from moderation.models import Comment, LabelledExample, Site, WebhookDelivery
 
 BATCH_SIZE = 500
 MAX_BATCHES = 40  # bounds one run; the next run carries on
@@ -62,4 +62,18 @@ def delete_expired_suggestions(session: Session, at: datetime) -> int:
                LabelledExample.comment_id.is_(None), LabelledExample.kind == SUGGESTSCORE,
                LabelledExample.created_at < at - func.make_interval(0, 0, 0, Site.retention_days))
         .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def delete_delivered_events(session: Session, *, days: int, at: datetime | None = None) -> int:
+    """Webhook events delivered more than `days` days ago (0: keep them for good); how many went.
+    Committed: a privacy walk found every event ever sent kept, each with the comment, its author's
+    name and the moderator's reason as they were sent."""
+    if days <= 0:
+        return 0
+    at = at or now()
+    result = session.execute(delete(WebhookDelivery).where(
+        WebhookDelivery.delivered_at.is_not(None),
+        WebhookDelivery.delivered_at < at - func.make_interval(0, 0, 0, days)).execution_options(synchronize_session=False))
+    session.commit()
     return result.rowcount or 0

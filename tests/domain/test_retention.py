@@ -142,3 +142,22 @@ def test_beat_runs_the_retention_task_in_a_real_worker(app, make_site, start_wor
             assert time.monotonic() < deadline, "the retention task did not erase the text within 60 s"
             time.sleep(0.5)
         assert db.session.get(Comment, comment_id).text == ""
+
+
+def test_delivered_webhook_events_go_after_their_days_and_dead_letters_stay(app, make_site):
+    """A privacy walk found every event ever sent kept, each with the comment and its author's name."""
+    from moderation.domain.retention import delete_delivered_events
+    from moderation.models import WebhookDelivery
+
+    with app.app_context():
+        site = db.session.get(Site, make_site("hooked").id)
+        old, recent, dead, waiting = (WebhookDelivery(site_id=site.id, event={"type": "comment.status_changed", "n": n})
+                                      for n in range(4))
+        old.delivered_at = now() - timedelta(days=31)
+        recent.delivered_at = now() - timedelta(days=29)
+        dead.failed = True
+        db.session.add_all([old, recent, dead, waiting])
+        db.session.commit()
+        assert delete_delivered_events(db.session, days=0) == 0  # 0 keeps them for good
+        assert delete_delivered_events(db.session, days=30) == 1
+        assert sorted(d.event["n"] for d in db.session.scalars(select(WebhookDelivery))) == [1, 2, 3]
