@@ -4,7 +4,8 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, make_url, text
+from migration_databases import fresh_database
+from sqlalchemy import create_engine, text
 
 from moderation.migrate import alembic_config, upgrade
 from moderation.models import Base
@@ -14,17 +15,8 @@ BEFORE = "0020_storms"  # the revision 0021_revisions follows
 OURS = ("comment_revisions", "review_after_edit", "ix_comments_story_id")
 
 
-def _fresh_database(url: str) -> str:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE}"))
-        connection.execute(text(f"CREATE DATABASE {DATABASE}"))
-    admin.dispose()
-    return make_url(url).set(database=DATABASE).render_as_string(hide_password=False)
-
-
 def test_0018_keeps_existing_comments_downgrades_and_matches_the_models(services):
-    url = _fresh_database(services.database_url)
+    url = fresh_database(services.database_url, DATABASE)
     upgrade(url, BEFORE)
     engine = create_engine(url)
     with engine.begin() as connection:

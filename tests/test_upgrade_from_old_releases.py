@@ -3,20 +3,12 @@ operator's walk upgraded a 29 November database (0013_registry before it held th
 and nothing was ever scored again, and one stamped 0018_revisions (since renamed) failed to upgrade."""
 from __future__ import annotations
 
-from sqlalchemy import create_engine, make_url, text
+from migration_databases import fresh_database
+from sqlalchemy import create_engine, text
 
 from moderation.migrate import upgrade
 
 DATABASE = "upgrade_from_old_releases"
-
-
-def _fresh_database(url: str) -> str:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE}"))
-        connection.execute(text(f"CREATE DATABASE {DATABASE}"))
-    admin.dispose()
-    return make_url(url).set(database=DATABASE).render_as_string(hide_password=False)
 
 
 def _sql(url: str, *statements: str) -> list:
@@ -40,7 +32,7 @@ def _stamps(url: str) -> list[str]:
 
 
 def test_a_registry_made_before_it_kept_the_artifacts_bytes_gets_the_columns(services):
-    url = _fresh_database(services.database_url)
+    url = fresh_database(services.database_url, DATABASE)
     upgrade(url, "0013_registry")
     _sql(url, "ALTER TABLE model_versions DROP COLUMN artifact_bytes, DROP COLUMN card_bytes")  # 0013 as first released
     upgrade(url)
@@ -49,7 +41,7 @@ def test_a_registry_made_before_it_kept_the_artifacts_bytes_gets_the_columns(ser
 
 
 def test_a_database_stamped_with_a_renamed_migration_upgrades(services):
-    url = _fresh_database(services.database_url)
+    url = fresh_database(services.database_url, DATABASE)
     upgrade(url, "0021_revisions")
     _sql(url, "UPDATE alembic_version SET version_num = '0018_revisions'")  # 0021's name at 7d3d7a6
     upgrade(url)
@@ -57,7 +49,7 @@ def test_a_database_stamped_with_a_renamed_migration_upgrades(services):
 
 
 def test_a_database_stamped_on_two_branches_since_chained_upgrades(services):
-    url = _fresh_database(services.database_url)
+    url = fresh_database(services.database_url, DATABASE)
     upgrade(url, "0016_shadow")
     # 82f0549: 0015_training_runs and 0016_shadow were two heads; 0016 now follows 0015.
     _sql(url, "INSERT INTO alembic_version (version_num) VALUES ('0015_training_runs')")
