@@ -30,7 +30,7 @@ def test_an_admin_sets_retention_and_an_erased_comment_says_so(app, site, admin,
     field.fill("seven")
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
-    assert "Retention must be a whole number of days" in page.inner_text("[role=alert]")
+    assert "Retention must be a whole number of days" in page.inner_text(".flash-error[role=alert]")
     page.get_by_label("Days to keep a comment's text after its final decision").fill("7")
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()

@@ -31,7 +31,7 @@ def test_an_admin_starts_a_run_and_watches_its_progress(app, admin, live_server,
     # The form posts back to this same URL, so wait for the redirect's page, not a new URL.
     with page.expect_navigation():
         page.get_by_role("button", name="Train a candidate").click()
-    assert page.get_by_text("Training run #1 queued.").is_visible()
+    assert page.locator(".toasts").get_by_text("Training run #1 queued.").is_visible()
     assert page.get_by_role("button", name="Train a candidate").is_disabled()
 
     # No reload: the script moves the bar and the log in place while the run goes on.
@@ -58,7 +58,7 @@ def test_an_admin_starts_a_run_and_watches_its_progress(app, admin, live_server,
     # and the "queued" message goes.
     assert all("UTC" in started for state, _, _, started in seen if state == "running"), seen[-6:]
     if any(state == "running" for state, *_ in seen):
-        assert page.get_by_text("Training run #1 queued.").count() == 0
+        assert page.locator(".toasts").get_by_text("Training run #1 queued.").count() == 0
     assert "fit heads" in page.locator("[data-run-log]").inner_text()
 
     page.wait_for_selector(".training-runs .run-succeeded", timeout=180_000)  # reloaded once at the end
