@@ -59,6 +59,8 @@ def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: date
     session.flush()
     rows = _stored(session, ids)
     per_comment = _copies(rows, names)
+    for comment_id, reason in _moderators_words(session, ids):
+        per_comment.setdefault(comment_id, {}).setdefault(reason, erased_reason(reason))
     notes = _notes_on(session, ids)
     for comment_id, note in notes:
         per_comment.setdefault(comment_id, {})[note] = ERASED
@@ -109,6 +111,27 @@ def _copies(rows: list[Any], names: bool) -> dict[int, dict[str, str]]:
             if isinstance(hit, dict) and isinstance(hit.get("reason"), str):
                 copies[hit["reason"]] = ERASED
     return by_comment
+
+
+# Keys under which an audit entry keeps what a person wrote about the comment: a decision's reason,
+# an undo's or a reversal's, and the undone decision's.
+_REASON_KEYS = ("reason", "decision_reason")
+
+
+def _moderators_words(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    """Every reason people gave about these comments, from their audit entries: the current
+    decision's is on the row, but an undone or reversed one's, and the undo's own ("because she
+    wrote ..."), were left in the audit log and the events of the earlier decision (a re-check walk)."""
+    if not ids:
+        return []
+    found = []
+    for comment_id, details in session.execute(select(AuditEntry.comment_id, AuditEntry.details).where(
+            AuditEntry.comment_id.in_(ids), AuditEntry.actor.like("user:%"))):
+        for key in _REASON_KEYS:
+            value = details.get(key) if isinstance(details, dict) else None
+            if isinstance(value, str) and value and erased_reason(value) != value:
+                found.append((comment_id, value))
+    return found
 
 
 def erased_reason(reason: str | None) -> str | None:

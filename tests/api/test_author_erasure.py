@@ -98,7 +98,7 @@ def test_erasing_an_author_removes_their_texts_and_name_everywhere_and_records_i
     assert again.status_code == 200 and again.get_json()["counts"]["comments_deleted"] == 0
 
 
-def test_what_people_wrote_about_the_authors_comments_goes_with_them(app, client, make_site, moderator):
+def test_what_people_wrote_about_the_authors_comments_goes_with_them(app, client, make_site, moderator, admin):
     """A privacy walk found these after an erasure: a moderator's note quoting the comment (on the row,
     in the API, the audit log, events and a bulk decision's entry), a threat rule's reason quoting it,
     another reader's report note, the sanction's reason, and a suggestscore label of the same text."""
@@ -135,7 +135,23 @@ def test_what_people_wrote_about_the_authors_comments_goes_with_them(app, client
                     reason="Zephyrine Lane again")
         sanction_author(db.session, db.session.get(Site, site.id), AUTHOR, "premoderate",
                         "Keeps writing Quillfeather at people", user)
-        quoted = ("Quillfeather", "hope you die", "Zanzibar", "Zephyrine", FIRST)
+        # An undone decision, with the undo's own reason, and a decision an admin reversed: their
+        # notes stayed in the audit log and the earlier decision's events (a re-check walk).
+        from datetime import timedelta
+
+        from moderation.domain.undo import reverse_decision, undo_decision
+
+        held_row = db.session.get(Comment, held)
+        decide(db.session, held, user=user, action="reject", expected_version=held_row.version,
+               reason="Harassment: Wobbleknot said it twice")
+        undo_decision(db.session, held, user=user, expected_version=db.session.get(Comment, held).version,
+                      window=timedelta(minutes=10), reason="Wobbleknot was quoting someone")
+        decide(db.session, held, user=user, action="approve", expected_version=db.session.get(Comment, held).version,
+               reason=None)
+        admin_row = db.session.get(User, admin.id)
+        reverse_decision(db.session, held, user=admin_row, expected_version=db.session.get(Comment, held).version,
+                         reason="Wobbleknot is a threat after all")
+        quoted = ("Quillfeather", "hope you die", "Zanzibar", "Zephyrine", FIRST, "Wobbleknot")
         everything = every_row_as_text()
         assert all(q in everything for q in quoted)  # the test sees them before
 
