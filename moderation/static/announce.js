@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   var DELAY_MS = 250;  // after the screen reader has taken in the new page
+  // Whether single-key shortcuts are on (static/keyboard.js keeps the setting): off, "press u" is no help.
+  function keysOn() { try { return window.localStorage.getItem("moderation.single-keys") !== "off"; } catch (e) { return true; } }
 
   document.addEventListener("DOMContentLoaded", function () {
     var polite = document.getElementById("announce-polite"), urgent = document.getElementById("announce-alert");
@@ -13,7 +15,7 @@
     document.querySelectorAll(".toasts .flash").forEach(function (flash) {
       var words = flash.querySelector("span");
       var text = (words ? words.textContent : flash.textContent).trim();
-      if (flash.querySelector('[data-key="undo"]') && document.getElementById("keys-help")) text += " Press u to undo.";
+      if (flash.querySelector('[data-key="undo"]') && document.getElementById("keys-help") && keysOn()) text += " Press u to undo.";
       (flash.matches(".flash-error, .flash-warning") ? alarming : calm).push(text);
     });
     if (!calm.length && !alarming.length) return;

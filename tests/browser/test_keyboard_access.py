@@ -197,6 +197,11 @@ def test_single_key_shortcuts_can_be_turned_off_and_stay_off(app, site, moderato
     page.wait_for_timeout(500)
     with app.app_context():
         assert {c.status for c in db.session.query(Comment)} == {"held"}
+    # With the keys off, a decision's announcement offers no key to take it back.
+    with page.expect_navigation():
+        page.locator('.card.item button[value="approve"]').first.click()
+    page.wait_for_function("() => document.getElementById('announce-polite').textContent !== ''")
+    assert page.locator("#announce-polite").text_content().endswith("approved.")
     page.get_by_role("button", name="Keyboard shortcuts").click()
     page.locator("#single-keys").check()
     page.keyboard.press("Escape")
