@@ -57,10 +57,20 @@ def tool(name: str) -> str:
 
 
 def dump(database_url: str, target: Path) -> None:
-    """The whole database, in pg_dump's custom format, comments, decisions, keys and model artifacts alike."""
-    make_private(target)
-    _run([tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--file={target}",
-          f"--dbname={libpq_url(database_url)}"], "pg_dump", env=_password_env(database_url))
+    """The whole database, in pg_dump's custom format, comments, decisions, keys and model artifacts alike.
+
+    Written beside `target` and renamed over it only once pg_dump has finished: a failed night's
+    backup to a fixed name truncated the good one from the night before to 0 bytes."""
+    if not target.parent.is_dir():
+        raise BackupError(f"{target.parent} is not a directory: nothing was written")
+    partial = target.with_name(f".{target.name}.partial")
+    make_private(partial)
+    try:
+        _run([tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--file={partial}",
+              f"--dbname={libpq_url(database_url)}"], "pg_dump", env=_password_env(database_url))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def restore(database_url: str, source: Path) -> list[str]:

@@ -18,12 +18,14 @@ class ConfigError(ValueError):
 # sign a cookie as any admin (an operator's walk signed one with SECRET_KEY=a and opened
 # /admin/operations). The one the service makes itself, in var/secret_key, is 64 hex digits.
 MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_DISTINCT = 8  # 40 spaces passed the length alone (a re-check walk); hex has 16
 
 
 def check_secret_key(value: str | None) -> None:
     """ConfigError for a SECRET_KEY too short to keep sessions unforgeable; unset is fine (generated)."""
-    if value is not None and len(value) < MIN_SECRET_KEY_LENGTH:
-        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters, not {len(value)}: make one "
+    if value is not None and (len(value) < MIN_SECRET_KEY_LENGTH or len(set(value)) < MIN_SECRET_KEY_DISTINCT):
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters, not {len(value)}, and not "
+                          f"one repeated (it has {len(set(value))} different ones): make one "
                           "with `python3 -c 'import secrets; print(secrets.token_hex(32))'`, or leave it unset "
                           "and the service keeps its own in var/secret_key")
 

@@ -101,3 +101,18 @@ def test_the_database_password_goes_to_pg_dump_in_its_environment_not_its_comman
     assert _password_env(url)["PGPASSWORD"] == "S3cretPgPass!x"
     assert _password_env("postgresql+psycopg://modprod@db.internal/modprod").get("PGPASSWORD") == os.environ.get(
         "PGPASSWORD")  # none in the URL: libpq's own sources (PGPASSWORD, ~/.pgpass) as ever
+
+
+def test_a_failed_dump_leaves_last_nights_backup_whole_and_a_missing_folder_is_one_line(services, tmp_path):
+    """A re-check walk: a failed `db dump` to a fixed name truncated the good backup to 0 bytes, and
+    one into a missing folder printed a Python traceback."""
+    good = tmp_path / "nightly.dump"
+    good.write_bytes(b"last night's backup")
+    gone = make_url(services.database_url).set(database="no_such_database").render_as_string(hide_password=False)
+    broken = _run(services, "db", "dump", str(good), database_url=gone)
+    assert broken.exit_code == 1 and "pg_dump failed" in broken.output, broken.output
+    assert good.read_bytes() == b"last night's backup"
+    assert [p.name for p in tmp_path.iterdir()] == ["nightly.dump"]  # no partial file left beside it
+    missing = _run(services, "db", "dump", str(tmp_path / "no-such-folder" / "x.dump"))
+    assert missing.exit_code == 1 and "is not a directory: nothing was written" in missing.output
+    assert "Traceback" not in missing.output

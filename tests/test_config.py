@@ -143,12 +143,14 @@ def test_a_database_that_takes_the_connection_and_never_answers_is_a_one_line_er
 
 
 @pytest.mark.parametrize("command", [["web"], ["up"]])
-def test_the_service_refuses_a_secret_key_short_enough_to_guess(monkeypatch, command):
-    """An operator started web with SECRET_KEY=a, signed a session cookie with it and opened an admin page."""
-    monkeypatch.setenv("SECRET_KEY", "a")
+@pytest.mark.parametrize("key", ["a", " " * 40, "ab" * 20])
+def test_the_service_refuses_a_secret_key_short_enough_to_guess(monkeypatch, command, key):
+    """An operator started web with SECRET_KEY=a, signed a session cookie with it and opened an admin
+    page; a re-check walk started it with 40 spaces."""
+    monkeypatch.setenv("SECRET_KEY", key)
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 1
-    assert "SECRET_KEY must be at least 32 characters, not 1" in result.output
+    assert f"SECRET_KEY must be at least 32 characters, not {len(key)}, and not one repeated" in result.output
 
 
 def test_session_cookies_are_secure_by_default_when_the_public_url_is_https(monkeypatch):
