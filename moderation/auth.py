@@ -30,7 +30,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Requests a page makes by itself to stay current (the queue's poll for new comments, an open
 # comment's state, a training run's progress): a page, not a person, so they are not activity.
-PASSIVE_ENDPOINTS = frozenset({"review.updates", "review.card_state", "admin.training_status"})
+PASSIVE_ENDPOINTS = frozenset({"review.updates", "review.card_state", "admin.training_status", "review.session_state"})
 # The cookie is rewritten at most this often, not on every request, to say the user was here.
 _SEEN_STEP_SECONDS = 60
 
@@ -166,3 +166,12 @@ def logout() -> Response:
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("review.login"))
+
+
+def session_state() -> Response:
+    """How long the session has before idle sign-out, for static/idle.js: a tab's own clock knew
+    nothing of the user's other tabs, and one said "You were signed out" while another was in use."""
+    seen = session.get("seen")
+    limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    left = limit - (int(time.time()) - seen) if isinstance(seen, int) else limit
+    return jsonify({"seconds_left": max(0, left)})

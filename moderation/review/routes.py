@@ -39,6 +39,7 @@ bp = Blueprint("review", __name__)
 
 bp.add_url_rule("/login", "login", auth.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", auth.logout, methods=["POST"])
+bp.add_url_rule("/session", "session_state", auth.login_required("moderator")(auth.session_state))
 
 # Community-guideline reasons offered when rejecting live with the labels they imply.
 

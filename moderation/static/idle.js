@@ -1,8 +1,9 @@
 // Idle sign-out (SESSION_IDLE_MINUTES, auth.py) warned no one: a moderator who had typed a note
 // pressed Reject after the limit and lost it to a "Form expired" page. Five minutes before the
 // limit a message offers to stay signed in (one request the server counts as use); at the limit it
-// says the session has ended and links to sign in. The clock starts when the page arrives, the last
-// request the server counted.
+// says the session has ended and links to sign in. Before either it asks the server how long is
+// left (/session, which does not count as use): the user's other tabs may have used the session
+// since this page arrived, and a tab's own clock said "signed out" while another was in use.
 (function () {
   "use strict";
   var WARN_BEFORE_MS = 5 * 60 * 1000;
@@ -47,20 +48,40 @@
     var link = document.createElement("a");
     link.href = "/login?next=" + encodeURIComponent(window.location.pathname + window.location.search);
     link.textContent = "Sign in again";
+    link.target = "_blank";  // in a new tab: this one keeps what was typed, to copy over
+    link.rel = "noopener";
     show("You were signed out after " + (minutes >= 60 ? minutes / 60 + " hours" : minutes + " minutes") +
-         " without using this page; anything you typed here is still on the page.", link);
+         " without using this page; anything you typed here is still on the page, to copy.", link);
   }
 
   function restart() {
-    timers.forEach(clearTimeout);
     if (toast) { toast.remove(); toast = null; }
     started = Date.now();
     schedule();
   }
 
   function schedule() {
-    timers = [setTimeout(warn, Math.max(0, limit - WARN_BEFORE_MS - (Date.now() - started))),
-              setTimeout(signedOut, Math.max(0, limit - (Date.now() - started)))];
+    timers.forEach(clearTimeout);
+    timers = [setTimeout(function () { check(warn); }, Math.max(0, limit - WARN_BEFORE_MS - (Date.now() - started))),
+              setTimeout(function () { check(signedOut); }, Math.max(0, limit - (Date.now() - started)))];
+  }
+
+  // What the server says is left decides: used meanwhile in another tab, the clock starts over
+  // from that use; signed out there, this tab says so.
+  function check(then) {
+    fetch("/session", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.status === 401) return signedOut();
+        if (!response.ok) return then();
+        return response.json().then(function (state) {
+          started = Date.now() - (limit - state.seconds_left * 1000);  // when the session was last used
+          var due = started + limit - (then === warn ? WARN_BEFORE_MS : 0);
+          if (Date.now() >= due - 1000) return then();
+          if (toast) { toast.remove(); toast = null; }  // used in another tab meanwhile
+          schedule();
+        });
+      })
+      .catch(function () { then(); });  // the server is out of reach: this tab's clock is all there is
   }
 
   schedule();

@@ -1,5 +1,6 @@
 """Idle sign-out warns first, offers to stay, and says when it has happened (real Chromium, its clock
-moved by Playwright): an accessibility walk lost a typed note to a "Form expired" page unwarned."""
+moved by Playwright; what the server says is left comes from /session, answered here to match):
+an accessibility walk lost a typed note to a "Form expired" page unwarned."""
 from __future__ import annotations
 
 import pytest
@@ -16,6 +17,9 @@ def test_five_minutes_before_the_idle_limit_a_moderator_is_warned_and_can_stay(
     grant(moderator, site)
     held_comment(app, site.id, 1)
     page = browser_page
+    server: dict[str, object] = {"seconds_left": 300}
+    page.route("**/session", lambda route: route.fulfill(status=401, json={}) if server.get("signed_out")
+               else route.fulfill(json=server))
     page.clock.install()
     sign_in(page, live_server, moderator)
     page.locator("select[name=reason_choice]").first.select_option(index=1)  # work started on the page
@@ -32,9 +36,18 @@ def test_five_minutes_before_the_idle_limit_a_moderator_is_warned_and_can_stay(
         stay.click()
     warning.wait_for(state="detached")
 
-    page.clock.fast_forward("08:00:01")  # eight hours after staying, with nothing done since
+    # Used in another tab meanwhile: the server has all eight hours left, so no warning here.
+    server["seconds_left"] = 8 * 3600
+    with page.expect_request("**/session"):
+        page.clock.fast_forward("07:55:01")
+    page.wait_for_timeout(300)
+    assert page.locator(WARNING).count() == 0
+
+    server["signed_out"] = True  # then eight hours with nothing done anywhere
+    page.clock.fast_forward("08:00:01")
     warning.wait_for()
     assert warning.inner_text().startswith("You were signed out after 8 hours without using this page; "
-                                           "anything you typed here is still on the page.")
-    assert warning.get_by_role("link", name="Sign in again").get_attribute("href") == "/login?next=%2Freview"
+                                           "anything you typed here is still on the page, to copy.")
+    link = warning.get_by_role("link", name="Sign in again")
+    assert link.get_attribute("href") == "/login?next=%2Freview" and link.get_attribute("target") == "_blank"
     assert page.locator("select[name=reason_choice]").first.input_value() != ""  # nothing reloaded

@@ -65,3 +65,14 @@ def test_a_poll_after_the_limit_is_a_json_401_and_leaves_the_message_to_the_next
     assert response.status_code == 302
     assert "You were signed out after 8 hours without using this page." in client.get(
         response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_page_can_ask_how_long_its_session_has_left_without_using_it(sign_in, moderator):
+    """A tab's own clock knew nothing of the user's other tabs: it said "signed out" while one was in use."""
+    client = sign_in(moderator)
+    _last_seen(client, 3600)
+    left = client.get("/session").get_json()["seconds_left"]
+    assert IDLE_SECONDS - 3600 - 5 <= left <= IDLE_SECONDS - 3600
+    assert time.time() - _seen(client) >= 3600 - 5  # asking is not use
+    _last_seen(client, IDLE_SECONDS + 60)
+    assert client.get("/session").status_code == 401

@@ -111,6 +111,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.release_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
     # The other site's moderator gets 200 without the card they may not see (tests/review/test_claims_routes.py).
     ("review.updates", "GET"): poll(moderator=200, admin=200),
+    ("review.session_state", "GET"): poll(moderator=200, admin=200),  # seconds left before idle sign-out
     ("review.card_state", "GET"): poll(moderator=200, admin=200, other_moderator=404),  # a comment page's poll
     ("review.account", "GET"): page(moderator=200, admin=200),  # each user's own
     ("review.change_password", "POST"): page(moderator=400, admin=400),  # their own; no current password given
