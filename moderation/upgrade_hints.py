@@ -3,7 +3,8 @@
 
 * The model a release ships is registered by itself only into an empty registry. An installation
   that already has one keeps scoring with it, and an operator who upgraded would not know there is
-  a newer one to compare.
+  a newer one to compare. One from before the registry, whose comments an unregistered model
+  scored, is told that the shipped model takes over and how to bring the old one back.
 * New sites start with the starter rules; sites made before a starter rule existed never had it.
   A site whose making recorded the starter kinds it was offered (`keys create` does, with
   `--rules none` or not) is named only for kinds added since.
@@ -20,12 +21,16 @@ from classifiers.paths import card_path_for, version_name
 
 def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
     from moderation.domain.rule_sets import STARTER_RULES
-    from moderation.models import AuditEntry, ModelVersion, RuleSet, Site
+    from moderation.models import AuditEntry, Comment, ModelVersion, RuleSet, Site
 
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
             registered = set(conn.scalars(select(ModelVersion.sha256)))
+            # Models that scored comments here before the registry kept them (releases of 28 November
+            # read a file): a re-check walk's upgrade went on with the new model without a word.
+            scored_by = [] if registered else sorted(v for v in conn.scalars(
+                select(Comment.model_version).where(Comment.model_version.is_not(None)).distinct().limit(5)) if v)
             sites = conn.execute(select(Site.id, Site.name)).all()
             offered: dict[int, set[str]] = {}
             for details in conn.scalars(select(AuditEntry.details).where(AuditEntry.action == "site:created")):
@@ -44,6 +49,11 @@ def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
                      f"  nothing scores with it. To compare it with the one in use and promote it:\n"
                      f"    .venv/bin/moderation models register {model_path}\n"
                      f"    then /admin/models (or `moderation models promote {version}`)")
+    if scored_by and shipped is not None:
+        hints.append(f"  Comments here were scored by {', '.join(scored_by)}, from before the registry kept models; this\n"
+                     f"  release registers its own, {shipped[0]}, at first start and scores with it. To score with the\n"
+                     f"  old one again, register the old release's models/civility.skops and promote it:\n"
+                     f"    .venv/bin/moderation models register OLD/models/civility.skops")
     for rule in STARTER_RULES:
         # Sites never offered it that never had it: one that had it and took it out chose to, and so
         # did one made without it when it was offered (`--rules none`).

@@ -75,3 +75,22 @@ def test_nothing_is_said_once_the_model_is_registered_and_sites_have_the_rules(a
     assert upgrade_hints(services.database_url, tmp_path / "none.skops") == []  # no model shipped: nothing to say
     upgraded = CliRunner().invoke(main, ["db", "upgrade"], env=runner_env)
     assert upgraded.exit_code == 0 and "Since the last release" not in upgraded.output
+
+
+def test_an_installation_from_before_the_registry_is_told_the_shipped_model_takes_over(app, services, site, tmp_path):
+    """A re-check walk upgraded a 28 November database, whose model was a file: the new one scored from
+    then on, with no notice and nothing in /admin/models to roll back to."""
+    from moderation.domain.comments import CommentInput, submit_comment
+    from moderation.models import Comment
+
+    shipped = _ship(tmp_path, "2027-01-15T00:00:00+00:00")
+    with app.app_context():
+        comment = submit_comment(db.session, db.session.get(Site, site.id), CommentInput(
+            external_id="c-1", story_id="s-1", author_id="a-1", text="Scored by the old release.")).comment
+        db.session.get(Comment, comment.id).model_version = "2026.11.28-61768a7c"
+        db.session.commit()
+
+    hints = "\n".join(upgrade_hints(services.database_url, shipped))
+
+    assert "Comments here were scored by 2026.11.28-61768a7c, from before the registry kept models" in hints
+    assert "release registers its own, 2027.01.15-" in hints
