@@ -171,7 +171,8 @@
       toggle.addEventListener("change", function () {
         try { window.localStorage.setItem(SETTING, toggle.checked ? "on" : "off"); } catch (e) { /* private mode */ }
         markShortcuts();
-        say(toggle.checked ? "Single-key shortcuts on." : "Single-key shortcuts off.");
+        var heard = document.getElementById("single-keys-status");
+        if (heard) heard.textContent = toggle.checked ? "Single-key shortcuts on." : "Single-key shortcuts off.";
       });
     }
     markShortcuts();

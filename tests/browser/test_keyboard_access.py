@@ -180,6 +180,7 @@ def test_single_key_shortcuts_can_be_turned_off_and_stay_off(app, site, moderato
     page.keyboard.press("?")
     assert page.evaluate("document.activeElement.id") == "keys-help-title"  # the list opens at its top
     page.locator("#single-keys").uncheck()
+    assert page.locator("#single-keys-status").text_content() == "Single-key shortcuts off."  # heard in the modal
     page.keyboard.press("Escape")  # from the box: closes the list (it moved the focus behind it instead)
     page.locator("#keys-help").wait_for(state="hidden")
     keys_settled(page)
