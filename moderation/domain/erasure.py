@@ -6,7 +6,8 @@ zero-day retention (domain/removal.py) and an author's erasure all follow it. Wh
 comment row with its ids, scores, decision, status history and hashes (`body_hash`, and
 `text_sha256` taken just before the text goes), so moderation records and counts still add up.
 
-What people wrote about a comment goes with its text, since it so often quotes it: a
+What people wrote about a comment goes with its text, since it so often quotes it
+(erasure_copies.py finds those strings and blanks their copies): a
 moderator's note after the guideline reason ("Personal attack or insult: called her 'a ...'"),
 the notes of readers' reports against it, the reasons of rules that name what they found
 (`threat of violence: "hope you die"`), and, for an author's erasure, the reasons of the sanctions
@@ -27,20 +28,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, bindparam, case, delete, func, or_, select, text, update
+from sqlalchemy import BigInteger, ColumnElement, bindparam, case, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from moderation.domain.erasure_copies import ERASED, copies_of, erased_reason, moderators_words, scrub_json
 from moderation.domain.labels import SUGGESTSCORE
 from moderation.domain.lifecycle import DELETED, REMOVAL, audit, change_status, now
-from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.models import (AuditEntry, AuthorErasure, AuthorSanction, Comment, CommentRevision, LabelledExample,
                                Report, Site, WebhookDelivery)
 
 # Keys under which a copy of a comment's text (or its author's name) may sit in JSON we keep.
 TEXT_KEYS = frozenset({"text", "old_text", "new_text", "previous_text", "excerpt"})
 NAME_KEYS = frozenset({"author_name"})
-ERASED = "[erased]"
 
 
 def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: datetime, names: bool = False,
@@ -58,8 +58,8 @@ def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: date
         return dict.fromkeys(ERASED_PLACES, 0)
     session.flush()
     rows = _stored(session, ids)
-    per_comment = _copies(rows, names)
-    for comment_id, reason in _moderators_words(session, ids):
+    per_comment = copies_of(rows, names)
+    for comment_id, reason in moderators_words(session, ids):
         per_comment.setdefault(comment_id, {}).setdefault(reason, erased_reason(reason))
     notes = _notes_on(session, ids)
     for comment_id, note in notes:
@@ -94,55 +94,6 @@ def _stored(session: Session, ids: list[int]) -> list[Any]:
         return []
     return list(session.execute(select(Comment.id, Comment.site_id, Comment.text, Comment.author_name,
                                        Comment.decision_reason, Comment.rule_hits).where(Comment.id.in_(ids))))
-
-
-def _copies(rows: list[Any], names: bool) -> dict[int, dict[str, str]]:
-    """By comment, each string that quotes or names what is erased, and what its copies become."""
-    by_comment: dict[int, dict[str, str]] = {}
-    for row in rows:
-        copies = by_comment.setdefault(row.id, {})
-        if row.text:
-            copies[row.text] = ERASED
-        if names and row.author_name:
-            copies[row.author_name] = ERASED
-        if row.decision_reason and erased_reason(row.decision_reason) != row.decision_reason:
-            copies[row.decision_reason] = erased_reason(row.decision_reason)
-        for hit in row.rule_hits or ():
-            if isinstance(hit, dict) and isinstance(hit.get("reason"), str):
-                copies[hit["reason"]] = ERASED
-    return by_comment
-
-
-# Keys under which an audit entry keeps what a person wrote about the comment: a decision's reason,
-# an undo's or a reversal's, and the undone decision's.
-_REASON_KEYS = ("reason", "decision_reason")
-
-
-def _moderators_words(session: Session, ids: list[int]) -> list[tuple[int, str]]:
-    """Every reason people gave about these comments, from their audit entries: the current
-    decision's is on the row, but an undone or reversed one's, and the undo's own ("because she
-    wrote ..."), were left in the audit log and the events of the earlier decision (a re-check walk)."""
-    if not ids:
-        return []
-    found = []
-    for comment_id, details in session.execute(select(AuditEntry.comment_id, AuditEntry.details).where(
-            AuditEntry.comment_id.in_(ids), AuditEntry.actor.like("user:%"))):
-        for key in _REASON_KEYS:
-            value = details.get(key) if isinstance(details, dict) else None
-            if isinstance(value, str) and value and erased_reason(value) != value:
-                found.append((comment_id, value))
-    return found
-
-
-def erased_reason(reason: str | None) -> str | None:
-    """A decision's reason without the moderator's own words: the guideline reason chosen before the
-    colon stays (what the comment broke), the note after it goes."""
-    if reason is None:
-        return None
-    choice = reason.split(":", 1)[0].strip()
-    if choice not in GUIDELINE_REASONS:
-        return ERASED
-    return choice if reason.strip() == choice else f"{choice}: {ERASED}"
 
 
 def _notes_on(session: Session, ids: list[int]) -> list[tuple[int, str]]:
@@ -227,42 +178,6 @@ def _stamp_unsent_events(session: Session, ids: list[int]) -> None:
 def _delete(session: Session, model: type, where: ColumnElement[bool]) -> int:
     result = session.execute(delete(model).where(where).execution_options(synchronize_session=False))
     return result.rowcount or 0
-
-
-def scrub_json(session: Session, model: type, column: str, where: ColumnElement[bool], copies: dict[str, str],
-               keys: frozenset[str] = frozenset(), per_comment: dict[int, dict[str, str]] | None = None) -> int:
-    """Blank, in `column` of the rows `where` picks, every string value under `keys` and every
-    copy `copies` names (with `per_comment`'s for the row's comment), whole or inside a longer
-    string ("reports; threat of violence: ..."): it becomes what the copy maps to. How many rows changed."""
-    changed = 0
-    for row in session.scalars(select(model).where(where).with_for_update()):
-        own = copies | per_comment.get(row.comment_id, {}) if per_comment else copies
-        before = getattr(row, column)
-        after = _scrub(before, own, sorted((k for k in own if len(k) >= MIN_QUOTED), key=len, reverse=True), keys)
-        if after != before:
-            setattr(row, column, after)
-            changed += 1
-    session.flush()
-    return changed
-
-
-# Shorter copies are replaced only where they are a whole value: "ok" inside "booked" is no quote.
-MIN_QUOTED = 8
-
-
-def _scrub(value: Any, copies: dict[str, str], inside: list[str], keys: frozenset[str]) -> Any:
-    if isinstance(value, dict):
-        return {k: (None if k in keys and isinstance(v, str) else _scrub(v, copies, inside, keys))
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v, copies, inside, keys) for v in value]
-    if isinstance(value, str):
-        if value in copies:
-            return copies[value]
-        for copy in inside:
-            if copy in value:
-                value = value.replace(copy, copies[copy])
-    return value
 
 
 def author_hash(author_id: str) -> str:
