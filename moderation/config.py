@@ -76,6 +76,9 @@ def _between(low: float, high: float) -> Rule:
 _RULES: dict[str, Rule] = {
     "PORT": _between(1, 65535),
     "METRICS_PORT": _between(0, 65535),
+    # A hundred years, as a site's retention: more days than that reach back past the timestamps
+    # PostgreSQL can subtract, and the retention task would fail on every run.
+    "WEBHOOK_EVENT_DAYS": _between(0, 36_500),
     "REPORTER_WEIGHT_FLOOR": _between(0, 1),
     # Longer, a streaming task's pool process would sleep rather than score, and a comment's wait
     # for it would pass the one second the service answers for under load.
@@ -84,7 +87,7 @@ _RULES: dict[str, Rule] = {
         "DATABASE_STATEMENT_TIMEOUT", "PROXY_COUNT", "WEBHOOK_MAX_RETRIES", "BACKPRESSURE_SOFT_LIMIT",
         "BACKPRESSURE_HARD_LIMIT", "BACKPRESSURE_RECHECK_SECONDS", "ANONYMOUS_REPORT_WEIGHT_CAP",
         "ANONYMOUS_REPORT_FACTOR", "ANONYMOUS_REPORT_THRESHOLD_SHARE", "DRIFT_PSI_WARN", "OWN_LABEL_WEIGHT",
-        "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER", "WEBHOOK_EVENT_DAYS")},
+        "PENDING_RESEND_AFTER", "WEBHOOK_RESEND_AFTER")},
     **{name: _ABOVE_ZERO for name in (
         "WEB_WORKERS", "WORKER_CONCURRENCY", "WEBHOOK_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "SCORING_TASKS", "MAX_TEXT_LENGTH",
         "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT", "REDIS_COUNTER_TIMEOUT",
