@@ -50,8 +50,11 @@ def test_one_readers_comments_are_listed_across_stories(client, site):
     assert [c["id"] for c in listing(client, site, author_id="reader-zq").get_json()["comments"]] == theirs
     assert [c["id"] for c in listing(client, site, author_id="reader-zq", story_id="s-2").get_json()["comments"]] == (
         theirs[1:])
-    blank = listing(client, site, author_id="  ")
-    assert blank.status_code == 400 and blank.get_json()["error"]["field"] == "author_id"
+    for worst in ("  ", "\u200b", "a" * 5000):  # blank, invisible, huge
+        refused = listing(client, site, author_id=worst)
+        assert refused.status_code == 400 and refused.get_json()["error"]["field"] == "author_id", repr(worst)
+    assert listing(client, site, author_id="reader\x00zq").status_code == 400  # a NUL: refused for any URL
+    assert listing(client, site, author_id="読者-🙂").get_json()["comments"] == []  # odd but valid: none such
 
 
 def test_another_sites_comments_are_never_listed(client, site, outsider):
