@@ -42,7 +42,7 @@ def _idle_check(valid: bool) -> bool:
         return False
     now = int(time.time())
     seen = session.get("seen")
-    if isinstance(seen, int) and now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+    if _seconds_left(now) < 0:
         g.session_idle = True
         return False
     if not isinstance(seen, int) or (now - seen >= _SEEN_STEP_SECONDS and request.endpoint not in PASSIVE_ENDPOINTS):
@@ -171,7 +171,12 @@ def logout() -> Response:
 def session_state() -> Response:
     """How long the session has before idle sign-out, for static/idle.js: a tab's own clock knew
     nothing of the user's other tabs, and one said "You were signed out" while another was in use."""
+    return jsonify({"seconds_left": max(0, _seconds_left(int(time.time())))})
+
+
+def _seconds_left(now: int) -> int:
+    """Seconds before the session is idle too long (negative: it is); a session from before idle
+    sign-out (no time seen) has all of them."""
     seen = session.get("seen")
     limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    left = limit - (int(time.time()) - seen) if isinstance(seen, int) else limit
-    return jsonify({"seconds_left": max(0, left)})
+    return limit - (now - seen) if isinstance(seen, int) else limit
