@@ -39,6 +39,12 @@ def checked_reason(action: str, reason: str | None) -> str | None:
     return clean_reason(reason, required=action == "reject", to="reject a comment")
 
 
+def waits_for_decision(session: Session, comment_id: int) -> bool:
+    """Whether the comment is still one a moderator can decide (a refused decision's card stays
+    in view only then; decided by someone else, it has left the queue)."""
+    return session.scalar(select(Comment.status).where(Comment.id == comment_id)) in DECIDABLE
+
+
 def lock_for_decision(session: Session, comment_ids: list[int], *, skip_locked: bool = False) -> list[Comment]:
     """The comments, locked for this transaction. skip_locked (bulk) leaves out rows another
     transaction is deciding right now instead of waiting for it."""

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from classifiers.attributes import ATTRIBUTES
-from moderation.domain.decisions import DECIDABLE, decide
+from moderation.domain.decisions import DECIDABLE, decide, waits_for_decision
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids, visible_sites
 from moderation.domain.storms import active_storms
@@ -19,7 +18,7 @@ from moderation.domain.history import comment_history
 from moderation.domain.queue import comment_detail, review_queue
 from moderation.domain.queue_filters import TAB_HINTS, TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
-from moderation.models import REPORT_REASONS, Comment
+from moderation.models import REPORT_REASONS
 from moderation.request_input import parse_int
 from moderation.review.highlight import highlight, marked_words
 from moderation.review.undo_offer import offer_undo
@@ -154,8 +153,7 @@ def decide_comment(comment_id: int) -> Response:
         # opened): the moderator's focus was on it. Decided by someone else, it has left the queue,
         # and the focus goes on to the next card as after a decision, not back to the top of the page.
         flash(f"Comment #{comment_id}: {error.message}", "warning")
-        status = db.session.scalar(select(Comment.status).where(Comment.id == comment_id))
-        return redirect(_back(stay_on=comment_id if status in DECIDABLE else None), code=303)
+        return redirect(_back(stay_on=comment_id if waits_for_decision(db.session, comment_id) else None), code=303)
     except ValidationFailed as error:
         flash(f"Comment #{comment_id}: {error.message}.", "error")
         return redirect(_back(stay_on=comment_id), code=303)
