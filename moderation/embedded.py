@@ -201,6 +201,12 @@ def start_redis(var_dir: Path) -> tuple[str, subprocess.Popen | None]:
     return redis_url(var_dir), proc
 
 
+def has_database(config) -> bool:
+    """Whether there is a database at hand without making one: DATABASE_URL's, or the embedded one
+    `up` made in the var dir."""
+    return bool(config.DATABASE_URL) or (Path(config.VAR_DIR) / "pgdata").exists()
+
+
 class NoDatabase(RuntimeError):
     """DATABASE_URL is unset and the var dir holds no embedded database for a command to use."""
 
@@ -214,7 +220,7 @@ def resolve_urls(config, *, need_redis: bool, create_database: bool = True) -> l
     a key the service refused, and `db dump` wrote an empty backup and exited 0.
     """
     started: list[subprocess.Popen] = []
-    if not config.DATABASE_URL and not create_database and not (Path(config.VAR_DIR) / "pgdata").exists():
+    if not create_database and not has_database(config):
         raise NoDatabase(f"DATABASE_URL is not set and {config.VAR_DIR} holds no database yet: set DATABASE_URL "
                          "to the service's PostgreSQL, or start the service once with `make run` "
                          "(`moderation up`), which creates the embedded one there")

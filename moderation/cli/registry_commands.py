@@ -173,9 +173,10 @@ def register_trained(path: Path) -> None:
 
     from moderation.config import Config
     from moderation.domain.model_registry import register_artifact, trained_for
+    from moderation.embedded import has_database
 
     config = Config.from_env()
-    if not config.DATABASE_URL and not (config.VAR_DIR / "pgdata").exists():
+    if not has_database(config):
         click.echo("not registered: no database here (set DATABASE_URL, or later `moderation models register PATH`)")
         return
     try:
