@@ -19,6 +19,8 @@ from types import ModuleType
 
 import psycopg
 
+from moderation.processes import process_alive
+
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "moderation"
@@ -83,19 +85,10 @@ def _forget_dead_handles(pgdata: Path) -> None:
     with wheel.postgres_server.PostgresServer._lock:
         handles = wheel.utils.DiskList(path)
         pids = handles.get()
-        alive = [pid for pid in pids if _process_alive(pid)]
+        alive = [pid for pid in pids if process_alive(pid)]
         if alive != pids:
             handles.put(alive)
             log.warning("embedded PostgreSQL: forgot handles of dead processes %s", sorted(set(pids) - set(alive)))
-
-
-def _process_alive(pid: int) -> bool:
-    import psutil
-
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
 
 
 def stop_postgres(var_dir: Path) -> None:

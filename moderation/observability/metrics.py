@@ -27,6 +27,7 @@ from pathlib import Path
 from prometheus_client import Counter, Histogram, values
 
 from moderation.observability.metric_files import ReservedMmapedDict
+from moderation.processes import process_alive
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -130,21 +131,12 @@ def clear_role(directory: Path, role: str, host: str | None = None) -> int:
     host = host_tag() if host is None else host
     for path in glob.glob(os.path.join(str(directory), f"*_{role}-{host}-*.db")):
         pid = path[:-len(".db")].rsplit("-", 1)[-1]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and process_alive(int(pid)):
             continue
         os.unlink(path)
         removed += 1
     return removed
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
 
 
 def clear_all(directory: Path) -> None:
