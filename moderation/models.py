@@ -174,7 +174,8 @@ class Report(Base):
     # How the weight came about (reason weight x the reporter's track record on this site), shown
     # to moderators so a discounted report is not mistaken for a light reason.
     weight_reason: Mapped[str | None] = mapped_column(Text)
-    # Set when a moderator decides the comment: "upheld" (rejected) or "dismissed" (approved).
+    # Set when a moderator decides the comment: "upheld" (rejected) or "dismissed" (approved); or
+    # "removed" when the comment is deleted before a decision (domain/report_outcomes.py).
     outcome: Mapped[str | None] = mapped_column(String(20))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -32,6 +32,7 @@ RELEASED = {
     "0021_revisions.py": "37392402a954b761",
     "0022_held_reported.py": "dbdf9d9a09de3cf9",
     "0023_mend_registry.py": "1249d2ea712f689b",
+    "0024_removed_reports.py": "69bbf0698cb7ed79",
 }
 
 

@@ -3,12 +3,19 @@ operator's walk upgraded a 29 November database (0013_registry before it held th
 and nothing was ever scored again, and one stamped 0018_revisions (since renamed) failed to upgrade."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from alembic.script import ScriptDirectory
 from migration_databases import fresh_database
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
-from moderation.migrate import upgrade
+from moderation.domain.sites import create_site
+from moderation.migrate import alembic_config, upgrade
+from moderation.models import Comment, Report
 
 DATABASE = "upgrade_from_old_releases"
+HEAD = ScriptDirectory.from_config(alembic_config("postgresql://unused")).get_current_head()
 
 
 def _sql(url: str, *statements: str) -> list:
@@ -37,7 +44,7 @@ def test_a_registry_made_before_it_kept_the_artifacts_bytes_gets_the_columns(ser
     _sql(url, "ALTER TABLE model_versions DROP COLUMN artifact_bytes, DROP COLUMN card_bytes")  # 0013 as first released
     upgrade(url)
     assert {"artifact_bytes", "card_bytes"} <= _columns(url)
-    assert _stamps(url) == ["0023_mend_registry"]
+    assert _stamps(url) == [HEAD]
 
 
 def test_a_database_stamped_with_a_renamed_migration_upgrades(services):
@@ -45,7 +52,7 @@ def test_a_database_stamped_with_a_renamed_migration_upgrades(services):
     upgrade(url, "0021_revisions")
     _sql(url, "UPDATE alembic_version SET version_num = '0018_revisions'")  # 0021's name at 7d3d7a6
     upgrade(url)
-    assert _stamps(url) == ["0023_mend_registry"]
+    assert _stamps(url) == [HEAD]
 
 
 def test_a_database_stamped_on_two_branches_since_chained_upgrades(services):
@@ -54,4 +61,28 @@ def test_a_database_stamped_on_two_branches_since_chained_upgrades(services):
     # 82f0549: 0015_training_runs and 0016_shadow were two heads; 0016 now follows 0015.
     _sql(url, "INSERT INTO alembic_version (version_num) VALUES ('0015_training_runs')")
     upgrade(url)
-    assert _stamps(url) == ["0023_mend_registry"]
+    assert _stamps(url) == [HEAD]
+
+
+def test_reports_left_open_on_comments_deleted_before_the_upgrade_close_as_removed(services):
+    url = fresh_database(services.database_url, DATABASE)
+    upgrade(url, "0023_mend_registry")  # 0024 changes rows, not the schema: today's models fit
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            site = create_site(session, "daily-planet").site
+            at = datetime(2026, 11, 30, 10, tzinfo=timezone.utc)
+            gone, kept = (Comment(site_id=site.id, external_id=f"c-{status}", story_id="s-1", author_id="a-1", text="x", body_hash=status,
+                                  status=status,
+                                  status_changed_at=at) for status in ("deleted", "published"))
+            session.add_all([gone, kept])
+            session.flush()
+            session.add_all([Report(comment_id=c.id, reason="spam", weight=1.0) for c in (gone, kept)])
+            session.commit()
+            ids = gone.id, kept.id
+    finally:
+        engine.dispose()
+    upgrade(url)
+    [rows] = _sql(url, f"SELECT outcome, resolved_at = '2026-11-30T10:00:00Z' FROM reports "
+                       f"ORDER BY comment_id = {ids[1]}")
+    assert [tuple(r) for r in rows] == [("removed", True), (None, None)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moderation.domain.authors import REPORT_COUNTS
 from moderation.models import SANCTION_KINDS, STATUSES
 
 _DT = {"type": "string", "format": "date-time"}
@@ -21,8 +22,10 @@ SCHEMAS: dict[str, Any] = {
             "note": {"type": "string", "nullable": True},
             "weight": {"type": "number", "description": "The reason's weight times the reporter's track record on this site."},
             "created_at": _DT,
-            "outcome": {"type": "string", "enum": ["upheld", "dismissed"], "nullable": True,
-                        "description": "Set when a moderator decides the comment: upheld (rejected) or dismissed (approved)."},
+            "outcome": {"type": "string", "enum": ["upheld", "dismissed", "removed"], "nullable": True,
+                        "description": "Set when a moderator decides the comment: upheld (rejected) or dismissed "
+                                       "(approved); removed when the comment was deleted (by the site, its reader or "
+                                       "an erasure) before anyone decided it."},
             "resolved_at": _DT_NULL,
         },
     },
@@ -53,7 +56,7 @@ SCHEMAS: dict[str, Any] = {
                 "by_status": {"type": "object", "properties": {s: {"type": "integer"} for s in STATUSES}},
             }},
             "reports_against": {"type": "object", "properties": {
-                k: {"type": "integer"} for k in ("total", "upheld", "dismissed", "open")}},
+                k: {"type": "integer"} for k in REPORT_COUNTS}},
             "sanction": {"allOf": [{"$ref": "#/components/schemas/Sanction"}], "nullable": True,
                          "description": "The sanction in force, if any."},
             "sanctions": {"type": "array", "items": {"$ref": "#/components/schemas/Sanction"},

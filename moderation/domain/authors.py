@@ -18,7 +18,7 @@ from moderation.domain.status import now
 from moderation.models import STATUSES, AuthorSanction, Comment, Report
 
 AUTHOR_PAGE_COMMENTS = 100
-REPORT_COUNTS = ("total", "upheld", "dismissed", "open")
+REPORT_COUNTS = ("total", "upheld", "dismissed", "removed", "open")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class AuthorRecord:
     author_id: str
     author_name: str | None
     comments_by_status: dict[str, int]
-    reports: dict[str, int]  # total, upheld, dismissed, open
+    reports: dict[str, int]  # REPORT_COUNTS
     sanction: AuthorSanction | None
     history: list[AuthorSanction]
 

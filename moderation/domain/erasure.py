@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.erasure_copies import ERASED, copies_of, erased_reason, moderators_words, scrub_json
 from moderation.domain.labels import SUGGESTSCORE
 from moderation.domain.lifecycle import DELETED, REMOVAL, audit, change_status, now
+from moderation.domain.report_outcomes import close_reports_of_deleted
 from moderation.models import (AuditEntry, AuthorErasure, AuthorSanction, Comment, CommentRevision, LabelledExample,
                                Report, Site, WebhookDelivery)
 
@@ -203,6 +204,7 @@ def erase_author(session: Session, site: Site, author_id: str, *, actor: str, at
         .order_by(Comment.id).with_for_update(of=Comment)))
     deliveries = [change_status(session, c, DELETED, actor=actor, by=REMOVAL, reason="the author's erasure request")
                   for c in comments if c.status != DELETED]
+    close_reports_of_deleted(comments, at)
     reports = list(session.scalars(
         select(Report).join(Comment, Comment.id == Report.comment_id)
         .where(Comment.site_id == site.id, Report.reporter_id == author_id, Report.note.is_not(None))

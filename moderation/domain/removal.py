@@ -15,6 +15,7 @@ from moderation.domain.comments import comment_for_site
 from moderation.domain.erasure import erase_everywhere
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DELETED, REMOVAL, change_status, now
+from moderation.domain.report_outcomes import close_reports_of_deleted
 from moderation.models import Comment, Site, WebhookDelivery
 
 REQUESTERS = ("site", "author")
@@ -39,6 +40,7 @@ def delete_comment(session: Session, site: Site, comment_id: int, *, actor: str,
         return Removal(comment, None, deleted=False)
     delivery = change_status(session, comment, DELETED, actor=actor, by=REMOVAL,
                              reason=f"deleted at the {requested_by}'s request", requested_by=requested_by)
+    close_reports_of_deleted([comment], comment.status_changed_at)
     if site.retention_days == 0:
         erase_everywhere(session, [comment.id], at=now())
         session.refresh(comment)

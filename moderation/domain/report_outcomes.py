@@ -5,9 +5,15 @@ comment is rejected, "dismissed" when it is approved. Reports resolved earlier k
 (a comment approved, reported again and then rejected upholds only the later reports). Each
 resolution is a `report.resolved` webhook event, in the decision's transaction, so the site can
 tell the reader; the outcome also feeds the reporter's weight (see reporter_weights.py).
+
+A comment deleted before any moderator decided it (by the site, its reader or an erasure) leaves
+nothing to decide: its open reports close as "removed". The comment's own `deleted` event tells
+the site, so there is no event per report, and "removed" weighs neither way in a reporter's track
+record: the site may have deleted it for reasons of its own.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -17,6 +23,7 @@ from moderation.domain.reports import serialize_report
 from moderation.models import Comment, WebhookDelivery
 
 OUTCOMES = {REJECTED: "upheld", APPROVED: "dismissed"}
+REMOVED = "removed"
 
 
 def resolve_reports(session: Session, comment: Comment, at: datetime) -> list[WebhookDelivery]:
@@ -44,3 +51,15 @@ def resolve_reports(session: Session, comment: Comment, at: datetime) -> list[We
             session.add(delivery)
             deliveries.append(delivery)
     return deliveries
+
+
+def close_reports_of_deleted(comments: Iterable[Comment], at: datetime) -> int:
+    """Close the open reports of comments just deleted; how many. The caller commits."""
+    closed = 0
+    for comment in comments:
+        for report in comment.reports:
+            if report.outcome is None:
+                report.outcome = REMOVED
+                report.resolved_at = at
+                closed += 1
+    return closed

@@ -217,7 +217,8 @@ def serialize_report(report: Report) -> dict[str, object]:
         "note": report.note,
         "weight": report.weight,
         "created_at": report.created_at.isoformat() if report.created_at else None,
-        # "upheld" (the comment was rejected) or "dismissed" (approved); null until decided.
+        # "upheld" (the comment was rejected), "dismissed" (approved) or "removed" (deleted before a
+        # decision: domain/report_outcomes.py); null while open.
         "outcome": report.outcome,
         "resolved_at": report.resolved_at.isoformat() if report.resolved_at else None,
     }

@@ -38,7 +38,7 @@ def test_an_author_shows_comments_by_status_reports_against_and_sanctions(app, c
     assert body["author_id"] == "a/1"
     assert body["comments"]["total"] == 2
     assert body["comments"]["by_status"]["rejected"] == 1 and body["comments"]["by_status"]["pending"] == 1
-    assert body["reports_against"] == {"total": 1, "upheld": 1, "dismissed": 0, "open": 0}
+    assert body["reports_against"] == {"total": 1, "upheld": 1, "dismissed": 0, "removed": 0, "open": 0}
     assert body["sanction"]["kind"] == "suspend" and body["sanction"]["active"] is True
     assert [s["reason"] for s in body["sanctions"]] == ["spam links"]
     assert "mona" not in str(body)  # moderators' names stay on our side
@@ -63,6 +63,26 @@ def test_a_comments_reports_show_their_outcome(app, client, site, moderator):
     assert body["comment_id"] == comment_id
     assert [(r["id"], r["reporter_id"], r["outcome"]) for r in body["reports"]] == [(posted["id"], "r1", "upheld")]
     assert body["reports"][0]["resolved_at"]
+
+
+def test_a_comment_deleted_before_a_decision_closes_its_reports_without_counting_against_the_reporter(
+        client, site):
+    """An erased author's page said "1 open" of a comment no moderator could review any more."""
+    deleted, erased, other = submit(client, site, "c-1", "a-1"), submit(client, site, "c-2", "a-2"), submit(client, site, "c-3")
+    for comment_id in (deleted, erased):
+        client.post(f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "reporter_id": "r1"},
+                    headers=site.headers)
+    assert client.delete(f"/api/v1/comments/{deleted}", headers=site.headers).status_code == 200
+    assert client.delete("/api/v1/authors/a-2", headers=site.headers).status_code == 200
+
+    for comment_id in (deleted, erased):
+        [report] = client.get(f"/api/v1/comments/{comment_id}/reports", headers=site.headers).get_json()["reports"]
+        assert report["outcome"] == "removed" and report["resolved_at"]
+    assert client.get("/api/v1/authors/a-1", headers=site.headers).get_json()["reports_against"] == {
+        "total": 1, "upheld": 0, "dismissed": 0, "removed": 1, "open": 0}
+    later = client.post(f"/api/v1/comments/{other}/reports", json={"reason": "spam", "reporter_id": "r1"},
+                        headers=site.headers).get_json()["report"]
+    assert later["weight"] == 1.0  # the site's deletions say nothing of how well r1 reports
 
 
 def test_another_sites_comment_reports_are_404(client, site, outsider):
