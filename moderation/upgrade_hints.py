@@ -54,6 +54,7 @@ def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
                      f"  release registers its own, {shipped[0]}, at first start and scores with it. To score with the\n"
                      f"  old one again, register the old release's models/civility.skops and promote it:\n"
                      f"    .venv/bin/moderation models register OLD/models/civility.skops")
+    missing = []
     for rule in STARTER_RULES:
         # Sites never offered it that never had it: one that had it and took it out chose to, and so
         # did one made without it when it was offered (`--rules none`).
@@ -61,8 +62,10 @@ def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
                    and rule["kind"] not in offered.get(site_id, set())]
         if without:
             listed = ", ".join(without[:5]) + (f" and {len(without) - 5} more" if len(without) > 5 else "")
-            hints.append(f"  New sites start with the rule {json.dumps(rule)}; {len(without)} made before it never had it\n"
-                         f"  ({listed}): add it on /admin, the site's Edit, then Rules and stories.")
+            missing.append(f"    {json.dumps(rule)}: {len(without)} ({listed})")
+    if missing:  # one hint, a line a rule: a site from before the four personal-information rules lacks them all
+        hints.append("  New sites start with rules that sites made before them never had, and how many lack each:\n"
+                     + "\n".join(missing) + "\n  Add them on /admin: the site's Edit, then Rules and stories.")
     return hints
 
 

@@ -244,6 +244,7 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     ("phone", "Ring +44 20 7946 0958 for tickets."),
     ("phone", "Her number is (212) 555-0187, tell her."),
     ("phone", "Local folks can dial 555 1234 today."),
+    ("phone", "Call 718-622-0221 now http://t.co/u3PzeV9E9q"),  # a link beside it leaves it a phone
     ("email", "Write to jane.doe@example.com about it."),
     ("email", "jane dot doe? no: jane at example dot com"),
     ("street_address", "I know where the councilman lives: 12 Oak Street"),
@@ -262,6 +263,15 @@ def test_personal_information_fires(kind, text):
     ("phone", "Between 1999-2004 the budget grew 3.14159265 times."),
     ("phone", "The meeting is on 2024-05-01 at 10:30."),
     ("phone", "Flight 370 left with 239 people on board."),
+    ("phone", "Reverted vandalism from 149.63.96.145, again."),                   # an IP address
+    ("phone", "the edit by an IP (212.174.135.194) from Turkey"),
+    ("phone", "I 1000000000% guarantee it"),
+    ("phone", "an Internet black belt. 212.127.137.2 22:53, 5 Jun 2005 (UTC)"),
+    ("phone", "for understanding contradictions. — 2007-07-18 15:40Z"),
+    ("phone", "Plausible Inference, Softcover, ISBN: 1558604790 Publisher: Morgan Kaufmann"),
+    ("payment_card", "singh bros. p. 256. isbn 978-81-7205-071-9. oclc 28583123."),
+    ("phone", "[Set of 6](https://www.amazon.com/dp/B07FJM1QK9/ref=sr_1_3?qid=1551377250&sr=8-3)"),
+    ("payment_card", "SOURCE: https://twitter.com/someone/status/1096643923945144320?s=19"),
     ("email", "Thanks @jane for the tip at noon."),
     ("street_address", "I walked 5 miles down the street."),
     ("street_address", "In 2020 Oak trees fell on the road."),

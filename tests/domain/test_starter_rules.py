@@ -27,15 +27,23 @@ def _post(site: Site, external_id: str, text: str) -> int:
 
 
 STARTER = {"Someone should shoot the mayor.": "threats", "I hate women.": "group-hate",
-           "Du bist ein geistesgestörter Idiot und solltest dich schämen.": "other-language"}
+           "Du bist ein geistesgestörter Idiot und solltest dich schämen.": "other-language",
+           # The model scores a reader's personal information as civil: doxxing, or a reader's own by mistake.
+           "Her number is (212) 555-0187, tell her what you think.": "phone-numbers",
+           "Write to him at jane.doe@example.com and let him know.": "email-addresses",
+           "The councilman lives at 12 Oak Street, if anyone wants to write.": "street-addresses",
+           "My card is 4111 1111 1111 1111, can you refund me?": "card-numbers"}
 
 
 @pytest.mark.parametrize("text", list(STARTER))
-def test_a_new_site_holds_a_threat_group_hate_or_a_foreign_comment_the_model_lets_through(app, services, text):
+def test_a_new_site_holds_threats_hate_foreign_comments_and_personal_information_the_model_lets_through(
+        app, services, text):
     with app.app_context():
         output, site = _create(services, "morning-post")
-        assert "rules:          threats, group-hate, other-language" in output
-        assert [r["kind"] for r in current_rules(db.session, site.id)] == ["threat_words", "group_attack", "other_language"]
+        assert ("rules:          threats, group-hate, other-language, phone-numbers, email-addresses, "
+                "street-addresses, card-numbers") in output
+        assert [r["kind"] for r in current_rules(db.session, site.id)] == [
+            "threat_words", "group_attack", "other_language", "phone", "email", "street_address", "payment_card"]
         audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:rules_changed")).all()
         assert [(e.actor, e.details["version"]) for e in audited] == [(cli_actor(), 1)]
         created = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:created")).one()
