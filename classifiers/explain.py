@@ -76,7 +76,8 @@ def explain_text(
         spans = []
         for k in order:
             a, b = chunks[k]
-            begin, end = starts[a], ends[b - 1]
+            # The least and the most: where a bidi override reversed the text, so are its offsets.
+            begin, end = min(starts[a:b]), max(ends[a:b])
             spans.append({"begin": int(begin), "end": int(end), "score": float(row[k]), "text": text[begin:end]})
         result[attribute] = spans
     return result

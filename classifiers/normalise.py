@@ -14,6 +14,7 @@ import re
 import unicodedata
 from typing import Callable, Sequence
 
+from classifiers.bidi import RLO, display_order, in_display_order
 from classifiers.masks import EMPHASIS_STAR, MASKABLE_WORDS, MASKED, fits_a_word, unmask
 
 # Look-alikes that NFKC leaves alone (Cyrillic/Greek letters that render like Latin ones).
@@ -324,6 +325,8 @@ _MASK_STEP = next(i for i, step in enumerate(_STEPS) if step[0] is MASKED)
 
 def normalise(text: str) -> str:
     """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
+    if RLO in text:  # letters drawn right to left are read as drawn (classifiers/bidi.py)
+        text = in_display_order(text)
     text = _part_hashtags(blank_markup(text))
     text = text.lower() if text.isascii() else text.translate(_TABLE)
     return _run_steps(text, _STEPS).strip()
@@ -341,10 +344,12 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    blanked = blank_markup(text)
+    order = display_order(text)
+    blanked = blank_markup(text if order is None else "".join(text[i] for i in order))
     breaks = set(_hashtag_breaks(blanked)) if "#" in blanked else set()
-    for i, char in enumerate(blanked):
-        if i in breaks:  # a space between a hashtag's words, with the offsets of the letter before it
+    for k, char in enumerate(blanked):
+        i = k if order is None else order[k]  # offsets into `text` as written
+        if k in breaks:  # a space between a hashtag's words, with the offsets of the letter before it
             chars.append(" ")
             starts.append(i - 1)
             ends.append(i)
@@ -433,6 +438,8 @@ def spaced_code(chunk: str) -> int:
     masked word (a mask, or emphasis if another chunk's star pairs with it: `masks.unmask`): a text with
     one is normalised whole.
     """
+    if RLO in chunk:  # it reorders the chunks after it (classifiers/bidi.py)
+        return SPACED_UNSAFE
     lowered = chunk.lower() if chunk.isascii() else chunk.translate(_TABLE)
     text = decode_entities(lowered)
     if not text or not text.isprintable() or " " in text:  # "&nbsp;" and "&#10;" decode to whitespace

@@ -79,7 +79,9 @@ def _rule_spans(text: str, rule_hits: list[Any] | None) -> list[tuple[int, int, 
     for rule, words in quoted:
         at = cleaned.find(words)
         if at >= 0:
-            spans.append((starts[at], ends[at + len(words) - 1], rule, 0.0, True))
+            # The least and the most: a bidi override reverses offsets (classifiers/bidi.py).
+            stop = at + len(words)
+            spans.append((min(starts[at:stop]), max(ends[at:stop]), rule, 0.0, True))
     return spans
 
 

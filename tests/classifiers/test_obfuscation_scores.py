@@ -22,6 +22,9 @@ PAIRS = [
     ("You dumb loser", "You d-u-m-b loser"),
     ("Great article, thanks", "ＧＲＥＡＴ article, thanks"),
     ("I enjoyed the interview with the mayor", "I enjoyed the interview with the mayor\u200b\u200b"),
+    # A right-to-left override: a browser draws the letters after it backwards, so they read as here
+    ("You are a stupid idiot.", "\u202e.toidi diputs a era uoY\u202c"),
+    ("you are a moron", "you are a \u202enorom\u202c"),
 ]
 
 

@@ -46,6 +46,9 @@ CRAFTED = [
     "#BuildTheWall now", "#ThisIsA b c", "x #IAmA b c", "a #BlackLivesMatter!", "#pRoBLeMAtiC", "#NYTimes",
     # A pipe is markup, and a run of "!" between letters two words unless it masks a word
     "talk|contribs", "a|b c", "chance!!!!!after", "n!!!gger", "a!!!b!!!c", "!!!!b", "x!!!!", "|i|",
+    # A right-to-left override reorders the chunks after it, into the next ones
+    "Someone should \u202etoohs\u202c the mayor.", "\u202e.toidi diputs a era uoY\u202c", "a \u202e b c", "\u202e",
+    "x\u202eab\ncd ef", "a \u202eb \u202dcd ef\u202c g\u202c h",
 ]
 
 

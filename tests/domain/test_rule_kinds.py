@@ -26,6 +26,7 @@ BANNED = {"kind": "banned_words", "words": ["stupid", "fuck", "cheap watches"]}
     "$tup1d take",                       # leet
     "f*ck this",                         # starred
     "Buy CHEAP   watches here",          # a phrase, whatever the spacing
+    "you are \u202ediputs\u202c",          # drawn right to left by an override: shown as "stupid"
 ])
 def test_banned_words_match_obfuscated_spellings(text):
     assert fired(BANNED, text)
@@ -421,3 +422,13 @@ def test_a_threat_the_model_flags_ranks_with_the_rudest_insult():
     threat = decide(policy, {"toxicity": 0.3, "threat": 0.7})
     insult = decide(policy, {"toxicity": 0.99, "threat": 0.0})
     assert threat.status == insult.status == "held" and threat.priority > insult.priority
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("threat_words", "Someone should \u202etoohs\u202c the mayor."),  # a browser shows "shoot"
+    ("threat_words", "I know where you \u202eevil\u202c"),
+    ("group_attack", "I \u202eetah\u202c women."),
+])
+def test_threats_and_hate_written_backwards_under_a_bidi_override_fire_as_shown(kind, text):
+    """An international newsroom's walk: all three were published, the rules reading "toohs"."""
+    assert fired({"kind": kind}, text)

@@ -1,0 +1,109 @@
+"""Text in the order a reader sees it, where a bidi override reorders it.
+
+A right-to-left override (U+202E) makes a browser draw the Latin letters after it right to left:
+"Someone should \u202etoohs\u202c the mayor." shows as "Someone should shoot the mayor.", while the
+model and the word rules read "toohs" and published it (an international newsroom's walk). So
+normalising reads such a text in display order: the explicit embedding and override levels of the
+Unicode bidi algorithm (UAX #9, X1-X8 and L2), with every character that is not overridden taken as
+left-to-right, which is what a Latin text is. Only a text with an RLO changes: without one, Latin
+letters are never drawn backwards, and other right-to-left text (Arabic, Hebrew) keeps its
+logical order, the order it is read in.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+RLO, LRO, RLE, LRE, PDF = "\u202e", "\u202d", "\u202b", "\u202a", "\u202c"
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+_TO_ODD = frozenset((RLO, RLE, RLI))
+_TO_EVEN = frozenset((LRO, LRE, LRI, FSI))
+_ISOLATES = frozenset((LRI, RLI, FSI))
+_PARAGRAPH = frozenset("\n\r\u2029\x1c\x1d\x1e\x85")
+_MAX_DEPTH = 125  # UAX #9's limit: deeper pushes are ignored, as browsers ignore them
+
+
+def display_order(text: str) -> list[int] | None:
+    """The indices of `text` in display order (left to right), or None when it has no RLO."""
+    if RLO not in text:
+        return None
+    embedding, strong = _explicit_levels(text)
+    levels = _resolved_levels(embedding, strong)
+    odd = [lv for lv in levels if lv % 2]
+    if not odd:
+        return None
+    order = list(range(len(text)))
+    current = levels[:]
+    for floor in range(max(levels), min(odd) - 1, -1):  # L2: reverse each run at this level or higher
+        i = 0
+        while i < len(current):
+            if current[i] < floor:
+                i += 1
+                continue
+            j = i
+            while j < len(current) and current[j] >= floor:
+                j += 1
+            order[i:j] = order[i:j][::-1]
+            current[i:j] = current[i:j][::-1]
+            i = j
+    return order
+
+
+def _explicit_levels(text: str) -> tuple[list[int], list[str]]:
+    """Each character's embedding level (X1-X8) and direction: "L" or "R" (an override's, or its own
+    strong one), or "N" for one that takes its neighbours' (spaces, punctuation, the controls)."""
+    embedding: list[int] = []
+    strong: list[str] = []
+    stack: list[tuple[int, str | None, bool]] = [(0, None, False)]  # (level, override, opened by an isolate)
+    for char in text:
+        level, override, _ = stack[-1]
+        if char in _TO_ODD or char in _TO_EVEN:
+            embedding.append(level)
+            pushed = level + 1 + (level % 2 == (char in _TO_ODD))  # the next odd, or the next even, level
+            if pushed <= _MAX_DEPTH:
+                stack.append((pushed, "R" if char == RLO else "L" if char == LRO else None, char in _ISOLATES))
+            strong.append("N")
+            continue
+        if char == PDF:
+            if len(stack) > 1 and not stack[-1][2]:
+                stack.pop()
+        elif char == PDI:
+            while len(stack) > 1 and not stack.pop()[2]:
+                pass
+        elif char in _PARAGRAPH:
+            stack = [(0, None, False)]
+        level, override, _ = stack[-1]
+        embedding.append(level)
+        if char in (PDF, PDI) or char in _PARAGRAPH:
+            strong.append("N")
+        elif override is not None:
+            strong.append(override)
+        else:
+            kind = unicodedata.bidirectional(char)
+            strong.append("L" if kind in ("L", "EN") else "R" if kind in ("R", "AL", "AN") else "N")
+    return embedding, strong
+
+
+def _resolved_levels(embedding: list[int], strong: list[str]) -> list[int]:
+    """N1-N2 and I1-I2: a neutral between two characters of one direction takes it, any other the
+    direction of its level; then a character against its level's direction goes one level up."""
+    n = len(embedding)
+    resolved = strong[:]
+    i = 0
+    while i < n:
+        if resolved[i] != "N":
+            i += 1
+            continue
+        j = i
+        while j < n and resolved[j] == "N" and embedding[j] == embedding[i]:
+            j += 1
+        own = "R" if embedding[i] % 2 else "L"
+        before = resolved[i - 1] if i > 0 and embedding[i - 1] == embedding[i] else own
+        after = resolved[j] if j < n and embedding[j] == embedding[i] and resolved[j] != "N" else own
+        resolved[i:j] = [before if before == after else own] * (j - i)
+        i = j
+    return [level + ((level % 2 == 0) == (d == "R")) for level, d in zip(embedding, resolved)]
+
+
+def in_display_order(text: str) -> str:
+    order = display_order(text)
+    return text if order is None else "".join(text[i] for i in order)
