@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from classifiers.normalise import normalise
+from classifiers.normalise import normalise, normalise_with_offsets
 
 # Letters and digits of any script (Arabic, Chinese, Hebrew stay as written once normalised), with
 # apostrophes: [a-z0-9'] made every Arabic word list entry "letterless" and every Arabic text one
@@ -48,6 +48,51 @@ def find_words(text: str, words: Sequence[str], pattern: re.Pattern[str] | None 
         if fits:
             return fits
     return None
+
+
+def written_as(text: str, found: str) -> str:
+    """The stretch of `text`, as written, that normalised to `found` (a `find_words` result); `found`
+    itself if it came from a starred word, which is found in the text as written."""
+    cleaned, starts, ends = normalise_with_offsets(text)
+    at = re.search(rf"(?<!{_EDGE}){re.escape(found)}(?!{_EDGE})", cleaned)
+    if at is None:
+        starred = re.search(r"(?<![a-z0-9*#%])" + "".join("[a-z*#%]" if c.isalpha() else re.escape(c) for c in found)
+                            + r"(?![a-z0-9*#%])", text.lower())
+        return text[starred.start():starred.end()] if starred else found
+    a, b = at.span()
+    return text[min(starts[a:b]):max(ends[a:b])]  # least and most: a bidi override reverses them
+
+
+# Letters styled rather than written in a script of their own: obfuscation, never a language's word.
+_STYLED = ("FULLWIDTH", "MATHEMATICAL", "CIRCLED", "PARENTHESIZED", "SQUARED", "NEGATIVE", "MODIFIER", "SUBSCRIPT",
+           "SUPERSCRIPT", "REGIONAL")
+
+
+def _script(letter: str) -> str:
+    """The script a letter is written in ("LATIN" for an accented Latin one), or "STYLED"."""
+    if letter.isascii():
+        return "LATIN"
+    base = unicodedata.normalize("NFD", letter)[0]
+    if base.isascii():
+        return "LATIN"
+    name = unicodedata.name(base, "")
+    if name.startswith(_STYLED) or "SMALL CAPITAL" in name:
+        return "STYLED"
+    return name.split(" ")[0] or "STYLED"
+
+
+def another_languages_word(written: str, listed: str) -> bool:
+    """Whether `written` matched the listed word only by folding letters that make another word in
+    a language: accents (año for "ano", schwül for "schwul") or another script's look-alikes (Russian
+    "сор" for "cop", Latin "xep" for Russian "хер"), all its letters in one script. Obfuscation
+    mixes scripts (ѕtupid: a Cyrillic s), styles letters (ｓｔｕｐｉｄ) or swaps them for digits and
+    signs ($tup1d), and a repeated letter (stuuupid) is one the listed word has."""
+    own = set(listed.casefold())
+    letters = [c for c in written.casefold() if c.isalpha()]
+    if all(c in own for c in letters):
+        return False
+    scripts = {_script(c) for c in letters}
+    return len(scripts) == 1 and "STYLED" not in scripts
 
 
 def _mask_fits(token: str, words: Iterable[str]) -> str | None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from classifiers import language
+from classifiers.normalise import normalise
 from moderation.domain import rule_matchers as match
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.group_attacks import group_attack
@@ -274,10 +275,28 @@ class Compiled:
         for rule in self.rules:
             kind = rule["kind"]
             detail = _check(rule, kind, text, facts, fingerprint, self.patterns.get(rule["name"]), normalised)
-            if detail is not None:
-                reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
-                hits.append(Hit(rule["name"], rule["action"], reason[:MAX_REASON + 60], KINDS[kind].priority, kind))
+            if detail is None:
+                continue
+            action = rule["action"]
+            if kind in ("banned_words", "suspect_words"):
+                detail, another_language = _listed_word(text, detail[1:-1], rule["words"])
+                if another_language and action == REJECT:
+                    action = HOLD  # a person tells schwül from schwul; a rule that rejects cannot
+            reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
+            hits.append(Hit(rule["name"], action, reason[:MAX_REASON + 60], KINDS[kind].priority, kind))
         return hits
+
+
+def _listed_word(text: str, found: str, words: Sequence[str]) -> tuple[str, bool]:
+    """The detail for a listed word `find_words` found (normalised): the word as the list has it, and
+    as the comment wrote it when that differs; and whether the comment's may be another language's word.
+    The list's spelling, not the normalised one: a moderator read "ypod" for a banned урод."""
+    written = match.written_as(text, found)
+    listed = next((w for w in words if normalise(w) == found), found)
+    another_language = match.another_languages_word(written, listed)
+    if " ".join(written.casefold().split()) == " ".join(listed.casefold().split()):
+        return f'"{listed}"', another_language
+    return f'"{listed}" written "{written}"', another_language
 
 
 def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerprint: str,

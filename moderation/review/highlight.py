@@ -14,14 +14,15 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from classifiers.normalise import markup_spans, normalise_with_offsets
+from classifiers.normalise import markup_spans, normalise, normalise_with_offsets
 
 # After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
 _LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|table)\s*>|<br\b[^<>]*>", re.IGNORECASE)
 
 
 # The words a rule found, quoted at the end of its reason (rules.Compiled.evaluate writes them so).
-_QUOTED = re.compile(r': "([^"]+)"\Z')
+# The reason's last quote: 'banned word: "schwul" written "schwül"' quotes the comment last.
+_QUOTED = re.compile(r'"([^"]+)"\Z')
 
 
 @dataclass
@@ -77,7 +78,8 @@ def _rule_spans(text: str, rule_hits: list[Any] | None) -> list[tuple[int, int, 
     cleaned, starts, ends = normalise_with_offsets(text)
     spans = []
     for rule, words in quoted:
-        at = cleaned.find(words)
+        words = normalise(words)  # the comment's own spelling, or the rule's normalised one: both normalise alike
+        at = cleaned.find(words) if words else -1
         if at >= 0:
             # The least and the most: a bidi override reverses offsets (classifiers/bidi.py).
             stop = at + len(words)

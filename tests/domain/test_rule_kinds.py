@@ -432,3 +432,21 @@ def test_a_threat_the_model_flags_ranks_with_the_rudest_insult():
 def test_threats_and_hate_written_backwards_under_a_bidi_override_fire_as_shown(kind, text):
     """An international newsroom's walk: all three were published, the rules reading "toohs"."""
     assert fired({"kind": kind}, text)
+
+
+@pytest.mark.parametrize("words, text, action, reason", [
+    (["ano"], "Feliz año nuevo a todos.", "hold", 'banned word: "ano" written "año"'),
+    (["schwul"], "Heute ist es sehr schwül draußen.", "hold", 'banned word: "schwul" written "schwül"'),
+    (["cop"], "много сор", "hold", 'banned word: "cop" written "сор"'),            # Russian "rubbish"
+    (["хер"], "the xep protocol", "hold", 'banned word: "хер" written "xep"'),
+    (["урод"], "ты урод", "reject", 'banned word: "урод"'),                     # not "ypod", as it read
+    (["stupid"], "ѕtupid", "reject", 'banned word: "stupid" written "ѕtupid"'),  # scripts mixed: obfuscation
+    (["stupid"], "ｓｔｕｐｉｄ", "reject", 'banned word: "stupid" written "ｓｔｕｐｉｄ"'),
+    (["stupid"], "what a STUUUPID idea", "reject", 'banned word: "stupid" written "STUUUPID"'),
+])
+def test_a_banned_word_matched_only_by_folding_another_languages_letters_is_held_not_rejected(
+        words, text, action, reason):
+    """An international newsroom's walk: a German site's banned "schwul" rejected "schwül" (humid)."""
+    [hit] = Compiled(validate_rules([{"name": "b", "kind": "banned_words", "words": words}])).evaluate(
+        text, Facts(author_id="a"))
+    assert (hit.action, hit.reason) == (action, reason)
