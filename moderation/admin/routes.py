@@ -13,6 +13,7 @@ from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
 from moderation.admin.settings import SETTING_LABELS, loaded_settings, update_site_settings
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.audit_search import audit_page
 from moderation.domain.storms import calm_storms
 from moderation.models import Site
@@ -47,7 +48,7 @@ def edit_site(site_id: int) -> str:
 @auth.login_required("admin")
 def save_site(site_id: int) -> Response | tuple[str, int]:
     try:
-        changed = update_site_settings(db.session, site_id, request.form, user=auth.current_user())
+        changed, deliveries = update_site_settings(db.session, site_id, request.form, user=auth.current_user())
     except NotFound:
         abort(404)
     except ValidationFailed as error:
@@ -56,7 +57,7 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
     except Conflict as error:  # another admin's save came first: show theirs, not this stale form
         db.session.rollback()
         return site_page(db.session.get(Site, site_id), error=error), 409
-    db.session.commit()
+    commit_and_send(db.session, deliveries)
     if any(name.startswith("storm_") for name in changed):
         calm_storms(db.session)  # triggers turned off (or calm shortened) end the storms now, not at the next sweep
     site = db.session.get(Site, site_id)

@@ -14,7 +14,8 @@ from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.settings import domain_settings
 from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
-from moderation.models import Site, User
+from moderation.domain.lifecycle import visibility_changed
+from moderation.models import Site, User, WebhookDelivery
 
 MODES = ("pre", "post")
 
@@ -164,8 +165,11 @@ def _merge(name: str, current: Any, seen: Any, new: Any, conflicts: list[str]) -
     return new
 
 
-def update_site_settings(session: Session, site_id: int, form: Mapping[str, str], *, user: User) -> list[str]:
-    """Apply the form to the site, one audit entry per changed setting; returns the changed names.
+def update_site_settings(
+    session: Session, site_id: int, form: Mapping[str, str], *, user: User
+) -> tuple[list[str], list[WebhookDelivery]]:
+    """Apply the form to the site, one audit entry per changed setting; returns the changed names,
+    and the webhook events of comments a new moderation mode shows or hides, to send after the commit.
 
     Raises Conflict, changing nothing, where another admin changed a setting this one changed too
     since the page loaded. The caller commits.
@@ -191,4 +195,5 @@ def update_site_settings(session: Session, site_id: int, form: Mapping[str, str]
         audit(session, f"user:{user.username}", "site:settings_changed", site_id=site.id, site=site.name,
               setting=name, old=old, new=new)
         changed.append(name)
-    return changed
+    deliveries = visibility_changed(session, site, actor=f"user:{user.username}") if "moderation_mode" in changed else []
+    return changed, deliveries

@@ -16,7 +16,7 @@ from moderation.domain.report_outcomes import resolve_reports
 from moderation.domain.membership import can_see_site
 from moderation.domain.reasons import clean_reason
 from moderation.domain.lifecycle import (
-    APPROVED, DECIDABLE, DECISION, REJECTED, actor_in_words, change_status, commit_and_send, now,
+    APPROVED, DECIDABLE, DECISION, REJECTED, actor_in_words, change_status, commit_and_send, now, only_visibility_changed,
 )
 from moderation.models import AuditEntry, Comment, User, WebhookDelivery
 
@@ -64,7 +64,8 @@ def apply_decision(
     """One decision on a comment the caller locked and checked the user may see; every refusal
     (AlreadyDecided) comes before any change. The caller commits, then sends the deliveries.
     decide() and bulk decisions both go through here, so they follow the same rules."""
-    if comment.version != expected_version or comment.status not in DECIDABLE:
+    stale = comment.version != expected_version and not only_visibility_changed(session, comment, expected_version)
+    if stale or comment.status not in DECIDABLE:
         who = _last_actor(session, comment)
         if comment.decision:
             message = f"This comment was already decided by {who or 'someone else'} ({comment.status})."

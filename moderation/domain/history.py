@@ -10,7 +10,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import APPROVED, DECIDED, DELETED, actor_in_words, parse_status_action
+from moderation.domain.lifecycle import (
+    APPROVED, DECIDED, DELETED, VISIBILITY_ACTION, actor_in_words, parse_status_action,
+)
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, AuthorSanction, Comment, CommentRevision, WebhookDelivery
 
@@ -47,6 +49,11 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
                 else f"Reversed {decider}'s decision" if decider else "Reversed the decision")
         what = f"{verb} ({details.get('decision')}); back to {details.get('restored_status')}"
         return HistoryEvent(entry.at, "undo", _who(entry.actor), what, why, order=entry.id)
+    if entry.action == VISIBILITY_ACTION:
+        shown = "Shown on the site" if details.get("visible") else "Hidden on the site"
+        return HistoryEvent(entry.at, "status", _who(entry.actor),
+                            f"{shown}: the site's moderation mode became {details.get('moderation_mode')}",
+                            None, order=entry.id)
     if change is not None:
         old, new = change
         if entry.actor == "system:scorer":

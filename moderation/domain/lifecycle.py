@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -21,7 +21,7 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.errors import Conflict
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.status_writes import BatchWrites, SessionWrites
-from moderation.models import Comment, Site, WebhookDelivery
+from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
 from moderation.observability import metrics
 
 PENDING = "pending"      # received, not scored yet
@@ -227,6 +227,45 @@ def change_status(
     }
     # Its id is set at flush, or by BatchWrites.write; send it for delivery after the commit.
     return writes.event(site_id=comment.site_id, comment_id=comment.id, event=event, at=comment.status_changed_at)
+
+
+VISIBILITY_ACTION = "visibility"
+
+
+def visibility_changed(session: Session, site: Site, *, actor: str) -> list[WebhookDelivery]:
+    """The site's moderation mode changed whether its pending and held comments show (`is_visible`):
+    each gets a new version and a `comment.status_changed` event, its status the same and
+    `"visibility_changed": true`, so a site that applies only newer versions shows or hides it. A
+    head of community switched to pre-moderation in a storm and the held insults stayed on the page:
+    nothing told the site. The caller commits and sends."""
+    at = now()
+    comments = session.scalars(select(Comment).where(Comment.site_id == site.id, Comment.status.in_((PENDING, HELD)))
+                               .order_by(Comment.id).with_for_update(of=Comment)).all()
+    writes = SessionWrites(session)
+    deliveries = []
+    for comment in comments:
+        comment.version += 1
+        writes.audit(actor, VISIBILITY_ACTION, comment_id=comment.id,
+                     details={"visible": is_visible(comment), "moderation_mode": site.moderation_mode})
+        if site.webhook_url:
+            event = {"type": "comment.status_changed", "version": comment.version, "previous_status": comment.status,
+                     "visibility_changed": True, "comment": serialize_comment(comment), "occurred_at": at.isoformat()}
+            deliveries.append(writes.event(site_id=site.id, comment_id=comment.id, event=event, at=at))
+    return deliveries
+
+
+def only_visibility_changed(session: Session, comment: Comment, since_version: int) -> bool:
+    """Whether every version the comment took after `since_version` only showed or hid it (a new
+    moderation mode): a moderator's card from before is not stale for that. Each version has its
+    audit entry, a status change or a visibility one."""
+    newer = comment.version - since_version
+    if newer <= 0:
+        return False
+    actions = session.scalars(
+        select(AuditEntry.action).where(AuditEntry.comment_id == comment.id,
+                                        or_(AuditEntry.action == VISIBILITY_ACTION, AuditEntry.action.like("status:%")))
+        .order_by(AuditEntry.id.desc()).limit(newer)).all()
+    return len(actions) == newer and all(action == VISIBILITY_ACTION for action in actions)
 
 
 def commit_and_send(session: Session, deliveries: Iterable[WebhookDelivery | None]) -> None:

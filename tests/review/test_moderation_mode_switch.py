@@ -1,0 +1,72 @@
+"""Switching a site between pre- and post-moderation shows or hides its pending and held comments:
+the site is told, comment by comment, and moderators' open cards stay decidable."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from review_helpers import csrf_token
+from sqlalchemy import select
+
+from moderation import db
+from moderation.models import Comment, WebhookDelivery
+
+
+@pytest.fixture
+def hooked(make_site):
+    return make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")
+
+
+def _switch(client, site_id: int, mode: str):
+    page = client.get(f"/admin/sites/{site_id}").get_data(as_text=True)
+    return client.post(f"/admin/sites/{site_id}", data={"csrf_token": csrf_token(page), "moderation_mode": mode,
+                                                       "report_threshold": "2",
+                                                       "webhook_url": "http://127.0.0.1:9/hooks"})
+
+
+def test_switching_to_post_moderation_tells_the_site_each_comment_it_now_shows(
+        app, client, sign_in, admin, moderator, grant, hooked, make_comment):
+    """A head of community's walk: the API's `visible` flipped with the same version and no event,
+    so a site that applies only newer versions kept held insults on the page after switching back."""
+    held, pending = make_comment(hooked.id), make_comment(hooked.id, status="pending")
+    published = make_comment(hooked.id, status="published")
+    grant(moderator, hooked)
+    moderating = sign_in(moderator)
+    card = moderating.get(f"/review/{held}").get_data(as_text=True)  # opened before the switch
+
+    assert _switch(sign_in(admin), hooked.id, "post").status_code == 303
+
+    with app.app_context():
+        events = {d.comment_id: d.event for d in db.session.scalars(select(WebhookDelivery))}
+        assert set(events) == {held, pending}  # the published one showed already
+        for comment_id, status in ((held, "held"), (pending, "pending")):
+            event = events[comment_id]
+            assert event["type"] == "comment.status_changed" and event["visibility_changed"] is True
+            assert event["previous_status"] == event["comment"]["status"] == status
+            assert event["comment"]["visible"] is True and event["version"] == 2
+        assert db.session.get(Comment, published).version == 1
+    api = client.get(f"/api/v1/comments/{held}", headers=hooked.headers).get_json()
+    assert (api["visible"], api["version"]) == (True, 2)
+    assert "Shown on the site: the site&#39;s moderation mode became post" in moderating.get(
+        f"/review/{held}").get_data(as_text=True)
+
+    # The card the moderator opened before still decides: only its visibility changed since.
+    form = card[card.find('<form class="decide"'):]
+    response = moderating.post(f"/review/{held}/decide", data={
+        "csrf_token": csrf_token(card), "version": re.search(r'name="version" value="(\d+)"', form).group(1),
+        "action": "reject", "reason_choice": "Personal attack or insult"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Comment, held).status == "rejected"
+
+
+def test_switching_back_hides_them_again(app, client, sign_in, admin, hooked, make_comment):
+    held = make_comment(hooked.id)
+    admin_client = sign_in(admin)
+    _switch(admin_client, hooked.id, "post")
+    _switch(admin_client, hooked.id, "pre")
+    api = client.get(f"/api/v1/comments/{held}", headers=hooked.headers).get_json()
+    assert (api["visible"], api["version"]) == (False, 3)
+    with app.app_context():
+        last = db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id.desc())).first()
+        assert last.event["comment"]["visible"] is False and last.event["version"] == 3
