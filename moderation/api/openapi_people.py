@@ -73,6 +73,9 @@ WEBHOOKS_TEXT = (
     "status before the decision, with `\"reversal\": true` and `reversed_decision` (`action`, `reason`, "
     "`moderator`, `decided_at`); each report that decision resolved is open again, announced as "
     "`report.reopened` (`report_id`, `reporter_id`, `comment_id`, `previous_outcome`, `report`)."
+    " A site switched between pre- and post-moderation shows or hides its pending and held comments: each is a "
+    "`comment.status_changed` with its status unchanged, a new `version` and `\"visibility_changed\": true`."
+    " A comment deleted before anyone decided it closes its open reports as `removed`, with no event of their own."
 )
 
 
