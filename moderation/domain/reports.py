@@ -13,6 +13,13 @@ What a report does depends on where the comment is:
   when their weight reaches the threshold, the comment is held again for another look.
 * rejected: recorded, nothing else changes.
 
+Holding a published or approved comment hides it on a pre-moderated site, so one reader alone may
+not: it takes two named reporters, or one whose reports here moderators have upheld before. A
+head of community's walk had a new reader id hide ten civil comments in a minute with one "hate"
+report each, and reader ids cost a troll nothing. Past the threshold with one untried reporter, a
+published comment stays shown and waits in the Reported tab (lifecycle.in_review_queue) for a
+moderator, first in line by its report weight; an approved one stays approved.
+
 Anonymous reports (no reporter_id) weigh at most half a named one (ReportLimits.anonymous_factor),
 and all of a comment's anonymous reports together stay below its site's report threshold (at most
 anonymous_threshold_share of it, and at most anonymous_weight_cap): anyone can file them, so they
@@ -33,7 +40,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import REPORTS, reports_reach_threshold
-from moderation.domain.reporter_weights import reporter_weight
+from moderation.domain.reporter_weights import reporter_weight, track_record
 from moderation.domain.lifecycle import APPROVED, DELETED, HELD, PUBLISHED, REPORT, change_status, now
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
@@ -142,10 +149,24 @@ def file_report(
         if reports_reach_threshold(weight, threshold):
             comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
             comment.priority = (comment.priority or 0.0) + _report_priority(weight, threshold)
-            delivery = change_status(
-                session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports", report_weight=weight
-            )
+            if _reporters_may_hide(session, comment):
+                delivery = change_status(
+                    session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports", report_weight=weight
+                )
     return Filing(report, comment, created=True, delivery=delivery)
+
+
+REPORTERS_TO_HIDE = 2
+
+
+def _reporters_may_hide(session: Session, comment: Comment) -> bool:
+    """Whether the reports that count (since its decision, for an approved comment) come from
+    REPORTERS_TO_HIDE named reporters, or from one whose reports on the site were upheld before."""
+    since = comment.decided_at if comment.status == APPROVED else None
+    named = set(session.scalars(select(Report.reporter_id).where(
+        Report.comment_id == comment.id, Report.reporter_id.is_not(None),
+        *([Report.created_at > since] if since is not None else []))))
+    return len(named) >= REPORTERS_TO_HIDE or any(track_record(session, comment.site_id, r)[0] > 0 for r in named)
 
 
 def _check_rates(session: Session, site: Site, comment: Comment, reporter_id: str | None,

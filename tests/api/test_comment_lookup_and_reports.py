@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from moderation import db
-from moderation.domain.lifecycle import ACTOR_KINDS, can_change, change_status, now
+from moderation.domain.lifecycle import ACTOR_KINDS, can_change, change_status, in_review_queue, now
 from moderation.models import Comment, Report, WebhookDelivery
 
 GOOD = {"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "A thoughtful comment."}
@@ -129,7 +129,25 @@ def test_reports_reaching_the_threshold_hold_a_published_comment_and_tell_the_si
     assert [e["comment"]["status"] for e in events] == ["published", "held"]
 
 
-def test_one_named_hate_report_is_enough_to_hold_a_comment(app, client, site):
+def test_one_new_readers_hate_report_sends_a_comment_to_review_without_hiding_it_and_a_second_hides_it(
+        app, client, site):
+    """A head of community's walk: five new reader ids each hid civil comments with one report."""
+    comment_id = submit(client, site)
+    move(app, comment_id, "published")
+    report(client, site, comment_id, reason="hate", reporter_id="r-1")
+    assert status_of(client, site, comment_id) == "published"
+    with app.app_context():
+        assert in_review_queue(db.session.get(Comment, comment_id))  # the Reported tab
+    report(client, site, comment_id, reason="hate", reporter_id="r-2")
+    assert status_of(client, site, comment_id) == "held"
+
+
+def test_a_reader_whose_reports_were_upheld_before_holds_a_comment_alone(app, client, site):
+    earlier = submit(client, site, id="c-0")
+    report(client, site, earlier, reason="hate", reporter_id="r-1")
+    with app.app_context():
+        db.session.scalars(select(Report)).one().outcome = "upheld"
+        db.session.commit()
     comment_id = submit(client, site)
     move(app, comment_id, "published")
     report(client, site, comment_id, reason="hate", reporter_id="r-1")

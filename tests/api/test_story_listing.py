@@ -76,7 +76,8 @@ def test_a_story_counts_its_comments_by_status(app, client, site):
     move(app, ids[0], "published")
     move(app, ids[1], "held")
     move(app, ids[2], "published")
-    report(client, site, ids[2], reason="hate", reporter_id="r-1")  # held again by reports
+    for reporter in ("r-1", "r-2"):  # held again by two readers' reports
+        report(client, site, ids[2], reason="hate", reporter_id=reporter)
 
     body = client.get("/api/v1/stories/s-1", headers=site.headers).get_json()
 

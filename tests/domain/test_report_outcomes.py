@@ -61,13 +61,14 @@ def test_reports_are_upheld_when_the_comment_is_rejected_and_the_site_is_told(ap
 def test_reports_are_dismissed_when_the_comment_is_approved(app, hooked, moderator):
     with app.app_context():
         comment_id = published(hooked.id, 1)
-        report(hooked.id, comment_id, "r1")  # harassment weighs 2: holds the comment
+        report(hooked.id, comment_id, "r1")  # harassment weighs 2: two readers hold the comment
+        report(hooked.id, comment_id, "r2")
         assert db.session.get(Comment, comment_id).status == "held"
         moderate(comment_id, moderator.id, "approve")
         db.session.expire_all()
-        assert db.session.scalars(select(Report.outcome)).one() == "dismissed"
+        assert db.session.scalars(select(Report.outcome)).all() == ["dismissed", "dismissed"]
         resolved = [d.event for d in db.session.scalars(select(WebhookDelivery)) if d.event["type"] == "report.resolved"]
-    assert [(e["reporter_id"], e["outcome"]) for e in resolved] == [("r1", "dismissed")]
+    assert sorted((e["reporter_id"], e["outcome"]) for e in resolved) == [("r1", "dismissed"), ("r2", "dismissed")]
 
 
 def test_a_later_decision_resolves_only_the_reports_still_open(app, site, moderator):
@@ -75,12 +76,13 @@ def test_a_later_decision_resolves_only_the_reports_still_open(app, site, modera
         comment_id = published(site.id, 1)
         report(site.id, comment_id, "early")
         moderate(comment_id, moderator.id, "approve")
-        report(site.id, comment_id, "late-1", "hate")  # reopens review after the approval
+        report(site.id, comment_id, "late-1", "hate")  # two readers reopen review after the approval
+        report(site.id, comment_id, "late-2", "hate")
         assert db.session.get(Comment, comment_id).status == "held"
         moderate(comment_id, moderator.id, "reject")
         db.session.expire_all()
         outcomes = dict(db.session.execute(select(Report.reporter_id, Report.outcome)).all())
-    assert outcomes == {"early": "dismissed", "late-1": "upheld"}
+    assert outcomes == {"early": "dismissed", "late-1": "upheld", "late-2": "upheld"}
 
 
 def test_a_reporter_whose_reports_are_mostly_dismissed_cannot_alone_hold_a_civil_comment(app, site, moderator):

@@ -158,7 +158,8 @@ def test_undo_is_refused_when_the_comment_changed_since(app, site, moderator):
         comment_id = scored(site.id, 1, "A fair and civil point about the budget.")
         moderate(comment_id, moderator.id, "approve")
         # Reports filed after the approval send it back to review: the approval no longer stands alone.
-        file_report(db.session, db.session.get(Site, site.id), comment_id, reason="hate", reporter_id="r9")
+        for reporter in ("r8", "r9"):
+            file_report(db.session, db.session.get(Site, site.id), comment_id, reason="hate", reporter_id=reporter)
         db.session.commit()
         assert db.session.get(Comment, comment_id).status == "held"
         with pytest.raises(UndoRefused, match="changed since that decision"):
