@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.status import audit
 from moderation.domain.users import find_user
-from moderation.models import Site, SiteMember, User
+from moderation.models import Comment, ReviewClaim, Site, SiteMember, User
 
 
 def visible_site_ids(session: Session, user: User) -> set[int] | None:
@@ -85,5 +85,9 @@ def revoke(session: Session, username: str, site: str | int, *, actor: str) -> U
     ).rowcount
     if not removed:
         raise NotFound(f"user {user.username} is not a member of {found.name}", field="username")
+    # Their claims on the site's comments end with it: a moderator removed mid-shift kept a card
+    # from colleagues for the rest of its lease.
+    session.execute(delete(ReviewClaim).where(
+        ReviewClaim.user_id == user.id, ReviewClaim.comment_id.in_(select(Comment.id).where(Comment.site_id == found.id))))
     audit(session, actor, "membership:revoked", user=user.username, site_id=found.id, site=found.name)
     return user

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lookalikes import insert_named, new_name
 from moderation.domain.passwords import burn_one_verification, check_password_policy, hash_secret, verify_secret
 from moderation.domain.status import audit, now
-from moderation.models import ROLES, User
+from moderation.models import ROLES, ReviewClaim, User
 
 
 MAX_USERNAME_LENGTH = 100  # the column's
@@ -110,6 +110,7 @@ def disable_user(session: Session, user: User, *, actor: str) -> None:
     keep_an_admin(session, user)
     user.active = False
     end_sessions(session, user)
+    session.execute(delete(ReviewClaim).where(ReviewClaim.user_id == user.id))  # colleagues may take their cards
     audit(session, actor, "user:disabled", user=user.username)
 
 

@@ -190,3 +190,21 @@ def claims_now() -> datetime:
     from moderation.domain.status import now
 
     return now()
+
+
+@pytest.mark.parametrize("ends", ["removed from the site", "disabled"])
+def test_a_moderator_removed_or_disabled_mid_shift_no_longer_holds_their_cards(app, site, alice, bob, admin, ends):
+    """A head of community's walk: the removed moderator's claim kept a card from colleagues for 3 minutes."""
+    from moderation.domain.membership import revoke
+    from moderation.domain.users import disable_user
+
+    [comment_id] = held(app, site.id)
+    with app.app_context():
+        claim(db.session, comment_id, user(alice), at=T0, lease=LEASE)
+        if ends == "disabled":
+            disable_user(db.session, user(alice), actor="user:ada")
+        else:
+            revoke(db.session, "alice", site.id, actor="user:ada")
+        db.session.commit()
+        taken = claim(db.session, comment_id, user(bob), at=T0 + timedelta(seconds=30), lease=LEASE)
+        assert taken.mine(user(bob))
