@@ -45,6 +45,17 @@ def test_it_escapes_comment_text(sign_in, moderator, site, make_comment, grant):
     assert "&lt;b&gt;rude&lt;/b&gt;" in html
 
 
+def test_a_long_report_note_shows_its_start_on_the_card_and_the_rest_on_request(sign_in, moderator, site,
+                                                                                make_comment, grant):
+    """A 1,900-character note filled the card, and without a space made the page 21,415 px wide."""
+    grant(moderator, site)
+    note = "N" * 1900
+    make_comment(site.id, reports=[{"reason": "harassment", "note": note}])
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert f"“{'N' * 299}…”" in html
+    assert f"<summary>whole note (1900 characters)</summary>{note}</details>" in html
+
+
 def test_a_comment_the_language_rule_held_is_marked_with_its_language(sign_in, moderator, site, make_comment, grant):
     """A screen reader read "Ты тупой урод" with its English voice: the card named Russian, the text did not."""
     grant(moderator, site)
