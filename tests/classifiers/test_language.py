@@ -19,6 +19,12 @@ FOREIGN = {
     "Te voy a matar, cabrón.": "es",
     "Je vais te tuer, salope.": "fr",
     "Zabiję cię, ty chuju.": "pl",
+    # Shorter still, or transliterated: a script's own letters, or a language's commonest abuse
+    # (an international newsroom's walk found all these published as English).
+    "死ね": "ja", "傻逼": "zh", "バカ": "ja", "كلب": "ar",
+    "Hijo de puta": "es", "Vete a la mierda": "es", "Ta gueule connard": "fr", "Du Wichser": "de",
+    "tu pagal hai kya, chup kar bhenchod": "hi",
+    "غبي " * 3000: "ar", "死ね" * 3000: "ja",  # one word said over and over
 }
 
 ENGLISH = [
@@ -44,6 +50,11 @@ ENGLISH = [
     "fuck shit kunt bitch cock",  # Finnish
     "dear b o b nigga fuck you too dont nobody gaf",  # French
     "But Justine is SO pretty......pretty dumb.",  # German
+    "What a pendejo",  # another language's abuse among English words: the model reads the rest
+    "trump is an intellectual cretin .",
+    "drop me p250 blyat",
+    "ＨＡ！",  # full-width Latin, not Chinese
+    "π",
 ]
 
 # Words English abuse shares with other languages do not make them English.
