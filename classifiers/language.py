@@ -134,6 +134,8 @@ def detect(text: str) -> Language:
     ranked = _identifier().detect(" ".join(plain.split()), model="lite", k=5)
     code, confidence = ranked[0]["lang"], float(ranked[0]["score"])
     english = next((float(r["score"]) for r in ranked if r["lang"] == ENGLISH), 0.0)
+    if latin * 2 < len(letters) and _disguised_english(plain):
+        return Language(ENGLISH, 1.0)
     if latin * 2 < len(letters):  # Cyrillic, Arabic, Chinese ...: not English, whatever the identifier says
         # "死ね" 3,000 times over read as English to it, "傻逼" as Low German: then the script names it.
         script = _script_code(letters)
@@ -162,6 +164,23 @@ def _short(plain: str) -> Language:
     if confidence >= SURE and len(words & _FUNCTION_WORDS.get(code, frozenset())) >= 2 and not any(map(_english, words)):
         return Language(code, confidence)
     return UNSURE
+
+
+def _disguised_english(plain: str) -> bool:
+    """English written in look-alike letters ("уоu аrе а ѕtuріd іdіоt", Cyrillic): once the model's
+    normalising maps them back, all Latin and English to the identifier. It was held as Ukrainian,
+    and refused by the Perspective endpoint as a language it does not support, which a client that
+    publishes on errors published. Russian maps to Latin gibberish ("npubet , kak dena")."""
+    from classifiers.normalise import normalise  # here: language detection alone never needs it
+
+    mapped = normalise(plain)
+    letters = _LETTER.findall(mapped)
+    if not letters or sum(c.isascii() for c in letters) < 0.95 * len(letters):
+        return False
+    if _reads_as_english(mapped):
+        return True
+    best = _identifier().detect(" ".join(mapped.split()), model="lite", k=1)[0]
+    return best["lang"] == ENGLISH and float(best["score"]) >= MIN_CONFIDENCE
 
 
 def _foreign_abuse(plain: str) -> Language | None:

@@ -54,6 +54,8 @@ ENGLISH = [
     "trump is an intellectual cretin .",
     "drop me p250 blyat",
     "ＨＡ！",  # full-width Latin, not Chinese
+    "уоu аrе а ѕtuріd іdіоt",  # Cyrillic look-alikes: the model maps them back and reads it
+    "іdіот ѕтuріd",
     "π",
 ]
 
