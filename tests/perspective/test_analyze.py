@@ -74,6 +74,16 @@ def test_a_comment_in_another_language_is_refused_as_perspective_refuses_a_detec
     assert error["message"] == "Attribute TOXICITY does not support request languages: fr"  # Perspective's, word for word
 
 
+def test_english_in_look_alike_letters_is_scored_not_refused_as_another_language(client, site):
+    """Refused as Ukrainian, which a client that publishes on errors (Coral does) published."""
+    body = {"comment": {"text": "уоu аrе а ѕtuріd іdіоt"}, "requestedAttributes": {"TOXICITY": {}}}
+
+    answer = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()
+
+    assert answer["detectedLanguages"] == ["en"]
+    assert answer["attributeScores"]["TOXICITY"]["summaryScore"]["value"] > 0.8
+
+
 def test_dropping_unsupported_attributes_answers_a_detected_language_with_no_scores(client, site):
     body = {"comment": {"text": FRENCH}, "requestedAttributes": {"TOXICITY": {}}, "dropUnsupportedAttributes": True}
 
