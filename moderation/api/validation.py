@@ -80,7 +80,11 @@ def _id(body: Mapping[str, Any], name: str, *, required: bool) -> str | None:
 
 def path_id(value: str, name: str) -> str:
     """An id from a URL path, read as a body's is stored: less the whitespace around it, and never
-    blank (erasing author " " was accepted, though no comment can have that author)."""
+    blank (erasing author " " was accepted, though no comment can have that author). The URL's
+    bytes that are not UTF-8 arrive as U+FFFD, which no stored id was sent as: erasing author
+    "%C0%AF" answered 200, erasing an author "\ufffd"."""
+    if "\ufffd" in value:
+        raise ValidationFailed(f"{name} in the URL is not valid UTF-8 once percent-decoded", field=name)
     return _id({name: value}, name, required=True) or ""
 
 

@@ -211,3 +211,9 @@ def test_an_author_id_in_the_path_is_read_as_a_posted_one_is(client, site):
     spaced = client.delete("/api/v1/authors/reader-7%20", headers=site.headers)
     assert spaced.status_code == 200 and spaced.get_json()["author_id"] == "reader-7"
     assert spaced.get_json()["counts"]["comments_deleted"] == 1
+
+
+def test_a_path_whose_bytes_are_not_utf8_is_refused_not_read_as_a_replacement_character(client, site):
+    """Erasing author "%C0%AF" answered 200: it erased an author "\ufffd"."""
+    response = client.delete("/api/v1/authors/%C0%AF", headers=site.headers)
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "author_id"
