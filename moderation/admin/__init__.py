@@ -13,3 +13,4 @@ from moderation.admin import operations as _operations  # noqa: F401  (adds /adm
 
 __all__ = ["bp"]
 from moderation.admin import rules as _rules  # noqa: F401  (a site's rules and stories)
+from moderation.admin import decision_report as _decision_report  # noqa: F401,E402  (adds /admin/decisions to bp)

@@ -160,6 +160,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.start_training", "POST"): page(moderator=403, admin=303),  # queued; nothing consumes "training" here
     ("admin.cancel_training", "POST"): page(moderator=403, admin=404),  # run #1 does not exist yet
     ("admin.operations", "GET"): page(moderator=403, admin=200),
+    ("admin.decisions", "GET"): page(moderator=403, admin=200),
+    ("admin.decisions_csv", "GET"): page(moderator=403, admin=200),
     ("metrics.scrape", "GET"): page(moderator=403, admin=200),  # Prometheus text; or METRICS_PORT instead
     ("admin.site_rules", "GET"): page(moderator=403, admin=200),
     ("admin.save_site_rules", "POST"): page(moderator=403, admin=303),  # an empty rule set: "did not change"

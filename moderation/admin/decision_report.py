@@ -1,0 +1,74 @@
+"""/admin/decisions: what the team decided over a period, on a page and as CSV for the editor
+(domain/decision_report.py)."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from flask import Response, render_template, request
+from sqlalchemy import select
+
+from moderation import auth, db
+from moderation.admin.routes import bp
+from moderation.domain.decision_report import DecisionReport, decision_report
+from moderation.domain.status import now
+from moderation.models import Site
+from moderation.request_input import MAX_INT8, parse_int
+
+PERIODS = (1, 7, 30, 90, 365)  # days, as the page offers them
+
+
+def _cell(value: object) -> object:
+    """A spreadsheet reads a cell starting "=", "+", "-" or "@" as a formula: a username is not one."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
+def _report() -> tuple[DecisionReport, int, Site | None] | tuple[str, int]:
+    days = parse_int(request.args.get("days", "7"), 365) or 0
+    if days not in PERIODS:
+        return f"days must be one of {', '.join(map(str, PERIODS))}", 400
+    site = None
+    raw = request.args.get("site", "").strip()
+    if raw:
+        site_id = parse_int(raw, MAX_INT8)
+        site = db.session.get(Site, site_id) if site_id else None
+        if site is None:
+            return "site must be the number of a site on /admin", 400
+    until = now()
+    return decision_report(db.session, since=until - timedelta(days=days), until=until,
+                           site_ids=[site.id] if site else None), days, site
+
+
+@bp.get("/decisions")
+@auth.login_required("admin")
+def decisions() -> str | tuple[str, int]:
+    found = _report()
+    if isinstance(found[0], str):
+        return render_template("error.html", title="Cannot read this filter", message=found[0] + ".",
+                               back_to=request.path, back_label="The last 7 days, every site"), found[1]
+    report, days, site = found
+    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    return render_template("admin/decisions.html", report=report, days=days, site=site, sites=sites, periods=PERIODS)
+
+
+@bp.get("/decisions.csv")
+@auth.login_required("admin")
+def decisions_csv() -> Response | tuple[str, int]:
+    found = _report()
+    if isinstance(found[0], str):
+        return Response(found[0] + "\n", status=found[1], mimetype="text/plain")
+    report, days, site = found
+    out = io.StringIO()
+    rows = csv.writer(out)
+    rows.writerow(["section", "name", "count", "approved", "rejected", "undone", "reversed by an admin"])
+    rows.writerow(["decided by moderators", "approved", report.approved])
+    rows.writerow(["decided by moderators", "rejected", report.rejected])
+    rows.writerow(["rejected when scored", "by the policy, a rule or a sanction", report.rejected_automatically])
+    for reason, count in report.reasons:
+        rows.writerow(["rejections by reason", reason, count])
+    for m in report.moderators:
+        rows.writerow(["moderator", _cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed])
+    name = f"decisions-{site.name if site else 'all-sites'}-{days}d-{report.until:%Y-%m-%d}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
