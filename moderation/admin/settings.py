@@ -105,11 +105,18 @@ def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, 
     webhook_url = (form.get("webhook_url") or "").strip() or None
     if webhook_url is not None:
         check_webhook_url(webhook_url, url_policy)
+    hold, reject = _thresholds(form, "hold_"), _thresholds(form, "reject_")
+    for attribute in sorted(set(hold) & set(reject)):
+        if reject[attribute] < hold[attribute]:  # "hold 0.9 / auto-reject 0.5" saved without a word
+            name = attribute.replace("_", " ")
+            raise ValidationFailed(f"the {name} auto-reject threshold ({reject[attribute]:g}) is below its hold "
+                                   f"threshold ({hold[attribute]:g}): it would reject comments it does not even "
+                                   "hold. Make it higher, or lower the hold threshold", field=f"reject_{attribute}")
     return {
         "moderation_mode": mode,
-        "thresholds": _thresholds(form, "hold_"),
+        "thresholds": hold,
         "auto_reject": form.get("auto_reject") in ("on", "1", "true"),
-        "reject_thresholds": _thresholds(form, "reject_"),
+        "reject_thresholds": reject,
         "report_threshold": report_threshold,
         "webhook_url": webhook_url,
         "share_moderator_names": form.get("share_moderator_names") in ("on", "1", "true"),

@@ -17,7 +17,9 @@ from moderation.admin.loaded_model import model_summary
 from moderation.admin.routes import bp
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.threshold_tuning import PRECISION, curve, parse_target, preview, save_threshold, tuning_data
+from moderation.domain.threshold_tuning import (
+    PRECISION, curve, parse_target, preview, save_threshold, too_few_for, tuning_data,
+)
 from moderation.models import Site
 from moderation.request_input import parse_int
 
@@ -74,6 +76,11 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
         if not math.isfinite(threshold):
             raise ValidationFailed("the threshold must be between 0 and 1", field="threshold")
         kind, value = parse_target(form.get("target"), form.get("value"))
+        # The page offers no Save then; a form posted anyway is refused the same way.
+        blocked = too_few_for(tuning_data(db.session, site, attribute, model_threshold=model["thresholds"].get(attribute),
+                                          limit=DEFAULT_LIMIT), kind)
+        if blocked:
+            raise ValidationFailed(blocked, field="value")
         save_threshold(db.session, site, attribute, threshold, user=auth.current_user(),
                        target={"kind": kind, "value": value})
     except ValidationFailed as error:

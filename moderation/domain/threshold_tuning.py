@@ -29,7 +29,7 @@ from classifiers.metrics import threshold_for_precision
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, SECONDS_PER_DAY
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DECIDED, REJECTED
-from moderation.domain.label_export import one_sided
+from moderation.domain.label_export import FEW_OF_A_KIND, one_sided
 from moderation.domain.reason_labels import rejection_labels
 from moderation.domain.status import audit
 from moderation.models import Comment, Site, User
@@ -125,8 +125,26 @@ def preview(data: TuningData, kind: str, value: float) -> dict[str, Any]:
     return {
         "attribute": data.attribute, "kind": kind, "value": value, "note": note,
         "decided": data.decided, "days": data.days, "chosen": chosen, "current": current,
-        "warnings": _warnings(data, chosen, current),
+        "warnings": _warnings(data, chosen, current), "blocked": too_few_for(data, kind),
     }
+
+
+# A precision target is not offered for saving on fewer decisions than this, with FEW_OF_A_KIND of
+# each kind: a head of community was offered "Save toxicity ≥ 0.998" from 22 decisions, which would
+# have published everything below it.
+MIN_DECIDED_FOR_PRECISION = 100
+
+
+def too_few_for(data: TuningData, kind: str) -> str | None:
+    """Why a threshold for this kind of target may not be saved from these decisions, or None."""
+    if kind != PRECISION:
+        return None
+    approved, rejected = int((data.y == 0).sum()), int(data.y.sum())
+    if data.decided >= MIN_DECIDED_FOR_PRECISION and not one_sided(rejected, approved):
+        return None
+    return (f"a precision target needs {MIN_DECIDED_FOR_PRECISION} decided comments, {FEW_OF_A_KIND} of them "
+            f"approved and {FEW_OF_A_KIND} rejected, and there are {data.decided} ({approved} approved, {rejected} "
+            "rejected). Aim at a number held per day instead, or wait for more decisions")
 
 
 def _per_day(n: float) -> str:

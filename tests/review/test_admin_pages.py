@@ -90,6 +90,14 @@ def test_an_admin_changes_site_settings_and_each_change_is_audited(app, sign_in,
 
 
 
+def test_an_auto_reject_threshold_below_the_hold_threshold_is_refused(app, sign_in, admin, site, fake_model):
+    """A head of community saved "hold 0.9 / auto-reject 0.5" for toxicity without a word."""
+    response = _post_settings(sign_in(admin), site.id, {**VALID, "hold_toxicity": "0.9", "reject_toxicity": "0.5"})
+    assert response.status_code == 400 and "below its hold threshold" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Site, site.id).reject_thresholds == {}
+
+
 def test_a_threshold_of_one_shows_as_off(app, sign_in, admin, site, fake_model):
     client = sign_in(admin)
     assert _post_settings(client, site.id, {**VALID, "hold_insult": "1"}).status_code == 303

@@ -45,10 +45,25 @@ def test_a_preview_shows_the_effect_and_saves_nothing(app, sign_in, admin, decid
                       query_string={"attribute": "toxicity", "target": "precision", "value": "1"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "data:image/png;base64," in html and "Save toxicity ≥ 0.800" in html  # 0.9 and 0.8 were both rejected
+    assert "data:image/png;base64," in html and "0.800" in html  # 0.9 and 0.8 were both rejected
     with app.app_context():
         assert db.session.get(Site, decided.id).thresholds == {}
         assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_a_precision_target_on_a_few_decisions_is_not_offered_for_saving(app, sign_in, admin, decided, fake_model):
+    """A head of community was offered "Save toxicity ≥ 0.998" from 22 decisions."""
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{decided.id}/thresholds",
+                      query_string={"attribute": "toxicity", "target": "precision", "value": "1"})
+    html = page.get_data(as_text=True)
+    assert "Save toxicity" not in html and "Not offered for saving: a precision target needs 100 decided" in html
+    form = {"csrf_token": csrf_token(html), "attribute": "toxicity", "threshold": "0.8", "target": "precision",
+            "value": "1"}
+    response = client.post(f"/admin/sites/{decided.id}/thresholds", data=form)
+    assert "Not saved: a precision target needs 100" in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Site, decided.id).thresholds == {}
 
 
 def test_saving_the_previewed_threshold_is_audited(app, sign_in, admin, decided, fake_model):
