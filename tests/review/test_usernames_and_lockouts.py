@@ -164,3 +164,21 @@ def test_a_moderator_is_added_to_a_site_by_their_name_in_any_case_but_not_when_d
     token = csrf_token(client.get(f"/admin/sites/{site.id}").get_data(as_text=True))
     client.post(f"/admin/sites/{site.id}/members", data={"csrf_token": token, "username": "mona"})
     assert "is disabled: enable them" in client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name, ok", [
+    ("<b>ada</b>", False), ("🙂mod", False), ("mona lisa", False), ("a" * 65, False), ("-mona", False),
+    ("ada.lovelace@example.org", True), ("sämé", True), ("李雷", True), ("mod_2-b", True), ("a" * 64, True),
+])
+def test_a_new_username_is_letters_digits_and_a_few_signs(app, name, ok):
+    """A head of community made "<b>ada</b>", "🙂 mod" and a 300-character name, shown in every list."""
+    from moderation import db
+    from moderation.domain.errors import ValidationFailed
+    from moderation.domain.users import create_user
+
+    with app.app_context():
+        if ok:
+            assert create_user(db.session, name, "a long enough password 42", "moderator").username == name
+        else:
+            with pytest.raises(ValidationFailed, match="at most 64 letters, digits and"):
+                create_user(db.session, name, "a long enough password 42", "moderator")
