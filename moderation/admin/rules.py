@@ -12,6 +12,7 @@ from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.rule_sets import PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, rule_versions, save_rules
 from moderation.domain.rules import KINDS
 from moderation.domain.stories import list_stories, set_story
+from moderation.domain.story_comments import story_counts
 from moderation.models import Site
 
 EXAMPLE = [
@@ -77,6 +78,9 @@ def save_story(site_id: int) -> Response:
     else:
         db.session.commit()
         flash(f"Saved story {story_id.strip()}.", "success")
+        if story_counts(db.session, site, story_id)["total"] == 0:  # a typo closed a story no one comments on
+            flash(f"No comment has arrived on story {story_id.strip()} yet. If you meant a story readers are "
+                  "commenting on, check its id: the site sends it with each comment (its \"story_id\").", "warning")
     return redirect(url_for("admin.site_rules", site_id=site.id, _anchor="stories"), code=303)
 
 

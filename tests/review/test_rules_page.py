@@ -110,6 +110,21 @@ def test_an_admin_closes_a_story_from_the_page(app, sign_in, admin, site):
     assert "The story id must be 1-200 characters." in client.get(blank.headers["Location"]).get_data(as_text=True)
 
 
+def test_closing_a_story_no_comment_has_arrived_on_asks_to_check_its_id(app, client, sign_in, admin, site):
+    """A typo in the id closed a story no one comments on and left the real one open, without a word."""
+    client.post("/api/v1/comments", json={"id": "c-1", "story_id": "election-night", "author_id": "a-1",
+                                          "text": "A fair point."}, headers=site.headers)
+    admin_client = sign_in(admin)
+    token = csrf_token(admin_client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True))
+    said = {}
+    for story_id in ("election-nigth", "election-night"):
+        response = admin_client.post(f"/admin/sites/{site.id}/stories",
+                                     data={"csrf_token": token, "story_id": story_id, "closed": "on"})
+        said[story_id] = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "No comment has arrived on story election-nigth yet" in said["election-nigth"]
+    assert "No comment has arrived" not in said["election-night"]
+
+
 def test_moderators_cannot_see_or_change_rules(sign_in, moderator, site):
     client = sign_in(moderator)
     assert client.get(f"/admin/sites/{site.id}/rules").status_code == 403
