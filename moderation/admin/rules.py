@@ -78,7 +78,7 @@ def save_story(site_id: int) -> Response:
     else:
         db.session.commit()
         flash(f"Saved story {story_id.strip()}.", "success")
-        if story_counts(db.session, site, story_id)["total"] == 0:  # a typo closed a story no one comments on
+        if story_counts(db.session, site, story_id)["comments"]["total"] == 0:  # a typo closed a story no one comments on
             flash(f"No comment has arrived on story {story_id.strip()} yet. If you meant a story readers are "
                   "commenting on, check its id: the site sends it with each comment (its \"story_id\").", "warning")
     return redirect(url_for("admin.site_rules", site_id=site.id, _anchor="stories"), code=303)
