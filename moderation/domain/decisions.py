@@ -45,6 +45,17 @@ def waits_for_decision(session: Session, comment_id: int) -> bool:
     return session.scalar(select(Comment.status).where(Comment.id == comment_id)) in DECIDABLE
 
 
+def own_repeat(session: Session, comment_id: int, *, user: User, action: str, expected_version: int) -> Comment | None:
+    """The comment, when this user's own decision is already the one they send again, made on the
+    very version they sent it from: a key pressed twice, or a form sent twice. It told them "already
+    decided by" themselves and lost the Undo button."""
+    comment = session.get(Comment, comment_id)
+    if (comment is not None and comment.decided_by == user.id and comment.decision == ACTIONS.get(action)
+            and comment.version == expected_version + 1):
+        return comment
+    return None
+
+
 def lock_for_decision(session: Session, comment_ids: list[int], *, skip_locked: bool = False) -> list[Comment]:
     """The comments, locked for this transaction. skip_locked (bulk) leaves out rows another
     transaction is deciding right now instead of waiting for it."""

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from classifiers.attributes import ATTRIBUTES
-from moderation.domain.decisions import DECIDABLE, decide, waits_for_decision
+from moderation.domain.decisions import DECIDABLE, decide, own_repeat, waits_for_decision
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids, visible_sites
 from moderation.domain.storms import active_storms
@@ -149,6 +149,12 @@ def decide_comment(comment_id: int) -> Response:
     except NotFound:
         abort(404)
     except AlreadyDecided as error:
+        repeated = own_repeat(db.session, comment_id, user=auth.current_user(), action=request.form.get("action", ""),
+                              expected_version=version)
+        if repeated is not None:  # done already, by them: say so again, Undo and all
+            flash(f"Comment #{repeated.id} {repeated.status}.", "success")
+            offer_undo(repeated)
+            return redirect(_back(), code=303)
         # Named, and the card kept in view while it still waits for a decision (changed since it was
         # opened): the moderator's focus was on it. Decided by someone else, it has left the queue,
         # and the focus goes on to the next card as after a decision, not back to the top of the page.

@@ -157,6 +157,24 @@ def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moder
         assert db.session.scalar(select(func.count(AuditEntry.id))) == 1
 
 
+def test_the_same_decision_sent_twice_says_it_was_made_and_offers_undo_again(app, sign_in, moderator, site,
+                                                                             make_comment, grant):
+    """Pressing "a" twice said "already decided by mona" to mona herself and lost the Undo button."""
+    grant(moderator, site)
+    comment_id = make_comment(site.id)
+    client = sign_in(moderator)
+    html = client.get(f"/review/{comment_id}").get_data(as_text=True)
+    form = {"csrf_token": csrf_token(html), "version": "1", "action": "approve"}
+    client.post(f"/review/{comment_id}/decide", data=form)
+    again = client.post(f"/review/{comment_id}/decide", data=form)
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert f"Comment #{comment_id} approved." in page and "already decided" not in page
+    assert f'action="/review/{comment_id}/undo"' in page
+    rejected = client.post(f"/review/{comment_id}/decide",
+                           data={**form, "action": "reject", "reason_choice": "Personal attack or insult"})
+    assert "already decided by mona (approved)" in client.get(rejected.headers["Location"]).get_data(as_text=True).replace("&#39;", "'")
+
+
 def test_only_one_of_two_simultaneous_decisions_wins(app, moderator, second_moderator, site, make_comment, grant):
     grant(moderator, site)
     comment_id = make_comment(site.id)
