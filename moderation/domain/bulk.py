@@ -87,7 +87,9 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
         comment = locked.get(comment_id)
         if comment is None:
             # Another site's id reads exactly like a missing one, as everywhere else.
-            why = "someone else is deciding it right now" if comment_id in busy else "not found"
+            # Locked by another decision, or by the scorer scoring a reader's edit: either way, busy now.
+            why = "being changed right now (decided by someone else, or scored again): try again in a moment" \
+                if comment_id in busy else "not found"
             result.skipped.append(Skipped(comment_id, why))
             continue
         try:

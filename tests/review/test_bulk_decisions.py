@@ -140,7 +140,7 @@ def test_a_comment_another_decision_holds_locked_is_skipped_at_once_not_waited_f
             other.rollback()
             other.close()
         assert result.decided == [free]
-        assert [(s.comment_id, s.why) for s in result.skipped] == [(busy, "someone else is deciding it right now")]
+        assert [(s.comment_id, s.why) for s in result.skipped] == [(busy, "being changed right now (decided by someone else, or scored again): try again in a moment")]
         assert db.session.get(Comment, busy).status == "held"
 
 
