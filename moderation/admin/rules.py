@@ -9,6 +9,8 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.errors import Conflict, ValidationFailed
+from moderation.domain.lifecycle import commit_and_send
+from moderation.domain.rule_backfill import hold_published_matches
 from moderation.domain.rule_sets import PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, rule_versions, save_rules
 from moderation.domain.rules import KINDS
 from moderation.domain.stories import list_stories, set_story
@@ -60,6 +62,19 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         return _page(site, text=text, error=error, based_on=based_on, status=400 if isinstance(error, ValidationFailed) else 409)
     db.session.commit()
     flash(f"Saved rules version {saved.version} for {site.name}." if saved else "The rules did not change.", "success")
+    return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
+
+
+@bp.post("/sites/<int:site_id>/rules/hold-published")
+@auth.login_required("admin")
+def hold_published(site_id: int) -> Response:
+    """The saved rules, applied to comments published before them (domain/rule_backfill.py)."""
+    site = db.get_or_404(Site, site_id)
+    deliveries = hold_published_matches(db.session, site, actor=f"user:{auth.current_user().username}")
+    commit_and_send(db.session, deliveries)
+    flash(f"Held {len(deliveries)} published comment{'' if len(deliveries) == 1 else 's'} the rules fire on "
+          f"(of the last {PREVIEW_SIZE:,}): they are in the review queue." if deliveries else
+          f"The rules fire on none of the published comments among the last {PREVIEW_SIZE:,}.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
 
 

@@ -45,7 +45,8 @@ UNDO = "undo"            # a decision undone by its moderator, or reversed by an
 REMOVAL = "removal"      # the site deletes a comment, or erases its author (domain/erasure.py)
 STORM = "storm"          # a story in storm mode holding a comment the policy would publish (domain/storms.py)
 EDIT = "edit"            # the reader edited the text: it is scored again (domain/edits.py)
-ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT)
+RULES = "rules"          # an admin holds published comments that rules saved since fire on (domain/rule_backfill.py)
+ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT, RULES)
 # Who gives a pending comment its first status when it is scored: each counts as "scored" (metrics).
 SCORING_KINDS = (SCORER, SANCTION, STORM)
 
@@ -62,6 +63,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     # From anywhere, and for good: nothing moves a deleted comment again.
     REMOVAL: {status: frozenset({DELETED}) for status in (PENDING, PUBLISHED, HELD, APPROVED, REJECTED)},
     STORM: {PENDING: frozenset({HELD})},
+    RULES: {PUBLISHED: frozenset({HELD})},
 }
 # Statuses a moderator may still decide: the single definition the queue, detail page and bulk use.
 DECIDABLE = tuple(status for status in STATUSES if status in TRANSITIONS[DECISION])

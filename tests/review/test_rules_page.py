@@ -137,3 +137,32 @@ def test_the_page_says_what_each_kind_of_rule_fires_on(sign_in, admin, site):
     assert all(kind.fires_on for kind in KINDS.values())  # a new kind needs its line
     assert "a threat of violence in plain words: &#34;I know where you live&#34;" in html
     assert "hold: threat of violence" in html and "reject: banned word" in html
+
+
+def test_an_admin_holds_the_published_comments_a_rule_saved_later_fires_on(app, sign_in, admin, make_site,
+                                                                            make_comment):
+    """A head of community's walk: the bit.ly spam stayed on the page after a rule for it was saved."""
+    from moderation.domain.rule_sets import save_rules
+    from moderation.domain.rules import validate_rules
+    from moderation.models import Comment, Site, WebhookDelivery
+
+    site = make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")
+    spam = make_comment(site.id, "Buy cheap watches at bit.ly/x", status="published")
+    civil = make_comment(site.id, "A fair point about the bridge.", status="published")
+    approved = make_comment(site.id, "Cheap watches, they said.", status="approved", decision="approved")
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id),
+                   validate_rules([{"name": "watches", "kind": "banned_words", "words": ["cheap watches"]}]), actor="test")
+        db.session.commit()
+    client = sign_in(admin)
+    token = csrf_token(client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True))
+
+    response = client.post(f"/admin/sites/{site.id}/rules/hold-published", data={"csrf_token": token})
+
+    assert "Held 1 published comment the rules fire on" in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert [db.session.get(Comment, c).status for c in (spam, civil, approved)] == ["held", "published", "approved"]
+        held = db.session.get(Comment, spam)
+        assert [(h["rule"], h["action"]) for h in held.rule_hits] == [("watches", "reject")]  # held all the same
+        [event] = [d.event for d in db.session.scalars(select(WebhookDelivery))]
+        assert (event["comment"]["id"], event["comment"]["status"], event["previous_status"]) == (spam, "held", "published")

@@ -166,6 +166,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.site_rules", "GET"): page(moderator=403, admin=200),
     ("admin.save_site_rules", "POST"): page(moderator=403, admin=303),  # an empty rule set: "did not change"
     ("admin.save_story", "POST"): page(moderator=403, admin=303),
+    ("admin.hold_published", "POST"): page(moderator=403, admin=303),
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

@@ -1,0 +1,43 @@
+"""Rules saved today, applied to comments published before them, on an admin's word.
+
+Rules are evaluated when a comment is scored, so a rule added for a spam wave left the wave's
+comments on the page (a head of community's walk: the bit.ly spam stayed visible). From the rules
+page an admin can hold the published comments among the site's last PREVIEW_SIZE that the current
+rules fire on. Held, never rejected, whatever the rule's action: a moderator confirms; comments a
+moderator already decided are left alone.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.domain.lifecycle import HELD, PUBLISHED, RULES, change_status
+from moderation.domain.rule_facts import load_facts
+from moderation.domain.rule_sets import PREVIEW_SIZE, current_rules
+from moderation.domain.rules import HOLD, REJECT, Compiled, status_reason
+from moderation.models import Comment, Site, WebhookDelivery
+
+
+def hold_published_matches(session: Session, site: Site, *, actor: str,
+                           limit: int = PREVIEW_SIZE) -> list[WebhookDelivery | None]:
+    """Hold the published comments, of the site's last `limit`, that its rules hold or reject now;
+    returns their events (the caller commits, then sends). Each keeps the hits that held it."""
+    rules = current_rules(session, site.id)
+    if not rules:
+        return []
+    recent = select(Comment.id).where(Comment.site_id == site.id).order_by(
+        Comment.received_at.desc(), Comment.id.desc()).limit(limit).scalar_subquery()
+    comments = list(session.scalars(select(Comment).where(Comment.id.in_(recent), Comment.status == PUBLISHED)
+                                    .order_by(Comment.id).with_for_update(of=Comment)))
+    compiled = Compiled(rules)
+    facts = load_facts(session, comments, rules)
+    deliveries = []
+    for comment in comments:
+        hits = [h for h in compiled.evaluate(comment.text or "", facts[comment.id]) if h.action in (HOLD, REJECT)]
+        if not hits:
+            continue
+        comment.rule_hits = [h.as_json() for h in hits]
+        comment.priority = max(comment.priority or 0.0, max(h.urgency for h in hits))
+        deliveries.append(change_status(session, comment, HELD, actor=actor, by=RULES,
+                                        reason=status_reason([], hits), rules_saved_after=True))
+    return deliveries
