@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
+
 RLO, LRO, RLE, LRE, PDF = "\u202e", "\u202d", "\u202b", "\u202a", "\u202c"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 _TO_ODD = frozenset((RLO, RLE, RLI))
@@ -27,25 +29,25 @@ def display_order(text: str) -> list[int] | None:
     if RLO not in text:
         return None
     embedding, strong = _explicit_levels(text)
-    levels = _resolved_levels(embedding, strong)
-    odd = [lv for lv in levels if lv % 2]
-    if not odd:
+    levels = np.array(_resolved_levels(embedding, strong), dtype=np.int16)
+    odd = levels[levels % 2 == 1]
+    if not len(odd):
         return None
-    order = list(range(len(text)))
-    current = levels[:]
-    for floor in range(max(levels), min(odd) - 1, -1):  # L2: reverse each run at this level or higher
-        i = 0
-        while i < len(current):
-            if current[i] < floor:
-                i += 1
-                continue
-            j = i
-            while j < len(current) and current[j] >= floor:
-                j += 1
-            order[i:j] = order[i:j][::-1]
-            current[i:j] = current[i:j][::-1]
-            i = j
-    return order
+    order = np.arange(len(text))
+    # L2: from the highest level down to the lowest odd one, reverse each run at that level or
+    # higher. In numpy, each run in one step: nesting 125 levels deep over 20,000 characters took
+    # 0.17 s a text in Python loops.
+    for floor in range(int(levels.max()), int(odd.min()) - 1, -1):
+        inside = levels >= floor
+        if not inside.any():
+            continue
+        edges = np.diff(np.concatenate(([False], inside, [False])).astype(np.int8))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        run = np.cumsum(edges[:-1] == 1) - 1  # each position's run, where inside
+        at = np.flatnonzero(inside)
+        mirrored = starts[run[at]] + ends[run[at]] - 1 - at
+        order[mirrored], levels[mirrored] = order[at].copy(), levels[at].copy()
+    return order.tolist()
 
 
 def _explicit_levels(text: str) -> tuple[list[int], list[str]]:

@@ -29,3 +29,36 @@ def test_normalised_offsets_still_point_at_the_letters_as_written():
     assert cleaned == normalise(text) == "you are a idiot"
     at = cleaned.index("idiot")
     assert text[min(starts[at:at + 5]):max(ends[at:at + 5])] == "toidi"
+
+
+def _reference_order(levels: list[int]) -> list[int] | None:
+    """UAX #9's L2 as written: from the highest level to the lowest odd one, reverse every run."""
+    order, current = list(range(len(levels))), levels[:]
+    odd = [lv for lv in levels if lv % 2]
+    if not odd:
+        return None
+    for floor in range(max(levels), min(odd) - 1, -1):
+        i = 0
+        while i < len(current):
+            if current[i] < floor:
+                i += 1
+                continue
+            j = i
+            while j < len(current) and current[j] >= floor:
+                j += 1
+            order[i:j], current[i:j] = order[i:j][::-1], current[i:j][::-1]
+            i = j
+    return order
+
+
+def test_the_reordering_is_l2_as_written_on_any_nesting():
+    import random
+
+    from classifiers.bidi import _explicit_levels, _resolved_levels, display_order
+
+    rng = random.Random(7)
+    alphabet = [RLO, LRO, PDF, RLE, RLI, PDI, "\u202a", "\n", " ", "a", "b", ".", "\u05d0", "1"]
+    for _ in range(300):
+        text = RLO + "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80)))
+        levels = _resolved_levels(*_explicit_levels(text))
+        assert display_order(text) == _reference_order(levels), repr(text)
