@@ -9,7 +9,7 @@ import numpy as np
 
 from classifiers.features import CivilityFeatures
 from classifiers.heads import MaskedLinearHeads
-from classifiers.normalise import normalise_with_offsets
+from classifiers.normalise import normalise_with_offsets, span_of
 
 _CHUNK_RE = re.compile(r"\S+")
 # A moderator reads every highlighted word as a reason: words adding little next to the strongest
@@ -76,8 +76,7 @@ def explain_text(
         spans = []
         for k in order:
             a, b = chunks[k]
-            # The least and the most: where a bidi override reversed the text, so are its offsets.
-            begin, end = min(starts[a:b]), max(ends[a:b])
+            begin, end = span_of(starts, ends, a, b)
             spans.append({"begin": int(begin), "end": int(end), "score": float(row[k]), "text": text[begin:end]})
         result[attribute] = spans
     return result

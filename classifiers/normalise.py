@@ -391,6 +391,12 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     return current[left:right], starts[left:right], ends[left:right]
 
 
+def span_of(starts: Sequence[int], ends: Sequence[int], a: int, b: int) -> tuple[int, int]:
+    """[begin, end) in the text as written of normalised characters a..b (`normalise_with_offsets`):
+    the least start and the most end, since a bidi override reverses the offsets of what it covers."""
+    return min(starts[a:b]), max(ends[a:b])
+
+
 def _align(source: str, replacement: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
     """Offsets for `replacement` given those of the `source` stretch it replaces."""
     if len(replacement) == len(source):

@@ -219,16 +219,16 @@ def change_status(
         return None
     # No flush here: a scored batch's rows go to the database together at commit, which is
     # what keeps a batch of hundreds of comments to a few round trips.
-    event = {
-        "type": "comment.status_changed",
-        "version": comment.version,
-        "previous_status": old_status,
-        **(event_fields or {}),
-        "comment": serialize_comment(comment),
-        "occurred_at": comment.status_changed_at.isoformat(),
-    }
     # Its id is set at flush, or by BatchWrites.write; send it for delivery after the commit.
-    return writes.event(site_id=comment.site_id, comment_id=comment.id, event=event, at=comment.status_changed_at)
+    return _status_event(writes, comment, old_status, comment.status_changed_at, event_fields)
+
+
+def _status_event(writes: SessionWrites | BatchWrites, comment: Comment, previous_status: str, at: datetime,
+                  fields: Mapping[str, Any] | None = None) -> WebhookDelivery:
+    """The comment's `comment.status_changed` event at its current version."""
+    event = {"type": "comment.status_changed", "version": comment.version, "previous_status": previous_status,
+             **(fields or {}), "comment": serialize_comment(comment), "occurred_at": at.isoformat()}
+    return writes.event(site_id=comment.site_id, comment_id=comment.id, event=event, at=at)
 
 
 VISIBILITY_ACTION = "visibility"
@@ -250,9 +250,7 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
         writes.audit(actor, VISIBILITY_ACTION, comment_id=comment.id,
                      details={"visible": is_visible(comment), "moderation_mode": site.moderation_mode})
         if site.webhook_url:
-            event = {"type": "comment.status_changed", "version": comment.version, "previous_status": comment.status,
-                     "visibility_changed": True, "comment": serialize_comment(comment), "occurred_at": at.isoformat()}
-            deliveries.append(writes.event(site_id=site.id, comment_id=comment.id, event=event, at=at))
+            deliveries.append(_status_event(writes, comment, comment.status, at, {"visibility_changed": True}))
     return deliveries
 
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from classifiers.normalise import normalise, normalise_with_offsets
+from classifiers.normalise import normalise, normalise_with_offsets, span_of
 
 # Letters and digits of any script (Arabic, Chinese, Hebrew stay as written once normalised), with
 # apostrophes: [a-z0-9'] made every Arabic word list entry "letterless" and every Arabic text one
@@ -59,8 +59,8 @@ def written_as(text: str, found: str) -> str:
         starred = re.search(r"(?<![a-z0-9*#%])" + "".join("[a-z*#%]" if c.isalpha() else re.escape(c) for c in found)
                             + r"(?![a-z0-9*#%])", text.lower())
         return text[starred.start():starred.end()] if starred else found
-    a, b = at.span()
-    return text[min(starts[a:b]):max(ends[a:b])]  # least and most: a bidi override reverses them
+    begin, end = span_of(starts, ends, *at.span())
+    return text[begin:end]
 
 
 # Letters styled rather than written in a script of their own: obfuscation, never a language's word.

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from classifiers.normalise import markup_spans, normalise, normalise_with_offsets
+from classifiers.normalise import markup_spans, normalise, normalise_with_offsets, span_of
 
 # After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
 _LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|table)\s*>|<br\b[^<>]*>", re.IGNORECASE)
@@ -81,9 +81,7 @@ def _rule_spans(text: str, rule_hits: list[Any] | None) -> list[tuple[int, int, 
         words = normalise(words)  # the comment's own spelling, or the rule's normalised one: both normalise alike
         at = cleaned.find(words) if words else -1
         if at >= 0:
-            # The least and the most: a bidi override reverses offsets (classifiers/bidi.py).
-            stop = at + len(words)
-            spans.append((min(starts[at:stop]), max(ends[at:stop]), rule, 0.0, True))
+            spans.append((*span_of(starts, ends, at, at + len(words)), rule, 0.0, True))
     return spans
 
 
