@@ -12,6 +12,7 @@ from sqlalchemy import select
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.decision_report import DecisionReport, decision_report
+from moderation.domain.errors import ValidationFailed
 from moderation.domain.status import now
 from moderation.models import Site
 from moderation.request_input import MAX_INT8, parse_int
@@ -24,17 +25,19 @@ def _cell(value: object) -> object:
     return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
 
 
-def _report() -> tuple[DecisionReport, int, Site | None] | tuple[str, int]:
+def _report() -> tuple[DecisionReport, int, Site | None]:
+    """The report the query asks for: `days` one of PERIODS, `site` a site's number or none.
+    ValidationFailed names the field otherwise."""
     days = parse_int(request.args.get("days", "7"), 365) or 0
     if days not in PERIODS:
-        return f"days must be one of {', '.join(map(str, PERIODS))}", 400
+        raise ValidationFailed(f"days must be one of {', '.join(map(str, PERIODS))}", field="days")
     site = None
     raw = request.args.get("site", "").strip()
     if raw:
         site_id = parse_int(raw, MAX_INT8)
         site = db.session.get(Site, site_id) if site_id else None
         if site is None:
-            return "site must be the number of a site on /admin", 400
+            raise ValidationFailed("site must be the number of a site on /admin", field="site")
     until = now()
     return decision_report(db.session, since=until - timedelta(days=days), until=until,
                            site_ids=[site.id] if site else None), days, site
@@ -43,22 +46,22 @@ def _report() -> tuple[DecisionReport, int, Site | None] | tuple[str, int]:
 @bp.get("/decisions")
 @auth.login_required("admin")
 def decisions() -> str | tuple[str, int]:
-    found = _report()
-    if isinstance(found[0], str):
-        return render_template("error.html", title="Cannot read this filter", message=found[0] + ".",
-                               back_to=request.path, back_label="The last 7 days, every site"), found[1]
-    report, days, site = found
+    try:
+        report, days, site = _report()
+    except ValidationFailed as error:
+        return render_template("error.html", title="Cannot read this filter", message=error.message + ".",
+                               back_to=request.path, back_label="The last 7 days, every site"), 400
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     return render_template("admin/decisions.html", report=report, days=days, site=site, sites=sites, periods=PERIODS)
 
 
 @bp.get("/decisions.csv")
 @auth.login_required("admin")
-def decisions_csv() -> Response | tuple[str, int]:
-    found = _report()
-    if isinstance(found[0], str):
-        return Response(found[0] + "\n", status=found[1], mimetype="text/plain")
-    report, days, site = found
+def decisions_csv() -> Response:
+    try:
+        report, days, site = _report()
+    except ValidationFailed as error:
+        return Response(error.message + "\n", status=400, mimetype="text/plain")
     out = io.StringIO()
     rows = csv.writer(out)
     rows.writerow(["section", "name", "count", "approved", "rejected", "undone", "reversed by an admin"])

@@ -279,7 +279,7 @@ class Compiled:
                 continue
             action = rule["action"]
             if kind in ("banned_words", "suspect_words"):
-                detail, another_language = _listed_word(text, detail[1:-1], rule["words"])
+                detail, another_language = _listed_word(text, detail, rule["words"])
                 if another_language and action == REJECT:
                     action = HOLD  # a person tells schwül from schwul; a rule that rejects cannot
             reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
@@ -303,8 +303,7 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
            pattern: re.Pattern[str] | None, normalised: str) -> str | None:
     """None: the rule does not fire; a string (maybe empty): it fires, with this detail for the reason."""
     if kind in ("banned_words", "suspect_words"):
-        word = match.find_words(text, rule["words"], pattern, normalised)
-        return None if word is None else f'"{word}"'
+        return match.find_words(text, rule["words"], pattern, normalised)  # evaluate quotes it (_listed_word)
     if kind in _PHRASES:
         words = _PHRASES[kind](normalised)
         return None if words is None else f'"{words}"'
