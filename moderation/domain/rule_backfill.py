@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import HELD, PUBLISHED, RULES, change_status
 from moderation.domain.rule_facts import load_facts
-from moderation.domain.rule_sets import PREVIEW_SIZE, current_rules
+from moderation.domain.rule_sets import PREVIEW_SIZE, current_rules, recent_comment_ids
 from moderation.domain.rules import HOLD, REJECT, Compiled, status_reason
 from moderation.models import Comment, Site, WebhookDelivery
 
@@ -25,8 +25,7 @@ def hold_published_matches(session: Session, site: Site, *, actor: str,
     rules = current_rules(session, site.id)
     if not rules:
         return []
-    recent = select(Comment.id).where(Comment.site_id == site.id).order_by(
-        Comment.received_at.desc(), Comment.id.desc()).limit(limit).scalar_subquery()
+    recent = recent_comment_ids(site.id, limit)
     comments = list(session.scalars(select(Comment).where(Comment.id.in_(recent), Comment.status == PUBLISHED)
                                     .order_by(Comment.id).with_for_update(of=Comment)))
     compiled = Compiled(rules)

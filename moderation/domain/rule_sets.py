@@ -124,11 +124,18 @@ class Preview:
         return sum(self.by_rule.get(name, Counter()).values())
 
 
+def recent_comment_ids(site_id: int, limit: int = PREVIEW_SIZE):  # noqa: ANN201 (a scalar subquery)
+    """The ids of the site's last `limit` comments received: what the preview and the backfill of
+    published comments look at."""
+    return (select(Comment.id).where(Comment.site_id == site_id)
+            .order_by(Comment.received_at.desc(), Comment.id.desc()).limit(limit).scalar_subquery())
+
+
 def preview(session: Session, site_id: int, rules: list[dict[str, Any]], *, limit: int = PREVIEW_SIZE) -> Preview:
     """What `rules` would have done to the site's last `limit` comments."""
     comments = list(session.scalars(
-        select(Comment).where(Comment.site_id == site_id)
-        .order_by(Comment.received_at.desc(), Comment.id.desc()).limit(limit)))
+        select(Comment).where(Comment.id.in_(recent_comment_ids(site_id, limit)))
+        .order_by(Comment.received_at.desc(), Comment.id.desc())))
     result = Preview(comments=len(comments), by_rule={r["name"]: Counter() for r in rules})
     if not rules:
         return result
