@@ -145,7 +145,7 @@ class Comment(Base):
     text_erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     text_sha256: Mapped[str | None] = mapped_column(String(64))
     search_vector: Mapped[Any] = mapped_column(
-        TSVECTOR, Computed("to_tsvector('english'::regconfig, text)", persisted=True), deferred=True)
+        TSVECTOR, Computed("to_tsvector('moderation_search'::regconfig, text)", persisted=True), deferred=True)
     # Set when a reader edits a decided comment (domain/edits.py): the scorer then holds the new
     # text for a moderator rather than publishing it on the model's word alone (0021_revisions).
     review_after_edit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))

@@ -33,6 +33,7 @@ RELEASED = {
     "0022_held_reported.py": "dbdf9d9a09de3cf9",
     "0023_mend_registry.py": "1249d2ea712f689b",
     "0024_removed_reports.py": "69bbf0698cb7ed79",
+    "0025_accent_blind_search.py": "e16d393f84e42fb3",
 }
 
 

@@ -43,8 +43,9 @@ TAB_HINTS: dict[str, str] = {
 }
 MAX_SEARCH_LENGTH = 200
 MAX_TEXT_FILTER_LENGTH = 200
-# The configuration comments.search_vector is computed with (migration 0012_queue_speed).
-SEARCH_CONFIG = literal_column("'english'::regconfig")
+# The configuration comments.search_vector is computed with (migration 0025_accent_blind_search):
+# English stemming after unaccent, so a query is folded as the comments were.
+SEARCH_CONFIG = literal_column("'moderation_search'::regconfig")
 
 
 def held_reported_condition() -> ColumnElement[bool]:

@@ -113,8 +113,17 @@ def test_search_finds_words_in_any_form_and_uses_the_index(app, mona, site, make
         db.session.execute(text("SET enable_seqscan = off"))
         plan = "\n".join(db.session.scalars(text(
             "EXPLAIN SELECT id FROM comments WHERE search_vector"
-            " @@ websearch_to_tsquery('english'::regconfig, 'bridge')")))
+            " @@ websearch_to_tsquery('moderation_search'::regconfig, 'bridge')")))
     assert "ix_comments_search_vector" in plan
+
+
+def test_search_finds_words_however_they_are_accented_or_composed(mona, site, make_comment):
+    cafe = make_comment(site.id, "The caf\u00e9 on Hauptstra\u00dfe is a disgrace")
+    composed_apart = make_comment(site.id, "Na\u0131\u0308ve cafe\u0301 owners")  # NFD, as some phones send it
+    make_comment(site.id, "The cafeteria is closed")
+    assert sorted(_ids(mona.get("/review?q=cafe").get_data(as_text=True))) == [cafe, composed_apart]
+    assert sorted(_ids(mona.get("/review?q=caf%C3%A9").get_data(as_text=True))) == [cafe, composed_apart]
+    assert _ids(mona.get("/review?q=hauptstrasse").get_data(as_text=True)) == [cafe]
 
 
 def test_search_and_counts_stay_within_the_moderators_sites(app, sign_in, make_site, make_moderator, make_comment):
