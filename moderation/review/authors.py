@@ -31,9 +31,19 @@ def author_line(comment: Comment) -> AuthorRecord | None:
     return cache[key]
 
 
+def author_url(site_id: int, author_id: str, **values: str) -> str:
+    """The author page's address. In the path as a rule; in the query string when a browser would
+    change the path before asking for it: a segment "." or ".." is resolved away ("a/../b" asked for
+    author "b", and author "../x" was out of reach) and an empty one merged ("a//b")."""
+    if {"", ".", ".."} & set(author_id.split("/")):
+        return url_for("review.author_page_by_query", site_id=site_id, id=author_id, **values)
+    return url_for("review.author_page", site_id=site_id, author_id=author_id, **values)
+
+
 @bp.app_context_processor
 def _author_helpers() -> dict[str, object]:
-    return {"author_line": author_line, "sanction_label": lambda kind: KIND_LABELS.get(kind, kind)}
+    return {"author_line": author_line, "author_url": author_url,
+            "sanction_label": lambda kind: KIND_LABELS.get(kind, kind)}
 
 
 def _site_or_404(site_id: int) -> Site:
@@ -50,6 +60,13 @@ def author_page(site_id: int, author_id: str) -> str:
     return _author_page(_site_or_404(site_id), author_id)
 
 
+@bp.get("/review/authors/<int:site_id>")
+@auth.login_required("moderator")
+def author_page_by_query(site_id: int) -> str:
+    """The author page of an id `author_url` cannot put in the path."""
+    return _author_page(_site_or_404(site_id), request.args.get("id", ""))
+
+
 def _author_page(site: Site, author_id: str, sanction_entered: dict[str, str] | None = None) -> str:
     """The page; `sanction_entered` is a refused sanction form's values, shown again to correct."""
     try:
@@ -63,7 +80,7 @@ def _author_page(site: Site, author_id: str, sanction_entered: dict[str, str] | 
 
 
 def _back_to_author(site_id: int, author_id: str) -> Response:
-    return redirect(url_for("review.author_page", site_id=site_id, author_id=author_id), code=303)
+    return redirect(author_url(site_id, author_id), code=303)
 
 
 @bp.post("/review/authors/<int:site_id>/sanction")

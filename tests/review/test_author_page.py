@@ -1,6 +1,11 @@
 """The author page and the author's line on review cards: counts, sanctions, forms."""
 from __future__ import annotations
 
+import html
+import posixpath
+import re
+from urllib.parse import urlsplit
+
 import pytest
 
 from review_helpers import csrf_token
@@ -23,6 +28,25 @@ def test_the_card_shows_the_authors_line_and_why_each_report_weighs_what_it_does
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     assert f'href="/review/authors/{site.id}/troll"' in html
     assert "2 comments, 1 rejected, 1 report against" in html
+
+
+@pytest.mark.parametrize("author_id", ["../admin", "a/../b", "./x", "a//b", "trailing/"])
+def test_an_author_whose_id_a_browser_would_rewrite_is_reached_from_the_card(sign_in, moderator, site, make_comment,
+                                                                             author_id):
+    make_comment(site.id, author_id=author_id, author_name="Dot Segments")
+    make_comment(site.id, author_id="b")  # what "a/../b" became in the path
+    client = sign_in(moderator)
+    link = re.search(r'<a data-key="author" href="([^"]+)"><bdi>Dot Segments', client.get("/review").get_data(as_text=True))
+    href = html.unescape(link.group(1))
+    assert "/review/authors/" in href and posixpath.normpath(urlsplit(href).path) == urlsplit(href).path.rstrip("/")
+
+    page = client.get(href).get_data(as_text=True)
+    assert f"author {html.escape(author_id)}</small>" in page
+
+    token = csrf_token(page)
+    response = client.post(f"/review/authors/{site.id}/sanction", data={
+        "csrf_token": token, "author_id": author_id, "kind": "premoderate", "reason": "odd ids"})
+    assert response.status_code == 303 and response.headers["Location"] == href
 
 
 def test_a_report_shows_its_weight_reason_on_the_card(app, sign_in, moderator, site, make_comment):
