@@ -239,11 +239,12 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
     each gets a new version and a `comment.status_changed` event, its status the same and
     `"visibility_changed": true`, so a site that applies only newer versions shows or hides it. A
     head of community switched to pre-moderation in a storm and the held insults stayed on the page:
-    nothing told the site. The caller commits and sends."""
+    nothing told the site. The caller commits and sends. Written as a scored batch is (BatchWrites):
+    through the unit of work, switching a site with 5,000 held comments took 8 s."""
     at = now()
     comments = session.scalars(select(Comment).where(Comment.site_id == site.id, Comment.status.in_((PENDING, HELD)))
                                .order_by(Comment.id).with_for_update(of=Comment)).all()
-    writes = SessionWrites(session)
+    writes = BatchWrites()
     deliveries = []
     for comment in comments:
         comment.version += 1
@@ -251,6 +252,7 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
                      details={"visible": is_visible(comment), "moderation_mode": site.moderation_mode})
         if site.webhook_url:
             deliveries.append(_status_event(writes, comment, comment.status, at, {"visibility_changed": True}))
+    writes.write(session, comments)
     return deliveries
 
 
