@@ -48,6 +48,7 @@ test: $(TEST_STAMP) $(CHROMIUM) bytecode
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/classifier.py
 	$(BIN)/python bench/threats.py
+	$(BIN)/python bench/plain_words_rules.py
 	$(BIN)/python bench/e2e.py
 	$(BIN)/python bench/perspective.py
 	$(BIN)/python bench/queue_pages.py

@@ -14,8 +14,8 @@ xenophobe's words that need no group named:
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 41 of 112,067 that people labelled civil and on 201 of
-73,188 labelled toxic; on HateCheck it takes the hateful cases held from 48 % to 53 % and the
+shared data's real comments it fires on 45 of 112,067 that people labelled civil and on 227 of
+73,188 labelled toxic (bench/plain_words_rules.py); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
 others from 43.9 % to 44.3 % (README, the rules table).
 """
 from __future__ import annotations
@@ -31,10 +31,23 @@ def _either(words: tuple[str, ...]) -> str:
 
 # The groups the identity-attack head's swaps know (classifiers.groups), and a few more that
 # hate names: plural slurs among them, since "i hate niggers" attacks a group as much as anyone.
-_ADJECTIVES = _either(GROUP_ADJECTIVES + ("jew", "latina", "immigrant", "refugee", "foreign"))
+# Nationalities, peoples and conditions a British or European paper's readers attack (a data
+# scientist's walk: "I hate Polish people." and "Gypsies are thieves" were published). Here only: the
+# model's identity swaps (classifiers.groups) are what its training saw, and stay so.
+_MORE_ADJECTIVES = (
+    "jew", "latina", "immigrant", "refugee", "foreign", "pakistani", "polish", "romanian", "bulgarian", "albanian",
+    "nigerian", "somali", "afghan", "syrian", "iraqi", "iranian", "turkish", "kurdish", "eritrean", "romani",
+    "roma", "gypsy", "traveller", "traveler", "irish", "scottish", "welsh", "english", "british", "european",
+    "russian", "ukrainian", "lithuanian", "bangladeshi", "indian", "caribbean", "jamaican", "ghanaian",
+    "asylum-seeking", "asylum seeking", "migrant", "deaf", "blind", "autistic", "female", "male", "fat", "old", "poor",
+    "working class", "working-class", "bi", "nonbinary", "non-binary", "intersex", "atheist", "mormon", "protestant",
+)
+_ADJECTIVES = _either(GROUP_ADJECTIVES + _MORE_ADJECTIVES)
 _PLURALS = _either(GROUP_PLURALS + (
     "moslems", "females", "migrants", "foreigners", "feminists", "trannies", "niggers", "niggas", "faggots", "fags",
-    "dykes", "kikes", "spics", "chinks", "wetbacks", "ragheads", "negroes", "queers"))
+    "dykes", "kikes", "spics", "chinks", "wetbacks", "ragheads", "negroes", "queers", "gypsies", "gipsies", "travellers",
+    "pikeys", "gyppos", "pakis", "poles", "romanians", "nigerians", "somalis", "afghans", "syrians", "illegals",
+    "asylum seekers", "foreigners", "transgenders", "transsexuals", "atheists", "mormons"))
 _PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community)"
 _GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?:" + _ADJECTIVES + r"\s+" + _PEOPLE
           + r"|" + _PLURALS + r")")
@@ -42,9 +55,13 @@ GROUP = _GROUP  # threat_words reads it too: "somebody should just stab those im
 _HATED = r"(?:hate|despise|loathe|detest|can'?t\s+stand|cannot\s+stand|am\s+sick\s+of)"
 _VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|apes|monkeys|savages|subhuman|scum|filth|trash"
            r"|garbage|a\s+disease|a\s+cancer|a\s+plague|cancer|not\s+human|inferior|worthless|disgusting|evil|dogs|beasts"
-           r"|degenerates|less\s+than\s+human)")
+           r"|degenerates|less\s+than\s+human"
+           # the stereotype stated as fact: "Black people are less intelligent.", "Gypsies are thieves".
+           r"|less\s+intelligent|stupider|thieves|criminals|rapists|terrorists|paedophiles|pedophiles"
+           r"|perverts|predators|greedy|lazy\s+scroungers|scroungers|leeches|a\s+burden|a\s+drain|invaders|an\s+invasion"
+           r"|a\s+disgrace\s+to\s+humanity|an\s+abomination|abominations|mentally\s+ill|diseased|breeding\s+stock)")
 _HARMED = (r"(?:die|killed|shot|hanged|hung|gassed|exterminated|deported|wiped\s+out|eradicated|sterili[sz]ed|burned"
-           r"|burnt|lynched|put\s+down)")
+           r"|burnt|lynched|put\s+down|drowned|shipped\s+back|sent\s+back)")
 _HARM = r"(?:kill|exterminate|eradicate|wipe\s+out|gas|deport|get\s+rid\s+of|lynch|hang|shoot|burn|nuke)"
 # Telling people where they belong: the xenophobe's "go back to where you came from" names no group
 # and needs none; "your kind" stands for one. Said to "you" or of "them" being sent: "they go back to
@@ -67,10 +84,19 @@ _ATTACK = re.compile(
     r"|\b" + _GROUP + r"\s+(?:don'?t|do\s+not)\s+belong\b|\bno\s+place\s+for\s+" + _GROUP + r"\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
     r"|" + _SENT_AWAY + r"|" + _YOUR_KIND
+    # The antisemite's trope: "The Jews control the media."
+    + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control|run|own)\s+(?:the\s+|our\s+|all\s+the\s+)?"
+    r"(?:media|banks|world|government|money|hollywood|press|everything)\b"
 )
 
 
+_DENIED = re.compile(r"\bnot\s+$")
+
+
 def group_attack(normalised: str) -> str | None:
-    """The words of the first attack on a group in the normalised text, or None."""
-    found = _ATTACK.search(normalised)
-    return None if found is None else found.group(0)
+    """The words of the first attack on a group in the normalised text that is not denied ("not all
+    muslims are terrorists"), or None."""
+    for found in _ATTACK.finditer(normalised):
+        if not _DENIED.search(normalised[max(0, found.start() - 8) : found.start()]):
+            return found.group(0)
+    return None

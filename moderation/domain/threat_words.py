@@ -22,10 +22,10 @@ A threat denied just before it does not count ("they do not deserve to be tortur
 hurt you"), and "No one deserves to die like that" names no one to die, so the condolences under a
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
-apart. Over the shared data's real comments it fires on 37 of 112,067 that people labelled civil (23 of them the
-model would publish) and on 312 of 73,188 labelled toxic; _SITE_ONLY's patterns add none of the
-first and 11 of the second. Of the 301 before them, 38 the model would publish: "he should be
-executed", "I will hurt you", "I hope you die" (README, the rules table).
+apart. Over the shared data's real comments it fires on 38 of 112,067 that people labelled civil and on
+319 of 73,188 labelled toxic (bench/plain_words_rules.py). Before the data scientist's patterns at
+the end of _SITE_ONLY it was 37 and 312, and before _SITE_ONLY 37 and 301, of which the model would
+publish 23 civil and 38 toxic: "he should be executed", "I will hurt you", "I hope you die" (README, the rules table).
 """
 from __future__ import annotations
 
@@ -94,10 +94,15 @@ _PLACE = (r"(?:mosque|church|synagogue|temple|school|office|centre|center|clinic
 # coming for him" are intimidation; "I know where you work, it's the building next to mine." is not.
 _SAID_LAST = r"(?=\s*(?:[.!?]|$)|\s*,\s*\w+(?:\s+\w+)?\s*(?:[.!?]|$)|\s*[,:;]?\s*(?:and\b|\d))"
 _DOORSTEP = r"(?:\w+\s+)?(?:house|home|door|doorstep|office|work|school|car|place)\s+with\s+"
+# Someone's own people, harmed to reach them: "hurt your family".
+_KIN = (r"(?:your|ur|his|her|their)\s+(?:\w+\s+)?(?:family|families|kids?|children|wife|husband|daughters?|sons?|mum|mom"
+        r"|mother|dad|father|parents|girlfriend|boyfriend|partner)")
+_WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|morning|evening|week|weekend|month"
+         r"|christmas|new\s+year|easter|summer|end\s+of\s+(?:the\s+)?(?:day|week|month))")
 _WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"
 _SITE_ONLY = (
     # Harm to a part of someone: "I'll smash your head in"; not "break your heart" or "I'll twist your arm".
-    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
     r"(?:both\s+)?(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _BODY + r"\b",
     r"\b(?:deserves?|needs?|earned|has\s+earned|should\s+get|gets?)\s+a\s+bullet\b(?!\s+points?\b)",
     # Attacks on a place, done or called for: any object for a bomb or a fire someone should set.
@@ -112,8 +117,8 @@ _SITE_ONLY = (
     r"\bround\s+(?:(?:them|em)\s+(?:all\s+)?up|up\s+(?:" + _ROLE + r"|" + GROUP + r"))\s+and\s+"
     r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
     # Said as a threat ends, not told of: "I know where the mayor lives, in a council flat" is not one.
-    r"\bi\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+lives?" + _SAID_LAST,
-    r"\bi\s+know\s+where\s+(?:you|u)\s+(?:work|sleep|park|walk|go\s+to\s+school)" + _SAID_LAST,
+    r"\b(?:i|we)\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+lives?" + _SAID_LAST,
+    r"\b(?:i|we)\s+know\s+where\s+(?:you|u)\s+(?:live|work|sleep|park|walk|go\s+to\s+school)" + _SAID_LAST,
     # Called for, or ordered: not "the photographers lined up and shot the royal couple".
     r"\b(?:" + CALL + r")\s+(?:all\s+)?be\s+lined\s+up\s+(?:against\s+(?:a|the)\s+wall\s+)?and\s+(?:shot|hanged|executed"
     r"|killed|gassed)\b",
@@ -129,6 +134,30 @@ _SITE_ONLY = (
     r"(?:(?:your|ur)\s+" + _DOORSTEP + r"(?:my|a|our)|(?:his|her|their)\s+" + _DOORSTEP + r"(?:my|our))\s+(?:\w+\s+)?" + _WEAPON,
     r"\b(?:burn|torch|bomb|blow\s+up|set\s+fire\s+to)\b(?:\s+[\w']+){0,5}?\s+with\s+(?:them|him|her|you|everyone|everybody"
     r"|all\s+of\s+them|" + _ROLE + r"|" + GROUP + r")\s+(?:still\s+)?(?:inside|in\s+(?:it|there))\b",
+    # A data scientist's walk, threats the model scored 0.01-0.27 and these patterns let through:
+    # an intent with more words before the harm ("I'll find where you live and hurt your family",
+    # "I am going to strangle that reporter"; not "shoot", which a photographer does to the players,
+    # nor "hurt" a trade ("I'm going to pirate it to hurt the developers"),
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:(?:kill|murder|stab|strangle|choke|torture|behead|lynch|execute"
+    r"|beat\s+up)\s+(?:" + _ROLE + r"|" + _KIN + r")|hurt\s+" + _KIN + r")\b" + NOT_HARM,
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,3}?\s+beat\s+(?:\w+\s+){1,3}?(?:senseless|to\s+death|to\s+a\s+pulp"
+    r"|black\s+and\s+blue|half\s+to\s+death|within\s+an\s+inch)",
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+hunt\s+(?:down\s+(?:you|him|her|them|" + _ROLE + r")"
+    r"|(?:you|him|her|them|" + _ROLE + r")\s+down)\b",
+    # death set a date ("You'll be dead by Friday."; not "you'll be dead before they fix the road"),
+    r"\b(?:you|u)(?:'ll|ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna|\s+are\s+gonna)\s+be\s+dead\s+"
+    r"(?:by|within)\s+(?:the\s+|this\s+|next\s+)?(?:\w+\s+)?" + _WHEN + r"\b",
+    # and the mobster's veiled ones: "It would be a shame if something happened to your family.",
+    # "Be a pity if it caught fire.", "see what happens to you", "People like you have accidents.",
+    # "Enjoy your last Christmas.", "plenty of us who'd happily pay you a visit".
+    r"\b(?:shame|pity)\s+if\s+(?:something|anything)\s+(?:bad\s+)?(?:happened|happens|were\s+to\s+happen"
+    r"|was\s+to\s+happen)\s+to\s+(?:you|u|him|her|them|" + _KIN + r"|" + _ROLE + r")\b",
+    r"\b(?:shame|pity)\s+if\s+(?:it|your\s+(?:\w+\s+)?" + _PLACE + r")\s+(?:caught\s+fire|burned\s+down|burnt\s+down"
+    r"|went\s+up\s+in\s+flames)",
+    r"\bsee\s+what\s+happens\s+to\s+(?:you|u|" + _KIN + r")\b",
+    r"\bpeople\s+like\s+(?:you|u)\s+(?:\w+\s+)?(?:have|get|suffer|tend\s+to\s+have)\s+(?:\w+\s+)?accidents\b",
+    r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days?|weeks?|weekend|summer|year|breaths?|meal)" + _SAID_LAST,
+    r"\b(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b|\bpay\s+(?:you|u)\s+a\s+little\s+visit\b",
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.

@@ -59,6 +59,16 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Go back to where you came from, nobody wants your kind here.",
     "Send them all back to Africa.",
     "We don\u2019t want your kind here.",                # a phone's apostrophe: "don", "\u2019", "t" before
+    # A data scientist's walk: published, with the rule on, at toxicity 0.17-0.50.
+    "Black people are less intelligent.",
+    "Gay people are perverts who prey on children.",
+    "Jews are greedy and control the banks.",
+    "Disabled people are a burden on society.",
+    "Gypsies are thieves, every one of them.",
+    "Every one of these illegals should be drowned in the Channel.",
+    "The Jews control the media, everyone knows it.",
+    "I hate Polish people.",
+    "I hate deaf people.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -73,6 +83,11 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "The geese go back to where they came from every spring.",
     "After the summit the ministers go back to their own countries.",
     "Women belong in the council chamber as much as men.",
+    "Polish people are hard-working and welcome here.",
+    "Travellers are advised to check the timetable.",
+    "Greedy landlords are a burden on tenants.",
+    "The Jews of Krakow were murdered in the Holocaust.",
+    "Not all Muslims are terrorists, obviously.",
     "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
@@ -144,6 +159,20 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "I'll be waiting at your door with a knife.",
     "Burn down city hall with them inside.",
     "They should torch the mosque with everyone still inside.",
+    # A data scientist's walk: threat 0.01-0.27 from the model, and none of the patterns before.
+    "I'll find where you live and hurt your family.",
+    "I am going to strangle that reporter.",
+    "I'm going to find that reporter and break her neck.",
+    "I'm going to beat the referee senseless after the match.",
+    "We will hunt down every councillor who voted for this.",
+    "You'll be dead by Friday.",
+    "We know where you live.",
+    "It would be a shame if something happened to your family.",
+    "Nice house you have on Elm Road. Be a pity if it caught fire.",
+    "Keep writing articles like this and see what happens to you.",
+    "People like you have accidents.",
+    "Enjoy your last Christmas.",
+    "There are plenty of us who'd happily pay you a visit.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -206,6 +235,17 @@ def test_a_threat_in_plain_words_is_held(text):
     "Someone should bomb-proof the council offices before the next storm.",
     "We should set fire to the bonfire at eight.",
     "I know where you work, it's the building next to mine.",
+    "I'm going to shoot the players warming up before kick-off.",  # a photographer
+    "Game not on Steam, so I'm going to pirate it to hurt the developers.",
+    "You'll be dead before they fix the road.",
+    "It would be a shame if something happened to the library.",
+    "We'll hunt down the best deals for you.",
+    "We will hunt down every tax loophole.",
+    "The inspector will pay you a visit next week.",
+    "Enjoy your last Christmas in the old house, Margaret!",
+    "People like you have made this town great.",
+    "Wait and see what happens to your pension when rates rise.",
+    "It would be a pity if your house went up in value.",
     "people who " + "do " * 3000 + "x",              # the who-clause is bounded too
     "i will " * 3000 + "x",                          # crafted runs of the patterns' optional words
     "should be " * 2000 + "x",
