@@ -41,7 +41,9 @@ def parse_analyze(body: dict[str, Any]) -> AnalyzeRequest:
         raise InvalidArgument("Missing requested_attributes", error_type="NO_REQUESTED_ATTRIBUTES")
     if not isinstance(requested, dict):
         raise InvalidArgument('Invalid JSON payload received. "requestedAttributes" must be an object.')
-    attributes = [_requested_attribute(name, params) for name, params in requested.items()]
+    drop_unsupported = fields.optional_bool(body, "dropUnsupportedAttributes")
+    attributes = [_requested_attribute(name, params) for name, params in requested.items()
+                  if not (drop_unsupported and name in fields.PERSPECTIVE_ONLY)]
     # sessionId, communityId and context are accepted and, as in Perspective, do not change scores.
     for name in ("sessionId", "communityId"):
         fields.optional_string(body, name)
@@ -54,7 +56,7 @@ def parse_analyze(body: dict[str, Any]) -> AnalyzeRequest:
         languages=fields.languages(body),
         do_not_store=fields.optional_bool(body, "doNotStore"),
         span_annotations=fields.optional_bool(body, "spanAnnotations"),
-        drop_unsupported=fields.optional_bool(body, "dropUnsupportedAttributes"),
+        drop_unsupported=drop_unsupported,
         client_token=fields.optional_string(body, "clientToken"),
     )
 
@@ -63,6 +65,9 @@ def _requested_attribute(name: str, params: Any) -> RequestedAttribute:
     ours = fields.ATTRIBUTE_NAMES.get(name)
     if ours is None:
         known = ", ".join(n for n in fields.ATTRIBUTE_NAMES)
+        if name in fields.PERSPECTIVE_ONLY:
+            raise InvalidArgument(f"Attribute {name} is Perspective's; this service does not score it. Supported "
+                                  f"attributes: {known}. Send dropUnsupportedAttributes: true to have it left out.")
         raise InvalidArgument(f"Unknown requested attribute: {name}. Supported attributes: {known}.")
     params = params if params is not None else {}
     if not isinstance(params, dict):

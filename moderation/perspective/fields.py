@@ -25,6 +25,16 @@ for _ours in ("toxicity", "severe_toxicity", "insult", "identity_attack", "profa
     ATTRIBUTE_NAMES[_ours.upper()] = _ours
     ATTRIBUTE_NAMES[_ours.upper() + "_EXPERIMENTAL"] = _ours
 
+# Perspective's attributes we do not score: a client that asks for one with
+# `dropUnsupportedAttributes` gets the others (a data scientist's walk: asking for TOXICITY and
+# SEXUALLY_EXPLICIT lost TOXICITY too), and without it a 400 that says which and why.
+PERSPECTIVE_ONLY = frozenset({
+    "SEXUALLY_EXPLICIT", "FLIRTATION", "ATTACK_ON_AUTHOR", "ATTACK_ON_COMMENTER", "INCOHERENT", "INFLAMMATORY",
+    "LIKELY_TO_REJECT", "OBSCENE", "SPAM", "UNSUBSTANTIAL", "AFFINITY_EXPERIMENTAL", "COMPASSION_EXPERIMENTAL",
+    "CURIOSITY_EXPERIMENTAL", "NUANCE_EXPERIMENTAL", "PERSONAL_STORY_EXPERIMENTAL", "REASONING_EXPERIMENTAL",
+    "RESPECT_EXPERIMENTAL", "TOXICITY_OLD", "SEVERE_TOXICITY_OLD", "SEXUALLY_EXPLICIT_EXPERIMENTAL",
+})
+
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 
 

@@ -44,7 +44,24 @@ def test_it_rejects_an_invalid_key(client, site, key):
 def test_it_rejects_an_unknown_attribute(client, site):
     message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hi.", "FLIRTATION")),
                        400, "INVALID_ARGUMENT")
-    assert "FLIRTATION" in message
+    assert "FLIRTATION" in message and "dropUnsupportedAttributes" in message
+    message = error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hi.", "TOXICITY", "NOT_A_THING")),
+                       400, "INVALID_ARGUMENT")
+    assert message.startswith("Unknown requested attribute: NOT_A_THING")
+
+
+def test_perspectives_own_attributes_are_left_out_when_the_client_says_to_drop_them(client, site):
+    """A client switching by URL that asks for SEXUALLY_EXPLICIT beside TOXICITY kept no score at all."""
+    body = analyze_body("You are a fool.", "TOXICITY", "SEXUALLY_EXPLICIT", "FLIRTATION", dropUnsupportedAttributes=True)
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert set(response.get_json()["attributeScores"]) == {"TOXICITY"}
+    only_theirs = client.post(f"{ANALYZE}?key={site.api_key}",
+                              json=analyze_body("Hi.", "FLIRTATION", dropUnsupportedAttributes=True))
+    assert only_theirs.status_code == 200 and not only_theirs.get_json().get("attributeScores")
+    # A name Perspective never had is still a mistake the client should hear of.
+    body = analyze_body("Hi.", "TOXICITY", "TOXICTY", dropUnsupportedAttributes=True)
+    error_of(client.post(f"{ANALYZE}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
 
 
 def test_it_rejects_a_request_without_attributes(client, site):
