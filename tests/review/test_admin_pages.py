@@ -50,7 +50,7 @@ def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_mod
     assert "few examples: 102 positives labelled by people, 256 more &lt;from label rules&gt;" in html
     assert html.count("few examples") == 1
     # Which words can never count against a comment, and for which scores (escaped).
-    assert "3 identity words and names never count towards toxicity or insult" in html
+    assert "3 identity words and names whose own features (the word, and for most its letter runs of four or more) weigh nothing in toxicity or insult; their shorter letter runs still can" in html
     assert "&lt;b&gt;biden, gay, jews" in html
     # Which scores are never below another's, so an admin knows why "jews" can stand behind toxicity.
     assert "toxicity is at least 0.7 × identity attack <small>" in html  # the malformed pairs are left out
