@@ -181,7 +181,10 @@ def update_site_settings(
     Raises Conflict, changing nothing, where another admin changed a setting this one changed too
     since the page loaded. The caller commits.
     """
-    site = session.scalar(select(Site).where(Site.id == site_id).with_for_update())
+    # FOR NO KEY UPDATE: a scorer holding comments of this site inserts their events, whose foreign key
+    # takes KEY SHARE on this row; FOR UPDATE blocked it while the switch waited for those comments (a
+    # deadlock, and a 503, when an admin switched mode during a storm).
+    site = session.scalar(select(Site).where(Site.id == site_id).with_for_update(key_share=True))
     if site is None:
         raise NotFound(f"site {site_id} does not exist")
     loaded = _loaded(form)

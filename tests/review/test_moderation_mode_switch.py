@@ -3,6 +3,7 @@ the site is told, comment by comment, and moderators' open cards stay decidable.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from review_helpers import csrf_token
@@ -70,3 +71,31 @@ def test_switching_back_hides_them_again(app, client, sign_in, admin, hooked, ma
     with app.app_context():
         last = db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id.desc())).first()
         assert last.event["comment"]["visible"] is False and last.event["version"] == 3
+
+
+def test_a_switch_while_a_scorer_holds_the_sites_comments_waits_for_it_instead_of_deadlocking(
+        app, sign_in, admin, hooked, make_comment):
+    """A scorer locks its batch's comments, then inserts their events, whose foreign key takes KEY SHARE
+    on the site's row. The switch locked that row FOR UPDATE and then waited for the comments: an
+    adversarial walk's switch during a 300-comment batch deadlocked and answered 503."""
+    import threading
+
+    held = make_comment(hooked.id)
+    admin_client = sign_in(admin)
+    page = admin_client.get(f"/admin/sites/{hooked.id}").get_data(as_text=True)
+    with app.app_context():
+        scorer = db.session.get_bind().connect()
+        transaction = scorer.begin()
+        scorer.exec_driver_sql("SELECT id FROM comments WHERE id = %s FOR UPDATE", (held,))
+        answers = []
+        switch = threading.Thread(target=lambda: answers.append(admin_client.post(
+            f"/admin/sites/{hooked.id}", data={"csrf_token": csrf_token(page), "moderation_mode": "post",
+                                               "report_threshold": "2", "webhook_url": "http://127.0.0.1:9/hooks"})))
+        switch.start()
+        time.sleep(1.5)  # the switch holds the site's row and waits for the comment
+        scorer.exec_driver_sql("INSERT INTO webhook_deliveries (site_id, comment_id, event, attempts, failed) "
+                               "VALUES (%s, %s, '{}'::jsonb, 0, false)", (hooked.id, held))
+        transaction.commit()
+        scorer.close()
+        switch.join(30)
+    assert answers and answers[0].status_code == 303
