@@ -1,8 +1,9 @@
 """/healthz (the process answers) and /readyz (it can work: database, broker, model, backlog).
 
 Both are public and read nothing about any site. docker-compose's healthchecks call them.
-/readyz answers 200 when "ok" or "degraded" and 503 when "overloaded" or "unavailable", so a
-load balancer stops sending new work where it would be refused anyway.
+/readyz answers 200 when "ok", "degraded" or "overloaded" (other sites' comments, reads and the
+review pages are still served) and 503 when "unavailable", so a load balancer stops sending work
+only where it cannot be done.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Back-pressure at the API's door: one call before storing, one to mark the answer.
 
-`admit(incoming)` raises the 503 `overloaded` error (with Retry-After) past the hard limit and
+`admit(site_id, incoming)` raises the 503 `overloaded` error (with Retry-After) past the hard limit,
+to the sites past their fair share of it, and
 otherwise returns the admission; `mark(response, admission)` adds the slow-down hint to a 2xx
 answer while the service is degraded. The single-comment and the batch routes both use them.
 """
@@ -11,7 +12,7 @@ import time
 from flask import Response, current_app
 
 from moderation import db
-from moderation.domain.backpressure import DEGRADED, Admission, admission, judge
+from moderation.domain.backpressure import DEGRADED, Admission, admission, judge, within_fair_share
 
 LOAD_HEADER = "X-Moderation-Load"
 HINT_HEADER = "X-Moderation-Retry-After"
@@ -44,12 +45,22 @@ def current_admission(incoming: int = 1) -> Admission:
     return admitted
 
 
-def admit(incoming: int = 1) -> Admission:
-    """The admission for `incoming` more comments; raises Overloaded (503) when they may not be stored."""
+def admit(site_id: int, incoming: int = 1) -> Admission:
+    """The admission for `incoming` more comments of the site; raises Overloaded (503) when they may not
+    be stored: past the hard limit, when the site's own backlog is past its fair share
+    (`within_fair_share`). A site found past it is refused without counting again for
+    BACKPRESSURE_RECHECK_SECONDS, so a flood's refusals stay cheap."""
     admitted = current_admission(incoming)
-    if not admitted.accepts:
-        raise admitted.refusal()
-    return admitted
+    if admitted.accepts:
+        return admitted
+    config = current_app.config
+    refused: dict[int, float] = current_app.extensions.setdefault("backpressure_refused_sites", {})
+    ttl = config["BACKPRESSURE_RECHECK_SECONDS"]
+    if time.monotonic() - refused.get(site_id, float("-inf")) >= ttl and within_fair_share(
+            db.session, site_id, hard_limit=config["BACKPRESSURE_HARD_LIMIT"], incoming=incoming):
+        return Admission(DEGRADED, admitted.retry_after, admitted.pending)
+    refused[site_id] = time.monotonic()
+    raise admitted.refusal()
 
 
 def mark(response: Response, admitted: Admission) -> Response:

@@ -51,7 +51,7 @@ def _site() -> Site:
 def post_comment() -> ResponseReturnValue:
     data = comment_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
     try:
-        admitted = admit(incoming=1)  # past the hard limit: 503 with Retry-After, nothing stored
+        admitted = admit(_site().id, incoming=1)  # past the hard limit: 503 with Retry-After, nothing stored
     except Overloaded:
         # A retry of a comment stored before the overload still gets its answer: it adds nothing.
         if not _stored_before(data.external_id):
@@ -85,7 +85,7 @@ def post_comments_batch() -> ResponseReturnValue:
     body = parse_json_object(request.get_data())
     items = batch_items(body, max_items=MAX_BATCH_ITEMS, max_text_length=current_app.config["MAX_TEXT_LENGTH"])
     items = refuse_closed(db.session, _site(), items)
-    admitted = admit(incoming=len(items))  # past the hard limit: 503 with Retry-After, nothing stored
+    admitted = admit(_site().id, incoming=len(items))  # past the hard limit: 503 with Retry-After, nothing stored
     results = submit_comments(db.session, _site(), items)
     created = [r.comment.id for r in results if r.created and r.comment is not None]
     if created:

@@ -55,10 +55,25 @@ class Admission:
         )
 
 
-def pending_count(session: Session, *, up_to: int) -> int:
-    """Pending comments, counted up to `up_to` (ix_comments_pending serves it)."""
-    waiting = select(Comment.id).where(Comment.status == PENDING).limit(max(up_to, 0)).subquery()
+def pending_count(session: Session, *, up_to: int, site_id: int | None = None) -> int:
+    """Pending comments (of one site, with `site_id`), counted up to `up_to` (ix_comments_pending serves it)."""
+    waiting = select(Comment.id).where(Comment.status == PENDING)
+    if site_id is not None:
+        waiting = waiting.where(Comment.site_id == site_id)
+    waiting = waiting.limit(max(up_to, 0)).subquery()
     return int(session.scalar(select(func.count()).select_from(waiting)) or 0)
+
+
+def within_fair_share(session: Session, site_id: int, *, hard_limit: int, incoming: int = 1) -> bool:
+    """Past the hard limit, whether the site may still add `incoming`: its own backlog stays within its
+    share of the hard limit, shared among the sites with comments waiting (itself included). One
+    site's flood then refuses that site and not the others: an SRE's walk saw a 22,500-comment burst
+    from one site get every 503 of the incident answered to another site's trickle. The others' growth
+    is bounded too: each stays under its share, so together they add at most the hard limit again."""
+    own = pending_count(session, up_to=hard_limit + max(incoming, 0), site_id=site_id)
+    others = session.scalar(select(func.count(func.distinct(Comment.site_id)))
+                            .where(Comment.status == PENDING, Comment.site_id != site_id)) or 0
+    return own + incoming <= hard_limit // (int(others) + 1)
 
 
 def scoring_rate(session: Session) -> float:

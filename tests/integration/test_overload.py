@@ -73,7 +73,7 @@ def test_past_the_limits_nothing_accepted_is_lost_refusals_say_when_and_it_recov
                    answers[cid].get_json()["error"]["code"] == "overloaded" for cid in refused)
         assert set(final_statuses(app)) == set(accepted)  # refused ones were not stored
         ready = client.get("/readyz")
-        assert ready.status_code == 503 and ready.get_json()["status"] == "overloaded"
+        assert ready.status_code == 200 and ready.get_json()["status"] == "overloaded"
 
         # 2. The worker comes back: the backlog drains and /readyz returns to "ok" with no one's help.
         start_worker(**TO_THIS_RECEIVER)
