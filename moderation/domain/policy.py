@@ -89,7 +89,11 @@ def near_misses(policy: Policy, scores: Mapping[str, float]) -> list[str]:
     return [a for a, t in policy.thresholds.items() if t < OFF and scores.get(a, 0.0) >= NEAR_MISS_SHARE * t]
 
 
-def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0.0) -> Verdict:
+def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0.0, *,
+           reports_may_hide: bool = True) -> Verdict:
+    """The verdict on scores and open report weight. Reports past the threshold that may not hide the
+    comment (one untried reporter: reports.reporters_may_hide) flag it and raise its priority, and
+    leave it published, as a report filed on a published comment does."""
     flagged = [a for a, t in policy.thresholds.items() if scores.get(a, 0.0) >= t]
     reported = reports_reach_threshold(report_weight, policy.report_threshold)
     if reported:
@@ -98,4 +102,5 @@ def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0
     priority = max(ratios, default=0.0) + (_ratio(report_weight, policy.report_threshold) if report_weight else 0.0)
     if policy.auto_reject and any(scores.get(a, 0.0) >= t for a, t in policy.reject_thresholds.items()):
         return Verdict(REJECTED, flagged, round(priority, 6))
-    return Verdict(HELD if flagged else PUBLISHED, flagged, round(priority, 6))
+    holding = [f for f in flagged if f != REPORTS or reports_may_hide]
+    return Verdict(HELD if holding else PUBLISHED, flagged, round(priority, 6))

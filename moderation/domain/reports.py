@@ -149,7 +149,7 @@ def file_report(
         if reports_reach_threshold(weight, threshold):
             comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
             comment.priority = (comment.priority or 0.0) + _report_priority(weight, threshold)
-            if _reporters_may_hide(session, comment):
+            if reporters_may_hide(session, comment):
                 delivery = change_status(
                     session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports", report_weight=weight
                 )
@@ -159,7 +159,7 @@ def file_report(
 REPORTERS_TO_HIDE = 2
 
 
-def _reporters_may_hide(session: Session, comment: Comment) -> bool:
+def reporters_may_hide(session: Session, comment: Comment) -> bool:
     """Whether the reports that count (since its decision, for an approved comment) come from
     REPORTERS_TO_HIDE named reporters, or from one whose reports on the site were upheld before."""
     since = comment.decided_at if comment.status == APPROVED else None

@@ -39,14 +39,15 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses
-from moderation.domain.reports import open_report_weights
+from moderation.domain.reports import open_report_weights, reporters_may_hide
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.rules import Compiled, apply_hits, status_reason
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.status_writes import BatchWrites
-from moderation.domain.lifecycle import PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now
+from moderation.domain.lifecycle import (PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now,
+                                         reports_reach_threshold)
 from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.stories import story_hit, story_settings
 from moderation.domain.storms import hold_in_storm, storm_watch
@@ -281,7 +282,12 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         story = story_hit(stories.get(comment.story_id))
         if story is not None:
             hits.append(story)
-        verdict = apply_hits(decide(policy, scores, reported.get(comment.id, 0.0)), hits)
+        weight = reported.get(comment.id, 0.0)
+        # Rescored after an edit, one untried reader's reports still do not hide it (an adversarial walk:
+        # one report and a typo fix held a civil comment).
+        may_hide = not weight or not reports_reach_threshold(weight, policy.report_threshold) or reporters_may_hide(
+            session, comment)
+        verdict = apply_hits(decide(policy, scores, weight, reports_may_hide=may_hide), hits)
         verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
         verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
         comment.rule_hits = [h.as_json() for h in hits] or None

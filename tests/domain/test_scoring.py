@@ -111,11 +111,16 @@ def test_a_comment_locked_by_another_worker_is_skipped_not_waited_for(app, site,
 def test_reports_filed_while_pending_hold_the_comment_when_it_is_scored(app, site, model):
     with app.app_context():
         comment_id = add_comment(site.id, "A perfectly civil remark.")
-        file_report(db.session, db.session.get(Site, site.id), comment_id, reason="harassment",
-                    reporter_id="r-1")
+        alone = add_comment(site.id, "Another perfectly civil remark.")
+        for reporter in ("r-1", "r-2"):
+            file_report(db.session, db.session.get(Site, site.id), comment_id, reason="harassment",
+                        reporter_id=reporter)
+        # One untried reader's reports flag it for review and do not hold it, as on a published comment.
+        file_report(db.session, db.session.get(Site, site.id), alone, reason="harassment", reporter_id="r-3")
         db.session.commit()
-        assert score_pending(db.session, lambda: model, [comment_id], batch_size=10) == {comment_id: "held"}
-        assert db.session.get(Comment, comment_id).flagged == ["reports"]
+        assert score_pending(db.session, lambda: model, [comment_id, alone], batch_size=10) == {
+            comment_id: "held", alone: "published"}
+        assert db.session.get(Comment, comment_id).flagged == db.session.get(Comment, alone).flagged == ["reports"]
 
 
 def test_a_sites_own_thresholds_and_auto_reject_apply(app, site, model):
