@@ -103,14 +103,24 @@ def in_review_queue_condition() -> ColumnElement[bool]:
     return or_(Comment.status == HELD, reported_condition())
 
 
+# The hit a pre-moderated story's comments are held with (domain/stories.py).
+STORY_PREMODERATED = "story_premoderated"
+
+
 def is_visible(comment: Comment) -> bool:
     """Whether the site should show the comment right now."""
     if comment.status in (PUBLISHED, APPROVED):
         return True
     if comment.status in (REJECTED, DELETED):
         return False
-    # pending or held: pre-moderation hides them, post-moderation shows them until rejected.
-    return comment.site.moderation_mode == "post"
+    # pending or held: pre-moderation hides them, post-moderation shows them until rejected, but for
+    # those held because their story is pre-moderated (an adversarial walk: switching the site to
+    # post-moderation showed them).
+    return comment.site.moderation_mode == "post" and not _held_for_story(comment)
+
+
+def _held_for_story(comment: Comment) -> bool:
+    return any(hit.get("rule") == STORY_PREMODERATED for hit in comment.rule_hits or ())
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -247,6 +257,8 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
     writes = BatchWrites()
     deliveries = []
     for comment in comments:
+        if _held_for_story(comment):
+            continue  # hidden in either mode
         comment.version += 1
         writes.audit(actor, VISIBILITY_ACTION, comment_id=comment.id,
                      details={"visible": is_visible(comment), "moderation_mode": site.moderation_mode})

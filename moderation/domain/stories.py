@@ -12,14 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, DomainError, ValidationFailed
-from moderation.domain.lifecycle import audit, now
+from moderation.domain.lifecycle import STORY_PREMODERATED, audit, now
 from moderation.domain.rules import HOLD, Hit
 from moderation.models import Comment, Site, Story
 
 T = TypeVar("T", bound=Any)
 
 MAX_STORY_ID_LENGTH = 200
-STORY_RULE = "story_premoderated"
+STORY_RULE = STORY_PREMODERATED
 
 
 class StoryClosed(Conflict):

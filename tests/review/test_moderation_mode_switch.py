@@ -99,3 +99,20 @@ def test_a_switch_while_a_scorer_holds_the_sites_comments_waits_for_it_instead_o
         scorer.close()
         switch.join(30)
     assert answers and answers[0].status_code == 303
+
+
+def test_comments_held_because_their_story_is_pre_moderated_stay_hidden_after_a_switch_to_post(
+        app, client, sign_in, admin, hooked, make_comment):
+    """An adversarial walk: a story the admin pre-moderated showed its held comments once the site
+    switched to post-moderation, in the API, the webhook and the story's counts."""
+    story_held = make_comment(hooked.id, story_id="s-pm", rule_hits=[
+        {"rule": "story_premoderated", "action": "hold", "reason": "story pre-moderated"}])
+    other = make_comment(hooked.id, story_id="s-pm")
+    assert _switch(sign_in(admin), hooked.id, "post").status_code == 303
+    api = client.get(f"/api/v1/comments/{story_held}", headers=hooked.headers).get_json()
+    assert (api["visible"], api["version"]) == (False, 1)
+    assert client.get(f"/api/v1/comments/{other}", headers=hooked.headers).get_json()["visible"] is True
+    with app.app_context():
+        assert {d.comment_id for d in db.session.scalars(select(WebhookDelivery))} == {other}
+    counts = client.get("/api/v1/stories/s-pm", headers=hooked.headers).get_json()["comments"]
+    assert (counts["by_status"]["held"], counts["visible"]) == (2, 1)
