@@ -48,7 +48,8 @@ def edit_site(site_id: int) -> str:
 @auth.login_required("admin")
 def save_site(site_id: int) -> Response | tuple[str, int]:
     try:
-        changed, deliveries = update_site_settings(db.session, site_id, request.form, user=auth.current_user())
+        changed, deliveries = update_site_settings(db.session, site_id, request.form, user=auth.current_user(),
+                                                   model_thresholds=model_summary(site_id).get("thresholds"))
     except NotFound:
         abort(404)
     except ValidationFailed as error:

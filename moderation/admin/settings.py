@@ -91,8 +91,22 @@ def _storm_settings(form: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
-def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, Any]:
-    """The form's values as Site attributes, or ValidationFailed naming the first bad field."""
+def check_reject_above_hold(hold: Mapping[str, float], reject: Mapping[str, float]) -> None:
+    """Refuse an auto-reject threshold below its attribute's hold threshold: "hold 0.9 / auto-reject
+    0.5" was saved without a word, and so was auto-reject 0.3 under the model's own hold 0.509."""
+    for attribute in sorted(set(hold) & set(reject)):
+        if reject[attribute] < hold[attribute]:
+            name = attribute.replace("_", " ")
+            raise ValidationFailed(f"the {name} auto-reject threshold ({reject[attribute]:g}) is below its hold "
+                                   f"threshold ({hold[attribute]:g}): it would reject comments it does not even "
+                                   "hold. Make it higher, or lower the hold threshold", field=f"reject_{attribute}")
+
+
+def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy,
+                   model_thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
+    """The form's values as Site attributes, or ValidationFailed naming the first bad field. A blank
+    hold threshold is the model's (`model_thresholds`), and an auto-reject threshold below it is
+    refused as below a typed one is."""
     mode = form.get("moderation_mode", "")
     if mode not in MODES:
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
@@ -106,12 +120,7 @@ def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, 
     if webhook_url is not None:
         check_webhook_url(webhook_url, url_policy)
     hold, reject = _thresholds(form, "hold_"), _thresholds(form, "reject_")
-    for attribute in sorted(set(hold) & set(reject)):
-        if reject[attribute] < hold[attribute]:  # "hold 0.9 / auto-reject 0.5" saved without a word
-            name = attribute.replace("_", " ")
-            raise ValidationFailed(f"the {name} auto-reject threshold ({reject[attribute]:g}) is below its hold "
-                                   f"threshold ({hold[attribute]:g}): it would reject comments it does not even "
-                                   "hold. Make it higher, or lower the hold threshold", field=f"reject_{attribute}")
+    check_reject_above_hold({**(model_thresholds or {}), **hold}, reject)
     return {
         "moderation_mode": mode,
         "thresholds": hold,
@@ -173,7 +182,8 @@ def _merge(name: str, current: Any, seen: Any, new: Any, conflicts: list[str]) -
 
 
 def update_site_settings(
-    session: Session, site_id: int, form: Mapping[str, str], *, user: User
+    session: Session, site_id: int, form: Mapping[str, str], *, user: User,
+    model_thresholds: Mapping[str, float] | None = None,
 ) -> tuple[list[str], list[WebhookDelivery]]:
     """Apply the form to the site, one audit entry per changed setting; returns the changed names,
     and the webhook events of comments a new moderation mode shows or hides, to send after the commit.
@@ -188,7 +198,7 @@ def update_site_settings(
     if site is None:
         raise NotFound(f"site {site_id} does not exist")
     loaded = _loaded(form)
-    values = parse_settings(form, domain_settings(session).url_policy)
+    values = parse_settings(form, domain_settings(session).url_policy, model_thresholds)
     conflicts: list[str] = []
     if loaded is not None:
         values = {name: _merge(name, getattr(site, name), loaded[name], new, conflicts) if name in loaded else new

@@ -190,6 +190,12 @@ def save_threshold(session: Session, site: Site, attribute: str, threshold: floa
     if kept <= 0:  # 1e-9 was stored as 0, which holds every comment: no target here chooses that
         raise ValidationFailed("the threshold must be at least 0.000001 (0 would hold every comment; the site's "
                                "settings page takes it if that is what you want)", field="threshold")
+    rejecting = (site.reject_thresholds or {}).get(attribute)
+    if site.auto_reject and rejecting is not None and rejecting < kept:
+        # Saved anyway, the site page refused every later save, even of its moderation mode.
+        raise ValidationFailed(f"the site auto-rejects at {attribute.replace('_', ' ')} ≥ {rejecting:g}, below this "
+                               "hold threshold: raise or clear the auto-reject threshold on the site's page first",
+                               field="threshold")
     old = dict(site.thresholds or {})
     new = {**old, attribute: kept}
     site.thresholds = new

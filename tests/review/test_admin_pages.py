@@ -92,8 +92,14 @@ def test_an_admin_changes_site_settings_and_each_change_is_audited(app, sign_in,
 
 def test_an_auto_reject_threshold_below_the_hold_threshold_is_refused(app, sign_in, admin, site, fake_model):
     """A head of community saved "hold 0.9 / auto-reject 0.5" for toxicity without a word."""
-    response = _post_settings(sign_in(admin), site.id, {**VALID, "hold_toxicity": "0.9", "reject_toxicity": "0.5"})
+    client = sign_in(admin)
+    response = _post_settings(client, site.id, {**VALID, "hold_toxicity": "0.9", "reject_toxicity": "0.5"})
     assert response.status_code == 400 and "below its hold threshold" in response.get_data(as_text=True)
+    # A blank hold threshold is the model's: auto-reject under it was accepted (an adversarial walk).
+    blank = {k: v for k, v in VALID.items() if not k.startswith(("hold_", "reject_"))}
+    response = _post_settings(client, site.id, {**blank, "auto_reject": "on", "reject_toxicity": "0.0001"})
+    assert response.status_code == 400 and "auto-reject threshold (0.0001) is below its hold threshold" in \
+        response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Site, site.id).reject_thresholds == {}
 

@@ -2,6 +2,7 @@
 nothing, an audited save, and a backtest result with its plots and escaped examples."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -69,16 +70,38 @@ def test_a_precision_target_on_a_few_decisions_is_not_offered_for_saving(app, si
 def test_saving_the_previewed_threshold_is_audited(app, sign_in, admin, decided, fake_model):
     client = sign_in(admin)
     page = client.get(f"/admin/sites/{decided.id}/thresholds",
-                      query_string={"attribute": "toxicity", "target": "volume", "value": "0.5"})
-    form = {"csrf_token": csrf_token(page.get_data(as_text=True)), "attribute": "toxicity", "threshold": "0.85",
-            "target": "volume", "value": "0.5"}
-    response = client.post(f"/admin/sites/{decided.id}/thresholds", data=form)
+                      query_string={"attribute": "toxicity", "target": "volume", "value": "0.5"}).get_data(as_text=True)
+    offered = float(re.search(r'name="threshold" value="([^"]+)"', page).group(1))
+    form = {"csrf_token": csrf_token(page), "attribute": "toxicity", "target": "volume", "value": "0.5"}
+    # A number the target does not give is refused: an adversarial walk saved 0.998 from 4 decisions.
+    response = client.post(f"/admin/sites/{decided.id}/thresholds", data={**form, "threshold": "0.998"})
+    assert "Not saved: the decisions changed since the page was shown" in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    response = client.post(f"/admin/sites/{decided.id}/thresholds", data={**form, "threshold": str(offered)})
     assert response.status_code == 303
     assert "Saved" in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(Site, decided.id).thresholds == {"toxicity": 0.85}
+        assert db.session.get(Site, decided.id).thresholds == {"toxicity": round(offered, 6)}
         entry = db.session.scalars(select(AuditEntry)).one()
         assert entry.actor == "user:ada" and entry.details["via"] == "threshold tuning"
+
+
+def test_a_hold_threshold_above_the_sites_auto_reject_threshold_is_refused(app, sign_in, admin, decided, fake_model):
+    """Saved anyway, the site page then refused every later save, even of the moderation mode."""
+    with app.app_context():
+        site = db.session.get(Site, decided.id)
+        site.auto_reject, site.reject_thresholds = True, {"toxicity": 0.1}
+        db.session.commit()
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{decided.id}/thresholds",
+                      query_string={"attribute": "toxicity", "target": "volume", "value": "0.5"}).get_data(as_text=True)
+    offered = re.search(r'name="threshold" value="([^"]+)"', page).group(1)
+    response = client.post(f"/admin/sites/{decided.id}/thresholds", data={
+        "csrf_token": csrf_token(page), "attribute": "toxicity", "target": "volume", "value": "0.5", "threshold": offered})
+    assert "Not saved: the site auto-rejects at toxicity ≥ 0.1" in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Site, decided.id).thresholds == {}
 
 
 def test_a_bad_target_is_a_form_error_not_a_500(sign_in, admin, decided, fake_model):
