@@ -20,9 +20,17 @@ from moderation.request_input import MAX_INT8, parse_int
 PERIODS = (1, 7, 30, 90, 365)  # days, as the page offers them
 
 
+# What starts a formula in some spreadsheet (OWASP's list, with the full-width forms and "|" of DDE),
+# also behind leading blanks and control characters, which some strip first: "\t=HYPERLINK(...)",
+# " =1+2" and "＝1+2" came out as formulas (an adversarial walk).
+_FORMULA_START = frozenset("=+-@|\t\r\n＝＋－＠")
+
+
 def _cell(value: object) -> object:
-    """A spreadsheet reads a cell starting "=", "+", "-" or "@" as a formula: a username is not one."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+    """A cell a spreadsheet reads as text: a username is not a formula."""
+    if isinstance(value, str) and value and (value[0] in _FORMULA_START or value.lstrip()[:1] in _FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _report() -> tuple[DecisionReport, int, Site | None]:

@@ -67,3 +67,7 @@ def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted():
     from moderation.admin.decision_report import _cell
 
     assert [_cell(v) for v in ("=HYPERLINK(1)", "+1", "-1", "@a", "mona", 3)] == ["'=HYPERLINK(1)", "'+1", "'-1", "'@a", "mona", 3]
+    # Behind blanks and control characters, and in full width (an adversarial walk).
+    hidden = ("\t=HYPERLINK(1)", "\r=1+2", "\n-2+3", " =1+2", "\uff1d1+2", "|calc")
+    assert [_cell(v) for v in hidden] == ["'" + v for v in hidden]
+    assert _cell("mona lisa") == "mona lisa" and _cell("") == ""
