@@ -56,23 +56,43 @@ def _explicit_levels(text: str) -> tuple[list[int], list[str]]:
     embedding: list[int] = []
     strong: list[str] = []
     stack: list[tuple[int, str | None, bool]] = [(0, None, False)]  # (level, override, opened by an isolate)
+    # X5-X7's counters: initiators past the deepest level are counted, not pushed, so their closers
+    # close nothing real; a closing isolate without an opener is ignored (an adversarial walk: a stray
+    # U+2069 or 63 nested overrides before the text undid the override that reversed it).
+    overflow_isolates = overflow_embeddings = valid_isolates = 0
     for char in text:
         level, override, _ = stack[-1]
         if char in _TO_ODD or char in _TO_EVEN:
             embedding.append(level)
             pushed = level + 1 + (level % 2 == (char in _TO_ODD))  # the next odd, or the next even, level
-            if pushed <= _MAX_DEPTH:
-                stack.append((pushed, "R" if char == RLO else "L" if char == LRO else None, char in _ISOLATES))
+            isolate = char in _ISOLATES
+            if pushed <= _MAX_DEPTH and overflow_isolates == overflow_embeddings == 0:
+                stack.append((pushed, "R" if char == RLO else "L" if char == LRO else None, isolate))
+                valid_isolates += isolate
+            elif isolate:
+                overflow_isolates += 1
+            elif overflow_isolates == 0:
+                overflow_embeddings += 1
             strong.append("N")
             continue
         if char == PDF:
-            if len(stack) > 1 and not stack[-1][2]:
+            if overflow_isolates:
+                pass
+            elif overflow_embeddings:
+                overflow_embeddings -= 1
+            elif len(stack) > 1 and not stack[-1][2]:
                 stack.pop()
         elif char == PDI:
-            while len(stack) > 1 and not stack.pop()[2]:
-                pass
+            if overflow_isolates:
+                overflow_isolates -= 1
+            elif valid_isolates:
+                overflow_embeddings = 0
+                while not stack.pop()[2]:
+                    pass
+                valid_isolates -= 1
         elif char in _PARAGRAPH:
             stack = [(0, None, False)]
+            overflow_isolates = overflow_embeddings = valid_isolates = 0
         level, override, _ = stack[-1]
         embedding.append(level)
         if char in (PDF, PDI) or char in _PARAGRAPH:

@@ -18,6 +18,11 @@ RLO, LRO, PDF, RLE, RLI, PDI = "\u202e", "\u202d", "\u202c", "\u202b", "\u2067",
     (f"a {RLI}b {RLO}dc{PDF}{PDI} e", "a cd b e"),  # an isolate right to left: its runs from the right
     (f"a {RLE}toohs{PDF} b", "a toohs b"),  # an embedding is not an override: Latin letters stay as written
     ("plain", "plain"),
+    # An adversarial walk: a closing isolate with no opener, and openers past the deepest level, closed
+    # the override that reverses the text (X6a, X5-X7's overflow counters).
+    (f"Someone should {RLO}.royam eht {PDI}toohs", "Someone should shoot the mayor."),
+    (f"I will {RLO}uoy {PDI}llik", "I will kill you"),
+    ("Someone should " + (RLO + LRO) * 62 + RLO + RLO + PDF + ".royam eht toohs", "Someone should shoot the mayor."),
 ])
 def test_overridden_text_is_read_in_the_order_it_is_drawn(written, shown):
     assert "".join(c for c in in_display_order(written) if c not in RLO + LRO + PDF + RLE + RLI + PDI) == shown
