@@ -85,18 +85,25 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
     sweep (the row keeps its due time)."""
     rounds: dict[tuple[int | None, float], list[int]] = {}
     not_sent = 0
+    # One warning per site and error, naming the site: an SRE's walk found the failures only at INFO,
+    # one line per event and no site, so a failing endpoint never showed in a WARNING grep.
+    failed: dict[tuple[int | None, str], list[tuple[int, float]]] = {}
     for delivery_id, outcome in outcomes.items():
         if outcome.state == "retry":
             if (outcome.error or "").startswith("not sent:"):
                 not_sent += 1
             else:
-                log.info("webhook delivery %s failed (%s); retrying in %ss", delivery_id, outcome.error, outcome.retry_in)
+                failed.setdefault((outcome.site_id, outcome.error or ""), []).append((delivery_id, outcome.retry_in))
         elif outcome.state == "failed":
             log.warning("webhook delivery %s is a dead letter (listed on /admin): %s", delivery_id, outcome.error)
         if outcome.state == "retry" and outcome.retry_in <= MAX_TASK_COUNTDOWN:
             rounds.setdefault((outcome.site_id, outcome.retry_in), []).append(delivery_id)
         elif outcome.state == "later":  # a slow endpoint's rest, in a task of the site's own, now
             rounds.setdefault((outcome.site_id, 0.0), []).append(delivery_id)
+    for (site_id, error), tries in failed.items():
+        log.warning("site %s's webhook endpoint failed (%s): %d event(s) (%s) retrying in %ss", site_id, error,
+                    len(tries), ", ".join(str(d) for d, _ in tries[:5]) + (" ..." if len(tries) > 5 else ""),
+                    min(r for _, r in tries))
     if not_sent:
         log.info("%d webhook deliveries not sent after their endpoint failed; retrying them with it", not_sent)
     for (_, countdown), ids in rounds.items():

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import (
@@ -25,6 +26,11 @@ class SiteBacklog:
     site: str
     waiting: int = 0                   # in the review queue: held, or published and reported enough
     oldest_held_seconds: float = 0.0   # how long the longest-waiting held comment has been held
+    # Which site is bursting, and whose endpoint fails: an SRE's walk could tell neither in an incident.
+    pending: int = 0                   # waiting to be scored
+    webhooks_undelivered: int = 0
+    oldest_undelivered_seconds: float = 0.0
+    last_webhook_error: str | None = None  # of its newest undelivered event that failed
 
 
 @dataclass
@@ -66,8 +72,21 @@ def snapshot(session: Session, *, now: datetime | None = None) -> Snapshot:
     oldest_held = dict(session.execute(
         select(Site.name, func.min(Comment.status_changed_at)).join(Comment, Comment.site_id == Site.id)
         .where(Comment.status == HELD).group_by(Site.name)).all())
+    pending_by_site = dict(session.execute(
+        select(Site.name, func.count(Comment.id)).join(Comment, Comment.site_id == Site.id)
+        .where(Comment.status == PENDING, Comment.scoring_failed_at.is_(None)).group_by(Site.name)).all())
+    undelivered_now = (WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed.is_(False))
+    hooks = {name: (count, first) for name, count, first in session.execute(
+        select(Site.name, func.count(WebhookDelivery.id), func.min(WebhookDelivery.created_at))
+        .join(WebhookDelivery, WebhookDelivery.site_id == Site.id).where(*undelivered_now).group_by(Site.name)).all()}
+    errors = dict(session.execute(
+        select(Site.name, WebhookDelivery.last_error).join(WebhookDelivery, WebhookDelivery.site_id == Site.id)
+        .where(*undelivered_now, WebhookDelivery.last_error.is_not(None))
+        .ext(distinct_on(Site.name)).order_by(Site.name, WebhookDelivery.id.desc())).all())
     for name in sorted(session.scalars(select(Site.name))):
-        result.backlog.append(SiteBacklog(name, waiting.get(name, 0), _age(oldest_held.get(name), now)))
+        (count, first), error = hooks.get(name, (0, None)), errors.get(name)
+        result.backlog.append(SiteBacklog(name, waiting.get(name, 0), _age(oldest_held.get(name), now),
+                                          pending_by_site.get(name, 0), count, _age(first, now), error))
     rows = session.execute(
         select(Site.name, ModelVersion.version).select_from(ModelAssignment)
         .join(ModelVersion, ModelVersion.id == ModelAssignment.version_id)

@@ -25,7 +25,8 @@ def test_the_page_shows_the_backlog_the_queue_and_the_charts(app, site, admin, s
             _comment(site.id, 3, "published", flagged=[], received_at=now, scored_at=now + timedelta(seconds=0.5)),
         ])
         db.session.flush()
-        db.session.add(WebhookDelivery(site_id=site.id, event={}, created_at=now - timedelta(minutes=5)))
+        db.session.add(WebhookDelivery(site_id=site.id, event={}, created_at=now - timedelta(minutes=5), attempts=3,
+                                       last_error="ConnectTimeout: the endpoint did not answer in 5 s"))
         # Scorings are counted from the audit log, as scoring writes it.
         db.session.add_all([AuditEntry(actor="scorer", action=f"status:pending->{new}", at=at)
                             for new, at in (("held", now - timedelta(hours=2)), ("published", now))])
@@ -36,12 +37,19 @@ def test_the_page_shows_the_backlog_the_queue_and_the_charts(app, site, admin, s
     assert 179 <= state.oldest_pending_seconds <= 181 and 299 <= state.oldest_undelivered_seconds <= 301
     [backlog] = state.backlog
     assert (backlog.site, backlog.waiting) == ("daily-planet", 1) and 7199 <= backlog.oldest_held_seconds <= 7201
+    # Which site bursts and whose endpoint fails, for an operator in an incident (an SRE's walk).
+    assert (backlog.pending, backlog.webhooks_undelivered) == (1, 1)
+    assert backlog.last_webhook_error == "ConnectTimeout: the endpoint did not answer in 5 s"
     assert sum(h.received for h in hours) == 3 and sum(h.scored for h in hours) == 2
     assert hours[-1].p50_seconds == 0.5
 
     html = sign_in(admin).get("/admin/operations").get_data(as_text=True)
     assert "Waiting to be scored" in html and "oldest 3 min" in html
-    assert "<td>daily-planet</td><td class=\"num\">1</td><td class=\"num\">2.0 h</td>" in html
+    row = html[html.index("<td>daily-planet</td>"):]
+    row = " ".join(row[:row.index("</tr>")].split())
+    assert ('<td>daily-planet</td><td class="num">1</td> <td class="num">1</td><td class="num">2.0 h</td> '
+            '<td class="num">1</td><td class="num">5 min</td>') in row
+    assert "ConnectTimeout: the endpoint did not answer in 5 s" in row
     assert html.count("<figure class=\"chart\">") == 8 and "Posted or edited → scored, median" in html
 
 
