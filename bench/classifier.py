@@ -107,10 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = args.csv or default_files()
     if not paths:
-        parser.error(f"no CSVs given and none found in {DATA}")
+        parser.error(f"no CSVs given and none found in {DATA}: name them, e.g. bench/classifier.py /path/to/shared/data/*.csv")
 
     warnings.filterwarnings("ignore")  # the peer pickles an older scikit-learn
-    from profanity_check import predict_prob
+    try:
+        from profanity_check import predict_prob
+    except ImportError:  # `make run` installs the service only; the peer is a test extra
+        parser.error("the peer (alt-profanity-check) is not installed: run `make venv` first")
 
     model = load_model(args.model)
     toxicity = 0

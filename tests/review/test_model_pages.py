@@ -37,10 +37,17 @@ def test_an_admin_promotes_a_version_for_one_site_and_rolls_it_back(app, sign_in
     assert shipped in html and candidate in html and "candidate" in html
     assert "retrained on &lt;b&gt;our&lt;/b&gt; decisions" in html  # escaped
 
+    # The live version is not offered for promotion where it is live already: globally.
+    assert f'aria-label="Promote {shipped} for">\n' in html
+    shipped_form = html[html.index(f'aria-label="Promote {shipped} for"'):]
+    assert 'data-scope="every site (global)' not in shipped_form[:shipped_form.index("</select>")]
+
     response = _post(client, "/admin/models/promote", version=candidate, site_id=str(site.id))
     assert response.status_code == 303
     page = client.get("/admin/models").get_data(as_text=True)
     assert f"{candidate} is now active for daily-planet" in page and "Roll back to the global version" in page
+    candidate_form = page[page.index(f'aria-label="Promote {candidate} for"'):]
+    assert ">daily-planet</option>" not in candidate_form[:candidate_form.index("</select>")]
     with app.app_context():
         assert registry.active_version(db.session, site.id).version == candidate
         assert registry.active_version(db.session).version == shipped
