@@ -31,9 +31,15 @@ _LIKE_LATIN = str.maketrans({
     # Greek
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
     "χ": "x", "γ": "y", "ω": "w",
-    # Latin letters drawn like others
-    "ı": "i", "ʀ": "r", "ɑ": "a", "ℓ": "l", "ſ": "s",
+    # Latin letters drawn like others, small capitals among them ("ᴍona" passed for "mona")
+    "ı": "i", "ʀ": "r", "ɑ": "a", "ℓ": "l", "ſ": "s", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f",
+    "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
+    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
 })
+# Pairs drawn like one letter in a sans-serif font: "rnona" passed for "mona", "vvendy" for "wendy".
+_LIKE_ONE = (("rn", "m"), ("vv", "w"))
+# What a name may end or start with that a reader does not notice: "alice." passed for "alice".
+_EDGES = "._-@"
 
 
 def unseen(char: str) -> bool:
@@ -48,9 +54,14 @@ def shows_something(text: str) -> bool:
 
 def skeleton(name: str) -> str:
     """What `name` reads as: compatibility forms folded (fullwidth, mathematical letters), accents and
-    invisible marks dropped, case folded, look-alike letters of other alphabets read as Latin."""
-    folded = unicodedata.normalize("NFKD", name).casefold()
-    return "".join(c for c in folded if not unseen(c)).translate(_LIKE_LATIN)
+    invisible marks dropped, case folded, look-alike letters of other alphabets, small capitals and
+    letter pairs read as the Latin letter they pass for, punctuation at its ends dropped."""
+    # A capital I is drawn as a small l: "aIice" passed for "alice" (an adversarial walk).
+    folded = unicodedata.normalize("NFKD", name.replace("I", "l")).casefold()
+    read = "".join(c for c in folded if not unseen(c)).translate(_LIKE_LATIN)
+    for pair, one in _LIKE_ONE:
+        read = read.replace(pair, one)
+    return read.strip(_EDGES) or read
 
 
 def new_name(session: Session, name: str, taken: Select, *, kind: str, label: str, max_length: int) -> str:
