@@ -23,6 +23,14 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return jsonify({"error": {"code": code, "message": message, "field": field}}), status
 
 
+def _message(exc: HTTPException) -> str:
+    """The exception's own words, but not Werkzeug's page-for-people defaults ("If you entered the URL
+    manually please check your spelling and try again."), which told an SRE's client nothing."""
+    if exc.code == 404 and exc.description == type(exc).description:
+        return f"there is nothing at {request.path}: no such comment, or no such endpoint (see /api/v1/openapi.json)"
+    return exc.description or exc.name
+
+
 def _http_code(exc: HTTPException) -> str:
     return (exc.name or "error").lower().replace(" ", "_")
 
@@ -46,7 +54,7 @@ def register_error_handlers(bp: Blueprint) -> None:
             return error_response(413, _http_code(exc), f"the request body is larger than the {limit:,} bytes "
                                   "this endpoint takes" + ("; send fewer comments a batch" if "batch" in request.path
                                                            else ""))
-        return error_response(exc.code or 500, _http_code(exc), exc.description or exc.name)
+        return error_response(exc.code or 500, _http_code(exc), _message(exc))
 
     @bp.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:
@@ -59,7 +67,7 @@ def register_error_handlers(bp: Blueprint) -> None:
 
     def _routing(exc: HTTPException) -> ResponseReturnValue:
         if request.path == prefix or request.path.startswith(prefix + "/"):
-            response, status = error_response(exc.code or 500, _http_code(exc), exc.description or exc.name)
+            response, status = error_response(exc.code or 500, _http_code(exc), _message(exc))
             if exc.code == 405 and getattr(exc, "valid_methods", None):
                 response.headers["Allow"] = ", ".join(exc.valid_methods)
             return response, status

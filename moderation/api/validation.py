@@ -45,8 +45,13 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
         raise MalformedJson("the request body must be a JSON object")
     try:
         body = json.loads(raw)
-    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError too
+    except RecursionError:
+        raise MalformedJson("the request body nests arrays or objects too deeply") from None
+    except json.JSONDecodeError as exc:  # where it broke, in JSON's own words
         raise MalformedJson(f"the request body is not valid JSON: {exc}") from None
+    except ValueError as exc:  # UTF-8 that does not decode, or a number of thousands of digits
+        reason = "it is not UTF-8" if isinstance(exc, UnicodeDecodeError) else "a number in it is too long"
+        raise MalformedJson(f"the request body is not valid JSON: {reason}") from None
     if not isinstance(body, dict):
         raise MalformedJson("the request body must be a JSON object")
     return body

@@ -105,6 +105,12 @@ def test_a_body_that_is_not_a_list_of_comments_is_a_400(app, client, site):
         assert response.is_json and response.get_json()["error"]["message"]
     malformed = client.post(URL, data=b"{not json", headers={**site.headers, "Content-Type": "application/json"})
     assert malformed.status_code == 400 and malformed.get_json()["error"]["code"] == "malformed_json"
+    # Said in a site's words, not Python's ("use sys.set_int_max_str_digits()", "maximum recursion depth").
+    for body, says in ((b'{"comments": ' + b"1" * 5000 + b"}", "a number in it is too long"),
+                       (b"[" * 100_000 + b"]" * 100_000, "nests arrays or objects too deeply")):
+        answer = client.post(URL, data=body, headers={**site.headers, "Content-Type": "application/json"})
+        message = answer.get_json()["error"]["message"]
+        assert answer.status_code == 400 and says in message and "sys." not in message and "recursion" not in message
     assert stored(app) == []
 
 

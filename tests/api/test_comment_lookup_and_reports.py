@@ -81,6 +81,7 @@ def test_another_sites_comment_is_not_found_rather_than_forbidden(client, site, 
 def test_unknown_comments_and_paths_are_json_404s(client, site, path):
     response = client.get(path, headers=site.headers)
     assert response.status_code == 404 and response.is_json
+    assert "entered the URL manually" not in response.get_json()["error"]["message"]
 
 
 def test_a_wrong_method_is_a_json_405(client, site):
