@@ -37,7 +37,7 @@ from moderation.models import Comment, User
 # A sane ceiling for one bulk action: a filter matching more is decided in several confirmed steps.
 MAX_BULK = 1000
 # Tabs whose comments can all still be decided; "all", "approved" and "rejected" hold final ones.
-BULK_TABS = ("review", "held", "reported", "pending")
+BULK_TABS = ("review", "held", "reported", "pending", "published")
 
 Selection = list[tuple[int, int]]
 

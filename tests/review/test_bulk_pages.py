@@ -162,6 +162,26 @@ def test_all_matching_a_search_is_counted_confirmed_and_then_decided(app, sign_i
     assert statuses[civil] == statuses[elsewhere] == "held"
 
 
+def test_published_spam_matching_a_search_is_rejected_in_bulk(app, sign_in, moderator, site, make_comment):
+    """An SRE's walk: 24,690 spam comments published before the rules were saved, and bulk work
+    refused every tab that showed them."""
+    spam = [make_comment(site.id, f"Buy cheap watches at www.example.com number {n}", status="published", flagged=[])
+            for n in range(3)]
+    held = make_comment(site.id, "Cheap watches, held already")
+    civil = make_comment(site.id, "Watches of the council meeting", status="published", flagged=[])
+    client = sign_in(moderator)
+    queue = client.get("/review?tab=published&q=cheap+watches").get_data(as_text=True)
+    assert 'href="/review/bulk/matching?tab=published&amp;q=cheap+watches"' in queue
+    html = client.get("/review/bulk/matching?tab=published&q=cheap+watches").get_data(as_text=True)
+    assert "<strong>3</strong> comments match" in html
+    response = post_bulk(client, html, action="reject", reason_choice="Spam or advertising")
+    assert "3 comments rejected" in response.get_data(as_text=True)
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Comment.id, Comment.status)).all())
+    assert [statuses[i] for i in spam] == ["rejected"] * 3
+    assert (statuses[held], statuses[civil]) == ("held", "published")
+
+
 def test_all_matching_refuses_a_tab_of_final_decisions_and_a_bad_filter(sign_in, moderator, site, make_comment):
     make_comment(site.id)
     client = sign_in(moderator)

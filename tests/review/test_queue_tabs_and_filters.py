@@ -38,14 +38,15 @@ def test_tabs_show_each_status_with_live_counts(mona, site, make_comment):
     pending = make_comment(site.id, status="pending", scores=None, flagged=None)
     approved = make_comment(site.id, status="approved")
     rejected = make_comment(site.id, status="rejected")
-    make_comment(site.id, status="published", flagged=[], report_weight=1.0)  # under the threshold of 2
+    under_threshold = make_comment(site.id, status="published", flagged=[], report_weight=1.0)  # threshold 2
 
     html = mona.get("/review").get_data(as_text=True)
-    assert _counts(html) == {"To review": 3, "Held": 2, "Reported": 2, "Pending": 1, "Approved": 1,
+    assert _counts(html) == {"To review": 3, "Held": 2, "Reported": 2, "Pending": 1, "Published": 2, "Approved": 1,
                              "Rejected": 1, "All": 7}
     assert sorted(_ids(html)) == sorted([held, held_for_reports, reported])
     for tab, expected in (("held", [held, held_for_reports]), ("reported", [held_for_reports, reported]),
-                          ("pending", [pending]), ("approved", [approved]), ("rejected", [rejected])):
+                          ("pending", [pending]), ("approved", [approved]), ("rejected", [rejected]),
+                          ("published", [reported, under_threshold])):
         assert sorted(_ids(mona.get(f"/review?tab={tab}").get_data(as_text=True))) == sorted(expected)
     assert len(_ids(mona.get("/review?tab=all").get_data(as_text=True))) == 7
     # With a filter the counts come from another path (one exact pass): they must agree.
