@@ -141,6 +141,17 @@ _NOT_A_PHONE = re.compile(r"\(?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,3}(?:\.\d{1,3}){3})
 _ISBN = re.compile(r"(?i)isbn(?:-1[03])?\W{0,4}$")
 
 
+# Characters that show nothing, and a letter O between digits: "555\u200b-867\u200b-5309" and
+# "555-867-53O9" were published (an adversarial walk). Read as they show, a zero for the O.
+_UNSEEN = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_LETTER_O_AMONG_DIGITS = re.compile(r"(?<=\d)[Oo](?=[\d ().-]*\d)|(?<=\d[ ().-])[Oo](?=\d)")
+
+
+def _as_shown(text: str) -> str:
+    text = text.translate(_UNSEEN) if not text.isascii() else text
+    return _LETTER_O_AMONG_DIGITS.sub("0", text) if ("O" in text or "o" in text) else text
+
+
 def _outside_links(text: str) -> str:
     """The text with its links blanked: the digits of a link (a tweet's id, an image's size) are
     neither a phone nor a card. Over the shared data's civil comments, phone fired on 880 before
@@ -149,6 +160,7 @@ def _outside_links(text: str) -> str:
 
 
 def phone_number(text: str) -> str | None:
+    text = _as_shown(text)
     for match in _PHONE.finditer(_outside_links(text)):
         candidate = match.group(1)
         digits = re.sub(r"\D", "", candidate)
@@ -168,6 +180,7 @@ _EMAIL_SPELLED = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+\s*(?:\[at\]|\(at\)|\sat\s
 
 
 def email_address(text: str) -> str | None:
+    text = text.translate(_UNSEEN) if not text.isascii() else text
     match = _EMAIL.search(text) or _EMAIL_SPELLED.search(text)
     return match.group(0) if match else None
 
@@ -200,6 +213,7 @@ def luhn_ok(digits: str) -> bool:
 
 def payment_card(text: str) -> str | None:
     """13 to 19 digits, in groups or not, that pass the Luhn checksum every card number carries."""
+    text = _as_shown(text)
     for match in _CARD.finditer(_outside_links(text)):
         digits = re.sub(r"\D", "", match.group(0))
         if _ISBN.search(text, max(0, match.start() - 12), match.start()):

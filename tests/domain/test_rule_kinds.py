@@ -286,6 +286,9 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     ("phone", "Her number is (212) 555-0187, tell her."),
     ("phone", "Local folks can dial 555 1234 today."),
     ("phone", "Call 718-622-0221 now http://t.co/u3PzeV9E9q"),  # a link beside it leaves it a phone
+    ("phone", "her number: 555\u200b-867\u200b-5309"),            # an adversarial walk: zero-width spaces
+    ("phone", "Call her at 555-867-53O9"),                            # ... and a letter O for a zero
+    ("email", "mail jane.doe\u200b@example.com"),
     ("email", "Write to jane.doe@example.com about it."),
     ("email", "jane dot doe? no: jane at example dot com"),
     ("street_address", "I know where the councilman lives: 12 Oak Street"),
