@@ -15,6 +15,7 @@ from moderation.domain.settings import domain_settings
 from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.domain.lifecycle import visibility_changed
+from moderation.domain.policy import reject_below_hold
 from moderation.models import Site, User, WebhookDelivery
 
 MODES = ("pre", "post")
@@ -94,12 +95,12 @@ def _storm_settings(form: Mapping[str, str]) -> dict[str, Any]:
 def check_reject_above_hold(hold: Mapping[str, float], reject: Mapping[str, float]) -> None:
     """Refuse an auto-reject threshold below its attribute's hold threshold: "hold 0.9 / auto-reject
     0.5" was saved without a word, and so was auto-reject 0.3 under the model's own hold 0.509."""
-    for attribute in sorted(set(hold) & set(reject)):
-        if reject[attribute] < hold[attribute]:
-            name = attribute.replace("_", " ")
-            raise ValidationFailed(f"the {name} auto-reject threshold ({reject[attribute]:g}) is below its hold "
-                                   f"threshold ({hold[attribute]:g}): it would reject comments it does not even "
-                                   "hold. Make it higher, or lower the hold threshold", field=f"reject_{attribute}")
+    attribute = reject_below_hold(hold, reject)
+    if attribute is not None:
+        name = attribute.replace("_", " ")
+        raise ValidationFailed(f"the {name} auto-reject threshold ({reject[attribute]:g}) is below its hold "
+                               f"threshold ({hold[attribute]:g}): it would reject comments it does not even "
+                               "hold. Make it higher, or lower the hold threshold", field=f"reject_{attribute}")
 
 
 def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy,

@@ -254,17 +254,16 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
     at = now()
     comments = session.scalars(select(Comment).where(Comment.site_id == site.id, Comment.status.in_((PENDING, HELD)))
                                .order_by(Comment.id).with_for_update(of=Comment)).all()
+    shown_or_hidden = [c for c in comments if not _held_for_story(c)]  # those are hidden in either mode
     writes = BatchWrites()
     deliveries = []
-    for comment in comments:
-        if _held_for_story(comment):
-            continue  # hidden in either mode
+    for comment in shown_or_hidden:
         comment.version += 1
         writes.audit(actor, VISIBILITY_ACTION, comment_id=comment.id,
                      details={"visible": is_visible(comment), "moderation_mode": site.moderation_mode})
         if site.webhook_url:
             deliveries.append(_status_event(writes, comment, comment.status, at, {"visibility_changed": True}))
-    writes.write(session, comments)
+    writes.write(session, shown_or_hidden)
     return deliveries
 
 

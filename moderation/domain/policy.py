@@ -104,3 +104,9 @@ def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0
         return Verdict(REJECTED, flagged, round(priority, 6))
     holding = [f for f in flagged if f != REPORTS or reports_may_hide]
     return Verdict(HELD if holding else PUBLISHED, flagged, round(priority, 6))
+
+
+def reject_below_hold(hold: Mapping[str, float], reject: Mapping[str, float]) -> str | None:
+    """The first attribute whose auto-reject threshold is below its hold threshold, or None: it would
+    reject comments it does not even hold. The site page and the threshold tool both refuse one."""
+    return next((a for a in sorted(set(hold) & set(reject)) if reject[a] < hold[a]), None)

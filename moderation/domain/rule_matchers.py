@@ -147,8 +147,12 @@ _UNSEEN = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _LETTER_O_AMONG_DIGITS = re.compile(r"(?<=\d)[Oo](?=[\d ().-]*\d)|(?<=\d[ ().-])[Oo](?=\d)")
 
 
+def _visible(text: str) -> str:
+    return text.translate(_UNSEEN) if not text.isascii() else text
+
+
 def _as_shown(text: str) -> str:
-    text = text.translate(_UNSEEN) if not text.isascii() else text
+    text = _visible(text)
     return _LETTER_O_AMONG_DIGITS.sub("0", text) if ("O" in text or "o" in text) else text
 
 
@@ -180,7 +184,7 @@ _EMAIL_SPELLED = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+\s*(?:\[at\]|\(at\)|\sat\s
 
 
 def email_address(text: str) -> str | None:
-    text = text.translate(_UNSEEN) if not text.isascii() else text
+    text = _visible(text)
     match = _EMAIL.search(text) or _EMAIL_SPELLED.search(text)
     return match.group(0) if match else None
 

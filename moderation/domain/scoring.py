@@ -285,8 +285,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         weight = reported.get(comment.id, 0.0)
         # Rescored after an edit, one untried reader's reports still do not hide it (an adversarial walk:
         # one report and a typo fix held a civil comment).
-        may_hide = not weight or not reports_reach_threshold(weight, policy.report_threshold) or reporters_may_hide(
-            session, comment)
+        may_hide = not reports_reach_threshold(weight, policy.report_threshold) or reporters_may_hide(session, comment)
         verdict = apply_hits(decide(policy, scores, weight, reports_may_hide=may_hide), hits)
         verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
         verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False

@@ -30,6 +30,7 @@ from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, SECONDS_PER_DAY
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DECIDED, REJECTED
 from moderation.domain.label_export import FEW_OF_A_KIND, one_sided
+from moderation.domain.policy import reject_below_hold
 from moderation.domain.reason_labels import rejection_labels
 from moderation.domain.status import audit
 from moderation.models import Comment, Site, User
@@ -181,6 +182,21 @@ def curve(data: TuningData) -> dict[str, list[float]]:
     return pr_curve(data.y, data.score)
 
 
+def save_target_threshold(session: Session, site: Site, data: TuningData, kind: str, value: float, threshold: float,
+                          *, user: User) -> None:
+    """Save the hold threshold the page offered for a target, if `data` still gives it: not one a
+    target may not be saved from (too_few_for), nor a number the target does not give (a posted 0.998
+    was saved as sent from 4 decisions, an adversarial walk). The caller commits."""
+    blocked = too_few_for(data, kind)  # the page offers no Save then; a form posted anyway is refused the same way
+    if blocked:
+        raise ValidationFailed(blocked, field="value")
+    implied = preview(data, kind, value)["chosen"]["threshold"]
+    if not math.isclose(implied, threshold, abs_tol=1e-6):
+        raise ValidationFailed(f"the decisions changed since the page was shown: the target now gives "
+                               f"{implied:.3f}; look at it again before saving", field="threshold")
+    save_threshold(session, site, data.attribute, threshold, user=user, target={"kind": kind, "value": value})
+
+
 def save_threshold(session: Session, site: Site, attribute: str, threshold: float, *, user: User,
                    target: dict[str, Any] | None = None) -> None:
     """Set the site's hold threshold for `attribute`, audited like any settings change. The caller commits."""
@@ -190,9 +206,9 @@ def save_threshold(session: Session, site: Site, attribute: str, threshold: floa
     if kept <= 0:  # 1e-9 was stored as 0, which holds every comment: no target here chooses that
         raise ValidationFailed("the threshold must be at least 0.000001 (0 would hold every comment; the site's "
                                "settings page takes it if that is what you want)", field="threshold")
-    rejecting = (site.reject_thresholds or {}).get(attribute)
-    if site.auto_reject and rejecting is not None and rejecting < kept:
+    if site.auto_reject and reject_below_hold({attribute: kept}, site.reject_thresholds or {}):
         # Saved anyway, the site page refused every later save, even of its moderation mode.
+        rejecting = site.reject_thresholds[attribute]
         raise ValidationFailed(f"the site auto-rejects at {attribute.replace('_', ' ')} ≥ {rejecting:g}, below this "
                                "hold threshold: raise or clear the auto-reject threshold on the site's page first",
                                field="threshold")
