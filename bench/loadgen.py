@@ -46,9 +46,10 @@ async def _read_request(reader: asyncio.StreamReader) -> bytes | None:
     return await reader.readexactly(length) if length else b""
 
 
-def _sink_main(port_out: Any, commands: Any) -> None:
-    """The webhook endpoint's process: answers every POST 204 and keeps the first final status per
-    comment; answers the parent's requests for what arrived."""
+def _sink_main(port_out: Any, commands: Any, delay: float = 0.0) -> None:
+    """The webhook endpoint's process: answers every POST 204 (after `delay` seconds, as a busy site's
+    server would) and keeps the first final status per comment; answers the parent's requests for
+    what arrived."""
     arrived: dict[str, Arrival] = {}
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -60,6 +61,8 @@ def _sink_main(port_out: Any, commands: Any) -> None:
                     arrived[comment["site_comment_id"]] = Arrival(
                         at, comment["status"], wall, _epoch(comment.get("received_at")),
                         _epoch(comment.get("scored_at")))
+                if delay:
+                    await asyncio.sleep(delay)
                 writer.write(_NO_CONTENT)
         except asyncio.CancelledError:
             pass  # the bench is done: the worker's idle keep-alive connections end here
@@ -82,11 +85,11 @@ def _sink_main(port_out: Any, commands: Any) -> None:
 class WebhookSink:
     """The site's webhook endpoint, in its own process; `arrivals(ids)` asks it what arrived."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         context = multiprocessing.get_context("spawn")  # nothing of this process's threads
         port_in, port_out = context.Pipe(duplex=False)
         self._commands, theirs = context.Pipe()
-        self.process = context.Process(target=_sink_main, args=(port_out, theirs), daemon=True)
+        self.process = context.Process(target=_sink_main, args=(port_out, theirs, delay), daemon=True)
         self.process.start()
         if not port_in.poll(30):
             raise RuntimeError("the webhook endpoint did not start")

@@ -103,7 +103,8 @@ def _dispatcher(app: Flask, config: Config):
     from moderation.redis_client import redis_client
 
     dispatcher = CeleryDispatcher(celery_init_app(app), redis_client(config.REDIS_URL, timeout=config.BROKER_TIMEOUT),
-                                  scoring_tasks=config.SCORING_TASKS, broker_timeout=config.BROKER_TIMEOUT)
+                                  scoring_tasks=config.SCORING_TASKS, broker_timeout=config.BROKER_TIMEOUT,
+                                  turn_lost_after=config.WEBHOOK_RESEND_AFTER)
     app.extensions["dispatcher"] = dispatcher
     return dispatcher
 

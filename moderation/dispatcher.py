@@ -9,14 +9,17 @@ seconds: those comments wait for the sweep, as they would anyway, and a POST ans
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import redis
 from celery import Celery
 
-from moderation.celery_app import SCORE_TASK, WEBHOOK_BATCH_TASK, WEBHOOK_TASK, send
-from moderation.domain.dispatch import SCORE_HELPER_KEY, SCORE_HELPER_TTL_MS, SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS
+from moderation.celery_app import SCORE_TASK, WEBHOOK_SITE_TASK, send
+from moderation.domain.dispatch import (
+    SCORE_HELPER_KEY, SCORE_HELPER_TTL_MS, SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS, WEBHOOK_TURN_KEY,
+    WEBHOOK_TURN_LOST_AFTER, WEBHOOK_WAITING_KEY, WEBHOOK_WAITING_TTL_MS,
+)
 
 
 T = TypeVar("T")
@@ -25,11 +28,16 @@ STALL_PAUSE = 5.0  # seconds without Redis calls after one that took its whole t
 
 class CeleryDispatcher:
     def __init__(self, celery: Celery, marker: redis.Redis, *, scoring_tasks: int = 2,
-                 broker_timeout: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+                 broker_timeout: float = 1.0, turn_lost_after: float = WEBHOOK_TURN_LOST_AFTER,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.celery = celery
         self.marker = marker  # lazily connected; BROKER_TIMEOUT bounds every call
         self.helper_slots = range(1, scoring_tasks)  # the first task holds SCORE_QUEUED_KEY
         self.stalled_after = broker_timeout * 0.9  # a failure this slow ran into the timeout
+        # A site's turn not started this long after it was queued is taken for lost (a worker that
+        # had reserved it lost its broker connection: redelivered only after the visibility timeout),
+        # so the sweep's resend of its events queues another, as it resends a lost delivery task.
+        self.turn_ttl_ms = max(int(turn_lost_after * 1000), 1)
         self.clock = clock
         self.skip_until = 0.0
 
@@ -61,11 +69,61 @@ class CeleryDispatcher:
         """Any task by name (training runs, backtests): False when the broker could not take it."""
         return self._send(name, args)
 
-    def send_webhooks(self, delivery_ids: list[int]) -> None:
-        if len(delivery_ids) == 1:
-            self._send(WEBHOOK_TASK, [delivery_ids[0]])
-        elif delivery_ids:
-            self._send(WEBHOOK_BATCH_TASK, [delivery_ids])
+    def send_webhooks(self, by_site: Mapping[int, list[int]]) -> None:
+        for site_id, ids in by_site.items():
+            if ids:
+                self._wait_for_turn(site_id, ids, first=False)
+
+    def resend_webhooks(self, by_site: Mapping[int, list[int]]) -> None:
+        for site_id, ids in by_site.items():
+            if ids:
+                self._wait_for_turn(site_id, ids, first=False, turn_lost=True)
+
+    def take_site_webhooks(self, site_id: int, limit: int) -> list[int]:
+        if self._stalled():
+            return []  # the turn's events wait for the next turn, or the sweep
+        waiting = WEBHOOK_WAITING_KEY.format(site_id)
+
+        def take() -> list[object]:
+            pipe = self.marker.pipeline()  # MULTI: no event is taken twice or dropped between the steps
+            pipe.delete(WEBHOOK_TURN_KEY.format(site_id))  # first: events added from now on queue a turn
+            pipe.lrange(waiting, 0, limit - 1)
+            pipe.ltrim(waiting, limit, -1)
+            return pipe.execute()
+
+        try:
+            return [int(i) for i in self._watch(take)[1]]
+        except (redis.RedisError, OSError):
+            return []  # the turn key lapses, and the sweep sends the events
+
+    def end_site_turn(self, site_id: int, put_back: list[int]) -> None:
+        self._wait_for_turn(site_id, put_back, first=True)
+
+    def _wait_for_turn(self, site_id: int, ids: list[int], *, first: bool, turn_lost: bool = False) -> None:
+        """`ids` onto the site's list (at its head if `first`), and its turn queued unless one is
+        (or, `turn_lost`, in any case: a worker killed holding the turn took it along)."""
+        if self._stalled():
+            return  # the rows are committed; the sweep sends them
+        waiting, turn = WEBHOOK_WAITING_KEY.format(site_id), WEBHOOK_TURN_KEY.format(site_id)
+
+        def add() -> bool:
+            pipe = self.marker.pipeline()
+            if ids:
+                (pipe.lpush(waiting, *reversed(ids)) if first else pipe.rpush(waiting, *ids))
+                pipe.pexpire(waiting, WEBHOOK_WAITING_TTL_MS)
+            elif not self.marker.llen(waiting):
+                return False  # a turn ended with nothing left: no next turn
+            if turn_lost:
+                pipe.delete(turn)
+            pipe.set(turn, "1", nx=True, px=self.turn_ttl_ms)
+            return bool(pipe.execute()[-1])
+
+        try:
+            turn_is_ours = self._watch(add)
+        except (redis.RedisError, OSError):
+            return  # Redis is the broker too: the sweep sends the rows once it answers
+        if turn_is_ours and not self._send(WEBHOOK_SITE_TASK, [site_id]):
+            self._clear(turn)  # no turn sent: the next event queues one
 
     def send_for_scoring(self, comment_ids: list[int]) -> bool:
         if self._stalled():

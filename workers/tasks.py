@@ -16,9 +16,9 @@ import urllib3
 
 from moderation import db
 from moderation.celery_app import TRAINING_QUEUE, WEBHOOK_QUEUE
-from moderation.domain import direct_delivery, drift, retention, scoring, sweep as sweeping, webhooks
+from moderation.domain import direct_delivery, drift, retention, scoring, sweep as sweeping, webhook_turns, webhooks
 from moderation.long_lived import freeze_startup_objects
-from moderation.domain.dispatch import HelperTurn, ScoringTurn
+from moderation.domain.dispatch import HelperTurn, ScoringTurn, dispatcher
 from moderation.domain.settings import domain_settings
 from moderation.domain.webhook_health import EndpointHealth
 from moderation.domain.webhook_urls import UrlPolicy, guarded_http
@@ -82,8 +82,9 @@ def _webhook_settings() -> dict[str, object]:
 def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
     """The events that must wait go on together, one task per site and wait, so a failing endpoint
     costs one timeout a round; longer waits, and any the broker cannot take now, are left to the
-    sweep (the row keeps its due time)."""
+    sweep (the row keeps its due time). Those a slow endpoint left untried wait for its site's turn."""
     rounds: dict[tuple[int | None, float], list[int]] = {}
+    later: dict[int, list[int]] = {}
     not_sent = 0
     # One warning per site and error, naming the site: an SRE's walk found the failures only at INFO,
     # one line per event and no site, so a failing endpoint never showed in a WARNING grep.
@@ -98,14 +99,16 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
             log.warning("webhook delivery %s is a dead letter (listed on /admin): %s", delivery_id, outcome.error)
         if outcome.state == "retry" and outcome.retry_in <= MAX_TASK_COUNTDOWN:
             rounds.setdefault((outcome.site_id, outcome.retry_in), []).append(delivery_id)
-        elif outcome.state == "later":  # a slow endpoint's rest, in a task of the site's own, now
-            rounds.setdefault((outcome.site_id, 0.0), []).append(delivery_id)
+        elif outcome.state == "later" and outcome.site_id is not None:
+            later.setdefault(outcome.site_id, []).append(delivery_id)
     for (site_id, error), tries in failed.items():
         log.warning("site %s's webhook endpoint failed (%s): %d event(s) (%s) retrying in %ss", site_id, error,
                     len(tries), ", ".join(str(d) for d, _ in tries[:5]) + (" ..." if len(tries) > 5 else ""),
                     min(r for _, r in tries))
     if not_sent:
         log.info("%d webhook deliveries not sent after their endpoint failed; retrying them with it", not_sent)
+    if later:
+        dispatcher(db.session).send_webhooks(later)
     for (_, countdown), ids in rounds.items():
         try:
             deliver_webhooks.apply_async(args=[ids], countdown=countdown, retry=False)
@@ -174,6 +177,15 @@ def deliver_webhooks(self, delivery_ids: list[int]) -> dict[str, str]:
         if _is_transient(exc):
             raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
         raise  # undelivered events are resent by the sweep
+    _follow_up(outcomes)
+    return {str(k): v.state for k, v in outcomes.items()}
+
+
+@shared_task(name="workers.tasks.deliver_site_webhooks")
+def deliver_site_webhooks(site_id: int) -> dict[str, str]:
+    """A site's turn (domain/webhook_turns.py). Not retried: a failed turn's events are rows the
+    sweep sends again, and the site's other events have their next turn queued already."""
+    outcomes = webhook_turns.deliver_turn(db.session, int(site_id), health=_health, **_webhook_settings())
     _follow_up(outcomes)
     return {str(k): v.state for k, v in outcomes.items()}
 

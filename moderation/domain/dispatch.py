@@ -21,10 +21,17 @@ batch row: the two pool processes at 64 % and 24 % of a core, the machine half i
 that claims a full batch asks for a helper: another scoring task, up to SCORING_TASKS at once,
 each holding a slot key of its own while it scores. A helper stops at the first batch that is
 not full and frees its slot; it never holds back new comments (that stays the first task's job).
+
+Webhook events wait in a list per site, and each site with events waiting has one "turn" task in
+the webhook queue (a key like the scoring one says it is queued). A turn takes up to TURN_SIZE of
+its site's events, and if more are left queues the site's next turn, at the back. With a task per
+batch of events, one site's flood of 22,500 comments put about 90 tasks ahead of a quiet site's
+event, which arrived 45 s late (an SRE's walk); now at most one turn of each other site is ahead
+of it. The events are rows first: whatever Redis loses, the sweep sends again.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -39,13 +46,35 @@ SCORE_QUEUED_TTL_MS = 2_000
 SCORE_HELPER_KEY = "moderation:scoring-helper:{}"
 # A helper frees its slot when it stops; one killed first frees it after this long.
 SCORE_HELPER_TTL_MS = 60_000
+WEBHOOK_WAITING_KEY = "moderation:webhooks-waiting:{}"  # a site's events waiting for its turn
+WEBHOOK_TURN_KEY = "moderation:webhook-turn-queued:{}"  # its next turn is in the queue
+# Seconds a queued turn's key lives (create_app uses WEBHOOK_RESEND_AFTER): a turn lost with its
+# worker's connection comes back only after the broker's visibility timeout, ten minutes.
+WEBHOOK_TURN_LOST_AFTER = 60.0
+# Events nobody takes (their turn could not be sent and none came after) are sent by the sweep; the
+# list itself goes after this long so it cannot grow for good.
+WEBHOOK_WAITING_TTL_MS = 3_600_000
+TURN_SIZE = 200  # a turn's events: a healthy endpoint takes them in well under a second
 
 
 class Dispatcher(Protocol):
     """moderation.dispatcher.CeleryDispatcher: tasks by name through the broker. A lost message is
     never lost work: the rows are committed first, and the sweep sends what is left."""
 
-    def send_webhooks(self, delivery_ids: list[int]) -> None: ...
+    def send_webhooks(self, by_site: Mapping[int, list[int]]) -> None:
+        """Each site's events onto its list, and a turn queued for each site without one."""
+
+    def resend_webhooks(self, by_site: Mapping[int, list[int]]) -> None:
+        """The sweep's: events not delivered in time, whose site's queued turn may be lost with a
+        worker. Each site gets a turn queued even if one seems queued already."""
+
+    def take_site_webhooks(self, site_id: int, limit: int) -> list[int]:
+        """A turn begins: up to `limit` of the site's waiting events, oldest first; events added
+        from now on queue the site's next turn."""
+
+    def end_site_turn(self, site_id: int, put_back: list[int]) -> None:
+        """A turn ends: `put_back` (not tried: the endpoint was slow) first in line again, and the
+        site's next turn queued if events are waiting."""
 
     def send_for_scoring(self, comment_ids: list[int]) -> bool: ...
 
@@ -67,10 +96,24 @@ def dispatcher(session: Session) -> Dispatcher:
 
 
 def send_webhooks(session: Session, deliveries: Iterable[WebhookDelivery | None]) -> None:
-    """Call after commit: one task for one delivery, one task for a batch (a scored batch's events)."""
-    ids = [d.id for d in deliveries if d is not None]
-    if ids:
-        dispatcher(session).send_webhooks(ids)
+    """Call after commit: the events wait for their sites' turns."""
+    by_site = by_site_of(d for d in deliveries if d is not None)
+    if by_site:
+        dispatcher(session).send_webhooks(by_site)
+
+
+def resend_webhooks(session: Session, deliveries: Iterable[WebhookDelivery]) -> None:
+    """Call after commit: events the sweep found undelivered too long."""
+    by_site = by_site_of(deliveries)
+    if by_site:
+        dispatcher(session).resend_webhooks(by_site)
+
+
+def by_site_of(deliveries: Iterable[WebhookDelivery]) -> dict[int, list[int]]:
+    by_site: dict[int, list[int]] = {}
+    for delivery in deliveries:
+        by_site.setdefault(delivery.site_id, []).append(delivery.id)
+    return by_site
 
 
 def send_for_scoring(session: Session, comment_ids: list[int]) -> bool:

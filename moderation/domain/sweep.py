@@ -21,7 +21,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import commit_and_send
+from moderation.domain.dispatch import resend_webhooks
 from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.scoring import score_pending
 from moderation.domain.storms import calm_storms
@@ -73,5 +73,6 @@ def resend_lost_webhooks(session: Session, after: timedelta = RESEND_WEBHOOKS_AF
     ))
     for delivery in deliveries:
         delivery.next_attempt_at = current
-    commit_and_send(session, deliveries)
+    session.commit()
+    resend_webhooks(session, deliveries)
     return len(deliveries)

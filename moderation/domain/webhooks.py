@@ -99,7 +99,8 @@ def event_body(delivery: WebhookDelivery) -> bytes:
 @dataclass(frozen=True)
 class Outcome:
     state: str  # "delivered", "skipped" (done, failed, gone or in flight), "retry", "failed", or
-    # "later": not tried, its site's endpoint slow enough that a task of the site's own sends it
+    # "later": not tried, its site's endpoint slow enough that the site's next turn sends it
+    # (domain/webhook_turns.py)
     retry_in: float | None = None
     error: str | None = None
     site_id: int | None = None  # whose endpoint: retries are sent on together, one task per site
@@ -225,8 +226,8 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
     began = time.monotonic()
     while start < len(queue):
         if start and time.monotonic() - began > timeout:
-            # Slow but answering (a body sent a byte a second): the rest go by a task of the site's
-            # own, so one slow endpoint holds neither this task's other sites nor a worker for long.
+            # Slow but answering (a body sent a byte a second): the rest wait for the site's next
+            # turn, so one slow endpoint holds neither this task's other sites nor a worker for long.
             for delivery in queue[start:]:
                 outcomes[delivery.id] = Outcome("later", site_id=site.id)
             break

@@ -79,8 +79,8 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[tuple[str, list[int]]] = []
 
-    def send_webhooks(self, delivery_ids: list[int]) -> None:
-        self.sent.append(("webhooks", delivery_ids))
+    def send_webhooks(self, by_site: dict[int, list[int]]) -> None:
+        self.sent.append(("webhooks", by_site))
 
     def send_for_scoring(self, comment_ids: list[int]) -> bool:
         self.sent.append(("scoring", comment_ids))
@@ -94,11 +94,12 @@ def test_the_domain_sends_through_its_sessions_dispatcher_without_an_app():
     recorder = Recorder()
     session = Session(info={"dispatcher": recorder})  # no Flask app, no Celery, no Redis
 
-    send_webhooks(session, [WebhookDelivery(id=7), None, WebhookDelivery(id=9)])
+    send_webhooks(session, [WebhookDelivery(id=7, site_id=1), None, WebhookDelivery(id=9, site_id=2),
+                            WebhookDelivery(id=8, site_id=1)])
     send_for_scoring(session, [3])
     scoring_task_finishing(session)
 
-    assert recorder.sent == [("webhooks", [7, 9]), ("scoring", [3]), ("started", [])]
+    assert recorder.sent == [("webhooks", {1: [7, 8], 2: [9]}), ("scoring", [3]), ("started", [])]
 
 
 def test_a_session_without_a_dispatcher_says_so():
@@ -246,7 +247,7 @@ class Stalled:
         self.clock.now += 1.0
         raise redis.TimeoutError("Timeout reading from socket")
 
-    set = delete = pexpire = send_task = _stall
+    set = delete = pexpire = send_task = pipeline = llen = _stall
 
 
 def test_after_one_call_stalls_for_its_whole_timeout_redis_is_left_alone_for_a_few_seconds():
@@ -259,7 +260,7 @@ def test_after_one_call_stalls_for_its_whole_timeout_redis_is_left_alone_for_a_f
     assert clock.now - started == 1.0  # one stalled call, not a marker, a send and two clears (4 s)
     calls = marker.calls + broker.calls
     assert dispatcher.send_for_scoring([2]) is False  # at once: the comment waits for the sweep
-    dispatcher.send_webhooks([7])
+    dispatcher.send_webhooks({1: [7]})
     dispatcher.scoring_task_finishing()
     assert marker.calls + broker.calls == calls and clock.now - started == 1.0
 

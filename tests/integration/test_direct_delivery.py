@@ -56,8 +56,8 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[int] = []
 
-    def send_webhooks(self, delivery_ids: list[int]) -> None:
-        self.sent.extend(delivery_ids)
+    def send_webhooks(self, by_site: dict[int, list[int]]) -> None:
+        self.sent.extend(i for ids in by_site.values() for i in ids)
 
 
 def send_scored(app, ids: list[int], health: EndpointHealth) -> tuple[dict, list[int]]:

@@ -1,0 +1,29 @@
+"""A site's turn at the webhook worker: up to TURN_SIZE of its waiting events, oldest first,
+delivered as any batch is (webhooks.deliver_many). Why turns: domain/dispatch.py."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from moderation.domain.dispatch import TURN_SIZE, dispatcher
+from moderation.domain.webhooks import Outcome, deliver_many
+
+
+def deliver_turn(session: Session, site_id: int, *, limit: int = TURN_SIZE, **settings: Any) -> dict[int, Outcome]:
+    """The turn's outcomes, but for the events left untried because the endpoint was slow: those are
+    first in line for the site's next turn, which goes to the back of the queue, behind the other
+    sites' turns. `settings` are deliver_many's."""
+    turns = dispatcher(session)
+    ids = turns.take_site_webhooks(site_id, limit)
+    try:
+        outcomes = deliver_many(session, ids, **settings) if ids else {}
+    except Exception:
+        session.rollback()
+        # The taken events are rows still undelivered, which the sweep sends again; the others
+        # waiting get their turn, so one turn's failure holds up none of them.
+        turns.end_site_turn(site_id, [])
+        raise
+    later = [i for i in ids if i in outcomes and outcomes[i].state == "later"]
+    turns.end_site_turn(site_id, later)
+    return {i: outcome for i, outcome in outcomes.items() if outcome.state != "later"}

@@ -1,0 +1,137 @@
+"""Webhook events wait in a list per site, and each site has at most one turn in the webhook
+queue (domain/dispatch.py, domain/webhook_turns.py): one site's flood puts one task ahead of a
+quiet site's event, not one per batch of it.
+
+The real dispatcher against the test Redis and database, with a broker that records what it was
+sent, in order, as the queue would hold it. Needs no worker.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from moderation import db
+from moderation.celery_app import WEBHOOK_SITE_TASK
+from moderation.dispatcher import CeleryDispatcher
+from moderation.domain.dispatch import WEBHOOK_TURN_KEY, WEBHOOK_WAITING_KEY
+from moderation.domain.webhook_turns import deliver_turn
+from moderation.models import WebhookDelivery
+from test_direct_delivery import SETTINGS, queue_events
+from webhook_receiver import WebhookReceiver
+
+LOUD, QUIET = 1, 2
+
+
+class Queue:
+    """Stands in for Celery: the tasks sent, in order; `fail_next` makes the next send fail."""
+
+    def __init__(self) -> None:
+        self.tasks: list[tuple[str, list]] = []
+        self.fail_next = False
+
+    def send_task(self, name: str, args: list, retry: bool) -> None:
+        if self.fail_next:
+            self.fail_next = False
+            raise ConnectionError("broker connection lost")
+        self.tasks.append((name, args))
+
+
+@pytest.fixture
+def queue(app, services):
+    return Queue()
+
+
+@pytest.fixture
+def turns(queue, services) -> CeleryDispatcher:
+    return CeleryDispatcher(queue, services.redis())
+
+
+def test_a_flood_queues_one_turn_so_a_quiet_sites_event_waits_behind_one_task_not_ninety(turns, queue):
+    for batch in range(90):  # a 22,500-comment flood's scored batches
+        turns.send_webhooks({LOUD: list(range(batch * 250, (batch + 1) * 250))})
+    turns.send_webhooks({QUIET: [99_999]})
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD]), (WEBHOOK_SITE_TASK, [QUIET])]
+
+    # The loud site's turn takes its oldest events and, with more waiting, queues its next turn
+    # behind the quiet site's.
+    assert turns.take_site_webhooks(LOUD, 200) == list(range(200))
+    turns.end_site_turn(LOUD, [])
+    assert queue.tasks[2:] == [(WEBHOOK_SITE_TASK, [LOUD])]
+    assert turns.take_site_webhooks(QUIET, 200) == [99_999]
+    turns.end_site_turn(QUIET, [])
+    assert len(queue.tasks) == 3  # nothing left for the quiet site: no turn
+
+
+def test_events_a_slow_endpoint_left_untried_come_first_in_the_sites_next_turn(turns, queue):
+    turns.send_webhooks({LOUD: [1, 2, 3, 4, 5]})
+    taken = turns.take_site_webhooks(LOUD, 4)
+    assert taken == [1, 2, 3, 4]
+    turns.end_site_turn(LOUD, [3, 4])
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])] * 2
+    assert turns.take_site_webhooks(LOUD, 10) == [3, 4, 5]
+
+
+def test_an_event_committed_while_its_sites_turn_runs_queues_the_next_turn(turns, queue):
+    turns.send_webhooks({LOUD: [1]})
+    assert turns.take_site_webhooks(LOUD, 200) == [1]
+    turns.send_webhooks({LOUD: [2]})  # meanwhile
+    turns.end_site_turn(LOUD, [])
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])] * 2  # one for [2], none more at the turn's end
+    assert turns.take_site_webhooks(LOUD, 200) == [2]
+
+
+def test_a_turn_the_broker_refused_leaves_no_marker_so_the_next_event_queues_one(turns, queue, services):
+    queue.fail_next = True
+    turns.send_webhooks({LOUD: [1]})
+    assert queue.tasks == [] and not services.redis().exists(WEBHOOK_TURN_KEY.format(LOUD))
+    turns.send_webhooks({LOUD: [2]})
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])]
+    assert turns.take_site_webhooks(LOUD, 200) == [1, 2]  # the first waited, not lost
+
+
+def test_with_redis_down_events_are_left_to_the_sweep_without_an_error(tmp_path, queue):
+    import redis
+
+    absent = redis.Redis(unix_socket_path=str(tmp_path / "absent.sock"), socket_timeout=0.5)
+    down = CeleryDispatcher(queue, absent)
+    down.send_webhooks({LOUD: [1, 2]})  # the request that committed them still answers
+    assert down.take_site_webhooks(LOUD, 200) == [] and queue.tasks == []
+
+
+def test_a_turn_delivers_its_sites_waiting_events_signed_and_leaves_nothing_waiting(app, make_site, turns, queue,
+                                                                                    services):
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        receiver.secret = site.webhook_secret
+        ids = queue_events(app, site.id, 3)
+        with app.app_context():
+            db.session.info["dispatcher"] = turns
+            turns.send_webhooks({site.id: ids})
+            outcomes = deliver_turn(db.session, site.id, **SETTINGS)
+            assert {i: o.state for i, o in outcomes.items()} == {i: "delivered" for i in ids}
+            assert all(db.session.get(WebhookDelivery, i).delivered_at is not None for i in ids)
+    assert sorted(r.event["delivery_id"] for r in receiver.received) == ids
+    assert all(r.signature_valid for r in receiver.received)
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [site.id])]  # no next turn: nothing waits
+    assert not services.redis().exists(WEBHOOK_WAITING_KEY.format(site.id))
+
+
+def test_a_turn_not_started_in_time_is_taken_for_lost_and_the_next_event_queues_another(queue, services):
+    # A worker that had reserved the turn lost its broker connection: the broker gives the turn back
+    # only after its visibility timeout (ten minutes), and until then the site's events sat waiting.
+    turns = CeleryDispatcher(queue, services.redis(), turn_lost_after=0.3)
+    turns.send_webhooks({LOUD: [1]})
+    turns.send_webhooks({LOUD: [2]})
+    assert len(queue.tasks) == 1
+    time.sleep(0.5)
+    turns.send_webhooks({LOUD: [1, 2]})  # the sweep resending them
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])] * 2
+
+
+def test_the_sweeps_resend_queues_a_turn_though_one_seems_queued(turns, queue):
+    # A worker killed after reserving the site's turn took it along; the key says it is queued.
+    turns.send_webhooks({LOUD: [1, 2]})
+    turns.resend_webhooks({LOUD: [1, 2]})
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])] * 2
+    assert turns.take_site_webhooks(LOUD, 200) == [1, 2, 1, 2]  # repeats are skipped once delivered
