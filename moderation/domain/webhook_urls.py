@@ -32,7 +32,7 @@ import certifi
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
 from moderation.domain.errors import ValidationFailed
@@ -176,8 +176,11 @@ def _guarded_connection(base: type[HTTPConnection], policy: UrlPolicy) -> type[H
             host = self._dns_host.strip("[]")
             try:
                 infos = socket.getaddrinfo(host, self.port, urllib3_connection.allowed_gai_family(), socket.SOCK_STREAM)
-            except socket.gaierror:
-                return super()._new_conn()  # let urllib3 report the resolution failure as usual
+            except socket.gaierror as failed:
+                # Reported as urllib3 reports it, and never handed on with the name: urllib3 would
+                # look it up again and connect unchecked (a resolver failing once, then answering
+                # 127.0.0.1, got a POST to loopback; an onboarding review).
+                raise NameResolutionError(host, self, failed) from failed
             allowed, refused = [], []
             for info in infos:
                 address = ipaddress.ip_address(info[4][0].split("%")[0])

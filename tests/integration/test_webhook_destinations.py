@@ -158,6 +158,34 @@ def test_a_name_that_resolves_to_a_private_address_at_delivery_is_refused(app_wi
     assert row.last_error == "refused to connect to rebind.example.org: 127.0.0.1 is a loopback address"
 
 
+def test_a_name_whose_first_lookup_fails_is_not_looked_up_again_unchecked(app_with, make_site, monkeypatch):
+    # A resolver that fails once, then answers 127.0.0.1: urllib3, handed the name after the failure,
+    # looked it up again itself and connected to loopback without the check.
+    resolve, asked = socket.getaddrinfo, []
+
+    def failing_then_rebinding(host, *args, **kwargs):
+        if host != "flaky.example.org":
+            return resolve(host, *args, **kwargs)
+        asked.append(host)
+        if len(asked) == 1:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return resolve("127.0.0.1", *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", failing_then_rebinding)
+    local_http_only = app_with(WEBHOOK_ALLOW_HTTP=True, WEBHOOK_ALLOWED_NETWORKS="")
+    with WebhookReceiver() as receiver:
+        port = receiver.server.server_address[1]
+        with local_http_only.app_context():
+            new = create_site(db.session, "flaky-dns", webhook_url=f"http://flaky.example.org:{port}/hook")
+            db.session.commit()
+            site_id = new.site.id
+        delivery_id = _queue_event(local_http_only, site_id)
+        outcome, row = _deliver(local_http_only, delivery_id)
+    assert receiver.received == [], "nothing may reach the private address"
+    assert asked == ["flaky.example.org"]
+    assert outcome.state == "retry" and row.delivered_at is None and "resolve" in row.last_error.lower()
+
+
 def test_an_allowed_network_is_delivered_to(app, make_site):
     with WebhookReceiver() as receiver:
         site = make_site("hooked", webhook_url=receiver.url)
