@@ -75,6 +75,14 @@ class SiteCommentIdConverter(PathConverter):
     regex = "(?!.*/reports$)[^/].*?"
 
 
+class AuthorIdConverter(PathConverter):
+    """A site's author id: any characters, slashes too, a leading one included ("/lead"), which
+    <path:> refuses."""
+
+    regex = ".+?"
+    part_isolating = False  # spans "/" (werkzeug guesses from a "/" in the regex)
+
+
 def _refuse_unstorable() -> ResponseReturnValue | None:
     # Perspective's query holds only its key and Google's ignored parameters, none of them stored:
     # a key with a NUL is an invalid key (403), as any other key no site has.
@@ -111,4 +119,8 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = Int4Converter
     app.url_map.converters["int8"] = Int8Converter
     app.url_map.converters["siteref"] = SiteCommentIdConverter
+    app.url_map.converters["authorref"] = AuthorIdConverter
+    # Ids may hold slashes ("/lead", "a//b"). Merged, "/api/v1/authors/%2Flead" answered 308 to
+    # ".../authors/lead", another reader, whom a client following redirects would have erased.
+    app.url_map.merge_slashes = False
     app.before_request(_refuse_unstorable)

@@ -16,7 +16,7 @@ from moderation.domain.reports import serialize_report
 from moderation.domain.status import now
 
 
-@bp.get("/authors/<path:author_id>")
+@bp.get("/authors/<authorref:author_id>")
 def get_author(author_id: str) -> ResponseReturnValue:
     at = now()
     return jsonify(serialize_author(author_record(db.session, _site_id(), path_id(author_id, "author_id"), at), at))

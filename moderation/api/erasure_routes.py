@@ -30,7 +30,7 @@ def delete_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
     return delete_comment_route(comment_by_site_id(db.session, g.site, site_comment_id).id)
 
 
-@bp.delete("/authors/<path:author_id>")
+@bp.delete("/authors/<authorref:author_id>")
 def erase_author_route(author_id: str) -> ResponseReturnValue:
     site = g.site
     author_id = path_id(author_id, "author_id")

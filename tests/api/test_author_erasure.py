@@ -217,3 +217,17 @@ def test_a_path_whose_bytes_are_not_utf8_is_refused_not_read_as_a_replacement_ch
     """Erasing author "%C0%AF" answered 200: it erased an author "\ufffd"."""
     response = client.delete("/api/v1/authors/%C0%AF", headers=site.headers)
     assert response.status_code == 400 and response.get_json()["error"]["field"] == "author_id"
+
+
+def test_an_author_id_with_a_leading_or_doubled_slash_is_that_author_not_another(client, site):
+    """DELETE /api/v1/authors/%2Flead answered 308 to /api/v1/authors/lead: a client that follows
+    redirects would have erased reader "lead", and reader "/lead" could not be reached (a re-check)."""
+    post(client, site, "c-1", "/lead", FIRST)
+    post(client, site, "c-2", "lead", SECOND)
+    post(client, site, "c-3", "a//b", OTHER)
+    assert client.get("/api/v1/authors/a%2F%2Fb", headers=site.headers).get_json()["author_id"] == "a//b"
+    erased = client.delete("/api/v1/authors/%2Flead", headers=site.headers)
+    assert erased.status_code == 200 and erased.get_json()["author_id"] == "/lead"
+    assert erased.get_json()["counts"]["comments_deleted"] == 1
+    kept = client.get("/api/v1/authors/lead", headers=site.headers).get_json()
+    assert kept["author_id"] == "lead" and kept["comments"]["total"] == 1
