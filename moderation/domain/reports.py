@@ -148,7 +148,12 @@ def file_report(
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
         if reports_reach_threshold(weight, threshold):
             comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
-            comment.priority = (comment.priority or 0.0) + _report_priority(weight, threshold)
+            # The weight that reached the threshold counts once, then each report its own: adding
+            # the running total again with every report let anonymous ones of no weight pin a
+            # comment to the top of the queue (an onboarding review).
+            crossed_now = not reports_reach_threshold(weight - report.weight, threshold)
+            comment.priority = (comment.priority or 0.0) + _report_priority(
+                weight if crossed_now else report.weight, threshold)
             if reporters_may_hide(session, comment):
                 delivery = change_status(
                     session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports", report_weight=weight

@@ -1,7 +1,9 @@
 """A flood of reports cannot push one comment's weight (and review priority) without bound."""
 from __future__ import annotations
 
-from test_comment_lookup_and_reports import GOOD, report, submit
+import pytest
+
+from test_comment_lookup_and_reports import GOOD, move, report, submit
 
 
 def test_reports_on_one_comment_beyond_the_per_minute_limit_get_429(app_with, site):
@@ -46,3 +48,22 @@ def test_a_reporters_limit_is_per_site(app_with, site, outsider):
 
     assert report(client, site, ours, reason="spam", reporter_id="reader").status_code == 201
     assert report(client, outsider, theirs, reason="spam", reporter_id="reader").status_code == 201
+
+
+def test_reports_past_the_threshold_raise_a_published_comments_priority_by_their_own_weight_only(app, client, site):
+    """Each report on a published comment past the threshold added the whole running weight again:
+    one named report then six anonymous ones, the last four weighing nothing, took priority from
+    1.02 to 9.77 where the policy gives 1.52, pinning the comment to the top of "To review"."""
+    from moderation import db
+    from moderation.models import Comment
+
+    comment_id = submit(client, site)
+    move(app, comment_id, "published", priority=0.0)
+    report(client, site, comment_id, reason="harassment", reporter_id="reader-1")
+    for _ in range(6):
+        report(client, site, comment_id, reason="spam")
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        threshold = comment.site.report_threshold
+        assert comment.report_weight >= threshold
+        assert comment.priority == pytest.approx(comment.report_weight / threshold)
