@@ -78,16 +78,27 @@ def parse_json(raw: bytes) -> dict[str, Any]:
     return body
 
 
+def _in_words(error: Exception) -> str:
+    """What was wrong, as a client can act on it: the JSON parser's message names where it broke,
+    but Python's own ("maximum recursion depth exceeded", "use sys.set_int_max_str_digits()") are
+    our internals, which a re-check saw quoted back."""
+    if isinstance(error, RecursionError):
+        return "Arrays or objects are nested too deeply."
+    if isinstance(error, json.JSONDecodeError):
+        return str(error)
+    return "A number in it is too long."
+
+
 def _relaxed(text: str, size: int, strict_error: Exception) -> Any:
     if size > MAX_RELAXED_BYTES:
-        raise InvalidArgument(f"Invalid JSON payload received. {strict_error} (bodies over "
+        raise InvalidArgument(f"Invalid JSON payload received. {_in_words(strict_error)} (bodies over "
                               f"{MAX_RELAXED_BYTES} bytes must be strict JSON)") from None
     try:
         return json5.loads(text, parse_constant=_no_constant)
     except InvalidArgument:
         raise
     except (ValueError, RecursionError):  # the strict parser's message names the first problem best
-        raise InvalidArgument(f"Invalid JSON payload received. {strict_error}") from None
+        raise InvalidArgument(f"Invalid JSON payload received. {_in_words(strict_error)}") from None
 
 
 def _check_encodable(value: Any, path: str) -> None:

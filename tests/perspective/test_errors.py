@@ -125,6 +125,17 @@ def test_it_rejects_malformed_json(client, site, payload):
     assert "Invalid JSON payload" in error_of(response, 400, "INVALID_ARGUMENT")
 
 
+@pytest.mark.parametrize("payload, says", [
+    (b"[" * 100_000, "Arrays or objects are nested too deeply."),
+    (b'{"comment": {"text": "Hi."}, "n": ' + b"9" * 5000 + b"}", "A number in it is too long."),
+], ids=["deep", "long-number"])
+def test_a_body_python_cannot_read_is_refused_without_quoting_python(client, site, payload, says):
+    """It answered "maximum recursion depth exceeded" and "use sys.set_int_max_str_digits()" (a re-check)."""
+    response = client.post(f"{ANALYZE}?key={site.api_key}", data=payload, content_type="application/json")
+    message = error_of(response, 400, "INVALID_ARGUMENT")
+    assert says in message and "sys." not in message and "recursion" not in message
+
+
 def test_it_rejects_languages_other_than_english_and_says_so(client, site):
     response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Das ist ein guter Artikel über die Stadt.", languages=["de"]))
     message = error_of(response, 400, "INVALID_ARGUMENT")
