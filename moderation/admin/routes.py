@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
-from moderation.admin.settings import SETTING_LABELS, loaded_settings, update_site_settings
+from moderation.admin.settings import SETTING_LABELS, loaded_settings, reject_above_hold_problem, update_site_settings
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.audit_search import audit_page
@@ -33,8 +33,12 @@ def index() -> str:
 
 def site_page(site: Site, *, form: Any = None, error: ValidationFailed | None = None) -> str:
     """A site's settings page, with the defaults of the model that scores it: every route that shows it."""
+    model = model_summary(site.id)
+    standing = reject_above_hold_problem({**(model.get("thresholds") or {}), **(site.thresholds or {})},
+                                         site.reject_thresholds or {})
     return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=form, error=error,
-                           model=model_summary(site.id), global_version=model_summary()["version"],
+                           model=model, global_version=model_summary()["version"],
+                           standing_problem=standing[0] if standing and site.auto_reject else None,
                            loaded=form.get("loaded", "") if form is not None else loaded_settings(site))
 
 

@@ -95,19 +95,30 @@ def _storm_settings(form: Mapping[str, str]) -> dict[str, Any]:
 def check_reject_above_hold(hold: Mapping[str, float], reject: Mapping[str, float]) -> None:
     """Refuse an auto-reject threshold below its attribute's hold threshold: "hold 0.9 / auto-reject
     0.5" was saved without a word, and so was auto-reject 0.3 under the model's own hold 0.509."""
+    problem = reject_above_hold_problem(hold, reject)
+    if problem is not None:
+        message, attribute = problem
+        raise ValidationFailed(message, field=f"reject_{attribute}")
+
+
+def reject_above_hold_problem(hold: Mapping[str, float], reject: Mapping[str, float]) -> tuple[str, str] | None:
+    """What the site page says of an auto-reject threshold below its hold threshold, and the attribute."""
     attribute = reject_below_hold(hold, reject)
-    if attribute is not None:
-        name = attribute.replace("_", " ")
-        raise ValidationFailed(f"the {name} auto-reject threshold ({reject[attribute]:g}) is below its hold "
-                               f"threshold ({hold[attribute]:g}): it would reject comments it does not even "
-                               "hold. Make it higher, or lower the hold threshold", field=f"reject_{attribute}")
+    if attribute is None:
+        return None
+    return (f"the {attribute.replace('_', ' ')} auto-reject threshold ({reject[attribute]:g}) is below its hold "
+            f"threshold ({hold[attribute]:g}): it would reject comments it does not even hold. Make it higher, or "
+            "lower the hold threshold"), attribute
 
 
-def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy,
-                   model_thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
-    """The form's values as Site attributes, or ValidationFailed naming the first bad field. A blank
-    hold threshold is the model's (`model_thresholds`), and an auto-reject threshold below it is
-    refused as below a typed one is."""
+# Saving any of these checks the auto-reject thresholds against the hold thresholds; a save of the
+# others does not, so a pair stored before the check existed (an upgrade) or by a path that missed
+# it never stops an admin switching the moderation mode in a storm. The page warns of such a pair.
+THRESHOLD_SETTINGS = ("thresholds", "reject_thresholds", "auto_reject")
+
+
+def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, Any]:
+    """The form's values as Site attributes, or ValidationFailed naming the first bad field."""
     mode = form.get("moderation_mode", "")
     if mode not in MODES:
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
@@ -120,13 +131,11 @@ def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy,
     webhook_url = (form.get("webhook_url") or "").strip() or None
     if webhook_url is not None:
         check_webhook_url(webhook_url, url_policy)
-    hold, reject = _thresholds(form, "hold_"), _thresholds(form, "reject_")
-    check_reject_above_hold({**(model_thresholds or {}), **hold}, reject)
     return {
         "moderation_mode": mode,
-        "thresholds": hold,
+        "thresholds": _thresholds(form, "hold_"),
         "auto_reject": form.get("auto_reject") in ("on", "1", "true"),
-        "reject_thresholds": reject,
+        "reject_thresholds": _thresholds(form, "reject_"),
         "report_threshold": report_threshold,
         "webhook_url": webhook_url,
         "share_moderator_names": form.get("share_moderator_names") in ("on", "1", "true"),
@@ -190,7 +199,10 @@ def update_site_settings(
     and the webhook events of comments a new moderation mode shows or hides, to send after the commit.
 
     Raises Conflict, changing nothing, where another admin changed a setting this one changed too
-    since the page loaded. The caller commits.
+    since the page loaded. The caller commits. A blank hold threshold is the model's (`model_thresholds`):
+    an auto-reject threshold below it is refused as below a typed one is. Checked on the values that
+    will be stored, after another admin's changes are merged in: two admins saving at once had each
+    passed the check, and the merge stored hold 0.9 beside auto-reject 0.7 (a re-check).
     """
     # FOR NO KEY UPDATE: a scorer holding comments of this site inserts their events, whose foreign key
     # takes KEY SHARE on this row; FOR UPDATE blocked it while the switch waited for those comments (a
@@ -199,7 +211,7 @@ def update_site_settings(
     if site is None:
         raise NotFound(f"site {site_id} does not exist")
     loaded = _loaded(form)
-    values = parse_settings(form, domain_settings(session).url_policy, model_thresholds)
+    values = parse_settings(form, domain_settings(session).url_policy)
     conflicts: list[str] = []
     if loaded is not None:
         values = {name: _merge(name, getattr(site, name), loaded[name], new, conflicts) if name in loaded else new
@@ -207,6 +219,8 @@ def update_site_settings(
     if conflicts:
         raise Conflict(f"another admin changed {', '.join(conflicts)} since you opened this page; nothing was "
                        "saved. The page now shows their values: make your changes again", field=None)
+    if any(values[name] != getattr(site, name) for name in THRESHOLD_SETTINGS):
+        check_reject_above_hold({**(model_thresholds or {}), **values["thresholds"]}, values["reject_thresholds"])
     changed = []
     for name, new in values.items():
         old = getattr(site, name)

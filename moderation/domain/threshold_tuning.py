@@ -206,11 +206,13 @@ def save_threshold(session: Session, site: Site, attribute: str, threshold: floa
     if kept <= 0:  # 1e-9 was stored as 0, which holds every comment: no target here chooses that
         raise ValidationFailed("the threshold must be at least 0.000001 (0 would hold every comment; the site's "
                                "settings page takes it if that is what you want)", field="threshold")
-    if site.auto_reject and reject_below_hold({attribute: kept}, site.reject_thresholds or {}):
+    # Whether or not auto-reject is on now, as the site page checks: with it off, such a pair was
+    # saved here, and the site page then refused to turn it on (a re-check).
+    if reject_below_hold({attribute: kept}, site.reject_thresholds or {}):
         # Saved anyway, the site page refused every later save, even of its moderation mode.
         rejecting = site.reject_thresholds[attribute]
-        raise ValidationFailed(f"the site auto-rejects at {attribute.replace('_', ' ')} ≥ {rejecting:g}, below this "
-                               "hold threshold: raise or clear the auto-reject threshold on the site's page first",
+        raise ValidationFailed(f"the site's {attribute.replace('_', ' ')} auto-reject threshold ({rejecting:g}) is below "
+                               "this hold threshold: raise or clear it on the site's page first",
                                field="threshold")
     old = dict(site.thresholds or {})
     new = {**old, attribute: kept}

@@ -220,6 +220,45 @@ def test_a_stale_page_changing_the_same_setting_is_refused_and_shows_the_other_a
         assert saved.thresholds == {"toxicity": 0.7} and saved.report_threshold == 2.0
 
 
+def _thresholds_as_saved(app, site_id: int, *, hold: dict, reject: dict) -> None:
+    with app.app_context():
+        saved = db.session.get(Site, site_id)
+        saved.auto_reject, saved.thresholds, saved.reject_thresholds = True, hold, reject
+        db.session.commit()
+
+
+def test_two_admins_whose_saves_merge_into_auto_reject_below_hold_are_refused(app, sign_in, admin, site, fake_model):
+    """Each save passed the check alone, and the merge stored hold 0.9 beside auto-reject 0.7 (a re-check)."""
+    _thresholds_as_saved(app, site.id, hold={"toxicity": 0.6}, reject={"toxicity": 0.95})
+    client = sign_in(admin)
+    as_shown = {"auto_reject": "on", "hold_toxicity": "0.6", "reject_toxicity": "0.95"}
+    alices, carols = ({**_loaded_form(client, site.id), **as_shown} for _ in range(2))
+    assert client.post(f"/admin/sites/{site.id}", data={**alices, "reject_toxicity": "0.7"}).status_code == 303
+    response = client.post(f"/admin/sites/{site.id}", data={**carols, "hold_toxicity": "0.9"})
+    assert response.status_code == 400
+    assert "auto-reject threshold (0.7) is below its hold threshold (0.9)" in response.get_data(as_text=True)
+    with app.app_context():
+        saved = db.session.get(Site, site.id)
+        assert saved.thresholds == {"toxicity": 0.6} and saved.reject_thresholds == {"toxicity": 0.7}
+
+
+def test_a_pair_saved_before_the_check_is_shown_and_holds_up_no_other_setting(app, sign_in, admin, site, fake_model):
+    """After an upgrade, hold 0.9 beside auto-reject 0.5 from an older release refused every save,
+    the moderation mode's too, and nothing said so until then (an upgrade walk)."""
+    _thresholds_as_saved(app, site.id, hold={"toxicity": 0.9}, reject={"toxicity": 0.5})
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    assert "As saved now, the toxicity auto-reject threshold (0.5) is below its hold threshold (0.9)" in page
+    as_shown = {"auto_reject": "on", "hold_toxicity": "0.9", "reject_toxicity": "0.5"}
+    form = {**_loaded_form(client, site.id), **as_shown, "moderation_mode": "post"}
+    assert client.post(f"/admin/sites/{site.id}", data=form).status_code == 303
+    with app.app_context():
+        assert db.session.get(Site, site.id).moderation_mode == "post"
+    changed = client.post(f"/admin/sites/{site.id}", data={**_loaded_form(client, site.id), **as_shown,
+                                                            "moderation_mode": "post", "hold_toxicity": "0.8"})
+    assert changed.status_code == 400 and "is below its hold threshold (0.8)" in changed.get_data(as_text=True)
+
+
 def test_two_stale_pages_setting_the_same_value_agree(app, sign_in, admin, site, fake_model):
     client = sign_in(admin)
     alices, carols = _loaded_form(client, site.id), _loaded_form(client, site.id)
