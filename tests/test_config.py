@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import fields
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -175,3 +177,50 @@ def test_webhook_event_days_outside_a_hundred_years_is_refused_at_start(monkeypa
     monkeypatch.setenv("WEBHOOK_EVENT_DAYS", raw)
     with pytest.raises(ConfigError, match="WEBHOOK_EVENT_DAYS must be"):
         Config.from_env()
+
+
+def test_a_second_up_on_the_same_data_is_refused_before_it_touches_anything(monkeypatch, tmp_path):
+    """It was not: it wiped the running service's metric files, and when the first stopped it took the
+    embedded Redis along, leaving the second answering 202 and scoring nothing (an upgrade walk)."""
+    from moderation.cli import service_commands
+
+    metrics_file = tmp_path / "metrics" / "web-1.db"
+    metrics_file.parent.mkdir()
+    metrics_file.write_bytes(b"counting")
+    service_commands.hold_var_dir(tmp_path)  # the running service
+    try:
+        monkeypatch.setenv("MODERATION_VAR_DIR", str(tmp_path))
+        monkeypatch.setenv("SECRET_KEY", "a-long-enough-secret-key-for-this-test-0123456789")
+        result = CliRunner().invoke(main, ["up"])
+    finally:
+        service_commands._held.pop().close()
+    assert result.exit_code == 1
+    assert f"the service is already running on {tmp_path} (pid {os.getpid()}): stop it first" in result.output
+    assert metrics_file.read_bytes() == b"counting" and not (tmp_path / "pgdata").exists()
+
+
+def test_a_database_a_newer_release_migrated_stops_the_servers_up_started_and_says_so(monkeypatch):
+    from alembic.util.exc import CommandError
+
+    from moderation import migrate
+    from moderation.cli import service_commands
+
+    class Server:
+        stopped = False
+
+        def terminate(self) -> None:
+            self.stopped = True
+
+        def wait(self, timeout: float) -> None:
+            pass
+
+    def newer(url: str) -> None:
+        raise CommandError("Can't locate revision identified by '0099_from_the_future'")
+
+    monkeypatch.setattr(migrate, "upgrade", newer)
+    redis = Server()
+    with pytest.raises(click.ClickException) as refused:
+        service_commands._migrate_or_stop("postgresql://x", [redis])
+    assert redis.stopped
+    assert refused.value.message.startswith("cannot migrate the database: Can't locate revision identified by "
+                                            "'0099_from_the_future'. A database a newer release has migrated needs")

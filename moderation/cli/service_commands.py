@@ -1,8 +1,11 @@
 """Running the service: everything at once (`up`), or one process per command for production."""
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
+from pathlib import Path
+from typing import IO
 
 import click
 from sqlalchemy import create_engine, func, select
@@ -141,18 +144,65 @@ def _first_start_hint(database_url: str) -> str | None:
     return "\n".join(lines) or None
 
 
+_held: list[IO[str]] = []  # the var dir's lock, held for the life of `up`
+
+
+def hold_var_dir(var_dir: Path) -> None:
+    """One `up` per var dir. A second one on the same data was not refused: it wiped the first's
+    metric files, and when the first stopped it took the embedded Redis along, leaving the second
+    answering 202 and scoring nothing (an upgrade walk). The lock goes with the process however it ends."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(var_dir / "up.lock", "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        owner = handle.read().strip() or "another process"
+        handle.close()
+        raise click.ClickException(f"the service is already running on {var_dir} (pid {owner}): stop it first, or "
+                                   "give this one its own MODERATION_VAR_DIR") from None
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    _held.append(handle)
+
+
+def _migrate_or_stop(database_url: str, servers: list) -> None:
+    """Bring the database up to date, or stop the servers this `up` started and say why in a line:
+    old code on a database a newer release migrated printed 40 lines of traceback and left the
+    embedded Redis running, which the next start quietly reused (an upgrade walk)."""
+    from alembic.util.exc import CommandError
+
+    from moderation.migrate import upgrade
+
+    try:
+        upgrade(database_url)
+    except CommandError as error:
+        _stop_servers(servers)
+        raise click.ClickException(f"cannot migrate the database: {error}. A database a newer release has "
+                                   "migrated needs that release (or a backup from before it)") from None
+    except Exception:
+        _stop_servers(servers)
+        raise
+
+
+def _stop_servers(servers: list) -> None:
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 @click.command("up")
 def up_command() -> None:
     """Run the whole service: database, Redis, migrations, web, worker, webhook worker, trainer and beat. Ctrl-C stops it all.
 
     A worker, trainer or beat that dies is restarted (with a growing delay); if the web server dies, all stop."""
-    from moderation.migrate import upgrade
-
     config = Config.from_env()
     check_secret_key(config.SECRET_KEY)
+    hold_var_dir(Path(config.VAR_DIR))
     click.echo("starting database and broker ...")
     servers = resolve_urls(config, need_redis=True)
-    upgrade(config.DATABASE_URL)
+    _migrate_or_stop(config.DATABASE_URL, servers)
     directory = _metrics_dir(config)
     directory.mkdir(parents=True, exist_ok=True)
     metrics.clear_all(directory)  # every process starts now: nothing earlier is still counting
@@ -170,8 +220,6 @@ def up_command() -> None:
     echo_upgrade_hints(config.DATABASE_URL, config.MODEL_PATH)
     click.echo("Ctrl-C stops everything.\n")
     exit_code = supervisor.run()
-    for server, _ in supervisor.servers.values():
-        server.terminate()
-        server.wait(timeout=10)
+    _stop_servers([server for server, _ in supervisor.servers.values()])
     click.echo("stopped")
     sys.exit(exit_code)
