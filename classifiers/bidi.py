@@ -5,28 +5,45 @@ A right-to-left override (U+202E) makes a browser draw the Latin letters after i
 model and the word rules read "toohs" and published it (an international newsroom's walk). So
 normalising reads such a text in display order: the explicit embedding and override levels of the
 Unicode bidi algorithm (UAX #9, X1-X8 and L2), with every character that is not overridden taken as
-left-to-right, which is what a Latin text is. Only a text with an RLO changes: without one, Latin
-letters are never drawn backwards, and other right-to-left text (Arabic, Hebrew) keeps its
-logical order, the order it is read in.
+left-to-right, which is what a Latin text is. A text with an RLO changes; so does one with a
+right-to-left embedding, isolate or mark (RLE, RLI, RLM, ALM) and no right-to-left letters of its
+own: "I will \u202bl\u200fl\u200fi\u200fk\u202c you" shows as "I will kill you" (a re-check),
+since each mark is a right-to-left character the letters around it are laid out against. Real
+right-to-left text (Arabic, Hebrew) uses those marks too, and keeps its logical order, the order it
+is read in.
+
+The paragraph's direction is its first strong character's (UAX #9 P2-P3), as a browser sets it for
+dir="auto", which the review cards use: a Latin text that opens with an RLM is laid out right to
+left. A paragraph ends at a blank line, not at a single line break: HTML folds that into a space,
+so an override before it reaches the next line as a site shows the comment.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import numpy as np
 
 RLO, LRO, RLE, LRE, PDF = "\u202e", "\u202d", "\u202b", "\u202a", "\u202c"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+RLM, ALM = "\u200f", "\u061c"
+_TURNING = (RLE, RLI, RLM, ALM)  # turn Latin letters around in a text without right-to-left letters
 _TO_ODD = frozenset((RLO, RLE, RLI))
 _TO_EVEN = frozenset((LRO, LRE, LRI, FSI))
 _ISOLATES = frozenset((LRI, RLI, FSI))
-_PARAGRAPH = frozenset("\n\r\u2029\x1c\x1d\x1e\x85")
+# Where a paragraph ends as a site shows it: a blank line (<p> apart), or a paragraph separator.
+_PARAGRAPH_END = re.compile("\n[ \t\r]*\n|[\u2029\x1c\x1d\x1e\x85]")
 _MAX_DEPTH = 125  # UAX #9's limit: deeper pushes are ignored, as browsers ignore them
 
 
+def may_reorder(text: str) -> bool:
+    """Whether `display_order` could move anything: a quick test for a text or a chunk of one."""
+    return RLO in text or any(control in text for control in _TURNING)
+
+
 def display_order(text: str) -> list[int] | None:
-    """The indices of `text` in display order (left to right), or None when it has no RLO."""
-    if RLO not in text:
+    """The indices of `text` in display order (left to right), or None when it is read as written."""
+    if RLO not in text and (not any(control in text for control in _TURNING) or _has_rtl_letters(text)):
         return None
     embedding, strong = _explicit_levels(text)
     levels = np.array(_resolved_levels(embedding, strong), dtype=np.int16)
@@ -50,18 +67,54 @@ def display_order(text: str) -> list[int] | None:
     return order.tolist()
 
 
+def _has_rtl_letters(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text if char not in (RLM, ALM))
+
+
+def _paragraph_level(text: str, start: int, end: int) -> int:
+    """P2-P3: 1 if the paragraph's first strong character, outside isolates, is right to left."""
+    isolated = 0
+    for char in text[start:end]:
+        if char in _ISOLATES:
+            isolated += 1
+        elif char == PDI:
+            isolated = max(isolated - 1, 0)
+        elif not isolated:
+            kind = unicodedata.bidirectional(char)
+            if kind == "L":
+                return 0
+            if kind in ("R", "AL"):
+                return 1
+    return 0
+
+
 def _explicit_levels(text: str) -> tuple[list[int], list[str]]:
     """Each character's embedding level (X1-X8) and direction: "L" or "R" (an override's, or its own
     strong one), or "N" for one that takes its neighbours' (spaces, punctuation, the controls)."""
     embedding: list[int] = []
     strong: list[str] = []
-    stack: list[tuple[int, str | None, bool]] = [(0, None, False)]  # (level, override, opened by an isolate)
+    breaks = [(m.start(), m.end()) for m in _PARAGRAPH_END.finditer(text)]
+    in_break = bytearray(len(text))
+    for start, end in breaks:
+        in_break[start:end] = b"\x01" * (end - start)
+    starts = [0] + [end for _, end in breaks]
+    base = {start: _paragraph_level(text, start, next_start)
+            for start, next_start in zip(starts, [s for s, _ in breaks] + [len(text)])}
+    stack: list[tuple[int, str | None, bool]] = [(base[0], None, False)]  # (level, override, opened by an isolate)
     # X5-X7's counters: initiators past the deepest level are counted, not pushed, so their closers
     # close nothing real; a closing isolate without an opener is ignored (an adversarial walk: a stray
     # U+2069 or 63 nested overrides before the text undid the override that reversed it).
     overflow_isolates = overflow_embeddings = valid_isolates = 0
-    for char in text:
+    for i, char in enumerate(text):
+        if i in base:
+            paragraph = base[i]
+            stack = [(paragraph, None, False)]
+            overflow_isolates = overflow_embeddings = valid_isolates = 0
         level, override, _ = stack[-1]
+        if in_break[i]:  # at its paragraph's level (X8)
+            embedding.append(paragraph)
+            strong.append("N")
+            continue
         if char in _TO_ODD or char in _TO_EVEN:
             embedding.append(level)
             pushed = level + 1 + (level % 2 == (char in _TO_ODD))  # the next odd, or the next even, level
@@ -90,12 +143,9 @@ def _explicit_levels(text: str) -> tuple[list[int], list[str]]:
                 while not stack.pop()[2]:
                     pass
                 valid_isolates -= 1
-        elif char in _PARAGRAPH:
-            stack = [(0, None, False)]
-            overflow_isolates = overflow_embeddings = valid_isolates = 0
         level, override, _ = stack[-1]
         embedding.append(level)
-        if char in (PDF, PDI) or char in _PARAGRAPH:
+        if char in (PDF, PDI):
             strong.append("N")
         elif override is not None:
             strong.append(override)

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Callable, Sequence
 
-from classifiers.bidi import RLO, display_order, in_display_order
+from classifiers.bidi import display_order, in_display_order, may_reorder
 from classifiers.masks import EMPHASIS_STAR, MASKABLE_WORDS, MASKED, fits_a_word, unmask
 
 # Look-alikes that NFKC leaves alone (Cyrillic/Greek letters that render like Latin ones).
@@ -325,7 +325,7 @@ _MASK_STEP = next(i for i, step in enumerate(_STEPS) if step[0] is MASKED)
 
 def normalise(text: str) -> str:
     """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
-    if RLO in text:  # letters drawn right to left are read as drawn (classifiers/bidi.py)
+    if may_reorder(text):  # letters drawn right to left are read as drawn (classifiers/bidi.py)
         text = in_display_order(text)
     text = _part_hashtags(blank_markup(text))
     text = text.lower() if text.isascii() else text.translate(_TABLE)
@@ -444,7 +444,7 @@ def spaced_code(chunk: str) -> int:
     masked word (a mask, or emphasis if another chunk's star pairs with it: `masks.unmask`): a text with
     one is normalised whole.
     """
-    if RLO in chunk:  # it reorders the chunks after it (classifiers/bidi.py)
+    if may_reorder(chunk):  # it may reorder the chunks around it (classifiers/bidi.py)
         return SPACED_UNSAFE
     lowered = chunk.lower() if chunk.isascii() else chunk.translate(_TABLE)
     text = decode_entities(lowered)

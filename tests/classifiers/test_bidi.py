@@ -7,16 +7,26 @@ from classifiers.bidi import in_display_order
 from classifiers.normalise import normalise, normalise_with_offsets
 
 RLO, LRO, PDF, RLE, RLI, PDI = "\u202e", "\u202d", "\u202c", "\u202b", "\u2067", "\u2069"
+RLM, ALM = "\u200f", "\u061c"
 
 
 @pytest.mark.parametrize("written, shown", [
     (f"Someone should {RLO}toohs{PDF} the mayor.", "Someone should shoot the mayor."),
     (f"{RLO}.toidi diputs a era uoY{PDF}", "You are a stupid idiot."),
     (f"I know where you {RLO}evil", "I know where you live"),                 # no PDF: to the paragraph's end
-    (f"x{RLO}ab\ncd", "xba\ncd"),                                          # ... and no further
+    (f"x{RLO}ab\n\ncd", "xba\n\ncd"),                                    # ... and no further
+    (f"x{RLO}ab\ncd", "xdc\nba"),  # a line break is no paragraph's end: HTML folds it (a re-check)
     (f"a {RLO}b {LRO}cd ef{PDF} g{PDF} h", "a g cd ef b h"),                  # left to right inside it
     (f"a {RLI}b {RLO}dc{PDF}{PDI} e", "a cd b e"),  # an isolate right to left: its runs from the right
     (f"a {RLE}toohs{PDF} b", "a toohs b"),  # an embedding is not an override: Latin letters stay as written
+    # ... but right-to-left marks between them are laid out against it (a re-check): with an
+    # embedding or isolate, or opening the text (a paragraph right to left, as dir="auto" makes it).
+    (f"I will {RLE}l{RLM}l{RLM}i{RLM}k{PDF} you", "I will kill you"),
+    (f"I will {RLI}l{ALM}l{ALM}i{ALM}k{PDI} you", "I will kill you"),
+    (f"Someone should {RLE}mayor{RLM} the{RLM} shoot{PDF}.", "Someone should shoot the mayor."),
+    (f"{RLM}l{RLM}l{RLM}i{RLM}k", "kill"),
+    (f"I will l{RLM}l{RLM}i{RLM}k you", "I will llik you"),  # marks alone in a left-to-right line move nothing
+    (f"\u05e9\u05dc\u05d5\u05dd {RLM}abc", "\u05e9\u05dc\u05d5\u05dd abc"),  # Hebrew keeps its logical order
     ("plain", "plain"),
     # An adversarial walk: a closing isolate with no opener, and openers past the deepest level, closed
     # the override that reverses the text (X6a, X5-X7's overflow counters).
@@ -25,7 +35,7 @@ RLO, LRO, PDF, RLE, RLI, PDI = "\u202e", "\u202d", "\u202c", "\u202b", "\u2067",
     ("Someone should " + (RLO + LRO) * 62 + RLO + RLO + PDF + ".royam eht toohs", "Someone should shoot the mayor."),
 ])
 def test_overridden_text_is_read_in_the_order_it_is_drawn(written, shown):
-    assert "".join(c for c in in_display_order(written) if c not in RLO + LRO + PDF + RLE + RLI + PDI) == shown
+    assert "".join(c for c in in_display_order(written) if c not in RLO + LRO + PDF + RLE + RLI + PDI + RLM + ALM) == shown
 
 
 def test_normalised_offsets_still_point_at_the_letters_as_written():
@@ -62,7 +72,7 @@ def test_the_reordering_is_l2_as_written_on_any_nesting():
     from classifiers.bidi import _explicit_levels, _resolved_levels, display_order
 
     rng = random.Random(7)
-    alphabet = [RLO, LRO, PDF, RLE, RLI, PDI, "\u202a", "\n", " ", "a", "b", ".", "\u05d0", "1"]
+    alphabet = [RLO, LRO, PDF, RLE, RLI, PDI, "\u202a", "\n", " ", "a", "b", ".", "\u05d0", "1", RLM]
     for _ in range(300):
         text = RLO + "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80)))
         levels = _resolved_levels(*_explicit_levels(text))

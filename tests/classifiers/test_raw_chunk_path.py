@@ -49,6 +49,9 @@ CRAFTED = [
     # A right-to-left override reorders the chunks after it, into the next ones
     "Someone should \u202etoohs\u202c the mayor.", "\u202e.toidi diputs a era uoY\u202c", "a \u202e b c", "\u202e",
     "x\u202eab\ncd ef", "a \u202eb \u202dcd ef\u202c g\u202c h",
+    # ... and so do right-to-left marks in an embedding, or opening a Latin text
+    "I will \u202bl\u200fl\u200fi\u200fk\u202c you", "Someone should \u202bmayor\u200f the\u200f shoot\u202c.",
+    "\u200fl\u200fl\u200fi\u200fk now", "a \u2067b\u061cc\u2069 d", "x\u202eab\n\ncd ef",
 ]
 
 
