@@ -57,11 +57,14 @@ def refuse_closed(session: Session, site: Site, items: Sequence[T]) -> list[T | 
             else item for item in items]
 
 
+STORY_HOLD = Hit(STORY_RULE, HOLD, "story pre-moderated")
+
+
 def story_hit(story: Story | None) -> Hit | None:
     """A pre-moderated story holds every new comment, named on the card like a rule."""
     if story is None or not story.premoderated:
         return None
-    return Hit(STORY_RULE, HOLD, "story pre-moderated")
+    return STORY_HOLD
 
 
 def list_stories(session: Session, site_id: int) -> Sequence[Story]:

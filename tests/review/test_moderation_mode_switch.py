@@ -116,3 +116,29 @@ def test_comments_held_because_their_story_is_pre_moderated_stay_hidden_after_a_
         assert {d.comment_id for d in db.session.scalars(select(WebhookDelivery))} == {other}
     counts = client.get("/api/v1/stories/s-pm", headers=hooked.headers).get_json()["comments"]
     assert (counts["by_status"]["held"], counts["visible"]) == (2, 1)
+
+
+def test_a_comment_waiting_to_be_scored_on_a_pre_moderated_story_is_hidden_on_a_post_moderation_site(
+        app, client, sign_in, admin, hooked):
+    """A re-check: until scored it was `visible: true` in the POST's answer and the API, a mode switch
+    sent an event showing it, and the story counted it visible."""
+    from moderation.domain.stories import set_story
+    from moderation.models import Site
+
+    with app.app_context():
+        set_story(db.session, db.session.get(Site, hooked.id), "s-pm", closed=False, premoderated=True, actor="user:t")
+        db.session.commit()
+    posted = client.post("/api/v1/comments", headers=hooked.headers, json={
+        "id": "c-1", "story_id": "s-pm", "author_id": "a", "text": "First!"})
+    batch = client.post("/api/v1/comments:batch", headers=hooked.headers, json={"comments": [
+        {"id": "c-2", "story_id": "s-pm", "author_id": "a", "text": "Second."},
+        {"id": "c-3", "story_id": "s-open", "author_id": "a", "text": "Elsewhere."}]})
+    assert posted.status_code == 202 and batch.status_code == 200
+    assert _switch(sign_in(admin), hooked.id, "post").status_code == 303
+    visible = {c: client.get(f"/api/v1/comments/by-site-id/{c}", headers=hooked.headers).get_json()["visible"]
+               for c in ("c-1", "c-2", "c-3")}
+    assert visible == {"c-1": False, "c-2": False, "c-3": True}
+    with app.app_context():
+        shown = {db.session.get(Comment, d.comment_id).external_id for d in db.session.scalars(select(WebhookDelivery))}
+    assert shown == {"c-3"}
+    assert client.get("/api/v1/stories/s-pm", headers=hooked.headers).get_json()["comments"]["visible"] == 0
