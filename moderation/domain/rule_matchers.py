@@ -141,19 +141,32 @@ _NOT_A_PHONE = re.compile(r"\(?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,3}(?:\.\d{1,3}){3})
 _ISBN = re.compile(r"(?i)isbn(?:-1[03])?\W{0,4}$")
 
 
-# Characters that show nothing, and a letter O between digits: "555\u200b-867\u200b-5309" and
-# "555-867-53O9" were published (an adversarial walk). Read as they show, a zero for the O.
-_UNSEEN = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-_LETTER_O_AMONG_DIGITS = re.compile(r"(?<=\d)[Oo](?=[\d ().-]*\d)|(?<=\d[ ().-])[Oo](?=\d)")
+# Text read as it shows: "555\u200b-867\u200b-5309", "555-867-53O9", then (a re-check) a left-to-right
+# mark or an invisible separator inside, a Cyrillic O for a zero, "4OOO OOOO OOOO OOO2", a no-break
+# space or an en dash between the groups and a full-width "＠" were all published. So: compatibility
+# forms folded (NFKC: full-width digits and "＠", no-break spaces), every format character (Cf)
+# dropped, dashes read as "-", letters drawn as an O read as one, and O among digits as a zero.
+_AS_SHOWN = {**dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-"),
+             **dict.fromkeys(map(ord, "\u041e\u043e\u039f\u03bf\u0555\u0585\u2c9e\u2c9f"), "O")}
+# A run of digits and O's (with a number's separators) that holds two digits or more, not inside a word.
+_NUMBER_WITH_O = re.compile(r"(?<![^\W\d_])[\dOo](?:[\dOo]|[ ().-](?=[\dOo])){5,}(?![^\W\d_])")
 
 
 def _visible(text: str) -> str:
-    return text.translate(_UNSEEN) if not text.isascii() else text
+    if text.isascii():
+        return text
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf").translate(_AS_SHOWN)
+
+
+def _zeros(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return run.replace("O", "0").replace("o", "0") if sum(c.isdigit() for c in run) >= 2 else run
 
 
 def _as_shown(text: str) -> str:
     text = _visible(text)
-    return _LETTER_O_AMONG_DIGITS.sub("0", text) if ("O" in text or "o" in text) else text
+    return _NUMBER_WITH_O.sub(_zeros, text) if ("O" in text or "o" in text) else text
 
 
 def _outside_links(text: str) -> str:

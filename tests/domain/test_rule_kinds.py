@@ -289,6 +289,12 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     ("phone", "her number: 555\u200b-867\u200b-5309"),            # an adversarial walk: zero-width spaces
     ("phone", "Call her at 555-867-53O9"),                            # ... and a letter O for a zero
     ("email", "mail jane.doe\u200b@example.com"),
+    # A re-check: a left-to-right mark or an invisible separator, a Cyrillic O, a run of O's, a no-break
+    # space or an en dash between groups, a full-width at sign
+    ("phone", "call me 555\u200e-867\u200e-5309"), ("phone", "call me 555\u2063867\u20635309 now"),
+    ("phone", "ring 555-867-53\u041e9"), ("phone", "ring 555\u00a0867\u00a05309"), ("phone", "ring 555\u2013867\u20135309"),
+    ("payment_card", "card 4OOO OOOO OOOO OOO2"), ("payment_card", "card 4111\u200e1111\u200e1111\u200e1111"),
+    ("email", "mail jane\uff20example.com"), ("email", "mail jane\u200e@example.com"),
     ("email", "Write to jane.doe@example.com about it."),
     ("email", "jane dot doe? no: jane at example dot com"),
     ("street_address", "I know where the councilman lives: 12 Oak Street"),
