@@ -156,6 +156,7 @@ def detect(text: str) -> Language:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
+_PART_END = re.compile(r"(?<=[.!?;:\n])\s+|\s+[-–—]+\s+|[–—()\[\]]")
 # Letters a sentence needs before the identifier's word on it counts against the whole comment's.
 MIN_PART_LETTERS = 2 * MIN_LETTERS
 
@@ -169,6 +170,15 @@ def foreign_part(text: str) -> tuple[Language, bool] | None:
     whole = detect(text)
     if not whole.readable:
         return whole, True
+    # A part with another language's abuse and no English word, however short: "Great piece. Ferme ta
+    # gueule, espèce de connard." was published, its insult after a full stop, a dash, a semicolon or
+    # a line break, and under the 40 letters a sentence needs for the identifier (a re-check).
+    parts = _PART_END.split(text)
+    if len(parts) > 1:
+        for part in parts:
+            abuse = _foreign_abuse(_NOT_TEXT.sub(" ", part))
+            if abuse is not None:
+                return abuse, False
     if whole.confidence >= SURE or len(text) < 2 * MIN_PART_LETTERS:  # surely English: most comments
         return None
     for sentence in _SENTENCE_END.split(text):

@@ -372,6 +372,12 @@ def test_a_comment_the_model_cannot_read_is_held_naming_its_language():
         "not in English, which the model reads: French (fr), in part"]
     assert not fired(rule, "I loved the piece on the new bridge. As the French say, c'est la vie, and the "
                            "council will do what it wants anyway.")
+    # A re-check: a short insult after a full stop, a dash, a semicolon or a line break, under the 40
+    # letters a sentence needs for the identifier, was published.
+    for text in ("Great piece, thanks. Ferme ta gueule, espèce de connard.", "Great piece, thanks — ferme ta gueule, "
+                 "connard", "Great piece, thanks for writing it; connard\nwhatever", "Good point.\nDu Wichser."):
+        assert fired(rule, text), text
+    assert not fired(rule, "My editor said merde when she read it. The mayor was a connard, she said.")
 
 
 def test_word_lists_and_floods_read_every_script_and_emoji():
