@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import redis
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -19,7 +20,7 @@ from moderation.admin.routes import bp
 from moderation.domain import model_registry
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
 from moderation.domain.backtest_jobs import BACKTEST_TASK, DONE, FAILED, create_job, read_job
-from moderation.domain.errors import ValidationFailed
+from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.models import Site
 from moderation.redis_client import redis_client
 from moderation.request_input import parse_int
@@ -57,7 +58,10 @@ def _checked(form: Any) -> dict[str, Any]:
     for name in ("candidate", "active"):
         reference = (form.get(name) or "").strip()
         if name == "active" and not reference:
-            reference = model_registry.active_version(db.session, site.id).version
+            try:
+                reference = model_registry.active_version(db.session, site.id).version
+            except DomainError as error:  # no version registered at all: a 500 before (an onboarding review)
+                raise ValidationFailed(f"choose the version to compare with: {error.message}", field=name) from None
         if model_registry.get_version(db.session, reference) is None:
             raise ValidationFailed(f"choose a registered model version as the {name}", field=name)
         references[name] = reference
@@ -93,7 +97,13 @@ def start_backtest() -> Response | tuple[str, int]:
 def backtest_job(job_id: str) -> tuple[str, int, dict[str, str]]:
     if len(job_id) > 40 or not job_id.replace("-", "").replace("_", "").isalnum():
         abort(404)
-    job = read_job(_store(), job_id)
+    try:
+        job = read_job(_store(), job_id)
+    except redis.RedisError:  # a 500 before, on a page that asks again every 2 s (an onboarding review)
+        current_app.logger.warning("could not read backtest job %s", job_id, exc_info=True)
+        return render_template("error.html", title="Job store unavailable",
+                               message="The job store (Redis) is not answering, so this backtest's progress cannot "
+                                       "be read. Reload the page in a moment."), 503, {"Retry-After": "5"}
     if job is None:
         abort(404)
     site = db.session.get(Site, job["site_id"])

@@ -198,3 +198,14 @@ def test_an_attribute_without_scores_yet_is_named_in_words(app, sign_in, admin, 
         card={}))
     page = sign_in(admin).get(f"/admin/sites/{decided.id}/thresholds", query_string={"attribute": "identity_attack"})
     assert "No decided comment of this site has a stored identity attack score yet." in page.get_data(as_text=True)
+
+
+def test_a_job_page_with_redis_down_says_so_instead_of_a_500(app, sign_in, admin, site, monkeypatch):
+    """An onboarding review: the page, which asks again every 2 s, answered Flask's bare 500."""
+    import moderation.admin.backtest as backtest_pages
+
+    client = sign_in(admin)
+    monkeypatch.setattr(backtest_pages, "_store", lambda: redis_client("redis+socket:///nonexistent/redis.sock",
+                                                                       timeout=0.5))
+    page = client.get("/admin/backtest/abc123")
+    assert page.status_code == 503 and "The job store (Redis) is not answering" in page.get_data(as_text=True)
