@@ -64,3 +64,15 @@ def test_it_refuses_short_passwords_and_unknown_roles(app):
             create_user(db.session, "bob", "short", "moderator")
         with pytest.raises(ValidationFailed):
             create_user(db.session, "bob", "long enough password", "overlord")
+
+
+@pytest.mark.parametrize("threshold", [0.0, -1.0, float("nan"), float("inf")])
+def test_a_site_is_not_created_with_a_report_threshold_the_site_page_would_refuse(app, threshold):
+    """`keys create --report-threshold 0` (or nan) was stored; with nan no report ever reached it."""
+    from moderation.domain.sites import create_site
+
+    with app.app_context():
+        with pytest.raises(ValidationFailed, match="report threshold must be a positive number"):
+            create_site(db.session, "gazette", report_threshold=threshold)
+        db.session.rollback()
+        assert db.session.query(Site).count() == 0

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.settings import domain_settings
+from moderation.domain.sites import check_report_threshold
 from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.domain.lifecycle import visibility_changed
@@ -126,8 +127,7 @@ def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, 
         report_threshold = float(form.get("report_threshold", ""))
     except ValueError:
         raise ValidationFailed("report threshold must be a number", field="report_threshold") from None
-    if not math.isfinite(report_threshold) or report_threshold <= 0:
-        raise ValidationFailed("report threshold must be a positive number", field="report_threshold")
+    check_report_threshold(report_threshold)
     webhook_url = (form.get("webhook_url") or "").strip() or None
     if webhook_url is not None:
         check_webhook_url(webhook_url, url_policy)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import secrets
 import threading
 from dataclasses import dataclass
@@ -77,6 +78,14 @@ class NewSite:
 MAX_SITE_NAME_LENGTH = 200  # the column's
 
 
+def check_report_threshold(value: float) -> float:
+    """A positive, finite report weight: `keys create --report-threshold 0` (or nan) was stored, which
+    the site page refuses, and with nan no number of reports ever reached it (an onboarding review)."""
+    if not math.isfinite(value) or value <= 0:
+        raise ValidationFailed("report threshold must be a positive number", field="report_threshold")
+    return float(value)
+
+
 def create_site(
     session: Session,
     name: str,
@@ -90,6 +99,7 @@ def create_site(
     session's settings (DomainSettings.url_policy)."""
     if moderation_mode not in ("pre", "post"):
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
+    report_threshold = check_report_threshold(report_threshold)
     # "City-Desk" beside "city-desk" would be two ticks nobody can tell apart in a form.
     name = new_name(session, name, select(Site.name), kind="site", label="name",
                     max_length=MAX_SITE_NAME_LENGTH)
