@@ -7,6 +7,7 @@ answer while the service is degraded. The single-comment and the batch routes bo
 """
 from __future__ import annotations
 
+import threading
 import time
 
 from flask import Response, current_app
@@ -16,6 +17,9 @@ from moderation.domain.backpressure import DEGRADED, Admission, admission, judge
 
 LOAD_HEADER = "X-Moderation-Load"
 HINT_HEADER = "X-Moderation-Retry-After"
+# gunicorn's threads share the app: each adds what it took to the same tally, under this lock, or two
+# threads adding at once would both store their count plus their own (an onboarding review).
+_TALLY = threading.Lock()
 
 
 def current_admission(incoming: int = 1) -> Admission:
@@ -40,8 +44,11 @@ def current_admission(incoming: int = 1) -> Admission:
         admitted = admission(db.session, soft_limit=soft, hard_limit=hard, incoming=incoming)
     # What this process takes counts at once, so alone it never passes the hard limit between counts.
     taken = incoming if admitted.accepts else 0
-    current_app.extensions["backpressure_recent"] = (
-        counted_at, Admission(admitted.state, admitted.retry_after, admitted.pending + taken))
+    with _TALLY:
+        latest = current_app.extensions.get("backpressure_recent")
+        tally = latest[1] if reuse and latest is not None and latest[0] == counted_at else admitted
+        current_app.extensions["backpressure_recent"] = (
+            counted_at, Admission(tally.state, tally.retry_after, tally.pending + taken))
     return admitted
 
 

@@ -64,16 +64,24 @@ def pending_count(session: Session, *, up_to: int, site_id: int | None = None) -
     return int(session.scalar(select(func.count()).select_from(waiting)) or 0)
 
 
+MAX_OVER_HARD_LIMIT = 2  # past this many times the hard limit, no site's comments are stored
+
+
 def within_fair_share(session: Session, site_id: int, *, hard_limit: int, incoming: int = 1) -> bool:
     """Past the hard limit, whether the site may still add `incoming`: its own backlog stays within its
     share of the hard limit, shared among the sites with comments waiting (itself included). One
     site's flood then refuses that site and not the others: an SRE's walk saw a 22,500-comment burst
-    from one site get every 503 of the incident answered to another site's trickle. The others' growth
-    is bounded too: each stays under its share, so together they add at most the hard limit again."""
+    from one site get every 503 of the incident answered to another site's trickle. Shares alone do not
+    bound the whole: sites arriving one after another each take the share of a larger crowd (30, then
+    15, then 10 ... of a hard limit of 30 took a re-check's backlog to 99), so past twice the hard
+    limit every site is refused."""
     own = pending_count(session, up_to=hard_limit + max(incoming, 0), site_id=site_id)
     others = session.scalar(select(func.count(func.distinct(Comment.site_id)))
                             .where(Comment.status == PENDING, Comment.site_id != site_id)) or 0
-    return own + incoming <= hard_limit // (int(others) + 1)
+    if own + incoming > hard_limit // (int(others) + 1):
+        return False
+    ceiling = MAX_OVER_HARD_LIMIT * hard_limit
+    return pending_count(session, up_to=ceiling + max(incoming, 0)) + incoming <= ceiling
 
 
 def scoring_rate(session: Session) -> float:

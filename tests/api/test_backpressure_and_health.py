@@ -54,6 +54,21 @@ def test_one_sites_flood_refuses_that_site_and_not_anothers_trickle(app_with, si
     assert post(client, site, 7).status_code == 503  # the flooding site stays refused
 
 
+def test_sites_arriving_one_after_another_cannot_take_the_backlog_past_twice_the_hard_limit(
+        app_with, site, make_site):
+    """A re-check: each new site took the share of a larger crowd (30, 15, 10 ... of a hard limit of
+    30), and together they took the backlog to 99."""
+    app = app_with(BACKPRESSURE_SOFT_LIMIT=2, BACKPRESSURE_HARD_LIMIT=6, BACKPRESSURE_RECHECK_SECONDS=60)
+    client = app.test_client()
+    sites = [site] + [make_site(f"paper-{i}") for i in range(5)]
+    for n, each in enumerate(sites):
+        for k in range(6):
+            post(client, each, n * 10 + k)
+    with app.app_context():
+        # 6, 3, 2 and 1: twice the hard limit; then nothing more (the last two sites took one each before)
+        assert db.session.scalar(select(func.count()).select_from(Comment)) == 12
+
+
 def test_bad_input_is_still_a_400_when_overloaded(app_with, site):
     client = app_with(BACKPRESSURE_SOFT_LIMIT=0, BACKPRESSURE_HARD_LIMIT=1).test_client()
     assert post(client, site, 0).status_code == 202
