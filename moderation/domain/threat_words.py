@@ -22,8 +22,8 @@ A threat denied just before it does not count ("they do not deserve to be tortur
 hurt you"), and "No one deserves to die like that" names no one to die, so the condolences under a
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
-apart. Over the shared data's real comments it fires on 38 of 112,067 that people labelled civil and on
-319 of 73,188 labelled toxic (bench/plain_words_rules.py). Before the data scientist's patterns at
+apart. Over the shared data's real comments it fires on 40 of 112,067 that people labelled civil and on
+321 of 73,188 labelled toxic (bench/plain_words_rules.py; 38 and 319 before a re-check's patterns). Before the data scientist's patterns at
 the end of _SITE_ONLY it was 37 and 312, and before _SITE_ONLY 37 and 301, of which the model would
 publish 23 civil and 38 toxic: "he should be executed", "I will hurt you", "I hope you die" (README, the rules table).
 """
@@ -118,7 +118,9 @@ _SITE_ONLY = (
     r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
     # Said as a threat ends, not told of: "I know where the mayor lives, in a council flat" is not one.
     r"\b(?:i|we)\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+lives?" + _SAID_LAST,
-    r"\b(?:i|we)\s+know\s+where\s+(?:you|u)\s+(?:live|work|sleep|park|walk|go\s+to\s+school)" + _SAID_LAST,
+    r"\b(?:i|we|they)\s+know\s+where\s+(?:you|u)\s+(?:live|work|sleep|park|walk|go\s+to\s+school)" + _SAID_LAST,
+    r"\b(?:i|we|they)\s+know\s+where\s+" + _KIN + r"\s+(?:live|lives|work|works|sleep|sleeps|go(?:es)?\s+to\s+school)"
+    + _SAID_LAST,
     # Called for, or ordered: not "the photographers lined up and shot the royal couple".
     r"\b(?:" + CALL + r")\s+(?:all\s+)?be\s+lined\s+up\s+(?:against\s+(?:a|the)\s+wall\s+)?and\s+(?:shot|hanged|executed"
     r"|killed|gassed)\b",
@@ -139,14 +141,18 @@ _SITE_ONLY = (
     # "I am going to strangle that reporter"; not "shoot", which a photographer does to the players,
     # nor "hurt" a trade ("I'm going to pirate it to hurt the developers"),
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:(?:kill|murder|stab|strangle|choke|torture|behead|lynch|execute"
-    r"|beat\s+up)\s+(?:" + _ROLE + r"|" + _KIN + r")|hurt\s+" + _KIN + r")\b" + NOT_HARM,
+    r"|beat\s+up)\s+(?:" + _ROLE + r"|" + _KIN + r")|hurt\s+" + _KIN + r")\b(?!')" + NOT_HARM,
+    # (not "execute the mayor's vision", a re-check), and so to "you", "him" or "her" ("I am going to
+    # drive to your house and strangle you"; not "them", which may be the weeds or the tasks).
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:kill|murder|stab|strangle|choke|behead|lynch)\s+(?:you|u|him|her)\b"
+    + NOT_HARM,
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,3}?\s+beat\s+(?:\w+\s+){1,3}?(?:senseless|to\s+death|to\s+a\s+pulp"
     r"|black\s+and\s+blue|half\s+to\s+death|within\s+an\s+inch)",
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+hunt\s+(?:down\s+(?:you|him|her|them|" + _ROLE + r")"
     r"|(?:you|him|her|them|" + _ROLE + r")\s+down)\b",
     # death set a date ("You'll be dead by Friday."; not "you'll be dead before they fix the road"),
     r"\b(?:you|u)(?:'ll|ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna|\s+are\s+gonna)\s+be\s+dead\s+"
-    r"(?:by|within)\s+(?:the\s+|this\s+|next\s+)?(?:\w+\s+)?" + _WHEN + r"\b",
+    r"(?:by|within|on)\s+(?:the\s+|this\s+|next\s+)?(?:\w+\s+)?" + _WHEN + r"\b",
     # and the mobster's veiled ones: "It would be a shame if something happened to your family.",
     # "Be a pity if it caught fire.", "see what happens to you", "People like you have accidents.",
     # "Enjoy your last Christmas.", "plenty of us who'd happily pay you a visit".
@@ -155,9 +161,12 @@ _SITE_ONLY = (
     r"\b(?:shame|pity)\s+if\s+(?:it|your\s+(?:\w+\s+)?" + _PLACE + r")\s+(?:caught\s+fire|burned\s+down|burnt\s+down"
     r"|went\s+up\s+in\s+flames)",
     r"\bsee\s+what\s+happens\s+to\s+(?:you|u|" + _KIN + r")\b",
-    r"\bpeople\s+like\s+(?:you|u)\s+(?:\w+\s+)?(?:have|get|suffer|tend\s+to\s+have)\s+(?:\w+\s+)?accidents\b",
+    r"\bpeople\s+like\s+(?:you|u)\s+(?:\w+\s+)?(?:have|get|suffer|tend\s+to\s+have)\s+(?:\w+\s+)?accidents\b"
+    + _SAID_LAST,  # not "... have accidents on that road"
     r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days?|weeks?|weekend|summer|year|breaths?|meal)" + _SAID_LAST,
-    r"\b(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b|\bpay\s+(?:you|u)\s+a\s+little\s+visit\b",
+    # Said by us, not of a nurse: "The nurse will happily pay you a visit" (a re-check).
+    r"\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
+    r"|\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?pay\s+(?:you|u)\s+a\s+little\s+visit\b",
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.

@@ -173,6 +173,12 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "People like you have accidents.",
     "Enjoy your last Christmas.",
     "There are plenty of us who'd happily pay you a visit.",
+    # A re-check of those: more words before the harm to "you" or "her", "on" a day, "they" who know.
+    "I am going to drive to your house and strangle you.",
+    "I will track down the editor and strangle her.",
+    "You will be dead on Friday.",
+    "They know where you live.",
+    "We know where your kids go to school.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -242,6 +248,11 @@ def test_a_threat_in_plain_words_is_held(text):
     "We'll hunt down the best deals for you.",
     "We will hunt down every tax loophole.",
     "The inspector will pay you a visit next week.",
+    "The nurse will happily pay you a visit.",                     # a re-check
+    "We will execute the mayor's vision for the waterfront.",
+    "People like you have accidents on that road: slow down.",
+    "I'm going to review the tasks and execute them.",
+    "I'll go out to the garden and kill them before they spread.",  # weeds
     "Enjoy your last Christmas in the old house, Margaret!",
     "People like you have made this town great.",
     "Wait and see what happens to your pension when rates rise.",
