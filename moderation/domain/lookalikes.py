@@ -35,6 +35,8 @@ _LIKE_LATIN = str.maketrans({
     "ı": "i", "ʀ": "r", "ɑ": "a", "ℓ": "l", "ſ": "s", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f",
     "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
     "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+    # Digits and letters drawn like l, o and m: "a1ice", "m0na", "aǀice" and "ɱona" (a re-check)
+    "1": "l", "0": "o", "ǀ": "l", "ɱ": "m",
 })
 # Pairs drawn like one letter in a sans-serif font: "rnona" passed for "mona", "vvendy" for "wendy".
 _LIKE_ONE = (("rn", "m"), ("vv", "w"))

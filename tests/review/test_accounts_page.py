@@ -243,7 +243,7 @@ def test_a_name_that_differs_from_a_users_only_by_case_is_taken(app, sign_in, ad
     assert response.status_code == 409 and "&#39;mona&#39; exists already (names that read alike are one name)" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("username", ["rnona", "\u1d0dona", "mona.", "mona_", "MONA@"])
+@pytest.mark.parametrize("username", ["rnona", "\u1d0dona", "mona.", "mona_", "MONA@", "m0na", "\u0271ona"])
 def test_a_name_drawn_like_a_users_is_taken(sign_in, admin, moderator, username):
     """An adversarial walk made moderators "rnona", "ᴍona" (a small capital) and "mona." beside mona."""
     response = _new_user(sign_in(admin), username=username)
@@ -254,6 +254,8 @@ def test_a_capital_i_is_read_as_the_small_l_it_is_drawn_as(sign_in, admin):
     client = sign_in(admin)
     assert _new_user(client, username="alice").status_code == 303
     assert _new_user(client, username="aIice").status_code == 409
+    assert _new_user(client, username="a1ice").status_code == 409  # a re-check: a digit one, and a dental click
+    assert _new_user(client, username="a\u01c0ice").status_code == 409
 
 
 def test_an_admin_changes_their_own_password_only_where_the_current_one_is_asked(app, sign_in, admin):
