@@ -67,7 +67,8 @@ def readiness(session: Session, *, database: Callable[[], object], broker: Pinga
     if not checks["database"]["ok"]:
         return Readiness(UNAVAILABLE, checks)
     try:
-        # As for one more comment: /readyz says "overloaded" exactly when POST would answer 503.
+        # As for one more comment: /readyz says "overloaded" past the hard limit, where a site past its
+        # fair share of the backlog is refused (api/load.admit); it stays 200, as other sites are served.
         admitted = admission(session, soft_limit=soft_limit, hard_limit=hard_limit, incoming=1)
         oldest = oldest_pending_seconds(session)
     finally:
