@@ -15,6 +15,7 @@ from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids, visible_sites
 from moderation.domain.storms import active_storms
 from moderation.domain.history import comment_history
+from moderation.domain.lifecycle import in_review_queue
 from moderation.domain.queue import comment_detail, review_queue
 from moderation.domain.queue_filters import TAB_HINTS, TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
@@ -59,6 +60,7 @@ def _template_helpers() -> dict[str, object]:
         "when": when,
         "at": at,
         "number": number,
+        "in_review_queue": in_review_queue,  # the queue's own rule: held, or published and reported past the threshold
     }
 
 

@@ -170,3 +170,6 @@ def test_only_a_comment_in_review_says_why_it_is_here(sign_in, moderator, site, 
     assert "Why it is here" in reasons(held)
     assert "Why it is here" not in reasons(published) and "No model flags" not in reasons(published)
     assert "What flagged it" in reasons(rejected) and "insult" in reasons(rejected)
+    # Published but reported past the threshold: in To review too, so it says why (an onboarding review).
+    reported = make_comment(site.id, "A remark readers disliked.", status="published", flagged=[], report_weight=5.0)
+    assert "Why it is here" in reasons(reported) and "No model flags" in reasons(reported)
