@@ -68,7 +68,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
-    db.carry(_dispatcher(app, config), DomainSettings.from_config(app.config))
+    db.carry(app, _dispatcher(app, config), DomainSettings.from_config(app.config))
     request_input.init_app(app)
     unavailable.init_app(app)
     security_headers.init_app(app)

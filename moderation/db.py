@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from typing import TypeVar
 
-from flask import Flask, abort
+from flask import Flask, abort, current_app
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from moderation.domain.dispatch import DISPATCHER
@@ -16,9 +17,22 @@ from moderation.domain.settings import SETTINGS
 
 T = TypeVar("T")
 
-_sessions = sessionmaker(expire_on_commit=False)
-# Thread-local, and removed when each app context (a request, a Celery task) ends.
-session = scoped_session(_sessions)
+# Each app's own sessions: bound to its engine and carrying its services. One sessionmaker for the
+# process was configured by whichever create_app ran last, so a second app (a test's app_with, with
+# a dead Redis) handed its dispatcher and settings to the first app's sessions (an onboarding review).
+SESSIONS = "db_sessions"  # app.extensions key
+
+
+def _app_session() -> Session:
+    return current_app.extensions[SESSIONS]()
+
+
+def _scope() -> tuple[int, int]:
+    # Per thread and per app, and removed when each app context (a request, a Celery task) ends.
+    return threading.get_ident(), id(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+session = scoped_session(_app_session, scopefunc=_scope)
 
 
 # A pooled connection idle longer than this is pinged before use. SQLAlchemy's pool_pre_ping pings
@@ -88,17 +102,17 @@ def make_ping_engine(url: str) -> Engine:
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], app.config.get("DATABASE_STATEMENT_TIMEOUT", 0.0))
     app.extensions["db_engine"] = engine
-    _sessions.configure(bind=engine)
+    app.extensions[SESSIONS] = sessionmaker(bind=engine, expire_on_commit=False)
 
     @app.teardown_appcontext
     def _remove_session(exc: BaseException | None) -> None:
         session.remove()
 
 
-def carry(dispatcher: object, settings: object) -> None:
-    """Sessions made from now on carry the app's dispatcher (moderation/domain/dispatch.py) and the
-    settings domain functions read (moderation/domain/settings.py)."""
-    _sessions.configure(info={DISPATCHER: dispatcher, SETTINGS: settings})
+def carry(app: Flask, dispatcher: object, settings: object) -> None:
+    """The app's sessions carry its dispatcher (moderation/domain/dispatch.py) and the settings domain
+    functions read (moderation/domain/settings.py)."""
+    app.extensions[SESSIONS].configure(info={DISPATCHER: dispatcher, SETTINGS: settings})
 
 
 def get_or_404(model: type[T], ident: object) -> T:

@@ -19,7 +19,7 @@ def state_collector(app: Flask) -> StateCollector:
     from moderation.redis_client import redis_client
 
     url = app.config.get("REDIS_URL")
-    return StateCollector(lambda: db._sessions(bind=app.extensions["db_engine"]),
+    return StateCollector(lambda: app.extensions[db.SESSIONS](),
                           (lambda: redis_client(url, timeout=1.0)) if url else None)
 
 

@@ -266,3 +266,15 @@ def test_after_one_call_stalls_for_its_whole_timeout_redis_is_left_alone_for_a_f
 
     clock.now += 5.1  # then it tries again
     assert dispatcher.send_for_scoring([3]) is False and marker.calls + broker.calls == calls + 1
+
+
+def test_each_apps_sessions_carry_its_own_dispatcher(app, app_with, tmp_path):
+    """With one sessionmaker per process, the last create_app's services went to every app's sessions:
+    a test's second app, with a dead Redis, handed its dispatcher to the first (an onboarding review)."""
+    other = app_with(REDIS_URL=f"redis+socket://{tmp_path}/absent.sock")
+    with app.app_context():
+        first = db.session.info["dispatcher"]
+        with other.app_context():  # nested, as a test client's request inside a test's own context
+            second = db.session.info["dispatcher"]
+        assert db.session.info["dispatcher"] is first
+    assert first is app.extensions["dispatcher"] and second is other.extensions["dispatcher"]

@@ -21,7 +21,7 @@ def _served_names(app) -> set[str]:
         if isinstance(value, (metrics.Counter, metrics.Histogram)):
             names |= {value._name + suffix for suffix in SUFFIXES[value._type]}
     with app.app_context():
-        for family in StateCollector(lambda: db._sessions(bind=app.extensions["db_engine"]), None).collect():
+        for family in StateCollector(lambda: app.extensions[db.SESSIONS](), None).collect():
             names.add(family.name)
     return names | {"moderation_celery_queue_length"}  # needs Redis; collect() without it leaves it out
 

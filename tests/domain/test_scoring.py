@@ -253,14 +253,12 @@ def test_a_batch_that_changed_a_column_it_does_not_write_fails_rather_than_lose_
 
 def test_a_full_batch_asks_for_a_helper_which_scores_other_comments_meanwhile(app, site, model):
     """What a helper task does while the first holds its batch: claims past the locked rows."""
-    from moderation.db import _sessions
-
     by_helper: dict[int, str] = {}
 
     def on_claim(full: bool) -> None:
         if by_helper or not full:
             return
-        helper = _sessions()
+        helper = app.extensions[db.SESSIONS]()  # a second session of the app's, as a helper task has
         try:
             by_helper.update(score_pending(helper, lambda: model, [], batch_size=2, send=lambda *_: None))
         finally:
