@@ -14,7 +14,7 @@ xenophobe's words that need no group named:
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 45 of 112,067 that people labelled civil and on 227 of
+shared data's real comments it fires on 46 of 112,067 that people labelled civil and on 229 of
 73,188 labelled toxic (bench/plain_words_rules.py); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
 others from 43.9 % to 44.3 % (README, the rules table).
 """
@@ -47,7 +47,7 @@ _PLURALS = _either(GROUP_PLURALS + (
     "moslems", "females", "migrants", "foreigners", "feminists", "trannies", "niggers", "niggas", "faggots", "fags",
     "dykes", "kikes", "spics", "chinks", "wetbacks", "ragheads", "negroes", "queers", "gypsies", "gipsies", "travellers",
     "pikeys", "gyppos", "pakis", "poles", "romanians", "nigerians", "somalis", "afghans", "syrians", "illegals",
-    "asylum seekers", "foreigners", "transgenders", "transsexuals", "atheists", "mormons"))
+    "asylum seekers", "foreigners", "transgenders", "transsexuals", "atheists", "mormons", "roma"))
 _PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community)"
 _GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?:" + _ADJECTIVES + r"\s+" + _PEOPLE
           + r"|" + _PLURALS + r")")
@@ -55,9 +55,9 @@ GROUP = _GROUP  # threat_words reads it too: "somebody should just stab those im
 _HATED = r"(?:hate|despise|loathe|detest|can'?t\s+stand|cannot\s+stand|am\s+sick\s+of)"
 _VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|apes|monkeys|savages|subhuman|scum|filth|trash"
            r"|garbage|a\s+disease|a\s+cancer|a\s+plague|cancer|not\s+human|inferior|worthless|disgusting|evil|dogs|beasts"
-           r"|degenerates|less\s+than\s+human"
+           r"|degenerates|less\s+than\s+human|property"
            # the stereotype stated as fact: "Black people are less intelligent.", "Gypsies are thieves".
-           r"|less\s+intelligent|stupider|thieves|criminals|rapists|terrorists|paedophiles|pedophiles"
+           r"|less\s+intelligent|stupider|thieves|criminals|rapists|terrorists|paedophiles|pedophiles|lazy|dirty"
            r"|perverts|predators|greedy|lazy\s+scroungers|scroungers|leeches|a\s+burden|a\s+drain|invaders|an\s+invasion"
            r"|a\s+disgrace\s+to\s+humanity|an\s+abomination|abominations|mentally\s+ill|diseased|breeding\s+stock)")
 _HARMED = (r"(?:die|killed|shot|hanged|hung|gassed|exterminated|deported|wiped\s+out|eradicated|sterili[sz]ed|burned"
@@ -77,7 +77,8 @@ _CONFINED = r"(?:the\s+|a\s+)?(?:kitchen|zoo|cages?|jail|prison|gas\s+chambers?|
 # the search is linear in the text (a test runs a crafted 20,000-character input).
 _ATTACK = re.compile(
     r"\bi\s+(?:\w+\s+)?" + _HATED + r"\s+" + _GROUP + r"\b"
-    r"|\b" + _GROUP + r"\s+(?:are|r|is)\s+(?:\w+\s+){0,2}?" + _VERMIN + r"\b"
+    # Not a denial between ("most muslims are not terrorists": a re-check saw it fire).
+    r"|\b" + _GROUP + r"\s+(?:are|r|is)\s+(?:(?!(?:not|never|no)\b)\w+\s+){0,2}?" + _VERMIN + r"\b"
     r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
     + _HARMED + r"\b"
     r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"
@@ -90,13 +91,15 @@ _ATTACK = re.compile(
 )
 
 
-_DENIED = re.compile(r"\bnot\s+$")
+# "not all muslims are terrorists", and "not all jews control the media" (a re-check), where "all" is
+# not part of the trope's words.
+_DENIED = re.compile(r"\bnot\s+(?:all\s+)?$")
 
 
 def group_attack(normalised: str) -> str | None:
     """The words of the first attack on a group in the normalised text that is not denied ("not all
     muslims are terrorists"), or None."""
     for found in _ATTACK.finditer(normalised):
-        if not _DENIED.search(normalised[max(0, found.start() - 8) : found.start()]):
+        if not _DENIED.search(normalised[max(0, found.start() - 12) : found.start()]):
             return found.group(0)
     return None

@@ -65,6 +65,7 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Jews are greedy and control the banks.",
     "Disabled people are a burden on society.",
     "Gypsies are thieves, every one of them.",
+    "Roma are thieves.", "Poles are lazy.", "Women are property.",  # a re-check
     "Every one of these illegals should be drowned in the Channel.",
     "The Jews control the media, everyone knows it.",
     "I hate Polish people.",
@@ -88,6 +89,8 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Greedy landlords are a burden on tenants.",
     "The Jews of Krakow were murdered in the Holocaust.",
     "Not all Muslims are terrorists, obviously.",
+    "Not all Jews control the media, obviously.",  # a re-check
+    "Most Muslims are not terrorists.",
     "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
