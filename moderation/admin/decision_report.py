@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
+from urllib.parse import quote
 
 from flask import Response, render_template, request
 from sqlalchemy import select
@@ -81,5 +83,8 @@ def decisions_csv() -> Response:
     for m in report.moderators:
         rows.writerow(["moderator", _cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed])
     name = f"decisions-{site.name if site else 'all-sites'}-{days}d-{report.until:%Y-%m-%d}.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    # A site name is anyone's text: a '"' in it ended the quoted filename early (a re-check). An ASCII
+    # name for every browser, and the name as written for those that read RFC 6266's filename*.
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"})

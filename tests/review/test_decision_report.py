@@ -71,3 +71,12 @@ def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted():
     hidden = ("\t=HYPERLINK(1)", "\r=1+2", "\n-2+3", " =1+2", "\uff1d1+2", "|calc")
     assert [_cell(v) for v in hidden] == ["'" + v for v in hidden]
     assert _cell("mona lisa") == "mona lisa" and _cell("") == ""
+
+
+def test_the_csv_is_named_safely_whatever_the_site_is_called(sign_in, admin, make_site):
+    """A '"' in a site's name ended the download's quoted file name early (a re-check)."""
+    site = make_site('the "daily" café')
+    disposition = sign_in(admin).get(f"/admin/decisions.csv?days=7&site={site.id}").headers["Content-Disposition"]
+    plain, encoded = disposition.split("; ")[1:]
+    assert plain.startswith('filename="decisions-the_daily_caf_-7d-') and plain.count('"') == 2
+    assert encoded.startswith("filename*=UTF-8''decisions-the%20%22daily%22%20caf%C3%A9-7d-")
