@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from moderation import db
 from moderation.api.query_input import edit_input, include_text, listing_query
+from moderation.api.load import admit, mark
 from moderation.api.routes import _site, bp, report_response
 from moderation.api.validation import parse_json_object
 from moderation.domain.comments import comment_by_site_id
@@ -22,12 +23,15 @@ from moderation.domain.story_comments import story_comments, story_counts
 @bp.patch("/comments/<int8:comment_id>")
 def patch_comment(comment_id: int) -> ResponseReturnValue:
     text = edit_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    # An edit is scored again, as a new comment is: past the hard limit it waits its turn as POSTs do,
+    # or a site refused new comments could still fill the backlog with edits (a re-check).
+    admitted = admit(_site().id, incoming=1)
     edit = edit_comment(db.session, _site(), comment_id, text=text)
     commit_and_send(db.session, [edit.delivery])
     if edit.changed:
         # After the commit: the task must find the row pending. A lost message is the sweep's.
         send_for_scoring(db.session, [edit.comment.id])
-    return jsonify(serialize_comment(edit.comment, include_text=include_text(request.args)))
+    return mark(jsonify(serialize_comment(edit.comment, include_text=include_text(request.args))), admitted)
 
 
 @bp.get("/comments")

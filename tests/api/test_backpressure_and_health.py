@@ -243,3 +243,14 @@ class StallingProxy:
                 sink.sendall(data)
             except OSError:
                 return
+
+
+def test_an_edit_past_the_hard_limit_is_refused_as_a_new_comment_is(app_with, site):
+    """Edits go back to pending to be scored again: a site refused new comments could still grow the backlog."""
+    app = app_with(BACKPRESSURE_SOFT_LIMIT=1, BACKPRESSURE_HARD_LIMIT=2)
+    client = app.test_client()
+    first = post(client, site, 0).get_json()["id"]
+    post(client, site, 1)
+    edited = client.patch(f"/api/v1/comments/{first}", json={"text": "Edited words"}, headers=site.headers)
+    assert edited.status_code == 503 and edited.get_json()["error"]["code"] == "overloaded"
+    assert client.get(f"/api/v1/comments/{first}", headers=site.headers).get_json()["version"] == 1
