@@ -144,18 +144,24 @@ def test_a_name_that_resolves_to_a_private_address_at_delivery_is_refused(app_wi
         return resolve("127.0.0.1" if host == "rebind.example.org" else host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    received, outcome, row = _deliver_by_name(app_with, "rebind.example.org")
+    assert received == [], "nothing may reach the private address"
+    assert outcome.state == "retry" and row.delivered_at is None
+    assert row.last_error == "refused to connect to rebind.example.org: 127.0.0.1 is a loopback address"
+
+
+def _deliver_by_name(app_with, host: str):
+    """An event for a site whose webhook URL names `host`, on our receiver's port, delivered where
+    loopback is not allowed: what the receiver got, the outcome and the delivery row."""
     local_http_only = app_with(WEBHOOK_ALLOW_HTTP=True, WEBHOOK_ALLOWED_NETWORKS="")
     with WebhookReceiver() as receiver:
         port = receiver.server.server_address[1]
         with local_http_only.app_context():
-            new = create_site(db.session, "rebound", webhook_url=f"http://rebind.example.org:{port}/hook")
+            new = create_site(db.session, host.split(".")[0], webhook_url=f"http://{host}:{port}/hook")
             db.session.commit()
             site_id = new.site.id
-        delivery_id = _queue_event(local_http_only, site_id)
-        outcome, row = _deliver(local_http_only, delivery_id)
-    assert receiver.received == [], "nothing may reach the private address"
-    assert outcome.state == "retry" and row.delivered_at is None
-    assert row.last_error == "refused to connect to rebind.example.org: 127.0.0.1 is a loopback address"
+        outcome, row = _deliver(local_http_only, _queue_event(local_http_only, site_id))
+    return receiver.received, outcome, row
 
 
 def test_a_name_whose_first_lookup_fails_is_not_looked_up_again_unchecked(app_with, make_site, monkeypatch):
@@ -172,16 +178,8 @@ def test_a_name_whose_first_lookup_fails_is_not_looked_up_again_unchecked(app_wi
         return resolve("127.0.0.1", *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", failing_then_rebinding)
-    local_http_only = app_with(WEBHOOK_ALLOW_HTTP=True, WEBHOOK_ALLOWED_NETWORKS="")
-    with WebhookReceiver() as receiver:
-        port = receiver.server.server_address[1]
-        with local_http_only.app_context():
-            new = create_site(db.session, "flaky-dns", webhook_url=f"http://flaky.example.org:{port}/hook")
-            db.session.commit()
-            site_id = new.site.id
-        delivery_id = _queue_event(local_http_only, site_id)
-        outcome, row = _deliver(local_http_only, delivery_id)
-    assert receiver.received == [], "nothing may reach the private address"
+    received, outcome, row = _deliver_by_name(app_with, "flaky.example.org")
+    assert received == [], "nothing may reach the private address"
     assert asked == ["flaky.example.org"]
     assert outcome.state == "retry" and row.delivered_at is None and "resolve" in row.last_error.lower()
 
