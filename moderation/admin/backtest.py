@@ -20,6 +20,7 @@ from moderation.admin.routes import bp
 from moderation.domain import model_registry
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
 from moderation.domain.backtest_jobs import BACKTEST_TASK, DONE, FAILED, create_job, read_job
+from moderation.domain.dispatch import send_task
 from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.models import Site
 from moderation.redis_client import redis_client
@@ -87,7 +88,7 @@ def start_backtest() -> Response | tuple[str, int]:
     except Exception:  # Redis down: say so on the form rather than a 500
         current_app.logger.warning("could not record a backtest job", exc_info=True)
         return _form_page(dict(request.form), ValidationFailed("the job store (Redis) is unavailable; try again"), 503)
-    if not current_app.extensions["dispatcher"].send_task(BACKTEST_TASK, [job_id]):
+    if not send_task(db.session, BACKTEST_TASK, [job_id]):
         return _form_page(dict(request.form), ValidationFailed("the task queue is unavailable; try again"), 503)
     return redirect(url_for("admin.backtest_job", job_id=job_id), code=303)
 

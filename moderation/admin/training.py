@@ -1,7 +1,7 @@
 """/admin/training: train a candidate on the worker's "training" queue, watch it, cancel it."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -9,6 +9,7 @@ from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.celery_app import TRAINING_TASK
 from moderation.domain import training_runs as runs
+from moderation.domain.dispatch import send_task
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.models import Site
 
@@ -59,7 +60,7 @@ def start_training() -> Response:
         flash(error.message, "error")
         return redirect(url_for("admin.training"), code=303)
     db.session.commit()
-    if not current_app.extensions["dispatcher"].send_task(TRAINING_TASK, [run.id]):
+    if not send_task(db.session, TRAINING_TASK, [run.id]):
         runs.fail_unsent(db.session, run.id)
         db.session.commit()
         flash("Could not reach the task queue (Redis): the run was not started. Try again in a moment.", "error")

@@ -61,6 +61,9 @@ class Dispatcher(Protocol):
     """moderation.dispatcher.CeleryDispatcher: tasks by name through the broker. A lost message is
     never lost work: the rows are committed first, and the sweep sends what is left."""
 
+    def send_task(self, name: str, args: list[object]) -> bool:
+        """Any task by name (a training run, a backtest): False when the broker could not take it."""
+
     def send_webhooks(self, by_site: Mapping[int, list[int]]) -> None:
         """Each site's events onto its list, and a turn queued for each site without one."""
 
@@ -114,6 +117,11 @@ def by_site_of(deliveries: Iterable[WebhookDelivery]) -> dict[int, list[int]]:
     for delivery in deliveries:
         by_site.setdefault(delivery.site_id, []).append(delivery.id)
     return by_site
+
+
+def send_task(session: Session, name: str, args: list[object]) -> bool:
+    """Call after commit: a task by name (a training run, a backtest); False when the broker could not take it."""
+    return dispatcher(session).send_task(name, args)
 
 
 def send_for_scoring(session: Session, comment_ids: list[int]) -> bool:
