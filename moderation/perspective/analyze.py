@@ -84,6 +84,22 @@ def _requested_attribute(name: str, params: Any) -> RequestedAttribute:
     return RequestedAttribute(name=name, ours=ours, threshold=threshold)
 
 
+def _scored_by(model: Model, attributes: list[RequestedAttribute], drop: bool) -> list[RequestedAttribute]:
+    """The requested attributes the serving model scores with a head of its own, as the worker keeps
+    only those (domain/scoring.py): a version trained without one would have answered it with a
+    copy of toxicity here (an onboarding review). Others are left out with dropUnsupportedAttributes,
+    else refused naming them."""
+    own = set(getattr(model, "attributes", ()) or ())
+    if not own:
+        return attributes
+    missing = [a.name for a in attributes if a.ours not in own]
+    if missing and not drop:
+        raise InvalidArgument(f"Attribute {missing[0]} is not scored by the model version serving this key "
+                              f"({getattr(model, 'version', 'unknown')}). Send dropUnsupportedAttributes: true to have it "
+                              "left out.")
+    return [a for a in attributes if a.ours in own]
+
+
 def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_id: int) -> dict[str, Any]:
     """Score the text and answer the way Perspective does. `cache` is skipped for doNotStore.
 
@@ -100,6 +116,7 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
                                           detected=[detected])
         attributes = []  # Perspective drops every attribute the language does not support: here, all
 
+    attributes = _scored_by(model, attributes, request.drop_unsupported)
     scores: dict[str, float] = {}
     spans: dict[str, list[dict[str, Any]]] = {}
     if attributes:

@@ -199,3 +199,30 @@ def test_score_type_unspecified_means_probability_as_in_perspective(client, site
     response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
     assert response.status_code == 200
     assert response.get_json()["attributeScores"]["TOXICITY"]["summaryScore"]["type"] == "PROBABILITY"
+
+
+class _FewerHeads:
+    """The shipped model, as a version trained with a toxicity head only would be."""
+
+    attributes = ("toxicity",)
+
+    def __init__(self, model) -> None:
+        self._model = model
+
+    def __getattr__(self, name: str):
+        return getattr(self._model, name)
+
+
+def test_an_attribute_the_serving_model_has_no_head_for_is_refused_or_dropped_not_copied():
+    """The worker keeps only the model's own attributes; this endpoint answered any of the six, so a
+    version without a threat head would have served toxicity's score as THREAT (an onboarding review)."""
+    from classifiers import DEFAULT_MODEL_PATH, load_model
+    from moderation.perspective.analyze import analyze, parse_analyze
+    from moderation.perspective.errors import InvalidArgument
+
+    model = _FewerHeads(load_model(DEFAULT_MODEL_PATH))
+    with pytest.raises(InvalidArgument, match="Attribute THREAT is not scored by the model version"):
+        analyze(model, parse_analyze(analyze_body("I will find you.", "TOXICITY", "THREAT")), None, 1)
+    answer = analyze(model, parse_analyze(analyze_body("I will find you.", "TOXICITY", "THREAT",
+                                                       dropUnsupportedAttributes=True)), None, 1)
+    assert set(answer["attributeScores"]) == {"TOXICITY"}
