@@ -22,6 +22,7 @@ import ipaddress
 import re
 import socket
 import threading
+from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -163,6 +164,22 @@ def noting_connection(note: Callable[[HTTPConnection], None]) -> Iterator[None]:
         _sending.note = None
 
 
+# Lookups run here, so one can be given up after the connect timeout: getaddrinfo takes no timeout,
+# and a slow resolver held a webhook thread past the POST's own limit (an onboarding review). A
+# lookup given up finishes in its thread; while eight hang, the next ones time out waiting for one.
+_RESOLVERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook-dns")
+_DEFAULT_LOOKUP_SECONDS = 5.0
+
+
+def _resolve(host: str, port: int, timeout: Any) -> list[Any]:
+    seconds = timeout if isinstance(timeout, (int, float)) and timeout > 0 else _DEFAULT_LOOKUP_SECONDS
+    lookup = _RESOLVERS.submit(socket.getaddrinfo, host, port, urllib3_connection.allowed_gai_family(), socket.SOCK_STREAM)
+    try:
+        return lookup.result(timeout=seconds)
+    except FutureTimeout:
+        raise socket.gaierror(socket.EAI_AGAIN, f"no answer from the resolver within {seconds:g} s") from None
+
+
 def _guarded_connection(base: type[HTTPConnection], policy: UrlPolicy) -> type[HTTPConnection]:
     class Guarded(base):  # type: ignore[valid-type, misc]
         def request(self, *args: Any, **kwargs: Any) -> None:
@@ -175,7 +192,7 @@ def _guarded_connection(base: type[HTTPConnection], policy: UrlPolicy) -> type[H
             # Resolve here and connect to the very address checked: no second lookup to rebind.
             host = self._dns_host.strip("[]")
             try:
-                infos = socket.getaddrinfo(host, self.port, urllib3_connection.allowed_gai_family(), socket.SOCK_STREAM)
+                infos = _resolve(host, self.port, self.timeout)
             except socket.gaierror as failed:
                 # Reported as urllib3 reports it, and never handed on with the name: urllib3 would
                 # look it up again and connect unchecked (a resolver failing once, then answering

@@ -197,3 +197,27 @@ def test_a_redirect_is_not_followed_and_counts_as_a_failure(app, make_site):
         outcome, row = _deliver(app, _queue_event(app, site.id))
     assert outcome.state == "retry" and len(receiver.received) == 1
     assert row.last_error == "HTTP 302 (redirects are not followed)"
+
+
+def test_a_resolver_that_does_not_answer_is_given_up_after_the_timeout(app_with, make_site, monkeypatch):
+    """getaddrinfo takes no timeout: a slow resolver held a webhook thread past the POST's own limit."""
+    import time
+
+    resolve = socket.getaddrinfo
+
+    def slow_dns(host, *args, **kwargs):
+        if host == "slow.example.org":
+            time.sleep(3)
+        return resolve("127.0.0.1" if host == "slow.example.org" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_dns)
+    local = app_with(WEBHOOK_ALLOW_HTTP=True, WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8")
+    with local.app_context():
+        site_id = create_site(db.session, "slow-dns", webhook_url="http://slow.example.org:9/hook").site.id
+        db.session.commit()
+    delivery_id = _queue_event(local, site_id)
+    started = time.monotonic()
+    with local.app_context():
+        outcome = deliver(db.session, delivery_id, timeout=0.5, max_retries=2, backoff_base=1.0)
+    assert time.monotonic() - started < 2.5
+    assert outcome.state == "retry" and "no answer from the resolver within 0.5 s" in outcome.error
