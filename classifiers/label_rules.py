@@ -17,7 +17,7 @@ Each file labels a few attributes and leaves the others unknown. These facts fil
   ways to threaten: "I am going to find you and hurt you" scored 0.002. A comment labelled
   toxic that states an intent to harm someone or a group, or wishes them dead ("I will find you and
   kill you", "they should be shot", "kill them all", "I know where you live", "I'm going to shoot the
-  next woman I see", "people like you deserve to die"; `threatens`, the patterns of
+  next woman I see", "people like you deserve to die"; `THREATENING`, the patterns of
   classifiers/threat_patterns.py over the normalised text) is labelled a threat where its source says nothing about threats (328 comments of the
   training sources). A comment labelled not toxic stays a negative whatever it says ("I'll kill for
   a coffee").
@@ -135,11 +135,6 @@ INSULT_RULE = ("a comment labelled toxic that calls the person it addresses a na
 def insults(text: str) -> bool:
     """Whether `text` calls the person it addresses a name, in words the patterns know."""
     return _INSULTING.search(normalise(text)) is not None
-
-
-def threatens(text: str) -> bool:
-    """Whether `text` states an intent or a wish to harm someone, in words the patterns know."""
-    return THREATENING.search(normalise(text)) is not None
 
 
 def obscene(text: str) -> bool:

@@ -85,6 +85,3 @@ def revisions(session: Session, comment: Comment) -> list[CommentRevision]:
         select(CommentRevision).where(CommentRevision.comment_id == comment.id).order_by(CommentRevision.revision)))
 
 
-def serialize_revision(revision: CommentRevision) -> dict[str, object]:
-    return {"revision": revision.revision, "text": revision.text, "author_name": revision.author_name,
-            "status": revision.status, "replaced_at": revision.replaced_at.isoformat() if revision.replaced_at else None}

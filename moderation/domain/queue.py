@@ -212,9 +212,6 @@ def _exact_tab_counts(session: Session, where: list[ColumnElement[bool]]) -> dic
     return dict(zip(TABS, row, strict=True))
 
 
-is_in_queue = in_review_queue
-
-
 @dataclass(frozen=True)
 class CommentDetail:
     comment: Comment
@@ -236,5 +233,5 @@ def comment_detail(session: Session, comment_id: int, *, viewer: User) -> Commen
     history = session.scalars(
         select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.at, AuditEntry.id)
     ).all()
-    return CommentDetail(comment, list(history), is_in_queue(comment), thread=threads_for(session, [comment])[comment.id],
+    return CommentDetail(comment, list(history), in_review_queue(comment), thread=threads_for(session, [comment])[comment.id],
                          precedents=precedents_for(session, [comment], viewer=viewer).get(comment.id, []))

@@ -50,10 +50,6 @@ def set_aside_comments(session: Session, *, limit: int = 200) -> list[SetAside]:
     return [SetAside(*row) for row in rows]
 
 
-def count_set_aside(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Comment).where(_is_set_aside())) or 0
-
-
 def retry_scoring(session: Session, comment_id: int, *, user: User) -> None:
     """Clear the mark so claiming takes the comment again; the caller commits and sends it for scoring."""
     done = session.execute(
