@@ -15,11 +15,10 @@ from moderation.domain.settings import domain_settings
 from moderation.domain.sites import check_report_threshold
 from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
-from moderation.domain.lifecycle import visibility_changed
+from moderation.domain.lifecycle import MODES, visibility_changed
 from moderation.domain.policy import reject_below_hold
 from moderation.models import Site, User, WebhookDelivery
 
-MODES = ("pre", "post")
 
 
 KINDS = {"hold_": "hold", "reject_": "auto-reject"}

@@ -10,6 +10,7 @@ import click
 from moderation import db
 from moderation.cli.context import cli_actor, command_app, echo_upgrade_hints
 from moderation.domain.errors import DomainError
+from moderation.domain.lifecycle import MODES, PRE_MODERATION
 from moderation.models import ROLES
 
 
@@ -100,7 +101,7 @@ def keys_moderator_id_secret() -> None:
 @keys_group.command("create")
 @click.argument("name")
 @click.option("--webhook-url", help="Where status changes are POSTed, signed with HMAC-SHA256.")
-@click.option("--mode", type=click.Choice(["pre", "post"]), default="pre", show_default=True,
+@click.option("--mode", type=click.Choice(MODES), default=PRE_MODERATION, show_default=True,
               help="pre: held comments stay hidden until approved; post: visible until rejected.")
 @click.option("--report-threshold", type=float, default=2.0, show_default=True,
               help="Report weight that sends a comment to review.")

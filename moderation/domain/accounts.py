@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import ValidationFailed
+from moderation.domain.lifecycle import PRE_MODERATION
 from moderation.domain.membership import grant
 from moderation.domain.rule_sets import STARTER_RULES, save_rules, starter_rules
 from moderation.domain.signin import SignInGuard, check_password, lift_lockout
@@ -62,7 +63,7 @@ def give_new_password(session: Session, user: User, password: str, *, actor: str
     return lift_lockout(guard, user.username)
 
 
-def add_site(session: Session, name: str, *, webhook_url: str | None = None, moderation_mode: str = "pre",
+def add_site(session: Session, name: str, *, webhook_url: str | None = None, moderation_mode: str = PRE_MODERATION,
              report_threshold: float = 2.0, starter: bool = True, actor: str) -> NewSite:
     """A new site with its API key and webhook secret (the caller shows them once), audited, with the
     starter rules unless `starter` is off. The caller commits."""

@@ -105,6 +105,9 @@ def in_review_queue_condition() -> ColumnElement[bool]:
 
 # The hit a pre-moderated story's comments are held with (domain/stories.py).
 STORY_PREMODERATED = "story_premoderated"
+# A site's moderation mode: pre-moderation hides pending and held comments until approved, post-moderation shows them until rejected.
+PRE_MODERATION, POST_MODERATION = "pre", "post"
+MODES = (PRE_MODERATION, POST_MODERATION)
 
 
 def is_visible(comment: Comment) -> bool:
@@ -116,11 +119,18 @@ def is_visible(comment: Comment) -> bool:
     # pending or held: pre-moderation hides them, post-moderation shows them until rejected, but for
     # those held because their story is pre-moderated (an adversarial walk: switching the site to
     # post-moderation showed them).
-    return comment.site.moderation_mode == "post" and not _held_for_story(comment)
+    return comment.site.moderation_mode == POST_MODERATION and not _held_for_story(comment)
 
 
 def _held_for_story(comment: Comment) -> bool:
     return any(hit.get("rule") == STORY_PREMODERATED for hit in comment.rule_hits or ())
+
+
+def visible_condition() -> ColumnElement[bool]:
+    """SQL twin of `is_visible`; the query must join Site. The story's counts had a hand-written copy."""
+    return or_(Comment.status.in_((PUBLISHED, APPROVED)), and_(
+        Site.moderation_mode == POST_MODERATION, Comment.status.in_((PENDING, HELD)),
+        or_(Comment.rule_hits.is_(None), ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}]))))
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -32,6 +32,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import NotFound, TooManyAttempts, Unauthorized, ValidationFailed
+from moderation.domain.lifecycle import MODES, PRE_MODERATION
 from moderation.domain.lookalikes import insert_named, new_name
 from moderation.domain.passwords import hash_key_secret, verify_secret
 from moderation.domain.storable import unstorable
@@ -91,13 +92,13 @@ def create_site(
     name: str,
     *,
     webhook_url: str | None = None,
-    moderation_mode: str = "pre",
+    moderation_mode: str = PRE_MODERATION,
     report_threshold: float = 2.0,
     url_policy: UrlPolicy | None = None,
 ) -> NewSite:
     """A new site with its API key and webhook secret; `url_policy` defaults to the
     session's settings (DomainSettings.url_policy)."""
-    if moderation_mode not in ("pre", "post"):
+    if moderation_mode not in MODES:
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
     report_threshold = check_report_threshold(report_threshold)
     # "City-Desk" beside "city-desk" would be two ticks nobody can tell apart in a form.

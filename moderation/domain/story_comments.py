@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.comments import _READABLE, COMMENT_IDS_LOCK
-from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, STATUSES, STORY_PREMODERATED,
-                                         in_review_queue_condition)
+from moderation.domain.lifecycle import STATUSES, in_review_queue_condition, visible_condition
 from moderation.domain.storms import serialize_storm
 from moderation.models import Comment, Site, Story, StoryStorm
 
@@ -69,13 +68,8 @@ def story_counts(session: Session, site: Site, story_id: str) -> dict[str, objec
     in_review = session.scalar(
         select(func.count()).select_from(Comment).join(Site, Site.id == Comment.site_id)
         .where(*in_story, in_review_queue_condition())) or 0
-    # Mirrors lifecycle.is_visible: pre-moderation hides pending and held comments, post shows them,
-    # but for those held because the story is pre-moderated.
-    visible = by_status[PUBLISHED] + by_status[APPROVED]
-    if site.moderation_mode == "post":
-        visible += session.scalar(select(func.count()).select_from(Comment).where(
-            *in_story, Comment.status.in_((PENDING, HELD)),
-            or_(Comment.rule_hits.is_(None), ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}])))) or 0
+    visible = session.scalar(select(func.count()).select_from(Comment).join(Site, Site.id == Comment.site_id)
+                             .where(*in_story, visible_condition())) or 0
     settings = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == story_id))
     storm = session.scalar(select(StoryStorm).where(StoryStorm.site_id == site.id, StoryStorm.story_id == story_id,
                                                     StoryStorm.ended_at.is_(None)))
