@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import APPROVED, REJECTED
+from moderation.domain.lifecycle import APPROVED, DECIDED, REJECTED
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, Comment, User
@@ -64,7 +64,7 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     in_period = (Comment.decided_at >= since, Comment.decided_at < until)
     rows = session.execute(of_sites(
         select(User.username, Comment.decision, Comment.decision_reason)
-        .join(User, User.id == Comment.decided_by).where(*in_period, Comment.decision.in_((APPROVED, REJECTED))),
+        .join(User, User.id == Comment.decided_by).where(*in_period, Comment.decision.in_(DECIDED)),
         Comment.site_id)).all()
     decided: Counter[tuple[str, str]] = Counter((name, decision) for name, decision, _ in rows)
     reasons = Counter(guideline_of(reason) for _, decision, reason in rows if decision == REJECTED)
