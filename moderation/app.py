@@ -104,7 +104,8 @@ def _dispatcher(app: Flask, config: Config):
 
     dispatcher = CeleryDispatcher(celery_init_app(app), redis_client(config.REDIS_URL, timeout=config.BROKER_TIMEOUT),
                                   scoring_tasks=config.SCORING_TASKS, broker_timeout=config.BROKER_TIMEOUT,
-                                  turn_lost_after=config.WEBHOOK_RESEND_AFTER)
+                                  # A queued turn waits for threads busy with turns of WEBHOOK_TIMEOUT or so.
+                                  turn_lost_after=min(config.WEBHOOK_RESEND_AFTER, 3 * config.WEBHOOK_TIMEOUT))
     app.extensions["dispatcher"] = dispatcher
     return dispatcher
 

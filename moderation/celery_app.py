@@ -17,6 +17,7 @@ SCORE_TASK = "workers.tasks.score_comments"
 WEBHOOK_TASK = "workers.tasks.deliver_webhook"
 WEBHOOK_BATCH_TASK = "workers.tasks.deliver_webhooks"
 WEBHOOK_SITE_TASK = "workers.tasks.deliver_site_webhooks"  # a site's turn (domain/dispatch.py)
+WEBHOOK_RETRY_TASK = "workers.tasks.retry_in_turn"  # retries, when due, wait for their site's turn
 SWEEP_TASK = "workers.tasks.sweep"
 DRIFT_TASK = "workers.tasks.check_drift"
 # Drift compares a day of live scores with the card (domain/drift.py): once a day is enough.
@@ -60,7 +61,8 @@ def celery_init_app(app: Flask) -> Celery:
         },
         task_default_queue=SCORING_QUEUE,
         task_routes={TRAINING_TASK: {"queue": TRAINING_QUEUE}, WEBHOOK_TASK: {"queue": WEBHOOK_QUEUE},
-                     WEBHOOK_BATCH_TASK: {"queue": WEBHOOK_QUEUE}, WEBHOOK_SITE_TASK: {"queue": WEBHOOK_QUEUE}},
+                     WEBHOOK_BATCH_TASK: {"queue": WEBHOOK_QUEUE}, WEBHOOK_SITE_TASK: {"queue": WEBHOOK_QUEUE},
+                     WEBHOOK_RETRY_TASK: {"queue": WEBHOOK_QUEUE}},
         beat_schedule={
             "sweep": {"task": SWEEP_TASK, "schedule": timedelta(seconds=app.config["SWEEP_INTERVAL"])},
             "drift": {"task": DRIFT_TASK, "schedule": DRIFT_INTERVAL},

@@ -109,9 +109,12 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
         log.info("%d webhook deliveries not sent after their endpoint failed; retrying them with it", not_sent)
     if later:
         dispatcher(db.session).send_webhooks(later)
-    for (_, countdown), ids in rounds.items():
+    for (site_id, countdown), ids in rounds.items():
         try:
-            deliver_webhooks.apply_async(args=[ids], countdown=countdown, retry=False)
+            # When due, onto the site's list for its turn: sent as tasks that POST, 528 retry rounds
+            # of one site back from an outage took most of the webhook threads, and another site's
+            # events waited up to 31 s behind them (a re-check of turns).
+            retry_in_turn.apply_async(args=[site_id, ids], countdown=countdown, retry=False)
         except Exception:
             log.warning("could not queue webhook deliveries %s; the sweep will send them", ids, exc_info=True)
 
@@ -188,6 +191,17 @@ def deliver_site_webhooks(site_id: int) -> dict[str, str]:
     outcomes = webhook_turns.deliver_turn(db.session, int(site_id), health=_health, **_webhook_settings())
     _follow_up(outcomes)
     return {str(k): v.state for k, v in outcomes.items()}
+
+
+@shared_task(name="workers.tasks.retry_in_turn")
+def retry_in_turn(site_id: int | None, delivery_ids: list[int]) -> None:
+    """Retries now due, onto their site's list for its next turn: no POST here, so they take their
+    place behind the other sites' turns. A lost one leaves its rows to the sweep."""
+    ids = [int(i) for i in delivery_ids]
+    if site_id is None:  # no site to wait for (its row went): as a batch of their own
+        deliver_webhooks.apply_async(args=[ids], retry=False)
+    else:
+        dispatcher(db.session).send_webhooks({int(site_id): ids})
 
 
 @shared_task(bind=True, name="workers.tasks.sweep", max_retries=0)

@@ -48,9 +48,11 @@ SCORE_HELPER_KEY = "moderation:scoring-helper:{}"
 SCORE_HELPER_TTL_MS = 60_000
 WEBHOOK_WAITING_KEY = "moderation:webhooks-waiting:{}"  # a site's events waiting for its turn
 WEBHOOK_TURN_KEY = "moderation:webhook-turn-queued:{}"  # its next turn is in the queue
-# Seconds a queued turn's key lives (create_app uses WEBHOOK_RESEND_AFTER): a turn lost with its
-# worker's connection comes back only after the broker's visibility timeout, ten minutes.
-WEBHOOK_TURN_LOST_AFTER = 60.0
+# Seconds a queued turn's key lives (create_app: WEBHOOK_RESEND_AFTER, at most three WEBHOOK_TIMEOUTs,
+# the time threads busy with other turns keep a queued one waiting). A turn lost with its worker's
+# connection comes back only after the broker's visibility timeout, ten minutes, and a key Redis set
+# as it came back from a freeze, after the client had given up, has no turn at all (a re-check).
+WEBHOOK_TURN_LOST_AFTER = 15.0
 # Events nobody takes (their turn could not be sent and none came after) are sent by the sweep; the
 # list itself goes after this long so it cannot grow for good.
 WEBHOOK_WAITING_TTL_MS = 3_600_000

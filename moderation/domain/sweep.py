@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import resend_webhooks
@@ -59,16 +59,24 @@ def sweep(
 def resend_lost_webhooks(session: Session, after: timedelta = RESEND_WEBHOOKS_AFTER) -> int:
     current = now()
     cutoff = current - after
-    deliveries = list(session.scalars(
-        select(WebhookDelivery)
+    # Each site's oldest in turn, not the oldest of all: a quiet site's few lost events waited about
+    # 3 minutes behind a flooded site's backlog of thousands (a re-check of turns).
+    ranked = (
+        select(WebhookDelivery.id, func.row_number().over(
+            partition_by=WebhookDelivery.site_id, order_by=(WebhookDelivery.created_at, WebhookDelivery.id)).label("turn"))
         .where(
             WebhookDelivery.delivered_at.is_(None),
             WebhookDelivery.failed.is_(False),
             WebhookDelivery.created_at < cutoff,
             or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at < cutoff),
         )
+        .subquery()
+    )
+    chosen = select(ranked.c.id).order_by(ranked.c.turn, ranked.c.id).limit(MAX_WEBHOOK_RESENDS)
+    deliveries = list(session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(chosen))
         .order_by(WebhookDelivery.created_at)
-        .limit(MAX_WEBHOOK_RESENDS)
         .with_for_update(skip_locked=True)
     ))
     for delivery in deliveries:

@@ -79,3 +79,21 @@ def test_it_sends_a_retry_that_waited_hours_once_it_is_due_and_leaves_dead_lette
         due_id = rows["due"].id
         assert sweep(db.session, FakeModel, pending_after=3600, batch_size=10).webhooks_resent == 1
         assert db.session.get(WebhookDelivery, due_id).next_attempt_at > now() - timedelta(seconds=30)
+
+
+def test_it_resends_each_sites_oldest_in_turn_so_a_flood_does_not_crowd_out_a_quiet_site(app, make_site, monkeypatch):
+    """A re-check of turns: the sweep resent the 1,000 oldest of all sites, and a quiet site's few lost
+    events waited about 3 minutes behind a flooded site's backlog."""
+    import moderation.domain.sweep as sweeping
+
+    monkeypatch.setattr(sweeping, "MAX_WEBHOOK_RESENDS", 4)
+    loud, quiet = make_site("loud", webhook_url="http://127.0.0.1:9/a"), make_site("quiet", webhook_url="http://127.0.0.1:9/b")
+    with app.app_context():
+        comment_id = add_comment(loud.id, "c", age=600)
+        for site, minutes in [(loud, m) for m in (20, 19, 18, 17, 16, 15)] + [(quiet, 5)]:
+            db.session.add(WebhookDelivery(site_id=site.id, comment_id=comment_id, event={"type": "test"},
+                                           created_at=now() - timedelta(minutes=minutes)))
+        db.session.commit()
+        assert sweep(db.session, FakeModel, pending_after=3600, batch_size=10).webhooks_resent == 4
+        resent = db.session.scalars(select(WebhookDelivery.site_id).where(WebhookDelivery.next_attempt_at.is_not(None)))
+        assert sorted(resent) == sorted([loud.id] * 3 + [quiet.id])

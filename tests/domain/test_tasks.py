@@ -50,3 +50,15 @@ def test_a_retry_due_in_hours_is_left_to_the_sweep_not_held_in_the_broker(app, m
     monkeypatch.setattr(tasks.webhooks, "deliver", lambda *a, **k: Outcome("retry", retry_in=3600.0, error="HTTP 503"))
     with app.app_context():
         assert tasks.deliver_webhook.apply(args=[1], throw=True).get() == "waiting"
+
+
+def test_a_retry_round_when_due_waits_for_its_sites_turn_instead_of_posting(app, services):
+    """528 retry rounds of one site, each a task that POSTs, took most of the webhook threads when its
+    endpoint came back, and another site's events waited up to 31 s (a re-check of turns)."""
+    from moderation.domain.dispatch import WEBHOOK_WAITING_KEY
+
+    with app.app_context():
+        tasks.retry_in_turn.apply(args=[7, [11, 12]], throw=True)
+        tasks.retry_in_turn.apply(args=[7, [13]], throw=True)
+    assert services.redis().lrange(WEBHOOK_WAITING_KEY.format(7), 0, -1) == [b"11", b"12", b"13"]
+    assert services.redis().llen("webhooks") == 1  # one turn for the site, whatever came due
