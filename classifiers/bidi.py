@@ -28,6 +28,7 @@ RLO, LRO, RLE, LRE, PDF = "\u202e", "\u202d", "\u202b", "\u202a", "\u202c"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 RLM, ALM = "\u200f", "\u061c"
 _TURNING = (RLE, RLI, RLM, ALM)  # turn Latin letters around in a text without right-to-left letters
+_MAY_REORDER = re.compile("[" + RLO + "".join(_TURNING) + "]")
 _TO_ODD = frozenset((RLO, RLE, RLI))
 _TO_EVEN = frozenset((LRO, LRE, LRI, FSI))
 _ISOLATES = frozenset((LRI, RLI, FSI))
@@ -37,13 +38,14 @@ _MAX_DEPTH = 125  # UAX #9's limit: deeper pushes are ignored, as browsers ignor
 
 
 def may_reorder(text: str) -> bool:
-    """Whether `display_order` could move anything: a quick test for a text or a chunk of one."""
-    return RLO in text or any(control in text for control in _TURNING)
+    """Whether `display_order` could move anything: a quick test for a text or a chunk of one, run on
+    every new chunk and text (ASCII, most of them, at once; the rest in one scan)."""
+    return not text.isascii() and _MAY_REORDER.search(text) is not None
 
 
 def display_order(text: str) -> list[int] | None:
     """The indices of `text` in display order (left to right), or None when it is read as written."""
-    if RLO not in text and (not any(control in text for control in _TURNING) or _has_rtl_letters(text)):
+    if not may_reorder(text) or (RLO not in text and _has_rtl_letters(text)):
         return None
     embedding, strong = _explicit_levels(text)
     levels = np.array(_resolved_levels(embedding, strong), dtype=np.int16)
