@@ -251,6 +251,21 @@ def _status_event(writes: SessionWrites | BatchWrites, comment: Comment, previou
     return writes.event(site_id=comment.site_id, comment_id=comment.id, event=event, at=at)
 
 
+def site_event(session: Session, site: Site, event_type: str, *, at: datetime, comment_id: int | None = None,
+               **fields: Any) -> WebhookDelivery | None:
+    """A webhook event other than a status change (a report's outcome, a sanction, a storm), added to
+    the session for `commit_and_send`; None when the site has no webhook. Every event has its
+    `type` and `occurred_at`, and its `comment_id` if about one comment; the body adds its
+    `delivery_id` (webhooks.event_body)."""
+    if not site.webhook_url:
+        return None
+    about = {"comment_id": comment_id} if comment_id is not None else {}
+    event = {"type": event_type, **about, **fields, "occurred_at": at.isoformat()}
+    delivery = WebhookDelivery(site_id=site.id, comment_id=comment_id, event=event)
+    session.add(delivery)
+    return delivery
+
+
 VISIBILITY_ACTION = "visibility"
 
 

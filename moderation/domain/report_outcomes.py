@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import APPROVED, REJECTED
+from moderation.domain.lifecycle import APPROVED, REJECTED, site_event
 from moderation.domain.reports import serialize_report
 from moderation.models import Comment, WebhookDelivery
 
@@ -37,18 +37,10 @@ def resolve_reports(session: Session, comment: Comment, at: datetime) -> list[We
             continue
         report.outcome = outcome
         report.resolved_at = at
-        if comment.site.webhook_url:
-            event = {
-                "type": "report.resolved",
-                "report_id": report.id,
-                "reporter_id": report.reporter_id,
-                "comment_id": comment.id,
-                "outcome": outcome,
-                "report": serialize_report(report),
-                "occurred_at": at.isoformat(),
-            }
-            delivery = WebhookDelivery(site_id=comment.site_id, comment_id=comment.id, event=event)
-            session.add(delivery)
+        delivery = site_event(session, comment.site, "report.resolved", at=at, comment_id=comment.id,
+                              report_id=report.id, reporter_id=report.reporter_id, outcome=outcome,
+                              report=serialize_report(report))
+        if delivery is not None:
             deliveries.append(delivery)
     return deliveries
 

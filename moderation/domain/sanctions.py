@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import NotFound, ValidationFailed
-from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send
+from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send, site_event
 from moderation.domain.policy import Verdict
 from moderation.domain.reasons import clean_reason
 from moderation.domain.status import audit, now
@@ -100,13 +100,7 @@ def _lock_author(session: Session, site_id: int, author_id: str) -> None:
 
 def _event(session: Session, site: Site, event_type: str, author_id: str, sanction: AuthorSanction,
            at: datetime) -> WebhookDelivery | None:
-    if not site.webhook_url:
-        return None
-    event = {"type": event_type, "author_id": author_id, "sanction": serialize_sanction(sanction, at),
-             "occurred_at": at.isoformat()}
-    delivery = WebhookDelivery(site_id=site.id, comment_id=None, event=event)
-    session.add(delivery)
-    return delivery
+    return site_event(session, site, event_type, at=at, author_id=author_id, sanction=serialize_sanction(sanction, at))
 
 
 def sanction_author(

@@ -27,7 +27,7 @@ from sqlalchemy import and_, cast, func, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import HELD, PUBLISHED, audit, commit_and_send, now
+from moderation.domain.lifecycle import HELD, PUBLISHED, audit, commit_and_send, now, site_event
 from moderation.domain.policy import Verdict
 from moderation.models import Comment, Site, StoryStorm, WebhookDelivery
 
@@ -160,9 +160,4 @@ def serialize_storm(storm: StoryStorm) -> dict[str, Any]:
 
 
 def _event(session: Session, site: Site, storm: StoryStorm, at: datetime) -> WebhookDelivery | None:
-    if not site.webhook_url:
-        return None
-    event = {"type": EVENT, "story_id": storm.story_id, "storm": serialize_storm(storm), "occurred_at": at.isoformat()}
-    delivery = WebhookDelivery(site_id=site.id, comment_id=None, event=event)
-    session.add(delivery)
-    return delivery
+    return site_event(session, site, EVENT, at=at, story_id=storm.story_id, storm=serialize_storm(storm))

@@ -25,6 +25,7 @@ from moderation.domain.lifecycle import (
     commit_and_send,
     now,
     parse_status_action,
+    site_event,
 )
 from moderation.domain.labels import withdraw_decision
 from moderation.domain.membership import can_see_site
@@ -161,16 +162,9 @@ def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
     for report in reports:
         report.outcome = None
         report.resolved_at = None
-        if comment.site.webhook_url:
-            delivery = WebhookDelivery(site_id=comment.site_id, comment_id=comment.id, event={
-                "type": "report.reopened",
-                "report_id": report.id,
-                "reporter_id": report.reporter_id,
-                "comment_id": comment.id,
-                "previous_outcome": outcome,
-                "report": serialize_report(report),
-                "occurred_at": at.isoformat(),
-            })
-            session.add(delivery)
+        delivery = site_event(session, comment.site, "report.reopened", at=at, comment_id=comment.id,
+                              report_id=report.id, reporter_id=report.reporter_id, previous_outcome=outcome,
+                              report=serialize_report(report))
+        if delivery is not None:
             deliveries.append(delivery)
     return deliveries
