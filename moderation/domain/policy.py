@@ -84,6 +84,13 @@ def _ratio(value: float, threshold: float) -> float:
     return value / threshold if threshold > 0 else (1.0 + value if value > 0 else 0.0)
 
 
+def report_priority(weight: float, report_threshold: float) -> float:
+    """What report weight adds to a comment's review priority: its share of the site's threshold.
+    `decide` adds the open weight when a comment is scored; a report filed later adds its own
+    (domain/reports.py), so both orders of scoring and reporting rank a comment alike."""
+    return _ratio(weight, report_threshold) if weight else 0.0
+
+
 def near_misses(policy: Policy, scores: Mapping[str, float]) -> list[str]:
     """The attributes, on for this site, whose score reached NEAR_MISS_SHARE of their threshold."""
     return [a for a, t in policy.thresholds.items() if t < OFF and scores.get(a, 0.0) >= NEAR_MISS_SHARE * t]
@@ -99,7 +106,7 @@ def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0
     if reported:
         flagged.append(REPORTS)
     ratios = [_ratio(scores.get(a, 0.0), t) * URGENCY.get(a, 1.0) for a, t in policy.thresholds.items()]
-    priority = max(ratios, default=0.0) + (_ratio(report_weight, policy.report_threshold) if report_weight else 0.0)
+    priority = max(ratios, default=0.0) + report_priority(report_weight, policy.report_threshold)
     if policy.auto_reject and any(scores.get(a, 0.0) >= t for a, t in policy.reject_thresholds.items()):
         return Verdict(REJECTED, flagged, round(priority, 6))
     holding = [f for f in flagged if f != REPORTS or reports_may_hide]

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
-from moderation.domain.policy import REPORTS, reports_reach_threshold
+from moderation.domain.policy import REPORTS, report_priority, reports_reach_threshold
 from moderation.domain.reporter_weights import reporter_weight, track_record
 from moderation.domain.lifecycle import APPROVED, DELETED, HELD, PUBLISHED, REPORT, change_status, now
 from moderation.models import Comment, Report, Site, WebhookDelivery
@@ -143,7 +143,7 @@ def file_report(
     delivery = None
     threshold = comment.site.report_threshold
     if comment.status == HELD:
-        comment.priority = (comment.priority or 0.0) + _report_priority(report.weight, threshold)
+        comment.priority = (comment.priority or 0.0) + report_priority(report.weight, threshold)
     elif comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
         if reports_reach_threshold(weight, threshold):
@@ -152,7 +152,7 @@ def file_report(
             # the running total again with every report let anonymous ones of no weight pin a
             # comment to the top of the queue (an onboarding review).
             crossed_now = not reports_reach_threshold(weight - report.weight, threshold)
-            comment.priority = (comment.priority or 0.0) + _report_priority(
+            comment.priority = (comment.priority or 0.0) + report_priority(
                 weight if crossed_now else report.weight, threshold)
             if reporters_may_hide(session, comment):
                 delivery = change_status(
@@ -210,10 +210,6 @@ def _within_anonymous_cap(session: Session, comment: Comment, weight: float, cap
         .where(Report.comment_id == comment.id, Report.reporter_id.is_(None))
     ) or 0.0
     return max(0.0, min(weight, cap - so_far))
-
-
-def _report_priority(weight: float, threshold: float) -> float:
-    return weight / threshold if threshold > 0 else weight
 
 
 def open_report_weights(session: Session, comments: Sequence[Comment]) -> dict[int, float]:
