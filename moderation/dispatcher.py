@@ -107,9 +107,15 @@ class CeleryDispatcher:
         waiting, turn = WEBHOOK_WAITING_KEY.format(site_id), WEBHOOK_TURN_KEY.format(site_id)
 
         def add() -> bool:
+            fresh = ids
+            if turn_lost and ids:
+                # Not again what still waits: behind a slow endpoint's backlog the sweep found the
+                # same oldest events every round and each copy took a slot in a turn.
+                queued = set(map(int, self.marker.lrange(waiting, 0, -1)))
+                fresh = [i for i in ids if i not in queued]
             pipe = self.marker.pipeline()
-            if ids:
-                (pipe.lpush(waiting, *reversed(ids)) if first else pipe.rpush(waiting, *ids))
+            if fresh:
+                (pipe.lpush(waiting, *reversed(fresh)) if first else pipe.rpush(waiting, *fresh))
                 pipe.pexpire(waiting, WEBHOOK_WAITING_TTL_MS)
             elif not self.marker.llen(waiting):
                 return False  # a turn ended with nothing left: no next turn

@@ -132,6 +132,8 @@ def test_a_turn_not_started_in_time_is_taken_for_lost_and_the_next_event_queues_
 def test_the_sweeps_resend_queues_a_turn_though_one_seems_queued(turns, queue):
     # A worker killed after reserving the site's turn took it along; the key says it is queued.
     turns.send_webhooks({LOUD: [1, 2]})
-    turns.resend_webhooks({LOUD: [1, 2]})
+    turns.resend_webhooks({LOUD: [1, 2, 3]})
     assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])] * 2
-    assert turns.take_site_webhooks(LOUD, 200) == [1, 2, 1, 2]  # repeats are skipped once delivered
+    # What still waits is not added again: behind a slow endpoint's backlog the sweep finds the
+    # same oldest events every round, and each copy took a slot in a turn.
+    assert turns.take_site_webhooks(LOUD, 200) == [1, 2, 3]
