@@ -28,6 +28,9 @@ def _message(exc: HTTPException) -> str:
     manually please check your spelling and try again."), which told an SRE's client nothing."""
     if exc.code == 404 and exc.description == type(exc).description:
         return f"there is nothing at {request.path}: no such comment, or no such endpoint (see /api/v1/openapi.json)"
+    if exc.code == 405 and getattr(exc, "valid_methods", None):
+        allowed = sorted(set(exc.valid_methods) - {"HEAD", "OPTIONS"}) or sorted(exc.valid_methods)
+        return f"{request.path} does not take {request.method}; it takes {' or '.join(allowed)}"
     return exc.description or exc.name
 
 

@@ -87,6 +87,8 @@ def test_unknown_comments_and_paths_are_json_404s(client, site, path):
 def test_a_wrong_method_is_a_json_405(client, site):
     response = client.delete("/api/v1/comments", headers=site.headers)
     assert response.status_code == 405 and response.is_json and "POST" in response.headers["Allow"]
+    # Which methods, in words a site's developer can act on (not Werkzeug's "not allowed for the URL").
+    assert response.get_json()["error"]["message"] == "/api/v1/comments does not take DELETE; it takes GET or POST"
 
 
 def test_lookups_need_a_key(client, site):
