@@ -23,7 +23,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("pending", "published", "held", "approved", "rejected", "deleted")
 REPORT_REASONS = ("uncivil", "off_topic", "spam", "harassment", "hate", "personal_information", "other")
 ROLES = ("moderator", "admin")
 

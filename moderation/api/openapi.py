@@ -12,9 +12,9 @@ from moderation.api import openapi_erasure
 from moderation.api.openapi_batch import extend_batch
 from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK
 from moderation.api.openapi_people import extend
-from moderation.domain.lifecycle import DECIDED
+from moderation.domain.lifecycle import DECIDED, STATUSES
 from moderation.domain.reports import REPORT_WEIGHTS
-from moderation.models import REPORT_REASONS, STATUSES
+from moderation.models import REPORT_REASONS
 
 ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK}, {"type": "integer"}]}
 # Optional fields may be left out or sent as null.

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.domain.authors import REPORT_COUNTS
-from moderation.models import SANCTION_KINDS, STATUSES
+from moderation.domain.lifecycle import STATUSES
+from moderation.models import SANCTION_KINDS
 
 _DT = {"type": "string", "format": "date-time"}
 _DT_NULL = {"type": "string", "format": "date-time", "nullable": True}

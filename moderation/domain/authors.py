@@ -12,10 +12,10 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, lazyload, load_only, selectinload
 
 from moderation.domain.errors import NotFound
-from moderation.domain.lifecycle import REJECTED
+from moderation.domain.lifecycle import REJECTED, STATUSES
 from moderation.domain.sanctions import is_active, serialize_sanction
 from moderation.domain.status import now
-from moderation.models import STATUSES, AuthorSanction, Comment, Report
+from moderation.models import AuthorSanction, Comment, Report
 
 AUTHOR_PAGE_COMMENTS = 100
 REPORT_COUNTS = ("total", "upheld", "dismissed", "removed", "open")

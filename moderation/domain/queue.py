@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.edits import EDITED
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.lifecycle import in_review_queue, reported_condition
+from moderation.domain.lifecycle import HELD, in_review_queue, reported_condition
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.precedent import Precedent, precedents_for
 from moderation.domain.queue_filters import TABS, QueueFilters, held_reported_condition, tab_condition
@@ -197,7 +197,7 @@ def _capped_tab_counts(session: Session, where: list[ColumnElement[bool]], cap: 
     row = session.execute(select(*(capped(c).label(name) for name, c in conditions.items()))).one()
     counts = dict(zip(conditions, row, strict=True))
     held_reported, published_reported = counts.pop("held_reported"), counts.pop("published_reported")
-    return {"review": counts["held"] + published_reported, "reported": held_reported + published_reported, **counts}
+    return {"review": counts[HELD] + published_reported, "reported": held_reported + published_reported, **counts}
 
 
 def _exact_tab_counts(session: Session, where: list[ColumnElement[bool]]) -> dict[str, int]:

@@ -17,14 +17,12 @@ from moderation.domain.lifecycle import (
     REPORT,
     SANCTION,
     SCORER,
-    STATUSES,
     UNDO,
     TransitionRefused,
     can_change,
     change_status,
 )
 from moderation.domain.status_writes import BatchWrites
-from moderation.models import STATUSES as COLUMN_STATUSES
 from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
 
 
@@ -79,10 +77,6 @@ def test_a_refused_transition_raises_and_changes_nothing(app, make_site):
 def test_decidable_statuses_come_from_the_table():
     assert set(DECIDABLE) == {PENDING, PUBLISHED, HELD}
     assert all(can_change(status, APPROVED, by=DECISION) for status in DECIDABLE)
-
-
-def test_the_database_column_allows_exactly_the_lifecycle_statuses():
-    assert set(COLUMN_STATUSES) == set(STATUSES)
 
 
 def test_a_batchs_changes_written_together_are_the_same_rows_one_by_one_would_be(app, make_site):
