@@ -19,12 +19,44 @@ MASKABLE_WORDS: tuple[str, ...] = (
 MASKED = re.compile(r"(?<![\w*#%])(?:[a-z]+[*#%]+[a-z]*|\*+[a-z]+)(?![\w*#%])")
 
 
-def _mask_pattern(token: str) -> re.Pattern[str]:
-    parts = re.split(r"([*#%]+)", token)
-    regex = "".join(
-        f"[a-z]{{1,{len(p) + 1}}}" if p and p[0] in "*#%" else re.escape(p) for p in parts
-    )
-    return re.compile(regex)
+_MASK_RUN = re.compile(r"([*#%]+)")
+
+
+class _MaskPattern:
+    """Whether a listed word fits a masked token: its letters as written, and each run of mask
+    characters standing for one letter more than it shows, down to one. A small matcher rather than
+    a regex compiled per token: a Reddit file's emphasis stars gave 758 distinct tokens, and
+    compiling each was a tenth of its first pass's scoring time."""
+
+    __slots__ = ("parts", "shortest", "longest", "head", "tail")
+
+    def __init__(self, token: str) -> None:
+        # A literal piece as a string, a run of k mask characters as k + 1: the most letters it takes.
+        self.parts = tuple(len(p) + 1 if p[0] in "*#%" else p for p in _MASK_RUN.split(token) if p)
+        letters = sum(len(p) for p in self.parts if isinstance(p, str))
+        runs = [p for p in self.parts if isinstance(p, int)]
+        self.shortest, self.longest = letters + len(runs), letters + sum(runs)
+        # Most words fail on their length or on the letters before the first run or after the last.
+        self.head = self.parts[0] if self.parts and isinstance(self.parts[0], str) else ""
+        self.tail = self.parts[-1] if len(self.parts) > 1 and isinstance(self.parts[-1], str) else ""
+
+    def fullmatch(self, word: str) -> bool:
+        if not self.shortest <= len(word) <= self.longest or not word.startswith(self.head) or not word.endswith(self.tail):
+            return False
+        return self._fits(word, 0, 0)
+
+    def _fits(self, word: str, i: int, at: int) -> bool:
+        if i == len(self.parts):
+            return at == len(word)
+        part = self.parts[i]
+        if isinstance(part, str):
+            return word.startswith(part, at) and self._fits(word, i + 1, at + len(part))
+        # Listed words are all lower-case ASCII letters, so any of their letters fits a run.
+        return any(self._fits(word, i + 1, at + n) for n in range(1, min(part, len(word) - at) + 1))
+
+
+def _mask_pattern(token: str) -> _MaskPattern:
+    return _MaskPattern(token)
 
 
 # Stars around words are emphasis, as Markdown and plain text both write it ("*at least* once",
