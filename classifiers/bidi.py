@@ -14,8 +14,14 @@ is read in.
 
 The paragraph's direction is its first strong character's (UAX #9 P2-P3), as a browser sets it for
 dir="auto", which the review cards use: a Latin text that opens with an RLM is laid out right to
-left. A paragraph ends at a blank line, not at a single line break: HTML folds that into a space,
-so an override before it reaches the next line as a site shows the comment.
+left. Where a single line break ends a paragraph depends on the page: HTML folds it into a space,
+so an override before it reaches the next line, while a page that keeps line breaks (the review
+cards, many comment widgets: white-space: pre-wrap) ends the paragraph there. When the two readings
+differ, the text is read both ways, one after the other: each hid a threat from the other (a re-check).
+
+Right-to-left letters (Hebrew, Arabic) drawn right to left keep the order they are read in, word by
+word, so their words stay words; what moves is Latin letters laid out against their own direction.
+One Hebrew punctuation mark had been enough to turn the whole reading off (a re-check).
 """
 from __future__ import annotations
 
@@ -30,10 +36,12 @@ RLM, ALM = "\u200f", "\u061c"
 _TURNING = (RLE, RLI, RLM, ALM)  # turn Latin letters around in a text without right-to-left letters
 _MAY_REORDER = re.compile("[" + RLO + "".join(_TURNING) + "]")
 _TO_ODD = frozenset((RLO, RLE, RLI))
-_TO_EVEN = frozenset((LRO, LRE, LRI, FSI))
+_TO_EVEN = frozenset((LRO, LRE, LRI))
 _ISOLATES = frozenset((LRI, RLI, FSI))
-# Where a paragraph ends as a site shows it: a blank line (<p> apart), or a paragraph separator.
+# Where a paragraph ends as a site shows it: a blank line (<p> apart), or a paragraph separator; on
+# a page that keeps line breaks, every line break.
 _PARAGRAPH_END = re.compile("\n[ \t\r]*\n|[\u2029\x1c\x1d\x1e\x85]")
+_LINE_END = re.compile("\r\n|[\n\r\u2029\x1c\x1d\x1e\x85]")
 _MAX_DEPTH = 125  # UAX #9's limit: deeper pushes are ignored, as browsers ignore them
 
 
@@ -44,15 +52,52 @@ def may_reorder(text: str) -> bool:
 
 
 def display_order(text: str) -> list[int] | None:
-    """The indices of `text` in display order (left to right), or None when it is read as written."""
-    if not may_reorder(text) or (RLO not in text and _has_rtl_letters(text)):
+    """The indices of `text` in display order (left to right), or None when it is read as written.
+    Read both ways where a single line break's place changes it: each index may then come twice."""
+    if not may_reorder(text):
         return None
-    embedding, strong = _explicit_levels(text)
-    levels = np.array(_resolved_levels(embedding, strong), dtype=np.int16)
+    folded = _reading(text, _PARAGRAPH_END)
+    if "\n" not in text and "\r" not in text:
+        return folded
+    kept = _reading(text, _LINE_END)
+    if kept == folded:
+        return folded
+    as_written = list(range(len(text)))
+    line_break = min(i for i in (text.find("\n"), text.find("\r")) if i >= 0)
+    return (folded or as_written) + [line_break] + (kept or as_written)
+
+
+def _reading(text: str, paragraph_end: re.Pattern[str]) -> list[int] | None:
+    levels = _resolved_levels(*_explicit_levels(text, paragraph_end))
+    order = l2_order(levels)
+    if order is None:
+        return None
+    # Right-to-left letters drawn right to left are read in their own order, word by word.
+    rtl = [i for i, level in enumerate(levels) if level % 2 and unicodedata.bidirectional(text[i]) in ("R", "AL")]
+    if rtl:
+        is_rtl = bytearray(len(text))
+        for i in rtl:
+            is_rtl[i] = 1
+        k = 0
+        while k < len(order):
+            if not is_rtl[order[k]]:
+                k += 1
+                continue
+            j = k
+            while j < len(order) and is_rtl[order[j]]:
+                j += 1
+            order[k:j] = order[k:j][::-1]
+            k = j
+    return order if order != list(range(len(text))) else None
+
+
+def l2_order(resolved: list[int]) -> list[int] | None:
+    """UAX #9 L2: the indices in display order for these resolved levels, or None if none is odd."""
+    levels = np.array(resolved, dtype=np.int16)
     odd = levels[levels % 2 == 1]
     if not len(odd):
         return None
-    order = np.arange(len(text))
+    order = np.arange(len(levels))
     # L2: from the highest level down to the lowest odd one, reverse each run at that level or
     # higher. In numpy, each run in one step: nesting 125 levels deep over 20,000 characters took
     # 0.17 s a text in Python loops.
@@ -67,10 +112,6 @@ def display_order(text: str) -> list[int] | None:
         mirrored = starts[run[at]] + ends[run[at]] - 1 - at
         order[mirrored], levels[mirrored] = order[at].copy(), levels[at].copy()
     return order.tolist()
-
-
-def _has_rtl_letters(text: str) -> bool:
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text if char not in (RLM, ALM))
 
 
 def _paragraph_level(text: str, start: int, end: int) -> int:
@@ -90,12 +131,26 @@ def _paragraph_level(text: str, start: int, end: int) -> int:
     return 0
 
 
-def _explicit_levels(text: str) -> tuple[list[int], list[str]]:
+def _fsi_is_rtl(text: str, at: int) -> bool:
+    """X5c: a first-strong isolate is right to left if the first strong character up to its PDI is."""
+    depth, end = 0, len(text)
+    for i in range(at + 1, len(text)):
+        if text[i] in _ISOLATES:
+            depth += 1
+        elif text[i] == PDI:
+            if not depth:
+                end = i
+                break
+            depth -= 1
+    return _paragraph_level(text, at + 1, end) == 1
+
+
+def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END) -> tuple[list[int], list[str]]:
     """Each character's embedding level (X1-X8) and direction: "L" or "R" (an override's, or its own
     strong one), or "N" for one that takes its neighbours' (spaces, punctuation, the controls)."""
     embedding: list[int] = []
     strong: list[str] = []
-    breaks = [(m.start(), m.end()) for m in _PARAGRAPH_END.finditer(text)]
+    breaks = [(m.start(), m.end()) for m in paragraph_end.finditer(text)]
     in_break = bytearray(len(text))
     for start, end in breaks:
         in_break[start:end] = b"\x01" * (end - start)
@@ -117,6 +172,8 @@ def _explicit_levels(text: str) -> tuple[list[int], list[str]]:
             embedding.append(paragraph)
             strong.append("N")
             continue
+        if char == FSI:
+            char = RLI if _fsi_is_rtl(text, i) else LRI
         if char in _TO_ODD or char in _TO_EVEN:
             embedding.append(level)
             pushed = level + 1 + (level % 2 == (char in _TO_ODD))  # the next odd, or the next even, level

@@ -21,9 +21,11 @@ from moderation.domain.errors import Conflict, ValidationFailed
 NEW_NAMES_LOCK = 0x6D6F6475
 
 # Letters with nothing to see (fillers, a blank braille cell) that Unicode does not class as spaces.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
 _UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Me", "Mn", "Zl", "Zp", "Zs"})
-_LIKE_LATIN = str.maketrans({
+# Letters of other alphabets, and Latin ones, drawn like a Latin letter (the personal-information
+# rules read an e-mail's domain and a street's name through these too: domain/rule_matchers.py).
+LETTERS_LIKE_LATIN = {
     # Cyrillic
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
     "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ь": "b",
@@ -34,9 +36,12 @@ _LIKE_LATIN = str.maketrans({
     # Latin letters drawn like others, small capitals among them ("ᴍona" passed for "mona")
     "ı": "i", "ʀ": "r", "ɑ": "a", "ℓ": "l", "ſ": "s", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f",
     "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
-    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
-    # Digits and letters drawn like l, o and m: "a1ice", "m0na", "aǀice" and "ɱona" (a re-check)
-    "1": "l", "0": "o", "ǀ": "l", "ɱ": "m",
+    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ǀ": "l", "ɱ": "m",
+}
+_LIKE_LATIN = str.maketrans({
+    **LETTERS_LIKE_LATIN,
+    # Digits drawn like l and o in a name: "a1ice" and "m0na" (a re-check)
+    "1": "l", "0": "o",
 })
 # Pairs drawn like one letter in a sans-serif font: "rnona" passed for "mona", "vvendy" for "wendy".
 _LIKE_ONE = (("rn", "m"), ("vv", "w"))
@@ -45,7 +50,7 @@ _EDGES = "._-@"
 
 
 def unseen(char: str) -> bool:
-    return char in _BLANK_LETTERS or unicodedata.category(char) in _UNSEEN_CATEGORIES
+    return char in BLANK_LETTERS or unicodedata.category(char) in _UNSEEN_CATEGORIES
 
 
 def shows_something(text: str) -> bool:

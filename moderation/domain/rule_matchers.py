@@ -12,7 +12,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from classifiers.bidi import in_display_order, may_reorder
 from classifiers.normalise import normalise, normalise_with_offsets, span_of
+from moderation.domain.lookalikes import BLANK_LETTERS, LETTERS_LIKE_LATIN
 
 # Letters and digits of any script (Arabic, Chinese, Hebrew stay as written once normalised), with
 # apostrophes: [a-z0-9'] made every Arabic word list entry "letterless" and every Arabic text one
@@ -146,15 +148,27 @@ _ISBN = re.compile(r"(?i)isbn(?:-1[03])?\W{0,4}$")
 # space or an en dash between the groups and a full-width "＠" were all published. So: compatibility
 # forms folded (NFKC: full-width digits and "＠", no-break spaces), every format character (Cf)
 # dropped, dashes read as "-", letters drawn as an O read as one, and O among digits as a zero.
+# The next re-check: text a bidi override draws in another order ("\u202emoc.liamg@ecila" shows as
+# alice@gmail.com), invisible characters outside the format category (a grapheme joiner, variation
+# selectors, Hangul fillers), an l for a 1, Ø or 〇 for a 0, and look-alike letters in an e-mail's
+# domain or a street's name were published too. So the text is read in display order (both ways
+# where a line break's place changes it: classifiers/bidi.py) with those dropped or read as drawn.
 _AS_SHOWN = {**dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-"),
-             **dict.fromkeys(map(ord, "\u041e\u043e\u039f\u03bf\u0555\u0585\u2c9e\u2c9f"), "O")}
+             **dict.fromkeys(map(ord, "\u041e\u043e\u039f\u03bf\u0555\u0585\u2c9e\u2c9f\u00d8\u00f8\u3007"), "O"),
+             **dict.fromkeys(map(ord, "".join(BLANK_LETTERS) + "\u034f\u180b\u180c\u180d\u180f"), None),
+             **dict.fromkeys(range(0xFE00, 0xFE10), None), **dict.fromkeys(range(0xE0100, 0xE01F0), None)}
+_LIKE_LATIN = str.maketrans(LETTERS_LIKE_LATIN)
 # A run of digits and O's (with a number's separators) that holds two digits or more, not inside a word.
 _NUMBER_WITH_O = re.compile(r"(?<![^\W\d_])[\dOo](?:[\dOo]|[ ().-](?=[\dOo])){5,}(?![^\W\d_])")
+# An l or I for a 1 only between two digits: beside one ("@100046729 lol", a table's "| 1 |") it was a word.
+_ONE_AMONG_DIGITS = re.compile(r"(?<=\d)[lI](?=\d)")
 
 
 def _visible(text: str) -> str:
     if text.isascii():
         return text
+    if may_reorder(text):
+        text = in_display_order(text)
     folded = unicodedata.normalize("NFKC", text)
     return "".join(c for c in folded if unicodedata.category(c) != "Cf").translate(_AS_SHOWN)
 
@@ -165,7 +179,7 @@ def _zeros(match: re.Match[str]) -> str:
 
 
 def _as_shown(text: str) -> str:
-    text = _visible(text)
+    text = _ONE_AMONG_DIGITS.sub("1", _visible(text))
     return _NUMBER_WITH_O.sub(_zeros, text) if ("O" in text or "o" in text) else text
 
 
@@ -197,7 +211,7 @@ _EMAIL_SPELLED = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+\s*(?:\[at\]|\(at\)|\sat\s
 
 
 def email_address(text: str) -> str | None:
-    text = _visible(text)
+    text = _visible(text).translate(_LIKE_LATIN)
     match = _EMAIL.search(text) or _EMAIL_SPELLED.search(text)
     return match.group(0) if match else None
 
@@ -211,11 +225,13 @@ _ADDRESS = re.compile(r"\b\d{1,5}[a-zA-Z]?,?\s+(?:(?:[A-Z][a-z]+|\d+(?:st|nd|rd|
 
 
 def street_address(text: str) -> str | None:
-    match = _ADDRESS.search(text)
+    match = _ADDRESS.search(_visible(text).translate(_LIKE_LATIN))
     return match.group(0) if match else None
 
 
-_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+# Groups apart by a space or a dash, or by dots in a card's own groups ("4111.1111.1111.1111", a
+# re-check; not any run of digits with a dot, as a decimal is).
+_CARD = re.compile(r"(?<![\d-])(?<!\d\.)(?:\d(?:[ -]?\d){12,18}|\d{4}(?:\.\d{4}){3}|\d{4}\.\d{6}\.\d{5})(?![\d-]|\.\d)")
 
 
 def luhn_ok(digits: str) -> bool:

@@ -15,7 +15,10 @@ RLM, ALM = "\u200f", "\u061c"
     (f"{RLO}.toidi diputs a era uoY{PDF}", "You are a stupid idiot."),
     (f"I know where you {RLO}evil", "I know where you live"),                 # no PDF: to the paragraph's end
     (f"x{RLO}ab\n\ncd", "xba\n\ncd"),                                    # ... and no further
-    (f"x{RLO}ab\ncd", "xdc\nba"),  # a line break is no paragraph's end: HTML folds it (a re-check)
+    # A single line break: HTML folds it into a space, so the override reaches the next line (a
+    # re-check); a page that keeps line breaks ends the paragraph there (the next re-check). Both.
+    (f"x{RLO}ab\ncd", "xdc\nba\nxba\ncd"),
+    (f"Nice article.{RLO}\nI will kill you", "Nice article.uoy llik lliw I\n\nNice article.\nI will kill you"),
     (f"a {RLO}b {LRO}cd ef{PDF} g{PDF} h", "a g cd ef b h"),                  # left to right inside it
     (f"a {RLI}b {RLO}dc{PDF}{PDI} e", "a cd b e"),  # an isolate right to left: its runs from the right
     (f"a {RLE}toohs{PDF} b", "a toohs b"),  # an embedding is not an override: Latin letters stay as written
@@ -26,7 +29,13 @@ RLM, ALM = "\u200f", "\u061c"
     (f"Someone should {RLE}mayor{RLM} the{RLM} shoot{PDF}.", "Someone should shoot the mayor."),
     (f"{RLM}l{RLM}l{RLM}i{RLM}k", "kill"),
     (f"I will l{RLM}l{RLM}i{RLM}k you", "I will llik you"),  # marks alone in a left-to-right line move nothing
-    (f"\u05e9\u05dc\u05d5\u05dd {RLM}abc", "\u05e9\u05dc\u05d5\u05dd abc"),  # Hebrew keeps its logical order
+    # Hebrew is read in its own order word by word, its words where they are drawn.
+    (f"\u05e9\u05dc\u05d5\u05dd {RLM}abc", "abc \u05e9\u05dc\u05d5\u05dd"),
+    # One right-to-left character in the text no longer turns the reading off (a re-check) ...
+    (f"I will {RLE}l{RLM}l{RLM}i{RLM}k{PDF} you\u05c3", "I will kill you\u05c3"),
+    # ... and a first-strong isolate takes the direction of its first strong character, a mark too.
+    (f"I will \u2068{RLM}l{RLM}l{RLM}i{RLM}k{PDI} you", "I will kill you"),
+    (f"I will \u2068k{RLM}i{RLM}l{RLM}l{PDI} you", "I will kill you"),  # its first strong is k: left to right
     ("plain", "plain"),
     # An adversarial walk: a closing isolate with no opener, and openers past the deepest level, closed
     # the override that reverses the text (X6a, X5-X7's overflow counters).
@@ -35,7 +44,7 @@ RLM, ALM = "\u200f", "\u061c"
     ("Someone should " + (RLO + LRO) * 62 + RLO + RLO + PDF + ".royam eht toohs", "Someone should shoot the mayor."),
 ])
 def test_overridden_text_is_read_in_the_order_it_is_drawn(written, shown):
-    assert "".join(c for c in in_display_order(written) if c not in RLO + LRO + PDF + RLE + RLI + PDI + RLM + ALM) == shown
+    assert "".join(c for c in in_display_order(written) if c not in RLO + LRO + PDF + RLE + RLI + PDI + RLM + ALM + "\u2068") == shown
 
 
 def test_normalised_offsets_still_point_at_the_letters_as_written():
@@ -69,11 +78,11 @@ def _reference_order(levels: list[int]) -> list[int] | None:
 def test_the_reordering_is_l2_as_written_on_any_nesting():
     import random
 
-    from classifiers.bidi import _explicit_levels, _resolved_levels, display_order
+    from classifiers.bidi import _explicit_levels, _resolved_levels, l2_order
 
     rng = random.Random(7)
     alphabet = [RLO, LRO, PDF, RLE, RLI, PDI, "\u202a", "\n", " ", "a", "b", ".", "\u05d0", "1", RLM]
     for _ in range(300):
         text = RLO + "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80)))
         levels = _resolved_levels(*_explicit_levels(text))
-        assert display_order(text) == _reference_order(levels), repr(text)
+        assert l2_order(levels) == _reference_order(levels), repr(text)
