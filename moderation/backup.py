@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -64,35 +65,97 @@ def dump(database_url: str, target: Path) -> None:
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent} is not a directory: nothing was written")
     partial = target.with_name(f".{target.name}.partial")
-    make_private(partial)
     try:
+        make_private(partial)
         _run([tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--file={partial}",
               f"--dbname={libpq_url(database_url)}"], "pg_dump", env=_password_env(database_url))
         os.replace(partial, target)
+    except OSError as error:  # a read-only or full file system: a line, not a traceback (a drill)
+        raise BackupError(f"could not write {target}: {error.strerror or error}; nothing was written") from None
     finally:
         partial.unlink(missing_ok=True)
 
 
-def restore(database_url: str, source: Path) -> list[str]:
+def restore(database_url: str, source: Path, known_revisions: Collection[str] = ()) -> list[str]:
     """Replace the database's tables with the dump's. Returns the errors pg_restore reported and we
-    know to be harmless; any other error raises BackupError."""
+    know to be harmless; any other error raises BackupError.
+
+    Before anything is dropped, the whole archive is read (a dump cut short or with flipped bytes
+    passed the header check and left a database with comments and no sites, no users, no keys: a
+    disaster-recovery drill) and, given `known_revisions`, its migration must be one this code has
+    (a newer release's dump wiped the older install's data, then failed). On a server that knows
+    every setting the dump makes (17 and later) the restore is one transaction: all or nothing."""
     if not source.is_file():
         raise BackupError(f"no such dump: {source}")
-    listed = _run([tool("pg_restore"), "--list", str(source)], "pg_restore", check=False)
-    if listed.returncode != 0:  # read before anything is dropped, so a wrong file changes nothing
-        raise BackupError(f"{source} is not a dump `moderation db dump` wrote ({listed.stderr.strip()[-200:]}); "
-                          "nothing was changed")
+    unknown = [r for r in dump_revisions(source) if known_revisions and r not in known_revisions]
+    if unknown:
+        raise BackupError(f"{source} comes from a newer release (its database is at migration {unknown[0]}, which "
+                          "this code does not have): restore it with that release or a later one; nothing was changed")
     _refuse_while_in_use(database_url)
-    # Not --single-transaction: the harmless error above would then roll back the whole restore.
+    whole = _server_version(database_url) >= 170000
     result = _run([tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl",
+                   *(["--single-transaction", "--exit-on-error"] if whole else []),
                    f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore", check=False,
                   env=_password_env(database_url))
     errors = _ERROR.findall(result.stderr)
     serious = [e for e in errors if not _HARMLESS.search(e)]
     if result.returncode != 0 and (serious or not errors):
-        raise BackupError("pg_restore failed, and the database may be partly restored; restore again once it "
-                          "is fixed: " + ("; ".join(serious[:5]) or result.stderr.strip()[-500:]))
+        state = ("nothing was changed" if whole else
+                 "the database may be partly restored; restore again once it is fixed")
+        raise BackupError(f"pg_restore failed, and {state}: " + ("; ".join(serious[:5]) or result.stderr.strip()[-500:]))
     return errors
+
+
+# After a restore every id sequence moves this far past the dump's, and every comment's version this
+# far: the lost time after the backup had handed out ids, delivery ids and versions that sites hold,
+# and the restored service gave them out again (comment 13866 was another comment to the site that
+# had it, a delivery id the site had seen was a new event it ignored, and a new decision at version
+# 3 lost to the lost one's version 3 under "apply only newer versions": a disaster-recovery drill).
+RESTORE_ID_GAP = 10_000_000
+RESTORE_VERSION_GAP = 1_000
+
+
+def after_restore(database_url: str) -> str | None:
+    """Move ids and versions past anything the lost time may have issued; return when the backup's
+    last recorded action was (its newest audit entry or comment), or None for an empty one."""
+    engine = create_engine(database_url, connect_args={"connect_timeout": 10})
+    try:
+        with engine.begin() as connection:
+            sequences = connection.execute(text(
+                "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences WHERE schemaname = current_schema()")).scalars().all()
+            for sequence in sequences:
+                connection.execute(text("SELECT setval(CAST(:s AS regclass), nextval(CAST(:s AS regclass)) + :gap)"),
+                                   {"s": sequence, "gap": RESTORE_ID_GAP})
+            connection.execute(text("UPDATE comments SET version = version + :gap"), {"gap": RESTORE_VERSION_GAP})
+            last = connection.execute(text(
+                "SELECT greatest((SELECT max(at) FROM audit_log), (SELECT max(received_at) FROM comments))")).scalar_one()
+    finally:
+        engine.dispose()
+    return last.isoformat(timespec="seconds") if last is not None else None
+
+
+def dump_revisions(source: Path) -> list[str]:
+    """The migrations the dumped database was at, after reading the whole archive: a file that is not
+    a dump, or one cut short or damaged, raises BackupError, and nothing is changed."""
+    for argv in ([tool("pg_restore"), "--list", str(source)], [tool("pg_restore"), f"--file={os.devnull}", str(source)]):
+        read = _run(argv, "pg_restore", check=False)
+        if read.returncode != 0:
+            raise BackupError(f"{source} is not a whole dump `moderation db dump` wrote "
+                              f"({read.stderr.strip()[-200:] or 'unreadable'}); nothing was changed")
+    stamps = _run([tool("pg_restore"), "--data-only", "--table=alembic_version", "--file=-", str(source)],
+                  "pg_restore", check=False)
+    table = re.search(r"^COPY \S*alembic_version \(version_num\) FROM stdin;\n(.*?)^\\\.$", stamps.stdout,
+                      re.MULTILINE | re.DOTALL)
+    return table.group(1).split() if table else []
+
+
+def _server_version(database_url: str) -> int:
+    engine = create_engine(database_url, connect_args={"connect_timeout": 10})
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SHOW server_version_num")).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def _refuse_while_in_use(database_url: str) -> None:

@@ -45,6 +45,12 @@ def alembic_config(url: str) -> AlembicConfig:
 RENAMED = {"0018_revisions": "0021_revisions"}
 
 
+def known_revisions(url: str) -> set[str]:
+    """Every migration this code has, under old names too: a database stamped with any other is newer."""
+    script = ScriptDirectory.from_config(alembic_config(url))
+    return {r.revision for r in script.walk_revisions()} | set(RENAMED)
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     cfg = alembic_config(url)
     _mend_stamps(url, ScriptDirectory.from_config(cfg))
