@@ -142,3 +142,24 @@ def test_a_comment_waiting_to_be_scored_on_a_pre_moderated_story_is_hidden_on_a_
         shown = {db.session.get(Comment, d.comment_id).external_id for d in db.session.scalars(select(WebhookDelivery))}
     assert shown == {"c-3"}
     assert client.get("/api/v1/stories/s-pm", headers=hooked.headers).get_json()["comments"]["visible"] == 0
+
+
+def test_an_edit_on_a_story_pre_moderated_since_carries_the_storys_hold_until_scored(app, client, sign_in, admin,
+                                                                                    hooked, make_comment):
+    """A re-check: published on a post-moderation site, its story then pre-moderated, a reader's edit
+    came back pending and `visible: true`, in the PATCH's answer and its webhook."""
+    from moderation.domain.stories import set_story
+    from moderation.models import Site
+
+    assert _switch(sign_in(admin), hooked.id, "post").status_code == 303
+    published = make_comment(hooked.id, story_id="s-later", status="published")
+    with app.app_context():
+        set_story(db.session, db.session.get(Site, hooked.id), "s-later", closed=False, premoderated=True, actor="user:t")
+        db.session.commit()
+    edited = client.patch(f"/api/v1/comments/{published}", headers=hooked.headers, json={"text": "Edited words."})
+    assert edited.status_code == 200
+    assert (edited.get_json()["status"], edited.get_json()["visible"]) == ("pending", False)
+    with app.app_context():
+        event = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.comment_id == published)
+                                   .order_by(WebhookDelivery.id.desc())).first()
+    assert event.event["comment"]["visible"] is False
