@@ -27,14 +27,15 @@ def keys_settled(page) -> None:
     page.wait_for_selector("body[data-keys-settled]", state="attached")
 
 
-def held_comment(app, site_id: int, n: int, *, author_id: str = "u1", text: str | None = None) -> int:
+def held_comment(app, site_id: int, n: int, *, author_id: str = "u1", text: str | None = None,
+                 external_id: str | None = None, parent_id: str | None = None) -> int:
     """A scored, flagged comment waiting in the queue, like the worker leaves one, with a report."""
     text = text or TEXTS[n % len(TEXTS)]
     word = max(text.split(), key=len)  # the "flagged" word the card highlights
     begin = text.index(word)
     with app.app_context():
         comment = Comment(
-            site_id=site_id, external_id=f"c-{n}", story_id="bridge", story_title="Council approves new bridge",
+            site_id=site_id, external_id=external_id or f"c-{n}", parent_id=parent_id, story_id="bridge", story_title="Council approves new bridge",
             story_url="https://daily-planet.example/bridge", author_id=author_id, author_name=f"Reader {author_id}",
             text=text, body_hash=hashlib.sha256(text.encode()).hexdigest(), status="held",
             scores={"toxicity": 0.93, "insult": 0.89, "identity_attack": 0.04},
