@@ -164,6 +164,34 @@ def keys_rotate(name: str, grace: str) -> None:
     click.echo("Store it now: it is not shown again. " + then, err=True)
 
 
+@keys_group.command("deactivate")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def keys_deactivate(name: str, yes: bool) -> None:
+    """Offboard site NAME: its keys stop working, its comments leave every queue and site picker,
+    and its webhook events are closed, not retried. Its data stays (erase authors first if you
+    must); `keys reactivate NAME` takes it back."""
+    from moderation.domain.sites import set_site_active, site_named
+
+    if not yes:
+        click.confirm(f"Deactivate {name} now?", abort=True)
+    with _session() as session:
+        closed = set_site_active(session, site_named(session, name), active=False, actor=cli_actor())
+    click.echo(f"deactivated {name}; {closed:,} waiting webhook event{'' if closed == 1 else 's'} closed")
+
+
+@keys_group.command("reactivate")
+@click.argument("name")
+def keys_reactivate(name: str) -> None:
+    """Take back site NAME after `keys deactivate`: its keys, queue and webhooks work again (the
+    events closed while it was away stay closed)."""
+    from moderation.domain.sites import set_site_active, site_named
+
+    with _session() as session:
+        set_site_active(session, site_named(session, name), active=True, actor=cli_actor())
+    click.echo(f"reactivated {name}")
+
+
 @keys_group.command("revoke")
 @click.argument("name")
 @click.option("--previous", is_flag=True, help="End only the rotated-out key's grace period.")

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
@@ -34,9 +35,16 @@ class DeadLetter:
     created_at: datetime
 
 
+def dead_letter_condition() -> ColumnElement[bool]:
+    """Events that used up their retries, of sites still active: a deactivated site's are closed
+    for good (domain/sites.set_site_active), not waiting for an admin to replay them."""
+    return and_(WebhookDelivery.failed.is_(True), WebhookDelivery.delivered_at.is_(None),
+                WebhookDelivery.site_id.in_(select(Site.id).where(Site.active.is_(True))))
+
+
 def _query(site_id: int | None):
     query = (select(WebhookDelivery, Site.name).join(Site, Site.id == WebhookDelivery.site_id)
-             .where(WebhookDelivery.failed.is_(True), WebhookDelivery.delivered_at.is_(None)))
+             .where(dead_letter_condition()))
     if site_id is not None:
         query = query.where(WebhookDelivery.site_id == site_id)
     return query
@@ -49,8 +57,7 @@ def list_dead_letters(session: Session, *, site_id: int | None = None, limit: in
 
 
 def count_dead_letters(session: Session, *, site_id: int | None = None) -> int:
-    query = select(func.count()).select_from(WebhookDelivery).where(
-        WebhookDelivery.failed.is_(True), WebhookDelivery.delivered_at.is_(None))
+    query = select(func.count()).select_from(WebhookDelivery).where(dead_letter_condition())
     if site_id is not None:
         query = query.where(WebhookDelivery.site_id == site_id)
     return int(session.scalar(query) or 0)
@@ -66,7 +73,7 @@ def replay_dead_letters(
     """Reset the chosen dead letters (by id, or all, or all of a site) and audit each; the caller
     commits and then sends them (`send_replayed`). Ids that are not dead letters are ignored."""
     query = (select(WebhookDelivery)
-             .where(WebhookDelivery.failed.is_(True), WebhookDelivery.delivered_at.is_(None))
+             .where(dead_letter_condition())
              .order_by(WebhookDelivery.id)
              .with_for_update(skip_locked=True))
     if ids is not None:

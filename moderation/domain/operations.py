@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
+from moderation.domain.dead_letters import dead_letter_condition
 from moderation.domain.lifecycle import (
     DECIDABLE, DECIDED, HELD, PENDING, PUBLISHED, REJECTED, in_review_queue_condition, status_action,
 )
@@ -65,7 +66,7 @@ def snapshot(session: Session, *, now: datetime | None = None) -> Snapshot:
         .where(WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed.is_(False))).one()
     result.webhooks_undelivered, result.oldest_undelivered_seconds = undelivered, _age(oldest, now)
     result.dead_letters = session.scalar(select(func.count()).select_from(WebhookDelivery).where(
-        WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed.is_(True))) or 0
+        dead_letter_condition())) or 0
     waiting = dict(session.execute(
         select(Site.name, func.count(Comment.id)).join(Comment, Comment.site_id == Site.id)
         .where(in_review_queue_condition()).group_by(Site.name)).all())

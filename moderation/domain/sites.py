@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import NotFound, TooManyAttempts, Unauthorized, ValidationFailed
@@ -41,7 +41,8 @@ from moderation.domain.site_rows import forget as forget_site_row
 from moderation.domain.site_rows import site_row
 from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
-from moderation.models import Site
+from moderation.domain.webhooks import SITE_DEACTIVATED
+from moderation.models import Site, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +262,28 @@ def revoke_keys(session: Session, site: Site, *, actor: str, previous_only: bool
           which="previous" if previous_only else "all")
     session.flush()
     forget_site_keys(site.id)
+
+
+def set_site_active(session: Session, site: Site, *, active: bool, actor: str) -> int:
+    """Offboard a site, or take it back. An inactive site's keys are refused, its comments are out
+    of every queue and picker, and its webhook events are not sent: those waiting are closed as
+    failed, and are not dead letters to replay (an agency offboarding a customer found no way to,
+    and 501 events kept retrying to the departed site's URL). Its data stays until erased or
+    reactivated. Returns how many waiting events were closed. The caller commits."""
+    closed = 0
+    if site.active != active:
+        site.active = active
+        if not active:
+            closed = session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.site_id == site.id, WebhookDelivery.delivered_at.is_(None),
+                       WebhookDelivery.failed.is_(False))
+                .values(failed=True, next_attempt_at=None, last_error=SITE_DEACTIVATED)).rowcount
+        audit(session, actor, "site:activated" if active else "site:deactivated", site_id=site.id, site=site.name,
+              webhook_events_closed=closed)
+        session.flush()
+        forget_site_keys(site.id)
+    return closed
 
 
 def key_summary(site: Site, now: datetime | None = None) -> dict[str, object]:

@@ -284,11 +284,17 @@ def _outgoing(site: Site, delivery: WebhookDelivery) -> Outgoing:
     })
 
 
+# The last error of a deactivated site's events (domain/sites.set_site_active): closed, not dead letters.
+SITE_DEACTIVATED = "not sent: the site was deactivated"
+
+
 def _refusal(site: Site | None, policy: UrlPolicy) -> tuple[str, bool] | None:
     """Why none of the site's events can be POSTed (no URL, or one the policy refuses), and whether
     that counts as an attempt; None if they can. Its events become dead letters: retrying cannot help."""
     if site is None or not site.webhook_url:
         return "the site has no webhook URL any more", False
+    if not site.active:
+        return SITE_DEACTIVATED, False
     try:
         check_webhook_url(site.webhook_url, policy)
     except ValidationFailed as refused:  # set before the policy existed, or the policy changed
