@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,7 @@ class DeadLetter:
 def dead_letter_condition() -> ColumnElement[bool]:
     """Events that used up their retries, of sites still active: a deactivated site's are closed
     for good (domain/sites.set_site_active), not waiting for an admin to replay them."""
-    return and_(WebhookDelivery.failed.is_(True), WebhookDelivery.delivered_at.is_(None),
+    return and_(WebhookDelivery.failed == true(), WebhookDelivery.delivered_at.is_(None),
                 WebhookDelivery.site_id.in_(select(Site.id).where(Site.active.is_(True))))
 
 

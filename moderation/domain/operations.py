@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import and_, false, func, literal_column, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
@@ -63,7 +63,7 @@ def snapshot(session: Session, *, now: datetime | None = None) -> Snapshot:
         Comment.status == PENDING, Comment.scoring_failed_at.is_not(None))) or 0
     undelivered, oldest = session.execute(
         select(func.count(), func.min(WebhookDelivery.created_at))
-        .where(WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed.is_(False))).one()
+        .where(WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed == false())).one()
     result.webhooks_undelivered, result.oldest_undelivered_seconds = undelivered, _age(oldest, now)
     result.dead_letters = session.scalar(select(func.count()).select_from(WebhookDelivery).where(
         dead_letter_condition())) or 0
@@ -76,7 +76,7 @@ def snapshot(session: Session, *, now: datetime | None = None) -> Snapshot:
     pending_by_site = dict(session.execute(
         select(Site.name, func.count(Comment.id)).join(Comment, Comment.site_id == Site.id)
         .where(Comment.status == PENDING, Comment.scoring_failed_at.is_(None)).group_by(Site.name)).all())
-    undelivered_now = (WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed.is_(False))
+    undelivered_now = (WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed == false())
     hooks = {name: (count, first) for name, count, first in session.execute(
         select(Site.name, func.count(WebhookDelivery.id), func.min(WebhookDelivery.created_at))
         .join(WebhookDelivery, WebhookDelivery.site_id == Site.id).where(*undelivered_now).group_by(Site.name)).all()}

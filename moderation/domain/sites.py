@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import NotFound, TooManyAttempts, Unauthorized, ValidationFailed
@@ -277,7 +277,7 @@ def set_site_active(session: Session, site: Site, *, active: bool, actor: str) -
             closed = session.execute(
                 update(WebhookDelivery)
                 .where(WebhookDelivery.site_id == site.id, WebhookDelivery.delivered_at.is_(None),
-                       WebhookDelivery.failed.is_(False))
+                       WebhookDelivery.failed == false())
                 .values(failed=True, next_attempt_at=None, last_error=SITE_DEACTIVATED)).rowcount
         audit(session, actor, "site:activated" if active else "site:deactivated", site_id=site.id, site=site.name,
               webhook_events_closed=closed)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import resend_webhooks
@@ -66,7 +66,7 @@ def resend_lost_webhooks(session: Session, after: timedelta = RESEND_WEBHOOKS_AF
             partition_by=WebhookDelivery.site_id, order_by=(WebhookDelivery.created_at, WebhookDelivery.id)).label("turn"))
         .where(
             WebhookDelivery.delivered_at.is_(None),
-            WebhookDelivery.failed.is_(False),
+            WebhookDelivery.failed == false(),
             WebhookDelivery.created_at < cutoff,
             or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at < cutoff),
         )

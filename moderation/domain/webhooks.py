@@ -32,7 +32,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import ValidationFailed
@@ -206,7 +206,7 @@ def _lock_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
     locked = set(session.scalars(
         select(WebhookDelivery.id)
         .where(WebhookDelivery.id.in_([d.id for d in in_hand]), WebhookDelivery.delivered_at.is_(None),
-               WebhookDelivery.failed.is_(False))
+               WebhookDelivery.failed == false())
         .with_for_update(skip_locked=True)
     ))
     deliveries = sorted((d for d in in_hand if d.id in locked), key=lambda d: d.id)
