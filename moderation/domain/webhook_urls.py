@@ -22,7 +22,7 @@ import ipaddress
 import re
 import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
+from concurrent.futures import Future, ThreadPoolExecutor, TimeoutError as FutureTimeout
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -167,13 +167,36 @@ def noting_connection(note: Callable[[HTTPConnection], None]) -> Iterator[None]:
 # Lookups run here, so one can be given up after the connect timeout: getaddrinfo takes no timeout,
 # and a slow resolver held a webhook thread past the POST's own limit (an onboarding review). A
 # lookup given up finishes in its thread; while eight hang, the next ones time out waiting for one.
+# Lookups of one host share the one in flight, so a host whose resolver hangs holds one thread, not
+# all eight: eight lookups of one slow name made every other site's fail for as long (a re-check).
 _RESOLVERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook-dns")
 _DEFAULT_LOOKUP_SECONDS = 5.0
+_IN_FLIGHT: dict[tuple[str, int], Future[list[Any]]] = {}
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+def _lookup(host: str, port: int) -> Future[list[Any]]:
+    key = (host, port)
+    with _IN_FLIGHT_LOCK:
+        running = _IN_FLIGHT.get(key)
+        if running is not None and not running.done():
+            return running
+        lookup = _RESOLVERS.submit(socket.getaddrinfo, host, port, urllib3_connection.allowed_gai_family(),
+                                   socket.SOCK_STREAM)
+        _IN_FLIGHT[key] = lookup
+    lookup.add_done_callback(lambda done: _forget(key, done))
+    return lookup
+
+
+def _forget(key: tuple[str, int], done: Future[list[Any]]) -> None:
+    with _IN_FLIGHT_LOCK:
+        if _IN_FLIGHT.get(key) is done:
+            del _IN_FLIGHT[key]
 
 
 def _resolve(host: str, port: int, timeout: Any) -> list[Any]:
     seconds = timeout if isinstance(timeout, (int, float)) and timeout > 0 else _DEFAULT_LOOKUP_SECONDS
-    lookup = _RESOLVERS.submit(socket.getaddrinfo, host, port, urllib3_connection.allowed_gai_family(), socket.SOCK_STREAM)
+    lookup = _lookup(host, port)
     try:
         return lookup.result(timeout=seconds)
     except FutureTimeout:

@@ -221,3 +221,33 @@ def test_a_resolver_that_does_not_answer_is_given_up_after_the_timeout(app_with,
         outcome = deliver(db.session, delivery_id, timeout=0.5, max_retries=2, backoff_base=1.0)
     assert time.monotonic() - started < 2.5
     assert outcome.state == "retry" and "no answer from the resolver within 0.5 s" in outcome.error
+
+
+def test_lookups_of_a_host_whose_resolver_hangs_hold_one_thread_so_other_sites_resolve(monkeypatch):
+    """A re-check: eight lookups of one slow name took every resolver thread, and another site's
+    lookup failed (NameResolutionError) for as long as they hung."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from moderation.domain import webhook_urls
+
+    resolve, release = socket.getaddrinfo, threading.Event()
+
+    def hanging_dns(host, *args, **kwargs):
+        if host == "hangs.example.org":
+            release.wait(10)
+        return resolve("127.0.0.1", *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_dns)
+    try:
+        with ThreadPoolExecutor(12) as pool:
+            slow = [pool.submit(webhook_urls._resolve, "hangs.example.org", 443, 0.3) for _ in range(12)]
+            for lookup in slow:
+                with pytest.raises(socket.gaierror):
+                    lookup.result()
+        started = time.monotonic()
+        assert webhook_urls._resolve("quick.example.org", 443, 0.3)  # not waiting behind the hung ones
+        assert time.monotonic() - started < 0.3
+    finally:
+        release.set()
