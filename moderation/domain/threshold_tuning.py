@@ -206,6 +206,10 @@ def save_threshold(session: Session, site: Site, attribute: str, threshold: floa
     if kept <= 0:  # 1e-9 was stored as 0, which holds every comment: no target here chooses that
         raise ValidationFailed("the threshold must be at least 0.000001 (0 would hold every comment; the site's "
                                "settings page takes it if that is what you want)", field="threshold")
+    # The row as stored, locked until the commit: from the copy the page loaded, a save here checked
+    # and overwrote settings another admin had saved since (auto-reject 0.6 stood beside hold 0.8,
+    # and their threshold change was lost: a re-check).
+    session.refresh(site, with_for_update=True)
     # Whether or not auto-reject is on now, as the site page checks: with it off, such a pair was
     # saved here, and the site page then refused to turn it on (a re-check).
     if reject_below_hold({attribute: kept}, site.reject_thresholds or {}):

@@ -109,6 +109,26 @@ def test_saving_changes_only_that_attribute_and_is_audited(app, scored_site, adm
         assert entry.details["target"] == {"kind": PRECISION, "value": 1.0}
 
 
+def test_saving_reads_the_site_as_stored_not_the_copy_the_page_loaded(app, scored_site, admin):
+    """A re-check: another admin saved auto-reject 0.6 after this page loaded the site; the save here
+    checked the stale copy, stored hold 0.8 beside it and wrote back the stale thresholds."""
+    with app.app_context():
+        stale = db.session.get(Site, scored_site.id)
+        assert stale.reject_thresholds in (None, {})
+        other = db.session.get_bind().connect()
+        with other.begin():
+            other.exec_driver_sql("UPDATE sites SET auto_reject = true, reject_thresholds = '{\"toxicity\": 0.6}', "
+                                  "thresholds = '{\"insult\": 0.7}' WHERE id = %s", (scored_site.id,))
+        other.close()
+        with pytest.raises(ValidationFailed, match="auto-reject threshold \\(0.6\\) is below"):
+            save_threshold(db.session, stale, "toxicity", 0.8, user=db.session.get(User, admin.id))
+        db.session.rollback()
+        save_threshold(db.session, db.session.get(Site, scored_site.id), "identity_attack", 0.5,
+                       user=db.session.get(User, admin.id))
+        db.session.commit()
+        assert db.session.get(Site, scored_site.id).thresholds == {"insult": 0.7, "identity_attack": 0.5}
+
+
 def test_for_threat_only_a_rejection_that_names_a_threat_is_a_positive(app, site):
     # Rejected as insults, with low threat scores: counted as threats they made the lowest
     # threshold "reach" the target, and a helper's site was offered "hold at threat 0.002".
