@@ -69,15 +69,17 @@ class Int8Converter(_BoundedInt):
 
 
 class SiteCommentIdConverter(PathConverter):
-    """A site's own comment id: slashes allowed (as <path:>), but a path ending in /reports is the
-    reports-by-site-id route's, so GET there is a 405 naming POST, not the comment "<id>/reports"."""
+    """A site's own comment id: slashes allowed, a leading one too (as `anypath`), but a path ending
+    in /reports is the reports-by-site-id route's, so GET there is a 405 naming POST, not the
+    comment "<id>/reports"."""
 
-    regex = "(?!.*/reports$)[^/].*?"
+    regex = "(?!.*/reports$).+?"
+    part_isolating = False
 
 
 class AuthorIdConverter(PathConverter):
-    """A site's author id: any characters, slashes too, a leading one included ("/lead"), which
-    <path:> refuses."""
+    """A site's author id, story id or comment id: any characters, slashes too, a leading one
+    included ("/lead"), which <path:> refuses: ids the API took at POST could not be read back (a re-check)."""
 
     regex = ".+?"
     part_isolating = False  # spans "/" (werkzeug guesses from a "/" in the regex)
@@ -120,6 +122,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int8"] = Int8Converter
     app.url_map.converters["siteref"] = SiteCommentIdConverter
     app.url_map.converters["authorref"] = AuthorIdConverter
+    app.url_map.converters["anypath"] = AuthorIdConverter
     # Ids may hold slashes ("/lead", "a//b"). Merged, "/api/v1/authors/%2Flead" answered 308 to
     # ".../authors/lead", another reader, whom a client following redirects would have erased.
     app.url_map.merge_slashes = False

@@ -52,7 +52,7 @@ def list_comments() -> ResponseReturnValue:
     })
 
 
-@bp.get("/stories/<path:story_id>")
+@bp.get("/stories/<anypath:story_id>")
 def get_story(story_id: str) -> ResponseReturnValue:
     return jsonify(story_counts(db.session, _site(), story_id))
 
@@ -63,6 +63,6 @@ def patch_comment_by_site_id(site_comment_id: str) -> ResponseReturnValue:
     return patch_comment(comment_by_site_id(db.session, _site(), site_comment_id).id)
 
 
-@bp.post("/comments/by-site-id/<path:site_comment_id>/reports")
+@bp.post("/comments/by-site-id/<anypath:site_comment_id>/reports")
 def post_report_by_site_id(site_comment_id: str) -> ResponseReturnValue:
     return report_response(comment_by_site_id(db.session, _site(), site_comment_id).id)

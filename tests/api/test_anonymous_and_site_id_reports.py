@@ -74,3 +74,18 @@ def test_a_get_on_the_reports_by_site_id_path_is_a_405_not_a_comment_lookup(clie
     # Slashes in a site's own id still work everywhere else.
     submit(client, site, id="story-9/comment-3")
     assert client.get("/api/v1/comments/by-site-id/story-9/comment-3", headers=site.headers).status_code == 200
+
+
+def test_story_and_comment_ids_that_start_with_a_slash_can_be_read_back(client, site):
+    """A re-check: "/lead-c" on story "/lead-story" was taken at POST, then every path to it was a 404."""
+    posted = client.post("/api/v1/comments", headers=site.headers,
+                         json={"id": "/lead-c", "story_id": "/lead-story", "author_id": "a", "text": "Fine words."})
+    assert posted.status_code == 202
+    story = client.get("/api/v1/stories/%2Flead-story", headers=site.headers)
+    assert story.status_code == 200 and story.get_json()["story_id"] == "/lead-story"
+    found = client.get("/api/v1/comments/by-site-id/%2Flead-c", headers=site.headers)
+    assert found.status_code == 200 and found.get_json()["id"] == posted.get_json()["id"]
+    reported = client.post("/api/v1/comments/by-site-id/%2Flead-c/reports", headers=site.headers,
+                           json={"reason": "spam", "reporter_id": "r-1"})
+    assert reported.status_code in (200, 201), reported.get_data(as_text=True)
+    assert client.delete("/api/v1/comments/by-site-id/%2Flead-c", headers=site.headers).status_code == 200
