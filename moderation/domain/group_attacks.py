@@ -78,7 +78,9 @@ _CONFINED = r"(?:the\s+|a\s+)?(?:kitchen|zoo|cages?|jail|prison|gas\s+chambers?|
 _ATTACK = re.compile(
     r"\bi\s+(?:\w+\s+)?" + _HATED + r"\s+" + _GROUP + r"\b"
     # Not a denial between ("most muslims are not terrorists": a re-check saw it fire).
-    r"|\b" + _GROUP + r"\s+(?:are|r|is)\s+(?:(?!(?:not|never|no)\b)\w+\s+){0,2}?" + _VERMIN + r"\b"
+    # "No doubt" and "not only" deny nothing: "Gypsies are no doubt thieves." (the next re-check).
+    r"|\b" + _GROUP + r"\s+(?:are|r|is)\s+(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
+    + _VERMIN + r"\b(?!\s+(?:owners?|rights|taxes|values?|prices?|developers?|about)\b)"
     r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
     + _HARMED + r"\b"
     r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"

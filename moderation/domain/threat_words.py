@@ -66,7 +66,9 @@ _WHO_DID = (r"(?:\s+who\s+(?!(?:think|thought|say|said|believe|decide|decided|fe
 _NOT_LITERAL = (r"(?!\s+(?:on\s+(?:this|that|the|a)\s+hill|of\s+(?:shame|embarrassment|boredom|laughter|old\s+age"
                 r"|natural\s+causes)|laughing|happy|old|peacefully|in\s+(?:peace|(?:his|her|their)\s+sleep)|down)\b)")
 # Whom a harm is done to, not whose ("hurt the mayor's feelings"), nor an errand ("shoot the mayor an email").
-_WHO = r"(?:you|u|ya|him|her|them|" + _ROLE + r"|" + GROUP + r")(?!')" + NOT_HARM
+# Not "kill the mayor's vision", but the mayor's son is a person: "I'm going to kill the mayor's son" (a re-check).
+_WHO = (r"(?:you|u|ya|him|her|them|" + _ROLE + r"|" + GROUP + r")(?:'s\s+(?:son|daughter|wife|husband|kids?|children"
+        r"|family|mum|mom|mother|dad|father|brother|sister|boyfriend|girlfriend|partner|baby)\b|(?!'))" + NOT_HARM)
 # Hurting a person with words around the verb too: "put a bullet in him", "run her over".
 _HARM_DONE = (r"(?:(?:kill|murder|shoot|stab|hurt|punch|strangle|choke|lynch|behead|execute|torture|beat\s+up)s?\s+" + _WHO
               + r"|put(?:s|ting)?\s+a\s+bullet\s+(?:in|into|through)\s+" + _WHO
@@ -118,7 +120,11 @@ _SITE_ONLY = (
     r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
     # Said as a threat ends, not told of: "I know where the mayor lives, in a council flat" is not one.
     r"\b(?:i|we)\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+lives?" + _SAID_LAST,
-    r"\b(?:i|we|they)\s+know\s+where\s+(?:you|u)\s+(?:live|work|sleep|park|walk|go\s+to\s+school)" + _SAID_LAST,
+    r"\b(?:i|we)\s+know\s+where\s+(?:you|u)\s+(?:live|work|sleep|park|walk|go\s+to\s+school)" + _SAID_LAST,
+    # "They" are often data brokers listing what they hold: "They know where you live and what you
+    # buy." held a privacy complaint (a re-check).
+    r"\bthey\s+know\s+where\s+(?:you|u)\s+(?:live|work|sleep|park|walk|go\s+to\s+school)"
+    r"(?!\s*,?\s*and\s+(?:what|who|how|when|which|where|everything|all|more)\b)" + _SAID_LAST,
     r"\b(?:i|we|they)\s+know\s+where\s+" + _KIN + r"\s+(?:live|lives|work|works|sleep|sleeps|go(?:es)?\s+to\s+school)"
     + _SAID_LAST,
     # Called for, or ordered: not "the photographers lined up and shot the royal couple".
@@ -166,7 +172,11 @@ _SITE_ONLY = (
     r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days?|weeks?|weekend|summer|year|breaths?|meal)" + _SAID_LAST,
     # Said by us, not of a nurse: "The nurse will happily pay you a visit" (a re-check).
     r"\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
-    r"|\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?pay\s+(?:you|u)\s+a\s+little\s+visit\b",
+    r"|\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?pay\s+(?:you|u)\s+a\s+little\s+visit\b"
+    # ... or by the menacing company one keeps: "The boys would happily pay you a visit." (a re-check)
+    r"|\b(?:the\s+(?:boys|lads)|my\s+(?:friends|boys|lads|mates|brothers|cousins)|some(?:body|one)|friends\s+of\s+mine"
+    r"|a\s+few\s+of\s+us)(?:'d|\s+would|'ll|\s+will|\s+could|\s+can)\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)"
+    r"\s+a\s+(?:little\s+)?visit\b",
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.

@@ -66,6 +66,7 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Disabled people are a burden on society.",
     "Gypsies are thieves, every one of them.",
     "Roma are thieves.", "Poles are lazy.", "Women are property.",  # a re-check
+    "Gypsies are no doubt thieves.", "Immigrants are no doubt criminals.", "Muslims are not only terrorists.",  # the next
     "Every one of these illegals should be drowned in the Channel.",
     "The Jews control the media, everyone knows it.",
     "I hate Polish people.",
@@ -91,6 +92,7 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Not all Muslims are terrorists, obviously.",
     "Not all Jews control the media, obviously.",  # a re-check
     "Most Muslims are not terrorists.",
+    "Women are property owners in record numbers now.", "Men are lazy about going to the doctor.",  # the next re-check
     "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
@@ -176,6 +178,7 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "People like you have accidents.",
     "Enjoy your last Christmas.",
     "There are plenty of us who'd happily pay you a visit.",
+    "The boys would happily pay you a visit.", "My friends will gladly pay you a little visit.",  # the next re-check
     # A re-check of those: more words before the harm to "you" or "her", "on" a day, "they" who know.
     "I am going to drive to your house and strangle you.",
     "I will track down the editor and strangle her.",
@@ -252,6 +255,7 @@ def test_a_threat_in_plain_words_is_held(text):
     "We will hunt down every tax loophole.",
     "The inspector will pay you a visit next week.",
     "The nurse will happily pay you a visit.",                     # a re-check
+    "Data brokers sell everything about you. They know where you live and what you buy.",  # the next re-check
     "We will execute the mayor's vision for the waterfront.",
     "People like you have accidents on that road: slow down.",
     "I'm going to review the tasks and execute them.",
