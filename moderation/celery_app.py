@@ -6,12 +6,31 @@ so `moderation` never imports `workers`.
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from datetime import timedelta
 
 from celery import Celery, Task
 from flask import Flask
 
 log = logging.getLogger(__name__)
+
+
+class _ShortResults(logging.Filter):
+    """A task's "succeeded" line counts its result's outcomes ("{delivered 183, later 17}") instead of
+    printing every id's: those lines were 11.6 MB of a soak hour's 28.5 MB of log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = record.args
+        if isinstance(context, dict) and isinstance(context.get("return_value"), str) \
+                and len(context["return_value"]) > 120:
+            counts = Counter(re.findall(r": '(\w+)'", context["return_value"]))
+            summary = ", ".join(f"{k} {n}" for k, n in counts.most_common()) or context["return_value"][:100] + "..."
+            record.args = {**context, "return_value": "{" + summary + "}"}
+        return True
+
+
+logging.getLogger("celery.app.trace").addFilter(_ShortResults())
 
 SCORE_TASK = "workers.tasks.score_comments"
 WEBHOOK_TASK = "workers.tasks.deliver_webhook"
