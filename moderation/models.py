@@ -561,3 +561,7 @@ Index("ix_comments_story_received", Comment.site_id, Comment.story_id, Comment.r
 # Back-pressure's Retry-After divides the backlog by the comments scored in the last seconds
 # (domain/backpressure.py); the daily drift check reads a day of scored_at too.
 Index("ix_comments_scored_at", Comment.scored_at)
+# The operations page's last day and the retention job (migration 0026_operations_indexes).
+Index("ix_comments_received_at", Comment.received_at)
+Index("ix_webhook_deliveries_created_at", WebhookDelivery.created_at)
+Index("ix_webhook_deliveries_delivered_at", WebhookDelivery.delivered_at, postgresql_where=sql("delivered_at IS NOT NULL"))

@@ -34,6 +34,7 @@ RELEASED = {
     "0023_mend_registry.py": "1249d2ea712f689b",
     "0024_removed_reports.py": "69bbf0698cb7ed79",
     "0025_accent_blind_search.py": "e16d393f84e42fb3",
+    "0026_operations_indexes.py": "3178966132499a43",
 }
 
 
