@@ -96,6 +96,16 @@ class CeleryDispatcher:
         except (redis.RedisError, OSError):
             return []  # the turn key lapses, and the sweep sends the events
 
+    def other_turns_waiting(self, site_id: int) -> bool:
+        """Whether another site's turn is queued and not started (its key is deleted as it starts)."""
+        if self._stalled():
+            return True
+        try:
+            return any(int(key.rsplit(b":", 1)[-1]) != site_id
+                       for key in self.marker.scan_iter(match=WEBHOOK_TURN_KEY.format("*"), count=1000))
+        except (redis.RedisError, OSError, ValueError):
+            return True  # cannot tell: short turns are the fair guess
+
     def end_site_turn(self, site_id: int, put_back: list[int]) -> None:
         self._wait_for_turn(site_id, put_back, first=True)
 
