@@ -74,3 +74,40 @@ def test_a_dead_embedded_server_is_started_again_and_a_dying_webhook_worker_rest
         for proc in again:
             proc.kill()
             proc.wait()
+
+
+def test_children_stop_when_up_itself_is_killed(tmp_path):
+    """A re-check: after a kill -9 of `up`, its web server, workers and beat ran on in their own
+    sessions, and the next `up` started a second set beside them on the same data."""
+    import signal
+    import subprocess
+    import time
+
+    script = tmp_path / "up.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from moderation.cli.supervisor import Supervisor\n"
+        f"s = Supervisor({{'worker': {STAYS!r}}}, dict(os.environ), echo=lambda line: None)\n"
+        "s.start()\n"
+        "print(s.children['worker'].proc.pid, flush=True)\n"
+        "time.sleep(60)\n")
+    up = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    child = int(up.stdout.readline())
+    os.kill(child, 0)  # running
+    up.send_signal(signal.SIGKILL)
+    up.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        try:  # reaped by init, or a zombie waiting for it: gone either way
+            if open(f"/proc/{child}/stat").read().split(") ")[1][0] == "Z":
+                break
+        except FileNotFoundError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the supervisor's child outlived it")

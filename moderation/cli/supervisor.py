@@ -9,8 +9,11 @@ at all (the port is taken, the app does not import), which a restart loop would 
 """
 from __future__ import annotations
 
+import ctypes
+import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +40,24 @@ class Child:
 Restart = Callable[[], "subprocess.Popen | None"]
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _stop_with(parent: int) -> Callable[[], None] | None:
+    """For Popen's preexec_fn, on Linux: SIGTERM when `parent` dies (prctl PR_SET_PDEATHSIG), and at
+    once if it died before the child got this far."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def stop_with_parent() -> None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return stop_with_parent
+
+
 class Supervisor:
     def __init__(self, programs: dict[str, list[str]], env: dict[str, str],
                  echo: Callable[[str], None] = lambda line: click.echo(line, err=True),
@@ -54,8 +75,11 @@ class Supervisor:
             self._spawn(child)
 
     def _spawn(self, child: Child) -> None:
-        # Own sessions: Ctrl-C reaches the supervisor, which stops the children in order.
-        child.proc = subprocess.Popen(child.argv, env=self.env, start_new_session=True)
+        # Own sessions: Ctrl-C reaches the supervisor, which stops the children in order. And each
+        # is told to stop when the supervisor dies, however: after a kill -9 of `up` its web server,
+        # workers and beat ran on, and the next `up` ran a second set beside them (a re-check).
+        child.proc = subprocess.Popen(child.argv, env=self.env, start_new_session=True,
+                                      preexec_fn=_stop_with(os.getpid()))
         child.started = time.monotonic()
         child.restart_at = None
 
