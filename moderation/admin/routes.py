@@ -116,7 +116,8 @@ def _action_label(action: str) -> str:
 def audit_log() -> str | tuple[str, int]:
     args = request.args
     numbers: dict[str, int | None] = {}
-    for name, what in (("comment", "a comment's number, such as 42"), ("before", "an entry's number from the Older link")):
+    for name, what in (("comment", "a comment's number, such as 42"), ("site", "one of the sites listed"),
+                       ("before", "an entry's number from the Older link")):
         raw = args.get(name, "").strip()
         numbers[name] = parse_int(raw, MAX_INT8) if raw else None
         if raw and numbers[name] is None:  # strict, as the queue's filters: never a silently wider list
@@ -126,7 +127,8 @@ def audit_log() -> str | tuple[str, int]:
                                    back_to=url_for("admin.audit_log", **others),
                                    back_label="The audit log with the other filters, without this one"), 400
     page = audit_page(db.session, who=args.get("who", "")[:200], what=args.get("what", "")[:60],
-                      comment_id=numbers["comment"], before=numbers["before"])
-    filters = {k: args[k] for k in ("who", "what", "comment") if args.get(k, "").strip()}
-    return render_template("admin/audit.html", page=page, filters=filters, detail_value=_detail_value,
+                      comment_id=numbers["comment"], site_id=numbers["site"], before=numbers["before"])
+    filters = {k: args[k] for k in ("who", "what", "comment", "site") if args.get(k, "").strip()}
+    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    return render_template("admin/audit.html", page=page, filters=filters, sites=sites, detail_value=_detail_value,
                            action_label=_action_label, model_summary=_model_summary, detail_labels=_DETAIL_LABELS)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from moderation.models import AuditEntry
+from moderation.models import AuditEntry, Comment
 
 PAGE_SIZE = 200
 
@@ -34,8 +34,15 @@ def _contains(text: str) -> str:
 
 
 def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: int | None = None,
-               before: int | None = None, page_size: int = PAGE_SIZE) -> AuditPage:
+               site_id: int | None = None, before: int | None = None, page_size: int = PAGE_SIZE) -> AuditPage:
     query = select(AuditEntry)
+    if site_id is not None:
+        # One site's entries: about its comments (scoring, decisions, reports), about the site itself
+        # (settings, keys, rules), and what its key did. An agency running 25 sites had no way to
+        # read one site's log: scorer and moderator entries do not name the site.
+        query = query.where(or_(AuditEntry.comment_id.in_(select(Comment.id).where(Comment.site_id == site_id)),
+                                AuditEntry.details["site_id"].astext == str(site_id),
+                                AuditEntry.actor == f"site:{site_id}"))
     if who.strip():
         # Who acted, or whose account was acted on: "olu" finds olu's own decisions and the day an
         # admin created, added and disabled olu.

@@ -91,3 +91,19 @@ def test_who_finds_a_users_lockout(app, sign_in, admin, entries):
         audit(db.session, "address:127.0.0.1", "auth:login_locked", limit="user", username="olu")
         db.session.commit()
     assert _rows(sign_in(admin).get("/admin/audit?who=olu").get_data(as_text=True)) == 1
+
+
+def test_an_admin_reads_one_sites_log(app, sign_in, admin, site, make_site, make_comment, entries):
+    """An agency running 25 sites had no way to: scorer and moderator entries do not name the site."""
+    other = make_site("other-gazette")
+    theirs = make_comment(other.id)
+    with app.app_context():
+        audit(db.session, "system:scorer", "status:pending->published", comment_id=theirs)
+        audit(db.session, "user:alice", "site:settings_changed", site_id=other.id, setting="thresholds")
+        audit(db.session, f"site:{other.id}", "comment:edited", comment_id=theirs)
+        db.session.commit()
+    client = sign_in(admin)
+    mine = _body(client.get(f"/admin/audit?site={site.id}").get_data(as_text=True))
+    assert mine.count("<tr>") == 2 and "pending → published" not in mine  # the first site's two comment entries
+    assert _rows(client.get(f"/admin/audit?site={other.id}").get_data(as_text=True)) == 3
+    assert client.get("/admin/audit?site=abc").status_code == 400
