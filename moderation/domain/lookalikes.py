@@ -63,9 +63,10 @@ def skeleton(name: str) -> str:
     """What `name` reads as: compatibility forms folded (fullwidth, mathematical letters), accents and
     invisible marks dropped, case folded, look-alike letters of other alphabets, small capitals and
     letter pairs read as the Latin letter they pass for, punctuation at its ends dropped."""
-    # A capital I is drawn as a small l: "aIice" passed for "alice" (an adversarial walk).
-    folded = unicodedata.normalize("NFKD", name.replace("I", "l")).casefold()
-    read = "".join(c for c in folded if not unseen(c)).translate(_LIKE_LATIN)
+    # A capital I is drawn as a small l: "aIice" passed for "alice" (an adversarial walk). So i and l
+    # read as one letter: mapping only the capital made "MIKE" ("mlke") another name than "mike" (a re-check).
+    folded = unicodedata.normalize("NFKD", name).casefold()
+    read = "".join(c for c in folded if not unseen(c)).translate(_LIKE_LATIN).replace("i", "l")
     for pair, one in _LIKE_ONE:
         read = read.replace(pair, one)
     return read.strip(_EDGES) or read

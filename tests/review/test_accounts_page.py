@@ -256,6 +256,9 @@ def test_a_capital_i_is_read_as_the_small_l_it_is_drawn_as(sign_in, admin):
     assert _new_user(client, username="aIice").status_code == 409
     assert _new_user(client, username="a1ice").status_code == 409  # a re-check: a digit one, and a dental click
     assert _new_user(client, username="a\u01c0ice").status_code == 409
+    # The next re-check: mapping only the capital made "MIKE" ("mlke") another name than "mike".
+    assert _new_user(client, username="mike").status_code == 303
+    assert _new_user(client, username="MIKE").status_code == 409
 
 
 def test_an_admin_changes_their_own_password_only_where_the_current_one_is_asked(app, sign_in, admin):
