@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.dispatch import TURN_SIZE, dispatcher
 from moderation.domain.webhooks import Outcome, deliver_many
 
-# While another site's turn waits, a turn POSTs for at most this long, then its untried events wait
+# Past this long, a turn ends as soon as another site's turn is waiting, and its untried events wait
 # for the site's next turn. By count alone, a turn of 200 took about 2 s on a busy machine, and a
 # quiet site's event waited behind three flooding sites' turns 8 s at the median (an agency running
 # 25 sites on one install). With no one waiting a turn goes on as long as WEBHOOK_TIMEOUT: cut
@@ -26,9 +26,9 @@ def deliver_turn(session: Session, site_id: int, *, limit: int = TURN_SIZE, turn
     turns = dispatcher(session)
     ids = turns.take_site_webhooks(site_id, limit)
     others = getattr(turns, "other_turns_waiting", None)
-    yield_after = turn_seconds if ids and (others is None or others(site_id)) else None
     try:
-        outcomes = deliver_many(session, ids, yield_after=yield_after, **settings) if ids else {}
+        outcomes = deliver_many(session, ids, yield_after=turn_seconds,
+                                yield_if=None if others is None else lambda: others(site_id), **settings) if ids else {}
     except Exception:
         session.rollback()
         # The taken events are rows still undelivered, which the sweep sends again; the others

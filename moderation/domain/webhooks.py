@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -137,6 +137,7 @@ def deliver_many(
     health: EndpointHealth | None = None,
     in_hand: Sequence[WebhookDelivery] = (),
     yield_after: float | None = None,
+    yield_if: Callable[[], bool] | None = None,
 ) -> dict[int, Outcome]:
     """Deliver events and record every result in one commit.
 
@@ -152,7 +153,8 @@ def deliver_many(
     manager that enforces it after DNS (webhook_urls.guarded_http). `health`, if given, learns how each site's endpoint answered.
     `in_hand`: the rows themselves, just committed in this session (a scored batch's events), so
     only their locks are read, not the rows and their sites again. `yield_after`: seconds of POSTing
-    a site's events after which the rest are left untried ("later"), `timeout` if not given.
+    a site's events after which the rest are left untried ("later") when `yield_if()` says so (always,
+    if not given); after `timeout` they are in any case.
     """
     if policy is None:
         policy = domain_settings(session).url_policy
@@ -182,8 +184,7 @@ def deliver_many(
     order = sorted(by_site, key=health.order) if health is not None else list(by_site)
     for site_id in order:
         outcomes.update(_deliver_site(by_site[site_id], sites.get(site_id), schedule, timeout=timeout, policy=policy,
-                                      http=http, health=health,
-                                      yield_after=timeout if yield_after is None else yield_after))
+                                      http=http, health=health, yield_after=yield_after, yield_if=yield_if))
     _RECORDED.write_and_release(session, [d for d in deliveries if outcomes[d.id].state not in _UNCHANGED])
     metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state not in _UNCHANGED])
     session.commit()
@@ -215,7 +216,7 @@ def _lock_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
 
 def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_Schedule", *, timeout: float,
                   policy: UrlPolicy, http: Any, health: EndpointHealth | None = None,
-                  yield_after: float | None = None) -> dict[int, Outcome]:
+                  yield_after: float | None = None, yield_if: Callable[[], bool] | None = None) -> dict[int, Outcome]:
     """One site's events in order: the first alone, then PARALLEL_POSTS at a time, until one fails."""
     refusal = _refusal(site, policy)  # once for the site, not per event: the check parses the URL each time
     if refusal is not None:
@@ -229,7 +230,9 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
     window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
     began = time.monotonic()
     while start < len(queue):
-        if start and time.monotonic() - began > (timeout if yield_after is None else yield_after):
+        elapsed = time.monotonic() - began
+        if start and (elapsed > timeout or (yield_after is not None and elapsed > yield_after
+                                            and (yield_if is None or yield_if()))):
             # Slow but answering (a body sent a byte a second), or a turn's time is up: the rest wait
             # for the site's next turn, so one endpoint holds neither this task's other sites nor a
             # worker for long.
