@@ -56,6 +56,18 @@ def test_a_long_report_note_shows_its_start_on_the_card_and_the_rest_on_request(
     assert f"<summary>whole note (1900 characters)</summary>{note}</details>" in html
 
 
+def test_a_card_shows_two_notes_and_the_others_and_the_weights_on_request(sign_in, moderator, site, make_comment,
+                                                                          grant):
+    """A phone review: five notes and ten reporters' weights made a card two screens tall."""
+    grant(moderator, site)
+    make_comment(site.id, reports=[{"reason": "harassment", "note": f"note {n}", "reporter_id": f"r{n}"} for n in range(6)])
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    shown, rest = html.split('<details class="more-notes">', 1)
+    assert "“note 0”" in shown and "“note 1”" in shown and "“note 2”" not in shown
+    assert "<summary>3 more notes</summary>" in rest and "“note 4”" in rest and "“note 5”" not in rest
+    assert '<details class="report-weights-list"><summary>Who reported, and what each weighs</summary>' in html
+
+
 def test_a_comment_the_language_rule_held_is_marked_with_its_language(sign_in, moderator, site, make_comment, grant):
     """A screen reader read "Ты тупой урод" with its English voice: the card named Russian, the text did not."""
     grant(moderator, site)
