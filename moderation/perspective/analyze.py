@@ -77,6 +77,11 @@ def _requested_attribute(name: str, params: Any) -> RequestedAttribute:
     if score_type not in (None, SCORE_TYPE, "SCORE_TYPE_UNSPECIFIED"):
         raise InvalidArgument(f"Requested score type {score_type} is not supported by attribute {name}")
     threshold = fields.field(params, "scoreThreshold")
+    if isinstance(threshold, str):  # proto3 JSON takes a float as a string too ("0.5"), as Google does (a re-check)
+        try:
+            threshold = float(threshold.strip())
+        except ValueError:
+            raise InvalidArgument(f"scoreThreshold for {name} must be a number between 0 and 1.") from None
     if threshold is not None:
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
             raise InvalidArgument(f"scoreThreshold for {name} must be a number between 0 and 1.")

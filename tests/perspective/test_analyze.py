@@ -117,6 +117,11 @@ def test_a_score_threshold_leaves_out_attributes_below_it(client, site):
 
     assert "TOXICITY" in scores
     assert "THREAT" not in scores
+    # proto3 JSON spells a float as a string too, and Google takes it (a re-check).
+    body["requestedAttributes"] = {"TOXICITY": {"scoreThreshold": "0"}, "THREAT": {"scoreThreshold": "1.0"}}
+    assert set(client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()["attributeScores"]) == {"TOXICITY"}
+    body["requestedAttributes"] = {"TOXICITY": {"scoreThreshold": "half"}}
+    assert client.post(f"{ANALYZE}?key={site.api_key}", json=body).status_code == 400
 
 
 def test_span_scores_are_sentences_in_order_counted_in_utf16_as_perspective_counts(client, site):
