@@ -7,7 +7,7 @@ its query, path or (page) form is a 400 before any view runs.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import BaseConverter, Map, PathConverter, ValidationError
 
