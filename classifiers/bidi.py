@@ -38,10 +38,15 @@ _MAY_REORDER = re.compile("[" + RLO + "".join(_TURNING) + "]")
 _TO_ODD = frozenset((RLO, RLE, RLI))
 _TO_EVEN = frozenset((LRO, LRE, LRI))
 _ISOLATES = frozenset((LRI, RLI, FSI))
-# Where a paragraph ends as a site shows it: a blank line (<p> apart), or a paragraph separator; on
-# a page that keeps line breaks, every line break.
-_PARAGRAPH_END = re.compile("\n[ \t\r]*\n|[\u2029\x1c\x1d\x1e\x85]")
-_LINE_END = re.compile("\r\n|[\n\r\u2029\x1c\x1d\x1e\x85]")
+# Where a paragraph ends as a site shows it. Plain text on a page that folds whitespace: only at a
+# paragraph separator, a blank line too becomes a space (the next re-check: "\u202e\n\nuoy llik lliw I"
+# shows as "I will kill you"). A site that makes a <p> of each blank line, or renders the markup a
+# comment box sent (<p>, <br>, <div>): there too. A page that keeps line breaks: at every one.
+_SEPARATORS = "[\u2029\x1c\x1d\x1e\x85]"
+_MARKUP_BREAK = r"<(?:br|p|div|li|h[1-6]|blockquote|tr)\b[^<>]{0,200}>|</(?:p|div|li|h[1-6]|blockquote|tr)\s*>"
+_ALL_FOLDED = re.compile(_SEPARATORS)
+_PARAGRAPH_END = re.compile("\n[ \t\r]*\n|" + _SEPARATORS + "|(?i:" + _MARKUP_BREAK + ")")
+_LINE_END = re.compile("\r\n|[\n\r]|" + _SEPARATORS + "|(?i:" + _MARKUP_BREAK + ")")
 _MAX_DEPTH = 125  # UAX #9's limit: deeper pushes are ignored, as browsers ignore them
 
 
@@ -53,18 +58,25 @@ def may_reorder(text: str) -> bool:
 
 def display_order(text: str) -> list[int] | None:
     """The indices of `text` in display order (left to right), or None when it is read as written.
-    Read both ways where a single line break's place changes it: each index may then come twice."""
+    Read each way a page may lay it out where line breaks or markup change it (see _PARAGRAPH_END),
+    one reading after another: each index may then come more than once."""
     if not may_reorder(text):
         return None
-    folded = _reading(text, _PARAGRAPH_END)
-    if "\n" not in text and "\r" not in text:
-        return folded
-    kept = _reading(text, _LINE_END)
-    if kept == folded:
-        return folded
+    if "\n" not in text and "\r" not in text and "<" not in text:
+        return _reading(text, _ALL_FOLDED)
+    readings: list[list[int] | None] = []
+    for paragraph_end in (_ALL_FOLDED, _PARAGRAPH_END, _LINE_END):
+        reading = _reading(text, paragraph_end)
+        if reading not in readings:
+            readings.append(reading)
+    if len(readings) == 1:
+        return readings[0]
     as_written = list(range(len(text)))
-    line_break = min(i for i in (text.find("\n"), text.find("\r")) if i >= 0)
-    return (folded or as_written) + [line_break] + (kept or as_written)
+    gap = next((i for i, char in enumerate(text) if char.isspace()), 0)
+    order: list[int] = []
+    for reading in readings:
+        order += ([gap] if order else []) + (reading or as_written)
+    return order
 
 
 def _reading(text: str, paragraph_end: re.Pattern[str]) -> list[int] | None:
@@ -131,18 +143,29 @@ def _paragraph_level(text: str, start: int, end: int) -> int:
     return 0
 
 
-def _fsi_is_rtl(text: str, at: int) -> bool:
-    """X5c: a first-strong isolate is right to left if the first strong character up to its PDI is."""
-    depth, end = 0, len(text)
-    for i in range(at + 1, len(text)):
-        if text[i] in _ISOLATES:
-            depth += 1
-        elif text[i] == PDI:
-            if not depth:
-                end = i
-                break
-            depth -= 1
-    return _paragraph_level(text, at + 1, end) == 1
+def _rtl_first_strong_isolates(text: str, in_break: bytearray) -> set[int]:
+    """X5c for every first-strong isolate in one pass: those whose first strong character before
+    their PDI (skipping nested isolates, within the paragraph) is right to left. A strong character
+    decides only the innermost open isolate. A scan to the PDI per isolate took 4 s for 5,000 of
+    them and stalled scoring for every site (the next re-check)."""
+    rtl: set[int] = set()
+    open_isolates: list[tuple[int, bool]] = []  # (index, still undecided FSI)
+    for i, char in enumerate(text):
+        if in_break[i]:
+            open_isolates.clear()
+        elif char in _ISOLATES:
+            open_isolates.append((i, char == FSI))
+        elif char == PDI:
+            if open_isolates:
+                open_isolates.pop()
+        elif open_isolates and open_isolates[-1][1]:
+            kind = unicodedata.bidirectional(char)
+            if kind in ("L", "R", "AL"):
+                at = open_isolates[-1][0]
+                if kind != "L":
+                    rtl.add(at)
+                open_isolates[-1] = (at, False)
+    return rtl
 
 
 def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END) -> tuple[list[int], list[str]]:
@@ -154,6 +177,7 @@ def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END)
     in_break = bytearray(len(text))
     for start, end in breaks:
         in_break[start:end] = b"\x01" * (end - start)
+    rtl_isolates = _rtl_first_strong_isolates(text, in_break) if FSI in text else set()
     starts = [0] + [end for _, end in breaks]
     base = {start: _paragraph_level(text, start, next_start)
             for start, next_start in zip(starts, [s for s, _ in breaks] + [len(text)])}
@@ -173,7 +197,7 @@ def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END)
             strong.append("N")
             continue
         if char == FSI:
-            char = RLI if _fsi_is_rtl(text, i) else LRI
+            char = RLI if i in rtl_isolates else LRI
         if char in _TO_ODD or char in _TO_EVEN:
             embedding.append(level)
             pushed = level + 1 + (level % 2 == (char in _TO_ODD))  # the next odd, or the next even, level

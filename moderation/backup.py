@@ -87,7 +87,11 @@ def restore(database_url: str, source: Path, known_revisions: Collection[str] = 
     every setting the dump makes (17 and later) the restore is one transaction: all or nothing."""
     if not source.is_file():
         raise BackupError(f"no such dump: {source}")
-    unknown = [r for r in dump_revisions(source) if known_revisions and r not in known_revisions]
+    revisions = dump_revisions(source)
+    if known_revisions and not revisions:
+        raise BackupError(f"{source} holds no migration stamp: it is not a dump of this service's database; "
+                          "nothing was changed")
+    unknown = [r for r in revisions if known_revisions and r not in known_revisions]
     if unknown:
         raise BackupError(f"{source} comes from a newer release (its database is at migration {unknown[0]}, which "
                           "this code does not have): restore it with that release or a later one; nothing was changed")
@@ -111,22 +115,47 @@ def restore(database_url: str, source: Path, known_revisions: Collection[str] = 
 # and the restored service gave them out again (comment 13866 was another comment to the site that
 # had it, a delivery id the site had seen was a new event it ignored, and a new decision at version
 # 3 lost to the lost one's version 3 under "apply only newer versions": a disaster-recovery drill).
+# Past the higher of the dump's and the database's before the restore: restoring one dump twice gave
+# out the same ids again (the next re-check). A bigint sequence (comments, events, the audit log) by a
+# billion, over a year at 27 comments a second; an int one (sites, users) by ten million.
 RESTORE_ID_GAP = 10_000_000
+RESTORE_BIGINT_ID_GAP = 1_000_000_000
 RESTORE_VERSION_GAP = 1_000
 
+_SEQUENCES = ("SELECT format('%I.%I', schemaname, sequencename), data_type::text, coalesce(last_value, 0) "
+              "FROM pg_sequences WHERE schemaname = current_schema()")
 
-def after_restore(database_url: str) -> str | None:
-    """Move ids and versions past anything the lost time may have issued; return when the backup's
-    last recorded action was (its newest audit entry or comment), or None for an empty one."""
+
+def sequence_marks(database_url: str) -> tuple[dict[str, int], int]:
+    """Before a restore: each id sequence's last value, and the highest comment version (0, 0 for a
+    database without the tables: a new machine)."""
+    engine = create_engine(database_url, connect_args={"connect_timeout": 10})
+    try:
+        with engine.connect() as connection:
+            marks = {name: int(last) for name, _, last in connection.execute(text(_SEQUENCES))}
+            has_comments = connection.execute(text("SELECT to_regclass('comments') IS NOT NULL")).scalar_one()
+            version = connection.execute(text("SELECT coalesce(max(version), 0) FROM comments")).scalar_one() \
+                if has_comments else 0
+    finally:
+        engine.dispose()
+    return marks, int(version)
+
+
+def after_restore(database_url: str, before: tuple[dict[str, int], int] = ({}, 0)) -> str | None:
+    """Move ids and versions past anything issued before the restore or in the lost time after the
+    backup (`before`: `sequence_marks` of the database it replaced); return when the backup's last
+    recorded action was (its newest audit entry or comment), or None for an empty one."""
+    marks, highest_version = before
     engine = create_engine(database_url, connect_args={"connect_timeout": 10})
     try:
         with engine.begin() as connection:
-            sequences = connection.execute(text(
-                "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences WHERE schemaname = current_schema()")).scalars().all()
-            for sequence in sequences:
-                connection.execute(text("SELECT setval(CAST(:s AS regclass), nextval(CAST(:s AS regclass)) + :gap)"),
-                                   {"s": sequence, "gap": RESTORE_ID_GAP})
-            connection.execute(text("UPDATE comments SET version = version + :gap"), {"gap": RESTORE_VERSION_GAP})
+            for sequence, data_type, last in connection.execute(text(_SEQUENCES)).all():
+                gap = RESTORE_BIGINT_ID_GAP if data_type == "bigint" else RESTORE_ID_GAP
+                connection.execute(text("SELECT setval(CAST(:s AS regclass), :value)"),
+                                   {"s": sequence, "value": max(int(last), marks.get(sequence, 0)) + gap})
+            # Each comment's version past every version given out before, its own included.
+            connection.execute(text("UPDATE comments SET version = version + :gap"),
+                               {"gap": max(RESTORE_VERSION_GAP, highest_version)})
             last = connection.execute(text(
                 "SELECT greatest((SELECT max(at) FROM audit_log), (SELECT max(received_at) FROM comments))")).scalar_one()
     finally:

@@ -30,7 +30,8 @@ def _message(exc: HTTPException) -> str:
         return f"there is nothing at {request.path}: no such comment, or no such endpoint (see /api/v1/openapi.json)"
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         allowed = sorted(set(exc.valid_methods) - {"HEAD", "OPTIONS"}) or sorted(exc.valid_methods)
-        return f"{request.path} does not take {request.method}; it takes {' or '.join(allowed)}"
+        listed = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " or " + allowed[-1]
+        return f"{request.path} does not take {request.method}; it takes {listed}"
     return exc.description or exc.name
 
 

@@ -63,7 +63,7 @@ def db_restore(source: Path, yes: bool) -> None:
     Stop the service first: its workers would write into a database being replaced. A dump from an
     older release is brought up to date by the migrations that follow.
     """
-    from moderation.backup import RESTORE_ID_GAP, RESTORE_VERSION_GAP, BackupError, after_restore, restore
+    from moderation.backup import BackupError, after_restore, restore, sequence_marks
     from moderation.config import Config
     from moderation.migrate import known_revisions, upgrade
 
@@ -73,20 +73,21 @@ def db_restore(source: Path, yes: bool) -> None:
     if not yes:
         click.confirm(f"Replace every table of the database with {source}?", abort=True)
     url = app.config["DATABASE_URL"]
+    before = sequence_marks(url)
     try:
         ignored = restore(url, source, known_revisions(url))
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     upgrade(url)
-    last = after_restore(url)
+    last = after_restore(url, before)
     if ignored:
         click.echo(f"ignored {len(ignored)} error(s) an older server gives a newer dump: {ignored[0]}")
     click.echo(f"restored {source}; the database is up to date")
     if last is not None:
         click.echo(f"the backup's last recorded action was at {last}: comments, decisions and settings after "
                    "that are not in it (a site's comments since then can be posted again)")
-    click.echo(f"new ids start {RESTORE_ID_GAP:,} past the backup's and every comment's version is "
-               f"{RESTORE_VERSION_GAP:,} higher, so nothing a site received after the backup is reused")
+    click.echo("new ids start far past the backup's and this database's, and every comment's version past any "
+               "given out before, so nothing a site received after the backup is reused")
     if new_key:  # a drill: the restored machine made its own key, and no one said so
         click.echo(f"note: this machine had no SECRET_KEY, so a new one is in {config.VAR_DIR / 'secret_key'}: "
                    "everyone signs in again and the moderator ids sites see change; to keep them, copy the old "

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.status import audit, now
+from moderation.domain.webhooks import SITE_DEACTIVATED
 from moderation.models import Site, WebhookDelivery
 
 PAGE_SIZE = 200
@@ -39,7 +40,9 @@ def dead_letter_condition() -> ColumnElement[bool]:
     """Events that used up their retries, of sites still active: a deactivated site's are closed
     for good (domain/sites.set_site_active), not waiting for an admin to replay them."""
     return and_(WebhookDelivery.failed == true(), WebhookDelivery.delivered_at.is_(None),
-                WebhookDelivery.site_id.in_(select(Site.id).where(Site.active.is_(True))))
+                WebhookDelivery.site_id.in_(select(Site.id).where(Site.active.is_(True))),
+                # nor, once it is back, those its deactivation closed (the next re-check: replay sent them stale)
+                WebhookDelivery.last_error.is_distinct_from(SITE_DEACTIVATED))
 
 
 def _query(site_id: int | None):

@@ -8,6 +8,7 @@ is not obfuscated the same way, and normalising would glue digits to words.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -164,6 +165,7 @@ _NUMBER_WITH_O = re.compile(r"(?<![^\W\d_])[\dOo](?:[\dOo]|[ ().-](?=[\dOo])){5,
 _ONE_AMONG_DIGITS = re.compile(r"(?<=\d)[lI](?=\d)")
 
 
+@functools.lru_cache(maxsize=32)  # the four personal-information rules read the same comment in turn
 def _visible(text: str) -> str:
     if text.isascii():
         return text

@@ -176,7 +176,7 @@ _IN_FLIGHT_LOCK = threading.Lock()
 
 
 def _lookup(host: str, port: int) -> Future[list[Any]]:
-    key = (host, port)
+    key = (host.lower().rstrip("."), port)  # one name, however it is spelled
     with _IN_FLIGHT_LOCK:
         running = _IN_FLIGHT.get(key)
         if running is not None and not running.done():

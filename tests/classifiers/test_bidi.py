@@ -14,11 +14,14 @@ RLM, ALM = "\u200f", "\u061c"
     (f"Someone should {RLO}toohs{PDF} the mayor.", "Someone should shoot the mayor."),
     (f"{RLO}.toidi diputs a era uoY{PDF}", "You are a stupid idiot."),
     (f"I know where you {RLO}evil", "I know where you live"),                 # no PDF: to the paragraph's end
-    (f"x{RLO}ab\n\ncd", "xba\n\ncd"),                                    # ... and no further
+    # ... and no further where the page makes a paragraph of it; where it folds whitespace, further
+    # (the next re-check: "{RLO}\n\nuoy llik lliw I" shows as "I will kill you"). Each reading, in turn.
+    (f"x{RLO}ab\n\ncd", "xdc\n\nba\nxba\n\ncd"),
+    (f"{RLO}hi<p>I will kill you", "uoy llik lliw I>p<ih ih<p>I will kill you"),  # a site that renders the markup
     # A single line break: HTML folds it into a space, so the override reaches the next line (a
     # re-check); a page that keeps line breaks ends the paragraph there (the next re-check). Both.
     (f"x{RLO}ab\ncd", "xdc\nba\nxba\ncd"),
-    (f"Nice article.{RLO}\nI will kill you", "Nice article.uoy llik lliw I\n\nNice article.\nI will kill you"),
+    (f"Nice article.{RLO}\nI will kill you", "Nice article.uoy llik lliw I\n Nice article.\nI will kill you"),
     (f"a {RLO}b {LRO}cd ef{PDF} g{PDF} h", "a g cd ef b h"),                  # left to right inside it
     (f"a {RLI}b {RLO}dc{PDF}{PDI} e", "a cd b e"),  # an isolate right to left: its runs from the right
     (f"a {RLE}toohs{PDF} b", "a toohs b"),  # an embedding is not an override: Latin letters stay as written
@@ -86,3 +89,13 @@ def test_the_reordering_is_l2_as_written_on_any_nesting():
         text = RLO + "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80)))
         levels = _resolved_levels(*_explicit_levels(text))
         assert l2_order(levels) == _reference_order(levels), repr(text)
+
+
+def test_thousands_of_isolates_take_linear_time():
+    """The next re-check: each first-strong isolate scanned on to its PDI, so 20,000 of them in one
+    comment took minutes and stalled scoring for every site."""
+    import time
+
+    started = time.perf_counter()
+    assert in_display_order("\u2068" * 20_000 + RLM + "hello").endswith("hello")
+    assert time.perf_counter() - started < 15  # quadratic: 4 s at 5,000, about a minute at 20,000; linear: 0.02 s
