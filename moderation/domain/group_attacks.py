@@ -57,7 +57,7 @@ _VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|ape
            r"|garbage|a\s+disease|a\s+cancer|a\s+plague|cancer|not\s+human|inferior|worthless|disgusting|evil|dogs|beasts"
            r"|degenerates|less\s+than\s+human|property"
            # the stereotype stated as fact: "Black people are less intelligent.", "Gypsies are thieves".
-           r"|less\s+intelligent|stupider|thieves|criminals|rapists|terrorists|paedophiles|pedophiles|lazy|dirty"
+           r"|less\s+intelligent|stupider|thieves|criminals|rapists|terrorists|paedophiles|pedophiles|lazy(?!\s+about\b)|dirty"
            r"|perverts|predators|greedy|lazy\s+scroungers|scroungers|leeches|a\s+burden|a\s+drain|invaders|an\s+invasion"
            r"|a\s+disgrace\s+to\s+humanity|an\s+abomination|abominations|mentally\s+ill|diseased|breeding\s+stock)")
 _HARMED = (r"(?:die|killed|shot|hanged|hung|gassed|exterminated|deported|wiped\s+out|eradicated|sterili[sz]ed|burned"
@@ -80,7 +80,7 @@ _ATTACK = re.compile(
     # Not a denial between ("most muslims are not terrorists": a re-check saw it fire).
     # "No doubt" and "not only" deny nothing: "Gypsies are no doubt thieves." (the next re-check).
     r"|\b" + _GROUP + r"\s+(?:are|r|is)\s+(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
-    + _VERMIN + r"\b(?!\s+(?:owners?|rights|taxes|values?|prices?|developers?|about)\b)"
+    + _VERMIN + r"\b(?!\s+(?:owners?|rights|taxes|values?|prices?|developers?)\b)"
     r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
     + _HARMED + r"\b"
     r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"

@@ -124,7 +124,7 @@ _SITE_ONLY = (
     # "They" are often data brokers listing what they hold: "They know where you live and what you
     # buy." held a privacy complaint (a re-check).
     r"\bthey\s+know\s+where\s+(?:you|u)\s+(?:live|work|sleep|park|walk|go\s+to\s+school)"
-    r"(?!\s*,?\s*and\s+(?:what|who|how|when|which|where|everything|all|more)\b)" + _SAID_LAST,
+    r"(?!\s*,?\s*and\s+(?:what|everything|how\s+much|how\s+many)\b)" + _SAID_LAST,
     r"\b(?:i|we|they)\s+know\s+where\s+" + _KIN + r"\s+(?:live|lives|work|works|sleep|sleeps|go(?:es)?\s+to\s+school)"
     + _SAID_LAST,
     # Called for, or ordered: not "the photographers lined up and shot the royal couple".
@@ -174,8 +174,9 @@ _SITE_ONLY = (
     r"\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
     r"|\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?pay\s+(?:you|u)\s+a\s+little\s+visit\b"
     # ... or by the menacing company one keeps: "The boys would happily pay you a visit." (a re-check)
-    r"|\b(?:the\s+(?:boys|lads)|my\s+(?:friends|boys|lads|mates|brothers|cousins)|some(?:body|one)|friends\s+of\s+mine"
-    r"|a\s+few\s+of\s+us)(?:'d|\s+would|'ll|\s+will|\s+could|\s+can)\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)"
+    r"|\b(?:the\s+(?:boys|lads)|my\s+(?:friends|boys|lads|mates|brothers|cousins)|friends\s+of\s+mine|a\s+few\s+of\s+us)"
+    r"(?:'d|\s+would|'ll|\s+will|\s+could|\s+can)\s+(?:\w+\s+)?(?:(?:happily|gladly)\s+)?pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
+    r"|\bsome(?:body|one)(?:'d|\s+would|'ll|\s+will|\s+could|\s+can)\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)"
     r"\s+a\s+(?:little\s+)?visit\b",
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic

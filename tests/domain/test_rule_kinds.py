@@ -67,6 +67,7 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Gypsies are thieves, every one of them.",
     "Roma are thieves.", "Poles are lazy.", "Women are property.",  # a re-check
     "Gypsies are no doubt thieves.", "Immigrants are no doubt criminals.", "Muslims are not only terrorists.",  # the next
+    "Immigrants are parasites about to take over.", "Jews are rats about money.",  # ... and the one after
     "Every one of these illegals should be drowned in the Channel.",
     "The Jews control the media, everyone knows it.",
     "I hate Polish people.",
@@ -179,6 +180,7 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Enjoy your last Christmas.",
     "There are plenty of us who'd happily pay you a visit.",
     "The boys would happily pay you a visit.", "My friends will gladly pay you a little visit.",  # the next re-check
+    "They know where you live and where your kids go to school.", "The boys will pay you a visit.",  # the one after
     # A re-check of those: more words before the harm to "you" or "her", "on" a day, "they" who know.
     "I am going to drive to your house and strangle you.",
     "I will track down the editor and strangle her.",
