@@ -110,14 +110,15 @@ def restore(database_url: str, source: Path, known_revisions: Collection[str] = 
     return errors
 
 
-# After a restore every id sequence moves this far past the dump's, and every comment's version this
-# far: the lost time after the backup had handed out ids, delivery ids and versions that sites hold,
-# and the restored service gave them out again (comment 13866 was another comment to the site that
-# had it, a delivery id the site had seen was a new event it ignored, and a new decision at version
-# 3 lost to the lost one's version 3 under "apply only newer versions": a disaster-recovery drill).
-# Past the higher of the dump's and the database's before the restore: restoring one dump twice gave
-# out the same ids again (the next re-check). A bigint sequence (comments, events, the audit log) by a
-# billion, over a year at 27 comments a second; an int one (sites, users) by ten million.
+# After a restore every id sequence moves this far past the higher of the dump's and the replaced
+# database's, and every comment's version at least this far: the lost time after the backup had
+# handed out ids, delivery ids and versions that sites hold, and the restored service gave them out
+# again (comment 13866 was another comment to the site that had it, a delivery id the site had seen
+# was a new event it ignored, and a new decision at version 3 lost to the lost one's version 3 under
+# "apply only newer versions": a disaster-recovery drill); measured from the dump alone, restoring
+# one dump twice gave out the same ids again (the next re-check). A bigint sequence (comments,
+# events, the audit log) by a billion, over a year at 27 comments a second; an int one (sites,
+# users) by ten million.
 RESTORE_ID_GAP = 10_000_000
 RESTORE_BIGINT_ID_GAP = 1_000_000_000
 RESTORE_VERSION_GAP = 1_000
