@@ -14,10 +14,11 @@ is read in.
 
 The paragraph's direction is its first strong character's (UAX #9 P2-P3), as a browser sets it for
 dir="auto", which the review cards use: a Latin text that opens with an RLM is laid out right to
-left. Where a single line break ends a paragraph depends on the page: HTML folds it into a space,
-so an override before it reaches the next line, while a page that keeps line breaks (the review
-cards, many comment widgets: white-space: pre-wrap) ends the paragraph there. When the two readings
-differ, the text is read both ways, one after the other: each hid a threat from the other (a re-check).
+left. Where a paragraph ends depends on the page: one that folds whitespace joins even blank lines,
+so an override reaches past them; one that makes a <p> of each blank line, or renders the markup a
+comment box sent, ends it there; one that keeps line breaks (the review cards, many comment widgets:
+white-space: pre-wrap) ends it at every line break. Where these readings differ, the text is read
+each way, one after another: each had hidden a threat from the others (two re-checks).
 
 Right-to-left letters (Hebrew, Arabic) drawn right to left keep the order they are read in, word by
 word, so their words stay words; what moves is Latin letters laid out against their own direction.
