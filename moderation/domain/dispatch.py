@@ -77,6 +77,10 @@ class Dispatcher(Protocol):
         """A turn begins: up to `limit` of the site's waiting events, oldest first; events added
         from now on queue the site's next turn."""
 
+    def other_turns_waiting(self, site_id: int) -> bool:
+        """Whether another site's turn is queued and not started; True when it cannot tell, since
+        a short turn is the fair guess."""
+
     def end_site_turn(self, site_id: int, put_back: list[int]) -> None:
         """A turn ends: `put_back` (not tried: the endpoint was slow) first in line again, and the
         site's next turn queued if events are waiting."""

@@ -25,10 +25,9 @@ def deliver_turn(session: Session, site_id: int, *, limit: int = TURN_SIZE, turn
     the queue, behind the other sites' turns. `settings` are deliver_many's."""
     turns = dispatcher(session)
     ids = turns.take_site_webhooks(site_id, limit)
-    others = getattr(turns, "other_turns_waiting", None)
     try:
         outcomes = deliver_many(session, ids, yield_after=turn_seconds,
-                                yield_if=None if others is None else lambda: others(site_id), **settings) if ids else {}
+                                yield_if=lambda: turns.other_turns_waiting(site_id), **settings) if ids else {}
     except Exception:
         session.rollback()
         # The taken events are rows still undelivered, which the sweep sends again; the others

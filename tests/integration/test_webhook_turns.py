@@ -47,6 +47,24 @@ def turns(queue, services) -> CeleryDispatcher:
     return CeleryDispatcher(queue, services.redis())
 
 
+@pytest.fixture
+def hooked(app, make_site, turns):
+    """A site whose webhook is a live receiver, an app context, and `events(n)`: n of the site's
+    events committed, not yet sent, with this context's session then using `turns`."""
+    with WebhookReceiver() as receiver:
+        site = make_site("hooked", webhook_url=receiver.url)
+        receiver.secret = site.webhook_secret
+
+        def events(count: int) -> list[int]:
+            ids = queue_events(app, site.id, count)
+            # Set after: the app context queue_events pushes removes this one's session as it ends.
+            db.session.info["dispatcher"] = turns
+            return ids
+
+        with app.app_context():
+            yield receiver, site, events
+
+
 def test_a_flood_queues_one_turn_so_a_quiet_sites_event_waits_behind_one_task_not_ninety(turns, queue):
     for batch in range(90):  # a 22,500-comment flood's scored batches
         turns.send_webhooks({LOUD: list(range(batch * 250, (batch + 1) * 250))})
@@ -99,18 +117,13 @@ def test_with_redis_down_events_are_left_to_the_sweep_without_an_error(tmp_path,
     assert down.take_site_webhooks(LOUD, 200) == [] and queue.tasks == []
 
 
-def test_a_turn_delivers_its_sites_waiting_events_signed_and_leaves_nothing_waiting(app, make_site, turns, queue,
-                                                                                    services):
-    with WebhookReceiver() as receiver:
-        site = make_site("hooked", webhook_url=receiver.url)
-        receiver.secret = site.webhook_secret
-        ids = queue_events(app, site.id, 3)
-        with app.app_context():
-            db.session.info["dispatcher"] = turns
-            turns.send_webhooks({site.id: ids})
-            outcomes = deliver_turn(db.session, site.id, **SETTINGS)
-            assert {i: o.state for i, o in outcomes.items()} == {i: "delivered" for i in ids}
-            assert all(db.session.get(WebhookDelivery, i).delivered_at is not None for i in ids)
+def test_a_turn_delivers_its_sites_waiting_events_signed_and_leaves_nothing_waiting(hooked, turns, queue, services):
+    receiver, site, events = hooked
+    ids = events(3)
+    turns.send_webhooks({site.id: ids})
+    outcomes = deliver_turn(db.session, site.id, **SETTINGS)
+    assert {i: o.state for i, o in outcomes.items()} == {i: "delivered" for i in ids}
+    assert all(db.session.get(WebhookDelivery, i).delivered_at is not None for i in ids)
     assert sorted(r.event["delivery_id"] for r in receiver.received) == ids
     assert all(r.signature_valid for r in receiver.received)
     assert queue.tasks == [(WEBHOOK_SITE_TASK, [site.id])]  # no next turn: nothing waits
@@ -139,25 +152,20 @@ def test_the_sweeps_resend_queues_a_turn_though_one_seems_queued(turns, queue):
     assert turns.take_site_webhooks(LOUD, 200) == [1, 2, 3]
 
 
-def test_a_turn_whose_time_is_up_while_another_site_waits_leaves_the_rest_first_in_line(app, make_site, turns,
-                                                                                         queue, services):
+def test_a_turn_whose_time_is_up_while_another_site_waits_leaves_the_rest_first_in_line(hooked, turns, queue):
     """While another site's turn waits, a turn POSTs for TURN_SECONDS, not TURN_SIZE events whatever they
     take: by count, three flooding sites' turns of 200 kept a quiet site's event 8 s at the median (an
     agency's 25 sites). With no one waiting it goes on: cut short always, a slow endpoint got one event a
     turn and most of a flood had not arrived after 280 s (bench/webhook_fairness.py)."""
-    with WebhookReceiver() as receiver:
-        site = make_site("hooked", webhook_url=receiver.url)
-        receiver.secret = site.webhook_secret
-        ids = queue_events(app, site.id, 8)
-        with app.app_context():
-            db.session.info["dispatcher"] = turns
-            turns.send_webhooks({site.id: ids[:4]})
-            alone = deliver_turn(db.session, site.id, turn_seconds=0.0, **SETTINGS)
-            assert sorted(alone) == ids[:4]  # no one waiting: the whole turn
-            turns.send_webhooks({site.id: ids[4:]})
-            turns.send_webhooks({QUIET: [99_999]})  # another site's turn queued behind
-            outcomes = deliver_turn(db.session, site.id, turn_seconds=0.0, **SETTINGS)
-        assert {i: o.state for i, o in outcomes.items()} == {ids[4]: "delivered"}  # the first alone, then time's up
-        assert sorted(r.event["delivery_id"] for r in receiver.received) == ids[:5]
+    receiver, site, events = hooked
+    ids = events(8)
+    turns.send_webhooks({site.id: ids[:4]})
+    alone = deliver_turn(db.session, site.id, turn_seconds=0.0, **SETTINGS)
+    assert sorted(alone) == ids[:4]  # no one waiting: the whole turn
+    turns.send_webhooks({site.id: ids[4:]})
+    turns.send_webhooks({QUIET: [99_999]})  # another site's turn queued behind
+    outcomes = deliver_turn(db.session, site.id, turn_seconds=0.0, **SETTINGS)
+    assert {i: o.state for i, o in outcomes.items()} == {ids[4]: "delivered"}  # the first alone, then time's up
+    assert sorted(r.event["delivery_id"] for r in receiver.received) == ids[:5]
     assert queue.tasks[-1] == (WEBHOOK_SITE_TASK, [site.id])  # the site's next turn, at the back
     assert turns.take_site_webhooks(site.id, 200) == ids[5:]
