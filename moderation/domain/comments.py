@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Integer, bindparam, case, cast, exists, func, literal, null, select, true
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
+from sqlalchemy import Integer, bindparam, exists, func, select, true
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.lifecycle import PENDING
 from moderation.domain.loaded_rows import as_loaded
-from moderation.domain.stories import STORY_HOLD, check_open
+from moderation.domain.stories import check_open, story_rule_hits
 from moderation.models import Comment, Site, Story
 from moderation.observability import metrics
 
@@ -154,18 +154,10 @@ def _insert_if_story_open_statement(names: tuple[str, ...]):
     story_closed = exists().where(Story.site_id == bindparam("site_id"), Story.story_id == bindparam("story_id"),
                                   Story.closed.is_(True))
     source = (select(*[bindparam(name, type_=columns[name].type) for name in names],
-                     _story_hold(bindparam("site_id"), bindparam("story_id")))
+                     story_rule_hits(bindparam("site_id"), bindparam("story_id")).label("rule_hits"))
               .select_from(_shared_site_lock()).where(~story_closed))
     return (insert(Comment.__table__).from_select([*names, "rule_hits"], source)
             .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(*_RETURNED))
-
-
-def _story_hold(site_id, story_id):  # noqa: ANN001, ANN202 - SQL expressions
-    """A new comment's rule hits: the story's hold if the story is pre-moderated, as scoring will
-    record it. Until then it was a pending comment like any other, and a post-moderation site was
-    told to show it (`visible`) on a story whose every comment waits for a moderator (a re-check)."""
-    premoderated = exists().where(Story.site_id == site_id, Story.story_id == story_id, Story.premoderated.is_(True))
-    return case((premoderated, cast(literal(json.dumps([STORY_HOLD.as_json()])), JSONB)), else_=null()).label("rule_hits")
 
 
 _NEW_COLUMNS = ("site_id", "external_id", "story_id", "story_url", "story_title", "author_id", "author_name",
@@ -180,7 +172,7 @@ def _insert_new_statement():
     columns = Comment.__table__.c
     arrays = func.unnest(*[bindparam(name, type_=ARRAY(columns[name].type)) for name in _NEW_COLUMNS])
     rows = arrays.table_valued(*_NEW_COLUMNS).render_derived()
-    source = select(*rows.c, _story_hold(rows.c.site_id, rows.c.story_id)).select_from(
+    source = select(*rows.c, story_rule_hits(rows.c.site_id, rows.c.story_id).label("rule_hits")).select_from(
         rows.join(_shared_site_lock(), true()))
     return (insert(Comment.__table__).from_select([*_NEW_COLUMNS, "rule_hits"], source)
             .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(*_RETURNED))

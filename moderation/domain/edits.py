@@ -22,8 +22,8 @@ from moderation.domain.errors import NotFound
 from moderation.domain.lifecycle import (DECIDED, EDIT, HELD, PENDING, REJECTED, TransitionRefused, audit, can_change,
                                         change_status)
 from moderation.domain.policy import Verdict
-from moderation.domain.stories import story_hit
-from moderation.models import Comment, CommentRevision, Site, Story, WebhookDelivery
+from moderation.domain.stories import story_rule_hits
+from moderation.models import Comment, CommentRevision, Site, WebhookDelivery
 
 EDITED = "edited_after_decision"  # the flag a moderator sees on the card
 
@@ -63,10 +63,7 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
     comment.decision = comment.decision_reason = comment.decided_at = comment.decided_by = None
     comment.scoring_failed_at = comment.scoring_error = None
     comment.scoring_attempts = 0
-    # Until scored again it carries its story's hold, as a new comment does from its INSERT: on a
-    # pre-moderated story an edit came back pending and visible on a post-moderation site (a re-check).
-    held = story_hit(session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == comment.story_id)))
-    comment.rule_hits = [held.as_json()] if held is not None else None
+    comment.rule_hits = session.scalar(select(story_rule_hits(site.id, comment.story_id)))
     comment.review_after_edit = comment.review_after_edit or was_decided
     actor = f"site:{site.id}"
     audit(session, actor, "comment:edited", comment_id=comment.id, revision=revision, review_after=was_decided)

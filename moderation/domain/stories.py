@@ -5,10 +5,12 @@ site's rules. Changes are audited like every admin change.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import case, cast, exists, literal, null, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, DomainError, ValidationFailed
@@ -65,6 +67,16 @@ def story_hit(story: Story | None) -> Hit | None:
     if story is None or not story.premoderated:
         return None
     return STORY_HOLD
+
+
+def story_rule_hits(site_id, story_id):  # noqa: ANN001, ANN201 - SQL expressions in and out
+    """A new or edited text's rule hits until it is scored: the story's hold if the story is
+    pre-moderated, as scoring will record it. Without it such a comment was pending like any other,
+    and a post-moderation site was told to show it (`visible`) on a story whose every comment waits
+    for a moderator (re-checks: a new comment, then an edit). SQL, so an INSERT computes it in its
+    own statement."""
+    premoderated = exists().where(Story.site_id == site_id, Story.story_id == story_id, Story.premoderated.is_(True))
+    return case((premoderated, cast(literal(json.dumps([STORY_HOLD.as_json()])), JSONB)), else_=null())
 
 
 def list_stories(session: Session, site_id: int) -> Sequence[Story]:
