@@ -39,9 +39,11 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
     if site_id is not None:
         # One site's entries: about its comments (scoring, decisions, reports), about the site itself
         # (settings, keys, rules), and what its key did. An agency running 25 sites had no way to
-        # read one site's log: scorer and moderator entries do not name the site.
+        # read one site's log: scorer and moderator entries do not name the site. A bulk decision's
+        # summary names every site it touched.
         query = query.where(or_(AuditEntry.comment_id.in_(select(Comment.id).where(Comment.site_id == site_id)),
                                 AuditEntry.details["site_id"].astext == str(site_id),
+                                AuditEntry.details.contains({"site_ids": [site_id]}),
                                 AuditEntry.actor == f"site:{site_id}"))
     if who.strip():
         # Who acted, or whose account was acted on: "olu" finds olu's own decisions and the day an

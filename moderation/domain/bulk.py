@@ -101,9 +101,11 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
         else:
             result.decided.append(comment_id)
             result.versions[comment_id] = comment.version
-    # One entry tying the individual decisions together, so the audit log shows they were one action.
+    # One entry tying the individual decisions together, so the audit log shows they were one action;
+    # its sites, so a site's log shows it too.
     audit(session, f"user:{user.username}", f"bulk:{action}", reason=reason, decided=result.decided,
-          skipped=[[s.comment_id, s.why] for s in result.skipped])
+          skipped=[[s.comment_id, s.why] for s in result.skipped],
+          site_ids=sorted({locked[i].site_id for i in result.decided}))
     commit_and_send(session, deliveries)
     return result
 
@@ -118,6 +120,7 @@ def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: U
     if len(items) > MAX_BULK:
         raise ValidationFailed(f"at most {MAX_BULK} comments can be undone at once", field="ids")
     result = BulkResult(action="undo")
+    sites: set[int] = set()
     for comment_id, version in items:
         try:
             comment = undo_decision(session, comment_id, user=user, expected_version=version, window=window)
@@ -127,9 +130,10 @@ def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: U
         else:
             result.decided.append(comment_id)
             result.versions[comment_id] = comment.version
+            sites.add(comment.site_id)
     # As bulk_decide does: one entry tying the undos together, each already committed on its own.
     audit(session, f"user:{user.username}", "bulk:undo", undone=result.decided,
-          skipped=[[s.comment_id, s.why] for s in result.skipped])
+          skipped=[[s.comment_id, s.why] for s in result.skipped], site_ids=sorted(sites))
     commit_and_send(session, [])
     return result
 

@@ -1,9 +1,13 @@
 """The admin's audit log page: filters by who, what and comment, older entries a page at a time."""
+from datetime import timedelta
+
 import pytest
 
 from moderation import db
 from moderation.domain.audit_search import audit_page
+from moderation.domain.bulk import bulk_decide, bulk_undo
 from moderation.domain.lifecycle import audit
+from moderation.models import User
 
 
 @pytest.fixture
@@ -107,3 +111,19 @@ def test_an_admin_reads_one_sites_log(app, sign_in, admin, site, make_site, make
     assert mine.count("<tr>") == 2 and "pending → published" not in mine  # the first site's two comment entries
     assert _rows(client.get(f"/admin/audit?site={other.id}").get_data(as_text=True)) == 3
     assert client.get("/admin/audit?site=abc").status_code == 400
+
+
+def test_a_sites_log_shows_the_bulk_decisions_and_undos_that_touched_it(app, sign_in, admin, site, make_site,
+                                                                        make_comment):
+    """The summary entry tying a bulk action together names no comment of its own, so a site's log
+    had left it out."""
+    other = make_site("other-gazette")
+    mine = make_comment(site.id)
+    with app.app_context():
+        user = db.session.get(User, admin.id)
+        decided = bulk_decide(db.session, [(mine, 1)], user=user, action="approve", reason=None)
+        bulk_undo(db.session, [(mine, decided.versions[mine])], user=user, window=timedelta(minutes=5))
+    client = sign_in(admin)
+    ours = client.get(f"/admin/audit?site={site.id}&what=bulk").get_data(as_text=True)
+    assert _rows(ours) == 2 and 'title="bulk:approve"' in ours and 'title="bulk:undo"' in ours
+    assert "No entries match." in client.get(f"/admin/audit?site={other.id}&what=bulk").get_data(as_text=True)
