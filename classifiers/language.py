@@ -219,10 +219,16 @@ def _disguised_english(plain: str) -> bool:
     return best["lang"] == ENGLISH and float(best["score"]) >= MIN_CONFIDENCE
 
 
+# A capitalised word with a capitalised one after it is a given name, as "Randi" is in "(Randi
+# Weingarten)": the part in brackets had been held as Hindi abuse. "Du Wichser" still counts.
+_GIVEN_NAME = re.compile(r"\b([A-Z][a-z]+)\s+[A-Z][a-z]+")
+
+
 def _foreign_abuse(plain: str) -> Language | None:
     """A short comment with another language's abuse (_FOREIGN_ABUSE) and no English word in it."""
     words = {w.lower().replace("’", "'") for w in _WORD.findall(plain)}
-    found = sorted(_FOREIGN_ABUSE[w] for w in words if w in _FOREIGN_ABUSE)
+    names = {m.group(1).lower() for m in _GIVEN_NAME.finditer(plain)}
+    found = sorted(_FOREIGN_ABUSE[w] for w in words if w in _FOREIGN_ABUSE and w not in names)
     if found and not any(map(_english, words)):
         return Language(found[0], 1.0)
     return None

@@ -409,6 +409,9 @@ def test_a_comment_the_model_cannot_read_is_held_naming_its_language():
                  "connard", "Great piece, thanks for writing it; connard\nwhatever", "Good point.\nDu Wichser."):
         assert fired(rule, text), text
     assert not fired(rule, "My editor said merde when she read it. The mayor was a connard, she said.")
+    # A given name that is also a language's abuse, in brackets: "Randi" was held as Hindi (a re-check).
+    assert not fired(rule, "The union's leader (Randi Weingarten) said teachers would strike next week.")
+    assert fired(rule, "Great piece. Randi hai tu") and fired(rule, "Great piece. (randi saala)")
 
 
 def test_word_lists_and_floods_read_every_script_and_emoji():
