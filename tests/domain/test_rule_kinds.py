@@ -187,6 +187,9 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "You will be dead on Friday.",
     "They know where you live.",
     "We know where your kids go to school.",
+    # Someone's own people, named through the person a story names (noted two stops ago).
+    "I'm going to kill the mayor's son.", "I'm going to hurt the judge's daughter.",
+    "It would be a shame if something happened to the editor's family.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -213,6 +216,7 @@ def test_a_threat_in_plain_words_is_held(text):
     "Technically my butler runs them over.",
     "Someone should shoot the mayor an email about the potholes.",
     "Someone should hurt the mayor's feelings more often.",
+    "I'm going to kill the mayor's plan before it passes.", "We'll beat the mayor's son at chess.",
     "I hope the senator dies on this hill, it is a good cause.",
     "That judge should die of embarrassment.",
     "I hope the judge gets shot down in the primary.",
