@@ -25,8 +25,9 @@ and all of a comment's anonymous reports together stay below its site's report t
 anonymous_threshold_share of it, and at most anonymous_weight_cap): anyone can file them, so they
 can move a comment up the queue or tip it over with a named report, but never hide it on their own.
 Later ones are kept with weight 0; a repeat from the same reporter returns the first. Beyond
-ReportLimits' per-minute rates, per comment and per reporter id on a site, filing is refused
-(RateLimited, a 429): one caller cannot buy a comment unbounded weight and queue priority.
+ReportLimits' per-minute rates, per comment (named and anonymous reports each) and per reporter id on
+a site, filing is refused (RateLimited, a 429), and report weight's share of priority is capped
+(policy.REPORT_PRIORITY_CAP): one caller cannot buy a comment unbounded weight and queue priority.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
-from moderation.domain.policy import REPORTS, report_priority, reports_reach_threshold
+from moderation.domain.policy import REPORTS, report_priority_added, reports_reach_threshold
 from moderation.domain.reporter_weights import reporter_weight, track_record
 from moderation.domain.lifecycle import APPROVED, DELETED, HELD, PUBLISHED, REPORT, change_status, now
 from moderation.models import Comment, Report, Site, WebhookDelivery
@@ -137,23 +138,21 @@ def file_report(
         # gets, so the comment's history shows the report before the hold.
     )
     session.add(report)
-    comment.report_weight = (comment.report_weight or 0.0) + report.weight
+    before = comment.report_weight or 0.0
+    comment.report_weight = before + report.weight
     session.flush()
 
     delivery = None
     threshold = comment.site.report_threshold
-    if comment.status == HELD:
-        comment.priority = (comment.priority or 0.0) + report_priority(report.weight, threshold)
-    elif comment.status in (PUBLISHED, APPROVED):
+    if comment.status in (HELD, PUBLISHED, APPROVED):
+        # Each report adds what it changes of the report weight's share, so the share counts once and
+        # stays within its cap: adding the running total with every report had let anonymous ones of
+        # no weight pin a comment to the top of the queue (an onboarding review).
+        comment.priority = (comment.priority or 0.0) + report_priority_added(before, comment.report_weight, threshold)
+    if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
         if reports_reach_threshold(weight, threshold):
             comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
-            # The weight that reached the threshold counts once, then each report its own: adding
-            # the running total again with every report let anonymous ones of no weight pin a
-            # comment to the top of the queue (an onboarding review).
-            crossed_now = not reports_reach_threshold(weight - report.weight, threshold)
-            comment.priority = (comment.priority or 0.0) + report_priority(
-                weight if crossed_now else report.weight, threshold)
             if reporters_may_hide(session, comment):
                 delivery = change_status(
                     session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports", report_weight=weight
@@ -176,15 +175,20 @@ def reporters_may_hide(session: Session, comment: Comment) -> bool:
 
 def _check_rates(session: Session, site: Site, comment: Comment, reporter_id: str | None,
                  limits: ReportLimits) -> None:
-    """Counted in the reports table under the comment's row lock, so concurrent reports see each other."""
+    """Counted in the reports table under the comment's row lock, so concurrent reports see each other.
+    A comment's named and anonymous reports have a per-minute allowance each: 30 anonymous reports a
+    minute, most weighing nothing past their cap, had kept the reader a threat named from reporting it
+    (a raid's walk)."""
     since = now() - RATE_WINDOW
     if limits.per_comment > 0:
+        same_kind = Report.reporter_id.is_(None) if reporter_id is None else Report.reporter_id.is_not(None)
         oldest, count = session.execute(
             select(func.min(Report.created_at), func.count(Report.id))
-            .where(Report.comment_id == comment.id, Report.created_at > since)
+            .where(Report.comment_id == comment.id, Report.created_at > since, same_kind)
         ).one()
         if count >= limits.per_comment:
-            raise RateLimited(f"this comment has had {count} reports in the last minute; try again later",
+            kind = "anonymous" if reporter_id is None else "named"
+            raise RateLimited(f"this comment has had {count} {kind} reports in the last minute; try again later",
                               retry_after=_retry_after(oldest), field="id")
     if reporter_id is not None and limits.per_reporter > 0:
         oldest, count = session.execute(

@@ -67,3 +67,29 @@ def test_reports_past_the_threshold_raise_a_published_comments_priority_by_their
         threshold = comment.site.report_threshold
         assert comment.report_weight >= threshold
         assert comment.priority == pytest.approx(comment.report_weight / threshold)
+
+
+def test_anonymous_reports_do_not_use_up_the_named_readers_allowance(app_with, site):
+    """A raid's walk: 30 anonymous reports a minute, most weighing nothing past their cap, kept the
+    reader a published threat named from reporting it (429)."""
+    client = app_with(REPORTS_PER_COMMENT_PER_MINUTE=5).test_client()
+    comment_id = submit(client, site)
+    assert [report(client, site, comment_id, reason="spam").status_code for _ in range(6)] == [201] * 5 + [429]
+    named = report(client, site, comment_id, reason="harassment", reporter_id="the-councillor")
+    assert named.status_code == 201 and named.get_json()["report"]["weight"] == 2.0
+
+
+def test_a_raid_of_new_reader_ids_adds_a_bounded_share_to_a_held_comments_priority(app, client, site):
+    """A raid's 30 new ids a minute took a civil comment's priority to 60, above a threat at 4."""
+    from moderation import db
+    from moderation.domain.policy import REPORT_PRIORITY_CAP
+    from moderation.models import Comment
+
+    comment_id = submit(client, site)
+    move(app, comment_id, "held", priority=0.1)
+    for n in range(25):
+        assert report(client, site, comment_id, reason="hate", reporter_id=f"raider-{n}").status_code == 201
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert comment.report_weight == 50.0  # every report is kept and counted
+        assert comment.priority == pytest.approx(0.1 + REPORT_PRIORITY_CAP)
