@@ -105,6 +105,10 @@ def in_review_queue_condition() -> ColumnElement[bool]:
 
 # The hit a pre-moderated story's comments are held with (domain/stories.py).
 STORY_PREMODERATED = "story_premoderated"
+# The flag of an approved comment that readers no moderator has trusted yet reported past the
+# threshold: back in review, and still shown until a moderator decides again. Two new reader ids had
+# hidden approved comments again and again (a raid's walk), each cycle undoing a moderator's decision.
+REPORTED_AFTER_APPROVAL = "reported_after_approval"
 # A site's moderation mode: pre-moderation hides pending and held comments until approved, post-moderation shows them until rejected.
 PRE_MODERATION, POST_MODERATION = "pre", "post"
 MODES = (PRE_MODERATION, POST_MODERATION)
@@ -116,6 +120,8 @@ def is_visible(comment: Comment) -> bool:
         return True
     if comment.status in (REJECTED, DELETED):
         return False
+    if comment.status == HELD and REPORTED_AFTER_APPROVAL in (comment.flagged or ()):
+        return True
     # pending or held: pre-moderation hides them, post-moderation shows them until rejected, but for
     # those held because their story is pre-moderated (an adversarial walk: switching the site to
     # post-moderation showed them).
@@ -128,7 +134,8 @@ def _held_for_story(comment: Comment) -> bool:
 
 def visible_condition() -> ColumnElement[bool]:
     """SQL twin of `is_visible`; the query must join Site. The story's counts had a hand-written copy."""
-    return or_(Comment.status.in_((PUBLISHED, APPROVED)), and_(
+    return or_(Comment.status.in_((PUBLISHED, APPROVED)),
+               and_(Comment.status == HELD, Comment.flagged.contains([REPORTED_AFTER_APPROVAL])), and_(
         Site.moderation_mode == POST_MODERATION, Comment.status.in_((PENDING, HELD)),
         or_(Comment.rule_hits.is_(None), ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}]))))
 

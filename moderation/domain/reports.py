@@ -10,7 +10,8 @@ What a report does depends on where the comment is:
 * published: held as soon as the total weight reaches the threshold (a webhook tells the site).
 * held: recorded, and the review priority goes up.
 * approved: a moderator already looked at it, so only reports filed after that decision count;
-  when their weight reaches the threshold, the comment is held again for another look.
+  when their weight reaches the threshold, the comment is held again for another look, and stays
+  shown (REPORTED_AFTER_APPROVAL) unless a reader whose reports were upheld before is among them.
 * rejected: recorded, nothing else changes.
 
 Holding a published or approved comment hides it on a pre-moderated site, so one reader alone may
@@ -18,7 +19,7 @@ not: it takes two named reporters, or one whose reports here moderators have uph
 head of community's walk had a new reader id hide ten civil comments in a minute with one "hate"
 report each, and reader ids cost a troll nothing. Past the threshold with one untried reporter, a
 published comment stays shown and waits in the Reported tab (lifecycle.in_review_queue) for a
-moderator, first in line by its report weight; an approved one stays approved.
+moderator, first in line by its report weight.
 
 Anonymous reports (no reporter_id) weigh at most half a named one (ReportLimits.anonymous_factor),
 and all of a comment's anonymous reports together stay below its site's report threshold (at most
@@ -42,7 +43,8 @@ from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import REPORTS, report_priority_added, reports_reach_threshold
 from moderation.domain.reporter_weights import reporter_weight, track_record
-from moderation.domain.lifecycle import APPROVED, DELETED, HELD, PUBLISHED, REPORT, change_status, now
+from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REPORT, REPORTED_AFTER_APPROVAL,
+                                         change_status, now)
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
 REPORT_WEIGHTS: dict[str, float] = {
@@ -152,8 +154,12 @@ def file_report(
     if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
         if reports_reach_threshold(weight, threshold):
-            comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
-            if reporters_may_hide(session, comment):
+            flags = {REPORTS}
+            hide = reporters_may_hide(session, comment)
+            if comment.status == APPROVED and not hide:
+                flags.add(REPORTED_AFTER_APPROVAL)  # back for another look, shown meanwhile
+            comment.flagged = sorted(set(comment.flagged or []) | flags)
+            if hide or comment.status == APPROVED:
                 delivery = change_status(
                     session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports", report_weight=weight
                 )
@@ -164,13 +170,16 @@ REPORTERS_TO_HIDE = 2
 
 
 def reporters_may_hide(session: Session, comment: Comment) -> bool:
-    """Whether the reports that count (since its decision, for an approved comment) come from
-    REPORTERS_TO_HIDE named reporters, or from one whose reports on the site were upheld before."""
-    since = comment.decided_at if comment.status == APPROVED else None
+    """Whether the reports that count may hide the comment: REPORTERS_TO_HIDE named reporters, or one
+    whose reports on the site were upheld before. An approved comment's (reports since its decision
+    count) only the latter: a moderator looked at it, and new reader ids cost a raid nothing."""
+    approved = comment.status == APPROVED
+    since = comment.decided_at if approved else None
     named = set(session.scalars(select(Report.reporter_id).where(
         Report.comment_id == comment.id, Report.reporter_id.is_not(None),
         *([Report.created_at > since] if since is not None else []))))
-    return len(named) >= REPORTERS_TO_HIDE or any(track_record(session, comment.site_id, r)[0] > 0 for r in named)
+    trusted = any(track_record(session, comment.site_id, r)[0] > 0 for r in named)
+    return trusted or (not approved and len(named) >= REPORTERS_TO_HIDE)
 
 
 def _check_rates(session: Session, site: Site, comment: Comment, reporter_id: str | None,

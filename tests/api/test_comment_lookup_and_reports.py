@@ -164,8 +164,25 @@ def test_after_approval_only_new_reports_reopen_review(app, client, site):
     move(app, comment_id, "approved", decision="approved", decided_at=now())
     report(client, site, comment_id, reason="spam", reporter_id="r-2")
     assert status_of(client, site, comment_id) == "approved"
-    report(client, site, comment_id, reason="spam", reporter_id="r-3")
-    assert status_of(client, site, comment_id) == "held"
+    body = report(client, site, comment_id, reason="spam", reporter_id="r-3").get_json()["comment"]
+    # Back for another look, and still shown: two new reader ids had hidden approved comments again
+    # and again (a raid's walk), each time undoing the moderator's decision.
+    assert (body["status"], body["visible"]) == ("held", True)
+    assert "reported_after_approval" in body["flagged"]
+    listed = client.get("/api/v1/comments", query_string={"story_id": GOOD["story_id"]}, headers=site.headers)
+    assert [(c["id"], c["visible"]) for c in listed.get_json()["comments"]] == [(comment_id, True)]
+
+
+def test_a_reader_whose_reports_were_upheld_may_hide_an_approved_comment_again(app, client, site):
+    earlier = submit(client, site, id="earlier")
+    report(client, site, earlier, reason="hate", reporter_id="trusted")
+    with app.app_context():
+        db.session.scalars(select(Report)).one().outcome = "upheld"
+        db.session.commit()
+    comment_id = submit(client, site)
+    move(app, comment_id, "approved", decision="approved", decided_at=now())
+    body = report(client, site, comment_id, reason="hate", reporter_id="trusted").get_json()["comment"]
+    assert (body["status"], body["visible"]) == ("held", False)
 
 
 def test_reports_on_a_rejected_comment_change_nothing(app, client, site):
