@@ -77,10 +77,19 @@ _MASK_HINT = re.compile(r"[*#%]")
 _MARKUP = re.compile(
     r"</?(?:a|abbr|b|big|blockquote|br|center|cite|code|dd|del|div|dl|dt|em|figcaption|figure|font|"
     r"h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|td|"
-    r"tfoot|th|thead|tr|tt|u|ul)"
-    r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))*\s*/?>",
+    r"tfoot|th|thead|tr|tt|u|ul|wbr)"
+    r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))*\s*/?>"
+    r"|<!--[^<>]{0,200}-->",
     re.IGNORECASE,
 )
+# Tags a browser draws inside a line, and comments: between two letters they join them, so
+# "k<b></b>ill" and "k<wbr>ill" read "kill" on the page (a raid's walk: they were published).
+_INLINE_ONLY = re.compile(
+    r"(?:</?(?:a|abbr|b|big|cite|code|del|em|font|i|ins|kbd|mark|q|s|small|span|strike|strong|sub|sup|tt|u|wbr)\b"
+    r"[^<>]*>|<!--[^<>]*-->)+", re.IGNORECASE)
+_MARKUP_RUN = re.compile("(?:" + _MARKUP.pattern + ")+", re.IGNORECASE)
+# What a tag inside a word becomes: as many zero-width spaces, which every reading then drops.
+_JOINER = "\u200b"
 # Punctuation touching a word becomes its own chunk ("idiot!" -> "idiot !"), so every source
 # looks alike whether or not it was tokenised (civil_sentences_weak has "budget ."), and a
 # word's character n-grams are the same wherever it stands. Apostrophes stay inside words;
@@ -178,22 +187,39 @@ def _join_spaced(match: re.Match[str]) -> str:
     return letters
 
 
+# Named references as the lower-cased text spells them: "&ZeroWidthSpace;" reached this step as
+# "&zerowidthspace;", no name of HTML's, and "k&ZeroWidthSpace;ill" was published (a raid's walk).
+# A name that is some reference's exactly keeps it ("&aacute;" is á, not Á).
+_LOWERED_ENTITIES = {**{name.lower(): value for name, value in html.entities.html5.items() if name.endswith(";")},
+                     **{name: value for name, value in html.entities.html5.items() if name.endswith(";")}}
+
+
 def _decode_entity(match: re.Match[str]) -> str:
     """The characters a reference stands for, mapped like any other text; not a reference: as is."""
     reference = match.group(0)
     if reference[1] == "#":
         decoded = html.unescape(reference)
     else:  # only a whole name: html.unescape would read "&notanentity;" as "¬anentity;"
-        decoded = html.entities.html5.get(reference[1:], reference)
+        decoded = _LOWERED_ENTITIES.get(reference[1:], reference)
     if decoded == reference:
         return reference
     return decoded.lower() if decoded.isascii() else decoded.translate(_TABLE)
 
 
 def blank_markup(text: str) -> str:
-    """`text` with its HTML tags (`_MARKUP`) turned into spaces: the same length, so every offset
-    into it is an offset into `text`. What `normalise` does first, before any other step."""
-    return _MARKUP.sub(_spaces_for, text) if "<" in text else text
+    """`text` with its HTML tags (`_MARKUP`) turned into spaces, or into zero-width spaces where
+    inline ones stand inside a word: the same length, so every offset into it is an offset into
+    `text`. What `normalise` does first, before any other step."""
+    if "<" not in text:
+        return text
+
+    def blank(match: re.Match[str]) -> str:
+        a, b = match.span()
+        inside_word = 0 < a and b < len(text) and text[a - 1].isalnum() and text[b].isalnum()
+        joined = inside_word and _INLINE_ONLY.fullmatch(match.group(0)) is not None
+        return (_JOINER if joined else " ") * (b - a)
+
+    return _MARKUP_RUN.sub(blank, text)
 
 
 # A hashtag in camel case is words run together: "#BuildTheWall" reads "#build the wall", as

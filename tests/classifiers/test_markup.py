@@ -66,3 +66,20 @@ def test_text_full_of_unfinished_tags_is_left_as_it_is(crafted: str) -> None:
     # ([^>]*?) scans to the end from each of them, over a second on the first.
     assert blank_markup(crafted) == crafted
     assert normalise(crafted).startswith("< a")
+
+
+@pytest.mark.parametrize("text", [
+    "I will find you and <b>k</b>ill you.", "I will find you and k<b></b>ill you.",
+    "I will find you and k<!-- x -->ill you.", "I will find you and k<wbr>ill you.",
+    "I will find you and k<span class='x'>i</span>ll you.", "I will find you and k&ZeroWidthSpace;ill you.",
+])
+def test_inline_markup_inside_a_word_joins_it_as_the_page_draws_it(text: str) -> None:
+    """A raid's walk: each of these was published, read as "k ill"."""
+    assert normalise(text) == normalise_with_offsets(text)[0] == "i will find you and kill you ."
+    assert len(blank_markup(text)) == len(text)
+
+
+def test_markup_between_words_or_a_block_inside_one_still_parts_them() -> None:
+    assert normalise("<b>bold</b> <i>then</i> words") == "bold then words"
+    assert normalise("<b>bold</b><i>then</i>") == "boldthen"  # as a browser draws it
+    assert normalise("end<p>start") == normalise("end<br/>start") == "end start"
