@@ -153,6 +153,13 @@ def _restore_leet(match: re.Match[str]) -> str:
     if token.isalpha() or not any(c.isalpha() for c in token):
         return token
     chars = list(token)
+    # A digit inside letters says the whole word is spelled so: "1mm1grants" is "immigrants" (a raid's
+    # walk), where "1st" and "covid19" alone are numbers. Not in ids and hashes ("fcebad40"), which
+    # are a third digits or more.
+    digits = sum(c.isdigit() for c in chars)
+    spelled = 4 * digits <= len(chars) and any(
+        c.isdigit() and c in _LEET and 0 < i < len(chars) - 1 and chars[i - 1].isalpha() and chars[i + 1].isalpha()
+        for i, c in enumerate(chars))
     for i, c in enumerate(chars):
         if c not in _LEET:
             continue
@@ -162,7 +169,7 @@ def _restore_leet(match: re.Match[str]) -> str:
             continue  # "idiot!!" is punctuation and "@user" a mention; only "sh!t" is a letter
         if c == "$" and i + 1 < len(chars) and chars[i + 1].isdigit():
             continue  # money ("$10k" was "siok"), not a letter
-        if c.isdigit() and not (
+        if c.isdigit() and not spelled and not (
             any(d.isalpha() for d in chars[:i]) and any(d.isalpha() for d in chars[i + 1 :])
         ):
             continue  # digits at either end are numbers (covid19, 1st), not letters

@@ -27,7 +27,8 @@ OBFUSCATED = [
     ("he said 'no way'", "he said \u2018no way\u2019"),
     ("i don't know", "I don\u00b4t know"),
     ("a well-known self-harm site", "a well\u2011known self\u2010harm site"),
-    ("#build the wall, #ny times", "#BuildTheWall, #NYTimes"),  # a camel-case hashtag's words  # an acute accent for an apostrophe was a space: "don t"
+    ("#build the wall, #ny times", "#BuildTheWall, #NYTimes"),
+    ("immigrants are vermin", "1mm1grants are v3rm1n"),  # a digit at the edge of a leet-spelled word (a raid's walk)  # a camel-case hashtag's words  # an acute accent for an apostrophe was a space: "don t"
 ]
 
 
