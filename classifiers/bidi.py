@@ -17,8 +17,10 @@ dir="auto", which the review cards use: a Latin text that opens with an RLM is l
 left. Where a paragraph ends depends on the page: one that folds whitespace joins even blank lines,
 so an override reaches past them; one that makes a <p> of each blank line, or renders the markup a
 comment box sent, ends it there; one that keeps line breaks (the review cards, many comment widgets:
-white-space: pre-wrap) ends it at every line break. Where these readings differ, the text is read
-each way, one after another: each had hidden a threat from the others (two re-checks).
+white-space: pre-wrap) ends it at every line break. Where paragraphs end, a plain-text view gives each
+its own first strong character's direction, and a page whose comment element is dir="auto" gives
+all of them the whole text's. Where these readings differ, the text is read each way, one after
+another, as sentences apart: each had hidden a threat from the others (three re-checks).
 
 Right-to-left letters (Hebrew, Arabic) drawn right to left keep the order they are read in, word by
 word, so their words stay words; what moves is Latin letters laid out against their own direction.
@@ -35,7 +37,12 @@ RLO, LRO, RLE, LRE, PDF = "\u202e", "\u202d", "\u202b", "\u202a", "\u202c"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 RLM, ALM = "\u200f", "\u061c"
 _TURNING = (RLE, RLI, RLM, ALM)  # turn Latin letters around in a text without right-to-left letters
-_MAY_REORDER = re.compile("[" + RLO + "".join(_TURNING) + "]")
+# Right-to-left scripts' blocks: any character of theirs, a letter or a mark or punctuation, may turn
+# the Latin letters around it, once a first-strong isolate or a paragraph takes its direction: "I will
+# \u2068\u05bel\u05bel\u05bei\u05bek\u2069 you" (Hebrew maqafs) and the same with U+070F, an invisible
+# Syriac mark, show as "I will k-i-l-l you" (the next re-check: published).
+_RTL_BLOCKS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff"
+_MAY_REORDER = re.compile("[" + RLO + "".join(_TURNING) + "\u2068" + _RTL_BLOCKS + "]")
 _TO_ODD = frozenset((RLO, RLE, RLI))
 _TO_EVEN = frozenset((LRO, LRE, LRI))
 _ISOLATES = frozenset((LRI, RLI, FSI))
@@ -57,31 +64,48 @@ def may_reorder(text: str) -> bool:
     return not text.isascii() and _MAY_REORDER.search(text) is not None
 
 
+# Between two readings, " . ": indices below 0 stand for characters of no place in the text, so the
+# end of one reading and the start of the next read as two sentences. Joined by a space, "... I hope"
+# and "you die a hero ..." made a threat of a civil comment (the next re-check).
+_JOIN = (-1, -2, -1)
+_JOIN_CHARS = {-1: " ", -2: "."}
+
+
+def char_at(text: str, index: int) -> str:
+    """The character of `display_order`'s index: text[index], or the joining characters' own."""
+    return text[index] if index >= 0 else _JOIN_CHARS[index]
+
+
 def display_order(text: str) -> list[int] | None:
     """The indices of `text` in display order (left to right), or None when it is read as written.
     Read each way a page may lay it out where line breaks or markup change it (see _PARAGRAPH_END),
-    one reading after another: each index may then come more than once."""
+    one reading after another, joined by _JOIN (read each with `char_at`): each index may then come
+    more than once. Where paragraphs end there, each takes its own first strong character's direction
+    (plain text), or all take the whole text's (a page whose comment element is dir="auto", as the
+    review cards are: "\u200f\u202dThoughts:\nl you\u200fl\u200fi\u200fI will k" shows there as
+    "Thoughts: / I will kill you", the next re-check)."""
     if not may_reorder(text):
         return None
     if "\n" not in text and "\r" not in text and "<" not in text:
         return _reading(text, _ALL_FOLDED)
+    whole = _paragraph_level(text, 0, len(text))
     readings: list[list[int] | None] = []
-    for paragraph_end in (_ALL_FOLDED, _PARAGRAPH_END, _LINE_END):
-        reading = _reading(text, paragraph_end)
+    for paragraph_end, base in ((_ALL_FOLDED, None), (_PARAGRAPH_END, None), (_PARAGRAPH_END, whole),
+                                (_LINE_END, None), (_LINE_END, whole)):
+        reading = _reading(text, paragraph_end, base)
         if reading not in readings:
             readings.append(reading)
     if len(readings) == 1:
         return readings[0]
     as_written = list(range(len(text)))
-    gap = next((i for i, char in enumerate(text) if char.isspace()), 0)
     order: list[int] = []
     for reading in readings:
-        order += ([gap] if order else []) + (reading or as_written)
+        order += (list(_JOIN) if order else []) + (reading or as_written)
     return order
 
 
-def _reading(text: str, paragraph_end: re.Pattern[str]) -> list[int] | None:
-    levels = _resolved_levels(*_explicit_levels(text, paragraph_end))
+def _reading(text: str, paragraph_end: re.Pattern[str], base: int | None = None) -> list[int] | None:
+    levels = _resolved_levels(*_explicit_levels(text, paragraph_end, base))
     order = l2_order(levels)
     if order is None:
         return None
@@ -169,9 +193,11 @@ def _rtl_first_strong_isolates(text: str, in_break: bytearray) -> set[int]:
     return rtl
 
 
-def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END) -> tuple[list[int], list[str]]:
+def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END,
+                     base_level: int | None = None) -> tuple[list[int], list[str]]:
     """Each character's embedding level (X1-X8) and direction: "L" or "R" (an override's, or its own
-    strong one), or "N" for one that takes its neighbours' (spaces, punctuation, the controls)."""
+    strong one), or "N" for one that takes its neighbours' (spaces, punctuation, the controls). Each
+    paragraph's level is its own first strong character's, or `base_level` for all."""
     embedding: list[int] = []
     strong: list[str] = []
     breaks = [(m.start(), m.end()) for m in paragraph_end.finditer(text)]
@@ -180,7 +206,7 @@ def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END)
         in_break[start:end] = b"\x01" * (end - start)
     rtl_isolates = _rtl_first_strong_isolates(text, in_break) if FSI in text else set()
     starts = [0] + [end for _, end in breaks]
-    base = {start: _paragraph_level(text, start, next_start)
+    base = {start: _paragraph_level(text, start, next_start) if base_level is None else base_level
             for start, next_start in zip(starts, [s for s, _ in breaks] + [len(text)])}
     stack: list[tuple[int, str | None, bool]] = [(base[0], None, False)]  # (level, override, opened by an isolate)
     # X5-X7's counters: initiators past the deepest level are counted, not pushed, so their closers
@@ -193,8 +219,8 @@ def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END)
             stack = [(paragraph, None, False)]
             overflow_isolates = overflow_embeddings = valid_isolates = 0
         level, override, _ = stack[-1]
-        if in_break[i]:  # at its paragraph's level (X8)
-            embedding.append(paragraph)
+        if in_break[i]:  # at the lowest level, so each paragraph is reordered on its own line (L1-L2)
+            embedding.append(0)
             strong.append("N")
             continue
         if char == FSI:
@@ -262,4 +288,4 @@ def _resolved_levels(embedding: list[int], strong: list[str]) -> list[int]:
 
 def in_display_order(text: str) -> str:
     order = display_order(text)
-    return text if order is None else "".join(text[i] for i in order)
+    return text if order is None else "".join(char_at(text, i) for i in order)

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Callable, Sequence
 
-from classifiers.bidi import display_order, in_display_order, may_reorder
+from classifiers.bidi import char_at, display_order, in_display_order, may_reorder
 from classifiers.masks import EMPHASIS_STAR, MASKABLE_WORDS, MASKED, fits_a_word, unmask
 
 # Look-alikes that NFKC leaves alone (Cyrillic/Greek letters that render like Latin ones).
@@ -38,7 +38,7 @@ _CONFUSABLES: dict[str, str] = {
     # "don", "’" and "t" (the curly single quotes of ‘quoted’ words go the same way as straight ones).
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
     # Hyphens that are not the keyboard's: "well‑known" (a non-breaking hyphen) as "well-known".
-    "\u2010": "-", "\u2212": "-",
+    "\u2010": "-", "\u2212": "-", "\u05be": "-",  # the last Hebrew's maqaf, which the next re-check put between letters
 }
 
 # Letters people swap for digits/symbols inside words (id10t, b1tch, $hit, sh!t). Not "|": between
@@ -160,6 +160,10 @@ def _restore_leet(match: re.Match[str]) -> str:
     spelled = 4 * digits <= len(chars) and any(
         c.isdigit() and c in _LEET and 0 < i < len(chars) - 1 and chars[i - 1].isalpha() and chars[i + 1].isalpha()
         for i, c in enumerate(chars))
+    # Where the letters begin and end, found once: looked for around each digit, a 20,000-character
+    # token of Cyrillic O and 1 took 1.2 s to score (the next re-check).
+    letters = [i for i, c in enumerate(chars) if c.isalpha()]
+    first_letter, last_letter = letters[0], letters[-1]
     for i, c in enumerate(chars):
         if c not in _LEET:
             continue
@@ -169,9 +173,7 @@ def _restore_leet(match: re.Match[str]) -> str:
             continue  # "idiot!!" is punctuation and "@user" a mention; only "sh!t" is a letter
         if c == "$" and i + 1 < len(chars) and chars[i + 1].isdigit():
             continue  # money ("$10k" was "siok"), not a letter
-        if c.isdigit() and not spelled and not (
-            any(d.isalpha() for d in chars[:i]) and any(d.isalpha() for d in chars[i + 1 :])
-        ):
+        if c.isdigit() and not spelled and not first_letter < i < last_letter:
             continue  # digits at either end are numbers (covid19, 1st), not letters
         chars[i] = _LEET[c]
     return "".join(chars)
@@ -378,10 +380,17 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     order = display_order(text)
-    blanked = blank_markup(text if order is None else "".join(text[i] for i in order))
+    blanked = blank_markup(text if order is None else "".join(char_at(text, i) for i in order))
     breaks = set(_hashtag_breaks(blanked)) if "#" in blanked else set()
+    after = 0  # the end of the last character of `text` put out
     for k, char in enumerate(blanked):
         i = k if order is None else order[k]  # offsets into `text` as written
+        if i < 0:  # between two readings (classifiers/bidi.py): of no width in `text`
+            chars.append(char)
+            starts.append(after)
+            ends.append(after)
+            continue
+        after = i + 1
         if k in breaks:  # a space between a hashtag's words, with the offsets of the letter before it
             chars.append(" ")
             starts.append(i - 1)

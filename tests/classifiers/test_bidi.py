@@ -16,12 +16,18 @@ RLM, ALM = "\u200f", "\u061c"
     (f"I know where you {RLO}evil", "I know where you live"),                 # no PDF: to the paragraph's end
     # ... and no further where the page makes a paragraph of it; where it folds whitespace, further
     # (the next re-check: "{RLO}\n\nuoy llik lliw I" shows as "I will kill you"). Each reading, in turn.
-    (f"x{RLO}ab\n\ncd", "xdc\n\nba\nxba\n\ncd"),
-    (f"{RLO}hi<p>I will kill you", "uoy llik lliw I>p<ih ih<p>I will kill you"),  # a site that renders the markup
+    # Readings are joined as two sentences, " . ": joined by a space, "... I hope" and "you die ..." had
+    # made a threat of a civil comment (the next re-check).
+    (f"x{RLO}ab\n\ncd", "xdc\n\nba . xba\n\ncd"),
+    (f"{RLO}hi<p>I will kill you", "uoy llik lliw I>p<ih . ih<p>I will kill you"),  # a site that renders the markup
     # A single line break: HTML folds it into a space, so the override reaches the next line (a
     # re-check); a page that keeps line breaks ends the paragraph there (the next re-check). Both.
-    (f"x{RLO}ab\ncd", "xdc\nba\nxba\ncd"),
-    (f"Nice article.{RLO}\nI will kill you", "Nice article.uoy llik lliw I\n Nice article.\nI will kill you"),
+    (f"x{RLO}ab\ncd", "xdc\nba . xba\ncd"),
+    (f"Nice article.{RLO}\nI will kill you", "Nice article.uoy llik lliw I\n . Nice article.\nI will kill you"),
+    # Where line breaks end paragraphs, all may take the whole text's direction (dir="auto" on the
+    # comment, as the review cards have it), not each its own (the next re-check: published).
+    (f"{RLM}{LRO}Thoughts:\nl you{RLM}l{RLM}i{RLM}I will k", "Thoughts:\nl youliI will k . Thoughts:\nl youliI will k"
+     " . Thoughts:\nI will kill you"),
     (f"a {RLO}b {LRO}cd ef{PDF} g{PDF} h", "a g cd ef b h"),                  # left to right inside it
     (f"a {RLI}b {RLO}dc{PDF}{PDI} e", "a cd b e"),  # an isolate right to left: its runs from the right
     (f"a {RLE}toohs{PDF} b", "a toohs b"),  # an embedding is not an override: Latin letters stay as written
@@ -99,3 +105,15 @@ def test_thousands_of_isolates_take_linear_time():
     started = time.perf_counter()
     assert in_display_order("\u2068" * 20_000 + RLM + "hello").endswith("hello")
     assert time.perf_counter() - started < 15  # quadratic: 4 s at 5,000, about a minute at 20,000; linear: 0.02 s
+
+
+@pytest.mark.parametrize("text", [
+    "You die a hero or you live long enough to see yourself become the villain.\n\u200fשלום\nThat line is the one I hope",
+    "You live in my town, I think.\n\u200fשלום לכם\nI know where",
+])
+def test_readings_do_not_run_into_each_other_nor_across_a_line_break(text):
+    """The next re-check: both civil texts were held as threats ("... I hope" + "you die", "I know
+    where" + "you live"), and a line's right-to-left word ran into the next line's first."""
+    cleaned = normalise(text)
+    assert "hope you" not in cleaned and "where you" not in cleaned and "שלוםthat" not in cleaned
+    assert cleaned == normalise_with_offsets(text)[0]
