@@ -156,6 +156,9 @@ _ISBN = re.compile(r"(?i)isbn(?:-1[03])?\W{0,4}$")
 # where a line break's place changes it: classifiers/bidi.py) with those dropped or read as drawn.
 _AS_SHOWN = {**dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-"),
              **dict.fromkeys(map(ord, "\u3002\uff61"), "."),  # ideographic full stops, which IDNA reads as dots
+             # ... and dots drawn like a full stop: "alice@gmail\ua4f8com" (a Lisu tone mark) shows as
+             # alice@gmail.com, as with a middle dot or a dot operator (the next re-check).
+             **dict.fromkeys(map(ord, "\ua4f8\u00b7\u22c5\u2219\u30fb"), "."),
              **dict.fromkeys(map(ord, "\u041e\u043e\u039f\u03bf\u0555\u0585\u2c9e\u2c9f\u00d8\u00f8\u3007"), "O"),
              **dict.fromkeys(map(ord, "".join(BLANK_LETTERS) + "\u034f\u180b\u180c\u180d\u180f"), None),
              **dict.fromkeys(range(0xFE00, 0xFE10), None), **dict.fromkeys(range(0xE0100, 0xE01F0), None)}
@@ -193,12 +196,18 @@ def _outside_links(text: str) -> str:
     return _LINK.sub(lambda m: " " * len(m.group(0)), text) if ("." in text or "/" in text) else text
 
 
+# Digit groups apart by one or two spaces, which a page folds into one: "212  555  0199" was published
+# (the next re-check). Other double spaces are a sentence's end ("in 1961.  212.121.210.45").
+_SPACED_GROUPS = re.compile(r"\+?\d+(?: {1,2}\d+)+")
+
+
 def phone_number(text: str) -> str | None:
     text = _as_shown(text)
     for match in _PHONE.finditer(_outside_links(text)):
         candidate = match.group(1)
         digits = re.sub(r"\D", "", candidate)
-        if _DATE.fullmatch(candidate) or _NOT_A_PHONE.match(candidate) or "  " in candidate:
+        if _DATE.fullmatch(candidate) or _NOT_A_PHONE.match(candidate) or (
+                "  " in candidate and not _SPACED_GROUPS.fullmatch(candidate)):
             continue
         if _ISBN.search(text, max(0, match.start() - 12), match.start()):
             continue

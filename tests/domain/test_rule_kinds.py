@@ -329,6 +329,10 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     ("phone", "555-867-53\u00d89"), ("phone", "555-867-53\u30079"), ("email", "alice@gm\u0430il.com"),
     ("street_address", "12 O\u200bak Street"), ("street_address", "12 \u041eak Street"),
     ("payment_card", "4111.1111.1111.1111"), ("email", "alice@gmail\u3002com"),
+    # The one after: dots drawn like a full stop, double spaces a page folds, a threat's mail laid out
+    # by a dir="auto" comment element.
+    ("email", "Write to her: alice.jones@gmail\ua4f8com"), ("email", "alice.jones@gmail\u00b7com"),
+    ("phone", "Call her at 212  555  0199"), ("email", "\u200f\u202dThoughts on the article:\nail.com\u200fMail alice@gm"),
     ("street_address", "I know where the councilman lives: 12 Oak Street"),
     ("street_address", "Meet at 1600 Pennsylvania Ave. at noon"),
     ("payment_card", "My card is 4111 1111 1111 1111 exp 12/29"),
