@@ -154,9 +154,11 @@ def after_restore(database_url: str, before: tuple[dict[str, int], int] = ({}, 0
                 gap = RESTORE_BIGINT_ID_GAP if data_type == "bigint" else RESTORE_ID_GAP
                 connection.execute(text("SELECT setval(CAST(:s AS regclass), :value)"),
                                    {"s": sequence, "value": max(int(last), marks.get(sequence, 0)) + gap})
-            # Each comment's version past every version given out before, its own included.
-            connection.execute(text("UPDATE comments SET version = version + :gap"),
-                               {"gap": max(RESTORE_VERSION_GAP, highest_version)})
+            # Each comment's version past every version given out before, its own included: from the
+            # highest, not by it, or versions doubled with each restore (1010, 2020 ... 16160 in four)
+            # and a monthly drill would overflow the column within two years (the next re-check).
+            connection.execute(text("UPDATE comments SET version = greatest(version, :highest) + :gap"),
+                               {"highest": highest_version, "gap": RESTORE_VERSION_GAP})
             last = connection.execute(text(
                 "SELECT greatest((SELECT max(at) FROM audit_log), (SELECT max(received_at) FROM comments))")).scalar_one()
     finally:
