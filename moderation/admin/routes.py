@@ -17,7 +17,7 @@ from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.audit_search import audit_page
 from moderation.domain.storms import calm_storms
 from moderation.models import Site
-from moderation.request_input import MAX_INT8, parse_int
+from moderation.request_input import MAX_INT4, MAX_INT8, parse_int
 
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -116,10 +116,11 @@ def _action_label(action: str) -> str:
 def audit_log() -> str | tuple[str, int]:
     args = request.args
     numbers: dict[str, int | None] = {}
-    for name, what in (("comment", "a comment's number, such as 42"), ("site", "one of the sites listed"),
-                       ("before", "an entry's number from the Older link")):
+    for name, what, most in (("comment", "a comment's number, such as 42", MAX_INT8),
+                             ("site", "one of the sites listed", MAX_INT4),  # sites.id is an int4: past it, a 500
+                             ("before", "an entry's number from the Older link", MAX_INT8)):
         raw = args.get(name, "").strip()
-        numbers[name] = parse_int(raw, MAX_INT8) if raw else None
+        numbers[name] = parse_int(raw, most) if raw else None
         if raw and numbers[name] is None:  # strict, as the queue's filters: never a silently wider list
             others = {k: args.getlist(k) for k in args if k not in (name, "before")}
             return render_template("error.html", title="Cannot read this filter",

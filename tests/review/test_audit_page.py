@@ -111,6 +111,7 @@ def test_an_admin_reads_one_sites_log(app, sign_in, admin, site, make_site, make
     assert mine.count("<tr>") == 2 and "pending → published" not in mine  # the first site's two comment entries
     assert _rows(client.get(f"/admin/audit?site={other.id}").get_data(as_text=True)) == 3
     assert client.get("/admin/audit?site=abc").status_code == 400
+    assert client.get("/admin/audit?site=99999999999").status_code == 400  # past sites.id's int4: was a 500
 
 
 def test_a_sites_log_shows_the_bulk_decisions_and_undos_that_touched_it(app, sign_in, admin, site, make_site,
