@@ -32,7 +32,7 @@ def age(created_at: datetime) -> str:
 @auth.login_required("admin")
 def dead_letters() -> str:
     site_id = _int(request.args.get("site"))
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    sites = db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)).all()  # as the list
     return render_template("admin/dead_letters.html", letters=list_dead_letters(db.session, site_id=site_id),
                            total=count_dead_letters(db.session, site_id=site_id), sites=sites,
                            site_id=site_id, age=age)

@@ -84,6 +84,9 @@ def apply_decision(
             message = f"This comment changed since you opened it (now {comment.status}"
             message += f", by {who})." if who else ")."
         raise AlreadyDecided(message)
+    if not comment.site.active:
+        # Its site would never hear of it: its events are closed while it is away, and stay closed.
+        raise AlreadyDecided(f"Site {comment.site.name} is deactivated: reactivate it to decide its comments.")
     # Another moderator's live claim refuses the decision (ClaimedByOther, a kind of AlreadyDecided),
     # so a bulk action skips comments someone else has open; deciding ends the claim.
     end_for_decision(session, comment, user, at=now())

@@ -16,10 +16,12 @@ from moderation.models import Comment, ReviewClaim, Site, SiteMember, User
 
 
 def visible_site_ids(session: Session, user: User) -> set[int] | None:
-    """The ids of the sites whose comments `user` may see; None means every site."""
+    """The ids of the active sites whose comments `user` may see; None means every site (an admin's).
+    A deactivated site's moderators lose its detail and author pages with its queue (a re-check)."""
     if user.role == "admin":
         return None
-    return set(session.scalars(select(SiteMember.site_id).where(SiteMember.user_id == user.id)))
+    return set(session.scalars(select(SiteMember.site_id).join(Site, Site.id == SiteMember.site_id)
+                               .where(SiteMember.user_id == user.id, Site.active.is_(True))))
 
 
 def can_see_site(session: Session, user: User, site_id: int) -> bool:

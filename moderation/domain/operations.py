@@ -84,7 +84,9 @@ def snapshot(session: Session, *, now: datetime | None = None) -> Snapshot:
         select(Site.name, WebhookDelivery.last_error).join(WebhookDelivery, WebhookDelivery.site_id == Site.id)
         .where(*undelivered_now, WebhookDelivery.last_error.is_not(None))
         .ext(distinct_on(Site.name)).order_by(Site.name, WebhookDelivery.id.desc())).all())
-    for name in sorted(session.scalars(select(Site.name))):
+    # Active sites only: a deactivated site's held comments wait for nobody, and its oldest-held
+    # gauge grew for ever (a re-check).
+    for name in sorted(session.scalars(select(Site.name).where(Site.active.is_(True)))):
         (count, first), error = hooks.get(name, (0, None)), errors.get(name)
         result.backlog.append(SiteBacklog(name, waiting.get(name, 0), _age(oldest_held.get(name), now),
                                           pending_by_site.get(name, 0), count, _age(first, now), error))

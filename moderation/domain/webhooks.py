@@ -202,8 +202,10 @@ _RECORDED = RowUpdate(WebhookDelivery.__tablename__, {
 
 def _lock_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
                   ) -> tuple[list[WebhookDelivery], dict[int, Site | None]]:
-    """Lock the undelivered ones among rows this session holds; their sites from the session too.
-    Reading the rows again cost the scoring task two statements and their events' JSON per batch."""
+    """Lock the undelivered ones among rows this session holds. Reading the rows again cost the scoring
+    task two statements and their events' JSON per batch; their sites are read again, in one statement:
+    as the session held them, a site deactivated while its batch was scored still got its events (a
+    re-check: 17 arrived after `keys deactivate` had answered)."""
     locked = set(session.scalars(
         select(WebhookDelivery.id)
         .where(WebhookDelivery.id.in_([d.id for d in in_hand]), WebhookDelivery.delivered_at.is_(None),
@@ -211,7 +213,10 @@ def _lock_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
         .with_for_update(skip_locked=True)
     ))
     deliveries = sorted((d for d in in_hand if d.id in locked), key=lambda d: d.id)
-    return deliveries, {site_id: session.get(Site, site_id) for site_id in {d.site_id for d in deliveries}}
+    wanted = {d.site_id for d in deliveries}
+    sites = {site.id: site for site in session.scalars(
+        select(Site).where(Site.id.in_(wanted)).execution_options(populate_existing=True))} if wanted else {}
+    return deliveries, {site_id: sites.get(site_id) for site_id in wanted}
 
 
 def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_Schedule", *, timeout: float,

@@ -18,6 +18,7 @@ from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.direct_delivery import deliver_scored
 from moderation.domain.lifecycle import SCORER, change_status
 from moderation.domain.webhook_health import EndpointHealth
+from moderation.domain.webhooks import deliver_many
 from moderation.models import Site, WebhookDelivery
 from webhook_receiver import WebhookReceiver
 
@@ -161,3 +162,29 @@ def test_an_event_another_worker_is_posting_is_not_posted_again(app, make_site, 
             other.rollback()
         assert outcomes == {free: "delivered"} and by_task == []
         assert [r.event["delivery_id"] for r in receiver.received] == [free]
+
+
+def test_events_in_hand_when_their_site_is_deactivated_are_closed_not_posted(app, make_site):
+    """The next re-check: a scoring task holds its batch's events and their sites; 17 arrived at a site
+    after `keys deactivate` had answered, the site read as the task had loaded it."""
+    from moderation.domain.sites import set_site_active
+    from moderation.domain.webhooks import SITE_DEACTIVATED
+
+    with WebhookReceiver() as receiver:
+        leaving = make_site("leaving-post", webhook_url=receiver.url)
+        sessions = app.extensions[db.SESSIONS]
+        with app.app_context(), sessions() as task, sessions() as admin:
+            task.info.update(db.session.info)
+            site = task.get(Site, leaving.id)  # loaded, active, as a scoring task holds it
+            set_site_active(admin, admin.get(Site, leaving.id), active=False, actor="test")
+            admin.commit()  # meanwhile, an admin offboards the site
+            held = WebhookDelivery(site_id=site.id, event={"type": "comment.status_changed"})
+            task.add(held)
+            task.commit()  # the batch's commit, after the offboarding's
+            assert site.active  # as the task still holds it
+            outcomes = deliver_many(task, [held.id], in_hand=[held], **SETTINGS)
+            task.commit()
+        assert receiver.received == []
+    assert outcomes[held.id].state != "delivered"
+    with app.app_context():
+        assert db.session.get(WebhookDelivery, held.id).last_error == SITE_DEACTIVATED

@@ -3,6 +3,7 @@ keys left its held comments at the top of every admin's queue and 501 webhook ev
 departed site's URL for 11 hours, then as dead letters no one could clear."""
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -57,3 +58,33 @@ def test_a_deactivated_site_is_refused_out_of_the_queue_and_its_events_closed_no
         # The one that was a dead letter before; not the event its deactivation closed, which replay
         # would have sent stale (the next re-check).
         assert count_dead_letters(db.session) == 1
+
+
+def test_a_deactivated_sites_comments_are_neither_shown_to_its_moderators_decided_nor_counted(
+        app, client, services, make_site, make_moderator, admin, sign_in):
+    """The next re-check: its moderators still opened and decided its comments by URL (a decision the
+    site never heard of), and the operations page and gauges counted its held comments for ever."""
+    from moderation.domain.decisions import decide
+    from moderation.domain.errors import AlreadyDecided
+    from moderation.domain.operations import snapshot
+    from moderation.models import User
+
+    leaving = make_site("leaving-post")
+    staying = make_site("staying-post")
+    mona = make_moderator("mona", sites=[leaving, staying])
+    assert _post(client, leaving, 1).status_code == 202
+    with app.app_context():
+        comment = db.session.scalar(select(Comment))
+        comment.status = "held"
+        db.session.commit()
+        comment_id, version = comment.id, comment.version
+    assert sign_in(mona).get(f"/review/{comment_id}").status_code == 200
+    assert _run(services, "keys", "deactivate", "leaving-post", "--yes").exit_code == 0
+
+    assert sign_in(mona).get(f"/review/{comment_id}").status_code == 404
+    with app.app_context():
+        assert [b.site for b in snapshot(db.session).backlog] == ["staying-post"]
+        with pytest.raises(AlreadyDecided, match="deactivated"):
+            decide(db.session, comment_id, user=db.session.get(User, admin.id), action="approve", reason=None,
+                   expected_version=version)
+
