@@ -142,8 +142,14 @@ def _timestamp(body: Mapping[str, Any], name: str) -> datetime | None:
 
 
 def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentInput:
+    external_id = _id(body, "id", required=True)
+    if external_id is not None and external_id.endswith("/reports"):
+        # /comments/by-site-id/<id>/reports is its reports: "a/reports" was stored, then its own path
+        # answered 405 and "/reports" 404 (a re-check).
+        raise ValidationFailed("id must not end in /reports, which its path by site id would read as its reports",
+                               field="id")
     return CommentInput(
-        external_id=_id(body, "id", required=True),
+        external_id=external_id,
         story_id=_id(body, "story_id", required=True),
         author_id=_id(body, "author_id", required=True),
         text=_text(body, max_text_length),

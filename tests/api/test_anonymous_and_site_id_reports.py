@@ -89,3 +89,13 @@ def test_story_and_comment_ids_that_start_with_a_slash_can_be_read_back(client, 
                            json={"reason": "spam", "reporter_id": "r-1"})
     assert reported.status_code in (200, 201), reported.get_data(as_text=True)
     assert client.delete("/api/v1/comments/by-site-id/%2Flead-c", headers=site.headers).status_code == 200
+
+
+def test_a_comment_id_ending_in_reports_is_refused_since_its_path_would_name_its_reports(client, site):
+    """A re-check: "a/reports" was stored, then its path by site id answered 405, and "/reports" 404."""
+    for bad in ("a/reports", "/reports"):
+        refused = client.post("/api/v1/comments", headers=site.headers,
+                              json={"id": bad, "story_id": "s", "author_id": "a", "text": "Fine words."})
+        assert refused.status_code == 400 and refused.get_json()["error"]["field"] == "id", bad
+    assert client.post("/api/v1/comments", headers=site.headers, json={
+        "id": "reports/a", "story_id": "s", "author_id": "a", "text": "Fine words."}).status_code == 202
