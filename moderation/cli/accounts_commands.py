@@ -176,7 +176,11 @@ def keys_deactivate(name: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Deactivate {name} now?", abort=True)
     with _session() as session:
-        closed = set_site_active(session, site_named(session, name), active=False, actor=cli_actor())
+        site = site_named(session, name)
+        if not site.active:
+            click.echo(f"{name} is already deactivated; nothing changed")
+            return
+        closed = set_site_active(session, site, active=False, actor=cli_actor())
     click.echo(f"deactivated {name}; {closed:,} waiting webhook event{'' if closed == 1 else 's'} closed")
 
 
@@ -188,7 +192,11 @@ def keys_reactivate(name: str) -> None:
     from moderation.domain.sites import set_site_active, site_named
 
     with _session() as session:
-        set_site_active(session, site_named(session, name), active=True, actor=cli_actor())
+        site = site_named(session, name)
+        if site.active:
+            click.echo(f"{name} is active; nothing changed")
+            return
+        set_site_active(session, site, active=True, actor=cli_actor())
     click.echo(f"reactivated {name}")
 
 

@@ -41,6 +41,8 @@ def test_a_deactivated_site_is_refused_out_of_the_queue_and_its_events_closed_no
     done = _run(services, "keys", "deactivate", "leaving-post", "--yes")
     assert done.exit_code == 0, done.output
     assert "deactivated leaving-post; 1 waiting webhook event closed" in done.output
+    again = _run(services, "keys", "deactivate", "leaving-post", "--yes")
+    assert again.exit_code == 0 and "already deactivated; nothing changed" in again.output
 
     assert _post(client, leaving, 2).status_code == 401
     assert f"#{comment.id}" not in admin_client.get("/review").get_data(as_text=True)
