@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field as dc_field
 from typing import Any
@@ -79,6 +80,9 @@ def _requested_attribute(name: str, params: Any) -> RequestedAttribute:
     threshold = fields.field(params, "scoreThreshold")
     if isinstance(threshold, str):  # proto3 JSON takes a float as a string too ("0.5"), as Google does (a re-check)
         try:
+            # As JSON spells a number: Python's float also reads "0_1" (as 1.0) and full-width digits.
+            if not _JSON_NUMBER.fullmatch(threshold.strip()):
+                raise ValueError(threshold)
             threshold = float(threshold.strip())
         except ValueError:
             raise InvalidArgument(f"scoreThreshold for {name} must be a number between 0 and 1.") from None
@@ -87,6 +91,9 @@ def _requested_attribute(name: str, params: Any) -> RequestedAttribute:
             raise InvalidArgument(f"scoreThreshold for {name} must be a number between 0 and 1.")
         threshold = float(threshold)
     return RequestedAttribute(name=name, ours=ours, threshold=threshold)
+
+
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
 def _scored_by(model: Model, attributes: list[RequestedAttribute], drop: bool) -> list[RequestedAttribute]:

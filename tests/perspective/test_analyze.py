@@ -120,8 +120,9 @@ def test_a_score_threshold_leaves_out_attributes_below_it(client, site):
     # proto3 JSON spells a float as a string too, and Google takes it (a re-check).
     body["requestedAttributes"] = {"TOXICITY": {"scoreThreshold": "0"}, "THREAT": {"scoreThreshold": "1.0"}}
     assert set(client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()["attributeScores"]) == {"TOXICITY"}
-    body["requestedAttributes"] = {"TOXICITY": {"scoreThreshold": "half"}}
-    assert client.post(f"{ANALYZE}?key={site.api_key}", json=body).status_code == 400
+    for spelled in ("half", "0_1", "\uff11", "nan", " "):  # Python's float reads the middle two (a re-check)
+        body["requestedAttributes"] = {"TOXICITY": {"scoreThreshold": spelled}}
+        assert client.post(f"{ANALYZE}?key={site.api_key}", json=body).status_code == 400, spelled
 
 
 def test_span_scores_are_sentences_in_order_counted_in_utf16_as_perspective_counts(client, site):
