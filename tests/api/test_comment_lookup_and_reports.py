@@ -145,12 +145,17 @@ def test_one_new_readers_hate_report_sends_a_comment_to_review_without_hiding_it
     assert status_of(client, site, comment_id) == "held"
 
 
-def test_a_reader_whose_reports_were_upheld_before_holds_a_comment_alone(app, client, site):
-    earlier = submit(client, site, id="c-0")
-    report(client, site, earlier, reason="hate", reporter_id="r-1")
+def trusted_reporter(app, client, site, reporter_id: str) -> None:
+    """A reader one of whose reports a moderator upheld."""
+    earlier = submit(client, site, id=f"upheld-by-{reporter_id}")
+    report(client, site, earlier, reason="hate", reporter_id=reporter_id)
     with app.app_context():
-        db.session.scalars(select(Report)).one().outcome = "upheld"
+        db.session.scalars(select(Report).where(Report.comment_id == earlier)).one().outcome = "upheld"
         db.session.commit()
+
+
+def test_a_reader_whose_reports_were_upheld_before_holds_a_comment_alone(app, client, site):
+    trusted_reporter(app, client, site, "r-1")
     comment_id = submit(client, site)
     move(app, comment_id, "published")
     report(client, site, comment_id, reason="hate", reporter_id="r-1")
@@ -174,11 +179,7 @@ def test_after_approval_only_new_reports_reopen_review(app, client, site):
 
 
 def test_a_reader_whose_reports_were_upheld_may_hide_an_approved_comment_again(app, client, site):
-    earlier = submit(client, site, id="earlier")
-    report(client, site, earlier, reason="hate", reporter_id="trusted")
-    with app.app_context():
-        db.session.scalars(select(Report)).one().outcome = "upheld"
-        db.session.commit()
+    trusted_reporter(app, client, site, "trusted")
     comment_id = submit(client, site)
     move(app, comment_id, "approved", decision="approved", decided_at=now())
     body = report(client, site, comment_id, reason="hate", reporter_id="trusted").get_json()["comment"]
