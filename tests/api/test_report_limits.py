@@ -93,3 +93,26 @@ def test_a_raid_of_new_reader_ids_adds_a_bounded_share_to_a_held_comments_priori
         comment = db.session.get(Comment, comment_id)
         assert comment.report_weight == 50.0  # every report is kept and counted
         assert comment.priority == pytest.approx(0.1 + REPORT_PRIORITY_CAP)
+
+
+def test_one_reporters_reports_sent_at_once_on_many_comments_stop_at_the_limit(app_with, site):
+    """A raid's walk: 40 reports at once from one id, each on its own comment (a lock each), took 13
+    and 14 of a limit of 10."""
+    import threading
+
+    app = app_with(REPORTS_PER_REPORTER_PER_MINUTE=3)
+    ids = [submit(app.test_client(), site, id=f"c-{n}") for n in range(8)]
+    start = threading.Barrier(len(ids))
+    statuses: list[int] = []
+
+    def file(comment_id: int) -> None:
+        client = app.test_client()
+        start.wait()
+        statuses.append(report(client, site, comment_id, reason="spam", reporter_id="raider").status_code)
+
+    threads = [threading.Thread(target=file, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] * 3 + [429] * 5
