@@ -10,7 +10,7 @@ from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
-from moderation.domain.rule_backfill import hold_published_matches
+from moderation.domain.rule_backfill import BACKFILL_SIZE, hold_published_matches
 from moderation.domain.rule_sets import PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, rule_versions, save_rules
 from moderation.domain.rules import KINDS
 from moderation.domain.stories import list_stories, set_story
@@ -35,7 +35,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
         version=current.version if current else 0, based_on=based_on if based_on is not None else (
             current.version if current else 0),
         versions=rule_versions(db.session, site.id), stories=list_stories(db.session, site.id),
-        example=json.dumps(EXAMPLE, indent=2), preview_size=PREVIEW_SIZE,
+        example=json.dumps(EXAMPLE, indent=2), preview_size=PREVIEW_SIZE, backfill_size=BACKFILL_SIZE,
     ), status
 
 
@@ -73,8 +73,8 @@ def hold_published(site_id: int) -> Response:
     deliveries = hold_published_matches(db.session, site, actor=f"user:{auth.current_user().username}")
     commit_and_send(db.session, deliveries)
     flash(f"Held {len(deliveries)} published comment{'' if len(deliveries) == 1 else 's'} the rules fire on "
-          f"(of the last {PREVIEW_SIZE:,}): they are in the review queue." if deliveries else
-          f"The rules fire on none of the published comments among the last {PREVIEW_SIZE:,}.", "success")
+          f"(of the last {BACKFILL_SIZE:,} published): they are in the review queue." if deliveries else
+          f"The rules fire on none of the last {BACKFILL_SIZE:,} published comments.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
 
 

@@ -2,8 +2,9 @@
 
 Rules are evaluated when a comment is scored, so a rule added for a spam wave left the wave's
 comments on the page (a head of community's walk: the bit.ly spam stayed visible). From the rules
-page an admin can hold the published comments among the site's last PREVIEW_SIZE that the current
-rules fire on. Held, never rejected, whatever the rule's action: a moderator confirms; comments a
+page an admin can hold the site's last BACKFILL_SIZE published comments that the current rules fire on:
+counted among all its last 1,000 comments, a raid's 1,000-comment flood had put its published threats
+out of reach, and the page said the rules fired on none. Held, never rejected, whatever the rule's action: a moderator confirms; comments a
 moderator already decided are left alone.
 """
 from __future__ import annotations
@@ -13,19 +14,22 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import HELD, PUBLISHED, RULES, change_status
 from moderation.domain.rule_facts import load_facts
-from moderation.domain.rule_sets import PREVIEW_SIZE, current_rules, recent_comment_ids
+from moderation.domain.rule_sets import current_rules, recent_comment_ids
 from moderation.domain.rules import HOLD, REJECT, Compiled, status_reason
 from moderation.models import Comment, Site, WebhookDelivery
 
 
+BACKFILL_SIZE = 5_000
+
+
 def hold_published_matches(session: Session, site: Site, *, actor: str,
-                           limit: int = PREVIEW_SIZE) -> list[WebhookDelivery | None]:
-    """Hold the published comments, of the site's last `limit`, that its rules hold or reject now;
+                           limit: int = BACKFILL_SIZE) -> list[WebhookDelivery | None]:
+    """Hold those of the site's last `limit` published comments that its rules hold or reject now;
     returns their events (the caller commits, then sends). Each keeps the hits that held it."""
     rules = current_rules(session, site.id)
     if not rules:
         return []
-    recent = recent_comment_ids(site.id, limit)
+    recent = recent_comment_ids(site.id, limit, status=PUBLISHED)
     comments = list(session.scalars(select(Comment).where(Comment.id.in_(recent), Comment.status == PUBLISHED)
                                     .order_by(Comment.id).with_for_update(of=Comment)))
     compiled = Compiled(rules)

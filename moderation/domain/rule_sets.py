@@ -124,11 +124,12 @@ class Preview:
         return sum(self.by_rule.get(name, Counter()).values())
 
 
-def recent_comment_ids(site_id: int, limit: int = PREVIEW_SIZE):  # noqa: ANN201 (a scalar subquery)
-    """The ids of the site's last `limit` comments received: what the preview and the backfill of
-    published comments look at."""
-    return (select(Comment.id).where(Comment.site_id == site_id)
-            .order_by(Comment.received_at.desc(), Comment.id.desc()).limit(limit).scalar_subquery())
+def recent_comment_ids(site_id: int, limit: int = PREVIEW_SIZE, *,  # noqa: ANN201 (a scalar subquery)
+                       status: str | None = None):
+    """The ids of the site's last `limit` comments received (with `status`, of those in it): what the
+    preview and the backfill of published comments look at."""
+    query = select(Comment.id).where(Comment.site_id == site_id, *([Comment.status == status] if status else []))
+    return query.order_by(Comment.received_at.desc(), Comment.id.desc()).limit(limit).scalar_subquery()
 
 
 def preview(session: Session, site_id: int, rules: list[dict[str, Any]], *, limit: int = PREVIEW_SIZE) -> Preview:

@@ -166,3 +166,24 @@ def test_an_admin_holds_the_published_comments_a_rule_saved_later_fires_on(app, 
         assert [(h["rule"], h["action"]) for h in held.rule_hits] == [("watches", "reject")]  # held all the same
         [event] = [d.event for d in db.session.scalars(select(WebhookDelivery))]
         assert (event["comment"]["id"], event["comment"]["status"], event["previous_status"]) == (spam, "held", "published")
+
+
+def test_the_hold_counts_back_published_comments_so_a_flood_of_held_ones_does_not_bury_them(app, make_site,
+                                                                                            make_comment):
+    """A raid's walk: its 1,000-comment flood put a published threat out of the last 1,000 comments,
+    and the page said the saved rules fired on none."""
+    from moderation.domain.rule_backfill import hold_published_matches
+    from moderation.domain.rule_sets import save_rules
+    from moderation.domain.rules import validate_rules
+    from moderation.models import Comment, Site
+
+    site = make_site("raided-gazette")
+    spam = make_comment(site.id, "Buy cheap watches at bit.ly/x", status="published")
+    for n in range(3):
+        make_comment(site.id, f"Flood comment {n}", status="held")
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id),
+                   validate_rules([{"name": "watches", "kind": "banned_words", "words": ["cheap watches"]}]), actor="test")
+        assert len(hold_published_matches(db.session, db.session.get(Site, site.id), actor="test", limit=2)) == 1
+        db.session.commit()
+        assert db.session.get(Comment, spam).status == "held"
