@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from classifiers.bidi import display_order
 from classifiers.normalise import markup_spans, normalise, normalise_with_offsets, span_of
 
 # After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
@@ -61,7 +62,24 @@ def marked_words(text: str, explanations: dict[str, Any] | None, attribute: str,
     the text, since a mark's own meaning is only a tooltip, which a keyboard or a screen reader
     never reaches."""
     spans = sorted((s for s in _spans(text, explanations) if s[2] == attribute), key=lambda s: -s[3])
-    return list(dict.fromkeys(" ".join(text[begin:end].split()) for begin, end, *_ in spans))[:limit]
+    drawn = _drawn_order(text)
+    return list(dict.fromkeys(" ".join(_as_drawn(text, begin, end, drawn).split()) for begin, end, *_ in spans))[:limit]
+
+
+def _drawn_order(text: str) -> list[int] | None:
+    """The text's indices as a browser draws it (its first reading), where a bidi control reorders it."""
+    order = display_order(text)
+    if order is None:
+        return None
+    return list(dict.fromkeys(i for i in order if i >= 0))  # each index once: the first reading's place
+
+
+def _as_drawn(text: str, begin: int, end: int, drawn: list[int] | None) -> str:
+    """text[begin:end] in the order it is drawn: "toidi" inside an override is listed as "idiot", as
+    the card shows it (a raid's walk)."""
+    if drawn is None:
+        return text[begin:end]
+    return "".join(text[i] for i in drawn if begin <= i < end)
 
 
 def _rule_spans(text: str, rule_hits: list[Any] | None) -> list[tuple[int, int, str, float, bool]]:

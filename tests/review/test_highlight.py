@@ -73,3 +73,14 @@ def test_a_rule_without_a_quote_or_a_quote_not_in_the_text_marks_nothing():
             {"rule": "edited", "action": "hold", "reason": 'threat of violence: "i know where you live"'},
             "not a hit"]
     assert str(highlight("We met at <b>12 Oak Street</b>.", None, hits)).count("<mark") == 0
+
+
+def test_words_a_bidi_override_reverses_are_listed_as_the_card_draws_them():
+    """A raid's walk: the card drew "worthless idiot" and listed "toidi", "sselhtrow" beside it."""
+    from moderation.review.highlight import marked_words
+
+    text = "You are a \u202etoidi sselhtrow\u202c"
+    begin = text.index("toidi")
+    spans = {"insult": [{"begin": begin, "end": begin + 5, "score": 0.9, "text": "toidi"}]}
+    assert marked_words(text, spans, "insult") == ["idiot"]
+    assert marked_words(TEXT, {"insult": [span("idiot")]}, "insult") == ["idiot"]
