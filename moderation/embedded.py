@@ -19,6 +19,7 @@ from types import ModuleType
 
 import psycopg
 
+from moderation.parent_death import stop_with
 from moderation.processes import process_alive
 
 log = logging.getLogger(__name__)
@@ -182,9 +183,10 @@ def start_redis(var_dir: Path) -> tuple[str, subprocess.Popen | None]:
         )
         + "\n"
     )
-    # Its own session: Ctrl-C reaches the supervisor, which stops Redis only after the worker.
+    # Its own session: Ctrl-C reaches the supervisor, which stops Redis only after the worker; and it
+    # stops when its starter dies, as `up`'s other children do (moderation/parent_death.py).
     proc = subprocess.Popen([str(executable), str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=stop_with(os.getpid()))
     deadline = time.monotonic() + 15
     while not redis_is_up(sock):
         if proc.poll() is not None or time.monotonic() > deadline:

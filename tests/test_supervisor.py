@@ -79,10 +79,6 @@ def test_a_dead_embedded_server_is_started_again_and_a_dying_webhook_worker_rest
 def test_children_stop_when_up_itself_is_killed(tmp_path):
     """A re-check: after a kill -9 of `up`, its web server, workers and beat ran on in their own
     sessions, and the next `up` started a second set beside them on the same data."""
-    import signal
-    import subprocess
-    import time
-
     script = tmp_path / "up.py"
     script.write_text(
         "import os, sys, time\n"
@@ -91,6 +87,29 @@ def test_children_stop_when_up_itself_is_killed(tmp_path):
         "s.start()\n"
         "print(s.children['worker'].proc.pid, flush=True)\n"
         "time.sleep(60)\n")
+    assert _outlived_by_none_of_its_children(script), "the supervisor's child outlived it"
+
+
+def test_the_embedded_redis_stops_when_its_starter_is_killed(tmp_path):
+    """The next re-check: after a kill -9 of `up`, its Redis ran on, the next `up` used it, and a
+    clean stop of that one left it running still."""
+    script = tmp_path / "up.py"
+    script.write_text(
+        "import time\n"
+        "from pathlib import Path\n"
+        "from moderation.embedded import start_redis\n"
+        f"url, proc = start_redis(Path({str(tmp_path / 'var')!r}))\n"
+        "print(proc.pid, flush=True)\n"
+        "time.sleep(60)\n")
+    assert _outlived_by_none_of_its_children(script), "the embedded Redis outlived its starter"
+
+
+def _outlived_by_none_of_its_children(script) -> bool:
+    """Run `script`, which prints a child's pid; kill -9 it; whether the child then ends within 10 s."""
+    import signal
+    import subprocess
+    import time
+
     up = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     child = int(up.stdout.readline())
     os.kill(child, 0)  # running
@@ -101,13 +120,12 @@ def test_children_stop_when_up_itself_is_killed(tmp_path):
         try:
             os.kill(child, 0)
         except ProcessLookupError:
-            break
+            return True
         try:  # reaped by init, or a zombie waiting for it: gone either way
             if open(f"/proc/{child}/stat").read().split(") ")[1][0] == "Z":
-                break
+                return True
         except FileNotFoundError:
-            break
+            return True
         time.sleep(0.1)
-    else:
-        os.kill(child, signal.SIGKILL)
-        raise AssertionError("the supervisor's child outlived it")
+    os.kill(child, signal.SIGKILL)
+    return False

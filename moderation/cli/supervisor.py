@@ -9,16 +9,16 @@ at all (the port is taken, the app does not import), which a restart loop would 
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import click
+
+from moderation.parent_death import stop_with
 
 RESTARTABLE = ("worker", "webhooks", "trainer", "beat")
 FIRST_DELAY = 1.0
@@ -38,24 +38,6 @@ class Child:
 
 
 Restart = Callable[[], "subprocess.Popen | None"]
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _stop_with(parent: int) -> Callable[[], None] | None:
-    """For Popen's preexec_fn, on Linux: SIGTERM when `parent` dies (prctl PR_SET_PDEATHSIG), and at
-    once if it died before the child got this far."""
-    if not sys.platform.startswith("linux"):
-        return None
-    libc = ctypes.CDLL(None, use_errno=True)
-
-    def stop_with_parent() -> None:
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent:
-            os.kill(os.getpid(), signal.SIGTERM)
-
-    return stop_with_parent
 
 
 class Supervisor:
@@ -79,7 +61,7 @@ class Supervisor:
         # is told to stop when the supervisor dies, however: after a kill -9 of `up` its web server,
         # workers and beat ran on, and the next `up` ran a second set beside them (a re-check).
         child.proc = subprocess.Popen(child.argv, env=self.env, start_new_session=True,
-                                      preexec_fn=_stop_with(os.getpid()))
+                                      preexec_fn=stop_with(os.getpid()))
         child.started = time.monotonic()
         child.restart_at = None
 
