@@ -103,6 +103,10 @@ def _locked_decided(session: Session, comment_id: int, user: User, expected_vers
         status = comment.status
         session.rollback()
         raise UndoRefused(f"Comment #{comment_id} has no decision to take back (it is {status}).")
+    if not comment.site.active:  # as a decision is refused: the site would never hear of it (a re-check)
+        name = comment.site.name
+        session.rollback()
+        raise UndoRefused(f"Site {name} is deactivated: reactivate it to change its comments' decisions.")
     if comment.status not in DECIDED or comment.status != comment.decision or comment.version != expected_version:
         status = comment.status
         session.rollback()

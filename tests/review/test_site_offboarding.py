@@ -90,3 +90,29 @@ def test_a_deactivated_sites_comments_are_neither_shown_to_its_moderators_decide
             decide(db.session, comment_id, user=db.session.get(User, admin.id), action="approve", reason=None,
                    expected_version=version)
 
+
+
+def test_a_decision_on_a_deactivated_sites_comment_cannot_be_taken_back(app, client, services, make_site, admin):
+    """The next re-check: an admin reversed one; the site, its events closed, never heard of it."""
+    from datetime import timedelta
+
+    from moderation.domain.decisions import decide
+    from moderation.domain.undo import UndoRefused, reverse_decision, undo_decision
+    from moderation.models import User
+
+    leaving = make_site("leaving-post")
+    assert _post(client, leaving, 1).status_code == 202
+    with app.app_context():
+        comment = db.session.scalar(select(Comment))
+        comment.status = "held"
+        db.session.commit()
+        decided = decide(db.session, comment.id, user=db.session.get(User, admin.id), action="approve", reason=None,
+                         expected_version=comment.version)
+        comment_id, version = decided.id, decided.version
+    assert _run(services, "keys", "deactivate", "leaving-post", "--yes").exit_code == 0
+    with app.app_context():
+        user = db.session.get(User, admin.id)
+        with pytest.raises(UndoRefused, match="deactivated"):
+            reverse_decision(db.session, comment_id, user=user, expected_version=version, reason="mistake")
+        with pytest.raises(UndoRefused, match="deactivated"):
+            undo_decision(db.session, comment_id, user=user, expected_version=version, window=timedelta(minutes=5))
