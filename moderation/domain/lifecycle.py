@@ -299,6 +299,20 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
     return deliveries
 
 
+def hide_reported_after_approval(session: Session, comment: Comment, *, actor: str) -> WebhookDelivery | None:
+    """A held comment shown because untried readers reported it after its approval, hidden now that a
+    reader whose reports were upheld reported it too: a new version and a `comment.status_changed`
+    event, its status the same and `"visibility_changed": true`. The caller commits and sends."""
+    comment.flagged = [f for f in comment.flagged or () if f != REPORTED_AFTER_APPROVAL]
+    comment.version += 1
+    writes = SessionWrites(session)
+    writes.audit(actor, VISIBILITY_ACTION, comment_id=comment.id,
+                 details={"visible": is_visible(comment), "reason": "reported by a reader whose reports were upheld"})
+    if not comment.site.webhook_url:
+        return None
+    return _status_event(writes, comment, comment.status, now(), {"visibility_changed": True})
+
+
 def only_visibility_changed(session: Session, comment: Comment, since_version: int) -> bool:
     """Whether every version the comment took after `since_version` only showed or hid it (a new
     moderation mode): a moderator's card from before is not stale for that. Each version has its

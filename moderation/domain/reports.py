@@ -44,7 +44,7 @@ from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import REPORTS, report_priority_added, reports_reach_threshold
 from moderation.domain.reporter_weights import reporter_weight, track_record
 from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REPORT, REPORTED_AFTER_APPROVAL,
-                                         change_status, now)
+                                         change_status, hide_reported_after_approval, now)
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
 REPORT_WEIGHTS: dict[str, float] = {
@@ -152,6 +152,11 @@ def file_report(
         # stays within its cap: adding the running total with every report had let anonymous ones of
         # no weight pin a comment to the top of the queue (an onboarding review).
         comment.priority = (comment.priority or 0.0) + report_priority_added(before, comment.report_weight, threshold)
+    if comment.status == HELD and REPORTED_AFTER_APPROVAL in (comment.flagged or ()) and reporter_id is not None \
+            and track_record(session, comment.site_id, reporter_id)[0] > 0:
+        # Shown while it waits because readers no moderator trusted yet sent it back; this one's
+        # reports were upheld, as it would have hidden the approved comment (a re-check).
+        delivery = hide_reported_after_approval(session, comment, actor=f"site:{site.id}")
     if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
         if reports_reach_threshold(weight, threshold):

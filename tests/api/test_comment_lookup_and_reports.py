@@ -186,6 +186,35 @@ def test_a_reader_whose_reports_were_upheld_may_hide_an_approved_comment_again(a
     assert (body["status"], body["visible"]) == ("held", False)
 
 
+def test_a_trusted_reader_hides_a_comment_untried_ones_sent_back_and_a_new_approval_starts_afresh(app, client, site):
+    """A re-check: once untried readers had sent an approved comment back (shown), neither a trusted
+    reader's report nor a second approval let anyone hide it again: the flag stayed for good."""
+    from moderation.domain.decisions import decide
+    from moderation.models import User
+
+    trusted_reporter(app, client, site, "trusted")
+    trusted_reporter(app, client, site, "trusted-b")
+    comment_id = submit(client, site)
+    move(app, comment_id, "approved", decision="approved", decided_at=now())
+    for reader in ("u-1", "u-2"):
+        body = report(client, site, comment_id, reason="hate", reporter_id=reader).get_json()["comment"]
+    assert (body["status"], body["visible"]) == ("held", True)
+    body = report(client, site, comment_id, reason="hate", reporter_id="trusted").get_json()["comment"]
+    assert (body["status"], body["visible"]) == ("held", False) and "reported_after_approval" not in body["flagged"]
+
+    second = submit(client, site, id="c-2")
+    move(app, second, "approved", decision="approved", decided_at=now())
+    for reader in ("u-1", "u-2"):
+        body = report(client, site, second, reason="hate", reporter_id=reader).get_json()["comment"]
+    with app.app_context():  # approved again: the flag goes with the decision
+        moderator = User(username="mo", role="admin", password_hash="x")
+        db.session.add(moderator)
+        db.session.commit()
+        decide(db.session, second, user=moderator, action="approve", reason=None, expected_version=body["version"])
+    body = report(client, site, second, reason="hate", reporter_id="trusted-b").get_json()["comment"]
+    assert (body["status"], body["visible"]) == ("held", False)
+
+
 def test_reports_on_a_rejected_comment_change_nothing(app, client, site):
     comment_id = submit(client, site)
     move(app, comment_id, "rejected")
