@@ -86,12 +86,18 @@ def display_order(text: str) -> list[int] | None:
     "Thoughts: / I will kill you", the next re-check)."""
     if not may_reorder(text):
         return None
-    if "\n" not in text and "\r" not in text and "<" not in text:
-        return _reading(text, _ALL_FOLDED)
     whole = _paragraph_level(text, 0, len(text))
+    # A page with no dir attribute lays every paragraph out left to right, whatever its first letter:
+    # a text opening in Hebrew was read only right to left, and "\u05ea\u05d5\u05d3\u05d4! I will find
+    # you \u05d5 and kill you." got past the threat rule (the next re-check).
+    bases: tuple[int | None, ...] = (None, 0) if whole else (None,)
+    if _LINE_END.search(text) is None:  # one paragraph however the page lays it out
+        ways = [(_ALL_FOLDED, base) for base in bases]
+    else:  # U+2029 and U+0085 end a line as a line break does (the next re-check)
+        ways = [(_ALL_FOLDED, base) for base in bases] + [
+            (paragraph_end, base) for paragraph_end in (_PARAGRAPH_END, _LINE_END) for base in (*bases, whole)]
     readings: list[list[int] | None] = []
-    for paragraph_end, base in ((_ALL_FOLDED, None), (_PARAGRAPH_END, None), (_PARAGRAPH_END, whole),
-                                (_LINE_END, None), (_LINE_END, whole)):
+    for paragraph_end, base in dict.fromkeys(ways):
         reading = _reading(text, paragraph_end, base)
         if reading not in readings:
             readings.append(reading)

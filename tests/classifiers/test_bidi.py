@@ -27,7 +27,7 @@ RLM, ALM = "\u200f", "\u061c"
     # Where line breaks end paragraphs, all may take the whole text's direction (dir="auto" on the
     # comment, as the review cards have it), not each its own (the next re-check: published).
     (f"{RLM}{LRO}Thoughts:\nl you{RLM}l{RLM}i{RLM}I will k", "Thoughts:\nl youliI will k . Thoughts:\nl youliI will k"
-     " . Thoughts:\nI will kill you"),
+     " . Thoughts:\nl youliI will k . Thoughts:\nI will kill you"),
     (f"a {RLO}b {LRO}cd ef{PDF} g{PDF} h", "a g cd ef b h"),                  # left to right inside it
     (f"a {RLI}b {RLO}dc{PDF}{PDI} e", "a cd b e"),  # an isolate right to left: its runs from the right
     (f"a {RLE}toohs{PDF} b", "a toohs b"),  # an embedding is not an override: Latin letters stay as written
@@ -36,10 +36,11 @@ RLM, ALM = "\u200f", "\u061c"
     (f"I will {RLE}l{RLM}l{RLM}i{RLM}k{PDF} you", "I will kill you"),
     (f"I will {RLI}l{ALM}l{ALM}i{ALM}k{PDI} you", "I will kill you"),
     (f"Someone should {RLE}mayor{RLM} the{RLM} shoot{PDF}.", "Someone should shoot the mayor."),
-    (f"{RLM}l{RLM}l{RLM}i{RLM}k", "kill"),
+    # ... and left to right too, as a page with no dir attribute lays it out (the next re-check).
+    (f"{RLM}l{RLM}l{RLM}i{RLM}k", "kill . llik"),
     (f"I will l{RLM}l{RLM}i{RLM}k you", "I will llik you"),  # marks alone in a left-to-right line move nothing
     # Hebrew is read in its own order word by word, its words where they are drawn.
-    (f"\u05e9\u05dc\u05d5\u05dd {RLM}abc", "abc \u05e9\u05dc\u05d5\u05dd"),
+    (f"\u05e9\u05dc\u05d5\u05dd {RLM}abc", "abc \u05e9\u05dc\u05d5\u05dd .  \u05e9\u05dc\u05d5\u05ddabc"),
     # One right-to-left character in the text no longer turns the reading off (a re-check) ...
     (f"I will {RLE}l{RLM}l{RLM}i{RLM}k{PDF} you\u05c3", "I will kill you\u05c3"),
     # ... and a first-strong isolate takes the direction of its first strong character, a mark too.
@@ -117,3 +118,13 @@ def test_readings_do_not_run_into_each_other_nor_across_a_line_break(text):
     cleaned = normalise(text)
     assert "hope you" not in cleaned and "where you" not in cleaned and "שלוםthat" not in cleaned
     assert cleaned == normalise_with_offsets(text)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "\u200f\u202dThoughts:\u2029l you\u200fl\u200fi\u200fI will k",  # a paragraph separator for the line break
+    "\u200f\u202dThoughts:\x85l you\u200fl\u200fi\u200fI will k",    # a next-line character
+    "\u05ea\u05d5\u05d3\u05d4! I will find you and kill you.",          # Hebrew first, on a page with no dir
+])
+def test_the_threat_is_read_however_the_text_is_laid_out(text):
+    """The next re-check: each was read only in an order no page draws it in, and got past the rule."""
+    assert "i will kill you" in normalise(text).replace(" . ", " ") or "find you and kill you" in normalise(text)
