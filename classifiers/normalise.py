@@ -75,18 +75,21 @@ _MASK_HINT = re.compile(r"[*#%]")
 # angle brackets ("<sarcasm off>", "<a man who tweets…>", hatexplain's "<user>") is left alone.
 # No alternative matches "<", so a failed match ends at the next one: linear on any text.
 _MARKUP = re.compile(
-    r"</?(?:a|abbr|b|big|blockquote|br|center|cite|code|dd|del|div|dl|dt|em|figcaption|figure|font|"
-    r"h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|td|"
-    r"tfoot|th|thead|tr|tt|u|ul|wbr)"
-    r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))*\s*/?>"
-    r"|<!--[^<>]{0,200}-->",
+    r"</?(?:a|abbr|acronym|b|bdi|bdo|big|blockquote|br|center|cite|code|data|dd|del|dfn|div|dl|dt|em|"
+    r"figcaption|figure|font|h[1-6]|hr|i|img|ins|kbd|label|li|mark|nobr|ol|p|pre|q|rp|rt|ruby|s|samp|small|"
+    r"span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|var|wbr)"
+    # Not <time>: hatexplain writes "<time>" for a time it left out, as "<user>" for a name. A quoted
+    # value may hold ">" (title='a>b'), never "<": a failed match still ends at the next "<".
+    r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s\"'<>=`]+))*\s*/?>"
+    r"|<!--(?:[^-]|-(?!->)){0,500}-->",  # bounded, so 20,000 characters of "<!--" stay quick
     re.IGNORECASE,
 )
 # Tags a browser draws inside a line, and comments: between two letters they join them, so
 # "k<b></b>ill" and "k<wbr>ill" read "kill" on the page (a raid's walk: they were published).
 _INLINE_ONLY = re.compile(
-    r"(?:</?(?:a|abbr|b|big|cite|code|del|em|font|i|ins|kbd|mark|q|s|small|span|strike|strong|sub|sup|tt|u|wbr)\b"
-    r"[^<>]*>|<!--[^<>]*-->)+", re.IGNORECASE)
+    r"(?:</?(?:a|abbr|acronym|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|label|mark|nobr|q|s|samp|"
+    r"small|span|strike|strong|sub|sup|tt|u|var|wbr)\b(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*>|<!--.*?-->)+",
+    re.IGNORECASE | re.DOTALL)
 _MARKUP_RUN = re.compile("(?:" + _MARKUP.pattern + ")+", re.IGNORECASE)
 # What a tag inside a word becomes: as many zero-width spaces, which every reading then drops.
 _JOINER = "\u200b"

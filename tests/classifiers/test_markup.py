@@ -72,6 +72,10 @@ def test_text_full_of_unfinished_tags_is_left_as_it_is(crafted: str) -> None:
     "I will find you and <b>k</b>ill you.", "I will find you and k<b></b>ill you.",
     "I will find you and k<!-- x -->ill you.", "I will find you and k<wbr>ill you.",
     "I will find you and k<span class='x'>i</span>ll you.", "I will find you and k&ZeroWidthSpace;ill you.",
+    # The next re-check: other inline tags, a long comment, and a ">" in a comment or a quoted value.
+    "I will find you and k<var></var>ill you.", "I will find you and k<bdi>i</bdi>ll you.",
+    "I will find you and k<!--" + "x" * 210 + "-->ill you.", "I will find you and k<!-- a>b -->ill you.",
+    "I will find you and k<span title='a>b'></span>ill you.",
 ])
 def test_inline_markup_inside_a_word_joins_it_as_the_page_draws_it(text: str) -> None:
     """A raid's walk: each of these was published, read as "k ill"."""
