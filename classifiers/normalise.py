@@ -150,6 +150,9 @@ def mapped_lengths(text: str) -> list[int]:
     return [1 if c.isascii() else len(table[ord(c)]) for c in text]
 
 
+_ID_LIKE = re.compile(r"[0-9a-f]{6,}|[a-z0-9]{12,}")
+
+
 def _restore_leet(match: re.Match[str]) -> str:
     token = match.group(0)
     # Pure words and pure numbers stay; only mixtures like id10t or $hit are rewritten.
@@ -157,10 +160,10 @@ def _restore_leet(match: re.Match[str]) -> str:
         return token
     chars = list(token)
     # A digit inside letters says the whole word is spelled so: "1mm1grants" is "immigrants" (a raid's
-    # walk), where "1st" and "covid19" alone are numbers. Not in ids and hashes ("fcebad40"), which
-    # are a third digits or more.
+    # walk), "J3w5" and "Musl1m5" too, where "1st" and "covid19" alone are numbers. Not in ids and
+    # hashes ("fcebad40", "ubugnsbasij21"): more digits than letters, hexadecimal, or 12 characters or more.
     digits = sum(c.isdigit() for c in chars)
-    spelled = 4 * digits <= len(chars) and any(
+    spelled = 2 * digits <= len(chars) and not _ID_LIKE.fullmatch(token) and any(
         c.isdigit() and c in _LEET and 0 < i < len(chars) - 1 and chars[i - 1].isalpha() and chars[i + 1].isalpha()
         for i, c in enumerate(chars))
     # Where the letters begin and end, found once: looked for around each digit, a 20,000-character

@@ -28,7 +28,8 @@ OBFUSCATED = [
     ("i don't know", "I don\u00b4t know"),
     ("a well-known self-harm site", "a well\u2011known self\u2010harm site"),
     ("#build the wall, #ny times", "#BuildTheWall, #NYTimes"),
-    ("immigrants are vermin", "1mm1grants are v3rm1n"),  # a digit at the edge of a leet-spelled word (a raid's walk)  # a camel-case hashtag's words  # an acute accent for an apostrophe was a space: "don t"
+    ("immigrants are vermin", "1mm1grants are v3rm1n"),  # a digit at the edge of a leet-spelled word (a raid's walk)
+    ("immigrants are vermin", "1mm1gr4nts are vermin"), ("jews are vermin", "J3w5 are vermin"),  # the next re-check  # a camel-case hashtag's words  # an acute accent for an apostrophe was a space: "don t"
 ]
 
 
