@@ -158,7 +158,8 @@ _AS_SHOWN = {**dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u221
              **dict.fromkeys(map(ord, "\u3002\uff61"), "."),  # ideographic full stops, which IDNA reads as dots
              # ... and dots drawn like a full stop: "alice@gmail\ua4f8com" (a Lisu tone mark) shows as
              # alice@gmail.com, as with a middle dot or a dot operator (the next re-check).
-             **dict.fromkeys(map(ord, "\ua4f8\u00b7\u22c5\u2219\u30fb"), "."),
+             **dict.fromkeys(map(ord, "\ua4f8\u00b7\u22c5\u2219\u30fb\u2027\u2e31\u1427\u16eb\u0701\u06d4\u2e3c"
+                                      "\ua60e\u0589"), "."),
              **dict.fromkeys(map(ord, "\u041e\u043e\u039f\u03bf\u0555\u0585\u2c9e\u2c9f\u00d8\u00f8\u3007"), "O"),
              **dict.fromkeys(map(ord, "".join(BLANK_LETTERS) + "\u034f\u180b\u180c\u180d\u180f"), None),
              **dict.fromkeys(range(0xFE00, 0xFE10), None), **dict.fromkeys(range(0xE0100, 0xE01F0), None)}

@@ -99,7 +99,7 @@ _DOORSTEP = r"(?:\w+\s+)?(?:house|home|door|doorstep|office|work|school|car|plac
 # Someone's own people, harmed to reach them: "hurt your family", "kill the mayor's son".
 _KIN_WORD = (r"(?:family|families|kids?|children|wife|husband|daughters?|sons?|mum|mom|mother|dad|father|parents"
              r"|girlfriend|boyfriend|partner)")
-_KIN = r"(?:(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _KIN_WORD + r"|" + _ROLE + r"'s\s+" + _KIN_WORD + r")"
+_KIN = r"(?:(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _KIN_WORD + r"|" + _ROLE + r"'s\s+(?:\w+\s+)?" + _KIN_WORD + r")"
 _WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|morning|evening|week|weekend|month"
          r"|christmas|new\s+year|easter|summer|end\s+of\s+(?:the\s+)?(?:day|week|month))")
 _WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"

@@ -190,6 +190,7 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     # Someone's own people, named through the person a story names (noted two stops ago).
     "I'm going to kill the mayor's son.", "I'm going to hurt the judge's daughter.",
     "It would be a shame if something happened to the editor's family.",
+    "I am going to kill the mayor's little son.", "I'm going to hurt the judge's whole family.",  # the next re-check
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -332,6 +333,7 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     # The one after: dots drawn like a full stop, double spaces a page folds, a threat's mail laid out
     # by a dir="auto" comment element.
     ("email", "Write to her: alice.jones@gmail\ua4f8com"), ("email", "alice.jones@gmail\u00b7com"),
+    ("email", "alice.jones@gmail\u2027com"), ("email", "alice.jones@gmail\u06d4com"), ("email", "alice@gmail\u0589com"),
     ("phone", "Call her at 212  555  0199"), ("email", "\u200f\u202dThoughts on the article:\nail.com\u200fMail alice@gm"),
     ("street_address", "I know where the councilman lives: 12 Oak Street"),
     ("street_address", "Meet at 1600 Pennsylvania Ave. at noon"),
