@@ -286,7 +286,8 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
     at = now()
     comments = session.scalars(select(Comment).where(Comment.site_id == site.id, Comment.status.in_((PENDING, HELD)))
                                .order_by(Comment.id).with_for_update(of=Comment)).all()
-    shown_or_hidden = [c for c in comments if not _held_for_story(c)]  # those are hidden in either mode
+    # Those held for their story are hidden in either mode, those reported after approval shown.
+    shown_or_hidden = [c for c in comments if not _held_for_story(c) and REPORTED_AFTER_APPROVAL not in (c.flagged or ())]
     writes = BatchWrites()
     deliveries = []
     for comment in shown_or_hidden:

@@ -108,9 +108,13 @@ def test_comments_held_because_their_story_is_pre_moderated_stay_hidden_after_a_
     story_held = make_comment(hooked.id, story_id="s-pm", rule_hits=[
         {"rule": "story_premoderated", "action": "hold", "reason": "story pre-moderated"}])
     other = make_comment(hooked.id, story_id="s-pm")
+    # Shown in either mode, so not told of a change (the next re-check): back in review after approval.
+    shown = make_comment(hooked.id, story_id="s-x", flagged=["reported_after_approval", "reports"])
     assert _switch(sign_in(admin), hooked.id, "post").status_code == 303
     api = client.get(f"/api/v1/comments/{story_held}", headers=hooked.headers).get_json()
     assert (api["visible"], api["version"]) == (False, 1)
+    api = client.get(f"/api/v1/comments/{shown}", headers=hooked.headers).get_json()
+    assert (api["visible"], api["version"]) == (True, 1)
     assert client.get(f"/api/v1/comments/{other}", headers=hooked.headers).get_json()["visible"] is True
     with app.app_context():
         assert {d.comment_id for d in db.session.scalars(select(WebhookDelivery))} == {other}
