@@ -2,10 +2,10 @@
 
 Rules are evaluated when a comment is scored, so a rule added for a spam wave left the wave's
 comments on the page (a head of community's walk: the bit.ly spam stayed visible). From the rules
-page an admin can hold the site's last BACKFILL_SIZE published comments that the current rules fire on:
-counted among all its last 1,000 comments, a raid's 1,000-comment flood had put its published threats
-out of reach, and the page said the rules fired on none. Held, never rejected, whatever the rule's action: a moderator confirms; comments a
-moderator already decided are left alone.
+page an admin can hold those of the site's last BACKFILL_SIZE published comments that the current
+rules fire on. Counted among all its last 1,000 comments, a raid's 1,000-comment flood had put its
+published threats out of reach, and the page said the rules fired on none. Held, never rejected,
+whatever the rule's action: a moderator confirms; comments a moderator already decided are left alone.
 """
 from __future__ import annotations
 
