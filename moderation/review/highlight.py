@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from classifiers.bidi import display_order
-from classifiers.normalise import markup_spans, normalise, normalise_with_offsets, span_of
+from classifiers.normalise import blank_markup, markup_spans, normalise, normalise_with_offsets, span_of
 
 # After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
 _LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|table)\s*>|<br\b[^<>]*>", re.IGNORECASE)
@@ -63,7 +63,9 @@ def marked_words(text: str, explanations: dict[str, Any] | None, attribute: str,
     never reaches."""
     spans = sorted((s for s in _spans(text, explanations) if s[2] == attribute), key=lambda s: -s[3])
     drawn = _drawn_order(text)
-    return list(dict.fromkeys(" ".join(_as_drawn(text, begin, end, drawn).split()) for begin, end, *_ in spans))[:limit]
+    # Markup left out as the model reads it: "k</b>ill" is listed as "kill".
+    return list(dict.fromkeys(" ".join(blank_markup(_as_drawn(text, begin, end, drawn)).replace("\u200b", "").split())
+                              for begin, end, *_ in spans))[:limit]
 
 
 def _drawn_order(text: str) -> list[int] | None:

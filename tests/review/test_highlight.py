@@ -84,3 +84,13 @@ def test_words_a_bidi_override_reverses_are_listed_as_the_card_draws_them():
     spans = {"insult": [{"begin": begin, "end": begin + 5, "score": 0.9, "text": "toidi"}]}
     assert marked_words(text, spans, "insult") == ["idiot"]
     assert marked_words(TEXT, {"insult": [span("idiot")]}, "insult") == ["idiot"]
+
+
+def test_words_with_markup_inside_are_listed_as_read():
+    """A comment box's tag inside a word was listed as "k</b>ill" beside the card."""
+    from moderation.review.highlight import marked_words
+
+    text = "I will find you and <b>k</b>ill you."
+    begin = text.index("k</b>")
+    spans = {"threat": [{"begin": begin, "end": begin + len("k</b>ill"), "score": 0.9, "text": "k</b>ill"}]}
+    assert marked_words(text, spans, "threat") == ["kill"]
