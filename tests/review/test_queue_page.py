@@ -185,3 +185,22 @@ def test_only_a_comment_in_review_says_why_it_is_here(sign_in, moderator, site, 
     # Published but reported past the threshold: in To review too, so it says why (an onboarding review).
     reported = make_comment(site.id, "A remark readers disliked.", status="published", flagged=[], report_weight=5.0)
     assert "Why it is here" in reasons(reported) and "No model flags" in reasons(reported)
+
+
+def test_a_card_says_how_many_reports_came_since_the_last_decision(app, sign_in, moderator, site, make_comment,
+                                                                   grant):
+    """A raid's walk: an approved comment two new readers reported read "62, weight 124" on its card."""
+    from sqlalchemy import select
+
+    from moderation import db
+    from moderation.models import Report
+
+    grant(moderator, site)
+    comment_id = make_comment(site.id, reports=[{"reporter_id": f"r{n}", "weight": 2.0} for n in range(3)],
+                              report_weight=6.0)
+    with app.app_context():
+        for report in db.session.scalars(select(Report).where(Report.comment_id == comment_id)).all()[:2]:
+            report.outcome = "dismissed"
+        db.session.commit()
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert "(3, weight 6.0; 1 since the last decision, weight 2.0)" in html
