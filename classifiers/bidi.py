@@ -28,6 +28,7 @@ One Hebrew punctuation mark had been enough to turn the whole reading off (a re-
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -76,7 +77,8 @@ def char_at(text: str, index: int) -> str:
     return text[index] if index >= 0 else _JOIN_CHARS[index]
 
 
-def display_order(text: str) -> list[int] | None:
+@functools.lru_cache(maxsize=4)  # the rules and the model read the same comment in turn (two re-checks: slow inputs)
+def display_order(text: str) -> tuple[int, ...] | None:
     """The indices of `text` in display order (left to right), or None when it is read as written.
     Read each way a page may lay it out where line breaks or markup change it (see _PARAGRAPH_END),
     one reading after another, joined by _JOIN (read each with `char_at`): each index may then come
@@ -102,12 +104,12 @@ def display_order(text: str) -> list[int] | None:
         if reading not in readings:
             readings.append(reading)
     if len(readings) == 1:
-        return readings[0]
+        return None if readings[0] is None else tuple(readings[0])
     as_written = list(range(len(text)))
     order: list[int] = []
     for reading in readings:
         order += (list(_JOIN) if order else []) + (reading or as_written)
-    return order
+    return tuple(order)
 
 
 def _reading(text: str, paragraph_end: re.Pattern[str], base: int | None = None) -> list[int] | None:
