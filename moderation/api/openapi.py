@@ -223,13 +223,17 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                     "summary": "Report a comment",
                     "description": (
                         f"Weights by reason: {weights}. When a comment's report weight reaches the site's report "
-                        "threshold it is held for review, even if it was published; for a comment a moderator "
-                        "approved, only reports filed after the decision count. Reports on a pending comment count "
+                        "threshold it goes to review, even if it was published: held, or, reported by one untried "
+                        "reader alone, left published for a moderator; for a comment a moderator approved, only "
+                        "reports filed after the decision count, and it stays shown (`visible`, flag "
+                        "`reported_after_approval`) unless a reader whose reports were upheld before is among them. "
+                        "Reports on a pending comment count "
                         "when it is scored. A repeat from the same `reporter_id` returns the first report with 200. "
                         "An anonymous report (no `reporter_id`) weighs at most half a named one, and a comment's "
                         "anonymous reports together stay below the site's threshold, so they never hold it on their own "
                         "(later ones are kept with weight 0); "
-                        "too many reports per minute on one comment, or from one `reporter_id`, get 429 with Retry-After."
+                        "too many named (or anonymous) reports per minute on one comment, or from one `reporter_id`, "
+                        "get 429 with Retry-After."
                     ),
                     "parameters": [COMMENT_ID_PARAM],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewReport"}}}},
