@@ -81,14 +81,17 @@ _MARKUP = re.compile(
     # Not <time>: hatexplain writes "<time>" for a time it left out, as "<user>" for a name. A quoted
     # value may hold ">" (title='a>b'), never "<": a failed match still ends at the next "<".
     r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s\"'<>=`]+))*\s*/?>"
-    r"|<!--(?:[^-]|-(?!->)){0,500}-->",  # bounded, so 20,000 characters of "<!--" stay quick
+    # A comment: "<!-->" and "<!--->" are whole empty ones, as HTML reads them (read as openers, they hid
+    # all up to the next "-->", a threat included: the re-check after); bounded, so 20,000 characters of
+    # "<!--" stay quick.
+    r"|<!---?>|<!--(?!-?>)(?:[^-]|-(?!->)){0,500}-->",
     re.IGNORECASE,
 )
 # Tags a browser draws inside a line, and comments: between two letters they join them, so
 # "k<b></b>ill" and "k<wbr>ill" read "kill" on the page (a raid's walk: they were published).
 _INLINE_ONLY = re.compile(
     r"(?:</?(?:a|abbr|acronym|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|label|mark|nobr|q|s|samp|"
-    r"small|span|strike|strong|sub|sup|tt|u|var|wbr)\b(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*>|<!--.*?-->)+",
+    r"small|span|strike|strong|sub|sup|tt|u|var|wbr)\b(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*>|<!---?>|<!--.*?-->)+",
     re.IGNORECASE | re.DOTALL)
 _MARKUP_RUN = re.compile("(?:" + _MARKUP.pattern + ")+", re.IGNORECASE)
 # What a tag inside a word becomes: as many zero-width spaces, which every reading then drops.

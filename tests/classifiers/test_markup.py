@@ -87,3 +87,9 @@ def test_markup_between_words_or_a_block_inside_one_still_parts_them() -> None:
     assert normalise("<b>bold</b> <i>then</i> words") == "bold then words"
     assert normalise("<b>bold</b><i>then</i>") == "boldthen"  # as a browser draws it
     assert normalise("end<p>start") == normalise("end<br/>start") == "end start"
+
+
+@pytest.mark.parametrize("text", ["<!--> I will kill you <!-- -->", "Great piece! <!---> I will kill you. <!-- ok -->"])
+def test_an_empty_comment_hides_nothing_after_it(text: str) -> None:
+    """The re-check after: read as an opener, "<!-->" hid all up to the next "-->", a threat included."""
+    assert "i will kill you" in normalise(text) == normalise_with_offsets(text)[0]
