@@ -305,6 +305,8 @@ def hide_reported_after_approval(session: Session, comment: Comment, *, actor: s
     reader whose reports were upheld reported it too: a new version and a `comment.status_changed`
     event, its status the same and `"visibility_changed": true`. The caller commits and sends."""
     comment.flagged = [f for f in comment.flagged or () if f != REPORTED_AFTER_APPROVAL]
+    if is_visible(comment):  # post-moderation shows it held all the same: nothing changes for the site
+        return None
     comment.version += 1
     writes = SessionWrites(session)
     writes.audit(actor, VISIBILITY_ACTION, comment_id=comment.id,

@@ -117,7 +117,9 @@ def file_report(
             select(Report).where(Report.comment_id == comment.id, Report.reporter_id == reporter_id)
         )
         if earlier is not None:
-            return Filing(earlier, comment, created=False)
+            # A trusted reader who reported before the approval hides it now, as a first report would
+            # (the re-check after: it had returned the old report and left the comment shown).
+            return Filing(earlier, comment, created=False, delivery=_hidden_by_trusted(session, site, comment, reporter_id))
     _check_rates(session, site, comment, reporter_id, limits)
 
     weight, weight_reason = reporter_weight(session, site.id, reporter_id, reason, REPORT_WEIGHTS[reason])
@@ -145,18 +147,13 @@ def file_report(
     comment.report_weight = before + report.weight
     session.flush()
 
-    delivery = None
     threshold = comment.site.report_threshold
     if comment.status in (HELD, PUBLISHED, APPROVED):
         # Each report adds what it changes of the report weight's share, so the share counts once and
         # stays within its cap: adding the running total with every report had let anonymous ones of
         # no weight pin a comment to the top of the queue (an onboarding review).
         comment.priority = (comment.priority or 0.0) + report_priority_added(before, comment.report_weight, threshold)
-    if comment.status == HELD and REPORTED_AFTER_APPROVAL in (comment.flagged or ()) and reporter_id is not None \
-            and track_record(session, comment.site_id, reporter_id)[0] > 0:
-        # Shown while it waits because readers no moderator trusted yet sent it back; this one's
-        # reports were upheld, as it would have hidden the approved comment (a re-check).
-        delivery = hide_reported_after_approval(session, comment, actor=f"site:{site.id}")
+    delivery = _hidden_by_trusted(session, site, comment, reporter_id)
     if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
         if reports_reach_threshold(weight, threshold):
@@ -173,6 +170,17 @@ def file_report(
 
 
 REPORTERS_TO_HIDE = 2
+
+
+def _hidden_by_trusted(session: Session, site: Site, comment: Comment, reporter_id: str | None) -> WebhookDelivery | None:
+    """A comment shown while it waits, because readers no moderator trusted yet sent it back after its
+    approval, hidden when a reader whose reports were upheld reports it, as they could have hidden the
+    approved comment (a re-check)."""
+    if comment.status != HELD or REPORTED_AFTER_APPROVAL not in (comment.flagged or ()) or reporter_id is None:
+        return None
+    if track_record(session, comment.site_id, reporter_id)[0] == 0:
+        return None
+    return hide_reported_after_approval(session, comment, actor=f"site:{site.id}")
 
 
 def reporters_may_hide(session: Session, comment: Comment) -> bool:

@@ -284,3 +284,37 @@ def test_concurrent_reports_all_count_and_hold_the_comment_once(app, make_site):
         assert db.session.get(Comment, comment_id).report_weight == 5
         held = [d for d in db.session.scalars(select(WebhookDelivery)) if d.event["comment"]["status"] == "held"]
     assert len(held) == 1
+
+
+def test_a_trusted_reader_who_reported_before_the_approval_hides_it_when_reporting_again(app, client, site):
+    """The re-check after: their repeat returned the first report and left the comment shown."""
+    trusted_reporter(app, client, site, "trusted")
+    comment_id = submit(client, site)
+    move(app, comment_id, "held")
+    report(client, site, comment_id, reason="hate", reporter_id="trusted")
+    move(app, comment_id, "approved", decision="approved", decided_at=now())
+    for reader in ("u-1", "u-2"):
+        body = report(client, site, comment_id, reason="hate", reporter_id=reader).get_json()["comment"]
+    assert (body["status"], body["visible"]) == ("held", True)
+    again = report(client, site, comment_id, reason="hate", reporter_id="trusted")
+    assert again.status_code == 200 and (again.get_json()["comment"]["visible"]) is False
+
+
+def test_on_a_post_moderation_site_a_trusted_reader_changes_nothing_the_site_sees(app, client, site):
+    """Held comments show there anyway: no new version, no visibility event (the re-check after)."""
+    from moderation.models import Site, WebhookDelivery
+
+    with app.app_context():
+        db.session.get(Site, site.id).moderation_mode = "post"
+        db.session.commit()
+    trusted_reporter(app, client, site, "trusted")
+    comment_id = submit(client, site)
+    move(app, comment_id, "approved", decision="approved", decided_at=now())
+    for reader in ("u-1", "u-2"):
+        body = report(client, site, comment_id, reason="hate", reporter_id=reader).get_json()["comment"]
+    with app.app_context():
+        events = db.session.query(WebhookDelivery).count()
+    after = report(client, site, comment_id, reason="hate", reporter_id="trusted").get_json()["comment"]
+    assert (after["visible"], after["version"]) == (True, body["version"])
+    with app.app_context():
+        assert db.session.query(WebhookDelivery).count() == events
