@@ -16,7 +16,7 @@ from moderation.domain.report_outcomes import resolve_reports
 from moderation.domain.membership import can_see_site
 from moderation.domain.reasons import clean_reason
 from moderation.domain.lifecycle import (
-    APPROVED, DECIDABLE, DECISION, REJECTED, REPORTED_AFTER_APPROVAL, actor_in_words, change_status, commit_and_send, now,
+    APPROVED, DECIDABLE, DECISION, REJECTED, actor_in_words, change_status, commit_and_send, now,
     only_visibility_changed,
 )
 from moderation.models import AuditEntry, Comment, User, WebhookDelivery
@@ -93,10 +93,6 @@ def apply_decision(
     end_for_decision(session, comment, user, at=now())
 
     new_status = ACTIONS[action]
-    # A decision answers the readers who sent it back: a later report starts afresh (a re-check: the
-    # flag stayed, and every later hold was shown whoever reported it).
-    if REPORTED_AFTER_APPROVAL in (comment.flagged or ()):
-        comment.flagged = [f for f in comment.flagged if f != REPORTED_AFTER_APPROVAL]
     # Decision fields first, so the webhook event that change_status serialises carries them.
     comment.decision = new_status
     comment.decision_reason = reason

@@ -220,6 +220,7 @@ def change_status(
     reason: str | None = None,
     event_fields: Mapping[str, Any] | None = None,
     writes: SessionWrites | BatchWrites | None = None,
+    shown_while_held: bool = False,
     **details: Any,
 ) -> WebhookDelivery | None:
     """Move the comment, record why, and queue its webhook event in the same transaction.
@@ -227,10 +228,20 @@ def change_status(
     Raises TransitionRefused, before changing anything, if `by` may not make this move.
     `event_fields` are added to the webhook event (e.g. {"reversal": True}). The audit entry and
     the event go to the session, or to `writes` (status_writes.py: a scored batch's own statements).
+    `shown_while_held` holds it flagged REPORTED_AFTER_APPROVAL. Any move out of held ends that flag (a
+    decision answers the readers who sent it back; a re-check found the flag outlived a second
+    approval), and the audit entry says so (`was_shown_while_held`), so an undo holds it shown again.
     """
     old_status = comment.status
     if not can_change(old_status, new_status, by=by):
         raise TransitionRefused(f"a {by} cannot move a comment from {old_status} to {new_status}")
+    flags = [f for f in comment.flagged or () if f != REPORTED_AFTER_APPROVAL]
+    if len(flags) != len(comment.flagged or ()):
+        details["was_shown_while_held"] = True
+    if shown_while_held and new_status == HELD:
+        flags.append(REPORTED_AFTER_APPROVAL)
+    if flags != (comment.flagged or []):
+        comment.flagged = sorted(flags)
     # Since its text arrived: a comment edited a day after it was posted waited since the edit.
     pending_since = comment.status_changed_at if old_status == PENDING else None
     comment.status = new_status
@@ -289,15 +300,10 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
     # Those held for their story are hidden in either mode, those reported after approval shown.
     shown_or_hidden = [c for c in comments if not _held_for_story(c) and REPORTED_AFTER_APPROVAL not in (c.flagged or ())]
     writes = BatchWrites()
-    deliveries = []
-    for comment in shown_or_hidden:
-        comment.version += 1
-        writes.audit(actor, VISIBILITY_ACTION, comment_id=comment.id,
-                     details={"visible": is_visible(comment), "moderation_mode": site.moderation_mode})
-        if site.webhook_url:
-            deliveries.append(_status_event(writes, comment, comment.status, at, {"visibility_changed": True}))
+    deliveries = [_new_visibility(writes, comment, actor=actor, at=at, moderation_mode=site.moderation_mode)
+                  for comment in shown_or_hidden]
     writes.write(session, shown_or_hidden)
-    return deliveries
+    return [d for d in deliveries if d is not None]
 
 
 def hide_reported_after_approval(session: Session, comment: Comment, *, actor: str) -> WebhookDelivery | None:
@@ -307,13 +313,19 @@ def hide_reported_after_approval(session: Session, comment: Comment, *, actor: s
     comment.flagged = [f for f in comment.flagged or () if f != REPORTED_AFTER_APPROVAL]
     if is_visible(comment):  # post-moderation shows it held all the same: nothing changes for the site
         return None
+    return _new_visibility(SessionWrites(session), comment, actor=actor, at=now(),
+                           reason="reported by a reader whose reports were upheld")
+
+
+def _new_visibility(writes: SessionWrites | BatchWrites, comment: Comment, *, actor: str, at: datetime,
+                    **details: Any) -> WebhookDelivery | None:
+    """A version that only shows or hides the comment: its audit entry and, for a site with a webhook,
+    a `comment.status_changed` event, its status the same and `"visibility_changed": true`."""
     comment.version += 1
-    writes = SessionWrites(session)
-    writes.audit(actor, VISIBILITY_ACTION, comment_id=comment.id,
-                 details={"visible": is_visible(comment), "reason": "reported by a reader whose reports were upheld"})
+    writes.audit(actor, VISIBILITY_ACTION, comment_id=comment.id, details={"visible": is_visible(comment), **details})
     if not comment.site.webhook_url:
         return None
-    return _status_event(writes, comment, comment.status, now(), {"visibility_changed": True})
+    return _status_event(writes, comment, comment.status, at, {"visibility_changed": True})
 
 
 def only_visibility_changed(session: Session, comment: Comment, since_version: int) -> bool:

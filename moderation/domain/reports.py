@@ -157,15 +157,12 @@ def file_report(
     if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
         if reports_reach_threshold(weight, threshold):
-            flags = {REPORTS}
             hide = reporters_may_hide(session, comment)
-            if comment.status == APPROVED and not hide:
-                flags.add(REPORTED_AFTER_APPROVAL)  # back for another look, shown meanwhile
-            comment.flagged = sorted(set(comment.flagged or []) | flags)
+            comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
             if hide or comment.status == APPROVED:
-                delivery = change_status(
-                    session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports", report_weight=weight
-                )
+                # An approved comment untried readers send back is shown meanwhile.
+                delivery = change_status(session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports",
+                                         shown_while_held=not hide, report_weight=weight)
     return Filing(report, comment, created=True, delivery=delivery)
 
 

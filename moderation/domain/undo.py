@@ -115,21 +115,22 @@ def _locked_decided(session: Session, comment_id: int, user: User, expected_vers
     return comment
 
 
-def _status_before(session: Session, comment: Comment) -> str:
-    last = session.scalar(
-        select(AuditEntry.action)
+def _status_before(session: Session, comment: Comment) -> tuple[str, bool]:
+    """The status the decision moved the comment from, and whether it was shown while held then."""
+    last = session.execute(
+        select(AuditEntry.action, AuditEntry.details)
         .where(AuditEntry.comment_id == comment.id, AuditEntry.action.like("status:%"))
         .order_by(AuditEntry.id.desc()).limit(1)
-    )
-    change = parse_status_action(last or "")
+    ).first()
+    change = parse_status_action(last.action if last else "")
     if change is None or change[1] != comment.status or not can_change(comment.status, change[0], by=UNDO):
         session.rollback()
         raise UndoRefused(f"The history of comment #{comment.id} does not show what it was before the decision.")
-    return change[0]
+    return change[0], bool((last.details or {}).get("was_shown_while_held"))
 
 
 def _take_back(session: Session, comment: Comment, user: User, action: str, reason: str | None) -> Comment:
-    previous = _status_before(session, comment)
+    previous, shown_while_held = _status_before(session, comment)
     outcome = OUTCOMES.get(comment.status)
     reversed_decision = {
         "action": comment.decision,
@@ -152,6 +153,7 @@ def _take_back(session: Session, comment: Comment, user: User, action: str, reas
     comment.decider = None
     comment.decided_at = None
     delivery = change_status(session, comment, previous, actor=f"user:{user.username}", by=UNDO, reason=reason,
+                             shown_while_held=shown_while_held,
                              event_fields={"reversal": True, "reversed_decision": reversed_decision})
     reopened = _reopen_reports(session, comment, resolved, outcome)
     commit_and_send(session, [delivery, *reopened])

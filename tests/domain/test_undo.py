@@ -216,3 +216,28 @@ def test_a_scorers_auto_rejection_is_not_a_decision_to_undo(app, site, admin):
         assert db.session.get(Comment, comment_id).status == "rejected"
         with pytest.raises(UndoRefused, match="no decision to take back"):
             reverse_decision(db.session, comment_id, user=user(admin), expected_version=2, reason="no")
+
+
+def test_undoing_a_decision_on_a_comment_readers_sent_back_after_approval_shows_it_held_again(app, site, moderator):
+    """Untried readers sent an approved comment back: held and still shown. A moderator rejected it and
+    undid that: it was back in review, hidden, as if the readers' reports had hidden it."""
+    from moderation.domain.lifecycle import is_visible
+
+    with app.app_context():
+        comment_id = scored(site.id, 1, "A fair and civil point about the budget.")
+        moderate(comment_id, moderator.id, "approve")
+        for reporter in ("r8", "r9"):
+            file_report(db.session, db.session.get(Site, site.id), comment_id, reason="hate", reporter_id=reporter)
+        db.session.commit()
+        sent_back = db.session.get(Comment, comment_id)
+        assert (sent_back.status, is_visible(sent_back)) == ("held", True)
+        rejected = moderate(comment_id, moderator.id, "reject")
+        assert (rejected.status, is_visible(rejected), "reported_after_approval" in rejected.flagged) == (
+            "rejected", False, False)
+
+        undo_decision(db.session, comment_id, user=user(moderator), expected_version=rejected.version, window=WINDOW)
+
+        db.session.expire_all()
+        comment = db.session.get(Comment, comment_id)
+        assert (comment.status, is_visible(comment), "reported_after_approval" in comment.flagged) == (
+            "held", True, True)
