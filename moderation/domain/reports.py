@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import REPORTS, report_priority_added, reports_reach_threshold
-from moderation.domain.reporter_weights import reporter_weight, track_record
+from moderation.domain.reporter_weights import any_trusted, reporter_weight
 from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REPORT, REPORTED_AFTER_APPROVAL,
                                          change_status, hide_reported_after_approval, now)
 from moderation.models import Comment, Report, Site, WebhookDelivery
@@ -175,7 +175,7 @@ def _hidden_by_trusted(session: Session, site: Site, comment: Comment, reporter_
     approved comment (a re-check)."""
     if comment.status != HELD or REPORTED_AFTER_APPROVAL not in (comment.flagged or ()) or reporter_id is None:
         return None
-    if track_record(session, comment.site_id, reporter_id)[0] == 0:
+    if not any_trusted(session, comment.site_id, [reporter_id]):
         return None
     return hide_reported_after_approval(session, comment, actor=f"site:{site.id}")
 
@@ -189,8 +189,7 @@ def reporters_may_hide(session: Session, comment: Comment) -> bool:
     named = set(session.scalars(select(Report.reporter_id).where(
         Report.comment_id == comment.id, Report.reporter_id.is_not(None),
         *([Report.created_at > since] if since is not None else []))))
-    trusted = any(track_record(session, comment.site_id, r)[0] > 0 for r in named)
-    return trusted or (not approved and len(named) >= REPORTERS_TO_HIDE)
+    return any_trusted(session, comment.site_id, named) or (not approved and len(named) >= REPORTERS_TO_HIDE)
 
 
 def _check_rates(session: Session, site: Site, comment: Comment, reporter_id: str | None,
