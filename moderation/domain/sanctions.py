@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send, site_event
 from moderation.domain.policy import Verdict
 from moderation.domain.reasons import clean_reason
@@ -98,6 +98,14 @@ def _lock_author(session: Session, site_id: int, author_id: str) -> None:
     session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"sanction:{site_id}:{author_id}", 0))))
 
 
+def _refuse_if_deactivated(session: Session, site: Site, doing: str) -> None:
+    # As decisions on its comments are: the site would never hear of it, its events closed while it
+    # is away, and it can post no comment for a sanction to apply to.
+    if not site.active:
+        session.rollback()
+        raise Conflict(f"site {site.name} is deactivated: reactivate it to {doing}", field="site")
+
+
 def _event(session: Session, site: Site, event_type: str, author_id: str, sanction: AuthorSanction,
            at: datetime) -> WebhookDelivery | None:
     return site_event(session, site, event_type, at=at, author_id=author_id, sanction=serialize_sanction(sanction, at))
@@ -126,6 +134,7 @@ def sanction_author(
             raise ValidationFailed(f"a suspension lasts 1 to {MAX_SUSPENSION_DAYS} days", field="days")
     else:
         days = None
+    _refuse_if_deactivated(session, site, "sanction its authors")
     at = at or now()
     _lock_author(session, site.id, author_id)
     replaced = current_sanction(session, site.id, author_id, at)
@@ -159,6 +168,7 @@ def lift_sanction(
     """End the sanction in force; NotFound when there is none. Audits, commits, tells the site."""
     at = at or now()
     reason = clean_reason(reason)
+    _refuse_if_deactivated(session, site, "lift its authors' sanctions")
     _lock_author(session, site.id, author_id)
     sanction = current_sanction(session, site.id, author_id, at)
     if sanction is None:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.domain.bulk import author_held_comments
 from moderation.domain.authors import AuthorRecord, author_comments, author_record, author_records
-from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.membership import can_see_site
 from moderation.domain.sanctions import KIND_LABELS, MAX_SUSPENSION_DAYS, lift_sanction, sanction_author
 from moderation.models import Comment, Site
@@ -92,7 +92,7 @@ def sanction(site_id: int) -> Response | tuple[str, int]:
     try:
         made = sanction_author(db.session, site, author_id, entered["kind"], entered["reason"], auth.current_user(),
                                days=parse_int(entered["days"], maximum=10**6))  # the domain says if it is too long
-    except ValidationFailed as error:
+    except (ValidationFailed, Conflict) as error:
         # The form comes back as it was typed: a redirect reset its kind, days and reason.
         db.session.rollback()
         flash(f"Not sanctioned: {error.message}.", "error")
@@ -110,7 +110,7 @@ def lift(site_id: int) -> Response:
     author_id = request.form.get("author_id", "")
     try:
         lift_sanction(db.session, site, author_id, auth.current_user(), request.form.get("reason", ""))
-    except (NotFound, ValidationFailed) as error:
+    except (NotFound, ValidationFailed, Conflict) as error:
         flash(f"Nothing lifted: {error.message}.", "warning")
     else:
         flash(f"{author_id}: sanction lifted.", "success")

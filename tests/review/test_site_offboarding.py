@@ -116,3 +116,32 @@ def test_a_decision_on_a_deactivated_sites_comment_cannot_be_taken_back(app, cli
             reverse_decision(db.session, comment_id, user=user, expected_version=version, reason="mistake")
         with pytest.raises(UndoRefused, match="deactivated"):
             undo_decision(db.session, comment_id, user=user, expected_version=version, window=timedelta(minutes=5))
+
+
+def test_an_admin_cannot_sanction_or_lift_on_a_deactivated_site(app, client, sign_in, services, make_site, admin):
+    """The site would never hear of it, and posts no comment for a sanction to apply to."""
+    from review_helpers import csrf_token
+
+    from moderation.domain.errors import Conflict
+    from moderation.domain.sanctions import lift_sanction, sanction_author
+    from moderation.models import AuthorSanction, Site, User
+
+    leaving = make_site("leaving-post")
+    with app.app_context():
+        sanction_author(db.session, db.session.get(Site, leaving.id), "troll", "ban", "threats",
+                        db.session.get(User, admin.id))
+    assert _run(services, "keys", "deactivate", "leaving-post", "--yes").exit_code == 0
+    with app.app_context():
+        site, user = db.session.get(Site, leaving.id), db.session.get(User, admin.id)
+        with pytest.raises(Conflict, match="deactivated"):
+            sanction_author(db.session, site, "another", "ban", "threats", user)
+        with pytest.raises(Conflict, match="deactivated"):
+            lift_sanction(db.session, site, "troll", user, "appeal upheld")
+    browser = sign_in(admin)
+    page = browser.get("/review")
+    refused = browser.post(f"/review/authors/{leaving.id}/sanction", data={
+        "csrf_token": csrf_token(page.get_data(as_text=True)), "author_id": "another", "kind": "ban",
+        "reason": "threats"})
+    assert refused.status_code == 404  # its authors, as its comments, are out of the pages' reach
+    with app.app_context():
+        assert [(s.author_id, s.lifted_at) for s in db.session.scalars(select(AuthorSanction))] == [("troll", None)]
