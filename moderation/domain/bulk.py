@@ -25,12 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from moderation.domain.decisions import DECIDABLE, apply_decision, checked_reason, lock_for_decision
+from moderation.domain.decisions import ACTIONS, DECIDABLE, apply_decision, checked_reason, lock_for_decision
 from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.queue import review_queue
 from moderation.domain.queue_filters import QueueFilters
-from moderation.domain.lifecycle import HELD, audit, commit_and_send
+from moderation.domain.lifecycle import HELD, REJECTED, audit, commit_and_send
+from moderation.domain.sanctions import BULK_KINDS, KIND_LABELS, sanction_in_bulk
 from moderation.domain.undo import undo_decision
 from moderation.models import Comment, User
 
@@ -55,6 +56,11 @@ class BulkResult:
     skipped: list[Skipped] = field(default_factory=list)
     reason: str | None = None
     versions: dict[int, int] = field(default_factory=dict)  # each decided comment's version after it
+    # A rejection's sanction for the authors: kind, (site id, author) sanctioned, and those left as
+    # they were, already under one as strong (site id, author, its kind).
+    author_sanction: str | None = None
+    sanctioned: list[tuple[int, str]] = field(default_factory=list)
+    already_sanctioned: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def _unique(selection: Iterable[tuple[int, int]]) -> Selection:
@@ -63,8 +69,10 @@ def _unique(selection: Iterable[tuple[int, int]]) -> Selection:
 
 
 def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user: User, action: str,
-                reason: str | None) -> BulkResult:
+                reason: str | None, author_sanction: str | None = None) -> BulkResult:
     """Decide each (id, version) as decide() would, in one transaction; report the refused ones as skipped.
+    With `author_sanction` (BULK_KINDS; rejections only), the rejected comments' authors are
+    sanctioned in the same transaction: a raid's moderators had to open each author's page.
 
     Raises ValidationFailed, with nothing decided, for an empty or oversized selection and for an
     action or reason decide() would refuse.
@@ -74,6 +82,10 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
         raise ValidationFailed("select at least one comment", field="ids")
     if len(items) > MAX_BULK:
         raise ValidationFailed(f"at most {MAX_BULK} comments can be decided at once", field="ids")
+    if author_sanction is not None and author_sanction not in BULK_KINDS:
+        raise ValidationFailed("authors can be " + " or ".join(KIND_LABELS[k] for k in BULK_KINDS), field="authors")
+    if author_sanction is not None and ACTIONS.get(action) != REJECTED:
+        raise ValidationFailed("authors are sanctioned only with a rejection", field="authors")
     reason = checked_reason(action, reason)
     visible = visible_site_ids(session, user)
     # One query locks them all. SKIP LOCKED: a row another moderator is deciding this instant is
@@ -81,7 +93,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
     locked = {c.id: c for c in lock_for_decision(session, [i for i, _ in items], skip_locked=True)
               if visible is None or c.site_id in visible}
     busy = _deciding_elsewhere(session, [i for i, _ in items if i not in locked], visible)
-    result = BulkResult(action=action, reason=reason)
+    result = BulkResult(action=action, reason=reason, author_sanction=author_sanction)
     deliveries = []
     for comment_id, version in items:
         comment = locked.get(comment_id)
@@ -101,11 +113,16 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
         else:
             result.decided.append(comment_id)
             result.versions[comment_id] = comment.version
+    if author_sanction is not None and reason is not None:
+        result.sanctioned, result.already_sanctioned, sent = sanction_in_bulk(
+            session, [locked[i] for i in result.decided], author_sanction, reason, user)
+        deliveries += sent
     # One entry tying the individual decisions together, so the audit log shows they were one action;
     # its sites, so a site's log shows it too.
     audit(session, f"user:{user.username}", f"bulk:{action}", reason=reason, decided=result.decided,
           skipped=[[s.comment_id, s.why] for s in result.skipped],
-          site_ids=sorted({locked[i].site_id for i in result.decided}))
+          site_ids=sorted({locked[i].site_id for i in result.decided}),
+          **({"authors": author_sanction, "sanctioned": [list(a) for a in result.sanctioned]} if author_sanction else {}))
     commit_and_send(session, deliveries)
     return result
 

@@ -30,6 +30,10 @@ MAX_AUTHOR_ID_LENGTH = 200
 MAX_SUSPENSION_DAYS = 3650
 BANNED, SUSPENDED, PREMODERATED = "author_banned", "author_suspended", "author_premoderated"
 KIND_LABELS = {"premoderate": "always pre-moderate", "suspend": "suspended", "ban": "banned"}
+# A bulk rejection's sanction for the authors (a raid's clean-up): a suspension's length is one
+# author's call, made on their page. Never a step down: a banned author stays banned.
+BULK_KINDS = ("premoderate", "ban")
+_STRENGTH = {"premoderate": 1, "suspend": 2, "ban": 3}
 
 
 def is_active(sanction: AuthorSanction, at: datetime | None = None) -> bool:
@@ -137,7 +141,16 @@ def sanction_author(
     _refuse_if_deactivated(session, site, "sanction its authors")
     at = at or now()
     _lock_author(session, site.id, author_id)
-    replaced = current_sanction(session, site.id, author_id, at)
+    sanction, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, days, at,
+                                       current_sanction(session, site.id, author_id, at))
+    commit_and_send(session, [delivery])
+    return sanction
+
+
+def _put_in_force(session: Session, site: Site, author_id: str, kind: str, reason: str, by_user: User,
+                  days: int | None, at: datetime, replaced: AuthorSanction | None,
+                  **details: Any) -> tuple[AuthorSanction, WebhookDelivery | None]:
+    """The sanction added and audited, superseding `replaced`, and its event; the caller commits and sends."""
     if replaced is not None:
         replaced.lifted_at = at
         replaced.lifted_by = by_user.id
@@ -150,10 +163,30 @@ def sanction_author(
     session.flush()
     audit(session, f"user:{by_user.username}", "author:sanctioned", site_id=site.id, author_id=author_id,
           kind=kind, reason=reason, days=days, sanction_id=sanction.id,
-          replaced=replaced.id if replaced is not None else None)
-    delivery = _event(session, site, "author.sanctioned", author_id, sanction, at)
-    commit_and_send(session, [delivery])
-    return sanction
+          replaced=replaced.id if replaced is not None else None, **details)
+    return sanction, _event(session, site, "author.sanctioned", author_id, sanction, at)
+
+
+def sanction_in_bulk(session: Session, comments: Iterable[Comment], kind: str, reason: str, by_user: User,
+                     ) -> tuple[list[tuple[int, str]], list[tuple[int, str, str]], list[WebhookDelivery]]:
+    """Sanction the authors of `comments` (a bulk rejection's), each once, in the caller's transaction:
+    ((site id, author) sanctioned, (site id, author, kind) left as they were under a sanction as
+    strong or stronger, their events). The caller commits and sends."""
+    at = now()
+    sanctioned: list[tuple[int, str]] = []
+    unchanged: list[tuple[int, str, str]] = []
+    deliveries = []
+    authors = {(c.site_id, c.author_id): c.site for c in comments}
+    for (site_id, author_id), site in sorted(authors.items(), key=lambda item: item[0]):
+        _lock_author(session, site_id, author_id)
+        current = current_sanction(session, site_id, author_id, at)
+        if current is not None and _STRENGTH[current.kind] >= _STRENGTH[kind]:
+            unchanged.append((site_id, author_id, current.kind))
+            continue
+        _, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, None, at, current, bulk=True)
+        sanctioned.append((site_id, author_id))
+        deliveries += [delivery] if delivery is not None else []
+    return sanctioned, unchanged, deliveries
 
 
 def lift_sanction(

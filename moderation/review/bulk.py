@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.domain.bulk import BULK_TABS, MAX_BULK, bulk_decide, bulk_undo, matching_selection
 from moderation.domain.errors import ValidationFailed
+from moderation.domain.sanctions import BULK_KINDS
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.request_input import MAX_INT8, parse_int
 from moderation.review.routes import _back, _reason_from_form, bp
@@ -26,7 +27,7 @@ class _Unreadable(Exception):
 
 @bp.app_context_processor
 def _bulk_helpers() -> dict[str, object]:
-    return {"bulk_tabs": BULK_TABS}
+    return {"bulk_tabs": BULK_TABS, "bulk_sanctions": BULK_KINDS}
 
 
 def _selection_from_form() -> list[tuple[int, int]]:
@@ -50,7 +51,7 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
                                message=f"This selection cannot be read: {error}. Reload the page and try again."), 400
     try:
         result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),
-                             reason=_reason_from_form())
+                             reason=_reason_from_form(), author_sanction=request.form.get("authors") or None)
     except ValidationFailed as error:
         flash(f"Nothing decided: {error.message}.", "error")
         return redirect(_back(), code=303)

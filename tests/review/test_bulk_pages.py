@@ -257,3 +257,38 @@ def test_a_reloaded_bulk_result_page_leads_back_to_the_queue_not_to_a_405(sign_i
         response = client.get(path)
         assert response.status_code == 303 and response.headers["Location"] == "/review"
     assert "That bulk result was shown once" in client.get("/review").get_data(as_text=True)
+
+
+def test_a_raids_comments_are_rejected_and_their_authors_sanctioned_in_one_step(app, sign_in, moderator, site,
+                                                                               make_comment):
+    """A raid's moderators opened each author's page to sanction them one by one. Each author once; a
+    banned one is not stepped down to pre-moderation; an approval sanctions no one."""
+    from moderation.domain.sanctions import current_sanction, sanction_author
+
+    ids = [make_comment(site.id, author_id=author) for author in ("raider-1", "raider-2", "raider-2", "old-troll")]
+    with app.app_context():
+        sanction_author(db.session, site_row(site), "old-troll", "ban", "threats", db.session.get(User, moderator.id))
+    client = sign_in(moderator)
+    html = client.get("/review").get_data(as_text=True)
+    assert '<select name="authors">' in html and '<option value="premoderate">always pre-moderate</option>' in html
+
+    refused = post_bulk(client, html, tick=ids, action="approve", authors="ban")
+    assert refused.status_code == 303
+    assert "authors are sanctioned only with a rejection" in client.get("/review").get_data(as_text=True)
+
+    response = post_bulk(client, html, tick=ids, action="reject", reason_choice="Spam or advertising",
+                         authors="premoderate")
+    page = response.get_data(as_text=True)
+    assert "4 comments rejected" in page and "2 authors sanctioned: always pre-moderate" in page
+    assert "old-troll</a> (banned)" in page and "not the sanctions" in page
+    with app.app_context():
+        kinds = {a: current_sanction(db.session, site.id, a).kind for a in ("raider-1", "raider-2", "old-troll")}
+        assert kinds == {"raider-1": "premoderate", "raider-2": "premoderate", "old-troll": "ban"}
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "bulk:reject")).one()
+        assert entry.details["sanctioned"] == [[site.id, "raider-1"], [site.id, "raider-2"]]
+
+
+def site_row(site):
+    from moderation.models import Site
+
+    return db.session.get(Site, site.id)
