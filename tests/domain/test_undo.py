@@ -46,6 +46,16 @@ def moderate(comment_id: int, user_id: int, action: str) -> Comment:
                   reason="Harassment" if action == "reject" else None, expected_version=comment.version)
 
 
+def approved_then_reported(site_id: int, moderator_id: int) -> int:
+    """A civil comment a moderator approved, then two untried readers reported."""
+    comment_id = scored(site_id, 1, "A fair and civil point about the budget.")
+    moderate(comment_id, moderator_id, "approve")
+    for reporter in ("r8", "r9"):
+        file_report(db.session, db.session.get(Site, site_id), comment_id, reason="hate", reporter_id=reporter)
+    db.session.commit()
+    return comment_id
+
+
 def user(persona) -> User:
     return db.session.get(User, persona.id)
 
@@ -155,12 +165,8 @@ def test_a_moderator_of_another_site_is_told_the_comment_does_not_exist(app, sit
 
 def test_undo_is_refused_when_the_comment_changed_since(app, site, moderator):
     with app.app_context():
-        comment_id = scored(site.id, 1, "A fair and civil point about the budget.")
-        moderate(comment_id, moderator.id, "approve")
         # Reports filed after the approval send it back to review: the approval no longer stands alone.
-        for reporter in ("r8", "r9"):
-            file_report(db.session, db.session.get(Site, site.id), comment_id, reason="hate", reporter_id=reporter)
-        db.session.commit()
+        comment_id = approved_then_reported(site.id, moderator.id)
         assert db.session.get(Comment, comment_id).status == "held"
         with pytest.raises(UndoRefused, match="changed since that decision"):
             undo_decision(db.session, comment_id, user=user(moderator), expected_version=4, window=WINDOW)
@@ -224,11 +230,7 @@ def test_undoing_a_decision_on_a_comment_readers_sent_back_after_approval_shows_
     from moderation.domain.lifecycle import is_visible
 
     with app.app_context():
-        comment_id = scored(site.id, 1, "A fair and civil point about the budget.")
-        moderate(comment_id, moderator.id, "approve")
-        for reporter in ("r8", "r9"):
-            file_report(db.session, db.session.get(Site, site.id), comment_id, reason="hate", reporter_id=reporter)
-        db.session.commit()
+        comment_id = approved_then_reported(site.id, moderator.id)
         sent_back = db.session.get(Comment, comment_id)
         assert (sent_back.status, is_visible(sent_back)) == ("held", True)
         rejected = moderate(comment_id, moderator.id, "reject")
