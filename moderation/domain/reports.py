@@ -10,8 +10,9 @@ What a report does depends on where the comment is:
 * published: held as soon as the total weight reaches the threshold (a webhook tells the site).
 * held: recorded, and the review priority goes up.
 * approved: a moderator already looked at it, so only reports filed after that decision count;
-  when their weight reaches the threshold, the comment is held again for another look, and stays
-  shown (REPORTED_AFTER_APPROVAL) unless a reader whose reports were upheld before is among them.
+  when their weight reaches the threshold and two named readers filed them, the comment is held
+  again for another look, and stays shown (REPORTED_AFTER_APPROVAL); one reader whose reports were
+  upheld before hides it; one untried reader alone leaves it approved.
 * rejected: recorded, nothing else changes.
 
 Holding a published or approved comment hides it on a pre-moderated site, so one reader alone may
@@ -157,10 +158,13 @@ def file_report(
     if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
         if reports_reach_threshold(weight, threshold):
-            hide = reporters_may_hide(session, comment)
+            trusted, named = _reporters(session, comment)
+            hide = trusted or (comment.status == PUBLISHED and named >= REPORTERS_TO_HIDE)
             comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
-            if hide or comment.status == APPROVED:
-                # An approved comment untried readers send back is shown meanwhile.
+            # An approved comment goes back to review when as many readers report it as would hide a
+            # published one, shown meanwhile unless one is trusted: one new reader id had sent any
+            # approved comment back (a re-check), and two new ones had hidden it again and again.
+            if hide or (comment.status == APPROVED and named >= REPORTERS_TO_HIDE):
                 delivery = change_status(session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports",
                                          shown_while_held=not hide, report_weight=weight)
     return Filing(report, comment, created=True, delivery=delivery)
@@ -184,12 +188,18 @@ def reporters_may_hide(session: Session, comment: Comment) -> bool:
     """Whether the reports that count may hide the comment: REPORTERS_TO_HIDE named reporters, or one
     whose reports on the site were upheld before. An approved comment's (reports since its decision
     count) only the latter: a moderator looked at it, and new reader ids cost a raid nothing."""
-    approved = comment.status == APPROVED
-    since = comment.decided_at if approved else None
+    trusted, named = _reporters(session, comment)
+    return trusted or (comment.status != APPROVED and named >= REPORTERS_TO_HIDE)
+
+
+def _reporters(session: Session, comment: Comment) -> tuple[bool, int]:
+    """(whether one is trusted, how many) of the named readers whose reports count: on an approved
+    comment, those filed since its decision."""
+    since = comment.decided_at if comment.status == APPROVED else None
     named = set(session.scalars(select(Report.reporter_id).where(
         Report.comment_id == comment.id, Report.reporter_id.is_not(None),
         *([Report.created_at > since] if since is not None else []))))
-    return any_trusted(session, comment.site_id, named) or (not approved and len(named) >= REPORTERS_TO_HIDE)
+    return any_trusted(session, comment.site_id, named), len(named)
 
 
 def _check_rates(session: Session, site: Site, comment: Comment, reporter_id: str | None,

@@ -178,6 +178,15 @@ def test_after_approval_only_new_reports_reopen_review(app, client, site):
     assert [(c["id"], c["visible"]) for c in listed.get_json()["comments"]] == [(comment_id, True)]
 
 
+def test_one_untried_readers_report_leaves_an_approved_comment_approved(app, client, site):
+    """A re-check: one new reader id's hate report (weight 2, the threshold) sent any approved comment
+    back to review, ten a minute, again after every approval."""
+    comment_id = submit(client, site)
+    move(app, comment_id, "approved", decision="approved", decided_at=now())
+    body = report(client, site, comment_id, reason="hate", reporter_id="u-1").get_json()["comment"]
+    assert (body["status"], body["visible"], body["version"]) == ("approved", True, 2)
+
+
 def test_a_reader_whose_reports_were_upheld_may_hide_an_approved_comment_again(app, client, site):
     trusted_reporter(app, client, site, "trusted")
     comment_id = submit(client, site)
