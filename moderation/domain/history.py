@@ -51,9 +51,11 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
         return HistoryEvent(entry.at, "undo", _who(entry.actor), what, why, order=entry.id)
     if entry.action == VISIBILITY_ACTION:
         shown = "Shown on the site" if details.get("visible") else "Hidden on the site"
-        return HistoryEvent(entry.at, "status", _who(entry.actor),
-                            f"{shown}: the site's moderation mode became {details.get('moderation_mode')}",
-                            None, order=entry.id)
+        # A mode switch, or a trusted reader's report on a comment shown while held (its reason):
+        # the latter read "the site's moderation mode became None" (a re-check).
+        because = (f"the site's moderation mode became {details['moderation_mode']}" if "moderation_mode" in details
+                   else why or "its visibility changed")
+        return HistoryEvent(entry.at, "status", _who(entry.actor), f"{shown}: {because}", None, order=entry.id)
     if change is not None:
         old, new = change
         if entry.actor == "system:scorer":

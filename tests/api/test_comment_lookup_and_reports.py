@@ -210,6 +210,13 @@ def test_a_trusted_reader_hides_a_comment_untried_ones_sent_back_and_a_new_appro
     assert (body["status"], body["visible"]) == ("held", True)
     body = report(client, site, comment_id, reason="hate", reporter_id="trusted").get_json()["comment"]
     assert (body["status"], body["visible"]) == ("held", False) and "reported_after_approval" not in body["flagged"]
+    with app.app_context():
+        from moderation.domain.history import comment_history
+        from moderation.models import AuditEntry
+
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment_id))
+        lines = [event.what for event in comment_history(db.session, db.session.get(Comment, comment_id), entries)]
+    assert "Hidden on the site: reported by a reader whose reports were upheld" in lines
 
     second = submit(client, site, id="c-2")
     move(app, second, "approved", decision="approved", decided_at=now())
