@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from moderation.domain.dead_letters import dead_letter_condition
+from moderation.domain.set_aside import set_aside_condition
 from moderation.domain.lifecycle import (
     DECIDABLE, DECIDED, HELD, PENDING, PUBLISHED, REJECTED, in_review_queue_condition, status_action,
 )
@@ -59,8 +60,7 @@ def snapshot(session: Session, *, now: datetime | None = None) -> Snapshot:
         select(func.count(), func.min(Comment.status_changed_at))
         .where(Comment.status == PENDING, Comment.scoring_failed_at.is_(None))).one()
     result.pending, result.oldest_pending_seconds = pending, _age(oldest, now)
-    result.set_aside = session.scalar(select(func.count()).select_from(Comment).where(
-        Comment.status == PENDING, Comment.scoring_failed_at.is_not(None))) or 0
+    result.set_aside = session.scalar(select(func.count()).select_from(Comment).where(set_aside_condition())) or 0
     undelivered, oldest = session.execute(
         select(func.count(), func.min(WebhookDelivery.created_at))
         .where(WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed == false())).one()

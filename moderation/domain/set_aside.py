@@ -33,8 +33,11 @@ class SetAside:
     received_at: datetime
 
 
-def _is_set_aside():
-    return (Comment.status == PENDING) & Comment.scoring_failed_at.is_not(None)
+def set_aside_condition():  # noqa: ANN201 (a SQL condition)
+    """Set aside, on an active site: a deactivated one's are neither listed, counted, retried nor
+    rejected, since the site would never hear of it (a re-check)."""
+    return ((Comment.status == PENDING) & Comment.scoring_failed_at.is_not(None)
+            & Comment.site_id.in_(select(Site.id).where(Site.active.is_(True))))
 
 
 def set_aside_comments(session: Session, *, limit: int = 200) -> list[SetAside]:
@@ -43,7 +46,7 @@ def set_aside_comments(session: Session, *, limit: int = 200) -> list[SetAside]:
                func.length(Comment.text), Comment.scoring_error, Comment.scoring_attempts,
                Comment.scoring_failed_at, Comment.received_at)
         .join(Site, Site.id == Comment.site_id)
-        .where(_is_set_aside())
+        .where(set_aside_condition())
         .order_by(Comment.scoring_failed_at.desc(), Comment.id.desc())
         .limit(limit)
     )
@@ -54,13 +57,13 @@ def retry_scoring(session: Session, comment_id: int, *, user: User) -> None:
     """Clear the mark so claiming takes the comment again; the caller commits and sends it for scoring."""
     done = session.execute(
         update(Comment)
-        .where(Comment.id == comment_id, _is_set_aside())
+        .where(Comment.id == comment_id, set_aside_condition())
         .values(scoring_failed_at=None, scoring_attempts=0)
         .returning(Comment.id)
         .execution_options(synchronize_session=False)
     ).scalar()
     if done is None:
-        raise NotFound(f"comment {comment_id} is not set aside")
+        raise NotFound(f"comment {comment_id} is not set aside, or its site is deactivated")
     audit(session, f"user:{user.username}", "scoring:retry", comment_id=comment_id)
 
 
@@ -73,6 +76,8 @@ def reject_set_aside(session: Session, comment_id: int, *, user: User, reason: s
     )
     if comment is None:
         raise NotFound(f"comment {comment_id} does not exist")
+    if not comment.site.active:
+        raise AlreadyDecided(f"Site {comment.site.name} is deactivated: reactivate it to reject its comments.")
     if comment.status != PENDING or comment.scoring_failed_at is None:
         raise AlreadyDecided(f"This comment is no longer set aside (now {comment.status}).")
     comment.decision = REJECTED

@@ -110,3 +110,23 @@ def test_a_moderator_can_decide_such_a_row_from_its_review_page(sign_in, moderat
     response = decide_form(sign_in(moderator), poison, action="reject", reason_note="corrupt row")
 
     assert response.status_code in (302, 303) and status_of(app, poison)[0] == "rejected"
+
+
+def test_a_deactivated_sites_set_aside_comments_are_neither_listed_counted_nor_rejected(sign_in, admin, site, app):
+    """A re-check: /admin/set-aside listed them, Reject went through, and the site never heard of it."""
+    from moderation.domain.operations import snapshot
+    from moderation.models import Site
+
+    poison, _ = poison_and_good(app, site.id)
+    client = sign_in(admin)
+    token = csrf_token(client.get("/admin/set-aside").get_data(as_text=True))
+    with app.app_context():
+        assert snapshot(db.session).set_aside == 1
+        db.session.get(Site, site.id).active = False
+        db.session.commit()
+        assert snapshot(db.session).set_aside == 0
+    assert f"#{poison}" not in client.get("/admin/set-aside").get_data(as_text=True)
+    response = client.post(f"/admin/set-aside/{poison}/reject", data={"csrf_token": token, "reason": "corrupt row"},
+                           follow_redirects=True)
+    assert "is deactivated" in response.get_data(as_text=True)
+    assert status_of(app, poison) == ("pending", True)
