@@ -70,7 +70,12 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
 def hold_published(site_id: int) -> Response:
     """The saved rules, applied to comments published before them (domain/rule_backfill.py)."""
     site = db.get_or_404(Site, site_id)
-    deliveries = hold_published_matches(db.session, site, actor=f"user:{auth.current_user().username}")
+    try:
+        deliveries = hold_published_matches(db.session, site, actor=f"user:{auth.current_user().username}")
+    except Conflict as error:
+        db.session.rollback()
+        flash(f"Nothing held: {error.message}.", "error")
+        return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
     commit_and_send(db.session, deliveries)
     flash(f"Held {len(deliveries)} published comment{'' if len(deliveries) == 1 else 's'} the rules fire on "
           f"(of the last {BACKFILL_SIZE:,} published): they are in the review queue." if deliveries else

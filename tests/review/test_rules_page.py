@@ -187,3 +187,60 @@ def test_the_hold_counts_back_published_comments_so_a_flood_of_held_ones_does_no
         assert len(hold_published_matches(db.session, db.session.get(Site, site.id), actor="test", limit=2)) == 1
         db.session.commit()
         assert db.session.get(Comment, spam).status == "held"
+
+
+def test_the_hold_locks_no_comment_while_the_rules_read_them_and_leaves_one_changed_meanwhile(
+        app, make_site, make_comment, monkeypatch):
+    """A re-check: 5,000 comments read under FOR UPDATE kept their locks for the minute crafted texts
+    took, and a reader's report on one of them waited 30 s for a 503."""
+    from sqlalchemy import text
+
+    from moderation.domain import rule_backfill
+    from moderation.domain.rule_backfill import hold_published_matches
+    from moderation.domain.rule_sets import save_rules
+    from moderation.domain.rules import Compiled, validate_rules
+    from moderation.models import Comment, Site
+
+    site = make_site("busy-gazette")
+    first = make_comment(site.id, "Buy cheap watches at bit.ly/x", status="published")
+    second = make_comment(site.id, "Cheap watches again, bit.ly/y", status="published")
+    reported_meanwhile = []
+
+    class ReportedWhileReading(Compiled):
+        def evaluate(self, text_, facts):
+            if not reported_meanwhile:  # another session, as a report would: it must not wait
+                with db.session.get_bind().connect() as other:
+                    other.execute(text("SET lock_timeout = '2s'"))
+                    other.execute(text("SELECT id FROM comments WHERE id = :id FOR UPDATE NOWAIT"), {"id": first})
+                    other.execute(text("UPDATE comments SET status = 'held', version = version + 1 WHERE id = :id"),
+                                  {"id": first})
+                    other.commit()
+                reported_meanwhile.append(first)
+            return super().evaluate(text_, facts)
+
+    monkeypatch.setattr(rule_backfill, "Compiled", ReportedWhileReading)
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id),
+                   validate_rules([{"name": "watches", "kind": "banned_words", "words": ["cheap watches"]}]), actor="test")
+        held = hold_published_matches(db.session, db.session.get(Site, site.id), actor="test")
+        db.session.commit()
+        assert reported_meanwhile == [first] and len(held) == 1
+        versions = {c: db.session.get(Comment, c).version for c in (first, second)}
+        assert db.session.get(Comment, second).status == "held" and versions[first] == 2  # not held twice
+
+
+def test_holding_published_comments_of_a_deactivated_site_is_refused(app, sign_in, admin, make_site, make_comment):
+    from moderation.models import Comment, Site
+
+    site = make_site("leaving-gazette")
+    threat = make_comment(site.id, "I will kill you", status="published")
+    client = sign_in(admin)
+    token = csrf_token(client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True))
+    with app.app_context():
+        db.session.get(Site, site.id).active = False
+        db.session.commit()
+    response = client.post(f"/admin/sites/{site.id}/rules/hold-published", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "Nothing held: site leaving-gazette is deactivated" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Comment, threat).status == "published"
