@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import APPROVED, REJECTED, site_event
+from moderation.domain.policy import report_priority
 from moderation.domain.reports import serialize_report
 from moderation.models import Comment, WebhookDelivery
 
@@ -32,9 +33,11 @@ def resolve_reports(session: Session, comment: Comment, at: datetime) -> list[We
     if outcome is None:
         return []
     deliveries: list[WebhookDelivery] = []
-    for report in comment.reports:
-        if report.outcome is not None:
-            continue
+    resolved = [report for report in comment.reports if report.outcome is None]
+    # Their share of the priority goes with them; new reports add theirs afresh (reports.file_report).
+    comment.priority = max(0.0, (comment.priority or 0.0) - report_priority(sum(r.weight for r in resolved),
+                                                                            comment.site.report_threshold))
+    for report in resolved:
         report.outcome = outcome
         report.resolved_at = at
         delivery = site_event(session, comment.site, "report.resolved", at=at, comment_id=comment.id,

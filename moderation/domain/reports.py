@@ -143,9 +143,11 @@ def file_report(
         # created_at: the server's transaction time, as the audit entry of a hold this report causes
         # gets, so the comment's history shows the report before the hold.
     )
+    # The open reports' weight, as scoring ranks by: counted over all reports ever filed, a comment
+    # whose dismissed reports had reached the cap gained nothing from new ones (a re-check).
+    open_before = open_report_weights(session, [comment]).get(comment.id, 0.0)
     session.add(report)
-    before = comment.report_weight or 0.0
-    comment.report_weight = before + report.weight
+    comment.report_weight = (comment.report_weight or 0.0) + report.weight
     session.flush()
 
     threshold = comment.site.report_threshold
@@ -153,7 +155,8 @@ def file_report(
         # Each report adds what it changes of the report weight's share, so the share counts once and
         # stays within its cap: adding the running total with every report had let anonymous ones of
         # no weight pin a comment to the top of the queue (an onboarding review).
-        comment.priority = (comment.priority or 0.0) + report_priority_added(before, comment.report_weight, threshold)
+        comment.priority = (comment.priority or 0.0) + report_priority_added(open_before, open_before + report.weight,
+                                                                             threshold)
     delivery = _hidden_by_trusted(session, site, comment, reporter_id)
     if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)

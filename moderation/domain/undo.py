@@ -29,6 +29,7 @@ from moderation.domain.lifecycle import (
 )
 from moderation.domain.labels import withdraw_decision
 from moderation.domain.membership import can_see_site
+from moderation.domain.policy import report_priority
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.reasons import clean_reason
 from moderation.domain.report_outcomes import OUTCOMES
@@ -165,6 +166,9 @@ def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
     """Open the reports again and tell the site, which may have told each reader the outcome."""
     at = now()
     deliveries: list[WebhookDelivery] = []
+    # Their share of the priority comes back with them, as the decision took it (report_outcomes.py).
+    comment.priority = (comment.priority or 0.0) + report_priority(sum(r.weight for r in reports),
+                                                                   comment.site.report_threshold)
     for report in reports:
         report.outcome = None
         report.resolved_at = None

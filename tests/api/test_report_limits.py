@@ -116,3 +116,31 @@ def test_one_reporters_reports_sent_at_once_on_many_comments_stop_at_the_limit(a
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [201] * 3 + [429] * 5
+
+
+def test_new_reports_on_a_comment_whose_reports_were_dismissed_raise_its_priority_afresh(app, client, site):
+    """A re-check: ranked by every report ever filed, a comment whose dismissed reports had reached the
+    cap gained nothing from new ones: three new named reports gave 0.5 where a fresh comment got 3.5."""
+    from moderation import db
+    from moderation.domain.decisions import decide
+    from moderation.domain.policy import REPORT_PRIORITY_CAP
+    from moderation.models import Comment, User
+
+    comment_id = submit(client, site)
+    move(app, comment_id, "held", priority=0.5)
+    for n in range(5):
+        report(client, site, comment_id, reason="hate", reporter_id=f"early-{n}")
+    with app.app_context():
+        moderator = User(username="mo", role="admin", password_hash="x")
+        db.session.add(moderator)
+        db.session.commit()
+        comment = db.session.get(Comment, comment_id)
+        assert comment.priority == pytest.approx(0.5 + REPORT_PRIORITY_CAP)
+        decided = decide(db.session, comment_id, user=moderator, action="approve", reason=None,
+                         expected_version=comment.version)
+        assert decided.priority == pytest.approx(0.5)  # the dismissed reports' share went with them
+    for n in range(3):
+        body = report(client, site, comment_id, reason="hate", reporter_id=f"late-{n}").get_json()["comment"]
+    assert body["status"] == "held"
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).priority == pytest.approx(0.5 + REPORT_PRIORITY_CAP)
