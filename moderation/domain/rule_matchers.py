@@ -159,11 +159,14 @@ _AS_SHOWN = {**dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u221
              # ... and dots drawn like a full stop: "alice@gmail\ua4f8com" (a Lisu tone mark) shows as
              # alice@gmail.com, as with a middle dot or a dot operator (the next re-check).
              **dict.fromkeys(map(ord, "\ua4f8\u00b7\u22c5\u2219\u30fb\u2027\u2e31\u1427\u16eb\u0701\u06d4\u2e3c"
-                                      "\ua60e\u0589"), "."),
+                                      "\ua60e\u0589\u0702\u2e33"), "."),
              **dict.fromkeys(map(ord, "\u041e\u043e\u039f\u03bf\u0555\u0585\u2c9e\u2c9f\u00d8\u00f8\u3007"), "O"),
              **dict.fromkeys(map(ord, "".join(BLANK_LETTERS) + "\u034f\u180b\u180c\u180d\u180f"), None),
              **dict.fromkeys(range(0xFE00, 0xFE10), None), **dict.fromkeys(range(0xE0100, 0xE01F0), None)}
 _LIKE_LATIN = str.maketrans(LETTERS_LIKE_LATIN)
+# A bullet between two letters or digits is drawn as a dot ("alice@gmail\u2022com"); with spaces
+# around it, it is a separator ("0918 \u2022 2005-12-18", a signature and its date).
+_BULLET_AS_DOT = re.compile(r"(?<=[^\W_])\u2022(?=[^\W_])")
 # A run of digits and O's (with a number's separators) that holds two digits or more, not inside a word.
 _NUMBER_WITH_O = re.compile(r"(?<![^\W\d_])[\dOo](?:[\dOo]|[ ().-](?=[\dOo])){5,}(?![^\W\d_])")
 # An l or I for a 1 only between two digits: beside one ("@100046729 lol", a table's "| 1 |") it was a word.
@@ -177,7 +180,8 @@ def _visible(text: str) -> str:
     if may_reorder(text):
         text = in_display_order(text)
     folded = unicodedata.normalize("NFKC", text)
-    return "".join(c for c in folded if unicodedata.category(c) != "Cf").translate(_AS_SHOWN)
+    shown = "".join(c for c in folded if unicodedata.category(c) != "Cf").translate(_AS_SHOWN)
+    return _BULLET_AS_DOT.sub(".", shown) if "\u2022" in shown else shown
 
 
 def _zeros(match: re.Match[str]) -> str:
@@ -200,10 +204,15 @@ def _outside_links(text: str) -> str:
 # Digit groups apart by one or two spaces, which a page folds into one: "212  555  0199" was published
 # (the next re-check). Other double spaces are a sentence's end ("in 1961.  212.121.210.45").
 _SPACED_GROUPS = re.compile(r"\+?\d+(?: {1,2}\d+)+")
+# ... and by any run of spaces or tabs, which a page folds alike: "212   555   0199", "(212)\t\t555"
+# were published (the re-check after).
+_FOLDED_GAPS = re.compile(r"(?<=[\d)])[ \t]{2,}(?=[\d(+])")
 
 
 def phone_number(text: str) -> str | None:
     text = _as_shown(text)
+    if "  " in text or "\t" in text:
+        text = _FOLDED_GAPS.sub(" ", text)
     for match in _PHONE.finditer(_outside_links(text)):
         candidate = match.group(1)
         digits = re.sub(r"\D", "", candidate)

@@ -335,6 +335,9 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     ("email", "Write to her: alice.jones@gmail\ua4f8com"), ("email", "alice.jones@gmail\u00b7com"),
     ("email", "alice.jones@gmail\u2027com"), ("email", "alice.jones@gmail\u06d4com"), ("email", "alice@gmail\u0589com"),
     ("phone", "Call her at 212  555  0199"), ("email", "\u200f\u202dThoughts on the article:\nail.com\u200fMail alice@gm"),
+    # And the re-check after: any run of spaces or tabs a page folds, three more dots.
+    ("phone", "Call her at 212   555   0199"), ("phone", "212\t\t555\t\t0199"), ("phone", "(212)  555  0199"),
+    ("email", "alice@gmail\u0702com"), ("email", "alice@gmail\u2e33com"), ("email", "alice@gmail\u2022com"),
     ("street_address", "I know where the councilman lives: 12 Oak Street"),
     ("street_address", "Meet at 1600 Pennsylvania Ave. at noon"),
     ("payment_card", "My card is 4111 1111 1111 1111 exp 12/29"),
@@ -358,6 +361,7 @@ def test_personal_information_fires(kind, text):
     ("payment_card", "Pi is 3.14159265358979 and e is 2.71828182845904."),  # a decimal is no card
     ("payment_card", "Dates 2023.2024.2025.2026 were good."),  # nor are years, though they pass Luhn
     ("phone", "an Internet black belt. 212.127.137.2 22:53, 5 Jun 2005 (UTC)"),
+    ("phone", "Thanks for your support. \u2014 0918 \u2022 2005-12-18 21:33"),  # a bullet between a signature and a date
     ("phone", "for understanding contradictions. — 2007-07-18 15:40Z"),
     ("phone", "Plausible Inference, Softcover, ISBN: 1558604790 Publisher: Morgan Kaufmann"),
     ("payment_card", "singh bros. p. 256. isbn 978-81-7205-071-9. oclc 28583123."),
