@@ -220,14 +220,18 @@ def _disguised_english(plain: str) -> bool:
 
 
 # A capitalised word with a capitalised one after it is a given name, as "Randi" is in "(Randi
-# Weingarten)": the part in brackets had been held as Hindi abuse. "Du Wichser" still counts.
-_GIVEN_NAME = re.compile(r"\b([A-Z][a-z]+)\s+[A-Z][a-z]+")
+# Weingarten)": the part in brackets had been held as Hindi abuse. "Du Wichser" still counts, and
+# so does Title Case abuse ("Randi Hai Tu", "Wichser Du", published in a re-check): a surname is
+# none of another language's little words or abuse.
+_GIVEN_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)")
+_NOT_A_SURNAME = frozenset().union(*_FUNCTION_WORDS.values(), _FOREIGN_ABUSE,
+                                   "hai hain ho tu tum tera teri mera meri ka ki ke".split())
 
 
 def _foreign_abuse(plain: str) -> Language | None:
     """A short comment with another language's abuse (_FOREIGN_ABUSE) and no English word in it."""
     words = {w.lower().replace("’", "'") for w in _WORD.findall(plain)}
-    names = {m.group(1).lower() for m in _GIVEN_NAME.finditer(plain)}
+    names = {m.group(1).lower() for m in _GIVEN_NAME.finditer(plain) if m.group(2).lower() not in _NOT_A_SURNAME}
     found = sorted(_FOREIGN_ABUSE[w] for w in words if w in _FOREIGN_ABUSE and w not in names)
     if found and not any(map(_english, words)):
         return Language(found[0], 1.0)

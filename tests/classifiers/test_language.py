@@ -23,6 +23,8 @@ FOREIGN = {
     # (an international newsroom's walk found all these published as English).
     "死ね": "ja", "傻逼": "zh", "バカ": "ja", "كلب": "ar",
     "Hijo de puta": "es", "Vete a la mierda": "es", "Ta gueule connard": "fr", "Du Wichser": "de",
+    # In Title Case, read as a given name and a surname, they were published (a re-check).
+    "Randi Hai Tu": "hi", "Wichser Du": "de", "Hurensohn Du": "de",
     "tu pagal hai kya, chup kar bhenchod": "hi",
     "غبي " * 3000: "ar", "死ね" * 3000: "ja",  # one word said over and over
 }
