@@ -25,6 +25,9 @@ FOREIGN = {
     "Hijo de puta": "es", "Vete a la mierda": "es", "Ta gueule connard": "fr", "Du Wichser": "de",
     # In Title Case, read as a given name and a surname, they were published (a re-check).
     "Randi Hai Tu": "hi", "Wichser Du": "de", "Hurensohn Du": "de",
+    # Sure of German, with just over 1 % English: read as English, and the threat published (election night).
+    "Die Wahlleiterin soll verrecken, diese Hure.": "de",
+    "Die Wahlbeteiligung war dieses Jahr wirklich beeindruckend, danke an alle Helfer.": "de",
     "tu pagal hai kya, chup kar bhenchod": "hi",
     "غبي " * 3000: "ar", "死ね" * 3000: "ja",  # one word said over and over
 }
@@ -36,6 +39,8 @@ ENGLISH = [
     "Schadenfreude is the word for how I feel about this result.",
     "Déjà vu all over again with this government.",
     "@USER Holy shit you met Michael Jordan",  # fastText alone: Dutch, 0.99
+    "im gay a whack off to ogrish rape",  # German 0.91, English under 5 %: an English word says otherwise
+    "u/pewkiemuffinboo fan art",  # Frisian 0.98, for a Reddit user's name
     "@john_doe @janedoe you are wrong about this https://example.com/a/b?c=d",
     "&#9733; BEST ASIAN MASSAGE ON THE park slope &#9733; 718-622-0221",  # entities read as Chinese
     "Bless you, may she rest in peace.",
