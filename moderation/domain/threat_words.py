@@ -6,7 +6,7 @@ patterns), and a bag of words cannot tell "I know where you live and I'm coming 
 with (classifiers/threat_patterns.py): a stated intent to harm someone ("I will find you and kill
 you"), a call or wish for someone's death or harm ("he should be executed", "I hope you die"), the
 stock phrases of intimidation ("watch your back", "your days are numbered") and an order to kill a
-group; against a person a story names as well ("someone should shoot the mayor", "I hope the
+group; against a person a story names by their office as well ("someone should shoot the mayor", "I hope the
 judge dies", "these reporters should be shot", "the engineers who designed this bridge should be
 executed"), not their feelings, an errand or a figure of speech
 ("hurt the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the
@@ -53,6 +53,11 @@ _ROLE = (r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s
          r"|cyclist|motorist|worker|employee|bureaucrat|regulator|inspector|lawmaker|legislator|commissioner"
          r"|director|surgeon|thie(?:f|ves)|criminal|murderer|killer|rapist|p(?:a)?edophile|terrorist|dealer|abuser"
          r"|liar|crook|pilot|guard|juror|witness(?:es)?|bishop|athlete"
+         # Who runs an election: "shoot the county clerk", "hang the canvassing board" were published
+         # on election night.
+         r"|clerk|registrar|supervisor|secretary(?:\s+of\s+state)?|secretaries|canvasser|board|board\s+members?|candidate|delegate"
+         r"|treasurer|auditor|trustee|superintendent|chair(?:man|men|woman|women|person)?|spokes(?:man|men|woman|women|person)"
+         r"|aide|staffer|deputy|deputies|chief"
          r"|man|men|woman|women|guy|guys|kid|boy|girl|bitch|bastard|idiot|moron|traitor|scum|clown)s?")
 # A call for a death or a harm, where a person or people are to suffer it: "This bill needs to die"
 # and "that plan should be killed" are politics. Without one, only harms never done to a plan count.

@@ -191,6 +191,10 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "I'm going to kill the mayor's son.", "I'm going to hurt the judge's daughter.",
     "It would be a shame if something happened to the editor's family.",
     "I am going to kill the mayor's little son.", "I'm going to hurt the judge's whole family.",  # the next re-check
+    # Who runs an election, all published on election night.
+    "Someone should shoot the county clerk.", "We know where the clerk lives.",
+    "Round up the canvassing board and hang them.", "I know where the election supervisor lives.",
+    "I hope the secretary of state dies.", "The candidate should be shot.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
