@@ -52,10 +52,10 @@ _ISOLATES = frozenset((LRI, RLI, FSI))
 # shows as "I will kill you"). A site that makes a <p> of each blank line, or renders the markup a
 # comment box sent (<p>, <br>, <div>): there too. A page that keeps line breaks: at every one.
 _SEPARATORS = "[\u2029\x1c\x1d\x1e\x85]"
-_MARKUP_BREAK = r"<(?:br|p|div|li|h[1-6]|blockquote|tr)\b[^<>]{0,200}>|</(?:p|div|li|h[1-6]|blockquote|tr)\s*>"
+MARKUP_BREAK = r"<(?:br|p|div|li|h[1-6]|blockquote|tr)\b[^<>]{0,200}>|</(?:p|div|li|h[1-6]|blockquote|tr)\s*>"
 _ALL_FOLDED = re.compile(_SEPARATORS)
-_PARAGRAPH_END = re.compile("\n[ \t\r]*\n|" + _SEPARATORS + "|(?i:" + _MARKUP_BREAK + ")")
-_LINE_END = re.compile("\r\n|[\n\r]|" + _SEPARATORS + "|(?i:" + _MARKUP_BREAK + ")")
+_PARAGRAPH_END = re.compile("\n[ \t\r]*\n|" + _SEPARATORS + "|(?i:" + MARKUP_BREAK + ")")
+_LINE_END = re.compile("\r\n|[\n\r]|" + _SEPARATORS + "|(?i:" + MARKUP_BREAK + ")")
 _MAX_DEPTH = 125  # UAX #9's limit: deeper pushes are ignored, as browsers ignore them
 
 
@@ -68,7 +68,7 @@ def may_reorder(text: str) -> bool:
 # Between two readings, " . ": indices below 0 stand for characters of no place in the text, so the
 # end of one reading and the start of the next read as two sentences. Joined by a space, "... I hope"
 # and "you die a hero ..." made a threat of a civil comment (the next re-check).
-_JOIN = (-1, -2, -1)
+JOIN = (-1, -2, -1)
 _JOIN_CHARS = {-1: " ", -2: "."}
 
 
@@ -82,7 +82,7 @@ def char_at(text: str, index: int) -> str:
 def display_order(text: str) -> tuple[int, ...] | None:
     """The indices of `text` in display order (left to right), or None when it is read as written.
     Read each way a page may lay it out where line breaks or markup change it (see _PARAGRAPH_END),
-    one reading after another, joined by _JOIN (read each with `char_at`): each index may then come
+    one reading after another, joined by JOIN (read each with `char_at`): each index may then come
     more than once. Where paragraphs end there, each takes its own first strong character's direction
     (plain text), or all take the whole text's (a page whose comment element is dir="auto", as the
     review cards are: "\u200f\u202dThoughts:\nl you\u200fl\u200fi\u200fI will k" shows there as
@@ -109,7 +109,7 @@ def display_order(text: str) -> tuple[int, ...] | None:
     as_written = list(range(len(text)))
     order: list[int] = []
     for reading in readings:
-        order += (list(_JOIN) if order else []) + (reading or as_written)
+        order += (list(JOIN) if order else []) + (reading or as_written)
     return tuple(order)
 
 

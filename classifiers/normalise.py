@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Callable, Sequence
 
-from classifiers.bidi import char_at, display_order, in_display_order, may_reorder
+from classifiers.bidi import JOIN, MARKUP_BREAK, char_at, display_order, may_reorder
 from classifiers.masks import EMPHASIS_STAR, MASKABLE_WORDS, MASKED, fits_a_word, unmask
 
 # Look-alikes that NFKC leaves alone (Cyrillic/Greek letters that render like Latin ones).
@@ -224,20 +224,56 @@ def _decode_entity(match: re.Match[str]) -> str:
     return decoded.lower() if decoded.isascii() else decoded.translate(_TABLE)
 
 
-def blank_markup(text: str) -> str:
+def blank_markup(text: str, *, before_reordering: bool = False) -> str:
     """`text` with its HTML tags (`_MARKUP`) turned into spaces, or into zero-width spaces where
     inline ones stand inside a word: the same length, so every offset into it is an offset into
-    `text`. What `normalise` does first, before any other step."""
+    `text`. What `normalise` does first, before any other step. `before_reordering` leaves the tags
+    that end a paragraph and comments, which laying the text out in display order still reads."""
     if "<" not in text:
         return text
 
     def blank(match: re.Match[str]) -> str:
         a, b = match.span()
+        run = match.group(0)
+        if before_reordering and (_KEPT_FOR_REORDERING.search(run)):
+            return _MARKUP.sub(lambda tag: tag.group(0) if _KEPT_FOR_REORDERING.fullmatch(tag.group(0))
+                               else " " * len(tag.group(0)), run)
         inside_word = 0 < a and b < len(text) and text[a - 1].isalnum() and text[b].isalnum()
-        joined = inside_word and _INLINE_ONLY.fullmatch(match.group(0)) is not None
+        joined = inside_word and _INLINE_ONLY.fullmatch(run) is not None
         return (_JOINER if joined else " ") * (b - a)
 
     return _MARKUP_RUN.sub(blank, text)
+
+
+_KEPT_FOR_REORDERING = re.compile(MARKUP_BREAK + r"|<!--.*?-->|<!---?>", re.IGNORECASE | re.DOTALL)
+# What an HTML comment holds, when it holds a letter: a page that renders markup hides it, and one
+# that shows the text as written shows it ("Great article <!-- I will kill you -->" was published, a
+# re-check), so it is read as well, as one more reading after the text (as bidi's readings are).
+_COMMENT_BODY = re.compile(r"<!--(?!-?>)((?:[^-]|-(?!->)){0,500})-->")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def reading_order(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """`text` with its inline tags blanked, and the order to read it in (None: as written): in display
+    order, as a browser lays it out once it has dropped the tags ("\u202emoc.li<b></b>amg@ecila" showed
+    as an address, read as ">b/<>b<" among its letters: a re-check), then each comment's words."""
+    if "<" not in text:
+        return text, display_order(text)
+    if may_reorder(text):
+        text = blank_markup(text, before_reordering=True)
+    order = display_order(text)
+    bodies = [m.span(1) for m in _COMMENT_BODY.finditer(text) if _LETTER.search(m.group(1))] if "<!--" in text else []
+    if not bodies:
+        return text, order
+    joined = list(order) if order is not None else list(range(len(text)))
+    for a, b in bodies:
+        joined += [*JOIN, *range(a, b)]
+    return text, tuple(joined)
+
+
+def in_reading_order(text: str) -> str:
+    text, order = reading_order(text)
+    return text if order is None else "".join(char_at(text, i) for i in order)
 
 
 # A hashtag in camel case is words run together: "#BuildTheWall" reads "#build the wall", as
@@ -369,8 +405,9 @@ _MASK_STEP = next(i for i, step in enumerate(_STEPS) if step[0] is MASKED)
 
 def normalise(text: str) -> str:
     """Lower-cased, de-obfuscated text used for features (fast path, no offsets)."""
-    if may_reorder(text):  # letters drawn right to left are read as drawn (classifiers/bidi.py)
-        text = in_display_order(text)
+    # Letters drawn right to left are read as drawn (classifiers/bidi.py), and what comments hide too.
+    if "<" in text or may_reorder(text):
+        text = in_reading_order(text)
     text = _part_hashtags(blank_markup(text))
     text = text.lower() if text.isascii() else text.translate(_TABLE)
     return _run_steps(text, _STEPS).strip()
@@ -388,8 +425,8 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    order = display_order(text)
-    blanked = blank_markup(text if order is None else "".join(char_at(text, i) for i in order))
+    source, order = reading_order(text)
+    blanked = blank_markup(source if order is None else "".join(char_at(source, i) for i in order))
     breaks = set(_hashtag_breaks(blanked)) if "#" in blanked else set()
     after = 0  # the end of the last character of `text` put out
     for k, char in enumerate(blanked):

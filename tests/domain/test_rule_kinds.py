@@ -195,6 +195,9 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Someone should shoot the county clerk.", "We know where the clerk lives.",
     "Round up the canvassing board and hang them.", "I know where the election supervisor lives.",
     "I hope the secretary of state dies.", "The candidate should be shot.",
+    # Hidden in an HTML comment, which a site that shows text as written shows (a re-check), and a
+    # comment a browser ends at "--!>".
+    "Great article <!-- I will kill you -->", "Great article. <!-- note --!> I will kill you <!-- end -->",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -342,6 +345,9 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     # And the re-check after: any run of spaces or tabs a page folds, three more dots.
     ("phone", "Call her at 212   555   0199"), ("phone", "212\t\t555\t\t0199"), ("phone", "(212)  555  0199"),
     ("email", "alice@gmail\u0702com"), ("email", "alice@gmail\u2e33com"), ("email", "alice@gmail\u2022com"),
+    # Tags a page drops before it lays the text out, and what a comment hides from it.
+    ("email", "Write to alice@gm<b></b>ail.com"), ("email", "Write to her: \u202emoc.li<b></b>amg@ecila\u202c"),
+    ("phone", "Call her: \u202e9910-5<b></b>55-212\u202c"), ("email", "Nice piece <!-- alice@gmail.com -->"),
     ("street_address", "I know where the councilman lives: 12 Oak Street"),
     ("street_address", "Meet at 1600 Pennsylvania Ave. at noon"),
     ("payment_card", "My card is 4111 1111 1111 1111 exp 12/29"),
