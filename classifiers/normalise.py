@@ -67,7 +67,9 @@ _SPACES = re.compile(r"\s{2,}|[^\S ]")
 # HTML character references, as sites that store escaped text send them ("don&#39;t", "&amp;"): read
 # as the characters they stand for, or "&#39;" would split a word and "&amp;" would be a word of
 # its own (davidson's tweets hold thousands, so the model had learnt them as a sign of Twitter).
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});")
+# A number needs no ";" to a browser, nor does "&shy" (a soft hyphen): "k&#8203ill" and "k&shyill"
+# show as "kill" (a re-check).
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#x[0-9a-f]{1,6};?|[a-z][a-z0-9]{1,31};|shy)")
 _MASK_HINT = re.compile(r"[*#%]")
 # HTML tags, as rich-text comment boxes send them (Coral stores "<p>…</p><br>"): each becomes as
 # many spaces, so offsets into the text stay right and "end.</p><p>Next" is two sentences. Only
@@ -80,7 +82,10 @@ _MARKUP = re.compile(
     r"span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|var|wbr)"
     # Not <time>: hatexplain writes "<time>" for a time it left out, as "<user>" for a name. A quoted
     # value may hold ">" (title='a>b'), never "<": a failed match still ends at the next "<".
-    r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s\"'<>=`]+))*\s*/?>"
+    r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s\"'<>=`]+)"
+    # An attribute with no value, of the names a comment box writes ("<b class></b>", a re-check): any
+    # name would read "<a man who tweets>" as a link.
+    r"|\s+(?:class|id|style|title|lang|dir|hidden|translate|data-[-a-z0-9]*))*\s*/?\s*>"
     # A comment: "<!-->" and "<!--->" are whole empty ones, as HTML reads them (read as openers, they hid
     # all up to the next "-->", a threat included: the re-check after); bounded, so 20,000 characters of
     # "<!--" stay quick.
@@ -209,7 +214,8 @@ def _join_spaced(match: re.Match[str]) -> str:
 # "&zerowidthspace;", no name of HTML's, and "k&ZeroWidthSpace;ill" was published (a raid's walk).
 # A name that is some reference's exactly keeps it ("&aacute;" is á, not Á).
 _LOWERED_ENTITIES = {**{name.lower(): value for name, value in html.entities.html5.items() if name.endswith(";")},
-                     **{name: value for name, value in html.entities.html5.items() if name.endswith(";")}}
+                     **{name: value for name, value in html.entities.html5.items() if name.endswith(";")},
+                     "shy": "\u00ad"}
 
 
 def _decode_entity(match: re.Match[str]) -> str:
@@ -242,7 +248,16 @@ def blank_markup(text: str, *, before_reordering: bool = False) -> str:
         joined = inside_word and _INLINE_ONLY.fullmatch(run) is not None
         return (_JOINER if joined else " ") * (b - a)
 
-    return _MARKUP_RUN.sub(blank, text)
+    text = _MARKUP_RUN.sub(blank, text)
+    return _TAG_IN_WORD.sub(lambda m: _JOINER * len(m.group(0)), text) if "<" in text else text
+
+
+# Whatever a browser takes for a tag, between two letters: an element it does not know, a bogus
+# comment ("<!x>", "<?x>", "</ x>"). "k<x></x>ill" shows as "kill" (a re-check). Only inside a word,
+# and of one word: "<sarcasm off>" between words, or "a<kill you>b", is a reader's on a page that
+# shows text as written, which a word in it would hide.
+_TAG_IN_WORD = re.compile(r"(?<=[^\W_])(?:<(?:/?[a-z][-a-z0-9]{0,30}\s*/?|[!?][^<>\s]{0,30}|/\s*[^a-z<>\s][^<>\s]{0,30}"
+                          r"|/\s+[^<>\s]{1,30})>)+(?=[^\W_])", re.IGNORECASE)
 
 
 _KEPT_FOR_REORDERING = re.compile(MARKUP_BREAK + r"|<!--.*?-->|<!---?>", re.IGNORECASE | re.DOTALL)
@@ -262,7 +277,8 @@ def reading_order(text: str) -> tuple[str, tuple[int, ...] | None]:
     if may_reorder(text):
         text = blank_markup(text, before_reordering=True)
     order = display_order(text)
-    bodies = [m.span(1) for m in _COMMENT_BODY.finditer(text) if _LETTER.search(m.group(1))] if "<!--" in text else []
+    bodies = [m.span(1) for m in _COMMENT_BODY.finditer(text) if _LETTER.search(m.group(1))] \
+        if "<!--" in text and "-->" in text else []
     if not bodies:
         return text, order
     joined = list(order) if order is not None else list(range(len(text)))

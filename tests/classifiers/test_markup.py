@@ -76,11 +76,25 @@ def test_text_full_of_unfinished_tags_is_left_as_it_is(crafted: str) -> None:
     "I will find you and k<var></var>ill you.", "I will find you and k<bdi>i</bdi>ll you.",
     "I will find you and k<!--" + "x" * 210 + "-->ill you.", "I will find you and k<!-- a>b -->ill you.",
     "I will find you and k<span title='a>b'></span>ill you.",
+    # And the re-check after: references with no ";", bogus comments, tags a browser does not know,
+    # an attribute with no value.
+    "I will find you and k&#8203ill you.", "I will find you and k&shyill you.", "I will find you and k<!x>ill you.",
+    "I will find you and k<?x>ill you.", "I will find you and k</ x>ill you.", "I will find you and k<x></x>ill you.",
+    "I will find you and k<b class></b>ill you.", "I will find you and k<b/ >ill you.",
 ])
 def test_inline_markup_inside_a_word_joins_it_as_the_page_draws_it(text: str) -> None:
-    """A raid's walk: each of these was published, read as "k ill"."""
-    assert normalise(text) == normalise_with_offsets(text)[0] == "i will find you and kill you ."
+    """A raid's walk: each of these was published, read as "k ill". (A comment's words are read
+    after the rest, as a page that shows text as written shows them.)"""
+    assert normalise(text) == normalise_with_offsets(text)[0]
+    assert normalise(text).startswith("i will find you and kill you .")
     assert len(blank_markup(text)) == len(text)
+
+
+def test_a_readers_own_angle_brackets_keep_their_words() -> None:
+    """Between words, or of more than one word, they are a reader's on a page that shows text as
+    written: read as a tag, "a<kill you>b" would hide a threat there."""
+    assert normalise("a<kill you>b") == "a < kill you > b"
+    assert normalise("<sarcasm off> nice") == "< sarcasm off > nice"
 
 
 def test_markup_between_words_or_a_block_inside_one_still_parts_them() -> None:
