@@ -305,7 +305,7 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
     if kind in ("banned_words", "suspect_words"):
         return match.find_words(text, rule["words"], pattern, normalised)  # evaluate quotes it (_listed_word)
     if kind in _PHRASES:
-        words = _PHRASES[kind](normalised)
+        words = threat_words(normalised, text) if kind == "threat_words" else _PHRASES[kind](normalised)
         return None if words is None else f'"{words}"'
     if kind == "links":
         outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]

@@ -6,7 +6,7 @@ patterns), and a bag of words cannot tell "I know where you live and I'm coming 
 with (classifiers/threat_patterns.py): a stated intent to harm someone ("I will find you and kill
 you"), a call or wish for someone's death or harm ("he should be executed", "I hope you die"), the
 stock phrases of intimidation ("watch your back", "your days are numbered") and an order to kill a
-group; against a person a story names by their office as well ("someone should shoot the mayor", "I hope the
+group; against a person a story names by their office or their name as well ("someone should shoot the mayor", "I hope the
 judge dies", "these reporters should be shot", "the engineers who designed this bridge should be
 executed"), not their feelings, an errand or a figure of speech
 ("hurt the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the
@@ -42,7 +42,7 @@ _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+sho
 _INTENTS = (intent_against(VIOLENCE_ANYWHERE, NOT_HARM, gap=3), intent_to_harm(NOT_HARM))
 # A person by the office or part they hold, as a story names them: "the mayor", "that judge", "these
 # reporters", "the new councilman"; a plan or a bill is none of these.
-_ROLE = (r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s+)?"
+_OFFICE = (r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s+)?"
          r"(?:mayor|judge|senator|governor|president|congress(?:man|men|woman|women)|council(?:man|men|woman|women|lor|lors|or|ors)"
          r"|reporter|journalist|editor|columnist|writer|author|minister|politician|official|cop|officer|sheriff"
          r"|prosecutor|lawyer|attorney|teacher|doctor|nurse|priest|pastor|imam|rabbi|landlord|neighbou?r|ceo"
@@ -59,6 +59,12 @@ _ROLE = (r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s
          r"|treasurer|auditor|trustee|superintendent|chair(?:man|men|woman|women|person)?|spokes(?:man|men|woman|women|person)"
          r"|aide|staffer|deputy|deputies|chief"
          r"|man|men|woman|women|guy|guys|kid|boy|girl|bitch|bastard|idiot|moron|traitor|scum|clown)s?")
+# ... or by their name, which the text as written capitalises (see `_names`): "Someone should shoot
+# Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives." were published on
+# election night. A second reading marks each such word with _NAME_MARK, which no text holds.
+_NAME_MARK = "\u2063"
+# Whole words: "shoot \u2063apple an email" read "shoot appl", the errand left behind.
+_ROLE = r"(?:" + _OFFICE + r"|" + _NAME_MARK + r"[\w-]+\b(?:\s+" + _NAME_MARK + r"[\w-]+\b)?)"
 # A call for a death or a harm, where a person or people are to suffer it: "This bill needs to die"
 # and "that plan should be killed" are politics. Without one, only harms never done to a plan count.
 _PERSON = (r"(?:you|u|ya|y'all|yall|he|she|they|him|her|them|people|everyone|everybody|anyone|anybody"
@@ -198,8 +204,42 @@ _NEGATION = re.compile(r"\b(?:not|never|no|nobody|noone|none|cannot)\b|n't\b")
 _CLAUSE_END = re.compile(r"[,.;:!?]")
 
 
-def threat_words(normalised: str) -> str | None:
-    """The words of the first threat in the normalised text that is not denied, or None."""
+def threat_words(normalised: str, written: str = "") -> str | None:
+    """The words of the first threat in the normalised text that is not denied, or None. With the
+    text as `written`, a person it names by name counts as one it names by office."""
+    found = _first_threat(normalised)
+    if found is None and written and _HARM_CUE.search(normalised):
+        names = _names(written)
+        if names:
+            marked = re.sub(r"\b(" + "|".join(map(re.escape, sorted(names))) + r")\b", _NAME_MARK + r"\1", normalised)
+            found = _first_threat(marked)
+            found = found.replace(_NAME_MARK, "") if found is not None else None
+    return found
+
+
+# Words that may be capitalised inside a sentence and are no one's name: days, months, holidays, God.
+_NOT_NAMES = frozenset("""
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december christmas easter god lord jesus christ allah
+""".split())
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
+# The words a threat to a named person needs one of, so most comments never take the second reading.
+_HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hanged|lynch|behead|execute|torture|strangle"
+                       r"|choke|die|dies|dead|bullet|lives|live|burn|beat)\b")
+
+
+def _names(written: str) -> set[str]:
+    """The capitalised words of the text as written, lower-cased, but those opening a sentence."""
+    names = set()
+    for match in _CAPITALISED.finditer(written):
+        before = written[: match.start()].rstrip()
+        word = match.group(0).lower()
+        if before and before[-1] not in ".!?:;\"“(\n" and word not in _NOT_NAMES:
+            names.add(word)
+    return names
+
+
+def _first_threat(normalised: str) -> str | None:
     for found in _THREAT.finditer(normalised):
         words = found.group(0).lstrip(".!?,:; ")
         clause = _CLAUSE_END.split(normalised[max(0, found.start() - 60) : found.start()])[-1]
