@@ -22,8 +22,9 @@ A threat denied just before it does not count ("they do not deserve to be tortur
 hurt you"), and "No one deserves to die like that" names no one to die, so the condolences under a
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
-apart. Over the shared data's real comments it fires on 40 of 112,067 that people labelled civil and on
-321 of 73,188 labelled toxic (bench/plain_words_rules.py; 38 and 319 before a re-check's patterns). Before the data scientist's patterns at
+apart. Over the shared data's real comments it fires on 43 of 112,067 that people labelled civil and on
+331 of 73,188 labelled toxic (bench/plain_words_rules.py; 40 and 321 before names and orders to kill
+a person, 38 and 319 before a re-check's patterns). Before the data scientist's patterns at
 the end of _SITE_ONLY it was 37 and 312, and before _SITE_ONLY 37 and 301, of which the model would
 publish 23 civil and 38 toxic: "he should be executed", "I will hurt you", "I hope you die" (README, the rules table).
 """
@@ -61,8 +62,9 @@ _OFFICE = (r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+
          r"|man|men|woman|women|guy|guys|kid|boy|girl|bitch|bastard|idiot|moron|traitor|scum|clown)s?")
 # ... or by their name, which the text as written capitalises (see `_names`): "Someone should shoot
 # Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives." were published on
-# election night. A second reading marks each such word with _NAME_MARK, which no text holds.
-_NAME_MARK = "\u2063"
+# election night. A second reading marks each such word with _NAME_MARK, which no normalised text
+# holds (NFKC reads it as "h"); a letter, so "\b" before a marked name still finds it.
+_NAME_MARK = "\u02b0"
 # Whole words: "shoot \u2063apple an email" read "shoot appl", the errand left behind.
 _ROLE = r"(?:" + _OFFICE + r"|" + _NAME_MARK + r"[\w-]+\b(?:\s+" + _NAME_MARK + r"[\w-]+\b)?)"
 # A call for a death or a harm, where a person or people are to suffer it: "This bill needs to die"
@@ -127,6 +129,9 @@ _SITE_ONLY = (
     r"(?:bomb|firebomb|blow\s+up|torch|burn\s+down|set\s+fire\s+to)\s+(?:the|that|this|their|your|his|her|those|these)\s+"
     r"(?:\w+\s+)?" + _PLACE + r"\b",
     r"(?:^|[.!?,:;]\s*)put\s+a\s+bullet\s+(?:in|into|through)\s+" + _WHO,  # an order at a clause's start
+    # ... and an order to kill a person a story names: "Kill the judge.", "Hang Okafor." (election night).
+    r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|go\s+)?(?:kill|shoot|hang|lynch|stab|murder|execute|behead)\s+"
+    r"(?:" + _ROLE + r")(?:'s\s+(?:son|daughter|wife|husband|kids?|children|family)\b|(?!'))" + NOT_HARM,
     # People rounded up, not "the old photos" to hang in the village hall.
     r"\bround\s+(?:(?:them|em)\s+(?:all\s+)?up|up\s+(?:" + _ROLE + r"|" + GROUP + r"))\s+and\s+"
     r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
@@ -217,11 +222,15 @@ def threat_words(normalised: str, written: str = "") -> str | None:
     return found
 
 
-# Words that may be capitalised inside a sentence and are no one's name: days, months, holidays, God.
+# Words that may be capitalised inside a sentence and are no one's name (days, months, holidays, God),
+# and those opening one that the patterns read as they are ("Someone should shoot Hargrove.").
 _NOT_NAMES = frozenset("""
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december christmas easter god lord jesus christ allah
-""".split())
+    someone somebody everyone everybody anyone anybody nobody people they he she we you it this that these
+    those there here who whoever all
+    the and for with from your his her our their its not but are was were will would should just only also
+""".split())  # and the little words a title capitalises ("kill The Pursuer first" is a game's boss)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
 # The words a threat to a named person needs one of, so most comments never take the second reading.
 _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hanged|lynch|behead|execute|torture|strangle"
@@ -229,14 +238,19 @@ _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hanged|lynch
 
 
 def _names(written: str) -> set[str]:
-    """The capitalised words of the text as written, lower-cased, but those opening a sentence."""
+    """The capitalised words of the text as written, lower-cased, but those opening a sentence unless
+    a call follows ("Hargrove should be shot.")."""
     names = set()
     for match in _CAPITALISED.finditer(written):
         before = written[: match.start()].rstrip()
         word = match.group(0).lower()
-        if before and before[-1] not in ".!?:;\"“(\n" and word not in _NOT_NAMES:
+        opening = not before or before[-1] in ".!?:;\"“(\n"
+        if word not in _NOT_NAMES and (not opening or _CALL_AFTER.match(written, match.end())):
             names.add(word)
     return names
+
+
+_CALL_AFTER = re.compile(r"\s+(?:should|must|needs|deserves|ought)\b")
 
 
 def _first_threat(normalised: str) -> str | None:

@@ -200,7 +200,7 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Great article <!-- I will kill you -->", "Great article. <!-- note --!> I will kill you <!-- end -->",
     # A person named by their name, as the text writes it (election night).
     "Someone should shoot Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives.",
-    "Honestly, I'm going to kill Hargrove's son.",
+    "Honestly, I'm going to kill Hargrove's son.", "Hargrove should be shot.", "Hang Okafor.", "Kill the judge.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -209,7 +209,8 @@ def test_a_threat_in_plain_words_is_held(text):
 @pytest.mark.parametrize("text", [
     # A name's errand or a thing's end: not a person harmed.
     "Someone should shoot Apple an email.", "Someone should kill Netflix's password sharing.",
-    "I will hurt Mendez's feelings.", "See you on Friday, the mayor lives nearby.",
+    "I will hurt Mendez's feelings.", "See you on Friday, the mayor lives nearby.", "Kill the lights.",
+    "Oh, and always kill The Pursuer first.",
     "I'll kill for a coffee right now.",
     "We will beat them on Sunday.",
     "I'll shoot you an email tomorrow.",
