@@ -65,7 +65,7 @@ _OFFICE = (r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+
 # election night. A second reading marks each such word with _NAME_MARK, which no normalised text
 # holds (NFKC reads it as "h"); a letter, so "\b" before a marked name still finds it.
 _NAME_MARK = "\u02b0"
-# Whole words: "shoot \u2063apple an email" read "shoot appl", the errand left behind.
+# Whole words: "shoot \u02b0apple an email" read "shoot appl", the errand left behind.
 _ROLE = r"(?:" + _OFFICE + r"|" + _NAME_MARK + r"[\w-]+\b(?:\s+" + _NAME_MARK + r"[\w-]+\b)?)"
 # A call for a death or a harm, where a person or people are to suffer it: "This bill needs to die"
 # and "that plan should be killed" are politics. Without one, only harms never done to a plan count.
@@ -242,9 +242,11 @@ def _names(written: str) -> set[str]:
     a call follows ("Hargrove should be shot.")."""
     names = set()
     for match in _CAPITALISED.finditer(written):
-        before = written[: match.start()].rstrip()
+        k = match.start() - 1
+        while k >= 0 and written[k] in " \t":  # back over the spaces alone: slicing was quadratic
+            k -= 1
         word = match.group(0).lower()
-        opening = not before or before[-1] in ".!?:;\"“(\n"
+        opening = k < 0 or written[k] in ".!?:;\"“(\n\r"
         if word not in _NOT_NAMES and (not opening or _CALL_AFTER.match(written, match.end())):
             names.add(word)
     return names
