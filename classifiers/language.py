@@ -172,7 +172,7 @@ def detect(text: str) -> Language:
 def _surely_not_english(plain: str, confidence: float, english: float) -> bool:
     if confidence < SURE or english >= MAX_ENGLISH_WHEN_SURE:
         return False
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(plain)]
+    words = _words(plain)
     return len(words) >= MIN_WORDS_WHEN_SURE and not any(_english(w) or w in _MORE_ENGLISH for w in words)
 
 
@@ -217,7 +217,7 @@ def _short(plain: str) -> Language:
     it ("je", "te"), and no English one is."""
     best = _identifier().detect(" ".join(plain.split()), model="lite", k=1)[0]
     code, confidence = best["lang"], float(best["score"])
-    words = {w.lower().replace("’", "'") for w in _WORD.findall(plain)}  # distinct: "t h e y a r e" is not Spanish
+    words = set(_words(plain))  # distinct: "t h e y a r e" is not Spanish
     if confidence >= SURE and len(words & _FUNCTION_WORDS.get(code, frozenset())) >= 2 and not any(map(_english, words)):
         return Language(code, confidence)
     return UNSURE
@@ -251,7 +251,7 @@ _NOT_A_SURNAME = frozenset().union(*_FUNCTION_WORDS.values(), _FOREIGN_ABUSE,
 
 def _foreign_abuse(plain: str) -> Language | None:
     """A short comment with another language's abuse (_FOREIGN_ABUSE) and no English word in it."""
-    words = {w.lower().replace("’", "'") for w in _WORD.findall(plain)}
+    words = set(_words(plain))
     names = {m.group(1).lower() for m in _GIVEN_NAME.finditer(plain) if m.group(2).lower() not in _NOT_A_SURNAME}
     found = sorted(_FOREIGN_ABUSE[w] for w in words if w in _FOREIGN_ABUSE and w not in names)
     if found and not any(map(_english, words)):
@@ -281,9 +281,14 @@ def _latin(letter: str) -> bool:
 
 
 def _reads_as_english(text: str) -> bool:
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    words = _words(text)
     common = sum(map(_english, words))
     return common >= 3 or (common >= 1 and common >= MIN_ENGLISH_SHARE * len(words))
+
+
+def _words(text: str) -> list[str]:
+    """The text's words, lower-cased, with a typographic apostrophe read as "'"."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
 def _english(word: str) -> bool:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from classifiers.bidi import in_display_order, may_reorder
+from classifiers.bidi import may_reorder
 from classifiers.normalise import blank_markup, in_reading_order, normalise, normalise_with_offsets, span_of
 from moderation.domain.lookalikes import BLANK_LETTERS, LETTERS_LIKE_LATIN
 
@@ -178,10 +178,8 @@ def _visible(text: str) -> str:
     # Tags dropped as a page drops them, before it lays the text out: "alice@gm<b></b>ail.com" and
     # "\u202emoc.li<b></b>amg@ecila" showed as an address and were published (a re-check); what a
     # comment hides is read too, as a page that shows the text as written shows it.
-    if "<" in text:
+    if "<" in text or may_reorder(text):
         text = blank_markup(in_reading_order(text))
-    elif may_reorder(text):
-        text = in_display_order(text)
     if text.isascii():
         return text
     folded = unicodedata.normalize("NFKC", text)

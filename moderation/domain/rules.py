@@ -256,7 +256,9 @@ def needs_author_counts(rules: Sequence[Mapping[str, Any]]) -> bool:
 
 _REPEATS = ("flood", "short_repeat")
 # Kinds whose patterns find their own words in the normalised text, quoted in the reason.
-_PHRASES: dict[str, Callable[[str], str | None]] = {"group_attack": group_attack, "threat_words": threat_words}
+# Each reads the normalised text and the text as written (the threat rule reads names from it).
+_PHRASES: dict[str, Callable[[str, str], str | None]] = {
+    "group_attack": lambda normalised, written: group_attack(normalised), "threat_words": threat_words}
 _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 
 
@@ -305,7 +307,7 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
     if kind in ("banned_words", "suspect_words"):
         return match.find_words(text, rule["words"], pattern, normalised)  # evaluate quotes it (_listed_word)
     if kind in _PHRASES:
-        words = threat_words(normalised, text) if kind == "threat_words" else _PHRASES[kind](normalised)
+        words = _PHRASES[kind](normalised, text)
         return None if words is None else f'"{words}"'
     if kind == "links":
         outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]
