@@ -22,8 +22,9 @@ A threat denied just before it does not count ("they do not deserve to be tortur
 hurt you"), and "No one deserves to die like that" names no one to die, so the condolences under a
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
-apart. Over the shared data's real comments it fires on 43 of 112,067 that people labelled civil and on
-331 of 73,188 labelled toxic (bench/plain_words_rules.py; 40 and 321 before names and orders to kill
+apart. Over the shared data's real comments it fires on 41 of 112,067 that people labelled civil and on
+333 of 73,188 labelled toxic (bench/plain_words_rules.py; 43 and 331 before names were read through the
+normaliser and orders narrowed to a sentence's start, 40 and 321 before names and orders to kill
 a person, 38 and 319 before a re-check's patterns). Before the data scientist's patterns at
 the end of _SITE_ONLY it was 37 and 312, and before _SITE_ONLY 37 and 301, of which the model would
 publish 23 civil and 38 toxic: "he should be executed", "I will hurt you", "I hope you die" (README, the rules table).
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import re
 
+from classifiers.normalise import normalise_with_offsets
 from classifiers.threat_patterns import (
     BRANCHES, CALL, HARMED, INTENT, KILL_ALL, NOT_HARM, SOMEONE_SHOULD_HARM, VIOLENCE_ANYWHERE, intent_against,
     intent_to_harm,
@@ -43,30 +45,39 @@ _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+sho
 _INTENTS = (intent_against(VIOLENCE_ANYWHERE, NOT_HARM, gap=3), intent_to_harm(NOT_HARM))
 # A person by the office or part they hold, as a story names them: "the mayor", "that judge", "these
 # reporters", "the new councilman"; a plan or a bill is none of these.
-_OFFICE = (r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s+)?"
-         r"(?:mayor|judge|senator|governor|president|congress(?:man|men|woman|women)|council(?:man|men|woman|women|lor|lors|or|ors)"
-         r"|reporter|journalist|editor|columnist|writer|author|minister|politician|official|cop|officer|sheriff"
-         r"|prosecutor|lawyer|attorney|teacher|doctor|nurse|priest|pastor|imam|rabbi|landlord|neighbou?r|ceo"
-         # The people a news story is about: who built it, ran it, played in it, protested or did the crime.
-         r"|engineer|designer|builder|developer|contractor|architect|planner|banker|executive|manager|boss(?:es)?"
-         r"|owner|player|coach(?:es)?|referee|ref|umpire|fan|protest[eo]r|rioter|looter|activist|soldier|troop"
-         r"|police(?:m[ae]n)?|firefighter|voter|supporter|scientist|researcher|professor|student|parent|driver"
-         r"|cyclist|motorist|worker|employee|bureaucrat|regulator|inspector|lawmaker|legislator|commissioner"
-         r"|director|surgeon|thie(?:f|ves)|criminal|murderer|killer|rapist|p(?:a)?edophile|terrorist|dealer|abuser"
-         r"|liar|crook|pilot|guard|juror|witness(?:es)?|bishop|athlete"
-         # Who runs an election: "shoot the county clerk", "hang the canvassing board" were published
-         # on election night.
-         r"|clerk|registrar|supervisor|secretary(?:\s+of\s+state)?|secretaries|canvasser|board|board\s+members?|candidate|delegate"
-         r"|treasurer|auditor|trustee|superintendent|chair(?:man|men|woman|women|person)?|spokes(?:man|men|woman|women|person)"
-         r"|aide|staffer|deputy|deputies|chief"
-         r"|man|men|woman|women|guy|guys|kid|boy|girl|bitch|bastard|idiot|moron|traitor|scum|clown)s?")
-# ... or by their name, which the text as written capitalises (see `_names`): "Someone should shoot
-# Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives." were published on
+_THE = r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s+)?"
+# Words that name no one but a person holding an office or doing wrong.
+_ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woman|women)|council(?:man|men|woman|women|lor|lors|or|ors)"
+                r"|reporter|journalist|editor|columnist|minister|politician|official|cop|officer|sheriff"
+                r"|prosecutor|lawyer|attorney|teacher|doctor|nurse|priest|pastor|imam|rabbi|landlord|ceo|banker"
+                r"|referee|umpire|protest[eo]r|rioter|looter|activist|police(?:m[ae]n)?|voter|scientist|professor"
+                r"|bureaucrat|regulator|inspector|lawmaker|legislator|commissioner|surgeon|criminal|murderer|rapist"
+                r"|p(?:a)?edophile|dealer|abuser|juror|bishop|traitor|bitch|bastard|idiot|moron"
+                # Who runs an election: "shoot the county clerk" was published on election night.
+                r"|clerk|registrar|secretary\s+of\s+state|secretaries\s+of\s+state|canvasser|board\s+members?|treasurer"
+                r"|superintendent|spokes(?:man|men|woman|women|person)")
+# ... and words that name a person in a story but a job, a game's boss or a photo's subject too:
+# "kill the worker process", "kill the boss with fire arrows", "shoot the players warming up".
+_ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|contractor|architect|planner|executive"
+                r"|manager|boss(?:es)?|owner|player|coach(?:es)?|ref|fan|soldier|troop|firefighter|supporter|researcher"
+                r"|student|parent|driver|cyclist|motorist|worker|employee|director|thie(?:f|ves)|killer|terrorist|liar"
+                r"|crook|pilot|guard|witness(?:es)?|athlete|supervisor|secretary|board|candidate|delegate|auditor|trustee"
+                r"|chair(?:man|men|woman|women|person)?|aide|staffer|deputy|deputies|chief"
+                r"|man|men|woman|women|guy|guys|kid|boy|girl|scum|clown")
+_OFFICE = _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?"
+# ... or by their name, which the text as written capitalises (see `_marked_names`): "Someone should
+# shoot Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives." were published on
 # election night. A second reading marks each such word with _NAME_MARK, which no normalised text
 # holds (NFKC reads it as "h"); a letter, so "\b" before a marked name still finds it.
 _NAME_MARK = "\u02b0"
-# Whole words: "shoot \u02b0apple an email" read "shoot appl", the errand left behind.
-_ROLE = r"(?:" + _OFFICE + r"|" + _NAME_MARK + r"[\w-]+\b(?:\s+" + _NAME_MARK + r"[\w-]+\b)?)"
+_TITLES = ("mr mrs ms miss dr prof sen senator gov governor rep judge mayor president sheriff officer det sgt gen col"
+           " capt rev sir dame lord lady").split()
+# Whole words ("shoot \u02b0apple an email" read "shoot appl", the errand left behind), one or two,
+# after a title ("Mr. Hargrove", "Senator Bill Cassidy") and with an apostrophe inside ("O'Brien");
+# not a third ("Someone should kill Daylight Saving Time.").
+_NAME = _NAME_MARK + r"[\w-]+(?:'(?!s\b)\w+)?\b"
+_NAMED = (r"(?:(?:" + "|".join(_TITLES) + r")\s*\.?\s+)?" + _NAME + r"(?:\s+" + _NAME + r")?(?!\s+" + _NAME_MARK + r")")
+_ROLE = r"(?:" + _OFFICE + r"|" + _NAMED + r")"
 # A call for a death or a harm, where a person or people are to suffer it: "This bill needs to die"
 # and "that plan should be killed" are politics. Without one, only harms never done to a plan count.
 _PERSON = (r"(?:you|u|ya|y'all|yall|he|she|they|him|her|them|people|everyone|everybody|anyone|anybody"
@@ -75,9 +86,11 @@ _PERSON = (r"(?:you|u|ya|y'all|yall|he|she|they|him|her|them|people|everyone|eve
 # opinion, whose own subject the call is about ("people who think the bill should die").
 _WHO_DID = (r"(?:\s+who\s+(?!(?:think|thought|say|said|believe|decide|decided|feel|felt|want|wanted|agree|argue|claim"
             r"|vote|voted|insist|suggest|demand)(?:s|ed)?\b)(?:[\w']+\s+){0,6}?[\w']+)?")
-# Dying or being shot as a figure of speech: "die on this hill", "die of embarrassment", "shot down".
+# Dying or being shot as a figure of speech: "die on this hill", "die of embarrassment", "shot down",
+# "die trying", "gets shot of that car", "shot-shy".
 _NOT_LITERAL = (r"(?!\s+(?:on\s+(?:this|that|the|a)\s+hill|of\s+(?:shame|embarrassment|boredom|laughter|old\s+age"
-                r"|natural\s+causes)|laughing|happy|old|peacefully|in\s+(?:peace|(?:his|her|their)\s+sleep)|down)\b)")
+                r"|natural\s+causes)|laughing|happy|old|peacefully|in\s+(?:peace|(?:his|her|their)\s+sleep)|down"
+                r"|trying)\b)(?!(?<=shot)\s+of\b)(?!\s*-\s*\w)")
 # Whom a harm is done to, not whose ("hurt the mayor's feelings"), nor an errand ("shoot the mayor an email").
 # Not "kill the mayor's vision", but the mayor's son is a person: "I'm going to kill the mayor's son" (a re-check).
 _WHO = (r"(?:you|u|ya|him|her|them|" + _ROLE + r"|" + GROUP + r")(?:'s\s+(?:son|daughter|wife|husband|kids?|children"
@@ -116,6 +129,7 @@ _KIN = r"(?:(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _KIN_WORD + r"|" + _ROLE 
 _WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|morning|evening|week|weekend|month"
          r"|christmas|new\s+year|easter|summer|end\s+of\s+(?:the\s+)?(?:day|week|month))")
 _WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"
+_ORDER_TO_KILL = r"(?:^|[.!?]\s*)(?:just\s+|now\s+|let'?s\s+|go\s+)?(?:kill|shoot|hang|lynch|stab|murder|execute|behead)\s+"
 _SITE_ONLY = (
     # Harm to a part of someone: "I'll smash your head in"; not "break your heart" or "I'll twist your arm".
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
@@ -129,9 +143,12 @@ _SITE_ONLY = (
     r"(?:bomb|firebomb|blow\s+up|torch|burn\s+down|set\s+fire\s+to)\s+(?:the|that|this|their|your|his|her|those|these)\s+"
     r"(?:\w+\s+)?" + _PLACE + r"\b",
     r"(?:^|[.!?,:;]\s*)put\s+a\s+bullet\s+(?:in|into|through)\s+" + _WHO,  # an order at a clause's start
-    # ... and an order to kill a person a story names: "Kill the judge.", "Hang Okafor." (election night).
-    r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|go\s+)?(?:kill|shoot|hang|lynch|stab|murder|execute|behead)\s+"
-    r"(?:" + _ROLE + r")(?:'s\s+(?:son|daughter|wife|husband|kids?|children|family)\b|(?!'))" + NOT_HARM,
+    # ... and an order to kill a person a story names, opening a sentence: "Kill the judge." (election
+    # night); not "Step 3: kill the worker process" nor "In Elden Ring, kill the guard at the gate",
+    _ORDER_TO_KILL + _THE + r"(?:" + _ONLY_PEOPLE + r")s?(?:'s\s+(?:son|daughter|wife|husband|kids?|children|family)\b"
+    r"|(?!'))" + NOT_HARM,
+    # or by name, the whole sentence: "Hang Okafor."; not "Hang Seng fell 2%", "Kill Bill is a film".
+    _ORDER_TO_KILL + _NAMED + r"(?:\s+and\s+" + _NAMED + r")?(?=\s*(?:[.!?]|$))",
     # People rounded up, not "the old photos" to hang in the village hall.
     r"\bround\s+(?:(?:them|em)\s+(?:all\s+)?up|up\s+(?:" + _ROLE + r"|" + GROUP + r"))\s+and\s+"
     r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
@@ -213,10 +230,9 @@ def threat_words(normalised: str, written: str = "") -> str | None:
     """The words of the first threat in the normalised text that is not denied, or None. With the
     text as `written`, a person it names by name counts as one it names by office."""
     found = _first_threat(normalised)
-    if found is None and written and _HARM_CUE.search(normalised):
-        names = _names(written)
-        if names:
-            marked = re.sub(r"\b(" + "|".join(map(re.escape, sorted(names))) + r")\b", _NAME_MARK + r"\1", normalised)
+    if found is None and written != written.lower() and _HARM_CUE.search(normalised):
+        marked = _marked_names(written)
+        if marked is not None:
             found = _first_threat(marked)
             found = found.replace(_NAME_MARK, "") if found is not None else None
     return found
@@ -230,35 +246,65 @@ _NOT_NAMES = frozenset("""
     someone somebody everyone everybody anyone anybody nobody people they he she we you it this that these
     those there here who whoever all
     the and for with from your his her our their its not but are was were will would should just only also
-""".split())  # and the little words a title capitalises ("kill The Pursuer first" is a game's boss)
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
+    never nor cannot
+""".split()).union(_TITLES)  # and the little words a title capitalises ("kill The Pursuer first" is a game's boss)
 # The words a threat to a named person needs one of, so most comments never take the second reading.
 _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hanged|lynch|behead|execute|torture|strangle"
                        r"|choke|die|dies|dead|bullet|lives|live|burn|beat)\b")
 
 
-def _names(written: str) -> set[str]:
-    """The capitalised words of the text as written, lower-cased, but those opening a sentence unless
-    a call follows ("Hargrove should be shot.")."""
-    names = set()
-    for match in _CAPITALISED.finditer(written):
-        k = match.start() - 1
-        while k >= 0 and written[k] in " \t":  # back over the spaces alone: slicing was quadratic
-            k -= 1
-        word = match.group(0).lower()
-        opening = k < 0 or written[k] in ".!?:;\"“(\n\r"
-        if word not in _NOT_NAMES and (not opening or _CALL_AFTER.match(written, match.end())):
-            names.add(word)
-    return names
+def _marked_names(written: str) -> str | None:
+    """The normalised text with _NAME_MARK before each word a name, or None if none is: a word the
+    text as written capitalises (its first letter upper case, another lower, unless the comment
+    shouts), of three letters or more, not opening a sentence unless a call follows ("Hargrove
+    should be shot."). Read through the normaliser's offsets, so a name written as the normaliser
+    reads it ("Har<b></b>grove", "\u202e.evorgraH", "Ｈargrove", "M3ndez", "H a r g r o v e") is
+    still a name, and a lower-case "bill" is not Senator Bill Cassidy's."""
+    text, starts, ends = normalise_with_offsets(written)
+    shouting = sum(map(str.isupper, written)) > sum(map(str.islower, written))
+    cuts = []
+    for word in _WORD.finditer(text):
+        if word.group(0) in _NOT_NAMES or word.group(0) in _PATTERN_WORDS or sum(map(str.isalpha, word.group(0))) < 3:
+            continue
+        letters = [c for k in range(word.start(), word.end()) for c in written[starts[k] : ends[k]][:1] if c.isalpha()]
+        if not letters or not letters[0].isupper() or not (shouting or any(map(str.islower, letters[1:]))):
+            continue
+        if not _opens_sentence(written, starts[word.start()]) or _CALL_AFTER.match(text, word.end()):
+            cuts.append(word.start())
+    if not cuts:
+        return None
+    pieces = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])]
+    return _NAME_MARK.join(pieces)
 
 
+_WORD = re.compile(r"\b[^\W\d_][\w']*")
 _CALL_AFTER = re.compile(r"\s+(?:should|must|needs|deserves|ought)\b")
+
+
+def _opens_sentence(written: str, at: int) -> bool:
+    """Whether the word at `at` opens a sentence: nothing, or a sentence's end, before it; not the
+    full stop of a title ("Mr. Hargrove")."""
+    k = at - 1
+    while k >= 0 and written[k] in " \t\u00a0":  # back over the spaces alone: slicing was quadratic
+        k -= 1
+    if k < 0 or written[k] in "!?:;\"“(\n\r":
+        return True
+    if written[k] != ".":
+        return False
+    j = k
+    while j > 0 and written[j - 1].isalpha() and k - j < 9:
+        j -= 1
+    return written[j:k].lower() not in _TITLES
+
+
+# The words the patterns spell, which a capital does not make a name ("SOMEONE SHOULD SHOOT HARGROVE.").
+_PATTERN_WORDS = frozenset(re.findall(r"[a-z]{3,}", _THREAT.pattern))
 
 
 def _first_threat(normalised: str) -> str | None:
     for found in _THREAT.finditer(normalised):
         words = found.group(0).lstrip(".!?,:; ")
-        clause = _CLAUSE_END.split(normalised[max(0, found.start() - 60) : found.start()])[-1]
+        clause = _CLAUSE_END.split(normalised[max(0, found.start() - 60) : found.start()])[-1].replace(_NAME_MARK, "")
         if not _NEGATION.search(" ".join(clause.split()[-2:])) and not _NEGATION.search(words):
             return words
     return None

@@ -201,6 +201,12 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     # A person named by their name, as the text writes it (election night).
     "Someone should shoot Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives.",
     "Honestly, I'm going to kill Hargrove's son.", "Hargrove should be shot.", "Hang Okafor.", "Kill the judge.",
+    # ... and as the normaliser reads it, with a title, shouted or spelled beyond ASCII (the next re-check).
+    "Someone should shoot Har<b></b>grove.", "Someone should shoot \u202e.evorgraH", "Someone should shoot Har&#8203;grove.",
+    "Someone should shoot \uff28argrove.", "Someone should shoot \u041dargrove.", "Someone should shoot H a r g r o v e.",
+    "I hope M3ndez dies tonight.", "Someone should shoot Mr. Hargrove.", "I hope Dr. Mendez dies tonight.",
+    "I know where Mrs. Ruiz lives.", "SOMEONE SHOULD SHOOT HARGROVE.", "I hope Müller dies tonight.",
+    "Someone should shoot O'Brien.", "Someone should shoot McDonald.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -211,6 +217,16 @@ def test_a_threat_in_plain_words_is_held(text):
     "Someone should shoot Apple an email.", "Someone should kill Netflix's password sharing.",
     "I will hurt Mendez's feelings.", "See you on Friday, the mayor lives nearby.", "Kill the lights.",
     "Oh, and always kill The Pursuer first.",
+    # Names of things, a lower-case word a name spells, and orders to a process, a game or a camera
+    # (the next re-check: all were held).
+    "Hang Seng fell 2% today.", "Kill Bill is still Tarantino's best film.", "Stab Wound is a great band.",
+    "Execute Order 66 was the best scene.", "Kill Devil Hills is a lovely town.", "Shoot Mitchell, shoot! Great goal.",
+    "Let's kill Dallas this weekend!", "Headline: Kill Tax Hike Now, Says Mayor", "Liverpool must die trying.",
+    "I hope Hamilton gets shot of that car.", "Kane should be shot-shy after that miss.",
+    "Senator Bill Cassidy said this bill must die in committee.",
+    "Step 3: kill the worker process and restart it.", "In Elden Ring, kill the guard at the gate first.",
+    "Tip for photographers: shoot the players warming up.", "Kill the boss with fire arrows, then loot the chest.",
+    "Shoot the candidates from a low angle.", "Hang the board above the fireplace.", "I would Never kill Hargrove.",
     "I'll kill for a coffee right now.",
     "We will beat them on Sunday.",
     "I'll shoot you an email tomorrow.",
