@@ -212,6 +212,20 @@ _SPACED_GROUPS = re.compile(r"\+?\d+(?: {1,2}\d+)+")
 _FOLDED_GAPS = re.compile(r"(?<=[\d)])[ \t]{2,}(?=[\d(+])")
 
 
+def _a_table_row(candidate: str) -> bool:
+    """Groups of digits apart by spaces, not opening with 0 or +, all as long (three or more) or three
+    running of three digits or more: a table's or a score sheet's numbers ("Year  2019  2020  2021",
+    "North\t120\t135\t149\t162", "98 87 91 77 85", "1204 1350 1490 16"), held as phones once gaps of
+    any width were folded (the re-check after). A number to call groups its digits unevenly
+    (212 555 0199, 612 34 56 78) or opens with 0 (06 12 34 56 78) or +."""
+    groups = candidate.split(" ")
+    if len(groups) < 3 or candidate[0] in "0+" or not all(map(str.isdigit, groups)):
+        return False
+    lengths = list(map(len, groups))
+    return len(set(lengths)) == 1 or any(
+        a == b == c >= 3 for a, b, c in zip(lengths, lengths[1:], lengths[2:]))
+
+
 def phone_number(text: str) -> str | None:
     text = _as_shown(text)
     if "  " in text or "\t" in text:
@@ -219,7 +233,7 @@ def phone_number(text: str) -> str | None:
     for match in _PHONE.finditer(_outside_links(text)):
         candidate = match.group(1)
         digits = re.sub(r"\D", "", candidate)
-        if _DATE.fullmatch(candidate) or _NOT_A_PHONE.match(candidate) or (
+        if _DATE.fullmatch(candidate) or _NOT_A_PHONE.match(candidate) or _a_table_row(candidate) or (
                 "  " in candidate and not _SPACED_GROUPS.fullmatch(candidate)):
             continue
         if _ISBN.search(text, max(0, match.start() - 12), match.start()):

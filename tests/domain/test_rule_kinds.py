@@ -405,6 +405,10 @@ def test_personal_information_fires(kind, text):
     ("street_address", "In 2020 Oak trees fell on the road."),
     ("payment_card", "Order 4111 1111 1111 1112 is a typo, not a card."),  # fails the checksum
     ("payment_card", "0000 0000 0000 0000"),
+    # A table's or a score sheet's numbers, aligned by spaces or tabs (the re-check after folding gaps).
+    ("phone", "Q3 sales by region:\tNorth    120   135   149   162"), ("phone", "Year    2019    2020    2021"),
+    ("phone", "Votes\t1204\t\t1350\t\t1490"), ("phone", "Scores:  98   87   91   77   85   90"),
+    ("phone", "Tally: 1204   1350   1490   16"),
 ])
 def test_personal_information_near_misses_do_not_fire(kind, text):
     assert not fired({"kind": kind}, text)
