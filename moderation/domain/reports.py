@@ -151,12 +151,14 @@ def file_report(
     session.flush()
 
     threshold = comment.site.report_threshold
-    if comment.status in (HELD, PUBLISHED, APPROVED):
-        # Each report adds what it changes of the report weight's share, so the share counts once and
-        # stays within its cap: adding the running total with every report had let anonymous ones of
-        # no weight pin a comment to the top of the queue (an onboarding review).
-        comment.priority = (comment.priority or 0.0) + report_priority_added(open_before, open_before + report.weight,
-                                                                             threshold)
+    # Each report adds what it changes of the report weight's share, so the share counts once and
+    # stays within its cap: adding the running total with every report had let anonymous ones of no
+    # weight pin a comment to the top of the queue (an onboarding review). In every status, so the
+    # share a decision takes (report_outcomes.py) and an undo gives back is the share there is: reports
+    # on a rejected comment had added nothing, and a reject's undo, an approval and its undo left it
+    # ranked at 3.0 where its open reports rank it at 4.6 (a re-check). Scoring sets it afresh.
+    comment.priority = (comment.priority or 0.0) + report_priority_added(open_before, open_before + report.weight,
+                                                                         threshold)
     delivery = _hidden_by_trusted(session, site, comment, reporter_id)
     if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
