@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, lazyload, load_only, selectinload
 
 from moderation.domain.errors import NotFound
 from moderation.domain.lifecycle import REJECTED, STATUSES
-from moderation.domain.sanctions import is_active, serialize_sanction
+from moderation.domain.sanctions import is_active, serialize_sanction, strongest
 from moderation.domain.status import now
 from moderation.models import AuthorSanction, Comment, Report
 
@@ -82,7 +82,7 @@ def author_records(
             comments_by_status={s: by_status[pair].get(s, 0) for s in STATUSES} if pair in by_status
             else dict.fromkeys(STATUSES, 0),
             reports=reports[pair] if pair in reports else dict.fromkeys(REPORT_COUNTS, 0),
-            sanction=next((s for s in history if is_active(s, at)), None),
+            sanction=strongest(s for s in history if is_active(s, at)),
             history=history,
         )
     return records

@@ -1,8 +1,10 @@
 """Sanctions on an author, per site: always pre-moderate, suspend for N days, ban.
 
-An author has at most one sanction in force on a site: a new one supersedes the old (which is
-closed with "superseded by ..."), so "the current sanction" never needs a severity contest.
-Suspensions end by themselves at `expires_at`; any sanction can be lifted by a moderator.
+A new sanction supersedes the one in force (closed with "superseded by ..."), so an author has
+one, but for a bulk rejection's "always pre-moderate" over a suspension: that one waits beneath it
+and applies when the suspension ends (a re-check: left out, the raider was free in a day). Where
+two are in force, the stronger applies (`strongest`). Suspensions end by themselves at
+`expires_at`; a moderator's lift ends every sanction in force.
 
 The scorer enforces them (see `enforce`): a banned or suspended author's new comments are
 rejected, whatever their scores ("author banned", "author suspended until ..."); a pre-moderated
@@ -16,7 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
@@ -45,13 +47,23 @@ def _in_force(at: datetime):
     return AuthorSanction.lifted_at.is_(None) & or_(AuthorSanction.expires_at.is_(None), AuthorSanction.expires_at > at)
 
 
+def strongest(sanctions: Iterable[AuthorSanction]) -> AuthorSanction | None:
+    """The sanction that applies of those in force: the strongest, the newest of equals."""
+    return max(sanctions, key=lambda s: (_STRENGTH[s.kind], s.id), default=None)
+
+
 def current_sanction(session: Session, site_id: int, author_id: str, at: datetime | None = None) -> AuthorSanction | None:
     return session.scalar(
         select(AuthorSanction)
         .where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, _in_force(at or now()))
-        .order_by(AuthorSanction.id.desc())
+        .order_by(case(_STRENGTH, value=AuthorSanction.kind).desc(), AuthorSanction.id.desc())
         .limit(1)
     )
+
+
+def _all_in_force(session: Session, site_id: int, author_id: str, at: datetime) -> list[AuthorSanction]:
+    return list(session.scalars(select(AuthorSanction).where(
+        AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, _in_force(at))))
 
 
 def sanctions_in_force(
@@ -64,9 +76,9 @@ def sanctions_in_force(
     rows = session.scalars(
         select(AuthorSanction)
         .where(tuple_(AuthorSanction.site_id, AuthorSanction.author_id).in_(list(pairs)), _in_force(at))
-        .order_by(AuthorSanction.id)
     )
-    return {(s.site_id, s.author_id): s for s in rows}  # the newest wins
+    # In order of precedence, so the one that applies (`strongest`) is the last written.
+    return {(s.site_id, s.author_id): s for s in sorted(rows, key=lambda s: (_STRENGTH[s.kind], s.id))}
 
 
 def enforce(verdict: Verdict, sanction: AuthorSanction | None) -> tuple[Verdict, str | None]:
@@ -171,7 +183,8 @@ def sanction_in_bulk(session: Session, comments: Iterable[Comment], kind: str, r
                      ) -> tuple[list[tuple[int, str]], list[tuple[int, str, str]], list[WebhookDelivery]]:
     """Sanction the authors of `comments` (a bulk rejection's), each once, in the caller's transaction:
     ((site id, author) sanctioned, (site id, author, kind) left as they were under a sanction as
-    strong or stronger, their events). The caller commits and sends."""
+    strong or stronger for good, their events). Under a stronger one that ends (a suspension), the
+    new one waits beneath it. The caller commits and sends."""
     at = now()
     sanctioned: list[tuple[int, str]] = []
     unchanged: list[tuple[int, str, str]] = []
@@ -179,11 +192,17 @@ def sanction_in_bulk(session: Session, comments: Iterable[Comment], kind: str, r
     authors = {(c.site_id, c.author_id): c.site for c in comments}
     for (site_id, author_id), site in sorted(authors.items(), key=lambda item: item[0]):
         _lock_author(session, site_id, author_id)
-        current = current_sanction(session, site_id, author_id, at)
-        if current is not None and _STRENGTH[current.kind] >= _STRENGTH[kind]:
+        in_force = _all_in_force(session, site_id, author_id, at)
+        current = strongest(in_force)
+        lasting = strongest(s for s in in_force if s.expires_at is None)
+        if lasting is not None and _STRENGTH[lasting.kind] >= _STRENGTH[kind]:
             unchanged.append((site_id, author_id, current.kind))
             continue
-        _, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, None, at, current, bulk=True)
+        if current is not None and _STRENGTH[current.kind] >= _STRENGTH[kind]:  # a suspension: after it ends
+            _, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, None, at, None, bulk=True,
+                                        after=current.id)
+        else:
+            _, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, None, at, current, bulk=True)
         sanctioned.append((site_id, author_id))
         deliveries += [delivery] if delivery is not None else []
     return sanctioned, unchanged, deliveries
@@ -198,21 +217,24 @@ def lift_sanction(
     *,
     at: datetime | None = None,
 ) -> AuthorSanction:
-    """End the sanction in force; NotFound when there is none. Audits, commits, tells the site."""
+    """End every sanction in force (one waiting beneath a suspension too); NotFound when there is
+    none. Audits, commits, tells the site; returns the one that applied."""
     at = at or now()
     reason = clean_reason(reason)
     _refuse_if_deactivated(session, site, "lift its authors' sanctions")
     _lock_author(session, site.id, author_id)
-    sanction = current_sanction(session, site.id, author_id, at)
-    if sanction is None:
+    in_force = sorted(_all_in_force(session, site.id, author_id, at), key=lambda s: (_STRENGTH[s.kind], s.id))
+    if not in_force:
         session.rollback()
         raise NotFound(f"author {author_id!r} has no sanction in force on this site", field="author_id")
-    sanction.lifted_at = at
-    sanction.lifted_by = by_user.id
-    sanction.lift_reason = reason or "lifted"
-    audit(session, f"user:{by_user.username}", "author:sanction_lifted", site_id=site.id, author_id=author_id,
-          kind=sanction.kind, reason=reason, sanction_id=sanction.id)
-    delivery = _event(session, site, "author.sanction_lifted", author_id, sanction, at)
-    commit_and_send(session, [delivery])
-    return sanction
+    deliveries = []
+    for sanction in in_force:
+        sanction.lifted_at = at
+        sanction.lifted_by = by_user.id
+        sanction.lift_reason = reason or "lifted"
+        audit(session, f"user:{by_user.username}", "author:sanction_lifted", site_id=site.id, author_id=author_id,
+              kind=sanction.kind, reason=reason, sanction_id=sanction.id)
+        deliveries.append(_event(session, site, "author.sanction_lifted", author_id, sanction, at))
+    commit_and_send(session, deliveries)
+    return in_force[-1]
 

@@ -288,6 +288,34 @@ def test_a_raids_comments_are_rejected_and_their_authors_sanctioned_in_one_step(
         assert entry.details["sanctioned"] == [[site.id, "raider-1"], [site.id, "raider-2"]]
 
 
+
+def test_a_raider_under_a_short_suspension_is_pre_moderated_once_it_ends(app, sign_in, moderator, site, make_comment):
+    """A re-check: "always pre-moderate" left a raider suspended for a day as they were, "under a
+    sanction as strong", and a day later free to post. It waits beneath the suspension; a lift ends both."""
+    from datetime import timedelta
+
+    from moderation.domain.lifecycle import now
+    from moderation.domain.sanctions import current_sanction, lift_sanction, sanction_author
+
+    ids = [make_comment(site.id, author_id="short-timer")]
+    with app.app_context():
+        sanction_author(db.session, site_row(site), "short-timer", "suspend", "spam", db.session.get(User, moderator.id),
+                        days=1)
+    client = sign_in(moderator)
+    html = client.get("/review").get_data(as_text=True)
+    page = post_bulk(client, html, tick=ids, action="reject", reason_choice="Spam or advertising",
+                     authors="premoderate").get_data(as_text=True)
+    assert "1 author sanctioned: always pre-moderate" in page
+    with app.app_context():
+        def kind(at):
+            sanction = current_sanction(db.session, site.id, "short-timer", at)
+            return sanction and sanction.kind
+
+        assert [kind(now()), kind(now() + timedelta(days=2))] == ["suspend", "premoderate"]
+        lift_sanction(db.session, site_row(site), "short-timer", db.session.get(User, moderator.id), "appeal upheld")
+        assert [kind(now()), kind(now() + timedelta(days=2))] == [None, None]
+
+
 def site_row(site):
     from moderation.models import Site
 
