@@ -17,7 +17,7 @@ from moderation.domain.membership import can_see_site
 from moderation.domain.reasons import clean_reason
 from moderation.domain.lifecycle import (
     APPROVED, DECIDABLE, DECISION, REJECTED, actor_in_words, change_status, commit_and_send, now,
-    only_visibility_changed,
+    only_visibility_changed, refuse_if_deactivated,
 )
 from moderation.models import AuditEntry, Comment, User, WebhookDelivery
 
@@ -85,9 +85,7 @@ def apply_decision(
             message = f"This comment changed since you opened it (now {comment.status}"
             message += f", by {who})." if who else ")."
         raise AlreadyDecided(message)
-    if not comment.site.active:
-        # Its site would never hear of it: its events are closed while it is away, and stay closed.
-        raise AlreadyDecided(f"Site {comment.site.name} is deactivated: reactivate it to decide its comments.")
+    refuse_if_deactivated(comment.site, "decide its comments")
     # Another moderator's live claim refuses the decision (ClaimedByOther, a kind of AlreadyDecided),
     # so a bulk action skips comments someone else has open; deciding ends the claim.
     end_for_decision(session, comment, user, at=now())

@@ -37,6 +37,13 @@ class AlreadyDecided(DomainError):
     code = "already_decided"
 
 
+class SiteDeactivated(AlreadyDecided, Conflict):
+    """A change to a deactivated site's comments or authors (lifecycle.refuse_if_deactivated): a
+    Conflict where an admin page expects one, AlreadyDecided where a decision's page does."""
+
+    code = "site_deactivated"
+
+
 class TooManyAttempts(DomainError):
     """Too many failed sign-ins or key checks: refused before any password hashing, even a right one."""
 

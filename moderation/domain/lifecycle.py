@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.dispatch import send_webhooks
-from moderation.domain.errors import Conflict
+from moderation.domain.errors import Conflict, SiteDeactivated
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.status_writes import BatchWrites, SessionWrites
 from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
@@ -267,6 +267,14 @@ def _status_event(writes: SessionWrites | BatchWrites, comment: Comment, previou
     event = {"type": "comment.status_changed", "version": comment.version, "previous_status": previous_status,
              **(fields or {}), "comment": serialize_comment(comment), "occurred_at": at.isoformat()}
     return writes.event(site_id=comment.site_id, comment_id=comment.id, event=event, at=at)
+
+
+def refuse_if_deactivated(site: Site, doing: str) -> None:
+    """Refuse a change to a deactivated site's comments or authors (decide, undo, reject a set-aside
+    comment, hold by rules, sanction, lift): the site would never hear of it, its events closed while
+    it is away and staying closed (domain/sites.set_site_active). The caller rolls back."""
+    if not site.active:
+        raise SiteDeactivated(f"Site {site.name} is deactivated: reactivate it to {doing}.", field="site")
 
 
 def site_event(session: Session, site: Site, event_type: str, *, at: datetime, comment_id: int | None = None,

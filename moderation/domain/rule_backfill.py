@@ -16,8 +16,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import Conflict
-from moderation.domain.lifecycle import HELD, PUBLISHED, RULES, change_status
+from moderation.domain.lifecycle import HELD, PUBLISHED, RULES, change_status, refuse_if_deactivated
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules, recent_comment_ids
 from moderation.domain.rules import HOLD, REJECT, Compiled, status_reason
@@ -31,8 +30,7 @@ def hold_published_matches(session: Session, site: Site, *, actor: str,
                            limit: int = BACKFILL_SIZE) -> list[WebhookDelivery | None]:
     """Hold those of the site's last `limit` published comments that its rules hold or reject now;
     returns their events (the caller commits, then sends). Each keeps the hits that held it."""
-    if not site.active:  # the site would never hear of it (a re-check)
-        raise Conflict(f"site {site.name} is deactivated: reactivate it to hold its comments", field="site")
+    refuse_if_deactivated(site, "hold its comments")
     rules = current_rules(session, site.id)
     if not rules:
         return []

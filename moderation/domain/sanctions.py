@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import Conflict, NotFound, ValidationFailed
-from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send, site_event
+from moderation.domain.errors import NotFound, SiteDeactivated, ValidationFailed
+from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send, refuse_if_deactivated, site_event
 from moderation.domain.policy import Verdict
 from moderation.domain.reasons import clean_reason
 from moderation.domain.status import audit, now
@@ -115,11 +115,12 @@ def _lock_author(session: Session, site_id: int, author_id: str) -> None:
 
 
 def _refuse_if_deactivated(session: Session, site: Site, doing: str) -> None:
-    # As decisions on its comments are: the site would never hear of it, its events closed while it
-    # is away, and it can post no comment for a sanction to apply to.
-    if not site.active:
+    # As decisions on its comments are; nor can it post a comment for a sanction to apply to.
+    try:
+        refuse_if_deactivated(site, doing)
+    except SiteDeactivated:
         session.rollback()
-        raise Conflict(f"site {site.name} is deactivated: reactivate it to {doing}", field="site")
+        raise
 
 
 def _event(session: Session, site: Site, event_type: str, author_id: str, sanction: AuthorSanction,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import AlreadyDecided, NotFound
-from moderation.domain.lifecycle import DECISION, PENDING, REJECTED, audit, change_status, now
+from moderation.domain.lifecycle import DECISION, PENDING, REJECTED, audit, change_status, now, refuse_if_deactivated
 from moderation.domain.reasons import clean_reason
 from moderation.models import Comment, Site, User, WebhookDelivery
 
@@ -76,8 +76,7 @@ def reject_set_aside(session: Session, comment_id: int, *, user: User, reason: s
     )
     if comment is None:
         raise NotFound(f"comment {comment_id} does not exist")
-    if not comment.site.active:
-        raise AlreadyDecided(f"Site {comment.site.name} is deactivated: reactivate it to reject its comments.")
+    refuse_if_deactivated(comment.site, "reject its comments")
     if comment.status != PENDING or comment.scoring_failed_at is None:
         raise AlreadyDecided(f"This comment is no longer set aside (now {comment.status}).")
     comment.decision = REJECTED

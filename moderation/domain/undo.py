@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
-from moderation.domain.errors import Conflict, NotFound
+from moderation.domain.errors import Conflict, NotFound, SiteDeactivated
 from moderation.domain.lifecycle import (
     DECIDED,
     UNDO,
@@ -25,6 +25,7 @@ from moderation.domain.lifecycle import (
     commit_and_send,
     now,
     parse_status_action,
+    refuse_if_deactivated,
     site_event,
 )
 from moderation.domain.labels import withdraw_decision
@@ -104,10 +105,11 @@ def _locked_decided(session: Session, comment_id: int, user: User, expected_vers
         status = comment.status
         session.rollback()
         raise UndoRefused(f"Comment #{comment_id} has no decision to take back (it is {status}).")
-    if not comment.site.active:  # as a decision is refused: the site would never hear of it (a re-check)
-        name = comment.site.name
+    try:
+        refuse_if_deactivated(comment.site, "change its comments' decisions")
+    except SiteDeactivated:
         session.rollback()
-        raise UndoRefused(f"Site {name} is deactivated: reactivate it to change its comments' decisions.")
+        raise
     if comment.status not in DECIDED or comment.status != comment.decision or comment.version != expected_version:
         status = comment.status
         session.rollback()

@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, redirect, request
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.errors import NotFound, SiteDeactivated, ValidationFailed
 from moderation.domain.undo import UndoRefused, can_reverse, can_undo, reverse_decision, undo_decision
 from moderation.models import Comment, User
 from moderation.request_input import parse_int
@@ -49,7 +49,7 @@ def _take_back(comment_id: int, verb: str, act: Callable[[User, int, str | None]
         comment: Comment = act(auth.current_user(), version, request.form.get("reason"))
     except NotFound:
         abort(404)
-    except UndoRefused as error:
+    except (UndoRefused, SiteDeactivated) as error:
         flash(error.message, "warning")
     except ValidationFailed as error:
         flash(f"Comment #{comment_id}: {error.message}.", "error")

@@ -241,6 +241,6 @@ def test_holding_published_comments_of_a_deactivated_site_is_refused(app, sign_i
         db.session.commit()
     response = client.post(f"/admin/sites/{site.id}/rules/hold-published", data={"csrf_token": token},
                            follow_redirects=True)
-    assert "Nothing held: site leaving-gazette is deactivated" in response.get_data(as_text=True)
+    assert "Nothing held: Site leaving-gazette is deactivated" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Comment, threat).status == "published"

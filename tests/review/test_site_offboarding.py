@@ -97,7 +97,8 @@ def test_a_decision_on_a_deactivated_sites_comment_cannot_be_taken_back(app, cli
     from datetime import timedelta
 
     from moderation.domain.decisions import decide
-    from moderation.domain.undo import UndoRefused, reverse_decision, undo_decision
+    from moderation.domain.errors import SiteDeactivated
+    from moderation.domain.undo import reverse_decision, undo_decision
     from moderation.models import User
 
     leaving = make_site("leaving-post")
@@ -112,9 +113,9 @@ def test_a_decision_on_a_deactivated_sites_comment_cannot_be_taken_back(app, cli
     assert _run(services, "keys", "deactivate", "leaving-post", "--yes").exit_code == 0
     with app.app_context():
         user = db.session.get(User, admin.id)
-        with pytest.raises(UndoRefused, match="deactivated"):
+        with pytest.raises(SiteDeactivated, match="deactivated"):
             reverse_decision(db.session, comment_id, user=user, expected_version=version, reason="mistake")
-        with pytest.raises(UndoRefused, match="deactivated"):
+        with pytest.raises(SiteDeactivated, match="deactivated"):
             undo_decision(db.session, comment_id, user=user, expected_version=version, window=timedelta(minutes=5))
 
 
