@@ -48,7 +48,7 @@ _PLURALS = _either(GROUP_PLURALS + (
     "dykes", "kikes", "spics", "chinks", "wetbacks", "ragheads", "negroes", "queers", "gypsies", "gipsies", "travellers",
     "pikeys", "gyppos", "pakis", "poles", "romanians", "nigerians", "somalis", "afghans", "syrians", "illegals",
     "asylum seekers", "foreigners", "transgenders", "transsexuals", "atheists", "mormons", "roma"))
-_PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community)"
+_PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community|players|footballers|fans)"
 _GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?:" + _ADJECTIVES + r"\s+" + _PEOPLE
           + r"|" + _PLURALS + r")")
 GROUP = _GROUP  # threat_words reads it too: "somebody should just stab those immigrants"
@@ -67,8 +67,13 @@ _HARM = r"(?:kill|exterminate|eradicate|wipe\s+out|gas|deport|get\s+rid\s+of|lyn
 # and needs none; "your kind" stands for one. Said to "you" or of "them" being sent: "they go back to
 # where they came from" is also birds in spring and diplomats after a summit.
 _SENT_AWAY = (r"\bgo\s+back\s+(?:to\s+)?(?:where\s+you\s+(?:came|come)\s+from"
-              r"|(?:to\s+)?your\s+(?:own\s+)?(?:country|shithole|jungle|desert|cave|hut))\b"
-              r"|\b(?:send|ship)\s+(?:them|em|all\s+of\s+them)\s+(?:all\s+)?back\s+to\s+(?:where\s+they\s+came\s+from|africa)\b")
+              r"|(?:to\s+)?your\s+(?:own\s+)?(?:country|shithole|jungle|desert|cave|hut)|to\s+(?:africa|the\s+jungle))\b"
+              r"|\b(?:send|ship)\s+(?:them|em|all\s+of\s+them)\s+(?:all\s+)?back\s+to\s+(?:where\s+they\s+came\s+from|africa)\b"
+              # ... and a player named: "Send Okafor back to Nigeria on a banana boat" (derby day).
+              r"|\b(?:send|ship)\s+\w+\s+back\s+to\s+(?:africa|the\s+jungle)\b|\bon\s+a\s+banana\s+boat\b")
+# The football racist's word for a black player, said to him: "Okafor you monkey", "you black monkey"
+# were published on derby day (not "you cheeky monkey", said to a child).
+_APE = r"\b(?:you|u|ya)\s+(?:(?:black|dirty|fucking|fuckin|filthy)\s+)?(?:monkey|ape|baboon|gorilla|chimp)s?\b|\bmonkey\s+(?:noises|chants)\b"
 _YOUR_KIND = (r"\b(?:your|their)\s+kind\s+(?:is|are)\s+not\s+(?:welcome|wanted)\b"
               r"|\b(?:nobody|no\s+one)\s+wants\s+(?:your|their)\s+kind\b"
               r"|\bwe\s+(?:don'?t|do\s+not)\s+want\s+(?:your|their)\s+kind\b")
@@ -86,7 +91,7 @@ _ATTACK = re.compile(
     r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"
     r"|\b" + _GROUP + r"\s+(?:don'?t|do\s+not)\s+belong\b|\bno\s+place\s+for\s+" + _GROUP + r"\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
-    r"|" + _SENT_AWAY + r"|" + _YOUR_KIND
+    r"|" + _SENT_AWAY + r"|" + _YOUR_KIND + r"|" + _APE
     # The antisemite's trope: "The Jews control the media."
     + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control|run|own)\s+(?:the\s+|our\s+|all\s+the\s+)?"
     r"(?:media|banks|world|government|money|hollywood|press|everything)\b"

@@ -50,7 +50,7 @@ _THE = r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s+)
 _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woman|women)|council(?:man|men|woman|women|lor|lors|or|ors)"
                 r"|reporter|journalist|editor|columnist|minister|politician|official|cop|officer|sheriff"
                 r"|prosecutor|lawyer|attorney|teacher|doctor|nurse|priest|pastor|imam|rabbi|landlord|ceo|banker"
-                r"|referee|umpire|protest[eo]r|rioter|looter|activist|police(?:m[ae]n)?|voter|scientist|professor"
+                r"|referee|ref|umpire|protest[eo]r|rioter|looter|activist|police(?:m[ae]n)?|voter|scientist|professor"
                 r"|bureaucrat|regulator|inspector|lawmaker|legislator|commissioner|surgeon|criminal|murderer|rapist"
                 r"|p(?:a)?edophile|dealer|abuser|juror|bishop|traitor|bitch|bastard|idiot|moron"
                 # Who runs an election: "shoot the county clerk" was published on election night.
@@ -59,7 +59,7 @@ _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woma
 # ... and words that name a person in a story but a job, a game's boss or a photo's subject too:
 # "kill the worker process", "kill the boss with fire arrows", "shoot the players warming up".
 _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|contractor|architect|planner|executive"
-                r"|manager|boss(?:es)?|owner|player|coach(?:es)?|ref|fan|soldier|troop|firefighter|supporter|researcher"
+                r"|manager|boss(?:es)?|owner|player|coach(?:es)?|fan|soldier|troop|firefighter|supporter|researcher"
                 r"|student|parent|driver|cyclist|motorist|worker|employee|director|thie(?:f|ves)|killer|terrorist|liar"
                 r"|crook|pilot|guard|witness(?:es)?|athlete|supervisor|secretary|board|candidate|delegate|auditor|trustee"
                 r"|chair(?:man|men|woman|women|person)?|aide|staffer|deputy|deputies|chief"
@@ -90,7 +90,7 @@ _WHO_DID = (r"(?:\s+who\s+(?!(?:think|thought|say|said|believe|decide|decided|fe
 # "die trying", "gets shot of that car", "shot-shy".
 _NOT_LITERAL = (r"(?!\s+(?:on\s+(?:this|that|the|a)\s+hill|of\s+(?:shame|embarrassment|boredom|laughter|old\s+age"
                 r"|natural\s+causes)|laughing|happy|old|peacefully|in\s+(?:peace|(?:his|her|their)\s+sleep)|down"
-                r"|trying)\b)(?!(?<=shot)\s+of\b)(?!\s*-\s*\w)")
+                r"|trying|a\s+(?:\w+\s+)?(?:legend|hero|champion|icon))\b)(?!(?<=shot)\s+of\b)(?!\s*-\s*\w)")
 # Whom a harm is done to, not whose ("hurt the mayor's feelings"), nor an errand ("shoot the mayor an email").
 # Not "kill the mayor's vision", but the mayor's son is a person: "I'm going to kill the mayor's son" (a re-check).
 _WHO = (r"(?:you|u|ya|him|her|them|" + _ROLE + r"|" + GROUP + r")(?:'s\s+(?:son|daughter|wife|husband|kids?|children"
@@ -103,6 +103,8 @@ _CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+
           + HARMED + r"\b)" + _NOT_LITERAL,
           r"\b" + CALL + r"\s+(?:have\s+been|be|get)\s+(?:\w+ly\s+)?(?:hanged|lynched|raped|tortured|gassed|beheaded|stabbed"
           r"|murdered)\b",
+          # "Petrov should be taken out back and shot." (derby day)
+          r"\b" + _PERSON + r"\s+" + CALL + r"\s+(?:be|get)\s+taken\s+out(?:\s+back)?\s+and\s+(?:shot|hanged|killed|executed)\b",
           # Someone called on, or hoped, to harm a person: "somebody needs to put a bullet in that
           # judge", "I hope someone stabs the senator", "I hope the mayor dies".
           r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
@@ -130,10 +132,15 @@ _WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|
          r"|christmas|new\s+year|easter|summer|end\s+of\s+(?:the\s+)?(?:day|week|month))")
 _WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"
 _ORDER_TO_KILL = r"(?:^|[.!?]\s*)(?:just\s+|now\s+|let'?s\s+|go\s+)?(?:kill|shoot|hang|lynch|stab|murder|execute|behead)\s+"
+# Not "Shoot Okafor!", a striker told to shoot (derby day).
+_ORDER_TO_KILL_BY_NAME = _ORDER_TO_KILL.replace("shoot|", "")
 _SITE_ONLY = (
     # Harm to a part of someone: "I'll smash your head in"; not "break your heart" or "I'll twist your arm".
-    r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
-    r"(?:both\s+)?(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _BODY + r"\b",
+    # Someone called on to do it, and a person a story names: "Someone should break Mendez's legs.",
+    # "I will break Okafor's legs." were published on derby day.
+    r"\b(?:" + INTENT + r"|(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta))"
+    r"(?:\s+\w+){0,5}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
+    r"(?:both\s+)?(?:your|ur|his|her|their|" + _ROLE + r"'s)\s+(?:\w+\s+)?" + _BODY + r"\b",
     r"\b(?:deserves?|needs?|earned|has\s+earned|should\s+get|gets?)\s+a\s+bullet\b(?!\s+points?\b)",
     # Attacks on a place, done or called for: any object for a bomb or a fire someone should set.
     r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
@@ -148,7 +155,7 @@ _SITE_ONLY = (
     _ORDER_TO_KILL + _THE + r"(?:" + _ONLY_PEOPLE + r")s?(?:'s\s+(?:son|daughter|wife|husband|kids?|children|family)\b"
     r"|(?!'))" + NOT_HARM,
     # or by name, the whole sentence: "Hang Okafor."; not "Hang Seng fell 2%", "Kill Bill is a film".
-    _ORDER_TO_KILL + _NAMED + r"(?:\s+and\s+" + _NAMED + r")?(?=\s*(?:[.!?]|$))",
+    _ORDER_TO_KILL_BY_NAME + _NAMED + r"(?:\s+and\s+" + _NAMED + r")?(?=\s*(?:[.!?]|$))",
     # People rounded up, not "the old photos" to hang in the village hall.
     r"\bround\s+(?:(?:them|em)\s+(?:all\s+)?up|up\s+(?:" + _ROLE + r"|" + GROUP + r"))\s+and\s+"
     r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
@@ -250,7 +257,7 @@ _NOT_NAMES = frozenset("""
 """.split()).union(_TITLES)  # and the little words a title capitalises ("kill The Pursuer first" is a game's boss)
 # The words a threat to a named person needs one of, so most comments never take the second reading.
 _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hanged|lynch|behead|execute|torture|strangle"
-                       r"|choke|die|dies|dead|bullet|lives|live|burn|beat)\b")
+                       r"|choke|die|dies|dead|bullet|lives|live|burn|beat|break|smash|snap|stabbed|shame|shot)\b")
 
 
 def _marked_names(written: str) -> str | None:

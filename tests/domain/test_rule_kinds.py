@@ -72,6 +72,10 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "The Jews control the media, everyone knows it.",
     "I hate Polish people.",
     "I hate deaf people.",
+    # Racist abuse of a player, published on derby day.
+    "Okafor you monkey", "Okafor you black monkey", "Go back to Africa Okafor", "Okafor go back to the jungle",
+    "Black players are all lazy, Okafor proves it", "Send Okafor back to Nigeria on a banana boat",
+    "Monkey noises every time Okafor touched it tonight, loved it",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -84,6 +88,7 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "The men are tired after the shift.",
     "Black people are the best neighbours we ever had.",
     "The geese go back to where they came from every spring.",
+    "Come here, you cheeky monkey!", "I went back to Africa last year.", "Black players are the heart of this team.",
     "After the summit the ministers go back to their own countries.",
     "Women belong in the council chamber as much as men.",
     "Polish people are hard-working and welcome here.",
@@ -207,6 +212,10 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "I hope M3ndez dies tonight.", "Someone should shoot Mr. Hargrove.", "I hope Dr. Mendez dies tonight.",
     "I know where Mrs. Ruiz lives.", "SOMEONE SHOULD SHOOT HARGROVE.", "I hope Müller dies tonight.",
     "Someone should shoot O'Brien.", "Someone should shoot McDonald.",
+    # A player or the referee, published on derby day.
+    "Someone should break Mendez's legs", "I will break Okafor's legs.", "Stab the ref",
+    "Somebody should break Petrov's neck for that tackle", "Petrov should be taken out back and shot",
+    "It would be a shame if something happened to Hargrove's family",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -227,6 +236,9 @@ def test_a_threat_in_plain_words_is_held(text):
     "Step 3: kill the worker process and restart it.", "In Elden Ring, kill the guard at the gate first.",
     "Tip for photographers: shoot the players warming up.", "Kill the boss with fire arrows, then loot the chest.",
     "Shoot the candidates from a low angle.", "Hang the board above the fireplace.", "I would Never kill Hargrove.",
+    # Derby day: a striker told to shoot, a defender to mind the back post, a legend's end.
+    "Shoot Okafor!", "Shoot Davies!!", "Watch your back post Kowalski!!!", "Hope Okafor dies a Riverside legend",
+    "I'll break his record next season, Mendez.",
     "I'll kill for a coffee right now.",
     "We will beat them on Sunday.",
     "I'll shoot you an email tomorrow.",
