@@ -47,9 +47,14 @@ def _in_force(at: datetime):
     return AuthorSanction.lifted_at.is_(None) & or_(AuthorSanction.expires_at.is_(None), AuthorSanction.expires_at > at)
 
 
+def _precedence(sanction: AuthorSanction) -> tuple[int, int]:
+    """Which of two sanctions in force applies: the stronger, the newer of equals."""
+    return _STRENGTH[sanction.kind], sanction.id
+
+
 def strongest(sanctions: Iterable[AuthorSanction]) -> AuthorSanction | None:
-    """The sanction that applies of those in force: the strongest, the newest of equals."""
-    return max(sanctions, key=lambda s: (_STRENGTH[s.kind], s.id), default=None)
+    """The sanction that applies of those in force."""
+    return max(sanctions, key=_precedence, default=None)
 
 
 def current_sanction(session: Session, site_id: int, author_id: str, at: datetime | None = None) -> AuthorSanction | None:
@@ -78,7 +83,7 @@ def sanctions_in_force(
         .where(tuple_(AuthorSanction.site_id, AuthorSanction.author_id).in_(list(pairs)), _in_force(at))
     )
     # In order of precedence, so the one that applies (`strongest`) is the last written.
-    return {(s.site_id, s.author_id): s for s in sorted(rows, key=lambda s: (_STRENGTH[s.kind], s.id))}
+    return {(s.site_id, s.author_id): s for s in sorted(rows, key=_precedence)}
 
 
 def enforce(verdict: Verdict, sanction: AuthorSanction | None) -> tuple[Verdict, str | None]:
@@ -199,11 +204,10 @@ def sanction_in_bulk(session: Session, comments: Iterable[Comment], kind: str, r
         if lasting is not None and _STRENGTH[lasting.kind] >= _STRENGTH[kind]:
             unchanged.append((site_id, author_id, current.kind))
             continue
-        if current is not None and _STRENGTH[current.kind] >= _STRENGTH[kind]:  # a suspension: after it ends
-            _, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, None, at, None, bulk=True,
-                                        after=current.id)
-        else:
-            _, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, None, at, current, bulk=True)
+        # Under a stronger one that ends (a suspension), it waits beneath it; else it supersedes.
+        waits = current is not None and _STRENGTH[current.kind] >= _STRENGTH[kind]
+        _, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, None, at,
+                                    None if waits else current, bulk=True, **({"after": current.id} if waits else {}))
         sanctioned.append((site_id, author_id))
         deliveries += [delivery] if delivery is not None else []
     return sanctioned, unchanged, deliveries
@@ -224,7 +228,7 @@ def lift_sanction(
     reason = clean_reason(reason)
     _refuse_if_deactivated(session, site, "lift its authors' sanctions")
     _lock_author(session, site.id, author_id)
-    in_force = sorted(_all_in_force(session, site.id, author_id, at), key=lambda s: (_STRENGTH[s.kind], s.id))
+    in_force = sorted(_all_in_force(session, site.id, author_id, at), key=_precedence)
     if not in_force:
         session.rollback()
         raise NotFound(f"author {author_id!r} has no sanction in force on this site", field="author_id")

@@ -257,7 +257,7 @@ _NOT_NAMES = frozenset("""
 """.split()).union(_TITLES)  # and the little words a title capitalises ("kill The Pursuer first" is a game's boss)
 # The words a threat to a named person needs one of, so most comments never take the second reading.
 _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hanged|lynch|behead|execute|torture|strangle"
-                       r"|choke|die|dies|dead|bullet|lives|live|burn|beat|break|smash|snap|stabbed|shame|shot)\b")
+                       r"|choke|die|dies|dead|bullet|lives|live|burn|beat|break|smash|snap|stabbed|shame)\b")
 
 
 def _marked_names(written: str) -> str | None:
