@@ -385,6 +385,8 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     ("phone", "Call her: \u202e9910-5<b></b>55-212\u202c"), ("email", "Nice piece <!-- alice@gmail.com -->"),
     ("street_address", "I know where the councilman lives: 12 Oak Street"),
     ("street_address", "Meet at 1600 Pennsylvania Ave. at noon"),
+    ("street_address", "The ref lives at 14 Elm Grove, Salford."), ("street_address", "7 Cherry Tree Walk"),
+    ("street_address", "He's at 22 Lansdowne Gardens"), ("street_address", "3 Hanover Mews, go and tell him"),
     ("payment_card", "My card is 4111 1111 1111 1111 exp 12/29"),
     ("payment_card", "5500-0000-0000-0004"),
 ])
@@ -415,6 +417,7 @@ def test_personal_information_fires(kind, text):
     ("email", "Thanks @jane for the tip at noon."),
     ("street_address", "I walked 5 miles down the street."),
     ("street_address", "In 2020 Oak trees fell on the road."),
+    ("street_address", "We won 3 in a row."), ("street_address", "Top 10 Garden tips"),
     ("payment_card", "Order 4111 1111 1111 1112 is a typo, not a card."),  # fails the checksum
     ("payment_card", "0000 0000 0000 0000"),
     # A table's or a score sheet's numbers, aligned by spaces or tabs (the re-check after folding gaps).
