@@ -74,6 +74,11 @@ _SENT_AWAY = (r"\bgo\s+back\s+(?:to\s+)?(?:where\s+you\s+(?:came|come)\s+from"
 # The football racist's word for a black player, said to him: "Okafor you monkey", "you black monkey"
 # were published on derby day (not "you cheeky monkey", said to a child).
 _APE = r"\b(?:you|u|ya)\s+(?:(?:black|dirty|fucking|fuckin|filthy)\s+)?(?:monkey|ape|baboon|gorilla|chimp)s?\b|\bmonkey\s+(?:noises|chants)\b"
+# ... and its emoji, said to him or around his name: "Okafor = 🐒", "🐒🐒🐒 Okafor 🐒🐒🐒" (derby day;
+# the normaliser folds a run of one emoji to one). Not a zoo trip's "🐒🦍", which names no one.
+_APE_EMOJI = "[\U0001f412\U0001f435\U0001f98d\U0001f9a7]"
+_APE += (r"|(?:\b(?:you|u|ya|ur)\s*|=\s*)" + _APE_EMOJI
+         + r"|" + _APE_EMOJI + r"\s*[^\W\d_]\w*(?:\s+[^\W\d_]\w*)?\s*[\U0001f34c\U0001f412\U0001f435\U0001f98d\U0001f9a7]")
 _YOUR_KIND = (r"\b(?:your|their)\s+kind\s+(?:is|are)\s+not\s+(?:welcome|wanted)\b"
               r"|\b(?:nobody|no\s+one)\s+wants\s+(?:your|their)\s+kind\b"
               r"|\bwe\s+(?:don'?t|do\s+not)\s+want\s+(?:your|their)\s+kind\b")

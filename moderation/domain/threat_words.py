@@ -23,7 +23,8 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 41 of 112,067 that people labelled civil and on
-333 of 73,188 labelled toxic (bench/plain_words_rules.py; 43 and 331 before names were read through the
+339 of 73,188 labelled toxic (bench/plain_words_rules.py; 41 and 333 before a derby day's crashes, buses
+and accidents, 43 and 331 before names were read through the
 normaliser and orders narrowed to a sentence's start, 40 and 321 before names and orders to kill
 a person, 38 and 319 before a re-check's patterns). Before the data scientist's patterns at
 the end of _SITE_ONLY it was 37 and 312, and before _SITE_ONLY 37 and 301, of which the model would
@@ -90,7 +91,7 @@ _WHO_DID = (r"(?:\s+who\s+(?!(?:think|thought|say|said|believe|decide|decided|fe
 # "die trying", "gets shot of that car", "shot-shy".
 _NOT_LITERAL = (r"(?!\s+(?:on\s+(?:this|that|the|a)\s+hill|of\s+(?:shame|embarrassment|boredom|laughter|old\s+age"
                 r"|natural\s+causes)|laughing|happy|old|peacefully|in\s+(?:peace|(?:his|her|their)\s+sleep)|down"
-                r"|trying|a\s+(?:\w+\s+)?(?:legend|hero|champion|icon))\b)(?!(?<=shot)\s+of\b)(?!\s*-\s*\w)")
+                r"|trying|a\s+(?:\w+\s+)?(?:legend|hero|champion|icon|man|woman|fan|supporter))\b)(?!(?<=shot)\s+of\b)(?!\s*-\s*\w)")
 # Whom a harm is done to, not whose ("hurt the mayor's feelings"), nor an errand ("shoot the mayor an email").
 # Not "kill the mayor's vision", but the mayor's son is a person: "I'm going to kill the mayor's son" (a re-check).
 _WHO = (r"(?:you|u|ya|him|her|them|" + _ROLE + r"|" + GROUP + r")(?:'s\s+(?:son|daughter|wife|husband|kids?|children"
@@ -110,7 +111,12 @@ _CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+
           r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
           + _HARM_DONE,
           r"\bhope\s+(?:someone|somebody)\s+(?:finally\s+)?" + _HARM_DONE,
-          r"\bhope\s+" + _ROLE + r"\s+(?:dies|die|gets?\s+(?:shot|killed|stabbed|lynched|hanged|murdered))\b" + _NOT_LITERAL)
+          r"\bhope\s+" + _ROLE + r"\s+(?:dies|die|gets?\s+(?:shot|killed|stabbed|lynched|hanged|murdered))\b" + _NOT_LITERAL,
+          # ... by a crash or a bus on the way: "Hope Hargrove crashes on the way home and dies", "Hope
+          # the ref gets hit by a bus" were published on derby day.
+          r"\bhope\s+(?:he|she|they|you|u|" + _ROLE + r")\s+(?:[\w']+\s+){1,8}?and\s+(?:then\s+)?(?:dies|die)\b" + _NOT_LITERAL,
+          r"\bhope\s+(?:he|she|they|you|u|" + _ROLE + r")\s+(?:gets?|is|are)\s+(?:hit|run\s+over|mown\s+down)\s+by\s+a\s+"
+          r"(?:bus|train|truck|lorry|car|tram)\b")
 # Threats a news site's readers write that training's patterns do not spell (from a trust & safety
 # walk: "I will break your legs.", "The reporter deserves a bullet.", "Someone should bomb the
 # council offices.", "If they build that mosque here, we'll burn it down.", "Round up the protesters
@@ -208,8 +214,13 @@ _SITE_ONLY = (
     r"\b(?:shame|pity)\s+if\s+(?:it|your\s+(?:\w+\s+)?" + _PLACE + r")\s+(?:caught\s+fire|burned\s+down|burnt\s+down"
     r"|went\s+up\s+in\s+flames)",
     r"\bsee\s+what\s+happens\s+to\s+(?:you|u|" + _KIN + r")\b",
-    r"\bpeople\s+like\s+(?:you|u)\s+(?:\w+\s+)?(?:have|get|suffer|tend\s+to\s+have)\s+(?:\w+\s+)?accidents\b"
-    + _SAID_LAST,  # not "... have accidents on that road"
+    # ... and of a person the story names: "Referees like Hargrove have accidents" (derby day).
+    r"\b(?:people|" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?\s+like\s+(?:you|u|him|her|them|" + _ROLE + r")\s+(?:\w+\s+)?"
+    r"(?:have|get|suffer|tend\s+to\s+have)\s+(?:\w+\s+)?accidents\b" + _SAID_LAST,  # not "... have accidents on that road"
+    # Harm foretold to a person met: "If I see Hargrove in town he's getting stabbed" (derby day).
+    r"\bif\s+(?:i|we)\s+(?:ever\s+)?(?:see|catch|find|meet|spot|run\s+into|bump\s+into)\s+(?:[\w']+\s+){1,8}?"
+    r"(?:he|she|you|u|they)(?:'s|'re|\s+is|\s+are|'ll|\s+will)\s+(?:getting|gonna\s+get|going\s+to\s+get|get|be)\s+"
+    r"(?:stabbed|shot|killed|murdered|battered|glassed|knifed|done\s+in)\b",
     r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days?|weeks?|weekend|summer|year|breaths?|meal)" + _SAID_LAST,
     # Said by us, not of a nurse: "The nurse will happily pay you a visit" (a re-check).
     r"\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
@@ -257,7 +268,7 @@ _NOT_NAMES = frozenset("""
 """.split()).union(_TITLES)  # and the little words a title capitalises ("kill The Pursuer first" is a game's boss)
 # The words a threat to a named person needs one of, so most comments never take the second reading.
 _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hanged|lynch|behead|execute|torture|strangle"
-                       r"|choke|die|dies|dead|bullet|lives|live|burn|beat|break|smash|snap|stabbed|shame)\b")
+                       r"|choke|die|dies|dead|bullet|lives|live|burn|beat|break|smash|snap|stabbed|shame|accidents|hit)\b")
 
 
 def _marked_names(written: str) -> str | None:

@@ -76,6 +76,8 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Okafor you monkey", "Okafor you black monkey", "Go back to Africa Okafor", "Okafor go back to the jungle",
     "Black players are all lazy, Okafor proves it", "Send Okafor back to Nigeria on a banana boat",
     "Monkey noises every time Okafor touched it tonight, loved it",
+    "Okafor = \U0001f412", "\U0001f412\U0001f412\U0001f412 Okafor \U0001f412\U0001f412\U0001f412", "you \U0001f98d",
+    "\U0001f412 Okafor \U0001f34c",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -88,7 +90,8 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "The men are tired after the shift.",
     "Black people are the best neighbours we ever had.",
     "The geese go back to where they came from every spring.",
-    "Come here, you cheeky monkey!", "I went back to Africa last year.", "Black players are the heart of this team.",
+    "Come here, you cheeky monkey!", "Zoo trip with the kids today \U0001f412\U0001f98d", "\U0001f412 2-1 \U0001f412",
+    "Banana bread recipe \U0001f34c\U0001f34c", "I went back to Africa last year.", "Black players are the heart of this team.",
     "After the summit the ministers go back to their own countries.",
     "Women belong in the council chamber as much as men.",
     "Polish people are hard-working and welcome here.",
@@ -216,6 +219,9 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Someone should break Mendez's legs", "I will break Okafor's legs.", "Stab the ref",
     "Somebody should break Petrov's neck for that tackle", "Petrov should be taken out back and shot",
     "It would be a shame if something happened to Hargrove's family",
+    "Hope Hargrove crashes on the way home and dies", "Hope the ref gets hit by a bus",
+    "I hope you crash your car and die", "Referees like Hargrove have accidents.",
+    "If I see Hargrove in town he's getting stabbed", "if i catch him round here again he's getting knifed",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -239,6 +245,9 @@ def test_a_threat_in_plain_words_is_held(text):
     # Derby day: a striker told to shoot, a defender to mind the back post, a legend's end.
     "Shoot Okafor!", "Shoot Davies!!", "Watch your back post Kowalski!!!", "Hope Okafor dies a Riverside legend",
     "I'll break his record next season, Mendez.",
+    "I hope the doctor saves him before he dies.", "I hope you don't crash your car and die on that road.",
+    "Hope Okafor scores and dies a happy man", "People like you have accidents on that road all the time.",
+    "If I see him in town he's getting a pint from me.", "I hope the bus gets hit by fewer delays.",
     "I'll kill for a coffee right now.",
     "We will beat them on Sunday.",
     "I'll shoot you an email tomorrow.",
