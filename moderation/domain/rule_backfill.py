@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.lifecycle import HELD, PUBLISHED, RULES, change_status, refuse_if_deactivated
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules, recent_comment_ids
-from moderation.domain.rules import HOLD, REJECT, Compiled, status_reason
+from moderation.domain.rules import HOLD, REJECT, Compiled, rule_priority, status_reason
 from moderation.models import Comment, Site, WebhookDelivery
 
 
@@ -55,7 +55,7 @@ def hold_published_matches(session: Session, site: Site, *, actor: str,
         if comment.version != version:
             continue
         comment.rule_hits = [h.as_json() for h in hits]
-        comment.priority = max(comment.priority or 0.0, max(h.urgency for h in hits))
+        comment.priority = rule_priority(comment.priority or 0.0, hits)
         deliveries.append(change_status(session, comment, HELD, actor=actor, by=RULES,
                                         reason=status_reason([], hits), rules_saved_after=True))
     return deliveries

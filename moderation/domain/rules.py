@@ -351,12 +351,26 @@ def strongest(hits: Sequence[Hit]) -> str | None:
     return max((h.action for h in hits), key=SEVERITY.__getitem__, default=None)
 
 
+# Among comments a rule ranks alike, how much the model's own priority counts: a derby day's 28
+# threats all sat at 4.00, oldest first, the one the model was surest of among them. A share, so the
+# order stays the same whatever the floor, and small, so no rule's comment passes a stronger rule's.
+MODEL_SHARE = 0.01
+
+
+def rule_priority(model_priority: float, hits: Sequence[Hit]) -> float:
+    """A comment's queue priority with the rules that fired: at least what the holding rules' kinds
+    say (Kind.priority), ordered among those by the model's priority; the model's alone if none holds."""
+    least = max((h.urgency for h in hits if h.action in (HOLD, REJECT)), default=None)
+    if least is None:
+        return model_priority
+    return round(max(model_priority, least) + MODEL_SHARE * model_priority, 6)
+
+
 def apply_hits(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
     """The model's verdict, made stricter by the rules that fired (never milder), and queued at
-    least as urgently as the holding rules' kinds say (Kind.priority)."""
+    least as urgently as the holding rules' kinds say (`rule_priority`)."""
     action = strongest(hits)
-    least = max((h.urgency for h in hits if h.action in (HOLD, REJECT)), default=0.0)
-    priority = max(verdict.priority, least)
+    priority = rule_priority(verdict.priority, hits)
     if action == REJECT and verdict.status != REJECTED:
         return Verdict(REJECTED, verdict.flagged, priority)
     if action == HOLD and verdict.status == PUBLISHED:

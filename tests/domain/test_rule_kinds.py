@@ -572,9 +572,20 @@ def test_an_attack_on_a_group_waits_in_the_queue_behind_no_insult_and_no_reporte
     kind_curse = Verdict("held", ["toxicity", "profanity"], 1.52)  # "Holy shit, that is great news"
     reported_civil = 2.10  # "What about our own homeless?": toxicity 0.05, two readers' "hate" reports
     assert (hate.status, doxxing.status) == ("held", "held")
-    assert doxxing.priority == 1.0 < kind_curse.priority < reported_civil < hate.priority
+    assert 1.0 < doxxing.priority < kind_curse.priority < reported_civil < hate.priority
+    # Among comments a rule ranks alike, the one the model flagged too comes first, below no stronger rule's.
     already_held = apply_hits(Verdict("held", ["toxicity"], 1.2), rules.evaluate("Immigrants are vermin.", facts))
-    assert already_held.priority == hate.priority
+    assert hate.priority < already_held.priority < 3.1
+
+
+def test_threats_the_rule_holds_are_ordered_by_how_sure_the_model_is_not_tied():
+    rules = Compiled(validate_rules([{"name": "threats", "kind": "threat_words"}]))
+    facts = Facts(author_id="a")
+    plain = apply_hits(Verdict("published", [], 0.1), rules.evaluate("Referees like Hargrove have accidents.", facts))
+    cruder = apply_hits(Verdict("held", ["toxicity"], 1.9), rules.evaluate("Hope the fucking ref gets hit by a bus", facts))
+    surest = apply_hits(Verdict("held", ["threat"], 4.5), rules.evaluate("I will kill you", facts))
+    assert 4.0 < plain.priority < cruder.priority < surest.priority
+    assert apply_hits(Verdict("held", ["toxicity"], 1.9), []).priority == 1.9  # no rule, the model's own
 
 
 def test_a_threat_ranks_above_an_attack_on_a_group_and_a_reported_insult():
