@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from classifiers.bidi import display_order
 from classifiers.normalise import blank_markup, markup_spans, normalise, normalise_with_offsets, span_of
+from moderation.domain.rule_matchers import email_address, payment_card, phone_number, street_address
 
 # After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
 _LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|table)\s*>|<br\b[^<>]*>", re.IGNORECASE)
@@ -24,6 +25,14 @@ _LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|tab
 # The words a rule found, quoted at the end of its reason (rules.Compiled.evaluate writes them so).
 # The reason's last quote: 'banned word: "schwul" written "schwül"' quotes the comment last.
 _QUOTED = re.compile(r'"([^"]+)"\Z')
+
+
+# The personal-information rules never quote what they found (a reason is sent in webhooks and kept
+# after an erasure), so the card finds it again: a derby day's moderators hunted for the number in a
+# long comment. Marked where the text holds it as the rule read it; a number the rule read through
+# markup or look-alike letters marks nothing.
+_FOUND_AGAIN = {"phone": phone_number, "email": email_address, "street_address": street_address,
+                "payment_card": payment_card}
 
 
 @dataclass
@@ -87,16 +96,20 @@ def _as_drawn(text: str, begin: int, end: int, drawn: list[int] | None) -> str:
 def _rule_spans(text: str, rule_hits: list[Any] | None) -> list[tuple[int, int, str, float, bool]]:
     """Where the words each rule quotes stand in `text`: found in its normalised form, where the
     rule found them, and mapped back. A quote not found (a reason cut short) marks nothing."""
-    quoted = []
+    quoted, spans = [], []
     for hit in rule_hits or ():
         reason = hit.get("reason") if isinstance(hit, dict) else None
         found = _QUOTED.search(reason) if isinstance(reason, str) else None
         if found:
             quoted.append((str(hit.get("rule", "")), found.group(1)))
+        elif isinstance(hit, dict) and hit.get("kind") in _FOUND_AGAIN:
+            again = _FOUND_AGAIN[hit["kind"]](text)
+            at = text.find(again) if again else -1
+            if at >= 0:
+                spans.append((at, at + len(again), str(hit.get("rule", "")), 0.0, True))
     if not quoted:
-        return []
+        return spans
     cleaned, starts, ends = normalise_with_offsets(text)
-    spans = []
     for rule, words in quoted:
         words = normalise(words)  # the comment's own spelling, or the rule's normalised one: both normalise alike
         at = cleaned.find(words) if words else -1

@@ -1,4 +1,6 @@
 """Marking explanation spans in comment text without ever trusting the text."""
+import pytest
+
 from moderation.review.highlight import highlight
 
 TEXT = "You are a pathetic idiot and a liar, shut up."
@@ -73,6 +75,18 @@ def test_a_rule_without_a_quote_or_a_quote_not_in_the_text_marks_nothing():
             {"rule": "edited", "action": "hold", "reason": 'threat of violence: "i know where you live"'},
             "not a hit"]
     assert str(highlight("We met at <b>12 Oak Street</b>.", None, hits)).count("<mark") == 0
+
+
+@pytest.mark.parametrize("kind, text, marked", [
+    ("street_address", "Everyone go and see him at 14 Elm Grove, Salford tonight.", "14 Elm Grove"),
+    ("phone", "Ring the ref on 07700 900123 and tell him", "07700 900123"),
+    ("email", "his email is <b>ref.hargrove@example.com</b> lol", "ref.hargrove@example.com"),
+    ("payment_card", "card 4111 1111 1111 1111", "4111 1111 1111 1111"),
+])
+def test_the_personal_information_a_rule_held_for_is_marked_though_its_reason_never_repeats_it(kind, text, marked):
+    hits = [{"rule": "doxxing", "action": "hold", "reason": "personal information", "kind": kind}]
+    shown = str(highlight(text, None, hits))
+    assert shown.count("<mark") == 1 and f'found by rule doxxing">{marked}</mark>' in shown
 
 
 def test_words_a_bidi_override_reverses_are_listed_as_the_card_draws_them():
