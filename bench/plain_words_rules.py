@@ -1,4 +1,4 @@
-"""The plain-words rules (`threat_words`, `group_attack`; starter rules of every new site) over the
+"""The plain-words rules (`threat_words`, `group_attack`, `at_risk`, `urging_self_harm`; starter rules of every new site) over the
 shared data: how often each fires on real comments people labelled civil (what a site would hold
 that it need not) and toxic, and on HateCheck's hateful and non-hateful cases (never trained on).
 They read the classifier's normalised text, as the rules do when a comment is scored.
@@ -21,11 +21,14 @@ sys.path.insert(0, str(REPO))
 
 from classifiers.normalise import normalise  # noqa: E402
 from moderation.domain.group_attacks import group_attack  # noqa: E402
+from moderation.domain.self_harm import at_risk, urging_self_harm  # noqa: E402
 from moderation.domain.threat_words import threat_words  # noqa: E402
 
 GENERATED = {"hatecheck.csv", "bias_madlibs.csv"}
 # Each as the rules call it: the threat rule reads the names the text as written capitalises too.
-RULES = {"threat_words": threat_words, "group_attack": lambda normalised, written: group_attack(normalised)}
+RULES = {"threat_words": threat_words, "group_attack": lambda normalised, written: group_attack(normalised),
+         "at_risk": lambda normalised, written: at_risk(normalised),
+         "urging_self_harm": lambda normalised, written: urging_self_harm(normalised)}
 
 
 def _label(row: dict[str, str], column: str) -> str | None:

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-REPORT_REASONS = ("uncivil", "off_topic", "spam", "harassment", "hate", "personal_information", "other")
+REPORT_REASONS = ("uncivil", "off_topic", "spam", "harassment", "hate", "personal_information", "self_harm", "other")
 ROLES = ("moderator", "admin")
 
 

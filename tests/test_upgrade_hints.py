@@ -60,7 +60,7 @@ def test_a_site_offered_fewer_starter_rules_than_this_release_has_is_named_for_t
     [hint] = [h for h in hints if "made-last-month" in h]
     named = sorted(json.loads(line.strip().rsplit(": ", 1)[0])["kind"] for line in hint.splitlines()
                    if "made-last-month" in line)
-    assert named == ["email", "other_language", "payment_card", "phone", "street_address"]
+    assert named == ["at_risk", "email", "other_language", "payment_card", "phone", "street_address", "urging_self_harm"]
 
 
 def test_nothing_is_said_once_the_model_is_registered_and_sites_have_the_rules(app, services, tmp_path):

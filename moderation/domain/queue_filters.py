@@ -80,7 +80,10 @@ def tab_condition(tab: str) -> ColumnElement[bool] | None:
 
 # The attribute a kind of site rule (domain/rules.py) finds in words the model misses: a moderator
 # clearing threats first filters on "threat" and must see those a rule held, not the model's alone.
-RULE_FLAGS: dict[str, tuple[str, ...]] = {"threat": ("threat_words",), "identity_attack": ("group_attack",)}
+RULE_FLAGS: dict[str, tuple[str, ...]] = {"threat": ("threat_words",), "identity_attack": ("group_attack",),
+                                          "self_harm": ("at_risk", "urging_self_harm")}
+# What the "Flagged for" filter offers: the model's attributes, and self-harm, which only rules find.
+FLAGS = (*ATTRIBUTES, "self_harm")
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
         site=int(site) if site is not None else None,
         story=_text(args, "story"),
         reason=_choice(args, "reason", REPORT_REASONS),
-        flag=_choice(args, "flag", ATTRIBUTES),
+        flag=_choice(args, "flag", FLAGS),
         score_attr=_choice(args, "score_attr", ATTRIBUTES) or "toxicity",
         score_min=_score(args, "score_min"),
         score_max=_score(args, "score_max"),

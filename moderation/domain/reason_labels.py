@@ -64,6 +64,7 @@ REPORT_REASON_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "off_topic": (),
     "spam": (),
     "personal_information": (),
+    "self_harm": (),
     "other": (),
 }
 

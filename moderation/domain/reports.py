@@ -55,6 +55,7 @@ REPORT_WEIGHTS: dict[str, float] = {
     "harassment": 2.0,
     "hate": 2.0,
     "personal_information": 2.0,
+    "self_harm": 2.0,  # a reader at risk, or one urged to harm themselves
     "other": 1.0,
 }
 

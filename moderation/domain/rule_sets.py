@@ -34,6 +34,8 @@ MAX_RULES_TEXT = 200_000
 STARTER_RULES: tuple[dict[str, Any], ...] = (
     {"name": "threats", "kind": "threat_words"},
     {"name": "group-hate", "kind": "group_attack"},
+    {"name": "at-risk", "kind": "at_risk"},
+    {"name": "urging-self-harm", "kind": "urging_self_harm"},
     {"name": "other-language", "kind": "other_language"},
     {"name": "phone-numbers", "kind": "phone"},
     {"name": "email-addresses", "kind": "email"},

@@ -17,7 +17,7 @@ from moderation.domain.storms import active_storms
 from moderation.domain.history import comment_history
 from moderation.domain.lifecycle import in_review_queue
 from moderation.domain.queue import comment_detail, review_queue
-from moderation.domain.queue_filters import TAB_HINTS, TABS, parse_filters, parse_tab
+from moderation.domain.queue_filters import FLAGS, TAB_HINTS, TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.models import REPORT_REASONS
 from moderation.request_input import parse_int
@@ -90,7 +90,7 @@ def queue() -> str | tuple[str, int]:
                                back_to=url_for("review.queue", **{k: request.args.getlist(k) for k in kept}),
                                back_label="The queue with the other filters, without this one"), 400
     return render_template("review/queue.html", page=page, filters=filters, sites=visible_sites(db.session, user),
-                           tabs=TABS, tab_hints=TAB_HINTS, reasons=REPORT_REASONS, attributes=ATTRIBUTES, decidable=DECIDABLE,
+                           tabs=TABS, tab_hints=TAB_HINTS, reasons=REPORT_REASONS, attributes=ATTRIBUTES, flags=FLAGS, decidable=DECIDABLE,
                            storms=active_storms(db.session, visible_site_ids(db.session, user)))
 
 

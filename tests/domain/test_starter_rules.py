@@ -27,6 +27,8 @@ def _post(site: Site, external_id: str, text: str) -> int:
 
 
 STARTER = {"Someone should shoot the mayor.": "threats", "I hate women.": "group-hate",
+           # A reader in crisis (toxicity 0.06), and one told to kill themselves (0.05).
+           "I don't want to be here anymore.": "at-risk", "kys": "urging-self-harm",
            "Du bist ein geistesgestörter Idiot und solltest dich schämen.": "other-language",
            # The model scores a reader's personal information as civil: doxxing, or a reader's own by mistake.
            "Her number is (212) 555-0187, tell her what you think.": "phone-numbers",
@@ -40,10 +42,11 @@ def test_a_new_site_holds_threats_hate_foreign_comments_and_personal_information
         app, services, text):
     with app.app_context():
         output, site = _create(services, "morning-post")
-        assert ("rules:          threats, group-hate, other-language, phone-numbers, email-addresses, "
-                "street-addresses, card-numbers") in output
+        assert ("rules:          threats, group-hate, at-risk, urging-self-harm, other-language, phone-numbers, "
+                "email-addresses, street-addresses, card-numbers") in output
         assert [r["kind"] for r in current_rules(db.session, site.id)] == [
-            "threat_words", "group_attack", "other_language", "phone", "email", "street_address", "payment_card"]
+            "threat_words", "group_attack", "at_risk", "urging_self_harm", "other_language", "phone", "email",
+            "street_address", "payment_card"]
         audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:rules_changed")).all()
         assert [(e.actor, e.details["version"]) for e in audited] == [(cli_actor(), 1)]
         created = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:created")).one()

@@ -199,8 +199,8 @@ def test_an_admin_adds_a_site_whose_key_works_at_once_and_is_shown_only_then(app
         made = db.session.scalar(select(Site).where(Site.name == "evening-star"))
         assert made.moderation_mode == "post"
         assert [r["name"] for r in current_rules(db.session, made.id)] == [
-            "threats", "group-hate", "other-language", "phone-numbers", "email-addresses", "street-addresses",
-            "card-numbers"]
+            "threats", "group-hate", "at-risk", "urging-self-harm", "other-language", "phone-numbers", "email-addresses",
+            "street-addresses", "card-numbers"]
         created = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "site:created"))
         assert created.actor == "user:ada" and created.details["rules"] == "starter"
 

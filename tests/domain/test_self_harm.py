@@ -1,0 +1,95 @@
+"""The self-harm rules: a reader in crisis first in the queue, and a reader urged to harm themselves held.
+
+A health desk's walk (2026-12-03): 44 of 45 readers in crisis were published with no reason, and
+13 of 20 comments telling a reader to kill themselves."""
+from __future__ import annotations
+
+import pytest
+
+from moderation.domain.policy import Verdict
+from moderation.domain.rule_sets import starter_rules
+from moderation.domain.rules import Compiled, Facts, apply_hits, validate_rules
+
+AT_RISK = [
+    "I'm going to kill myself tonight.", "I don't want to be here anymore.", "Nobody would miss me if I was gone.",
+    "I've written my note. I'm done.", "I just swallowed a whole bottle of Tylenol. I don't know why I'm posting this.",
+    "I'm standing on the bridge right now typing this.",
+    "I bought a gun yesterday. I think I'm going to use it on myself this weekend.",
+    "I've got enough fentanyl to never wake up and I'm thinking about using all of it tonight.",
+    "I haven't eaten in six days and I'm going to keep going until my heart stops.",
+    "i'm gonna kms tonight fr", "I'm going to unalive myself tonight.", "I want to hang myself.", "I'm going to slit my wrists.",
+    "I want to kill myself but I'm scared of hurting my mom.", "I will kill myself.", "I'm going to shoot myself tonight.",
+    "Tonight is the night. Goodbye everyone.",
+    "I have the pills saved up and I'm going to take them all after my kids go to bed.",
+    "I wish I was dead", "Everyone would be better off without me.", "I can't do this anymore.", "I feel so suicidal today",
+    "I'm thinking about ending my life", "I took 30 pills an hour ago", "I'M GOING TO K1LL MYSELF",
+]
+NOT_AT_RISK = [
+    "I've been suicidal before and what helped was talking to someone.",
+    "Suicidal thoughts are a symptom. I'm living proof it gets better.", "This heat is killing me.",
+    "I could just die of embarrassment.", "Kill me now, this commute is brutal.", "I'd rather die than vote for him.",
+    "I nearly died laughing.", "I wanted to die when she left, but therapy helped.", "I would never kill myself.",
+    "I used to want to die every day.", "If he wins I'm going to kill myself lol", "I want to die peacefully in my sleep at 95.",
+    "I want to die with dignity, on my own terms.", "The chemo killed my appetite.", "I'm going to kill myself laughing at this.",
+    "I'm going to hurt myself at the gym tomorrow", "Suicide rates rose 4%.", "I'll cut myself a slice of cake.",
+    "I'm about to jump off the diving board for the first time!", "I'm going to overdose on chocolate this Christmas",
+    "I've left a note at WT:WALES for the editors.", "I'm done with this site. Goodbye everyone.",
+]
+URGING = [
+    "kys", "k.y.s", "K Y S", "kys 💀", "Go drink bleach.", "You should hang yourself, honestly.", "Rope is cheap. Use it.",
+    "Go unalive yourself.", "Nobody would miss you. Go jump off a bridge.", "Hope you get cancer.", "I hope your tumor spreads.",
+    "Take the whole bag and do the world a favour.", "go rope", "Just overdose already", "Do the world a favour and OD",
+    "Starve yourself to death then, see if anyone cares.", "KILL YOURSELF!!!", "k1ll y0urs3lf", "neck yourself",
+    "you should just die", "the world would be better off without you",
+]
+NOT_URGING = [
+    "Treat yourself to a holiday.", "Don't hurt yourself lifting that.", "Go die on another hill.",
+    "KYS: Know Your Status, get tested.", "Don't kill yourself over it, it's only a game.", "Cut yourself a slice of cake.",
+    "Be careful not to burn yourself on the oven.", "Hope you get better soon.", "I hope your cancer treatment goes well.",
+    "People who might just die the next day deserve care.",
+]
+
+
+def fired(kind: str, text: str) -> list[str]:
+    return [h.reason for h in Compiled(validate_rules([{"kind": kind, "name": kind}])).evaluate(text, Facts(author_id="a"))]
+
+
+@pytest.mark.parametrize("text", AT_RISK)
+def test_a_reader_in_crisis_is_held_as_at_risk(text):
+    assert fired("at_risk", text)[0].startswith("reader may be at risk: ")
+
+
+@pytest.mark.parametrize("text", NOT_AT_RISK)
+def test_a_recovery_story_the_past_or_a_figure_of_speech_is_not(text):
+    assert not fired("at_risk", text)
+
+
+@pytest.mark.parametrize("text", URGING)
+def test_telling_a_reader_to_harm_themselves_is_held(text):
+    assert fired("urging_self_harm", text)[0].startswith("urging self-harm: ")
+
+
+@pytest.mark.parametrize("text", NOT_URGING)
+def test_care_a_recipe_or_a_test_campaign_is_not(text):
+    assert not fired("urging_self_harm", text)
+
+
+def test_a_reader_at_risk_comes_before_a_threat_and_every_insult_in_a_new_sites_queue():
+    rules = Compiled(starter_rules())
+    facts = Facts(author_id="a")
+    crisis = apply_hits(Verdict("published", [], 0.12), rules.evaluate("I don't want to be here anymore.", facts))
+    threat = apply_hits(Verdict("held", ["threat"], 4.2), rules.evaluate("I will kill you, editor.", facts))
+    urged = apply_hits(Verdict("published", [], 0.1), rules.evaluate("kys", facts))
+    insult = Verdict("held", ["toxicity", "insult"], 3.9)
+    assert crisis.status == urged.status == "held"
+    assert crisis.priority > threat.priority > urged.priority > insult.priority
+
+
+@pytest.mark.parametrize("text", ["i want to kill myself " * 900, "kys " * 5000, "goodbye everyone " * 1200,
+                                  "i'm going to " * 1600, "go and just " * 1800])
+def test_a_crafted_long_comment_costs_little(text):
+    import time
+
+    started = time.perf_counter()
+    fired("at_risk", text), fired("urging_self_harm", text)
+    assert time.perf_counter() - started < 5.0  # ~0.05 s; a quadratic pattern takes many seconds
