@@ -84,7 +84,9 @@ BRANCHES: tuple[str, ...] = (
     r"\b(?:slit|cut)\s+(?:their|your|his|her|ur)\s+(?:\w+\s+)?throats?\b",
     r"\bsnap\s+(?:their|your|his|her|ur)\s+(?:\w+\s+)?necks?\b",
     r"\b(?:love|like)\s+to\s+see\s+(?:you|them|him|her|(?:those|these|all)\s+\w+)\s+(?:suffer|die|burn|hang)\b",
-    r"\bwatch\s+(?:your|ur)\s+back\b(?!\s+(?:post|four|line|pass)\b)",  # not a defender's "back post"
+    # Not a defender's "back post" or "back pass"; but "watch your back post-match" and "back pass the
+    # tunnel" are threats (a re-check).
+    r"\bwatch\s+(?:your|ur)\s+back\b(?!\s+(?:post|four|line|pass)\b(?!\s*-\s*\w|\s+(?:the|that|this|my|our)\b))",
     r"\bi\s+know\s+where\s+(?:you|u)\s+live\b",
     r"\b(?:your|ur)\s+days\s+are\s+numbered\b",
     r"\b(?:you|u)(?:'re|\s+are|re)\s+(?:going\s+to|gonna)\s+(?:die|get\s+(?:hurt|shot|killed))\b",

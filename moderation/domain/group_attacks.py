@@ -48,9 +48,16 @@ _PLURALS = _either(GROUP_PLURALS + (
     "dykes", "kikes", "spics", "chinks", "wetbacks", "ragheads", "negroes", "queers", "gypsies", "gipsies", "travellers",
     "pikeys", "gyppos", "pakis", "poles", "romanians", "nigerians", "somalis", "afghans", "syrians", "illegals",
     "asylum seekers", "foreigners", "transgenders", "transsexuals", "atheists", "mormons", "roma"))
-_PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community|players|footballers|fans)"
+_PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community)"
+# A team's people by the identity hate names them by ("Black players are all lazy", derby day); not by
+# age, form, build or home nation, which a fan judges them by ("Old players are trash in Ultimate Team",
+# "Poor players are a drain on the wage bill", "get rid of the old players": a re-check).
+_NOT_OF_A_SQUAD = ("fat", "old", "poor", "working class", "working-class", "female", "male", "deaf", "blind", "english",
+                   "british", "scottish", "welsh", "irish", "european", "foreign")
+_SQUAD = (_either(tuple(a for a in GROUP_ADJECTIVES + _MORE_ADJECTIVES if a not in _NOT_OF_A_SQUAD))
+          + r"\s+(?:players|footballers|fans)")
 _GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?:" + _ADJECTIVES + r"\s+" + _PEOPLE
-          + r"|" + _PLURALS + r")")
+          + r"|" + _SQUAD + r"|" + _PLURALS + r")")
 GROUP = _GROUP  # threat_words reads it too: "somebody should just stab those immigrants"
 _HATED = r"(?:hate|despise|loathe|detest|can'?t\s+stand|cannot\s+stand|am\s+sick\s+of)"
 _VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|apes|monkeys|savages|subhuman|scum|filth|trash"
@@ -66,14 +73,26 @@ _HARM = r"(?:kill|exterminate|eradicate|wipe\s+out|gas|deport|get\s+rid\s+of|lyn
 # Telling people where they belong: the xenophobe's "go back to where you came from" names no group
 # and needs none; "your kind" stands for one. Said to "you" or of "them" being sent: "they go back to
 # where they came from" is also birds in spring and diplomats after a summit.
-_SENT_AWAY = (r"\bgo\s+back\s+(?:to\s+)?(?:where\s+you\s+(?:came|come)\s+from"
-              r"|(?:to\s+)?your\s+(?:own\s+)?(?:country|shithole|jungle|desert|cave|hut)|to\s+(?:africa|the\s+jungle))\b"
+# A trip home is not one: "Three of our starters go back to Africa for the Cup of Nations", "send
+# billions back to Africa in remittances", "a banana boat ride" (a re-check).
+_A_TRIP = r"(?!\s+(?:for|to\s+play|with|in|next|this|after|during|on|every|each|when|at|once|twice|to\s+visit)\b)"
+_SENT_AWAY = (r"\b(?:go|fuck\s+off|piss\s+off|sod\s+off)\s+back\s+(?:to\s+)?(?:where\s+you\s+(?:came|come)\s+from"
+              r"|(?:to\s+)?your\s+(?:own\s+)?(?:country|shithole|jungle|desert|cave|hut)|to\s+(?:africa|the\s+jungle)\b" + _A_TRIP + r")\b"
               r"|\b(?:send|ship)\s+(?:them|em|all\s+of\s+them)\s+(?:all\s+)?back\s+to\s+(?:where\s+they\s+came\s+from|africa)\b"
               # ... and a player named: "Send Okafor back to Nigeria on a banana boat" (derby day).
-              r"|\b(?:send|ship)\s+\w+\s+back\s+to\s+(?:africa|the\s+jungle)\b|\bon\s+a\s+banana\s+boat\b")
+              r"|\b(?:send|ship)\s+(?!(?:billions|millions|thousands|money|cash|aid|it|funds|remittances|donations|goods"
+              r"|supplies|food|wages|savings|profits)\b)\w+\s+back\s+to\s+(?:africa|the\s+jungle)\b" + _A_TRIP
+              + r"|\bon\s+a\s+banana\s+boat\b(?!\s+(?:ride|trip|tour|in|at|with|and|for)\b)")
 # The football racist's word for a black player, said to him: "Okafor you monkey", "you black monkey"
 # were published on derby day (not "you cheeky monkey", said to a child).
-_APE = r"\b(?:you|u|ya)\s+(?:(?:black|dirty|fucking|fuckin|filthy)\s+)?(?:monkey|ape|baboon|gorilla|chimp)s?\b|\bmonkey\s+(?:noises|chants)\b"
+_APE = (r"\b(?<!thank\s)(?:you|u|ya)\s+(?:(?:black|dirty|fucking|fuckin|filthy)\s+)*(?:(?:monkey|baboon|gorilla|chimp)s?\b"
+        r"(?!\s+(?:around|about|with|business|see|do)\b)|apes?\b(?=\s*(?:[.!?,]|$)))"  # not "you ape everything Apple does"
+        r"|\bmonkey\s+(?:noises|chants)\b"
+        # Said of him: "Okafor looks like a monkey", "Okafor is a black monkey" (a re-check); not a
+        # child ("my son is a little monkey" has its own word before, and a son or a pet is not one).
+        r"|(?<!son\s)(?<!kid\s)(?<!boy\s)(?<!girl\s)(?<!baby\s)(?<!dog\s)(?<!cat\s)(?<!daughter\s)"
+        r"\b(?:is|looks\s+like|belongs\s+in\s+a\s+zoo\s+with\s+the\s+other)\s+(?:a\s+|an\s+)?(?:(?:black|dirty|fucking|fuckin"
+        r"|filthy)\s+)*(?:monkey|ape|baboon|gorilla|chimp)s?\b(?!\s+(?:around|about|with|business|enclosure|house|bars?)\b)")
 # ... and its emoji, said to him or around his name: "Okafor = 🐒", "🐒🐒🐒 Okafor 🐒🐒🐒" (derby day;
 # the normaliser folds a run of one emoji to one). Not a zoo trip's "🐒🦍", which names no one.
 _APE_EMOJI = "[\U0001f412\U0001f435\U0001f98d\U0001f9a7]"

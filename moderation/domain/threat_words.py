@@ -23,8 +23,8 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 41 of 112,067 that people labelled civil and on
-339 of 73,188 labelled toxic (bench/plain_words_rules.py; 41 and 333 before a derby day's crashes, buses
-and accidents, 43 and 331 before names were read through the
+340 of 73,188 labelled toxic (bench/plain_words_rules.py; 41 and 339 before a re-check's orders and
+verb forms, 41 and 333 before a derby day's crashes, buses and accidents, 43 and 331 before names were read through the
 normaliser and orders narrowed to a sentence's start, 40 and 321 before names and orders to kill
 a person, 38 and 319 before a re-check's patterns). Before the data scientist's patterns at
 the end of _SITE_ONLY it was 37 and 312, and before _SITE_ONLY 37 and 301, of which the model would
@@ -64,7 +64,7 @@ _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|c
                 r"|student|parent|driver|cyclist|motorist|worker|employee|director|thie(?:f|ves)|killer|terrorist|liar"
                 r"|crook|pilot|guard|witness(?:es)?|athlete|supervisor|secretary|board|candidate|delegate|auditor|trustee"
                 r"|chair(?:man|men|woman|women|person)?|aide|staffer|deputy|deputies|chief"
-                r"|man|men|woman|women|guy|guys|kid|boy|girl|scum|clown")
+                r"|man|men|woman|women|guy|guys|kid|boy|girl|scum|clown|keeper|goalkeeper|striker|defender|linesm[ae]n|gaffer")
 _OFFICE = _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?"
 # ... or by their name, which the text as written capitalises (see `_marked_names`): "Someone should
 # shoot Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives." were published on
@@ -72,7 +72,10 @@ _OFFICE = _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?"
 # holds (NFKC reads it as "h"); a letter, so "\b" before a marked name still finds it.
 _NAME_MARK = "\u02b0"
 _TITLES = ("mr mrs ms miss dr prof sen senator gov governor rep judge mayor president sheriff officer det sgt gen col"
-           " capt rev sir dame lord lady").split()
+           " capt rev sir dame lord lady"
+           # A health desk's walk ("I hope Nurse Whitfield dies tonight." was published) and a re-check ("Coach Smith").
+           " nurse professor doctor coach councillor councilor councilman councilwoman commissioner chancellor minister"
+           " inspector detective constable sergeant captain pastor rabbi imam father reverend").split()
 # Whole words ("shoot \u02b0apple an email" read "shoot appl", the errand left behind), one or two,
 # after a title ("Mr. Hargrove", "Senator Bill Cassidy") and with an apostrophe inside ("O'Brien");
 # not a third ("Someone should kill Daylight Saving Time.").
@@ -91,7 +94,10 @@ _WHO_DID = (r"(?:\s+who\s+(?!(?:think|thought|say|said|believe|decide|decided|fe
 # "die trying", "gets shot of that car", "shot-shy".
 _NOT_LITERAL = (r"(?!\s+(?:on\s+(?:this|that|the|a)\s+hill|of\s+(?:shame|embarrassment|boredom|laughter|old\s+age"
                 r"|natural\s+causes)|laughing|happy|old|peacefully|in\s+(?:peace|(?:his|her|their)\s+sleep)|down"
-                r"|trying|a\s+(?:\w+\s+)?(?:legend|hero|champion|icon|man|woman|fan|supporter))\b)(?!(?<=shot)\s+of\b)(?!\s*-\s*\w)")
+                r"|trying|a\s+(?:\w+\s+)?(?:legend|hero|champion|icon|man|woman|fan|supporter))\b)(?!(?<=shot)\s+of\b)"
+                # A compound ("shot-shy", "die-hard"), which the normalised text spells "shot - shy"; not any
+                # dash after the word: "The mayor should be shot - simple as." is a call (a re-check).
+                r"(?!\s*-\s*(?:shy|put|stopper|caller|blocker|maker|hard|cast|off|gun)\b)")
 # Whom a harm is done to, not whose ("hurt the mayor's feelings"), nor an errand ("shoot the mayor an email").
 # Not "kill the mayor's vision", but the mayor's son is a person: "I'm going to kill the mayor's son" (a re-check).
 _WHO = (r"(?:you|u|ya|him|her|them|" + _ROLE + r"|" + GROUP + r")(?:'s\s+(?:son|daughter|wife|husband|kids?|children"
@@ -106,6 +112,7 @@ _CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+
           r"|murdered)\b",
           # "Petrov should be taken out back and shot." (derby day)
           r"\b" + _PERSON + r"\s+" + CALL + r"\s+(?:be|get)\s+taken\s+out(?:\s+back)?\s+and\s+(?:shot|hanged|killed|executed)\b",
+          r"\b" + _PERSON + r"\s+" + CALL + r"\s+(?:all\s+)?(?:be|get)\s+hung\b(?!\s+(?:up|out|over|on|in)\b)",  # a re-check
           # Someone called on, or hoped, to harm a person: "somebody needs to put a bullet in that
           # judge", "I hope someone stabs the senator", "I hope the mayor dies".
           r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
@@ -137,16 +144,30 @@ _KIN = r"(?:(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _KIN_WORD + r"|" + _ROLE 
 _WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|morning|evening|week|weekend|month"
          r"|christmas|new\s+year|easter|summer|end\s+of\s+(?:the\s+)?(?:day|week|month))")
 _WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"
-_ORDER_TO_KILL = r"(?:^|[.!?]\s*)(?:just\s+|now\s+|let'?s\s+|go\s+)?(?:kill|shoot|hang|lynch|stab|murder|execute|behead)\s+"
-# Not "Shoot Okafor!", a striker told to shoot (derby day).
+_ORDER_TO_KILL = (r"(?:^|[.!?:;]\s*)(?:just\s+|now\s+|let'?s\s+|go\s+|simple\s*:\s*)?"
+                  r"(?:kill|shoot|hang|lynch|stab|murder|execute|behead|strangle)\s+")
+# Not "Shoot Okafor!", a striker told to shoot (derby day), unless a title says who ("Shoot Senator Hargrove.").
 _ORDER_TO_KILL_BY_NAME = _ORDER_TO_KILL.replace("shoot|", "")
+_ORDER_TO_SHOOT_BY_TITLE = (r"(?:^|[.!?:;]\s*)(?:just\s+|now\s+|go\s+)?shoot\s+(?:" + "|".join(_TITLES) + r")\s*\.?\s+"
+                            + _NAME)
+# How an order to kill a person may go on and still be one: "Stab Okafor in the neck.", "Kill Okafor
+# now.", "Hang Okafor from the crossbar.", "Kill Hargrove lol" (a re-check found each published);
+# "Kill Bill is still Tarantino's best film" goes on with a verb, and is not.
+_ORDER_ENDS = (r"(?:\s+(?:now|tonight|today|already|asap|please|lol|lmao|then|too|first|slowly|publicly"
+               r"|in\s+(?:the|his|her|their)\s+" + "(?:legs?|arms?|knees?|head|face|neck|throat|back|chest|heart|gut|stomach|eyes?)"
+               r"|(?:after|before|at)\s+the\s+(?:match|game|final|whistle|ground)"
+               r"|from\s+(?:the|a)\s+(?:crossbar|tree|lamp\s*post|rafters|bridge|goalpost|stand)|in\s+(?:his|her|their)\s+sleep))*"
+               r"(?=\s*(?:[.!?]|$))")
+# Names in a list: "Hang Hargrove, Mendez and Okafor."
+_NAMES = _NAMED + r"(?:\s*,\s*" + _NAMED + r"){0,4}(?:\s*,?\s+and\s+" + _NAMED + r")?"
 _SITE_ONLY = (
     # Harm to a part of someone: "I'll smash your head in"; not "break your heart" or "I'll twist your arm".
     # Someone called on to do it, and a person a story names: "Someone should break Mendez's legs.",
     # "I will break Okafor's legs." were published on derby day.
     r"\b(?:" + INTENT + r"|(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta))"
     r"(?:\s+\w+){0,5}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
-    r"(?:both\s+)?(?:your|ur|his|her|their|" + _ROLE + r"'s)\s+(?:\w+\s+)?" + _BODY + r"\b",
+    r"(?:both\s+(?:of\s+)?)?(?:your|ur|his|her|their|" + _ROLE + r"'s?)\s+(?:\w+\s+)?" + _BODY + r"\b"
+    r"(?!(?<=back)\s+(?:four|three|five|line|post|pass|on|of|in)\b)",
     r"\b(?:deserves?|needs?|earned|has\s+earned|should\s+get|gets?)\s+a\s+bullet\b(?!\s+points?\b)",
     # Attacks on a place, done or called for: any object for a bomb or a fire someone should set.
     r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
@@ -158,10 +179,14 @@ _SITE_ONLY = (
     r"(?:^|[.!?,:;]\s*)put\s+a\s+bullet\s+(?:in|into|through)\s+" + _WHO,  # an order at a clause's start
     # ... and an order to kill a person a story names, opening a sentence: "Kill the judge." (election
     # night); not "Step 3: kill the worker process" nor "In Elden Ring, kill the guard at the gate",
+    # A word that names a job or a thing too, the whole sentence: "Hang the manager.", "Stab the keeper.",
+    # "Kill the coach now."; not "kill the worker process" nor "Hang the board above the fireplace".
+    _ORDER_TO_KILL_BY_NAME + _THE + r"(?:" + _ALSO_THINGS + r")s?" + _ORDER_ENDS,
     _ORDER_TO_KILL + _THE + r"(?:" + _ONLY_PEOPLE + r")s?(?:'s\s+(?:son|daughter|wife|husband|kids?|children|family)\b"
     r"|(?!'))" + NOT_HARM,
     # or by name, the whole sentence: "Hang Okafor."; not "Hang Seng fell 2%", "Kill Bill is a film".
-    _ORDER_TO_KILL_BY_NAME + _NAMED + r"(?:\s+and\s+" + _NAMED + r")?(?=\s*(?:[.!?]|$))",
+    _ORDER_TO_KILL_BY_NAME + _NAMES + r"(?:'s\s+" + _KIN_WORD + r"\b)?" + _ORDER_ENDS,
+    _ORDER_TO_SHOOT_BY_TITLE + _ORDER_ENDS,
     # People rounded up, not "the old photos" to hang in the village hall.
     r"\bround\s+(?:(?:them|em)\s+(?:all\s+)?up|up\s+(?:" + _ROLE + r"|" + GROUP + r"))\s+and\s+"
     r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
@@ -180,6 +205,9 @@ _SITE_ONLY = (
     r"\bline\s+(?:them|em|'em|" + _ROLE + r"|" + GROUP + r")\s+up\s+(?:against\s+(?:a|the)\s+wall\s+)?and\s+"
     r"(?:shoot|hang|execute|kill|gas)\b",
     r"\bday\s+of\s+(?:the\s+)?rope\b",  # white supremacists' day of mass hangings
+    # Said of him: "Mehta better watch his back." (a health desk's walk).
+    r"\b(?:better|should|had\s+better|'d\s+better|needs\s+to|wants\s+to)\s+watch\s+(?:his|her|their)\s+backs?\b"
+    r"(?!\s+(?:post|four|line|pass)\b(?!\s*-\s*\w|\s+(?:the|that|this|my|our)\b))",
     # A Perspective switcher's walk: harm foretold by whoever will do it ("someone is going to put a
     # bullet in you"; not "someone is going to get killed at that crossing", where no one does it),
     # waiting for someone armed, and a fire set with people inside.
@@ -242,6 +270,8 @@ _THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + _SITE_ONLY + (_ORD
 # normalised text has lost may have ended the clause ("I don't like you / I will hurt you").
 _NEGATION = re.compile(r"\b(?:not|never|no|nobody|noone|none|cannot)\b|n't\b")
 _CLAUSE_END = re.compile(r"[,.;:!?]")
+# Words with a "no" that deny nothing: "No joke I will kill you" (a re-check found it published).
+_NO_DENIAL = re.compile(r"\b(?:no\s+(?:joke|lie|cap|kidding|doubt)|not\s+(?:kidding|joking))\b")
 
 
 def threat_words(normalised: str, written: str = "") -> str | None:
@@ -267,8 +297,11 @@ _NOT_NAMES = frozenset("""
     never nor cannot
 """.split()).union(_TITLES)  # and the little words a title capitalises ("kill The Pursuer first" is a game's boss)
 # The words a threat to a named person needs one of, so most comments never take the second reading.
-_HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hanged|lynch|behead|execute|torture|strangle"
-                       r"|choke|die|dies|dead|bullet|lives|live|burn|beat|break|smash|snap|stabbed|shame|accidents|hit)\b")
+# Stems, so every form counts: "Hargrove ought to be killed." and "I hope someone shoots Okafor." had
+# been published (a re-check).
+_HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|behead|execut|tortur|strangl|chok|crack"
+                       r"|bash|cut|slice|slit|kick|punch|cave|work|school|bullet|accident|hit|crash|die|dies|dead|live"
+                       r"|burn|beat|break|smash|snap|shame)\w*")
 
 
 def _marked_names(written: str) -> str | None:
@@ -280,9 +313,14 @@ def _marked_names(written: str) -> str | None:
     still a name, and a lower-case "bill" is not Senator Bill Cassidy's."""
     text, starts, ends = normalise_with_offsets(written)
     shouting = sum(map(str.isupper, written)) > sum(map(str.islower, written))
+    # The patterns' own words are names only in a sentence that capitalises few: "I hope Lynch dies.",
+    # "Someone should shoot Hunt." (a re-check), not "SOMEONE SHOULD SHOOT HARGROVE." or "Someone Should Shoot Him".
+    words = len(re.findall(r"\b[^\W\d_]", written))
+    titled = shouting or (words >= 4 and len(re.findall(r"\b[A-Z]", written)) * 2 > words)
     cuts = []
     for word in _WORD.finditer(text):
-        if word.group(0) in _NOT_NAMES or word.group(0) in _PATTERN_WORDS or sum(map(str.isalpha, word.group(0))) < 3:
+        if (word.group(0) in _NOT_NAMES or (titled and word.group(0) in _PATTERN_WORDS)
+                or sum(map(str.isalpha, word.group(0))) < 3):
             continue
         letters = [c for k in range(word.start(), word.end()) for c in written[starts[k] : ends[k]][:1] if c.isalpha()]
         if not letters or not letters[0].isupper() or not (shouting or any(map(str.islower, letters[1:]))):
@@ -305,7 +343,14 @@ def _opens_sentence(written: str, at: int) -> bool:
     k = at - 1
     while k >= 0 and written[k] in " \t\u00a0":  # back over the spaces alone: slicing was quadratic
         k -= 1
-    if k < 0 or written[k] in "!?:;\"“(\n\r":
+    if k >= 0 and written[k] in "\n\r":
+        # A line broken inside a sentence goes on: "Someone should shoot\nHargrove." (a re-check); a
+        # line after a sentence's end, a blank line or a list's colon starts one.
+        j = k
+        while j >= 0 and written[j] in " \t\u00a0\n\r":
+            j -= 1
+        return j < 0 or not (written[j].isalnum() or written[j] == ",") or written.count("\n", j, k + 1) > 1
+    if k < 0 or written[k] in "!?:;\"“(":
         return True
     if written[k] != ".":
         return False
@@ -323,6 +368,7 @@ def _first_threat(normalised: str) -> str | None:
     for found in _THREAT.finditer(normalised):
         words = found.group(0).lstrip(".!?,:; ")
         clause = _CLAUSE_END.split(normalised[max(0, found.start() - 60) : found.start()])[-1].replace(_NAME_MARK, "")
+        clause = _NO_DENIAL.sub(" ", clause)
         if not _NEGATION.search(" ".join(clause.split()[-2:])) and not _NEGATION.search(words):
             return words
     return None

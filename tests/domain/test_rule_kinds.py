@@ -78,6 +78,9 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Monkey noises every time Okafor touched it tonight, loved it",
     "Okafor = \U0001f412", "\U0001f412\U0001f412\U0001f412 Okafor \U0001f412\U0001f412\U0001f412", "you \U0001f98d",
     "\U0001f412 Okafor \U0001f34c",
+    # The re-check after: said of him, and told to go.
+    "Okafor is a monkey", "Okafor looks like a monkey", "Okafor you dirty black monkey", "Fuck off back to Africa",
+    "Black fans are animals",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -91,7 +94,14 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Black people are the best neighbours we ever had.",
     "The geese go back to where they came from every spring.",
     "Come here, you cheeky monkey!", "Zoo trip with the kids today \U0001f412\U0001f98d", "\U0001f412 2-1 \U0001f412",
-    "Banana bread recipe \U0001f34c\U0001f34c", "I went back to Africa last year.", "Black players are the heart of this team.",
+    "Banana bread recipe \U0001f34c\U0001f34c",
+    # A team's form and a trip home, held by the derby day's patterns (the re-check after).
+    "Three of our starters go back to Africa for the Cup of Nations next month.",
+    "We need to get rid of the old players and rebuild the squad.", "There's no place for old players in Pep's system.",
+    "Old players are trash in Ultimate Team", "Poor players are a drain on the wage bill.",
+    "We went on a banana boat ride in Mallorca", "Diaspora workers send billions back to Africa in remittances.",
+    "Did you monkey around with the settings?", "Thank you gorilla for the mascot show", "You ape everything Apple does",
+    "My son is a monkey at bath time", "I went back to Africa last year.", "Black players are the heart of this team.",
     "After the summit the ministers go back to their own countries.",
     "Women belong in the council chamber as much as men.",
     "Polish people are hard-working and welcome here.",
@@ -222,6 +232,20 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Hope Hargrove crashes on the way home and dies", "Hope the ref gets hit by a bus",
     "I hope you crash your car and die", "Referees like Hargrove have accidents.",
     "If I see Hargrove in town he's getting stabbed", "if i catch him round here again he's getting knifed",
+    # Held before the derby day's narrowing and published after it (the re-check after).
+    "Stab Okafor in the neck.", "Stab Okafor after the match.", "Hang Okafor from the crossbar.", "Shoot Senator Hargrove.",
+    "Hang Hargrove, Mendez and Okafor.", "Hang the manager.", "Stab the keeper.", "Simple solution: hang the judge.",
+    "Kill Okafor now.", "Kill Okafor's family.", "Kill the coach.", "Kill Hargrove lol", "Enough is enough; kill the mayor.",
+    "The mayor should be shot - simple as.", "Hargrove ought to be killed.", "Okafor deserves to be executed.",
+    "I hope Mendez gets murdered.", "I hope someone shoots Okafor.", "Someone should crack Mendez's skull.",
+    "I'll bash Okafor's head in.", "I will kick Okafor's teeth in.", "I know where Hargrove's wife works.",
+    "Someone should shoot Hunt.", "I hope Lynch dies.", "Kill Hunt.", "Someone should shoot Coach Smith.",
+    "Someone should shoot\nHargrove.", "Someone should break Mendez' legs.", "Someone should break both of Mendez's legs.",
+    "Strangle Okafor.", "Hargrove should be hung.", "No joke I will kill you",
+    # A health desk's nurses and doctors by their title.
+    "I hope Nurse Whitfield dies tonight.", "I know where Nurse Whitfield lives.", "I hope Professor Mehta dies.",
+    "Mehta better watch his back.", "Watch your back post-match Okafor, we'll be waiting.",
+    "watch your back pass the tunnel tonight",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -245,6 +269,9 @@ def test_a_threat_in_plain_words_is_held(text):
     # Derby day: a striker told to shoot, a defender to mind the back post, a legend's end.
     "Shoot Okafor!", "Shoot Davies!!", "Watch your back post Kowalski!!!", "Hope Okafor dies a Riverside legend",
     "I'll break his record next season, Mendez.",
+    "We will break Arsenal's back four.", "We're going to smash United's back line",
+    "Someone needs to break Google's back on ad tech.", "The players were shot by a photographer.",
+    "I'll Kill For A Coffee Right Now", "Someone should shoot\n\nHargrove will be pleased with the photos.",
     "I hope the doctor saves him before he dies.", "I hope you don't crash your car and die on that road.",
     "Hope Okafor scores and dies a happy man", "People like you have accidents on that road all the time.",
     "If I see him in town he's getting a pint from me.", "I hope the bus gets hit by fewer delays.",
@@ -433,6 +460,7 @@ def test_personal_information_fires(kind, text):
     ("phone", "Q3 sales by region:\tNorth    120   135   149   162"), ("phone", "Year    2019    2020    2021"),
     ("phone", "Votes\t1204\t\t1350\t\t1490"), ("phone", "Scores:  98   87   91   77   85   90"),
     ("phone", "Tally: 1204   1350   1490   16"),
+    ("phone", "Points by season: 101 99 87 110 95"), ("phone", "Rebounds: 10 8 12 9 11 7 13"),
 ])
 def test_personal_information_near_misses_do_not_fire(kind, text):
     assert not fired({"kind": kind}, text)
