@@ -217,13 +217,15 @@ def _a_table_row(candidate: str) -> bool:
     running of three digits or more: a table's or a score sheet's numbers ("Year  2019  2020  2021",
     "North\t120\t135\t149\t162", "98 87 91 77 85", "1204 1350 1490 16"), held as phones once gaps of
     any width were folded (the re-check after). A number to call groups its digits unevenly
-    (212 555 0199, 612 34 56 78) or opens with 0 (06 12 34 56 78) or +."""
+    (212 555 0199, 612 34 56 78) or opens with 0 (06 12 34 56 78) or +. Nor does one run to five
+    groups without a 0 or + first, or hold a one-digit group after the first (1 212 555 0199 does):
+    "Points by season: 101 99 87 110 95", "Rebounds: 10 8 12 9 11 7 13" (the re-check after)."""
     groups = candidate.split(" ")
     if len(groups) < 3 or candidate[0] in "0+" or not all(map(str.isdigit, groups)):
         return False
     lengths = list(map(len, groups))
-    return len(set(lengths)) == 1 or any(
-        a == b == c >= 3 for a, b, c in zip(lengths, lengths[1:], lengths[2:]))
+    return (len(set(lengths)) == 1 or len(groups) >= 5 or 1 in lengths[1:]
+            or any(a == b == c >= 3 for a, b, c in zip(lengths, lengths[1:], lengths[2:])))
 
 
 def phone_number(text: str) -> str | None:
