@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import Conflict, NotFound, SiteDeactivated
@@ -30,7 +30,7 @@ from moderation.domain.lifecycle import (
 )
 from moderation.domain.labels import withdraw_decision
 from moderation.domain.membership import can_see_site
-from moderation.domain.policy import report_priority
+from moderation.domain.policy import report_priority_added
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.reasons import clean_reason
 from moderation.domain.report_outcomes import OUTCOMES
@@ -168,9 +168,13 @@ def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
     """Open the reports again and tell the site, which may have told each reader the outcome."""
     at = now()
     deliveries: list[WebhookDelivery] = []
-    # Their share of the priority comes back with them, as the decision took it (report_outcomes.py).
-    comment.priority = (comment.priority or 0.0) + report_priority(sum(r.weight for r in reports),
-                                                                   comment.site.report_threshold)
+    # Their share of the priority comes back with them, as the decision took it (report_outcomes.py),
+    # on top of reports filed since, which added their own: together never past the cap (a re-check
+    # found 5.958 where the open weight ranks the comment at 4.958).
+    open_before = float(session.scalar(select(func.coalesce(func.sum(Report.weight), 0.0))
+                                       .where(Report.comment_id == comment.id, Report.outcome.is_(None))))
+    comment.priority = (comment.priority or 0.0) + report_priority_added(
+        open_before, open_before + sum(r.weight for r in reports), comment.site.report_threshold)
     for report in reports:
         report.outcome = None
         report.resolved_at = None

@@ -184,3 +184,37 @@ def test_reports_on_a_rejected_comment_rank_it_when_the_rejection_is_undone(app,
         report(client, site, comment_id, reason="hate", reporter_id=f"reader-{n}")
     assert [act("undo"), act("approve"), act("undo")] == pytest.approx(
         [0.5 + REPORT_PRIORITY_CAP, 0.5, 0.5 + REPORT_PRIORITY_CAP])
+
+
+def test_reports_reopened_by_an_undo_and_reports_filed_since_rank_a_comment_no_higher_than_the_cap(app, client, site):
+    """A re-check: two reports, a rejection, two more reports on the rejected comment, then its undo
+    ranked the comment at 0.5 + 5, past the cap its eight units of open weight allow (0.5 + 3)."""
+    from datetime import timedelta
+
+    from moderation import db
+    from moderation.domain.decisions import decide
+    from moderation.domain.policy import REPORT_PRIORITY_CAP
+    from moderation.domain.undo import undo_decision
+    from moderation.models import Comment, User
+
+    comment_id = submit(client, site)
+    move(app, comment_id, "held", priority=0.5)
+    for n in range(2):
+        report(client, site, comment_id, reason="hate", reporter_id=f"early-{n}")
+    with app.app_context():
+        moderator = User(username="mo", role="admin", password_hash="x")
+        db.session.add(moderator)
+        db.session.commit()
+        moderator_id = moderator.id
+        comment = db.session.get(Comment, comment_id)
+        decide(db.session, comment_id, user=moderator, action="reject", reason="Harassment",
+               expected_version=comment.version)
+    for n in range(2):
+        report(client, site, comment_id, reason="hate", reporter_id=f"late-{n}")
+    with app.app_context():
+        moderator = db.session.get(User, moderator_id)
+        comment = db.session.get(Comment, comment_id)
+        undo_decision(db.session, comment_id, user=moderator, expected_version=comment.version,
+                      window=timedelta(minutes=10))
+        db.session.expire_all()
+        assert db.session.get(Comment, comment_id).priority == pytest.approx(0.5 + REPORT_PRIORITY_CAP)
