@@ -144,7 +144,9 @@ def sanction_author(
     *,
     at: datetime | None = None,
 ) -> AuthorSanction:
-    """Put a sanction in force (superseding any other), audit it, commit, and tell the site."""
+    """Put a sanction in force, audit it, commit, and tell the site. It supersedes the one in force,
+    but for a weaker one for good under a stronger one that ends (pre-moderation, then a day's
+    suspension): that waits beneath it and applies again when it ends, as in a bulk sanction."""
     if kind not in SANCTION_KINDS:
         raise ValidationFailed(f"kind must be one of {', '.join(SANCTION_KINDS)}", field="kind")
     author_id = (author_id or "").strip()
@@ -159,8 +161,11 @@ def sanction_author(
     _refuse_if_deactivated(session, site, "sanction its authors")
     at = at or now()
     _lock_author(session, site.id, author_id)
+    current = current_sanction(session, site.id, author_id, at)
+    # A re-check: "always pre-moderate", then a day's suspension, left the raider free to post a day later.
+    beneath = current is not None and current.expires_at is None and days and _STRENGTH[kind] > _STRENGTH[current.kind]
     sanction, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, days, at,
-                                       current_sanction(session, site.id, author_id, at))
+                                       None if beneath else current, **({"above": current.id} if beneath else {}))
     commit_and_send(session, [delivery])
     return sanction
 

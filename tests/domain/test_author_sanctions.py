@@ -112,6 +112,21 @@ def test_a_new_sanction_supersedes_the_one_in_force(app, site, moderator):
         assert post_and_score(site.id, "troll").status == "rejected"
 
 
+def test_pre_moderation_for_good_waits_beneath_a_suspension_and_applies_when_it_ends(app, site, moderator):
+    """A re-check: pre-moderated, then suspended for a day, the author was free to post a day later."""
+    with app.app_context():
+        first = sanction(site.id, moderator.id, "premoderate")
+        sanction(site.id, moderator.id, "suspend", days=1, reason="raid")
+        later = now() + timedelta(days=2)
+        assert [current_sanction(db.session, site.id, "troll").kind,
+                current_sanction(db.session, site.id, "troll", later).kind] == ["suspend", "premoderate"]
+        assert db.session.get(AuthorSanction, first.id).lifted_at is None
+        # A ban for good supersedes both ways: nothing weaker waits beneath a sanction that never ends.
+        sanction(site.id, moderator.id, "ban", reason="threats")
+        assert current_sanction(db.session, site.id, "troll", later).kind == "ban"
+        assert db.session.get(AuthorSanction, first.id).lifted_at is None  # beneath the ban, which outlasts it
+
+
 @pytest.mark.parametrize("kind, kwargs, field", [
     ("mute", {}, "kind"),
     ("ban", {"reason": "  "}, "reason"),
