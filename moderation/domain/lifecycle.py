@@ -274,7 +274,7 @@ def refuse_if_deactivated(site: Site, doing: str) -> None:
     comment, hold by rules, sanction, lift): the site would never hear of it, its events closed while
     it is away and staying closed (domain/sites.set_site_active). The caller rolls back."""
     if not site.active:
-        raise SiteDeactivated(f"Site {site.name} is deactivated: reactivate it to {doing}.", field="site")
+        raise SiteDeactivated(f"Site {site.name} is deactivated: reactivate it to {doing}", field="site")  # callers end the sentence
 
 
 def site_event(session: Session, site: Site, event_type: str, *, at: datetime, comment_id: int | None = None,
