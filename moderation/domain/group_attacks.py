@@ -47,7 +47,9 @@ _PLURALS = _either(GROUP_PLURALS + (
     "moslems", "females", "migrants", "foreigners", "feminists", "trannies", "niggers", "niggas", "faggots", "fags",
     "dykes", "kikes", "spics", "chinks", "wetbacks", "ragheads", "negroes", "queers", "gypsies", "gipsies", "travellers",
     "pikeys", "gyppos", "pakis", "poles", "romanians", "nigerians", "somalis", "afghans", "syrians", "illegals",
-    "asylum seekers", "foreigners", "transgenders", "transsexuals", "atheists", "mormons", "roma"))
+    "asylum seekers", "foreigners", "transgenders", "transsexuals", "atheists", "mormons", "roma",
+    # The slurs for disabled people a health desk's readers used ("Those cripples are clogging the ER.").
+    "cripples", "retards", "spastics", "spazzes", "mongs", "mongols", "window lickers"))
 _PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community)"
 # A team's people by the identity hate names them by ("Black players are all lazy", derby day); not by
 # age, form, build or home nation, which a fan judges them by ("Old players are trash in Ultimate Team",
@@ -114,6 +116,10 @@ _ATTACK = re.compile(
     + _HARMED + r"\b"
     r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"
     r"|\b" + _GROUP + r"\s+(?:don'?t|do\s+not)\s+belong\b|\bno\s+place\s+for\s+" + _GROUP + r"\b"
+    # Eugenics: "Disabled people shouldn't be allowed to breed." (a health desk's walk).
+    r"|\b" + _GROUP + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t)\s+be\s+allowed\s+to\s+(?:breed|reproduce"
+    r"|have\s+(?:kids|children|babies)|live|exist)\b"
+    r"|\b" + _PLURALS + r"\b(?:\s+\w+){0,6}?\s*[.!]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
     r"|" + _SENT_AWAY + r"|" + _YOUR_KIND + r"|" + _APE
     # The antisemite's trope: "The Jews control the media."

@@ -23,7 +23,8 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 41 of 112,067 that people labelled civil and on
-340 of 73,188 labelled toxic (bench/plain_words_rules.py; 41 and 339 before a re-check's orders and
+342 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 340 before a health desk's threats to
+nurses, 41 and 339 before a re-check's orders and
 verb forms, 41 and 333 before a derby day's crashes, buses and accidents, 43 and 331 before names were read through the
 normaliser and orders narrowed to a sentence's start, 40 and 321 before names and orders to kill
 a person, 38 and 319 before a re-check's patterns). Before the data scientist's patterns at
@@ -109,7 +110,7 @@ _HARM_DONE = (r"(?:(?:kill|murder|shoot|stab|hurt|punch|strangle|choke|lynch|beh
 _CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:die\b|(?:have\s+been|be|get)\s+(?:\w+ly\s+)?"
           + HARMED + r"\b)" + _NOT_LITERAL,
           r"\b" + CALL + r"\s+(?:have\s+been|be|get)\s+(?:\w+ly\s+)?(?:hanged|lynched|raped|tortured|gassed|beheaded|stabbed"
-          r"|murdered)\b",
+          r"|murdered|strangled|burned\s+alive|burnt\s+alive)\b",
           # "Petrov should be taken out back and shot." (derby day)
           r"\b" + _PERSON + r"\s+" + CALL + r"\s+(?:be|get)\s+taken\s+out(?:\s+back)?\s+and\s+(?:shot|hanged|killed|executed)\b",
           r"\b" + _PERSON + r"\s+" + CALL + r"\s+(?:all\s+)?(?:be|get)\s+hung\b(?!\s+(?:up|out|over|on|in)\b)",  # a re-check
@@ -191,7 +192,7 @@ _SITE_ONLY = (
     r"\bround\s+(?:(?:them|em)\s+(?:all\s+)?up|up\s+(?:" + _ROLE + r"|" + GROUP + r"))\s+and\s+"
     r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
     # Said as a threat ends, not told of: "I know where the mayor lives, in a council flat" is not one.
-    r"\b(?:i|we)\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+lives?" + _SAID_LAST,
+    r"\b(?:i|we)\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+(?:lives?|parks|works|sleeps)" + _SAID_LAST,
     r"\b(?:i|we)\s+know\s+where\s+(?:you|u)\s+(?:live|work|sleep|park|walk|go\s+to\s+school)" + _SAID_LAST,
     # "They" are often data brokers listing what they hold: "They know where you live and what you
     # buy." held a privacy complaint (a re-check).
@@ -205,6 +206,17 @@ _SITE_ONLY = (
     r"\bline\s+(?:them|em|'em|" + _ROLE + r"|" + GROUP + r")\s+up\s+(?:against\s+(?:a|the)\s+wall\s+)?and\s+"
     r"(?:shoot|hang|execute|kill|gas)\b",
     r"\bday\s+of\s+(?:the\s+)?rope\b",  # white supremacists' day of mass hangings
+    # A health desk's walk, threats to its nurses and doctors the rule let through: "If I see
+    # Whitfield in town I will put her in the ground.", "I will find Lindqvist and make her suffer.",
+    # "Let's pay her a visit.", "Dr. Mehta you are a dead man walking.", "Asking for a friend with a
+    # baseball bat.", "Every doctor who pushed the jab will hang at Nuremberg 2.0."
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:put|bury)\s+(?:you|u|him|her|them|" + _ROLE + r")\s+(?:in\s+the\s+ground"
+    r"|six\s+feet\s+under|in\s+(?:a|the|an\s+early)\s+grave)\b",
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+make\s+(?:you|u|him|her|them|" + _ROLE + r")\s+suffer\b" + _SAID_LAST,
+    r"\blet'?s\s+(?:go\s+(?:and\s+)?)?pay\s+(?:him|her|them|" + _ROLE + r")\s+a\s+(?:little\s+)?visit\b",
+    r"\b(?:you(?:'re|\s+are|re)?|ur|he(?:'s|\s+is)|she(?:'s|\s+is)|" + _ROLE + r"(?:'s|\s+is))\s+a\s+dead\s+(?:man|woman)\s+walking\b" + _SAID_LAST,
+    r"\bfriend\s+with\s+a\s+(?:\w+\s+)?" + _WEAPON,
+    r"\b(?:hang|swing)\b(?:\s+\w+){0,3}?\s+(?:at|for)\s+nuremberg\b|\bnuremberg\s+(?:2|two|trials?\s+2)\b",
     # Said of him: "Mehta better watch his back." (a health desk's walk).
     r"\b(?:better|should|had\s+better|'d\s+better|needs\s+to|wants\s+to)\s+watch\s+(?:his|her|their)\s+backs?\b"
     r"(?!\s+(?:post|four|line|pass)\b(?!\s*-\s*\w|\s+(?:the|that|this|my|our)\b))",

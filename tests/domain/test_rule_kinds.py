@@ -81,6 +81,7 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     # The re-check after: said of him, and told to go.
     "Okafor is a monkey", "Okafor looks like a monkey", "Okafor you dirty black monkey", "Fuck off back to Africa",
     "Black fans are animals",
+    "Disabled people shouldn't be allowed to breed.", "Those cripples are clogging the ER. Put them down.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -101,7 +102,8 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Old players are trash in Ultimate Team", "Poor players are a drain on the wage bill.",
     "We went on a banana boat ride in Mallorca", "Diaspora workers send billions back to Africa in remittances.",
     "Did you monkey around with the settings?", "Thank you gorilla for the mascot show", "You ape everything Apple does",
-    "My son is a monkey at bath time", "I went back to Africa last year.", "Black players are the heart of this team.",
+    "My son is a monkey at bath time", "Disabled people should be allowed to live independently.",
+    "Learner drivers shouldn't be allowed to drive at night.", "I went back to Africa last year.", "Black players are the heart of this team.",
     "After the summit the ministers go back to their own countries.",
     "Women belong in the council chamber as much as men.",
     "Polish people are hard-working and welcome here.",
@@ -244,7 +246,11 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Strangle Okafor.", "Hargrove should be hung.", "No joke I will kill you",
     # A health desk's nurses and doctors by their title.
     "I hope Nurse Whitfield dies tonight.", "I know where Nurse Whitfield lives.", "I hope Professor Mehta dies.",
-    "Mehta better watch his back.", "Watch your back post-match Okafor, we'll be waiting.",
+    "Mehta better watch his back.", "If I see Whitfield in town I will put her in the ground.",
+    "I will find Lindqvist and make her suffer.", "Whitfield lives on Maple Avenue. Let's pay her a visit.",
+    "Dr. Mehta you are a dead man walking.", "Anyone know where Dr. Mehta lives? Asking for a friend with a baseball bat.",
+    "Every doctor who pushed the jab will hang at Nuremberg 2.0.", "Karen Whitfield deserves to be strangled for what she did.",
+    "Nurse Karen Whitfield killed my father and she is going to pay. I know where she parks.", "Watch your back post-match Okafor, we'll be waiting.",
     "watch your back pass the tunnel tonight",
 ])
 def test_a_threat_in_plain_words_is_held(text):
@@ -272,6 +278,8 @@ def test_a_threat_in_plain_words_is_held(text):
     "We will break Arsenal's back four.", "We're going to smash United's back line",
     "Someone needs to break Google's back on ad tech.", "The players were shot by a photographer.",
     "I'll Kill For A Coffee Right Now", "Someone should shoot\n\nHargrove will be pleased with the photos.",
+    "I'll make them suffer through my whole holiday slideshow.", "Let's pay the museum a visit.",
+    "The Nuremberg trials were a landmark of international law.", "He is a dead man walking in the polls.",
     "I hope the doctor saves him before he dies.", "I hope you don't crash your car and die on that road.",
     "Hope Okafor scores and dies a happy man", "People like you have accidents on that road all the time.",
     "If I see him in town he's getting a pint from me.", "I hope the bus gets hit by fewer delays.",
