@@ -22,11 +22,10 @@ A threat denied just before it does not count ("they do not deserve to be tortur
 hurt you"), and "No one deserves to die like that" names no one to die, so the condolences under a
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
-apart. Over the shared data's real comments it fires on 41 of 112,067 that people labelled civil and on
+apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
 342 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 340 before a health desk's threats to
-nurses, 41 and 339 before a re-check's orders and
-verb forms, 41 and 333 before a derby day's crashes, buses and accidents, 43 and 331 before names were read through the
-normaliser and orders narrowed to a sentence's start, 40 and 321 before names and orders to kill
+nurses, 41 and 339 before a re-check's orders and verb forms, 41 and 333 before a derby day's crashes,
+buses and accidents, 43 and 331 before names were read through the normaliser and orders narrowed to a sentence's start, 40 and 321 before names and orders to kill
 a person, 38 and 319 before a re-check's patterns). Before the data scientist's patterns at
 the end of _SITE_ONLY it was 37 and 312, and before _SITE_ONLY 37 and 301, of which the model would
 publish 23 civil and 38 toxic: "he should be executed", "I will hurt you", "I hope you die" (README, the rules table).
