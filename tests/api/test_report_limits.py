@@ -146,75 +146,67 @@ def test_new_reports_on_a_comment_whose_reports_were_dismissed_raise_its_priorit
         assert db.session.get(Comment, comment_id).priority == pytest.approx(0.5 + REPORT_PRIORITY_CAP)
 
 
-def test_reports_on_a_rejected_comment_rank_it_when_the_rejection_is_undone(app, client, site):
-    """A re-check: reports filed on a rejected comment added nothing, so after the rejection's undo,
-    an approval and its undo the comment was ranked 3.0, neither where it started (0.5) nor where
-    its open reports rank it (3.5)."""
-    from datetime import timedelta
-
+def _moderator_id(app) -> int:
     from moderation import db
-    from moderation.domain.decisions import decide
-    from moderation.domain.policy import REPORT_PRIORITY_CAP
-    from moderation.domain.undo import undo_decision
-    from moderation.models import Comment, User
+    from moderation.models import User
 
-    comment_id = submit(client, site)
-    move(app, comment_id, "held", priority=0.5)
     with app.app_context():
         moderator = User(username="mo", role="admin", password_hash="x")
         db.session.add(moderator)
         db.session.commit()
-        moderator_id = moderator.id
+        return moderator.id
 
-    def act(action):
-        with app.app_context():
-            moderator = db.session.get(User, moderator_id)
-            comment = db.session.get(Comment, comment_id)
-            if action == "undo":
-                undo_decision(db.session, comment_id, user=moderator, expected_version=comment.version,
-                              window=timedelta(minutes=10))
-            else:
-                decide(db.session, comment_id, user=moderator, action=action,
-                       reason="Harassment" if action == "reject" else None, expected_version=comment.version)
-            db.session.expire_all()
-            return db.session.get(Comment, comment_id).priority
 
-    act("reject")
+def _act(app, comment_id: int, moderator_id: int, action: str) -> float:
+    """Decide or undo as the moderator; the comment's priority after."""
+    from datetime import timedelta
+
+    from moderation import db
+    from moderation.domain.decisions import decide
+    from moderation.domain.undo import undo_decision
+    from moderation.models import Comment, User
+
+    with app.app_context():
+        moderator = db.session.get(User, moderator_id)
+        comment = db.session.get(Comment, comment_id)
+        if action == "undo":
+            undo_decision(db.session, comment_id, user=moderator, expected_version=comment.version,
+                          window=timedelta(minutes=10))
+        else:
+            decide(db.session, comment_id, user=moderator, action=action,
+                   reason="Harassment" if action == "reject" else None, expected_version=comment.version)
+        db.session.expire_all()
+        return db.session.get(Comment, comment_id).priority
+
+
+def test_reports_on_a_rejected_comment_rank_it_when_the_rejection_is_undone(app, client, site):
+    """A re-check: reports filed on a rejected comment added nothing, so after the rejection's undo,
+    an approval and its undo the comment was ranked 3.0, neither where it started (0.5) nor where
+    its open reports rank it (3.5)."""
+    from moderation.domain.policy import REPORT_PRIORITY_CAP
+
+    comment_id = submit(client, site)
+    move(app, comment_id, "held", priority=0.5)
+    moderator_id = _moderator_id(app)
+
+    _act(app, comment_id, moderator_id, "reject")
     for n in range(5):
         report(client, site, comment_id, reason="hate", reporter_id=f"reader-{n}")
-    assert [act("undo"), act("approve"), act("undo")] == pytest.approx(
+    assert [_act(app, comment_id, moderator_id, a) for a in ("undo", "approve", "undo")] == pytest.approx(
         [0.5 + REPORT_PRIORITY_CAP, 0.5, 0.5 + REPORT_PRIORITY_CAP])
 
 
 def test_reports_reopened_by_an_undo_and_reports_filed_since_rank_a_comment_no_higher_than_the_cap(app, client, site):
     """A re-check: two reports, a rejection, two more reports on the rejected comment, then its undo
     ranked the comment at 0.5 + 5, past the cap its eight units of open weight allow (0.5 + 3)."""
-    from datetime import timedelta
-
-    from moderation import db
-    from moderation.domain.decisions import decide
     from moderation.domain.policy import REPORT_PRIORITY_CAP
-    from moderation.domain.undo import undo_decision
-    from moderation.models import Comment, User
 
     comment_id = submit(client, site)
     move(app, comment_id, "held", priority=0.5)
+    moderator_id = _moderator_id(app)
     for n in range(2):
         report(client, site, comment_id, reason="hate", reporter_id=f"early-{n}")
-    with app.app_context():
-        moderator = User(username="mo", role="admin", password_hash="x")
-        db.session.add(moderator)
-        db.session.commit()
-        moderator_id = moderator.id
-        comment = db.session.get(Comment, comment_id)
-        decide(db.session, comment_id, user=moderator, action="reject", reason="Harassment",
-               expected_version=comment.version)
+    _act(app, comment_id, moderator_id, "reject")
     for n in range(2):
         report(client, site, comment_id, reason="hate", reporter_id=f"late-{n}")
-    with app.app_context():
-        moderator = db.session.get(User, moderator_id)
-        comment = db.session.get(Comment, comment_id)
-        undo_decision(db.session, comment_id, user=moderator, expected_version=comment.version,
-                      window=timedelta(minutes=10))
-        db.session.expire_all()
-        assert db.session.get(Comment, comment_id).priority == pytest.approx(0.5 + REPORT_PRIORITY_CAP)
+    assert _act(app, comment_id, moderator_id, "undo") == pytest.approx(0.5 + REPORT_PRIORITY_CAP)
