@@ -41,7 +41,7 @@ def reject_set_aside_comment(comment_id: int) -> Response:
         abort(404)
     except (ValidationFailed, AlreadyDecided) as error:
         db.session.rollback()
-        flash(f"Comment #{comment_id}: {error.message}", "error")
+        flash(f"Comment #{comment_id}: {error.sentence}", "error")
         return redirect(url_for("admin.set_aside"), code=303)
     commit_and_send(db.session, [delivery])
     flash(f"Comment #{comment_id} rejected.", "success")

@@ -11,6 +11,12 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def sentence(self) -> str:
+        """The message as a sentence for a page: most are clauses ("a suspension lasts 1 to 365 days"),
+        a few whole sentences already ("This comment changed since you opened it (now held).")."""
+        return self.message if self.message.endswith((".", "!", "?")) else self.message + "."
+
 
 class ValidationFailed(DomainError):
     status = 400

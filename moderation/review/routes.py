@@ -160,7 +160,7 @@ def decide_comment(comment_id: int) -> Response:
         # Named, and the card kept in view while it still waits for a decision (changed since it was
         # opened): the moderator's focus was on it. Decided by someone else, it has left the queue,
         # and the focus goes on to the next card as after a decision, not back to the top of the page.
-        flash(f"Comment #{comment_id}: {error.message}", "warning")
+        flash(f"Comment #{comment_id}: {error.sentence}", "warning")
         return redirect(_back(stay_on=comment_id if waits_for_decision(db.session, comment_id) else None), code=303)
     except ValidationFailed as error:
         flash(f"Comment #{comment_id}: {error.message}.", "error")

@@ -49,10 +49,8 @@ def _take_back(comment_id: int, verb: str, act: Callable[[User, int, str | None]
         comment: Comment = act(auth.current_user(), version, request.form.get("reason"))
     except NotFound:
         abort(404)
-    except UndoRefused as error:
-        flash(error.message, "warning")
-    except SiteDeactivated as error:
-        flash(f"Not undone: {error.message}.", "warning")
+    except (UndoRefused, SiteDeactivated) as error:
+        flash(error.sentence, "warning")
     except ValidationFailed as error:
         flash(f"Comment #{comment_id}: {error.message}.", "error")
     else:
