@@ -104,9 +104,10 @@ def _rule_spans(text: str, rule_hits: list[Any] | None) -> list[tuple[int, int, 
             quoted.append((str(hit.get("rule", "")), found.group(1)))
         elif isinstance(hit, dict) and hit.get("kind") in _FOUND_AGAIN:
             again = _FOUND_AGAIN[hit["kind"]](text)
-            at = text.find(again) if again else -1
-            if at >= 0:
-                spans.append((at, at + len(again), str(hit.get("rule", "")), 0.0, True))
+            # The rule folds the gaps a page folds ("07700\u00a0900123", "07700  900  123": a re-check).
+            found = re.search(r"[ \t\u00a0]+".join(map(re.escape, again.split())), text) if again else None
+            if found:
+                spans.append((found.start(), found.end(), str(hit.get("rule", "")), 0.0, True))
     if not quoted:
         return spans
     cleaned, starts, ends = normalise_with_offsets(text)

@@ -82,6 +82,7 @@ def test_a_rule_without_a_quote_or_a_quote_not_in_the_text_marks_nothing():
     ("phone", "Ring the ref on 07700 900123 and tell him", "07700 900123"),
     ("email", "his email is <b>ref.hargrove@example.com</b> lol", "ref.hargrove@example.com"),
     ("payment_card", "card 4111 1111 1111 1111", "4111 1111 1111 1111"),
+    ("phone", "Ring 07700\u00a0900123 now", "07700\u00a0900123"), ("phone", "Ring 07700  900  123 now", "07700  900  123"),
 ])
 def test_the_personal_information_a_rule_held_for_is_marked_though_its_reason_never_repeats_it(kind, text, marked):
     hits = [{"rule": "doxxing", "action": "hold", "reason": "personal information", "kind": kind}]
