@@ -123,8 +123,12 @@ class QueueFilters:
             where.append(exists(select(Report.id).where(Report.comment_id == Comment.id,
                                                         Report.reason == self.reason)))
         if self.flag:
+            # Self-harm a rule missed and a reader reported is listed too (a re-check).
+            reported = ([exists(select(Report.id).where(Report.comment_id == Comment.id, Report.reason == "self_harm"))]
+                        if self.flag == "self_harm" else [])
             where.append(or_(Comment.flagged.contains([self.flag]),
-                             *(Comment.rule_hits.contains([{"kind": kind}]) for kind in RULE_FLAGS.get(self.flag, ()))))
+                             *(Comment.rule_hits.contains([{"kind": kind}]) for kind in RULE_FLAGS.get(self.flag, ())),
+                             *reported))
         score = Comment.scores[self.score_attr].astext.cast(Float)
         if self.score_min is not None:
             where.append(score >= self.score_min)

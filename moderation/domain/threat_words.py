@@ -75,7 +75,7 @@ _TITLES = ("mr mrs ms miss dr prof sen senator gov governor rep judge mayor pres
            " capt rev sir dame lord lady"
            # A health desk's walk ("I hope Nurse Whitfield dies tonight." was published) and a re-check ("Coach Smith").
            " nurse professor doctor coach councillor councilor councilman councilwoman commissioner chancellor minister"
-           " inspector detective constable sergeant captain pastor rabbi imam father reverend").split()
+           " inspector detective constable sergeant captain pastor rabbi imam father reverend pc").split()
 # Whole words ("shoot \u02b0apple an email" read "shoot appl", the errand left behind), one or two,
 # after a title ("Mr. Hargrove", "Senator Bill Cassidy") and with an apostrophe inside ("O'Brien");
 # not a third ("Someone should kill Daylight Saving Time.").
@@ -94,7 +94,7 @@ _WHO_DID = (r"(?:\s+who\s+(?!(?:think|thought|say|said|believe|decide|decided|fe
 # "die trying", "gets shot of that car", "shot-shy".
 _NOT_LITERAL = (r"(?!\s+(?:on\s+(?:this|that|the|a)\s+hill|of\s+(?:shame|embarrassment|boredom|laughter|old\s+age"
                 r"|natural\s+causes)|laughing|happy|old|peacefully|in\s+(?:peace|(?:his|her|their)\s+sleep)|down"
-                r"|trying|a\s+(?:\w+\s+)?(?:legend|hero|champion|icon|man|woman|fan|supporter))\b)(?!(?<=shot)\s+of\b)"
+                r"|trying|out\s+to\s+dry|a\s+(?:\w+\s+)?(?:legend|hero|champion|icon|man|woman|fan|supporter))\b)(?!(?<=shot)\s+of\b)"
                 # A compound ("shot-shy", "die-hard"), which the normalised text spells "shot - shy"; not any
                 # dash after the word: "The mayor should be shot - simple as." is a call (a re-check).
                 r"(?!\s*-\s*(?:shy|put|stopper|caller|blocker|maker|hard|cast|off|gun)\b)")
@@ -157,7 +157,8 @@ _ORDER_ENDS = (r"(?:\s+(?:now|tonight|today|already|asap|please|lol|lmao|then|to
                r"|in\s+(?:the|his|her|their)\s+" + "(?:legs?|arms?|knees?|head|face|neck|throat|back|chest|heart|gut|stomach|eyes?)"
                r"|(?:after|before|at)\s+the\s+(?:match|game|final|whistle|ground)"
                r"|from\s+(?:the|a)\s+(?:crossbar|tree|lamp\s*post|rafters|bridge|goalpost|stand)|in\s+(?:his|her|their)\s+sleep))*"
-               r"(?=\s*(?:[.!?]|$))")
+               # ... or an emoji: "Kill Okafor 🔪", "Hang Okafor 🐒" (a re-check).
+               r"(?=\s*(?:[.!?]|$)|(?:\s*[^\w\s.!?,;:'\"-])+\s*(?:[.!?]|$))")
 # Names in a list: "Hang Hargrove, Mendez and Okafor."
 _NAMES = _NAMED + r"(?:\s*,\s*" + _NAMED + r"){0,4}(?:\s*,?\s+and\s+" + _NAMED + r")?"
 _SITE_ONLY = (
@@ -309,10 +310,11 @@ _NOT_NAMES = frozenset("""
 """.split()).union(_TITLES)  # and the little words a title capitalises ("kill The Pursuer first" is a game's boss)
 # The words a threat to a named person needs one of, so most comments never take the second reading.
 # Stems, so every form counts: "Hargrove ought to be killed." and "I hope someone shoots Okafor." had
-# been published (a re-check).
+# been published (a re-check); and the words of the menace that names no verb of harm ("Let's pay
+# Whitfield a visit.", "I will put Nurse Whitfield in the ground.": the re-check after).
 _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|behead|execut|tortur|strangl|chok|crack"
                        r"|bash|cut|slice|slit|kick|punch|cave|work|school|bullet|accident|hit|crash|die|dies|dead|live"
-                       r"|burn|beat|break|smash|snap|shame)\w*")
+                       r"|burn|beat|break|smash|snap|shame|visit|ground|grave|park|suffer|walking|friend|nuremberg)\w*")
 
 
 def _marked_names(written: str) -> str | None:
@@ -327,7 +329,7 @@ def _marked_names(written: str) -> str | None:
     # The patterns' own words are names only in a sentence that capitalises few: "I hope Lynch dies.",
     # "Someone should shoot Hunt." (a re-check), not "SOMEONE SHOULD SHOOT HARGROVE." or "Someone Should Shoot Him".
     words = len(re.findall(r"\b[^\W\d_]", written))
-    titled = shouting or (words >= 4 and len(re.findall(r"\b[A-Z]", written)) * 2 > words)
+    titled = shouting or (words >= 4 and len(re.findall(r"\b[A-Z]", written)) * 3 > words * 2)
     cuts = []
     for word in _WORD.finditer(text):
         if (word.group(0) in _NOT_NAMES or (titled and word.group(0) in _PATTERN_WORDS)

@@ -246,6 +246,8 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Strangle Okafor.", "Hargrove should be hung.", "No joke I will kill you",
     # A health desk's nurses and doctors by their title.
     "I hope Nurse Whitfield dies tonight.", "I know where Nurse Whitfield lives.", "I hope Professor Mehta dies.",
+    "Someone should shoot Coach Hunt.", "Kill Okafor \U0001f52a", "Let's pay Whitfield a visit.",
+    "I know where Nurse Whitfield parks.", "I will put Nurse Whitfield in the ground.", "I hope PC Daniels gets shot.",
     "Mehta better watch his back.", "If I see Whitfield in town I will put her in the ground.",
     "I will find Lindqvist and make her suffer.", "Whitfield lives on Maple Avenue. Let's pay her a visit.",
     "Dr. Mehta you are a dead man walking.", "Anyone know where Dr. Mehta lives? Asking for a friend with a baseball bat.",
@@ -278,6 +280,7 @@ def test_a_threat_in_plain_words_is_held(text):
     "We will break Arsenal's back four.", "We're going to smash United's back line",
     "Someone needs to break Google's back on ad tech.", "The players were shot by a photographer.",
     "I'll Kill For A Coffee Right Now", "Someone should shoot\n\nHargrove will be pleased with the photos.",
+    "Okafor should be hung out to dry by the board.", "Kill Bill \U0001f3ac is still the best film.",
     "I'll make them suffer through my whole holiday slideshow.", "Let's pay the museum a visit.",
     "The Nuremberg trials were a landmark of international law.", "He is a dead man walking in the polls.",
     "I hope the doctor saves him before he dies.", "I hope you don't crash your car and die on that road.",
@@ -462,6 +465,8 @@ def test_personal_information_fires(kind, text):
     ("street_address", "I walked 5 miles down the street."),
     ("street_address", "In 2020 Oak trees fell on the road."),
     ("street_address", "We won 3 in a row."), ("street_address", "Top 10 Garden tips"),
+    ("street_address", "Stoke City 2-2 Port Vale. What a derby"), ("street_address", "Star Wars 9 The Rise of Skywalker"),
+    ("street_address", "Top 10 Skid Row songs"),
     ("payment_card", "Order 4111 1111 1111 1112 is a typo, not a card."),  # fails the checksum
     ("payment_card", "0000 0000 0000 0000"),
     # A table's or a score sheet's numbers, aligned by spaces or tabs (the re-check after folding gaps).

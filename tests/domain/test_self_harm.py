@@ -19,10 +19,19 @@ AT_RISK = [
     "I haven't eaten in six days and I'm going to keep going until my heart stops.",
     "i'm gonna kms tonight fr", "I'm going to unalive myself tonight.", "I want to hang myself.", "I'm going to slit my wrists.",
     "I want to kill myself but I'm scared of hurting my mom.", "I will kill myself.", "I'm going to shoot myself tonight.",
-    "Tonight is the night. Goodbye everyone.",
+    "Tonight is the night. Goodbye everyone. I'm sorry for everything.",
     "I have the pills saved up and I'm going to take them all after my kids go to bed.",
-    "I wish I was dead", "Everyone would be better off without me.", "I can't do this anymore.", "I feel so suicidal today",
+    "I wish I was dead", "Everyone would be better off without me.", "I feel so suicidal today",
     "I'm thinking about ending my life", "I took 30 pills an hour ago", "I'M GOING TO K1LL MYSELF",
+    # A re-check's phrasings, published by the first version of the rule.
+    "I'm going to commit suicide tonight.", "I wrote my suicide note", "I'm feeling suicidal tonight", "Im suicidal",
+    "I'm going to end it tonight", "I've been thinking about killing myself", "I'm going to hurt myself",
+    "I'm going to throw myself off the bridge", "I'm going to take all my pills tonight", "i don't wanna be here anymore",
+    "I can't keep living like this", "I hope I die tonight", "gonna unalive myself", "I'm going to kill my self",
+    "I'm going to sewerslide", "I want to self delete", "I don't care anymore I want to die", "Not gonna lie I want to die",
+    "Please look after my kids. Goodbye everyone.", "I'm so tired of living", "Life isn't worth living anymore",
+    "I'd be better off dead", "I'm a burden to everyone", "I've been cutting myself again", "Should I kill myself?",
+    "I'm going to blow my brains out", "i'm gonna kms tonight fr",
 ]
 NOT_AT_RISK = [
     "I've been suicidal before and what helped was talking to someone.",
@@ -34,6 +43,19 @@ NOT_AT_RISK = [
     "I'm going to hurt myself at the gym tomorrow", "Suicide rates rose 4%.", "I'll cut myself a slice of cake.",
     "I'm about to jump off the diving board for the first time!", "I'm going to overdose on chocolate this Christmas",
     "I've left a note at WT:WALES for the editors.", "I'm done with this site. Goodbye everyone.",
+    # Held by the first version of the rule (a re-check).
+    "If they cancel the show I'll kill myself.", "I don't want to live in this country anymore.",
+    "I'm sitting on the edge of my seat with this storyline.", "I can't do this anymore, sack the manager.",
+    "Goodbye everyone, I'm deleting my account. I love you all, it's been fun.",
+    "When I was 17 I took an overdose. I'm 40 now and glad I survived.", "I took all my tablets this morning as usual",
+    "I took 20 pills of vitamin D over the winter.", "I'm standing on the bridge watching the boat race",
+    "I have the rope ready for the climbing trip tonight", "I've written my note to the school",
+    "I'm going to take my life savings and buy a boat", "I'm going to end things with my boyfriend",
+    "I don't want to wake up early tomorrow", "I wish I was dead asleep right now", "Lag in ranked again, kms",
+    "I'm going to kill myself at the gym tomorrow, it's leg day", "When the time comes I want to die in my own bed with my dog.",
+    "I'm gonna off myself if they nerf my main again lol", "Nobody would miss me if I stopped voting, that's the problem.",
+    "No reason to live in London if you can work remotely.", "I'm ready to die on this hill: pineapple belongs on pizza.",
+    "I'm going to hurt myself laughing.", "I'm going to end it all with a bang: fireworks at midnight.",
 ]
 URGING = [
     "kys", "k.y.s", "K Y S", "kys 💀", "Go drink bleach.", "You should hang yourself, honestly.", "Rope is cheap. Use it.",
@@ -41,12 +63,19 @@ URGING = [
     "Take the whole bag and do the world a favour.", "go rope", "Just overdose already", "Do the world a favour and OD",
     "Starve yourself to death then, see if anyone cares.", "KILL YOURSELF!!!", "k1ll y0urs3lf", "neck yourself",
     "you should just die", "the world would be better off without you",
+    # A re-check's.
+    "Why don't you just kill yourself", "why dont u kys", "Go cut yourself", "Cut deeper next time", "End yourself",
+    "Nobody would care if you killed yourself", "Go commit suicide", "Eat a bullet", "Take the whole bottle",
+    "Die already", "Go an hero", "Blow your brains out", "Hope your family dies",
 ]
 NOT_URGING = [
     "Treat yourself to a holiday.", "Don't hurt yourself lifting that.", "Go die on another hill.",
     "KYS: Know Your Status, get tested.", "Don't kill yourself over it, it's only a game.", "Cut yourself a slice of cake.",
     "Be careful not to burn yourself on the oven.", "Hope you get better soon.", "I hope your cancer treatment goes well.",
     "People who might just die the next day deserve care.",
+    "You should end it with him, he sounds controlling.", "Shoot yourself an email so you don't forget.",
+    "Kill yourself laughing at this clip.", "The world would be better off without people like you in charge, minister.",
+    "Do the world a favour and disappear forever, Elon.", "Cut yourself some slack.",
 ]
 
 
@@ -78,7 +107,8 @@ def test_a_reader_at_risk_comes_before_a_threat_and_every_insult_in_a_new_sites_
     rules = Compiled(starter_rules())
     facts = Facts(author_id="a")
     crisis = apply_hits(Verdict("published", [], 0.12), rules.evaluate("I don't want to be here anymore.", facts))
-    threat = apply_hits(Verdict("held", ["threat"], 4.2), rules.evaluate("I will kill you, editor.", facts))
+    # A threat the model is sure of, with a raid's worth of reports on it (a re-check ranked one at 7.03).
+    threat = apply_hits(Verdict("held", ["threat"], 4.2 + 3.0), rules.evaluate("I will kill you, editor.", facts))
     urged = apply_hits(Verdict("published", [], 0.1), rules.evaluate("kys", facts))
     insult = Verdict("held", ["toxicity", "insult"], 3.9)
     assert crisis.status == urged.status == "held"

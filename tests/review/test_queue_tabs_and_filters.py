@@ -104,6 +104,22 @@ def test_flagged_for_a_threat_finds_the_threats_a_rule_held_too(mona, site, make
     assert sorted(_ids(mona.get("/review?flag=threat").get_data(as_text=True))) == [by_model, by_rule]
 
 
+def test_flagged_for_self_harm_finds_readers_at_risk_those_urged_and_those_reported_as_such(mona, site, make_comment):
+    """A health desk's walk: no filter found a reader in crisis; a re-check: a crisis the rule missed
+    and a reader reported as self-harm was listed by no flag."""
+    at_risk = make_comment(site.id, "I don't want to be here anymore.", flagged=[],
+                           rule_hits=[{"rule": "at-risk", "action": "hold", "kind": "at_risk",
+                                       "reason": 'reader may be at risk: "i don\'t want to be here anymore"'}])
+    urged = make_comment(site.id, "kys", flagged=[], rule_hits=[{"rule": "urging-self-harm", "action": "hold",
+                                                                 "kind": "urging_self_harm", "reason": 'urging self-harm: "kys"'}])
+    reported = make_comment(site.id, "Tonight I say goodbye to all this.", flagged=[],
+                            reports=[{"reason": "self_harm", "weight": 2.0}])
+    make_comment(site.id, "You fool.", flagged=["insult"], reports=[{"reason": "harassment", "weight": 2.0}])
+
+    assert sorted(_ids(mona.get("/review?flag=self_harm").get_data(as_text=True))) == sorted([at_risk, urged, reported])
+    assert 'value="self_harm"' in mona.get("/review").get_data(as_text=True)
+
+
 def test_search_finds_words_in_any_form_and_uses_the_index(app, mona, site, make_comment):
     bridge = make_comment(site.id, "The bridges were built by fools who cannot count")
     make_comment(site.id, "The budget is a disgrace")
