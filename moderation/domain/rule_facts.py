@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from classifiers.normalise import normalise
 from moderation.domain.lifecycle import APPROVED
 from moderation.domain.rule_matchers import fingerprint
-from moderation.domain.rules import Facts, flood_window, needs_author_counts
+from moderation.domain.rules import Facts, flood_window, needs_author_counts, needs_parents
+from moderation.domain.self_harm import at_risk
 from moderation.models import Comment
 
 
@@ -26,12 +28,29 @@ def load_facts(session: Session, comments: Sequence[Comment], rules: Sequence[Ma
         return {}
     counts = _author_counts(session, comments) if needs_author_counts(rules) else {}
     recent = _recent(session, comments, flood_window(rules))
+    parents_at_risk = _parents_at_risk(session, comments) if needs_parents(rules) else set()
     return {
         c.id: Facts(author_id=c.author_id, is_reply=c.parent_id is not None,
                     earlier_by_author=counts.get(c.id, (0, 0))[0], approved_by_author=counts.get(c.id, (0, 0))[1],
-                    same_text=recent.get(c.id))
+                    same_text=recent.get(c.id), parent_at_risk=(c.site_id, c.parent_id) in parents_at_risk)
         for c in comments
     }
+
+
+def _parents_at_risk(session: Session, comments: Sequence[Comment]) -> set[tuple[int, str]]:
+    """The (site, external id) of the replied-to comments whose text reads as a reader at risk: read
+    from the text, not the parent's rule hits, so a parent scored in the same batch counts too."""
+    pairs = {(c.site_id, c.parent_id) for c in comments if c.parent_id is not None}
+    if not pairs:
+        return set()
+    rows = session.execute(select(Comment.site_id, Comment.external_id, Comment.text)
+                           .where(tuple_(Comment.site_id, Comment.external_id).in_(pairs)))
+    return {(row.site_id, row.external_id) for row in rows if row.text and at_risk(_normalised(row.text))}
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    return normalise(text)
 
 
 def _author_counts(session: Session, comments: Sequence[Comment]) -> dict[int, tuple[int, int]]:

@@ -43,7 +43,7 @@ from moderation.domain.group_attacks import group_attack
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED
 from moderation.domain.storable import unstorable_at
 from moderation.domain.policy import Verdict
-from moderation.domain.self_harm import at_risk, urging_self_harm
+from moderation.domain.self_harm import at_risk, dared, urging_self_harm
 from moderation.domain.threat_words import threat_words
 
 HOLD, REJECT, FLAG = "hold", "reject", "flag"
@@ -76,6 +76,8 @@ class Facts:
     recent: Sequence[Earlier] = field(default_factory=tuple)
     # The scorer's index of earlier same-text comments (rule_facts.SameText); without one, `recent` is read.
     same_text: "SameTextCounter | None" = None
+    # A reply to a reader at risk (self_harm.at_risk read in the parent's text): "Do it." is urging there.
+    parent_at_risk: bool = False
 
     def repeats(self, fingerprint: str, *, seconds: float, same_author: bool, replies: bool) -> int:
         """Earlier comments with this fingerprint in the last `seconds`, by this author only or anyone."""
@@ -263,6 +265,10 @@ def flood_window(rules: Sequence[Mapping[str, Any]]) -> int:
     return max((r["minutes"] for r in rules if r["kind"] in ("flood", "short_repeat")), default=0)
 
 
+def needs_parents(rules: Sequence[Mapping[str, Any]]) -> bool:
+    return any(r["kind"] == "urging_self_harm" for r in rules)
+
+
 def needs_author_counts(rules: Sequence[Mapping[str, Any]]) -> bool:
     return any(r["kind"] in ("new_author", "first_link") for r in rules)
 
@@ -323,6 +329,8 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
         return match.find_words(text, rule["words"], pattern, normalised)  # evaluate quotes it (_listed_word)
     if kind in _PHRASES:
         words = _PHRASES[kind](normalised, text)
+        if words is None and kind == "urging_self_harm" and facts.parent_at_risk:
+            words = dared(normalised)
         return None if words is None else f'"{words}"'
     if kind == "links":
         outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]

@@ -205,6 +205,20 @@ def urging_self_harm(normalised: str) -> str | None:
     return _first(_URGING, normalised) if _URGE_CUE.search(normalised) else None
 
 
+# What is urging only in a reply to a reader at risk: "Do it.", "Go on then, do it.", "Don't forget
+# to livestream it lol", "Use a shotgun, it's quicker." were published under "I'm going to kill myself
+# tonight." (a health desk's walk); not "you can do it, you can get through this" nor "please don't do it".
+_DARE = re.compile(r"(?:^|[.!?,;:]\s*)(?:just\s+|so\s+|then\s+|go\s+on\s+(?:then\s*,?\s*)?|go\s+ahead\s*,?\s*)?do\s+it\b"
+                   r"(?!\s+(?:for|with|later|tomorrow|together|differently)\b)|\bgo\s+on\s+then\b|\bgo\s+ahead\b(?!\s+and\s+(?:call|talk|ask))"
+                   r"|\blive\s*stream\s+it\b|\bdo\s+it\s+right\s+this\s+time\b|\buse\s+a\s+(?:gun|shotgun|rope|bridge)\b"
+                   r"|\bnobody\s+cares\b|\bno\s+one\s+cares\b|\bgood\s+riddance\b|\bwon'?t\s+be\s+missed\b|\bpics\s+or\s+it\b")
+
+
+def dared(normalised: str) -> str | None:
+    """The words of a reply that dares a reader at risk to go on ("Do it.", "Nobody cares."), or None."""
+    return _first(_DARE, normalised)
+
+
 def _first(pattern: re.Pattern[str], normalised: str) -> str | None:
     for found in pattern.finditer(normalised):
         if not _DENIED.search(normalised[max(0, found.start() - 40) : found.start()]):

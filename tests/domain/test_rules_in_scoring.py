@@ -216,3 +216,24 @@ def test_a_comment_a_rule_held_shows_the_models_words_only_where_the_model_came_
         assert row(calm).flagged == [] and row(calm).rule_hits[0]["rule"] == "doxxing"
         assert row(calm).explanations is None
         assert set(row(near).explanations) == {"toxicity"}
+
+
+def test_a_dare_in_reply_to_a_reader_at_risk_is_held_and_care_and_other_threads_are_not(app, site, model):
+    """A health desk's walk: "Do it.", "Go on then, do it." and "Don't forget to livestream it lol" were
+    published under "I'm going to kill myself tonight."; the rule read no reply against its parent."""
+    with app.app_context():
+        use_rules(site.id, [{"name": "urging-self-harm", "kind": "urging_self_harm"}])
+        crisis = post(site.id, "I'm going to kill myself tonight.", author="reader")
+        match = post(site.id, "Our striker should shoot more.", author="fan")
+        parent_of = {c: db.session.get(Comment, c).external_id for c in (crisis, match)}
+        dares = [post(site.id, text, author=f"troll-{n}", parent=parent_of[crisis])
+                 for n, text in enumerate(["Do it.", "Go on then, do it.", "Don't forget to livestream it lol"])]
+        care = [post(site.id, text, author=f"friend-{n}", parent=parent_of[crisis])
+                for n, text in enumerate(["Please don't do it. Call 988, they will listen.",
+                                          "You can do it, you can get through tonight. We're here."])]
+        elsewhere = post(site.id, "Do it.", author="coach", parent=parent_of[match])
+        # Scored in one batch with their parent, as a burst of replies is.
+        results = score(model, [crisis, match, *dares, *care, elsewhere])
+        assert [results[c] for c in dares] == ["held"] * 3
+        assert [results[c] for c in [*care, elsewhere]] == ["published"] * 3
+        assert row(dares[0]).rule_hits[0]["reason"] == 'urging self-harm: "do it"'
