@@ -313,8 +313,13 @@ _NOT_NAMES = frozenset("""
 # been published (a re-check); and the words of the menace that names no verb of harm ("Let's pay
 # Whitfield a visit.", "I will put Nurse Whitfield in the ground.": the re-check after).
 _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|behead|execut|tortur|strangl|chok|crack"
-                       r"|bash|cut|slice|slit|kick|punch|cave|work|school|bullet|accident|hit|crash|die|dies|dead|live"
-                       r"|burn|beat|break|smash|snap|shame|visit|ground|grave|park|suffer|walking|friend|nuremberg)\w*")
+                       r"|stabb|shoots|shooting|snapp|beaten|broken"
+                       r"|bash|slice|slit|kick|punch|cave|bullet|accident|crash|die|dies|dead|burn|beat|break|smash|snap"
+                       r"|shame|suffer|nuremberg)(?:e|s|es|ed|d|ing|er|ers)?\b"  # its forms, not "diet", "caveat", "deadline"
+                       # Phrases, not their common words ("work", "live", "park", "ground", "friend"), which
+                       # sent most comments through the second reading and doubled the rule's cost.
+                       r"|\bknow\s+where\b|\bcut\s+off\b|\bhit\s+by\b|\bin\s+the\s+ground\b|\bsix\s+feet\b|\bgrave\b"
+                       r"|\bvisit\b|\bfriend\s+with\b|\bwalking\b")
 
 
 def _marked_names(written: str) -> str | None:
