@@ -74,7 +74,7 @@ def hold_published(site_id: int) -> Response:
         deliveries = hold_published_matches(db.session, site, actor=f"user:{auth.current_user().username}")
     except Conflict as error:
         db.session.rollback()
-        flash(f"Nothing held: {error.message}.", "error")
+        flash(f"Nothing held: {error.sentence}", "error")
         return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
     commit_and_send(db.session, deliveries)
     flash(f"Held {len(deliveries)} published comment{'' if len(deliveries) == 1 else 's'} the rules fire on "

@@ -81,7 +81,7 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
         save_target_threshold(db.session, site, data, kind, value, threshold, user=auth.current_user())
     except ValidationFailed as error:
         db.session.rollback()
-        flash(f"Not saved: {error.message}.", "error")
+        flash(f"Not saved: {error.sentence}", "error")
         return redirect(url_for("admin.site_thresholds", site_id=site_id), code=303)
     db.session.commit()
     shown = f"{threshold:.3f}" if threshold >= 0.001 else f"{threshold:.2g}"  # 6e-7 read "0.000"

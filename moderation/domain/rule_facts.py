@@ -45,12 +45,7 @@ def _parents_at_risk(session: Session, comments: Sequence[Comment]) -> set[tuple
         return set()
     rows = session.execute(select(Comment.site_id, Comment.external_id, Comment.text)
                            .where(tuple_(Comment.site_id, Comment.external_id).in_(pairs)))
-    return {(row.site_id, row.external_id) for row in rows if row.text and at_risk(_normalised(row.text))}
-
-
-@functools.lru_cache(maxsize=4096)
-def _normalised(text: str) -> str:
-    return normalise(text)
+    return {(row.site_id, row.external_id) for row in rows if row.text and at_risk(normalise(row.text))}
 
 
 def _author_counts(session: Session, comments: Sequence[Comment]) -> dict[int, tuple[int, int]]:

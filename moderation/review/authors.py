@@ -95,7 +95,7 @@ def sanction(site_id: int) -> Response | tuple[str, int]:
     except (ValidationFailed, Conflict) as error:
         # The form comes back as it was typed: a redirect reset its kind, days and reason.
         db.session.rollback()
-        flash(f"Not sanctioned: {error.message}.", "error")
+        flash(f"Not sanctioned: {error.sentence}", "error")
         return _author_page(site, author_id, entered), 400
     else:
         until = f" until {made.expires_at:%Y-%m-%d %H:%M} UTC" if made.expires_at else ""
@@ -111,7 +111,7 @@ def lift(site_id: int) -> Response:
     try:
         lift_sanction(db.session, site, author_id, auth.current_user(), request.form.get("reason", ""))
     except (NotFound, ValidationFailed, Conflict) as error:
-        flash(f"Nothing lifted: {error.message}.", "warning")
+        flash(f"Nothing lifted: {error.sentence}", "warning")
     else:
         flash(f"{author_id}: sanction lifted.", "success")
     return _back_to_author(site.id, author_id)

@@ -53,7 +53,7 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
         result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),
                              reason=_reason_from_form(), author_sanction=request.form.get("authors") or None)
     except ValidationFailed as error:
-        flash(f"Nothing decided: {error.message}.", "error")
+        flash(f"Nothing decided: {error.sentence}", "error")
         return redirect(_back(), code=303)
     # A page, not a flash: the skipped ones are listed with links, which a flash message cannot carry.
     return render_template("review/bulk_result.html", result=result, back=_back(),
@@ -92,7 +92,7 @@ def bulk_matching() -> str | tuple[str, int]:
         found = matching_selection(db.session, viewer=auth.current_user(), tab=tab, filters=filters)
     except ValidationFailed as error:
         return render_template("error.html", title="Cannot select by this filter",
-                               message=f"{error.message}. Go back and change the filter."), 400
+                               message=f"{error.sentence} Go back and change the filter."), 400
     back = request.full_path.replace("/review/bulk/matching", "/review", 1).rstrip("?")
     return render_template("review/bulk_confirm.html", found=found, tab=tab, tab_label=TABS[tab],
                            filters=filters, limit=MAX_BULK, back=back)

@@ -86,7 +86,7 @@ def queue() -> str | tuple[str, int]:
         # The same queue without the field that could not be read, one click away.
         kept = {k: v for k, v in request.args.items(multi=True) if k != error.field}
         return render_template("error.html", title="Cannot read this filter",
-                               message=f"This filter cannot be read: {error.message}.",
+                               message=f"This filter cannot be read: {error.sentence}",
                                back_to=url_for("review.queue", **{k: request.args.getlist(k) for k in kept}),
                                back_label="The queue with the other filters, without this one"), 400
     return render_template("review/queue.html", page=page, filters=filters, sites=visible_sites(db.session, user),
@@ -163,7 +163,7 @@ def decide_comment(comment_id: int) -> Response:
         flash(f"Comment #{comment_id}: {error.sentence}", "warning")
         return redirect(_back(stay_on=comment_id if waits_for_decision(db.session, comment_id) else None), code=303)
     except ValidationFailed as error:
-        flash(f"Comment #{comment_id}: {error.message}.", "error")
+        flash(f"Comment #{comment_id}: {error.sentence}", "error")
         return redirect(_back(stay_on=comment_id), code=303)
     else:
         flash(f"Comment #{comment.id} {comment.status}.", "success")

@@ -52,7 +52,7 @@ def _take_back(comment_id: int, verb: str, act: Callable[[User, int, str | None]
     except (UndoRefused, SiteDeactivated) as error:
         flash(error.sentence, "warning")
     except ValidationFailed as error:
-        flash(f"Comment #{comment_id}: {error.message}.", "error")
+        flash(f"Comment #{comment_id}: {error.sentence}", "error")
     else:
         flash(f"Comment #{comment.id}: decision {verb}; it is {comment.status} again.", "success")
     return redirect(_back(stay_on=comment_id), code=303)
