@@ -143,14 +143,16 @@ def test_a_batch_stops_calling_a_failing_site_but_still_reaches_the_others(app, 
 def test_an_endpoint_failing_one_post_in_ten_gets_a_whole_backlog_without_dead_letters(app, make_site):
     # After an outage 60 events wait; the endpoint is back but one POST in ten fails. Each round
     # stops at the first failure. Were the events not sent charged an attempt, the tail of the
-    # backlog would use up its 2 retries in three rounds without one POST of its own.
+    # backlog would use up its 2 retries in three rounds without one POST of its own. Retries a
+    # minute apart: the retry span (3 minutes) then outlasts the rounds on a loaded machine, where
+    # 1 s apart (a 3 s span) made the last events dead letters by age before their turn came.
     with WebhookReceiver(fail_every=10) as receiver:
         site = make_site("flaky", webhook_url=receiver.url)
         ids = queue_events(app, site.id, 60)
         waiting, rounds, seen = set(ids), 0, {}
         while waiting and rounds < 40:
             with app.app_context():
-                outcomes = deliver_many(db.session, sorted(waiting), timeout=ROOMY, max_retries=2, backoff_base=1.0)
+                outcomes = deliver_many(db.session, sorted(waiting), timeout=ROOMY, max_retries=2, backoff_base=60.0)
                 # What is still to send, as the rows say: "later" (a round that ran past the timeout on a
                 # busy machine leaves the rest to a task of the site's own) and a row another session
                 # held locked this round (left out of the outcomes) are, as a retry is.
