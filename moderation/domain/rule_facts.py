@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from classifiers.normalise import normalise
-from moderation.domain.lifecycle import APPROVED
+from moderation.domain.lifecycle import APPROVED, PUBLISHED
 from moderation.domain.rule_matchers import fingerprint
 from moderation.domain.rules import Facts, flood_window, needs_author_counts, needs_parents
 from moderation.domain.self_harm import at_risk
@@ -49,10 +49,14 @@ def _parents_at_risk(session: Session, comments: Sequence[Comment]) -> set[tuple
 
 
 def _author_counts(session: Session, comments: Sequence[Comment]) -> dict[int, tuple[int, int]]:
-    """Per comment: the author's earlier comments on the site, and how many of those were approved before it came."""
+    """Per comment: the author's earlier comments on the site, and how many of those readers saw before
+    it came: approved by a moderator, or published as scored. Counting only a moderator's approvals, a
+    rule added to a site held every regular reader whose comments the model had published (a business
+    desk's preview: "would have fired on 392" of 392)."""
     this, earlier = Comment.__table__.alias("this"), aliased(Comment, name="earlier")
     before = tuple_(earlier.received_at, earlier.id) < tuple_(this.c.received_at, this.c.id)
-    approved = and_(earlier.status == APPROVED, earlier.decided_at <= this.c.received_at)
+    approved = or_(and_(earlier.status == APPROVED, earlier.decided_at <= this.c.received_at),
+                   and_(earlier.status == PUBLISHED, earlier.scored_at <= this.c.received_at))
     rows = session.execute(
         select(this.c.id, func.count(earlier.id), func.count(earlier.id).filter(approved))
         .select_from(this)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from classifiers.bidi import may_reorder
 from classifiers.normalise import blank_markup, in_reading_order, normalise, normalise_with_offsets, span_of
 from moderation.domain.lookalikes import BLANK_LETTERS, LETTERS_LIKE_LATIN
+from moderation.domain.disguised_links import reveal_links
 
 # Letters and digits of any script (Arabic, Chinese, Hebrew stay as written once normalised), with
 # apostrophes: [a-z0-9'] made every Arabic word list entry "letterless" and every Arabic text one
@@ -25,12 +26,32 @@ _EDGE = r"[^\W_]"
 _STARRED = re.compile(r"(?<![a-z0-9*#%])[a-z0-9]*[*#%]+[a-z0-9*#%]*")  # starts only where a run starts: linear
 
 
+# Between a phrase's words: spaces, or a hyphen, underscore or dot. A crime desk's banned "Kyle Mercer"
+# (a name under a court order) let "Kyle-Mercer", "Kyle_Mercer" and "KyleMercer" through. Words of four
+# letters or more may also run together; shorter ones may not, or "the rapist" would be "therapist".
+_APART = r"(?:\s*[-_]\s*|\.|\s+)"
+_APART_OR_JOINED = r"(?:\s*[-_]\s*|\.|\s*)"
+
+
+def _phrase_regex(phrase: str) -> str:
+    words = phrase.split(" ")
+    regex = re.escape(words[0])
+    for before, after in zip(words, words[1:]):
+        regex += (_APART_OR_JOINED if min(len(before), len(after)) >= 4 else _APART) + re.escape(after)
+    return regex
+
+
+def same_phrase(listed: str, found: str) -> bool:
+    """Whether `found` (a `find_words` result) is the listed word or phrase, however its words were joined."""
+    return re.sub(r"[\s_.-]", "", normalise(listed)) == re.sub(r"[\s_.-]", "", found)
+
+
 def word_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
     """One regex for a list of words or phrases, each normalised like the text and matched whole."""
     phrases = sorted({normalise(w) for w in words if normalise(w)}, key=len, reverse=True)
     if not phrases:
         return None
-    return re.compile(rf"(?<!{_EDGE})(?:" + "|".join(re.escape(p) for p in phrases) + rf")(?!{_EDGE})")
+    return re.compile(rf"(?<!{_EDGE})(?:" + "|".join(map(_phrase_regex, phrases)) + rf")(?!{_EDGE})")
 
 
 def find_words(text: str, words: Sequence[str], pattern: re.Pattern[str] | None = None,
@@ -101,7 +122,9 @@ def another_languages_word(written: str, listed: str) -> bool:
 def _mask_fits(token: str, words: Iterable[str]) -> str | None:
     """`f*ck` fits "fuck": same length, the visible letters in place, one star per hidden letter."""
     same_length = [w for w in words if len(w) == len(token)]  # before building a regex as long as the token
-    if not same_length or not any(c.isalnum() for c in token):
+    # A letter must show: "10%" is a percentage, not a masked "10x" (a business desk's walk found every
+    # "cut 10% of its workforce" held by a suspect "10x", the pump-and-dump promise).
+    if not same_length or not any(c.isalpha() for c in token):
         return None
     regex = re.compile("".join("[a-z]" if c in "*#%" else re.escape(c) for c in token))
     return next((w for w in same_length if regex.fullmatch(w)), None)
@@ -118,9 +141,10 @@ _HOST = re.compile(r"(?i)^(?:https?://)?(?:[^/@\s]*@)?([^/:?#\s]+)")
 
 
 def links(text: str) -> list[str]:
-    """The hosts of the links in the text, lower-cased ("www." kept off)."""
+    """The hosts of the links in the text as shown, disguised ones too ("bit . ly", "x[.]com"),
+    lower-cased ("www." kept off)."""
     hosts = []
-    for match in _LINK.finditer(text):
+    for match in _LINK.finditer(reveal_links(_visible(text))):
         host = _HOST.match(match.group(0))
         if host:
             hosts.append(host.group(1).lower().rstrip(".").removeprefix("www."))
@@ -228,6 +252,23 @@ def _a_table_row(candidate: str) -> bool:
             or any(a == b == c >= 3 for a, b, c in zip(lengths, lengths[1:], lengths[2:])))
 
 
+# A number no person answers at home: freephone and non-geographic numbers (UK 0800, 0808, 03xx,
+# 084x, 087x; North American toll-free; Irish and Australian 1800 and 1300). A business desk's and a
+# crime desk's walks found every helpline tip held as personal information ("the FSCS helpline is
+# 0800 678 1100", "call Crimestoppers anonymously on 0800 555 111", "Action Fraud: 0300 123 2040").
+_SERVICE_NUMBER = re.compile(r"0(?:80[08]|3\d\d|84[345]|87[01])\d{6,7}|1?(?:800|833|844|855|866|877|888)\d{7}|"
+                             r"1[38]00\d{6}")
+_COUNTRY = re.compile(r"^(?:\+|00)?(?:44|353|61)")
+
+
+def service_number(digits: str) -> bool:
+    """Whether a number's digits (country code allowed) are a freephone or non-geographic number."""
+    if not digits.startswith(("44", "0044", "353", "00353", "61", "0061")):
+        return _SERVICE_NUMBER.fullmatch(digits) is not None
+    national = _COUNTRY.sub("", digits)  # a British number's 0 goes with the country code; a 1800's 1 stays
+    return _SERVICE_NUMBER.fullmatch("0" + national) is not None or _SERVICE_NUMBER.fullmatch(national) is not None
+
+
 def phone_number(text: str) -> str | None:
     text = _as_shown(text)
     if "  " in text or "\t" in text:
@@ -240,7 +281,7 @@ def phone_number(text: str) -> str | None:
             continue
         if _ISBN.search(text, max(0, match.start() - 12), match.start()):
             continue
-        if 10 <= len(digits) <= 15 or (len(digits) == 7 and _LOCAL.fullmatch(candidate)):
+        if (10 <= len(digits) <= 15 and not service_number(digits)) or (len(digits) == 7 and _LOCAL.fullmatch(candidate)):
             return candidate
     return None
 

@@ -42,6 +42,32 @@ def test_banned_words_leave_near_misses_alone(text):
     assert not fired(BANNED, text)
 
 
+def test_a_percentage_is_not_a_masked_word_but_a_starred_one_still_is():
+    # A finance desk's suspect "10x" and "100x" held every "cut 10% of its workforce".
+    rule = {"kind": "suspect_words", "words": ["10x", "100x", "fuck"]}
+    assert not fired(rule, "Tesla (TSLA) cut 10% of its workforce.")
+    assert not fired(rule, "Government backed, 100%.")
+    assert fired(rule, "Only 10x from here, buy now")
+    assert fired(rule, "f%ck the banks")
+
+
+@pytest.mark.parametrize("text, written", [
+    ("KyleMercer did it", "KyleMercer"), ("Kyle-Mercer did it", "Kyle-Mercer"), ("Kyle_Mercer did it", "Kyle_Mercer"),
+    ("K y l e M e r c e r did it", "K y l e M e r c e r"), ("#KyleMercer", "KyleMercer"),
+])
+def test_a_listed_name_is_found_however_its_words_are_joined(text, written):
+    # A crime desk's banned name under a court order; the list's spelling is quoted, then the comment's.
+    rule = {"kind": "banned_words", "words": ["Kyle Mercer", "the rapist"]}
+    assert fired(rule, text) == [f'banned word: "Kyle Mercer" written "{written}"']
+
+
+def test_short_words_of_a_phrase_never_run_together():
+    rule = {"kind": "banned_words", "words": ["the rapist", "Kyle Mercer"]}
+    assert not fired(rule, "My therapist said so.")
+    assert not fired(rule, "Kyle, Mercer and Jones were there.")
+    assert fired(rule, "the rapist was jailed")
+
+
 def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     rules = validate_rules([{"name": "b", "kind": "banned_words", "words": ["x1y"]},
                             {"name": "s", "kind": "suspect_words", "words": ["refund"]}])
@@ -387,6 +413,42 @@ def test_links_outside_the_allow_list_fire(text, fires):
     assert bool(fired({"kind": "links", "allowed_domains": ["example.com"]}, text)) is fires
 
 
+# A business desk's spam wave, every one published under a links rule.
+@pytest.mark.parametrize("text, host", [
+    ("Copy trades from a pro instead: bit . ly/3FxProfit", "bit.ly"),
+    ("www dot chainrecover dot net", "chainrecover.net"),
+    ("goldira-secure(.)com", "goldira-secure.com"),
+    ("hxxps://crypto-refund-claim[.]com", "crypto-refund-claim.com"),
+    ("claim-your-money[dot]uk", "claim-your-money.uk"),
+    ("exchange-victims-claim . org", "exchange-victims-claim.org"),
+    ("t dot me slash chainrescue", "t.me"),
+    ("\uff48\uff4f\uff4d\uff45\uff50\uff52\uff4f\uff46\uff49\uff54\uff0e\uff43\uff4f\uff4d", "homeprofit.com"),
+    ("\u24e6\u24e6\u24e6.\u24d2\u24d0\u24e2\u24d7.\u24d2\u24de\u24dc", "cash.com"),  # circled letters
+    ("homeincomenow\u3002net", "homeincomenow.net"),
+    ("homeincomenow\u2024net", "homeincomenow.net"),
+    ("homeincome\u200bnow.net", "homeincomenow.net"),  # the reason named "now.net"
+])
+def test_a_disguised_link_is_read_as_the_link_it_shows(text, host):
+    assert fired({"kind": "links"}, text) == [f"link: {host}"]
+
+
+@pytest.mark.parametrize("text", [
+    "the dot com bubble burst", "It was the dot-com era. Me too.", "I said no . It was fine",
+    "He gave it to me . to be honest", "See section 3 . 2 of the report", "I got 10 . 5 percent",
+])
+def test_a_spaced_dot_or_the_word_dot_in_a_sentence_is_not_a_link(text):
+    assert not fired({"kind": "links"}, text)
+
+
+def test_a_first_comment_links_allowed_domains_as_the_links_rule_does():
+    # A business desk's new reader pointing at the regulator's register was held.
+    rule = {"kind": "first_link", "allowed_domains": ["fca.org.uk"]}
+    first = Facts(author_id="a", earlier_by_author=0)
+    assert not fired(rule, "Check the register: https://register.fca.org.uk/", first)
+    assert fired(rule, "Check the register: https://register.fca.org.uk/ and homeincomenow . net", first) == [
+        "link in a first comment: homeincomenow.net"]
+
+
 def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     rule = {"kind": "first_link"}
     assert fired(rule, "Look at example.com", Facts(author_id="a", earlier_by_author=0))
@@ -462,6 +524,12 @@ def test_personal_information_fires(kind, text):
     ("phone", "[Set of 6](https://www.amazon.com/dp/B07FJM1QK9/ref=sr_1_3?qid=1551377250&sr=8-3)"),
     ("payment_card", "SOURCE: https://twitter.com/someone/status/1096643923945144320?s=19"),
     ("email", "Thanks @jane for the tip at noon."),
+    # Helplines, which no person answers at home (a business desk's and a crime desk's walks).
+    ("phone", "If you are worried about your savings, the FSCS helpline is 0800 678 1100."),
+    ("phone", "Anyone with information can call Crimestoppers anonymously on 0800 555 111."),
+    ("phone", "NSPCC helpline is 0808 800 5000 if anyone has concerns about a child."),
+    ("phone", "Action Fraud number is 0300 123 2040, report it."), ("phone", "Call +44 800 678 1100 from abroad"),
+    ("phone", "The lifeline is 1-800-273-8255."), ("phone", "Ireland: 1800 201 890; Australia: +61 1300 22 4636"),
     ("street_address", "I walked 5 miles down the street."),
     ("street_address", "In 2020 Oak trees fell on the road."),
     ("street_address", "We won 3 in a row."), ("street_address", "Top 10 Garden tips"),
@@ -613,7 +681,8 @@ def test_an_attack_on_a_group_waits_in_the_queue_behind_no_insult_and_no_reporte
     kind_curse = Verdict("held", ["toxicity", "profanity"], 1.52)  # "Holy shit, that is great news"
     reported_civil = 2.10  # "What about our own homeless?": toxicity 0.05, two readers' "hate" reports
     assert (hate.status, doxxing.status) == ("held", "held")
-    assert 1.0 < doxxing.priority < kind_curse.priority < reported_civil < hate.priority
+    # Someone's address above a kind curse (a crime desk's walk: a witness's address last in the queue).
+    assert kind_curse.priority < doxxing.priority < reported_civil < hate.priority
     # Among comments a rule ranks alike, the one the model flagged too comes first, below no stronger rule's.
     already_held = apply_hits(Verdict("held", ["toxicity"], 1.2), rules.evaluate("Immigrants are vermin.", facts))
     assert hate.priority < already_held.priority < 3.1

@@ -89,6 +89,17 @@ def test_new_author_pre_moderation_releases_after_n_approvals(app, site, model, 
         assert score(model, [stranger]) == {stranger: "held"}
 
 
+def test_a_regular_whose_comments_readers_saw_is_not_new_when_the_rule_is_added(app, site, model):
+    # A business desk's preview of the default new_author rule held every one of 392 comments: a
+    # reader with four comments the model had published counted as new, none approved by hand.
+    with app.app_context():
+        earlier = [post(site.id, f"Comment {n} on the budget.", author="regular") for n in range(3)]
+        assert set(score(model, earlier).values()) == {"published"}
+        use_rules(site.id, [{"name": "newcomers", "kind": "new_author"}])  # count 3, until approved
+        latest, newcomer = post(site.id, "And another.", author="regular"), post(site.id, "Hi all.", author="new")
+        assert score(model, [latest, newcomer]) == {latest: "published", newcomer: "held"}
+
+
 def test_new_author_counting_posts_releases_after_n_comments_whatever_their_fate(app, site, model):
     with app.app_context():
         use_rules(site.id, [{"name": "newcomers", "kind": "new_author", "count": 1, "until": "posted"}])
