@@ -270,6 +270,21 @@ _SITE_ONLY = (
     r"(?:'d|\s+would|'ll|\s+will|\s+could|\s+can)\s+(?:\w+\s+)?(?:(?:happily|gladly)\s+)?pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
     r"|\bsome(?:body|one)(?:'d|\s+would|'ll|\s+will|\s+could|\s+can)\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)"
     r"\s+a\s+(?:little\s+)?visit\b",
+    # A crime desk's walk, threats to defendants and their families the model scored 0.3 or less:
+    # "When he gets out he's a dead man.", "Shoot him on sight.", "Every copper involved should be
+    # hunted down.", "we'll string him up from the lamppost", "Someone should break every bone in that
+    # nonce's body.", "Somebody should run Qureshi over", "We know where he goes to school."; not
+    # "he's a dead man walking in that job", "Police shot him on sight, the inquest heard", "The
+    # officers were hunted down by the press", "The gang strung him up, the court heard".
+    r"\b(?:you(?:'re|\s+are|re)?|ur|he(?:'s|\s+is)|she(?:'s|\s+is)|" + _ROLE + r"(?:'s|\s+is))\s+a\s+dead\s+(?:man|woman)"
+    + _SAID_LAST,
+    r"\bshoot\s+(?:him|her|them|em|'em|" + _ROLE + r")\s+on\s+sight\b",
+    r"\b(?:" + CALL + r")\s+(?:all\s+)?be\s+hunted\s+down\b",
+    r"\bstring\s+(?:him|her|them|em|'em|" + _ROLE + r")\s+up\b",
+    r"\b(?:should|must|'ll|will|gonna|going\s+to|let'?s)\s+break\s+every\s+bone\s+in\s+(?:his|her|your|ur|their"
+    r"|(?:that|this)\s+\w+'s|" + _ROLE + r"'s)\s+body\b",
+    r"\b(?:should|must|'ll|will|gonna|going\s+to|let'?s)\s+run\s+(?:him|her|them|you|u|" + _ROLE + r")\s+over\b",
+    r"\b(?:i|we)\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+go(?:es)?\s+to\s+school" + _SAID_LAST,
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.
@@ -319,7 +334,8 @@ _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|b
                        # Phrases, not their common words ("work", "live", "park", "ground", "friend"), which
                        # sent most comments through the second reading and doubled the rule's cost.
                        r"|\bknow\s+where\b|\bcut\s+off\b|\bhit\s+by\b|\bin\s+the\s+ground\b|\bsix\s+feet\b|\bgrave\b"
-                       r"|\bvisit\b|\bfriend\s+with\b|\bwalking\b")
+                       r"|\bvisit\b|\bfriend\s+with\b|\bwalking\b|\bhunted\b|\bstring\b|\bbone\b|\bover\b|\bsight\b"
+                       r"|\bschool\b")
 
 
 def _marked_names(written: str) -> str | None:

@@ -273,6 +273,11 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     # A health desk's nurses and doctors by their title.
     "I hope Nurse Whitfield dies tonight.", "I know where Nurse Whitfield lives.", "I hope Professor Mehta dies.",
     "Someone should shoot Coach Hunt.", "Kill Okafor \U0001f52a", "Let's pay Whitfield a visit.",
+    # A crime desk's: threats to defendants and their families the model scored 0.3 or less.
+    "Hale's getting out in eight years. When he gets out he's a dead man.", "Shoot him on sight. No trial.",
+    "Someone should break every bone in that nonce's body.", "Every copper involved should be hunted down.",
+    "Somebody should run Qureshi over when he gets out.", "We'll string him up from the lamppost on Ashby Road.",
+    "That little rat will get what's coming to him. We know where he goes to school.",
     "I know where Nurse Whitfield parks.", "I will put Nurse Whitfield in the ground.", "I hope PC Daniels gets shot.",
     "Mehta better watch his back.", "If I see Whitfield in town I will put her in the ground.",
     "I will find Lindqvist and make her suffer.", "Whitfield lives on Maple Avenue. Let's pay her a visit.",
@@ -379,6 +384,10 @@ def test_a_threat_in_plain_words_is_held(text):
     "The nurse will happily pay you a visit.",                     # a re-check
     "Data brokers sell everything about you. They know where you live and what you buy.",  # the next re-check
     "We will execute the mayor's vision for the waterfront.",
+    # A crime desk's reports and opinions beside them.
+    "Police shot him on sight, the inquest heard.", "The officers were hunted down by the press for weeks.",
+    "The stabbing victim was run over by the getaway car.", "The gang strung him up from a lamppost, the court heard.",
+    "He's a dead man walking in that job, the minister.", "Lock him up and throw away the key.",
     "People like you have accidents on that road: slow down.",
     "I'm going to review the tasks and execute them.",
     "I'll go out to the garden and kill them before they spread.",  # weeds

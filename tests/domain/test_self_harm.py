@@ -12,6 +12,9 @@ from moderation.domain.rules import Compiled, Facts, apply_hits, validate_rules
 
 AT_RISK = [
     "I'm going to kill myself tonight.", "I don't want to be here anymore.", "Nobody would miss me if I was gone.",
+    # A crime desk's walk: a victim's mother and a reader the story brought it back to.
+    "I'm Josh's mum. I can't do this. I just want to be with my boy. Nobody would miss me now.",
+    "Reading this brought it all back. I can't cope anymore and I've got the pills ready.",
     "I've written my note. I'm done.", "I just swallowed a whole bottle of Tylenol. I don't know why I'm posting this.",
     "I'm standing on the bridge right now typing this.",
     "I bought a gun yesterday. I think I'm going to use it on myself this weekend.",
@@ -38,6 +41,7 @@ NOT_AT_RISK = [
     "Suicidal thoughts are a symptom. I'm living proof it gets better.", "This heat is killing me.",
     "I could just die of embarrassment.", "Kill me now, this commute is brutal.", "I'd rather die than vote for him.",
     "I nearly died laughing.", "I wanted to die when she left, but therapy helped.", "I would never kill myself.",
+    "I've got my tablets ready for the holiday.", "Nobody would miss me now if I stopped posting here.",
     "I used to want to die every day.", "If he wins I'm going to kill myself lol", "I want to die peacefully in my sleep at 95.",
     "I want to die with dignity, on my own terms.", "The chemo killed my appetite.", "I'm going to kill myself laughing at this.",
     "I'm going to hurt myself at the gym tomorrow", "Suicide rates rose 4%.", "I'll cut myself a slice of cake.",
