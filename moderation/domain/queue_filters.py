@@ -80,10 +80,17 @@ def tab_condition(tab: str) -> ColumnElement[bool] | None:
 
 # The attribute a kind of site rule (domain/rules.py) finds in words the model misses: a moderator
 # clearing threats first filters on "threat" and must see those a rule held, not the model's alone.
+# Spam and personal information only rules find too: a business desk's walk had no way to list its
+# spam wave's held comments but hand-built searches, and a crime desk's doxxing sat among the rest.
 RULE_FLAGS: dict[str, tuple[str, ...]] = {"threat": ("threat_words",), "identity_attack": ("group_attack",),
-                                          "self_harm": ("at_risk", "urging_self_harm")}
-# What the "Flagged for" filter offers: the model's attributes, and self-harm, which only rules find.
-FLAGS = (*ATTRIBUTES, "self_harm")
+                                          "self_harm": ("at_risk", "urging_self_harm"),
+                                          "personal_information": ("phone", "email", "street_address", "payment_card"),
+                                          "spam": ("links", "first_link", "flood", "short_repeat"),
+                                          "other_language": ("other_language",)}
+# The report reasons a flag lists too: what a rule missed and a reader reported (a re-check).
+REPORTED_FLAGS = ("self_harm", "personal_information", "spam")
+# What the "Flagged for" filter offers: the model's attributes, and what only rules and readers find.
+FLAGS = (*ATTRIBUTES, "self_harm", "personal_information", "spam", "other_language")
 
 
 @dataclass(frozen=True)
@@ -123,9 +130,8 @@ class QueueFilters:
             where.append(exists(select(Report.id).where(Report.comment_id == Comment.id,
                                                         Report.reason == self.reason)))
         if self.flag:
-            # Self-harm a rule missed and a reader reported is listed too (a re-check).
-            reported = ([exists(select(Report.id).where(Report.comment_id == Comment.id, Report.reason == "self_harm"))]
-                        if self.flag == "self_harm" else [])
+            reported = ([exists(select(Report.id).where(Report.comment_id == Comment.id, Report.reason == self.flag))]
+                        if self.flag in REPORTED_FLAGS else [])
             where.append(or_(Comment.flagged.contains([self.flag]),
                              *(Comment.rule_hits.contains([{"kind": kind}]) for kind in RULE_FLAGS.get(self.flag, ())),
                              *reported))

@@ -120,6 +120,25 @@ def test_flagged_for_self_harm_finds_readers_at_risk_those_urged_and_those_repor
     assert 'value="self_harm"' in mona.get("/review").get_data(as_text=True)
 
 
+def _held_by(kind: str) -> list[dict]:
+    return [{"rule": kind, "action": "hold", "kind": kind, "reason": kind}]
+
+
+def test_flagged_for_spam_or_personal_information_lists_what_rules_held_and_readers_reported(mona, site, make_comment):
+    """A business desk's walk found its spam wave's held comments only by hand-built searches, and a
+    crime desk's doxxing sat among the rest of the queue."""
+    link = make_comment(site.id, "Earn $480 a day: homeincomenow . net", flagged=[], rule_hits=_held_by("links"))
+    flood = make_comment(site.id, "DM me for signals", flagged=[], rule_hits=_held_by("flood"))
+    reported_spam = make_comment(site.id, "Great returns, ask me how", flagged=[], reports=[{"reason": "spam", "weight": 1.0}])
+    address = make_comment(site.id, "She lives at 19 Seaview Road", flagged=[], rule_hits=_held_by("street_address"))
+    phone = make_comment(site.id, "His mum's number is 07700 900 461", flagged=[], rule_hits=_held_by("phone"))
+    make_comment(site.id, "You fool.", flagged=["insult"], reports=[{"reason": "harassment", "weight": 2.0}])
+
+    assert sorted(_ids(mona.get("/review?flag=spam").get_data(as_text=True))) == sorted([link, flood, reported_spam])
+    assert sorted(_ids(mona.get("/review?flag=personal_information").get_data(as_text=True))) == sorted([address, phone])
+    assert '<option value="personal_information" >personal information</option>' in mona.get("/review").get_data(as_text=True)
+
+
 def test_search_finds_words_in_any_form_and_uses_the_index(app, mona, site, make_comment):
     bridge = make_comment(site.id, "The bridges were built by fools who cannot count")
     make_comment(site.id, "The budget is a disgrace")
