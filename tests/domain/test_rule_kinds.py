@@ -585,6 +585,17 @@ def test_flood_fires_on_the_count_th_near_same_post_in_the_window():
     assert fired({**rule, "scope": "site"}, "Buy cheap watches", Facts(author_id="a", recent=others))
 
 
+def test_a_pitch_that_changes_only_its_sums_is_the_same_text_to_flood():
+    from moderation.domain.rule_matchers import fingerprint
+
+    # A business desk's wave: "$480", "$490", "$11,470" each counted as a new text.
+    two = tuple(earlier(10 * n, fingerprint(f"I earn ${sum} daily working from home!"), f"spam{n}")
+                for n, sum in enumerate(("480", "11,470"), 1))
+    assert fired({"kind": "flood", "count": 3, "minutes": 5, "scope": "site"}, "I earn $490 daily working from home",
+                 Facts(author_id="a", recent=two))
+    assert fingerprint("I earn $490 daily working from home") != fingerprint("I earn $490 weekly working from home")
+
+
 def test_a_comment_the_model_cannot_read_is_held_naming_its_language():
     rule = {"kind": "other_language"}
     assert fired(rule, "Ferme ta gueule, espèce de connard.") == ["not in English, which the model reads: French (fr)"]
