@@ -164,7 +164,10 @@ _LOCAL = re.compile(r"\d{3}[-. ]\d{4}")
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 # A date or an IP address at the start of a candidate is a timestamp ("2007-07-18 15:40") or a
 # signature ("212.127.137.2 22:53"), and the 10 or 13 digits after "ISBN" a book.
-_NOT_A_PHONE = re.compile(r"\(?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,3}(?:\.\d{1,3}){3})(?!\d)")
+# An IP address's parts are 0-255 without a leading zero: "07.723.881.442", a mobile number written
+# with dots, was published as one (a business desk's walk).
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_NOT_A_PHONE = re.compile(r"\(?(?:\d{4}-\d{1,2}-\d{1,2}|" + _OCTET + r"(?:\." + _OCTET + r"){3})(?!\d)")
 _ISBN = re.compile(r"(?i)isbn(?:-1[03])?\W{0,4}$")
 
 
@@ -186,7 +189,10 @@ _AS_SHOWN = {**dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u221
                                       "\ua60e\u0589\u0702\u2e33"), "."),
              **dict.fromkeys(map(ord, "\u041e\u043e\u039f\u03bf\u0555\u0585\u2c9e\u2c9f\u00d8\u00f8\u3007"), "O"),
              **dict.fromkeys(map(ord, "".join(BLANK_LETTERS) + "\u034f\u180b\u180c\u180d\u180f"), None),
-             **dict.fromkeys(range(0xFE00, 0xFE10), None), **dict.fromkeys(range(0xE0100, 0xE01F0), None)}
+             **dict.fromkeys(range(0xFE00, 0xFE10), None), **dict.fromkeys(range(0xE0100, 0xE01F0), None),
+             # Digits drawn in a keycap or a black circle, which NFKC leaves as they are: "0️⃣7️⃣7️⃣…",
+             # "➊➍➍➐ ➒➐➎➌" were published (a business desk's walk).
+             0x20E3: None, **{0x2776 + i: str((i % 10 + 1) % 10) for i in range(30)}}
 _LIKE_LATIN = str.maketrans(LETTERS_LIKE_LATIN)
 # A bullet between two letters or digits is drawn as a dot ("alice@gmail\u2022com"); with spaces
 # around it, it is a separator ("0918 \u2022 2005-12-18", a signature and its date).

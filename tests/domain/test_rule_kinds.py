@@ -506,6 +506,11 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     ("street_address", "The ref lives at 14 Elm Grove, Salford."), ("street_address", "7 Cherry Tree Walk"),
     ("street_address", "He's at 22 Lansdowne Gardens"), ("street_address", "3 Hanover Mews, go and tell him"),
     ("payment_card", "My card is 4111 1111 1111 1111 exp 12/29"),
+    # A business desk's scam numbers: dots, keycaps, digits in black circles.
+    ("phone", "WhatsApp me on 07.723.881.442"),
+    ("phone", "0\ufe0f\u20e37\ufe0f\u20e37\ufe0f\u20e30\ufe0f\u20e30\ufe0f\u20e39\ufe0f\u20e30\ufe0f\u20e30\ufe0f\u20e3"
+              "4\ufe0f\u20e36\ufe0f\u20e31\ufe0f\u20e3"),
+    ("phone", "WhatsApp \u24ea\u2790\u2790\u24ea\u24ea \u2792\u24ea\u24ea \u278d\u278f\u278a"),
     ("payment_card", "5500-0000-0000-0004"),
 ])
 def test_personal_information_fires(kind, text):
