@@ -32,7 +32,8 @@ def load_facts(session: Session, comments: Sequence[Comment], rules: Sequence[Ma
     return {
         c.id: Facts(author_id=c.author_id, is_reply=c.parent_id is not None,
                     earlier_by_author=counts.get(c.id, (0, 0))[0], approved_by_author=counts.get(c.id, (0, 0))[1],
-                    same_text=recent.get(c.id), parent_at_risk=(c.site_id, c.parent_id) in parents_at_risk)
+                    same_text=recent.get(c.id), parent_at_risk=(c.site_id, c.parent_id) in parents_at_risk,
+                    author_name=c.author_name or "")
         for c in comments
     }
 

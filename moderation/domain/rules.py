@@ -79,6 +79,8 @@ class Facts:
     same_text: "SameTextCounter | None" = None
     # A reply to a reader at risk (self_harm.at_risk read in the parent's text): "Do it." is urging there.
     parent_at_risk: bool = False
+    # The name the reader shows: the word, link and contact rules read it too (_IN_THE_NAME).
+    author_name: str = ""
 
     def repeats(self, fingerprint: str, *, seconds: float, same_author: bool, replies: bool) -> int:
         """Earlier comments with this fingerprint in the last `seconds`, by this author only or anyone."""
@@ -289,6 +291,9 @@ _PHRASES: dict[str, Callable[[str, str], str | None]] = {
     "at_risk": lambda normalised, written: at_risk(normalised),
     "urging_self_harm": lambda normalised, written: urging_self_harm(normalised)}
 _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
+# Kinds that read the author's shown name when the text has nothing: a business desk's walk found
+# "Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net" as a name on a civil comment published.
+_IN_THE_NAME = ("banned_words", "suspect_words", "links", "first_link", "phone", "email")
 
 
 class Compiled:
@@ -306,14 +311,19 @@ class Compiled:
         for rule in self.rules:
             kind = rule["kind"]
             detail = _check(rule, kind, text, facts, fingerprint, self.patterns.get(rule["name"]), normalised)
+            read = text
+            if detail is None and facts.author_name and kind in _IN_THE_NAME:
+                read = facts.author_name
+                detail = _check(rule, kind, read, facts, "", self.patterns.get(rule["name"]), normalise(read))
             if detail is None:
                 continue
             action = rule["action"]
             if kind in ("banned_words", "suspect_words"):
-                detail, another_language = _listed_word(text, detail, rule["words"])
+                detail, another_language = _listed_word(read, detail, rule["words"])
                 if another_language and action == REJECT:
                     action = HOLD  # a person tells schwül from schwul; a rule that rejects cannot
             reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
+            reason += " (in the author's name)" if read is not text else ""
             hits.append(Hit(rule["name"], action, reason[:MAX_REASON + 60], KINDS[kind].priority, kind))
         return hits
 

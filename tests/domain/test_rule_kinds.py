@@ -449,6 +449,17 @@ def test_a_spaced_dot_or_the_word_dot_in_a_sentence_is_not_a_link(text):
     assert not fired({"kind": "links"}, text)
 
 
+def test_contact_details_and_listed_words_in_the_authors_name_count_and_say_so():
+    # A business desk's walk: a civil text under this name was published.
+    spammer = Facts(author_id="a", author_name="Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net")
+    rules = {"kind": "links"}, {"kind": "phone"}, {"kind": "suspect_words", "words": ["whatsapp"]}
+    assert [fired(rule, "I agree with the article.", spammer) for rule in rules] == [
+        ["link: homeincomenow.net (in the author's name)"], ["phone number (in the author's name)"],
+        ['suspect word: "whatsapp" (in the author\'s name)']]
+    assert fired({"kind": "links"}, "See bbc.co.uk/news.", spammer) == ["link: bbc.co.uk"]  # the text's own first
+    assert not fired({"kind": "threat_words"}, "I agree.", Facts(author_id="a", author_name="I will kill you"))
+
+
 def test_a_first_comment_links_allowed_domains_as_the_links_rule_does():
     # A business desk's new reader pointing at the regulator's register was held.
     rule = {"kind": "first_link", "allowed_domains": ["fca.org.uk"]}

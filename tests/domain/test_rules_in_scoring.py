@@ -100,6 +100,17 @@ def test_a_regular_whose_comments_readers_saw_is_not_new_when_the_rule_is_added(
         assert score(model, [latest, newcomer]) == {latest: "published", newcomer: "held"}
 
 
+def test_a_link_in_the_authors_name_holds_a_civil_comment(app, site, model):
+    with app.app_context():
+        use_rules(site.id, [{"name": "links", "kind": "links"}])
+        data = CommentInput(external_id="spam-1", story_id="s", author_id="a", text="Great article, thanks.",
+                            author_name="Earn $500/day at homeincomenow . net")
+        spam = submit_comment(db.session, db.session.get(Site, site.id), data).comment.id
+        plain = post(site.id, "Great article, thanks.", author="b")
+        assert score(model, [spam, plain]) == {spam: "held", plain: "published"}
+        assert row(spam).rule_hits[0]["reason"] == "link: homeincomenow.net (in the author's name)"
+
+
 def test_new_author_counting_posts_releases_after_n_comments_whatever_their_fate(app, site, model):
     with app.app_context():
         use_rules(site.id, [{"name": "newcomers", "kind": "new_author", "count": 1, "until": "posted"}])
