@@ -11,7 +11,7 @@ from moderation.admin.routes import bp
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import BACKFILL_SIZE, hold_published_matches
-from moderation.domain.rule_sets import PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, rule_versions, save_rules
+from moderation.domain.rule_sets import PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, rule_versions, save_rules
 from moderation.domain.rules import KINDS
 from moderation.domain.stories import list_stories, set_story
 from moderation.domain.story_comments import story_counts
@@ -36,6 +36,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
             current.version if current else 0),
         versions=rule_versions(db.session, site.id), stories=list_stories(db.session, site.id),
         example=json.dumps(EXAMPLE, indent=2), preview_size=PREVIEW_SIZE, backfill_size=BACKFILL_SIZE,
+        shown_examples=PREVIEW_EXAMPLES,
     ), status
 
 

@@ -38,6 +38,17 @@ def test_the_preview_counts_what_a_rule_would_have_held_and_saves_nothing(app, s
         assert db.session.scalar(select(RuleSet.id)) is None
 
 
+def test_the_preview_folds_every_comment_a_rule_caught_beyond_the_first_three(app, sign_in, admin, site, make_comment):
+    # A business desk's "scam-words held 83" showed three pitches and hid the civil percentages it caught.
+    for n in range(6):
+        make_comment(site.id, f"DM me for signals, {n} spots left")
+    make_comment(site.id, "Tesla cut 10% of its workforce; DM me if you were affected, I'm a reporter.")
+    html = _post(sign_in(admin), site.id, [{"name": "scam", "kind": "suspect_words", "words": ["dm me"]}],
+                 action="preview").get_data(as_text=True)
+    assert "held 7" in html and "<summary>Show 4 more</summary>" in html
+    assert "Tesla cut 10% of its workforce" in html and html.count('href="/review/') == 7
+
+
 def test_saving_adds_an_audited_version_and_the_page_shows_it(app, sign_in, admin, site):
     client = sign_in(admin)
     assert _post(client, site.id, PHONES).status_code == 303
