@@ -27,7 +27,7 @@ SEED = os.environ.get("FUZZ_SEED", "1")
 
 # Per operation, in every run of the suite: the two fuzz runs were its longest tests (50 examples
 # took 110-190 s of one test process under load, 30 took 120-180 s on 2026-12-04), and the suite has
-# 15 minutes on two cores, which CI passed by 31 s once. FUZZ_MAX_EXAMPLES runs more locally.
+# 15 minutes on two cores, which a CI run overran by 31 s. FUZZ_MAX_EXAMPLES runs more locally.
 CI_EXAMPLES = 20
 
 
