@@ -167,6 +167,8 @@ _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 # An IP address's parts are 0-255 without a leading zero: "07.723.881.442", a mobile number written
 # with dots, was published as one (a business desk's walk).
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+# A count with dots between its thousands ("2.000.000.000 years"), which no number to call starts without a 0.
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 _NOT_A_PHONE = re.compile(r"\(?(?:\d{4}-\d{1,2}-\d{1,2}|" + _OCTET + r"(?:\." + _OCTET + r"){3})(?!\d)")
 _ISBN = re.compile(r"(?i)isbn(?:-1[03])?\W{0,4}$")
 
@@ -282,8 +284,8 @@ def phone_number(text: str) -> str | None:
     for match in _PHONE.finditer(_outside_links(text)):
         candidate = match.group(1)
         digits = re.sub(r"\D", "", candidate)
-        if _DATE.fullmatch(candidate) or _NOT_A_PHONE.match(candidate) or _a_table_row(candidate) or (
-                "  " in candidate and not _SPACED_GROUPS.fullmatch(candidate)):
+        if (_DATE.fullmatch(candidate) or _NOT_A_PHONE.match(candidate) or _THOUSANDS.fullmatch(candidate)
+                or _a_table_row(candidate) or ("  " in candidate and not _SPACED_GROUPS.fullmatch(candidate))):
             continue
         if _ISBN.search(text, max(0, match.start() - 12), match.start()):
             continue
