@@ -69,6 +69,28 @@ def test_reports_past_the_threshold_raise_a_published_comments_priority_by_their
         assert comment.priority == pytest.approx(comment.report_weight / threshold)
 
 
+def test_a_reader_reported_as_at_risk_comes_before_every_insult(app, client, site):
+    """A crime desk's walk: one reader's self_harm report left a grieving mother's "Nobody would miss
+    me now." 76th of 90 in the queue, at 1.20."""
+    from moderation import db
+    from moderation.models import Comment
+
+    crisis, insult = submit(client, site, id="crisis"), submit(client, site, id="insult")
+    move(app, crisis, "published", priority=0.2)
+    move(app, insult, "held", priority=3.9)
+    report(client, site, crisis, reason="self_harm", reporter_id="reader-1")
+    report(client, site, insult, reason="harassment", reporter_id="reader-2")
+    with app.app_context():
+        ranked = {c.external_id: c.priority for c in db.session.query(Comment)}
+    assert ranked["crisis"] == pytest.approx(4.0)
+    assert ranked["insult"] > 4.0  # an insult the model is sure of, reported too, is not lowered
+    spam = submit(client, site, id="spam")
+    move(app, spam, "published", priority=0.2)
+    report(client, site, spam, reason="spam", reporter_id="reader-3")
+    with app.app_context():
+        assert db.session.query(Comment).filter_by(external_id="spam").one().priority < 1.0
+
+
 def test_anonymous_reports_do_not_use_up_the_named_readers_allowance(app_with, site):
     """A raid's walk: 30 anonymous reports a minute, most weighing nothing past their cap, kept the
     reader a published threat named from reporting it (429)."""
