@@ -262,6 +262,15 @@ def _within_anonymous_cap(session: Session, comment: Comment, weight: float, cap
     return max(0.0, min(weight, cap - so_far))
 
 
+def reported_as_self_harm(session: Session, comments: Sequence[Comment]) -> set[int]:
+    """The comments with an open self_harm report of some weight: scoring ranks them as file_report does."""
+    ids = [c.id for c in comments if c.report_weight]
+    if not ids:
+        return set()
+    return set(session.scalars(select(Report.comment_id).where(
+        Report.comment_id.in_(ids), Report.outcome.is_(None), Report.reason == "self_harm", Report.weight > 0)))
+
+
 def open_report_weights(session: Session, comments: Sequence[Comment]) -> dict[int, float]:
     """Per comment, the weight of its reports no moderator has resolved (dismissed or upheld): what
     scoring weighs against the site's threshold. A comment approved with a report dismissed and then

@@ -39,7 +39,8 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses
-from moderation.domain.reports import open_report_weights, reporters_may_hide
+from moderation.domain.reports import (SELF_HARM_REPORTED_PRIORITY, open_report_weights, reported_as_self_harm,
+                                       reporters_may_hide)
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.rules import Compiled, apply_hits, status_reason
@@ -266,6 +267,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
     facts = load_facts(session, comments, rules) if rules else {}
     stories = story_settings(session, comments[0].site_id, (c.story_id for c in comments))
     reported = open_report_weights(session, comments)
+    at_risk_reported = reported_as_self_harm(session, comments) if reported else set()
     policy: Policy | None = None
     for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
@@ -301,7 +303,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         comment.model_version = model.version
         comment.scored_at = scored_at
         comment.flagged = verdict.flagged
-        comment.priority = verdict.priority
+        comment.priority = (max(verdict.priority, SELF_HARM_REPORTED_PRIORITY) if comment.id in at_risk_reported
+                            else verdict.priority)
         if verdict.status != PUBLISHED:
             comment.explanations = _explain(model, comment.text, verdict.flagged, near_misses(policy, scores))
         delivery = change_status(
