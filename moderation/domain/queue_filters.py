@@ -85,7 +85,7 @@ def tab_condition(tab: str) -> ColumnElement[bool] | None:
 RULE_FLAGS: dict[str, tuple[str, ...]] = {"threat": ("threat_words",), "identity_attack": ("group_attack",),
                                           "self_harm": ("at_risk", "urging_self_harm"),
                                           "personal_information": ("phone", "email", "street_address", "payment_card"),
-                                          "spam": ("links", "first_link", "flood", "short_repeat"),
+                                          "spam": ("links", "first_link", "flood", "short_repeat", "crypto_address"),
                                           "other_language": ("other_language",)}
 # The report reasons a flag lists too: what a rule missed and a reader reported (a re-check).
 REPORTED_FLAGS = ("self_harm", "personal_information", "spam")

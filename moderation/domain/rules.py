@@ -9,6 +9,7 @@ a `kind`, an `action` and a `reason` moderators read, plus its kind's parameters
   first_link    allowed_domains: [...]            hold     an author's first comment on the site has a link
                                                            outside the list
   phone, email, street_address, payment_card      hold     personal information, one rule each
+  crypto_address                                  hold     a Bitcoin, Litecoin, Ethereum or Tron address
   flood         count, minutes, scope             hold     the same or near-same text the count-th time in
                                                            `minutes`, by one author or ("site") by anyone
   shouting      min_letters, caps_ratio, max_repeat hold   all caps, or a character repeated past max_repeat
@@ -39,6 +40,7 @@ from typing import Any, NamedTuple, Protocol
 from classifiers import language
 from classifiers.normalise import normalise
 from moderation.domain import rule_matchers as match
+from moderation.domain import wallets
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.group_attacks import group_attack
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED
@@ -196,6 +198,9 @@ KINDS: dict[str, Kind] = {
     "email": Kind(HOLD, "e-mail address", {}, "an e-mail address" + _PRIVATE, 2.0),
     "street_address": Kind(HOLD, "street address", {}, "a street address" + _PRIVATE, 2.0),
     "payment_card": Kind(HOLD, "payment card number", {}, "a payment card number that passes the Luhn check", 2.0),
+    # A giveaway scam's payload ("Send 0.1 BTC, get 0.2 back"): a business desk's walk found them published.
+    "crypto_address": Kind(HOLD, "cryptocurrency address", {},
+                           "a Bitcoin, Litecoin, Ethereum or Tron address, checked as its network checks it"),
     "flood": Kind(HOLD, "repeated post", {"count": (3, _int(2, 100)), "minutes": (1, _int(1, 1440)),
                                           "scope": ("author", _choice("author", "site"))},
                   "the same or near-same text for the count-th time within minutes, by the author or anyone"),
@@ -293,7 +298,7 @@ _PHRASES: dict[str, Callable[[str, str], str | None]] = {
 _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 # Kinds that read the author's shown name when the text has nothing: a business desk's walk found
 # "Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net" as a name on a civil comment published.
-_IN_THE_NAME = ("banned_words", "suspect_words", "links", "first_link", "phone", "email")
+_IN_THE_NAME = ("banned_words", "suspect_words", "links", "first_link", "phone", "email", "crypto_address")
 
 
 class Compiled:
@@ -365,6 +370,8 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
         found = {"phone": match.phone_number, "email": match.email_address,
                  "street_address": match.street_address, "payment_card": match.payment_card}[kind](text)
         return "" if found else None
+    if kind == "crypto_address":
+        return "" if wallets.crypto_address(text) else None
     if kind == "flood":
         window = rule["minutes"] * 60
         same = facts.repeats(fingerprint, seconds=window, same_author=rule["scope"] == "author", replies=False)

@@ -460,6 +460,21 @@ def test_contact_details_and_listed_words_in_the_authors_name_count_and_say_so()
     assert not fired({"kind": "threat_words"}, "I agree.", Facts(author_id="a", author_name="I will kill you"))
 
 
+@pytest.mark.parametrize("text, fires", [
+    ("Send 0.1 BTC and receive 0.2 BTC back: bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", True),
+    ("Elon's giveaway! Send to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa and get double", True),
+    ("ETH only: 0x742d35Cc6634C0532925a3b844Bc454e4438f44e", True),
+    ("Send 500 USDT (TRC20) to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", True),
+    ("One checksum off: 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb", False),
+    ("The fix is in commit 3f786850e387550fdab836ed7e6dc881de23001b.", False),
+    ("Watch https://youtu.be/dQw4w9WgXcQ and bitcoin's price at 1 BTC = $90,000", False),
+    ("Supercalifragilisticexpialidocious1234 is a long word", False),
+])
+def test_a_cryptocurrency_address_is_one_its_network_would_take(text, fires):
+    # A business desk's walk: "Send 0.1 BTC and receive 0.2 BTC back ... bc1q..." was published.
+    assert fired({"kind": "crypto_address"}, text) == (["cryptocurrency address"] if fires else [])
+
+
 def test_a_first_comment_links_allowed_domains_as_the_links_rule_does():
     # A business desk's new reader pointing at the regulator's register was held.
     rule = {"kind": "first_link", "allowed_domains": ["fca.org.uk"]}
@@ -692,7 +707,7 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
               **({"words": ["stupid", "cheap watches"]} if kind in ("banned_words", "suspect_words") else {})}
              for kind in ("banned_words", "suspect_words", "links", "first_link", "phone", "email", "street_address",
                           "payment_card", "flood", "shouting", "short_repeat", "new_author", "group_attack",
-                          "threat_words", "other_language")]
+                          "threat_words", "other_language", "crypto_address")]
 
 
 @pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
