@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import re
 
-# Top-level domains no English sentence spells as a word after a spaced dot; `rule_matchers._TLDS`
-# holds the rest ("me", "to", "in", "it", "us" ...), which only a bracketed dot puts after a name.
-_PLAIN_TLDS = "com|net|org|info|biz|io|ly|uk|ru|cn|xyz|top|online|site|shop|club|app|dev|gg|tv|eu|nl|pl|br|jp|de|fr"
+# Top-level domains no English sentence spells as a word after a spaced dot, in lower case or all
+# capitals: a capital opens a sentence ("Great news . Top of the league", "Join the dots . Net zero",
+# "He went to Paris . De Gaulle airport" were read as links: a re-check). `rule_matchers._TLDS` holds
+# the rest ("me", "to", "top", "shop" ...), which only a bracketed dot puts after a name.
+_PLAIN_TLDS = "(?:com|net|org|info|biz|io|ly|uk|ru|cn|xyz|COM|NET|ORG|INFO|BIZ|IO|LY|UK|RU|CN|XYZ)"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_BRACKETED = r"\s*(?:\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\}|<\s*dot\s*>)\s*"
-_SPELLED = r"(?:\s+dot\s+|\s+\.\s+)"
+# Spaces, at most three, never a line: any run of whitespace made a 20,000-character comment of spaces
+# cost 9 s, each space starting a try that ran to the end (a re-check).
+_GAP = "[ \t\u00a0]{1,3}"
+_BRACKETED = (r"[ \t]{0,3}(?:\[ ?(?:\.|dot) ?\]|\( ?(?:\.|dot) ?\)|\{ ?(?:\.|dot) ?\}|< ?dot ?>)[ \t]{0,3}")
+_SPELLED = rf"(?:{_GAP}dot{_GAP}|{_GAP}\.{_GAP})"
 _PLAIN_DOT = r"\."
 # A host with at least one disguised dot in it: its labels apart by any dot, the last one a TLD. At most
 # six labels: unbounded, "at dot " 2,800 times took 8 s, each word starting a try that ran to the end.
 _DISGUISED = re.compile(
     rf"(?i)(?<![\w.-])(?:{_LABEL}(?:{_BRACKETED}|{_SPELLED}|{_PLAIN_DOT})){{1,6}}"
-    rf"(?:(?<=[\]\)\}}>])\s*[a-z]{{2,24}}\b|(?:{_PLAIN_TLDS})\b|me\b)"
+    rf"(?:(?<=[\]\)\}}>])[ \t]{{0,3}}[a-z]{{2,24}}\b|(?-i:{_PLAIN_TLDS})\b|me\b)"
 )
 _SEPARATOR = re.compile(rf"(?i){_BRACKETED}|{_SPELLED}")
 _SCHEME = re.compile(r"(?i)\bh(?:xx|\*\*|tt)p(s?)\s*(?:\[:\]|\(:\)|:)\s*(?:/\s*/|\\\\)")
@@ -39,7 +44,7 @@ def _host(match: re.Match[str]) -> str:
     written = match.group(0)
     host = _SEPARATOR.sub(".", written).replace(" ", "")
     labels = host.lower().split(".")
-    bracketed = re.search(_BRACKETED, written, re.I) is not None
+    bracketed = any(c in written for c in "[({<")
     if not bracketed:
         if labels[-1] == "me" and ".".join(labels[-2:]) not in _MESSENGERS:
             return written
