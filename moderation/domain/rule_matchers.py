@@ -29,8 +29,9 @@ _STARRED = re.compile(r"(?<![a-z0-9*#%])[a-z0-9]*[*#%]+[a-z0-9*#%]*")  # starts 
 # Between a phrase's words: spaces, or a hyphen, underscore or dot. A crime desk's banned "Kyle Mercer"
 # (a name under a court order) let "Kyle-Mercer", "Kyle_Mercer" and "KyleMercer" through. Words of four
 # letters or more may also run together; shorter ones may not, or "the rapist" would be "therapist".
-_APART = r"(?:\s*[-_]\s*|\.|\s+)"
-_APART_OR_JOINED = r"(?:\s*[-_]\s*|\.|\s*)"
+# A dot too, which the normaliser spaces: "Kyle.Mercer" reads "kyle . mercer" (a re-check).
+_APART = r"(?:\s*[-_.]\s*|\s+)"
+_APART_OR_JOINED = r"(?:\s*[-_.]\s*|\s*)"
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -151,6 +152,16 @@ def links(text: str) -> list[str]:
     return hosts
 
 
+# The top-level domains a name must end a host with to be read as one, or a scheme or "www." before it.
+_LINK_IN_A_NAME = frozenset("com net org info biz io xyz top online site shop club ly uk ru cn".split())
+
+
+def plainly_a_link(written: str, host: str) -> bool:
+    """Whether `host`, found in a display name, is plainly a link: an author named "Ex.Pat.In.Spain"
+    or "J.R.R.To" is not one (a re-check), "ITguy.net" and "www.example.de" are."""
+    return host.rsplit(".", 1)[-1] in _LINK_IN_A_NAME or bool(re.search(r"(?i)https?:|www\.|\bwww\b", written))
+
+
 def host_allowed(host: str, allowed: Iterable[str]) -> bool:
     """The domain itself or any subdomain of it (news.example.com under example.com)."""
     return any(host == d or host.endswith("." + d) for d in allowed)
@@ -164,12 +175,16 @@ _LOCAL = re.compile(r"\d{3}[-. ]\d{4}")
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 # A date or an IP address at the start of a candidate is a timestamp ("2007-07-18 15:40") or a
 # signature ("212.127.137.2 22:53"), and the 10 or 13 digits after "ISBN" a book.
-# An IP address's parts are 0-255 without a leading zero: "07.723.881.442", a mobile number written
-# with dots, was published as one (a business desk's walk).
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+# Four dotted groups of one to three digits are an IP address, or a count ("1.234.567.890 votes"),
+# unless the first opens with a 0, which neither does: "07.723.881.442", a mobile number written with
+# dots, was published as an IP address (a business desk's walk).
 # A count with dots between its thousands ("2.000.000.000 years"), which no number to call starts without a 0.
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
-_NOT_A_PHONE = re.compile(r"\(?(?:\d{4}-\d{1,2}-\d{1,2}|" + _OCTET + r"(?:\." + _OCTET + r"){3})(?!\d)")
+_NOT_A_PHONE = re.compile(r"\(?(?:\d{4}-\d{1,2}-\d{1,2}|(?!0\d)\d{1,3}(?:\.\d{1,3}){3})(?!\d)")
+# Pairs of digits between dots are lottery numbers or a date ("04.11.23.35.41.49"), but for a French
+# number's five (06.12.34.56.78).
+_DOTTED_PAIRS = re.compile(r"\d\d(?:\.\d\d)+")
+_FRENCH = re.compile(r"0\d(?:\.\d\d){4}")
 _ISBN = re.compile(r"(?i)isbn(?:-1[03])?\W{0,4}$")
 
 
@@ -194,7 +209,7 @@ _AS_SHOWN = {**dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u221
              **dict.fromkeys(range(0xFE00, 0xFE10), None), **dict.fromkeys(range(0xE0100, 0xE01F0), None),
              # Digits drawn in a keycap or a black circle, which NFKC leaves as they are: "0️⃣7️⃣7️⃣…",
              # "➊➍➍➐ ➒➐➎➌" were published (a business desk's walk).
-             0x20E3: None, **{0x2776 + i: str((i % 10 + 1) % 10) for i in range(30)}}
+             0x20E3: None, **{0x2776 + i: str(i % 10 + 1) for i in range(30)}}  # the tenth of each run is 10
 _LIKE_LATIN = str.maketrans(LETTERS_LIKE_LATIN)
 # A bullet between two letters or digits is drawn as a dot ("alice@gmail\u2022com"); with spaces
 # around it, it is a separator ("0918 \u2022 2005-12-18", a signature and its date).
@@ -264,17 +279,21 @@ def _a_table_row(candidate: str) -> bool:
 # 084x, 087x; North American toll-free; Irish and Australian 1800 and 1300). A business desk's and a
 # crime desk's walks found every helpline tip held as personal information ("the FSCS helpline is
 # 0800 678 1100", "call Crimestoppers anonymously on 0800 555 111", "Action Fraud: 0300 123 2040").
-_SERVICE_NUMBER = re.compile(r"0(?:80[08]|3\d\d|84[345]|87[01])\d{6,7}|1?(?:800|833|844|855|866|877|888)\d{7}|"
-                             r"1[38]00\d{6}")
-_COUNTRY = re.compile(r"^(?:\+|00)?(?:44|353|61)")
+_UK_SERVICE = re.compile(r"0(?:80[08]|3\d\d|84[345]|87[01])\d{6,7}")
+# North American toll-free grouped as one writes it (1-800-273-8255, (888) 550-7123): an Indian mobile
+# "88001 23456" has the digits but not the groups (a re-check).
+_NANP_TOLL_FREE = re.compile(r"(?:\+?1[ .-]?)?\(?(?:800|833|844|855|866|877|888)\)?[ .-]?\d{3}[ .-]?\d{4}")
+# Irish and Australian 1800 and 1300, at home or with their own country code: "+44 1300 123456" is a
+# Dorset number (a re-check).
+_IE_AU_SERVICE = re.compile(r"(?:(?:\+|00)(?:353|61)[ .-]?)?1[38]00(?:[ .-]?\d){6}")
 
 
-def service_number(digits: str) -> bool:
-    """Whether a number's digits (country code allowed) are a freephone or non-geographic number."""
-    if not digits.startswith(("44", "0044", "353", "00353", "61", "0061")):
-        return _SERVICE_NUMBER.fullmatch(digits) is not None
-    national = _COUNTRY.sub("", digits)  # a British number's 0 goes with the country code; a 1800's 1 stays
-    return _SERVICE_NUMBER.fullmatch("0" + national) is not None or _SERVICE_NUMBER.fullmatch(national) is not None
+def service_number(candidate: str) -> bool:
+    """Whether a number as written is a freephone or non-geographic one."""
+    digits = re.sub(r"\D", "", candidate)
+    national = "0" + digits[4:] if digits.startswith("0044") else "0" + digits[2:] if digits.startswith("44") else digits
+    return (_UK_SERVICE.fullmatch(national) is not None or _NANP_TOLL_FREE.fullmatch(candidate.strip()) is not None
+            or _IE_AU_SERVICE.fullmatch(candidate.strip()) is not None)
 
 
 def phone_number(text: str) -> str | None:
@@ -285,11 +304,12 @@ def phone_number(text: str) -> str | None:
         candidate = match.group(1)
         digits = re.sub(r"\D", "", candidate)
         if (_DATE.fullmatch(candidate) or _NOT_A_PHONE.match(candidate) or _THOUSANDS.fullmatch(candidate)
+                or (_DOTTED_PAIRS.fullmatch(candidate) and not _FRENCH.fullmatch(candidate))
                 or _a_table_row(candidate) or ("  " in candidate and not _SPACED_GROUPS.fullmatch(candidate))):
             continue
         if _ISBN.search(text, max(0, match.start() - 12), match.start()):
             continue
-        if (10 <= len(digits) <= 15 and not service_number(digits)) or (len(digits) == 7 and _LOCAL.fullmatch(candidate)):
+        if (10 <= len(digits) <= 15 and not service_number(candidate)) or (len(digits) == 7 and _LOCAL.fullmatch(candidate)):
             return candidate
     return None
 
@@ -379,13 +399,14 @@ def has_content(word: str) -> bool:
 
 
 def fingerprint(text: str, normalised: str | None = None) -> str:
-    """What "the same or near-same text" compares: normalised words only, every number alike, no punctuation or spacing;
+    """What "the same or near-same text" compares: normalised words only, every sum alike, no punctuation or spacing;
     for a text of no words (emoji, symbols) its normalised characters, so "🖕🖕🖕" posted again counts."""
     normalised = normalised if normalised is not None else normalise(text)
-    # Numbers as one: a spam wave changing its sum each time ("I earn $480 daily", "$490") was a new
-    # text every time, and `flood` held 5 of a business desk's 15.
+    # Sums as one: a spam wave changing its sum each time ("I earn $480 daily", "$490") was a new text
+    # every time, and `flood` held 5 of a business desk's 15. Not a score or a date's day, which
+    # readers' different predictions differ by ("Arsenal 2-1 Chelsea", "3-0": a re-check).
     words = _WORD.findall(_NUMBER.sub("0", normalised) if any(map(str.isdigit, normalised)) else normalised)
     return " ".join(words) if words else "".join(normalised.split())
 
 
-_NUMBER = re.compile(r"\d+(?:\s?[.,]\s?\d+)*")
+_NUMBER = re.compile(r"\d{3,}(?:\s?[.,]\s?\d+)*|\d+(?:\s?[.,]\s?\d+)+")

@@ -298,7 +298,10 @@ _PHRASES: dict[str, Callable[[str, str], str | None]] = {
 _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 # Kinds that read the author's shown name when the text has nothing: a business desk's walk found
 # "Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net" as a name on a civil comment published.
-_IN_THE_NAME = ("banned_words", "suspect_words", "links", "first_link", "phone", "email", "crypto_address")
+# Contact details and addresses only, not word lists: a banned "dick" rejected every comment Dick Smith
+# posted (a re-check). A hit in the name holds at most: the text itself may be fine.
+_IN_THE_NAME = ("links", "first_link", "phone", "email", "crypto_address")
+SEVERITY_CAP_FOR_NAMES = {REJECT: HOLD}
 
 
 class Compiled:
@@ -319,10 +322,12 @@ class Compiled:
             read = text
             if detail is None and facts.author_name and kind in _IN_THE_NAME:
                 read = facts.author_name
-                detail = _check(rule, kind, read, facts, "", self.patterns.get(rule["name"]), normalise(read))
+                detail = _check(rule, kind, read, facts, "", None, "")
+                if kind in ("links", "first_link") and detail and not match.plainly_a_link(read, detail):
+                    detail = None  # "Ex.Pat.In.Spain" is a name, not ex.pat.in
             if detail is None:
                 continue
-            action = rule["action"]
+            action = rule["action"] if read is text else SEVERITY_CAP_FOR_NAMES.get(rule["action"], rule["action"])
             if kind in ("banned_words", "suspect_words"):
                 detail, another_language = _listed_word(read, detail, rule["words"])
                 if another_language and action == REJECT:

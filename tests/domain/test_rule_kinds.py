@@ -53,7 +53,7 @@ def test_a_percentage_is_not_a_masked_word_but_a_starred_one_still_is():
 
 @pytest.mark.parametrize("text, written", [
     ("KyleMercer did it", "KyleMercer"), ("Kyle-Mercer did it", "Kyle-Mercer"), ("Kyle_Mercer did it", "Kyle_Mercer"),
-    ("K y l e M e r c e r did it", "K y l e M e r c e r"), ("#KyleMercer", "KyleMercer"),
+    ("K y l e M e r c e r did it", "K y l e M e r c e r"), ("#KyleMercer", "KyleMercer"), ("Kyle.Mercer is guilty", "Kyle.Mercer"),
 ])
 def test_a_listed_name_is_found_however_its_words_are_joined(text, written):
     # A crime desk's banned name under a court order; the list's spelling is quoted, then the comment's.
@@ -449,15 +449,29 @@ def test_a_spaced_dot_or_the_word_dot_in_a_sentence_is_not_a_link(text):
     assert not fired({"kind": "links"}, text)
 
 
-def test_contact_details_and_listed_words_in_the_authors_name_count_and_say_so():
+def test_contact_details_in_the_authors_name_count_and_say_so():
     # A business desk's walk: a civil text under this name was published.
     spammer = Facts(author_id="a", author_name="Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net")
-    rules = {"kind": "links"}, {"kind": "phone"}, {"kind": "suspect_words", "words": ["whatsapp"]}
-    assert [fired(rule, "I agree with the article.", spammer) for rule in rules] == [
-        ["link: homeincomenow.net (in the author's name)"], ["phone number (in the author's name)"],
-        ['suspect word: "whatsapp" (in the author\'s name)']]
+    assert [fired(rule, "I agree with the article.", spammer) for rule in ({"kind": "links"}, {"kind": "phone"})] == [
+        ["link: homeincomenow.net (in the author's name)"], ["phone number (in the author's name)"]]
     assert fired({"kind": "links"}, "See bbc.co.uk/news.", spammer) == ["link: bbc.co.uk"]  # the text's own first
     assert not fired({"kind": "threat_words"}, "I agree.", Facts(author_id="a", author_name="I will kill you"))
+
+
+@pytest.mark.parametrize("name", ["Dick Smith", "Fanny Adams", "Crypto Bro", "Ex.Pat.In.Spain", "J.R.R.To"])
+def test_a_name_that_holds_a_listed_word_or_looks_dotted_is_just_a_name(name):
+    # A re-check: a banned "dick" rejected every comment Dick Smith posted.
+    facts = Facts(author_id="a", author_name=name)
+    rules = ({"kind": "banned_words", "words": ["dick", "fanny"]}, {"kind": "suspect_words", "words": ["crypto"]},
+             {"kind": "links"}, {"kind": "first_link"})
+    assert not any(fired(rule, "I agree with the article.", facts) for rule in rules)
+
+
+def test_a_link_in_the_name_holds_even_where_the_rule_would_reject_the_text():
+    rule = {"kind": "links", "action": "reject"}
+    name = Facts(author_id="a", author_name="Cheap pills at pharmacy-deals.com")
+    hits = Compiled(validate_rules([{"name": "r", **rule}])).evaluate("Nice piece.", name)
+    assert [(h.action, h.reason) for h in hits] == [("hold", "link: pharmacy-deals.com (in the author's name)")]
 
 
 @pytest.mark.parametrize("text, fires", [
@@ -626,6 +640,7 @@ def test_a_pitch_that_changes_only_its_sums_is_the_same_text_to_flood():
     assert fired({"kind": "flood", "count": 3, "minutes": 5, "scope": "site"}, "I earn $490 daily working from home",
                  Facts(author_id="a", recent=two))
     assert fingerprint("I earn $490 daily working from home") != fingerprint("I earn $490 weekly working from home")
+    assert fingerprint("Arsenal 2-1 Chelsea") != fingerprint("Arsenal 0-3 Chelsea")  # readers' predictions differ
 
 
 def test_a_comment_the_model_cannot_read_is_held_naming_its_language():
