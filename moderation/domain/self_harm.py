@@ -27,7 +27,7 @@ _I_WILL = (r"\bi(?:'m|m|\s+am)?\s+(?:going\s+to|gonna|about\s+to|planning\s+to|r
            r"|\s+may|\s+should\s+just|\s+think\s+i'?ll|(?:'ve|\s+have)?\s+decided\s+to|\s+can'?t\s+wait\s+to"
            r"|(?:'ve|\s+have)\s+been\s+thinking\s+(?:about|of))|(?:^|[.!?,;:]\s*)(?:gonna|going\s+to)")
 _MYSELF = r"my\s*self"
-_AFTERWORD = r"(?:\s+(?:now|anyway|any\s*more|at\s+all|tbh|honestly|really))?"
+_AFTERWORD = r"(?:\s+(?:now|anyway|any\s*more|at\s+all|tbh|honestly|really)){0,2}"
 # What a person does to end their own life, said of themselves.
 _END_OWN = (r"(?:kill|killing|off|offing|hang|hanging|shoot|shooting|drown|drowning|unalive|unaliving|poison|starve"
             r"|starving|self\s+delete)\s+" + _MYSELF + r"|self\s+delete|commit(?:ting)?\s+suicide|sewerslide"
@@ -92,7 +92,10 @@ _AT_RISK = re.compile(
     r"|\bi\s+have\s+(?:the|enough)\s+(?:pills|rope|gun)\b(?!\s+(?:ready\s+)?for\s+(?:the|a|my)\b)(?:\s+\w+){0,4}?\s+(?:saved|ready|tonight)\b"
     r"(?!\s+for\s+(?:the|a|my)\b)"
     r"|\btake\s+them\s+all\s+(?:tonight|after|when)\b"
-    r"|\bi(?:'ve|\s+have)?\s+got\s+(?:the|enough|my)\s+(?:pills|tablets|rope)\s+(?:ready|saved|lined\s+up)\b(?!\s+for\b)"
+    # ... said as a sentence ends: not "I've got the pills ready in the dosette box for mum", "I've got
+    # my rope ready, climbing Snowdon tomorrow" (a re-check).
+    r"|\bi(?:'ve|\s+have|ve)?\s+got\s+(?:the|enough)\s+(?:pills|tablets)\s+(?:ready|saved|lined\s+up)\b"
+    r"(?=\s*(?:[.!]|$|and\b|tonight|now))"
     # More a re-check wrote (2026-12-03), each a way people in crisis say it and few say otherwise.
     # Not a debate's "that does not mean that life is not worth living".
     r"|\btired\s+of\s+(?:living|being\s+alive|life)\b(?!\s+(?:in|with|under|like|on|at|without|paycheck|as)\b)|\bmy\s+life\s+(?:isn'?t|is\s+not|is\s+no\s+longer)\s+worth\s+living\b"

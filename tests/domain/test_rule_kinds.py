@@ -388,6 +388,12 @@ def test_a_threat_in_plain_words_is_held(text):
     "Police shot him on sight, the inquest heard.", "The officers were hunted down by the press for weeks.",
     "The stabbing victim was run over by the getaway car.", "The gang strung him up from a lamppost, the court heard.",
     "He's a dead man walking in that job, the minister.", "Lock him up and throw away the key.",
+    # ... and a re-check's errands, lifts, bunting and justice.
+    "I will run you over the figures tomorrow morning.", "The nurse said she will run him over to A&E herself.",
+    "We should run them over the weekend to see if the fix holds.", "I bought fairy lights and we'll string them up.",
+    "Grab the bunting and string them up along the fence.",
+    "Whoever planted the bomb should be hunted down and brought to justice.",
+    "As parents we know where she goes to school and who her friends are.",
     "People like you have accidents on that road: slow down.",
     "I'm going to review the tasks and execute them.",
     "I'll go out to the garden and kill them before they spread.",  # weeds

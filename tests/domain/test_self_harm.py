@@ -15,6 +15,7 @@ AT_RISK = [
     # A crime desk's walk: a victim's mother and a reader the story brought it back to.
     "I'm Josh's mum. I can't do this. I just want to be with my boy. Nobody would miss me now.",
     "Reading this brought it all back. I can't cope anymore and I've got the pills ready.",
+    "nobody would miss me anyway tbh",
     "I've written my note. I'm done.", "I just swallowed a whole bottle of Tylenol. I don't know why I'm posting this.",
     "I'm standing on the bridge right now typing this.",
     "I bought a gun yesterday. I think I'm going to use it on myself this weekend.",
@@ -42,6 +43,8 @@ NOT_AT_RISK = [
     "I could just die of embarrassment.", "Kill me now, this commute is brutal.", "I'd rather die than vote for him.",
     "I nearly died laughing.", "I wanted to die when she left, but therapy helped.", "I would never kill myself.",
     "I've got my tablets ready for the holiday.", "Nobody would miss me now if I stopped posting here.",
+    # A re-check: chores.
+    "I've got my rope ready, climbing Snowdon tomorrow.", "I've got the pills ready in the dosette box for mum.",
     "I used to want to die every day.", "If he wins I'm going to kill myself lol", "I want to die peacefully in my sleep at 95.",
     "I want to die with dignity, on my own terms.", "The chemo killed my appetite.", "I'm going to kill myself laughing at this.",
     "I'm going to hurt myself at the gym tomorrow", "Suicide rates rose 4%.", "I'll cut myself a slice of cake.",
