@@ -177,7 +177,9 @@ def _surely_not_english(plain: str, confidence: float, english: float) -> bool:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
-_PART_END = re.compile(r"(?<=[.!?;:\n])\s+|\s+[-–—]+\s+|[–—()\[\]]")
+# A dash's spaces are tried from the start of their run only: from every space, a comment of 20,000
+# spaces took 6 s (a re-check, 2026-12-04).
+_PART_END = re.compile(r"(?<=[.!?;:\n])\s+|(?<!\s)\s+[-–—]+\s+|[–—()\[\]]")
 # Letters a sentence needs before the identifier's word on it counts against the whole comment's.
 MIN_PART_LETTERS = 2 * MIN_LETTERS
 
