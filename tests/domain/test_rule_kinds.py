@@ -450,6 +450,10 @@ def test_a_disguised_link_is_read_as_the_link_it_shows(text, host):
 @pytest.mark.parametrize("text", [
     "the dot com bubble burst", "It was the dot-com era. Me too.", "I said no . It was fine",
     "He gave it to me . to be honest", "See section 3 . 2 of the report", "I got 10 . 5 percent",
+    # A re-check: a sentence after a spaced full stop, and a polka dot.
+    "Great news . Top of the league again!", "Join the dots . Net zero costs money.",
+    "He went to Paris . De Gaulle airport was chaos.", "She wore a polka dot top to the hearing.",
+    "Leaked reality . Com",
 ])
 def test_a_spaced_dot_or_the_word_dot_in_a_sentence_is_not_a_link(text):
     assert not fired({"kind": "links"}, text)
@@ -553,7 +557,9 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     ("street_address", "He's at 22 Lansdowne Gardens"), ("street_address", "3 Hanover Mews, go and tell him"),
     ("payment_card", "My card is 4111 1111 1111 1111 exp 12/29"),
     # A business desk's scam numbers: dots, keycaps, digits in black circles.
-    ("phone", "WhatsApp me on 07.723.881.442"),
+    ("phone", "WhatsApp me on 07.723.881.442"), ("phone", "Appelez-moi au 06.12.34.56.78"),
+    # Not helplines, though their digits are: an Indian mobile, a Dorset number (a re-check).
+    ("phone", "Call me on 88001 23456"), ("phone", "Ring +44 1300 123456 after six"),
     ("phone", "0\ufe0f\u20e37\ufe0f\u20e37\ufe0f\u20e30\ufe0f\u20e30\ufe0f\u20e39\ufe0f\u20e30\ufe0f\u20e30\ufe0f\u20e3"
               "4\ufe0f\u20e36\ufe0f\u20e31\ufe0f\u20e3"),
     ("phone", "WhatsApp \u24ea\u2790\u2790\u24ea\u24ea \u2792\u24ea\u24ea \u278d\u278f\u278a"),
@@ -590,7 +596,9 @@ def test_personal_information_fires(kind, text):
     ("phone", "NSPCC helpline is 0808 800 5000 if anyone has concerns about a child."),
     ("phone", "Action Fraud number is 0300 123 2040, report it."), ("phone", "Call +44 800 678 1100 from abroad"),
     ("phone", "The lifeline is 1-800-273-8255."),
-    ("phone", "That took primitive life something like 2.000.000.000 years."),  # no longer an IP address's shape ("phone", "Ireland: 1800 201 890; Australia: +61 1300 22 4636"),
+    ("phone", "That took primitive life something like 2.000.000.000 years."),  # no longer an IP address's shape
+    ("phone", "Vote count 1.234.567.890 in Brazil"), ("phone", "Reference 12.345.678.901 on the invoice"),
+    ("phone", "Lotto numbers 04.11.23.35.41.49 again"), ("phone", "Ireland: 1800 201 890; Australia: +61 1300 22 4636"),
     ("street_address", "I walked 5 miles down the street."),
     ("street_address", "In 2020 Oak trees fell on the road."),
     ("street_address", "We won 3 in a row."), ("street_address", "Top 10 Garden tips"),
@@ -733,7 +741,8 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
 
 @pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
                                   "at dot " * 2_800, "i will kill " * 1_600, "kill all the " * 1_500, ". " * 10_000,
-                                  "go back to your " * 1_200])
+                                  "go back to your " * 1_200, "a" + " " * 19_990 + "dot com",
+                                  "word " * 2_000 + " " * 10_000 + "dot com"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
