@@ -6,10 +6,11 @@ A business desk's walk found every disguised link of a spam wave published under
 Full-width and circled letters, ideographic full stops and zero-width spaces are read as shown
 before this (rule_matchers._visible); here the dots spelled out or spaced apart are put back.
 
-A bracketed dot ("[.]", "(dot)") is only ever a disguise, so any top-level domain after it counts.
-A spaced one or the word "dot" is ordinary English too ("the dot com bubble", "a new game . it"), so
-it counts only before a top-level domain that is not an English word (com, net, org, ly ...), or in
-Telegram's and WhatsApp's "t.me" and "wa.me", and not after "the", "a" and other little words.
+A bracketed dot ("[.]", "(dot)") is only ever a disguise, so any top-level domain the link reader
+knows counts after it ("x(.)me", "x[dot]co"). A spaced one or the word "dot" is ordinary English too
+("the dot com bubble", "a new game . it", "Great news . Top of the league"), so it counts only before
+com, net, org, ly and the like, in lower case or capitals, or in Telegram's and WhatsApp's "t.me" and
+"wa.me", and not after "the", "a" and other little words.
 """
 from __future__ import annotations
 

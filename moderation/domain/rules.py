@@ -81,7 +81,7 @@ class Facts:
     same_text: "SameTextCounter | None" = None
     # A reply to a reader at risk (self_harm.at_risk read in the parent's text): "Do it." is urging there.
     parent_at_risk: bool = False
-    # The name the reader shows: the word, link and contact rules read it too (_IN_THE_NAME).
+    # The name the reader shows: the link and contact rules read it too (_IN_THE_NAME).
     author_name: str = ""
 
     def repeats(self, fingerprint: str, *, seconds: float, same_author: bool, replies: bool) -> int:
@@ -301,7 +301,7 @@ _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 # Contact details and addresses only, not word lists: a banned "dick" rejected every comment Dick Smith
 # posted (a re-check). A hit in the name holds at most: the text itself may be fine.
 _IN_THE_NAME = ("links", "first_link", "phone", "email", "crypto_address")
-SEVERITY_CAP_FOR_NAMES = {REJECT: HOLD}
+_AT_MOST_FOR_A_NAME = {REJECT: HOLD}
 
 
 class Compiled:
@@ -327,9 +327,9 @@ class Compiled:
                     detail = None  # "Ex.Pat.In.Spain" is a name, not ex.pat.in
             if detail is None:
                 continue
-            action = rule["action"] if read is text else SEVERITY_CAP_FOR_NAMES.get(rule["action"], rule["action"])
+            action = rule["action"] if read is text else _AT_MOST_FOR_A_NAME.get(rule["action"], rule["action"])
             if kind in ("banned_words", "suspect_words"):
-                detail, another_language = _listed_word(read, detail, rule["words"])
+                detail, another_language = _listed_word(text, detail, rule["words"])
                 if another_language and action == REJECT:
                     action = HOLD  # a person tells schwül from schwul; a rule that rejects cannot
             reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
