@@ -90,7 +90,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.register_blueprint(health_bp)
     _counters(app, config)
-    _model_provider(app, config)
+    app.extensions["models"] = model_provider(app)
     if config.PROXY_COUNT:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXY_COUNT, x_proto=config.PROXY_COUNT,
                                 x_host=config.PROXY_COUNT)
@@ -110,14 +110,15 @@ def _dispatcher(app: Flask, config: Config):
     return dispatcher
 
 
-def _model_provider(app: Flask, config: Config) -> None:
+def model_provider(app: Flask):
     """Which model each site scores with, from the registry; nothing is read or loaded until first use."""
     from classifiers import DEFAULT_MODEL_PATH
     from moderation.model_provider import ModelProvider
 
-    app.extensions["models"] = ModelProvider(
-        app.extensions["db_engine"], var_dir=config.VAR_DIR, model_path=config.MODEL_PATH or DEFAULT_MODEL_PATH,
-        check_interval=config.MODEL_CHECK_INTERVAL)
+    config = app.config
+    return ModelProvider(app.extensions["db_engine"], var_dir=config["VAR_DIR"],
+                         model_path=config["MODEL_PATH"] or DEFAULT_MODEL_PATH,
+                         check_interval=config["MODEL_CHECK_INTERVAL"])
 
 
 def _counters(app: Flask, config: Config) -> None:

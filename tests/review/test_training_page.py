@@ -96,10 +96,9 @@ def test_the_log_is_escaped(app, admin, sign_in):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_a_run_the_task_queue_cannot_take_fails_at_once_and_says_so(app, admin, sign_in):
+def test_a_run_the_task_queue_cannot_take_fails_at_once_and_says_so(app, app_with, admin, sign_in):
     # Nothing listens on port 1: the broker is down as the admin starts a run.
-    app.extensions["dispatcher"].celery.conf.broker_url = "redis://127.0.0.1:1/0"
-    client = sign_in(admin)
+    client = sign_in(admin, app_with(REDIS_URL="redis://127.0.0.1:1/0").test_client())
     page = _page_after(client, "/admin/training")
     assert "Could not reach the task queue (Redis): the run was not started." in page
     with app.app_context():
