@@ -179,7 +179,7 @@ def test_a_pre_moderated_story_holds_every_new_comment_and_a_closed_one_refuses_
         assert row(on_story).rule_hits == [{"rule": "story_premoderated", "action": "hold", "reason": "story pre-moderated"}]
         set_story(db.session, db.session.get(Site, site.id), "election", closed=True, premoderated=True, actor="user:t")
         db.session.commit()
-        changes = db.session.scalars(select(AuditEntry.details).where(AuditEntry.action == "story:settings_changed")).all()
+        changes = db.session.scalars(select(AuditEntry.details).where(AuditEntry.action == "story:settings_changed").order_by(AuditEntry.id)).all()
         assert [c["new"] for c in changes] == [{"closed": False, "premoderated": True}, {"closed": True, "premoderated": True}]
     response = client.post("/api/v1/comments", headers=site.headers,
                            json={"id": "late", "story_id": "election", "author_id": "a", "text": "Too late?"})
