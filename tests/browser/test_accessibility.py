@@ -88,47 +88,54 @@ MEASURE = """([minTap, minBox]) => {
 
 
 PHONE_ONLY_RULES = ["scrollable-region-focusable", "target-size", "meta-viewport"]
+LAPTOP_AT_200 = {"width": 683, "height": 384}  # a 1366x768 laptop zoomed to 200%
+TABLET = {"width": 768, "height": 1024}
 
 
-def test_every_page_fits_a_phone_without_sideways_scrolling(app, make_site, admin, live_server, browser_page):
+def _phone_problems(page, path: str) -> list[str]:
+    measured = page.evaluate(MEASURE, [MIN_TAP, MIN_BOX])
+    problems = [f"{path}: {small} is too small to tap" for small in measured["small"]]
+    if measured["scrollWidth"] > measured["width"]:
+        problems.append(f"{path}: the page is {measured['scrollWidth']}px wide on a {measured['width']}px screen")
+    # What only a phone's width shows: a table that scrolls inside itself must take the focus. The
+    # desktop test runs every rule; all of them again here cost the suite half a minute.
+    return problems + _serious_violations(page, path, PHONE_ONLY_RULES)
+
+
+def _reflow_problems(page, path: str, viewport: dict[str, int]) -> list[str]:
+    """An accessibility walk: "Sign out" fell off the right edge at 641-729 px, the accounts table made
+    the page 1101 px wide at 768, and the shortcuts button was gone below 641 (WCAG 1.4.10)."""
+    problems = []
+    measured = page.evaluate(MEASURE, [0, 0])
+    if measured["scrollWidth"] > measured["width"]:
+        problems.append(f"{path}: the page is {measured['scrollWidth']}px wide on a {measured['width']}px screen")
+    sign_out = page.locator(".signout button").bounding_box()
+    if sign_out["x"] + sign_out["width"] > viewport["width"]:
+        problems.append(f"{path}: Sign out ends at {sign_out['x'] + sign_out['width']:.0f}px at {viewport['width']}px")
+    return problems
+
+
+def test_every_page_fits_a_phone_a_tablet_and_a_laptop_at_200_percent(app, make_site, admin, live_server,
+                                                                     browser_page):
+    """Each page is loaded once at a phone's width and then resized, as a reader turning a tablet or
+    zooming does: the pages' scripts follow the width (phone_fold.js, scroll_regions.js), and loading
+    every page three times cost the suite a minute of a test process."""
     page = browser_page
     page.set_viewport_size(PHONE)
     problems: list[str] = []
     for path in _workspace(app, make_site, admin, page, live_server):
+        page.set_viewport_size(PHONE)
         page.goto(live_server + path)
         page.wait_for_load_state("load")
         _screenshot(page, path, "phone")
-        measured = page.evaluate(MEASURE, [MIN_TAP, MIN_BOX])
-        if measured["scrollWidth"] > measured["width"]:
-            problems.append(f"{path}: the page is {measured['scrollWidth']}px wide on a {measured['width']}px screen")
-        problems.extend(f"{path}: {small} is too small to tap" for small in measured["small"])
-        # What only a phone's width shows: a table that scrolls inside itself must take the focus. The
-        # desktop test runs every rule; all of them again here cost the suite half a minute.
-        problems.extend(_serious_violations(page, path, PHONE_ONLY_RULES))
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("viewport", [{"width": 683, "height": 384}, {"width": 768, "height": 1024}],
-                         ids=["1366x768-laptop-at-200%", "tablet"])
-def test_every_page_reflows_at_200_percent_zoom_and_on_a_tablet(app, make_site, admin, live_server, browser_page,
-                                                               viewport):
-    """An accessibility walk: "Sign out" fell off the right edge at 641-729 px, the accounts table made
-    the page 1101 px wide at 768, and the shortcuts button was gone below 641 (WCAG 1.4.10)."""
-    page = browser_page
-    page.set_viewport_size(viewport)
-    problems: list[str] = []
-    for path in _workspace(app, make_site, admin, page, live_server):
-        page.goto(live_server + path)
-        page.wait_for_load_state("load")
-        _screenshot(page, path, f"{viewport['width']}x{viewport['height']}")
-        measured = page.evaluate(MEASURE, [0, 0])
-        if measured["scrollWidth"] > measured["width"]:
-            problems.append(f"{path}: the page is {measured['scrollWidth']}px wide on a {measured['width']}px screen")
-        sign_out = page.locator(".signout button").bounding_box()
-        if sign_out["x"] + sign_out["width"] > viewport["width"]:
-            problems.append(f"{path}: Sign out ends at {sign_out['x'] + sign_out['width']:.0f}px")
+        problems.extend(_phone_problems(page, path))
+        for viewport in (LAPTOP_AT_200, TABLET):
+            page.set_viewport_size(viewport)
+            _screenshot(page, path, f"{viewport['width']}x{viewport['height']}")
+            problems.extend(_reflow_problems(page, path, viewport))
     page.goto(f"{live_server}/review")
-    assert page.get_by_role("button", name="Keyboard shortcuts").is_visible()
-    assert page.evaluate("getComputedStyle(document.querySelector('.bulk-bar')).position") == (
-        "static" if viewport["height"] <= 520 else "sticky")
+    for viewport, bulk_bar in ((LAPTOP_AT_200, "static"), (TABLET, "sticky")):
+        page.set_viewport_size(viewport)
+        assert page.get_by_role("button", name="Keyboard shortcuts").is_visible()
+        assert page.evaluate("getComputedStyle(document.querySelector('.bulk-bar')).position") == bulk_bar
     assert not problems, "\n".join(problems)
