@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,30 @@ def cheap_argon2() -> Iterator[None]:
     yield
     passwords._hasher = default
     passwords._dummy_hash.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def models_loaded_once() -> Iterator[None]:
+    """A model artifact's bytes are loaded once per test process. A test on an empty registry has it
+    register the shipped model, which loads it to check it and again to score with: with an app for
+    every test, that was a third of the time of the API, review and Perspective tests. Keyed by the
+    bytes' digest, so a test that changes an artifact still loads (and is refused) afresh."""
+    from moderation.domain import model_registry
+
+    load, loaded = model_registry._load, OrderedDict()
+
+    def load_once(artifact: bytes, card_bytes: bytes, name: str):
+        key = model_registry.artifact_digest(artifact, card_bytes)
+        if key not in loaded:
+            loaded[key] = load(artifact, card_bytes, name)
+            if len(loaded) > 4:  # trained candidates come and go; the shipped model stays in use
+                loaded.popitem(last=False)
+        loaded.move_to_end(key)
+        return loaded[key]
+
+    model_registry._load = load_once
+    yield
+    model_registry._load = load
 
 
 @dataclass
