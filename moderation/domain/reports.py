@@ -33,7 +33,7 @@ a site, filing is refused (RateLimited, a 429), and report weight's share of pri
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -60,11 +60,24 @@ REPORT_WEIGHTS: dict[str, float] = {
 }
 
 
-# The least priority a comment reported as self-harm takes: with threats, below a reader the at_risk
-# rule found (100). A crime desk's walk: one reader's self_harm report on "I'm Josh's mum. I can't do
-# this. ... Nobody would miss me now." (which the rule then missed) left it 76th of 90, at 1.20.
-# Below the rule's 100, as a report may be wrong or a raid's; it still comes before every insult.
-SELF_HARM_REPORTED_PRIORITY = 4.0
+# What an open self_harm report of some weight adds to a comment's priority, once however many there
+# are: with threats, below a reader the at_risk rule found (100). A crime desk's walk: one reader's
+# self_harm report on "I'm Josh's mum. I can't do this. ... Nobody would miss me now." (which the rule
+# then missed) left it 76th of 90, at 1.20. Below the rule's 100, as a report may be wrong or a
+# raid's; it still comes before every insult. Added, not a floor, so the decision that resolves the
+# report takes it away and an undo gives it back, as they do the reports' weight (a floor of 4 had
+# stayed as 3 after a moderator dismissed the report).
+AT_RISK_REPORT_LIFT = 4.0
+
+
+def at_risk_lift(reports: Iterable[Report]) -> float:
+    """What these reports add for a reader at risk: AT_RISK_REPORT_LIFT if one is a self_harm report
+    that weighs something (an anonymous one past its cap weighs, and lifts, nothing), else 0."""
+    return AT_RISK_REPORT_LIFT if any(r.reason == "self_harm" and r.weight > 0 for r in reports) else 0.0
+
+
+def open_reports(session: Session, comment: Comment) -> list[Report]:
+    return list(session.scalars(select(Report).where(Report.comment_id == comment.id, Report.outcome.is_(None))))
 
 RATE_WINDOW = timedelta(minutes=1)
 REPORTER_LOCK = 0x7265  # "re": with a hash of (site, reporter id), one reporter's reports count in turn
@@ -152,7 +165,8 @@ def file_report(
     )
     # The open reports' weight, as scoring ranks by: counted over all reports ever filed, a comment
     # whose dismissed reports had reached the cap gained nothing from new ones (a re-check).
-    open_before = open_report_weights(session, [comment]).get(comment.id, 0.0)
+    already_open = open_reports(session, comment)
+    open_before = sum(r.weight for r in already_open)
     session.add(report)
     comment.report_weight = (comment.report_weight or 0.0) + report.weight
     session.flush()
@@ -164,10 +178,8 @@ def file_report(
     # share a decision takes (report_outcomes.py) and an undo gives back is the share there is: reports
     # on a rejected comment had added nothing, and a reject's undo, an approval and its undo left it
     # ranked at 3.0 where its open reports rank it at 4.6 (a re-check). Scoring sets it afresh.
-    comment.priority = (comment.priority or 0.0) + report_priority_added(open_before, open_before + report.weight,
-                                                                         threshold)
-    if reason == "self_harm" and weight > 0:  # an anonymous report past its cap weighs, and lifts, nothing
-        comment.priority = max(comment.priority, SELF_HARM_REPORTED_PRIORITY)
+    comment.priority = ((comment.priority or 0.0) + report_priority_added(open_before, open_before + report.weight, threshold)
+                        + at_risk_lift([*already_open, report]) - at_risk_lift(already_open))
     delivery = _hidden_by_trusted(session, site, comment, reporter_id)
     if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
@@ -263,7 +275,7 @@ def _within_anonymous_cap(session: Session, comment: Comment, weight: float, cap
 
 
 def reported_as_self_harm(session: Session, comments: Sequence[Comment]) -> set[int]:
-    """The comments with an open self_harm report of some weight: scoring ranks them as file_report does."""
+    """The comments with an open self_harm report of some weight: scoring lifts them as file_report does."""
     ids = [c.id for c in comments if c.report_weight]
     if not ids:
         return set()

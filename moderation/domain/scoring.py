@@ -39,7 +39,7 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
 from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses
-from moderation.domain.reports import (SELF_HARM_REPORTED_PRIORITY, open_report_weights, reported_as_self_harm,
+from moderation.domain.reports import (AT_RISK_REPORT_LIFT, open_report_weights, reported_as_self_harm,
                                        reporters_may_hide)
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
@@ -303,8 +303,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         comment.model_version = model.version
         comment.scored_at = scored_at
         comment.flagged = verdict.flagged
-        comment.priority = (max(verdict.priority, SELF_HARM_REPORTED_PRIORITY) if comment.id in at_risk_reported
-                            else verdict.priority)
+        comment.priority = verdict.priority + (AT_RISK_REPORT_LIFT if comment.id in at_risk_reported else 0.0)
         if verdict.status != PUBLISHED:
             comment.explanations = _explain(model, comment.text, verdict.flagged, near_misses(policy, scores))
         delivery = change_status(

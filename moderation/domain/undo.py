@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import Conflict, NotFound, SiteDeactivated
@@ -34,7 +34,7 @@ from moderation.domain.policy import report_priority_added
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.reasons import clean_reason
 from moderation.domain.report_outcomes import OUTCOMES
-from moderation.domain.reports import serialize_report
+from moderation.domain.reports import at_risk_lift, open_reports, serialize_report
 from moderation.models import AuditEntry, Comment, Report, User, WebhookDelivery
 
 UNDO_ACTION = "decision:undone"
@@ -170,11 +170,14 @@ def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
     deliveries: list[WebhookDelivery] = []
     # Their share of the priority comes back with them, as the decision took it (report_outcomes.py),
     # on top of reports filed since, which added their own: together never past the cap (a re-check
-    # found 5.958 where the open weight ranks the comment at 4.958).
-    open_before = float(session.scalar(select(func.coalesce(func.sum(Report.weight), 0.0))
-                                       .where(Report.comment_id == comment.id, Report.outcome.is_(None))))
-    comment.priority = (comment.priority or 0.0) + report_priority_added(
-        open_before, open_before + sum(r.weight for r in reports), comment.site.report_threshold)
+    # found 5.958 where the open weight ranks the comment at 4.958). The lift for a reader at risk too,
+    # unless a report filed since lifts it already.
+    already_open = open_reports(session, comment)
+    open_before = sum(r.weight for r in already_open)
+    comment.priority = ((comment.priority or 0.0)
+                        + report_priority_added(open_before, open_before + sum(r.weight for r in reports),
+                                                comment.site.report_threshold)
+                        + at_risk_lift([*already_open, *reports]) - at_risk_lift(already_open))
     for report in reports:
         report.outcome = None
         report.resolved_at = None

