@@ -20,7 +20,11 @@ import re
 # capitals: a capital opens a sentence ("Great news . Top of the league", "Join the dots . Net zero",
 # "He went to Paris . De Gaulle airport" were read as links: a re-check). `rule_matchers._TLDS` holds
 # the rest ("me", "to", "top", "shop" ...), which only a bracketed dot puts after a name.
-_PLAIN_TLDS = "(?:com|net|org|info|biz|io|ly|uk|ru|cn|xyz|COM|NET|ORG|INFO|BIZ|IO|LY|UK|RU|CN|XYZ)"
+# Endings that plainly make a domain of what comes before them: after a spaced or spelled-out dot (in
+# lower case or capitals, so "Great news . Top of the league" is no link), and in a display name
+# (rule_matchers.plainly_a_link), where the spammers' newer endings count too.
+PLAIN_TLDS = ("com", "net", "org", "info", "biz", "io", "ly", "uk", "ru", "cn", "xyz")
+_PLAIN_TLDS = "(?:" + "|".join((*PLAIN_TLDS, *(t.upper() for t in PLAIN_TLDS))) + ")"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 # Spaces, at most three, never a line: any run of whitespace made a 20,000-character comment of spaces
 # cost 9 s, each space starting a try that ran to the end (a re-check).

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from classifiers.bidi import may_reorder
 from classifiers.normalise import blank_markup, in_reading_order, normalise, normalise_with_offsets, span_of
 from moderation.domain.lookalikes import BLANK_LETTERS, LETTERS_LIKE_LATIN
-from moderation.domain.disguised_links import reveal_links
+from moderation.domain.disguised_links import PLAIN_TLDS, reveal_links
 
 # Letters and digits of any script (Arabic, Chinese, Hebrew stay as written once normalised), with
 # apostrophes: [a-z0-9'] made every Arabic word list entry "letterless" and every Arabic text one
@@ -153,7 +153,7 @@ def links(text: str) -> list[str]:
 
 
 # The top-level domains a name must end a host with to be read as one, or a scheme or "www." before it.
-_LINK_IN_A_NAME = frozenset("com net org info biz io xyz top online site shop club ly uk ru cn".split())
+_LINK_IN_A_NAME = frozenset((*PLAIN_TLDS, "top", "online", "site", "shop", "club"))
 
 
 def plainly_a_link(written: str, host: str) -> bool:
