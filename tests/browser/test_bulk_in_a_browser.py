@@ -88,3 +88,27 @@ def test_an_authors_held_comments_are_rejected_at_once_and_the_one_taken_meanwhi
             select(WebhookDelivery).order_by(WebhookDelivery.id)) if d.event["type"] == "comment.status_changed"]
     assert [statuses[i] for i in trolls] == ["rejected", "approved", "rejected"] and statuses[other] == "held"
     assert sorted(events) == sorted([(trolls[1], "approved"), (trolls[0], "rejected"), (trolls[2], "rejected")])
+
+
+def test_on_the_confirmation_of_all_matching_one_unticked_is_left_held(app, client, make_site, moderator, grant,
+                                                                      live_server, browser_page, tmp_path: Path):
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    spam = [_held(app, client, site, f"s-{n}", f"bot-{n}", f"Cheap watches at spam.example, offer {n}!")
+            for n in range(3)]
+    keeper = _held(app, client, site, "k-1", "collector", "Grandad's watches were never cheap, idiots.")
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server}/review/bulk/matching?tab=review&q=watches")
+    bar = page.locator("form#bulk")
+    assert bar.locator(".bulk-count").inner_text() == "4 selected"
+    page.get_by_label(f"Decide comment #{keeper}").uncheck()
+    assert bar.locator(".bulk-count").inner_text() == "3 selected"
+    page.screenshot(path=str(_screenshots(tmp_path) / "bulk-confirm-unticked.png"), full_page=True)
+    bar.locator("select[name=reason_choice]").select_option("Spam or advertising")
+    bar.locator("button[value=reject]").click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text().startswith("3 comments rejected")
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Comment.id, Comment.status)).all())
+    assert [statuses[i] for i in spam] == ["rejected"] * 3 and statuses[keeper] == "held"

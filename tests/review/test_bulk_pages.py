@@ -320,3 +320,22 @@ def site_row(site):
     from moderation.models import Site
 
     return db.session.get(Site, site.id)
+
+
+def test_a_match_unticked_on_the_confirmation_is_left_as_it_is(app, sign_in, moderator, site, make_comment):
+    """The search catches a civil comment among the spam: the moderator unticks it and rejects the rest."""
+    spam = [make_comment(site.id, f"Buy cheap watches now, offer {n}") for n in range(25)]
+    civil = make_comment(site.id, "My late father's watches went to the museum, cheap at any price")
+    client = sign_in(moderator)
+    html = client.get("/review/bulk/matching?tab=review&q=cheap").get_data(as_text=True)
+    form = bulk_form(html)
+    assert sorted(int(box["value"]) for box in form.checkboxes) == sorted([*spam, civil])
+    assert all("checked" in box for box in form.checkboxes) and "26 selected" in html
+    assert "The other 6" in html  # past the first 20, under a fold, still ticked and sent
+    fields = [(k, v) for k, v in form.fields if (k, v) != ("ids", str(civil))]
+    response = client.post("/review/bulk", data=MultiDict([*fields, ("action", "reject"),
+                                                           ("reason_choice", "Spam or advertising")]))
+    assert "25 comments rejected" in response.get_data(as_text=True)
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Comment.id, Comment.status)).all())
+    assert {statuses[i] for i in spam} == {"rejected"} and statuses[civil] == "held"
