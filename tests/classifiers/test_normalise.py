@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from classifiers.normalise import normalise, normalise_with_offsets
 
@@ -228,3 +230,23 @@ def test_simple_chunks_are_normalised_together_as_each_alone() -> None:
     # What the raw-chunk cache records of them for _SPACED without normalising them one by one.
     assert [mapped_code(t) for t in texts] == [spaced_code(c) for c in SIMPLE]
     assert simple_chunks_normalised([]) == ([], [])
+
+
+# What comments are made of when they hide words: masks, spacing, look-alike letters, markup, text drawn
+# right to left, zero-width marks, hashtags, emoji, combining accents and letters that change length
+# when lower-cased. Random strings of them keep the two readings of a comment in step.
+_PIECES = ["idiot", "f*ck", "s h i t", "#KillAll", "<b>x</b>", "\u202eloof\u202c", "\u200b", "ｉｄｉｏｔ", "ⓘⓓⓘⓞⓣ", "!!!",
+           "...", " ", "\n", "ש", "عربي", "😀", "1d10t", "a.b.c", "$h1t", "&amp;", "@user", "http://x.com", "\u0301",
+           "ß", "İ", "ﬁ", "---", "'", '"', "<", ">", "&", "#", "_", "\t"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_the_offsets_reading_always_agrees_with_the_fast_one(text: str) -> None:
+    """Explanations and rule spans read `normalise_with_offsets`, the model `normalise`: a highlight
+    must be over the words the model read."""
+    cleaned, starts, ends = normalise_with_offsets(text)
+    assert cleaned == normalise(text)
+    assert len(starts) == len(ends) == len(cleaned)
+    # Within the text; a character of two readings' joins may end before it starts (`span_of` takes min and max).
+    assert all(0 <= s <= len(text) and 0 <= e <= len(text) for s, e in zip(starts, ends))
