@@ -79,6 +79,7 @@ _RULES: dict[str, Rule] = {
     # A hundred years, as a site's retention: more days than that reach back past the timestamps
     # PostgreSQL can subtract, and the retention task would fail on every run.
     "WEBHOOK_EVENT_DAYS": _between(0, 36_500),
+    "AUDIT_LOG_DAYS": _between(0, 36_500),
     "REPORTER_WEIGHT_FLOOR": _between(0, 1),
     # Longer, a streaming task's pool process would sleep rather than score, and a comment's wait
     # for it would pass the one second the service answers for under load.
@@ -251,6 +252,10 @@ class Config:
     # for good). Each holds the comment, its author's name and the moderator's reason as sent, and
     # nothing reads one once delivered but a comment's history page. Dead letters stay until an admin acts.
     WEBHOOK_EVENT_DAYS: int = field(default_factory=lambda: _env_int("WEBHOOK_EVENT_DAYS", 30))
+    # Days an audit entry is kept (0, the default: for good). The log is the record of who decided
+    # what, which a newsroom may owe a reader or a regulator for years, so nothing is deleted unless an
+    # operator says how long; it also grows by an entry for every comment scored.
+    AUDIT_LOG_DAYS: int = field(default_factory=lambda: _env_int("AUDIT_LOG_DAYS", 0))
     # Back-pressure (domain/backpressure.py): past BACKPRESSURE_SOFT_LIMIT pending comments a new one is
     # still stored but the answer carries a slow-down hint and /readyz says "degraded"; past
     # BACKPRESSURE_HARD_LIMIT it is refused with 503 and Retry-After, not stored. 0 turns a limit off.

@@ -247,6 +247,7 @@ def erase_expired_texts(self) -> dict[str, int]:
     try:
         erased = retention.erase_expired_texts(db.session)
         events = retention.delete_delivered_events(db.session, days=current_app.config["WEBHOOK_EVENT_DAYS"])
+        audit_entries = retention.delete_old_audit_entries(db.session, days=current_app.config["AUDIT_LOG_DAYS"])
     except Exception:
         db.session.rollback()
         raise  # beat runs it again in RETENTION_INTERVAL seconds; committed batches stay erased
@@ -255,4 +256,7 @@ def erase_expired_texts(self) -> dict[str, int]:
     if events:
         log.info("retention deleted %d webhook events delivered over %d days ago", events,
                  current_app.config["WEBHOOK_EVENT_DAYS"])
-    return {"erased": erased, "events_deleted": events}
+    if audit_entries:
+        log.info("retention deleted %d audit entries over %d days old", audit_entries,
+                 current_app.config["AUDIT_LOG_DAYS"])
+    return {"erased": erased, "events_deleted": events, "audit_entries_deleted": audit_entries}

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.erasure import erase_everywhere
 from moderation.domain.labels import SUGGESTSCORE
 from moderation.domain.lifecycle import FINAL, audit, now
-from moderation.models import Comment, LabelledExample, Site, WebhookDelivery
+from moderation.models import AuditEntry, Comment, LabelledExample, Site, WebhookDelivery
 
 BATCH_SIZE = 500
 MAX_BATCHES = 40  # bounds one run; the next run carries on
@@ -77,3 +77,27 @@ def delete_delivered_events(session: Session, *, days: int, at: datetime | None 
         WebhookDelivery.delivered_at < at - func.make_interval(0, 0, 0, days)).execution_options(synchronize_session=False))
     session.commit()
     return result.rowcount or 0
+
+
+AUDIT_BATCH_SIZE = 10_000
+
+
+def delete_old_audit_entries(session: Session, *, days: int, at: datetime | None = None,
+                             batch_size: int = AUDIT_BATCH_SIZE, max_batches: int = MAX_BATCHES) -> int:
+    """Audit entries written more than `days` days ago (0: keep them for good); how many went. A
+    batch per transaction, oldest first, so a log of millions never holds its locks for long and a
+    run cut short carries on at the next. What they recorded goes with them: a comment's history, the
+    decisions report and the operations page's counts over those days, a reversal's note on a card."""
+    if days <= 0:
+        return 0
+    cutoff = (at or now()) - func.make_interval(0, 0, 0, days)
+    deleted = 0
+    for _ in range(max_batches):
+        oldest = select(AuditEntry.id).where(AuditEntry.at < cutoff).order_by(AuditEntry.at).limit(batch_size)
+        result = session.execute(delete(AuditEntry).where(AuditEntry.id.in_(oldest.scalar_subquery()))
+                                 .execution_options(synchronize_session=False))
+        session.commit()
+        deleted += result.rowcount or 0
+        if (result.rowcount or 0) < batch_size:
+            break
+    return deleted

@@ -1,12 +1,11 @@
 """A site keeps comment text N days after the final decision; then only scores, decision and hashes remain."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import time
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from moderation import db
 from moderation.domain.comments import CommentInput, submit_comment
@@ -161,3 +160,26 @@ def test_delivered_webhook_events_go_after_their_days_and_dead_letters_stay(app,
         assert delete_delivered_events(db.session, days=0) == 0  # 0 keeps them for good
         assert delete_delivered_events(db.session, days=30) == 1
         assert sorted(d.event["n"] for d in db.session.scalars(select(WebhookDelivery))) == [1, 2, 3]
+
+
+def test_audit_entries_go_after_the_operators_days_oldest_first_in_batches(app, make_site):
+    """The audit log grows by an entry for every comment scored and had no period at all (an open
+    note from a privacy walk). By default nothing goes."""
+    from moderation.domain.retention import delete_old_audit_entries
+
+    with app.app_context():
+        site = db.session.get(Site, make_site("audited").id)
+        kept = comment(site, 1)
+        db.session.commit()
+        db.session.execute(update(AuditEntry).values(at=now()))
+        db.session.add_all([AuditEntry(actor="user:old", action="status:held->approved", at=now() - timedelta(days=400 + n),
+                                       details={"n": n}) for n in range(7)])
+        db.session.commit()
+        before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+        assert delete_old_audit_entries(db.session, days=0) == 0  # the default: kept for good
+        assert delete_old_audit_entries(db.session, days=365, batch_size=3, max_batches=2) == 6  # a run's bound
+        assert [e.details["n"] for e in db.session.scalars(select(AuditEntry).where(AuditEntry.actor == "user:old"))] == [0]
+        assert delete_old_audit_entries(db.session, days=365, batch_size=3) == 1  # the next run carries on
+        after = db.session.scalars(select(AuditEntry)).all()
+        assert len(after) == before - 7 and all(e.actor != "user:old" for e in after)
+        assert db.session.get(Comment, kept.id) is not None  # entries go, never what they were about
