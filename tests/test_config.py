@@ -169,13 +169,14 @@ def test_session_cookies_are_secure_by_default_when_the_public_url_is_https(monk
     assert Config.from_env().SESSION_COOKIE_SECURE is False
 
 
+@pytest.mark.parametrize("name", ["WEBHOOK_EVENT_DAYS", "AUDIT_LOG_DAYS"])
 @pytest.mark.parametrize("raw", ["-1", "36501", "1000000000", "1e3", "thirty"])
-def test_webhook_event_days_outside_a_hundred_years_is_refused_at_start(monkeypatch, raw):
+def test_retention_days_outside_a_hundred_years_are_refused_at_start(monkeypatch, raw, name):
     """10^9 days passed the general bound and made the retention task fail on every run."""
     from moderation.config import Config, ConfigError
 
-    monkeypatch.setenv("WEBHOOK_EVENT_DAYS", raw)
-    with pytest.raises(ConfigError, match="WEBHOOK_EVENT_DAYS must be"):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigError, match=f"{name} must be"):
         Config.from_env()
 
 
