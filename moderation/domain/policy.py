@@ -92,14 +92,23 @@ REPORT_PRIORITY_CAP = 3.0
 
 def report_priority(weight: float, report_threshold: float) -> float:
     """What report weight adds to a comment's review priority: its share of the site's threshold, at
-    most REPORT_PRIORITY_CAP. `decide` adds the open weight's when a comment is scored; a report filed
-    later adds what it changes (`report_priority_added`), so both orders rank a comment alike."""
+    most REPORT_PRIORITY_CAP. Scoring adds the open weight's (`with_reports`); a report filed later
+    adds what it changes (`report_priority_added`), so both orders rank a comment alike."""
     return min(_ratio(weight, report_threshold), REPORT_PRIORITY_CAP) if weight else 0.0
 
 
 def report_priority_added(before: float, after: float, report_threshold: float) -> float:
     """What a report that took a comment's report weight from `before` to `after` adds to its priority."""
     return report_priority(after, report_threshold) - report_priority(before, report_threshold)
+
+
+def with_reports(priority: float, open_weight: float, report_threshold: float, lift: float = 0.0) -> float:
+    """A comment's queue priority: what its scores and rules give it (`decide`, `rules.apply_hits`),
+    plus its open reports' share and the lift for a reader at risk (reports.at_risk_lift), on top,
+    where filing, resolving and undoing a report add or take away what it changes. Added after the
+    rules, never under a rule's floor, which had swallowed a report filed before scoring and not one
+    filed after (a re-check: 104.01 and 105.00 for one comment and one report)."""
+    return round(priority + report_priority(open_weight, report_threshold) + lift, 6)
 
 
 def near_misses(policy: Policy, scores: Mapping[str, float]) -> list[str]:
@@ -109,15 +118,16 @@ def near_misses(policy: Policy, scores: Mapping[str, float]) -> list[str]:
 
 def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0.0, *,
            reports_may_hide: bool = True) -> Verdict:
-    """The verdict on scores and open report weight. Reports past the threshold that may not hide the
-    comment (one untried reporter: reports.reporters_may_hide) flag it and raise its priority, and
-    leave it published, as a report filed on a published comment does."""
+    """The verdict on scores and open report weight, and the scores' priority (the reports' share is
+    added after the rules, `with_reports`). Reports past the threshold that may not hide the comment
+    (one untried reporter: reports.reporters_may_hide) flag it and leave it published, as a report
+    filed on a published comment does."""
     flagged = [a for a, t in policy.thresholds.items() if scores.get(a, 0.0) >= t]
     reported = reports_reach_threshold(report_weight, policy.report_threshold)
     if reported:
         flagged.append(REPORTS)
     ratios = [_ratio(scores.get(a, 0.0), t) * URGENCY.get(a, 1.0) for a, t in policy.thresholds.items()]
-    priority = max(ratios, default=0.0) + report_priority(report_weight, policy.report_threshold)
+    priority = max(ratios, default=0.0)
     if policy.auto_reject and any(scores.get(a, 0.0) >= t for a, t in policy.reject_thresholds.items()):
         return Verdict(REJECTED, flagged, round(priority, 6))
     holding = [f for f in flagged if f != REPORTS or reports_may_hide]

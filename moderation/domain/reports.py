@@ -71,9 +71,15 @@ AT_RISK_REPORT_LIFT = 4.0
 
 
 def at_risk_lift(reports: Iterable[Report]) -> float:
-    """What these reports add for a reader at risk: AT_RISK_REPORT_LIFT if one is a self_harm report
-    that weighs something (an anonymous one past its cap weighs, and lifts, nothing), else 0."""
-    return AT_RISK_REPORT_LIFT if any(r.reason == "self_harm" and r.weight > 0 for r in reports) else 0.0
+    """What these reports add for a reader at risk: AT_RISK_REPORT_LIFT if one is a named reader's
+    self_harm report that weighs something, else 0. Not an anonymous one: one per comment, with no
+    account, had put any comment a raid chose above the held threats (a re-check); it still weighs,
+    and the queue's self-harm filter lists the comment."""
+    return AT_RISK_REPORT_LIFT if any(_lifts(r.reason, r.reporter_id, r.weight) for r in reports) else 0.0
+
+
+def _lifts(reason: str, reporter_id: str | None, weight: float) -> bool:
+    return reason == "self_harm" and reporter_id is not None and weight > 0
 
 
 def open_reports(session: Session, comment: Comment) -> list[Report]:
@@ -280,7 +286,8 @@ def reported_as_self_harm(session: Session, comments: Sequence[Comment]) -> set[
     if not ids:
         return set()
     return set(session.scalars(select(Report.comment_id).where(
-        Report.comment_id.in_(ids), Report.outcome.is_(None), Report.reason == "self_harm", Report.weight > 0)))
+        Report.comment_id.in_(ids), Report.outcome.is_(None), Report.reason == "self_harm",
+        Report.reporter_id.is_not(None), Report.weight > 0)))
 
 
 def open_report_weights(session: Session, comments: Sequence[Comment]) -> dict[int, float]:

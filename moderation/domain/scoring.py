@@ -38,7 +38,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
-from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses
+from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses, with_reports
 from moderation.domain.reports import (AT_RISK_REPORT_LIFT, open_report_weights, reported_as_self_harm,
                                        reporters_may_hide)
 from moderation.domain.rule_facts import load_facts
@@ -303,7 +303,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         comment.model_version = model.version
         comment.scored_at = scored_at
         comment.flagged = verdict.flagged
-        comment.priority = verdict.priority + (AT_RISK_REPORT_LIFT if comment.id in at_risk_reported else 0.0)
+        comment.priority = with_reports(verdict.priority, weight, policy.report_threshold,
+                                        AT_RISK_REPORT_LIFT if comment.id in at_risk_reported else 0.0)
         if verdict.status != PUBLISHED:
             comment.explanations = _explain(model, comment.text, verdict.flagged, near_misses(policy, scores))
         delivery = change_status(

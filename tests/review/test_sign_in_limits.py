@@ -126,12 +126,12 @@ def test_sign_in_stays_limited_while_redis_is_down(app_with, moderator, tmp_path
     assert _try(client, moderator.username, moderator.password).status_code == 429
 
 
-def test_sign_ins_beyond_the_argon2_slots_are_asked_to_retry(app, moderator):
+def test_sign_ins_beyond_the_argon2_slots_are_asked_to_retry(app, moderator, monkeypatch):
     from moderation.domain.errors import Busy
     from moderation.domain.signin import sign_in
 
     guard = app.extensions["sign_in_guard"]
-    guard.slot_wait = 0
+    monkeypatch.setattr(guard, "slot_wait", 0)  # the process's app: put back after the test
     taken = [guard._slots.acquire() for _ in range(guard.argon2_slots)]
     try:
         with app.app_context(), pytest.raises(Busy):
