@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -73,16 +74,17 @@ def models_loaded_once() -> Iterator[None]:
     bytes' digest, so a test that changes an artifact still loads (and is refused) afresh."""
     from moderation.domain import model_registry
 
-    load, loaded = model_registry._load, OrderedDict()
+    load, loaded, lock = model_registry._load, OrderedDict(), threading.Lock()
 
     def load_once(artifact: bytes, card_bytes: bytes, name: str):
         key = model_registry.artifact_digest(artifact, card_bytes)
-        if key not in loaded:
-            loaded[key] = load(artifact, card_bytes, name)
-            if len(loaded) > 4:  # trained candidates come and go; the shipped model stays in use
-                loaded.popitem(last=False)
-        loaded.move_to_end(key)
-        return loaded[key]
+        with lock:  # the threads of a test's live server load too
+            if key not in loaded:
+                loaded[key] = load(artifact, card_bytes, name)
+                if len(loaded) > 4:  # trained candidates come and go; the shipped model stays in use
+                    loaded.popitem(last=False)
+            loaded.move_to_end(key)
+            return loaded[key]
 
     model_registry._load = load_once
     yield
@@ -174,9 +176,10 @@ def process_app(services: Services):
 
 @pytest.fixture
 def app(services: Services, process_app):
-    """The process's app on an emptied database and Redis, as if new: what a test changes in its
-    settings and services is put back afterwards, and it gets a model provider of its own (the
-    registry it followed was emptied with the database)."""
+    """The process's app on an emptied database and Redis, as if new: settings a test sets and
+    services it replaces are put back afterwards, and it gets a model provider of its own (the
+    registry it followed was emptied with the database). A service changed in place is not put
+    back: change one with `monkeypatch`, or make an app of its own with `app_with`."""
     from moderation.app import model_provider
     from moderation.domain.sites import forget_verified_keys
 
