@@ -60,8 +60,8 @@ REPORT_WEIGHTS: dict[str, float] = {
 }
 
 
-# What an open self_harm report of some weight adds to a comment's priority, once however many there
-# are: with threats, below a reader the at_risk rule found (100). A crime desk's walk: one reader's
+# What a named reader's open self_harm report of some weight adds to a comment's priority, once however
+# many there are: with threats, below a reader the at_risk rule found (100). A crime desk's walk: one reader's
 # self_harm report on "I'm Josh's mum. I can't do this. ... Nobody would miss me now." (which the rule
 # then missed) left it 76th of 90, at 1.20. Below the rule's 100, as a report may be wrong or a
 # raid's; it still comes before every insult. Added, not a floor, so the decision that resolves the
@@ -84,6 +84,7 @@ def _lifts(reason: str, reporter_id: str | None, weight: float) -> bool:
 
 def open_reports(session: Session, comment: Comment) -> list[Report]:
     return list(session.scalars(select(Report).where(Report.comment_id == comment.id, Report.outcome.is_(None))))
+
 
 RATE_WINDOW = timedelta(minutes=1)
 REPORTER_LOCK = 0x7265  # "re": with a hash of (site, reporter id), one reporter's reports count in turn
@@ -281,7 +282,7 @@ def _within_anonymous_cap(session: Session, comment: Comment, weight: float, cap
 
 
 def reported_as_self_harm(session: Session, comments: Sequence[Comment]) -> set[int]:
-    """The comments with an open self_harm report of some weight: scoring lifts them as file_report does."""
+    """The comments with an open report that lifts them (`_lifts`, in SQL): scoring lifts them as file_report does."""
     ids = [c.id for c in comments if c.report_weight]
     if not ids:
         return set()

@@ -6,7 +6,9 @@ keeps its text: a report can still send it to a moderator, who needs to read it.
 `erase_expired_texts` every RETENTION_INTERVAL seconds; erasing follows domain/erasure.py, so
 scores, decision and hashes remain. A comment reopened by a report after approval is no longer
 final and keeps its text until decided again. A suggestscore label (a Perspective client's
-verdict on a text, with no comment of ours) is kept as many days after it arrived.
+verdict on a text, with no comment of ours) is kept as many days after it arrived. The same task
+deletes delivered webhook events after WEBHOOK_EVENT_DAYS and, if an operator sets AUDIT_LOG_DAYS,
+audit entries after that many days.
 """
 from __future__ import annotations
 
