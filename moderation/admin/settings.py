@@ -17,6 +17,7 @@ from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.domain.lifecycle import MODES, visibility_changed
 from moderation.domain.policy import reject_below_hold
+from moderation.domain.reports import rerank_for_threshold
 from moderation.models import Site, User, WebhookDelivery
 
 
@@ -220,7 +221,7 @@ def update_site_settings(
                        "saved. The page now shows their values: make your changes again", field=None)
     if any(values[name] != getattr(site, name) for name in THRESHOLD_SETTINGS):
         check_reject_above_hold({**(model_thresholds or {}), **values["thresholds"]}, values["reject_thresholds"])
-    changed = []
+    changed, old_threshold = [], site.report_threshold
     for name, new in values.items():
         old = getattr(site, name)
         if old == new:
@@ -229,5 +230,7 @@ def update_site_settings(
         audit(session, f"user:{user.username}", "site:settings_changed", site_id=site.id, site=site.name,
               setting=name, old=old, new=new)
         changed.append(name)
+    if "report_threshold" in changed:
+        rerank_for_threshold(session, site, old_threshold, site.report_threshold)
     deliveries = visibility_changed(session, site, actor=f"user:{user.username}") if "moderation_mode" in changed else []
     return changed, deliveries

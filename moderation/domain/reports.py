@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
-from moderation.domain.policy import REPORTS, report_priority_added, reports_reach_threshold
+from moderation.domain.policy import REPORTS, report_priority, report_priority_added, reports_reach_threshold
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
 from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REPORT, REPORTED_AFTER_APPROVAL,
                                          change_status, hide_reported_after_approval, now)
@@ -289,6 +289,23 @@ def reported_as_self_harm(session: Session, comments: Sequence[Comment]) -> set[
     return set(session.scalars(select(Report.comment_id).where(
         Report.comment_id.in_(ids), Report.outcome.is_(None), Report.reason == "self_harm",
         Report.reporter_id.is_not(None), Report.weight > 0)))
+
+
+def rerank_for_threshold(session: Session, site: Site, old: float, new: float) -> int:
+    """Give the site's comments with open reports the share of the new report threshold, as if their
+    reports had been filed under it; how many changed. Decisions take away the share of the threshold
+    in force, so a change left between had taken a different share than it added (a re-check: 0.0
+    after an approval, where the comment's scores rank it at 0.2). The caller commits."""
+    weights = dict(session.execute(select(Report.comment_id, func.sum(Report.weight))
+                                   .join(Comment, Comment.id == Report.comment_id)
+                                   .where(Comment.site_id == site.id, Report.outcome.is_(None))
+                                   .group_by(Report.comment_id)).all())
+    for comment in session.scalars(select(Comment).where(Comment.id.in_(list(weights)))
+                                   .order_by(Comment.id).with_for_update(of=Comment)):
+        weight = float(weights[comment.id])
+        comment.priority = round(max(0.0, (comment.priority or 0.0) + report_priority(weight, new)
+                                     - report_priority(weight, old)), 6)
+    return len(weights)
 
 
 def open_report_weights(session: Session, comments: Sequence[Comment]) -> dict[int, float]:
