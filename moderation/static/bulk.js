@@ -14,11 +14,11 @@
       el.checked = all.length > 0 && ticked === all.length;
       el.indeterminate = ticked > 0 && ticked < all.length;
     });
-    document.querySelectorAll("form.bulk-bar:not([data-fixed]) button[name=action]").forEach(function (button) {
+    document.querySelectorAll("form.bulk-bar button[name=action]").forEach(function (button) {
       button.disabled = ticked === 0;
     });
     // Nothing ticked: a phone shows the bar as one line (moderation.css), not its reason and buttons.
-    document.querySelectorAll("form.bulk-bar:not([data-fixed])").forEach(function (bar) {
+    document.querySelectorAll("form.bulk-bar").forEach(function (bar) {
       bar.classList.toggle("none-ticked", ticked === 0);
     });
   }

@@ -68,7 +68,7 @@ def test_ticked_cards_are_rejected_with_one_reason_and_the_taken_one_is_listed_a
     form = bulk_form(html)
     assert [(box["value"], box["data-key"], box["form"]) for box in form.checkboxes] == [
         (str(i), "select", "bulk") for i in ids]
-    assert 'action="/review/bulk"' in html and "Reject all" in html and "bulk.js" in html
+    assert 'action="/review/bulk"' in html and "Reject selected" in html and "bulk.js" in html
     # bob decides the last one while mona is still looking at the page she loaded.
     bob = make_moderator("bob", sites=[site])
     with app.app_context():
