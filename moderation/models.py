@@ -127,7 +127,12 @@ class Comment(Base):
     # The site's rules that fired when it was scored: [{"rule", "action", "reason"}] (domain/rules.py).
     rule_hits: Mapped[list[Any] | None] = mapped_column()
     report_weight: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
+    # The queue's order: scored_priority plus its open reports' share and a reader at risk's lift
+    # (reports.rank). scored_priority is what its scores and rules gave it (None: never scored, 0),
+    # kept so a report's filing, resolution or undo, or a new report threshold, ranks it afresh
+    # rather than by taking away what it once added.
     priority: Mapped[float] = mapped_column(Float, default=0.0, server_default=sql("0"))
+    scored_priority: Mapped[float | None] = mapped_column(Float)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision: Mapped[str | None] = mapped_column(String(20))

@@ -35,6 +35,7 @@ RELEASED = {
     "0024_removed_reports.py": "69bbf0698cb7ed79",
     "0025_accent_blind_search.py": "e16d393f84e42fb3",
     "0026_operations_indexes.py": "3178966132499a43",
+    "0027_scored_priority.py": "dda5bab9ac76b465",
 }
 
 

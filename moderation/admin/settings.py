@@ -221,7 +221,7 @@ def update_site_settings(
                        "saved. The page now shows their values: make your changes again", field=None)
     if any(values[name] != getattr(site, name) for name in THRESHOLD_SETTINGS):
         check_reject_above_hold({**(model_thresholds or {}), **values["thresholds"]}, values["reject_thresholds"])
-    changed, old_threshold = [], site.report_threshold
+    changed = []
     for name, new in values.items():
         old = getattr(site, name)
         if old == new:
@@ -231,6 +231,6 @@ def update_site_settings(
               setting=name, old=old, new=new)
         changed.append(name)
     if "report_threshold" in changed:
-        rerank_for_threshold(session, site, old_threshold, site.report_threshold)
+        rerank_for_threshold(session, site)
     deliveries = visibility_changed(session, site, actor=f"user:{user.username}") if "moderation_mode" in changed else []
     return changed, deliveries

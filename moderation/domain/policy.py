@@ -92,21 +92,14 @@ REPORT_PRIORITY_CAP = 3.0
 
 def report_priority(weight: float, report_threshold: float) -> float:
     """What report weight adds to a comment's review priority: its share of the site's threshold, at
-    most REPORT_PRIORITY_CAP. Scoring adds the open weight's (`with_reports`); a report filed later
-    adds what it changes (`report_priority_added`), so both orders rank a comment alike."""
+    most REPORT_PRIORITY_CAP."""
     return min(_ratio(weight, report_threshold), REPORT_PRIORITY_CAP) if weight else 0.0
-
-
-def report_priority_added(before: float, after: float, report_threshold: float) -> float:
-    """What a report that took a comment's report weight from `before` to `after` adds to its priority."""
-    return report_priority(after, report_threshold) - report_priority(before, report_threshold)
 
 
 def with_reports(priority: float, open_weight: float, report_threshold: float, lift: float = 0.0) -> float:
     """A comment's queue priority: what its scores and rules give it (`decide`, `rules.apply_hits`),
-    plus its open reports' share and the lift for a reader at risk (reports.at_risk_lift), on top,
-    where filing, resolving and undoing a report add or take away what it changes. Added after the
-    rules, never under a rule's floor, which had swallowed a report filed before scoring and not one
+    plus its open reports' share and the lift for a reader at risk (reports.at_risk_lift), on top
+    (reports.rank sets it so on every change of either). Added after the rules, never under a rule's floor, which had swallowed a report filed before scoring and not one
     filed after (a re-check: 104.01 and 105.00 for one comment and one report)."""
     return round(priority + report_priority(open_weight, report_threshold) + lift, 6)
 

@@ -19,8 +19,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import APPROVED, REJECTED, site_event
-from moderation.domain.policy import report_priority
-from moderation.domain.reports import at_risk_lift, serialize_report
+from moderation.domain.reports import rank, serialize_report
 from moderation.models import Comment, WebhookDelivery
 
 OUTCOMES = {REJECTED: "upheld", APPROVED: "dismissed"}
@@ -34,10 +33,8 @@ def resolve_reports(session: Session, comment: Comment, at: datetime) -> list[We
         return []
     deliveries: list[WebhookDelivery] = []
     resolved = [report for report in comment.reports if report.outcome is None]
-    # Their share of the priority goes with them, and the lift for a reader at risk; new reports add
-    # theirs afresh (reports.file_report).
-    taken = report_priority(sum(r.weight for r in resolved), comment.site.report_threshold) + at_risk_lift(resolved)
-    comment.priority = max(0.0, (comment.priority or 0.0) - taken)
+    # Their share of the priority goes with them, and the lift for a reader at risk.
+    rank(comment, [], comment.site.report_threshold)
     for report in resolved:
         report.outcome = outcome
         report.resolved_at = at

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
-from moderation.domain.policy import REPORTS, report_priority, report_priority_added, reports_reach_threshold
+from moderation.domain.policy import REPORTS, reports_reach_threshold, with_reports
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
 from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REPORT, REPORTED_AFTER_APPROVAL,
                                          change_status, hide_reported_after_approval, now)
@@ -75,11 +75,18 @@ def at_risk_lift(reports: Iterable[Report]) -> float:
     self_harm report that weighs something, else 0. Not an anonymous one: one per comment, with no
     account, had put any comment a raid chose above the held threats (a re-check); it still weighs,
     and the queue's self-harm filter lists the comment."""
-    return AT_RISK_REPORT_LIFT if any(_lifts(r.reason, r.reporter_id, r.weight) for r in reports) else 0.0
+    return AT_RISK_REPORT_LIFT if any(
+        r.reason == "self_harm" and r.reporter_id is not None and r.weight > 0 for r in reports) else 0.0
 
 
-def _lifts(reason: str, reporter_id: str | None, weight: float) -> bool:
-    return reason == "self_harm" and reporter_id is not None and weight > 0
+def rank(comment: Comment, open_now: Sequence[Report], report_threshold: float) -> None:
+    """Set the comment's queue priority from what its scores and rules gave it and the reports open now:
+    every change to either (scoring, a saved rule's hold, a report filed, resolved or reopened, a new
+    threshold) ranks it here, afresh. Adding and taking away what each changed had drifted: a rule's
+    hold had to recover the scored part by subtraction, and a changed threshold took away a share
+    other than the one added (a re-check: 0.0 after an approval, where its scores rank it at 0.2)."""
+    comment.priority = with_reports(comment.scored_priority or 0.0, sum(r.weight for r in open_now),
+                                    report_threshold, at_risk_lift(open_now))
 
 
 def open_reports(session: Session, comment: Comment) -> list[Report]:
@@ -170,23 +177,16 @@ def file_report(
         # created_at: the server's transaction time, as the audit entry of a hold this report causes
         # gets, so the comment's history shows the report before the hold.
     )
-    # The open reports' weight, as scoring ranks by: counted over all reports ever filed, a comment
-    # whose dismissed reports had reached the cap gained nothing from new ones (a re-check).
     already_open = open_reports(session, comment)
-    open_before = sum(r.weight for r in already_open)
     session.add(report)
     comment.report_weight = (comment.report_weight or 0.0) + report.weight
     session.flush()
 
     threshold = comment.site.report_threshold
-    # Each report adds what it changes of the report weight's share, so the share counts once and
-    # stays within its cap: adding the running total with every report had let anonymous ones of no
-    # weight pin a comment to the top of the queue (an onboarding review). In every status, so the
-    # share a decision takes (report_outcomes.py) and an undo gives back is the share there is: reports
-    # on a rejected comment had added nothing, and a reject's undo, an approval and its undo left it
-    # ranked at 3.0 where its open reports rank it at 4.6 (a re-check). Scoring sets it afresh.
-    comment.priority = ((comment.priority or 0.0) + report_priority_added(open_before, open_before + report.weight, threshold)
-                        + at_risk_lift([*already_open, report]) - at_risk_lift(already_open))
+    # By the open reports, not all ever filed: a comment whose dismissed reports had reached the cap
+    # gained nothing from new ones (a re-check). In every status, so a rejected comment's undo ranks
+    # it by its reports too (it had been left at 3.0 where they rank it at 4.6).
+    rank(comment, [*already_open, report], threshold)
     delivery = _hidden_by_trusted(session, site, comment, reporter_id)
     if comment.status in (PUBLISHED, APPROVED):
         weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
@@ -281,44 +281,37 @@ def _within_anonymous_cap(session: Session, comment: Comment, weight: float, cap
     return max(0.0, min(weight, cap - so_far))
 
 
-def reported_as_self_harm(session: Session, comments: Sequence[Comment]) -> set[int]:
-    """The comments with an open report that lifts them (`_lifts`, in SQL): scoring lifts them as file_report does."""
-    ids = [c.id for c in comments if c.report_weight]
-    if not ids:
-        return set()
-    return set(session.scalars(select(Report.comment_id).where(
-        Report.comment_id.in_(ids), Report.outcome.is_(None), Report.reason == "self_harm",
-        Report.reporter_id.is_not(None), Report.weight > 0)))
+def rerank_for_threshold(session: Session, site: Site) -> int:
+    """Rank the site's comments with open reports by its report threshold now (`rank`); how many.
+    The caller commits."""
+    with_open = select(Report.comment_id).join(Comment, Comment.id == Report.comment_id).where(
+        Comment.site_id == site.id, Report.outcome.is_(None))
+    comments = list(session.scalars(select(Comment).where(Comment.id.in_(with_open))
+                                    .order_by(Comment.id).with_for_update(of=Comment)))
+    open_now = open_reports_by_comment(session, comments)
+    for comment in comments:
+        rank(comment, open_now.get(comment.id, []), site.report_threshold)
+    return len(comments)
 
 
-def rerank_for_threshold(session: Session, site: Site, old: float, new: float) -> int:
-    """Give the site's comments with open reports the share of the new report threshold, as if their
-    reports had been filed under it; how many changed. Decisions take away the share of the threshold
-    in force, so a change left between had taken a different share than it added (a re-check: 0.0
-    after an approval, where the comment's scores rank it at 0.2). The caller commits."""
-    weights = dict(session.execute(select(Report.comment_id, func.sum(Report.weight))
-                                   .join(Comment, Comment.id == Report.comment_id)
-                                   .where(Comment.site_id == site.id, Report.outcome.is_(None))
-                                   .group_by(Report.comment_id)).all())
-    for comment in session.scalars(select(Comment).where(Comment.id.in_(list(weights)))
-                                   .order_by(Comment.id).with_for_update(of=Comment)):
-        weight = float(weights[comment.id])
-        comment.priority = round(max(0.0, (comment.priority or 0.0) + report_priority(weight, new)
-                                     - report_priority(weight, old)), 6)
-    return len(weights)
-
-
-def open_report_weights(session: Session, comments: Sequence[Comment]) -> dict[int, float]:
-    """Per comment, the weight of its reports no moderator has resolved (dismissed or upheld): what
-    scoring weighs against the site's threshold. A comment approved with a report dismissed and then
+def open_reports_by_comment(session: Session, comments: Sequence[Comment]) -> dict[int, list[Report]]:
+    """Per comment, its reports no moderator has resolved (dismissed or upheld): what scoring weighs
+    against the site's threshold and ranks by. A comment approved with a report dismissed and then
     edited is back in review for its new text, not for that report. One query, only for comments
     with reports (few in a scoring batch)."""
     ids = [c.id for c in comments if c.report_weight]
-    if not ids:
-        return {}
-    rows = session.execute(select(Report.comment_id, func.sum(Report.weight))
-                           .where(Report.comment_id.in_(ids), Report.outcome.is_(None)).group_by(Report.comment_id))
-    return {comment_id: float(weight) for comment_id, weight in rows}
+    found: dict[int, list[Report]] = {}
+    if ids:
+        for report in session.scalars(select(Report).where(Report.comment_id.in_(ids), Report.outcome.is_(None))
+                                      .order_by(Report.id)):
+            found.setdefault(report.comment_id, []).append(report)
+    return found
+
+
+def open_report_weights(session: Session, comments: Sequence[Comment]) -> dict[int, float]:
+    """Per comment with open reports, their weight (`open_reports_by_comment`)."""
+    return {comment_id: sum(r.weight for r in reports)
+            for comment_id, reports in open_reports_by_comment(session, comments).items()}
 
 
 def _weight_since_decision(comment: Comment) -> float:

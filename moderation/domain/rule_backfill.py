@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import HELD, PUBLISHED, RULES, change_status, refuse_if_deactivated
-from moderation.domain.policy import report_priority, with_reports
-from moderation.domain.reports import AT_RISK_REPORT_LIFT, open_report_weights, reported_as_self_harm
+from moderation.domain.reports import open_reports_by_comment, rank
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules, recent_comment_ids
 from moderation.domain.rules import HOLD, REJECT, Compiled, rule_priority, status_reason
@@ -52,19 +51,17 @@ def hold_published_matches(session: Session, site: Site, *, actor: str,
     locked = session.scalars(select(Comment).where(Comment.id.in_(list(fired)), Comment.status == PUBLISHED)
                              .order_by(Comment.id).with_for_update(of=Comment).execution_options(populate_existing=True))
     locked = list(locked)
-    # The rules' floor goes under the reports' share and lift, as when scoring (policy.with_reports):
-    # over them, it had swallowed both, and dismissing the reports then took the comment below the floor.
-    weights, at_risk = open_report_weights(session, locked), reported_as_self_harm(session, locked)
+    # The rules' floor goes under the reports' share and lift, as when scoring (reports.rank): over
+    # them, it had swallowed both, and dismissing the reports then took the comment below the floor.
+    open_now = open_reports_by_comment(session, locked)
     deliveries = []
     for comment in locked:
         version, hits = fired[comment.id]
         if comment.version != version:
             continue
         comment.rule_hits = [h.as_json() for h in hits]
-        weight, lift = weights.get(comment.id, 0.0), AT_RISK_REPORT_LIFT if comment.id in at_risk else 0.0
-        threshold = site.report_threshold
-        scored = max(0.0, (comment.priority or 0.0) - report_priority(weight, threshold) - lift)
-        comment.priority = with_reports(rule_priority(scored, hits), weight, threshold, lift)
+        comment.scored_priority = rule_priority(comment.scored_priority or 0.0, hits)
+        rank(comment, open_now.get(comment.id, []), site.report_threshold)
         deliveries.append(change_status(session, comment, HELD, actor=actor, by=RULES,
                                         reason=status_reason([], hits), rules_saved_after=True))
     return deliveries

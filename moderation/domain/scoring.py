@@ -38,9 +38,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
-from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses, with_reports
-from moderation.domain.reports import (AT_RISK_REPORT_LIFT, open_report_weights, reported_as_self_harm,
-                                       reporters_may_hide)
+from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses
+from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.rules import Compiled, apply_hits, status_reason
@@ -266,8 +265,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
     compiled = Compiled(rules)
     facts = load_facts(session, comments, rules) if rules else {}
     stories = story_settings(session, comments[0].site_id, (c.story_id for c in comments))
-    reported = open_report_weights(session, comments)
-    at_risk_reported = reported_as_self_harm(session, comments) if reported else set()
+    open_now = open_reports_by_comment(session, comments)
     policy: Policy | None = None
     for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
@@ -284,7 +282,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         story = story_hit(stories.get(comment.story_id))
         if story is not None:
             hits.append(story)
-        weight = reported.get(comment.id, 0.0)
+        weight = sum(r.weight for r in open_now.get(comment.id, []))
         # Rescored after an edit, one untried reader's reports still do not hide it (an adversarial walk:
         # one report and a typo fix held a civil comment).
         may_hide = not reports_reach_threshold(weight, policy.report_threshold) or reporters_may_hide(session, comment)
@@ -303,8 +301,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         comment.model_version = model.version
         comment.scored_at = scored_at
         comment.flagged = verdict.flagged
-        comment.priority = with_reports(verdict.priority, weight, policy.report_threshold,
-                                        AT_RISK_REPORT_LIFT if comment.id in at_risk_reported else 0.0)
+        comment.scored_priority = verdict.priority
+        rank(comment, open_now.get(comment.id, []), policy.report_threshold)
         if verdict.status != PUBLISHED:
             comment.explanations = _explain(model, comment.text, verdict.flagged, near_misses(policy, scores))
         delivery = change_status(

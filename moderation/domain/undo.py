@@ -30,11 +30,10 @@ from moderation.domain.lifecycle import (
 )
 from moderation.domain.labels import withdraw_decision
 from moderation.domain.membership import can_see_site
-from moderation.domain.policy import report_priority_added
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.reasons import clean_reason
 from moderation.domain.report_outcomes import OUTCOMES
-from moderation.domain.reports import at_risk_lift, open_reports, serialize_report
+from moderation.domain.reports import open_reports, rank, serialize_report
 from moderation.models import AuditEntry, Comment, Report, User, WebhookDelivery
 
 UNDO_ACTION = "decision:undone"
@@ -168,16 +167,9 @@ def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
     """Open the reports again and tell the site, which may have told each reader the outcome."""
     at = now()
     deliveries: list[WebhookDelivery] = []
-    # Their share of the priority comes back with them, as the decision took it (report_outcomes.py),
-    # on top of reports filed since, which added their own: together never past the cap (a re-check
-    # found 5.958 where the open weight ranks the comment at 4.958). The lift for a reader at risk too,
-    # unless a report filed since lifts it already.
-    already_open = open_reports(session, comment)
-    open_before = sum(r.weight for r in already_open)
-    comment.priority = ((comment.priority or 0.0)
-                        + report_priority_added(open_before, open_before + sum(r.weight for r in reports),
-                                                comment.site.report_threshold)
-                        + at_risk_lift([*already_open, *reports]) - at_risk_lift(already_open))
+    # Their share of the priority comes back with them, with reports filed since: together never past
+    # the cap (a re-check found 5.958 where the open weight ranks the comment at 4.958).
+    rank(comment, [*open_reports(session, comment), *reports], comment.site.report_threshold)
     for report in reports:
         report.outcome = None
         report.resolved_at = None

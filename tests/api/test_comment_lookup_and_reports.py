@@ -18,6 +18,8 @@ def submit(client, site, **fields) -> int:
 
 
 def move(app, comment_id: int, status: str, **fields) -> None:
+    if "priority" in fields:  # as scoring would have ranked it, before any report
+        fields.setdefault("scored_priority", fields["priority"])
     with app.app_context():
         comment = db.session.get(Comment, comment_id)
         for name, value in fields.items():

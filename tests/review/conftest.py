@@ -41,6 +41,8 @@ def make_comment(app):
             priority=0.9,
         )
         values.update(fields)
+        # Scored at that priority, as far as reports filed later and decisions are concerned.
+        values.setdefault("scored_priority", values["priority"])
         with app.app_context():
             comment = Comment(**values)
             db.session.add(comment)
