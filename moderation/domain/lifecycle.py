@@ -105,6 +105,12 @@ def in_review_queue_condition() -> ColumnElement[bool]:
 
 # The hit a pre-moderated story's comments are held with (domain/stories.py).
 STORY_PREMODERATED = "story_premoderated"
+# The flags of comments held because their author is always pre-moderated (domain/sanctions.py) or
+# their story is in a storm (domain/storms.py, flagged with the actor kind's word): hidden until
+# approved in post-moderation too, as a pre-moderated story's are (a site developer's walk: both
+# came back held and visible).
+AUTHOR_PREMODERATED = "author_premoderated"
+_HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, STORM)
 # The flag of an approved comment that readers no moderator has trusted yet reported past the
 # threshold: back in review, and still shown until a moderator decides again. Two new reader ids had
 # hidden approved comments again and again (a raid's walk), each cycle undoing a moderator's decision.
@@ -125,11 +131,12 @@ def is_visible(comment: Comment) -> bool:
     # pending or held: pre-moderation hides them, post-moderation shows them until rejected, but for
     # those held because their story is pre-moderated (an adversarial walk: switching the site to
     # post-moderation showed them).
-    return comment.site.moderation_mode == POST_MODERATION and not _held_for_story(comment)
+    return comment.site.moderation_mode == POST_MODERATION and not _held_until_approved(comment)
 
 
-def _held_for_story(comment: Comment) -> bool:
-    return any(hit.get("rule") == STORY_PREMODERATED for hit in comment.rule_hits or ())
+def _held_until_approved(comment: Comment) -> bool:
+    return (any(hit.get("rule") == STORY_PREMODERATED for hit in comment.rule_hits or ())
+            or any(flag in _HIDDEN_WHILE_HELD for flag in comment.flagged or ()))
 
 
 def visible_condition() -> ColumnElement[bool]:
@@ -137,7 +144,8 @@ def visible_condition() -> ColumnElement[bool]:
     return or_(Comment.status.in_((PUBLISHED, APPROVED)),
                and_(Comment.status == HELD, Comment.flagged.contains([REPORTED_AFTER_APPROVAL])), and_(
         Site.moderation_mode == POST_MODERATION, Comment.status.in_((PENDING, HELD)),
-        or_(Comment.rule_hits.is_(None), ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}]))))
+        or_(Comment.rule_hits.is_(None), ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}])),
+        *(or_(Comment.flagged.is_(None), ~Comment.flagged.contains([flag])) for flag in _HIDDEN_WHILE_HELD)))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -305,8 +313,8 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
     at = now()
     comments = session.scalars(select(Comment).where(Comment.site_id == site.id, Comment.status.in_((PENDING, HELD)))
                                .order_by(Comment.id).with_for_update(of=Comment)).all()
-    # Those held for their story are hidden in either mode, those reported after approval shown.
-    shown_or_hidden = [c for c in comments if not _held_for_story(c) and REPORTED_AFTER_APPROVAL not in (c.flagged or ())]
+    # Those held for their story, author or a storm are hidden in either mode, those reported after approval shown.
+    shown_or_hidden = [c for c in comments if not _held_until_approved(c) and REPORTED_AFTER_APPROVAL not in (c.flagged or ())]
     writes = BatchWrites()
     deliveries = [_new_visibility(writes, comment, actor=actor, at=at, moderation_mode=site.moderation_mode)
                   for comment in shown_or_hidden]

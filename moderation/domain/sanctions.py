@@ -22,7 +22,8 @@ from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import NotFound, SiteDeactivated, ValidationFailed
-from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send, refuse_if_deactivated, site_event
+from moderation.domain.lifecycle import (AUTHOR_PREMODERATED, HELD, REJECTED, commit_and_send, refuse_if_deactivated,
+                                         site_event)
 from moderation.domain.policy import Verdict
 from moderation.domain.reasons import clean_reason
 from moderation.domain.status import audit, now
@@ -30,7 +31,7 @@ from moderation.models import SANCTION_KINDS, AuthorSanction, Comment, Site, Use
 
 MAX_AUTHOR_ID_LENGTH = 200
 MAX_SUSPENSION_DAYS = 3650
-BANNED, SUSPENDED, PREMODERATED = "author_banned", "author_suspended", "author_premoderated"
+BANNED, SUSPENDED, PREMODERATED = "author_banned", "author_suspended", AUTHOR_PREMODERATED
 KIND_LABELS = {"premoderate": "always pre-moderate", "suspend": "suspended", "ban": "banned"}
 # A bulk rejection's sanction for the authors (a raid's clean-up): a suspension's length is one
 # author's call, made on their page. Never a step down: a banned author stays banned.

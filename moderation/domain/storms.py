@@ -27,11 +27,10 @@ from sqlalchemy import and_, cast, func, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import HELD, PUBLISHED, audit, commit_and_send, now, site_event
+from moderation.domain.lifecycle import HELD, PUBLISHED, STORM, audit, commit_and_send, now, site_event
 from moderation.domain.policy import Verdict
 from moderation.models import Comment, Site, StoryStorm, WebhookDelivery
 
-STORM = "storm"  # the flag and the reason of a comment held by a storm
 ACTOR = "system:storm"
 WINDOW = timedelta(minutes=1)
 MIN_SCORED_FOR_SHARE = 10  # a held share of 2 of 3 comments is noise, not a storm

@@ -167,3 +167,19 @@ def test_an_edit_on_a_story_pre_moderated_since_carries_the_storys_hold_until_sc
         event = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.comment_id == published)
                                    .order_by(WebhookDelivery.id.desc())).first()
     assert event.event["comment"]["visible"] is False
+
+
+def test_on_a_post_moderation_site_comments_held_for_a_pre_moderated_author_or_a_storm_stay_hidden(
+        app, client, sign_in, admin, hooked, make_comment):
+    """A site developer's walk: "always pre-moderate" and a storm's holds came back `held, visible: true`
+    once the site moderated after publishing, as only a pre-moderated story's stayed hidden."""
+    author = make_comment(hooked.id, story_id="s-1", flagged=["author_premoderated"])
+    storm = make_comment(hooked.id, story_id="s-1", flagged=["storm"])
+    insult = make_comment(hooked.id, story_id="s-1", flagged=["toxicity", "insult"])
+    assert _switch(sign_in(admin), hooked.id, "post").status_code == 303
+    visible = {c: client.get(f"/api/v1/comments/{c}", headers=hooked.headers).get_json()["visible"]
+               for c in (author, storm, insult)}
+    assert visible == {author: False, storm: False, insult: True}
+    with app.app_context():
+        assert {d.comment_id for d in db.session.scalars(select(WebhookDelivery))} == {insult}
+    assert client.get("/api/v1/stories/s-1", headers=hooked.headers).get_json()["comments"]["visible"] == 1
