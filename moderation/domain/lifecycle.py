@@ -129,8 +129,8 @@ def is_visible(comment: Comment) -> bool:
     if comment.status == HELD and REPORTED_AFTER_APPROVAL in (comment.flagged or ()):
         return True
     # pending or held: pre-moderation hides them, post-moderation shows them until rejected, but for
-    # those held because their story is pre-moderated (an adversarial walk: switching the site to
-    # post-moderation showed them).
+    # those held until approved: for their story (an adversarial walk: switching the site to
+    # post-moderation showed them), their author or a storm.
     return comment.site.moderation_mode == POST_MODERATION and not _held_until_approved(comment)
 
 
