@@ -6,6 +6,7 @@ threshold tuner, which both live in moderation/domain and feed plain arrays in h
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -77,13 +78,24 @@ def effect_at(y: np.ndarray, score: np.ndarray, threshold: float, days: float,
             **flag_metrics(y, score >= threshold)}
 
 
-def threshold_for_volume(score: np.ndarray, per_day: float, days: float) -> float:
-    """The lowest threshold holding at most `per_day` comments a day out of `score` (over `days`)."""
+def threshold_for_volume(score: np.ndarray, per_day: float, days: float, *, off: float = 1.0,
+                         decimals: int = 6) -> float:
+    """The lowest threshold holding at most `per_day` comments a day out of `score` (over `days`).
+
+    It has `decimals` places, as a saved threshold does, and stays below `off`, the value at which
+    a threshold holds nothing because the attribute is off: offered 1.000 for "5 a day", an admin
+    saved a hold that never held. When no threshold below `off` holds so few, the highest one does,
+    and the caller says the target was not reached.
+    """
+    step = 10.0 ** -decimals
+    highest = round(off - step, decimals)
     ordered = np.sort(np.asarray(score, dtype=float))[::-1]
     allowed = int(np.floor(per_day * days))
-    if allowed <= 0 or len(ordered) == 0:
-        return 1.0 if len(ordered) == 0 else float(min(1.0, np.nextafter(ordered[0], np.inf)))
+    if len(ordered) == 0:
+        return highest
     if allowed >= len(ordered):
-        return float(ordered[-1])
-    # Ties at the cut would all be held, so the cut goes just above the first score left out.
-    return float(min(1.0, np.nextafter(ordered[allowed], np.inf)))
+        cut = math.floor(ordered[-1] / step) * step  # holds them all
+    else:
+        # Ties at the cut would all be held, so the cut goes just above the first score left out.
+        cut = (math.floor(ordered[allowed] / step) + 1) * step
+    return float(min(max(round(cut, decimals), step), highest))

@@ -22,6 +22,18 @@ from moderation.domain.threshold_tuning import (
 )
 from moderation.models import Site
 from moderation.request_input import parse_int
+from moderation.review.presenting import threshold_text
+
+
+def _limit(raw: str | None) -> int:
+    """The form's number of decided comments; a bad one is refused, not quietly made 1,000."""
+    if raw in (None, ""):
+        return DEFAULT_LIMIT
+    limit = parse_int(raw.strip(), maximum=MAX_LIMIT)
+    if limit is None:
+        raise ValidationFailed(f"the number of decided comments must be a whole number from 1 to {MAX_LIMIT:,}",
+                               field="limit")
+    return limit
 
 
 def _attribute(raw: str | None, reliable: list[str]) -> str:
@@ -40,9 +52,9 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
     site = db.get_or_404(Site, site_id)
     model = model_summary(site.id)
     args = request.args
-    limit = parse_int(args.get("limit"), maximum=MAX_LIMIT) or DEFAULT_LIMIT
-    error, result, data = None, None, None
+    error, result, data, limit = None, None, None, DEFAULT_LIMIT
     try:
+        limit = _limit(args.get("limit"))
         attribute = _attribute(args.get("attribute"), model["attributes"])
         data = tuning_data(db.session, site, attribute, model_threshold=model["thresholds"].get(attribute),
                            limit=limit)
@@ -76,7 +88,7 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
         if not math.isfinite(threshold):
             raise ValidationFailed("the threshold must be between 0 and 1", field="threshold")
         kind, value = parse_target(form.get("target"), form.get("value"))
-        limit = parse_int(form.get("limit"), maximum=MAX_LIMIT) or DEFAULT_LIMIT
+        limit = _limit(form.get("limit"))
         data = tuning_data(db.session, site, attribute, model_threshold=model["thresholds"].get(attribute), limit=limit)
         save_target_threshold(db.session, site, data, kind, value, threshold, user=auth.current_user())
     except ValidationFailed as error:
@@ -84,6 +96,5 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
         flash(f"Not saved: {error.sentence}", "error")
         return redirect(url_for("admin.site_thresholds", site_id=site_id), code=303)
     db.session.commit()
-    shown = f"{threshold:.3f}" if threshold >= 0.001 else f"{threshold:.2g}"  # 6e-7 read "0.000"
-    flash(f"Saved: {site.name} now holds at {attribute.replace('_', ' ')} ≥ {shown}.", "success")
+    flash(f"Saved: {site.name} now holds at {attribute.replace('_', ' ')} ≥ {threshold_text(threshold)}.", "success")
     return redirect(url_for("admin.site_thresholds", site_id=site_id, attribute=attribute), code=303)

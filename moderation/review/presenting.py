@@ -100,6 +100,15 @@ def number(value: float | int, places: int = 1) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def threshold_text(value: float) -> str:
+    """0.85 as "0.850", and with up to six places one that three would show as 0.000 or 1.000:
+    the volume target's 0.999999 read "1.000", which is the value that turns a hold off."""
+    text = f"{value:.3f}"
+    if 0 < value < 1 and text in ("0.000", "1.000"):
+        return f"{value:.6f}".rstrip("0")
+    return text
+
+
 def safe_url(url: str | None) -> str | None:
     """Story links come from the news site: only http(s) ones become links (no javascript: URLs)."""
     if url and urlsplit(url).scheme in ("http", "https"):

@@ -32,6 +32,7 @@ from moderation.review.presenting import (
     report_summary,
     safe_url,
     text_language,
+    threshold_text,
     when,
 )
 
@@ -60,6 +61,7 @@ def _template_helpers() -> dict[str, object]:
         "when": when,
         "at": at,
         "number": number,
+        "threshold_text": threshold_text,
         "in_review_queue": in_review_queue,  # the queue's own rule: held, or published and reported past the threshold
     }
 

@@ -27,6 +27,13 @@ def test_threshold_for_volume_holds_no_more_than_asked_even_with_ties():
     assert (scores >= threshold_for_volume(scores, per_day=0, days=2)).sum() == 0
 
 
+def test_threshold_for_volume_stays_below_the_value_that_turns_a_hold_off():
+    scores = np.array([1.0, 1.0, 0.5])
+    assert threshold_for_volume(scores, per_day=1, days=1) == pytest.approx(0.999999)
+    assert threshold_for_volume(scores, per_day=0, days=1, off=0.9) == pytest.approx(0.899999)
+    assert threshold_for_volume(np.array([0.0, 0.0]), per_day=5, days=1) == pytest.approx(1e-6)  # 0 would hold all
+
+
 def test_effect_counts_volume_over_every_comment_and_quality_over_decided_ones():
     effect = effect_at(Y, SCORE, 0.5, days=4, volume_score=np.r_[SCORE, [0.95, 0.05]])
     assert effect["held"] == 5 and effect["held_per_day"] == pytest.approx(1.25)

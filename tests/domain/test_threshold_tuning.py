@@ -56,6 +56,38 @@ def test_volume_counts_every_comment_received_not_only_the_decided_ones(app, sco
     assert result["chosen"]["precision"] == pytest.approx(2 / 3)
 
 
+def test_a_volume_target_never_offers_the_threshold_that_turns_the_hold_off(app, site):
+    """Five comments scored 1.0 a day and a target of 2 a day: 1.0 would hold none because it is
+    the value that switches the attribute off, so the highest threshold below it is offered, with a note."""
+    with app.app_context():
+        for i in range(10):
+            add_comment(site.id, f"top{i}", status=REJECTED, decision=REJECTED, day=i * 2 / 9, scores={"toxicity": 1.0})
+        for i in range(10):
+            add_comment(site.id, f"low{i}", status=APPROVED, decision=APPROVED, day=i * 2 / 9, scores={"toxicity": 0.2})
+        db.session.commit()
+    result = preview(data(app, site.id), VOLUME, 2.0)
+    assert result["chosen"]["threshold"] == pytest.approx(0.999999) and result["chosen"]["threshold"] < 1.0
+    assert result["chosen"]["held_per_day"] == pytest.approx(5.0)
+    assert result["note"] == "No threshold below 1, which turns the hold off, holds as few as 2 a day; this one holds the fewest."
+
+
+def test_held_per_day_of_decisions_from_under_a_day_counts_their_real_span(app, site):
+    """Twelve comments in three hours, six of them high: holding those is 48 a day, not 6."""
+    with app.app_context():
+        for i in range(12):
+            decision = REJECTED if i % 2 else APPROVED
+            add_comment(site.id, f"c{i}", status=decision, decision=decision, day=i * 3 / 11 / 24,
+                        scores={"toxicity": 0.9 if i % 2 else 0.1})
+        db.session.commit()
+    tuning = data(app, site.id)
+    assert tuning.days == pytest.approx(3 / 24)
+    result = preview(tuning, VOLUME, 100)
+    assert result["chosen"]["held_per_day"] == pytest.approx(96.0)  # all twelve fit under 100 a day
+    result = preview(tuning, VOLUME, 50)
+    assert result["chosen"]["held"] == 6 and result["chosen"]["held_per_day"] == pytest.approx(48.0)
+    assert any("over 3.0 hours" in warning for warning in result["warnings"])
+
+
 def test_the_preview_shows_the_current_thresholds_effect_beside_the_chosen_one(app, scored_site):
     result = preview(data(app, scored_site.id), PRECISION, 1.0)
     current = result["current"]

@@ -111,6 +111,17 @@ def test_a_bad_target_is_a_form_error_not_a_500(sign_in, admin, decided, fake_mo
     assert page.status_code == 400 and "The target must be a number" in page.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("limit", ["ten", "0", "50001"])
+def test_a_bad_number_of_decided_comments_is_a_form_error_not_quietly_a_thousand(sign_in, admin, decided, fake_model,
+                                                                                 limit):
+    page = sign_in(admin).get(f"/admin/sites/{decided.id}/thresholds", query_string={
+        "attribute": "toxicity", "target": "volume", "value": "2", "limit": limit})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "The number of decided comments must be a whole number from 1 to 50,000" in html
+    assert f'value="{limit}"' in html and 'aria-invalid="true"' in html
+
+
 def test_saving_an_unreliable_attribute_is_refused(app, sign_in, admin, decided, fake_model):
     client = sign_in(admin)
     token = csrf_token(client.get(f"/admin/sites/{decided.id}/thresholds").get_data(as_text=True))

@@ -3,13 +3,19 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from moderation.review.presenting import number, when
+from moderation.review.presenting import number, threshold_text, when
 
 
 @pytest.mark.parametrize("value, shown", [(2.0, "2"), (1.5, "1.5"), (1.25, "1.2"), (0.0, "0"), (12000.0, "12,000"),
                                           (3, "3"), (13.74, "13.7")])
 def test_a_threshold_or_a_span_of_days_shows_no_trailing_zero(value, shown):
     assert number(value) == shown
+
+
+@pytest.mark.parametrize("value, shown", [(0.85, "0.850"), (0.999999, "0.999999"), (0.99995, "0.99995"),
+                                          (0.000004, "0.000004"), (1.0, "1.000"), (0.0, "0.000")])
+def test_a_threshold_that_three_places_would_round_to_0_or_1_shows_its_own_digits(value, shown):
+    assert threshold_text(value) == shown
 
 
 def test_a_model_cards_iso_time_reads_like_every_other_time_on_the_pages():
