@@ -187,20 +187,30 @@ def file_report(
     # gained nothing from new ones (a re-check). In every status, so a rejected comment's undo ranks
     # it by its reports too (it had been left at 3.0 where they rank it at 4.6).
     rank(comment, [*already_open, report], threshold)
-    delivery = _hidden_by_trusted(session, site, comment, reporter_id)
-    if comment.status in (PUBLISHED, APPROVED):
-        weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
-        if reports_reach_threshold(weight, threshold):
-            trusted, named = _reporters(session, comment)
-            hide = trusted or (comment.status == PUBLISHED and named >= REPORTERS_TO_HIDE)
-            comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
-            # An approved comment goes back to review when as many readers report it as would hide a
-            # published one, shown meanwhile unless one is trusted: one new reader id had sent any
-            # approved comment back (a re-check), and two new ones had hidden it again and again.
-            if hide or (comment.status == APPROVED and named >= REPORTERS_TO_HIDE):
-                delivery = change_status(session, comment, HELD, actor=f"site:{site.id}", by=REPORT, reason="reports",
-                                         shown_while_held=not hide, report_weight=weight)
+    delivery = _hidden_by_trusted(session, site, comment, reporter_id) or hold_if_reported(session, comment)
     return Filing(report, comment, created=True, delivery=delivery)
+
+
+def hold_if_reported(session: Session, comment: Comment) -> WebhookDelivery | None:
+    """Hold a published or approved comment whose reports reach its site's threshold, hidden if
+    reporters_may_hide, as a report filed now would. Also after an undo, which reopens reports: an
+    approval, a second named report and an undo had left a comment shown with two named readers'
+    reports open (a helper's walk). The caller commits."""
+    if comment.status not in (PUBLISHED, APPROVED):
+        return None
+    weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)
+    if not reports_reach_threshold(weight, comment.site.report_threshold):
+        return None
+    trusted, named = _reporters(session, comment)
+    hide = trusted or (comment.status == PUBLISHED and named >= REPORTERS_TO_HIDE)
+    comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
+    # An approved comment goes back to review when as many readers report it as would hide a
+    # published one, shown meanwhile unless one is trusted: one new reader id had sent any
+    # approved comment back (a re-check), and two new ones had hidden it again and again.
+    if not (hide or (comment.status == APPROVED and named >= REPORTERS_TO_HIDE)):
+        return None
+    return change_status(session, comment, HELD, actor=f"site:{comment.site_id}", by=REPORT, reason="reports",
+                         shown_while_held=not hide, report_weight=weight)
 
 
 REPORTERS_TO_HIDE = 2

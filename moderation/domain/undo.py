@@ -33,7 +33,7 @@ from moderation.domain.membership import can_see_site
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.reasons import clean_reason
 from moderation.domain.report_outcomes import OUTCOMES
-from moderation.domain.reports import open_reports, rank, serialize_report
+from moderation.domain.reports import hold_if_reported, open_reports, rank, serialize_report
 from moderation.models import AuditEntry, Comment, Report, User, WebhookDelivery
 
 UNDO_ACTION = "decision:undone"
@@ -158,7 +158,10 @@ def _take_back(session: Session, comment: Comment, user: User, action: str, reas
                              shown_while_held=shown_while_held,
                              event_fields={"reversal": True, "reversed_decision": reversed_decision})
     reopened = _reopen_reports(session, comment, resolved, outcome)
-    commit_and_send(session, [delivery, *reopened])
+    # Back to published with its reports open again, and with those filed since the decision, the
+    # comment meets them as if they were filed now.
+    held = hold_if_reported(session, comment)
+    commit_and_send(session, [delivery, *reopened, held])
     return comment
 
 

@@ -243,3 +243,27 @@ def test_undoing_a_decision_on_a_comment_readers_sent_back_after_approval_shows_
         comment = db.session.get(Comment, comment_id)
         assert (comment.status, is_visible(comment), "reported_after_approval" in comment.flagged) == (
             "held", True, True)
+
+
+def test_undoing_an_approval_hides_the_comment_when_its_reopened_reports_and_a_later_one_would(app, site, moderator):
+    """One named reader's report left a civil comment shown and waiting; a moderator approved it, and
+    a second reader reported it since. Undone, it is published again with two named readers' reports
+    open, which hide a published comment: a helper's walk found it shown."""
+    from moderation.domain.lifecycle import is_visible
+
+    with app.app_context():
+        comment_id = scored(site.id, 1, "A fair and civil point about the budget.")
+        file_report(db.session, db.session.get(Site, site.id), comment_id, reason="hate", reporter_id="r1")
+        db.session.commit()
+        assert db.session.get(Comment, comment_id).status == "published"  # one untried reader does not hide it
+        approved = moderate(comment_id, moderator.id, "approve")
+        file_report(db.session, db.session.get(Site, site.id), comment_id, reason="hate", reporter_id="r2")
+        db.session.commit()
+        assert db.session.get(Comment, comment_id).status == "approved"  # one reader since the approval
+
+        undo_decision(db.session, comment_id, user=user(moderator), expected_version=approved.version, window=WINDOW)
+
+        db.session.expire_all()
+        comment = db.session.get(Comment, comment_id)
+        assert (comment.status, is_visible(comment), "reports" in comment.flagged) == ("held", False, True)
+        assert [r.outcome for r in comment.reports] == [None, None]
