@@ -57,12 +57,12 @@ def submit_comments(session: Session, site: Site, items: Sequence[CommentInput |
     """
     results: dict[int, ItemResult] = {}
     first: dict[str, tuple[int, CommentInput, str]] = {}  # external id -> its first item
-    repeats: list[tuple[int, str, str]] = []              # later items with an id seen earlier
+    repeats: list[tuple[int, CommentInput]] = []          # later items with an id seen earlier
     for index, item in enumerate(items):
         if isinstance(item, DomainError):
             results[index] = ItemResult(index, item.status, error=item)
         elif item.external_id in first:
-            repeats.append((index, item.external_id, item.body_hash()))
+            repeats.append((index, item))
         else:
             first[item.external_id] = (index, item, item.body_hash())
 
@@ -76,15 +76,11 @@ def submit_comments(session: Session, site: Site, items: Sequence[CommentInput |
     for external_id, (index, item, _) in first.items():
         if index not in results:
             results[index] = _against(index, stored[external_id], item)
-    for index, external_id, body_hash in repeats:
-        earlier_index, _, earlier_hash = first[external_id]
-        earlier = results[earlier_index]
-        if earlier.comment is None:  # the first one conflicted with a stored comment: so does this one
-            results[index] = ItemResult(index, earlier.status, error=earlier.error)
-        elif body_hash != earlier_hash:
-            results[index] = ItemResult(index, Conflict.status, error=_conflict(external_id))
-        else:
-            results[index] = ItemResult(index, EXISTING, earlier.comment)
+    # A repeat meets the comment its id holds now, as a single POST just after would: a conflicting
+    # first item does not make a matching second one conflict too (both had answered 409).
+    held = {**stored, **inserted}
+    for index, item in repeats:
+        results[index] = _against(index, held[item.external_id], item)
     return [results[index] for index in range(len(items))]
 
 

@@ -80,6 +80,17 @@ def test_an_id_repeated_within_a_batch_is_one_comment(app, client, site):
     assert len(stored(app)) == 1
 
 
+def test_a_repeated_id_meets_the_stored_comment_not_the_answer_its_first_item_got(app, client, site):
+    """Two single POSTs, a conflicting body then the stored one, answer 409 then 200; in one batch
+    they had answered 409 twice."""
+    post_batch(client, site, [item(1)])
+    body = post_batch(client, site, [item(1, text="Another body."), item(1)]).get_json()
+    assert [r["status"] for r in body["results"]] == [409, 200]
+    assert body["results"][1]["comment"]["site_comment_id"] == "c-1"
+    assert (body["existing"], body["failed"]) == (1, 1)
+    assert stored(app) == [("c-1", "Comment number 1.")]
+
+
 def test_the_same_time_in_another_offset_is_the_same_comment_in_and_across_batches(app, client, site):
     utc, cet = item(1, created_at="2026-11-28T09:30:00Z"), item(1, created_at="2026-11-28T10:30:00+01:00")
     assert [r["status"] for r in post_batch(client, site, [utc, cet]).get_json()["results"]] == [202, 200]
