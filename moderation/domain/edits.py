@@ -46,11 +46,12 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
     ) if 0 < comment_id <= MAX_ID else None
     if comment is None:
         raise NotFound(f"no comment with id {comment_id}", field="id")
-    if text == comment.text:
-        return Edit(comment, changed=False)
     if comment.status != PENDING and not can_change(comment.status, PENDING, by=EDIT):
         # Checked before anything changes: a deleted comment stays deleted, its text as retention left it.
+        # And before the same-text case, which had answered 200 as if the deleted comment took the edit.
         raise TransitionRefused(f"a {comment.status} comment cannot be edited")
+    if text == comment.text:
+        return Edit(comment, changed=False)
     revision = (session.scalar(
         select(func.max(CommentRevision.revision)).where(CommentRevision.comment_id == comment.id)) or 0) + 1
     session.add(CommentRevision(comment_id=comment.id, revision=revision, text=comment.text,

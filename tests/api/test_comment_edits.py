@@ -110,6 +110,10 @@ def test_a_deleted_comment_cannot_be_edited(app, client, site):
 
     assert response.status_code == 409
     assert revisions(app, comment_id) == []
+    with app.app_context():
+        kept = db.session.get(Comment, comment_id).text
+    same = edit(client, site, comment_id, kept)  # its text as it stands: had answered 200, as if edited
+    assert same.status_code == 409 and same.get_json()["error"]["message"] == "a deleted comment cannot be edited"
 
 
 def test_erasing_the_author_removes_the_earlier_texts_too(app, client, site):
