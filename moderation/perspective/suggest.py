@@ -108,13 +108,26 @@ def _summary_value(name: str, score: Any) -> float:
         raise InvalidArgument(f"attributeScores.{name} must be an object with a summaryScore or spanScores.")
     summary = fields.field(score, "summaryScore")
     spans = fields.field(score, "spanScores")
-    if summary is None and spans:
-        if not isinstance(spans, list):
-            raise InvalidArgument(f'Invalid JSON payload received. "attributeScores.{name}.spanScores" must be a list.')
-        return max(_value(f"attributeScores.{name}.spanScores[{i}].score.value",
-                          fields.field(span, "score") if isinstance(span, dict) else None)
-                   for i, span in enumerate(spans))
+    if spans is not None and not isinstance(spans, list):
+        raise InvalidArgument(f'Invalid JSON payload received. "attributeScores.{name}.spanScores" must be a list.')
+    values = [_span_value(f"attributeScores.{name}.spanScores[{i}]", span) for i, span in enumerate(spans or [])]
+    if summary is None and values:
+        return max(values)
     return _value(f"attributeScores.{name}.summaryScore.value", summary)
+
+
+def _span_value(where: str, span: Any) -> float:
+    """A span's score, its offsets checked though only the score is kept: a span ending before it
+    begins is a client's bug worth telling it about (one was taken)."""
+    if not isinstance(span, dict):
+        return _value(f"{where}.score.value", None)
+    begin, end = fields.field(span, "begin"), fields.field(span, "end")
+    for key, offset in (("begin", begin), ("end", end)):
+        if offset is not None and (isinstance(offset, bool) or not isinstance(offset, int) or offset < 0):
+            raise InvalidArgument(f"{where}.{key} must be a whole number of 0 or more.")
+    if begin is not None and end is not None and begin > end:
+        raise InvalidArgument(f"{where}.begin ({begin}) must not be past its end ({end}).")
+    return _value(f"{where}.score.value", fields.field(span, "score"))
 
 
 def _value(where: str, score: Any) -> float:

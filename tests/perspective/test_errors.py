@@ -196,7 +196,11 @@ def suggest_body(**changes: object) -> dict:
     suggest_body(comment={"text": ""}),
     suggest_body(languages=["fr"]),
     {**suggest_body(comment={"text": "Ferme ta gueule, espèce de connard."}), "languages": []},
-], ids=["above-one", "below-zero", "string", "no-value", "span-above-one", "approved-and-deleted", "unknown-attribute", "no-scores", "empty-text", "french", "detected-french"])
+    suggest_body(attributeScores={"TOXICITY": {"spanScores": [{"begin": 5, "end": 2, "score": {"value": 1}}]}}),
+    suggest_body(attributeScores={"TOXICITY": {"summaryScore": {"value": 1},
+                                               "spanScores": [{"begin": -1, "end": 2, "score": {"value": 1}}]}}),
+], ids=["above-one", "below-zero", "string", "no-value", "span-above-one", "approved-and-deleted", "unknown-attribute",
+        "no-scores", "empty-text", "french", "detected-french", "span-ends-before-it-begins", "span-negative-beside-summary"])
 def test_suggestscore_rejects_bad_labels_and_stores_nothing(client, app, site, body):
     error_of(client.post(f"{SUGGEST}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
     with app.app_context():
