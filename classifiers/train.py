@@ -218,6 +218,7 @@ def train_model(
     neutral_word_only: Sequence[str] = GROUP_NOUNS + PARTY_NAMES,
     random_state: int = 0,
     own_label_weight: float = 2.0,
+    own_labels_read_at: str | None = None,
     group_swaps: int = 1,
     pooling: SentencePooling | None = SentencePooling(),
     floors: ScoreFloors | None = ScoreFloors(),
@@ -229,7 +230,9 @@ def train_model(
     With `cross_source`, the card also records leave-one-source-out toxicity metrics on the
     training part (a few extra minutes), the best estimate of quality on unseen sites.
     Rows whose source starts with "site:" (a site's own moderators' labels) weigh
-    `own_label_weight` times a public row of the same source size. `on_progress(stage, fraction)`
+    `own_label_weight` times a public row of the same source size; `own_labels_read_at` (ISO time),
+    when they were read from the database, goes on the card beside them: decisions made while the
+    model trains are not in it. `on_progress(stage, fraction)`
     hears how far training is; `should_stop()` returning True raises TrainingCancelled between
     steps (a running fit finishes its step first). `group_swaps` copies of each training row that
     names a group, with the group swapped, train the identity_attack head (classifiers/counterfactual.py).
@@ -350,7 +353,8 @@ def train_model(
             "public_sources": {s: source_info(s).as_dict() if source_info(s) else {"licence": "unlisted"}
                                for s in sources if not is_own_source(s)},
             "own_labels": {
-                s: {"rows": n, "label_counts": label_counts(data.labels[[x == s for x in data.sources]])}
+                s: {"rows": n, "label_counts": label_counts(data.labels[[x == s for x in data.sources]]),
+                    **({"read_at": own_labels_read_at} if own_labels_read_at else {})}
                 for s, n in own_rows.items()
             },
             "own_label_weight": own_label_weight if own_rows else None,

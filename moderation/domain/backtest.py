@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, score_histograms
-from moderation.domain.label_export import sites_learnt_from
+from moderation.domain.label_export import sites_learnt_from, source_name
 from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, now
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, build_policy, decide
@@ -105,13 +105,17 @@ def decided_comments(session: Session, site_id: int, limit: int, *, after: datet
 
 
 def learnt_until(model: Model, site: Site) -> datetime | None:
-    """When a model trained on this site's own decisions read them (its `trained_at`), or None when it
-    did not train on them. A card that says it did but not when counts as having read them all."""
+    """When a model trained on this site's own decisions read them, or None when it did not train on
+    them. The time they were read (`read_at` beside them on the card), not `trained_at`, when training
+    ended: cut there, the decisions made while it trained were left out and counted as learnt (376 left
+    out where the card said 296 learnt, an admin's walk). Cards from before `read_at` give their
+    `trained_at`; a card that says it learnt from them but not when counts as having read them all."""
     card = getattr(model, "card", None) or {}
     if site.name not in sites_learnt_from(card):
         return None
+    own = ((card.get("training_data") or {}).get("own_labels") or {}).get(source_name(site)) or {}
     try:
-        when = datetime.fromisoformat(str(card["trained_at"]))
+        when = datetime.fromisoformat(str(own.get("read_at") or card["trained_at"]))
     except (KeyError, ValueError):
         return now()
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)

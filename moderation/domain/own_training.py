@@ -113,6 +113,7 @@ def train_with_own_labels(
             out_dir=out_dir,
             name=name,
             own_label_weight=weight,
+            own_labels_read_at=exported_at.isoformat(),
             min_positives=min_positives,
             progress=progress,
             on_progress=trained,

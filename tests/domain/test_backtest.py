@@ -87,10 +87,10 @@ def test_a_site_with_no_decisions_gives_empty_numbers_not_an_error(app, site):
 class SiteTrained(TableModel):
     """The candidate as `train --site` makes it: its card says it learnt the site's own decisions."""
 
-    def __init__(self, site_name: str, trained_at: datetime) -> None:
+    def __init__(self, site_name: str, trained_at: datetime, read_at: datetime | None = None) -> None:
         super().__init__("own-3", CANDIDATE.table)
-        self.card = {"trained_at": trained_at.isoformat(),
-                     "training_data": {"own_labels": {f"site:{site_name}": {"rows": 4}}}}
+        own = {"rows": 4, **({"read_at": read_at.isoformat()} if read_at else {})}
+        self.card = {"trained_at": trained_at.isoformat(), "training_data": {"own_labels": {f"site:{site_name}": own}}}
 
 
 def test_a_candidate_trained_on_the_sites_decisions_is_judged_only_on_later_ones(app, decided_site):
@@ -101,6 +101,15 @@ def test_a_candidate_trained_on_the_sites_decisions_is_judged_only_on_later_ones
     assert (result.comments, result.rejected, result.approved, result.left_out) == (4, 0, 4, 4)
     assert result.learnt_by == ["candidate"] and result.learnt_until.startswith("2026-11-03")
     assert "left out: 4 comments decided up to 2026-11-03" in format_result(result.to_dict())
+
+
+def test_decisions_made_while_the_candidate_trained_are_judged_not_left_out(app, decided_site):
+    """It read the decisions two days in and finished training five days later: the cut is at the
+    reading, where cutting at trained_at had left out decisions it never saw."""
+    candidate = SiteTrained(decided_site.name, START + timedelta(days=7), read_at=START + timedelta(days=2))
+    with app.app_context():
+        result = backtest(db.session, db.session.get(Site, decided_site.id), candidate, ACTIVE)
+    assert (result.comments, result.left_out) == (4, 4) and result.learnt_until.startswith("2026-11-03")
 
 
 def test_a_candidate_trained_after_every_decision_is_judged_on_nothing_and_the_command_says_so(app, decided_site):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,9 @@ def test_training_with_a_sites_decisions_shifts_its_prediction_toward_them(app, 
     assert public_only.score([PROBE])[0]["toxicity"] < 0.5 < model.score([PROBE])[0]["toxicity"]
     training = model.card["training_data"]
     assert training["own_labels"]["site:daily-planet"]["rows"] == len(OPENERS) * len(CLOSERS)
+    # When the decisions were read, for the backtest's cut: before training ended.
+    read_at = datetime.fromisoformat(training["own_labels"]["site:daily-planet"]["read_at"])
+    assert read_at <= datetime.fromisoformat(model.card["trained_at"]) + timedelta(seconds=1)
     assert list(training["public_sources"]) == ["convabuse"], "cad_reddit is never trained on"
     assert path.parent == tmp_path / "out" and path.name == "civility-daily-planet.skops"
     assert heard[0] == ("export own labels", 0.0) and heard[-1] == ("done", 1.0)
