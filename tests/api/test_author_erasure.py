@@ -231,3 +231,41 @@ def test_an_author_id_with_a_leading_or_doubled_slash_is_that_author_not_another
     assert erased.get_json()["counts"]["comments_deleted"] == 1
     kept = client.get("/api/v1/authors/lead", headers=site.headers).get_json()
     assert kept["author_id"] == "lead" and kept["comments"]["total"] == 1
+
+
+def test_an_erasure_waits_for_the_authors_comments_still_being_inserted(app, client, site):
+    """An erasure sent 80 ms after a 500-comment batch deleted none of the batch's comments: it read
+    the author's comments before the batch committed."""
+    import threading
+
+    from moderation.domain.comments import CommentInput, insert_new
+
+    inserted, release, answered = threading.Event(), threading.Event(), {}
+
+    def slow_batch() -> None:  # inserted, not yet committed, like a big batch
+        with app.app_context():
+            data = CommentInput(external_id="in-flight", story_id="s-1", author_id="reader-9", text="Mine, for now.")
+            insert_new(db.session, db.session.get(Site, site.id), [(data, data.body_hash())])
+            inserted.set()
+            release.wait(10)
+            db.session.commit()
+
+    def erase() -> None:
+        answered["status"] = app.test_client().delete("/api/v1/authors/reader-9", headers=site.headers).status_code
+
+    batch = threading.Thread(target=slow_batch)
+    batch.start()
+    assert inserted.wait(10)
+    eraser = threading.Thread(target=erase)
+    eraser.start()
+    eraser.join(1.0)
+    assert eraser.is_alive(), f"the erasure did not wait for the insert under way: {answered}"
+    release.set()
+    batch.join(10)
+    eraser.join(10)
+    assert answered["status"] == 200
+    with app.app_context():
+        comment = db.session.scalar(select(Comment).where(Comment.external_id == "in-flight"))
+        assert comment.status == "deleted" and "Mine, for now." not in comment.text
+    # The lock was let go: the site's next comment goes in at once.
+    assert post(client, site, "after", "reader-1", "A new comment.") > 0
