@@ -100,6 +100,11 @@ def test_undo_within_the_window_puts_the_comment_back_as_it_was(app, hooked, mod
         reopened = events(comment_id, "report.reopened")
         assert [(e["reporter_id"], e["previous_outcome"], e["report"]["outcome"]) for e in reopened] == [
             ("r1", "upheld", None)]
+        # The order a site applies them in, by delivery_id (the README): resolved, then reopened.
+        in_order = db.session.scalars(select(WebhookDelivery.event["type"].as_string()).where(
+            WebhookDelivery.comment_id == comment_id, WebhookDelivery.event["type"].as_string().like("report.%"))
+            .order_by(WebhookDelivery.id)).all()
+        assert in_order == ["report.resolved", "report.reopened"]
         undone = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "decision:undone")).one()
         assert undone.actor == f"user:{moderator.username}"
         assert undone.details["restored_status"] == "held"
