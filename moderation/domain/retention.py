@@ -1,8 +1,10 @@
-"""Per-site text retention: a comment's text is erased N days after its final decision.
+"""Per-site text retention: a comment's text is erased N days after it was rejected or deleted.
 
 A site's `retention_days` (NULL: keep forever, the default) counts from the moment a comment
-became approved, rejected or deleted (lifecycle.FINAL; `status_changed_at`). A published comment
-keeps its text: a report can still send it to a moderator, who needs to read it. Beat runs
+became rejected or deleted (`status_changed_at`). A comment the site shows, published or
+approved, keeps its text: a report can still send it to a moderator, who needs to read it (an
+approved one's was erased, and readers' reports brought it back to review with nothing to read:
+a helper's walk). The site shows that text to every reader anyway. Beat runs
 `erase_expired_texts` every RETENTION_INTERVAL seconds; erasing follows domain/erasure.py, so
 scores, decision and hashes remain. A comment reopened by a report after approval is no longer
 final and keeps its text until decided again. A suggestscore label (a Perspective client's
@@ -19,18 +21,19 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.erasure import erase_everywhere
 from moderation.domain.labels import SUGGESTSCORE
-from moderation.domain.lifecycle import FINAL, audit, now
+from moderation.domain.lifecycle import DELETED, REJECTED, audit, now
 from moderation.models import AuditEntry, Comment, LabelledExample, Site, WebhookDelivery
 
+ERASED_AFTER = (REJECTED, DELETED)  # the final statuses the site does not show
 BATCH_SIZE = 500
 MAX_BATCHES = 40  # bounds one run; the next run carries on
 
 
 def expired_ids(session: Session, at: datetime, limit: int) -> list[int]:
-    """Comments whose site's retention period after their final decision has ended by `at`, locked."""
+    """Comments whose site's retention period after their rejection or deletion has ended by `at`, locked."""
     return list(session.scalars(
         select(Comment.id).join(Site, Site.id == Comment.site_id)
-        .where(Site.retention_days.is_not(None), Comment.text_erased_at.is_(None), Comment.status.in_(FINAL),
+        .where(Site.retention_days.is_not(None), Comment.text_erased_at.is_(None), Comment.status.in_(ERASED_AFTER),
                Comment.status_changed_at < at - func.make_interval(0, 0, 0, Site.retention_days))
         .order_by(Comment.status_changed_at).limit(limit)
         .with_for_update(of=Comment, skip_locked=True)))

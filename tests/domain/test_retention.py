@@ -65,25 +65,26 @@ def test_texts_are_erased_only_once_the_sites_retention_after_the_final_decision
         assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS - 1)) == 0
         assert texts() == before
 
-        # A day past it: the three finally decided comments lose their text, the others keep it.
-        assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS + 1)) == 3
+        # A day past it: the rejected and the deleted comment lose their text. Those the site shows,
+        # approved or published, keep theirs for a moderator a report brings them to; so does the pending one.
+        assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS + 1)) == 2
         after = texts()
-        assert after["c1"] == after["c2"] == after["c3"] == ""
-        assert {k: after[k] for k in ("c4", "c5", "c6")} == {k: before[k] for k in ("c4", "c5", "c6")}
+        assert after["c2"] == after["c3"] == ""
+        assert {k: after[k] for k in ("c1", "c4", "c5", "c6")} == {k: before[k] for k in ("c1", "c4", "c5", "c6")}
 
-        erased = db.session.get(Comment, approved.id)
-        assert erased.decision == "approved" and erased.scores == {"toxicity": 0.9} and erased.body_hash
-        assert erased.text_sha256 == hashlib.sha256(original.encode()).hexdigest()
+        erased = db.session.get(Comment, rejected.id)
+        assert erased.decision == "rejected" and erased.scores == {"toxicity": 0.9} and erased.body_hash
+        assert erased.text_sha256 == hashlib.sha256(before["c2"].encode()).hexdigest()
         assert erased.text_erased_at is not None and erased.explanations is None
-        assert db.session.get(Comment, rejected.id).decision == "rejected"
-        # Its training label goes with its text; the site that keeps everything keeps its label.
+        assert db.session.get(Comment, approved.id).text_erased_at is None
+        # Its training label goes with its text; the approved one's and the other site's stay.
         labelled = set(db.session.scalars(select(LabelledExample.comment_id)))
-        assert labelled == {elsewhere.id}
+        assert labelled == {approved.id, elsewhere.id}
         out = tmp_path / "labels.csv"
         export_site_labels(db.session, site, out)
-        assert original not in out.read_text()
+        assert before["c2"] not in out.read_text() and original in out.read_text()
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "retention:texts_erased")).one()
-        assert sorted(entry.details["comment_ids"]) == sorted([approved.id, rejected.id, deleted.id])
+        assert sorted(entry.details["comment_ids"]) == sorted([rejected.id, deleted.id])
 
         # Running again finds nothing left to do.
         assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS + 2)) == 0
