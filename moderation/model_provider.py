@@ -91,6 +91,13 @@ class ModelProvider:
         self._ensure_checked()
         return self._load(self._shadow) if self._shadow is not None else None
 
+    def in_use(self) -> list[CivilityModel]:
+        """Every version scoring some site: the global one first, then sites' own, each once."""
+        self._ensure_checked()
+        entries = {e.version: e for e in sorted(self._sites.values(), key=lambda e: e.version)}
+        entries.pop(self._global.version, None)  # type: ignore[union-attr]
+        return [self._load(self._global), *(self._load(e) for e in entries.values())]
+
     def version_for(self, site_id: int | None) -> str:
         """The active version's name, without loading it."""
         self._ensure_checked()
@@ -191,6 +198,9 @@ class FixedModels:
 
     def default(self) -> CivilityModel:
         return self.model
+
+    def in_use(self) -> list[CivilityModel]:
+        return [self.model]
 
     def shadow(self) -> None:
         return None

@@ -23,6 +23,13 @@ def get_model(app: Flask | None = None) -> CivilityModel:
     return provider.default()
 
 
+def models_in_use(app: Flask | None = None) -> list[CivilityModel]:
+    """The global active version and every site's own, each once: what drift checks."""
+    provider = get_provider(app)
+    provider.refresh()
+    return provider.in_use()
+
+
 def preload(app: Flask) -> CivilityModel:
     """Load the global model before a server forks, so its children share it; the database
     connections this opened are closed, so no child inherits (and shares) one."""

@@ -227,19 +227,21 @@ def sweep(self) -> dict[str, int]:
 
 @shared_task(bind=True, name="workers.tasks.check_drift", max_retries=0)
 def check_drift(self) -> dict[str, object]:
-    from moderation.scorer import get_model as live_model  # the global active version, however scorer provides it
+    from moderation.scorer import models_in_use  # the global active version and sites' own
 
     try:
-        report = drift.check_drift(db.session, live_model(), drift.DriftSettings.from_config(current_app.config))
+        reports = drift.check_models(db.session, models_in_use(), drift.DriftSettings.from_config(current_app.config))
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise  # beat runs it again tomorrow; `moderation drift check` runs it now
-    if report.warning:
-        log.warning("drift: model %s, largest PSI %.3f over %d comments (see /admin/drift)",
-                    report.version, report.max_psi, report.comments)
-    return {"version": report.version, "comments": report.comments, "max_psi": report.max_psi,
-            "warning": report.warning}
+    for report in reports:
+        if report.warning:
+            log.warning("drift: model %s, largest PSI %.3f over %d comments (see /admin/drift)",
+                        report.version, report.max_psi, report.comments)
+    first = reports[0]  # the global version's
+    return {"version": first.version, "comments": first.comments, "max_psi": first.max_psi,
+            "warning": any(r.warning for r in reports), "versions": [r.version for r in reports]}
 
 
 @shared_task(bind=True, name="workers.tasks.erase_expired_texts", max_retries=0)

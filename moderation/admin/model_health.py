@@ -22,13 +22,15 @@ REPORTS_SHOWN = 30
 
 @bp.context_processor
 def drift_banner() -> dict[str, object]:
-    # Only a warning about the model scoring now: one about a version since replaced is history.
-    model = _live_model()
+    # Only a warning about a model scoring now, global or a site's own: one about a version since
+    # replaced is history.
+    models = _live_models()
     try:
-        warning = current_warning(db.session, model.version if model is not None else None)
+        warning = current_warning(db.session, [m.version for m in models] if models else None)
     except DBAPIError:  # the "database unavailable" page itself must still render
         db.session.rollback()
         warning = None
+    model = next((m for m in models if warning is not None and m.version == warning.version), None)
     warn = current_app.config["DRIFT_PSI_WARN"]
     # Which scores drift, and whether the card calls them thin: severe toxicity alone (2 positives
     # labelled by people) raised the banner on every admin page, and it read as the whole model's.
@@ -38,13 +40,13 @@ def drift_banner() -> dict[str, object]:
     return {"drift_warning": warning, "drift_psi_warn": warn, "drifting": drifting}
 
 
-def _live_model():  # noqa: ANN202 - a CivilityModel, or None
+def _live_models() -> list:
     try:
-        from moderation.scorer import get_model
+        from moderation.scorer import models_in_use
 
-        return get_model(current_app._get_current_object())
+        return models_in_use(current_app._get_current_object())
     except Exception:  # a model that cannot load is the index page's to report; warn about any version
-        return None
+        return []
 
 
 def _chosen_version() -> tuple[str | None, list[str]]:

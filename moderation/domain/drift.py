@@ -12,7 +12,7 @@ saying so instead of a PSI: retrain to compare.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -77,6 +77,14 @@ def check_drift(session: Session, model: CardModel, settings: DriftSettings, *, 
     return _store(session, report)
 
 
+def check_models(session: Session, models: Iterable[CardModel], settings: DriftSettings, *,
+                 window: timedelta = WINDOW, at: datetime | None = None) -> list[DriftReport]:
+    """A report for each model: the global version and every site's own. Checking the global one only,
+    a site on its own promoted model was never checked (an admin's walk)."""
+    end = at or now()
+    return [check_drift(session, model, settings, window=window, at=end) for model in models]
+
+
 def _usable(reference: Any) -> bool:
     return isinstance(reference, Mapping) and isinstance(reference.get("histograms"), Mapping) and bool(
         reference["histograms"])
@@ -101,10 +109,15 @@ def latest_reports(session: Session, limit: int = 30) -> list[DriftReport]:
                                 .limit(limit)))
 
 
-def current_warning(session: Session, version: str | None = None) -> DriftReport | None:
-    """The latest report (of `version`, if given) when it warns: what the admin pages' banner shows."""
+def current_warning(session: Session, versions: Iterable[str] | None = None) -> DriftReport | None:
+    """The latest report when it warns (of each of `versions`, if given: the first that warns): what
+    the admin pages' banner shows."""
     query = select(DriftReport).order_by(DriftReport.created_at.desc(), DriftReport.id.desc()).limit(1)
-    if version is not None:
-        query = query.where(DriftReport.version == version)
-    latest = session.scalar(query)
-    return latest if latest is not None and latest.warning else None
+    if versions is None:
+        latest = session.scalar(query)
+        return latest if latest is not None and latest.warning else None
+    for version in versions:
+        latest = session.scalar(query.where(DriftReport.version == version))
+        if latest is not None and latest.warning:
+            return latest
+    return None

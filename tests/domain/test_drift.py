@@ -53,6 +53,20 @@ def test_a_day_of_much_more_toxic_traffic_warns(app, site):
         assert sum(report.live_histograms["toxicity"]) == 400
 
 
+def test_a_sites_own_model_that_drifts_warns_beside_a_global_one_that_does_not(app, site):
+    """Only the global version's latest report was read: a site on its own model never warned."""
+    from moderation.domain.drift import check_models
+
+    with app.app_context():
+        scored(site.id, like_validation(500), version="global-1")
+        scored(site.id, [0.75] * 200 + [0.05] * 200, version="site-own-2")
+        reports = check_models(db.session, [CardModel(version="global-1"), CardModel(version="site-own-2")], SETTINGS)
+        db.session.commit()
+        assert [(r.version, r.warning) for r in reports] == [("global-1", False), ("site-own-2", True)]
+        assert current_warning(db.session, ["global-1", "site-own-2"]).version == "site-own-2"
+        assert current_warning(db.session, ["global-1"]) is None
+
+
 def test_only_the_models_own_scores_of_the_last_day_count(app, site):
     with app.app_context():
         scored(site.id, [0.95] * 400, version="someone-else")

@@ -135,3 +135,24 @@ def test_a_process_whose_var_dir_cannot_take_the_files_loads_the_registrys_copy(
     model = provider.for_site(site.id)
     assert model.version == version and model.score(["You absolute idiot."])[0]["toxicity"] > 0
     assert (provider.var_dir / artifact).parent.is_file()
+
+
+def test_drift_checks_every_version_in_use_not_only_the_global_one(app, provider, clock, tmp_path, site, outsider):
+    """A site on its own promoted model had no drift check: only the global version was compared."""
+    from moderation.domain.drift import DriftSettings, check_models
+    from moderation.models import DriftReport
+
+    shipped = provider.default().version
+    candidate = _candidate(app, provider, tmp_path)
+    with app.app_context():
+        for s in (site, outsider):  # two sites on the candidate: checked once
+            registry.promote(db.session, candidate, by="test", site_id=s.id)
+        db.session.commit()
+        clock.now += 5
+        provider.refresh()
+        assert [m.version for m in provider.in_use()] == [shipped, candidate]
+        db.session.execute(DriftReport.__table__.delete())
+        reports = check_models(db.session, provider.in_use(), DriftSettings(psi_warn=0.2, min_comments=1))
+        db.session.commit()
+        assert [r.version for r in reports] == [shipped, candidate]
+        assert sorted(db.session.scalars(select(DriftReport.version))) == sorted([shipped, candidate])
