@@ -72,7 +72,19 @@ def _checked(form: Any) -> dict[str, Any]:
 @bp.get("/backtest")
 @auth.login_required("admin")
 def backtest_form() -> tuple[str, int]:
-    return _form_page(dict(request.args))
+    form = dict(request.args)
+    if not form.get("site_id") and form.get("candidate"):
+        form["site_id"] = _trained_on(form["candidate"])
+    return _form_page(form)
+
+
+def _trained_on(version: str) -> str:
+    """The site whose decisions `version` learnt, as the form's site_id, when it is one: a model's
+    Backtest link chose the first site by name, not the one it was trained for (an admin's walk)."""
+    row = model_registry.get_version(db.session, version)
+    names = model_registry.trained_for(row) if row is not None else set()
+    site_id = db.session.scalar(select(Site.id).where(Site.name == next(iter(names)))) if len(names) == 1 else None
+    return str(site_id) if site_id is not None else ""
 
 
 @bp.post("/backtest")

@@ -237,3 +237,17 @@ def test_promoting_or_rolling_back_to_another_sites_model_says_whose_decisions_i
     html = client.get("/admin/models").get_data(as_text=True)
     assert (f"Roll global back to {own}? It learnt from daily-planet's own decisions, and would score every "
             "site.") in html
+
+
+def test_a_site_trained_versions_backtest_link_chooses_that_site(app, sign_in, admin, tmp_path, make_site):
+    """The link chose the first site by name, not the one whose decisions the version learnt."""
+    first, trained = make_site("aardvark-times"), make_site("zephyr-post")
+    training_data = {"own_labels": {"site:zephyr-post": {"rows": 80}}, "public_sources": {}, "own_label_weight": 2.0}
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(tmp_path, "own-z", training_data=training_data),
+                                         var_dir=app.config["VAR_DIR"], actor=None)
+        db.session.commit()
+    client = sign_in(admin)
+    html = client.get("/admin/backtest", query_string={"candidate": row.version}).get_data(as_text=True)
+    assert f'<option value="{trained.id}" selected>zephyr-post</option>' in html
+    assert f'<option value="{first.id}" >aardvark-times</option>' in html
