@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, defer
 from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.lifecycle import PENDING
 from moderation.domain.loaded_rows import as_loaded
+from moderation.domain.sanctions import sanction_flags
 from moderation.domain.stories import check_open, story_rule_hits
 from moderation.models import Comment, Site, Story
 from moderation.observability import metrics
@@ -154,9 +155,10 @@ def _insert_if_story_open_statement(names: tuple[str, ...]):
     story_closed = exists().where(Story.site_id == bindparam("site_id"), Story.story_id == bindparam("story_id"),
                                   Story.closed.is_(True))
     source = (select(*[bindparam(name, type_=columns[name].type) for name in names],
-                     story_rule_hits(bindparam("site_id"), bindparam("story_id")).label("rule_hits"))
+                     story_rule_hits(bindparam("site_id"), bindparam("story_id")).label("rule_hits"),
+                     sanction_flags(bindparam("site_id"), bindparam("author_id")).label("flagged"))
               .select_from(_shared_site_lock()).where(~story_closed))
-    return (insert(Comment.__table__).from_select([*names, "rule_hits"], source)
+    return (insert(Comment.__table__).from_select([*names, "rule_hits", "flagged"], source)
             .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(*_RETURNED))
 
 
@@ -172,9 +174,10 @@ def _insert_new_statement():
     columns = Comment.__table__.c
     arrays = func.unnest(*[bindparam(name, type_=ARRAY(columns[name].type)) for name in _NEW_COLUMNS])
     rows = arrays.table_valued(*_NEW_COLUMNS).render_derived()
-    source = select(*rows.c, story_rule_hits(rows.c.site_id, rows.c.story_id).label("rule_hits")).select_from(
+    source = select(*rows.c, story_rule_hits(rows.c.site_id, rows.c.story_id).label("rule_hits"),
+                    sanction_flags(rows.c.site_id, rows.c.author_id).label("flagged")).select_from(
         rows.join(_shared_site_lock(), true()))
-    return (insert(Comment.__table__).from_select([*_NEW_COLUMNS, "rule_hits"], source)
+    return (insert(Comment.__table__).from_select([*_NEW_COLUMNS, "rule_hits", "flagged"], source)
             .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(*_RETURNED))
 
 

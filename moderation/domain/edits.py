@@ -22,6 +22,7 @@ from moderation.domain.errors import NotFound
 from moderation.domain.lifecycle import (DECIDED, EDIT, HELD, PENDING, REJECTED, TransitionRefused, audit, can_change,
                                         change_status)
 from moderation.domain.policy import Verdict
+from moderation.domain.sanctions import sanction_flags
 from moderation.domain.stories import story_rule_hits
 from moderation.models import Comment, CommentRevision, Site, WebhookDelivery
 
@@ -65,6 +66,7 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
     comment.scoring_failed_at = comment.scoring_error = None
     comment.scoring_attempts = 0
     comment.rule_hits = session.scalar(select(story_rule_hits(site.id, comment.story_id)))
+    comment.flagged = session.scalar(select(sanction_flags(site.id, comment.author_id)))  # hidden while pending
     comment.review_after_edit = comment.review_after_edit or was_decided
     actor = f"site:{site.id}"
     audit(session, actor, "comment:edited", comment_id=comment.id, revision=revision, review_after=was_decided)

@@ -108,9 +108,11 @@ STORY_PREMODERATED = "story_premoderated"
 # The flags of comments held because their author is always pre-moderated (domain/sanctions.py) or
 # their story is in a storm (domain/storms.py, flagged with the actor kind's word): hidden until
 # approved in post-moderation too, as a pre-moderated story's are (a site developer's walk: both
-# came back held and visible).
-AUTHOR_PREMODERATED = "author_premoderated"
-_HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, STORM)
+# came back held and visible). A sanctioned author's comment carries its sanction's flag from the
+# moment it is posted (sanctions.sanction_flags), so it is hidden while pending too: it had been
+# `pending, visible: true` until scoring held or rejected it.
+AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED = "author_premoderated", "author_suspended", "author_banned"
+_HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED, STORM)
 # The flag of an approved comment that readers no moderator has trusted yet reported past the
 # threshold: back in review, and still shown until a moderator decides again. Two new reader ids had
 # hidden approved comments again and again (a raid's walk), each cycle undoing a moderator's decision.

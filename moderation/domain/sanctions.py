@@ -8,22 +8,25 @@ two are in force, the stronger applies (`strongest`). Suspensions end by themsel
 
 The scorer enforces them (see `enforce`): a banned or suspended author's new comments are
 rejected, whatever their scores ("author banned", "author suspended until ..."); a pre-moderated
-author's are held for review with the flag `author_premoderated`, even when civil. Comments
-already decided are left alone. The site is told by webhook (`author.sanctioned`,
+author's are held for review with the flag `author_premoderated`, even when civil. From the moment
+it is posted, until scoring, a sanctioned author's comment carries its sanction's flag, which hides
+it (`sanction_flags`). Comments already decided are left alone. The site is told by webhook (`author.sanctioned`,
 `author.sanction_lifted`) and can ask GET /api/v1/authors/<author_id>.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, tuple_
+from sqlalchemy import case, cast, func, literal, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import NotFound, SiteDeactivated, ValidationFailed
-from moderation.domain.lifecycle import (AUTHOR_PREMODERATED, HELD, REJECTED, commit_and_send, refuse_if_deactivated,
-                                         site_event)
+from moderation.domain.lifecycle import (AUTHOR_BANNED, AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, HELD, REJECTED,
+                                         commit_and_send, refuse_if_deactivated, site_event)
 from moderation.domain.policy import Verdict
 from moderation.domain.reasons import clean_reason
 from moderation.domain.status import audit, now
@@ -31,7 +34,8 @@ from moderation.models import SANCTION_KINDS, AuthorSanction, Comment, Site, Use
 
 MAX_AUTHOR_ID_LENGTH = 200
 MAX_SUSPENSION_DAYS = 3650
-BANNED, SUSPENDED, PREMODERATED = "author_banned", "author_suspended", AUTHOR_PREMODERATED
+BANNED, SUSPENDED, PREMODERATED = AUTHOR_BANNED, AUTHOR_SUSPENDED, AUTHOR_PREMODERATED
+_FLAGS = {"ban": BANNED, "suspend": SUSPENDED, "premoderate": PREMODERATED}
 KIND_LABELS = {"premoderate": "always pre-moderate", "suspend": "suspended", "ban": "banned"}
 # A bulk rejection's sanction for the authors (a raid's clean-up): a suspension's length is one
 # author's call, made on their page. Never a step down: a banned author stays banned.
@@ -65,6 +69,17 @@ def current_sanction(session: Session, site_id: int, author_id: str, at: datetim
         .order_by(case(_STRENGTH, value=AuthorSanction.kind).desc(), AuthorSanction.id.desc())
         .limit(1)
     )
+
+
+def sanction_flags(site_id, author_id):  # noqa: ANN001, ANN201 - SQL expressions in and out
+    """A new or edited text's flags until it is scored: the flag of its author's sanction in force, as
+    scoring will record it (`enforce`), which hides it while pending (lifecycle.is_visible). SQL, so
+    an INSERT computes it in its own statement, as stories.story_rule_hits."""
+    flag = case(*((AuthorSanction.kind == kind, literal(json.dumps([name]))) for kind, name in _FLAGS.items()))
+    return (select(cast(flag, JSONB))
+            .where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, _in_force(func.now()))
+            .order_by(case(_STRENGTH, value=AuthorSanction.kind).desc(), AuthorSanction.id.desc())
+            .limit(1).scalar_subquery())
 
 
 def _all_in_force(session: Session, site_id: int, author_id: str, at: datetime) -> list[AuthorSanction]:

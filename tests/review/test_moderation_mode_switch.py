@@ -183,3 +183,31 @@ def test_on_a_post_moderation_site_comments_held_for_a_pre_moderated_author_or_a
     with app.app_context():
         assert {d.comment_id for d in db.session.scalars(select(WebhookDelivery))} == {insult}
     assert client.get("/api/v1/stories/s-1", headers=hooked.headers).get_json()["comments"]["visible"] == 1
+
+
+def test_a_sanctioned_authors_comment_is_hidden_from_the_moment_it_is_posted_on_a_post_moderation_site(
+        app, client, sign_in, admin, hooked, make_comment):
+    """A pre-moderated author's new comment was `pending, visible: true` in the POST's answer until
+    scoring held it: a site that shows what it is told showed it. The same for a ban or a suspension,
+    a batch, and an edit, which sends the comment back to pending; another author's stays shown."""
+    from moderation.domain.sanctions import sanction_author
+    from moderation.models import Site, User
+
+    assert _switch(sign_in(admin), hooked.id, "post").status_code == 303
+    published = make_comment(hooked.id, story_id="s-1", status="published", author_id="troll-3")
+    with app.app_context():
+        site, user = db.session.get(Site, hooked.id), db.session.get(User, admin.id)
+        for author, kind in (("troll-1", "premoderate"), ("troll-2", "ban"), ("troll-3", "premoderate")):
+            sanction_author(db.session, site, author, kind=kind, reason="raid", by_user=user)
+        db.session.commit()
+    posted = client.post("/api/v1/comments", headers=hooked.headers, json={
+        "id": "c-1", "story_id": "s-1", "author_id": "troll-1", "text": "A civil word."}).get_json()
+    batch = client.post("/api/v1/comments:batch", headers=hooked.headers, json={"comments": [
+        {"id": "c-2", "story_id": "s-1", "author_id": "troll-2", "text": "Another."},
+        {"id": "c-3", "story_id": "s-1", "author_id": "reader", "text": "Fine."}]}).get_json()
+    edited = client.patch(f"/api/v1/comments/{published}", headers=hooked.headers, json={"text": "Edited."}).get_json()
+    assert (posted["status"], posted["visible"], posted["flagged"]) == ("pending", False, ["author_premoderated"])
+    assert [(r["comment"]["visible"], r["comment"]["flagged"]) for r in batch["results"]] == [
+        (False, ["author_banned"]), (True, [])]
+    assert (edited["status"], edited["visible"]) == ("pending", False)
+    assert client.get("/api/v1/stories/s-1", headers=hooked.headers).get_json()["comments"]["visible"] == 1
