@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
-from moderation.admin.settings import SETTING_LABELS, loaded_settings, reject_above_hold_problem, update_site_settings
+from moderation.domain.site_settings import SETTING_LABELS, loaded_settings, reject_above_hold_problem, update_site_settings
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.audit_search import audit_page

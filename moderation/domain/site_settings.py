@@ -1,4 +1,5 @@
-"""Editing a site's moderation settings from the admin form: validate everything, then audit each change."""
+"""A site's moderation settings from the admin form: validate everything, merge with what another admin
+saved since the page loaded, then audit each change. Plain domain: the form is any mapping of strings."""
 from __future__ import annotations
 
 import json
