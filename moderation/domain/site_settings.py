@@ -21,8 +21,6 @@ from moderation.domain.policy import reject_below_hold
 from moderation.domain.reports import rerank_for_threshold
 from moderation.models import Site, User, WebhookDelivery
 
-
-
 KINDS = {"hold_": "hold", "reject_": "auto-reject"}
 
 

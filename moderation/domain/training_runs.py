@@ -275,10 +275,14 @@ def execute_run(session: Session, run_id: int, *, var_dir: Path, data_dir: Path,
         return CANCELLED
     except Exception as error:  # any failure ends the run with its message; the worker keeps going
         session.rollback()
-        log.exception("training run %s failed", run_id)
-        # Our own refusals are sentences for the admin; anything else is named by its class.
-        message = (error.message if isinstance(error, DomainError)
-                   else f"{type(error).__name__}: {getattr(error, 'message', None) or error}")
+        # Our own refusals are sentences for the admin; anything else is named by its class. Only
+        # the latter's traceback is logged: `training run` printed one above an erasure's refusal.
+        if isinstance(error, DomainError):
+            message = error.message
+            log.warning("training run %s failed: %s", run_id, message)
+        else:
+            message = f"{type(error).__name__}: {getattr(error, 'message', None) or error}"
+            log.exception("training run %s failed", run_id)
         reporter.write(state=FAILED, finished_at=now(), error=message[:2000], line=_line(f"failed: {message[:500]}"))
         return FAILED
     shutil.rmtree(out_dir, ignore_errors=True)  # the registry keeps its own copy

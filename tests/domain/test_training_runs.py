@@ -107,6 +107,24 @@ def test_a_failing_trainer_fails_the_run_with_its_message(app, tmp_path):
     assert "no licence-cleared training CSVs" in run.error and "failed:" in run.log
 
 
+def test_our_own_refusal_is_logged_as_a_sentence_and_a_crash_with_its_traceback(app, tmp_path, caplog):
+    """`training run` printed a traceback above an erasure's refusal, which is a sentence for the admin."""
+    from moderation.domain.errors import Conflict
+
+    def refused(*args, **kwargs):
+        raise Conflict("2 reader erasure requests arrived while this run trained on its labels")
+
+    def crashed(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    assert _execute(app, _start(app), tmp_path, trainer=refused) == "failed"
+    refusal = [r for r in caplog.records if "failed" in r.getMessage()][-1]
+    assert refusal.exc_info is None and "2 reader erasure requests" in refusal.getMessage()
+    assert _execute(app, _start(app), tmp_path, trainer=crashed) == "failed"
+    crash = [r for r in caplog.records if "failed" in r.getMessage()][-1]
+    assert crash.exc_info is not None and "RuntimeError: disk on fire" in _run(app, crash.args[0]).error
+
+
 def test_a_run_trains_reports_progress_and_registers_a_candidate(app, tmp_path):
     write_training_csv(tmp_path / "data")
     run_id = _start(app)
