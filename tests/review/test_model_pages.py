@@ -251,3 +251,15 @@ def test_a_site_trained_versions_backtest_link_chooses_that_site(app, sign_in, a
     html = client.get("/admin/backtest", query_string={"candidate": row.version}).get_data(as_text=True)
     assert f'<option value="{trained.id}" selected>zephyr-post</option>' in html
     assert f'<option value="{first.id}" >aardvark-times</option>' in html
+
+
+def test_a_version_trained_by_a_run_from_the_shell_names_the_shell_account(app, sign_in, admin, candidate):
+    """It showed "trained by —" where its run named "cli:root"."""
+    from moderation.models import TrainingRun
+
+    with app.app_context():
+        row = registry.get_version(db.session, candidate)
+        db.session.add(TrainingRun(state="succeeded", requested_by="cli:newsdesk", version_id=row.id))
+        db.session.commit()
+    html = sign_in(admin).get("/admin/models").get_data(as_text=True)
+    assert "<td>cli:newsdesk</td>" in html
