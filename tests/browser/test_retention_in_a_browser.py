@@ -25,13 +25,13 @@ def test_an_admin_sets_retention_and_an_erased_comment_says_so(app, site, admin,
     page = browser_page
     sign_in(page, live_server, admin)
     page.goto(f"{live_server}/admin/sites/{site.id}")
-    field = page.get_by_label("Days to keep a comment's text after its final decision")
+    field = page.get_by_label("Days to keep a comment's text after it was rejected or deleted")
     assert field.input_value() == "", "blank (keep for good) by default"
     field.fill("seven")
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
     assert "Retention must be a whole number of days" in page.inner_text(".flash-error[role=alert]")
-    page.get_by_label("Days to keep a comment's text after its final decision").fill("7")
+    page.get_by_label("Days to keep a comment's text after it was rejected or deleted").fill("7")
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
     assert "Saved daily-planet: retention days." in page.inner_text("body")
