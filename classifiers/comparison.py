@@ -87,15 +87,22 @@ def threshold_for_volume(score: np.ndarray, per_day: float, days: float, *, off:
     saved a hold that never held. When no threshold below `off` holds so few, the highest one does,
     and the caller says the target was not reached.
     """
-    step = 10.0 ** -decimals
-    highest = round(off - step, decimals)
+    scale = 10 ** decimals
+    highest = (round(off * scale) - 1) / scale
     ordered = np.sort(np.asarray(score, dtype=float))[::-1]
     allowed = int(np.floor(per_day * days))
     if len(ordered) == 0:
         return highest
     if allowed >= len(ordered):
-        cut = math.floor(ordered[-1] / step) * step  # holds them all
+        lowest = float(ordered[-1])
+        k = math.floor(lowest * scale)
+        while k / scale > lowest:  # at or below the lowest score, so it holds them all
+            k -= 1
     else:
-        # Ties at the cut would all be held, so the cut goes just above the first score left out.
-        cut = (math.floor(ordered[allowed] / step) + 1) * step
-    return float(min(max(round(cut, decimals), step), highest))
+        # Ties at the cut would all be held, so the cut goes just above the first score left out
+        # (0.3 * 1e6 is 299999.99999999994: floor and one more gave 0.3 itself, which holds it).
+        left_out = float(ordered[allowed])
+        k = math.floor(left_out * scale)
+        while k / scale <= left_out:
+            k += 1
+    return float(min(max(k, 1), round(highest * scale)) / scale)

@@ -32,6 +32,11 @@ def test_threshold_for_volume_stays_below_the_value_that_turns_a_hold_off():
     assert threshold_for_volume(scores, per_day=1, days=1) == pytest.approx(0.999999)
     assert threshold_for_volume(scores, per_day=0, days=1, off=0.9) == pytest.approx(0.899999)
     assert threshold_for_volume(np.array([0.0, 0.0]), per_day=5, days=1) == pytest.approx(1e-6)  # 0 would hold all
+    # Six places, as a saved threshold has, and still above the first score left out however it rounds.
+    for left_out in (0.3, 0.7, 0.1 + 0.2, 0.123456, 0.9999985):
+        cut = threshold_for_volume(np.array([1.0, left_out]), per_day=1, days=1)
+        assert cut > left_out and cut == round(cut, 6), (left_out, cut)
+    assert threshold_for_volume(np.array([1.0, 0.9999995]), per_day=1, days=1) == 0.999999  # none above it is below 1
 
 
 def test_effect_counts_volume_over_every_comment_and_quality_over_decided_ones():
