@@ -30,7 +30,13 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 # cost 9 s, each space starting a try that ran to the end (a re-check).
 _GAP = "[ \t\u00a0]{1,3}"
 _BRACKETED = (r"[ \t]{0,3}(?:\[ ?(?:\.|dot) ?\]|\( ?(?:\.|dot) ?\)|\{ ?(?:\.|dot) ?\}|< ?dot ?>)[ \t]{0,3}")
-_SPELLED = rf"(?:{_GAP}dot{_GAP}|{_GAP}\.{_GAP})"
+# Spaced on one side only, as a spam wave wrote them ("refund-help. com", "bit .ly/3Fx"): a space
+# before a dot and none after is no sentence's full stop; a dot then a space is, so it counts only
+# before the endings no sentence begins with in lower case.
+_ONE_SIDED_ENDINGS = "(?:com|ly|xyz|biz)"
+_SPELLED = rf"(?:{_GAP}dot{_GAP}|{_GAP}\.{_GAP}|{_GAP}\.(?=[a-zA-Z])|\.{_GAP}(?={_ONE_SIDED_ENDINGS}\b))"
+_ONE_SIDED_DOT = re.compile(r"[^ \t\u00a0]\.[ \t\u00a0]|[ \t\u00a0]\.[^ \t\u00a0]")
+_ONE_SIDED = re.compile(rf"[ \t\u00a0]\.[a-z]|\.[ \t\u00a0]{{1,3}}{_ONE_SIDED_ENDINGS}\b")
 _PLAIN_DOT = r"\."
 # A host with at least one disguised dot in it: its labels apart by any dot, the last one a TLD. At most
 # six labels: unbounded, "at dot " 2,800 times took 8 s, each word starting a try that ran to the end.
@@ -57,6 +63,13 @@ def _host(match: re.Match[str]) -> str:
             return written
         if all(label in _LITTLE_WORDS for label in labels[:-1]):  # "the dot com bubble"
             return written
+        # A dot spaced on one side reads as a link when a label is a made-up name (a hyphen or a
+        # digit: "refund-help. com", "Shopping-Sale .org") or a path follows ("bit .ly/3Fx"), not
+        # when a word stands before a TLD said as a word ("not any .com operation", "now .net").
+        if _ONE_SIDED_DOT.search(written) and not (
+                any("-" in label or any(map(str.isdigit, label)) for label in labels[:-1])
+                or match.string.startswith("/", match.end())):
+            return written
     if written == host:  # no disguise: the link reader sees it as it is
         return written
     return host
@@ -64,7 +77,8 @@ def _host(match: re.Match[str]) -> str:
 
 def _might_disguise(lowered: str) -> bool:
     return "dot" in lowered or " . " in lowered or "hxxp" in lowered or "h**p" in lowered or any(
-        bracket in lowered for bracket in ("[.", "(.", "{.", ".]", ".)", ".}", "[ .", "( ."))
+        bracket in lowered for bracket in ("[.", "(.", "{.", ".]", ".)", ".}", "[ .", "( .")) or bool(
+        _ONE_SIDED.search(lowered))
 
 
 def reveal_links(text: str) -> str:

@@ -442,6 +442,10 @@ def test_links_outside_the_allow_list_fire(text, fires):
     ("homeincomenow\u3002net", "homeincomenow.net"),
     ("homeincomenow\u2024net", "homeincomenow.net"),
     ("homeincome\u200bnow.net", "homeincomenow.net"),  # the reason named "now.net"
+    # Spaced on one side only (a spam walk: published).
+    ("Claim your refund now at refund-help. com today", "refund-help.com"),
+    ("Copy my trades: bit .ly/3FxProfit", "bit.ly"),
+    ("cash-back-now .net pays out", "cash-back-now.net"),
 ])
 def test_a_disguised_link_is_read_as_the_link_it_shows(text, host):
     assert fired({"kind": "links"}, text) == [f"link: {host}"]
@@ -454,6 +458,10 @@ def test_a_disguised_link_is_read_as_the_link_it_shows(text, host):
     "Great news . Top of the league again!", "Join the dots . Net zero costs money.",
     "He went to Paris . De Gaulle airport was chaos.", "She wore a polka dot top to the hearing.",
     "Leaked reality . Com",
+    # Spaced on one side: a full stop, a typo's space before it, a decimal.
+    "It was over. Net zero is the goal.", "That was the end. community halls closed.", "I said no .It was fine",
+    "We paid 3 .5 percent more", "He said so. com is short for company", "Fine. Info at the desk.",
+    "list them as terrorists, not any .com operation.", "Wntube is now .net , not .com.",
 ])
 def test_a_spaced_dot_or_the_word_dot_in_a_sentence_is_not_a_link(text):
     assert not fired({"kind": "links"}, text)
