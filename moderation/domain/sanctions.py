@@ -145,8 +145,9 @@ def _refuse_if_deactivated(session: Session, site: Site, doing: str) -> None:
 
 
 def _event(session: Session, site: Site, event_type: str, author_id: str, sanction: AuthorSanction,
-           at: datetime) -> WebhookDelivery | None:
-    return site_event(session, site, event_type, at=at, author_id=author_id, sanction=serialize_sanction(sanction, at))
+           at: datetime, **fields: Any) -> WebhookDelivery | None:
+    return site_event(session, site, event_type, at=at, author_id=author_id, sanction=serialize_sanction(sanction, at),
+                      **fields)
 
 
 def sanction_author(
@@ -187,9 +188,11 @@ def sanction_author(
 
 
 def _put_in_force(session: Session, site: Site, author_id: str, kind: str, reason: str, by_user: User,
-                  days: int | None, at: datetime, replaced: AuthorSanction | None,
-                  **details: Any) -> tuple[AuthorSanction, WebhookDelivery | None]:
-    """The sanction added and audited, superseding `replaced`, and its event; the caller commits and sends."""
+                  days: int | None, at: datetime, replaced: AuthorSanction | None, *,
+                  applies_from: datetime | None = None, **details: Any) -> tuple[AuthorSanction, WebhookDelivery | None]:
+    """The sanction added and audited, superseding `replaced`, and its event; the caller commits and sends.
+    `applies_from`: when the stronger one it waits beneath ends, which its event says, as nothing is
+    sent when that happens (a site had no way to know the pre-moderation waited)."""
     if replaced is not None:
         replaced.lifted_at = at
         replaced.lifted_by = by_user.id
@@ -203,7 +206,8 @@ def _put_in_force(session: Session, site: Site, author_id: str, kind: str, reaso
     audit(session, f"user:{by_user.username}", "author:sanctioned", site_id=site.id, author_id=author_id,
           kind=kind, reason=reason, days=days, sanction_id=sanction.id,
           replaced=replaced.id if replaced is not None else None, **details)
-    return sanction, _event(session, site, "author.sanctioned", author_id, sanction, at)
+    waiting = {"applies_from": applies_from.isoformat()} if applies_from is not None else {}
+    return sanction, _event(session, site, "author.sanctioned", author_id, sanction, at, **waiting)
 
 
 def sanction_in_bulk(session: Session, comments: Iterable[Comment], kind: str, reason: str, by_user: User,
@@ -228,7 +232,8 @@ def sanction_in_bulk(session: Session, comments: Iterable[Comment], kind: str, r
         # Under a stronger one that ends (a suspension), it waits beneath it; else it supersedes.
         waits = current is not None and _STRENGTH[current.kind] >= _STRENGTH[kind]
         _, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, None, at,
-                                    None if waits else current, bulk=True, **({"after": current.id} if waits else {}))
+                                    None if waits else current, applies_from=current.expires_at if waits else None,
+                                    bulk=True, **({"after": current.id} if waits else {}))
         sanctioned.append((site_id, author_id))
         deliveries += [delivery] if delivery is not None else []
     return sanctioned, unchanged, deliveries

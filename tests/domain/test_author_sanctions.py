@@ -127,6 +127,24 @@ def test_pre_moderation_for_good_waits_beneath_a_suspension_and_applies_when_it_
         assert db.session.get(AuthorSanction, first.id).lifted_at is None  # beneath the ban, which outlasts it
 
 
+def test_a_bulk_pre_moderation_waiting_beneath_a_suspension_tells_the_site_when_it_applies(app, hooked, moderator):
+    """Nothing is sent when the suspension ends and the pre-moderation beneath it applies, so its
+    event says when: it had read `active: true` beside a suspension the site knew outranked it."""
+    from moderation.domain.sanctions import sanction_in_bulk
+
+    with app.app_context():
+        comment = post_and_score(hooked.id, "troll")
+        suspension = sanction(hooked.id, moderator.id, "suspend", days=1, reason="raid")
+        _, _, deliveries = sanction_in_bulk(db.session, [comment], "premoderate", "raid",
+                                            db.session.get(User, moderator.id))
+        db.session.commit()
+        assert len(deliveries) == 1 and deliveries[0].event["sanction"]["kind"] == "premoderate"
+        assert deliveries[0].event["applies_from"] == suspension.expires_at.isoformat()
+        lasting = sanction(hooked.id, moderator.id, "premoderate", author_id="someone-else")
+        event = db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id.desc())).first().event
+        assert event["sanction"]["id"] == lasting.id and "applies_from" not in event  # in force now
+
+
 @pytest.mark.parametrize("kind, kwargs, field", [
     ("mute", {}, "kind"),
     ("ban", {"reason": "  "}, "reason"),
