@@ -118,7 +118,8 @@ _PARAMETERS: dict[str, Any] = {
     "key": {"type": "string", "location": "query", "description": "API key (mk_...)."},
     "alt": {"type": "string", "location": "query", "default": "json", "enum": ["json"]},
     "prettyPrint": {"type": "boolean", "location": "query", "default": "true"},
-    "fields": {"type": "string", "location": "query"},
+    "fields": {"type": "string", "location": "query",
+               "description": "Selector specifying which fields to include in a partial response."},
     "quotaUser": {"type": "string", "location": "query"},
     "$.xgafv": {"type": "string", "location": "query", "enum": ["1", "2"]},
 }

@@ -28,6 +28,7 @@ from moderation.perspective.errors import (
     Unavailable,
 )
 from moderation.perspective.fields import parse_json
+from moderation.perspective.partial import parse_fields, select_fields
 from moderation.perspective.suggest import parse_suggest, store_suggestion, suggest_response
 from moderation.scorer import get_provider
 
@@ -93,16 +94,18 @@ def _model(site_id: int) -> CivilityModel:
 def analyze_comment() -> Response:
     site_id = _authorise()
     analyze_request = parse_analyze(_body())
-    return jsonify(analyze(_model(site_id), analyze_request, _cache(current_app), site_id))
+    selection = parse_fields(request.args.get("fields"))
+    return jsonify(select_fields(analyze(_model(site_id), analyze_request, _cache(current_app), site_id), selection))
 
 
 @bp.post("/comments:suggestscore")
 def suggest_score() -> Response:
     site_id = _authorise()
     suggestion = parse_suggest(_body(), max_context_bytes=current_app.config["SUGGEST_MAX_CONTEXT_BYTES"])
+    selection = parse_fields(request.args.get("fields"))  # refused before anything is stored
     store_suggestion(db.session, site_id, suggestion)
     db.session.commit()
-    return jsonify(suggest_response(suggestion))
+    return jsonify(select_fields(suggest_response(suggestion), selection))
 
 
 @bp.get("/$discovery/rest")
