@@ -79,13 +79,18 @@ def test_it_rejects_a_score_type_other_than_probability(client, site):
 
 
 @pytest.mark.parametrize("comment", [{"text": ""}, {"text": "   \n"}, {"text": "\u200b\u200b"}, {"text": "\u3164"},
-                                     {}, None])
+                                     {}, None, {"text": "<p></p>"}, {"text": "&nbsp;"}, {"text": "<p>&nbsp;</p>"}])
 def test_it_rejects_empty_text(client, site, comment):
     body = analyze_body("x")
     body["comment"] = comment
     response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
     assert error_of(response, 400, "INVALID_ARGUMENT") == "Comment must be non-empty."
     assert error_type_of(response) == "COMMENT_EMPTY"
+
+
+@pytest.mark.parametrize("text", ["<b>no</b>", "a < b", "5 &lt; 6", "&amp;", "<3"])
+def test_markup_around_words_or_text_that_only_looks_like_markup_is_scored(client, site, text):
+    assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(text)).status_code == 200
 
 
 def test_it_rejects_text_over_20_kb_of_utf8(client, site):
