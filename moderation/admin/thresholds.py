@@ -18,7 +18,7 @@ from moderation.admin.routes import bp
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.threshold_tuning import (
-    PRECISION, curve, parse_target, preview, save_target_threshold, tuning_data,
+    PRECISION, curve, parse_target, preview, save_target_threshold, span_words, tuning_data,
 )
 from moderation.models import Site
 from moderation.request_input import parse_int
@@ -70,7 +70,7 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
         plot = base64.b64encode(png).decode("ascii")
     return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
-                           precision=PRECISION), 400 if error else 200
+                           precision=PRECISION, span_words=span_words), 400 if error else 200
 
 
 @bp.post("/sites/<int:site_id>/thresholds")

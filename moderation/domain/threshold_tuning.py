@@ -124,19 +124,35 @@ def preview(data: TuningData, kind: str, value: float) -> dict[str, Any]:
         threshold = found["threshold"]
         if not found["target_reached"]:
             note = f"No threshold reaches precision {value:.2f}; this is the most precise one."
+        if threshold > HIGHEST_HOLD:
+            # Seven rejections scored 1.0 offered "Save insult ≥ 1.000", which holds nothing (a re-check).
+            threshold = HIGHEST_HOLD
+            note = (f"{note} " if note else "") + (f"It is the highest hold, {HIGHEST_HOLD:g}: "
+                                                   f"{OFF:g} would turn the hold off.")
     else:
         threshold = threshold_for_volume(data.volume_score, value, data.days, off=OFF)
-    chosen = effect_at(data.y, data.score, threshold, data.days, data.volume_score)
+    chosen = _effect(data, threshold)
     if kind == VOLUME and chosen["held_per_day"] > value:
         note = (f"No threshold below {OFF:g}, which turns the hold off, holds as few as {_per_day(value)} a day; "
                 f"this one holds the fewest.")
-    current = (effect_at(data.y, data.score, data.current, data.days, data.volume_score)
-               if data.current is not None else None)
+    current = _effect(data, data.current) if data.current is not None else None
     return {
         "attribute": data.attribute, "kind": kind, "value": value, "note": note,
         "decided": data.decided, "days": data.days, "chosen": chosen, "current": current,
         "warnings": _warnings(data, chosen, current), "blocked": too_few_for(data, kind),
     }
+
+
+HIGHEST_HOLD = round(OFF - 1e-6, 6)  # saved thresholds have six places; OFF itself holds nothing
+
+
+def _effect(data: TuningData, threshold: float) -> dict[str, Any]:
+    """effect_at, but a threshold at OFF holds nothing, as the policy drops it (the page had shown a
+    site's 1.0 holding 168 a day)."""
+    if threshold >= OFF:
+        return {**effect_at(data.y, data.score, math.inf, data.days, data.volume_score),
+                "threshold": float(threshold), "off": True}
+    return effect_at(data.y, data.score, threshold, data.days, data.volume_score)
 
 
 # A precision target is not offered for saving on fewer decisions than this, with FEW_OF_A_KIND of
@@ -157,7 +173,8 @@ def too_few_for(data: TuningData, kind: str) -> str | None:
             "rejected). Aim at a number held per day instead, or wait for more decisions")
 
 
-def _span(days: float) -> str:
+def span_words(days: float) -> str:
+    """A span under a day in words: "an hour or less", "45 minutes", "3.0 hours"."""
     minutes = round(days * 24 * 60)
     if minutes <= SHORTEST_SPAN_SECONDS / 60:
         return "an hour or less"
@@ -178,7 +195,7 @@ def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] 
     0.73 of all comments above it were really toxic. The table shows it for either kind of target."""
     found = []
     if data.days < 1:
-        found.append(f"These decisions came in over {_span(data.days)}, so held per day assumes the whole day "
+        found.append(f"These decisions came in over {span_words(data.days)}, so held per day assumes the whole day "
                      "brings comments at that rate.")
     if current is not None and chosen["held_per_day"] > MUCH_MORE_HELD * max(current["held_per_day"], 1.0):
         found.append(f"This holds {_per_day(chosen['held_per_day'])} comments a day where the current threshold "

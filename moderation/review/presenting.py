@@ -105,7 +105,9 @@ def threshold_text(value: float) -> str:
     the volume target's 0.999999 read "1.000", which is the value that turns a hold off."""
     text = f"{value:.3f}"
     if 0 < value < 1 and text in ("0.000", "1.000"):
-        return f"{value:.6f}".rstrip("0")
+        # As many places as it takes: six gave "1." for 0.9999996, which a site's settings page takes.
+        return next((f"{value:.{places}f}".rstrip("0") for places in range(6, 16)
+                     if f"{value:.{places}f}" not in ("0." + "0" * places, "1." + "0" * places)), repr(value))
     return text
 
 

@@ -71,6 +71,22 @@ def test_a_volume_target_never_offers_the_threshold_that_turns_the_hold_off(app,
     assert result["note"] == "No threshold below 1, which turns the hold off, holds as few as 2 a day; this one holds the fewest."
 
 
+def test_a_precision_target_met_only_at_1_offers_the_highest_hold_and_a_site_at_1_holds_nothing(app, site):
+    """Rejections scored 1.0 gave "Save insult ≥ 1.000" for precision 0.99, and a site saved at 1.0
+    showed 168 held a day, where the policy drops a threshold of 1 (a re-check)."""
+    with app.app_context():
+        for i in range(60):
+            decision = REJECTED if i < 20 else APPROVED
+            add_comment(site.id, f"c{i}", status=decision, decision=decision, day=i / 10,
+                        scores={"toxicity": 1.0 if i < 20 else 0.999813 if i == 20 else 0.2})
+        db.session.get(Site, site.id).thresholds = {"toxicity": 1.0}
+        db.session.commit()
+    result = preview(data(app, site.id), PRECISION, 0.99)
+    assert result["chosen"]["threshold"] == 0.999999 and result["chosen"]["held"] == 20
+    assert "highest hold, 0.999999: 1 would turn the hold off" in result["note"]
+    assert result["current"]["off"] and result["current"]["held"] == 0
+
+
 def test_held_per_day_of_decisions_from_under_a_day_counts_their_real_span(app, site):
     """Twelve comments in three hours, six of them high: holding those is 48 a day, not 6."""
     with app.app_context():

@@ -13,7 +13,8 @@ def test_a_threshold_or_a_span_of_days_shows_no_trailing_zero(value, shown):
 
 
 @pytest.mark.parametrize("value, shown", [(0.85, "0.850"), (0.999999, "0.999999"), (0.99995, "0.99995"),
-                                          (0.000004, "0.000004"), (1.0, "1.000"), (0.0, "0.000")])
+                                          (0.000004, "0.000004"), (1.0, "1.000"), (0.0, "0.000"),
+                                          (0.9999996, "0.9999996"), (4e-7, "0.0000004")])
 def test_a_threshold_that_three_places_would_round_to_0_or_1_shows_its_own_digits(value, shown):
     assert threshold_text(value) == shown
 
