@@ -195,7 +195,14 @@ def hold_if_reported(session: Session, comment: Comment) -> WebhookDelivery | No
     """Hold a published or approved comment whose reports reach its site's threshold, hidden if
     reporters_may_hide, as a report filed now would. Also after an undo, which reopens reports: an
     approval, a second named report and an undo had left a comment shown with two named readers'
-    reports open (a helper's walk). The caller commits."""
+    reports open (a helper's walk). Held and shown because untried readers sent it back after an
+    approval, it is hidden if a trusted reader's report is open (an undo had kept it shown: a
+    re-check). The caller commits."""
+    if comment.status == HELD and REPORTED_AFTER_APPROVAL in (comment.flagged or ()):
+        named = {r.reporter_id for r in open_reports(session, comment) if r.reporter_id is not None}
+        if named and any_trusted(session, comment.site_id, named):
+            return hide_reported_after_approval(session, comment, actor=f"site:{comment.site_id}")
+        return None
     if comment.status not in (PUBLISHED, APPROVED):
         return None
     weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)

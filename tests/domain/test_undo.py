@@ -272,3 +272,28 @@ def test_undoing_an_approval_hides_the_comment_when_its_reopened_reports_and_a_l
         comment = db.session.get(Comment, comment_id)
         assert (comment.status, is_visible(comment), "reports" in comment.flagged) == ("held", False, True)
         assert [r.outcome for r in comment.reports] == [None, None]
+
+
+def test_undoing_an_approval_back_to_held_and_shown_hides_it_when_a_trusted_readers_report_is_open(
+        app, site, moderator):
+    """Untried readers sent an approved comment back (held, shown); approved again, a reader whose
+    reports were upheld reported it, too lightly to send it back. Undone, it was held and still shown,
+    where that reader's report on the held comment hides it (a re-check)."""
+    from moderation.domain.lifecycle import is_visible
+
+    with app.app_context():
+        earlier = scored(site.id, 7, "You idiot.")
+        file_report(db.session, db.session.get(Site, site.id), earlier, reason="hate", reporter_id="trusted")
+        db.session.commit()
+        moderate(earlier, moderator.id, "reject")  # upholds the report: "trusted" is trusted now
+        comment_id = approved_then_reported(site.id, moderator.id)
+        approved = moderate(comment_id, moderator.id, "approve")
+        file_report(db.session, db.session.get(Site, site.id), comment_id, reason="uncivil", reporter_id="trusted")
+        db.session.commit()
+        assert db.session.get(Comment, comment_id).status == "approved"
+
+        undo_decision(db.session, comment_id, user=user(moderator), expected_version=approved.version, window=WINDOW)
+
+        db.session.expire_all()
+        comment = db.session.get(Comment, comment_id)
+        assert (comment.status, is_visible(comment)) == ("held", False)
