@@ -57,7 +57,9 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
         select(func.max(CommentRevision.revision)).where(CommentRevision.comment_id == comment.id)) or 0) + 1
     session.add(CommentRevision(comment_id=comment.id, revision=revision, text=comment.text,
                                 author_name=comment.author_name, status=comment.status, scores=comment.scores))
-    was_decided = comment.status in DECIDED
+    # Held for review after an earlier edit counts as decided: a second edit had published a rejected
+    # comment, rewritten into anything, as the scorer no longer knew (a moderator's walk).
+    was_decided = comment.status in DECIDED or EDITED in (comment.flagged or ())
     comment.text = text
     # The old scores and decision were about the old words; the audit log and revision keep them.
     comment.scores = comment.explanations = comment.flagged = None

@@ -64,6 +64,20 @@ def test_an_approved_comment_that_changes_goes_back_to_review_even_when_civil(ap
     assert revisions(app, comment_id) == [(1, "A thoughtful comment.", "approved")]
 
 
+def test_a_second_edit_of_a_decided_comment_stays_held_for_review(app, client, site):
+    """Rejected, edited (held for review), edited again into civil words: it was published, the
+    rejection gone, and never came back to the queue (a moderator's walk)."""
+    comment_id = submit(client, site, text="What a stupid decision, you brainless fools.")
+    move(app, comment_id, "held")
+    move(app, comment_id, "rejected", decision="rejected", decision_reason="Personal attack or insult")
+    edit(client, site, comment_id, "What a stupid decision, you brainless fools!")
+    assert score(app, comment_id) == "held"
+    edit(client, site, comment_id, "A thoughtful comment.")
+    assert score(app, comment_id) == "held"
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert "edited_after_decision" in body["flagged"]
+
+
 def test_a_published_comment_edited_into_civil_text_is_published_again(app, client, site):
     comment_id = submit(client, site, text="A thoughtful comment.")
     score(app, comment_id)
