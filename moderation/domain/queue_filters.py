@@ -145,7 +145,7 @@ class QueueFilters:
                              func.lower(Comment.author_name) == self.author.lower()))
         if self.since:
             where.append(Comment.received_at >= datetime.combine(self.since, time(), timezone.utc))
-        if self.until:
+        if self.until and self.until < date.max:  # the day after 9999-12-31 is an OverflowError (a 500: a walk)
             where.append(Comment.received_at < datetime.combine(self.until + timedelta(days=1), time(), timezone.utc))
         if self.q:
             where.append(Comment.search_vector.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, self.q)))

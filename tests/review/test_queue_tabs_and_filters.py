@@ -240,3 +240,12 @@ def test_a_card_links_to_every_comment_on_its_story(mona, site, make_comment):
     card = html[html.index(f'id="comment-{held}"'):]
     link = re.search(r'<a class="story-filter" href="([^"]+)"', card).group(1).replace("&amp;", "&")
     assert sorted(_ids(mona.get(link).get_data(as_text=True))) == sorted([held, decided])
+
+
+@pytest.mark.parametrize("path", ["/review?until=9999-12-31", "/review/bulk/matching?until=9999-12-31",
+                                  "/review?since=0001-01-01&until=9999-12-31"])
+def test_the_last_day_a_date_box_takes_is_no_upper_bound_not_a_500(mona, site, make_comment, path):
+    """The day after 9999-12-31 overflowed: a 500 on the queue, the bulk page and the page's poll (a walk)."""
+    comment_id = make_comment(site.id)
+    response = mona.get(path)
+    assert response.status_code == 200 and f'/review/{comment_id}"' in response.get_data(as_text=True)
