@@ -124,8 +124,11 @@ def train_with_own_labels(
 
 
 def _refuse_if_erased_since(session: Session, site: Site, exported_at: datetime, path: Path) -> None:
+    # Only erasures that took labels away: one of a reader who never posted had discarded a six-minute
+    # run (a moderator's walk).
     erasures = session.scalar(select(func.count()).select_from(AuthorErasure).where(
-        AuthorErasure.site_id == site.id, AuthorErasure.erased_at >= exported_at)) or 0
+        AuthorErasure.site_id == site.id, AuthorErasure.erased_at >= exported_at,
+        AuthorErasure.counts["labelled_examples"].as_integer() > 0)) or 0
     if erasures:
         from classifiers.model import card_path_for
 

@@ -90,7 +90,9 @@ def test_a_run_that_an_erasure_request_overtook_discards_its_candidate(app, site
 
         def erase_once_exported(stage: str, _fraction: float) -> None:
             if stage.startswith("exported "):  # the export is written; training has not begun
-                erase_author(db.session, db.session.get(Site, site.id), "reader-gone", actor="site:test")
+                # A reader who never posted takes no label away; reader-3's rejected comment was one.
+                for author in ("reader-never-posted", "reader-3"):
+                    erase_author(db.session, db.session.get(Site, site.id), author, actor="site:test")
                 db.session.commit()
 
         with pytest.raises(Conflict, match="1 reader erasure request of daily-planet arrived while this run trained"):
