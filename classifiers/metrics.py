@@ -39,7 +39,7 @@ def threshold_for_precision(
     y: np.ndarray, p: np.ndarray, target: float, weights: np.ndarray | None = None, lowest: float = 0.0
 ) -> dict[str, Any]:
     """Lowest threshold whose (weighted) precision reaches `target` with at least 5% recall, so
-    recall is highest; if none does, the threshold with at least 5% recall whose precision has
+    recall is highest (of those with that recall, the highest threshold); if none does, the threshold with at least 5% recall whose precision has
     the highest 95% Wilson lower bound (see WILSON_Z). No threshold is below `lowest`.
 
     Train passes source-balanced weights so one source's base rate (davidson is 83%
@@ -61,7 +61,11 @@ def threshold_for_precision(
     # at 1 positive in 71): reaching it counts only with the recall the fallback keeps too.
     ok = candidates[(precision[candidates] >= target) & (recall[candidates] >= MIN_RECALL)]
     if len(ok):
-        i, reached = int(ok[-1]), True
+        # The lowest threshold has the most recall; of those with as much, the highest holds least:
+        # past the last rejected comment, a lower one only held more approved ones (a target of 0.5
+        # gave 0.011 where 0.3 caught the same: a moderator's walk).
+        most = recall[ok[-1]]
+        i, reached = int(ok[np.argmax(recall[ok] >= most - 1e-12)]), True
     else:
         usable = candidates[recall[candidates] >= MIN_RECALL]
         usable = usable if len(usable) else candidates

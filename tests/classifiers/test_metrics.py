@@ -17,6 +17,14 @@ def test_it_picks_the_lowest_threshold_that_reaches_the_target_precision() -> No
     assert weighted["threshold"] == pytest.approx(0.6) and weighted["target_reached"]
 
 
+def test_below_the_last_positive_a_lower_threshold_gains_nothing_so_it_is_not_chosen() -> None:
+    """A target of 0.5 gave 0.011 where 0.3 caught every rejection already (a moderator's walk)."""
+    y = np.array([1, 0, 1, 0, 0, 0])
+    p = np.array([0.9, 0.6, 0.3, 0.2, 0.1, 0.011])
+    found = threshold_for_precision(y, p, 0.5)
+    assert found["threshold"] == pytest.approx(0.3) and found["recall"] == 1.0 and found["precision"] == pytest.approx(2 / 3)
+
+
 def test_no_threshold_is_below_the_lowest_allowed() -> None:
     # Nine positives in ten all the way down: 0.9 is reached at the bottom, where the model says 0.1.
     y = np.array([1, 1, 1, 1, 0, 1, 1, 1, 1, 1] * 2)
