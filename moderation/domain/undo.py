@@ -114,6 +114,13 @@ def _locked_decided(session: Session, comment_id: int, user: User, expected_vers
         session.rollback()
         raise UndoRefused(f"Comment #{comment_id} changed since that decision (it is {status} now); "
                           "reload it and decide again.")
+    if comment.text_erased_at is not None:
+        # Undone, a rejection whose text retention had erased came back published and shown, with
+        # nothing for a moderator to read if a report brought it back (a re-check).
+        erased = comment.text_erased_at.date().isoformat()
+        session.rollback()
+        raise UndoRefused(f"Comment #{comment_id}'s text was erased on {erased} (the site's retention), so "
+                          "there is nothing to read or show again: its decision stands.")
     return comment
 
 

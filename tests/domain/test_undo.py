@@ -297,3 +297,23 @@ def test_undoing_an_approval_back_to_held_and_shown_hides_it_when_a_trusted_read
         db.session.expire_all()
         comment = db.session.get(Comment, comment_id)
         assert (comment.status, is_visible(comment)) == ("held", False)
+
+
+def test_a_decision_whose_text_retention_erased_is_not_taken_back(app, site, admin, moderator):
+    """Undone, a rejection whose text was erased came back published and shown with nothing to read."""
+    from moderation.domain.retention import erase_expired_texts
+
+    with app.app_context():
+        comment_id = held(site.id)
+        rejected = moderate(comment_id, moderator.id, "reject")
+        db.session.get(Site, site.id).retention_days = 0
+        db.session.commit()
+        assert erase_expired_texts(db.session, at=now() + timedelta(minutes=1)) == 1
+        with pytest.raises(UndoRefused, match="text was erased on .* its decision stands"):
+            undo_decision(db.session, comment_id, user=user(moderator), expected_version=rejected.version,
+                          window=WINDOW)
+        with pytest.raises(UndoRefused, match="text was erased"):
+            reverse_decision(db.session, comment_id, user=user(admin), expected_version=rejected.version,
+                             reason="appeal")
+        db.session.expire_all()
+        assert db.session.get(Comment, comment_id).status == "rejected"
