@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from moderation.domain.comments import CommentInput, insert_new, readable
@@ -66,7 +67,7 @@ def submit_comments(session: Session, site: Site, items: Sequence[CommentInput |
         else:
             first[item.external_id] = (index, item, item.body_hash())
 
-    inserted = insert_new(session, site, [(data, body_hash) for _, data, body_hash in first.values()]) if first else {}
+    inserted = _insert_new_retrying(session, site, [(data, body_hash) for _, data, body_hash in first.values()]) if first else {}
     stored = _stored(session, site.id, [external_id for external_id in first if external_id not in inserted])
     for external_id, comment in inserted.items():
         index = first[external_id][0]
@@ -82,6 +83,25 @@ def submit_comments(session: Session, site: Site, items: Sequence[CommentInput |
     for index, item in repeats:
         results[index] = _against(index, held[item.external_id], item)
     return [results[index] for index in range(len(items))]
+
+
+DEADLOCK_DETECTED = "40P01"
+DEADLOCK_TRIES = 3
+
+
+def _insert_new_retrying(session: Session, site: Site, new: list[tuple[CommentInput, str]]) -> dict[str, Comment]:
+    """insert_new, tried again when PostgreSQL broke a deadlock by aborting it: two batches with the
+    same new ids in other orders each wait on a row the other inserted, and one had answered 503 (a
+    re-check, three rounds in five). The INSERT is the transaction's first statement, so nothing
+    else is rolled back; tried again, the other batch has committed and its ids are conflicts."""
+    for attempt in range(DEADLOCK_TRIES):
+        try:
+            return insert_new(session, site, new)
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) != DEADLOCK_DETECTED or attempt == DEADLOCK_TRIES - 1:
+                raise
+            session.rollback()
+    raise AssertionError("unreachable")
 
 
 def _against(index: int, comment: Comment, item: CommentInput) -> ItemResult:

@@ -185,3 +185,44 @@ def test_a_batch_of_new_comments_reads_no_stored_comment(app, client, site):
     assert len(reads) == 1 and "c-0" in str(reads[0])  # only for the one id it already had
     assert not any(f"c-{n}" in str(reads[0]) for n in range(3, 8))
     assert [e for e, _ in stored(app)] == [f"c-{n}" for n in range(8)]
+
+
+def test_a_batch_that_postgresql_aborts_to_break_a_deadlock_is_tried_again(app, site):
+    """Two batches of the same new ids in opposite orders each waited on a row the other had inserted:
+    PostgreSQL broke the deadlock by aborting one, which answered 503 in three rounds of five (a
+    re-check). Here one side inserts x, the batch inserts y and waits on x, then the first side
+    inserts y: the batch is aborted, tried again, and meets both as stored."""
+    import threading
+    import time
+
+    from moderation.domain.batch_submission import submit_comments
+    from moderation.domain.comments import CommentInput, insert_new
+    from moderation.models import Site
+
+    x, y = (CommentInput(external_id=name, story_id="s-1", author_id="a", text=f"Comment {name}.") for name in "xy")
+    holding, answers = threading.Event(), {}
+
+    def other_batch() -> None:
+        with app.app_context():
+            other_site = db.session.get(Site, site.id)
+            insert_new(db.session, other_site, [(x, x.body_hash())])
+            holding.set()
+            time.sleep(0.5)  # the batch below is waiting on x by now
+            insert_new(db.session, other_site, [(y, y.body_hash())])
+            db.session.commit()
+
+    def batch() -> None:
+        with app.app_context():
+            holding.wait(10)
+            try:
+                answers["batch"] = [r.status for r in submit_comments(db.session, db.session.get(Site, site.id), [y, x])]
+            except Exception as error:  # noqa: BLE001 - what the route had turned into a 503
+                answers["batch"] = type(error).__name__
+
+    threads = [threading.Thread(target=other_batch), threading.Thread(target=batch)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert answers == {"batch": [200, 200]}
+    assert sorted(external_id for external_id, _ in stored(app)) == ["x", "y"]
