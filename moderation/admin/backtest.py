@@ -18,7 +18,7 @@ from classifiers import DEFAULT_MODEL_PATH
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain import model_registry
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_words
 from moderation.domain.backtest_jobs import BACKTEST_TASK, DONE, FAILED, create_job, read_job
 from moderation.domain.dispatch import send_task
 from moderation.domain.errors import DomainError, ValidationFailed
@@ -124,5 +124,5 @@ def backtest_job(job_id: str) -> tuple[str, int, dict[str, str]]:
     stale = not finished and time.time() - job["created"] > STALE_SECONDS
     # Until the worker is done static/wait_for_job.js asks again and loads the result when it is there.
     page = render_template("admin/backtest_job.html", job=job, job_id=job_id, site=site, stale=stale,
-                           refresh_seconds=REFRESH_SECONDS)
+                           refresh_seconds=REFRESH_SECONDS, span_words=span_words)
     return page, 200, {}

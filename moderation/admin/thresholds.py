@@ -15,10 +15,10 @@ from classifiers.plots import threshold_png
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
 from moderation.admin.routes import bp
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_words
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.threshold_tuning import (
-    PRECISION, curve, parse_target, preview, save_target_threshold, span_words, tuning_data,
+    PRECISION, curve, parse_target, preview, save_target_threshold, tuning_data,
 )
 from moderation.models import Site
 from moderation.request_input import parse_int

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.comparison import effect_at, pr_curve, threshold_for_volume
 from classifiers.metrics import threshold_for_precision
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, SECONDS_PER_DAY
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_days, span_words
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DECIDED, REJECTED
 from moderation.domain.label_export import FEW_OF_A_KIND, one_sided
@@ -38,12 +38,6 @@ from moderation.models import Comment, Site, User
 PRECISION = "precision"
 VOLUME = "volume"
 TARGETS = (PRECISION, VOLUME)
-
-
-# Held per day is counted over the days the decided comments came in. Floored at a day, 755 comments
-# received in 21 minutes read as 35 a day where the threshold offered held 391 of that day's: a
-# helper's walk. An hour keeps a burst received in the same second from reading as thousands a day.
-SHORTEST_SPAN_SECONDS = 3600.0
 
 
 @dataclass
@@ -86,7 +80,7 @@ def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold
         y=np.array([r.decision == REJECTED for r in rows], dtype=int),
         score=np.array([r.score for r in rows], dtype=float),
         volume_score=np.array(volume, dtype=float),
-        days=max((last - first).total_seconds(), SHORTEST_SPAN_SECONDS) / SECONDS_PER_DAY,
+        days=span_days(first, last),
         current=None if current is None else float(current),
     )
 
@@ -173,14 +167,6 @@ def too_few_for(data: TuningData, kind: str) -> str | None:
             "rejected). Aim at a number held per day instead, or wait for more decisions")
 
 
-def span_words(days: float) -> str:
-    """A span under a day in words: "an hour or less", "45 minutes", "3.0 hours"."""
-    minutes = round(days * 24 * 60)
-    if minutes <= SHORTEST_SPAN_SECONDS / 60:
-        return "an hour or less"
-    return f"{minutes} minutes" if minutes < 120 else f"{minutes / 60:.1f} hours"
-
-
 def _per_day(n: float) -> str:
     return f"{n:.1f}".removesuffix(".0") if n < 10 else f"{n:,.0f}"
 
@@ -194,6 +180,11 @@ def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] 
     ones the model held or readers reported: a target of 0.9 was met at 0.071 on them, where about
     0.73 of all comments above it were really toxic. The table shows it for either kind of target."""
     found = []
+    rejected = int(data.y.sum())
+    if rejected and not chosen.get("recall"):
+        # "5 a day" offered 0.999994, which held none of them, with no word of it (a moderator's walk).
+        found.append(f"This holds none of the {rejected} comments moderators rejected: the model would "
+                     f"hardly hold anything for {data.attribute.replace('_', ' ')}.")
     if data.days < 1:
         found.append(f"These decisions came in over {span_words(data.days)}, so held per day assumes the whole day "
                      "brings comments at that rate.")

@@ -40,6 +40,18 @@ def test_it_scores_only_the_comments_whose_moderator_decision_stands(app, decide
     assert result.days == pytest.approx(4.0)
 
 
+def test_decisions_from_under_a_day_count_held_per_day_over_their_real_span(app, site):
+    """Floored at a day, the backtest said 29 a day where the thresholds page said 792 for the same
+    threshold and comments (a moderator's walk): both now count the real span, at least an hour."""
+    with app.app_context():
+        for i, (text, (decision, _, _)) in enumerate(DECIDED.items()):
+            add_comment(site.id, text, status=decision, decision=decision, day=i * 2 / (len(DECIDED) - 1) / 24)
+        db.session.commit()
+    result = run(app, site.id)
+    assert result.days == pytest.approx(2 / 24)
+    assert result.active.held_per_day == pytest.approx(4 * 12)  # four held in two hours
+
+
 def test_it_reports_each_models_ranking_and_precision_recall_at_the_sites_thresholds(app, decided_site):
     result = run(app, decided_site.id)
     # Active: 12 of the 16 (rejected, approved) pairs ranked right; held r1, r2, a1, a4.

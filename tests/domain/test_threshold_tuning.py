@@ -104,6 +104,14 @@ def test_held_per_day_of_decisions_from_under_a_day_counts_their_real_span(app, 
     assert any("over 3.0 hours" in warning for warning in result["warnings"])
 
 
+def test_a_volume_target_that_holds_none_of_the_rejected_comments_says_so(app, scored_site):
+    """"5 a day" offered 0.999994, holding none of them, with no warning (a moderator's walk)."""
+    result = preview(data(app, scored_site.id), VOLUME, 0)
+    assert result["chosen"]["held"] == 0 and result["chosen"]["recall"] == 0.0
+    assert result["warnings"][0] == ("This holds none of the 4 comments moderators rejected: the model would hardly "
+                                     "hold anything for toxicity.")
+
+
 def test_the_preview_shows_the_current_thresholds_effect_beside_the_chosen_one(app, scored_site):
     result = preview(data(app, scored_site.id), PRECISION, 1.0)
     current = result["current"]
