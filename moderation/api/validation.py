@@ -148,12 +148,17 @@ def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentIn
         # answered 405 and "/reports" 404 (a re-check).
         raise ValidationFailed("id must not end in /reports, which its path by site id would read as its reports",
                                field="id")
+    parent_id = _id(body, "parent_id", required=False)
+    if parent_id is not None and parent_id == external_id:
+        # Its card showed it replying to itself (a moderator's walk). A parent we never received is
+        # taken: a reply's parent may predate the integration.
+        raise ValidationFailed("parent_id must not be the comment's own id", field="parent_id")
     return CommentInput(
         external_id=external_id,
         story_id=_id(body, "story_id", required=True),
         author_id=_id(body, "author_id", required=True),
         text=_text(body, max_text_length),
-        parent_id=_id(body, "parent_id", required=False),
+        parent_id=parent_id,
         story_url=_optional_string(body, "story_url", MAX_URL_LENGTH),
         story_title=_shown_name(body, "story_title", MAX_TITLE_LENGTH),
         author_name=_shown_name(body, "author_name", MAX_NAME_LENGTH),

@@ -129,6 +129,7 @@ def test_concurrent_posts_of_one_comment_store_it_once(app, site):
         ({**GOOD, "story_title": 3}, "story_title"),
         ({**GOOD, "story_url": "u" * 2001}, "story_url"),
         ({**GOOD, "parent_id": False}, "parent_id"),
+        ({**GOOD, "parent_id": "c-1"}, "parent_id"),  # its own id: a card showed it replying to itself
         ({**GOOD, "created_at": "yesterday"}, "created_at"),
         ({**GOOD, "created_at": 1700000000}, "created_at"),
         ({**GOOD, "id": "i" * 201}, "id"),
