@@ -219,6 +219,10 @@ class CommentDetail:
     in_queue: bool
     thread: Thread | None = None
     precedents: list[Precedent] = field(default_factory=list)
+    # What the queue's card says of it too: the text before a reader's edit after a decision, and an
+    # admin's reversal standing (the detail page had left both out: a moderator's walk).
+    before_edit: CommentRevision | None = None
+    reversal: AuditEntry | None = None
 
 
 def comment_detail(session: Session, comment_id: int, *, viewer: User) -> CommentDetail | None:
@@ -234,4 +238,6 @@ def comment_detail(session: Session, comment_id: int, *, viewer: User) -> Commen
         select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.at, AuditEntry.id)
     ).all()
     return CommentDetail(comment, list(history), in_review_queue(comment), thread=threads_for(session, [comment])[comment.id],
-                         precedents=precedents_for(session, [comment], viewer=viewer).get(comment.id, []))
+                         precedents=precedents_for(session, [comment], viewer=viewer).get(comment.id, []),
+                         before_edit=texts_before_edit(session, [comment]).get(comment.id),
+                         reversal=standing_reversals(session, [comment]).get(comment.id))

@@ -107,7 +107,8 @@ def detail(comment_id: int) -> str:
         abort(404)
     return render_template("review/detail.html", comment=detail.comment, in_queue=detail.in_queue,
                            history=comment_history(db.session, detail.comment, detail.history), decidable=DECIDABLE,
-                           thread=detail.thread, precedents=detail.precedents)
+                           thread=detail.thread, precedents=detail.precedents, before_edit=detail.before_edit,
+                           reversal=detail.reversal)
 
 
 def _reason_from_form() -> str:

@@ -26,3 +26,6 @@ def test_the_card_shows_what_an_approved_comment_said_before_the_reader_edited_i
     assert "Edited by the reader after it was approved" in page
     assert '<blockquote class="text earlier" dir="auto">A fair point about the budget.</blockquote>' in page
     assert "you useless idiot" in page and "<b>you useless" not in page  # the new text, its tag shown as text
+    # Its own page says so too: it had left the note out (a moderator's walk).
+    detail = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
+    assert "Edited by the reader after it was approved" in detail and "A fair point about the budget.</blockquote>" in detail

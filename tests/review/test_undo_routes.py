@@ -126,6 +126,7 @@ def test_a_reversed_card_says_who_reversed_whose_decision_and_why_until_it_is_de
     card = mona.get("/review").get_data(as_text=True)
     assert ("Back for review: ada reversed mona's decision (rejected: Harassment), saying "
             "“criticism of a public official is allowed”.") in card
+    assert "Back for review: ada reversed mona's decision" in mona.get(f"/review/{comment_id}").get_data(as_text=True)
 
     decide_form(mona, comment_id, action="approve")
     assert "Back for review" not in mona.get("/review?tab=all").get_data(as_text=True)
