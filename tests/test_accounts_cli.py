@@ -124,3 +124,14 @@ def test_a_new_password_says_when_a_lockout_could_not_be_lifted(run, moderator, 
     output = run("users", "reset-password", "mona", "--password-stdin", input="tall ships in the harbour\n")
 
     assert "new password set for mona" in output and "stays until it ends by itself (within 15 minutes)" in output
+
+
+def test_keys_create_help_names_every_starter_rule():
+    """It listed seven of the nine rules a new site gets (a moderator's walk)."""
+    from click.testing import CliRunner
+
+    from moderation.cli import main
+    from moderation.domain.rule_sets import STARTER_RULES
+
+    shown = " ".join(CliRunner().invoke(main, ["keys", "create", "--help"], terminal_width=400).output.split())
+    assert [rule["name"] for rule in STARTER_RULES if f"'{rule['name']}'" not in shown] == []

@@ -122,8 +122,9 @@ def keys_moderator_id_secret() -> None:
               help="Report weight that sends a comment to review.")
 @click.option("--rules", "rule_choice", type=click.Choice(["starter", "none"]), default="starter", show_default=True,
               help="starter: hold threats and hate against a group said in plain words, which the model often "
-                   "misses, comments in a language the model cannot read, and phone numbers, e-mail and street "
-                   "addresses and card numbers (rules 'threats', 'group-hate', 'other-language', 'phone-numbers', "
+                   "misses, a reader at risk of harming themselves and urging someone to, comments in a language "
+                   "the model cannot read, and phone numbers, e-mail and street addresses and card numbers (rules "
+                   "'threats', 'group-hate', 'at-risk', 'urging-self-harm', 'other-language', 'phone-numbers', "
                    "'email-addresses', 'street-addresses', 'card-numbers'); none: no rules. Edit them on /admin.")
 def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold: float, rule_choice: str) -> None:
     """Create a site NAME and print its API key and webhook secret once."""
