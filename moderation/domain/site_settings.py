@@ -30,6 +30,8 @@ def _threshold(raw: str | None, field: str, label: str) -> float | None:
     if not raw:
         return None
     try:
+        if not raw.isascii():  # float() reads "١" (Arabic-Indic one) as 1.0, a hold turned off (a walk)
+            raise ValueError(raw)
         value = float(raw)
     except ValueError:
         raise ValidationFailed(f"the {label} must be a number between 0 and 1", field=field) from None
@@ -123,7 +125,10 @@ def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, 
     if mode not in MODES:
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
     try:
-        report_threshold = float(form.get("report_threshold", ""))
+        raw_report_threshold = form.get("report_threshold", "")
+        if not raw_report_threshold.isascii():
+            raise ValueError(raw_report_threshold)
+        report_threshold = float(raw_report_threshold)
     except ValueError:
         raise ValidationFailed("report threshold must be a number", field="report_threshold") from None
     check_report_threshold(report_threshold)

@@ -85,7 +85,15 @@ def check_report_threshold(value: float) -> float:
     the site page refuses, and with nan no number of reports ever reached it (an onboarding review)."""
     if not math.isfinite(value) or value <= 0:
         raise ValidationFailed("report threshold must be a positive number", field="report_threshold")
+    if value > MAX_REPORT_THRESHOLD:
+        # 1e308 was taken, and no number of reports ever reached it: reports turned off unseen (a walk).
+        raise ValidationFailed(f"report threshold must be at most {MAX_REPORT_THRESHOLD:g}: a report weighs 1 or "
+                               "2, so past that readers' reports never send a comment to review",
+                               field="report_threshold")
     return float(value)
+
+
+MAX_REPORT_THRESHOLD = 100.0
 
 
 def create_site(
