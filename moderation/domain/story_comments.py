@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.comments import _READABLE, COMMENT_IDS_LOCK
+from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import STATUSES, in_review_queue_condition, visible_condition
+from moderation.domain.stories import MAX_STORY_ID_LENGTH
 from moderation.domain.storms import serialize_storm
 from moderation.models import Comment, Site, Story, StoryStorm
 
@@ -61,6 +63,9 @@ def story_counts(session: Session, site: Site, story_id: str) -> dict[str, objec
     """
     by_status = dict.fromkeys(STATUSES, 0)
     story_id = story_id.strip()  # stored less the whitespace around it (api/validation.py)
+    if not story_id or len(story_id) > MAX_STORY_ID_LENGTH:
+        # No comment can have such a story id: zeros read as "no comments yet" (a walk).
+        raise ValidationFailed(f"the story id must be 1-{MAX_STORY_ID_LENGTH} characters", field="story_id")
     in_story = (Comment.site_id == site.id, Comment.story_id == story_id)
     for status, count in session.execute(
             select(Comment.status, func.count()).where(*in_story).group_by(Comment.status)):

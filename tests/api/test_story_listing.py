@@ -95,6 +95,13 @@ def test_a_story_without_comments_has_zeros(client, site, outsider):
     assert body["comments"]["total"] == 0
 
 
+def test_a_story_id_no_comment_could_have_is_a_400_not_zeros(client, site):
+    """A 300-character id answered 200 with zeros, as if the story had no comments yet (a walk)."""
+    response = client.get(f"/api/v1/stories/{'s' * 201}", headers=site.headers)
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "story_id"
+    assert client.get(f"/api/v1/stories/{'s' * 200}", headers=site.headers).status_code == 200
+
+
 def test_a_nul_in_a_malformed_api_path_is_a_json_400(client, site):
     response = client.patch("/api/v1/comments/-1?q=%00", headers=site.headers, json={"text": "x"})
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_character"
