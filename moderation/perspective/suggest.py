@@ -51,7 +51,7 @@ def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -
         if ours is None:
             known = ", ".join([*fields.ATTRIBUTE_NAMES, *DECISION_NAMES])
             raise InvalidArgument(f"Unknown attribute: {name}. Supported attributes: {known}.")
-        labels[ours] = _summary_value(name, score)
+        labels[ours] = _summary_value(name, score, _offsets_up_to(text))
     if labels.get("approved") and labels.get("rejected"):  # HIGHLIGHTED with DELETED: no decision to learn
         raise InvalidArgument("A comment cannot be both approved (APPROVED, HIGHLIGHTED) and deleted (DELETED).")
     languages = fields.languages(body)
@@ -101,7 +101,13 @@ def _context(body: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
     return context
 
 
-def _summary_value(name: str, score: Any) -> float:
+def _offsets_up_to(text: str) -> int:
+    """The furthest a span may end: the text's length in code points or in UTF-16 units, whichever
+    a client counted in (JavaScript's strings count the latter)."""
+    return max(len(text), len(text.encode("utf-16-le", "surrogatepass")) // 2)
+
+
+def _summary_value(name: str, score: Any, limit: int) -> float:
     """The summary score; or, for a suggestion of span scores only (Perspective takes "just summary
     scores, just span scores, or both"), the highest span's: one toxic sentence makes a toxic comment."""
     if not isinstance(score, dict):
@@ -110,24 +116,36 @@ def _summary_value(name: str, score: Any) -> float:
     spans = fields.field(score, "spanScores")
     if spans is not None and not isinstance(spans, list):
         raise InvalidArgument(f'Invalid JSON payload received. "attributeScores.{name}.spanScores" must be a list.')
-    values = [_span_value(f"attributeScores.{name}.spanScores[{i}]", span) for i, span in enumerate(spans or [])]
+    values = [_span_value(f"attributeScores.{name}.spanScores[{i}]", span, limit) for i, span in enumerate(spans or [])]
     if summary is None and values:
         return max(values)
     return _value(f"attributeScores.{name}.summaryScore.value", summary)
 
 
-def _span_value(where: str, span: Any) -> float:
+def _span_value(where: str, span: Any, limit: int) -> float:
     """A span's score, its offsets checked though only the score is kept: a span ending before it
-    begins is a client's bug worth telling it about (one was taken)."""
+    begins, or past the text, is a client's bug worth telling it about (one was taken). Offsets are
+    proto3 int32s, which JSON may spell 3, 3.0 or "3"."""
     if not isinstance(span, dict):
         return _value(f"{where}.score.value", None)
-    begin, end = fields.field(span, "begin"), fields.field(span, "end")
-    for key, offset in (("begin", begin), ("end", end)):
-        if offset is not None and (isinstance(offset, bool) or not isinstance(offset, int) or offset < 0):
-            raise InvalidArgument(f"{where}.{key} must be a whole number of 0 or more.")
+    begin, end = (_offset(f"{where}.{key}", fields.field(span, key), limit) for key in ("begin", "end"))
     if begin is not None and end is not None and begin > end:
         raise InvalidArgument(f"{where}.begin ({begin}) must not be past its end ({end}).")
     return _value(f"{where}.score.value", fields.field(span, "score"))
+
+
+def _offset(where: str, raw: Any, limit: int) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit():
+        raw = int(raw)
+    elif isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise InvalidArgument(f"{where} must be a whole number of 0 or more.")
+    if raw > limit:
+        raise InvalidArgument(f"{where} ({raw}) is past the end of the text ({limit}).")
+    return raw
 
 
 def _value(where: str, score: Any) -> float:

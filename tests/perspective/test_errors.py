@@ -204,12 +204,22 @@ def suggest_body(**changes: object) -> dict:
     suggest_body(attributeScores={"TOXICITY": {"spanScores": [{"begin": 5, "end": 2, "score": {"value": 1}}]}}),
     suggest_body(attributeScores={"TOXICITY": {"summaryScore": {"value": 1},
                                                "spanScores": [{"begin": -1, "end": 2, "score": {"value": 1}}]}}),
+    suggest_body(attributeScores={"TOXICITY": {"spanScores": [{"begin": 0, "end": 2 ** 40, "score": {"value": 1}}]}}),
+    suggest_body(attributeScores={"TOXICITY": {"spanScores": [{"begin": 0.5, "end": 3, "score": {"value": 1}}]}}),
 ], ids=["above-one", "below-zero", "string", "no-value", "span-above-one", "approved-and-deleted", "unknown-attribute",
-        "no-scores", "empty-text", "french", "detected-french", "span-ends-before-it-begins", "span-negative-beside-summary"])
+        "no-scores", "empty-text", "french", "detected-french", "span-ends-before-it-begins", "span-negative-beside-summary",
+        "span-past-the-text", "span-fractional"])
 def test_suggestscore_rejects_bad_labels_and_stores_nothing(client, app, site, body):
     error_of(client.post(f"{SUGGEST}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LabelledExample)) == 0
+
+
+@pytest.mark.parametrize("begin, end", [(0.0, 3), ("0", "3"), (0, 10)])
+def test_suggestscore_takes_offsets_as_proto3_json_spells_them(client, site, begin, end):
+    """A re-check: 0.0 and "0" were refused; "You idiot." is 10 long, so 10 is its end."""
+    body = suggest_body(attributeScores={"TOXICITY": {"spanScores": [{"begin": begin, "end": end, "score": {"value": 1}}]}})
+    assert client.post(f"{SUGGEST}?key={site.api_key}", json=body).status_code == 200
 
 
 @pytest.mark.parametrize("method, path, code", [
