@@ -335,6 +335,17 @@ def hide_reported_after_approval(session: Session, comment: Comment, *, actor: s
                            reason="reported by a reader whose reports were upheld")
 
 
+def reflag_pending(session: Session, comment: Comment, flags: list[str] | None, *, actor: str,
+                   reason: str) -> WebhookDelivery | None:
+    """A comment waiting to be scored takes new flags (its author's sanction, put in force or lifted
+    since it was posted): a new version and event when that shows or hides it. The caller commits and sends."""
+    was = is_visible(comment)
+    comment.flagged = flags
+    if is_visible(comment) == was:
+        return None
+    return _new_visibility(SessionWrites(session), comment, actor=actor, at=now(), reason=reason)
+
+
 def _new_visibility(writes: SessionWrites | BatchWrites, comment: Comment, *, actor: str, at: datetime,
                     **details: Any) -> WebhookDelivery | None:
     """A version that only shows or hides the comment: its audit entry and, for a site with a webhook,

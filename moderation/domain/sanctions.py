@@ -25,8 +25,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import NotFound, SiteDeactivated, ValidationFailed
-from moderation.domain.lifecycle import (AUTHOR_BANNED, AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, HELD, REJECTED,
-                                         commit_and_send, refuse_if_deactivated, site_event)
+from moderation.domain.lifecycle import (AUTHOR_BANNED, AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, HELD, PENDING,
+                                         REJECTED, commit_and_send, reflag_pending, refuse_if_deactivated,
+                                         site_event)
 from moderation.domain.policy import Verdict
 from moderation.domain.reasons import clean_reason
 from moderation.domain.status import audit, now
@@ -71,15 +72,30 @@ def current_sanction(session: Session, site_id: int, author_id: str, at: datetim
     )
 
 
-def sanction_flags(site_id, author_id):  # noqa: ANN001, ANN201 - SQL expressions in and out
+def sanction_flags(site_id, author_id, at=None):  # noqa: ANN001, ANN201 - SQL expressions in and out
     """A new or edited text's flags until it is scored: the flag of its author's sanction in force, as
     scoring will record it (`enforce`), which hides it while pending (lifecycle.is_visible). SQL, so
     an INSERT computes it in its own statement, as stories.story_rule_hits."""
     flag = case(*((AuthorSanction.kind == kind, literal(json.dumps([name]))) for kind, name in _FLAGS.items()))
     return (select(cast(flag, JSONB))
-            .where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, _in_force(func.now()))
+            .where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id,
+                   _in_force(func.now() if at is None else at))
             .order_by(case(_STRENGTH, value=AuthorSanction.kind).desc(), AuthorSanction.id.desc())
             .limit(1).scalar_subquery())
+
+
+def _pending_reflagged(session: Session, site: Site, author_id: str, at: datetime, actor: str) -> list[WebhookDelivery]:
+    """The author's comments still waiting to be scored take the sanction in force now: they had kept
+    the flag of one lifted since (hidden on a post-moderation site until scored, and for good if
+    scoring failed), or shown with none under one put in force since (a re-check)."""
+    session.flush()
+    flags = session.scalar(select(sanction_flags(site.id, author_id, at)))
+    pending = session.scalars(select(Comment).where(
+        Comment.site_id == site.id, Comment.author_id == author_id, Comment.status == PENDING,
+    ).order_by(Comment.id).with_for_update(of=Comment)).all()
+    found = [reflag_pending(session, comment, flags, actor=actor, reason="the author's sanction changed")
+             for comment in pending]
+    return [delivery for delivery in found if delivery is not None]
 
 
 def _all_in_force(session: Session, site_id: int, author_id: str, at: datetime) -> list[AuthorSanction]:
@@ -183,7 +199,8 @@ def sanction_author(
     beneath = current is not None and current.expires_at is None and days and _STRENGTH[kind] > _STRENGTH[current.kind]
     sanction, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, days, at,
                                        None if beneath else current, **({"above": current.id} if beneath else {}))
-    commit_and_send(session, [delivery])
+    shown_or_hidden = _pending_reflagged(session, site, author_id, at, f"user:{by_user.username}")
+    commit_and_send(session, [delivery, *shown_or_hidden])
     return sanction
 
 
@@ -236,6 +253,7 @@ def sanction_in_bulk(session: Session, comments: Iterable[Comment], kind: str, r
                                     bulk=True, **({"after": current.id} if waits else {}))
         sanctioned.append((site_id, author_id))
         deliveries += [delivery] if delivery is not None else []
+        deliveries += _pending_reflagged(session, site, author_id, at, f"user:{by_user.username}")
     return sanctioned, unchanged, deliveries
 
 
@@ -266,6 +284,7 @@ def lift_sanction(
         audit(session, f"user:{by_user.username}", "author:sanction_lifted", site_id=site.id, author_id=author_id,
               kind=sanction.kind, reason=reason, sanction_id=sanction.id)
         deliveries.append(_event(session, site, "author.sanction_lifted", author_id, sanction, at))
+    deliveries += _pending_reflagged(session, site, author_id, at, f"user:{by_user.username}")
     commit_and_send(session, deliveries)
     return in_force[-1]
 

@@ -211,3 +211,32 @@ def test_a_sanctioned_authors_comment_is_hidden_from_the_moment_it_is_posted_on_
         (False, ["author_banned"]), (True, [])]
     assert (edited["status"], edited["visible"]) == ("pending", False)
     assert client.get("/api/v1/stories/s-1", headers=hooked.headers).get_json()["comments"]["visible"] == 1
+
+
+def test_a_sanction_put_in_force_or_lifted_before_scoring_shows_or_hides_the_waiting_comment(
+        app, client, sign_in, admin, hooked):
+    """A re-check: a comment posted, then its author banned before scoring, stayed `pending, visible:
+    true`; one posted under a pre-moderation lifted before scoring stayed hidden with its flag."""
+    from moderation.domain.sanctions import lift_sanction, sanction_author
+    from moderation.models import Site, User
+
+    assert _switch(sign_in(admin), hooked.id, "post").status_code == 303
+    posted = client.post("/api/v1/comments", headers=hooked.headers, json={
+        "id": "c-1", "story_id": "s-1", "author_id": "troll", "text": "A civil word."}).get_json()
+    assert (posted["visible"], posted["version"]) == (True, 1)
+
+    def now_seen() -> tuple:
+        body = client.get(f"/api/v1/comments/{posted['id']}", headers=hooked.headers).get_json()
+        return body["status"], body["visible"], body["flagged"], body["version"]
+
+    with app.app_context():
+        sanction_author(db.session, db.session.get(Site, hooked.id), "troll", "ban", "raid",
+                        db.session.get(User, admin.id))
+    assert now_seen() == ("pending", False, ["author_banned"], 2)
+    with app.app_context():
+        lift_sanction(db.session, db.session.get(Site, hooked.id), "troll", db.session.get(User, admin.id), "appeal")
+    assert now_seen() == ("pending", True, [], 3)
+    with app.app_context():
+        events = [d.event for d in db.session.scalars(select(WebhookDelivery).where(
+            WebhookDelivery.comment_id == posted["id"]).order_by(WebhookDelivery.id))]
+    assert [(e["comment"]["visible"], e["version"]) for e in events] == [(False, 2), (True, 3)]
