@@ -188,6 +188,8 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "The reporter deserves a bullet.",
     "Someone should bomb the council offices.",
     "Someone needs to bomb that refugee centre.",
+    "Somebody needs to put a bomb in city hall.",  # a moderator's walk: published
+    "Plant a pipe bomb under the mayor's car.",
     "If they build that mosque here, we'll burn it down.",
     "We will firebomb their mosque.",
     "Round up the protesters and hang them.",
@@ -354,6 +356,7 @@ def test_a_threat_in_plain_words_is_held(text):
     "I will break his record next season.",
     "We are going to smash their defence on Saturday.",
     "I'm going to bomb this exam.",
+    "Why would you put a bomb inside of a bomb? That'd be stupid.",
     "This deserves a bullet point.",
     "I know where the station is.",
     "Round up the usual suspects and interview them.",
