@@ -61,6 +61,9 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
     # comment, rewritten into anything, as the scorer no longer knew (a moderator's walk).
     was_decided = comment.status in DECIDED or EDITED in (comment.flagged or ())
     comment.text = text
+    # New words after retention erased the old: they are kept, shown and erased again like any text.
+    # Left marked erased, the card hid them from the moderator and retention never erased them (a re-check).
+    comment.text_erased_at = comment.text_sha256 = None
     # The old scores and decision were about the old words; the audit log and revision keep them.
     comment.scores = comment.explanations = comment.flagged = None
     comment.scored_at = comment.model_version = None

@@ -187,3 +187,28 @@ def test_a_report_still_open_counts_against_the_edited_text(app, client, site):
     assert report(client, site, comment_id, reason="harassment", reporter_id="r-2").get_json()["comment"]["status"] == "held"
     edit(client, site, comment_id, "A thoughtful comment, reworded again.")
     assert score(app, comment_id) == "held"
+
+
+def test_new_words_after_retention_erased_the_old_are_shown_and_erased_again(app, client, site):
+    """A re-check: the edit of an erased rejected comment stayed marked erased, so its card hid the
+    new words from the moderator, and retention never erased them."""
+    from datetime import timedelta
+
+    from moderation.domain.lifecycle import now
+    from moderation.domain.retention import erase_expired_texts
+    from moderation.models import Site
+
+    comment_id = submit(client, site, text="You utter idiot.")
+    move(app, comment_id, "held")
+    move(app, comment_id, "rejected", decision="rejected", decision_reason="Personal attack or insult")
+    with app.app_context():
+        db.session.get(Site, site.id).retention_days = 0
+        db.session.commit()
+        assert erase_expired_texts(db.session, at=now() + timedelta(minutes=1)) == 1
+    edit(client, site, comment_id, "Call me on 07700 900123, moron.")
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers, query_string={"include": "text"}).get_json()
+    assert body["text"] == "Call me on 07700 900123, moron." and body["text_erased_at"] is None
+    move(app, comment_id, "rejected", decision="rejected", decision_reason="Personal attack or insult")
+    with app.app_context():
+        assert erase_expired_texts(db.session, at=now() + timedelta(minutes=2)) == 1
+        assert "07700" not in db.session.get(Comment, comment_id).text
