@@ -175,10 +175,13 @@ _SITE_ONLY = (
     r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
     r"(?:bomb|firebomb|torch|blow\s+up|burn\s+down)\b(?![\s-]*proof)",  # not "bomb-proof the offices"
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:burn|torch)\s+(?:it|that|this|the|their|your|his|her|them)(?:\s+\w+){0,2}?\s+down\b",
-    # A bomb put somewhere: "Somebody needs to put a bomb in city hall." was published, past the model
-    # and the words above (a moderator's walk). In the shared data's 270,642 texts it fires on one, toxic.
-    r"\b(?:put|plant|place|leave|set\s+off|throw|lob|toss|drop)\s+(?:a|an)\s+(?:pipe\s+|car\s+|nail\s+|fire\s*)?"
-    r"(?:bomb|grenade|molotov(?:\s+cocktail)?|ied)\s+(?:in|into|under|at|on|through|outside)\b",
+    # A bomb put in a place, by someone called on or by the writer: "Somebody needs to put a bomb in
+    # city hall." was published, past the model and the words above (a moderator's walk). Not "put a
+    # bomb under this squad" (football's shake-up), history ("The IRA put a bomb in the Grand Hotel"),
+    # nor "drop a bomb on the market" or "lob a grenade into the debate" (a re-check found those held).
+    r"\b(?:(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)|" + INTENT
+    + r"|let'?s)\s+(?:just\s+|finally\s+)?(?:put|plant|place|leave)\s+(?:a|an)\s+(?:pipe\s+|car\s+|nail\s+)?"
+    r"(?:bomb|ied)\s+(?:in|into|inside)\b",
     r"(?:\b(?:" + INTENT + r"|let'?s|we\s+should|we\s+must|time\s+to)(?:\s+\w+){0,2}?\s+|(?:^|[.!?,:;]\s*))"
     r"(?:bomb|firebomb|blow\s+up|torch|burn\s+down|set\s+fire\s+to)\s+(?:the|that|this|their|your|his|her|those|these)\s+"
     r"(?:\w+\s+)?" + _PLACE + r"\b",

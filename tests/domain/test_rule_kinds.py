@@ -189,7 +189,7 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Someone should bomb the council offices.",
     "Someone needs to bomb that refugee centre.",
     "Somebody needs to put a bomb in city hall.",  # a moderator's walk: published
-    "Plant a pipe bomb under the mayor's car.",
+    "I'm going to plant a bomb in your office.",
     "If they build that mosque here, we'll burn it down.",
     "We will firebomb their mosque.",
     "Round up the protesters and hang them.",
@@ -357,6 +357,10 @@ def test_a_threat_in_plain_words_is_held(text):
     "We are going to smash their defence on Saturday.",
     "I'm going to bomb this exam.",
     "Why would you put a bomb inside of a bomb? That'd be stupid.",
+    # A re-check's news-comment language: an idiom, history, figures of speech, fiction.
+    "Southgate needs to put a bomb under this squad.", "The IRA put a bomb in the Grand Hotel in 1984.",
+    "Apple is about to drop a bomb on the smartphone market.", "Farage will throw a grenade into the coalition talks.",
+    "A thriller about a man who has to plant a bomb in a casino.", "The plot to leave a bomb at the airport was foiled.",
     "This deserves a bullet point.",
     "I know where the station is.",
     "Round up the usual suspects and interview them.",
