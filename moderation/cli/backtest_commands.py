@@ -25,11 +25,18 @@ def learnt_note(result: dict[str, Any]) -> str:
             + ("; nothing decided since to judge it on" if not result["comments"] else ""))
 
 
+def _span(days: float) -> str:
+    """"3.0 hours" under a day, as the page says it; "0.0 days" read as nothing (a re-check)."""
+    from moderation.domain.backtest import span_words
+
+    return span_words(days) if days < 1 else f"{days:.1f} days"
+
+
 def format_result(result: dict[str, Any]) -> str:
     active, candidate = result["active"], result["candidate"]
     lines = [
         f"site {result['site']}: {result['comments']:,} decided comments ({result['rejected']:,} rejected, "
-        f"{result['approved']:,} approved) over {result['days']:.1f} days; scored in {result['seconds']:.1f}s",
+        f"{result['approved']:,} approved) over {_span(result['days'])}; scored in {result['seconds']:.1f}s",
         *([learnt_note(result)] if result.get("learnt_until") else []),
     ]
     if not result["comments"]:  # a table of dashes says nothing the line above does not

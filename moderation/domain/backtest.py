@@ -59,6 +59,8 @@ def span_words(days: float) -> str:
     minutes = round(days * 24 * 60)
     if minutes <= SHORTEST_SPAN_SECONDS / 60:
         return "an hour or less"
+    if minutes >= 23.95 * 60:  # "24.0 hours" (a re-check)
+        return "a day"
     return f"{minutes} minutes" if minutes < 120 else f"{minutes / 60:.1f} hours"
 
 

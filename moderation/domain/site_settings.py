@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,9 +31,7 @@ def _threshold(raw: str | None, field: str, label: str) -> float | None:
     if not raw:
         return None
     try:
-        if not raw.isascii():  # float() reads "١" (Arabic-Indic one) as 1.0, a hold turned off (a walk)
-            raise ValueError(raw)
-        value = float(raw)
+        value = _plain_float(raw)
     except ValueError:
         raise ValidationFailed(f"the {label} must be a number between 0 and 1", field=field) from None
     if not math.isfinite(value) or not 0.0 <= value <= 1.0:
@@ -67,8 +66,21 @@ MAX_CALM_MINUTES = 24 * 60
 DEFAULT_CALM_MINUTES = 10
 
 
+def _plain_float(raw: str) -> float:
+    """float() of a number written in ASCII digits, as a person types one: float() also reads "١" (an
+    Arabic-Indic one) as 1.0, a hold turned off, and "0_0" as 0, which holds every comment (walks)."""
+    if not _PLAIN_NUMBER.fullmatch(raw.strip()):
+        raise ValueError(raw)
+    return float(raw)
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity)", re.IGNORECASE | re.ASCII)
+
+
 def _whole(raw: str, field: str, label: str, low: int, high: int) -> int:
     try:
+        if not re.fullmatch(r"[+-]?\d+", raw.strip(), re.ASCII):
+            raise ValueError(raw)
         value = int(raw.strip())
     except ValueError:
         raise ValidationFailed(f"the {label} must be a whole number from {low} to {high}", field=field) from None
@@ -125,10 +137,7 @@ def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, 
     if mode not in MODES:
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
     try:
-        raw_report_threshold = form.get("report_threshold", "")
-        if not raw_report_threshold.isascii():
-            raise ValueError(raw_report_threshold)
-        report_threshold = float(raw_report_threshold)
+        report_threshold = _plain_float(form.get("report_threshold", ""))
     except ValueError:
         raise ValidationFailed("report threshold must be a number", field="report_threshold") from None
     check_report_threshold(report_threshold)

@@ -126,6 +126,10 @@ def preview(data: TuningData, kind: str, value: float) -> dict[str, Any]:
     else:
         threshold = threshold_for_volume(data.volume_score, value, data.days, off=OFF)
     chosen = _effect(data, threshold)
+    if kind == PRECISION and found["target_reached"] and (chosen["precision"] or 0.0) < value:
+        # Capped below 1, it also holds what scored just under it: 0.33 offered for a target of 0.9,
+        # with no word of it (a re-check).
+        note = f"No threshold below {OFF:g} reaches precision {value:.2f}. " + (note or "")
     if kind == VOLUME and chosen["held_per_day"] > value:
         note = (f"No threshold below {OFF:g}, which turns the hold off, holds as few as {_per_day(value)} a day; "
                 f"this one holds the fewest.")

@@ -50,6 +50,7 @@ def test_decisions_from_under_a_day_count_held_per_day_over_their_real_span(app,
     result = run(app, site.id)
     assert result.days == pytest.approx(2 / 24)
     assert result.active.held_per_day == pytest.approx(4 * 12)  # four held in two hours
+    assert "over 2.0 hours" in format_result(result.to_dict())  # it said "over 0.1 days" (a re-check)
 
 
 def test_it_reports_each_models_ranking_and_precision_recall_at_the_sites_thresholds(app, decided_site):

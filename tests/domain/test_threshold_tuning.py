@@ -87,6 +87,19 @@ def test_a_precision_target_met_only_at_1_offers_the_highest_hold_and_a_site_at_
     assert result["current"]["off"] and result["current"]["held"] == 0
 
 
+def test_a_precision_target_the_cap_below_1_misses_says_so(app, site):
+    """A re-check: 30 rejected at 1.0 and 60 approved at 0.9999995 offered 0.999999 at precision 0.33
+    for a target of 0.9, saying only that it was the highest hold."""
+    with app.app_context():
+        rows = [(REJECTED, 1.0)] * 30 + [(APPROVED, 0.9999995)] * 60 + [(APPROVED, 0.2)] * 40
+        for i, (decision, score) in enumerate(rows):
+            add_comment(site.id, f"c{i}", status=decision, decision=decision, day=i / 20, scores={"toxicity": score})
+        db.session.commit()
+    result = preview(data(app, site.id), PRECISION, 0.9)
+    assert result["chosen"]["precision"] == pytest.approx(1 / 3)
+    assert result["note"].startswith("No threshold below 1 reaches precision 0.90.")
+
+
 def test_held_per_day_of_decisions_from_under_a_day_counts_their_real_span(app, site):
     """Twelve comments in three hours, six of them high: holding those is 48 a day, not 6."""
     with app.app_context():
