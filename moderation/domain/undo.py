@@ -45,14 +45,16 @@ class UndoRefused(Conflict):
 
 
 def can_undo(comment: Comment, user: User, *, window: timedelta) -> bool:
-    """Whether to offer `user` an Undo button: their own decision, still standing, within the window."""
-    return (comment.decision is not None and comment.status == comment.decision
+    """Whether to offer `user` an Undo button: their own decision, still standing, within the window,
+    on a text retention has not erased (the undo is refused then; the button was offered anyway)."""
+    return (comment.decision is not None and comment.status == comment.decision and comment.text_erased_at is None
             and comment.decided_by == user.id and comment.decided_at is not None
             and now() - comment.decided_at <= window)
 
 
 def can_reverse(comment: Comment, user: User) -> bool:
-    return user.role == "admin" and comment.decision is not None and comment.status == comment.decision
+    return (user.role == "admin" and comment.decision is not None and comment.status == comment.decision
+            and comment.text_erased_at is None)
 
 
 def undo_decision(session: Session, comment_id: int, *, user: User, expected_version: int,

@@ -316,4 +316,7 @@ def test_a_decision_whose_text_retention_erased_is_not_taken_back(app, site, adm
             reverse_decision(db.session, comment_id, user=user(admin), expected_version=rejected.version,
                              reason="appeal")
         db.session.expire_all()
-        assert db.session.get(Comment, comment_id).status == "rejected"
+        comment = db.session.get(Comment, comment_id)
+        assert comment.status == "rejected"
+        from moderation.domain.undo import can_reverse, can_undo  # no button for what would be refused
+        assert not can_undo(comment, user(moderator), window=WINDOW) and not can_reverse(comment, user(admin))
