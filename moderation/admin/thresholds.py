@@ -20,6 +20,7 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.threshold_tuning import (
     PRECISION, curve, parse_target, preview, save_target_threshold, tuning_data,
 )
+from moderation.domain.typed_numbers import typed_float
 from moderation.models import Site
 from moderation.request_input import parse_int
 from moderation.review.presenting import threshold_text
@@ -82,7 +83,7 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
     try:
         attribute = _attribute(form.get("attribute") or "-", model["attributes"])
         try:
-            threshold = float(form.get("threshold", ""))
+            threshold = typed_float(form.get("threshold", ""))
         except ValueError:
             raise ValidationFailed("the threshold must be a number", field="threshold") from None
         if not math.isfinite(threshold):

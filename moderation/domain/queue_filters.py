@@ -17,6 +17,7 @@ from classifiers.attributes import ATTRIBUTES
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJECTED, in_review_queue_condition,
                                            reported_condition)
+from moderation.domain.typed_numbers import typed_float
 from moderation.models import REPORT_REASONS, Comment, Report
 
 # The default tab is the work list (held by the model or reported past the site's threshold);
@@ -181,7 +182,7 @@ def _score(args: Mapping[str, str], name: str) -> float | None:
     if value is None:
         return None
     try:
-        number = float(value)
+        number = typed_float(value)
     except ValueError:
         number = -1.0
     if not 0.0 <= number <= 1.0:

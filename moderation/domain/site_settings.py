@@ -16,6 +16,7 @@ from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.settings import domain_settings
 from moderation.domain.sites import check_report_threshold
 from moderation.domain.status import audit
+from moderation.domain.typed_numbers import typed_float
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.domain.lifecycle import MODES, visibility_changed
 from moderation.domain.policy import reject_below_hold
@@ -31,7 +32,7 @@ def _threshold(raw: str | None, field: str, label: str) -> float | None:
     if not raw:
         return None
     try:
-        value = _plain_float(raw)
+        value = typed_float(raw)
     except ValueError:
         raise ValidationFailed(f"the {label} must be a number between 0 and 1", field=field) from None
     if not math.isfinite(value) or not 0.0 <= value <= 1.0:
@@ -64,17 +65,6 @@ def _retention_days(raw: str | None) -> int | None:
 MAX_STORM_RATE = 1_000_000
 MAX_CALM_MINUTES = 24 * 60
 DEFAULT_CALM_MINUTES = 10
-
-
-def _plain_float(raw: str) -> float:
-    """float() of a number written in ASCII digits, as a person types one: float() also reads "١" (an
-    Arabic-Indic one) as 1.0, a hold turned off, and "0_0" as 0, which holds every comment (walks)."""
-    if not _PLAIN_NUMBER.fullmatch(raw.strip()):
-        raise ValueError(raw)
-    return float(raw)
-
-
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity)", re.IGNORECASE | re.ASCII)
 
 
 def _whole(raw: str, field: str, label: str, low: int, high: int) -> int:
@@ -137,7 +127,7 @@ def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, 
     if mode not in MODES:
         raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
     try:
-        report_threshold = _plain_float(form.get("report_threshold", ""))
+        report_threshold = typed_float(form.get("report_threshold", ""))
     except ValueError:
         raise ValidationFailed("report threshold must be a number", field="report_threshold") from None
     check_report_threshold(report_threshold)

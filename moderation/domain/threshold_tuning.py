@@ -33,6 +33,7 @@ from moderation.domain.label_export import FEW_OF_A_KIND, one_sided
 from moderation.domain.policy import OFF, reject_below_hold
 from moderation.domain.reason_labels import rejection_labels
 from moderation.domain.status import audit
+from moderation.domain.typed_numbers import typed_float
 from moderation.models import Comment, Site, User
 
 PRECISION = "precision"
@@ -90,7 +91,7 @@ def parse_target(kind: str | None, raw: str | None) -> tuple[str, float]:
     if kind not in TARGETS:
         raise ValidationFailed("choose a target precision or a target number held per day", field="target")
     try:
-        value = float((raw or "").strip())
+        value = typed_float(raw or "")
     except ValueError:
         raise ValidationFailed("the target must be a number", field="value") from None
     if kind == PRECISION and not (math.isfinite(value) and 0.0 < value <= 1.0):
