@@ -91,12 +91,20 @@ class ModelProvider:
         self._ensure_checked()
         return self._load(self._shadow) if self._shadow is not None else None
 
-    def in_use(self) -> list[CivilityModel]:
-        """Every version scoring some site: the global one first, then sites' own, each once."""
+    def versions_in_use(self) -> list[str]:
+        """Every version scoring some site, without loading any: the global one first, then sites' own, each once."""
         self._ensure_checked()
-        entries = {e.version: e for e in sorted(self._sites.values(), key=lambda e: e.version)}
-        entries.pop(self._global.version, None)  # type: ignore[union-attr]
-        return [self._load(self._global), *(self._load(e) for e in entries.values())]
+        return list(dict.fromkeys([self._global.version, *sorted(e.version for e in self._sites.values())]))  # type: ignore[union-attr]
+
+    def in_use_model(self, version: str) -> CivilityModel | None:
+        """The model of `version` if some site scores with it (loaded once, as for_site loads it), else None."""
+        self._ensure_checked()
+        entry = next((e for e in (self._global, *self._sites.values()) if e is not None and e.version == version), None)
+        return self._load(entry) if entry is not None else None
+
+    def in_use(self) -> list[CivilityModel]:
+        """Every version scoring some site, loaded: the global one first, then sites' own, each once."""
+        return [model for version in self.versions_in_use() if (model := self.in_use_model(version)) is not None]
 
     def version_for(self, site_id: int | None) -> str:
         """The active version's name, without loading it."""
@@ -198,6 +206,12 @@ class FixedModels:
 
     def default(self) -> CivilityModel:
         return self.model
+
+    def versions_in_use(self) -> list[str]:
+        return [self.model.version]
+
+    def in_use_model(self, version: str) -> CivilityModel | None:
+        return self.model if version == self.model.version else None
 
     def in_use(self) -> list[CivilityModel]:
         return [self.model]

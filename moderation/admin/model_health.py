@@ -23,14 +23,19 @@ REPORTS_SHOWN = 30
 @bp.context_processor
 def drift_banner() -> dict[str, object]:
     # Only a warning about a model scoring now, global or a site's own: one about a version since
-    # replaced is history.
-    models = _live_models()
+    # replaced is history. Read by name: loading every site's model here, on every admin page, would
+    # hold them all in each web process; only a warning's own model is loaded, for its card.
+    provider = _provider()
     try:
-        warning = current_warning(db.session, [m.version for m in models] if models else None)
+        versions = provider.versions_in_use() if provider is not None else None
+    except Exception:  # a registry that cannot be read is the index page's to report; warn about any version
+        versions = None
+    try:
+        warning = current_warning(db.session, versions)
     except DBAPIError:  # the "database unavailable" page itself must still render
         db.session.rollback()
         warning = None
-    model = next((m for m in models if warning is not None and m.version == warning.version), None)
+    model = _model_of(provider, warning.version) if warning is not None and provider is not None else None
     warn = current_app.config["DRIFT_PSI_WARN"]
     # Which scores drift, and whether the card calls them thin: severe toxicity alone (2 positives
     # labelled by people) raised the banner on every admin page, and it read as the whole model's.
@@ -40,13 +45,22 @@ def drift_banner() -> dict[str, object]:
     return {"drift_warning": warning, "drift_psi_warn": warn, "drifting": drifting}
 
 
-def _live_models() -> list:
+def _provider():  # noqa: ANN202 - the app's ModelProvider, refreshed, or None
     try:
-        from moderation.scorer import models_in_use
+        from moderation.scorer import get_provider
 
-        return models_in_use(current_app._get_current_object())
-    except Exception:  # a model that cannot load is the index page's to report; warn about any version
-        return []
+        provider = get_provider(current_app._get_current_object())
+        provider.refresh()
+        return provider
+    except Exception:  # no provider or no registry: the index page reports it; warn about any version
+        return None
+
+
+def _model_of(provider, version: str):  # noqa: ANN001, ANN202 - a CivilityModel, or None
+    try:
+        return provider.in_use_model(version)
+    except Exception:  # a model that cannot load: the banner shows without its card's notes
+        return None
 
 
 def _chosen_version() -> tuple[str | None, list[str]]:
