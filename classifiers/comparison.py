@@ -78,6 +78,12 @@ def effect_at(y: np.ndarray, score: np.ndarray, threshold: float, days: float,
             **flag_metrics(y, score >= threshold)}
 
 
+def highest_below(off: float = 1.0, decimals: int = 6) -> float:
+    """The highest threshold of `decimals` places that is still below `off`."""
+    scale = 10 ** decimals
+    return (round(off * scale) - 1) / scale
+
+
 def threshold_for_volume(score: np.ndarray, per_day: float, days: float, *, off: float = 1.0,
                          decimals: int = 6) -> float:
     """The lowest threshold holding at most `per_day` comments a day out of `score` (over `days`).
@@ -88,7 +94,7 @@ def threshold_for_volume(score: np.ndarray, per_day: float, days: float, *, off:
     and the caller says the target was not reached.
     """
     scale = 10 ** decimals
-    highest = (round(off * scale) - 1) / scale
+    highest = highest_below(off, decimals)
     ordered = np.sort(np.asarray(score, dtype=float))[::-1]
     allowed = int(np.floor(per_day * days))
     if len(ordered) == 0:

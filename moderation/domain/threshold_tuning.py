@@ -24,7 +24,7 @@ import numpy as np
 from sqlalchemy import Float, select
 from sqlalchemy.orm import Session
 
-from classifiers.comparison import effect_at, pr_curve, threshold_for_volume
+from classifiers.comparison import effect_at, highest_below, pr_curve, threshold_for_volume
 from classifiers.metrics import threshold_for_precision
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_days, span_words
 from moderation.domain.errors import ValidationFailed
@@ -142,7 +142,7 @@ def preview(data: TuningData, kind: str, value: float) -> dict[str, Any]:
     }
 
 
-HIGHEST_HOLD = round(OFF - 1e-6, 6)  # saved thresholds have six places; OFF itself holds nothing
+HIGHEST_HOLD = highest_below(OFF)  # saved thresholds have six places; OFF itself holds nothing
 
 
 def _effect(data: TuningData, threshold: float) -> dict[str, Any]:
