@@ -16,7 +16,7 @@ from moderation.admin.model_card import card_summary
 from moderation.admin.routes import bp
 from moderation.domain import model_registry as registry
 from moderation.domain.errors import DomainError
-from moderation.models import ModelVersion, Site, TrainingRun
+from moderation.models import ModelVersion, Site
 
 
 def _bootstrapped() -> None:
@@ -36,10 +36,7 @@ def models() -> str:
         db.session.rollback()
         error = f"{type(failure).__name__}: {failure}"
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    # Who asked for a version's training run when no signed-in user did: a run from the shell showed
-    # "trained by —" (an admin's walk); its run names the shell account ("cli:root").
-    requesters = dict(db.session.execute(select(TrainingRun.version_id, TrainingRun.requested_by)
-                                         .where(TrainingRun.version_id.is_not(None))).all())
+    requesters = registry.run_requesters(db.session)
     return render_template(
         "admin/models.html", versions=registry.list_versions(db.session), assignments=registry.list_assignments(db.session),
         requesters=requesters,

@@ -33,7 +33,7 @@ from classifiers.paths import card_path_for
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.label_export import sites_learnt_from
 from moderation.domain.lifecycle import audit
-from moderation.models import ModelAssignment, ModelVersion, Site, User
+from moderation.models import ModelAssignment, ModelVersion, Site, TrainingRun, User
 
 if TYPE_CHECKING:
     from classifiers import CivilityModel
@@ -178,6 +178,13 @@ def copied_attributes(card: Any) -> dict[str, str | None]:
 def list_versions(session: Session) -> list[ModelVersion]:
     """Newest first."""
     return list(session.scalars(select(ModelVersion).order_by(ModelVersion.created_at.desc(), ModelVersion.id.desc())))
+
+
+def run_requesters(session: Session) -> dict[int, str]:
+    """Per version a training run made, who asked for it ("user:alice", "cli:root"): a run from the
+    shell has no signed-in user, and the models page said "trained by —" (an admin's walk)."""
+    return dict(session.execute(select(TrainingRun.version_id, TrainingRun.requested_by)
+                                .where(TrainingRun.version_id.is_not(None))).all())
 
 
 def list_assignments(session: Session) -> list[ModelAssignment]:
