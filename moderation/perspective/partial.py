@@ -15,6 +15,9 @@ from moderation.perspective.errors import InvalidArgument
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\*")
 MAX_FIELDS_LENGTH = 1000
+# The answer is four levels deep; a selection nested past this is refused before it nears Python's
+# recursion limit ("a/" 499 times under the length cap is 499 calls deep).
+MAX_DEPTH = 10
 
 Selection = dict[str, "Selection | None"]  # None: the whole value under that name
 
@@ -26,7 +29,7 @@ def parse_fields(raw: str | None) -> Selection | None:
     text = "".join(raw.split())
     if len(text) > MAX_FIELDS_LENGTH:
         raise InvalidArgument(f"Invalid field selection: longer than {MAX_FIELDS_LENGTH} characters.")
-    selection, end = _selections(text, 0)
+    selection, end = _selections(text, 0, 0)
     if end != len(text):
         raise _invalid(raw)
     return selection
@@ -49,27 +52,29 @@ def select_fields(value: Any, selection: Selection | None) -> Any:
     return chosen
 
 
-def _selections(text: str, at: int) -> tuple[Selection, int]:
+def _selections(text: str, at: int, depth: int) -> tuple[Selection, int]:
     selection: Selection = {}
     while True:
-        at = _selection(text, at, selection)
+        at = _selection(text, at, selection, depth)
         if text.startswith(",", at):
             at += 1
             continue
         return selection, at
 
 
-def _selection(text: str, at: int, into: Selection) -> int:
+def _selection(text: str, at: int, into: Selection, depth: int) -> int:
     name = _NAME.match(text, at)
     if name is None:
         raise _invalid(text)
+    if depth >= MAX_DEPTH:
+        raise InvalidArgument(f"Invalid field selection: nested more than {MAX_DEPTH} deep.")
     at = name.end()
     below: Selection | None
     if text.startswith("/", at):
         below = {}
-        at = _selection(text, at + 1, below)
+        at = _selection(text, at + 1, below, depth + 1)
     elif text.startswith("(", at):
-        below, at = _selections(text, at + 1)
+        below, at = _selections(text, at + 1, depth + 1)
         if not text.startswith(")", at):
             raise _invalid(text)
         at += 1

@@ -25,7 +25,8 @@ def test_a_client_that_asks_for_one_score_gets_only_that_score(client, site):
         a: {"summaryScore": {"value": full["attributeScores"][a]["summaryScore"]["value"]}} for a in ("TOXICITY", "INSULT")}}
 
 
-@pytest.mark.parametrize("fields", ["attributeScores(TOXICITY", "attributeScores/", ",languages", "a b/(c)", "x" * 1001])
+@pytest.mark.parametrize("fields", ["attributeScores(TOXICITY", "attributeScores/", ",languages", "a b/(c)", "x" * 1001,
+                                    "a/" * 499 + "b", "a(" * 300 + "b" + ")" * 300, "attributeScores/TOXICITY/ünïcode"])
 def test_a_selection_that_does_not_parse_is_refused_and_a_suggestion_is_not_stored(client, app, site, fields):
     analyzed = client.post(ANALYZE, query_string={"key": site.api_key, "fields": fields},
                            json=analyze_body("Hello."))
