@@ -113,10 +113,16 @@ def detail(comment_id: int) -> str:
 
 def _reason_from_form() -> str:
     choice = request.form.get("reason_choice", "").strip()
+    action = request.form.get("action")
     # The guideline reasons are why a comment is rejected: one left selected when the moderator
     # approved after all made the record read "Approved: Profanity or obscenity". The note stays.
-    if choice not in GUIDELINE_REASONS or request.form.get("action") == "approve":
+    if choice not in GUIDELINE_REASONS or action == "approve":
         choice = ""
+    if action == "reject" and not choice:
+        # The page's script asks for one first; a note alone had been taken as the reason, so the
+        # site and the decision report got a rejection under no guideline.
+        raise ValidationFailed("a reason is required to reject a comment: pick the guideline it broke "
+                               "(a note alone is not one)", field="reason_choice")
     note = request.form.get("reason_note", "").strip()
     return ": ".join(part for part in (choice, note) if part)
 

@@ -109,7 +109,10 @@ def test_a_rejection_without_a_reason_or_with_nothing_ticked_decides_nothing_and
     html = client.get("/review").get_data(as_text=True)
     response = post_bulk(client, html, tick=[comment_id], action="reject")
     assert response.status_code == 303 and response.headers["Location"] == "/review"
-    assert "Nothing decided: a reason is required to reject a comment." in client.get("/review").get_data(as_text=True)
+    assert ("Nothing decided: a reason is required to reject a comment: pick the guideline it broke (a note alone is"
+            " not one).") in client.get("/review").get_data(as_text=True)
+    post_bulk(client, html, tick=[comment_id], action="reject", reason_note="off topic")
+    assert "a note alone is not one" in client.get("/review").get_data(as_text=True)
     post_bulk(client, html, action="approve")
     assert "Nothing decided: select at least one comment." in client.get("/review").get_data(as_text=True)
     with app.app_context():

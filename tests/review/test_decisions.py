@@ -127,6 +127,15 @@ def test_a_rejection_without_a_reason_is_refused(app, sign_in, moderator, site, 
     # From the queue, the form names the next card to come back to; refused, it comes back to this one.
     response = decide_form(client, comment_id, action="reject", next="/review?tab=held#comment-999")
     assert response.headers["Location"] == f"/review?tab=held#comment-{comment_id}"
+    # A note is sent with the guideline, not instead of it: the page's script asks for one, and so does the server.
+    for note in ("off topic", "Spam or advertising"):
+        response = decide_form(client, comment_id, action="reject", reason_note=note, reason_choice="made up")
+        assert "a note alone is not one" in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "held"
+    decide_form(client, comment_id, action="reject", reason_note="off topic", reason_choice="Spam or advertising")
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).decision_reason == "Spam or advertising: off topic"
 
 
 def test_the_second_moderator_is_told_it_was_already_decided(app, sign_in, moderator, second_moderator,

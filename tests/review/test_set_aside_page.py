@@ -109,7 +109,8 @@ def test_a_moderator_can_decide_such_a_row_from_its_review_page(sign_in, moderat
     grant(moderator, site)
     poison, _ = poison_and_good(app, site.id)
 
-    response = decide_form(sign_in(moderator), poison, action="reject", reason_note="corrupt row")
+    response = decide_form(sign_in(moderator), poison, action="reject", reason_choice="Off topic",
+                           reason_note="corrupt row")
 
     assert response.status_code in (302, 303) and status_of(app, poison)[0] == "rejected"
 
