@@ -17,8 +17,10 @@
     Object.keys(update.count_labels).forEach(function (tab) {
       const count = document.querySelector('.tabs [data-tab="' + tab + '"] .count');
       if (count) count.textContent = update.count_labels[tab];
-      const heading = document.querySelector('[data-heading-count="' + tab + '"]');  // the heading says it too
-      if (heading) heading.textContent = update.count_labels[tab];
+      // The heading and the bulk bar's "All N matching…" say it too (a walk: "To review 33", "All 31 matching…").
+      document.querySelectorAll('[data-tab-count="' + tab + '"]').forEach(function (said) {
+        said.textContent = update.count_labels[tab];
+      });
     });
     cards().forEach(function (card) {
       const state = update.cards[card.dataset.commentId];

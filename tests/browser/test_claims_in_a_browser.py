@@ -104,7 +104,8 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
     assert withdrawn_card.locator("button[value=approve]").is_disabled()
     # One left to review, and the heading says so as the tab does (it kept the count the page loaded with).
     assert bob_page.locator(".tabs [data-tab=review] .count").inner_text() == "1"
-    assert bob_page.locator("h1 [data-heading-count]").inner_text() == "1"
+    assert bob_page.locator("h1 [data-tab-count]").inner_text() == "1"
+    assert bob_page.locator(".all-matching").inner_text() == "All 1 matching…"
     assert violations == []
 
 

@@ -151,7 +151,7 @@ def test_all_matching_a_search_is_counted_confirmed_and_then_decided(app, sign_i
     elsewhere = make_comment(outsider.id, "Cheap watches on another site")
     client = sign_in(moderator)
     queue = client.get("/review?q=watches").get_data(as_text=True)
-    assert 'href="/review/bulk/matching?tab=review&amp;q=watches"' in queue and "All 2 matching" in queue
+    assert 'href="/review/bulk/matching?tab=review&amp;q=watches"' in queue and 'All <span data-tab-count="review">2</span> matching' in queue
     confirm = client.get("/review/bulk/matching?tab=review&q=watches")
     assert confirm.status_code == 200
     html = confirm.get_data(as_text=True)
