@@ -17,6 +17,7 @@ holding no more), previews the effect, and saves: the site's `thresholds` change
 from __future__ import annotations
 
 import math
+from itertools import islice
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,9 @@ from moderation.models import Comment, Site, User
 PRECISION = "precision"
 VOLUME = "volume"
 TARGETS = (PRECISION, VOLUME)
+# How far past the limit to read for it, as rejections for other reasons are left out: a bound on
+# one preview's work where nearly every rejection is spam.
+SCAN_FACTOR = 4
 
 
 @dataclass
@@ -59,15 +63,19 @@ def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold
                 limit: int = DEFAULT_LIMIT) -> TuningData:
     limit = max(1, min(int(limit), MAX_LIMIT))
     stored = Comment.scores[attribute].astext.cast(Float)
-    rows = session.execute(
+    decided = session.execute(
         select(Comment.decision, Comment.decision_reason, stored.label("score"), Comment.received_at)
         .where(Comment.site_id == site.id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision,
                Comment.scores.has_key(attribute))
-        .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
-    ).all()
+        .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit * SCAN_FACTOR)
+        .execution_options(yield_per=min(limit * 2, 5000))
+    )
+    # The limit counts the comments that inform this attribute: cut before the rejections for other
+    # reasons were left out, the last five decisions (all spam) left insult "no decided comment" (a walk).
+    rows = list(islice((r for r in decided if attribute == "toxicity" or r.decision != REJECTED
+                        or rejection_labels(r.decision_reason).get(attribute) == 1), limit))
+    decided.close()
     current = site.thresholds.get(attribute, model_threshold)
-    if attribute != "toxicity":
-        rows = [r for r in rows if r.decision != REJECTED or rejection_labels(r.decision_reason).get(attribute) == 1]
     if not rows:
         return TuningData(attribute, np.zeros(0), np.zeros(0), np.zeros(0), 1.0, current)
     first = min(r.received_at for r in rows)

@@ -260,3 +260,17 @@ def test_a_tiny_threshold_is_refused_rather_than_stored_as_zero(app, scored_site
         with app.app_context(), pytest.raises(ValidationFailed, match="at least 0.000001"):
             save_threshold(db.session, db.session.get(Site, scored_site.id), "toxicity", tiny,
                            user=db.session.get(User, admin.id))
+
+
+def test_the_limit_counts_decisions_that_inform_the_attribute_not_rejections_for_other_reasons(app, site):
+    """A walk: with the last five decisions all spam, "most recent 5" gave insult no decided comment."""
+    rows = [(REJECTED, "Threat or incitement to violence", 0.8), (APPROVED, None, 0.1),
+            *[(REJECTED, "Spam or advertising", 0.01)] * 5]
+    with app.app_context():
+        for i, (decision, reason, score) in enumerate(rows):
+            comment = add_comment(site.id, f"s{i}", status=decision, decision=decision, day=i, scores={"threat": score})
+            comment.decision_reason = reason
+        db.session.commit()
+        threat = tuning_data(db.session, db.session.get(Site, site.id), "threat", model_threshold=0.66, limit=2)
+    assert (threat.decided, int(threat.y.sum())) == (2, 1)
+    assert sorted(threat.score) == [0.1, 0.8]
