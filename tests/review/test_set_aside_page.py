@@ -109,8 +109,12 @@ def test_a_moderator_can_decide_such_a_row_from_its_review_page(sign_in, moderat
     grant(moderator, site)
     poison, _ = poison_and_good(app, site.id)
 
-    response = decide_form(sign_in(moderator), poison, action="reject", reason_choice="Off topic",
-                           reason_note="corrupt row")
+    client = sign_in(moderator)
+    page = " ".join(client.get(f"/review/{poison}").get_data(as_text=True).split())
+    assert "Not scored: scoring failed on this comment alone and set it aside" in page and "DataError" in page
+    assert "Not scored yet." not in page
+
+    response = decide_form(client, poison, action="reject", reason_choice="Off topic", reason_note="corrupt row")
 
     assert response.status_code in (302, 303) and status_of(app, poison)[0] == "rejected"
 
