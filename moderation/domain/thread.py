@@ -37,6 +37,8 @@ class ThreadEntry:
     truncated: bool
     status: str
     received_at: datetime
+    # Erased (retention or the author's erasure request): the card says so, not an empty quote.
+    erased: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,13 +62,14 @@ class Thread:
 
 def _entry(row) -> ThreadEntry:  # type: ignore[no-untyped-def]
     return ThreadEntry(id=row.id, author=row.author_name or row.author_id, text=row.excerpt[:EXCERPT_LENGTH],
-                       truncated=len(row.excerpt) > EXCERPT_LENGTH, status=row.status, received_at=row.received_at)
+                       truncated=len(row.excerpt) > EXCERPT_LENGTH, status=row.status, received_at=row.received_at,
+                       erased=row.text_erased_at is not None)
 
 
 def _entry_columns(c: type[Comment]) -> list:  # type: ignore[type-arg]
     # One character more than shown tells whether the text was cut, without reading all of it.
     return [c.id, c.author_id, c.author_name, func.left(c.text, EXCERPT_LENGTH + 1).label("excerpt"),
-            c.status, c.received_at]
+            c.status, c.received_at, c.text_erased_at]
 
 
 def _parents(session: Session, comments: Sequence[Comment]) -> dict[tuple[int, str], ThreadEntry]:

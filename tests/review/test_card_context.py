@@ -212,3 +212,15 @@ def test_a_page_of_cards_loads_its_context_in_the_same_number_of_queries_whateve
         return count
 
     assert statements(ids[:2]) == statements(ids) <= 4
+
+
+def test_an_erased_comment_in_the_thread_says_so_rather_than_quoting_nothing(app, sign_in, moderator, site, make_comment):
+    """A walk: an erased author's comment showed in another card's thread as an empty quote."""
+    make_comment(site.id, "", external_id="p1", received_at=at(0), status="deleted", text_erased_at=at(5))
+    make_comment(site.id, "", parent_id="p1", received_at=at(1), status="deleted", text_erased_at=at(5))
+    card = make_comment(site.id, "the held reply", parent_id="p1", received_at=at(10))
+
+    thread = _threads(app, card)[card]
+    assert thread.parent.erased and [e.erased for e in thread.earlier] == [True]
+    html = sign_in(moderator).get(f"/review/{card}").get_data(as_text=True)
+    assert html.count("(text erased)") == 2 and '<blockquote class="excerpt" dir="auto"></blockquote>' not in html
