@@ -7,6 +7,7 @@ bytes and unpaired surrogates, which PostgreSQL cannot store: refusing them here
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -40,11 +41,23 @@ class MalformedJson(ValidationFailed):
     code = "malformed_json"
 
 
+def _not_a_number(name: str) -> float:
+    raise MalformedJson(f"the request body is not valid JSON: {name} is not a JSON number")
+
+
+def _finite(literal: str) -> float:
+    # Python reads NaN, Infinity and 1e999 as floats PostgreSQL's jsonb cannot store.
+    value = float(literal)
+    if not math.isfinite(value):
+        raise MalformedJson(f"the request body is not valid JSON: the number {literal[:40]} is too large")
+    return value
+
+
 def parse_json_object(raw: bytes) -> dict[str, Any]:
     if not raw or not raw.strip():
         raise MalformedJson("the request body must be a JSON object")
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=_not_a_number, parse_float=_finite)
     except RecursionError:
         raise MalformedJson("the request body nests arrays or objects too deeply") from None
     except json.JSONDecodeError as exc:  # where it broke, in JSON's own words

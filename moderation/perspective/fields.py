@@ -7,6 +7,7 @@ both (Google's own JavaScript samples send "attribute_scores"), so we read both.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -53,6 +54,15 @@ def _no_constant(name: str) -> float:
     raise InvalidArgument(f"Invalid JSON payload received. {name} is not a JSON number.")
 
 
+def _finite(literal: str) -> float:
+    # 1e999 is a JSON number that Python reads as infinity, which the constants above refuse and
+    # PostgreSQL's jsonb cannot store: suggestscore's stored context answered 500 (a re-check).
+    value = float(literal)
+    if not math.isfinite(value):
+        raise InvalidArgument(f"Invalid JSON payload received. The number {literal[:40]} is too large.")
+    return value
+
+
 # Google's JSON front end reads more than JSON: Perspective's own quickstart sends
 # {comment: {text: "..."}, requestedAttributes: {TOXICITY: {}}}, keys unquoted. Read that as JSON5
 # (a superset) when strict JSON fails, for short bodies only: the JSON5 parser is pure Python, and
@@ -70,7 +80,7 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         raise InvalidArgument("Invalid JSON payload received. The body is "
                               + ("compressed (gzip): send it uncompressed." if compressed else "not UTF-8 text.")) from None
     try:
-        body = json.loads(text, parse_constant=_no_constant)
+        body = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except (ValueError, RecursionError) as error:
         body = _relaxed(text, len(raw), error)
     if not isinstance(body, dict):
@@ -95,7 +105,7 @@ def _relaxed(text: str, size: int, strict_error: Exception) -> Any:
         raise InvalidArgument(f"Invalid JSON payload received. {_in_words(strict_error)} (bodies over "
                               f"{MAX_RELAXED_BYTES} bytes must be strict JSON)") from None
     try:
-        return json5.loads(text, parse_constant=_no_constant)
+        return json5.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except InvalidArgument:
         raise
     except (ValueError, RecursionError):  # the strict parser's message names the first problem best

@@ -336,3 +336,14 @@ def test_on_a_post_moderation_site_a_trusted_reader_changes_nothing_the_site_see
     assert (after["visible"], after["version"]) == (True, body["version"])
     with app.app_context():
         assert db.session.query(WebhookDelivery).count() == events
+
+
+@pytest.mark.parametrize("number", ["NaN", "-Infinity", "1e999"])
+def test_a_number_json_cannot_hold_is_malformed_json_not_stored(app, client, site, number):
+    """Python reads these as floats; a strict JSON parser, and PostgreSQL's jsonb, refuse them."""
+    comment_id = submit(client, site)
+    response = client.post(f"/api/v1/comments/{comment_id}/reports", headers=site.headers, content_type="application/json",
+                           data='{"reason": "spam", "weight": %s}' % number)
+    error = response.get_json()["error"]
+    assert response.status_code == 400 and error["code"] == "malformed_json" and "number" in error["message"]
+    assert count(app, Report) == 0

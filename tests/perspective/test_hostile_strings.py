@@ -37,7 +37,7 @@ def test_suggestscore_refuses_strings_postgres_cannot_store(app, client, site, b
         assert db.session.scalar(select(func.count(LabelledExample.id))) == 0
 
 
-@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])  # the last two overflow to infinity
 def test_suggestscore_refuses_nan_and_infinity_in_context(app, client, site, number):
     body = json.dumps(suggest_body(context={"entries": [{"text": "x", "weight": 1}]})).replace('"weight": 1', f'"weight": {number}')
 
