@@ -122,9 +122,17 @@ _ATTACK = re.compile(
     r"|\b" + _PLURALS + r"\b(?:\s+\w+){0,6}?\s*[.!]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
     r"|" + _SENT_AWAY + r"|" + _YOUR_KIND + r"|" + _APE
-    # The antisemite's trope: "The Jews control the media."
-    + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control|run|own)\s+(?:the\s+|our\s+|all\s+the\s+)?"
-    r"(?:media|banks|world|government|money|hollywood|press|everything)\b"
+    # The antisemite's trope: "The Jews control the media.", and anything they are said to control
+    # ("Jews control the transit authority, wake up people.", a walk); "run" and "own" only the trope's
+    # own words, as Jewish people run delis and own houses.
+    + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control\s+(?:the|our|all|this|every|your)\b"
+    r"|(?:run|own)\s+(?:the\s+|our\s+|all\s+the\s+)?(?:media|banks|world|government|money|hollywood|press|everything)\b)"
+    # The group blamed for a place's decline: "Black people are ruining this city." (a walk); not a
+    # team's form ("Black players are destroying the opposition") nor "taking over" a boardroom.
+    r"|\b" + _GROUP + r"\s+(?:are|r)\s+(?:(?:just|all|slowly|completely)\s+)?(?:ruining|destroying|infesting|polluting"
+    r"|invading|overrunning)\s+(?:this|our|my|the|every|these)\s+(?:\w+\s+)?(?:city|cities|town|towns|country|nation"
+    r"|neighbou?rhoods?|area|streets?|society|culture|schools?|communit(?:y|ies)|world|place|club|sport|game|west"
+    r"|britain|england|america|europe|uk|us)\b"
 )
 
 

@@ -108,6 +108,9 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Okafor is a monkey", "Okafor looks like a monkey", "Okafor you dirty black monkey", "Fuck off back to Africa",
     "Black fans are animals",
     "Disabled people shouldn't be allowed to breed.", "Those cripples are clogging the ER. Put them down.",
+    # A walk's, published before.
+    "Black people are ruining this city.", "Jews control the transit authority, wake up people.",
+    "Immigrants are invading our country.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -140,6 +143,9 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Not all Jews control the media, obviously.",  # a re-check
     "Most Muslims are not terrorists.",
     "Women are property owners in record numbers now.", "Men are lazy about going to the doctor.",  # the next re-check
+    "Black players are destroying the opposition this season.", "Women are taking over the boardroom.",
+    "Jewish people run the deli on the corner.", "The Jews controlled trade in medieval Venice.",
+    "Tourists are ruining this city.",
     "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
@@ -216,6 +222,7 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     # A data scientist's walk: threat 0.01-0.27 from the model, and none of the patterns before.
     "I'll find where you live and hurt your family.",
     "I am going to strangle that reporter.",
+    "I'm gonna punch the next board member I see in the face.",  # a walk's
     "I'm going to find that reporter and break her neck.",
     "I'm going to beat the referee senseless after the match.",
     "We will hunt down every councillor who voted for this.",
@@ -403,6 +410,7 @@ def test_a_threat_in_plain_words_is_held(text):
     "As parents we know where she goes to school and who her friends are.",
     "People like you have accidents on that road: slow down.",
     "I'm going to review the tasks and execute them.",
+    "I'm going to punch the clock and go home.", "I'll punch the numbers into the spreadsheet.",
     "I'll go out to the garden and kill them before they spread.",  # weeds
     "Enjoy your last Christmas in the old house, Margaret!",
     "People like you have made this town great.",
