@@ -5,6 +5,8 @@ Registered on the api blueprint (authentication, error handling) by moderation/a
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -42,9 +44,11 @@ def list_comments() -> ResponseReturnValue:
                           after=query["after"], limit=query["limit"], author_id=query["author_id"])
     next_url = None
     if page.next_after is not None:
-        # The same query from where this page ended; every other parameter is kept as sent.
-        args = {**request.args.to_dict(), "after": str(page.next_after)}
-        next_url = url_for("api.list_comments", **args)
+        # The same query from where this page ended; every other parameter is kept as sent. Encoded
+        # here, not as url_for's keywords: "endpoint" or "_method" in the query collided with its own
+        # arguments and answered 500, and "_anchor" became a fragment (a re-check).
+        kept = [(name, value) for name, value in request.args.items(multi=True) if name != "after"]
+        next_url = url_for("api.list_comments") + "?" + urlencode([*kept, ("after", str(page.next_after))])
     return jsonify({
         "comments": [serialize_comment(c, include_text=with_text) for c in page.comments],
         "next_after": page.next_after,

@@ -167,3 +167,15 @@ def test_a_poller_never_moves_past_an_id_that_commits_later(app, client, site):
     batch.join(10)
     poller.join(10)
     assert listed["ids"] == [listed["early"], late] and listed["early"] < late
+
+
+def test_a_parameter_named_as_flasks_own_is_kept_in_next_not_a_500(client, site):
+    """A re-check: "endpoint" or "_method" in the query collided with url_for's arguments."""
+    for n in range(3):
+        submit(client, site, id=f"c-{n}", story_id="s-1")
+    response = listing(client, site, story_id="s-1", limit=1, endpoint="x", _method="POST", _anchor="frag", after=0)
+    assert response.status_code == 200
+    next_url = response.get_json()["next"]
+    assert next_url.startswith("/api/v1/comments?") and "#" not in next_url
+    assert all(part in next_url for part in ("endpoint=x", "_method=POST", "_anchor=frag", "story_id=s-1"))
+    assert next_url.count("after=") == 1
