@@ -7,7 +7,10 @@ its query, path or (page) form is a 400 before any view runs.
 """
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from flask import Flask, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import BaseConverter, Map, PathConverter, ValidationError
 
@@ -19,6 +22,14 @@ MAX_INT8 = 2**63 - 1  # comments.id and the other BIGSERIAL ids
 # The JSON APIs read their own bodies (and check them field by field); reading their form here
 # would consume the body before they do.
 _BODY_READERS = {"api", "perspective"}
+
+
+def with_query(endpoint: str, pairs: Iterable[tuple[str, str]], **values: object) -> str:
+    """The endpoint's address with these query parameters as sent. Not as url_for's keywords: a
+    parameter named "endpoint" or "_method" collides with its own arguments (a 500), and "_anchor"
+    or "_external" would change the address (a re-check)."""
+    pairs = list(pairs)
+    return url_for(endpoint, **values) + ("?" + urlencode(pairs) if pairs else "")
 
 
 def parse_int(text: str | None, maximum: int = MAX_INT4, minimum: int = 1) -> int | None:

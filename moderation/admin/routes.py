@@ -17,7 +17,7 @@ from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.audit_search import audit_page
 from moderation.domain.storms import calm_storms
 from moderation.models import Site
-from moderation.request_input import MAX_INT4, MAX_INT8, parse_int
+from moderation.request_input import MAX_INT4, MAX_INT8, parse_int, with_query
 
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -122,10 +122,10 @@ def audit_log() -> str | tuple[str, int]:
         raw = args.get(name, "").strip()
         numbers[name] = parse_int(raw, most) if raw else None
         if raw and numbers[name] is None:  # strict, as the queue's filters: never a silently wider list
-            others = {k: args.getlist(k) for k in args if k not in (name, "before")}
+            others = [(k, v) for k, v in args.items(multi=True) if k not in (name, "before")]
             return render_template("error.html", title="Cannot read this filter",
                                    message=f"{name.capitalize()} must be {what}. Go back and change it.",
-                                   back_to=url_for("admin.audit_log", **others),
+                                   back_to=with_query("admin.audit_log", others),
                                    back_label="The audit log with the other filters, without this one"), 400
     page = audit_page(db.session, who=args.get("who", "")[:200], what=args.get("what", "")[:60],
                       comment_id=numbers["comment"], site_id=numbers["site"], before=numbers["before"])

@@ -5,9 +5,7 @@ Registered on the api blueprint (authentication, error handling) by moderation/a
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from moderation import db
@@ -15,6 +13,7 @@ from moderation.api.query_input import edit_input, include_text, listing_query
 from moderation.api.load import admit, mark
 from moderation.api.routes import _site, bp, report_response
 from moderation.api.validation import parse_json_object
+from moderation.request_input import with_query
 from moderation.domain.comments import comment_by_site_id
 from moderation.domain.dispatch import send_for_scoring
 from moderation.domain.edits import edit_comment
@@ -44,11 +43,9 @@ def list_comments() -> ResponseReturnValue:
                           after=query["after"], limit=query["limit"], author_id=query["author_id"])
     next_url = None
     if page.next_after is not None:
-        # The same query from where this page ended; every other parameter is kept as sent. Encoded
-        # here, not as url_for's keywords: "endpoint" or "_method" in the query collided with its own
-        # arguments and answered 500, and "_anchor" became a fragment (a re-check).
+        # The same query from where this page ended; every other parameter is kept as sent.
         kept = [(name, value) for name, value in request.args.items(multi=True) if name != "after"]
-        next_url = url_for("api.list_comments") + "?" + urlencode([*kept, ("after", str(page.next_after))])
+        next_url = with_query("api.list_comments", [*kept, ("after", str(page.next_after))])
     return jsonify({
         "comments": [serialize_comment(c, include_text=with_text) for c in page.comments],
         "next_after": page.next_after,

@@ -20,7 +20,7 @@ from moderation.domain.queue import comment_detail, review_queue
 from moderation.domain.queue_filters import FLAGS, TAB_HINTS, TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.models import REPORT_REASONS
-from moderation.request_input import parse_int
+from moderation.request_input import parse_int, with_query
 from moderation.review.highlight import highlight, marked_words
 from moderation.review.undo_offer import offer_undo
 from moderation.review.presenting import (
@@ -86,10 +86,10 @@ def queue() -> str | tuple[str, int]:
         page = review_queue(db.session, viewer=user, tab=tab, filters=filters, after=request.args.get("after"))
     except ValidationFailed as error:
         # The same queue without the field that could not be read, one click away.
-        kept = {k: v for k, v in request.args.items(multi=True) if k != error.field}
+        kept = [(k, v) for k, v in request.args.items(multi=True) if k != error.field]
         return render_template("error.html", title="Cannot read this filter",
                                message=f"This filter cannot be read: {error.sentence}",
-                               back_to=url_for("review.queue", **{k: request.args.getlist(k) for k in kept}),
+                               back_to=with_query("review.queue", kept),
                                back_label="The queue with the other filters, without this one"), 400
     return render_template("review/queue.html", page=page, filters=filters, sites=visible_sites(db.session, user),
                            tabs=TABS, tab_hints=TAB_HINTS, reasons=REPORT_REASONS, attributes=ATTRIBUTES, flags=FLAGS, decidable=DECIDABLE,
