@@ -84,7 +84,8 @@ class SiteCommentIdConverter(PathConverter):
     in /reports is the reports-by-site-id route's, so GET there is a 405 naming POST, not the
     comment "<id>/reports"."""
 
-    regex = "(?!.*/reports$).+?"
+    # [\s\S], not ".": an id the API took with a newline in it was out of reach (a re-check).
+    regex = r"(?![\s\S]*/reports$)[\s\S]+?"
     part_isolating = False
 
 
@@ -92,7 +93,7 @@ class AuthorIdConverter(PathConverter):
     """A site's author id, story id or comment id: any characters, slashes too, a leading one
     included ("/lead"), which <path:> refuses: ids the API took at POST could not be read back (a re-check)."""
 
-    regex = ".+?"
+    regex = r"[\s\S]+?"  # a newline too, which "." leaves out: that reader could not be erased (a re-check)
     part_isolating = False  # spans "/" (werkzeug guesses from a "/" in the regex)
 
 

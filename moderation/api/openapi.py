@@ -16,7 +16,10 @@ from moderation.domain.lifecycle import DECIDED, STATUSES
 from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS
 
-ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK}, {"type": "integer"}]}
+ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK,
+                        "description": 'Not "." or ".." between slashes (HTTP clients resolve those away in a URL '
+                                       "path); percent-encode an id when it goes in one."},
+                       {"type": "integer"}]}
 # Optional fields may be left out or sent as null.
 OPTIONAL_ID_SCHEMA = {**ID_SCHEMA, "nullable": True}
 

@@ -93,6 +93,11 @@ def _id(body: Mapping[str, Any], name: str, *, required: bool) -> str | None:
     text = _check_string(str(value), name, MAX_ID_LENGTH).strip()
     if not _VISIBLE.search(text):
         raise ValidationFailed(f"{name} must not be empty or only whitespace or invisible characters", field=name)
+    if {".", ".."} & set(text.split("/")):
+        # In a URL path, curl and Python's clients resolve "a/../b" to "b" before sending: erasing
+        # author "x/../victim" erased "victim" (a re-check).
+        raise ValidationFailed(f'{name} must not have "." or ".." between slashes, which HTTP clients resolve '
+                               "away in a URL path", field=name)
     return text
 
 

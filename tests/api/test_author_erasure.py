@@ -233,6 +233,22 @@ def test_an_author_id_with_a_leading_or_doubled_slash_is_that_author_not_another
     assert kept["author_id"] == "lead" and kept["comments"]["total"] == 1
 
 
+def test_an_id_with_a_newline_is_in_reach_and_one_a_client_would_resolve_is_refused(client, site):
+    """A re-check: author "x\nreader" was stored and its erasure answered 404; an author
+    "x/../victim" was stored, and curl's DELETE of it erased "victim"."""
+    post(client, site, "c-1", "x\nreader", FIRST)
+    post(client, site, "line\none", "victim", SECOND)
+    erased = client.delete("/api/v1/authors/x%0Areader", headers=site.headers)
+    assert erased.status_code == 200 and erased.get_json()["counts"]["comments_deleted"] == 1
+    assert client.get("/api/v1/comments/by-site-id/line%0Aone", headers=site.headers).get_json()["author_id"] == "victim"
+    for field, value in (("author_id", "x/../victim"), ("id", ".."), ("story_id", "a/./b"), ("author_id", "x/.")):
+        body = {"id": "c-9", "story_id": "s-1", "author_id": "a", "text": FIRST, field: value}
+        refused = client.post("/api/v1/comments", headers=site.headers, json=body)
+        assert refused.status_code == 400 and refused.get_json()["error"]["field"] == field
+    assert client.get("/api/v1/comments/by-site-id/c-9", headers=site.headers).status_code == 404
+    post(client, site, "c-10", "a/..b/.c", OTHER)  # dots inside a segment are just dots
+
+
 def test_an_erasure_waits_for_the_authors_comments_still_being_inserted(app, client, site):
     """An erasure sent 80 ms after a 500-comment batch deleted none of the batch's comments: it read
     the author's comments before the batch committed."""
