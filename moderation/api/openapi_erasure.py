@@ -27,6 +27,10 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
         "type": "string", "format": "date-time", "nullable": True,
         "description": "When the text was erased (the site's retention period ended, or its author was erased); "
                        "scores, decision and hashes remain."}
+    schemas["Comment"]["properties"]["text_sha256"] = {
+        "type": "string", "nullable": True, "pattern": "^[0-9a-f]{64}$",
+        "description": "Once the text is erased: the SHA-256 (hex) of its UTF-8 bytes, taken just before, so a "
+                       "site can match its own copy; null until then."}
     paths = document["paths"]
     paths["/api/v1/comments/{comment_id}/reports"]["post"]["responses"]["409"] = {
         **errors["404"], "description": "The comment was deleted: nothing left to report."}

@@ -285,3 +285,12 @@ def test_an_erasure_waits_for_the_authors_comments_still_being_inserted(app, cli
         assert comment.status == "deleted" and "Mine, for now." not in comment.text
     # The lock was let go: the site's next comment goes in at once.
     assert post(client, site, "after", "reader-1", "A new comment.") > 0
+
+
+def test_an_erased_comment_shows_its_texts_sha256_for_the_site_to_match_its_copy(client, site):
+    """The README promised it; no body had it (a re-check)."""
+    comment_id = post(client, site, "c-1", "reader-7", "Naïve café prices, 50 € a coffee")
+    assert client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()["text_sha256"] is None
+    assert client.delete("/api/v1/authors/reader-7", headers=site.headers).status_code == 200
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert body["text_sha256"] == hashlib.sha256("Naïve café prices, 50 € a coffee".encode()).hexdigest()
