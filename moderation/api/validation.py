@@ -7,7 +7,6 @@ bytes and unpaired surrogates, which PostgreSQL cannot store: refusing them here
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -17,6 +16,7 @@ from moderation.api.openapi_patterns import INVISIBLE
 from moderation.domain.lookalikes import shows_something
 from moderation.domain.comments import CommentInput
 from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.json_numbers import finite_numbers
 from moderation.models import REPORT_REASONS
 
 MAX_ID_LENGTH = 200
@@ -41,23 +41,14 @@ class MalformedJson(ValidationFailed):
     code = "malformed_json"
 
 
-def _not_a_number(name: str) -> float:
-    raise MalformedJson(f"the request body is not valid JSON: {name} is not a JSON number")
-
-
-def _finite(literal: str) -> float:
-    # Python reads NaN, Infinity and 1e999 as floats PostgreSQL's jsonb cannot store.
-    value = float(literal)
-    if not math.isfinite(value):
-        raise MalformedJson(f"the request body is not valid JSON: the number {literal[:40]} is too large")
-    return value
+_NUMBERS = finite_numbers(lambda what: MalformedJson(f"the request body is not valid JSON: {what}"))
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
     if not raw or not raw.strip():
         raise MalformedJson("the request body must be a JSON object")
     try:
-        body = json.loads(raw, parse_constant=_not_a_number, parse_float=_finite)
+        body = json.loads(raw, **_NUMBERS)
     except RecursionError:
         raise MalformedJson("the request body nests arrays or objects too deeply") from None
     except json.JSONDecodeError as exc:  # where it broke, in JSON's own words

@@ -7,7 +7,6 @@ both (Google's own JavaScript samples send "attribute_scores"), so we read both.
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
@@ -15,6 +14,7 @@ import json5
 
 from classifiers.normalise import blank_markup, decode_entities
 from moderation.domain.lookalikes import shows_something
+from moderation.json_numbers import finite_numbers
 from moderation.perspective.errors import InvalidArgument
 
 # Perspective's limit on comment.text: 20 KB of UTF-8.
@@ -48,19 +48,7 @@ def field(body: dict[str, Any], camel: str, default: Any = None) -> Any:
     return body.get(snake, default)
 
 
-def _no_constant(name: str) -> float:
-    # Python's json reads NaN and Infinity, which are not JSON: Google's parser refuses them, and
-    # PostgreSQL's jsonb cannot store them.
-    raise InvalidArgument(f"Invalid JSON payload received. {name} is not a JSON number.")
-
-
-def _finite(literal: str) -> float:
-    # 1e999 is a JSON number that Python reads as infinity, which the constants above refuse and
-    # PostgreSQL's jsonb cannot store: suggestscore's stored context answered 500 (a re-check).
-    value = float(literal)
-    if not math.isfinite(value):
-        raise InvalidArgument(f"Invalid JSON payload received. The number {literal[:40]} is too large.")
-    return value
+_NUMBERS = finite_numbers(lambda what: InvalidArgument(f"Invalid JSON payload received. {what[0].upper()}{what[1:]}."))
 
 
 # Google's JSON front end reads more than JSON: Perspective's own quickstart sends
@@ -80,7 +68,7 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         raise InvalidArgument("Invalid JSON payload received. The body is "
                               + ("compressed (gzip): send it uncompressed." if compressed else "not UTF-8 text.")) from None
     try:
-        body = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        body = json.loads(text, **_NUMBERS)
     except (ValueError, RecursionError) as error:
         body = _relaxed(text, len(raw), error)
     if not isinstance(body, dict):
@@ -105,7 +93,7 @@ def _relaxed(text: str, size: int, strict_error: Exception) -> Any:
         raise InvalidArgument(f"Invalid JSON payload received. {_in_words(strict_error)} (bodies over "
                               f"{MAX_RELAXED_BYTES} bytes must be strict JSON)") from None
     try:
-        return json5.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        return json5.loads(text, **_NUMBERS)
     except InvalidArgument:
         raise
     except (ValueError, RecursionError):  # the strict parser's message names the first problem best
