@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import BaseConverter, Map, PathConverter, ValidationError
 
@@ -126,6 +126,15 @@ def _field_named_in_path() -> str | None:
     return None
 
 
+def _bare_options(response: Response) -> Response:
+    """Flask answers OPTIONS itself: 200, an empty body typed text/html, which a client reading our
+    JSON errors took for a page (a re-check). 204 and the Allow header say the same with no body."""
+    if request.method == "OPTIONS" and response.status_code == 200 and not response.get_data():
+        response.status_code = 204
+        response.headers.remove("Content-Type")
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Call before registering blueprints: their rules are compiled with these converters."""
     # Safe by default: a plain <int:...> is bounded to INT4, the type of most of our ids; routes on
@@ -139,3 +148,4 @@ def init_app(app: Flask) -> None:
     # ".../authors/lead", another reader, whom a client following redirects would have erased.
     app.url_map.merge_slashes = False
     app.before_request(_refuse_unstorable)
+    app.after_request(_bare_options)

@@ -14,3 +14,10 @@ def test_a_comment_id_past_bigint_is_not_found(client, site):
 
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_options_says_the_allowed_methods_with_no_body_not_an_empty_html_page(client, site):
+    for path in ("/api/v1/comments", "/v1alpha1/comments:analyze"):
+        response = client.options(path, headers=site.headers)
+        assert response.status_code == 204 and "Content-Type" not in response.headers
+        assert "POST" in response.headers["Allow"] and response.get_data() == b""
