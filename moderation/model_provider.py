@@ -174,12 +174,24 @@ class ModelProvider:
                 row = entry.as_row()
                 path = self.var_dir / row.artifact
                 if path.exists() and card_path_for(path).exists():
-                    model = registry.load_version(row, self.var_dir)
+                    try:
+                        model = registry.load_version(row, self.var_dir)
+                    except registry.ArtifactMismatch as error:
+                        # Changed or damaged on disk: the registry's copy is the version as registered.
+                        # Refusing outright stopped every batch holding that site's comments, and
+                        # with them every site's (an operator's walk).
+                        log.error("%s; loading the registry's own copy instead (replace or delete the file to "
+                                  "end this)", error)
+                        model = self._stored(row)
                 else:
                     model = self._from_database(row)  # registered by a process with another var dir
                 self._models[entry.version] = model
                 log.info("loaded model %s in %.1f s", entry.version, time.perf_counter() - started)
         return model
+
+    def _stored(self, row: ModelVersion) -> CivilityModel:
+        with Session(self.engine) as session:
+            return registry.load_stored(session, row.id)
 
     def _from_database(self, row: ModelVersion) -> CivilityModel:
         """Write the version's files from the registry's copy and load them; on a full or read-only

@@ -61,17 +61,47 @@ def test_a_promotion_is_seen_at_the_first_check_after_the_interval(app, provider
     assert provider.for_site(site.id) is provider.for_site(site.id)  # loaded once
 
 
-def test_a_tampered_artifact_is_refused_by_the_provider(app, provider, tmp_path, site):
+def _tampered(app, provider, tmp_path, site) -> tuple[str, bytes]:
+    """A site's own version whose file on disk was changed after it was registered."""
     provider.default()
     candidate = _candidate(app, provider, tmp_path)
+    tampered = DEFAULT_MODEL_PATH.read_bytes()[:-10] + b"0123456789"
     with app.app_context():
         row = registry.get_version(db.session, candidate)
-        (provider.var_dir / row.artifact).write_bytes(DEFAULT_MODEL_PATH.read_bytes()[:-10] + b"0123456789")
+        (provider.var_dir / row.artifact).write_bytes(tampered)
         registry.promote(db.session, candidate, by="test", site_id=site.id)
         db.session.commit()
     provider.refresh(force=True)
-    with pytest.raises(registry.ArtifactMismatch):
-        provider.for_site(site.id)
+    return candidate, tampered
+
+
+def test_a_tampered_artifact_is_refused_and_the_registrys_copy_scores_instead(app, provider, tmp_path, site, caplog):
+    """An operator's walk: refused, it failed every batch that held the site's comments, every site's."""
+    candidate, tampered = _tampered(app, provider, tmp_path, site)
+    model = provider.for_site(site.id)
+    assert model.version == candidate and model.score(["You absolute idiot."])[0]["toxicity"] > 0
+    assert "refusing to load it; loading the registry's own copy instead" in caplog.text
+    with app.app_context():
+        assert (provider.var_dir / registry.get_version(db.session, candidate).artifact).read_bytes() == tampered
+
+
+def test_a_site_whose_model_cannot_be_loaded_at_all_scores_with_the_global_one_and_other_sites_go_on(
+        app, provider, clock, tmp_path, site, outsider, caplog):
+    candidate, _ = _tampered(app, provider, tmp_path, site)
+    shipped = provider.default().version
+    with app.app_context():
+        row = registry.get_version(db.session, candidate)
+        row.artifact_bytes = b"damaged too"
+        ids = [submit_comment(db.session, db.session.get(Site, s.id),
+                              CommentInput(external_id=f"c-{s.id}", story_id="s", author_id="a", text="Fine words.")
+                              ).comment.id for s in (site, outsider)]
+        db.session.commit()
+        with pytest.raises(registry.ArtifactMismatch):
+            provider.for_site(site.id)
+        score_pending(db.session, provider, ids, batch_size=10)
+        versions = dict(db.session.execute(select(Comment.site_id, Comment.model_version)).all())
+    assert versions == {site.id: shipped, outsider.id: shipped}
+    assert f"site {site.id}'s own model cannot be loaded" in caplog.text
 
 
 def test_processes_starting_together_register_the_shipped_model_once(app, tmp_path):
