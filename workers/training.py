@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 
+from billiard.exceptions import WorkerLostError
 from celery import shared_task
-from celery.signals import celeryd_after_setup
+from celery.signals import celeryd_after_setup, task_failure
 from flask import current_app
 
 from moderation import db
@@ -50,3 +51,26 @@ def train_candidate(self, run_id: int) -> str:
                                       trainer=training_runs.default_trainer(settings))
     log.info("training run %s: %s", run_id, state)
     return state
+
+
+@task_failure.connect(sender=train_candidate)
+def _fail_run_whose_process_died(sender: object = None, exception: BaseException | None = None,
+                                 args: tuple = (), **_: object) -> None:
+    """In the worker's main process, when the child running a training task dies (the kernel's
+    out-of-memory killer, a kill -9): the run would stay "running", blocking every next run, until
+    the worker itself restarted."""
+    if not isinstance(exception, WorkerLostError) or not args:
+        return
+    from workers.entry import flask_app
+
+    why = f"its training process died ({exception}); a full run needs about 2 GB of memory"
+    with flask_app.app_context():
+        try:
+            ended = training_runs.fail_lost_run(db.session, int(args[0]), why)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("could not mark training run %s failed after its process died", args[0])
+            return
+    if ended:
+        log.error("training run %s failed: %s", args[0], why)

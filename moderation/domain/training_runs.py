@@ -160,10 +160,20 @@ def end_abandoned_run(session: Session, run_id: int, why: str, *, by: str) -> No
 def fail_interrupted_runs(session: Session) -> list[int]:
     """Runs left `running` by a worker that died: called when the training worker starts, and
     there is one (concurrency 1), so nothing else can be running them. The caller commits."""
+    return _fail_running(session, TrainingRun.state == RUNNING, "the training worker stopped during the run")
+
+
+def fail_lost_run(session: Session, run_id: int, why: str) -> bool:
+    """The run's process died under it (killed, out of memory) while the worker that started it
+    lives on: the run ends now, not at the worker's next start, which may never come, and until
+    then no run could start (an operator's walk). Whether it was still active. The caller commits."""
+    return bool(_fail_running(session, (TrainingRun.id == run_id) & TrainingRun.state.in_(ACTIVE), why))
+
+
+def _fail_running(session: Session, which: Any, why: str) -> list[int]:
     rows = session.execute(
-        update(TrainingRun).where(TrainingRun.state == RUNNING)
-        .values(state=FAILED, finished_at=now(), error="interrupted: the training worker stopped during the run",
-                log=TrainingRun.log + _line("failed: the training worker stopped during the run"))
+        update(TrainingRun).where(which)
+        .values(state=FAILED, finished_at=now(), error=f"interrupted: {why}", log=TrainingRun.log + _line(f"failed: {why}"))
         .returning(TrainingRun.id)
     ).scalars().all()
     for run_id in rows:

@@ -124,3 +124,26 @@ def test_a_run_is_cancelled_mid_run_and_scoring_goes_on_meanwhile(app, admin, si
     with app.app_context():
         assert db.session.query(ModelVersion).count() == 0 or all(
             v.notes != f"training run #{run_id}" for v in db.session.query(ModelVersion))
+
+
+def test_a_run_whose_process_is_killed_fails_at_once_and_the_next_one_may_start(app, admin, start_worker,
+                                                                                long_trainer_env):
+    """An operator's walk: kill -9 of the training child (as the out-of-memory killer does) left the
+    run "running" for good, and every next run was refused, while the trainer's main process lived on."""
+    import os
+    import signal
+
+    import psutil
+
+    trainer = start_worker(queues="training", **long_trainer_env)
+    client = _admin_client(app, admin)
+    run_id = _start(client)
+    _watch(client, run_id, until=lambda run: run["state"] == "running" and run["progress"] > 0)
+    children = psutil.Process(trainer.proc.pid).children()
+    assert children, "the trainer runs its task in a pool child"
+    for child in children:
+        os.kill(child.pid, signal.SIGKILL)
+    final = _watch(client, run_id, until=lambda run: not run["active"], timeout=60)[-1]
+    assert final["state"] == "failed" and "its training process died" in final["error"]
+    assert trainer.proc.poll() is None  # the worker lives on, and takes the next run
+    assert _start(client) == run_id + 1
