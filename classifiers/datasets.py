@@ -11,6 +11,7 @@ from typing import Iterable
 import numpy as np
 
 from classifiers.attributes import ATTRIBUTES
+from classifiers.errors import DataError
 
 
 @dataclass
@@ -41,10 +42,23 @@ def _parse_label(cell: str | None) -> float:
     cell = (cell or "").strip()
     if cell == "":
         return np.nan
-    value = float(cell)
+    try:
+        value = float(cell)
+    except ValueError:
+        value = np.nan
     if value not in (0.0, 1.0):
-        raise ValueError(f"label must be 0, 1 or empty, got {cell!r}")
+        raise ValueError(f"label must be 0, 1 or empty, got {cell[:40]!r}")
     return value
+
+
+def _labels(record: dict[str, str | None], path: Path, line: int) -> list[float]:
+    row = []
+    for attribute in ATTRIBUTES:
+        try:
+            row.append(_parse_label(record.get(attribute)))
+        except ValueError as error:
+            raise DataError(f"{path}, line {line}, column {attribute!r}: {error}") from None
+    return row
 
 
 def read_labelled_csv(path: str | Path) -> LabelledData:
@@ -57,14 +71,14 @@ def read_labelled_csv(path: str | Path) -> LabelledData:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or "text" not in reader.fieldnames:
-            raise ValueError(f"{path}: no 'text' column")
+            raise DataError(f"{path}: no 'text' column")
         extra_columns = [
             c for c in reader.fieldnames if c not in ATTRIBUTES and c not in ("text", "source")
         ]
         extra = {c: [] for c in extra_columns}
         for record in reader:
             texts.append(record["text"] or "")
-            rows.append([_parse_label(record.get(a)) for a in ATTRIBUTES])
+            rows.append(_labels(record, path, reader.line_num))
             sources.append(record.get("source") or path.stem)
             for c in extra_columns:
                 extra[c].append(record.get(c) or "")

@@ -22,6 +22,7 @@ from classifiers.counterfactual import COPY_WEIGHT, counterfactual_copies
 from classifiers.datasets import LabelledData, concat, read_labelled_csv, sha256_of
 from classifiers.debias import GROUP_NOUNS, PARTY_NAMES, PEOPLE_NAMES, RELIGION_NAMES, neutralise_identity_terms
 from classifiers.drift import validation_scores
+from classifiers.errors import DataError
 from classifiers.features import CivilityFeatures
 from classifiers.heads import DEFAULT_C, MaskedLinearHeads
 from classifiers.metrics import LOWEST_THRESHOLD, binary_report, threshold_for_precision
@@ -163,9 +164,9 @@ def _read_sources(
             info = source_info(source)
             rows = np.array([s == source for s in data.sources])
             if info is None and not allow_unlisted_sources:
-                raise ValueError(
-                    f"{path}: source {source!r} has no known licence; add it to classifiers/sources.py "
-                    "or pass allow_unlisted_sources=True for a private model"
+                raise DataError(
+                    f"{path}: source {source!r} has no known licence; add it to classifiers/sources.py, or for a "
+                    "private model allow unlisted sources (`moderation train --allow-unlisted-source`)"
                 )
             if info is not None and not info.trainable:
                 keep &= ~rows

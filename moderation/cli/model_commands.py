@@ -10,6 +10,7 @@ import click
 from click.core import ParameterSource
 
 from classifiers import DEFAULT_MODEL_PATH
+from classifiers.errors import DataError, UntrustedModelError
 
 
 @click.command("train")
@@ -76,17 +77,20 @@ def train_command(
         return
     if not data:
         raise click.UsageError("give --data (one or more CSVs) or --site NAME")
-    path = train_model(
-        data,
-        out_dir=out_dir,
-        name=name,
-        target_precision=target_precision,
-        source_balance=source_balance,
-        min_positives=min_positives,
-        cross_source=cross_source,
-        allow_unlisted_sources=allow_unlisted_source,
-        progress=not quiet,
-    )
+    try:
+        path = train_model(
+            data,
+            out_dir=out_dir,
+            name=name,
+            target_precision=target_precision,
+            source_balance=source_balance,
+            min_positives=min_positives,
+            cross_source=cross_source,
+            allow_unlisted_sources=allow_unlisted_source,
+            progress=not quiet,
+        )
+    except DataError as error:  # a file's fault, said in a line; a traceback is for our own bugs
+        raise click.ClickException(str(error)) from None
     _describe(path, started, register)
 
 
@@ -152,8 +156,14 @@ def evaluate_command(model_path: Path, data: tuple[Path, ...], report_dir: Path 
 
     from classifiers import load_model
 
-    model = load_model(model_path)
-    report = evaluate_model(model, data, report_dir=report_dir, progress=not quiet)
+    try:
+        model = load_model(model_path)
+    except (UntrustedModelError, OSError) as error:
+        raise click.ClickException(f"cannot load {model_path} as a model: {error}") from None
+    try:
+        report = evaluate_model(model, data, report_dir=report_dir, progress=not quiet)
+    except DataError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(format_report(report))
     if report_dir is not None:
         click.echo(f"report written to {report_dir}")
