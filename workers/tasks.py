@@ -89,6 +89,7 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
     # One warning per site and error, naming the site: an SRE's walk found the failures only at INFO,
     # one line per event and no site, so a failing endpoint never showed in a WARNING grep.
     failed: dict[tuple[int | None, str], list[tuple[int, float]]] = {}
+    dead: dict[tuple[int | None, str], list[int]] = {}  # ... and one per site and error for dead letters
     for delivery_id, outcome in outcomes.items():
         if outcome.state == "retry":
             if (outcome.error or "").startswith("not sent:"):
@@ -96,7 +97,7 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
             else:
                 failed.setdefault((outcome.site_id, outcome.error or ""), []).append((delivery_id, outcome.retry_in))
         elif outcome.state == "failed":
-            log.warning("webhook delivery %s is a dead letter (listed on /admin): %s", delivery_id, outcome.error)
+            dead.setdefault((outcome.site_id, outcome.error or ""), []).append(delivery_id)
         if outcome.state == "retry" and outcome.retry_in <= MAX_TASK_COUNTDOWN:
             rounds.setdefault((outcome.site_id, outcome.retry_in), []).append(delivery_id)
         elif outcome.state == "later" and outcome.site_id is not None:
@@ -105,6 +106,10 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
         log.warning("site %s's webhook endpoint failed (%s): %d event(s) (%s) retrying in %ss", site_id, error,
                     len(tries), ", ".join(str(d) for d, _ in tries[:5]) + (" ..." if len(tries) > 5 else ""),
                     min(r for _, r in tries))
+    for (site_id, error), ids in dead.items():
+        # 3,398 lines in a second, one per event, when a burst's retry span ran out (an operator's walk).
+        log.warning("site %s: %d webhook deliver%s became dead letters (listed on /admin): %s (%s)", site_id, len(ids),
+                    "y" if len(ids) == 1 else "ies", error, ", ".join(map(str, ids[:5])) + (" ..." if len(ids) > 5 else ""))
     if not_sent:
         log.info("%d webhook deliveries not sent after their endpoint failed; retrying them with it", not_sent)
     if later:

@@ -333,7 +333,10 @@ def _defer(delivery: WebhookDelivery, why: str, schedule: _Schedule, wait: float
     failing still, becomes a dead letter as one sent every time would have."""
     delivery.last_error = why[:MAX_ERROR_LENGTH]
     if now() - delivery.created_at > timedelta(seconds=schedule.span()):
-        return _give_up(delivery, why)
+        # Not `why`, which says it will be tried again: a dead letter's error read "is tried again
+        # once at a time" on the list of those given up (an operator's walk).
+        return _give_up(delivery, f"never sent: its endpoint was failing for the whole retry span "
+                                  f"({schedule.span():,.0f} s) since this event was made")
     delivery.next_attempt_at = now() + timedelta(seconds=wait)
     return Outcome("retry", retry_in=wait, error=why, site_id=site_id)
 
@@ -343,4 +346,4 @@ def _give_up(delivery: WebhookDelivery, error: str, *, attempted: bool = False) 
     delivery.attempts += attempted
     delivery.failed = True
     delivery.last_error = error[:MAX_ERROR_LENGTH]
-    return Outcome("failed", error=error)
+    return Outcome("failed", error=error, site_id=delivery.site_id)

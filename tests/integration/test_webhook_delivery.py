@@ -182,6 +182,9 @@ def test_an_event_kept_from_a_failing_endpoint_for_the_whole_retry_span_is_a_dea
         assert len(receiver.received) == 1
     assert [outcomes[i].state for i in (first, old, fresh)] == ["retry", "failed", "retry"]
     assert row(app, old).failed and row(app, old).attempts == 0
+    # Said as given up, not as the deferral's "is tried again" (an operator's walk), and whose.
+    assert row(app, old).last_error.startswith("never sent: its endpoint was failing for the whole retry span")
+    assert outcomes[old].site_id == site.id
 
 
 # Ordering: every event says which version of the comment it describes.
