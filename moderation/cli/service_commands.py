@@ -14,7 +14,7 @@ from moderation.celery_app import SCORING_QUEUE, TRAINING_QUEUE, WEBHOOK_QUEUE
 from moderation.cli.context import echo_upgrade_hints
 from moderation.cli.supervisor import Supervisor
 from moderation.config import Config, check_secret_key
-from moderation.embedded import resolve_urls, start_redis
+from moderation.embedded import PostgresWatch, resolve_urls, start_redis
 from moderation.observability import metrics
 
 
@@ -201,6 +201,7 @@ def up_command() -> None:
     check_secret_key(config.SECRET_KEY)
     hold_var_dir(Path(config.VAR_DIR))
     click.echo("starting database and broker ...")
+    embedded_database = not config.DATABASE_URL
     servers = resolve_urls(config, need_redis=True)
     _migrate_or_stop(config.DATABASE_URL, servers)
     directory = _metrics_dir(config)
@@ -209,6 +210,9 @@ def up_command() -> None:
     env = dict(os.environ, DATABASE_URL=config.DATABASE_URL, REDIS_URL=config.REDIS_URL)
     # The embedded Redis, if `up` started it, is started again should it die.
     watched = {"embedded Redis": (proc, lambda: start_redis(config.VAR_DIR)[1]) for proc in servers[:1]}
+    if embedded_database:  # ... and the embedded PostgreSQL
+        postgres = PostgresWatch(Path(config.VAR_DIR))
+        watched["embedded PostgreSQL"] = (postgres, postgres.restart)
     supervisor = Supervisor({"web": web_argv(config), "worker": worker_argv(config, SCORING_QUEUE),
                              "webhooks": worker_argv(config, WEBHOOK_QUEUE), "beat": beat_argv(config),
                              "trainer": worker_argv(config, TRAINING_QUEUE)}, env, servers=watched)

@@ -1,5 +1,5 @@
 """The `up` supervisor: start web, worker, webhook worker, trainer and beat, restart any but web when
-it dies, stop all; and start the embedded Redis again when it dies (`servers`).
+it dies, stop all; and start the embedded Redis and PostgreSQL again when they stop (`servers`).
 
 A dead worker or beat is restarted with a growing delay (1 s, 2 s, 4 s ... at most 60 s; back to
 1 s after a minute of running), and each restart is logged: comments keep being scored after an
@@ -109,7 +109,8 @@ class Supervisor:
         for name, (proc, restart) in list(self.servers.items()):
             if proc.poll() is None:
                 continue
-            self.echo(f"{name} exited with {proc.returncode}; starting it again")
+            ended = proc.returncode if isinstance(proc.returncode, str) else f"exited with {proc.returncode}"
+            self.echo(f"{name} {ended}; starting it again")
             try:
                 again = restart()
             except Exception as error:  # tried again at the next check
