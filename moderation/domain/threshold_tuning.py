@@ -41,8 +41,10 @@ PRECISION = "precision"
 VOLUME = "volume"
 TARGETS = (PRECISION, VOLUME)
 # How far past the limit to read for it, as rejections for other reasons are left out: a bound on
-# one preview's work where nearly every rejection is spam.
+# one preview's work where nearly every rejection is spam. At least SCAN_AT_LEAST rows: four times
+# a small limit came back empty behind a dozen spam rejections (a re-check).
 SCAN_FACTOR = 4
+SCAN_AT_LEAST = 20_000
 
 
 @dataclass
@@ -67,7 +69,7 @@ def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold
         select(Comment.decision, Comment.decision_reason, stored.label("score"), Comment.received_at)
         .where(Comment.site_id == site.id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision,
                Comment.scores.has_key(attribute))
-        .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit * SCAN_FACTOR)
+        .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(max(limit * SCAN_FACTOR, SCAN_AT_LEAST))
         .execution_options(yield_per=min(limit * 2, 5000))
     )
     # The limit counts the comments that inform this attribute: cut before the rejections for other

@@ -265,7 +265,7 @@ def test_a_tiny_threshold_is_refused_rather_than_stored_as_zero(app, scored_site
 def test_the_limit_counts_decisions_that_inform_the_attribute_not_rejections_for_other_reasons(app, site):
     """A walk: with the last five decisions all spam, "most recent 5" gave insult no decided comment."""
     rows = [(REJECTED, "Threat or incitement to violence", 0.8), (APPROVED, None, 0.1),
-            *[(REJECTED, "Spam or advertising", 0.01)] * 5]
+            *[(REJECTED, "Spam or advertising", 0.01)] * 12]  # a re-check: more than four times the limit
     with app.app_context():
         for i, (decision, reason, score) in enumerate(rows):
             comment = add_comment(site.id, f"s{i}", status=decision, decision=decision, day=i, scores={"threat": score})
