@@ -84,9 +84,16 @@ def _id(body: Mapping[str, Any], name: str, *, required: bool) -> str | None:
     text = _check_string(str(value), name, MAX_ID_LENGTH).strip()
     if not _VISIBLE.search(text):
         raise ValidationFailed(f"{name} must not be empty or only whitespace or invisible characters", field=name)
+    return text
+
+
+def _path_safe_id(body: Mapping[str, Any], name: str) -> str:
+    """An id that goes in URL paths (a comment's, its story's, its author's). Not one with "." or ".."
+    between slashes: curl and Python's clients resolve "a/../b" to "b" before sending, and erasing
+    author "x/../victim" erased "victim" (a re-check). Refused when sent, not when asked for in a
+    path: a reader stored before then can still be read and erased."""
+    text = _id(body, name, required=True) or ""
     if {".", ".."} & set(text.split("/")):
-        # In a URL path, curl and Python's clients resolve "a/../b" to "b" before sending: erasing
-        # author "x/../victim" erased "victim" (a re-check).
         raise ValidationFailed(f'{name} must not have "." or ".." between slashes, which HTTP clients resolve '
                                "away in a URL path", field=name)
     return text
@@ -151,7 +158,7 @@ def _timestamp(body: Mapping[str, Any], name: str) -> datetime | None:
 
 
 def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentInput:
-    external_id = _id(body, "id", required=True)
+    external_id = _path_safe_id(body, "id")
     if external_id is not None and external_id.endswith("/reports"):
         # /comments/by-site-id/<id>/reports is its reports: "a/reports" was stored, then its own path
         # answered 405 and "/reports" 404 (a re-check).
@@ -164,8 +171,8 @@ def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentIn
         raise ValidationFailed("parent_id must not be the comment's own id", field="parent_id")
     return CommentInput(
         external_id=external_id,
-        story_id=_id(body, "story_id", required=True),
-        author_id=_id(body, "author_id", required=True),
+        story_id=_path_safe_id(body, "story_id"),
+        author_id=_path_safe_id(body, "author_id"),
         text=_text(body, max_text_length),
         parent_id=parent_id,
         story_url=_optional_string(body, "story_url", MAX_URL_LENGTH),

@@ -122,17 +122,19 @@ _ATTACK = re.compile(
     r"|\b" + _PLURALS + r"\b(?:\s+\w+){0,6}?\s*[.!]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
     r"|" + _SENT_AWAY + r"|" + _YOUR_KIND + r"|" + _APE
-    # The antisemite's trope: "The Jews control the media.", and anything they are said to control
-    # ("Jews control the transit authority, wake up people.", a walk); "run" and "own" only the trope's
-    # own words, as Jewish people run delis and own houses.
-    + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control\s+(?:the|our|all|this|every|your)\b"
-    r"|(?:run|own)\s+(?:the\s+|our\s+|all\s+the\s+)?(?:media|banks|world|government|money|hollywood|press|everything)\b)"
+    # The antisemite's trope: "The Jews control the media.", what it says they control; not any
+    # object: "ultra-Orthodox Jews control the city council" is a fact, "Jews control the game" a
+    # match report of Maccabi (a re-check held both for a day).
+    + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control|run|own)\s+(?:the\s+|our\s+|all\s+the\s+)?"
+    r"(?:media|banks|world|government|money|hollywood|press|everything|congress|washington|wall\s+street|finance"
+    r"|the\s+fed|politicians|the\s+un|america|the\s+us|the\s+west)\b"
     # The group blamed for a place's decline: "Black people are ruining this city." (a walk); not a
     # team's form ("Black players are destroying the opposition") nor "taking over" a boardroom.
-    r"|\b" + _GROUP + r"\s+(?:are|r)\s+(?:(?:just|all|slowly|completely)\s+)?(?:ruining|destroying|infesting|polluting"
-    r"|invading|overrunning)\s+(?:this|our|my|the|every|these)\s+(?:\w+\s+)?(?:city|cities|town|towns|country|nation"
-    r"|neighbou?rhoods?|area|streets?|society|culture|schools?|communit(?:y|ies)|world|place|club|sport|game|west"
-    r"|britain|england|america|europe|uk|us)\b"
+    r"|\b" + _GROUP + r"\s+(?:are|r)\s+(?:(?:just|all|slowly|completely|absolutely|totally|literally|really)\s+)?"
+    r"(?:ruining|destroying|infesting|polluting|invading|overrunning)\s+(?:(?:(?:this|our|my|the|every|these)\s+(?:\w+\s+){0,2}?"
+    r"(?:city|cities|town|towns|country|nation|neighbou?rhoods?|area|streets?|society|culture|schools?|communit(?:y|ies)"
+    r"|world|place|club|sport|game|west|britain|england|america|europe|uk|us|way\s+of\s+life))|everything|europe|britain"
+    r"|england|america|london|paris|berlin|sweden|france|germany|ireland|scotland|wales|canada|australia)\b"
 )
 
 

@@ -241,9 +241,14 @@ _SITE_ONLY = (
     # an intent with more words before the harm ("I'll find where you live and hurt your family",
     # "I am going to strangle that reporter"; not "shoot", which a photographer does to the players,
     # nor "hurt" a trade ("I'm going to pirate it to hurt the developers"),
-    # and a punch ("I'm gonna punch the next board member I see in the face", a walk), not the clock's,
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:(?:kill|murder|stab|strangle|choke|torture|behead|lynch|execute"
-    r"|beat\s+up|punch)\s+(?:" + _ROLE + r"|" + _KIN + r")|hurt\s+" + _KIN + r")\b(?!')" + NOT_HARM,
+    r"|beat\s+up)\s+(?:" + _ROLE + r"|" + _KIN + r")|hurt\s+" + _KIN + r")\b(?!')" + NOT_HARM,
+    # and a punch ("I'm gonna punch the next board member I see in the face", a walk) to the face or
+    # said as the clause ends; not data typed in ("I'll punch the player ratings into the
+    # spreadsheet") nor a golfer's shot ("punch the driver low under the wind"), which a re-check held,
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:punch|smack|deck|thump)\s+(?:" + _ROLE + r"|" + _KIN + r")\b(?!')"
+    r"(?:(?:\s+[\w']+){0,4}?\s+(?:in|on)\s+(?:the|his|her|their|your)\s+(?:face|mouth|head|nose|jaw|gut|stomach|teeth"
+    r"|throat)\b|" + _SAID_LAST + r")",
     # (not "execute the mayor's vision", a re-check), and so to "you", "him" or "her" ("I am going to
     # drive to your house and strangle you"; not "them", which may be the weeds or the tasks).
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:kill|murder|stab|strangle|choke|behead|lynch)\s+(?:you|u|him|her)\b"

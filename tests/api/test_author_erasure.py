@@ -249,6 +249,18 @@ def test_an_id_with_a_newline_is_in_reach_and_one_a_client_would_resolve_is_refu
     post(client, site, "c-10", "a/..b/.c", OTHER)  # dots inside a segment are just dots
 
 
+def test_a_reader_stored_with_dot_segments_before_they_were_refused_can_still_be_erased(app, client, site):
+    """A re-check: the path's id was checked as a posted one is, so that reader could no longer be reached."""
+    with app.app_context():
+        db.session.execute(text("INSERT INTO comments (site_id, external_id, story_id, author_id, text, body_hash, status) "
+                                "VALUES (:site, 'legacy', 's-1', 'old/../victim2', 'Old words.', 'x', 'published')"),
+                           {"site": site.id})
+        db.session.commit()
+    erased = client.delete("/api/v1/authors/old%2F..%2Fvictim2", headers=site.headers)
+    assert erased.status_code == 200 and erased.get_json()["author_id"] == "old/../victim2"
+    assert erased.get_json()["counts"]["comments_deleted"] == 1
+
+
 def test_an_erasure_waits_for_the_authors_comments_still_being_inserted(app, client, site):
     """An erasure sent 80 ms after a 500-comment batch deleted none of the batch's comments: it read
     the author's comments before the batch committed."""

@@ -109,8 +109,11 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Black fans are animals",
     "Disabled people shouldn't be allowed to breed.", "Those cripples are clogging the ER. Put them down.",
     # A walk's, published before.
-    "Black people are ruining this city.", "Jews control the transit authority, wake up people.",
-    "Immigrants are invading our country.",
+    "Black people are ruining this city.", "Immigrants are invading our country.",
+    # ... and the re-check of them: the trope without an article, and places named or said at length.
+    "Jews control Hollywood.", "The Jews control everything.", "Jews control banks and media.", "Jews control Congress.",
+    "Muslims are destroying Europe.", "Immigrants are ruining this once great city.",
+    "Immigrants are absolutely ruining this country.", "Immigrants are destroying our way of life.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -146,6 +149,7 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Black players are destroying the opposition this season.", "Women are taking over the boardroom.",
     "Jewish people run the deli on the corner.", "The Jews controlled trade in medieval Venice.",
     "Tourists are ruining this city.",
+    "In Beit Shemesh, ultra-Orthodox Jews control the city council.", "Jews control the game in midfield.",
     "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
@@ -223,6 +227,7 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "I'll find where you live and hurt your family.",
     "I am going to strangle that reporter.",
     "I'm gonna punch the next board member I see in the face.",  # a walk's
+    "I'm going to punch the referee.", "I'm gonna smack the mayor in the mouth",
     "I'm going to find that reporter and break her neck.",
     "I'm going to beat the referee senseless after the match.",
     "We will hunt down every councillor who voted for this.",
@@ -411,6 +416,9 @@ def test_a_threat_in_plain_words_is_held(text):
     "People like you have accidents on that road: slow down.",
     "I'm going to review the tasks and execute them.",
     "I'm going to punch the clock and go home.", "I'll punch the numbers into the spreadsheet.",
+    "I will punch the player ratings into the spreadsheet after the match.",  # a re-check's
+    "I'm going to punch the driver low under the wind on 18, said McIlroy.",
+    "I'm gonna punch the voter registration numbers into the county site.",
     "I'll go out to the garden and kill them before they spread.",  # weeds
     "Enjoy your last Christmas in the old house, Margaret!",
     "People like you have made this town great.",
