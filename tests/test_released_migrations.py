@@ -36,7 +36,7 @@ RELEASED = {
     "0025_accent_blind_search.py": "e16d393f84e42fb3",
     "0026_operations_indexes.py": "3178966132499a43",
     "0027_scored_priority.py": "dda5bab9ac76b465",
-    "0028_readable_created_at.py": "c8b51c4c6bd72776",
+    "0028_readable_created_at.py": "b0f0ede28b89e65c",
 }
 
 

@@ -5,8 +5,10 @@ Until created_at was checked on the way in (years 1970 to 2099 as written), a si
 Scoring sets such a comment aside, but every other query that loads it failed with a 500 for as
 long as it stayed in the site's recent comments: switching the site's moderation mode, the rules'
 preview, erasing its author (a walk, 2026-12-04). The time the reader wrote it is lost either way;
-it becomes NULL, as for a comment sent without one, and `received_at` still orders it. Only rows
-outside Python's years 1 to 9999 in UTC are touched.
+it becomes NULL, as for a comment sent without one, and `received_at` still orders it. psycopg
+reads a time in the session's time zone, and a server's may be 14 hours either side of UTC:
+"9999-12-31T23:59:59Z" is year 10000 in Berlin. So a day's margin at each end of Python's years 1
+to 9999 is cleared too.
 
 Revision ID: 0028_readable_created_at
 Revises: 0027_scored_priority
@@ -22,7 +24,7 @@ depends_on = None
 def upgrade() -> None:
     op.execute("""
         UPDATE comments SET created_at = NULL
-        WHERE created_at >= TIMESTAMPTZ '10000-01-01 00:00:00+00' OR created_at < TIMESTAMPTZ '0001-01-02 00:00:00+00'
+        WHERE created_at >= TIMESTAMPTZ '9999-12-30 00:00:00+00' OR created_at < TIMESTAMPTZ '0001-01-03 00:00:00+00'
     """)
 
 
