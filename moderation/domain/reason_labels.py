@@ -28,6 +28,8 @@ GUIDELINE_REASONS: tuple[str, ...] = (
 
 # Positives a rejection for this reason claims. Empty: the comment broke a rule that is not about
 # civility, so no attribute is known (not even toxicity 0: spam can be rude too).
+SET_ASIDE_REJECTION = "Could not be scored"
+
 REJECTION_LABELS: dict[str, dict[str, int]] = {
     "Personal attack or insult": {"toxicity": 1, "insult": 1},
     "Hate speech or attack on identity": {"toxicity": 1, "identity_attack": 1},
@@ -38,6 +40,9 @@ REJECTION_LABELS: dict[str, dict[str, int]] = {
     "Off topic": {},
     "Personal information": {},
     "Misinformation": {},
+    # An admin's rejection of a comment scoring set aside (domain/set_aside.py): a corrupt row, not
+    # a judgement of its words. Read as any other reason, "corrupt row" labelled it toxic (a re-check).
+    SET_ASIDE_REJECTION: {},
 }
 
 # Free-text reasons (the API, Coral, older decisions): words that name an attribute, checked in

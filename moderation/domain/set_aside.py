@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, defer
 
 from moderation.domain.errors import AlreadyDecided, NotFound
 from moderation.domain.lifecycle import DECISION, PENDING, REJECTED, audit, change_status, now, refuse_if_deactivated
+from moderation.domain.reason_labels import SET_ASIDE_REJECTION
 from moderation.domain.reasons import clean_reason
 from moderation.models import Comment, Site, User, WebhookDelivery
 
@@ -69,7 +70,7 @@ def retry_scoring(session: Session, comment_id: int, *, user: User) -> None:
 
 def reject_set_aside(session: Session, comment_id: int, *, user: User, reason: str | None) -> WebhookDelivery | None:
     """Reject a set-aside comment without scoring it. The caller commits, then sends the webhook."""
-    reason = clean_reason(reason, required=True, to="reject a comment")
+    reason = f"{SET_ASIDE_REJECTION}: {clean_reason(reason, required=True, to='reject a comment')}"
     comment = session.scalar(
         select(Comment).where(Comment.id == comment_id).options(defer(Comment.created_at))
         .with_for_update(of=Comment).execution_options(populate_existing=True)

@@ -93,6 +93,11 @@ def test_reject_decides_it_even_though_the_row_cannot_be_fully_loaded(sign_in, a
     assert "rejected" in response.get_data(as_text=True)
     assert status_of(app, poison)[0] == "rejected"
     assert f"#{poison}" not in client.get("/admin/set-aside").get_data(as_text=True)
+    # Said as what it is, and no judgement of its words: "corrupt row" alone was labelled toxic (a re-check).
+    from moderation.domain.reason_labels import rejection_labels
+    with app.app_context():
+        reason = db.session.scalar(select(Comment.decision_reason).where(Comment.id == poison))
+    assert reason == "Could not be scored: corrupt row" and rejection_labels(reason) == {}
 
 
 def test_the_review_page_of_a_set_aside_row_that_cannot_be_loaded_still_opens(sign_in, admin, site, app):
