@@ -19,6 +19,7 @@ from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import audit
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rules import Compiled, validate_rules
+from moderation.json_numbers import finite_numbers
 from moderation.models import Comment, RuleSet, Site
 
 PREVIEW_SIZE = 1000
@@ -55,14 +56,19 @@ def parse_rules_text(text: str | None) -> list[dict[str, Any]]:
     if len(text) > MAX_RULES_TEXT:
         raise ValidationFailed(f"the rules may be at most {MAX_RULES_TEXT} characters", field="rules")
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, **_NUMBERS)
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise ValidationFailed(f"the rules are not valid JSON: {error.msg[:1].lower()}{error.msg[1:]} at {where}",
                                field="rules") from None
     except RecursionError:  # "[[[[…": the parser gives up past Python's recursion limit
         raise ValidationFailed("the rules are nested too deeply to be rules", field="rules") from None
+    except ValueError:  # a number of over 4,300 digits, which Python refuses to read (a 500 in a re-check)
+        raise ValidationFailed("the rules are not valid JSON: a number in them is too long", field="rules") from None
     return validate_rules(raw)
+
+
+_NUMBERS = finite_numbers(lambda what: ValidationFailed(f"the rules are not valid JSON: {what}", field="rules"))
 
 
 def current_rule_set(session: Session, site_id: int) -> RuleSet | None:

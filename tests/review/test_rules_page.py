@@ -77,6 +77,11 @@ def test_invalid_rules_are_a_form_error_naming_the_field_and_nothing_is_saved(ap
     assert "at line 1, column 3" in html and html.count("not valid JSON") == 1  # said once, where it is
     deep = _post(client, site.id, "[" * 5000)
     assert deep.status_code == 400 and "nested too deeply" in deep.get_data(as_text=True)
+    # Numbers Python will not read or jsonb cannot store (a re-check: the first was a 500).
+    for number, said in (("9" * 5000, "a number in them is too long"), ("1e999", "the number 1e999 is too large"),
+                         ("NaN", "NaN is not a JSON number")):
+        odd = _post(client, site.id, '[{"name": "f", "kind": "flood", "count": %s}]' % number)
+        assert odd.status_code == 400 and said in odd.get_data(as_text=True)
     # Escapes PostgreSQL cannot store, in the JSON text: a form error, not a 500 at the insert.
     for rule, field in (('{"name": "ab", "kind": "phone", "reason": "r\\u0000"}', "rules[0].reason"),
                         ('{"name": "ab", "kind": "phone", "reason": "r\\ud800"}', "rules[0].reason"),
