@@ -149,7 +149,10 @@ class ModelProvider:
                 global_entry = entry
             else:
                 sites[r.site_id] = entry
-        if global_entry is not None and (self._global is None or global_entry.version != self._global.version):
+        if global_entry is not None and self._global is None:
+            # Not "is now": said at every start, it read as a promotion (an operator's walk).
+            log.info("scoring with model %s, the global version", global_entry.version)
+        elif global_entry is not None and global_entry.version != self._global.version:
             log.info("model %s is now the global version", global_entry.version)
         self._global, self._sites, self._shadow = global_entry, sites, shadow
         self._checked_at = self.clock()
