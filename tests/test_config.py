@@ -225,3 +225,23 @@ def test_a_database_a_newer_release_migrated_stops_the_servers_up_started_and_sa
     assert redis.stopped
     assert refused.value.message.startswith("cannot migrate the database: Can't locate revision identified by "
                                             "'0099_from_the_future'. A database a newer release has migrated needs")
+
+
+def test_up_on_a_port_something_listens_on_says_so_before_starting_anything(monkeypatch, tmp_path):
+    """It printed its banner with the other service's address, then stopped after five seconds of
+    gunicorn's "Connection in use" (an operator's walk)."""
+    import socket
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        monkeypatch.setenv("MODERATION_VAR_DIR", str(tmp_path))
+        monkeypatch.setenv("SECRET_KEY", "a-long-enough-secret-key-for-this-test-0123456789")
+        monkeypatch.setenv("PORT", str(port))
+        monkeypatch.setenv("HOST", "127.0.0.1")
+        result = CliRunner().invoke(main, ["up"])
+    from moderation.cli import service_commands
+    service_commands._held.pop().close()
+    assert result.exit_code == 1 and f"127.0.0.1:{port} is in use" in result.output
+    assert "Moderation service on" not in result.output and not (tmp_path / "pgdata").exists()

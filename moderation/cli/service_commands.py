@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import IO
@@ -167,6 +168,19 @@ def hold_var_dir(var_dir: Path) -> None:
     _held.append(handle)
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse to start where something already listens: `up` printed its banner with that other
+    service's address, then stopped after five seconds of gunicorn's "Connection in use" (an
+    operator's walk). SO_REUSEADDR as gunicorn binds, so a port in TIME_WAIT is free."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise click.ClickException(f"{host}:{port} is in use ({error.strerror}): stop what listens there, or "
+                                       "give this service another PORT") from None
+
+
 def _migrate_or_stop(database_url: str, servers: list) -> None:
     """Bring the database up to date, or stop the servers this `up` started and say why in a line:
     old code on a database a newer release migrated printed 40 lines of traceback and left the
@@ -200,6 +214,7 @@ def up_command() -> None:
     config = Config.from_env()
     check_secret_key(config.SECRET_KEY)
     hold_var_dir(Path(config.VAR_DIR))
+    check_port_free(config.HOST, config.PORT)
     click.echo("starting database and broker ...")
     embedded_database = not config.DATABASE_URL
     servers = resolve_urls(config, need_redis=True)
