@@ -245,3 +245,10 @@ def test_up_on_a_port_something_listens_on_says_so_before_starting_anything(monk
     service_commands._held.pop().close()
     assert result.exit_code == 1 and f"127.0.0.1:{port} is in use" in result.output
     assert "Moderation service on" not in result.output and not (tmp_path / "pgdata").exists()
+
+
+def test_a_worker_for_a_queue_nothing_sends_to_is_refused():
+    """A typo gave a worker that consumed a queue nobody uses, saying nothing (an operator's walk)."""
+    result = CliRunner().invoke(main, ["worker", "--queues", "moderation,webhook"])
+    assert result.exit_code == 2
+    assert "no queue 'webhook': the queues are moderation, webhooks, training" in result.output

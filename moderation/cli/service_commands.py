@@ -110,6 +110,12 @@ def web_command() -> None:
                    '"training": train candidates from /admin/training, one at a time (run exactly one such worker).')
 def worker_command(queues: str) -> None:
     """Run a Celery worker that scores comments and delivers webhooks (or trains, with --queues training)."""
+    known = (SCORING_QUEUE, WEBHOOK_QUEUE, TRAINING_QUEUE)
+    # A typo gave a worker that consumed a queue nothing sends to, saying nothing (an operator's walk).
+    unknown = [name for name in queues.split(",") if name.strip() not in known]
+    if unknown:
+        raise click.BadParameter(f"no queue {', '.join(map(repr, unknown))}: the queues are {', '.join(known)}",
+                                 param_hint="--queues")
     config = Config.from_env()
     resolve_urls(config, need_redis=False)
     _fresh_metrics(config, worker_role(queues))
