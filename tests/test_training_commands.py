@@ -29,6 +29,7 @@ def test_run_trains_a_candidate_in_the_foreground_and_list_shows_it(app, cli, tm
         run = db.session.get(TrainingRun, 1)
         assert (run.state, run.progress, run.requested_by) == ("succeeded", 1.0, cli_actor())
         version = db.session.scalar(select(ModelVersion.version).where(ModelVersion.id == run.version_id))
+    assert f"promote it with `moderation models promote {version}`" in result.output  # as `train` says (an operator's walk)
     listed = cli("list")
     assert listed.exit_code == 0
     assert "succeeded" in listed.output and "100%" in listed.output and version in listed.output

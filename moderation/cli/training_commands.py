@@ -72,7 +72,8 @@ def run_command(site_name: str | None, data_dir: Path | None, quiet: bool) -> No
         run = runs.get_run(db.session, run_id)
         if state != runs.SUCCEEDED:
             raise click.ClickException(f"training run #{run_id} {state}" + (f": {run.error}" if run.error else ""))
-        click.echo(f"registered candidate {run.version.version} ({run.artifact})")
+        click.echo(f"registered candidate {run.version.version} ({run.artifact}); compare it on /admin/models or with "
+                   f"`moderation models backtest`, promote it with `moderation models promote {run.version.version}`")
 
 
 @training_group.command("list")
