@@ -12,7 +12,9 @@ from moderation import db
 from moderation.domain.bulk import bulk_decide
 from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.decisions import decide
-from moderation.domain.reason_labels import GUIDELINE_REASONS, REJECTION_LABELS, decision_labels, report_labels
+from moderation.domain.reason_labels import (
+    GUIDELINE_REASONS, REJECTION_LABELS, SET_ASIDE_REJECTION, decision_labels, report_labels,
+)
 from moderation.domain.reports import file_report
 from moderation.domain.scoring import score_pending
 from moderation.domain.undo import reverse_decision, undo_decision
@@ -82,7 +84,9 @@ def test_rejection_reasons_map_to_attributes(reason, labels):
 
 
 def test_every_reason_offered_on_the_review_page_has_a_mapping():
-    assert set(GUIDELINE_REASONS) == set(REJECTION_LABELS)
+    # ... and the one an admin's reject of a set-aside comment records, which labels nothing.
+    assert set(GUIDELINE_REASONS) | {SET_ASIDE_REJECTION} == set(REJECTION_LABELS)
+    assert REJECTION_LABELS[SET_ASIDE_REJECTION] == {}
 
 
 def test_reports_resolved_by_a_decision_become_labels_of_their_own(app, site, moderator):
