@@ -160,3 +160,12 @@ def test_an_embedded_postgresql_that_stops_is_started_again_on_the_same_socket(t
             assert connection.execute("SELECT 1").fetchone() == (1,)
     finally:
         stop_postgres(tmp_path)
+
+
+def test_the_supervisors_own_lines_carry_their_time():
+    import re
+
+    from moderation.cli.supervisor import stamped
+
+    assert re.fullmatch(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] worker exited with -9; restarting in 1s",
+                        stamped("worker exited with -9; restarting in 1s"))

@@ -40,9 +40,15 @@ class Child:
 Restart = Callable[[], "subprocess.Popen | None"]
 
 
+def stamped(line: str) -> str:
+    """A supervisor's line with its time, as the web server's and workers' lines have theirs: "worker
+    exited with -9" with no time could not be matched to anything (an operator's walk)."""
+    return time.strftime("[%Y-%m-%d %H:%M:%S %z] ") + line
+
+
 class Supervisor:
     def __init__(self, programs: dict[str, list[str]], env: dict[str, str],
-                 echo: Callable[[str], None] = lambda line: click.echo(line, err=True),
+                 echo: Callable[[str], None] = lambda line: click.echo(stamped(line), err=True),
                  servers: dict[str, tuple[subprocess.Popen, Restart]] | None = None) -> None:
         self.children = {name: Child(name, argv) for name, argv in programs.items()}
         self.env = env
