@@ -20,6 +20,7 @@ from moderation.domain import direct_delivery, drift, retention, scoring, sweep 
 from moderation.long_lived import freeze_startup_objects
 from moderation.domain.dispatch import HelperTurn, ScoringTurn, dispatcher
 from moderation.domain.settings import domain_settings
+from moderation.domain.sites import site_labels
 from moderation.domain.webhook_health import EndpointHealth
 from moderation.domain.webhook_urls import UrlPolicy, guarded_http
 from moderation.scorer import get_provider, preload
@@ -102,13 +103,16 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
             rounds.setdefault((outcome.site_id, outcome.retry_in), []).append(delivery_id)
         elif outcome.state == "later" and outcome.site_id is not None:
             later.setdefault(outcome.site_id, []).append(delivery_id)
+    labels = site_labels(db.session, (site_id for site_id, _ in (*failed, *dead)))  # no query when nothing failed
     for (site_id, error), tries in failed.items():
-        log.warning("site %s's webhook endpoint failed (%s): %d event(s) (%s) retrying in %ss", site_id, error,
+        log.warning("site %s: its webhook endpoint failed (%s): %d event(s) (%s) retrying in %ss",
+                    labels.get(site_id, site_id), error,
                     len(tries), ", ".join(str(d) for d, _ in tries[:5]) + (" ..." if len(tries) > 5 else ""),
                     min(r for _, r in tries))
     for (site_id, error), ids in dead.items():
         # 3,398 lines in a second, one per event, when a burst's retry span ran out (an operator's walk).
-        log.warning("site %s: %d webhook deliver%s became dead letters (listed on /admin): %s (%s)", site_id, len(ids),
+        log.warning("site %s: %d webhook deliver%s became dead letters (listed on /admin): %s (%s)",
+                    labels.get(site_id, site_id), len(ids),
                     "y" if len(ids) == 1 else "ies", error, ", ".join(map(str, ids[:5])) + (" ..." if len(ids) > 5 else ""))
     if not_sent:
         log.info("%d webhook deliveries not sent after their endpoint failed; retrying them with it", not_sent)

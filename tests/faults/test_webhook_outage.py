@@ -47,7 +47,8 @@ def test_an_hour_long_webhook_outage_loses_and_repeats_no_event(stack, endpoint,
     endpoint.up()
 
     check_after_fault(app, endpoint, traffic, logs=worker.log,
-                      says=r"(?s)(?=.*site \d+'s webhook endpoint failed \(HTTP 503\))(?=.*site \d+'s webhook endpoint failed \(NewConnectionError.*Connection refused)",
+                      says=r"(?s)(?=.*site '[^']+' \(\d+\): its webhook endpoint failed \(HTTP 503\))"
+                           r"(?=.*site '[^']+' \(\d+\): its webhook endpoint failed \(NewConnectionError.*Connection refused)",
                       record=record, timeout=60,
                       extra=f"answered 503={answered_503}, "
                             f"connections refused={worker.log().count('failed (NewConnectionError')}")
