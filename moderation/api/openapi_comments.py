@@ -46,7 +46,7 @@ def _schemas(max_text_length: int) -> dict[str, Any]:
             "type": "object",
             "properties": {
                 "story_id": {"type": "string"},
-                "closed": {"type": "boolean", "description": "New comments are refused (409 story_closed)."},
+                "closed": {"type": "boolean", "description": "New comments, and edits that bring new words, are refused (409 story_closed)."},
                 "premoderated": {"type": "boolean", "description": "Every new comment is held for review."},
                 "storm": {"type": "object", "nullable": True,
                           "description": "The story's storm mode while it lasts (new comments held until calm), else null.",
@@ -91,7 +91,8 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentEdit"}}}},
         "responses": {"200": json_ref("Comment", "The comment, pending again if the text changed."),
                       "400": error_ref("Malformed JSON or an invalid text."), **errors,
-                      "409": error_ref("The comment was deleted: it cannot be edited."),
+                      "409": error_ref("The comment was deleted: it cannot be edited; or its story's comments are "
+                                       "closed (code `story_closed`) and the text is new."),
                       "413": error_ref("Body larger than 1 MiB."), **retry_errors},
     }
     paths["/api/v1/comments"]["get"] = {

@@ -23,7 +23,7 @@ from moderation.domain.lifecycle import (DECIDED, EDIT, HELD, PENDING, REJECTED,
                                         change_status)
 from moderation.domain.policy import Verdict
 from moderation.domain.sanctions import sanction_flags
-from moderation.domain.stories import story_rule_hits
+from moderation.domain.stories import check_open, story_rule_hits
 from moderation.models import Comment, CommentRevision, Site, WebhookDelivery
 
 EDITED = "edited_after_decision"  # the flag a moderator sees on the card
@@ -53,6 +53,9 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
         raise TransitionRefused(f"a {comment.status} comment cannot be edited")
     if text == comment.text:
         return Edit(comment, changed=False)
+    # New words on a story whose comments are closed (after a verdict, say) are refused as a new
+    # comment is: an edit was taken (a moderator's walk). A resend of the same text above still answers.
+    check_open(session, site, comment.story_id)
     revision = (session.scalar(
         select(func.max(CommentRevision.revision)).where(CommentRevision.comment_id == comment.id)) or 0) + 1
     session.add(CommentRevision(comment_id=comment.id, revision=revision, text=comment.text,

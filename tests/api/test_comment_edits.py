@@ -130,6 +130,22 @@ def test_a_deleted_comment_cannot_be_edited(app, client, site):
     assert same.status_code == 409 and same.get_json()["error"]["message"] == "a deleted comment cannot be edited"
 
 
+def test_new_words_on_a_closed_story_are_refused_as_a_new_comment_is(app, client, site):
+    """A moderator's walk: a PATCH on a comment of a closed story was taken."""
+    from moderation.domain.stories import set_story
+    from moderation.models import Site
+
+    comment_id = submit(client, site, text="First words.")  # on story s-1
+    with app.app_context():
+        set_story(db.session, db.session.get(Site, site.id), "s-1", closed=True, premoderated=False, actor="user:t")
+        db.session.commit()
+    response = edit(client, site, comment_id, "Words after the verdict.")
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "story_closed"
+    assert revisions(app, comment_id) == []
+    assert edit(client, site, comment_id, "First words.").status_code == 200  # the same text again: nothing new
+    assert client.delete(f"/api/v1/comments/{comment_id}", headers=site.headers).status_code == 200  # taking it down still works
+
+
 def test_erasing_the_author_removes_the_earlier_texts_too(app, client, site):
     comment_id = submit(client, site, text="First words.", author_id="reader-7", author_name="Jimmy")
     edit(client, site, comment_id, "Second words.")
