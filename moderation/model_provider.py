@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # Models kept loaded although no scope uses them now: the usual rollback target is among them.
 KEEP_UNUSED = 2
+# A site's own version that failed to load is tried again after this long, not at every batch.
+RETRY_FAILED_AFTER = 60.0
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,25 @@ class ModelProvider:
         self._sites: dict[int, _Entry] = {}
         self._shadow: _Entry | None = None
         self._models: OrderedDict[str, CivilityModel] = OrderedDict()  # least recently used first
+        self._failed: dict[str, float] = {}  # version -> when it last failed to load
 
     # -- what the scorer asks ------------------------------------------------------------------
 
     def for_site(self, site_id: int | None) -> CivilityModel:
-        """The model `site_id` scores with: its own active version, else the global one."""
+        """The model `site_id` scores with: its own active version, else the global one. An own version
+        that cannot be loaded (its files and the registry's copy both damaged) gives the global one,
+        logged: refused, it stopped every batch holding that site's comments, every site's with them,
+        and the site's Perspective requests and every site's drift check (an operator's walk)."""
         self._ensure_checked()
         entry = self._sites.get(site_id) if site_id is not None else None
-        return self._load(entry or self._global)
+        if entry is not None and not self._failed_lately(entry):
+            try:
+                return self._load(entry)
+            except OperationalError:
+                raise
+            except Exception as error:
+                self._remember_failure(entry, error, f"site {site_id}")
+        return self._load(self._global)
 
     def default(self) -> CivilityModel:
         return self.for_site(None)
@@ -97,10 +110,23 @@ class ModelProvider:
         return list(dict.fromkeys([self._global.version, *sorted(e.version for e in self._sites.values())]))  # type: ignore[union-attr]
 
     def in_use_model(self, version: str) -> CivilityModel | None:
-        """The model of `version` if some site scores with it (loaded once, as for_site loads it), else None."""
+        """The model of `version` if some site scores with it (loaded once, as for_site loads it), else
+        None; None too for a site's own version that cannot be loaded, which for_site stands in for."""
         self._ensure_checked()
         entry = next((e for e in (self._global, *self._sites.values()) if e is not None and e.version == version), None)
-        return self._load(entry) if entry is not None else None
+        if entry is None:
+            return None
+        if entry is self._global:
+            return self._load(entry)
+        if self._failed_lately(entry):
+            return None
+        try:
+            return self._load(entry)
+        except OperationalError:
+            raise
+        except Exception as error:
+            self._remember_failure(entry, error, f"version {entry.version}")
+            return None
 
     def in_use(self) -> list[CivilityModel]:
         """Every version scoring some site, loaded: the global one first, then sites' own, each once."""
@@ -160,6 +186,19 @@ class ModelProvider:
         unused = [v for v in self._models if v not in in_use]
         for version in unused[:max(0, len(unused) - KEEP_UNUSED)]:
             del self._models[version]
+
+    def _failed_lately(self, entry: _Entry) -> bool:
+        failed_at = self._failed.get(entry.version)
+        return failed_at is not None and self.clock() - failed_at < RETRY_FAILED_AFTER
+
+    def _remember_failure(self, entry: _Entry, error: Exception, whose: str) -> None:
+        """Said once, and not tried again for RETRY_FAILED_AFTER seconds: every batch had read and
+        hashed the file and the registry's copy again, and logged it (a re-check)."""
+        with self._lock:
+            self._failed[entry.version] = self.clock()
+        log.error("%s's own model %s cannot be loaded (%s); scoring with the global model %s instead; trying it "
+                  "again in %.0f s", whose, entry.version, error, self._global.version if self._global else "-",
+                  RETRY_FAILED_AFTER)
 
     def _load(self, entry: _Entry | None) -> CivilityModel:
         if entry is None:

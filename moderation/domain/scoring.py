@@ -95,9 +95,6 @@ class _Factory:
             self.model = self.get_model()
         return self.model
 
-    def default(self) -> Model:
-        return self.for_site(None)
-
     def refresh(self) -> None:
         pass
 
@@ -408,7 +405,7 @@ def score_pending(
         if on_claim is not None:
             on_claim(len(ids) >= batch_size)  # a helper claims past this batch's locks while this one scores
         source.refresh()
-        model = _Resolved(_models_for(source, {site_id for _, site_id in claimed}))
+        model = _Resolved({site_id: source.for_site(site_id) for site_id in {site_id for _, site_id in claimed}})
         try:
             batch = score_claimed(session, model, load_claimed(session, ids))
             metrics.scoring_batch(session, size=len(ids), seconds=time.perf_counter() - started,
@@ -439,23 +436,6 @@ def score_pending(
     # A shadow model (get_shadow) scores the same comments apart, once they are committed; never raises.
     score_in_shadow(session, get_shadow, scored)
     return scored
-
-
-def _models_for(source: ModelSource, site_ids: set[int]) -> dict[int, Model]:
-    """Each site's model. A site's own version that cannot be loaded (its files and the registry's
-    copy both damaged) scores with the global one, said in the log: loaded together, one site's
-    failed every batch, and batches mix sites, so no site was scored (an operator's walk)."""
-    models: dict[int, Model] = {}
-    for site_id in sorted(site_ids):
-        try:
-            models[site_id] = source.for_site(site_id)
-        except Exception as error:
-            if is_transient(error):
-                raise
-            models[site_id] = source.default()  # the global model: if that fails too, nothing can score
-            log.error("site %s's own model cannot be loaded (%s); scoring its comments with the global model %s",
-                      site_id, _describe(error), models[site_id].version)
-    return models
 
 
 def _score_one_by_one(session: Session, model: ModelSource, ids: Sequence[int], send: SendWebhooks) -> dict[int, str]:
