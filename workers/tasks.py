@@ -111,9 +111,9 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
                     min(r for _, r in tries))
     for (site_id, error), ids in dead.items():
         # 3,398 lines in a second, one per event, when a burst's retry span ran out (an operator's walk).
-        log.warning("site %s: %d webhook deliver%s became dead letters (listed on /admin): %s (%s)",
-                    labels.get(site_id, site_id), len(ids),
-                    "y" if len(ids) == 1 else "ies", error, ", ".join(map(str, ids[:5])) + (" ..." if len(ids) > 5 else ""))
+        log.warning("site %s: %s (listed on /admin): %s (%s)", labels.get(site_id, site_id),
+                    "1 webhook delivery became a dead letter" if len(ids) == 1 else f"{len(ids)} webhook deliveries "
+                    "became dead letters", error, ", ".join(map(str, ids[:5])) + (" ..." if len(ids) > 5 else ""))
     if not_sent:
         log.info("%d webhook deliveries not sent after their endpoint failed; retrying them with it", not_sent)
     if later:

@@ -335,7 +335,9 @@ def _defer(delivery: WebhookDelivery, why: str, schedule: _Schedule, wait: float
     if now() - delivery.created_at > timedelta(seconds=schedule.span()):
         # Not `why`, which says it will be tried again: a dead letter's error read "is tried again
         # once at a time" on the list of those given up (an operator's walk).
-        return _give_up(delivery, f"never sent: its endpoint was failing for the whole retry span "
+        # Nor "never sent" for one that was POSTed and failed before being kept back (a re-check).
+        given_up = "never sent" if not delivery.attempts else f"given up after {delivery.attempts} failed POST(s)"
+        return _give_up(delivery, f"{given_up}: its endpoint was failing for the whole retry span "
                                   f"({schedule.span():,.0f} s) since this event was made")
     delivery.next_attempt_at = now() + timedelta(seconds=wait)
     return Outcome("retry", retry_in=wait, error=why, site_id=site_id)

@@ -185,6 +185,16 @@ def test_an_event_kept_from_a_failing_endpoint_for_the_whole_retry_span_is_a_dea
     # Said as given up, not as the deferral's "is tried again" (an operator's walk), and whose.
     assert row(app, old).last_error.startswith("never sent: its endpoint was failing for the whole retry span")
     assert outcomes[old].site_id == site.id
+    # One POSTed once and then kept back is not "never sent" (a re-check).
+    with WebhookReceiver(status=500) as receiver:
+        site = make_site("down-again", webhook_url=receiver.url)
+        first, tried = queue_events(app, site.id, 2)
+        with app.app_context():
+            db.session.get(WebhookDelivery, tried).attempts = 1
+            db.session.get(WebhookDelivery, tried).created_at = datetime.now(timezone.utc) - timedelta(seconds=10)
+            db.session.commit()
+            deliver_many(db.session, [first, tried], timeout=ROOMY, max_retries=2, backoff_base=1.0)
+    assert row(app, tried).last_error.startswith("given up after 1 failed POST(s): its endpoint was failing")
 
 
 # Ordering: every event says which version of the comment it describes.
