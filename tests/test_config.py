@@ -252,3 +252,5 @@ def test_a_worker_for_a_queue_nothing_sends_to_is_refused():
     result = CliRunner().invoke(main, ["worker", "--queues", "moderation,webhook"])
     assert result.exit_code == 2
     assert "no queue 'webhook': the queues are moderation, webhooks, training" in result.output
+    spaced = CliRunner().invoke(main, ["worker", "--queues", "training, webhooks"])  # a re-check: " webhooks" was taken
+    assert spaced.exit_code == 2 and "no queue ' webhooks'" in spaced.output

@@ -112,7 +112,7 @@ def worker_command(queues: str) -> None:
     """Run a Celery worker that scores comments and delivers webhooks (or trains, with --queues training)."""
     known = (SCORING_QUEUE, WEBHOOK_QUEUE, TRAINING_QUEUE)
     # A typo gave a worker that consumed a queue nothing sends to, saying nothing (an operator's walk).
-    unknown = [name for name in queues.split(",") if name.strip() not in known]
+    unknown = [name for name in queues.split(",") if name not in known]  # " webhooks" too: Celery keeps the space
     if unknown:
         raise click.BadParameter(f"no queue {', '.join(map(repr, unknown))}: the queues are {', '.join(known)}",
                                  param_hint="--queues")
