@@ -109,6 +109,9 @@ def _check_encodable(value: Any, path: str) -> None:
         except UnicodeEncodeError:
             raise InvalidArgument(f'Invalid JSON payload received. "{path or "body"}" contains an unpaired '
                                   "surrogate, which is not valid Unicode text.") from None
+    elif isinstance(value, int) and value.bit_length() > 14_000:
+        # JSON5's hex (0xfff...) reads past Python's 4,300-digit limit, and storing it failed with a 500 (a re-check).
+        raise InvalidArgument(f'Invalid JSON payload received. "{path or "body"}" holds a number too long to read.')
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_encodable(key, path)

@@ -46,6 +46,15 @@ def test_suggestscore_refuses_nan_and_infinity_in_context(app, client, site, num
         assert db.session.scalar(select(func.count(LabelledExample.id))) == 0
 
 
+def test_suggestscore_refuses_a_json5_hex_number_past_pythons_digit_limit(app, client, site):
+    """A re-check: 0xfff... (3,700 digits) in the context was read, then failed to be stored, a 500."""
+    body = ('{comment: {text: "hi"}, attributeScores: {TOXICITY: {summaryScore: {value: 1}}}, '
+            'context: {entries: [{text: "x"}], n: 0x' + "f" * 3700 + '}}')
+    error_of(post_raw(client, SUGGEST, site.api_key, body), 400, "INVALID_ARGUMENT")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(LabelledExample.id))) == 0
+
+
 def test_analyze_refuses_text_it_cannot_encode(client, site):
     body = json.dumps(analyze_body("Hello there")).replace("Hello there", BAD_STRINGS["lone surrogate"])
 
