@@ -245,6 +245,11 @@ def test_up_on_a_port_something_listens_on_says_so_before_starting_anything(monk
     service_commands._held.pop().close()
     assert result.exit_code == 1 and f"127.0.0.1:{port} is in use" in result.output
     assert "Moderation service on" not in result.output and not (tmp_path / "pgdata").exists()
+    # A HOST that does not resolve is said as such, not as a port in use (a re-check).
+    monkeypatch.setenv("HOST", "bogus.invalid")
+    result = CliRunner().invoke(main, ["up"])
+    service_commands._held.pop().close()
+    assert result.exit_code == 1 and f"cannot listen on bogus.invalid:{port}" in result.output
 
 
 def test_a_worker_for_a_queue_nothing_sends_to_is_refused():

@@ -1,6 +1,7 @@
 """Running the service: everything at once (`up`), or one process per command for production."""
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import socket
@@ -183,8 +184,11 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as error:
-            raise click.ClickException(f"{host}:{port} is in use ({error.strerror}): stop what listens there, or "
-                                       "give this service another PORT") from None
+            if error.errno == errno.EADDRINUSE:
+                raise click.ClickException(f"{host}:{port} is in use: stop what listens there, or give this "
+                                           "service another PORT") from None
+            # Not "in use" for a HOST that does not resolve or is not this machine's (a re-check).
+            raise click.ClickException(f"cannot listen on {host}:{port} ({error.strerror or error}): check HOST") from None
 
 
 def _migrate_or_stop(database_url: str, servers: list) -> None:
