@@ -64,11 +64,19 @@ def _labels(record: dict[str, str | None], path: Path, line: int) -> list[float]
 def read_labelled_csv(path: str | Path) -> LabelledData:
     """Read one CSV of the shared schema; missing label columns and empty cells become NaN."""
     path = Path(path)
+    try:
+        return _read(path)
+    except UnicodeDecodeError as error:
+        raise DataError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+
+
+def _read(path: Path) -> LabelledData:
     texts: list[str] = []
     rows: list[list[float]] = []
     sources: list[str] = []
     extra: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
+    # utf-8-sig: Excel's UTF-8 starts with a byte-order mark, which read as part of "text" (a re-check).
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or "text" not in reader.fieldnames:
             raise DataError(f"{path}: no 'text' column")

@@ -251,7 +251,7 @@ def train_model(
     stages.at("read")
     data, files, excluded, validation_only = _read_sources(csv_paths, allow_unlisted_sources, progress)
     if len(data) < 20:
-        raise ValueError(f"need at least 20 rows to train, got {len(data)}")
+        raise DataError(f"need at least 20 rows to train, got {len(data)}")
     held = held_out_mask(data, validation_fraction, random_state)
     given = data.labels[~held]
     data.labels = imply_labels(data.labels, data.texts)

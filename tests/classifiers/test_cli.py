@@ -77,6 +77,15 @@ def test_a_file_the_commands_cannot_use_is_a_one_line_error_naming_where(tiny_mo
              "unlisted.csv": "text,toxicity,source\nhello,1,mystery\nbye,0,mystery\n"}
     for name, content in files.items():
         (tmp_path / name).write_text(content)
+    # ... and a re-check's: UTF-16, and too few rows; Excel's byte-order mark is read, not refused.
+    (tmp_path / "utf16.csv").write_text("text,toxicity\nhello,1\n", encoding="utf-16")
+    (tmp_path / "bom.csv").write_text("text,toxicity\n" + "a fine comment,0\nyou idiot,1\n", encoding="utf-8-sig")
+    for name, command, said in (("utf16.csv", evaluate_command, "not UTF-8 text"), ("bom.csv", train_command,
+                                                                                     "need at least 20 rows to train")):
+        extra = (["--model", str(tiny_model_path)] if command is evaluate_command
+                 else ["--out-dir", str(tmp_path / "o"), "--allow-unlisted-source"])
+        result = CliRunner().invoke(command, [*extra, "--data", str(tmp_path / name), "--quiet"])
+        assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output
     said = {}
     for name in files:
         for command, extra in ((evaluate_command, ["--model", str(tiny_model_path)]),
