@@ -1,6 +1,7 @@
 """`moderation training run|list|cancel`: the /admin/training page from the shell."""
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -72,8 +73,11 @@ def run_command(site_name: str | None, data_dir: Path | None, quiet: bool) -> No
         run = runs.get_run(db.session, run_id)
         if state != runs.SUCCEEDED:
             raise click.ClickException(f"training run #{run_id} {state}" + (f": {run.error}" if run.error else ""))
+        # With the site for a site's own model: the bare promote made it every site's (a re-check).
+        site = f" --site {shlex.quote(site_name)}" if site_name else ""
         click.echo(f"registered candidate {run.version.version} ({run.artifact}); compare it on /admin/models or with "
-                   f"`moderation models backtest`, promote it with `moderation models promote {run.version.version}`")
+                   f"`moderation models backtest --candidate {run.version.version}{site or ' --site NAME'}`, promote it with "
+                   f"`moderation models promote {run.version.version}{site}`")
 
 
 @training_group.command("list")
