@@ -20,7 +20,7 @@ def finite_numbers(refuse: Callable[[str], Exception]) -> dict[str, Callable[[st
     def finite(literal: str) -> float:
         value = float(literal)
         if not math.isfinite(value):
-            raise refuse(f"the number {literal[:40]} is too large")
+            raise refuse(f"the number {literal[:40]} is out of range")
         return value
 
     return {"parse_constant": constant, "parse_float": finite}
