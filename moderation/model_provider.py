@@ -88,14 +88,8 @@ class ModelProvider:
         and the site's Perspective requests and every site's drift check (an operator's walk)."""
         self._ensure_checked()
         entry = self._sites.get(site_id) if site_id is not None else None
-        if entry is not None and not self._failed_lately(entry):
-            try:
-                return self._load(entry)
-            except OperationalError:
-                raise
-            except Exception as error:
-                self._remember_failure(entry, error, f"site {site_id}")
-        return self._load(self._global)
+        own = self._load_own(entry, f"site {site_id}") if entry is not None else None
+        return own if own is not None else self._load(self._global)
 
     def default(self) -> CivilityModel:
         return self.for_site(None)
@@ -116,17 +110,7 @@ class ModelProvider:
         entry = next((e for e in (self._global, *self._sites.values()) if e is not None and e.version == version), None)
         if entry is None:
             return None
-        if entry is self._global:
-            return self._load(entry)
-        if self._failed_lately(entry):
-            return None
-        try:
-            return self._load(entry)
-        except OperationalError:
-            raise
-        except Exception as error:
-            self._remember_failure(entry, error, f"version {entry.version}")
-            return None
+        return self._load(entry) if entry is self._global else self._load_own(entry, f"version {entry.version}")
 
     def in_use(self) -> list[CivilityModel]:
         """Every version scoring some site, loaded: the global one first, then sites' own, each once."""
@@ -187,18 +171,24 @@ class ModelProvider:
         for version in unused[:max(0, len(unused) - KEEP_UNUSED)]:
             del self._models[version]
 
-    def _failed_lately(self, entry: _Entry) -> bool:
+    def _load_own(self, entry: _Entry, whose: str) -> CivilityModel | None:
+        """A site's own version, or None when it cannot be loaded: said once, and not tried again for
+        RETRY_FAILED_AFTER seconds (every batch had read and hashed the file and the registry's copy
+        again, and logged it: a re-check). A lost database is not the version's fault: raised."""
         failed_at = self._failed.get(entry.version)
-        return failed_at is not None and self.clock() - failed_at < RETRY_FAILED_AFTER
-
-    def _remember_failure(self, entry: _Entry, error: Exception, whose: str) -> None:
-        """Said once, and not tried again for RETRY_FAILED_AFTER seconds: every batch had read and
-        hashed the file and the registry's copy again, and logged it (a re-check)."""
-        with self._lock:
-            self._failed[entry.version] = self.clock()
-        log.error("%s's own model %s cannot be loaded (%s); scoring with the global model %s instead; trying it "
-                  "again in %.0f s", whose, entry.version, error, self._global.version if self._global else "-",
-                  RETRY_FAILED_AFTER)
+        if failed_at is not None and self.clock() - failed_at < RETRY_FAILED_AFTER:
+            return None
+        try:
+            return self._load(entry)
+        except OperationalError:
+            raise
+        except Exception as error:
+            with self._lock:
+                self._failed[entry.version] = self.clock()
+            log.error("%s's own model %s cannot be loaded (%s); scoring with the global model %s instead; trying it "
+                      "again in %.0f s", whose, entry.version, error, self._global.version if self._global else "-",
+                      RETRY_FAILED_AFTER)
+            return None
 
     def _load(self, entry: _Entry | None) -> CivilityModel:
         if entry is None:
