@@ -46,3 +46,12 @@ def add_comment(site_id: int, text: str, *, status: str, decision: str | None = 
                       scored_at=at if scores else None)
     db.session.add(comment)
     return comment
+
+
+def add_quick_decisions(site_id: int, count: int, hours: float, prefix: str) -> None:
+    """`count` decided comments spread evenly over `hours`, rejected (toxicity 0.9) and approved (0.1) in
+    turn: decisions from under a day, whose real span held-per-day counts. The caller commits."""
+    for i in range(count):
+        decision = REJECTED if i % 2 else APPROVED
+        add_comment(site_id, f"{prefix}{i}", status=decision, decision=decision, day=i * hours / (count - 1) / 24,
+                    scores={"toxicity": 0.9 if i % 2 else 0.1})

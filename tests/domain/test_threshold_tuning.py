@@ -10,7 +10,7 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import APPROVED, PUBLISHED, REJECTED
 from moderation.domain.threshold_tuning import PRECISION, VOLUME, parse_target, preview, save_threshold, tuning_data
 from moderation.models import AuditEntry, Site, User
-from backtest_data import add_comment
+from backtest_data import add_comment, add_quick_decisions
 
 REJECTED_SCORES = (0.9, 0.8, 0.6, 0.3)
 APPROVED_SCORES = (0.7, 0.4, 0.2, 0.1)
@@ -103,10 +103,7 @@ def test_a_precision_target_the_cap_below_1_misses_says_so(app, site):
 def test_held_per_day_of_decisions_from_under_a_day_counts_their_real_span(app, site):
     """Twelve comments in three hours, six of them high: holding those is 48 a day, not 6."""
     with app.app_context():
-        for i in range(12):
-            decision = REJECTED if i % 2 else APPROVED
-            add_comment(site.id, f"c{i}", status=decision, decision=decision, day=i * 3 / 11 / 24,
-                        scores={"toxicity": 0.9 if i % 2 else 0.1})
+        add_quick_decisions(site.id, 12, hours=3, prefix="c")
         db.session.commit()
     tuning = data(app, site.id)
     assert tuning.days == pytest.approx(3 / 24)

@@ -16,7 +16,7 @@ from moderation.domain.lifecycle import APPROVED, REJECTED
 from moderation.model_provider import FixedModels
 from moderation.models import AuditEntry, Site
 from moderation.redis_client import redis_client
-from backtest_data import ACTIVE, CANDIDATE, DECIDED, START, TableModel, add_comment
+from backtest_data import ACTIVE, CANDIDATE, DECIDED, START, TableModel, add_comment, add_quick_decisions
 
 
 def job_store(app):
@@ -227,10 +227,7 @@ def test_a_job_page_with_redis_down_says_so_instead_of_a_500(app, sign_in, admin
 def test_decisions_from_under_a_day_say_their_span_not_0_days(app, sign_in, admin, site, fake_model):
     """A re-check: "51 decided comments over 0 days" once spans under a day were kept."""
     with app.app_context():
-        for i in range(6):
-            decision = REJECTED if i % 2 else APPROVED
-            add_comment(site.id, f"quick {i}", status=decision, decision=decision, day=i * 3 / 5 / 24,
-                        scores={"toxicity": 0.9 if i % 2 else 0.1})
+        add_quick_decisions(site.id, 6, hours=3, prefix="quick ")
         db.session.commit()
     html = sign_in(admin).get(f"/admin/sites/{site.id}/thresholds", query_string={"attribute": "toxicity"}).get_data(as_text=True)
     assert "6 decided comments over 3.0 hours" in html and "over 0 days" not in html
