@@ -56,3 +56,21 @@ def test_unknown_site_and_help(cli):
     assert "no such site: nowhere" in cli("run", "--site", "nowhere").output
     for command in ("run", "list", "cancel"):
         assert cli(command, "--help").exit_code == 0
+
+
+def test_ctrl_c_cancels_the_run_and_exits_as_an_interrupt(app, cli, monkeypatch):
+    """Ctrl-C had exited 1, as a failure does; a script could not tell the two apart."""
+    from moderation.domain import training_runs as runs
+
+    def interrupted(settings):
+        def train(*args, **kwargs):
+            raise KeyboardInterrupt
+        return train
+
+    monkeypatch.setattr(runs, "default_trainer", interrupted)
+    result = cli("run", "--quiet")
+    assert result.exit_code == 130 and "training run #1 cancelled" in result.output
+    with app.app_context():
+        run = db.session.get(TrainingRun, 1)
+        assert run.state == "cancelled" and "cancelled with Ctrl-C" in run.log
+        assert runs.start_run(db.session, by="cli").id == 2  # and the next run may start

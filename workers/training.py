@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 @celeryd_after_setup.connect
 def _fail_runs_left_running(sender: str, instance: object, **_: object) -> None:
-    """The training worker starting means the one before it is gone: its running run never ends."""
+    """A run left running by a process that died (the worker before this one, or a foreground `training
+    run`) never ends: failed here, if no live process holds its lock (training_runs.RUN_LOCK)."""
     queues = set(getattr(instance.app.amqp.queues, "consume_from", None) or {})
     if TRAINING_QUEUE not in queues:
         return  # a scoring worker: a training run may well be going on elsewhere

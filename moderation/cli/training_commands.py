@@ -68,7 +68,8 @@ def run_command(site_name: str | None, data_dir: Path | None, quiet: bool) -> No
                 db.session.rollback()
                 runs.end_abandoned_run(db.session, run_id, "cancelled with Ctrl-C", by=cli_actor())
                 db.session.commit()
-                raise click.ClickException(f"training run #{run_id} cancelled") from None
+                click.echo(f"training run #{run_id} cancelled", err=True)
+                raise SystemExit(130) from None  # the shell's own code for Ctrl-C: not a failure
         db.session.expire_all()
         run = runs.get_run(db.session, run_id)
         if state != runs.SUCCEEDED:

@@ -45,6 +45,11 @@ WRITE_EVERY = 0.5
 # Where runs write their artifact before the registry copies it under VAR_DIR/models.
 WORK_DIR = "training"
 LOG_LIMIT = 100_000  # characters of log kept: a runaway trainer must not grow a row without bound
+# pg_advisory_lock(RUN_LOCK, run id), held by the process training the run on a connection of its own
+# for as long as it trains. PostgreSQL lets go of it when that process dies however it dies, so a
+# run that is `running` with its lock free has lost its process: a foreground `training run` killed
+# with -9 had blocked every next run, and a trainer worker starting had failed a live foreground run.
+RUN_LOCK = 0x7472  # "tr"
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -109,6 +114,9 @@ def start_run(session: Session, *, by: User | str, site_id: int | None = None) -
         if site is None:
             raise ValidationFailed(f"no site with id {site_id}", field="site_id")
         check_enough_own_labels(own_examples(session, site), site)  # before minutes of CPU, not after
+    lost = fail_interrupted_runs(session)
+    if lost:
+        log.warning("training runs %s had lost their process; marked failed", lost)
     current = active_run(session)
     if current is not None:
         raise RunActive(f"training run #{current.id} is still {current.state}; wait for it or cancel it first")
@@ -135,6 +143,9 @@ def cancel_run(session: Session, run_id: int, *, by: User | str) -> TrainingRun:
     if run.state == QUEUED:
         run.state, run.finished_at = CANCELLED, now()
         run.log = (run.log or "") + _line("cancelled before it started")
+    elif _process_gone(session, run.id):  # nothing is left to stop at a next step
+        run.state, run.finished_at = CANCELLED, now()
+        run.log = (run.log or "") + _line("cancelled; the process training it had stopped")
     else:
         run.cancel_requested = True
         run.log = (run.log or "") + _line("cancel requested; stopping at the next step")
@@ -158,9 +169,42 @@ def end_abandoned_run(session: Session, run_id: int, why: str, *, by: str) -> No
 
 
 def fail_interrupted_runs(session: Session) -> list[int]:
-    """Runs left `running` by a worker that died: called when the training worker starts, and
-    there is one (concurrency 1), so nothing else can be running them. The caller commits."""
-    return _fail_running(session, TrainingRun.state == RUNNING, "the training worker stopped during the run")
+    """Runs left `running` by a process that died (a worker, or a foreground `training run`), found
+    by their free lock; a run whose process lives is left alone. The caller commits."""
+    running = session.scalars(select(TrainingRun.id).where(TrainingRun.state == RUNNING)).all()
+    lost = [run_id for run_id in running if _process_gone(session, run_id)]
+    if not lost:
+        return []
+    return _fail_running(session, TrainingRun.id.in_(lost) & (TrainingRun.state == RUNNING),
+                         "the process training it stopped during the run")
+
+
+def _process_gone(session: Session, run_id: int) -> bool:
+    """Whether no process holds the run's lock (RUN_LOCK): taken and let go at once if free."""
+    free = bool(session.scalar(select(func.pg_try_advisory_lock(RUN_LOCK, run_id))))
+    if free:
+        session.scalar(select(func.pg_advisory_unlock(RUN_LOCK, run_id)))
+    return free
+
+
+class _RunLock:
+    """RUN_LOCK on a connection of its own, held while the run trains (see RUN_LOCK)."""
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self.run_id = run_id
+        self.conn = engine.connect()
+        self.held = bool(self.conn.scalar(select(func.pg_try_advisory_lock(RUN_LOCK, run_id))))
+        self.conn.commit()  # not idle in a transaction for the minutes the run takes
+
+    def release(self) -> None:
+        try:
+            if self.held:
+                self.conn.scalar(select(func.pg_advisory_unlock(RUN_LOCK, self.run_id)))
+                self.conn.commit()
+        except Exception:  # the server went away, and the lock with it: this connection must not be pooled
+            self.conn.invalidate()
+        finally:
+            self.conn.close()
 
 
 def fail_lost_run(session: Session, run_id: int, why: str) -> bool:
@@ -254,17 +298,28 @@ def execute_run(session: Session, run_id: int, *, var_dir: Path, data_dir: Path,
     """Run a queued run to its end and return its final state (or its current one when it was not
     queued: cancelled before the worker got to it, or already taken)."""
     engine = _engine(session)
-    with engine.begin() as conn:
-        claimed = conn.execute(
-            update(TrainingRun).where(TrainingRun.id == run_id, TrainingRun.state == QUEUED)
-            .values(state=RUNNING, started_at=now(), log=TrainingRun.log + _line("started"))
-            .returning(TrainingRun.id)
-        ).first()
-    if claimed is None:
-        state = session.scalar(select(TrainingRun.state).where(TrainingRun.id == run_id))
-        if state is None:
-            raise NotFound(f"no training run #{run_id}")
-        return state
+    lock = _RunLock(engine, run_id)  # before the claim: a run is never `running` with its lock free
+    try:
+        claimed = None
+        if lock.held:
+            with engine.begin() as conn:
+                claimed = conn.execute(
+                    update(TrainingRun).where(TrainingRun.id == run_id, TrainingRun.state == QUEUED)
+                    .values(state=RUNNING, started_at=now(), log=TrainingRun.log + _line("started"))
+                    .returning(TrainingRun.id)
+                ).first()
+        if claimed is None:
+            state = session.scalar(select(TrainingRun.state).where(TrainingRun.id == run_id))
+            if state is None:
+                raise NotFound(f"no training run #{run_id}")
+            return state
+        return _train(session, engine, run_id, var_dir=var_dir, data_dir=data_dir, trainer=trainer)
+    finally:
+        lock.release()
+
+
+def _train(session: Session, engine: Engine, run_id: int, *, var_dir: Path, data_dir: Path,
+           trainer: Trainer | None) -> str:
     run = session.get(TrainingRun, run_id)
     site = run.site
     reporter = _RunReporter(engine, run_id)

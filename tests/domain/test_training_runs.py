@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from training_data import MIN_POSITIVES, write_training_csv
 
 from classifiers.train import TrainingCancelled
@@ -87,16 +87,59 @@ def test_cancel_stops_a_running_run_at_its_next_step(app, tmp_path, monkeypatch)
     assert not (tmp_path / "var" / "training" / f"run-{run_id}").exists()
 
 
+def _running(app, run_id: int) -> None:
+    with app.app_context():
+        db.session.get(TrainingRun, run_id).state = "running"
+        db.session.commit()
+
+
+def _hold_lock(app, run_id: int):
+    """A connection holding the run's lock, as the process training it does."""
+    with app.app_context():
+        conn = db.session.get_bind().connect()
+    assert conn.scalar(select(func.pg_try_advisory_lock(runs.RUN_LOCK, run_id)))
+    conn.commit()
+    return conn
+
+
 def test_a_run_left_running_by_a_dead_worker_is_marked_failed(app):
     run_id = _start(app)
+    _running(app, run_id)  # its worker was killed mid-run: nothing holds its lock
     with app.app_context():
-        db.session.get(TrainingRun, run_id).state = "running"  # its worker was killed mid-run
-        db.session.commit()
         assert runs.fail_interrupted_runs(db.session) == [run_id]
         db.session.commit()
     run = _run(app, run_id)
-    assert run.state == "failed" and "worker stopped" in run.error
+    assert run.state == "failed" and "process training it stopped" in run.error
     assert _start(app) == run_id + 1  # no longer blocks the next one
+
+
+def test_a_run_whose_process_lives_is_not_failed_when_a_worker_starts(app):
+    """A trainer worker starting had failed a live foreground `training run`: two trainings at once."""
+    run_id = _start(app)
+    _running(app, run_id)
+    holder = _hold_lock(app, run_id)
+    try:
+        with app.app_context():
+            assert runs.fail_interrupted_runs(db.session) == []
+            db.session.commit()
+            with pytest.raises(runs.RunActive, match=f"run #{run_id} is still running"):
+                runs.start_run(db.session, by="cli")
+        assert _run(app, run_id).state == "running"
+    finally:
+        holder.rollback()
+        holder.invalidate()  # closed as a killed process's connection is: the server lets go of the lock
+    next_id = _start(app)  # its process gone, the run no longer blocks the next one
+    assert next_id == run_id + 1
+    assert _run(app, run_id).state == "failed"
+
+
+def test_cancelling_a_run_whose_process_died_ends_it_at_once(app):
+    run_id = _start(app)
+    _running(app, run_id)
+    with app.app_context():
+        run = runs.cancel_run(db.session, run_id, by="user:alice")
+        db.session.commit()
+        assert run.state == "cancelled" and "process training it had stopped" in run.log
 
 
 def test_a_failing_trainer_fails_the_run_with_its_message(app, tmp_path):

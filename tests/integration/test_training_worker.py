@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from training_data import MIN_POSITIVES, write_training_csv
 
 from moderation import db
@@ -71,7 +72,7 @@ def test_a_run_from_the_page_trains_on_the_training_queue_to_100_percent(app, ad
     start_worker(queues="training", **trainer_env)
     with app.app_context():
         interrupted = db.session.get(TrainingRun, 1)
-        assert interrupted.state == "failed" and "worker stopped" in interrupted.error
+        assert interrupted.state == "failed" and "process training it stopped" in interrupted.error
 
     client = _admin_client(app, admin)
     run_id = _start(client)
@@ -147,3 +148,42 @@ def test_a_run_whose_process_is_killed_fails_at_once_and_the_next_one_may_start(
     assert final["state"] == "failed" and "its training process died" in final["error"]
     assert trainer.proc.poll() is None  # the worker lives on, and takes the next run
     assert _start(client) == run_id + 1
+
+
+def test_a_foreground_run_lives_through_a_trainer_start_and_its_kill_frees_the_next_run(app, services,
+                                                                                       start_worker, long_trainer_env):
+    """An operator's walk: a foreground `training run` killed with -9 stayed "running" and refused
+    every next run; and a trainer worker starting failed a live foreground run, so two trained at once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from moderation.domain import training_runs as runs
+
+    cli = subprocess.Popen([sys.executable, "-m", "moderation.cli", "training", "run", "--quiet"],
+                           env=services.env(**long_trainer_env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with app.app_context():
+                run = db.session.scalar(select(TrainingRun).order_by(TrainingRun.id.desc()).limit(1))
+                if run is not None and run.state == "running" and run.progress > 0:
+                    break
+            assert time.monotonic() < deadline and cli.poll() is None, "the foreground run never got going"
+            time.sleep(0.2)
+        run_id = run.id
+        start_worker(queues="training", **long_trainer_env)  # waits until the worker is ready
+        with app.app_context():
+            assert db.session.get(TrainingRun, run_id).state == "running"
+        os.kill(cli.pid, signal.SIGKILL)
+        cli.wait(timeout=10)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    with app.app_context():
+        next_run = runs.start_run(db.session, by="cli")
+        db.session.commit()
+        assert next_run.id == run_id + 1
+        ended = db.session.get(TrainingRun, run_id)
+        assert ended.state == "failed" and "process training it stopped" in ended.error
