@@ -18,7 +18,7 @@ from flask import current_app, flash, g, jsonify, redirect, render_template, req
 from werkzeug.wrappers import Response
 
 from moderation import db
-from moderation.domain.errors import Busy, TooManyAttempts
+from moderation.domain.errors import AccountDisabled, Busy, TooManyAttempts
 from moderation.domain.signin import sign_in
 from moderation.domain.users import end_sessions
 from moderation.models import User
@@ -145,6 +145,8 @@ def login() -> Response | str | tuple[str, int]:
         # No audit entry per refusal (a flood would fill the log): the lockout itself was audited.
         page = render_template("login.html", next=next_url or "", username=username, error=refused.message)
         return page, refused.status, {"Retry-After": str(refused.retry_after)}  # type: ignore[return-value]
+    except AccountDisabled as refused:
+        return render_template("login.html", next=next_url or "", username=username, error=refused.message), 403
     db.session.commit()
     if user is None:
         return render_template("login.html", next=next_url or "", username=username, error=WRONG), 401

@@ -67,6 +67,13 @@ class RateLimited(TooManyAttempts):
     code = "rate_limited"
 
 
+class AccountDisabled(DomainError):
+    """The right password for an account an admin turned off."""
+
+    status = 403
+    code = "account_disabled"
+
+
 class Busy(DomainError):
     status = 503
     code = "busy"

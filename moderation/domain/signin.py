@@ -56,15 +56,16 @@ def lift_lockout(guard: SignInGuard, username: str) -> bool:
 
 def sign_in(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
             now: float | None = None) -> User | None:
-    """The user, None for a wrong name or password, or TooManyAttempts / Busy. The caller commits."""
-    user = check_password(session, username, password, guard=guard, address=address, now=now)
+    """The user, None for a wrong name or password, or TooManyAttempts / Busy / AccountDisabled. The
+    caller commits."""
+    user = check_password(session, username, password, guard=guard, address=address, now=now, say_disabled=True)
     if user is not None:
         record_sign_in(user)
     return user
 
 
 def check_password(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
-                   now: float | None = None) -> User | None:
+                   now: float | None = None, say_disabled: bool = False) -> User | None:
     """`sign_in` without recording a sign-in: for a signed-in user confirming their password, under
     the same limits."""
     subjects = {**_account(username), "addr": address}
@@ -74,7 +75,7 @@ def check_password(session: Session, username: str, password: str, *, guard: Sig
     if not guard._slots.acquire(timeout=guard.slot_wait):
         raise Busy("The server is busy signing others in. Try again in a few seconds.")
     try:
-        user = authenticate(session, username, password)
+        user = authenticate(session, username, password, say_disabled=say_disabled)
     finally:
         guard._slots.release()
     if user is None:

@@ -7,7 +7,7 @@ import unicodedata
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import Conflict, NotFound, ValidationFailed
+from moderation.domain.errors import AccountDisabled, Conflict, NotFound, ValidationFailed
 from moderation.domain.lookalikes import insert_named, new_name
 from moderation.domain.passwords import burn_one_verification, check_password_policy, hash_secret, verify_secret
 from moderation.domain.status import audit, now
@@ -72,15 +72,21 @@ def find_user(session: Session, username: str) -> User | None:
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this name and password, or None; every outcome costs one argon2 verify."""
+def authenticate(session: Session, username: str, password: str, *, say_disabled: bool = False) -> User | None:
+    """The active user with this name and password, or None; every outcome costs one argon2 verify.
+    With say_disabled, the right password for a disabled account raises AccountDisabled: whoever
+    typed it knows the account already, and "Wrong username or password" sent them to reset it."""
     user = find_user(session, username)
     if user is None:
         # One verification against a hash made once per process: as slow as a wrong password,
         # and no longer twice as slow (hashing then verifying), which told names apart by timing.
         burn_one_verification(password)
         return None
-    if not verify_secret(user.password_hash, password) or not user.active:
+    if not verify_secret(user.password_hash, password):
+        return None
+    if not user.active:
+        if say_disabled:
+            raise AccountDisabled("This account is turned off. Ask an admin to turn it back on.")
         return None
     return user
 

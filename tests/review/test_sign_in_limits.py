@@ -139,3 +139,18 @@ def test_sign_ins_beyond_the_argon2_slots_are_asked_to_retry(app, moderator, mon
     finally:
         for _ in taken:
             guard._slots.release()
+
+
+def test_a_disabled_account_with_its_right_password_is_told_it_is_turned_off(app, client, moderator):
+    """A walk: told "Wrong username or password", the moderator went to have the password reset.
+    Only the right password hears it: a guess still cannot tell a disabled account from a wrong name."""
+    with app.app_context():
+        db.session.get(User, moderator.id).active = False
+        db.session.commit()
+
+    right = _try(client, moderator.username, moderator.password)
+    wrong = _try(client, moderator.username, "not-the-password")
+
+    assert right.status_code == 403 and "This account is turned off. Ask an admin" in right.get_data(as_text=True)
+    assert client.get("/review").status_code == 302  # and not signed in
+    assert wrong.status_code == 401 and "Wrong username or password." in wrong.get_data(as_text=True)
