@@ -50,9 +50,17 @@ class ResourceExhausted(PerspectiveError):
     code = 429
     status = "RESOURCE_EXHAUSTED"
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
+    def __init__(self, message: str, *, retry_after: int, limit: int | None = None) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
+        if limit is not None:  # a quota's refusal, with the details Google's carry: clients read retryDelay
+            self.details = [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
+                 "domain": "googleapis.com", "metadata": {"service": "commentanalyzer.googleapis.com",
+                                                          "quota_limit": "AnalysisRequestsPerMinutePerKey",
+                                                          "quota_limit_value": str(limit)}},
+                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": f"{retry_after}s"},
+            ]
 
 
 class NotFound(PerspectiveError):

@@ -65,7 +65,7 @@ def _authorise() -> int:
             raise ResourceExhausted(
                 f"Quota exceeded: {limiter.limit} requests per minute for this API key. "
                 f"Retry after {decision.retry_after} seconds.",
-                retry_after=decision.retry_after,
+                retry_after=decision.retry_after, limit=limiter.limit,
             )
     return site_id
 
