@@ -77,7 +77,22 @@ def test_replay_wants_ids_or_all(cli, dead):
 
 def test_replaying_only_ids_that_are_not_dead_letters_fails(cli, dead):
     result = cli("replay", "999999")
-    assert result.exit_code == 1 and "replayed 0 of 1 (the others are not dead letters)" in result.output
+    assert result.exit_code == 1 and "replayed 0 of 1" in result.output
+    assert "999999: not a dead letter: no such delivery" in result.output
+
+
+def test_replay_says_why_each_id_it_left_was_not_a_dead_letter(app, cli, dead):
+    """"the others are not dead letters" left an operator guessing at a mistyped id (an operator's walk)."""
+    planet, _ = dead
+    with app.app_context():
+        db.session.get(WebhookDelivery, planet[1]).delivered_at = now()
+        db.session.commit()
+
+    result = cli("replay", str(planet[0]), str(planet[1]), "424242")
+
+    assert result.exit_code == 0 and "replayed 1 of 3" in result.output
+    assert f"{planet[1]}: not a dead letter: delivered already" in result.output
+    assert "424242: not a dead letter: no such delivery" in result.output
 
 
 def test_rotate_secret_prints_the_new_secret_and_keeps_the_old_one_for_the_grace(app, cli, site):

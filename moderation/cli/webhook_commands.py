@@ -44,7 +44,7 @@ def dead_letters_command(site_name: str | None, limit: int) -> None:
 @click.option("--site", "site_name", help="With --all: only this site's.")
 def replay_command(ids: tuple[int, ...], replay_all: bool, site_name: str | None) -> None:
     """Send dead letters again: by delivery ID, or --all [--site NAME]. Each replay is audited."""
-    from moderation.domain.dead_letters import replay_dead_letters, send_replayed
+    from moderation.domain.dead_letters import replay_dead_letters, send_replayed, why_not_dead_letters
 
     if bool(ids) == replay_all:
         raise click.UsageError("give delivery ids or --all (not both)")
@@ -56,8 +56,10 @@ def replay_command(ids: tuple[int, ...], replay_all: bool, site_name: str | None
         replayed = replay_dead_letters(db.session, actor=cli_actor(), ids=list(ids) if ids else None, site_id=site_id)
         db.session.commit()
         send_replayed(db.session, replayed)  # a message lost here is resent by the sweep within a minute or two
-    click.echo(f"replayed {len(replayed)}" + (f" of {len(ids)} (the others are not dead letters)"
-                                               if ids and len(replayed) < len(ids) else ""))
+        others = why_not_dead_letters(db.session, [i for i in dict.fromkeys(ids) if i not in {d.id for d in replayed}])
+    click.echo(f"replayed {len(replayed)}" + (f" of {len(set(ids))}" if others else ""))
+    for delivery_id, why in others.items():
+        click.echo(f"  {delivery_id}: not a dead letter: {why}")
     if ids and not replayed:  # a script replaying ids it was given should hear that none were
         raise SystemExit(1)
 

@@ -66,6 +66,27 @@ def count_dead_letters(session: Session, *, site_id: int | None = None) -> int:
     return int(session.scalar(query) or 0)
 
 
+def why_not_dead_letters(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """Why each of `ids` is not a dead letter to replay, in a few words: "replayed 0 of 1 (the others
+    are not dead letters)" had left an operator guessing at a mistyped id (an operator's walk)."""
+    found = {d.id: d for d in session.scalars(select(WebhookDelivery).where(WebhookDelivery.id.in_(list(ids))))}
+    active = set(session.scalars(select(Site.id).where(Site.active.is_(True))))
+    why = {}
+    for delivery_id in ids:
+        delivery = found.get(delivery_id)
+        if delivery is None:
+            why[delivery_id] = "no such delivery"
+        elif delivery.delivered_at is not None:
+            why[delivery_id] = "delivered already"
+        elif delivery.site_id not in active or delivery.last_error == SITE_DEACTIVATED:
+            why[delivery_id] = "closed when its site was deactivated"
+        elif not delivery.failed:
+            why[delivery_id] = "still being tried"
+        else:
+            why[delivery_id] = "taken by another replay at this moment"
+    return why
+
+
 def replay_dead_letters(
     session: Session,
     *,
