@@ -105,7 +105,9 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                                  "description": "Not empty or only whitespace, no NUL characters. Plain text, or "
                                                 "the HTML a rich-text comment box makes: its tags are scored as "
                                                 "spaces and shown dimmed to moderators."},
-                        "parent_id": OPTIONAL_ID_SCHEMA,
+                        "parent_id": {**OPTIONAL_ID_SCHEMA,
+                                      "description": "The site's id of the comment replied to. A parent we have on "
+                                                     "another story is refused (400); one never sent is taken."},
                         "story_url": _optional_string(2000),
                         "story_title": _optional_string(1000),
                         "author_name": _optional_string(200),

@@ -24,6 +24,7 @@ from moderation.domain.errors import NotFound
 from moderation.domain.reports import ReportLimits, file_report, serialize_report
 from moderation.domain.sites import site_for_key
 from moderation.domain.status import serialize_comment
+from moderation.domain.replies import refuse_parent_elsewhere
 from moderation.domain.stories import refuse_closed
 from moderation.models import Site
 
@@ -84,7 +85,7 @@ def post_comments_batch() -> ResponseReturnValue:
     request.max_content_length = current_app.config["BATCH_MAX_BYTES"]
     body = parse_json_object(request.get_data())
     items = batch_items(body, max_items=MAX_BATCH_ITEMS, max_text_length=current_app.config["MAX_TEXT_LENGTH"])
-    items = refuse_closed(db.session, _site(), items)
+    items = refuse_parent_elsewhere(db.session, _site(), refuse_closed(db.session, _site(), items))
     admitted = admit(_site().id, incoming=len(items))  # past the hard limit: 503 with Retry-After, nothing stored
     results = submit_comments(db.session, _site(), items)
     created = [r.comment.id for r in results if r.created and r.comment is not None]

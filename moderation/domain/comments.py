@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, defer
 from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.lifecycle import PENDING
 from moderation.domain.loaded_rows import as_loaded
+from moderation.domain.replies import check_parent, parent_elsewhere
 from moderation.domain.sanctions import sanction_flags
 from moderation.domain.stories import check_open, story_rule_hits
 from moderation.models import Comment, Site, Story
@@ -93,6 +94,7 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     existing = _by_external_id(session, site.id, data.external_id)
     if existing is None:
         check_open(session, site, data.story_id)  # StoryClosed: why nothing was stored
+        check_parent(session, site, data)  # or its parent is on another story
     session.commit()
     if existing is None:  # erased between the two statements: a retry stores it anew
         raise Conflict(f"comment {data.external_id!r} changed while it was being stored; retry", field="id")
@@ -157,7 +159,7 @@ def _insert_if_story_open_statement(names: tuple[str, ...]):
     source = (select(*[bindparam(name, type_=columns[name].type) for name in names],
                      story_rule_hits(bindparam("site_id"), bindparam("story_id")).label("rule_hits"),
                      sanction_flags(bindparam("site_id"), bindparam("author_id")).label("flagged"))
-              .select_from(_shared_site_lock()).where(~story_closed))
+              .select_from(_shared_site_lock()).where(~story_closed, ~parent_elsewhere()))
     return (insert(Comment.__table__).from_select([*names, "rule_hits", "flagged"], source)
             .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(*_RETURNED))
 

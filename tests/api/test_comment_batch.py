@@ -255,3 +255,19 @@ def test_five_batches_of_the_same_new_ids_in_their_own_orders_all_answer(app, si
     for thread in threads:
         thread.join(60)
     assert answers == [200] * 5 and len(stored(app)) == 200
+
+
+def test_a_reply_to_another_storys_comment_is_refused_alone_whether_its_parent_is_stored_or_in_the_batch(app, client, site):
+    assert post_batch(client, site, [item(0, story_id="s-2")]).status_code == 200
+
+    body = post_batch(client, site, [
+        item(1, parent_id="c-0"),                   # its parent stored, on s-2
+        item(2, story_id="s-3"),
+        item(3, parent_id="c-2"),                   # its parent earlier in this batch, on s-3
+        item(4, story_id="s-2", parent_id="c-0"),   # on its parent's story
+    ]).get_json()
+
+    assert [r["status"] for r in body["results"]] == [400, 202, 400, 202]
+    assert body["results"][0]["error"]["field"] == "parent_id"
+    assert "is a comment on story 's-3'" in body["results"][2]["error"]["message"]
+    assert [external_id for external_id, _ in stored(app)] == ["c-0", "c-2", "c-4"]

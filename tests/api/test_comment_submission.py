@@ -205,3 +205,17 @@ def test_an_author_name_or_story_title_with_nothing_visible_is_no_name(app, clie
     with app.app_context():
         comment = db.session.scalar(select(Comment))
         assert (comment.author_name, comment.story_title) == (None, None)
+
+
+def test_a_reply_to_a_comment_on_another_story_is_refused(app, client, site):
+    """An integrator's mix-up of ids: the card quoted another story's comment as the one replied to."""
+    assert post(client, site, {**GOOD, "id": "p-1", "story_id": "s-other"}).status_code == 202
+
+    refused = post(client, site, {**GOOD, "id": "r-1", "parent_id": "p-1"})
+    same_story = post(client, site, {**GOOD, "id": "r-2", "story_id": "s-other", "parent_id": "p-1"})
+    unknown_parent = post(client, site, {**GOOD, "id": "r-3", "parent_id": "never-sent"})
+
+    assert_error(refused, 400, "parent_id")
+    assert "is a comment on story 's-other'" in refused.get_json()["error"]["message"]
+    assert same_story.status_code == 202 and unknown_parent.status_code == 202  # a parent may predate us
+    assert count_comments(app) == 3

@@ -1,0 +1,65 @@
+"""A reply is on its parent's story. A site that sent a reply under another story's comment (an
+integrator's mix-up of ids) had its card show that comment as the one replied to, and the thread
+counted replies across both stories; such a reply is refused (400 on `parent_id`), as a single POST
+and as a batch's item. A parent not received yet is taken: a reply's parent may predate the
+integration. A comment stored before, sent again, is answered as stored.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.orm import Session
+
+from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.models import Comment, Site
+
+if TYPE_CHECKING:
+    from moderation.domain.comments import CommentInput
+
+T = TypeVar("T")
+
+
+def parent_elsewhere():  # noqa: ANN201 (a SQL condition)
+    """Whether the :parent_id comment of :site_id is on a story other than :story_id, for the
+    single POST's INSERT ... SELECT (comments.py), where it costs no round trip of its own."""
+    return exists().where(Comment.site_id == bindparam("site_id"), Comment.external_id == bindparam("parent_id"),
+                          Comment.story_id != bindparam("story_id"))
+
+
+def refusal(data: CommentInput, parent_story: str) -> ValidationFailed:
+    return ValidationFailed(f"parent_id {data.parent_id!r} is a comment on story {parent_story!r}; "
+                            f"a reply must be on its parent's story, not {data.story_id!r}", field="parent_id")
+
+
+def check_parent(session: Session, site: Site, data: CommentInput) -> None:
+    """Raise the refusal when the comment's parent is on another story."""
+    if data.parent_id is None:
+        return
+    story = session.scalar(select(Comment.story_id).where(Comment.site_id == site.id,
+                                                          Comment.external_id == data.parent_id))
+    if story is not None and story != data.story_id:
+        raise refusal(data, story)
+
+
+def refuse_parent_elsewhere(session: Session, site: Site, items: Sequence[T]) -> list[T | ValidationFailed]:
+    """A batch's items, replies whose parent is on another story (stored, or earlier in the batch)
+    replaced by the refusal. One query, only for a batch with replies."""
+    valid = [item for item in items if not isinstance(item, DomainError)]
+    parent_ids = {item.parent_id for item in valid if item.parent_id is not None}  # type: ignore[attr-defined]
+    if not parent_ids:
+        return list(items)
+    ids = sorted(parent_ids | {item.external_id for item in valid})  # type: ignore[attr-defined]
+    stored = dict(session.execute(select(Comment.external_id, Comment.story_id)
+                                  .where(Comment.site_id == site.id, Comment.external_id.in_(ids))).all())
+    stories = {item.external_id: item.story_id for item in valid if item.external_id not in stored}  # type: ignore[attr-defined]
+    stories.update(stored)
+    refused: list[T | ValidationFailed] = []
+    for item in items:
+        parent_story = None if isinstance(item, DomainError) or item.parent_id is None else stories.get(item.parent_id)  # type: ignore[attr-defined]
+        if parent_story is not None and parent_story != item.story_id and item.external_id not in stored:  # type: ignore[attr-defined]
+            refused.append(refusal(item, parent_story))  # type: ignore[arg-type]
+        else:
+            refused.append(item)
+    return refused
