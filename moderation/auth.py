@@ -22,6 +22,7 @@ from moderation.domain.errors import AccountDisabled, Busy, TooManyAttempts
 from moderation.domain.signin import sign_in
 from moderation.domain.users import end_sessions
 from moderation.models import User
+from moderation.request_input import has_control_characters
 
 # An admin can do everything a moderator can.
 ROLE_RANK = {"moderator": 1, "admin": 2}
@@ -116,7 +117,8 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return url_for("review.queue")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or has_control_characters(target)):
         return url_for("review.queue")
     return target
 

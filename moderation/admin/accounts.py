@@ -23,6 +23,7 @@ from moderation.domain.site_rows import ROW_TTL
 from moderation.domain.sites import key_summary, parse_grace, revoke_keys, rotate_key
 from moderation.domain.users import disable_user, enable_user, list_users, set_role
 from moderation.models import ROLES, Site, User
+from moderation.request_input import parse_int
 
 # Offered on the page; the CLI accepts any duration up to 90 days.
 GRACE_CHOICES = (("0", "no grace"), ("1h", "1 hour grace"), ("24h", "24 hours grace"), ("7d", "7 days grace"))
@@ -98,9 +99,10 @@ def create_account() -> Response | tuple[str, int]:
 
 
 def _site_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 9:
+    site_id = parse_int(value)  # "²".isdigit() is True, and int("²") a 500 (a security review)
+    if site_id is None:
         raise ValidationFailed("sites must be chosen from the list", field="sites")
-    return int(value)
+    return site_id
 
 
 @bp.post("/accounts/users/<int:user_id>/role")

@@ -17,6 +17,7 @@ from moderation.admin.routes import bp
 from moderation.domain import model_registry as registry
 from moderation.domain.errors import DomainError
 from moderation.models import ModelVersion, Site
+from moderation.request_input import parse_int
 
 
 def _bootstrapped() -> None:
@@ -57,9 +58,10 @@ def _site_id() -> int | None:
     raw = (request.form.get("site_id") or "").strip()
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True, int("²") fails
+    site_id = parse_int(raw)  # "²" and ids past INT4 were a 500 (a security review)
+    if site_id is None:
         abort(400)
-    return int(raw)
+    return site_id
 
 
 def _done(change, success: str) -> Response:

@@ -12,6 +12,7 @@ from moderation.domain import training_runs as runs
 from moderation.domain.dispatch import send_task
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.models import Site
+from moderation.request_input import int_arg, parse_int
 
 # The page asks for the shown run's progress this often while it is queued or running.
 POLL_MS = 2000
@@ -36,7 +37,7 @@ def training() -> tuple[str, int]:
 @auth.login_required("admin")
 def training_status() -> Response:
     """The run the page shows (?run=ID, else the latest) as JSON, for static/training.js."""
-    run_id = request.args.get("run", type=int)
+    run_id = int_arg("run")  # bounded: past INT4, PostgreSQL's range error was a 500 (a security review)
     try:
         run = runs.get_run(db.session, run_id) if run_id else runs.latest_run(db.session)
     except NotFound:
@@ -48,13 +49,12 @@ def training_status() -> Response:
 @auth.login_required("admin")
 def start_training() -> Response:
     raw_site = (request.form.get("site_id") or "").strip()
-    try:
-        site_id = int(raw_site) if raw_site else None
-        run = runs.start_run(db.session, by=auth.current_user(), site_id=site_id)
-    except ValueError:
-        db.session.rollback()
+    site_id = parse_int(raw_site) if raw_site else None
+    if raw_site and site_id is None:
         flash("Choose a site from the list, or the shared data only.", "error")
         return redirect(url_for("admin.training"), code=303)
+    try:
+        run = runs.start_run(db.session, by=auth.current_user(), site_id=site_id)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -58,7 +58,8 @@ def _retention_days(raw: str | None) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_RETENTION_DAYS:
+    # The length first: int() of over 4,300 digits raises, which was a 500 (a security review).
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) > MAX_RETENTION_DAYS:
         raise ValidationFailed(f"retention must be a whole number of days from 0 to {MAX_RETENTION_DAYS}, "
                                "or blank to keep texts", field="retention_days")
     return int(raw)
@@ -69,7 +70,7 @@ DEFAULT_CALM_MINUTES = 10
 
 def _whole(raw: str, field: str, label: str, low: int, high: int) -> int:
     try:
-        if not re.fullmatch(r"[+-]?\d+", raw.strip(), re.ASCII):
+        if not re.fullmatch(r"[+-]?\d{1,18}", raw.strip(), re.ASCII):
             raise ValueError(raw)
         value = int(raw.strip())
     except ValueError:

@@ -137,7 +137,7 @@ def _span_value(where: str, span: Any, limit: int) -> float:
 def _offset(where: str, raw: Any, limit: int) -> int | None:
     if raw is None:
         return None
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit():
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 18:  # int() refuses 4,300 digits
         raw = int(raw)
     elif isinstance(raw, float) and raw.is_integer():
         raw = int(raw)

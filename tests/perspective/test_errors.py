@@ -209,9 +209,10 @@ def suggest_body(**changes: object) -> dict:
                                                "spanScores": [{"begin": -1, "end": 2, "score": {"value": 1}}]}}),
     suggest_body(attributeScores={"TOXICITY": {"spanScores": [{"begin": 0, "end": 2 ** 40, "score": {"value": 1}}]}}),
     suggest_body(attributeScores={"TOXICITY": {"spanScores": [{"begin": 0.5, "end": 3, "score": {"value": 1}}]}}),
+    suggest_body(attributeScores={"TOXICITY": {"spanScores": [{"begin": "0", "end": "9" * 5000, "score": {"value": 1}}]}}),
 ], ids=["above-one", "below-zero", "string", "no-value", "span-above-one", "approved-and-deleted", "unknown-attribute",
         "no-scores", "empty-text", "french", "detected-french", "span-ends-before-it-begins", "span-negative-beside-summary",
-        "span-past-the-text", "span-fractional"])
+        "span-past-the-text", "span-fractional", "span-of-5000-digits-in-a-string"])
 def test_suggestscore_rejects_bad_labels_and_stores_nothing(client, app, site, body):
     error_of(client.post(f"{SUGGEST}?key={site.api_key}", json=body), 400, "INVALID_ARGUMENT")
     with app.app_context():

@@ -40,7 +40,8 @@ def test_it_refuses_a_wrong_password(client, moderator):
     assert client.get("/review").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
+                                    "/review\r\nX-Injected: 1", "/review\x7f"])  # a CR/LF was a 500 (a security review)
 def test_it_does_not_follow_a_next_url_off_the_site(client, moderator, target):
     page = client.get("/login").get_data(as_text=True)
     response = client.post("/login", data={"username": moderator.username, "password": moderator.password,

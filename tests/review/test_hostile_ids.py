@@ -98,3 +98,33 @@ def test_a_filter_that_cannot_be_read_beside_parameters_named_as_flasks_own_is_a
         page = client.get(address)
         assert page.status_code == 400
         assert "endpoint=x" in page.get_data(as_text=True)  # the way back keeps it, as sent
+
+
+@pytest.mark.parametrize("site_id", ["²", str(2**31), HUGE, "9" * 5000])
+def test_admin_forms_refuse_a_site_id_no_site_could_have(sign_in, admin, site_id):
+    """A security review's form fuzzer: each was a 500 (int("²"), PostgreSQL's range error, int() of 5,000 digits)."""
+    client = sign_in(admin)
+    token = csrf_token(client.get("/admin/models").get_data(as_text=True))
+
+    promote = client.post("/admin/models/promote", data={"csrf_token": token, "version": "x", "site_id": site_id})
+    rollback = client.post("/admin/models/rollback", data={"csrf_token": token, "site_id": site_id})
+    user = client.post("/admin/accounts/users", data={"csrf_token": token, "username": "fz", "password": "x" * 20,
+                                                      "role": "moderator", "sites": site_id})
+    training = client.post("/admin/training", data={"csrf_token": token, "site_id": site_id})
+
+    assert (promote.status_code, rollback.status_code, user.status_code) == (400, 400, 400)
+    assert training.status_code == 303 and client.get("/admin/training/status").get_json()["run"] is None
+    assert client.get(f"/admin/training/status?run={site_id}").status_code in (200, 404)
+
+
+def test_a_decision_whose_way_back_holds_a_line_break_goes_back_to_the_queue(sign_in, moderator, site, make_comment):
+    """A security review: a CR/LF in `next` made the redirect's header raise, a 500 after the decision was made."""
+    comment_id = make_comment(site.id)
+    client = sign_in(moderator)
+    token = csrf_token(client.get(f"/review/{comment_id}").get_data(as_text=True))
+
+    response = client.post(f"/review/{comment_id}/decide", data={"csrf_token": token, "version": "1", "action": "approve",
+                                                                 "next": "/review\r\nX-Injected: 1"})
+
+    assert response.status_code == 303 and response.headers["Location"].startswith("/review")
+    assert "X-Injected" not in response.headers
