@@ -13,7 +13,7 @@ from moderation.api.query_input import edit_input, include_text, listing_query
 from moderation.api.load import admit, mark
 from moderation.api.routes import _site, bp, report_response
 from moderation.api.validation import parse_json_object
-from moderation.request_input import with_query
+from moderation.request_input import request_body, with_query
 from moderation.domain.comments import comment_by_site_id
 from moderation.domain.dispatch import send_for_scoring
 from moderation.domain.edits import edit_comment
@@ -23,7 +23,7 @@ from moderation.domain.story_comments import story_comments, story_counts
 
 @bp.patch("/comments/<int8:comment_id>")
 def patch_comment(comment_id: int) -> ResponseReturnValue:
-    text = edit_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    text = edit_input(parse_json_object(request_body()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
     # An edit is scored again, as a new comment is: past the hard limit it waits its turn as POSTs do,
     # or a site refused new comments could still fill the backlog with edits (a re-check).
     admitted = admit(_site().id, incoming=1)

@@ -27,6 +27,7 @@ from moderation.domain.status import serialize_comment
 from moderation.domain.replies import refuse_parent_elsewhere
 from moderation.domain.stories import refuse_closed
 from moderation.models import Site
+from moderation.request_input import request_body
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 register_error_handlers(bp)
@@ -50,7 +51,7 @@ def _site() -> Site:
 
 @bp.post("/comments")
 def post_comment() -> ResponseReturnValue:
-    data = comment_input(parse_json_object(request.get_data()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    data = comment_input(parse_json_object(request_body()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
     try:
         admitted = admit(_site().id, incoming=1)  # past the hard limit: 503 with Retry-After, nothing stored
     except Overloaded:
@@ -83,7 +84,7 @@ def _stored_before(external_id: str) -> bool:
 def post_comments_batch() -> ResponseReturnValue:
     """Up to MAX_BATCH_ITEMS comments; 200 with one result per item, each as its single POST would answer."""
     request.max_content_length = current_app.config["BATCH_MAX_BYTES"]
-    body = parse_json_object(request.get_data())
+    body = parse_json_object(request_body())
     items = batch_items(body, max_items=MAX_BATCH_ITEMS, max_text_length=current_app.config["MAX_TEXT_LENGTH"])
     items = refuse_parent_elsewhere(db.session, _site(), refuse_closed(db.session, _site(), items))
     admitted = admit(_site().id, incoming=len(items))  # past the hard limit: 503 with Retry-After, nothing stored
@@ -137,7 +138,7 @@ def report_limits() -> ReportLimits:
 
 def report_response(comment_id: int) -> ResponseReturnValue:
     """File a report on one of the caller's comments (by our id, or resolved from the site's)."""
-    fields = report_input(parse_json_object(request.get_data()))
+    fields = report_input(parse_json_object(request_body()))
     filing = file_report(db.session, _site(), comment_id, limits=report_limits(), **fields)
     commit_and_send(db.session, [filing.delivery])
     body = {"report": serialize_report(filing.report),

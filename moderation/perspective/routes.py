@@ -30,6 +30,7 @@ from moderation.perspective.errors import (
 from moderation.perspective.fields import parse_json
 from moderation.perspective.partial import parse_fields, select_fields
 from moderation.perspective.suggest import parse_suggest, store_suggestion, suggest_response
+from moderation.request_input import request_body
 from moderation.scorer import get_provider
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def _authorise() -> int:
 
 def _body() -> dict:
     try:
-        raw = request.get_data(cache=False)
+        raw = request_body(cache=False)
     except RequestEntityTooLarge:  # Google's words for a request over its size limit
         raise InvalidArgument(f"Request payload size exceeds the limit: {current_app.config['MAX_CONTENT_LENGTH']} "
                               "bytes.") from None

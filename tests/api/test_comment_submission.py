@@ -219,3 +219,22 @@ def test_a_reply_to_a_comment_on_another_story_is_refused(app, client, site):
     assert "is a comment on story 's-other'" in refused.get_json()["error"]["message"]
     assert same_story.status_code == 202 and unknown_parent.status_code == 202  # a parent may predate us
     assert count_comments(app) == 3
+
+
+def test_a_chunked_body_past_the_limit_is_refused_not_cut_and_parsed(app, client, site):
+    """A security review: sent chunked (no Content-Length), a 3 MB body was cut at 1 MiB and stored,
+    and so was one whose invalid tail lay past the cut."""
+    import io
+
+    body = json.dumps({**GOOD, "id": "chunked-big"}).encode() + b" " * 1_100_000 + b"garbage"
+    small = json.dumps({**GOOD, "id": "chunked-small"}).encode()
+
+    def chunked(data: bytes):
+        return client.post("/api/v1/comments", input_stream=io.BytesIO(data),
+                           headers={**site.headers, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})  # as gunicorn reads chunks
+
+    refused = chunked(body)
+    assert refused.status_code == 413 and refused.get_json()["error"]["code"]
+    assert chunked(small).status_code == 202  # a chunked body within the limit is read whole
+    assert count_comments(app) == 1

@@ -110,6 +110,18 @@ def test_it_rejects_a_body_over_the_request_size_limit_in_the_same_shape(client,
     assert message == "Request payload size exceeds the limit: 1048576 bytes."
 
 
+def test_a_chunked_body_over_the_limit_is_refused_too_not_cut_and_scored(client, site):
+    """A security review: sent chunked, a 3 MB request was cut at 1 MiB and scored."""
+    import io
+    import json
+
+    body = json.dumps(analyze_body("Hello.")).encode() + b" " * (3 * 1024 * 1024)
+    response = client.post(f"{ANALYZE}?key={site.api_key}", input_stream=io.BytesIO(body),
+                           headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})  # as gunicorn reads chunks
+    assert error_of(response, 400, "INVALID_ARGUMENT") == "Request payload size exceeds the limit: 1048576 bytes."
+
+
 @pytest.mark.parametrize("payload, says", [
     (gzip.compress(b'{"comment": {"text": "Hi."}}', mtime=0), "The body is compressed (gzip): send it uncompressed."),
     ('{"comment": {"text": "Café"}}'.encode("latin-1"), "The body is not UTF-8 text."),
