@@ -83,11 +83,17 @@ def parse_networks(raw: str) -> tuple[Network, ...]:
 
 def forbidden_reason(address: Address, policy: UrlPolicy) -> str | None:
     """Why webhooks may not go to this address, or None when they may."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4 address inside an IPv6 one is judged as itself: 6to4's 2002:7f00:1:: is 127.0.0.1 and
+        # 2002:a9fe:a9fe:: the metadata address, wherever a relay routes them (a security review).
+        inner = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if inner is not None:
+            return forbidden_reason(inner, policy)
     if any(address in network for network in policy.allowed_networks):
         return None
+    site_local = isinstance(address, ipaddress.IPv6Address) and address.is_site_local  # fec0::/10, "global" to Python
     for reason, flag in (("a loopback", address.is_loopback), ("an unspecified", address.is_unspecified),
+                         ("a site-local", site_local),
                          ("a link-local (cloud metadata)", address.is_link_local),
                          ("a multicast", address.is_multicast), ("a private", address.is_private),
                          ("a reserved", address.is_reserved)):
@@ -119,6 +125,8 @@ def check_webhook_url(url: str, policy: UrlPolicy) -> str:
 
     if len(url) > MAX_URL_LENGTH:
         raise refuse(f"must be at most {MAX_URL_LENGTH} characters")
+    if any(c.isspace() or not c.isprintable() for c in url):  # urlsplit drops tabs and line breaks unseen
+        raise refuse("must not hold spaces, tabs or line breaks (percent-encode them)")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -129,6 +137,8 @@ def check_webhook_url(url: str, policy: UrlPolicy) -> str:
         raise refuse("must start with https://" if not policy.allow_http else "must be an http(s) URL")
     if not parts.hostname:
         raise refuse("has no host")
+    if "%" in parts.netloc:  # no resolver reads it, and a client may decode "%31%32%37.0.0.1" to 127.0.0.1
+        raise refuse("has a percent sign in its host")
     if "@" in parts.netloc:
         raise refuse("must not contain a user name or password")
     if port == 0:

@@ -50,6 +50,13 @@ FORBIDDEN = [
     "http://hooks.example.org/hook",
     "ftp://hooks.example.org/hook",
     "https:///hook",
+    # A security review: these were saved, and the first three also connected to at delivery.
+    "https://[fec0::1]/hook",  # IPv6 site-local, which Python calls global
+    "https://[2002:7f00:1::]/hook",  # 6to4 around 127.0.0.1
+    "https://[2002:a9fe:a9fe::]/hook",  # 6to4 around the metadata address
+    "https://127.0.0.1 /hook",
+    "https://%31%32%37.0.0.1/hook",
+    "https://hooks.example.org\t.127.0.0.1/hook",  # urlsplit drops the tab unseen
 ]
 
 
@@ -72,6 +79,11 @@ def test_a_public_https_url_is_accepted(strict):
     with strict.app_context():
         site = create_site(db.session, "fine", webhook_url="https://hooks.example.org/moderation").site
         assert site.webhook_url == "https://hooks.example.org/moderation"
+
+
+def test_a_6to4_address_around_a_public_one_is_accepted(strict):
+    with strict.app_context():
+        assert create_site(db.session, "tunnel", webhook_url="https://[2002:808:808::1]/hook").site.webhook_url
 
 
 def test_an_operator_can_allow_a_private_network_and_only_that_one(app_with):
