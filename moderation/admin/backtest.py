@@ -18,7 +18,7 @@ from classifiers import DEFAULT_MODEL_PATH
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain import model_registry
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_words
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, decided_counts, span_words
 from moderation.domain.backtest_jobs import BACKTEST_TASK, DONE, FAILED, create_job, read_job
 from moderation.domain.dispatch import send_task
 from moderation.domain.errors import DomainError, ValidationFailed
@@ -36,14 +36,21 @@ def _store() -> Any:
 
 
 def _form_page(form: dict[str, str] | None = None, error: ValidationFailed | None = None,
-               status: int = 200) -> tuple[str, int]:
+               status: int = 200, *, pick_busiest: bool = False) -> tuple[str, int]:
+    """The form; with pick_busiest, the site with the most decisions chosen: the first by name was
+    one with none, and its backtest said "0 decided comments" (an admin's walk)."""
     config = current_app.config
     model_registry.ensure_bootstrapped(db.session, var_dir=config["VAR_DIR"],
                                        model_path=config.get("MODEL_PATH") or DEFAULT_MODEL_PATH)
     db.session.commit()
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    return render_template("admin/backtest.html", sites=sites, versions=model_registry.list_versions(db.session),
-                           form=form or {}, error=error, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT), status
+    decided = decided_counts(db.session, [site.id for site in sites])
+    form = dict(form or {})
+    if pick_busiest and sites:
+        form["site_id"] = str(max(sites, key=lambda site: decided[site.id]).id)
+    return render_template("admin/backtest.html", sites=sites, decided=decided,
+                           versions=model_registry.list_versions(db.session),
+                           form=form, error=error, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT), status
 
 
 def _checked(form: Any) -> dict[str, Any]:
@@ -75,7 +82,7 @@ def backtest_form() -> tuple[str, int]:
     form = dict(request.args)
     if not form.get("site_id") and form.get("candidate"):
         form["site_id"] = _trained_on(form["candidate"])
-    return _form_page(form)
+    return _form_page(form, pick_busiest=not form.get("site_id"))
 
 
 def _trained_on(version: str) -> str:

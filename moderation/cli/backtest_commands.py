@@ -36,7 +36,9 @@ def format_result(result: dict[str, Any]) -> str:
     active, candidate = result["active"], result["candidate"]
     lines = [
         f"site {result['site']}: {result['comments']:,} decided comments ({result['rejected']:,} rejected, "
-        f"{result['approved']:,} approved) over {_span(result['days'])}; scored in {result['seconds']:.1f}s",
+        f"{result['approved']:,} approved) over {_span(result['days'])}; scored in {result['seconds']:.1f}s;"
+        f" {result.get('held_by_rules', 0):,} held by the site's rules whatever a model scored (in both 'held')"
+        if result["comments"] else f"site {result['site']}: no decided comments to judge the models on",
         *([learnt_note(result)] if result.get("learnt_until") else []),
     ]
     if not result["comments"]:  # a table of dashes says nothing the line above does not

@@ -12,6 +12,9 @@ still standing: undone ones are left out), and each is judged against those deci
 * queue volume: comments held per day over the days those comments arrived in.
 
 Reports are left out of the verdicts (report weight 0): they hold a comment whatever the model says.
+The site's rules are in them, as they fired on each comment when it was scored (its rule hits, a
+pre-moderated story's too): a comment a rule held is held under either model. Left out, an admin
+read the active model holding 60 of 170 comments where the site had held 110 (an admin's walk).
 A model trained on this site's own decisions (`moderation train --site`, /admin/training) is judged
 only on comments decided after it was trained: on the ones it learnt from it scores itself perfect.
 Decided comments are mostly ones the active model held, so "published -> held" counts only those
@@ -34,6 +37,8 @@ from moderation.domain.label_export import sites_learnt_from, source_name
 from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, now
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, build_policy, decide
+from moderation.domain.rules import HOLD, stored_hits, strongest
+from moderation.domain.rules import REJECT as REJECT_RULE
 from moderation.models import Comment, Site
 
 DEFAULT_LIMIT = 1000
@@ -70,6 +75,7 @@ class Decided:
     text: str
     rejected: bool
     received_at: datetime
+    held_by_rule: bool = False
 
 
 @dataclass
@@ -103,6 +109,8 @@ class BacktestResult:
     changed: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     seconds: float = 0.0
+    # Of `comments`, those the site's rules held whatever a model scored: in both models' "held".
+    held_by_rules: int = 0
     # Comments decided before `learnt_until`, left out: a model trained on the site's own decisions
     # read them ("candidate", "active" or both in `learnt_by`).
     left_out: int = 0
@@ -117,11 +125,12 @@ def decided_comments(session: Session, site_id: int, limit: int, *, after: datet
     """The site's last `limit` comments whose moderator decision still stands, newest decision first;
     with `after`, only those decided after it."""
     rows = session.execute(
-        select(Comment.id, Comment.text, Comment.decision, Comment.received_at)
+        select(Comment.id, Comment.text, Comment.decision, Comment.received_at, Comment.rule_hits)
         .where(*_replayable(site_id), *([Comment.decided_at > after] if after is not None else []))
         .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
     ).all()
-    return [Decided(r.id, r.text, r.decision == REJECTED, r.received_at) for r in rows]
+    return [Decided(r.id, r.text, r.decision == REJECTED, r.received_at, strongest(stored_hits(r)) in (HOLD, REJECT_RULE))
+            for r in rows]
 
 
 def learnt_until(model: Model, site: Site) -> datetime | None:
@@ -143,6 +152,13 @@ def learnt_until(model: Model, site: Site) -> datetime | None:
 
 def decided_count(session: Session, site_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Comment).where(*_replayable(site_id))) or 0
+
+
+def decided_counts(session: Session, site_ids: Sequence[int], *, cap: int = MAX_LIMIT) -> dict[int, int]:
+    """Each site's decided comments a backtest could read, counted up to `cap` (no backtest reads
+    more): the form lists every site, and a full count of a big site's would be a scan."""
+    return {site_id: session.scalar(select(func.count()).select_from(
+        select(Comment.id).where(*_replayable(site_id)).limit(cap).subquery())) or 0 for site_id in site_ids}
 
 
 def _replayable(site_id: int) -> tuple:
@@ -228,7 +244,8 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
     for role, model in (("active", active), ("candidate", candidate)):
         policies[role] = policy = site_policy(site, model)
         all_scores[role] = scores = score_in_batches(model, texts, batch_size=batch_size, progress=progress)
-        flags[role] = np.array([decide(policy, s).status != PUBLISHED for s in scores], dtype=bool)
+        flags[role] = np.array([c.held_by_rule or decide(policy, s).status != PUBLISHED
+                                for c, s in zip(comments, scores, strict=True)], dtype=bool)
         outcomes[role] = _outcome(model, policy, scores, y, flags[role], days)
 
     moves = {"published_to_held": ~flags["active"] & flags["candidate"],
@@ -240,6 +257,7 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
     }
     return BacktestResult(
         site=site.name, comments=len(comments), rejected=int(y.sum()), approved=int((~y).sum()), days=days,
+        held_by_rules=sum(c.held_by_rule for c in comments),
         first=first.isoformat() if first else None, last=last.isoformat() if last else None,
         active=outcomes["active"], candidate=outcomes["candidate"],
         changed={name: int(mask.sum()) for name, mask in moves.items()}, examples=examples,

@@ -12,7 +12,7 @@ from moderation import db
 from moderation.cli.backtest_commands import format_result
 from moderation.domain.backtest import backtest
 from moderation.domain.lifecycle import APPROVED, PUBLISHED, REJECTED
-from moderation.models import Site
+from moderation.models import Comment, Site
 
 
 @pytest.fixture
@@ -86,6 +86,25 @@ def test_the_sites_own_threshold_overrides_the_models(app, decided_site):
     assert result.changed == {"published_to_held": 2, "held_to_published": 0}
 
 
+def test_a_comment_the_sites_rules_held_is_held_under_either_model(app, decided_site):
+    """An admin's walk: the active model "held 60 of 170" where the site, with its rules, had held 110."""
+    with app.app_context():
+        for text in ("r3", "a2"):  # both models publish r3's and a2's scores... but a rule held them
+            comment = db.session.query(Comment).filter_by(site_id=decided_site.id, external_id=text).one()
+            comment.rule_hits = [{"rule": "threats", "action": "hold", "reason": "threat words", "kind": "threat"}]
+        flagged_only = db.session.query(Comment).filter_by(site_id=decided_site.id, external_id="a3").one()
+        flagged_only.rule_hits = [{"rule": "links", "action": "flag", "reason": "a link", "kind": "link"}]
+        db.session.commit()
+    result = run(app, decided_site.id)
+    assert result.held_by_rules == 2
+    # Active held r1, r2, a1, a4; now r3 and a2 too. The candidate held the r*s; now a2 too.
+    assert (result.active.held, result.active.precision, result.active.recall) == (6, 0.5, 0.75)
+    assert (result.candidate.held, result.candidate.recall) == (5, 1.0)
+    assert result.changed == {"published_to_held": 1, "held_to_published": 2}  # r4 only; r3 is held by both
+    assert result.active.roc_auc == pytest.approx(0.75)  # the ranking is the model's alone
+    assert "2 held by the site's rules" in format_result(result.to_dict())
+
+
 def test_limit_takes_the_most_recent_decisions(app, decided_site):
     result = run(app, decided_site.id, limit=4)
     assert result.comments == 4 and result.approved == 4  # the a* ones were decided last
@@ -95,6 +114,8 @@ def test_a_site_with_no_decisions_gives_empty_numbers_not_an_error(app, site):
     result = run(app, site.id)
     assert result.comments == 0 and result.active.roc_auc is None and result.active.precision is None
     assert result.changed == {"published_to_held": 0, "held_to_published": 0}
+    said = format_result(result.to_dict())
+    assert "no decided comments to judge the models on" in said and "over 1" not in said  # no day made up for none
 
 
 class SiteTrained(TableModel):

@@ -231,3 +231,13 @@ def test_decisions_from_under_a_day_say_their_span_not_0_days(app, sign_in, admi
         db.session.commit()
     html = sign_in(admin).get(f"/admin/sites/{site.id}/thresholds", query_string={"attribute": "toxicity"}).get_data(as_text=True)
     assert "6 decided comments over 3.0 hours" in html and "over 0 days" not in html
+
+
+def test_the_backtest_form_chooses_the_site_with_decisions_and_says_how_many_each_has(sign_in, admin, decided, make_site,
+                                                                                        fake_model):
+    """An admin's walk: the form chose "aardvark" by name, with no decisions, and its backtest said "0 decided comments"."""
+    empty = make_site("aardvark")
+    page = sign_in(admin).get("/admin/backtest").get_data(as_text=True)
+
+    assert re.search(rf'<option value="{decided.id}" selected>\S+ \(8 decided\)</option>', page), page
+    assert f'<option value="{empty.id}" >aardvark (0 decided)</option>' in page
