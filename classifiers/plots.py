@@ -67,9 +67,12 @@ def pr_curves_png(curves: dict[str, dict[str, list[float]]], title: str = "preci
     """`curves` maps a label (a model version) to comparison.pr_curve's output; one line each."""
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(6, 4.5))
-    for label, curve in curves.items():
+    # Wide solid, then narrower dashed on top: where two models' curves coincide both still show (an
+    # admin saw only the candidate's, the active one's drawn under it, though the legend named both).
+    styles = [dict(linewidth=4.0, alpha=0.55), dict(linewidth=1.6, linestyle="--"), dict(linewidth=1.2, linestyle=":")]
+    for index, (label, curve) in enumerate(curves.items()):
         if curve["recall"]:
-            axis.plot(curve["recall"], curve["precision"], label=label)
+            axis.plot(curve["recall"], curve["precision"], label=label, **styles[index % len(styles)])
     axis.set(title=title, xlabel="recall (of rejected comments)", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02))
     if any(curve["recall"] for curve in curves.values()):
         axis.legend(loc="lower left", fontsize="small")

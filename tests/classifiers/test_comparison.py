@@ -53,3 +53,16 @@ def test_curves_histograms_and_their_plots():
     for png in (pr_curves_png({"a": curve, "b": pr_curve(Y, 1 - SCORE)}), score_histograms_png({"a": hist, "b": hist}),
                 threshold_png(curve, 0.6, 0.5, "t")):
         assert png.startswith(b"\x89PNG")
+
+
+def test_two_models_whose_curves_coincide_both_show():
+    """An admin's walk: the candidate's curve, drawn over the same active one, hid it though the legend named it."""
+    import io
+
+    from matplotlib import image
+
+    curve = {"recall": [0.0, 0.5, 1.0], "precision": [1.0, 0.8, 0.5]}
+    pixels = image.imread(io.BytesIO(pr_curves_png({"active": curve, "candidate": curve})), format="png")[..., :3]
+    blue = (pixels[..., 2] > 0.6) & (pixels[..., 0] < 0.6) & (pixels[..., 1] > 0.5) & (pixels[..., 1] < 0.85)
+    plot_area = blue[40:300, 80:450]  # the axes, not the legend's swatch at their foot
+    assert plot_area.sum() > 300, "the active model's (blue) line is hidden under the candidate's"
