@@ -93,3 +93,24 @@ def test_promoting_a_sites_own_model_for_every_site_from_the_shell_asks_for_yes(
     assert "other-gazette only" in cli("promote", own, "--site", "other-gazette", ok=False)
     assert f"daily-planet: {own} is active" in cli("promote", own, "--site", "daily-planet")
     assert f"global: {own} is active" in cli("promote", own, "--yes")
+
+
+def test_list_and_show_say_who_trained_a_version_from_the_shell_and_whose_decisions_it_learnt(app, cli, tmp_path):
+    """An admin's walk: the models page said "cli:root" where `models list` said "-", and neither command
+    said the candidate had learnt from herald's own decisions; its training data was one line of JSON."""
+    from moderation.domain.model_registry import register_artifact
+    from moderation.models import TrainingRun
+
+    path = model_variant(tmp_path, "herald-own", training_data={"own_labels": {"site:herald": {"rows": 170}}})
+    with app.app_context():
+        row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], actor="cli:root")
+        db.session.add(TrainingRun(requested_by="cli:root", state="succeeded", version_id=row.id))
+        db.session.commit()
+        version = row.version
+
+    listed = next(line for line in cli("list").splitlines() if line.startswith(version))
+    shown = cli("show", version)
+
+    assert "cli:root" in listed and "shared + herald" in listed
+    assert "trained by:    cli:root" in shown and "learnt from:   the shared data and herald's own decisions" in shown
+    assert "\n  train rows:" in shown or "\n  sources:" in shown  # a line each, not one line of JSON

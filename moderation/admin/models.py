@@ -43,6 +43,7 @@ def models() -> str:
         requesters=requesters,
         scopes=registry.active_scopes(db.session), shadow=registry.shadow_version(db.session), sites=sites,
         site_names={s.id: s.name for s in sites}, statuses=registry, error=error, trained_for=registry.trained_for,
+        trained_by=registry.trained_by,
         check_interval=current_app.config["MODEL_CHECK_INTERVAL"])
 
 

@@ -37,16 +37,19 @@ def _toxicity_auc(metrics: dict) -> str:
 @models_group.command("list")
 def list_command() -> None:
     """Every registered version, newest first, with its status and where it is active."""
-    from moderation.domain.model_registry import active_scopes, list_versions
+    from moderation.domain.model_registry import active_scopes, list_versions, run_requesters, trained_by, trained_for
 
     app = _app()
     with app.app_context():
-        versions, scopes = list_versions(db.session), active_scopes(db.session)
-        click.echo(f"{'version':<22} {'status':<10} {'created':<17} {'trained by':<12} {'tox AUC':>7}  active for")
+        versions, scopes, requesters = list_versions(db.session), active_scopes(db.session), run_requesters(db.session)
+        click.echo(f"{'version':<22} {'status':<10} {'created':<17} {'trained by':<14} {'tox AUC':>7}  "
+                   f"{'learnt from':<20} active for")
         for row in versions:
-            trainer = row.trainer.username if row.trainer else "-"
-            click.echo(f"{row.version:<22} {row.status:<10} {row.created_at:%Y-%m-%d %H:%M} {trainer[:12]:<12} "
-                       f"{_toxicity_auc(row.metrics):>7}  {', '.join(scopes.get(row.id, [])) or '-'}")
+            trainer = trained_by(row, requesters) or "-"
+            # A site's own decisions, said here too: promoting such a version for every site needs --yes.
+            learnt = "shared + " + ", ".join(sorted(own)) if (own := trained_for(row)) else "shared data"
+            click.echo(f"{row.version:<22} {row.status:<10} {row.created_at:%Y-%m-%d %H:%M} {trainer[:14]:<14} "
+                       f"{_toxicity_auc(row.metrics):>7}  {learnt[:20]:<20} {', '.join(scopes.get(row.id, [])) or '-'}")
 
 
 @models_group.command("show")
@@ -54,7 +57,8 @@ def list_command() -> None:
 @click.option("--card", "full_card", is_flag=True, help="Print the whole model card as JSON.")
 def show_command(version: str, full_card: bool) -> None:
     """One version: hash, artifact, status, metrics, training data, where it is active."""
-    from moderation.domain.model_registry import active_scopes, card_text, copied_attributes, get_version
+    from moderation.domain.model_registry import (active_scopes, card_text, copied_attributes, get_version,
+                                                  run_requesters, trained_by, trained_for)
 
     app = _app()
     with app.app_context():
@@ -67,7 +71,8 @@ def show_command(version: str, full_card: bool) -> None:
         click.echo(f"version:       {row.version}\nstatus:        {row.status}\n"
                    f"active for:    {', '.join(active_scopes(db.session).get(row.id, [])) or '-'}\n"
                    f"created:       {row.created_at:%Y-%m-%d %H:%M:%S %Z}\n"
-                   f"trained by:    {row.trainer.username if row.trainer else '-'}\n"
+                   f"trained by:    {trained_by(row, run_requesters(db.session)) or '-'}\n"
+                   f"learnt from:   {_learnt_from(row, trained_for(row))}\n"
                    f"trained at:    {row.card.get('trained_at', '-')}\n"
                    f"sha256:        {row.sha256}\nartifact:      {Path(app.config['VAR_DIR']) / row.artifact}\n"
                    f"notes:         {row.notes or '-'}")
@@ -78,7 +83,28 @@ def show_command(version: str, full_card: bool) -> None:
         if copied := copied_attributes(row.card):
             click.echo("not scored (too few examples): " + ", ".join(
                 f"{a} (uses {b or 'another head'}'s score)" for a, b in copied.items()))
-        click.echo("training data: " + json.dumps(row.training_data, sort_keys=True))
+        click.echo("training data:")  # one line of JSON had been unreadable (an admin's walk)
+        for line in _training_data_lines(row.training_data or {}):
+            click.echo(f"  {line}")
+
+
+def _training_data_lines(data: dict) -> list[str]:
+    lines = []
+    for key, value in sorted(data.items()):
+        if key == "files" and isinstance(value, list):
+            lines += [f"file {f.get('file')}: {f.get('rows') or 0:,} rows, sha256 {str(f.get('sha256'))[:12]}"
+                      for f in value if isinstance(f, dict)]
+        elif isinstance(value, list):
+            lines.append(f"{key.replace('_', ' ')}: {', '.join(map(str, value)) or '-'}")
+        elif isinstance(value, dict):
+            lines.append(f"{key.replace('_', ' ')}: " + "; ".join(f"{k} {json.dumps(v, sort_keys=True)}" for k, v in value.items()))
+        else:
+            lines.append(f"{key.replace('_', ' ')}: {value:,}" if isinstance(value, int) else f"{key.replace('_', ' ')}: {value}")
+    return lines
+
+
+def _learnt_from(row, own: set[str]) -> str:
+    return "the shared data" + (f" and {' and '.join(sorted(own))}'s own decisions" if own else "")
 
 
 @models_group.command("register")

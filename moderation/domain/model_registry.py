@@ -187,6 +187,12 @@ def run_requesters(session: Session) -> dict[int, str]:
                                 .where(TrainingRun.version_id.is_not(None))).all())
 
 
+def trained_by(row: ModelVersion, requesters: dict[int, str]) -> str | None:
+    """Who made a version: the signed-in user who registered it, else who asked for its training run
+    (`run_requesters`); the page and `models list` had told these apart ("cli:root" against "-")."""
+    return row.trainer.username if row.trainer else requesters.get(row.id)
+
+
 def list_assignments(session: Session) -> list[ModelAssignment]:
     """The global assignment first, then sites' overrides."""
     return list(session.scalars(select(ModelAssignment).order_by(ModelAssignment.site_id.nulls_first())))
