@@ -249,8 +249,8 @@ def test_a_site_trained_versions_backtest_link_chooses_that_site(app, sign_in, a
         db.session.commit()
     client = sign_in(admin)
     html = client.get("/admin/backtest", query_string={"candidate": row.version}).get_data(as_text=True)
-    assert f'<option value="{trained.id}" selected>zephyr-post</option>' in html
-    assert f'<option value="{first.id}" >aardvark-times</option>' in html
+    assert f'<option value="{trained.id}" selected>zephyr-post (0 decided)</option>' in html
+    assert f'<option value="{first.id}" >aardvark-times (0 decided)</option>' in html
 
 
 def test_a_version_trained_by_a_run_from_the_shell_names_the_shell_account(app, sign_in, admin, candidate):
