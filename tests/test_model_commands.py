@@ -40,7 +40,7 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
     assert f"daily-planet: {candidate} is active" in cli("promote", candidate, "--site", "daily-planet")
     rows = {line.split()[0]: line for line in cli("list").splitlines()[1:]}
     assert rows[candidate].endswith("daily-planet") and rows[shipped].endswith("global")
-    assert f"daily-planet: {shipped} is active" in cli("rollback", "--site", "daily-planet")
+    assert f"daily-planet: follows the global version again (now {shipped})" in cli("rollback", "--site", "daily-planet")
     assert "nothing to roll back" in cli("rollback", ok=False)
     assert "no such site" in cli("promote", candidate, "--site", "nowhere", ok=False)
     assert "no model version 'nope'" in cli("promote", "nope", ok=False)
@@ -93,6 +93,26 @@ def test_promoting_a_sites_own_model_for_every_site_from_the_shell_asks_for_yes(
     assert "other-gazette only" in cli("promote", own, "--site", "other-gazette", ok=False)
     assert f"daily-planet: {own} is active" in cli("promote", own, "--site", "daily-planet")
     assert f"global: {own} is active" in cli("promote", own, "--yes")
+
+
+def test_rolling_back_to_a_sites_own_model_for_every_site_asks_for_yes(cli, site, tmp_path):
+    """An admin's walk: a second `rollback` "to be sure" made daily-planet's own model every site's."""
+    shipped = cli("list").splitlines()[1].split()[0]
+    own = cli("register", str(model_variant(tmp_path, "own-f", training_data={
+        "own_labels": {"site:daily-planet": {"rows": 30}}}))).split()[0]
+    cli("promote", own, "--yes")
+    assert f"global: {shipped} is active" in cli("rollback")
+
+    refused = cli("rollback", ok=False)
+    assert f"rolling back brings {own} back, which learnt from daily-planet's own decisions" in refused
+    assert next(line for line in cli("list").splitlines() if line.startswith(shipped)).endswith("global")  # unchanged
+    assert f"global: {own} is active" in cli("rollback", "--yes")
+
+
+def test_a_site_rolled_back_to_the_global_version_is_told_it_follows_it(cli, site, tmp_path):
+    candidate = cli("register", str(model_variant(tmp_path, "plain-g"))).split()[0]
+    cli("promote", candidate, "--site", "daily-planet")
+    assert "daily-planet: follows the global version again (now " in cli("rollback", "--site", "daily-planet")
 
 
 def test_list_and_show_say_who_trained_a_version_from_the_shell_and_whose_decisions_it_learnt(app, cli, tmp_path):

@@ -168,12 +168,33 @@ def promote_command(version: str, site_name: str | None, yes: bool) -> None:
 
 @models_group.command("rollback")
 @click.option("--site", "site_name", help="Roll back this site's own version (it may then follow the global one).")
-def rollback_command(site_name: str | None) -> None:
-    """Go back to the version active before the last promotion; audited."""
-    from moderation.domain.model_registry import rollback
+@click.option("--yes", is_flag=True, help="Bring back a model learnt from other sites' own decisions all the same.")
+def rollback_command(site_name: str | None, yes: bool) -> None:
+    """Go back to the version active before the last promotion; audited.
 
-    active = _change(rollback, site_name=site_name)
-    click.echo(f"{site_name or 'global'}: {active} is active")
+    As `promote`, and as the admin page asks: bringing back a model that learnt from a site's own
+    decisions for every site, or another one, is refused without --yes. A second `rollback` "to be
+    sure" had made herald's own model every site's (an admin's walk)."""
+    from moderation.domain.errors import ValidationFailed
+    from moderation.domain.model_registry import rollback, rollback_target, trained_for
+
+    followed: list[bool] = []
+
+    def act(session, **kw):  # noqa: ANN001, ANN202 - _change's action
+        target = rollback_target(session, kw.get("site_id"))
+        own = trained_for(target) if target is not None else set()
+        if own and not yes and site_name not in own:
+            scope = f"{site_name} only" if site_name else "every site (global)"
+            raise ValidationFailed(f"rolling back brings {target.version} back, which learnt from "
+                                   f"{' and '.join(sorted(own))}'s own decisions; to make it the active version of "
+                                   f"{scope} all the same, add --yes")
+        followed.append(rollback(session, **kw) is None)
+
+    active = _change(act, site_name=site_name)
+    if site_name and followed and followed[0]:  # it was not given that version: it follows whatever is global
+        click.echo(f"{site_name}: follows the global version again (now {active})")
+    else:
+        click.echo(f"{site_name or 'global'}: {active} is active")
 
 
 @models_group.command("shadow")

@@ -338,6 +338,13 @@ def promote(session: Session, version: str | ModelVersion, *, by: User | str,
     return assignment
 
 
+def rollback_target(session: Session, site_id: int | None) -> ModelVersion | None:
+    """The version a rollback would make active again: None when there is none, or when the site
+    would follow the global version again."""
+    assignment = _assignment(session, site_id)
+    return assignment.previous_version if assignment is not None else None
+
+
 def rollback(session: Session, *, by: User | str, site_id: int | None = None,
              from_version: str | None = None) -> ModelAssignment | None:
     """Go back to the version active before the last promotion, audited.
