@@ -37,6 +37,10 @@ def _threshold(raw: str | None, field: str, label: str) -> float | None:
         raise ValidationFailed(f"the {label} must be a number between 0 and 1", field=field) from None
     if not math.isfinite(value) or not 0.0 <= value <= 1.0:
         raise ValidationFailed(f"the {label} must be between 0 and 1", field=field)
+    if value == 0.0:  # every score is at least 0: one typo had held every comment of a site (an admin's walk)
+        what = "reject" if field.startswith("reject_") else "hold"
+        raise ValidationFailed(f"the {label} of 0 would {what} every comment, however civil; to hold every "
+                               "comment, choose pre-moderation as the site's mode", field=field)
     return value
 
 

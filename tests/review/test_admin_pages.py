@@ -117,6 +117,7 @@ def test_a_threshold_of_one_shows_as_off(app, sign_in, admin, site, fake_model):
     # A walk: 1e308 turned reports off unseen, and float() read an Arabic-Indic one as 1.0, a hold off.
     ("report_threshold", "1e308"), ("report_threshold", "١"), ("hold_toxicity", "١"),
     ("report_threshold", "1_0"), ("hold_toxicity", "0_0"), ("storm_calm_minutes", "٣"),  # a re-check
+    ("hold_threat", "0"), ("reject_toxicity", "0.0"),  # an admin's walk: a hold at 0 held every comment
 ])
 def test_it_refuses_invalid_settings_and_keeps_the_old_ones(app, sign_in, admin, site, field, value):
     response = _post_settings(sign_in(admin), site.id, {**VALID, field: value})
