@@ -103,8 +103,16 @@ def _chosen_report(reports: list[DriftReport]) -> DriftReport | None:
 @auth.login_required("admin")
 def drift() -> str:
     reports = latest_reports(db.session, REPORTS_SHOWN)
-    return render_template("admin/drift.html", reports=reports, chosen=_chosen_report(reports),
-                           min_comments=current_app.config["DRIFT_MIN_COMMENTS"])
+    minimum = current_app.config["DRIFT_MIN_COMMENTS"]
+    chosen = _chosen_report(reports) if request.args.get("report") else _telling_report(reports, minimum)
+    return render_template("admin/drift.html", reports=reports, chosen=chosen, min_comments=minimum)
+
+
+def _telling_report(reports: list[DriftReport], minimum: int) -> DriftReport | None:
+    """The page's first report: a warning, else the latest from enough comments, else the latest. It
+    opened on a 2-comment report's "Largest PSI 4.759" while the warning sat a row below (an admin's walk)."""
+    return (next((r for r in reports if r.warning), None) or next((r for r in reports if r.comments >= minimum), None)
+            or (reports[0] if reports else None))
 
 
 @bp.get("/drift/plot.png")

@@ -114,3 +114,22 @@ def test_moderators_see_neither_page(site, moderator, sign_in):
     client = sign_in(moderator)
     for path in ("/admin/shadow", "/admin/drift", "/admin/shadow/plot.png", "/admin/drift/plot.png"):
         assert client.get(path).status_code == 403
+
+
+def test_the_page_opens_on_the_warning_the_banner_names_not_a_later_report_of_two_comments(app, site, admin, sign_in,
+                                                                                           make_comment):
+    """An admin's walk: the banner's link led to a 2-comment report of another model ("Largest PSI 4.759" in big
+    type), the warning a row below; and the 2-comment PSIs were shaded as warnings."""
+    warning = drift_report(app, site.id, make_comment, 0.75, 300)
+    drift_report(app, site.id, make_comment, 0.75, 2, version="site-own-2")
+    client = sign_in(admin)
+
+    banner_page = client.get("/admin").get_data(as_text=True)
+    page = client.get("/admin/drift").get_data(as_text=True)
+    few = client.get(f"/admin/drift?report={warning + 1}").get_data(as_text=True)
+
+    assert f'href="/admin/drift?report={warning}">See the drift report' in banner_page
+    detail = page[page.index("<h2>Model"):page.index("Latest reports")]
+    assert live_version(app) in detail and "site-own-2" not in detail
+    assert "too few comments" in page  # the 2-comment row of the list
+    assert "PSI from so few is noise" in few and "<strong>" not in few[few.index("Largest PSI"):few.index("</dl>")]
