@@ -17,8 +17,8 @@ from celery import Celery
 
 from moderation.celery_app import SCORE_TASK, WEBHOOK_SITE_TASK, send
 from moderation.domain.dispatch import (
-    SCORE_HELPER_KEY, SCORE_HELPER_TTL_MS, SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS, WEBHOOK_TURN_KEY,
-    WEBHOOK_TURN_LOST_AFTER, WEBHOOK_WAITING_KEY, WEBHOOK_WAITING_TTL_MS,
+    SCORE_HELPER_KEY, SCORE_HELPER_TTL_MS, SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS, WEBHOOK_RUNNING_KEY,
+    WEBHOOK_TURN_KEY, WEBHOOK_TURN_LOST_AFTER, WEBHOOK_WAITING_KEY, WEBHOOK_WAITING_TTL_MS,
 )
 
 
@@ -86,13 +86,15 @@ class CeleryDispatcher:
 
         def take() -> list[object]:
             pipe = self.marker.pipeline()  # MULTI: no event is taken twice or dropped between the steps
-            pipe.delete(WEBHOOK_TURN_KEY.format(site_id))  # first: events added from now on queue a turn
+            # Running, no longer queued: events added from now on wait for this turn's end (WEBHOOK_RUNNING_KEY).
+            pipe.set(WEBHOOK_RUNNING_KEY.format(site_id), "1", px=self.turn_ttl_ms)
+            pipe.delete(WEBHOOK_TURN_KEY.format(site_id))
             pipe.lrange(waiting, 0, limit - 1)
             pipe.ltrim(waiting, limit, -1)
             return pipe.execute()
 
         try:
-            return [int(i) for i in self._watch(take)[1]]
+            return [int(i) for i in self._watch(take)[2]]
         except (redis.RedisError, OSError):
             return []  # the turn key lapses, and the sweep sends the events
 
@@ -110,11 +112,15 @@ class CeleryDispatcher:
         self._wait_for_turn(site_id, put_back, first=True)
 
     def _wait_for_turn(self, site_id: int, ids: list[int], *, first: bool, turn_lost: bool = False) -> None:
-        """`ids` onto the site's list (at its head if `first`), and its turn queued unless one is
-        (or, `turn_lost`, in any case: a worker killed holding the turn took it along)."""
+        """`ids` onto the site's list (at its head if `first`: a turn ending), and its turn queued unless
+        one is queued or running (or, `turn_lost`, unless one is running: a worker killed holding the
+        queued turn took it along). The list is written before the running marker is read, and a
+        turn ends by deleting the marker before it reads the list, so an event added as a turn ends
+        is never left without one."""
         if self._stalled():
             return  # the rows are committed; the sweep sends them
         waiting, turn = WEBHOOK_WAITING_KEY.format(site_id), WEBHOOK_TURN_KEY.format(site_id)
+        running = WEBHOOK_RUNNING_KEY.format(site_id)
 
         def add() -> bool:
             fresh = ids
@@ -123,12 +129,18 @@ class CeleryDispatcher:
                 # same oldest events every round and each copy took a slot in a turn.
                 queued = set(map(int, self.marker.lrange(waiting, 0, -1)))
                 fresh = [i for i in ids if i not in queued]
-            pipe = self.marker.pipeline()
+            if first:
+                self.marker.delete(running)  # this turn is over
             if fresh:
+                pipe = self.marker.pipeline()
                 (pipe.lpush(waiting, *reversed(fresh)) if first else pipe.rpush(waiting, *fresh))
                 pipe.pexpire(waiting, WEBHOOK_WAITING_TTL_MS)
+                pipe.execute()
             elif not self.marker.llen(waiting):
                 return False  # a turn ended with nothing left: no next turn
+            if self.marker.exists(running):
+                return False  # the running turn's end queues the next
+            pipe = self.marker.pipeline()
             if turn_lost:
                 pipe.delete(turn)
             pipe.set(turn, "1", nx=True, px=self.turn_ttl_ms)

@@ -48,6 +48,11 @@ SCORE_HELPER_KEY = "moderation:scoring-helper:{}"
 SCORE_HELPER_TTL_MS = 60_000
 WEBHOOK_WAITING_KEY = "moderation:webhooks-waiting:{}"  # a site's events waiting for its turn
 WEBHOOK_TURN_KEY = "moderation:webhook-turn-queued:{}"  # its next turn is in the queue
+# Its turn is running: events committed meanwhile wait for the turn's end to queue the next one. They
+# had queued it at once, so a slow endpoint (4 s an answer) had a turn running on every one of the
+# webhook worker's threads, and a quiet site's events waited seconds behind them (an integrator's
+# walk). Lives as long as a queued turn's key; a turn whose worker died frees the site after it.
+WEBHOOK_RUNNING_KEY = "moderation:webhook-turn-running:{}"
 # Seconds a queued turn's key lives (create_app: WEBHOOK_RESEND_AFTER, at most three WEBHOOK_TIMEOUTs,
 # the time threads busy with other turns keep a queued one waiting). A turn lost with its worker's
 # connection comes back only after the broker's visibility timeout, ten minutes, and a key Redis set

@@ -90,13 +90,28 @@ def test_events_a_slow_endpoint_left_untried_come_first_in_the_sites_next_turn(t
     assert turns.take_site_webhooks(LOUD, 10) == [3, 4, 5]
 
 
-def test_an_event_committed_while_its_sites_turn_runs_queues_the_next_turn(turns, queue):
+def test_an_event_committed_while_its_sites_turn_runs_waits_for_its_end_to_queue_the_next(turns, queue):
+    """An integrator's walk: queued at once, the next turn ran beside the first, and a slow endpoint had
+    turns running on every thread of the webhook worker while another site's events waited seconds."""
     turns.send_webhooks({LOUD: [1]})
     assert turns.take_site_webhooks(LOUD, 200) == [1]
     turns.send_webhooks({LOUD: [2]})  # meanwhile
+    turns.send_webhooks({LOUD: [3]})
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])]  # no second turn while the first runs
     turns.end_site_turn(LOUD, [])
-    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])] * 2  # one for [2], none more at the turn's end
-    assert turns.take_site_webhooks(LOUD, 200) == [2]
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])] * 2  # the next, at the turn's end
+    assert turns.take_site_webhooks(LOUD, 200) == [2, 3]
+    turns.end_site_turn(LOUD, [])
+    assert len(queue.tasks) == 2  # nothing left: no turn
+
+
+def test_a_running_turn_whose_worker_died_frees_its_site_after_a_while(queue, services):
+    turns = CeleryDispatcher(queue, services.redis(), turn_lost_after=0.3)
+    turns.send_webhooks({LOUD: [1]})
+    assert turns.take_site_webhooks(LOUD, 200) == [1]  # and its worker is killed: no end_site_turn
+    time.sleep(0.5)
+    turns.send_webhooks({LOUD: [2]})
+    assert queue.tasks == [(WEBHOOK_SITE_TASK, [LOUD])] * 2
 
 
 def test_a_turn_the_broker_refused_leaves_no_marker_so_the_next_event_queues_one(turns, queue, services):
