@@ -14,6 +14,7 @@ from moderation.domain.comments import comment_by_site_id
 from moderation.domain.erasure import erase_author, serialize_erasure
 from moderation.domain.lifecycle import commit_and_send, serialize_comment
 from moderation.domain.removal import delete_comment
+from moderation.domain.suggestion_erasure import erase_suggestions
 
 
 @bp.delete("/comments/<int8:comment_id>")
@@ -38,3 +39,22 @@ def erase_author_route(author_id: str) -> ResponseReturnValue:
     body = {"author_id": author_id, **serialize_erasure(erased.record)}
     commit_and_send(db.session, erased.deliveries)
     return jsonify(body)
+
+
+@bp.delete("/suggestions/by-client-token/<authorref:client_token>")
+def erase_suggestions_by_token(client_token: str) -> ResponseReturnValue:
+    """The texts a Perspective client sent to comments:suggestscore under this clientToken."""
+    return _erased_suggestions(client_token=client_token)
+
+
+@bp.delete("/suggestions/by-text-sha256/<text_hash>")
+def erase_suggestions_by_text(text_hash: str) -> ResponseReturnValue:
+    """The texts a Perspective client sent to comments:suggestscore whose UTF-8 SHA-256 is this."""
+    return _erased_suggestions(text_sha256=text_hash)
+
+
+def _erased_suggestions(**which: str) -> ResponseReturnValue:
+    site = g.site
+    erased = erase_suggestions(db.session, site, actor=f"site:{site.id}", **which)
+    db.session.commit()
+    return jsonify({"deleted": erased.deleted, "erased_at": erased.record.erased_at.isoformat()})

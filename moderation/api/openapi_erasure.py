@@ -1,4 +1,5 @@
-"""The OpenAPI parts for deleting a comment and erasing an author (moderation/api/erasure_routes.py)."""
+"""The OpenAPI parts for deleting a comment, erasing an author and erasing suggestscore texts
+(moderation/api/erasure_routes.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -62,4 +63,24 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                               "around it is dropped)."},
                       "401": errors["401"], **retry_errors},
     }
+    schemas["SuggestionErasure"] = {"type": "object", "properties": {
+        "deleted": {"type": "integer", "description": "suggestscore labels deleted (0 when none matched)."},
+        "erased_at": {"type": "string", "format": "date-time"}}}
+    description = ("A Perspective client sends no author, so an author's erasure finds these only through the "
+                   "comment API. Recorded and audited; a training run that read them is discarded, as for an "
+                   "author's erasure. Asking again is harmless.")
+    for path, name, schema, what in (
+            ("/api/v1/suggestions/by-client-token/{client_token}", "client_token",
+             {"type": "string", "minLength": 1, "maxLength": 200}, "whose `clientToken` is this (Coral sends "
+             "`comment:<its comment id>`; URL-encoded)"),
+            ("/api/v1/suggestions/by-text-sha256/{text_hash}", "text_hash",
+             {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "whose text's UTF-8 SHA-256 (lower-case hex) is this")):
+        paths[path] = {"delete": {
+            "summary": f"Erase the texts sent to comments:suggestscore {what.split(' (')[0]}",
+            "description": f"Deletes this site's suggestscore labels {what}. {description}",
+            "parameters": [{"name": name, "in": "path", "required": True, "schema": schema}],
+            "responses": {"200": json_ref("SuggestionErasure", "How many were deleted."),
+                          "400": {**errors["404"], "description": "A malformed token or hash."},
+                          "401": errors["401"], **retry_errors},
+        }}
     return document

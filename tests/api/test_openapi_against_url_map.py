@@ -7,7 +7,8 @@ import re
 from werkzeug.routing import RequestRedirect
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-SAMPLE = {"comment_id": "1", "site_comment_id": "c-1", "story_id": "s-1", "author_id": "a-1"}
+SAMPLE = {"comment_id": "1", "site_comment_id": "c-1", "story_id": "s-1", "author_id": "a-1",
+          "client_token": "comment:1", "text_hash": "0" * 64}
 
 
 def _served(app) -> set[tuple[str, str]]:

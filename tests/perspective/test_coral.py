@@ -106,3 +106,34 @@ def test_a_suggestion_of_span_scores_only_is_kept_as_its_highest_span(client, ap
     assert client.post(f"{SUGGEST}?key={site.api_key}", json=body).status_code == 200
     with app.app_context():
         assert db.session.scalars(select(LabelledExample.labels)).one() == {"toxicity": 1.0}
+
+
+def test_a_site_erases_the_texts_coral_sent_as_suggestions_by_client_token_or_text_hash(client, app, site, outsider):
+    """An integrator's walk: a Coral site sends every decided comment's text to suggestscore, with no author,
+    and had no way to erase one on a reader's request."""
+    import hashlib
+
+    from moderation.models import AuthorErasure
+
+    for comment_id in ("c-1", "c-2"):
+        assert client.post(f"{SUGGEST}?key={site.api_key}",
+                           json=coral_suggest_body(comment_id, "TOXICITY", 1.0, ["en"])).status_code == 200
+    other = {**coral_suggest_body("c-9", "TOXICITY", 1.0, ["en"]), "comment": {"text": "Another text entirely."}}
+    assert client.post(f"{SUGGEST}?key={site.api_key}", json=other).status_code == 200
+    assert client.post(f"{SUGGEST}?key={outsider.api_key}",
+                       json=coral_suggest_body("c-1", "TOXICITY", 1.0, ["en"])).status_code == 200
+
+    by_token = client.delete("/api/v1/suggestions/by-client-token/comment:c-1", headers=site.headers)
+    text_hash = hashlib.sha256("Another text entirely.".encode()).hexdigest()
+    by_text = client.delete(f"/api/v1/suggestions/by-text-sha256/{text_hash}", headers=site.headers)
+    bad_hash = client.delete("/api/v1/suggestions/by-text-sha256/ABC", headers=site.headers)
+
+    assert (by_token.status_code, by_token.get_json()["deleted"]) == (200, 1)
+    assert (by_text.status_code, by_text.get_json()["deleted"]) == (200, 1)
+    assert bad_hash.status_code == 400 and bad_hash.get_json()["error"]["field"] == "text_sha256"
+    with app.app_context():
+        left = db.session.execute(select(LabelledExample.site_id, LabelledExample.client_token)).all()
+        assert sorted(left) == sorted([(site.id, "comment:c-2"), (outsider.id, "comment:c-1")])  # another site's kept
+        # Recorded as an erasure: a training run that read them is discarded (own_training.py).
+        counts = [r.counts for r in db.session.scalars(select(AuthorErasure).where(AuthorErasure.site_id == site.id))]
+        assert counts == [{"labelled_examples": 1}, {"labelled_examples": 1}]

@@ -79,6 +79,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.delete_comment_by_site_id", "DELETE"): api(site_key=200, other_site_key=404),
     # Another site's key erases that author on its own site only (none there): harmless, so 200.
     ("api.erase_author_route", "DELETE"): api(site_key=200, other_site_key=200),
+    ("api.erase_suggestions_by_token", "DELETE"): api(site_key=200, other_site_key=200),  # each key erases its own site's
+    ("api.erase_suggestions_by_text", "DELETE"): api(site_key=200, other_site_key=200),
     ("api.openapi", "GET"): public(200),
     ("health.healthz", "GET"): public(200),
     ("health.readyz", "GET"): public(200),  # 503 only when a check fails or the backlog is past the hard limit
@@ -255,7 +257,8 @@ def _path(rule: str, world: World) -> str:
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
-              "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1, "story_id": "s-1"}
+              "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1, "story_id": "s-1",
+              "client_token": "comment:1", "text_hash": "0" * 64}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
