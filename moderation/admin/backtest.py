@@ -43,7 +43,8 @@ def _form_page(form: dict[str, str] | None = None, error: ValidationFailed | Non
     model_registry.ensure_bootstrapped(db.session, var_dir=config["VAR_DIR"],
                                        model_path=config.get("MODEL_PATH") or DEFAULT_MODEL_PATH)
     db.session.commit()
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    # Active sites only: a deactivated one leaves every site picker (`keys deactivate`'s promise; an admin's walk).
+    sites = db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)).all()
     decided = decided_counts(db.session, [site.id for site in sites])
     form = dict(form or {})
     if pick_busiest and sites:
@@ -56,7 +57,7 @@ def _form_page(form: dict[str, str] | None = None, error: ValidationFailed | Non
 def _checked(form: Any) -> dict[str, Any]:
     site_id = parse_int(form.get("site_id"))
     site = db.session.get(Site, site_id) if site_id else None
-    if site is None:
+    if site is None or not site.active:
         raise ValidationFailed("choose a site", field="site_id")
     limit = parse_int((form.get("limit") or "").strip(), maximum=MAX_LIMIT)
     if limit is None:

@@ -22,7 +22,7 @@ def _page(status: int = 200) -> tuple[str, int]:
     current = runs.latest_run(db.session)
     return render_template(
         "admin/training.html", current=current, summary=runs.run_summary(current) if current else None,
-        runs=runs.list_runs(db.session), sites=db.session.scalars(select(Site).order_by(Site.name)).all(),
+        runs=runs.list_runs(db.session), sites=db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)).all(),
         poll_ms=POLL_MS, active=current is not None and current.state in runs.ACTIVE,
     ), status
 

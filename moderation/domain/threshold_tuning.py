@@ -211,8 +211,8 @@ def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] 
     fewer = one_sided(rejected, approved)
     if fewer:
         found.append(f"Only {approved if fewer == 'approved' else rejected} {fewer}: a precision over so few comments "
-                     "is a guess (2 approvals in 107 made 0.039 look 0.98 precise). A target number held per day "
-                     "does not lean on them.")
+                     "is a guess: a threshold that holds nearly everything looks precise when nearly every decided "
+                     "comment was rejected. A target number held per day does not lean on them.")
     found.append(f"Precision and recall here count only the {data.decided} comments moderators decided "
                  f"({int(data.y.sum())} rejected), and most comments are decided because they were held or "
                  "reported. On all the comments above a low threshold, far fewer would be rejected: compare held "

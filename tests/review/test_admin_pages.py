@@ -108,7 +108,17 @@ def test_a_threshold_of_one_shows_as_off(app, sign_in, admin, site, fake_model):
     client = sign_in(admin)
     assert _post_settings(client, site.id, {**VALID, "hold_insult": "1"}).status_code == 303
     html = client.get("/admin").get_data(as_text=True)
-    assert "insult off, toxicity 0.7" in html
+    assert "insult off, toxicity 0.700" in html
+
+
+def test_the_sites_table_names_attributes_and_rounds_thresholds_as_the_thresholds_page_does(app, sign_in, admin, site,
+                                                                                          fake_model):
+    """An admin's walk: "severe_toxicity 0.6, toxicity 0.918142" here, "severe toxicity" and "0.918" elsewhere."""
+    with app.app_context():
+        db.session.get(Site, site.id).thresholds = {"severe_toxicity": 0.6, "toxicity": 0.918142}
+        db.session.commit()
+    html = sign_in(admin).get("/admin").get_data(as_text=True)
+    assert "severe toxicity 0.600, toxicity 0.918" in html and "0.918142" not in html
 
 @pytest.mark.parametrize("field, value", [
     ("hold_toxicity", "1.5"), ("hold_toxicity", "-0.1"), ("reject_threat", "nan"), ("hold_insult", "high"),

@@ -241,3 +241,16 @@ def test_the_backtest_form_chooses_the_site_with_decisions_and_says_how_many_eac
 
     assert re.search(rf'<option value="{decided.id}" selected>\S+ \(8 decided\)</option>', page), page
     assert f'<option value="{empty.id}" >aardvark (0 decided)</option>' in page
+
+
+def test_a_deactivated_site_is_in_neither_the_backtest_nor_the_training_picker(app, sign_in, admin, make_site,
+                                                                             decided, fake_model):
+    """An admin's walk: `keys deactivate` says its site leaves every site picker; these two still offered it."""
+    gone = make_site("gone-gazette")
+    with app.app_context():
+        db.session.get(Site, gone.id).active = False
+        db.session.commit()
+    client = sign_in(admin)
+    assert "gone-gazette" not in client.get("/admin/backtest").get_data(as_text=True)
+    assert "gone-gazette" not in client.get("/admin/training").get_data(as_text=True)
+    assert decided.name in client.get("/admin/training").get_data(as_text=True)
