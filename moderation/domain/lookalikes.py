@@ -37,6 +37,10 @@ LETTERS_LIKE_LATIN = {
     "ı": "i", "ʀ": "r", "ɑ": "a", "ℓ": "l", "ſ": "s", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f",
     "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s",
     "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ǀ": "l", "ɱ": "m",
+    # Latin letters with a hook, tail or bar, which NFKD keeps whole ("moɖa" passed for "moda": a security review)
+    "ɓ": "b", "ƀ": "b", "ƈ": "c", "ɖ": "d", "ɗ": "d", "đ": "d", "ɠ": "g", "ɦ": "h", "ħ": "h", "ɨ": "i", "ʝ": "j",
+    "ƙ": "k", "ɫ": "l", "ɬ": "l", "ɭ": "l", "ƚ": "l", "ł": "l", "ɲ": "n", "ɳ": "n", "ø": "o", "ƥ": "p", "ʠ": "q",
+    "ɽ": "r", "ʂ": "s", "ƭ": "t", "ʈ": "t", "ŧ": "t", "ʋ": "v", "ⱳ": "w", "ƴ": "y", "ʐ": "z", "ȥ": "z",
 }
 _LIKE_LATIN = str.maketrans({
     **LETTERS_LIKE_LATIN,
@@ -66,7 +70,9 @@ def skeleton(name: str) -> str:
     # A capital I is drawn as a small l: "aIice" passed for "alice" (an adversarial walk). So i and l
     # read as one letter: mapping only the capital made "MIKE" ("mlke") another name than "mike" (a re-check).
     folded = unicodedata.normalize("NFKD", name).casefold()
-    read = "".join(c for c in folded if not unseen(c)).translate(_LIKE_LATIN).replace("i", "l")
+    # Every dash reads as "-": "site‐a" (U+2010) and "site–a" sat beside "site-a" (a security review).
+    read = "".join("-" if c == "\u2212" or unicodedata.category(c) == "Pd" else c
+                   for c in folded if not unseen(c)).translate(_LIKE_LATIN).replace("i", "l")
     for pair, one in _LIKE_ONE:
         read = read.replace(pair, one)
     return read.strip(_EDGES) or read

@@ -243,7 +243,8 @@ def test_a_name_that_differs_from_a_users_only_by_case_is_taken(app, sign_in, ad
     assert response.status_code == 409 and "&#39;mona&#39; exists already (names that read alike are one name)" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("username", ["rnona", "\u1d0dona", "mona.", "mona_", "MONA@", "m0na", "\u0271ona"])
+@pytest.mark.parametrize("username", ["rnona", "\u1d0dona", "mona.", "mona_", "MONA@", "m0na", "\u0271ona",
+                                      "mon\u0251", "\u0271o\u0272a"])  # a security review: hooked letters
 def test_a_name_drawn_like_a_users_is_taken(sign_in, admin, moderator, username):
     """An adversarial walk made moderators "rnona", "ᴍona" (a small capital) and "mona." beside mona."""
     response = _new_user(sign_in(admin), username=username)
@@ -267,3 +268,11 @@ def test_an_admin_changes_their_own_password_only_where_the_current_one_is_asked
     response = _post(client, f"{PAGE}/users/{admin.id}/password", password="tall ships in the harbour")
     assert response.status_code == 400 and "on your account page" in response.get_data(as_text=True)
     sign_in(admin)  # the old password still works
+
+
+def test_sites_whose_names_differ_only_by_the_dash_are_one_name():
+    """A security review: "site‐a" (U+2010) and "site–a" (an en dash) sat beside "site-a" in every picker."""
+    from moderation.domain.lookalikes import skeleton
+
+    assert {skeleton(name) for name in ("site-a", "site\u2010a", "site\u2013a", "site\u2212a", "site\uff0da")} == {"slte-a"}
+    assert skeleton("mo\u0256a") == skeleton("moda")
