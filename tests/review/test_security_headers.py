@@ -35,3 +35,12 @@ def test_the_pages_need_no_inline_script_or_style(sign_in, moderator, site, make
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert " style=" not in html and "<style" not in html, path
         assert not re.search(r"\son[a-z]+=", html), path
+
+
+def test_signed_in_pages_are_never_kept_in_the_browsers_cache(sign_in, admin, site, make_comment):
+    """A security review: on a shared computer, Back after "Sign out" showed the queue from the cache."""
+    comment_id = make_comment(site.id)
+    client = sign_in(admin)
+    for path in ("/review", f"/review/{comment_id}", "/admin", "/admin/models"):
+        assert client.get(path).headers.get("Cache-Control") == "no-store", path
+    assert "no-store" not in (client.get("/static/moderation.css").headers.get("Cache-Control") or "")
