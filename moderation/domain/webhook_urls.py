@@ -133,6 +133,10 @@ def check_webhook_url(url: str, policy: UrlPolicy) -> str:
     except ValueError:
         raise refuse("is not a valid URL") from None
     schemes = ("https", "http") if policy.allow_http else ("https",)
+    if parts.scheme == "http" and not policy.allow_http:
+        # An integrator's first try is a receiver on their own machine: say which settings allow it.
+        raise refuse("must start with https:// (for a plain-http receiver while developing, set "
+                     "WEBHOOK_ALLOW_HTTP=true where the service runs, and where this is set)")
     if parts.scheme not in schemes:
         raise refuse("must start with https://" if not policy.allow_http else "must be an http(s) URL")
     if not parts.hostname:
@@ -156,7 +160,10 @@ def check_webhook_url(url: str, policy: UrlPolicy) -> str:
     if address is not None:
         reason = forbidden_reason(address, policy)
         if reason:
-            raise refuse(f"points at {host}: {reason}")
+            trustable = address.is_loopback or (address.is_private and not address.is_link_local)  # never metadata
+            hint = "" if not trustable else (" (to allow a network you trust, name it in WEBHOOK_ALLOWED_NETWORKS, "
+                                                 "e.g. 127.0.0.0/8, where the service runs and where this is set)")
+            raise refuse(f"points at {host}: {reason}{hint}")
     return url
 
 

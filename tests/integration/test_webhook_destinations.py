@@ -263,3 +263,17 @@ def test_lookups_of_a_host_whose_resolver_hangs_hold_one_thread_so_other_sites_r
         assert time.monotonic() - started < 0.3
     finally:
         release.set()
+
+
+def test_a_refused_local_receiver_is_told_which_settings_allow_it_and_the_metadata_address_is_not(strict):
+    """An integrator's walk: the first receiver anyone tries is on their own machine, and the refusal named no setting."""
+    with strict.app_context():
+        for url, setting in (("http://127.0.0.1:9188/x", "WEBHOOK_ALLOW_HTTP=true"),
+                             ("https://127.0.0.1:9188/x", "WEBHOOK_ALLOWED_NETWORKS"),
+                             ("https://10.0.0.5/x", "WEBHOOK_ALLOWED_NETWORKS")):
+            with pytest.raises(ValidationFailed, match=setting):
+                create_site(db.session, "local", webhook_url=url)
+            db.session.rollback()
+        with pytest.raises(ValidationFailed) as metadata:
+            create_site(db.session, "cloud", webhook_url="https://169.254.169.254/latest/meta-data/")
+        assert "WEBHOOK_ALLOWED_NETWORKS" not in metadata.value.message
