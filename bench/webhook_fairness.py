@@ -4,6 +4,7 @@ neither counts as fast and their events go through the webhook worker's queue.
 
     .venv/bin/python bench/webhook_fairness.py                       # 5,000-comment flood, 60 s
     .venv/bin/python bench/webhook_fairness.py --flood 2000 --duration 30 --delay 0.4
+    .venv/bin/python bench/webhook_fairness.py --flood 60 --duration 20 --every 1 --delay 4 --quiet-delay 0
 
 The real service (gunicorn, a scoring worker and a webhook worker as `moderation up` runs them,
 embedded PostgreSQL and Redis) on loopback. Prints, per site, how long from each comment's POST
@@ -69,10 +70,14 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60, help="seconds the quiet site posts for")
     parser.add_argument("--every", type=float, default=0.5, help="seconds between the quiet site's comments")
     parser.add_argument("--delay", type=float, default=0.6, help="seconds each endpoint takes to answer a POST")
+    parser.add_argument("--quiet-delay", type=float, default=None,
+                        help="seconds the quiet site's endpoint takes (default: --delay); 0 with a slow --delay is a "
+                             "slow site beside a fast one")
     parser.add_argument("--wait", type=float, default=240, help="seconds to wait for webhooks after posting")
     args = parser.parse_args()
 
-    loud_sink, quiet_sink = WebhookSink(delay=args.delay), WebhookSink(delay=args.delay)
+    quiet_delay = args.delay if args.quiet_delay is None else args.quiet_delay
+    loud_sink, quiet_sink = WebhookSink(delay=args.delay), WebhookSink(delay=quiet_delay)
     try:
         with running_stack(worker=True, webhook_worker=True, webhook_url=loud_sink.url) as stack:
             quiet_key, _ = _create_site(stack.database_url, "quiet-site", quiet_sink.url)
@@ -95,8 +100,8 @@ def main() -> None:
                     len(loud_sink.arrivals(list(loud_sent))) < len(loud_sent)
                     or len(quiet_sink.arrivals(list(quiet_sent))) < len(quiet_sent)):
                 time.sleep(1)
-            print(f"endpoints answer in {args.delay} s; loud site floods {args.flood}, quiet site posts one "
-                  f"every {args.every} s for {args.duration:.0f} s")
+            print(f"endpoints answer in {args.delay} s (loud) and {quiet_delay} s (quiet); loud site floods "
+                  f"{args.flood}, quiet site posts one every {args.every} s for {args.duration:.0f} s")
             print(f"{'site':<14}{'comments':>9}{'p50 s':>10}{'p99 s':>10}{'max s':>10}{'missing':>9}")
             print(_row("loud", loud_sent, loud_sink))
             print(_row("quiet", quiet_sent, quiet_sink))
