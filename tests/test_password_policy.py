@@ -12,13 +12,19 @@ from moderation.domain.users import create_user
     ("aaaaaaaaaaaaaaaa", "one character repeated"),
     ("abcdefghijklmnop", "simple sequence"),
     ("123456789012", "simple sequence"),
-    ("abcabcabcabcabc", "simple sequence"),
+    ("abcabcabcabcabc", "at least 4 different characters"),
+    ("abcdabcdabcdabcd", "simple sequence"),
     ("Bob-the-Builder", "must not be the username"),
     ("bob-the-builder2026!", "must not be the username"),
     ("2026-Bob-the-Builder", "must not be the username"),
     ("password1234", "too common"),
     ("Qwertyuiop123!", "too common"),
     ("iloveyou2026", "too common"),
+    # A security review: keyboard walks, a doubled word, a famous phrase, zero-width padding were all taken.
+    ("qwertyuiopas", "walk along the keyboard"), ("1q2w3e4r5t6y", "walk along the keyboard"),
+    ("zaq12wsxcde3", "walk along the keyboard"), ("letmeinletmein", "a word repeated"),
+    ("correcthorsebatterystaple", "too common"), ("a\u200b" * 6 + "bbbbbb", "at least 4 different characters"),
+    ("\u200b" * 8 + "abcd", "at least 12 characters"),
 ])
 def test_it_refuses_weak_passwords_and_says_why(app, password, why):
     with app.app_context(), pytest.raises(ValidationFailed) as refused:
@@ -29,6 +35,7 @@ def test_it_refuses_weak_passwords_and_says_why(app, password, why):
 def test_it_accepts_a_long_uncommon_password(app):
     with app.app_context():
         assert create_user(db.session, "bob", "copper kettle on the stair", "moderator").id
+        assert create_user(db.session, "ann", "plum-river-lantern-42", "moderator").id  # not a walk
 
 
 def test_a_short_username_with_digits_after_it_is_refused(app):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -21,6 +22,7 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 _COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 _TRAILING_NOISE = "0123456789!@#$%^&*?.,-_+= "
+_UNSEEN = frozenset({"Cc", "Cf", "Mn", "Me"})  # control, format (zero-width) and combining characters
 
 
 def hash_secret(secret: str) -> str:
@@ -56,11 +58,29 @@ def _common_passwords() -> frozenset[str]:
 
 
 def _is_simple_sequence(password: str) -> bool:
-    """abcdef..., 987654..., or a short run repeated (abcabc..., 121212...)."""
+    """abcdef..., 987654..., anything repeated (abcabc..., "letmeinletmein"), or a walk over the
+    keyboard's neighbouring keys with at most one jump ("qwertyuiopas", "1q2w3e4r5t6y", "zaq12wsxcde3"):
+    the walks and the doubled word are at the top of every cracking list (a security review)."""
     steps = {ord(b) - ord(a) for a, b in zip(password, password[1:])}
     if steps <= {1} or steps <= {-1} or steps <= {1, -9} or steps <= {-1, 9}:  # digits may wrap 9 -> 0
         return True
-    return any(len(password) % n == 0 and password == password[:n] * (len(password) // n) for n in range(2, 5))
+    if any(len(password) % n == 0 and password == password[:n] * (len(password) // n)
+           for n in range(2, len(password) // 2 + 1)):
+        return True
+    jumps = sum(b not in _KEY_NEIGHBOURS.get(a, ()) for a, b in zip(password, password[1:]))
+    return jumps <= 1
+
+
+def _key_neighbours() -> dict[str, frozenset[str]]:
+    """Each key of a US keyboard's four rows and the keys around it (each row sits half a key right of the one above)."""
+    rows = ["1234567890-=", "qwertyuiop[]", "asdfghjkl;'", "zxcvbnm,./"]
+    where = {key: (r, c) for r, row in enumerate(rows) for c, key in enumerate(row)}
+    return {key: frozenset(other for other, (r2, c2) in where.items() if other != key and abs(r2 - r) <= 1
+                           and (c2 - c) in ((-1, 0, 1) if r2 == r else (0, 1) if r2 == r - 1 else (-1, 0)))
+            for key, (r, c) in where.items()}
+
+
+_KEY_NEIGHBOURS = _key_neighbours()
 
 
 def _only_the_name(password: str, name: str) -> bool:
@@ -78,6 +98,8 @@ def check_password_policy(password: str, username: str) -> None:
     def refuse(message: str) -> None:
         raise ValidationFailed(message, field="password")
 
+    # Characters that draw nothing do not count: six zero-width spaces had made "aaaaaabbbbbb" pass (a security review).
+    password = "".join(c for c in password if unicodedata.category(c) not in _UNSEEN)
     if len(password) < MIN_PASSWORD_LENGTH:
         refuse(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -85,8 +107,11 @@ def check_password_policy(password: str, username: str) -> None:
     lowered = password.lower()
     if len(set(lowered)) == 1:
         refuse("password must not be one character repeated")
+    if len(set(lowered)) < 4:  # "aaaaaabbbbbb"
+        refuse("password must use at least 4 different characters")
     if _is_simple_sequence(lowered):
-        refuse("password must not be a simple sequence such as abcdef or 123456")
+        refuse("password must not be a simple sequence such as abcdef, 123456, a word repeated or a walk along "
+               "the keyboard such as qwertyuiop")
     name = username.strip().lower()
     core = lowered.rstrip(_TRAILING_NOISE).lstrip(_TRAILING_NOISE)
     if name and (lowered in (name, name[::-1]) or _only_the_name(lowered, name)):
