@@ -140,7 +140,10 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
     by_site["parameters"] = [
         {"name": "site_comment_id", "in": "path", "required": True, "schema": {"type": "string"},
          "description": "The `id` the site posted (URL-encoded)."}, INCLUDE_PARAM]
-    paths["/api/v1/comments/by-site-id/{site_comment_id}/reports"] = {"post": by_site}
+    listed = copy.deepcopy(paths["/api/v1/comments/{comment_id}/reports"]["get"])
+    listed["summary"] = "A comment's reports and their outcomes, by the site's own id"
+    listed["parameters"] = by_site["parameters"][:1]
+    paths["/api/v1/comments/by-site-id/{site_comment_id}/reports"] = {"post": by_site, "get": listed}
     # Edit and delete by the site's own id too: the same operations, the path's id the site's.
     site_id_param = paths["/api/v1/comments/by-site-id/{site_comment_id}"]["get"]["parameters"][0]
     for method, summary in (("patch", "The reader edited the comment, by the site's own id"),

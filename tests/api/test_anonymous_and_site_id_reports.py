@@ -67,10 +67,16 @@ def test_the_anonymous_weights_are_settings_but_never_above_half_or_the_threshol
     assert bodies[-1]["comment"]["status"] == "published"
 
 
-def test_a_get_on_the_reports_by_site_id_path_is_a_405_not_a_comment_lookup(client, site):
-    submit(client, site, id="c-1")
+def test_a_get_on_the_reports_by_site_id_path_lists_the_comments_reports_not_a_comment_lookup(client, site):
+    """It answered 405, the one verb on a comment a site could not use its own id for (an integrator's walk)."""
+    comment_id = submit(client, site, id="c-1")
+    move(client.application, comment_id, "published")
+    report(client, site, comment_id, reason="spam")
     response = client.get("/api/v1/comments/by-site-id/c-1/reports", headers=site.headers)
-    assert response.status_code == 405 and "GET" not in response.headers["Allow"]
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["comment_id"] == comment_id and [r["reason"] for r in body["reports"]] == ["spam"]
+    assert client.get("/api/v1/comments/by-site-id/nope/reports", headers=site.headers).status_code == 404
     # Slashes in a site's own id still work everywhere else.
     submit(client, site, id="story-9/comment-3")
     assert client.get("/api/v1/comments/by-site-id/story-9/comment-3", headers=site.headers).status_code == 200

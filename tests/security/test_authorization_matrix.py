@@ -75,6 +75,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.list_comments", "GET"): api(site_key=200, other_site_key=200),  # each key lists its own site's
     ("api.get_story", "GET"): api(site_key=200, other_site_key=200),  # another site's story has zeros
     ("api.post_report_by_site_id", "POST"): api(site_key=201, other_site_key=404),
+    ("api.get_reports_by_site_id", "GET"): api(site_key=200, other_site_key=404),
     ("api.delete_comment_route", "DELETE"): api(site_key=200, other_site_key=404),
     ("api.delete_comment_by_site_id", "DELETE"): api(site_key=200, other_site_key=404),
     # Another site's key erases that author on its own site only (none there): harmless, so 200.
