@@ -101,7 +101,11 @@ def queue() -> str | tuple[str, int]:
 def detail(comment_id: int) -> str:
     from moderation.review.claims import claim_on_open  # not at the top: claims.py imports this module's bp
 
-    claim_on_open(comment_id)  # opening a comment claims it, so others see who is on it
+    # Opening a comment claims it, so others see who is on it; but not when another site sent the
+    # browser here (a link, a pop-up): a page could make a moderator hold comments away from the
+    # others (a security review). Browsers say where a request came from in Sec-Fetch-Site.
+    if request.headers.get("Sec-Fetch-Site", "none") in ("none", "same-origin"):
+        claim_on_open(comment_id)
     detail = comment_detail(db.session, comment_id, viewer=auth.current_user())
     if detail is None:
         abort(404)

@@ -81,6 +81,17 @@ def test_opening_a_comment_claims_it_and_the_others_queue_says_so(app, site, ali
     assert "data-claimed-by" not in mine and "you are reviewing this" in mine
 
 
+def test_a_comment_opened_from_another_site_is_read_but_not_claimed(app, site, alice, bob, sign_in, make_comment):
+    """A security review: a page elsewhere opening /review/<id> in a moderator's browser held comments from the others."""
+    comment_id = make_comment(site.id)
+    a, b = sign_in(alice), sign_in(bob)
+    page = a.get(f"/review/{comment_id}", headers={"Sec-Fetch-Site": "cross-site"})
+    assert page.status_code == 200 and "you are reviewing this" not in page.get_data(as_text=True)
+    assert "data-claimed-by" not in card(b.get("/review").get_data(as_text=True), comment_id)
+    assert "you are reviewing this" in a.get(f"/review/{comment_id}", headers={"Sec-Fetch-Site": "same-origin"}).get_data(
+        as_text=True)  # from our own pages it is claimed as before
+
+
 def test_a_decision_on_anothers_claim_is_refused_with_who_and_how_long(app, site, alice, bob, sign_in, make_comment):
     comment_id = make_comment(site.id)
     a, b = sign_in(alice), sign_in(bob)
