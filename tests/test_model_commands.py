@@ -134,3 +134,15 @@ def test_list_and_show_say_who_trained_a_version_from_the_shell_and_whose_decisi
     assert "cli:root" in listed and "shared + herald" in listed
     assert "trained by:    cli:root" in shown and "learnt from:   the shared data and herald's own decisions" in shown
     assert "\n  train rows:" in shown or "\n  sources:" in shown  # a line each, not one line of JSON
+
+
+def test_registering_a_copy_of_a_registered_version_says_so_and_keeps_its_notes(cli, tmp_path):
+    """An admin's walk: a renamed copy was "registered (candidate)" again, and its --notes dropped unsaid."""
+    out = cli("register", str(model_variant(tmp_path, "copy-h")), "--notes", "the first")
+    version = out.split()[0]
+    (tmp_path / "renamed").mkdir()
+    for suffix in (".skops", ".card.json"):
+        (tmp_path / "renamed" / f"other{suffix}").write_bytes((tmp_path / f"copy-h{suffix}").read_bytes())
+    again = cli("register", str(tmp_path / "renamed" / "other.skops"), "--notes", "the second")
+    assert f"{version} was registered already (candidate); nothing changed, and its notes are kept" in again
+    assert "notes:         the first" in cli("show", version)

@@ -115,14 +115,29 @@ def register_command(path: Path, notes: str | None) -> None:
     from classifiers import UntrustedModelError
     from moderation.domain.model_registry import register_artifact
 
+    from sqlalchemy import func, select
+
+    from moderation.domain.model_registry import trained_for
+    from moderation.models import ModelVersion
+
     app = _app()
     with app.app_context():
+        count = select(func.count(ModelVersion.id))
+        before = db.session.scalar(count)
         try:
             row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], notes=notes, actor=cli_actor())
         except (DomainError, UntrustedModelError) as error:
             raise click.ClickException(str(error)) from None
+        new = db.session.scalar(count) > before
         db.session.commit()
-        click.echo(f"{row.version} is registered ({row.status}); promote it with `moderation models promote {row.version}`")
+        if not new:  # a renamed copy: it had said "is registered" and dropped the notes unsaid (an admin's walk)
+            click.echo(f"{row.version} was registered already ({row.status}); nothing changed"
+                       + (", and its notes are kept as they were" if notes else ""))
+            return
+        own = sorted(trained_for(row))
+        site = f" --site {own[0]}" if len(own) == 1 else ""  # a site's own model: promoted for that site
+        click.echo(f"{row.version} is registered ({row.status}); promote it with "
+                   f"`moderation models promote {row.version}{site}`")
 
 
 def _change(action, **kwargs) -> str:
