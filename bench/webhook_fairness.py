@@ -4,7 +4,7 @@ neither counts as fast and their events go through the webhook worker's queue.
 
     .venv/bin/python bench/webhook_fairness.py                       # 5,000-comment flood, 60 s
     .venv/bin/python bench/webhook_fairness.py --flood 2000 --duration 30 --delay 0.4
-    .venv/bin/python bench/webhook_fairness.py --flood 60 --duration 20 --every 1 --delay 4 --quiet-delay 0
+    .venv/bin/python bench/webhook_fairness.py --flood 60 --singly --duration 20 --every 1 --delay 4 --quiet-delay 0
 
 The real service (gunicorn, a scoring worker and a webhook worker as `moderation up` runs them,
 embedded PostgreSQL and Redis) on loopback. Prints, per site, how long from each comment's POST
@@ -32,8 +32,16 @@ def _comment(site: str, i: int) -> dict:
     return {"id": f"{site}-{i}", "story_id": "bench", "author_id": f"{site}-a{i % 40}", "text": text}
 
 
-async def _flood(poster: Poster, count: int, sent: dict[str, float]) -> None:
-    """The loud site: its comments in batches, one request after another, as fast as they are taken."""
+async def _flood(poster: Poster, count: int, sent: dict[str, float], singly: bool = False) -> None:
+    """The loud site: its comments in batches (or, `singly`, one a request: each scored on its own, so
+    its events come while its turn runs), one request after another, as fast as they are taken."""
+    if singly:
+        for i in range(count):
+            began = time.monotonic()
+            status, _ = await poster.post("/api/v1/comments", _comment("loud", i))
+            if status == 202:
+                sent[f"loud-{i}"] = began
+        return
     for start in range(0, count, BATCH):
         comments = [_comment("loud", i) for i in range(start, min(start + BATCH, count))]
         began = time.monotonic()
@@ -74,6 +82,7 @@ def main() -> None:
                         help="seconds the quiet site's endpoint takes (default: --delay); 0 with a slow --delay is a "
                              "slow site beside a fast one")
     parser.add_argument("--wait", type=float, default=240, help="seconds to wait for webhooks after posting")
+    parser.add_argument("--singly", action="store_true", help="the loud site posts one comment a request, not batches")
     args = parser.parse_args()
 
     quiet_delay = args.delay if args.quiet_delay is None else args.quiet_delay
@@ -88,7 +97,7 @@ def main() -> None:
                 loud = Poster("127.0.0.1", stack.port, stack.api_key, connections=2, timeout=60)
                 quiet = Poster("127.0.0.1", stack.port, quiet_key, connections=4, timeout=30)
                 try:
-                    await asyncio.gather(_flood(loud, args.flood, loud_sent),
+                    await asyncio.gather(_flood(loud, args.flood, loud_sent, args.singly),
                                          _trickle(quiet, args.every, args.duration, quiet_sent))
                 finally:
                     await loud.close()
