@@ -58,7 +58,7 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
         limit = _limit(args.get("limit"))
         attribute = _attribute(args.get("attribute"), model["attributes"])
         data = tuning_data(db.session, site, attribute, model_threshold=model["thresholds"].get(attribute),
-                           limit=limit)
+                           limit=limit, scoring_now=model["version"])
         if args.get("target"):
             result = preview(data, *parse_target(args.get("target"), args.get("value")))
     except ValidationFailed as failed:
@@ -72,6 +72,21 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
     return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
                            precision=PRECISION, span_words=span_words), 400 if error else 200
+
+
+def _refuse_if_changed_since_preview(previewed: str | None, current: float | None, attribute: str) -> None:
+    """Another admin changed the threshold after this one's preview: saving had replaced theirs
+    without a word to either (an admin's walk). A form from before this field was sent is let through."""
+    if previewed is None:
+        return
+    try:
+        then = typed_float(previewed) if previewed.strip() else None
+    except ValueError:
+        raise ValidationFailed("the preview this form came from cannot be read; preview again", field="threshold") from None
+    if then != current and not (then is not None and current is not None and math.isclose(then, current)):
+        now_text = threshold_text(current) if current is not None else "the model's default"
+        raise ValidationFailed(f"the {attribute.replace('_', ' ')} threshold was changed to {now_text} since your "
+                               "preview, by someone else; preview again", field="threshold")
 
 
 @bp.post("/sites/<int:site_id>/thresholds")
@@ -91,6 +106,7 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
         kind, value = parse_target(form.get("target"), form.get("value"))
         limit = _limit(form.get("limit"))
         data = tuning_data(db.session, site, attribute, model_threshold=model["thresholds"].get(attribute), limit=limit)
+        _refuse_if_changed_since_preview(form.get("previewed_current"), data.current, attribute)
         save_target_threshold(db.session, site, data, kind, value, threshold, user=auth.current_user())
     except ValidationFailed as error:
         db.session.rollback()

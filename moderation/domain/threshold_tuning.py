@@ -17,8 +17,9 @@ holding no more), previews the effect, and saves: the site's `thresholds` change
 from __future__ import annotations
 
 import math
+from collections import Counter
+from dataclasses import dataclass, field
 from itertools import islice
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,10 @@ class TuningData:
     volume_score: np.ndarray   # every scored comment received in the same days
     days: float
     current: float | None      # the threshold in force (the site's, else the model's)
+    # How many of the decided comments each model version scored, and the version scoring the site
+    # now: after a promotion the curve is the old version's, and Save writes the new one's threshold.
+    versions: dict[str, int] = field(default_factory=dict)
+    scoring_now: str | None = None
 
     @property
     def decided(self) -> int:
@@ -62,11 +67,12 @@ class TuningData:
 
 
 def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold: float | None,
-                limit: int = DEFAULT_LIMIT) -> TuningData:
+                limit: int = DEFAULT_LIMIT, scoring_now: str | None = None) -> TuningData:
     limit = max(1, min(int(limit), MAX_LIMIT))
     stored = Comment.scores[attribute].astext.cast(Float)
     decided = session.execute(
-        select(Comment.decision, Comment.decision_reason, stored.label("score"), Comment.received_at)
+        select(Comment.decision, Comment.decision_reason, stored.label("score"), Comment.received_at,
+               Comment.model_version)
         .where(Comment.site_id == site.id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision,
                Comment.scores.has_key(attribute))
         .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(max(limit * SCAN_FACTOR, SCAN_AT_LEAST))
@@ -79,7 +85,7 @@ def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold
     decided.close()
     current = site.thresholds.get(attribute, model_threshold)
     if not rows:
-        return TuningData(attribute, np.zeros(0), np.zeros(0), np.zeros(0), 1.0, current)
+        return TuningData(attribute, np.zeros(0), np.zeros(0), np.zeros(0), 1.0, current, scoring_now=scoring_now)
     first = min(r.received_at for r in rows)
     last = max(r.received_at for r in rows)
     volume = session.scalars(
@@ -93,6 +99,8 @@ def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold
         volume_score=np.array(volume, dtype=float),
         days=span_days(first, last),
         current=None if current is None else float(current),
+        versions=dict(Counter(r.model_version or "unknown" for r in rows)),
+        scoring_now=scoring_now,
     )
 
 
@@ -207,6 +215,15 @@ def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] 
         found.append(f"This holds {_per_day(chosen['held_per_day'])} comments a day where the current threshold "
                      f"holds {_per_day(current['held_per_day'])}: more work for the moderators, "
                      "and more readers waiting.")
+    others = sum(n for version, n in data.versions.items() if version != data.scoring_now)
+    if data.scoring_now and others:
+        # An admin's walk: promoted, then tuned here on the previous version's scores, with no word of it.
+        scored_by = ", ".join(f"{v} ({n})" for v, n in sorted(data.versions.items(), key=lambda item: -item[1])
+                              if v != data.scoring_now)
+        found.append(f"{others} of these {data.decided} comments were scored by another version than "
+                     f"{data.scoring_now}, which scores this site now: {scored_by}. A threshold chosen on their "
+                     "scores may hold a very different share under the version in use; decide some of its "
+                     "comments first, or compare the two with a backtest.")
     approved, rejected = int((data.y == 0).sum()), int(data.y.sum())
     fewer = one_sided(rejected, approved)
     if fewer:

@@ -14,7 +14,7 @@ from moderation import db
 from moderation.domain.backtest_jobs import create_job, run_job
 from moderation.domain.lifecycle import APPROVED, REJECTED
 from moderation.model_provider import FixedModels
-from moderation.models import AuditEntry, Site
+from moderation.models import AuditEntry, Comment, Site
 from moderation.redis_client import redis_client
 from backtest_data import ACTIVE, CANDIDATE, DECIDED, START, TableModel, add_comment, add_quick_decisions
 
@@ -254,3 +254,33 @@ def test_a_deactivated_site_is_in_neither_the_backtest_nor_the_training_picker(a
     assert "gone-gazette" not in client.get("/admin/backtest").get_data(as_text=True)
     assert "gone-gazette" not in client.get("/admin/training").get_data(as_text=True)
     assert decided.name in client.get("/admin/training").get_data(as_text=True)
+
+
+def _preview_form(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+
+
+def test_saving_a_previewed_threshold_another_admin_changed_since_is_refused(app, sign_in, admin, decided, fake_model):
+    """An admin's walk: a second admin's change was replaced by the first's preview, without a word to either."""
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{decided.id}/thresholds",
+                      query_string={"attribute": "toxicity", "target": "volume", "value": "0.5"}).get_data(as_text=True)
+    with app.app_context():  # meanwhile, on the site's settings page
+        db.session.get(Site, decided.id).thresholds = {"toxicity": 0.6}
+        db.session.commit()
+    response = client.post(f"/admin/sites/{decided.id}/thresholds", data=_preview_form(page))
+    said = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Not saved: the toxicity threshold was changed to 0.600 since your preview, by someone else" in said
+    with app.app_context():
+        assert db.session.get(Site, decided.id).thresholds == {"toxicity": 0.6}
+
+
+def test_a_preview_on_another_versions_scores_says_so(app, sign_in, admin, decided, fake_model):
+    """An admin's walk: promoted, then tuned on the previous version's scores, with no word of it."""
+    with app.app_context():
+        db.session.query(Comment).filter(Comment.site_id == decided.id).update({"model_version": "old-1"})
+        db.session.commit()
+    page = sign_in(admin).get(f"/admin/sites/{decided.id}/thresholds",
+                              query_string={"attribute": "toxicity", "target": "volume", "value": "0.5"})
+    assert "8 of these 8 comments were scored by another version than fake-1, which scores this site now: old-1 (8)" \
+        in page.get_data(as_text=True)
