@@ -146,3 +146,11 @@ def test_registering_a_copy_of_a_registered_version_says_so_and_keeps_its_notes(
     again = cli("register", str(tmp_path / "renamed" / "other.skops"), "--notes", "the second")
     assert f"{version} was registered already (candidate); nothing changed, and its notes are kept" in again
     assert "notes:         the first" in cli("show", version)
+
+
+def test_promoting_a_version_that_learnt_from_one_sided_labels_says_so(cli, site, tmp_path):
+    """An admin's walk: trained on 19 rejections and 1 approval, promoted with no word of it."""
+    own = {"site:daily-planet": {"rows": 20, "label_counts": {"toxicity": {"known": 20, "positive": 19}}}}
+    version = cli("register", str(model_variant(tmp_path, "thin-i", training_data={"own_labels": own}))).split()[0]
+    out = cli("promote", version, "--site", "daily-planet")
+    assert "note: It learnt from daily-planet's 20 labels (19 toxic, 1 not): one-sided" in out

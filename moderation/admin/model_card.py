@@ -126,6 +126,19 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
 
 
 
+def one_sided_note(card: dict[str, Any] | None) -> str:
+    """What the card says of a version that learnt from a site's one-sided labels, as a sentence for a
+    promotion's question: it lived only on the card page, which promoting never shows (an admin's walk
+    promoted one trained on 19 rejections and 1 approval without a word)."""
+    own = card_summary(card)["own_labels"]
+    thin = [f"{site}'s {info['rows']} labels ({info['toxic']} toxic, {info['civil']} not)"
+            for site, info in own.items() if info["fewer"]]
+    if not thin:
+        return ""
+    return (f" It learnt from {' and '.join(thin)}: one-sided, few of one kind to learn from, and its thresholds "
+            "were chosen on them too.")
+
+
 def _own_counts(info: dict[str, Any]) -> dict[str, Any]:
     """Rows, and how many the site's labels call toxic and not (the card's label_counts.toxicity)."""
     toxicity = _dict(_dict(info.get("label_counts")).get("toxicity"))

@@ -168,9 +168,15 @@ def promote_command(version: str, site_name: str | None, yes: bool) -> None:
     from moderation.domain.errors import ValidationFailed
     from moderation.domain.model_registry import get_version, promote, trained_for
 
+    from moderation.admin.model_card import one_sided_note
+
+    notes: list[str] = []
+
     def act(session, **kw):  # noqa: ANN001, ANN202 - _change's action
         row = get_version(session, version)
         own = trained_for(row) if row is not None else set()
+        if note := one_sided_note(row.card if row is not None else None):
+            notes.append(note)
         if own and not yes and site_name not in own:
             scope = f"{site_name} only" if site_name else "every site (global)"
             raise ValidationFailed(f"{version} learnt from {' and '.join(sorted(own))}'s own decisions; to make it "
@@ -179,6 +185,8 @@ def promote_command(version: str, site_name: str | None, yes: bool) -> None:
 
     active = _change(act, site_name=site_name)
     click.echo(f"{site_name or 'global'}: {active} is active")
+    if notes:
+        click.echo(f"note:{notes[0]}")
 
 
 @models_group.command("rollback")

@@ -264,3 +264,15 @@ def test_a_version_trained_by_a_run_from_the_shell_names_the_shell_account(app, 
         db.session.commit()
     html = sign_in(admin).get("/admin/models").get_data(as_text=True)
     assert "<td>cli:newsdesk</td>" in html
+
+
+def test_the_promote_question_repeats_the_cards_one_sided_warning(app, sign_in, admin, site, tmp_path):
+    """An admin's walk: the warning lived only on the card page, which promoting never shows."""
+    own = {"site:daily-planet": {"rows": 20, "label_counts": {"toxicity": {"known": 20, "positive": 19}}}}
+    with app.app_context():
+        registry.register_artifact(db.session, model_variant(tmp_path, "thin-j", training_data={"own_labels": own}),
+                                   var_dir=app.config["VAR_DIR"], actor=None)
+        db.session.commit()
+    html = sign_in(admin).get("/admin/models").get_data(as_text=True)
+    assert ("the active version for {scope}? It learnt from daily-planet&#39;s 20 labels (19 toxic, 1 not): "
+            "one-sided") in html
