@@ -121,3 +121,23 @@ def test_a_runs_stage_is_told_in_words(app, admin, sign_in):
         run = db.session.scalar(select(TrainingRun))
         assert run_summary(run)["stage_words"] == "learning each attribute: the longest step"
     assert "learning each attribute: the longest step" in page
+
+
+def test_a_finished_run_links_its_version_and_the_next_steps(app, admin, sign_in, tmp_path):
+    """An admin's walk: the new version was plain text, a dead end; `training run` prints the next steps."""
+    from model_variants import model_variant
+
+    from moderation.domain.model_registry import register_artifact
+
+    client = sign_in(admin)
+    _post(client, "/admin/training")
+    with app.app_context():
+        row = register_artifact(db.session, model_variant(tmp_path, "trained-k"), var_dir=app.config["VAR_DIR"],
+                                actor=None)
+        run = db.session.scalar(select(TrainingRun))
+        run.state, run.version_id = "succeeded", row.id
+        db.session.commit()
+        version_id, version = row.id, row.version
+    page = client.get("/admin/training").get_data(as_text=True)
+    assert f'<a href="/admin/models/{version_id}/card"><code>{version}</code></a>' in page
+    assert f'href="/admin/backtest?candidate={version}' in page and ">backtest it</a>" in page
