@@ -20,8 +20,10 @@ def _number(value: float | int | None, digits: int = 3) -> str:
 def learnt_note(result: dict[str, Any]) -> str:
     """Why comments were left out: a model learnt from this site's decisions up to `learnt_until`."""
     who = " and the ".join(result["learnt_by"])
+    repeats = result.get("repeats_left_out") or 0
     return (f"left out: {result['left_out']:,} comments decided up to {result['learnt_until']}, when the {who} "
             f"model read this site's own decisions to learn from"
+            + (f", and {repeats:,} decided since whose text is one of those" if repeats else "")
             + ("; nothing decided since to judge it on" if not result["comments"] else ""))
 
 

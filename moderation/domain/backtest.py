@@ -17,11 +17,14 @@ pre-moderated story's too): a comment a rule held is held under either model. Le
 read the active model holding 60 of 170 comments where the site had held 110 (an admin's walk).
 A model trained on this site's own decisions (`moderation train --site`, /admin/training) is judged
 only on comments decided after it was trained: on the ones it learnt from it scores itself perfect.
+Nor on a later comment whose text is one it learnt from (a repost, copy-pasted spam): an admin's
+walk judged a candidate on 54 comments, every one a text it had trained on, and it looked far better.
 Decided comments are mostly ones the active model held, so "published -> held" counts only those
 a moderator decided anyway (reported ones, mostly); the threshold page counts every comment.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -114,6 +117,8 @@ class BacktestResult:
     # Comments decided before `learnt_until`, left out: a model trained on the site's own decisions
     # read them ("candidate", "active" or both in `learnt_by`).
     left_out: int = 0
+    # Of those decided since, left out too: their text is one the model learnt from.
+    repeats_left_out: int = 0
     learnt_until: str | None = None
     learnt_by: list[str] = field(default_factory=list)
 
@@ -165,6 +170,18 @@ def _replayable(site_id: int) -> tuple:
     """Decisions that still stand on a text that is still kept: an erased one has nothing to score."""
     return (Comment.site_id == site_id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision,
             Comment.text_erased_at.is_(None))
+
+
+def _learnt_texts(session: Session, site_id: int, cutoff: datetime) -> set[str]:
+    """The MD5 of each text decided up to `cutoff` (a model trained on the site's decisions read them),
+    as PostgreSQL computes it over the UTF-8 bytes: 32 characters a row, not the texts."""
+    return set(session.scalars(select(func.md5(Comment.text)).where(
+        Comment.site_id == site_id, Comment.decision.in_(DECIDED), Comment.decided_at <= cutoff,
+        Comment.text_erased_at.is_(None))))
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def score_in_batches(model: Model, texts: Sequence[str], *, batch_size: int = BATCH_SIZE,
@@ -227,6 +244,11 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
     comments = decided_comments(session, site.id, limit, after=cutoff)
     left_out = 0 if cutoff is None else session.scalar(
         select(func.count()).select_from(Comment).where(*_replayable(site.id), Comment.decided_at <= cutoff)) or 0
+    repeats = 0
+    if cutoff is not None and comments:
+        learnt_texts = _learnt_texts(session, site.id, cutoff)
+        kept = [c for c in comments if _md5(c.text) not in learnt_texts]
+        repeats, comments = len(comments) - len(kept), kept
     texts = [c.text for c in comments]
     y = np.array([c.rejected for c in comments], dtype=bool)
     if comments:
@@ -262,5 +284,6 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
         active=outcomes["active"], candidate=outcomes["candidate"],
         changed={name: int(mask.sum()) for name, mask in moves.items()}, examples=examples,
         seconds=time.perf_counter() - started,
-        left_out=left_out, learnt_until=cutoff.isoformat(timespec="minutes") if cutoff else None, learnt_by=sorted(learnt),
+        left_out=left_out, repeats_left_out=repeats,
+        learnt_until=cutoff.isoformat(timespec="minutes") if cutoff else None, learnt_by=sorted(learnt),
     )

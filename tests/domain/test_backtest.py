@@ -161,3 +161,16 @@ def test_a_candidate_trained_on_another_sites_decisions_leaves_nothing_out(app, 
         result = backtest(db.session, db.session.get(Site, decided_site.id), candidate, ACTIVE)
     assert (result.comments, result.left_out, result.learnt_until) == (8, 0, None)
     assert "left out" not in format_result(result.to_dict())
+
+
+def test_a_later_comment_repeating_a_text_the_candidate_learnt_from_is_left_out_too(app, decided_site):
+    """An admin's walk: judged on 54 comments decided after it read the site's decisions, every one a
+    repost of a text it had trained on, the candidate looked far better than it was."""
+    candidate = SiteTrained(decided_site.name, START + timedelta(days=2))
+    with app.app_context():
+        # r1 again: a repost, decided after the candidate read the site's decisions, r1 among them
+        add_comment(decided_site.id, "r1", status=APPROVED, decision=APPROVED, day=3.5).external_id = "r1-again"
+        db.session.commit()
+        result = backtest(db.session, db.session.get(Site, decided_site.id), candidate, ACTIVE)
+    assert (result.comments, result.left_out, result.repeats_left_out) == (4, 4, 1)
+    assert "and 1 decided since whose text is one of those" in format_result(result.to_dict())
