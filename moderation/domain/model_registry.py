@@ -338,6 +338,14 @@ def promote(session: Session, version: str | ModelVersion, *, by: User | str,
     return assignment
 
 
+def assignments_token(session: Session) -> str:
+    """A short fingerprint of which version scores where: a page's promote form carries the one it was
+    drawn with, so a promotion from a page opened before another admin's is refused, not laid over it."""
+    pairs = sorted(session.execute(select(ModelAssignment.site_id, ModelAssignment.version_id)).all(),
+                   key=lambda pair: (pair[0] is not None, pair[0] or 0))
+    return hashlib.sha256(repr(pairs).encode()).hexdigest()[:16]
+
+
 def rollback_target(session: Session, site_id: int | None) -> ModelVersion | None:
     """The version a rollback would make active again: None when there is none, or when the site
     would follow the global version again."""

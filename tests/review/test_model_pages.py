@@ -276,3 +276,26 @@ def test_the_promote_question_repeats_the_cards_one_sided_warning(app, sign_in, 
     html = sign_in(admin).get("/admin/models").get_data(as_text=True)
     assert ("the active version for {scope}? It learnt from daily-planet&#39;s 20 labels (19 toxic, 1 not): "
             "one-sided") in html
+
+
+def test_a_promotion_from_a_page_drawn_before_another_admins_promotion_is_refused(app, sign_in, admin, site, candidate,
+                                                                                  tmp_path):
+    """An admin's walk: the second admin's stale Promote replaced the first's promotion, seconds old, unsaid."""
+    import re
+
+    client = sign_in(admin)
+    stale = client.get("/admin/models").get_data(as_text=True)
+    seen = re.search(r'name="assignments_seen" value="([0-9a-f]+)"', stale).group(1)
+    with app.app_context():  # the other admin's promotion, meanwhile
+        row = registry.register_artifact(db.session, model_variant(tmp_path, "theirs-l"), var_dir=app.config["VAR_DIR"],
+                                         actor=None)
+        registry.promote(db.session, row.version, by="user:other", site_id=site.id)
+        db.session.commit()
+        theirs = row.version
+
+    response = client.post("/admin/models/promote", data={"csrf_token": csrf_token(stale), "version": candidate,
+                                                           "site_id": str(site.id), "assignments_seen": seen})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "someone changed which version scores since you opened the page; nothing was promoted" in page
+    with app.app_context():
+        assert registry.active_version(db.session, site.id).version == theirs
