@@ -39,3 +39,19 @@ def test_an_unknown_site_or_version_is_a_clear_error(services, site):
     result = CliRunner().invoke(main, ["models", "backtest", "--site", site.name, "--candidate", "9999.99-none",
                                        "--active", str(DEFAULT_MODEL_PATH)], env=services.env())
     assert result.exit_code != 0 and "9999.99-none: no such model version" in result.output
+
+
+def test_a_damaged_or_card_less_model_file_is_one_line_not_a_traceback(services, site, tmp_path):
+    """An admin's walk: a truncated .skops, and one with no card beside it, each printed 55 lines of traceback."""
+    from classifiers import DEFAULT_MODEL_PATH
+
+    damaged = tmp_path / "half.skops"
+    damaged.write_bytes(DEFAULT_MODEL_PATH.read_bytes()[:4000])
+    (tmp_path / "half.card.json").write_bytes(DEFAULT_MODEL_PATH.with_suffix(".card.json").read_bytes())
+    cardless = tmp_path / "nocard.skops"
+    cardless.write_bytes(DEFAULT_MODEL_PATH.read_bytes())
+    for path in (damaged, cardless):
+        result = CliRunner().invoke(main, ["models", "backtest", "--site", site.name, "--candidate", str(path)],
+                                    env=services.env())
+        assert result.exit_code == 1 and "cannot load that model" in result.output, result.output
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1

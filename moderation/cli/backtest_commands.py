@@ -82,7 +82,7 @@ def backtest_command(site_name: str, candidate: str, active: str | None, limit: 
                      quiet: bool) -> None:
     """Score a candidate and the active model on a site's last N decided comments and compare them
     with the moderators' decisions (rejected = positive)."""
-    from classifiers import DEFAULT_MODEL_PATH
+    from classifiers import DEFAULT_MODEL_PATH, UntrustedModelError
     from moderation.domain.backtest import backtest, decided_count
     from moderation.domain.model_refs import active_for_site, load_reference
     from moderation.domain.sites import site_named
@@ -104,6 +104,8 @@ def backtest_command(site_name: str, candidate: str, active: str | None, limit: 
                     result = backtest(db.session, site, *models, limit=limit, progress=bar.update).to_dict()
         except DomainError as error:
             raise click.ClickException(error.message) from error
+        except (UntrustedModelError, OSError) as error:  # a damaged or card-less .skops path: 55 lines of traceback
+            raise click.ClickException(f"cannot load that model: {error}") from None
     click.echo(format_result(result))
     if plots_dir is not None and not result["comments"]:
         click.echo("no plots: no decided comments to plot", err=True)
