@@ -140,6 +140,9 @@ def cancel_run(session: Session, run_id: int, *, by: User | str) -> TrainingRun:
         raise NotFound(f"no training run #{run_id}")
     if run.state not in ACTIVE:
         raise NotCancellable(f"training run #{run_id} already {run.state}")
+    if run.cancel_requested and not _process_gone(session, run.id):
+        # A second admin's stale Cancel: accepted and audited again, it left who cancelled in doubt (an admin's walk).
+        raise NotCancellable(f"training run #{run_id} is being cancelled already; it stops at its next step")
     if run.state == QUEUED:
         run.state, run.finished_at = CANCELLED, now()
         run.log = (run.log or "") + _line("cancelled before it started")

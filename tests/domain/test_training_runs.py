@@ -248,3 +248,22 @@ def test_a_comment_with_a_decision_and_a_report_outcome_counts_once(app, site):
                                        source="suggestscore", kind="suggestscore", actor=f"site:{site.id}"))
         db.session.commit()
         assert own_examples(db.session, planet) == 10
+
+
+def test_a_second_cancel_of_a_run_being_cancelled_is_refused_and_not_audited_again(app):
+    """An admin's walk: two admins' Cancel both said "stops at its next step", and the audit named both."""
+    run_id = _start(app)
+    _running(app, run_id)
+    holder = _hold_lock(app, run_id)  # its process lives
+    try:
+        with app.app_context():
+            runs.cancel_run(db.session, run_id, by="user:ada")
+            db.session.commit()
+            with pytest.raises(runs.NotCancellable, match="being cancelled already"):
+                runs.cancel_run(db.session, run_id, by="user:bob")
+            db.session.rollback()
+            cancels = db.session.scalars(select(AuditEntry.actor).where(AuditEntry.action == "training:cancelled")).all()
+        assert cancels == ["user:ada"]
+    finally:
+        holder.rollback()
+        holder.invalidate()
