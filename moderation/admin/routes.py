@@ -14,6 +14,7 @@ from moderation.admin.loaded_model import model_summary
 from moderation.domain.site_settings import SETTING_LABELS, loaded_settings, reject_above_hold_problem, update_site_settings
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
+from moderation.domain.model_registry import list_assignments
 from moderation.domain.audit_search import audit_page
 from moderation.domain.storms import calm_storms
 from moderation.models import Site
@@ -28,7 +29,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @auth.login_required("admin")
 def index() -> str:
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    return render_template("admin/index.html", sites=sites, attributes=ATTRIBUTES, model=model_summary())
+    # Which version scores each site: beside "model defaults", the global model's defaults shown below
+    # read as every site's, where some ran their own (an admin's walk).
+    own = {a.site_id: a.version.version for a in list_assignments(db.session) if a.site_id is not None}
+    return render_template("admin/index.html", sites=sites, attributes=ATTRIBUTES, model=model_summary(),
+                           own_versions=own)
 
 
 def site_page(site: Site, *, form: Any = None, error: ValidationFailed | None = None) -> str:

@@ -295,3 +295,23 @@ def test_pages_name_their_navigation_label_every_column_and_offer_a_skip_link(si
         assert '<nav aria-label="Main">' in html, path
         assert html.index('<a class="skip-link" href="#main">') < html.index('<header class="topbar">'), path
         assert '<main id="main" tabindex="-1">' in html, path
+
+
+def test_the_sites_table_says_which_version_scores_each_site(app, sign_in, admin, site, make_site, fake_model, tmp_path):
+    """An admin's walk: "model defaults" beside each site, the global model's shown below, where a site ran its own."""
+    from model_variants import model_variant
+
+    from moderation.domain import model_registry as registry
+
+    other = make_site("other-gazette")
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(tmp_path, "own-m"), var_dir=app.config["VAR_DIR"],
+                                         actor=None)
+        registry.promote(db.session, row.version, by="test", site_id=site.id)
+        db.session.commit()
+        version = row.version
+    html = sign_in(admin).get("/admin").get_data(as_text=True)
+    ours = html[html.index(f'id="site-{site.id}"'):]
+    theirs = html[html.index(f'id="site-{other.id}"'):]
+    assert f"its own: <code>{version}</code>" in ours[:ours.index("</tr>")]
+    assert '<span class="muted">global</span>' in theirs[:theirs.index("</tr>")]
