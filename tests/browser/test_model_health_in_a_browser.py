@@ -67,3 +67,16 @@ def test_the_shadow_and_drift_pages_show_their_plots_and_the_banner(app, site, a
     assert page.title() != "pwned" and "onerror" in page.locator(".shadow-examples").first.inner_text()
     page.goto(f"{live_server}/admin/drift")
     assert page.locator("img.plot").count() == 1
+
+
+def test_on_a_phone_the_drift_banner_leaves_the_page_room(app, site, admin, live_server, browser_page):
+    """An admin's walk: at 390 px the banner's list of drifting scores filled most of every admin page's first screen."""
+    seed(app, site.id)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, admin)
+    page.goto(f"{live_server}/admin")
+    banner = page.locator(".drift-banner")
+    assert banner.is_visible() and not page.locator(".drift-banner .drift-which").is_visible()
+    assert banner.bounding_box()["height"] < 844 / 3
+    page.screenshot(path=str(SHOTS / "admin-index-phone-drift.png"))
