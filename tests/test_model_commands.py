@@ -154,3 +154,12 @@ def test_promoting_a_version_that_learnt_from_one_sided_labels_says_so(cli, site
     version = cli("register", str(model_variant(tmp_path, "thin-i", training_data={"own_labels": own}))).split()[0]
     out = cli("promote", version, "--site", "daily-planet")
     assert "note: It learnt from daily-planet's 20 labels (19 toxic, 1 not): one-sided" in out
+
+
+def test_shadow_says_what_it_replaced_and_what_it_stopped(cli, tmp_path):
+    """An admin's walk: "no shadow" read as "there was none", and a new shadow did not name the one it replaced."""
+    first = cli("register", str(model_variant(tmp_path, "shadow-n"))).split()[0]
+    second = cli("register", str(model_variant(tmp_path, "shadow-o"))).split()[0]
+    assert cli("shadow", first).strip() == f"{first} runs in shadow"
+    assert cli("shadow", second).strip() == f"{second} runs in shadow in place of {first}"
+    assert cli("shadow", "--clear").strip() == f"{second} no longer runs in shadow"

@@ -225,12 +225,23 @@ def rollback_command(site_name: str | None, yes: bool) -> None:
 @click.option("--clear", is_flag=True, help="Stop the shadow.")
 def shadow_command(version: str | None, clear: bool) -> None:
     """Run VERSION in shadow beside the active models (or --clear); audited."""
-    from moderation.domain.model_registry import set_shadow
+    from moderation.domain.model_registry import set_shadow, shadow_version
 
     if bool(version) == clear:
         raise click.UsageError("give a VERSION or --clear (not both)")
-    _change(lambda session, **kw: set_shadow(session, None if clear else version, **kw))
-    click.echo("no shadow" if clear else f"{version} runs in shadow")
+    before: list[str | None] = []
+
+    def act(session, **kw):  # noqa: ANN001, ANN202 - _change's action
+        was = shadow_version(session)
+        before.append(was.version if was is not None else None)
+        return set_shadow(session, None if clear else version, **kw)
+
+    _change(act)
+    # "no shadow" read as "there was none", and a new shadow did not say which it replaced (an admin's walk).
+    if clear:
+        click.echo(f"{before[0]} no longer runs in shadow")
+    else:
+        click.echo(f"{version} runs in shadow" + (f" in place of {before[0]}" if before[0] and before[0] != version else ""))
 
 
 def register_trained(path: Path) -> None:
