@@ -98,8 +98,8 @@ def test_a_version_s_card_page_shows_its_metrics_and_card(app, sign_in, admin, c
     assert f'<td class="num">{toxicity:.3f}</td>' in html and "Sites' own labels</dt><dd>none: public data only" in html
     # How it did on the source it never trained on, beside the pooled rows: only the JSON said (ROC 0.73, not 0.96).
     unseen = row.card["validation_only"]["cad_reddit"]["toxicity"]
-    table = html[html.index('<table class="grid unseen-source">'):]
-    assert "On <strong>cad_reddit</strong>, a source it never trained on" in table
+    table = html[html.index("On <strong>cad_reddit</strong>, a source it never trained on"):]
+    assert table.index('<table class="grid unseen-source">') < table.index("</table>")  # said just above its table
     assert (f'<tr><td>toxicity</td>\n          <td class="num">{unseen["roc_auc"]:.3f}</td>'
             f'<td class="num">{unseen["pr_auc"]:.3f}</td>') in table
 
