@@ -7,7 +7,7 @@ integration. A comment stored before, sent again, is answered as stored.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
@@ -17,8 +17,6 @@ from moderation.models import Comment, Site
 
 if TYPE_CHECKING:
     from moderation.domain.comments import CommentInput
-
-T = TypeVar("T")
 
 
 def parent_elsewhere():  # noqa: ANN201 (a SQL condition)
@@ -43,23 +41,23 @@ def check_parent(session: Session, site: Site, data: CommentInput) -> None:
         raise refusal(data, story)
 
 
-def refuse_parent_elsewhere(session: Session, site: Site, items: Sequence[T]) -> list[T | ValidationFailed]:
+def refuse_parent_elsewhere(session: Session, site: Site,
+                            items: Sequence[CommentInput | DomainError]) -> list[CommentInput | DomainError]:
     """A batch's items, replies whose parent is on another story (stored, or earlier in the batch)
     replaced by the refusal. One query, only for a batch with replies."""
     valid = [item for item in items if not isinstance(item, DomainError)]
-    parent_ids = {item.parent_id for item in valid if item.parent_id is not None}  # type: ignore[attr-defined]
+    parent_ids = {item.parent_id for item in valid if item.parent_id is not None}
     if not parent_ids:
         return list(items)
-    ids = sorted(parent_ids | {item.external_id for item in valid})  # type: ignore[attr-defined]
+    ids = sorted(parent_ids | {item.external_id for item in valid})
     stored = dict(session.execute(select(Comment.external_id, Comment.story_id)
                                   .where(Comment.site_id == site.id, Comment.external_id.in_(ids))).all())
-    stories = {item.external_id: item.story_id for item in valid if item.external_id not in stored}  # type: ignore[attr-defined]
-    stories.update(stored)
-    refused: list[T | ValidationFailed] = []
+    stories = {item.external_id: item.story_id for item in valid if item.external_id not in stored} | stored
+    refused: list[CommentInput | DomainError] = []
     for item in items:
-        parent_story = None if isinstance(item, DomainError) or item.parent_id is None else stories.get(item.parent_id)  # type: ignore[attr-defined]
-        if parent_story is not None and parent_story != item.story_id and item.external_id not in stored:  # type: ignore[attr-defined]
-            refused.append(refusal(item, parent_story))  # type: ignore[arg-type]
+        parent_story = None if isinstance(item, DomainError) or item.parent_id is None else stories.get(item.parent_id)
+        if parent_story is not None and parent_story != item.story_id and item.external_id not in stored:
+            refused.append(refusal(item, parent_story))
         else:
             refused.append(item)
     return refused

@@ -14,8 +14,8 @@ to every request.
 from __future__ import annotations
 
 import logging
-import threading
 import math
+import threading
 import time
 from dataclasses import dataclass
 
