@@ -72,7 +72,7 @@ def show_command(version: str, full_card: bool) -> None:
                    f"active for:    {', '.join(active_scopes(db.session).get(row.id, [])) or '-'}\n"
                    f"created:       {row.created_at:%Y-%m-%d %H:%M:%S %Z}\n"
                    f"trained by:    {trained_by(row, run_requesters(db.session)) or '-'}\n"
-                   f"learnt from:   {_learnt_from(row, trained_for(row))}\n"
+                   f"learnt from:   {_learnt_from(trained_for(row))}\n"
                    f"trained at:    {row.card.get('trained_at', '-')}\n"
                    f"sha256:        {row.sha256}\nartifact:      {Path(app.config['VAR_DIR']) / row.artifact}\n"
                    f"notes:         {row.notes or '-'}")
@@ -103,7 +103,7 @@ def _training_data_lines(data: dict) -> list[str]:
     return lines
 
 
-def _learnt_from(row, own: set[str]) -> str:
+def _learnt_from(own: set[str]) -> str:
     return "the shared data" + (f" and {' and '.join(sorted(own))}'s own decisions" if own else "")
 
 
