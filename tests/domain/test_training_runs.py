@@ -102,6 +102,19 @@ def _hold_lock(app, run_id: int):
     return conn
 
 
+def _wait_until_let_go(app, run_id: int, timeout: float = 10.0) -> None:
+    """The server lets go of a closed connection's lock as its backend notices, a moment later."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        while not runs._process_gone(db.session, run_id):
+            db.session.rollback()
+            assert time.monotonic() < deadline, "the closed connection's lock was never let go"
+            time.sleep(0.05)
+        db.session.rollback()
+
+
 def test_a_run_left_running_by_a_dead_worker_is_marked_failed(app):
     run_id = _start(app)
     _running(app, run_id)  # its worker was killed mid-run: nothing holds its lock
@@ -128,6 +141,7 @@ def test_a_run_whose_process_lives_is_not_failed_when_a_worker_starts(app):
     finally:
         holder.rollback()
         holder.invalidate()  # closed as a killed process's connection is: the server lets go of the lock
+    _wait_until_let_go(app, run_id)
     next_id = _start(app)  # its process gone, the run no longer blocks the next one
     assert next_id == run_id + 1
     assert _run(app, run_id).state == "failed"
