@@ -47,10 +47,10 @@ def erase_suggestions_by_token(client_token: str) -> ResponseReturnValue:
     return _erased_suggestions(client_token=client_token)
 
 
-@bp.delete("/suggestions/by-text-sha256/<text_hash>")
-def erase_suggestions_by_text(text_hash: str) -> ResponseReturnValue:
+@bp.delete("/suggestions/by-text-sha256/<text_sha256>")
+def erase_suggestions_by_text(text_sha256: str) -> ResponseReturnValue:
     """The texts a Perspective client sent to comments:suggestscore whose UTF-8 SHA-256 is this."""
-    return _erased_suggestions(text_sha256=text_hash)
+    return _erased_suggestions(text_sha256=text_sha256)
 
 
 def _erased_suggestions(**which: str) -> ResponseReturnValue:

@@ -73,7 +73,7 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
             ("/api/v1/suggestions/by-client-token/{client_token}", "client_token",
              {"type": "string", "minLength": 1, "maxLength": 200}, "whose `clientToken` is this (Coral sends "
              "`comment:<its comment id>`; URL-encoded)"),
-            ("/api/v1/suggestions/by-text-sha256/{text_hash}", "text_hash",
+            ("/api/v1/suggestions/by-text-sha256/{text_sha256}", "text_sha256",
              {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "whose text's UTF-8 SHA-256 (lower-case hex) is this")):
         paths[path] = {"delete": {
             "summary": f"Erase the texts sent to comments:suggestscore {what.split(' (')[0]}",

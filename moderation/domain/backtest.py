@@ -40,8 +40,7 @@ from moderation.domain.label_export import sites_learnt_from, source_name
 from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, now
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, build_policy, decide
-from moderation.domain.rules import HOLD, stored_hits, strongest
-from moderation.domain.rules import REJECT as REJECT_RULE
+from moderation.domain.rules import HOLD, REJECT as REJECT_RULE, stored_hits, strongest
 from moderation.models import Comment, Site
 
 DEFAULT_LIMIT = 1000

@@ -5,7 +5,7 @@ import re
 
 
 def _openapi_path(rule: str) -> str:
-    return re.sub(r"<(?:[a-z0-9]+:)?([a-z_]+)>", r"{\1}", rule)
+    return re.sub(r"<(?:[a-z0-9]+:)?([a-z0-9_]+)>", r"{\1}", rule)
 
 
 def test_the_openapi_document_lists_every_api_route_and_nothing_else(app, client):

@@ -8,12 +8,12 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 SAMPLE = {"comment_id": "1", "site_comment_id": "c-1", "story_id": "s-1", "author_id": "a-1",
-          "client_token": "comment:1", "text_hash": "0" * 64}
+          "client_token": "comment:1", "text_sha256": "0" * 64}
 
 
 def _served(app) -> set[tuple[str, str]]:
     return {
-        (re.sub(r"<(?:[a-z0-9]+:)?([a-z_]+)>", r"{\1}", rule.rule), method.lower())
+        (re.sub(r"<(?:[a-z0-9]+:)?([a-z0-9_]+)>", r"{\1}", rule.rule), method.lower())
         for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
@@ -30,7 +30,7 @@ def test_every_documented_operation_reaches_its_own_route(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     wrong = []
     for path, item in document["paths"].items():
-        url = re.sub(r"\{([a-z_]+)\}", lambda m: SAMPLE[m.group(1)], path)
+        url = re.sub(r"\{([a-z0-9_]+)\}", lambda m: SAMPLE[m.group(1)], path)
         for method in item:
             try:
                 endpoint, _ = adapter.match(url, method=method.upper())
@@ -38,7 +38,7 @@ def test_every_documented_operation_reaches_its_own_route(app, client):
                 wrong.append(f"{method.upper()} {path}: {type(exc).__name__}")
                 continue
             rule = next(r for r in app.url_map.iter_rules(endpoint))
-            if re.sub(r"<(?:[a-z0-9]+:)?([a-z_]+)>", r"{\1}", rule.rule) != path:
+            if re.sub(r"<(?:[a-z0-9]+:)?([a-z0-9_]+)>", r"{\1}", rule.rule) != path:
                 wrong.append(f"{method.upper()} {path}: served by {rule.rule}")
     assert wrong == []
 

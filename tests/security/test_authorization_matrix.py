@@ -259,7 +259,7 @@ def _path(rule: str, world: World) -> str:
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
               "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1, "story_id": "s-1",
-              "client_token": "comment:1", "text_hash": "0" * 64}
+              "client_token": "comment:1", "text_sha256": "0" * 64}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
