@@ -299,3 +299,13 @@ def test_a_promotion_from_a_page_drawn_before_another_admins_promotion_is_refuse
     assert "someone changed which version scores since you opened the page; nothing was promoted" in page
     with app.app_context():
         assert registry.active_version(db.session, site.id).version == theirs
+
+
+def test_the_versions_table_shows_each_versions_hold_thresholds(app, sign_in, admin, candidate):
+    """An admin's walk: five versions with the same pooled AUCs; what set the retrained ones apart was their thresholds."""
+    with app.app_context():
+        row = registry.get_version(db.session, candidate)
+        toxicity = row.card["thresholds"]["toxicity"]
+    html = sign_in(admin).get("/admin/models").get_data(as_text=True)
+    assert "<th>Hold thresholds</th>" in html
+    assert f"toxicity {toxicity:.2f}" in html[html.index(f"<code>{candidate}</code>"):]
