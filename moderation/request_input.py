@@ -44,12 +44,6 @@ def request_body(*, cache: bool = True) -> bytes:
     return raw
 
 
-def has_control_characters(text: str) -> bool:
-    """A character below space, or DEL: in a `next` address, a CR or LF made the redirect's
-    Location header raise, a 500 after a sign-in that had worked (a security review)."""
-    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
-
-
 def parse_int(text: str | None, maximum: int = MAX_INT4, minimum: int = 1) -> int | None:
     """ASCII digits within [minimum, maximum], else None. str.isdigit() also admits "²" and "٣"."""
     if not text or not text.isascii() or not text.isdigit() or len(text) > 20:
