@@ -15,7 +15,7 @@ from moderation import auth, db
 from moderation.admin.model_card import card_summary, one_sided_note
 from moderation.admin.routes import bp
 from moderation.domain import model_registry as registry
-from moderation.domain.errors import Conflict, DomainError
+from moderation.domain.errors import DomainError
 from moderation.models import ModelVersion, Site
 from moderation.request_input import parse_int
 
@@ -89,17 +89,9 @@ def _scope_name(site_id: int | None) -> str:
 @auth.login_required("admin")
 def promote_model() -> Response:
     version, site_id = (request.form.get("version") or "").strip(), _site_id()
-    seen = request.form.get("assignments_seen")
-
-    def change() -> None:
-        # Another admin promoted or rolled back since this page was drawn: laid over theirs, the promotion
-        # had replaced it unsaid, as a stale Roll back no longer does (an admin's walk).
-        if seen is not None and seen != registry.assignments_token(db.session):
-            raise Conflict("someone changed which version scores since you opened the page; nothing was promoted. "
-                           "Look at the page again, then promote", field="version")
-        registry.promote(db.session, version, by=auth.current_user(), site_id=site_id)
-
-    return _done(change, f"{version} is now active for {_scope_name(site_id)}.")
+    seen = request.form.get("assignments_seen")  # the page's; a stale one is refused (registry.promote)
+    return _done(lambda: registry.promote(db.session, version, by=auth.current_user(), site_id=site_id, seen=seen),
+                 f"{version} is now active for {_scope_name(site_id)}.")
 
 
 @bp.post("/models/rollback")

@@ -309,9 +309,15 @@ def _scope(site: Site | None) -> dict[str, Any]:
 
 
 def promote(session: Session, version: str | ModelVersion, *, by: User | str,
-            site_id: int | None = None) -> ModelAssignment:
-    """Make `version` the active one of `site_id` (None: the global default), audited."""
+            site_id: int | None = None, seen: str | None = None) -> ModelAssignment:
+    """Make `version` the active one of `site_id` (None: the global default), audited. With `seen`
+    (the `assignments_token` the admin's page was drawn with) nothing happens if another promotion
+    or rollback came since, as rollback's `from_version` does: laid over it, the promotion had
+    replaced another admin's, seconds old, without a word (an admin's walk)."""
     _lock(session)
+    if seen is not None and seen != assignments_token(session):
+        raise Conflict("someone changed which version scores since you opened the page; nothing was promoted. "
+                       "Look at the page again, then promote", field="version")
     row = _find(session, version)
     site = _site(session, site_id)
     actor, user_id = _actor(by)
