@@ -74,21 +74,6 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
                            precision=PRECISION, span_words=span_words), 400 if error else 200
 
 
-def _refuse_if_changed_since_preview(previewed: str | None, current: float | None, attribute: str) -> None:
-    """Another admin changed the threshold after this one's preview: saving had replaced theirs
-    without a word to either (an admin's walk). A form from before this field was sent is let through."""
-    if previewed is None:
-        return
-    try:
-        then = typed_float(previewed) if previewed.strip() else None
-    except ValueError:
-        raise ValidationFailed("the preview this form came from cannot be read; preview again", field="threshold") from None
-    if then != current and not (then is not None and current is not None and math.isclose(then, current)):
-        now_text = threshold_text(current) if current is not None else "the model's default"
-        raise ValidationFailed(f"the {attribute.replace('_', ' ')} threshold was changed to {now_text} since your "
-                               "preview, by someone else; preview again", field="threshold")
-
-
 @bp.post("/sites/<int:site_id>/thresholds")
 @auth.login_required("admin")
 def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
@@ -106,8 +91,8 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
         kind, value = parse_target(form.get("target"), form.get("value"))
         limit = _limit(form.get("limit"))
         data = tuning_data(db.session, site, attribute, model_threshold=model["thresholds"].get(attribute), limit=limit)
-        _refuse_if_changed_since_preview(form.get("previewed_current"), data.current, attribute)
-        save_target_threshold(db.session, site, data, kind, value, threshold, user=auth.current_user())
+        save_target_threshold(db.session, site, data, kind, value, threshold, user=auth.current_user(),
+                              previewed_current=form.get("previewed_current"))
     except ValidationFailed as error:
         db.session.rollback()
         flash(f"Not saved: {error.sentence}", "error")

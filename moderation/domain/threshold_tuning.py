@@ -242,10 +242,12 @@ def curve(data: TuningData) -> dict[str, list[float]]:
 
 
 def save_target_threshold(session: Session, site: Site, data: TuningData, kind: str, value: float, threshold: float,
-                          *, user: User) -> None:
+                          *, user: User, previewed_current: str | None = None) -> None:
     """Save the hold threshold the page offered for a target, if `data` still gives it: not one a
     target may not be saved from (too_few_for), nor a number the target does not give (a posted 0.998
-    was saved as sent from 4 decisions, an adversarial walk). The caller commits."""
+    was saved as sent from 4 decisions, an adversarial walk), nor over a threshold someone changed
+    after the preview (`previewed_current`, the one in force then, as the form sent it). The caller commits."""
+    _refuse_if_changed_since_preview(previewed_current, data.current, data.attribute)
     blocked = too_few_for(data, kind)  # the page offers no Save then; a form posted anyway is refused the same way
     if blocked:
         raise ValidationFailed(blocked, field="value")
@@ -254,6 +256,21 @@ def save_target_threshold(session: Session, site: Site, data: TuningData, kind: 
         raise ValidationFailed(f"the decisions changed since the page was shown: the target now gives "
                                f"{implied:.3f}; look at it again before saving", field="threshold")
     save_threshold(session, site, data.attribute, threshold, user=user, target={"kind": kind, "value": value})
+
+
+def _refuse_if_changed_since_preview(previewed: str | None, current: float | None, attribute: str) -> None:
+    """Another admin changed the threshold after this one's preview: saving had replaced theirs
+    without a word to either (an admin's walk). A form from before this field was sent is let through."""
+    if previewed is None:
+        return
+    try:
+        then = typed_float(previewed) if previewed.strip() else None
+    except ValueError:
+        raise ValidationFailed("the preview this form came from cannot be read; preview again", field="threshold") from None
+    if then != current and not (then is not None and current is not None and math.isclose(then, current)):
+        now_text = f"{current:.3f}" if current is not None else "the model's default"
+        raise ValidationFailed(f"the {attribute.replace('_', ' ')} threshold was changed to {now_text} since your "
+                               "preview, by someone else; preview again", field="threshold")
 
 
 def save_threshold(session: Session, site: Site, attribute: str, threshold: float, *, user: User,
