@@ -156,6 +156,19 @@ def _change(action, **kwargs) -> str:
         return active_version(db.session, kwargs.get("site_id")).version
 
 
+def _refuse_another_sites_model(row, site_name: str | None, lead: str) -> None:  # noqa: ANN001 - a ModelVersion
+    """ValidationFailed when `row` learnt from a site's own decisions and would score every site or
+    another one: promote and rollback ask for --yes then, as the admin page asks first."""
+    from moderation.domain.errors import ValidationFailed
+    from moderation.domain.model_registry import trained_for
+
+    own = trained_for(row) if row is not None else set()
+    if own and site_name not in own:
+        scope = f"{site_name} only" if site_name else "every site (global)"
+        raise ValidationFailed(f"{lead} from {' and '.join(sorted(own))}'s own decisions; to make it the active "
+                               f"version of {scope} all the same, add --yes")
+
+
 @models_group.command("promote")
 @click.argument("version")
 @click.option("--site", "site_name", help="Only for this site (by name); without it, the global version.")
@@ -165,22 +178,17 @@ def promote_command(version: str, site_name: str | None, yes: bool) -> None:
 
     A model that learnt from a site's own decisions is that site's: for every site, or another one,
     it is refused without --yes, as the admin page asks first."""
-    from moderation.domain.errors import ValidationFailed
-    from moderation.domain.model_registry import get_version, promote, trained_for
-
     from moderation.admin.model_card import one_sided_note
+    from moderation.domain.model_registry import get_version, promote
 
     notes: list[str] = []
 
     def act(session, **kw):  # noqa: ANN001, ANN202 - _change's action
         row = get_version(session, version)
-        own = trained_for(row) if row is not None else set()
         if note := one_sided_note(row.card if row is not None else None):
             notes.append(note)
-        if own and not yes and site_name not in own:
-            scope = f"{site_name} only" if site_name else "every site (global)"
-            raise ValidationFailed(f"{version} learnt from {' and '.join(sorted(own))}'s own decisions; to make it "
-                                   f"the active version of {scope} all the same, add --yes")
+        if not yes:
+            _refuse_another_sites_model(row, site_name, f"{version} learnt")
         return promote(session, version, **kw)
 
     active = _change(act, site_name=site_name)
@@ -198,19 +206,14 @@ def rollback_command(site_name: str | None, yes: bool) -> None:
     As `promote`, and as the admin page asks: bringing back a model that learnt from a site's own
     decisions for every site, or another one, is refused without --yes. A second `rollback` "to be
     sure" had made herald's own model every site's (an admin's walk)."""
-    from moderation.domain.errors import ValidationFailed
-    from moderation.domain.model_registry import rollback, rollback_target, trained_for
+    from moderation.domain.model_registry import rollback, rollback_target
 
     followed: list[bool] = []
 
     def act(session, **kw):  # noqa: ANN001, ANN202 - _change's action
         target = rollback_target(session, kw.get("site_id"))
-        own = trained_for(target) if target is not None else set()
-        if own and not yes and site_name not in own:
-            scope = f"{site_name} only" if site_name else "every site (global)"
-            raise ValidationFailed(f"rolling back brings {target.version} back, which learnt from "
-                                   f"{' and '.join(sorted(own))}'s own decisions; to make it the active version of "
-                                   f"{scope} all the same, add --yes")
+        if not yes and target is not None:
+            _refuse_another_sites_model(target, site_name, f"rolling back brings {target.version} back, which learnt")
         followed.append(rollback(session, **kw) is None)
 
     active = _change(act, site_name=site_name)
