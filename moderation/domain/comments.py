@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, defer
 from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.lifecycle import PENDING
 from moderation.domain.loaded_rows import as_loaded
-from moderation.domain.replies import check_parent, parent_elsewhere
+from moderation.domain.replies import check_parent
 from moderation.domain.sanctions import sanction_flags
 from moderation.domain.stories import check_open, story_rule_hits
 from moderation.models import Comment, Site, Story
@@ -84,6 +84,11 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     commit; looking first (as this did) was one more round trip on every POST to serve the rare repeat.
     """
     body_hash = data.body_hash()
+    # A reply's parent is looked up first, and only a reply's: as a NOT EXISTS in every INSERT it
+    # slowed every POST as the table grew (bench/e2e.py at 300/s, second run: p99 0.2 -> 2.3 s). On a
+    # table PostgreSQL has not analyzed yet (a fresh install's first minute) this lookup, like any by
+    # site id, filters the site's comments; once analyzed it is one probe of uq_comments_site_external.
+    check_parent(session, site, data)
     comment = _insert_if_story_open(session, site, data, body_hash)
     if comment is not None:
         session.commit()
@@ -94,7 +99,6 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     existing = _by_external_id(session, site.id, data.external_id)
     if existing is None:
         check_open(session, site, data.story_id)  # StoryClosed: why nothing was stored
-        check_parent(session, site, data)  # or its parent is on another story
     session.commit()
     if existing is None:  # erased between the two statements: a retry stores it anew
         raise Conflict(f"comment {data.external_id!r} changed while it was being stored; retry", field="id")
@@ -129,8 +133,7 @@ def _insert_if_story_open(session: Session, site: Site, data: CommentInput, body
     NOT EXISTS, so the story check rides on the INSERT's round trip (a seventh of a POST's CPU)."""
     values = _row(site, data, body_hash)
     comment = next(iter(_as_loaded(session, session.connection().execute(
-        _insert_if_story_open_statement(tuple(values), data.parent_id is not None),
-        {**values, "lock_site_id": site.id}))), None)
+        _insert_if_story_open_statement(tuple(values)), {**values, "lock_site_id": site.id}))), None)
     metrics.comment_received(session, site.name, 1 if comment is not None else 0)
     return comment
 
@@ -151,7 +154,7 @@ def _shared_site_lock():
 
 
 @functools.cache
-def _insert_if_story_open_statement(names: tuple[str, ...], reply: bool):
+def _insert_if_story_open_statement(names: tuple[str, ...]):
     """Built once for `_row`'s columns: building it per POST, and its cache key, was a fifth of a
     POST's CPU (py-spy --gil)."""
     columns = Comment.__table__.c
@@ -160,11 +163,7 @@ def _insert_if_story_open_statement(names: tuple[str, ...], reply: bool):
     source = (select(*[bindparam(name, type_=columns[name].type) for name in names],
                      story_rule_hits(bindparam("site_id"), bindparam("story_id")).label("rule_hits"),
                      sanction_flags(bindparam("site_id"), bindparam("author_id")).label("flagged"))
-              .select_from(_shared_site_lock())
-              # Only a reply's statement looks for its parent: with the probe in every INSERT, a NULL
-              # parent_id under a generic plan scanned the site's comments, and POSTs slowed as the
-              # table grew (bench/e2e.py's second run: p99 0.2 s -> 2.3 s).
-              .where(~story_closed, *([~parent_elsewhere()] if reply else [])))
+              .select_from(_shared_site_lock()).where(~story_closed))
     return (insert(Comment.__table__).from_select([*names, "rule_hits", "flagged"], source)
             .on_conflict_do_nothing(constraint="uq_comments_site_external").returning(*_RETURNED))
 

@@ -2,14 +2,16 @@
 integrator's mix-up of ids) had its card show that comment as the one replied to, and the thread
 counted replies across both stories; such a reply is refused (400 on `parent_id`), as a single POST
 and as a batch's item. A parent not received yet is taken: a reply's parent may predate the
-integration. A comment stored before, sent again, is answered as stored.
+integration. The parent is looked up before the INSERT, and only a reply's. A comment stored before,
+sent again, is answered as stored in a batch; sent alone, one stored under a parent on another story
+before this check existed is refused like a new one.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import DomainError, ValidationFailed
@@ -17,13 +19,6 @@ from moderation.models import Comment, Site
 
 if TYPE_CHECKING:
     from moderation.domain.comments import CommentInput
-
-
-def parent_elsewhere():  # noqa: ANN201 (a SQL condition)
-    """Whether the :parent_id comment of :site_id is on a story other than :story_id, for the
-    single POST's INSERT ... SELECT (comments.py), where it costs no round trip of its own."""
-    return exists().where(Comment.site_id == bindparam("site_id"), Comment.external_id == bindparam("parent_id"),
-                          Comment.story_id != bindparam("story_id"))
 
 
 def refusal(data: CommentInput, parent_story: str) -> ValidationFailed:
