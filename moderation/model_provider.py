@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from classifiers.paths import card_path_for
+from moderation.bounded_reads import NoAnswer, read_within
 from moderation.domain import model_registry as registry
 from moderation.models import ModelAssignment, ModelVersion
 
@@ -123,18 +124,31 @@ class ModelProvider:
         return (entry or self._global).version  # type: ignore[union-attr]
 
     def refresh(self, *, force: bool = False) -> None:
-        """Re-read the assignments if the last check is older than check_interval (or `force`)."""
+        """Re-read the assignments if the last check is older than check_interval (or `force`). With a
+        version already known, the check is not waited for past bounded_reads' bound: a stalled
+        database kept every Perspective request waiting on it (an operator's walk)."""
         with self._lock:
             if not force and self._checked_at is not None and self.clock() - self._checked_at < self.check_interval:
                 return
-            try:
-                self._read()
-            except OperationalError:
-                if self._global is None:
-                    raise
-                # The database is away: keep scoring with what was active, and look again later.
-                self._checked_at = self.clock()
-                log.warning("could not check the model registry; keeping %s for now", self._global.version)
+            known = self._global
+        try:
+            if known is None or force:  # nothing to score with yet, or a caller that just changed the registry
+                rows = self._query()
+            else:
+                rows = read_within(("models", id(self)), self._query)
+        except NoAnswer as error:
+            if error.first:
+                log.warning("the model registry did not answer in time; keeping %s for now", known.version)
+        except OperationalError:
+            if known is None:
+                raise
+            # The database is away: keep scoring with what was active, and look again later.
+            log.warning("could not check the model registry; keeping %s for now", known.version)
+        else:
+            with self._lock:
+                self._apply(rows)
+            return
+        self._checked_at = self.clock()
 
     # -- inside ----------------------------------------------------------------------------------
 
@@ -142,7 +156,8 @@ class ModelProvider:
         if self._checked_at is None or self._global is None:
             self.refresh(force=True)
 
-    def _read(self) -> None:
+    def _query(self) -> list:
+        """The assignments and the shadow; outside the lock, which loading a model also takes."""
         with Session(self.engine) as session:
             rows = session.execute(_ASSIGNMENTS_AND_SHADOW).all()
             if not any(r.kind == "assigned" and r.site_id is None for r in rows):
@@ -150,6 +165,9 @@ class ModelProvider:
                 registry.ensure_bootstrapped(session, var_dir=self.var_dir, model_path=self.model_path)
                 session.commit()
                 rows = session.execute(_ASSIGNMENTS_AND_SHADOW).all()
+        return rows
+
+    def _apply(self, rows: list) -> None:
         global_entry, sites, shadow = None, {}, None
         for r in rows:
             entry = _Entry(r.id, r.version, r.sha256, r.artifact)

@@ -7,16 +7,22 @@ delete forgets it); one made by another process is seen within ROW_TTL.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.util import identity_key
 
+from moderation.bounded_reads import NoAnswer, read_within
 from moderation.domain.loaded_rows import as_loaded
 from moderation.models import Site
+
+log = logging.getLogger(__name__)
 
 ROW_TTL = 2.0
 
@@ -26,22 +32,48 @@ _COLUMNS = [attribute.key for attribute in Site.__mapper__.column_attrs]
 
 
 def site_row(session: Session, site_id: int) -> Site | None:
-    """The site, from this process's copy while fresh, else read (and kept)."""
+    """The site, from this process's copy while fresh, else read (and kept). A copy past its time
+    is read again, but not waited for past bounded_reads' bound: while the database does not
+    answer, the copy stands (no one can change the row then either)."""
     now = time.monotonic()
     with _lock:
         kept = _rows.get(site_id)
-    if kept is None or kept[0] <= now:
+    if kept is None:
         site = session.get(Site, site_id)
         if site is not None:
-            values = {key: _fresh(getattr(site, key)) for key in _COLUMNS}
-            with _lock:
-                _rows[site_id] = (now + ROW_TTL, values)
+            _keep(site_id, {key: _fresh(getattr(site, key)) for key in _COLUMNS}, now)
         return site
     in_session = session.identity_map.get(identity_key(Site, site_id))
     if in_session is not None:
         return in_session
+    values = kept[1]
+    if kept[0] <= now:
+        engine = session.get_bind()
+        try:
+            values = read_within(("site", engine, site_id), lambda: _read(engine, site_id))
+        except NoAnswer as error:
+            if error.first:
+                log.warning("site %s's row could not be read again in time; using this process's copy", site_id)
+        except OperationalError as error:
+            log.warning("site %s's row could not be read again (%s); using this process's copy", site_id,
+                        str(error).splitlines()[0])
+        if values is None:
+            forget(site_id)
+            return None
+        _keep(site_id, values, now)  # a failed read too: tried again in ROW_TTL, not by every request
     # Not merge: that copies every attribute again, for a row no one has here.
-    return as_loaded(session, Site, {key: _fresh(value) for key, value in kept[1].items()})
+    return as_loaded(session, Site, {key: _fresh(value) for key, value in values.items()})
+
+
+def _read(engine: Engine, site_id: int) -> dict[str, Any] | None:
+    with Session(engine) as own:
+        site = own.get(Site, site_id)
+        return None if site is None else {key: _fresh(getattr(site, key)) for key in _COLUMNS}
+
+
+def _keep(site_id: int, values: dict[str, Any], now: float) -> None:
+    with _lock:
+        _rows[site_id] = (now + ROW_TTL, values)
 
 
 def _fresh(value: Any) -> Any:

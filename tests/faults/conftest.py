@@ -30,6 +30,7 @@ def stack(fault_stack: Stack) -> Iterator[Stack]:
     """The shared fault stack, emptied, with PostgreSQL and Redis running again whatever the last test did."""
     from moderation.domain.sites import forget_verified_keys
 
+    fault_stack.resume_postgres()  # a test that failed while it was paused
     fault_stack.start_postgres()
     if fault_stack.redis_proc is None or fault_stack.redis_proc.poll() is not None:
         fault_stack.start_redis()

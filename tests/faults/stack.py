@@ -80,6 +80,23 @@ class Stack:
         with server._lock:  # the package's own start-up path: same socket directory as before
             server.ensure_postgres_running()
 
+    def pause_postgres(self) -> None:
+        """SIGSTOP the server and every backend, as a paused VM or a stuck disk leaves it: connections
+        stay open and nothing answers, so no TCP or statement timeout fires."""
+        for process in self._postgres_processes():
+            process.suspend()
+
+    def resume_postgres(self) -> None:
+        for process in self._postgres_processes():
+            process.resume()
+
+    def _postgres_processes(self) -> list[psutil.Process]:
+        pid_file = Path(self._pg_server().pgdata) / "postmaster.pid"
+        if not pid_file.exists():  # stopped: nothing to pause or resume
+            return []
+        postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
+        return [postmaster, *postmaster.children(recursive=True)]
+
     def shutdown_postgres(self) -> None:
         self._pg_server().cleanup()
 

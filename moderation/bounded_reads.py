@@ -1,0 +1,70 @@
+"""A read that a request waits for only so long, so a stalled database cannot hold a request that
+could answer from what this process already holds.
+
+A PostgreSQL that stops answering (a paused VM, a full disk's fsync, a host swapping) keeps its TCP
+connections open: no timeout of ours or of the server's fires, and a query waits until it comes
+back. The Perspective endpoint needs the database only to re-check rows it holds a copy of (the
+site, the model assignments); waiting on that re-check, it hung with the rest (an operator's walk).
+
+Each read runs in a thread of its own, one at a time per key; callers wait for it up to a bound
+counted from when that read began, so while one hangs the next callers do not wait at all.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# Long enough for any healthy read (milliseconds) under load; short enough for a client's timeout.
+DEFAULT_WAIT = 1.0
+
+@dataclass
+class _Flight:
+    started: float
+    future: Future = field(default_factory=Future)
+    given_up: bool = False  # someone has been told NoAnswer for this read
+
+
+_in_flight: dict[Hashable, _Flight] = {}
+_lock = threading.Lock()
+
+
+class NoAnswer(Exception):
+    """The read did not end within the wait; it goes on, and a later call may see its result.
+    `first` is true for one caller per read, who may log it: during a stall every request gives up."""
+
+    def __init__(self, message: str, *, first: bool) -> None:
+        super().__init__(message)
+        self.first = first
+
+
+def read_within(key: Hashable, read: Callable[[], T], *, wait: float = DEFAULT_WAIT) -> T:
+    """`read()`'s result, or its exception, if it ends within `wait` seconds of when it began; else NoAnswer."""
+    with _lock:
+        flight = _in_flight.get(key)
+        if flight is None:
+            flight = _in_flight[key] = _Flight(time.monotonic())
+            threading.Thread(target=_run, args=(key, read, flight.future), daemon=True,
+                             name=f"bounded read {key}").start()
+    try:
+        return flight.future.result(timeout=max(0.0, flight.started + wait - time.monotonic()))
+    except FutureTimeout:
+        with _lock:
+            first, flight.given_up = not flight.given_up, True
+        raise NoAnswer(f"no answer in {wait:g} s", first=first) from None
+
+
+def _run(key: Hashable, read: Callable[[], T], future: Future) -> None:
+    try:
+        future.set_result(read())
+    except BaseException as error:  # handed to every waiter, who decides
+        future.set_exception(error)
+    finally:
+        with _lock:
+            _in_flight.pop(key, None)
