@@ -13,6 +13,7 @@ from classifiers import DEFAULT_MODEL_PATH
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
 from moderation.admin.model_card import card_summary, one_sided_note
+from moderation.admin.model_compare import compare
 from moderation.admin.routes import bp
 from moderation.domain import model_registry as registry
 from moderation.domain.errors import DomainError
@@ -54,6 +55,33 @@ def model_version_card(version_id: int) -> str:
     row = db.get_or_404(ModelVersion, version_id)
     return render_template("admin/model_version.html", row=row, card=card_summary(row.card), attributes=ATTRIBUTES,
                            card_json=registry.card_text(row), scopes=registry.active_scopes(db.session).get(row.id, []))
+
+
+@bp.get("/models/compare")
+@auth.login_required("admin")
+def compare_models() -> str:
+    """?a=&b= version ids; a left out is the global version, b left out the newest other one."""
+    versions = registry.list_versions(db.session)
+    by_id = {row.id: row for row in versions}
+    scopes = registry.active_scopes(db.session)
+    picked = []
+    for name in ("a", "b"):
+        raw = request.args.get(name) or ""
+        if raw and parse_int(raw) not in by_id:
+            abort(404)
+        picked.append(by_id.get(parse_int(raw)) if raw else None)
+    a, b = picked
+    if a is None:
+        a = next((row for row in versions if "global" in scopes.get(row.id, []) and row is not b), None) \
+            or next((row for row in versions if row is not b), None)
+    if b is None:
+        b = next((row for row in versions if row is not a), None)
+    if a is None or b is None:
+        flash("Only one version is registered: there is nothing to compare it with yet.", "info")
+        return redirect(url_for("admin.models"))
+    cards = card_summary(a.card), card_summary(b.card)
+    return render_template("admin/model_compare.html", a=a, b=b, cards=cards, versions=versions,
+                           comparison=compare(*cards), scopes=scopes)
 
 
 def _site_id() -> int | None:

@@ -145,6 +145,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
     ("admin.models", "GET"): page(moderator=403, admin=200),
     ("admin.model_version_card", "GET"): page(moderator=403, admin=200),
+    ("admin.compare_models", "GET"): page(moderator=403, admin=302),  # one version registered: nothing to compare
     # With no version named in the form (promote, shadow: clears it) or nothing to roll back, the
     # admin is sent back with a message; no persona's access depends on the registry.
     ("admin.promote_model", "POST"): page(moderator=403, admin=303),

@@ -1,0 +1,49 @@
+"""Two registered versions side by side, from their cards: what an admin weighs before promoting one
+over the other, which the versions table (two AUCs a version) and one card page at a time left to
+memory and a second tab."""
+from __future__ import annotations
+
+from typing import Any
+
+from classifiers.attributes import ATTRIBUTES
+from moderation.admin.model_card import METRIC_NAMES
+
+MEASURES = {"roc_auc": "ROC AUC", "pr_auc": "PR AUC", "precision": "Precision at threshold",
+            "recall": "Recall at threshold"}
+# Differences smaller than this are noise between two trainings on the same rows.
+NOTICEABLE = 0.005
+
+
+def _line(measure: str, a: float | None, b: float | None) -> dict[str, Any]:
+    change = b - a if a is not None and b is not None else None
+    # Precision and recall trade against each other at a threshold: a change is neither better nor worse.
+    judged = measure in ("roc_auc", "pr_auc") and change is not None and abs(change) >= NOTICEABLE
+    return {"measure": MEASURES.get(measure, "Hold at"), "a": a, "b": b, "change": change,
+            "verdict": ("better" if change > 0 else "worse") if judged else None}
+
+
+def _table(a: dict[str, dict[str, float]], b: dict[str, dict[str, float]],
+           thresholds: tuple[dict[str, float], dict[str, float]] | None) -> list[dict[str, Any]]:
+    rows = []
+    for attribute in ATTRIBUTES:
+        if attribute not in a and attribute not in b:
+            continue
+        lines = [_line("threshold", *(t.get(attribute) for t in thresholds))] if thresholds else []
+        lines += [_line(name, a.get(attribute, {}).get(name), b.get(attribute, {}).get(name)) for name in METRIC_NAMES]
+        rows.append({"attribute": attribute, "lines": [line for line in lines if line["a"] is not None
+                                                       or line["b"] is not None]})
+    return rows
+
+
+def compare(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """`a` and `b` are card_summary()s. Pooled metrics per attribute, and on each validation-only
+    source both cards measured; and whether the two were measured on the same rows at all."""
+    same_sources = {s["name"] for s in a["sources"]} == {s["name"] for s in b["sources"]}
+    same_rows = same_sources and a["validation_rows"] == b["validation_rows"] and not a["own_labels"] \
+        and not b["own_labels"]
+    return {
+        "pooled": _table(a["metrics"], b["metrics"], (a["thresholds"], b["thresholds"])),
+        "unseen": {source: _table(a["unseen"][source], b["unseen"][source], None)
+                   for source in a["unseen"] if source in b["unseen"]},
+        "same_rows": same_rows,
+    }
