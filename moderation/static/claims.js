@@ -47,13 +47,23 @@
     pending.push(text);
   }
 
-  // A card someone else decided, or the site deleted: greyed, its buttons off, saying who or what.
+  // A card someone else decided, the site deleted, or that changed since the page was drawn (its
+  // reader edited it, it was scored again, a sanction hid it): greyed, its buttons off, saying what.
+  // A change left the old text and live buttons on screen, and the moderator judged a text that no
+  // longer existed until the server refused the decision (a moderator's walk).
   function markDecided(card, state) {
     card.classList.add("decided");
     delete card.dataset.claimedBy;
-    note(card).textContent = state.status === "deleted"
-      ? "deleted by the site"
-      : "decided (" + state.status + ") by " + (state.decided_by || "someone else");
+    const decided = (state.status === "approved" || state.status === "rejected") && state.decided_by;
+    if (state.status === "deleted") {
+      note(card).textContent = "deleted on the site";  // by the site, or its reader through the site
+    } else if (decided) {
+      note(card).textContent = "decided (" + state.status + ") by " + state.decided_by;
+    } else {
+      card.classList.add("changed");
+      note(card).textContent = "changed since you opened it (" +
+        (state.status === "pending" ? "being scored again" : "now " + state.status) + "): reload the page to see it";
+    }
     announce("Comment #" + card.dataset.commentId + " " + note(card).textContent + ".");
     const pill = card.querySelector(".meta .status");
     if (pill) {
@@ -67,13 +77,17 @@
 
   // Shared with live.js: a card's state from the server (review/claims.py, CardState.as_json).
   function applyState(card, state) {
-    if (!card.querySelector("form.decide")) return;
+    const form = card.querySelector("form.decide");
+    if (!form) return;
     if (card.classList.contains("decided")) {
       // Undone or reversed since: its form holds the old version, so a reload, not live buttons.
-      if (state.decidable) note(card).textContent = "the decision was undone: reload the page to review it again";
+      if (state.decidable && !card.classList.contains("changed")) {
+        note(card).textContent = "the decision was undone: reload the page to review it again";
+      }
       return;
     }
-    if (!state.decidable) {  // decided, or deleted by the site: nothing left to decide here
+    const drawn = form.querySelector('input[name="version"]');
+    if (!state.decidable || (drawn && Number(drawn.value) !== state.version)) {
       markDecided(card, state);
     } else {
       show(card, state.claimed_by, state.claimed_by_me);

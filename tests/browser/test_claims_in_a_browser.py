@@ -13,6 +13,7 @@ from test_review_in_a_browser import _held_comment
 from workspace_pages import sign_in
 
 from moderation import db
+from moderation.domain.edits import edit_comment
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.removal import delete_comment
 from moderation.models import Comment, Site
@@ -99,13 +100,27 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
     _poll_now(bob_page)
     bob_page.wait_for_selector(f"#comment-{withdrawn}.decided")
     withdrawn_card = bob_page.locator(f"#comment-{withdrawn}")
-    assert withdrawn_card.locator("[data-claim-note]").inner_text() == "deleted by the site"
+    # Its reader asked: "by the site" had read as the newsroom's own removal.
+    assert withdrawn_card.locator("[data-claim-note]").inner_text() == "deleted on the site"
     assert withdrawn_card.locator(".meta .status").first.inner_text() == "deleted"
     assert withdrawn_card.locator("button[value=approve]").is_disabled()
     # One left to review, and the heading says so as the tab does (it kept the count the page loaded with).
     assert bob_page.locator(".tabs [data-tab=review] .count").inner_text() == "1"
     assert bob_page.locator("h1 [data-tab-count]").inner_text() == "1"
     assert bob_page.locator(".all-matching").inner_text() == "All 1 matching…"
+
+    # Its reader edits the last one while bob reads it: greyed, not left with the old text and live buttons.
+    edited = _another_held_comment(app, site.id, "The toll is theft and the council are crooks.")
+    bob_page.reload()
+    with app.app_context():
+        edit = edit_comment(db.session, db.session.get(Site, site.id), edited, text="The toll is steep, I think.")
+        commit_and_send(db.session, [edit.delivery])
+    _poll_now(bob_page)
+    bob_page.wait_for_selector(f"#comment-{edited}.decided")
+    edited_card = bob_page.locator(f"#comment-{edited}")
+    assert edited_card.locator("[data-claim-note]").inner_text() == (
+        "changed since you opened it (being scored again): reload the page to see it")
+    assert edited_card.locator("button[value=approve]").is_disabled()
     assert violations == []
 
 
