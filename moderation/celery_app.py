@@ -32,6 +32,25 @@ class _ShortResults(logging.Filter):
 
 logging.getLogger("celery.app.trace").addFilter(_ShortResults())
 
+
+class _OneLineSendFailures(logging.Filter):
+    """Beat's "Message Error" when it cannot send a due task (the broker stalled or down) is one line
+    naming the cause, not a 110-line chained traceback and a list of stack frames every 30 s: that
+    was 226 lines a minute of a Redis stall, and nothing said that comments were still taken and
+    that the sweep would score them (an operator's walk)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Message Error") and record.args:
+            cause = record.args[0] if isinstance(record.args, tuple) else record.args
+            record.msg = ("could not send a scheduled task (%s); is the broker reachable? Comments are still "
+                          "stored, and the sweep scores what waits once it is back")
+            record.args = (str(cause).splitlines()[0] if str(cause) else type(cause).__name__,)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+logging.getLogger("celery.beat").addFilter(_OneLineSendFailures())
+
 SCORE_TASK = "workers.tasks.score_comments"
 WEBHOOK_TASK = "workers.tasks.deliver_webhook"
 WEBHOOK_BATCH_TASK = "workers.tasks.deliver_webhooks"

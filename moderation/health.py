@@ -7,14 +7,18 @@ only where it cannot be done.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from moderation import db
-from moderation.domain.health import readiness
+from moderation.domain.health import Readiness, readiness
 from moderation.redis_client import redis_client
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("health", __name__)
 
@@ -22,6 +26,20 @@ bp = Blueprint("health", __name__)
 def _select_one(engine: Engine) -> None:
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def _log_change(state: Readiness) -> None:
+    """A line when this process's readiness changes: /readyz had answered 503 for a minute with
+    nothing in the log to say why (an operator's walk)."""
+    failing = ", ".join(f"{name} {check.get('error')}" for name, check in state.checks.items() if not check["ok"])
+    said = (state.status, failing)
+    if current_app.extensions.get("health_said", ("ok", "")) == said:
+        return
+    current_app.extensions["health_said"] = said
+    if state.status == "ok":
+        log.info("ready again")
+    else:
+        log.warning("readiness is %s%s", state.status, f": {failing} failing" if failing else "")
 
 
 @bp.get("/healthz")
@@ -41,6 +59,7 @@ def readyz() -> ResponseReturnValue:
     state = readiness(db.session, database=lambda: _select_one(ping), broker=broker,
                       default_model=current_app.extensions["models"].default,
                       soft_limit=config["BACKPRESSURE_SOFT_LIMIT"], hard_limit=config["BACKPRESSURE_HARD_LIMIT"])
+    _log_change(state)
     response = jsonify(state.as_json())
     response.headers["Cache-Control"] = "no-store"
     if state.backlog and state.backlog["retry_after"]:

@@ -75,8 +75,13 @@ def readiness(session: Session, *, database: Callable[[], object], broker: Pinga
         session.rollback()
     backlog = {"pending": admitted.pending, "soft_limit": soft_limit, "hard_limit": hard_limit,
                "retry_after": admitted.retry_after, "oldest_pending_seconds": round(oldest, 1)}
-    if not all(check["ok"] for check in checks.values()):
+    if not checks["model"]["ok"]:
         return Readiness(UNAVAILABLE, checks, backlog)  # the backlog still counts: the database answers
+    if not checks["broker"]["ok"]:
+        # Comments are still stored, pages and reads served; the sweep sends what waits once the
+        # broker is back. 503 here came from every web instance at once behind the one Redis, and a
+        # load balancer would have turned "scoring delayed" into no intake at all (an operator's walk).
+        return Readiness(DEGRADED if admitted.state == OK else admitted.state, checks, backlog)
     if oldest > STALLED_AFTER:
         # Scoring stopped (a hung worker, a stalled queue): said in a flood too, when a worker is
         # likeliest to hang and a monitor most needs to hear it. With the web side fine, still 200,
