@@ -113,7 +113,7 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                         "author_name": _optional_string(200),
                         "created_at": {"type": "string", "format": "date-time", "nullable": True,
                                        "pattern": "^(19[7-9][0-9]|20[0-9][0-9])-",
-                                       "description": "ISO 8601; without an offset it is taken as UTC. "
+                                       "description": "RFC 3339 (a space may stand for the T); without an offset it is taken as UTC. "
                                                       "Years 1970 to 2099, as written."},
                     },
                 },

@@ -31,6 +31,8 @@ MAX_NOTE_LENGTH = 2000
 # "Not after tomorrow" would be tighter, but no schema can say it, and a site whose clock runs
 # fast should not lose comments over it.
 CREATED_AT_YEARS = (1970, 2099)
+# A date-time of RFC 3339 (a space for the T, as it allows); without an offset it is taken as UTC.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?")
 
 
 # Something a reader can see: the OpenAPI document's NOT_BLANK says the same.
@@ -44,16 +46,31 @@ class MalformedJson(ValidationFailed):
 _NUMBERS = finite_numbers(lambda what: MalformedJson(f"the request body is not valid JSON: {what}"))
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose key comes twice is refused: json.loads kept the last, so `"text"` twice was
+    scored as its second value, while a proxy or WAF that keeps the first saw another comment (an
+    integrator's walk). Cheaper than it looks: a batch of 500 parsed as fast with it as without."""
+    body = dict(pairs)
+    if len(body) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise MalformedJson(f"the request body is not valid JSON: the key {json.dumps(twice)[:60]} comes twice in one object")
+    return body
+
+
 def parse_json_object(raw: bytes) -> dict[str, Any]:
     if not raw or not raw.strip():
         raise MalformedJson("the request body must be a JSON object")
     try:
-        body = json.loads(raw, **_NUMBERS)
+        body = json.loads(raw, object_pairs_hook=_unique_keys, **_NUMBERS)
     except RecursionError:
         raise MalformedJson("the request body nests arrays or objects too deeply") from None
     except json.JSONDecodeError as exc:  # where it broke, in JSON's own words
         raise MalformedJson(f"the request body is not valid JSON: {exc}") from None
     except ValueError as exc:  # UTF-8 that does not decode, or a number of thousands of digits
+        if raw[:2] == b"\x1f\x8b":  # gzip's magic bytes: a client that compresses what it sends
+            raise MalformedJson("the request body is compressed (gzip): send it uncompressed, without a "
+                                "Content-Encoding header") from None
         reason = "it is not UTF-8" if isinstance(exc, UnicodeDecodeError) else "a number in it is too long"
         raise MalformedJson(f"the request body is not valid JSON: {reason}") from None
     if not isinstance(body, dict):
@@ -143,12 +160,16 @@ def _timestamp(body: Mapping[str, Any], name: str) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValidationFailed(f"{name} must be an ISO 8601 date-time string", field=name)
+        raise ValidationFailed(f"{name} must be an RFC 3339 date-time string", field=name)
     _check_string(value, name, 64)
+    # RFC 3339, as the OpenAPI document's date-time says, and no more: fromisoformat alone also took a
+    # bare date, a week date and basic format, each read as some midnight (an integrator's walk).
+    if not _RFC3339.fullmatch(value):
+        raise ValidationFailed(f"{name} must be an RFC 3339 date-time, like 2026-11-28T09:30:00Z", field=name)
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(f"{name} must be an ISO 8601 date-time, like 2026-11-28T09:30:00Z", field=name) from None
+        parsed = datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case t and z
+    except ValueError:  # a 31st of February, an hour 25
+        raise ValidationFailed(f"{name} is not a real date and time", field=name) from None
     # A time without an offset is taken as UTC, the only reading that needs no guess about the site.
     parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     first, last = CREATED_AT_YEARS

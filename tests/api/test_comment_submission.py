@@ -238,3 +238,26 @@ def test_a_chunked_body_past_the_limit_is_refused_not_cut_and_parsed(app, client
     assert refused.status_code == 413 and refused.get_json()["error"]["code"]
     assert chunked(small).status_code == 202  # a chunked body within the limit is read whole
     assert count_comments(app) == 1
+
+
+def test_a_key_sent_twice_in_one_object_is_refused_naming_it(app, client, site):
+    """json.loads kept the last "text": the abuse before it went unseen by us, not by a proxy reading the first."""
+    raw = ('{"id": "dup-1", "story_id": "s", "author_id": "a", "text": "You are a worthless idiot", '
+           '"text": "Lovely day."}')
+    response = client.post("/api/v1/comments", data=raw, content_type="application/json", headers=site.headers)
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "malformed_json"
+    assert '"text" comes twice' in response.get_json()["error"]["message"]
+
+
+def test_a_gzip_body_is_refused_in_those_words(client, site):
+    import gzip
+    import json
+
+    body = gzip.compress(json.dumps({**GOOD, "id": "gz-1"}).encode())
+    response = client.post("/api/v1/comments", data=body, headers={**site.headers, "Content-Type": "application/json",
+                                                                    "Content-Encoding": "gzip"})
+
+    assert response.status_code == 400
+    assert "compressed (gzip): send it uncompressed" in response.get_json()["error"]["message"]
