@@ -425,14 +425,23 @@ def rule_priority(model_priority: float, hits: Sequence[Hit]) -> float:
 
 def apply_hits(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
     """The model's verdict, made stricter by the rules that fired (never milder), and queued at
-    least as urgently as the holding rules' kinds say (`rule_priority`)."""
+    least as urgently as the holding rules' kinds say (`rule_priority`). One exception: a reader who
+    may be at risk reaches a person, held rather than rejected unseen by a reject rule or the
+    model's auto-reject ("I'm going to kill myself tonight, f*** you all")."""
     action = strongest(hits)
     priority = rule_priority(verdict.priority, hits)
+    if reader_at_risk(hits) and (action == REJECT or verdict.status == REJECTED):
+        return Verdict(HELD, verdict.flagged, priority)
     if action == REJECT and verdict.status != REJECTED:
         return Verdict(REJECTED, verdict.flagged, priority)
     if action == HOLD and verdict.status == PUBLISHED:
         return Verdict(HELD, verdict.flagged, priority)
     return Verdict(verdict.status, verdict.flagged, priority) if verdict.status == HELD else verdict
+
+
+def reader_at_risk(hits: Sequence[Hit]) -> bool:
+    """Whether the at_risk rule fired: its comment is held for a person whatever else would reject it."""
+    return any(h.kind == "at_risk" for h in hits)
 
 
 def status_reason(flagged: Sequence[str], hits: Sequence[Hit]) -> str | None:

@@ -118,15 +118,20 @@ def sanctions_in_force(
     return {(s.site_id, s.author_id): s for s in sorted(rows, key=_precedence)}
 
 
-def enforce(verdict: Verdict, sanction: AuthorSanction | None) -> tuple[Verdict, str | None]:
-    """The policy's verdict overridden by the author's sanction, and the reason to record."""
+def enforce(verdict: Verdict, sanction: AuthorSanction | None, *, at_risk: bool = False) -> tuple[Verdict, str | None]:
+    """The policy's verdict overridden by the author's sanction, and the reason to record. A banned or
+    suspended author who may be at risk (rules.reader_at_risk) is held, hidden as the sanction hides
+    it, for a person to read: rejected, "I'm going to kill myself tonight." never reached the queue
+    (a moderator's walk, after a bulk ban the moderator had undone all but the bans of)."""
     if sanction is None:
         return verdict, None
-    if sanction.kind == "ban":
-        return Verdict(REJECTED, [*verdict.flagged, BANNED], verdict.priority), "author banned"
-    if sanction.kind == "suspend":
+    if sanction.kind in ("ban", "suspend"):
+        flag = BANNED if sanction.kind == "ban" else SUSPENDED
         until = sanction.expires_at.isoformat() if sanction.expires_at else "further notice"
-        return Verdict(REJECTED, [*verdict.flagged, SUSPENDED], verdict.priority), f"author suspended until {until}"
+        reason = "author banned" if sanction.kind == "ban" else f"author suspended until {until}"
+        if at_risk:
+            return Verdict(HELD, [*verdict.flagged, flag], verdict.priority), f"{reason}; held: the reader may be at risk"
+        return Verdict(REJECTED, [*verdict.flagged, flag], verdict.priority), reason
     status = REJECTED if verdict.status == REJECTED else HELD
     return Verdict(status, [*verdict.flagged, PREMODERATED], verdict.priority), "author pre-moderated"
 

@@ -42,7 +42,7 @@ from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near
 from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
-from moderation.domain.rules import Compiled, apply_hits, status_reason
+from moderation.domain.rules import Compiled, apply_hits, reader_at_risk, status_reason
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.status_writes import BatchWrites
@@ -287,7 +287,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         # one report and a typo fix held a civil comment).
         may_hide = not reports_reach_threshold(weight, policy.report_threshold) or reporters_may_hide(session, comment)
         verdict = apply_hits(decide(policy, scores, weight, reports_may_hide=may_hide), hits)
-        verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
+        verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)),
+                                           at_risk=reader_at_risk(hits))
         verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
         comment.rule_hits = [h.as_json() for h in hits] or None
         storm_reason = None

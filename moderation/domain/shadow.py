@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, now
 from moderation.domain.policy import Policy, build_policy, decide
 from moderation.domain.reports import open_report_weights
-from moderation.domain.rules import apply_hits, stored_hits
+from moderation.domain.rules import apply_hits, reader_at_risk, stored_hits
 from moderation.domain.sanctions import enforce, sanctions_in_force
 from moderation.domain.storms import STORM, hold_in_storm
 from moderation.models import Comment, ShadowScore
@@ -81,8 +81,10 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
                 auto_reject=site.auto_reject, reject_thresholds=site.reject_thresholds)
         # The site's rules do not depend on the model: what fired live applies to the shadow too,
         # so a rule's hold is not counted as the two models disagreeing.
-        verdict = apply_hits(decide(policies[site.id], scores, reported.get(comment.id, 0.0)), stored_hits(comment))
-        verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)))
+        hits = stored_hits(comment)
+        verdict = apply_hits(decide(policies[site.id], scores, reported.get(comment.id, 0.0)), hits)
+        verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)),
+                                           at_risk=reader_at_risk(hits))
         if not sanction_reason:  # nor is a storm's hold: its story was stormy for both models
             verdict, _ = hold_in_storm(verdict, STORM in (comment.flagged or []))
         rows.append(dict(

@@ -259,3 +259,35 @@ def test_a_dare_in_reply_to_a_reader_at_risk_is_held_and_care_and_other_threads_
         assert [results[c] for c in dares] == ["held"] * 3
         assert [results[c] for c in [*care, elsewhere]] == ["published"] * 3
         assert row(dares[0]).rule_hits[0]["reason"] == 'urging self-harm: "do it"'
+
+
+@pytest.mark.parametrize("kind", ["ban", "suspend"])
+def test_a_banned_or_suspended_reader_who_may_be_at_risk_is_held_for_a_person_not_rejected(
+        app, site, model, moderator, kind):
+    """A moderator's walk: a ban left from a bulk action rejected "I'm going to kill myself tonight."
+    unseen; it never reached the queue the at-risk rule ranks first."""
+    from moderation.domain.sanctions import sanction_author
+
+    with app.app_context():
+        use_rules(site.id, [{"name": "at-risk", "kind": "at_risk"}])
+        sanction_author(db.session, db.session.get(Site, site.id), "troll", kind, "abuse",
+                        db.session.get(User, moderator.id), days=3 if kind == "suspend" else None)
+        crisis = post(site.id, "I'm going to kill myself tonight.", author="troll")
+        abuse = post(site.id, "You are all idiots.", author="troll")
+
+        assert score(model, [crisis, abuse]) == {crisis: "held", abuse: "rejected"}
+        flag = "author_banned" if kind == "ban" else "author_suspended"
+        assert flag in row(crisis).flagged  # hidden from the site as the sanction hides it
+        reason = db.session.scalars(select(AuditEntry.details).where(AuditEntry.comment_id == crisis)
+                                    .order_by(AuditEntry.id.desc())).first()["reason"]
+        assert reason.endswith("held: the reader may be at risk"), reason
+
+
+def test_a_reject_rule_does_not_reject_a_reader_who_may_be_at_risk_unseen(app, site, model):
+    with app.app_context():
+        use_rules(site.id, [{"name": "at-risk", "kind": "at_risk"},
+                            {"name": "no-swearing", "kind": "banned_words", "words": ["fuck"], "action": "reject"}])
+        crisis = post(site.id, "I'm going to kill myself tonight, fuck this.", author="reader")
+        swearing = post(site.id, "What the fuck is this council doing.", author="other")
+
+        assert score(model, [crisis, swearing]) == {crisis: "held", swearing: "rejected"}
