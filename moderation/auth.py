@@ -76,8 +76,11 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
                 return jsonify({"error": {"code": "signed_out", "message": "Your session has ended: sign in again.",
                                           "field": None}}), 401
             if user is None:
-                # After signing in, come back here; a form post cannot be replayed, so those go to the queue.
-                target = request.full_path.rstrip("?") if request.method == "GET" else None
+                # After signing in, come back here; a form post cannot be replayed, so those go back to
+                # the page it came from (its `next`), else the queue, saying it was not saved: a
+                # moderator signed out in another browser clicked Reject, signed in again on the whole
+                # queue, and believed the rejection made (a moderator's walk).
+                target = request.full_path.rstrip("?") if request.method == "GET" else request.form.get("next")
                 if g.get("session_idle"):
                     session.clear()
                     hours = current_app.config["SESSION_IDLE_MINUTES"] / 60
@@ -87,6 +90,9 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
                     session.clear()
                     flash("You were signed out: your password, role or account was changed, "
                           "or you signed out in another browser.", "info")
+                if request.method != "GET":
+                    flash("What you just sent was not saved, as you were signed out: sign in, then do it again.",
+                          "warning")
                 return redirect(url_for("review.login", next=target))
             if ROLE_RANK.get(user.role, 0) < ROLE_RANK[role]:
                 return render_template("error.html", title="Not allowed",

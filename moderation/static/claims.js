@@ -94,6 +94,26 @@
     }
   }
 
+  // Signed out (here or in another browser): said at the top of the page and the decision buttons
+  // turned off, or a moderator clicked Reject, was sent to sign in, and took the rejection as made.
+  function signedOut() {
+    if (document.querySelector("[data-signed-out]")) return;
+    const bar = document.createElement("p");
+    bar.className = "flash flash-warning signed-out-bar";
+    bar.setAttribute("role", "alert");
+    bar.dataset.signedOut = "";
+    bar.textContent = "You have been signed out, here or in another browser: nothing decided on this page now would be saved. ";
+    const again = document.createElement("a");
+    again.href = "/login?next=" + encodeURIComponent(window.location.pathname + window.location.search);
+    again.textContent = "Sign in again";
+    bar.appendChild(again);
+    const main = document.querySelector("main") || document.body;
+    main.insertBefore(bar, main.firstChild);
+    document.querySelectorAll("form.decide button, form.bulk button, .bulk-bar button").forEach(function (button) {
+      button.disabled = true;
+    });
+  }
+
   function send(card, action) {
     return fetch("/review/" + card.dataset.commentId + "/" + action, {
       method: "POST", credentials: "same-origin", keepalive: true,
@@ -159,7 +179,10 @@
     if (document.hidden) return;
     fetch("/review/" + opened.dataset.commentId + "/state",
           { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.status === 401) signedOut();
+        return response.ok ? response.json() : null;
+      })
       .then(function (state) {
         if (!state) return;
         applyState(opened, state);
@@ -178,5 +201,5 @@
   }
 
   window.addEventListener("pagehide", leave);
-  window.reviewClaims = { show: show, applyState: applyState, announce: announce };
+  window.reviewClaims = { show: show, applyState: applyState, announce: announce, signedOut: signedOut };
 })();

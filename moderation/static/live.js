@@ -42,7 +42,10 @@
     url.searchParams.set("ids", cards().map(function (card) { return card.dataset.commentId; }).join(","));
     url.searchParams.set("loaded_at", list.dataset.loadedAt);
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.status === 401 && window.reviewClaims) window.reviewClaims.signedOut();
+        return response.ok ? response.json() : null;
+      })
       .then(function (update) { if (update) apply(update); })
       .catch(function () { /* a missed poll is caught up by the next */ });
   }

@@ -245,3 +245,39 @@ def test_showing_new_comments_asks_first_when_a_note_is_started(app, make_site, 
 
     assert asked == ["Show the new comments? The reason or note you started will be lost."]
     assert page.locator(f"#comment-{contested} input[name=reason_note]").input_value() == "quotes the mayor, not an insult"
+
+
+def test_signed_out_in_another_browser_the_open_queue_says_so_and_nothing_is_lost(
+        app, make_site, make_moderator, live_server, browser_page):
+    """A moderator's walk: signed out elsewhere, the open queue went on as if nothing happened; the
+    Reject clicked there went to the sign-in page, and after it the rejection was not made, unsaid."""
+    site = make_site("daily-planet")
+    comment = _held_comment(app, site.id)
+    alice = make_moderator("alice", sites=[site])
+    here = browser_page
+    sign_in(here, live_server, alice)
+    elsewhere = here.context.browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    sign_in(elsewhere, live_server, alice)
+
+    # Clicked before the page knew: the server says the rejection was not saved, and goes back to the queue.
+    elsewhere.locator("button:has-text('Sign out')").click()
+    card = here.locator(f"#comment-{comment}")
+    card.locator("select[name=reason_choice]").select_option("Personal attack or insult")
+    card.locator("button[value=reject]").click()
+    here.wait_for_selector(".flash-warning")
+    assert here.url.endswith("/login?next=/review")  # back to the page the form was on, once signed in
+    assert "What you just sent was not saved" in here.locator(".flash-warning").inner_text()
+    here.fill("input[name=username]", alice.username)
+    here.fill("input[name=password]", alice.password)
+    here.click("button[type=submit]")
+    here.wait_for_url(f"{live_server}/review*")
+    with app.app_context():
+        assert db.session.get(Comment, comment).status == "held"
+
+    # Signed out again elsewhere: the next poll says so at the top, and the buttons are off.
+    sign_in(elsewhere, live_server, alice)
+    elsewhere.locator("button:has-text('Sign out')").click()
+    _poll_now(here)
+    here.wait_for_selector("[data-signed-out]")
+    assert here.locator("[data-signed-out]").inner_text().startswith("You have been signed out")
+    assert here.locator(f"#comment-{comment} button[value=reject]").is_disabled()
