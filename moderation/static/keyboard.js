@@ -96,11 +96,23 @@
   function onTheCard() {
     var focused = document.activeElement;
     if (current === null) return false;
-    if (!focused || focused === document.body) {  // no focus (a click on the margin): the card must be in view
-      var box = current.getBoundingClientRect();
-      return box.bottom > 0 && box.top < window.innerHeight;
+    if (!focused || focused === document.body) {
+      // No focus (a click on the margin): the card's text must be in sight, below the sticky bulk bar.
+      // Its button row peeking out under the bar was enough, and "a" approved a comment scrolled out
+      // of sight while the next one filled the screen (a moderator's walk).
+      var box = (current.querySelector("blockquote.text") || current).getBoundingClientRect();
+      if (box.bottom > stuckBarBottom() && box.top < window.innerHeight) return true;
+      say("The comment these keys would act on is out of sight: press j or k, or click into the comment you mean.");
+      return false;
     }
     return current.contains(focused);
+  }
+
+  function stuckBarBottom() {
+    var bar = document.querySelector(".bulk-bar");
+    if (!bar) return 0;
+    var box = bar.getBoundingClientRect();
+    return box.top <= 1 ? Math.max(0, box.bottom) : 0;  // only while stuck to the top of the window
   }
 
   document.addEventListener("keydown", function (event) {
@@ -139,6 +151,12 @@
   // Whatever moves focus into a card (a click, Tab) makes it the current one.
   document.addEventListener("focusin", function (event) {
     var card = event.target.closest && event.target.closest(".card.item");
+    if (card && card !== current && rejectArmed) {
+      // "r" was for the card it was pressed on: a click into another card to read its thread had
+      // left it armed, and the digit rejected the comment being read (a moderator's walk).
+      rejectArmed = false;
+      say("Reject cancelled: you moved to another comment.");
+    }
     if (card) current = card;
   });
 

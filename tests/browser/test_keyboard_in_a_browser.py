@@ -179,6 +179,50 @@ def test_next_and_deciding_skip_a_card_another_moderator_is_reviewing(app, site,
     assert _focused_card(page) == ids[2]  # the card after the decided one, past alice's
 
 
+def test_r_waiting_for_its_reason_is_cancelled_by_a_click_into_another_card(app, site, moderator, grant, live_server,
+                                                                            browser_page):
+    """A moderator's walk: "r" on one card, a click on the next card's thread to read it, then "3"
+    rejected the card being read."""
+    page = browser_page
+    ids = _queue_of(2, app, site, moderator, grant, live_server, page)
+    keys_settled(page)
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    page.locator(f"#{ids[1]} [data-key=thread] summary").click()
+
+    page.keyboard.press("3")
+    page.wait_for_timeout(300)
+
+    assert page.locator("#key-status").inner_text() != ""  # said why nothing was rejected
+    with app.app_context():
+        assert [c.status for c in db.session.query(Comment)] == ["held", "held"]
+
+
+def test_with_no_focus_keys_leave_a_card_scrolled_out_of_sight_under_the_bulk_bar(app, site, moderator, grant,
+                                                                                 live_server, browser_page):
+    """A moderator's walk: "j", then the wheel until the next card filled the screen and only the
+    first one's buttons peeked out under the sticky bulk bar, a click on the margin, and "a"
+    approved the card whose text was out of sight."""
+    page = browser_page
+    ids = _queue_of(3, app, site, moderator, grant, live_server, page)
+    keys_settled(page)
+    page.keyboard.press("j")
+    # The first card's text just under the sticky bar's bottom edge, its button row still below it.
+    page.evaluate("""id => {
+      const text = document.querySelector('#' + id + ' blockquote.text').getBoundingClientRect();
+      const bar = document.querySelector('.bulk-bar').getBoundingClientRect();
+      window.scrollBy(0, text.bottom - bar.height + 2);
+    }""", ids[0])
+    page.mouse.click(5, 450)  # the margin: the focus goes to the page
+
+    page.keyboard.press("a")
+    page.wait_for_timeout(300)
+
+    assert "out of sight" in page.locator("#key-status").inner_text()
+    with app.app_context():
+        assert [c.status for c in db.session.query(Comment)] == ["held"] * 3
+
+
 def test_the_readme_lists_the_keys_the_help_lists(app, site, moderator, grant, live_server, browser_page):
     grant(moderator, site)
     held_comment(app, site.id, 0)
