@@ -23,6 +23,7 @@ from moderation.domain.story_comments import story_comments, story_counts
 
 @bp.patch("/comments/<int8:comment_id>")
 def patch_comment(comment_id: int) -> ResponseReturnValue:
+    with_text = include_text(request.args)  # read before the write: a bad one is a 400 with nothing changed
     text = edit_input(parse_json_object(request_body()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
     # An edit is scored again, as a new comment is: past the hard limit it waits its turn as POSTs do,
     # or a site refused new comments could still fill the backlog with edits (a re-check).
@@ -32,7 +33,7 @@ def patch_comment(comment_id: int) -> ResponseReturnValue:
     if edit.changed:
         # After the commit: the task must find the row pending. A lost message is the sweep's.
         send_for_scoring(db.session, [edit.comment.id])
-    return mark(jsonify(serialize_comment(edit.comment, include_text=include_text(request.args))), admitted)
+    return mark(jsonify(serialize_comment(edit.comment, include_text=with_text)), admitted)
 
 
 @bp.get("/comments")

@@ -51,6 +51,9 @@ def _site() -> Site:
 
 @bp.post("/comments")
 def post_comment() -> ResponseReturnValue:
+    # Read before anything is stored: checked while answering, a bad ?include= was a 400 for a comment
+    # stored, scored and announced (an integrator's walk); so for an edit and a report.
+    with_text = include_text(request.args)
     data = comment_input(parse_json_object(request_body()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
     try:
         admitted = admit(_site().id, incoming=1)  # past the hard limit: 503 with Retry-After, nothing stored
@@ -65,7 +68,7 @@ def post_comment() -> ResponseReturnValue:
         # After the commit in submit_comment: the task must find the row. If the broker is down
         # the comment stays pending and the sweep scores it.
         send_for_scoring(db.session, [comment.id])
-    response = jsonify(serialize_comment(comment, include_text=include_text(request.args)))
+    response = jsonify(serialize_comment(comment, include_text=with_text))
     response.headers["Location"] = url_for("api.get_comment", comment_id=comment.id)
     if admitted is not None:
         mark(response, admitted)
@@ -138,11 +141,12 @@ def report_limits() -> ReportLimits:
 
 def report_response(comment_id: int) -> ResponseReturnValue:
     """File a report on one of the caller's comments (by our id, or resolved from the site's)."""
+    with_text = include_text(request.args)
     fields = report_input(parse_json_object(request_body()))
     filing = file_report(db.session, _site(), comment_id, limits=report_limits(), **fields)
     commit_and_send(db.session, [filing.delivery])
     body = {"report": serialize_report(filing.report),
-            "comment": serialize_comment(filing.comment, include_text=include_text(request.args))}
+            "comment": serialize_comment(filing.comment, include_text=with_text)}
     return jsonify(body), 201 if filing.created else 200
 
 
