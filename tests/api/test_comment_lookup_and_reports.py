@@ -347,3 +347,20 @@ def test_a_number_json_cannot_hold_is_malformed_json_not_stored(app, client, sit
     error = response.get_json()["error"]
     assert response.status_code == 400 and error["code"] == "malformed_json" and "number" in error["message"]
     assert count(app, Report) == 0
+
+
+def test_a_reader_cannot_report_their_own_comment(app, client, site):
+    """Upheld when a moderator rejected it, a report on one's own abuse made a reporter whose lone
+    report then held anyone's comment (an integrator's walk)."""
+    comment_id = submit(client, site, author_id="troll")
+
+    response = client.post(f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "reporter_id": "troll"},
+                           headers=site.headers)
+
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "reporter_id"
+    assert "their own comment" in response.get_json()["error"]["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Report)) == 0
+    other = client.post(f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "reporter_id": "reader"},
+                        headers=site.headers)
+    assert other.status_code == 201
