@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
 from alembic.util.exc import CommandError
 from sqlalchemy import create_engine, inspect, text
 
@@ -51,10 +52,21 @@ def known_revisions(url: str) -> set[str]:
     return {r.revision for r in script.walk_revisions()} | set(RENAMED)
 
 
+class NewerDatabase(CommandError):
+    """The database carries a migration this code does not have: a newer release migrated it."""
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     cfg = alembic_config(url)
-    _mend_stamps(url, ScriptDirectory.from_config(cfg))
-    command.upgrade(cfg, revision)
+    try:
+        _mend_stamps(url, ScriptDirectory.from_config(cfg))
+        command.upgrade(cfg, revision)
+    except RevisionError as error:
+        # Alembic's ResolutionError is no CommandError: `db upgrade` and `up` printed 50 lines of
+        # traceback for a database a newer release had migrated (an operator's walk, going back a release).
+        raise NewerDatabase(f"the database is at a migration this release does not have ({error}): a newer release "
+                            "migrated it. Run that release again, or restore the dump taken before upgrading "
+                            "(`moderation db restore`)") from None
 
 
 def _mend_stamps(url: str, script: ScriptDirectory) -> None:

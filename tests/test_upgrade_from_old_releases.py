@@ -87,3 +87,23 @@ def test_reports_left_open_on_comments_deleted_before_the_upgrade_close_as_remov
     [rows] = _sql(url, f"SELECT outcome, resolved_at = '2026-11-30T10:00:00Z' FROM reports "
                        f"ORDER BY comment_id = {ids[1]}")
     assert [tuple(r) for r in rows] == [("removed", True), (None, None)]
+
+
+def test_a_database_a_newer_release_migrated_is_refused_in_one_line(services):
+    """Going back a release: `db upgrade` and `up` printed Alembic's 50-line traceback (an operator's walk)."""
+    from click.testing import CliRunner
+
+    from moderation.cli import main
+
+    url = fresh_database(services.database_url, DATABASE)
+    upgrade(url)
+    _sql(url, "UPDATE alembic_version SET version_num = '0099_from_a_newer_release'")
+
+    result = CliRunner().invoke(main, ["db", "upgrade"],
+                                env={**services.env(), "SECRET_KEY": "test-secret", "DATABASE_URL": url})
+
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the database is at a migration this release does not have")
+    assert "0099_from_a_newer_release" in result.output and "Traceback" not in result.output
+    assert "restore the dump taken before upgrading" in result.output
+    assert _stamps(url) == ["0099_from_a_newer_release"]  # left as it was

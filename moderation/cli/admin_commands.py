@@ -22,10 +22,13 @@ def db_group() -> None:
 @db_group.command("upgrade")
 def db_upgrade() -> None:
     """Apply all database migrations."""
-    from moderation.migrate import upgrade
+    from moderation.migrate import NewerDatabase, upgrade
 
     app = command_app(create_database=True)
-    upgrade(app.config["DATABASE_URL"])
+    try:
+        upgrade(app.config["DATABASE_URL"])
+    except NewerDatabase as error:
+        raise click.ClickException(str(error)) from None
     click.echo("database is up to date")
     echo_upgrade_hints(app.config["DATABASE_URL"], app.config.get("MODEL_PATH"))
 

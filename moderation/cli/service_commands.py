@@ -197,10 +197,13 @@ def _migrate_or_stop(database_url: str, servers: list) -> None:
     embedded Redis running, which the next start quietly reused (an upgrade walk)."""
     from alembic.util.exc import CommandError
 
-    from moderation.migrate import upgrade
+    from moderation.migrate import NewerDatabase, upgrade
 
     try:
         upgrade(database_url)
+    except NewerDatabase as error:
+        _stop_servers(servers)
+        raise click.ClickException(str(error)) from None
     except CommandError as error:
         _stop_servers(servers)
         raise click.ClickException(f"cannot migrate the database: {error}. A database a newer release has "
