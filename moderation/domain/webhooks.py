@@ -32,7 +32,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import false, select
+from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import ValidationFailed
@@ -182,13 +182,46 @@ def deliver_many(
         else:
             by_site.setdefault(delivery.site_id, []).append(delivery)
     order = sorted(by_site, key=health.order) if health is not None else list(by_site)
+    recovered = []
     for site_id in order:
+        # An event that had failed or been kept back, now delivered with none failing: the endpoint is back.
+        retried = {d.id for d in by_site[site_id] if d.last_error is not None}
         outcomes.update(_deliver_site(by_site[site_id], sites.get(site_id), schedule, timeout=timeout, policy=policy,
                                       http=http, health=health, yield_after=yield_after, yield_if=yield_if))
+        states = {outcomes[d.id].state for d in by_site[site_id]}
+        if any(outcomes[i].state == "delivered" for i in retried) and not states & {"retry", "failed"}:
+            recovered.append(site_id)
     _RECORDED.write_and_release(session, [d for d in deliveries if outcomes[d.id].state not in _UNCHANGED])
     metrics.webhook_outcomes(session, [o.state for o in outcomes.values() if o.state not in _UNCHANGED])
+    due = _due_now(session, recovered)
     session.commit()
+    if due:
+        from moderation.domain.dispatch import resend_webhooks  # dispatch's protocol names this module's rows
+
+        resend_webhooks(session, due)
     return outcomes
+
+
+# Events pulled forward at once when an endpoint comes back; the rest follow at the next success.
+PULL_FORWARD = 5000
+
+
+def _due_now(session: Session, site_ids: Sequence[int]) -> list[WebhookDelivery]:
+    """The recovered sites' events still waiting out a backoff, made due now, oldest first. Each had
+    kept its own schedule, so after an outage the oldest arrived last, up to WEBHOOK_BACKOFF_MAX (an
+    hour) after the endpoint answered again (an integrator's walk: 2.5 minutes after a 3-minute outage)."""
+    due: list[WebhookDelivery] = []
+    for site_id in site_ids:
+        waiting = (select(WebhookDelivery.id)
+                   .where(WebhookDelivery.site_id == site_id, WebhookDelivery.delivered_at.is_(None),
+                          WebhookDelivery.failed == false(), WebhookDelivery.next_attempt_at > now())
+                   .order_by(WebhookDelivery.created_at, WebhookDelivery.id).limit(PULL_FORWARD)
+                   .with_for_update(skip_locked=True))
+        due += session.scalars(
+            update(WebhookDelivery).where(WebhookDelivery.id.in_(waiting.scalar_subquery()))
+            .values(next_attempt_at=now()).returning(WebhookDelivery)
+            .execution_options(synchronize_session=False)).all()
+    return sorted(due, key=lambda d: (d.created_at, d.id))
 
 
 _UNCHANGED = ("skipped", "later")

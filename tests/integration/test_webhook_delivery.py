@@ -326,3 +326,23 @@ def test_a_batch_reaches_a_slow_site_several_events_at_a_time(app, make_site):
     with app.app_context():
         assert all(db.session.get(WebhookDelivery, i).delivered_at is not None for i in ids)
 
+
+
+def test_when_an_endpoint_answers_again_its_waiting_events_are_due_at_once_oldest_first(app, make_site):
+    """An integrator's walk: after a 3-minute outage each event kept its own backoff, and the first
+    event of the outage arrived 2.5 minutes after the endpoint was back, after every newer one."""
+    with WebhookReceiver(status=500) as receiver:
+        site = make_site("back-again", webhook_url=receiver.url)
+        ids = queue_events(app, site.id, 3)
+        with app.app_context():
+            for delivery_id in ids:  # each failed on its own, as events of an outage do: each waits 10 minutes
+                assert deliver_many(db.session, [delivery_id], timeout=ROOMY, max_retries=5,
+                                    backoff_base=600.0)[delivery_id].state == "retry"
+        receiver.status = 200
+
+        with app.app_context():
+            assert deliver_many(db.session, [ids[1]], timeout=ROOMY, max_retries=5,
+                                backoff_base=600.0)[ids[1]].state == "delivered"
+            waiting = db.session.execute(select(WebhookDelivery.id, WebhookDelivery.next_attempt_at - func.now())
+                                         .where(WebhookDelivery.id.in_([ids[0], ids[2]]))).all()
+    assert all(due <= timedelta(seconds=5) for _, due in waiting), waiting  # not in ten minutes
