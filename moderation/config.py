@@ -116,6 +116,16 @@ def _env_bool(name: str, default: bool) -> bool:
     return word in _TRUE
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level() -> str:
+    raw = os.environ.get("LOG_LEVEL") or "INFO"
+    if raw.strip().upper() not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {raw!r}")
+    return raw.strip().upper()
+
+
 @dataclass
 class Config:
     """Every setting the service reads; the README's configuration table mirrors this class."""
@@ -181,6 +191,10 @@ class Config:
     WEBHOOK_BACKOFF_MAX: float = field(default_factory=lambda: _env_float("WEBHOOK_BACKOFF_MAX", 3600.0))
     # Plain http webhooks let anyone on the path read and replay events; only for local work.
     WEBHOOK_ALLOW_HTTP: bool = field(default_factory=lambda: _env_bool("WEBHOOK_ALLOW_HTTP", False))
+    # How much every process logs. At INFO each comment costs about three lines (its POST's access
+    # line, the task received and succeeded), some 430 MB a day at a million comments (an operator's walk).
+    LOG_LEVEL: str = field(default_factory=lambda: _log_level())
+    ACCESS_LOG: bool = field(default_factory=lambda: _env_bool("ACCESS_LOG", True))
     # Comma-separated CIDRs webhooks may reach although private (an intranet receiver, local tests);
     # without it a webhook URL could make the server call its own metadata service or databases.
     WEBHOOK_ALLOWED_NETWORKS: str = field(default_factory=lambda: os.environ.get("WEBHOOK_ALLOWED_NETWORKS", ""))

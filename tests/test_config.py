@@ -259,3 +259,21 @@ def test_a_worker_for_a_queue_nothing_sends_to_is_refused():
     assert "no queue 'webhook': the queues are moderation, webhooks, training" in result.output
     spaced = CliRunner().invoke(main, ["worker", "--queues", "training, webhooks"])  # a re-check: " webhooks" was taken
     assert spaced.exit_code == 2 and "no queue ' webhooks'" in spaced.output
+
+
+def test_log_level_and_access_log_reach_every_process(monkeypatch, tmp_path):
+    """At INFO each comment logs about three lines, and nothing turned that down (an operator's walk)."""
+    from moderation.cli.service_commands import beat_argv, web_argv, worker_argv
+
+    monkeypatch.setenv("MODERATION_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    monkeypatch.setenv("ACCESS_LOG", "false")
+    config = Config.from_env(SECRET_KEY="a-long-enough-secret-key-for-this-test-0123456789")
+
+    web = web_argv(config)
+    assert web[web.index("--log-level") + 1] == "warning" and "--access-logfile" not in web
+    for argv in (worker_argv(config), beat_argv(config)):
+        assert argv[argv.index("--loglevel") + 1] == "WARNING"
+    monkeypatch.setenv("LOG_LEVEL", "loud")
+    with pytest.raises(ConfigError, match="LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR"):
+        Config.from_env()

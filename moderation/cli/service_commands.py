@@ -30,9 +30,10 @@ def web_argv(config: Config) -> list[str]:
         # Its control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): a second
         # instance on the host took it over, and stopping one removed the other's. Nothing uses it.
         "--no-control-socket",
-        "--access-logfile", "-",
+        "--log-level", config.LOG_LEVEL.lower(),
         # The path without the query string: Perspective clients put their API key in ?key=.
-        "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        *(["--access-logfile", "-", "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms']
+          if config.ACCESS_LOG else []),
         "--graceful-timeout", "10",
         # Starts the METRICS_PORT server, if set, in the master process.
         "--config", "python:moderation.observability.gunicorn_hooks",
@@ -58,7 +59,7 @@ def worker_argv(config: Config, queues: str = DEFAULT_QUEUES) -> list[str]:
     concurrency = {"trainer": 1, "webhooks": config.WEBHOOK_CONCURRENCY}.get(role, config.WORKER_CONCURRENCY)
     argv = [
         sys.executable, "-m", "celery", "-A", "workers.entry", "worker",
-        "--loglevel", "INFO", "--concurrency", str(concurrency), "-Q", queues,
+        "--loglevel", config.LOG_LEVEL, "--concurrency", str(concurrency), "-Q", queues,
         # Workers share nothing but the queue; gossip and mingle only slow start-up.
         "--without-gossip", "--without-mingle",
         "--hostname", f"{role}-{os.getpid()}@%h",
@@ -74,7 +75,7 @@ def beat_argv(config: Config) -> list[str]:
     config.VAR_DIR.mkdir(parents=True, exist_ok=True)
     return [
         sys.executable, "-m", "celery", "-A", "workers.beat_entry", "beat",
-        "--loglevel", "INFO", "--schedule", str(config.VAR_DIR / "celerybeat-schedule"),
+        "--loglevel", config.LOG_LEVEL, "--schedule", str(config.VAR_DIR / "celerybeat-schedule"),
     ]
 
 
