@@ -11,7 +11,7 @@ from moderation.api import openapi_comments
 from moderation.api import openapi_erasure
 from moderation.api.openapi_batch import extend_batch
 from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK
-from moderation.api.openapi_people import extend
+from moderation.api.openapi_people import NULL_SCHEMA, extend
 from moderation.domain.lifecycle import DECIDED, STATUSES
 from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS
@@ -20,8 +20,8 @@ ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK
                         "description": 'Not "." or ".." between slashes (HTTP clients resolve those away in a URL '
                                        "path); percent-encode an id when it goes in one."},
                        {"type": "integer"}]}
-# Optional fields may be left out or sent as null.
-OPTIONAL_ID_SCHEMA = {**ID_SCHEMA, "nullable": True}
+# Optional fields may be left out or sent as null (NULL_SCHEMA: why not `nullable` here).
+OPTIONAL_ID_SCHEMA = {"oneOf": [*ID_SCHEMA["oneOf"], NULL_SCHEMA]}
 
 
 def _optional_string(max_length: int) -> dict[str, Any]:

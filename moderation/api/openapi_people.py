@@ -11,6 +11,11 @@ from moderation.domain.authors import REPORT_COUNTS
 from moderation.domain.lifecycle import STATUSES
 from moderation.models import SANCTION_KINDS
 
+# In OpenAPI 3.0.3 `nullable` adds null only to a schema with a `type`: beside a bare oneOf or allOf
+# a strict client refused the null the server sends or takes (an integrator's walk). This is the
+# null a oneOf offers beside the real thing.
+NULL_SCHEMA = {"type": "string", "nullable": True, "enum": [None]}
+
 _DT = {"type": "string", "format": "date-time"}
 _DT_NULL = {"type": "string", "format": "date-time", "nullable": True}
 
@@ -23,7 +28,7 @@ SCHEMAS: dict[str, Any] = {
             "note": {"type": "string", "nullable": True},
             "weight": {"type": "number", "description": "The reason's weight times the reporter's track record on this site."},
             "created_at": _DT,
-            "outcome": {"type": "string", "enum": ["upheld", "dismissed", "removed"], "nullable": True,
+            "outcome": {"type": "string", "enum": ["upheld", "dismissed", "removed", None], "nullable": True,
                         "description": "Set when a moderator decides the comment: upheld (rejected) or dismissed "
                                        "(approved); removed when the comment was deleted (by the site, its reader or "
                                        "an erasure) before anyone decided it."},
@@ -58,8 +63,8 @@ SCHEMAS: dict[str, Any] = {
             }},
             "reports_against": {"type": "object", "properties": {
                 k: {"type": "integer"} for k in REPORT_COUNTS}},
-            "sanction": {"allOf": [{"$ref": "#/components/schemas/Sanction"}], "nullable": True,
-                         "description": "The sanction in force, if any."},
+            "sanction": {"oneOf": [{"$ref": "#/components/schemas/Sanction"}, NULL_SCHEMA],
+                         "description": "The sanction in force, if any (null when none)."},
             "sanctions": {"type": "array", "items": {"$ref": "#/components/schemas/Sanction"},
                           "description": "Every sanction, newest first."},
         },
