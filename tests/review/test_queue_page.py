@@ -185,6 +185,15 @@ def test_only_a_comment_in_review_says_why_it_is_here(sign_in, moderator, site, 
     # Published but reported past the threshold: in To review too, so it says why (an onboarding review).
     reported = make_comment(site.id, "A remark readers disliked.", status="published", flagged=[], report_weight=5.0)
     assert "Why it is here" in reasons(reported) and "No model flags" in reasons(reported)
+    # Held by a rule alone: the rule is the reason, not "No model flags." read above it (a moderator's walk).
+    by_rule = make_comment(site.id, "Ring 020 7946 0123.", flagged=[], rule_hits=[
+        {"rule": "phones", "action": "hold", "reason": "phone number", "kind": "phone"}])
+    assert "by rule <code>phones</code>: phone number" in reasons(by_rule) and "No model flags" not in reasons(by_rule)
+    assert "may be at risk" not in reasons(by_rule)
+    # A reader at risk: what to do, since no guideline reason fits.
+    at_risk = make_comment(site.id, "Nobody would miss me now.", flagged=[], rule_hits=[
+        {"rule": "at-risk", "action": "hold", "reason": "reader may be at risk", "kind": "at_risk"}])
+    assert "The reader may be at risk: follow your newsroom's procedure" in reasons(at_risk)
 
 
 def test_a_card_says_how_many_reports_came_since_the_last_decision(app, sign_in, moderator, site, make_comment,
