@@ -117,7 +117,7 @@ def number_of(hours: float) -> str:
     return f"{whole} hour{'s' if whole != '1' else ''}"
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only follow a `next` that stays on this site, so /login cannot be an open redirect."""
     if not target:
         return url_for("review.queue")
@@ -139,7 +139,7 @@ def login() -> Response | str | tuple[str, int]:
     next_url = request.values.get("next")
     if request.method == "GET":
         if current_user() is not None:
-            return redirect(_safe_next(next_url))
+            return redirect(safe_next(next_url))
         return render_template("login.html", next=next_url or "")
     username = request.form.get("username", "")
     password = request.form.get("password", "")
@@ -162,7 +162,7 @@ def login() -> Response | str | tuple[str, int]:
     session["user_id"] = user.id
     session["gen"] = user.session_generation
     session["seen"] = int(time.time())
-    return redirect(_safe_next(next_url))
+    return redirect(safe_next(next_url))
 
 
 def logout() -> Response:

@@ -109,7 +109,11 @@ def detail(comment_id: int) -> str:
     detail = comment_detail(db.session, comment_id, viewer=auth.current_user())
     if detail is None:
         abort(404)
-    return render_template("review/detail.html", comment=detail.comment, in_queue=detail.in_queue,
+    # The queue page it was opened from, with its tab and filters: "← Review queue" had been the whole
+    # queue, and a moderator working one story's held comments lost them at every comment opened (a walk).
+    back = request.args.get("back")
+    back = auth.safe_next(back) if back and back.startswith("/review") else None
+    return render_template("review/detail.html", comment=detail.comment, in_queue=detail.in_queue, back=back,
                            history=comment_history(db.session, detail.comment, detail.history), decidable=DECIDABLE,
                            thread=detail.thread, precedents=detail.precedents, before_edit=detail.before_edit,
                            reversal=detail.reversal)

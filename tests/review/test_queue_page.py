@@ -213,3 +213,24 @@ def test_a_card_says_how_many_reports_came_since_the_last_decision(app, sign_in,
         db.session.commit()
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     assert "(3, weight 6.0; 1 since the last decision, weight 2.0)" in html
+
+
+def test_a_comment_opened_from_a_filtered_queue_leads_back_to_it(sign_in, moderator, site, make_comment, grant):
+    """A moderator's walk: from one story's held comments, "Details & history", then "← Review
+    queue" was the whole queue, the story and tab lost at every comment opened."""
+    from html import unescape
+
+    grant(moderator, site)
+    comment_id = make_comment(site.id, "Rude words here.", flagged=["toxicity"], story_id="bridge")
+    client = sign_in(moderator)
+    queue = unescape(client.get("/review?story=bridge&tab=held").get_data(as_text=True))
+    link = re.search(r'<a class="details" href="([^"]+)"', queue).group(1)
+    assert link.startswith(f"/review/{comment_id}?back=")
+
+    detail = unescape(client.get(link).get_data(as_text=True))
+    back = re.search(r'<p><a href="([^"]+)">← Review queue</a></p>', detail).group(1)
+    assert back == "/review?story=bridge&tab=held"
+    assert f'name="next" value="/review/{comment_id}?back=' in detail  # a decision here keeps it too
+    for elsewhere in ("https://evil.example/review", "//evil.example/review", "/admin/sites", "/review\r\nX: y"):
+        page = unescape(client.get(f"/review/{comment_id}", query_string={"back": elsewhere}).get_data(as_text=True))
+        assert '<p><a href="/review">← Review queue</a></p>' in page, elsewhere
