@@ -81,7 +81,19 @@ def bulk_undo_view() -> str | Response | tuple[str, int]:
         return render_template("error.html", title="Cannot read this selection",
                                message=f"This selection cannot be undone: {message}. Reload the page and try again."), 400
     return render_template("review/bulk_result.html", result=result, back=_back(),
-                           undo_for=undo_window_words())
+                           undo_for=undo_window_words(), kept_sanctions=_kept_sanctions())
+
+
+def _kept_sanctions() -> list[tuple[int, str]]:
+    """The authors the undone bulk decision sanctioned, which Undo all leaves sanctioned: the undo's
+    page had said nothing of them, and the moderator who undid a mistaken bulk ban had to remember
+    to lift each (a moderator's walk; a ban so left then rejected one's crisis comment)."""
+    kept = []
+    for value in request.form.getlist("sanctioned")[:MAX_BULK]:
+        site, _, author = value.partition(":")
+        if parse_int(site) is not None and author:
+            kept.append((parse_int(site), author))
+    return kept
 
 
 @bp.get("/review/bulk/matching")

@@ -290,6 +290,12 @@ def test_a_raids_comments_are_rejected_and_their_authors_sanctioned_in_one_step(
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "bulk:reject")).one()
         assert entry.details["sanctioned"] == [[site.id, "raider-1"], [site.id, "raider-2"]]
 
+    # Undo all: the page says which authors keep the sanction, with their pages to lift it (it had said nothing).
+    undone = client.post("/review/bulk/undo", data=_undo_form(page)).get_data(as_text=True)
+    assert "4 decisions undone" in undone and "2 authors still sanctioned" in undone
+    kept = undone[undone.index('id="kept-heading"'):]
+    assert kept.index("raider-1</a>") < kept.index("raider-2</a>") and "old-troll" not in kept
+
 
 
 def test_a_raider_under_a_short_suspension_is_pre_moderated_once_it_ends(app, sign_in, moderator, site, make_comment):
