@@ -16,7 +16,7 @@ confirmed first); the versions are what make "taken meanwhile" show up as skippe
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -69,8 +69,10 @@ def _unique(selection: Iterable[tuple[int, int]]) -> Selection:
 
 
 def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user: User, action: str,
-                reason: str | None, author_sanction: str | None = None) -> BulkResult:
+                reason: str | None, author_sanction: str | None = None,
+                reports_seen: Mapping[int, int] | None = None) -> BulkResult:
     """Decide each (id, version) as decide() would, in one transaction; report the refused ones as skipped.
+    `reports_seen`: per id, the newest report the page showed (decisions.apply_decision).
     With `author_sanction` (BULK_KINDS; rejections only), the rejected comments' authors are
     sanctioned in the same transaction: a raid's moderators had to open each author's page.
 
@@ -106,7 +108,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
             continue
         try:
             deliveries += apply_decision(session, comment, user=user, action=action, reason=reason,
-                                         expected_version=version)
+                                         expected_version=version, reports_seen=(reports_seen or {}).get(comment_id))
         except DomainError as error:
             # Already decided, changed meanwhile, claimed by someone else...: in decide's own words.
             result.skipped.append(Skipped(comment_id, error.message))

@@ -72,6 +72,7 @@ def lock_for_decision(session: Session, comment_ids: list[int], *, skip_locked: 
 
 def apply_decision(
     session: Session, comment: Comment, *, user: User, action: str, reason: str | None, expected_version: int,
+    reports_seen: int | None = None,
 ) -> list[WebhookDelivery]:
     """One decision on a comment the caller locked and checked the user may see; every refusal
     (AlreadyDecided) comes before any change. The caller commits, then sends the deliveries.
@@ -85,6 +86,7 @@ def apply_decision(
             message = f"This comment changed since you opened it (now {comment.status}"
             message += f", by {who})." if who else ")."
         raise AlreadyDecided(message)
+    _refuse_unread_reports(comment, reports_seen)
     refuse_if_deactivated(comment.site, "decide its comments")
     # Another moderator's live claim refuses the decision (ClaimedByOther, a kind of AlreadyDecided),
     # so a bulk action skips comments someone else has open; deciding ends the claim.
@@ -105,6 +107,20 @@ def apply_decision(
     return [d for d in (delivery, *resolved) if d is not None]
 
 
+def _refuse_unread_reports(comment: Comment, reports_seen: int | None) -> None:
+    """A report filed after the page was drawn changes no version, and the decision resolved it unread:
+    a reader's self-harm report ("they told me they have pills ready tonight") was dismissed by an
+    Approve on a card that never showed it (a moderator's walk). `reports_seen` is the newest report
+    id the page showed (0 for none); None, from a page or client that does not say, is not checked."""
+    if reports_seen is None:
+        return
+    unread = [r for r in comment.reports if r.outcome is None and r.id > reports_seen]
+    if unread:
+        reasons = ", ".join(sorted({r.reason.replace("_", " ") for r in unread}))
+        raise AlreadyDecided(f"{len(unread)} report{'s' if len(unread) != 1 else ''} ({reasons}) came in since you "
+                             "opened this comment: read them, then decide.")
+
+
 def decide(
     session: Session,
     comment_id: int,
@@ -113,6 +129,7 @@ def decide(
     action: str,
     reason: str | None,
     expected_version: int,
+    reports_seen: int | None = None,
 ) -> Comment:
     """Decide, commit, then queue the webhook. Raises ValidationFailed, NotFound or AlreadyDecided."""
     reason = checked_reason(action, reason)
@@ -123,7 +140,7 @@ def decide(
         raise NotFound(f"comment {comment_id} does not exist")
     try:
         deliveries = apply_decision(session, comment, user=user, action=action, reason=reason,
-                                    expected_version=expected_version)
+                                    expected_version=expected_version, reports_seen=reports_seen)
     except DomainError:
         session.rollback()
         raise

@@ -41,6 +41,16 @@ def _selection_from_form() -> list[tuple[int, int]]:
     return selection
 
 
+def _reports_seen(selection: list[tuple[int, int]]) -> dict[int, int]:
+    """Per ticked comment, the newest report its card showed, where the form says (reports-<id>)."""
+    seen = {}
+    for comment_id, _ in selection:
+        newest = parse_int(request.form.get(f"reports-{comment_id}"), maximum=MAX_INT8, minimum=0)
+        if newest is not None:
+            seen[comment_id] = newest
+    return seen
+
+
 @bp.post("/review/bulk")
 @auth.login_required("moderator")
 def bulk_decide_view() -> str | Response | tuple[str, int]:
@@ -51,7 +61,8 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
                                message=f"This selection cannot be read: {error}. Reload the page and try again."), 400
     try:
         result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),
-                             reason=_reason_from_form(), author_sanction=request.form.get("authors") or None)
+                             reason=_reason_from_form(), author_sanction=request.form.get("authors") or None,
+                             reports_seen=_reports_seen(selection))
     except ValidationFailed as error:
         flash(f"Nothing decided: {error.sentence}", "error")
         return redirect(_back(), code=303)

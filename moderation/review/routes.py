@@ -20,7 +20,7 @@ from moderation.domain.queue import comment_detail, review_queue
 from moderation.domain.queue_filters import FLAGS, TAB_HINTS, TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.models import REPORT_REASONS
-from moderation.request_input import parse_int, with_query
+from moderation.request_input import MAX_INT8, parse_int, with_query
 from moderation.review.highlight import highlight, marked_words
 from moderation.review.undo_offer import offer_undo
 from moderation.review.presenting import (
@@ -165,6 +165,7 @@ def decide_comment(comment_id: int) -> Response:
             action=request.form.get("action", ""),
             reason=_reason_from_form(),
             expected_version=version,
+            reports_seen=parse_int(request.form.get("reports_seen"), maximum=MAX_INT8, minimum=0),
         )
     except NotFound:
         abort(404)

@@ -15,11 +15,16 @@ def csrf_token(html: str) -> str:
 def decide_form(client, comment_id: int, **data: str):
     """Post the decision form the way the queue page does: token and version taken from the page."""
     html = client.get(f"/review/{comment_id}").get_data(as_text=True)
-    # The decision form's fields, not those of an Undo offered in the flash above it.
+    return client.post(f"/review/{comment_id}/decide", data={**drawn_decide_form(html), **data})
+
+
+def drawn_decide_form(html: str) -> dict[str, str]:
+    """The hidden fields of the page's decision form as drawn: what a browser sends however long after.
+    The decision form's, not those of an Undo offered in the flash above it."""
     start = html.find('<form class="decide"')
     form_html = html[start:] if start >= 0 else html
     version = re.search(r'name="version" value="(\d+)"', form_html)
     next_url = re.search(r'name="next" value="([^"]*)"', form_html)
-    form = {"csrf_token": csrf_token(html), "version": version.group(1) if version else "1",
-            "next": next_url.group(1) if next_url else "", **data}
-    return client.post(f"/review/{comment_id}/decide", data=form)
+    seen = re.search(r'name="reports_seen" value="(\d+)"', form_html)
+    return {"csrf_token": csrf_token(html), "version": version.group(1) if version else "1",
+            "next": next_url.group(1) if next_url else "", **({"reports_seen": seen.group(1)} if seen else {})}

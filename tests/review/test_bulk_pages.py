@@ -348,3 +348,20 @@ def test_a_match_unticked_on_the_confirmation_is_left_as_it_is(app, sign_in, mod
     with app.app_context():
         statuses = dict(db.session.execute(select(Comment.id, Comment.status)).all())
     assert {statuses[i] for i in spam} == {"rejected"} and statuses[civil] == "held"
+
+
+def test_a_ticked_comment_reported_after_the_page_was_drawn_is_skipped_saying_so(app, client, sign_in, moderator,
+                                                                                site, make_comment):
+    """As one card's decision is refused (test_decisions): a bulk Approve dismissed the report unread."""
+    ids = [make_comment(site.id) for _ in range(2)]
+    reviewer = sign_in(moderator)
+    html = reviewer.get("/review").get_data(as_text=True)
+    client.post(f"/api/v1/comments/{ids[1]}/reports", headers=site.headers,
+                json={"reason": "self_harm", "reporter_id": "worried"})
+
+    page = post_bulk(reviewer, html, tick=ids, action="approve").get_data(as_text=True)
+
+    assert "1 comment approved" in page and "1 skipped" in page
+    assert f'<li id="skipped-{ids[1]}">' in page and "came in since you opened this comment" in page
+    with app.app_context():
+        assert [db.session.get(Comment, i).status for i in ids] == ["approved", "held"]

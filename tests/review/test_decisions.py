@@ -9,7 +9,7 @@ from moderation import db
 from moderation.domain.decisions import decide
 from moderation.domain.errors import AlreadyDecided, ValidationFailed
 from moderation.domain.status import serialize_comment
-from moderation.models import AuditEntry, Comment, LabelledExample, Site, User, WebhookDelivery
+from moderation.models import AuditEntry, Comment, LabelledExample, Report, Site, User, WebhookDelivery
 
 
 @pytest.fixture
@@ -238,3 +238,31 @@ def test_a_stale_form_loses_even_before_anyone_decided(app, moderator, site, mak
             decide(db.session, comment_id, user=user, action="approve", reason=None, expected_version=2)
         with pytest.raises(ValidationFailed):
             decide(db.session, comment_id, user=user, action="delete", reason=None, expected_version=3)
+
+
+def test_a_report_filed_after_the_page_was_drawn_refuses_the_decision_until_it_is_read(
+        app, client, sign_in, moderator, site, make_comment, grant):
+    """A moderator's walk: a reader's self-harm report came in while the card was open; it changed
+    no version, the card never showed it, and Approve dismissed it unread."""
+    from review_helpers import drawn_decide_form
+
+    grant(moderator, site)
+    comment_id = make_comment(site.id, "I can't see the point of any of it.")
+    reviewer = sign_in(moderator)
+    drawn = drawn_decide_form(reviewer.get(f"/review/{comment_id}").get_data(as_text=True))
+    filed = client.post(f"/api/v1/comments/{comment_id}/reports", headers=site.headers, json={
+        "reason": "self_harm", "reporter_id": "worried", "note": "they told me they have pills ready tonight"})
+    assert filed.status_code == 201
+
+    refused = reviewer.post(f"/review/{comment_id}/decide", data={**drawn, "action": "approve"})
+    assert refused.status_code == 303
+    page = reviewer.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "1 report (self harm) came in since you opened this comment: read them, then decide." in page
+    assert "pills ready tonight" in page  # now on the card
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "held"
+        assert db.session.scalars(select(Report.outcome)).one() is None
+
+    assert decide_form(reviewer, comment_id, action="approve").status_code == 303  # drawn again: it decides
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "approved"
