@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, defer
 from moderation.domain.errors import Conflict, NotFound, SiteDeactivated
 from moderation.domain.lifecycle import (
     DECIDED,
+    HELD,
+    REJECTED,
     UNDO,
     audit,
     can_change,
@@ -86,6 +88,37 @@ def reverse_decision(session: Session, comment_id: int, *, user: User, expected_
     return _take_back(session, comment, user, REVERSE_ACTION, reason)
 
 
+
+
+def can_review_again(comment: Comment) -> bool:
+    """A rejection no person made (an author's sanction, the model's auto-reject, a reject rule) that a
+    moderator may send to review: no one could ever approve one, even after the ban was lifted or the
+    rule seen to be wrong, and a banned reader's crisis comment stayed rejected (a moderator's walk)."""
+    return comment.status == REJECTED and comment.decision is None and comment.text_erased_at is None
+
+
+def review_again(session: Session, comment_id: int, *, user: User, expected_version: int, reason: str | None) -> Comment:
+    """Send a comment the policy rejected to review (held, hidden as before), saying why. Commits,
+    then sends the webhook. Raises ValidationFailed, NotFound (also another site's) or UndoRefused."""
+    reason = clean_reason(reason, required=True, to="send a rejection to review")
+    comment = session.scalar(select(Comment).where(Comment.id == comment_id).with_for_update(of=Comment)
+                             .execution_options(populate_existing=True))
+    if comment is None or not can_see_site(session, user, comment.site_id):
+        session.rollback()
+        raise NotFound(f"comment {comment_id} does not exist")
+    if not can_review_again(comment) or comment.version != expected_version:
+        status = comment.status
+        session.rollback()
+        raise UndoRefused(f"Comment #{comment_id} changed since you opened it (it is {status} now); reload it.")
+    try:
+        refuse_if_deactivated(comment.site, "change its comments' decisions")
+    except SiteDeactivated:
+        session.rollback()
+        raise
+    delivery = change_status(session, comment, HELD, actor=f"user:{user.username}", by=UNDO,
+                             reason=f"sent to review: {reason}")
+    commit_and_send(session, [delivery])
+    return comment
 
 
 def _minutes(window: timedelta) -> str:

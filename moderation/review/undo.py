@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.domain.errors import NotFound, SiteDeactivated, ValidationFailed
-from moderation.domain.undo import UndoRefused, can_reverse, can_undo, reverse_decision, undo_decision
+from moderation.domain.undo import (UndoRefused, can_reverse, can_review_again, can_undo, review_again,
+                                    reverse_decision, undo_decision)
 from moderation.models import Comment, User
 from moderation.request_input import parse_int
 from moderation.review.routes import _back, bp
@@ -37,6 +38,7 @@ def _undo_helpers() -> dict[str, object]:
         "undo_offer": take_undo_offer,
         "can_undo": lambda comment, user: can_undo(comment, user, window=undo_window()),
         "can_reverse": can_reverse,
+        "can_review_again": can_review_again,
         "undo_window_words": undo_window_words,
     }
 
@@ -73,3 +75,24 @@ def reverse(comment_id: int) -> Response:
     def act(user: User, version: int, reason: str | None) -> Comment:
         return reverse_decision(db.session, comment_id, user=user, expected_version=version, reason=reason)
     return _take_back(comment_id, "reversed", act)
+
+
+@bp.post("/review/<int8:comment_id>/review-again")
+@auth.login_required("moderator")
+def send_to_review(comment_id: int) -> Response:
+    """A rejection no person made, sent to the queue (domain/undo.review_again)."""
+    version = parse_int(request.form.get("version"))
+    if version is None:
+        abort(400)
+    try:
+        comment = review_again(db.session, comment_id, user=auth.current_user(), expected_version=version,
+                               reason=request.form.get("reason"))
+    except NotFound:
+        abort(404)
+    except (UndoRefused, SiteDeactivated) as error:
+        flash(error.sentence, "warning")
+    except ValidationFailed as error:
+        flash(f"Comment #{comment_id}: {error.sentence}", "error")
+    else:
+        flash(f"Comment #{comment.id} is held for review again.", "success")
+    return redirect(_back(stay_on=comment_id), code=303)

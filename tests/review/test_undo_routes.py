@@ -178,3 +178,40 @@ def test_the_undo_window_is_said_in_seconds_when_it_is_short(app, monkeypatch):
         monkeypatch.setitem(app.config, "UNDO_WINDOW_SECONDS", seconds)
         with app.app_context():
             assert undo_window_words() == words  # rounded to minutes, 30 s read "0 minutes"
+
+
+def test_a_rejection_no_person_made_can_be_sent_to_review_and_a_persons_cannot(app, sign_in, moderator, site,
+                                                                               make_comment, grant):
+    """A moderator's walk: a banned reader's "I'm going to kill myself tonight." was rejected by the ban,
+    and after the ban was lifted no one, moderator or admin, had any way to bring it back."""
+    import re
+
+    from review_helpers import csrf_token
+
+    from moderation import db
+    from moderation.models import Comment
+
+    grant(moderator, site)
+    by_policy = make_comment(site.id, "I'm going to kill myself tonight.", status="rejected",
+                             flagged=["author_banned"])
+    by_person = make_comment(site.id, "Rude words.", status="rejected", decision="rejected",
+                             decided_by=moderator.id, decision_reason="Personal attack or insult")
+    client = sign_in(moderator)
+
+    page = client.get(f"/review/{by_policy}").get_data(as_text=True)
+    assert "Send to review" in page and "Send to review" not in client.get(f"/review/{by_person}").get_data(as_text=True)
+    version = re.search(r'review-again".*?name="version" value="(\d+)"', page, re.S).group(1)
+    no_reason = client.post(f"/review/{by_policy}/review-again", data={"csrf_token": csrf_token(page), "version": version})
+    assert no_reason.status_code == 303
+    sent = client.post(f"/review/{by_policy}/review-again",
+                       data={"csrf_token": csrf_token(page), "version": version, "reason": "the ban was a mistake"})
+    forged = client.post(f"/review/{by_person}/review-again",
+                         data={"csrf_token": csrf_token(page), "version": "1", "reason": "overrule a colleague"})
+
+    assert sent.status_code == 303 and forged.status_code == 303
+    with app.app_context():
+        held = db.session.get(Comment, by_policy)
+        assert (held.status, held.flagged) == ("held", ["author_banned"])  # hidden while held, as the ban hid it
+        assert db.session.get(Comment, by_person).status == "rejected"
+    queue = client.get("/review").get_data(as_text=True)
+    assert f'id="comment-{by_policy}"' in queue

@@ -99,6 +99,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.decide_comment", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.undo", "POST"): page(moderator=303, admin=303, other_moderator=404),  # done, or refused in a flash
     ("review.reverse", "POST"): page(moderator=403, admin=303),  # admins only, whoever decided
+    # The world's comment is held, not rejected by the policy: refused in a flash, or 404 on another site.
+    ("review.send_to_review", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.author_page", "GET"): page(moderator=200, admin=200, other_moderator=404),
     ("review.author_page_by_query", "GET"): page(moderator=404, admin=404),  # no ?id=: no author
     ("review.precedent", "GET"): page(moderator=200, admin=200, other_moderator=404),  # a card's precedent fragment
@@ -304,7 +306,7 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     if endpoint == "review.decide_comment":
         with app.app_context():
             form |= {"version": str(db.session.get(Comment, world.comment_id).version), "action": "approve"}
-    if endpoint in ("review.undo", "review.reverse"):
+    if endpoint in ("review.undo", "review.reverse", "review.send_to_review"):
         with app.app_context():
             form |= {"version": str(db.session.get(Comment, world.comment_id).version), "reason": "a misclick"}
     if endpoint in ("review.bulk_decide_view", "review.bulk_undo_view"):
