@@ -161,7 +161,7 @@ def _plain(text: str, start: int, end: int) -> Markup:
     pieces: list[Markup] = []
     cursor = start
     for begin, stop in _tag_runs(text, start, end):
-        pieces.append(escape(text[cursor:begin]))
+        pieces.append(_folded(text[cursor:begin]))
         # One line break, after the run's last tag that ends a line ("</p>" of "</p><p>").
         cut = max((m.end() for m in _LINE_ENDING_TAG.finditer(text, begin, stop)), default=None)
         if cut is None or stop == len(text) or text[stop] in "\r\n" or "\n" in text[begin:stop]:
@@ -169,7 +169,25 @@ def _plain(text: str, start: int, end: int) -> Markup:
         else:
             pieces += [_dimmed(text[begin:cut]), Markup("\n")] + ([_dimmed(text[cut:stop])] if cut < stop else [])
         cursor = stop
-    pieces.append(escape(text[cursor:end]))
+    pieces.append(_folded(text[cursor:end]))
+    return Markup("").join(pieces)
+
+
+# Three blank lines or more. "idiot", 300 line breaks, then "I know where you live" showed a card of
+# "idiot" on an empty block; the threat, the reasons and the buttons sat 7,300 px down (a moderator's walk).
+_BLANK_RUN = re.compile(r"(?:[ \t\f\v\u00a0]*(?:\r\n|\r|\n)){4,}")
+
+
+def _folded(plain: str) -> Markup:
+    """`plain` escaped, each run of blank lines shown as one line that says how many."""
+    pieces: list[Markup] = []
+    cursor = 0
+    for run in _BLANK_RUN.finditer(plain):
+        blank = len(re.findall(r"\r\n|\r|\n", run.group())) - 1
+        pieces += [escape(plain[cursor:run.start()]),
+                   Markup('\n<span class="blank-lines">[{} blank lines]</span>\n').format(blank)]
+        cursor = run.end()
+    pieces.append(escape(plain[cursor:]))
     return Markup("").join(pieces)
 
 

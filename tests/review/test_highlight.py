@@ -109,3 +109,13 @@ def test_words_with_markup_inside_are_listed_as_read():
     begin = text.index("k</b>")
     spans = {"threat": [{"begin": begin, "end": begin + len("k</b>ill"), "score": 0.9, "text": "k</b>ill"}]}
     assert marked_words(text, spans, "threat") == ["kill"]
+
+
+def test_a_run_of_blank_lines_is_one_line_saying_how_many():
+    """A moderator's walk: "idiot", 300 line breaks, then a threat; the card showed "idiot" on an
+    empty block, and the threat, the reasons and the buttons were 7,300 px down."""
+    text = "idiot" + "\n" * 300 + "I know where you live <b>now</b>"
+    html = str(highlight(text, None))
+    assert html == ('idiot\n<span class="blank-lines">[299 blank lines]</span>\nI know where you live '
+                    '<span class="markup">&lt;b&gt;</span>now<span class="markup">&lt;/b&gt;</span>')
+    assert str(highlight("One.\n\nTwo.\n\n\nThree.", None)) == "One.\n\nTwo.\n\n\nThree."  # a few are the writer's
