@@ -35,7 +35,15 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { show(document); });
+  // The queue's "Received from/to" are days of the moderator's zone, as the cards show them: the
+  // filter form says which zone (domain/queue_filters.py reads it; without it, UTC days).
+  function zone() {
+    var name = "";
+    try { name = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* UTC days */ }
+    document.querySelectorAll("input[data-local-zone]").forEach(function (input) { if (!input.value) input.value = name; });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { show(document); zone(); });
   // Parts of a page added later (the training page's polling) call this on what they add.
   window.showLocalTimes = show;
 })();

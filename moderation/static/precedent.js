@@ -16,6 +16,7 @@ document.addEventListener("toggle", function (event) {
     })
     .then(function (html) {
       body.innerHTML = html;
+      if (window.showLocalTimes) window.showLocalTimes(body);  // its times read as the card's do, not in UTC
       details.dataset.loaded = "yes";
     })
     .catch(function () {

@@ -249,3 +249,21 @@ def test_the_last_day_a_date_box_takes_is_no_upper_bound_not_a_500(mona, site, m
     comment_id = make_comment(site.id)
     response = mona.get(path)
     assert response.status_code == 200 and f'/review/{comment_id}"' in response.get_data(as_text=True)
+
+
+def test_received_dates_are_days_of_the_moderators_zone_when_the_page_names_it(mona, site, make_comment):
+    """A moderator's walk in Tokyo: cards said "received 2026-12-05 06:54 GMT+9", and filtering on
+    2026-12-05 found nothing, the days being UTC's."""
+    from datetime import datetime, timezone
+
+    evening = make_comment(site.id, received_at=datetime(2026, 12, 4, 22, 0, tzinfo=timezone.utc))  # 12-05 07:00 Tokyo
+
+    tokyo = mona.get("/review?since=2026-12-05&until=2026-12-05&tz=Asia/Tokyo").get_data(as_text=True)
+    assert _ids(tokyo) == [evening]
+    assert _ids(mona.get("/review?since=2026-12-05&until=2026-12-05").get_data(as_text=True)) == []  # UTC's days
+    assert _ids(mona.get("/review?since=2026-12-04&until=2026-12-04&tz=America/New_York").get_data(as_text=True)) == [evening]
+    # Kept by the links that keep the filters, and said by the form, which the page's script fills in.
+    assert "tz=Asia/Tokyo" in tokyo and 'name="tz" value="Asia/Tokyo" data-local-zone' in tokyo
+    # A zone this server does not know, or no zone at all, is UTC's days, not an error.
+    for odd in ("Mars/Olympus_Mons", "../../etc/passwd", "x" * 100):
+        assert mona.get(f"/review?since=2026-12-05&until=2026-12-05&tz={odd}").status_code == 200
