@@ -55,7 +55,8 @@ def _post_comments(client, site) -> dict[str, int]:
         response = client.post("/api/v1/comments", headers=site.headers, json=body)
         assert response.status_code == 202, response.get_json()
         ids[name] = response.get_json()["id"]
-        report = {"reason": "harassment", "reporter_id": payload[:200], "note": payload}
+        # Another reader than the author (a reader cannot report their own comment), named by the payload too.
+        report = {"reason": "harassment", "reporter_id": f"r {payload}"[:200], "note": payload}
         assert client.post(f"/api/v1/comments/{ids[name]}/reports", headers=site.headers, json=report).status_code == 201
     return ids
 

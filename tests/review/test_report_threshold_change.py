@@ -36,7 +36,7 @@ def test_a_new_report_threshold_reranks_open_reports_so_a_decision_takes_away_wh
     decision took away the new threshold's share and left 0.0 where the comment's scores rank it at 0.2."""
     reported, quiet = make_comment(site.id, priority=0.2), make_comment(site.id, priority=0.7)
     with app.app_context():
-        file_report(db.session, db.session.get(Site, site.id), reported, reason="hate", reporter_id="reader-1")
+        file_report(db.session, db.session.get(Site, site.id), reported, reason="hate", reporter_id="another-reader")
         db.session.commit()
     assert _priority(app, reported) == pytest.approx(0.2 + 1.0)  # weighs 2: the threshold's share
     client = sign_in(admin)
