@@ -28,7 +28,7 @@ def include_text(args: Mapping[str, str]) -> bool:
 
 def _int(args: Mapping[str, str], name: str, *, default: int, low: int, high: int) -> int:
     raw = args.get(name)
-    if raw is None or raw == "":  # `after=` as a client fills in a template's first page: not given
+    if raw is None:
         return default
     # isascii: str.isdigit accepts "²" and "٣", which int() refuses.
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
@@ -56,7 +56,7 @@ def _listing_id(args: Mapping[str, str], name: str) -> str | None:
     """An id to list by, read as a posted one is stored (validation.path_id): an invisible-only
     author_id, which no comment can have, answered 200 with nothing."""
     value = args.get(name)
-    return None if value is None or value == "" else path_id(value, name)  # `story_id=`: every story
+    return None if value is None else path_id(value, name)
 
 
 def edit_input(body: Mapping[str, Any], *, max_text_length: int) -> str:
