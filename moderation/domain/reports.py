@@ -41,7 +41,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
-from moderation.domain.errors import Conflict, NotFound, RateLimited, ValidationFailed
+from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import REPORTS, reports_reach_threshold, with_reports
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
 from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REPORT, REPORTED_AFTER_APPROVAL,
@@ -150,8 +150,8 @@ def file_report(
     if reporter_id is not None and reporter_id == comment.author_id:
         # Reporting one's own abusive comment, upheld when a moderator rejected it, was the cheapest way
         # to a reporter whose lone report holds anyone's comment (an integrator's walk).
-        raise ValidationFailed("a reader cannot report their own comment; to take it down, delete it "
-                               "(DELETE with ?by=author)", field="reporter_id")
+        raise Conflict("a reader cannot report their own comment; to take it down, delete it "
+                       "(DELETE with ?by=author)", field="reporter_id")
     if reporter_id is not None:
         earlier = session.scalar(
             select(Report).where(Report.comment_id == comment.id, Report.reporter_id == reporter_id)

@@ -357,7 +357,7 @@ def test_a_reader_cannot_report_their_own_comment(app, client, site):
     response = client.post(f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "reporter_id": "troll"},
                            headers=site.headers)
 
-    assert response.status_code == 400 and response.get_json()["error"]["field"] == "reporter_id"
+    assert response.status_code == 409 and response.get_json()["error"]["field"] == "reporter_id"
     assert "their own comment" in response.get_json()["error"]["message"]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Report)) == 0
