@@ -346,3 +346,20 @@ def test_when_an_endpoint_answers_again_its_waiting_events_are_due_at_once_oldes
             waiting = db.session.execute(select(WebhookDelivery.id, WebhookDelivery.next_attempt_at - func.now())
                                          .where(WebhookDelivery.id.in_([ids[0], ids[2]]))).all()
     assert all(due <= timedelta(seconds=5) for _, due in waiting), waiting  # not in ten minutes
+
+
+def test_an_event_the_endpoint_keeps_refusing_does_not_hold_back_the_others_for_long(app, make_site):
+    """An integrator's walk: a receiver choking on one event of a batch; the 30 others were kept back
+    as long as it was, round after round, and arrived 12 minutes later, when it was finally taken."""
+    with WebhookReceiver(refuse=lambda body: b'"batch-0"' in body) as receiver:
+        site = make_site("choking", webhook_url=receiver.url)
+        receiver.secret = site.webhook_secret
+        ids = queue_events(app, site.id, 4)
+        with app.app_context():
+            first = deliver_many(db.session, ids, timeout=ROOMY, max_retries=5, backoff_base=60.0)
+            # Once, it may be the endpoint: the others wait with it, one POST spent.
+            assert [first[i].state for i in ids] == ["retry"] * 4 and len(receiver.received) == 1
+            again = deliver_many(db.session, ids, timeout=ROOMY, max_retries=5, backoff_base=60.0)
+    # Refused again: the next is tried alone, taken, and so are the rest; the refused one waits on its own.
+    assert [again[i].state for i in ids] == ["retry", "delivered", "delivered", "delivered"]
+    assert again[ids[0]].retry_in == 120.0

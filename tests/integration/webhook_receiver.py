@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,12 +36,13 @@ class Received:
 
 class WebhookReceiver:
     def __init__(self, secret: str = "", *, status: int = 200, delay: float = 0.0, fail_first: int = 0,
-                 fail_every: int = 0) -> None:
+                 fail_every: int = 0, refuse: Callable[[bytes], bool] | None = None) -> None:
         self.secret = secret
         self.status = status
         self.fail_first = fail_first  # answer 503 to this many requests first, like a site mid-deploy
         self.fail_every = fail_every  # answer 503 to every Nth request, like one bad server of ten
         self.delay = delay
+        self.refuse = refuse  # answer 500 to the events it picks, like a receiver choking on one event
         self.received: list[Received] = []
         self.in_flight = 0  # requests being answered now
         self.most_in_flight = 0  # the most answered at once: events POSTed side by side overlap here
@@ -58,7 +60,8 @@ class WebhookReceiver:
                 with receiver._lock:
                     receiver.received.append(Received(headers, body, valid))
                     n = len(receiver.received)
-                    failing = n <= receiver.fail_first or bool(receiver.fail_every and n % receiver.fail_every == 0)
+                    failing = n <= receiver.fail_first or bool(receiver.fail_every and n % receiver.fail_every == 0) \
+                        or bool(receiver.refuse and receiver.refuse(body))
                     receiver.in_flight += 1
                     receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
                 try:
