@@ -11,6 +11,7 @@ counted from when that read began, so while one hangs the next callers do not wa
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -33,6 +34,17 @@ class _Flight:
 
 _in_flight: dict[Hashable, _Flight] = {}
 _lock = threading.Lock()
+
+
+def _forget_flights() -> None:
+    """In a forked child (gunicorn's workers, Celery's pool), a read in flight at the fork has no
+    thread to end it: kept, it would answer NoAnswer forever and its copy would never be read again."""
+    global _lock
+    _lock = threading.Lock()
+    _in_flight.clear()
+
+
+os.register_at_fork(after_in_child=_forget_flights)
 
 
 class NoAnswer(Exception):

@@ -1,0 +1,35 @@
+"""A read a request waits for only so long (moderation/bounded_reads.py)."""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from moderation.bounded_reads import NoAnswer, read_within
+
+
+def test_a_read_that_hangs_is_given_up_on_by_one_caller_and_not_waited_for_by_the_next():
+    release = threading.Event()
+    with pytest.raises(NoAnswer) as first:
+        read_within("hanging", lambda: release.wait(10), wait=0.2)
+    with pytest.raises(NoAnswer) as second:
+        read_within("hanging", lambda: pytest.fail("a second read while the first hangs"), wait=0.2)
+    assert first.value.first and not second.value.first  # said once a stall
+    release.set()
+
+
+def test_a_read_in_flight_at_a_fork_is_forgotten_in_the_child():
+    """Kept, the child's callers got NoAnswer for good, and its copy of the row was never read again."""
+    release = threading.Event()
+    with pytest.raises(NoAnswer):
+        read_within("forked", lambda: release.wait(10), wait=0.05)
+    pid = os.fork()
+    if pid == 0:  # the child: a new read, answered
+        try:
+            os._exit(0 if read_within("forked", lambda: "fresh", wait=2) == "fresh" else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    release.set()
+    assert os.waitstatus_to_exitcode(status) == 0
