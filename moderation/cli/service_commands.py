@@ -16,7 +16,7 @@ from moderation.celery_app import SCORING_QUEUE, TRAINING_QUEUE, WEBHOOK_QUEUE
 from moderation.cli.context import echo_upgrade_hints
 from moderation.cli.supervisor import Supervisor
 from moderation.config import Config, check_secret_key
-from moderation.embedded import PostgresWatch, resolve_urls, start_redis
+from moderation.embedded import BrokerDidNotStart, PostgresWatch, resolve_urls, start_redis
 from moderation.observability import metrics
 
 
@@ -231,7 +231,10 @@ def up_command() -> None:
     check_port_free(config.HOST, config.PORT)
     click.echo("starting database and broker ...")
     embedded_database = not config.DATABASE_URL
-    servers = resolve_urls(config, need_redis=True)
+    try:
+        servers = resolve_urls(config, need_redis=True)
+    except BrokerDidNotStart as error:
+        raise click.ClickException(str(error)) from None
     _migrate_or_stop(config.DATABASE_URL, servers)
     directory = _metrics_dir(config)
     directory.mkdir(parents=True, exist_ok=True)
