@@ -5,7 +5,9 @@
   "use strict";
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
+    // The button pressed may ask its own question (bulk's Approve on a page that comes all ticked).
+    var question = (event.submitter && event.submitter.getAttribute("data-confirm")) ||
+      (form.getAttribute && form.getAttribute("data-confirm"));
     if (!question) return;
     var chosen = form.querySelector("select option:checked[data-scope]");
     question = question.replace("{scope}", chosen ? chosen.getAttribute("data-scope") : "");

@@ -113,3 +113,36 @@ def test_on_the_confirmation_of_all_matching_one_unticked_is_left_held(app, clie
     with app.app_context():
         statuses = dict(db.session.execute(select(Comment.id, Comment.status)).all())
     assert [statuses[i] for i in spam] == ["rejected"] * 3 and statuses[keeper] == "held"
+
+
+def test_approving_all_matching_asks_first_and_a_no_publishes_nothing(app, client, make_site, moderator, grant,
+                                                                     live_server, browser_page):
+    """A moderator's walk: the page came with all 14 ticked, held threats among them, beside a green
+    Approve selected: one click would have published them all."""
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    ids = [_held(app, client, site, f"t-{n}", f"troll-{n}", f"Somebody should put a bomb in city hall, {n}.")
+           for n in range(2)]
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server}/review/bulk/matching?tab=review&q=bomb")
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.locator("form#bulk").get_by_role("button", name="Approve selected").click()
+    page.wait_for_timeout(300)
+
+    assert asked == ["Publish every selected comment? Each is shown on the site at once, and the reports on them "
+                     "are dismissed."]
+    with app.app_context():
+        assert [db.session.get(Comment, i).status for i in ids] == ["held", "held"]
+    # Rejecting asks nothing more: it is what the page is for.
+    bar = page.locator("form#bulk")
+    bar.locator("select[name=reason_choice]").select_option("Threat or incitement to violence")
+    bar.get_by_role("button", name="Reject selected").click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text().startswith("2 comments rejected") and len(asked) == 1
