@@ -9,7 +9,7 @@
   var WARN_BEFORE_MS = 5 * 60 * 1000;
   var minutes = Number(document.body.dataset.idleMinutes);
   if (!minutes) return;
-  var limit = minutes * 60 * 1000, started = Date.now(), toast = null, timers = [];
+  var limit = minutes * 60 * 1000, started = Date.now(), toast = null, timers = [], ticking = null;
 
   function announce(text) {
     var region = document.getElementById("announce-alert");
@@ -40,8 +40,19 @@
         .then(function (response) { if (response.ok && !response.redirected) restart(); else signedOut(); })
         .catch(function () { /* the server is unreachable: the next try, or the limit, tells */ });
     });
+    show(minutesLeft(), stay);
+    // Counted down while it shows: it said "5 minutes" to the last minute (a moderator's walk).
+    var said = toast.firstChild;
+    clearInterval(ticking);
+    ticking = setInterval(function () {
+      if (!toast || !toast.contains(said)) return clearInterval(ticking);
+      said.textContent = minutesLeft() + " ";
+    }, 15 * 1000);
+  }
+
+  function minutesLeft() {
     var left = Math.max(1, Math.ceil((limit - (Date.now() - started)) / 60000));
-    show("You will be signed out in " + left + " minute" + (left === 1 ? "" : "s") + " for not using this page.", stay);
+    return "You will be signed out in " + left + " minute" + (left === 1 ? "" : "s") + " for not using this page.";
   }
 
   function signedOut() {
