@@ -267,3 +267,11 @@ def test_received_dates_are_days_of_the_moderators_zone_when_the_page_names_it(m
     # A zone this server does not know, or no zone at all, is UTC's days, not an error.
     for odd in ("Mars/Olympus_Mons", "../../etc/passwd", "x" * 100):
         assert mona.get(f"/review?since=2026-12-05&until=2026-12-05&tz={odd}").status_code == 200
+
+
+def test_the_author_filter_finds_a_name_typed_without_its_accents(mona, site, make_comment):
+    maria = make_comment(site.id, author_id="r-77", author_name="María José")
+    make_comment(site.id, author_id="r-78", author_name="Mario Jost")
+
+    for typed in ("Maria Jose", "maría josé", "MARIA JOSE", "r-77"):
+        assert _ids(mona.get("/review", query_string={"author": typed}).get_data(as_text=True)) == [maria], typed
