@@ -363,3 +363,17 @@ def test_an_event_the_endpoint_keeps_refusing_does_not_hold_back_the_others_for_
     # Refused again: the next is tried alone, taken, and so are the rest; the refused one waits on its own.
     assert [again[i].state for i in ids] == ["retry", "delivered", "delivered", "delivered"]
     assert again[ids[0]].retry_in == 120.0
+
+
+def test_an_endpoint_failing_a_share_of_posts_gets_the_rest_of_a_batch_at_once(app, make_site):
+    """An integrator's walk: with one POST in ten refused, every failure kept the site's other events
+    back, and the endpoint got 122 of 600 events in a minute; the backlog grew while it lasted."""
+    with WebhookReceiver(fail_every=10) as receiver:
+        site = make_site("one-bad-server", webhook_url=receiver.url)
+        receiver.secret = site.webhook_secret
+        ids = queue_events(app, site.id, 40)
+        with app.app_context():
+            outcomes = deliver_many(db.session, ids, timeout=ROOMY, max_retries=5, backoff_base=60.0)
+    states = [outcomes[i].state for i in ids]
+    assert states.count("delivered") == 36 and states.count("retry") == 4, states
+    assert all(not (o.error or "").startswith("not sent") for o in outcomes.values())  # none kept back
