@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 BACKOFF_SECONDS = 5.0
 
 
+# A key that passed its check is let past its id's lockout for this long (AttemptLimiter.vouch).
+VOUCH_SECONDS = 7 * 24 * 3600
+
+
 class AttemptLimiter:
     """`limits` maps a subject kind ("user", "addr", ...) to the failures it may have per window."""
 
@@ -99,6 +103,26 @@ class AttemptLimiter:
             for key in keys:
                 self._memory.pop(key, None)
         return reached
+
+    def vouch(self, token: str) -> None:
+        """Remember, for VOUCH_SECONDS and in every process, that `token` (a digest of a whole secret
+        that just passed its check) is its holder's: vouched() lets it past a lockout its id's
+        guessers caused. It lets nothing past the check itself, so a forged entry buys no access."""
+        key = f"{self.prefix}:good:{token}"
+        client = self._redis()
+        if client is not None:
+            try:
+                client.set(key, "1", ex=VOUCH_SECONDS)
+                return
+            except (redis.RedisError, OSError) as error:
+                self._redis_failed(error)
+        with self._lock:
+            if len(self._memory) > 100_000:
+                self._memory.clear()
+            self._memory[key] = 1
+
+    def vouched(self, token: str) -> bool:
+        return bool(self._counts([f"{self.prefix}:good:{token}"])[0])
 
     def _increment(self, keys: Iterable[str]) -> list[int]:
         keys = list(keys)

@@ -121,3 +121,18 @@ def test_a_revoked_key_sent_again_and_again_locks_out_no_other_key(app_with, sit
     for _ in range(3):  # a wrong secret for a live key is a guess, and still counts
         assert _get(client, _wrong(site)).status_code == 401
     assert _get(client, _wrong(site)).status_code == 429
+
+
+def test_a_key_seen_to_pass_once_is_let_past_its_ids_lockout_by_a_process_that_never_checked_it(app_with, site):
+    """An integrator's walk: 20 wrong secrets a minute for a key id (printed by `keys list`, part of the
+    key) refused the site's real key in every web process that had not cached it, after each restart."""
+    from moderation.domain.sites import forget_verified_keys
+
+    client = app_with(KEY_MAX_FAILURES_PER_KEY_ID=2).test_client()
+    assert _get(client, site.api_key).status_code == 404  # checked once, in some process
+    for n in range(5):
+        _get(client, _wrong(site), address=f"203.0.113.{n}")
+    forget_verified_keys()  # another web process, or this one restarted: it has not checked the key
+
+    assert _get(client, site.api_key, address="203.0.113.80").status_code == 404  # let past, and checked
+    assert _get(client, _wrong(site), address="203.0.113.81").status_code == 429  # the guessers still are not
