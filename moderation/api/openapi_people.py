@@ -73,14 +73,14 @@ SCHEMAS: dict[str, Any] = {
 
 WEBHOOKS_TEXT = (
     "\n\nBesides `comment.status_changed`, events are: `report.resolved` (`report_id`, `reporter_id`, "
-    "`comment_id`, `outcome` upheld|dismissed, `report`), one per report when a moderator decides its comment; "
+    "`comment_id`, `site_comment_id`, `outcome` upheld|dismissed, `report`), one per report when a moderator decides its comment; "
     "`author.sanctioned` and `author.sanction_lifted` (`author_id`, `sanction`; a pre-moderation waiting "
     "beneath a suspension adds `applies_from`). Events with no `version` are ordered by `delivery_id` per "
     "report or author: keep the largest applied."
     " A decision undone by its moderator or reversed by an admin is a `comment.status_changed` back to the "
     "status before the decision, with `\"reversal\": true` and `reversed_decision` (`action`, `reason`, "
     "`moderator`, `decided_at`); each report that decision resolved is open again, announced as "
-    "`report.reopened` (`report_id`, `reporter_id`, `comment_id`, `previous_outcome`, `report`)."
+    "`report.reopened` (`report_id`, `reporter_id`, `comment_id`, `site_comment_id`, `previous_outcome`, `report`)."
     " A site switched between pre- and post-moderation shows or hides its pending and held comments: each is a "
     "`comment.status_changed` with its status unchanged, a new `version` and `\"visibility_changed\": true`."
     " A comment deleted before anyone decided it closes its open reports as `removed`, with no event of their own."

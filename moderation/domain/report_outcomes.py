@@ -38,8 +38,9 @@ def resolve_reports(session: Session, comment: Comment, at: datetime) -> list[We
     for report in resolved:
         report.outcome = outcome
         report.resolved_at = at
+        # With the site's own id too: a site that never kept ours had to look the comment up (an integrator's walk).
         delivery = site_event(session, comment.site, "report.resolved", at=at, comment_id=comment.id,
-                              report_id=report.id, reporter_id=report.reporter_id, outcome=outcome,
+                              site_comment_id=comment.external_id, report_id=report.id, reporter_id=report.reporter_id, outcome=outcome,
                               report=serialize_report(report))
         if delivery is not None:
             deliveries.append(delivery)

@@ -219,6 +219,7 @@ def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
         report.outcome = None
         report.resolved_at = None
         delivery = site_event(session, comment.site, "report.reopened", at=at, comment_id=comment.id,
+                              site_comment_id=comment.external_id,
                               report_id=report.id, reporter_id=report.reporter_id, previous_outcome=outcome,
                               report=serialize_report(report))
         if delivery is not None:

@@ -56,6 +56,10 @@ def test_reports_are_upheld_when_the_comment_is_rejected_and_the_site_is_told(ap
                   if d.event["type"] == "report.resolved"]
     assert [(e["report_id"], e["reporter_id"], e["comment_id"], e["outcome"]) for e in events] == [
         (first.id, "r1", comment_id, "upheld"), (second.id, "r2", comment_id, "upheld")]
+    # The site's own id too: a site that never kept ours had to look the comment up (an integrator's walk).
+    with app.app_context():
+        external = db.session.get(Comment, comment_id).external_id
+    assert {e["site_comment_id"] for e in events} == {external}
 
 
 def test_reports_are_dismissed_when_the_comment_is_approved(app, hooked, moderator):
