@@ -273,7 +273,7 @@ def _check_rates(session: Session, site: Site, comment: Comment, reporter_id: st
         if count >= limits.per_comment:
             kind = "anonymous" if reporter_id is None else "named"
             raise RateLimited(f"this comment has had {count} {kind} reports in the last minute; try again later",
-                              retry_after=_retry_after(oldest), field="id")
+                              retry_after=_retry_after(oldest), field=None)  # the comment is the path's, no field sent
     if reporter_id is not None and limits.per_reporter > 0:
         # A reporter's reports on other comments hold other rows' locks: this one, until the commit,
         # makes them count in turn (a raid's walk: 40 at once from one id took 13 and 14 of a limit of 10).

@@ -16,6 +16,7 @@ def test_reports_on_one_comment_beyond_the_per_minute_limit_get_429(app_with, si
     refused = report(client, site, comment_id, reason="spam")
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert refused.get_json()["error"]["code"] == "rate_limited"
+    assert refused.get_json()["error"]["field"] is None  # it had named "id", a field the body never had
 
 
 def test_anonymous_report_weight_on_one_comment_is_capped(app_with, site):
