@@ -119,3 +119,8 @@ def test_a_run_of_blank_lines_is_one_line_saying_how_many():
     assert html == ('idiot\n<span class="blank-lines">[299 blank lines]</span>\nI know where you live '
                     '<span class="markup">&lt;b&gt;</span>now<span class="markup">&lt;/b&gt;</span>')
     assert str(highlight("One.\n\nTwo.\n\n\nThree.", None)) == "One.\n\nTwo.\n\n\nThree."  # a few are the writer's
+
+
+def test_a_windows_line_break_counts_as_one():
+    assert str(highlight("a\r\n\r\n\r\nb", None)) == "a\r\n\r\n\r\nb"  # three: not folded
+    assert str(highlight("a\r\n\r\n\r\n\r\n\r\nb", None)) == 'a\n<span class="blank-lines">[4 blank lines]</span>\nb'
