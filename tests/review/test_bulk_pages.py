@@ -365,3 +365,19 @@ def test_a_ticked_comment_reported_after_the_page_was_drawn_is_skipped_saying_so
     assert f'<li id="skipped-{ids[1]}">' in page and "came in since you opened this comment" in page
     with app.app_context():
         assert [db.session.get(Comment, i).status for i in ids] == ["approved", "held"]
+
+
+def test_on_the_all_matching_page_a_comment_reported_since_it_was_drawn_is_skipped(app, client, sign_in, moderator,
+                                                                                  site, make_comment):
+    """A security review: that page carried no report ids, and its Approve dismissed a self-harm report unread."""
+    ids = [make_comment(site.id, f"Zebrafish comment {n}") for n in range(2)]
+    reviewer = sign_in(moderator)
+    html = reviewer.get("/review/bulk/matching?tab=review&q=zebrafish").get_data(as_text=True)
+    client.post(f"/api/v1/comments/{ids[0]}/reports", headers=site.headers,
+                json={"reason": "self_harm", "reporter_id": "rita", "note": "they have pills ready tonight"})
+
+    page = post_bulk(reviewer, html, action="approve").get_data(as_text=True)
+
+    assert "1 comment approved" in page and f'<li id="skipped-{ids[0]}">' in page
+    with app.app_context():
+        assert db.session.get(Comment, ids[0]).status == "held"
