@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.util import identity_key
@@ -25,8 +26,13 @@ from moderation.models import Site
 log = logging.getLogger(__name__)
 
 ROW_TTL = 2.0
+# How long a copy whose reading again failed or did not answer may stand. Past it the request is
+# refused (503) rather than served on the copy: the change being missed may be a key revoked or a
+# site turned off, committed before the re-read stalled behind a lock (a security review: a revoked
+# key answered for 26 s behind a 25-second lock on `sites`).
+MAX_STALE = 10.0
 
-_rows: dict[int, tuple[float, dict[str, Any]]] = {}
+_rows: dict[int, tuple[float, dict[str, Any], float | None]] = {}  # fresh until, values, stale since
 _lock = threading.Lock()
 _COLUMNS = [attribute.key for attribute in Site.__mapper__.column_attrs]
 
@@ -34,7 +40,7 @@ _COLUMNS = [attribute.key for attribute in Site.__mapper__.column_attrs]
 def site_row(session: Session, site_id: int) -> Site | None:
     """The site, from this process's copy while fresh, else read (and kept). A copy past its time
     is read again, but not waited for past bounded_reads' bound: while the database does not
-    answer, the copy stands (no one can change the row then either)."""
+    answer, the copy stands, for MAX_STALE seconds at most."""
     now = time.monotonic()
     with _lock:
         kept = _rows.get(site_id)
@@ -46,21 +52,23 @@ def site_row(session: Session, site_id: int) -> Site | None:
     in_session = session.identity_map.get(identity_key(Site, site_id))
     if in_session is not None:
         return in_session
-    values = kept[1]
+    values, stale_since = kept[1], None
     if kept[0] <= now:
         engine = session.get_bind()
         try:
             values = read_within(("site", engine, site_id), lambda: _read(engine, site_id))
-        except NoAnswer as error:
-            if error.first:
-                log.warning("site %s's row could not be read again in time; using this process's copy", site_id)
-        except OperationalError as error:
-            log.warning("site %s's row could not be read again (%s); using this process's copy", site_id,
-                        str(error).splitlines()[0])
+        except (NoAnswer, OperationalError) as error:
+            stale_since = kept[2] if kept[2] is not None else now
+            if now - stale_since > MAX_STALE:
+                raise sa_exc.TimeoutError(f"site {site_id}'s row could not be read again for {MAX_STALE:g} s") from None
+            if not isinstance(error, NoAnswer) or error.first:
+                why = "in time" if isinstance(error, NoAnswer) else f"({str(error).splitlines()[0]})"
+                log.warning("site %s's row could not be read again %s; using this process's copy for up to %g s",
+                            site_id, why, MAX_STALE)
         if values is None:
             forget(site_id)
             return None
-        _keep(site_id, values, now)  # a failed read too: tried again in ROW_TTL, not by every request
+        _keep(site_id, values, now, stale_since)  # a failed read too: tried again in ROW_TTL, not by every request
     # Not merge: that copies every attribute again, for a row no one has here.
     return as_loaded(session, Site, {key: _fresh(value) for key, value in values.items()})
 
@@ -71,9 +79,9 @@ def _read(engine: Engine, site_id: int) -> dict[str, Any] | None:
         return None if site is None else {key: _fresh(getattr(site, key)) for key in _COLUMNS}
 
 
-def _keep(site_id: int, values: dict[str, Any], now: float) -> None:
+def _keep(site_id: int, values: dict[str, Any], now: float, stale_since: float | None = None) -> None:
     with _lock:
-        _rows[site_id] = (now + ROW_TTL, values)
+        _rows[site_id] = (now + ROW_TTL, values, stale_since)
 
 
 def _fresh(value: Any) -> Any:
