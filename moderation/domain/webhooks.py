@@ -184,8 +184,11 @@ def deliver_many(
     order = sorted(by_site, key=health.order) if health is not None else list(by_site)
     recovered = []
     for site_id in order:
-        # An event that had failed or been kept back, now delivered with none failing: the endpoint is back.
-        retried = {d.id for d in by_site[site_id] if d.last_error is not None}
+        # An event whose own POST had failed, now delivered with none failing: the endpoint is back. Not
+        # one merely kept back ("not sent: ..."): behind an event the endpoint refuses, those are taken
+        # every round, and counted as recovery they pulled the refused one forward each time, its
+        # backoff spent in seconds (a security review).
+        retried = {d.id for d in by_site[site_id] if d.last_error is not None and not d.last_error.startswith("not sent")}
         outcomes.update(_deliver_site(by_site[site_id], sites.get(site_id), schedule, timeout=timeout, policy=policy,
                                       http=http, health=health, yield_after=yield_after, yield_if=yield_if))
         states = {outcomes[d.id].state for d in by_site[site_id]}

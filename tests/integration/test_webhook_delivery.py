@@ -377,3 +377,20 @@ def test_an_endpoint_failing_a_share_of_posts_gets_the_rest_of_a_batch_at_once(a
     states = [outcomes[i].state for i in ids]
     assert states.count("delivered") == 36 and states.count("retry") == 4, states
     assert all(not (o.error or "").startswith("not sent") for o in outcomes.values())  # none kept back
+
+
+def test_events_kept_back_and_then_taken_do_not_pull_a_refused_event_forward(app, make_site):
+    """A security review: behind an event the endpoint refuses, those kept back were taken each round,
+    counted as the endpoint's recovery, and the refused one was made due at once each time: 7 POSTs
+    of it in 55 s, its backoff spent in seconds."""
+    with WebhookReceiver(refuse=lambda body: b'"batch-0"' in body) as receiver:
+        site = make_site("choking-again", webhook_url=receiver.url)
+        receiver.secret = site.webhook_secret
+        refused, *others = queue_events(app, site.id, 3)
+        with app.app_context():
+            deliver_many(db.session, [refused, *others], timeout=ROOMY, max_retries=5, backoff_base=60.0)
+            taken = deliver_many(db.session, others, timeout=ROOMY, max_retries=5, backoff_base=60.0)
+            waits = db.session.scalar(select(WebhookDelivery.next_attempt_at - func.now())
+                                      .where(WebhookDelivery.id == refused))
+    assert [taken[i].state for i in others] == ["delivered", "delivered"]
+    assert waits > timedelta(seconds=30)  # still waiting out its own minute

@@ -124,3 +124,14 @@ def test_a_run_of_blank_lines_is_one_line_saying_how_many():
 def test_a_windows_line_break_counts_as_one():
     assert str(highlight("a\r\n\r\n\r\nb", None)) == "a\r\n\r\n\r\nb"  # three: not folded
     assert str(highlight("a\r\n\r\n\r\n\r\n\r\nb", None)) == 'a\n<span class="blank-lines">[4 blank lines]</span>\nb'
+
+
+def test_blank_lines_between_a_marked_word_and_a_rules_phrase_are_folded_too():
+    """A re-check: the model's "moron" and the threats rule's phrase, only whitespace apart, were merged
+    into one mark across 300 line breaks, which the folding never saw: the card was 7,745 px tall."""
+    text = "you moron" + "\n" * 300 + "I will find you and kill you"
+    hit = {"rule": "threats", "action": "hold", "reason": 'threat of violence: "i will find you and kill you"',
+           "kind": "threat_words"}
+    html = str(highlight(text, {"insult": [{"begin": 4, "end": 9, "score": 0.9}]}, [hit]))
+    assert '<span class="blank-lines">[299 blank lines]</span>' in html and html.count("\n") == 2
+    assert html.index("moron</mark>") < html.index("blank-lines") < html.index('<mark class="rule"')
