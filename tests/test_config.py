@@ -277,3 +277,18 @@ def test_log_level_and_access_log_reach_every_process(monkeypatch, tmp_path):
     monkeypatch.setenv("LOG_LEVEL", "loud")
     with pytest.raises(ConfigError, match="LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR"):
         Config.from_env()
+
+
+def test_at_debug_the_http_client_does_not_log_webhook_urls(app_with):
+    """A security review: at LOG_LEVEL=DEBUG urllib3 logged each request line, a webhook URL's
+    query string (a site's token) with it."""
+    import logging
+
+    root = logging.getLogger()
+    level = root.level
+    try:
+        root.setLevel(logging.DEBUG)  # as basicConfig leaves it at LOG_LEVEL=DEBUG
+        app_with(LOG_LEVEL="DEBUG")
+        assert logging.getLogger("urllib3").getEffectiveLevel() >= logging.INFO
+    finally:
+        root.setLevel(level)

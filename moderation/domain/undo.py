@@ -106,6 +106,10 @@ def review_again(session: Session, comment_id: int, *, user: User, expected_vers
     if comment is None or not can_see_site(session, user, comment.site_id):
         session.rollback()
         raise NotFound(f"comment {comment_id} does not exist")
+    if comment.decision is not None and comment.status == comment.decision:
+        session.rollback()
+        raise UndoRefused(f"Comment #{comment_id} was decided by a person: its moderator may undo it, or an admin "
+                          "reverse it.")
     if not can_review_again(comment) or comment.version != expected_version:
         status = comment.status
         session.rollback()

@@ -265,12 +265,12 @@ def test_signed_out_in_another_browser_the_open_queue_says_so_and_nothing_is_los
     card.locator("select[name=reason_choice]").select_option("Personal attack or insult")
     card.locator("button[value=reject]").click()
     here.wait_for_selector(".flash-warning")
-    assert here.url.endswith("/login?next=/review")  # back to the page the form was on, once signed in
+    assert here.url.endswith(f"/login?next=/review%23comment-{comment}")  # back on this card, once signed in
     assert "What you just sent was not saved" in here.locator(".flash-warning").inner_text()
     here.fill("input[name=username]", alice.username)
     here.fill("input[name=password]", alice.password)
     here.click("button[type=submit]")
-    here.wait_for_url(f"{live_server}/review*")
+    here.wait_for_url(f"{live_server}/review#comment-{comment}")
     with app.app_context():
         assert db.session.get(Comment, comment).status == "held"
 

@@ -291,10 +291,13 @@ def test_a_raids_comments_are_rejected_and_their_authors_sanctioned_in_one_step(
         assert entry.details["sanctioned"] == [[site.id, "raider-1"], [site.id, "raider-2"]]
 
     # Undo all: the page says which authors keep the sanction, with their pages to lift it (it had said nothing).
-    undone = client.post("/review/bulk/undo", data=_undo_form(page)).get_data(as_text=True)
+    forged = _undo_form(page)
+    forged.add("sanctioned", f"{site.id}:never-sanctioned")  # the form is the browser's word: checked
+    undone = client.post("/review/bulk/undo", data=forged).get_data(as_text=True)
     assert "4 decisions undone" in undone and "2 authors still sanctioned" in undone
     kept = undone[undone.index('id="kept-heading"'):]
     assert kept.index("raider-1</a>") < kept.index("raider-2</a>") and "old-troll" not in kept
+    assert "never-sanctioned" not in kept
 
 
 

@@ -209,6 +209,7 @@ def test_a_rejection_no_person_made_can_be_sent_to_review_and_a_persons_cannot(a
                          data={"csrf_token": csrf_token(page), "version": "1", "reason": "overrule a colleague"})
 
     assert sent.status_code == 303 and forged.status_code == 303
+    assert "was decided by a person: its moderator may undo it" in client.get("/review").get_data(as_text=True)
     with app.app_context():
         held = db.session.get(Comment, by_policy)
         assert (held.status, held.flagged) == ("held", ["author_banned"])  # hidden while held, as the ban hid it
