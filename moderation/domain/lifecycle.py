@@ -112,7 +112,10 @@ STORY_PREMODERATED = "story_premoderated"
 # moment it is posted (sanctions.sanction_flags), so it is hidden while pending too: it had been
 # `pending, visible: true` until scoring held or rejected it.
 AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED = "author_premoderated", "author_suspended", "author_banned"
-_HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED, STORM)
+# A comment the policy rejected that a moderator sent to review (undo.review_again): looked at again,
+# not shown again; on a post-moderation site held is shown, and a rule's rejection was republished (a re-check).
+SENT_TO_REVIEW = "sent_to_review"
+_HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED, STORM, SENT_TO_REVIEW)
 # The flag of an approved comment that readers no moderator has trusted yet reported past the
 # threshold: back in review, and still shown until a moderator decides again. Two new reader ids had
 # hidden approved comments again and again (a raid's walk), each cycle undoing a moderator's decision.

@@ -20,6 +20,7 @@ from moderation.domain.lifecycle import (
     DECIDED,
     HELD,
     REJECTED,
+    SENT_TO_REVIEW,
     UNDO,
     audit,
     can_change,
@@ -119,6 +120,7 @@ def review_again(session: Session, comment_id: int, *, user: User, expected_vers
     except SiteDeactivated:
         session.rollback()
         raise
+    comment.flagged = sorted({*(comment.flagged or []), SENT_TO_REVIEW})  # hidden while held, whatever the mode
     delivery = change_status(session, comment, HELD, actor=f"user:{user.username}", by=UNDO,
                              reason=f"sent to review: {reason}")
     commit_and_send(session, [delivery])

@@ -189,11 +189,14 @@ def test_a_rejection_no_person_made_can_be_sent_to_review_and_a_persons_cannot(a
     from review_helpers import csrf_token
 
     from moderation import db
-    from moderation.models import Comment
+    from moderation.domain.lifecycle import is_visible
+    from moderation.models import Comment, Site
 
     grant(moderator, site)
     by_policy = make_comment(site.id, "I'm going to kill myself tonight.", status="rejected",
                              flagged=["author_banned"])
+    by_rule = make_comment(site.id, "See you tonight at the game.", status="rejected", flagged=[],
+                           rule_hits=[{"rule": "words", "action": "reject", "reason": "banned word", "kind": "banned_words"}])
     by_person = make_comment(site.id, "Rude words.", status="rejected", decision="rejected",
                              decided_by=moderator.id, decision_reason="Personal attack or insult")
     client = sign_in(moderator)
@@ -205,6 +208,10 @@ def test_a_rejection_no_person_made_can_be_sent_to_review_and_a_persons_cannot(a
     assert no_reason.status_code == 303
     sent = client.post(f"/review/{by_policy}/review-again",
                        data={"csrf_token": csrf_token(page), "version": version, "reason": "the ban was a mistake"})
+    rule_page = client.get(f"/review/{by_rule}").get_data(as_text=True)
+    rule_version = re.search(r'review-again".*?name="version" value="(\d+)"', rule_page, re.S).group(1)
+    client.post(f"/review/{by_rule}/review-again",
+                data={"csrf_token": csrf_token(rule_page), "version": rule_version, "reason": "a false positive"})
     forged = client.post(f"/review/{by_person}/review-again",
                          data={"csrf_token": csrf_token(page), "version": "1", "reason": "overrule a colleague"})
 
@@ -212,7 +219,14 @@ def test_a_rejection_no_person_made_can_be_sent_to_review_and_a_persons_cannot(a
     assert "was decided by a person: its moderator may undo it" in client.get("/review").get_data(as_text=True)
     with app.app_context():
         held = db.session.get(Comment, by_policy)
-        assert (held.status, held.flagged) == ("held", ["author_banned"])  # hidden while held, as the ban hid it
+        assert (held.status, held.flagged) == ("held", ["author_banned", "sent_to_review"])
+        assert not is_visible(held)  # hidden while held, whatever the site's mode
         assert db.session.get(Comment, by_person).status == "rejected"
+        # A rule's rejection on a post-moderation site: held is shown there, and it was republished (a re-check).
+        site_row = db.session.get(Site, site.id)
+        site_row.moderation_mode = "post"
+        ruled = db.session.get(Comment, by_rule)
+        assert ruled.status == "held" and not is_visible(ruled)
+        db.session.rollback()
     queue = client.get("/review").get_data(as_text=True)
     assert f'id="comment-{by_policy}"' in queue
