@@ -9,6 +9,7 @@ import time
 import pytest
 
 from invariants import Traffic, check_after_fault
+from stack import wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -38,9 +39,14 @@ def test_an_hour_long_webhook_outage_loses_and_repeats_no_event(stack, endpoint,
     started = time.monotonic()
     endpoint.status = 503  # first half hour: the site's app is failing behind its proxy
     _post(traffic, client, site, 0, 30)
+    # Each half lasts until the worker has met it at least once: on a loaded machine (the whole suite
+    # beside it) the compressed 1.8 s could pass before the first batch was scored, and the logs then
+    # had nothing of the outage to say.
+    wait_for(lambda: endpoint.posts, timeout=60, what="the worker to meet the 503s")
     time.sleep(max(0.0, started + HOUR / 2 - time.monotonic()))
     endpoint.down()  # second half hour: nothing listens at all
     _post(traffic, client, site, 30, 30)
+    wait_for(lambda: "failed (NewConnectionError" in worker.log(), timeout=60, what="the worker to meet the refusals")
     time.sleep(max(0.0, started + HOUR - time.monotonic()))
     answered_503 = len(endpoint.posts)
     endpoint.status = 200
