@@ -115,7 +115,11 @@ AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED = "author_premoderated", "a
 # A comment the policy rejected that a moderator sent to review (undo.review_again): looked at again,
 # not shown again; on a post-moderation site held is shown, and a rule's rejection was republished (a re-check).
 SENT_TO_REVIEW = "sent_to_review"
-_HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED, STORM, SENT_TO_REVIEW)
+# A comment the policy would have rejected, held instead because its reader may be at risk
+# (rules.apply_hits): hidden while held, or abuse behind "i want to die" was shown on a
+# post-moderation site until a moderator came (a re-check).
+WOULD_REJECT = "would_reject"
+_HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED, STORM, SENT_TO_REVIEW, WOULD_REJECT)
 # The flag of an approved comment that readers no moderator has trusted yet reported past the
 # threshold: back in review, and still shown until a moderator decides again. Two new reader ids had
 # hidden approved comments again and again (a raid's walk), each cycle undoing a moderator's decision.

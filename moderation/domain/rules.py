@@ -43,7 +43,7 @@ from moderation.domain import rule_matchers as match
 from moderation.domain import wallets
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.group_attacks import group_attack
-from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED
+from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, WOULD_REJECT
 from moderation.domain.storable import unstorable_at
 from moderation.domain.policy import Verdict
 from moderation.domain.self_harm import at_risk, dared, urging_self_harm
@@ -431,7 +431,7 @@ def apply_hits(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
     action = strongest(hits)
     priority = rule_priority(verdict.priority, hits)
     if reader_at_risk(hits) and (action == REJECT or verdict.status == REJECTED):
-        return Verdict(HELD, verdict.flagged, priority)
+        return Verdict(HELD, [*verdict.flagged, WOULD_REJECT], priority)
     if action == REJECT and verdict.status != REJECTED:
         return Verdict(REJECTED, verdict.flagged, priority)
     if action == HOLD and verdict.status == PUBLISHED:

@@ -11,6 +11,7 @@ from fake_model import FakeModel
 from moderation import db
 from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.decisions import decide
+from moderation.domain.lifecycle import is_visible
 from moderation.domain.rule_sets import preview, save_rules
 from moderation.domain.rules import validate_rules
 from moderation.domain.scoring import score_pending
@@ -291,3 +292,8 @@ def test_a_reject_rule_does_not_reject_a_reader_who_may_be_at_risk_unseen(app, s
         swearing = post(site.id, "What the fuck is this council doing.", author="other")
 
         assert score(model, [crisis, swearing]) == {crisis: "held", swearing: "rejected"}
+        # Held, and hidden on a post-moderation site too: abuse behind "i want to die" had been shown (a re-check).
+        db.session.get(Site, site.id).moderation_mode = "post"
+        db.session.commit()
+        held = row(crisis)
+        assert held.site.moderation_mode == "post" and "would_reject" in held.flagged and not is_visible(held)
