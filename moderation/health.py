@@ -37,7 +37,7 @@ def _log_change(state: Readiness) -> None:
         return
     current_app.extensions["health_said"] = said
     if state.status == "ok":
-        log.info("ready again")
+        log.warning("ready again")  # at the level of what it ends: at LOG_LEVEL=WARNING the last word had been "degraded"
     else:
         log.warning("readiness is %s%s", state.status, f": {failing} failing" if failing else "")
 

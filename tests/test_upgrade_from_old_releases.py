@@ -107,3 +107,7 @@ def test_a_database_a_newer_release_migrated_is_refused_in_one_line(services):
     assert "0099_from_a_newer_release" in result.output and "Traceback" not in result.output
     assert "restore the dump taken before upgrading" in result.output
     assert _stamps(url) == ["0099_from_a_newer_release"]  # left as it was
+    # Every admin command migrates first: each says the same in one line (a re-check: `keys list`, 35 lines).
+    listed = CliRunner().invoke(main, ["keys", "list"],
+                                env={**services.env(), "SECRET_KEY": "test-secret", "DATABASE_URL": url})
+    assert listed.exit_code == 1 and listed.output.startswith("Error: the database is at a migration")

@@ -23,9 +23,11 @@ class _Main(click.Group):
     def invoke(self, ctx: click.Context):
         from sqlalchemy.exc import OperationalError
 
+        from moderation.migrate import NewerDatabase
+
         try:
             return super().invoke(ctx)
-        except ConfigError as error:
+        except (ConfigError, NewerDatabase) as error:  # every admin command migrates first, as `db upgrade` does
             raise click.ClickException(str(error)) from None
         except OperationalError as error:  # the database is down or not where DATABASE_URL says
             reason = str(error.orig or error).strip().splitlines()[0] if (error.orig or error) else "no answer"

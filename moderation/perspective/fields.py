@@ -68,12 +68,23 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         raise InvalidArgument("Invalid JSON payload received. The body is "
                               + ("compressed (gzip): send it uncompressed." if compressed else "not UTF-8 text.")) from None
     try:
-        body = json.loads(text, **_NUMBERS)
+        body = json.loads(text, object_pairs_hook=_unique_keys, **_NUMBERS)
     except (ValueError, RecursionError) as error:
         body = _relaxed(text, len(raw), error)
     if not isinstance(body, dict):
         raise InvalidArgument("Invalid JSON payload received. Expected an object at the top level.")
     _check_encodable(body, "")
+    return body
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A field given twice is refused, as the comment API refuses it: the second "text" was scored,
+    while a proxy keeping the first saw another comment (a re-check)."""
+    body = dict(pairs)
+    if len(body) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise InvalidArgument(f"Invalid JSON payload received. Duplicate field {json.dumps(twice)[:60]}.")
     return body
 
 
@@ -93,7 +104,7 @@ def _relaxed(text: str, size: int, strict_error: Exception) -> Any:
         raise InvalidArgument(f"Invalid JSON payload received. {_in_words(strict_error)} (bodies over "
                               f"{MAX_RELAXED_BYTES} bytes must be strict JSON)") from None
     try:
-        return json5.loads(text, **_NUMBERS)
+        return json5.loads(text, object_pairs_hook=_unique_keys, **_NUMBERS)
     except InvalidArgument:
         raise
     except (ValueError, RecursionError):  # the strict parser's message names the first problem best

@@ -260,3 +260,13 @@ def test_a_relaxed_body_must_be_short_and_a_long_one_strict_json(client, site):
     body = ('{comment: {text: "' + long_text + '"}, requestedAttributes: {TOXICITY: {}}}').encode()
     response = client.post(f"{ANALYZE}?key={site.api_key}", data=body, content_type="application/json")
     assert "bodies over 4096 bytes must be strict JSON" in error_of(response, 400, "INVALID_ARGUMENT")
+
+
+def test_a_field_given_twice_is_refused_as_the_comment_api_refuses_it(client, site):
+    """A re-check: {"text": "you are an idiot", "text": "have a nice day"} scored the second."""
+    raw = ('{"comment": {"text": "you are an idiot", "text": "have a nice day"}, '
+           '"requestedAttributes": {"TOXICITY": {}}}')
+    response = client.post(f"/v1alpha1/comments:analyze?key={site.api_key}", data=raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == 'Invalid JSON payload received. Duplicate field "text".'
