@@ -16,7 +16,7 @@ from moderation.api.openapi_patterns import INVISIBLE
 from moderation.domain.lookalikes import shows_something
 from moderation.domain.comments import CommentInput
 from moderation.domain.errors import DomainError, ValidationFailed
-from moderation.json_numbers import finite_numbers
+from moderation.json_numbers import finite_numbers, unique_keys
 from moderation.models import REPORT_REASONS
 
 MAX_ID_LENGTH = 200
@@ -44,25 +44,15 @@ class MalformedJson(ValidationFailed):
 
 
 _NUMBERS = finite_numbers(lambda what: MalformedJson(f"the request body is not valid JSON: {what}"))
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object whose key comes twice is refused: json.loads kept the last, so `"text"` twice was
-    scored as its second value, while a proxy or WAF that keeps the first saw another comment (an
-    integrator's walk). Cheaper than it looks: a batch of 500 parsed as fast with it as without."""
-    body = dict(pairs)
-    if len(body) != len(pairs):
-        seen: set[str] = set()
-        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise MalformedJson(f"the request body is not valid JSON: the key {json.dumps(twice)[:60]} comes twice in one object")
-    return body
+_UNIQUE_KEYS = unique_keys(lambda key: MalformedJson(
+    f"the request body is not valid JSON: the key {json.dumps(key)[:60]} comes twice in one object"))
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
     if not raw or not raw.strip():
         raise MalformedJson("the request body must be a JSON object")
     try:
-        body = json.loads(raw, object_pairs_hook=_unique_keys, **_NUMBERS)
+        body = json.loads(raw, object_pairs_hook=_UNIQUE_KEYS, **_NUMBERS)
     except RecursionError:
         raise MalformedJson("the request body nests arrays or objects too deeply") from None
     except json.JSONDecodeError as exc:  # where it broke, in JSON's own words

@@ -14,7 +14,7 @@ import json5
 
 from classifiers.normalise import blank_markup, decode_entities
 from moderation.domain.lookalikes import shows_something
-from moderation.json_numbers import finite_numbers
+from moderation.json_numbers import finite_numbers, unique_keys
 from moderation.perspective.errors import InvalidArgument
 
 # Perspective's limit on comment.text: 20 KB of UTF-8.
@@ -49,6 +49,8 @@ def field(body: dict[str, Any], camel: str, default: Any = None) -> Any:
 
 
 _NUMBERS = finite_numbers(lambda what: InvalidArgument(f"Invalid JSON payload received. {what[0].upper()}{what[1:]}."))
+_UNIQUE_KEYS = unique_keys(lambda key: InvalidArgument(
+    f"Invalid JSON payload received. Duplicate field {json.dumps(key)[:60]}."))
 
 
 # Google's JSON front end reads more than JSON: Perspective's own quickstart sends
@@ -68,23 +70,12 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         raise InvalidArgument("Invalid JSON payload received. The body is "
                               + ("compressed (gzip): send it uncompressed." if compressed else "not UTF-8 text.")) from None
     try:
-        body = json.loads(text, object_pairs_hook=_unique_keys, **_NUMBERS)
+        body = json.loads(text, object_pairs_hook=_UNIQUE_KEYS, **_NUMBERS)
     except (ValueError, RecursionError) as error:
         body = _relaxed(text, len(raw), error)
     if not isinstance(body, dict):
         raise InvalidArgument("Invalid JSON payload received. Expected an object at the top level.")
     _check_encodable(body, "")
-    return body
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A field given twice is refused, as the comment API refuses it: the second "text" was scored,
-    while a proxy keeping the first saw another comment (a re-check)."""
-    body = dict(pairs)
-    if len(body) != len(pairs):
-        seen: set[str] = set()
-        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise InvalidArgument(f"Invalid JSON payload received. Duplicate field {json.dumps(twice)[:60]}.")
     return body
 
 
@@ -104,7 +95,7 @@ def _relaxed(text: str, size: int, strict_error: Exception) -> Any:
         raise InvalidArgument(f"Invalid JSON payload received. {_in_words(strict_error)} (bodies over "
                               f"{MAX_RELAXED_BYTES} bytes must be strict JSON)") from None
     try:
-        return json5.loads(text, object_pairs_hook=_unique_keys, **_NUMBERS)
+        return json5.loads(text, object_pairs_hook=_UNIQUE_KEYS, **_NUMBERS)
     except InvalidArgument:
         raise
     except (ValueError, RecursionError):  # the strict parser's message names the first problem best
