@@ -43,7 +43,10 @@ def _undo_helpers() -> dict[str, object]:
     }
 
 
-def _take_back(comment_id: int, verb: str, act: Callable[[User, int, str | None], Comment]) -> Response:
+def _take_back(comment_id: int, verb: str, act: Callable[[User, int, str | None], Comment],
+               done: Callable[[Comment], str] | None = None) -> Response:
+    """Undo, reverse or send to review: the form's version and reason to `act`, then back to the page.
+    `done` says what happened (default: the decision `verb`, and the status it is in again)."""
     version = parse_int(request.form.get("version"))
     if version is None:
         abort(400)
@@ -56,7 +59,8 @@ def _take_back(comment_id: int, verb: str, act: Callable[[User, int, str | None]
     except ValidationFailed as error:
         flash(f"Comment #{comment_id}: {error.sentence}", "error")
     else:
-        flash(f"Comment #{comment.id}: decision {verb}; it is {comment.status} again.", "success")
+        flash(done(comment) if done else f"Comment #{comment.id}: decision {verb}; it is {comment.status} again.",
+              "success")
     return redirect(_back(stay_on=comment_id), code=303)
 
 
@@ -81,18 +85,6 @@ def reverse(comment_id: int) -> Response:
 @auth.login_required("moderator")
 def send_to_review(comment_id: int) -> Response:
     """A rejection no person made, sent to the queue (domain/undo.review_again)."""
-    version = parse_int(request.form.get("version"))
-    if version is None:
-        abort(400)
-    try:
-        comment = review_again(db.session, comment_id, user=auth.current_user(), expected_version=version,
-                               reason=request.form.get("reason"))
-    except NotFound:
-        abort(404)
-    except (UndoRefused, SiteDeactivated) as error:
-        flash(error.sentence, "warning")
-    except ValidationFailed as error:
-        flash(f"Comment #{comment_id}: {error.sentence}", "error")
-    else:
-        flash(f"Comment #{comment.id} is held for review again.", "success")
-    return redirect(_back(stay_on=comment_id), code=303)
+    def act(user: User, version: int, reason: str | None) -> Comment:
+        return review_again(db.session, comment_id, user=user, expected_version=version, reason=reason)
+    return _take_back(comment_id, "sent to review", act, done=lambda c: f"Comment #{c.id} is held for review again.")
