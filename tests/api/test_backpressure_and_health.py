@@ -269,29 +269,11 @@ def test_an_edit_past_the_hard_limit_is_refused_as_a_new_comment_is(app_with, si
 def test_readyz_behind_a_lock_on_comments_answers_degraded_at_once_not_after_the_statement_timeout(app_with, site):
     """An operator's walk: behind `LOCK TABLE comments` each probe waited out the 30 s statement
     timeout, holding a web thread, until /healthz found none free."""
-    import threading
-
-    from sqlalchemy import create_engine, text
+    from table_locks import table_locked
 
     app = app_with(DATABASE_STATEMENT_TIMEOUT=30)
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_lock() -> None:
-        engine = create_engine(app.config["DATABASE_URL"])
-        with engine.begin() as connection:
-            connection.execute(text("LOCK TABLE comments IN ACCESS EXCLUSIVE MODE"))
-            locked.set()
-            release.wait(60)
-        engine.dispose()
-
-    holder = threading.Thread(target=hold_the_lock)
-    holder.start()
-    try:
-        assert locked.wait(10)
+    with table_locked(app.config["DATABASE_URL"], "comments"):
         response = app.test_client().get("/readyz")
-    finally:
-        release.set()
-        holder.join()
 
     body = response.get_json()
     assert response.status_code == 200 and body["status"] == "degraded", body

@@ -44,10 +44,9 @@ def test_a_key_with_a_nul_is_an_invalid_key_not_a_bad_request(client, site):
 def test_a_key_revoked_before_the_sites_row_stalls_is_refused_within_max_stale(client, app, site, monkeypatch):
     """A security review: behind a 25-second lock on `sites`, the copy a process held stood the whole
     time, and a key revoked just before answered 200 for 26 s. Now the copy stands MAX_STALE at most."""
-    import threading
     import time
 
-    from sqlalchemy import create_engine, text
+    from table_locks import table_locked
 
     monkeypatch.setattr(site_rows, "ROW_TTL", 0.2)
     monkeypatch.setattr(site_rows, "MAX_STALE", 1.0)
@@ -59,27 +58,11 @@ def test_a_key_revoked_before_the_sites_row_stalls_is_refused_within_max_stale(c
     # As another process holds them, which read the row and checked the key before the change.
     site_rows._keep(site.id, before, time.monotonic())
     sites._verified.update(verified)
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_sites() -> None:
-        engine = create_engine(app.config["DATABASE_URL"])
-        with engine.begin() as connection:
-            connection.execute(text("LOCK TABLE sites IN ACCESS EXCLUSIVE MODE"))
-            locked.set()
-            release.wait(30)
-        engine.dispose()
-
-    holder = threading.Thread(target=hold_sites)
-    holder.start()
-    try:
-        assert locked.wait(10)
+    with table_locked(app.config["DATABASE_URL"], "sites"):
         time.sleep(0.3)
         within = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello again."))
         time.sleep(1.2)
         past = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Hello once more."))
-    finally:
-        release.set()
-        holder.join()
 
     assert within.status_code == 200  # the copy stands a moment: the database did not answer in time
     assert past.status_code == 503 and past.get_json()["error"]["status"] == "UNAVAILABLE"
