@@ -102,11 +102,7 @@ def review_again(session: Session, comment_id: int, *, user: User, expected_vers
     """Send a comment the policy rejected to review (held, hidden as before), saying why. Commits,
     then sends the webhook. Raises ValidationFailed, NotFound (also another site's) or UndoRefused."""
     reason = clean_reason(reason, required=True, to="send a rejection to review")
-    comment = session.scalar(select(Comment).where(Comment.id == comment_id).with_for_update(of=Comment)
-                             .execution_options(populate_existing=True))
-    if comment is None or not can_see_site(session, user, comment.site_id):
-        session.rollback()
-        raise NotFound(f"comment {comment_id} does not exist")
+    comment = _locked(session, comment_id, user)
     if comment.decision is not None and comment.status == comment.decision:
         session.rollback()
         raise UndoRefused(f"Comment #{comment_id} was decided by a person: its moderator may undo it, or an admin "
@@ -115,11 +111,7 @@ def review_again(session: Session, comment_id: int, *, user: User, expected_vers
         status = comment.status
         session.rollback()
         raise UndoRefused(f"Comment #{comment_id} changed since you opened it (it is {status} now); reload it.")
-    try:
-        refuse_if_deactivated(comment.site, "change its comments' decisions")
-    except SiteDeactivated:
-        session.rollback()
-        raise
+    _refuse_if_deactivated(session, comment)
     comment.flagged = sorted({*(comment.flagged or []), SENT_TO_REVIEW})  # hidden while held, whatever the mode
     delivery = change_status(session, comment, HELD, actor=f"user:{user.username}", by=UNDO,
                              reason=f"sent to review: {reason}")
@@ -132,8 +124,9 @@ def _minutes(window: timedelta) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else f"{int(window.total_seconds())} seconds"
 
 
-def _locked_decided(session: Session, comment_id: int, user: User, expected_version: int) -> Comment:
-    # Locked like a decision (domain/decisions.py), so an undo and a report or a second undo serialise.
+def _locked(session: Session, comment_id: int, user: User) -> Comment:
+    """The comment locked as a decision locks it (domain/decisions.py), so an undo and a report or a
+    second undo serialise; another site's reads as missing."""
     comment = session.scalar(
         select(Comment).where(Comment.id == comment_id).options(defer(Comment.created_at))
         .with_for_update(of=Comment).execution_options(populate_existing=True)
@@ -141,15 +134,24 @@ def _locked_decided(session: Session, comment_id: int, user: User, expected_vers
     if comment is None or not can_see_site(session, user, comment.site_id):
         session.rollback()
         raise NotFound(f"comment {comment_id} does not exist")
-    if comment.decision is None:
-        status = comment.status
-        session.rollback()
-        raise UndoRefused(f"Comment #{comment_id} has no decision to take back (it is {status}).")
+    return comment
+
+
+def _refuse_if_deactivated(session: Session, comment: Comment) -> None:
     try:
         refuse_if_deactivated(comment.site, "change its comments' decisions")
     except SiteDeactivated:
         session.rollback()
         raise
+
+
+def _locked_decided(session: Session, comment_id: int, user: User, expected_version: int) -> Comment:
+    comment = _locked(session, comment_id, user)
+    if comment.decision is None:
+        status = comment.status
+        session.rollback()
+        raise UndoRefused(f"Comment #{comment_id} has no decision to take back (it is {status}).")
+    _refuse_if_deactivated(session, comment)
     if comment.status not in DECIDED or comment.status != comment.decision or comment.version != expected_version:
         status = comment.status
         session.rollback()
