@@ -32,7 +32,8 @@ MAX_NOTE_LENGTH = 2000
 # fast should not lose comments over it.
 CREATED_AT_YEARS = (1970, 2099)
 # A date-time of RFC 3339 (a space for the T, as it allows); without an offset it is taken as UTC.
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?")
+# ASCII digits: \d also takes "２０２６", which passed the pattern and was then "not a real date" (a security review).
+_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?")
 
 
 # Something a reader can see: the OpenAPI document's NOT_BLANK says the same.
