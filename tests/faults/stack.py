@@ -83,19 +83,25 @@ class Stack:
     def pause_postgres(self) -> None:
         """SIGSTOP the server and every backend, as a paused VM or a stuck disk leaves it: connections
         stay open and nothing answers, so no TCP or statement timeout fires."""
-        for process in self._postgres_processes():
-            process.suspend()
+        self._signal_postgres("suspend")
 
     def resume_postgres(self) -> None:
-        for process in self._postgres_processes():
-            process.resume()
+        self._signal_postgres("resume")
 
-    def _postgres_processes(self) -> list[psutil.Process]:
+    def _signal_postgres(self, how: str) -> None:
+        """Every process of the server; one that has exited meanwhile (a backend, or a postmaster whose
+        pid file outlived it) is skipped: the fixture's resume met a stale pid file."""
         pid_file = Path(self._pg_server().pgdata) / "postmaster.pid"
-        if not pid_file.exists():  # stopped: nothing to pause or resume
-            return []
-        postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
-        return [postmaster, *postmaster.children(recursive=True)]
+        try:
+            postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
+            processes = [postmaster, *postmaster.children(recursive=True)]
+        except (OSError, ValueError, IndexError, psutil.Error):  # stopped, or no server with that pid
+            return
+        for process in processes:
+            try:
+                getattr(process, how)()
+            except psutil.NoSuchProcess:
+                pass
 
     def shutdown_postgres(self) -> None:
         self._pg_server().cleanup()
