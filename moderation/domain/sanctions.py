@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import NotFound, SiteDeactivated, ValidationFailed
+from moderation.domain.membership import visible_site_ids
 from moderation.domain.lifecycle import (AUTHOR_BANNED, AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, HELD, PENDING,
                                          REJECTED, commit_and_send, reflag_pending, refuse_if_deactivated,
                                          site_event)
@@ -107,7 +108,20 @@ def sanctions_in_force(
     session: Session, comments: Iterable[Comment], at: datetime
 ) -> dict[tuple[int, str], AuthorSanction]:
     """The sanction in force for each (site, author) of a batch, in one query."""
-    pairs = {(c.site_id, c.author_id) for c in comments}
+    return _in_force_for(session, {(c.site_id, c.author_id) for c in comments}, at)
+
+
+def still_sanctioned(session: Session, viewer: User, pairs: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Of these (site, author) pairs, in their order, those under a sanction now on a site `viewer`
+    moderates: what an undone bulk decision left in force (review/bulk.py), read from the sanctions
+    themselves, never from the page that names them."""
+    visible = visible_site_ids(session, viewer)
+    wanted = [pair for pair in dict.fromkeys(pairs) if visible is None or pair[0] in visible]
+    in_force = _in_force_for(session, set(wanted), now())
+    return [pair for pair in wanted if pair in in_force]
+
+
+def _in_force_for(session: Session, pairs: set[tuple[int, str]], at: datetime) -> dict[tuple[int, str], AuthorSanction]:
     if not pairs:
         return {}
     rows = session.scalars(

@@ -14,8 +14,7 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.domain.bulk import BULK_TABS, MAX_BULK, bulk_decide, bulk_undo, matching_selection
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.membership import can_see_site
-from moderation.domain.sanctions import BULK_KINDS, current_sanction
+from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.request_input import MAX_INT8, parse_int
 from moderation.review.routes import _back, _reason_from_form, bp
@@ -100,16 +99,12 @@ def _kept_sanctions() -> list[tuple[int, str]]:
     """The authors the undone bulk decision sanctioned, which Undo all leaves sanctioned: the undo's
     page had said nothing of them, and the moderator who undid a mistaken bulk ban had to remember
     to lift each (a moderator's walk; a ban so left then rejected one's crisis comment)."""
-    kept = []
-    viewer = auth.current_user()
+    named = []
     for value in request.form.getlist("sanctioned")[:MAX_BULK]:
         site, _, author = value.partition(":")
-        site_id = parse_int(site)
-        # Only those the moderator may see and that are sanctioned still: the form is the browser's word.
-        if site_id is not None and author and can_see_site(db.session, viewer, site_id) \
-                and current_sanction(db.session, site_id, author) is not None:
-            kept.append((site_id, author))
-    return kept
+        if parse_int(site) is not None and author:
+            named.append((parse_int(site), author))
+    return still_sanctioned(db.session, auth.current_user(), named)
 
 
 @bp.get("/review/bulk/matching")
