@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from moderation.domain.queue_filters import QueueFilters
 from moderation.domain.lifecycle import HELD, REJECTED, audit, commit_and_send
 from moderation.domain.sanctions import BULK_KINDS, KIND_LABELS, sanction_in_bulk
 from moderation.domain.undo import undo_decision
-from moderation.models import Comment, User
+from moderation.models import Comment, Report, User
 
 # A sane ceiling for one bulk action: a filter matching more is decided in several confirmed steps.
 MAX_BULK = 1000
@@ -178,7 +178,10 @@ def author_held_comments(session: Session, site_id: int, author_id: str, *, view
     if visible is not None and site_id not in visible:
         return []
     return list(session.execute(
-        select(Comment.id, Comment.version, Comment.received_at, Comment.text, Comment.text_erased_at)
+        select(Comment.id, Comment.version, Comment.received_at, Comment.text, Comment.text_erased_at,
+               # Its bulk form's reports-<id>: a report filed after the page refuses the decision, one before does not.
+               select(func.coalesce(func.max(Report.id), 0)).where(Report.comment_id == Comment.id)
+               .scalar_subquery().label("newest_report_id"))
         .where(Comment.site_id == site_id, Comment.author_id == author_id, Comment.status == HELD)
         .order_by(Comment.received_at, Comment.id).limit(limit)
     ))

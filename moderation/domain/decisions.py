@@ -6,6 +6,8 @@ compared with the current one: the first decision wins, the second gets AlreadyD
 """
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
 
@@ -105,6 +107,15 @@ def apply_decision(
     record_decision(session, comment, comment.decider,
                     [r for r in comment.reports if r.outcome is not None and r.resolved_at == comment.decided_at])
     return [d for d in (delivery, *resolved) if d is not None]
+
+
+def newest_report_id(comment: Any) -> int:
+    """What a page drawing the comment says it showed (`reports_seen`): its newest report's id, 0 for
+    none. A row that carries it (bulk.author_held_comments) says it itself."""
+    carried = getattr(comment, "newest_report_id", None)
+    if carried is not None:
+        return int(carried)
+    return max((report.id for report in comment.reports), default=0)
 
 
 def _refuse_unread_reports(comment: Comment, reports_seen: int | None) -> None:

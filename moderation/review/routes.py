@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from classifiers.attributes import ATTRIBUTES
-from moderation.domain.decisions import DECIDABLE, decide, own_repeat, waits_for_decision
+from moderation.domain.decisions import DECIDABLE, decide, newest_report_id, own_repeat, waits_for_decision
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids, visible_sites
 from moderation.domain.storms import active_storms
@@ -63,6 +63,7 @@ def _template_helpers() -> dict[str, object]:
         "number": number,
         "threshold_text": threshold_text,
         "in_review_queue": in_review_queue,  # the queue's own rule: held, or published and reported past the threshold
+        "newest_report_id": newest_report_id,  # a decision form's reports_seen (decisions.apply_decision)
     }
 
 

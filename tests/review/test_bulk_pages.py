@@ -384,3 +384,19 @@ def test_on_the_all_matching_page_a_comment_reported_since_it_was_drawn_is_skipp
     assert "1 comment approved" in page and f'<li id="skipped-{ids[0]}">' in page
     with app.app_context():
         assert db.session.get(Comment, ids[0]).status == "held"
+
+
+def test_from_the_authors_page_a_comment_reported_before_the_page_is_decided(app, client, sign_in, moderator, site,
+                                                                            make_comment):
+    """The page lists rows without their reports; counted as showing none, a report filed long before
+    refused every decision there as one "since you opened this comment" (the read-back)."""
+    reported = make_comment(site.id, "Rude words here.", author_id="troll")
+    client.post(f"/api/v1/comments/{reported}/reports", headers=site.headers,
+                json={"reason": "harassment", "reporter_id": "r-1"})
+    reviewer = sign_in(moderator)
+    html = reviewer.get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
+
+    page = post_bulk(reviewer, html, tick=[reported], action="reject",
+                     reason_choice="Personal attack or insult").get_data(as_text=True)
+
+    assert "1 comment rejected" in page
