@@ -43,7 +43,7 @@ from moderation.domain import rule_matchers as match
 from moderation.domain import wallets
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.group_attacks import group_attack
-from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, WOULD_REJECT
+from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED
 from moderation.domain.storable import unstorable_at
 from moderation.domain.policy import Verdict
 from moderation.domain.self_harm import at_risk, dared, urging_self_harm
@@ -425,13 +425,10 @@ def rule_priority(model_priority: float, hits: Sequence[Hit]) -> float:
 
 def apply_hits(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
     """The model's verdict, made stricter by the rules that fired (never milder), and queued at
-    least as urgently as the holding rules' kinds say (`rule_priority`). One exception: a reader who
-    may be at risk reaches a person, held rather than rejected unseen by a reject rule or the
-    model's auto-reject ("I'm going to kill myself tonight, f*** you all")."""
+    least as urgently as the holding rules' kinds say (`rule_priority`). A reader at risk is not
+    rejected unseen: routing.route holds it, after the author's sanction too."""
     action = strongest(hits)
     priority = rule_priority(verdict.priority, hits)
-    if reader_at_risk(hits) and (action == REJECT or verdict.status == REJECTED):
-        return Verdict(HELD, [*verdict.flagged, WOULD_REJECT], priority)
     if action == REJECT and verdict.status != REJECTED:
         return Verdict(REJECTED, verdict.flagged, priority)
     if action == HOLD and verdict.status == PUBLISHED:
@@ -440,7 +437,8 @@ def apply_hits(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
 
 
 def reader_at_risk(hits: Sequence[Hit]) -> bool:
-    """Whether the at_risk rule fired: its comment is held for a person whatever else would reject it."""
+    """Whether the at_risk rule fired: its comment is held for a person whatever else would reject it
+    (routing.route)."""
     return any(h.kind == "at_risk" for h in hits)
 
 

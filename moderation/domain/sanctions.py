@@ -7,7 +7,8 @@ two are in force, the stronger applies (`strongest`). Suspensions end by themsel
 `expires_at`; a moderator's lift ends every sanction in force.
 
 The scorer enforces them (see `enforce`): a banned or suspended author's new comments are
-rejected, whatever their scores ("author banned", "author suspended until ..."); a pre-moderated
+rejected, whatever their scores ("author banned", "author suspended until ..."), but for a reader
+who may be at risk, held for a person (routing.route); a pre-moderated
 author's are held for review with the flag `author_premoderated`, even when civil. From the moment
 it is posted, until scoring, a sanctioned author's comment carries its sanction's flag, which hides
 it (`sanction_flags`). Comments already decided are left alone. The site is told by webhook (`author.sanctioned`,
@@ -132,19 +133,15 @@ def _in_force_for(session: Session, pairs: set[tuple[int, str]], at: datetime) -
     return {(s.site_id, s.author_id): s for s in sorted(rows, key=_precedence)}
 
 
-def enforce(verdict: Verdict, sanction: AuthorSanction | None, *, at_risk: bool = False) -> tuple[Verdict, str | None]:
-    """The policy's verdict overridden by the author's sanction, and the reason to record. A banned or
-    suspended author who may be at risk (rules.reader_at_risk) is held, hidden as the sanction hides
-    it, for a person to read: rejected, "I'm going to kill myself tonight." never reached the queue
-    (a moderator's walk, after a bulk ban the moderator had undone all but the bans of)."""
+def enforce(verdict: Verdict, sanction: AuthorSanction | None) -> tuple[Verdict, str | None]:
+    """The policy's verdict overridden by the author's sanction, and the reason to record. A reader
+    at risk is held even so (routing.route)."""
     if sanction is None:
         return verdict, None
     if sanction.kind in ("ban", "suspend"):
         flag = BANNED if sanction.kind == "ban" else SUSPENDED
         until = sanction.expires_at.isoformat() if sanction.expires_at else "further notice"
         reason = "author banned" if sanction.kind == "ban" else f"author suspended until {until}"
-        if at_risk:
-            return Verdict(HELD, [*verdict.flagged, flag], verdict.priority), f"{reason}; held: the reader may be at risk"
         return Verdict(REJECTED, [*verdict.flagged, flag], verdict.priority), reason
     status = REJECTED if verdict.status == REJECTED else HELD
     return Verdict(status, [*verdict.flagged, PREMODERATED], verdict.priority), "author pre-moderated"

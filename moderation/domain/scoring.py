@@ -42,8 +42,9 @@ from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near
 from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
-from moderation.domain.rules import Compiled, apply_hits, reader_at_risk, status_reason
-from moderation.domain.sanctions import enforce, sanctions_in_force
+from moderation.domain.routing import route
+from moderation.domain.rules import Compiled, status_reason
+from moderation.domain.sanctions import sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.status_writes import BatchWrites
 from moderation.domain.lifecycle import (PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now,
@@ -286,9 +287,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         # Rescored after an edit, one untried reader's reports still do not hide it (an adversarial walk:
         # one report and a typo fix held a civil comment).
         may_hide = not reports_reach_threshold(weight, policy.report_threshold) or reporters_may_hide(session, comment)
-        verdict = apply_hits(decide(policy, scores, weight, reports_may_hide=may_hide), hits)
-        verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)),
-                                           at_risk=reader_at_risk(hits))
+        verdict, sanction_reason = route(decide(policy, scores, weight, reports_may_hide=may_hide), hits,
+                                         sanctions.get((comment.site_id, comment.author_id)))
         verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
         comment.rule_hits = [h.as_json() for h in hits] or None
         storm_reason = None

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, now
 from moderation.domain.policy import Policy, build_policy, decide
 from moderation.domain.reports import open_report_weights
-from moderation.domain.rules import apply_hits, reader_at_risk, stored_hits
-from moderation.domain.sanctions import enforce, sanctions_in_force
+from moderation.domain.routing import route
+from moderation.domain.rules import stored_hits
+from moderation.domain.sanctions import sanctions_in_force
 from moderation.domain.storms import STORM, hold_in_storm
 from moderation.models import Comment, ShadowScore
 
@@ -82,9 +83,8 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
         # The site's rules do not depend on the model: what fired live applies to the shadow too,
         # so a rule's hold is not counted as the two models disagreeing.
         hits = stored_hits(comment)
-        verdict = apply_hits(decide(policies[site.id], scores, reported.get(comment.id, 0.0)), hits)
-        verdict, sanction_reason = enforce(verdict, sanctions.get((comment.site_id, comment.author_id)),
-                                           at_risk=reader_at_risk(hits))
+        verdict, sanction_reason = route(decide(policies[site.id], scores, reported.get(comment.id, 0.0)), hits,
+                                         sanctions.get((comment.site_id, comment.author_id)))
         if not sanction_reason:  # nor is a storm's hold: its story was stormy for both models
             verdict, _ = hold_in_storm(verdict, STORM in (comment.flagged or []))
         rows.append(dict(
