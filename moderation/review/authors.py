@@ -6,6 +6,7 @@ Routes are added to the review blueprint (moderation/review/__init__.py imports 
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
@@ -16,6 +17,7 @@ from moderation.domain.membership import can_see_site
 from moderation.domain.sanctions import KIND_LABELS, MAX_SUSPENSION_DAYS, lift_sanction, sanction_author
 from moderation.models import Comment, Site
 from moderation.request_input import parse_int
+from moderation.review.presenting import at
 from moderation.review.routes import bp
 
 
@@ -98,8 +100,10 @@ def sanction(site_id: int) -> Response | tuple[str, int]:
         flash(f"Not sanctioned: {error.sentence}", "error")
         return _author_page(site, author_id, entered), 400
     else:
-        until = f" until {made.expires_at:%Y-%m-%d %H:%M} UTC" if made.expires_at else ""
-        flash(f"{author_id}: {KIND_LABELS[made.kind]}{until}.", "success")
+        # A <time>, shown in the moderator's zone as the page below shows it: the flash said 22:01 UTC
+        # over a sanction line saying 17:01 EST (a moderator's walk).
+        until = Markup(" until {}").format(at(made.expires_at)) if made.expires_at else ""
+        flash(Markup("{}: {}{}.").format(author_id, KIND_LABELS[made.kind], until), "success")
     return _back_to_author(site.id, author_id)
 
 

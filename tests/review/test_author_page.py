@@ -72,7 +72,9 @@ def test_a_moderator_suspends_and_lifts_from_the_author_page(app, sign_in, moder
         "csrf_token": csrf_token(html), "author_id": "a/b", "kind": "suspend", "days": "3", "reason": "spam links"})
     assert response.status_code == 303 and response.headers["Location"] == f"/review/authors/{site.id}/a/b"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "a/b: suspended until" in html and "spam links" in html
+    assert "spam links" in html
+    # The expiry as a <time> the page shows in the moderator's zone, as it shows the sanction's line.
+    assert re.search(r'a/b: suspended until <time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d UTC</time>\.', html)
     response = client.post(f"/review/authors/{site.id}/lift", data={
         "csrf_token": csrf_token(html), "author_id": "a/b", "reason": "appeal"})
     assert "a/b: sanction lifted." in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -141,3 +143,13 @@ def test_author_lines_cost_the_same_few_queries_for_two_cards_or_twenty(app, sig
     for n in range(18):
         make_comment(site.id, author_id=f"many-{n}")
     assert statements_for_queue() == few
+
+
+def test_the_sanction_flash_escapes_the_author_id(app, sign_in, moderator, site, make_comment):
+    make_comment(site.id, author_id="<img src=x>")
+    client = sign_in(moderator)
+    page = client.get(f"/review/authors/{site.id}/%3Cimg%20src=x%3E").get_data(as_text=True)
+    response = client.post(f"/review/authors/{site.id}/sanction", data={
+        "csrf_token": csrf_token(page), "author_id": "<img src=x>", "kind": "ban", "reason": "abuse"})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "&lt;img src=x&gt;: banned." in html and "<img src=x>" not in html
