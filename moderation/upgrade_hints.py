@@ -8,6 +8,10 @@
 * New sites start with the starter rules; sites made before a starter rule existed never had it.
   A site whose making recorded the starter kinds it was offered (`keys create` does, with
   `--rules none` or not) is named only for kinds added since.
+
+Each is said once: a start that says it records so in the audit log (`record=True`), as a site's
+making records what it was offered. Said at every start, the same hint stayed on screen for
+months, and a site that did not want a rule could never silence it (an operator's walk).
 """
 from __future__ import annotations
 
@@ -19,7 +23,12 @@ from sqlalchemy import create_engine, select
 from classifiers.paths import card_path_for, version_name
 
 
-def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
+# The audit actions that say what an installation has been offered or told, and by whom.
+SITE_CREATED, RULES_TOLD, MODEL_TOLD, ACTOR = "site:created", "site:starter_rules_told", "release:model_told", "system:upgrade"
+
+
+def upgrade_hints(database_url: str, model_path: Path, *, record: bool = False) -> list[str]:
+    """The hints not said before; with `record`, each said is recorded, so the next start is quiet."""
     from moderation.domain.rule_sets import STARTER_RULES
     from moderation.models import AuditEntry, Comment, ModelVersion, RuleSet, Site
 
@@ -27,46 +36,70 @@ def upgrade_hints(database_url: str, model_path: Path) -> list[str]:
     try:
         with engine.connect() as conn:
             registered = set(conn.scalars(select(ModelVersion.sha256)))
+            told_models = {d.get("sha256") for d in conn.scalars(
+                select(AuditEntry.details).where(AuditEntry.action == MODEL_TOLD)) if isinstance(d, dict)}
             # Models that scored comments here before the registry kept them (releases of 28 November
             # read a file): a re-check walk's upgrade went on with the new model without a word.
             scored_by = [] if registered else sorted(v for v in conn.scalars(
                 select(Comment.model_version).where(Comment.model_version.is_not(None)).distinct().limit(5)) if v)
             sites = conn.execute(select(Site.id, Site.name)).all()
             offered: dict[int, set[str]] = {}
-            for details in conn.scalars(select(AuditEntry.details).where(AuditEntry.action == "site:created")):
+            for details in conn.scalars(select(AuditEntry.details).where(AuditEntry.action.in_((SITE_CREATED, RULES_TOLD)))):
                 if isinstance(details, dict) and isinstance(details.get("site_id"), int):
-                    offered[details["site_id"]] = set(details.get("starter_kinds_offered") or [])
+                    offered.setdefault(details["site_id"], set()).update(details.get("starter_kinds_offered") or [])
             kinds_ever: dict[int, set[str]] = {}
             for site_id, rules in conn.execute(select(RuleSet.site_id, RuleSet.rules)):
                 kinds_ever.setdefault(site_id, set()).update(r.get("kind") for r in rules or [])
     finally:
         engine.dispose()
-    hints = []
+    hints: list[str] = []
+    told: list[tuple[str, dict]] = []  # the audit entries that record them as said
     shipped = _shipped_model(model_path)
-    if registered and shipped is not None and shipped[1] not in registered:
+    if registered and shipped is not None and shipped[1] not in registered | told_models:
+        told.append((MODEL_TOLD, {"version": shipped[0], "sha256": shipped[1]}))
         version, _ = shipped
         hints.append(f"  This release ships model {version} ({model_path.name}), which is not registered here, so\n"
                      f"  nothing scores with it. To compare it with the one in use and promote it:\n"
                      f"    .venv/bin/moderation models register {model_path}\n"
-                     f"    then /admin/models (or `moderation models promote {version}`)")
+                     f"    then /admin/models (or `moderation models promote {version}`). (Said once.)")
     if scored_by and shipped is not None:
         hints.append(f"  Comments here were scored by {', '.join(scored_by)}, from before the registry kept models; this\n"
                      f"  release registers its own, {shipped[0]}, at first start and scores with it. To score with the\n"
                      f"  old one again, register the old release's models/civility.skops and promote it:\n"
                      f"    .venv/bin/moderation models register OLD/models/civility.skops")
-    missing = []
+    missing, lacking = [], {}
     for rule in STARTER_RULES:
         # Sites never offered it that never had it: one that had it and took it out chose to, and so
         # did one made without it when it was offered (`--rules none`).
-        without = [name for site_id, name in sites if rule["kind"] not in kinds_ever.get(site_id, set())
+        without = [(site_id, name) for site_id, name in sites if rule["kind"] not in kinds_ever.get(site_id, set())
                    and rule["kind"] not in offered.get(site_id, set())]
         if without:
-            listed = ", ".join(without[:5]) + (f" and {len(without) - 5} more" if len(without) > 5 else "")
-            missing.append(f"    {json.dumps(rule)}: {len(without)} ({listed})")
+            names = [name for _, name in without]
+            listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            sites_word = "site" if len(names) == 1 else "sites"
+            missing.append(f"    {rule['name']} (kind {rule['kind']}): {len(names)} {sites_word} ({listed})")
+            for site_id, _ in without:
+                lacking.setdefault(site_id, []).append(rule["kind"])
     if missing:  # one hint, a line a rule: a site from before the four personal-information rules lacks them all
         hints.append("  New sites start with rules that sites made before them never had, and how many lack each:\n"
-                     + "\n".join(missing) + "\n  Add them on /admin: the site's Edit, then Rules and stories.")
+                     + "\n".join(missing) + "\n  Add them on /admin: the site's Edit, then Rules and stories."
+                     "\n  (Said once: the audit log keeps it, as site:starter_rules_told.)")
+        told += [(RULES_TOLD, {"site_id": site_id, "starter_kinds_offered": kinds}) for site_id, kinds in lacking.items()]
+    if record and told:
+        _record(database_url, told)
     return hints
+
+
+def _record(database_url: str, told: list[tuple[str, dict]]) -> None:
+    from moderation.models import AuditEntry
+
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(AuditEntry.__table__.insert(),
+                         [{"actor": ACTOR, "action": action, "details": details} for action, details in told])
+    finally:
+        engine.dispose()
 
 
 def _shipped_model(model_path: Path) -> tuple[str, str] | None:

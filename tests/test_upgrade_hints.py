@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from classifiers.paths import DEFAULT_MODEL_PATH, card_path_for
 from moderation import db
@@ -16,6 +18,7 @@ from moderation.upgrade_hints import _shipped_model, upgrade_hints
 
 def _ship(tmp_path, trained_at: str):
     """A copy of the shipped model whose card says another day: another version, as a new release's."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "civility.skops"
     shutil.copy(DEFAULT_MODEL_PATH, path)
     card = json.loads(card_path_for(DEFAULT_MODEL_PATH).read_text())
@@ -37,8 +40,8 @@ def test_an_upgrade_names_the_shipped_model_it_has_not_registered_and_sites_with
     hints = "\n".join(upgrade_hints(services.database_url, shipped))
 
     assert "ships model 2027.01.15-" in hints and f"models register {shipped}" in hints
-    assert '"kind": "other_language"' in hints and '"kind": "group_attack"' in hints
-    assert '"kind": "threat_words"' not in hints  # it has that one
+    assert "other-language (kind other_language): 1 site" in hints and "group-hate (kind group_attack)" in hints
+    assert "(kind threat_words)" not in hints  # it has that one
     assert site.name in hints
 
 
@@ -58,8 +61,7 @@ def test_a_site_offered_fewer_starter_rules_than_this_release_has_is_named_for_t
     hints = upgrade_hints(services.database_url, tmp_path / "none.skops")
 
     [hint] = [h for h in hints if "made-last-month" in h]
-    named = sorted(json.loads(line.strip().rsplit(": ", 1)[0])["kind"] for line in hint.splitlines()
-                   if "made-last-month" in line)
+    named = sorted(re.search(r"\(kind (\w+)\)", line)[1] for line in hint.splitlines() if "made-last-month" in line)
     assert named == ["at_risk", "email", "other_language", "payment_card", "phone", "street_address", "urging_self_harm"]
 
 
@@ -97,3 +99,30 @@ def test_an_installation_from_before_the_registry_is_told_the_shipped_model_take
 
     assert "Comments here were scored by 2026.11.28-61768a7c, from before the registry kept models" in hints
     assert "release registers its own, 2027.01.15-" in hints
+
+
+def test_each_hint_is_said_once_and_the_audit_log_keeps_it(app, services, site, tmp_path):
+    """An operator's walk: the same hint at every start for months, and a site that did not want a
+    starter rule could never silence it."""
+    from moderation.models import AuditEntry
+
+    shipped = _ship(tmp_path, "2027-01-15T00:00:00+00:00")
+    with app.app_context():
+        db.session.add(ModelVersion(version="2026.11.29-55da666c", sha256="0" * 64, artifact="a", status="active",
+                                    artifact_bytes=b"", card_bytes=b"{}", card={}))
+        db.session.commit()
+    runner_env = {**services.env(), "SECRET_KEY": "test-secret", "MODEL_PATH": str(shipped)}
+
+    first = CliRunner().invoke(main, ["db", "upgrade"], env=runner_env)
+    again = CliRunner().invoke(main, ["db", "upgrade"], env=runner_env)
+
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    assert "ships model 2027.01.15-" in first.output and f"{site.name})" in first.output
+    assert "Since the last release" not in again.output
+    with app.app_context():
+        told = db.session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "system:upgrade")).all()
+    assert sorted(set(told)) == ["release:model_told", "site:starter_rules_told"]
+    # Another release's model is news again.
+    newer = _ship(tmp_path / "next", "2027-02-01T00:00:00+00:00")
+    later = CliRunner().invoke(main, ["db", "upgrade"], env={**runner_env, "MODEL_PATH": str(newer)})
+    assert "ships model 2027.02.01-" in later.output and "(kind " not in later.output

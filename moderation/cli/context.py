@@ -30,7 +30,7 @@ def echo_upgrade_hints(database_url: str, model_path: Path | None) -> None:
     from classifiers.paths import DEFAULT_MODEL_PATH
     from moderation.upgrade_hints import upgrade_hints
 
-    hints = upgrade_hints(database_url, Path(model_path or DEFAULT_MODEL_PATH))
+    hints = upgrade_hints(database_url, Path(model_path or DEFAULT_MODEL_PATH), record=True)
     if hints:
         click.echo("Since the last release:\n" + "\n".join(hints))
 
