@@ -11,6 +11,7 @@ from moderation.cli.dataset_commands import dataset_group
 from moderation.cli import accounts_commands  # noqa: F401  (adds list/disable/rotate/... to users and keys)
 from moderation.cli import member_commands  # noqa: F401  (adds grant and revoke to users_group)
 from moderation.cli.service_commands import beat_command, up_command, web_command, worker_command
+from moderation.cli.status_commands import status_command
 from moderation.cli.training_commands import training_group
 from moderation.cli.webhook_commands import webhooks_group
 from moderation.cli.registry_commands import models_group
@@ -39,7 +40,7 @@ def main() -> None:
     """Self-hosted comment moderation for news sites."""
 
 
-for command in (up_command, web_command, worker_command, beat_command, db_group, keys_group, users_group):
+for command in (up_command, status_command, web_command, worker_command, beat_command, db_group, keys_group, users_group):
     main.add_command(command)
 main.add_command(webhooks_group)
 main.add_command(models_group)

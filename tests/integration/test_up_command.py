@@ -69,6 +69,16 @@ def _create_key(env: dict[str, str], name: str) -> str:
     return next(line.split()[-1] for line in out.splitlines() if line.startswith("api key:"))
 
 
+def _status_once_workers_answer(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`moderation status` as soon as every worker `up` starts has answered (the web may serve first)."""
+    deadline = time.monotonic() + SLOW_MACHINE
+    while True:
+        done = subprocess.run(MODERATION + ["status"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        if "workers:    3 answered" in done.stdout or time.monotonic() > deadline:
+            return done
+        time.sleep(1)
+
+
 def _wait_for_status(base: str, key: str, comment_id: int, timeout: float = SLOW_MACHINE) -> dict:
     deadline = time.monotonic() + timeout
     while True:
@@ -122,9 +132,14 @@ def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
         assert 'moderation_comments_scored_total{site="first-site",status="published"} 1.0' in scraped
         # Not on the web port then, not even a sign-in page.
         assert requests.get(f"{base}/metrics", timeout=HTTP_TIMEOUT, allow_redirects=False).status_code == 404
+        running = _status_once_workers_answer(env)
+        assert running.returncode == 0, running.stdout + running.stderr
+        assert f"`moderation up`, pid {proc.pid}" in running.stdout and "workers:    3 answered" in running.stdout
     finally:
         code = _stop(proc)
     assert code == 0, log.read_text()[-4000:]
+    stopped = subprocess.run(MODERATION + ["status"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert stopped.returncode == 3 and stopped.stdout.startswith("not running"), stopped.stdout + stopped.stderr
     assert not (tmp_path / "var" / "redis.sock").exists() or b"stopped" in log.read_bytes()
 
     proc = _start_up(env, log)

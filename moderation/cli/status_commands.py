@@ -1,0 +1,123 @@
+"""`moderation status`: whether the service runs and can work, in one screen, for an operator at a
+shell or a script (its exit code). There was no such command: an operator pieced it together from
+`ps`, `/readyz`, `/metrics` and `webhooks dead-letters` (an operator's walk)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from moderation import db
+from moderation.cli.context import command_app
+from moderation.config import Config
+
+READY, NEEDS_ATTENTION, NOT_RUNNING = 0, 1, 3  # 3 as `systemctl status` says "not running"
+WORKER_PING_SECONDS = 2.0
+
+
+def up_pid(var_dir: Path) -> int | None:
+    """The pid of the `moderation up` holding var_dir (service_commands.hold_var_dir writes it), if
+    that process still runs; read without taking the lock, which would refuse an `up` starting now."""
+    try:
+        pid = int((var_dir / "up.lock").read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        return None
+    # `moderation up`, or `python -m moderation.cli up` as the tests start it; not a pid reused since.
+    return pid if b"up" in cmdline and any(b"moderation" in part for part in cmdline) else None
+
+
+def _workers(celery) -> list[str]:
+    replies = celery.control.ping(timeout=WORKER_PING_SECONDS) or []
+    return sorted(name for reply in replies for name in reply)
+
+
+def gather(config: Config) -> dict:
+    """What `status` prints: every check bounded, as /readyz's are; a part that cannot be read says so."""
+    from moderation.domain.operations import snapshot
+    from moderation.health import _select_one
+    from moderation.redis_client import redis_client
+
+    pid = up_pid(config.VAR_DIR)
+    state: dict = {"up_pid": pid, "var_dir": str(config.VAR_DIR)}
+    if pid is None and not config.DATABASE_URL:
+        return {**state, "running": False}
+    app = command_app()
+    with app.app_context():
+        state["running"] = True
+        try:
+            _select_one(db.make_ping_engine(app.config["DATABASE_URL"]))
+            state["database"] = "ok"
+        except Exception as error:  # noqa: BLE001 (any failure is the answer)
+            state["database"] = f"no answer ({type(error).__name__})"
+        try:
+            redis_client(app.config["REDIS_URL"], timeout=app.config["BROKER_TIMEOUT"]).ping()
+            state["broker"] = "ok"
+        except Exception as error:  # noqa: BLE001
+            state["broker"] = f"no answer ({type(error).__name__})"
+        # Without a broker no worker can be asked; a worker's answer goes through it.
+        state["workers"] = _workers(app.extensions["celery"]) if state["broker"] == "ok" else None
+        if state["database"] == "ok":
+            snap = snapshot(db.session)
+            state.update(models=[f"{scope}: {version}" for scope, version in snap.models], pending=snap.pending,
+                         oldest_pending_seconds=round(snap.oldest_pending_seconds, 1), set_aside=snap.set_aside,
+                         webhooks_undelivered=snap.webhooks_undelivered, dead_letters=snap.dead_letters,
+                         in_review=sum(b.waiting for b in snap.backlog))
+    return state
+
+
+def verdict(state: dict) -> tuple[int, list[str]]:
+    """The exit code, and what needs a person's attention."""
+    from moderation.domain.health import STALLED_AFTER
+
+    if not state["running"]:
+        return NOT_RUNNING, []
+    problems = []
+    if state["database"] != "ok":
+        problems.append("the database does not answer")
+    if state["broker"] != "ok":
+        problems.append("the broker does not answer: comments are stored but not scored")
+    elif not state["workers"]:
+        problems.append(f"no worker answered within {WORKER_PING_SECONDS:g} s: comments are not scored")
+    if state.get("oldest_pending_seconds", 0) > STALLED_AFTER:
+        problems.append(f"a comment has waited {state['oldest_pending_seconds']:.0f} s to be scored")
+    if state.get("set_aside"):
+        problems.append(f"{state['set_aside']} comment(s) set aside: /admin/set-aside")
+    if state.get("dead_letters"):
+        problems.append(f"{state['dead_letters']} webhook dead letter(s): `moderation webhooks dead-letters`")
+    return (NEEDS_ATTENTION if problems else READY), problems
+
+
+def _lines(state: dict, problems: list[str]) -> list[str]:
+    if not state["running"]:
+        return [f"not running: no `moderation up` on {state['var_dir']}, and DATABASE_URL is not set"]
+    lines = [f"service:    {'`moderation up`, pid ' + str(state['up_pid']) if state['up_pid'] else 'DATABASE_URL'}",
+             f"database:   {state['database']}", f"broker:     {state['broker']}"]
+    if state["workers"] is not None:
+        lines.append(f"workers:    {len(state['workers'])} answered" + (f" ({', '.join(state['workers'])})" if state["workers"] else ""))
+    if "pending" in state:
+        lines += [f"models:     {'; '.join(state['models']) or 'none registered yet'}",
+                  f"scoring:    {state['pending']:,} pending, the oldest {state['oldest_pending_seconds']:g} s",
+                  f"review:     {state['in_review']:,} in the queue",
+                  f"webhooks:   {state['webhooks_undelivered']:,} to deliver, {state['dead_letters']:,} dead letters",
+                  f"set aside:  {state['set_aside']:,}"]
+    lines.append("status:     " + ("ok" if not problems else "needs attention:"))
+    lines += [f"  - {problem}" for problem in problems]
+    return lines
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the state as one JSON object.")
+def status_command(as_json: bool) -> None:
+    """Whether the service runs and can work: `up` on this var dir (or DATABASE_URL), database,
+    broker, workers answering, backlog, review queue, webhooks, comments set aside.
+
+    Exits 0 when all is well, 1 when something needs attention (listed), 3 when not running.
+    Starts nothing: without DATABASE_URL and with no `moderation up` on MODERATION_VAR_DIR, it says so."""
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # the app's start-up lines are not the answer
+    state = gather(Config.from_env())
+    code, problems = verdict(state)
+    click.echo(json.dumps({**state, "problems": problems}) if as_json else "\n".join(_lines(state, problems)))
+    raise SystemExit(code)

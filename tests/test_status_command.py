@@ -1,0 +1,44 @@
+"""`moderation status`: whether the service runs and can work, and what needs attention, with an
+exit code a script can read. The running service's case is in integration/test_up_command.py."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from moderation import db
+from moderation.cli import main
+from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.lifecycle import SCORER, change_status
+from moderation.models import Site
+
+
+def test_without_a_database_url_or_a_running_up_it_says_not_running_and_starts_nothing(tmp_path):
+    var_dir = tmp_path / "var"
+    var_dir.mkdir()
+    (var_dir / "up.lock").write_text("999999999")  # left by an `up` long gone
+    done = CliRunner().invoke(main, ["status"], env={"MODERATION_VAR_DIR": str(var_dir), "DATABASE_URL": ""})
+    assert done.exit_code == 3, done.output
+    assert done.output.startswith(f"not running: no `moderation up` on {var_dir}")
+    assert sorted(p.name for p in var_dir.iterdir()) == ["up.lock"]  # no database made to answer
+
+
+def test_it_lists_what_needs_attention_and_exits_1(app, services, make_site):
+    site = make_site("hooked", webhook_url="https://hooked.example/hook")
+    with app.app_context():
+        comment = submit_comment(db.session, db.session.get(Site, site.id), CommentInput(
+            external_id="c-1", story_id="s", author_id="a", text="hi")).comment
+        delivery = change_status(db.session, comment, "published", actor="test", by=SCORER)
+        db.session.flush()
+        delivery.attempts, delivery.failed, delivery.last_error = 21, True, "HTTP 502"
+        db.session.commit()
+
+    done = CliRunner().invoke(main, ["status"], env=services.env())
+
+    assert done.exit_code == 1, done.output
+    assert "database:   ok" in done.output and "broker:     ok" in done.output
+    # No worker runs in this test: nothing would score the comments the site sends.
+    assert "no worker answered within 2 s: comments are not scored" in done.output
+    assert "1 webhook dead letter(s): `moderation webhooks dead-letters`" in done.output
+    as_json = json.loads(CliRunner().invoke(main, ["status", "--json"], env=services.env()).output)
+    assert as_json["running"] and as_json["dead_letters"] == 1 and as_json["workers"] == []
