@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -327,6 +328,18 @@ class _Schedule:
     def wait_after(self, attempts: int) -> float:
         return min(self.backoff_base * 2 ** min(attempts - 1, 60), self.backoff_max)
 
+    def kept_back_wait(self, age: timedelta) -> float:
+        """How long an event kept back from a failing endpoint waits, by how long it has waited: about
+        half its age, on the schedule's steps (so a round's events share a few waits, each one task).
+        At a fixed backoff_base every kept-back event was taken and kept back again every 5 s: 5,000
+        events waiting on a dead endpoint cost 529,000 row updates in 15 minutes. Waiting longer
+        delays none of them: when the endpoint takes a retried event again, every waiting one is
+        due at once (_due_now)."""
+        half = age.total_seconds() / 2
+        if half < self.backoff_base:
+            return 0.0
+        return self.wait_after(int(math.log2(half / self.backoff_base)) + 1)
+
     def span(self) -> float:
         """Seconds from a first failure to giving up, for an event that fails every retry (about 11 hours)."""
         return sum(self.wait_after(attempts) for attempts in range(1, self.max_retries + 1))
@@ -391,6 +404,7 @@ def _defer(delivery: WebhookDelivery, why: str, schedule: _Schedule, wait: float
         given_up = "never sent" if not delivery.attempts else f"given up after {delivery.attempts} failed POST(s)"
         return _give_up(delivery, f"{given_up}: its endpoint was failing for the whole retry span "
                                   f"({schedule.span():,.0f} s) since this event was made")
+    wait = max(wait, schedule.kept_back_wait(now() - delivery.created_at))
     delivery.next_attempt_at = now() + timedelta(seconds=wait)
     return Outcome("retry", retry_in=wait, error=why, site_id=site_id)
 
