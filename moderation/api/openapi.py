@@ -131,7 +131,14 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                         "visible": {"type": "boolean", "description": "Whether the site should show the comment now."},
                         "scores": {"type": "object", "nullable": True, "additionalProperties": {"type": "number"}},
                         "flagged": {"type": "array", "items": {"type": "string"},
-                                    "description": "Why it was held: attribute names and/or \"reports\"."},
+                                    "description": "Why it was held or rejected, besides `rules`: the model's attribute "
+                                    "names (toxicity, insult, ...); \"reports\" (readers' reports reached the site's "
+                                    "threshold); \"reported_after_approval\"; \"edited_after_decision\"; the author's "
+                                    "sanction (\"author_premoderated\", \"author_suspended\", \"author_banned\"); "
+                                    "\"storm\"; \"sent_to_review\"; \"would_reject\" (held for a reader who may be at "
+                                    "risk where it would have been rejected). Empty for a comment held by a rule alone: "
+                                    "`rules` says which. New words may be added: treat one you do not know as a reason "
+                                    "to show, not an error."},
                         "rules": {"type": "array", "description": "The site's rules that fired when it was scored "
                                   "(set on /admin): their name, what they did and the reason moderators see. "
                                   "\"story_premoderated\" names a pre-moderated story.",

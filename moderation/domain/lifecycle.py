@@ -116,7 +116,7 @@ AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED = "author_premoderated", "a
 # not shown again; on a post-moderation site held is shown, and a rule's rejection was republished (a re-check).
 SENT_TO_REVIEW = "sent_to_review"
 # A comment the policy would have rejected, held instead because its reader may be at risk
-# (rules.apply_hits): hidden while held, or abuse behind "i want to die" was shown on a
+# (routing.route): hidden while held, or abuse behind "i want to die" was shown on a
 # post-moderation site until a moderator came (a re-check).
 WOULD_REJECT = "would_reject"
 _HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED, STORM, SENT_TO_REVIEW, WOULD_REJECT)
