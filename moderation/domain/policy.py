@@ -24,6 +24,8 @@ from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, reports_reach
 
 REPORTS = "reports"
 OFF = 1.0  # a site's threshold at this value never holds or rejects for its attribute
+# The smallest threshold a site may set: thresholds are kept to six places, and below this one holds every comment.
+MIN_THRESHOLD = 0.000001
 # How much an attribute's ratio counts toward priority; 1 if not listed. A threat the model flags
 # ranks with the rudest insult (toxicity 1.0 over 0.5), not behind every insult over its threshold.
 URGENCY = {"profanity": 0.5, "threat": 2.0}

@@ -19,7 +19,7 @@ from moderation.domain.status import audit
 from moderation.domain.typed_numbers import typed_float
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.domain.lifecycle import MODES, visibility_changed
-from moderation.domain.policy import reject_below_hold
+from moderation.domain.policy import MIN_THRESHOLD, reject_below_hold
 from moderation.domain.reports import rerank_for_threshold
 from moderation.models import Site, User, WebhookDelivery
 
@@ -37,10 +37,13 @@ def _threshold(raw: str | None, field: str, label: str) -> float | None:
         raise ValidationFailed(f"the {label} must be a number between 0 and 1", field=field) from None
     if not math.isfinite(value) or not 0.0 <= value <= 1.0:
         raise ValidationFailed(f"the {label} must be between 0 and 1", field=field)
-    if value == 0.0:  # every score is at least 0: one typo had held every comment of a site (an admin's walk)
+    # Every score is at least 0: one typo had held every comment of a site (an admin's walk), and 1e-300
+    # saved as typed rejected every civil comment, shown on /admin as "toxicity 1e-300" (another).
+    # The same floor as the thresholds page (threshold_tuning.save_threshold), in the same words.
+    if round(value, 6) <= 0:
         what = "reject" if field.startswith("reject_") else "hold"
-        raise ValidationFailed(f"the {label} of 0 would {what} every comment, however civil; to hold every "
-                               "comment, choose pre-moderation as the site's mode", field=field)
+        raise ValidationFailed(f"the {label} must be at least {MIN_THRESHOLD:f}: below it, it would {what} every "
+                               "comment, however civil", field=field)
     return value
 
 

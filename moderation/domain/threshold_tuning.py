@@ -32,7 +32,7 @@ from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_days, span
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DECIDED, REJECTED
 from moderation.domain.label_export import FEW_OF_A_KIND, one_sided
-from moderation.domain.policy import OFF, reject_below_hold
+from moderation.domain.policy import MIN_THRESHOLD, OFF, reject_below_hold
 from moderation.domain.reason_labels import rejection_labels
 from moderation.domain.status import audit
 from moderation.domain.typed_numbers import typed_float
@@ -247,6 +247,10 @@ def save_target_threshold(session: Session, site: Site, data: TuningData, kind: 
     target may not be saved from (too_few_for), nor a number the target does not give (a posted 0.998
     was saved as sent from 4 decisions, an adversarial walk), nor over a threshold someone changed
     after the preview (`previewed_current`, the one in force then, as the form sent it). The caller commits."""
+    if data.current is not None and math.isclose(data.current, threshold, abs_tol=1e-6):
+        # Already so: the same form sent twice (a double click, Back and resend) had been refused as
+        # "changed since your preview, by someone else" (an admin's walk).
+        return
     _refuse_if_changed_since_preview(previewed_current, data.current, data.attribute)
     blocked = too_few_for(data, kind)  # the page offers no Save then; a form posted anyway is refused the same way
     if blocked:
@@ -280,8 +284,8 @@ def save_threshold(session: Session, site: Site, attribute: str, threshold: floa
         raise ValidationFailed("the threshold must be between 0 and 1", field="threshold")
     kept = round(float(threshold), 6)
     if kept <= 0:  # 1e-9 was stored as 0, which holds every comment: no target here chooses that
-        raise ValidationFailed("the threshold must be at least 0.000001 (0 would hold every comment; the site's "
-                               "settings page takes it if that is what you want)", field="threshold")
+        raise ValidationFailed(f"the threshold must be at least {MIN_THRESHOLD:f}: below it, it would hold every "
+                               "comment, however civil", field="threshold")
     # The row as stored, locked until the commit: from the copy the page loaded, a save here checked
     # and overwrote settings another admin had saved since (auto-reject 0.6 stood beside hold 0.8,
     # and their threshold change was lost: a re-check).

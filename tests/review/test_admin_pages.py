@@ -128,6 +128,8 @@ def test_the_sites_table_names_attributes_and_rounds_thresholds_as_the_threshold
     ("report_threshold", "1e308"), ("report_threshold", "١"), ("hold_toxicity", "١"),
     ("report_threshold", "1_0"), ("hold_toxicity", "0_0"), ("storm_calm_minutes", "٣"),  # a re-check
     ("hold_threat", "0"), ("reject_toxicity", "0.0"),  # an admin's walk: a hold at 0 held every comment
+    # Another: 1e-300 was saved as typed and rejected every civil comment; the thresholds page's floor.
+    ("reject_toxicity", "1e-300"), ("hold_toxicity", "5e-324"), ("hold_insult", "0.0000004"),
 ])
 def test_it_refuses_invalid_settings_and_keeps_the_old_ones(app, sign_in, admin, site, field, value):
     response = _post_settings(sign_in(admin), site.id, {**VALID, field: value})

@@ -284,3 +284,20 @@ def test_a_preview_on_another_versions_scores_says_so(app, sign_in, admin, decid
                               query_string={"attribute": "toxicity", "target": "volume", "value": "0.5"})
     assert "8 of these 8 comments were scored by another version than fake-1, which scores this site now: old-1 (8)" \
         in page.get_data(as_text=True)
+
+
+def test_the_same_threshold_form_sent_twice_is_saved_once_without_blaming_anyone(app, sign_in, admin, decided, fake_model):
+    """An admin's walk: a double click (or Back and resend) was told "changed since your preview, by someone else"."""
+    from moderation.models import AuditEntry
+
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{decided.id}/thresholds",
+                      query_string={"attribute": "toxicity", "target": "volume", "value": "0.5"}).get_data(as_text=True)
+    form = _preview_form(page)
+    said = [client.get(client.post(f"/admin/sites/{decided.id}/thresholds", data=form).headers["Location"])
+            .get_data(as_text=True) for _ in range(2)]
+    assert all("Saved: " in page and "someone else" not in page for page in said), said[1]
+    with app.app_context():
+        assert db.session.get(Site, decided.id).thresholds["toxicity"] == pytest.approx(float(form["threshold"]), abs=1e-6)
+        changes = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:settings_changed")).all()
+    assert len(changes) == 1
