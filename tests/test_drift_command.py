@@ -23,3 +23,10 @@ def test_drift_check_with_no_live_scores_says_it_cannot_warn_yet(app, services, 
 def test_drift_check_explains_itself():
     result = CliRunner().invoke(main, ["drift", "check", "--help"])
     assert result.exit_code == 0 and "validation data" in result.output
+
+
+def test_a_number_option_of_nan_is_refused_in_one_line():
+    """An admin's walk: `--hours nan` passed click's range check and died in a traceback."""
+    for args in (["drift", "check", "--hours", "nan"], ["train", "--target-precision", "NaN"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and "is not a number in the range" in result.output, result.output

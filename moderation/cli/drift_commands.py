@@ -5,6 +5,7 @@ import click
 
 from moderation import db
 from moderation.cli.context import command_app
+from moderation.cli.finite import FiniteRange
 
 
 @click.group("drift")
@@ -13,7 +14,7 @@ def drift_group() -> None:
 
 
 @drift_group.command("check")
-@click.option("--hours", type=click.FloatRange(1, 24 * 90), default=24, show_default=True,
+@click.option("--hours", type=FiniteRange(1, 24 * 90), default=24, show_default=True,
               help="How far back to read live scores.")
 def check_command(hours: float) -> None:
     """Compare the live models' scores of the last day with their validation data (the global

@@ -11,6 +11,7 @@ from click.core import ParameterSource
 
 from classifiers import DEFAULT_MODEL_PATH
 from classifiers.errors import DataError, UntrustedModelError
+from moderation.cli.finite import FiniteRange
 
 
 @click.command("train")
@@ -21,7 +22,7 @@ from classifiers.errors import DataError, UntrustedModelError
 @click.option("--site", "site_name", default=None,
               help="Train on the licence-cleared shared data (TRAINING_DATA_DIR) plus this site's own labels "
                    "(its moderators' decisions, report outcomes, suggestscore), weighted by OWN_LABEL_WEIGHT.")
-@click.option("--own-label-weight", type=click.FloatRange(0.0, min_open=True), default=None,
+@click.option("--own-label-weight", type=FiniteRange(0.0, min_open=True), default=None,
               help="With --site: weight of one own label against a public row (default: OWN_LABEL_WEIGHT, 2).")
 @click.option(
     "--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -30,9 +31,9 @@ from classifiers.errors import DataError, UntrustedModelError
 )
 @click.option("--name", default="civility", show_default=True,
               help="Artifact base name (not with --site, whose model is civility-<site>).")
-@click.option("--target-precision", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
+@click.option("--target-precision", type=FiniteRange(0.0, 1.0), default=0.9, show_default=True,
               help="Per-attribute thresholds are the lowest reaching this validation precision.")
-@click.option("--source-balance", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
+@click.option("--source-balance", type=FiniteRange(0.0, 1.0), default=0.5, show_default=True,
               help="0 weights rows equally, 1 weights every source equally.")
 @click.option("--min-positives", type=click.IntRange(1), default=100, show_default=True,
               help="An attribute needs this many known positive (and negative) rows to get its own head.")
