@@ -26,14 +26,14 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from moderation.domain.decisions import ACTIONS, DECIDABLE, apply_decision, checked_reason, lock_for_decision
-from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.domain.errors import DomainError, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.queue import review_queue
 from moderation.domain.queue_filters import QueueFilters
-from moderation.domain.lifecycle import HELD, REJECTED, audit, commit_and_send
+from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send
 from moderation.domain.sanctions import BULK_KINDS, KIND_LABELS, sanction_in_bulk
 from moderation.domain.undo import undo_decision
-from moderation.models import Comment, Report, User
+from moderation.models import AuditEntry, Comment, Report, User
 
 # A sane ceiling for one bulk action: a filter matching more is decided in several confirmed steps.
 MAX_BULK = 1000
@@ -61,6 +61,10 @@ class BulkResult:
     author_sanction: str | None = None
     sanctioned: list[tuple[int, str]] = field(default_factory=list)
     already_sanctioned: list[tuple[int, str, str]] = field(default_factory=list)
+    # The audit entry that records it, whose page shows it again (`shown_again`); for an undo, the
+    # authors the undone decision sanctioned, as its form named them.
+    entry_id: int | None = None
+    named_sanctioned: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _unique(selection: Iterable[tuple[int, int]]) -> Selection:
@@ -121,16 +125,45 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
         deliveries += sent
     # One entry tying the individual decisions together, so the audit log shows they were one action;
     # its sites, so a site's log shows it too.
-    audit(session, f"user:{user.username}", f"bulk:{action}", reason=reason, decided=result.decided,
-          skipped=[[s.comment_id, s.why] for s in result.skipped],
-          site_ids=sorted({locked[i].site_id for i in result.decided}),
-          **({"authors": author_sanction, "sanctioned": [list(a) for a in result.sanctioned]} if author_sanction else {}))
+    _record(session, user, result, site_ids=sorted({locked[i].site_id for i in result.decided}),
+            **({"authors": author_sanction, "sanctioned": [list(a) for a in result.sanctioned],
+                "already_sanctioned": [list(a) for a in result.already_sanctioned]} if author_sanction else {}))
     commit_and_send(session, deliveries)
     return result
 
 
+def _record(session: Session, user: User, result: BulkResult, **details: Any) -> None:
+    """One entry tying the individual decisions together, so the audit log shows they were one
+    action, with its sites, so a site's log shows it too; and all its result page shows, which is
+    drawn from it (`shown_again`): drawn from the POST, a reload sent the decision again and read
+    "0 approved, 3 skipped (already decided by alice)" with Undo all gone (a moderator's walk)."""
+    entry = AuditEntry(actor=f"user:{user.username}", action=f"bulk:{result.action}", details={
+        "reason": result.reason, ("undone" if result.action == "undo" else "decided"): result.decided,
+        "skipped": [[s.comment_id, s.why] for s in result.skipped],
+        "versions": {str(i): v for i, v in result.versions.items()}, **details})
+    session.add(entry)
+    session.flush()
+    result.entry_id = entry.id
+
+
+def shown_again(session: Session, entry_id: int, user: User) -> BulkResult:
+    """The result of the user's own bulk action `entry_id`, as its page showed it when made."""
+    entry = session.get(AuditEntry, entry_id)
+    if entry is None or entry.actor != f"user:{user.username}" or not entry.action.startswith("bulk:"):
+        raise NotFound(f"no bulk decision {entry_id} of yours")
+    d = entry.details
+    action = entry.action.removeprefix("bulk:")
+    return BulkResult(
+        action=action, reason=d.get("reason"), decided=list(d.get("undone" if action == "undo" else "decided") or []),
+        skipped=[Skipped(i, why) for i, why in d.get("skipped") or []],
+        versions={int(i): v for i, v in (d.get("versions") or {}).items()},
+        author_sanction=d.get("authors"), sanctioned=[(s, a) for s, a in d.get("sanctioned") or []],
+        already_sanctioned=[(s, a, k) for s, a, k in d.get("already_sanctioned") or []],
+        named_sanctioned=[(s, a) for s, a in d.get("named_sanctioned") or []], entry_id=entry.id)
+
+
 def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: User,
-              window: timedelta) -> BulkResult:
+              window: timedelta, named_sanctioned: Iterable[tuple[int, str]] = ()) -> BulkResult:
     """Take back a bulk decision: each (id, version after it) as undo_decision() would, one at a
     time, so a comment refused (changed since, past the window) is listed and the rest still go."""
     items = _unique(selection)
@@ -138,7 +171,7 @@ def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: U
         raise ValidationFailed("select at least one comment", field="ids")
     if len(items) > MAX_BULK:
         raise ValidationFailed(f"at most {MAX_BULK} comments can be undone at once", field="ids")
-    result = BulkResult(action="undo")
+    result = BulkResult(action="undo", named_sanctioned=list(named_sanctioned)[:MAX_BULK])
     sites: set[int] = set()
     for comment_id, version in items:
         try:
@@ -151,8 +184,7 @@ def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: U
             result.versions[comment_id] = comment.version
             sites.add(comment.site_id)
     # As bulk_decide does: one entry tying the undos together, each already committed on its own.
-    audit(session, f"user:{user.username}", "bulk:undo", undone=result.decided,
-          skipped=[[s.comment_id, s.why] for s in result.skipped], site_ids=sorted(sites))
+    _record(session, user, result, site_ids=sorted(sites), named_sanctioned=[list(a) for a in result.named_sanctioned])
     commit_and_send(session, [])
     return result
 

@@ -8,12 +8,13 @@ blueprint (moderation/review/__init__.py imports this module).
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.bulk import BULK_TABS, MAX_BULK, bulk_decide, bulk_undo, matching_selection
-from moderation.domain.errors import ValidationFailed
+from moderation.auth import safe_next
+from moderation.domain.bulk import BULK_TABS, MAX_BULK, BulkResult, bulk_decide, bulk_undo, matching_selection, shown_again
+from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.request_input import MAX_INT8, parse_int
@@ -66,9 +67,28 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
     except ValidationFailed as error:
         flash(f"Nothing decided: {error.sentence}", "error")
         return redirect(_back(), code=303)
-    # A page, not a flash: the skipped ones are listed with links, which a flash message cannot carry.
-    return render_template("review/bulk_result.html", result=result, back=_back(),
-                           undo_for=undo_window_words())
+    return _to_result(result)
+
+
+def _to_result(result: BulkResult) -> Response:
+    """To the result's own page, which a reload shows again rather than sending the decision again."""
+    return redirect(url_for("review.bulk_result", entry_id=result.entry_id, back=_back()), code=303)
+
+
+@bp.get("/review/bulk/<int8:entry_id>")
+@auth.login_required("moderator")
+def bulk_result(entry_id: int) -> str:
+    """A page, not a flash: the skipped ones are listed with links, which a flash message cannot carry."""
+    try:
+        result = shown_again(db.session, entry_id, auth.current_user())
+    except NotFound:
+        abort(404)
+    back = request.args.get("back", "")
+    back = back if back.startswith("/review") and safe_next(back) == back else url_for("review.queue")
+    kept = (still_sanctioned(db.session, auth.current_user(), result.named_sanctioned)
+            if result.action == "undo" else [])
+    return render_template("review/bulk_result.html", result=result, back=back, undo_for=undo_window_words(),
+                           kept_sanctions=kept)
 
 
 @bp.get("/review/bulk")
@@ -86,25 +106,26 @@ def bulk_result_gone() -> Response:
 def bulk_undo_view() -> str | Response | tuple[str, int]:
     try:
         selection = _selection_from_form()
-        result = bulk_undo(db.session, selection, user=auth.current_user(), window=undo_window())
+        result = bulk_undo(db.session, selection, user=auth.current_user(), window=undo_window(),
+                           named_sanctioned=_named_sanctioned())
     except (_Unreadable, ValidationFailed) as error:
         message = error.message if isinstance(error, ValidationFailed) else str(error)
         return render_template("error.html", title="Cannot read this selection",
                                message=f"This selection cannot be undone: {message}. Reload the page and try again."), 400
-    return render_template("review/bulk_result.html", result=result, back=_back(),
-                           undo_for=undo_window_words(), kept_sanctions=_kept_sanctions())
+    return _to_result(result)
 
 
-def _kept_sanctions() -> list[tuple[int, str]]:
+def _named_sanctioned() -> list[tuple[int, str]]:
     """The authors the undone bulk decision sanctioned, which Undo all leaves sanctioned: the undo's
     page had said nothing of them, and the moderator who undid a mistaken bulk ban had to remember
-    to lift each (a moderator's walk; a ban so left then rejected one's crisis comment)."""
+    to lift each (a moderator's walk; a ban so left then rejected one's crisis comment). Its page
+    lists those the server still holds sanctioned (sanctions.still_sanctioned)."""
     named = []
     for value in request.form.getlist("sanctioned")[:MAX_BULK]:
         site, _, author = value.partition(":")
         if parse_int(site) is not None and author:
             named.append((parse_int(site), author))
-    return still_sanctioned(db.session, auth.current_user(), named)
+    return named
 
 
 @bp.get("/review/bulk/matching")

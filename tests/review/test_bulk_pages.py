@@ -48,11 +48,19 @@ def bulk_form(html: str) -> _BulkForm:
     return parser
 
 
+def shown(client, response):
+    """The result page a bulk decision or undo redirects to, as the browser then shows it."""
+    location = response.headers.get("Location", "")
+    if response.status_code == 303 and re.match(r"/review/bulk/\d+(\?|$)", location):
+        return client.get(location)
+    return response
+
+
 def post_bulk(client, html: str, *, tick: list[int] = (), **data: str):
     """Tick the given cards (plus any ticked already), then press a button of the bulk bar."""
     form = bulk_form(html)
     fields = [(k, v) for k, v in form.fields if k not in data] + [("ids", str(i)) for i in tick]
-    return client.post("/review/bulk", data=MultiDict([*fields, *data.items()]))
+    return shown(client, client.post("/review/bulk", data=MultiDict([*fields, *data.items()])))
 
 
 @pytest.fixture(autouse=True)
@@ -92,8 +100,8 @@ def test_another_sites_id_in_the_form_is_skipped_as_not_found_and_left_alone(
     client = sign_in(moderator)
     html = client.get("/review").get_data(as_text=True)
     assert f'value="{theirs}"' not in html
-    response = client.post("/review/bulk", data=MultiDict([*bulk_form(html).fields, ("ids", str(mine)), ("ids", str(theirs)),
-                                                           (f"version-{theirs}", "1"), ("action", "approve")]))
+    response = shown(client, client.post("/review/bulk", data=MultiDict([
+        *bulk_form(html).fields, ("ids", str(mine)), ("ids", str(theirs)), (f"version-{theirs}", "1"), ("action", "approve")])))
     page = response.get_data(as_text=True)
     assert "1 comment approved" in page and f"#{theirs}: not found" in page
     assert f'href="/review/{theirs}"' not in page
@@ -228,14 +236,14 @@ def test_a_bulk_rejection_is_taken_back_at_once_and_a_comment_changed_since_is_l
     bob = sign_in(make_moderator("bob", sites=[site]))
     as_bob = MultiDict(undo)
     as_bob["csrf_token"] = csrf_token(bob.get("/review").get_data(as_text=True))
-    refused = bob.post("/review/bulk/undo", data=as_bob).get_data(as_text=True)
+    refused = shown(bob, bob.post("/review/bulk/undo", data=as_bob)).get_data(as_text=True)
     assert "0 decisions undone" in refused and refused.count("Only mona can undo") == 3
     # mona undoes one alone first: the form's version for it is stale, so it is listed, not undone twice.
     with app.app_context():
         undo_decision(db.session, ids[0], user=db.session.get(User, moderator.id), expected_version=2,
                       window=timedelta(minutes=10))
 
-    response = client.post("/review/bulk/undo", data=undo)
+    response = shown(client, client.post("/review/bulk/undo", data=undo))
     result = response.get_data(as_text=True)
     assert response.status_code == 200 and "2 decisions undone" in result and "1 skipped" in result
     assert f'<li id="skipped-{ids[0]}">' in result and "Undo all" not in result
@@ -252,6 +260,27 @@ def test_a_bulk_rejection_is_taken_back_at_once_and_a_comment_changed_since_is_l
     too_many = MultiDict([("csrf_token", token), *[("ids", str(i)) for i in range(1, 1102)],
                           *[(f"version-{i}", "2") for i in range(1, 1102)]])
     assert odd.status_code == 400 and client.post("/review/bulk/undo", data=too_many).status_code == 400
+
+
+def test_a_reloaded_bulk_result_shows_the_same_result_and_undo_not_the_decision_sent_again(
+        app, sign_in, moderator, site, make_comment, make_moderator, grant):
+    """A moderator's walk: the result page answered the POST, so a reload sent the decision again:
+    "0 comments approved, 3 skipped (already decided by alice)", and Undo all was gone."""
+    ids = [make_comment(site.id) for _ in range(3)]
+    client = sign_in(moderator)
+    response = client.post("/review/bulk", data=MultiDict([*bulk_form(client.get("/review").get_data(as_text=True)).fields,
+                                                           *[("ids", str(i)) for i in ids], ("action", "approve")]))
+    assert response.status_code == 303 and re.match(r"/review/bulk/\d+\?back=/review$", response.headers["Location"])
+    first, again = (client.get(response.headers["Location"]).get_data(as_text=True) for _ in range(2))
+    assert first == again and "3 comments approved" in again and "Undo all 3" in again and "skipped" not in again
+    assert 'href="/review">' in again  # back to the queue
+    undone = shown(client, client.post("/review/bulk/undo", data=_undo_form(again)))
+    assert "3 decisions undone" in undone.get_data(as_text=True)
+    with app.app_context():
+        assert {db.session.get(Comment, i).status for i in ids} == {"held"}
+    # Another moderator's address for it shows nothing of it.
+    other = make_moderator("otto", sites=[site])
+    assert sign_in(other).get(response.headers["Location"]).status_code == 404
 
 
 def test_a_reloaded_bulk_result_page_leads_back_to_the_queue_not_to_a_405(sign_in, moderator):
@@ -293,7 +322,7 @@ def test_a_raids_comments_are_rejected_and_their_authors_sanctioned_in_one_step(
     # Undo all: the page says which authors keep the sanction, with their pages to lift it (it had said nothing).
     forged = _undo_form(page)
     forged.add("sanctioned", f"{site.id}:never-sanctioned")  # the form is the browser's word: checked
-    undone = client.post("/review/bulk/undo", data=forged).get_data(as_text=True)
+    undone = shown(client, client.post("/review/bulk/undo", data=forged)).get_data(as_text=True)
     assert "4 decisions undone" in undone and "2 authors still sanctioned" in undone
     kept = undone[undone.index('id="kept-heading"'):]
     assert kept.index("raider-1</a>") < kept.index("raider-2</a>") and "old-troll" not in kept
@@ -345,8 +374,8 @@ def test_a_match_unticked_on_the_confirmation_is_left_as_it_is(app, sign_in, mod
     assert all("checked" in box for box in form.checkboxes) and "26 selected" in html
     assert "The other 6" in html  # past the first 20, under a fold, still ticked and sent
     fields = [(k, v) for k, v in form.fields if (k, v) != ("ids", str(civil))]
-    response = client.post("/review/bulk", data=MultiDict([*fields, ("action", "reject"),
-                                                           ("reason_choice", "Spam or advertising")]))
+    response = shown(client, client.post("/review/bulk", data=MultiDict([*fields, ("action", "reject"),
+                                                                         ("reason_choice", "Spam or advertising")])))
     assert "25 comments rejected" in response.get_data(as_text=True)
     with app.app_context():
         statuses = dict(db.session.execute(select(Comment.id, Comment.status)).all())

@@ -107,10 +107,12 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.sanction", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.lift", "POST"): page(moderator=303, admin=303, other_moderator=404),
     # The other site's moderator gets the result page with the comment skipped as "not found", never decided.
-    ("review.bulk_decide_view", "POST"): page(moderator=200, admin=200),
+    ("review.bulk_decide_view", "POST"): page(moderator=303, admin=303),  # on to the result's own page
+    # A bulk result is its maker's alone: another's (and this made-up one) is not found.
+    ("review.bulk_result", "GET"): page(moderator=404, admin=404),
     ("review.bulk_matching", "GET"): page(moderator=200, admin=200),  # lists only the viewer's sites' comments
     # The result page: each comment undone only by whoever decided it, another site's one "not found".
-    ("review.bulk_undo_view", "POST"): page(moderator=200, admin=200),
+    ("review.bulk_undo_view", "POST"): page(moderator=303, admin=303),
     ("review.bulk_result_gone", "GET"): page(moderator=303, admin=303),  # a reloaded result page: on to the queue
     # Claims answer JSON; each persona claims a comment nobody holds (see _request).
     ("review.claim_comment", "POST"): page(moderator=200, admin=200, other_moderator=404),
@@ -262,7 +264,7 @@ def _path(rule: str, world: World) -> str:
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
               "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1, "story_id": "s-1",
-              "client_token": "comment:1", "text_sha256": "0" * 64}
+              "client_token": "comment:1", "text_sha256": "0" * 64, "entry_id": 10**12}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
