@@ -4,12 +4,15 @@ remembering to add it)."""
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from moderation import db
+from moderation.domain.bulk import bulk_decide
 from moderation.domain.decisions import decide
 from moderation.domain.sanctions import sanction_author
+from moderation.domain.undo import undo_decision
 from moderation.models import Comment, ModelVersion, Report, Site, User
 
 TEXTS = [
@@ -68,8 +71,14 @@ def seed_workspace(app, site_id: int, admin_id: int) -> dict[str, list]:
         db.session.commit()
         app.extensions["models"].refresh(force=True)  # the registry's first version: the shipped model
         version_id = db.session.scalar(select(ModelVersion.id))
+        # A bulk result page: one approved, and the decided one skipped as taken already.
+        first = db.session.get(Comment, ids[0])
+        bulk = bulk_decide(db.session, [(first.id, first.version), (decided.id, 1)], user=admin, action="approve",
+                           reason=None)
+        undo_decision(db.session, first.id, user=admin, expected_version=bulk.versions[first.id],
+                      window=timedelta(minutes=10))
     return {"comment_id": ids, "site_id": [site_id], "author_id": ["u1"], "version_id": [version_id],
-            "job_id": [finished_backtest(app, site_id)]}
+            "job_id": [finished_backtest(app, site_id)], "entry_id": [bulk.entry_id]}
 
 
 class ConstantModel:
