@@ -10,6 +10,7 @@
   var SETTLE_MS = 700;
   var decideFrom = Infinity;
   var DECIDES = { a: true, r: true, u: true };
+  var lastKey = "", saidLast = false;  // j at the last card said so; a second j goes to the next page
   // Single-key shortcuts can be turned off in the list (WCAG 2.1.4): a screen reader in browse mode
   // and speech input send plain letters the page would take as decisions. Kept in this browser.
   var SETTING = "moderation.single-keys";
@@ -25,7 +26,9 @@
   }
 
   function cards() { return Array.prototype.slice.call(document.querySelectorAll(".card.item[data-comment-id]")); }
-  function free(card) { return !card.hasAttribute("data-claimed-by"); }
+  // Free: another moderator is not on it, and a poll has not greyed it as decided, deleted or changed
+  // since (claims.js markDecided). j stopped on a greyed card, where "r 1" said a reason and did nothing.
+  function free(card) { return !card.hasAttribute("data-claimed-by") && !card.classList.contains("decided"); }
   function inCard(key) { return current && current.querySelector('[data-key="' + key + '"]'); }
   function say(text) { var status = document.getElementById("key-status"); if (status) status.textContent = text; }
 
@@ -44,7 +47,15 @@
     return null;
   }
 
-  function click(key) { var el = inCard(key); if (el) el.click(); }
+  function click(key) {
+    var el = inCard(key);
+    if (el && el.disabled && current.classList.contains("decided")) {
+      var note = current.querySelector("[data-claim-note]");
+      say((note && note.textContent ? note.textContent : "Decided") + ": nothing to decide here. j for the next comment.");
+    } else if (el) {
+      el.click();
+    }
+  }
   function toggle(key) { var el = inCard(key); if (el) el.open = !el.open; }
 
   function pickReason(n) {
@@ -60,7 +71,9 @@
 
   function reject() {
     var select = inCard("reason");
-    if (select && !select.value) {
+    if (current && current.classList.contains("decided")) {
+      click("reject");  // says why nothing happens
+    } else if (select && !select.value) {
       rejectArmed = true;
       var numbered = [];
       for (var i = 1; i < select.options.length && i <= 9; i++) numbered.push(i + " " + select.options[i].text);
@@ -76,7 +89,16 @@
   }
 
   var keys = {
-    j: function () { focusCard(neighbour(current, 1)); },
+    j: function () {
+      var next = neighbour(current, 1);
+      if (next) return focusCard(next);
+      // The last comment of the page: j again goes on to the next page, which had taken the mouse
+      // every 25 cards (a moderator's walk).
+      var more = document.querySelector("[data-next-page]");
+      if (more && lastKey === "j" && saidLast) return (window.location.href = more.href);
+      saidLast = true;
+      say(more ? "Last comment on this page: j again for the next page." : "Last comment in this list.");
+    },
     k: function () { focusCard(neighbour(current, -1)); },
     a: function () { click("approve"); },
     r: reject,
@@ -141,7 +163,9 @@
       rejectArmed = false;
     } else if (Object.prototype.hasOwnProperty.call(keys, event.key)) {
       if (event.key !== "r") { rejectArmed = false; say(""); }
+      if (event.key !== "j") saidLast = false;
       keys[event.key]();
+      lastKey = event.key;
     } else {
       return;
     }
@@ -178,8 +202,22 @@
     setTimeout(function () { document.body.setAttribute("data-keys-settled", ""); }, SETTLE_MS);
     var all = cards(), wanted = location.hash.indexOf("#comment-") === 0;
     var target = wanted && document.getElementById(location.hash.slice(1));
-    if (target && all.indexOf(target) >= 0) focusCard(target);
-    else if (wanted) focusCard(neighbour(null, 1));  // that card went meanwhile: the first one left
+    if (target && all.indexOf(target) >= 0 && free(target)) {
+      focusCard(target);
+    } else if (target && all.indexOf(target) >= 0) {
+      // A colleague took it while this moderator decided the card before it: the keys then landed on
+      // it, and the next "a" was refused after a round trip (a moderator's walk).
+      focusCard(neighbour(target, 1) || neighbour(target, -1) || target);
+      if (current !== target) {
+        say("#" + target.dataset.commentId + " is being reviewed by " + target.dataset.claimedBy + ": on to the next comment.");
+        // The browser then goes to the fragment's card itself, focus and all: name the card moved to.
+        history.replaceState(history.state, "", "#" + current.id);
+        var moved = current;
+        window.addEventListener("load", function () { if (document.activeElement === target) focusCard(moved); });
+      }
+    } else if (wanted) {
+      focusCard(neighbour(null, 1));  // that card went meanwhile: the first one left
+    }
     if (!current && all.length === 1) current = all[0];  // the detail page: its one card
     var dialog = document.getElementById("keys-help");
     if (dialog) dialog.addEventListener("close", function () { if (current) focusCard(current); });

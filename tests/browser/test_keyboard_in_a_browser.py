@@ -231,3 +231,66 @@ def test_the_readme_lists_the_keys_the_help_lists(app, site, moderator, grant, l
     section = README.read_text().split("## Keyboard shortcuts", 1)[1].split("\n## ", 1)[0]
     documented = re.findall(r"^\| <kbd>(.+?)</kbd> \|", section, flags=re.M)
     assert documented == listed
+
+
+def test_keys_pass_over_a_card_a_colleague_decided_meanwhile_and_say_so_on_it(app, site, moderator, grant,
+                                                                               live_server, browser_page):
+    """A moderator's walk: j stopped on a card a poll had greyed as decided by bob; "a" did nothing
+    and "r 1" said a reason and did nothing, and the moderator believed it rejected."""
+    page = browser_page
+    ids = _queue_of(3, app, site, moderator, grant, live_server, page)
+    keys_settled(page)
+    page.locator(f"#{ids[1]}").evaluate("""card => {  // as claims.js markDecided greys it after a poll
+      card.classList.add('decided');
+      card.querySelector('[data-claim-note]').textContent = 'decided (approved) by bob';
+      card.querySelectorAll('form.decide button, form.decide select').forEach(el => el.disabled = true);
+    }""")
+
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert _focused_card(page) == ids[2]
+    page.locator(f"#{ids[1]} blockquote.text").click()  # into it by hand
+    page.keyboard.press("r")
+    assert page.locator("#key-status").inner_text() == \
+        "decided (approved) by bob: nothing to decide here. j for the next comment."
+
+
+def test_after_a_decision_the_keys_pass_over_the_card_a_colleague_took_meanwhile(
+        app, site, moderator, grant, make_moderator, live_server, browser_page):
+    """A moderator's walk: the page came back on the card a colleague had just taken, and the next
+    key's decision was refused after a round trip."""
+    from datetime import timedelta
+
+    from moderation.domain.claims import claim
+    from moderation.domain.lifecycle import now
+
+    page = browser_page
+    ids = _queue_of(3, app, site, moderator, grant, live_server, page)
+    bob = make_moderator("bob", sites=[site])
+    with app.app_context():  # after this page was drawn
+        claim(db.session, int(ids[1].removeprefix("comment-")), bob, at=now(), lease=timedelta(minutes=5))
+        db.session.commit()
+
+    page.keyboard.press("j")
+    _decide(page, "a")
+
+    assert _focused_card(page) == ids[2]
+    assert page.locator("#key-status").inner_text() == \
+        f"#{ids[1].removeprefix('comment-')} is being reviewed by bob: on to the next comment."
+
+
+def test_j_on_the_last_card_of_a_page_says_so_and_again_opens_the_next_page(app, site, moderator, grant,
+                                                                            live_server, browser_page):
+    """A moderator's walk: j there did nothing and said nothing; the mouse every 25 cards."""
+    page = browser_page
+    ids = _queue_of(26, app, site, moderator, grant, live_server, page)
+    assert len(ids) == 25
+    keys_settled(page)
+    page.keyboard.press("k")  # from nowhere, the last card
+    assert _focused_card(page) == ids[-1]
+
+    page.keyboard.press("j")
+    assert page.locator("#key-status").inner_text() == "Last comment on this page: j again for the next page."
+    with page.expect_navigation():
+        page.keyboard.press("j")
+    assert "after=" in page.url and page.locator("ol.queue > .card.item").count() == 1
