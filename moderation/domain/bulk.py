@@ -41,6 +41,12 @@ MAX_BULK = 1000
 BULK_TABS = ("review", "held", "reported", "pending", "published")
 
 Selection = list[tuple[int, int]]
+AT_RISK_SKIPPED = "the reader may be at risk: decide it on its own card, after your newsroom's procedure"
+
+
+def reader_at_risk(comment: Comment) -> bool:
+    """Whether the at_risk rule held the comment (rules.reader_at_risk, as stored on it)."""
+    return any(hit.get("kind") == "at_risk" for hit in comment.rule_hits or ())
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,12 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
             why = "being changed right now (decided by someone else, or scored again): try again in a moment" \
                 if comment_id in busy else "not found"
             result.skipped.append(Skipped(comment_id, why))
+            continue
+        if reader_at_risk(comment):
+            # A decision for its own card, after the newsroom's procedure: "All on this page" and Reject
+            # rejected three readers' "Tonight's the night, goodbye" as personal attacks, upheld the
+            # worried readers' reports to the site, and labelled them for training (a moderator's walk).
+            result.skipped.append(Skipped(comment_id, AT_RISK_SKIPPED))
             continue
         try:
             deliveries += apply_decision(session, comment, user=user, action=action, reason=reason,

@@ -162,3 +162,22 @@ def test_a_bulk_action_skips_a_comment_a_colleague_has_open_and_decides_the_rest
         assert skipped_id == open_elsewhere and why.startswith("bob is reviewing this comment")
         assert db.session.get(Comment, open_elsewhere).status == "held"
         assert db.session.get(Comment, free).status == "approved", "bob's claim did not roll back the rest"
+
+
+@pytest.mark.parametrize("action", ["reject", "approve"])
+def test_a_reader_who_may_be_at_risk_is_left_for_its_own_card_in_bulk(app, moderator, site, make_comment, grant, action):
+    """A moderator's walk: "All on this page" and Reject rejected three readers' "Tonight's the night,
+    goodbye everyone." as personal attacks, upheld the worried readers' reports and labelled them."""
+    grant(moderator, site)
+    crisis = make_comment(site.id, "I've saved up enough pills. Tonight's the night, goodbye everyone.")
+    rude = make_comment(site.id, "You are an idiot.")
+    with app.app_context():
+        db.session.get(Comment, crisis).rule_hits = [{"rule": "at-risk", "kind": "at_risk", "action": "hold",
+                                                      "reason": "reader may be at risk: \"tonight's the night\""}]
+        db.session.commit()
+        result = bulk_decide(db.session, [(crisis, 1), (rude, 1)], user=_user(moderator.id), action=action,
+                             reason="Personal attack or insult" if action == "reject" else None)
+        assert result.decided == [rude]
+        assert [(s.comment_id, s.why) for s in result.skipped] == [
+            (crisis, "the reader may be at risk: decide it on its own card, after your newsroom's procedure")]
+        assert db.session.get(Comment, crisis).status == "held"

@@ -429,3 +429,25 @@ def test_from_the_authors_page_a_comment_reported_before_the_page_is_decided(app
                      reason_choice="Personal attack or insult").get_data(as_text=True)
 
     assert "1 comment rejected" in page
+
+
+def test_approve_selected_always_asks_and_rejecting_a_reader_at_risk_asks_first(app, sign_in, moderator, site,
+                                                                               make_comment):
+    """A moderator's walk: the author page's "All of this author's held comments" and Approve published
+    "Kill them all." without a word (only a page drawn ticked asked), and "r 5" rejected a reader's
+    "Tonight's the night, goodbye everyone." as harassment, unasked."""
+    crisis = make_comment(site.id, "I've saved up enough pills. Tonight's the night, goodbye everyone.")
+    make_comment(site.id, "Kill them all.", author_id="raider-1")
+    with app.app_context():
+        db.session.get(Comment, crisis).rule_hits = [{"rule": "at-risk", "kind": "at_risk", "action": "hold",
+                                                      "reason": "reader may be at risk"}]
+        db.session.commit()
+    client = sign_in(moderator)
+    for path in ("/review", f"/review/authors/{site.id}/raider-1"):
+        html = client.get(path).get_data(as_text=True)
+        approve = re.search(r'<button type="submit" name="action" value="approve" class="approve"[^>]*>', html)[0]
+        assert 'data-confirm="Publish every selected comment?' in approve, path
+    card = client.get("/review").get_data(as_text=True)
+    card = card[card.index(f'id="comment-{crisis}"'):]
+    reject = re.search(r'<button type="submit" name="action" value="reject" class="reject" data-key="reject"[^>]*>', card)[0]
+    assert 'data-confirm="This reader may be at risk. Reject the comment anyway?' in reject
