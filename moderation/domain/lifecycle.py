@@ -143,8 +143,17 @@ def is_visible(comment: Comment) -> bool:
     return comment.site.moderation_mode == POST_MODERATION and not _held_until_approved(comment)
 
 
+# Rule kinds whose hold hides a comment while held on a post-moderation site too: a reader's
+# personal information, a threat, telling someone to harm themselves. Shown until a moderator came,
+# "The councilman lives at 12 Oak Street, go pay him a visit" stayed on the page, held (an
+# integrator's walk). Other holds (shouting, links, a new author, an insult the model held) are
+# shown there until rejected, as post-moderation means.
+HIDING_RULE_KINDS = ("phone", "email", "street_address", "payment_card", "threat_words", "urging_self_harm")
+
+
 def _held_until_approved(comment: Comment) -> bool:
-    return (any(hit.get("rule") == STORY_PREMODERATED for hit in comment.rule_hits or ())
+    return (any(hit.get("rule") == STORY_PREMODERATED
+                or (hit.get("kind") in HIDING_RULE_KINDS and hit.get("action") == "hold") for hit in comment.rule_hits or ())
             or any(flag in _HIDDEN_WHILE_HELD for flag in comment.flagged or ()))
 
 
@@ -153,7 +162,9 @@ def visible_condition() -> ColumnElement[bool]:
     return or_(Comment.status.in_((PUBLISHED, APPROVED)),
                and_(Comment.status == HELD, Comment.flagged.contains([REPORTED_AFTER_APPROVAL])), and_(
         Site.moderation_mode == POST_MODERATION, Comment.status.in_((PENDING, HELD)),
-        or_(Comment.rule_hits.is_(None), ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}])),
+        or_(Comment.rule_hits.is_(None), and_(
+            ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}]),
+            *(~Comment.rule_hits.contains([{"kind": kind, "action": "hold"}]) for kind in HIDING_RULE_KINDS))),
         *(or_(Comment.flagged.is_(None), ~Comment.flagged.contains([flag])) for flag in _HIDDEN_WHILE_HELD)))
 
 

@@ -297,3 +297,28 @@ def test_a_reject_rule_does_not_reject_a_reader_who_may_be_at_risk_unseen(app, s
         db.session.commit()
         held = row(crisis)
         assert held.site.moderation_mode == "post" and "would_reject" in held.flagged and not is_visible(held)
+
+
+def test_on_a_post_moderation_site_a_hold_for_personal_information_or_a_threat_hides_the_comment(app, site, model):
+    """An integrator's walk: "The councilman lives at 12 Oak Street, go pay him a visit", held by the
+    starter rules on a post-moderation site, stayed shown to every reader until a moderator came."""
+    from moderation.domain.lifecycle import visible_condition
+
+    with app.app_context():
+        db.session.get(Site, site.id).moderation_mode = "post"
+        db.session.commit()
+        use_rules(site.id, [{"name": "street-addresses", "kind": "street_address"},
+                            {"name": "threats", "kind": "threat_words"},
+                            {"name": "shouting", "kind": "shouting"},
+                            {"name": "phones", "kind": "phone", "action": "flag"}])
+        address = post(site.id, "The councilman lives at 12 Oak Street, Springfield, go pay him a visit")
+        threat = post(site.id, "I know where you live and I'm coming for you", author="b")
+        shouting = post(site.id, "THIS COUNCIL IS A TOTAL DISGRACE AND EVERYONE KNOWS IT", author="c")
+        flagged = post(site.id, "Call the council on 07700 900123 about the bins", author="d")
+
+        assert score(model, [address, threat, shouting, flagged]) == {
+            address: "held", threat: "held", shouting: "held", flagged: "published"}
+        shown = {c: is_visible(row(c)) for c in (address, threat, shouting, flagged)}
+        assert shown == {address: False, threat: False, shouting: True, flagged: True}
+        in_sql = set(db.session.scalars(select(Comment.id).join(Site).where(visible_condition())))
+        assert in_sql == {c for c, visible in shown.items() if visible}  # the SQL twin agrees
