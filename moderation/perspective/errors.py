@@ -69,8 +69,10 @@ class NotFound(PerspectiveError):
 
 
 class MethodNotAllowed(PerspectiveError):
+    """HTTP's 405, with Allow; its status a google.rpc.Code name, as clients map it onto that enum
+    (METHOD_NOT_ALLOWED is none): Google's own front end answers a wrong method "Method not found"."""
     code = 405
-    status = "METHOD_NOT_ALLOWED"
+    status = "NOT_FOUND"
 
 
 class Unavailable(PerspectiveError):

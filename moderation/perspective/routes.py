@@ -9,7 +9,7 @@ import ipaddress
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from classifiers import UntrustedModelError
 from moderation import db
@@ -77,6 +77,8 @@ def _body() -> dict:
     except RequestEntityTooLarge:  # Google's words for a request over its size limit
         raise InvalidArgument(f"Request payload size exceeds the limit: {current_app.config['MAX_CONTENT_LENGTH']} "
                               "bytes.") from None
+    except BadRequest as error:  # a body that says gzip and is not (request_input._gunzip)
+        raise InvalidArgument(f"Invalid JSON payload received. {error.description[:1].upper()}{error.description[1:]}.") from None
     return parse_json(raw)
 
 
@@ -136,6 +138,9 @@ def perspective_routing_error(exc: HTTPException) -> Response:
                                                    headers={"Allow": ", ".join(methods)})
     elif request.path == "/batch":
         error = NotFound("Batch requests are not supported: send each comment in a request of its own.")
+    elif "//" in request.path or request.path.endswith("/"):
+        error = NotFound(f"Method not found: {request.path}. The path has a slash too many: set the endpoint "
+                         "without a trailing slash (https://HOST/v1alpha1).")
     elif request.path.startswith("/comments:"):
         error = NotFound(f"Method not found: {request.path}. Perspective's methods are under /v1alpha1: "
                          "end the endpoint you set with /v1alpha1.")

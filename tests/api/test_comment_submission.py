@@ -251,13 +251,23 @@ def test_a_key_sent_twice_in_one_object_is_refused_naming_it(app, client, site):
     assert '"text" comes twice' in response.get_json()["error"]["message"]
 
 
-def test_a_gzip_body_is_refused_in_those_words(client, site):
+def test_a_gzip_body_is_read_when_it_says_so_and_refused_in_those_words_when_not(client, site):
     import gzip
     import json
 
     body = gzip.compress(json.dumps({**GOOD, "id": "gz-1"}).encode())
-    response = client.post("/api/v1/comments", data=body, headers={**site.headers, "Content-Type": "application/json",
-                                                                    "Content-Encoding": "gzip"})
+    said = client.post("/api/v1/comments", data=body, headers={**site.headers, "Content-Type": "application/json",
+                                                                "Content-Encoding": "gzip"})
+    unsaid = client.post("/api/v1/comments", data=gzip.compress(json.dumps({**GOOD, "id": "gz-2"}).encode()),
+                         headers={**site.headers, "Content-Type": "application/json"})
 
-    assert response.status_code == 400
-    assert "compressed (gzip): send it uncompressed" in response.get_json()["error"]["message"]
+    assert said.status_code == 202 and said.get_json()["site_comment_id"] == "gz-1"
+    assert unsaid.status_code == 400
+    assert "compressed (gzip): send it uncompressed" in unsaid.get_json()["error"]["message"]
+    # A small body that unpacks past the limit is refused, as a large one is; one that is not gzip, named.
+    bomb = client.post("/api/v1/comments", data=gzip.compress(b" " * (2 * 1024 * 1024)),
+                       headers={**site.headers, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    fake = client.post("/api/v1/comments", data=json.dumps({**GOOD, "id": "gz-3"}).encode(),
+                       headers={**site.headers, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert bomb.status_code == 413 and fake.status_code == 400
+    assert fake.get_json()["error"]["message"] == "the body says Content-Encoding: gzip but is not gzip data"

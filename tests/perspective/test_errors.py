@@ -241,6 +241,7 @@ def test_suggestscore_takes_offsets_as_proto3_json_spells_them(client, site, beg
 @pytest.mark.parametrize("method, path, code", [
     ("GET", ANALYZE, 405), ("PUT", ANALYZE, 405), ("POST", "/v1alpha1/comments:bogus", 404), ("POST", "/batch", 404),
     ("POST", "/comments:analyze", 404),  # an endpoint set without /v1alpha1
+    ("POST", "/v1alpha1//comments:analyze", 404),  # one set with a trailing slash
 ])
 def test_a_wrong_url_or_method_answers_in_googles_shape_not_html(client, site, method, path, code):
     response = client.open(f"{path}?key={site.api_key}", method=method, json=analyze_body("Hello."))
@@ -249,8 +250,12 @@ def test_a_wrong_url_or_method_answers_in_googles_shape_not_html(client, site, m
     if code == 405:
         assert "POST" in response.headers["Allow"]
         assert response.get_json()["error"]["message"] == f"{ANALYZE} takes POST only, not {method}."
+        # A name of google.rpc.Code, which clients map the status onto (an integrator's walk).
+        assert response.get_json()["error"]["status"] == "NOT_FOUND"
     if path == "/comments:analyze":
         assert "end the endpoint you set with /v1alpha1" in response.get_json()["error"]["message"]
+    if "//" in path:
+        assert "a slash too many: set the endpoint without a trailing slash" in response.get_json()["error"]["message"]
 
 
 def test_a_relaxed_body_must_be_short_and_a_long_one_strict_json(client, site):
@@ -270,3 +275,19 @@ def test_a_field_given_twice_is_refused_as_the_comment_api_refuses_it(client, si
 
     assert response.status_code == 400
     assert response.get_json()["error"]["message"] == 'Invalid JSON payload received. Duplicate field "text".'
+
+
+def test_a_gzip_body_sent_as_googles_java_and_net_clients_send_it_is_read(client, site):
+    """An integrator's walk: those clients gzip request bodies by default, and every call was refused."""
+    body = gzip.compress(json.dumps(analyze_body("Thanks for the report.")).encode())
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    response = client.post(f"{ANALYZE}?key={site.api_key}", data=body, headers=headers)
+    assert response.status_code == 200 and "TOXICITY" in response.get_json()["attributeScores"]
+    bomb = client.post(f"{ANALYZE}?key={site.api_key}", data=gzip.compress(b" " * (2 * 1024 * 1024)), headers=headers)
+    assert error_of(bomb, 400, "INVALID_ARGUMENT") == "Request payload size exceeds the limit: 1048576 bytes."
+
+
+def test_a_body_that_says_gzip_and_is_not_is_refused_in_googles_shape(client, site):
+    response = client.post(f"{ANALYZE}?key={site.api_key}", data=json.dumps(analyze_body("Hi.")).encode(),
+                           headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert response.status_code == 400 and response.get_json()["error"]["status"] == "INVALID_ARGUMENT"
