@@ -232,3 +232,14 @@ def test_an_attribute_the_serving_model_has_no_head_for_is_refused_or_dropped_no
     answer = analyze(model, parse_analyze(analyze_body("I will find you.", "TOXICITY", "THREAT",
                                                        dropUnsupportedAttributes=True)), None, 1)
     assert set(answer["attributeScores"]) == {"TOXICITY"}
+
+
+def test_a_bilingual_site_naming_english_and_another_language_gets_its_english_comments_scored(client, site):
+    """An integrator's walk: a US site naming both its languages ("en", "es") got no scores at all."""
+    english = client.post(f"{ANALYZE}?key={site.api_key}",
+                          json=analyze_body("You are a pathetic idiot.", languages=["en", "es"]))
+    spanish = client.post(f"{ANALYZE}?key={site.api_key}",
+                          json=analyze_body("Eres un idiota patético y nadie te quiere aquí.", languages=["es", "en"]))
+    assert english.status_code == 200 and "TOXICITY" in english.get_json()["attributeScores"]
+    assert english.get_json()["languages"] == ["en", "es"]
+    assert spanish.status_code == 400  # the text is Spanish, which the model cannot read
