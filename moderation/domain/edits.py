@@ -12,6 +12,7 @@ back with 200, and posting the new text under the same id is still a 409: edits 
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -51,7 +52,7 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
         # Checked before anything changes: a deleted comment stays deleted, its text as retention left it.
         # And before the same-text case, which had answered 200 as if the deleted comment took the edit.
         raise TransitionRefused(f"a {comment.status} comment cannot be edited")
-    if text == comment.text:
+    if text == comment.text or _as_read(text) == _as_read(comment.text or ""):
         return Edit(comment, changed=False)
     # New words on a story whose comments are closed (after a verdict, say) are refused as a new
     # comment is: an edit was taken (a moderator's walk). A resend of the same text above still answers.
@@ -83,6 +84,13 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
         delivery = change_status(session, comment, PENDING, actor=actor, by=EDIT, reason="edited by the reader",
                                  revision=revision)
     return Edit(comment, changed=True, revision=revision, delivery=delivery)
+
+
+def _as_read(text: str) -> str:
+    """The text as a reader reads it: line endings, outer white space and Unicode's two spellings of
+    an accent aside. Many editors re-save a comment so, and a trailing newline had hidden an approved
+    comment and sent it back to review (an integrator's walk)."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def after_edit(verdict: Verdict, review_after_edit: bool) -> Verdict:

@@ -228,3 +228,18 @@ def test_new_words_after_retention_erased_the_old_are_shown_and_erased_again(app
     with app.app_context():
         assert erase_expired_texts(db.session, at=now() + timedelta(minutes=2)) == 1
         assert "07700" not in db.session.get(Comment, comment_id).text
+
+
+def test_an_edit_a_reader_cannot_see_leaves_an_approved_comment_shown(app, client, site):
+    """An integrator's walk: the site's editor re-saved an approved comment with a trailing newline;
+    it was hidden and sent back to review."""
+    comment_id = submit(client, site, text="I think the council got this one wrong, honestly. Café.")
+    move(app, comment_id, "held")
+    move(app, comment_id, "approved", decision="approved", decision_reason="fine")
+
+    for resaved in ("I think the council got this one wrong, honestly. Café.\n",
+                    "  I think the council got this one wrong, honestly. Cafe\u0301.\r\n"):
+        answer = edit(client, site, comment_id, resaved).get_json()
+        assert answer["status"] == "approved" and answer["visible"] is True
+    assert revisions(app, comment_id) == []
+    assert edit(client, site, comment_id, "I think the council got this one right.").get_json()["status"] == "pending"
