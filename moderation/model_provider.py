@@ -24,7 +24,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from classifiers.paths import card_path_for
 from moderation.bounded_reads import NoAnswer, read_within
 from moderation.domain import model_registry as registry
 from moderation.models import ModelAssignment, ModelVersion
@@ -221,41 +220,11 @@ class ModelProvider:
             model = self._models.get(entry.version)
             if model is None:
                 started = time.perf_counter()
-                row = entry.as_row()
-                path = self.var_dir / row.artifact
-                if path.exists() and card_path_for(path).exists():
-                    try:
-                        model = registry.load_version(row, self.var_dir)
-                    except registry.ArtifactMismatch as error:
-                        # Changed or damaged on disk: the registry's copy is the version as registered.
-                        # Refusing outright stopped every batch holding that site's comments, and
-                        # with them every site's (an operator's walk).
-                        log.error("%s; loading the registry's own copy instead (replace or delete the file to "
-                                  "end this)", error)
-                        model = self._stored(row)
-                else:
-                    model = self._from_database(row)  # registered by a process with another var dir
+                with Session(self.engine) as session:  # used only where the files will not do
+                    model = registry.load_registered(session, entry.as_row(), self.var_dir)
                 self._models[entry.version] = model
                 log.info("loaded model %s in %.1f s", entry.version, time.perf_counter() - started)
         return model
-
-    def _stored(self, row: ModelVersion) -> CivilityModel:
-        with Session(self.engine) as session:
-            return registry.load_stored(session, row.id)
-
-    def _from_database(self, row: ModelVersion) -> CivilityModel:
-        """Write the version's files from the registry's copy and load them; on a full or read-only
-        var dir, load that copy straight from memory (an operator's worker on a full disk failed
-        every batch "No space left on device" and scored nothing)."""
-        with Session(self.engine) as session:
-            try:
-                registry.materialize(session, row.id, self.var_dir)
-            except OSError as error:
-                log.warning("cannot write model files to %s (%s): loading the registry's copy from memory",
-                            self.var_dir, error)
-                return registry.load_stored(session, row.id)
-        return registry.load_version(row, self.var_dir)
-
 
 class FixedModels:
     """One model for every site and no registry: for tests and tools that bring their own model."""

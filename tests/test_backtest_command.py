@@ -1,6 +1,8 @@
 """`moderation models backtest`: a side-by-side table on a site's decisions, from registry versions or paths."""
 from __future__ import annotations
 
+import logging
+
 from click.testing import CliRunner
 
 from backtest_data import add_comment
@@ -55,3 +57,31 @@ def test_a_damaged_or_card_less_model_file_is_one_line_not_a_traceback(services,
                                     env=services.env())
         assert result.exit_code == 1 and "cannot load that model" in result.output, result.output
         assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_registered_version_whose_files_are_damaged_or_gone_is_read_from_the_registry(app, services, site,
+                                                                                      tmp_path, caplog):
+    """An admin's walk: a backtest of the version a site was scoring with failed ("ArtifactMismatch: ...
+    cannot read ...card.json") where scoring read the registry's copy, as on any worker whose var dir
+    had not scored with it."""
+    from classifiers.paths import card_path_for
+    from moderation.domain import model_registry
+    from moderation.domain.model_refs import load_reference
+
+    with app.app_context():
+        row = model_registry.ensure_bootstrapped(db.session, var_dir=services.var_dir, model_path=DEFAULT_MODEL_PATH)
+        db.session.commit()
+        version, path = row.version, services.var_dir / row.artifact
+        original = path.read_bytes()
+        try:
+            path.write_bytes(original + b"!")  # changed on disk
+            with caplog.at_level(logging.ERROR, logger="moderation.domain.model_registry"):
+                assert load_reference(db.session, version, var_dir=services.var_dir).version == version
+            card_path_for(path).unlink()  # its card gone too
+            assert load_reference(db.session, version, var_dir=services.var_dir).version == version
+            path.unlink()  # both gone: another machine's var dir
+            assert load_reference(db.session, version, var_dir=services.var_dir).version == version
+            assert path.read_bytes() == original  # written back from the registry's copy
+        finally:
+            path.write_bytes(original)
+    assert "loading the registry's own copy instead" in caplog.text

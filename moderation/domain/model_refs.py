@@ -25,7 +25,7 @@ def load_reference(session: Session, reference: str, *, var_dir: Path, allow_pat
         raise ValidationFailed("name a model version", field="model")
     row = model_registry.get_version(session, reference)
     if row is not None:
-        return model_registry.load_version(row, var_dir)
+        return model_registry.load_registered(session, row, var_dir)
     if allow_paths and reference.endswith(".skops"):
         if not Path(reference).is_file():
             raise ValidationFailed(f"{reference}: no such model file", field="model")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -37,6 +38,8 @@ from moderation.models import ModelAssignment, ModelVersion, Site, TrainingRun, 
 
 if TYPE_CHECKING:
     from classifiers import CivilityModel
+
+log = logging.getLogger(__name__)
 
 CANDIDATE = "candidate"
 SHADOW = "shadow"
@@ -236,6 +239,28 @@ def load_stored(session: Session, version_id: int) -> CivilityModel:
     if artifact_digest(artifact, card_bytes) != row.sha256:
         raise ArtifactMismatch(f"model {row.version}: the registry's copy does not match its SHA-256; refusing to load it")
     return _load(artifact, card_bytes, f"registry copy of {row.version}")
+
+
+def load_registered(session: Session, row: ModelVersion, var_dir: Path) -> CivilityModel:
+    """The version as registered, for whatever loads one (the scorer's provider, a backtest, the
+    CLI): its files under var_dir when they match; missing, written from the registry's copy first;
+    changed or damaged, or where they cannot be written, the registry's copy itself. A backtest read
+    the files alone and failed on a version the scorer was using ("ArtifactMismatch: ... cannot read
+    ...card.json"), and on any worker whose var dir had not scored with it (an admin's walk)."""
+    path = Path(var_dir) / row.artifact
+    if not (path.exists() and card_path_for(path).exists()):
+        try:
+            materialize(session, row.id, var_dir)
+        except OSError as error:
+            log.warning("cannot write model files to %s (%s): loading the registry's copy from memory", var_dir, error)
+            return load_stored(session, row.id)
+    try:
+        return load_version(row, var_dir)
+    except ArtifactMismatch as error:
+        # Refusing outright stopped every batch holding that site's comments, and with them every
+        # site's (an operator's walk).
+        log.error("%s; loading the registry's own copy instead (replace or delete the file to end this)", error)
+        return load_stored(session, row.id)
 
 
 def load_version(row: ModelVersion, var_dir: Path) -> CivilityModel:
