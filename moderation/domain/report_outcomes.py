@@ -34,7 +34,7 @@ def resolve_reports(session: Session, comment: Comment, at: datetime) -> list[We
     deliveries: list[WebhookDelivery] = []
     resolved = [report for report in comment.reports if report.outcome is None]
     # Their share of the priority goes with them, and the lift for a reader at risk.
-    rank(comment, [], comment.site.report_threshold)
+    rank(session, comment, [], comment.site.report_threshold)
     for report in resolved:
         report.outcome = outcome
         report.resolved_at = at

@@ -42,7 +42,8 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
-from moderation.domain.policy import REPORTS, reports_reach_threshold, with_reports
+from moderation.domain.policy import (REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPORT_PRIORITY_CAP,
+                                      reports_reach_threshold, with_reports)
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
 from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REPORT, REPORTED_AFTER_APPROVAL,
                                          change_status, hide_reported_after_approval, now)
@@ -68,25 +69,34 @@ REPORT_WEIGHTS: dict[str, float] = {
 # report takes it away and an undo gives it back, as they do the reports' weight (a floor of 4 had
 # stayed as 3 after a moderator dismissed the report).
 AT_RISK_REPORT_LIFT = 4.0
+# The lift while no reporter of the comment has had a report upheld on the site: five new reader ids
+# with one self_harm report each had put five civil comments above every held threat (a moderator's
+# night shift). With a report's own share, above held group hate (3) and below threats (4); a
+# reader the rules missed still comes before every insult.
+UNTRIED_AT_RISK_LIFT = 2.0
 
 
-def at_risk_lift(reports: Iterable[Report]) -> float:
-    """What these reports add for a reader at risk: AT_RISK_REPORT_LIFT if one is a named reader's
-    self_harm report that weighs something, else 0. Not an anonymous one: one per comment, with no
-    account, had put any comment a raid chose above the held threats (a re-check); it still weighs,
-    and the queue's self-harm filter lists the comment."""
-    return AT_RISK_REPORT_LIFT if any(
-        r.reason == "self_harm" and r.reporter_id is not None and r.weight > 0 for r in reports) else 0.0
+def at_risk_lift(reports: Iterable[Report], trusted: bool = True) -> float:
+    """What these reports add for a reader at risk: AT_RISK_REPORT_LIFT (UNTRIED_AT_RISK_LIFT where
+    no reporter is `trusted`) if one is a named reader's self_harm report that weighs something, else
+    0. Not an anonymous one: one per comment, with no account, had put any comment a raid chose above
+    the held threats (a re-check); it still weighs, and the queue's self-harm filter lists the comment."""
+    if not any(r.reason == "self_harm" and r.reporter_id is not None and r.weight > 0 for r in reports):
+        return 0.0
+    return AT_RISK_REPORT_LIFT if trusted else UNTRIED_AT_RISK_LIFT
 
 
-def rank(comment: Comment, open_now: Sequence[Report], report_threshold: float) -> None:
+def rank(session: Session, comment: Comment, open_now: Sequence[Report], report_threshold: float) -> None:
     """Set the comment's queue priority from what its scores and rules gave it and the reports open now:
     every change to either (scoring, a saved rule's hold, a report filed, resolved or reopened, a new
     threshold) ranks it here, afresh. Adding and taking away what each changed had drifted: a rule's
     hold had to recover the scored part by subtraction, and a changed threshold took away a share
     other than the one added (a re-check: 0.0 after an approval, where its scores rank it at 0.2)."""
+    named = {r.reporter_id for r in open_now if r.reporter_id is not None and r.weight > 0}
+    trusted = bool(named) and any_trusted(session, comment.site_id, named)
     comment.priority = with_reports(comment.scored_priority or 0.0, sum(r.weight for r in open_now),
-                                    report_threshold, at_risk_lift(open_now))
+                                    report_threshold, at_risk_lift(open_now, trusted),
+                                    cap=REPORT_PRIORITY_CAP if trusted else UNTRIED_REPORT_PRIORITY_CAP)
 
 
 def open_reports(session: Session, comment: Comment) -> list[Report]:
@@ -191,7 +201,7 @@ def file_report(
     # By the open reports, not all ever filed: a comment whose dismissed reports had reached the cap
     # gained nothing from new ones (a re-check). In every status, so a rejected comment's undo ranks
     # it by its reports too (it had been left at 3.0 where they rank it at 4.6).
-    rank(comment, [*already_open, report], threshold)
+    rank(session, comment, [*already_open, report], threshold)
     delivery = _hidden_by_trusted(session, site, comment, reporter_id) or hold_if_reported(session, comment)
     return Filing(report, comment, created=True, delivery=delivery)
 
@@ -312,7 +322,7 @@ def rerank_for_threshold(session: Session, site: Site) -> int:
                                     .order_by(Comment.id).with_for_update(of=Comment)))
     open_now = open_reports_by_comment(session, comments)
     for comment in comments:
-        rank(comment, open_now.get(comment.id, []), site.report_threshold)
+        rank(session, comment, open_now.get(comment.id, []), site.report_threshold)
     return len(comments)
 
 

@@ -61,7 +61,7 @@ def hold_published_matches(session: Session, site: Site, *, actor: str,
             continue
         comment.rule_hits = [h.as_json() for h in hits]
         comment.scored_priority = rule_priority(comment.scored_priority or 0.0, hits)
-        rank(comment, open_now.get(comment.id, []), site.report_threshold)
+        rank(session, comment, open_now.get(comment.id, []), site.report_threshold)
         deliveries.append(change_status(session, comment, HELD, actor=actor, by=RULES,
                                         reason=status_reason([], hits), rules_saved_after=True))
     return deliveries

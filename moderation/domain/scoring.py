@@ -303,7 +303,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         comment.scored_at = scored_at
         comment.flagged = verdict.flagged
         comment.scored_priority = verdict.priority
-        rank(comment, open_now.get(comment.id, []), policy.report_threshold)
+        rank(session, comment, open_now.get(comment.id, []), policy.report_threshold)
         if verdict.status != PUBLISHED:
             comment.explanations = _explain(model, comment.text, verdict.flagged, near_misses(policy, scores))
         delivery = change_status(

@@ -222,7 +222,7 @@ def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
     deliveries: list[WebhookDelivery] = []
     # Their share of the priority comes back with them, with reports filed since: together never past
     # the cap (a re-check found 5.958 where the open weight ranks the comment at 4.958).
-    rank(comment, [*open_reports(session, comment), *reports], comment.site.report_threshold)
+    rank(session, comment, [*open_reports(session, comment), *reports], comment.site.report_threshold)
     for report in reports:
         report.outcome = None
         report.resolved_at = None

@@ -78,13 +78,13 @@ def test_a_reader_reported_as_at_risk_comes_before_every_insult(app, client, sit
 
     crisis, insult = submit(client, site, id="crisis"), submit(client, site, id="insult")
     move(app, crisis, "published", priority=0.2)
-    move(app, insult, "held", priority=3.9)
+    move(app, insult, "held", priority=1.9)
     report(client, site, crisis, reason="self_harm", reporter_id="reader-1")
     report(client, site, insult, reason="harassment", reporter_id="reader-2")
     with app.app_context():
         ranked = {c.external_id: c.priority for c in db.session.query(Comment)}
-    assert ranked["crisis"] > ranked["insult"]  # lifted by 4: before every insult
-    assert ranked["insult"] > 3.9  # an insult the model is sure of, reported too, is not lowered
+    assert ranked["crisis"] > ranked["insult"]  # lifted: before every insult
+    assert ranked["insult"] > 1.9  # an insult the model is sure of, reported too, is not lowered
     spam = submit(client, site, id="spam")
     move(app, spam, "published", priority=0.2)
     report(client, site, spam, reason="spam", reporter_id="reader-3")
@@ -103,9 +103,10 @@ def test_anonymous_reports_do_not_use_up_the_named_readers_allowance(app_with, s
 
 
 def test_a_raid_of_new_reader_ids_adds_a_bounded_share_to_a_held_comments_priority(app, client, site):
-    """A raid's 30 new ids a minute took a civil comment's priority to 60, above a threat at 4."""
+    """A raid's 30 new ids a minute took a civil comment's priority to 60, above a threat at 4; capped
+    at 3 it was still above held group hate (a moderator's night shift): new ids are capped lower."""
     from moderation import db
-    from moderation.domain.policy import REPORT_PRIORITY_CAP
+    from moderation.domain.policy import UNTRIED_REPORT_PRIORITY_CAP as REPORT_PRIORITY_CAP
     from moderation.models import Comment
 
     comment_id = submit(client, site)
@@ -146,7 +147,7 @@ def test_new_reports_on_a_comment_whose_reports_were_dismissed_raise_its_priorit
     cap gained nothing from new ones: three new named reports gave 0.5 where a fresh comment got 3.5."""
     from moderation import db
     from moderation.domain.decisions import decide
-    from moderation.domain.policy import REPORT_PRIORITY_CAP
+    from moderation.domain.policy import UNTRIED_REPORT_PRIORITY_CAP as REPORT_PRIORITY_CAP  # readers none upheld
     from moderation.models import Comment, User
 
     comment_id = submit(client, site)
@@ -206,7 +207,7 @@ def test_reports_on_a_rejected_comment_rank_it_when_the_rejection_is_undone(app,
     """A re-check: reports filed on a rejected comment added nothing, so after the rejection's undo,
     an approval and its undo the comment was ranked 3.0, neither where it started (0.5) nor where
     its open reports rank it (3.5)."""
-    from moderation.domain.policy import REPORT_PRIORITY_CAP
+    from moderation.domain.policy import UNTRIED_REPORT_PRIORITY_CAP as REPORT_PRIORITY_CAP  # readers none upheld
 
     comment_id = submit(client, site)
     move(app, comment_id, "held", priority=0.5)
@@ -238,16 +239,17 @@ def test_reports_reopened_by_an_undo_and_reports_filed_since_rank_a_comment_no_h
 def test_a_dismissed_self_harm_report_no_longer_ranks_the_comment_and_its_undo_ranks_it_again(app, client, site):
     """The at-risk floor goes with the report that set it: a moderator who dismissed it (the reader
     was quoting a film) and a later report of spam had the comment ranked with threats again."""
-    from moderation.domain.reports import AT_RISK_REPORT_LIFT
+    from moderation.domain.reports import AT_RISK_REPORT_LIFT, UNTRIED_AT_RISK_LIFT
 
     comment_id = submit(client, site)
     move(app, comment_id, "held", priority=0.2)
     moderator_id = _moderator_id(app)
     report(client, site, comment_id, reason="self_harm", reporter_id="reader-1")  # weighs 2: the threshold's 1.0
-    lifted = 0.2 + 1.0 + AT_RISK_REPORT_LIFT
+    lifted = 0.2 + 1.0 + UNTRIED_AT_RISK_LIFT  # a reader none has upheld yet
     assert _act(app, comment_id, moderator_id, "approve") == pytest.approx(0.2)
     assert _act(app, comment_id, moderator_id, "undo") == pytest.approx(lifted)
     report(client, site, comment_id, reason="self_harm", reporter_id="reader-2")  # a second lifts no further
     assert _act(app, comment_id, moderator_id, "reject") == pytest.approx(0.2)
     report(client, site, comment_id, reason="spam", reporter_id="reader-3")
+    # reader-1 and reader-2 were upheld by the rejection: trusted now, the full share and lift.
     assert _act(app, comment_id, moderator_id, "undo") == pytest.approx(0.2 + 2.5 + AT_RISK_REPORT_LIFT)

@@ -9,7 +9,7 @@ import pytest
 from fake_model import FakeModel
 from moderation import db
 from moderation.domain.decisions import decide
-from moderation.domain.reports import AT_RISK_REPORT_LIFT, file_report
+from moderation.domain.reports import UNTRIED_AT_RISK_LIFT, file_report
 from moderation.domain.rule_backfill import hold_published_matches
 from moderation.domain.rule_sets import save_rules
 from moderation.domain.rules import validate_rules
@@ -67,7 +67,7 @@ def test_dismissing_the_report_of_a_comment_a_saved_rule_held_leaves_it_at_the_r
         _score(held)
         scored = _priority(held)
         _report(site.id, held)
-        assert _priority(held) == pytest.approx(scored + 1.0 + AT_RISK_REPORT_LIFT)
+        assert _priority(held) == pytest.approx(scored + 1.0 + UNTRIED_AT_RISK_LIFT)  # a reader none has upheld yet
         _rules(site.id, {"name": "phones", "kind": "phone"})
         hold_published_matches(db.session, db.session.get(Site, site.id), actor="test")
         db.session.commit()
@@ -84,5 +84,38 @@ def test_an_anonymous_self_harm_report_weighs_but_does_not_lift_a_comment_above_
         scored = _priority(civil)
         _report(site.id, civil, reporter=None)
         assert scored < _priority(civil) < 4.0
-        _report(site.id, civil, reporter="r-2")  # a named reader's does
-        assert _priority(civil) > 4.0
+        _report(site.id, civil, reporter="r-2")  # a named reader's does: above held group hate
+        assert _priority(civil) > 3.0
+
+
+def test_new_reader_ids_rank_a_civil_comment_below_held_hate_and_threats_and_a_trusted_reader_above(app, site,
+                                                                                                admin):
+    """A moderator's night shift: 30 new reader ids on a civil comment ranked it at 3.11, above held
+    group hate and doxxing, and five throwaway ids' self_harm reports put five civil comments above
+    every held threat. One reader whose report a moderator upheld before lifts as much as ever."""
+    with app.app_context():
+        _rules(site.id, {"name": "threats", "kind": "threat_words"}, {"name": "group-hate", "kind": "group_attack"},
+               {"name": "addresses", "kind": "street_address"})
+        threat = add_comment(site.id, "I know where the mayor lives and I will hurt him.", "threat")
+        hate = add_comment(site.id, "Immigrants are vermin.", "hate")
+        doxx = add_comment(site.id, "She lives at 12 Oak Street, go and see her.", "doxx")
+        brigaded = add_comment(site.id, "Honestly the reporter did a decent job here.", "brigaded")
+        thrown = add_comment(site.id, "The link is in the archive of this page.", "thrown")
+        _score(threat, hate, doxx, brigaded, thrown)
+        for n in range(30):
+            _report(site.id, brigaded, "hate", reporter=f"brig-{n}")
+        _report(site.id, thrown, "self_harm", reporter="troll-0")
+        assert _priority(brigaded) < _priority(doxx) < _priority(hate) < _priority(threat)
+        assert _priority(hate) < _priority(thrown) < _priority(threat)  # a reader the rules missed: before hate
+
+        # A reader whose earlier report a moderator upheld: one with a record.
+        upheld = add_comment(site.id, "You are all idiots.", "upheld")
+        _score(upheld)
+        _report(site.id, upheld, "harassment", reporter="trusted-1")
+        comment = db.session.get(Comment, upheld)
+        decide(db.session, upheld, user=db.session.get(User, admin.id), action="reject", reason="Harassment",
+               expected_version=comment.version)
+        crisis = add_comment(site.id, "Writing my note now.", "crisis")
+        _score(crisis)
+        _report(site.id, crisis, "self_harm", reporter="trusted-1")
+        assert _priority(crisis) > _priority(threat)
