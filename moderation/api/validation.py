@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from moderation.api.openapi_patterns import INVISIBLE
-from moderation.domain.lookalikes import shows_something
 from moderation.domain.comments import CommentInput
 from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.domain.lookalikes import shows_something
 from moderation.json_numbers import finite_numbers, unique_keys
 from moderation.models import REPORT_REASONS
 
@@ -142,7 +142,8 @@ def _text(body: Mapping[str, Any], max_length: int) -> str:
         raise ValidationFailed("text must be a string", field="text")
     _check_string(value, "text", max_length)
     if not _VISIBLE.search(value):
-        raise ValidationFailed("text must not be empty or only whitespace or invisible characters", field="text")
+        raise ValidationFailed("text must show a reader something: not empty, nor only whitespace, invisible "
+                               "characters or combining marks alone", field="text")
     return value
 
 

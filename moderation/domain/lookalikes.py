@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from classifiers.normalise import blank_markup, decode_entities
 from moderation.domain.errors import Conflict, ValidationFailed
 
 # pg_advisory_xact_lock key taken while a new user's or site's name is checked against the others:
@@ -61,6 +62,15 @@ def shows_something(text: str) -> bool:
     """Whether any character of `text` draws something: not only spaces, joiners, variation
     selectors, combining marks alone or blank letters."""
     return not all(map(unseen, text))
+
+
+def reads_as_empty(text: str) -> bool:
+    """Whether a comment's text shows a reader nothing, for both APIs alike: nothing that draws, or
+    only markup and entities that draw nothing ("<p></p><br>", "&nbsp;"). The comment API had taken
+    and published what comments:analyze refused as COMMENT_EMPTY (an integrator's walk)."""
+    if not text or not shows_something(text):
+        return True
+    return ("<" in text or "&" in text) and not shows_something(decode_entities(blank_markup(text)))
 
 
 def skeleton(name: str) -> str:

@@ -12,8 +12,7 @@ from typing import Any
 
 import json5
 
-from classifiers.normalise import blank_markup, decode_entities
-from moderation.domain.lookalikes import shows_something
+from moderation.domain.lookalikes import reads_as_empty
 from moderation.json_numbers import finite_numbers, unique_keys
 from moderation.perspective.errors import InvalidArgument
 
@@ -146,10 +145,7 @@ def comment_text(body: dict[str, Any]) -> str:
     text = comment.get("text")
     if text is not None and not isinstance(text, str):
         raise InvalidArgument('Invalid JSON payload received. "comment.text" must be a string.')
-    if not text or not shows_something(text):  # "\u200b\u200b" is as empty as "  " to a reader
-        raise _empty()
-    if ("<" in text or "&" in text) and not shows_something(decode_entities(blank_markup(text))):
-        # The model reads markup as a page shows it: "<p></p>" and "&nbsp;" are empty to it, and were scored.
+    if reads_as_empty(text):  # "\u200b\u200b" and "<p></p>" are as empty as "  " to a reader
         raise _empty()
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_TEXT_BYTES:  # Perspective's own words, which clients may match

@@ -271,3 +271,15 @@ def test_a_gzip_body_is_read_when_it_says_so_and_refused_in_those_words_when_not
                        headers={**site.headers, "Content-Type": "application/json", "Content-Encoding": "gzip"})
     assert bomb.status_code == 413 and fake.status_code == 400
     assert fake.get_json()["error"]["message"] == "the body says Content-Encoding: gzip but is not gzip data"
+
+
+@pytest.mark.parametrize("text", ["\u0301\u0301\u0301", "\ufe0f", "\u2800\u2800", "\u3164\u3164", "\u2063\u0094", "\u115f"])
+def test_text_that_shows_a_reader_nothing_is_refused_as_comments_analyze_refuses_it(client, site, text):
+    """An integrator's walk: combining marks alone, a variation selector, the braille blank and Hangul
+    fillers were published here while comments:analyze refused them as COMMENT_EMPTY."""
+    response = client.post("/api/v1/comments", headers=site.headers,
+                           json={**GOOD, "id": f"blank-{len(text)}", "text": text})
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "text"
+    analyzed = client.post(f"/v1alpha1/comments:analyze?key={site.api_key}",
+                           json={"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}}})
+    assert analyzed.status_code == 400
