@@ -166,6 +166,11 @@ def file_report(
         earlier = session.scalar(
             select(Report).where(Report.comment_id == comment.id, Report.reporter_id == reporter_id)
         )
+        if earlier is not None and earlier.reason != reason:
+            # Answered 200 with the old report, a reader escalating spam to hate was told "reported as
+            # hate" by the site, and the new reason was dropped unsaid (an integrator's walk).
+            raise Conflict(f"this reader reported this comment already, as {earlier.reason}: one report per reader "
+                           "per comment, which a moderator's decision answers", field="reason")
         if earlier is not None:
             # A trusted reader who reported before the approval hides it now, as a first report would
             # (the re-check after: it had returned the old report and left the comment shown).

@@ -106,12 +106,17 @@ def test_a_report_is_recorded_with_its_reason_weight(app, client, site):
     assert body["report"]["weight"] == 1 and body["comment"]["report_weight"] == 1
 
 
-def test_a_reporter_reporting_again_gets_the_first_report_back(app, client, site):
+def test_a_reporter_reporting_again_gets_the_first_report_back_and_another_reason_is_refused(app, client, site):
+    """A retry gets its report back; another reason is a 409 naming the first (an integrator's walk:
+    answered 200 with the spam report, the site told its reader "reported as hate")."""
     comment_id = submit(client, site)
     first = report(client, site, comment_id, reason="spam", reporter_id="r-1").get_json()["report"]
-    again = report(client, site, comment_id, reason="hate", reporter_id="r-1")
+    again = report(client, site, comment_id, reason="spam", reporter_id="r-1")
     assert again.status_code == 200 and again.get_json()["report"]["id"] == first["id"]
     assert again.get_json()["comment"]["report_weight"] == 1
+    other = report(client, site, comment_id, reason="hate", reporter_id="r-1")
+    assert other.status_code == 409 and other.get_json()["error"]["field"] == "reason"
+    assert "reported this comment already, as spam" in other.get_json()["error"]["message"]
     assert count(app, Report) == 1
 
 
