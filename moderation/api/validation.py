@@ -170,7 +170,24 @@ def _timestamp(body: Mapping[str, Any], name: str) -> datetime | None:
     return parsed  # as sent; CommentInput.same_body reads it both as sent and in UTC
 
 
+_COMMENT_FIELDS = ("id", "story_id", "author_id", "text", "parent_id", "story_url", "story_title", "author_name",
+                   "created_at")
+_REPORT_FIELDS = ("reason", "reporter_id", "note")
+
+
+def _refuse_camel_case(body: Mapping[str, Any], fields: tuple[str, ...]) -> None:
+    """A field of ours spelt in camelCase ("parentId") is refused, naming ours: ignored like any
+    unknown field, a reply was stored as top-level and a named report as an anonymous one at half
+    weight, while comments:analyze took both spellings (an integrator's walk)."""
+    for name in fields:
+        head, *rest = name.split("_")
+        camel = head + "".join(part.title() for part in rest)
+        if rest and camel in body and name not in body:
+            raise ValidationFailed(f"{camel} is spelt {name} here (this API's fields are snake_case)", field=name)
+
+
 def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentInput:
+    _refuse_camel_case(body, _COMMENT_FIELDS)
     external_id = _path_safe_id(body, "id")
     if external_id is not None and external_id.endswith("/reports"):
         # /comments/by-site-id/<id>/reports is its reports: "a/reports" was stored, then its own path
@@ -196,6 +213,7 @@ def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentIn
 
 
 def report_input(body: Mapping[str, Any]) -> dict[str, str | None]:
+    _refuse_camel_case(body, _REPORT_FIELDS)
     reason = body.get("reason")
     if reason is None:
         raise ValidationFailed("reason is required", field="reason")

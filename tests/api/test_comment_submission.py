@@ -283,3 +283,20 @@ def test_text_that_shows_a_reader_nothing_is_refused_as_comments_analyze_refuses
     analyzed = client.post(f"/v1alpha1/comments:analyze?key={site.api_key}",
                            json={"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}}})
     assert analyzed.status_code == 400
+
+
+def test_a_field_of_ours_in_camel_case_is_refused_naming_ours(client, site):
+    """An integrator's walk: "parentId" was ignored like any unknown field, and the reply stored as a
+    top-level comment; "reporterId" made a named report an anonymous one at half weight."""
+    reply = client.post("/api/v1/comments", headers=site.headers, json={**GOOD, "id": "cc-1", "parentId": "c-0"})
+    assert reply.status_code == 400 and reply.get_json()["error"] == {
+        "code": "invalid_field", "field": "parent_id",
+        "message": "parentId is spelt parent_id here (this API's fields are snake_case)"}
+    posted = client.post("/api/v1/comments", headers=site.headers, json={**GOOD, "id": "cc-2"}).get_json()
+    named = client.post(f"/api/v1/comments/{posted['id']}/reports", headers=site.headers,
+                        json={"reason": "spam", "reporterId": "r-1"})
+    assert named.status_code == 400 and named.get_json()["error"]["field"] == "reporter_id"
+    # Both spellings, or one we do not have, change nothing: the site's own fields are let be.
+    both = client.post("/api/v1/comments", headers=site.headers,
+                       json={**GOOD, "id": "cc-3", "parent_id": "c-0", "parentId": "c-0", "siteSection": "news"})
+    assert both.status_code == 202
