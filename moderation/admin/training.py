@@ -18,7 +18,16 @@ from moderation.request_input import int_arg, parse_int
 POLL_MS = 2000
 
 
+def _noticing_lost_runs() -> None:
+    """A run whose process is gone (a foreground `training run` killed, say) is failed when the page
+    or its poll looks: it had shown "running 25%" for minutes with Train a candidate off, until someone
+    pressed Cancel (an admin's walk). A free lock is the sign (training_runs._process_gone)."""
+    if runs.fail_interrupted_runs(db.session):
+        db.session.commit()
+
+
 def _page(status: int = 200) -> tuple[str, int]:
+    _noticing_lost_runs()
     current = runs.latest_run(db.session)
     return render_template(
         "admin/training.html", current=current, summary=runs.run_summary(current) if current else None,
@@ -38,6 +47,7 @@ def training() -> tuple[str, int]:
 def training_status() -> Response:
     """The run the page shows (?run=ID, else the latest) as JSON, for static/training.js."""
     run_id = int_arg("run")  # bounded: past INT4, PostgreSQL's range error was a 500 (a security review)
+    _noticing_lost_runs()
     try:
         run = runs.get_run(db.session, run_id) if run_id else runs.latest_run(db.session)
     except NotFound:

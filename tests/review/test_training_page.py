@@ -141,3 +141,22 @@ def test_a_finished_run_links_its_version_and_the_next_steps(app, admin, sign_in
     page = client.get("/admin/training").get_data(as_text=True)
     assert f'<a href="/admin/models/{version_id}/card"><code>{version}</code></a>' in page
     assert f'href="/admin/backtest?candidate={version}' in page and ">backtest it</a>" in page
+
+
+def test_a_run_whose_process_died_shows_as_failed_when_the_page_or_its_poll_looks(app, admin, sign_in):
+    """An admin's walk: a foreground `training run` killed at 25% showed "running 25%" for minutes,
+    Train a candidate greyed out, until someone pressed Cancel."""
+    from moderation.domain import training_runs as runs
+
+    with app.app_context():
+        run = runs.start_run(db.session, by="cli:root")
+        run.state, run.progress, run.stage = "running", 0.25, "heads"  # nothing holds its lock: the process is gone
+        db.session.commit()
+        run_id = run.id
+    client = sign_in(admin)
+    polled = client.get(f"/admin/training/status?run={run_id}").get_json()["run"]
+    assert polled["state"] == "failed"
+    page = client.get("/admin/training").get_data(as_text=True)
+    assert "the process training it stopped" in page
+    with app.app_context():
+        assert db.session.get(TrainingRun, run_id).state == "failed"
