@@ -147,6 +147,8 @@ def _erase_comment_rows(session: Session, rows: list[Any], at: datetime, names: 
         "explanations": None,
         # So do the reasons of banned-word, threat and link rules (the words, the link's host).
         "rule_hits": None,
+        # A scoring error kept before errors were cut to their first line may quote the failing row.
+        "scoring_error": func.split_part(Comment.scoring_error, "\n", 1),
         "text_erased_at": func.coalesce(Comment.text_erased_at, at),
     }
     if names:

@@ -83,7 +83,9 @@ def _is_number(value: object) -> bool:
 
 def _ratio(value: float, threshold: float) -> float:
     # A zero threshold means "always": anything above nothing counts fully, never divides by zero.
-    return value / threshold if threshold > 0 else (1.0 + value if value > 0 else 0.0)
+    # One below MIN_THRESHOLD counts as it: 5e-324, saved before the floor, made every priority
+    # infinite, which no row holds, and set every comment of its site aside (an admin's walk).
+    return value / max(threshold, MIN_THRESHOLD) if threshold > 0 else (1.0 + value if value > 0 else 0.0)
 
 
 # Report weight adds at most this much to a comment's priority: three thresholds' worth, below what a

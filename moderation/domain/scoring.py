@@ -488,5 +488,8 @@ def _record_failure(session: Session, comment_id: int, error: str, *, blame_it: 
 
 
 def _describe(error: BaseException) -> str:
+    """Its first line: PostgreSQL's DETAIL quotes the failing row, the comment's text and author with
+    it, which the set-aside page showed and an author's erasure left behind (an admin's walk)."""
     cause = driver_error(error)
-    return f"{type(cause).__name__}: {cause}".strip()
+    first = (str(cause).strip().splitlines() or [""])[0]
+    return f"{type(cause).__name__}: {first}".strip()

@@ -306,3 +306,18 @@ def test_an_erased_comment_shows_its_texts_sha256_for_the_site_to_match_its_copy
     assert client.delete("/api/v1/authors/reader-7", headers=site.headers).status_code == 200
     body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
     assert body["text_sha256"] == hashlib.sha256("Naïve café prices, 50 € a coffee".encode()).hexdigest()
+
+
+def test_erasure_takes_the_row_a_stored_scoring_error_quoted(app, client, site):
+    """An admin's walk: PostgreSQL's DETAIL had put the failing row, text and author, in the set-aside
+    comment's scoring error, which the erasure left."""
+    comment_id = post(client, site, "c-err", "reader-z", "The new library opening hours are very welcome.")
+    with app.app_context():
+        db.session.get(Comment, comment_id).scoring_error = (
+            'NotNullViolation: null value in column "priority"\nDETAIL:  Failing row contains '
+            '(7, reader-z, The new library opening hours are very welcome.)')
+        db.session.commit()
+    assert client.delete("/api/v1/authors/reader-z", headers=site.headers).status_code == 200
+    with app.app_context():
+        assert "library" not in every_row_as_text() and "reader-z, The" not in every_row_as_text()
+        assert db.session.get(Comment, comment_id).scoring_error == 'NotNullViolation: null value in column "priority"'

@@ -326,3 +326,26 @@ def test_a_stream_is_gathered_into_larger_batches_and_a_burst_is_not_held_back(a
         scored = score_pending(db.session, Streaming, [], batch_size=50, max_batches=10, release=lambda: None, linger=linger)
         assert len(scored) == 4 * scoring.LINGER_FROM
         assert len(pauses) == 3 and all(0 < p < linger for p in pauses)  # after the 2nd, 3rd and 4th claims
+
+
+def test_a_site_threshold_below_the_floor_saved_before_it_still_scores_its_comments(app, site, model):
+    """An admin's walk: a hold threshold of 5e-324 made every priority infinite, which no row holds,
+    and set every comment of the site aside, with a raw error quoting each one's text."""
+    with app.app_context():
+        db.session.get(Site, site.id).thresholds = {"toxicity": 5e-324}
+        db.session.commit()
+        comment_id = add_comment(site.id, "The new library opening hours are very welcome.")
+        assert score_pending(db.session, lambda: model, [comment_id], batch_size=10) == {comment_id: "held"}
+        comment = db.session.get(Comment, comment_id)
+        assert comment.scoring_failed_at is None and comment.priority < 1e7
+
+
+def test_a_scoring_error_keeps_its_first_line_not_the_row_postgresql_quotes(app, site):
+    from moderation.domain.scoring import _describe
+
+    class Driver(Exception):
+        pass
+
+    error = Driver('null value in column "priority" violates not-null constraint\n'
+                   'DETAIL:  Failing row contains (7, 2, c-7, reader-z, The new library opening hours).')
+    assert _describe(error) == 'Driver: null value in column "priority" violates not-null constraint'
