@@ -71,7 +71,8 @@ def register_error_handlers(bp: Blueprint) -> None:
 
     def _routing(exc: HTTPException) -> ResponseReturnValue:
         if request.path == prefix or request.path.startswith(prefix + "/"):
-            response, status = error_response(exc.code or 500, _http_code(exc), _message(exc))
+            # An app-wide handler for a code comes before this blueprint's for HTTPException: its words.
+            response, status = _http(exc)
             if exc.code == 405 and getattr(exc, "valid_methods", None):
                 response.headers["Allow"] = ", ".join(exc.valid_methods)
             return response, status
@@ -79,3 +80,6 @@ def register_error_handlers(bp: Blueprint) -> None:
 
     bp.app_errorhandler(404)(_routing)
     bp.app_errorhandler(405)(_routing)
+    # Raised outside the API's views too: a review or admin form too large to read, or unreadable.
+    bp.app_errorhandler(400)(_routing)
+    bp.app_errorhandler(413)(_routing)

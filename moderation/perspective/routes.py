@@ -150,6 +150,14 @@ def perspective_routing_error(exc: HTTPException) -> Response:
     return error.to_response()
 
 
+def perspective_request_error(exc: HTTPException) -> Response:
+    """A request too large or unreadable before any view read it, in Google's shape."""
+    if exc.code == 413:
+        return InvalidArgument(f"Request payload size exceeds the limit: {current_app.config['MAX_CONTENT_LENGTH']} "
+                               "bytes.").to_response()
+    return InvalidArgument(f"Invalid request: {exc.description or exc.name}").to_response()
+
+
 def _every_address(host: str) -> bool:
     """0.0.0.0, ::, [::], 0 and blank all listen everywhere: no address a client could be sent to."""
     try:

@@ -260,3 +260,16 @@ def test_holding_published_comments_of_a_deactivated_site_is_refused(app, sign_i
     assert "Nothing held: Site leaving-gazette is deactivated" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Comment, threat).status == "published"
+
+
+def test_a_rules_paste_too_large_to_read_gets_our_page_naming_the_limit(app, sign_in, admin, site):
+    """An admin's walk: 2.1 MB of word list got Werkzeug's bare "Request Entity Too Large", no way
+    back and no limit named."""
+    client = sign_in(admin)
+    token = csrf_token(client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True))
+    words = ", ".join(f'"word{n}"' for n in range(200_000))
+    response = client.post(f"/admin/sites/{site.id}/rules", data={
+        "csrf_token": token, "rules": f'[{{"name": "w", "kind": "banned_words", "words": [{words}]}}]'})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "<h1>Too large</h1>" in page
+    assert "larger than the 1,048,576 bytes a page takes. Nothing was saved" in page
