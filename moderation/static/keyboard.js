@@ -37,6 +37,9 @@
     current = card;
     card.focus({ preventScroll: true });
     card.scrollIntoView({ block: "start" });
+    // The address names the card, so Back from the author's page (o) or a reload comes back to it:
+    // it had come back with no card, "a" silent and "j" at the top (a moderator's night shift).
+    if (card.id && cards().length > 1) history.replaceState(history.state, "", "#" + card.id);
   }
 
   // The nearest card another moderator is not on, `step` cards on from `card` (or from an end).
@@ -102,7 +105,12 @@
     k: function () { focusCard(neighbour(current, -1)); },
     a: function () { click("approve"); },
     r: reject,
-    u: function () { var undo = inCard("undo") || document.querySelector('[data-key="undo"]'); if (undo) undo.click(); },
+    u: function () {
+      var undo = inCard("undo") || document.querySelector('[data-key="undo"]');
+      if (undo) return undo.click();
+      // The offer is gone after a reload or another page: say where Undo still is, not nothing.
+      say("Nothing to undo on this page: a comment's own page offers Undo while its window lasts (its history lists what was decided).");
+    },
     o: function () { click("author"); },
     t: function () { toggle("thread"); },
     p: function () { toggle("precedent"); },
@@ -117,7 +125,10 @@
   var ANYWHERE = { j: true, k: true, "/": true, "?": true };
   function onTheCard() {
     var focused = document.activeElement;
-    if (current === null) return false;
+    if (current === null) {
+      if (cards().length) say("No comment is chosen for these keys: press j or k, or click into a comment.");
+      return false;
+    }
     if (!focused || focused === document.body) {
       // No focus (a click on the margin): the card's text must be in sight, below the sticky bulk bar.
       // Its button row peeking out under the bar was enough, and "a" approved a comment scrolled out

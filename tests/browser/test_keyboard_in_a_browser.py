@@ -294,3 +294,26 @@ def test_j_on_the_last_card_of_a_page_says_so_and_again_opens_the_next_page(app,
     with page.expect_navigation():
         page.keyboard.press("j")
     assert "after=" in page.url and page.locator("ol.queue > .card.item").count() == 1
+
+
+def test_back_from_the_authors_page_comes_back_to_the_card_and_u_says_where_undo_is(app, site, moderator, grant,
+                                                                                    live_server, browser_page):
+    """A moderator's night shift: after o and the browser's Back the keys had no card ("a" silent, "j"
+    to the top), and after a reload "u" did nothing and said nothing."""
+    page = browser_page
+    ids = _queue_of(4, app, site, moderator, grant, live_server, page)
+    keys_settled(page)
+    for _ in range(3):
+        page.keyboard.press("j")
+    assert _focused_card(page) == ids[2]
+    with page.expect_navigation():
+        page.keyboard.press("o")
+    page.go_back()
+    keys_settled(page)
+    page.keyboard.press("j")
+    assert _focused_card(page) == ids[3]  # on from where it was
+
+    page.reload()
+    keys_settled(page)
+    page.keyboard.press("u")
+    assert page.locator("#key-status").inner_text().startswith("Nothing to undo on this page")
