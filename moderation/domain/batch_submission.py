@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import CommentInput, insert_new, readable
 from moderation.domain.errors import Conflict, DomainError
+from moderation.domain.intake_holds import hold_on_arrival
 from moderation.models import Comment, Site
 
 MAX_BATCH_ITEMS = 500
@@ -74,6 +75,7 @@ def submit_comments(session: Session, site: Site, items: Sequence[CommentInput |
     for external_id, comment in inserted.items():
         index = first[external_id][0]
         results[index] = ItemResult(index, CREATED, comment)
+    hold_on_arrival(session, site, inserted.values())
     session.commit()
 
     for external_id, (index, item, _) in first.items():

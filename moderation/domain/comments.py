@@ -24,6 +24,7 @@ from moderation.domain.loaded_rows import as_loaded
 from moderation.domain.replies import check_parent
 from moderation.domain.sanctions import sanction_flags
 from moderation.domain.stories import check_open, story_rule_hits
+from moderation.domain.intake_holds import hold_on_arrival
 from moderation.models import Comment, Site, Story
 from moderation.observability import metrics
 
@@ -91,6 +92,7 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     check_parent(session, site, data)
     comment = _insert_if_story_open(session, site, data, body_hash)
     if comment is not None:
+        hold_on_arrival(session, site, [comment])
         session.commit()
         return Submission(comment, created=True)
     # Stored before (perhaps by a concurrent request: the unique constraint decided), or its story

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID, _READABLE
 from moderation.domain.errors import NotFound
+from moderation.domain.intake_holds import hold_on_arrival
 from moderation.domain.lifecycle import (DECIDED, EDIT, HELD, PENDING, REJECTED, TransitionRefused, audit, can_change,
                                         change_status)
 from moderation.domain.policy import Verdict
@@ -75,6 +76,7 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
     comment.scoring_failed_at = comment.scoring_error = None
     comment.scoring_attempts = 0
     comment.rule_hits = session.scalar(select(story_rule_hits(site.id, comment.story_id)))
+    hold_on_arrival(session, site, [comment])  # an edit re-showed a held address until scored again
     comment.flagged = session.scalar(select(sanction_flags(site.id, comment.author_id)))  # hidden while pending
     comment.review_after_edit = comment.review_after_edit or was_decided
     actor = f"site:{site.id}"
