@@ -45,8 +45,11 @@ AT_RISK_SKIPPED = "the reader may be at risk: decide it on its own card, after y
 
 
 def reader_at_risk(comment: Comment) -> bool:
-    """Whether the at_risk rule held the comment (rules.reader_at_risk, as stored on it)."""
-    return any(hit.get("kind") == "at_risk" for hit in comment.rule_hits or ())
+    """Whether the at_risk rule held the comment (rules.reader_at_risk, as stored on it), or a named
+    reader's open self_harm report says its reader may be at risk: "I just want it all to end",
+    which the rule missed and two readers reported, was rejected in bulk as a personal attack (a re-check)."""
+    return (any(hit.get("kind") == "at_risk" for hit in comment.rule_hits or ())
+            or any(r.reason == "self_harm" and r.reporter_id is not None and r.outcome is None for r in comment.reports))
 
 
 @dataclass(frozen=True)

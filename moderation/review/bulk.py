@@ -13,7 +13,8 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.auth import safe_next
-from moderation.domain.bulk import BULK_TABS, MAX_BULK, BulkResult, bulk_decide, bulk_undo, matching_selection, shown_again
+from moderation.domain.bulk import (BULK_TABS, MAX_BULK, BulkResult, bulk_decide, bulk_undo, matching_selection,
+                                   reader_at_risk, shown_again)
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
@@ -28,7 +29,7 @@ class _Unreadable(Exception):
 
 @bp.app_context_processor
 def _bulk_helpers() -> dict[str, object]:
-    return {"bulk_tabs": BULK_TABS, "bulk_sanctions": BULK_KINDS}
+    return {"bulk_tabs": BULK_TABS, "bulk_sanctions": BULK_KINDS, "reader_at_risk": reader_at_risk}
 
 
 def _selection_from_form() -> list[tuple[int, int]]:

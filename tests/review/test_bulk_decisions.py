@@ -181,3 +181,17 @@ def test_a_reader_who_may_be_at_risk_is_left_for_its_own_card_in_bulk(app, moder
         assert [(s.comment_id, s.why) for s in result.skipped] == [
             (crisis, "the reader may be at risk: decide it on its own card, after your newsroom's procedure")]
         assert db.session.get(Comment, crisis).status == "held"
+
+
+def test_a_reader_readers_report_as_at_risk_is_left_for_its_own_card_too(app, moderator, site, make_comment, grant):
+    """A re-check: "I just want it all to end", which the rule missed and two readers reported as
+    self_harm, was rejected in bulk with the others as a personal attack."""
+    grant(moderator, site)
+    reported = make_comment(site.id, "After losing my house in this fire I just want it all to end.",
+                            reports=[{"reason": "self_harm", "reporter_id": "worried-1"}])
+    spam = make_comment(site.id, "Cheap watches here.", reports=[{"reason": "spam", "reporter_id": "r-2"}])
+    with app.app_context():
+        result = bulk_decide(db.session, [(reported, 1), (spam, 1)], user=_user(moderator.id), action="reject",
+                             reason="Personal attack or insult")
+        assert result.decided == [spam] and [s.comment_id for s in result.skipped] == [reported]
+        assert db.session.get(Comment, reported).status == "held"
