@@ -30,7 +30,7 @@ from moderation.domain.errors import DomainError, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.queue import review_queue
 from moderation.domain.queue_filters import QueueFilters
-from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send
+from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send, now
 from moderation.domain.sanctions import BULK_KINDS, KIND_LABELS, sanction_in_bulk
 from moderation.domain.undo import undo_decision
 from moderation.models import AuditEntry, Comment, Report, User
@@ -159,6 +159,19 @@ def _record(session: Session, user: User, result: BulkResult, **details: Any) ->
     session.add(entry)
     session.flush()
     result.entry_id = entry.id
+
+
+def undoable(session: Session, result: BulkResult, window: timedelta) -> list[int]:
+    """Of a bulk decision's comments, those its Undo all would still take back: within the window, and
+    each at the version the decision left. Drawn again later, the page had offered Undo all for ever,
+    after the undo too, which then listed each as "no decision to take back" (a re-check)."""
+    if result.action == "undo" or not result.decided or result.entry_id is None:
+        return []
+    made = session.scalar(select(AuditEntry.at).where(AuditEntry.id == result.entry_id))
+    if made is None or made + window < now():
+        return []
+    versions = dict(session.execute(select(Comment.id, Comment.version).where(Comment.id.in_(result.decided))).all())
+    return [i for i in result.decided if versions.get(i) == result.versions.get(i)]
 
 
 def shown_again(session: Session, entry_id: int, user: User) -> BulkResult:

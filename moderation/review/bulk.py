@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.auth import safe_next
 from moderation.domain.bulk import (BULK_TABS, MAX_BULK, BulkResult, bulk_decide, bulk_undo, matching_selection,
-                                   reader_at_risk, shown_again)
+                                   reader_at_risk, shown_again, undoable)
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
@@ -89,7 +89,7 @@ def bulk_result(entry_id: int) -> str:
     kept = (still_sanctioned(db.session, auth.current_user(), result.named_sanctioned)
             if result.action == "undo" else [])
     return render_template("review/bulk_result.html", result=result, back=back, undo_for=undo_window_words(),
-                           kept_sanctions=kept)
+                           kept_sanctions=kept, undoable=undoable(db.session, result, undo_window()))
 
 
 @bp.get("/review/bulk")
@@ -108,7 +108,7 @@ def bulk_undo_view() -> str | Response | tuple[str, int]:
     try:
         selection = _selection_from_form()
         result = bulk_undo(db.session, selection, user=auth.current_user(), window=undo_window(),
-                           named_sanctioned=_named_sanctioned())
+                           named_sanctioned=still_sanctioned(db.session, auth.current_user(), _named_sanctioned()))
     except (_Unreadable, ValidationFailed) as error:
         message = error.message if isinstance(error, ValidationFailed) else str(error)
         return render_template("error.html", title="Cannot read this selection",
@@ -120,7 +120,9 @@ def _named_sanctioned() -> list[tuple[int, str]]:
     """The authors the undone bulk decision sanctioned, which Undo all leaves sanctioned: the undo's
     page had said nothing of them, and the moderator who undid a mistaken bulk ban had to remember
     to lift each (a moderator's walk; a ban so left then rejected one's crisis comment). Its page
-    lists those the server still holds sanctioned (sanctions.still_sanctioned)."""
+    lists those the server still holds sanctioned (sanctions.still_sanctioned), and the audit entry
+    keeps only those: the form's word had been stored as sent, any site's author ids, 100 KB each (a
+    security review)."""
     named = []
     for value in request.form.getlist("sanctioned")[:MAX_BULK]:
         site, _, author = value.partition(":")

@@ -276,6 +276,9 @@ def test_a_reloaded_bulk_result_shows_the_same_result_and_undo_not_the_decision_
     assert 'href="/review">' in again  # back to the queue
     undone = shown(client, client.post("/review/bulk/undo", data=_undo_form(again)))
     assert "3 decisions undone" in undone.get_data(as_text=True)
+    # Drawn again after the undo (another tab, history), it offers no Undo all that would skip them all.
+    redrawn = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Undo all" not in redrawn and "Nothing here to undo now" in redrawn
     with app.app_context():
         assert {db.session.get(Comment, i).status for i in ids} == {"held"}
     # Another moderator's address for it shows nothing of it.
@@ -322,11 +325,15 @@ def test_a_raids_comments_are_rejected_and_their_authors_sanctioned_in_one_step(
     # Undo all: the page says which authors keep the sanction, with their pages to lift it (it had said nothing).
     forged = _undo_form(page)
     forged.add("sanctioned", f"{site.id}:never-sanctioned")  # the form is the browser's word: checked
+    forged.add("sanctioned", f"{site.id}:" + "X" * 100_000)  # and not stored as sent (a security review)
     undone = shown(client, client.post("/review/bulk/undo", data=forged)).get_data(as_text=True)
     assert "4 decisions undone" in undone and "2 authors still sanctioned" in undone
     kept = undone[undone.index('id="kept-heading"'):]
     assert kept.index("raider-1</a>") < kept.index("raider-2</a>") and "old-troll" not in kept
     assert "never-sanctioned" not in kept
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "bulk:undo")).one()
+        assert entry.details["named_sanctioned"] == [[site.id, "raider-1"], [site.id, "raider-2"]]
 
 
 
