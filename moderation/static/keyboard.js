@@ -11,6 +11,7 @@
   var decideFrom = Infinity;
   var DECIDES = { a: true, r: true, u: true };
   var lastKey = "", saidLast = false;  // j at the last card said so; a second j goes to the next page
+  var FOLLOW = "moderation.follow";
   // Single-key shortcuts can be turned off in the list (WCAG 2.1.4): a screen reader in browse mode
   // and speech input send plain letters the page would take as decisions. Kept in this browser.
   var SETTING = "moderation.single-keys";
@@ -201,6 +202,9 @@
     if (!card || !next || cards().length < 2) return;  // the detail page comes back to its own card
     var follow = neighbour(card, 1) || neighbour(card, -1);
     next.value = next.value.split("#")[0] + (follow ? "#" + follow.id : "");
+    // Which card the page is to come back on as the next one (not the server's "stay on this one",
+    // after a refusal): only that one is passed over if a colleague took it meanwhile.
+    try { window.sessionStorage.setItem(FOLLOW, follow ? follow.id : ""); } catch (e) { /* private mode */ }
   });
 
   document.addEventListener("click", function (event) {
@@ -213,8 +217,10 @@
     setTimeout(function () { document.body.setAttribute("data-keys-settled", ""); }, SETTLE_MS);
     var all = cards(), wanted = location.hash.indexOf("#comment-") === 0;
     var target = wanted && document.getElementById(location.hash.slice(1));
-    if (target && all.indexOf(target) >= 0 && free(target)) {
-      focusCard(target);
+    var followed = "";
+    try { followed = window.sessionStorage.getItem(FOLLOW) || ""; window.sessionStorage.removeItem(FOLLOW); } catch (e) { /* private mode */ }
+    if (target && all.indexOf(target) >= 0 && (free(target) || target.id !== followed)) {
+      focusCard(target);  // free, or the card a refused decision stays on, to say why
     } else if (target && all.indexOf(target) >= 0) {
       // A colleague took it while this moderator decided the card before it: the keys then landed on
       // it, and the next "a" was refused after a round trip (a moderator's walk).

@@ -6,9 +6,12 @@ recorded, and the DOM is searched for what a payload would leave behind had it b
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from moderation import db
+from moderation.domain.bulk import bulk_decide, bulk_undo
 from moderation.domain.decisions import decide
 from moderation.domain.status import audit
 from moderation.domain.passwords import hash_secret
@@ -134,6 +137,14 @@ def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browse
         decided = decide(db.session, ids["template"], user=db.session.get(User, user.id), action="reject",
                          reason=PAYLOADS["attribute"], expected_version=db.session.get(Comment, ids["template"]).version)
         assert decided.status == "rejected"
+        # A bulk result and its undo: payload authors sanctioned, a payload reason, one skipped.
+        chosen = [ids[name] for name in list(ids)[:2]]
+        bulk = bulk_decide(db.session, [(i, db.session.get(Comment, i).version) for i in chosen] + [(ids["template"], 1)],
+                           user=db.session.get(User, user.id), action="reject", reason=PAYLOADS["attribute"],
+                           author_sanction="premoderate")
+        undone = bulk_undo(db.session, [(i, bulk.versions[i]) for i in bulk.decided], user=db.session.get(User, user.id),
+                           window=timedelta(minutes=10), named_sanctioned=bulk.sanctioned)
+        entries = [bulk.entry_id, undone.entry_id]
     version_id = _model_version(app, tmp_path, user.id)
 
     page = browser_page
@@ -156,7 +167,8 @@ def test_no_payload_runs_on_any_page(app, client, make_site, live_server, browse
     pages = [f"/review?site={site.id}", *_pages(app, {"comment_id": list(ids.values()), "site_id": [site.id],
                                                           "author_id": [p[:200] for p in PAYLOADS.values()],
                                                           "job_id": [finished_backtest(app, site.id)],
-                                                          "version_id": [version_id], "user_id": [user.id]})]
+                                                          "version_id": [version_id], "user_id": [user.id],
+                                                          "entry_id": entries})]
     for path in pages:
         visit(path)
         page.mouse.move(400, 300)  # hover handlers, had any broken out
