@@ -38,7 +38,19 @@ def test_it_lists_what_needs_attention_and_exits_1(app, services, make_site):
     assert done.exit_code == 1, done.output
     assert "database:   ok" in done.output and "broker:     ok" in done.output
     # No worker runs in this test: nothing would score the comments the site sends.
-    assert "no worker answered within 2 s: comments are not scored" in done.output
+    assert "no worker for the moderation queue answered within 2 s: comments are not scored" in done.output
+    assert "no worker for the webhooks queue answered within 2 s: webhook events are not sent" in done.output
     assert "1 webhook dead letter(s): `moderation webhooks dead-letters`" in done.output
     as_json = json.loads(CliRunner().invoke(main, ["status", "--json"], env=services.env()).output)
     assert as_json["running"] and as_json["dead_letters"] == 1 and as_json["workers"] == []
+
+
+def test_a_lock_file_that_is_not_a_regular_file_is_not_read(tmp_path):
+    """A security review: a FIFO as up.lock hung the command, /dev/zero ate the memory."""
+    import os
+
+    var_dir = tmp_path / "var"
+    var_dir.mkdir()
+    os.mkfifo(var_dir / "up.lock")
+    done = CliRunner().invoke(main, ["status"], env={"MODERATION_VAR_DIR": str(var_dir), "DATABASE_URL": ""})
+    assert done.exit_code == 3 and done.output.startswith("not running")

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from moderation import db
 from moderation.cli.context import command_app
+from moderation.celery_app import SCORING_QUEUE, WEBHOOK_QUEUE
 from moderation.config import Config
 
 READY, NEEDS_ATTENTION, NOT_RUNNING = 0, 1, 3  # 3 as `systemctl status` says "not running"
@@ -19,19 +22,32 @@ WORKER_PING_SECONDS = 2.0
 
 def up_pid(var_dir: Path) -> int | None:
     """The pid of the `moderation up` holding var_dir (service_commands.hold_var_dir writes it), if
-    that process still runs; read without taking the lock, which would refuse an `up` starting now."""
+    that process still runs; read without taking the lock, which would refuse an `up` starting now.
+    A few bytes of a regular file only: a FIFO there hung the command, /dev/zero ate the memory (a
+    security review)."""
     try:
-        pid = int((var_dir / "up.lock").read_text().strip())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        fd = os.open(var_dir / "up.lock", os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            pid = int(os.read(fd, 32).strip())
+        finally:
+            os.close(fd)
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()[:4096].split(b"\0")
     except (OSError, ValueError):
         return None
     # `moderation up`, or `python -m moderation.cli up` as the tests start it; not a pid reused since.
     return pid if b"up" in cmdline and any(b"moderation" in part for part in cmdline) else None
 
 
-def _workers(celery) -> list[str]:
-    replies = celery.control.ping(timeout=WORKER_PING_SECONDS) or []
-    return sorted(name for reply in replies for name in reply)
+def _queues_served(celery) -> dict[str, list[str]]:
+    """Each queue a worker consumes, and the workers that answered for it within the bound."""
+    replies = celery.control.inspect(timeout=WORKER_PING_SECONDS).active_queues() or {}
+    served: dict[str, list[str]] = {}
+    for worker, queues in replies.items():
+        for queue in queues or []:
+            served.setdefault(queue.get("name", "?"), []).append(worker)
+    return {queue: sorted(workers) for queue, workers in served.items()}
 
 
 def gather(config: Config) -> dict:
@@ -44,7 +60,13 @@ def gather(config: Config) -> dict:
     state: dict = {"up_pid": pid, "var_dir": str(config.VAR_DIR)}
     if pid is None and not config.DATABASE_URL:
         return {**state, "running": False}
-    app = command_app()
+    try:
+        app = command_app()
+    except click.ClickException as error:  # no database where `up` should have made one: not running
+        return {**state, "running": False, "why": error.message}
+    except OperationalError as error:  # the app's start reads the database: one that does not answer is the answer
+        return {**state, "running": True, "database": f"no answer ({type(error.orig or error).__name__})",
+                "broker": "not asked", "queues": None, "workers": None}
     with app.app_context():
         state["running"] = True
         try:
@@ -58,12 +80,15 @@ def gather(config: Config) -> dict:
         except Exception as error:  # noqa: BLE001
             state["broker"] = f"no answer ({type(error).__name__})"
         # Without a broker no worker can be asked; a worker's answer goes through it.
-        state["workers"] = _workers(app.extensions["celery"]) if state["broker"] == "ok" else None
+        state["queues"] = _queues_served(app.extensions["celery"]) if state["broker"] == "ok" else None
+        state["workers"] = (sorted({w for workers in state["queues"].values() for w in workers})
+                            if state["queues"] is not None else None)
         if state["database"] == "ok":
             snap = snapshot(db.session)
             state.update(models=[f"{scope}: {version}" for scope, version in snap.models], pending=snap.pending,
                          oldest_pending_seconds=round(snap.oldest_pending_seconds, 1), set_aside=snap.set_aside,
-                         webhooks_undelivered=snap.webhooks_undelivered, dead_letters=snap.dead_letters,
+                         webhooks_undelivered=snap.webhooks_undelivered,
+                         oldest_undelivered_seconds=round(snap.oldest_undelivered_seconds, 1), dead_letters=snap.dead_letters,
                          in_review=sum(b.waiting for b in snap.backlog))
     return state
 
@@ -77,10 +102,19 @@ def verdict(state: dict) -> tuple[int, list[str]]:
     problems = []
     if state["database"] != "ok":
         problems.append("the database does not answer")
-    if state["broker"] != "ok":
+    if state["broker"] == "not asked":
+        pass
+    elif state["broker"] != "ok":
         problems.append("the broker does not answer: comments are stored but not scored")
-    elif not state["workers"]:
-        problems.append(f"no worker answered within {WORKER_PING_SECONDS:g} s: comments are not scored")
+    else:
+        # Each queue, not any worker: with the scoring worker stopped it said "ok" for two minutes, and
+        # with the webhook worker stopped for good (a re-check).
+        for queue, what in ((SCORING_QUEUE, "comments are not scored"), (WEBHOOK_QUEUE, "webhook events are not sent")):
+            if not state["queues"].get(queue):
+                problems.append(f"no worker for the {queue} queue answered within {WORKER_PING_SECONDS:g} s: {what}")
+    if state.get("oldest_undelivered_seconds", 0) > STALLED_AFTER:
+        problems.append(f"a webhook event has waited {state['oldest_undelivered_seconds']:.0f} s to be delivered "
+                        "(an endpoint failing, or no webhook worker)")
     if state.get("oldest_pending_seconds", 0) > STALLED_AFTER:
         problems.append(f"a comment has waited {state['oldest_pending_seconds']:.0f} s to be scored")
     if state.get("set_aside"):
@@ -92,11 +126,12 @@ def verdict(state: dict) -> tuple[int, list[str]]:
 
 def _lines(state: dict, problems: list[str]) -> list[str]:
     if not state["running"]:
-        return [f"not running: no `moderation up` on {state['var_dir']}, and DATABASE_URL is not set"]
+        return [state.get("why") or f"not running: no `moderation up` on {state['var_dir']}, and DATABASE_URL is not set"]
     lines = [f"service:    {'`moderation up`, pid ' + str(state['up_pid']) if state['up_pid'] else 'DATABASE_URL'}",
              f"database:   {state['database']}", f"broker:     {state['broker']}"]
     if state["workers"] is not None:
         lines.append(f"workers:    {len(state['workers'])} answered" + (f" ({', '.join(state['workers'])})" if state["workers"] else ""))
+        lines.append("queues:     " + ("; ".join(f"{q}: {len(w)}" for q, w in sorted(state["queues"].items())) or "none served"))
     if "pending" in state:
         lines += [f"models:     {'; '.join(state['models']) or 'none registered yet'}",
                   f"scoring:    {state['pending']:,} pending, the oldest {state['oldest_pending_seconds']:g} s",
