@@ -60,6 +60,10 @@ def _gunzip(raw: bytes, limit: int | None) -> bytes:
         raise RequestEntityTooLarge()
     if not unpacker.eof:
         raise BadRequest("the body says Content-Encoding: gzip but its gzip data is cut short")
+    if unpacker.unused_data:
+        # A second member or junk after the first: read by another tool as part of the body, here it
+        # was dropped unsaid, so what was stored differed from what a proxy saw (a security review).
+        raise BadRequest("the body says Content-Encoding: gzip but has more after its gzip data: send one gzip stream")
     return body
 
 

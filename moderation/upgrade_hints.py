@@ -16,11 +16,14 @@ months, and a site that did not want a rule could never silence it (an operator'
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from sqlalchemy import create_engine, select
 
 from classifiers.paths import card_path_for, version_name
+
+log = logging.getLogger(__name__)
 
 
 # The audit actions that say what an installation has been offered or told, and by whom.
@@ -86,7 +89,10 @@ def upgrade_hints(database_url: str, model_path: Path, *, record: bool = False) 
                      "\n  (Said once: the audit log keeps it, as site:starter_rules_told.)")
         told += [(RULES_TOLD, {"site_id": site_id, "starter_kinds_offered": kinds}) for site_id, kinds in lacking.items()]
     if record and told:
-        _record(database_url, told)
+        try:
+            _record(database_url, told)
+        except Exception:  # noqa: BLE001 - a hint said again next time is better than a service that does not start
+            log.warning("could not record the upgrade hints as said; they will be said again", exc_info=True)
     return hints
 
 

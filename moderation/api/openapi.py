@@ -69,7 +69,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
             "title": "Civility moderation API",
             "version": "1",
             "description": (
-                "Post every reader comment and report; learn each outcome by polling or by webhook.\n\n"
+                "Post every reader comment and report; learn each outcome by webhook, or by reading the comment again "
+                "(listing with `after` finds new comments, not new decisions on old ones).\n\n"
                 "Authenticate with `Authorization: Bearer <api key>`. Errors are JSON: "
                 "`{\"error\": {\"code\", \"message\", \"field\"}}`.\n\n"
                 "Webhooks: each status change is POSTed to the site's webhook URL as a JSON event with headers "

@@ -60,8 +60,8 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
         raise MalformedJson(f"the request body is not valid JSON: {exc}") from None
     except ValueError as exc:  # UTF-8 that does not decode, or a number of thousands of digits
         if raw[:2] == b"\x1f\x8b":  # gzip's magic bytes: a client that compresses what it sends
-            raise MalformedJson("the request body is compressed (gzip): send it uncompressed, without a "
-                                "Content-Encoding header") from None
+            raise MalformedJson("the request body is compressed (gzip): say so with Content-Encoding: gzip, or "
+                                "send it uncompressed") from None
         reason = "it is not UTF-8" if isinstance(exc, UnicodeDecodeError) else "a number in it is too long"
         raise MalformedJson(f"the request body is not valid JSON: {reason}") from None
     if not isinstance(body, dict):

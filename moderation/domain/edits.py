@@ -12,6 +12,7 @@ back with 200, and posting the new text under the same id is still a 409: edits 
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -88,11 +89,20 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
     return Edit(comment, changed=True, revision=revision, delivery=delivery)
 
 
+# Spaces of other widths, which a page draws as a space (a rich-text box writes U+00A0 for one typed).
+_SPACES = re.compile(r"[^\S\n]+")
+# The zero-width space, word joiner and byte order mark draw nothing. Not the joiners, which change
+# how emoji and Persian are drawn, nor the direction controls: U+202E turns the text round.
+_UNDRAWN = re.compile("[\u200b\u2060\ufeff]")
+
+
 def _as_read(text: str) -> str:
-    """The text as a reader reads it: line endings, outer white space and Unicode's two spellings of
-    an accent aside. Many editors re-save a comment so, and a trailing newline had hidden an approved
-    comment and sent it back to review (an integrator's walk)."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    """The text as a page shows it: line endings, runs of spaces, spaces at a line's ends, zero-width
+    characters and Unicode's two spellings of an accent aside. Many editors re-save a comment so, and
+    a trailing newline had hidden an approved comment and sent it back to review (an integrator's
+    walk); a no-break space or a double space did the same (a re-check). A line break still counts."""
+    text = unicodedata.normalize("NFC", _UNDRAWN.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
 
 
 def after_edit(verdict: Verdict, review_after_edit: bool) -> Verdict:

@@ -44,7 +44,9 @@ def _threshold(raw: str | None, field: str, label: str) -> float | None:
         what = "reject" if field.startswith("reject_") else "hold"
         raise ValidationFailed(f"the {label} must be at least {MIN_THRESHOLD:f}: below it, it would {what} every "
                                "comment, however civil", field=field)
-    return value
+    # Kept to six places, as the thresholds page keeps them and /admin shows them: 0.0000006 was kept
+    # as typed, shown as 0.000001 on /admin and as 6e-07 in its field (a re-check).
+    return round(value, 6)
 
 
 def _thresholds(form: Mapping[str, str], prefix: str) -> dict[str, float]:

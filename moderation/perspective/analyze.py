@@ -120,11 +120,7 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     # As Perspective does: the languages the client named, else those detected (English when unsure).
     detected = language.detect(request.text).code
     languages = request.languages or [detected]
-    unsupported = fields.unsupported_languages(languages)
-    if unsupported and len(unsupported) < len(languages) and not fields.unsupported_languages([detected]):
-        # A bilingual site names both of its languages ("en", "es"): an English comment is scored, as
-        # Perspective scored it; every one had been refused (an integrator's walk).
-        unsupported = []
+    unsupported = fields.english_named_and_read(languages, detected)
     attributes = request.attributes
     if unsupported:
         if not request.drop_unsupported:

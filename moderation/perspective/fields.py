@@ -67,7 +67,7 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         # Said plainly rather than as Python's codec message: a gzip body starts 0x1f 0x8b.
         compressed = raw[:2] == b"\x1f\x8b"
         raise InvalidArgument("Invalid JSON payload received. The body is "
-                              + ("compressed (gzip): send it uncompressed." if compressed else "not UTF-8 text.")) from None
+                              + ("compressed (gzip): say so with Content-Encoding: gzip, or send it uncompressed." if compressed else "not UTF-8 text.")) from None
     try:
         body = json.loads(text, object_pairs_hook=_UNIQUE_KEYS, **_NUMBERS)
     except (ValueError, RecursionError) as error:
@@ -180,6 +180,17 @@ def language_refused(attribute: str, unsupported: list[str], *, requested: list[
         error_type="LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
         languageNotSupportedByAttributeError={"requestedLanguages": requested, "detectedLanguages": detected,
                                               "attribute": attribute})
+
+
+def english_named_and_read(requested: list[str], detected: str) -> list[str]:
+    """The languages to refuse: those not English, but none when English is among those named and
+    the text reads as English. A bilingual site names both of its languages ("en", "es"): an English
+    comment is scored and its feedback taken, as Perspective took them; both had been refused (an
+    integrator's walk, then a re-check of comments:suggestscore)."""
+    unsupported = unsupported_languages(requested)
+    if unsupported and len(unsupported) < len(requested) and not unsupported_languages([detected]):
+        return []
+    return unsupported
 
 
 def unsupported_languages(requested: list[str]) -> list[str]:

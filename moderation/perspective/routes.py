@@ -138,9 +138,11 @@ def perspective_routing_error(exc: HTTPException) -> Response:
                                                    headers={"Allow": ", ".join(methods)})
     elif request.path == "/batch":
         error = NotFound("Batch requests are not supported: send each comment in a request of its own.")
-    elif "//" in request.path or request.path.endswith("/"):
+    elif "//" in request.path:
         error = NotFound(f"Method not found: {request.path}. The path has a slash too many: set the endpoint "
                          "without a trailing slash (https://HOST/v1alpha1).")
+    elif request.path.endswith("/") and request.path.rstrip("/") != (bp.url_prefix or "/v1alpha1"):
+        error = NotFound(f"Method not found: {request.path}. Take the slash off its end.")
     elif request.path.startswith("/comments:"):
         error = NotFound(f"Method not found: {request.path}. Perspective's methods are under /v1alpha1: "
                          "end the endpoint you set with /v1alpha1.")

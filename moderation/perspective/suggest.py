@@ -56,7 +56,7 @@ def parse_suggest(body: dict[str, Any], *, max_context_bytes: int = 32 * 1024) -
         raise InvalidArgument("A comment cannot be both approved (APPROVED, HIGHLIGHTED) and deleted (DELETED).")
     languages = fields.languages(body)
     detected = language.detect(text).code
-    unsupported = fields.unsupported_languages(languages or [detected])
+    unsupported = fields.english_named_and_read(languages or [detected], detected)
     if unsupported:
         # Labels for a language the model cannot read would only confuse retraining.
         raise fields.language_refused(next(iter(scores)), unsupported, requested=languages, detected=[detected])

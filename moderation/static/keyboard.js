@@ -99,6 +99,9 @@
       // The last comment of the page: j again goes on to the next page, which had taken the mouse
       // every 25 cards (a moderator's walk).
       var more = document.querySelector("[data-next-page]");
+      // Ticked boxes would be lost with the page (a re-check): decided or unticked first.
+      var ticked = document.querySelectorAll('.card.item input[data-key="select"]:checked').length;
+      if (more && ticked) return say("Last comment on this page. " + ticked + " ticked here: decide or untick them before the next page.");
       if (more && lastKey === "j" && saidLast) return (window.location.href = more.href);
       saidLast = true;
       say(more ? "Last comment on this page: j again for the next page." : "Last comment in this list.");
@@ -226,7 +229,8 @@
       // it, and the next "a" was refused after a round trip (a moderator's walk).
       focusCard(neighbour(target, 1) || neighbour(target, -1) || target);
       if (current !== target) {
-        say("#" + target.dataset.commentId + " is being reviewed by " + target.dataset.claimedBy + ": on to the next comment.");
+        say("#" + target.dataset.commentId + (target.dataset.claimedBy ? " is being reviewed by " + target.dataset.claimedBy
+                                               : " was decided or changed meanwhile") + ": on to the next comment.");
         // The browser then goes to the fragment's card itself, focus and all: name the card moved to.
         history.replaceState(history.state, "", "#" + current.id);
         var moved = current;

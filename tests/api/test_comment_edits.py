@@ -238,8 +238,21 @@ def test_an_edit_a_reader_cannot_see_leaves_an_approved_comment_shown(app, clien
     move(app, comment_id, "approved", decision="approved", decision_reason="fine")
 
     for resaved in ("I think the council got this one wrong, honestly. Café.\n",
-                    "  I think the council got this one wrong, honestly. Cafe\u0301.\r\n"):
+                    "  I think the council got this one wrong, honestly. Cafe\u0301.\r\n",
+                    # A re-check: a no-break space, a double space, a zero-width space, a byte order mark.
+                    "\ufeffI think the council\u00a0got this one  wrong,\u200b honestly. Café. "):
         answer = edit(client, site, comment_id, resaved).get_json()
         assert answer["status"] == "approved" and answer["visible"] is True
     assert revisions(app, comment_id) == []
     assert edit(client, site, comment_id, "I think the council got this one right.").get_json()["status"] == "pending"
+
+
+def test_an_edit_that_turns_the_text_round_or_breaks_a_line_is_an_edit(app, client, site):
+    comment_id = submit(client, site, text="I think the council got this one wrong.")
+    move(app, comment_id, "held")
+    move(app, comment_id, "approved", decision="approved", decision_reason="fine")
+    assert edit(client, site, comment_id, "\u202eI think the council got this one wrong.").get_json()["status"] == "pending"
+    comment_id = submit(client, site, id="c-2", text="I think the council got this one wrong.")
+    move(app, comment_id, "held")
+    move(app, comment_id, "approved", decision="approved", decision_reason="fine")
+    assert edit(client, site, comment_id, "I think the council\ngot this one wrong.").get_json()["status"] == "pending"

@@ -263,7 +263,7 @@ def test_a_gzip_body_is_read_when_it_says_so_and_refused_in_those_words_when_not
 
     assert said.status_code == 202 and said.get_json()["site_comment_id"] == "gz-1"
     assert unsaid.status_code == 400
-    assert "compressed (gzip): send it uncompressed" in unsaid.get_json()["error"]["message"]
+    assert "compressed (gzip): say so with Content-Encoding: gzip, or send it uncompressed" in unsaid.get_json()["error"]["message"]
     # A small body that unpacks past the limit is refused, as a large one is; one that is not gzip, named.
     bomb = client.post("/api/v1/comments", data=gzip.compress(b" " * (2 * 1024 * 1024)),
                        headers={**site.headers, "Content-Type": "application/json", "Content-Encoding": "gzip"})

@@ -289,6 +289,12 @@ def test_j_on_the_last_card_of_a_page_says_so_and_again_opens_the_next_page(app,
     page.keyboard.press("k")  # from nowhere, the last card
     assert _focused_card(page) == ids[-1]
 
+    page.keyboard.press("x")  # ticked: the next page would lose it (a re-check)
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert page.locator("#key-status").inner_text() == \
+        "Last comment on this page. 1 ticked here: decide or untick them before the next page."
+    page.keyboard.press("x")
     page.keyboard.press("j")
     assert page.locator("#key-status").inner_text() == "Last comment on this page: j again for the next page."
     with page.expect_navigation():

@@ -243,3 +243,11 @@ def test_a_bilingual_site_naming_english_and_another_language_gets_its_english_c
     assert english.status_code == 200 and "TOXICITY" in english.get_json()["attributeScores"]
     assert english.get_json()["languages"] == ["en", "es"]
     assert spanish.status_code == 400  # the text is Spanish, which the model cannot read
+
+
+def test_a_bilingual_sites_feedback_on_an_english_comment_is_taken_too(client, site):
+    """A re-check: comments:suggestscore still refused ["en", "es"] for English text."""
+    response = client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json={
+        "comment": {"text": "You are a pathetic idiot."}, "languages": ["en", "es"],
+        "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.9}}}})
+    assert response.status_code == 200, response.get_json()

@@ -123,7 +123,7 @@ def test_a_chunked_body_over_the_limit_is_refused_too_not_cut_and_scored(client,
 
 
 @pytest.mark.parametrize("payload, says", [
-    (gzip.compress(b'{"comment": {"text": "Hi."}}', mtime=0), "The body is compressed (gzip): send it uncompressed."),
+    (gzip.compress(b'{"comment": {"text": "Hi."}}', mtime=0), "The body is compressed (gzip): say so with Content-Encoding: gzip, or send it uncompressed."),
     ('{"comment": {"text": "Café"}}'.encode("latin-1"), "The body is not UTF-8 text."),
 ], ids=["gzip", "latin-1"])  # named: each test process collects the same ids
 def test_a_body_that_is_not_utf8_is_refused_in_plain_words(client, site, payload, says):
@@ -291,3 +291,17 @@ def test_a_body_that_says_gzip_and_is_not_is_refused_in_googles_shape(client, si
     response = client.post(f"{ANALYZE}?key={site.api_key}", data=json.dumps(analyze_body("Hi.")).encode(),
                            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
     assert response.status_code == 400 and response.get_json()["error"]["status"] == "INVALID_ARGUMENT"
+
+
+def test_gzip_with_more_after_its_stream_is_refused_not_cut_unsaid(client, site):
+    """A security review: a second gzip member, or junk after the first, was dropped unsaid."""
+    first = gzip.compress(json.dumps(analyze_body("Thanks for the report.")).encode())
+    for body in (first + gzip.compress(b'{"more": 1}'), first + b"GARBAGE"):
+        response = client.post(f"{ANALYZE}?key={site.api_key}", data=body,
+                               headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        assert "has more after its gzip data" in error_of(response, 400, "INVALID_ARGUMENT")
+
+
+def test_a_slash_at_the_end_of_the_method_is_named_as_such(client, site):
+    response = client.post(f"{ANALYZE}/?key={site.api_key}", json=analyze_body("Hello."))
+    assert response.get_json()["error"]["message"].endswith("Take the slash off its end.")

@@ -317,3 +317,11 @@ def test_the_sites_table_says_which_version_scores_each_site(app, sign_in, admin
     theirs = html[html.index(f'id="site-{other.id}"'):]
     assert f"its own: <code>{version}</code>" in ours[:ours.index("</tr>")]
     assert '<span class="muted">global</span>' in theirs[:theirs.index("</tr>")]
+
+
+def test_a_threshold_is_kept_to_the_six_places_the_pages_show(app, sign_in, admin, site):
+    """A re-check: 0.0000006 was kept as typed, shown as 0.000001 on /admin and 6e-07 in its field."""
+    response = _post_settings(sign_in(admin), site.id, {**VALID, "hold_toxicity": "0.0000006"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Site, site.id).thresholds == {"toxicity": 0.000001}
