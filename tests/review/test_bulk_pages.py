@@ -458,3 +458,5 @@ def test_approve_selected_always_asks_and_rejecting_a_reader_at_risk_asks_first(
     card = card[card.index(f'id="comment-{crisis}"'):]
     reject = re.search(r'<button type="submit" name="action" value="reject" class="reject" data-key="reject"[^>]*>', card)[0]
     assert 'data-confirm="This reader may be at risk. Reject the comment anyway?' in reject
+    approve = re.search(r'<button type="submit" name="action" value="approve" class="approve" data-key="approve"[^>]*>', card)[0]
+    assert 'data-confirm="This reader may be at risk. Publish the comment?' in approve  # a re-check
