@@ -170,6 +170,12 @@ def test_an_endpoint_failing_one_post_in_ten_gets_a_whole_backlog_without_dead_l
             WebhookDelivery.failed.is_(True))) == 0
 
 
+def _made_ago(app, delivery_id: int, age: timedelta) -> None:
+    with app.app_context():
+        db.session.get(WebhookDelivery, delivery_id).created_at = datetime.now(timezone.utc) - age
+        db.session.commit()
+
+
 def test_events_kept_back_from_a_dead_endpoint_wait_longer_the_longer_they_have_waited(app, make_site):
     """Kept back every backoff_base (5 s) whatever their age, 5,000 events behind a dead endpoint cost
     529,000 row updates in 15 minutes. They wait about half their age: none is later for it, as all
@@ -177,9 +183,8 @@ def test_events_kept_back_from_a_dead_endpoint_wait_longer_the_longer_they_have_
     with WebhookReceiver(status=500) as receiver:
         site = make_site("long-down", webhook_url=receiver.url)
         first, fresh, hour_old = queue_events(app, site.id, 3)
+        _made_ago(app, hour_old, timedelta(hours=1))
         with app.app_context():
-            db.session.get(WebhookDelivery, hour_old).created_at = datetime.now(timezone.utc) - timedelta(hours=1)
-            db.session.commit()
             outcomes = deliver_many(db.session, [first, fresh, hour_old], timeout=ROOMY, max_retries=20,
                                     backoff_base=5.0)
         assert len(receiver.received) == 1
@@ -193,10 +198,9 @@ def test_an_event_kept_from_a_failing_endpoint_for_the_whole_retry_span_is_a_dea
     with WebhookReceiver(status=500) as receiver:
         site = make_site("down", webhook_url=receiver.url)
         first, old, fresh = queue_events(app, site.id, 3)
+        # Queued before the last 11 hours of failures (2 retries 1 s apart here: 3 s).
+        _made_ago(app, old, timedelta(seconds=10))
         with app.app_context():
-            # Queued before the last 11 hours of failures (2 retries 1 s apart here: 3 s).
-            db.session.get(WebhookDelivery, old).created_at = datetime.now(timezone.utc) - timedelta(seconds=10)
-            db.session.commit()
             outcomes = deliver_many(db.session, [first, old, fresh], timeout=ROOMY, max_retries=2, backoff_base=1.0)
         assert len(receiver.received) == 1
     assert [outcomes[i].state for i in (first, old, fresh)] == ["retry", "failed", "retry"]

@@ -85,10 +85,7 @@ def test_a_moderator_suspends_and_lifts_from_the_author_page(app, sign_in, moder
 
 def test_an_invalid_sanction_is_refused_with_a_message(app, sign_in, moderator, site, make_comment):
     make_comment(site.id, author_id="troll")
-    client = sign_in(moderator)
-    html = client.get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
-    response = client.post(f"/review/authors/{site.id}/sanction", data={
-        "csrf_token": csrf_token(html), "author_id": "troll", "kind": "ban", "reason": ""})
+    response = _sanction(sign_in(moderator), site, "troll", "troll", kind="ban", reason="")
     assert response.status_code == 400
     assert "Not sanctioned: a reason is required." in response.get_data(as_text=True)
     with app.app_context():
@@ -148,8 +145,13 @@ def test_author_lines_cost_the_same_few_queries_for_two_cards_or_twenty(app, sig
 def test_the_sanction_flash_escapes_the_author_id(app, sign_in, moderator, site, make_comment):
     make_comment(site.id, author_id="<img src=x>")
     client = sign_in(moderator)
-    page = client.get(f"/review/authors/{site.id}/%3Cimg%20src=x%3E").get_data(as_text=True)
-    response = client.post(f"/review/authors/{site.id}/sanction", data={
-        "csrf_token": csrf_token(page), "author_id": "<img src=x>", "kind": "ban", "reason": "abuse"})
+    response = _sanction(client, site, "<img src=x>", "%3Cimg%20src=x%3E", kind="ban", reason="abuse")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "&lt;img src=x&gt;: banned." in html and "<img src=x>" not in html
+
+
+def _sanction(client, site, author_id: str, author_path: str, **form: str):
+    """The author page's sanction form, sent as the page drew it."""
+    page = client.get(f"/review/authors/{site.id}/{author_path}").get_data(as_text=True)
+    return client.post(f"/review/authors/{site.id}/sanction",
+                       data={"csrf_token": csrf_token(page), "author_id": author_id, **form})
