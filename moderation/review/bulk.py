@@ -12,14 +12,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.auth import safe_next
 from moderation.domain.bulk import (BULK_TABS, MAX_BULK, BulkResult, bulk_decide, bulk_undo, matching_selection,
                                    reader_at_risk, shown_again, undoable)
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.request_input import MAX_INT8, parse_int
-from moderation.review.routes import _back, _reason_from_form, bp
+from moderation.review.routes import _back, _reason_from_form, bp, review_path
 from moderation.review.undo import undo_window, undo_window_words
 
 
@@ -84,8 +83,7 @@ def bulk_result(entry_id: int) -> str:
         result = shown_again(db.session, entry_id, auth.current_user())
     except NotFound:
         abort(404)
-    back = request.args.get("back", "")
-    back = back if back.startswith("/review") and safe_next(back) == back else url_for("review.queue")
+    back = review_path(request.args.get("back")) or url_for("review.queue")
     kept = (still_sanctioned(db.session, auth.current_user(), result.named_sanctioned)
             if result.action == "undo" else [])
     return render_template("review/bulk_result.html", result=result, back=back, undo_for=undo_window_words(),

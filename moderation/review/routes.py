@@ -112,8 +112,7 @@ def detail(comment_id: int) -> str:
         abort(404)
     # The queue page it was opened from, with its tab and filters: "← Review queue" had been the whole
     # queue, and a moderator working one story's held comments lost them at every comment opened (a walk).
-    back = request.args.get("back")
-    back = auth.safe_next(back) if back and back.startswith("/review") else None
+    back = review_path(request.args.get("back"))
     return render_template("review/detail.html", comment=detail.comment, in_queue=detail.in_queue, back=back,
                            history=comment_history(db.session, detail.comment, detail.history), decidable=DECIDABLE,
                            thread=detail.thread, precedents=detail.precedents, before_edit=detail.before_edit,
@@ -136,16 +135,20 @@ def _reason_from_form() -> str:
     return ": ".join(part for part in (choice, note) if part)
 
 
+def review_path(target: str | None) -> str | None:
+    """`target` if it is a page of the review pages to go back to (auth.safe_next's checks: no other
+    host, no CR/LF, which had made a redirect's header raise), else None. The one check for the
+    decision forms' `next`, the detail page's and the bulk result's `back`."""
+    return target if target and target.startswith("/review") and auth.safe_next(target) == target else None
+
+
 def _back(stay_on: int | None = None) -> str:
     """Where to go after deciding: the page the form came from, if it is one of ours.
 
     stay_on: a comment that still needs the moderator (a refused decision, one undone), whose card
     static/keyboard.js then focuses instead of the next one the form named.
     """
-    target = request.form.get("next", "")
-    # Not printable: a CR/LF in `next` made the redirect's header raise, a 500 (a security review).
-    if not target.startswith("/review") or target.startswith("//") or not target.isprintable():
-        target = url_for("review.queue")
+    target = review_path(request.form.get("next")) or url_for("review.queue")
     page = target.split("#", 1)[0]
     if stay_on is not None and page != url_for("review.detail", comment_id=stay_on):
         target = f"{page}#comment-{stay_on}"
