@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import create_engine, select
 
@@ -30,43 +31,74 @@ log = logging.getLogger(__name__)
 SITE_CREATED, RULES_TOLD, MODEL_TOLD, ACTOR = "site:created", "site:starter_rules_told", "release:model_told", "system:upgrade"
 
 
+class _Installed(NamedTuple):
+    """What the database says the installation has and has been told."""
+    registered: set[str]
+    told_models: set[str]
+    scored_by: list[str]
+    sites: list
+    offered: dict[int, set[str]]
+    kinds_ever: dict[int, set[str]]
+
+
 def upgrade_hints(database_url: str, model_path: Path, *, record: bool = False) -> list[str]:
     """The hints not said before; with `record`, each said is recorded, so the next start is quiet."""
-    from moderation.domain.rule_sets import STARTER_RULES
-    from moderation.models import AuditEntry, Comment, ModelVersion, RuleSet, Site
+    from moderation.models import AuditEntry
 
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            registered = set(conn.scalars(select(ModelVersion.sha256)))
-            told_models = {d.get("sha256") for d in conn.scalars(
-                select(AuditEntry.details).where(AuditEntry.action == MODEL_TOLD)) if isinstance(d, dict)}
-            # Models that scored comments here before the registry kept them (releases of 28 November
-            # read a file): a re-check walk's upgrade went on with the new model without a word.
-            scored_by = [] if registered else sorted(v for v in conn.scalars(
-                select(Comment.model_version).where(Comment.model_version.is_not(None)).distinct().limit(5)) if v)
-            sites = conn.execute(select(Site.id, Site.name)).all()
-            offered: dict[int, set[str]] = {}
-            for details in conn.scalars(select(AuditEntry.details).where(AuditEntry.action.in_((SITE_CREATED, RULES_TOLD)))):
-                if isinstance(details, dict) and isinstance(details.get("site_id"), int):
-                    offered.setdefault(details["site_id"], set()).update(details.get("starter_kinds_offered") or [])
-            kinds_ever: dict[int, set[str]] = {}
-            for site_id, rules in conn.execute(select(RuleSet.site_id, RuleSet.rules)):
-                kinds_ever.setdefault(site_id, set()).update(r.get("kind") for r in rules or [])
+            installed = _installed(conn)
+        hints, told = _hints(installed, model_path)
+        if record and told:
+            try:
+                with engine.begin() as conn:
+                    conn.execute(AuditEntry.__table__.insert(),
+                                 [{"actor": ACTOR, "action": action, "details": details} for action, details in told])
+            except Exception:  # noqa: BLE001 - a hint said again next time is better than a service that does not start
+                log.warning("could not record the upgrade hints as said; they will be said again", exc_info=True)
+        return hints
     finally:
         engine.dispose()
+
+
+def _installed(conn) -> _Installed:  # noqa: ANN001 - a Core connection
+    from moderation.models import AuditEntry, Comment, ModelVersion, RuleSet, Site
+
+    registered = set(conn.scalars(select(ModelVersion.sha256)))
+    told_models = {d.get("sha256") for d in conn.scalars(
+        select(AuditEntry.details).where(AuditEntry.action == MODEL_TOLD)) if isinstance(d, dict)}
+    # Models that scored comments here before the registry kept them (releases of 28 November
+    # read a file): a re-check walk's upgrade went on with the new model without a word.
+    scored_by = [] if registered else sorted(v for v in conn.scalars(
+        select(Comment.model_version).where(Comment.model_version.is_not(None)).distinct().limit(5)) if v)
+    offered: dict[int, set[str]] = {}
+    for details in conn.scalars(select(AuditEntry.details).where(AuditEntry.action.in_((SITE_CREATED, RULES_TOLD)))):
+        if isinstance(details, dict) and isinstance(details.get("site_id"), int):
+            offered.setdefault(details["site_id"], set()).update(details.get("starter_kinds_offered") or [])
+    kinds_ever: dict[int, set[str]] = {}
+    for site_id, rules in conn.execute(select(RuleSet.site_id, RuleSet.rules)):
+        kinds_ever.setdefault(site_id, set()).update(r.get("kind") for r in rules or [])
+    return _Installed(registered, told_models, scored_by, conn.execute(select(Site.id, Site.name)).all(),
+                      offered, kinds_ever)
+
+
+def _hints(installed: _Installed, model_path: Path) -> tuple[list[str], list[tuple[str, dict]]]:
+    """The hints, and the audit entries that record them as said."""
+    from moderation.domain.rule_sets import STARTER_RULES
+
     hints: list[str] = []
-    told: list[tuple[str, dict]] = []  # the audit entries that record them as said
+    told: list[tuple[str, dict]] = []
     shipped = _shipped_model(model_path)
-    if registered and shipped is not None and shipped[1] not in registered | told_models:
+    if installed.registered and shipped is not None and shipped[1] not in installed.registered | installed.told_models:
         told.append((MODEL_TOLD, {"version": shipped[0], "sha256": shipped[1]}))
         version, _ = shipped
         hints.append(f"  This release ships model {version} ({model_path.name}), which is not registered here, so\n"
                      f"  nothing scores with it. To compare it with the one in use and promote it:\n"
                      f"    .venv/bin/moderation models register {model_path}\n"
                      f"    then /admin/models (or `moderation models promote {version}`). (Said once.)")
-    if scored_by and shipped is not None:
-        hints.append(f"  Comments here were scored by {', '.join(scored_by)}, from before the registry kept models; this\n"
+    if installed.scored_by and shipped is not None:
+        hints.append(f"  Comments here were scored by {', '.join(installed.scored_by)}, from before the registry kept models; this\n"
                      f"  release registers its own, {shipped[0]}, at first start and scores with it. To score with the\n"
                      f"  old one again, register the old release's models/civility.skops and promote it:\n"
                      f"    .venv/bin/moderation models register OLD/models/civility.skops")
@@ -74,8 +106,9 @@ def upgrade_hints(database_url: str, model_path: Path, *, record: bool = False) 
     for rule in STARTER_RULES:
         # Sites never offered it that never had it: one that had it and took it out chose to, and so
         # did one made without it when it was offered (`--rules none`).
-        without = [(site_id, name) for site_id, name in sites if rule["kind"] not in kinds_ever.get(site_id, set())
-                   and rule["kind"] not in offered.get(site_id, set())]
+        without = [(site_id, name) for site_id, name in installed.sites
+                   if rule["kind"] not in installed.kinds_ever.get(site_id, set())
+                   and rule["kind"] not in installed.offered.get(site_id, set())]
         if without:
             names = [name for _, name in without]
             listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -88,24 +121,7 @@ def upgrade_hints(database_url: str, model_path: Path, *, record: bool = False) 
                      + "\n".join(missing) + "\n  Add them on /admin: the site's Edit, then Rules and stories."
                      "\n  (Said once: the audit log keeps it, as site:starter_rules_told.)")
         told += [(RULES_TOLD, {"site_id": site_id, "starter_kinds_offered": kinds}) for site_id, kinds in lacking.items()]
-    if record and told:
-        try:
-            _record(database_url, told)
-        except Exception:  # noqa: BLE001 - a hint said again next time is better than a service that does not start
-            log.warning("could not record the upgrade hints as said; they will be said again", exc_info=True)
-    return hints
-
-
-def _record(database_url: str, told: list[tuple[str, dict]]) -> None:
-    from moderation.models import AuditEntry
-
-    engine = create_engine(database_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(AuditEntry.__table__.insert(),
-                         [{"actor": ACTOR, "action": action, "details": details} for action, details in told])
-    finally:
-        engine.dispose()
+    return hints, told
 
 
 def _shipped_model(model_path: Path) -> tuple[str, str] | None:

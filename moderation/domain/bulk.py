@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -73,6 +73,7 @@ class BulkResult:
     # The audit entry that records it, whose page shows it again (`shown_again`); for an undo, the
     # authors the undone decision sanctioned, as its form named them.
     entry_id: int | None = None
+    made_at: datetime | None = None
     named_sanctioned: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -165,10 +166,7 @@ def undoable(session: Session, result: BulkResult, window: timedelta) -> list[in
     """Of a bulk decision's comments, those its Undo all would still take back: within the window, and
     each at the version the decision left. Drawn again later, the page had offered Undo all for ever,
     after the undo too, which then listed each as "no decision to take back" (a re-check)."""
-    if result.action == "undo" or not result.decided or result.entry_id is None:
-        return []
-    made = session.scalar(select(AuditEntry.at).where(AuditEntry.id == result.entry_id))
-    if made is None or made + window < now():
+    if result.action == "undo" or not result.decided or result.made_at is None or result.made_at + window < now():
         return []
     versions = dict(session.execute(select(Comment.id, Comment.version).where(Comment.id.in_(result.decided))).all())
     return [i for i in result.decided if versions.get(i) == result.versions.get(i)]
@@ -187,7 +185,7 @@ def shown_again(session: Session, entry_id: int, user: User) -> BulkResult:
         versions={int(i): v for i, v in (d.get("versions") or {}).items()},
         author_sanction=d.get("authors"), sanctioned=[(s, a) for s, a in d.get("sanctioned") or []],
         already_sanctioned=[(s, a, k) for s, a, k in d.get("already_sanctioned") or []],
-        named_sanctioned=[(s, a) for s, a in d.get("named_sanctioned") or []], entry_id=entry.id)
+        named_sanctioned=[(s, a) for s, a in d.get("named_sanctioned") or []], entry_id=entry.id, made_at=entry.at)
 
 
 def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: User,
