@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
 
 
-def _select_one(engine: Engine) -> None:
+def select_one(engine: Engine) -> None:
+    """The database's ping, on an engine bounded as db.make_ping_engine makes one: /readyz's and `moderation status`'s."""
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
 
@@ -56,7 +57,7 @@ def readyz() -> ResponseReturnValue:
     ping = current_app.extensions.get("health_db")
     if ping is None:
         ping = current_app.extensions["health_db"] = db.make_ping_engine(config["DATABASE_URL"])
-    state = readiness(db.session, database=lambda: _select_one(ping), broker=broker,
+    state = readiness(db.session, database=lambda: select_one(ping), broker=broker,
                       default_model=current_app.extensions["models"].default,
                       soft_limit=config["BACKPRESSURE_SOFT_LIMIT"], hard_limit=config["BACKPRESSURE_HARD_LIMIT"])
     _log_change(state)

@@ -53,7 +53,7 @@ def _queues_served(celery) -> dict[str, list[str]]:
 def gather(config: Config) -> dict:
     """What `status` prints: every check bounded, as /readyz's are; a part that cannot be read says so."""
     from moderation.domain.operations import snapshot
-    from moderation.health import _select_one
+    from moderation.health import select_one
     from moderation.redis_client import redis_client
 
     pid = up_pid(config.VAR_DIR)
@@ -70,7 +70,7 @@ def gather(config: Config) -> dict:
     with app.app_context():
         state["running"] = True
         try:
-            _select_one(db.make_ping_engine(app.config["DATABASE_URL"]))
+            select_one(db.make_ping_engine(app.config["DATABASE_URL"]))
             state["database"] = "ok"
         except Exception as error:  # noqa: BLE001 (any failure is the answer)
             state["database"] = f"no answer ({type(error).__name__})"
