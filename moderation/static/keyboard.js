@@ -231,10 +231,6 @@
       if (current !== target) {
         say("#" + target.dataset.commentId + (target.dataset.claimedBy ? " is being reviewed by " + target.dataset.claimedBy
                                                : " was decided or changed meanwhile") + ": on to the next comment.");
-        // The browser then goes to the fragment's card itself, focus and all: name the card moved to.
-        history.replaceState(history.state, "", "#" + current.id);
-        var moved = current;
-        window.addEventListener("load", function () { if (document.activeElement === target) focusCard(moved); });
       }
     } else if (wanted) {
       focusCard(neighbour(null, 1));  // that card went meanwhile: the first one left
