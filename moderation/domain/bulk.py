@@ -31,6 +31,7 @@ from moderation.domain.membership import visible_site_ids
 from moderation.domain.queue import review_queue
 from moderation.domain.queue_filters import QueueFilters
 from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send, now
+from moderation.domain.reports import says_at_risk
 from moderation.domain.sanctions import BULK_KINDS, KIND_LABELS, sanction_in_bulk
 from moderation.domain.undo import undo_decision
 from moderation.models import AuditEntry, Comment, Report, User
@@ -44,12 +45,12 @@ Selection = list[tuple[int, int]]
 AT_RISK_SKIPPED = "the reader may be at risk: decide it on its own card, after your newsroom's procedure"
 
 
-def reader_at_risk(comment: Comment) -> bool:
+def at_risk_comment(comment: Comment) -> bool:
     """Whether the at_risk rule held the comment (rules.reader_at_risk, as stored on it), or a named
     reader's open self_harm report says its reader may be at risk: "I just want it all to end",
     which the rule missed and two readers reported, was rejected in bulk as a personal attack (a re-check)."""
     return (any(hit.get("kind") == "at_risk" for hit in comment.rule_hits or ())
-            or any(r.reason == "self_harm" and r.reporter_id is not None and r.outcome is None for r in comment.reports))
+            or any(says_at_risk(r) for r in comment.reports if r.outcome is None))
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
                 if comment_id in busy else "not found"
             result.skipped.append(Skipped(comment_id, why))
             continue
-        if reader_at_risk(comment):
+        if at_risk_comment(comment):
             # A decision for its own card, after the newsroom's procedure: "All on this page" and Reject
             # rejected three readers' "Tonight's the night, goodbye" as personal attacks, upheld the
             # worried readers' reports to the site, and labelled them for training (a moderator's walk).

@@ -76,12 +76,18 @@ AT_RISK_REPORT_LIFT = 4.0
 UNTRIED_AT_RISK_LIFT = 2.0
 
 
+def says_at_risk(report: Report) -> bool:
+    """A named reader's self_harm report that weighs something: it lifts the comment (at_risk_lift)
+    and leaves it for its own card in bulk (bulk.at_risk_comment)."""
+    return report.reason == "self_harm" and report.reporter_id is not None and report.weight > 0
+
+
 def at_risk_lift(reports: Iterable[Report], trusted: bool = True) -> float:
     """What these reports add for a reader at risk: AT_RISK_REPORT_LIFT (UNTRIED_AT_RISK_LIFT where
     no reporter is `trusted`) if one is a named reader's self_harm report that weighs something, else
     0. Not an anonymous one: one per comment, with no account, had put any comment a raid chose above
     the held threats (a re-check); it still weighs, and the queue's self-harm filter lists the comment."""
-    if not any(r.reason == "self_harm" and r.reporter_id is not None and r.weight > 0 for r in reports):
+    if not any(map(says_at_risk, reports)):
         return 0.0
     return AT_RISK_REPORT_LIFT if trusted else UNTRIED_AT_RISK_LIFT
 

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.domain.bulk import (BULK_TABS, MAX_BULK, BulkResult, bulk_decide, bulk_undo, matching_selection,
-                                   reader_at_risk, shown_again, undoable)
+                                   at_risk_comment, shown_again, undoable)
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
@@ -28,7 +28,7 @@ class _Unreadable(Exception):
 
 @bp.app_context_processor
 def _bulk_helpers() -> dict[str, object]:
-    return {"bulk_tabs": BULK_TABS, "bulk_sanctions": BULK_KINDS, "reader_at_risk": reader_at_risk}
+    return {"bulk_tabs": BULK_TABS, "bulk_sanctions": BULK_KINDS, "at_risk_comment": at_risk_comment}
 
 
 def _selection_from_form() -> list[tuple[int, int]]:
