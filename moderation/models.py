@@ -57,6 +57,10 @@ class Site(Base):
     previous_key_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     previous_key_hash: Mapped[str | None] = mapped_column(String(200))
     previous_key_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A second key, "mks_<id>_<secret>", that /v1alpha1 (Perspective) takes and /api/v1 refuses: the
+    # one a site pastes into Coral, whose admins and logs see it. NULL until issued; "" revoked.
+    scoring_key_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    scoring_key_hash: Mapped[str | None] = mapped_column(String(200))
     # After a rotation the old webhook secret also signs deliveries until it expires, so a site
     # can switch its verifier over without dropping events.
     previous_webhook_secret: Mapped[str | None] = mapped_column(String(100))

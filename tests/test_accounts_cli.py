@@ -12,6 +12,8 @@ from moderation.domain.errors import Unauthorized
 from moderation.domain.users import authenticate
 from moderation.models import AuditEntry
 
+ANALYZE_BODY = {"comment": {"text": "Thanks for the article."}, "requestedAttributes": {"TOXICITY": {}}}
+
 
 @pytest.fixture
 def run(services, app, monkeypatch):
@@ -69,6 +71,18 @@ def test_keys_are_listed_rotated_with_grace_and_revoked(app, run, site):
     # After revoking them all there is no old key to keep working, and the message does not promise one.
     after = run("keys", "rotate", "daily-planet", "--grace", "2h")
     assert "The site had no working key; this is its only one." in after and "keeps working" not in after
+
+
+def test_the_shell_issues_lists_and_revokes_a_scoring_key(client, run, site):
+    key = re.search(r"mks_[0-9a-f]{16}_\S+", run("keys", "scoring", "daily-planet")).group(0)
+
+    assert f"scoring: mks_{key.split('_')[1]}_…" in run("keys", "list")
+    assert client.post(f"/v1alpha1/comments:analyze?key={key}", json=ANALYZE_BODY).status_code == 200
+    assert "revoked the scoring key of daily-planet" in run("keys", "scoring", "daily-planet", "--revoke")
+    assert client.post(f"/v1alpha1/comments:analyze?key={key}", json=ANALYZE_BODY).status_code == 403
+    assert "scoring:" not in run("keys", "list")
+    assert "has no scoring key; nothing changed" in run("keys", "scoring", "daily-planet", "--revoke")
+    assert "no site named 'nowhere'" in run("keys", "scoring", "nowhere", ok=False)
 
 
 def test_the_new_commands_explain_themselves(run):

@@ -37,6 +37,7 @@ RELEASED = {
     "0026_operations_indexes.py": "3178966132499a43",
     "0027_scored_priority.py": "dda5bab9ac76b465",
     "0028_readable_created_at.py": "b0f0ede28b89e65c",
+    "0029_scoring_keys.py": "ee5a7c301cddd9d3",
 }
 
 

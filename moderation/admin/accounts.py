@@ -20,7 +20,8 @@ from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.domain.membership import site_names_by_member
 from moderation.domain.signin import locked_for
 from moderation.domain.site_rows import ROW_TTL
-from moderation.domain.sites import key_summary, parse_grace, revoke_keys, rotate_key
+from moderation.domain.sites import (issue_scoring_key, key_summary, parse_grace, revoke_keys, revoke_scoring_key,
+                                     rotate_key)
 from moderation.domain.users import disable_user, enable_user, list_users, set_role
 from moderation.models import ROLES, Site, User
 from moderation.request_input import parse_int
@@ -193,10 +194,24 @@ def rotate_site_key(site_id: int) -> tuple[str, int, dict[str, str]] | tuple[str
     return html, status, {"Cache-Control": "no-store"}
 
 
+@bp.post("/accounts/sites/<int:site_id>/scoring-key")
+@auth.login_required("admin")
+def issue_site_scoring_key(site_id: int) -> tuple[str, int, dict[str, str]]:
+    site = db.get_or_404(Site, site_id)
+    replaced = bool(site.scoring_key_hash)
+    new_key = issue_scoring_key(db.session, site, actor=_actor())
+    db.session.commit()
+    html, status = _page(new_key={"site": site.name, "key": new_key, "scoring": True, "replaced": replaced})
+    return html, status, {"Cache-Control": "no-store"}
+
+
 @bp.post("/accounts/sites/<int:site_id>/revoke")
 @auth.login_required("admin")
 def revoke_site_key(site_id: int) -> Response:
     site = db.get_or_404(Site, site_id)
+    if request.form.get("which") == "scoring":
+        revoke_scoring_key(db.session, site, actor=_actor())
+        return _done(f"The scoring key of {site.name} has stopped working; its API key goes on.")
     previous_only = request.form.get("which") == "previous"
     revoke_keys(db.session, site, actor=_actor(), previous_only=previous_only)
     if previous_only:

@@ -122,7 +122,8 @@ def users_role(name: str, role: str) -> None:
 
 @keys_group.command("list")
 def keys_list() -> None:
-    """List sites with their key ids (never secrets) and any rotated-out key still in its grace period."""
+    """List sites with their key ids (never secrets), any rotated-out key still in its grace period,
+    and any scoring key for the Perspective endpoint."""
     from sqlalchemy import select
 
     from moderation.domain.sites import key_summary
@@ -133,12 +134,14 @@ def keys_list() -> None:
         for site in session.scalars(select(Site).order_by(Site.name)):
             keys = key_summary(site)
             previous = f"{keys['previous']} until {_when(keys['previous_valid_until'])}" if keys["previous"] else "—"
-            rows.append((site.name, keys["current"] or "revoked", previous, "" if site.active else "(inactive)"))
+            scoring = f"  scoring: {keys['scoring']}" if keys["scoring"] else ""
+            rows.append((site.name, keys["current"] or "revoked", previous, scoring,
+                         "" if site.active else "(inactive)"))
     if not rows:
         click.echo("no sites yet: moderation keys create NAME")
     width = max((len(r[0]) for r in rows), default=0)
-    for name, current, previous, inactive in rows:
-        click.echo(f"{name:<{width}}  {current:<24}  previous: {previous} {inactive}".rstrip())
+    for name, current, previous, scoring, inactive in rows:
+        click.echo(f"{name:<{width}}  {current:<24}  previous: {previous}{scoring} {inactive}".rstrip())
 
 
 @keys_group.command("rotate")
@@ -162,6 +165,32 @@ def keys_rotate(name: str, grace: str) -> None:
     else:
         then = "The old key has stopped working."
     click.echo("Store it now: it is not shown again. " + then, err=True)
+
+
+@keys_group.command("scoring")
+@click.argument("name")
+@click.option("--revoke", is_flag=True, help="End the scoring key now instead of issuing one.")
+def keys_scoring(name: str, revoke: bool) -> None:
+    """Issue site NAME a scoring key and print it once: the Perspective endpoint (/v1alpha1) takes it,
+    the comment API refuses it. Paste it into Coral or another Perspective client instead of the
+    site's API key, which can also read, decide and erase comments. A new one ends the old one."""
+    from moderation.domain.sites import issue_scoring_key, revoke_scoring_key, site_named
+
+    with _session() as session:
+        site = site_named(session, name)
+        if revoke:
+            had = bool(site.scoring_key_hash)
+            if had:
+                revoke_scoring_key(session, site, actor=cli_actor())
+        else:
+            replaced = bool(site.scoring_key_hash)
+            new_key = issue_scoring_key(session, site, actor=cli_actor())
+    if revoke:
+        click.echo(f"revoked the scoring key of {name}" if had else f"{name} has no scoring key; nothing changed")
+        return
+    click.echo(f"scoring key:    {new_key}")
+    click.echo("Store it now: it is not shown again. "
+               + ("The old scoring key has stopped working." if replaced else "It reaches /v1alpha1 only."), err=True)
 
 
 @keys_group.command("deactivate")
@@ -205,7 +234,8 @@ def keys_reactivate(name: str) -> None:
 @click.option("--previous", is_flag=True, help="End only the rotated-out key's grace period.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def keys_revoke(name: str, previous: bool, yes: bool) -> None:
-    """End site NAME's API keys at once (all of them, or with --previous only the old one).
+    """End site NAME's API keys at once (all of them, its scoring key too, or with --previous only
+    the old one; `keys scoring NAME --revoke` ends the scoring key alone).
 
     After revoking all keys the site has none until `moderation keys rotate NAME`. Other web
     processes notice within 2 seconds (they re-read the site's row every site_rows.ROW_TTL).

@@ -74,6 +74,13 @@ class AccountDisabled(DomainError):
     code = "account_disabled"
 
 
+class KeyScope(DomainError):
+    """A right key on an endpoint it does not reach: a site's scoring key on the comment API."""
+
+    status = 403
+    code = "key_scope"
+
+
 class Busy(DomainError):
     status = 503
     code = "busy"

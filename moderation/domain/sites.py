@@ -13,6 +13,11 @@ grace period ends (the row's end of grace is compared with the clock on every re
 holds to the second). Rotating, revoking or deactivating is seen at once in the process that did
 it (its flush forgets the row) and by the others within ROW_TTL seconds.
 
+A site may also hold a scoring key, "mks_<key_id>_<secret>", for a Perspective client such as
+Coral, whose admins and request logs see it: the Perspective endpoint takes it, the comment API
+refuses it (KeyScope), so it cannot list, decide or erase readers' comments. It has no grace
+period: issuing a new one ends the old one, as a client's settings take the new one at once.
+
 Failed checks are counted per key id and per client address by a limiter the caller passes in,
 and past its limit a key is refused before argon2 runs: a guessed secret must not buy CPU.
 Keys already in this process's cache are not limited, so a site under attack keeps working.
@@ -32,7 +37,7 @@ from typing import Protocol
 from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import NotFound, TooManyAttempts, Unauthorized, ValidationFailed
+from moderation.domain.errors import KeyScope, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
 from moderation.domain.lifecycle import MODES, PRE_MODERATION
 from moderation.domain.lookalikes import insert_named, new_name
 from moderation.domain.passwords import hash_key_secret, verify_secret
@@ -48,6 +53,7 @@ from moderation.models import Site, WebhookDelivery
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "mk"
+SCORING_KEY_PREFIX = "mks"
 _MAX_VERIFIED = 10_000
 
 
@@ -138,8 +144,9 @@ def _new_key() -> tuple[str, str]:
 
 
 def site_for_key(session: Session, api_key: str | None, *, limiter: Limiter | None = None,
-                 address: str | None = None, now: datetime | None = None) -> Site:
-    """The active site an API key belongs to, or Unauthorized; no query while its row is kept."""
+                 address: str | None = None, now: datetime | None = None, scoring_key_ok: bool = False) -> Site:
+    """The active site an API key belongs to, or Unauthorized; no query while its row is kept.
+    A scoring key is KeyScope unless `scoring_key_ok` (the Perspective endpoint)."""
     if not api_key:
         raise Unauthorized("missing API key")
     digest = hashlib.sha256(api_key.encode("utf-8", "surrogatepass")).hexdigest()
@@ -149,7 +156,7 @@ def site_for_key(session: Session, api_key: str | None, *, limiter: Limiter | No
     if known is not None:
         site = site_row(session, known.site_id)
         if site is not None and site.active and _holds(site, known.key_hash, wall):
-            return site
+            return _in_scope(site, known.key_hash, scoring_key_ok)
         with _verified_lock:
             _verified.pop(digest, None)
     site_id, key_hash = _verify_limited(session, api_key, limiter, address, wall, digest)
@@ -160,17 +167,25 @@ def site_for_key(session: Session, api_key: str | None, *, limiter: Limiter | No
     site = site_row(session, site_id)
     if site is None or not site.active:
         raise Unauthorized("invalid API key")
-    return site
+    return _in_scope(site, key_hash, scoring_key_ok)
 
 
 def site_id_for_key(session: Session, api_key: str | None, *, limiter: Limiter | None = None,
-                    address: str | None = None, now: datetime | None = None) -> int:
-    return site_for_key(session, api_key, limiter=limiter, address=address, now=now).id
+                    address: str | None = None, now: datetime | None = None, scoring_key_ok: bool = False) -> int:
+    return site_for_key(session, api_key, limiter=limiter, address=address, now=now, scoring_key_ok=scoring_key_ok).id
+
+
+def _in_scope(site: Site, key_hash: str, scoring_key_ok: bool) -> Site:
+    if not scoring_key_ok and key_hash == site.scoring_key_hash:
+        raise KeyScope(f"this is {site.name}'s scoring key ({SCORING_KEY_PREFIX}_…): it reaches the Perspective "
+                       f"endpoint, /v1alpha1, only; the comment API takes the site's API key ({KEY_PREFIX}_…)")
+    return site
 
 
 def _holds(site: Site, key_hash: str, wall: datetime) -> bool:
-    """The site still takes a key verified against `key_hash`: its current one, or one in its grace period."""
-    if site.key_hash == key_hash:
+    """The site still takes a key verified against `key_hash`: its current one, its scoring key, or
+    one in its grace period."""
+    if site.key_hash == key_hash or site.scoring_key_hash == key_hash:
         return bool(key_hash)
     return (site.previous_key_hash == key_hash and site.previous_key_expires_at is not None
             and wall < site.previous_key_expires_at)
@@ -216,9 +231,11 @@ class _CannotSucceed(Unauthorized):
 
 def _verify(session: Session, parts: list[str], wall: datetime) -> tuple[int, str]:
     # A NUL (or an unpaired surrogate) is in no key we issue, and PostgreSQL refuses it in a query.
-    if len(parts) != 3 or parts[0] != KEY_PREFIX or unstorable(parts):
+    if len(parts) != 3 or parts[0] not in (KEY_PREFIX, SCORING_KEY_PREFIX) or unstorable(parts):
         raise _CannotSucceed("invalid API key")
     key_id, secret = parts[1], parts[2]
+    if parts[0] == SCORING_KEY_PREFIX:
+        return _verify_scoring(session, key_id, secret)
     site = session.scalars(select(Site).where(or_(Site.key_id == key_id, Site.previous_key_id == key_id))).first()
     if site is None or not site.active:
         raise _CannotSucceed("invalid API key")
@@ -233,6 +250,15 @@ def _verify(session: Session, parts: list[str], wall: datetime) -> tuple[int, st
     if not verify_secret(stored, secret):
         raise Unauthorized("invalid API key")
     return site.id, stored
+
+
+def _verify_scoring(session: Session, key_id: str, secret: str) -> tuple[int, str]:
+    site = session.scalars(select(Site).where(Site.scoring_key_id == key_id)).first()
+    if site is None or not site.active or not site.scoring_key_hash:
+        raise _CannotSucceed("invalid API key")
+    if not verify_secret(site.scoring_key_hash, secret):
+        raise Unauthorized("invalid API key")
+    return site.id, site.scoring_key_hash
 
 
 def forget_verified_keys() -> None:
@@ -271,10 +297,32 @@ def rotate_key(session: Session, site: Site, *, grace: timedelta, actor: str, no
     return f"{KEY_PREFIX}_{key_id}_{secret}"
 
 
+def issue_scoring_key(session: Session, site: Site, *, actor: str) -> str:
+    """A new scoring key for the site, returned once; one it had stops working now. The caller commits."""
+    replaced = bool(site.scoring_key_hash)
+    key_id, secret = _new_key()
+    site.scoring_key_id, site.scoring_key_hash = key_id, hash_key_secret(secret)
+    audit(session, actor, "site:scoring_key_issued", site_id=site.id, site=site.name, key_id=key_id, replaced=replaced)
+    session.flush()
+    forget_site_keys(site.id)
+    return f"{SCORING_KEY_PREFIX}_{key_id}_{secret}"
+
+
+def revoke_scoring_key(session: Session, site: Site, *, actor: str) -> None:
+    """End the site's scoring key now; its API key goes on working. The caller commits."""
+    site.scoring_key_hash = ""
+    audit(session, actor, "site:key_revoked", site_id=site.id, site=site.name, which="scoring")
+    session.flush()
+    forget_site_keys(site.id)
+
+
 def revoke_keys(session: Session, site: Site, *, actor: str, previous_only: bool = False) -> None:
-    """End the site's keys now (or only the rotated-out one); `rotate_key` issues a new one. The caller commits."""
+    """End the site's keys now, its scoring key too (or only the rotated-out one); `rotate_key`
+    issues a new one. The caller commits."""
     if not previous_only:
         site.key_hash = ""
+        if site.scoring_key_id:
+            site.scoring_key_hash = ""
     site.previous_key_id = site.previous_key_hash = site.previous_key_expires_at = None
     audit(session, actor, "site:key_revoked", site_id=site.id, site=site.name,
           which="previous" if previous_only else "all")
@@ -313,6 +361,7 @@ def key_summary(site: Site, now: datetime | None = None) -> dict[str, object]:
         "current": f"{KEY_PREFIX}_{site.key_id}_…" if site.key_hash else None,
         "previous": f"{KEY_PREFIX}_{site.previous_key_id}_…" if in_grace else None,
         "previous_valid_until": site.previous_key_expires_at if in_grace else None,
+        "scoring": f"{SCORING_KEY_PREFIX}_{site.scoring_key_id}_…" if site.scoring_key_hash else None,
     }
 
 

@@ -1,4 +1,5 @@
-"""API keys for the Perspective endpoint: from ?key= or X-Goog-Api-Key, answered in Google's words."""
+"""API keys for the Perspective endpoint: from ?key= or X-Goog-Api-Key, answered in Google's words.
+A site's scoring key (mks_…) is taken here; the comment API refuses it."""
 from __future__ import annotations
 
 from flask import Request
@@ -18,7 +19,7 @@ def site_id_for_key(session: Session, api_key: str | None, *, limiter: sites.Lim
     if not api_key:
         raise PermissionDenied("The request is missing a valid API key.")
     try:
-        return sites.site_id_for_key(session, api_key, limiter=limiter, address=address)
+        return sites.site_id_for_key(session, api_key, limiter=limiter, address=address, scoring_key_ok=True)
     except TooManyAttempts as exc:
         raise ResourceExhausted(f"Too many invalid API key attempts. Retry after {exc.retry_after} seconds.",
                                 retry_after=exc.retry_after) from None

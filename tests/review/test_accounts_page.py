@@ -9,6 +9,7 @@ from moderation import db
 from moderation.models import AuditEntry, User
 
 PAGE = "/admin/accounts"
+ANALYZE_BODY = {"comment": {"text": "Thanks for the article."}, "requestedAttributes": {"TOXICITY": {}}}
 
 
 def _post(client, path, **form):
@@ -78,6 +79,31 @@ def test_rotating_shows_the_new_key_once_and_revoking_ends_it(app, client, sign_
     with app.app_context():
         actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["site:key_rotated", "site:key_revoked"]
+
+
+def test_the_accounts_page_issues_a_scoring_key_once_and_revokes_it_alone(app, client, sign_in, admin, site):
+    admin_client = sign_in(admin)
+    token = csrf_token(admin_client.get("/admin/accounts").get_data(as_text=True))
+
+    shown = admin_client.post(f"/admin/accounts/sites/{site.id}/scoring-key", data={"csrf_token": token})
+
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    html = shown.get_data(as_text=True)
+    key = re.search(r"mks_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}", html).group(0)
+    assert "New scoring key for daily-planet" in html and "/v1alpha1" in html
+    page = admin_client.get("/admin/accounts").get_data(as_text=True)
+    assert f"mks_{key.split('_')[1]}_…" in page and key.split("_", 2)[2] not in page
+    assert 'value="scoring"' in page
+    assert client.post(f"/v1alpha1/comments:analyze?key={key}", json=ANALYZE_BODY).status_code == 200
+
+    revoked = admin_client.post(f"/admin/accounts/sites/{site.id}/revoke", data={"csrf_token": token, "which": "scoring"})
+
+    assert revoked.status_code == 303
+    assert client.post(f"/v1alpha1/comments:analyze?key={key}", json=ANALYZE_BODY).status_code == 403
+    assert client.get("/api/v1/comments/1", headers=site.headers).status_code == 404
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["site:scoring_key_issued", "site:key_revoked"]
 
 
 @pytest.mark.parametrize("path", [f"{PAGE}/users/1/disable", f"{PAGE}/sites/1/rotate", f"{PAGE}/sites/1/revoke"])

@@ -3,8 +3,8 @@
 The routes come from the app's URL map, so a new route without a row in MATRIX fails
 `test_every_route_has_a_row_in_the_matrix` until its author says who may use it.
 
-Personas: nobody, a made-up key, another site's real key, the site's own key, a moderator and an
-admin (signed in through the real form). Key personas present their key the way each endpoint
+Personas: nobody, a made-up key, another site's real key, the site's own key, the site's scoring
+key (Perspective only), a moderator and an admin (signed in through the real form). Key personas present their key the way each endpoint
 reads keys (Bearer for /api, X-Goog-Api-Key for Perspective); cookies never authenticate an API.
 Routes with ids get real ids of the site's own objects, so "another site's key" must see 404.
 
@@ -27,13 +27,14 @@ from sqlalchemy import delete, select
 from moderation import db
 from moderation.models import Comment, ModelVersion, ReviewClaim, User
 
-PERSONAS = ("anonymous", "wrong_key", "other_site_key", "site_key", "moderator", "other_site_moderator", "admin")
+PERSONAS = ("anonymous", "wrong_key", "other_site_key", "site_key", "scoring_key", "moderator", "other_site_moderator",
+            "admin")
 LOGIN = "302 to /login"
 
 
 def page(*, moderator: int | str, admin: int | str, other_moderator: int | str | None = None) -> dict[str, int | str]:
     """A cookie page: anyone not signed in goes to /login, whatever key they hold."""
-    return {"anonymous": LOGIN, "wrong_key": LOGIN, "other_site_key": LOGIN, "site_key": LOGIN,
+    return {"anonymous": LOGIN, "wrong_key": LOGIN, "other_site_key": LOGIN, "site_key": LOGIN, "scoring_key": LOGIN,
             "moderator": moderator, "admin": admin,
             "other_site_moderator": moderator if other_moderator is None else other_moderator}
 
@@ -42,18 +43,18 @@ def poll(*, moderator: int | str, admin: int | str, other_moderator: int | str |
     """A page's own poll: as `page`, but anyone not signed in gets a JSON 401 the script can read
     (a redirect made fetch() load /login and use up its "you were signed out" message)."""
     return {**page(moderator=moderator, admin=admin, other_moderator=other_moderator),
-            "anonymous": 401, "wrong_key": 401, "other_site_key": 401, "site_key": 401}
+            "anonymous": 401, "wrong_key": 401, "other_site_key": 401, "site_key": 401, "scoring_key": 401}
 
 
 def api(*, site_key: int, other_site_key: int) -> dict[str, int | str]:
-    """/api/v1: only a valid Bearer key counts; a session cookie is no key."""
-    return {"anonymous": 401, "wrong_key": 401, "other_site_key": other_site_key, "site_key": site_key,
+    """/api/v1: only a valid Bearer key counts; a session cookie is no key, and a scoring key is 403."""
+    return {"anonymous": 401, "wrong_key": 401, "other_site_key": other_site_key, "site_key": site_key, "scoring_key": 403,
             "moderator": 401, "other_site_moderator": 401, "admin": 401}
 
 
 def perspective(*, with_key: int) -> dict[str, int | str]:
     """Perspective answers a missing or wrong key with Google's 403 PERMISSION_DENIED."""
-    return {"anonymous": 403, "wrong_key": 403, "other_site_key": with_key, "site_key": with_key,
+    return {"anonymous": 403, "wrong_key": 403, "other_site_key": with_key, "site_key": with_key, "scoring_key": with_key,
             "moderator": 403, "other_site_moderator": 403, "admin": 403}
 
 
@@ -139,6 +140,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.accounts_form_address", "GET"): page(moderator=403, admin=303),  # back to the form
     ("admin.rotate_site_key", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
     ("admin.revoke_site_key", "POST"): page(moderator=403, admin=303),
+    ("admin.issue_site_scoring_key", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
     ("admin.set_aside", "GET"): page(moderator=403, admin=200),
     ("admin.add_member", "POST"): page(moderator=403, admin=303),  # on the spare site
     ("admin.remove_member", "POST"): page(moderator=403, admin=303),
@@ -250,6 +252,16 @@ def _signed_in(app, user):
 
 def _key_headers(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}", "X-Goog-Api-Key": key}
+
+
+def _scoring_key(app, site) -> str:
+    from moderation.domain.sites import issue_scoring_key
+    from moderation.models import Site
+
+    with app.app_context():
+        key = issue_scoring_key(db.session, db.session.get(Site, site.id), actor="test")
+        db.session.commit()
+    return key
 
 
 def _wrong_secret(api_key: str) -> str:
@@ -366,6 +378,7 @@ def test_every_persona_gets_what_the_matrix_says_on_every_route(app, site, outsi
         "wrong_key": (app.test_client(), _key_headers(_wrong_secret(site.api_key))),
         "other_site_key": (app.test_client(), _key_headers(outsider.api_key)),
         "site_key": (app.test_client(), _key_headers(site.api_key)),
+        "scoring_key": (app.test_client(), _key_headers(_scoring_key(app, site))),
         "moderator": (_signed_in(app, moderator), {}),
         "other_site_moderator": (_signed_in(app, make_moderator("otto", sites=[outsider])), {}),
         "admin": (_signed_in(app, admin), {}),
