@@ -85,7 +85,10 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
             ),
         },
         "components": {
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"apiKey": {
+                "type": "http", "scheme": "bearer",
+                "description": "The site's API key, mk_...; its scoring key, mks_..., is for the Perspective "
+                               "endpoint only and is answered 403 key_scope here."}},
             "schemas": {
                 "Error": {
                     "type": "object",
