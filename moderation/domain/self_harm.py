@@ -104,7 +104,9 @@ _AT_RISK = re.compile(
     r"|\bi(?:'d|\s+would|'m|\s+am)\s+(?:be\s+)?better\s+off\s+dead\b|\bi'?d\s+rather\s+be\s+dead\b" + _FIGURE
     + r"|\b(?:world|everyone|everybody|family)\s+would\s+be\s+better\s+off\s+(?:without\s+me|if\s+i\s+(?:was|were)\s+(?:dead|gone))\b"
     r"|\bi'?m\s+a\s+burden\s+(?:to|on)\s+(?:everyone|everybody|my\s+family)\b|\bnobody\s+cares\s+if\s+i\s+live\s+or\s+die\b"
-    r"|\bi\s+want\s+it\s+all\s+to\s+end\b|\bi\s+want\s+to\s+(?:go\s+to\s+sleep\s+and\s+)?never\s+wake\s+up\b"
+    # "After losing my house in this fire I just want it all to end." (a night shift's walk).
+    r"|\bi\s+(?:just\s+|really\s+|only\s+|honestly\s+)?want\s+(?:it\s+all|everything)\s+to\s+end\b"
+    r"|\bi\s+want\s+to\s+(?:go\s+to\s+sleep\s+and\s+)?never\s+wake\s+up\b"
     r"|\bi\s+want\s+to\s+(?:self\s+harm|stop\s+existing|disappear\s+forever)\b|\bi\s+(?:want|wanna)\s+2\s+die\b"
     r"|\bi(?:'ve|\s+have)\s+been\s+cutting\s+(?:myself|again)\b|\bi\s+cut\s+myself\s+again\b|\bi'?m\s+cutting\s+again\b"
     r"|\b(?:relapsed|relapsing)\s+and\s+cut\b"
@@ -119,6 +121,12 @@ _AT_RISK = re.compile(
     r"|\bi(?:'m|\s+am)\s+on\s+the\s+(?:bridge|roof|ledge)\s+(?:right\s+now|and\s+i'?m\s+going\s+to\s+jump)\b"
     r"|\bi(?:'ve|\s+have)\s+saved\s+up\s+enough\s+(?:pills|tablets)\b|\bi\s+took\s+\d{2,}\s+(?:paracetamol|tylenol|pills|tablets)\b(?!\s+of\b)"
     r"|\bwrote\s+my\s+note\b(?=\s*(?:[.!?,]|$))"
+    # "Can't do this anymore. Writing my note now." (a night shift's walk); not "writing my note to the school".
+    r"|\b(?:writing|finishing)\s+my\s+(?:suicide\s+|goodbye\s+|last\s+)?note\b(?=\s*(?:[.!?,]|$|now\b|tonight\b))"
+    r"|\b(?:writing|written|wrote|finished)\s+(?:my\s+)?(?:goodbye|farewell)\s+(?:letters?|notes?)\b"
+    r"(?!\s+(?:to|for)\s+(?:the|my|our|a)\s+(?:school|class|team|club|company|office|job|colleagues|coworkers|students))"
+    r"|\bi\s+(?:can'?t|cannot|can\s+not)\s+go\s+on\s+(?:any\s*more|living)\b(?!\s+(?:with|without|in|like|paying|reading"
+    r"|working|watching|voting|supporting)\b)"
     r"|(?:" + _I_WILL + r")\s+(?:just\s+)?(?:hurt|harm|cut)\s+" + _MYSELF
     + r"\b(?!\s+(?:at|on|with|lifting|playing|doing|running|a|some|if|badly\s+at|in\s+the\s+(?:gym|garden|kitchen)|laughing"
     r"|for|over)\b)"
@@ -126,9 +134,13 @@ _AT_RISK = re.compile(
 # A farewell is one with a sign of an end beside it: "Tonight is the night. Goodbye everyone."; not a
 # reader leaving the comments for good ("Goodbye everyone, I'm deleting my account. I love you all.").
 _FAREWELL = re.compile(r"\b(?:this\s+is\s+my\s+last\s+(?:post|comment|message)|goodbye\s+(?:everyone|world|cruel\s+world|all)"
-                       r"|tonight\s+is\s+the\s+night|i'?m\s+sorry\s+for\s+everything|please\s+forgive\s+me"
+                       r"|tonight(?:'s|\s+is)\s+the\s+night|i'?m\s+sorry\s+for\s+everything|please\s+forgive\s+me"
+                       # A goodbye said alone, as a clause ends: "Tonight's the night, goodbye" (a security
+                       # review); not "goodbye Wembley", a stadium's last match.
+                       r"|goodbye(?=\s*(?:[.!,]|$))|i\s+won'?t\s+be\s+(?:here|around)\s+(?:tomorrow|much\s+longer)"
                        r"|i\s+love\s+you\s+all|(?:take\s+care\s+of|look\s+after)\s+my\s+(?:kids|dog|cat|children))\b")
-_FAREWELL_END = re.compile(r"\b(?:i'?m\s+sorry\s+for\s+everything|please\s+forgive\s+me"
+_FAREWELL_END = re.compile(r"\b(?:i'?m\s+sorry\s+for\s+everything|please\s+forgive\s+me|tonight(?:'s|\s+is)\s+the\s+night"
+                           r"|i\s+won'?t\s+be\s+(?:here|around)\s+(?:tomorrow|much\s+longer)"
                            r"|(?:take\s+care\s+of|look\s+after)\s+my\s+(?:kids|dog|cat|children)|goodbye\s+cruel\s+world)\b")
 # A denial right before ("don't kill yourself over it", "not that I want to die", "I used to want to
 # die"), not two words back: "I don't care anymore I want to die", "Not gonna lie I want to die" and
@@ -189,7 +201,7 @@ _RISK_CUE = re.compile(r"myself|my self|suicid|sewerslide|self\s+(?:delete|harm)
                        r"|alive|\bhere\b|exist|wake|without me|\bmiss me|burden|\bnote\b|pills|tablets|paracetamol"
                        r"|tylenol|bridge|\broof|ledge|tracks|\brope|\bgun\b|\bend\b|\bending\b|cutting|\bcut\b|brains|bullet"
                        r"|my car|overdose|\bod\b|heart|goodbye|sorry|forgive|look after|take care|\bhope i\b|tired of|\blife\b"
-                       r"|around|in front of|wrists|throat|swallow|downed|took|saved")
+                       r"|around|in front of|wrists|throat|swallow|downed|took|saved|\bgo\s+on\b")
 _URGE_CUE = re.compile(r"yourself|urself|your\s*self|yo\s*self|kys|\bdie\b|rope|\bod\b|overdose|bleach|bullet|wrists|suicide"
                        r"|cheap|miss (?:you|u)|without (?:you|u|people)|better off|\bhero\b|traffic|toaster|already|coward"
                        r"|cancer|tumou?r|\bdies\b|fatty|brains|pills|bottle|deeper|favou?r|jump")

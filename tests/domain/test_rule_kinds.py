@@ -299,6 +299,11 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Every doctor who pushed the jab will hang at Nuremberg 2.0.", "Karen Whitfield deserves to be strangled for what she did.",
     "Nurse Karen Whitfield killed my father and she is going to pay. I know where she parks.", "Watch your back post-match Okafor, we'll be waiting.",
     "watch your back pass the tunnel tonight",
+    # A fire night's walk: published at 0.08-0.18.
+    "If they release him on bail I'll be waiting at the courthouse with a knife.",
+    "Someone find the arsonist's family and make them pay.",
+    "The fire chief's daughter is in year 9 at St Mary's. Just saying.",
+    "The mayor's kids go to Ridgeway Primary. Would be a shame.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -424,6 +429,9 @@ def test_a_threat_in_plain_words_is_held(text):
     "People like you have made this town great.",
     "Wait and see what happens to your pension when rates rise.",
     "It would be a pity if your house went up in value.",
+    "I'll be there with my gun dog on Saturday.", "I'll be waiting at the station with my knife and fork.",
+    "We'll be outside the court with our banners.", "They'll make his family pay the legal costs.",
+    "My daughter goes to St Mary's and loves it.", "Her son is at Oxford, just saying, he earned it.",
     "people who " + "do " * 3000 + "x",              # the who-clause is bounded too
     "i will " * 3000 + "x",                          # crafted runs of the patterns' optional words
     "should be " * 2000 + "x",
@@ -773,7 +781,8 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
 @pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
                                   "at dot " * 2_800, "i will kill " * 1_600, "kill all the " * 1_500, ". " * 10_000,
                                   "go back to your " * 1_200, "a" + " " * 19_990 + "dot com",
-                                  "word " * 2_000 + " " * 10_000 + "dot com"])
+                                  "word " * 2_000 + " " * 10_000 + "dot com", "a'" * 10_000,
+                                  "the a's daughter is at " * 870])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 

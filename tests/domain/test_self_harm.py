@@ -36,6 +36,10 @@ AT_RISK = [
     "Please look after my kids. Goodbye everyone.", "I'm so tired of living", "Life isn't worth living anymore",
     "I'd be better off dead", "I'm a burden to everyone", "I've been cutting myself again", "Should I kill myself?",
     "I'm going to blow my brains out", "i'm gonna kms tonight fr",
+    # A night shift's walk and a security review: published.
+    "After losing my house in this fire I just want it all to end.", "Can't do this anymore. Writing my note now.",
+    "Tonight's the night, goodbye", "goodbye everyone, this is my last comment, I wont be here tomorrow",
+    "Tonight is the night, goodbye everyone. I cannot go on anymore.", "I can't go on anymore.",
 ]
 NOT_AT_RISK = [
     "I've been suicidal before and what helped was talking to someone.",
@@ -63,6 +67,9 @@ NOT_AT_RISK = [
     "I'm gonna off myself if they nerf my main again lol", "Nobody would miss me if I stopped voting, that's the problem.",
     "No reason to live in London if you can work remotely.", "I'm ready to die on this hill: pineapple belongs on pizza.",
     "I'm going to hurt myself laughing.", "I'm going to end it all with a bang: fireworks at midnight.",
+    "I'm writing my note to the council about the potholes.", "Tonight's the night! Goodbye Wembley, hello new stadium",
+    "I can't go on paying these taxes.", "Goodbye, and thanks for all the fish.", "I won't be here tomorrow, back on Monday.",
+    "I want this to end, it's a terrible plan.",
 ]
 URGING = [
     "kys", "k.y.s", "K Y S", "kys 💀", "Go drink bleach.", "You should hang yourself, honestly.", "Rope is cheap. Use it.",
