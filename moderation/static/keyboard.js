@@ -60,7 +60,14 @@
       el.click();
     }
   }
-  function toggle(key) { var el = inCard(key); if (el) el.open = !el.open; }
+  // Said, as the card keeps the focus: a screen reader heard nothing open or close (an accessibility review).
+  var TOGGLED = { thread: "Thread", precedent: "Precedent" };
+  function toggle(key) {
+    var el = inCard(key);
+    if (!el) return say("This comment has no " + TOGGLED[key].toLowerCase() + ".");
+    el.open = !el.open;
+    say(TOGGLED[key] + (el.open ? " shown: Tab to read it." : " hidden."));
+  }
 
   function pickReason(n) {
     var select = inCard("reason");
@@ -119,7 +126,14 @@
     t: function () { toggle("thread"); },
     p: function () { toggle("precedent"); },
     x: function () { click("select"); },
-    "/": function () { var search = document.querySelector('input[type="search"]'); if (search) search.focus(); },
+    "/": function () {
+      var search = document.querySelector('input[type="search"]');
+      if (!search) return;
+      // On a narrow window (a phone, or 200% zoom) the search sits in a folded section, where focus() does nothing.
+      var fold = search.closest("details");
+      if (fold) fold.open = true;
+      search.focus();
+    },
     "?": help,
   };
 
@@ -162,8 +176,12 @@
     }
     if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
     if (!keysOn()) return;
-    if (!ANYWHERE[event.key] && !onTheCard()) return;
     var digit = /^[1-9]$/.test(event.key) ? Number(event.key) : 0;
+    // Only a shortcut is checked against the card: Tab and Shift had said "No comment is chosen" in a
+    // box over the top bar's links as they took the focus (an accessibility review, WCAG 2.4.11).
+    var shortcut = Object.prototype.hasOwnProperty.call(keys, event.key) || digit || (event.key === "Escape" && rejectArmed);
+    if (!shortcut) return;
+    if (!ANYWHERE[event.key] && !onTheCard()) return;
     if ((DECIDES[event.key] || (digit && rejectArmed)) && Date.now() < decideFrom) {
       event.preventDefault();
       return say("This comment has just come up: read it, then decide.");
@@ -197,6 +215,9 @@
       say("Reject cancelled: you moved to another comment.");
     }
     if (card) current = card;
+    // A key's message is about the card: gone when the focus leaves for the page's links and fields,
+    // which its box at the top of the window would cover.
+    else if (!rejectArmed && !(event.target.closest && event.target.closest("dialog"))) say("");
   });
 
   // A decision comes back to the page with the following free card in the URL's fragment.

@@ -211,3 +211,31 @@ def test_single_key_shortcuts_can_be_turned_off_and_stay_off(app, site, moderato
     keys_settled(page)
     with page.expect_navigation():
         page.keyboard.press("a")
+
+
+def test_tabbing_through_a_queue_just_opened_says_nothing_over_the_top_bar(app, site, moderator, admin, grant,
+                                                                           live_server, browser_page):
+    """An accessibility review: on a fresh queue, with no card chosen, Tab and Shift said "No comment is
+    chosen for these keys" in a box over the admin's top-bar links as each took the focus."""
+    _queue(app, site, moderator, grant, n=3)
+    page = browser_page
+    sign_in(page, live_server, admin)
+    said = set()
+    for key in ["Tab"] * 12 + ["Shift+Tab"] * 4:
+        page.keyboard.press(key)
+        said.add(page.locator("#key-status").inner_text())
+    assert said == {""}
+    page.keyboard.press("a")  # a shortcut with no card chosen still says why nothing happens
+    assert page.locator("#key-status").inner_text().startswith("No comment is chosen")
+
+
+def test_slash_opens_the_folded_search_on_a_narrow_window(app, site, moderator, grant, live_server, chromium):
+    """At 200% zoom on a laptop the filters fold away, and "/" focused a search box it could not show."""
+    _queue(app, site, moderator, grant, n=2)
+    context = chromium.new_context(viewport={"width": 600, "height": 450})
+    page = context.new_page()
+    _on_the_first_card(page, live_server, moderator)
+    page.keyboard.press("/")
+    focused = page.evaluate("document.activeElement.type")
+    context.close()
+    assert focused == "search"
