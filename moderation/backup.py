@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from moderation.domain.erasure_replay import CarriedErasure
 from moderation.private_files import make_private
 
 # A dump from pg_dump 18 sets transaction_timeout, which servers before 17 do not know; pg_restore
@@ -140,6 +141,22 @@ def sequence_marks(database_url: str) -> tuple[dict[str, int], int]:
     finally:
         engine.dispose()
     return marks, int(version)
+
+
+def erasures_before_restore(database_url: str) -> list[CarriedErasure]:
+    """Before a restore: the erasure records of the database it replaces, to apply again after it
+    (domain/erasure_replay.py); none for a new machine's empty database."""
+    engine = create_engine(database_url, connect_args={"connect_timeout": 10})
+    try:
+        with engine.connect() as connection:
+            if not connection.execute(text("SELECT to_regclass('author_erasures') IS NOT NULL")).scalar_one():
+                return []
+            rows = connection.execute(text(
+                "SELECT s.name, e.author_hash, e.requested_by, e.erased_at, e.counts "
+                "FROM author_erasures e JOIN sites s ON s.id = e.site_id ORDER BY e.id")).all()
+    finally:
+        engine.dispose()
+    return [CarriedErasure(*row) for row in rows]
 
 
 def after_restore(database_url: str, before: tuple[dict[str, int], int] = ({}, 0)) -> str | None:

@@ -179,3 +179,49 @@ def test_a_failed_dump_leaves_last_nights_backup_whole_and_a_missing_folder_is_o
     missing = _run(services, "db", "dump", str(tmp_path / "no-such-folder" / "x.dump"))
     assert missing.exit_code == 1 and "is not a directory: nothing was written" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_erasures_made_after_the_backup_are_applied_again_when_it_is_restored(app, client, site, services,
+                                                                               spare_database, tmp_path):
+    """A data protection officer's walk: readers erased after the backup came back with a restore,
+    texts, names and drafts, and the records of their erasures were gone with the database replaced."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy.orm import Session
+
+    from moderation.domain.erasure import erase_author
+    from moderation.domain.suggestion_erasure import erase_suggestions
+    from moderation.models import Site
+
+    for n, (author, text_) in enumerate([("ivy", "Ivy here, I work at the Northgate clinic."), ("ann", "Nice piece.")]):
+        body = {"id": f"c-{n}", "story_id": "s", "author_id": author, "author_name": author.title(), "text": text_}
+        assert client.post("/api/v1/comments", headers=site.headers, json=body).status_code == 202
+    assert client.post("/api/v1/comments/by-site-id/c-1/reports", headers=site.headers,
+                       json={"reason": "spam", "reporter_id": "ivy", "note": "Ivy Chen, ivy@clinic.example"}
+                       ).status_code == 201
+    assert client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json={
+        "comment": {"text": "Coral sent this one."}, "clientToken": "comment:77",
+        "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}}).status_code == 200
+    dump = tmp_path / "moderation.dump"
+    assert _run(services, "db", "dump", str(dump)).exit_code == 0
+    assert _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database).exit_code == 0
+    erased_at = datetime(2026, 12, 5, 2, 40, tzinfo=timezone.utc)
+    engine = create_engine(spare_database)
+    with Session(engine) as session:  # the restored service erases a reader and a suggestion after the backup
+        restored_site = session.get(Site, site.id)
+        erase_author(session, restored_site, "ivy", actor=f"site:{site.id}", at=erased_at)
+        erase_suggestions(session, restored_site, actor=f"site:{site.id}", client_token="comment:77")
+        session.commit()
+    engine.dispose()
+
+    again = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
+
+    assert again.exit_code == 0, again.output
+    assert "1 reader(s) erased again, 1 suggestion label(s) deleted again" in again.output
+    left = _sql(spare_database, "SELECT count(*) FROM comments WHERE text LIKE '%Northgate%' OR author_name = 'Ivy'")
+    assert left == 0
+    assert _sql(spare_database, "SELECT count(*) FROM reports WHERE note LIKE '%ivy@%'") == 0
+    assert _sql(spare_database, "SELECT count(*) FROM labelled_examples WHERE client_token = 'comment:77'") == 0
+    assert _sql(spare_database, "SELECT count(*) FROM author_erasures WHERE erased_at = '2026-12-05T02:40:00Z'") == 1
+    assert _sql(spare_database, "SELECT count(*) FROM author_erasures") == 2
+    assert _sql(spare_database, "SELECT count(*) FROM comments WHERE author_id = 'ann' AND text = 'Nice piece.'") == 1

@@ -66,7 +66,9 @@ def db_restore(source: Path, yes: bool) -> None:
     Stop the service first: its workers would write into a database being replaced. A dump from an
     older release is brought up to date by the migrations that follow.
     """
-    from moderation.backup import BackupError, after_restore, restore, sequence_marks
+    from moderation import db
+    from moderation.backup import BackupError, after_restore, erasures_before_restore, restore, sequence_marks
+    from moderation.domain.erasure_replay import replay_erasures
     from moderation.config import Config
     from moderation.migrate import known_revisions, upgrade
 
@@ -77,18 +79,28 @@ def db_restore(source: Path, yes: bool) -> None:
         click.confirm(f"Replace every table of the database with {source}?", abort=True)
     url = app.config["DATABASE_URL"]
     before = sequence_marks(url)
+    erasures = erasures_before_restore(url)  # read before they are replaced: applied again after
     try:
         ignored = restore(url, source, known_revisions(url))
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     upgrade(url)
     last = after_restore(url, before)
+    with app.app_context():
+        replayed = replay_erasures(db.session, erasures, actor=cli_actor())
+        db.session.commit()
     if ignored:
         click.echo(f"ignored {len(ignored)} error(s) an older server gives a newer dump: {ignored[0]}")
     click.echo(f"restored {source}; the database is up to date")
     if last is not None:
         click.echo(f"the backup's last recorded action was at {last}: comments, decisions and settings after "
                    "that are not in it (a site's comments since then can be posted again)")
+    if replayed.authors or replayed.suggestions or replayed.kept:
+        click.echo(f"erasures made after the backup, applied again: {replayed.authors} reader(s) erased again, "
+                   f"{replayed.suggestions} suggestion label(s) deleted again, {replayed.kept} record(s) kept with "
+                   "nothing of theirs in the backup")
+    if replayed.sites_gone:
+        click.echo(f"erasures on sites the backup does not have were not applied: {', '.join(replayed.sites_gone)}")
     click.echo("new ids start far past the backup's and this database's, and every comment's version past any "
                "given out before, so nothing a site received after the backup is reused")
     if new_key:  # a drill: the restored machine made its own key, and no one said so
