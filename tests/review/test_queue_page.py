@@ -194,6 +194,8 @@ def test_only_a_comment_in_review_says_why_it_is_here(sign_in, moderator, site, 
     at_risk = make_comment(site.id, "Nobody would miss me now.", flagged=[], rule_hits=[
         {"rule": "at-risk", "action": "hold", "reason": "reader may be at risk", "kind": "at_risk"}])
     assert "The reader may be at risk: follow your newsroom's procedure" in reasons(at_risk)
+    # The event a site's helpline workflow listens for is named as it is sent: there is no comment.held.
+    assert "<code>comment.status_changed</code> event, status <code>held</code>" in reasons(at_risk)
 
 
 def test_a_card_says_how_many_reports_came_since_the_last_decision(app, sign_in, moderator, site, make_comment,
