@@ -1,6 +1,7 @@
 // A reject needs a guideline reason (the server refuses one without). Asked here, before the form
 // goes: refused by the server, the queue came back scrolled to the next card with the error out of
-// sight, and a bulk bar's ticked boxes were lost. Also closes a flash on its dismiss button.
+// sight, and a bulk bar's ticked boxes were lost. Also closes a flash on its dismiss button, and
+// keeps a decision's reason and note through a refusal.
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -14,11 +15,47 @@
     if (label && !hint) {
       hint = document.createElement("span");
       hint.className = "field-error";
+      hint.id = "reason-error-" + Math.random().toString(36).slice(2);
       hint.setAttribute("role", "alert");
       hint.textContent = "Pick the reason to reject.";
       label.appendChild(hint);
+      // Tied to the field, so landing on it again says why, not only "invalid entry" (an accessibility review).
+      select.setAttribute("aria-describedby", hint.id);
     }
     select.focus();
+  });
+
+  // A decision refused (a report came in, a colleague's claim, a change) came back with the reason and
+  // the note empty, to pick and type again after reading why (an accessibility review, WCAG 3.3.7). So
+  // what was entered is kept for the next page alone, and put back on the card if it is still open.
+  var DRAFT = "moderation.draft.";
+  document.addEventListener("submit", function (event) {
+    var form = event.target, card = form.matches && form.matches("form.decide") && form.closest("[data-comment-id]");
+    var select = form.querySelector('select[name="reason_choice"]'), note = form.querySelector('input[name="reason_note"]');
+    if (!card || !select || event.defaultPrevented) return;
+    try {
+      window.sessionStorage.setItem(DRAFT + card.getAttribute("data-comment-id"),
+                                    JSON.stringify({ reason: select.value, note: note ? note.value : "" }));
+    } catch (e) { /* private mode */ }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var stored = [];
+    try {
+      for (var i = 0; i < window.sessionStorage.length; i++) {
+        var key = window.sessionStorage.key(i);
+        if (key.indexOf(DRAFT) === 0) stored.push(key);
+      }
+    } catch (e) { return; }
+    stored.forEach(function (key) {
+      var draft = null;
+      try { draft = JSON.parse(window.sessionStorage.getItem(key)); window.sessionStorage.removeItem(key); } catch (e) { return; }
+      var card = document.querySelector('.card.item[data-comment-id="' + key.slice(DRAFT.length) + '"]');
+      var form = card && card.querySelector("form.decide");  // still open: a decided card has none
+      var select = form && form.querySelector('select[name="reason_choice"]'), note = form && form.querySelector('input[name="reason_note"]');
+      if (!draft || !select || select.disabled || select.value) return;
+      select.value = draft.reason || "";
+      if (note && !note.value) note.value = draft.note || "";
+    });
   });
   document.addEventListener("change", function (event) {
     var select = event.target;
@@ -29,6 +66,11 @@
   });
   document.addEventListener("click", function (event) {
     var close = event.target.closest && event.target.closest("[data-dismiss]");
-    if (close && close.closest(".flash")) close.closest(".flash").remove();
+    if (!close || !close.closest(".flash")) return;
+    close.closest(".flash").remove();
+    // Back to the card the address names, not to the top of the page (an accessibility review).
+    var card = location.hash.indexOf("#comment-") === 0 && document.getElementById(location.hash.slice(1));
+    var to = card || document.querySelector("main");
+    if (to) { if (!to.hasAttribute("tabindex")) to.setAttribute("tabindex", "-1"); to.focus({ preventScroll: true }); }
   });
 })();

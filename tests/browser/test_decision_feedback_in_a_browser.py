@@ -80,3 +80,31 @@ def test_feedback_stays_in_view_a_reject_asks_for_its_reason_and_undo_keeps_the_
     with app.app_context():
         assert db.session.get(Comment, int(decided.removeprefix("comment-"))).status == "held"
     assert sorted(ids) == sorted(int(c.removeprefix("comment-")) for c in cards)
+
+
+def test_a_refused_decision_keeps_the_reason_and_note_entered(app, site, moderator, grant, live_server,
+                                                              browser_page):
+    """An accessibility review (WCAG 3.3.7): a reject refused because a report came in meanwhile came
+    back with the reason and the note empty, to pick and type again after reading the report."""
+    grant(moderator, site)
+    comment_id = held_comment(app, site.id, 0, author_id="u0")
+    held_comment(app, site.id, 1, author_id="u1")
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    card = page.locator(f"#comment-{comment_id}")
+    card.locator('select[name="reason_choice"]').select_option(index=5)
+    card.locator('input[name="reason_note"]').fill("repeated insults, third strike")
+    reported = app.test_client().post(f"/api/v1/comments/{comment_id}/reports", headers=site.headers,
+                                      json={"reason": "harassment", "reporter_id": "reader-5"})
+    assert reported.status_code == 201
+
+    with page.expect_navigation():
+        card.locator('button[value="reject"]').click()
+
+    card = page.locator(f"#comment-{comment_id}")
+    assert card.locator('select[name="reason_choice"]').evaluate("s => s.selectedIndex") == 5
+    assert card.locator('input[name="reason_note"]').input_value() == "repeated insults, third strike"
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "held"  # refused: nothing decided
+    page.reload()  # kept for the page after the refusal alone
+    assert page.locator(f"#comment-{comment_id} input[name='reason_note']").input_value() == ""
