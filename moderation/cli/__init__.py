@@ -13,6 +13,7 @@ from moderation.cli import member_commands  # noqa: F401  (adds grant and revoke
 from moderation.cli.service_commands import beat_command, up_command, web_command, worker_command
 from moderation.cli.status_commands import status_command
 from moderation.cli.training_commands import training_group
+from moderation.cli.author_commands import authors_group
 from moderation.cli.webhook_commands import webhooks_group
 from moderation.cli.registry_commands import models_group
 from moderation.cli.drift_commands import drift_group
@@ -47,6 +48,7 @@ main.add_command(models_group)
 main.add_command(drift_group)
 main.add_command(dataset_group)
 main.add_command(training_group)
+main.add_command(authors_group)
 
 main.add_command(train_command)
 main.add_command(evaluate_command)

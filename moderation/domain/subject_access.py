@@ -1,0 +1,58 @@
+"""What the service holds about one reader of one site, for their subject access request.
+
+`GET /api/v1/comments?author_id=` and `GET /api/v1/authors/<id>` give a site its reader's current
+texts and the reports against them; a data protection officer's walk found they left out the
+texts the reader had before editing, the reports the reader filed (whose notes held her e-mail
+address) and the record of any erasure. This is all of it, as one document.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from moderation.domain.erasure import author_hash
+from moderation.domain.lifecycle import now, serialize_comment
+from moderation.domain.sanctions import serialize_sanction
+from moderation.models import AuthorErasure, AuthorSanction, Comment, CommentRevision, Report, Site
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def subject_access(session: Session, site: Site, author_id: str) -> dict[str, Any]:
+    """Every comment the reader wrote on the site with its text and earlier texts, every report they
+    filed, their sanctions and any erasure of them. Moderators' names stay out, as for the site."""
+    comments = list(session.scalars(select(Comment).where(Comment.site_id == site.id, Comment.author_id == author_id)
+                                    .order_by(Comment.id)))
+    revisions: dict[int, list[dict[str, Any]]] = {}
+    for revision in session.scalars(select(CommentRevision).where(CommentRevision.comment_id.in_([c.id for c in comments]))
+                                    .order_by(CommentRevision.comment_id, CommentRevision.revision)):
+        revisions.setdefault(revision.comment_id, []).append({
+            "revision": revision.revision, "text": revision.text, "author_name": revision.author_name,
+            "replaced_at": _iso(revision.replaced_at)})
+    filed = session.execute(
+        select(Report, Comment.external_id).join(Comment, Comment.id == Report.comment_id)
+        .where(Comment.site_id == site.id, Report.reporter_id == author_id).order_by(Report.id)).all()
+    sanctions = session.scalars(select(AuthorSanction).where(AuthorSanction.site_id == site.id,
+                                                             AuthorSanction.author_id == author_id)
+                                .order_by(AuthorSanction.id))
+    erasures = session.scalars(select(AuthorErasure).where(AuthorErasure.site_id == site.id,
+                                                           AuthorErasure.author_hash == author_hash(author_id))
+                               .order_by(AuthorErasure.id))
+    return {
+        "site": site.name,
+        "author_id": author_id,
+        "made_at": now().isoformat(),
+        "comments": [{**serialize_comment(c, include_text=True), "earlier_texts": revisions.get(c.id, [])}
+                     for c in comments],
+        "reports_filed": [{"comment_id": report.comment_id, "site_comment_id": external_id, "reason": report.reason,
+                           "note": report.note, "created_at": _iso(report.created_at), "outcome": report.outcome}
+                          for report, external_id in filed],
+        "reports_against": session.scalar(select(func.count(Report.id)).join(Comment, Comment.id == Report.comment_id)
+                                          .where(Comment.site_id == site.id, Comment.author_id == author_id)),
+        "sanctions": [serialize_sanction(s) for s in sanctions],
+        "erasures": [{"erased_at": _iso(e.erased_at), "counts": e.counts} for e in erasures],
+    }

@@ -1,0 +1,72 @@
+"""`moderation authors export|erase`: a data protection officer answers a reader's request from the
+shell, for any site, without the site's API key (a deactivated site's works for nothing)."""
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from moderation import db
+from moderation.cli import main
+from moderation.models import Comment
+
+
+@pytest.fixture
+def run(services, app, monkeypatch):
+    for name, value in services.env().items():
+        if name in ("DATABASE_URL", "REDIS_URL", "MODERATION_VAR_DIR"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SECRET_KEY", "test-secret")
+
+    def run(*args: str, ok: bool = True):
+        result = CliRunner().invoke(main, list(args))
+        assert (result.exit_code == 0) == ok, result.output + result.stderr
+        return result
+
+    return run
+
+
+def _post(client, site, external_id, author, text, **extra):
+    body = {"id": external_id, "story_id": "s-1", "author_id": author, "text": text, **extra}
+    response = client.post("/api/v1/comments", headers=site.headers, json=body)
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_an_export_holds_earlier_texts_and_the_reports_the_reader_filed(app, client, run, site, tmp_path):
+    first = _post(client, site, "c-1", "ivy", "Ivy here, I work at the Northgate clinic.", author_name="Ivy Chen")
+    assert client.patch(f"/api/v1/comments/{first}", headers=site.headers,
+                        json={"text": "Ivy here, nothing personal now."}).status_code == 200
+    other = _post(client, site, "c-2", "jack", "A remark.")
+    assert client.post(f"/api/v1/comments/{other}/reports", headers=site.headers,
+                       json={"reason": "spam", "reporter_id": "ivy", "note": "Ivy Chen, ivy@clinic.example"}
+                       ).status_code == 201
+
+    held = json.loads(run("authors", "export", "daily-planet", "ivy").stdout)
+
+    assert [c["text"] for c in held["comments"]] == ["Ivy here, nothing personal now."]
+    assert [e["text"] for e in held["comments"][0]["earlier_texts"]] == ["Ivy here, I work at the Northgate clinic."]
+    assert held["reports_filed"][0]["note"] == "Ivy Chen, ivy@clinic.example"
+    assert held["reports_filed"][0]["site_comment_id"] == "c-2"
+    assert "jack" not in json.dumps(held["comments"])
+    target = tmp_path / "ivy.json"
+    run("authors", "export", "daily-planet", "ivy", "--output", str(target))
+    assert target.stat().st_mode & 0o777 == 0o600 and json.loads(target.read_text())["author_id"] == "ivy"
+    assert "no site named 'nowhere'" in run("authors", "export", "nowhere", "ivy", ok=False).stderr
+
+
+def test_the_shell_erases_a_reader_of_a_deactivated_site_and_no_other_sites(app, client, run, site, outsider):
+    _post(client, site, "c-1", "ivy", "Call me on 07700 900123.", author_name="Ivy Chen")
+    _post(client, outsider, "t-1", "ivy", "Tribune's Ivy, another reader.")
+    run("keys", "deactivate", "daily-planet", "--yes")
+
+    erased = run("authors", "erase", "daily-planet", "ivy", "--yes").stdout
+
+    assert "erased ivy on daily-planet: 1 comment(s) deleted" in erased
+    with app.app_context():
+        texts = dict(db.session.execute(select(Comment.external_id, Comment.text)).all())
+        names = db.session.scalars(select(Comment.author_name).where(Comment.author_name.is_not(None))).all()
+    assert texts == {"c-1": "", "t-1": "Tribune's Ivy, another reader."}
+    assert "Ivy Chen" not in names
+    held = json.loads(run("authors", "export", "daily-planet", "ivy").stdout)
+    assert len(held["erasures"]) == 1 and held["comments"][0]["status"] == "deleted"
