@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, bindparam, case, delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BigInteger, ColumnElement, Text, bindparam, case, cast, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, JSONPATH
 from sqlalchemy.orm import Session
 
 from moderation.domain.comments import COMMENT_IDS_LOCK
@@ -120,9 +120,18 @@ def _delete_suggested(session: Session, rows: list[Any]) -> int:
     for row in rows:
         if row.text:
             by_site.setdefault(row.site_id, set()).add(row.text)
-    return sum(_delete(session, LabelledExample, (LabelledExample.kind == SUGGESTSCORE)
-                       & (LabelledExample.site_id == site_id) & LabelledExample.text.in_(sorted(texts)))
-               for site_id, texts in by_site.items())
+    deleted = 0
+    for site_id, texts in by_site.items():
+        ours = (LabelledExample.kind == SUGGESTSCORE) & (LabelledExample.site_id == site_id)
+        deleted += _delete(session, LabelledExample, ours & LabelledExample.text.in_(sorted(texts)))
+        # ... and another reader's label that carried one as its context (a Perspective client sends the
+        # parent comment there): the context goes, the label stays (a data protection officer's walk).
+        quoted = func.jsonb_path_exists(LabelledExample.context, cast("$.entries[*].text ? (@ == $texts[*])", JSONPATH),
+                                        func.jsonb_build_object("texts", func.to_jsonb(
+                                            bindparam("erased_texts", sorted(texts), type_=ARRAY(Text)))))
+        deleted += session.execute(update(LabelledExample).where(ours, LabelledExample.context.is_not(None), quoted)
+                                   .values(context=None).execution_options(synchronize_session=False)).rowcount or 0
+    return deleted
 
 
 def _bulk_entries_of(ids: list[int]) -> ColumnElement[bool]:

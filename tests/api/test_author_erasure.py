@@ -321,3 +321,23 @@ def test_erasure_takes_the_row_a_stored_scoring_error_quoted(app, client, site):
     with app.app_context():
         assert "library" not in every_row_as_text() and "reader-z, The" not in every_row_as_text()
         assert db.session.get(Comment, comment_id).scoring_error == 'NotNullViolation: null value in column "priority"'
+
+
+def test_an_erasure_takes_the_authors_text_from_another_labels_context(app, client, site):
+    """A data protection officer's walk: a Perspective client sends the parent comment as the context of
+    a reply's suggestscore; the parent's author was erased and their address stayed in that context."""
+    from moderation.models import LabelledExample
+
+    parent = "Pat Doe here, I live at 9 Birch Lane."
+    assert client.post("/api/v1/comments", headers=site.headers, json={
+        "id": "p-1", "story_id": "s", "author_id": "pat", "text": parent}).status_code == 202
+    for token, context in (("reply-1", parent), ("reply-2", "Someone else's parent comment.")):
+        assert client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json={
+            "comment": {"text": "A reply to it."}, "context": {"entries": [{"text": context}]}, "clientToken": token,
+            "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}}).status_code == 200
+
+    assert client.delete("/api/v1/authors/pat", headers=site.headers).status_code == 200
+
+    with app.app_context():
+        contexts = dict(db.session.execute(select(LabelledExample.client_token, LabelledExample.context)).all())
+    assert contexts == {"reply-1": None, "reply-2": {"entries": [{"text": "Someone else's parent comment."}]}}
