@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.erasure import erase_everywhere
@@ -71,15 +71,17 @@ def delete_expired_suggestions(session: Session, at: datetime) -> int:
 
 
 def delete_delivered_events(session: Session, *, days: int, at: datetime | None = None) -> int:
-    """Webhook events delivered more than `days` days ago (0: keep them for good); how many went.
+    """Webhook events delivered more than `days` days ago, and those never to be delivered (dead
+    letters, events closed with their site) made as long ago (0: keep them for good); how many went.
     Committed: a privacy walk found every event ever sent kept, each with the comment, its author's
-    name and the moderator's reason as they were sent."""
+    name and the moderator's reason as they were sent; the next found the undelivered kept for good."""
     if days <= 0:
         return 0
-    at = at or now()
-    result = session.execute(delete(WebhookDelivery).where(
-        WebhookDelivery.delivered_at.is_not(None),
-        WebhookDelivery.delivered_at < at - func.make_interval(0, 0, 0, days)).execution_options(synchronize_session=False))
+    cutoff = (at or now()) - func.make_interval(0, 0, 0, days)
+    result = session.execute(delete(WebhookDelivery).where(or_(
+        WebhookDelivery.delivered_at < cutoff,
+        WebhookDelivery.failed.is_(True) & WebhookDelivery.delivered_at.is_(None) & (WebhookDelivery.created_at < cutoff)))
+        .execution_options(synchronize_session=False))
     session.commit()
     return result.rowcount or 0
 

@@ -144,23 +144,26 @@ def test_beat_runs_the_retention_task_in_a_real_worker(app, make_site, start_wor
         assert db.session.get(Comment, comment_id).text == ""
 
 
-def test_delivered_webhook_events_go_after_their_days_and_dead_letters_stay(app, make_site):
-    """A privacy walk found every event ever sent kept, each with the comment and its author's name."""
+def test_webhook_events_go_after_their_days_delivered_or_never_to_be(app, make_site):
+    """A privacy walk found every event ever sent kept, each with the comment and its author's name;
+    the next, that dead letters and events closed with their site were kept for good."""
     from moderation.domain.retention import delete_delivered_events
     from moderation.models import WebhookDelivery
 
     with app.app_context():
         site = db.session.get(Site, make_site("hooked").id)
-        old, recent, dead, waiting = (WebhookDelivery(site_id=site.id, event={"type": "comment.status_changed", "n": n})
-                                      for n in range(4))
+        old, recent, dead, waiting, old_dead, old_waiting = (
+            WebhookDelivery(site_id=site.id, event={"type": "comment.status_changed", "n": n}) for n in range(6))
         old.delivered_at = now() - timedelta(days=31)
         recent.delivered_at = now() - timedelta(days=29)
-        dead.failed = True
-        db.session.add_all([old, recent, dead, waiting])
+        dead.failed = old_dead.failed = True
+        old_dead.created_at = old_waiting.created_at = now() - timedelta(days=31)
+        db.session.add_all([old, recent, dead, waiting, old_dead, old_waiting])
         db.session.commit()
         assert delete_delivered_events(db.session, days=0) == 0  # 0 keeps them for good
-        assert delete_delivered_events(db.session, days=30) == 1
-        assert sorted(d.event["n"] for d in db.session.scalars(select(WebhookDelivery))) == [1, 2, 3]
+        assert delete_delivered_events(db.session, days=30) == 2
+        # A recent dead letter stays to be replayed, and an event still being retried is not given up.
+        assert sorted(d.event["n"] for d in db.session.scalars(select(WebhookDelivery))) == [1, 2, 3, 5]
 
 
 def test_audit_entries_go_after_the_operators_days_oldest_first_in_batches(app, make_site):
