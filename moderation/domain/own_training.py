@@ -12,8 +12,11 @@ that learnt from the erased texts (a privacy walk saw one registered four minute
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -57,6 +60,40 @@ def artifact_name(site: Site) -> str:
     return "civility-" + (re.sub(r"[^a-z0-9]+", "-", site.name.lower()).strip("-") or f"site{site.id}")
 
 
+EXPORT_PREFIX = "own-labels-"
+_LEGACY_AGE = 86_400  # seconds: exports an older release left in the system's temp dir, named by no process
+
+
+def sweep_leftover_exports(out_dir: Path) -> int:
+    """Remove the label exports of training processes that are gone: in `out_dir`, in its sibling run
+    directories, and an older release's in the system temp dir a day on. How many went."""
+    removed = 0
+    for found in [*out_dir.glob(f"{EXPORT_PREFIX}*"), *out_dir.parent.glob(f"*/{EXPORT_PREFIX}*")]:
+        pid = found.name[len(EXPORT_PREFIX):].split("-", 1)[0]
+        if found.is_dir() and (not pid.isdigit() or not _alive(int(pid))):
+            shutil.rmtree(found, ignore_errors=True)
+            removed += 1
+    for found in Path(tempfile.gettempdir()).glob(f"{EXPORT_PREFIX}*"):
+        try:
+            stale = found.is_dir() and found.stat().st_uid == os.getuid() and time.time() - found.stat().st_mtime > _LEGACY_AGE
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(found, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def train_with_own_labels(
     session: Session,
     site: Site | str,
@@ -83,7 +120,13 @@ def train_with_own_labels(
     if not public:
         raise ValidationFailed(f"no licence-cleared training CSVs in {data_dir} (TRAINING_DATA_DIR)",
                                field="data_dir")
-    with tempfile.TemporaryDirectory(prefix="own-labels-") as tmp:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sweep_leftover_exports(out_dir)
+    # Beside the candidate, under the var dir, named by this process: a run killed (out of memory,
+    # kill -9) left every labelled text of the site in /tmp for good, out of reach of erasure and
+    # retention (a data protection officer's walk); the next run removes what a dead process left.
+    with tempfile.TemporaryDirectory(prefix=f"{EXPORT_PREFIX}{os.getpid()}-", dir=out_dir) as tmp:
         own_csv = Path(tmp) / f"{name}.csv"
 
         def exported(done: int, total: int) -> None:

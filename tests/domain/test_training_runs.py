@@ -281,3 +281,25 @@ def test_a_second_cancel_of_a_run_being_cancelled_is_refused_and_not_audited_aga
     finally:
         holder.rollback()
         holder.invalidate()
+
+
+def test_a_dead_trainers_label_export_is_removed_by_the_next_run(tmp_path):
+    """A data protection officer's walk: a run killed with kill -9 left the site's labelled texts in
+    /tmp/own-labels-*/ for good, out of reach of erasure and retention."""
+    import os
+    import subprocess
+    import sys
+
+    from moderation.domain.own_training import sweep_leftover_exports
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    out_dir = tmp_path / "training" / "run-3"
+    dead, running = out_dir / f"own-labels-{gone.pid}-ab12", out_dir / f"own-labels-{os.getpid()}-cd34"
+    earlier = tmp_path / "training" / "run-2" / f"own-labels-{gone.pid}-ef56"
+    for folder in (dead, running, earlier):
+        folder.mkdir(parents=True)
+        (folder / "civility-herald.csv").write_text("text,toxicity\nA reader's words,0\n")
+
+    assert sweep_leftover_exports(out_dir) == 2
+    assert running.exists() and not dead.exists() and not earlier.exists()
