@@ -68,7 +68,7 @@ def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: date
         per_comment.setdefault(comment_id, {})[note] = ERASED
     common = {v: ERASED for v in also if v}
     keys = TEXT_KEYS | NAME_KEYS if names else TEXT_KEYS
-    json_ids = sorted(set(ids) | set(related_comment_ids))
+    related = sorted(set(related_comment_ids) - set(ids))
     every_copy = common | {k: v for copies in per_comment.values() for k, v in copies.items()}
     counts = {
         "comments": _erase_comment_rows(session, rows, at, names),
@@ -77,10 +77,15 @@ def erase_everywhere(session: Session, comment_ids: Collection[int], *, at: date
         + _delete_suggested(session, rows),
         # A reader's earlier texts (domain/edits.py), with the author name they had: deleted outright.
         "comment_revisions": _delete(session, CommentRevision, CommentRevision.comment_id.in_(ids)),
-        "webhook_deliveries": scrub_json(session, WebhookDelivery, "event", WebhookDelivery.comment_id.in_(json_ids),
-                                         common, keys, per_comment),
-        "audit_log": scrub_json(session, AuditEntry, "details", AuditEntry.comment_id.in_(json_ids),
+        # Every text and name under these comments; on the related ones (comments the author reported),
+        # only the author's own words: erasing one reader had blanked the names of those they reported
+        # in the events sent about them (a data protection officer's walk).
+        "webhook_deliveries": scrub_json(session, WebhookDelivery, "event", WebhookDelivery.comment_id.in_(ids),
+                                         common, keys, per_comment)
+        + scrub_json(session, WebhookDelivery, "event", WebhookDelivery.comment_id.in_(related), common),
+        "audit_log": scrub_json(session, AuditEntry, "details", AuditEntry.comment_id.in_(ids),
                                 common, keys, per_comment)
+        + scrub_json(session, AuditEntry, "details", AuditEntry.comment_id.in_(related), common)
         + scrub_json(session, AuditEntry, "details", _bulk_entries_of(ids), every_copy, keys),
     }
     _stamp_unsent_events(session, ids)

@@ -341,3 +341,25 @@ def test_an_erasure_takes_the_authors_text_from_another_labels_context(app, clie
     with app.app_context():
         contexts = dict(db.session.execute(select(LabelledExample.client_token, LabelledExample.context)).all())
     assert contexts == {"reply-1": None, "reply-2": {"entries": [{"text": "Someone else's parent comment."}]}}
+
+
+def test_erasing_a_reporter_leaves_the_names_of_those_they_reported_in_the_events(app, client, make_site):
+    """A data protection officer's walk: erasing alice, who had reported carol's comment, blanked
+    carol's name in the events stored for carol's comment, so the log no longer said what was sent."""
+    from moderation.domain.scoring import score_pending
+    from moderation.models import WebhookDelivery
+    from word_model import WordModel
+
+    site = make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")  # nothing answers: events stay
+    carols = post(client, site, "c-1", "carol", "A remark some readers disliked.", "Carol White")
+    with app.app_context():
+        score_pending(db.session, lambda: WordModel(), [carols], batch_size=10)
+    assert client.post(f"/api/v1/comments/{carols}/reports", headers=site.headers, json={
+        "reason": "harassment", "reporter_id": "alice", "note": "Alice Smith finds this rude"}).status_code == 201
+
+    assert client.delete("/api/v1/authors/alice", headers=site.headers).status_code == 200
+
+    with app.app_context():
+        events = db.session.scalars(select(WebhookDelivery.event).where(WebhookDelivery.comment_id == carols)).all()
+    assert events and all(e.get("comment", e).get("author_name") == "Carol White" for e in events)
+    assert "Alice Smith" not in str(events)
