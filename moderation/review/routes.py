@@ -150,7 +150,9 @@ def _back(stay_on: int | None = None) -> str:
     """
     target = review_path(request.form.get("next")) or url_for("review.queue")
     page = target.split("#", 1)[0]
-    if stay_on is not None and page != url_for("review.detail", comment_id=stay_on):
+    # On the comment's own page too: undone there, the page came back with the focus at its top, where
+    # the queue's undo puts it back on the card (an accessibility review).
+    if stay_on is not None:
         target = f"{page}#comment-{stay_on}"
     return target
 

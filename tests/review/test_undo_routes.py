@@ -102,7 +102,8 @@ def test_an_admin_reverses_from_the_detail_page_with_a_reason(app, sign_in, mode
     assert status_of(app, comment_id) == ("rejected", 2, "rejected")
 
     response = client.post(action, data={**form, "reason": "quoting the mayor, not insulting anyone"})
-    assert response.status_code == 303 and response.headers["Location"] == f"/review/{comment_id}"
+    # Back on the card, so the focus is there (on the comment's own page too: an accessibility review).
+    assert response.status_code == 303 and response.headers["Location"] == f"/review/{comment_id}#comment-{comment_id}"
     assert status_of(app, comment_id) == ("held", 3, None)
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "decision:reversed")).one()
