@@ -18,6 +18,10 @@
       if (flash.querySelector('[data-key="undo"]') && document.getElementById("keys-help") && keysOn()) text += " Press u to undo.";
       (flash.matches(".flash-error, .flash-warning") ? alarming : calm).push(text);
     });
+    // A page's own outcome drawn with it (a bulk decision's heading, a form's error): heard as a flash is.
+    document.querySelectorAll("[data-announce]").forEach(function (el) {
+      (el.getAttribute("data-announce") === "alert" ? alarming : calm).push(el.textContent.replace(/\s+/g, " ").trim());
+    });
     if (!calm.length && !alarming.length) return;
     setTimeout(function () {
       polite.textContent = calm.join(" ");
