@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJECTED, in_review_queue_condition,
+from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJECTED, STORM, in_review_queue_condition,
                                            reported_condition)
 from moderation.domain.typed_numbers import typed_float
 from moderation.models import REPORT_REASONS, Comment, Report
@@ -92,8 +92,10 @@ RULE_FLAGS: dict[str, tuple[str, ...]] = {"threat": ("threat_words",), "identity
                                           "other_language": ("other_language",)}
 # The report reasons a flag lists too: what a rule missed and a reader reported (a re-check).
 REPORTED_FLAGS = ("self_harm", "personal_information", "spam")
-# What the "Flagged for" filter offers: the model's attributes, and what only rules and readers find.
-FLAGS = (*ATTRIBUTES, "self_harm", "personal_information", "spam", "other_language")
+# What the "Flagged for" filter offers: the model's attributes, and what only rules and readers find;
+# and a storm's holds of comments the policy would have published, to pick them out of the queue once
+# it is over (a newsroom's first day: 282 civil comments held on five stories, and no filter for them).
+FLAGS = (*ATTRIBUTES, "self_harm", "personal_information", "spam", "other_language", STORM)
 
 
 @dataclass(frozen=True)

@@ -275,3 +275,13 @@ def test_the_author_filter_finds_a_name_typed_without_its_accents(mona, site, ma
 
     for typed in ("Maria Jose", "maría josé", "MARIA JOSE", "r-77"):
         assert _ids(mona.get("/review", query_string={"author": typed}).get_data(as_text=True)) == [maria], typed
+
+
+def test_flagged_for_storm_lists_what_a_storm_held_and_not_what_rules_held_beside_it(mona, site, make_comment):
+    """A newsroom's first day: after a storm, 282 civil comments it held sat among a rule's hate holds on
+    five stories, and the only filter was one story at a time."""
+    civil = [make_comment(site.id, f"Thoughts on the match, {n}.", flagged=["storm"]) for n in range(2)]
+    make_comment(site.id, "Go back to where you came from.", flagged=[], rule_hits=_held_by("group_attack"))
+
+    assert sorted(_ids(mona.get("/review?flag=storm").get_data(as_text=True))) == sorted(civil)
+    assert '<option value="storm" >storm</option>' in mona.get("/review").get_data(as_text=True)
