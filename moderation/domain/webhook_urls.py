@@ -161,8 +161,10 @@ def check_webhook_url(url: str, policy: UrlPolicy) -> str:
         reason = forbidden_reason(address, policy)
         if reason:
             trustable = address.is_loopback or (address.is_private and not address.is_link_local)  # never metadata
+            # The address's own network: 127.0.0.0/8 for every address had not allowed 10.0.0.5 (a newsroom's first day).
+            example = "127.0.0.0/8" if address.is_loopback else str(ipaddress.ip_network(address))
             hint = "" if not trustable else (" (to allow a network you trust, name it in WEBHOOK_ALLOWED_NETWORKS, "
-                                                 "e.g. 127.0.0.0/8, where the service runs and where this is set)")
+                                                 f"e.g. {example}, where the service runs and where this is set)")
             raise refuse(f"points at {host}: {reason}{hint}")
     return url
 

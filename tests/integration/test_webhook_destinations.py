@@ -90,8 +90,10 @@ def test_an_operator_can_allow_a_private_network_and_only_that_one(app_with):
     allowing = app_with(WEBHOOK_ALLOW_HTTP=False, WEBHOOK_ALLOWED_NETWORKS="10.20.0.0/16")
     with allowing.app_context():
         create_site(db.session, "intranet", webhook_url="https://10.20.1.2/hook")
-        with pytest.raises(ValidationFailed, match="10.21.0.1 is a private address"):
+        with pytest.raises(ValidationFailed, match="10.21.0.1 is a private address") as refused:
             create_site(db.session, "elsewhere", webhook_url="https://10.21.0.1/hook")
+    # The example would allow it: "e.g. 127.0.0.0/8" for every address had not (a newsroom's first day).
+    assert "WEBHOOK_ALLOWED_NETWORKS, e.g. 10.21.0.1/32," in refused.value.message
 
 
 def test_the_refusal_says_why(strict):
