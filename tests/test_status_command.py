@@ -3,6 +3,7 @@ exit code a script can read. The running service's case is in integration/test_u
 from __future__ import annotations
 
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -31,6 +32,9 @@ def test_it_lists_what_needs_attention_and_exits_1(app, services, make_site):
         delivery = change_status(db.session, comment, "published", actor="test", by=SCORER)
         db.session.flush()
         delivery.attempts, delivery.failed, delivery.last_error = 21, True, "HTTP 502"
+        waiting = submit_comment(db.session, db.session.get(Site, site.id), CommentInput(
+            external_id="c-2", story_id="s", author_id="a", text="hello")).comment
+        change_status(db.session, waiting, "published", actor="test", by=SCORER)
         db.session.commit()
 
     done = CliRunner().invoke(main, ["status"], env=services.env())
@@ -41,6 +45,8 @@ def test_it_lists_what_needs_attention_and_exits_1(app, services, make_site):
     assert "no worker for the moderation queue answered within 2 s: comments are not scored" in done.output
     assert "no worker for the webhooks queue answered within 2 s: webhook events are not sent" in done.output
     assert "1 webhook dead letter(s): `moderation webhooks dead-letters`" in done.output
+    # How long the oldest event has waited, before it is a problem (a newsroom's first day: "ok" for 3 minutes).
+    assert re.search(r"webhooks:   1 to deliver, the oldest [0-9.]+ s, 1 dead letters", done.output), done.output
     as_json = json.loads(CliRunner().invoke(main, ["status", "--json"], env=services.env()).output)
     assert as_json["running"] and as_json["dead_letters"] == 1 and as_json["workers"] == []
 

@@ -136,7 +136,10 @@ def _lines(state: dict, problems: list[str]) -> list[str]:
         lines += [f"models:     {'; '.join(state['models']) or 'none registered yet'}",
                   f"scoring:    {state['pending']:,} pending, the oldest {state['oldest_pending_seconds']:g} s",
                   f"review:     {state['in_review']:,} in the queue",
-                  f"webhooks:   {state['webhooks_undelivered']:,} to deliver, {state['dead_letters']:,} dead letters",
+                  f"webhooks:   {state['webhooks_undelivered']:,} to deliver"
+                  # How long the oldest has waited, as the README promises, before it is a problem (120 s).
+                  + (f", the oldest {state['oldest_undelivered_seconds']:g} s" if state["webhooks_undelivered"] else "")
+                  + f", {state['dead_letters']:,} dead letters",
                   f"set aside:  {state['set_aside']:,}"]
     lines.append("status:     " + ("ok" if not problems else "needs attention:"))
     lines += [f"  - {problem}" for problem in problems]
