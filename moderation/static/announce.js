@@ -15,7 +15,7 @@
     document.querySelectorAll(".toasts .flash").forEach(function (flash) {
       var words = flash.querySelector("span");
       var text = (words ? words.textContent : flash.textContent).trim();
-      if (flash.querySelector('[data-key="undo"]') && document.getElementById("keys-help") && keysOn()) text += " Press u to undo.";
+      if (flash.querySelector('[data-key="undo"]') && document.getElementById("keys-help")) text += keysOn() ? " Press u to undo." : " Alt+Shift+U undoes it.";
       (flash.matches(".flash-error, .flash-warning") ? alarming : calm).push(text);
     });
     // A page's own outcome drawn with it (a bulk decision's heading, a form's error): heard as a flash is.

@@ -174,6 +174,13 @@
       var back = current || neighbour(null, 1);
       if (back) { event.preventDefault(); return focusCard(back); }
     }
+    // Undo with a modifier works with single keys off too: for them the toast's Undo was 54 Shift+Tabs
+    // away, for the very moderators told to turn the keys off (an accessibility review).
+    if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === "KeyU" && !typing) {
+      var offered = document.querySelector('[data-key="undo"]');
+      if (offered) { event.preventDefault(); return offered.click(); }
+      return say("Nothing to undo on this page.");
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
     if (!keysOn()) return;
     var digit = /^[1-9]$/.test(event.key) ? Number(event.key) : 0;
