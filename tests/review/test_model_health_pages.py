@@ -134,3 +134,5 @@ def test_the_page_opens_on_the_warning_the_banner_names_not_a_later_report_of_tw
     assert live_version(app) in detail and "site-own-2" not in detail
     assert "too few comments" in page  # the 2-comment row of the list
     assert "PSI from so few is noise" in few and "<strong>" not in few[few.index("Largest PSI"):few.index("</dl>")]
+    # Which attributes drifted is said in words, not by a pale tint alone (an accessibility review).
+    assert "<strong>warning</strong>: above" in detail and "<strong>warning</strong>" not in few[:few.index("Latest reports")]
