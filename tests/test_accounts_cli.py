@@ -30,9 +30,13 @@ def run(services, app, monkeypatch):
     return run
 
 
-def test_users_are_listed_disabled_enabled_and_given_a_new_password(app, run, moderator, admin):
+def test_users_are_listed_disabled_enabled_and_given_a_new_password(app, run, moderator, admin, site, grant):
+    grant(moderator, site)
     listing = run("users", "list")
     assert re.search(r"mona\s+moderator\s+active\s+never", listing) and "ada" in listing
+    # Under headers, with the sites each works (a newsroom's first day: a list of names without either).
+    assert re.match(r"user\s+role\s+state\s+last sign-in\s+sites\n", listing)
+    assert re.search(r"mona .* daily-planet\n", listing) and re.search(r"ada .* every site\n", listing)
 
     run("users", "disable", "mona")
     assert re.search(r"mona\s+moderator\s+disabled", run("users", "list"))

@@ -45,17 +45,29 @@ def _read_password(from_stdin: bool) -> str:
 
 @users_group.command("list")
 def users_list() -> None:
-    """List users with their role, whether they may sign in, and their last sign-in."""
+    """List users with their role, whether they may sign in, their last sign-in and the sites a
+    moderator works (an admin works every site)."""
+    from sqlalchemy import select
+
     from moderation.domain.users import list_users
+    from moderation.models import Site, SiteMember
 
     with _session() as session:
-        rows = [(u.username, u.role, "active" if u.active else "disabled", _when(u.last_login_at))
+        works: dict[int, list[str]] = {}
+        for user_id, site_name in session.execute(select(SiteMember.user_id, Site.name)
+                                                  .join(Site, Site.id == SiteMember.site_id).order_by(Site.name)):
+            works.setdefault(user_id, []).append(site_name)
+        rows = [(u.username, u.role, "active" if u.active else "disabled", _when(u.last_login_at),
+                 "every site" if u.role == "admin" else ", ".join(works.get(u.id, [])) or "none yet")
                 for u in list_users(session)]
     if not rows:
         click.echo("no users yet: moderation users create NAME --role admin")
-    width = max((len(r[0]) for r in rows), default=0)
-    for name, role, state, last in rows:
-        click.echo(f"{name:<{width}}  {role:<9}  {state:<8}  {last}")
+        return
+    width = max(len("user"), *(len(r[0]) for r in rows))
+    last_width = max(len("last sign-in"), *(len(r[3]) for r in rows))
+    click.echo(f"{'user':<{width}}  {'role':<9}  {'state':<8}  {'last sign-in':<{last_width}}  sites")
+    for name, role, state, last, sites in rows:
+        click.echo(f"{name:<{width}}  {role:<9}  {state:<8}  {last:<{last_width}}  {sites}")
 
 
 def _user_action(name: str, action: Callable[..., None], done: str, *args: object) -> None:
