@@ -140,7 +140,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                                     "threshold); \"reported_after_approval\"; \"edited_after_decision\"; the author's "
                                     "sanction (\"author_premoderated\", \"author_suspended\", \"author_banned\"); "
                                     "\"storm\"; \"sent_to_review\"; \"would_reject\" (held for a reader who may be at "
-                                    "risk where it would have been rejected). Empty for a comment held by a rule alone: "
+                                    "risk where it would have been rejected); \"auto_rejected\" (rejected by the model's scores at the site's "
+                                    "auto-reject thresholds, no person deciding). Empty for a comment held by a rule alone: "
                                     "`rules` says which. New words may be added: treat one you do not know as a reason "
                                     "to show, not an error."},
                         "rules": {"type": "array", "description": "The site's rules that fired when it was scored "

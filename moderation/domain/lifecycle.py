@@ -119,6 +119,9 @@ SENT_TO_REVIEW = "sent_to_review"
 # (routing.route): hidden while held, or abuse behind "i want to die" was shown on a
 # post-moderation site until a moderator came (a re-check).
 WOULD_REJECT = "would_reject"
+# A comment the model's scores rejected at the site's auto-reject thresholds (policy.decide): said, as
+# the site could only infer it from "rejected, no decision, no rule, no sanction" (a newsroom's first day).
+AUTO_REJECTED = "auto_rejected"
 _HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED, STORM, SENT_TO_REVIEW, WOULD_REJECT)
 # The flag of an approved comment that readers no moderator has trusted yet reported past the
 # threshold: back in review, and still shown until a moderator decides again. Two new reader ids had

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, reports_reach_threshold
+from moderation.domain.lifecycle import AUTO_REJECTED, HELD, PUBLISHED, REJECTED, reports_reach_threshold
 
 REPORTS = "reports"
 OFF = 1.0  # a site's threshold at this value never holds or rejects for its attribute
@@ -131,7 +131,7 @@ def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0
     ratios = [_ratio(scores.get(a, 0.0), t) * URGENCY.get(a, 1.0) for a, t in policy.thresholds.items()]
     priority = max(ratios, default=0.0)
     if policy.auto_reject and any(scores.get(a, 0.0) >= t for a, t in policy.reject_thresholds.items()):
-        return Verdict(REJECTED, flagged, round(priority, 6))
+        return Verdict(REJECTED, [*flagged, AUTO_REJECTED], round(priority, 6))
     holding = [f for f in flagged if f != REPORTS or reports_may_hide]
     return Verdict(HELD if holding else PUBLISHED, flagged, round(priority, 6))
 

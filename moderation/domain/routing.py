@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from moderation.domain.lifecycle import HELD, REJECTED, WOULD_REJECT
+from moderation.domain.lifecycle import AUTO_REJECTED, HELD, REJECTED, WOULD_REJECT
 from moderation.domain.policy import Verdict
 from moderation.domain.rules import Hit, apply_hits, reader_at_risk
 from moderation.domain.sanctions import enforce
@@ -19,7 +19,7 @@ def route(verdict: Verdict, hits: Sequence[Hit], sanction: AuthorSanction | None
     """The verdict with the rules and the sanction applied, and the sanction's reason to record."""
     verdict, sanction_reason = enforce(apply_hits(verdict, hits), sanction)
     if verdict.status == REJECTED and reader_at_risk(hits):
-        verdict = Verdict(HELD, [*verdict.flagged, WOULD_REJECT], verdict.priority)
+        verdict = Verdict(HELD, [*(f for f in verdict.flagged if f != AUTO_REJECTED), WOULD_REJECT], verdict.priority)
         if sanction_reason:
             sanction_reason = f"{sanction_reason}; held: the reader may be at risk"
     return verdict, sanction_reason

@@ -63,7 +63,9 @@ def test_auto_reject_is_off_unless_the_site_turns_it_on():
     assert decide(policy(reject_thresholds={"toxicity": 0.9}), scores).status == "held"
     on = policy(auto_reject=True, reject_thresholds={"toxicity": 0.9})
     assert decide(on, scores).status == "rejected"
-    assert decide(on, {"toxicity": 0.7}).status == "held"
+    # Said, for the site: it had to infer "the model rejected it" from no decision, rule or sanction.
+    assert decide(on, scores).flagged[-1] == "auto_rejected"
+    assert decide(on, {"toxicity": 0.7}).status == "held" and "auto_rejected" not in decide(on, {"toxicity": 0.7}).flagged
 
 
 def test_auto_reject_ignores_unreliable_attributes():
