@@ -73,3 +73,23 @@ def test_a_scoring_key_relabelled_as_an_api_key_opens_nothing(app, client, site)
     relabelled = "mk_" + key.removeprefix("mks_")
     assert client.get("/api/v1/comments/1", headers={"Authorization": f"Bearer {relabelled}"}).status_code == 401
     assert _analyze(client, relabelled).status_code == 403
+
+
+def test_a_scoring_key_issued_by_another_process_is_refused_before_this_one_rereads_the_site(app, client, site):
+    """A security review: a web process whose copy of the site's row (up to 2 s old) did not yet hold a
+    scoring key just issued elsewhere answered it on the comment API with the site's comments."""
+    from sqlalchemy import create_engine, text
+
+    from moderation.domain.passwords import hash_key_secret
+
+    assert client.get("/api/v1/comments", headers=site.headers).status_code == 200  # this process keeps the row
+    engine = create_engine(app.config["DATABASE_URL"])
+    with engine.begin() as connection:  # "another process" issues it: this one's copy of the row is now stale
+        connection.execute(text("UPDATE sites SET scoring_key_id = 'feedfacefeedface', scoring_key_hash = :h "
+                                "WHERE id = :id"), {"h": hash_key_secret("s" * 43), "id": site.id})
+    engine.dispose()
+    key = "mks_feedfacefeedface_" + "s" * 43
+
+    assert client.get("/api/v1/comments", headers={"Authorization": f"Bearer {key}"}).status_code == 403
+    got = _analyze(client, key)
+    assert got.status_code == 200, got.get_json()
