@@ -152,7 +152,7 @@ def erasures_before_restore(database_url: str) -> list[CarriedErasure]:
             if not connection.execute(text("SELECT to_regclass('author_erasures') IS NOT NULL")).scalar_one():
                 return []
             rows = connection.execute(text(
-                "SELECT s.name, e.author_hash, e.requested_by, e.erased_at, e.counts "
+                "SELECT s.name, s.created_at, e.author_hash, e.requested_by, e.erased_at, e.counts "
                 "FROM author_erasures e JOIN sites s ON s.id = e.site_id ORDER BY e.id")).all()
     finally:
         engine.dispose()

@@ -3,6 +3,7 @@ service itself runs, whose PostgreSQL 18 Debian's own pg_dump refuses."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import uuid
 
 import pytest
@@ -225,3 +226,89 @@ def test_erasures_made_after_the_backup_are_applied_again_when_it_is_restored(ap
     assert _sql(spare_database, "SELECT count(*) FROM author_erasures WHERE erased_at = '2026-12-05T02:40:00Z'") == 1
     assert _sql(spare_database, "SELECT count(*) FROM author_erasures") == 2
     assert _sql(spare_database, "SELECT count(*) FROM comments WHERE author_id = 'ann' AND text = 'Nice piece.'") == 1
+
+
+def _erase_in(database_url: str, site_id: int, author_id: str | None = None, client_token: str | None = None) -> None:
+    from datetime import datetime, timezone
+
+    from sqlalchemy.orm import Session
+
+    from moderation.domain.erasure import erase_author
+    from moderation.domain.suggestion_erasure import erase_suggestions
+    from moderation.models import Site
+
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        site = session.get(Site, site_id)
+        if author_id:
+            erase_author(session, site, author_id, actor=f"site:{site_id}", at=datetime(2026, 12, 5, 2, 40, tzinfo=timezone.utc))
+        if client_token:
+            erase_suggestions(session, site, actor=f"site:{site_id}", client_token=client_token)
+        session.commit()
+    engine.dispose()
+
+
+def test_a_restore_cut_short_keeps_the_erasures_it_carried_for_the_next(app, client, site, services, spare_database,
+                                                                        tmp_path):
+    """A security review: killed between pg_restore and the erasures' replay, a restore lost them for good."""
+    from moderation.backup import erasures_before_restore, restore
+    from moderation.domain.erasure_replay import keep_until_applied
+    from moderation.migrate import known_revisions
+
+    body = {"id": "c-1", "story_id": "s", "author_id": "ivy", "text": "Ivy here, Northgate clinic."}
+    assert client.post("/api/v1/comments", headers=site.headers, json=body).status_code == 202
+    dump = tmp_path / "moderation.dump"
+    assert _run(services, "db", "dump", str(dump)).exit_code == 0
+    assert _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database).exit_code == 0
+    _erase_in(spare_database, site.id, author_id="ivy")
+    pending = Path(services.env()["MODERATION_VAR_DIR"]) / "erasures-to-apply.json"
+    # The first restore's steps, up to where it was killed: the records kept, the database replaced.
+    keep_until_applied(pending, erasures_before_restore(spare_database))
+    restore(spare_database, dump, known_revisions(spare_database))
+    assert _sql(spare_database, "SELECT count(*) FROM author_erasures") == 0
+
+    again = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
+
+    assert "1 reader(s) erased again" in again.output, again.output
+    assert _sql(spare_database, "SELECT count(*) FROM comments WHERE text LIKE '%Northgate%'") == 0
+    assert not pending.exists()
+
+
+def test_another_installations_erasures_are_not_applied_to_a_backup_of_a_site_of_the_same_name(
+        app, client, site, services, spare_database, tmp_path):
+    """A security review: a trial server's "herald" erased its test reader "bob"; restoring production's
+    backup over it erased production's bob."""
+    body = {"id": "c-1", "story_id": "s", "author_id": "bob", "text": "Production's bob."}
+    assert client.post("/api/v1/comments", headers=site.headers, json=body).status_code == 202
+    dump = tmp_path / "moderation.dump"
+    assert _run(services, "db", "dump", str(dump)).exit_code == 0
+    # The trial server: a site of the same name, made there, with a reader of the same id erased.
+    assert _run(services, "keys", "create", site.name, database_url=spare_database).exit_code == 0
+    trial_site = _sql(spare_database, f"SELECT id FROM sites WHERE name = '{site.name}'")
+    _erase_in(spare_database, trial_site, author_id="bob")
+
+    restored = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
+
+    assert f"were not applied: {site.name}" in restored.output, restored.output
+    assert _sql(spare_database, "SELECT text FROM comments WHERE author_id = 'bob'") == "Production's bob."
+
+
+def test_an_author_named_like_a_suggestion_erasure_is_not_erased_in_its_place(app, client, site, services,
+                                                                               spare_database, tmp_path):
+    """A security review: author and suggestion erasures keep their hashes in one column, and replaying an
+    erasure of client token comment:7 erased the author "client_token:comment:7" instead of the label."""
+    odd = {"id": "c-1", "story_id": "s", "author_id": "client_token:comment:7", "text": "An odd id, a real reader."}
+    assert client.post("/api/v1/comments", headers=site.headers, json=odd).status_code == 202
+    assert client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json={
+        "comment": {"text": "Coral sent this one."}, "clientToken": "comment:7",
+        "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}}).status_code == 200
+    dump = tmp_path / "moderation.dump"
+    assert _run(services, "db", "dump", str(dump)).exit_code == 0
+    assert _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database).exit_code == 0
+    _erase_in(spare_database, site.id, client_token="comment:7")
+
+    again = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
+
+    assert "0 reader(s) erased again, 1 suggestion label(s) deleted again" in again.output, again.output
+    assert _sql(spare_database, "SELECT text FROM comments WHERE external_id = 'c-1'") == "An odd id, a real reader."
+

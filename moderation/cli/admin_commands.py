@@ -68,7 +68,7 @@ def db_restore(source: Path, yes: bool) -> None:
     """
     from moderation import db
     from moderation.backup import BackupError, after_restore, erasures_before_restore, restore, sequence_marks
-    from moderation.domain.erasure_replay import replay_erasures
+    from moderation.domain.erasure_replay import keep_until_applied, replay_erasures
     from moderation.config import Config
     from moderation.migrate import known_revisions, upgrade
 
@@ -79,7 +79,11 @@ def db_restore(source: Path, yes: bool) -> None:
         click.confirm(f"Replace every table of the database with {source}?", abort=True)
     url = app.config["DATABASE_URL"]
     before = sequence_marks(url)
-    erasures = erasures_before_restore(url)  # read before they are replaced: applied again after
+    # Read before they are replaced, and kept in a file until applied again after: held in memory
+    # alone, a restore cut short in between lost them for good (a security review).
+    pending = config.VAR_DIR / "erasures-to-apply.json"
+    config.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    erasures = keep_until_applied(pending, erasures_before_restore(url))
     try:
         ignored = restore(url, source, known_revisions(url))
     except BackupError as error:
@@ -89,6 +93,7 @@ def db_restore(source: Path, yes: bool) -> None:
     with app.app_context():
         replayed = replay_erasures(db.session, erasures, actor=cli_actor())
         db.session.commit()
+    pending.unlink(missing_ok=True)
     if ignored:
         click.echo(f"ignored {len(ignored)} error(s) an older server gives a newer dump: {ignored[0]}")
     click.echo(f"restored {source}; the database is up to date")
@@ -100,7 +105,8 @@ def db_restore(source: Path, yes: bool) -> None:
                    f"{replayed.suggestions} suggestion label(s) deleted again, {replayed.kept} record(s) kept with "
                    "nothing of theirs in the backup")
     if replayed.sites_gone:
-        click.echo(f"erasures on sites the backup does not have were not applied: {', '.join(replayed.sites_gone)}")
+        click.echo("erasures on sites the backup does not have (by name and the moment the site was made) were not "
+                   f"applied: {', '.join(replayed.sites_gone)}")
     click.echo("new ids start far past the backup's and this database's, and every comment's version past any "
                "given out before, so nothing a site received after the backup is reused")
     if new_key:  # a drill: the restored machine made its own key, and no one said so
