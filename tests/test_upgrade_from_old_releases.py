@@ -10,7 +10,6 @@ from migration_databases import fresh_database
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from moderation.domain.sites import create_site
 from moderation.migrate import alembic_config, upgrade
 
 DATABASE = "upgrade_from_old_releases"
@@ -69,13 +68,13 @@ def test_reports_left_open_on_comments_deleted_before_the_upgrade_close_as_remov
     engine = create_engine(url)
     try:
         with Session(engine) as session:
-            site = create_site(session, "daily-planet").site
-            session.commit()
-            # In SQL: today's Comment has columns a later migration adds.
+            # In SQL: today's Site and Comment have columns later migrations add.
+            site_id = session.execute(text("INSERT INTO sites (name, key_id, key_hash, webhook_secret) "
+                                           "VALUES ('daily-planet', 'k1', 'h', 's') RETURNING id")).scalar()
             ids = tuple(session.execute(text(
                 "INSERT INTO comments (site_id, external_id, story_id, author_id, text, body_hash, status, "
                 "status_changed_at) VALUES (:site, :ext, 's-1', 'a-1', 'x', :status, :status, :at) RETURNING id"),
-                {"site": site.id, "ext": f"c-{status}", "status": status,
+                {"site": site_id, "ext": f"c-{status}", "status": status,
                  "at": datetime(2026, 11, 30, 10, tzinfo=timezone.utc)}).scalar() for status in ("deleted", "published"))
             for comment_id in ids:
                 session.execute(text("INSERT INTO reports (comment_id, reason, weight) VALUES (:c, 'spam', 1.0)"),
