@@ -106,6 +106,7 @@ _AT_RISK = re.compile(
     r"|\bi'?m\s+a\s+burden\s+(?:to|on)\s+(?:everyone|everybody|my\s+family)\b|\bnobody\s+cares\s+if\s+i\s+live\s+or\s+die\b"
     # "After losing my house in this fire I just want it all to end." (a night shift's walk).
     r"|\bi\s+(?:just\s+|really\s+|only\s+|honestly\s+)?want\s+(?:it\s+all|everything)\s+to\s+end\b"
+    r"(?=\s*(?:[.!?,]|$|now\b|tonight\b|already\b))"  # not "... to end well for the family" (a security review)
     r"|\bi\s+want\s+to\s+(?:go\s+to\s+sleep\s+and\s+)?never\s+wake\s+up\b"
     r"|\bi\s+want\s+to\s+(?:self\s+harm|stop\s+existing|disappear\s+forever)\b|\bi\s+(?:want|wanna)\s+2\s+die\b"
     r"|\bi(?:'ve|\s+have)\s+been\s+cutting\s+(?:myself|again)\b|\bi\s+cut\s+myself\s+again\b|\bi'?m\s+cutting\s+again\b"
@@ -122,7 +123,8 @@ _AT_RISK = re.compile(
     r"|\bi(?:'ve|\s+have)\s+saved\s+up\s+enough\s+(?:pills|tablets)\b|\bi\s+took\s+\d{2,}\s+(?:paracetamol|tylenol|pills|tablets)\b(?!\s+of\b)"
     r"|\bwrote\s+my\s+note\b(?=\s*(?:[.!?,]|$))"
     # "Can't do this anymore. Writing my note now." (a night shift's walk); not "writing my note to the school".
-    r"|\b(?:writing|finishing)\s+my\s+(?:suicide\s+|goodbye\s+|last\s+)?note\b(?=\s*(?:[.!?,]|$|now\b|tonight\b))"
+    r"|\b(?:writing|finishing)\s+my\s+(?:suicide\s+|goodbye\s+|last\s+)?note\b"
+    r"(?=\s*(?:[.!?,]|$|(?:now|tonight)\s*(?:[.!?,]|$)))"  # not "now to the council" (a security review)
     r"|\b(?:writing|written|wrote|finished)\s+(?:my\s+)?(?:goodbye|farewell)\s+(?:letters?|notes?)\b"
     r"(?!\s+(?:to|for)\s+(?:the|my|our|a)\s+(?:school|class|team|club|company|office|job|colleagues|coworkers|students))"
     r"|\bi\s+(?:can'?t|cannot|can\s+not)\s+go\s+on\s+(?:any\s*more|living)\b(?!\s+(?:with|without|in|like|paying|reading"
@@ -134,12 +136,13 @@ _AT_RISK = re.compile(
 # A farewell is one with a sign of an end beside it: "Tonight is the night. Goodbye everyone."; not a
 # reader leaving the comments for good ("Goodbye everyone, I'm deleting my account. I love you all.").
 _FAREWELL = re.compile(r"\b(?:this\s+is\s+my\s+last\s+(?:post|comment|message)|goodbye\s+(?:everyone|world|cruel\s+world|all)"
-                       r"|tonight(?:'s|\s+is)\s+the\s+night|i'?m\s+sorry\s+for\s+everything|please\s+forgive\s+me"
+                       r"|tonight(?:'s|\s+is)\s+the\s+night(?=\s*(?:[.!,]|$))|i'?m\s+sorry\s+for\s+everything|please\s+forgive\s+me"
                        # A goodbye said alone, as a clause ends: "Tonight's the night, goodbye" (a security
                        # review); not "goodbye Wembley", a stadium's last match.
-                       r"|goodbye(?=\s*(?:[.!,]|$))|i\s+won'?t\s+be\s+(?:here|around)\s+(?:tomorrow|much\s+longer)"
+                       # ... not "Goodbye, old friend." to a stadium's stand (a security review).
+                       r"|goodbye(?=\s*(?:[.!]|$))|i\s+won'?t\s+be\s+(?:here|around)\s+(?:tomorrow|much\s+longer)"
                        r"|i\s+love\s+you\s+all|(?:take\s+care\s+of|look\s+after)\s+my\s+(?:kids|dog|cat|children))\b")
-_FAREWELL_END = re.compile(r"\b(?:i'?m\s+sorry\s+for\s+everything|please\s+forgive\s+me|tonight(?:'s|\s+is)\s+the\s+night"
+_FAREWELL_END = re.compile(r"\b(?:i'?m\s+sorry\s+for\s+everything|please\s+forgive\s+me|tonight(?:'s|\s+is)\s+the\s+night(?=\s*(?:[.!,]|$))"
                            r"|i\s+won'?t\s+be\s+(?:here|around)\s+(?:tomorrow|much\s+longer)"
                            r"|(?:take\s+care\s+of|look\s+after)\s+my\s+(?:kids|dog|cat|children)|goodbye\s+cruel\s+world)\b")
 # A denial right before ("don't kill yourself over it", "not that I want to die", "I used to want to

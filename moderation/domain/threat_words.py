@@ -310,21 +310,22 @@ _SITE_ONLY = (
     # a door ("If they release him on bail I'll be waiting at the courthouse with a knife."; not
     # "I'll be there with my gun dog"),
     r"\b(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'re\s+going\s+to|\s+are\s+going\s+to|'m\s+gonna"
-    r"|'re\s+gonna)\s+be\s+(?:waiting|there|outside)\b(?:\s+[\w']+){0,5}?\s+with\s+(?:a|my|our)\s+(?:\w+\s+)?"
+    r"|'re\s+gonna)\s+be\s+(?:waiting|outside)\b(?:\s+[\w']+){0,5}?\s+with\s+(?:a|my|our)\s+(?:\w+\s+)?"
     r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|crowbar)s?\b"
     r"(?!\s+(?:dog|club|licen[cs]e|range|safe|cabinet|show|sharpener|block|set|and\s+fork)\b)",
     # a family found to be made to pay ("Someone find the arsonist's family and make them pay."; not
     # "make his family pay the legal costs"),
     r"\b(?:find|get|go\s+after|track\s+down|hunt\s+down|visit)\s+(?:the\s+)?(?:\w+(?:'\w+)?'s|his|her|their)\s+(?:\w+\s+)?"
     r"(?:family|families|kids|children|wife|husband|parents|daughters?|sons?)\s+and\s+make\s+(?:them|him|her)\s+"
-    r"(?:pay|suffer|bleed|regret\s+it)\b(?!\s+(?:the|a|an|back|for\s+(?:the|his|her|their)\s+(?:legal|funeral|court))\b)",
+    # ... said as the sentence ends: not "make them pay for the damage" (a security review).
+    r"(?:pay|suffer|bleed|regret\s+it)\b(?=\s*(?:[.!?]|$))",
     # and a child's school named with a nudge ("The fire chief's daughter is in year 9 at St Mary's.
     # Just saying."), where naming it alone may be a proud parent's.
     r"\b(?:(?:his|her|their|your|ur)|(?:the\s+)?\w+(?:'\w+)?'s)\s+(?:\w+\s+)?(?:daughters?|sons?|kids?|children|little\s+ones?)"
     r"\s+(?:is|are|goes|go|attends|attend)\s+(?=[^.!?]{0,80}\b(?:school|primary|academy|nursery|kindergarten|year\s+\w+"
     r"|grade\s+\w+|st\s+[\w']+)\b)(?:in\s+(?:year|grade|class|form)\s+\w+\s+)?(?:at|to)\s+[^.!?]{1,40}?"
-    r"[\s.!?,;]*\b(?:just\s+saying|just\s+so\s+(?:you|u|everyone)\s+know|(?:it\s+)?(?:would|'d)\s+be\s+a\s+(?:shame|pity)"
-    r"|watch\s+out|be\s+careful|nice\s+school)\b",
+    # Not a warning ("If your kids go to school near the junction, be careful.") nor praise ("nice school").
+    r"[\s.!?,;]*\b(?:just\s+saying|just\s+so\s+(?:you|u|everyone)\s+know|(?:it\s+)?(?:would|'d)\s+be\s+a\s+(?:shame|pity))\b",
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.

@@ -432,6 +432,10 @@ def test_a_threat_in_plain_words_is_held(text):
     "I'll be there with my gun dog on Saturday.", "I'll be waiting at the station with my knife and fork.",
     "We'll be outside the court with our banners.", "They'll make his family pay the legal costs.",
     "My daughter goes to St Mary's and loves it.", "Her son is at Oxford, just saying, he earned it.",
+    # A security review: held by the first version of the fire night's patterns.
+    "The council should find the vandal's parents and make them pay for the damage.",
+    "If your kids go to school near the junction, be careful.", "Her son goes to St Mary's, nice school.",
+    "I'll be there with my shotgun on the first day of pheasant season.",
     "people who " + "do " * 3000 + "x",              # the who-clause is bounded too
     "i will " * 3000 + "x",                          # crafted runs of the patterns' optional words
     "should be " * 2000 + "x",

@@ -70,6 +70,9 @@ NOT_AT_RISK = [
     "I'm writing my note to the council about the potholes.", "Tonight's the night! Goodbye Wembley, hello new stadium",
     "I can't go on paying these taxes.", "Goodbye, and thanks for all the fish.", "I won't be here tomorrow, back on Monday.",
     "I want this to end, it's a terrible plan.",
+    # A security review: held by the first version of the fire night's patterns.
+    "Tonight's the night the old stand comes down. Goodbye, old friend.",
+    "I really want everything to end well for the family.", "Writing my note now to the council about the potholes.",
 ]
 URGING = [
     "kys", "k.y.s", "K Y S", "kys 💀", "Go drink bleach.", "You should hang yourself, honestly.", "Rope is cheap. Use it.",
