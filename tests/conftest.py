@@ -288,6 +288,27 @@ def _grant(app, user: UserPersona, sites: Iterable[SitePersona | int]) -> None:
 
 
 @pytest.fixture
+def shell(services, app, monkeypatch):
+    """`shell(*args, input=None, ok=True) -> click Result`: a `moderation` command on the tests'
+    database, broker and var dir, asserting it succeeded (or, with ok=False, failed)."""
+    from click.testing import CliRunner
+
+    from moderation.cli import main
+
+    for name, value in services.env().items():
+        if name in ("DATABASE_URL", "REDIS_URL", "MODERATION_VAR_DIR"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SECRET_KEY", "test-secret")
+
+    def run(*args: str, input: str | None = None, ok: bool = True):
+        result = CliRunner().invoke(main, list(args), input=input)
+        assert (result.exit_code == 0) == ok, result.output
+        return result
+
+    return run
+
+
+@pytest.fixture
 def grant(app):
     """`grant(user, site, ...)`: make a moderator persona a member of sites (personas or ids)."""
     return lambda user, *sites: _grant(app, user, sites)

@@ -2,10 +2,8 @@
 import re
 
 import pytest
-from click.testing import CliRunner
 
 from moderation import db
-from moderation.cli import main
 from moderation.cli.context import cli_actor
 from moderation.domain import sites
 from moderation.domain.errors import Unauthorized
@@ -16,18 +14,8 @@ ANALYZE_BODY = {"comment": {"text": "Thanks for the article."}, "requestedAttrib
 
 
 @pytest.fixture
-def run(services, app, monkeypatch):
-    for name, value in services.env().items():
-        if name in ("DATABASE_URL", "REDIS_URL", "MODERATION_VAR_DIR"):
-            monkeypatch.setenv(name, value)
-    monkeypatch.setenv("SECRET_KEY", "test-secret")
-
-    def run(*args: str, input: str | None = None, ok: bool = True):
-        result = CliRunner().invoke(main, list(args), input=input)
-        assert (result.exit_code == 0) == ok, result.output
-        return result.output
-
-    return run
+def run(shell):
+    return lambda *args, input=None, ok=True: shell(*args, input=input, ok=ok).output
 
 
 def test_users_are_listed_disabled_enabled_and_given_a_new_password(app, run, moderator, admin, site, grant):

@@ -186,34 +186,16 @@ def test_erasures_made_after_the_backup_are_applied_again_when_it_is_restored(ap
                                                                                spare_database, tmp_path):
     """A data protection officer's walk: readers erased after the backup came back with a restore,
     texts, names and drafts, and the records of their erasures were gone with the database replaced."""
-    from datetime import datetime, timezone
-
-    from sqlalchemy.orm import Session
-
-    from moderation.domain.erasure import erase_author
-    from moderation.domain.suggestion_erasure import erase_suggestions
-    from moderation.models import Site
-
     for n, (author, text_) in enumerate([("ivy", "Ivy here, I work at the Northgate clinic."), ("ann", "Nice piece.")]):
         body = {"id": f"c-{n}", "story_id": "s", "author_id": author, "author_name": author.title(), "text": text_}
         assert client.post("/api/v1/comments", headers=site.headers, json=body).status_code == 202
     assert client.post("/api/v1/comments/by-site-id/c-1/reports", headers=site.headers,
                        json={"reason": "spam", "reporter_id": "ivy", "note": "Ivy Chen, ivy@clinic.example"}
                        ).status_code == 201
-    assert client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json={
-        "comment": {"text": "Coral sent this one."}, "clientToken": "comment:77",
-        "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}}).status_code == 200
-    dump = tmp_path / "moderation.dump"
-    assert _run(services, "db", "dump", str(dump)).exit_code == 0
-    assert _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database).exit_code == 0
-    erased_at = datetime(2026, 12, 5, 2, 40, tzinfo=timezone.utc)
-    engine = create_engine(spare_database)
-    with Session(engine) as session:  # the restored service erases a reader and a suggestion after the backup
-        restored_site = session.get(Site, site.id)
-        erase_author(session, restored_site, "ivy", actor=f"site:{site.id}", at=erased_at)
-        erase_suggestions(session, restored_site, actor=f"site:{site.id}", client_token="comment:77")
-        session.commit()
-    engine.dispose()
+    _suggested(client, site, "comment:77")
+    dump = _restored_copy(services, spare_database, tmp_path)
+    # The restored service erases a reader and a suggestion after the backup.
+    _erase_in(spare_database, site.id, author_id="ivy", client_token="comment:77")
 
     again = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
 
@@ -226,6 +208,21 @@ def test_erasures_made_after_the_backup_are_applied_again_when_it_is_restored(ap
     assert _sql(spare_database, "SELECT count(*) FROM author_erasures WHERE erased_at = '2026-12-05T02:40:00Z'") == 1
     assert _sql(spare_database, "SELECT count(*) FROM author_erasures") == 2
     assert _sql(spare_database, "SELECT count(*) FROM comments WHERE author_id = 'ann' AND text = 'Nice piece.'") == 1
+
+
+def _suggested(client, site, client_token: str) -> None:
+    """A Perspective client's suggestscore label under this token."""
+    assert client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json={
+        "comment": {"text": "Coral sent this one."}, "clientToken": client_token,
+        "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}}).status_code == 200
+
+
+def _restored_copy(services, spare_database: str, tmp_path):
+    """The tests' database dumped and restored into the spare one; the dump's path."""
+    dump = tmp_path / "moderation.dump"
+    assert _run(services, "db", "dump", str(dump)).exit_code == 0
+    assert _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database).exit_code == 0
+    return dump
 
 
 def _erase_in(database_url: str, site_id: int, author_id: str | None = None, client_token: str | None = None) -> None:
@@ -257,9 +254,7 @@ def test_a_restore_cut_short_keeps_the_erasures_it_carried_for_the_next(app, cli
 
     body = {"id": "c-1", "story_id": "s", "author_id": "ivy", "text": "Ivy here, Northgate clinic."}
     assert client.post("/api/v1/comments", headers=site.headers, json=body).status_code == 202
-    dump = tmp_path / "moderation.dump"
-    assert _run(services, "db", "dump", str(dump)).exit_code == 0
-    assert _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database).exit_code == 0
+    dump = _restored_copy(services, spare_database, tmp_path)
     _erase_in(spare_database, site.id, author_id="ivy")
     pending = Path(services.env()["MODERATION_VAR_DIR"]) / "erasures-to-apply.json"
     # The first restore's steps, up to where it was killed: the records kept, the database replaced.
@@ -299,12 +294,8 @@ def test_an_author_named_like_a_suggestion_erasure_is_not_erased_in_its_place(ap
     erasure of client token comment:7 erased the author "client_token:comment:7" instead of the label."""
     odd = {"id": "c-1", "story_id": "s", "author_id": "client_token:comment:7", "text": "An odd id, a real reader."}
     assert client.post("/api/v1/comments", headers=site.headers, json=odd).status_code == 202
-    assert client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json={
-        "comment": {"text": "Coral sent this one."}, "clientToken": "comment:7",
-        "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}}).status_code == 200
-    dump = tmp_path / "moderation.dump"
-    assert _run(services, "db", "dump", str(dump)).exit_code == 0
-    assert _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database).exit_code == 0
+    _suggested(client, site, "comment:7")
+    dump = _restored_copy(services, spare_database, tmp_path)
     _erase_in(spare_database, site.id, client_token="comment:7")
 
     again = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
