@@ -39,6 +39,8 @@ class ThreadEntry:
     received_at: datetime
     # Erased (retention or the author's erasure request): the card says so, not an empty quote.
     erased: bool = False
+    # The rules that fired on it: the page reads its language from them (review/presenting.text_language).
+    rule_hits: list | None = None  # type: ignore[type-arg]
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,13 @@ class Thread:
 def _entry(row) -> ThreadEntry:  # type: ignore[no-untyped-def]
     return ThreadEntry(id=row.id, author=row.author_name or row.author_id, text=row.excerpt[:EXCERPT_LENGTH],
                        truncated=len(row.excerpt) > EXCERPT_LENGTH, status=row.status, received_at=row.received_at,
-                       erased=row.text_erased_at is not None)
+                       erased=row.text_erased_at is not None, rule_hits=row.rule_hits)
 
 
 def _entry_columns(c: type[Comment]) -> list:  # type: ignore[type-arg]
     # One character more than shown tells whether the text was cut, without reading all of it.
     return [c.id, c.author_id, c.author_name, func.left(c.text, EXCERPT_LENGTH + 1).label("excerpt"),
-            c.status, c.received_at, c.text_erased_at]
+            c.status, c.received_at, c.text_erased_at, c.rule_hits]
 
 
 def _parents(session: Session, comments: Sequence[Comment]) -> dict[tuple[int, str], ThreadEntry]:

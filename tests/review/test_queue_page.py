@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from moderation import db
 from moderation.domain.queue import review_queue
-from moderation.models import User
+from moderation.models import Comment, User
 
 
 def _queue_ids(html: str) -> list[int]:
@@ -68,7 +68,8 @@ def test_a_card_shows_two_notes_and_the_others_and_the_weights_on_request(sign_i
     assert '<details class="report-weights-list"><summary>Who reported, and what each weighs</summary>' in html
 
 
-def test_a_comment_the_language_rule_held_is_marked_with_its_language(sign_in, moderator, site, make_comment, grant):
+def test_a_comment_the_language_rule_held_is_marked_with_its_language(app, sign_in, moderator, site, make_comment,
+                                                                         grant):
     """A screen reader read "Ты тупой урод" with its English voice: the card named Russian, the text did not."""
     grant(moderator, site)
     russian = make_comment(site.id, "Ты тупой урод, заткнись уже.", explanations=None, rule_hits=[
@@ -78,6 +79,15 @@ def test_a_comment_the_language_rule_held_is_marked_with_its_language(sign_in, m
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     assert f'id="comment-{russian}-text" dir="auto" lang="ru">' in html
     assert f'id="comment-{english}-text" dir="auto">' in html
+    # And where its text is quoted: a reply's thread and the author's page (an accessibility review).
+    with app.app_context():
+        row = db.session.get(Comment, russian)
+        external_id, author_id = row.external_id, row.author_id
+    reply = make_comment(site.id, "Please keep it civil.", explanations=None, parent_id=external_id)
+    page = sign_in(moderator).get(f"/review/{reply}").get_data(as_text=True)
+    assert '<blockquote class="excerpt" dir="auto" lang="ru">Ты тупой урод' in page
+    author_page = sign_in(moderator).get(f"/review/authors/{site.id}/{author_id}").get_data(as_text=True)
+    assert ' lang="ru">Ты тупой урод' in author_page
 
 
 def test_it_ignores_explanation_spans_outside_the_text(sign_in, moderator, site, make_comment, grant):
