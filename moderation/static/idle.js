@@ -16,7 +16,7 @@
     if (region) region.textContent = text;
   }
 
-  function show(text, action) {
+  function show(text, action, heard) {
     if (!toast) {
       toast = document.createElement("p");
       toast.className = "flash flash-warning idle-warning";
@@ -27,20 +27,30 @@
     words.textContent = text + " ";
     toast.appendChild(words);
     toast.appendChild(action);
-    announce(text);
+    announce(heard || text);
   }
+
+  // The button is at the foot of the window but far in Tab order (40 Tabs from the eighth card: an
+  // accessibility review), so a key presses it, and the warning says which.
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey || event.code !== "KeyS") return;
+    var stay = toast && toast.querySelector("[data-stay]");
+    if (stay) { event.preventDefault(); stay.click(); }
+  });
 
   function warn() {
     var stay = document.createElement("button");
     stay.type = "button";
     stay.className = "link-button";  // the accent colour: "link" is the top bar's white, 1.1:1 on the toast
     stay.textContent = "Stay signed in";
+    stay.setAttribute("data-stay", "");
+    stay.setAttribute("aria-keyshortcuts", "Alt+Shift+S");
     stay.addEventListener("click", function () {
       fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
         .then(function (response) { if (response.ok && !response.redirected) restart(); else signedOut(); })
         .catch(function () { /* the server is unreachable: the next try, or the limit, tells */ });
     });
-    show(minutesLeft(), stay);
+    show(minutesLeft(), stay, minutesLeft() + " Alt+Shift+S stays signed in.");
     // Counted down while it shows: it said "5 minutes" to the last minute (a moderator's walk).
     var said = toast.firstChild;
     clearInterval(ticking);
