@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, cast, func, literal, select, tuple_
+from sqlalchemy import and_, cast, func, literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,9 @@ from moderation.models import Comment, Site, StoryStorm, WebhookDelivery
 
 ACTOR = "system:storm"
 WINDOW = timedelta(minutes=1)
+# A comment the reader wrote this long before it arrived is history a site imports, not a storm: a
+# newsroom importing its backlog with storm mode on had every story of the import held.
+HISTORY = timedelta(hours=1)
 MIN_SCORED_FOR_SHARE = 10  # a held share of 2 of 3 comments is noise, not a storm
 EVENT = "story.storm_mode"
 
@@ -100,7 +103,8 @@ def _recent_counts(session: Session, stories: set[Story], at: datetime) -> dict[
     rows = session.execute(
         select(Comment.site_id, Comment.story_id, func.count(),
                func.count().filter(scored), func.count().filter(held_by_policy))
-        .where(tuple_(Comment.site_id, Comment.story_id).in_(list(stories)), Comment.received_at >= at - WINDOW)
+        .where(tuple_(Comment.site_id, Comment.story_id).in_(list(stories)), Comment.received_at >= at - WINDOW,
+               or_(Comment.created_at.is_(None), Comment.created_at >= Comment.received_at - HISTORY))
         .group_by(Comment.site_id, Comment.story_id))
     return {(site_id, story_id): (received, n_scored, held) for site_id, story_id, received, n_scored, held in rows}
 

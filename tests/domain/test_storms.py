@@ -71,6 +71,18 @@ def test_a_burst_on_one_story_holds_its_comments_and_the_next_but_not_another_st
         assert _recent_counts(db.session, {(stormy_site.id, "viral")}, now())[(stormy_site.id, "viral")] == (6, 6, 0)
 
 
+def test_an_imported_backlog_starts_no_storm(app, stormy_site):
+    """A newsroom's first day: a batch import of last month's comments, storm mode on, held every story of it."""
+    with app.app_context():
+        site = db.session.get(Site, stormy_site.id)
+        written = now() - timedelta(days=30)
+        old = [submit_comment(db.session, site, CommentInput(external_id=f"old-{n}", story_id="archive", author_id=f"a{n}",
+                                                             text="Thanks for the reporting.", created_at=written)).comment.id
+               for n in range(8)]
+        assert set(score(old).values()) == {"published"}
+        assert active_storms(db.session, {stormy_site.id}) == []
+
+
 def test_an_uncivil_wave_starts_a_storm_by_its_held_share(app, make_site):
     site = make_site("daily-planet")
     with app.app_context():
