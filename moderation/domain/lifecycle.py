@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -164,11 +164,22 @@ def visible_condition() -> ColumnElement[bool]:
     """SQL twin of `is_visible`; the query must join Site. The story's counts had a hand-written copy."""
     return or_(Comment.status.in_((PUBLISHED, APPROVED)),
                and_(Comment.status == HELD, Comment.flagged.contains([REPORTED_AFTER_APPROVAL])), and_(
-        Site.moderation_mode == POST_MODERATION, Comment.status.in_((PENDING, HELD)),
-        or_(Comment.rule_hits.is_(None), and_(
-            ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}]),
-            *(~Comment.rule_hits.contains([{"kind": kind, "action": "hold"}]) for kind in HIDING_RULE_KINDS))),
-        *(or_(Comment.flagged.is_(None), ~Comment.flagged.contains([flag])) for flag in _HIDDEN_WHILE_HELD)))
+        Site.moderation_mode == POST_MODERATION, Comment.status.in_((PENDING, HELD)), _not_held_until_approved()))
+
+
+def _not_held_until_approved() -> ColumnElement[bool]:
+    """SQL twin of `not _held_until_approved(comment)`."""
+    return and_(or_(Comment.rule_hits.is_(None), and_(
+        ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}]),
+        *(~Comment.rule_hits.contains([{"kind": kind, "action": "hold"}]) for kind in HIDING_RULE_KINDS))),
+        *(or_(Comment.flagged.is_(None), ~Comment.flagged.contains([flag])) for flag in _HIDDEN_WHILE_HELD))
+
+
+def held_shown_by_post_moderation(session: Session, site_id: int) -> int:
+    """How many of the site's held comments post-moderation would show: what switching to it reveals."""
+    return session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.site_id == site_id, Comment.status == HELD, _not_held_until_approved(),
+        or_(Comment.flagged.is_(None), ~Comment.flagged.contains([REPORTED_AFTER_APPROVAL])))) or 0
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -18,7 +18,7 @@ from moderation.domain.sites import check_report_threshold
 from moderation.domain.status import audit
 from moderation.domain.typed_numbers import typed_float
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
-from moderation.domain.lifecycle import MODES, visibility_changed
+from moderation.domain.lifecycle import MODES, POST_MODERATION, held_shown_by_post_moderation, visibility_changed
 from moderation.domain.policy import MIN_THRESHOLD, reject_below_hold
 from moderation.domain.reports import rerank_for_threshold
 from moderation.models import Site, User, WebhookDelivery
@@ -232,6 +232,14 @@ def update_site_settings(
     if conflicts:
         raise Conflict(f"another admin changed {', '.join(conflicts)} since you opened this page; nothing was "
                        "saved. The page now shows their values: make your changes again", field=None)
+    if (values.get("moderation_mode") == POST_MODERATION and site.moderation_mode != POST_MODERATION
+            and form.get("show_held") != "yes"):
+        # Asked first: a newsroom's first day switched and its held hate comments showed at once.
+        shown = held_shown_by_post_moderation(session, site.id)
+        if shown:
+            raise ValidationFailed(f"post-moderation shows the {shown:,} comment{'' if shown == 1 else 's'} held now to "
+                                   "every reader at once: decide them first, or tick 'Show them' and save again",
+                                   field="show_held")
     if any(values[name] != getattr(site, name) for name in THRESHOLD_SETTINGS):
         check_reject_above_hold({**(model_thresholds or {}), **values["thresholds"]}, values["reject_thresholds"])
     changed = []

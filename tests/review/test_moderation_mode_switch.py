@@ -10,7 +10,7 @@ from review_helpers import csrf_token
 from sqlalchemy import select
 
 from moderation import db
-from moderation.models import Comment, WebhookDelivery
+from moderation.models import Comment, Site, WebhookDelivery
 
 
 @pytest.fixture
@@ -18,11 +18,31 @@ def hooked(make_site):
     return make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")
 
 
-def _switch(client, site_id: int, mode: str):
+def _switch(client, site_id: int, mode: str, *, show_held: bool = True):
     page = client.get(f"/admin/sites/{site_id}").get_data(as_text=True)
     return client.post(f"/admin/sites/{site_id}", data={"csrf_token": csrf_token(page), "moderation_mode": mode,
                                                        "report_threshold": "2",
-                                                       "webhook_url": "http://127.0.0.1:9/hooks"})
+                                                       "webhook_url": "http://127.0.0.1:9/hooks",
+                                                       **({"show_held": "yes"} if show_held else {})})
+
+
+def test_switching_to_post_moderation_asks_first_when_it_would_show_held_comments(app, sign_in, admin, hooked,
+                                                                                   make_comment):
+    """A newsroom's first day: switching to post-moderation showed its held hate comments at once, unasked."""
+    make_comment(hooked.id), make_comment(hooked.id)
+    admin_client = sign_in(admin)
+
+    asked = _switch(admin_client, hooked.id, "post", show_held=False)
+
+    assert asked.status_code == 400
+    page = asked.get_data(as_text=True)
+    assert "Post-moderation shows the 2 comments held now to every reader at once" in page
+    assert 'name="show_held" value="yes"' in page
+    with app.app_context():
+        assert db.session.get(Site, hooked.id).moderation_mode == "pre"
+    assert _switch(admin_client, hooked.id, "post").status_code == 303
+    with app.app_context():
+        assert db.session.get(Site, hooked.id).moderation_mode == "post"
 
 
 def test_switching_to_post_moderation_tells_the_site_each_comment_it_now_shows(
@@ -89,7 +109,7 @@ def test_a_switch_while_a_scorer_holds_the_sites_comments_waits_for_it_instead_o
         scorer.exec_driver_sql("SELECT id FROM comments WHERE id = %s FOR UPDATE", (held,))
         answers = []
         switch = threading.Thread(target=lambda: answers.append(admin_client.post(
-            f"/admin/sites/{hooked.id}", data={"csrf_token": csrf_token(page), "moderation_mode": "post",
+            f"/admin/sites/{hooked.id}", data={"csrf_token": csrf_token(page), "moderation_mode": "post", "show_held": "yes",
                                                "report_threshold": "2", "webhook_url": "http://127.0.0.1:9/hooks"})))
         switch.start()
         time.sleep(1.5)  # the switch holds the site's row and waits for the comment

@@ -41,7 +41,7 @@ def test_a_new_report_threshold_reranks_open_reports_so_a_decision_takes_away_wh
     assert _priority(app, reported) == pytest.approx(0.2 + 1.0)  # weighs 2: the threshold's share
     client = sign_in(admin)
     token = csrf_token(client.get(f"/admin/sites/{site.id}").get_data(as_text=True))
-    saved = client.post(f"/admin/sites/{site.id}", data={"csrf_token": token, "moderation_mode": "post",
+    saved = client.post(f"/admin/sites/{site.id}", data={"csrf_token": token, "moderation_mode": "post", "show_held": "yes",
                                                           "report_threshold": "0.5"})
     assert saved.status_code == 303
     assert _priority(app, reported) == pytest.approx(0.2 + 1.5)  # 2 over 0.5, at the cap of a reader none upheld

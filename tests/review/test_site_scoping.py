@@ -109,7 +109,7 @@ def test_only_moderators_of_the_site_and_admins_can_decide_its_comment(app, worl
 
 # Admin forms: each persona posts them; only the admin gets through.
 WRITES = {
-    "/admin/sites/{a}": {"moderation_mode": "post", "report_threshold": "1"},
+    "/admin/sites/{a}": {"moderation_mode": "post", "report_threshold": "1", "show_held": "yes"},
     "/admin/sites/{a}/members": {"username": "bob"},
     "/admin/set-aside/{set_aside}/retry": {},
     "/admin/set-aside/{set_aside}/reject": {"reason": "corrupt"},
