@@ -64,19 +64,25 @@
   var TOGGLED = { thread: "Thread", precedent: "Precedent" };
   function toggle(key) {
     var el = inCard(key);
-    if (!el) return say("This comment has no " + TOGGLED[key].toLowerCase() + ".");
+    if (!el) return sayBriefly("This comment has no " + TOGGLED[key].toLowerCase() + ".");
     el.open = !el.open;
-    say(TOGGLED[key] + (el.open ? " shown: Tab to read it." : " hidden."));
+    sayBriefly(TOGGLED[key] + (el.open ? " shown." : " hidden."));
+  }
+  // Heard at once, then gone: left on screen, a message covered the link the next Tab focused (a re-check).
+  function sayBriefly(text) {
+    say(text);
+    setTimeout(function () { var status = document.getElementById("key-status"); if (status && status.textContent === text) say(""); }, 4000);
   }
 
   function pickReason(n) {
     var select = inCard("reason");
     if (!select || n >= select.options.length) return false;
     select.selectedIndex = n;  // option 0 is "choose", so key N is the Nth guideline reason
-    var said = "Reason: " + select.options[n].text + ".";
-    say(said);
+    select.removeAttribute("data-restored");
+    // As a pick by hand: "Pick the reason to reject." and aria-invalid had stayed on it (a re-check).
+    select.dispatchEvent(new Event("change", { bubbles: true }));
     // Heard at once; not left over the bulk bar's fields, where the status sits on screen.
-    setTimeout(function () { var status = document.getElementById("key-status"); if (status && status.textContent === said) say(""); }, 4000);
+    sayBriefly("Reason: " + select.options[n].text + ".");
     return true;
   }
 
@@ -84,12 +90,16 @@
     var select = inCard("reason");
     if (current && current.classList.contains("decided")) {
       click("reject");  // says why nothing happens
-    } else if (select && !select.value) {
+    } else if (select && (!select.value || (select.hasAttribute("data-restored") && !rejectArmed))) {
+      // A reason kept through a refusal (reject_reason.js) is not taken unasked: "r 2" after reading the
+      // new report had rejected at once with the old reason, and the 2 fell on the next card (a re-check).
       rejectArmed = true;
       var numbered = [];
       for (var i = 1; i < select.options.length && i <= 9; i++) numbered.push(i + " " + select.options[i].text);
-      say("Reject: press the reason's number (" + numbered.join(", ") + "), or Esc.");
+      say("Reject: press the reason's number (" + numbered.join(", ") + ")" +
+          (select.value ? ", r again for the kept reason, " + select.value + "," : "") + " or Esc.");
     } else {
+      if (select) select.removeAttribute("data-restored");
       click("reject");
     }
   }
@@ -176,7 +186,8 @@
     }
     // Undo with a modifier works with single keys off too: for them the toast's Undo was 54 Shift+Tabs
     // away, for the very moderators told to turn the keys off (an accessibility review).
-    if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === "KeyU" && !typing) {
+    if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === "KeyU" && !typing
+        && !document.querySelector("dialog[open]")) {
       var offered = document.querySelector('[data-key="undo"]');
       if (offered) { event.preventDefault(); return offered.click(); }
       return say("Nothing to undo on this page.");
@@ -189,7 +200,8 @@
     var shortcut = Object.prototype.hasOwnProperty.call(keys, event.key) || digit || (event.key === "Escape" && rejectArmed);
     if (!shortcut) return;
     if (!ANYWHERE[event.key] && !onTheCard()) return;
-    if ((DECIDES[event.key] || (digit && rejectArmed)) && Date.now() < decideFrom) {
+    // A digit too: one pressed as the page came back set a reason on the next card unseen (a re-check).
+    if ((DECIDES[event.key] || digit) && Date.now() < decideFrom) {
       event.preventDefault();
       return say("This comment has just come up: read it, then decide.");
     }
@@ -220,11 +232,14 @@
       // left it armed, and the digit rejected the comment being read (a moderator's walk).
       rejectArmed = false;
       say("Reject cancelled: you moved to another comment.");
+    } else if (card && card !== current) {
+      say("");  // said of another card, or of none (a re-check)
     }
     if (card) current = card;
     // A key's message is about the card: gone when the focus leaves for the page's links and fields,
-    // which its box at the top of the window would cover.
-    else if (!rejectArmed && !(event.target.closest && event.target.closest("dialog"))) say("");
+    // which its box at the top of the window would cover; a reject waiting for its reason is cancelled
+    // (its prompt stayed over six top-bar links as Shift+Tab reached them, and Esc could not clear it).
+    else if (!(event.target.closest && event.target.closest("dialog"))) { rejectArmed = false; say(""); }
   });
 
   // A decision comes back to the page with the following free card in the URL's fragment.

@@ -54,6 +54,7 @@
       var select = form && form.querySelector('select[name="reason_choice"]'), note = form && form.querySelector('input[name="reason_note"]');
       if (!draft || !select || select.disabled || select.value) return;
       select.value = draft.reason || "";
+      if (select.value) select.setAttribute("data-restored", "");  // keyboard.js's r asks before taking it
       if (note && !note.value) note.value = draft.note || "";
     });
   });
@@ -71,6 +72,7 @@
     // Back to the card the address names, not to the top of the page (an accessibility review).
     var card = location.hash.indexOf("#comment-") === 0 && document.getElementById(location.hash.slice(1));
     var to = card || document.querySelector("main");
-    if (to) { if (!to.hasAttribute("tabindex")) to.setAttribute("tabindex", "-1"); to.focus({ preventScroll: true }); }
+    // Brought into view: focused where it lay, thousands of pixels below, no focus ring was in sight (a re-check).
+    if (to) { if (!to.hasAttribute("tabindex")) to.setAttribute("tabindex", "-1"); to.focus(); if (card) card.scrollIntoView({ block: "start" }); }
   });
 })();

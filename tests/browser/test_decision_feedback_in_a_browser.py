@@ -106,5 +106,13 @@ def test_a_refused_decision_keeps_the_reason_and_note_entered(app, site, moderat
     assert card.locator('input[name="reason_note"]').input_value() == "repeated insults, third strike"
     with app.app_context():
         assert db.session.get(Comment, comment_id).status == "held"  # refused: nothing decided
+    # The kept reason is not taken unasked: "r" asks, as with no reason (a re-check: "r 2" after reading
+    # the new report had rejected at once with the old reason).
+    keys_settled(page)
+    page.locator(f"#comment-{comment_id}").focus()
+    page.keyboard.press("r")
+    assert "r again for the kept reason" in page.locator("#key-status").inner_text()
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "held"
     page.reload()  # kept for the page after the refusal alone
     assert page.locator(f"#comment-{comment_id} input[name='reason_note']").input_value() == ""

@@ -121,6 +121,9 @@ def test_a_number_key_says_which_reason_it_picked(app, site, moderator, grant, l
     _queue(app, site, moderator, grant, n=2)
     page = browser_page
     _on_the_first_card(page, live_server, moderator)
+    page.keyboard.press("2")  # as the page comes up: held back, as a decision is (a re-check)
+    assert page.evaluate("document.activeElement.querySelector('select[name=reason_choice]').selectedIndex") == 0
+    keys_settled(page)
     page.keyboard.press("2")
     picked = page.evaluate("document.activeElement.querySelector('select[name=reason_choice]').selectedOptions[0].text")
     assert page.locator("#key-status").inner_text() == f"Reason: {picked}."
@@ -245,3 +248,24 @@ def test_slash_opens_the_folded_search_on_a_narrow_window(app, site, moderator, 
     focused = page.evaluate("document.activeElement.type")
     context.close()
     assert focused == "search"
+
+
+def test_leaving_the_card_cancels_a_reject_waiting_for_its_reason_and_clears_its_prompt(
+        app, site, moderator, grant, live_server, browser_page):
+    """A re-check: after "r", Shift+Tab out of the card left the nine reasons' prompt over six top-bar
+    links as each took the focus, and Esc there could not clear it."""
+    _queue(app, site, moderator, grant, n=2)
+    page = browser_page
+    _on_the_first_card(page, live_server, moderator)
+    keys_settled(page)
+    page.keyboard.press("r")
+    assert page.locator("#key-status").inner_text().startswith("Reject: press the reason's number")
+    page.focus(".signout button")
+    assert page.locator("#key-status").inner_text() == ""
+    page.keyboard.press("j")  # back on a card, a digit only picks a reason: nothing is rejected
+    keys_settled(page)
+    page.keyboard.press("1")
+    page.wait_for_timeout(500)
+    with app.app_context():
+        assert {c.status for c in db.session.query(Comment)} == {"held"}
+

@@ -64,7 +64,7 @@ def test_a_refused_change_says_why_and_the_old_password_still_works(client, sign
     # The field in question takes the focus and is described by the reason, which a screen reader hears
     # (an accessibility review: the focus stayed on the page, the field said only "invalid").
     invalid = re.search(r"<input[^>]*aria-invalid=\"true\"[^>]*>", html).group(0)
-    assert 'aria-describedby="form-error"' in invalid and "autofocus" in invalid
+    assert 'aria-describedby="form-error' in invalid and "autofocus" in invalid
     assert 'id="form-error" role="alert" data-announce="alert"' in html
     assert here.get("/review").status_code == 200
     sign_in(moderator)  # asserts the old password still signs in
