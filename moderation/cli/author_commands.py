@@ -18,9 +18,8 @@ def authors_group() -> None:
 
 
 def _site(name: str):
-    from moderation.domain.sites import site_named
-
     from moderation.domain.errors import NotFound
+    from moderation.domain.sites import site_named
 
     try:
         return site_named(db.session, name)

@@ -15,7 +15,8 @@ put on them. Every JSON copy of any of those strings (audit details, webhook eve
 decision's entry) is blanked too.
 
 Places that hold no text, and so need no line: shadow_scores and drift_reports (scores only),
-model artifacts (hashed features), training runs (the temporary CSV is deleted after the run, or by the next run if its trainer was killed).
+model artifacts (hashed features), training runs (the temporary CSV is deleted after the run, or
+by the next run if its trainer was killed).
 Exports (`moderation dataset export`, training on a site's labels) read labelled_examples at the
 time they run, so deleting those rows keeps the text out of every later export; a suggestscore
 label is a row of its own, with no comment, and goes when its text is an erased comment's.
