@@ -3,34 +3,15 @@ revoke sites' API keys. Added to the `users` and `keys` groups of admin_commands
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 
 import click
-from sqlalchemy.orm import Session
 
-from moderation import db
 from moderation.cli.admin_commands import keys_group, users_group
-from moderation.cli.context import cli_actor, command_app
-from moderation.domain.errors import DomainError
+from moderation.cli.context import cli_actor, command_session
 from moderation.models import ROLES
 
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    """A session on the service's database (migrated), committed when the command succeeds."""
-    from moderation.migrate import upgrade
-
-    app = command_app()
-    with app.app_context():
-        upgrade(app.config["DATABASE_URL"])
-        try:
-            yield db.session
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            raise click.ClickException(exc.message) from exc
 
 
 def _when(value: datetime | None) -> str:
@@ -52,7 +33,7 @@ def users_list() -> None:
     from moderation.domain.users import list_users
     from moderation.models import Site, SiteMember
 
-    with _session() as session:
+    with command_session() as session:
         works: dict[int, list[str]] = {}
         for user_id, site_name in session.execute(select(SiteMember.user_id, Site.name)
                                                   .join(Site, Site.id == SiteMember.site_id).order_by(Site.name)):
@@ -73,7 +54,7 @@ def users_list() -> None:
 def _user_action(name: str, action: Callable[..., None], done: str, *args: object) -> None:
     from moderation.domain.users import user_named
 
-    with _session() as session:
+    with command_session() as session:
         action(session, user_named(session, name), *args, actor=cli_actor())
     click.echo(done)
 
@@ -108,7 +89,7 @@ def users_reset_password(name: str, password_stdin: bool) -> None:
     from moderation.domain.users import user_named
 
     password = _read_password(password_stdin)
-    with _session() as session:
+    with command_session() as session:
         user = user_named(session, name)
         lifted = give_new_password(session, user, password, actor=cli_actor(),
                                    guard=current_app.extensions["sign_in_guard"])
@@ -141,7 +122,7 @@ def keys_list() -> None:
     from moderation.domain.sites import key_summary
     from moderation.models import Site
 
-    with _session() as session:
+    with command_session() as session:
         rows = []
         for site in session.scalars(select(Site).order_by(Site.name)):
             keys = key_summary(site)
@@ -164,7 +145,7 @@ def keys_rotate(name: str, grace: str) -> None:
     """Issue a new API key for site NAME and print it once; the old key works until the grace period ends."""
     from moderation.domain.sites import parse_grace, rotate_key, site_named
 
-    with _session() as session:
+    with command_session() as session:
         period = parse_grace(grace)
         site = site_named(session, name)
         had_key = bool(site.key_hash)  # revoked keys stay revoked: no grace for them
@@ -188,7 +169,7 @@ def keys_scoring(name: str, revoke: bool) -> None:
     site's API key, which can also read, decide and erase comments. A new one ends the old one."""
     from moderation.domain.sites import issue_scoring_key, revoke_scoring_key, site_named
 
-    with _session() as session:
+    with command_session() as session:
         site = site_named(session, name)
         if revoke:
             had = bool(site.scoring_key_hash)
@@ -216,7 +197,7 @@ def keys_deactivate(name: str, yes: bool) -> None:
 
     if not yes:
         click.confirm(f"Deactivate {name} now?", abort=True)
-    with _session() as session:
+    with command_session() as session:
         site = site_named(session, name)
         if not site.active:
             click.echo(f"{name} is already deactivated; nothing changed")
@@ -232,7 +213,7 @@ def keys_reactivate(name: str) -> None:
     events closed while it was away stay closed)."""
     from moderation.domain.sites import set_site_active, site_named
 
-    with _session() as session:
+    with command_session() as session:
         site = site_named(session, name)
         if site.active:
             click.echo(f"{name} is active; nothing changed")
@@ -257,6 +238,6 @@ def keys_revoke(name: str, previous: bool, yes: bool) -> None:
     what = "the previous key" if previous else "every key"
     if not yes:
         click.confirm(f"Revoke {what} of {name} now?", abort=True)
-    with _session() as session:
+    with command_session() as session:
         revoke_keys(session, site_named(session, name), actor=cli_actor(), previous_only=previous)
     click.echo(f"revoked {what} of {name}")

@@ -8,23 +8,12 @@ from pathlib import Path
 
 import click
 
-from moderation import db
-from moderation.cli.context import cli_actor, command_app
+from moderation.cli.context import cli_actor, command_session
 
 
 @click.group("authors")
 def authors_group() -> None:
     """A reader's data on a site: export it, or erase it."""
-
-
-def _site(name: str):
-    from moderation.domain.errors import NotFound
-    from moderation.domain.sites import site_named
-
-    try:
-        return site_named(db.session, name)
-    except NotFound as error:
-        raise click.ClickException(error.message) from None
 
 
 @authors_group.command("export")
@@ -35,17 +24,16 @@ def _site(name: str):
 def export_command(site_name: str, author_id: str, output: Path | None) -> None:
     """Everything held about reader AUTHOR_ID on SITE, as JSON: their comments with current and earlier
     texts, the reports they filed with their notes, their sanctions and any erasure of them."""
+    from moderation.domain.sites import site_named
     from moderation.domain.status import audit
     from moderation.domain.subject_access import subject_access
     from moderation.private_files import open_private
 
-    app = command_app()
-    with app.app_context():
-        site = _site(site_name)
-        held = subject_access(db.session, site, author_id)
-        audit(db.session, cli_actor(), "author:exported", site_id=site.id, comments=len(held["comments"]),
+    with command_session() as session:
+        site = site_named(session, site_name)
+        held = subject_access(session, site, author_id)
+        audit(session, cli_actor(), "author:exported", site_id=site.id, comments=len(held["comments"]),
               reports_filed=len(held["reports_filed"]))
-        db.session.commit()
     document = json.dumps(held, indent=2, ensure_ascii=False)
     if output is None:
         click.echo(document)
@@ -64,21 +52,16 @@ def erase_command(site_name: str, author_id: str, yes: bool) -> None:
     """Erase reader AUTHOR_ID on SITE, as the site's DELETE /api/v1/authors/<id> does: their comments
     deleted, their texts and name erased everywhere, the notes of reports they filed too; recorded.
     Works on a deactivated site too. Other sites' readers of the same id are not touched."""
-    from moderation.domain.dispatch import send_webhooks
     from moderation.domain.erasure import erase_author
+    from moderation.domain.lifecycle import commit_and_send
+    from moderation.domain.sites import site_named
 
     if not yes:
         click.confirm(f"Erase {author_id} on {site_name} now? It cannot be undone.", abort=True)
-    app = command_app(need_redis=True)
-    with app.app_context():
-        site = _site(site_name)
-        erased = erase_author(db.session, site, author_id, actor=cli_actor())
-        db.session.commit()
+    with command_session(need_redis=True) as session:
+        erased = erase_author(session, site_named(session, site_name), author_id, actor=cli_actor())
         counts = erased.record.counts
-        try:
-            send_webhooks(db.session, erased.deliveries)
-        except Exception as error:  # the sweep sends what waits; the erasure is done and committed
-            click.echo(f"the site's webhook events wait for the sweep ({error.__class__.__name__})", err=True)
+        commit_and_send(session, erased.deliveries)  # a message lost here is resent by the sweep
     click.echo(f"erased {author_id} on {site_name}: {counts.get('comments_deleted', 0)} comment(s) deleted, "
                f"{counts.get('report_notes', 0)} report note(s) erased; recorded under the id's SHA-256 "
                f"{erased.record.author_hash}")

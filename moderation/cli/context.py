@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from moderation.config import Config
 from moderation.embedded import NoDatabase, resolve_urls
@@ -55,3 +58,23 @@ def cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (OSError, KeyError):  # no login name in some containers
         return "cli:unknown"
+
+
+@contextmanager
+def command_session(*, need_redis: bool = False) -> Iterator[Session]:
+    """A session on the service's database (migrated), committed when the command succeeds; a
+    domain error is the command's one-line refusal."""
+    from moderation import db
+    from moderation.domain.errors import DomainError
+    from moderation.migrate import upgrade
+
+    app = command_app(need_redis=need_redis)
+    with app.app_context():
+        upgrade(app.config["DATABASE_URL"])
+        try:
+            yield db.session
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from exc
+
