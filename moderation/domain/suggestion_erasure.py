@@ -32,29 +32,36 @@ class SuggestionErasure:
     deleted: int
 
 
-def _selector(client_token: str | None, text_sha256: str | None) -> tuple[str, ColumnElement[bool]]:
+def asked_hash(*, client_token: str | None = None, text_sha256: str | None = None) -> str:
+    """What an erasure record keeps of what was asked for: the SHA-256 of "client_token:<token>" or
+    of "text_sha256:<the text's SHA-256>" (erasure_replay.py hashes labels the same way to find them)."""
+    asked = f"client_token:{client_token}" if client_token is not None else f"text_sha256:{text_sha256}"
+    return hashlib.sha256(asked.encode("utf-8")).hexdigest()
+
+
+def _selector(client_token: str | None, text_sha256: str | None) -> ColumnElement[bool]:
     if (client_token is None) == (text_sha256 is None):
         raise ValidationFailed("give client_token or text_sha256 (one of them)", field="client_token")
     if client_token is not None:
         if not client_token or len(client_token) > MAX_TOKEN:
             raise ValidationFailed(f"client_token must have 1 to {MAX_TOKEN} characters", field="client_token")
-        return f"client_token:{client_token}", LabelledExample.client_token == client_token
+        return LabelledExample.client_token == client_token
     if not SHA256_HEX.fullmatch(text_sha256 or ""):
         raise ValidationFailed("text_sha256 must be 64 lower-case hex digits: the SHA-256 of the text's UTF-8",
                                field="text_sha256")
     text_hash = func.encode(func.sha256(func.convert_to(LabelledExample.text, "UTF8")), "hex")
-    return f"text_sha256:{text_sha256}", text_hash == text_sha256
+    return text_hash == text_sha256
 
 
 def erase_suggestions(session: Session, site: Site, *, actor: str, client_token: str | None = None,
                       text_sha256: str | None = None) -> SuggestionErasure:
     """Delete the site's suggestscore labels with this client token, or of this text; recorded and
     audited, even when none were found (asking again is harmless). The caller commits."""
-    asked, which = _selector(client_token, text_sha256)
+    which = _selector(client_token, text_sha256)
     deleted = session.execute(delete(LabelledExample).where(
         LabelledExample.site_id == site.id, LabelledExample.kind == SUGGESTSCORE, which)
         .execution_options(synchronize_session=False)).rowcount or 0
-    record = AuthorErasure(site_id=site.id, author_hash=hashlib.sha256(asked.encode("utf-8")).hexdigest(),
+    record = AuthorErasure(site_id=site.id, author_hash=asked_hash(client_token=client_token, text_sha256=text_sha256),
                            requested_by=actor, erased_at=now(), counts={"labelled_examples": deleted})
     session.add(record)
     audit(session, actor, "suggestions:erased", site_id=site.id, asked_hash=record.author_hash, deleted=deleted)
