@@ -160,16 +160,15 @@ def site_for_key(session: Session, api_key: str | None, *, limiter: Limiter | No
             return _in_scope(site, known.scoring, scoring_key_ok)
         with _verified_lock:
             _verified.pop(digest, None)
-    site_id, key_hash = _verify_limited(session, api_key, limiter, address, wall, digest)
-    scoring = api_key.startswith(SCORING_KEY_PREFIX + "_")  # _verify looked it up as one
+    verified = _verify_limited(session, api_key, limiter, address, wall, digest)
     with _verified_lock:
         if len(_verified) >= _MAX_VERIFIED:
             _verified.clear()
-        _verified[digest] = _Verified(site_id, key_hash, scoring)
-    site = site_row(session, site_id)
+        _verified[digest] = verified
+    site = site_row(session, verified.site_id)
     if site is None or not site.active:
         raise Unauthorized("invalid API key")
-    return _in_scope(site, scoring, scoring_key_ok)
+    return _in_scope(site, verified.scoring, scoring_key_ok)
 
 
 def site_id_for_key(session: Session, api_key: str | None, *, limiter: Limiter | None = None,
@@ -197,7 +196,7 @@ def _holds(site: Site, key_hash: str, wall: datetime) -> bool:
 
 
 def _verify_limited(session: Session, api_key: str, limiter: Limiter | None, address: str | None,
-                    wall: datetime, digest: str) -> tuple[int, str]:
+                    wall: datetime, digest: str) -> _Verified:
     parts = api_key.split("_", 2)
     subjects = {"key": parts[1][:32] if len(parts) == 3 else None, "addr": address}
     if limiter is not None:
@@ -234,7 +233,7 @@ class _CannotSucceed(Unauthorized):
     """A key that no secret opens: not of our shape, of no site, of a site turned off, revoked or expired."""
 
 
-def _verify(session: Session, parts: list[str], wall: datetime) -> tuple[int, str]:
+def _verify(session: Session, parts: list[str], wall: datetime) -> _Verified:
     # A NUL (or an unpaired surrogate) is in no key we issue, and PostgreSQL refuses it in a query.
     if len(parts) != 3 or parts[0] not in (KEY_PREFIX, SCORING_KEY_PREFIX) or unstorable(parts):
         raise _CannotSucceed("invalid API key")
@@ -257,16 +256,16 @@ def _verify(session: Session, parts: list[str], wall: datetime) -> tuple[int, st
         raise _CannotSucceed("invalid API key")
     if not verify_secret(stored, secret):
         raise Unauthorized("invalid API key")
-    return site.id, stored
+    return _Verified(site.id, stored)
 
 
-def _verify_scoring(session: Session, key_id: str, secret: str) -> tuple[int, str]:
+def _verify_scoring(session: Session, key_id: str, secret: str) -> _Verified:
     site = session.scalars(select(Site).where(Site.scoring_key_id == key_id).execution_options(populate_existing=True)).first()
     if site is None or not site.active or not site.scoring_key_hash:
         raise _CannotSucceed("invalid API key")
     if not verify_secret(site.scoring_key_hash, secret):
         raise Unauthorized("invalid API key")
-    return site.id, site.scoring_key_hash
+    return _Verified(site.id, site.scoring_key_hash, scoring=True)
 
 
 def forget_verified_keys() -> None:
