@@ -3,10 +3,10 @@ shell, for any site, without the site's API key (a deactivated site's works for 
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from moderation import db
-from moderation.models import Comment
+from moderation.models import AuthorErasure, Comment
 
 
 @pytest.fixture
@@ -58,3 +58,14 @@ def test_the_shell_erases_a_reader_of_a_deactivated_site_and_no_other_sites(app,
     assert "Ivy Chen" not in names
     held = json.loads(run("authors", "export", "daily-planet", "ivy").stdout)
     assert len(held["erasures"]) == 1 and held["comments"][0]["status"] == "deleted"
+
+
+@pytest.mark.parametrize("author_id", ["", "   ", "\ufffd"])
+def test_a_blank_or_undecodable_author_id_is_refused_as_the_api_refuses_it(app, run, site, author_id):
+    """Erasing author "" would have recorded an erasure of no one; the API's path_id refuses it."""
+    for command in (("export",), ("erase", "--yes")):
+        refused = run("authors", command[0], "daily-planet", author_id, *command[1:], ok=False)
+        assert "author_id" in refused.output and "Traceback" not in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AuthorErasure.id))) == 0
+

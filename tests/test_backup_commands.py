@@ -303,3 +303,17 @@ def test_an_author_named_like_a_suggestion_erasure_is_not_erased_in_its_place(ap
     assert "0 reader(s) erased again, 1 suggestion label(s) deleted again" in again.output, again.output
     assert _sql(spare_database, "SELECT text FROM comments WHERE external_id = 'c-1'") == "An odd id, a real reader."
 
+
+def test_an_unreadable_file_of_erasures_to_apply_is_one_line_and_changes_nothing(app, client, site, services,
+                                                                                  spare_database, tmp_path):
+    """The file a restore cut short leaves, edited or cut short by hand: a traceback had been the answer."""
+    dump = _restored_copy(services, spare_database, tmp_path)
+    pending = Path(services.env()["MODERATION_VAR_DIR"]) / "erasures-to-apply.json"
+    pending.write_text('[{"site_name": "daily-planet"', encoding="utf-8")
+    try:
+        refused = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
+    finally:
+        pending.unlink()
+    assert refused.exit_code == 1 and "cannot be read" in refused.output and "nothing was changed" in refused.output
+    assert "Traceback" not in refused.output
+

@@ -69,6 +69,7 @@ def db_restore(source: Path, yes: bool) -> None:
     from moderation import db
     from moderation.backup import BackupError, after_restore, erasures_before_restore, restore, sequence_marks
     from moderation.domain.erasure_replay import keep_until_applied, replay_erasures
+    from moderation.domain.errors import ValidationFailed
     from moderation.config import Config
     from moderation.migrate import known_revisions, upgrade
 
@@ -83,7 +84,10 @@ def db_restore(source: Path, yes: bool) -> None:
     # alone, a restore cut short in between lost them for good (a security review).
     pending = config.VAR_DIR / "erasures-to-apply.json"
     config.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    erasures = keep_until_applied(pending, erasures_before_restore(url))
+    try:
+        erasures = keep_until_applied(pending, erasures_before_restore(url))
+    except ValidationFailed as error:
+        raise click.ClickException(error.message) from None
     try:
         ignored = restore(url, source, known_revisions(url))
     except BackupError as error:

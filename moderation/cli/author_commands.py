@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from moderation.api.validation import path_id
 from moderation.cli.context import cli_actor, command_session
 
 
@@ -30,6 +31,7 @@ def export_command(site_name: str, author_id: str, output: Path | None) -> None:
     from moderation.private_files import open_private
 
     with command_session() as session:
+        author_id = path_id(author_id, "author_id")  # as the API reads one: blank or not UTF-8 is refused
         site = site_named(session, site_name)
         held = subject_access(session, site, author_id)
         audit(session, cli_actor(), "author:exported", site_id=site.id, comments=len(held["comments"]),
@@ -59,6 +61,7 @@ def erase_command(site_name: str, author_id: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Erase {author_id} on {site_name} now? It cannot be undone.", abort=True)
     with command_session(need_redis=True) as session:
+        author_id = path_id(author_id, "author_id")
         erased = erase_author(session, site_named(session, site_name), author_id, actor=cli_actor())
         counts = erased.record.counts
         commit_and_send(session, erased.deliveries)  # a message lost here is resent by the sweep

@@ -28,6 +28,7 @@ from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session
 
 from moderation.domain.erasure import author_hash, erase_author
+from moderation.domain.errors import ValidationFailed
 from moderation.domain.labels import SUGGESTSCORE
 from moderation.domain.lifecycle import audit
 from moderation.domain.suggestion_erasure import asked_hash
@@ -74,9 +75,14 @@ def keep_until_applied(path: Path, carried: list[CarriedErasure]) -> list[Carrie
 def left_by_a_restore(path: Path) -> list[CarriedErasure]:
     if not path.is_file():
         return []
-    return [CarriedErasure(**{**row, "site_created_at": datetime.fromisoformat(row["site_created_at"]),
-                              "erased_at": datetime.fromisoformat(row["erased_at"])})
-            for row in json.loads(path.read_text(encoding="utf-8"))]
+    try:
+        return [CarriedErasure(**{**row, "site_created_at": datetime.fromisoformat(row["site_created_at"]),
+                                  "erased_at": datetime.fromisoformat(row["erased_at"])})
+                for row in json.loads(path.read_text(encoding="utf-8"))]
+    except (ValueError, TypeError, KeyError) as error:  # edited or cut short by hand: said, not a traceback
+        raise ValidationFailed(f"{path} holds erasures a restore did not apply, and cannot be read ({error}); "
+                               "nothing was changed: mend it, or move it aside once you have applied them",
+                               field="erasures") from None
 
 
 def replay_erasures(session: Session, carried: Iterable[CarriedErasure], *, actor: str) -> Replayed:
