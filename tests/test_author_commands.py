@@ -41,6 +41,8 @@ def test_an_export_holds_earlier_texts_and_the_reports_the_reader_filed(app, cli
     run("authors", "export", "daily-planet", "ivy", "--output", str(target))
     assert target.stat().st_mode & 0o777 == 0o600 and json.loads(target.read_text())["author_id"] == "ivy"
     assert "no site named 'nowhere'" in run("authors", "export", "nowhere", "ivy", ok=False).stderr
+    unwritable = run("authors", "export", "daily-planet", "ivy", "--output", str(tmp_path / "no" / "such.json"), ok=False)
+    assert "cannot write" in unwritable.output and "Traceback" not in unwritable.output
 
 
 def test_the_shell_erases_a_reader_of_a_deactivated_site_and_no_other_sites(app, client, run, site, outsider):

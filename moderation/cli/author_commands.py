@@ -40,8 +40,11 @@ def export_command(site_name: str, author_id: str, output: Path | None) -> None:
     if output is None:
         click.echo(document)
         return
-    with open_private(output, encoding="utf-8") as out:  # readers' texts: 0600 before a byte is written
-        out.write(document + "\n")
+    try:
+        with open_private(output, encoding="utf-8") as out:  # readers' texts: 0600 before a byte is written
+            out.write(document + "\n")
+    except OSError as error:  # a folder that is not there, or not ours to write: one line, not a traceback
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
     click.echo(f"wrote {output}: {len(held['comments'])} comment(s), {len(held['reports_filed'])} report(s) filed",
                err=True)
 
