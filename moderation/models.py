@@ -22,9 +22,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import UserDefinedType
 
 REPORT_REASONS = ("uncivil", "off_topic", "spam", "harassment", "hate", "personal_information", "self_harm", "other")
 ROLES = ("moderator", "admin")
+
+
+class Xid8(UserDefinedType[str]):
+    """PostgreSQL's 64-bit transaction id; the changes feed reads it cast to text."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "xid8"
 
 
 class Base(DeclarativeBase):
@@ -103,6 +113,7 @@ class Comment(Base):
         Index("ix_comments_review", "site_id", "priority", postgresql_where=sql("status = 'held'")),
         Index("ix_comments_claimable", "site_id", "received_at",
               postgresql_where=sql("status = 'pending' AND scoring_failed_at IS NULL")),
+        Index("ix_comments_changes", "site_id", "changed_xid", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -157,6 +168,9 @@ class Comment(Base):
     # Set when a reader edits a decided comment (domain/edits.py): the scorer then holds the new
     # text for a moderator rather than publishing it on the model's word alone (0021_revisions).
     review_after_edit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    # The transaction that last changed its version or erased its text, stamped by a trigger
+    # (0030_change_feed): the changes feed's order (domain/change_feed.py). Never set by the code.
+    changed_xid: Mapped[str] = mapped_column(Xid8(), server_default=sql("pg_current_xact_id()"), deferred=True)
 
     site: Mapped[Site] = relationship(lazy="joined")
     reports: Mapped[list["Report"]] = relationship(back_populates="comment", order_by="Report.id")

@@ -38,6 +38,7 @@ RELEASED = {
     "0027_scored_priority.py": "dda5bab9ac76b465",
     "0028_readable_created_at.py": "b0f0ede28b89e65c",
     "0029_scoring_keys.py": "ee5a7c301cddd9d3",
+    "0030_change_feed.py": "71f15c9bc3a96ee3",
 }
 
 

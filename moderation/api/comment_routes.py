@@ -9,11 +9,12 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from moderation import db
-from moderation.api.query_input import edit_input, include_text, listing_query
+from moderation.api.query_input import changes_query, edit_input, include_text, listing_query
 from moderation.api.load import admit, mark
 from moderation.api.routes import _site, bp, report_response
 from moderation.api.validation import parse_json_object
 from moderation.request_input import request_body, with_query
+from moderation.domain.change_feed import changes
 from moderation.domain.comments import comment_by_site_id
 from moderation.domain.dispatch import send_for_scoring
 from moderation.domain.edits import edit_comment
@@ -51,6 +52,20 @@ def list_comments() -> ResponseReturnValue:
         "comments": [serialize_comment(c, include_text=with_text) for c in page.comments],
         "next_after": page.next_after,
         "next": next_url,
+    })
+
+
+@bp.get("/comments/changes")
+def list_changes() -> ResponseReturnValue:
+    query = changes_query(request.args)
+    with_text = include_text(request.args)
+    page = changes(db.session, _site(), query["after"], limit=query["limit"])
+    kept = [(name, value) for name, value in request.args.items(multi=True) if name != "after"]
+    return jsonify({
+        "comments": [serialize_comment(c, include_text=with_text) for c in page.comments],
+        "next_after": str(page.next_after),
+        "more": page.more,
+        "next": with_query("api.list_changes", [*kept, ("after", str(page.next_after))]),
     })
 
 

@@ -1,4 +1,4 @@
-"""The OpenAPI parts for editing, listing and counting comments, and reports by the site's id.
+"""The OpenAPI parts for editing, listing and counting comments, their changes feed, and reports by the site's id.
 
 Kept apart from openapi.py like openapi_people.py; `extend` adds these schemas and paths.
 """
@@ -9,6 +9,7 @@ from typing import Any
 
 from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK
 from moderation.api.query_input import STATUS_LIST_PATTERN
+from moderation.domain import change_feed
 from moderation.domain.comments import MAX_ID
 from moderation.domain.lifecycle import STATUSES
 from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -42,6 +43,17 @@ def _schemas(max_text_length: int) -> dict[str, Any]:
                 "next": {"type": "string", "nullable": True, "description": "The next page's URL, or null."},
             },
         },
+        "ChangesPage": {
+            "type": "object",
+            "properties": {
+                "comments": {"type": "array", "items": {"$ref": "#/components/schemas/Comment"},
+                             "description": "Each as it is now, in the order their changes committed."},
+                "next_after": {"type": "string", "description": "Pass as `after` next time: never null."},
+                "more": {"type": "boolean",
+                         "description": "Another page is there already: ask again at once, not after a pause."},
+                "next": {"type": "string", "description": "This query from `next_after`: the next poll's URL."},
+            },
+        },
         "Story": {
             "type": "object",
             "properties": {
@@ -63,6 +75,33 @@ def _schemas(max_text_length: int) -> dict[str, Any]:
                 }},
             },
         },
+    }
+
+
+def _changes(errors: dict[str, Any], retry_errors: dict[str, Any], json_ref: Any, error_ref: Any) -> dict[str, Any]:
+    return {
+        "summary": "Comments whose status changed (or text was erased), in the order the changes committed",
+        "description": (
+            "For a site that polls rather than takes webhooks: every outcome, a moderator's decision on an old "
+            "comment included, comes here once it has committed, with the comment as it is then. Follow `next` "
+            "(or pass `next_after` as `after`): while `more` is true at once, then every few seconds. A comment "
+            "that changes again comes again; apply it only if its `version` is newer than the one you hold. "
+            "Without `after`, from the start (every comment the site has); with `after=now`, from now. "
+            "A change still being written holds the feed back until it commits, so none is skipped. "
+            "After a restore of the database, a cursor from before it starts again from the start."
+        ),
+        "parameters": [
+            {"name": "after", "in": "query", "required": False,
+             "schema": {"type": "string", "pattern": "^(now|[0-9]+-[0-9]+-[0-9]+)$"},
+             "description": "A `next_after` this endpoint returned, or `now`."},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": change_feed.MAX_PAGE_SIZE,
+                        "default": change_feed.DEFAULT_PAGE_SIZE}},
+            INCLUDE_PARAM,
+        ],
+        "responses": {"200": json_ref("ChangesPage", "One page, perhaps empty."),
+                      "400": error_ref("An invalid parameter (named in `field`)."),
+                      "401": errors["401"], **retry_errors},
     }
 
 
@@ -122,6 +161,7 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                       "400": error_ref("An invalid parameter (named in `field`)."),
                       "401": errors["401"], **retry_errors},
     }
+    paths["/api/v1/comments/changes"] = {"get": _changes(errors, retry_errors, json_ref, error_ref)}
     paths["/api/v1/stories/{story_id}"] = {
         "get": {
             "summary": "A story's comment counts by status",

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from moderation.api.validation import _text, path_id
+from moderation.domain import change_feed
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import STATUSES
@@ -49,6 +50,15 @@ def listing_query(args: Mapping[str, str]) -> dict[str, Any]:
         "statuses": statuses,
         "after": _int(args, "after", default=0, low=0, high=MAX_ID),
         "limit": _int(args, "limit", default=DEFAULT_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE),
+    }
+
+
+def changes_query(args: Mapping[str, str]) -> dict[str, Any]:
+    """The changes feed's `after` (absent: from the start) and `limit`."""
+    raw_after = args.get("after")
+    return {
+        "after": None if raw_after is None else change_feed.parse_cursor(raw_after),
+        "limit": _int(args, "limit", default=change_feed.DEFAULT_PAGE_SIZE, low=1, high=change_feed.MAX_PAGE_SIZE),
     }
 
 
