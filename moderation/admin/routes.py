@@ -36,7 +36,8 @@ def index() -> str:
                            own_versions=own)
 
 
-def site_page(site: Site, *, form: Any = None, error: ValidationFailed | None = None) -> str:
+def site_page(site: Site, *, form: Any = None, error: ValidationFailed | None = None,
+              webhook_test: Any = None) -> str:
     """A site's settings page, with the defaults of the model that scores it: every route that shows it."""
     model = model_summary(site.id)
     standing = reject_above_hold_problem({**(model.get("thresholds") or {}), **(site.thresholds or {})},
@@ -44,7 +45,7 @@ def site_page(site: Site, *, form: Any = None, error: ValidationFailed | None = 
     return render_template("admin/site.html", site=site, attributes=ATTRIBUTES, form=form, error=error,
                            model=model, global_version=model_summary()["version"],
                            standing_problem=standing[0] if standing and site.auto_reject else None,
-                           loaded=form.get("loaded", "") if form is not None else loaded_settings(site))
+                           webhook_test=webhook_test, loaded=form.get("loaded", "") if form is not None else loaded_settings(site))
 
 
 @bp.get("/sites/<int:site_id>")

@@ -1,4 +1,4 @@
-"""`moderation webhooks ...`: dead letters (deliveries that used up their retries) and the signing secret."""
+"""`moderation webhooks ...`: dead letters (deliveries that used up their retries), the signing secret, a test event."""
 from __future__ import annotations
 
 import click
@@ -84,3 +84,28 @@ def rotate_secret_command(site_name: str, grace: str) -> None:
     if rotation.previous_valid_until:
         click.echo(f"the old secret signs too until {rotation.previous_valid_until:%Y-%m-%d %H:%M} UTC")
     click.echo("Store it now: it is not shown again.", err=True)
+
+
+@webhooks_group.command("test")
+@click.argument("site_name", metavar="SITE")
+def test_command(site_name: str) -> None:
+    """POST a signed webhook.test event to SITE's webhook URL now and say how it answered (exit 1 if not 2xx)."""
+    from flask import current_app
+
+    from moderation.domain.lifecycle import audit
+    from moderation.domain.settings import domain_settings
+    from moderation.domain.webhook_test_event import send_test_event
+    from moderation.models import Site
+
+    app = command_app()
+    with app.app_context():
+        site = db.session.get(Site, site_id_named(site_name))
+        outcome = send_test_event(site, policy=domain_settings(db.session).url_policy,
+                                  timeout=current_app.config["WEBHOOK_TIMEOUT"])
+        audit(db.session, cli_actor(), "site:webhook_test_sent", site_id=site.id, site=site.name,
+              delivered=outcome.delivered, result=outcome.message)
+        db.session.commit()
+    click.echo(("delivered: " if outcome.delivered else "not delivered: ") + outcome.message
+               + (f" (delivery {outcome.delivery_id})" if outcome.delivery_id else ""))
+    if not outcome.delivered:
+        raise SystemExit(1)

@@ -260,7 +260,7 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
                   policy: UrlPolicy, http: Any, health: EndpointHealth | None = None,
                   yield_after: float | None = None, yield_if: Callable[[], bool] | None = None) -> dict[int, Outcome]:
     """One site's events in order: the first alone, then PARALLEL_POSTS at a time, until one fails."""
-    refusal = _refusal(site, policy)  # once for the site, not per event: the check parses the URL each time
+    refusal = site_refusal(site, policy)  # once for the site, not per event: the check parses the URL each time
     if refusal is not None:
         why, counts_as_attempt = refusal
         return {d.id: _give_up(d, why, attempted=counts_as_attempt) for d in queue}
@@ -346,14 +346,18 @@ class _Schedule:
 
 
 def _outgoing(site: Site, delivery: WebhookDelivery) -> Outgoing:
-    body = event_body(delivery)
+    return signed_post(site, event_body(delivery), str(delivery.id))
+
+
+def signed_post(site: Site, body: bytes, delivery_id: str) -> Outgoing:
+    """The POST of one event body to the site's URL, signed now."""
     timestamp = int(time.time())
-    return Outgoing(site.webhook_url, body, {
+    return Outgoing(site.webhook_url or "", body, {
         "Content-Type": "application/json",
         "User-Agent": "civility-moderation-webhook/1",
         "X-Moderation-Timestamp": str(timestamp),
         "X-Moderation-Signature": signature_header(site, body, timestamp),
-        "X-Moderation-Delivery": str(delivery.id),
+        "X-Moderation-Delivery": delivery_id,
     })
 
 
@@ -361,7 +365,7 @@ def _outgoing(site: Site, delivery: WebhookDelivery) -> Outgoing:
 SITE_DEACTIVATED = "not sent: the site was deactivated"
 
 
-def _refusal(site: Site | None, policy: UrlPolicy) -> tuple[str, bool] | None:
+def site_refusal(site: Site | None, policy: UrlPolicy) -> tuple[str, bool] | None:
     """Why none of the site's events can be POSTed (no URL, or one the policy refuses), and whether
     that counts as an attempt; None if they can. Its events become dead letters: retrying cannot help."""
     if site is None or not site.webhook_url:

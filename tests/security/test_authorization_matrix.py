@@ -148,6 +148,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.dead_letters", "GET"): page(moderator=403, admin=200),
     ("admin.replay_dead_letters_view", "POST"): page(moderator=403, admin=303),
     ("admin.rotate_secret", "POST"): page(moderator=403, admin=200),  # shows the new secret once
+    ("admin.send_webhook_test", "POST"): page(moderator=403, admin=200),  # shows how the receiver answered
     ("admin.retry_set_aside", "POST"): page(moderator=403, admin=404),  # the comment is not set aside
     ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
     ("admin.models", "GET"): page(moderator=403, admin=200),

@@ -1,0 +1,49 @@
+"""A test event, sent now, so whoever sets up a site's receiver sees it answer (or why not) at once.
+
+Without it the first event came with the first comment a moderator decided, and a receiver that
+refused it was learnt of from the dead letters hours later, after its retries. A test event is
+signed like any other and POSTed the same guarded way (the URL policy, then its addresses after
+DNS), but it is not stored and never retried: the answer is the result.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from moderation.domain.status import now
+from moderation.domain.webhook_posts import post_all
+from moderation.domain.webhook_urls import UrlPolicy, guarded_http
+from moderation.domain.webhooks import signed_post, site_refusal
+from moderation.models import Site
+
+EVENT = "webhook.test"
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    delivered: bool
+    message: str  # what happened, in words an admin acts on
+    delivery_id: str | None = None  # "test-…": the X-Moderation-Delivery header it was sent with
+
+
+def send_test_event(site: Site, *, policy: UrlPolicy, timeout: float, http: Any = None) -> TestOutcome:
+    """POST a signed `webhook.test` event to the site's webhook URL and say how it answered."""
+    if not site.webhook_url:
+        return TestOutcome(False, f"not sent: {site.name} has no webhook URL; set one on its admin page first")
+    refused = site_refusal(site, policy)
+    if refused is not None:
+        return TestOutcome(False, f"not sent: {refused[0]}")
+    delivery_id = f"test-{secrets.token_hex(6)}"
+    body = orjson.dumps({"type": EVENT, "delivery_id": delivery_id, "site": site.name,
+                         "occurred_at": now().isoformat()}, option=orjson.OPT_SORT_KEYS)
+    started = time.monotonic()
+    error = post_all([signed_post(site, body, delivery_id)], timeout=timeout,
+                     http=http if http is not None else guarded_http(policy))[0]
+    took = f"{(time.monotonic() - started) * 1000:.0f} ms"
+    if error is not None:
+        return TestOutcome(False, f"{site.webhook_url} did not take it ({took}): {error}", delivery_id)
+    return TestOutcome(True, f"{site.webhook_url} answered 2xx in {took}", delivery_id)
