@@ -9,6 +9,7 @@ from typing import Any
 
 from moderation.api import openapi_comments
 from moderation.api import openapi_erasure
+from moderation.api import openapi_webhooks
 from moderation.api.openapi_batch import extend_batch
 from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK
 from moderation.api.openapi_people import NULL_SCHEMA, extend
@@ -69,8 +70,9 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
             "title": "Civility moderation API",
             "version": "1",
             "description": (
-                "Post every reader comment and report; learn each outcome by webhook, or by reading the comment again "
-                "(listing with `after` finds new comments, not new decisions on old ones).\n\n"
+                "Post every reader comment and report; learn each outcome by webhook, or by polling the changes "
+                "feed (`GET /api/v1/comments/changes`; listing with `after` finds new comments, not new decisions "
+                "on old ones).\n\n"
                 "Authenticate with `Authorization: Bearer <api key>`. Errors are JSON: "
                 "`{\"error\": {\"code\", \"message\", \"field\"}}`.\n\n"
                 "Webhooks: each status change is POSTed to the site's webhook URL as a JSON event with headers "
@@ -78,7 +80,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                 "`X-Moderation-Signature: v1=<hex HMAC-SHA256(webhook secret, \"<timestamp>.<raw body>\")>`. "
                 "Verify against the raw body and reject timestamps older than 5 minutes "
                 "(see moderation.domain.webhooks.verify_signature). Failed deliveries are retried with exponential backoff. "
-                "A story entering or leaving storm mode (its new comments held for review) is the event `story.storm_mode`.\n\n"
+                "A story entering or leaving storm mode (its new comments held for review) is the event `story.storm_mode`. "
+                "Each event's body is described under `x-webhooks`.\n\n"
                 "Back-pressure: while the scoring backlog is deep, POST /comments answers 202 with "
                 "`X-Moderation-Load: degraded` and `X-Moderation-Retry-After`; past the hard limit 503 `overloaded` "
                 "with `Retry-After`, and the comment is not stored."
@@ -280,5 +283,7 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
     document = openapi_erasure.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
                                       comment_id_param=COMMENT_ID_PARAM)
     # After erasure's: reports by site id copy the reports route with its 409 for a deleted comment.
-    return openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
-                                   error_ref=_error, comment_id_param=COMMENT_ID_PARAM, max_text_length=max_text_length)
+    document = openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
+                                       error_ref=_error, comment_id_param=COMMENT_ID_PARAM,
+                                       max_text_length=max_text_length)
+    return openapi_webhooks.extend(document)

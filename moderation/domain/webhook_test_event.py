@@ -30,6 +30,10 @@ class TestOutcome:
     delivery_id: str | None = None  # "test-…": the X-Moderation-Delivery header it was sent with
 
 
+def webhook_test_body(site: Site, delivery_id: str) -> dict[str, Any]:
+    return {"type": EVENT, "delivery_id": delivery_id, "site": site.name, "occurred_at": now().isoformat()}
+
+
 def send_test_event(site: Site, *, policy: UrlPolicy, timeout: float, http: Any = None) -> TestOutcome:
     """POST a signed `webhook.test` event to the site's webhook URL and say how it answered."""
     if not site.webhook_url:
@@ -38,8 +42,7 @@ def send_test_event(site: Site, *, policy: UrlPolicy, timeout: float, http: Any 
     if refused is not None:
         return TestOutcome(False, f"not sent: {refused[0]}")
     delivery_id = f"test-{secrets.token_hex(6)}"
-    body = orjson.dumps({"type": EVENT, "delivery_id": delivery_id, "site": site.name,
-                         "occurred_at": now().isoformat()}, option=orjson.OPT_SORT_KEYS)
+    body = orjson.dumps(webhook_test_body(site, delivery_id), option=orjson.OPT_SORT_KEYS)
     started = time.monotonic()
     error = post_all([signed_post(site, body, delivery_id)], timeout=timeout,
                      http=http if http is not None else guarded_http(policy))[0]
