@@ -1,0 +1,61 @@
+"""deploy/nginx/moderation.conf, the proxy the README tells operators to put in front of gunicorn.
+
+An operator's walk pasted the README's first version: nginx refused to start (client_header_timeout
+inside `location`), and once mended it logged every Perspective client's `?key=` in its default
+access log format. nginx is not on every machine the tests run on, so this reads the file as nginx
+would place each directive; `nginx -t` took it on 2026-12-05 (README).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from moderation.config import Config
+
+CONF = Path(__file__).resolve().parents[1] / "deploy" / "nginx" / "moderation.conf"
+# Directives nginx refuses inside `location` (its documentation's Context lines).
+SERVER_OR_HTTP_ONLY = ("client_header_timeout", "log_format", "listen", "server_name", "ssl_certificate")
+
+
+def _uncommented(line: str) -> str:
+    quote = None
+    for at, char in enumerate(line):
+        if char in "'\"" and quote in (None, char):
+            quote = None if quote else char
+        elif char == "#" and quote is None:
+            return line[:at]
+    return line
+
+
+def _directives() -> list[tuple[tuple[str, ...], str, str]]:
+    """(the blocks it sits in, name, arguments) for every directive, comments dropped."""
+    text = "\n".join(_uncommented(line) for line in CONF.read_text().splitlines())
+    found, blocks = [], []
+    for token in re.findall(r"[^{};]+[{;]|}", text, flags=re.S):
+        if token == "}":
+            blocks.pop()
+            continue
+        name, _, args = token[:-1].strip().partition(" ")
+        if token.endswith("{"):
+            blocks.append(name)
+        else:
+            found.append((tuple(blocks), name, " ".join(args.split())))
+    assert not blocks, "unbalanced braces"
+    return found
+
+
+def test_each_directive_is_where_nginx_takes_it():
+    for blocks, name, _ in _directives():
+        if name in SERVER_OR_HTTP_ONLY:
+            assert "location" not in blocks, f"{name} inside location: nginx refuses to start"
+
+
+def test_the_access_log_never_holds_a_query_string_and_batches_fit():
+    directives = _directives()
+    formats = {args.split(" ", 1)[0]: args for _, name, args in directives if name == "log_format"}
+    logs = [args.split() for _, name, args in directives if name == "access_log"]
+    assert logs and all(len(log) == 2 and log[1] in formats for log in logs), "a log in nginx's default format"
+    for layout in formats.values():
+        assert not re.search(r"\$(request|request_uri|args|query_string|arg_\w+)\b", layout), layout
+    size = next(args for _, name, args in directives if name == "client_max_body_size")
+    assert int(size.rstrip("m")) * 1024 * 1024 > Config().BATCH_MAX_BYTES
