@@ -1,5 +1,5 @@
-"""API routes a comment system needs beyond submitting: edit, list a story, story counts, and
-reports by the site's own id.
+"""API routes a comment system needs beyond submitting: edit, list a story, its changes, story counts
+and settings, and reports by the site's own id.
 
 Registered on the api blueprint (authentication, error handling) by moderation/api/__init__.py.
 """
@@ -9,7 +9,13 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from moderation import db
-from moderation.api.query_input import changes_query, edit_input, include_text, listing_query
+from moderation.api.query_input import (
+    changes_query,
+    edit_input,
+    include_text,
+    listing_query,
+    story_settings_input,
+)
 from moderation.api.load import admit, mark
 from moderation.api.routes import _site, bp, report_response
 from moderation.api.validation import parse_json_object
@@ -19,6 +25,7 @@ from moderation.domain.comments import comment_by_site_id
 from moderation.domain.dispatch import send_for_scoring
 from moderation.domain.edits import edit_comment
 from moderation.domain.lifecycle import commit_and_send, serialize_comment
+from moderation.domain.stories import change_story
 from moderation.domain.story_comments import story_comments, story_counts
 
 
@@ -72,6 +79,16 @@ def list_changes() -> ResponseReturnValue:
 @bp.get("/stories/<anypath:story_id>")
 def get_story(story_id: str) -> ResponseReturnValue:
     return jsonify(story_counts(db.session, _site(), story_id))
+
+
+@bp.patch("/stories/<anypath:story_id>")
+def patch_story(story_id: str) -> ResponseReturnValue:
+    """Close a story's comments or pre-moderate them, from the site's own CMS (as an admin does on /admin)."""
+    settings = story_settings_input(parse_json_object(request_body()))
+    site = _site()
+    change_story(db.session, site, story_id, settings, actor=f"site:{site.id}")
+    db.session.commit()
+    return jsonify(story_counts(db.session, site, story_id))
 
 
 @bp.patch("/comments/by-site-id/<siteref:site_comment_id>")

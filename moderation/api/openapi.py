@@ -114,7 +114,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                                                 "spaces and shown dimmed to moderators."},
                         "parent_id": {**OPTIONAL_ID_SCHEMA,
                                       "description": "The site's id of the comment replied to. A parent we have on "
-                                                     "another story is refused (400); one never sent is taken."},
+                                                     "another story is refused (400), and so is the comment's own "
+                                                     "`id`; one never sent is taken."},
                         "story_url": _optional_string(2000),
                         "story_title": _optional_string(1000),
                         "author_name": _optional_string(200),

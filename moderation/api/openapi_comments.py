@@ -173,7 +173,27 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                           "400": error_ref("A character that cannot be stored (NUL) in the story id."),
                           "401": errors["401"], "404": error_ref("No such route (an empty story id)."),
                           **retry_errors},
-        }
+        },
+        "patch": {
+            "summary": "Close a story's comments, or pre-moderate them",
+            "description": (
+                "From the site's CMS, as an admin does on /admin. `closed`: new comments, and edits that change the "
+                "text, are refused with 409 `story_closed`, nothing stored; deletes still go through. "
+                "`premoderated`: every new comment is held for review (flag `story_premoderated`). A setting left "
+                "out keeps its value; another field is refused. Audited as the site. Answers the story's counts."
+            ),
+            "parameters": [{"name": "story_id", "in": "path", "required": True,
+                            "schema": {"type": "string", "pattern": NO_NUL},
+                            "description": "The `story_id` the site posts with comments (URL-encoded)."}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False, "minProperties": 1,
+                "properties": {"closed": {"type": "boolean"}, "premoderated": {"type": "boolean"}}}}}},
+            "responses": {"200": json_ref("Story", "The story as it now is, with its counts."),
+                          "400": error_ref("Malformed JSON, a field other than these two, a value not true or "
+                                           "false, or a story id longer than 200 characters."),
+                          "401": errors["401"], "404": error_ref("No such route (an empty story id)."),
+                          **retry_errors},
+        },
     }
     by_site = copy.deepcopy(paths["/api/v1/comments/{comment_id}/reports"]["post"])
     by_site["summary"] = "Report a comment, by the site's own id"

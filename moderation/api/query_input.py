@@ -62,6 +62,24 @@ def changes_query(args: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+STORY_SETTINGS = ("closed", "premoderated")
+
+
+def story_settings_input(body: Mapping[str, Any]) -> dict[str, bool]:
+    """A story's settings to change: `closed`, `premoderated` or both, each true or false. Another
+    field is refused rather than ignored: a misspelt `"close": true` had left the story open unsaid."""
+    unknown = sorted(set(body) - set(STORY_SETTINGS))
+    if unknown:
+        raise ValidationFailed(f"a story's settings are {' and '.join(STORY_SETTINGS)}; not {unknown[0]}",
+                               field=unknown[0])
+    if not body:
+        raise ValidationFailed(f"give {' or '.join(STORY_SETTINGS)}, true or false", field=STORY_SETTINGS[0])
+    for name, value in body.items():
+        if not isinstance(value, bool):
+            raise ValidationFailed(f"{name} must be true or false", field=name)
+    return dict(body)
+
+
 def _listing_id(args: Mapping[str, str], name: str) -> str | None:
     """An id to list by, read as a posted one is stored (validation.path_id): an invisible-only
     author_id, which no comment can have, answered 200 with nothing."""

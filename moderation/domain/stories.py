@@ -6,10 +6,10 @@ site's rules. Changes are audited like every admin change.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import case, cast, exists, literal, null, select
+from sqlalchemy import case, cast, exists, func, literal, null, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -83,11 +83,26 @@ def list_stories(session: Session, site_id: int) -> Sequence[Story]:
     return session.scalars(select(Story).where(Story.site_id == site_id).order_by(Story.story_id)).all()
 
 
+def _lock_story(session: Session, site: Site, story_id: str) -> None:
+    # Two changes to a story without a row yet (its CMS and an admin) both inserted it: one failed
+    # on the unique constraint. Held to the commit; taken again by the same transaction, it is free.
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"story:{site.id}:{story_id.strip()}", 0))))
+
+
+def change_story(session: Session, site: Site, story_id: str, changes: Mapping[str, bool], *, actor: str) -> Story:
+    """Change some of a story's settings (`closed`, `premoderated`), keeping the others. The caller commits."""
+    _lock_story(session, site, story_id)
+    story = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == (story_id or "").strip()))
+    current = {"closed": bool(story and story.closed), "premoderated": bool(story and story.premoderated)}
+    return set_story(session, site, story_id, **{**current, **changes}, actor=actor)
+
+
 def set_story(session: Session, site: Site, story_id: str, *, closed: bool, premoderated: bool, actor: str) -> Story:
     """Create or change a story's settings, auditing what changed. The caller commits."""
     story_id = (story_id or "").strip()
     if not story_id or len(story_id) > MAX_STORY_ID_LENGTH:
         raise ValidationFailed(f"the story id must be 1-{MAX_STORY_ID_LENGTH} characters", field="story_id")
+    _lock_story(session, site, story_id)
     story = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == story_id))
     old = {"closed": False, "premoderated": False} if story is None else {
         "closed": story.closed, "premoderated": story.premoderated}

@@ -76,6 +76,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.list_comments", "GET"): api(site_key=200, other_site_key=200),  # each key lists its own site's
     ("api.list_changes", "GET"): api(site_key=200, other_site_key=200),  # each key reads its own site's changes
     ("api.get_story", "GET"): api(site_key=200, other_site_key=200),  # another site's story has zeros
+    ("api.patch_story", "PATCH"): api(site_key=200, other_site_key=200),  # another site's story of that id is its own
     ("api.post_report_by_site_id", "POST"): api(site_key=201, other_site_key=404),
     ("api.get_reports_by_site_id", "GET"): api(site_key=200, other_site_key=404),
     ("api.delete_comment_route", "DELETE"): api(site_key=200, other_site_key=404),
@@ -299,6 +300,7 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         "api.post_report_by_site_id": {"reason": "spam", "reporter_id": f"reader-{persona}-by-site-id"},
         "api.patch_comment": {"text": "An ordinary comment."},  # the same text: an edit that changes nothing
         "api.patch_comment_by_site_id": {"text": "An ordinary comment."},
+        "api.patch_story": {"premoderated": False},  # as it was: the other routes' story stays open
         "perspective.analyze_comment": {"comment": {"text": "Hello."}, "requestedAttributes": {"TOXICITY": {}}},
         "perspective.suggest_score": {"comment": {"text": "Hello."},
                                       "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}},

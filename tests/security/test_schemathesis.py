@@ -38,7 +38,7 @@ def run_schemathesis(location: str, tmp_path: Path, *args: str, max_examples: in
             "--max-examples", os.environ.get("FUZZ_MAX_EXAMPLES", str(max_examples)), "--seed", SEED,
             "--request-timeout", "30", "--exclude-checks", "use_after_free", "--report", "json", "--report-json-path", str(report), "--output-truncate=true",
             *args]
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent))
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent), SCHEMATHESIS_HOOKS="schemathesis_hooks")
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
     output = proc.stdout + proc.stderr
     (tmp_path / "schemathesis.txt").write_text(output)

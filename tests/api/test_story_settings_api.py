@@ -1,0 +1,61 @@
+"""A site closes a story's comments, or pre-moderates them, from its own CMS: PATCH /api/v1/stories/<id>.
+
+Before, only an admin on /admin could: a newsroom that closes comments two days after publishing
+had someone click through the rules page for every story.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from test_comment_lookup_and_reports import submit
+
+from moderation import db
+from moderation.models import AuditEntry
+
+
+def patch(client, site, story_id: str, body):
+    return client.patch(f"/api/v1/stories/{story_id}", headers=site.headers, json=body)
+
+
+def test_a_closed_story_refuses_new_comments_and_opens_again(app, client, site, outsider):
+    submit(client, site, id="before", story_id="news/2026/fire")
+    answer = patch(client, site, "news%2F2026%2Ffire", {"closed": True})
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert (body["story_id"], body["closed"], body["premoderated"]) == ("news/2026/fire", True, False)
+    assert body["comments"]["total"] == 1
+
+    refused = client.post("/api/v1/comments", headers=site.headers,
+                          json={"id": "after", "story_id": "news/2026/fire", "author_id": "a", "text": "Late."})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "story_closed"
+    # Another site's story of the same id is its own.
+    submit(client, outsider, id="theirs", story_id="news/2026/fire")
+
+    assert patch(client, site, "news%2F2026%2Ffire", {"closed": False}).get_json()["closed"] is False
+    submit(client, site, id="after", story_id="news/2026/fire")
+    with app.app_context():
+        changes = [e.details["new"] for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "story:settings_changed").order_by(AuditEntry.id))]
+        actors = {e.actor for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "story:settings_changed"))}
+    assert changes == [{"closed": True, "premoderated": False}, {"closed": False, "premoderated": False}]
+    assert actors == {f"site:{site.id}"}
+
+
+def test_a_setting_left_out_keeps_its_value(client, site):
+    patch(client, site, "s-1", {"premoderated": True})
+    assert patch(client, site, "s-1", {"closed": True}).get_json()["premoderated"] is True
+    held = client.post("/api/v1/comments", headers=site.headers,
+                       json={"id": "c", "story_id": "s-2", "author_id": "a", "text": "Hello."})
+    assert held.status_code == 202  # s-2 is untouched: open
+
+
+def test_bad_settings_are_400s_naming_the_field_and_change_nothing(client, site):
+    for body, field in (({"close": True}, "close"), ({}, "closed"), ({"closed": "yes"}, "closed"),
+                        ({"closed": 1}, "closed"), ({"premoderated": None}, "premoderated"),
+                        ({"closed": True, "open": False}, "open")):
+        answer = patch(client, site, "s-1", body)
+        assert answer.status_code == 400, body
+        assert answer.get_json()["error"]["field"] == field, body
+    assert patch(client, site, "s-1", [True]).status_code == 400  # not an object
+    too_long = patch(client, site, "x" * 201, {"closed": True})
+    assert too_long.status_code == 400 and too_long.get_json()["error"]["field"] == "story_id"
+    assert client.get("/api/v1/stories/s-1", headers=site.headers).get_json()["closed"] is False
