@@ -17,6 +17,7 @@ import urllib3
 from moderation import db
 from moderation.celery_app import TRAINING_QUEUE, WEBHOOK_QUEUE
 from moderation.domain import direct_delivery, drift, retention, scoring, sweep as sweeping, webhook_turns, webhooks
+from moderation.heartbeats import note_sweep
 from moderation.long_lived import freeze_startup_objects
 from moderation.domain.dispatch import HelperTurn, ScoringTurn, dispatcher
 from moderation.domain.settings import domain_settings
@@ -228,6 +229,7 @@ def sweep(self) -> dict[str, int]:
     except Exception:
         db.session.rollback()
         raise  # the next sweep runs in SWEEP_INTERVAL seconds anyway
+    note_sweep(config["REDIS_URL"], timeout=config["REDIS_COUNTER_TIMEOUT"])
     if result.scored or result.webhooks_resent or result.storms_ended:
         log.info("sweep scored %d comments, resent %d webhooks, ended %d storms", result.scored,
                  result.webhooks_resent, result.storms_ended)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import click
@@ -18,6 +20,9 @@ from moderation.config import Config
 
 READY, NEEDS_ATTENTION, NOT_RUNNING = 0, 1, 3  # 3 as `systemctl status` says "not running"
 WORKER_PING_SECONDS = 2.0
+WEB_SECONDS = 2.0
+# No sweep for this many intervals (and at least this long): beat is not sending them.
+SWEEP_MISSED_INTERVALS, SWEEP_LATE_AFTER = 3, 120.0
 
 
 def up_pid(var_dir: Path) -> int | None:
@@ -50,7 +55,25 @@ def _queues_served(celery) -> dict[str, list[str]]:
     return {queue: sorted(workers) for queue, workers in served.items()}
 
 
-def gather(config: Config) -> dict:
+def web_address(config: Config) -> str:
+    """Where this machine's web server listens (HOST:PORT), as a client reaches it."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(config.HOST, config.HOST)
+    return f"[{host}]:{config.PORT}" if ":" in host else f"{host}:{config.PORT}"
+
+
+def web_state(config: Config) -> str:
+    """/readyz of the web server on HOST:PORT: "ok", or what it answered, or why it did not."""
+    try:
+        with urllib.request.urlopen(f"http://{web_address(config)}/readyz", timeout=WEB_SECONDS) as answer:
+            return "ok" if answer.status == 200 else f"answered {answer.status}"
+    except urllib.error.HTTPError as error:
+        return f"answered {error.code} (not ready)"
+    except (OSError, ValueError) as error:
+        why = getattr(error, "reason", error)
+        return f"no answer on {web_address(config)} ({type(why).__name__})"
+
+
+def gather(config: Config, *, web: bool = True) -> dict:
     """What `status` prints: every check bounded, as /readyz's are; a part that cannot be read says so."""
     from moderation.domain.operations import snapshot
     from moderation.health import select_one
@@ -79,6 +102,13 @@ def gather(config: Config) -> dict:
             state["broker"] = "ok"
         except Exception as error:  # noqa: BLE001
             state["broker"] = f"no answer ({type(error).__name__})"
+        if state["broker"] == "ok":
+            from moderation.heartbeats import sweep_age
+
+            age = sweep_age(app.config["REDIS_URL"], timeout=app.config["BROKER_TIMEOUT"])
+            state["last_sweep_seconds"] = None if age is None else round(age, 1)
+            state["sweep_interval"] = app.config["SWEEP_INTERVAL"]
+        state["web"] = web_state(config) if web else "not asked (--no-web)"
         # Without a broker no worker can be asked; a worker's answer goes through it.
         state["queues"] = _queues_served(app.extensions["celery"]) if state["broker"] == "ok" else None
         state["workers"] = (sorted({w for workers in state["queues"].values() for w in workers})
@@ -112,6 +142,13 @@ def verdict(state: dict) -> tuple[int, list[str]]:
         for queue, what in ((SCORING_QUEUE, "comments are not scored"), (WEBHOOK_QUEUE, "webhook events are not sent")):
             if not state["queues"].get(queue):
                 problems.append(f"no worker for the {queue} queue answered within {WORKER_PING_SECONDS:g} s: {what}")
+    if state.get("web", "ok") != "ok" and not state["web"].startswith("not asked"):
+        problems.append(f"the web server {state['web']}: sites cannot post comments, moderators cannot sign in")
+    late = max(SWEEP_LATE_AFTER, SWEEP_MISSED_INTERVALS * state.get("sweep_interval", 0))
+    if (state.get("last_sweep_seconds") or 0) > late:
+        problems.append(f"no sweep has run for {state['last_sweep_seconds']:.0f} s (beat sends one every "
+                        f"{state['sweep_interval']:g} s): is beat running? Comments whose task was lost are "
+                        "not sent again, and storms do not end")
     if state.get("oldest_undelivered_seconds", 0) > STALLED_AFTER:
         problems.append(f"a webhook event has waited {state['oldest_undelivered_seconds']:.0f} s to be delivered "
                         "(an endpoint failing, or no webhook worker)")
@@ -127,8 +164,17 @@ def verdict(state: dict) -> tuple[int, list[str]]:
 def _lines(state: dict, problems: list[str]) -> list[str]:
     if not state["running"]:
         return [state.get("why") or f"not running: no `moderation up` on {state['var_dir']}, and DATABASE_URL is not set"]
-    lines = [f"service:    {'`moderation up`, pid ' + str(state['up_pid']) if state['up_pid'] else 'DATABASE_URL'}",
+    service = (f"`moderation up`, pid {state['up_pid']}" if state["up_pid"]
+               else "DATABASE_URL's database (no `moderation up` here)")
+    lines = [f"service:    {service}",
              f"database:   {state['database']}", f"broker:     {state['broker']}"]
+    if "web" in state:
+        lines.append(f"web:        {state['web']}")
+    if "last_sweep_seconds" in state:
+        lines.append("beat:       " + (f"last sweep {state['last_sweep_seconds']:g} s ago"
+                                       if state["last_sweep_seconds"] is not None else
+                                       f"no sweep recorded yet (the first comes {state['sweep_interval']:g} s "
+                                       "after beat starts)"))
     if state["workers"] is not None:
         lines.append(f"workers:    {len(state['workers'])} answered" + (f" ({', '.join(state['workers'])})" if state["workers"] else ""))
         lines.append("queues:     " + ("; ".join(f"{q}: {len(w)}" for q, w in sorted(state["queues"].items())) or "none served"))
@@ -148,14 +194,17 @@ def _lines(state: dict, problems: list[str]) -> list[str]:
 
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the state as one JSON object.")
-def status_command(as_json: bool) -> None:
+@click.option("--no-web", "no_web", is_flag=True,
+              help="This machine runs no web server (a worker machine): do not ask HOST:PORT.")
+def status_command(as_json: bool, no_web: bool) -> None:
     """Whether the service runs and can work: `up` on this var dir (or DATABASE_URL), database,
-    broker, workers answering, backlog, review queue, webhooks, comments set aside.
+    broker, the web server on HOST:PORT, beat's last sweep, workers answering, backlog, review queue,
+    webhooks, comments set aside.
 
     Exits 0 when all is well, 1 when something needs attention (listed), 3 when not running.
     Starts nothing: without DATABASE_URL and with no `moderation up` on MODERATION_VAR_DIR, it says so."""
     os.environ.setdefault("LOG_LEVEL", "WARNING")  # the app's start-up lines are not the answer
-    state = gather(Config.from_env())
+    state = gather(Config.from_env(), web=not no_web)
     code, problems = verdict(state)
     click.echo(json.dumps({**state, "problems": problems}) if as_json else "\n".join(_lines(state, problems)))
     raise SystemExit(code)
