@@ -28,6 +28,9 @@ def test_every_unit_runs_a_command_the_cli_has_and_restarts_when_it_dies():
     for unit in units:
         text = unit.read_text()
         assert "Restart=always" in text and "User=moderation" in text and unit.name in wanted
+        # A stop's SIGTERM to the main process only: to every process at once (systemd's default),
+        # a worker's pool died mid-batch instead of finishing it (an operator's walk).
+        assert "\nKillMode=mixed\n" in text, unit.name
         for args in _commands(unit):
             result = CliRunner().invoke(main, [*args, "--help"])
             assert result.exit_code == 0, f"{unit.name}: moderation {' '.join(args)}: {result.output}"
