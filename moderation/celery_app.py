@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
 from celery import Celery, Task
+from kombu.exceptions import OperationalError
 from flask import Flask
 
 log = logging.getLogger(__name__)
@@ -117,6 +120,44 @@ def send(celery: Celery, name: str, args: list[object]) -> bool:
     try:
         celery.send_task(name, args=args, retry=False)
         return True
-    except Exception:  # any broker error: the row is committed, the sweep will pick it up
-        log.warning("could not send %s%r to the broker; the sweep will retry", name, args, exc_info=True)
+    except Exception as error:  # any broker error: the row is committed, the sweep will pick it up
+        _send_failures.note(name, args, error)
         return False
+
+
+# While the broker is down, a line per process every this many seconds, counting the rest.
+SEND_FAILURE_LOG_EVERY = 10.0
+
+
+class _SendFailures:
+    """One line per failed send, naming the cause, then one every SEND_FAILURE_LOG_EVERY seconds with
+    how many failed since: each comment taken during a Redis outage had written a 107-line chained
+    traceback, 2,140 lines for 20 comments, burying the one line that said what to do (an operator's
+    walk). An error that is not the broker's unreachability keeps its traceback: that one is news."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = float("-inf")
+        self._since = 0
+
+    def note(self, name: str, args: list[object], error: Exception) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._last < SEND_FAILURE_LOG_EVERY:
+                self._since += 1
+                return
+            since, self._since, self._last = self._since, 0, now
+        more = f" ({since} more sends failed in the last {SEND_FAILURE_LOG_EVERY:g} s)" if since else ""
+        unreachable = isinstance(error, (OSError, OperationalError, ConnectionError, TimeoutError))
+        log.warning("could not send %s%r to the broker (%s); the comment is stored and the sweep will send it "
+                    "again%s", name, args, _cause(error), more, exc_info=not unreachable)
+
+
+def _cause(error: BaseException) -> str:
+    """The error in one line: "OperationalError: Error 111 connecting to 127.0.0.1:6390. Connection
+    refused." Kombu's own says it best; the exceptions it was raised while handling are its internals'."""
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+_send_failures = _SendFailures()

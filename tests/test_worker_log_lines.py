@@ -42,3 +42,35 @@ def test_beat_failing_to_send_a_task_says_so_in_one_line(caplog):
         "could not send a scheduled task (Couldn't apply scheduled task sweep: Timeout reading from socket); is the "
         "broker reachable? Comments are still stored, and the sweep scores what waits once it is back")
     assert record.exc_info is None and "\n" not in caplog.text.strip()
+
+
+def test_comments_taken_while_the_broker_is_down_log_a_line_now_and_then_not_a_traceback_each(caplog, monkeypatch):
+    """An operator's walk: 20 comments during a Redis outage wrote 2,140 lines, a chained traceback each."""
+    import socket
+    import time
+
+    from celery import Celery
+
+    from moderation import celery_app
+
+    with socket.socket() as probe:  # a port nothing listens on: the connection is refused at once
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    celery = Celery("down", broker=f"redis://127.0.0.1:{port}/0")
+    celery.conf.update(broker_connection_timeout=1,  # as celery_init_app sends: once, no retries
+                       broker_transport_options={"max_retries": 0, "socket_connect_timeout": 1, "socket_timeout": 1})
+    monkeypatch.setattr(celery_app, "_send_failures", celery_app._SendFailures())
+    monkeypatch.setattr(celery_app, "SEND_FAILURE_LOG_EVERY", 0.5)
+    with caplog.at_level(logging.WARNING, logger="moderation.celery_app"):
+        caplog.clear()
+        for comment_id in range(20):
+            assert celery_app.send(celery, "workers.tasks.score_comments", [[comment_id]]) is False
+        time.sleep(0.6)
+        celery_app.send(celery, "workers.tasks.score_comments", [[99]])
+    lines = [r for r in caplog.records if r.name == "moderation.celery_app"]
+    assert len(lines) == 2 and not any(r.exc_info for r in lines)
+    first, second = (r.getMessage() for r in lines)
+    assert first.startswith("could not send workers.tasks.score_comments[[0]] to the broker (OperationalError: "
+                            f"Error 111 connecting to 127.0.0.1:{port}. Connection refused.)")
+    assert "the sweep will send it again" in first
+    assert "[[99]]" in second and "(19 more sends failed in the last 0.5 s)" in second
