@@ -56,7 +56,10 @@ def test_a_restore_replaces_a_database_with_the_one_dumped(app, services, spare_
     assert _run(services, "keys", "create", "evening-post", database_url=spare_database).exit_code == 0
     restored = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
     assert restored.exit_code == 0, restored.output
-    assert "the database is up to date" in restored.output
+    # Which database it replaced, in words (an operator's drill with production's environment had
+    # been asked about "the database").
+    target = f"DATABASE_URL's database ({make_url(spare_database).render_as_string(hide_password=True)})"
+    assert f"restored {dump} into {target}; it is up to date" in restored.output
     assert _sites(spare_database) == {"morning-post"}
     # The restored installation works: a new site starts with its rules, as on the one dumped.
     assert "rules:          threats" in _run(services, "keys", "create", "noon-post", database_url=spare_database).output
@@ -75,6 +78,10 @@ def test_restore_refuses_while_a_service_is_connected_and_changes_nothing(app, s
     engine.dispose()
     assert refused.exit_code == 1
     assert "the database is in use (connections: 1 from moderation-web)" in refused.output
+    assert refused.output.startswith("Error: DATABASE_URL's database (") and make_url(spare_database).database in (
+        refused.output.splitlines()[0])
+    # Stopping the service, which the refusal says, is the wrong step for a drill: it says how to test a backup.
+    assert "env -u DATABASE_URL MODERATION_VAR_DIR=/tmp/drill moderation db restore" in " ".join(refused.output.split())
     assert _sites(spare_database) == {"live-post"}
 
 

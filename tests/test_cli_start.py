@@ -76,3 +76,17 @@ def test_a_command_with_no_database_url_and_no_embedded_database_says_so_and_mak
         assert done.returncode == 1, command
         assert f"DATABASE_URL is not set and {tmp_path} holds no database yet" in done.stderr
     assert not (tmp_path / "pgdata").exists() and not (tmp_path / "nightly.dump").exists()
+
+
+def test_a_var_dir_that_cannot_be_made_is_one_line_naming_it(services, tmp_path):
+    """An operator's walk: a var dir the service user could not create gave a 40-line traceback."""
+    from click.testing import CliRunner
+
+    from moderation.cli import main
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    done = CliRunner().invoke(main, ["keys", "list"], env={**services.env(), "MODERATION_VAR_DIR": str(blocker / "var")})
+    assert done.exit_code == 1
+    assert done.output.startswith(f"Error: {blocker / 'var'}") and f"MODERATION_VAR_DIR={blocker / 'var'}" in done.output
+    assert "Traceback" not in done.output and len(done.output.splitlines()) == 1, done.output

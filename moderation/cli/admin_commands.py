@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 
 from moderation import db
 from moderation.cli.context import cli_actor, command_app, echo_upgrade_hints
@@ -76,9 +77,13 @@ def db_restore(source: Path, yes: bool) -> None:
     config = Config.from_env()
     new_key = not config.SECRET_KEY and not (config.VAR_DIR / "secret_key").exists()
     app = command_app(create_database=True)  # restoring onto a new machine's embedded server
-    if not yes:
-        click.confirm(f"Replace every table of the database with {source}?", abort=True)
     url = app.config["DATABASE_URL"]
+    # Which database, in words: a drill run with production's environment named only "the database",
+    # and MODERATION_VAR_DIR, which the README's drill set, changes nothing while DATABASE_URL is set.
+    target = (f"DATABASE_URL's database ({make_url(url).render_as_string(hide_password=True)})"
+              if config.DATABASE_URL else f"the embedded database in {config.VAR_DIR}")
+    if not yes:
+        click.confirm(f"Replace every table of {target} with {source}?", abort=True)
     before = sequence_marks(url)
     # Read before they are replaced, and kept in a file until applied again after: held in memory
     # alone, a restore cut short in between lost them for good (a security review).
@@ -91,7 +96,10 @@ def db_restore(source: Path, yes: bool) -> None:
     try:
         ignored = restore(url, source, known_revisions(url))
     except BackupError as error:
-        raise click.ClickException(str(error)) from None
+        drill = (" To test a backup without touching it, restore into a scratch var dir with DATABASE_URL unset: "
+                 f"env -u DATABASE_URL MODERATION_VAR_DIR=/tmp/drill moderation db restore {source}"
+                 if config.DATABASE_URL and "in use" in str(error) else "")
+        raise click.ClickException(f"{target}: {str(error).rstrip('.')}.{drill}") from None
     upgrade(url)
     last = after_restore(url, before)
     with app.app_context():
@@ -100,7 +108,7 @@ def db_restore(source: Path, yes: bool) -> None:
     pending.unlink(missing_ok=True)
     if ignored:
         click.echo(f"ignored {len(ignored)} error(s) an older server gives a newer dump: {ignored[0]}")
-    click.echo(f"restored {source}; the database is up to date")
+    click.echo(f"restored {source} into {target}; it is up to date")
     if last is not None:
         click.echo(f"the backup's last recorded action was at {last}: comments, decisions and settings after "
                    "that are not in it (a site's comments since then can be posted again)")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,9 +24,21 @@ def command_app(*, need_redis: bool = False, create_database: bool = False) -> F
     config = Config.from_env()
     try:
         resolve_urls(config, need_redis=need_redis, create_database=create_database)
+        return create_app(config)
     except NoDatabase as error:
         raise click.ClickException(str(error)) from None
-    return create_app(config)
+    except OSError as error:  # a var dir this user may not make or write: a 40-line traceback was all it said
+        if error.filename is None:
+            raise
+        raise click.ClickException(f"{error.filename}: {error.strerror}; this command runs as {_user()} with "
+                                   f"MODERATION_VAR_DIR={config.VAR_DIR}") from None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return f"uid {os.getuid()}"
 
 
 def echo_upgrade_hints(database_url: str, model_path: Path | None) -> None:
