@@ -92,8 +92,9 @@ def _changes(errors: dict[str, Any], retry_errors: dict[str, Any], json_ref: Any
         ),
         "parameters": [
             {"name": "after", "in": "query", "required": False,
-             "schema": {"type": "string", "pattern": "^(now|[0-9]+-[0-9]+-[0-9]+)$"},
-             "description": "A `next_after` this endpoint returned, or `now`."},
+             "schema": {"type": "string", "pattern": "^(now|[0-9]+-[0-9]+-[0-9]+-[0-9]+)$"},
+             "description": "A `next_after` this endpoint returned to this site, or `now`; another site's "
+                            "is a 400."},
             {"name": "limit", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": change_feed.MAX_PAGE_SIZE,
                         "default": change_feed.DEFAULT_PAGE_SIZE}},

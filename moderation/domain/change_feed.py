@@ -33,18 +33,20 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 # "now": start from the changes that commit after this read, without paging through the past.
 FROM_NOW = "now"
-_CURSOR = re.compile(r"^([0-9]{1,19})-([0-9]{1,20})-([0-9]{1,19})$")
-_XID_LIMIT = 2**64
+_NUMBER = r"(0|[1-9][0-9]{0,19})"  # as str(int) writes it: no sign, no leading zeros
+_CURSOR = re.compile("-".join([_NUMBER] * 4))
+_NOT_OURS = 'after must be a cursor this endpoint returned (next_after) or "now"'
 
 
 @dataclass(frozen=True)
 class Cursor:
     epoch: int
+    site_id: int  # whose: a cursor copied between two sites' pollers had skipped one site's changes unsaid
     xid: int
     comment_id: int
 
     def __str__(self) -> str:
-        return f"{self.epoch}-{self.xid}-{self.comment_id}"
+        return f"{self.epoch}-{self.site_id}-{self.xid}-{self.comment_id}"
 
 
 @dataclass(frozen=True)
@@ -58,17 +60,20 @@ def parse_cursor(raw: str) -> Cursor | str:
     """`after` as the site sent it: a Cursor, or FROM_NOW. A cursor is ours to make: anything else is a 400."""
     if raw == FROM_NOW:
         return FROM_NOW
-    match = _CURSOR.match(raw)
+    match = _CURSOR.fullmatch(raw)
     if match is None:
-        raise ValidationFailed('after must be a cursor this endpoint returned (next_after) or "now"', field="after")
-    epoch, xid, comment_id = (int(part) for part in match.groups())
-    if xid >= _XID_LIMIT or comment_id >= 2**63 or epoch >= 2**63:
-        raise ValidationFailed('after must be a cursor this endpoint returned (next_after) or "now"', field="after")
-    return Cursor(epoch, xid, comment_id)
+        raise ValidationFailed(_NOT_OURS, field="after")
+    epoch, site_id, xid, comment_id = (int(part) for part in match.groups())
+    if max(epoch, site_id, comment_id) >= 2**63 or xid >= 2**64:
+        raise ValidationFailed(_NOT_OURS, field="after")
+    return Cursor(epoch, site_id, xid, comment_id)
 
 
-def _epoch(session: Session) -> int:
-    return int(session.execute(text("SELECT last_value FROM change_feed_epoch")).scalar_one())
+def _database(session: Session) -> tuple[int, int]:
+    """The epoch, and the next transaction id to be drawn (no cursor of ours can be past it)."""
+    epoch, xmax = session.execute(text(
+        "SELECT last_value, pg_snapshot_xmax(pg_current_snapshot())::text FROM change_feed_epoch")).one()
+    return int(epoch), int(xmax)
 
 
 def _horizon() -> object:
@@ -76,11 +81,12 @@ def _horizon() -> object:
     return func.pg_snapshot_xmin(func.pg_current_snapshot())
 
 
-def cursor_now(session: Session) -> Cursor:
+def cursor_now(session: Session, site: Site) -> Cursor:
     """Where the changes not yet committed will be (`after=now`): a site that has its comments
     already starts here rather than paging through every comment it holds."""
+    epoch, _ = _database(session)
     xmin = session.execute(select(cast(_horizon(), Text))).scalar_one()
-    return Cursor(_epoch(session), int(xmin), 0)
+    return Cursor(epoch, site.id, int(xmin), 0)
 
 
 def changes(session: Session, site: Site, after: Cursor | str | None, *,
@@ -88,10 +94,18 @@ def changes(session: Session, site: Site, after: Cursor | str | None, *,
     """The next page of the site's changed comments after `after` (None: from the start; FROM_NOW:
     none, and the cursor where the next changes will be)."""
     if after == FROM_NOW:
-        return ChangesPage([], cursor_now(session), False)
-    epoch = _epoch(session)
+        return ChangesPage([], cursor_now(session, site), False)
+    epoch, xmax = _database(session)
+    if isinstance(after, Cursor):
+        if after.site_id != site.id:
+            raise ValidationFailed("after is another site's cursor: each site's key reads its own changes, from "
+                                   "its own cursor", field="after")
+        # Past any transaction the database has drawn: not ours, or a restore onto this server of
+        # another's backup with the epoch unchanged; a poller stalled on it "forever" (an integrator's walk).
+        if after.epoch == epoch and after.xid > xmax:
+            raise ValidationFailed(_NOT_OURS, field="after")
     if not isinstance(after, Cursor) or after.epoch != epoch:
-        after = Cursor(epoch, 0, 0)
+        after = Cursor(epoch, site.id, 0, 0)
     stamp = Comment.__table__.c.changed_xid
     rows = session.execute(
         select(Comment, cast(stamp, Text)).options(readable())
@@ -103,5 +117,5 @@ def changes(session: Session, site: Site, after: Cursor | str | None, *,
     rows = rows[:limit]
     if rows:
         last, last_xid = rows[-1]
-        after = Cursor(epoch, int(last_xid), last.id)
+        after = Cursor(epoch, site.id, int(last_xid), last.id)
     return ChangesPage([comment for comment, _ in rows], after, more)

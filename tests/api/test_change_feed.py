@@ -106,26 +106,34 @@ def test_a_cursor_from_before_a_restore_starts_again_from_the_beginning(app, cli
     not comparable with the cursor's: the site hears every comment again, none lost."""
     comments = [submit(client, site, id=f"c-{n}") for n in range(3)]
     _, cursor = drain(client, site)
-    epoch, _, last = cursor.split("-")
+    epoch, site_id, _, last = cursor.split("-")
     # The backup's server had drawn far more transaction ids than the one it is restored onto.
-    cursor = f"{epoch}-{2**40}-{last}"
+    cursor = f"{epoch}-{site_id}-{2**40}-{last}"
     after_restore(services.database_url)
     seen, _ = drain(client, site, cursor)
     assert sorted(c for c, _, _ in seen) == comments
     assert all(version > 1000 for _, _, version in seen)
 
 
-def test_another_sites_comments_never_come(client, site, outsider):
+def test_another_sites_comments_never_come_nor_does_its_cursor_work_here(client, site, outsider):
+    """An integrator's walk: a cursor copied from the other site's poller had skipped 110 of 193 changes, unsaid."""
     submit(client, site)
     assert feed(client, outsider)["comments"] == []
+    theirs = feed(client, outsider)["next_after"]
+    refused = client.get("/api/v1/comments/changes", headers=site.headers, query_string={"after": theirs})
+    assert refused.status_code == 400 and "another site's cursor" in refused.get_json()["error"]["message"]
 
 
 def test_bad_parameters_are_400s_naming_the_parameter(client, site):
     cursor = feed(client, site)["next_after"]
+    epoch, site_id, xid, comment_id = cursor.split("-")
     for query, field in (({"after": "12"}, "after"), ({"after": cursor + "0" * 20}, "after"),
-                         ({"after": "1-99999999999999999999-1"}, "after"), ({"after": "-1-1"}, "after"),
-                         ({"after": "١-1-1"}, "after"), ({"limit": "0"}, "limit"), ({"limit": "501"}, "limit"),
-                         ({"include": "secrets"}, "include")):
+                         ({"after": f"1-{site_id}-99999999999999999999-1"}, "after"), ({"after": "-1-1-1"}, "after"),
+                         ({"after": "١-1-1-1"}, "after"), ({"after": cursor + "\n"}, "after"),
+                         ({"after": f"0{epoch}-{site_id}-{xid}-{comment_id}"}, "after"),
+                         # Past every transaction this database has drawn: not ours (a poller stalled on one).
+                         ({"after": f"{epoch}-{site_id}-18446744073709551615-0"}, "after"),
+                         ({"limit": "0"}, "limit"), ({"limit": "501"}, "limit"), ({"include": "secrets"}, "include")):
         response = client.get("/api/v1/comments/changes", headers=site.headers, query_string=query)
         assert response.status_code == 400, query
         assert response.get_json()["error"]["field"] == field, query
