@@ -92,9 +92,10 @@ def _changes(errors: dict[str, Any], retry_errors: dict[str, Any], json_ref: Any
         ),
         "parameters": [
             {"name": "after", "in": "query", "required": False,
-             "schema": {"type": "string", "pattern": "^(now|[0-9]+-[0-9]+-[0-9]+-[0-9]+)$"},
-             "description": "A `next_after` this endpoint returned to this site, or `now`; another site's "
-                            "is a 400."},
+             "schema": {"type": "string", "pattern": "^(now|(0|[1-9][0-9]{0,19})(-(0|[1-9][0-9]{0,19})){3})$"},
+             "description": "A `next_after` this endpoint returned to this site, or `now`. A cursor is ours to "
+                            "make: one of that shape that we did not return (another site's, or past any "
+                            "change the database has made) is a 400."},
             {"name": "limit", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": change_feed.MAX_PAGE_SIZE,
                         "default": change_feed.DEFAULT_PAGE_SIZE}},
