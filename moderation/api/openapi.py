@@ -287,4 +287,19 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
     document = openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
                                        error_ref=_error, comment_id_param=COMMENT_ID_PARAM,
                                        max_text_length=max_text_length)
-    return openapi_webhooks.extend(document)
+    return openapi_webhooks.extend(_required(document))
+
+
+# The answers' schemas, and the fields among them sent only when asked for: every other field is
+# always sent (null where it has no value), so it is `required`. Without it, generated clients typed
+# `version`, `status` and `next_after` as perhaps absent (an integrator's walk).
+_SENT_WHEN_ASKED = {"Comment": {"text"}}
+_ANSWERS = ("Error", "Comment", "ReportResult", "BatchResult", "Report", "ReportList", "Sanction", "Author",
+            "AuthorErasure", "SuggestionErasure", "CommentPage", "ChangesPage", "Story")
+
+
+def _required(document: dict[str, Any]) -> dict[str, Any]:
+    schemas = document["components"]["schemas"]
+    for name in _ANSWERS:
+        schemas[name]["required"] = sorted(set(schemas[name]["properties"]) - _SENT_WHEN_ASKED.get(name, set()))
+    return document

@@ -72,6 +72,9 @@ def test_an_undescribed_field_is_refused_by_the_schemas(client):
     document = client.get("/api/v1/openapi.json").get_json()
     schema = _strict({"$ref": "#/components/schemas/ReportResolvedEvent"}, document["components"]["schemas"])
     event = {"type": "report.resolved", "delivery_id": 1, "occurred_at": "2026-12-05T08:00:00+00:00",
-             "comment_id": 1, "report_id": 2, "outcome": "upheld", "report": {}}
+             "comment_id": 1, "report_id": 2, "outcome": "upheld",
+             "report": {"id": 2, "comment_id": 1, "reason": "spam", "reporter_id": None, "note": None, "weight": 1.0,
+                        "created_at": "2026-12-05T07:00:00+00:00", "outcome": "upheld",
+                        "resolved_at": "2026-12-05T08:00:00+00:00"}}
     assert jsonschema_rs.validator_for(schema).is_valid(event)
     assert not jsonschema_rs.validator_for(schema).is_valid({**event, "secret_field": 1})
