@@ -10,6 +10,7 @@ from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
 from alembic.util.exc import CommandError
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import OperationalError
 
 from moderation.db import TCP_SETTINGS
 
@@ -67,6 +68,30 @@ def upgrade(url: str, revision: str = "head") -> None:
         raise NewerDatabase(f"the database is at a migration this release does not have ({error}): a newer release "
                             "migrated it. Run that release again, or restore the dump taken before upgrading "
                             "(`moderation db restore`)") from None
+
+
+def refuse_newer(url: str) -> None:
+    """NewerDatabase if the database carries a migration this code lacks. A process that is not
+    `db upgrade` (web, a worker, beat) had started on a newer release's schema and worked on it:
+    an operator going back a release restarted them before restoring (an operator's walk). A
+    database that does not answer yet is left to the process's own retries."""
+    engine = create_engine(url, connect_args={"connect_timeout": 10, **TCP_SETTINGS})
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return
+            stamps = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
+    except OperationalError as error:
+        log.warning("could not read the database's migration before starting (%s); starting anyway",
+                    type(error.orig or error).__name__)
+        return
+    finally:
+        engine.dispose()
+    unknown = sorted(stamps - known_revisions(url))
+    if unknown:
+        raise NewerDatabase(f"the database is at a migration this release does not have ({unknown[0]}): a newer "
+                            "release migrated it. Run that release again, or restore the dump taken before upgrading "
+                            "(`moderation db restore`)")
 
 
 def _mend_stamps(url: str, script: ScriptDirectory) -> None:

@@ -95,12 +95,23 @@ def _exec(argv: list[str]) -> None:
     os.execv(argv[0], argv)
 
 
+def _refuse_newer_database(config: Config) -> None:
+    """One line, and no start, on a database a newer release migrated (migrate.refuse_newer)."""
+    from moderation.migrate import NewerDatabase, refuse_newer
+
+    try:
+        refuse_newer(config.DATABASE_URL)
+    except NewerDatabase as error:
+        raise click.ClickException(str(error)) from None
+
+
 @click.command("web")
 def web_command() -> None:
     """Serve the web app with gunicorn on $HOST:$PORT (default 127.0.0.1:8080)."""
     config = Config.from_env()
     check_secret_key(config.SECRET_KEY)
     resolve_urls(config, need_redis=False)
+    _refuse_newer_database(config)
     _fresh_metrics(config, "web")
     _exec(web_argv(config))
 
@@ -120,6 +131,7 @@ def worker_command(queues: str) -> None:
                                  param_hint="--queues")
     config = Config.from_env()
     resolve_urls(config, need_redis=False)
+    _refuse_newer_database(config)
     _fresh_metrics(config, worker_role(queues))
     _exec(worker_argv(config, queues))
 
@@ -129,6 +141,7 @@ def beat_command() -> None:
     """Run Celery beat, which sweeps comments left pending and webhooks left undelivered."""
     config = Config.from_env()
     resolve_urls(config, need_redis=False)
+    _refuse_newer_database(config)
     _fresh_metrics(config, "beat")
     _exec(beat_argv(config))
 
