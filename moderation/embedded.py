@@ -19,6 +19,7 @@ from types import ModuleType
 
 import psycopg
 
+from moderation.moved_database import moved_refusal
 from moderation.parent_death import stop_with
 from moderation.processes import process_alive
 
@@ -279,6 +280,9 @@ def resolve_urls(config, *, need_redis: bool, create_database: bool = True) -> l
     a key the service refused, and `db dump` wrote an empty backup and exited 0.
     """
     started: list[subprocess.Popen] = []
+    moved = None if config.DATABASE_URL else moved_refusal(config.VAR_DIR)
+    if moved is not None:
+        raise NoDatabase(moved)
     if not create_database and not has_database(config):
         raise NoDatabase(f"DATABASE_URL is not set and {config.VAR_DIR} holds no database yet: set DATABASE_URL "
                          "to the service's PostgreSQL, or start the service once with `make run` "

@@ -3,8 +3,9 @@ service itself runs, whose PostgreSQL 18 Debian's own pg_dump refuses."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import socket
 import uuid
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -324,3 +325,38 @@ def test_an_unreadable_file_of_erasures_to_apply_is_one_line_and_changes_nothing
     assert refused.exit_code == 1 and "cannot be read" in refused.output and "nothing was changed" in refused.output
     assert "Traceback" not in refused.output
 
+
+
+def test_after_moving_off_the_embedded_database_commands_without_database_url_refuse_the_old_copy(
+        app, services, spare_database, tmp_path):
+    """An operator's walk: after the move, `keys revoke` typed without the service's environment
+    revoked the key in the trial's embedded database, said so, exited 0, and production took the key."""
+    from moderation.moved_database import note_dump
+
+    dump = tmp_path / "moderation.dump"
+    assert _run(services, "db", "dump", str(dump)).exit_code == 0
+    trial = tmp_path / "trial-var"
+    trial.mkdir()
+    note_dump(trial, dump)  # as `db dump` notes it on the embedded database
+    env = {"MODERATION_VAR_DIR": str(trial)}
+    moved = CliRunner().invoke(main, ["db", "restore", str(dump), "--yes"],
+                               env={**services.env(), **env, "SECRET_KEY": "test-secret", "DATABASE_URL": spare_database})
+    assert moved.exit_code == 0, moved.output
+    assert f"is the dump of the embedded database in {trial}" in moved.output
+
+    with socket.socket() as probe:  # `up` checks its port first
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    without = {**services.env(), **env, "DATABASE_URL": "", "PORT": port}
+    for command in (["keys", "revoke", "morning-post", "--yes"], ["up"]):
+        refused = CliRunner().invoke(main, command, env=without)
+        assert refused.exit_code == 1, refused.output
+        assert (f"Error: DATABASE_URL is not set, and the embedded database in {trial} moved to DATABASE_URL's "
+                "database (") in refused.output
+        assert f"remove {trial / 'moved.json'}" in " ".join(refused.output.split())
+    # Another dump restored there (not this var dir's) marks nothing.
+    other = tmp_path / "other-var"
+    other.mkdir()
+    again = CliRunner().invoke(main, ["db", "restore", str(dump), "--yes"], env={
+        **services.env(), "MODERATION_VAR_DIR": str(other), "SECRET_KEY": "test-secret", "DATABASE_URL": spare_database})
+    assert again.exit_code == 0 and "is the dump of" not in again.output and not (other / "moved.json").exists()

@@ -13,6 +13,7 @@ from moderation.cli.context import cli_actor, command_app, echo_upgrade_hints
 from moderation.domain.errors import DomainError
 from moderation.domain.lifecycle import MODES, PRE_MODERATION
 from moderation.models import ROLES
+from moderation.moved_database import mark_moved_if_dumped_here, note_dump
 
 
 @click.group("db")
@@ -45,12 +46,15 @@ def db_dump(target: Path) -> None:
     """
     from moderation.backup import BackupError, dump
 
+    embedded = not os.environ.get("DATABASE_URL")
     app = command_app()
     try:
         dump(app.config["DATABASE_URL"], target)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {target} ({target.stat().st_size:,} bytes)")
+    if embedded:  # restored into a real server, this var dir's database will be marked moved
+        note_dump(Path(app.config["VAR_DIR"]), target)
     if not os.environ.get("SECRET_KEY"):
         secret = Path(app.config["VAR_DIR"]) / "secret_key"
         click.echo(f"SECRET_KEY is not set, so this installation's is in {secret}: keep a copy with the dump. Where "
@@ -106,6 +110,10 @@ def db_restore(source: Path, yes: bool) -> None:
         replayed = replay_erasures(db.session, erasures, actor=cli_actor())
         db.session.commit()
     pending.unlink(missing_ok=True)
+    if config.DATABASE_URL and mark_moved_if_dumped_here(config.VAR_DIR, source, target):
+        click.echo(f"{source} is the dump of the embedded database in {config.VAR_DIR}: commands run there without "
+                   f"DATABASE_URL now refuse rather than act on the old copy (remove {config.VAR_DIR / 'moved.json'} "
+                   "to use it anyway)")
     if ignored:
         click.echo(f"ignored {len(ignored)} error(s) an older server gives a newer dump: {ignored[0]}")
     click.echo(f"restored {source} into {target}; it is up to date")

@@ -16,7 +16,7 @@ from moderation.celery_app import SCORING_QUEUE, TRAINING_QUEUE, WEBHOOK_QUEUE
 from moderation.cli.context import echo_upgrade_hints
 from moderation.cli.supervisor import Supervisor
 from moderation.config import Config, check_secret_key
-from moderation.embedded import BrokerDidNotStart, PostgresWatch, resolve_urls, start_redis
+from moderation.embedded import BrokerDidNotStart, NoDatabase, PostgresWatch, resolve_urls, start_redis
 from moderation.observability import metrics
 
 
@@ -95,6 +95,14 @@ def _exec(argv: list[str]) -> None:
     os.execv(argv[0], argv)
 
 
+def _resolve(config: Config) -> None:
+    """The embedded servers' URLs where unset; NoDatabase (a var dir whose database moved) in one line."""
+    try:
+        resolve_urls(config, need_redis=False)
+    except NoDatabase as error:
+        raise click.ClickException(str(error)) from None
+
+
 def _refuse_newer_database(config: Config) -> None:
     """One line, and no start, on a database a newer release migrated (migrate.refuse_newer)."""
     from moderation.migrate import NewerDatabase, refuse_newer
@@ -110,7 +118,7 @@ def web_command() -> None:
     """Serve the web app with gunicorn on $HOST:$PORT (default 127.0.0.1:8080)."""
     config = Config.from_env()
     check_secret_key(config.SECRET_KEY)
-    resolve_urls(config, need_redis=False)
+    _resolve(config)
     _refuse_newer_database(config)
     _fresh_metrics(config, "web")
     _exec(web_argv(config))
@@ -130,7 +138,7 @@ def worker_command(queues: str) -> None:
         raise click.BadParameter(f"no queue {', '.join(map(repr, unknown))}: the queues are {', '.join(known)}",
                                  param_hint="--queues")
     config = Config.from_env()
-    resolve_urls(config, need_redis=False)
+    _resolve(config)
     _refuse_newer_database(config)
     _fresh_metrics(config, worker_role(queues))
     _exec(worker_argv(config, queues))
@@ -140,7 +148,7 @@ def worker_command(queues: str) -> None:
 def beat_command() -> None:
     """Run Celery beat, which sweeps comments left pending and webhooks left undelivered."""
     config = Config.from_env()
-    resolve_urls(config, need_redis=False)
+    _resolve(config)
     _refuse_newer_database(config)
     _fresh_metrics(config, "beat")
     _exec(beat_argv(config))
@@ -246,7 +254,7 @@ def up_command() -> None:
     embedded_database = not config.DATABASE_URL
     try:
         servers = resolve_urls(config, need_redis=True)
-    except BrokerDidNotStart as error:
+    except (BrokerDidNotStart, NoDatabase) as error:
         raise click.ClickException(str(error)) from None
     _migrate_or_stop(config.DATABASE_URL, servers)
     directory = _metrics_dir(config)
