@@ -159,6 +159,21 @@ def erasures_before_restore(database_url: str) -> list[CarriedErasure]:
     return [CarriedErasure(*row) for row in rows]
 
 
+# Each site with a webhook hears of the restore, the service's next sweep sending it: a site that
+# takes webhooks alone had no word that decisions and deletes after the backup were undone, nor
+# that the comments it posted since were gone (an integrator's walk). `comments_through`: its
+# highest comment id in the backup; `first_new_comment_id`: where new ids start. A comment the
+# site holds with an id between the two is gone; every comment's version was raised.
+_RESTORED_EVENTS = text(
+    "INSERT INTO webhook_deliveries (site_id, event, created_at, attempts, failed) "
+    "SELECT s.id, jsonb_build_object('type', 'database.restored', 'backup_last_action_at', "
+    "to_char(CAST(:last AS timestamptz) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"'), "
+    "'comments_through', (SELECT max(c.id) FROM comments c WHERE c.site_id = s.id), "
+    "'first_new_comment_id', pg_sequence_last_value(CAST(pg_get_serial_sequence('comments', 'id') AS regclass)) + 1, "
+    "'occurred_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')), now(), 0, false "
+    "FROM sites s WHERE s.webhook_url IS NOT NULL AND s.active")
+
+
 def after_restore(database_url: str, before: tuple[dict[str, int], int] = ({}, 0)) -> str | None:
     """Move ids and versions past anything issued before the restore or in the lost time after the
     backup (`before`: `sequence_marks` of the database it replaced); return when the backup's last
@@ -178,6 +193,7 @@ def after_restore(database_url: str, before: tuple[dict[str, int], int] = ({}, 0
                                {"highest": highest_version, "gap": RESTORE_VERSION_GAP})
             last = connection.execute(text(
                 "SELECT greatest((SELECT max(at) FROM audit_log), (SELECT max(received_at) FROM comments))")).scalar_one()
+            connection.execute(_RESTORED_EVENTS, {"last": last})
     finally:
         engine.dispose()
     return last.isoformat(timespec="seconds") if last is not None else None

@@ -74,6 +74,17 @@ EVENTS: dict[str, tuple[str, dict[str, Any]]] = {
              "trigger": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"},
              "ended_at": {"type": "string", "format": "date-time", "nullable": True}}}},
         ["story_id", "storm"])),
+    "database.restored": ("DatabaseRestoredEvent", _event(
+        "database.restored",
+        "The service's database was restored from a backup: what happened after `backup_last_action_at` is "
+        "undone. Every comment's version was raised past any sent before: read them again (the changes feed "
+        "from the start, or GET). A comment you hold whose id is above `comments_through` and below "
+        "`first_new_comment_id` is gone: post it again.",
+        {"backup_last_action_at": {"type": "string", "format": "date-time", "nullable": True},
+         "comments_through": {"type": "integer", "nullable": True,
+                              "description": "Your highest comment id in the backup; null if it held none."},
+         "first_new_comment_id": {"type": "integer", "description": "New comments' ids start here."}},
+        ["backup_last_action_at", "comments_through", "first_new_comment_id"])),
     "webhook.test": ("WebhookTestEvent", _event(
         "webhook.test", "Sent when an admin asks (`/admin`, `moderation webhooks test`): answer 2xx. "
         "Never stored or retried.", {"site": {"type": "string"}}, ["site"])),

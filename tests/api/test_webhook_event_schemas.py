@@ -14,6 +14,7 @@ from test_comment_lookup_and_reports import move, report, submit
 from test_openapi import _strict
 
 from moderation import db
+from moderation.backup import after_restore
 from moderation.domain.decisions import decide
 from moderation.domain.lifecycle import now, visibility_changed
 from moderation.domain.sanctions import lift_sanction, sanction_author, sanction_in_bulk
@@ -23,7 +24,7 @@ from moderation.domain.webhook_test_event import webhook_test_body
 from moderation.models import Comment, Site, User, WebhookDelivery
 
 
-def _every_kind_of_event(app, client, site, admin) -> list[dict]:
+def _every_kind_of_event(app, client, site, admin, services) -> list[dict]:
     with app.app_context():
         db.session.get(Site, site.id).webhook_url = "https://receiver.example/hook"
         db.session.commit()
@@ -48,15 +49,18 @@ def _every_kind_of_event(app, client, site, admin) -> list[dict]:
         calm_storms(db.session, at=now() + timedelta(days=1))
         visibility_changed(db.session, row, actor="test")
         db.session.commit()
+    after_restore(services.database_url)  # a restore: each site with a webhook hears of it
+    with app.app_context():
+        row = db.session.get(Site, site.id)
         events = [{"delivery_id": d.id, **d.event}
                   for d in db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))]
         return [*events, webhook_test_body(row, "test-0a1b2c")]
 
 
-def test_every_event_a_site_receives_matches_its_schema_with_nothing_undescribed(app, client, site, admin):
+def test_every_event_a_site_receives_matches_its_schema_with_nothing_undescribed(app, client, site, admin, services):
     document = client.get("/api/v1/openapi.json").get_json()
     schemas, hooks = document["components"]["schemas"], document["x-webhooks"]
-    events = _every_kind_of_event(app, client, site, admin)
+    events = _every_kind_of_event(app, client, site, admin, services)
 
     made = {event["type"] for event in events}
     assert made == set(hooks), "an event type the code writes and the document lacks, or the other way"
@@ -78,3 +82,23 @@ def test_an_undescribed_field_is_refused_by_the_schemas(client):
                         "resolved_at": "2026-12-05T08:00:00+00:00"}}
     assert jsonschema_rs.validator_for(schema).is_valid(event)
     assert not jsonschema_rs.validator_for(schema).is_valid({**event, "secret_field": 1})
+
+
+def test_a_restore_tells_each_site_with_a_webhook_which_comments_it_lost(app, client, site, outsider, services):
+    """An integrator's walk: after a restore a webhook-only site heard nothing, and held a reader's
+    delete and 157 comments the backup did not have."""
+    with app.app_context():
+        db.session.get(Site, site.id).webhook_url = "https://receiver.example/hook"
+        db.session.commit()
+    kept = [submit(client, site, id=f"c-{n}") for n in range(2)]
+    submit(client, outsider, id="theirs")  # no webhook: no event
+    after_restore(services.database_url)
+    with app.app_context():
+        events = [d.event for d in db.session.scalars(select(WebhookDelivery).where(
+            WebhookDelivery.event["type"].astext == "database.restored"))]
+    assert len(events) == 1
+    restored = events[0]
+    assert restored["comments_through"] == max(kept)
+    assert restored["first_new_comment_id"] > max(kept) + 1_000_000  # the restore's gap
+    assert restored["backup_last_action_at"] is not None
+    assert submit(client, site, id="after") >= restored["first_new_comment_id"]
