@@ -39,6 +39,7 @@ RELEASED = {
     "0028_readable_created_at.py": "b0f0ede28b89e65c",
     "0029_scoring_keys.py": "ee5a7c301cddd9d3",
     "0030_change_feed.py": "71f15c9bc3a96ee3",
+    "0031_feed_epoch_per_database.py": "e4522a538f77cf7b",
 }
 
 
