@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from moderation.db import TCP_SETTINGS
 from moderation.domain.erasure_replay import CarriedErasure
 from moderation.private_files import make_private
 
@@ -31,10 +32,19 @@ class BackupError(Exception):
     pass
 
 
+# The tools' connection gives up as the service's own do (db.TCP_SETTINGS): a server that took the
+# connection and never answered held a nightly `db dump` for good, and the next night's beside it
+# (an operator's walk).
+CONNECT_SECONDS = 10
+
+
 def libpq_url(database_url: str) -> str:
     """The SQLAlchemy URL (postgresql+psycopg://...) as the libpq URI pg_dump takes, without the
     password: a command line is readable by every local user (`ps`), so it goes in PGPASSWORD."""
-    return make_url(database_url)._replace(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    url = make_url(database_url)._replace(drivername="postgresql", password=None)
+    bounds = {"connect_timeout": str(CONNECT_SECONDS),
+              **{name: str(value) for name, value in TCP_SETTINGS.items() if name not in url.query}}
+    return url.update_query_dict(bounds).render_as_string(hide_password=False)
 
 
 def _password_env(database_url: str) -> dict[str, str]:
@@ -68,8 +78,9 @@ def dump(database_url: str, target: Path) -> None:
     partial = target.with_name(f".{target.name}.partial")
     try:
         make_private(partial)
-        _run([tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--file={partial}",
-              f"--dbname={libpq_url(database_url)}"], "pg_dump", env=_password_env(database_url))
+        # A table a long ALTER holds: refused after a minute, rather than waited for all night.
+        _run([tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", "--lock-wait-timeout=60s",
+              f"--file={partial}", f"--dbname={libpq_url(database_url)}"], "pg_dump", env=_password_env(database_url))
         os.replace(partial, target)
     except OSError as error:  # a read-only or full file system: a line, not a traceback (a drill)
         raise BackupError(f"could not write {target}: {error.strerror or error}; nothing was written") from None

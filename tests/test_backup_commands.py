@@ -169,7 +169,7 @@ def test_the_database_password_goes_to_pg_dump_in_its_environment_not_its_comman
     from moderation.backup import _password_env, libpq_url
 
     url = "postgresql+psycopg://modprod:S3cretPgPass%21x@db.internal:5432/modprod"
-    assert libpq_url(url) == "postgresql://modprod@db.internal:5432/modprod"
+    assert libpq_url(url).startswith("postgresql://modprod@db.internal:5432/modprod?connect_timeout=10&")
     assert _password_env(url)["PGPASSWORD"] == "S3cretPgPass!x"
     assert _password_env("postgresql+psycopg://modprod@db.internal/modprod").get("PGPASSWORD") == os.environ.get(
         "PGPASSWORD")  # none in the URL: libpq's own sources (PGPASSWORD, ~/.pgpass) as ever
@@ -360,3 +360,28 @@ def test_after_moving_off_the_embedded_database_commands_without_database_url_re
     again = CliRunner().invoke(main, ["db", "restore", str(dump), "--yes"], env={
         **services.env(), "MODERATION_VAR_DIR": str(other), "SECRET_KEY": "test-secret", "DATABASE_URL": spare_database})
     assert again.exit_code == 0 and "is the dump of" not in again.output and not (other / "moved.json").exists()
+
+
+def test_a_dump_from_a_server_that_takes_the_connection_and_never_answers_gives_up(services, tmp_path, monkeypatch):
+    """An operator's walk: such a server held `db dump` (a nightly cron job) for good; the app's own
+    connections gave up in about 10 s."""
+    import threading
+    import time
+
+    from moderation import backup
+
+    monkeypatch.setattr(backup, "CONNECT_SECONDS", 2)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held = []
+    threading.Thread(target=lambda: held.append(listener.accept()), daemon=True).start()
+    port = listener.getsockname()[1]
+    started = time.monotonic()
+    try:
+        silent = _run(services, "db", "dump", str(tmp_path / "x.dump"),
+                      database_url=f"postgresql+psycopg://moderation@127.0.0.1:{port}/moderation")
+    finally:
+        listener.close()
+    assert silent.exit_code == 1 and "pg_dump failed" in silent.output, silent.output
+    assert time.monotonic() - started < 30
