@@ -254,8 +254,10 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                         "An anonymous report (no `reporter_id`) weighs at most half a named one, and a comment's "
                         "anonymous reports together stay below the site's threshold, so they never hold it on their own "
                         "(later ones are kept with weight 0); "
-                        "too many named (or anonymous) reports per minute on one comment, or from one `reporter_id`, "
-                        "get 429 with Retry-After."
+                        "more than 30 named (and 30 anonymous) reports a minute on one comment, or 10 from one "
+                        "`reporter_id` (REPORTS_PER_COMMENT_PER_MINUTE, REPORTS_PER_REPORTER_PER_MINUTE), get 429 "
+                        "`rate_limited` with Retry-After: queue the reader's report and send it again then, or drop "
+                        "it if the comment is already in review (a viral comment's readers reach the first)."
                     ),
                     "parameters": [COMMENT_ID_PARAM],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewReport"}}}},

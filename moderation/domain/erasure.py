@@ -180,17 +180,20 @@ def _erase_comment_rows(session: Session, rows: list[Any], at: datetime, names: 
 def _stamp_unsent_events(session: Session, ids: list[int]) -> None:
     """The events not yet delivered of comments just erased say when, as GET does: the `deleted`
     event of an erasure is queued before the texts are erased, and said `text_erased_at: null`, so a
-    site mirroring comments from webhooks never learnt the text was gone (no later event corrects it)."""
+    site mirroring comments from webhooks never learnt the text was gone (no later event corrects it).
+    With the text's SHA-256 too, as GET has it: the event had said `text_sha256: null`, and a site
+    that takes webhooks alone could not match its own copy (an integrator's walk)."""
     if not ids:
         return
-    erased = {row.id: row.text_erased_at for row in session.execute(
-        select(Comment.id, Comment.text_erased_at).where(Comment.id.in_(ids)))}
+    erased = {row.id: (row.text_erased_at, row.text_sha256) for row in session.execute(
+        select(Comment.id, Comment.text_erased_at, Comment.text_sha256).where(Comment.id.in_(ids)))}
     for delivery in session.scalars(select(WebhookDelivery).where(
             WebhookDelivery.comment_id.in_(ids), WebhookDelivery.delivered_at.is_(None)).with_for_update()):
         comment = delivery.event.get("comment") if isinstance(delivery.event, dict) else None
-        when = erased.get(delivery.comment_id)
+        when, digest = erased.get(delivery.comment_id, (None, None))
         if isinstance(comment, dict) and comment.get("text_erased_at") is None and when is not None:
-            delivery.event = {**delivery.event, "comment": {**comment, "text_erased_at": when.isoformat()}}
+            delivery.event = {**delivery.event, "comment": {**comment, "text_erased_at": when.isoformat(),
+                                                            "text_sha256": digest}}
     session.flush()
 
 

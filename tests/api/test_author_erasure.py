@@ -200,6 +200,10 @@ def test_the_deleted_event_of_an_erasure_says_the_text_was_erased_as_get_does(ap
     assert deleted["comment"]["status"] == "deleted" and deleted["version"] == polled["version"]
     assert polled["text_erased_at"] is not None
     assert deleted["comment"]["text_erased_at"] == polled["text_erased_at"]
+    # And the hash a site matches its own copy by (an integrator's walk: null in the event).
+    assert polled["text_sha256"] is not None and deleted["comment"]["text_sha256"] == polled["text_sha256"]
+    # The event's comment is GET's at that version, field for field.
+    assert deleted["comment"] == {k: v for k, v in polled.items() if k != "text"}
 
 
 def test_an_author_id_in_the_path_is_read_as_a_posted_one_is(client, site):
