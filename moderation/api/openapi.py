@@ -256,8 +256,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                         "(later ones are kept with weight 0); "
                         "more than 30 named (and 30 anonymous) reports a minute on one comment, or 10 from one "
                         "`reporter_id` (REPORTS_PER_COMMENT_PER_MINUTE, REPORTS_PER_REPORTER_PER_MINUTE), get 429 "
-                        "`rate_limited` with Retry-After: queue the reader's report and send it again then, or drop "
-                        "it if the comment is already in review (a viral comment's readers reach the first)."
+                        "`rate_limited` with Retry-After: queue the reader's report and send it again then (dropped, "
+                        "it loses only its weight and note: the reports before it have reached any threshold)."
                     ),
                     "parameters": [COMMENT_ID_PARAM],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewReport"}}}},
