@@ -18,10 +18,13 @@
   function keysOn() { try { return window.localStorage.getItem(SETTING) !== "off"; } catch (e) { return true; } }
   // Each button a key presses says so to assistive technology (aria-keyshortcuts) while keys are on.
   var KEY_OF = { approve: "a", reject: "r", undo: "u", author: "o", select: "x", help: "?" };
+  // Keys that work with single keys off too: Undo's was said in the announcement alone.
+  var ALWAYS = { undo: "Alt+Shift+U" };
   function markShortcuts() {
     document.querySelectorAll("[data-key]").forEach(function (el) {
-      var key = KEY_OF[el.getAttribute("data-key")];
-      if (key && keysOn()) el.setAttribute("aria-keyshortcuts", key);
+      var name = el.getAttribute("data-key");
+      var keys = [keysOn() && KEY_OF[name], ALWAYS[name]].filter(Boolean);
+      if (keys.length) el.setAttribute("aria-keyshortcuts", keys.join(" "));
       else el.removeAttribute("aria-keyshortcuts");
     });
   }

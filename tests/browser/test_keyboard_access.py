@@ -207,6 +207,8 @@ def test_single_key_shortcuts_can_be_turned_off_and_stay_off(app, site, moderato
         page.locator('.card.item button[value="approve"]').first.click()
     page.wait_for_function("() => document.getElementById('announce-polite').textContent !== ''")
     assert page.locator("#announce-polite").text_content().endswith("approved. Alt+Shift+U undoes it.")
+    # The toast's Undo says so to assistive technology too, with single keys off.
+    assert page.locator('.toasts [data-key="undo"]').first.get_attribute("aria-keyshortcuts") == "Alt+Shift+U"
     keys_settled(page)
     with page.expect_navigation():
         page.keyboard.press("Alt+Shift+U")
