@@ -10,6 +10,7 @@
   var minutes = Number(document.body.dataset.idleMinutes);
   if (!minutes) return;
   var limit = minutes * 60 * 1000, started = Date.now(), toast = null, timers = [], ticking = null;
+  var returnTo = null;  // where the focus was when the warning came: pressing its button sends it back there
 
   function announce(text) {
     var region = document.getElementById("announce-alert");
@@ -39,6 +40,7 @@
   });
 
   function warn() {
+    returnTo = document.activeElement;
     var stay = document.createElement("button");
     stay.type = "button";
     stay.className = "link-button";  // the accent colour: "link" is the top bar's white, 1.1:1 on the toast
@@ -76,7 +78,18 @@
   }
 
   function restart() {
+    // Pressed, the button went with its toast and the focus fell to the page's start, far from the
+    // card the moderator had been on (left from an accessibility review).
+    var focusWasHere = toast && toast.contains(document.activeElement);
     if (toast) { toast.remove(); toast = null; }
+    if (focusWasHere) {
+      var back = returnTo && document.contains(returnTo) && returnTo !== document.body ? returnTo
+        : document.querySelector("main");
+      if (back === document.querySelector("main") && !back.hasAttribute("tabindex")) back.setAttribute("tabindex", "-1");
+      back.focus();
+    }
+    var polite = document.getElementById("announce-polite");
+    if (polite) polite.textContent = "You stay signed in.";
     started = Date.now();
     schedule();
   }

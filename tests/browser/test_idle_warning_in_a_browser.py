@@ -39,6 +39,18 @@ def test_five_minutes_before_the_idle_limit_a_moderator_is_warned_and_can_stay(
     with page.expect_response(lambda response: response.url.endswith("/review") and response.status == 200):
         page.keyboard.press("Alt+Shift+S")
     warning.wait_for(state="detached")
+    assert page.locator("#announce-polite").text_content() == "You stay signed in."
+
+    # Pressed with the focus on it, the button goes with the warning: the focus goes back where it was.
+    reason = page.locator("select[name=reason_choice]").first
+    reason.focus()
+    page.clock.fast_forward("07:55:01")
+    warning.wait_for()
+    warning.get_by_role("button", name="Stay signed in").focus()
+    with page.expect_response(lambda response: response.url.endswith("/review") and response.status == 200):
+        page.keyboard.press("Enter")
+    warning.wait_for(state="detached")
+    assert reason.evaluate("el => el === document.activeElement")
 
     # Used in another tab meanwhile: the server has all eight hours left, so no warning here.
     server["seconds_left"] = 8 * 3600
