@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Float, bindparam, func, select, true
 from sqlalchemy.orm import Session, aliased, defer
@@ -51,6 +52,7 @@ class Precedent:
     similarity: float
     decided_by: str | None
     decided_at: datetime | None
+    rule_hits: list[Any] | None = None  # for the excerpt's language (other_language's hit), as a card reads it
 
 
 def _nearest_statement():  # type: ignore[no-untyped-def]
@@ -59,7 +61,8 @@ def _nearest_statement():  # type: ignore[no-untyped-def]
     nearest = (
         # `decision IS NOT NULL` and site_id first: the scan walks ix_comments_precedent, one site's decided rows.
         select(prior.id, func.left(prior.text, EXCERPT_LENGTH + 1).label("excerpt"), prior.decision,
-               prior.decision_reason, prior.decided_by, prior.decided_at, distance.label("distance"))
+               prior.decision_reason, prior.decided_by, prior.decided_at, prior.rule_hits,
+               distance.label("distance"))
         .where(prior.site_id == card.site_id, prior.decision.isnot(None), prior.id != card.id)
         .order_by(distance)
         .limit(bindparam("limit"))
@@ -98,7 +101,7 @@ def precedents_for(
         found[row.card_id].append(Precedent(
             id=row.id, text=row.excerpt[:EXCERPT_LENGTH], truncated=len(row.excerpt) > EXCERPT_LENGTH,
             decision=row.decision, reason=row.decision_reason, similarity=round(1 - row.distance, 2),
-            decided_by=row.username, decided_at=row.decided_at,
+            decided_by=row.username, decided_at=row.decided_at, rule_hits=row.rule_hits,
         ))
     return dict(found)
 

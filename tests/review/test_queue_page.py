@@ -88,6 +88,21 @@ def test_a_comment_the_language_rule_held_is_marked_with_its_language(app, sign_
     assert '<blockquote class="excerpt" dir="auto" lang="ru">Ты тупой урод' in page
     author_page = sign_in(moderator).get(f"/review/authors/{site.id}/{author_id}").get_data(as_text=True)
     assert ' lang="ru">Ты тупой урод' in author_page
+    # A bulk decision's list of what it would decide (left from the accessibility review).
+    bulk = sign_in(moderator).get("/review/bulk/matching?tab=review&q=урод").get_data(as_text=True)
+    assert '<span lang="ru">Ты тупой урод' in bulk
+
+
+def test_a_precedent_in_another_language_is_marked_with_it(app, sign_in, moderator, site, make_comment, grant):
+    grant(moderator, site)
+    hit = [{"rule": "other-language", "action": "hold", "kind": "other_language",
+            "reason": "not in English, which the model reads: Russian (ru)"}]
+    make_comment(site.id, "Ты тупой урод, заткнись уже.", explanations=None, rule_hits=hit, status="rejected",
+                 story_id="story-2",  # not in the card's thread: only the precedents quote it
+                 decision="rejected", decision_reason="Insult", decided_at=datetime.now(timezone.utc))
+    held = make_comment(site.id, "Ты тупой урод, заткнись.", explanations=None, rule_hits=hit)
+    html = sign_in(moderator).get(f"/review/{held}").get_data(as_text=True)
+    assert '<blockquote class="excerpt" dir="auto" lang="ru">Ты тупой урод, заткнись уже.' in html
 
 
 def test_it_ignores_explanation_spans_outside_the_text(sign_in, moderator, site, make_comment, grant):
