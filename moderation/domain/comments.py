@@ -203,12 +203,16 @@ def _as_loaded(session: Session, rows) -> list[Comment]:  # noqa: ANN001 - a Cor
 def _by_external_id(session: Session, site_id: int, external_id: str) -> Comment | None:
     return session.scalar(
         select(Comment).where(Comment.site_id == site_id, Comment.external_id == external_id).options(_READABLE)
+        .execution_options(populate_existing=True)  # as comment_for_site: the site's row as committed
     )
 
 
 def comment_for_site(session: Session, site: Site, comment_id: int) -> Comment:
     """Another site's comment is NotFound, never Forbidden: its existence is not our caller's business."""
-    comment = session.get(Comment, comment_id, options=[_READABLE]) if 0 < comment_id <= MAX_ID else None
+    # populate_existing: the site's row in the same statement, not the request's copy of it (up to
+    # ROW_TTL old), so the comment's `visible` is as committed at its version (read_mode_afresh).
+    comment = (session.get(Comment, comment_id, options=[_READABLE], populate_existing=True)
+               if 0 < comment_id <= MAX_ID else None)
     if comment is None or comment.site_id != site.id:
         raise NotFound(f"no comment with id {comment_id}", field="id")
     return comment

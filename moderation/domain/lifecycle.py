@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, inspect, or_, select
+from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.dispatch import send_webhooks
@@ -130,6 +131,37 @@ REPORTED_AFTER_APPROVAL = "reported_after_approval"
 # A site's moderation mode: pre-moderation hides pending and held comments until approved, post-moderation shows them until rejected.
 PRE_MODERATION, POST_MODERATION = "pre", "post"
 MODES = (PRE_MODERATION, POST_MODERATION)
+
+
+_MODES_READ = "moderation.modes_read"
+
+
+def read_mode_afresh(session: Session, site: Site) -> None:
+    """Set the site's moderation mode from its committed row, once per transaction.
+
+    A request's site row is a per-process copy up to ROW_TTL old (site_rows.py). For two seconds
+    after an admin switched a site's mode, the comments the switch had given new versions were
+    served by the changes feed, and events of status changes were written, with the old mode's
+    `visible` at the new version, which no later version corrected: a polling site went on showing
+    368 held comments (an integrator's walk). Every status change and every read of the feed or of
+    a comment takes the mode from here; a new comment's answer (no status change) does not, which
+    keeps the POST without the round trip the copy saves."""
+    if isinstance(session, scoped_session):  # the app's session: its transaction is its current Session's
+        session = session()
+    transaction = session.get_transaction()
+    done = session.info.get(_MODES_READ)
+    if done is None or done[0] is not transaction:
+        done = session.info[_MODES_READ] = (transaction, set())
+    if site.id in done[1] or inspect(site).attrs.moderation_mode.history.has_changes():
+        return
+    with session.no_autoflush:  # a scored batch writes its rows itself (status_writes.py), not through a flush
+        mode = session.execute(select(Site.moderation_mode).where(Site.id == site.id)).scalar_one_or_none()
+    if mode is not None:
+        set_committed_value(site, "moderation_mode", mode)
+    transaction = session.get_transaction()  # the read began one if none had
+    if done[0] is not transaction:
+        done = session.info[_MODES_READ] = (transaction, set())
+    done[1].add(site.id)
 
 
 def is_visible(comment: Comment) -> bool:
@@ -279,6 +311,7 @@ def change_status(
     old_status = comment.status
     if not can_change(old_status, new_status, by=by):
         raise TransitionRefused(f"a {by} cannot move a comment from {old_status} to {new_status}")
+    read_mode_afresh(session, comment.site)  # the event and the answer say `visible` as committed
     flags = [f for f in comment.flagged or () if f != REPORTED_AFTER_APPROVAL]
     if len(flags) != len(comment.flagged or ()):
         details["was_shown_while_held"] = True
