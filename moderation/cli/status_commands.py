@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import click
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from moderation import db
@@ -114,6 +115,7 @@ def gather(config: Config, *, web: bool = True) -> dict:
         state["workers"] = (sorted({w for workers in state["queues"].values() for w in workers})
                             if state["queues"] is not None else None)
         if state["database"] == "ok":
+            state["feed_held_by"] = _oldest_writer(db.session)
             snap = snapshot(db.session)
             state.update(models=[f"{scope}: {version}" for scope, version in snap.models], pending=snap.pending,
                          oldest_pending_seconds=round(snap.oldest_pending_seconds, 1), set_aside=snap.set_aside,
@@ -121,6 +123,26 @@ def gather(config: Config, *, web: bool = True) -> dict:
                          oldest_undelivered_seconds=round(snap.oldest_undelivered_seconds, 1), dead_letters=snap.dead_letters,
                          in_review=sum(b.waiting for b in snap.backlog))
     return state
+
+
+# A transaction with an id open this long holds every site's changes feed back (domain/change_feed.py).
+FEED_HELD_AFTER = 60.0
+
+
+def _oldest_writer(session) -> dict | None:  # noqa: ANN001
+    """The server's oldest running transaction that holds a transaction id, if any: the changes feed
+    reads only below it, so one left open anywhere on the server holds every site's feed back (an
+    integrator's walk: 18 s of empty pages from an open transaction in another database). Seen only
+    as far as the role may see pg_stat_activity."""
+    row = session.execute(text(
+        "SELECT pid, datname, application_name, extract(epoch FROM now() - xact_start) FROM pg_stat_activity "
+        "WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND xact_start IS NOT NULL "
+        "ORDER BY xact_start LIMIT 1")).first()
+    session.rollback()
+    if row is None:
+        return None
+    pid, database, application, seconds = row
+    return {"pid": pid, "database": database, "application": application or "", "seconds": round(float(seconds), 1)}
 
 
 def verdict(state: dict) -> tuple[int, list[str]]:
@@ -149,6 +171,11 @@ def verdict(state: dict) -> tuple[int, list[str]]:
         problems.append(f"no sweep has run for {state['last_sweep_seconds']:.0f} s (beat sends one every "
                         f"{state['sweep_interval']:g} s): is beat running? Comments whose task was lost are "
                         "not sent again, and storms do not end")
+    held = state.get("feed_held_by")
+    if held and held["seconds"] > FEED_HELD_AFTER:
+        problems.append(f"a transaction open {held['seconds']:.0f} s (pid {held['pid']}, database {held['database']}"
+                        + (f", {held['application']}" if held["application"] else "")
+                        + ") holds back every site's changes feed: end it, or set idle_in_transaction_session_timeout")
     if state.get("oldest_undelivered_seconds", 0) > STALLED_AFTER:
         problems.append(f"a webhook event has waited {state['oldest_undelivered_seconds']:.0f} s to be delivered "
                         "(an endpoint failing, or no webhook worker)")

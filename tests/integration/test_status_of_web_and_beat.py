@@ -77,3 +77,23 @@ def test_beat_that_stopped_sweeping_needs_attention(app, services, start_worker)
     assert "  - no sweep has run for 1000 s (beat sends one every 1 s): is beat running?" in stale.output
     services.redis().delete(SWEEP_KEY)  # Redis new, or beat not started yet: said, not a problem
     assert "beat:       no sweep recorded yet" in _status(services, "--no-web").output
+
+
+def test_a_transaction_left_open_anywhere_on_the_server_is_named_as_holding_the_feed(app, services, monkeypatch):
+    """An integrator's walk: an open transaction in another database held every site's changes feed
+    for 18 s, and `status` said ok."""
+    from sqlalchemy import create_engine, make_url, text
+
+    from moderation.cli import status_commands
+
+    monkeypatch.setattr(status_commands, "FEED_HELD_AFTER", 0.5)
+    other_database = make_url(services.database_url).set(database="postgres")
+    engine = create_engine(other_database, connect_args={"application_name": "forgotten-psql"})
+    with engine.connect() as other:
+        other.execute(text("SELECT pg_current_xact_id()"))  # holds a transaction id, open
+        time.sleep(1.0)
+        held = _status(services, "--no-web")
+        other.rollback()
+    engine.dispose()
+    assert held.exit_code == 1
+    assert "database postgres, forgotten-psql) holds back every site's changes feed" in held.output, held.output
