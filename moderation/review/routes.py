@@ -4,6 +4,8 @@ Also mounts sign-in and sign-out (moderation/auth.py) at /login and /logout, and
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
@@ -37,6 +39,7 @@ from moderation.review.presenting import (
 )
 
 bp = Blueprint("review", __name__)
+log = logging.getLogger(__name__)
 
 bp.add_url_rule("/login", "login", auth.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", auth.logout, methods=["POST"])
@@ -69,6 +72,16 @@ def _template_helpers() -> dict[str, object]:
 
 @bp.app_errorhandler(CSRFError)
 def _csrf_failed(error: CSRFError) -> tuple[str, int]:
+    # Flask-WTF's own reason, logged: behind a proxy that did not pass the Host, every sign-in over
+    # https failed on "The referrer does not match the host." and nothing said so; an operator chased
+    # expired tokens, cookies and clocks (an operator's walk).
+    log.warning("form refused (%s %s): %s; referrer %r, host %r", request.method, request.path, error.description,
+                request.referrer, request.host)
+    if "referrer" in (error.description or "").lower():
+        message = ("This form came from an address this server does not think it is served at. If a proxy is in "
+                   "front of it, it must pass the Host header (proxy_set_header Host $host; in nginx). An "
+                   "administrator can see the details in the web server's log.")
+        return render_template("error.html", title="Form refused", message=message), 400
     message = "This form was missing its security token or it expired. Go back, reload the page and try again."
     return render_template("error.html", title="Form expired", message=message), 400
 
