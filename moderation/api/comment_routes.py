@@ -18,7 +18,7 @@ from moderation.api.query_input import (
 )
 from moderation.api.load import admit, mark
 from moderation.api.routes import _site, bp, report_response
-from moderation.api.validation import parse_json_object
+from moderation.api.validation import new_path_id, parse_json_object
 from moderation.request_input import request_body, with_query
 from moderation.domain.change_feed import changes
 from moderation.domain.comments import comment_by_site_id
@@ -84,6 +84,7 @@ def get_story(story_id: str) -> ResponseReturnValue:
 @bp.patch("/stories/<anypath:story_id>")
 def patch_story(story_id: str) -> ResponseReturnValue:
     """Close a story's comments or pre-moderate them, from the site's own CMS (as an admin does on /admin)."""
+    story_id = new_path_id(story_id, "story_id")
     settings = story_settings_input(parse_json_object(request_body()))
     site = _site()
     change_story(db.session, site, story_id, settings, actor=f"site:{site.id}")

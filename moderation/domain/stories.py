@@ -94,6 +94,10 @@ def change_story(session: Session, site: Site, story_id: str, changes: Mapping[s
     _lock_story(session, site, story_id)
     story = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == (story_id or "").strip()))
     current = {"closed": bool(story and story.closed), "premoderated": bool(story and story.premoderated)}
+    if story is None and {**current, **changes} == current:
+        # Nothing to change on a story without a row: none is made. A key had filled `stories`
+        # (and the admin's list) with unaudited rows for stories set to what they already were.
+        return Story(site_id=site.id, story_id=story_id.strip(), **current)
     return set_story(session, site, story_id, **{**current, **changes}, actor=actor)
 
 

@@ -59,3 +59,18 @@ def test_bad_settings_are_400s_naming_the_field_and_change_nothing(client, site)
     too_long = patch(client, site, "x" * 201, {"closed": True})
     assert too_long.status_code == 400 and too_long.get_json()["error"]["field"] == "story_id"
     assert client.get("/api/v1/stories/s-1", headers=site.headers).get_json()["closed"] is False
+
+
+def test_a_story_id_no_comment_could_have_is_refused_and_a_change_to_nothing_makes_no_row(app, client, site):
+    """A security review: PATCH stored "a/../b", an invisible id and U+FFFD, which POST refuses, and a
+    PATCH to the defaults made an unaudited row each time (1,000 in 15 s)."""
+    from moderation.models import Story
+
+    for path in ("a%2F..%2Fb", "%2E%2E", "%E2%80%8B", "%C0%AF", "%20%20"):
+        refused = patch(client, site, path, {"closed": True})
+        assert refused.status_code == 400 and refused.get_json()["error"]["field"] == "story_id", path
+    for n in range(5):
+        assert patch(client, site, f"junk-{n}", {"closed": False, "premoderated": False}).status_code == 200
+    with app.app_context():
+        assert db.session.query(Story).count() == 0
+        assert db.session.query(AuditEntry).filter(AuditEntry.action == "story:settings_changed").count() == 0
