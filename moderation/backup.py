@@ -38,17 +38,32 @@ class BackupError(Exception):
 CONNECT_SECONDS = 10
 
 
+# Query parameters that are secrets: libpq takes the password there as well as before the host.
+_SECRET_PARAMETERS = ("password", "sslpassword")
+
+
+def shown_url(database_url: str) -> str:
+    """The URL to print or keep in a file: no password, in the user part or the query (a security
+    review found `?password=` in `db restore`'s prompt and in var/moved.json)."""
+    url = make_url(database_url)
+    return url.difference_update_query(_SECRET_PARAMETERS).render_as_string(hide_password=True)
+
+
 def libpq_url(database_url: str) -> str:
     """The SQLAlchemy URL (postgresql+psycopg://...) as the libpq URI pg_dump takes, without the
     password: a command line is readable by every local user (`ps`), so it goes in PGPASSWORD."""
     url = make_url(database_url)._replace(drivername="postgresql", password=None)
+    url = url.difference_update_query(_SECRET_PARAMETERS)
     bounds = {"connect_timeout": str(CONNECT_SECONDS),
               **{name: str(value) for name, value in TCP_SETTINGS.items() if name not in url.query}}
     return url.update_query_dict(bounds).render_as_string(hide_password=False)
 
 
 def _password_env(database_url: str) -> dict[str, str]:
-    password = make_url(database_url).password
+    url = make_url(database_url)
+    password = url.password or url.query.get("password")
+    if isinstance(password, tuple):  # given twice: libpq takes the last
+        password = password[-1]
     return {**os.environ, "PGPASSWORD": str(password)} if password else dict(os.environ)
 
 

@@ -13,6 +13,8 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from moderation.private_files import open_private
+
 LAST_DUMP = "last-dump.json"
 MOVED = "moved.json"
 
@@ -25,9 +27,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _write(path: Path, value: dict[str, str]) -> None:
+    # Owner-only and never through a symlink planted in the var dir (a security review).
+    with open_private(path, nofollow=True) as out:
+        out.write(json.dumps(value))
+
+
 def note_dump(var_dir: Path, dump: Path) -> None:
     """The embedded database was dumped to `dump`: remember its hash."""
-    (var_dir / LAST_DUMP).write_text(json.dumps({"path": str(dump.resolve()), "sha256": _sha256(dump)}))
+    _write(var_dir / LAST_DUMP, {"path": str(dump.resolve()), "sha256": _sha256(dump)})
 
 
 def mark_moved_if_dumped_here(var_dir: Path, source: Path, target: str) -> bool:
@@ -39,7 +47,7 @@ def mark_moved_if_dumped_here(var_dir: Path, source: Path, target: str) -> bool:
     if not isinstance(noted, dict) or noted.get("sha256") != _sha256(source):
         return False
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    (var_dir / MOVED).write_text(json.dumps({"to": target, "at": at, "dump": str(source.resolve())}))
+    _write(var_dir / MOVED, {"to": target, "at": at, "dump": str(source.resolve())})
     return True
 
 

@@ -10,9 +10,11 @@ from typing import IO
 PRIVATE = 0o600
 
 
-def open_private(path: str | Path, **kwargs: object) -> IO[str]:
-    """Open `path` to write text, created or truncated, mode 0600 (an existing file's mode too)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+def open_private(path: str | Path, *, nofollow: bool = False, **kwargs: object) -> IO[str]:
+    """Open `path` to write text, created or truncated, mode 0600 (an existing file's mode too).
+    `nofollow`: refuse a symlink at `path` (a file of the var dir's, which another user may reach)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | (os.O_NOFOLLOW if nofollow else 0)
+    fd = os.open(path, flags, PRIVATE)
     try:
         os.fchmod(fd, PRIVATE)
     except OSError:

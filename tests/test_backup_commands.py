@@ -171,6 +171,14 @@ def test_the_database_password_goes_to_pg_dump_in_its_environment_not_its_comman
     url = "postgresql+psycopg://modprod:S3cretPgPass%21x@db.internal:5432/modprod"
     assert libpq_url(url).startswith("postgresql://modprod@db.internal:5432/modprod?connect_timeout=10&")
     assert _password_env(url)["PGPASSWORD"] == "S3cretPgPass!x"
+    # libpq takes it in the query too: kept off the command line and out of what is shown (a security review).
+    from moderation.backup import shown_url
+
+    queried = "postgresql+psycopg://modprod@db.internal/modprod?password=QueryPassw0rd&sslmode=require"
+    assert "QueryPassw0rd" not in libpq_url(queried) and "sslmode=require" in libpq_url(queried)
+    assert _password_env(queried)["PGPASSWORD"] == "QueryPassw0rd"
+    assert shown_url("postgresql+psycopg://u:UserinfoPw@db/x?password=QueryPassw0rd&sslpassword=Key") == (
+        "postgresql+psycopg://u:***@db/x")
     assert _password_env("postgresql+psycopg://modprod@db.internal/modprod").get("PGPASSWORD") == os.environ.get(
         "PGPASSWORD")  # none in the URL: libpq's own sources (PGPASSWORD, ~/.pgpass) as ever
 
@@ -343,6 +351,7 @@ def test_after_moving_off_the_embedded_database_commands_without_database_url_re
                                env={**services.env(), **env, "SECRET_KEY": "test-secret", "DATABASE_URL": spare_database})
     assert moved.exit_code == 0, moved.output
     assert f"is the dump of the embedded database in {trial}" in moved.output
+    assert (trial / "moved.json").stat().st_mode & 0o777 == 0o600  # it names a server: its owner's alone
 
     with socket.socket() as probe:  # `up` checks its port first
         probe.bind(("127.0.0.1", 0))

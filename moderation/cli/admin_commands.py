@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy.engine import make_url
 
 from moderation import db
 from moderation.cli.context import cli_actor, command_app, echo_upgrade_hints
@@ -72,7 +71,14 @@ def db_restore(source: Path, yes: bool) -> None:
     older release is brought up to date by the migrations that follow.
     """
     from moderation import db
-    from moderation.backup import BackupError, after_restore, erasures_before_restore, restore, sequence_marks
+    from moderation.backup import (
+        BackupError,
+        after_restore,
+        erasures_before_restore,
+        restore,
+        sequence_marks,
+        shown_url,
+    )
     from moderation.domain.erasure_replay import keep_until_applied, replay_erasures
     from moderation.domain.errors import ValidationFailed
     from moderation.config import Config
@@ -84,7 +90,7 @@ def db_restore(source: Path, yes: bool) -> None:
     url = app.config["DATABASE_URL"]
     # Which database, in words: a drill run with production's environment named only "the database",
     # and MODERATION_VAR_DIR, which the README's drill set, changes nothing while DATABASE_URL is set.
-    target = (f"DATABASE_URL's database ({make_url(url).render_as_string(hide_password=True)})"
+    target = (f"DATABASE_URL's database ({shown_url(url)})"
               if config.DATABASE_URL else f"the embedded database in {config.VAR_DIR}")
     if not yes:
         click.confirm(f"Replace every table of {target} with {source}?", abort=True)
