@@ -48,5 +48,24 @@ def send_test_event(site: Site, *, policy: UrlPolicy, timeout: float, http: Any 
                      http=http if http is not None else guarded_http(policy))[0]
     took = f"{(time.monotonic() - started) * 1000:.0f} ms"
     if error is not None:
-        return TestOutcome(False, f"{site.webhook_url} did not take it ({took}): {error}", delivery_id)
+        return TestOutcome(False, f"{site.webhook_url} did not take it ({took}): {in_words(error)}", delivery_id)
     return TestOutcome(True, f"{site.webhook_url} answered 2xx in {took}", delivery_id)
+
+
+# What a failed POST was, in a fixed word or two: the error's own text could carry what the peer
+# sent (an SSH server's greeting, through BadStatusLine) and what the resolver answered, so a test
+# was a banner grabber from inside the network (a security review).
+_KINDS = {"NewConnectionError": "the connection was refused or could not be made",
+          "ConnectTimeoutError": "no connection in time", "ReadTimeoutError": "no answer in time",
+          "NameResolutionError": "the host name does not resolve", "SSLError": "the TLS handshake failed",
+          "ProtocolError": "the receiver did not answer in HTTP"}
+
+
+def in_words(error: str) -> str:
+    if error.startswith("HTTP "):  # "HTTP 503", "HTTP 302 (redirects are not followed)": the receiver's own answer
+        return error
+    if error.startswith("Timeout"):
+        return "no complete answer in time"
+    if error.startswith("refused to connect"):
+        return "refused: the address the host name gives is not one webhooks may reach (WEBHOOK_ALLOWED_NETWORKS)"
+    return _KINDS.get(error.split(":", 1)[0], "the POST failed")

@@ -96,3 +96,46 @@ def test_the_command_exits_1_when_the_receiver_did_not_take_it(app, site, servic
     assert refused.exit_code == 1 and "has no webhook URL" in refused.output
     missing = CliRunner().invoke(main, ["webhooks", "test", "no-such-site"], env=services.env())
     assert missing.exit_code == 1 and "no such site" in missing.output
+
+
+def test_what_a_peer_sends_is_never_shown_only_what_kind_of_failure_it_was(app, site):
+    """A security review: a TCP service's greeting came back in the page and the audit log (an SSH
+    banner through BadStatusLine), so a test was a banner grabber from inside the network."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def greet() -> None:
+        conn, _ = listener.accept()
+        conn.sendall(b"SSH-2.0-OpenSSH_9.2p1 internal-bastion-7\r\n")
+        conn.close()
+
+    threading.Thread(target=greet, daemon=True).start()
+    _point(app, site, f"http://127.0.0.1:{listener.getsockname()[1]}/hook")
+    try:
+        outcome = _send(app, site.id)
+    finally:
+        listener.close()
+    assert not outcome.delivered
+    assert "OpenSSH" not in outcome.message and "bastion" not in outcome.message
+    assert outcome.message.endswith("the receiver did not answer in HTTP"), outcome.message
+
+
+def test_a_second_test_while_one_is_sent_is_refused_not_queued(app, site, admin):
+    from moderation.admin import webhook_test
+
+    client = app.test_client()
+    page = client.get("/login")
+    client.post("/login", data={"username": admin.username, "password": admin.password,
+                                "csrf_token": CSRF.search(page.get_data(as_text=True)).group(1)})
+    _point(app, site, "https://receiver.example/hook")
+    token = CSRF.search(client.get(f"/admin/sites/{site.id}").get_data(as_text=True)).group(1)
+    assert webhook_test._one_at_a_time.acquire(blocking=False)  # a test in flight
+    try:
+        busy = client.post(f"/admin/sites/{site.id}/webhook-test", data={"csrf_token": token})
+    finally:
+        webhook_test._one_at_a_time.release()
+    assert busy.status_code == 429 and "another test is being sent" in busy.get_data(as_text=True)
