@@ -124,6 +124,8 @@ def restore(database_url: str, source: Path, known_revisions: Collection[str] = 
                           "this code does not have): restore it with that release or a later one; nothing was changed")
     _refuse_while_in_use(database_url)
     whole = _server_version(database_url) >= 170000
+    if not whole:  # cut short, the restore leaves part of a database: say so until it is run again
+        _mark_restoring(database_url, source)
     result = _run([tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl",
                    *(["--single-transaction", "--exit-on-error"] if whole else []),
                    f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore", check=False,
@@ -134,7 +136,52 @@ def restore(database_url: str, source: Path, known_revisions: Collection[str] = 
         state = ("nothing was changed" if whole else
                  "the database may be partly restored; restore again once it is fixed")
         raise BackupError(f"pg_restore failed, and {state}: " + ("; ".join(serious[:5]) or result.stderr.strip()[-500:]))
+    if not whole:
+        _unmark_restoring(database_url)
     return errors
+
+
+# On a server older than 17 a restore is not one transaction: killed part-way (a dropped ssh
+# session, the OOM killer), it left an empty database that `db upgrade` called up to date and the
+# service would have served, every key refused and no admin to sign in (an operator's walk on
+# Debian 12's PostgreSQL 15). A table the dump does not hold survives pg_restore --clean: while
+# it is there, the service and the commands refuse the database, naming the dump to restore again.
+RESTORE_MARKER = "restore_in_progress"
+
+
+def _marker_engine(database_url: str):  # noqa: ANN202
+    return create_engine(database_url, connect_args={"connect_timeout": CONNECT_SECONDS})
+
+
+def _mark_restoring(database_url: str, source: Path) -> None:
+    engine = _marker_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f"CREATE TABLE IF NOT EXISTS {RESTORE_MARKER} "
+                                    "(source text NOT NULL, started_at timestamptz NOT NULL DEFAULT now())"))
+            connection.execute(text(f"DELETE FROM {RESTORE_MARKER}"))
+            connection.execute(text(f"INSERT INTO {RESTORE_MARKER} (source) VALUES (:s)"), {"s": str(source.resolve())})
+    finally:
+        engine.dispose()
+
+
+def _unmark_restoring(database_url: str) -> None:
+    engine = _marker_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP TABLE IF EXISTS {RESTORE_MARKER}"))
+    finally:
+        engine.dispose()
+
+
+def unfinished_restore(connection) -> str | None:  # noqa: ANN001
+    """Why the database is not to be used, if a restore into it was cut short; None otherwise."""
+    if connection.execute(text("SELECT to_regclass(:t)"), {"t": RESTORE_MARKER}).scalar_one() is None:
+        return None
+    row = connection.execute(text(f"SELECT source, started_at FROM {RESTORE_MARKER} LIMIT 1")).first()
+    source, started = (row[0], f"{row[1]:%Y-%m-%d %H:%M} UTC") if row else ("the dump", "some time")
+    return (f"a restore of {source} into this database, begun {started}, did not finish: it holds part of the "
+            f"backup. Run `moderation db restore {source}` again before starting anything")
 
 
 # After a restore every id sequence moves this far past the higher of the dump's and the replaced

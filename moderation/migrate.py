@@ -12,6 +12,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
+from moderation.backup import unfinished_restore
 from moderation.db import TCP_SETTINGS
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -58,6 +59,7 @@ class NewerDatabase(CommandError):
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    refuse_unfinished_restore(url)
     cfg = alembic_config(url)
     try:
         _mend_stamps(url, ScriptDirectory.from_config(cfg))
@@ -70,6 +72,19 @@ def upgrade(url: str, revision: str = "head") -> None:
                             "(`moderation db restore`)") from None
 
 
+def refuse_unfinished_restore(url: str) -> None:
+    """NewerDatabase (the refusal every start and command shows in one line) for a database a cut-short
+    restore left half-filled (backup.RESTORE_MARKER)."""
+    engine = create_engine(url, connect_args={"connect_timeout": 10, **TCP_SETTINGS})
+    try:
+        with engine.connect() as connection:
+            half = unfinished_restore(connection)
+    finally:
+        engine.dispose()
+    if half is not None:
+        raise NewerDatabase(half)
+
+
 def refuse_newer(url: str) -> None:
     """NewerDatabase if the database carries a migration this code lacks. A process that is not
     `db upgrade` (web, a worker, beat) had started on a newer release's schema and worked on it:
@@ -78,6 +93,9 @@ def refuse_newer(url: str) -> None:
     engine = create_engine(url, connect_args={"connect_timeout": 10, **TCP_SETTINGS})
     try:
         with engine.connect() as connection:
+            half = unfinished_restore(connection)
+            if half is not None:
+                raise NewerDatabase(half)
             if not inspect(connection).has_table("alembic_version"):
                 return
             stamps = set(connection.scalars(text("SELECT version_num FROM alembic_version")))

@@ -51,3 +51,25 @@ def test_this_releases_database_starts_them(app, services, started):
         done = CliRunner().invoke(main, command, env=services.env(SECRET_KEY=KEY))
         assert done.exit_code == 0, (command, done.output)
     assert len(started) == 3
+
+
+def test_a_restore_cut_short_leaves_a_database_everything_refuses_until_it_is_run_again(services, started, tmp_path):
+    """An operator's walk on PostgreSQL 15: a restore killed part-way left an empty database that
+    `db upgrade` called up to date, and the service would have served it with no keys and no admin."""
+    from moderation.backup import _mark_restoring, _unmark_restoring
+    from moderation.migrate import upgrade
+
+    url = fresh_database(services.database_url, "half_restored")
+    upgrade(url)
+    dump = tmp_path / "nightly.dump"
+    dump.write_bytes(b"")
+    _mark_restoring(url, dump)  # as restore() does before pg_restore on a server older than 17
+    env = {**services.env(SECRET_KEY=KEY), "DATABASE_URL": url}
+    for command in (*COMMANDS, ["db", "upgrade"], ["status", "--no-web"]):
+        done = CliRunner().invoke(main, command, env=env)
+        assert done.exit_code == 1, (command, done.output)
+        assert f"a restore of {dump} into this database" in done.output and "did not finish" in done.output, done.output
+        assert f"moderation db restore {dump}` again" in " ".join(done.output.split())
+    assert started == []
+    _unmark_restoring(url)  # as a restore that finishes does
+    assert CliRunner().invoke(main, ["db", "upgrade"], env=env).exit_code == 0

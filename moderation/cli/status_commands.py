@@ -115,6 +115,10 @@ def gather(config: Config, *, web: bool = True) -> dict:
         state["workers"] = (sorted({w for workers in state["queues"].values() for w in workers})
                             if state["queues"] is not None else None)
         if state["database"] == "ok":
+            from moderation.backup import unfinished_restore
+
+            state["unfinished_restore"] = unfinished_restore(db.session.connection())
+            db.session.rollback()
             state["feed_held_by"] = _oldest_writer(db.session)
             snap = snapshot(db.session)
             state.update(models=[f"{scope}: {version}" for scope, version in snap.models], pending=snap.pending,
@@ -171,6 +175,8 @@ def verdict(state: dict) -> tuple[int, list[str]]:
         problems.append(f"no sweep has run for {state['last_sweep_seconds']:.0f} s (beat sends one every "
                         f"{state['sweep_interval']:g} s): is beat running? Comments whose task was lost are "
                         "not sent again, and storms do not end")
+    if state.get("unfinished_restore"):
+        problems.append(state["unfinished_restore"])
     held = state.get("feed_held_by")
     if held and held["seconds"] > FEED_HELD_AFTER:
         problems.append(f"a transaction open {held['seconds']:.0f} s (pid {held['pid']}, database {held['database']}"
