@@ -46,9 +46,17 @@ def test_a_newer_releases_database_is_refused_and_nothing_starts(services, start
     assert started == []
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_this_releases_database_starts_them(app, services, started):
     for command in COMMANDS:
-        done = CliRunner().invoke(main, command, env=services.env(SECRET_KEY=KEY))
+        done = CliRunner().invoke(main, command, env=services.env(SECRET_KEY=KEY, PORT=str(_free_port())))
         assert done.exit_code == 0, (command, done.output)
     assert len(started) == 3
 
@@ -73,3 +81,17 @@ def test_a_restore_cut_short_leaves_a_database_everything_refuses_until_it_is_ru
     assert started == []
     _unmark_restoring(url)  # as a restore that finishes does
     assert CliRunner().invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+
+
+def test_a_metrics_port_in_use_is_one_line_naming_it(app, services, started):
+    """An operator's walk: gunicorn died with a 35-line traceback that named no setting, crash-looping."""
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        done = CliRunner().invoke(main, ["web"], env=services.env(SECRET_KEY=KEY, PORT=str(_free_port()),
+                                                                  METRICS_PORT=str(port)))
+    assert done.exit_code == 1 and started == []
+    assert done.output == f"Error: 127.0.0.1:{port} is in use: stop what listens there, or give this service another METRICS_PORT\n"

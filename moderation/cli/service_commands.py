@@ -120,6 +120,7 @@ def web_command() -> None:
     check_secret_key(config.SECRET_KEY)
     _resolve(config)
     _refuse_newer_database(config)
+    check_ports_free(config)
     _fresh_metrics(config, "web")
     _exec(web_argv(config))
 
@@ -197,7 +198,15 @@ def hold_var_dir(var_dir: Path) -> None:
     _held.append(handle)
 
 
-def check_port_free(host: str, port: int) -> None:
+def check_ports_free(config: Config) -> None:
+    """The web's PORT, and METRICS_PORT if set: one in use had stopped gunicorn with a 35-line
+    traceback that named neither setting, crash-looping under systemd (an operator's walk)."""
+    check_port_free(config.HOST, config.PORT)
+    if config.METRICS_PORT:
+        check_port_free(config.HOST, config.METRICS_PORT, setting="METRICS_PORT")
+
+
+def check_port_free(host: str, port: int, *, setting: str = "PORT") -> None:
     """Refuse to start where something already listens: `up` printed its banner with that other
     service's address, then stopped after five seconds of gunicorn's "Connection in use" (an
     operator's walk). SO_REUSEADDR as gunicorn binds, so a port in TIME_WAIT is free."""
@@ -208,7 +217,7 @@ def check_port_free(host: str, port: int) -> None:
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise click.ClickException(f"{host}:{port} is in use: stop what listens there, or give this "
-                                           "service another PORT") from None
+                                           f"service another {setting}") from None
             # Not "in use" for a HOST that does not resolve or is not this machine's (a re-check).
             raise click.ClickException(f"cannot listen on {host}:{port} ({error.strerror or error}): check HOST") from None
 
@@ -249,7 +258,7 @@ def up_command() -> None:
     config = Config.from_env()
     check_secret_key(config.SECRET_KEY)
     hold_var_dir(Path(config.VAR_DIR))
-    check_port_free(config.HOST, config.PORT)
+    check_ports_free(config)
     click.echo("starting database and broker ...")
     embedded_database = not config.DATABASE_URL
     try:
