@@ -33,14 +33,23 @@ def _log_change(state: Readiness) -> None:
     """A line when this process's readiness changes: /readyz had answered 503 for a minute with
     nothing in the log to say why (an operator's walk)."""
     failing = ", ".join(f"{name} {check.get('error')}" for name, check in state.checks.items() if not check["ok"])
-    said = (state.status, failing)
+    backlog = state.backlog or {}
+    if not failing and state.status != "ok" and backlog:
+        # Why, when no check fails: the backlog (an operator's walk: "readiness is degraded", nothing more).
+        failing = (f"scoring stalled: the oldest pending comment has waited {backlog['oldest_pending_seconds']:g} s"
+                   if backlog.get("stalled") else
+                   f"{backlog['pending']:,} comments pending, past the soft limit of {backlog['soft_limit']:,}")
+        # Said once for the state, not again as its numbers move.
+        said, text = (state.status, "stalled" if backlog.get("stalled") else "backlog"), f"readiness is {state.status}: {failing}"
+    else:
+        said, text = (state.status, failing), f"readiness is {state.status}" + (f": {failing} failing" if failing else "")
     if current_app.extensions.get("health_said", ("ok", "")) == said:
         return
     current_app.extensions["health_said"] = said
     if state.status == "ok":
         log.warning("ready again")  # at the level of what it ends: at LOG_LEVEL=WARNING the last word had been "degraded"
     else:
-        log.warning("readiness is %s%s", state.status, f": {failing} failing" if failing else "")
+        log.warning("%s", text)
 
 
 @bp.get("/healthz")

@@ -121,7 +121,7 @@ def test_readyz_is_degraded_not_unavailable_when_the_broker_is_unreachable(app_w
     assert said == [f"readiness is degraded: broker {body['checks']['broker']['error']} failing"]
 
 
-def test_readyz_says_degraded_when_a_comment_has_waited_minutes(app_with, site):
+def test_readyz_says_degraded_when_a_comment_has_waited_minutes(app_with, site, caplog):
     """A hung worker left comments pending for minutes while /readyz said "ok"."""
     from datetime import timedelta
 
@@ -136,10 +136,16 @@ def test_readyz_says_degraded_when_a_comment_has_waited_minutes(app_with, site):
         comment = db.session.query(Comment).one()
         comment.status_changed_at -= timedelta(minutes=3)
         db.session.commit()
+    caplog.set_level(logging.INFO, logger="moderation.health")
     stalled = client.get("/readyz")
     body = stalled.get_json()
     assert stalled.status_code == 200 and body["status"] == "degraded", body
     assert body["backlog"]["stalled"] is True and body["backlog"]["oldest_pending_seconds"] >= 180
+    client.get("/readyz")  # said once, though the wait it names has grown
+    said = [r.getMessage() for r in caplog.records if r.name == "moderation.health"]
+    # Why, in the line (an operator's walk: "readiness is degraded", nothing more).
+    assert len(said) == 1 and said[0].startswith("readiness is degraded: scoring stalled: the oldest pending "
+                                                 "comment has waited 18"), said
 
 
 def test_readyz_says_stalled_in_a_flood_too(app_with, site):
