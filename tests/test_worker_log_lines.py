@@ -74,3 +74,23 @@ def test_comments_taken_while_the_broker_is_down_log_a_line_now_and_then_not_a_t
                             f"Error 111 connecting to 127.0.0.1:{port}. Connection refused.)")
     assert "the sweep will send it again" in first
     assert "[[99]]" in second and "(19 more sends failed in the last 0.5 s)" in second
+
+
+def test_a_sweep_with_the_database_down_says_so_in_a_line_not_a_traceback(app, monkeypatch, caplog):
+    """An operator's walk: during a PostgreSQL outage the worker logged a traceback every 30 s,
+    "raised unexpected", where beat and web said it in one line."""
+    from sqlalchemy.exc import OperationalError
+
+    from workers import tasks
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection failed: Connection refused\n\tIs the server running?"))
+
+    monkeypatch.setattr(tasks.sweeping, "sweep", down)
+    with app.app_context(), caplog.at_level(logging.WARNING, logger="workers.tasks"):
+        result = tasks.sweep.run()
+    assert result == {"scored": 0, "webhooks_resent": 0, "storms_ended": 0}
+    lines = [r for r in caplog.records if r.name == "workers.tasks"]
+    assert [r.getMessage() for r in lines] == [
+        "sweep skipped: the database does not answer (connection failed: Connection refused)"]
+    assert not lines[0].exc_info
