@@ -21,6 +21,7 @@ from sqlalchemy import (
     text as sql,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import base as postgresql_types
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import UserDefinedType
 
@@ -35,6 +36,10 @@ class Xid8(UserDefinedType[str]):
 
     def get_col_spec(self, **kw: Any) -> str:
         return "xid8"
+
+
+# Reflected as ours, so Alembic's comparison of the models with a migrated database knows the type.
+postgresql_types.ischema_names.setdefault("xid8", Xid8)
 
 
 class Base(DeclarativeBase):

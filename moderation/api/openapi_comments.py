@@ -185,8 +185,10 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                 "out keeps its value; another field is refused. Audited as the site. Answers the story's counts."
             ),
             "parameters": [{"name": "story_id", "in": "path", "required": True,
-                            "schema": {"type": "string", "pattern": NO_NUL},
-                            "description": "The `story_id` the site posts with comments (URL-encoded)."}],
+                            "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK},
+                            "description": "The `story_id` the site posts with comments (URL-encoded), taken as "
+                                           "POST takes one: not blank, not \".\" or \"..\" between slashes, "
+                                           "and valid UTF-8 once percent-decoded."}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "additionalProperties": False, "minProperties": 1,
                 "properties": {"closed": {"type": "boolean"}, "premoderated": {"type": "boolean"}}}}}},
