@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,18 +24,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from api_app import bench_app, percentile  # noqa: E402
+
 from moderation import db  # noqa: E402
-from moderation.app import create_app  # noqa: E402
-from moderation.config import Config  # noqa: E402
 from moderation.domain.sites import create_site  # noqa: E402
-from moderation.embedded import embedded_servers  # noqa: E402
 
 POSTERS, BATCH, POLL_EVERY = 2, 100, 0.05
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 def run_phase(app, headers: dict[str, str], seconds: float, poll: bool, tag: str) -> dict[str, object]:
@@ -96,20 +89,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     parser.add_argument("--rounds", type=int, default=2, help="phases of each kind, alternated")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-listing-") as tmp:
-        where = Path(tmp)
-        with embedded_servers(where) as (database_url, redis_url):
-            app = create_app(Config.from_env(DATABASE_URL=database_url, REDIS_URL=redis_url, VAR_DIR=where,
-                                             SECRET_KEY="bench-secret", BACKPRESSURE_HARD_LIMIT=0,
-                                             BACKPRESSURE_SOFT_LIMIT=0))
-            with app.app_context():
-                key = create_site(db.session, "bench-poll").api_key
-                db.session.commit()
-            headers = {"Authorization": f"Bearer {key}"}
-            rows = []
-            for round_ in range(args.rounds):
-                for poll in (False, True):
-                    rows.append((poll, run_phase(app, headers, args.seconds, poll, f"r{round_}-{int(poll)}")))
+    with bench_app("bench-listing-") as app:
+        with app.app_context():
+            key = create_site(db.session, "bench-poll").api_key
+            db.session.commit()
+        headers = {"Authorization": f"Bearer {key}"}
+        rows = []
+        for round_ in range(args.rounds):
+            for poll in (False, True):
+                rows.append((poll, run_phase(app, headers, args.seconds, poll, f"r{round_}-{int(poll)}")))
     print(f"\n{POSTERS} threads POSTing single comments (and a batch of {BATCH} every 20th request) for "
           f"{args.seconds:.0f} s a phase; the poller lists with the largest id seen every {POLL_EVERY * 1000:.0f} ms\n")
     print("| phase | single POSTs | POST p50 ms | POST p99 ms | poll p50 ms | poll p99 ms | comments | missed by the poller |")

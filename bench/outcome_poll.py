@@ -25,7 +25,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,24 +32,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from api_app import bench_app, percentile  # noqa: E402
+
 from sqlalchemy import text  # noqa: E402
 
 from moderation import db  # noqa: E402
-from moderation.app import create_app  # noqa: E402
-from moderation.config import Config  # noqa: E402
 from moderation.domain.json_rows import as_parameters  # noqa: E402
 from moderation.domain.lifecycle import APPROVED, DECISION, HELD, REJECTED, change_status  # noqa: E402
 from moderation.domain.sites import create_site  # noqa: E402
-from moderation.embedded import embedded_servers  # noqa: E402
 from moderation.domain.status_writes import _SCORED  # noqa: E402
 from moderation.models import Comment  # noqa: E402
 
 POLL_EVERY, DECIDERS, SLOW_BATCH = 0.2, 2, 50
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 def seed(app, headers: dict[str, str], backlog: int, tag: str) -> list[int]:
@@ -196,21 +189,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     parser.add_argument("--rounds", type=int, default=2, help="phases of each way, alternated")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-outcomes-") as tmp:
-        where = Path(tmp)
-        with embedded_servers(where) as (database_url, redis_url):
-            app = create_app(Config.from_env(DATABASE_URL=database_url, REDIS_URL=redis_url, VAR_DIR=where,
-                                             SECRET_KEY="bench-secret", BACKPRESSURE_HARD_LIMIT=0,
-                                             BACKPRESSURE_SOFT_LIMIT=0))
-            rows = []
-            for round_ in range(args.rounds):
-                for way in ("feed", "open"):
-                    with app.app_context():  # a site of its own per phase: the other phases' comments are not its
-                        key = create_site(db.session, f"bench-{way}-{round_}").api_key
-                        db.session.commit()
-                    headers = {"Authorization": f"Bearer {key}"}
-                    rows.append((way, run_phase(app, headers, args.backlog, args.seconds, way, f"r{round_}-{way}")))
-            costs = stamp_cost(app, headers, args.rounds + 1)
+    with bench_app("bench-outcomes-") as app:
+        rows = []
+        for round_ in range(args.rounds):
+            for way in ("feed", "open"):
+                with app.app_context():  # a site of its own per phase: the other phases' comments are not its
+                    key = create_site(db.session, f"bench-{way}-{round_}").api_key
+                    db.session.commit()
+                headers = {"Authorization": f"Bearer {key}"}
+                rows.append((way, run_phase(app, headers, args.backlog, args.seconds, way, f"r{round_}-{way}")))
+        costs = stamp_cost(app, headers, args.rounds + 1)
     print(f"\nA site with {args.backlog:,} held comments; {DECIDERS} moderators deciding one at a time and a batch "
           f"of {SLOW_BATCH} that commits 0.3 s after it starts, for {args.seconds:.0f} s; the poller every "
           f"{POLL_EVERY * 1000:.0f} ms\n")
