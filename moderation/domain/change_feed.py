@@ -8,14 +8,16 @@ Transaction ids are drawn in one order and committed in another, as comment ids 
 only transactions below its snapshot's xmin, the oldest transaction still running when it was
 taken: every one below has ended, and any transaction that commits later has an id at or above it,
 so it sorts after every cursor handed out so far. No lock is taken: a change in flight holds the
-feed back until it commits (a long-running writer, such as a migration, delays it; nothing is
-lost), where the listing's `after` makes inserts wait for the read (story_comments.py).
+feed back until it commits (a long-running writer anywhere on the server, such as a migration or
+a session left open, delays it; nothing is lost), where the listing's `after` makes inserts wait
+for the read (story_comments.py).
 
 A comment changed again comes again, as it is then; the site applies what is newer than what it
-holds by `version`. A cursor names the database's epoch (a sequence only a restore moves, by
-moving every sequence: backup.after_restore). After a restore the restored comments' transaction
-ids are not comparable with the cursors handed out before, so such a cursor starts from the
-beginning, and every comment comes again with the version the restore raised.
+holds by `version`. A cursor names its site and the database's epoch, a number drawn at random
+when the database is made (migration 0031) and again at each restore (backup.after_restore).
+After a restore the restored comments' transaction ids are not comparable with the cursors
+handed out before, so such a cursor starts from the beginning, and every comment comes again with
+the version the restore raised.
 """
 from __future__ import annotations
 
