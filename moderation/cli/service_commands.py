@@ -178,6 +178,9 @@ def _first_start_hint(database_url: str) -> str | None:
 _held: list[IO[str]] = []  # the var dir's lock, held for the life of `up`
 
 
+UP_WEB_FILE = "up-web-address"
+
+
 def hold_var_dir(var_dir: Path) -> None:
     """One `up` per var dir. A second one on the same data was not refused: it wiped the first's
     metric files, and when the first stopped it took the embedded Redis along, leaving the second
@@ -259,6 +262,8 @@ def up_command() -> None:
     check_secret_key(config.SECRET_KEY)
     hold_var_dir(Path(config.VAR_DIR))
     check_ports_free(config)
+    # Where its web listens, for `moderation status` run from a shell without this PORT (up_web_address).
+    (Path(config.VAR_DIR) / UP_WEB_FILE).write_text(f"{config.HOST}\n{config.PORT}\n")
     click.echo("starting database and broker ...")
     embedded_database = not config.DATABASE_URL
     try:

@@ -3,6 +3,7 @@ shell or a script (its exit code). There was no such command: an operator pieced
 `ps`, `/readyz`, `/metrics` and `webhooks dead-letters` (an operator's walk)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import stat
@@ -74,6 +75,18 @@ def web_state(config: Config) -> str:
         return f"no answer on {web_address(config)} ({type(why).__name__})"
 
 
+def _up_web(config: Config) -> Config:
+    """The HOST and PORT the running `up` serves on, as it noted them: `status` from another shell,
+    without `PORT=8095`, had asked 8080 and said the web server did not answer (a make run check)."""
+    from moderation.cli.service_commands import UP_WEB_FILE
+
+    try:
+        host, port = (config.VAR_DIR / UP_WEB_FILE).read_text()[:300].split()
+        return dataclasses.replace(config, HOST=host, PORT=int(port))
+    except (OSError, ValueError):
+        return config
+
+
 def gather(config: Config, *, web: bool = True) -> dict:
     """What `status` prints: every check bounded, as /readyz's are; a part that cannot be read says so."""
     from moderation.domain.operations import snapshot
@@ -109,7 +122,7 @@ def gather(config: Config, *, web: bool = True) -> dict:
             age = sweep_age(app.config["REDIS_URL"], timeout=app.config["BROKER_TIMEOUT"])
             state["last_sweep_seconds"] = None if age is None else round(age, 1)
             state["sweep_interval"] = app.config["SWEEP_INTERVAL"]
-        state["web"] = web_state(config) if web else "not asked (--no-web)"
+        state["web"] = web_state(_up_web(config) if pid else config) if web else "not asked (--no-web)"
         # Without a broker no worker can be asked; a worker's answer goes through it.
         state["queues"] = _queues_served(app.extensions["celery"]) if state["broker"] == "ok" else None
         state["workers"] = (sorted({w for workers in state["queues"].values() for w in workers})

@@ -134,6 +134,11 @@ def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
         assert requests.get(f"{base}/metrics", timeout=HTTP_TIMEOUT, allow_redirects=False).status_code == 404
         running = _status_once_workers_answer(env)
         assert running.returncode == 0, running.stdout + running.stderr
+        # From a shell without `up`'s PORT, status asks the web where `up` serves it (a make run check:
+        # it asked 8080 and said the web server did not answer).
+        elsewhere = subprocess.run(MODERATION + ["status"], cwd=REPO, env={**env, "PORT": "1"}, capture_output=True,
+                                   text=True, timeout=120)
+        assert "web:        ok" in elsewhere.stdout, elsewhere.stdout + elsewhere.stderr
         assert f"`moderation up`, pid {proc.pid}" in running.stdout and "workers:    3 answered" in running.stdout
     finally:
         code = _stop(proc)
