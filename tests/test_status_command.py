@@ -60,3 +60,13 @@ def test_a_lock_file_that_is_not_a_regular_file_is_not_read(tmp_path):
     os.mkfifo(var_dir / "up.lock")
     done = CliRunner().invoke(main, ["status"], env={"MODERATION_VAR_DIR": str(var_dir), "DATABASE_URL": ""})
     assert done.exit_code == 3 and done.output.startswith("not running")
+
+
+def test_status_in_process_leaves_the_environment_as_it_found_it(services, monkeypatch):
+    """A fresh-clone run: `status` run through CliRunner left LOG_LEVEL=WARNING in the test process,
+    and a later test's `db upgrade` subprocess no longer said what it migrated."""
+    import os
+
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    CliRunner().invoke(main, ["status", "--no-web"], env=services.env())
+    assert "LOG_LEVEL" not in os.environ

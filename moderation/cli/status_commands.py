@@ -249,8 +249,17 @@ def status_command(as_json: bool, no_web: bool) -> None:
 
     Exits 0 when all is well, 1 when something needs attention (listed), 3 when not running.
     Starts nothing: without DATABASE_URL and with no `moderation up` on MODERATION_VAR_DIR, it says so."""
-    os.environ.setdefault("LOG_LEVEL", "WARNING")  # the app's start-up lines are not the answer
-    state = gather(Config.from_env(), web=not no_web)
+    # The app's start-up lines are not the answer. Set for this command only: left set, a test
+    # process that ran `status` in-process gave every later command it started LOG_LEVEL=WARNING,
+    # and `db upgrade` no longer said what it migrated (a fresh-clone run).
+    quiet = "LOG_LEVEL" not in os.environ
+    if quiet:
+        os.environ["LOG_LEVEL"] = "WARNING"
+    try:
+        state = gather(Config.from_env(), web=not no_web)
+    finally:
+        if quiet:
+            os.environ.pop("LOG_LEVEL", None)
     code, problems = verdict(state)
     click.echo(json.dumps({**state, "problems": problems}) if as_json else "\n".join(_lines(state, problems)))
     raise SystemExit(code)
