@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from moderation.db import TCP_SETTINGS
+from moderation.migrate import RESTORE_MARKER
 from moderation.domain.erasure_replay import CarriedErasure
 from moderation.private_files import make_private
 
@@ -141,14 +142,8 @@ def restore(database_url: str, source: Path, known_revisions: Collection[str] = 
     return errors
 
 
-# On a server older than 17 a restore is not one transaction: killed part-way (a dropped ssh
-# session, the OOM killer), it left an empty database that `db upgrade` called up to date and the
-# service would have served, every key refused and no admin to sign in (an operator's walk on
-# Debian 12's PostgreSQL 15). A table the dump does not hold survives pg_restore --clean: while
-# it is there, the service and the commands refuse the database, naming the dump to restore again.
-RESTORE_MARKER = "restore_in_progress"
-
-
+# A restore on a server older than 17 is not one transaction: while one runs, and after one cut
+# short, the marker tells every start and command (migrate.RESTORE_MARKER, unfinished_restore).
 def _marker_engine(database_url: str):  # noqa: ANN202
     return create_engine(database_url, connect_args={"connect_timeout": CONNECT_SECONDS})
 
@@ -172,16 +167,6 @@ def _unmark_restoring(database_url: str) -> None:
             connection.execute(text(f"DROP TABLE IF EXISTS {RESTORE_MARKER}"))
     finally:
         engine.dispose()
-
-
-def unfinished_restore(connection) -> str | None:  # noqa: ANN001
-    """Why the database is not to be used, if a restore into it was cut short; None otherwise."""
-    if connection.execute(text("SELECT to_regclass(:t)"), {"t": RESTORE_MARKER}).scalar_one() is None:
-        return None
-    row = connection.execute(text(f"SELECT source, started_at FROM {RESTORE_MARKER} LIMIT 1")).first()
-    source, started = (row[0], f"{row[1]:%Y-%m-%d %H:%M} UTC") if row else ("the dump", "some time")
-    return (f"a restore of {source} into this database, begun {started}, did not finish: it holds part of the "
-            f"backup. Run `moderation db restore {source}` again before starting anything")
 
 
 # After a restore every id sequence moves this far past the higher of the dump's and the replaced

@@ -12,7 +12,6 @@ from alembic.util.exc import CommandError
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
-from moderation.backup import unfinished_restore
 from moderation.db import TCP_SETTINGS
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -59,7 +58,6 @@ class NewerDatabase(CommandError):
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    refuse_unfinished_restore(url)
     cfg = alembic_config(url)
     try:
         _mend_stamps(url, ScriptDirectory.from_config(cfg))
@@ -72,17 +70,22 @@ def upgrade(url: str, revision: str = "head") -> None:
                             "(`moderation db restore`)") from None
 
 
-def refuse_unfinished_restore(url: str) -> None:
-    """NewerDatabase (the refusal every start and command shows in one line) for a database a cut-short
-    restore left half-filled (backup.RESTORE_MARKER)."""
-    engine = create_engine(url, connect_args={"connect_timeout": 10, **TCP_SETTINGS})
-    try:
-        with engine.connect() as connection:
-            half = unfinished_restore(connection)
-    finally:
-        engine.dispose()
-    if half is not None:
-        raise NewerDatabase(half)
+# On a server older than 17 a restore is not one transaction: killed part-way (a dropped ssh
+# session, the OOM killer), it left an empty database that `db upgrade` called up to date and the
+# service would have served, every key refused and no admin to sign in (an operator's walk on
+# Debian 12's PostgreSQL 15). A table the dump does not hold survives pg_restore --clean
+# (backup.restore makes it): while it is there, the service and the commands refuse the database.
+RESTORE_MARKER = "restore_in_progress"
+
+
+def unfinished_restore(connection) -> str | None:  # noqa: ANN001
+    """Why the database is not to be used, if a restore into it was cut short; None otherwise."""
+    if connection.execute(text("SELECT to_regclass(:t)"), {"t": RESTORE_MARKER}).scalar_one() is None:
+        return None
+    row = connection.execute(text(f"SELECT source, started_at FROM {RESTORE_MARKER} LIMIT 1")).first()
+    source, started = (row[0], f"{row[1]:%Y-%m-%d %H:%M} UTC") if row else ("the dump", "some time")
+    return (f"a restore of {source} into this database, begun {started}, did not finish: it holds part of the "
+            f"backup. Run `moderation db restore {source}` again before starting anything")
 
 
 def refuse_newer(url: str) -> None:
@@ -120,6 +123,9 @@ def _mend_stamps(url: str, script: ScriptDirectory) -> None:
     engine = create_engine(url, connect_args={"connect_timeout": 10, **TCP_SETTINGS})
     try:
         with engine.begin() as connection:
+            half = unfinished_restore(connection)  # on this connection: one more would cost every start its own
+            if half is not None:
+                raise NewerDatabase(half)
             if not inspect(connection).has_table("alembic_version"):
                 return
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")  # as env.py

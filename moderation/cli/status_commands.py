@@ -128,7 +128,7 @@ def gather(config: Config, *, web: bool = True) -> dict:
         state["workers"] = (sorted({w for workers in state["queues"].values() for w in workers})
                             if state["queues"] is not None else None)
         if state["database"] == "ok":
-            from moderation.backup import unfinished_restore
+            from moderation.migrate import unfinished_restore
 
             state["unfinished_restore"] = unfinished_restore(db.session.connection())
             db.session.rollback()
