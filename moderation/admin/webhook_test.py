@@ -7,9 +7,8 @@ from flask import current_app
 
 from moderation import auth, db
 from moderation.admin.routes import bp, site_page
-from moderation.domain.lifecycle import audit
 from moderation.domain.settings import domain_settings
-from moderation.domain.webhook_test_event import TestOutcome, send_test_event
+from moderation.domain.webhook_test_event import TestOutcome, send_and_audit
 from moderation.models import Site
 
 
@@ -23,18 +22,13 @@ _one_at_a_time = threading.BoundedSemaphore(1)
 @auth.login_required("admin")
 def send_webhook_test(site_id: int) -> str | tuple[str, int]:
     site = db.get_or_404(Site, site_id)
-    policy, actor = domain_settings(db.session).url_policy, f"user:{auth.current_user().username}"
-    db.session.expunge(site)
-    db.session.rollback()  # no transaction (nor pool connection) held while a receiver takes its time
     if not _one_at_a_time.acquire(blocking=False):
         busy = TestOutcome(False, "not sent: another test is being sent from this server; try again in a moment")
-        return site_page(db.session.merge(site), webhook_test=busy), 429
+        return site_page(site, webhook_test=busy), 429
     try:
-        outcome = send_test_event(site, policy=policy, timeout=current_app.config["WEBHOOK_TIMEOUT"])
+        outcome = send_and_audit(db.session, site, policy=domain_settings(db.session).url_policy,
+                                 timeout=current_app.config["WEBHOOK_TIMEOUT"],
+                                 actor=f"user:{auth.current_user().username}")
     finally:
         _one_at_a_time.release()
-    site = db.session.merge(site)
-    audit(db.session, actor, "site:webhook_test_sent", site_id=site.id,
-          site=site.name, delivered=outcome.delivered, result=outcome.message)
-    db.session.commit()
-    return site_page(site, webhook_test=outcome)
+    return site_page(db.session.merge(site), webhook_test=outcome)

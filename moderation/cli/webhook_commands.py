@@ -92,19 +92,15 @@ def test_command(site_name: str) -> None:
     """POST a signed webhook.test event to SITE's webhook URL now and say how it answered (exit 1 if not 2xx)."""
     from flask import current_app
 
-    from moderation.domain.lifecycle import audit
     from moderation.domain.settings import domain_settings
-    from moderation.domain.webhook_test_event import send_test_event
+    from moderation.domain.webhook_test_event import send_and_audit
     from moderation.models import Site
 
     app = command_app()
     with app.app_context():
         site = db.session.get(Site, site_id_named(site_name))
-        outcome = send_test_event(site, policy=domain_settings(db.session).url_policy,
-                                  timeout=current_app.config["WEBHOOK_TIMEOUT"])
-        audit(db.session, cli_actor(), "site:webhook_test_sent", site_id=site.id, site=site.name,
-              delivered=outcome.delivered, result=outcome.message)
-        db.session.commit()
+        outcome = send_and_audit(db.session, site, policy=domain_settings(db.session).url_policy,
+                                 timeout=current_app.config["WEBHOOK_TIMEOUT"], actor=cli_actor())
     click.echo(("delivered: " if outcome.delivered else "not delivered: ") + outcome.message
                + (f" (delivery {outcome.delivery_id})" if outcome.delivery_id else ""))
     if not outcome.delivered:

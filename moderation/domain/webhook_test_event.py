@@ -14,6 +14,9 @@ from typing import Any
 
 import orjson
 
+from sqlalchemy.orm import Session
+
+from moderation.domain.lifecycle import audit
 from moderation.domain.status import now
 from moderation.domain.webhook_posts import post_all
 from moderation.domain.webhook_urls import UrlPolicy, guarded_http
@@ -32,6 +35,19 @@ class TestOutcome:
 
 def webhook_test_body(site: Site, delivery_id: str) -> dict[str, Any]:
     return {"type": EVENT, "delivery_id": delivery_id, "site": site.name, "occurred_at": now().isoformat()}
+
+
+def send_and_audit(session: Session, site: Site, *, policy: UrlPolicy, timeout: float, actor: str) -> TestOutcome:
+    """Send the test event with no transaction held while the receiver takes its time (a pool
+    connection and a snapshot for up to twice `timeout`: a security review), then audit it and
+    commit. The admin page and `moderation webhooks test` both."""
+    session.expunge(site)
+    session.rollback()
+    outcome = send_test_event(site, policy=policy, timeout=timeout)
+    audit(session, actor, "site:webhook_test_sent", site_id=site.id, site=site.name, delivered=outcome.delivered,
+          result=outcome.message)
+    session.commit()
+    return outcome
 
 
 def send_test_event(site: Site, *, policy: UrlPolicy, timeout: float, http: Any = None) -> TestOutcome:
