@@ -87,9 +87,9 @@ def _horizon() -> object:
 def cursor_now(session: Session, site: Site) -> Cursor:
     """Where the changes not yet committed will be (`after=now`): a site that has its comments
     already starts here rather than paging through every comment it holds."""
-    epoch, _ = _database(session)
-    xmin = session.execute(select(cast(_horizon(), Text))).scalar_one()
-    return Cursor(epoch, site.id, int(xmin), 0)
+    epoch, xmin = session.execute(text(
+        "SELECT last_value, pg_snapshot_xmin(pg_current_snapshot())::text FROM change_feed_epoch")).one()
+    return Cursor(int(epoch), site.id, int(xmin), 0)
 
 
 def changes(session: Session, site: Site, after: Cursor | str | None, *,
