@@ -8,7 +8,7 @@ most DIRECT_TIMEOUT, and sends the rest to the webhook task as before. A site th
 not delivered to lately, or saw fail or answer slowly, goes by task: an endpoint that turns bad
 holds up scoring for one short timeout at most, and the task keeps learning how it answers.
 
-The rows are locked and recorded exactly as the task does (webhooks.deliver_many), so the sweep
+The rows are claimed and recorded exactly as the task does (webhooks.deliver_many), so the sweep
 and a redelivered task skip what is in flight here. Scoring has committed before any of this: an
 error here only sends the events to the task instead.
 """

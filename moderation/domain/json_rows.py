@@ -39,10 +39,12 @@ def insert_rows(table: str, columns: Mapping[str, str]) -> TextClause:
     return text(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM {_rows(columns)}")
 
 
-def update_rows(table: str, columns: Mapping[str, str]) -> TextClause:
-    """UPDATE table's rows by their bigint `id` (each row's "id", not in `columns`) to the rows' values."""
+def update_rows(table: str, columns: Mapping[str, str], where: str | None = None) -> TextClause:
+    """UPDATE table's rows by their bigint `id` (each row's "id", not in `columns`) to the rows' values;
+    with `where`, only the rows it holds for (SQL, the new values as `v.<column>`)."""
     assignments = ", ".join(f"{c} = {_value(c, t)}" for c, t in columns.items())
-    return text(f"UPDATE {table} SET {assignments} FROM {_rows({'id': 'bigint', **columns})} WHERE {table}.id = v.id")
+    guard = f" AND {where}" if where else ""
+    return text(f"UPDATE {table} SET {assignments} FROM {_rows({'id': 'bigint', **columns})} WHERE {table}.id = v.id{guard}")
 
 
 # Written as JSON null, NaN and infinity would pass unseen: scoring refuses such scores before any write.
@@ -69,9 +71,9 @@ def only_these_changed(objects: Sequence[Any], columns: Mapping[str, str]) -> No
 class RowUpdate:
     """An UPDATE of `columns` of a table's rows by id, from ORM objects that changed nothing else."""
 
-    def __init__(self, table: str, columns: Mapping[str, str]) -> None:
+    def __init__(self, table: str, columns: Mapping[str, str], where: str | None = None) -> None:
         self.columns = dict(columns)
-        self.statement = update_rows(table, self.columns)
+        self.statement = update_rows(table, self.columns, where)
 
     def write_and_release(self, session: Session, objects: Sequence[Any]) -> None:
         """Write the objects' rows in one statement, then take them out of the session: the unit

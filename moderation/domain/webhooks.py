@@ -12,11 +12,13 @@ retry lands after a later change): apply one only if its "version" is newer than
 
 Delivery happens in its own task, or from the scoring task for an endpoint that answered fast
 last time (moderation/domain/direct_delivery.py), so a slow or failing endpoint never delays
-scoring by more than one short timeout. The delivery rows are locked (FOR UPDATE SKIP LOCKED)
-while they are POSTed: a second task for the same delivery (a redelivered message, the sweep)
-skips it while it is in flight and finds `delivered_at` set afterwards, so a success is POSTed
-once (unless the worker dies between the POST and the commit: sites dedupe on
-X-Moderation-Delivery). Failures are counted on the row;
+scoring by more than one short timeout. A delivery is claimed with an advisory lock on its id
+while it is POSTed: a second task for the same delivery (a redelivered message, the sweep) skips
+it while it is in flight and finds `delivered_at` set afterwards, so a success is POSTed once
+(unless the worker dies between the POST and the commit: sites dedupe on X-Moderation-Delivery).
+Not a row lock: that gives the transaction an id for as long as the POSTs take, and every site's
+changes feed reads only below the oldest such id (domain/change_feed.py), so one site's slow
+receiver held the others' feeds back. Failures are counted on the row;
 after `max_retries` retries, `backoff_base` doubling up to `backoff_max` apart, the delivery is
 marked failed: a dead letter, listed on /admin and replayable (moderation/domain/dead_letters.py).
 Every attempt checks the URL against the webhook URL policy (moderation/domain/webhook_urls.py).
@@ -33,7 +35,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import false, select, update
+from sqlalchemy import false, select, text, update
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import ValidationFailed
@@ -142,7 +144,7 @@ def deliver_many(
 ) -> dict[int, Outcome]:
     """Deliver events and record every result in one commit.
 
-    Rows are locked for the length of the batch, so a second task for the same delivery (a
+    Rows are claimed for the length of the batch, so a second task for the same delivery (a
     redelivered message, the sweep) skips them. Each site's events go in id order, its first one
     alone and then PARALLEL_POSTS at a time (so they may arrive slightly out of order, which the
     version rule already covers). Once a site's endpoint fails, the rest of that site's events are
@@ -162,15 +164,15 @@ def deliver_many(
     if http is None:
         http = guarded_http(policy)
     if in_hand:
-        deliveries, sites = _lock_in_hand(session, in_hand)
+        deliveries, sites = _claim_in_hand(session, in_hand)
     else:
+        claimed = claim(session, delivery_ids)
         deliveries = list(session.scalars(
             select(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(delivery_ids))
+            .where(WebhookDelivery.id.in_(claimed))
             .order_by(WebhookDelivery.id)
-            .with_for_update(skip_locked=True)
             .execution_options(populate_existing=True)
-        ))
+        )) if claimed else []
         sites = {site.id: site for site in session.scalars(
             select(Site).where(Site.id.in_({d.site_id for d in deliveries}))
         )}
@@ -232,24 +234,43 @@ _UNCHANGED = ("skipped", "later")
 # What recording a POST's outcome changes on its row (_record, _give_up): a batch's rows in one
 # statement (json_rows.py), where the unit of work's executemany took a third more of a scoring
 # task's delivery CPU.
+# A row closed meanwhile (its site deactivated: sites.set_site_active, which does not wait for a
+# POST in flight) stays closed, unless this POST delivered it.
 _RECORDED = RowUpdate(WebhookDelivery.__tablename__, {
     "attempts": "integer", "delivered_at": "timestamptz", "last_error": "text",
-    "next_attempt_at": "timestamptz", "failed": "boolean"})
+    "next_attempt_at": "timestamptz", "failed": "boolean"},
+    where="(NOT webhook_deliveries.failed OR v.delivered_at IS NOT NULL)")
 
 
-def _lock_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
-                  ) -> tuple[list[WebhookDelivery], dict[int, Site | None]]:
-    """Lock the undelivered ones among rows this session holds. Reading the rows again cost the scoring
+# The advisory locks' first key; the second is the delivery's id, cut to 31 bits (two deliveries
+# 2**31 ids apart are never in flight together).
+DELIVERY_LOCK = 0x7768  # "wh"
+_CLAIM = text("SELECT k FROM unnest(CAST(:ids AS bigint[])) AS k "
+              "WHERE pg_try_advisory_xact_lock(:ns, CAST(k & 2147483647 AS integer))")
+
+
+def claim(session: Session, ids: Sequence[int]) -> list[int]:
+    """The ids no other transaction holds, now held by this one until it ends. An advisory lock
+    takes no transaction id (a row lock does: see the module's docstring). Read the rows after
+    this, in a statement of their own, to see what the last holder committed."""
+    if not ids:
+        return []
+    return list(session.scalars(_CLAIM, {"ids": sorted(set(ids)), "ns": DELIVERY_LOCK}))
+
+
+def _claim_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
+                   ) -> tuple[list[WebhookDelivery], dict[int, Site | None]]:
+    """Claim the undelivered ones among rows this session holds. Reading the rows again cost the scoring
     task two statements and their events' JSON per batch; their sites are read again, in one statement:
     as the session held them, a site deactivated while its batch was scored still got its events (a
     re-check: 17 arrived after `keys deactivate` had answered)."""
-    locked = set(session.scalars(
+    claimed = claim(session, [d.id for d in in_hand])
+    waiting = set(session.scalars(
         select(WebhookDelivery.id)
-        .where(WebhookDelivery.id.in_([d.id for d in in_hand]), WebhookDelivery.delivered_at.is_(None),
+        .where(WebhookDelivery.id.in_(claimed), WebhookDelivery.delivered_at.is_(None),
                WebhookDelivery.failed == false())
-        .with_for_update(skip_locked=True)
-    ))
-    deliveries = sorted((d for d in in_hand if d.id in locked), key=lambda d: d.id)
+    )) if claimed else set()
+    deliveries = sorted((d for d in in_hand if d.id in waiting), key=lambda d: d.id)
     wanted = {d.site_id for d in deliveries}
     sites = {site.id: site for site in session.scalars(
         select(Site).where(Site.id.in_(wanted)).execution_options(populate_existing=True))} if wanted else {}

@@ -147,8 +147,9 @@ def test_an_error_while_delivering_sends_the_events_to_the_task_instead(app, mak
 
 
 def test_an_event_another_worker_is_posting_is_not_posted_again(app, make_site, roomy_direct_timeout):
-    from sqlalchemy import select
     from sqlalchemy.orm import Session
+
+    from moderation.domain.webhooks import claim
 
     health = EndpointHealth()
     with WebhookReceiver() as receiver:
@@ -157,7 +158,7 @@ def test_an_event_another_worker_is_posting_is_not_posted_again(app, make_site, 
         busy, free = queue_events(app, site.id, 2)
         with app.app_context(), Session(db.session.get_bind()) as other:
             # The sweep's task holds this row while it POSTs it.
-            other.scalars(select(WebhookDelivery).where(WebhookDelivery.id == busy).with_for_update()).all()
+            assert claim(other, [busy]) == [busy]
             outcomes, by_task = send_scored(app, [busy, free], health)
             other.rollback()
         assert outcomes == {free: "delivered"} and by_task == []
