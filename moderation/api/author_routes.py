@@ -8,18 +8,46 @@ from flask import g, jsonify
 from flask.typing import ResponseReturnValue
 
 from moderation import db
+from moderation.api.query_input import lift_input, sanction_input
 from moderation.api.routes import bp
-from moderation.api.validation import path_id
+from moderation.api.validation import parse_json_object, path_id
 from moderation.domain.authors import author_record, serialize_author
 from moderation.domain.comments import comment_by_site_id, comment_for_site
 from moderation.domain.reports import serialize_report
+from moderation.domain.sanctions import lift_sanction, sanction_by_site
 from moderation.domain.status import now
+from moderation.request_input import request_body
 
 
 @bp.get("/authors/<authorref:author_id>")
 def get_author(author_id: str) -> ResponseReturnValue:
     at = now()
     return jsonify(serialize_author(author_record(db.session, _site_id(), path_id(author_id, "author_id"), at), at))
+
+
+@bp.post("/sanctions")
+def sanction() -> ResponseReturnValue:
+    """Ban, suspend or pre-moderate a reader from the site's own CMS, as a moderator does on the
+    author's page: a site that banned a reader in its community tools had no way to say so here.
+    The author's id is in the body, not the path: "/authors/<id>/sanctions" would have made an
+    author whose id ends in "/sanctions" one that DELETE /authors/<id> could no longer erase."""
+    entered = sanction_input(parse_json_object(request_body()))
+    _, new = sanction_by_site(db.session, _site(), entered["author_id"], entered["kind"], entered["reason"],
+                              entered["days"])
+    return _author(entered["author_id"]), 201 if new else 200
+
+
+@bp.post("/sanctions/lift")
+def lift() -> ResponseReturnValue:
+    """End every sanction in force on the author (404 when there is none)."""
+    entered = lift_input(parse_json_object(request_body()))
+    lift_sanction(db.session, _site(), entered["author_id"], None, entered["reason"])
+    return _author(entered["author_id"])
+
+
+def _author(author_id: str) -> ResponseReturnValue:
+    at = now()
+    return jsonify(serialize_author(author_record(db.session, _site_id(), author_id, at), at))
 
 
 @bp.get("/comments/<int8:comment_id>/reports")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from moderation.api.openapi_patterns import NOT_BLANK
 from moderation.domain.authors import REPORT_COUNTS
+from moderation.domain.reasons import MAX_REASON_LENGTH
 from moderation.domain.lifecycle import STATUSES
 from moderation.models import SANCTION_KINDS
 
@@ -51,6 +53,8 @@ SCHEMAS: dict[str, Any] = {
             "active": {"type": "boolean"},
             "created_at": _DT, "expires_at": _DT_NULL, "lifted_at": _DT_NULL,
             "lift_reason": {"type": "string", "nullable": True},
+            "by": {"type": "string", "enum": ["moderator", "site"],
+                   "description": "Who put it in force: one of our moderators, or the site through POST /api/v1/sanctions."},
         },
     },
     "Author": {
@@ -109,4 +113,54 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], json_ref: Any, c
                           "404": {**errors["404"], "description": "No comment or sanction of this author on this site."}},
         }
     }
+    # The author's id as a new comment takes it (a string or an integer).
+    posted = document["components"]["schemas"]["NewComment"]["properties"]["author_id"]
+    paths.update(_sanction_paths(errors, json_ref, posted))
     return document
+
+
+def _sanction_paths(errors: dict[str, Any], json_ref: Any, posted_id: dict[str, Any]) -> dict[str, Any]:
+    refused = lambda description: {**errors["404"], "description": description}  # noqa: E731
+    author_id = {**posted_id, "description": "The `author_id` the site posts with comments, taken as POST "
+                                             "/api/v1/comments takes one: not \".\" or \"..\" between slashes."}
+    answers = {"401": errors["401"], "429": refused("Too many requests from this key.")}
+    return {
+        "/api/v1/sanctions": {"post": {
+            "summary": "Ban, suspend or pre-moderate an author, from the site's own tools",
+            "description": (
+                "As a moderator does on the author's page, and with the same effect: a banned or suspended author's "
+                "new comments are rejected (but for a reader who may be at risk, held for a person), a pre-moderated "
+                "author's are held for review; comments already decided are left alone. It supersedes the sanction "
+                "in force, and the site is sent `author.sanctioned` as for any sanction, with `\"by\": \"site\"`. "
+                "The same ban or pre-moderation already in force is left as it is: 200, and no event (a retry). "
+                "An author with no comments yet may be sanctioned. Audited as the site."),
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False, "required": ["author_id", "kind", "reason"],
+                "properties": {
+                    "author_id": author_id,
+                    "kind": {"type": "string", "enum": list(SANCTION_KINDS)},
+                    "reason": {"type": "string", "maxLength": MAX_REASON_LENGTH, "pattern": NOT_BLANK,
+                               "description": "Shown to moderators and kept in the audit log."},
+                    "days": {"type": "integer", "minimum": 1, "maximum": 3650, "nullable": True,
+                             "description": "A suspension's length; required for `suspend`, refused otherwise "
+                                            "(null is as if left out)."}}}}}},
+            "responses": {"201": json_ref("Author", "Sanctioned: the author's record, the new sanction in force."),
+                          "200": json_ref("Author", "The same sanction was already in force: nothing changed."),
+                          "400": refused("Malformed JSON, a field not listed, a missing reason, or days with a ban "
+                                         "or pre-moderation (named in `field`)."),
+                          **answers},
+        }},
+        "/api/v1/sanctions/lift": {"post": {
+            "summary": "Lift an author's sanctions, from the site's own tools",
+            "description": "Ends every sanction in force on the author; `author.sanction_lifted` is sent for each. "
+                           "Audited as the site.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False, "required": ["author_id"],
+                "properties": {"author_id": author_id,
+                               "reason": {"type": "string", "maxLength": MAX_REASON_LENGTH, "nullable": True}}}}}},
+            "responses": {"200": json_ref("Author", "Lifted: the author's record."),
+                          "400": refused("Malformed JSON or a field not listed (named in `field`)."),
+                          "404": refused("The author has no sanction in force on this site."),
+                          **answers},
+        }},
+    }

@@ -159,6 +159,8 @@ def serialize_sanction(sanction: AuthorSanction, at: datetime | None = None) -> 
         "expires_at": iso(sanction.expires_at),
         "lifted_at": iso(sanction.lifted_at),
         "lift_reason": sanction.lift_reason,
+        # A site syncing bans both ways tells its own from its moderators' (and sends none back).
+        "by": "moderator" if sanction.created_by is not None else "site",
     }
 
 
@@ -182,20 +184,39 @@ def _event(session: Session, site: Site, event_type: str, author_id: str, sancti
                       **fields)
 
 
+def _actor(by_user: User | None, site: Site) -> str:
+    # None: the site itself, through its API (POST /api/v1/authors/<id>/sanctions).
+    return f"user:{by_user.username}" if by_user is not None else f"site:{site.id}"
+
+
 def sanction_author(
     session: Session,
     site: Site,
     author_id: str,
     kind: str,
     reason: str,
-    by_user: User,
+    by_user: User | None,
     days: int | None = None,
     *,
     at: datetime | None = None,
 ) -> AuthorSanction:
     """Put a sanction in force, audit it, commit, and tell the site. It supersedes the one in force,
     but for a weaker one for good under a stronger one that ends (pre-moderation, then a day's
-    suspension): that waits beneath it and applies again when it ends, as in a bulk sanction."""
+    suspension): that waits beneath it and applies again when it ends, as in a bulk sanction.
+    `by_user` None: the site, through its API."""
+    return _sanction(session, site, author_id, kind, reason, by_user, days, at=at)[0]
+
+
+def sanction_by_site(session: Session, site: Site, author_id: str, kind: str, reason: str,
+                     days: int | None = None) -> tuple[AuthorSanction, bool]:
+    """The site's own measure, from its CMS: as a moderator's, but the same measure for good already
+    in force is left as it is, so a CMS that sends its ban again (a retry, a sync) neither writes
+    another row nor sends another event. (The sanction in force, whether this call made it.)"""
+    return _sanction(session, site, author_id, kind, reason, None, days, keep_same=True)
+
+
+def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: str, by_user: User | None,
+              days: int | None, *, at: datetime | None = None, keep_same: bool = False) -> tuple[AuthorSanction, bool]:
     if kind not in SANCTION_KINDS:
         raise ValidationFailed(f"kind must be one of {', '.join(SANCTION_KINDS)}", field="kind")
     author_id = (author_id or "").strip()
@@ -211,16 +232,19 @@ def sanction_author(
     at = at or now()
     _lock_author(session, site.id, author_id)
     current = current_sanction(session, site.id, author_id, at)
+    if keep_same and current is not None and current.kind == kind and current.expires_at is None and days is None:
+        session.commit()  # ends the author's lock
+        return current, False
     # A re-check: "always pre-moderate", then a day's suspension, left the raider free to post a day later.
     beneath = current is not None and current.expires_at is None and days and _STRENGTH[kind] > _STRENGTH[current.kind]
     sanction, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, days, at,
                                        None if beneath else current, **({"above": current.id} if beneath else {}))
-    shown_or_hidden = _pending_reflagged(session, site, author_id, at, f"user:{by_user.username}")
+    shown_or_hidden = _pending_reflagged(session, site, author_id, at, _actor(by_user, site))
     commit_and_send(session, [delivery, *shown_or_hidden])
-    return sanction
+    return sanction, True
 
 
-def _put_in_force(session: Session, site: Site, author_id: str, kind: str, reason: str, by_user: User,
+def _put_in_force(session: Session, site: Site, author_id: str, kind: str, reason: str, by_user: User | None,
                   days: int | None, at: datetime, replaced: AuthorSanction | None, *,
                   applies_from: datetime | None = None, **details: Any) -> tuple[AuthorSanction, WebhookDelivery | None]:
     """The sanction added and audited, superseding `replaced`, and its event; the caller commits and sends.
@@ -228,15 +252,16 @@ def _put_in_force(session: Session, site: Site, author_id: str, kind: str, reaso
     sent when that happens (a site had no way to know the pre-moderation waited)."""
     if replaced is not None:
         replaced.lifted_at = at
-        replaced.lifted_by = by_user.id
+        replaced.lifted_by = by_user.id if by_user is not None else None
         replaced.lift_reason = f"superseded by {KIND_LABELS[kind]}"
     sanction = AuthorSanction(
-        site_id=site.id, author_id=author_id, kind=kind, reason=reason, created_by=by_user.id, created_at=at,
+        site_id=site.id, author_id=author_id, kind=kind, reason=reason,
+        created_by=by_user.id if by_user is not None else None, created_at=at,
         expires_at=at + timedelta(days=days) if days else None,
     )
     session.add(sanction)
     session.flush()
-    audit(session, f"user:{by_user.username}", "author:sanctioned", site_id=site.id, author_id=author_id,
+    audit(session, _actor(by_user, site), "author:sanctioned", site_id=site.id, author_id=author_id,
           kind=kind, reason=reason, days=days, sanction_id=sanction.id,
           replaced=replaced.id if replaced is not None else None, **details)
     waiting = {"applies_from": applies_from.isoformat()} if applies_from is not None else {}
@@ -277,13 +302,13 @@ def lift_sanction(
     session: Session,
     site: Site,
     author_id: str,
-    by_user: User,
+    by_user: User | None,
     reason: str | None = None,
     *,
     at: datetime | None = None,
 ) -> AuthorSanction:
     """End every sanction in force (one waiting beneath a suspension too); NotFound when there is
-    none. Audits, commits, tells the site; returns the one that applied."""
+    none. Audits, commits, tells the site; returns the one that applied. `by_user` None: the site."""
     at = at or now()
     reason = clean_reason(reason)
     _refuse_if_deactivated(session, site, "lift its authors' sanctions")
@@ -295,12 +320,12 @@ def lift_sanction(
     deliveries = []
     for sanction in in_force:
         sanction.lifted_at = at
-        sanction.lifted_by = by_user.id
+        sanction.lifted_by = by_user.id if by_user is not None else None
         sanction.lift_reason = reason or "lifted"
-        audit(session, f"user:{by_user.username}", "author:sanction_lifted", site_id=site.id, author_id=author_id,
+        audit(session, _actor(by_user, site), "author:sanction_lifted", site_id=site.id, author_id=author_id,
               kind=sanction.kind, reason=reason, sanction_id=sanction.id)
         deliveries.append(_event(session, site, "author.sanction_lifted", author_id, sanction, at))
-    deliveries += _pending_reflagged(session, site, author_id, at, f"user:{by_user.username}")
+    deliveries += _pending_reflagged(session, site, author_id, at, _actor(by_user, site))
     commit_and_send(session, deliveries)
     return in_force[-1]
 

@@ -155,3 +155,11 @@ def _sanction(client, site, author_id: str, author_path: str, **form: str):
     page = client.get(f"/review/authors/{site.id}/{author_path}").get_data(as_text=True)
     return client.post(f"/review/authors/{site.id}/sanction",
                        data={"csrf_token": csrf_token(page), "author_id": author_id, **form})
+
+
+def test_a_sanction_the_site_made_says_so(sign_in, moderator, site, client):
+    """Made through POST /api/v1/sanctions, it has no moderator: the page said nothing in "By"."""
+    client.post("/api/v1/sanctions", headers=site.headers,
+                json={"author_id": "troll", "kind": "premoderate", "reason": "new account, links"})
+    html = sign_in(moderator).get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
+    assert re.search(r"<td class=\"text\">new account, links</td>\s*<td>the site \(API\)</td>", html)

@@ -71,6 +71,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("api.post_report", "POST"): api(site_key=201, other_site_key=404),
     ("api.get_author", "GET"): api(site_key=200, other_site_key=404),
     ("api.get_reports", "GET"): api(site_key=200, other_site_key=404),
+    ("api.sanction", "POST"): api(site_key=201, other_site_key=201),  # each key sanctions its own site's authors
+    ("api.lift", "POST"): api(site_key=200, other_site_key=200),  # lifts what that key put in force
     ("api.patch_comment", "PATCH"): api(site_key=200, other_site_key=404),
     ("api.patch_comment_by_site_id", "PATCH"): api(site_key=200, other_site_key=404),
     ("api.list_comments", "GET"): api(site_key=200, other_site_key=200),  # each key lists its own site's
@@ -301,10 +303,15 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         "api.patch_comment": {"text": "An ordinary comment."},  # the same text: an edit that changes nothing
         "api.patch_comment_by_site_id": {"text": "An ordinary comment."},
         "api.patch_story": {"premoderated": False},  # as it was: the other routes' story stays open
+        "api.sanction": {"author_id": f"banned-{persona}", "kind": "ban", "reason": "spam"},
+        "api.lift": {"author_id": f"lifted-{persona}"},
         "perspective.analyze_comment": {"comment": {"text": "Hello."}, "requestedAttributes": {"TOXICITY": {}}},
         "perspective.suggest_score": {"comment": {"text": "Hello."},
                                       "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.1}}}},
     }
+    if endpoint == "api.lift":  # something to lift, put in force by the same caller
+        client.post("/api/v1/sanctions", headers=headers,
+                    json={"author_id": f"lifted-{persona}", "kind": "ban", "reason": "spam"})
     if endpoint in bodies:
         return client.open(path, method=method, headers=headers, json=bodies[endpoint])
     if endpoint == "review.updates":

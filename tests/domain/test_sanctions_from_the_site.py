@@ -1,0 +1,130 @@
+"""A site bans, suspends or pre-moderates a reader from its own tools: POST /api/v1/sanctions.
+
+Before it, a reader banned in a site's community tools went on commenting here until a moderator
+found them and banned them again on the author page.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from fake_model import FakeModel
+from moderation import db
+from moderation.domain.scoring import score_pending
+from moderation.models import AuditEntry, AuthorSanction, WebhookDelivery
+
+CIVIL = "Thanks for the careful reporting on the bridge."
+
+
+def sanction(client, site, **body):
+    return client.post("/api/v1/sanctions", headers=site.headers, json=body)
+
+
+def lift(client, site, **body):
+    return client.post("/api/v1/sanctions/lift", headers=site.headers, json=body)
+
+
+def post_and_score(app, client, site, author_id: str, external_id: str) -> dict:
+    response = client.post("/api/v1/comments", headers=site.headers, json={
+        "id": external_id, "story_id": "s", "author_id": author_id, "text": CIVIL})
+    assert response.status_code == 202, response.get_json()
+    with app.app_context():
+        score_pending(db.session, FakeModel, [response.get_json()["id"]], batch_size=10)
+    return client.get(f"/api/v1/comments/{response.get_json()['id']}", headers=site.headers).get_json()
+
+
+def events(app, site_id: int, type_: str) -> list[dict]:
+    with app.app_context():
+        return [d.event for d in db.session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.site_id == site_id).order_by(WebhookDelivery.id))
+            if d.event["type"] == type_]
+
+
+def test_a_reader_the_site_bans_has_their_next_comment_rejected_and_the_site_can_lift_it(app, client, make_site):
+    site = make_site("banning-herald", webhook_url="http://127.0.0.1:9/hooks")
+    assert post_and_score(app, client, site, "troll", "c-1")["status"] == "published"
+
+    banned = sanction(client, site, author_id="troll", kind="ban", reason="banned in our community tools")
+    assert banned.status_code == 201, banned.get_json()
+    record = banned.get_json()
+    assert record["sanction"]["kind"] == "ban" and record["sanction"]["by"] == "site"
+    assert record["comments"]["by_status"]["published"] == 1  # comments already decided are left alone
+    assert post_and_score(app, client, site, "troll", "c-2")["status"] == "rejected"
+    assert post_and_score(app, client, site, "someone-else", "c-3")["status"] == "published"
+    [event] = events(app, site.id, "author.sanctioned")
+    assert (event["author_id"], event["sanction"]["by"]) == ("troll", "site")
+
+    lifted = lift(client, site, author_id="troll", reason="appeal upheld")
+    assert lifted.status_code == 200 and lifted.get_json()["sanction"] is None
+    assert lifted.get_json()["sanctions"][0]["lift_reason"] == "appeal upheld"
+    assert post_and_score(app, client, site, "troll", "c-4")["status"] == "published"
+    assert len(events(app, site.id, "author.sanction_lifted")) == 1
+    with app.app_context():
+        actors = db.session.scalars(select(AuditEntry.actor).where(AuditEntry.action.like("author:%"))).all()
+    assert actors == [f"site:{site.id}", f"site:{site.id}"]
+
+
+def test_the_same_ban_sent_again_changes_nothing_and_sends_nothing(app, client, make_site):
+    """A CMS retrying its request, or syncing every ban it holds, must not pile up rows and events."""
+    site = make_site("retrying-herald", webhook_url="http://127.0.0.1:9/hooks")
+    first = sanction(client, site, author_id="troll", kind="ban", reason="spam")
+    again = sanction(client, site, author_id="troll", kind="ban", reason="spam")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["sanction"]["id"] == first.get_json()["sanction"]["id"]
+    assert len(events(app, site.id, "author.sanctioned")) == 1
+    # A stronger measure is a change: it supersedes the weaker one.
+    premoderated = sanction(client, site, author_id="reader", kind="premoderate", reason="new account")
+    stronger = sanction(client, site, author_id="reader", kind="ban", reason="spam")
+    assert (premoderated.status_code, stronger.status_code) == (201, 201)
+    assert [s["kind"] for s in stronger.get_json()["sanctions"]] == ["ban", "premoderate"]
+
+
+def test_a_suspension_lasts_its_days_and_an_author_with_no_comments_yet_can_be_suspended(client, site):
+    answer = sanction(client, site, author_id="newcomer", kind="suspend", reason="ban evasion", days=7)
+    assert answer.status_code == 201
+    made = answer.get_json()["sanction"]
+    length = datetime.fromisoformat(made["expires_at"]) - datetime.fromisoformat(made["created_at"])
+    assert length == timedelta(days=7)
+    assert client.get("/api/v1/authors/newcomer", headers=site.headers).get_json()["sanction"]["kind"] == "suspend"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"author_id": "troll", "kind": "ban", "reason": "spam", "days": 7}, "days"),  # a ban is for good: not silently
+    ({"author_id": "troll", "kind": "suspend", "reason": "spam"}, "days"),
+    ({"author_id": "troll", "kind": "suspend", "reason": "spam", "days": 0}, "days"),
+    ({"author_id": "troll", "kind": "suspend", "reason": "spam", "days": True}, "days"),
+    ({"author_id": "troll", "kind": "mute", "reason": "spam"}, "kind"),
+    ({"author_id": "troll", "kind": "ban"}, "reason"),
+    ({"author_id": "troll", "kind": "ban", "reason": "   "}, "reason"),
+    ({"author_id": "troll", "kind": "ban", "reason": 5}, "reason"),
+    ({"author_id": "   ", "kind": "ban", "reason": "spam"}, "author_id"),
+    ({"author_id": "x/../victim", "kind": "ban", "reason": "spam"}, "author_id"),
+    ({"kind": "ban", "reason": "spam"}, "author_id"),
+    ({"author_id": "troll", "kind": "ban", "reason": "spam", "until": "2027-01-01"}, "until"),
+])
+def test_a_bad_sanction_is_a_400_naming_the_field_and_changes_nothing(app, client, site, body, field):
+    answer = sanction(client, site, **body)
+    assert answer.status_code == 400, answer.get_json()
+    assert answer.get_json()["error"]["field"] == field
+    with app.app_context():
+        assert db.session.scalar(select(AuthorSanction.id).limit(1)) is None
+
+
+def test_malformed_bodies_are_400s(client, site):
+    for path in ("/api/v1/sanctions", "/api/v1/sanctions/lift"):
+        for body in (b"", b"[1]", b"{"):
+            answer = client.post(path, headers={**site.headers, "Content-Type": "application/json"}, data=body)
+            assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "malformed_json"
+
+
+def test_lifting_where_nothing_is_in_force_is_a_404_and_another_sites_ban_is_out_of_reach(app, client, site, outsider):
+    assert lift(client, site, author_id="troll").status_code == 404
+    assert sanction(client, outsider, author_id="troll", kind="ban", reason="theirs").status_code == 201
+    assert lift(client, site, author_id="troll").status_code == 404  # the other site's ban stays
+    assert client.get("/api/v1/authors/troll", headers=site.headers).status_code == 404
+    assert post_and_score(app, client, site, "troll", "c-1")["status"] == "published"
+    refused = lift(client, site, author_id="troll", until="now")
+    assert refused.status_code == 400 and refused.get_json()["error"]["field"] == "until"
+
