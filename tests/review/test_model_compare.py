@@ -82,3 +82,25 @@ def test_any_two_versions_can_be_picked_and_unknown_ones_are_404(app, sign_in, a
     assert f'<option value="{second}" selected>' in html and f'<option value="{first}" selected>' in html
     for bad in ("999999", "x", "²", "99999999999999999999999"):
         assert client.get(f"/admin/models/compare?a={bad}").status_code == 404
+
+
+def test_what_a_threshold_change_does_to_readers_is_said_and_a_source_one_was_not_measured_on_too(
+        app, sign_in, admin, tmp_path):
+    """An admin's walk: a retrained candidate's threat recall fell from 0.375 to 0.222 and its precision
+    rose, in plain grey (only the AUCs were judged), and it had no cad_reddit section, unsaid."""
+    metrics = copy.deepcopy(SHIPPED["metrics"])
+    threat = metrics["validation_pooled"]["threat"]
+    threat["recall"] -= 0.153
+    threat["precision"] += 0.07
+    metrics["validation_pooled"]["toxicity"]["recall"] += 0.01  # noise at the threshold: not judged
+    candidate, version = _register(app, tmp_path, "fewer-threats", metrics=metrics, validation_only={})
+
+    html = sign_in(admin).get(f"/admin/models/compare?b={candidate}").get_data(as_text=True)
+
+    threat_rows = html[html.index('<th colspan="4" scope="rowgroup">threat</th>'):]
+    threat_rows = threat_rows[:threat_rows.index("</tbody>")]
+    assert '<td class="num worse">-0.153 <small>lets more through</small></td>' in threat_rows
+    assert '<td class="num better">+0.070 <small>fewer civil ones held</small></td>' in threat_rows
+    assert html.count("<small>holds more of them</small>") == 0  # toxicity's +0.010 is left plain
+    assert "On cad_reddit: only one was measured" in html
+    assert f"<code>{version}</code> was not" in html
