@@ -6,6 +6,7 @@ Licences are judged by the original data, not the copy (see shared/data/README.m
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ class SourceInfo:
     # Its toxicity labels call mild swearing ("damn", "hell") toxic in itself: such rows' toxicity is
     # set unknown (classifiers/label_rules.swears_mildly_only; docs/recipe-history.md, run 21).
     mild_swearing_labelled_toxic: bool = False
+    # Not trainable, but every training run measures on it (the card's `validation_only`), so versions
+    # retrained from the admin pages carry the same out-of-domain check as the shipped one.
+    measured_after_training: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -122,6 +126,7 @@ KNOWN_SOURCES: dict[str, SourceInfo] = {
         "Dataset (NAACL 2021), Reddit",
         trainable=False,
         note="validation only: its licence could not be confirmed, so no shipped model trains on it",
+        measured_after_training=True,
         via="NoamElul/cis-5300-final@3c569a1",
     ),
 }
@@ -169,11 +174,22 @@ def _sources_of(path: Path) -> set[str]:
 def trainable_files(data_dir: str | Path) -> list[Path]:
     """The CSVs of `data_dir` a model may be trained on: every row's source listed above as
     trainable (so never cad_reddit, unlisted, NC or GPL data), evaluation splits left out."""
+    return _files(data_dir, lambda info: info.trainable)
+
+
+def training_run_files(data_dir: str | Path) -> list[Path]:
+    """What a training run reads: the trainable CSVs, and those it only measures on afterwards
+    (cad_reddit), whose rows training leaves out (classifiers/train.py) and scores as validation only.
+    With the trainable ones alone, a retrained version's card had no cad_reddit figures to compare."""
+    return _files(data_dir, lambda info: info.trainable or info.measured_after_training)
+
+
+def _files(data_dir: str | Path, wanted: Callable[[SourceInfo], bool]) -> list[Path]:
     chosen = []
     for path in sorted(Path(data_dir).glob("*.csv")):
         if path.stem.endswith(EVALUATION_SPLITS):
             continue
         infos = [KNOWN_SOURCES.get(s) for s in _sources_of(path)]
-        if infos and all(info is not None and info.trainable for info in infos):
+        if infos and all(info is not None and wanted(info) for info in infos):
             chosen.append(path)
     return chosen

@@ -2,7 +2,7 @@
 
 Exports the site's labels to a temporary CSV (source `site:<name>`, see label_export.py), then
 trains on it together with the licence-cleared files of the shared data folder
-(classifiers.sources.trainable_files: never cad_reddit, never NC or GPL data, no evaluation
+(classifiers.sources.training_run_files: never trained on cad_reddit, which it only measures on; never NC or GPL data, no evaluation
 splits). The temporary CSV is deleted afterwards: only the artifact, which holds hashed features
 and no comment text, is kept. `moderation train --site` and the training task both call this.
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from classifiers.sources import trainable_files
+from classifiers.sources import training_run_files
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.label_export import export_site_labels, find_site, one_sided
 from moderation.domain.lifecycle import now
@@ -116,7 +116,7 @@ def train_with_own_labels(
     """
     site = find_site(session, site) if isinstance(site, str) else site
     name = artifact_name(site)
-    public = trainable_files(data_dir)
+    public = training_run_files(data_dir)
     if not public:
         raise ValidationFailed(f"no licence-cleared training CSVs in {data_dir} (TRAINING_DATA_DIR)",
                                field="data_dir")

@@ -283,10 +283,10 @@ def default_trainer(settings: TrainingSettings = TrainingSettings()) -> Trainer:
                                          weight=settings.own_label_weight, progress=False,
                                          on_progress=on_progress, should_stop=should_stop,
                                          min_positives=settings.min_positives)
-        from classifiers.sources import trainable_files
+        from classifiers.sources import training_run_files
         from classifiers.train import train_model
 
-        files = trainable_files(data_dir)
+        files = training_run_files(data_dir)
         if not files:
             raise ValidationFailed(f"no licence-cleared training CSVs in {data_dir} (TRAINING_DATA_DIR)",
                                    field="data_dir")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from classifiers import load_model
-from classifiers.sources import source_info, trainable_files
+from classifiers.sources import source_info, trainable_files, training_run_files
 from classifiers.train import TrainingCancelled, train_model
 
 HEADER = ["text", "toxicity", "severe_toxicity", "insult", "identity_attack", "profanity", "threat", "source"]
@@ -97,3 +97,6 @@ def test_only_licence_cleared_training_files_are_picked_from_the_shared_folder(t
     write(tmp_path / "bias_madlibs.csv", [{"text": "e", "toxicity": "0", "source": "bias_madlibs"}])
     write(tmp_path / "nc_corpus.csv", [{"text": "f", "toxicity": "1", "source": "some_nc_set"}])
     assert [p.name for p in trainable_files(tmp_path)] == ["davidson.csv", "olid_train.csv"]
+    # A run also reads what it only measures on (its rows are never trained on: train_model leaves
+    # them out), so a retrained version's card has the shipped one's out-of-domain figures.
+    assert [p.name for p in training_run_files(tmp_path)] == ["cad_reddit.csv", "davidson.csv", "olid_train.csv"]

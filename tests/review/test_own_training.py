@@ -28,7 +28,7 @@ PROBE = "pineapple on pizza is the best"
 
 
 def shared_folder(folder: Path) -> Path:
-    """A stand-in for ../shared/data: one licence-cleared file, and one that must never be read."""
+    """A stand-in for ../shared/data: one licence-cleared file, and one that must never be trained on."""
     folder.mkdir()
     rows = [(f"{o}{t}{c}", y) for (t, y), o, c in
             itertools.product([(t, 0) for t in CIVIL] + [(t, 1) for t in ABUSIVE], OPENERS, CLOSERS)]
@@ -65,6 +65,8 @@ def test_training_with_a_sites_decisions_shifts_its_prediction_toward_them(app, 
     read_at = datetime.fromisoformat(training["own_labels"]["site:daily-planet"]["read_at"])
     assert read_at <= datetime.fromisoformat(model.card["trained_at"]) + timedelta(seconds=1)
     assert list(training["public_sources"]) == ["convabuse"], "cad_reddit is never trained on"
+    # ... but measured on, as the shipped version was: Compare had no cad_reddit figures for a retrained one.
+    assert set(model.card["validation_only"]) == {"cad_reddit"}
     assert path.parent == tmp_path / "out" and path.name == "civility-daily-planet.skops"
     assert heard[0] == ("export own labels", 0.0) and heard[-1] == ("done", 1.0)
     # Every decision a rejection: the log says so, as the card page does, rather than a bare count.
