@@ -165,6 +165,11 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     return response
 
 
+# About what an entry takes in memory (tracemalloc): a dict of six scores, and one span's dict.
+SCORES_BYTES = 600
+SPAN_BYTES = 280
+
+
 def _scores(model: Model, text: str, cache: LRUCache | None, digest: tuple[int, str]) -> dict[str, float]:
     key = (model.version, *digest)
     if cache is not None:
@@ -173,7 +178,7 @@ def _scores(model: Model, text: str, cache: LRUCache | None, digest: tuple[int, 
             return hit
     scores = model.score([text])[0]
     if cache is not None:
-        cache.put(key, scores)
+        cache.put(key, scores, SCORES_BYTES)
     return scores
 
 
@@ -198,7 +203,7 @@ def _spans(model: Model, text: str, attributes: list[str], scores: dict[str, flo
         for attribute in attributes
     }
     if cache is not None:
-        cache.put(key, spans)
+        cache.put(key, spans, SPAN_BYTES * len(sentences) * len(attributes))
     return spans
 
 
