@@ -207,8 +207,19 @@ def optional_string(body: dict[str, Any], camel: str) -> str | None:
     return value
 
 
+# Google's JSON front end reads a bool from a string as protobuf's safe_strtob does (any case); Coral
+# Talk v4's plugin sends `"doNotStore": "true"` whenever its documented TALK_PERSPECTIVE_DO_NOT_STORE
+# is set, and every comment it sent was refused, and so published unscored (a migrating site's walk).
+_TRUE, _FALSE = {"true", "t", "yes", "y", "1"}, {"false", "f", "no", "n", "0"}
+
+
 def optional_bool(body: dict[str, Any], camel: str) -> bool:
-    value = field(body, camel, False)
+    """true or false, as JSON or as a string; null or absent is false (proto3 JSON's default)."""
+    value = field(body, camel)
+    if value is None:
+        return False
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
     if not isinstance(value, bool):
         raise InvalidArgument(f'Invalid JSON payload received. "{camel}" must be true or false.')
     return value

@@ -251,3 +251,24 @@ def test_a_bilingual_sites_feedback_on_an_english_comment_is_taken_too(client, s
         "comment": {"text": "You are a pathetic idiot."}, "languages": ["en", "es"],
         "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.9}}}})
     assert response.status_code == 200, response.get_json()
+
+
+@pytest.mark.parametrize("given, meant", [("true", True), ("TRUE", True), ("1", True), ("false", False),
+                                          (" False ", False), (None, False), (True, True)])
+def test_a_bool_sent_as_a_string_or_null_is_read_as_googles_front_end_reads_it(client, app, site, given, meant):
+    """Coral Talk v4's plugin sends `"doNotStore": "true"` when its TALK_PERSPECTIVE_DO_NOT_STORE is set: every
+    comment was refused with a 400, and so published unscored, unsaid (a migrating site's walk)."""
+    cache = app.extensions["perspective_cache"]
+    body = analyze_body("The council should publish the budget. It has not.", "TOXICITY",
+                        doNotStore=given, spanAnnotations=given)
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=body)
+    assert response.status_code == 200, response.get_json()
+    # One span a sentence when asked for; else one, the whole text, as Perspective answers.
+    assert len(response.get_json()["attributeScores"]["TOXICITY"]["spanScores"]) == (2 if meant else 1)
+    assert (len(cache) == 0) is meant
+
+
+def test_a_string_that_is_no_bool_is_still_refused(client, site):
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Fine.", doNotStore="maybe"))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == 'Invalid JSON payload received. "doNotStore" must be true or false.'

@@ -22,7 +22,7 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """The JSON gateway reads null as "not set", so optional fields may be null; booleans may not."""
+    """The JSON gateway reads null as "not set", so optional fields may be null."""
     if "enum" in schema:  # JSON Schema checks enum on its own: null must be listed there too
         schema = {**schema, "enum": [*schema["enum"], None]}
     return {**schema, "nullable": True}
@@ -58,6 +58,10 @@ SUGGESTED_SCORE = {
 }
 
 STRING = _nullable({"type": "string"})
+# A bool, or a string protobuf's safe_strtob reads as one in any case (Coral Talk v4 sends "true"), or null.
+_WORDS = "|".join("".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
+                  for word in ("true", "t", "yes", "y", "1", "false", "f", "no", "n", "0"))
+BOOL = {"nullable": True, "anyOf": [{"type": "boolean"}, {"type": "string", "pattern": f"^\\s*({_WORDS})\\s*$"}]}
 TOKEN = _nullable({"type": "string", "maxLength": 200})
 LANGUAGES = _nullable({"type": "array", "items": {"type": "string", "pattern": ENGLISH}})
 # Without languages the server detects the text's and refuses one not English (classifiers/language.py).
@@ -102,10 +106,10 @@ CONTRACT: dict[str, Any] = {
             "comment": _ref("AcceptedComment"),
             "context": CONTEXT,
             "requestedAttributes": _keyed_by(list(ATTRIBUTE_NAMES), _nullable(_ref("AcceptedAttributeParameters"))),
-            "spanAnnotations": {"type": "boolean"},
+            "spanAnnotations": BOOL,
             "languages": LANGUAGES,
-            "doNotStore": {"type": "boolean"},
-            "dropUnsupportedAttributes": {"type": "boolean"},
+            "doNotStore": BOOL,
+            "dropUnsupportedAttributes": BOOL,
             "clientToken": STRING,
             "sessionId": STRING,
             "communityId": STRING,
