@@ -2,6 +2,8 @@
 lets traffic through when Redis is gone."""
 from __future__ import annotations
 
+import time
+
 from moderation.config import Config
 from moderation.perspective.ratelimit import RateLimiter
 from moderation.redis_client import redis_client
@@ -51,3 +53,45 @@ def test_it_lets_requests_through_when_redis_is_unreachable(tmp_path):
     limiter = RateLimiter(redis_client(f"redis+socket://{tmp_path}/absent.sock", timeout=SOCKET_TIMEOUT), limit=1)
 
     assert all(limiter.hit("a").allowed for _ in range(5))
+
+
+class _Answers:
+    """A Redis client whose limiter script answers from a list: a number of milliseconds to wait, or an error."""
+
+    def __init__(self, *answers) -> None:
+        self.answers = list(answers)
+        self.asked = 0
+
+    def register_script(self, _source):
+        def run(**_kwargs):
+            self.asked += 1
+            answer = self.answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        return run
+
+
+def test_one_slow_answer_lets_its_request_through_and_limiting_goes_on(caplog):
+    """A migrating site's walk: under the burst the limit is for, one Redis answer past 50 ms stopped all
+    limiting for 5 s, logged as Redis unreachable, though Redis was up."""
+    import redis
+
+    client = _Answers(0, redis.TimeoutError("Timeout reading from socket"), 1500, 1500)
+    limiter = RateLimiter(client, limit=60)
+    assert [limiter.hit("a").allowed for _ in range(4)] == [True, True, False, False]
+    assert client.asked == 4  # nobody stopped asking
+    assert "answered later than its timeout" in caplog.text and "cannot reach" not in caplog.text
+
+
+def test_slow_answers_in_a_row_stop_asking_for_a_second_only():
+    import redis
+
+    client = _Answers(*[redis.TimeoutError("slow")] * 3, 1500)
+    limiter = RateLimiter(client, limit=60)
+    start = time.monotonic()
+    assert all(limiter.hit("a").allowed for _ in range(10))
+    assert client.asked == 3  # the three slow ones, then none while paused
+    while time.monotonic() < start + 1.5:
+        time.sleep(0.1)
+    assert not limiter.hit("a").allowed and client.asked == 4  # asking again, and limiting
