@@ -67,6 +67,10 @@ WEBHOOKS = Counter("moderation_webhook_deliveries", "Webhook delivery attempts b
                    "(delivered, retry: to be tried again, also for events not sent because their site's endpoint had just "
                    "failed, failed: a dead letter)",
                    ["outcome"], registry=None)
+PERSPECTIVE_ANSWERS = Counter("moderation_perspective_answers", "comments:analyze and comments:suggestscore "
+                              "answers to a site's key, by outcome (answered; quota: 429; a 400's errorType, or "
+                              "invalid; error): each refusal is a comment its client publishes unscored",
+                              ["site", "method", "outcome"], registry=None)
 BEAT_SENT = Counter("moderation_beat_tasks_sent", "Periodic tasks beat sent to the workers", ["task"],
                     registry=None)
 

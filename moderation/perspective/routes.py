@@ -8,12 +8,15 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from classifiers import UntrustedModelError
 from moderation import db
 from moderation.domain.errors import DomainError
+from moderation.domain.site_rows import site_row
+from moderation.perspective import answers
 from moderation.perspective.analyze import analyze, parse_analyze
 from moderation.perspective.auth import request_key, site_id_for_key
 from moderation.perspective.cache import LRUCache
@@ -53,12 +56,29 @@ def _setup(setup_state) -> None:
 
 @bp.errorhandler(PerspectiveError)
 def _perspective_error(error: PerspectiveError) -> Response:
+    g.perspective_error_type = next((d.get("errorType") for d in error.details if d.get("errorType")), None)
     return error.to_response()
+
+
+@bp.after_request
+def _counted(response: Response) -> Response:
+    """Each answer to a site's key, by site and outcome (perspective/answers.py)."""
+    site_id = g.pop("perspective_site_id", None)
+    if site_id is not None:
+        try:
+            row = site_row(db.session, site_id)
+        except SQLAlchemyError:  # the answer stands; it is counted under the site's id
+            row = None
+        refusals = current_app.extensions.setdefault("perspective_refusals", answers.RefusalLog())
+        answers.count(row.name if row is not None else str(site_id), request.path.rpartition(":")[2],
+                      response.status_code, g.pop("perspective_error_type", None), refusals)
+    return response
 
 
 def _authorise() -> int:
     site_id = site_id_for_key(db.session, request_key(request), limiter=current_app.extensions.get("key_limiter"),
                               address=request.remote_addr)
+    g.perspective_site_id = site_id
     limiter = current_app.extensions.get("perspective_limiter")  # built by create_app; None without Redis
     if limiter is not None:
         decision = limiter.hit(str(site_id))

@@ -40,7 +40,7 @@ def test_every_dashboard_query_names_a_metric_the_service_serves(app):
                  "moderation_celery_queue_length", "moderation_webhook_deliveries_total",
                  "moderation_webhooks_oldest_undelivered_seconds", "moderation_review_backlog",
                  "moderation_review_oldest_held_seconds", "moderation_decisions_total",
-                 "moderation_model_version_info"):
+                 "moderation_model_version_info", "moderation_perspective_answers_total"):
         assert name in asked, name
 
 
