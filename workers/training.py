@@ -29,6 +29,7 @@ def _fail_runs_left_running(sender: str, instance: object, **_: object) -> None:
     from workers.entry import flask_app
 
     with flask_app.app_context():
+        _remove_dead_exports()
         try:
             failed = training_runs.fail_interrupted_runs(db.session)
             db.session.commit()
@@ -66,6 +67,7 @@ def _fail_run_whose_process_died(sender: object = None, exception: BaseException
 
     why = f"its training process died ({exception}); a full run needs about 2 GB of memory"
     with flask_app.app_context():
+        _remove_dead_exports()
         try:
             ended = training_runs.fail_lost_run(db.session, int(args[0]), why)
             db.session.commit()
@@ -75,3 +77,14 @@ def _fail_run_whose_process_died(sender: object = None, exception: BaseException
             return
     if ended:
         log.error("training run %s failed: %s", args[0], why)
+
+
+def _remove_dead_exports() -> None:
+    """A dead trainer's export of a site's labelled comments, gone now rather than at the next run."""
+    try:
+        removed = training_runs.remove_dead_trainers_exports(current_app.config["VAR_DIR"])
+    except OSError:
+        log.exception("could not remove the label exports of dead training processes")
+        return
+    if removed:
+        log.warning("removed %d label export(s) a dead training process had left", removed)

@@ -67,8 +67,19 @@ _LEGACY_AGE = 86_400  # seconds: exports an older release left in the system's t
 def sweep_leftover_exports(out_dir: Path) -> int:
     """Remove the label exports of training processes that are gone: in `out_dir`, in its sibling run
     directories, and an older release's in the system temp dir a day on. How many went."""
+    return _sweep([*out_dir.glob(f"{EXPORT_PREFIX}*"), *out_dir.parent.glob(f"*/{EXPORT_PREFIX}*")])
+
+
+def sweep_dead_exports(training_dir: Path) -> int:
+    """As sweep_leftover_exports, for every run directory under `training_dir`: called when a trainer
+    is found dead, not only when the next run starts. A killed run's export of a site's labelled
+    texts had stayed, weeks perhaps, out of reach of the erasure of a reader in it (an admin's walk)."""
+    return _sweep(list(training_dir.glob(f"*/{EXPORT_PREFIX}*")))
+
+
+def _sweep(candidates: list[Path]) -> int:
     removed = 0
-    for found in [*out_dir.glob(f"{EXPORT_PREFIX}*"), *out_dir.parent.glob(f"*/{EXPORT_PREFIX}*")]:
+    for found in candidates:
         pid = found.name[len(EXPORT_PREFIX):].split("-", 1)[0]
         if found.is_dir() and (not pid.isdigit() or not _alive(int(pid))):
             shutil.rmtree(found, ignore_errors=True)

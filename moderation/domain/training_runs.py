@@ -182,6 +182,13 @@ def fail_interrupted_runs(session: Session) -> list[int]:
                          "the process training it stopped during the run")
 
 
+def remove_dead_trainers_exports(var_dir: Path) -> int:
+    """The label exports left by training processes that died (own_training.sweep_dead_exports)."""
+    from moderation.domain.own_training import sweep_dead_exports
+
+    return sweep_dead_exports(Path(var_dir) / WORK_DIR)
+
+
 def _process_gone(session: Session, run_id: int) -> bool:
     """Whether no process holds the run's lock (RUN_LOCK): taken and let go at once if free."""
     free = bool(session.scalar(select(func.pg_try_advisory_lock(RUN_LOCK, run_id))))

@@ -303,3 +303,25 @@ def test_a_dead_trainers_label_export_is_removed_by_the_next_run(tmp_path):
 
     assert sweep_leftover_exports(out_dir) == 2
     assert running.exists() and not dead.exists() and not earlier.exists()
+
+
+def test_a_dead_trainers_label_export_is_removed_when_its_death_is_found_not_only_by_the_next_run(tmp_path):
+    """An admin's walk: a trainer killed mid-run left a site's 1,039 labelled texts under var/training
+    after the worker restarted, and a reader's erasure did not reach them; only a next run, weeks away
+    perhaps, would have removed them. The worker removes them when it starts and when a child dies."""
+    import os
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    training = tmp_path / "var" / runs.WORK_DIR
+    dead = training / "run-7" / f"own-labels-{gone.pid}-ab12"
+    running = training / "run-8" / f"own-labels-{os.getpid()}-cd34"
+    for folder in (dead, running):
+        folder.mkdir(parents=True)
+        (folder / "civility-herald.csv").write_text("text,toxicity\nAll useless piles of crap.,1\n")
+
+    assert runs.remove_dead_trainers_exports(tmp_path / "var") == 1
+    assert running.exists() and not dead.exists()
+    assert runs.remove_dead_trainers_exports(tmp_path / "nothing-yet") == 0
