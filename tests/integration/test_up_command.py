@@ -2,6 +2,7 @@
 beside it on the same data, Ctrl-C stops everything, and a restart finds the data again."""
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -132,6 +133,15 @@ def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
         assert 'moderation_comments_scored_total{site="first-site",status="published"} 1.0' in scraped
         # Not on the web port then, not even a sign-in page.
         assert requests.get(f"{base}/metrics", timeout=HTTP_TIMEOUT, allow_redirects=False).status_code == 404
+        # A keep-alive connection idle longer than gunicorn's default 2 s is still open: a Node client
+        # (Coral) reusing one as gunicorn closed it got ECONNRESET and published its comment unscored.
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
+        kept.request("GET", "/healthz")
+        assert kept.getresponse().read() is not None
+        time.sleep(3)
+        kept.request("GET", "/healthz")
+        assert kept.getresponse().status == 200
+        kept.close()
         running = _status_once_workers_answer(env)
         assert running.returncode == 0, running.stdout + running.stderr
         # From a shell without `up`'s PORT, status asks the web where `up` serves it (a make run check:
