@@ -40,7 +40,7 @@ def test_run_refuses_while_another_run_is_active_and_cancel_ends_it(app, cli):
         db.session.add(TrainingRun(requested_by="user:alice", state="queued"))
         db.session.commit()
     refused = cli("run", "--quiet")
-    assert refused.exit_code == 1 and "training run #1 is still queued" in refused.output
+    assert refused.exit_code == 1 and "training run #1 (user:alice, on the shared data only) is still queued" in refused.output
     assert cli("cancel", "1").output.strip() == "training run #1 cancelled"
     again = cli("cancel", "1")
     assert again.exit_code == 1 and "already cancelled" in again.output

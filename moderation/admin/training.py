@@ -32,6 +32,7 @@ def _page(status: int = 200) -> tuple[str, int]:
     return render_template(
         "admin/training.html", current=current, summary=runs.run_summary(current) if current else None,
         runs=runs.list_runs(db.session), sites=db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)).all(),
+        chosen_site=int_arg("site"),
         poll_ms=POLL_MS, active=current is not None and current.state in runs.ACTIVE,
     ), status
 
@@ -68,7 +69,8 @@ def start_training() -> Response:
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("admin.training"), code=303)
+        # The choice kept: reset to the shared data, a second press later trained the wrong data.
+        return redirect(url_for("admin.training", site=site_id or None), code=303)
     db.session.commit()
     if not send_task(db.session, TRAINING_TASK, [run.id]):
         runs.fail_unsent(db.session, run.id)

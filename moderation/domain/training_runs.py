@@ -119,7 +119,7 @@ def start_run(session: Session, *, by: User | str, site_id: int | None = None) -
         log.warning("training runs %s had lost their process; marked failed", lost)
     current = active_run(session)
     if current is not None:
-        raise RunActive(f"training run #{current.id} is still {current.state}; wait for it or cancel it first")
+        raise RunActive(f"{_described(current)} is still {current.state}; wait for it or cancel it first")
     run = TrainingRun(site_id=site_id, requested_by=actor, requested_by_id=user_id, state=QUEUED, progress=0.0,
                       log="")
     session.add(run)
@@ -127,9 +127,20 @@ def start_run(session: Session, *, by: User | str, site_id: int | None = None) -
         with session.begin_nested():  # two admins at once: the unique index lets one win
             session.flush()
     except IntegrityError:
-        raise RunActive("another training run was started a moment ago; wait for it or cancel it first") from None
+        session.expunge(run)
+        # The winner has committed (the index waited for it): say whose it is and what it trains, as
+        # above. "Another training run" named none, and an admin took a colleague's run for her own.
+        winner = active_run(session)
+        raise RunActive(f"{_described(winner) if winner else 'another training run'} was started a moment "
+                        "ago; wait for it or cancel it first") from None
     audit(session, actor, "training:started", run_id=run.id, site_id=site_id)
     return run
+
+
+def _described(run: TrainingRun) -> str:
+    """"training run #7 (user:ben, on gazette's own labels)"."""
+    data = f"on {run.site.name}'s own labels" if run.site is not None else "on the shared data only"
+    return f"training run #{run.id} ({run.requested_by}, {data})"
 
 
 def cancel_run(session: Session, run_id: int, *, by: User | str) -> TrainingRun:

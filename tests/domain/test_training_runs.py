@@ -37,7 +37,7 @@ def _run(app, run_id: int) -> TrainingRun:
 
 def test_it_refuses_a_second_run_while_one_is_active(app):
     first = _start(app)
-    with app.app_context(), pytest.raises(runs.RunActive, match=f"run #{first} is still queued"):
+    with app.app_context(), pytest.raises(runs.RunActive, match=rf"run #{first} \(cli, on the shared data only\) is still queued"):
         runs.start_run(db.session, by="cli")
 
 
@@ -135,7 +135,7 @@ def test_a_run_whose_process_lives_is_not_failed_when_a_worker_starts(app):
         with app.app_context():
             assert runs.fail_interrupted_runs(db.session) == []
             db.session.commit()
-            with pytest.raises(runs.RunActive, match=f"run #{run_id} is still running"):
+            with pytest.raises(runs.RunActive, match=rf"run #{run_id} \(cli, on the shared data only\) is still running"):
                 runs.start_run(db.session, by="cli")
         assert _run(app, run_id).state == "running"
     finally:

@@ -54,11 +54,18 @@ def test_an_admin_starts_a_run_that_goes_to_the_training_queue(app, services, ad
     assert (status["state"], status["progress"], status["site"]) == ("queued", 0.0, site.name)
 
 
-def test_a_second_start_is_refused_with_a_clear_message(app, admin, sign_in):
+def test_a_second_start_is_refused_naming_whose_run_it_is_and_keeps_the_choice(app, admin, sign_in, site):
+    """An admin's walk: two admins pressed at once, and the loser read "another training run was started"
+    (whose? on which data?) with her choice of site reset to the shared data."""
     client = sign_in(admin)
     _post(client, "/admin/training")
     page = _page_after(client, "/admin/training")
-    assert "training run #1 is still queued; wait for it or cancel it first" in page
+    assert (f"training run #1 (user:{admin.username}, on the shared data only) is still queued; wait for it or "
+            "cancel it first") in page
+    refused = _post(client, "/admin/training", site_id=str(site.id))  # refused too (no labels of its own yet)
+    assert refused.headers["Location"].endswith(f"/admin/training?site={site.id}")
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert f'<option value="{site.id}" selected>' in page
     with app.app_context():
         assert db.session.query(TrainingRun).count() == 1
 
