@@ -133,8 +133,17 @@ def start_run(session: Session, *, by: User | str, site_id: int | None = None) -
         winner = active_run(session)
         raise RunActive(f"{_described(winner) if winner else 'another training run'} was started a moment "
                         "ago; wait for it or cancel it first") from None
-    audit(session, actor, "training:started", run_id=run.id, site_id=site_id)
+    audit(session, actor, "training:started", run_id=run.id, **_site_of(session, site_id))
     return run
+
+
+def _site_of(session: Session, site_id: int | None) -> dict[str, Any]:
+    """A run's audit details naming its site, by id (the audit log's site filter) and by name: a
+    site's run filed its start under the site, its outcome under none (an admin's walk)."""
+    if site_id is None:
+        return {}
+    site = session.get(Site, site_id)
+    return {"site_id": site_id, "site": site.name if site is not None else None}
 
 
 def _described(run: TrainingRun) -> str:
@@ -163,7 +172,7 @@ def cancel_run(session: Session, run_id: int, *, by: User | str) -> TrainingRun:
     else:
         run.cancel_requested = True
         run.log = (run.log or "") + _line("cancel requested; stopping at the next step")
-    audit(session, actor, "training:cancelled", run_id=run.id)
+    audit(session, actor, "training:cancelled", run_id=run.id, **_site_of(session, run.site_id))
     return run
 
 
@@ -242,7 +251,8 @@ def _fail_running(session: Session, which: Any, why: str) -> list[int]:
         .returning(TrainingRun.id)
     ).scalars().all()
     for run_id in rows:
-        audit(session, "system:trainer", "training:interrupted", run_id=run_id)
+        audit(session, "system:trainer", "training:interrupted", run_id=run_id, why=why,
+              **_site_of(session, session.get(TrainingRun, run_id).site_id))
     return list(rows)
 
 
@@ -370,6 +380,11 @@ def _train(session: Session, engine: Engine, run_id: int, *, var_dir: Path, data
             message = f"{type(error).__name__}: {getattr(error, 'message', None) or error}"
             log.exception("training run %s failed", run_id)
         reporter.write(state=FAILED, finished_at=now(), error=message[:2000], line=_line(f"failed: {message[:500]}"))
+        # Its outcome in the log beside its start: a run failing at once had only "started" there,
+        # and read as still going (an admin's walk).
+        audit(session, "system:trainer", "training:failed", run_id=run_id, error=message[:500],
+              **_site_of(session, run.site_id))
+        session.commit()
         return FAILED
     shutil.rmtree(out_dir, ignore_errors=True)  # the registry keeps its own copy
     reporter.write(state=SUCCEEDED, progress=1.0, stage="done", finished_at=now(),
@@ -386,7 +401,8 @@ def _register(session: Session, run_id: int, path: Path, *, var_dir: Path) -> st
                             notes=f"training run #{run_id}" + (f" with {run.site.name}'s own labels" if run.site else ""),
                             actor=run.requested_by)
     run.version_id, run.artifact = row.id, row.artifact
-    audit(session, run.requested_by, "training:succeeded", run_id=run_id, version=row.version)
+    audit(session, run.requested_by, "training:succeeded", run_id=run_id, version=row.version,
+          **_site_of(session, run.site_id))
     session.commit()
     return row.version
 

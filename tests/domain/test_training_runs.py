@@ -223,6 +223,13 @@ def test_a_run_for_a_site_trains_with_its_own_labels(app, site, tmp_path, monkey
     assert calls == [(site.name, 3.0, False, runs.TrainingSettings().min_positives)]
     run = _run(app, run_id)
     assert "export own labels" in run.log and run.error == "ValueError: stopped here by the test"
+    # Its outcome in the audit log beside its start, both filed under the site (an admin's walk: the
+    # site's filter showed starts only, and a run failing at once seemed to be going on still).
+    from moderation.domain.audit_search import audit_page
+
+    with app.app_context():
+        entries = [(e.action, e.details.get("site")) for e in audit_page(db.session, what="training", site_id=site.id).entries]
+    assert entries == [("training:failed", site.name), ("training:started", site.name)]
 
 
 def _label(app, site, n: int) -> None:
