@@ -194,6 +194,8 @@ def _per_day(n: float) -> str:
     return f"{n:.1f}".removesuffix(".0") if n < 10 else f"{n:,.0f}"
 
 
+# Recall below this is a hold all but switched off.
+FEW_CAUGHT = 0.1
 # Held per day this many times today's is a change in moderators' work worth a second look.
 MUCH_MORE_HELD = 1.5
 
@@ -208,6 +210,10 @@ def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] 
         # "5 a day" offered 0.999994, which held none of them, with no word of it (a moderator's walk).
         found.append(f"This holds none of the {rejected} comments moderators rejected: the model would "
                      f"hardly hold anything for {data.attribute.replace('_', ' ')}.")
+    elif rejected and chosen["recall"] < FEW_CAUGHT:
+        # "100 a day" offered insult 0.999997 at recall 0.007, with no word of it (an admin's walk).
+        found.append(f"This holds {chosen['recall']:.1%} of the {rejected} comments moderators rejected: it all but "
+                     f"turns off holding for {data.attribute.replace('_', ' ')}.")
     if data.days < 1:
         found.append(f"These decisions came in over {span_words(data.days)}, so held per day assumes the whole day "
                      "brings comments at that rate.")

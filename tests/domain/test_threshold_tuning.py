@@ -271,3 +271,20 @@ def test_the_limit_counts_decisions_that_inform_the_attribute_not_rejections_for
         threat = tuning_data(db.session, db.session.get(Site, site.id), "threat", model_threshold=0.66, limit=2)
     assert (threat.decided, int(threat.y.sum())) == (2, 1)
     assert sorted(threat.score) == [0.1, 0.8]
+
+
+def test_a_volume_target_that_all_but_turns_the_hold_off_says_so(app, site):
+    """An admin's walk: "100 a day" offered insult 0.999997 at recall 0.007, and nothing on the page said
+    the site would all but stop holding insults."""
+    with app.app_context():
+        for i in range(20):
+            add_comment(site.id, f"r{i}", status=REJECTED, decision=REJECTED, day=i / 2,
+                        scores={"toxicity": 0.5 + i / 100})
+        add_comment(site.id, "worst", status=REJECTED, decision=REJECTED, day=10, scores={"toxicity": 0.99})
+        for i in range(5):
+            add_comment(site.id, f"a{i}", status=APPROVED, decision=APPROVED, day=i * 2, scores={"toxicity": 0.2})
+        db.session.commit()
+    result = preview(data(app, site.id), VOLUME, 0.1)
+    assert result["chosen"]["held"] == 1
+    assert result["warnings"][0] == ("This holds 4.8% of the 21 comments moderators rejected: it all but turns off "
+                                     "holding for toxicity.")
