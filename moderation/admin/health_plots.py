@@ -19,33 +19,39 @@ def empty_plot(message: str) -> bytes:
 
 
 def agreement_plot(days: Sequence[Day], version: str | None) -> bytes:
-    """Agreement per day (line, left axis) over would-be changes both ways per day (bars, right axis)."""
+    """Agreement per day (above) and would-be changes both ways per day (below), each on its own axis
+    and labelled with its figures. On one twin axis the bars, counts, stood against the percentage
+    scale: a first shadow day's 61 would-publish read as "95 %" (an admin's walk)."""
     plt = pyplot()
     if not days:
         return empty_plot("No shadow scores yet")
-    figure, agreement_axis = plt.subplots(figsize=(10, 4.2))
+    figure, (agreement_axis, changes_axis) = plt.subplots(
+        2, 1, figsize=(10, 5.2), sharex=True, gridspec_kw={"height_ratios": [1, 1.3]})
     x = np.arange(len(days))
     labels = [d.day.isoformat() for d in days]
-    changes_axis = agreement_axis.twinx()
-    width = 0.38
-    changes_axis.bar(x - width / 2, [d.would_hold for d in days], width, color="#c0392b", alpha=0.45,
-                     label="would hold (published live)")
-    changes_axis.bar(x + width / 2, [d.would_publish for d in days], width, color="#2e86c1", alpha=0.45,
-                     label="would publish (held live)")
-    changes_axis.set_ylabel("comments changed")
-    # Counts of comments: whole numbers from 0 (with none changed, matplotlib drew -0.04 to 0.04).
-    changes_axis.set_ylim(bottom=0, top=max(1, *(max(d.would_hold, d.would_publish) for d in days)) * 1.1)
-    changes_axis.yaxis.set_major_locator(MaxNLocator(integer=True))
-    agreement_axis.plot(x, [100 * d.agreement for d in days], color="#1b1f24", marker="o", label="agreement")
+    agreement = [100 * d.agreement for d in days]
+    agreement_axis.plot(x, agreement, color="#1b1f24", marker="o")
+    for at, value in zip(x, agreement):
+        agreement_axis.annotate(f"{value:.1f} %", (at, value), textcoords="offset points", xytext=(0, -14),
+                                ha="center", fontsize="small")
     agreement_axis.set_ylim(0, 105)
     agreement_axis.set_ylabel("same status (%)")
-    agreement_axis.set_zorder(changes_axis.get_zorder() + 1)
-    agreement_axis.patch.set_visible(False)
-    agreement_axis.set_xticks(x, labels, rotation=30 if len(days) > 8 else 0, fontsize="small")
-    lines, names = agreement_axis.get_legend_handles_labels()
-    bars, bar_names = changes_axis.get_legend_handles_labels()
-    agreement_axis.legend(lines + bars, names + bar_names, loc="upper center", bbox_to_anchor=(0.5, -0.18),
-                          ncol=3, fontsize="small", frameon=False)
+    width = 0.38
+    hold = changes_axis.bar(x - width / 2, [d.would_hold for d in days], width, color="#c0392b", alpha=0.6,
+                            label="would hold (published live)")
+    publish = changes_axis.bar(x + width / 2, [d.would_publish for d in days], width, color="#2e86c1", alpha=0.6,
+                               label="would publish (held live)")
+    changes_axis.bar_label(hold, fontsize="small")
+    changes_axis.bar_label(publish, fontsize="small")
+    changes_axis.set_ylabel("comments changed")
+    # Counts of comments: whole numbers from 0 (with none changed, matplotlib drew -0.04 to 0.04).
+    changes_axis.set_ylim(bottom=0, top=max(1, *(max(d.would_hold, d.would_publish) for d in days)) * 1.2)
+    changes_axis.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # A day or two are not stretched across the whole width.
+    changes_axis.set_xlim(-0.75, max(len(days) - 0.25, 2.25))
+    changes_axis.set_xticks(x, labels, rotation=30 if len(days) > 8 else 0, fontsize="small")
+    changes_axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.34 if len(days) > 8 else -0.22), ncol=2,
+                        fontsize="small", frameon=False)
     agreement_axis.set_title(f"Shadow {version}: agreement with the live model per day (UTC)")
     return png_bytes(figure, dpi=96)
 
