@@ -34,14 +34,19 @@ class _Flight:
 
 _in_flight: dict[Hashable, _Flight] = {}
 _lock = threading.Lock()
+# When a read last went unanswered. Within `wait` of it the database is taken as stalled, and a read
+# of another key is not waited for either: a request that re-checks its site and then the model
+# registry waited a second for each, two in all, past Coral's 800 ms (a migrating site's walk).
+_gave_up_at = -float("inf")
 
 
 def _forget_flights() -> None:
     """In a forked child (gunicorn's workers, Celery's pool), a read in flight at the fork has no
     thread to end it: kept, it would answer NoAnswer forever and its copy would never be read again."""
-    global _lock
+    global _lock, _gave_up_at
     _lock = threading.Lock()
     _in_flight.clear()
+    _gave_up_at = -float("inf")
 
 
 os.register_at_fork(after_in_child=_forget_flights)
@@ -64,11 +69,14 @@ def read_within(key: Hashable, read: Callable[[], T], *, wait: float = DEFAULT_W
             flight = _in_flight[key] = _Flight(time.monotonic())
             threading.Thread(target=_run, args=(key, read, flight.future), daemon=True,
                              name=f"bounded read {key}").start()
+    global _gave_up_at
+    stalled = time.monotonic() - _gave_up_at < wait
     try:
-        return flight.future.result(timeout=max(0.0, flight.started + wait - time.monotonic()))
+        return flight.future.result(timeout=0.0 if stalled else max(0.0, flight.started + wait - time.monotonic()))
     except FutureTimeout:
         with _lock:
             first, flight.given_up = not flight.given_up, True
+            _gave_up_at = time.monotonic()
         raise NoAnswer(f"no answer in {wait:g} s", first=first) from None
 
 

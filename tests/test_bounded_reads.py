@@ -33,3 +33,19 @@ def test_a_read_in_flight_at_a_fork_is_forgotten_in_the_child():
     _, status = os.waitpid(pid, 0)
     release.set()
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_once_one_read_is_given_up_on_a_read_of_another_key_is_not_waited_for_and_later_ones_are():
+    """A migrating site's walk: at a stall's start a Perspective request waited a second for its site's
+    row and another for the model registry, two in all, past Coral's 800 ms."""
+    import time
+
+    release = threading.Event()
+    with pytest.raises(NoAnswer):
+        read_within("site 1", lambda: release.wait(10), wait=0.3)
+    # A read that would answer in a tenth of a second, within its wait: not waited for, the stall known.
+    with pytest.raises(NoAnswer):
+        read_within("models", lambda: time.sleep(0.1) or "answered", wait=0.3)
+    release.set()
+    time.sleep(0.4)  # past the stall's wait: reads are waited for again
+    assert read_within("models again", lambda: time.sleep(0.1) or "answered", wait=0.3) == "answered"
