@@ -84,7 +84,7 @@ def _authorise() -> int:
         decision = limiter.hit(str(site_id))
         if not decision.allowed:
             raise ResourceExhausted(
-                f"Quota exceeded: {limiter.limit} requests per minute for this API key. "
+                f"Quota exceeded: {limiter.limit} requests per minute for this site's keys together. "
                 f"Retry after {decision.retry_after} seconds.",
                 retry_after=decision.retry_after, limit=limiter.limit,
             )
