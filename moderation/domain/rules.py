@@ -296,6 +296,12 @@ _PHRASES: dict[str, Callable[[str, str], str | None]] = {
     "at_risk": lambda normalised, written: at_risk(normalised),
     "urging_self_harm": lambda normalised, written: urging_self_harm(normalised)}
 _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
+
+
+def phrase_found(kind: str, text: str, normalised: str | None = None) -> str | None:
+    """The words of `text` a phrase kind ("threat_words", "group_attack", "urging_self_harm",
+    "at_risk") reads as its own, or None: as a rule of that kind finds them, without a site's rules."""
+    return _PHRASES[kind](match.normalise(text) if normalised is None else normalised, text)
 # Kinds that read the author's shown name when the text has nothing: a business desk's walk found
 # "Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net" as a name on a civil comment published.
 # Contact details and addresses only, not word lists: a banned "dick" rejected every comment Dick Smith

@@ -11,6 +11,7 @@ from classifiers import language
 from classifiers.sentences import sentence_spans
 from moderation.domain.model_contract import Model
 from moderation.perspective import fields
+from moderation.perspective import plain_words
 from moderation.perspective.cache import LRUCache, text_digest
 from moderation.perspective.errors import InvalidArgument
 
@@ -176,7 +177,7 @@ def _scores(model: Model, text: str, cache: LRUCache | None, digest: tuple[int, 
         hit = cache.get(key)
         if hit is not None:
             return hit
-    scores = model.score([text])[0]
+    scores = plain_words.raised(model.score([text])[0], plain_words.floors(text))
     if cache is not None:
         cache.put(key, scores, SCORES_BYTES)
     return scores
@@ -194,6 +195,9 @@ def _spans(model: Model, text: str, attributes: list[str], scores: dict[str, flo
     sentences = _at_most(sentence_spans(text), MAX_SPANS)
     if len(sentences) > 1:
         sentence_scores = model.score([text[b:e] for b, e in sentences])
+        if plain_words.floors(text):  # the sentences the matchers read, raised as the whole is
+            sentence_scores = [plain_words.raised(found, plain_words.floors(text[b:e]))
+                               for (b, e), found in zip(sentences, sentence_scores)]
     else:
         sentence_scores = [scores] * len(sentences)
     unit = utf16_offsets(text)

@@ -1,0 +1,37 @@
+"""Scores a Perspective client reads, raised where the plain-words rules read a threat, an attack on
+a group, or telling someone to kill themselves.
+
+Coral asks for one attribute, TOXICITY, and holds what scores above its threshold; the comment API's
+rules (`threats`, `group-hate`, `urging-self-harm`) never reached it. A migrating site's walk
+(2026-12-05) had "We should hang every journalist." at toxicity 0.34 and "Someone should shoot the
+mayor." at 0.26, published at the recommended 51, and "Go back to your country." at 0.41, "kys" at
+0.05. The same matchers hold these on the comment API; here they lift the attributes they speak for
+to at least FLOOR, so any threshold a client sets short of it holds them. Where they read nothing
+the model's scores stand as they are.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from moderation.domain import rule_matchers
+from moderation.domain.rules import phrase_found
+
+FLOOR = 0.95
+# What each matcher speaks for, in the model's attribute names. Not `at_risk`: a reader who may harm
+# themselves is no toxicity, and Coral would hide them from the people who might reach them.
+RAISES = {"threat_words": ("threat", "toxicity"), "group_attack": ("identity_attack", "toxicity"),
+          "urging_self_harm": ("toxicity", "severe_toxicity")}
+
+
+def floors(text: str) -> dict[str, float]:
+    """The attributes to raise for `text`, and to what; empty when no matcher reads it."""
+    normalised = rule_matchers.normalise(text)
+    raised: dict[str, float] = {}
+    for kind, attributes in RAISES.items():
+        if phrase_found(kind, text, normalised) is not None:
+            raised.update(dict.fromkeys(attributes, FLOOR))
+    return raised
+
+
+def raised(scores: Mapping[str, float], by: Mapping[str, float]) -> dict[str, float]:
+    return {name: max(value, by.get(name, 0.0)) for name, value in scores.items()}
