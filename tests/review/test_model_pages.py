@@ -1,6 +1,8 @@
 """/admin/models: the registered versions, promote for a site or globally, roll back, shadow; audited."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from review_helpers import csrf_token
 from sqlalchemy import select
@@ -309,3 +311,19 @@ def test_the_versions_table_shows_each_versions_hold_thresholds(app, sign_in, ad
     html = sign_in(admin).get("/admin/models").get_data(as_text=True)
     row_html = html[html.index(f"<code>{candidate}</code>"):]
     assert f"toxicity {toxicity:.2f}" in row_html[row_html.index('class="hold-at"'):row_html.index("</tr>")]
+
+
+def test_a_global_promotion_names_the_sites_it_reaches_not_those_on_their_own_version(app, sign_in, admin, site,
+                                                                                      outsider, candidate, tmp_path):
+    """An admin's walk: with herald and gazette on versions of their own, the global Promote asked about
+    "every site" and warned of herald's thresholds, though it reaches neither; courier went unnamed."""
+    from moderation.models import Site
+
+    with app.app_context():
+        registry.promote(db.session, candidate, site_id=site.id, by="cli:test")
+        db.session.get(Site, site.id).thresholds = {"toxicity": 0.605286}
+        db.session.commit()
+    html = sign_in(admin).get("/admin/models").get_data(as_text=True)
+    scope = re.search(r'<option value="" data-scope="([^"]*)">global</option>', html).group(1)
+    assert scope == ("every site without a version of its own (global): other-gazette, and sites added later; "
+                     "daily-planet runs its own and is not changed")
