@@ -162,6 +162,7 @@ def train_with_own_labels(
 
         from classifiers.train import train_model  # here: scikit-learn, only when training
 
+        should_stop = _stopping_at_an_erasure(session, site, exported_at, should_stop)
         path = train_model(
             [*public, own_csv],
             out_dir=out_dir,
@@ -177,18 +178,53 @@ def train_with_own_labels(
     return path
 
 
-def _refuse_if_erased_since(session: Session, site: Site, exported_at: datetime, path: Path) -> None:
+# How often a run on a site's labels looks for an erasure that took some of them away.
+ERASURE_CHECK_SECONDS = 10.0
+
+
+def _stopping_at_an_erasure(session: Session, site: Site, exported_at: datetime,
+                            should_stop: Callable[[], bool] | None) -> Callable[[], bool]:
+    """`should_stop`, and a Conflict when an erasure took labels away since the export: the run
+    stops there. It went on to the end and only then said so, five minutes of a 2 GB trainer and of
+    the admin's wait after the erasure had come (an admin's walk). Looked for on a connection of its
+    own, so the trainer's session holds no snapshot while it trains."""
+    checked = time.monotonic()
+
+    def stop() -> bool:
+        nonlocal checked
+        if should_stop is not None and should_stop():
+            return True
+        if time.monotonic() - checked >= ERASURE_CHECK_SECONDS:
+            checked = time.monotonic()
+            with Session(session.get_bind()) as looking:
+                erasures = _erasures_since(looking, site, exported_at)
+            if erasures:
+                raise Conflict(_erased(erasures, site, "the run stopped there"))
+        return False
+
+    return stop
+
+
+def _erasures_since(session: Session, site: Site, exported_at: datetime) -> int:
     # Only erasures that took labels away: one of a reader who never posted had discarded a six-minute
     # run (a moderator's walk).
-    erasures = session.scalar(select(func.count()).select_from(AuthorErasure).where(
+    return session.scalar(select(func.count()).select_from(AuthorErasure).where(
         AuthorErasure.site_id == site.id, AuthorErasure.erased_at >= exported_at,
         AuthorErasure.counts["labelled_examples"].as_integer() > 0)) or 0
+
+
+def _erased(erasures: int, site: Site, what_then: str) -> str:
+    return (f"{erasures} reader erasure request{'s' if erasures != 1 else ''} of {site.name} arrived while this run "
+            f"trained on its labels, which held their texts: {what_then}. Run it again; the erased labels are "
+            "gone now.")
+
+
+def _refuse_if_erased_since(session: Session, site: Site, exported_at: datetime, path: Path) -> None:
+    erasures = _erasures_since(session, site, exported_at)
     if erasures:
         from classifiers.model import card_path_for
 
         path.unlink(missing_ok=True)
         card_path_for(path).unlink(missing_ok=True)
-        raise Conflict(f"{erasures} reader erasure request{'s' if erasures != 1 else ''} of {site.name} arrived while "
-                       "this run trained on its labels, which held their texts: the candidate was discarded. "
-                       "Run it again; the erased labels are gone now.")
+        raise Conflict(_erased(erasures, site, "the candidate was discarded"))
 

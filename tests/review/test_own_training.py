@@ -103,6 +103,39 @@ def test_a_run_that_an_erasure_request_overtook_discards_its_candidate(app, site
     assert list((tmp_path / "out").iterdir()) == []
 
 
+def test_a_run_stops_soon_after_an_erasure_request_takes_some_of_its_labels(app, site, moderator, make_comment,
+                                                                           tmp_path, monkeypatch):
+    """An admin's walk: the erasure came at 10:03:45, and the run said so at 10:08:39, at its end."""
+    from moderation.domain import own_training
+    from moderation.domain.erasure import erase_author
+    from moderation.domain.errors import Conflict
+    from moderation.models import Site
+
+    monkeypatch.setattr(own_training, "ERASURE_CHECK_SECONDS", 0.0)  # at every step: this run is short
+    data_dir = shared_folder(tmp_path / "shared")
+    heard: list[str] = []
+    with app.app_context():
+        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
+        db.session.commit()
+        user = db.session.get(User, moderator.id)
+        for n in range(25):
+            decide(db.session, make_comment(site.id, f"you worthless idiot number {n}"), user=user, action="reject",
+                   reason="Personal attack or insult", expected_version=1)
+
+        def erase_once_exported(stage: str, _fraction: float) -> None:
+            heard.append(stage)
+            if stage.startswith("exported "):
+                erase_author(db.session, db.session.get(Site, site.id), "reader-3", actor="site:test")
+                db.session.commit()
+
+        with pytest.raises(Conflict, match="arrived while this run trained on its labels, which held their texts: "
+                                           "the run stopped there"):
+            train_with_own_labels(db.session, "daily-planet", data_dir=data_dir, out_dir=tmp_path / "out",
+                                  weight=2.0, progress=False, on_progress=erase_once_exported)
+    assert "fit heads" not in heard and "done" not in heard  # stopped before the longest step
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 def test_train_site_refuses_an_unknown_site_clearly(services, tmp_path):
     result = CliRunner().invoke(main, ["train", "--site", "no-such-site", "--quiet"], env=services.env(
         TRAINING_DATA_DIR=str(shared_folder(tmp_path / "shared"))))
