@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.domain.drift import current_warning, latest_reports
+from moderation.domain.drift import current_warnings, latest_reports
 from moderation.domain.shadow import shadow_summary, shadow_versions
 from moderation.models import DriftReport, Site
 from moderation.request_input import parse_int
@@ -31,10 +31,11 @@ def drift_banner() -> dict[str, object]:
     except Exception:  # a registry that cannot be read is the index page's to report; warn about any version
         versions = None
     try:
-        warning = current_warning(db.session, versions)
+        warnings = current_warnings(db.session, versions)
     except DBAPIError:  # the "database unavailable" page itself must still render
         db.session.rollback()
-        warning = None
+        warnings = []
+    warning = warnings[0] if warnings else None
     model = _model_of(provider, warning.version) if warning is not None and provider is not None else None
     warn = current_app.config["DRIFT_PSI_WARN"]
     # Which scores drift, and whether the card calls them thin: severe toxicity alone (2 positives
@@ -42,7 +43,7 @@ def drift_banner() -> dict[str, object]:
     thin = (model.card.get("thin_data") or {}) if model is not None and isinstance(getattr(model, "card", None), dict) else {}
     drifting = sorted(((a, p, a in thin) for a, p in (warning.psi or {}).items() if p > warn),
                       key=lambda item: -item[1]) if warning is not None else []
-    return {"drift_warning": warning, "drift_psi_warn": warn, "drifting": drifting}
+    return {"drift_warning": warning, "drift_psi_warn": warn, "drifting": drifting, "drift_also": warnings[1:]}
 
 
 def _provider():  # noqa: ANN202 - the app's ModelProvider, refreshed, or None

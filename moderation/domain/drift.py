@@ -112,12 +112,21 @@ def latest_reports(session: Session, limit: int = 30) -> list[DriftReport]:
 def current_warning(session: Session, versions: Iterable[str] | None = None) -> DriftReport | None:
     """The latest report when it warns (of each of `versions`, if given: the first that warns): what
     the admin pages' banner shows."""
+    warnings = current_warnings(session, versions)
+    return warnings[0] if warnings else None
+
+
+def current_warnings(session: Session, versions: Iterable[str] | None = None) -> list[DriftReport]:
+    """Of each of `versions` (the global one first), its latest report if it warns; without
+    `versions`, the latest report if it warns. A site's own version that warned beside the global
+    one went unnamed on the banner (an admin's walk)."""
     query = select(DriftReport).order_by(DriftReport.created_at.desc(), DriftReport.id.desc()).limit(1)
     if versions is None:
         latest = session.scalar(query)
-        return latest if latest is not None and latest.warning else None
+        return [latest] if latest is not None and latest.warning else []
+    found = []
     for version in versions:
         latest = session.scalar(query.where(DriftReport.version == version))
         if latest is not None and latest.warning:
-            return latest
-    return None
+            found.append(latest)
+    return found

@@ -97,3 +97,15 @@ def test_the_shipped_model_is_checked_without_error(app, site):
     with app.app_context():
         report = check_drift(db.session, get_model(app), SETTINGS)
         assert report.version == get_model(app).version and not report.warning
+
+
+def test_when_the_global_model_and_a_sites_own_both_drift_both_are_warned_of(app, site):
+    """An admin's walk: the global model and herald's own both warned; the banner named the global one only."""
+    from moderation.domain.drift import check_models, current_warnings
+
+    with app.app_context():
+        scored(site.id, [0.75] * 200 + [0.05] * 200, version="global-1")
+        scored(site.id, [0.75] * 200 + [0.05] * 200, version="site-own-2")
+        check_models(db.session, [CardModel(version="global-1"), CardModel(version="site-own-2")], SETTINGS)
+        db.session.commit()
+        assert [r.version for r in current_warnings(db.session, ["global-1", "site-own-2"])] == ["global-1", "site-own-2"]
