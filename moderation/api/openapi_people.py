@@ -132,7 +132,9 @@ def _sanction_paths(errors: dict[str, Any], json_ref: Any, posted_id: dict[str, 
                 "new comments are rejected (but for a reader who may be at risk, held for a person), a pre-moderated "
                 "author's are held for review; comments already decided are left alone. It supersedes the sanction "
                 "in force, and the site is sent `author.sanctioned` as for any sanction, with `\"by\": \"site\"`. "
-                "The same ban or pre-moderation already in force is left as it is: 200, and no event (a retry). "
+                "The same ban or pre-moderation already in force, or the same suspension the site sent within the hour, "
+                "is left as it is: 200, and no event (a retry). A site's measure never weakens a moderator's "
+                "(409). "
                 "An author with no comments yet may be sanctioned. Audited as the site."),
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "additionalProperties": False, "required": ["author_id", "kind", "reason"],
@@ -148,12 +150,15 @@ def _sanction_paths(errors: dict[str, Any], json_ref: Any, posted_id: dict[str, 
                           "200": json_ref("Author", "The same sanction was already in force: nothing changed."),
                           "400": refused("Malformed JSON, a field not listed, a missing reason, or days with a ban "
                                          "or pre-moderation (named in `field`)."),
+                          "409": refused("A moderator's stronger measure is in force (a ban over a suspension or "
+                                         "pre-moderation, or a suspension ending later): the site's would weaken "
+                                         "it, so nothing changed."),
                           **answers},
         }},
         "/api/v1/sanctions/lift": {"post": {
             "summary": "Lift an author's sanctions, from the site's own tools",
-            "description": "Ends every sanction in force on the author; `author.sanction_lifted` is sent for each. "
-                           "Audited as the site.",
+            "description": "Ends every sanction the site put in force on the author; `author.sanction_lifted` is sent "
+                           "for each. A moderator's stays. Audited as the site.",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "additionalProperties": False, "required": ["author_id"],
                 "properties": {"author_id": author_id,
@@ -161,6 +166,8 @@ def _sanction_paths(errors: dict[str, Any], json_ref: Any, posted_id: dict[str, 
             "responses": {"200": json_ref("Author", "Lifted: the author's record."),
                           "400": refused("Malformed JSON or a field not listed (named in `field`)."),
                           "404": refused("The author has no sanction in force on this site."),
+                          "409": refused("Only a moderator's measure is in force: the site lifts its own, a moderator "
+                                         "theirs on the author's page."),
                           **answers},
         }},
     }

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from moderation.api.validation import _id, _path_safe_id, _text, path_id
+from moderation.api.validation import _check_string, _id, _path_safe_id, _text, path_id
 from moderation.domain import change_feed
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import STATUSES
+from moderation.domain.reasons import MAX_REASON_LENGTH
 from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from moderation.models import SANCTION_KINDS
 
@@ -97,6 +98,7 @@ def sanction_input(body: Mapping[str, Any]) -> dict[str, Any]:
         raise ValidationFailed(f"kind must be one of {', '.join(SANCTION_KINDS)}", field="kind")
     if not isinstance(reason, str):
         raise ValidationFailed("reason is required: a string the moderators and the audit log show", field="reason")
+    _check_string(reason, "reason", MAX_REASON_LENGTH)  # a NUL or a lone surrogate was a 500 (a security review)
     if kind == "suspend" and days is None:
         raise ValidationFailed("a suspension needs days", field="days")
     if kind != "suspend" and days is not None:
@@ -113,6 +115,8 @@ def lift_input(body: Mapping[str, Any]) -> dict[str, Any]:
     reason = body.get("reason")
     if reason is not None and not isinstance(reason, str):
         raise ValidationFailed("reason must be a string", field="reason")
+    if reason is not None:
+        _check_string(reason, "reason", MAX_REASON_LENGTH)
     return {"author_id": author_id, "reason": reason}
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import case, cast, func, literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import NotFound, SiteDeactivated, ValidationFailed
+from moderation.domain.errors import Conflict, NotFound, SiteDeactivated, ValidationFailed
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.lifecycle import (AUTHOR_BANNED, AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, HELD, PENDING,
                                          REJECTED, commit_and_send, reflag_pending, refuse_if_deactivated,
@@ -44,6 +44,7 @@ KIND_LABELS = {"premoderate": "always pre-moderate", "suspend": "suspended", "ba
 # author's call, made on their page. Never a step down: a banned author stays banned.
 BULK_KINDS = ("premoderate", "ban")
 _STRENGTH = {"premoderate": 1, "suspend": 2, "ban": 3}
+_NOUNS = {"premoderate": "pre-moderation", "suspend": "suspension", "ban": "ban"}
 
 
 def is_active(sanction: AuthorSanction, at: datetime | None = None) -> bool:
@@ -232,9 +233,15 @@ def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: s
     at = at or now()
     _lock_author(session, site.id, author_id)
     current = current_sanction(session, site.id, author_id, at)
-    if keep_same and current is not None and current.kind == kind and current.expires_at is None and days is None:
+    if keep_same and current is not None and _sent_again(current, kind, reason, days, at):
         session.commit()  # ends the author's lock
         return current, False
+    if by_user is None and current is not None and _weakens(current, kind, days, at):
+        session.rollback()
+        raise Conflict(f"a moderator's {_NOUNS[current.kind]} of {author_id!r} is in force"
+                       + (f" until {current.expires_at:%Y-%m-%d %H:%M} UTC" if current.expires_at else "")
+                       + f"; the site's {_NOUNS[kind]} would weaken it, so nothing changed. A moderator "
+                       "lifts it on the author's page", field="kind")
     # A re-check: "always pre-moderate", then a day's suspension, left the raider free to post a day later.
     beneath = current is not None and current.expires_at is None and days and _STRENGTH[kind] > _STRENGTH[current.kind]
     sanction, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, days, at,
@@ -242,6 +249,33 @@ def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: s
     shown_or_hidden = _pending_reflagged(session, site, author_id, at, _actor(by_user, site))
     commit_and_send(session, [delivery, *shown_or_hidden])
     return sanction, True
+
+
+# A site's suspension sent again within this long, alike, is the same one: a retry after a timeout
+# added a row, moved the end and sent an event each time (a security review: 50 at once, 50 of each).
+REPEAT_WINDOW = timedelta(hours=1)
+
+
+def _sent_again(current: AuthorSanction, kind: str, reason: str, days: int | None, at: datetime) -> bool:
+    """Whether the site's measure is the one in force: the same for good, or the same suspension it
+    sent within REPEAT_WINDOW."""
+    if current.kind != kind:
+        return False
+    if current.expires_at is None:
+        return days is None
+    return (days is not None and current.created_by is None and current.reason == reason
+            and current.expires_at - current.created_at == timedelta(days=days) and at - current.created_at < REPEAT_WINDOW)
+
+
+def _weakens(current: AuthorSanction, kind: str, days: int | None, at: datetime) -> bool:
+    """Whether a site's measure would weaken a moderator's in force: a weaker kind, or a suspension
+    ending sooner. A CMS syncing its own pre-moderation had lifted a moderator's ban for threats (a
+    security review)."""
+    if current.created_by is None:
+        return False
+    if _STRENGTH[kind] != _STRENGTH[current.kind]:
+        return _STRENGTH[kind] < _STRENGTH[current.kind]
+    return kind == "suspend" and current.expires_at is not None and at + timedelta(days=days or 0) < current.expires_at
 
 
 def _put_in_force(session: Session, site: Site, author_id: str, kind: str, reason: str, by_user: User | None,
@@ -314,6 +348,14 @@ def lift_sanction(
     _refuse_if_deactivated(session, site, "lift its authors' sanctions")
     _lock_author(session, site.id, author_id)
     in_force = sorted(_all_in_force(session, site.id, author_id, at), key=_precedence)
+    if by_user is None:  # the site lifts its own measures; a moderator's stays (a security review)
+        theirs = [s for s in in_force if s.created_by is not None]
+        in_force = [s for s in in_force if s.created_by is None]
+        if theirs and not in_force:
+            session.rollback()
+            raise Conflict(f"only a moderator's {_NOUNS[strongest(theirs).kind]} of {author_id!r} is in force; "
+                           "the site lifts its own measures, a moderator lifts theirs on the author's page",
+                           field="author_id")
     if not in_force:
         session.rollback()
         raise NotFound(f"author {author_id!r} has no sanction in force on this site", field="author_id")

@@ -99,6 +99,8 @@ def test_a_suspension_lasts_its_days_and_an_author_with_no_comments_yet_can_be_s
     ({"author_id": "troll", "kind": "ban"}, "reason"),
     ({"author_id": "troll", "kind": "ban", "reason": "   "}, "reason"),
     ({"author_id": "troll", "kind": "ban", "reason": 5}, "reason"),
+    ({"author_id": "troll", "kind": "ban", "reason": "a\u0000b"}, "reason"),  # was a 500 (a security review)
+    ({"author_id": "troll", "kind": "ban", "reason": "a\ud800b"}, "reason"),
     ({"author_id": "   ", "kind": "ban", "reason": "spam"}, "author_id"),
     ({"author_id": "x/../victim", "kind": "ban", "reason": "spam"}, "author_id"),
     ({"kind": "ban", "reason": "spam"}, "author_id"),
@@ -127,4 +129,39 @@ def test_lifting_where_nothing_is_in_force_is_a_404_and_another_sites_ban_is_out
     assert post_and_score(app, client, site, "troll", "c-1")["status"] == "published"
     refused = lift(client, site, author_id="troll", until="now")
     assert refused.status_code == 400 and refused.get_json()["error"]["field"] == "until"
+    for reason in ("a\u0000b", "\udfff"):
+        refused = lift(client, site, author_id="troll", reason=reason)
+        assert refused.status_code == 400 and refused.get_json()["error"]["field"] == "reason"
 
+
+
+def test_a_sites_measure_never_weakens_a_moderators_nor_lifts_it(app, client, site, moderator):
+    """A security review: a CMS syncing its own pre-moderation superseded a moderator's ban for death
+    threats, and the site's lift lifted it too."""
+    from moderation.domain.sanctions import sanction_author
+    from moderation.models import Site, User
+
+    with app.app_context():
+        sanction_author(db.session, db.session.get(Site, site.id), "sync-1", "ban", "death threats",
+                        db.session.get(User, moderator.id))
+    for body in ({"kind": "premoderate"}, {"kind": "suspend", "days": 7}):
+        refused = sanction(client, site, author_id="sync-1", reason="site: new account", **body)
+        assert refused.status_code == 409, refused.get_json()
+        assert "a moderator's ban of 'sync-1' is in force" in refused.get_json()["error"]["message"]
+    assert sanction(client, site, author_id="sync-1", kind="ban", reason="site: spam").status_code == 200
+    refused = lift(client, site, author_id="sync-1")
+    assert refused.status_code == 409 and "a moderator lifts theirs" in refused.get_json()["error"]["message"]
+    record = client.get("/api/v1/authors/sync-1", headers=site.headers).get_json()
+    assert (record["sanction"]["kind"], record["sanction"]["by"], len(record["sanctions"])) == ("ban", "moderator", 1)
+
+
+def test_the_same_suspension_sent_again_soon_is_the_same_one(app, client, make_site):
+    """A security review: 50 identical suspensions at once made 50 rows and 50 events, the end moving each time."""
+    site = make_site("suspending-herald", webhook_url="http://127.0.0.1:9/hooks")
+    body = {"author_id": "conc-3", "kind": "suspend", "days": 7, "reason": "same"}
+    first, again = sanction(client, site, **body), sanction(client, site, **body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["sanction"] == first.get_json()["sanction"]
+    assert len(events(app, site.id, "author.sanctioned")) == 1
+    longer = sanction(client, site, **{**body, "days": 14})  # a different measure: it supersedes
+    assert longer.status_code == 201 and len(longer.get_json()["sanctions"]) == 2
