@@ -193,7 +193,8 @@ def deliver_many(
         # backoff spent in seconds (a security review).
         retried = {d.id for d in by_site[site_id] if d.last_error is not None and not d.last_error.startswith("not sent")}
         outcomes.update(_deliver_site(by_site[site_id], sites.get(site_id), schedule, timeout=timeout, policy=policy,
-                                      http=http, health=health, yield_after=yield_after, yield_if=yield_if))
+                                      http=http, health=health, yield_after=yield_after, yield_if=yield_if,
+                                      still_sendable=lambda site: _still_sendable(session, site)))
         states = {outcomes[d.id].state for d in by_site[site_id]}
         if any(outcomes[i].state == "delivered" for i in retried) and not states & {"retry", "failed"}:
             recovered.append(site_id)
@@ -277,9 +278,25 @@ def _claim_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
     return deliveries, {site_id: sites.get(site_id) for site_id in wanted}
 
 
+def _still_sendable(session: Session, site: Site) -> bool:
+    """The site is active still, at the URL its events are being sent to (a statement of its own: it
+    sees what committed since the batch began). Not flushing the outcomes recorded so far: written,
+    they would give the transaction an id, and lock their rows, for the rest of the turn."""
+    with session.no_autoflush:
+        row = session.execute(select(Site.active, Site.webhook_url).where(Site.id == site.id)).first()
+    return row is not None and row.active and row.webhook_url == site.webhook_url
+
+
+# How often a site's turn looks again whether the site is still active at the same URL. A claim does
+# not make a deactivation wait, as the rows' locks had, so a turn went on POSTing new chunks to the
+# departed site for seconds after `keys deactivate` answered (a security review: 24 POSTs, 2.4 s).
+RECHECK_SECONDS = 0.25
+
+
 def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_Schedule", *, timeout: float,
                   policy: UrlPolicy, http: Any, health: EndpointHealth | None = None,
-                  yield_after: float | None = None, yield_if: Callable[[], bool] | None = None) -> dict[int, Outcome]:
+                  yield_after: float | None = None, yield_if: Callable[[], bool] | None = None,
+                  still_sendable: Callable[[Site], bool] | None = None) -> dict[int, Outcome]:
     """One site's events in order: the first alone, then PARALLEL_POSTS at a time, until one fails."""
     refusal = site_refusal(site, policy)  # once for the site, not per event: the check parses the URL each time
     if refusal is not None:
@@ -292,9 +309,17 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
         return {d.id: _defer(d, why, schedule, schedule.backoff_base, site.id) for d in queue}
     window, start = 1, 0  # the first alone: a dead endpoint costs one timeout per batch
     probed = False
-    began = time.monotonic()
+    began = checked = time.monotonic()
     while start < len(queue):
         elapsed = time.monotonic() - began
+        if start and still_sendable is not None and time.monotonic() - checked >= RECHECK_SECONDS:
+            checked = time.monotonic()
+            if not still_sendable(site):
+                # Deactivated (its rows closed) or sent elsewhere now: the rest wait for the next turn,
+                # which reads the site afresh.
+                for delivery in queue[start:]:
+                    outcomes[delivery.id] = Outcome("later", site_id=site.id)
+                break
         if start and (elapsed > timeout or (yield_after is not None and elapsed > yield_after
                                             and (yield_if is None or yield_if()))):
             # Slow but answering (a body sent a byte a second), or a turn's time is up: the rest wait

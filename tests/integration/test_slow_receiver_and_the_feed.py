@@ -22,7 +22,7 @@ from moderation.models import Site, WebhookDelivery
 from webhook_receiver import WebhookReceiver
 
 # The receiver's answer time: long enough that what the test does meanwhile happens while it waits.
-SLOW = 4.0
+SLOW = 3.0
 
 
 def _feed(client, site, after):
@@ -31,16 +31,19 @@ def _feed(client, site, after):
     return response.get_json()
 
 
-def _posting(app, delivery_id: int, receiver: WebhookReceiver) -> threading.Thread:
-    """Delivers in a thread of its own, as a webhook worker does, and returns once the POST is in flight."""
+def _posting(app, delivery_ids: int | list[int], receiver: WebhookReceiver, wait_for: int = 1) -> threading.Thread:
+    """Delivers in a thread of its own, as a webhook worker does, and returns once the `wait_for`th POST
+    is in flight (a site's first event goes alone, the rest after it is answered)."""
+    ids = delivery_ids if isinstance(delivery_ids, list) else [delivery_ids]
+
     def deliver() -> None:
         with app.app_context():
-            deliver_many(db.session, [delivery_id], **SETTINGS)
+            deliver_many(db.session, ids, **SETTINGS)
 
     thread = threading.Thread(target=deliver)
     thread.start()
     deadline = time.monotonic() + 30
-    while receiver.in_flight == 0:
+    while receiver.in_flight == 0 or len(receiver.received) < wait_for:
         assert time.monotonic() < deadline, "the POST never reached the receiver"
         time.sleep(0.01)
     return thread
@@ -59,9 +62,9 @@ def _publish(app, site_id: int) -> int:
 def test_another_sites_change_is_in_its_feed_while_a_slow_receiver_is_answering(app, client, site, make_site):
     with WebhookReceiver(delay=SLOW) as slow:
         theirs = make_site("slow-hooks", webhook_url=slow.url)
-        [event] = queue_events(app, theirs.id, 1)
+        events = queue_events(app, theirs.id, 2)
         cursor = _feed(client, site, "now")["next_after"]
-        posting = _posting(app, event, slow)
+        posting = _posting(app, events, slow, wait_for=2)  # the first answered, its outcome held; the second out
         try:
             mine = _publish(app, site.id)
             page = _feed(client, site, cursor)
@@ -70,7 +73,7 @@ def test_another_sites_change_is_in_its_feed_while_a_slow_receiver_is_answering(
         finally:
             posting.join()
     with app.app_context():
-        assert db.session.get(WebhookDelivery, event).delivered_at is not None
+        assert all(db.session.get(WebhookDelivery, event).delivered_at is not None for event in events)
 
 
 @pytest.mark.parametrize("answer", [200, 500])
@@ -94,3 +97,34 @@ def test_a_site_deactivated_while_its_event_is_posted_keeps_it_closed_unless_del
             assert row.delivered_at is not None and not row.failed
         else:
             assert (row.delivered_at, row.failed, row.last_error) == (None, True, SITE_DEACTIVATED)
+
+
+def test_a_turn_stops_posting_to_a_site_soon_after_it_is_deactivated(app, make_site):
+    """A security review: deactivation no longer waits for a turn's claims, and the turn went on POSTing
+    new chunks to the departed site for 2.4 s after `keys deactivate` answered (24 of them)."""
+    from moderation.domain.webhook_posts import PARALLEL_POSTS
+
+    with WebhookReceiver(delay=0.4) as receiver:
+        leaving = make_site("leaving-mid-turn", webhook_url=receiver.url)
+        events = queue_events(app, leaving.id, 40)
+
+        def deliver() -> None:
+            with app.app_context():
+                deliver_many(db.session, events, **SETTINGS)
+
+        posting = threading.Thread(target=deliver)
+        posting.start()
+        try:
+            deadline = time.monotonic() + 30
+            while len(receiver.received) < 2:  # the first alone, then the first chunk under way
+                assert time.monotonic() < deadline, "no POSTs"
+                time.sleep(0.01)
+            with app.app_context():
+                set_site_active(db.session, db.session.get(Site, leaving.id), active=False, actor="test")
+                db.session.commit()
+            started_by_then = len(receiver.received)
+        finally:
+            posting.join()
+    # The chunk under way may finish, and one more start before the turn looks again; no more.
+    assert len(receiver.received) <= started_by_then + PARALLEL_POSTS
+    assert len(receiver.received) < 40
