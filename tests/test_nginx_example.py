@@ -74,16 +74,22 @@ def test_one_perspective_keys_flood_is_refused_at_the_proxy_in_perspectives_shap
     """A migrating site's walk: one site far over its quota held a neighbour's comments:analyze answers
     at p50 1.7 s, past Coral's 800 ms, since each refused request still took a gunicorn thread. Checked
     with nginx 1.22 on 2026-12-05: a key flooding at a lowered rate got 992 of 1,200 refused as below,
-    another key answered 200 meanwhile."""
+    another key answered 200 meanwhile; a flood spelling its key afresh each time, 525 of 600 by its
+    address's limit."""
     directives = _directives()
-    assert [blocks for blocks, name, _ in directives if name == "limit_req_zone"] == [()], "it belongs in http"
+    assert [blocks for blocks, name, _ in directives if name == "limit_req_zone"] == [(), ()], "they belong in http"
     assert {blocks for blocks, _, _ in directives if "map" in blocks} == {("map",)}, "map belongs in http"
-    zone = next(args for _, name, args in directives if name == "limit_req_zone")
-    rate = int(re.search(r"rate=(\d+)r/s", zone).group(1))
-    assert rate > Config().PERSPECTIVE_RATE_LIMIT / 60, "the proxy would refuse what the service allows"
+    zones = {args.split()[0]: args for _, name, args in directives if name == "limit_req_zone"}
+    for zone in zones.values():
+        rate = int(re.search(r"rate=(\d+)r/s", zone).group(1))
+        assert rate > Config().PERSPECTIVE_RATE_LIMIT / 60, "the proxy would refuse what the service allows"
+    # A security review spelt one key afresh each time ("%6d" for "m", "Key=" beside "key="), each a
+    # bucket of its own to nginx: every client address has a limit too.
+    assert set(zones) == {"$perspective_key", "$binary_remote_addr"}
+    limits = [args for blocks, name, args in directives if blocks == ("server", "location") and name == "limit_req"]
+    assert sorted(limit.split()[0] for limit in limits) == ["zone=perspective_addresses", "zone=perspective_keys"]
     perspective = {name: args for blocks, name, args in directives if blocks == ("server", "location")
-                   and name in ("limit_req", "limit_req_status", "error_page")}
-    assert perspective["limit_req"].startswith("zone=perspective_keys ")
+                   and name in ("limit_req_status", "error_page")}
     assert perspective["limit_req_status"] == "429" and perspective["error_page"] == "429 = @perspective_quota"
     refusal = {name: args for blocks, name, args in directives if blocks == ("server", "location")
                and name in ("default_type", "return", "add_header")}
