@@ -35,10 +35,13 @@ def web_argv(config: Config) -> list[str]:
         *(["--access-logfile", "-", "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms']
           if config.ACCESS_LOG else []),
         "--graceful-timeout", "10",
-        # Longer than a client keeps an idle connection: at gunicorn's 2 s a Node keep-alive client
-        # (Coral) reusing one just as gunicorn closed it got ECONNRESET, and published that comment
-        # unscored (a migrating site's walk: 4 of 400). Idle connections hold no gthread thread.
-        "--keep-alive", "75",
+        # Longer than a client keeps an idle connection (Node's agent: 5 s): at gunicorn's 2 s a Node
+        # keep-alive client (Coral) reusing one just as gunicorn closed it got ECONNRESET, and
+        # published that comment unscored (a migrating site's walk: 4 of 400). Not much longer: idle
+        # connections hold no thread but count against worker_connections (1,000), past which a worker
+        # accepts nothing, and at 75 s 2,100 idle sockets from one client stopped the API for 75 s (a
+        # security review). The bare port is not for the internet: the proxy in front takes those.
+        "--keep-alive", "10",
         # Starts the METRICS_PORT server, if set, in the master process.
         "--config", "python:moderation.observability.gunicorn_hooks",
         "moderation.wsgi:app",
