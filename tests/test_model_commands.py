@@ -163,3 +163,11 @@ def test_shadow_says_what_it_replaced_and_what_it_stopped(cli, tmp_path):
     assert cli("shadow", first).strip() == f"{first} runs in shadow"
     assert cli("shadow", second).strip() == f"{second} runs in shadow in place of {first}"
     assert cli("shadow", "--clear").strip() == f"{second} no longer runs in shadow"
+
+
+def test_a_candidate_discarded_from_the_shell_can_no_longer_be_run(services, cli, tmp_path):
+    version = cli("register", str(model_variant(tmp_path, "discard-p"))).split()[0]
+    assert cli("discard", version).strip() == f"{version} discarded"
+    assert f"{version}" in cli_list(services) and "discarded" in cli_list(services)
+    refused = CliRunner().invoke(main, ["models", "shadow", version], env=services.env())
+    assert refused.exit_code == 1 and f"{version} was discarded: its artifact is gone" in refused.output

@@ -5,6 +5,8 @@ which audits the change; every process picks it up within MODEL_CHECK_INTERVAL s
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -134,6 +136,15 @@ def rollback_model() -> Response:
         registry.rollback(db.session, by=auth.current_user(), site_id=site_id, from_version=from_version)
 
     return _done(change, f"Rolled back {_scope_name(site_id)}.")
+
+
+@bp.post("/models/discard")
+@auth.login_required("admin")
+def discard_model() -> Response:
+    version = (request.form.get("version") or "").strip()
+    return _done(lambda: registry.discard(db.session, version, by=auth.current_user(),
+                                          var_dir=Path(current_app.config["VAR_DIR"])),
+                 f"{version} discarded: its artifact is gone; its card and history stay.")
 
 
 @bp.post("/models/shadow")

@@ -247,6 +247,19 @@ def shadow_command(version: str | None, clear: bool) -> None:
         click.echo(f"{version} runs in shadow" + (f" in place of {before[0]}" if before[0] and before[0] != version else ""))
 
 
+@models_group.command("discard")
+@click.argument("version")
+def discard_command(version: str) -> None:
+    """Throw away candidate VERSION: its artifact leaves the database (about 8.6 MB a version, in every
+    dump) and this var dir; its card and history stay. Audited."""
+    from flask import current_app
+
+    from moderation.domain.model_registry import discard
+
+    _change(lambda session, **kw: discard(session, version, var_dir=Path(current_app.config["VAR_DIR"]), **kw))
+    click.echo(f"{version} discarded")
+
+
 def register_trained(path: Path) -> None:
     """After `moderation train`: register the artifact as a candidate when a database is at hand.
 

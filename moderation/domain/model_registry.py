@@ -45,7 +45,10 @@ CANDIDATE = "candidate"
 SHADOW = "shadow"
 ACTIVE = "active"
 RETIRED = "retired"
-STATUSES = (CANDIDATE, SHADOW, ACTIVE, RETIRED)
+# A candidate an admin threw away: its row and card stay (the audit log, training runs and backtests
+# name it), its artifact's bytes go (migration 0032).
+DISCARDED = "discarded"
+STATUSES = (CANDIDATE, SHADOW, ACTIVE, RETIRED, DISCARDED)
 
 ARTIFACT_DIR = "models"
 # pg_advisory_xact_lock key for every registry change ("models" in ASCII).
@@ -141,7 +144,11 @@ def register_artifact(
     model = _load(artifact, card_bytes, str(path))  # refuses anything our training did not write
     _lock(session)
     existing = get_version(session, model.version)
+    if existing is not None and existing.status == DISCARDED:  # registered again: a candidate once more
+        existing.status, existing.artifact_bytes = CANDIDATE, artifact
     if existing is not None:
+        _write_once(Path(var_dir) / existing.artifact, artifact)
+        _write_once(card_path_for(Path(var_dir) / existing.artifact), card_bytes)
         return existing
     relative = f"{ARTIFACT_DIR}/{digest}.skops"
     stored = Path(var_dir) / relative
@@ -247,6 +254,8 @@ def load_registered(session: Session, row: ModelVersion, var_dir: Path) -> Civil
     changed or damaged, or where they cannot be written, the registry's copy itself. A backtest read
     the files alone and failed on a version the scorer was using ("ArtifactMismatch: ... cannot read
     ...card.json"), and on any worker whose var dir had not scored with it (an admin's walk)."""
+    if row.status == DISCARDED:
+        raise ValidationFailed(f"{row.version} was discarded: its artifact is gone", field="model")
     path = Path(var_dir) / row.artifact
     if not (path.exists() and card_path_for(path).exists()):
         try:
@@ -296,10 +305,33 @@ def shadow_version(session: Session) -> ModelVersion | None:
 
 def _find(session: Session, version: str | ModelVersion) -> ModelVersion:
     if isinstance(version, ModelVersion):
-        return version
-    row = get_version(session, str(version).strip())
-    if row is None:
-        raise NotFound(f"there is no model version {version!r}", field="version")
+        row = version
+    else:
+        row = get_version(session, str(version).strip())
+        if row is None:
+            raise NotFound(f"there is no model version {version!r}", field="version")
+    if row.status == DISCARDED:
+        raise Conflict(f"{row.version} was discarded: its artifact is gone", field="version")
+    return row
+
+
+def discard(session: Session, version: str | ModelVersion, *, by: User | str, var_dir: Path) -> ModelVersion:
+    """Throw away a candidate: its artifact's bytes leave the database, and its file this var dir, at
+    once; its row and card stay. Each retrain had added about 8.6 MB to the database and to every
+    dump, for good (an admin's walk). Only a candidate: a version that scores or ran, or runs, in
+    shadow is history a rollback may need. Audited; the caller commits."""
+    _lock(session)
+    row = _find(session, version)
+    if row.status != CANDIDATE or _is_assigned(session, row.id):
+        raise Conflict(f"{row.version} is {row.status}: only a candidate can be discarded", field="version")
+    actor, _ = _actor(by)
+    size = session.scalar(select(func.length(ModelVersion.artifact_bytes)).where(ModelVersion.id == row.id)) or 0
+    row.status, row.artifact_bytes = DISCARDED, b""
+    audit(session, actor, "model:discarded", version=row.version, sha256=row.sha256, bytes_freed=size)
+    session.flush()
+    path = Path(var_dir) / row.artifact
+    for file in (path, card_path_for(path)):
+        file.unlink(missing_ok=True)
     return row
 
 

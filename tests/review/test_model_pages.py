@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from review_helpers import csrf_token
@@ -327,3 +328,34 @@ def test_a_global_promotion_names_the_sites_it_reaches_not_those_on_their_own_ve
     scope = re.search(r'<option value="" data-scope="([^"]*)">global</option>', html).group(1)
     assert scope == ("every site without a version of its own (global): other-gazette, and sites added later; "
                      "daily-planet runs its own and is not changed")
+
+
+def test_an_admin_discards_a_candidate_and_its_artifact_goes_but_its_card_stays(app, sign_in, admin, candidate, tmp_path):
+    """An admin's walk: every retrain kept about 8.6 MB in the database and in every dump, with no way to
+    throw a candidate away."""
+    from sqlalchemy import func
+
+    from moderation.models import AuditEntry, ModelVersion
+
+    client = sign_in(admin)
+    client.get("/admin/models")  # the shipped model becomes the global version
+    with app.app_context():
+        row = registry.get_version(db.session, candidate)
+        stored = Path(app.config["VAR_DIR"]) / row.artifact
+        assert stored.exists()
+        shipped = registry.active_version(db.session).version
+    response = _post(client, "/admin/models/discard", version=candidate)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"{candidate} discarded: its artifact is gone" in page
+    with app.app_context():
+        left = db.session.scalar(select(func.length(ModelVersion.artifact_bytes)).where(ModelVersion.version == candidate))
+        assert left == 0 and registry.get_version(db.session, candidate).card  # the card stays
+        assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "model:discarded")).all()
+    assert not stored.exists()
+    row_html = page[page.index(f"<code>{candidate}</code>"):]
+    assert "discarded: its artifact is gone" in row_html[:row_html.index("</tr>")]
+    # Nothing brings it back to score: promoting it, or discarding what scores, is refused.
+    refused = client.get(_post(client, "/admin/models/promote", version=candidate).headers["Location"])
+    assert f"{candidate} was discarded: its artifact is gone" in refused.get_data(as_text=True)
+    refused = client.get(_post(client, "/admin/models/discard", version=shipped).headers["Location"])
+    assert f"{shipped} is active: only a candidate can be discarded" in refused.get_data(as_text=True)

@@ -162,6 +162,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.promote_model", "POST"): page(moderator=403, admin=303),
     ("admin.rollback_model", "POST"): page(moderator=403, admin=303),
     ("admin.shadow_model", "POST"): page(moderator=403, admin=303),
+    ("admin.discard_model", "POST"): page(moderator=403, admin=303),
     ("admin.backtest_form", "GET"): page(moderator=403, admin=200),
     ("admin.start_backtest", "POST"): page(moderator=403, admin=303),  # on to the job's page
     ("admin.backtest_job", "GET"): page(moderator=403, admin=404),  # no such job (a made-up id)
