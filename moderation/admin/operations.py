@@ -11,6 +11,7 @@ from moderation.domain.backpressure import judge
 from moderation.domain.model_registry import shadow_version
 from moderation.domain.operations import hourly, snapshot
 from moderation.domain.storms import active_storms
+from moderation.observability.collect import perspective_answers
 
 HOURS = 24
 
@@ -35,5 +36,9 @@ def operations() -> str:
     # What the next comment POST would meet (domain/backpressure.py), from the count just taken.
     load = {"state": judge(state.pending, soft_limit=soft, hard_limit=hard), "soft": soft, "hard": hard}
     shadow = shadow_version(db.session)
+    # Each refusal is a comment a Perspective client publishes unscored; which site's was refused
+    # could not be told anywhere but Prometheus (a migrating site's walk).
+    perspective = perspective_answers(current_app.extensions["metrics_dir"])
     return render_template("admin/operations.html", state=state, charts=charts, hours=hours, load=load,
-                           storms=active_storms(db.session, None), shadow=shadow.version if shadow else None)
+                           storms=active_storms(db.session, None), shadow=shadow.version if shadow else None,
+                           perspective=perspective)

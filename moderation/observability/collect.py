@@ -99,3 +99,18 @@ def exposition(directory: Path, state: StateCollector | None) -> bytes:
     if state is not None:
         registry.register(state)
     return generate_latest(registry)
+
+
+def perspective_answers(directory: Path) -> dict[str, dict[str, int]]:
+    """moderation_perspective_answers_total as the web processes counted it since they started: site ->
+    outcome -> count, both methods together, for /admin/operations on installs without Prometheus."""
+    found: dict[str, dict[str, int]] = {}
+    for family in ReadableFilesCollector(CollectorRegistry(), path=str(directory)).collect():
+        if family.name != "moderation_perspective_answers":
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_total"):
+                by_outcome = found.setdefault(sample.labels["site"], {})
+                outcome = sample.labels["outcome"]
+                by_outcome[outcome] = by_outcome.get(outcome, 0) + int(sample.value)
+    return dict(sorted(found.items()))

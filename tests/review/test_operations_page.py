@@ -1,6 +1,8 @@
 """/admin/operations: the numbers an operator without Grafana needs, from the database."""
 from __future__ import annotations
 
+import re
+
 from datetime import datetime, timedelta, timezone
 
 from moderation import db
@@ -71,3 +73,19 @@ def test_the_page_says_whether_new_comments_are_refused_and_which_stories_storm(
     assert '<dd class="load-overloaded">refused (503)</dd>' in html and "limits: 1 to slow down, 2 to refuse" in html
     assert "Stories in a storm</dt><dd>1</dd>" in html and "daily-planet: viral-story" in html
 
+
+
+def test_the_page_says_which_sites_perspective_requests_were_refused_and_why(app, site, admin, sign_in, client,
+                                                                             monkeypatch):
+    """A migrating site's walk: 20,167 quota refusals and language refusals, each a comment Coral published
+    unscored, appeared on no admin page; which site's could not be told."""
+    monkeypatch.setattr(app.extensions["perspective_limiter"], "limit", 1)
+    body = {"comment": {"text": "A fine piece."}, "requestedAttributes": {"TOXICITY": {}}, "languages": ["en"]}
+    for _ in range(3):
+        client.post(f"/v1alpha1/comments:analyze?key={site.api_key}", json=body)
+    html = sign_in(admin).get("/admin/operations").get_data(as_text=True)
+    table = html[html.index("perspective-answers"):]
+    row = table[table.index("<td>daily-planet</td>"):]
+    row = row[:row.index("</tr>")]
+    answered, refused = re.findall(r'<td class="num">([\d,]+)</td>', row)
+    assert int(answered.replace(",", "")) >= 1 and int(refused.replace(",", "")) >= 2 and "quota" in row
