@@ -186,7 +186,7 @@ def _event(session: Session, site: Site, event_type: str, author_id: str, sancti
 
 
 def _actor(by_user: User | None, site: Site) -> str:
-    # None: the site itself, through its API (POST /api/v1/authors/<id>/sanctions).
+    # None: the site itself, through its API (POST /api/v1/sanctions).
     return f"user:{by_user.username}" if by_user is not None else f"site:{site.id}"
 
 
@@ -210,9 +210,10 @@ def sanction_author(
 
 def sanction_by_site(session: Session, site: Site, author_id: str, kind: str, reason: str,
                      days: int | None = None) -> tuple[AuthorSanction, bool]:
-    """The site's own measure, from its CMS: as a moderator's, but the same measure for good already
-    in force is left as it is, so a CMS that sends its ban again (a retry, a sync) neither writes
-    another row nor sends another event. (The sanction in force, whether this call made it.)"""
+    """The site's own measure, from its CMS: as a moderator's, but the same measure already in force
+    (for good, or the site's suspension sent within REPEAT_WINDOW) is left as it is, so a CMS that
+    sends it again (a retry, a sync) neither writes another row nor sends another event; and one that
+    would weaken a moderator's is a Conflict. (The sanction in force, whether this call made it.)"""
     return _sanction(session, site, author_id, kind, reason, None, days, keep_same=True)
 
 
