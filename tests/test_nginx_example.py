@@ -89,7 +89,9 @@ def test_one_perspective_keys_flood_is_refused_at_the_proxy_in_perspectives_shap
     limits = [args for blocks, name, args in directives if blocks == ("server", "location") and name == "limit_req"]
     assert sorted(limit.split()[0] for limit in limits) == ["zone=perspective_addresses", "zone=perspective_keys"]
     perspective = {name: args for blocks, name, args in directives if blocks == ("server", "location")
-                   and name in ("limit_req_status", "error_page")}
+                   and name in ("limit_req_status", "error_page", "limit_req_log_level")}
+    # Each refusal logged at nginx's default level wrote the request line, key and all, to its error log.
+    assert perspective["limit_req_log_level"] == "info"
     assert perspective["limit_req_status"] == "429" and perspective["error_page"] == "429 = @perspective_quota"
     refusal = {name: args for blocks, name, args in directives if blocks == ("server", "location")
                and name in ("default_type", "return", "add_header")}

@@ -163,3 +163,13 @@ def test_a_sanction_the_site_made_says_so(sign_in, moderator, site, client):
                 json={"author_id": "troll", "kind": "premoderate", "reason": "new account, links"})
     html = sign_in(moderator).get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
     assert re.search(r"<td class=\"text\">new account, links</td>\s*<td>the site \(API\)</td>", html)
+
+
+def test_a_sanction_the_site_lifted_says_so_whatever_reason_it_gave(sign_in, moderator, site, client):
+    """A security review: a site's lift with the reason "superseded by banned" read as an internal supersede."""
+    client.post("/api/v1/sanctions", headers=site.headers, json={"author_id": "spoof-1", "kind": "premoderate",
+                                                                 "reason": "new account"})
+    client.post("/api/v1/sanctions/lift", headers=site.headers, json={"author_id": "spoof-1",
+                                                                      "reason": "superseded by banned"})
+    html = sign_in(moderator).get(f"/review/authors/{site.id}/spoof-1").get_data(as_text=True)
+    assert "superseded by banned (the site)" in html
