@@ -44,6 +44,7 @@ def models() -> str:
     return render_template(
         "admin/models.html", versions=registry.list_versions(db.session), assignments=(assignments := registry.list_assignments(db.session)),
         own_versions=[a.site_id for a in assignments if a.site_id is not None],
+        inactive_sites={s.id for s in sites if not s.active},
         requesters=requesters,
         scopes=registry.active_scopes(db.session), shadow=registry.shadow_version(db.session), sites=sites,
         site_names={s.id: s.name for s in sites}, statuses=registry, error=error, trained_for=registry.trained_for,

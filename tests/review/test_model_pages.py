@@ -359,3 +359,17 @@ def test_an_admin_discards_a_candidate_and_its_artifact_goes_but_its_card_stays(
     assert f"{candidate} was discarded: its artifact is gone" in refused.get_data(as_text=True)
     refused = client.get(_post(client, "/admin/models/discard", version=shipped).headers["Location"])
     assert f"{shipped} is active: only a candidate can be discarded" in refused.get_data(as_text=True)
+
+
+def test_a_deactivated_sites_own_version_is_marked_as_scoring_nothing(app, sign_in, admin, site, candidate):
+    """An admin's walk: a deactivated site stayed in the active versions table with no mark."""
+    from moderation.domain.sites import set_site_active
+    from moderation.models import Site
+
+    with app.app_context():
+        registry.promote(db.session, candidate, site_id=site.id, by="cli:test")
+        set_site_active(db.session, db.session.get(Site, site.id), active=False, actor="test")
+        db.session.commit()
+    html = sign_in(admin).get("/admin/models").get_data(as_text=True)
+    table = html[html.index("model-assignments"):html.index("</table>", html.index("model-assignments"))]
+    assert "daily-planet <small class=\"muted\">(deactivated: scores nothing)</small>" in table
