@@ -34,7 +34,7 @@ def test_an_admin_previews_then_saves_a_threshold_for_a_target_precision(app, si
     sign_in(page, live_server, admin)
     page.goto(f"{live_server}/admin/sites/{site.id}")
     page.get_by_role("link", name="Choose from this site's decisions").click()
-    page.get_by_label("Attribute").select_option("toxicity")
+    page.get_by_label("Attribute", exact=True).select_option("toxicity")
     page.get_by_label("Value").fill("1")
     page.get_by_role("button", name="Preview").click()
     assert page.locator("img.plot").evaluate("img => img.complete && img.naturalWidth") > 300
