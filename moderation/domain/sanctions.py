@@ -249,7 +249,20 @@ def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: s
                                        None if beneath else current, **({"above": current.id} if beneath else {}))
     shown_or_hidden = _pending_reflagged(session, site, author_id, at, _actor(by_user, site))
     commit_and_send(session, [delivery, *shown_or_hidden])
+    _reflag_late_comers(session, site, author_id, _actor(by_user, site))
     return sanction, True
+
+
+def _reflag_late_comers(session: Session, site: Site, author_id: str, actor: str) -> None:
+    """Once the change has committed, the author's comments stored meanwhile take it too. A comment's
+    INSERT reads the sanction in force in its own snapshot, and _pending_reflagged locks the pending
+    rows there were: one stored between the two, before the commit, kept no flag and stayed shown
+    until scored (a security review: 86 of a banned raider's comments, posted while the ban ran)."""
+    late = _pending_reflagged(session, site, author_id, now(), actor)
+    if late:
+        commit_and_send(session, late)
+    else:
+        session.commit()
 
 
 # A site's suspension sent again within this long, alike, is the same one: a retry after a timeout
@@ -370,5 +383,6 @@ def lift_sanction(
         deliveries.append(_event(session, site, "author.sanction_lifted", author_id, sanction, at))
     deliveries += _pending_reflagged(session, site, author_id, at, _actor(by_user, site))
     commit_and_send(session, deliveries)
+    _reflag_late_comers(session, site, author_id, _actor(by_user, site))
     return in_force[-1]
 

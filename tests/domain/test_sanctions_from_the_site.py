@@ -165,3 +165,30 @@ def test_the_same_suspension_sent_again_soon_is_the_same_one(app, client, make_s
     assert len(events(app, site.id, "author.sanctioned")) == 1
     longer = sanction(client, site, **{**body, "days": 14})  # a different measure: it supersedes
     assert longer.status_code == 201 and len(longer.get_json()["sanctions"]) == 2
+
+
+def test_a_comment_stored_while_the_ban_committed_is_hidden_before_the_ban_answers(app, client, site, monkeypatch):
+    """A security review: 86 of a banned raider's comments, posted while the ban call ran, kept no flag
+    (each INSERT read the sanctions in its own snapshot) and stayed shown until scored."""
+    from sqlalchemy import update
+
+    from moderation.domain import sanctions
+    from moderation.models import Comment
+
+    first_commit = sanctions.commit_and_send
+    stored: list[int] = []
+
+    def commit_then_a_late_comment(session, deliveries):
+        first_commit(session, deliveries)
+        if not stored:  # as a concurrent POST would have stored it: flags read before the ban committed
+            answer = client.post("/api/v1/comments", headers=site.headers, json={
+                "id": "late-1", "story_id": "s", "author_id": "raider", "text": CIVIL})
+            stored.append(answer.get_json()["id"])
+            with app.app_context():
+                db.session.execute(update(Comment).where(Comment.id == stored[0]).values(flagged=[]))
+                db.session.commit()
+
+    monkeypatch.setattr(sanctions, "commit_and_send", commit_then_a_late_comment)
+    assert sanction(client, site, author_id="raider", kind="ban", reason="raid").status_code == 201
+    comment = client.get(f"/api/v1/comments/{stored[0]}", headers=site.headers).get_json()
+    assert comment["status"] == "pending" and "author_banned" in comment["flagged"] and comment["visible"] is False
