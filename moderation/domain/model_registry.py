@@ -26,7 +26,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from classifiers.errors import UntrustedModelError
@@ -34,7 +34,7 @@ from classifiers.paths import card_path_for
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.label_export import sites_learnt_from
 from moderation.domain.lifecycle import audit
-from moderation.models import ModelAssignment, ModelVersion, Site, TrainingRun, User
+from moderation.models import AuditEntry, ModelAssignment, ModelVersion, Site, TrainingRun, User
 
 if TYPE_CHECKING:
     from classifiers import CivilityModel
@@ -463,7 +463,7 @@ def set_shadow(session: Session, version: str | ModelVersion | None, *, by: User
                stopping: str | None = None) -> ModelVersion | None:
     """Run `version` in shadow beside the active models (None: stop the shadow), audited.
 
-    There is at most one shadow; the one it replaces goes back to being a candidate. `stopping`:
+    There is at most one shadow; the one it replaces goes back to being a candidate, or retired if it scored once. `stopping`:
     the shadow the admin's page showed; another one started since is left running (a stale Stop
     stopped it).
     """
@@ -479,7 +479,7 @@ def set_shadow(session: Session, version: str | ModelVersion | None, *, by: User
     if row is not None and _is_assigned(session, row.id):
         raise Conflict(f"{row.version} is active; only a version no site scores with can run in shadow", field="version")
     if current is not None and (row is None or current.id != row.id):
-        current.status = CANDIDATE
+        current.status = _out_of_shadow(session, current)
         session.flush()  # the one-shadow index is checked row by row
     if row is not None:
         row.status = SHADOW
@@ -489,6 +489,17 @@ def set_shadow(session: Session, version: str | ModelVersion | None, *, by: User
     else:
         audit(session, actor, "model:shadow_set", version=row.version, replaced=current.version if current else None)
     return row
+
+
+def _out_of_shadow(session: Session, row: ModelVersion) -> str:
+    """What a version is once it leaves the shadow: retired if it ever scored (the audit log keeps each
+    promotion), else a candidate. A retired version came back from a spell in shadow as a candidate,
+    as if never used, and offered for discarding (an admin's walk)."""
+    scored = session.scalar(select(AuditEntry.id).where(
+        AuditEntry.action.in_(("model:promoted", "model:rolled_back")),
+        or_(AuditEntry.details["version"].astext == row.version, AuditEntry.details["rolled_back"].astext == row.version),
+    ).limit(1)) or session.scalar(select(ModelAssignment.id).where(ModelAssignment.previous_version_id == row.id).limit(1))
+    return RETIRED if scored is not None else CANDIDATE
 
 
 def ensure_bootstrapped(session: Session, *, var_dir: Path, model_path: str | Path) -> ModelVersion:

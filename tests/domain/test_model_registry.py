@@ -178,3 +178,17 @@ def test_a_card_without_a_sound_threshold_for_each_attribute_is_refused_at_regis
     with app.app_context(), pytest.raises(UntrustedModelError, match="threshold"):
         registry.register_artifact(db.session, model_variant(tmp_path / "odd", "odd", thresholds=thresholds),
                                    var_dir=var_dir)
+
+
+def test_a_version_that_scored_once_comes_back_from_the_shadow_retired_not_a_candidate(app, shipped, candidate):
+    """An admin's walk: a retired version, run in shadow again and stopped, came back a candidate, as if
+    never used, and was offered for discarding."""
+    with app.app_context():
+        registry.promote(db.session, candidate.version, by="cli")
+        registry.rollback(db.session, by="cli", from_version=candidate.version)
+        db.session.commit()
+        assert db.session.get(ModelVersion, candidate.id).status == registry.RETIRED
+        registry.set_shadow(db.session, candidate.version, by="cli")
+        registry.set_shadow(db.session, None, by="cli")
+        db.session.commit()
+        assert db.session.get(ModelVersion, candidate.id).status == registry.RETIRED
