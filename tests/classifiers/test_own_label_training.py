@@ -100,3 +100,4 @@ def test_only_licence_cleared_training_files_are_picked_from_the_shared_folder(t
     # A run also reads what it only measures on (its rows are never trained on: train_model leaves
     # them out), so a retrained version's card has the shipped one's out-of-domain figures.
     assert [p.name for p in training_run_files(tmp_path)] == ["cad_reddit.csv", "davidson.csv", "olid_train.csv"]
+

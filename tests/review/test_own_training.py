@@ -148,3 +148,16 @@ def test_train_site_refuses_an_option_it_would_not_use(services, tmp_path, site,
     result = CliRunner().invoke(main, ["train", "--site", "daily-planet", "--quiet", *option], env=services.env(
         TRAINING_DATA_DIR=str(shared_folder(tmp_path / "shared"))))
     assert result.exit_code == 2 and f"{option[0]} cannot be used with --site" in result.output
+
+
+def test_a_folder_of_only_what_is_measured_on_is_refused_as_no_training_data(app, site, tmp_path):
+    """cad_reddit alone: a run would read it, it being measured on, and have nothing to train on."""
+    from moderation.domain.errors import ValidationFailed
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    with (folder / "cad_reddit.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, ["d", 1, "", "", "", "", "", "cad_reddit"]])
+    with app.app_context(), pytest.raises(ValidationFailed, match="no licence-cleared training CSVs"):
+        train_with_own_labels(db.session, site.name, data_dir=folder, out_dir=tmp_path / "out", weight=2.0,
+                              progress=False)
