@@ -39,7 +39,8 @@ def sanction() -> ResponseReturnValue:
 
 @bp.post("/sanctions/lift")
 def lift() -> ResponseReturnValue:
-    """End every sanction in force on the author (404 when there is none)."""
+    """End the sanctions the site put in force on the author: 404 when none is in force, 409 when only
+    a moderator's is (sanctions.lift_sanction)."""
     entered = lift_input(parse_json_object(request_body()))
     lift_sanction(db.session, _site(), entered["author_id"], None, entered["reason"])
     return _author(entered["author_id"])
