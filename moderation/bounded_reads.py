@@ -34,10 +34,14 @@ class _Flight:
 
 _in_flight: dict[Hashable, _Flight] = {}
 _lock = threading.Lock()
-# When a read last went unanswered. Within `wait` of it the database is taken as stalled, and a read
-# of another key is not waited for either: a request that re-checks its site and then the model
-# registry waited a second for each, two in all, past Coral's 800 ms (a migrating site's walk).
+# When a read last went unanswered after a full wait. Within `wait` of it the database is taken as
+# stalled, and a read of another key is waited for only STALLED_WAIT: a request that re-checks its
+# site and then the model registry waited a second for each, two in all, past Coral's 800 ms (a
+# migrating site's walk). Not 0: a database back from its stall answers in that time. And a read
+# given up on after so short a wait does not extend the stall: each did, at first, and requests
+# coming faster than `wait` kept the process answering 503 for good after the stall had ended.
 _gave_up_at = -float("inf")
+STALLED_WAIT = 0.05
 
 
 def _forget_flights() -> None:
@@ -70,13 +74,15 @@ def read_within(key: Hashable, read: Callable[[], T], *, wait: float = DEFAULT_W
             threading.Thread(target=_run, args=(key, read, flight.future), daemon=True,
                              name=f"bounded read {key}").start()
     global _gave_up_at
-    stalled = time.monotonic() - _gave_up_at < wait
+    remaining = max(0.0, flight.started + wait - time.monotonic())
+    stalled = time.monotonic() - _gave_up_at < wait and remaining > STALLED_WAIT
     try:
-        return flight.future.result(timeout=0.0 if stalled else max(0.0, flight.started + wait - time.monotonic()))
+        return flight.future.result(timeout=STALLED_WAIT if stalled else remaining)
     except FutureTimeout:
         with _lock:
             first, flight.given_up = not flight.given_up, True
-            _gave_up_at = time.monotonic()
+            if not stalled:
+                _gave_up_at = time.monotonic()
         raise NoAnswer(f"no answer in {wait:g} s", first=first) from None
 
 

@@ -49,3 +49,23 @@ def test_once_one_read_is_given_up_on_a_read_of_another_key_is_not_waited_for_an
     release.set()
     time.sleep(0.4)  # past the stall's wait: reads are waited for again
     assert read_within("models again", lambda: time.sleep(0.1) or "answered", wait=0.3) == "answered"
+
+
+def test_reads_given_up_on_in_a_stall_do_not_keep_it_going_after_the_database_answers_again():
+    """A fresh-clone run: each read not waited for counted as a stall of its own, and requests every
+    0.25 s kept a process answering 503 after the lock that had stalled it was gone."""
+    import time
+
+    release = threading.Event()
+    with pytest.raises(NoAnswer):
+        read_within("stalling", lambda: release.wait(10), wait=0.3)
+    gave_up = time.monotonic()
+    release.set()
+    assert read_within("answers at once", lambda: "answered", wait=0.3) == "answered"  # back: answered
+    n = 0
+    while time.monotonic() - gave_up < 0.2:  # slow reads within the stall: not waited for
+        n += 1
+        with pytest.raises(NoAnswer):
+            read_within(f"slow {n}", lambda: time.sleep(0.2) or "late", wait=0.3)
+    time.sleep(max(0.0, gave_up + 0.35 - time.monotonic()))  # past the first give-up's stall, not past theirs
+    assert read_within("waited for again", lambda: time.sleep(0.1) or "answered", wait=0.3) == "answered"
