@@ -75,6 +75,16 @@ def test_training_with_a_sites_decisions_shifts_its_prediction_toward_them(app, 
             "comments to learn from)") in [stage for stage, _ in heard]
 
 
+def _rejected_by(moderator, site, make_comment, n: int) -> None:
+    """n comments rejected by the moderator: labels for the site's own training."""
+    db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
+    db.session.commit()
+    user = db.session.get(User, moderator.id)
+    for i in range(n):
+        decide(db.session, make_comment(site.id, f"you worthless idiot number {i}"), user=user, action="reject",
+               reason="Personal attack or insult", expected_version=1)
+
+
 def test_a_run_that_an_erasure_request_overtook_discards_its_candidate(app, site, moderator, make_comment, tmp_path):
     """A privacy walk saw a candidate trained on an erased reader's texts registered after the erasure."""
     from moderation.domain.erasure import erase_author
@@ -83,12 +93,7 @@ def test_a_run_that_an_erasure_request_overtook_discards_its_candidate(app, site
 
     data_dir = shared_folder(tmp_path / "shared")
     with app.app_context():
-        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
-        db.session.commit()
-        user = db.session.get(User, moderator.id)
-        for n in range(25):
-            decide(db.session, make_comment(site.id, f"you worthless idiot number {n}"), user=user, action="reject",
-                   reason="Personal attack or insult", expected_version=1)
+        _rejected_by(moderator, site, make_comment, 25)
 
         def erase_once_exported(stage: str, _fraction: float) -> None:
             if stage.startswith("exported "):  # the export is written; training has not begun
@@ -115,12 +120,7 @@ def test_a_run_stops_soon_after_an_erasure_request_takes_some_of_its_labels(app,
     data_dir = shared_folder(tmp_path / "shared")
     heard: list[str] = []
     with app.app_context():
-        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
-        db.session.commit()
-        user = db.session.get(User, moderator.id)
-        for n in range(25):
-            decide(db.session, make_comment(site.id, f"you worthless idiot number {n}"), user=user, action="reject",
-                   reason="Personal attack or insult", expected_version=1)
+        _rejected_by(moderator, site, make_comment, 25)
 
         def erase_once_exported(stage: str, _fraction: float) -> None:
             heard.append(stage)
