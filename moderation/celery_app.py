@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from collections import Counter
 from datetime import timedelta
 
 from celery import Celery, Task
 from kombu.exceptions import OperationalError
 from flask import Flask
+
+from moderation.log_throttle import EveryFewSeconds
 
 log = logging.getLogger(__name__)
 
@@ -136,17 +136,13 @@ class _SendFailures:
     walk). An error that is not the broker's unreachability keeps its traceback: that one is news."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._last = float("-inf")
-        self._since = 0
+        self._lines = EveryFewSeconds(SEND_FAILURE_LOG_EVERY)
 
     def note(self, name: str, args: list[object], error: Exception) -> None:
-        with self._lock:
-            now = time.monotonic()
-            if now - self._last < SEND_FAILURE_LOG_EVERY:
-                self._since += 1
-                return
-            since, self._since, self._last = self._since, 0, now
+        tally = self._lines.note()
+        if tally is None:
+            return
+        since = tally.total() - 1
         more = f" ({since} more sends failed in the last {SEND_FAILURE_LOG_EVERY:g} s)" if since else ""
         unreachable = isinstance(error, (OSError, OperationalError, ConnectionError, TimeoutError))
         log.warning("could not send %s%r to the broker (%s); the comment is stored and the sweep will send it "

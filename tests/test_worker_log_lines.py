@@ -59,8 +59,8 @@ def test_comments_taken_while_the_broker_is_down_log_a_line_now_and_then_not_a_t
     celery = Celery("down", broker=f"redis://127.0.0.1:{port}/0")
     celery.conf.update(broker_connection_timeout=1,  # as celery_init_app sends: once, no retries
                        broker_transport_options={"max_retries": 0, "socket_connect_timeout": 1, "socket_timeout": 1})
+    monkeypatch.setattr(celery_app, "SEND_FAILURE_LOG_EVERY", 0.5)  # read when the counter is made
     monkeypatch.setattr(celery_app, "_send_failures", celery_app._SendFailures())
-    monkeypatch.setattr(celery_app, "SEND_FAILURE_LOG_EVERY", 0.5)
     with caplog.at_level(logging.WARNING, logger="moderation.celery_app"):
         caplog.clear()
         for comment_id in range(20):

@@ -10,10 +10,8 @@ one line at once and then at most one every LOG_EVERY_SECONDS with the counts me
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections import Counter as Tally
 
+from moderation.log_throttle import EveryFewSeconds
 from moderation.observability import metrics
 
 log = logging.getLogger(__name__)
@@ -37,20 +35,13 @@ class RefusalLog:
     """Per site: the first refusal logged at once, the rest counted into a line every LOG_EVERY_SECONDS."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._logged_at: dict[str, float] = {}
-        self._waiting: dict[str, Tally[str]] = {}
+        self._lines = EveryFewSeconds(LOG_EVERY_SECONDS)
 
     def refused(self, site: str, method: str, what: str) -> None:
-        with self._lock:
-            waiting = self._waiting.setdefault(site, Tally())
-            waiting[f"{method} {what}"] += 1
-            if time.monotonic() - self._logged_at.get(site, -LOG_EVERY_SECONDS) < LOG_EVERY_SECONDS:
-                return
-            self._logged_at[site] = time.monotonic()
-            counts, self._waiting[site] = waiting, Tally()
-        log.warning("site %s: Perspective requests refused (its client publishes them unscored): %s", site,
-                    ", ".join(f"{n} {kind}" for kind, n in counts.most_common()))
+        counts = self._lines.note(f"{method} {what}", key=site)
+        if counts is not None:
+            log.warning("site %s: Perspective requests refused (its client publishes them unscored): %s", site,
+                        ", ".join(f"{n} {kind}" for kind, n in counts.most_common()))
 
 
 def count(site: str, method: str, status: int, error_type: str | None, refusals: RefusalLog) -> None:

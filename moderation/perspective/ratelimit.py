@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import redis
 
+from moderation.log_throttle import EveryFewSeconds
+
 log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
@@ -65,8 +67,7 @@ class RateLimiter:
         self.prefix = prefix
         self._skip_until = 0.0
         self._slow_in_a_row = 0
-        self._unlogged = 0
-        self._logged_at = -math.inf
+        self._lines = EveryFewSeconds(LOG_EVERY_SECONDS)
         self._lock = threading.Lock()
         self._script = client.register_script(_GCRA)  # EVALSHA, loaded on first use
 
@@ -100,9 +101,7 @@ class RateLimiter:
 
     def _log(self, message: str) -> None:
         """One line, then at most one every LOG_EVERY_SECONDS counting those not written."""
-        with self._lock:
-            if time.monotonic() - self._logged_at < LOG_EVERY_SECONDS:
-                self._unlogged += 1
-                return
-            unlogged, self._unlogged, self._logged_at = self._unlogged, 0, time.monotonic()
-        log.warning("%s%s", message, f" ({unlogged} more since the last line)" if unlogged else "")
+        tally = self._lines.note()
+        if tally is not None:
+            unlogged = tally.total() - 1
+            log.warning("%s%s", message, f" ({unlogged} more since the last line)" if unlogged else "")
