@@ -214,11 +214,12 @@ def sanction_by_site(session: Session, site: Site, author_id: str, kind: str, re
     (for good, or the site's suspension sent within REPEAT_WINDOW) is left as it is, so a CMS that
     sends it again (a retry, a sync) neither writes another row nor sends another event; and one that
     would weaken a moderator's is a Conflict. (The sanction in force, whether this call made it.)"""
-    return _sanction(session, site, author_id, kind, reason, None, days, keep_same=True)
+    return _sanction(session, site, author_id, kind, reason, None, days)
 
 
 def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: str, by_user: User | None,
-              days: int | None, *, at: datetime | None = None, keep_same: bool = False) -> tuple[AuthorSanction, bool]:
+              days: int | None, *, at: datetime | None = None) -> tuple[AuthorSanction, bool]:
+    """sanction_author's work, and the site's (`by_user` None): whether this call put one in force."""
     if kind not in SANCTION_KINDS:
         raise ValidationFailed(f"kind must be one of {', '.join(SANCTION_KINDS)}", field="kind")
     author_id = (author_id or "").strip()
@@ -234,10 +235,11 @@ def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: s
     at = at or now()
     _lock_author(session, site.id, author_id)
     current = current_sanction(session, site.id, author_id, at)
-    if keep_same and current is not None and _sent_again(current, kind, reason, days, at):
+    site_sends = by_user is None
+    if site_sends and current is not None and _sent_again(current, kind, reason, days, at):
         session.commit()  # ends the author's lock
         return current, False
-    if by_user is None and current is not None and _weakens(current, kind, days, at):
+    if site_sends and current is not None and _weakens(current, kind, days, at):
         session.rollback()
         raise Conflict(f"a moderator's {_NOUNS[current.kind]} of {author_id!r} is in force"
                        + (f" until {current.expires_at:%Y-%m-%d %H:%M} UTC" if current.expires_at else "")
