@@ -309,7 +309,9 @@ def _find(session: Session, version: str | ModelVersion) -> ModelVersion:
     else:
         row = get_version(session, str(version).strip())
         if row is None:
-            raise NotFound(f"there is no model version {version!r}", field="version")
+            # No version is longer than its column; a 10,000-character one was said back whole (a re-check).
+            shown = str(version) if len(str(version)) <= 100 else f"{str(version)[:100]}..."
+            raise NotFound(f"there is no model version {shown!r}", field="version")
     if row.status == DISCARDED:
         raise Conflict(f"{row.version} was discarded: its artifact is gone", field="version")
     return row

@@ -11,7 +11,7 @@ from classifiers import DEFAULT_MODEL_PATH
 from model_variants import model_variant
 from moderation import db
 from moderation.domain import model_registry as registry
-from moderation.domain.errors import Conflict
+from moderation.domain.errors import Conflict, NotFound
 from moderation.models import AuditEntry, ModelVersion, User
 
 
@@ -192,3 +192,9 @@ def test_a_version_that_scored_once_comes_back_from_the_shadow_retired_not_a_can
         registry.set_shadow(db.session, None, by="cli")
         db.session.commit()
         assert db.session.get(ModelVersion, candidate.id).status == registry.RETIRED
+
+
+def test_an_unknown_version_of_any_length_is_named_in_a_line(app, shipped):
+    with app.app_context(), pytest.raises(NotFound) as refused:
+        registry.promote(db.session, "x" * 10_000, by="cli")
+    assert len(refused.value.message) < 200 and refused.value.message.endswith("...'")
