@@ -16,7 +16,9 @@ from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
 from moderation.admin.routes import bp
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_words
-from moderation.domain.errors import ValidationFailed
+from moderation.domain.errors import Conflict, ValidationFailed
+from moderation.domain.lifecycle import commit_and_send
+from moderation.domain.threshold_release import RELEASE_SIZE, release_held, releasable
 from moderation.domain.threshold_tuning import (
     PRECISION, curve, parse_target, preview, save_target_threshold, tuning_data,
 )
@@ -69,9 +71,12 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
         chosen = result["chosen"]["threshold"] if result else None
         png = threshold_png(curve(data), chosen, data.current, f"{site.name}: {data.attribute} on decided comments")
         plot = base64.b64encode(png).decode("ascii")
+    release = (releasable(db.session, site, model["version"], model["attributes"], model["thresholds"])
+               if model["version"] else None)
     return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
-                           precision=PRECISION, span_words=span_words), 400 if error else 200
+                           precision=PRECISION, span_words=span_words, release=release, version=model["version"],
+                           release_size=RELEASE_SIZE), 400 if error else 200
 
 
 @bp.post("/sites/<int:site_id>/thresholds")
@@ -100,3 +105,26 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
     db.session.commit()
     flash(f"Saved: {site.name} now holds at {attribute.replace('_', ' ')} ≥ {threshold_text(threshold)}.", "success")
     return redirect(url_for("admin.site_thresholds", site_id=site_id, attribute=attribute), code=303)
+
+
+@bp.post("/sites/<int:site_id>/thresholds/release-held")
+@auth.login_required("admin")
+def release_held_comments(site_id: int) -> Response:
+    """Held comments the thresholds in force would publish, published (domain/threshold_release.py)."""
+    site = db.get_or_404(Site, site_id)
+    model = model_summary(site.id)
+    if not model["version"]:
+        flash("Nothing published: the model is not loaded, so no threshold can be read.", "error")
+        return redirect(url_for("admin.site_thresholds", site_id=site.id), code=303)
+    try:
+        deliveries = release_held(db.session, site, model["version"], model["attributes"], model["thresholds"],
+                                  actor=f"user:{auth.current_user().username}")
+    except Conflict as error:
+        db.session.rollback()
+        flash(f"Nothing published: {error.sentence}", "error")
+        return redirect(url_for("admin.site_thresholds", site_id=site.id), code=303)
+    commit_and_send(db.session, deliveries)
+    n = len(deliveries)
+    flash(f"Published {n:,} held comment{'' if n == 1 else 's'} the thresholds in force publish; the site is told."
+          if n else "None of the held comments is one the thresholds in force would publish now.", "success")
+    return redirect(url_for("admin.site_thresholds", site_id=site.id), code=303)

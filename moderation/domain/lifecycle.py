@@ -47,7 +47,8 @@ REMOVAL = "removal"      # the site deletes a comment, or erases its author (dom
 STORM = "storm"          # a story in storm mode holding a comment the policy would publish (domain/storms.py)
 EDIT = "edit"            # the reader edited the text: it is scored again (domain/edits.py)
 RULES = "rules"          # an admin holds published comments that rules saved since fire on (domain/rule_backfill.py)
-ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT, RULES)
+THRESHOLDS = "thresholds"  # an admin publishes held comments the thresholds in force would publish (domain/threshold_release.py)
+ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT, RULES, THRESHOLDS)
 # Who gives a pending comment its first status when it is scored: each counts as "scored" (metrics).
 SCORING_KINDS = (SCORER, SANCTION, STORM)
 
@@ -65,6 +66,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     REMOVAL: {status: frozenset({DELETED}) for status in (PENDING, PUBLISHED, HELD, APPROVED, REJECTED)},
     STORM: {PENDING: frozenset({HELD})},
     RULES: {PUBLISHED: frozenset({HELD})},
+    THRESHOLDS: {HELD: frozenset({PUBLISHED})},
 }
 # Statuses a moderator may still decide: the single definition the queue, detail page and bulk use.
 DECIDABLE = tuple(status for status in STATUSES if status in TRANSITIONS[DECISION])

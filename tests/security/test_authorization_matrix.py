@@ -168,6 +168,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.backtest_job", "GET"): page(moderator=403, admin=404),  # no such job (a made-up id)
     ("admin.site_thresholds", "GET"): page(moderator=403, admin=200),
     ("admin.save_site_threshold", "POST"): page(moderator=403, admin=303),
+    ("admin.release_held_comments", "POST"): page(moderator=403, admin=303),  # "none of the held comments"
     ("admin.shadow", "GET"): page(moderator=403, admin=200),
     ("admin.shadow_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no shadow scores yet"
     ("admin.drift", "GET"): page(moderator=403, admin=200),

@@ -1,0 +1,123 @@
+"""Held comments that the site's thresholds in force now would publish, published on an admin's word.
+
+A threshold is read when a comment is scored, so an admin who lowered one for an hour and raised it
+again left that hour's comments in the queue (an admin's walk: retraining, tuning, promoting), each
+waiting for a moderator to approve what the site no longer holds. From the thresholds page an admin
+sees how many of the site's last RELEASE_SIZE held comments would be published now, and publishes them.
+
+Only a comment the model alone holds is released: every flag it carries is one of the model's
+attributes (no reports, rule, sanction, storm, edit after a decision, reader at risk), it was scored
+by the version scoring for the site now (another version's scores do not meet these thresholds), no
+moderator has it open, no report is open on it, and scoring it today would publish it: the site's
+rules and story settings, its author's sanction and a storm on its story are read as scoring reads them.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.domain.claims import live_claims
+from moderation.domain.lifecycle import HELD, PUBLISHED, THRESHOLDS, change_status, now, refuse_if_deactivated
+from moderation.domain.policy import Policy, build_policy, decide
+from moderation.domain.reports import open_reports_by_comment
+from moderation.domain.routing import route
+from moderation.domain.rule_facts import load_facts
+from moderation.domain.rule_sets import current_rules
+from moderation.domain.rules import Compiled
+from moderation.domain.sanctions import sanctions_in_force
+from moderation.domain.stories import story_hit, story_settings
+from moderation.domain.storms import active_storms
+from moderation.models import Comment, Site, WebhookDelivery
+
+RELEASE_SIZE = 5_000
+
+
+@dataclass
+class Releasable:
+    """What the thresholds in force would publish among the site's last RELEASE_SIZE held comments."""
+    comments: list[Comment] = field(default_factory=list)
+    looked_at: int = 0
+    other_version: int = 0  # held by the model on another version's scores: left for a moderator
+
+
+def site_policy(site: Site, attributes: Iterable[str], model_thresholds: Mapping[str, float]) -> Policy:
+    return build_policy(model_attributes=attributes, model_thresholds=model_thresholds,
+                        site_thresholds=site.thresholds, report_threshold=site.report_threshold,
+                        auto_reject=site.auto_reject, reject_thresholds=site.reject_thresholds)
+
+
+def releasable(session: Session, site: Site, version: str | None, attributes: Iterable[str],
+               model_thresholds: Mapping[str, float], *, limit: int = RELEASE_SIZE) -> Releasable:
+    """The held comments the site's thresholds over `version`'s would publish now."""
+    policy = site_policy(site, attributes, model_thresholds)
+    reliable = set(attributes)
+    rows = session.execute(select(Comment.id, Comment.flagged, Comment.model_version, Comment.scores)
+                           .where(Comment.site_id == site.id, Comment.status == HELD)
+                           .order_by(Comment.received_at.desc(), Comment.id.desc()).limit(limit)).all()
+    found = Releasable(looked_at=len(rows))
+    by_model = []
+    for row in rows:
+        if not row.flagged or not set(row.flagged) <= reliable:
+            continue
+        if row.model_version != version:
+            found.other_version += 1
+        elif decide(policy, row.scores or {}).status == PUBLISHED:
+            by_model.append(row.id)
+    if by_model:
+        comments = list(session.scalars(select(Comment).where(Comment.id.in_(by_model)).order_by(Comment.id)))
+        found.comments = _nothing_else_holds(session, site, policy, comments)
+    return found
+
+
+def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: list[Comment]) -> list[Comment]:
+    claimed = live_claims(session, [c.id for c in comments], at=now())
+    reported = open_reports_by_comment(session, comments)
+    rules = current_rules(session, site.id)
+    compiled = Compiled(rules)
+    facts = load_facts(session, comments, rules) if rules else {}
+    stories = story_settings(session, site.id, (c.story_id for c in comments))
+    stormy = {storm.story_id for storm in active_storms(session, {site.id}, limit=10_000)}
+    sanctions = sanctions_in_force(session, comments, now())
+    kept = []
+    for comment in comments:
+        if comment.id in claimed or comment.id in reported or comment.story_id in stormy:
+            continue
+        hits = compiled.evaluate(comment.text or "", facts[comment.id]) if rules else []
+        story = story_hit(stories.get(comment.story_id))
+        if story is not None:
+            hits.append(story)
+        verdict, _ = route(decide(policy, comment.scores or {}), hits, sanctions.get((site.id, comment.author_id)))
+        if verdict.status == PUBLISHED:
+            kept.append(comment)
+    return kept
+
+
+def release_held(session: Session, site: Site, version: str | None, attributes: Iterable[str],
+                 model_thresholds: Mapping[str, float], *, actor: str) -> list[WebhookDelivery | None]:
+    """Publish what `releasable` finds, each audited with the thresholds that let it through; returns
+    their events (the caller commits, then sends)."""
+    refuse_if_deactivated(site, "publish its held comments")
+    attributes = list(attributes)
+    found = {c.id: c.version for c in releasable(session, site, version, attributes, model_thresholds).comments}
+    if not found:
+        return []
+    # Read unlocked, then only these locked and taken if nothing changed them meanwhile (a decision,
+    # an edit, a report, a claim): rule_backfill's reason, a report must not wait for the whole read.
+    locked = list(session.scalars(select(Comment).where(Comment.id.in_(list(found)), Comment.status == HELD)
+                                  .order_by(Comment.id).with_for_update(of=Comment)
+                                  .execution_options(populate_existing=True)))
+    claimed = live_claims(session, [c.id for c in locked], at=now())
+    reported = open_reports_by_comment(session, locked)
+    thresholds = dict(site_policy(site, attributes, model_thresholds).thresholds)
+    deliveries = []
+    for comment in locked:
+        if comment.version != found[comment.id] or comment.id in claimed or comment.id in reported:
+            continue
+        comment.flagged = []
+        deliveries.append(change_status(session, comment, PUBLISHED, actor=actor, by=THRESHOLDS,
+                                        reason="the thresholds in force publish it", thresholds=thresholds,
+                                        model_version=version))
+    return deliveries

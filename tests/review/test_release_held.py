@@ -1,0 +1,115 @@
+"""Held comments that the thresholds in force would publish, published from the thresholds page: an
+admin who lowered a threshold for an hour and raised it again had left that hour's comments waiting."""
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from review_helpers import csrf_token
+from sqlalchemy import select, text
+
+from moderation import db
+from moderation.domain import threshold_release
+from moderation.domain.claims import claim
+from moderation.domain.lifecycle import now
+from moderation.domain.rule_sets import save_rules
+from moderation.domain.rules import validate_rules
+from moderation.model_provider import FixedModels
+from moderation.models import AuditEntry, Comment, Site, User, WebhookDelivery
+
+CALM = {"toxicity": 0.62, "insult": 0.58}  # held at 0.5, published at 0.7
+
+
+@pytest.fixture
+def raised_site(app, make_site):
+    app.extensions["models"] = FixedModels(SimpleNamespace(
+        version="test-model-1", attributes=("toxicity", "insult"), thresholds={"toxicity": 0.5, "insult": 0.5}, card={}))
+    site = make_site("raised-gazette", webhook_url="https://hooks.raised-gazette.example/moderation")
+    with app.app_context():
+        db.session.get(Site, site.id).thresholds = {"toxicity": 0.7, "insult": 0.7}  # raised again
+        db.session.commit()
+    return site
+
+
+def _held(make_comment, site, text_, scores=CALM, flagged=("toxicity", "insult"), **fields):
+    return make_comment(site.id, text_, scores=scores, flagged=list(flagged), **fields)
+
+
+def test_held_comments_the_raised_thresholds_publish_are_published_and_the_site_told(
+        app, sign_in, admin, raised_site, make_comment):
+    site = raised_site
+    released = _held(make_comment, site, "That is a silly take on the bridge.")
+    still_over = _held(make_comment, site, "You absolute idiot.", scores={"toxicity": 0.93, "insult": 0.9})
+    reported = _held(make_comment, site, "Silly take again.", flagged=("toxicity", "reports"), report_weight=3.0)
+    premoderated = _held(make_comment, site, "Silly take once more.", flagged=("toxicity", "author_premoderated"))
+    older_model = _held(make_comment, site, "A silly take, scored long ago.", model_version="test-model-0")
+    ruled = _held(make_comment, site, "Buy cheap watches, silly.")
+    claimed = _held(make_comment, site, "A silly take a moderator is reading.")
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id),
+                   validate_rules([{"name": "watches", "kind": "banned_words", "words": ["cheap watches"]}]), actor="test")
+        claim(db.session, claimed, db.session.get(User, admin.id), at=now(), lease=timedelta(minutes=5))
+        db.session.commit()
+    client = sign_in(admin)
+
+    page = client.get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True)
+
+    assert "1 held comment would be published under the thresholds in force now" in page
+    assert "That is a silly take on the bridge." in page and "toxicity 0.62, insult 0.58" in page
+    assert "1 more held by the model were scored by another version" in page
+    response = client.post(f"/admin/sites/{site.id}/thresholds/release-held", data={"csrf_token": csrf_token(page)})
+    after = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Published 1 held comment the thresholds in force publish" in after
+    assert "would be published under the thresholds in force now" not in after
+    with app.app_context():
+        statuses = {c: db.session.get(Comment, c).status
+                    for c in (released, still_over, reported, premoderated, older_model, ruled, claimed)}
+        assert statuses == {released: "published", still_over: "held", reported: "held", premoderated: "held",
+                            older_model: "held", ruled: "held", claimed: "held"}
+        [event] = [d.event for d in db.session.scalars(select(WebhookDelivery))]
+        assert (event["comment"]["id"], event["previous_status"], event["comment"]["status"],
+                event["comment"]["visible"]) == (released, "held", "published", True)
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == released)).all()
+        assert entry.actor == f"user:{admin.username}" and entry.action == "status:held->published"
+        assert entry.details["thresholds"] == {"toxicity": 0.7, "insult": 0.7}
+
+
+def test_a_comment_decided_while_the_page_read_them_is_left_as_the_moderator_left_it(
+        app, raised_site, make_comment, monkeypatch):
+    site = raised_site
+    first = _held(make_comment, site, "A silly take.")
+    second = _held(make_comment, site, "Another silly take.")
+    read = threshold_release.releasable
+
+    def decided_meanwhile(*args, **kwargs):
+        found = read(*args, **kwargs)
+        with db.session.get_bind().connect() as other:  # a moderator's request, as it would commit
+            other.execute(text("UPDATE comments SET status = 'rejected', version = version + 1 WHERE id = :id"),
+                          {"id": first})
+            other.commit()
+        return found
+
+    monkeypatch.setattr(threshold_release, "releasable", decided_meanwhile)
+    with app.app_context():
+        site_row = db.session.get(Site, site.id)
+        published = threshold_release.release_held(db.session, site_row, "test-model-1", ("toxicity", "insult"),
+                                                   {"toxicity": 0.5, "insult": 0.5}, actor="test")
+        db.session.commit()
+        assert len(published) == 1
+        assert [db.session.get(Comment, c).status for c in (first, second)] == ["rejected", "published"]
+
+
+def test_publishing_held_comments_of_a_deactivated_site_is_refused(app, sign_in, admin, raised_site, make_comment):
+    site = raised_site
+    held = _held(make_comment, site, "A silly take.")
+    client = sign_in(admin)
+    token = csrf_token(client.get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True))
+    with app.app_context():
+        db.session.get(Site, site.id).active = False
+        db.session.commit()
+    page = client.post(f"/admin/sites/{site.id}/thresholds/release-held", data={"csrf_token": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Nothing published: Site raised-gazette is deactivated" in page
+    with app.app_context():
+        assert db.session.get(Comment, held).status == "held"
