@@ -17,6 +17,7 @@ from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.model_registry import list_assignments
 from moderation.domain.audit_search import audit_page
 from moderation.domain.storms import calm_storms
+from moderation.domain.threshold_release import releasable
 from moderation.models import Site
 from moderation.request_input import MAX_INT4, MAX_INT8, parse_int, with_query
 
@@ -74,7 +75,21 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
     site = db.session.get(Site, site_id)
     flash(f"Saved {site.name}: " + (", ".join(SETTING_LABELS.get(n, n) for n in changed) or "nothing changed") + ".",
           "success")
+    if "thresholds" in changed:
+        _offer_release(site)
     return redirect(url_for("admin.index", _anchor=f"site-{site.id}"), code=303)
+
+
+def _offer_release(site: Site) -> None:
+    """Raised thresholds leave the comments held under the lower ones waiting: say so where they are
+    saved, as the thresholds page offers to publish them."""
+    model = model_summary(site.id)
+    if not model["version"]:
+        return
+    n = len(releasable(db.session, site, model["version"], model["attributes"], model["thresholds"]).comments)
+    if n:
+        flash(f"{n:,} held comment{'' if n == 1 else 's'} would be published under the thresholds in force now: "
+              f"{site.name}'s thresholds page offers to publish {'it' if n == 1 else 'them'}.", "info")
 
 
 def _detail_value(value: Any) -> str:

@@ -113,3 +113,23 @@ def test_publishing_held_comments_of_a_deactivated_site_is_refused(app, sign_in,
     assert "Nothing published: Site raised-gazette is deactivated" in page
     with app.app_context():
         assert db.session.get(Comment, held).status == "held"
+
+
+def test_raising_a_threshold_on_the_site_page_says_how_many_held_ones_it_would_publish(
+        app, sign_in, admin, raised_site, make_comment):
+    import html as html_lib
+    import re
+
+    site = raised_site
+    _held(make_comment, site, "A silly take.")
+    _held(make_comment, site, "Another silly take.", scores={"toxicity": 0.75, "insult": 0.58})
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    loaded = html_lib.unescape(re.search(r'name="loaded" value="([^"]*)"', page).group(1))
+    form = {"loaded": loaded, "moderation_mode": "pre", "report_threshold": "2", "csrf_token": csrf_token(page),
+            "hold_toxicity": "0.8", "hold_insult": "0.7"}
+
+    shown = client.post(f"/admin/sites/{site.id}", data=form, follow_redirects=True).get_data(as_text=True)
+
+    assert ("2 held comments would be published under the thresholds in force now: raised-gazette&#39;s thresholds "
+            "page offers to publish them") in shown
