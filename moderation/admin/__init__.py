@@ -11,6 +11,7 @@ from moderation.admin import thresholds as _thresholds  # noqa: F401  (adds its 
 from moderation.admin import model_health  # noqa: F401  (shadow and drift pages, the drift banner)
 from moderation.admin import training as _training  # noqa: F401  (adds its routes to bp)
 from moderation.admin import operations as _operations  # noqa: F401  (adds /admin/operations to bp)
+from moderation.admin import version_effect as _version_effect  # noqa: F401  (adds /admin/models/effect to bp)
 
 __all__ = ["bp"]
 from moderation.admin import rules as _rules  # noqa: F401  (a site's rules and stories)

@@ -4,10 +4,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.dates import DateFormatter, DayLocator
 from matplotlib.ticker import MaxNLocator
 
 from classifiers.plots import png_bytes, pyplot
 from moderation.domain.shadow import Day
+from moderation.domain.version_effect import DayShare
 
 
 def empty_plot(message: str) -> bytes:
@@ -81,4 +83,43 @@ def drift_plot(live: Mapping[str, Sequence[int]], validation: Mapping[str, Seque
     axes.flat[0].set_ylabel("share of comments (log)", fontsize="small")
     axes.flat[0].legend(fontsize="small")
     figure.suptitle(f"Model {version}: live scores against validation scores")
+    return png_bytes(figure, dpi=96)
+
+
+VERSION_PLOT_SITES = 8
+
+
+def version_effect_plot(site_names: Mapping[int, str], shares: Sequence[DayShare]) -> bytes:
+    """Per site (the busiest VERSION_PLOT_SITES), the share of each day's scored comments the model
+    flagged, one line per version, so a promotion shows as one colour giving way to the next."""
+    plt = pyplot()
+    scored: dict[int, int] = {}
+    for share in shares:
+        scored[share.site_id] = scored.get(share.site_id, 0) + share.scored
+    sites = sorted(scored, key=lambda site_id: (-scored[site_id], site_names.get(site_id, "")))[:VERSION_PLOT_SITES]
+    if not sites:
+        return empty_plot("No comments scored in these days")
+    figure, axes = plt.subplots(len(sites), 1, figsize=(10, 2.6 * len(sites)), squeeze=False, sharex=True)
+    versions = sorted({s.version for s in shares if s.site_id in sites})
+    colours = dict(zip(versions, plt.get_cmap("tab10").colors * (len(versions) // 10 + 1)))
+    for axis, site_id in zip(axes[:, 0], sites):
+        highest = 0.0
+        for version in versions:
+            days = [s for s in shares if s.site_id == site_id and s.version == version]
+            if days:
+                percent = [100 * d.flagged / d.scored for d in days]
+                highest = max(highest, *percent)
+                axis.plot([d.day for d in days], percent, marker="o",
+                          color=colours[version], label=f"{version} ({sum(d.scored for d in days):,} scored)")
+        # From 0, and to at least 5 %: a site that flagged nothing had a scale of 0 to 0.05.
+        axis.set_ylim(0, max(5.0, highest * 1.15))
+        axis.set_ylabel("flagged (%)", fontsize="small")
+        axis.set_title(site_names.get(site_id, f"site {site_id}"), fontsize="medium", loc="left")
+        axis.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    # Whole days, at most about ten ticks: matplotlib's own fell at noon too.
+    days_shown = (max(s.day for s in shares) - min(s.day for s in shares)).days + 1
+    axes[-1, 0].xaxis.set_major_locator(DayLocator(interval=max(1, days_shown // 10)))
+    axes[-1, 0].xaxis.set_major_formatter(DateFormatter("%m-%d"))
+    axes[-1, 0].tick_params(axis="x", labelrotation=30, labelsize="small")
+    figure.suptitle("Share of each day's scored comments the model flagged, by version (UTC days)")
     return png_bytes(figure, dpi=96)

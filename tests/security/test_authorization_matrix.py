@@ -170,6 +170,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.save_site_threshold", "POST"): page(moderator=403, admin=303),
     ("admin.release_held_comments", "POST"): page(moderator=403, admin=303),  # "none of the held comments"
     ("admin.shadow", "GET"): page(moderator=403, admin=200),
+    ("admin.version_effect", "GET"): page(moderator=403, admin=200),
+    ("admin.version_effect_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no comments scored"
     ("admin.shadow_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no shadow scores yet"
     ("admin.drift", "GET"): page(moderator=403, admin=200),
     ("admin.drift_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no drift report yet"

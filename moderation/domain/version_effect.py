@@ -1,0 +1,76 @@
+"""What each model version flagged on each site: of the comments it scored, the share whose scores
+reached the site's thresholds (held, or rejected by auto-reject), day by day and per version.
+
+Compare and the shadow say what a candidate would do; after a promotion an admin had no page saying
+what it did (last stop's admin walk: "did holds go up on the gazette since Tuesday?"), only the
+dashboard's held rate with no version on it. Read from the comments themselves: each keeps the
+version that scored it and the attributes its scores flagged, whatever a moderator decided since.
+A comment scored again after an edit counts on the day and version of its last scoring.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Date, cast, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+from sqlalchemy.types import Text
+
+from classifiers.attributes import ATTRIBUTES
+from moderation.domain.lifecycle import now
+from moderation.models import Comment
+
+DAYS = 30
+
+
+@dataclass(frozen=True)
+class DayShare:
+    site_id: int
+    day: date
+    version: str
+    scored: int
+    flagged: int
+
+
+@dataclass(frozen=True)
+class VersionSpan:
+    """One version's run on one site, within the days read."""
+    version: str
+    first_day: date
+    last_day: date
+    scored: int
+    flagged: int
+
+    @property
+    def share(self) -> float:
+        return self.flagged / self.scored if self.scored else 0.0
+
+
+def daily_shares(session: Session, *, days: int = DAYS, at: datetime | None = None) -> list[DayShare]:
+    """Per site, UTC day and version, comments scored and those the model's scores flagged."""
+    since = (at or now()) - timedelta(days=days)
+    day = cast(func.timezone("UTC", Comment.scored_at), Date)
+    by_model = Comment.flagged.op("?|")(cast(list(ATTRIBUTES), ARRAY(Text)))
+    rows = session.execute(
+        select(Comment.site_id, day, Comment.model_version, func.count(), func.count().filter(by_model))
+        .where(Comment.scored_at >= since, Comment.model_version.is_not(None))
+        .group_by(Comment.site_id, day, Comment.model_version)
+        .order_by(Comment.site_id, day, Comment.model_version))
+    return [DayShare(*row) for row in rows]
+
+
+def by_version(shares: Iterable[DayShare]) -> dict[int, list[VersionSpan]]:
+    """Per site, its versions in the order they first scored, each with its totals."""
+    spans: dict[int, dict[str, list[DayShare]]] = {}
+    for share in shares:
+        spans.setdefault(share.site_id, {}).setdefault(share.version, []).append(share)
+    return {site_id: sorted((_span(version, days) for version, days in versions.items()),
+                            key=lambda span: (span.first_day, span.last_day))
+            for site_id, versions in spans.items()}
+
+
+def _span(version: str, days: Sequence[DayShare]) -> VersionSpan:
+    return VersionSpan(version, min(d.day for d in days), max(d.day for d in days),
+                       sum(d.scored for d in days), sum(d.flagged for d in days))
