@@ -394,3 +394,20 @@ def test_a_dump_from_a_server_that_takes_the_connection_and_never_answers_gives_
         listener.close()
     assert silent.exit_code == 1 and "pg_dump failed" in silent.output, silent.output
     assert time.monotonic() - started < 30
+
+
+def test_a_dump_from_another_checkout_names_the_services_key_and_makes_none_of_its_own(services, tmp_path):
+    """An operator's walk: run with DATABASE_URL from a checkout with no var dir of its own, the dump
+    made a new var/secret_key and said to keep that with the dump: a key that had never signed anything."""
+    elsewhere = tmp_path / "other-checkout-var"
+    env = {**services.env(), "SECRET_KEY": None, "MODERATION_VAR_DIR": str(elsewhere)}
+    dumped = CliRunner().invoke(main, ["db", "dump", str(tmp_path / "x.dump")],
+                                env={**env, "DATABASE_URL": services.database_url})
+    assert dumped.exit_code == 0, dumped.output
+    assert "keep a copy of the service's own with the dump" in dumped.output
+    assert "so this installation's is in" not in dumped.output and not (elsewhere / "secret_key").exists()
+
+    (elsewhere / "secret_key").write_text("a" * 64)  # where the service runs: its own key, named
+    dumped = CliRunner().invoke(main, ["db", "dump", str(tmp_path / "y.dump")],
+                                env={**env, "DATABASE_URL": services.database_url})
+    assert f"so this installation's is in {elsewhere / 'secret_key'}: keep a copy with the dump" in dumped.output

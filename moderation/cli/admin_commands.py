@@ -9,6 +9,7 @@ import click
 
 from moderation import db
 from moderation.cli.context import cli_actor, command_app, echo_upgrade_hints
+from moderation.config import Config
 from moderation.domain.errors import DomainError
 from moderation.domain.lifecycle import MODES, PRE_MODERATION
 from moderation.models import ROLES
@@ -46,6 +47,8 @@ def db_dump(target: Path) -> None:
     from moderation.backup import BackupError, dump
 
     embedded = not os.environ.get("DATABASE_URL")
+    secret = Config.from_env().VAR_DIR / "secret_key"
+    had_secret = secret.exists()
     app = command_app()
     try:
         dump(app.config["DATABASE_URL"], target)
@@ -54,11 +57,19 @@ def db_dump(target: Path) -> None:
     click.echo(f"wrote {target} ({target.stat().st_size:,} bytes)")
     if embedded:  # restored into a real server, this var dir's database will be marked moved
         note_dump(Path(app.config["VAR_DIR"]), target)
-    if not os.environ.get("SECRET_KEY"):
-        secret = Path(app.config["VAR_DIR"]) / "secret_key"
-        click.echo(f"SECRET_KEY is not set, so this installation's is in {secret}: keep a copy with the dump. Where "
-                   f"you restore, set SECRET_KEY to it, or set MODERATOR_ID_SECRET to what `moderation keys "
-                   f"moderator-id-secret` prints here: otherwise every moderator's id that sites see changes.")
+    if os.environ.get("SECRET_KEY"):
+        return
+    if not had_secret:
+        # Made just now by the app this command started: a key that never signed anything. Run from
+        # another checkout or host with DATABASE_URL, the dump had said to keep this one (an operator's walk).
+        secret.unlink(missing_ok=True)
+        click.echo("SECRET_KEY is not set here and this var dir has no secret_key of its own: keep a copy of the "
+                   "service's own with the dump (its SECRET_KEY, or the secret_key file in the var dir it runs with). "
+                   "Without it, every moderator's id that sites see changes where you restore.")
+        return
+    click.echo(f"SECRET_KEY is not set, so this installation's is in {secret}: keep a copy with the dump. Where "
+               f"you restore, set SECRET_KEY to it, or set MODERATOR_ID_SECRET to what `moderation keys "
+               f"moderator-id-secret` prints here: otherwise every moderator's id that sites see changes.")
 
 
 @db_group.command("restore")
