@@ -40,6 +40,20 @@ def test_the_shadow_page_shows_agreement_and_escaped_examples(app, site, admin, 
     assert plot.status_code == 200 and plot.mimetype == "image/png" and plot.data.startswith(PNG)
 
 
+def test_the_shadow_page_gives_each_sites_agreement_least_first(app, site, outsider, admin, sign_in, make_comment):
+    """Pooled, one site's disagreement hid behind another's volume."""
+    agreeing = [make_comment(site.id, f"Fine article {n}.", status="published") for n in range(3)]
+    disagreeing = [make_comment(outsider.id, text, status="published") for text in ("<script> one", "Agreed.")]
+    with app.app_context():
+        assert score_in_shadow(db.session, Shadow, {i: "published" for i in agreeing + disagreeing}) == 5
+    page = sign_in(admin).get("/admin/shadow").get_data(as_text=True)
+    table = page[page.index("<h2>Per site</h2>"):page.index("<h2>Would-be changes</h2>")]
+    assert table.index(outsider.name) < table.index(site.name)  # least agreement first
+    outsider_row = table[table.index(outsider.name):table.index(site.name)]
+    assert re.search(r'>2</td>\s*<td class="num">50\.0%</td><td class="num">1</td>', outsider_row)
+    assert ">100.0%<" in table[table.index(site.name):]
+
+
 def test_an_empty_shadow_page_says_there_is_nothing_yet(app, admin, sign_in):
     client = sign_in(admin)
     assert "No shadow scores yet" in client.get("/admin/shadow").get_data(as_text=True)
