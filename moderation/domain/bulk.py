@@ -32,6 +32,7 @@ from moderation.domain.queue import review_queue
 from moderation.domain.queue_filters import QueueFilters
 from moderation.domain.lifecycle import HELD, REJECTED, commit_and_send, now
 from moderation.domain.reports import says_at_risk
+from moderation.domain.regulars import regular_authors
 from moderation.domain.sanctions import BULK_KINDS, KIND_LABELS, sanction_in_bulk
 from moderation.domain.undo import undo_decision
 from moderation.models import AuditEntry, Comment, Report, User
@@ -71,6 +72,9 @@ class BulkResult:
     author_sanction: str | None = None
     sanctioned: list[tuple[int, str]] = field(default_factory=list)
     already_sanctioned: list[tuple[int, str, str]] = field(default_factory=list)
+    # Regular readers (regulars.py) among the rejected comments' authors, left unsanctioned as the
+    # moderator did not ask for them too.
+    spared: list[tuple[int, str]] = field(default_factory=list)
     # The audit entry that records it, whose page shows it again (`shown_again`); for an undo, the
     # authors the undone decision sanctioned, as its form named them.
     entry_id: int | None = None
@@ -84,12 +88,13 @@ def _unique(selection: Iterable[tuple[int, int]]) -> Selection:
 
 
 def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user: User, action: str,
-                reason: str | None, author_sanction: str | None = None,
+                reason: str | None, author_sanction: str | None = None, sanction_regulars: bool = False,
                 reports_seen: Mapping[int, int] | None = None) -> BulkResult:
     """Decide each (id, version) as decide() would, in one transaction; report the refused ones as skipped.
     `reports_seen`: per id, the newest report the page showed (decisions.apply_decision).
     With `author_sanction` (BULK_KINDS; rejections only), the rejected comments' authors are
-    sanctioned in the same transaction: a raid's moderators had to open each author's page.
+    sanctioned in the same transaction: a raid's moderators had to open each author's page. Regular
+    readers among them (regulars.py) only with `sanction_regulars`; else they are listed as spared.
 
     Raises ValidationFailed, with nothing decided, for an empty or oversized selection and for an
     action or reason decide() would refuse.
@@ -137,14 +142,20 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
             result.decided.append(comment_id)
             result.versions[comment_id] = comment.version
     if author_sanction is not None and reason is not None:
+        rejected = [locked[i] for i in result.decided]
+        if not sanction_regulars:
+            spared = regular_authors(session, {(c.site_id, c.author_id) for c in rejected})
+            rejected = [c for c in rejected if (c.site_id, c.author_id) not in spared]
+            result.spared = sorted(spared)
         result.sanctioned, result.already_sanctioned, sent = sanction_in_bulk(
-            session, [locked[i] for i in result.decided], author_sanction, reason, user)
+            session, rejected, author_sanction, reason, user)
         deliveries += sent
     # One entry tying the individual decisions together, so the audit log shows they were one action;
     # its sites, so a site's log shows it too.
     _record(session, user, result, site_ids=sorted({locked[i].site_id for i in result.decided}),
             **({"authors": author_sanction, "sanctioned": [list(a) for a in result.sanctioned],
-                "already_sanctioned": [list(a) for a in result.already_sanctioned]} if author_sanction else {}))
+                "already_sanctioned": [list(a) for a in result.already_sanctioned],
+                "spared": [list(a) for a in result.spared]} if author_sanction else {}))
     commit_and_send(session, deliveries)
     return result
 
@@ -186,6 +197,7 @@ def shown_again(session: Session, entry_id: int, user: User) -> BulkResult:
         versions={int(i): v for i, v in (d.get("versions") or {}).items()},
         author_sanction=d.get("authors"), sanctioned=[(s, a) for s, a in d.get("sanctioned") or []],
         already_sanctioned=[(s, a, k) for s, a, k in d.get("already_sanctioned") or []],
+        spared=[(s, a) for s, a in d.get("spared") or []],
         named_sanctioned=[(s, a) for s, a in d.get("named_sanctioned") or []], entry_id=entry.id, made_at=entry.at)
 
 

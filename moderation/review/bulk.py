@@ -15,6 +15,7 @@ from moderation import auth, db
 from moderation.domain.bulk import (BULK_TABS, MAX_BULK, BulkResult, bulk_decide, bulk_undo, matching_selection,
                                    at_risk_comment, shown_again, undoable)
 from moderation.domain.errors import NotFound, ValidationFailed
+from moderation.domain.regulars import held_only_by_storm, regular_authors
 from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.request_input import MAX_INT8, parse_int
@@ -63,6 +64,7 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
     try:
         result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),
                              reason=_reason_from_form(), author_sanction=request.form.get("authors") or None,
+                             sanction_regulars=request.form.get("sanction_regulars") == "1",
                              reports_seen=_reports_seen(selection))
     except ValidationFailed as error:
         flash(f"Nothing decided: {error.sentence}", "error")
@@ -139,5 +141,8 @@ def bulk_matching() -> str | tuple[str, int]:
         return render_template("error.html", title="Cannot select by this filter",
                                message=f"{error.sentence} Go back and change the filter."), 400
     back = request.full_path.replace("/review/bulk/matching", "/review", 1).rstrip("?")
+    authors = {(c.site_id, c.author_id) for c in found.comments}
     return render_template("review/bulk_confirm.html", found=found, tab=tab, tab_label=TABS[tab],
-                           filters=filters, limit=MAX_BULK, back=back)
+                           filters=filters, limit=MAX_BULK, back=back, authors=len(authors),
+                           regulars=regular_authors(db.session, authors),
+                           storm_only={c.id for c in found.comments if held_only_by_storm(c)})

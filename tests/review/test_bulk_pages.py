@@ -32,7 +32,8 @@ class _BulkForm(HTMLParser):
             self.inside = True
         if tag == "input" and (self.inside or a.get("form") == "bulk") and a.get("name"):
             if a.get("type") == "checkbox":
-                self.checkboxes.append(a)
+                if a["name"] == "ids":  # the selection's boxes, not the bar's own options
+                    self.checkboxes.append(a)
                 if "checked" not in a:
                     return
             self.fields.append((a["name"], a.get("value") or ""))
@@ -460,3 +461,58 @@ def test_approve_selected_always_asks_and_rejecting_a_reader_at_risk_asks_first(
     assert 'data-confirm="This reader may be at risk. Reject the comment anyway?' in reject
     approve = re.search(r'<button type="submit" name="action" value="approve" class="approve" data-key="approve"[^>]*>', card)[0]
     assert 'data-confirm="This reader may be at risk. Publish the comment?' in approve  # a re-check
+
+
+def test_clearing_a_raided_story_bans_the_raiders_not_its_regular_readers(app, sign_in, moderator, site,
+                                                                          make_comment):
+    """A night shift's walk: "all matching" on the raided story, Reject and "and their authors:
+    banned" banned 34 of its regular readers with the 41 raiders, 8 of them for civil comments held
+    only by the storm; nothing on the confirmation told them apart."""
+    from datetime import datetime, timezone
+
+    from moderation.domain.sanctions import current_sanction
+
+    long_ago = datetime.now(timezone.utc) - timedelta(days=30)
+    make_comment(site.id, "Good piece last month.", status="published", author_id="regular-1", story_id="old",
+                 received_at=long_ago)
+    make_comment(site.id, "Thanks.", status="approved", author_id="regular-2", story_id="old", received_at=long_ago)
+    make_comment(site.id, "First!", status="published", author_id="raider-3", story_id="raid")  # today: not a regular
+    raid = [make_comment(site.id, "You are all idiots", author_id=f"raider-{n}", story_id="raid") for n in (1, 2, 3)]
+    regulars = [make_comment(site.id, "I voted at 7am, no queue.", author_id="regular-1", story_id="raid",
+                             flagged=["storm"], scores={"toxicity": 0.02}, explanations=None),
+                make_comment(site.id, "Idiots, all of you", author_id="regular-2", story_id="raid")]
+    client = sign_in(moderator)
+
+    confirm = client.get("/review/bulk/matching?tab=held&story=raid").get_data(as_text=True)
+
+    assert "5 authors, <strong>2 of them regular\n        readers</strong>" in confirm
+    assert "<strong>1</strong> of the comments is held only by the storm" in confirm
+    assert confirm.count('<span class="badge regular">regular reader</span>') == 2
+    assert confirm.count('<span class="badge storm-only">held only by the storm</span>') == 1
+    page = post_bulk(client, confirm, action="reject", reason_choice="Personal attack or insult",
+                     authors="ban").get_data(as_text=True)
+    assert "5 comments rejected" in page and "3 authors sanctioned: banned" in page
+    spared = page[page.index('<ul class="id-list spared">'):]
+    assert "regular-1</a>" in spared and "regular-2</a>" in spared[:spared.index("</ul>")]
+    with app.app_context():
+        banned = {a for a in ("raider-1", "raider-2", "raider-3", "regular-1", "regular-2")
+                  if current_sanction(db.session, site.id, a) is not None}
+        assert banned == {"raider-1", "raider-2", "raider-3"}
+        assert set(db.session.scalars(select(Comment.status).where(Comment.id.in_(raid + regulars)))) == {"rejected"}
+
+
+def test_regular_readers_are_sanctioned_too_when_the_moderator_asks(app, sign_in, moderator, site, make_comment):
+    from datetime import datetime, timezone
+
+    from moderation.domain.sanctions import current_sanction
+
+    make_comment(site.id, "Good piece.", status="published", author_id="turned-troll",
+                 received_at=datetime.now(timezone.utc) - timedelta(days=3))
+    held = make_comment(site.id, "Idiots, all of you", author_id="turned-troll")
+    client = sign_in(moderator)
+    html = client.get("/review").get_data(as_text=True)
+    page = post_bulk(client, html, tick=[held], action="reject", reason_choice="Personal attack or insult",
+                     authors="ban", sanction_regulars="1").get_data(as_text=True)
+    assert "1 author sanctioned: banned" in page and 'class="id-list spared"' not in page
+    with app.app_context():
+        assert current_sanction(db.session, site.id, "turned-troll").kind == "ban"
