@@ -93,6 +93,10 @@ def _forget_dead_handles(pgdata: Path) -> None:
             log.warning("embedded PostgreSQL: forgot handles of dead processes %s", sorted(set(pids) - set(alive)))
 
 
+# How long a restart waits for the postmaster the wheel started to show in postmaster.pid.
+START_CHECK_SECONDS = 2.0
+
+
 class PostgresWatch:
     """The embedded PostgreSQL as `up`'s supervisor watches a server it started (cli/supervisor.py):
     `poll()` is None while its postmaster runs. Stopped (`pg_ctl stop`, a crash), it was never started
@@ -127,7 +131,16 @@ class PostgresWatch:
             raise RuntimeError(f"{type(error).__name__}; its log is {self.var_dir / 'pgdata' / 'log'}") from None
         finally:
             quiet.level = level
-        return PostgresWatch(self.var_dir)
+        # The wheel can return with no server running: after a kill -9 of the postmaster, while its
+        # old backends were still exiting, `up` said "running again" three times in two seconds and
+        # PostgreSQL had started once (an operator's walk). Only a live postmaster counts.
+        again = PostgresWatch(self.var_dir)
+        deadline = time.monotonic() + START_CHECK_SECONDS
+        while again.poll() is not None:
+            if time.monotonic() >= deadline:
+                raise RuntimeError(f"it is not running yet; its log is {self.var_dir / 'pgdata' / 'log'}")
+            time.sleep(0.1)
+        return again
 
     def terminate(self) -> None:
         pass

