@@ -30,6 +30,17 @@
     }
     if (target.matches("[data-bulk-all], " + BOX)) { update(); }
   });
+  // Come back with the browser's Back, Chromium restored the ticks by position onto the cards that
+  // had moved up, with the reason and "and their authors: banned", while the count said "0 selected":
+  // one more tick rejected and banned two comments no one chose (a night shift's walk). A page come
+  // back to starts as it was served; a first load is left alone, so a tick made before it ends stays.
+  window.addEventListener("pageshow", function (event) {
+    var navigation = (performance.getEntriesByType && performance.getEntriesByType("navigation")[0]) || {};
+    if (event.persisted || navigation.type === "back_forward" || navigation.type === "reload") {
+      document.querySelectorAll("form.bulk-bar").forEach(function (bar) { bar.reset(); });
+      update();
+    }
+  });
   // Other scripts (the keyboard's "select") may tick boxes without a change event; they can ask.
   document.addEventListener("bulk:update", update);
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", update); } else { update(); }

@@ -151,3 +151,31 @@ def test_approving_all_matching_asks_first_and_a_no_publishes_nothing(app, clien
     bar.get_by_role("button", name="Reject selected").click()
     page.wait_for_selector("h1")
     assert page.locator("h1").inner_text().startswith("2 comments rejected") and len(asked) == 1
+
+
+def test_coming_back_to_the_queue_after_a_bulk_rejection_ticks_nothing(app, client, make_site, moderator, grant,
+                                                                       live_server, browser_page):
+    """A night shift's walk: Back to the queue after a bulk rejection, Chromium ticked the two cards
+    that had moved up into the decided ones' places, with the reason and "and their authors: banned",
+    while the count said "0 selected"; one more tick rejected and banned comments no one chose."""
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    ids = [_held(app, client, site, f"c-{n}", f"reader-{n}", f"You are all idiots, {n}.") for n in range(5)]
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    bar = page.locator("form#bulk")
+    assert page.locator('input[data-key="select"]').count() == len(ids)
+    for n in range(2):  # the two at the queue's top
+        page.locator('input[data-key="select"]').nth(n).check()
+    bar.locator("select[name=reason_choice]").select_option("Personal attack or insult")
+    bar.locator("select[name=authors]").select_option("ban")
+    bar.get_by_role("button", name="Reject selected").click()
+    page.wait_for_selector(".bulk-decided")
+
+    page.go_back()
+    page.wait_for_selector("form#bulk")
+
+    assert page.locator('input[data-key="select"]:checked').count() == 0
+    assert bar.locator(".bulk-count").inner_text() == "0 selected"
+    assert bar.locator("select[name=authors]").input_value() == ""
+    assert bar.locator("button[value=reject]").is_disabled()
