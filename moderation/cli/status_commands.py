@@ -223,7 +223,8 @@ def _lines(state: dict, problems: list[str]) -> list[str]:
                                        "after beat starts)"))
     if state["workers"] is not None:
         lines.append(f"workers:    {len(state['workers'])} answered" + (f" ({', '.join(state['workers'])})" if state["workers"] else ""))
-        lines.append("queues:     " + ("; ".join(f"{q}: {len(w)}" for q, w in sorted(state["queues"].items())) or "none served"))
+        lines.append("queues:     " + ("; ".join(f"{q} served by {len(w)} worker{'' if len(w) == 1 else 's'}"
+                                                for q, w in sorted(state["queues"].items())) or "none served"))
     if "pending" in state:
         lines += [f"models:     {'; '.join(state['models']) or 'none registered yet'}",
                   f"scoring:    {state['pending']:,} pending, the oldest {state['oldest_pending_seconds']:g} s",

@@ -150,6 +150,9 @@ def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
                                    text=True, timeout=120)
         assert "web:        ok" in elsewhere.stdout, elsewhere.stdout + elsewhere.stderr
         assert f"`moderation up`, pid {proc.pid}" in running.stdout and "workers:    3 answered" in running.stdout
+        # Workers per queue, said so: "moderation: 1; training: 1" read as the queues' lengths (an operator's walk).
+        assert "queues:     moderation served by 1 worker; training served by 1 worker; webhooks served by 1 worker" \
+            in running.stdout, running.stdout
     finally:
         code = _stop(proc)
     assert code == 0, log.read_text()[-4000:]
