@@ -44,7 +44,12 @@ KIND_LABELS = {"premoderate": "always pre-moderate", "suspend": "suspended", "ba
 # author's call, made on their page. Never a step down: a banned author stays banned.
 BULK_KINDS = ("premoderate", "ban")
 _STRENGTH = {"premoderate": 1, "suspend": 2, "ban": 3}
-_NOUNS = {"premoderate": "pre-moderation", "suspend": "suspension", "ban": "ban"}
+NOUNS = {"premoderate": "pre-moderation", "suspend": "suspension", "ban": "ban"}
+
+
+def weaker(kind: str, than: str) -> bool:
+    """Whether a sanction of `kind` is weaker than one of kind `than` (a shorter suspension is not told here)."""
+    return _STRENGTH[kind] < _STRENGTH[than]
 
 
 def is_active(sanction: AuthorSanction, at: datetime | None = None) -> bool:
@@ -241,9 +246,9 @@ def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: s
         return current, False
     if site_sends and current is not None and _weakens(current, kind, days, at):
         session.rollback()
-        raise Conflict(f"a moderator's {_NOUNS[current.kind]} of {author_id!r} is in force"
+        raise Conflict(f"a moderator's {NOUNS[current.kind]} of {author_id!r} is in force"
                        + (f" until {current.expires_at:%Y-%m-%d %H:%M} UTC" if current.expires_at else "")
-                       + f"; the site's {_NOUNS[kind]} would weaken it, so nothing changed. A moderator "
+                       + f"; the site's {NOUNS[kind]} would weaken it, so nothing changed. A moderator "
                        "lifts it on the author's page", field="kind")
     # A re-check: "always pre-moderate", then a day's suspension, left the raider free to post a day later.
     beneath = current is not None and current.expires_at is None and days and _STRENGTH[kind] > _STRENGTH[current.kind]
@@ -369,7 +374,7 @@ def lift_sanction(
         in_force = [s for s in in_force if s.created_by is None]
         if theirs and not in_force:
             session.rollback()
-            raise Conflict(f"only a moderator's {_NOUNS[strongest(theirs).kind]} of {author_id!r} is in force; "
+            raise Conflict(f"only a moderator's {NOUNS[strongest(theirs).kind]} of {author_id!r} is in force; "
                            "the site lifts its own measures, a moderator lifts theirs on the author's page",
                            field="author_id")
     if not in_force:

@@ -14,7 +14,8 @@ from moderation.domain.bulk import author_held_comments
 from moderation.domain.authors import AuthorRecord, author_comments, author_record, author_records
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.membership import can_see_site
-from moderation.domain.sanctions import KIND_LABELS, MAX_SUSPENSION_DAYS, lift_sanction, sanction_author
+from moderation.domain.sanctions import (KIND_LABELS, MAX_SUSPENSION_DAYS, NOUNS, lift_sanction, sanction_author,
+                                         weaker)
 from moderation.models import Comment, Site
 from moderation.request_input import parse_int
 from moderation.review.presenting import at
@@ -77,6 +78,7 @@ def _author_page(site: Site, author_id: str, sanction_entered: dict[str, str] | 
         abort(404)
     return render_template("review/author.html", site=site, record=record,
                            comments=author_comments(db.session, site.id, author_id), kinds=KIND_LABELS,
+                           weaker=weaker, nouns=NOUNS,
                            held=author_held_comments(db.session, site.id, author_id, viewer=auth.current_user()),
                            entered=sanction_entered or {}, max_days=MAX_SUSPENSION_DAYS)
 

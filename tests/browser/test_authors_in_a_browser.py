@@ -110,3 +110,40 @@ def test_rejecting_a_reported_comment_tells_the_reporter_by_webhook(app, client,
         (report["id"], "reader-7", comment_id, "upheld")]
     reports = client.get(f"/api/v1/comments/{comment_id}/reports", headers=site.headers).get_json()["reports"]
     assert reports[0]["outcome"] == "upheld"
+
+
+def test_replacing_a_ban_with_a_weaker_sanction_or_lifting_it_asks_first(app, client, make_site, moderator, grant,
+                                                                          live_server, browser_page):
+    """A night shift's walk: "Apply" to add a reason to a raider's ban made it "always pre-moderate",
+    the list's first, and one tap on "Lift sanction" let a raider back in, neither asked."""
+    from moderation.domain.sanctions import current_sanction, sanction_author
+    from moderation.models import Site, User
+
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    post(client, site, "c-1", "raider-5")
+    with app.app_context():
+        sanction_author(db.session, db.session.get(Site, site.id), "raider-5", "ban", "raid",
+                        db.session.get(User, moderator.id))
+        db.session.commit()
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server}/review/authors/{site.id}/raider-5")
+    form = page.locator("form.sanction-form")
+    assert form.locator("select[name=kind]").input_value() == "ban"  # the sanction in force, not the list's first
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    form.locator("select[name=kind]").select_option("premoderate")
+    form.locator("input[name=reason]").fill("raid on the district 7 story")
+    form.get_by_role("button", name="Apply").click()
+    page.locator("form.lift-form").get_by_role("button", name="Lift sanction").click()
+
+    assert asked == ["Replace the ban in force with always pre-moderate, weaker: the author can post again?",
+                     "Lift the ban on raider-5? Their next comments are scored as anyone's."]
+    with app.app_context():
+        assert current_sanction(db.session, site.id, "raider-5").kind == "ban"
