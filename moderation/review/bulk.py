@@ -12,8 +12,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.bulk import (BULK_TABS, MAX_BULK, BulkResult, bulk_decide, bulk_undo, matching_selection,
-                                   at_risk_comment, shown_again, undoable)
+from moderation.domain.bulk import (BULK_TABS, MAX_BULK, BulkResult, at_risk_comment, barred_authors, bulk_decide,
+                                   bulk_undo, matching_selection, shown_again, undoable)
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.regulars import held_only_by_storm, regular_authors
 from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
@@ -145,4 +145,5 @@ def bulk_matching() -> str | tuple[str, int]:
     return render_template("review/bulk_confirm.html", found=found, tab=tab, tab_label=TABS[tab],
                            filters=filters, limit=MAX_BULK, back=back, authors=len(authors),
                            regulars=regular_authors(db.session, authors),
+                           barred=barred_authors(db.session, found.comments),
                            storm_only={c.id for c in found.comments if held_only_by_storm(c)})

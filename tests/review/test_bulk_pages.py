@@ -516,3 +516,28 @@ def test_regular_readers_are_sanctioned_too_when_the_moderator_asks(app, sign_in
     assert "1 author sanctioned: banned" in page and 'class="id-list spared"' not in page
     with app.app_context():
         assert current_sanction(db.session, site.id, "turned-troll").kind == "ban"
+
+
+def test_approving_a_storms_holds_in_bulk_passes_over_authors_banned_since(app, sign_in, moderator, site,
+                                                                           make_comment):
+    """A night shift's walk: "Flagged for: storm", all matching, Approve listed 190 comments of the
+    raiders banned since among 14 regulars', with nothing on the rows to tell them apart."""
+    from moderation.domain.sanctions import sanction_author
+
+    raid = make_comment(site.id, "See you at the county office with a rifle.", author_id="raider-1",
+                        story_id="elec-07", flagged=["storm"], scores={"toxicity": 0.2}, explanations=None)
+    regular = make_comment(site.id, "Queues were short in my ward.", author_id="regular-1", story_id="elec-07",
+                           flagged=["storm"], scores={"toxicity": 0.01}, explanations=None)
+    with app.app_context():
+        sanction_author(db.session, site_row(site), "raider-1", "ban", "raid", db.session.get(User, moderator.id))
+        db.session.commit()
+    client = sign_in(moderator)
+    confirm = client.get("/review/bulk/matching?tab=held&flag=storm&story=elec-07").get_data(as_text=True)
+    assert confirm.count('<span class="badge barred">author banned: not approved in bulk</span>') == 1
+
+    page = post_bulk(client, confirm, action="approve").get_data(as_text=True)
+
+    assert "1 comment approved" in page
+    assert f"#{raid}</a>: its author is banned now: approve it on its own card if you mean to" in page
+    with app.app_context():
+        assert [db.session.get(Comment, c).status for c in (raid, regular)] == ["held", "approved"]
