@@ -72,7 +72,14 @@ def claim_comment(comment_id: int) -> ResponseReturnValue:
         body = {"error": {"code": "claimed_by_other", "message": result.describe(at), "field": None},
                 "claim": _claim_json(result)}
         return jsonify(body), 409
-    return jsonify(_claim_json(result))
+    answer = _claim_json(result)
+    if result.holder is None:
+        # Nothing to claim: decided (or deleted, changed) since the page was drawn. Said with the card's
+        # state, which greys it at once: three moderators at the queue's top read and chose a reason for
+        # cards a colleague had decided seconds before, the empty answer leaving them looking free.
+        state = card_states(db.session, auth.current_user(), [comment_id], at=at).get(comment_id)
+        answer["state"] = state.as_json() if state is not None else None
+    return jsonify(answer)
 
 
 @bp.post("/review/<int8:comment_id>/release")

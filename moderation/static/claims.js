@@ -127,6 +127,8 @@
       .then(function (response) { return response.json(); })
       .then(function (body) {
         const held = body.claim || body;  // a 409 names the holder under "claim"
+        // Nothing claimed as the comment is decided, deleted or changed: greyed now, not at the next poll.
+        if (body.state) { applyState(card, body.state); return; }
         // A poll may have greyed the card meanwhile: its "decided by" note stays.
         if (held.comment_id !== undefined && !card.classList.contains("decided")) show(card, held.holder, held.claimed);
       })

@@ -281,3 +281,28 @@ def test_signed_out_in_another_browser_the_open_queue_says_so_and_nothing_is_los
     here.wait_for_selector("[data-signed-out]")
     assert here.locator("[data-signed-out]").inner_text().startswith("You have been signed out")
     assert here.locator(f"#comment-{comment} button[value=reject]").is_disabled()
+
+
+def test_a_card_a_colleague_decided_greys_as_soon_as_it_is_taken_up(app, make_site, make_moderator, live_server,
+                                                                     browser_page):
+    """A night shift's walk: at the queue's top, clicking a card alice had decided seconds before
+    claimed nothing and said nothing; carol read it and chose a reason before the refusal came."""
+    from moderation.domain.decisions import decide
+    from moderation.models import User
+
+    site = make_site("daily-planet")
+    contested = _held_comment(app, site.id)
+    alice, carol = make_moderator("alice", sites=[site]), make_moderator("carol", sites=[site])
+    page = browser_page
+    sign_in(page, live_server, carol)
+    with app.app_context():
+        decide(db.session, contested, user=db.session.get(User, alice.id), action="reject",
+               reason="Personal attack or insult", expected_version=db.session.get(Comment, contested).version)
+        db.session.commit()
+
+    page.locator(f"#comment-{contested} blockquote.text").click()  # takes it up: a claim, no poll
+
+    page.wait_for_selector(f"#comment-{contested}.decided", timeout=3_000)
+    card = page.locator(f"#comment-{contested}")
+    assert card.locator("[data-claim-note]").inner_text() == "decided (rejected) by alice"
+    assert card.locator("button[value=approve]").is_disabled()
