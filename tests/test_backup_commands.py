@@ -62,6 +62,15 @@ def test_a_restore_replaces_a_database_with_the_one_dumped(app, services, spare_
     target = f"DATABASE_URL's database ({make_url(spare_database).render_as_string(hide_password=True)})"
     assert f"restored {dump} into {target}; it is up to date" in restored.output
     assert _sites(spare_database) == {"morning-post"}
+    # The audit log says so: what came after the backup vanished from it with no entry saying why.
+    engine = create_engine(spare_database)
+    try:
+        with engine.connect() as connection:
+            actor, details = connection.execute(text(
+                "SELECT actor, details FROM audit_log WHERE action = 'db:restored'")).one()
+    finally:
+        engine.dispose()
+    assert actor.startswith("cli:") and details["dump"] == str(dump) and details["backup_last_action_at"]
     # The restored installation works: a new site starts with its rules, as on the one dumped.
     assert "rules:          threats" in _run(services, "keys", "create", "noon-post", database_url=spare_database).output
 

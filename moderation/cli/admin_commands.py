@@ -94,6 +94,7 @@ def db_restore(source: Path, yes: bool) -> None:
     from moderation.domain.errors import ValidationFailed
     from moderation.config import Config
     from moderation.migrate import known_revisions, upgrade
+    from moderation.models import AuditEntry
 
     config = Config.from_env()
     new_key = not config.SECRET_KEY and not (config.VAR_DIR / "secret_key").exists()
@@ -125,6 +126,11 @@ def db_restore(source: Path, yes: bool) -> None:
     last = after_restore(url, before)
     with app.app_context():
         replayed = replay_erasures(db.session, erasures, actor=cli_actor())
+        # Said in the audit log too: decisions and deletions after the backup vanished from it with no
+        # entry saying why, where only the sites had been told (an operator's restore walk).
+        db.session.add(AuditEntry(actor=cli_actor(), action="db:restored", details={
+            "dump": str(source), "backup_last_action_at": last, "erased_again": replayed.authors,
+            "errors_ignored": len(ignored)}))
         db.session.commit()
     pending.unlink(missing_ok=True)
     if config.DATABASE_URL and mark_moved_if_dumped_here(config.VAR_DIR, source, target):
