@@ -20,6 +20,9 @@ from sqlalchemy.orm import Session
 from moderation.domain.settings import domain_settings
 from moderation.models import Comment, Report
 
+# What an untried reader's weight says: their reports on the site, none decided yet.
+UNTRIED = "no earlier reports decided"
+
 
 def track_record(session: Session, site_id: int, reporter_id: str) -> tuple[int, int]:
     """(upheld, dismissed) among this reporter's decided reports on the site."""
@@ -52,7 +55,7 @@ def reporter_weight(
     upheld, dismissed = track_record(session, site_id, reporter_id)
     decided = upheld + dismissed
     if decided == 0:
-        return base, f"{reason} {base:g}: no earlier reports decided"
+        return base, f"{reason} {base:g}: {UNTRIED}"
     factor = min(1.0, max(domain_settings(session).reporter_weight_floor, (upheld + 1) / (decided + 1)))
     weight = round(base * factor, 4)
     plural = "s" if decided > 1 else ""

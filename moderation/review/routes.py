@@ -27,6 +27,7 @@ from moderation.review.highlight import highlight, marked_words
 from moderation.review.undo_offer import offer_undo
 from moderation.review.presenting import (
     at,
+    brigade_note,
     flag_label,
     flagged_attributes,
     number,
@@ -59,6 +60,7 @@ def _template_helpers() -> dict[str, object]:
         "text_language": text_language,
         "ordered_scores": ordered_scores,
         "report_summary": report_summary,
+        "brigade_note": brigade_note,
         "guideline_reasons": GUIDELINE_REASONS,
         "safe_url": safe_url,
         "when": when,

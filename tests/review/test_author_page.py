@@ -61,6 +61,26 @@ def test_a_report_shows_its_weight_reason_on_the_card(app, sign_in, moderator, s
     assert "brig weighs 0.5 <small>(harassment 2 × 0.25: 3 of 3 earlier reports dismissed)" in html
 
 
+def test_a_brigade_of_untried_readers_is_said_in_one_line_on_the_card(app, sign_in, moderator, site, make_comment):
+    """A night shift's walk: "28 reports, weight 56.0" from 28 new reader ids in 45 s read as strong
+    evidence; that all were untried showed only in a 28-line list."""
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime.now(timezone.utc) - timedelta(minutes=5)
+    brigade = [{"reason": "harassment", "weight": 2.0, "reporter_id": f"brig-{n}",
+                "created_at": start + timedelta(seconds=9 * n),
+                "weight_reason": "harassment 2: no earlier reports decided"} for n in range(6)]
+    brigaded = make_comment(site.id, "I worked as a poll worker today.", status="published", reports=brigade)
+    mixed = make_comment(site.id, "Another civil comment.", status="published", reports=[
+        *brigade[:5], {"reason": "harassment", "weight": 1.0, "reporter_id": "regular",
+                       "weight_reason": "harassment 2 × 0.5: 1 of 2 earlier reports dismissed"}])
+    client = sign_in(moderator)
+    html = client.get(f"/review/{brigaded}").get_data(as_text=True)
+    assert ("All 6 open reports come from readers with no earlier report decided on this site, within 45 s."
+            in html)
+    assert "open reports come from readers" not in client.get(f"/review/{mixed}").get_data(as_text=True)
+
+
 def test_a_moderator_suspends_and_lifts_from_the_author_page(app, sign_in, moderator, site, make_comment):
     make_comment(site.id, author_id="a/b", author_name="<b>Slashy</b>")
     client = sign_in(moderator)
