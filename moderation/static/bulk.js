@@ -14,6 +14,10 @@
       el.checked = all.length > 0 && ticked === all.length;
       el.indeterminate = ticked > 0 && ticked < all.length;
     });
+    document.querySelectorAll("[data-bulk-jump]").forEach(function (el) {
+      el.hidden = ticked === 0;
+      el.textContent = ticked + " selected: to the bar ↑";
+    });
     document.querySelectorAll("form.bulk-bar button[name=action]").forEach(function (button) {
       button.disabled = ticked === 0;
     });

@@ -179,3 +179,28 @@ def test_coming_back_to_the_queue_after_a_bulk_rejection_ticks_nothing(app, clie
     assert bar.locator(".bulk-count").inner_text() == "0 selected"
     assert bar.locator("select[name=authors]").input_value() == ""
     assert bar.locator("button[value=reject]").is_disabled()
+
+
+def test_on_a_phone_a_strip_at_the_foot_says_what_is_ticked_and_leads_to_the_bar(app, client, make_site, moderator,
+                                                                                 grant, live_server, browser_page):
+    """A night shift's walk: on a phone, ticking the third card left the bar and its buttons 2,500 px
+    above, out of sight, saying neither "1 selected" nor where to reject."""
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    ids = [_held(app, client, site, f"c-{n}", f"reader-{n}", f"You are all idiots, {n}. " * 20) for n in range(6)]
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, moderator)
+    strip = page.locator("[data-bulk-jump]")
+    assert strip.is_hidden()
+    box = page.locator('input[data-key="select"]').nth(len(ids) - 1)
+    box.scroll_into_view_if_needed()
+    box.check()
+    assert strip.is_visible() and strip.inner_text() == "1 selected: to the bar ↑"
+    assert page.locator("form#bulk button[value=reject]").evaluate(
+        "b => b.getBoundingClientRect().bottom < 0 || b.getBoundingClientRect().top > innerHeight"), "the bar is out of view"
+    strip.click()
+    page.wait_for_function("() => { const r = document.querySelector('form#bulk button[value=reject]')"
+                           ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    page.set_viewport_size({"width": 1200, "height": 900})
+    assert strip.is_hidden()  # a desktop's bar is pinned at the top
