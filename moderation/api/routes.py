@@ -20,7 +20,7 @@ from moderation.domain.comments import comment_by_site_id, comment_for_site, sub
 from moderation.domain.dispatch import send_for_scoring
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.backpressure import Overloaded
-from moderation.domain.errors import NotFound
+from moderation.domain.errors import NotFound, Unauthorized
 from moderation.domain.reports import ReportLimits, file_report, serialize_report
 from moderation.domain.sites import site_for_key
 from moderation.domain.status import serialize_comment
@@ -41,6 +41,9 @@ def _authenticate() -> None:
         return
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" and (header.strip() or request.headers.get("X-API-Key")):
+        # The key was sent, the wrong way: "missing API key" sent a Node developer looking for a lost key.
+        raise Unauthorized("the API key goes in the Authorization header as `Authorization: Bearer <key>`")
     g.site = site_for_key(db.session, key.strip() if scheme.lower() == "bearer" else None,
                           limiter=current_app.extensions.get("key_limiter"), address=request.remote_addr)
 

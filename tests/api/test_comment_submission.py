@@ -181,6 +181,17 @@ def test_it_refuses_a_missing_or_wrong_api_key(app, client, site, headers):
     assert count_comments(app) == 0
 
 
+@pytest.mark.parametrize("headers", [lambda key: {"Authorization": key}, lambda key: {"X-API-Key": key},
+                                     lambda key: {"Authorization": f"Token {key}"}])
+def test_a_key_sent_the_wrong_way_is_refused_saying_how_to_send_it(app, client, site, headers):
+    """A Node integrator's walk: the key sent bare, or as X-API-Key, was answered "missing API key"."""
+    response = client.post("/api/v1/comments", json=GOOD, headers=headers(site.api_key))
+    assert response.status_code == 401
+    assert response.get_json()["error"]["message"] == (
+        "the API key goes in the Authorization header as `Authorization: Bearer <key>`")
+    assert count_comments(app) == 0
+
+
 def test_it_refuses_the_right_key_id_with_a_wrong_secret(app, client, site):
     prefix, key_id, _ = site.api_key.split("_", 2)
     response = client.post("/api/v1/comments", json=GOOD, headers={"Authorization": f"Bearer {prefix}_{key_id}_x"})
