@@ -18,10 +18,10 @@ from moderation.api.query_input import (
 )
 from moderation.api.load import admit, mark
 from moderation.api.routes import _site, bp, report_response
-from moderation.api.validation import new_path_id, parse_json_object
+from moderation.api.validation import new_path_id, parse_json_object, refuse_changed_fields
 from moderation.request_input import request_body, with_query
 from moderation.domain.change_feed import changes
-from moderation.domain.comments import comment_by_site_id
+from moderation.domain.comments import comment_by_site_id, comment_for_site
 from moderation.domain.dispatch import send_for_scoring
 from moderation.domain.edits import edit_comment
 from moderation.domain.lifecycle import commit_and_send, serialize_comment
@@ -32,7 +32,9 @@ from moderation.domain.story_comments import story_comments, story_counts
 @bp.patch("/comments/<int8:comment_id>")
 def patch_comment(comment_id: int) -> ResponseReturnValue:
     with_text = include_text(request.args)  # read before the write: a bad one is a 400 with nothing changed
-    text = edit_input(parse_json_object(request_body()), max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    body = parse_json_object(request_body())
+    text = edit_input(body, max_text_length=current_app.config["MAX_TEXT_LENGTH"])
+    refuse_changed_fields(body, comment_for_site(db.session, _site(), comment_id))
     # An edit is scored again, as a new comment is: past the hard limit it waits its turn as POSTs do,
     # or a site refused new comments could still fill the backlog with edits (a re-check).
     admitted = admit(_site().id, incoming=1)

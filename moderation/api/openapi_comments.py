@@ -126,12 +126,13 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
             "to `pending` and is scored again. A comment a moderator had approved or rejected is then held for "
             "review whatever its scores (flag `edited_after_decision`), unless the policy rejects it outright. "
             "The same text again changes nothing. A site retrying its original POST still gets 200 with this "
-            "comment; edits go through PATCH only."
+            "comment; edits go through PATCH only. Only the text changes: another field of the comment sent with "
+            "a value other than the stored one (`story_id`, `author_name`, ...) is a 400 naming it."
         ),
         "parameters": [comment_id_param, INCLUDE_PARAM],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentEdit"}}}},
         "responses": {"200": json_ref("Comment", "The comment, pending again if the text changed."),
-                      "400": error_ref("Malformed JSON or an invalid text."), **errors,
+                      "400": error_ref("Malformed JSON, an invalid text, or another field changed."), **errors,
                       "409": error_ref("The comment was deleted: it cannot be edited; or its story's comments are "
                                        "closed (code `story_closed`) and the text is new."),
                       "413": error_ref("Body larger than 1 MiB."), **retry_errors},

@@ -193,6 +193,28 @@ def _refuse_camel_case(body: Mapping[str, Any], fields: tuple[str, ...]) -> None
             raise ValidationFailed(f"{camel} is spelt {name} here (this API's fields are snake_case)", field=name)
 
 
+# A comment's fields an edit cannot change, by the attribute each is stored as.
+_FIXED_ON_EDIT = {"id": "external_id", "story_id": "story_id", "author_id": "author_id", "parent_id": "parent_id",
+                  "story_url": "story_url", "story_title": "story_title", "author_name": "author_name"}
+
+
+def refuse_changed_fields(body: Mapping[str, Any], comment: Any) -> None:
+    """An edit changes the text alone: another field of ours sent with a value other than the stored
+    one is refused, naming it. A PATCH with a new story_id, author_name and parent_id had answered 200
+    with none of them changed and no word (a Node integrator's walk); the whole comment sent again
+    with its fields as stored still passes."""
+    for name, attribute in _FIXED_ON_EDIT.items():
+        head, *rest = name.split("_")
+        for spelt in dict.fromkeys((name, head + "".join(part.title() for part in rest))):
+            if spelt not in body or body[spelt] is None:
+                continue
+            sent = body[spelt]
+            stored = getattr(comment, attribute)
+            if not isinstance(sent, (str, int)) or isinstance(sent, bool) or str(sent).strip() != (stored or ""):
+                raise ValidationFailed(f"{spelt} cannot be changed by an edit: only text can; the comment keeps its "
+                                       f"{name}", field=name)
+
+
 def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentInput:
     _refuse_camel_case(body, _COMMENT_FIELDS)
     external_id = _path_safe_id(body, "id")

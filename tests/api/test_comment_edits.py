@@ -256,3 +256,24 @@ def test_an_edit_that_turns_the_text_round_or_breaks_a_line_is_an_edit(app, clie
     move(app, comment_id, "held")
     move(app, comment_id, "approved", decision="approved", decision_reason="fine")
     assert edit(client, site, comment_id, "I think the council\ngot this one wrong.").get_json()["status"] == "pending"
+
+
+def test_an_edit_that_would_change_another_field_is_refused_naming_it_and_changes_nothing(app, client, site):
+    """A Node integrator's walk: a PATCH with a new story_id, author_name and parent_id answered 200,
+    none of them changed, not a word said."""
+    posted = client.post("/api/v1/comments", headers=site.headers, json={
+        "id": "c-edit", "story_id": "s-1", "author_id": "reader-1", "author_name": "Ann", "text": "Nice bridge."})
+    comment_id = posted.get_json()["id"]
+    for sent, field in (({"story_id": "s-elsewhere"}, "story_id"), ({"authorName": "New Name"}, "author_name"),
+                        ({"parent_id": "c-5"}, "parent_id"), ({"id": 12}, "id")):
+        refused = client.patch(f"/api/v1/comments/{comment_id}", headers=site.headers,
+                               json={"text": "A nicer bridge.", **sent})
+        assert refused.status_code == 400 and refused.get_json()["error"]["field"] == field, refused.get_json()
+        assert "cannot be changed by an edit: only text can" in refused.get_json()["error"]["message"]
+    # The whole comment sent again with its fields as stored is an edit of its text.
+    whole = client.patch("/api/v1/comments/by-site-id/c-edit", headers=site.headers, json={
+        "id": "c-edit", "story_id": "s-1", "author_id": "reader-1", "author_name": "Ann", "parent_id": None,
+        "text": "A nicer bridge."})
+    assert whole.status_code == 200, whole.get_json()
+    stored = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers, query_string={"include": "text"})
+    assert stored.get_json()["text"] == "A nicer bridge."
