@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from moderation.domain.errors import DomainError
 from moderation.error_pages import html_error_page
+from moderation.request_input import drain_refused_body
 from moderation.unavailable import api_response as unavailable_response, database_unavailable, log_unavailable
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def register_error_handlers(bp: Blueprint) -> None:
     @bp.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
         if exc.code == 413:  # Werkzeug's words name no limit; the site needs the number to split by
+            drain_refused_body()
             limit = request.max_content_length
             return error_response(413, _http_code(exc), f"the request body is larger than the {limit:,} bytes "
                                   "this endpoint takes" + ("; send fewer comments a batch" if "batch" in request.path

@@ -33,7 +33,7 @@ from moderation.perspective.errors import (
 from moderation.perspective.fields import parse_json
 from moderation.perspective.partial import parse_fields, select_fields
 from moderation.perspective.suggest import parse_suggest, store_suggestion, suggest_response
-from moderation.request_input import request_body
+from moderation.request_input import request_body, drain_refused_body
 from moderation.scorer import get_provider
 
 if TYPE_CHECKING:
@@ -175,6 +175,7 @@ def perspective_routing_error(exc: HTTPException) -> Response:
 def perspective_request_error(exc: HTTPException) -> Response:
     """A request too large or unreadable before any view read it, in Google's shape."""
     if exc.code == 413:
+        drain_refused_body()
         return InvalidArgument(f"Request payload size exceeds the limit: {current_app.config['MAX_CONTENT_LENGTH']} "
                                "bytes.").to_response()
     return InvalidArgument(f"Invalid request: {exc.description or exc.name}").to_response()
