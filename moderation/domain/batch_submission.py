@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from moderation.domain.comments import CommentInput, insert_new, readable
+from moderation.domain.comments import CommentInput, different_body, insert_new, readable
 from moderation.domain.errors import Conflict, DomainError
 from moderation.domain.intake_holds import hold_on_arrival
 from moderation.models import Comment, Site
@@ -114,12 +114,8 @@ def _insert_new_retrying(session: Session, site: Site, new: list[tuple[CommentIn
 
 def _against(index: int, comment: Comment, item: CommentInput) -> ItemResult:
     if not item.same_body(comment.body_hash):
-        return ItemResult(index, Conflict.status, error=_conflict(comment.external_id))
+        return ItemResult(index, Conflict.status, error=different_body(item, comment))
     return ItemResult(index, EXISTING, comment)
-
-
-def _conflict(external_id: str) -> Conflict:
-    return Conflict(f"comment {external_id!r} was already submitted with a different body", field="id")
 
 
 def _stored(session: Session, site_id: int, external_ids: list[str]) -> dict[str, Comment]:

@@ -105,10 +105,23 @@ def submit_comment(session: Session, site: Site, data: CommentInput) -> Submissi
     if existing is None:  # erased between the two statements: a retry stores it anew
         raise Conflict(f"comment {data.external_id!r} changed while it was being stored; retry", field="id")
     if not data.same_body(existing.body_hash):
-        raise Conflict(
-            f"comment {data.external_id!r} was already submitted with a different body", field="id"
-        )
+        raise different_body(data, existing)
     return Submission(existing, created=False)
+
+
+# The fields a resend is told apart by, as the comment keeps them; the text may have been edited
+# since and created_at is not read back (_READABLE), so those two are named together.
+_TOLD_APART = ("story_id", "author_id", "parent_id", "author_name", "story_url", "story_title")
+
+
+def different_body(data: CommentInput, existing: Comment) -> Conflict:
+    """The 409 for a resend whose body is not the first one's, naming what differs: a retry that
+    rebuilt its body (created_at computed again, a trailing newline) had only "a different body" to
+    go on, and its developer diffed bodies by hand (a Node integrator's walk)."""
+    differs = next((name for name in _TOLD_APART if getattr(data, name) != getattr(existing, name)), None)
+    what = (f"its {differs} differs from the first submission's" if differs else
+            "its text or created_at differs from the first submission's (the text byte for byte)")
+    return Conflict(f"comment {data.external_id!r} was already submitted with a different body: {what}", field="id")
 
 
 def _row(site: Site, data: CommentInput, body_hash: str) -> dict[str, object]:

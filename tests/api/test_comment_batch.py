@@ -56,6 +56,10 @@ def test_a_batch_and_single_posts_share_ids_and_conflicts(app, client, site):
     body = post_batch(client, site, [item(1), item(2, text="Edited afterwards."), item(3)]).get_json()
     assert [r["status"] for r in body["results"]] == [200, 409, 202]
     assert body["results"][1]["error"]["field"] == "id" and "comment" not in body["results"][1]
+    # What differs, said: "a different body" alone had its developer diffing bodies by hand (a Node walk).
+    assert body["results"][1]["error"]["message"] == ("comment 'c-2' was already submitted with a different body: "
+                                                      "its text or created_at differs from the first submission's "
+                                                      "(the text byte for byte)")
     assert ("c-2", "Comment number 2.") in stored(app)  # the stored text was not replaced
     assert client.post("/api/v1/comments", json=item(3), headers=site.headers).status_code == 200
 

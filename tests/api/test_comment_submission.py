@@ -192,6 +192,17 @@ def test_a_key_sent_the_wrong_way_is_refused_saying_how_to_send_it(app, client, 
     assert count_comments(app) == 0
 
 
+def test_a_resend_with_another_body_names_what_differs(client, site):
+    first = client.post("/api/v1/comments", json={**GOOD, "id": "c-told"}, headers=site.headers)
+    assert first.status_code == 202
+    again = client.post("/api/v1/comments", json={**GOOD, "id": "c-told", "author_id": "someone-else"},
+                        headers=site.headers)
+    assert again.status_code == 409 and again.get_json()["error"] == {
+        "code": "conflict", "field": "id",
+        "message": "comment 'c-told' was already submitted with a different body: its author_id differs from the "
+                   "first submission's"}
+
+
 def test_it_refuses_the_right_key_id_with_a_wrong_secret(app, client, site):
     prefix, key_id, _ = site.api_key.split("_", 2)
     response = client.post("/api/v1/comments", json=GOOD, headers={"Authorization": f"Bearer {prefix}_{key_id}_x"})
