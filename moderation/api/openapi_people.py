@@ -79,7 +79,7 @@ WEBHOOKS_TEXT = (
     "\n\nBesides `comment.status_changed`, events are: `report.resolved` (`report_id`, `reporter_id`, "
     "`comment_id`, `site_comment_id`, `outcome` upheld|dismissed, `report`), one per report when a moderator decides its comment; "
     "`author.sanctioned` and `author.sanction_lifted` (`author_id`, `sanction`; a pre-moderation waiting "
-    "beneath a suspension adds `applies_from`). Events with no `version` are ordered by `delivery_id` per "
+    "beneath a suspension adds `applies_from`; a suspension over a lasting pre-moderation adds `then`). Events with no `version` are ordered by `delivery_id` per "
     "report or author: keep the largest applied."
     " A decision undone by its moderator or reversed by an admin is a `comment.status_changed` back to the "
     "status before the decision, with `\"reversal\": true` and `reversed_decision` (`action`, `reason`, "

@@ -60,7 +60,9 @@ EVENTS: dict[str, tuple[str, dict[str, Any]]] = {
         "author.sanctioned", "A moderator premoderated, suspended or banned an author.",
         {"author_id": {"type": "string"}, "sanction": {"$ref": "#/components/schemas/Sanction"},
          "applies_from": {"type": "string", "format": "date-time",
-                          "description": "A sanction waiting beneath a suspension: when it takes over."}},
+                          "description": "A sanction waiting beneath a suspension: when it takes over."},
+         "then": {"type": "string", "enum": ["premoderate"],
+                  "description": "A suspension over a lasting pre-moderation: the kind in force again when it ends."}},
         ["author_id", "sanction"])),
     "author.sanction_lifted": ("AuthorSanctionLiftedEvent", _event(
         "author.sanction_lifted", "An author's sanction was lifted before it expired.",

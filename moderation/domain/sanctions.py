@@ -253,7 +253,8 @@ def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: s
     # A re-check: "always pre-moderate", then a day's suspension, left the raider free to post a day later.
     beneath = current is not None and current.expires_at is None and days and _STRENGTH[kind] > _STRENGTH[current.kind]
     sanction, delivery = _put_in_force(session, site, author_id, kind, reason, by_user, days, at,
-                                       None if beneath else current, **({"above": current.id} if beneath else {}))
+                                       None if beneath else current, **({"above": current.id} if beneath else {}),
+                                       then=current.kind if beneath else None)
     shown_or_hidden = _pending_reflagged(session, site, author_id, at, _actor(by_user, site))
     commit_and_send(session, [delivery, *shown_or_hidden])
     _reflag_late_comers(session, site, author_id, _actor(by_user, site))
@@ -301,10 +302,13 @@ def _weakens(current: AuthorSanction, kind: str, days: int | None, at: datetime)
 
 def _put_in_force(session: Session, site: Site, author_id: str, kind: str, reason: str, by_user: User | None,
                   days: int | None, at: datetime, replaced: AuthorSanction | None, *,
-                  applies_from: datetime | None = None, **details: Any) -> tuple[AuthorSanction, WebhookDelivery | None]:
+                  applies_from: datetime | None = None, then: str | None = None,
+                  **details: Any) -> tuple[AuthorSanction, WebhookDelivery | None]:
     """The sanction added and audited, superseding `replaced`, and its event; the caller commits and sends.
     `applies_from`: when the stronger one it waits beneath ends, which its event says, as nothing is
-    sent when that happens (a site had no way to know the pre-moderation waited)."""
+    sent when that happens (a site had no way to know the pre-moderation waited). `then`: the kind of
+    the lasting one this suspension lies above, which applies again when it ends, said for the same
+    reason (a site's CMS was told of a suspension and a ban, and never that a pre-moderation stayed)."""
     if replaced is not None:
         replaced.lifted_at = at
         replaced.lifted_by = by_user.id if by_user is not None else None
@@ -320,6 +324,8 @@ def _put_in_force(session: Session, site: Site, author_id: str, kind: str, reaso
           kind=kind, reason=reason, days=days, sanction_id=sanction.id,
           replaced=replaced.id if replaced is not None else None, **details)
     waiting = {"applies_from": applies_from.isoformat()} if applies_from is not None else {}
+    if then is not None:
+        waiting["then"] = then
     return sanction, _event(session, site, "author.sanctioned", author_id, sanction, at, **waiting)
 
 

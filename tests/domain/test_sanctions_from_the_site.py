@@ -192,3 +192,14 @@ def test_a_comment_stored_while_the_ban_committed_is_hidden_before_the_ban_answe
     assert sanction(client, site, author_id="raider", kind="ban", reason="raid").status_code == 201
     comment = client.get(f"/api/v1/comments/{stored[0]}", headers=site.headers).get_json()
     assert comment["status"] == "pending" and "author_banned" in comment["flagged"] and comment["visible"] is False
+
+
+def test_a_suspension_over_a_lasting_pre_moderation_says_the_pre_moderation_comes_back(app, client, make_site):
+    """A Node integrator's walk: the site was told of a suspension, never that the pre-moderation it
+    had put in force stayed beneath it and applies again when the suspension ends."""
+    site = make_site("layered-gazette", webhook_url="https://hooks.layered-gazette.example/m")
+    assert sanction(client, site, author_id="sx-1", kind="premoderate", reason="new account").status_code == 201
+    assert sanction(client, site, author_id="sx-1", kind="suspend", days=7, reason="insults").status_code == 201
+    premoderated, suspended = events(app, site.id, "author.sanctioned")
+    assert "then" not in premoderated
+    assert suspended["sanction"]["kind"] == "suspend" and suspended["then"] == "premoderate"
