@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -28,12 +28,25 @@ def _message(exc: HTTPException) -> str:
     """The exception's own words, but not Werkzeug's page-for-people defaults ("If you entered the URL
     manually please check your spelling and try again."), which told an SRE's client nothing."""
     if exc.code == 404 and exc.description == type(exc).description:
+        without = request.path.rstrip("/")
+        if without != request.path and _routed(without):
+            # A base URL ending in "/" joined to "comments/" is a common slip (a Node integrator's walk).
+            return f"there is nothing at {request.path}: drop the trailing slash ({without})"
         return f"there is nothing at {request.path}: no such comment, or no such endpoint (see /api/v1/openapi.json)"
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         allowed = sorted(set(exc.valid_methods) - {"HEAD", "OPTIONS"}) or sorted(exc.valid_methods)
         listed = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " or " + allowed[-1]
         return f"{request.path} does not take {request.method}; it takes {listed}"
     return exc.description or exc.name
+
+
+def _routed(path: str) -> bool:
+    """Whether `path` is an endpoint taking this request's method."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method=request.method)
+    except HTTPException:
+        return False
+    return True
 
 
 def _http_code(exc: HTTPException) -> str:

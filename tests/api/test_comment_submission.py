@@ -322,3 +322,13 @@ def test_a_field_of_ours_in_camel_case_is_refused_naming_ours(client, site):
     both = client.post("/api/v1/comments", headers=site.headers,
                        json={**GOOD, "id": "cc-3", "parent_id": "c-0", "parentId": "c-0", "siteSection": "news"})
     assert both.status_code == 202
+
+
+@pytest.mark.parametrize(("method", "path", "endpoint"), [("post", "/api/v1/comments/", "/api/v1/comments"),
+                                                          ("post", "/api/v1/sanctions/", "/api/v1/sanctions")])
+def test_a_trailing_slash_is_named_in_the_404(client, site, method, path, endpoint):
+    """A Node integrator's walk: a base URL ending in "/" joined to "comments/" got "no such comment,
+    or no such endpoint"."""
+    response = getattr(client, method)(path, json=GOOD, headers=site.headers)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["message"] == f"there is nothing at {path}: drop the trailing slash ({endpoint})"
