@@ -39,7 +39,7 @@ from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, scor
 from moderation.domain.label_export import sites_learnt_from, source_name
 from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, now
 from moderation.domain.model_contract import Model
-from moderation.domain.policy import Policy, build_policy, decide
+from moderation.domain.policy import Policy, decide, site_policy
 from moderation.domain.rules import HOLD, REJECT as REJECT_RULE, stored_hits, strongest
 from moderation.models import Comment, Site
 
@@ -194,12 +194,6 @@ def score_in_batches(model: Model, texts: Sequence[str], *, batch_size: int = BA
     return scores
 
 
-def site_policy(site: Site, model: Model) -> Policy:
-    return build_policy(model_attributes=model.attributes, model_thresholds=model.thresholds,
-                        site_thresholds=site.thresholds, report_threshold=site.report_threshold,
-                        auto_reject=site.auto_reject, reject_thresholds=site.reject_thresholds)
-
-
 def _outcome(model: Model, policy: Policy, scores: list[dict[str, float]], y: np.ndarray,
              flagged: np.ndarray, days: float) -> ModelOutcome:
     reliable = [a for a in model.attributes if a in policy.thresholds] or list(model.attributes)
@@ -263,7 +257,7 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
     all_scores: dict[str, list[dict[str, float]]] = {}
     policies: dict[str, Policy] = {}
     for role, model in (("active", active), ("candidate", candidate)):
-        policies[role] = policy = site_policy(site, model)
+        policies[role] = policy = site_policy(site, model.attributes, model.thresholds)
         all_scores[role] = scores = score_in_batches(model, texts, batch_size=batch_size, progress=progress)
         flags[role] = np.array([c.held_by_rule or decide(policy, s).status != PUBLISHED
                                 for c, s in zip(comments, scores, strict=True)], dtype=bool)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from moderation.domain.lifecycle import AUTO_REJECTED, HELD, PUBLISHED, REJECTED, reports_reach_threshold
 
@@ -75,6 +76,22 @@ def build_policy(
         auto_reject=bool(auto_reject),
         reject_thresholds=rejects,
     )
+
+
+class SiteSettings(Protocol):
+    """What of a site's row its policy reads (models.Site has them)."""
+    thresholds: Mapping[str, object] | None
+    report_threshold: float
+    auto_reject: bool
+    reject_thresholds: Mapping[str, object] | None
+
+
+def site_policy(site: SiteSettings, model_attributes: Iterable[str], model_thresholds: Mapping[str, float]) -> Policy:
+    """The policy a site's comments are routed by: its settings over a model's thresholds. One for
+    scoring, the shadow, backtests and releasing held comments, which had each spelt it out."""
+    return build_policy(model_attributes=model_attributes, model_thresholds=model_thresholds,
+                        site_thresholds=site.thresholds, report_threshold=site.report_threshold,
+                        auto_reject=site.auto_reject, reject_thresholds=site.reject_thresholds)
 
 
 def _is_number(value: object) -> bool:

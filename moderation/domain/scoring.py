@@ -38,7 +38,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
-from moderation.domain.policy import REPORTS, Policy, build_policy, decide, near_misses
+from moderation.domain.policy import REPORTS, Policy, decide, near_misses, site_policy
 from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
@@ -271,14 +271,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
     for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
         if policy is None:
-            policy = build_policy(
-                model_attributes=model.attributes,
-                model_thresholds=model.thresholds,
-                site_thresholds=site.thresholds,
-                report_threshold=site.report_threshold,
-                auto_reject=site.auto_reject,
-                reject_thresholds=site.reject_thresholds,
-            )
+            policy = site_policy(site, model.attributes, model.thresholds)
         hits = compiled.evaluate(comment.text, facts[comment.id]) if rules else []
         story = story_hit(stories.get(comment.story_id))
         if story is not None:

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, now
-from moderation.domain.policy import Policy, build_policy, decide
+from moderation.domain.policy import Policy, decide, site_policy
 from moderation.domain.reports import open_report_weights
 from moderation.domain.routing import route
 from moderation.domain.rules import stored_hits
@@ -76,10 +76,7 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
     for comment, scores in zip(comments, all_scores, strict=True):
         site = comment.site
         if site.id not in policies:
-            policies[site.id] = build_policy(
-                model_attributes=shadow.attributes, model_thresholds=shadow.thresholds,
-                site_thresholds=site.thresholds, report_threshold=site.report_threshold,
-                auto_reject=site.auto_reject, reject_thresholds=site.reject_thresholds)
+            policies[site.id] = site_policy(site, shadow.attributes, shadow.thresholds)
         # The site's rules do not depend on the model: what fired live applies to the shadow too,
         # so a rule's hold is not counted as the two models disagreeing.
         hits = stored_hits(comment)

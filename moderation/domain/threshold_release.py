@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.claims import live_claims
 from moderation.domain.lifecycle import HELD, PUBLISHED, THRESHOLDS, change_status, now, refuse_if_deactivated
-from moderation.domain.policy import Policy, build_policy, decide
+from moderation.domain.policy import Policy, decide, site_policy
 from moderation.domain.reports import open_reports_by_comment
 from moderation.domain.routing import route
 from moderation.domain.rule_facts import load_facts
@@ -41,12 +41,6 @@ class Releasable:
     comments: list[Comment] = field(default_factory=list)
     looked_at: int = 0
     other_version: int = 0  # held by the model on another version's scores: left for a moderator
-
-
-def site_policy(site: Site, attributes: Iterable[str], model_thresholds: Mapping[str, float]) -> Policy:
-    return build_policy(model_attributes=attributes, model_thresholds=model_thresholds,
-                        site_thresholds=site.thresholds, report_threshold=site.report_threshold,
-                        auto_reject=site.auto_reject, reject_thresholds=site.reject_thresholds)
 
 
 def releasable(session: Session, site: Site, version: str | None, attributes: Iterable[str],
