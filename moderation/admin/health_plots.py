@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 
 import numpy as np
 from matplotlib.dates import DateFormatter, DayLocator
@@ -116,9 +117,11 @@ def version_effect_plot(site_names: Mapping[int, str], shares: Sequence[DayShare
         axis.set_ylabel("flagged (%)", fontsize="small")
         axis.set_title(site_names.get(site_id, f"site {site_id}"), fontsize="medium", loc="left")
         axis.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    # Whole days, at most about ten ticks: matplotlib's own fell at noon too.
-    days_shown = (max(s.day for s in shares) - min(s.day for s in shares)).days + 1
-    axes[-1, 0].xaxis.set_major_locator(DayLocator(interval=max(1, days_shown // 10)))
+    # Whole days, at most about ten ticks: matplotlib's own fell at noon too. A day either side, set:
+    # one day alone was stretched over years, a tick on each (looked at on a first day's page).
+    first, last = min(s.day for s in shares), max(s.day for s in shares)
+    axes[-1, 0].set_xlim(first - timedelta(days=1), last + timedelta(days=1))
+    axes[-1, 0].xaxis.set_major_locator(DayLocator(interval=max(1, ((last - first).days + 3) // 10)))
     axes[-1, 0].xaxis.set_major_formatter(DateFormatter("%m-%d"))
     axes[-1, 0].tick_params(axis="x", labelrotation=30, labelsize="small")
     figure.suptitle("Share of each day's scored comments the model flagged, by version (UTC days)")
