@@ -41,6 +41,7 @@ class Releasable:
     comments: list[Comment] = field(default_factory=list)
     looked_at: int = 0
     other_version: int = 0  # held by the model on another version's scores: left for a moderator
+    thresholds: dict[str, float] = field(default_factory=dict)  # the ones in force, read
 
 
 def releasable(session: Session, site: Site, version: str | None, attributes: Iterable[str],
@@ -51,7 +52,7 @@ def releasable(session: Session, site: Site, version: str | None, attributes: It
     rows = session.execute(select(Comment.id, Comment.flagged, Comment.model_version, Comment.scores)
                            .where(Comment.site_id == site.id, Comment.status == HELD)
                            .order_by(Comment.received_at.desc(), Comment.id.desc()).limit(limit)).all()
-    found = Releasable(looked_at=len(rows))
+    found = Releasable(looked_at=len(rows), thresholds=dict(policy.thresholds))
     by_model = []
     for row in rows:
         if not row.flagged or not set(row.flagged) <= reliable:

@@ -485,7 +485,7 @@ def test_clearing_a_raided_story_bans_the_raiders_not_its_regular_readers(app, s
 
     confirm = client.get("/review/bulk/matching?tab=held&story=raid").get_data(as_text=True)
 
-    assert "5 authors, <strong>2 of them regular\n        readers</strong>" in confirm
+    assert "5 authors, <strong>2 of them\n        regular readers</strong>" in confirm
     assert "<strong>1</strong> of the comments is held only by the storm" in confirm
     assert confirm.count('<span class="badge regular">regular reader</span>') == 2
     assert confirm.count('<span class="badge storm-only">held only by the storm</span>') == 1
