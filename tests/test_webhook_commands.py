@@ -106,3 +106,24 @@ def test_rotate_secret_prints_the_new_secret_and_keeps_the_old_one_for_the_grace
         assert db.session.scalars(select(AuditEntry.action)).all() == ["site:webhook_secret_rotated"]
     assert "no such site" in cli("rotate-secret", "nope").output
     assert cli("rotate-secret", "daily-planet", "--grace", "soon").exit_code != 0
+
+
+def test_a_sites_webhook_url_is_changed_and_cleared_from_the_shell(app, services, make_site):
+    """A Node integrator's walk: a headless deployment moving its receiver had only /admin to do it."""
+    make_site("moving-post", webhook_url="https://old.moving-post.example/hook")
+    run = lambda *args: CliRunner().invoke(main, ["keys", "webhook", "moving-post", *args], env=services.env())  # noqa: E731
+
+    moved = run("https://new.moving-post.example/hook")
+    assert moved.exit_code == 0
+    assert "moving-post's webhooks go to https://new.moving-post.example/hook now" in moved.output
+    refused = run("ftp://new.moving-post.example/hook")
+    assert refused.exit_code == 1 and "webhook URL" in refused.output
+    assert run().exit_code == 2 and run("https://x.example/h", "--none").exit_code == 2  # one or the other
+    cleared = run("--none")
+    assert cleared.exit_code == 0 and "moving-post gets no webhooks now" in cleared.output
+    with app.app_context():
+        assert db.session.scalar(select(Site.webhook_url).where(Site.name == "moving-post")) is None
+        changes = [(e.details["old"], e.details["new"]) for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "site:settings_changed").order_by(AuditEntry.id))]
+    assert changes == [("https://old.moving-post.example/hook", "https://new.moving-post.example/hook"),
+                       ("https://new.moving-post.example/hook", None)]

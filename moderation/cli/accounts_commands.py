@@ -222,6 +222,23 @@ def keys_reactivate(name: str) -> None:
     click.echo(f"reactivated {name}")
 
 
+@keys_group.command("webhook")
+@click.argument("name")
+@click.argument("url", required=False)
+@click.option("--none", "clear", is_flag=True, help="Send this site no webhooks (it polls the changes feed).")
+def keys_webhook(name: str, url: str | None, clear: bool) -> None:
+    """Point site NAME's webhooks at URL, or with --none at nothing; events waiting go to the new
+    URL. Checked and audited as on /admin; the signing secret stays (`webhooks rotate-secret`)."""
+    from moderation.domain.sites import set_webhook_url, site_named
+
+    if clear == bool(url):
+        raise click.UsageError("give a URL, or --none for no webhooks")
+    with command_session() as session:
+        changed = set_webhook_url(session, site_named(session, name), None if clear else url, actor=cli_actor())
+    said = f"{name} gets no webhooks" if clear else f"{name}'s webhooks go to {url}"
+    click.echo(f"{said} now" if changed else f"{said} already; nothing changed")
+
+
 @keys_group.command("revoke")
 @click.argument("name")
 @click.option("--previous", is_flag=True, help="End only the rotated-out key's grace period.")

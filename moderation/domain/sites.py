@@ -403,3 +403,19 @@ def site_labels(session: Session, site_ids: Iterable[int | None]) -> dict[int, s
         return {}
     return {site_id: f"{name!r} ({site_id})"
             for site_id, name in session.execute(select(Site.id, Site.name).where(Site.id.in_(known)))}
+
+
+def set_webhook_url(session: Session, site: Site, url: str | None, *, actor: str) -> bool:
+    """Point the site's webhooks at `url` (None: none), checked as on /admin, audited as a setting
+    changed there; whether it changed. A deployment moving its receiver had only the admin page to
+    do it from (a Node integrator's walk). Events waiting go to the new URL. The caller commits."""
+    url = (url or "").strip() or None
+    if url is not None:
+        check_webhook_url(url, domain_settings(session).url_policy)
+    if url == site.webhook_url:
+        return False
+    audit(session, actor, "site:settings_changed", site_id=site.id, site=site.name, setting="webhook_url",
+          old=site.webhook_url, new=url)
+    site.webhook_url = url
+    forget_site_row(site.id)
+    return True
