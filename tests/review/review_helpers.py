@@ -28,3 +28,16 @@ def drawn_decide_form(html: str) -> dict[str, str]:
     seen = re.search(r'name="reports_seen" value="(\d+)"', form_html)
     return {"csrf_token": csrf_token(html), "version": version.group(1) if version else "1",
             "next": next_url.group(1) if next_url else "", **({"reports_seen": seen.group(1)} if seen else {})}
+
+
+def post_once_deactivated(app, client, site_id: int, page: str, action: str) -> str:
+    """The page shown after posting `action` from `page`'s form, once the site was deactivated between
+    the two (the form's token taken before): what an admin with the page open meets."""
+    from moderation import db
+    from moderation.models import Site
+
+    token = csrf_token(client.get(page).get_data(as_text=True))
+    with app.app_context():
+        db.session.get(Site, site_id).active = False
+        db.session.commit()
+    return client.post(action, data={"csrf_token": token}, follow_redirects=True).get_data(as_text=True)

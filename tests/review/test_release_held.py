@@ -6,7 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from review_helpers import csrf_token
+from review_helpers import csrf_token, post_once_deactivated
 from sqlalchemy import select, text
 
 from moderation import db
@@ -103,13 +103,8 @@ def test_a_comment_decided_while_the_page_read_them_is_left_as_the_moderator_lef
 def test_publishing_held_comments_of_a_deactivated_site_is_refused(app, sign_in, admin, raised_site, make_comment):
     site = raised_site
     held = _held(make_comment, site, "A silly take.")
-    client = sign_in(admin)
-    token = csrf_token(client.get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True))
-    with app.app_context():
-        db.session.get(Site, site.id).active = False
-        db.session.commit()
-    page = client.post(f"/admin/sites/{site.id}/thresholds/release-held", data={"csrf_token": token},
-                       follow_redirects=True).get_data(as_text=True)
+    page = post_once_deactivated(app, sign_in(admin), site.id, f"/admin/sites/{site.id}/thresholds",
+                                 f"/admin/sites/{site.id}/thresholds/release-held")
     assert "Nothing published: Site raised-gazette is deactivated" in page
     with app.app_context():
         assert db.session.get(Comment, held).status == "held"

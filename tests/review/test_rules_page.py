@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from review_helpers import csrf_token
+from review_helpers import csrf_token, post_once_deactivated
 from sqlalchemy import select
 
 from moderation import db
@@ -246,18 +246,13 @@ def test_the_hold_locks_no_comment_while_the_rules_read_them_and_leaves_one_chan
 
 
 def test_holding_published_comments_of_a_deactivated_site_is_refused(app, sign_in, admin, make_site, make_comment):
-    from moderation.models import Comment, Site
+    from moderation.models import Comment
 
     site = make_site("leaving-gazette")
     threat = make_comment(site.id, "I will kill you", status="published")
-    client = sign_in(admin)
-    token = csrf_token(client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True))
-    with app.app_context():
-        db.session.get(Site, site.id).active = False
-        db.session.commit()
-    response = client.post(f"/admin/sites/{site.id}/rules/hold-published", data={"csrf_token": token},
-                           follow_redirects=True)
-    assert "Nothing held: Site leaving-gazette is deactivated" in response.get_data(as_text=True)
+    page = post_once_deactivated(app, sign_in(admin), site.id, f"/admin/sites/{site.id}/rules",
+                                 f"/admin/sites/{site.id}/rules/hold-published")
+    assert "Nothing held: Site leaving-gazette is deactivated" in page
     with app.app_context():
         assert db.session.get(Comment, threat).status == "published"
 
