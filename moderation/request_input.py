@@ -7,6 +7,7 @@ its query, path or (page) form is a 400 before any view runs.
 """
 from __future__ import annotations
 
+import time
 import zlib
 from collections.abc import Iterable
 from urllib.parse import urlencode
@@ -47,29 +48,43 @@ def request_body(*, cache: bool = True) -> bytes:
     return raw
 
 
-# How much of a refused body is read before the 413 is answered, at most: past it the connection is
-# closed with the rest unread. A multiple of the largest body any endpoint takes (8 MiB, a batch).
-DRAIN_AT_MOST = 64 * 1024 * 1024
+# How much of a refused body is read before the 413 is answered, at most, and for how long: past
+# either the connection is closed with the rest unread. Unbounded in time, eight sockets trickling a
+# few bytes each held every web thread, pages too (a re-check): a few seconds is what a client still
+# sending a body a little too large needs on a working network.
+DRAIN_AT_MOST = 32 * 1024 * 1024
+DRAIN_SECONDS = 3.0
 
 
-def drain_refused_body() -> None:
-    """Read and drop what is left of a body refused as too large, so its client hears the 413. Answered
-    while the client was still sending, the connection closed under it: Node's fetch reported "fetch
-    failed (EPIPE)" for an 8.6 MiB batch, 2 times in 8, with no status, and a site retrying network
-    errors would send it for ever (a Node integrator's walk)."""
+def drain_refused_body() -> bool:
+    """Read and drop what is left of a body refused as too large, so its client hears the 413; whether
+    it was read to its end. Answered while the client was still sending, the connection closed under
+    it: Node's fetch reported "fetch failed (EPIPE)" for an 8.6 MiB batch, 2 times in 8, with no
+    status, and a site retrying network errors would send it for ever (a Node integrator's walk)."""
     stream = request.environ.get("wsgi.input")
-    if stream is None:
-        return
+    if stream is None or (request.content_length or 0) > DRAIN_AT_MOST:
+        return False
+    if not (request.headers.get("Authorization") or request.args.get("key")):
+        return False  # no client of ours: a stranger's body is not waited for at all
+    sock = request.environ.get("gunicorn.socket")
+    deadline = time.monotonic() + DRAIN_SECONDS
     left = request.content_length if request.content_length is not None else DRAIN_AT_MOST
-    left = min(left, DRAIN_AT_MOST)
     try:
         while left > 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            if sock is not None:  # each read waits no longer than the time left
+                sock.settimeout(remaining)
             chunk = stream.read(min(left, 1024 * 1024))
             if not chunk:
                 break
             left -= len(chunk)
-    except OSError:  # the client gave up: nothing to answer
-        pass
+    except OSError:  # the client gave up, or was too slow: nothing more to read
+        return False
+    if sock is not None:  # read to its end: the connection may serve the next request as before
+        sock.settimeout(None)
+    return True
 
 
 def _gunzip(raw: bytes, limit: int | None) -> bytes:

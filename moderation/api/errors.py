@@ -68,11 +68,14 @@ def register_error_handlers(bp: Blueprint) -> None:
     @bp.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
         if exc.code == 413:  # Werkzeug's words name no limit; the site needs the number to split by
-            drain_refused_body()
+            drained = drain_refused_body()
             limit = request.max_content_length
-            return error_response(413, _http_code(exc), f"the request body is larger than the {limit:,} bytes "
-                                  "this endpoint takes" + ("; send fewer comments a batch" if "batch" in request.path
-                                                           else ""))
+            response, status = error_response(413, _http_code(exc), f"the request body is larger than the {limit:,} "
+                                              "bytes this endpoint takes" + ("; send fewer comments a batch"
+                                                                             if "batch" in request.path else ""))
+            if not drained:  # the rest of the body is still on its way: this connection serves nothing more
+                response.headers["Connection"] = "close"
+            return response, status
         return error_response(exc.code or 500, _http_code(exc), _message(exc))
 
     @bp.errorhandler(Exception)

@@ -175,9 +175,12 @@ def perspective_routing_error(exc: HTTPException) -> Response:
 def perspective_request_error(exc: HTTPException) -> Response:
     """A request too large or unreadable before any view read it, in Google's shape."""
     if exc.code == 413:
-        drain_refused_body()
-        return InvalidArgument(f"Request payload size exceeds the limit: {current_app.config['MAX_CONTENT_LENGTH']} "
-                               "bytes.").to_response()
+        drained = drain_refused_body()
+        response = InvalidArgument(f"Request payload size exceeds the limit: {current_app.config['MAX_CONTENT_LENGTH']} "
+                                   "bytes.").to_response()
+        if not drained:  # the rest of the body is still on its way: this connection serves nothing more
+            response.headers["Connection"] = "close"
+        return response
     return InvalidArgument(f"Invalid request: {exc.description or exc.name}").to_response()
 
 

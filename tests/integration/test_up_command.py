@@ -122,6 +122,17 @@ def _oversized_batch_status(port: int, key: str) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
+def _start_oversized_body(port: int, key: str):
+    """A socket that declared a 9 MiB batch, sent its headers and a few bytes, and then nothing."""
+    import socket
+
+    sock = socket.create_connection(("127.0.0.1", port), timeout=HTTP_TIMEOUT)
+    sock.sendall((f"POST /api/v1/comments:batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
+                  f"Content-Type: application/json\r\nContent-Length: {9 * 1024 * 1024}\r\n\r\n"
+                  '{"comments": [').encode())
+    return sock
+
+
 def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -160,6 +171,14 @@ def test_up_serves_scores_stops_cleanly_and_keeps_its_data(tmp_path: Path):
         # sent, gunicorn closed the connection and Node's fetch got EPIPE, no status (a Node integrator's walk).
         for _ in range(3):
             assert _oversized_batch_status(port, key) == 413
+        # ...for a few seconds at most: unbounded, eight sockets trickling a body held every web thread
+        # and the pages stopped answering (a re-check). Ten such sockets, and the service still answers.
+        trickling = [_start_oversized_body(port, key) for _ in range(10)]
+        started = time.monotonic()
+        assert requests.get(f"{base}/healthz", timeout=10).status_code == 200
+        assert time.monotonic() - started < 8
+        for sock in trickling:
+            sock.close()
         running = _status_once_workers_answer(env)
         assert running.returncode == 0, running.stdout + running.stderr
         # From a shell without `up`'s PORT, status asks the web where `up` serves it (a make run check:
