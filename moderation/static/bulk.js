@@ -37,11 +37,14 @@
   // Come back with the browser's Back, Chromium restored the ticks by position onto the cards that
   // had moved up, with the reason and "and their authors: banned", while the count said "0 selected":
   // one more tick rejected and banned two comments no one chose (a night shift's walk). A page come
-  // back to starts as it was served; a first load is left alone, so a tick made before it ends stays.
+  // back to starts with its bar as served and nothing ticked, the "all matching" confirmation too:
+  // reset to as served, that page ticked again the one comment the moderator had left out (a
+  // re-check). A first load is left alone, so a tick made before it ends stays.
   window.addEventListener("pageshow", function (event) {
     var navigation = (performance.getEntriesByType && performance.getEntriesByType("navigation")[0]) || {};
     if (event.persisted || navigation.type === "back_forward" || navigation.type === "reload") {
       document.querySelectorAll("form.bulk-bar").forEach(function (bar) { bar.reset(); });
+      boxes().forEach(function (box) { box.checked = false; });
       update();
     }
   });

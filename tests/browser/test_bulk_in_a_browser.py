@@ -204,3 +204,28 @@ def test_on_a_phone_a_strip_at_the_foot_says_what_is_ticked_and_leads_to_the_bar
                            ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
     page.set_viewport_size({"width": 1200, "height": 900})
     assert strip.is_hidden()  # a desktop's bar is pinned at the top
+
+
+def test_coming_back_to_the_confirmation_does_not_tick_the_one_left_out(app, client, make_site, moderator, grant,
+                                                                        live_server, browser_page):
+    """A re-check: reset to as served, the "all matching" confirmation came back with the one comment
+    the moderator had unticked listed and ticked, "1 selected" beside Approve."""
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    spam = [_held(app, client, site, f"s-{n}", f"bot-{n}", f"Cheap watches at spam.example, offer {n}!")
+            for n in range(3)]
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server}/review/bulk/matching?tab=review&q=watches")
+    page.get_by_label(f"Decide comment #{spam[0]}").uncheck()
+    bar = page.locator("form#bulk")
+    bar.locator("select[name=reason_choice]").select_option("Spam or advertising")
+    bar.get_by_role("button", name="Reject selected").click()
+    page.wait_for_selector(".bulk-decided")
+
+    page.go_back()
+    page.wait_for_selector("form#bulk")
+
+    assert page.get_by_label(f"Decide comment #{spam[0]}").is_visible()
+    assert page.locator('input[data-key="select"]:checked').count() == 0
+    assert bar.locator(".bulk-count").inner_text() == "0 selected"
