@@ -129,6 +129,8 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
     busy = _deciding_elsewhere(session, [i for i, _ in items if i not in locked], visible)
     result = BulkResult(action=action, reason=reason, author_sanction=author_sanction)
     barred = barred_authors(session, locked.values()) if ACTIONS.get(action) == APPROVED else {}
+    # Read before deciding, as the confirmation page read them.
+    regulars = regular_authors(session, locked.values()) if author_sanction is not None else set()
     deliveries = []
     for comment_id, version in items:
         comment = locked.get(comment_id)
@@ -160,7 +162,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
     if author_sanction is not None and reason is not None:
         rejected = [locked[i] for i in result.decided]
         if not sanction_regulars:
-            spared = regular_authors(session, {(c.site_id, c.author_id) for c in rejected})
+            spared = {(c.site_id, c.author_id) for c in rejected} & regulars
             rejected = [c for c in rejected if (c.site_id, c.author_id) not in spared]
             result.spared = sorted(spared)
         result.sanctioned, result.already_sanctioned, sent = sanction_in_bulk(

@@ -144,6 +144,6 @@ def bulk_matching() -> str | tuple[str, int]:
     authors = {(c.site_id, c.author_id) for c in found.comments}
     return render_template("review/bulk_confirm.html", found=found, tab=tab, tab_label=TABS[tab],
                            filters=filters, limit=MAX_BULK, back=back, authors=len(authors),
-                           regulars=regular_authors(db.session, authors),
+                           regulars=regular_authors(db.session, found.comments),
                            barred=barred_authors(db.session, found.comments),
                            storm_only={c.id for c in found.comments if held_only_by_storm(c)})

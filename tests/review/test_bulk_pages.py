@@ -541,3 +541,28 @@ def test_approving_a_storms_holds_in_bulk_passes_over_authors_banned_since(app, 
     assert f"#{raid}</a>: its author is banned now: approve it on its own card if you mean to" in page
     with app.app_context():
         assert [db.session.get(Comment, c).status for c in (raid, regular)] == ["held", "approved"]
+
+
+def test_the_confirmation_and_the_decision_agree_on_who_is_a_regular_reader(app, sign_in, moderator, site,
+                                                                            make_comment):
+    """A re-check: an author whose one shown comment was in the selection was a regular reader on
+    the confirmation page, and banned once its rejection had taken that comment away; and a storm's
+    hold with reports past the threshold was marked as held by nothing else."""
+    from datetime import datetime, timezone
+
+    from moderation.domain.sanctions import current_sanction
+
+    old = datetime.now(timezone.utc) - timedelta(days=3)
+    make_comment(site.id, "Cheap watches at spam.example", status="published", author_id="solo", received_at=old)
+    reported = make_comment(site.id, "Storm-held, and reported", author_id="someone", flagged=["storm"],
+                            report_weight=3.0, story_id="spam-story")
+    client = sign_in(moderator)
+    confirm = client.get("/review/bulk/matching?tab=published&q=watches").get_data(as_text=True)
+    assert "badge regular" not in confirm  # its one shown comment is the one being decided
+    page = post_bulk(client, confirm, action="reject", reason_choice="Spam or advertising",
+                     authors="ban").get_data(as_text=True)
+    assert "1 author sanctioned: banned" in page and 'class="id-list spared"' not in page
+    with app.app_context():
+        assert current_sanction(db.session, site.id, "solo").kind == "ban"
+    storm = client.get("/review/bulk/matching?tab=held&story=spam-story").get_data(as_text=True)
+    assert f"#{reported}</a>" in storm and "held only by the storm" not in storm
