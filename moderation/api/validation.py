@@ -193,24 +193,30 @@ def _refuse_camel_case(body: Mapping[str, Any], fields: tuple[str, ...]) -> None
             raise ValidationFailed(f"{camel} is spelt {name} here (this API's fields are snake_case)", field=name)
 
 
-# A comment's fields an edit cannot change, by the attribute each is stored as.
-_FIXED_ON_EDIT = {"id": "external_id", "story_id": "story_id", "author_id": "author_id", "parent_id": "parent_id",
-                  "story_url": "story_url", "story_title": "story_title", "author_name": "author_name"}
+# A comment's fields an edit cannot change, each read as a POST reads it. Not `id`: the API's own
+# comment carries ours there, the site's being `site_comment_id`.
+_FIXED_ON_EDIT = {
+    "story_id": lambda body: _id(body, "story_id", required=False),
+    "author_id": lambda body: _id(body, "author_id", required=False),
+    "parent_id": lambda body: _id(body, "parent_id", required=False),
+    "story_url": lambda body: _optional_string(body, "story_url", MAX_URL_LENGTH),
+    "story_title": lambda body: _shown_name(body, "story_title", MAX_TITLE_LENGTH),
+    "author_name": lambda body: _shown_name(body, "author_name", MAX_NAME_LENGTH),
+}
 
 
 def refuse_changed_fields(body: Mapping[str, Any], comment: Any) -> None:
     """An edit changes the text alone: another field of ours sent with a value other than the stored
     one is refused, naming it. A PATCH with a new story_id, author_name and parent_id had answered 200
-    with none of them changed and no word (a Node integrator's walk); the whole comment sent again
-    with its fields as stored still passes."""
-    for name, attribute in _FIXED_ON_EDIT.items():
+    with none of them changed and no word (a Node integrator's walk). Each is read as a POST reads
+    it, so the comment as stored (or as the API returned it) sent back with a new text still passes:
+    compared as sent, "Jane " and our own `id` had been refused (a re-check)."""
+    for name, read in _FIXED_ON_EDIT.items():
         head, *rest = name.split("_")
         for spelt in dict.fromkeys((name, head + "".join(part.title() for part in rest))):
-            if spelt not in body or body[spelt] is None:
+            if body.get(spelt) is None:  # not sent, or null: nothing asked of it
                 continue
-            sent = body[spelt]
-            stored = getattr(comment, attribute)
-            if not isinstance(sent, (str, int)) or isinstance(sent, bool) or str(sent).strip() != (stored or ""):
+            if read({name: body[spelt]}) != getattr(comment, name):
                 raise ValidationFailed(f"{spelt} cannot be changed by an edit: only text can; the comment keeps its "
                                        f"{name}", field=name)
 

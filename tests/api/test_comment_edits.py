@@ -262,18 +262,24 @@ def test_an_edit_that_would_change_another_field_is_refused_naming_it_and_change
     """A Node integrator's walk: a PATCH with a new story_id, author_name and parent_id answered 200,
     none of them changed, not a word said."""
     posted = client.post("/api/v1/comments", headers=site.headers, json={
-        "id": "c-edit", "story_id": "s-1", "author_id": "reader-1", "author_name": "Ann", "text": "Nice bridge."})
+        "id": "c-edit", "story_id": "s-1", "author_id": "reader-1", "author_name": "Ann ", "story_title": "Bridge\n",
+        "text": "Nice bridge."})
     comment_id = posted.get_json()["id"]
     for sent, field in (({"story_id": "s-elsewhere"}, "story_id"), ({"authorName": "New Name"}, "author_name"),
-                        ({"parent_id": "c-5"}, "parent_id"), ({"id": 12}, "id")):
+                        ({"parent_id": "c-5"}, "parent_id"), ({"author_id": 12}, "author_id")):
         refused = client.patch(f"/api/v1/comments/{comment_id}", headers=site.headers,
                                json={"text": "A nicer bridge.", **sent})
         assert refused.status_code == 400 and refused.get_json()["error"]["field"] == field, refused.get_json()
         assert "cannot be changed by an edit: only text can" in refused.get_json()["error"]["message"]
-    # The whole comment sent again with its fields as stored is an edit of its text.
+    # The whole comment sent again with its fields as POST read them, or as the API returned it (our id
+    # in `id`), is an edit of its text: a re-check found both refused.
     whole = client.patch("/api/v1/comments/by-site-id/c-edit", headers=site.headers, json={
-        "id": "c-edit", "story_id": "s-1", "author_id": "reader-1", "author_name": "Ann", "parent_id": None,
-        "text": "A nicer bridge."})
+        "id": "c-edit", "story_id": " s-1", "author_id": "reader-1", "author_name": "Ann ", "parent_id": None,
+        "story_title": "Bridge\n", "text": "A nicer bridge."})
     assert whole.status_code == 200, whole.get_json()
+    returned = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    again = client.patch(f"/api/v1/comments/{comment_id}", headers=site.headers,
+                         json={**returned, "text": "The nicest bridge."})
+    assert again.status_code == 200, again.get_json()
     stored = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers, query_string={"include": "text"})
-    assert stored.get_json()["text"] == "A nicer bridge."
+    assert stored.get_json()["text"] == "The nicest bridge."
