@@ -13,7 +13,7 @@ rules and story settings, its author's sanction and a storm on its story are rea
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -91,28 +91,32 @@ def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: 
 
 
 def release_held(session: Session, site: Site, version: str | None, attributes: Iterable[str],
-                 model_thresholds: Mapping[str, float], *, actor: str) -> list[WebhookDelivery | None]:
-    """Publish what `releasable` finds, each audited with the thresholds that let it through; returns
-    their events (the caller commits, then sends)."""
+                 model_thresholds: Mapping[str, float], *, actor: str,
+                 shown: Collection[int] | None = None) -> list[WebhookDelivery | None]:
+    """Publish what `releasable` finds, of those the admin was `shown` (None: all), each audited with
+    the thresholds that let it through; returns their events (the caller commits, then sends). The
+    page's count is what is published at most: recomputed, "Publish these 3" had published 5."""
     refuse_if_deactivated(site, "publish its held comments")
     attributes = list(attributes)
-    found = {c.id: c.version for c in releasable(session, site, version, attributes, model_thresholds).comments}
+    found = {c.id: c.version for c in releasable(session, site, version, attributes, model_thresholds).comments
+             if shown is None or c.id in shown}
     if not found:
         return []
-    # Read unlocked, then only these locked and taken if nothing changed them meanwhile (a decision,
-    # an edit, a report, a claim): rule_backfill's reason, a report must not wait for the whole read.
+    # Read unlocked, then only these locked and read again: a decision, an edit, a report, a claim,
+    # a ban, a storm or a rule meanwhile leaves a comment held (rule_backfill's reason: a report must
+    # not wait for the whole read; a re-check banned an author while it ran, and both were published).
     locked = list(session.scalars(select(Comment).where(Comment.id.in_(list(found)), Comment.status == HELD)
                                   .order_by(Comment.id).with_for_update(of=Comment)
                                   .execution_options(populate_existing=True)))
-    claimed = live_claims(session, [c.id for c in locked], at=now())
-    reported = open_reports_by_comment(session, locked)
-    thresholds = dict(site_policy(site, attributes, model_thresholds).thresholds)
+    policy = site_policy(site, attributes, model_thresholds)
+    still = {c.id for c in _nothing_else_holds(session, site, policy, [c for c in locked
+                                                                      if c.version == found[c.id]])}
     deliveries = []
     for comment in locked:
-        if comment.version != found[comment.id] or comment.id in claimed or comment.id in reported:
+        if comment.id not in still:
             continue
         comment.flagged = []
         deliveries.append(change_status(session, comment, PUBLISHED, actor=actor, by=THRESHOLDS,
-                                        reason="the thresholds in force publish it", thresholds=thresholds,
-                                        model_version=version))
+                                        reason="the thresholds in force publish it",
+                                        thresholds=dict(policy.thresholds), model_version=version))
     return deliveries

@@ -2,12 +2,13 @@
 admin who lowered a threshold for an hour and raised it again had left that hour's comments waiting."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from review_helpers import csrf_token, post_once_deactivated
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 
 from moderation import db
 from moderation.domain import threshold_release
@@ -16,7 +17,7 @@ from moderation.domain.lifecycle import now
 from moderation.domain.rule_sets import save_rules
 from moderation.domain.rules import validate_rules
 from moderation.model_provider import FixedModels
-from moderation.models import AuditEntry, Comment, Site, User, WebhookDelivery
+from moderation.models import AuditEntry, Comment, ReviewClaim, Site, User, WebhookDelivery
 
 CALM = {"toxicity": 0.62, "insult": 0.58}  # held at 0.5, published at 0.7
 
@@ -58,10 +59,16 @@ def test_held_comments_the_raised_thresholds_publish_are_published_and_the_site_
     assert "1 held comment would be published under the thresholds in force now" in page
     assert "That is a silly take on the bridge." in page and "toxicity 0.62, insult 0.58" in page
     assert "1 more held by the model were scored by another version" in page
-    response = client.post(f"/admin/sites/{site.id}/thresholds/release-held", data={"csrf_token": csrf_token(page)})
+    ids = re.search(r'name="ids" value="([^"]*)"', page).group(1)
+    assert ids == str(released)
+    with app.app_context():  # the claim ends after the page was drawn: only what it offered is published
+        db.session.execute(delete(ReviewClaim).where(ReviewClaim.comment_id == claimed))
+        db.session.commit()
+    response = client.post(f"/admin/sites/{site.id}/thresholds/release-held",
+                           data={"csrf_token": csrf_token(page), "ids": ids})
     after = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Published 1 held comment the thresholds in force publish" in after
-    assert "would be published under the thresholds in force now" not in after
+    assert re.search(r'name="ids" value="([^"]*)"', after).group(1) == str(claimed)  # offered now, not before
     with app.app_context():
         statuses = {c: db.session.get(Comment, c).status
                     for c in (released, still_over, reported, premoderated, older_model, ruled, claimed)}
@@ -80,13 +87,16 @@ def test_a_comment_decided_while_the_page_read_them_is_left_as_the_moderator_lef
     site = raised_site
     first = _held(make_comment, site, "A silly take.")
     second = _held(make_comment, site, "Another silly take.")
+    banned = _held(make_comment, site, "A silly take by a raider.", author_id="raider-1")
     read = threshold_release.releasable
 
     def decided_meanwhile(*args, **kwargs):
         found = read(*args, **kwargs)
-        with db.session.get_bind().connect() as other:  # a moderator's request, as it would commit
+        with db.session.get_bind().connect() as other:  # a moderator's requests, as they would commit
             other.execute(text("UPDATE comments SET status = 'rejected', version = version + 1 WHERE id = :id"),
                           {"id": first})
+            other.execute(text("INSERT INTO author_sanctions (site_id, author_id, kind, reason, created_at) "
+                               "VALUES (:site, 'raider-1', 'ban', 'raid', now())"), {"site": site.id})
             other.commit()
         return found
 
@@ -97,7 +107,7 @@ def test_a_comment_decided_while_the_page_read_them_is_left_as_the_moderator_lef
                                                    {"toxicity": 0.5, "insult": 0.5}, actor="test")
         db.session.commit()
         assert len(published) == 1
-        assert [db.session.get(Comment, c).status for c in (first, second)] == ["rejected", "published"]
+        assert [db.session.get(Comment, c).status for c in (first, second, banned)] == ["rejected", "published", "held"]
 
 
 def test_publishing_held_comments_of_a_deactivated_site_is_refused(app, sign_in, admin, raised_site, make_comment):
