@@ -110,8 +110,8 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
 def _shown_ids(form) -> set[int]:  # noqa: ANN001 - the request's form
     """The ids the page offered to publish: only those are (a page drawn before a claim ended had
     said 3 and published 5)."""
-    return {i for i in (parse_int(raw.strip(), maximum=MAX_INT8) for raw in form.get("ids", "").split(",")[:RELEASE_SIZE])
-            if i is not None}
+    raw_ids = form.get("ids", "").split(",")[:RELEASE_SIZE]
+    return {i for i in (parse_int(raw.strip(), maximum=MAX_INT8) for raw in raw_ids) if i is not None}
 
 
 @bp.post("/sites/<int:site_id>/thresholds/release-held")
