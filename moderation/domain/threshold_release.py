@@ -33,6 +33,9 @@ from moderation.domain.storms import active_storms
 from moderation.models import Comment, Site, WebhookDelivery
 
 RELEASE_SIZE = 5_000
+# Of those the scores alone would publish, the most read further (rules, sanctions...) and offered at
+# once: the page took 3-5 s with 5,000 of them to read (a re-check). The next ones come after these.
+AT_ONCE = 500
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Releasable:
     comments: list[Comment] = field(default_factory=list)
     looked_at: int = 0
     other_version: int = 0  # held by the model on another version's scores: left for a moderator
+    more: bool = False  # more than AT_ONCE would be published by their scores: offered after these
     thresholds: dict[str, float] = field(default_factory=dict)  # the ones in force, read
 
 
@@ -61,6 +65,8 @@ def releasable(session: Session, site: Site, version: str | None, attributes: It
             found.other_version += 1
         elif decide(policy, row.scores or {}).status == PUBLISHED:
             by_model.append(row.id)
+    found.more = len(by_model) > AT_ONCE
+    by_model = by_model[:AT_ONCE]
     if by_model:
         comments = list(session.scalars(select(Comment).where(Comment.id.in_(by_model)).order_by(Comment.id)))
         found.comments = _nothing_else_holds(session, site, policy, comments)
