@@ -119,6 +119,7 @@ def test_a_sites_webhook_url_is_changed_and_cleared_from_the_shell(app, services
     refused = run("ftp://new.moving-post.example/hook")
     assert refused.exit_code == 1 and "webhook URL" in refused.output
     assert run().exit_code == 2 and run("https://x.example/h", "--none").exit_code == 2  # one or the other
+    assert run("   ").exit_code == 2  # blank is not --none (a re-check: it cleared them, saying "go to    ")
     cleared = run("--none")
     assert cleared.exit_code == 0 and "moving-post gets no webhooks now" in cleared.output
     with app.app_context():

@@ -231,6 +231,7 @@ def keys_webhook(name: str, url: str | None, clear: bool) -> None:
     URL. Checked and audited as on /admin; the signing secret stays (`webhooks rotate-secret`)."""
     from moderation.domain.sites import set_webhook_url, site_named
 
+    url = (url or "").strip() or None  # a blank one had cleared the webhooks, saying they went to "   "
     if clear == bool(url):
         raise click.UsageError("give a URL, or --none for no webhooks")
     with command_session() as session:
