@@ -143,7 +143,7 @@ def test_replacing_a_ban_with_a_weaker_sanction_or_lifting_it_asks_first(app, cl
     form.get_by_role("button", name="Apply").click()
     page.locator("form.lift-form").get_by_role("button", name="Lift sanction").click()
 
-    assert asked == ["Replace the ban in force with always pre-moderate, weaker: the author can post again?",
+    assert asked == ["A ban is in force. Apply always pre-moderate, in its place, weaker: the author can post again?",
                      "Lift the ban on raider-5? Their next comments are scored as anyone's."]
     with app.app_context():
         assert current_sanction(db.session, site.id, "raider-5").kind == "ban"
