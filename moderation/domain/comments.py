@@ -118,9 +118,12 @@ def different_body(data: CommentInput, existing: Comment) -> Conflict:
     """The 409 for a resend whose body is not the first one's, naming what differs: a retry that
     rebuilt its body (created_at computed again, a trailing newline) had only "a different body" to
     go on, and its developer diffed bodies by hand (a Node integrator's walk)."""
-    differs = next((name for name in _TOLD_APART if getattr(data, name) != getattr(existing, name)), None)
-    what = (f"its {differs} differs from the first submission's" if differs else
-            "its text or created_at differs from the first submission's (the text byte for byte)")
+    if existing.text_erased_at is not None:  # its author's name went with it: not what differs (a re-check)
+        what = "the first submission's text was erased since, so nothing can be told apart"
+    else:
+        differs = next((name for name in _TOLD_APART if getattr(data, name) != getattr(existing, name)), None)
+        what = (f"its {differs} differs from the first submission's" if differs else
+                "its text or created_at differs from the first submission's (the text byte for byte)")
     return Conflict(f"comment {data.external_id!r} was already submitted with a different body: {what}", field="id")
 
 

@@ -332,3 +332,15 @@ def test_a_trailing_slash_is_named_in_the_404(client, site, method, path, endpoi
     response = getattr(client, method)(path, json=GOOD, headers=site.headers)
     assert response.status_code == 404
     assert response.get_json()["error"]["message"] == f"there is nothing at {path}: drop the trailing slash ({endpoint})"
+
+
+def test_a_resend_after_its_author_was_erased_does_not_blame_the_name(client, site):
+    """A re-check: the erasure took the author's name, and the 409 then said author_name differed."""
+    assert client.post("/api/v1/comments", json={**GOOD, "id": "c-gone", "author_id": "leaver",
+                                                  "author_name": "Lea"}, headers=site.headers).status_code == 202
+    assert client.delete("/api/v1/authors/leaver", headers=site.headers).status_code == 200
+    again = client.post("/api/v1/comments", json={**GOOD, "id": "c-gone", "author_id": "leaver", "author_name": "Lea",
+                                                  "text": "Another text."}, headers=site.headers)
+    assert again.status_code == 409
+    assert again.get_json()["error"]["message"].endswith("the first submission's text was erased since, so nothing "
+                                                         "can be told apart")
