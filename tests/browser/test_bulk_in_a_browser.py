@@ -34,6 +34,16 @@ def _held(app, client, site, external_id: str, author_id: str, text: str) -> int
     return comment_id
 
 
+def _on_the_confirmation(app, client, site, moderator, grant, live_server, page, query: str,
+                         comments: list[tuple[str, str]]) -> list[int]:
+    """`comments` (author, text) held on `site`, and the moderator on "all matching" `query`; their ids."""
+    grant(moderator, site)
+    ids = [_held(app, client, site, f"m-{n}", author, text) for n, (author, text) in enumerate(comments)]
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server}/review/bulk/matching?tab=review&q={query}")
+    return ids
+
+
 def test_an_authors_held_comments_are_rejected_at_once_and_the_one_taken_meanwhile_is_skipped(
         app, client, make_site, moderator, make_moderator, grant, live_server, browser_page, tmp_path: Path):
     site = make_site("daily-planet", webhook_url="http://127.0.0.1:9/hooks")
@@ -124,13 +134,9 @@ def test_approving_all_matching_asks_first_and_a_no_publishes_nothing(app, clien
                                                                      live_server, browser_page):
     """A moderator's walk: the page came with all 14 ticked, held threats among them, beside a green
     Approve selected: one click would have published them all."""
-    site = make_site("daily-planet")
-    grant(moderator, site)
-    ids = [_held(app, client, site, f"t-{n}", f"troll-{n}", f"Somebody should put a bomb in city hall, {n}.")
-           for n in range(2)]
     page = browser_page
-    sign_in(page, live_server, moderator)
-    page.goto(f"{live_server}/review/bulk/matching?tab=review&q=bomb")
+    ids = _on_the_confirmation(app, client, make_site("daily-planet"), moderator, grant, live_server, page, "bomb",
+                               [(f"troll-{n}", f"Somebody should put a bomb in city hall, {n}.") for n in range(2)])
     asked: list[str] = []
 
     def answer(dialog) -> None:
@@ -210,13 +216,9 @@ def test_coming_back_to_the_confirmation_does_not_tick_the_one_left_out(app, cli
                                                                         live_server, browser_page):
     """A re-check: reset to as served, the "all matching" confirmation came back with the one comment
     the moderator had unticked listed and ticked, "1 selected" beside Approve."""
-    site = make_site("daily-planet")
-    grant(moderator, site)
-    spam = [_held(app, client, site, f"s-{n}", f"bot-{n}", f"Cheap watches at spam.example, offer {n}!")
-            for n in range(3)]
     page = browser_page
-    sign_in(page, live_server, moderator)
-    page.goto(f"{live_server}/review/bulk/matching?tab=review&q=watches")
+    spam = _on_the_confirmation(app, client, make_site("daily-planet"), moderator, grant, live_server, page, "watches",
+                                [(f"bot-{n}", f"Cheap watches at spam.example, offer {n}!") for n in range(3)])
     page.get_by_label(f"Decide comment #{spam[0]}").uncheck()
     bar = page.locator("form#bulk")
     bar.locator("select[name=reason_choice]").select_option("Spam or advertising")
