@@ -135,9 +135,9 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     if attributes:
         use_cache = cache if not request.do_not_store else None
         digest = text_digest(request.text) if use_cache is not None else ""
-        scores = _scores(model, request.text, use_cache, (site_id, digest))
+        scores, matched = _scores(model, request.text, use_cache, (site_id, digest))
         if request.span_annotations:
-            spans = _spans(model, request.text, sorted({a.ours for a in attributes}), scores, use_cache,
+            spans = _spans(model, request.text, sorted({a.ours for a in attributes}), scores, matched, use_cache,
                            (site_id, digest))
 
     attribute_scores: dict[str, Any] = {}
@@ -171,20 +171,24 @@ SCORES_BYTES = 600
 SPAN_BYTES = 280
 
 
-def _scores(model: Model, text: str, cache: LRUCache | None, digest: tuple[int, str]) -> dict[str, float]:
+def _scores(model: Model, text: str, cache: LRUCache | None,
+            digest: tuple[int, str]) -> tuple[dict[str, float], bool]:
+    """The text's scores, and whether the plain-words matchers read anything in it: kept together, so
+    a request for spans does not run the matchers over the whole text a second time."""
     key = (model.version, *digest)
     if cache is not None:
         hit = cache.get(key)
         if hit is not None:
             return hit
-    scores = plain_words.raised(model.score([text])[0], plain_words.floors(text))
+    found = plain_words.floors(text)
+    scored = plain_words.raised(model.score([text])[0], found), bool(found)
     if cache is not None:
-        cache.put(key, scores, SCORES_BYTES)
-    return scores
+        cache.put(key, scored, SCORES_BYTES)
+    return scored
 
 
-def _spans(model: Model, text: str, attributes: list[str], scores: dict[str, float], cache: LRUCache | None,
-           digest: tuple[int, str]) -> dict[str, list[dict[str, Any]]]:
+def _spans(model: Model, text: str, attributes: list[str], scores: dict[str, float], matched: bool,
+           cache: LRUCache | None, digest: tuple[int, str]) -> dict[str, list[dict[str, Any]]]:
     """Perspective's span scores: one per sentence, in order, each sentence scored as a text of its
     own ("done at per-sentence level"); a text of one sentence has its summary score there."""
     key = (model.version, *digest, "spans", tuple(attributes))
@@ -195,7 +199,7 @@ def _spans(model: Model, text: str, attributes: list[str], scores: dict[str, flo
     sentences = _at_most(sentence_spans(text), MAX_SPANS)
     if len(sentences) > 1:
         sentence_scores = model.score([text[b:e] for b, e in sentences])
-        if plain_words.floors(text):  # the sentences the matchers read, raised as the whole is
+        if matched:  # the sentences the matchers read, raised as the whole is
             sentence_scores = [plain_words.raised(found, plain_words.floors(text[b:e]))
                                for (b, e), found in zip(sentences, sentence_scores)]
     else:
