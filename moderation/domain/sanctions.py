@@ -295,8 +295,8 @@ def _weakens(current: AuthorSanction, kind: str, days: int | None, at: datetime)
     security review)."""
     if current.created_by is None:
         return False
-    if _STRENGTH[kind] != _STRENGTH[current.kind]:
-        return _STRENGTH[kind] < _STRENGTH[current.kind]
+    if kind != current.kind:
+        return weaker(kind, current.kind)
     return kind == "suspend" and current.expires_at is not None and at + timedelta(days=days or 0) < current.expires_at
 
 
