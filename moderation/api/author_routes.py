@@ -8,9 +8,8 @@ from flask import g, jsonify
 from flask.typing import ResponseReturnValue
 
 from moderation import db
-from moderation.api.query_input import lift_input, sanction_input
 from moderation.api.routes import bp
-from moderation.api.validation import parse_json_object, path_id
+from moderation.api.validation import lift_input, parse_json_object, path_id, sanction_input
 from moderation.domain.authors import author_record, serialize_author
 from moderation.domain.comments import comment_by_site_id, comment_for_site
 from moderation.domain.reports import serialize_report

@@ -11,14 +11,13 @@ from flask.typing import ResponseReturnValue
 from moderation import db
 from moderation.api.query_input import (
     changes_query,
-    edit_input,
     include_text,
     listing_query,
     story_settings_input,
 )
 from moderation.api.load import admit, mark
 from moderation.api.routes import _site, bp, report_response
-from moderation.api.validation import new_path_id, parse_json_object, refuse_changed_fields
+from moderation.api.validation import edit_input, new_path_id, parse_json_object, refuse_changed_fields
 from moderation.request_input import request_body, with_query
 from moderation.domain.change_feed import changes
 from moderation.domain.comments import comment_by_site_id, comment_for_site

@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from moderation.api.validation import _check_string, _id, _path_safe_id, _text, path_id
+from moderation.api.validation import path_id
 from moderation.domain import change_feed
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import STATUSES
-from moderation.domain.reasons import MAX_REASON_LENGTH
 from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from moderation.models import SANCTION_KINDS
 
 INCLUDES = ("text",)
 # One status or several, comma-separated: what listing_query accepts, for the OpenAPI document.
@@ -82,51 +80,8 @@ def story_settings_input(body: Mapping[str, Any]) -> dict[str, bool]:
     return dict(body)
 
 
-SANCTION_FIELDS = ("author_id", "kind", "reason", "days")
-
-
-def sanction_input(body: Mapping[str, Any]) -> dict[str, Any]:
-    """A site's measure against an author: `author_id` as its comments give it, `kind`, `reason`, and
-    `days` for a suspension alone. Another field, or `days` with a ban, is refused rather than
-    ignored: a ban sent with days would have been for good where the site meant a week."""
-    unknown = sorted(set(body) - set(SANCTION_FIELDS))
-    if unknown:
-        raise ValidationFailed(f"a sanction's fields are {', '.join(SANCTION_FIELDS)}; not {unknown[0]}", field=unknown[0])
-    author_id = _path_safe_id(body, "author_id")
-    kind, reason, days = body.get("kind"), body.get("reason"), body.get("days")
-    if kind not in SANCTION_KINDS:
-        raise ValidationFailed(f"kind must be one of {', '.join(SANCTION_KINDS)}", field="kind")
-    if not isinstance(reason, str):
-        raise ValidationFailed("reason is required: a string the moderators and the audit log show", field="reason")
-    _check_string(reason, "reason", MAX_REASON_LENGTH)  # a NUL or a lone surrogate was a 500 (a security review)
-    if kind == "suspend" and days is None:
-        raise ValidationFailed("a suspension needs days", field="days")
-    if kind != "suspend" and days is not None:
-        raise ValidationFailed(f"days is for a suspension only; a {kind} is for good until lifted", field="days")
-    return {"author_id": author_id, "kind": kind, "reason": reason, "days": days}
-
-
-def lift_input(body: Mapping[str, Any]) -> dict[str, Any]:
-    """Whose sanctions to lift (`author_id`) and, if given, why (`reason`); nothing else."""
-    unknown = sorted(set(body) - {"author_id", "reason"})
-    if unknown:
-        raise ValidationFailed(f"lifting takes author_id and reason; not {unknown[0]}", field=unknown[0])
-    author_id = _id(body, "author_id", required=True)
-    reason = body.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        raise ValidationFailed("reason must be a string", field="reason")
-    if reason is not None:
-        _check_string(reason, "reason", MAX_REASON_LENGTH)
-    return {"author_id": author_id, "reason": reason}
-
-
 def _listing_id(args: Mapping[str, str], name: str) -> str | None:
     """An id to list by, read as a posted one is stored (validation.path_id): an invisible-only
     author_id, which no comment can have, answered 200 with nothing."""
     value = args.get(name)
     return None if value is None else path_id(value, name)
-
-
-def edit_input(body: Mapping[str, Any], *, max_text_length: int) -> str:
-    """The new text of an edited comment (other fields are ignored, as on POST)."""
-    return _text(body, max_text_length)

@@ -16,8 +16,9 @@ from moderation.api.openapi_patterns import INVISIBLE
 from moderation.domain.comments import CommentInput
 from moderation.domain.errors import DomainError, ValidationFailed
 from moderation.domain.lookalikes import shows_something
+from moderation.domain.reasons import MAX_REASON_LENGTH
 from moderation.json_numbers import finite_numbers, unique_keys
-from moderation.models import REPORT_REASONS
+from moderation.models import REPORT_REASONS, SANCTION_KINDS
 
 MAX_ID_LENGTH = 200
 MAX_URL_LENGTH = 2000
@@ -281,3 +282,46 @@ def batch_items(body: Mapping[str, Any], *, max_items: int, max_text_length: int
         except ValidationFailed as invalid:
             parsed.append(invalid)
     return parsed
+
+
+def edit_input(body: Mapping[str, Any], *, max_text_length: int) -> str:
+    """The new text of an edited comment (its other fields: refuse_changed_fields)."""
+    return _text(body, max_text_length)
+
+
+SANCTION_FIELDS = ("author_id", "kind", "reason", "days")
+
+
+def sanction_input(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A site's measure against an author: `author_id` as its comments give it, `kind`, `reason`, and
+    `days` for a suspension alone. Another field, or `days` with a ban, is refused rather than
+    ignored: a ban sent with days would have been for good where the site meant a week."""
+    unknown = sorted(set(body) - set(SANCTION_FIELDS))
+    if unknown:
+        raise ValidationFailed(f"a sanction's fields are {', '.join(SANCTION_FIELDS)}; not {unknown[0]}", field=unknown[0])
+    author_id = _path_safe_id(body, "author_id")
+    kind, reason, days = body.get("kind"), body.get("reason"), body.get("days")
+    if kind not in SANCTION_KINDS:
+        raise ValidationFailed(f"kind must be one of {', '.join(SANCTION_KINDS)}", field="kind")
+    if not isinstance(reason, str):
+        raise ValidationFailed("reason is required: a string the moderators and the audit log show", field="reason")
+    _check_string(reason, "reason", MAX_REASON_LENGTH)  # a NUL or a lone surrogate was a 500 (a security review)
+    if kind == "suspend" and days is None:
+        raise ValidationFailed("a suspension needs days", field="days")
+    if kind != "suspend" and days is not None:
+        raise ValidationFailed(f"days is for a suspension only; a {kind} is for good until lifted", field="days")
+    return {"author_id": author_id, "kind": kind, "reason": reason, "days": days}
+
+
+def lift_input(body: Mapping[str, Any]) -> dict[str, Any]:
+    """Whose sanctions to lift (`author_id`) and, if given, why (`reason`); nothing else."""
+    unknown = sorted(set(body) - {"author_id", "reason"})
+    if unknown:
+        raise ValidationFailed(f"lifting takes author_id and reason; not {unknown[0]}", field=unknown[0])
+    author_id = _id(body, "author_id", required=True)
+    reason = body.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise ValidationFailed("reason must be a string", field="reason")
+    if reason is not None:
+        _check_string(reason, "reason", MAX_REASON_LENGTH)
+    return {"author_id": author_id, "reason": reason}
