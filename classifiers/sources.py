@@ -174,22 +174,27 @@ def _sources_of(path: Path) -> set[str]:
 def trainable_files(data_dir: str | Path) -> list[Path]:
     """The CSVs of `data_dir` a model may be trained on: every row's source listed above as
     trainable (so never cad_reddit, unlisted, NC or GPL data), evaluation splits left out."""
-    return _files(data_dir, lambda info: info.trainable)
+    return [path for path, infos in _classified(data_dir) if _all(infos, lambda info: info.trainable)]
 
 
 def training_run_files(data_dir: str | Path) -> list[Path]:
     """What a training run reads: the trainable CSVs, and those it only measures on afterwards
     (cad_reddit), whose rows training leaves out (classifiers/train.py) and scores as validation only.
-    With the trainable ones alone, a retrained version's card had no cad_reddit figures to compare."""
-    return _files(data_dir, lambda info: info.trainable or info.measured_after_training)
+    With the trainable ones alone, a retrained version's card had no cad_reddit figures to compare.
+    None when none is trainable: cad_reddit alone is nothing to train on. One reading of the folder:
+    each file is read whole to learn its sources, and the callers had read it twice."""
+    classified = _classified(data_dir)
+    if not any(_all(infos, lambda info: info.trainable) for _, infos in classified):
+        return []
+    return [path for path, infos in classified
+            if _all(infos, lambda info: info.trainable or info.measured_after_training)]
 
 
-def _files(data_dir: str | Path, wanted: Callable[[SourceInfo], bool]) -> list[Path]:
-    chosen = []
-    for path in sorted(Path(data_dir).glob("*.csv")):
-        if path.stem.endswith(EVALUATION_SPLITS):
-            continue
-        infos = [KNOWN_SOURCES.get(s) for s in _sources_of(path)]
-        if infos and all(info is not None and wanted(info) for info in infos):
-            chosen.append(path)
-    return chosen
+def _classified(data_dir: str | Path) -> list[tuple[Path, list[SourceInfo | None]]]:
+    """Each CSV of `data_dir` but the evaluation splits, with what is known of each of its sources."""
+    return [(path, [KNOWN_SOURCES.get(s) for s in _sources_of(path)])
+            for path in sorted(Path(data_dir).glob("*.csv")) if not path.stem.endswith(EVALUATION_SPLITS)]
+
+
+def _all(infos: list[SourceInfo | None], wanted: Callable[[SourceInfo], bool]) -> bool:
+    return bool(infos) and all(info is not None and wanted(info) for info in infos)

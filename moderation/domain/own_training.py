@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from classifiers.sources import trainable_files, training_run_files
+from classifiers.sources import training_run_files
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.label_export import export_site_labels, find_site, one_sided
 from moderation.domain.lifecycle import now
@@ -128,7 +128,7 @@ def train_with_own_labels(
     site = find_site(session, site) if isinstance(site, str) else site
     name = artifact_name(site)
     public = training_run_files(data_dir)
-    if not trainable_files(data_dir):  # cad_reddit alone is nothing to train on
+    if not public:
         raise ValidationFailed(f"no licence-cleared training CSVs in {data_dir} (TRAINING_DATA_DIR)",
                                field="data_dir")
     out_dir = Path(out_dir)

@@ -311,11 +311,11 @@ def default_trainer(settings: TrainingSettings = TrainingSettings()) -> Trainer:
                                          weight=settings.own_label_weight, progress=False,
                                          on_progress=on_progress, should_stop=should_stop,
                                          min_positives=settings.min_positives)
-        from classifiers.sources import trainable_files, training_run_files
+        from classifiers.sources import training_run_files
         from classifiers.train import train_model
 
         files = training_run_files(data_dir)
-        if not trainable_files(data_dir):  # cad_reddit alone is nothing to train on
+        if not files:
             raise ValidationFailed(f"no licence-cleared training CSVs in {data_dir} (TRAINING_DATA_DIR)",
                                    field="data_dir")
         return train_model(files, out_dir=out_dir, progress=False, min_positives=settings.min_positives,

@@ -101,3 +101,9 @@ def test_only_licence_cleared_training_files_are_picked_from_the_shared_folder(t
     # them out), so a retrained version's card has the shipped one's out-of-domain figures.
     assert [p.name for p in training_run_files(tmp_path)] == ["cad_reddit.csv", "davidson.csv", "olid_train.csv"]
 
+
+
+def test_a_folder_with_only_what_runs_measure_on_gives_a_run_nothing(tmp_path):
+    write(tmp_path / "cad_reddit.csv", [{"text": "d", "toxicity": "1", "source": "cad_reddit", "split": "train"}],
+          HEADER + ["split"])
+    assert training_run_files(tmp_path) == []  # cad_reddit alone is nothing to train on
