@@ -50,6 +50,7 @@ def _cache(app: Flask) -> LRUCache:
 def _setup(setup_state) -> None:
     app = setup_state.app
     _cache(app)
+    app.extensions["perspective_refusals"] = answers.RefusalLog()
     # Perspective's discovery document lives at the host's root, outside /v1alpha1.
     app.add_url_rule("/$discovery/rest", endpoint="perspective_discovery", view_func=discovery)
 
@@ -69,9 +70,9 @@ def _counted(response: Response) -> Response:
             row = site_row(db.session, site_id)
         except SQLAlchemyError:  # the answer stands; it is counted under the site's id
             row = None
-        refusals = current_app.extensions.setdefault("perspective_refusals", answers.RefusalLog())
         answers.count(row.name if row is not None else str(site_id), request.path.rpartition(":")[2],
-                      response.status_code, g.pop("perspective_error_type", None), refusals)
+                      response.status_code, g.pop("perspective_error_type", None),
+                      current_app.extensions["perspective_refusals"])
     return response
 
 

@@ -12,6 +12,7 @@ import re
 import requests
 from perspective_helpers import ANALYZE, analyze_body
 
+from moderation.perspective.answers import RefusalLog
 from moderation.observability.port import start_metrics_server
 
 
@@ -32,7 +33,8 @@ def test_refusals_are_counted_and_logged_by_site(app, client, site, outsider, ca
     assert limiter is not None
     monkeypatch.setattr(limiter, "limit", 2)  # two a minute, per key
     caplog.set_level(logging.WARNING, logger="moderation.perspective.answers")
-    app.extensions.pop("perspective_refusals", None)  # an earlier test's refusals, in this process, logged just now
+    # A fresh log: an earlier test's refusals, in this process, were logged just now.
+    monkeypatch.setitem(app.extensions, "perspective_refusals", RefusalLog())
 
     before = _answers(app)
     for _ in range(4):
