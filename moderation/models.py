@@ -116,7 +116,7 @@ class Comment(Base):
         UniqueConstraint("site_id", "external_id", name="uq_comments_site_external"),
         Index("ix_comments_pending", "received_at", postgresql_where=sql("status = 'pending'")),
         Index("ix_comments_review", "site_id", "priority", postgresql_where=sql("status = 'held'")),
-        Index("ix_comments_claimable", "site_id", "received_at",
+        Index("ix_comments_claimable", "site_id", "bulk", "received_at",
               postgresql_where=sql("status = 'pending' AND scoring_failed_at IS NULL")),
         Index("ix_comments_changes", "site_id", "changed_xid", "id"),
     )
@@ -162,6 +162,9 @@ class Comment(Base):
     scoring_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     scoring_error: Mapped[str | None] = mapped_column(Text)
     scoring_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
+    # Arrived in a batch (comments:batch) and not edited by its reader since: scored in its site's bulk
+    # lane, which takes turns with the comments posted one at a time (scoring.py, 0033_bulk_lane).
+    bulk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
     # The text's full-text vector, computed by PostgreSQL on write (migration 0012_queue_speed):
     # search then reads it instead of parsing every candidate's text again. Deferred: no page shows it.
     # Set when retention or an author's erasure blanked the text (domain/erasure.py); text_sha256

@@ -136,9 +136,9 @@ def _row(site: Site, data: CommentInput, body_hash: str) -> dict[str, object]:
 
 def insert_new(session: Session, site: Site, new: Sequence[tuple[CommentInput, str]]) -> dict[str, Comment]:
     """INSERT the (input, body hash) pairs as pending comments in one statement, skipping ids the
-    site has used before; the rows inserted, by external id. The caller commits (and the received
-    counter moves only then)."""
-    rows = [_row(site, data, body_hash) for data, body_hash in new]
+    site has used before; the rows inserted, by external id, in the site's bulk lane. The caller
+    commits (and the received counter moves only then)."""
+    rows = [{**_row(site, data, body_hash), "bulk": True} for data, body_hash in new]
     columns = {name: [row[name] for row in rows] for name in _NEW_COLUMNS}
     inserted = {comment.external_id: comment for comment in _as_loaded(session, session.connection().execute(
         _insert_new_statement(), {**columns, "lock_site_id": site.id}))}
@@ -187,7 +187,7 @@ def _insert_if_story_open_statement(names: tuple[str, ...]):
 
 
 _NEW_COLUMNS = ("site_id", "external_id", "story_id", "story_url", "story_title", "author_id", "author_name",
-                "parent_id", "text", "body_hash", "created_at", "status")
+                "parent_id", "text", "body_hash", "created_at", "status", "bulk")
 
 
 @functools.cache

@@ -76,6 +76,7 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
     comment.decision = comment.decision_reason = comment.decided_at = comment.decided_by = None
     comment.scoring_failed_at = comment.scoring_error = None
     comment.scoring_attempts = 0
+    comment.bulk = False  # its reader's words now, not the import's
     comment.rule_hits = session.scalar(select(story_rule_hits(site.id, comment.story_id)))
     hold_on_arrival(session, site, [comment])  # an edit re-showed a held address until scored again
     comment.flagged = session.scalar(select(sanction_flags(site.id, comment.author_id)))  # hidden while pending

@@ -5,7 +5,9 @@ from sqlalchemy import text
 
 from fake_model import FakeModel
 from moderation import db
+from moderation.domain.batch_submission import submit_comments
 from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.edits import edit_comment
 from moderation.domain.scoring import claim_batch, claim_ids, score_pending
 from moderation.models import Site
 
@@ -74,3 +76,43 @@ def test_a_surge_the_database_statistics_have_not_caught_up_with_is_still_claime
         db.session.rollback()
 
         assert len(claimed) == 256
+
+
+def import_batch(site_id: int, n: int) -> None:
+    """The site's import through comments:batch's own path."""
+    items = [CommentInput(external_id=f"import-{i}", story_id="archive", author_id=f"reader-{i % 40}",
+                          text=f"an archived comment {i}") for i in range(n)]
+    submit_comments(db.session, db.session.get(Site, site_id), items)
+
+
+def test_a_readers_comment_is_scored_in_the_first_batch_during_its_own_sites_import(app, site):
+    with app.app_context():
+        import_batch(site.id, 300)
+        live = add_comment(site.id, "posted-during-the-import")
+
+        scored = score_pending(db.session, FakeModel, [], batch_size=50)
+
+        assert len(scored) == 50 and live in scored
+
+
+def test_a_stream_of_single_posts_does_not_hold_back_the_sites_import(app, site):
+    with app.app_context():
+        import_batch(site.id, 1)
+        flood(site.id, 300)  # posted one at a time, all before the import's comment
+        imported = db.session.scalar(text("SELECT id FROM comments WHERE external_id = 'import-0'"))
+
+        scored = score_pending(db.session, FakeModel, [], batch_size=50)
+
+        assert imported in scored
+
+
+def test_an_imported_comment_its_reader_edits_is_scored_among_the_live_ones(app, site):
+    with app.app_context():
+        import_batch(site.id, 300)
+        edited = db.session.scalar(text("SELECT id FROM comments WHERE external_id = 'import-299'"))
+        edit_comment(db.session, db.session.get(Site, site.id), edited, text="an archived comment, corrected by its reader")
+        db.session.commit()
+
+        scored = score_pending(db.session, FakeModel, [], batch_size=50)
+
+        assert edited in scored
