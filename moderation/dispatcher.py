@@ -17,8 +17,8 @@ from celery import Celery
 
 from moderation.celery_app import SCORE_TASK, WEBHOOK_SITE_TASK, send
 from moderation.domain.dispatch import (
-    SCORE_HELPER_KEY, SCORE_HELPER_TTL_MS, SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS, WEBHOOK_RUNNING_KEY,
-    WEBHOOK_TURN_KEY, WEBHOOK_TURN_LOST_AFTER, WEBHOOK_WAITING_KEY, WEBHOOK_WAITING_TTL_MS,
+    SCORE_HELPER_KEY, SCORE_HELPER_TTL_MS, SCORE_QUEUED_KEY, SCORE_QUEUED_TTL_MS, WEBHOOK_BULK_KEY, WEBHOOK_RUNNING_KEY,
+    WEBHOOK_TURN_KEY, WEBHOOK_TURN_LOST_AFTER, WEBHOOK_WAITING_KEY, WEBHOOK_WAITING_TTL_MS, Taken,
 )
 
 
@@ -69,34 +69,39 @@ class CeleryDispatcher:
         """Any task by name (training runs, backtests): False when the broker could not take it."""
         return self._send(name, args)
 
-    def send_webhooks(self, by_site: Mapping[int, list[int]]) -> None:
+    def send_webhooks(self, by_site: Mapping[int, list[int]], *, bulk: bool = False) -> None:
         for site_id, ids in by_site.items():
             if ids:
-                self._wait_for_turn(site_id, ids, first=False)
+                self._wait_for_turn(site_id, Taken([], ids) if bulk else Taken(ids, []), first=False)
 
-    def resend_webhooks(self, by_site: Mapping[int, list[int]]) -> None:
+    def resend_webhooks(self, by_site: Mapping[int, list[int]], *, bulk: bool = False) -> None:
         for site_id, ids in by_site.items():
             if ids:
-                self._wait_for_turn(site_id, ids, first=False, turn_lost=True)
+                self._wait_for_turn(site_id, Taken([], ids) if bulk else Taken(ids, []), first=False, turn_lost=True)
 
-    def take_site_webhooks(self, site_id: int, limit: int) -> list[int]:
+    def take_site_webhooks(self, site_id: int, limit: int) -> Taken:
         if self._stalled():
-            return []  # the turn's events wait for the next turn, or the sweep
-        waiting = WEBHOOK_WAITING_KEY.format(site_id)
+            return Taken([], [])  # the turn's events wait for the next turn, or the sweep
+        live, bulk = WEBHOOK_WAITING_KEY.format(site_id), WEBHOOK_BULK_KEY.format(site_id)
 
-        def take() -> list[object]:
-            pipe = self.marker.pipeline()  # MULTI: no event is taken twice or dropped between the steps
+        def take(pipe: redis.client.Pipeline) -> Taken:
+            # WATCHed: the lanes' heads are read, then cut by what was taken, with no event taken
+            # twice or dropped between (only a turn's end pushes at a head, and it is this turn's).
+            waiting = Taken(*(list(map(int, pipe.lrange(key, 0, limit - 1))) for key in (live, bulk)))
+            from_live = min(len(waiting.live), max(limit // 2, limit - len(waiting.bulk)))
+            taken = Taken(waiting.live[:from_live], waiting.bulk[:limit - from_live])
+            pipe.multi()
             # Running, no longer queued: events added from now on wait for this turn's end (WEBHOOK_RUNNING_KEY).
             pipe.set(WEBHOOK_RUNNING_KEY.format(site_id), "1", px=self.turn_ttl_ms)
             pipe.delete(WEBHOOK_TURN_KEY.format(site_id))
-            pipe.lrange(waiting, 0, limit - 1)
-            pipe.ltrim(waiting, limit, -1)
-            return pipe.execute()
+            pipe.ltrim(live, len(taken.live), -1)
+            pipe.ltrim(bulk, len(taken.bulk), -1)
+            return taken
 
         try:
-            return [int(i) for i in self._watch(take)[2]]
+            return self._watch(lambda: self.marker.transaction(take, live, bulk, value_from_callable=True))
         except (redis.RedisError, OSError):
-            return []  # the turn key lapses, and the sweep sends the events
+            return Taken([], [])  # the turn key lapses, and the sweep sends the events
 
     def other_turns_waiting(self, site_id: int) -> bool:
         """Whether another site's turn is queued and not started (its key is deleted as it starts)."""
@@ -108,35 +113,39 @@ class CeleryDispatcher:
         except (redis.RedisError, OSError, ValueError):
             return True  # cannot tell: short turns are the fair guess
 
-    def end_site_turn(self, site_id: int, put_back: list[int]) -> None:
+    def end_site_turn(self, site_id: int, put_back: Taken) -> None:
         self._wait_for_turn(site_id, put_back, first=True)
 
-    def _wait_for_turn(self, site_id: int, ids: list[int], *, first: bool, turn_lost: bool = False) -> None:
-        """`ids` onto the site's list (at its head if `first`: a turn ending), and its turn queued unless
-        one is queued or running (or, `turn_lost`, unless one is running: a worker killed holding the
-        queued turn took it along). The list is written before the running marker is read, and a
-        turn ends by deleting the marker before it reads the list, so an event added as a turn ends
-        is never left without one."""
+    def _wait_for_turn(self, site_id: int, events: Taken, *, first: bool, turn_lost: bool = False) -> None:
+        """`events` onto the site's lanes (at their heads if `first`: a turn ending), and its turn
+        queued unless one is queued or running (or, `turn_lost`, unless one is running: a worker
+        killed holding the queued turn took it along). The lists are written before the running
+        marker is read, and a turn ends by deleting the marker before it reads the lists, so an
+        event added as a turn ends is never left without one."""
         if self._stalled():
             return  # the rows are committed; the sweep sends them
-        waiting, turn = WEBHOOK_WAITING_KEY.format(site_id), WEBHOOK_TURN_KEY.format(site_id)
-        running = WEBHOOK_RUNNING_KEY.format(site_id)
+        lanes = {WEBHOOK_WAITING_KEY.format(site_id): events.live, WEBHOOK_BULK_KEY.format(site_id): events.bulk}
+        turn, running = WEBHOOK_TURN_KEY.format(site_id), WEBHOOK_RUNNING_KEY.format(site_id)
 
         def add() -> bool:
-            fresh = ids
-            if turn_lost and ids:
+            fresh = dict(lanes)
+            if turn_lost:
                 # Not again what still waits: behind a slow endpoint's backlog the sweep found the
                 # same oldest events every round and each copy took a slot in a turn.
-                queued = set(map(int, self.marker.lrange(waiting, 0, -1)))
-                fresh = [i for i in ids if i not in queued]
+                for waiting, ids in lanes.items():
+                    if ids:
+                        queued = set(map(int, self.marker.lrange(waiting, 0, -1)))
+                        fresh[waiting] = [i for i in ids if i not in queued]
             if first:
                 self.marker.delete(running)  # this turn is over
-            if fresh:
+            if any(fresh.values()):
                 pipe = self.marker.pipeline()
-                (pipe.lpush(waiting, *reversed(fresh)) if first else pipe.rpush(waiting, *fresh))
-                pipe.pexpire(waiting, WEBHOOK_WAITING_TTL_MS)
+                for waiting, ids in fresh.items():
+                    if ids:
+                        (pipe.lpush(waiting, *reversed(ids)) if first else pipe.rpush(waiting, *ids))
+                        pipe.pexpire(waiting, WEBHOOK_WAITING_TTL_MS)
                 pipe.execute()
-            elif not self.marker.llen(waiting):
+            elif not self.marker.exists(*lanes):
                 return False  # a turn ended with nothing left: no next turn
             if self.marker.exists(running):
                 return False  # the running turn's end queues the next

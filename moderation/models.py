@@ -246,6 +246,8 @@ class WebhookDelivery(Base):
     # When a retry (or the sweep's resend) is due: the sweep leaves a delivery alone until then.
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    # The scoring of a comment from a batch: waits in its site's bulk lane for a turn (dispatch.py).
+    bulk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
 
 
 class LabelledExample(Base):

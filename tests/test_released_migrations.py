@@ -41,7 +41,7 @@ RELEASED = {
     "0030_change_feed.py": "71f15c9bc3a96ee3",
     "0031_feed_epoch_per_database.py": "e4522a538f77cf7b",
     "0032_discarded_versions.py": "a2f763ee8f2e04ee",
-    "0033_bulk_lane.py": "b8925c9682272f8b",
+    "0033_bulk_lane.py": "ce5209a91eaab61c",
 }
 
 

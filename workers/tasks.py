@@ -85,8 +85,8 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
     """The events that must wait go on together, one task per site and wait, so a failing endpoint
     costs one timeout a round; longer waits, and any the broker cannot take now, are left to the
     sweep (the row keeps its due time). Those a slow endpoint left untried wait for its site's turn."""
-    rounds: dict[tuple[int | None, float], list[int]] = {}
-    later: dict[int, list[int]] = {}
+    rounds: dict[tuple[int | None, float, bool], list[int]] = {}
+    later: dict[bool, dict[int, list[int]]] = {}  # by lane, then site
     not_sent = 0
     # One warning per site and error, naming the site: an SRE's walk found the failures only at INFO,
     # one line per event and no site, so a failing endpoint never showed in a WARNING grep.
@@ -101,9 +101,9 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
         elif outcome.state == "failed":
             dead.setdefault((outcome.site_id, outcome.error or ""), []).append(delivery_id)
         if outcome.state == "retry" and outcome.retry_in <= MAX_TASK_COUNTDOWN:
-            rounds.setdefault((outcome.site_id, outcome.retry_in), []).append(delivery_id)
+            rounds.setdefault((outcome.site_id, outcome.retry_in, outcome.bulk), []).append(delivery_id)
         elif outcome.state == "later" and outcome.site_id is not None:
-            later.setdefault(outcome.site_id, []).append(delivery_id)
+            later.setdefault(outcome.bulk, {}).setdefault(outcome.site_id, []).append(delivery_id)
     labels = site_labels(db.session, (site_id for site_id, _ in (*failed, *dead)))  # no query when nothing failed
     for (site_id, error), tries in failed.items():
         log.warning("site %s: its webhook endpoint failed (%s): %d event(s) (%s) retrying in %ss",
@@ -117,14 +117,14 @@ def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:
                     "became dead letters", error, ", ".join(map(str, ids[:5])) + (" ..." if len(ids) > 5 else ""))
     if not_sent:
         log.info("%d webhook deliveries not sent after their endpoint failed; retrying them with it", not_sent)
-    if later:
-        dispatcher(db.session).send_webhooks(later)
-    for (site_id, countdown), ids in rounds.items():
+    for bulk, by_site in later.items():
+        dispatcher(db.session).send_webhooks(by_site, bulk=bulk)
+    for (site_id, countdown, bulk), ids in rounds.items():
         try:
             # When due, onto the site's list for its turn: sent as tasks that POST, 528 retry rounds
             # of one site back from an outage took most of the webhook threads, and another site's
             # events waited up to 31 s behind them (a re-check of turns).
-            retry_in_turn.apply_async(args=[site_id, ids], countdown=countdown, retry=False)
+            retry_in_turn.apply_async(args=[site_id, ids, bulk], countdown=countdown, retry=False)
         except Exception:
             log.warning("could not queue webhook deliveries %s; the sweep will send them", ids, exc_info=True)
 
@@ -204,14 +204,14 @@ def deliver_site_webhooks(site_id: int) -> dict[str, str]:
 
 
 @shared_task(name="workers.tasks.retry_in_turn")
-def retry_in_turn(site_id: int | None, delivery_ids: list[int]) -> None:
+def retry_in_turn(site_id: int | None, delivery_ids: list[int], bulk: bool = False) -> None:
     """Retries now due, onto their site's list for its next turn: no POST here, so they take their
     place behind the other sites' turns. A lost one leaves its rows to the sweep."""
     ids = [int(i) for i in delivery_ids]
     if site_id is None:  # no site to wait for (its row went): as a batch of their own
         deliver_webhooks.apply_async(args=[ids], retry=False)
     else:
-        dispatcher(db.session).send_webhooks({int(site_id): ids})
+        dispatcher(db.session).send_webhooks({int(site_id): ids}, bulk=bool(bulk))
 
 
 @shared_task(bind=True, name="workers.tasks.sweep", max_retries=0)

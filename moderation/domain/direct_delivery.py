@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from moderation.domain.dispatch import by_site_of, dispatcher, send_webhooks
+from moderation.domain.dispatch import by_lane, dispatcher, send_webhooks
 from moderation.domain.webhook_health import EndpointHealth
 from moderation.domain.webhooks import Outcome, deliver_many
 from moderation.models import WebhookDelivery
@@ -42,7 +42,7 @@ def deliver_scored(session: Session, deliveries: Iterable[WebhookDelivery | None
     if not direct:
         return {}
     ids = [d.id for d in direct]  # read now: after a rollback the rows would be read again
-    by_site = by_site_of(direct)
+    lanes = by_lane(direct)
     try:
         return deliver_many(session, ids, health=health, in_hand=direct,
                             **{**settings, "timeout": min(settings["timeout"], DIRECT_TIMEOUT)})
@@ -50,5 +50,6 @@ def deliver_scored(session: Session, deliveries: Iterable[WebhookDelivery | None
         session.rollback()
         log.warning("could not deliver %d webhook events after scoring; sending them to the webhook task",
                     len(ids), exc_info=True)
-        dispatcher(session).send_webhooks(by_site)
+        for bulk, by_site in lanes.items():
+            dispatcher(session).send_webhooks(by_site, bulk=bulk)
         return {}

@@ -28,11 +28,16 @@ its site's events, and if more are left queues the site's next turn, at the back
 batch of events, one site's flood of 22,500 comments put about 90 tasks ahead of a quiet site's
 event, which arrived 45 s late (an SRE's walk); now at most one turn of each other site is ahead
 of it. The events are rows first: whatever Redis loses, the sweep sends again.
+
+A site's events wait in two lists, its lanes: the scoring events of comments that came in a batch
+(`bulk`), and all the others. A turn takes from both, half each when both are long. In one list,
+a reader's comment posted during the site's 10,000-comment import had its event behind the
+import's: 53 s at the median for an endpoint taking 50 ms (bench/import_lane.py --delay 0.05).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -47,6 +52,7 @@ SCORE_HELPER_KEY = "moderation:scoring-helper:{}"
 # A helper frees its slot when it stops; one killed first frees it after this long.
 SCORE_HELPER_TTL_MS = 60_000
 WEBHOOK_WAITING_KEY = "moderation:webhooks-waiting:{}"  # a site's events waiting for its turn
+WEBHOOK_BULK_KEY = "moderation:webhooks-waiting-bulk:{}"  # and those of its imports, in their lane
 WEBHOOK_TURN_KEY = "moderation:webhook-turn-queued:{}"  # its next turn is in the queue
 # Its turn is running: events committed meanwhile wait for the turn's end to queue the next one. They
 # had queued it at once, so a slow endpoint (4 s an answer) had a turn running on every one of the
@@ -64,6 +70,21 @@ WEBHOOK_WAITING_TTL_MS = 3_600_000
 TURN_SIZE = 200  # a turn's events: a healthy endpoint takes them in well under a second
 
 
+class Taken(NamedTuple):
+    """A turn's events from each of its site's lanes, oldest first in each."""
+
+    live: list[int]
+    bulk: list[int]
+
+    def ids(self) -> list[int]:
+        return [*self.live, *self.bulk]
+
+    def among(self, ids: Iterable[int]) -> "Taken":
+        """Those of `ids` this turn took, each in its lane."""
+        wanted = set(ids)
+        return Taken([i for i in self.live if i in wanted], [i for i in self.bulk if i in wanted])
+
+
 class Dispatcher(Protocol):
     """moderation.dispatcher.CeleryDispatcher: tasks by name through the broker. A lost message is
     never lost work: the rows are committed first, and the sweep sends what is left."""
@@ -71,24 +92,26 @@ class Dispatcher(Protocol):
     def send_task(self, name: str, args: list[object]) -> bool:
         """Any task by name (a training run, a backtest): False when the broker could not take it."""
 
-    def send_webhooks(self, by_site: Mapping[int, list[int]]) -> None:
-        """Each site's events onto its list, and a turn queued for each site without one."""
+    def send_webhooks(self, by_site: Mapping[int, list[int]], *, bulk: bool = False) -> None:
+        """Each site's events onto its list (its bulk lane's if `bulk`), and a turn queued for each
+        site without one."""
 
-    def resend_webhooks(self, by_site: Mapping[int, list[int]]) -> None:
+    def resend_webhooks(self, by_site: Mapping[int, list[int]], *, bulk: bool = False) -> None:
         """The sweep's: events not delivered in time, whose site's queued turn may be lost with a
         worker. Each site gets a turn queued even if one seems queued already."""
 
-    def take_site_webhooks(self, site_id: int, limit: int) -> list[int]:
-        """A turn begins: up to `limit` of the site's waiting events, oldest first; events added
-        from now on queue the site's next turn."""
+    def take_site_webhooks(self, site_id: int, limit: int) -> Taken:
+        """A turn begins: up to `limit` of the site's waiting events, oldest first in each lane, and
+        from each lane at least half the limit if it has them; events added from now on queue the
+        site's next turn."""
 
     def other_turns_waiting(self, site_id: int) -> bool:
         """Whether another site's turn is queued and not started; True when it cannot tell, since
         a short turn is the fair guess."""
 
-    def end_site_turn(self, site_id: int, put_back: list[int]) -> None:
-        """A turn ends: `put_back` (not tried: the endpoint was slow) first in line again, and the
-        site's next turn queued if events are waiting."""
+    def end_site_turn(self, site_id: int, put_back: Taken) -> None:
+        """A turn ends: `put_back` (not tried: the endpoint was slow) first in line again, each in
+        its lane, and the site's next turn queued if events are waiting."""
 
     def send_for_scoring(self, comment_ids: list[int]) -> bool: ...
 
@@ -111,16 +134,22 @@ def dispatcher(session: Session) -> Dispatcher:
 
 def send_webhooks(session: Session, deliveries: Iterable[WebhookDelivery | None]) -> None:
     """Call after commit: the events wait for their sites' turns."""
-    by_site = by_site_of(d for d in deliveries if d is not None)
-    if by_site:
-        dispatcher(session).send_webhooks(by_site)
+    for bulk, by_site in by_lane(d for d in deliveries if d is not None).items():
+        dispatcher(session).send_webhooks(by_site, bulk=bulk)
 
 
 def resend_webhooks(session: Session, deliveries: Iterable[WebhookDelivery]) -> None:
     """Call after commit: events the sweep found undelivered too long."""
-    by_site = by_site_of(deliveries)
-    if by_site:
-        dispatcher(session).resend_webhooks(by_site)
+    for bulk, by_site in by_lane(deliveries).items():
+        dispatcher(session).resend_webhooks(by_site, bulk=bulk)
+
+
+def by_lane(deliveries: Iterable[WebhookDelivery]) -> dict[bool, dict[int, list[int]]]:
+    """Each lane's events by site: the live lane's (False) first."""
+    lanes: dict[bool, list[WebhookDelivery]] = {}
+    for delivery in deliveries:
+        lanes.setdefault(bool(delivery.bulk), []).append(delivery)
+    return {bulk: by_site_of(lanes[bulk]) for bulk in (False, True) if bulk in lanes}
 
 
 def by_site_of(deliveries: Iterable[WebhookDelivery]) -> dict[int, list[int]]:

@@ -316,6 +316,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         )
         result.scored[comment.id] = verdict.status
         if delivery is not None:
+            delivery.bulk = comment.bulk  # an import's events wait in its site's bulk lane
             result.deliveries.append(delivery)
 
 

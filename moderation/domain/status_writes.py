@@ -30,7 +30,7 @@ SCORED_COLUMNS = {
 }
 _EVENT_COLUMNS = {"id": "bigint", "site_id": "bigint", "comment_id": "bigint", "event": "jsonb",
                   "created_at": "timestamptz", "attempts": "integer", "failed": "boolean", "last_error": "text",
-                  "delivered_at": "timestamptz", "next_attempt_at": "timestamptz"}
+                  "delivered_at": "timestamptz", "next_attempt_at": "timestamptz", "bulk": "boolean"}
 _SCORED = RowUpdate(Comment.__tablename__, SCORED_COLUMNS)
 _INSERT_AUDIT = insert_rows(AuditEntry.__tablename__, {"actor": "varchar", "action": "varchar",
                                                        "comment_id": "bigint", "details": "jsonb"})
@@ -65,7 +65,7 @@ class BatchWrites:
     def event(self, *, site_id: int, comment_id: int, event: dict[str, Any], at: datetime) -> WebhookDelivery:
         delivery = unsaved(WebhookDelivery, dict(site_id=site_id, comment_id=comment_id, event=event, created_at=at,
                                                  attempts=0, failed=False, last_error=None, delivered_at=None,
-                                                 next_attempt_at=None))
+                                                 next_attempt_at=None, bulk=False))
         self._events.append(delivery)
         return delivery  # its id is set by `write`
 

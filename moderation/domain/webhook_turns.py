@@ -1,12 +1,12 @@
-"""A site's turn at the webhook worker: up to TURN_SIZE of its waiting events, oldest first,
-delivered as any batch is (webhooks.deliver_many). Why turns: domain/dispatch.py."""
+"""A site's turn at the webhook worker: up to TURN_SIZE of its waiting events, oldest first in each
+of its lanes (dispatch.py), delivered as any batch is (webhooks.deliver_many). Why turns: domain/dispatch.py."""
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from moderation.domain.dispatch import TURN_SIZE, dispatcher
+from moderation.domain.dispatch import TURN_SIZE, Taken, dispatcher
 from moderation.domain.webhooks import Outcome, deliver_many
 
 # Past this long, a turn ends as soon as another site's turn is waiting, and its untried events wait
@@ -24,7 +24,8 @@ def deliver_turn(session: Session, site_id: int, *, limit: int = TURN_SIZE, turn
     turn's time was up: those are first in line for the site's next turn, which goes to the back of
     the queue, behind the other sites' turns. `settings` are deliver_many's."""
     turns = dispatcher(session)
-    ids = turns.take_site_webhooks(site_id, limit)
+    taken = turns.take_site_webhooks(site_id, limit)
+    ids = taken.ids()
     try:
         outcomes = deliver_many(session, ids, yield_after=turn_seconds,
                                 yield_if=lambda: turns.other_turns_waiting(site_id), **settings) if ids else {}
@@ -32,8 +33,8 @@ def deliver_turn(session: Session, site_id: int, *, limit: int = TURN_SIZE, turn
         session.rollback()
         # The taken events are rows still undelivered, which the sweep sends again; the others
         # waiting get their turn, so one turn's failure holds up none of them.
-        turns.end_site_turn(site_id, [])
+        turns.end_site_turn(site_id, Taken([], []))
         raise
     later = [i for i in ids if i in outcomes and outcomes[i].state == "later"]
-    turns.end_site_turn(site_id, later)
+    turns.end_site_turn(site_id, taken.among(later))
     return {i: outcome for i, outcome in outcomes.items() if outcome.state != "later"}

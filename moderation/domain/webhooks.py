@@ -107,6 +107,7 @@ class Outcome:
     retry_in: float | None = None
     error: str | None = None
     site_id: int | None = None  # whose endpoint: retries are sent on together, one task per site
+    bulk: bool = False  # in the site's bulk lane (dispatch.py)
 
 
 def deliver(
@@ -145,8 +146,8 @@ def deliver_many(
     """Deliver events and record every result in one commit.
 
     Rows are claimed for the length of the batch, so a second task for the same delivery (a
-    redelivered message, the sweep) skips them. Each site's events go in id order, its first one
-    alone and then PARALLEL_POSTS at a time (so they may arrive slightly out of order, which the
+    redelivered message, the sweep) skips them. Each site's events go in id order, those of its
+    bulk lane (an import's, dispatch.py) after the others, its first one alone and then PARALLEL_POSTS at a time (so they may arrive slightly out of order, which the
     version rule already covers). Once a site's endpoint fails, the rest of that site's events are
     not POSTed: each waits as long as the one that failed (`_defer`), so a dead endpoint costs one
     timeout per round of retries rather than one per event (a hanging one, given a task per event,
@@ -170,7 +171,7 @@ def deliver_many(
         deliveries = list(session.scalars(
             select(WebhookDelivery)
             .where(WebhookDelivery.id.in_(claimed))
-            .order_by(WebhookDelivery.id)
+            .order_by(WebhookDelivery.bulk, WebhookDelivery.id)
             .execution_options(populate_existing=True)
         )) if claimed else []
         sites = {site.id: site for site in session.scalars(
@@ -271,7 +272,7 @@ def _claim_in_hand(session: Session, in_hand: Sequence[WebhookDelivery]
         .where(WebhookDelivery.id.in_(claimed), WebhookDelivery.delivered_at.is_(None),
                WebhookDelivery.failed == false())
     )) if claimed else set()
-    deliveries = sorted((d for d in in_hand if d.id in waiting), key=lambda d: d.id)
+    deliveries = sorted((d for d in in_hand if d.id in waiting), key=lambda d: (d.bulk, d.id))
     wanted = {d.site_id for d in deliveries}
     sites = {site.id: site for site in session.scalars(
         select(Site).where(Site.id.in_(wanted)).execution_options(populate_existing=True))} if wanted else {}
@@ -318,7 +319,7 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
                 # Deactivated (its rows closed) or sent elsewhere now: the rest wait for the next turn,
                 # which reads the site afresh.
                 for delivery in queue[start:]:
-                    outcomes[delivery.id] = Outcome("later", site_id=site.id)
+                    outcomes[delivery.id] = Outcome("later", site_id=site.id, bulk=delivery.bulk)
                 break
         if start and (elapsed > timeout or (yield_after is not None and elapsed > yield_after
                                             and (yield_if is None or yield_if()))):
@@ -326,7 +327,7 @@ def _deliver_site(queue: list[WebhookDelivery], site: Site | None, schedule: "_S
             # for the site's next turn, so one endpoint holds neither this task's other sites nor a
             # worker for long.
             for delivery in queue[start:]:
-                outcomes[delivery.id] = Outcome("later", site_id=site.id)
+                outcomes[delivery.id] = Outcome("later", site_id=site.id, bulk=delivery.bulk)
             break
         chunk = queue[start:start + window]
         start += len(chunk)
@@ -437,7 +438,7 @@ def _record(delivery: WebhookDelivery, error: str | None, schedule: _Schedule, s
     delivery.last_error = error[:MAX_ERROR_LENGTH]
     retry_in = schedule.wait_after(delivery.attempts)
     delivery.next_attempt_at = now() + timedelta(seconds=retry_in)
-    return Outcome("retry", retry_in=retry_in, error=error, site_id=site_id)
+    return Outcome("retry", retry_in=retry_in, error=error, site_id=site_id, bulk=delivery.bulk)
 
 
 def _defer(delivery: WebhookDelivery, why: str, schedule: _Schedule, wait: float, site_id: int) -> Outcome:
@@ -456,7 +457,7 @@ def _defer(delivery: WebhookDelivery, why: str, schedule: _Schedule, wait: float
                                   f"({schedule.span():,.0f} s) since this event was made")
     wait = max(wait, schedule.kept_back_wait(now() - delivery.created_at))
     delivery.next_attempt_at = now() + timedelta(seconds=wait)
-    return Outcome("retry", retry_in=wait, error=why, site_id=site_id)
+    return Outcome("retry", retry_in=wait, error=why, site_id=site_id, bulk=delivery.bulk)
 
 
 def _give_up(delivery: WebhookDelivery, error: str, *, attempted: bool = False) -> Outcome:

@@ -79,7 +79,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[tuple[str, list[int]]] = []
 
-    def send_webhooks(self, by_site: dict[int, list[int]]) -> None:
+    def send_webhooks(self, by_site: dict[int, list[int]], *, bulk: bool = False) -> None:
         self.sent.append(("webhooks", by_site))
 
     def send_for_scoring(self, comment_ids: list[int]) -> bool:

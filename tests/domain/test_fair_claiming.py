@@ -116,3 +116,15 @@ def test_an_imported_comment_its_reader_edits_is_scored_among_the_live_ones(app,
         scored = score_pending(db.session, FakeModel, [], batch_size=50)
 
         assert edited in scored
+
+
+def test_the_events_of_an_imports_scoring_wait_in_the_sites_bulk_lane(app, make_site):
+    hooked = make_site("hooked", webhook_url="https://example.org/hook")
+    with app.app_context():
+        import_batch(hooked.id, 3)
+        live = add_comment(hooked.id, "posted-during-the-import")
+
+        score_pending(db.session, FakeModel, [], batch_size=50, send=lambda session, deliveries: None)
+        lanes = dict(db.session.execute(text("SELECT comment_id, bulk FROM webhook_deliveries")).all())
+
+        assert len(lanes) == 4 and lanes.pop(live) is False and set(lanes.values()) == {True}

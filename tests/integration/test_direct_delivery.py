@@ -57,7 +57,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[int] = []
 
-    def send_webhooks(self, by_site: dict[int, list[int]]) -> None:
+    def send_webhooks(self, by_site: dict[int, list[int]], *, bulk: bool = False) -> None:
         self.sent.extend(i for ids in by_site.values() for i in ids)
 
 
