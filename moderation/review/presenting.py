@@ -43,6 +43,21 @@ def text_language(rule_hits: list[Any] | None) -> str | None:
     return None
 
 
+_UNREAD = re.compile(r":\s*([^:(]+?)\s*\([a-z]{2,3}\)\s*$")
+
+
+def unread_language(rule_hits: list[Any] | None) -> str | None:
+    """The language the other_language rule found the whole comment in ("Spanish"): its scores are
+    the English model's reading of words it does not know. A bilingual paper's walk: a Spanish
+    death threat's card showed "threat 0.00" with bars, and "pidió" ("asked") marked as toxic."""
+    for hit in rule_hits or ():
+        if isinstance(hit, dict) and hit.get("kind") == "other_language":
+            found = _UNREAD.search(str(hit.get("reason", "")))
+            if found:
+                return found.group(1)
+    return None
+
+
 def flagged_attributes(flagged: list[Any] | None) -> set[str]:
     """Which scored attributes the policy flagged, whatever shape the entries take."""
     found: set[str] = set()

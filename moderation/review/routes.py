@@ -35,6 +35,7 @@ from moderation.review.presenting import (
     report_summary,
     safe_url,
     text_language,
+    unread_language,
     threshold_text,
     when,
 )
@@ -58,6 +59,7 @@ def _template_helpers() -> dict[str, object]:
         "flag_label": flag_label,
         "flagged_attributes": flagged_attributes,
         "text_language": text_language,
+        "unread_language": unread_language,
         "ordered_scores": ordered_scores,
         "report_summary": report_summary,
         "brigade_note": brigade_note,

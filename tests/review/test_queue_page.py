@@ -93,6 +93,26 @@ def test_a_comment_the_language_rule_held_is_marked_with_its_language(app, sign_
     assert '<span lang="ru">Ты тупой урод' in bulk
 
 
+def test_a_comment_in_another_language_shows_the_models_scores_as_not_read_and_marks_none_of_its_words(
+        sign_in, moderator, site, make_comment, grant):
+    """A bilingual paper's walk: "Te voy a matar ..." showed "threat 0.00" with bars, as if the model had
+    read it, and "pidió" ("asked") was marked as toxic. An English comment's card is as it was."""
+    grant(moderator, site)
+    text = "Cállate, idiota. Nadie te pidió tu opinión."
+    spanish = make_comment(site.id, text, flagged=[], explanations={
+        "toxicity": [{"begin": 26, "end": 31, "score": 0.4, "text": "pidió"}]}, rule_hits=[
+        {"rule": "other-language", "action": "hold", "kind": "other_language",
+         "reason": "not in English, which the model reads: Spanish (es)"}])
+    english = make_comment(site.id, "You are an idiot and your article is garbage.")
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    card = html.split(f'id="comment-{spanish}-text"', 1)[1].split('id="comment-', 1)[0]
+    assert "<mark" not in card.split("</blockquote>", 1)[0]
+    assert '<table class="scores unread">' in card
+    assert "Not read: the model reads English, and this is Spanish. Read the words, not these numbers." in card
+    other = html.split(f'id="comment-{english}-text"', 1)[1].split('id="comment-', 1)[0]
+    assert "<mark" in other.split("</blockquote>", 1)[0] and '<table class="scores">' in other
+
+
 def test_a_precedent_in_another_language_is_marked_with_it(app, sign_in, moderator, site, make_comment, grant):
     grant(moderator, site)
     hit = [{"rule": "other-language", "action": "hold", "kind": "other_language",
