@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
 from flask import Flask, Response, render_template, request, url_for
@@ -113,6 +113,13 @@ def parse_int(text: str | None, maximum: int = MAX_INT4, minimum: int = 1) -> in
         return None
     value = int(text)
     return value if minimum <= value <= maximum else None
+
+
+def shown_ids(form: Mapping[str, str], limit: int) -> set[int]:
+    """The comment ids a page offered to act on, from its `ids` field (comma-separated): only those
+    are acted on (a page drawn before a claim ended had said 3 and published 5)."""
+    raw_ids = form.get("ids", "").split(",")[:limit]
+    return {i for i in (parse_int(raw.strip(), maximum=MAX_INT8) for raw in raw_ids) if i is not None}
 
 
 def int_arg(name: str, maximum: int = MAX_INT4) -> int | None:

@@ -10,12 +10,13 @@ from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
-from moderation.domain.rule_backfill import BACKFILL_SIZE, hold_published_matches
+from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
 from moderation.domain.rule_sets import PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, rule_versions, save_rules
 from moderation.domain.rules import KINDS
 from moderation.domain.stories import list_stories, set_story
 from moderation.domain.story_comments import story_counts
 from moderation.models import Site
+from moderation.request_input import shown_ids
 
 EXAMPLE = [
     {"name": "banned", "kind": "banned_words", "words": ["buy cheap watches"]},
@@ -26,7 +27,7 @@ EXAMPLE = [
 
 
 def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None = None, result=None,
-          based_on: int | None = None, status: int = 200) -> tuple[str, int]:
+          based_on: int | None = None, backfill=None, status: int = 200) -> tuple[str, int]:
     current = current_rule_set(db.session, site.id)
     if text is None:
         text = json.dumps(current.rules if current else [], indent=2, ensure_ascii=False)
@@ -36,7 +37,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
             current.version if current else 0),
         versions=rule_versions(db.session, site.id), stories=list_stories(db.session, site.id),
         example=json.dumps(EXAMPLE, indent=2), preview_size=PREVIEW_SIZE, backfill_size=BACKFILL_SIZE,
-        shown_examples=PREVIEW_EXAMPLES,
+        shown_examples=PREVIEW_EXAMPLES, backfill=backfill, left_out=_left_out(backfill.left_out) if backfill else "",
     ), status
 
 
@@ -68,11 +69,20 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/sites/<int:site_id>/rules/hold-published")
 @auth.login_required("admin")
-def hold_published(site_id: int) -> Response:
-    """The saved rules, applied to comments published before them (domain/rule_backfill.py)."""
+def hold_published(site_id: int) -> Response | tuple[str, int]:
+    """The saved rules, applied to comments published before them (domain/rule_backfill.py): first
+    what they would hold, then, on the admin's word, those comments."""
     site = db.get_or_404(Site, site_id)
     try:
-        deliveries = hold_published_matches(db.session, site, actor=f"user:{auth.current_user().username}")
+        if "ids" not in request.form:
+            found = published_matches(db.session, site)
+            if found.total:
+                return _page(site, backfill=found)
+            flash(f"The rules fire on none of the last {BACKFILL_SIZE:,} published comments."
+                  + _left_out(found.left_out), "success")
+            return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
+        deliveries = hold_published_matches(db.session, site, actor=f"user:{auth.current_user().username}",
+                                            shown=shown_ids(request.form, AT_ONCE))
     except Conflict as error:
         db.session.rollback()
         flash(f"Nothing held: {error.sentence}", "error")
@@ -80,8 +90,13 @@ def hold_published(site_id: int) -> Response:
     commit_and_send(db.session, deliveries)
     flash(f"Held {len(deliveries)} published comment{'' if len(deliveries) == 1 else 's'} the rules fire on "
           f"(of the last {BACKFILL_SIZE:,} published): they are in the review queue." if deliveries else
-          f"The rules fire on none of the last {BACKFILL_SIZE:,} published comments.", "success")
+          "None of those comments is one the rules hold now: nothing held.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
+
+
+def _left_out(names: list[str]) -> str:
+    return (f" Not applied to published comments: {', '.join(names)} (a new-author rule reads when a comment came, "
+            "and its readers are not new now)." if names else "")
 
 
 @bp.post("/sites/<int:site_id>/stories")

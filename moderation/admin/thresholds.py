@@ -24,7 +24,7 @@ from moderation.domain.threshold_tuning import (
 )
 from moderation.domain.typed_numbers import typed_float
 from moderation.models import Site
-from moderation.request_input import MAX_INT8, parse_int
+from moderation.request_input import parse_int, shown_ids
 from moderation.review.presenting import threshold_text
 
 
@@ -107,13 +107,6 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("admin.site_thresholds", site_id=site_id, attribute=attribute), code=303)
 
 
-def _shown_ids(form) -> set[int]:  # noqa: ANN001 - the request's form
-    """The ids the page offered to publish: only those are (a page drawn before a claim ended had
-    said 3 and published 5)."""
-    raw_ids = form.get("ids", "").split(",")[:RELEASE_SIZE]
-    return {i for i in (parse_int(raw.strip(), maximum=MAX_INT8) for raw in raw_ids) if i is not None}
-
-
 @bp.post("/sites/<int:site_id>/thresholds/release-held")
 @auth.login_required("admin")
 def release_held_comments(site_id: int) -> Response:
@@ -125,7 +118,7 @@ def release_held_comments(site_id: int) -> Response:
         return redirect(url_for("admin.site_thresholds", site_id=site.id), code=303)
     try:
         deliveries = release_held(db.session, site, model["version"], model["attributes"], model["thresholds"],
-                                  actor=f"user:{auth.current_user().username}", shown=_shown_ids(request.form))
+                                  actor=f"user:{auth.current_user().username}", shown=shown_ids(request.form, RELEASE_SIZE))
     except Conflict as error:
         db.session.rollback()
         flash(f"Nothing published: {error.sentence}", "error")
