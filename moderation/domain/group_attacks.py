@@ -85,6 +85,19 @@ _SENT_AWAY = (r"\b(?:go|fuck\s+off|piss\s+off|sod\s+off)\s+back\s+(?:to\s+)?(?:w
               r"|\b(?:send|ship)\s+(?!(?:billions|millions|thousands|money|cash|aid|it|funds|remittances|donations|goods"
               r"|supplies|food|wages|savings|profits)\b)\w+\s+back\s+to\s+(?:africa|the\s+jungle)\b" + _A_TRIP
               + r"|\bon\s+a\s+banana\s+boat\b(?!\s+(?:ride|trip|tour|in|at|with|and|for)\b)")
+# The same said of a country, where a trip home is commoner still ("we go back to Mexico every
+# summer", "my parents want to go back to China"): only an order at a clause's start, ended there
+# or told where they belong, or sent "back across the border where they belong". "Go back to
+# Mexico." was published where "Go back to Africa." was held (a bilingual paper's walk).
+_HOMELAND = (r"(?:mexico|guatemala|honduras|el\s+salvador|nicaragua|venezuela|colombia|cuba|haiti|puerto\s+rico"
+             r"|the\s+dominican\s+republic|china|india|pakistan|bangladesh|the\s+philippines|vietnam|korea|japan"
+             r"|somalia|nigeria|kenya|ethiopia|syria|iraq|iran|afghanistan|lebanon|palestine|israel|turkey"
+             r"|the\s+middle\s+east|asia|poland|romania|russia|ukraine|ireland|italy|your\s+(?:own\s+)?people)")
+_WHERE_THEY_BELONG = r"where\s+(?:you|they|u|ya)\s+belong\b"
+_SENT_HOME = (r"(?:^|[.!?,;:]\s*)(?:just\s+|now\s+|so\s+|then\s+|and\s+)?(?:go|get|fuck\s+off|piss\s+off)\s+back\s+to\s+"
+              + _HOMELAND + r"(?=\s*(?:[.!?]|$|,\s*(?:\w+\s*,?\s*){0,4}(?:[.!?]|$|(?:nobody|no\s+one)\s+wants\s+(?:you|u|ya|them)))"
+              r"|\s+(?:and\s+stay|" + _WHERE_THEY_BELONG + r"))"
+              r"|\bback\s+(?:to\s+" + _HOMELAND + r"|across\s+the\s+border)\s+" + _WHERE_THEY_BELONG)
 # The football racist's word for a black player, said to him: "Okafor you monkey", "you black monkey"
 # were published on derby day (not "you cheeky monkey", said to a child).
 _APE = (r"\b(?<!thank\s)(?:you|u|ya)\s+(?:(?:black|dirty|fucking|fuckin|filthy)\s+)*(?:(?:monkey|baboon|gorilla|chimp)s?\b"
@@ -121,7 +134,7 @@ _ATTACK = re.compile(
     r"|have\s+(?:kids|children|babies)|live|exist)\b"
     r"|\b" + _PLURALS + r"\b(?:\s+\w+){0,6}?\s*[.!]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
-    r"|" + _SENT_AWAY + r"|" + _YOUR_KIND + r"|" + _APE
+    r"|" + _SENT_AWAY + r"|" + _SENT_HOME + r"|" + _YOUR_KIND + r"|" + _APE
     # The antisemite's trope: "The Jews control the media.", what it says they control; not any
     # object: "ultra-Orthodox Jews control the city council" is a fact, "Jews control the game" a
     # match report of Maccabi (a re-check held both for a day).

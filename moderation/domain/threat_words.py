@@ -330,13 +330,38 @@ _SITE_ONLY = (
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.
 _BRANCHES = tuple(b for b in BRANCHES if b != SOMEONE_SHOULD_HARM)
-_THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + _SITE_ONLY + (_ORDER_TO_KILL_A_GROUP,)))
+# Spanish, the language US sites hear most after English: the model scores it as civil English
+# ("Te voy a matar" threat 0.00), so a Spanish threat sat last in the queue with civil Spanish, and a
+# site that flags other languages published it (a bilingual paper's walk). The normalised text has
+# no accents: "muérete" reads "muerete". Not "te voy a encontrar un asiento", nor "muérete de risa".
+_ES_HARM = (r"(?:matar|asesinar|apunalar|acuchillar|balear|fusilar|linchar|quemar|colgar|ahorcar|degollar|reventar"
+            r"|madrear|romper\s+(?:la\s+cara|las\s+piernas|el\s+cuello|la\s+madre|el\s+hocico)|partir\s+la\s+(?:cara|madre)"
+            r"|pegar\s+un\s+tiro|meter\s+un\s+tiro)")
+_ES_OBJECT = r"(?:te|lo|la|los|las|le|les)"
+_SPANISH = (
+    r"\b" + _ES_OBJECT + r"\s+(?:voy|vamos|van|va)\s+a\s+" + _ES_HARM,
+    r"\b(?:voy|vamos|van)\s+a\s+(?:matar|apunalar|quemar|colgar|ahorcar|balear|reventar|madrear|fusilar)" + _ES_OBJECT + r"\b",
+    r"\b(?:te|los|las)\s+(?:mato|matamos|matare|mataremos)\b",
+    r"\bte\s+(?:voy|vamos)\s+a\s+encontrar(?=\s*(?:[.!?,;]|$|y\b))",
+    r"\bojala\s+(?:te|se|lo|la|los|las|le|les)\s+(?:mueras?|mueran|maten|violen)\b",
+    r"\bque\s+te\s+mueras\b",
+    r"\b(?:muerete|mueranse)\b(?!\s+de\s+(?:risa|envidia|ganas|celos|verguenza|hambre|frio|calor)\b)",
+    r"\bse\s+donde\s+(?:vives|trabajas|estudias|duermes)\b",
+    r"\bcuidate\s+la\s+espalda\b",
+    r"\btienes\s+los\s+dias\s+contados\b",
+    r"\b(?:deberian|hay\s+que|habria\s+que|alguien\s+deberia|que\s+alguien)\s+(?:matar|fusilar|colgar|ahorcar|quemar|linchar|balear)"
+    + _ES_OBJECT + r"?\b",
+    r"\b(?:pegarle|meterle|darle)s?\s+un\s+(?:tiro|balazo)\b",
+    r"\bmatar(?:los|las)\s+a\s+todos\b",
+    r"\bquemar\s+(?:la|su)\s+casa\b.{0,40}?\bcon\s+(?:el|ella|ellos|ellas|todos)\s+(?:adentro|dentro)\b",
+)
+_THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + _SITE_ONLY + (_ORDER_TO_KILL_A_GROUP,) + _SPANISH))
 
 
 # A denial said with the words, or in the two words before them in the same clause ("they do not
 # deserve to be tortured", "I will never hurt you"); not further back, where a line break the
 # normalised text has lost may have ended the clause ("I don't like you / I will hurt you").
-_NEGATION = re.compile(r"\b(?:not|never|no|nobody|noone|none|cannot)\b|n't\b")
+_NEGATION = re.compile(r"\b(?:not|never|no|nobody|noone|none|cannot|nunca|jamas|nadie)\b|n't\b")
 _CLAUSE_END = re.compile(r"[,.;:!?]")
 # Words with a "no" that deny nothing: "No joke I will kill you" (a re-check found it published).
 _NO_DENIAL = re.compile(r"\b(?:no\s+(?:joke|lie|cap|kidding|doubt)|not\s+(?:kidding|joking))\b")

@@ -114,6 +114,9 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Jews control Hollywood.", "The Jews control everything.", "Jews control banks and media.", "Jews control Congress.",
     "Muslims are destroying Europe.", "Immigrants are ruining this once great city.",
     "Immigrants are absolutely ruining this country.", "Immigrants are destroying our way of life.",
+    # A bilingual paper's walk: published where "Go back to Africa." was held.
+    "Go back to Mexico.", "Go back to Guatemala where you belong.", "Send them back across the border where they belong.",
+    "Go back to Mexico, mojado, nobody wants you here.", "Just go back to India and stay there.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -151,6 +154,10 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Tourists are ruining this city.",
     "In Beit Shemesh, ultra-Orthodox Jews control the city council.", "Jews control the game in midfield.",
     "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
+    # Going home is not being sent there.
+    "We go back to Mexico every summer.", "My parents want to go back to China.", "Should I go back to Ireland?",
+    "I can't wait to go back to Mexico for the holidays.", "Go back to Mexico City for the best tacos.",
+    "The team will go back to Japan after the tournament.", "go back to mexico city , " * 1500,
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
     assert not fired({"kind": "group_attack"}, text)
@@ -304,6 +311,12 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Someone find the arsonist's family and make them pay.",
     "The fire chief's daughter is in year 9 at St Mary's. Just saying.",
     "The mayor's kids go to Ridgeway Primary. Would be a shame.",
+    # Spanish, which the model scores as civil English (a bilingual paper's walk: "Te voy a matar" threat 0.00).
+    "Te voy a matar si te vuelvo a ver en el barrio.", "Sé dónde vives, cuídate la espalda.",
+    "A ese juez deberían pegarle un tiro.", "Vamos a quemar la casa de ese cabrón con él adentro.", "Muérete.",
+    "Ojalá te mueras.", "hdp, ojalá te mueras", "If I see that landlord, le voy a romper la cara.",
+    "sé dónde trabajas y te voy a encontrar", "Thanks for the story about the bus routes. Te voy a matar, cabrón.",
+    "Voy a matarte.", "Te mato, pendejo.", "Hay que fusilarlos a todos.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -439,6 +452,10 @@ def test_a_threat_in_plain_words_is_held(text):
     "people who " + "do " * 3000 + "x",              # the who-clause is bounded too
     "i will " * 3000 + "x",                          # crafted runs of the patterns' optional words
     "should be " * 2000 + "x",
+    "No te voy a matar, tranquilo.", "Nunca te voy a matar.", "Muérete de risa con este video.",
+    "Te voy a encontrar un asiento en la reunión.", "Vamos a matar el tiempo en el parque.", "No quiero que te mueras.",
+    "La policía dijo que lo mataron en la calle 10.", "Los matamoscas no funcionan.",
+    "te voy a " * 3000 + "x",
 ])
 def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
     assert not fired({"kind": "threat_words"}, text)
