@@ -11,7 +11,10 @@ from moderation.admin.routes import bp
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
-from moderation.domain.rule_sets import PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, rule_versions, save_rules
+from moderation.domain.rule_sets import (
+    PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, current_rules, parse_rules_text, preview, protections_removed,
+    rule_versions, save_rules,
+)
 from moderation.domain.rules import KINDS
 from moderation.domain.stories import list_stories, set_story
 from moderation.domain.story_comments import story_counts
@@ -27,7 +30,8 @@ EXAMPLE = [
 
 
 def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None = None, result=None,
-          based_on: int | None = None, backfill=None, status: int = 200) -> tuple[str, int]:
+          based_on: int | None = None, backfill=None, removing: list[str] | None = None,
+          status: int = 200) -> tuple[str, int]:
     current = current_rule_set(db.session, site.id)
     if text is None:
         text = json.dumps(current.rules if current else [], indent=2, ensure_ascii=False)
@@ -37,7 +41,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
             current.version if current else 0),
         versions=rule_versions(db.session, site.id), stories=list_stories(db.session, site.id),
         example=json.dumps(EXAMPLE, indent=2), preview_size=PREVIEW_SIZE, backfill_size=BACKFILL_SIZE,
-        shown_examples=PREVIEW_EXAMPLES, backfill=backfill, left_out=_left_out(backfill.left_out) if backfill else "",
+        shown_examples=PREVIEW_EXAMPLES, backfill=backfill, removing=removing or [], left_out=_left_out(backfill.left_out) if backfill else "",
     ), status
 
 
@@ -56,8 +60,14 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     based_on = _int(request.form.get("based_on"))
     try:
         rules = parse_rules_text(text)
+        removing = protections_removed(current_rules(db.session, site.id), rules)
         if request.form.get("action") == "preview":
-            return _page(site, text=text, result=(rules, preview(db.session, site.id, rules)), based_on=based_on)
+            return _page(site, text=text, result=(rules, preview(db.session, site.id, rules)), based_on=based_on,
+                         removing=removing)
+        if removing and request.form.get("remove_protections") != "on":
+            return _page(site, text=text, based_on=based_on, removing=removing, status=400, error=ValidationFailed(
+                f"these rules take away {_named(removing)}, which hold threats, hate and readers at risk; tick "
+                "\"Take them away\" to save without them, or add them back", field="rules"))
         saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
@@ -92,6 +102,11 @@ def hold_published(site_id: int) -> Response | tuple[str, int]:
           f"(of the last {BACKFILL_SIZE:,} published): they are in the review queue." if deliveries else
           "None of those comments is one the rules hold now: nothing held.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
+
+
+def _named(names: list[str]) -> str:
+    quoted = [f"\"{name}\"" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _left_out(names: list[str]) -> str:

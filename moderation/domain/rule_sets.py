@@ -85,6 +85,17 @@ def rule_versions(session: Session, site_id: int, limit: int = 20) -> list[RuleS
         select(RuleSet).where(RuleSet.site_id == site_id).order_by(RuleSet.version.desc()).limit(limit)))
 
 
+# Kinds that keep readers safe: a newsroom that pasted only the lines it meant to add lost them, and
+# an editor's walk saw "Nobody would miss me now." and "When he gets out he's a dead man." published.
+PROTECTIVE_KINDS = ("threat_words", "at_risk", "urging_self_harm", "group_attack")
+
+
+def protections_removed(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+    """The names of `old`'s rules of a PROTECTIVE_KINDS kind that `new` has none of."""
+    kept = {rule["kind"] for rule in new}
+    return [rule["name"] for rule in old if rule["kind"] in PROTECTIVE_KINDS and rule["kind"] not in kept]
+
+
 def save_rules(session: Session, site: Site, rules: list[dict[str, Any]], *, actor: str,
                based_on: int | None = None) -> RuleSet | None:
     """Add a version holding `rules` (already validated), audited; None when nothing changed.

@@ -2,9 +2,8 @@
 audited saves, a stale editor refused, escaped text, and story settings."""
 from __future__ import annotations
 
-import re
-
 import json
+import re
 
 from review_helpers import csrf_token, post_once_deactivated
 from sqlalchemy import select
@@ -307,3 +306,33 @@ def test_a_rules_paste_too_large_to_read_gets_our_page_naming_the_limit(app, sig
     page = response.get_data(as_text=True)
     assert response.status_code == 413 and "<h1>Too large</h1>" in page
     assert "larger than the 1,048,576 bytes a page takes. Nothing was saved" in page
+
+
+def test_saving_rules_that_take_away_the_protective_ones_asks_first(app, sign_in, admin, make_site):
+    """An editor's walk: pasting only her own rules took away threats, at-risk and self-harm with no
+    word, and "Nobody would miss me now." and "When he gets out he's a dead man." were published."""
+    from moderation.domain.rule_sets import current_rule_set, save_rules, starter_rules
+    from moderation.models import Site
+
+    site = make_site("pasted-gazette")
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), starter_rules(), actor="test")
+        db.session.commit()
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True)
+    mine = json.dumps([{"name": "house-banned", "kind": "banned_words", "words": ["grass"]}])
+    form = {"csrf_token": csrf_token(page), "based_on": "1", "rules": mine}
+
+    preview = client.post(f"/admin/sites/{site.id}/rules", data={**form, "action": "preview"}).get_data(as_text=True)
+    refused = client.post(f"/admin/sites/{site.id}/rules", data={**form, "action": "save"})
+    with app.app_context():
+        assert current_rule_set(db.session, site.id).version == 1
+    saved = client.post(f"/admin/sites/{site.id}/rules", data={**form, "action": "save", "remove_protections": "on"})
+
+    assert 'These rules take away <code>threats</code>, <code>group-hate</code>, <code>at-risk</code>' in preview
+    assert refused.status_code == 400
+    assert "Not saved: these rules take away &#34;threats&#34;, &#34;group-hate&#34;, &#34;at-risk&#34; and " \
+           "&#34;urging-self-harm&#34;, which hold threats" in refused.get_data(as_text=True)
+    assert saved.status_code == 303
+    with app.app_context():
+        assert [r["name"] for r in current_rule_set(db.session, site.id).rules] == ["house-banned"]
