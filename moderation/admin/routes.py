@@ -11,12 +11,14 @@ from werkzeug.wrappers import Response
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
-from moderation.domain.site_settings import SETTING_LABELS, loaded_settings, reject_above_hold_problem, update_site_settings
+from moderation.domain.site_settings import (
+    SETTING_LABELS, loaded_settings, reject_above_hold_problem, settings_warnings, update_site_settings,
+)
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.model_registry import list_assignments
 from moderation.domain.audit_search import audit_page
-from moderation.domain.storms import calm_storms
+from moderation.domain.storms import active_storms, calm_storms
 from moderation.domain.threshold_release import releasable
 from moderation.models import Site
 from moderation.request_input import MAX_INT4, MAX_INT8, parse_int, with_query
@@ -75,9 +77,28 @@ def save_site(site_id: int) -> Response | tuple[str, int]:
     site = db.session.get(Site, site_id)
     flash(f"Saved {site.name}: " + (", ".join(SETTING_LABELS.get(n, n) for n in changed) or "nothing changed") + ".",
           "success")
+    for warning in settings_warnings(site, changed):
+        flash(warning, "warning")
+    if any(name.startswith("storm_") for name in changed):
+        _storms_running(site)
     if "thresholds" in changed:
         _offer_release(site)
     return redirect(url_for("admin.index", _anchor=f"site-{site.id}"), code=303)
+
+
+STORM_LIST = 20
+
+
+def _storms_running(site: Site) -> None:
+    """Storms started under the settings just changed run on until calm: say so where they are changed
+    (an editor's walk set a trigger back to 10, and three storms of the mistaken 1 went on holding)."""
+    running = active_storms(db.session, {site.id}, limit=STORM_LIST)
+    if running:
+        names = ", ".join(storm.story_id for storm in running[:5]) + (" ..." if len(running) > 5 else "")
+        count = f"{len(running)} or more" if len(running) >= STORM_LIST else str(len(running))
+        flash(f"{count} of {site.name}'s stories {'is' if len(running) == 1 else 'are'} in storm now ({names}): "
+              f"each ends after {site.storm_calm_minutes} calm minutes under these settings, and what it held stays "
+              "held for a moderator.", "info")
 
 
 def _offer_release(site: Site) -> None:

@@ -255,3 +255,36 @@ def update_site_settings(
         rerank_for_threshold(session, site)
     deliveries = visibility_changed(session, site, actor=f"user:{user.username}") if "moderation_mode" in changed else []
     return changed, deliveries
+
+
+# A storm trigger this low holds nearly every story's comments: an editor's walk saved "1 comment a
+# minute" without a word, and three stories went into storm within seconds.
+LOW_STORM_RATE = 3
+LOW_STORM_SHARE = 0.1
+
+
+def settings_warnings(site: Site, changed: list[str]) -> list[str]:
+    """What the saved settings do that the admin may not have meant, for the message after a save:
+    only about the settings this save changed. An editor's walk saved automatic rejection with no
+    reject threshold, a hold threshold of 1 and a storm trigger of 1 a minute, each without a word."""
+    said = []
+    if {"auto_reject", "reject_thresholds"} & set(changed):
+        if site.auto_reject and not site.reject_thresholds:
+            said.append("Automatic rejection is on, but no attribute has an auto-reject threshold: nothing is "
+                        "rejected automatically until one is set.")
+        elif site.reject_thresholds and not site.auto_reject:
+            said.append("The auto-reject thresholds are saved, but automatic rejection is off: they reject nothing "
+                        "until it is ticked.")
+    if "thresholds" in changed:
+        off = sorted(name.replace("_", " ") for name, value in (site.thresholds or {}).items() if value >= 1)
+        if off:
+            said.append(f"A hold threshold of 1 holds nothing: {', '.join(off)} no longer holds any comment, "
+                        "whatever its score.")
+    if "storm_comments_per_minute" in changed and 0 < site.storm_comments_per_minute <= LOW_STORM_RATE:
+        n = site.storm_comments_per_minute
+        said.append(f"A storm now starts on any story that gets {n} comment{'' if n == 1 else 's'} in a minute: "
+                    "nearly every story readers are commenting on, and each holds every new comment while it lasts.")
+    if "storm_held_share" in changed and 0 < site.storm_held_share < LOW_STORM_SHARE:
+        said.append(f"A storm now starts on any story where {site.storm_held_share:.0%} of a minute's comments are held: "
+                    "one held comment among a few is enough.")
+    return said

@@ -109,6 +109,24 @@ def test_a_threshold_of_one_shows_as_off(app, sign_in, admin, site, fake_model):
     assert _post_settings(client, site.id, {**VALID, "hold_insult": "1"}).status_code == 303
     html = client.get("/admin").get_data(as_text=True)
     assert "insult off, toxicity 0.700" in html
+    assert "A hold threshold of 1 holds nothing: insult no longer holds any comment, whatever its score." in html
+
+
+def test_automatic_rejection_with_nothing_to_reject_at_is_saved_with_a_warning(app, sign_in, admin, site, fake_model):
+    """An editor's walk: "Auto-reject: on" was saved and shown with no reject threshold, and reject
+    thresholds with it off, each without a word; a probe had to show nothing was rejected."""
+    client = sign_in(admin)
+    blank = {k: v for k, v in VALID.items() if not k.startswith("reject_")}
+    _post_settings(client, site.id, {**blank, "auto_reject": "on"})
+    on_alone = client.get("/admin").get_data(as_text=True)
+    _post_settings(client, site.id, {**{k: v for k, v in blank.items() if k != "auto_reject"}, "reject_insult": "0.9"})
+    thresholds_alone = client.get("/admin").get_data(as_text=True)
+    _post_settings(client, site.id, {**blank, "auto_reject": "on", "reject_insult": "0.9"})
+    both = client.get("/admin").get_data(as_text=True)
+
+    assert "Automatic rejection is on, but no attribute has an auto-reject threshold" in on_alone
+    assert "The auto-reject thresholds are saved, but automatic rejection is off" in thresholds_alone
+    assert "Automatic rejection is on, but" not in both and "automatic rejection is off" not in both
 
 
 def test_the_sites_table_names_attributes_and_rounds_thresholds_as_the_thresholds_page_does(app, sign_in, admin, site,

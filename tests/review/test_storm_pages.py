@@ -100,3 +100,27 @@ def test_many_storms_fold_into_one_line_that_says_the_trigger_was_when_each_star
         db.session.commit()
     one = client.get("/review").get_data(as_text=True)
     assert "Storm mode:</strong> new comments on this story" in one and "<details><summary><strong>Storm" not in one
+
+
+def test_a_storm_trigger_every_story_meets_is_saved_with_a_warning_and_running_storms_are_named(app, sign_in, admin,
+                                                                                                  site):
+    """An editor's walk: "1 comment a minute" and a held share of 0.01 saved without a word, three stories
+    went into storm within seconds, and setting it back to 10 said nothing of them."""
+    client = sign_in(admin)
+    _post_settings(client, site.id, {**BASE, "storm_comments_per_minute": "1", "storm_held_share": "0.01",
+                                     "storm_calm_minutes": "10"})
+    low = client.get("/admin/").get_data(as_text=True)
+    with app.app_context():
+        at = datetime.now(timezone.utc)
+        db.session.add(StoryStorm(site_id=site.id, story_id="council-budget", started_at=at, last_stormy_at=at,
+                                  trigger="3 comments in the last minute (limit 1)"))
+        db.session.commit()
+    _post_settings(client, site.id, {**BASE, "storm_comments_per_minute": "10", "storm_held_share": "0.01",
+                                     "storm_calm_minutes": "10"})
+    back = client.get("/admin/").get_data(as_text=True)
+
+    assert "A storm now starts on any story that gets 1 comment in a minute" in low
+    assert "A storm now starts on any story where 1% of a minute&#39;s comments are held" in low
+    assert "A storm now starts" not in back
+    assert ("1 of daily-planet&#39;s stories is in storm now (council-budget): each ends after 10 calm minutes under "
+            "these settings") in back
