@@ -75,13 +75,27 @@ def decisions_csv() -> Response:
     out = io.StringIO()
     rows = csv.writer(out)
     rows.writerow(["section", "name", "count", "approved", "rejected", "undone", "reversed by an admin"])
+    # The period and site in the file too: an editor's walk found them only in its name.
+    rows.writerow(["period", f"{report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC"])
+    rows.writerow(["site", _cell(site.name) if site else "every site"])
+    rows.writerow(["came in", "comments received", report.received])
+    rows.writerow(["came in", "sent to review", report.reviewed])
+    for label, value in (("median", report.waits.median), ("9 in 10 within", report.waits.p90),
+                         ("longest", report.waits.longest)):
+        rows.writerow(["hours to a moderator's decision", label, "" if value is None else f"{value:.2f}"])
+    rows.writerow(["came in", "storms started", report.storms])
     rows.writerow(["decided by moderators", "approved", report.approved])
     rows.writerow(["decided by moderators", "rejected", report.rejected])
-    rows.writerow(["rejected when scored", "by the policy, a rule or a sanction", report.rejected_automatically])
+    rows.writerow(["rejected when scored", "by auto-reject, a rule or a sanction", report.rejected_automatically])
     for reason, count in report.reasons:
         rows.writerow(["rejections by reason", reason, count])
     for m in report.moderators:
         rows.writerow(["moderator", _cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed])
+    rows.writerow([])
+    rows.writerow(["stories", "story id", "comments", "held now", "rejected", "reported", "site", "title"])
+    for story in report.stories:
+        rows.writerow(["story", _cell(story.story_id), story.comments, story.held, story.rejected, story.reported,
+                       _cell(story.site), _cell(story.title or "")])
     name = f"decisions-{site.name if site else 'all-sites'}-{days}d-{report.until:%Y-%m-%d}.csv"
     # A site name is anyone's text: a '"' in it ended the quoted filename early (a re-check). An ASCII
     # name for every browser, and the name as written for those that read RFC 6266's filename*.

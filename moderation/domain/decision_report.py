@@ -2,7 +2,9 @@
 did we reject this week, and why?": decisions by moderators and by rules and the model, rejections
 by the guideline reason chosen, and each moderator's share with the decisions an admin reversed.
 A head of community's walk could answer none of it without SQL: the tabs show no decider, the
-audit log has no counts, and /metrics no reasons.
+audit log has no counts, and /metrics no reasons. An editor's walk wanted the rest of a weekly
+report: how many comments came and how many went to review, how long readers waited for a
+moderator, and which stories drew the trouble.
 
 Counts are of decisions standing now, by when they were made; one undone since is not counted (its
 moderator took it back), one an admin reversed is counted against its moderator under "reversed".
@@ -11,16 +13,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import APPROVED, DECIDED, REJECTED
+from moderation.domain.lifecycle import APPROVED, DECIDED, HELD, REJECTED
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
-from moderation.models import AuditEntry, Comment, User
+from moderation.models import AuditEntry, Comment, Site, StoryStorm, User
 
 OWN_WORDS = "other (the moderator's own words)"
 
@@ -39,6 +41,26 @@ class ModeratorRow:
 
 
 @dataclass(frozen=True)
+class StoryRow:
+    site: str
+    story_id: str
+    title: str | None
+    comments: int  # received in the period
+    held: int  # of them, held now
+    rejected: int  # of them, rejected now
+    reported: int  # of them, reported by a reader
+
+
+@dataclass(frozen=True)
+class Waits:
+    """Hours from a comment's arrival to a moderator's decision, of the decisions in the period."""
+
+    median: float | None
+    p90: float | None
+    longest: float | None
+
+
+@dataclass(frozen=True)
 class DecisionReport:
     since: datetime
     until: datetime
@@ -47,6 +69,14 @@ class DecisionReport:
     rejected_automatically: int  # by the policy's auto-reject, a sanction or a rule, when scored
     reasons: list[tuple[str, int]]  # moderators' rejections by guideline reason, most first
     moderators: list[ModeratorRow]  # most decisions first
+    received: int = 0  # comments that arrived in the period
+    reviewed: int = 0  # of them, held now or decided by a moderator: those that went to review
+    waits: Waits = Waits(None, None, None)
+    stories: list[StoryRow] = field(default_factory=list)  # most held and rejected first
+    storms: int = 0  # storms that started in the period
+
+
+TOP_STORIES = 10
 
 
 def guideline_of(reason: str | None) -> str:
@@ -86,6 +116,33 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     moderators = [ModeratorRow(name, decided[(name, APPROVED)], decided[(name, REJECTED)],
                                taken_back[(name, UNDO_ACTION)], taken_back[(name, REVERSE_ACTION)]) for name in names]
     moderators.sort(key=lambda m: (-m.decided, m.username))
+    received = (Comment.received_at >= since, Comment.received_at < until)
+    arrived = session.execute(of_sites(select(
+        func.count(), func.count().filter((Comment.status == HELD) | Comment.decided_by.is_not(None))).where(*received),
+        Comment.site_id)).one()
+    hours = func.extract("epoch", Comment.decided_at - Comment.received_at) / 3600.0
+    waits = session.execute(of_sites(select(
+        func.percentile_cont(0.5).within_group(hours), func.percentile_cont(0.9).within_group(hours), func.max(hours))
+        .where(*in_period, Comment.decided_by.is_not(None), Comment.decision.in_(DECIDED)), Comment.site_id)).one()
+    storms = session.scalar(of_sites(select(func.count()).select_from(StoryStorm).where(
+        StoryStorm.started_at >= since, StoryStorm.started_at < until), StoryStorm.site_id)) or 0
     return DecisionReport(since, until, approved=sum(n for (_, d), n in decided.items() if d == APPROVED),
                           rejected=sum(n for (_, d), n in decided.items() if d == REJECTED),
-                          rejected_automatically=automatic, reasons=reasons.most_common(), moderators=moderators)
+                          rejected_automatically=automatic, reasons=reasons.most_common(), moderators=moderators,
+                          received=arrived[0], reviewed=arrived[1], waits=Waits(*(None if w is None else float(w) for w in waits)),
+                          stories=_stories(session, received, of_sites), storms=storms)
+
+
+def _stories(session: Session, received, of_sites) -> list[StoryRow]:  # noqa: ANN001 - the period's conditions
+    """The stories whose comments of the period are most held and rejected now (then most reported)."""
+    held = func.count().filter(Comment.status == HELD)
+    rejected = func.count().filter(Comment.status == REJECTED)
+    reported = func.count().filter(Comment.report_weight > 0)
+    rows = session.execute(of_sites(
+        select(Site.name, Comment.story_id, func.max(Comment.story_title), func.count(), held, rejected, reported)
+        .join(Site, Site.id == Comment.site_id).where(*received)
+        .group_by(Site.name, Comment.story_id)
+        .having(held + rejected + reported > 0)
+        .order_by((held + rejected).desc(), reported.desc(), func.count().desc(), Comment.story_id)
+        .limit(TOP_STORIES), Comment.site_id)).all()
+    return [StoryRow(*row) for row in rows]

@@ -46,7 +46,7 @@ def test_the_report_counts_decisions_reasons_and_each_moderators_share(
     assert page.status_code == 200
     rows = list(csv.reader(io.StringIO(client.get(f"/admin/decisions.csv?days=7&site={site.id}").get_data(as_text=True))))
     assert ["decided by moderators", "rejected", "3"] in rows and ["decided by moderators", "approved", "0"] in rows
-    assert ["rejected when scored", "by the policy, a rule or a sanction", "1"] in rows
+    assert ["rejected when scored", "by auto-reject, a rule or a sanction", "1"] in rows
     assert ["rejections by reason", "Personal attack or insult", "2"] in rows
     assert ["rejections by reason", "other (the moderator's own words)", "1"] in rows
     assert ["moderator", "mona", "2", "0", "2", "1", "0"] in rows  # the approval she undid is not counted
@@ -54,6 +54,34 @@ def test_the_report_counts_decisions_reasons_and_each_moderators_share(
     assert old and "Spam" not in str(rows)  # nine days ago, and another site's
     every_site = client.get("/admin/decisions.csv?days=30").get_data(as_text=True)
     assert "decided by moderators,rejected,5" in every_site
+
+
+def test_the_report_says_what_came_in_how_long_readers_waited_and_which_stories_drew_the_trouble(
+        app, sign_in, admin, moderator, grant, site, make_comment):
+    """An editor's walk: no page gave the week's comments received and held, how fast held ones were
+    decided, or which stories drew trouble; the CSV named its period only in the file's name."""
+    grant(moderator, site)
+    ten_minutes_ago = datetime.now(timezone.utc) - timedelta(minutes=10)
+    stabbing = [make_comment(site.id, story_id="harbour-stabbing", story_title="Man stabbed at the harbour",
+                             received_at=ten_minutes_ago) for _ in range(3)]
+    make_comment(site.id, "A fair point.", story_id="harbour-stabbing", status="published")
+    make_comment(site.id, "Great match.", story_id="rovers-derby", status="published")
+    make_comment(site.id, story_id="rovers-derby", status="held", report_weight=2.0)
+    _decide(app, stabbing[0], moderator.id, "reject", "Spam")
+    _decide(app, stabbing[1], moderator.id, "approve")
+    client = sign_in(admin)
+
+    page = " ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split())
+    rows = list(csv.reader(io.StringIO(client.get(f"/admin/decisions.csv?days=7&site={site.id}").get_data(as_text=True))))
+
+    assert "<dt>Comments received</dt><dd>6</dd>" in page and "<dt>Sent to review</dt><dd>4</dd>" in page
+    assert "<dt>Waited for a moderator</dt><dd>10 min</dd>" in page
+    assert ["came in", "comments received", "6"] in rows and ["came in", "sent to review", "4"] in rows
+    assert ["site", "daily-planet"] in rows and rows[1][0] == "period" and rows[1][1].endswith("UTC")
+    assert [r for r in rows if r[:1] == ["story"]] == [
+        ["story", "harbour-stabbing", "4", "1", "1", "0", "daily-planet", "Man stabbed at the harbour"],
+        ["story", "rovers-derby", "2", "1", "0", "1", "daily-planet", "City council approves the new bridge"]]
+    assert "Man stabbed at the harbour" in page
 
 
 def test_a_period_or_site_the_page_does_not_offer_is_a_400(sign_in, admin):
