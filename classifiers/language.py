@@ -184,13 +184,14 @@ _PART_END = re.compile(r"(?<=[.!?;:\n])\s+|(?<!\s)\s+[-–—]+\s+|[–—()\[\]
 MIN_PART_LETTERS = 2 * MIN_LETTERS
 
 
-def foreign_part(text: str) -> tuple[Language, bool] | None:
+def foreign_part(text: str, whole: Language | None = None) -> tuple[Language, bool] | None:
     """A language the English model cannot read, in the whole comment (with True) or, where the whole
     reads as English without the identifier being SURE, in one of its sentences of MIN_PART_LETTERS
     letters or more that it is SURE of (with False); None when it all reads as English. An SRE's walk: a French insult after
     an 83-character English opening was published, the whole read as English. For the
-    `other_language` rule; the Perspective endpoint judges the whole, as Perspective does."""
-    whole = detect(text)
+    `other_language` rule; the Perspective endpoint judges the whole, as Perspective does, and lists
+    a part's language among those it detected. `whole`: detect(text), when the caller has it."""
+    whole = whole if whole is not None else detect(text)
     if not whole.readable:
         return whole, True
     # A part with another language's abuse and no English word, however short: "Great piece. Ferme ta

@@ -113,13 +113,22 @@ def _scored_by(model: Model, attributes: list[RequestedAttribute], drop: bool) -
     return [a for a in attributes if a.ours in own]
 
 
+def _detected(text: str, whole: language.Language) -> list[str]:
+    """The whole text's language, then another a part of it is in: a Spanish threat after an English
+    sentence was scored as English with only "en" detected, so a client had nothing to notice it by
+    (a bilingual paper's walk). The comment API's `other_language` rule holds such a comment."""
+    part = language.foreign_part(text, whole) if whole.readable else None
+    return [whole.code] + ([part[0].code] if part is not None and part[0].code != whole.code else [])
+
+
 def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_id: int) -> dict[str, Any]:
     """Score the text and answer the way Perspective does. `cache` is skipped for doNotStore.
 
     Cache entries belong to the site that asked: a shared entry would answer another site faster,
     telling it which texts this site had analysed."""
     # As Perspective does: the languages the client named, else those detected (English when unsure).
-    detected = language.detect(request.text).code
+    found = language.detect(request.text)
+    detected = found.code
     languages = request.languages or [detected]
     unsupported = fields.english_named_and_read(languages, detected)
     attributes = request.attributes
@@ -159,7 +168,7 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     response: dict[str, Any] = {
         "attributeScores": attribute_scores,
         "languages": languages,
-        "detectedLanguages": [detected],
+        "detectedLanguages": _detected(request.text, found),
     }
     if request.client_token is not None:
         response["clientToken"] = request.client_token

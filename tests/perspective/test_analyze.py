@@ -84,6 +84,18 @@ def test_english_in_look_alike_letters_is_scored_not_refused_as_another_language
     assert answer["attributeScores"]["TOXICITY"]["summaryScore"]["value"] > 0.8
 
 
+def test_a_spanish_threat_after_an_english_sentence_is_scored_and_its_language_listed_among_those_detected(client, site):
+    """A bilingual paper's walk: scored as English, 0.03, with only "en" detected; a client had nothing to
+    notice the Spanish part by. The threats rule reads Spanish threats now."""
+    body = {"comment": {"text": "Thanks for the story about the bus routes. Te voy a matar, cabrón."},
+            "requestedAttributes": {"THREAT": {}}}
+
+    answer = client.post(f"{ANALYZE}?key={site.api_key}", json=body).get_json()
+
+    assert answer["languages"] == ["en"] and answer["detectedLanguages"] == ["en", "es"]
+    assert answer["attributeScores"]["THREAT"]["summaryScore"]["value"] > 0.5
+
+
 def test_dropping_unsupported_attributes_answers_a_detected_language_with_no_scores(client, site):
     body = {"comment": {"text": FRENCH}, "requestedAttributes": {"TOXICITY": {}}, "dropUnsupportedAttributes": True}
 
