@@ -252,6 +252,13 @@ _NOT_A_SURNAME = frozenset().union(*_FUNCTION_WORDS.values(), _FOREIGN_ABUSE,
                                    "hai hain ho tu tum tera teri mera meri ka ki ke".split())
 
 
+def abuse_words(text: str) -> list[str]:
+    """Another language's commonest abuse (_FOREIGN_ABUSE) the text holds, in order, each once."""
+    plain = _NOT_TEXT.sub(" ", text)
+    names = {m.group(1).lower() for m in _GIVEN_NAME.finditer(plain) if m.group(2).lower() not in _NOT_A_SURNAME}
+    return list(dict.fromkeys(w for w in _words(plain) if w in _FOREIGN_ABUSE and w not in names))
+
+
 def _foreign_abuse(plain: str) -> Language | None:
     """A short comment with another language's abuse (_FOREIGN_ABUSE) and no English word in it."""
     words = set(_words(plain))

@@ -178,6 +178,10 @@ class Kind(NamedTuple):
     priority: float = 1.0
 
 
+# Another language's abuse in a comment the model cannot read ranks with the rudest insult the model
+# reads (2), not with that language's civil comments at 1: a bilingual paper's walk found every
+# Spanish comment at 1.00, "Los mexicanos son unos animales" among its thanks.
+FOREIGN_ABUSE_PRIORITY = 2.0
 _PRIVATE = " (the reason never repeats it)"
 KINDS: dict[str, Kind] = {
     "banned_words": Kind(REJECT, "banned word", {"words": (None, _words)},
@@ -339,8 +343,12 @@ class Compiled:
                 if another_language and action == REJECT:
                     action = HOLD  # a person tells schwül from schwul; a rule that rejects cannot
             reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
+            urgency = KINDS[kind].priority
+            if kind == "other_language" and (abuse := language.abuse_words(text)):
+                reason += f', with "{abuse[0]}"'
+                urgency = FOREIGN_ABUSE_PRIORITY
             reason += " (in the author's name)" if read is not text else ""
-            hits.append(Hit(rule["name"], action, reason[:MAX_REASON + 60], KINDS[kind].priority, kind))
+            hits.append(Hit(rule["name"], action, reason[:MAX_REASON + 60], urgency, kind))
         return hits
 
 

@@ -29,7 +29,9 @@ def flag_label(item: Any) -> str:
     return str(item).replace("_", " ")  # "severe toxicity", as the score bars beside it say
 
 
-_LANGUAGE_CODE = re.compile(r"\(([a-z]{2,3})\)\s*$")
+# The other_language rule's reason ends with the language, perhaps then the abuse it quotes.
+_WITH_ABUSE = r"(?:,\s*with\s+\"[^\"]*\")?"
+_LANGUAGE_CODE = re.compile(r"\(([a-z]{2,3})\)" + _WITH_ABUSE + r"\s*$")
 
 
 def text_language(rule_hits: list[Any] | None) -> str | None:
@@ -43,7 +45,7 @@ def text_language(rule_hits: list[Any] | None) -> str | None:
     return None
 
 
-_UNREAD = re.compile(r":\s*([^:(]+?)\s*\([a-z]{2,3}\)\s*$")
+_UNREAD = re.compile(r":\s*([^:(]+?)\s*\([a-z]{2,3}\)" + _WITH_ABUSE + r"\s*$")
 
 
 def unread_language(rule_hits: list[Any] | None) -> str | None:

@@ -8,7 +8,7 @@ import pytest
 
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.policy import Policy, Verdict, decide
-from moderation.domain.rules import Compiled, Earlier, Facts, apply_hits, validate_rules
+from moderation.domain.rules import Compiled, Earlier, Facts, apply_hits, rule_priority, validate_rules
 
 
 def fired(rule: dict, text: str, facts: Facts = Facts(author_id="a")) -> list[str]:
@@ -317,6 +317,10 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Ojalá te mueras.", "hdp, ojalá te mueras", "If I see that landlord, le voy a romper la cara.",
     "sé dónde trabajas y te voy a encontrar", "Thanks for the story about the bus routes. Te voy a matar, cabrón.",
     "Voy a matarte.", "Te mato, pendejo.", "Hay que fusilarlos a todos.",
+    # An editor's walk on a crime story: published at threat 0.01-0.02.
+    "Someone should find the man who did this and break his legs.",
+    "Somebody needs to give that lad a proper kicking when he is released.",
+    "I know where the flood warden lives and he will pay.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -456,6 +460,8 @@ def test_a_threat_in_plain_words_is_held(text):
     "Te voy a encontrar un asiento en la reunión.", "Vamos a matar el tiempo en el parque.", "No quiero que te mueras.",
     "La policía dijo que lo mataron en la calle 10.", "Los matamoscas no funcionan.",
     "te voy a " * 3000 + "x",
+    "We'll give them a kicking on Saturday.", "I will give you a good beating at chess.",
+    "Someone should tell the coach to break the habit of his players.", "The principal said the school lives on donations.",
 ])
 def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
     assert not fired({"kind": "threat_words"}, text)
@@ -719,13 +725,14 @@ def test_a_pitch_that_changes_only_its_sums_is_the_same_text_to_flood():
 
 def test_a_comment_the_model_cannot_read_is_held_naming_its_language():
     rule = {"kind": "other_language"}
-    assert fired(rule, "Ferme ta gueule, espèce de connard.") == ["not in English, which the model reads: French (fr)"]
+    assert fired(rule, "Ferme ta gueule, espèce de connard.") == [
+        'not in English, which the model reads: French (fr), with "gueule"']
     assert not fired(rule, "Great game last night, we murdered them!")
     assert not fired(rule, "Danke!")  # too short to tell: read as English, as before
     # An SRE's walk: past an English opening of 80 characters the identifier read no further.
     opening = "Thanks for the article, I read it this morning over coffee and wanted to say this: "
     assert fired(rule, opening + "Ferme ta gueule, espèce de connard, tu ne sais rien. " * 2) == [
-        "not in English, which the model reads: French (fr), in part"]
+        'not in English, which the model reads: French (fr), in part, with "gueule"']
     assert not fired(rule, "I loved the piece on the new bridge. As the French say, c'est la vie, and the "
                            "council will do what it wants anyway.")
     # A re-check: a short insult after a full stop, a dash, a semicolon or a line break, under the 40
@@ -737,6 +744,16 @@ def test_a_comment_the_model_cannot_read_is_held_naming_its_language():
     # A given name that is also a language's abuse, in brackets: "Randi" was held as Hindi (a re-check).
     assert not fired(rule, "The union's leader (Randi Weingarten) said teachers would strike next week.")
     assert fired(rule, "Great piece. Randi hai tu") and fired(rule, "Great piece. (randi saala)")
+
+
+def test_another_languages_abuse_ranks_its_comment_above_that_languages_civil_ones():
+    """A bilingual paper's walk: every Spanish comment sat at priority 1.00, its abuse among its thanks."""
+    compiled = Compiled(validate_rules([{"name": "other-language", "kind": "other_language"}]))
+    [abuse] = compiled.evaluate("Los mexicanos son unos animales, pinche pendejo de mierda.", Facts(author_id="a"))
+    [civil] = compiled.evaluate("Mi abuelo fue bracero y trabajó en estos campos por treinta años.", Facts(author_id="a"))
+    assert abuse.reason == 'not in English, which the model reads: Spanish (es), with "pinche"'
+    assert civil.reason == "not in English, which the model reads: Spanish (es)"
+    assert rule_priority(0.0, [abuse]) > rule_priority(0.99, [civil])
 
 
 def test_word_lists_and_floods_read_every_script_and_emoji():
