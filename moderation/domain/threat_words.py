@@ -57,7 +57,9 @@ _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woma
                 r"|p(?:a)?edophile|dealer|abuser|juror|bishop|traitor|bitch|bastard|idiot|moron"
                 # Who runs an election: "shoot the county clerk" was published on election night.
                 r"|clerk|registrar|secretary\s+of\s+state|secretaries\s+of\s+state|canvasser|board\s+members?|treasurer"
-                r"|superintendent|spokes(?:man|men|woman|women|person)")
+                r"|superintendent|spokes(?:man|men|woman|women|person)"
+                # Those a local story names: "I know where the flood warden lives and he will pay." (an editor's walk).
+                r"|warden|ranger|steward|marshal|caretaker|headteacher|headmaster|headmistress|principal")
 # ... and words that name a person in a story but a job, a game's boss or a photo's subject too:
 # "kill the worker process", "kill the boss with fire arrows", "shoot the players warming up".
 _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|contractor|architect|planner|executive"
@@ -167,10 +169,17 @@ _SITE_ONLY = (
     # Someone called on to do it, and a person a story names: "Someone should break Mendez's legs.",
     # "I will break Okafor's legs." were published on derby day.
     r"\b(?:" + INTENT + r"|(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta))"
-    r"(?:\s+\w+){0,5}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
+    # Up to eight words between: "Someone should find the man who did this and break his legs." (an editor's walk).
+    r"(?:\s+\w+){0,8}?\s+(?:break|smash|bash|crack|cave|kick|punch|beat|snap|slice|cut\s+off)\s+"
     r"(?:both\s+(?:of\s+)?)?(?:your|ur|his|her|their|" + _ROLE + r"'s?)\s+(?:\w+\s+)?" + _BODY + r"\b"
     r"(?!(?<=back)\s+(?:four|three|five|line|post|pass|on|of|in)\b)",
     r"\b(?:deserves?|needs?|earned|has\s+earned|should\s+get|gets?)\s+a\s+bullet\b(?!\s+points?\b)",
+    # A beating given to one person, not a team: "Somebody needs to give that lad a proper kicking when he
+    # is released." (an editor's walk); not "we'll give them a kicking on Saturday".
+    r"\b(?:" + INTENT + r"|(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta))"
+    r"(?:\s+\w+){0,3}?\s+give\s+(?:him|her|you|ya|u|" + _ROLE
+    + r"|that\s+(?:lad|guy|man|bloke|boy|scumbag|nonce|thug|animal|coward|creep|pervert))\s+(?:a\s+)?(?:proper\s+|good\s+|real\s+)?"
+    r"(?:kicking|beating|battering|kicking\s+in)\b(?!\s+(?:at|in|on)\b)",  # not "a good beating at chess"
     # Attacks on a place, done or called for: any object for a bomb or a fire someone should set.
     r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
     r"(?:bomb|firebomb|torch|blow\s+up|burn\s+down)\b(?![\s-]*proof)",  # not "bomb-proof the offices"
