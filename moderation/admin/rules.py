@@ -16,7 +16,7 @@ from moderation.domain.rule_sets import (
     rule_versions, save_rules,
 )
 from moderation.domain.rules import KINDS
-from moderation.domain.stories import list_stories, set_story
+from moderation.domain.stories import list_stories, recent_stories, set_story
 from moderation.domain.story_comments import story_counts
 from moderation.models import Site
 from moderation.request_input import shown_ids
@@ -40,6 +40,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
         version=current.version if current else 0, based_on=based_on if based_on is not None else (
             current.version if current else 0),
         versions=rule_versions(db.session, site.id), stories=list_stories(db.session, site.id),
+        recent_stories=recent_stories(db.session, site.id),
         example=json.dumps(EXAMPLE, indent=2), preview_size=PREVIEW_SIZE, backfill_size=BACKFILL_SIZE,
         shown_examples=PREVIEW_EXAMPLES, backfill=backfill, removing=removing or [], left_out=_left_out(backfill.left_out) if backfill else "",
     ), status
@@ -119,16 +120,17 @@ def _left_out(names: list[str]) -> str:
 def save_story(site_id: int) -> Response:
     site = db.get_or_404(Site, site_id)
     story_id = request.form.get("story_id", "")
+    closed, premoderated = request.form.get("closed") == "on", request.form.get("premoderated") == "on"
     try:
-        set_story(db.session, site, story_id, closed=request.form.get("closed") == "on",
-                  premoderated=request.form.get("premoderated") == "on",
+        set_story(db.session, site, story_id, closed=closed, premoderated=premoderated,
                   actor=f"user:{auth.current_user().username}")
     except ValidationFailed as error:
         db.session.rollback()
         flash(error.message[:1].upper() + error.message[1:] + ".", "error")
     else:
         db.session.commit()
-        flash(f"Saved story {story_id.strip()}.", "success")
+        flash(f"Saved story {story_id.strip()}." if closed or premoderated else
+              f"Story {story_id.strip()} is open and follows the site's settings again.", "success")
         if story_counts(db.session, site, story_id)["comments"]["total"] == 0:  # a typo closed a story no one comments on
             flash(f"No comment has arrived on story {story_id.strip()} yet. If you meant a story readers are "
                   "commenting on, check its id: the site sends it with each comment (its \"story_id\").", "warning")

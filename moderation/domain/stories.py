@@ -80,7 +80,24 @@ def story_rule_hits(site_id, story_id):  # noqa: ANN001, ANN201 - SQL expression
 
 
 def list_stories(session: Session, site_id: int) -> Sequence[Story]:
-    return session.scalars(select(Story).where(Story.site_id == site_id).order_by(Story.story_id)).all()
+    """The stories whose comments are closed or pre-moderated. One set back to neither follows the
+    site again, as a story without a row does: listed, a mistyped id stayed on the page for good
+    (an editor's walk)."""
+    return session.scalars(select(Story).where(Story.site_id == site_id, Story.closed | Story.premoderated)
+                           .order_by(Story.story_id)).all()
+
+
+RECENT_FOR_STORIES = 5_000
+
+
+def recent_stories(session: Session, site_id: int, limit: int = 50) -> list[tuple[str, str | None]]:
+    """(story id, title) of the stories the site's last RECENT_FOR_STORIES comments are on, most recent
+    first: what the rules page offers to pick from, where an editor had to know each id by heart."""
+    recent = (select(Comment.story_id, Comment.story_title, Comment.received_at).where(Comment.site_id == site_id)
+              .order_by(Comment.received_at.desc()).limit(RECENT_FOR_STORIES).subquery())
+    return [(story_id, title) for story_id, title in session.execute(
+        select(recent.c.story_id, func.max(recent.c.story_title)).group_by(recent.c.story_id)
+        .order_by(func.max(recent.c.received_at).desc()).limit(limit))]
 
 
 def _lock_story(session: Session, site: Site, story_id: str) -> None:
