@@ -113,6 +113,16 @@ def test_a_comment_in_another_language_shows_the_models_scores_as_not_read_and_m
     assert "<mark" in other.split("</blockquote>", 1)[0] and '<table class="scores">' in other
 
 
+def test_a_comment_a_pre_moderated_story_held_says_so_in_words_not_a_code_name(sign_in, moderator, site, make_comment,
+                                                                               grant):
+    grant(moderator, site)
+    make_comment(site.id, "A fair point.", flagged=[], explanations=None, rule_hits=[
+        {"rule": "story_premoderated", "action": "hold", "reason": "story pre-moderated"}])
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert "<strong>hold</strong>: every new comment on this story is held for review" in html
+    assert "by rule <code>story_premoderated</code>" not in html
+
+
 def test_a_precedent_in_another_language_is_marked_with_it(app, sign_in, moderator, site, make_comment, grant):
     grant(moderator, site)
     hit = [{"rule": "other-language", "action": "hold", "kind": "other_language",

@@ -71,6 +71,8 @@ def test_invalid_rules_are_a_form_error_naming_the_field_and_nothing_is_saved(ap
     response = _post(client, site.id, [{"name": "x", "kind": "flood", "count": 0}])
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "rules[0].count must be a whole number from 2 to 100" in html
+    # Counted as a person counts, and named: an editor's walk counted from 0 to find "rules[9]".
+    assert "Not saved: rule 1 (&#34;x&#34;) of the list: rules[0].count must be" in html
     assert 'aria-invalid="true"' in html and "&#34;count&#34;: 0" in html  # the admin's text is kept, escaped
     broken = _post(client, site.id, "[{")
     html = broken.get_data(as_text=True)
