@@ -50,6 +50,7 @@ TAB_HINTS: dict[str, str] = {
 }
 MAX_SEARCH_LENGTH = 200
 MAX_TEXT_FILTER_LENGTH = 200
+RULE_NAME_LENGTH = 40  # rules.validate_rules's names
 # The configuration comments.search_vector is computed with (migration 0025_accent_blind_search):
 # English stemming after unaccent, so a query is folded as the comments were.
 SEARCH_CONFIG = literal_column("'moderation_search'::regconfig")
@@ -104,6 +105,9 @@ class QueueFilters:
     story: str | None = None
     reason: str | None = None
     flag: str | None = None
+    # A site rule by name: what a flag rule caught, or what a rule since removed still holds (an
+    # editor's walk had no way to list either but scrolling the tabs).
+    rule: str | None = None
     score_attr: str = "toxicity"
     score_min: float | None = None
     score_max: float | None = None
@@ -145,6 +149,8 @@ class QueueFilters:
             where.append(or_(Comment.flagged.contains([self.flag]),
                              *(Comment.rule_hits.contains([{"kind": kind}]) for kind in RULE_FLAGS.get(self.flag, ())),
                              *reported))
+        if self.rule:
+            where.append(Comment.rule_hits.contains([{"rule": self.rule}]))
         score = Comment.scores[self.score_attr].astext.cast(Float)
         if self.score_min is not None:
             where.append(score >= self.score_min)
@@ -167,6 +173,7 @@ class QueueFilters:
 
 # The filter form's labels: an error names the box the moderator typed in, not the query parameter.
 LABELS = {"site": "Site", "story": "Story id", "author": "Author", "reason": "Report reason", "flag": "Flagged for",
+          "rule": "Rule",
           "score_attr": "Score of", "score_min": "Score from", "score_max": "Score to", "since": "Received from",
           "until": "Received to", "q": "Search the text", "tab": "The tab"}
 
@@ -227,6 +234,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
         story=_text(args, "story"),
         reason=_choice(args, "reason", REPORT_REASONS),
         flag=_choice(args, "flag", FLAGS),
+        rule=_text(args, "rule", RULE_NAME_LENGTH),
         score_attr=_choice(args, "score_attr", ATTRIBUTES) or "toxicity",
         score_min=_score(args, "score_min"),
         score_max=_score(args, "score_max"),

@@ -104,6 +104,22 @@ def test_flagged_for_a_threat_finds_the_threats_a_rule_held_too(mona, site, make
     assert sorted(_ids(mona.get("/review?flag=threat").get_data(as_text=True))) == [by_model, by_rule]
 
 
+def test_a_rule_filter_lists_what_one_rule_caught_published_or_held(mona, site, make_comment):
+    """An editor's walk: a flag rule's catches sat unmarked in the Published tab, and the comments a
+    since-removed new-author rule held had no filter to find them by."""
+    def hit(name: str, action: str = "hold") -> list[dict]:
+        return [{"rule": name, "action": action, "reason": "r", "kind": "suspect_words"}]
+
+    flagged = make_comment(site.id, "Some grass told the council.", status="published", flagged=[],
+                           rule_hits=hit("house-banned-2", "flag"))
+    held = make_comment(site.id, "First comment here.", flagged=[], rule_hits=hit("new-readers"))
+    make_comment(site.id, "Another.", flagged=[], rule_hits=hit("links"))
+
+    assert _ids(mona.get("/review?tab=all&rule=house-banned-2").get_data(as_text=True)) == [flagged]
+    assert _ids(mona.get("/review?rule=new-readers").get_data(as_text=True)) == [held]
+    assert mona.get("/review?rule=" + "x" * 41).status_code == 400
+
+
 def test_flagged_for_self_harm_finds_readers_at_risk_those_urged_and_those_reported_as_such(mona, site, make_comment):
     """A health desk's walk: no filter found a reader in crisis; a re-check: a crisis the rule missed
     and a reader reported as self-harm was listed by no flag."""
