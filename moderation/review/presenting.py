@@ -29,35 +29,34 @@ def flag_label(item: Any) -> str:
     return str(item).replace("_", " ")  # "severe toxicity", as the score bars beside it say
 
 
-# The other_language rule's reason ends with the language, perhaps then the abuse it quotes.
-_WITH_ABUSE = r"(?:,\s*with\s+\"[^\"]*\")?"
-_LANGUAGE_CODE = re.compile(r"\(([a-z]{2,3})\)" + _WITH_ABUSE + r"\s*$")
+# The other_language rule's reason ends with the whole comment's language ("...: Russian (ru)"),
+# perhaps then the abuse it quotes (', with "pendejo"'); one found in part says ", in part".
+_WHOLE_LANGUAGE = re.compile(r":\s*([^:(]+?)\s*\(([a-z]{2,3})\)(?:,\s*with\s+\"[^\"]*\")?\s*$")
+
+
+def _whole_language(rule_hits: list[Any] | None) -> tuple[str, str] | None:
+    """(name, code) of the language the other_language rule found the whole comment in."""
+    for hit in rule_hits or ():
+        if isinstance(hit, dict) and hit.get("kind") == "other_language":
+            found = _WHOLE_LANGUAGE.search(str(hit.get("reason", "")))
+            if found:
+                return found.group(1), found.group(2)
+    return None
 
 
 def text_language(rule_hits: list[Any] | None) -> str | None:
-    """The language the other_language rule found the comment in ("... Russian (ru)"), for the
-    text's lang attribute: a screen reader read Cyrillic and Arabic with its English voice."""
-    for hit in rule_hits or ():
-        if isinstance(hit, dict) and hit.get("kind") == "other_language":
-            found = _LANGUAGE_CODE.search(str(hit.get("reason", "")))
-            if found:
-                return found.group(1)
-    return None
-
-
-_UNREAD = re.compile(r":\s*([^:(]+?)\s*\([a-z]{2,3}\)" + _WITH_ABUSE + r"\s*$")
+    """The comment's language code, for the text's lang attribute: a screen reader read Cyrillic and
+    Arabic with its English voice."""
+    found = _whole_language(rule_hits)
+    return found[1] if found else None
 
 
 def unread_language(rule_hits: list[Any] | None) -> str | None:
-    """The language the other_language rule found the whole comment in ("Spanish"): its scores are
-    the English model's reading of words it does not know. A bilingual paper's walk: a Spanish
-    death threat's card showed "threat 0.00" with bars, and "pidió" ("asked") marked as toxic."""
-    for hit in rule_hits or ():
-        if isinstance(hit, dict) and hit.get("kind") == "other_language":
-            found = _UNREAD.search(str(hit.get("reason", "")))
-            if found:
-                return found.group(1)
-    return None
+    """The comment's language by name ("Spanish"): its scores are the English model's reading of words
+    it does not know. A bilingual paper's walk: a Spanish death threat's card showed "threat 0.00"
+    with bars, and "pidió" ("asked") marked as toxic."""
+    found = _whole_language(rule_hits)
+    return found[0] if found else None
 
 
 def flagged_attributes(flagged: list[Any] | None) -> set[str]:
