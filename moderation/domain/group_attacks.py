@@ -148,6 +148,11 @@ _ATTACK = re.compile(
     r"(?:city|cities|town|towns|country|nation|neighbou?rhoods?|area|streets?|society|culture|schools?|communit(?:y|ies)"
     r"|world|place|club|sport|game|west|britain|england|america|europe|uk|us|way\s+of\s+life))|everything|europe|britain"
     r"|england|america|london|paris|berlin|sweden|france|germany|ireland|scotland|wales|canada|australia)\b"
+    # The group blamed for crime: "Black people are the reason crime is so high here." was published at
+    # toxicity 0.25 (a bilingual paper's walk); not a cause told of a thing ("guns are the reason").
+    r"|\b" + _GROUP + r"\s+(?:are|r)\s+(?:(?:just|all|really|literally)\s+)?(?:the\s+(?:reason|cause)(?:\s+(?:for|of|why))?"
+    r"|to\s+blame\s+for|responsible\s+for)\s+(?:(?:all|the|this|our|so\s+much|most\s+of\s+the)\s+)?(?:\w+\s+){0,2}?"
+    r"(?:crime|crimes|violence|rapes?|murders?|stabbings|shootings|drugs|gangs|disease|terrorism|poverty)\b"
 )
 
 

@@ -117,6 +117,8 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     # A bilingual paper's walk: published where "Go back to Africa." was held.
     "Go back to Mexico.", "Go back to Guatemala where you belong.", "Send them back across the border where they belong.",
     "Go back to Mexico, mojado, nobody wants you here.", "Just go back to India and stay there.",
+    "Black people are the reason crime is so high here.", "Muslims are responsible for all the violence.",
+    "Mexicans are to blame for the drugs on our streets.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -158,6 +160,8 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "We go back to Mexico every summer.", "My parents want to go back to China.", "Should I go back to Ireland?",
     "I can't wait to go back to Mexico for the holidays.", "Go back to Mexico City for the best tacos.",
     "The team will go back to Japan after the tournament.", "go back to mexico city , " * 1500,
+    "Guns are the reason crime is so high.", "Police officers are responsible for crime prevention.",
+    "Poor people are the victims of crime.", "black people are the reason " * 700,
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
     assert not fired({"kind": "group_attack"}, text)
