@@ -24,6 +24,27 @@ from moderation.domain.dispatch import (
 
 T = TypeVar("T")
 STALL_PAUSE = 5.0  # seconds without Redis calls after one that took its whole timeout
+# A turn begins, in one step: no event is taken twice or dropped. It is running, no longer queued, so
+# events added from now on wait for its end (WEBHOOK_RUNNING_KEY); it takes the oldest of each lane,
+# at least half the limit from each that has them. KEYS: live list, bulk list, running, turn queued.
+_TAKE = """
+local limit = tonumber(ARGV[1])
+local live, bulk = redis.call('LLEN', KEYS[1]), redis.call('LLEN', KEYS[2])
+local from_live = math.min(live, math.max(math.floor(limit / 2), limit - bulk))
+local from_bulk = math.min(bulk, limit - from_live)
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
+redis.call('DEL', KEYS[4])
+local taken = {{}, {}}
+if from_live > 0 then
+  taken[1] = redis.call('LRANGE', KEYS[1], 0, from_live - 1)
+  redis.call('LTRIM', KEYS[1], from_live, -1)
+end
+if from_bulk > 0 then
+  taken[2] = redis.call('LRANGE', KEYS[2], 0, from_bulk - 1)
+  redis.call('LTRIM', KEYS[2], from_bulk, -1)
+end
+return taken
+"""
 
 
 class CeleryDispatcher:
@@ -40,6 +61,7 @@ class CeleryDispatcher:
         self.turn_ttl_ms = max(int(turn_lost_after * 1000), 1)
         self.clock = clock
         self.skip_until = 0.0
+        self._take: Callable[..., list[list[bytes]]] | None = None  # _TAKE, registered on first use
 
     def _stalled(self) -> bool:
         return self.clock() < self.skip_until
@@ -82,26 +104,16 @@ class CeleryDispatcher:
     def take_site_webhooks(self, site_id: int, limit: int) -> Taken:
         if self._stalled():
             return Taken([], [])  # the turn's events wait for the next turn, or the sweep
-        live, bulk = WEBHOOK_WAITING_KEY.format(site_id), WEBHOOK_BULK_KEY.format(site_id)
-
-        def take(pipe: redis.client.Pipeline) -> Taken:
-            # WATCHed: the lanes' heads are read, then cut by what was taken, with no event taken
-            # twice or dropped between (only a turn's end pushes at a head, and it is this turn's).
-            waiting = Taken(*(list(map(int, pipe.lrange(key, 0, limit - 1))) for key in (live, bulk)))
-            from_live = min(len(waiting.live), max(limit // 2, limit - len(waiting.bulk)))
-            taken = Taken(waiting.live[:from_live], waiting.bulk[:limit - from_live])
-            pipe.multi()
-            # Running, no longer queued: events added from now on wait for this turn's end (WEBHOOK_RUNNING_KEY).
-            pipe.set(WEBHOOK_RUNNING_KEY.format(site_id), "1", px=self.turn_ttl_ms)
-            pipe.delete(WEBHOOK_TURN_KEY.format(site_id))
-            pipe.ltrim(live, len(taken.live), -1)
-            pipe.ltrim(bulk, len(taken.bulk), -1)
-            return taken
-
+        keys = [WEBHOOK_WAITING_KEY.format(site_id), WEBHOOK_BULK_KEY.format(site_id),
+                WEBHOOK_RUNNING_KEY.format(site_id), WEBHOOK_TURN_KEY.format(site_id)]
+        if self._take is None:
+            self._take = self.marker.register_script(_TAKE)  # EVALSHA, loaded into Redis on first use
+        take = self._take
         try:
-            return self._watch(lambda: self.marker.transaction(take, live, bulk, value_from_callable=True))
+            live, bulk = self._watch(lambda: take(keys=keys, args=[limit, self.turn_ttl_ms]))
         except (redis.RedisError, OSError):
             return Taken([], [])  # the turn key lapses, and the sweep sends the events
+        return Taken([int(i) for i in live], [int(i) for i in bulk])
 
     def other_turns_waiting(self, site_id: int) -> bool:
         """Whether another site's turn is queued and not started (its key is deleted as it starts)."""
