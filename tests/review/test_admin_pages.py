@@ -125,6 +125,7 @@ def test_automatic_rejection_with_nothing_to_reject_at_is_saved_with_a_warning(a
     both = client.get("/admin").get_data(as_text=True)
 
     assert "Automatic rejection is on, but no attribute has an auto-reject threshold" in on_alone
+    assert "<td>on, with no threshold: rejects nothing</td>" in on_alone and "<td>post-moderation</td>" in on_alone
     assert "The auto-reject thresholds are saved, but automatic rejection is off" in thresholds_alone
     assert "Automatic rejection is on, but" not in both and "automatic rejection is off" not in both
 
@@ -334,7 +335,7 @@ def test_the_sites_table_says_which_version_scores_each_site(app, sign_in, admin
     ours = html[html.index(f'id="site-{site.id}"'):]
     theirs = html[html.index(f'id="site-{other.id}"'):]
     assert f"its own: <code>{version}</code>" in ours[:ours.index("</tr>")]
-    assert '<span class="muted">global</span>' in theirs[:theirs.index("</tr>")]
+    assert '<span class="muted">the global model</span>' in theirs[:theirs.index("</tr>")]
 
 
 def test_a_threshold_is_kept_to_the_six_places_the_pages_show(app, sign_in, admin, site):
