@@ -63,3 +63,31 @@ def test_a_moderator_opens_a_cards_thread_and_precedent(app, make_site, moderato
     assert "Reason: Personal attack or insult" in precedent.inner_text()
     screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "card-context.png"
     item.screenshot(path=str(screenshot))
+
+
+def test_the_english_models_flags_on_a_comment_in_another_language_are_drawn_grey_not_red(
+        app, make_site, moderator, grant, live_server, browser_page):
+    """A bilingual paper's walk: the card of a Spanish comment drew the English model's reading in red
+    bars ("threat 0.00" read as "no threat"); greyed, its flagged rows had stayed red."""
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    rule = [{"rule": "other-language", "action": "hold", "kind": "other_language",
+             "reason": 'not in English, which the model reads: Spanish (es), with "idiota"'}]
+    spanish = _comment(app, site.id, "es", "Cállate, idiota. Nadie te pidió tu opinión.", 0, status="held",
+                       scores={"toxicity": 0.74, "insult": 0.69, "threat": 0.0}, flagged=["toxicity", "insult"],
+                       rule_hits=rule)
+    english = _comment(app, site.id, "en", "You are a worthless idiot.", 1, status="held",
+                       scores={"toxicity": 0.99, "insult": 0.99, "threat": 0.0}, flagged=["toxicity", "insult"])
+    page = browser_page
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", moderator.username)
+    page.fill("input[name=password]", moderator.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/review")
+
+    def flagged_bar(card: int) -> str:
+        return page.locator(f"#comment-{card} tr.flagged .bar").first.evaluate("e => getComputedStyle(e).backgroundColor")
+
+    assert flagged_bar(english) == "rgb(162, 29, 29)"  # the red of a flag
+    assert flagged_bar(spanish) == "rgb(213, 219, 226)"
+    assert "Not read: the model reads English, and this is Spanish." in page.locator(f"#comment-{spanish}").inner_text()
