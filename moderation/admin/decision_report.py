@@ -74,7 +74,8 @@ def decisions_csv() -> Response:
         return Response(error.message + "\n", status=400, mimetype="text/plain")
     out = io.StringIO()
     rows = csv.writer(out)
-    rows.writerow(["section", "name", "count", "approved", "rejected", "undone", "reversed by an admin"])
+    rows.writerow(["section", "name", "count", "approved", "rejected", "undone", "reversed by an admin",
+                   "made in the period"])
     # The period and site in the file too: an editor's walk found them only in its name.
     rows.writerow(["period", f"{report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC"])
     rows.writerow(["site", _cell(site.name) if site else "every site"])
@@ -90,7 +91,7 @@ def decisions_csv() -> Response:
     for reason, count in report.reasons:
         rows.writerow(["rejections by reason", reason, count])
     for m in report.moderators:
-        rows.writerow(["moderator", _cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed])
+        rows.writerow(["moderator", _cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed, m.made])
     rows.writerow([])
     rows.writerow(["stories", "story id", "comments", "held now", "rejected", "reported", "site", "title"])
     for story in report.stories:

@@ -25,6 +25,7 @@ from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, Comment, Site, StoryStorm, User
 
 OWN_WORDS = "other (the moderator's own words)"
+USER_ACTOR = "user:"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class ModeratorRow:
     rejected: int
     undone: int  # taken back by the moderator, within the undo window
     reversed: int  # by an admin
+    # Every approval and rejection made in the period, standing or not: a colleague's later decision
+    # on a reader's edit took one off a moderator's standing count (an editor's rota report).
+    made: int = 0
 
     @property
     def decided(self) -> int:
@@ -112,9 +116,17 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
         who = (details or {}).get("decided_by")
         if who:
             taken_back[(who, action)] += 1
-    names = {name for name, _ in decided} | {name for name, _ in taken_back}
+    made = dict(session.execute(of_sites(
+        select(func.substr(AuditEntry.actor, len(USER_ACTOR) + 1), func.count())
+        .join(Comment, Comment.id == AuditEntry.comment_id)
+        .where(AuditEntry.at >= since, AuditEntry.at < until, AuditEntry.actor.startswith(USER_ACTOR),
+               AuditEntry.action.like("status:%") & (AuditEntry.action.endswith(f"->{APPROVED}")
+                                                     | AuditEntry.action.endswith(f"->{REJECTED}")))
+        .group_by(AuditEntry.actor), Comment.site_id)).all())
+    names = {name for name, _ in decided} | {name for name, _ in taken_back} | set(made)
     moderators = [ModeratorRow(name, decided[(name, APPROVED)], decided[(name, REJECTED)],
-                               taken_back[(name, UNDO_ACTION)], taken_back[(name, REVERSE_ACTION)]) for name in names]
+                               taken_back[(name, UNDO_ACTION)], taken_back[(name, REVERSE_ACTION)], made.get(name, 0))
+                  for name in names]
     moderators.sort(key=lambda m: (-m.decided, m.username))
     received = (Comment.received_at >= since, Comment.received_at < until)
     arrived = session.execute(of_sites(select(

@@ -49,8 +49,9 @@ def test_the_report_counts_decisions_reasons_and_each_moderators_share(
     assert ["rejected when scored", "by auto-reject, a rule or a sanction", "1"] in rows
     assert ["rejections by reason", "Personal attack or insult", "2"] in rows
     assert ["rejections by reason", "other (the moderator's own words)", "1"] in rows
-    assert ["moderator", "mona", "2", "0", "2", "1", "0"] in rows  # the approval she undid is not counted
-    assert ["moderator", "max", "1", "0", "1", "0", "1"] in rows  # the approval the admin reversed is
+    # Standing: the approval she undid is not counted; made in the period: it is (her work that week).
+    assert ["moderator", "mona", "2", "0", "2", "1", "0", "3"] in rows
+    assert ["moderator", "max", "1", "0", "1", "0", "1", "2"] in rows  # the approval the admin reversed is
     assert old and "Spam" not in str(rows)  # nine days ago, and another site's
     every_site = client.get("/admin/decisions.csv?days=30").get_data(as_text=True)
     assert "decided by moderators,rejected,5" in every_site
