@@ -174,6 +174,18 @@ _SITE_ONLY = (
     r"(?:both\s+(?:of\s+)?)?(?:your|ur|his|her|their|" + _ROLE + r"'s?)\s+(?:\w+\s+)?" + _BODY + r"\b"
     r"(?!(?<=back)\s+(?:four|three|five|line|post|pass|on|of|in)\b)",
     r"\b(?:deserves?|needs?|earned|has\s+earned|should\s+get|gets?)\s+a\s+bullet\b(?!\s+points?\b)",
+    # Menace with the harm left to be pictured: "Keep talking and you'll end up in the river like the last
+    # guy." was published at toxicity 0.26 (a bilingual paper's walk); not a health warning ("if you keep
+    # smoking you'll end up in hospital").
+    r"\b(?:keep\s+(?:talking|it\s+up|running\s+your\s+mouth|pushing\s+it)|one\s+more\s+word)\s*,?\s+(?:and|&)\s+"
+    r"(?:you|u)(?:'ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|\s+gonna)\s+end\s+up\s+(?:in\s+(?:the\s+|a\s+)?(?:river"
+    r"|ground|hospital|ditch|body\s+bag|box|coffin|morgue|wheelchair|canal|lake)|like\s+(?:the\s+last\s+(?:guy|one|person|bloke)|him|her)"
+    r"|dead|hurt)\b",
+    r"\b(?:you|u)(?:'ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|\s+gonna)\s+end\s+up\s+(?:\w+\s+){0,4}?like\s+the\s+last\s+(?:guy|one|person|bloke)\b",
+    # An order to shoot whoever crosses: "Build the wall and shoot anyone who climbs it." was published at
+    # toxicity 0.44 (a bilingual paper's walk).
+    r"(?:^|[.!?;:]\s*|\band\s+)(?:just\s+|then\s+)?(?:shoot|kill|gun\s+down|hang|lynch)\s+(?:anyone|anybody|everyone|everybody)"
+    r"\s+(?:who|that)\s+(?:tries|try|climbs?|crosses|cross|comes?|sets?\s+foot|gets?\s+in|jumps?)\b",
     # A beating given to one person, not a team: "Somebody needs to give that lad a proper kicking when he
     # is released." (an editor's walk); not "we'll give them a kicking on Saturday".
     r"\b(?:" + INTENT + r"|(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta))"

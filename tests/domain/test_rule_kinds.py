@@ -325,6 +325,8 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Someone should find the man who did this and break his legs.",
     "Somebody needs to give that lad a proper kicking when he is released.",
     "I know where the flood warden lives and he will pay.",
+    "Keep talking and you'll end up in the river like the last guy.", "One more word and you'll end up in hospital.",
+    "Build the wall and shoot anyone who climbs it.", "Shoot anyone who crosses the border.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -466,6 +468,8 @@ def test_a_threat_in_plain_words_is_held(text):
     "te voy a " * 3000 + "x",
     "We'll give them a kicking on Saturday.", "I will give you a good beating at chess.",
     "Someone should tell the coach to break the habit of his players.", "The principal said the school lives on donations.",
+    "If you keep smoking you'll end up in hospital.", "Keep saving and you'll end up rich.",
+    "The photographers shoot anyone who comes down the red carpet.",
 ])
 def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
     assert not fired({"kind": "threat_words"}, text)
