@@ -563,6 +563,8 @@ class Story(Base):
     story_id: Mapped[str] = mapped_column(String(200))
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
     premoderated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    # Held at half the site's hold thresholds (policy.stricter): a sensitive story, not the sport.
+    strict: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 class StoryStorm(Base):
     """A story in storm mode (domain/storms.py): its new comments are held for review until calm.

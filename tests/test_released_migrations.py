@@ -42,6 +42,7 @@ RELEASED = {
     "0031_feed_epoch_per_database.py": "e4522a538f77cf7b",
     "0032_discarded_versions.py": "a2f763ee8f2e04ee",
     "0033_bulk_lane.py": "ce5209a91eaab61c",
+    "0034_strict_stories.py": "971bd6e05628bf08",
 }
 
 

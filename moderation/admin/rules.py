@@ -140,16 +140,16 @@ def _left_out(names: list[str]) -> str:
 def save_story(site_id: int) -> Response:
     site = db.get_or_404(Site, site_id)
     story_id = request.form.get("story_id", "")
-    closed, premoderated = request.form.get("closed") == "on", request.form.get("premoderated") == "on"
+    closed, premoderated, strict = (request.form.get(name) == "on" for name in ("closed", "premoderated", "strict"))
     try:
-        set_story(db.session, site, story_id, closed=closed, premoderated=premoderated,
+        set_story(db.session, site, story_id, closed=closed, premoderated=premoderated, strict=strict,
                   actor=f"user:{auth.current_user().username}")
     except ValidationFailed as error:
         db.session.rollback()
         flash(error.message[:1].upper() + error.message[1:] + ".", "error")
     else:
         db.session.commit()
-        flash(f"Saved story {story_id.strip()}." if closed or premoderated else
+        flash(f"Saved story {story_id.strip()}." if closed or premoderated or strict else
               f"Story {story_id.strip()} is open and follows the site's settings again.", "success")
         if story_counts(db.session, site, story_id)["comments"]["total"] == 0:  # a typo closed a story no one comments on
             flash(f"No comment has arrived on story {story_id.strip()} yet. If you meant a story readers are "

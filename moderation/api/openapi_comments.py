@@ -60,6 +60,7 @@ def _schemas(max_text_length: int) -> dict[str, Any]:
                 "story_id": {"type": "string"},
                 "closed": {"type": "boolean", "description": "New comments, and edits that bring new words, are refused (409 story_closed)."},
                 "premoderated": {"type": "boolean", "description": "Every new comment is held for review."},
+                "strict": {"type": "boolean", "description": "New comments are held at half the site's hold thresholds."},
                 "storm": {"type": "object", "nullable": True,
                           "description": "The story's storm mode while it lasts (new comments held until calm), else null.",
                           "properties": {"id": {"type": "integer"}, "story_id": {"type": "string"},
@@ -178,11 +179,12 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                           **retry_errors},
         },
         "patch": {
-            "summary": "Close a story's comments, or pre-moderate them",
+            "summary": "Close a story's comments, pre-moderate them, or hold them more strictly",
             "description": (
                 "From the site's CMS, as an admin does on /admin. `closed`: new comments, and edits that change the "
                 "text, are refused with 409 `story_closed`, nothing stored; deletes still go through. "
-                "`premoderated`: every new comment is held for review (flag `story_premoderated`). A setting left "
+                "`premoderated`: every new comment is held for review (flag `story_premoderated`). `strict`: new "
+                "comments are held at half the site's hold thresholds (a sensitive story). A setting left "
                 "out keeps its value; another field is refused. Audited as the site. Answers the story's counts."
             ),
             "parameters": [{"name": "story_id", "in": "path", "required": True,
@@ -192,7 +194,8 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                                            "and valid UTF-8 once percent-decoded."}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "additionalProperties": False, "minProperties": 1,
-                "properties": {"closed": {"type": "boolean"}, "premoderated": {"type": "boolean"}}}}}},
+                "properties": {"closed": {"type": "boolean"}, "premoderated": {"type": "boolean"},
+                               "strict": {"type": "boolean"}}}}}},
             "responses": {"200": json_ref("Story", "The story as it now is, with its counts."),
                           "400": error_ref("Malformed JSON, a field other than these two, a value not true or "
                                            "false, or a story id longer than 200 characters."),

@@ -13,6 +13,7 @@ from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import STATUSES
 from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from moderation.domain.stories import SETTINGS as STORY_SETTINGS
 
 INCLUDES = ("text",)
 # One status or several, comma-separated: what listing_query accepts, for the OpenAPI document.
@@ -62,16 +63,13 @@ def changes_query(args: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-STORY_SETTINGS = ("closed", "premoderated")
-
-
 def story_settings_input(body: Mapping[str, Any]) -> dict[str, bool]:
-    """A story's settings to change: `closed`, `premoderated` or both, each true or false. Another
-    field is refused rather than ignored: a misspelt `"close": true` had left the story open unsaid."""
+    """A story's settings to change: `closed`, `premoderated`, `strict` or several, each true or false.
+    Another field is refused rather than ignored: a misspelt `"close": true` had left the story open unsaid."""
     unknown = sorted(set(body) - set(STORY_SETTINGS))
     if unknown:
-        raise ValidationFailed(f"a story's settings are {' and '.join(STORY_SETTINGS)}; not {unknown[0]}",
-                               field=unknown[0])
+        raise ValidationFailed(f"a story's settings are {', '.join(STORY_SETTINGS[:-1])} and {STORY_SETTINGS[-1]}; "
+                               f"not {unknown[0]}", field=unknown[0])
     if not body:
         raise ValidationFailed(f"give {' or '.join(STORY_SETTINGS)}, true or false", field=STORY_SETTINGS[0])
     for name, value in body.items():

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, DomainError, ValidationFailed
 from moderation.domain.lifecycle import STORY_PREMODERATED, audit, now
+from moderation.domain.policy import Policy, stricter
 from moderation.domain.rules import HOLD, Hit
 from moderation.models import Comment, Site, Story
 
@@ -80,10 +81,10 @@ def story_rule_hits(site_id, story_id):  # noqa: ANN001, ANN201 - SQL expression
 
 
 def list_stories(session: Session, site_id: int) -> Sequence[Story]:
-    """The stories whose comments are closed or pre-moderated. One set back to neither follows the
+    """The stories whose comments are closed, pre-moderated or strict. One set back to none follows the
     site again, as a story without a row does: listed, a mistyped id stayed on the page for good
     (an editor's walk)."""
-    return session.scalars(select(Story).where(Story.site_id == site_id, Story.closed | Story.premoderated)
+    return session.scalars(select(Story).where(Story.site_id == site_id, Story.closed | Story.premoderated | Story.strict)
                            .order_by(Story.story_id)).all()
 
 
@@ -106,11 +107,19 @@ def _lock_story(session: Session, site: Site, story_id: str) -> None:
     session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"story:{site.id}:{story_id.strip()}", 0))))
 
 
+SETTINGS = ("closed", "premoderated", "strict")
+
+
+def story_policy(policy: Policy, story: Story | None) -> Policy:
+    """The policy a story's comments are routed by: the site's, or stricter for a strict story."""
+    return stricter(policy) if story is not None and story.strict else policy
+
+
 def change_story(session: Session, site: Site, story_id: str, changes: Mapping[str, bool], *, actor: str) -> Story:
-    """Change some of a story's settings (`closed`, `premoderated`), keeping the others. The caller commits."""
+    """Change some of a story's settings (SETTINGS), keeping the others. The caller commits."""
     _lock_story(session, site, story_id)
     story = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == (story_id or "").strip()))
-    current = {"closed": bool(story and story.closed), "premoderated": bool(story and story.premoderated)}
+    current = {name: bool(story and getattr(story, name)) for name in SETTINGS}
     if story is None and {**current, **changes} == current:
         # Nothing to change on a story without a row: none is made. A key had filled `stories`
         # (and the admin's list) with unaudited rows for stories set to what they already were.
@@ -118,20 +127,20 @@ def change_story(session: Session, site: Site, story_id: str, changes: Mapping[s
     return set_story(session, site, story_id, **{**current, **changes}, actor=actor)
 
 
-def set_story(session: Session, site: Site, story_id: str, *, closed: bool, premoderated: bool, actor: str) -> Story:
+def set_story(session: Session, site: Site, story_id: str, *, closed: bool, premoderated: bool, actor: str,
+              strict: bool = False) -> Story:
     """Create or change a story's settings, auditing what changed. The caller commits."""
     story_id = (story_id or "").strip()
     if not story_id or len(story_id) > MAX_STORY_ID_LENGTH:
         raise ValidationFailed(f"the story id must be 1-{MAX_STORY_ID_LENGTH} characters", field="story_id")
     _lock_story(session, site, story_id)
     story = session.scalar(select(Story).where(Story.site_id == site.id, Story.story_id == story_id))
-    old = {"closed": False, "premoderated": False} if story is None else {
-        "closed": story.closed, "premoderated": story.premoderated}
+    old = {name: bool(story is not None and getattr(story, name)) for name in SETTINGS}
     if story is None:
         story = Story(site_id=site.id, story_id=story_id)
         session.add(story)
-    new = {"closed": closed, "premoderated": premoderated}
-    story.closed, story.premoderated, story.updated_at = closed, premoderated, now()
+    new = {"closed": closed, "premoderated": premoderated, "strict": strict}
+    story.closed, story.premoderated, story.strict, story.updated_at = closed, premoderated, strict, now()
     if new != old:
         audit(session, actor, "story:settings_changed", site_id=site.id, site=site.name, story_id=story_id,
               old=old, new=new)

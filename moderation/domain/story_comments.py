@@ -82,6 +82,7 @@ def story_counts(session: Session, site: Site, story_id: str) -> dict[str, objec
         "story_id": story_id,
         "closed": bool(settings and settings.closed),
         "premoderated": bool(settings and settings.premoderated),
+        "strict": bool(settings and settings.strict),
         # A site polling instead of taking the story.storm_mode webhook learns it here.
         "storm": serialize_storm(storm) if storm is not None else None,
         "comments": {"total": sum(by_status.values()), "by_status": by_status,

@@ -28,7 +28,7 @@ from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.rules import Compiled
 from moderation.domain.sanctions import sanctions_in_force
-from moderation.domain.stories import story_hit, story_settings
+from moderation.domain.stories import story_hit, story_policy, story_settings
 from moderation.domain.storms import active_storms
 from moderation.models import Comment, Site, WebhookDelivery
 
@@ -90,7 +90,8 @@ def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: 
         story = story_hit(stories.get(comment.story_id))
         if story is not None:
             hits.append(story)
-        verdict, _ = route(decide(policy, comment.scores or {}), hits, sanctions.get((site.id, comment.author_id)))
+        verdict, _ = route(decide(story_policy(policy, stories.get(comment.story_id)), comment.scores or {}), hits,
+                           sanctions.get((site.id, comment.author_id)))
         if verdict.status == PUBLISHED:
             kept.append(comment)
     return kept

@@ -36,7 +36,8 @@ def test_a_closed_story_refuses_new_comments_and_opens_again(app, client, site, 
         changes = [e.details["new"] for e in db.session.scalars(
             select(AuditEntry).where(AuditEntry.action == "story:settings_changed").order_by(AuditEntry.id))]
         actors = {e.actor for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "story:settings_changed"))}
-    assert changes == [{"closed": True, "premoderated": False}, {"closed": False, "premoderated": False}]
+    assert changes == [{"closed": True, "premoderated": False, "strict": False},
+                       {"closed": False, "premoderated": False, "strict": False}]
     assert actors == {f"site:{site.id}"}
 
 

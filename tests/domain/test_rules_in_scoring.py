@@ -181,7 +181,8 @@ def test_a_pre_moderated_story_holds_every_new_comment_and_a_closed_one_refuses_
         set_story(db.session, db.session.get(Site, site.id), "election", closed=True, premoderated=True, actor="user:t")
         db.session.commit()
         changes = db.session.scalars(select(AuditEntry.details).where(AuditEntry.action == "story:settings_changed").order_by(AuditEntry.id)).all()
-        assert [c["new"] for c in changes] == [{"closed": False, "premoderated": True}, {"closed": True, "premoderated": True}]
+        assert [c["new"] for c in changes] == [{"closed": False, "premoderated": True, "strict": False},
+                                               {"closed": True, "premoderated": True, "strict": False}]
     response = client.post("/api/v1/comments", headers=site.headers,
                            json={"id": "late", "story_id": "election", "author_id": "a", "text": "Too late?"})
     assert response.status_code == 409
@@ -192,6 +193,28 @@ def test_a_pre_moderated_story_holds_every_new_comment_and_a_closed_one_refuses_
     ok = client.post("/api/v1/comments", headers=site.headers,
                      json={"id": "fine", "story_id": "sport", "author_id": "a", "text": "Still open."})
     assert ok.status_code == 202 and ok.get_json()["rules"] == []
+
+
+def test_a_strict_story_holds_at_half_the_sites_thresholds_and_the_rest_of_the_site_as_it_was(app, site, client):
+    """An editor's walk: a sensitive crime story could be held more strictly than the derby only by
+    pre-moderating every comment on it."""
+    class Sharp(FakeModel):
+        @staticmethod
+        def _one(text):
+            return {**FakeModel._one(text), **({"toxicity": 0.3} if "sharp" in text else {})}
+
+    with app.app_context():
+        set_story(db.session, db.session.get(Site, site.id), "harbour-stabbing", closed=False, premoderated=False,
+                  strict=True, actor="user:t")
+        db.session.commit()
+        strict, derby = post(site.id, "A sharp word.", story="harbour-stabbing"), post(site.id, "A sharp word.", story="derby")
+        civil = post(site.id, "Thoughts with the family.", story="harbour-stabbing")
+        assert score(Sharp(), [strict, derby, civil]) == {strict: "held", derby: "published", civil: "published"}
+        assert row(strict).flagged == ["toxicity"]
+    story = client.get("/api/v1/stories/harbour-stabbing", headers=site.headers).get_json()
+    assert story["strict"] is True and story["premoderated"] is False
+    changed = client.patch("/api/v1/stories/harbour-stabbing", headers=site.headers, json={"strict": False})
+    assert changed.status_code == 200 and changed.get_json()["strict"] is False
 
 
 def test_a_shadow_model_sees_the_same_rule_hold_so_it_is_not_counted_as_disagreement(app, site, model):

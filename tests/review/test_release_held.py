@@ -150,3 +150,19 @@ def test_at_most_a_few_hundred_are_read_and_offered_at_once(app, raised_site, ma
         found = threshold_release.releasable(db.session, db.session.get(Site, site.id), "test-model-1",
                                              ("toxicity", "insult"), {"toxicity": 0.5, "insult": 0.5})
         assert len(found.comments) == 2 and found.more
+
+
+def test_a_held_comment_on_a_strict_story_is_not_published_by_the_sites_raised_thresholds(app, raised_site, make_comment):
+    """A strict story holds at half the site's thresholds: 0.62 is over its 0.35 though under the site's 0.7."""
+    from moderation.domain.stories import set_story
+
+    site = raised_site
+    on_strict = _held(make_comment, site, "A silly take on the harbour stabbing.", story_id="harbour-stabbing")
+    elsewhere = _held(make_comment, site, "A silly take on the derby.", story_id="derby")
+    with app.app_context():
+        set_story(db.session, db.session.get(Site, site.id), "harbour-stabbing", closed=False, premoderated=False,
+                  strict=True, actor="user:t")
+        db.session.commit()
+        found = threshold_release.releasable(db.session, db.session.get(Site, site.id), "test-model-1",
+                                             ("toxicity", "insult"), {"toxicity": 0.5, "insult": 0.5})
+    assert [c.id for c in found.comments] == [elsewhere] and on_strict

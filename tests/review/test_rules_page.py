@@ -152,6 +152,18 @@ def test_a_story_set_back_to_the_sites_settings_leaves_the_list_and_recent_stori
     assert '<td class="text">bridge-festivel</td>' not in text
 
 
+def test_an_admin_makes_a_story_strict_from_the_page(app, sign_in, admin, site):
+    client = sign_in(admin)
+    token = csrf_token(client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True))
+    client.post(f"/admin/sites/{site.id}/stories", data={"csrf_token": token, "story_id": "harbour-stabbing", "strict": "on"})
+    html = client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True)
+    assert "Saved story harbour-stabbing." in html
+    assert re.search(r'<td class="text">harbour-stabbing</td><td>open</td><td>no</td>\s*<td>yes</td>', html)
+    with app.app_context():
+        story = db.session.scalar(select(Story))
+        assert (story.closed, story.premoderated, story.strict) == (False, False, True)
+
+
 def test_closing_a_story_no_comment_has_arrived_on_asks_to_check_its_id(app, client, sign_in, admin, site):
     """A typo in the id closed a story no one comments on and left the real one open, without a word."""
     client.post("/api/v1/comments", json={"id": "c-1", "story_id": "election-night", "author_id": "a-1",
