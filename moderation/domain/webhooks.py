@@ -147,8 +147,9 @@ def deliver_many(
 
     Rows are claimed for the length of the batch, so a second task for the same delivery (a
     redelivered message, the sweep) skips them. Each site's events go in id order, those of its
-    bulk lane (an import's, dispatch.py) after the others, its first one alone and then PARALLEL_POSTS at a time (so they may arrive slightly out of order, which the
-    version rule already covers). Once a site's endpoint fails, the rest of that site's events are
+    bulk lane (an import's, dispatch.py) after the others, its first one alone and then
+    PARALLEL_POSTS at a time (so they may arrive slightly out of order, which the version rule
+    already covers). Once a site's endpoint fails, the rest of that site's events are
     not POSTed: each waits as long as the one that failed (`_defer`), so a dead endpoint costs one
     timeout per round of retries rather than one per event (a hanging one, given a task per event,
     held the workers for minutes), and other sites still get theirs.
