@@ -121,7 +121,7 @@ def _which_rule(error: ValidationFailed | Conflict, text: str) -> ValidationFail
         name = json.loads(text)[index].get("name")
     except (ValueError, LookupError, AttributeError, TypeError, RecursionError):
         name = None
-    named = f" (\"{name}\")" if isinstance(name, str) and name.strip() else ""
+    named = f" (\"{name[:40]}\")" if isinstance(name, str) and name.strip() else ""  # a name's own error may be its length
     return ValidationFailed(f"rule {index + 1}{named} of the list: {error.message}", field=error.field)
 
 
