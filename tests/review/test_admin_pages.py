@@ -43,6 +43,7 @@ def test_an_admin_sees_sites_and_the_loaded_model(sign_in, admin, site, fake_mod
     assert "daily-planet" in html and "civility-2026.11-abc123" in html
     assert "0.931" in html and "2026-11-20" in html and "1234 training rows" in html and "jigsaw2018" in html
     assert "uses toxicity's score" in html
+    assert "<strong>ROC AUC</strong>, how often it scores an uncivil comment" in html  # in words, for an editor
     # A source that weighs less than its size says shows it; one at the usual weight does not.
     assert "hatexplain</span> <small>(MIT)</small> <small>weight ×0.5</small>" in html
     assert html.count("weight ×") == 1
