@@ -68,6 +68,14 @@ EVENTS: dict[str, tuple[str, dict[str, Any]]] = {
         "author.sanction_lifted", "An author's sanction was lifted before it expired.",
         {"author_id": {"type": "string"}, "sanction": {"$ref": "#/components/schemas/Sanction"}},
         ["author_id", "sanction"])),
+    "comment.text_erased": ("CommentTextErasedEvent", _event(
+        "comment.text_erased", "The site's retention period erased a rejected or deleted comment's text. "
+        "The comment's status and version are as they were; erase your copy of the text.",
+        {"comment_id": {"type": "integer"}, "site_comment_id": {"type": "string"},
+         "text_sha256": {"type": "string", "description": "The erased text's SHA-256, to match your copy by."},
+         "text_erased_at": {"type": "string", "format": "date-time"},
+         "reason": {"type": "string", "enum": ["retention"]}},
+        ["comment_id", "site_comment_id", "text_sha256", "text_erased_at", "reason"])),
     "story.storm_mode": ("StoryStormModeEvent", _event(
         "story.storm_mode", "A story entered storm mode (its new comments are held for review) or left it.",
         {"story_id": {"type": "string"},

@@ -10,7 +10,8 @@ scores, decision and hashes remain. A comment reopened by a report after approva
 final and keeps its text until decided again. A suggestscore label (a Perspective client's
 verdict on a text, with no comment of ours) is kept as many days after it arrived. The same task
 deletes delivered webhook events after WEBHOOK_EVENT_DAYS and, if an operator sets AUDIT_LOG_DAYS,
-audit entries after that many days.
+audit entries after that many days. A site with a webhook is told of each erased text
+(`comment.text_erased`).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.erasure import erase_everywhere
 from moderation.domain.labels import SUGGESTSCORE
-from moderation.domain.lifecycle import DELETED, REJECTED, audit, now
+from moderation.domain.lifecycle import DELETED, REJECTED, audit, commit_and_send, now, site_event
 from moderation.models import AuditEntry, Comment, LabelledExample, Site, WebhookDelivery
 
 ERASED_AFTER = (REJECTED, DELETED)  # the final statuses the site does not show
@@ -50,13 +51,27 @@ def erase_expired_texts(session: Session, *, at: datetime | None = None, batch_s
             break
         counts = erase_everywhere(session, ids, at=at)
         audit(session, "system:retention", "retention:texts_erased", comment_ids=ids, counts=counts)
-        session.commit()
+        commit_and_send(session, _erased_events(session, ids, at))
         erased += len(ids)
     labels = delete_expired_suggestions(session, at)
     if labels:
         audit(session, "system:retention", "retention:suggestions_deleted", count=labels)
     session.commit()
     return erased
+
+
+TEXT_ERASED = "comment.text_erased"
+
+
+def _erased_events(session: Session, ids: list[int], at: datetime) -> list[WebhookDelivery | None]:
+    """A `comment.text_erased` event for each comment whose text retention erased: a site taking
+    webhooks had no way to learn of it but polling each comment, and kept the text its readers' data
+    was meant to lose with ours. The text's hash, not the text, so the site can match its copy."""
+    rows = session.execute(select(Comment.id, Comment.external_id, Comment.text_sha256, Site)
+                           .join(Site, Site.id == Comment.site_id).where(Comment.id.in_(ids))).all()
+    return [site_event(session, site, TEXT_ERASED, at=at, comment_id=comment_id, site_comment_id=external_id,
+                       text_sha256=text_sha256, text_erased_at=at.isoformat(), reason="retention")
+            for comment_id, external_id, text_sha256, site in rows]
 
 
 def delete_expired_suggestions(session: Session, at: datetime) -> int:

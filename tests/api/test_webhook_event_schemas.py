@@ -17,6 +17,7 @@ from moderation import db
 from moderation.backup import after_restore
 from moderation.domain.decisions import decide
 from moderation.domain.lifecycle import now, visibility_changed
+from moderation.domain.retention import erase_expired_texts
 from moderation.domain.sanctions import lift_sanction, sanction_author, sanction_in_bulk
 from moderation.domain.storms import _start, calm_storms
 from moderation.domain.undo import undo_decision
@@ -49,6 +50,12 @@ def _every_kind_of_event(app, client, site, admin, services) -> list[dict]:
         calm_storms(db.session, at=now() + timedelta(days=1))
         visibility_changed(db.session, row, actor="test")
         db.session.commit()
+    gone = submit(client, site, id="c-2", author_name="Clark")
+    move(app, gone, "rejected")
+    with app.app_context():
+        db.session.get(Site, site.id).retention_days = 1
+        db.session.commit()
+        erase_expired_texts(db.session, at=now() + timedelta(days=2))  # retention tells the site
     after_restore(services.database_url)  # a restore: each site with a webhook hears of it
     with app.app_context():
         row = db.session.get(Site, site.id)

@@ -187,3 +187,30 @@ def test_audit_entries_go_after_the_operators_days_oldest_first_in_batches(app, 
         after = db.session.scalars(select(AuditEntry)).all()
         assert len(after) == before - 7 and all(e.actor != "user:old" for e in after)
         assert db.session.get(Comment, kept.id) is not None  # entries go, never what they were about
+
+
+def test_a_site_with_a_webhook_is_told_of_each_text_retention_erased_without_the_text(app, make_site, moderator):
+    """A webhook site learnt of retention's erasures only by polling each comment (the README told it to
+    keep a changes cursor for it), and so kept the texts its readers' data was meant to lose."""
+    from moderation.models import WebhookDelivery
+
+    hooked = make_site("hooked-forgets", webhook_url="https://hooks.example/moderation")
+    with app.app_context():
+        site = db.session.get(Site, hooked.id)
+        site.retention_days = DAYS
+        user = db.session.get(User, moderator.id)
+        db.session.add(SiteMember(user_id=user.id, site_id=site.id))
+        db.session.commit()
+        rejected = decided(site, user, 1, "reject")
+        text = rejected.text
+        sent = []
+        db.session.info["dispatcher"] = type("D", (), {"send_webhooks": lambda self, by_site, bulk=False: sent.append(by_site)})()
+
+        assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS + 1)) == 1
+
+        [event] = [d.event for d in db.session.scalars(select(WebhookDelivery))
+                   if d.event["type"] == "comment.text_erased"]
+        assert event["comment_id"] == rejected.id and event["site_comment_id"] == "c1" and event["reason"] == "retention"
+        assert event["text_sha256"] == hashlib.sha256(text.encode()).hexdigest() and text not in str(event)
+        assert sent and rejected.id in [d.comment_id for d in db.session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.id.in_(sent[-1][site.id])))]
