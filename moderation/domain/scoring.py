@@ -51,7 +51,7 @@ from moderation.domain.status_writes import BatchWrites
 from moderation.domain.lifecycle import (PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now,
                                          reports_reach_threshold)
 from moderation.domain.model_contract import Model, ModelSource
-from moderation.domain.stories import story_hit, story_policy, story_settings
+from moderation.domain.stories import story_hit, story_policy, story_settings, strict_hit
 from moderation.domain.storms import hold_in_storm, storm_watch
 from moderation.models import Comment, Site, WebhookDelivery
 from moderation.observability import metrics
@@ -285,9 +285,12 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         # Rescored after an edit, one untried reader's reports still do not hide it (an adversarial walk:
         # one report and a typo fix held a civil comment).
         may_hide = not reports_reach_threshold(weight, policy.report_threshold) or reporters_may_hide(session, comment)
-        verdict, sanction_reason = route(decide(story_policy(policy, stories.get(comment.story_id)), scores, weight,
-                                                reports_may_hide=may_hide), hits,
-                                         sanctions.get((comment.site_id, comment.author_id)))
+        on_story = stories.get(comment.story_id)
+        verdict = decide(story_policy(policy, on_story), scores, weight, reports_may_hide=may_hide)
+        strict = strict_hit(on_story, verdict, lambda: decide(policy, scores, weight, reports_may_hide=may_hide))
+        if strict is not None:
+            hits.append(strict)
+        verdict, sanction_reason = route(verdict, hits, sanctions.get((comment.site_id, comment.author_id)))
         verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
         comment.rule_hits = [h.as_json() for h in hits] or None
         storm_reason = None

@@ -6,7 +6,7 @@ site's rules. Changes are audited like every admin change.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import case, cast, exists, func, literal, null, select
@@ -14,8 +14,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, DomainError, ValidationFailed
-from moderation.domain.lifecycle import STORY_PREMODERATED, audit, now
-from moderation.domain.policy import Policy, stricter
+from moderation.domain.lifecycle import HELD, PUBLISHED, STORY_PREMODERATED, audit, now
+from moderation.domain.policy import Policy, Verdict, stricter
 from moderation.domain.rules import HOLD, Hit
 from moderation.models import Comment, Site, Story
 
@@ -113,6 +113,18 @@ SETTINGS = ("closed", "premoderated", "strict")
 def story_policy(policy: Policy, story: Story | None) -> Policy:
     """The policy a story's comments are routed by: the site's, or stricter for a strict story."""
     return stricter(policy) if story is not None and story.strict else policy
+
+
+STRICT_RULE = "story_strict"
+STRICT_HOLD = Hit(STRICT_RULE, HOLD, "strict story: held at half the site's hold thresholds")
+
+
+def strict_hit(story: Story | None, verdict: Verdict, at_site_thresholds: Callable[[], Verdict]) -> Hit | None:
+    """Named on the card like a rule when the story's strictness is what held the comment: a re-check
+    saw a comment at 0.50 held under a site threshold of 0.95, nothing saying why."""
+    if story is None or not story.strict or verdict.status != HELD:
+        return None
+    return STRICT_HOLD if at_site_thresholds().status == PUBLISHED else None
 
 
 def change_story(session: Session, site: Site, story_id: str, changes: Mapping[str, bool], *, actor: str) -> Story:

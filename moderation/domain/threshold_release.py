@@ -118,12 +118,15 @@ def release_held(session: Session, site: Site, version: str | None, attributes: 
     policy = site_policy(site, attributes, model_thresholds)
     still = {c.id for c in _nothing_else_holds(session, site, policy, [c for c in locked
                                                                       if c.version == found[c.id]])}
+    stories = story_settings(session, site.id, (c.story_id for c in locked))
     deliveries = []
     for comment in locked:
         if comment.id not in still:
             continue
         comment.flagged = []
+        # The thresholds it was read by: a strict story's, not the site's (a re-check's audit named the site's).
+        applied = story_policy(policy, stories.get(comment.story_id)).thresholds
         deliveries.append(change_status(session, comment, PUBLISHED, actor=actor, by=THRESHOLDS,
                                         reason="the thresholds in force publish it",
-                                        thresholds=dict(policy.thresholds), model_version=version))
+                                        thresholds=dict(applied), model_version=version))
     return deliveries

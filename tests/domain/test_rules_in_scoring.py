@@ -211,6 +211,9 @@ def test_a_strict_story_holds_at_half_the_sites_thresholds_and_the_rest_of_the_s
         civil = post(site.id, "Thoughts with the family.", story="harbour-stabbing")
         assert score(Sharp(), [strict, derby, civil]) == {strict: "held", derby: "published", civil: "published"}
         assert row(strict).flagged == ["toxicity"]
+        # Named, as the story's setting is what held it (a re-check: 0.50 held under 0.95, nothing saying why).
+        assert row(strict).rule_hits == [{"rule": "story_strict", "action": "hold",
+                                          "reason": "strict story: held at half the site's hold thresholds"}]
     story = client.get("/api/v1/stories/harbour-stabbing", headers=site.headers).get_json()
     assert story["strict"] is True and story["premoderated"] is False
     changed = client.patch("/api/v1/stories/harbour-stabbing", headers=site.headers, json={"strict": False})

@@ -121,6 +121,10 @@ def test_a_comment_a_pre_moderated_story_held_says_so_in_words_not_a_code_name(s
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     assert "<strong>hold</strong>: every new comment on this story is held for review" in html
     assert "by rule <code>story_premoderated</code>" not in html
+    make_comment(site.id, "A sharp point.", flagged=["toxicity"], explanations=None, rule_hits=[
+        {"rule": "story_strict", "action": "hold", "reason": "strict story: held at half the site's hold thresholds"}])
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert "<strong>hold</strong>: this story is strict, its comments held at half the site's hold thresholds" in html
 
 
 def test_a_precedent_in_another_language_is_marked_with_it(app, sign_in, moderator, site, make_comment, grant):

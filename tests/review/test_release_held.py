@@ -166,3 +166,14 @@ def test_a_held_comment_on_a_strict_story_is_not_published_by_the_sites_raised_t
         found = threshold_release.releasable(db.session, db.session.get(Site, site.id), "test-model-1",
                                              ("toxicity", "insult"), {"toxicity": 0.5, "insult": 0.5})
     assert [c.id for c in found.comments] == [elsewhere] and on_strict
+
+    # One the strict story's thresholds publish too is audited with the thresholds it was read by.
+    calm_on_strict = _held(make_comment, site, "Quite a take on the harbour.", story_id="harbour-stabbing",
+                           scores={"toxicity": 0.2, "insult": 0.2})
+    with app.app_context():
+        threshold_release.release_held(db.session, db.session.get(Site, site.id), "test-model-1", ("toxicity", "insult"),
+                                       {"toxicity": 0.5, "insult": 0.5}, actor="user:test")
+        db.session.commit()
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == calm_on_strict)
+                                   .order_by(AuditEntry.id.desc())).first()
+    assert entry.details["thresholds"] == {"toxicity": 0.35, "insult": 0.35}
