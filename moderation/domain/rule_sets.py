@@ -91,9 +91,13 @@ PROTECTIVE_KINDS = ("threat_words", "at_risk", "urging_self_harm", "group_attack
 
 
 def protections_removed(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
-    """The names of `old`'s rules of a PROTECTIVE_KINDS kind that `new` has none of."""
-    kept = {rule["kind"] for rule in new}
-    return [rule["name"] for rule in old if rule["kind"] in PROTECTIVE_KINDS and rule["kind"] not in kept]
+    """The names of `old`'s holding rules of a PROTECTIVE_KINDS kind that `new` holds with none of: a
+    kind kept but only as `flag` publishes what it finds, as if taken away (a re-check saved all four so)."""
+    def holding(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [rule for rule in rules if rule["kind"] in PROTECTIVE_KINDS and rule["action"] != "flag"]
+
+    kept = {rule["kind"] for rule in holding(new)}
+    return [rule["name"] for rule in holding(old) if rule["kind"] not in kept]
 
 
 def save_rules(session: Session, site: Site, rules: list[dict[str, Any]], *, actor: str,

@@ -162,6 +162,9 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "The team will go back to Japan after the tournament.", "go back to mexico city , " * 1500,
     "Guns are the reason crime is so high.", "Police officers are responsible for crime prevention.",
     "Poor people are the victims of crime.", "black people are the reason " * 700,
+    # A re-check: statistics and travel advice.
+    "Young men are responsible for most violent crime, the report found.", "Men are the cause of most violence, the study says.",
+    "Go back to Ireland and stay there for the holidays, it's lovely.", "Then go back to Italy, the pasta is better.",
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
     assert not fired({"kind": "group_attack"}, text)
@@ -321,6 +324,9 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Ojalá te mueras.", "hdp, ojalá te mueras", "If I see that landlord, le voy a romper la cara.",
     "sé dónde trabajas y te voy a encontrar", "Thanks for the story about the bus routes. Te voy a matar, cabrón.",
     "Voy a matarte.", "Te mato, pendejo.", "Hay que fusilarlos a todos.",
+    # A re-check's misses: "you are going to die", "a dead man", a bullet, a blade.
+    "Vas a morir.", "Te vas a morir, ya verás.", "Eres hombre muerto.", "Te voy a dar un balazo.",
+    "Te voy a meter una bala en la cabeza.", "Te voy a rajar.", "¡Muérete, pendejo!", "Ojalá se mueran todos.",
     # An editor's walk on a crime story: published at threat 0.01-0.02.
     "Someone should find the man who did this and break his legs.",
     "Somebody needs to give that lad a proper kicking when he is released.",
@@ -464,6 +470,20 @@ def test_a_threat_in_plain_words_is_held(text):
     "should be " * 2000 + "x",
     "No te voy a matar, tranquilo.", "Nunca te voy a matar.", "Muérete de risa con este video.",
     "Te voy a encontrar un asiento en la reunión.", "Vamos a matar el tiempo en el parque.", "No quiero que te mueras.",
+    # A re-check: civil Spanish a news site sees, held by the first patterns.
+    "Lo van a colgar en el museo municipal la próxima semana.", "Hay que quemar grasa antes del verano.",
+    "Alguien debería colgar el vídeo completo del pleno.", "Los vamos a reventar el domingo en el clásico.",
+    "Messi tiene que pegarle un tiro al arco más seguido.", "El delantero debió darle un tiro a puerta.",
+    "Tranquila hija, si te pierdes en la feria te voy a encontrar.", "Cuídate la espalda cuando levantes cajas pesadas.",
+    "¡Muérete de la risa con este vídeo del alcalde!", "Muérete, qué noticia tan buena para el barrio.",
+    "La van a quemar en la hoguera de San Juan.", "Ojalá se mueran los mosquitos este verano",
+    "Los van a fusilar en la prensa por ese error.", "Hay que matar el tiempo mientras esperamos el autobús.",
+    "Te voy a matar a besos cuando llegues.", "Le van a romper la cara al Barça en la final.",
+    "Te vas a morir de risa con este video.",
+    "Keep it up and you'll end up in hospital, the doctor told me.", "If you buy that brand you'll end up returning it like the last one.",
+    "You'll end up getting fired like the last guy if you keep missing deadlines.",
+    "Just shoot anyone who crosses the line in paintball, that's the game.",
+    "Somebody needs to give him a good kicking in the next election.",
     "La policía dijo que lo mataron en la calle 10.", "Los matamoscas no funcionan.",
     "te voy a " * 3000 + "x",
     "We'll give them a kicking on Saturday.", "I will give you a good beating at chess.",

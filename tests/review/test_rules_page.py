@@ -373,3 +373,11 @@ def test_saving_rules_that_take_away_the_protective_ones_asks_first(app, sign_in
     assert saved.status_code == 303
     with app.app_context():
         assert [r["name"] for r in current_rule_set(db.session, site.id).rules] == ["house-banned"]
+    # Kept but only as flags publishes what they find: the same as taking them away (a re-check saved it so).
+    flagged = [{**rule, "action": "flag"} if rule["kind"] == "threat_words" else rule for rule in starter_rules()]
+    restored = client.post(f"/admin/sites/{site.id}/rules", data={
+        "csrf_token": form["csrf_token"], "based_on": "2", "rules": json.dumps(starter_rules()), "action": "save"})
+    assert restored.status_code == 303  # putting them back asks nothing
+    as_flags = client.post(f"/admin/sites/{site.id}/rules", data={
+        "csrf_token": form["csrf_token"], "based_on": "3", "rules": json.dumps(flagged), "action": "save"})
+    assert as_flags.status_code == 400 and "take away &#34;threats&#34;, which hold" in as_flags.get_data(as_text=True)
