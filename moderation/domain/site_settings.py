@@ -97,13 +97,22 @@ def _storm_settings(form: Mapping[str, str]) -> dict[str, Any]:
         values["storm_comments_per_minute"] = _whole(raw, "storm_comments_per_minute", "storm comment rate", 0,
                                                      MAX_STORM_RATE) if raw.strip() else 0
     if "storm_held_share" in form:
-        share = _threshold(form["storm_held_share"], "storm_held_share", "storm held share")
-        values["storm_held_share"] = share or 0.0
+        raw = (form["storm_held_share"] or "").strip()
+        # "blank or 0: off", as the form says: 0 had been refused with the hold thresholds' floor (a re-check).
+        off = not raw or _is_zero(raw)
+        values["storm_held_share"] = 0.0 if off else (_threshold(raw, "storm_held_share", "storm held share") or 0.0)
     if "storm_calm_minutes" in form:
         raw = form["storm_calm_minutes"] or ""
         values["storm_calm_minutes"] = _whole(raw, "storm_calm_minutes", "calm period", 1,
                                               MAX_CALM_MINUTES) if raw.strip() else DEFAULT_CALM_MINUTES
     return values
+
+
+def _is_zero(raw: str) -> bool:
+    try:
+        return typed_float(raw) == 0
+    except ValueError:
+        return False
 
 
 def check_reject_above_hold(hold: Mapping[str, float], reject: Mapping[str, float]) -> None:
@@ -261,6 +270,9 @@ def update_site_settings(
 # minute" without a word, and three stories went into storm within seconds.
 LOW_STORM_RATE = 3
 LOW_STORM_SHARE = 0.1
+# Most civil comments score above this on every attribute (the README's Coral note: 0.51 % typed as
+# a fraction held them all).
+LOW_HOLD_THRESHOLD = 0.05
 
 
 def settings_warnings(site: Site, changed: list[str]) -> list[str]:
@@ -269,7 +281,8 @@ def settings_warnings(site: Site, changed: list[str]) -> list[str]:
     reject threshold, a hold threshold of 1 and a storm trigger of 1 a minute, each without a word."""
     said = []
     if {"auto_reject", "reject_thresholds"} & set(changed):
-        if site.auto_reject and not site.reject_thresholds:
+        # A threshold of 1 rejects nothing either (the form says "1 never holds or rejects": a re-check).
+        if site.auto_reject and not any(t < 1 for t in (site.reject_thresholds or {}).values()):
             said.append("Automatic rejection is on, but no attribute has an auto-reject threshold: nothing is "
                         "rejected automatically until one is set.")
         elif site.reject_thresholds and not site.auto_reject:
@@ -280,11 +293,15 @@ def settings_warnings(site: Site, changed: list[str]) -> list[str]:
         if off:
             said.append(f"A hold threshold of 1 holds nothing: {', '.join(off)} no longer holds any comment, "
                         "whatever its score.")
+        low = sorted(f"{name.replace('_', ' ')} {value:g}" for name, value in (site.thresholds or {}).items()
+                     if value < LOW_HOLD_THRESHOLD)
+        if low:
+            said.append(f"A hold threshold this low holds nearly every comment, civil ones too: {', '.join(low)}.")
     if "storm_comments_per_minute" in changed and 0 < site.storm_comments_per_minute <= LOW_STORM_RATE:
         n = site.storm_comments_per_minute
         said.append(f"A storm now starts on any story that gets {n} comment{'' if n == 1 else 's'} in a minute: "
                     "nearly every story readers are commenting on, and each holds every new comment while it lasts.")
     if "storm_held_share" in changed and 0 < site.storm_held_share < LOW_STORM_SHARE:
-        said.append(f"A storm now starts on any story where {site.storm_held_share:.0%} of a minute's comments are held: "
+        said.append(f"A storm now starts on any story where {site.storm_held_share * 100:g}% of a minute's comments are held: "
                     "one held comment among a few is enough.")
     return said

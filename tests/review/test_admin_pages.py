@@ -129,6 +129,11 @@ def test_automatic_rejection_with_nothing_to_reject_at_is_saved_with_a_warning(a
     assert "<td>on, with no threshold: rejects nothing</td>" in on_alone and "<td>post-moderation</td>" in on_alone
     assert "The auto-reject thresholds are saved, but automatic rejection is off" in thresholds_alone
     assert "Automatic rejection is on, but" not in both and "automatic rejection is off" not in both
+    # A threshold of 1 rejects nothing, and one of 0.01 holds nearly everything (a re-check).
+    _post_settings(client, site.id, {**blank, "auto_reject": "on", "reject_insult": "1", "hold_insult": "0.01"})
+    extremes = client.get("/admin").get_data(as_text=True)
+    assert "Automatic rejection is on, but no attribute has an auto-reject threshold" in extremes
+    assert "A hold threshold this low holds nearly every comment, civil ones too: insult 0.01." in extremes
 
 
 def test_the_sites_table_names_attributes_and_rounds_thresholds_as_the_thresholds_page_does(app, sign_in, admin, site,

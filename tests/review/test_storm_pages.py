@@ -122,5 +122,10 @@ def test_a_storm_trigger_every_story_meets_is_saved_with_a_warning_and_running_s
     assert "A storm now starts on any story that gets 1 comment in a minute" in low
     assert "A storm now starts on any story where 1% of a minute&#39;s comments are held" in low
     assert "A storm now starts" not in back
+    # "blank or 0: off", as the form says: 0 had been refused (a re-check).
+    assert _post_settings(client, site.id, {**BASE, "storm_comments_per_minute": "10", "storm_held_share": "0",
+                                            "storm_calm_minutes": "10"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Site, site.id).storm_held_share == 0.0
     assert ("1 of daily-planet&#39;s stories is in storm now (council-budget): each ends after 10 calm minutes under "
             "these settings") in back
