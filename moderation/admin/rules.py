@@ -121,7 +121,9 @@ def _which_rule(error: ValidationFailed | Conflict, text: str) -> ValidationFail
         name = json.loads(text)[index].get("name")
     except (ValueError, LookupError, AttributeError, TypeError, RecursionError):
         name = None
-    named = f" (\"{name[:40]}\")" if isinstance(name, str) and name.strip() else ""  # a name's own error may be its length
+    # At most 40 characters (a name's own error may be its length), isolated: a right-to-left override
+    # in it turned the rest of the sentence backwards (a re-check).
+    named = f" (\"\u2068{name[:40]}\u2069\")" if isinstance(name, str) and name.strip() else ""
     return ValidationFailed(f"rule {index + 1}{named} of the list: {error.message}", field=error.field)
 
 
@@ -131,8 +133,8 @@ def _named(names: list[str]) -> str:
 
 
 def _left_out(names: list[str]) -> str:
-    return (f" Not applied to published comments: {', '.join(names)} (a new-author rule reads when a comment came, "
-            "and its readers are not new now)." if names else "")
+    return (f" Not applied to published comments: {', '.join(names)} (new-author and first-link rules read when a "
+            "comment came, and its readers are not new now)." if names else "")
 
 
 @bp.post("/sites/<int:site_id>/stories")

@@ -93,7 +93,7 @@ _HOMELAND = (r"(?:mexico|guatemala|honduras|el\s+salvador|nicaragua|venezuela|co
              r"|the\s+dominican\s+republic|china|india|pakistan|bangladesh|the\s+philippines|vietnam|korea|japan"
              r"|somalia|nigeria|kenya|ethiopia|syria|iraq|iran|afghanistan|lebanon|palestine|israel|turkey"
              r"|the\s+middle\s+east|asia|poland|romania|russia|ukraine|ireland|italy|your\s+(?:own\s+)?people)")
-_WHERE_THEY_BELONG = r"where\s+(?:you|they|u|ya)\s+belong\b"
+_WHERE_THEY_BELONG = r"where\s+(?:you|they|u|ya)\s+(?:belong|came\s+from|come\s+from)\b"
 _SENT_HOME = (r"(?:^|[.!?,;:]\s*)(?:just\s+|now\s+|so\s+|then\s+|and\s+)?(?:go|get|fuck\s+off|piss\s+off)\s+back\s+to\s+"
               # Ended there, or a word or two of address after; not travel advice ("Then go back to
               # Italy, the pasta is better.", "... and stay there for the holidays": a re-check).

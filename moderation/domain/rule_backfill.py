@@ -35,7 +35,7 @@ AT_ONCE = 500  # offered and held in one go; the page offers the next after
 # Rules about when a comment came, not what it says: a new-author rule judged each published
 # comment as of its arrival, when every reader was new, and held 93 civil comments of 55 regular
 # readers (an editor's walk); those readers then counted as new again.
-ARRIVAL_ONLY = frozenset({"new_author"})
+ARRIVAL_ONLY = frozenset({"new_author", "first_link"})  # first_link too: a regular's first comment (a re-check)
 
 
 @dataclass

@@ -179,7 +179,7 @@ _SITE_ONLY = (
     # smoking you'll end up in hospital").
     # Not "keep it up" or "keep pushing it", a doctor's warning (a re-check).
     r"\b(?:keep\s+(?:talking|running\s+your\s+mouth|mouthing\s+off)|one\s+more\s+word)\s*,?\s+(?:and|&)\s+"
-    r"(?:you|u)(?:'ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|\s+gonna)\s+end\s+up\s+(?:in\s+(?:the\s+|a\s+)?(?:river"
+    r"(?:you|u)(?:'ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|\s+gonna)\s+(?:end|wind)\s+up\s+(?:in\s+(?:the\s+|a\s+)?(?:river"
     r"|ground|hospital|ditch|body\s+bag|box|coffin|morgue|wheelchair|canal|lake)|like\s+(?:the\s+last\s+(?:guy|one|person|bloke)|him|her)"
     r"|dead|hurt)\b",
     # An order to shoot whoever crosses: "Build the wall and shoot anyone who climbs it." was published at
@@ -192,7 +192,7 @@ _SITE_ONLY = (
     r"\b(?:" + INTENT + r"|(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta))"
     r"(?:\s+\w+){0,3}?\s+give\s+(?:him|her|you|ya|u|" + _ROLE
     + r"|that\s+(?:lad|guy|man|bloke|boy|scumbag|nonce|thug|animal|coward|creep|pervert))\s+(?:a\s+)?(?:proper\s+|good\s+|real\s+)?"
-    r"(?:kicking|beating|battering)\b(?!\s+(?:at|in|on|from)\b)",  # not "a good beating at chess", "in the election"
+    r"(?:kicking|beating|battering|hiding)\b(?!\s+(?:at|in|on|from)\b)",  # not "a good beating at chess", "in the election"
     # Attacks on a place, done or called for: any object for a bomb or a fire someone should set.
     r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
     r"(?:bomb|firebomb|torch|blow\s+up|burn\s+down)\b(?![\s-]*proof)",  # not "bomb-proof the offices"
@@ -385,7 +385,9 @@ _SPANISH = (
     # Not a shot on goal ("pegarle un tiro al arco", "darle un tiro a puerta").
     r"\b(?:pegarle|meterle|darle)s?\s+un\s+(?:tiro|balazo)\b(?!\s+(?:al?\s+(?:arco|puerta|porteria|palo|gol|larga)|desde))",
     r"\bmatar(?:los|las)\s+a\s+todos\b",
-    r"\bquemar\s+(?:la|su)\s+casa\b.{0,40}?\bcon\s+(?:el|ella|ellos|ellas|todos)\s+(?:adentro|dentro)\b",
+    r"\bquemar\s+(?:la|su|tu)\s+casa\b.{0,40}?\b(?:con\s+(?:el|ella|ellos|ellas|todos|ustedes)|contigo)\s+(?:adentro|dentro)\b",
+    # A beating promised to "you" (te), not a team ("les vamos a dar una paliza el domingo").
+    r"\bte\s+(?:voy|vamos)\s+a\s+dar\s+una\s+(?:paliza|golpiza|madriza|putiza)\b",
 )
 _THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + _SITE_ONLY + (_ORDER_TO_KILL_A_GROUP,) + _SPANISH))
 

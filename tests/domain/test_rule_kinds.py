@@ -117,6 +117,7 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     # A bilingual paper's walk: published where "Go back to Africa." was held.
     "Go back to Mexico.", "Go back to Guatemala where you belong.", "Send them back across the border where they belong.",
     "Go back to Mexico, mojado, nobody wants you here.", "Just go back to India and stay there.",
+    "Go back to Somalia where you came from.",
     "Black people are the reason crime is so high here.", "Muslims are responsible for all the violence.",
     "Mexicans are to blame for the drugs on our streets.",
 ])
@@ -327,6 +328,8 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     # A re-check's misses: "you are going to die", "a dead man", a bullet, a blade.
     "Vas a morir.", "Te vas a morir, ya verás.", "Eres hombre muerto.", "Te voy a dar un balazo.",
     "Te voy a meter una bala en la cabeza.", "Te voy a rajar.", "¡Muérete, pendejo!", "Ojalá se mueran todos.",
+    "Te voy a dar una paliza que no vas a olvidar.", "Vamos a quemar tu casa contigo adentro.",
+    "Keep talking and you'll wind up in the river.", "Someone should give that reporter a good hiding.",
     # An editor's walk on a crime story: published at threat 0.01-0.02.
     "Someone should find the man who did this and break his legs.",
     "Somebody needs to give that lad a proper kicking when he is released.",
@@ -483,7 +486,8 @@ def test_a_threat_in_plain_words_is_held(text):
     "Keep it up and you'll end up in hospital, the doctor told me.", "If you buy that brand you'll end up returning it like the last one.",
     "You'll end up getting fired like the last guy if you keep missing deadlines.",
     "Just shoot anyone who crosses the line in paintball, that's the game.",
-    "Somebody needs to give him a good kicking in the next election.",
+    "Somebody needs to give him a good kicking in the next election.", "Les vamos a dar una paliza el domingo.",
+    "We gave them a good hiding on Saturday.",
     "La policía dijo que lo mataron en la calle 10.", "Los matamoscas no funcionan.",
     "te voy a " * 3000 + "x",
     "We'll give them a kicking on Saturday.", "I will give you a good beating at chess.",
