@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from moderation.domain.dispatch import in_bulk_lane
 from moderation.domain.decisions import ACTIONS, DECIDABLE, apply_decision, checked_reason, lock_for_decision
 from moderation.domain.errors import DomainError, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids
@@ -174,7 +175,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
             **({"authors": author_sanction, "sanctioned": [list(a) for a in result.sanctioned],
                 "already_sanctioned": [list(a) for a in result.already_sanctioned],
                 "spared": [list(a) for a in result.spared]} if author_sanction else {}))
-    commit_and_send(session, deliveries)
+    commit_and_send(session, in_bulk_lane(deliveries))
     return result
 
 

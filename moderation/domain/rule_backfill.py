@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.domain.dispatch import in_bulk_lane
 from moderation.domain.lifecycle import HELD, PUBLISHED, RULES, change_status, refuse_if_deactivated
 from moderation.domain.reports import open_reports_by_comment, rank
 from moderation.domain.rule_facts import load_facts
@@ -103,4 +104,4 @@ def hold_published_matches(session: Session, site: Site, *, actor: str, shown: C
         rank(session, comment, open_now.get(comment.id, []), site.report_threshold)
         deliveries.append(change_status(session, comment, HELD, actor=actor, by=RULES,
                                         reason=status_reason([], hits), rules_saved_after=True))
-    return deliveries
+    return in_bulk_lane(deliveries)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.domain.dispatch import in_bulk_lane
 from moderation.domain.claims import live_claims
 from moderation.domain.lifecycle import HELD, PUBLISHED, THRESHOLDS, change_status, now, refuse_if_deactivated
 from moderation.domain.policy import Policy, decide, site_policy
@@ -129,4 +130,4 @@ def release_held(session: Session, site: Site, version: str | None, attributes: 
         deliveries.append(change_status(session, comment, PUBLISHED, actor=actor, by=THRESHOLDS,
                                         reason="the thresholds in force publish it",
                                         thresholds=dict(applied), model_version=version))
-    return deliveries
+    return in_bulk_lane(deliveries)

@@ -177,3 +177,5 @@ def test_a_held_comment_on_a_strict_story_is_not_published_by_the_sites_raised_t
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == calm_on_strict)
                                    .order_by(AuditEntry.id.desc())).first()
     assert entry.details["thresholds"] == {"toxicity": 0.35, "insult": 0.35}
+    with app.app_context():
+        assert db.session.scalar(select(WebhookDelivery.bulk).where(WebhookDelivery.comment_id == calm_on_strict)) is True
