@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from workspace_pages import sign_in
 
 from moderation import db
 from moderation.models import Comment
@@ -41,11 +42,7 @@ def test_a_moderator_opens_a_cards_thread_and_precedent(app, make_site, moderato
     _comment(app, site.id, "old", "Only an idiot would pay these tolls, you clowns.", -600, status="rejected",
              decision="rejected", decided_at=T0, decision_reason="Personal attack or insult", story_id="other")
     page = browser_page
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=username]", moderator.username)
-    page.fill("input[name=password]", moderator.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/review")
+    sign_in(page, live_server, moderator)
 
     item = page.locator(f"#comment-{card}")
     thread = item.locator('details[data-key="thread"]')
@@ -79,11 +76,7 @@ def test_the_english_models_flags_on_a_comment_in_another_language_are_drawn_gre
     english = _comment(app, site.id, "en", "You are a worthless idiot.", 1, status="held",
                        scores={"toxicity": 0.99, "insult": 0.99, "threat": 0.0}, flagged=["toxicity", "insult"])
     page = browser_page
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=username]", moderator.username)
-    page.fill("input[name=password]", moderator.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/review")
+    sign_in(page, live_server, moderator)
 
     def flagged_bar(card: int) -> str:
         return page.locator(f"#comment-{card} tr.flagged .bar").first.evaluate("e => getComputedStyle(e).backgroundColor")
