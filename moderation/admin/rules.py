@@ -123,7 +123,9 @@ def _which_rule(error: ValidationFailed | Conflict, text: str) -> ValidationFail
         name = None
     # At most 40 characters (a name's own error may be its length), isolated: a right-to-left override
     # in it turned the rest of the sentence backwards (a re-check).
-    named = f" (\"\u2068{name[:40]}\u2069\")" if isinstance(name, str) and name.strip() else ""
+    # Printable characters only: a NUL in the name (what the error is about) was echoed into the page.
+    shown = "".join(ch for ch in name[:40] if ch.isprintable()) if isinstance(name, str) else ""
+    named = f" (\"\u2068{shown}\u2069\")" if shown.strip() else ""
     return ValidationFailed(f"rule {index + 1}{named} of the list: {error.message}", field=error.field)
 
 

@@ -74,6 +74,8 @@ def test_invalid_rules_are_a_form_error_naming_the_field_and_nothing_is_saved(ap
     # Counted as a person counts, and named: an editor's walk counted from 0 to find "rules[9]"; the name
     # isolated, so a right-to-left override in it does not turn the sentence round (a re-check).
     assert "Not saved: rule 1 (&#34;\u2068x\u2069&#34;) of the list: rules[0].count must be" in html
+    nul = _post(client, site.id, [{"name": "a\u0000b", "kind": "phone"}]).get_data(as_text=True)
+    assert "rule 1 (&#34;\u2068ab\u2069&#34;)" in nul and "\x00" not in nul
     assert 'aria-invalid="true"' in html and "&#34;count&#34;: 0" in html  # the admin's text is kept, escaped
     broken = _post(client, site.id, "[{")
     html = broken.get_data(as_text=True)
