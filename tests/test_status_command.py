@@ -49,6 +49,24 @@ def test_it_lists_what_needs_attention_and_exits_1(app, services, make_site):
     assert re.search(r"webhooks:   1 to deliver, the oldest [0-9.]+ s, 1 dead letters", done.output), done.output
     as_json = json.loads(CliRunner().invoke(main, ["status", "--json"], env=services.env()).output)
     assert as_json["running"] and as_json["dead_letters"] == 1 and as_json["workers"] == []
+    # How big the database is and what grows it (a soak walk: 2 GB a day at 6 comments/s, and nothing said so).
+    assert re.search(r"storage:    database [0-9.,]+ MB \(comments [0-9.,]+ kB, webhook events [0-9.,]+ kB, audit log",
+                     done.output), done.output
+    assert as_json["storage"]["database_bytes"] > 0 and set(as_json["storage"]["tables_bytes"]) == {
+        "comments", "webhook events", "audit log"}
+
+
+def test_a_disk_filling_up_under_the_embedded_database_needs_attention():
+    from moderation.cli.status_commands import verdict
+
+    state = {"running": True, "database": "ok", "broker": "not asked", "queues": {}, "web": "not asked",
+             "storage": {"database_bytes": 10**9, "tables_bytes": {}, "disk_free_bytes": 1 * 1024**3,
+                         "disk_total_bytes": 50 * 1024**3}}
+    code, problems = verdict(state)
+    assert code == 1 and problems == ['the database\'s disk has 1.0 GB free: the database grows about 4 kB a comment '
+                                      '(README, "How big it grows")']
+    roomy = {**state, "storage": {**state["storage"], "disk_free_bytes": 20 * 1024**3}}
+    assert verdict(roomy) == (0, [])
 
 
 def test_a_lock_file_that_is_not_a_regular_file_is_not_read(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import stat
 import urllib.error
 import urllib.request
@@ -133,6 +134,7 @@ def gather(config: Config, *, web: bool = True) -> dict:
             state["unfinished_restore"] = unfinished_restore(db.session.connection())
             db.session.rollback()
             state["feed_held_by"] = _oldest_writer(db.session)
+            state["storage"] = storage(db.session, config.VAR_DIR)
             snap = snapshot(db.session)
             state.update(models=[f"{scope}: {version}" for scope, version in snap.models], pending=snap.pending,
                          oldest_pending_seconds=round(snap.oldest_pending_seconds, 1), set_aside=snap.set_aside,
@@ -144,6 +146,36 @@ def gather(config: Config, *, web: bool = True) -> dict:
 
 # A transaction with an id open this long holds every site's changes feed back (domain/change_feed.py).
 FEED_HELD_AFTER = 60.0
+# The tables that grow with every comment, as `status` names them.
+GROWING = {"comments": "comments", "webhook_deliveries": "webhook events", "audit_log": "audit log"}
+# Free space under the embedded database's disk below which `status` asks for attention: a soak walk
+# measured the database growing 3.9 kB a comment (2 GB a day at 6 comments/s), and nothing said so.
+DISK_LOW_SHARE = 0.10
+DISK_LOW_BYTES = 2 * 1024**3
+
+
+def storage(session, var_dir: Path) -> dict:  # noqa: ANN001 - a Session
+    """The database's size, its growing tables', and, for the embedded database, the free space of
+    the disk it is on (a server at DATABASE_URL keeps its own disk: not seen from here)."""
+    sizes = dict(session.execute(text(
+        "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r' AND relname = ANY(:names)"),
+        {"names": list(GROWING)}).all())
+    found = {"database_bytes": session.scalar(text("SELECT pg_database_size(current_database())")),
+             "tables_bytes": {GROWING[name]: sizes.get(name, 0) for name in GROWING}}
+    session.rollback()
+    pgdata = var_dir / "pgdata"
+    if pgdata.is_dir():
+        usage = shutil.disk_usage(pgdata)
+        found.update(disk_free_bytes=usage.free, disk_total_bytes=usage.total)
+    return found
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
 
 
 def _oldest_writer(session) -> dict | None:  # noqa: ANN001
@@ -200,6 +232,11 @@ def verdict(state: dict) -> tuple[int, list[str]]:
                         "(an endpoint failing, or no webhook worker)")
     if state.get("oldest_pending_seconds", 0) > STALLED_AFTER:
         problems.append(f"a comment has waited {state['oldest_pending_seconds']:.0f} s to be scored")
+    disk = state.get("storage") or {}
+    if "disk_free_bytes" in disk and (disk["disk_free_bytes"] < DISK_LOW_BYTES
+                                      or disk["disk_free_bytes"] < DISK_LOW_SHARE * disk["disk_total_bytes"]):
+        problems.append(f"the database's disk has {_size(disk['disk_free_bytes'])} free: the database grows about "
+                        "4 kB a comment (README, \"How big it grows\")")
     if state.get("set_aside"):
         problems.append(f"{state['set_aside']} comment(s) set aside: /admin/set-aside")
     if state.get("dead_letters"):
@@ -234,6 +271,11 @@ def _lines(state: dict, problems: list[str]) -> list[str]:
                   + (f", the oldest {state['oldest_undelivered_seconds']:g} s" if state["webhooks_undelivered"] else "")
                   + f", {state['dead_letters']:,} dead letters",
                   f"set aside:  {state['set_aside']:,}"]
+    if state.get("storage"):
+        disk = state["storage"]
+        lines.append(f"storage:    database {_size(disk['database_bytes'])} ("
+                     + ", ".join(f"{name} {_size(size)}" for name, size in disk["tables_bytes"].items()) + ")"
+                     + (f"; {_size(disk['disk_free_bytes'])} free on its disk" if "disk_free_bytes" in disk else ""))
     lines.append("status:     " + ("ok" if not problems else "needs attention:"))
     lines += [f"  - {problem}" for problem in problems]
     return lines
