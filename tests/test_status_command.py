@@ -50,7 +50,8 @@ def test_it_lists_what_needs_attention_and_exits_1(app, services, make_site):
     as_json = json.loads(CliRunner().invoke(main, ["status", "--json"], env=services.env()).output)
     assert as_json["running"] and as_json["dead_letters"] == 1 and as_json["workers"] == []
     # How big the database is and what grows it (a soak walk: 2 GB a day at 6 comments/s, and nothing said so).
-    assert re.search(r"storage:    database [0-9.,]+ MB \(comments [0-9.,]+ kB, webhook events [0-9.,]+ kB, audit log",
+    size = r"[0-9.,]+ (?:bytes|kB|MB|GB)"
+    assert re.search(rf"storage:    database {size} \(comments {size}, webhook events {size}, audit log {size}\)",
                      done.output), done.output
     assert as_json["storage"]["database_bytes"] > 0 and set(as_json["storage"]["tables_bytes"]) == {
         "comments", "webhook events", "audit log"}
