@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.errors import Conflict, DomainError, ValidationFailed
 from moderation.domain.lifecycle import HELD, PUBLISHED, STORY_PREMODERATED, audit, now
 from moderation.domain.policy import Policy, Verdict, stricter
+from moderation.domain.rule_sets import recent_comment_ids
 from moderation.domain.rules import HOLD, Hit
 from moderation.models import Comment, Site, Story
 
@@ -94,11 +95,10 @@ RECENT_FOR_STORIES = 5_000
 def recent_stories(session: Session, site_id: int, limit: int = 50) -> list[tuple[str, str | None]]:
     """(story id, title) of the stories the site's last RECENT_FOR_STORIES comments are on, most recent
     first: what the rules page offers to pick from, where an editor had to know each id by heart."""
-    recent = (select(Comment.story_id, Comment.story_title, Comment.received_at).where(Comment.site_id == site_id)
-              .order_by(Comment.received_at.desc()).limit(RECENT_FOR_STORIES).subquery())
     return [(story_id, title) for story_id, title in session.execute(
-        select(recent.c.story_id, func.max(recent.c.story_title)).group_by(recent.c.story_id)
-        .order_by(func.max(recent.c.received_at).desc()).limit(limit))]
+        select(Comment.story_id, func.max(Comment.story_title))
+        .where(Comment.id.in_(recent_comment_ids(site_id, RECENT_FOR_STORIES))).group_by(Comment.story_id)
+        .order_by(func.max(Comment.received_at).desc()).limit(limit))]
 
 
 def _lock_story(session: Session, site: Site, story_id: str) -> None:
