@@ -19,6 +19,7 @@ from classifiers.attributes import ATTRIBUTES
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJECTED, STORM, in_review_queue_condition,
                                            reported_condition)
+from moderation.domain.rules import MAX_NAME as MAX_RULE_NAME
 from moderation.domain.typed_numbers import typed_float
 from moderation.models import REPORT_REASONS, Comment, Report
 
@@ -50,7 +51,6 @@ TAB_HINTS: dict[str, str] = {
 }
 MAX_SEARCH_LENGTH = 200
 MAX_TEXT_FILTER_LENGTH = 200
-RULE_NAME_LENGTH = 40  # rules.validate_rules's names
 # The configuration comments.search_vector is computed with (migration 0025_accent_blind_search):
 # English stemming after unaccent, so a query is folded as the comments were.
 SEARCH_CONFIG = literal_column("'moderation_search'::regconfig")
@@ -234,7 +234,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
         story=_text(args, "story"),
         reason=_choice(args, "reason", REPORT_REASONS),
         flag=_choice(args, "flag", FLAGS),
-        rule=_text(args, "rule", RULE_NAME_LENGTH),
+        rule=_text(args, "rule", MAX_RULE_NAME),
         score_attr=_choice(args, "score_attr", ATTRIBUTES) or "toxicity",
         score_min=_score(args, "score_min"),
         score_max=_score(args, "score_max"),

@@ -55,7 +55,8 @@ SEVERITY = {FLAG: 0, HOLD: 1, REJECT: 2}
 MAX_RULES = 50
 MAX_WORDS = 1000
 MAX_REASON = 200
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+MAX_NAME = 40
+_NAME = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_NAME - 1}}}")
 
 
 @dataclass(frozen=True)
