@@ -30,11 +30,13 @@ def trainer_env(tmp_path) -> dict[str, str]:
 
 @pytest.fixture
 def long_trainer_env(tmp_path) -> dict[str, str]:
-    """Ten copies of the tiny CSV: a run that outlasts a comment being scored and a cancel click
-    even on a busy machine, where the scorer shares two cores with the trainer (the tiny CSV
-    trains in about 2 s, and the run was a quarter done when it was cancelled)."""
+    """300 copies of the tiny CSV: a run that outlasts a comment being scored and a cancel click
+    even on a busy machine, where the scorer shares two cores with the trainer and the rest of the
+    suite. Ten copies train in about 1 s on a quiet machine, and CI's run finished before its
+    cancel was read; 300 take about 6 s (the CSV is written in 0.2 s, and the run is cancelled or
+    killed early, so the suite waits for none of it)."""
     data = tmp_path / "long-data"
-    write_training_csv(data, copies=10)
+    write_training_csv(data, copies=300)
     return {"TRAINING_DATA_DIR": str(data), "TRAINING_MIN_POSITIVES": str(MIN_POSITIVES)}
 
 
