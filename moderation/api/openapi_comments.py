@@ -134,8 +134,8 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentEdit"}}}},
         "responses": {"200": json_ref("Comment", "The comment, pending again if the text changed."),
                       "400": error_ref("Malformed JSON, an invalid text, or another field changed."), **errors,
-                      "409": error_ref("The comment was deleted: it cannot be edited; or its story's comments are "
-                                       "closed (code `story_closed`) and the text is new."),
+                      "409": error_ref("The comment was deleted (code `comment_deleted`): it cannot be edited; or "
+                                       "its story's comments are closed (code `story_closed`) and the text is new."),
                       "413": error_ref("Body larger than 1 MiB."), **retry_errors},
     }
     paths["/api/v1/comments"]["get"] = {

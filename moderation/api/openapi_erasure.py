@@ -34,7 +34,9 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                        "site can match its own copy; null until then."}
     paths = document["paths"]
     paths["/api/v1/comments/{comment_id}/reports"]["post"]["responses"]["409"] = {
-        **errors["404"], "description": "The comment was deleted: nothing left to report."}
+        **errors["404"], "description": "The comment was deleted (code `comment_deleted`, as an edit of it gets): "
+                                       "nothing left to report; or this reader reported it already, or it is "
+                                       "their own comment (code `conflict`)."}
     paths["/api/v1/comments/{comment_id}"]["delete"] = {
         "summary": "Delete a comment (the reader or the site removed it)",
         "description": (

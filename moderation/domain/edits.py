@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from moderation.domain.comments import MAX_ID, _READABLE
 from moderation.domain.errors import NotFound
 from moderation.domain.intake_holds import hold_on_arrival
-from moderation.domain.lifecycle import (DECIDED, EDIT, HELD, PENDING, REJECTED, TransitionRefused, audit, can_change,
-                                        change_status)
+from moderation.domain.lifecycle import (DECIDED, DELETED, EDIT, HELD, PENDING, REJECTED, CommentDeleted,
+                                         TransitionRefused, audit, can_change, change_status)
 from moderation.domain.policy import Verdict
 from moderation.domain.sanctions import sanction_flags
 from moderation.domain.stories import check_open, story_rule_hits
@@ -50,9 +50,11 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
     ) if 0 < comment_id <= MAX_ID else None
     if comment is None:
         raise NotFound(f"no comment with id {comment_id}", field="id")
-    if comment.status != PENDING and not can_change(comment.status, PENDING, by=EDIT):
+    if comment.status == DELETED:
         # Checked before anything changes: a deleted comment stays deleted, its text as retention left it.
         # And before the same-text case, which had answered 200 as if the deleted comment took the edit.
+        raise CommentDeleted("a deleted comment cannot be edited", field="id")
+    if comment.status != PENDING and not can_change(comment.status, PENDING, by=EDIT):
         raise TransitionRefused(f"a {comment.status} comment cannot be edited")
     if text == comment.text or _as_read(text) == _as_read(comment.text or ""):
         return Edit(comment, changed=False)

@@ -76,6 +76,13 @@ class TransitionRefused(Conflict):
     code = "transition_refused"
 
 
+class CommentDeleted(TransitionRefused):
+    """An edit of, or a report against, a deleted comment: one code for a site to act on (the edit
+    had answered `transition_refused` and the report `conflict`)."""
+
+    code = "comment_deleted"
+
+
 def can_change(old: str, new: str, *, by: str) -> bool:
     return new in TRANSITIONS.get(by, {}).get(old, frozenset())
 

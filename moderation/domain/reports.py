@@ -46,7 +46,7 @@ from moderation.domain.policy import (REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPO
                                       reports_reach_threshold, with_reports)
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
 from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REPORT, REPORTED_AFTER_APPROVAL,
-                                         change_status, hide_reported_after_approval, now)
+                                         CommentDeleted, change_status, hide_reported_after_approval, now)
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
 REPORT_WEIGHTS: dict[str, float] = {
@@ -162,7 +162,7 @@ def file_report(
     if comment is None:
         raise NotFound(f"no comment with id {comment_id}", field="id")
     if comment.status == DELETED:
-        raise Conflict("this comment was deleted; there is nothing left to report", field="id")
+        raise CommentDeleted("this comment was deleted; there is nothing left to report", field="id")
     if reporter_id is not None and reporter_id == comment.author_id:
         # Reporting one's own abusive comment, upheld when a moderator rejected it, was the cheapest way
         # to a reporter whose lone report holds anyone's comment (an integrator's walk).

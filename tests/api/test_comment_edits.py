@@ -127,7 +127,8 @@ def test_a_deleted_comment_cannot_be_edited(app, client, site):
     with app.app_context():
         kept = db.session.get(Comment, comment_id).text
     same = edit(client, site, comment_id, kept)  # its text as it stands: had answered 200, as if edited
-    assert same.status_code == 409 and same.get_json()["error"]["message"] == "a deleted comment cannot be edited"
+    assert same.status_code == 409 and same.get_json()["error"] == {
+        "code": "comment_deleted", "field": "id", "message": "a deleted comment cannot be edited"}
 
 
 def test_new_words_on_a_closed_story_are_refused_as_a_new_comment_is(app, client, site):
