@@ -1,14 +1,17 @@
-"""Admin: a site's rules (edit as JSON, preview against recent comments, save a version) and its stories."""
+"""Admin: a site's rules (edit in a form or as JSON, preview against recent comments, save a version) and its stories."""
 from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
+from moderation.admin.rule_form import (PARAM_LABELS, action_choices, field_of_error, new_rule, param_fields,
+                                        rules_from_form)
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
@@ -16,7 +19,7 @@ from moderation.domain.rule_sets import (
     PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, current_rules, parse_rules_text, preview, protections_removed,
     rule_versions, save_rules,
 )
-from moderation.domain.rules import KINDS
+from moderation.domain.rules import KINDS, MAX_RULES
 from moderation.domain.stories import list_stories, recent_stories, set_story
 from moderation.domain.story_comments import story_counts
 from moderation.models import Site
@@ -32,12 +35,20 @@ EXAMPLE = [
 
 def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None = None, result=None,
           based_on: int | None = None, backfill=None, removing: list[str] | None = None,
+          editor: str = "form", form_rules: list[dict[str, Any]] | None = None, added: int | None = None,
           status: int = 200) -> tuple[str, int]:
     current = current_rule_set(db.session, site.id)
+    saved = current.rules if current else []
     if text is None:
-        text = json.dumps(current.rules if current else [], indent=2, ensure_ascii=False)
+        text = json.dumps(saved, indent=2, ensure_ascii=False)
+    if form_rules is None:  # the JSON editor's rules when they read as a list of rules, else the saved ones
+        form_rules = _rules_in(text, saved)
+    form_rules = _shown(form_rules)
+    error_at = field_of_error(error.field) if isinstance(error, ValidationFailed) and editor == "form" else None
     return render_template(
-        "admin/rules.html", site=site, text=text, error=error, result=result, kinds=KINDS,
+        "admin/rules.html", site=site, text=text, error=error, result=result, kinds=KINDS, editor=editor,
+        form_rules=form_rules, error_at=error_at, added=added, max_rules=MAX_RULES, param_fields=param_fields,
+        action_choices=action_choices(),
         version=current.version if current else 0, based_on=based_on if based_on is not None else (
             current.version if current else 0),
         versions=rule_versions(db.session, site.id), stories=list_stories(db.session, site.id),
@@ -58,23 +69,35 @@ def site_rules(site_id: int) -> tuple[str, int]:
 def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     """"Preview" shows what the rules would have done and saves nothing; "Save" adds a version."""
     site = db.get_or_404(Site, site_id)
-    text = request.form.get("rules", "")
     based_on = _int(request.form.get("based_on"))
+    editor, form_rules = "json", None
+    if request.form.get("editor") == "form":
+        editor, form_rules = "form", rules_from_form(request.form)
+        if request.form.get("action") == "add":  # a rule more in the form, nothing saved
+            kind, added = request.form.get("add_kind", ""), None
+            if kind in KINDS and len(form_rules) < MAX_RULES:
+                form_rules.append(new_rule(kind, {str(r.get("name")) for r in form_rules}))
+                added = len(form_rules) - 1
+            return _page(site, text=json.dumps(form_rules, indent=2, ensure_ascii=False), based_on=based_on,
+                         form_rules=form_rules, added=added)
+        text = json.dumps(form_rules, indent=2, ensure_ascii=False)
+    else:
+        text = request.form.get("rules", "")
+    page = {"text": text, "based_on": based_on, "editor": editor, "form_rules": form_rules}
     try:
         rules = parse_rules_text(text)
         removing = protections_removed(current_rules(db.session, site.id), rules)
         if request.form.get("action") == "preview":
-            return _page(site, text=text, result=(rules, preview(db.session, site.id, rules)), based_on=based_on,
-                         removing=removing)
+            return _page(site, result=(rules, preview(db.session, site.id, rules)), removing=removing, **page)
         if removing and request.form.get("remove_protections") != "on":
-            return _page(site, text=text, based_on=based_on, removing=removing, status=400, error=ValidationFailed(
+            return _page(site, removing=removing, status=400, error=ValidationFailed(
                 f"these rules take away {_named(removing)}, which hold threats, hate and readers at risk; tick "
-                "\"Take them away\" to save without them, or add them back", field="rules"))
+                "\"Take them away\" to save without them, or add them back", field="rules"), **page)
         saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
-        return _page(site, text=text, error=_which_rule(error, text), based_on=based_on,
-                     status=400 if isinstance(error, ValidationFailed) else 409)
+        return _page(site, error=_which_rule(error, text, editor), status=400 if isinstance(error, ValidationFailed)
+                     else 409, **page)
     db.session.commit()
     flash(f"Saved rules version {saved.version} for {site.name}." if saved else "The rules did not change.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
@@ -110,9 +133,10 @@ def hold_published(site_id: int) -> Response | tuple[str, int]:
 _RULE_AT = re.compile(r"^rules\[(\d+)\]")
 
 
-def _which_rule(error: ValidationFailed | Conflict, text: str) -> ValidationFailed | Conflict:
+def _which_rule(error: ValidationFailed | Conflict, text: str, editor: str = "json") -> ValidationFailed | Conflict:
     """The error with the rule it is about named as a person counts: "rules[9].words" is the tenth
-    rule, which an editor's walk had to count to from 0 in a 60-line list."""
+    rule, which an editor's walk had to count to from 0 in a 60-line list. From the form, the field
+    is named by its label, not its path in JSON the admin never saw."""
     found = _RULE_AT.match(error.field or "")
     if not isinstance(error, ValidationFailed) or found is None:
         return error
@@ -126,7 +150,33 @@ def _which_rule(error: ValidationFailed | Conflict, text: str) -> ValidationFail
     # Printable characters only: a NUL in the name (what the error is about) was echoed into the page.
     shown = "".join(ch for ch in name[:40] if ch.isprintable()) if isinstance(name, str) else ""
     named = f" (\"\u2068{shown}\u2069\")" if shown.strip() else ""
+    if editor == "form":
+        at = field_of_error(error.field)
+        label = {"name": "its name", "kind": "its kind", "action": "its action", "reason": "its reason"}.get(
+            at[1], f"\"{PARAM_LABELS.get(at[1], at[1])}\"") if at else "it"
+        message = error.message.replace(error.field, label, 1) if error.field in error.message else error.message
+        return ValidationFailed(f"rule {index + 1}{named}: {message}", field=error.field)
     return ValidationFailed(f"rule {index + 1}{named} of the list: {error.message}", field=error.field)
+
+
+def _rules_in(text: str, saved: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    try:
+        rules = json.loads(text)
+    except (ValueError, RecursionError):
+        return saved
+    return rules if isinstance(rules, list) and all(isinstance(r, dict) for r in rules) else saved
+
+
+def _shown(value: Any) -> Any:
+    """Rules as the form can show them: a NUL or an unpaired surrogate the JSON editor let through
+    ("a\\u0000b") is left out of the field (the error above names it), as it cannot go in a page."""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch != "\x00" and not "\ud800" <= ch <= "\udfff")
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        return {str(_shown(k)): _shown(v) for k, v in value.items()}
+    return value
 
 
 def _named(names: list[str]) -> str:

@@ -122,6 +122,7 @@ def _int(low: int, high: int) -> Callable[[Any, str], int]:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValidationFailed(f"{field_name} must be a whole number from {low} to {high}", field=field_name)
         return value
+    parse.bounds = (low, high)  # type: ignore[attr-defined]  # the rules form's number input reads them
     return parse
 
 
@@ -131,11 +132,15 @@ def _ratio(value: Any, field_name: str) -> float:
     return float(value)
 
 
+_ratio.bounds = (0.5, 1)  # type: ignore[attr-defined]
+
+
 def _choice(*options: str) -> Callable[[Any, str], str]:
     def parse(value: Any, field_name: str) -> str:
         if value not in options:
             raise ValidationFailed(f"{field_name} must be one of {', '.join(options)}", field=field_name)
         return value
+    parse.options = options  # type: ignore[attr-defined]  # the rules form's select lists them
     return parse
 
 

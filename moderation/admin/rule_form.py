@@ -1,0 +1,121 @@
+"""The rules page's form: each rule a fieldset of plain inputs, read back into the list the JSON
+editor would give. A community editor's walk had a non-programmer writing JSON by hand to add one
+banned word; the JSON editor stays beside it for pasting and for many rules at once."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from moderation.domain.rules import ACTIONS, KINDS, MAX_RULES
+
+_FIELD = re.compile(r"^rule-(\d{1,3})-kind$")
+# Words, phrases and domains: one per line (commas too for domains, which never hold one).
+_LINES = re.compile(r"\r?\n")
+_DOMAIN_SPLIT = re.compile(r"[\s,]+")
+_WHOLE = re.compile(r"^-?\d{1,9}$")
+_DECIMAL = re.compile(r"^-?\d{0,9}(?:\.\d{1,9})?$")
+
+ACTION_LABELS = {"hold": "hold for review", "reject": "reject", "flag": "flag only (published, named on the card)"}
+PARAM_LABELS = {
+    "words": "Words or phrases, one per line",
+    "allowed_domains": "Allowed domains, one per line (subdomains included)",
+    "count": "How many times",
+    "minutes": "Within minutes",
+    "scope": "Counted for",
+    "min_letters": "Fewest letters",
+    "caps_ratio": "Share of capitals (0.5 to 1)",
+    "max_repeat": "Most repeats of one character",
+    "max_chars": "Longest reply (characters)",
+    "until": "Until the author's comments are",
+}
+SCOPE_LABELS = {"author": "the author", "site": "anyone on the site", "approved": "approved", "posted": "posted"}
+
+
+@dataclass(frozen=True)
+class ParamField:
+    """One setting of a rule as the form shows it."""
+
+    name: str
+    label: str
+    input: str                       # "lines", "number" or "select"
+    value: str
+    options: tuple[tuple[str, str], ...] = ()
+    low: float | None = None
+    high: float | None = None
+    step: str = "1"
+
+
+def param_fields(rule: Mapping[str, Any]) -> list[ParamField]:
+    """The settings of the rule's kind, filled from the rule as it stands (valid or not)."""
+    kind = KINDS.get(rule.get("kind"))
+    if kind is None:
+        return []
+    fields = []
+    for name, (default, parse) in kind.params.items():
+        value = rule.get(name, default)
+        label = PARAM_LABELS.get(name, name.replace("_", " ").capitalize())
+        if (options := getattr(parse, "options", None)) is not None:
+            fields.append(ParamField(name, label, "select", str(value),
+                                     tuple((o, SCOPE_LABELS.get(o, o)) for o in options)))
+        elif (bounds := getattr(parse, "bounds", None)) is not None:
+            low, high = bounds
+            fields.append(ParamField(name, label, "number", "" if value is None else str(value), low=low, high=high,
+                                     step="1" if isinstance(low, int) and isinstance(high, int) else "0.05"))
+        else:
+            lines = value if isinstance(value, list) else ([] if value is None else [value])
+            fields.append(ParamField(name, label, "lines", "\n".join(str(v) for v in lines)))
+    return fields
+
+
+def rules_from_form(form: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The rules the form's fields hold, in their order, less those ticked for removal; values as
+    typed, so validate_rules names what is wrong with them (a count of "ten" stays "ten")."""
+    indices = sorted(int(m.group(1)) for key in form if (m := _FIELD.match(key)))[:MAX_RULES * 2]
+    rules = []
+    for i in indices:
+        field = lambda name: form.get(f"rule-{i}-{name}", "")  # noqa: E731 (one rule's fields)
+        if field("remove") == "on":
+            continue
+        kind = field("kind").strip()
+        rule: dict[str, Any] = {"name": field("name").strip(), "kind": kind}
+        if field("action").strip():
+            rule["action"] = field("action").strip()
+        if field("reason").strip():
+            rule["reason"] = field("reason")
+        for param in param_fields({"kind": kind}):
+            raw = field(param.name)
+            if param.input == "lines":
+                split = _DOMAIN_SPLIT if param.name == "allowed_domains" else _LINES
+                rule[param.name] = [part.strip() for part in split.split(raw) if part.strip()]
+            elif raw.strip():
+                rule[param.name] = _number(raw.strip()) if param.input == "number" else raw.strip()
+        rules.append(rule)
+    return rules
+
+
+def new_rule(kind: str, taken: set[str]) -> dict[str, Any]:
+    """A rule of `kind` with its defaults, named after the kind and unlike any name in `taken`."""
+    base = kind.replace("_", "-")
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    return {"name": name, "kind": kind, "action": KINDS[kind].action, "reason": KINDS[kind].reason}
+
+
+def field_of_error(field: str | None) -> tuple[int, str] | None:
+    """(rule index, field name) of a validation error's field ("rules[2].words" -> (2, "words"))."""
+    found = re.match(r"^rules\[(\d+)\](?:\.(\w+))?$", field or "")
+    return (int(found.group(1)), found.group(2) or "name") if found else None
+
+
+def action_choices() -> list[tuple[str, str]]:
+    return [(action, ACTION_LABELS[action]) for action in ACTIONS]
+
+
+def _number(raw: str) -> int | float | str:
+    if _WHOLE.match(raw):
+        return int(raw)
+    if _DECIMAL.match(raw) and raw not in ("-", "."):
+        return float(raw)
+    return raw
