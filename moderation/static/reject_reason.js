@@ -25,6 +25,20 @@
     select.focus();
   });
 
+  // Enter in a decision's note (or on a bulk tick box) decides nothing: the form's first button is a
+  // disabled one (review/_comment.html). With a reason picked it goes to Reject, so a second Enter
+  // rejects with that reason; without one it stays, and the buttons are a Tab away.
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (!field.form || !field.matches('input[name="reason_note"]')) return;
+    var form = field.form, select = form.querySelector('select[name="reason_choice"]');
+    var reject = form.querySelector('button[name="action"][value="reject"]');
+    if (!select || !select.value || !reject) return;
+    event.preventDefault();
+    reject.focus();
+  });
+
   // A decision refused (a report came in, a colleague's claim, a change) came back with the reason and
   // the note empty, to pick and type again after reading why (an accessibility review, WCAG 3.3.7). So
   // what was entered is kept for the next page alone, and put back on the card if it is still open.

@@ -323,3 +323,30 @@ def test_back_from_the_authors_page_comes_back_to_the_card_and_u_says_where_undo
     keys_settled(page)
     page.keyboard.press("u")
     assert page.locator("#key-status").inner_text().startswith("Nothing to undo on this page")
+
+
+def test_enter_in_a_note_decides_nothing_and_with_a_reason_picked_goes_to_reject(app, site, moderator, grant,
+                                                                                 live_server, browser_page):
+    """An accessibility review: a keyboard user picked "Threat" on "Someone should shoot the mayor.",
+    typed a note and pressed Enter, and the comment was approved (the form's first button); Enter on
+    a card's tick box sent the bulk bar as Approve selected."""
+    page = browser_page
+    ids = _queue_of(2, app, site, moderator, grant, live_server, page)
+    first = page.locator(f"#{ids[0]}")
+    note = first.get_by_label("Note on comment")
+    note.fill("threatens the mayor")
+    note.press("Enter")
+    page.wait_for_timeout(300)
+    first.locator('input[type="checkbox"]').first.press("Enter")
+    page.wait_for_timeout(300)
+    with app.app_context():
+        assert {c.status for c in db.session.query(Comment)} == {"held"}
+
+    first.get_by_label("Reason for comment").select_option(index=3)
+    note.press("Enter")
+    assert page.evaluate("document.activeElement.value") == "reject"  # a second Enter rejects, with that reason
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    with app.app_context():
+        decided = db.session.get(Comment, int(ids[0].split("-")[-1]))
+        assert (decided.status, decided.decision_reason) == ("rejected", f"{GUIDELINE_REASONS[2]}: threatens the mayor")
