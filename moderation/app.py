@@ -133,11 +133,13 @@ def _counters(app: Flask, config: Config) -> None:
     from moderation.redis_client import redis_client
 
     client = redis_client(config.REDIS_URL, timeout=config.REDIS_COUNTER_TIMEOUT) if config.REDIS_URL else None
-    login = AttemptLimiter(client, prefix="attempts:login", window=config.LOGIN_FAILURE_WINDOW,
+    secret = str(config.SECRET_KEY or "").encode()
+    login = AttemptLimiter(client, prefix="attempts:login", window=config.LOGIN_FAILURE_WINDOW, secret=secret,
                            limits={"user": config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+                                   "device": config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
                                    "addr": config.LOGIN_MAX_FAILURES_PER_ADDRESS})
     app.extensions["sign_in_guard"] = SignInGuard(login, argon2_slots=max(1, config.LOGIN_ARGON2_SLOTS))
     app.extensions["key_limiter"] = AttemptLimiter(
-        client, prefix="attempts:key", window=config.KEY_FAILURE_WINDOW,
+        client, prefix="attempts:key", window=config.KEY_FAILURE_WINDOW, secret=secret,
         limits={"key": config.KEY_MAX_FAILURES_PER_KEY_ID, "addr": config.KEY_MAX_FAILURES_PER_ADDRESS})
     app.extensions["perspective_limiter"] = RateLimiter(client, config.PERSPECTIVE_RATE_LIMIT) if client else None

@@ -11,6 +11,7 @@ outage. Checks come before argon2, so a limited subject costs a Redis round trip
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -30,8 +31,10 @@ VOUCH_SECONDS = 7 * 24 * 3600
 class AttemptLimiter:
     """`limits` maps a subject kind ("user", "addr", ...) to the failures it may have per window."""
 
-    def __init__(self, client: redis.Redis | None, *, limits: Mapping[str, int], window: int, prefix: str) -> None:
+    def __init__(self, client: redis.Redis | None, *, limits: Mapping[str, int], window: int, prefix: str,
+                 secret: bytes = b"") -> None:
         self.client = client
+        self.secret = hashlib.sha256(secret).digest()  # blake2b takes a key of at most 64 bytes
         self.limits = dict(limits)
         self.window = window
         self.prefix = prefix
@@ -40,7 +43,11 @@ class AttemptLimiter:
         self._skip_redis_until = 0.0
 
     def _key(self, kind: str, value: str, window_start: int) -> str:
-        return f"{self.prefix}:{kind}:{value}:{window_start}"
+        # The subject as a keyed digest, never as typed: a password typed into the username box was a
+        # Redis key name, kept in its append-only file on disk (a security review).
+        digest = hashlib.blake2b(f"{kind}:{value}".encode("utf-8", "surrogatepass"), key=self.secret,
+                                 digest_size=16).hexdigest()
+        return f"{self.prefix}:{kind}:{digest}:{window_start}"
 
     def _subjects(self, subjects: Mapping[str, str | None]) -> list[tuple[str, str]]:
         return [(kind, value) for kind, value in subjects.items() if value and self.limits.get(kind, 0) > 0]

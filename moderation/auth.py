@@ -15,11 +15,12 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from moderation import db
 from moderation.domain.errors import AccountDisabled, Busy, TooManyAttempts
-from moderation.domain.signin import sign_in
+from moderation.domain.signin import device_for, device_token, sign_in
 from moderation.domain.users import end_sessions
 from moderation.models import User
 
@@ -152,7 +153,7 @@ def login() -> Response | str | tuple[str, int]:
         return render_template("login.html", next=next_url or "", username=username, error=WRONG), 401
     try:
         user = sign_in(db.session, username, password, guard=current_app.extensions["sign_in_guard"],
-                       address=request.remote_addr)
+                       address=request.remote_addr, device=device_for(username, _device_cookie()))
     except (TooManyAttempts, Busy) as refused:
         # No audit entry per refusal (a flood would fill the log): the lockout itself was audited.
         page = render_template("login.html", next=next_url or "", username=username, error=refused.message)
@@ -167,7 +168,33 @@ def login() -> Response | str | tuple[str, int]:
     session["user_id"] = user.id
     session["gen"] = user.session_generation
     session["seen"] = int(time.time())
-    return redirect(safe_next(next_url))
+    response = redirect(safe_next(next_url))
+    if device_for(username, _device_cookie()) is None:
+        _set_device_cookie(response, device_token(username))
+    return response
+
+
+DEVICE_COOKIE = "moderation_device"
+_DEVICE_SALT = "sign-in-device"
+
+
+def _device_cookie() -> tuple[str, str] | None:
+    """The (account, nonce) of this browser's signed device cookie, None when it has none or a forged one."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw or len(raw) > 400:
+        return None
+    try:
+        account, nonce = URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT).loads(raw)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return (account, nonce) if isinstance(account, str) and isinstance(nonce, str) else None
+
+
+def _set_device_cookie(response: Response, token: tuple[str, str]) -> None:
+    # Sent to the sign-in page alone, for as long as a browser keeps a cookie (Chromium: 400 days).
+    response.set_cookie(DEVICE_COOKIE, URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT).dumps(list(token)),
+                        max_age=400 * 86400, path=url_for("review.login"), httponly=True, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
 
 
 def logout() -> Response:

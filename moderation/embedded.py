@@ -12,7 +12,7 @@ import socket
 import subprocess
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -240,10 +240,11 @@ def start_redis(var_dir: Path) -> tuple[str, subprocess.Popen | None]:
         )
         + "\n"
     )
+    _make_private(var_dir)
     # Its own session: Ctrl-C reaches the supervisor, which stops Redis only after the worker; and it
     # stops when its starter dies, as `up`'s other children do (moderation/parent_death.py).
     proc = subprocess.Popen([str(executable), str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                            start_new_session=True, preexec_fn=stop_with(os.getpid()))
+                            start_new_session=True, preexec_fn=_private_files_and(stop_with(os.getpid())))
     deadline = time.monotonic() + 15
     while not redis_is_up(sock):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -251,6 +252,33 @@ def start_redis(var_dir: Path) -> tuple[str, subprocess.Popen | None]:
             raise BrokerDidNotStart(_why_redis_stopped(var_dir))
         time.sleep(0.05)
     return redis_url(var_dir), proc
+
+
+# What Redis writes: queued tasks and sign-in counters, readable by every local account at 0644 (a
+# security review); its socket was 0700 already.
+_REDIS_FILES = ("appendonly.aof", "appendonlydir", "redis.rdb", "redis.log", "redis.conf")
+
+
+def _make_private(var_dir: Path) -> None:
+    """Redis's files from an older start, made the owner's alone."""
+    for name in _REDIS_FILES:
+        path = var_dir / name
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o700)
+            for inside in path.iterdir():
+                if inside.is_file() and not inside.is_symlink():
+                    inside.chmod(0o600)
+        elif path.is_file() and not path.is_symlink():
+            path.chmod(0o600)
+
+
+def _private_files_and(then: Callable[[], None] | None) -> Callable[[], None]:
+    """For Popen's preexec_fn: files the child creates are its owner's alone, then `then`."""
+    def preexec() -> None:
+        os.umask(0o077)
+        if then is not None:
+            then()
+    return preexec
 
 
 def has_database(config) -> bool:

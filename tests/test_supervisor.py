@@ -229,3 +229,29 @@ def test_a_restart_the_wheel_returns_from_without_a_server_is_not_called_running
     assert lines == ["embedded PostgreSQL stopped; starting it again",
                      f"could not start embedded PostgreSQL again (it is not running yet; its log is "
                      f"{tmp_path / 'pgdata' / 'log'}); trying again in 1s"]
+
+
+def test_the_embedded_redis_keeps_its_files_to_their_owner(tmp_path):
+    """A security review: its append-only file (queued tasks, sign-in counters) was 0644; one left
+    from an older start is made private too."""
+    import stat
+    import time
+
+    from moderation.embedded import start_redis
+    from moderation.redis_client import redis_client
+
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "redis.log").write_text("from an older start\n")
+    os.chmod(var / "redis.log", 0o644)
+    url, proc = start_redis(var)
+    try:
+        redis_client(url, timeout=5).set("something", "queued")
+        time.sleep(1.5)  # appendfsync everysec
+        written = [p for p in var.rglob("*") if p.is_file() and not p.name.endswith(".sock")]
+        assert any("appendonly" in str(p) for p in written)
+        for path in written:
+            assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, f"{path.name} is {oct(path.stat().st_mode)}"
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -4,10 +4,16 @@ The limit is checked before argon2 runs, so a locked account or address costs no
 right password is refused too until the window ends: otherwise guessing would only be slowed.
 Argon2 also runs in a few slots per process only, so sign-in floods cannot take every web thread
 from the API.
+
+A browser that signed in to an account before carries a device token for it (a signed cookie,
+OWASP's "device cookie"): its attempts count against that token alone, so a stranger's guesses,
+which lock the account for every other browser, do not lock out its own moderator (a security
+review: ten requests a quarter hour kept any named moderator out of the queue).
 """
 from __future__ import annotations
 
 import math
+import secrets
 import threading
 from dataclasses import dataclass, field
 
@@ -43,6 +49,18 @@ def _account(username: str) -> dict[str, str | None]:
     return {"user": spelled(username).lower()[:100]}
 
 
+def device_token(username: str) -> tuple[str, str]:
+    """A new device token for a browser that just signed in: (the account as counted, a random nonce)."""
+    return _account(username)["user"] or "", secrets.token_urlsafe(16)
+
+
+def device_for(username: str, signed: tuple[str, str] | None) -> str | None:
+    """The nonce of a verified device token when it was given for this account, else None."""
+    if not signed or signed[0] != _account(username)["user"]:
+        return None
+    return signed[1]
+
+
 def locked_for(guard: SignInGuard, username: str) -> int:
     """Seconds until the account may try to sign in again; 0 when it is not locked out."""
     return guard.limiter.retry_after(_account(username))
@@ -55,20 +73,22 @@ def lift_lockout(guard: SignInGuard, username: str) -> bool:
 
 
 def sign_in(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
-            now: float | None = None) -> User | None:
+            now: float | None = None, device: str | None = None) -> User | None:
     """The user, None for a wrong name or password, or TooManyAttempts / Busy / AccountDisabled. The
     caller commits."""
-    user = check_password(session, username, password, guard=guard, address=address, now=now, say_disabled=True)
+    user = check_password(session, username, password, guard=guard, address=address, now=now, say_disabled=True,
+                          device=device)
     if user is not None:
         record_sign_in(user)
     return user
 
 
 def check_password(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
-                   now: float | None = None, say_disabled: bool = False) -> User | None:
+                   now: float | None = None, say_disabled: bool = False, device: str | None = None) -> User | None:
     """`sign_in` without recording a sign-in: for a signed-in user confirming their password, under
-    the same limits."""
-    subjects = {**_account(username), "addr": address}
+    the same limits. `device`: the token of a browser that signed in to this account before, whose
+    attempts are counted on their own (a verified cookie; see the module's docstring)."""
+    subjects = {"device": device} if device else {**_account(username), "addr": address}
     retry_after = guard.limiter.retry_after(subjects, now)
     if retry_after:
         raise too_many(retry_after)
@@ -80,5 +100,5 @@ def check_password(session: Session, username: str, password: str, *, guard: Sig
         guard._slots.release()
     if user is None:
         for kind in guard.limiter.failed(subjects, now):
-            audit(session, f"address:{address}", "auth:login_locked", limit=kind, username=subjects["user"])
+            audit(session, f"address:{address}", "auth:login_locked", limit=kind, username=_account(username)["user"])
     return user

@@ -154,3 +154,46 @@ def test_a_disabled_account_with_its_right_password_is_told_it_is_turned_off(app
     assert right.status_code == 403 and "This account is turned off. Ask an admin" in right.get_data(as_text=True)
     assert client.get("/review").status_code == 302  # and not signed in
     assert wrong.status_code == 401 and "Wrong username or password." in wrong.get_data(as_text=True)
+
+
+def test_what_was_typed_as_a_username_is_never_a_redis_key_name(app, client, moderator):
+    """A security review: a password typed into the username box became the name of a failure counter
+    in Redis, and so sat in its append-only file on disk, readable by every local account."""
+    typed = "Tr0ub4dor&3-horse"
+    for _ in range(3):
+        assert _try(client, typed, "anything").status_code == 401
+    limiter = app.extensions["sign_in_guard"].limiter
+    names = list(limiter._memory) + ([k.decode() for k in limiter.client.scan_iter("attempts:login:*")]
+                                     if limiter.client is not None else [])
+    assert names and not any(typed.lower() in name or "198.51.100.7" in name for name in names)
+    # Still one counter per name and address: the account's limit is reached as before.
+    for _ in range(30):
+        _try(client, moderator.username, "not-the-password")
+    assert _try(client, moderator.username, moderator.password).status_code == 429
+
+
+def test_a_stranger_guessing_locks_the_account_but_not_the_browser_its_moderator_signed_in_from(app, moderator):
+    """A security review: ten wrong passwords a quarter hour from anywhere kept a named moderator out
+    of the queue, right password included. The browser she signed in from before carries a signed
+    device cookie; its own attempts are counted apart, and limited as an account's are."""
+    hers, stranger, new_laptop = app.test_client(), app.test_client(), app.test_client()
+    assert _try(hers, moderator.username, moderator.password).status_code == 302
+    assert hers.get_cookie("moderation_device", path="/login") is not None
+    hers.delete_cookie("session")  # signed out; the device cookie stays
+
+    for n in range(12):
+        _try(stranger, moderator.username, f"guess-{n}", address="203.0.113.9")
+    assert _try(stranger, moderator.username, moderator.password, address="203.0.113.9").status_code == 429
+    assert _try(new_laptop, moderator.username, moderator.password).status_code == 429  # as before
+
+    assert _try(hers, moderator.username, moderator.password).status_code == 302
+    hers.delete_cookie("session")
+    # A cookie copied with a changed account, or for another account, counts as none.
+    forged = app.test_client()
+    forged.set_cookie("moderation_device", hers.get_cookie("moderation_device", path="/login").value[:-2] + "xx",
+                      path="/login")
+    assert _try(forged, moderator.username, moderator.password).status_code == 429
+    # Her own browser's wrong passwords are limited too.
+    for n in range(10):
+        _try(hers, moderator.username, f"typo-{n}")
+    assert _try(hers, moderator.username, moderator.password).status_code == 429
