@@ -311,7 +311,7 @@ _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 def phrase_found(kind: str, text: str, normalised: str | None = None) -> str | None:
     """The words of `text` a phrase kind ("threat_words", "group_attack", "urging_self_harm",
     "at_risk") reads as its own, or None: as a rule of that kind finds them, without a site's rules."""
-    return _PHRASES[kind](match.normalise(text) if normalised is None else normalised, text)
+    return _PHRASES[kind](match.normalised_for_rules(text) if normalised is None else normalised, text)
 # Kinds that read the author's shown name when the text has nothing: a business desk's walk found
 # "Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net" as a name on a civil comment published.
 # Contact details and addresses only, not word lists: a banned "dick" rejected every comment Dick Smith
@@ -330,7 +330,7 @@ class Compiled:
     def evaluate(self, text: str, facts: Facts) -> list[Hit]:
         hits = []
         # Normalised once per comment, and only if a rule reads it: it costs more than every rule together.
-        normalised = match.normalise(text) if any(r["kind"] in _NORMALISED for r in self.rules) else ""
+        normalised = match.normalised_for_rules(text) if any(r["kind"] in _NORMALISED for r in self.rules) else ""
         fingerprint = match.fingerprint(text, normalised) if any(r["kind"] in _REPEATS for r in self.rules) else ""
         for rule in self.rules:
             kind = rule["kind"]

@@ -65,3 +65,23 @@ def test_a_site_can_start_without_rules(app, services):
         assert "rules:          none" in output and current_rules(db.session, site.id) == []
         comment = _post(site, "c-1", "Someone should shoot the mayor.")
         assert score_pending(db.session, FakeModel, [comment], batch_size=10) == {comment: "published"}
+
+
+def test_the_rules_read_a_bounded_length_of_normalised_text_and_an_ordinary_long_comment_whole(monkeypatch):
+    """A security review: 20,000 x U+FDFA (18 characters each once normalised) kept the starter rules
+    busy 3 s a comment, and twenty such comments held every site's scoring for a minute."""
+    from moderation.domain import rule_matchers, rules
+    from moderation.domain.rule_facts import Facts
+    from moderation.domain.rule_sets import starter_rules
+
+    read: list[int] = []
+    real = rules._PHRASES["threat_words"]
+    monkeypatch.setitem(rules._PHRASES, "threat_words", lambda normalised, written: read.append(len(normalised))
+                        or real(normalised, written))
+    compiled = rules.Compiled(starter_rules())
+
+    compiled.evaluate("\ufdfa" * 20_000, Facts())
+    assert read == [rule_matchers.READ_AT_MOST]
+    long_civil = ("The council met to discuss the budget for the new bridge. " * 400)[:19_950]
+    hits = compiled.evaluate(long_civil + " I will kill you.", Facts())
+    assert read[-1] > 19_950 and [h.rule for h in hits] == ["threats"]
