@@ -130,6 +130,7 @@ def _counters(app: Flask, config: Config) -> None:
     from moderation.attempts import AttemptLimiter
     from moderation.domain.signin import SignInGuard
     from moderation.perspective.ratelimit import RateLimiter
+    from moderation.perspective.slots import AnalyzeSlots
     from moderation.redis_client import redis_client
 
     client = redis_client(config.REDIS_URL, timeout=config.REDIS_COUNTER_TIMEOUT) if config.REDIS_URL else None
@@ -143,3 +144,5 @@ def _counters(app: Flask, config: Config) -> None:
         client, prefix="attempts:key", window=config.KEY_FAILURE_WINDOW, secret=secret,
         limits={"key": config.KEY_MAX_FAILURES_PER_KEY_ID, "addr": config.KEY_MAX_FAILURES_PER_ADDRESS})
     app.extensions["perspective_limiter"] = RateLimiter(client, config.PERSPECTIVE_RATE_LIMIT) if client else None
+    app.extensions["perspective_slots"] = AnalyzeSlots(per_site=config.PERSPECTIVE_CONCURRENCY_PER_SITE,
+                                                       total=config.PERSPECTIVE_CONCURRENCY)

@@ -92,7 +92,8 @@ _RULES: dict[str, Rule] = {
     **{name: _ABOVE_ZERO for name in (
         "WEB_WORKERS", "WORKER_CONCURRENCY", "WEBHOOK_CONCURRENCY", "SWEEP_INTERVAL", "SCORE_BATCH_SIZE", "SCORING_TASKS", "MAX_TEXT_LENGTH",
         "WEBHOOK_TIMEOUT", "WEBHOOK_BACKOFF_BASE", "WEBHOOK_BACKOFF_MAX", "BROKER_TIMEOUT", "REDIS_COUNTER_TIMEOUT",
-        "PERSPECTIVE_RATE_LIMIT", "LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS",
+        "PERSPECTIVE_RATE_LIMIT", "PERSPECTIVE_CONCURRENCY_PER_SITE", "PERSPECTIVE_CONCURRENCY",
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS",
         "LOGIN_FAILURE_WINDOW", "LOGIN_ARGON2_SLOTS", "KEY_MAX_FAILURES_PER_KEY_ID",
         "KEY_MAX_FAILURES_PER_ADDRESS", "KEY_FAILURE_WINDOW", "SUGGEST_MAX_CONTEXT_BYTES",
         "REPORTS_PER_COMMENT_PER_MINUTE", "REPORTS_PER_REPORTER_PER_MINUTE", "UNDO_WINDOW_SECONDS",
@@ -161,6 +162,10 @@ class Config:
     # unavailable" (503 with Retry-After; a worker retries the task). Migrations are not limited.
     DATABASE_STATEMENT_TIMEOUT: float = field(default_factory=lambda: _env_float("DATABASE_STATEMENT_TIMEOUT", 30.0))
     PERSPECTIVE_RATE_LIMIT: int = field(default_factory=lambda: _env_int("PERSPECTIVE_RATE_LIMIT", 6000))
+    # Long texts (over 2,000 characters) one web process scores at once for the analyze endpoint, for
+    # one site and for all (perspective/slots.py): of its 4 threads, two are always left to the rest.
+    PERSPECTIVE_CONCURRENCY_PER_SITE: int = field(default_factory=lambda: _env_int("PERSPECTIVE_CONCURRENCY_PER_SITE", 1))
+    PERSPECTIVE_CONCURRENCY: int = field(default_factory=lambda: _env_int("PERSPECTIVE_CONCURRENCY", 2))
     # Seconds a web request waits on Redis to count a request or a failed attempt; past it the
     # count is let through (rate limit) or kept in memory (attempts) for a few seconds. Short,
     # because a count must never add noticeably to a request.

@@ -119,7 +119,9 @@ def analyze_comment() -> Response:
     site_id = _authorise()
     analyze_request = parse_analyze(_body())
     selection = parse_fields(request.args.get("fields"))
-    return jsonify(select_fields(analyze(_model(site_id), analyze_request, _cache(current_app), site_id), selection))
+    with current_app.extensions["perspective_slots"].take(site_id, analyze_request.text):
+        scored = analyze(_model(site_id), analyze_request, _cache(current_app), site_id)
+    return jsonify(select_fields(scored, selection))
 
 
 @bp.post("/comments:suggestscore")
