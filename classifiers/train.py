@@ -288,10 +288,18 @@ def train_model(
     thresholds: dict[str, float] = {}
     threshold_details: dict[str, dict[str, float]] = {}
     metrics: dict[str, Any] = {"validation_pooled": {}, "validation_by_source": {}}
+    # Thresholds and the pooled report on the public rows alone: a site's own decisions follow its
+    # own policy, and in the pool they moved toxicity's threshold to 0.999 (a data scientist's walk:
+    # their site allowed swearing the public labels call toxic, and the candidate held almost
+    # nothing). They are reported by source; the thresholds page fits a site's thresholds to them.
+    public_valid = np.array([not is_own_source(s) for s in valid.sources], dtype=bool)
     for j, attribute in enumerate(ATTRIBUTES):
         if attribute not in heads.attributes_:
             continue
-        known = ~np.isnan(valid.labels[:, j])
+        labelled = ~np.isnan(valid.labels[:, j])
+        known = labelled & public_valid
+        if not known.any() or np.unique(valid.labels[known, j]).size < 2:
+            known = labelled
         y, p = valid.labels[known, j].astype(int), P_valid[known, j]
         if y.min() == y.max():
             detail = {"threshold": 0.5, "target_reached": False, "note": "validation has one class only"}
@@ -302,7 +310,7 @@ def train_model(
         threshold_details[attribute] = detail
         metrics["validation_pooled"][attribute] = binary_report(y, p, thresholds[attribute])
         for source in sorted(set(valid.sources)):
-            rows = np.array([s == source for s in valid.sources]) & known
+            rows = np.array([s == source for s in valid.sources]) & labelled
             if rows.any():
                 metrics["validation_by_source"].setdefault(source, {})[attribute] = binary_report(
                     valid.labels[rows, j], P_valid[rows, j], thresholds[attribute]
@@ -344,6 +352,9 @@ def train_model(
             },
             "train_rows": len(train),
             "validation_rows": len(valid),
+            # The rows the pooled metrics and the thresholds were measured on: validation less any
+            # site's own labels.
+            "public_validation_rows": int(public_valid.sum()),
             "train_label_counts": heads.label_counts_,
             "train_positives_by_origin": positives,
             "source_balance": source_balance,
@@ -353,8 +364,13 @@ def train_model(
         "training_data": {
             "public_sources": {s: source_info(s).as_dict() if source_info(s) else {"licence": "unlisted"}
                                for s in sources if not is_own_source(s)},
+            # How many of each site's rows trained the model and how many only measured it: a row's
+            # part follows its text's hash, as every source's does (a data scientist's walk: all 800
+            # of a site's decisions fell in validation, and the card said only "800").
             "own_labels": {
                 s: {"rows": n, "label_counts": label_counts(data.labels[[x == s for x in data.sources]]),
+                    "trained_on": sum(1 for x in train.sources if x == s),
+                    "validation": sum(1 for x in valid.sources if x == s),
                     **({"read_at": own_labels_read_at} if own_labels_read_at else {})}
                 for s, n in own_rows.items()
             },

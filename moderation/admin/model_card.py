@@ -109,7 +109,10 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         "own_labels": own,
         "trained_at": card.get("trained_at") or card.get("created_at") or card.get("date"),
         "train_rows": data.get("train_rows"),
-        "validation_rows": data.get("validation_rows"),
+        # What the pooled metrics were measured on: the public validation rows, on a card that says
+        # so; before, the site's own rows were pooled in too.
+        "validation_rows": data.get("public_validation_rows", data.get("validation_rows")),
+        "pooled_on_public": "public_validation_rows" in data,
         "threshold_selection": _threshold_rule(card.get("threshold_selection")),
         "metrics": per_attribute,
         "unseen": unseen,
@@ -135,8 +138,7 @@ def one_sided_note(card: dict[str, Any] | None) -> str:
             for site, info in own.items() if info["fewer"]]
     if not thin:
         return ""
-    return (f" It learnt from {' and '.join(thin)}: one-sided, few of one kind to learn from, and its thresholds "
-            "were chosen on them too.")
+    return f" It learnt from {' and '.join(thin)}: one-sided, few of one kind to learn from."
 
 
 def _own_counts(info: dict[str, Any]) -> dict[str, Any]:
@@ -145,5 +147,8 @@ def _own_counts(info: dict[str, Any]) -> dict[str, Any]:
     known, toxic = toxicity.get("known"), toxicity.get("positive")
     counted = isinstance(known, int) and isinstance(toxic, int)
     civil = known - toxic if counted else None
+    trained_on, validation = info.get("trained_on"), info.get("validation")
+    split = isinstance(trained_on, int) and isinstance(validation, int)
     return {"rows": info.get("rows"), "toxic": toxic if counted else None, "civil": civil,
-            "fewer": one_sided(toxic, civil) if counted else None}
+            "fewer": one_sided(toxic, civil) if counted else None,
+            "trained_on": trained_on if split else None, "validation": validation if split else None}

@@ -49,8 +49,9 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """`a` and `b` are card_summary()s. Pooled metrics per attribute, and on each validation-only
     source both cards measured; and whether the two were measured on the same rows at all."""
     same_sources = {s["name"] for s in a["sources"]} == {s["name"] for s in b["sources"]}
-    same_rows = same_sources and a["validation_rows"] == b["validation_rows"] and not a["own_labels"] \
-        and not b["own_labels"]
+    # Own labels were pooled in on older cards; on newer ones the pooled rows are the public ones alone.
+    same_rows = same_sources and a["validation_rows"] == b["validation_rows"] and all(
+        card["pooled_on_public"] or not card["own_labels"] for card in (a, b))
     return {
         "pooled": _table(a["metrics"], b["metrics"], (a["thresholds"], b["thresholds"])),
         "unseen": {source: _table(a["unseen"][source], b["unseen"][source], None)

@@ -107,3 +107,30 @@ def test_a_folder_with_only_what_runs_measure_on_gives_a_run_nothing(tmp_path):
     write(tmp_path / "cad_reddit.csv", [{"text": "d", "toxicity": "1", "source": "cad_reddit", "split": "train"}],
           HEADER + ["split"])
     assert training_run_files(tmp_path) == []  # cad_reddit alone is nothing to train on
+
+
+def test_a_sites_decisions_kept_to_measure_are_reported_apart_and_do_not_move_the_thresholds(tmp_path):
+    """A data scientist's walk: their moderators approved rude comments the public labels call toxic;
+    pooled into threshold selection those decisions moved toxicity's threshold to 0.999, and the
+    candidate held almost nothing. The card said "800 labelled comments", not that none trained it.
+    Here two runs differ only in the labels of the site's rows that fall in validation."""
+    from classifiers.recipe import is_held_out
+
+    texts = [f"{t} #{n}" for n, t in enumerate(SITE_REJECTS)] + [
+        f"{o}{t}{c} #{n}" for n, (t, o, c) in enumerate(itertools.product(ABUSIVE, OPENERS, CLOSERS))]
+    held = [t for t in texts if is_held_out(t)]
+    public = write(tmp_path / "public.csv", public_rows())
+    cards = []
+    for flip in (False, True):
+        rows = [{"text": t, "toxicity": str(int((t in held) == flip)) if t in held else "1",
+                 "source": "site:daily-planet"} for t in texts]
+        own = write(tmp_path / f"own-{flip}.csv", rows)
+        cards.append(load_model(train_model([public, own], out_dir=tmp_path / f"out-{flip}", progress=False,
+                                            min_positives=20, own_label_weight=2.0)).card)
+    mine = cards[0]["training_data"]["own_labels"]["site:daily-planet"]
+    assert (mine["trained_on"], mine["validation"]) == (len(texts) - len(held), len(held)) and held
+    assert cards[0]["data"]["public_validation_rows"] == cards[0]["data"]["validation_rows"] - len(held)
+    assert cards[0]["thresholds"] == cards[1]["thresholds"]
+    assert cards[0]["metrics"]["validation_pooled"] == cards[1]["metrics"]["validation_pooled"]
+    by_site = [card["metrics"]["validation_by_source"]["site:daily-planet"]["toxicity"] for card in cards]
+    assert by_site[0] != by_site[1]  # reported, by source

@@ -373,3 +373,21 @@ def test_a_deactivated_sites_own_version_is_marked_as_scoring_nothing(app, sign_
     html = sign_in(admin).get("/admin/models").get_data(as_text=True)
     table = html[html.index("model-assignments"):html.index("</table>", html.index("model-assignments"))]
     assert "daily-planet <small class=\"muted\">(deactivated: scores nothing)</small>" in table
+
+
+def test_a_cards_own_labels_say_how_many_trained_it_and_warn_when_none_did(app, sign_in, admin, tmp_path):
+    """A data scientist's walk: all 800 of their site's decisions fell in validation, and the card and
+    the comparison said "800 labelled comments", so "we retrained on 800 of our decisions" was wrong."""
+    counts = {"toxicity": {"known": 800, "positive": 289}}
+    training_data = {"own_labels": {"site:my-site": {"rows": 800, "label_counts": counts, "trained_on": 0,
+                                                     "validation": 800}},
+                     "public_sources": {}, "own_label_weight": 2.0}
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(tmp_path, "own-none", training_data=training_data),
+                                         var_dir=app.config["VAR_DIR"], actor=None)
+        db.session.commit()
+    client = sign_in(admin)
+    html = client.get(f"/admin/models/{row.id}/card").get_data(as_text=True)
+    assert ("my-site: 800 labelled comments (289 toxic, 511 not): 0 trained on, 800 kept to measure it "
+            "<strong class=\"thin\">— none trained on: this version learnt nothing from them</strong>") in html
+    assert "The pooled metrics and the thresholds below are on the public rows" in html
