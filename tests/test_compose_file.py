@@ -37,3 +37,14 @@ def test_a_url_safe_password_stays_the_password_in_database_url():
     password = "Az09-_.~" * 3
     url = make_url(template.replace("${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}", password))
     assert url.password == password and url.host == "postgres"
+
+
+def test_nothing_is_published_beyond_the_hosts_loopback_by_default():
+    """A security review: web's gunicorn was published on every address, and twelve anonymous
+    connections sending their headers slowly held every thread; the proxy goes on the host."""
+    import re
+
+    for name, service in COMPOSE["services"].items():
+        for port in service.get("ports", []):
+            default = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", port)
+            assert default.startswith("127.0.0.1:"), (name, port)
