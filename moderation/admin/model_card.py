@@ -71,6 +71,16 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
                  for attribute, values in _dict(by_attribute).items() if isinstance(values, dict)}
         for source, by_attribute in _dict(card.get("validation_only")).items()
     }
+    # Each site's own decisions kept to measure the version (a retrained one's): what answers "is it
+    # better for my site?", which a data scientist found only in the card's JSON.
+    own_measured = {
+        str(source).removeprefix("site:"): {
+            attribute: {name: float(values[name]) for name in (*METRIC_NAMES, "n", "positives")
+                        if isinstance(values.get(name), (int, float)) and not isinstance(values.get(name), bool)}
+            for attribute, values in _dict(by_attribute).items() if isinstance(values, dict)}
+        for source, by_attribute in _dict(metrics.get("validation_by_source")).items()
+        if str(source).startswith("site:")
+    }
     sources = [
         {"name": name, "licence": _dict(info).get("licence"), "attribution": _dict(info).get("attribution"),
          "weight": _weight(_dict(info).get("weight"))}
@@ -116,6 +126,7 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
         "threshold_selection": _threshold_rule(card.get("threshold_selection")),
         "metrics": per_attribute,
         "unseen": unseen,
+        "own_measured": own_measured,
         "sources": sources,
         "copied": copied,
         "thin": thin,

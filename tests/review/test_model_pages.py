@@ -1,6 +1,7 @@
 """/admin/models: the registered versions, promote for a site or globally, roll back, shadow; audited."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from review_helpers import csrf_token
 from sqlalchemy import select
 
 from classifiers import DEFAULT_MODEL_PATH
+from classifiers.model import card_path_for
 from model_variants import model_variant
 from moderation import db
 from moderation.domain import model_registry as registry
@@ -382,8 +384,14 @@ def test_a_cards_own_labels_say_how_many_trained_it_and_warn_when_none_did(app, 
     training_data = {"own_labels": {"site:my-site": {"rows": 800, "label_counts": counts, "trained_on": 0,
                                                      "validation": 800}},
                      "public_sources": {}, "own_label_weight": 2.0}
+    shipped = json.loads(card_path_for(DEFAULT_MODEL_PATH).read_text())
+    metrics = {**shipped["metrics"], "validation_by_source": {
+        **shipped["metrics"]["validation_by_source"],
+        "site:my-site": {"toxicity": {"n": 800, "positives": 289, "roc_auc": 0.554, "pr_auc": 0.41,
+                                      "precision": 0.62, "recall": 0.26, "threshold": 0.945}}}}
     with app.app_context():
-        row = registry.register_artifact(db.session, model_variant(tmp_path, "own-none", training_data=training_data),
+        row = registry.register_artifact(db.session, model_variant(tmp_path, "own-none", training_data=training_data,
+                                                                   metrics=metrics),
                                          var_dir=app.config["VAR_DIR"], actor=None)
         db.session.commit()
     client = sign_in(admin)
@@ -391,3 +399,7 @@ def test_a_cards_own_labels_say_how_many_trained_it_and_warn_when_none_did(app, 
     assert ("my-site: 800 labelled comments (289 toxic, 511 not): 0 trained on, 800 kept to measure it "
             "<strong class=\"thin\">— none trained on: this version learnt nothing from them</strong>") in html
     assert "The pooled metrics and the thresholds below are on the public rows" in html
+    # What the version does on the site's own decisions, which the card held only in its JSON.
+    mine = html[html.index("On <strong>my-site</strong>'s own decisions kept to measure it (800 comments)"):]
+    assert ('<tr><td>toxicity</td><td class="num">800</td><td class="num">0.554</td><td class="num">0.410</td>'
+            '<td class="num">0.620</td><td class="num">0.260</td>') in mine.replace("\n          ", "")
