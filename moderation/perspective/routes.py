@@ -119,9 +119,12 @@ def analyze_comment() -> Response:
     site_id = _authorise()
     analyze_request = parse_analyze(_body())
     selection = parse_fields(request.args.get("fields"))
+    model = _model(site_id)
     with current_app.extensions["perspective_slots"].take(site_id, analyze_request.text):
-        scored = analyze(_model(site_id), analyze_request, _cache(current_app), site_id)
-    return jsonify(select_fields(scored, selection))
+        scored = analyze(model, analyze_request, _cache(current_app), site_id)
+    # Perspective's answer has no field for it: a client (or its admin, after a promotion) reads here
+    # which version scored, and so which threshold to set (a data scientist's walk).
+    return jsonify(select_fields(scored, selection)), 200, {"X-Model-Version": model.version}
 
 
 @bp.post("/comments:suggestscore")

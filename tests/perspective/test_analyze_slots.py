@@ -61,3 +61,13 @@ def test_the_endpoint_answers_a_long_text_beyond_the_sites_share_with_a_quota_re
     assert busy.get_json()["error"]["status"] == "RESOURCE_EXHAUSTED"
     assert short.status_code == 200
     assert client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(long_text)).status_code == 200
+
+
+def test_each_answer_names_the_version_that_scored_it(app, client, site):
+    from perspective_helpers import ANALYZE, analyze_body
+
+    from moderation.scorer import get_provider
+
+    response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Thanks for the article."))
+    with app.app_context():
+        assert response.headers["X-Model-Version"] == get_provider().for_site(site.id).version
