@@ -134,7 +134,7 @@ def test_a_bad_value_in_the_form_names_the_rule_and_field_keeps_what_was_typed_a
             'from 2 to 100.') in html and "rules[0]" not in html.split("Not saved:")[1].split("</p>")[0]
     after = _form(html).fields
     assert after["rule-0-count"] == "ten" and after["rule-0-reason"] == "<b>spam</b>"
-    assert 'id="rule-0-count"' in html and 'aria-invalid="true" aria-describedby="rules-error"' in html
+    assert 'id="rule-0-count"' in html and 'aria-invalid="true" aria-describedby="form-error"' in html
     assert "&lt;b&gt;spam&lt;/b&gt;" in html and "<b>spam</b>" not in html
     with app.app_context():
         assert db.session.scalar(select(RuleSet.version).order_by(RuleSet.version.desc()).limit(1)) == 1
