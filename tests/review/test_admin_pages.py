@@ -350,3 +350,19 @@ def test_a_threshold_is_kept_to_the_six_places_the_pages_show(app, sign_in, admi
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Site, site.id).thresholds == {"toxicity": 0.000001}
+
+
+def test_each_sites_edit_link_and_the_operations_lists_say_what_they_open(sign_in, admin, make_site):
+    """An accessibility review: a screen reader's list of links read "Edit, Edit" and "list, list"."""
+    import re
+
+    make_site("first-gazette")
+    make_site("second-gazette")
+    client = sign_in(admin)
+    html = client.get("/admin").get_data(as_text=True)
+    links = [re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r'<a href="/admin/sites/\d+">(.*?)</a>', html)]
+    assert "Edit second-gazette" in links and len(set(links)) == len(links) > 1
+    assert '<th scope="row">second-gazette</th>' in html
+    operations = client.get("/admin/operations").get_data(as_text=True)
+    named = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<a href="[^"]+">(list.*?)</a>', operations)]
+    assert named == ["list of dead letters", "list of comments set aside"]
