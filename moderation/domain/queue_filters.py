@@ -200,6 +200,8 @@ def _score(args: Mapping[str, str], name: str) -> float | None:
     value = _text(args, name)
     if value is None:
         return None
+    if value.count(",") == 1 and "." not in value:  # a decimal comma ("0,7"): the error page had replaced the queue
+        value = value.replace(",", ".")
     try:
         number = typed_float(value)
     except ValueError:

@@ -301,3 +301,18 @@ def test_flagged_for_storm_lists_what_a_storm_held_and_not_what_rules_held_besid
 
     assert sorted(_ids(mona.get("/review?flag=storm").get_data(as_text=True))) == sorted(civil)
     assert '<option value="storm" >storm</option>' in mona.get("/review").get_data(as_text=True)
+
+
+def test_a_decimal_comma_is_read_the_fields_are_named_whole_and_each_tab_has_its_own_title(mona, site, make_comment):
+    """An accessibility review: "0,7" (a Spanish-speaking desk's decimal comma) replaced the queue with
+    an error page; a screen reader listed fields "from, to, Received from, to"; every tab and filter
+    had the window title "Review queue"."""
+    assert parse_filters({"score_min": "0,7"}).score_min == 0.7
+    make_comment(site.id)
+    html = mona.get("/review?score_min=0,7").get_data(as_text=True)
+    assert 'value="0.7"' in html
+    labels = [re.sub(r"<[^>]+>", "", label).strip() for label in re.findall(r"<label>((?:(?!</label>).)*?)<input", html, flags=re.S)]
+    assert {"Score from", "Score to", "Received from", "Received to"} <= set(labels)
+    titles = {tab: re.search(r"<title>(.*?)</title>", mona.get(f"/review?tab={tab}").get_data(as_text=True)).group(1)
+              for tab in ("review", "held", "all")}
+    assert len(set(titles.values())) == 3 and titles["held"].startswith("Held (1) · Review queue")
