@@ -139,6 +139,17 @@ def rollback_model() -> Response:
     return _done(change, f"Rolled back {_scope_name(site_id)}.")
 
 
+@bp.post("/models/follow-global")
+@auth.login_required("admin")
+def follow_global_model() -> Response:
+    site_id = _site_id()
+    if site_id is None:
+        abort(400)
+    from_version = (request.form.get("from_version") or "").strip() or None
+    return _done(lambda: registry.follow_global(db.session, site_id, by=auth.current_user(), from_version=from_version),
+                 f"{_scope_name(site_id)} follows the global version again.")
+
+
 @bp.post("/models/discard")
 @auth.login_required("admin")
 def discard_model() -> Response:

@@ -461,6 +461,28 @@ def rollback(session: Session, *, by: User | str, site_id: int | None = None,
     return assignment
 
 
+def follow_global(session: Session, site_id: int, *, by: User | str, from_version: str | None = None) -> None:
+    """The site's own version set aside: it follows the global version again, audited. After two
+    promotions for one site, a rollback led only to the first, and promoting the global version
+    pinned it for the site, which a later global promotion then passed by (a data scientist's walk).
+    With `from_version` (what the admin's page showed) nothing happens unless it still runs."""
+    _lock(session)
+    site = _site(session, site_id)
+    if site is None:
+        raise NotFound(f"no site with id {site_id}", field="site")
+    actor, _ = _actor(by)
+    assignment = _assignment(session, site_id)
+    if assignment is None:
+        raise Conflict(f"{site.name} follows the global model already", field="site")
+    current = assignment.version
+    if from_version is not None and current.version != from_version:
+        raise Conflict(f"{site.name} runs {current.version} now, not {from_version}: someone changed it since you "
+                       "opened the page; nothing changed", field="site")
+    session.delete(assignment)
+    _settle(session, current)
+    audit(session, actor, "model:follows_global", left=current.version, **_scope(site))
+
+
 def set_shadow(session: Session, version: str | ModelVersion | None, *, by: User | str,
                stopping: str | None = None) -> ModelVersion | None:
     """Run `version` in shadow beside the active models (None: stop the shadow), audited.

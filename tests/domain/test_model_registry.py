@@ -198,3 +198,32 @@ def test_an_unknown_version_of_any_length_is_named_in_a_line(app, shipped):
     with app.app_context(), pytest.raises(NotFound) as refused:
         registry.promote(db.session, "x" * 10_000, by="cli")
     assert len(refused.value.message) < 200 and refused.value.message.endswith("...'")
+
+
+def test_a_site_promoted_twice_can_follow_the_global_version_again_and_later_promotions_reach_it(
+        app, var_dir, tmp_path, shipped, candidate, site, admin):
+    """A data scientist's walk: after two promotions for their site, a rollback led only to the first
+    version, and promoting the global one pinned it, so a later global promotion passed the site by."""
+    with app.app_context():
+        user = db.session.get(User, admin.id)
+        second = registry.register_artifact(db.session, model_variant(tmp_path / "v3", "third"), var_dir=var_dir,
+                                            trained_by=user)
+        db.session.commit()
+        registry.promote(db.session, candidate.version, by=user, site_id=site.id)
+        registry.promote(db.session, second.version, by=user, site_id=site.id)
+        db.session.commit()
+        with pytest.raises(Conflict, match="someone changed it"):
+            registry.follow_global(db.session, site.id, by=user, from_version=candidate.version)
+        db.session.rollback()
+
+        registry.follow_global(db.session, site.id, by=user, from_version=second.version)
+        db.session.commit()
+        assert registry.active_version(db.session, site.id).version == shipped.version
+        assert db.session.get(ModelVersion, second.id).status == registry.RETIRED
+        registry.promote(db.session, candidate.version, by=user)  # a later global promotion reaches the site
+        db.session.commit()
+        assert registry.active_version(db.session, site.id).version == candidate.version
+        assert ("model:follows_global", {"site": "daily-planet", "left": second.version}) in [
+            (a, {k: d[k] for k in ("site", "left") if k in d}) for a, d in actions()]
+        with pytest.raises(Conflict, match="follows the global model already"):
+            registry.follow_global(db.session, site.id, by=user)

@@ -403,3 +403,19 @@ def test_a_cards_own_labels_say_how_many_trained_it_and_warn_when_none_did(app, 
     mine = html[html.index("On <strong>my-site</strong>'s own decisions kept to measure it (800 comments)"):]
     assert ('<tr><td>toxicity</td><td class="num">800</td><td class="num">0.554</td><td class="num">0.410</td>'
             '<td class="num">0.620</td><td class="num">0.260</td>') in mine.replace("\n          ", "")
+
+
+def test_a_site_promoted_twice_is_offered_the_global_version_again(app, sign_in, admin, site, candidate, tmp_path):
+    with app.app_context():
+        third = registry.register_artifact(db.session, model_variant(tmp_path / "third", "third-c"),
+                                           var_dir=app.config["VAR_DIR"], actor=None).version
+        db.session.commit()
+    client = sign_in(admin)
+    for version in (candidate, third):
+        assert _post(client, "/admin/models/promote", version=version, site_id=str(site.id)).status_code == 303
+    page = client.get("/admin/models").get_data(as_text=True)
+    assert "Follow the global version" in page and f"Roll back to {candidate}" in page
+    response = _post(client, "/admin/models/follow-global", site_id=str(site.id), from_version=third)
+    assert response.status_code == 303
+    page = client.get("/admin/models").get_data(as_text=True)
+    assert "daily-planet follows the global version again." in page and "Follow the global version" not in page

@@ -161,6 +161,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     # admin is sent back with a message; no persona's access depends on the registry.
     ("admin.promote_model", "POST"): page(moderator=403, admin=303),
     ("admin.rollback_model", "POST"): page(moderator=403, admin=303),
+    ("admin.follow_global_model", "POST"): page(moderator=403, admin=400),  # no site named
     ("admin.shadow_model", "POST"): page(moderator=403, admin=303),
     ("admin.discard_model", "POST"): page(moderator=403, admin=303),
     ("admin.backtest_form", "GET"): page(moderator=403, admin=200),
