@@ -42,6 +42,10 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
     assert rows[candidate].endswith("daily-planet") and rows[shipped].endswith("global")
     assert f"daily-planet: follows the global version again (now {shipped})" in cli("rollback", "--site", "daily-planet")
     assert "nothing to roll back" in cli("rollback", ok=False)
+    cli("promote", candidate, "--site", "daily-planet")
+    assert f"daily-planet: follows the global version again (now {shipped})" in cli("follow-global", "--site",
+                                                                                   "daily-planet")
+    assert "follows the global model already" in cli("follow-global", "--site", "daily-planet", ok=False)
     assert "no such site" in cli("promote", candidate, "--site", "nowhere", ok=False)
     assert "no model version 'nope'" in cli("promote", "nope", ok=False)
 
@@ -49,11 +53,11 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
         audited = [(e.actor, e.action) for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     me = cli_actor()  # "cli:" and the shell account, as every command's entries
     assert audited == [(me, "model:registered"), (me, "model:registered"), (me, "model:promoted"),
-                       (me, "model:rolled_back")]
+                       (me, "model:rolled_back"), (me, "model:promoted"), (me, "model:follows_global")]
 
 
 def test_every_models_command_has_help():
-    for command in ("list", "show", "register", "promote", "rollback", "shadow"):
+    for command in ("list", "show", "register", "promote", "rollback", "follow-global", "shadow"):
         result = CliRunner().invoke(main, ["models", command, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
 

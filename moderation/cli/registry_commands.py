@@ -223,6 +223,17 @@ def rollback_command(site_name: str | None, yes: bool) -> None:
         click.echo(f"{site_name or 'global'}: {active} is active")
 
 
+@models_group.command("follow-global")
+@click.option("--site", "site_name", required=True, help="The site whose own version to set aside.")
+def follow_global_command(site_name: str) -> None:
+    """Set a site's own version aside: it follows the global version again, whatever it ran before
+    (a rollback goes back one promotion only); audited."""
+    from moderation.domain.model_registry import follow_global
+
+    active = _change(lambda session, site_id, by: follow_global(session, site_id, by=by), site_name=site_name)
+    click.echo(f"{site_name}: follows the global version again (now {active})")
+
+
 @models_group.command("shadow")
 @click.argument("version", required=False)
 @click.option("--clear", is_flag=True, help="Stop the shadow.")
