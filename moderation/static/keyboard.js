@@ -139,6 +139,14 @@
     t: function () { toggle("thread"); },
     p: function () { toggle("precedent"); },
     x: function () { click("select"); },
+    // The bulk bar from wherever the focus is: from the 20th card its Reject was 210 Shift+Tabs away
+    // (an accessibility review). Esc in its fields comes back to the comment.
+    b: function () {
+      var bar = document.querySelector("form.bulk-bar");
+      if (!bar) return say("No bulk decision on this page.");
+      var field = bar.querySelector('select[name="reason_choice"]') || bar.querySelector("input, select, button");
+      if (field) field.focus();
+    },
     "/": function () {
       var search = document.querySelector('input[type="search"]');
       if (!search) return;
@@ -153,7 +161,7 @@
   // Keys that only move the focus or open help work wherever the focus is; the rest act on a comment,
   // so only while the focus is in its card, or nowhere (the page itself): a stray "a" with the focus
   // on "Sign out" approved the last card Tab had passed through (WCAG 2.1.4).
-  var ANYWHERE = { j: true, k: true, "/": true, "?": true };
+  var ANYWHERE = { j: true, k: true, b: true, "/": true, "?": true };
   function onTheCard() {
     var focused = document.activeElement;
     if (current === null) {
@@ -184,6 +192,7 @@
     if (typing && event.key === "Escape" && !typing.matches("[contenteditable]") && !typing.closest("dialog")) {
       // Esc leaves a field (keeping its text; the reason list too) for the card, or for the first
       // one on a page just opened: the search box cleared itself instead, and the next "r" went into it.
+      // So from the bulk bar (b) too, back to the comment the keys were on.
       var back = current || neighbour(null, 1);
       if (back) { event.preventDefault(); return focusCard(back); }
     }
@@ -196,6 +205,14 @@
       return say("Nothing to undo on this page.");
     }
     if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
+    // Esc closes the messages at the top of the window: at 400 % zoom a decision's covered a third
+    // of it until its ×, 91 Shift+Tabs away, was pressed (an accessibility review).
+    var toasts = document.querySelectorAll(".toasts .flash");
+    if (event.key === "Escape" && !rejectArmed && toasts.length) {
+      toasts.forEach(function (flash) { flash.remove(); });
+      event.preventDefault();
+      return say("Messages closed.");
+    }
     if (!keysOn()) return;
     var digit = /^[1-9]$/.test(event.key) ? Number(event.key) : 0;
     // Only a shortcut is checked against the card: Tab and Shift had said "No comment is chosen" in a

@@ -350,3 +350,27 @@ def test_enter_in_a_note_decides_nothing_and_with_a_reason_picked_goes_to_reject
     with app.app_context():
         decided = db.session.get(Comment, int(ids[0].split("-")[-1]))
         assert (decided.status, decided.decision_reason) == ("rejected", f"{GUIDELINE_REASONS[2]}: threatens the mayor")
+
+
+def test_b_goes_to_the_bulk_bar_esc_comes_back_and_esc_closes_the_messages(app, site, moderator, grant,
+                                                                           live_server, browser_page):
+    """An accessibility review: from the 20th card the bulk bar's Reject was 210 Shift+Tabs away, and
+    at 400 % zoom a decision's message covered a third of the window until its ×, 91 Shift+Tabs away."""
+    page = browser_page
+    ids = _queue_of(4, app, site, moderator, grant, live_server, page)
+    keys_settled(page)
+    for _ in range(3):
+        page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.keyboard.press("b")
+    assert page.evaluate("document.activeElement.closest('form.bulk-bar') !== null")
+    assert page.evaluate("document.activeElement.name") == "reason_choice"
+    page.keyboard.press("Escape")
+    assert _focused_card(page) == ids[2]
+
+    _decide(page, "a")
+    assert page.locator(".toasts .flash").count() == 1
+    keys_settled(page)
+    page.keyboard.press("Escape")
+    assert page.locator(".toasts .flash").count() == 0
+    assert "Messages closed." in page.locator("#key-status").inner_text()
