@@ -295,3 +295,20 @@ def test_a_comment_opened_from_a_filtered_queue_leads_back_to_it(sign_in, modera
     for elsewhere in ("https://evil.example/review", "//evil.example/review", "/admin/sites", "/review\r\nX: y"):
         page = unescape(client.get(f"/review/{comment_id}", query_string={"back": elsewhere}).get_data(as_text=True))
         assert '<p><a href="/review">← Review queue</a></p>' in page, elsewhere
+
+
+def test_a_decided_card_says_who_decided_it_when_and_why(app, sign_in, moderator, site, make_comment, grant):
+    """An accessibility review: on the Rejected tab nothing said who rejected a comment or why; a
+    moderator checking her shift opened each comment's page."""
+    from moderation.domain.decisions import decide
+
+    grant(moderator, site)
+    comment_id = make_comment(site.id, "You are an idiot and your article is garbage.")
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        decide(db.session, comment_id, user=db.session.get(User, moderator.id), action="reject",
+               reason="Personal attack or insult: called the writer an idiot", expected_version=comment.version)
+        db.session.commit()
+    html = sign_in(moderator).get("/review?tab=rejected").get_data(as_text=True)
+    assert re.search(rf'<p class="decision">Rejected by {moderator.username} at <time[^>]*>[^<]+</time>: '
+                     r'Personal attack or insult: called the writer an idiot</p>', html)
