@@ -48,6 +48,21 @@
       update();
     }
   });
+  // The focused control is scrolled clear of the sticky bar by the bar's own height: the style sheet's
+  // 9rem was less than the bar wrapped to three rows (about 190 px at 800 CSS px wide), and a card's
+  // Reject and Reason were hidden under it (an accessibility review, WCAG 2.4.11).
+  function padForBar() {
+    var bar = document.querySelector("form.bulk-bar");
+    if (!bar) return;
+    var sticky = window.getComputedStyle(bar).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = sticky ? (bar.offsetHeight + 16) + "px" : "";
+  }
+  window.addEventListener("resize", padForBar);
+  document.addEventListener("DOMContentLoaded", function () {
+    var bar = document.querySelector("form.bulk-bar");
+    if (bar && window.ResizeObserver) new ResizeObserver(padForBar).observe(bar);
+    padForBar();
+  });
   // Other scripts (the keyboard's "select") may tick boxes without a change event; they can ask.
   document.addEventListener("bulk:update", update);
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", update); } else { update(); }

@@ -374,3 +374,50 @@ def test_b_goes_to_the_bulk_bar_esc_comes_back_and_esc_closes_the_messages(app, 
     page.keyboard.press("Escape")
     assert page.locator(".toasts .flash").count() == 0
     assert "Messages closed." in page.locator("#key-status").inner_text()
+
+
+COVERED = """() => {
+  const el = document.activeElement, bar = document.querySelector('form.bulk-bar');
+  if (!el || !bar || bar.contains(el) || getComputedStyle(bar).position !== 'sticky') return 0;
+  const r = el.getBoundingClientRect(), q = bar.getBoundingClientRect();
+  const x = Math.max(0, Math.min(r.right, q.right) - Math.max(r.left, q.left));
+  const y = Math.max(0, Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top));
+  return r.width * r.height ? x * y / (r.width * r.height) : 0;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(800, 600), (853, 533)])
+def test_no_control_tabbed_to_is_hidden_under_the_sticky_bulk_bar(app, site, moderator, grant, live_server,
+                                                                  browser_page, width, height):
+    """An accessibility review: at 800x600 (a 1280x1024 screen at 160 %) the bar wrapped to about
+    190 px, past the 144 px the page kept clear, and a card's Reject and Reason lay under it."""
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": height})
+    _queue_of(8, app, site, moderator, grant, live_server, page)
+    keys_settled(page)
+    page.keyboard.press("j")
+    page.keyboard.press("x")  # a ticked card: the bar shows its reason and buttons
+    worst = 0.0
+    for key in ["Tab"] * 60 + ["Shift+Tab"] * 60:
+        page.keyboard.press(key)
+        worst = max(worst, page.evaluate(COVERED))
+    assert worst < 0.01, f"a focused control was {worst:.0%} under the bulk bar"
+
+
+SPACING = """() => document.querySelectorAll('body *').forEach(el => {
+  el.style.lineHeight = '1.5'; el.style.letterSpacing = '0.12em'; el.style.wordSpacing = '0.16em';
+  if (el.tagName === 'P') el.style.marginBottom = '2em';
+})"""
+
+
+def test_with_wcag_text_spacing_at_400_percent_a_card_still_fits_the_window(app, site, moderator, grant, live_server,
+                                                                          browser_page):
+    """An accessibility review: with WCAG 1.4.12's text spacing at 320 CSS px the reason list and
+    Reject ran 33 px past the window."""
+    page = browser_page
+    page.set_viewport_size({"width": 320, "height": 256})
+    _queue_of(2, app, site, moderator, grant, live_server, page)
+    page.evaluate(SPACING)
+    reject = page.locator("form.decide button.reject").first.bounding_box()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert reject["x"] + reject["width"] <= 320
