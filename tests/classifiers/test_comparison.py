@@ -66,3 +66,21 @@ def test_two_models_whose_curves_coincide_both_show():
     blue = (pixels[..., 2] > 0.6) & (pixels[..., 0] < 0.6) & (pixels[..., 1] > 0.5) & (pixels[..., 1] < 0.85)
     plot_area = blue[40:300, 80:450]  # the axes, not the legend's swatch at their foot
     assert plot_area.sum() > 300, "the active model's (blue) line is hidden under the candidate's"
+
+
+def test_the_threshold_plot_steps_so_it_reads_what_the_table_says(monkeypatch):
+    """An accessibility review: a line drawn between two thresholds showed 0.9 precision at the
+    current threshold where the table said 1.000; precision holds steady between two scores."""
+    import classifiers.plots as plots
+
+    y = np.array([0, 0, 0, 1, 1, 1, 1, 1, 1, 1])
+    score = np.array([.1, .39, .2, .75, .8, .9, .95, .6, .7, .85])
+    drawn = []
+    monkeypatch.setattr(plots, "png_bytes", lambda figure: drawn.append(figure) or b"")
+    curve = pr_curve(y, score)
+    plots.threshold_png(curve, None, 0.511, "t")
+    precision, recall = drawn[0].axes[0].get_lines()[:2]
+    assert precision.get_drawstyle() == recall.get_drawstyle() == "steps-pre"
+    # Drawn so, a threshold's value is the next point's at or above it: what holding at it gives.
+    at = next(p for t, p in zip(curve["threshold"], curve["precision"]) if t >= 0.511)
+    assert at == float(y[score >= 0.511].mean()) == 1.0
