@@ -301,3 +301,13 @@ def test_the_same_threshold_form_sent_twice_is_saved_once_without_blaming_anyone
         assert db.session.get(Site, decided.id).thresholds["toxicity"] == pytest.approx(float(form["threshold"]), abs=1e-6)
         changes = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:settings_changed")).all()
     assert len(changes) == 1
+
+
+def test_a_thresholds_preview_is_focused_and_said_in_one_sentence(sign_in, admin, decided, fake_model):
+    """An accessibility review: the effect of a threshold sat below the first screen at 200 % zoom, and a
+    screen reader's admin heard nothing of it."""
+    page = sign_in(admin).get(f"/admin/sites/{decided.id}/thresholds", query_string={
+        "attribute": "toxicity", "target": "volume", "value": "0.5"}).get_data(as_text=True)
+    assert '<div class="card preview" tabindex="-1" autofocus>' in page
+    said = re.search(r'<p class="visually-hidden" data-announce>(.*?)</p>', page).group(1)
+    assert said.startswith("Effect of toxicity at ") and "held per day, precision" in said
