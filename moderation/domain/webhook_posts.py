@@ -83,12 +83,14 @@ class _Watch:
 
     def __init__(self) -> None:
         self._connection: Any = None
+        self._sock: Any = None  # the connection's socket, kept: one an answer takes from it stays here
         self._lock = threading.Lock()
         self.was_cut = False
 
     def note(self, connection: Any) -> None:
         with self._lock:
             self._connection = connection
+            self._sock = getattr(connection, "sock", None) or (self._sock if connection is not None else None)
 
     def answered(self) -> bool:
         """The answer's status and headers are in; False if it was cut first. A cut from now on
@@ -102,7 +104,7 @@ class _Watch:
     def cut(self) -> None:
         with self._lock:
             self.was_cut = True
-            sock = getattr(self._connection, "sock", None)
+            sock = getattr(self._connection, "sock", None) or self._sock
             if sock is not None:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)  # the POST's blocked read returns at once, with an error

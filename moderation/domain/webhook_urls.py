@@ -229,6 +229,11 @@ def _guarded_connection(base: type[HTTPConnection], policy: UrlPolicy) -> type[H
             if note is not None:
                 note(self)
             super().request(*args, **kwargs)
+            if note is not None:
+                # Again, now that it is connected: an answer that will close the connection (HTTP/1.0)
+                # takes the socket from it, and a cut that looked for it there found nothing to shut
+                # while the answer trickled on (a security review).
+                note(self)
 
         def _new_conn(self) -> socket.socket:
             # Resolve here and connect to the very address checked: no second lookup to rebind.

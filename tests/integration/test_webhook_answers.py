@@ -33,8 +33,9 @@ class RawEndpoint:
     the client hung up before the end."""
 
     def __init__(self, *, endless: bool = False, trickle: float = 0.0, trickle_body: bool = False,
-                 tls: ssl.SSLContext | None = None) -> None:
+                 tls: ssl.SSLContext | None = None, http10: bool = False) -> None:
         self.endless = endless
+        self.http10 = http10  # a trickle's answer says HTTP/1.0, as Python's http.server does
         self.tls = tls
         self.trickle = trickle  # seconds between bytes of the answer's headers, for TRICKLE_FOR
         self.trickle_body = trickle_body  # whole headers first, then the body a byte at a time
@@ -95,7 +96,8 @@ class RawEndpoint:
 
     def _trickle(self, conn: socket.socket) -> None:
         steps = int(TRICKLE_FOR / self.trickle)
-        conn.sendall(b"HTTP/1.1 200 OK\r\n" + (b"Content-Length: %d\r\n\r\n" % steps if self.trickle_body else b""))
+        status = b"HTTP/1.0 200 OK\r\n" if self.http10 else b"HTTP/1.1 200 OK\r\n"
+        conn.sendall(status + (b"Content-Length: %d\r\n\r\n" % steps if self.trickle_body else b""))
         try:
             for _ in range(steps):
                 conn.sendall(b"X")  # the body, or one header line that never ends
@@ -182,3 +184,15 @@ def test_a_body_trickling_after_a_2xx_is_cut_off_and_the_event_counts_as_deliver
     assert outcome.state == "delivered", outcome  # its status and headers had come: the site has it
     assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
     assert hung_up
+
+
+def test_a_body_trickling_after_an_http_1_0_answer_is_cut_off_too(app, make_site):
+    """A security review: an endpoint answering HTTP/1.0 (Python's http.server does), then its body a
+    byte a second, held the webhook thread for as long as it sent: http.client hands a connection
+    that will close to its answer, so the cut found no socket to shut. Eight such endpoints held every
+    thread, and every site's events waited three minutes."""
+    with RawEndpoint(trickle=0.2, trickle_body=True, http10=True) as endpoint:
+        outcome, took, hung_up = deliver_one_slowly(app, make_site, endpoint, "trickling-http10", timeout=5.0)
+    assert outcome.state == "delivered", outcome
+    assert took < TRICKLE_FOR / 2, f"the delivery waited {took:.1f} s for the trickle"
+    assert hung_up, "the worker went on reading the trickle after the cut"
