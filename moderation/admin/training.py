@@ -33,7 +33,7 @@ def _page(status: int = 200) -> tuple[str, int]:
         "admin/training.html", current=current, summary=runs.run_summary(current) if current else None,
         runs=runs.list_runs(db.session), sites=db.session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)).all(),
         chosen_site=int_arg("site"),
-        poll_ms=POLL_MS, active=current is not None and current.state in runs.ACTIVE,
+        poll_ms=POLL_MS, active=current is not None and current.state in runs.ACTIVE, now=runs.now(),
     ), status
 
 

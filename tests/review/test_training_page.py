@@ -167,3 +167,18 @@ def test_a_run_whose_process_died_shows_as_failed_when_the_page_or_its_poll_look
     assert "the process training it stopped" in page
     with app.app_context():
         assert db.session.get(TrainingRun, run_id).state == "failed"
+
+
+def test_a_running_runs_time_so_far_is_shown_after_a_reload(app, admin, sign_in, monkeypatch):
+    """A data scientist's walk: the Took column of a running run said "—" once the page was reloaded."""
+    import re
+    from datetime import datetime, timedelta, timezone
+
+    from moderation.domain import training_runs
+
+    monkeypatch.setattr(training_runs, "fail_interrupted_runs", lambda session: 0)  # its trainer lives
+
+    page = _started_run_page(app, sign_in(admin), state="running",
+                             started_at=datetime.now(timezone.utc) - timedelta(seconds=95), finished_at=None)
+    took = re.search(r'data-run-took-of="\d+">([^<]*)</td>', page).group(1)
+    assert re.fullmatch(r"9[5-9] s so far", took), took
