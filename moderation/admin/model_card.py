@@ -140,16 +140,27 @@ def card_summary(card: dict[str, Any] | None) -> dict[str, Any]:
 
 
 
-def one_sided_note(card: dict[str, Any] | None) -> str:
-    """What the card says of a version that learnt from a site's one-sided labels, as a sentence for a
-    promotion's question: it lived only on the card page, which promoting never shows (an admin's walk
-    promoted one trained on 19 rejections and 1 approval without a word)."""
-    own = card_summary(card)["own_labels"]
+HOLDS_ALMOST_NOTHING = 0.95
+
+
+def promotion_note(card: dict[str, Any] | None) -> str:
+    """What the card says of a version that learnt from a site's one-sided labels, or whose thresholds
+    hold almost nothing, as sentences for a promotion's question: it lived only on the card page,
+    which promoting never shows (an admin's walk promoted one trained on 19 rejections and 1
+    approval without a word)."""
+    summary = card_summary(card)
     thin = [f"{site}'s {info['rows']} labels ({info['toxic']} toxic, {info['civil']} not)"
-            for site, info in own.items() if info["fewer"]]
+            for site, info in summary["own_labels"].items() if info["fewer"]]
+    high = sorted(a for a, t in summary["thresholds"].items() if t >= HOLDS_ALMOST_NOTHING)
+    # A threshold so high it holds almost nothing: a data scientist's retrained version came out at
+    # toxicity 0.999 and the promotion asked nothing (it would have published 3 in 4 of what the site
+    # wanted held).
+    almost = (f" Its {' and '.join(a.replace('_', ' ') for a in high)} threshold{'s' if len(high) > 1 else ''} "
+              f"{'are' if len(high) > 1 else 'is'} {HOLDS_ALMOST_NOTHING} or more, so it holds almost nothing there; "
+              "a site's own thresholds, if set, are used instead.") if high else ""
     if not thin:
-        return ""
-    return f" It learnt from {' and '.join(thin)}: one-sided, few of one kind to learn from."
+        return almost
+    return f" It learnt from {' and '.join(thin)}: one-sided, few of one kind to learn from." + almost
 
 
 def _own_counts(info: dict[str, Any]) -> dict[str, Any]:

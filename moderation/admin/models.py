@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from classifiers import DEFAULT_MODEL_PATH
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
-from moderation.admin.model_card import card_summary, one_sided_note
+from moderation.admin.model_card import card_summary, promotion_note
 from moderation.admin.model_compare import compare
 from moderation.admin.routes import bp
 from moderation.domain import model_registry as registry
@@ -48,7 +48,7 @@ def models() -> str:
         requesters=requesters,
         scopes=registry.active_scopes(db.session), shadow=registry.shadow_version(db.session), sites=sites,
         site_names={s.id: s.name for s in sites}, statuses=registry, error=error, trained_for=registry.trained_for,
-        trained_by=registry.trained_by, one_sided_note=one_sided_note,
+        trained_by=registry.trained_by, promotion_note=promotion_note,
         assignments_seen=registry.assignments_token(db.session),
         check_interval=current_app.config["MODEL_CHECK_INTERVAL"])
 

@@ -419,3 +419,17 @@ def test_a_site_promoted_twice_is_offered_the_global_version_again(app, sign_in,
     assert response.status_code == 303
     page = client.get("/admin/models").get_data(as_text=True)
     assert "daily-planet follows the global version again." in page and "Follow the global version" not in page
+
+
+def test_promoting_a_version_whose_threshold_holds_almost_nothing_says_so_first(app, sign_in, admin, tmp_path):
+    """A data scientist's walk: a retrained version's toxicity threshold was 0.999, and its promotion
+    asked nothing; it would have published 3 in 4 of what the site wanted held."""
+    shipped = json.loads(card_path_for(DEFAULT_MODEL_PATH).read_text())
+    with app.app_context():
+        row = registry.register_artifact(db.session, model_variant(
+            tmp_path, "too-high", thresholds={**shipped["thresholds"], "toxicity": 0.9992}),
+            var_dir=app.config["VAR_DIR"], actor=None)
+        db.session.commit()
+    page = sign_in(admin).get("/admin/models").get_data(as_text=True)
+    asked = re.search(rf'data-confirm="Make {row.version} the active version for {{scope}}\\?([^"]*)"', page).group(1)
+    assert "Its toxicity threshold is 0.95 or more, so it holds almost nothing there" in asked
