@@ -229,7 +229,8 @@ def comment_detail(session: Session, comment_id: int, *, viewer: User) -> Commen
     """One comment with its reports and its audit history, oldest first; None if the viewer may not see it."""
     # Not created_at: nothing shows it, and rows stored before it was range-checked may not load with it.
     comment = session.scalar(select(Comment).where(Comment.id == comment_id)
-                             .options(selectinload(Comment.reports), selectinload(Comment.decider), defer(Comment.created_at)))
+                             .options(selectinload(Comment.reports), selectinload(Comment.decider),
+                                      defer(Comment.created_at)))
     visible = visible_site_ids(session, viewer)
     # Another site's comment looks exactly like a missing one, so ids do not reveal what exists.
     if comment is None or (visible is not None and comment.site_id not in visible):
