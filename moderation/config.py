@@ -163,9 +163,11 @@ class Config:
     DATABASE_STATEMENT_TIMEOUT: float = field(default_factory=lambda: _env_float("DATABASE_STATEMENT_TIMEOUT", 30.0))
     PERSPECTIVE_RATE_LIMIT: int = field(default_factory=lambda: _env_int("PERSPECTIVE_RATE_LIMIT", 6000))
     # Long texts (over 2,000 characters) one web process scores at once for the analyze endpoint, for
-    # one site and for all (perspective/slots.py): of its 4 threads, two are always left to the rest.
-    PERSPECTIVE_CONCURRENCY_PER_SITE: int = field(default_factory=lambda: _env_int("PERSPECTIVE_CONCURRENCY_PER_SITE", 1))
-    PERSPECTIVE_CONCURRENCY: int = field(default_factory=lambda: _env_int("PERSPECTIVE_CONCURRENCY", 2))
+    # one site and for all (perspective/slots.py): of its 4 threads, one site's long texts take at
+    # most two and all sites' three, so the comment API always has one. Two per site, not one: a
+    # Coral site refused is a comment published unscored, so its own two long comments at once pass.
+    PERSPECTIVE_CONCURRENCY_PER_SITE: int = field(default_factory=lambda: _env_int("PERSPECTIVE_CONCURRENCY_PER_SITE", 2))
+    PERSPECTIVE_CONCURRENCY: int = field(default_factory=lambda: _env_int("PERSPECTIVE_CONCURRENCY", 3))
     # Seconds a web request waits on Redis to count a request or a failed attempt; past it the
     # count is let through (rate limit) or kept in memory (attempts) for a few seconds. Short,
     # because a count must never add noticeably to a request.
