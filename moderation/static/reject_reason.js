@@ -25,9 +25,15 @@
     select.focus();
   });
 
-  // Enter in a decision's note (or on a bulk tick box) decides nothing: the form's first button is a
-  // disabled one (review/_comment.html). With a reason picked it goes to Reject, so a second Enter
-  // rejects with that reason; without one it stays, and the buttons are a Tab away.
+  // Enter in a decision's note or on a tick box decides nothing: the form's first button says "none"
+  // (review/_comment.html), and its submission stops here. With a reason picked, Enter in the note
+  // goes to Reject, so a second Enter rejects with that reason; without one it stays.
+  document.addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter.name === "action" && event.submitter.value === "none") {
+      event.preventDefault();
+      event.stopPropagation();  // nor does any other script act on it (a confirmation, the next card)
+    }
+  }, true);
   document.addEventListener("keydown", function (event) {
     var field = event.target;
     if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;

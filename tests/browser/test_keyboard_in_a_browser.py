@@ -337,8 +337,15 @@ def test_enter_in_a_note_decides_nothing_and_with_a_reason_picked_goes_to_reject
     note.fill("threatens the mayor")
     note.press("Enter")
     page.wait_for_timeout(300)
-    first.locator('input[type="checkbox"]').first.press("Enter")
+    box = first.locator('input[type="checkbox"]').first
+    box.check()
+    page.once("dialog", lambda dialog: dialog.dismiss())  # "Publish every selected comment?" had opened
+    asked = []
+    page.on("dialog", lambda dialog: asked.append(dialog.message))
+    box.press("Enter")
     page.wait_for_timeout(300)
+    assert asked == []
+    box.uncheck()
     with app.app_context():
         assert {c.status for c in db.session.query(Comment)} == {"held"}
 
@@ -421,3 +428,27 @@ def test_with_wcag_text_spacing_at_400_percent_a_card_still_fits_the_window(app,
     reject = page.locator("form.decide button.reject").first.bounding_box()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert reject["x"] + reject["width"] <= 320
+
+
+
+def test_without_javascript_enter_on_a_tick_box_or_in_a_note_decides_nothing(app, site, moderator, grant,
+                                                                           live_server, chromium):
+    """A re-check: with JavaScript off, Enter on a ticked box published the selection at once, a held
+    threat among it: Chromium passes a disabled first button by for the next enabled one."""
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 900})
+    try:
+        page = context.new_page()
+        ids = _queue_of(2, app, site, moderator, grant, live_server, page)
+        first = page.locator(f"#{ids[0]}")
+        first.locator('input[type="checkbox"]').first.check()
+        page.locator("form.bulk-bar").get_by_label("Reason").select_option(index=3)
+        with page.expect_navigation():
+            first.locator('input[type="checkbox"]').first.press("Enter")
+        assert "Nothing decided: Enter does not decide here" in page.locator("main").inner_text()
+        with page.expect_navigation():
+            page.locator(f"#{ids[1]}").get_by_label("Note on comment").press("Enter")
+        assert "Nothing decided" in page.locator("main").inner_text()
+        with app.app_context():
+            assert {c.status for c in db.session.query(Comment)} == {"held"}
+    finally:
+        context.close()
