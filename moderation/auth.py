@@ -153,7 +153,7 @@ def login() -> Response | str | tuple[str, int]:
         return render_template("login.html", next=next_url or "", username=username, error=WRONG), 401
     try:
         user = sign_in(db.session, username, password, guard=current_app.extensions["sign_in_guard"],
-                       address=request.remote_addr, device=device_for(username, _device_cookie()))
+                       address=request.remote_addr, device=device_for(db.session, username, _device_cookie()))
     except (TooManyAttempts, Busy) as refused:
         # No audit entry per refusal (a flood would fill the log): the lockout itself was audited.
         page = render_template("login.html", next=next_url or "", username=username, error=refused.message)
@@ -169,8 +169,8 @@ def login() -> Response | str | tuple[str, int]:
     session["gen"] = user.session_generation
     session["seen"] = int(time.time())
     response = redirect(safe_next(next_url))
-    if device_for(username, _device_cookie()) is None:
-        _set_device_cookie(response, device_token(username))
+    if device_for(db.session, username, _device_cookie()) is None:
+        _set_device_cookie(response, device_token(user))
     return response
 
 
@@ -178,19 +178,22 @@ DEVICE_COOKIE = "moderation_device"
 _DEVICE_SALT = "sign-in-device"
 
 
-def _device_cookie() -> tuple[str, str] | None:
-    """The (account, nonce) of this browser's signed device cookie, None when it has none or a forged one."""
+def _device_cookie() -> tuple[str, str, int] | None:
+    """The (account, nonce, generation) of this browser's signed device cookie, None when it has none
+    or a forged one."""
     raw = request.cookies.get(DEVICE_COOKIE)
     if not raw or len(raw) > 400:
         return None
     try:
-        account, nonce = URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT).loads(raw)
+        account, nonce, generation = URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT).loads(raw)
     except (BadSignature, ValueError, TypeError):
         return None
-    return (account, nonce) if isinstance(account, str) and isinstance(nonce, str) else None
+    if isinstance(account, str) and isinstance(nonce, str) and type(generation) is int:
+        return account, nonce, generation
+    return None
 
 
-def _set_device_cookie(response: Response, token: tuple[str, str]) -> None:
+def _set_device_cookie(response: Response, token: tuple[str, str, int]) -> None:
     # Sent to the sign-in page alone, for as long as a browser keeps a cookie (Chromium: 400 days).
     response.set_cookie(DEVICE_COOKIE, URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT).dumps(list(token)),
                         max_age=400 * 86400, path=url_for("review.login"), httponly=True, samesite="Lax",

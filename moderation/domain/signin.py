@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.errors import Busy, TooManyAttempts
 from moderation.domain.sites import Limiter
 from moderation.domain.status import audit
-from moderation.domain.users import authenticate, record_sign_in, spelled
+from moderation.domain.users import authenticate, find_user, record_sign_in, spelled
 from moderation.models import User
 
 
@@ -49,16 +49,19 @@ def _account(username: str) -> dict[str, str | None]:
     return {"user": spelled(username).lower()[:100]}
 
 
-def device_token(username: str) -> tuple[str, str]:
-    """A new device token for a browser that just signed in: (the account as counted, a random nonce)."""
-    return _account(username)["user"] or "", secrets.token_urlsafe(16)
+def device_token(user: User) -> tuple[str, str, int]:
+    """A new device token for a browser that just signed in: (the account as counted, a random nonce,
+    the account's session generation, which a password reset or a disable moves on)."""
+    return _account(user.username)["user"] or "", secrets.token_urlsafe(16), user.session_generation
 
 
-def device_for(username: str, signed: tuple[str, str] | None) -> str | None:
-    """The nonce of a verified device token when it was given for this account, else None."""
+def device_for(session: Session, username: str, signed: tuple[str, str, int] | None) -> str | None:
+    """The nonce of a verified device token given for this account since its password last changed,
+    else None: a re-check minted four before a reset and guessed the new password 10 times with each."""
     if not signed or signed[0] != _account(username)["user"]:
         return None
-    return signed[1]
+    user = find_user(session, username)
+    return signed[1] if user is not None and user.session_generation == signed[2] else None
 
 
 def locked_for(guard: SignInGuard, username: str) -> int:
@@ -88,7 +91,8 @@ def check_password(session: Session, username: str, password: str, *, guard: Sig
     """`sign_in` without recording a sign-in: for a signed-in user confirming their password, under
     the same limits. `device`: the token of a browser that signed in to this account before, whose
     attempts are counted on their own (a verified cookie; see the module's docstring)."""
-    subjects = {"device": device} if device else {**_account(username), "addr": address}
+    # A known browser's attempts count on their own and its address's, not the account's.
+    subjects = {"device": device, "addr": address} if device else {**_account(username), "addr": address}
     retry_after = guard.limiter.retry_after(subjects, now)
     if retry_after:
         raise too_many(retry_after)

@@ -197,3 +197,28 @@ def test_a_stranger_guessing_locks_the_account_but_not_the_browser_its_moderator
     for n in range(10):
         _try(hers, moderator.username, f"typo-{n}")
     assert _try(hers, moderator.username, moderator.password).status_code == 429
+
+
+def test_device_cookies_from_before_a_password_reset_count_as_none_and_share_the_address_limit(
+        app, app_with, moderator, admin):
+    """A re-check: four browsers signed in, the password was reset, and each old cookie then had ten
+    guesses of the new one a quarter hour, none counted against the account or the address."""
+    from moderation.domain import users as user_domain
+
+    browsers = [app.test_client() for _ in range(4)]
+    for browser in browsers:
+        assert _try(browser, moderator.username, moderator.password).status_code == 302
+        browser.delete_cookie("session")
+    with app.app_context():
+        user_domain.set_password(db.session, db.session.get(User, moderator.id), "a-brand-new-password-9",
+                                 actor="test")
+        db.session.commit()
+    answers = [_try(browser, moderator.username, f"guess-{n}").status_code for browser in browsers for n in range(5)]
+    assert answers.count(401) == 10 and answers.count(429) == 10  # the account's ten, then locked
+
+    # The address's limit holds on the cookie path too.
+    strict = app_with(LOGIN_MAX_FAILURES_PER_ADDRESS=3).test_client()
+    assert _try(strict, admin.username, admin.password, address="192.0.2.44").status_code == 302
+    strict.delete_cookie("session")
+    assert [_try(strict, admin.username, "nope", address="192.0.2.44").status_code
+            for _ in range(4)] == [401, 401, 401, 429]
