@@ -72,3 +72,12 @@ def test_each_answer_names_the_version_that_scored_it(app, client, site):
     response = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body("Thanks for the article."))
     with app.app_context():
         assert response.headers["X-Model-Version"] == get_provider().for_site(site.id).version
+
+
+def test_a_short_text_that_expands_when_read_counts_as_long():
+    """A re-check: 1,990 x U+FDFA passed as short (each is 18 characters once read) and slowed every
+    other site's calls 40 times."""
+    from moderation.perspective.slots import is_long
+
+    assert is_long("\ufdfa" * 1_990) and is_long("x" * (LONG + 1))
+    assert not is_long("A civil comment about the council's budget. " * 40)
