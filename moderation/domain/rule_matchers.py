@@ -21,14 +21,16 @@ from moderation.domain.disguised_links import PLAIN_TLDS, reveal_links
 # The rules read at most this much normalised text. U+FDFA normalises to 18 characters, so a comment
 # of 20,000 of them was 360,000 characters, and the starter rules took 3 s over it: twenty such
 # comments held every site's scoring for a minute (a security review). Twice the longest comment
-# the API takes by default, so an ordinary text is read whole; such a text is held as another
-# language (Arabic) anyway.
+# the API takes by default, so an ordinary text is read whole; one that is not is held unread
+# (rules.Compiled): a re-check hid a threat after 13,500 x "ﬄ", three characters each once read.
 READ_AT_MOST = 40_000
 
 
-def normalised_for_rules(text: str) -> str:
-    """normalise(text), cut at READ_AT_MOST characters, and the text read no further than that."""
-    return normalise(text[:READ_AT_MOST])[:READ_AT_MOST]
+def normalised_for_rules(text: str) -> tuple[str, bool]:
+    """normalise(text) cut at READ_AT_MOST characters (the text read no further than that), and
+    whether that is all of it."""
+    normalised = normalise(text[:READ_AT_MOST])
+    return normalised[:READ_AT_MOST], len(text) <= READ_AT_MOST and len(normalised) <= READ_AT_MOST
 
 # Letters and digits of any script (Arabic, Chinese, Hebrew stay as written once normalised), with
 # apostrophes: [a-z0-9'] made every Arabic word list entry "letterless" and every Arabic text one

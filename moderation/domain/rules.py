@@ -50,6 +50,9 @@ from moderation.domain.self_harm import at_risk, dared, urging_self_harm
 from moderation.domain.threat_words import threat_words
 
 HOLD, REJECT, FLAG = "hold", "reject", "flag"
+# The hit of a text longer than the rules read (Compiled.evaluate): no rule of a site's, so its name
+# holds a space, which no rule's name may.
+READ_LIMIT, READ_LIMIT_KIND = "too long to read", "read_limit"
 ACTIONS = (HOLD, REJECT, FLAG)
 SEVERITY = {FLAG: 0, HOLD: 1, REJECT: 2}
 MAX_RULES = 50
@@ -311,7 +314,7 @@ _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 def phrase_found(kind: str, text: str, normalised: str | None = None) -> str | None:
     """The words of `text` a phrase kind ("threat_words", "group_attack", "urging_self_harm",
     "at_risk") reads as its own, or None: as a rule of that kind finds them, without a site's rules."""
-    return _PHRASES[kind](match.normalised_for_rules(text) if normalised is None else normalised, text)
+    return _PHRASES[kind](match.normalised_for_rules(text)[0] if normalised is None else normalised, text)
 # Kinds that read the author's shown name when the text has nothing: a business desk's walk found
 # "Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net" as a name on a civil comment published.
 # Contact details and addresses only, not word lists: a banned "dick" rejected every comment Dick Smith
@@ -330,7 +333,8 @@ class Compiled:
     def evaluate(self, text: str, facts: Facts) -> list[Hit]:
         hits = []
         # Normalised once per comment, and only if a rule reads it: it costs more than every rule together.
-        normalised = match.normalised_for_rules(text) if any(r["kind"] in _NORMALISED for r in self.rules) else ""
+        normalised, whole = (match.normalised_for_rules(text) if any(r["kind"] in _NORMALISED for r in self.rules)
+                             else ("", True))
         fingerprint = match.fingerprint(text, normalised) if any(r["kind"] in _REPEATS for r in self.rules) else ""
         for rule in self.rules:
             kind = rule["kind"]
@@ -355,6 +359,10 @@ class Compiled:
                 urgency = FOREIGN_ABUSE_PRIORITY
             reason += " (in the author's name)" if read is not text else ""
             hits.append(Hit(rule["name"], action, reason[:MAX_REASON + 60], urgency, kind))
+        if not whole:
+            # What the rules could not read may hold what they look for: a person reads it.
+            hits.append(Hit(READ_LIMIT, HOLD, f"too long for the rules to read whole: they read its first "
+                                              f"{match.READ_AT_MOST:,} characters", 1.0, READ_LIMIT_KIND))
         return hits
 
 

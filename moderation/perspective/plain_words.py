@@ -25,7 +25,7 @@ RAISES = {"threat_words": ("threat", "toxicity"), "group_attack": ("identity_att
 
 def floors(text: str) -> dict[str, float]:
     """The attributes to raise for `text`, and to what; empty when no matcher reads it."""
-    normalised = rule_matchers.normalised_for_rules(text)
+    normalised, _ = rule_matchers.normalised_for_rules(text)
     raised: dict[str, float] = {}
     for kind, attributes in RAISES.items():
         if phrase_found(kind, text, normalised) is not None:

@@ -85,3 +85,16 @@ def test_the_rules_read_a_bounded_length_of_normalised_text_and_an_ordinary_long
     long_civil = ("The council met to discuss the budget for the new bridge. " * 400)[:19_950]
     hits = compiled.evaluate(long_civil + " I will kill you.", Facts())
     assert read[-1] > 19_950 and [h.rule for h in hits] == ["threats"]
+    # What lies past the bound is held for a person: a re-check hid a threat after 13,500 x "ﬄ"
+    # (three characters each once read), and the comment was published.
+    hidden = compiled.evaluate("\ufb04" * 13_500 + " I know where you live and I'm coming for you", Facts())
+    assert [(h.rule, h.action, h.kind) for h in hidden] == [("too long to read", "hold", "read_limit")]
+    assert "they read its first 40,000 characters" in hidden[0].reason
+
+
+def test_a_comment_longer_than_the_rules_read_is_held_for_a_person(app, services):
+    with app.app_context():
+        _, site = _create(services, "ligature-post")
+        hidden = _post(site, "c-1", "\ufb04" * 13_500 + " I know where you live and I'm coming for you")
+        assert score_pending(db.session, FakeModel, [hidden], batch_size=10) == {hidden: "held"}
+        assert [h["rule"] for h in db.session.get(Comment, hidden).rule_hits] == ["too long to read"]
