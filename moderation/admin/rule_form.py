@@ -61,24 +61,31 @@ def param_fields(rule: Mapping[str, Any]) -> list[ParamField]:
         elif (bounds := getattr(parse, "bounds", None)) is not None:
             low, high = bounds
             fields.append(ParamField(name, label, "number", "" if value is None else str(value), low=low, high=high,
-                                     step="1" if isinstance(low, int) and isinstance(high, int) else "0.05"))
+                                     step="1" if isinstance(low, int) and isinstance(high, int) else "any"))
         else:
             lines = value if isinstance(value, list) else ([] if value is None else [value])
             fields.append(ParamField(name, label, "lines", "\n".join(str(v) for v in lines)))
     return fields
 
 
-def rules_from_form(form: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The rules the form's fields hold, in their order, less those ticked for removal; values as
-    typed, so validate_rules names what is wrong with them (a count of "ten" stays "ten")."""
+REMOVE = "_remove"  # a rule ticked for removal, kept in the form until it is saved
+
+
+def rules_from_form(form: Mapping[str, str], *, keep_removed: bool = False) -> list[dict[str, Any]]:
+    """The rules the form's fields hold, in their order, less those ticked for removal (kept, marked
+    REMOVE, with `keep_removed`: adding a rule had dropped a ticked one from the form, before any
+    save, with no box left to untick; a re-check); values as typed, so validate_rules names what is
+    wrong with them (a count of "ten" stays "ten")."""
     indices = sorted(int(m.group(1)) for key in form if (m := _FIELD.match(key)))[:MAX_RULES * 2]
     rules = []
     for i in indices:
         field = lambda name: form.get(f"rule-{i}-{name}", "")  # noqa: E731 (one rule's fields)
-        if field("remove") == "on":
+        if field("remove") == "on" and not keep_removed:
             continue
         kind = field("kind").strip()
         rule: dict[str, Any] = {"name": field("name").strip(), "kind": kind}
+        if field("remove") == "on":
+            rule[REMOVE] = True
         if field("action").strip():
             rule["action"] = field("action").strip()
         if field("reason").strip():
@@ -92,6 +99,11 @@ def rules_from_form(form: Mapping[str, str]) -> list[dict[str, Any]]:
                 rule[param.name] = _number(raw.strip()) if param.input == "number" else raw.strip()
         rules.append(rule)
     return rules
+
+
+def kept(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rules a save would keep: those not ticked for removal, without the mark."""
+    return [{k: v for k, v in rule.items() if k != REMOVE} for rule in rules if not rule.get(REMOVE)]
 
 
 def new_rule(kind: str, taken: set[str]) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.admin.rule_form import (PARAM_LABELS, action_choices, field_of_error, new_rule, param_fields,
-                                        rules_from_form)
+from moderation.admin.rule_form import (PARAM_LABELS, REMOVE, action_choices, field_of_error, kept, new_rule,
+                                        param_fields, rules_from_form)
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
@@ -48,6 +48,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
     return render_template(
         "admin/rules.html", site=site, text=text, error=error, result=result, kinds=KINDS, editor=editor,
         form_rules=form_rules, error_at=error_at, added=added, max_rules=MAX_RULES, param_fields=param_fields,
+        remove_mark=REMOVE,
         action_choices=action_choices(),
         version=current.version if current else 0, based_on=based_on if based_on is not None else (
             current.version if current else 0),
@@ -74,12 +75,12 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     if request.form.get("editor") == "form":
         editor, form_rules = "form", rules_from_form(request.form)
         if request.form.get("action") == "add":  # a rule more in the form, nothing saved
-            kind, added = request.form.get("add_kind", ""), None
+            shown, kind, added = rules_from_form(request.form, keep_removed=True), request.form.get("add_kind", ""), None
             if kind in KINDS and len(form_rules) < MAX_RULES:
-                form_rules.append(new_rule(kind, {str(r.get("name")) for r in form_rules}))
-                added = len(form_rules) - 1
-            return _page(site, text=json.dumps(form_rules, indent=2, ensure_ascii=False), based_on=based_on,
-                         form_rules=form_rules, added=added)
+                shown.append(new_rule(kind, {str(r.get("name")) for r in shown}))
+                added = len(shown) - 1
+            return _page(site, text=json.dumps(kept(shown), indent=2, ensure_ascii=False), based_on=based_on,
+                         form_rules=shown, added=added)
         text = json.dumps(form_rules, indent=2, ensure_ascii=False)
     else:
         text = request.form.get("rules", "")

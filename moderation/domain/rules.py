@@ -155,6 +155,11 @@ def _words(value: Any, field_name: str) -> list[str]:
         if not isinstance(word, str) or not word.strip() or len(word) > 100 or not match.has_content(word):
             raise ValidationFailed(f"{field_name} holds an empty, over-long or letterless entry: {word!r}",
                                    field=field_name)
+        if "\n" in word or "\r" in word:
+            # One entry per line in the rules form: saved from it, "cheap\nwatches" became two
+            # words, and "cheap" alone rejected a comment about cheap tickets (a re-check).
+            raise ValidationFailed(f"{field_name} holds an entry with a line break: {word!r}; make it two entries, "
+                                   "or one phrase with a space", field=field_name)
         words.append(word.strip())
     return words
 

@@ -168,3 +168,40 @@ def test_the_form_reads_numbers_and_lines_as_the_json_would_hold_them():
     assert rules_from_form(form) == [
         {"name": "watch", "kind": "suspect_words", "words": ["a b", "c"]},
         {"name": "caps", "kind": "shouting", "caps_ratio": 0.9}]
+
+
+def test_a_ratio_the_json_took_does_not_block_the_form_and_a_ticked_removal_waits_for_the_save(
+        app, sign_in, admin, site):
+    """A re-check: a saved share of capitals of 0.72 (not a step of 0.05) made the browser refuse every
+    button of the form, Add and Preview too; and pressing Add dropped a rule ticked for removal at
+    once, with no box left to untick."""
+    from moderation.admin.rule_form import param_fields
+
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), [
+            {"name": "caps", "kind": "shouting", "caps_ratio": 0.72}, {"name": "no-phones", "kind": "phone"}],
+            actor="test")
+        db.session.commit()
+    assert [p.step for p in param_fields({"kind": "shouting"}) if p.name == "caps_ratio"] == ["any"]
+    client = sign_in(admin)
+    page = _page(client, site.id)
+    assert 'class="card settings rules-form" method="post" novalidate' in page
+    fields = {**_form(page).fields, "rule-1-remove": "on", "add_kind": "email"}
+    added = _send(client, site.id, fields, "add").get_data(as_text=True)
+    form = _form(added)
+    assert form.labels == ["Rule 1: shouting", "Rule 2: phone", "Rule 3: email"]
+    assert 'name="rule-1-remove" checked' in added
+    assert _send(client, site.id, {**form.fields, "rule-1-remove": "on"}, "save").status_code == 303
+    with app.app_context():
+        assert [r["name"] for r in current_rule_set(db.session, site.id).rules] == ["caps", "email"]
+
+
+def test_a_phrase_with_a_line_break_is_refused_since_the_form_shows_one_entry_a_line(app, sign_in, admin, site):
+    """A re-check: "cheap\\nwatches" saved as JSON became "cheap" and "watches" at the next save from
+    the form, and "cheap" alone rejected a comment about cheap tickets."""
+    client = sign_in(admin)
+    page = _page(client, site.id)
+    response = client.post(f"/admin/sites/{site.id}/rules", data={
+        "csrf_token": csrf_token(page), "action": "save",
+        "rules": '[{"name": "watches", "kind": "banned_words", "words": ["cheap\\nwatches", "buy now"]}]'})
+    assert response.status_code == 400 and "holds an entry with a line break" in response.get_data(as_text=True)
