@@ -50,3 +50,10 @@ def test_a_line_break_in_a_request_path_cannot_add_a_line_to_the_access_log(monk
     lines = [line for line in output.splitlines() if "healthz" in line or "10.1.2.3" in line]
     assert len(lines) == 1 and lines[0].startswith("127.0.0.1 "), output
     assert "/healthz\\x0a10.1.2.3" in lines[0] and "\u2028" not in lines[0]
+
+
+def test_a_typed_backslash_is_told_apart_from_an_escaped_control_character():
+    """A re-check: "/h%5Cx0afake" (a typed backslash) and "/h%0Afake" were logged alike."""
+    from moderation.observability.access_log import escaped
+
+    assert escaped("/h\\x0afake") == "/h\\\\x0afake" and escaped("/h\nfake") == "/h\\x0afake"

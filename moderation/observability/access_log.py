@@ -8,13 +8,14 @@ from typing import Any
 
 from gunicorn import glogging
 
-# Control characters, and the line and paragraph separators some log readers also break at.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, the line and paragraph separators some log readers also break at, and the
+# backslash itself: a typed "\x0a" read as an escaped line break (a re-check).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
 
 
 def escaped(value: str) -> str:
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
-                            value)
+    return _UNPRINTABLE.sub(lambda m: "\\\\" if m.group() == "\\" else
+                            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value)
 
 
 class AccessLogger(glogging.Logger):

@@ -204,6 +204,12 @@
       if (offered) { event.preventDefault(); return offered.click(); }
       return say("Nothing to undo on this page.");
     }
+    // b from a tick box too, which takes no letters: tick with Space, then decide them (a re-check).
+    if (event.key === "b" && !event.ctrlKey && !event.metaKey && !event.altKey && keysOn()
+        && event.target.matches && event.target.matches('input[type="checkbox"]') && !event.target.closest("dialog")) {
+      event.preventDefault();
+      return keys.b();
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
     // Esc closes the messages at the top of the window: at 400 % zoom a decision's covered a third
     // of it until its ×, 91 Shift+Tabs away, was pressed (an accessibility review).

@@ -452,3 +452,16 @@ def test_without_javascript_enter_on_a_tick_box_or_in_a_note_decides_nothing(app
             assert {c.status for c in db.session.query(Comment)} == {"held"}
     finally:
         context.close()
+
+
+def test_b_from_a_ticked_box_goes_to_the_bulk_bar(app, site, moderator, grant, live_server, browser_page):
+    """A re-check: b did nothing with the focus on a tick box, the natural place to press it."""
+    page = browser_page
+    ids = _queue_of(2, app, site, moderator, grant, live_server, page)
+    keys_settled(page)
+    box = page.locator(f"#{ids[1]}").locator('input[type="checkbox"]').first
+    box.check()
+    box.focus()
+    page.keyboard.press("b")
+    assert page.evaluate("document.activeElement.name") == "reason_choice"
+    assert page.evaluate("document.activeElement.closest('form.bulk-bar') !== null")
