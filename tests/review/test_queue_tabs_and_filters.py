@@ -316,3 +316,12 @@ def test_a_decimal_comma_is_read_the_fields_are_named_whole_and_each_tab_has_its
     titles = {tab: re.search(r"<title>(.*?)</title>", mona.get(f"/review?tab={tab}").get_data(as_text=True)).group(1)
               for tab in ("review", "held", "all")}
     assert len(set(titles.values())) == 3 and titles["held"].startswith("Held (1) · Review queue")
+
+
+def test_what_a_tab_holds_is_said_on_the_page_not_only_in_a_tooltip(mona, site, make_comment):
+    """An accessibility review: each tab's meaning was a title tooltip, which a keyboard never shows."""
+    from moderation.domain.queue_filters import TAB_HINTS
+
+    make_comment(site.id)
+    html = mona.get("/review?tab=held").get_data(as_text=True)
+    assert f'<p class="muted tab-hint">Held: {TAB_HINTS["held"]}.</p>' in html
