@@ -19,7 +19,7 @@ from moderation.domain.regulars import held_only_by_storm, regular_authors
 from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
 from moderation.domain.queue_filters import TABS, parse_filters, parse_tab
 from moderation.request_input import MAX_INT8, parse_int
-from moderation.review.routes import ENTER_DECIDES_NOTHING, NO_DECISION, _back, _reason_from_form, bp, review_path
+from moderation.review.routes import NO_DECISION, _back, _reason_from_form, bp, review_path
 from moderation.review.undo import undo_window, undo_window_words
 
 
@@ -62,7 +62,8 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
         return render_template("error.html", title="Cannot read this selection",
                                message=f"This selection cannot be read: {error}. Reload the page and try again."), 400
     if request.form.get("action") == NO_DECISION:  # Enter in a field or on a tick box, without JavaScript
-        flash(ENTER_DECIDES_NOTHING, "info")
+        flash("Nothing decided: Enter does not decide here. Tick the comments again and press Approve selected "
+              "or Reject selected.", "info")
         return redirect(_back(), code=303)
     try:
         result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),

@@ -44,7 +44,7 @@ bp = Blueprint("review", __name__)
 
 # The decision forms' first button (review/_comment.html): what Enter in a field or on a tick box sends.
 NO_DECISION = "none"
-ENTER_DECIDES_NOTHING = "Nothing decided: Enter does not decide here; press Approve or Reject."
+ENTER_DECIDES_NOTHING = "Nothing decided: press Approve or Reject."
 log = logging.getLogger(__name__)
 
 bp.add_url_rule("/login", "login", auth.login, methods=["GET", "POST"])
@@ -184,7 +184,7 @@ def decide_comment(comment_id: int) -> Response:
     version = parse_int(request.form.get("version"))
     if version is None:
         abort(400)
-    if request.form.get("action") == NO_DECISION:  # Enter in a field, without JavaScript
+    if request.form.get("action") == NO_DECISION:  # its first button is disabled: only a form sent by hand
         flash(ENTER_DECIDES_NOTHING, "info")
         return redirect(_back(stay_on=comment_id), code=303)
     try:
