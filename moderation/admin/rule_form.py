@@ -29,7 +29,14 @@ PARAM_LABELS = {
     "max_chars": "Longest reply (characters)",
     "until": "Until the author's comments are",
 }
+# Where a kind's setting means something else: "How many times" said nothing of a new author's
+# count, which an editor's walk could only read from the preview's reason.
+KIND_PARAM_LABELS = {("new_author", "count"): "How many of their comments",
+                     ("new_author", "until"): "Held until that many are"}
 SCOPE_LABELS = {"author": "the author", "site": "anyone on the site", "approved": "approved", "posted": "posted"}
+# A list pasted from a document: its bullets are never part of a word (an editor's walk pasted
+# "• scumbag" from Word, and the rule then caught only "• scumbag" written with its bullet).
+_BULLET = re.compile(r"^(?:[•·◦▪▫‣⁃●○■□–—]|[-*+](?=\s))\s*")
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ def param_fields(rule: Mapping[str, Any]) -> list[ParamField]:
     fields = []
     for name, (default, parse) in kind.params.items():
         value = rule.get(name, default)
-        label = PARAM_LABELS.get(name, name.replace("_", " ").capitalize())
+        label = KIND_PARAM_LABELS.get((rule.get("kind"), name)) or PARAM_LABELS.get(name, name.replace("_", " ").capitalize())
         if (options := getattr(parse, "options", None)) is not None:
             fields.append(ParamField(name, label, "select", str(value),
                                      tuple((o, SCOPE_LABELS.get(o, o)) for o in options)))
@@ -94,11 +101,23 @@ def rules_from_form(form: Mapping[str, str], *, keep_removed: bool = False) -> l
             raw = field(param.name)
             if param.input == "lines":
                 split = _DOMAIN_SPLIT if param.name == "allowed_domains" else _LINES
-                rule[param.name] = [part.strip() for part in split.split(raw) if part.strip()]
+                entries = (_BULLET.sub("", part.strip()).strip() for part in split.split(raw))
+                rule[param.name] = [entry for entry in entries if entry]
             elif raw.strip():
                 rule[param.name] = _number(raw.strip()) if param.input == "number" else raw.strip()
         rules.append(rule)
     return rules
+
+
+def comma_entry(rules: list[dict[str, Any]]) -> tuple[int, str] | None:
+    """(rule index, entry) of the first word-list entry typed with commas: an editor's walk typed
+    "Darren Pike, D. Pike, Pike" on one line of a box that says one per line, and the rule caught
+    nothing. Refused, not split: a phrase may hold a comma, and the JSON editor saves one."""
+    for i, rule in enumerate(rules):
+        for entry in rule.get("words") or []:
+            if isinstance(entry, str) and "," in entry:
+                return i, entry
+    return None
 
 
 def kept(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,14 +10,14 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.admin.rule_form import (PARAM_LABELS, REMOVE, action_choices, field_of_error, kept, new_rule,
-                                        param_fields, rules_from_form)
+from moderation.admin.rule_form import (PARAM_LABELS, REMOVE, action_choices, comma_entry, field_of_error, kept,
+                                        new_rule, param_fields, rules_from_form)
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
 from moderation.domain.rule_sets import (
     PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, current_rules, parse_rules_text, preview, protections_removed,
-    rule_versions, save_rules,
+    rule_version, rule_versions, save_rules,
 )
 from moderation.domain.rules import KINDS, MAX_RULES
 from moderation.domain.stories import list_stories, recent_stories, set_story
@@ -36,7 +36,7 @@ EXAMPLE = [
 def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None = None, result=None,
           based_on: int | None = None, backfill=None, removing: list[str] | None = None,
           editor: str = "form", form_rules: list[dict[str, Any]] | None = None, added: int | None = None,
-          status: int = 200) -> tuple[str, int]:
+          failed: str | None = None, loaded: int | None = None, status: int = 200) -> tuple[str, int]:
     current = current_rule_set(db.session, site.id)
     saved = current.rules if current else []
     if text is None:
@@ -48,7 +48,8 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
     return render_template(
         "admin/rules.html", site=site, text=text, error=error, result=result, kinds=KINDS, editor=editor,
         form_rules=form_rules, error_at=error_at, added=added, max_rules=MAX_RULES, param_fields=param_fields,
-        remove_mark=REMOVE,
+        remove_mark=REMOVE, failed=failed, loaded=loaded,
+        removed_names=[r.get("name") for r in form_rules if r.get(REMOVE)],
         action_choices=action_choices(),
         version=current.version if current else 0, based_on=based_on if based_on is not None else (
             current.version if current else 0),
@@ -62,7 +63,16 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
 @bp.get("/sites/<int:site_id>/rules")
 @auth.login_required("admin")
 def site_rules(site_id: int) -> tuple[str, int]:
-    return _page(db.get_or_404(Site, site_id))
+    """The page; with ?version=N, that saved version's rules in the form, to save again: an editor's
+    walk found only names in the versions list, and retyped a removed rule's domains from the audit log."""
+    site = db.get_or_404(Site, site_id)
+    wanted = _int(request.args.get("version"))
+    if wanted is not None:
+        old = rule_version(db.session, site.id, wanted)
+        if old is not None:
+            return _page(site, text=json.dumps(old.rules, indent=2, ensure_ascii=False), form_rules=list(old.rules),
+                         loaded=old.version)
+    return _page(site)
 
 
 @bp.post("/sites/<int:site_id>/rules")
@@ -71,21 +81,29 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     """"Preview" shows what the rules would have done and saves nothing; "Save" adds a version."""
     site = db.get_or_404(Site, site_id)
     based_on = _int(request.form.get("based_on"))
-    editor, form_rules = "json", None
+    action = request.form.get("action")
+    editor, shown, positions = "json", None, None
     if request.form.get("editor") == "form":
-        editor, form_rules = "form", rules_from_form(request.form)
-        if request.form.get("action") == "add":  # a rule more in the form, nothing saved
-            shown, kind, added = rules_from_form(request.form, keep_removed=True), request.form.get("add_kind", ""), None
-            if kind in KINDS and len(form_rules) < MAX_RULES:
+        # Shown with the rules ticked for removal still in it, ticked: a preview or an Add had dropped
+        # them from the form before any save, with no box left to untick (an editor's walk, a re-check).
+        editor, shown = "form", rules_from_form(request.form, keep_removed=True)
+        positions = [i for i, rule in enumerate(shown) if not rule.get(REMOVE)]
+        if action == "add":  # a rule more in the form, nothing saved
+            kind, added = request.form.get("add_kind", ""), None
+            if kind in KINDS and len(positions) < MAX_RULES:
                 shown.append(new_rule(kind, {str(r.get("name")) for r in shown}))
                 added = len(shown) - 1
             return _page(site, text=json.dumps(kept(shown), indent=2, ensure_ascii=False), based_on=based_on,
                          form_rules=shown, added=added)
-        text = json.dumps(form_rules, indent=2, ensure_ascii=False)
+        text = json.dumps(kept(shown), indent=2, ensure_ascii=False)
     else:
         text = request.form.get("rules", "")
-    page = {"text": text, "based_on": based_on, "editor": editor, "form_rules": form_rules}
+    page = {"text": text, "based_on": based_on, "editor": editor, "form_rules": shown, "failed": action}
     try:
+        if editor == "form" and (commas := comma_entry(kept(shown))) is not None:
+            raise ValidationFailed(f"rules[{commas[0]}].words holds \"{commas[1][:60]}\", with commas: put each word "
+                                   "or phrase on a line of its own (a phrase with a comma in it is saved under Edit "
+                                   "as JSON)", field=f"rules[{commas[0]}].words")
         rules = parse_rules_text(text)
         removing = protections_removed(current_rules(db.session, site.id), rules)
         if request.form.get("action") == "preview":
@@ -94,13 +112,17 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
             return _page(site, removing=removing, status=400, error=ValidationFailed(
                 f"these rules take away {_named(removing)}, which hold threats, hate and readers at risk; tick "
                 "\"Take them away\" to save without them, or add them back", field="rules"), **page)
+        before = [r["name"] for r in current_rules(db.session, site.id)]
         saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
-        return _page(site, error=_which_rule(error, text, editor), status=400 if isinstance(error, ValidationFailed)
-                     else 409, **page)
+        return _page(site, error=_which_rule(error, text, editor, positions),
+                     status=400 if isinstance(error, ValidationFailed) else 409, **page)
     db.session.commit()
-    flash(f"Saved rules version {saved.version} for {site.name}." if saved else "The rules did not change.", "success")
+    # Said, so a rule taken away by a tick in the wrong box is seen at once (an editor's walk).
+    gone = [name for name in before if name not in {r["name"] for r in rules}]
+    flash(f"Saved rules version {saved.version} for {site.name}" + (f"; removed: {', '.join(gone)}." if gone else ".")
+          if saved else "The rules did not change.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
 
 
@@ -134,10 +156,12 @@ def hold_published(site_id: int) -> Response | tuple[str, int]:
 _RULE_AT = re.compile(r"^rules\[(\d+)\]")
 
 
-def _which_rule(error: ValidationFailed | Conflict, text: str, editor: str = "json") -> ValidationFailed | Conflict:
+def _which_rule(error: ValidationFailed | Conflict, text: str, editor: str = "json",
+                positions: list[int] | None = None) -> ValidationFailed | Conflict:
     """The error with the rule it is about named as a person counts: "rules[9].words" is the tenth
     rule, which an editor's walk had to count to from 0 in a 60-line list. From the form, the field
-    is named by its label, not its path in JSON the admin never saw."""
+    is named by its label, not its path in JSON the admin never saw, and the rule by its place in the
+    form (`positions`: where each rule the error's list holds is shown, ticked ones among them)."""
     found = _RULE_AT.match(error.field or "")
     if not isinstance(error, ValidationFailed) or found is None:
         return error
@@ -156,7 +180,9 @@ def _which_rule(error: ValidationFailed | Conflict, text: str, editor: str = "js
         label = {"name": "its name", "kind": "its kind", "action": "its action", "reason": "its reason"}.get(
             at[1], f"\"{PARAM_LABELS.get(at[1], at[1])}\"") if at else "it"
         message = error.message.replace(error.field, label, 1) if error.field in error.message else error.message
-        return ValidationFailed(f"rule {index + 1}{named}: {message}", field=error.field)
+        place = positions[index] if positions and index < len(positions) else index
+        field = error.field.replace(f"rules[{index}]", f"rules[{place}]", 1)
+        return ValidationFailed(f"rule {place + 1}{named}: {message}", field=field)
     return ValidationFailed(f"rule {index + 1}{named} of the list: {error.message}", field=error.field)
 
 

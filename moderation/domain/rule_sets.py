@@ -80,6 +80,10 @@ def current_rules(session: Session, site_id: int) -> list[dict[str, Any]]:
     return list(rule_set.rules) if rule_set else []
 
 
+def rule_version(session: Session, site_id: int, version: int) -> RuleSet | None:
+    return session.scalar(select(RuleSet).where(RuleSet.site_id == site_id, RuleSet.version == version))
+
+
 def rule_versions(session: Session, site_id: int, limit: int = 20) -> list[RuleSet]:
     return list(session.scalars(
         select(RuleSet).where(RuleSet.site_id == site_id).order_by(RuleSet.version.desc()).limit(limit)))

@@ -151,11 +151,12 @@ def test_removing_the_protective_rules_from_the_form_asks_first(app, sign_in, ad
     refused = _send(client, site.id, {**fields, f"rule-{threats}-remove": "on"}, "save")
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "take away &#34;threats&#34;" in html
-    # The warning and its tick are in the form the admin used, and the removal is still ticked off:
-    # the form shows the rules as they would be saved.
+    # The warning and its tick are in the form the admin used, and the rule is still there, still
+    # ticked: refused, the form had dropped it, with no box left to untick (an editor's walk).
     assert html.index('id="removing"') < html.index('id="json-editor"')
-    assert "Rule 1: group attack" in html
-    ticked = _send(client, site.id, {**_form(html).fields, "remove_protections": "on"}, "save")
+    assert "Rule 1: threat words" in html and f'name="rule-{threats}-remove" checked' in html
+    ticked = _send(client, site.id, {**_form(html).fields, f"rule-{threats}-remove": "on", "remove_protections": "on"},
+                   "save")
     assert ticked.status_code == 303
     with app.app_context():
         assert "threats" not in [r["name"] for r in current_rule_set(db.session, site.id).rules]
@@ -205,3 +206,42 @@ def test_a_phrase_with_a_line_break_is_refused_since_the_form_shows_one_entry_a_
         "csrf_token": csrf_token(page), "action": "save",
         "rules": '[{"name": "watches", "kind": "banned_words", "words": ["cheap\\nwatches", "buy now"]}]'})
     assert response.status_code == 400 and "holds an entry with a line break" in response.get_data(as_text=True)
+
+
+def test_an_editors_pasted_lists_and_slips_are_caught_before_they_save_a_rule_that_catches_nothing(
+        app, sign_in, admin, site):
+    """An editor's walk: "Darren Pike, D. Pike, Pike" on one line and a list pasted from Word with its
+    bullets were saved as typed and caught nothing; Preview's error said "Not saved"; the error sat
+    3,000 px above its field; a preview dropped a rule ticked for removal and nothing named it."""
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), [
+            {"name": "court", "kind": "suspect_words", "words": ["placeholder"]},
+            {"name": "no-phones", "kind": "phone"}], actor="test")
+        db.session.commit()
+    client = sign_in(admin)
+    fields = _form(_page(client, site.id)).fields
+    commas = _send(client, site.id, {**fields, "rule-0-words": "Darren Pike, D. Pike, Pike"}, "preview")
+    html = commas.get_data(as_text=True)
+    assert commas.status_code == 400 and "Cannot preview: rule 1 (&#34;\u2068court\u2069&#34;)" in html
+    assert "with commas: put each word or phrase on a line of its own" in html
+    assert html.count("with commas: put each word") == 2  # at the top and beside the field
+    assert '<span class="field-error">' in html.split('id="rule-0-words"')[1].split("</fieldset>")[0]
+
+    pasted = {**fields, "rule-0-words": "• Darren Pike\r\n- D. Pike\r\n* Pike", "rule-1-remove": "on"}
+    preview = _send(client, site.id, pasted, "preview").get_data(as_text=True)
+    assert "Removed when you save: <code>no-phones</code>" in preview and 'name="rule-1-remove" checked' in preview
+    saved = _send(client, site.id, pasted, "save")
+    assert "removed: no-phones." in client.get(saved.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert current_rule_set(db.session, site.id).rules[0]["words"] == ["Darren Pike", "D. Pike", "Pike"]
+
+    # Version 1 loads back into the form, to save again.
+    loaded = client.get(f"/admin/sites/{site.id}/rules?version=1").get_data(as_text=True)
+    assert "Version 1 is in the form below, not saved" in loaded and _form(loaded).fields["rule-1-name"] == "no-phones"
+
+
+def test_a_new_author_rules_number_says_what_it_counts():
+    from moderation.admin.rule_form import param_fields
+
+    labels = {p.name: p.label for p in param_fields({"kind": "new_author"})}
+    assert labels == {"count": "How many of their comments", "until": "Held until that many are"}
