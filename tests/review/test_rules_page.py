@@ -104,9 +104,14 @@ def test_a_save_from_a_stale_editor_is_refused_rather_than_dropping_the_other_ad
     client = sign_in(admin)
     assert _post(client, site.id, PHONES).status_code == 303
     response = _post(client, site.id, [{"name": "caps", "kind": "shouting"}], based_on="0")
-    assert response.status_code == 409 and "while you edited version 0" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "while you edited version 0" in html
     with app.app_context():
         assert db.session.scalars(select(RuleSet.version)).all() == [1]
+    # The edits stay, and a second save replaces the colleague's version knowingly: "reload and edit
+    # again" had thrown them away (an editor's walk).
+    assert "your edits are still below; press Save again to replace version 1" in html
+    assert '&#34;caps&#34;' in html and 'name="based_on" value="1"' in html
 
 
 def test_a_words_list_is_escaped_on_the_page(sign_in, admin, site):
