@@ -304,7 +304,9 @@
     } else if (wanted) {
       focusCard(neighbour(null, 1));  // that card went meanwhile: the first one left
     }
-    if (!current && all.length === 1) current = all[0];  // the detail page: its one card
+    // The detail page: its one card. Not a queue narrowed to one card, where j then said "Last comment
+    // in this list." without ever reaching it, and only 42 Tabs did (a night shift's walk).
+    if (!current && all.length === 1 && !all[0].closest("ol.queue")) current = all[0];
     var dialog = document.getElementById("keys-help");
     if (dialog) dialog.addEventListener("close", function () { if (current) focusCard(current); });
     var toggle = document.getElementById("single-keys");

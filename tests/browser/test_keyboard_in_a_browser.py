@@ -470,3 +470,13 @@ def test_b_from_a_ticked_box_goes_to_the_bulk_bar(app, site, moderator, grant, l
     page.keyboard.press("b")
     assert page.evaluate("document.activeElement.name") == "reason_choice"
     assert page.evaluate("document.activeElement.closest('form.bulk-bar') !== null")
+
+
+def test_j_reaches_the_only_card_of_a_queue_narrowed_to_one(app, site, moderator, grant, live_server, browser_page):
+    """A night shift's walk: a search that left one comment, and j said "Last comment in this list."
+    without reaching it; k did nothing; 42 Tabs did."""
+    page = browser_page
+    ids = _queue_of(1, app, site, moderator, grant, live_server, page)
+    keys_settled(page)
+    page.keyboard.press("j")
+    assert _focused_card(page) == ids[0]
