@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from moderation import db
 from moderation.domain.scoring import score_pending
-from moderation.models import Comment, WebhookDelivery
+from moderation.models import AuthorSanction, Comment, WebhookDelivery
 from workspace_pages import sign_in
 
 pytestmark = pytest.mark.browser
@@ -66,9 +66,16 @@ def test_a_ban_on_the_author_page_rejects_the_authors_next_comment(app, client, 
     card.locator(".author-line a").click()
     page.wait_for_url(f"{live_server}/review/authors/{site.id}/angry-1")
     assert "1 (1 held)" in page.locator(".author-summary").inner_text()
-    page.select_option("select[name=kind]", "ban")
+    # Enter in the reason with no sanction chosen applies nothing: it had applied the list's first,
+    # "always pre-moderate", never chosen (a night shift's walk).
     page.fill(".sanction-form input[name=reason]", "insults other readers")
-    page.click(".sanction-form button[type=submit]")
+    page.press(".sanction-form input[name=reason]", "Enter")
+    page.wait_for_timeout(400)
+    assert page.locator(".flash-success").count() == 0
+    with app.app_context():
+        assert db.session.query(AuthorSanction).count() == 0
+    page.select_option("select[name=kind]", "ban")
+    page.locator(".sanction-form").get_by_role("button", name="Apply").click()
     page.wait_for_selector(".flash-success")
     assert "angry-1: banned." in page.locator(".flash-success").inner_text()
     page.screenshot(path=str(_screenshots(tmp_path) / "author-page.png"), full_page=True)
