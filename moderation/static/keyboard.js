@@ -213,9 +213,11 @@
     if (event.ctrlKey || event.metaKey || event.altKey || typing || document.querySelector("dialog[open]")) return;
     // Esc closes the messages at the top of the window: at 400 % zoom a decision's covered a third
     // of it until its ×, 91 Shift+Tabs away, was pressed (an accessibility review).
-    var toasts = document.querySelectorAll(".toasts .flash");
+    // Hidden, not removed: u and Alt+Shift+U still find the Undo in it (a night shift closed a message
+    // and lost the undo of the decision it named).
+    var toasts = document.querySelectorAll(".toasts .flash:not([hidden])");
     if (event.key === "Escape" && !rejectArmed && toasts.length) {
-      toasts.forEach(function (flash) { flash.remove(); });
+      toasts.forEach(function (flash) { flash.hidden = true; });
       event.preventDefault();
       return say("Messages closed.");
     }
