@@ -36,7 +36,8 @@ KIND_PARAM_LABELS = {("new_author", "count"): "How many of their comments",
 SCOPE_LABELS = {"author": "the author", "site": "anyone on the site", "approved": "approved", "posted": "posted"}
 # A list pasted from a document: its bullets are never part of a word (an editor's walk pasted
 # "• scumbag" from Word, and the rule then caught only "• scumbag" written with its bullet).
-_BULLET = re.compile(r"^(?:[•·◦▪▫‣⁃●○■□–—]|[-*+](?=\s))\s*")
+# Numbered too ("1. scumbag", "2) lowlife"): a re-check pasted a numbered list, and the rule caught nothing.
+_BULLET = re.compile(r"^(?:[•·◦▪▫‣⁃●○■□–—]|[-*+](?=\s)|\d{1,3}[.)](?=\s))\s*")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def param_fields(rule: Mapping[str, Any]) -> list[ParamField]:
     fields = []
     for name, (default, parse) in kind.params.items():
         value = rule.get(name, default)
-        label = KIND_PARAM_LABELS.get((rule.get("kind"), name)) or PARAM_LABELS.get(name, name.replace("_", " ").capitalize())
+        label = param_label(rule.get("kind"), name)
         if (options := getattr(parse, "options", None)) is not None:
             fields.append(ParamField(name, label, "select", str(value),
                                      tuple((o, SCOPE_LABELS.get(o, o)) for o in options)))
@@ -109,15 +110,22 @@ def rules_from_form(form: Mapping[str, str], *, keep_removed: bool = False) -> l
     return rules
 
 
-def comma_entry(rules: list[dict[str, Any]]) -> tuple[int, str] | None:
+def comma_entry(rules: list[dict[str, Any]], saved: list[dict[str, Any]]) -> tuple[int, str] | None:
     """(rule index, entry) of the first word-list entry typed with commas: an editor's walk typed
     "Darren Pike, D. Pike, Pike" on one line of a box that says one per line, and the rule caught
-    nothing. Refused, not split: a phrase may hold a comma, and the JSON editor saves one."""
+    nothing. Refused, not split: a phrase may hold a comma, and the JSON editor saves one, which the
+    form then passes (one saved already, in `saved`: it had blocked every later save; a re-check)."""
+    known = {entry for rule in saved for entry in rule.get("words") or []}
     for i, rule in enumerate(rules):
         for entry in rule.get("words") or []:
-            if isinstance(entry, str) and "," in entry:
+            if isinstance(entry, str) and "," in entry and entry not in known:
                 return i, entry
     return None
+
+
+def param_label(kind: Any, name: str) -> str:
+    """A setting's label as the form shows it for this kind of rule."""
+    return KIND_PARAM_LABELS.get((kind, name)) or PARAM_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def kept(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.admin.rule_form import (PARAM_LABELS, REMOVE, action_choices, comma_entry, field_of_error, kept,
-                                        new_rule, param_fields, rules_from_form)
+from moderation.admin.rule_form import (REMOVE, action_choices, comma_entry, field_of_error, kept, new_rule,
+                                        param_fields, param_label, rules_from_form)
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
@@ -100,7 +100,7 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         text = request.form.get("rules", "")
     page = {"text": text, "based_on": based_on, "editor": editor, "form_rules": shown, "failed": action}
     try:
-        if editor == "form" and (commas := comma_entry(kept(shown))) is not None:
+        if editor == "form" and (commas := comma_entry(kept(shown), current_rules(db.session, site.id))) is not None:
             raise ValidationFailed(f"rules[{commas[0]}].words holds \"{commas[1][:60]}\", with commas: put each word "
                                    "or phrase on a line of its own (a phrase with a comma in it is saved under Edit "
                                    "as JSON)", field=f"rules[{commas[0]}].words")
@@ -175,9 +175,10 @@ def _which_rule(error: ValidationFailed | Conflict, text: str, editor: str = "js
         return error
     index = int(found.group(1))
     try:
-        name = json.loads(text)[index].get("name")
+        rule = json.loads(text)[index]
+        name, kind = rule.get("name"), rule.get("kind")
     except (ValueError, LookupError, AttributeError, TypeError, RecursionError):
-        name = None
+        name = kind = None
     # At most 40 characters (a name's own error may be its length), isolated: a right-to-left override
     # in it turned the rest of the sentence backwards (a re-check).
     # Printable characters only: a NUL in the name (what the error is about) was echoed into the page.
@@ -186,7 +187,7 @@ def _which_rule(error: ValidationFailed | Conflict, text: str, editor: str = "js
     if editor == "form":
         at = field_of_error(error.field)
         label = {"name": "its name", "kind": "its kind", "action": "its action", "reason": "its reason"}.get(
-            at[1], f"\"{PARAM_LABELS.get(at[1], at[1])}\"") if at else "it"
+            at[1], f"\"{param_label(kind, at[1])}\"") if at else "it"
         message = error.message.replace(error.field, label, 1) if error.field in error.message else error.message
         place = positions[index] if positions and index < len(positions) else index
         field = error.field.replace(f"rules[{index}]", f"rules[{place}]", 1)

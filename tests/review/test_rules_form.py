@@ -245,3 +245,25 @@ def test_a_new_author_rules_number_says_what_it_counts():
 
     labels = {p.name: p.label for p in param_fields({"kind": "new_author"})}
     assert labels == {"count": "How many of their comments", "until": "Held until that many are"}
+
+
+def test_numbered_lists_lose_their_numbers_a_saved_phrase_with_a_comma_passes_and_errors_use_the_kinds_label(
+        app, sign_in, admin, site):
+    """A second re-check: "1. scumbag" kept its number and caught nothing; a phrase with a comma saved
+    under Edit as JSON, as the error advises, then blocked every form save; a new author's count
+    error named "How many times", a label the field no longer has."""
+    from moderation.admin.rule_form import rules_from_form
+
+    assert rules_from_form({"rule-0-kind": "banned_words", "rule-0-name": "b",
+                            "rule-0-words": "1. scumbag\n2) lowlife\n10. thug"})[0]["words"] == [
+        "scumbag", "lowlife", "thug"]
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), [
+            {"name": "buy", "kind": "suspect_words", "words": ["buy now, pay later"]},
+            {"name": "new", "kind": "new_author"}], actor="test")
+        db.session.commit()
+    client = sign_in(admin)
+    fields = _form(_page(client, site.id)).fields
+    assert _send(client, site.id, fields, "preview").status_code == 200
+    bad = _send(client, site.id, {**fields, "rule-1-count": "0"}, "save").get_data(as_text=True)
+    assert "rule 2 (&#34;\u2068new\u2069&#34;): &#34;How many of their comments&#34; must be" in bad
