@@ -110,6 +110,10 @@ def rules_from_form(form: Mapping[str, str], *, keep_removed: bool = False) -> l
     return rules
 
 
+# A list's separators, full-width ones too: "Darren Pike; D. Pike" on one line caught nothing either.
+_LIST_MARKS = re.compile(r"[,;，；、]")
+
+
 def comma_entry(rules: list[dict[str, Any]], saved: list[dict[str, Any]]) -> tuple[int, str] | None:
     """(rule index, entry) of the first word-list entry typed with commas: an editor's walk typed
     "Darren Pike, D. Pike, Pike" on one line of a box that says one per line, and the rule caught
@@ -118,7 +122,7 @@ def comma_entry(rules: list[dict[str, Any]], saved: list[dict[str, Any]]) -> tup
     known = {entry for rule in saved for entry in rule.get("words") or []}
     for i, rule in enumerate(rules):
         for entry in rule.get("words") or []:
-            if isinstance(entry, str) and "," in entry and entry not in known:
+            if isinstance(entry, str) and _LIST_MARKS.search(entry) and entry not in known:
                 return i, entry
     return None
 

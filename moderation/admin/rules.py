@@ -101,9 +101,9 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     page = {"text": text, "based_on": based_on, "editor": editor, "form_rules": shown, "failed": action}
     try:
         if editor == "form" and (commas := comma_entry(kept(shown), current_rules(db.session, site.id))) is not None:
-            raise ValidationFailed(f"rules[{commas[0]}].words holds \"{commas[1][:60]}\", with commas: put each word "
-                                   "or phrase on a line of its own (a phrase with a comma in it is saved under Edit "
-                                   "as JSON)", field=f"rules[{commas[0]}].words")
+            raise ValidationFailed(f"rules[{commas[0]}].words holds \"{commas[1][:60]}\", with commas or semicolons: "
+                                   "put each word or phrase on a line of its own (a phrase with a comma in it is "
+                                   "saved under Edit as JSON)", field=f"rules[{commas[0]}].words")
         rules = parse_rules_text(text)
         removing = protections_removed(current_rules(db.session, site.id), rules)
         if request.form.get("action") == "preview":
@@ -127,8 +127,10 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         return _page(site, error=_which_rule(error, text, editor, positions),
                      status=400 if isinstance(error, ValidationFailed) else 409, **page)
     db.session.commit()
-    # Said, so a rule taken away by a tick in the wrong box is seen at once (an editor's walk).
-    gone = [name for name in before if name not in {r["name"] for r in rules}]
+    # Said, so a rule taken away by a tick in the wrong box is seen at once (an editor's walk): from the
+    # form, the rules ticked (a renamed one is no rule removed: a re-check); from the JSON, the names gone.
+    gone = ([str(r.get("name")) for r in shown if r.get(REMOVE)] if shown is not None
+            else [name for name in before if name not in {r["name"] for r in rules}])
     flash(f"Saved rules version {saved.version} for {site.name}" + (f"; removed: {', '.join(gone)}." if gone else ".")
           if saved else "The rules did not change.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)

@@ -191,8 +191,11 @@ def is_visible(comment: Comment) -> bool:
 # personal information, a threat, telling someone to harm themselves. Shown until a moderator came,
 # "The councilman lives at 12 Oak Street, go pay him a visit" stayed on the page, held (an
 # integrator's walk). Other holds (shouting, links, a new author, an insult the model held) are
-# shown there until rejected, as post-moderation means.
-HIDING_RULE_KINDS = ("phone", "email", "street_address", "payment_card", "threat_words", "urging_self_harm")
+# shown there until rejected, as post-moderation means. And a text too long for the rules to read
+# whole (rules.READ_LIMIT_KIND), which may hide any of those: a re-check padded a threat past the
+# bound on a post-moderation site, and it was shown while held.
+HIDING_RULE_KINDS = ("phone", "email", "street_address", "payment_card", "threat_words", "urging_self_harm",
+                     "read_limit")
 
 
 def _held_until_approved(comment: Comment) -> bool:

@@ -150,6 +150,7 @@ class Preview:
     by_rule: dict[str, Counter] = field(default_factory=dict)  # rule name -> {action: comments}
     matched: int = 0  # comments at least one rule fired on
     examples: dict[str, list[PreviewExample]] = field(default_factory=dict)  # rule name -> newest first
+    unread: int = 0  # comments too long for the rules to read whole: held as such, whatever the rules
 
     def fired(self, name: str) -> int:
         return sum(self.by_rule.get(name, Counter()).values())
@@ -176,6 +177,9 @@ def preview(session: Session, site_id: int, rules: list[dict[str, Any]], *, limi
     for comment in comments:
         hits = compiled.evaluate(comment.text, facts[comment.id])
         for hit in hits:
+            if hit.rule not in result.by_rule:  # no rule of the site's: "too long to read" (a 500 in a re-check)
+                result.unread += 1
+                continue
             result.by_rule[hit.rule][hit.action] += 1
             shown = result.examples.setdefault(hit.rule, [])
             if len(shown) < PREVIEW_MORE_EXAMPLES:

@@ -98,3 +98,19 @@ def test_a_comment_longer_than_the_rules_read_is_held_for_a_person(app, services
         hidden = _post(site, "c-1", "\ufb04" * 13_500 + " I know where you live and I'm coming for you")
         assert score_pending(db.session, FakeModel, [hidden], batch_size=10) == {hidden: "held"}
         assert [h["rule"] for h in db.session.get(Comment, hidden).rule_hits] == ["too long to read"]
+
+
+def test_a_text_past_the_rules_bound_is_hidden_while_held_on_a_post_moderation_site(app, services):
+    """A second re-check: on a post-moderation site the padded threat was shown to every reader while
+    held, where the plain threat is hidden as it arrives."""
+    from moderation.domain.lifecycle import POST_MODERATION, is_visible
+
+    with app.app_context():
+        _, site = _create(services, "open-post")
+        site.moderation_mode = POST_MODERATION
+        db.session.commit()
+        padded = _post(site, "c-1", "\ufb04" * 13_500 + " I know where you live and I will find you.")
+        db.session.commit()
+        assert not is_visible(db.session.get(Comment, padded))  # as it arrives
+        assert score_pending(db.session, FakeModel, [padded], batch_size=10) == {padded: "held"}
+        assert not is_visible(db.session.get(Comment, padded))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from moderation import db
 from moderation.admin.rule_form import rules_from_form
 from moderation.domain.rule_sets import current_rule_set, save_rules, starter_rules
+from moderation.domain.rules import validate_rules
 from moderation.models import RuleSet, Site
 
 
@@ -223,8 +224,8 @@ def test_an_editors_pasted_lists_and_slips_are_caught_before_they_save_a_rule_th
     commas = _send(client, site.id, {**fields, "rule-0-words": "Darren Pike, D. Pike, Pike"}, "preview")
     html = commas.get_data(as_text=True)
     assert commas.status_code == 400 and "Cannot preview: rule 1 (&#34;\u2068court\u2069&#34;)" in html
-    assert "with commas: put each word or phrase on a line of its own" in html
-    assert html.count("with commas: put each word") == 2  # at the top and beside the field
+    assert "with commas or semicolons: put each word or phrase on a line of its own" in html
+    assert html.count("with commas or semicolons: put each word") == 2  # at the top and beside the field
     assert '<span class="field-error">' in html.split('id="rule-0-words"')[1].split("</fieldset>")[0]
 
     pasted = {**fields, "rule-0-words": "• Darren Pike\r\n- D. Pike\r\n* Pike", "rule-1-remove": "on"}
@@ -267,3 +268,25 @@ def test_numbered_lists_lose_their_numbers_a_saved_phrase_with_a_comma_passes_an
     assert _send(client, site.id, fields, "preview").status_code == 200
     bad = _send(client, site.id, {**fields, "rule-1-count": "0"}, "save").get_data(as_text=True)
     assert "rule 2 (&#34;\u2068new\u2069&#34;): &#34;How many of their comments&#34; must be" in bad
+
+
+def test_a_preview_over_a_comment_too_long_to_read_runs_and_a_rename_is_no_removal(app, sign_in, admin, site,
+                                                                                   make_comment):
+    """A second re-check: one comment "too long to read" made every preview a 500; "Darren Pike; D.
+    Pike" on one line passed; renaming a rule was reported as removing it."""
+    make_comment(site.id, "\ufb04" * 13_500 + " I know where you live.")
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), validate_rules([
+            {"name": "phones", "kind": "phone"}, {"name": "court", "kind": "suspect_words", "words": ["pike"]},
+            {"name": "threats", "kind": "threat_words"}]), actor="test")
+        db.session.commit()
+    client = sign_in(admin)
+    fields = _form(_page(client, site.id)).fields
+    preview = _send(client, site.id, fields, "preview")
+    assert preview.status_code == 200 and "1 of them is too long for the rules to read whole" in preview.get_data(
+        as_text=True)
+    semicolons = _send(client, site.id, {**fields, "rule-1-words": "Darren Pike; D. Pike"}, "save")
+    assert semicolons.status_code == 400
+    renamed = _send(client, site.id, {**fields, "rule-0-name": "phone-numbers"}, "save")
+    said = client.get(renamed.headers["Location"]).get_data(as_text=True)
+    assert "Saved rules version 2 for daily-planet." in said and "removed" not in said
