@@ -17,7 +17,7 @@ from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
 from moderation.domain.rule_sets import (
     PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, current_rules, parse_rules_text, preview, protections_removed,
-    rule_version, rule_versions, save_rules,
+    StaleRules, rule_version, rule_versions, save_rules,
 )
 from moderation.domain.rules import KINDS, MAX_RULES
 from moderation.domain.stories import list_stories, recent_stories, set_story
@@ -116,14 +116,13 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
-        if not isinstance(error, ValidationFailed):
+        if isinstance(error, StaleRules):
             # "Reload and edit again" threw the admin's edits away (an editor's walk): they stay in the
             # form, and a second Save replaces the colleague's version knowingly.
-            current = current_rule_set(db.session, site.id)
-            page["based_on"] = current.version if current else 0
-            error = Conflict(f"{error.message[:error.message.rfind(';')]}: your edits are still below; press "
-                             f"Save again to replace version {page['based_on']} with them, or load version "
-                             f"{page['based_on']} from Versions to start from it", field=error.field)
+            page["based_on"] = error.version
+            error = Conflict(f"{error.message}: your edits are still below; press Save again to replace version "
+                             f"{error.version} with them, or load version {error.version} from Versions to start "
+                             "from it", field=error.field)
         return _page(site, error=_which_rule(error, text, editor, positions),
                      status=400 if isinstance(error, ValidationFailed) else 409, **page)
     db.session.commit()

@@ -80,6 +80,14 @@ def current_rules(session: Session, site_id: int) -> list[dict[str, Any]]:
     return list(rule_set.rules) if rule_set else []
 
 
+class StaleRules(Conflict):
+    """Another save came between the editor's opening and saving: `version` is the one in force now."""
+
+    def __init__(self, message: str, *, field: str, version: int) -> None:
+        super().__init__(message, field=field)
+        self.version = version
+
+
 def rule_version(session: Session, site_id: int, version: int) -> RuleSet | None:
     return session.scalar(select(RuleSet).where(RuleSet.site_id == site_id, RuleSet.version == version))
 
@@ -114,8 +122,8 @@ def save_rules(session: Session, site: Site, rules: list[dict[str, Any]], *, act
     current = current_rule_set(session, site.id)
     current_version = current.version if current else 0
     if based_on is not None and based_on != current_version:
-        raise Conflict(f"the rules changed to version {current_version} while you edited version {based_on}; "
-                       "reload and edit again", field="rules")
+        raise StaleRules(f"the rules changed to version {current_version} while you edited version {based_on}",
+                         field="rules", version=current_version)
     if current is not None and current.rules == rules or current is None and not rules:
         return None
     new = RuleSet(site_id=site.id, version=current_version + 1, rules=rules, created_by=actor)
@@ -124,7 +132,8 @@ def save_rules(session: Session, site: Site, rules: list[dict[str, Any]], *, act
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise Conflict("another admin saved the rules at the same moment; reload and edit again", field="rules") from None
+        raise StaleRules("another admin saved the rules at the same moment", field="rules",
+                         version=current_version + 1) from None
     audit(session, actor, "site:rules_changed", site_id=site.id, site=site.name, version=new.version,
           old=current.rules if current else [], new=rules)
     return new
