@@ -170,7 +170,13 @@ def login() -> Response | str | tuple[str, int]:
     session["seen"] = int(time.time())
     response = redirect(safe_next(next_url))
     if device_for(db.session, username, _device_cookie()) is None:
-        _set_device_cookie(response, device_token(user))
+        remember_device(response, user)
+    return response
+
+
+def remember_device(response: Response, user: User) -> Response:
+    """The response, with this browser's device cookie for `user` as it stands now."""
+    _set_device_cookie(response, device_token(user))
     return response
 
 

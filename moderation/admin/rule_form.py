@@ -37,7 +37,7 @@ SCOPE_LABELS = {"author": "the author", "site": "anyone on the site", "approved"
 # A list pasted from a document: its bullets are never part of a word (an editor's walk pasted
 # "• scumbag" from Word, and the rule then caught only "• scumbag" written with its bullet).
 # Numbered too ("1. scumbag", "2) lowlife"): a re-check pasted a numbered list, and the rule caught nothing.
-_BULLET = re.compile(r"^(?:[•·◦▪▫‣⁃●○■□–—]|[-*+](?=\s)|\d{1,3}[.)](?=\s))\s*")
+_BULLET = re.compile(r"^(?:[•·◦▪▫‣⁃●○■□–—►▶▸➤→✓✔]|[-*+](?=\s)|\d{1,3}[.)](?=\s))\s*")
 
 
 @dataclass(frozen=True)

@@ -50,4 +50,6 @@ def change_password() -> Response | tuple[str, int] | tuple[str, int, dict[str, 
     # The new password ended every session; this one goes on, under the new generation.
     session["gen"] = user.session_generation
     flash("Your password is changed. Any other browser you were signed in on is signed out.", "success")
-    return redirect(url_for("review.account"), code=303)
+    # This browser stays a known one: its cookie, of the old generation, counted as none, and a
+    # stranger's guesses then locked her out of her own browser (a re-check).
+    return auth.remember_device(redirect(url_for("review.account"), code=303), user)

@@ -222,3 +222,21 @@ def test_device_cookies_from_before_a_password_reset_count_as_none_and_share_the
     strict.delete_cookie("session")
     assert [_try(strict, admin.username, "nope", address="192.0.2.44").status_code
             for _ in range(4)] == [401, 401, 401, 429]
+
+
+def test_a_browser_that_changes_its_own_password_stays_a_known_one(app, moderator):
+    """A second re-check: after changing her password she was signed out in her own browser by a
+    stranger's guesses, its cookie being of the old generation."""
+    from review_helpers import csrf_token as token_of
+
+    hers, stranger = app.test_client(), app.test_client()
+    assert _try(hers, moderator.username, moderator.password).status_code == 302
+    page = hers.get("/account").get_data(as_text=True)
+    changed = hers.post("/account/password", data={
+        "csrf_token": token_of(page), "current_password": moderator.password,
+        "password": "a-changed-password-42", "confirm_password": "a-changed-password-42"})
+    assert changed.status_code == 303
+    hers.delete_cookie("session")
+    for n in range(12):
+        _try(stranger, moderator.username, f"guess-{n}", address="203.0.113.9")
+    assert _try(hers, moderator.username, "a-changed-password-42").status_code == 302
