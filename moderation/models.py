@@ -598,8 +598,5 @@ Index("ix_comments_story_received", Comment.site_id, Comment.story_id, Comment.r
 Index("ix_comments_scored_at", Comment.scored_at)
 # The operations page's last day and the retention job (migration 0026_operations_indexes).
 Index("ix_comments_received_at", Comment.received_at)
-# A site's last comments by arrival: the rules page's preview, recent stories and hold of published
-# comments (domain/rule_sets.recent_comment_ids; migration 0035_site_received_index).
-Index("ix_comments_site_received", Comment.site_id, Comment.received_at, Comment.id)
 Index("ix_webhook_deliveries_created_at", WebhookDelivery.created_at)
 Index("ix_webhook_deliveries_delivered_at", WebhookDelivery.delivered_at, postgresql_where=sql("delivered_at IS NOT NULL"))

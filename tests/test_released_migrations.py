@@ -43,7 +43,6 @@ RELEASED = {
     "0032_discarded_versions.py": "a2f763ee8f2e04ee",
     "0033_bulk_lane.py": "ce5209a91eaab61c",
     "0034_strict_stories.py": "971bd6e05628bf08",
-    "0035_site_received_index.py": "ea623032724a7d8f",
 }
 
 
