@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from moderation.domain.errors import ValidationFailed
 from moderation.domain.rules import ACTIONS, KINDS, MAX_RULES
 
 _FIELD = re.compile(r"^rule-(\d{1,3})-kind$")
@@ -114,17 +115,19 @@ def rules_from_form(form: Mapping[str, str], *, keep_removed: bool = False) -> l
 _LIST_MARKS = re.compile(r"[,;，；、]")
 
 
-def comma_entry(rules: list[dict[str, Any]], saved: list[dict[str, Any]]) -> tuple[int, str] | None:
-    """(rule index, entry) of the first word-list entry typed with commas: an editor's walk typed
-    "Darren Pike, D. Pike, Pike" on one line of a box that says one per line, and the rule caught
-    nothing. Refused, not split: a phrase may hold a comma, and the JSON editor saves one, which the
-    form then passes (one saved already, in `saved`: it had blocked every later save; a re-check)."""
+def refuse_comma_entries(rules: list[dict[str, Any]], saved: list[dict[str, Any]]) -> None:
+    """Refuse the first word-list entry typed with commas: an editor's walk typed "Darren Pike, D. Pike,
+    Pike" on one line of a box that says one per line, and the rule caught nothing. Refused, not split:
+    a phrase may hold a comma, and the JSON editor saves one, which the form then passes (one saved
+    already, in `saved`: it had blocked every later save; a re-check)."""
     known = {entry for rule in saved for entry in rule.get("words") or []}
     for i, rule in enumerate(rules):
         for entry in rule.get("words") or []:
             if isinstance(entry, str) and _LIST_MARKS.search(entry) and entry not in known:
-                return i, entry
-    return None
+                raise ValidationFailed(
+                    f"rules[{i}].words holds \"{entry[:60]}\", with commas or semicolons: put each word or phrase "
+                    "on a line of its own (a phrase with a comma in it is saved under Edit as JSON)",
+                    field=f"rules[{i}].words")
 
 
 def param_label(kind: Any, name: str) -> str:

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.admin.rule_form import (REMOVE, action_choices, comma_entry, field_of_error, kept, new_rule,
-                                        param_fields, param_label, rules_from_form)
+from moderation.admin.rule_form import (REMOVE, action_choices, field_of_error, kept, new_rule, param_fields,
+                                        param_label, refuse_comma_entries, rules_from_form)
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
@@ -80,33 +80,23 @@ def site_rules(site_id: int) -> tuple[str, int]:
 def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     """"Preview" shows what the rules would have done and saves nothing; "Save" adds a version."""
     site = db.get_or_404(Site, site_id)
-    based_on = _int(request.form.get("based_on"))
-    action = request.form.get("action")
-    editor, shown, positions = "json", None, None
+    based_on, action = _int(request.form.get("based_on")), request.form.get("action")
+    editor, shown, positions, text = "json", None, None, request.form.get("rules", "")
     if request.form.get("editor") == "form":
         # Shown with the rules ticked for removal still in it, ticked: a preview or an Add had dropped
         # them from the form before any save, with no box left to untick (an editor's walk, a re-check).
         editor, shown = "form", rules_from_form(request.form, keep_removed=True)
         positions = [i for i, rule in enumerate(shown) if not rule.get(REMOVE)]
-        if action == "add":  # a rule more in the form, nothing saved
-            kind, added = request.form.get("add_kind", ""), None
-            if kind in KINDS and len(positions) < MAX_RULES:
-                shown.append(new_rule(kind, {str(r.get("name")) for r in shown}))
-                added = len(shown) - 1
-            return _page(site, text=json.dumps(kept(shown), indent=2, ensure_ascii=False), based_on=based_on,
-                         form_rules=shown, added=added)
+        if action == "add":
+            return _with_rule_added(site, shown, request.form.get("add_kind", ""), len(positions), based_on)
         text = json.dumps(kept(shown), indent=2, ensure_ascii=False)
-    else:
-        text = request.form.get("rules", "")
     page = {"text": text, "based_on": based_on, "editor": editor, "form_rules": shown, "failed": action}
     try:
-        if editor == "form" and (commas := comma_entry(kept(shown), current_rules(db.session, site.id))) is not None:
-            raise ValidationFailed(f"rules[{commas[0]}].words holds \"{commas[1][:60]}\", with commas or semicolons: "
-                                   "put each word or phrase on a line of its own (a phrase with a comma in it is "
-                                   "saved under Edit as JSON)", field=f"rules[{commas[0]}].words")
+        if editor == "form":
+            refuse_comma_entries(kept(shown), current_rules(db.session, site.id))
         rules = parse_rules_text(text)
         removing = protections_removed(current_rules(db.session, site.id), rules)
-        if request.form.get("action") == "preview":
+        if action == "preview":
             return _page(site, result=(rules, preview(db.session, site.id, rules)), removing=removing, **page)
         if removing and request.form.get("remove_protections") != "on":
             return _page(site, removing=removing, status=400, error=ValidationFailed(
@@ -117,22 +107,44 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         if isinstance(error, StaleRules):
-            # "Reload and edit again" threw the admin's edits away (an editor's walk): they stay in the
-            # form, and a second Save replaces the colleague's version knowingly.
             page["based_on"] = error.version
-            error = Conflict(f"{error.message}: your edits are still below; press Save again to replace version "
-                             f"{error.version} with them, or load version {error.version} from Versions to start "
-                             "from it", field=error.field)
-        return _page(site, error=_which_rule(error, text, editor, positions),
+        return _page(site, error=_which_rule(_kept_edits(error), text, editor, positions),
                      status=400 if isinstance(error, ValidationFailed) else 409, **page)
     db.session.commit()
-    # Said, so a rule taken away by a tick in the wrong box is seen at once (an editor's walk): from the
-    # form, the rules ticked (a renamed one is no rule removed: a re-check); from the JSON, the names gone.
-    gone = ([str(r.get("name")) for r in shown if r.get(REMOVE)] if shown is not None
-            else [name for name in before if name not in {r["name"] for r in rules}])
+    gone = _removed(shown, before, rules)
     flash(f"Saved rules version {saved.version} for {site.name}" + (f"; removed: {', '.join(gone)}." if gone else ".")
           if saved else "The rules did not change.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
+
+
+def _with_rule_added(site: Site, shown: list[dict[str, Any]], kind: str, in_force: int,
+                     based_on: int | None) -> tuple[str, int]:
+    """The form with one rule more of `kind`, its name focused; nothing saved."""
+    added = None
+    if kind in KINDS and in_force < MAX_RULES:
+        shown.append(new_rule(kind, {str(r.get("name")) for r in shown}))
+        added = len(shown) - 1
+    return _page(site, text=json.dumps(kept(shown), indent=2, ensure_ascii=False), based_on=based_on,
+                 form_rules=shown, added=added)
+
+
+def _kept_edits(error: ValidationFailed | Conflict) -> ValidationFailed | Conflict:
+    """A stale save's error, saying the edits stay: "Reload and edit again" threw them away (an
+    editor's walk), and a second Save replaces the colleague's version knowingly."""
+    if not isinstance(error, StaleRules):
+        return error
+    return Conflict(f"{error.message}: your edits are still below; press Save again to replace version "
+                    f"{error.version} with them, or load version {error.version} from Versions to start "
+                    "from it", field=error.field)
+
+
+def _removed(shown: list[dict[str, Any]] | None, before: list[str], rules: list[dict[str, Any]]) -> list[str]:
+    """The names a save took away, said so a rule taken away by a tick in the wrong box is seen at once
+    (an editor's walk): from the form, the rules ticked (a renamed one is no rule removed: a re-check);
+    from the JSON, the names gone."""
+    if shown is not None:
+        return [str(r.get("name")) for r in shown if r.get(REMOVE)]
+    return [name for name in before if name not in {r["name"] for r in rules}]
 
 
 @bp.post("/sites/<int:site_id>/rules/hold-published")
