@@ -81,6 +81,9 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     """"Preview" shows what the rules would have done and saves nothing; "Save" adds a version."""
     site = db.get_or_404(Site, site_id)
     based_on, action = _int(request.form.get("based_on")), request.form.get("action")
+    # An old version loaded into the form stays named until saved: the notice left at the first Add
+    # or preview, and the editor no longer knew the form was not the rules in force (a re-check).
+    loaded = _int(request.form.get("loaded"))
     editor, shown, positions, text = "json", None, None, request.form.get("rules", "")
     if request.form.get("editor") == "form":
         # Shown with the rules ticked for removal still in it, ticked: a preview or an Add had dropped
@@ -88,9 +91,10 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         editor, shown = "form", rules_from_form(request.form, keep_removed=True)
         positions = [i for i, rule in enumerate(shown) if not rule.get(REMOVE)]
         if action == "add":
-            return _with_rule_added(site, shown, request.form.get("add_kind", ""), len(positions), based_on)
+            return _with_rule_added(site, shown, request.form.get("add_kind", ""), len(positions), based_on, loaded)
         text = json.dumps(kept(shown), indent=2, ensure_ascii=False)
-    page = {"text": text, "based_on": based_on, "editor": editor, "form_rules": shown, "failed": action}
+    page = {"text": text, "based_on": based_on, "editor": editor, "form_rules": shown, "failed": action,
+            "loaded": loaded}
     try:
         if editor == "form":
             refuse_comma_entries(kept(shown), current_rules(db.session, site.id))
@@ -118,14 +122,14 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
 
 
 def _with_rule_added(site: Site, shown: list[dict[str, Any]], kind: str, in_force: int,
-                     based_on: int | None) -> tuple[str, int]:
+                     based_on: int | None, loaded: int | None) -> tuple[str, int]:
     """The form with one rule more of `kind`, its name focused; nothing saved."""
     added = None
     if kind in KINDS and in_force < MAX_RULES:
         shown.append(new_rule(kind, {str(r.get("name")) for r in shown}))
         added = len(shown) - 1
     return _page(site, text=json.dumps(kept(shown), indent=2, ensure_ascii=False), based_on=based_on,
-                 form_rules=shown, added=added)
+                 form_rules=shown, added=added, loaded=loaded)
 
 
 def _kept_edits(error: ValidationFailed | Conflict) -> ValidationFailed | Conflict:

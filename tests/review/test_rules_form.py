@@ -239,6 +239,13 @@ def test_an_editors_pasted_lists_and_slips_are_caught_before_they_save_a_rule_th
     # Version 1 loads back into the form, to save again.
     loaded = client.get(f"/admin/sites/{site.id}/rules?version=1").get_data(as_text=True)
     assert "Version 1 is in the form below, not saved" in loaded and _form(loaded).fields["rule-1-name"] == "no-phones"
+    # ... and stays named through an Add and a preview, until it is saved (it left at the first Add).
+    added = _send(client, site.id, {**_form(loaded).fields, "add_kind": "shouting"}, "add").get_data(as_text=True)
+    assert "Version 1 is in the form below, not saved" in added and _form(added).fields["rule-2-kind"] == "shouting"
+    previewed = _send(client, site.id, _form(added).fields, "preview").get_data(as_text=True)
+    assert "Version 1 is in the form below, not saved" in previewed
+    resaved = _send(client, site.id, _form(previewed).fields, "save")
+    assert "is in the form below" not in client.get(resaved.headers["Location"]).get_data(as_text=True)
 
 
 def test_a_new_author_rules_number_says_what_it_counts():
