@@ -64,7 +64,9 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
     if request.form.get("action") == NO_DECISION:  # Enter in a field or on a tick box, without JavaScript
         flash("Nothing decided: Enter does not decide here. Tick the comments again and press Approve selected "
               "or Reject selected.", "info")
-        return redirect(_back(), code=303)
+        # Back to the page Enter was pressed on: from "All N matching" it had gone to the queue, and the
+        # selection with it (last stop's re-check).
+        return redirect(review_path(request.form.get("here")) or _back(), code=303)
     try:
         result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),
                              reason=_reason_from_form(), author_sanction=request.form.get("authors") or None,

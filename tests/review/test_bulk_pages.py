@@ -166,6 +166,9 @@ def test_all_matching_a_search_is_counted_confirmed_and_then_decided(app, sign_i
     html = confirm.get_data(as_text=True)
     assert "<strong>2</strong> comments match" in html
     assert sorted(v for k, v in bulk_form(html).fields if k == "ids") == sorted(str(i) for i in spam)
+    # Enter on a tick box (the bar's first button, without scripts) decides nothing and stays on this page.
+    entered = post_bulk(client, html, action="none")
+    assert (entered.status_code, entered.headers["Location"]) == (303, "/review/bulk/matching?tab=review&q=watches")
     response = post_bulk(client, html, action="reject", reason_choice="Spam or advertising")
     assert "2 comments rejected" in response.get_data(as_text=True)
     with app.app_context():
