@@ -17,7 +17,7 @@
   var SETTING = "moderation.single-keys";
   function keysOn() { try { return window.localStorage.getItem(SETTING) !== "off"; } catch (e) { return true; } }
   // Each button a key presses says so to assistive technology (aria-keyshortcuts) while keys are on.
-  var KEY_OF = { approve: "a", reject: "r", undo: "u", author: "o", select: "x", help: "?" };
+  var KEY_OF = { approve: "a", reject: "r", undo: "u", author: "o", select: "x", help: "?", "new-items": "n" };
   // Keys that work with single keys off too: Undo's was said in the announcement alone.
   var ALWAYS = { undo: "Alt+Shift+U" };
   function markShortcuts() {
@@ -147,6 +147,13 @@
       var field = bar.querySelector('select[name="reason_choice"]') || bar.querySelector("input, select, button");
       if (field) field.focus();
     },
+    // "N new comments — show" by key: it was reached only by the mouse or Shift+Tabs back up the page
+    // (the night shift). Its click asks first when a note is started (live.js).
+    n: function () {
+      var show = document.querySelector("[data-new-items]:not([hidden]) a");
+      if (show) return show.click();
+      say("No new comments since this page was loaded.");
+    },
     "/": function () {
       var search = document.querySelector('input[type="search"]');
       if (!search) return;
@@ -161,7 +168,7 @@
   // Keys that only move the focus or open help work wherever the focus is; the rest act on a comment,
   // so only while the focus is in its card, or nowhere (the page itself): a stray "a" with the focus
   // on "Sign out" approved the last card Tab had passed through (WCAG 2.1.4).
-  var ANYWHERE = { j: true, k: true, b: true, "/": true, "?": true };
+  var ANYWHERE = { j: true, k: true, b: true, n: true, "/": true, "?": true };
   function onTheCard() {
     var focused = document.activeElement;
     if (current === null) {

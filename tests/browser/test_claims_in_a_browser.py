@@ -306,3 +306,22 @@ def test_a_card_a_colleague_decided_greys_as_soon_as_it_is_taken_up(app, make_si
     card = page.locator(f"#comment-{contested}")
     assert card.locator("[data-claim-note]").inner_text() == "decided (rejected) by alice"
     assert card.locator("button[value=approve]").is_disabled()
+
+
+def test_n_shows_the_new_comments(app, make_site, make_moderator, live_server, browser_page):
+    """The night shift reached "N new comments — show" only by the mouse or by Tabs back up the page."""
+    site = make_site("daily-planet")
+    first = _held_comment(app, site.id)
+    mona = make_moderator("mona", sites=[site])
+    page = browser_page
+    sign_in(page, live_server, mona)
+    page.wait_for_selector("body[data-keys-settled]")
+    page.keyboard.press("n")
+    assert page.locator("#key-status").inner_text() == "No new comments since this page was loaded."
+    _another_held_comment(app, site.id, "What about cyclists on the new bridge?")
+    _poll_now(page)
+    page.wait_for_selector("[data-new-items]:not([hidden])")
+    page.locator(f"#comment-{first}").focus()
+    with page.expect_navigation():
+        page.keyboard.press("n")
+    assert "What about cyclists on the new bridge?" in page.locator("ol.queue").inner_text()
