@@ -34,12 +34,17 @@ class CardState:
     decided_by: str | None
     claimed_by: str | None
     claimed_by_me: bool
+    # When and why, as a card drawn by the server says it ("Rejected by maya at 16:30: Spam"): a
+    # colleague's decision greyed by a poll said only who.
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
 
     def as_json(self) -> dict[str, object]:
         # decidable: false once decided or deleted (by the site, or its author erased), so the page
         # greys the card whatever took it away; the page need not know which statuses those are.
         return {"status": self.status, "version": self.version, "decided_by": self.decided_by,
-                "decidable": self.status in DECIDABLE,
+                "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+                "decision_reason": self.decision_reason, "decidable": self.status in DECIDABLE,
                 "claimed_by": self.claimed_by, "claimed_by_me": self.claimed_by_me}
 
 
@@ -76,7 +81,8 @@ def queue_updates(
 def card_states(session: Session, viewer: User, ids: Collection[int], *, at: datetime) -> dict[int, CardState]:
     if not ids:
         return {}
-    query = (select(Comment.id, Comment.status, Comment.version, User.username)
+    query = (select(Comment.id, Comment.status, Comment.version, User.username, Comment.decided_at,
+                    Comment.decision_reason)
              .outerjoin(User, User.id == Comment.decided_by).where(Comment.id.in_(ids)))
     visible = visible_site_ids(session, viewer)
     if visible is not None:
@@ -87,5 +93,6 @@ def card_states(session: Session, viewer: User, ids: Collection[int], *, at: dat
         claim = claims.get(row.id)
         states[row.id] = CardState(status=row.status, version=row.version, decided_by=row.username,
                                    claimed_by=claim.holder if claim else None,
-                                   claimed_by_me=bool(claim and claim.mine(viewer)))
+                                   claimed_by_me=bool(claim and claim.mine(viewer)),
+                                   decided_at=row.decided_at, decision_reason=row.decision_reason)
     return states

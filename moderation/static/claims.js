@@ -51,6 +51,22 @@
   // reader edited it, it was scored again, a sanction hid it): greyed, its buttons off, saying what.
   // A change left the old text and live buttons on screen, and the moderator judged a text that no
   // longer existed until the server refused the decision (a moderator's walk).
+  // Who, when and why, as a card the server draws says it: a colleague's rejection greyed by a poll
+  // had said only who, and the moderator opened the comment to learn why. The time as the page's
+  // others: UTC in a <time>, shown in the browser's zone by local_time.js.
+  function sayDecided(element, state) {
+    element.textContent = "decided (" + state.status + ") by " + state.decided_by;
+    const when = state.decided_at ? new Date(state.decided_at) : null;
+    if (when && !isNaN(when.getTime())) {
+      const time = document.createElement("time");
+      time.setAttribute("datetime", when.toISOString());
+      time.textContent = when.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+      element.append(" at ", time);
+      if (window.showLocalTimes) window.showLocalTimes(element);
+    }
+    if (state.decision_reason) element.append(": " + state.decision_reason);
+  }
+
   function markDecided(card, state) {
     card.classList.add("decided");
     delete card.dataset.claimedBy;
@@ -58,7 +74,7 @@
     if (state.status === "deleted") {
       note(card).textContent = "deleted on the site";  // by the site, or its reader through the site
     } else if (decided) {
-      note(card).textContent = "decided (" + state.status + ") by " + state.decided_by;
+      sayDecided(note(card), state);
     } else {
       card.classList.add("changed");
       note(card).textContent = "changed since you opened it (" +

@@ -138,9 +138,10 @@ def test_updates_report_counts_taken_and_decided_cards_and_new_arrivals(app, sit
     first, second, third = (body["cards"][str(i)] for i in on_page)
     assert first["claimed_by"] == "alice" and first["claimed_by_me"] is False and first["status"] == "held"
     assert second["status"] == "rejected" and second["decided_by"] == "ada" and second["claimed_by"] is None
-    assert second["decidable"] is False
+    assert second["decidable"] is False and second["decision_reason"] == "Spam or advertising"
+    assert datetime.fromisoformat(second["decided_at"]) >= loaded_at
     assert third == {"status": "held", "version": 1, "decided_by": None, "decidable": True, "claimed_by": None,
-                     "claimed_by_me": False}
+                     "claimed_by_me": False, "decided_at": None, "decision_reason": None}
     # alice's own claim is hers.
     assert updates(a, ids=str(on_page[0])).get_json()["cards"][str(on_page[0])]["claimed_by_me"] is True
 
