@@ -34,7 +34,7 @@ RELIGION_NAMES: tuple[str, ...] = ("islam",)
 # The nouns and plurals of the groups bias.IDENTITY_TERMS names by adjective: "jewish" was
 # neutralised but "jews" was not, so "My neighbours are Jews." scored 0.80. Their word column and
 # the n-grams that are the whole word only (`word_columns`): zeroing their longer n-grams too took 0.006-0.013 more from the hate files for no more gain on
-# sentences that name a group (README, "Group nouns and people's names").
+# sentences that name a group (docs/model.md, "Group nouns and people's names").
 GROUP_NOUNS: tuple[str, ...] = (
     "jew", "jews", "muslims", "moslem", "moslems", "christians", "catholics", "protestants",
     "hindu", "hindus", "sikhs", "buddhists", "gays", "lesbians", "bisexuals", "homosexuals",

@@ -305,7 +305,7 @@ def _refuse_while_in_use(database_url: str) -> None:
         raise BackupError(f"the database is in use (connections: {held}): stop the service (web, workers, beat) "
                           "before restoring; nothing was changed")
     # A process that has not connected yet (a web server that served nothing, beat between ticks) is
-    # not seen: the README says to stop the service first, and this catches the common forgetting.
+    # not seen: docs/operations.md says to stop the service first, and this catches the common forgetting.
 
 
 def _run(argv: list[str], name: str, *, check: bool = True,

@@ -129,7 +129,7 @@ def _log_level() -> str:
 
 @dataclass
 class Config:
-    """Every setting the service reads; the README's configuration table mirrors this class."""
+    """Every setting the service reads; docs/operations.md's configuration table mirrors this class."""
 
     DATABASE_URL: str | None = field(default_factory=lambda: os.environ.get("DATABASE_URL") or None)
     REDIS_URL: str | None = field(default_factory=lambda: os.environ.get("REDIS_URL") or None)

@@ -1,9 +1,9 @@
-"""deploy/nginx/moderation.conf, the proxy the README tells operators to put in front of gunicorn.
+"""deploy/nginx/moderation.conf, the proxy docs/operations.md tells operators to put in front of gunicorn.
 
 An operator's walk pasted the README's first version: nginx refused to start (client_header_timeout
 inside `location`), and once mended it logged every Perspective client's `?key=` in its default
 access log format. nginx is not on every machine the tests run on, so this reads the file as nginx
-would place each directive; `nginx -t` took it on 2026-12-05 (README).
+would place each directive; `nginx -t` took it on 2026-12-05 (docs/operations.md).
 """
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def test_a_disk_filling_up_under_the_embedded_database_needs_attention():
                          "disk_total_bytes": 50 * 1024**3}}
     code, problems = verdict(state)
     assert code == 1 and problems == ['the database\'s disk has 1.0 GB free: the database grows about 4 kB a comment '
-                                      '(README, "How big it grows")']
+                                      '(docs/api.md, "How big it grows")']
     roomy = {**state, "storage": {**state["storage"], "disk_free_bytes": 20 * 1024**3}}
     assert verdict(roomy) == (0, [])
 

@@ -101,7 +101,7 @@ def db_restore(source: Path, yes: bool) -> None:
     app = command_app(create_database=True)  # restoring onto a new machine's embedded server
     url = app.config["DATABASE_URL"]
     # Which database, in words: a drill run with production's environment named only "the database",
-    # and MODERATION_VAR_DIR, which the README's drill set, changes nothing while DATABASE_URL is set.
+    # and MODERATION_VAR_DIR, which docs/operations.md's drill set, changes nothing while DATABASE_URL is set.
     target = (f"DATABASE_URL's database ({shown_url(url)})"
               if config.DATABASE_URL else f"the embedded database in {config.VAR_DIR}")
     if not yes:

@@ -27,8 +27,9 @@ def dataset_group() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def export_command(site_name: str, since: datetime | None, out: Path, quiet: bool) -> None:
     """Write a site's labels in the schema of the shared training data (one row per decided
-    comment, by its final decision; see the README's label table). Refused unless the site's admin
-    turned on "Allow exporting comment text". Each export is audited.
+    comment, by its final decision; see the label table in docs/model.md, "Training on a site's own
+    labels"). Refused unless the site's admin turned on "Allow exporting comment text". Each export
+    is audited.
 
     A training file: readers' texts are written as they came, so one that opens with = or + is a
     live formula if the file is opened in a spreadsheet (a security review). Read it with a CSV

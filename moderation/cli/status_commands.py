@@ -236,7 +236,7 @@ def verdict(state: dict) -> tuple[int, list[str]]:
     if "disk_free_bytes" in disk and (disk["disk_free_bytes"] < DISK_LOW_BYTES
                                       or disk["disk_free_bytes"] < DISK_LOW_SHARE * disk["disk_total_bytes"]):
         problems.append(f"the database's disk has {_size(disk['disk_free_bytes'])} free: the database grows about "
-                        "4 kB a comment (README, \"How big it grows\")")
+                        "4 kB a comment (docs/api.md, \"How big it grows\")")
     if state.get("set_aside"):
         problems.append(f"{state['set_aside']} comment(s) set aside: /admin/set-aside")
     if state.get("dead_letters"):

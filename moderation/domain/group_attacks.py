@@ -2,8 +2,8 @@
 
 The classifier learnt identity attacks mostly from slurs (its training sources hold few clean-worded
 attacks), and its toxicity head gives group words no weight, for fairness. So "I hate women." scores
-0.38 and is published, and of HateCheck's hateful cases it holds 48 % (README, "Hate in plain words
-is often missed"). This rule looks for a group named by its identity together with stated hatred,
+0.38 and is published, and of HateCheck's hateful cases it holds 48 % (docs/model.md, "Hate in plain
+words is often missed"). This rule looks for a group named by its identity together with stated hatred,
 dehumanising words, a call for the group's harm or removal, or its exclusion, and for the
 xenophobe's words that need no group named:
 
@@ -16,7 +16,7 @@ holds; it does not reject: quoting hate in order to counter it ("Saying 'women a
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
 shared data's real comments it fires on 46 of 112,067 that people labelled civil and on 229 of
 73,188 labelled toxic (bench/plain_words_rules.py); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
-others from 43.9 % to 44.3 % (README, the rules table).
+others from 43.9 % to 44.3 % (docs/moderation.md, the rules table).
 """
 from __future__ import annotations
 

@@ -264,7 +264,7 @@ def serialize_comment(comment: Comment, *, include_text: bool = False) -> dict[s
         "status_changed_at": _iso(comment.status_changed_at),
         # Set once retention or an author's erasure removed the text; scores and decision remain.
         "text_erased_at": _iso(comment.text_erased_at),
-        # ... and the erased text's SHA-256, which the README promised a site could match its copy with.
+        # ... and the erased text's SHA-256, which docs/api.md promises a site can match its copy with.
         "text_sha256": comment.text_sha256,
     }
 

@@ -1,9 +1,10 @@
 """What a moderator's decision, a report's outcome or a suggestscore call says about each attribute.
 
-The one place that turns a rejection reason or a report reason into training labels (the README's
-"Labels from moderators" table mirrors it). A label is 1, 0 or absent (unknown): a comment rejected
-as spam says nothing about toxicity, so it gets no label rather than a negative, and an approval is
-a negative for toxicity only (an approved comment may still swear: profanity stays unknown).
+The one place that turns a rejection reason or a report reason into training labels (the table in
+docs/model.md, "Training on a site's own labels", mirrors it). A label is 1, 0 or absent (unknown):
+a comment rejected as spam says nothing about toxicity, so it gets no label rather than a negative,
+and an approval is a negative for toxicity only (an approved comment may still swear: profanity
+stays unknown).
 """
 from __future__ import annotations
 

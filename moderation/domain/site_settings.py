@@ -270,7 +270,7 @@ def update_site_settings(
 # minute" without a word, and three stories went into storm within seconds.
 LOW_STORM_RATE = 3
 LOW_STORM_SHARE = 0.1
-# Most civil comments score above this on every attribute (the README's Coral note: 0.51 % typed as
+# Most civil comments score above this on every attribute (docs/perspective.md's Coral note: 0.51 % typed as
 # a fraction held them all).
 LOW_HOLD_THRESHOLD = 0.05
 

@@ -1,4 +1,4 @@
-// Keyboard shortcuts for the review pages (README "Keyboard shortcuts", review/_keys_help.html).
+// Keyboard shortcuts for the review pages (docs/moderation.md "Keyboard shortcuts", review/_keys_help.html).
 // Every key clicks, toggles or focuses an element marked data-key="..." in the current card, so a
 // page without that element does nothing for it. A file, not inline script: the CSP allows none.
 (function () {

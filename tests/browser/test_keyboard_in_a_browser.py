@@ -14,7 +14,7 @@ from workspace_pages import held_comment, keys_settled, sign_in
 
 pytestmark = pytest.mark.browser
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+KEYS_DOC = Path(__file__).resolve().parents[2] / "docs" / "moderation.md"  # "## Keyboard shortcuts"
 
 # Where the focus is, whether it shows, and whether the focused card's top is on screen.
 FOCUS = """() => {
@@ -223,12 +223,12 @@ def test_with_no_focus_keys_leave_a_card_scrolled_out_of_sight_under_the_bulk_ba
         assert [c.status for c in db.session.query(Comment)] == ["held"] * 3
 
 
-def test_the_readme_lists_the_keys_the_help_lists(app, site, moderator, grant, live_server, browser_page):
+def test_the_moderators_doc_lists_the_keys_the_help_lists(app, site, moderator, grant, live_server, browser_page):
     grant(moderator, site)
     held_comment(app, site.id, 0)
     sign_in(browser_page, live_server, moderator)
     listed = browser_page.locator("dialog#keys-help tbody kbd").all_inner_texts()
-    section = README.read_text().split("## Keyboard shortcuts", 1)[1].split("\n## ", 1)[0]
+    section = KEYS_DOC.read_text(encoding="utf-8").split("\n## Keyboard shortcuts\n", 1)[1].split("\n## ", 1)[0]
     documented = re.findall(r"^\| <kbd>(.+?)</kbd> \|", section, flags=re.M)
     assert documented == listed
 

@@ -100,7 +100,7 @@ def test_undo_within_the_window_puts_the_comment_back_as_it_was(app, hooked, mod
         reopened = events(comment_id, "report.reopened")
         assert [(e["reporter_id"], e["previous_outcome"], e["report"]["outcome"]) for e in reopened] == [
             ("r1", "upheld", None)]
-        # The order a site applies them in, by delivery_id (the README): resolved, then reopened.
+        # The order a site applies them in, by delivery_id (docs/api.md, Webhooks): resolved, then reopened.
         in_order = db.session.scalars(select(WebhookDelivery.event["type"].as_string()).where(
             WebhookDelivery.comment_id == comment_id, WebhookDelivery.event["type"].as_string().like("report.%"))
             .order_by(WebhookDelivery.id)).all()

@@ -1,7 +1,7 @@
 """comments:analyze raises the attributes the plain-words matchers speak for: a Perspective client
 asks for one attribute and holds above its threshold, and the comment API's rules never reached it.
 
-A migrating site's walk (2026-12-05), Coral's body at the README's threshold of 51: "We should hang
+A migrating site's walk (2026-12-05), Coral's body at docs/perspective.md's threshold of 51: "We should hang
 every journalist." scored toxicity 0.34, "Someone should shoot the mayor." 0.26, "Go back to your
 country." 0.41 and "kys" 0.05, all published.
 """
