@@ -76,10 +76,31 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
         else:
             what = f"{_LABELS.get(kind, 'Status')}: {old} → {new}"
         if details.get("model_version"):
-            what += f" (model {details['model_version']})"
-        who = "the site" if kind == "deletion" and entry.actor.startswith("site:") else _who(entry.actor)
+            what += f" (model {details['model_version']}" + _model_alone(details) + ")"
+        who = ("the site" if kind == "deletion" and entry.actor.startswith("site:")
+               else _scored_by(details) if kind == "scoring" else _who(entry.actor))
         return HistoryEvent(entry.at, kind, who, what, why, order=entry.id)
     return HistoryEvent(entry.at, "other", _who(entry.actor), entry.action.replace("_", " "), why, order=entry.id)
+
+
+_CAUSES_IN_WORDS = {"reports": "readers' reports", "sanction": "the author's sanction",
+                    "edit": "the edit policy (edited after a moderator's decision)", "storm": "storm mode"}
+
+
+def _scored_by(details: dict) -> str:
+    """Who set a scored comment's status (routing.cause): "the model" had been said of a comment a
+    site's court-order rule rejected (a standards editor's walk). Entries from before it was
+    recorded say the model, as they did."""
+    found = details.get("cause")
+    if found == "rules" and details.get("rules"):
+        names = [str(name) for name in details["rules"]]
+        return ("rule " if len(names) == 1 else "rules ") + ", ".join(names)
+    return _CAUSES_IN_WORDS.get(found, "the model")
+
+
+def _model_alone(details: dict) -> str:
+    alone = details.get("model_status")
+    return f"; at the site's thresholds it would have been {alone}" if alone and details.get("cause") != "model" else ""
 
 
 def _from_webhook(delivery: WebhookDelivery) -> HistoryEvent:

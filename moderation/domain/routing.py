@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from moderation.domain.lifecycle import AUTO_REJECTED, HELD, REJECTED, WOULD_REJECT
-from moderation.domain.policy import Verdict
-from moderation.domain.rules import Hit, apply_hits, reader_at_risk
+from typing import Any
+
+from moderation.domain.lifecycle import AUTO_REJECTED, HELD, PUBLISHED, REJECTED, WOULD_REJECT
+from moderation.domain.policy import REPORTS, Verdict
+from moderation.domain.rules import HOLD, REJECT, Hit, apply_hits, reader_at_risk
 from moderation.domain.sanctions import enforce
 from moderation.models import AuthorSanction
 
@@ -23,3 +25,29 @@ def route(verdict: Verdict, hits: Sequence[Hit], sanction: AuthorSanction | None
         if sanction_reason:
             sanction_reason = f"{sanction_reason}; held: the reader may be at risk"
     return verdict, sanction_reason
+
+
+_SEVERITY = {PUBLISHED: 0, HELD: 1, REJECTED: 2}
+# What set a scored comment's status, as its history names it (domain/history.py).
+CAUSES = ("model", "reports", "rules", "sanction", "edit", "storm")
+
+
+def cause(plain: Verdict, final: Verdict, hits: Sequence[Hit], *, sanctioned: bool, edited: bool,
+          stormy: bool) -> dict[str, Any]:
+    """What made a scored comment `final` rather than `plain`, the model's and readers' reports'
+    verdict at the site's thresholds: for the audit entry, so its history names it. A standards
+    editor read "Who: the model" on a comment a court-order word rule rejected at toxicity 0.33,
+    and would have told its reader the model removed it. Checked from the last step back: storm,
+    edit, sanction, then the rules (a story's settings among them)."""
+    if _SEVERITY.get(final.status, 0) <= _SEVERITY.get(plain.status, 0):
+        return {"cause": "reports"} if plain.status != PUBLISHED and plain.flagged == [REPORTS] else {"cause": "model"}
+    said: dict[str, Any] = {"model_status": plain.status}
+    if stormy:
+        return {"cause": "storm", **said}
+    if edited:
+        return {"cause": "edit", **said}
+    if sanctioned:
+        return {"cause": "sanction", **said}
+    wanted = REJECT if final.status == REJECTED else HOLD
+    names = [h.rule for h in hits if h.action == wanted] or [h.rule for h in hits if h.action in (HOLD, REJECT)]
+    return {"cause": "rules", "rules": names, **said}

@@ -43,7 +43,7 @@ from moderation.domain.policy import REPORTS, Policy, decide, near_misses, site_
 from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
-from moderation.domain.routing import route
+from moderation.domain.routing import cause, route
 from moderation.domain.rules import Compiled, status_reason
 from moderation.domain.sanctions import sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
@@ -286,11 +286,15 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         # one report and a typo fix held a civil comment).
         may_hide = not reports_reach_threshold(weight, policy.report_threshold) or reporters_may_hide(session, comment)
         on_story = stories.get(comment.story_id)
-        verdict = decide(story_policy(policy, on_story), scores, weight, reports_may_hide=may_hide)
-        strict = strict_hit(on_story, verdict, lambda: decide(policy, scores, weight, reports_may_hide=may_hide))
+        routing_policy = story_policy(policy, on_story)
+        verdict = decide(routing_policy, scores, weight, reports_may_hide=may_hide)
+        # At the site's thresholds: what a strict story's and the rules' holds are told apart from.
+        plain = verdict if routing_policy is policy else decide(policy, scores, weight, reports_may_hide=may_hide)
+        strict = strict_hit(on_story, verdict, lambda: plain)
         if strict is not None:
             hits.append(strict)
         verdict, sanction_reason = route(verdict, hits, sanctions.get((comment.site_id, comment.author_id)))
+        routed = verdict
         verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
         comment.rule_hits = [h.as_json() for h in hits] or None
         storm_reason = None
@@ -317,6 +321,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             reason=sanction_reason or storm_reason or status_reason(verdict.flagged, hits),
             model_version=model.version,
             writes=writes,
+            **cause(plain, verdict, hits, sanctioned=sanction_reason is not None, stormy=storm_reason is not None,
+                    edited=verdict.status != routed.status and storm_reason is None),
         )
         result.scored[comment.id] = verdict.status
         if delivery is not None:

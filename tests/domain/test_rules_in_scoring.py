@@ -348,3 +348,38 @@ def test_on_a_post_moderation_site_a_hold_for_personal_information_or_a_threat_h
         assert shown == {address: False, threat: False, shouting: True, flagged: True}
         in_sql = set(db.session.scalars(select(Comment.id).join(Site).where(visible_condition())))
         assert in_sql == {c for c, visible in shown.items() if visible}  # the SQL twin agrees
+
+
+def test_the_history_names_the_rule_not_the_model_when_a_rule_decided(app, site, model, admin):
+    """A standards editor's walk: a comment a court-order word rule rejected at toxicity 0.33 had
+    "Who: the model" in its history, which she would have told its reader."""
+    from moderation.domain.edits import edit_comment
+    from moderation.domain.history import comment_history
+
+    def scored_row(comment_id: int):
+        comment = row(comment_id)
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment_id)).all()
+        return [e for e in comment_history(db.session, comment, entries) if e.kind == "scoring"][-1]
+
+    with app.app_context():
+        use_rules(site.id, [{"name": "court-order", "kind": "banned_words", "words": ["Kyle Mercer"],
+                             "action": "reject"}])
+        named, rude, plain = (post(site.id, "Kyle Mercer's family should be ashamed."),
+                              post(site.id, "You idiot."), post(site.id, "A fine bridge."))
+        assert score(model, [named, rude, plain]) == {named: "rejected", rude: "held", plain: "published"}
+        by_rule = scored_row(named)
+        assert by_rule.who == "rule court-order"
+        assert by_rule.what == ("Scored: pending → rejected (model fake-1; at the site's thresholds it would have "
+                                "been published)")
+        assert scored_row(rude).who == scored_row(plain).who == "the model"
+        assert "would have been" not in scored_row(rude).what
+
+        # Approved, then edited: held again by the edit policy, not by the model (it would publish it).
+        decide(db.session, rude, user=db.session.get(User, admin.id), action="approve",
+               reason=None, expected_version=row(rude).version)
+        db.session.commit()
+        edit_comment(db.session, db.session.get(Site, site.id), rude, text="You made a poor case.")
+        db.session.commit()
+        assert score(model, [rude]) == {rude: "held"}
+        assert scored_row(rude).who == "the edit policy (edited after a moderator's decision)"
+
