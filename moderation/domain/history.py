@@ -132,6 +132,15 @@ def _from_sanction(sanction: AuthorSanction) -> Iterable[HistoryEvent]:
                            sanction.lift_reason, source="sanction", order=sanction.id)
 
 
+def _scored(scores: dict | None) -> str:
+    """An earlier text's scores, highest first: what the model said of the text a moderator decided,
+    which a lawyer asked for after the reader edited it and no page showed (a standards editor's walk)."""
+    if not scores:
+        return ""
+    ranked = sorted(((k, v) for k, v in scores.items() if isinstance(v, (int, float))), key=lambda kv: -kv[1])
+    return "; scored " + ", ".join(f"{name.replace('_', ' ')} {value:.2f}" for name, value in ranked)
+
+
 def comment_history(session: Session, comment: Comment, audit_entries: Iterable[AuditEntry]) -> list[HistoryEvent]:
     """Everything that happened to the comment, oldest first (the caller has its audit entries)."""
     audit_entries = list(audit_entries)
@@ -142,8 +151,9 @@ def comment_history(session: Session, comment: Comment, audit_entries: Iterable[
               and not (parse_status_action(entry.action) and (entry.at, entry.actor) in taken_back)]
     for revision in session.scalars(select(CommentRevision).where(CommentRevision.comment_id == comment.id)):
         events.append(HistoryEvent(revision.replaced_at, "edit", "the reader",
-                                   f"Edited the text; before (version {revision.revision}, {revision.status}):",
-                                   revision.text, source="revision", order=revision.revision))
+                                   f"Edited the text; before (version {revision.revision}, {revision.status}"
+                                   f"{_scored(revision.scores)}):", revision.text, source="revision",
+                                   order=revision.revision))
     for report in comment.reports:
         what = f"Reported: {report.reason.replace('_', ' ')} (weight {report.weight:.2g})"
         if report.outcome:

@@ -32,7 +32,8 @@ def subject_access(session: Session, site: Site, author_id: str) -> dict[str, An
                                     .order_by(CommentRevision.comment_id, CommentRevision.revision)):
         revisions.setdefault(revision.comment_id, []).append({
             "revision": revision.revision, "text": revision.text, "author_name": revision.author_name,
-            "replaced_at": _iso(revision.replaced_at)})
+            # What the text had when it was replaced: a decision on it was about these (a standards editor's walk).
+            "status": revision.status, "scores": revision.scores, "replaced_at": _iso(revision.replaced_at)})
     filed = session.execute(
         select(Report, Comment.external_id).join(Comment, Comment.id == Report.comment_id)
         .where(Comment.site_id == site.id, Report.reporter_id == author_id).order_by(Report.id)).all()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from moderation import db
-from moderation.domain.lifecycle import PUBLISHED, SCORER, change_status
+from moderation.domain.lifecycle import HELD, PUBLISHED, SCORER, change_status
 from moderation.models import Comment
 
 
@@ -48,3 +48,30 @@ def test_the_report_that_sent_a_comment_to_review_comes_before_the_hold_in_its_h
     hold = html.index("Reports reached the threshold: published → held")
     # Every report, the last one included (it reached the threshold in the same request), comes first.
     assert html.count("Reported: harassment") == filed and html.rfind("Reported: harassment") < hold
+
+
+def test_what_the_model_said_of_the_text_before_the_edit_is_in_the_history(app, client, site, moderator, grant,
+                                                                           sign_in):
+    """A standards editor's walk: a lawyer asked what the model said of the text a moderator rejected;
+    after the reader's edit only the new text's scores were shown anywhere."""
+    grant(moderator, site)
+    posted = client.post("/api/v1/comments", headers=site.headers, json={
+        "id": "c-law", "story_id": "s-1", "author_id": "a-1", "text": "The prosecutor is an incompetent fool."})
+    comment_id = posted.get_json()["id"]
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        comment.scores = {"toxicity": 0.997, "insult": 0.996, "threat": 0.004}
+        change_status(db.session, comment, HELD, actor="system:scorer", by=SCORER)
+        db.session.commit()
+    client.patch(f"/api/v1/comments/{comment_id}", headers=site.headers,
+                 json={"text": "The prosecutor made an incompetent case, in my view."})
+
+    html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
+
+    assert ("Edited the text; before (version 1, held; scored toxicity 1.00, insult 1.00, threat 0.00):"
+            in html)
+    with app.app_context():
+        from moderation.domain.subject_access import subject_access
+        from moderation.models import Site
+        earlier = subject_access(db.session, db.session.get(Site, site.id), "a-1")["comments"][0]["earlier_texts"]
+    assert earlier[0]["status"] == "held" and earlier[0]["scores"]["toxicity"] == 0.997
