@@ -84,6 +84,9 @@ def decisions_csv() -> Response:
     for label, value in (("median", report.waits.median), ("9 in 10 within", report.waits.p90),
                          ("longest", report.waits.longest)):
         rows.writerow(["hours to a moderator's decision", label, "" if value is None else f"{value:.2f}"])
+    rows.writerow(["still waiting now", "in the review queue", report.still_waiting])
+    rows.writerow(["still waiting now", "hours the longest held has waited",
+                   "" if report.still_waiting_longest is None else f"{report.still_waiting_longest:.2f}"])
     rows.writerow(["came in", "storms started", report.storms])
     rows.writerow(["decided by moderators", "approved", report.approved])
     rows.writerow(["decided by moderators", "rejected", report.rejected])

@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import APPROVED, DECIDED, HELD, REJECTED
+from moderation.domain.lifecycle import APPROVED, DECIDED, HELD, REJECTED, in_review_queue_condition
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, Comment, Site, StoryStorm, User
@@ -78,6 +78,12 @@ class DecisionReport:
     waits: Waits = Waits(None, None, None)
     stories: list[StoryRow] = field(default_factory=list)  # most held and rejected first
     storms: int = 0  # storms that started in the period
+    # Comments in the review queue at the period's end, and how long the longest-held had waited
+    # since it arrived: the waits above count decided ones only, and said "the longest 6 min" while
+    # 37 comments had waited longer (a standards editor's walk); the longer the backlog, the better
+    # they looked.
+    still_waiting: int = 0
+    still_waiting_longest: float | None = None  # hours
 
 
 TOP_STORIES = 10
@@ -136,13 +142,18 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     waits = session.execute(of_sites(select(
         func.percentile_cont(0.5).within_group(hours), func.percentile_cont(0.9).within_group(hours), func.max(hours))
         .where(*in_period, Comment.decided_by.is_not(None), Comment.decision.in_(DECIDED)), Comment.site_id)).one()
+    still = session.execute(of_sites(select(
+        func.count().filter(in_review_queue_condition()),
+        func.min(Comment.received_at).filter(Comment.status == HELD)).join(Site, Site.id == Comment.site_id)
+        .where(Site.active.is_(True), Comment.received_at < until), Comment.site_id)).one()
     storms = session.scalar(of_sites(select(func.count()).select_from(StoryStorm).where(
         StoryStorm.started_at >= since, StoryStorm.started_at < until), StoryStorm.site_id)) or 0
     return DecisionReport(since, until, approved=sum(n for (_, d), n in decided.items() if d == APPROVED),
                           rejected=sum(n for (_, d), n in decided.items() if d == REJECTED),
                           rejected_automatically=automatic, reasons=reasons.most_common(), moderators=moderators,
                           received=arrived[0], reviewed=arrived[1], waits=Waits(*(None if w is None else float(w) for w in waits)),
-                          stories=_stories(session, received, of_sites), storms=storms)
+                          stories=_stories(session, received, of_sites), storms=storms, still_waiting=still[0],
+                          still_waiting_longest=(until - still[1]).total_seconds() / 3600 if still[1] else None)
 
 
 def _stories(session: Session, received, of_sites) -> list[StoryRow]:  # noqa: ANN001 - the period's conditions

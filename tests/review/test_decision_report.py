@@ -77,6 +77,9 @@ def test_the_report_says_what_came_in_how_long_readers_waited_and_which_stories_
 
     assert "<dt>Comments received</dt><dd>6</dd>" in page and "<dt>Sent to review</dt><dd>4</dd>" in page
     assert "<dt>Waited for a moderator</dt><dd>10 min</dd>" in page
+    # The held ones are not in those waits: said beside them (a standards editor's walk).
+    assert "<dt>Still waiting now</dt><dd>2</dd>" in page and "the longest held has waited 10 min so far" in page
+    assert ["still waiting now", "in the review queue", "2"] in rows
     assert ["came in", "comments received", "6"] in rows and ["came in", "sent to review", "4"] in rows
     assert ["site", "daily-planet"] in rows and rows[1][0] == "period" and rows[1][1].endswith("UTC")
     assert [r for r in rows if r[:1] == ["story"]] == [
