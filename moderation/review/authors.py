@@ -14,6 +14,7 @@ from moderation.domain.bulk import author_held_comments
 from moderation.domain.authors import AuthorRecord, author_comments, author_record, author_records
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.membership import can_see_site
+from moderation.domain.sanction_repair import rejected_by_sanction, send_back_to_review
 from moderation.domain.sanctions import (KIND_LABELS, MAX_SUSPENSION_DAYS, NOUNS, lift_sanction, sanction_author,
                                          weaker)
 from moderation.models import Comment, Site
@@ -77,6 +78,7 @@ def _author_page(site: Site, author_id: str, sanction_entered: dict[str, str] | 
     except NotFound:
         abort(404)
     return render_template("review/author.html", site=site, record=record,
+                           rejected_by_sanction=len(rejected_by_sanction(db.session, site.id, author_id)),
                            comments=author_comments(db.session, site.id, author_id), kinds=KIND_LABELS,
                            weaker=weaker, nouns=NOUNS,
                            held=author_held_comments(db.session, site.id, author_id, viewer=auth.current_user()),
@@ -114,10 +116,16 @@ def sanction(site_id: int) -> Response | tuple[str, int]:
 def lift(site_id: int) -> Response:
     site = _site_or_404(site_id)
     author_id = request.form.get("author_id", "")
+    reason = request.form.get("reason", "")
     try:
-        lift_sanction(db.session, site, author_id, auth.current_user(), request.form.get("reason", ""))
+        lift_sanction(db.session, site, author_id, auth.current_user(), reason)
     except (NotFound, ValidationFailed, Conflict) as error:
         flash(f"Nothing lifted: {error.sentence}", "warning")
-    else:
-        flash(f"{author_id}: sanction lifted.", "success")
+        return _back_to_author(site.id, author_id)
+    sent = 0
+    if request.form.get("review_rejected") == "on":
+        sent = send_back_to_review(db.session, site, author_id, auth.current_user(), reason.strip() or "lifted")
+    flash(f"{author_id}: sanction lifted" + (f"; {sent} comment{'s' if sent != 1 else ''} it rejected "
+                                             f"{'are' if sent != 1 else 'is'} held for review." if sent else "."),
+          "success")
     return _back_to_author(site.id, author_id)

@@ -193,3 +193,28 @@ def test_a_sanction_the_site_lifted_says_so_whatever_reason_it_gave(sign_in, mod
                                                                       "reason": "superseded by banned"})
     html = sign_in(moderator).get(f"/review/authors/{site.id}/spoof-1").get_data(as_text=True)
     assert "superseded by banned (the site)" in html
+
+
+def test_lifting_a_wrong_ban_can_send_what_it_rejected_back_to_review(app, sign_in, moderator, site, make_comment):
+    """A standards editor's walk: after lifting a wrong ban its three rejections stayed rejected,
+    unmarked, each to be opened and sent to review with a reason of its own."""
+    from moderation.models import Comment
+
+    by_ban = [make_comment(site.id, author_id="mel", status="rejected", flagged=["author_banned"]) for _ in range(2)]
+    by_person = make_comment(site.id, author_id="mel", status="rejected", decision="rejected",
+                             decided_by=moderator.id, flagged=["author_banned"])
+    by_model = make_comment(site.id, author_id="mel", status="rejected", flagged=["toxicity"])
+    client = sign_in(moderator)
+    html = client.get(f"/review/authors/{site.id}/mel").get_data(as_text=True)
+    _sanction(client, site, "mel", "mel", kind="ban", reason="abuse of staff")
+    html = " ".join(client.get(f"/review/authors/{site.id}/mel").get_data(as_text=True).split())
+    assert "and send the 2 comments a ban or suspension rejected back to review" in html
+
+    response = client.post(f"/review/authors/{site.id}/lift", data={
+        "csrf_token": csrf_token(html), "author_id": "mel", "reason": "wrong author", "review_rejected": "on"})
+    assert ("mel: sanction lifted; 2 comments it rejected are held for review."
+            in client.get(response.headers["Location"]).get_data(as_text=True))
+    with app.app_context():
+        status = {c.id: (c.status, "sent_to_review" in (c.flagged or [])) for c in db.session.scalars(select(Comment))}
+    assert [status[i] for i in by_ban] == [("held", True), ("held", True)]
+    assert status[by_person] == ("rejected", False) and status[by_model] == ("rejected", False)
