@@ -312,3 +312,17 @@ def test_a_decided_card_says_who_decided_it_when_and_why(app, sign_in, moderator
     html = sign_in(moderator).get("/review?tab=rejected").get_data(as_text=True)
     assert re.search(rf'<p class="decision">Rejected by {moderator.username} at <time[^>]*>[^<]+</time>: '
                      r'Personal attack or insult: called the writer an idiot</p>', html)
+
+
+def test_the_detail_page_says_when_the_reader_wrote_a_comment_sent_late(app, sign_in, moderator, site, make_comment,
+                                                                        grant):
+    """A standards editor's walk: a reader's "my comment on Tuesday", sent on Saturday, matched nothing
+    on any page: only the received time was shown."""
+    grant(moderator, site)
+    now = datetime.now(timezone.utc)
+    late = make_comment(site.id, created_at=datetime(2026, 12, 2, 4, 30, tzinfo=timezone.utc), received_at=now)
+    live = make_comment(site.id, created_at=now - timedelta(seconds=2), received_at=now)
+    client = sign_in(moderator)
+    html = " ".join(client.get(f"/review/{late}").get_data(as_text=True).split())
+    assert 'Written <time datetime="2026-12-02T04:30:00+00:00">2026-12-02 04:30 UTC</time>, by the site\'s clock' in html
+    assert "by the site's clock" not in client.get(f"/review/{live}").get_data(as_text=True)
