@@ -5,5 +5,6 @@ from moderation.review import bulk  # noqa: F401  (adds the bulk decision routes
 from moderation.review import claims  # noqa: F401  (adds the claim and live-update routes to bp)
 from moderation.review import context  # noqa: F401  (adds the card precedent fragment's route to bp)
 from moderation.review import account  # noqa: F401  (adds the user's own account page to bp)
+from moderation.review import author_file  # noqa: F401  (adds the author's file, a printable record, to bp)
 
 __all__ = ["bp"]

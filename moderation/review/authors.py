@@ -50,7 +50,7 @@ def _author_helpers() -> dict[str, object]:
             "sanction_label": lambda kind: KIND_LABELS.get(kind, kind)}
 
 
-def _site_or_404(site_id: int) -> Site:
+def site_or_404(site_id: int) -> Site:
     """A site the viewer works on; another site's authors are not found, as its comments are not."""
     site = db.session.get(Site, site_id)
     if site is None or not can_see_site(db.session, auth.current_user(), site.id):
@@ -61,14 +61,14 @@ def _site_or_404(site_id: int) -> Site:
 @bp.get("/review/authors/<int:site_id>/<path:author_id>")
 @auth.login_required("moderator")
 def author_page(site_id: int, author_id: str) -> str:
-    return _author_page(_site_or_404(site_id), author_id)
+    return _author_page(site_or_404(site_id), author_id)
 
 
 @bp.get("/review/authors/<int:site_id>")
 @auth.login_required("moderator")
 def author_page_by_query(site_id: int) -> str:
     """The author page of an id `author_url` cannot put in the path."""
-    return _author_page(_site_or_404(site_id), request.args.get("id", ""))
+    return _author_page(site_or_404(site_id), request.args.get("id", ""))
 
 
 def _author_page(site: Site, author_id: str, sanction_entered: dict[str, str] | None = None) -> str:
@@ -92,7 +92,7 @@ def _back_to_author(site_id: int, author_id: str) -> Response:
 @bp.post("/review/authors/<int:site_id>/sanction")
 @auth.login_required("moderator")
 def sanction(site_id: int) -> Response | tuple[str, int]:
-    site = _site_or_404(site_id)
+    site = site_or_404(site_id)
     author_id = request.form.get("author_id", "")
     entered = {name: request.form.get(name, "").strip() for name in ("kind", "days", "reason")}
     try:
@@ -114,7 +114,7 @@ def sanction(site_id: int) -> Response | tuple[str, int]:
 @bp.post("/review/authors/<int:site_id>/lift")
 @auth.login_required("moderator")
 def lift(site_id: int) -> Response:
-    site = _site_or_404(site_id)
+    site = site_or_404(site_id)
     author_id = request.form.get("author_id", "")
     reason = request.form.get("reason", "")
     try:

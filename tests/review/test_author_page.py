@@ -218,3 +218,35 @@ def test_lifting_a_wrong_ban_can_send_what_it_rejected_back_to_review(app, sign_
         status = {c.id: (c.status, "sent_to_review" in (c.flagged or [])) for c in db.session.scalars(select(Comment))}
     assert [status[i] for i in by_ban] == [("held", True), ("held", True)]
     assert status[by_person] == ("rejected", False) and status[by_model] == ("rejected", False)
+
+
+def test_the_authors_file_holds_every_comment_with_its_whole_history(app, sign_in, moderator, site, make_comment):
+    """A standards editor's walk: a lawyer asked for everything that happened to one author's comments
+    last month; the author page showed current statuses only (a rejection since approved after an
+    edit said just "approved"), and each comment's page had to be printed one by one."""
+    from datetime import datetime, timedelta, timezone
+
+    from moderation.domain.decisions import decide
+    from moderation.models import Comment, User
+
+    now = datetime.now(timezone.utc)
+    rejected = make_comment(site.id, "The prosecutor is an <b>incompetent</b> fool.", author_id="r-2001")
+    make_comment(site.id, "A fair point.", author_id="r-2001", status="published")
+    old = make_comment(site.id, "Last year's remark.", author_id="r-2001", received_at=now - timedelta(days=400))
+    make_comment(site.id, "Someone else.", author_id="r-9")
+    with app.app_context():
+        decide(db.session, rejected, user=db.session.get(User, moderator.id), action="reject",
+               reason="Personal attack or insult", expected_version=db.session.get(Comment, rejected).version)
+    client = sign_in(moderator)
+    _sanction(client, site, "r-2001", "r-2001", kind="premoderate", reason="insults prosecutors")
+
+    assert "/review/author-file/" in client.get(f"/review/authors/{site.id}/r-2001").get_data(as_text=True)
+    page = client.get(f"/review/author-file/{site.id}?id=r-2001")
+    html = " ".join(page.get_data(as_text=True).split())
+    assert page.status_code == 200 and "2 received in the period" in html
+    assert "The prosecutor is an &lt;b&gt;incompetent&lt;/b&gt; fool." in html and "A fair point." in html
+    assert "Rejected (held → rejected)" in html and "Personal attack or insult" in html and ">mona<" in html
+    assert "insults prosecutors" in html and "Someone else." not in html and "Last year" not in html
+    year = client.get(f"/review/author-file/{site.id}?id=r-2001&from={(now - timedelta(days=401)).date()}")
+    assert "Last year&#39;s remark." in year.get_data(as_text=True) and old
+    assert client.get(f"/review/author-file/{site.id}?id=r-2001&from=tuesday").status_code == 400

@@ -108,6 +108,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.send_to_review", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.author_page", "GET"): page(moderator=200, admin=200, other_moderator=404),
     ("review.author_page_by_query", "GET"): page(moderator=404, admin=404),  # no ?id=: no author
+    ("review.author_file_page", "GET"): page(moderator=200, admin=200, other_moderator=404),  # no ?id=: an empty file
     ("review.precedent", "GET"): page(moderator=200, admin=200, other_moderator=404),  # a card's precedent fragment
     ("review.sanction", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.lift", "POST"): page(moderator=303, admin=303, other_moderator=404),

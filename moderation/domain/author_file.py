@@ -1,0 +1,59 @@
+"""Everything that happened to one author's comments on a site over a period, each comment with its
+whole history, on one page to read or print. A standards editor, asked by a lawyer for "everything
+that happened to this author's comments last month", found the author page's current statuses
+only, and had to open and print each comment's page one by one."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from moderation.domain.history import HistoryEvent, comment_history
+from moderation.models import AuditEntry, AuthorSanction, Comment
+
+# Each comment costs a few queries (its revisions, reports, webhook events): a period of a prolific
+# author is read a page at a time, oldest first.
+AT_MOST = 100
+
+
+@dataclass(frozen=True)
+class CommentFile:
+    comment: Comment
+    history: list[HistoryEvent]
+
+
+@dataclass(frozen=True)
+class AuthorFile:
+    author_id: str
+    since: datetime
+    until: datetime
+    total: int  # the author's comments received in the period; `comments` holds the first AT_MOST
+    comments: list[CommentFile]
+    sanctions: list[AuthorSanction]
+
+
+def author_file(session: Session, site_id: int, author_id: str, *, since: datetime, until: datetime,
+                after: int = 0) -> AuthorFile:
+    """The author's comments received in [since, until) with id above `after`, oldest first, each with
+    its history, and every sanction of theirs on the site made or in force in the period."""
+    in_period = (Comment.site_id == site_id, Comment.author_id == author_id,
+                 Comment.received_at >= since, Comment.received_at < until)
+    total = session.scalar(select(func.count()).select_from(Comment).where(*in_period)) or 0
+    comments = list(session.scalars(
+        select(Comment).where(*in_period, Comment.id > after).options(selectinload(Comment.reports))
+        .order_by(Comment.id).limit(AT_MOST)))
+    entries: dict[int, list[AuditEntry]] = defaultdict(list)
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.comment_id.in_([c.id for c in comments]))
+                                 .order_by(AuditEntry.at, AuditEntry.id)):
+        entries[entry.comment_id].append(entry)
+    sanctions = list(session.scalars(select(AuthorSanction).where(
+        AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, AuthorSanction.created_at < until,
+        (AuthorSanction.lifted_at.is_(None) | (AuthorSanction.lifted_at >= since)))
+        .options(selectinload(AuthorSanction.creator), selectinload(AuthorSanction.lifter))
+        .order_by(AuthorSanction.created_at)))
+    files = [CommentFile(c, [e for e in comment_history(session, c, entries[c.id]) if e.kind != "sanction"])
+             for c in comments]
+    return AuthorFile(author_id, since, until, total, files, sanctions)

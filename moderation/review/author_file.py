@@ -1,0 +1,47 @@
+"""The author's file: every comment of theirs over a period with its whole history, to read or print
+for a lawyer or a reader's complaint (domain/author_file.py)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import render_template, request
+
+from moderation import auth, db
+from moderation.domain.author_file import AT_MOST, author_file
+from moderation.domain.sanctions import KIND_LABELS
+from moderation.request_input import MAX_INT8, parse_int
+from moderation.review.authors import site_or_404
+from moderation.review.routes import bp
+
+DEFAULT_DAYS = 30
+
+
+def _day(name: str) -> date | None:
+    raw = (request.args.get(name) or "").strip()
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@bp.get("/review/author-file/<int:site_id>")
+@auth.login_required("moderator")
+def author_file_page(site_id: int) -> str | tuple[str, int]:
+    """?id=AUTHOR&from=YYYY-MM-DD&to=YYYY-MM-DD (UTC days, both kept; the last 30 days by default)."""
+    site = site_or_404(site_id)
+    author_id = request.args.get("id", "")
+    today = datetime.now(timezone.utc).date()
+    first, last = _day("from"), _day("to")
+    wrong = [name for name in ("from", "to") if request.args.get(name, "").strip() and _day(name) is None]
+    last = last or today
+    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+    if wrong or first > last:
+        return render_template("error.html", title="Cannot read these dates",
+                               message="From and To are days like 2026-11-28, From not after To."), 400
+    since = datetime.combine(first, time(), timezone.utc)
+    until = datetime.combine(last + timedelta(days=1), time(), timezone.utc)
+    after = parse_int(request.args.get("after"), maximum=MAX_INT8) or 0
+    found = author_file(db.session, site.id, author_id, since=since, until=until, after=after)
+    return render_template("review/author_file.html", site=site, file=found, first=first, last=last,
+                           at_most=AT_MOST, kinds=KIND_LABELS, printed_by=auth.current_user().username,
+                           printed_at=datetime.now(timezone.utc))
