@@ -44,6 +44,11 @@ EVENTS: dict[str, tuple[str, dict[str, Any]]] = {
          "previous_status": {"type": "string", "enum": list(STATUSES)},
          "reversal": {"type": "boolean", "description": "An undo or an admin's reversal of a decision."},
          "reversed_decision": {},  # the Comment schema's `decision`, filled in by `extend`
+         "sent_to_review": {"type": "object", "description": "A rejection no person made (an author's sanction, "
+                            "the model's auto-reject, a reject rule), held for review again by a moderator: who "
+                            "(as the Comment's `decision.moderator`) and why.",
+                            "properties": {"moderator": {"type": "string", "nullable": True},
+                                           "reason": {"type": "string"}}},
          "visibility_changed": {"type": "boolean",
                                 "description": "The status is the same; whether the site shows it changed."},
          "comment": {"$ref": "#/components/schemas/Comment"}},

@@ -151,7 +151,7 @@ def comment_history(session: Session, comment: Comment, audit_entries: Iterable[
               and not (parse_status_action(entry.action) and (entry.at, entry.actor) in taken_back)]
     for revision in session.scalars(select(CommentRevision).where(CommentRevision.comment_id == comment.id)):
         events.append(HistoryEvent(revision.replaced_at, "edit", "the reader",
-                                   f"Edited the text; before (version {revision.revision}, {revision.status}"
+                                   f"Edited the text; before (text revision {revision.revision}, {revision.status}"
                                    f"{_scored(revision.scores)}):", revision.text, source="revision",
                                    order=revision.revision))
     for report in comment.reports:

@@ -113,8 +113,12 @@ def review_again(session: Session, comment_id: int, *, user: User, expected_vers
         raise UndoRefused(f"Comment #{comment_id} changed since you opened it (it is {status} now); reload it.")
     _refuse_if_deactivated(session, comment)
     comment.flagged = sorted({*(comment.flagged or []), SENT_TO_REVIEW})  # hidden while held, whatever the mode
+    # Who and why in the site's event too, as its docs said: it carried neither, and the site could not
+    # tell its reader why the comment came back (a standards editor's walk).
     delivery = change_status(session, comment, HELD, actor=f"user:{user.username}", by=UNDO,
-                             reason=f"sent to review: {reason}")
+                             reason=f"sent to review: {reason}",
+                             event_fields={"sent_to_review": {"moderator": moderator_reference(user, comment.site),
+                                                              "reason": reason}})
     commit_and_send(session, [delivery])
     return comment
 

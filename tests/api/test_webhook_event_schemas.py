@@ -20,7 +20,7 @@ from moderation.domain.lifecycle import now, visibility_changed
 from moderation.domain.retention import erase_expired_texts
 from moderation.domain.sanctions import lift_sanction, sanction_author, sanction_in_bulk
 from moderation.domain.storms import _start, calm_storms
-from moderation.domain.undo import undo_decision
+from moderation.domain.undo import review_again, undo_decision
 from moderation.domain.webhook_test_event import webhook_test_body
 from moderation.models import Comment, Site, User, WebhookDelivery
 
@@ -50,6 +50,12 @@ def _every_kind_of_event(app, client, site, admin, services) -> list[dict]:
         calm_storms(db.session, at=now() + timedelta(days=1))
         visibility_changed(db.session, row, actor="test")
         db.session.commit()
+    again = submit(client, site, id="c-3", author_name="Jimmy")
+    move(app, again, "rejected")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == admin.username))
+        review_again(db.session, again, user=user, expected_version=db.session.get(Comment, again).version,
+                     reason="the ban was a mistake")
     gone = submit(client, site, id="c-2", author_name="Clark")
     move(app, gone, "rejected")
     with app.app_context():
@@ -75,7 +81,8 @@ def test_every_event_a_site_receives_matches_its_schema_with_nothing_undescribed
         schema = hooks[event["type"]]["post"]["requestBody"]["content"]["application/json"]["schema"]
         jsonschema_rs.validator_for(_strict(schema, schemas)).validate(event)
     fields = {name for event in events for name in event}
-    assert {"reversal", "reversed_decision", "visibility_changed", "applies_from", "previous_outcome"} <= fields
+    assert {"reversal", "reversed_decision", "visibility_changed", "applies_from", "previous_outcome",
+            "sent_to_review"} <= fields
 
 
 def test_an_undescribed_field_is_refused_by_the_schemas(client):

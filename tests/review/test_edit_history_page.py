@@ -25,7 +25,7 @@ def test_the_detail_page_shows_the_text_before_the_reader_edited_it(app, client,
     html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
 
     assert "The second words." in html
-    assert "Edited the text; before (version 1, published):" in html
+    assert "Edited the text; before (text revision 1, published):" in html
     assert "The &lt;b&gt;first&lt;/b&gt; words." in html  # escaped, like every reader's text
     assert "Back to scoring after the edit: published → pending" in html
     assert "Reports reached the threshold" not in html  # the edit is not mistaken for reports
@@ -68,7 +68,7 @@ def test_what_the_model_said_of_the_text_before_the_edit_is_in_the_history(app, 
 
     html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
 
-    assert ("Edited the text; before (version 1, held; scored toxicity 1.00, insult 1.00, threat 0.00):"
+    assert ("Edited the text; before (text revision 1, held; scored toxicity 1.00, insult 1.00, threat 0.00):"
             in html)
     with app.app_context():
         from moderation.domain.subject_access import subject_access
