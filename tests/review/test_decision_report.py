@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta, timezone
 
 from moderation import db
@@ -75,6 +76,8 @@ def test_the_report_says_what_came_in_how_long_readers_waited_and_which_stories_
     page = " ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split())
     rows = list(csv.reader(io.StringIO(client.get(f"/admin/decisions.csv?days=7&site={site.id}").get_data(as_text=True))))
 
+    # In the moderator's zone as every other page's times (a standards editor read UTC here, EST elsewhere).
+    assert re.search(r'From <time datetime="[^"]+">[^<]+ UTC</time> to <time datetime=', page)
     assert "<dt>Comments received</dt><dd>6</dd>" in page and "<dt>Sent to review</dt><dd>4</dd>" in page
     assert "<dt>Waited for a moderator</dt><dd>10 min</dd>" in page
     # The held ones are not in those waits: said beside them (a standards editor's walk).
