@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.domain.decision_report import DecisionReport, decision_report
+from moderation.domain.decision_report import HELD_BY, DecisionReport, decision_report
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.status import now
 from moderation.models import Site
@@ -62,7 +62,8 @@ def decisions() -> str | tuple[str, int]:
         return render_template("error.html", title="Cannot read this filter", message=error.message + ".",
                                back_to=request.path, back_label="The last 7 days, every site"), 400
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    return render_template("admin/decisions.html", report=report, days=days, site=site, sites=sites, periods=PERIODS)
+    return render_template("admin/decisions.html", report=report, days=days, site=site, sites=sites, periods=PERIODS,
+                           held_by_labels=HELD_BY)
 
 
 @bp.get("/decisions.csv")
@@ -75,7 +76,7 @@ def decisions_csv() -> Response:
     out = io.StringIO()
     rows = csv.writer(out)
     rows.writerow(["section", "name", "count", "approved", "rejected", "undone", "reversed by an admin",
-                   "made in the period"])
+                   "made in the period", "approved what the model held"])
     # The period and site in the file too: an editor's walk found them only in its name.
     rows.writerow(["period", f"{report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC"])
     rows.writerow(["site", _cell(site.name) if site else "every site"])
@@ -94,7 +95,12 @@ def decisions_csv() -> Response:
     for reason, count in report.reasons:
         rows.writerow(["rejections by reason", reason, count])
     for m in report.moderators:
-        rows.writerow(["moderator", _cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed, m.made])
+        rows.writerow(["moderator", _cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed, m.made,
+                       m.overruled_model])
+    for key, label in HELD_BY.items():
+        n = report.by_hold.get(key, {})
+        rows.writerow(["held by", label, n.get("approved", 0) + n.get("rejected", 0), n.get("approved", 0),
+                       n.get("rejected", 0)])
     rows.writerow([])
     rows.writerow(["stories", "story id", "comments", "held now", "rejected", "reported", "site", "title"])
     for story in report.stories:

@@ -19,7 +19,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import APPROVED, DECIDED, HELD, REJECTED, in_review_queue_condition
+from classifiers.attributes import ATTRIBUTES
+from moderation.domain.lifecycle import (APPROVED, DECIDED, HELD, REJECTED, REPORTED_AFTER_APPROVAL,
+                                         in_review_queue_condition)
+from moderation.domain.policy import REPORTS
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, Comment, Site, StoryStorm, User
@@ -38,6 +41,10 @@ class ModeratorRow:
     # Every approval and rejection made in the period, standing or not: a colleague's later decision
     # on a reader's edit took one off a moderator's standing count (an editor's rota report).
     made: int = 0
+    # Approvals of comments the model had held: the editor's "how often do they overrule the model?"
+    # (a standards editor's walk found approvals of the model's holds, of readers' reports and of a
+    # wrong ban's rejections in one number).
+    overruled_model: int = 0
 
     @property
     def decided(self) -> int:
@@ -76,6 +83,8 @@ class DecisionReport:
     received: int = 0  # comments that arrived in the period
     reviewed: int = 0  # of them, held now or decided by a moderator: those that went to review
     waits: Waits = Waits(None, None, None)
+    # Moderators' standing decisions by what had held the comment: {held_by: {approved, rejected}}.
+    by_hold: dict[str, dict[str, int]] = field(default_factory=dict)
     stories: list[StoryRow] = field(default_factory=list)  # most held and rejected first
     storms: int = 0  # storms that started in the period
     # Comments in the review queue at the period's end, and how long the longest-held had waited
@@ -87,6 +96,24 @@ class DecisionReport:
 
 
 TOP_STORIES = 10
+# What had held a comment a moderator decided, in the order a comment is counted under the first
+# that applies: the model's scores, then a hold or reject rule, then readers' reports, then anything
+# else (an edit after a decision, an author's sanction, a storm, a comment sent to review).
+HELD_BY = {"model": "the model's scores", "rules": "a rule", "reports": "readers' reports",
+           "other": "an edit, a sanction, a storm or a colleague"}
+_MODEL_ATTRIBUTES = frozenset(ATTRIBUTES)
+
+
+def held_by_what(flagged: list[str] | None, rule_hits: list[dict] | None) -> str:
+    """Which of HELD_BY a decided comment counts under (its flags and rule hits are kept after the decision)."""
+    flags = set(flagged or ())
+    if flags & _MODEL_ATTRIBUTES:
+        return "model"
+    if any(hit.get("action") in ("hold", "reject") for hit in rule_hits or () if isinstance(hit, dict)):
+        return "rules"
+    if flags & {REPORTS, REPORTED_AFTER_APPROVAL}:
+        return "reports"
+    return "other"
 
 
 def guideline_of(reason: str | None) -> str:
@@ -103,11 +130,15 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
 
     in_period = (Comment.decided_at >= since, Comment.decided_at < until)
     rows = session.execute(of_sites(
-        select(User.username, Comment.decision, Comment.decision_reason)
+        select(User.username, Comment.decision, Comment.decision_reason, Comment.flagged, Comment.rule_hits)
         .join(User, User.id == Comment.decided_by).where(*in_period, Comment.decision.in_(DECIDED)),
         Comment.site_id)).all()
-    decided: Counter[tuple[str, str]] = Counter((name, decision) for name, decision, _ in rows)
-    reasons = Counter(guideline_of(reason) for _, decision, reason in rows if decision == REJECTED)
+    decided: Counter[tuple[str, str]] = Counter((name, decision) for name, decision, *_ in rows)
+    reasons = Counter(guideline_of(reason) for _, decision, reason, *_ in rows if decision == REJECTED)
+    held_by = [(name, decision, held_by_what(flagged, hits)) for name, decision, _, flagged, hits in rows]
+    by_hold = {what: {d: sum(1 for _, decision, w in held_by if w == what and decision == d) for d in DECIDED}
+               for what in HELD_BY}
+    overruled = Counter(name for name, decision, what in held_by if what == "model" and decision == APPROVED)
     automatic = session.scalar(of_sites(
         select(func.count()).select_from(Comment).where(
             Comment.status == REJECTED, Comment.decision.is_(None),
@@ -131,7 +162,8 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
         .group_by(AuditEntry.actor), Comment.site_id)).all())
     names = {name for name, _ in decided} | {name for name, _ in taken_back} | set(made)
     moderators = [ModeratorRow(name, decided[(name, APPROVED)], decided[(name, REJECTED)],
-                               taken_back[(name, UNDO_ACTION)], taken_back[(name, REVERSE_ACTION)], made.get(name, 0))
+                               taken_back[(name, UNDO_ACTION)], taken_back[(name, REVERSE_ACTION)], made.get(name, 0),
+                               overruled[name])
                   for name in names]
     moderators.sort(key=lambda m: (-m.decided, m.username))
     received = (Comment.received_at >= since, Comment.received_at < until)
@@ -151,7 +183,7 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     return DecisionReport(since, until, approved=sum(n for (_, d), n in decided.items() if d == APPROVED),
                           rejected=sum(n for (_, d), n in decided.items() if d == REJECTED),
                           rejected_automatically=automatic, reasons=reasons.most_common(), moderators=moderators,
-                          received=arrived[0], reviewed=arrived[1], waits=Waits(*(None if w is None else float(w) for w in waits)),
+                          by_hold=by_hold, received=arrived[0], reviewed=arrived[1], waits=Waits(*(None if w is None else float(w) for w in waits)),
                           stories=_stories(session, received, of_sites), storms=storms, still_waiting=still[0],
                           still_waiting_longest=(until - still[1]).total_seconds() / 3600 if still[1] else None)
 
