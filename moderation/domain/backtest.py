@@ -57,6 +57,13 @@ SECONDS_PER_DAY = 86_400.0
 SHORTEST_SPAN_SECONDS = 3600.0
 
 
+def written_at():  # noqa: ANN201 - an SQL expression
+    """When a comment was written, for spans of days: the site's `created_at` where it sent one before
+    the comment arrived, else its arrival. An import of a month's history arrives in a minute, and
+    "held per day" over arrival times read 11,904 for a site that held 17 (a migrating site's walk)."""
+    return func.least(func.coalesce(Comment.created_at, Comment.received_at), Comment.received_at)
+
+
 def span_days(first: datetime, last: datetime) -> float:
     return max((last - first).total_seconds(), SHORTEST_SPAN_SECONDS) / SECONDS_PER_DAY
 
@@ -76,7 +83,7 @@ class Decided:
     id: int
     text: str
     rejected: bool
-    received_at: datetime
+    written_at: datetime
     held_by_rule: bool = False
 
 
@@ -129,11 +136,11 @@ def decided_comments(session: Session, site_id: int, limit: int, *, after: datet
     """The site's last `limit` comments whose moderator decision still stands, newest decision first;
     with `after`, only those decided after it."""
     rows = session.execute(
-        select(Comment.id, Comment.text, Comment.decision, Comment.received_at, Comment.rule_hits)
+        select(Comment.id, Comment.text, Comment.decision, written_at().label("written_at"), Comment.rule_hits)
         .where(*_replayable(site_id), *([Comment.decided_at > after] if after is not None else []))
         .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
     ).all()
-    return [Decided(r.id, r.text, r.decision == REJECTED, r.received_at, strongest(stored_hits(r)) in (HOLD, REJECT_RULE))
+    return [Decided(r.id, r.text, r.decision == REJECTED, r.written_at, strongest(stored_hits(r)) in (HOLD, REJECT_RULE))
             for r in rows]
 
 
@@ -245,8 +252,8 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
     texts = [c.text for c in comments]
     y = np.array([c.rejected for c in comments], dtype=bool)
     if comments:
-        first = min(c.received_at for c in comments)
-        last = max(c.received_at for c in comments)
+        first = min(c.written_at for c in comments)
+        last = max(c.written_at for c in comments)
         days = span_days(first, last)
     else:
         first = last = None

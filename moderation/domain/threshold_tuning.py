@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.comparison import effect_at, highest_below, pr_curve, threshold_for_volume
 from classifiers.metrics import threshold_for_precision
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_days, span_words
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_days, span_words, written_at
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DECIDED, REJECTED
 from moderation.domain.label_export import FEW_OF_A_KIND, one_sided
@@ -71,7 +71,7 @@ def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold
     limit = max(1, min(int(limit), MAX_LIMIT))
     stored = Comment.scores[attribute].astext.cast(Float)
     decided = session.execute(
-        select(Comment.decision, Comment.decision_reason, stored.label("score"), Comment.received_at,
+        select(Comment.decision, Comment.decision_reason, stored.label("score"), written_at().label("written_at"),
                Comment.model_version)
         .where(Comment.site_id == site.id, Comment.decision.in_(DECIDED), Comment.status == Comment.decision,
                Comment.scores.has_key(attribute))
@@ -86,11 +86,11 @@ def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold
     current = site.thresholds.get(attribute, model_threshold)
     if not rows:
         return TuningData(attribute, np.zeros(0), np.zeros(0), np.zeros(0), 1.0, current, scoring_now=scoring_now)
-    first = min(r.received_at for r in rows)
-    last = max(r.received_at for r in rows)
+    first = min(r.written_at for r in rows)
+    last = max(r.written_at for r in rows)
     volume = session.scalars(
         select(stored).where(Comment.site_id == site.id, Comment.scores.has_key(attribute),
-                             Comment.received_at >= first, Comment.received_at <= last)
+                             written_at() >= first, written_at() <= last)
     ).all()
     return TuningData(
         attribute,

@@ -288,3 +288,25 @@ def test_a_volume_target_that_all_but_turns_the_hold_off_says_so(app, site):
     assert result["chosen"]["held"] == 1
     assert result["warnings"][0] == ("This holds 4.8% of the 21 comments moderators rejected: it all but turns off "
                                      "holding for toxicity.")
+
+
+def test_an_imported_history_counts_its_days_by_when_its_comments_were_written(app, site):
+    """A migrating site's walk: a month of decided comments imported in 47 s read as 11,904 held a day,
+    and a target of its real 17 a day offered a threshold that turned holding off."""
+    from datetime import timedelta
+
+    from backtest_data import START
+
+    with app.app_context():
+        for i in range(12):
+            comment = add_comment(site.id, f"h{i}", status=REJECTED if i % 2 else APPROVED,
+                                  decision=REJECTED if i % 2 else APPROVED, day=i / 86400,
+                                  scores={"toxicity": 0.9 if i % 2 else 0.1})
+            comment.created_at = START - timedelta(days=30 - i * 30 / 11)  # written over the month before
+        late = add_comment(site.id, "skewed", status=PUBLISHED, day=0, scores={"toxicity": 0.5})
+        late.created_at = START + timedelta(days=400)  # a site's clock ahead: its arrival counts instead
+        db.session.commit()
+    tuning = data(app, site.id)
+    assert tuning.days == pytest.approx(30, abs=0.01)
+    result = preview(tuning, VOLUME, 0.2)  # six held in 30 days
+    assert result["chosen"]["held"] == 6 and result["chosen"]["held_per_day"] == pytest.approx(0.2, abs=0.01)
