@@ -273,7 +273,10 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
     stories = story_settings(session, comments[0].site_id, (c.story_id for c in comments))
     open_now = open_reports_by_comment(session, comments)
     policy: Policy | None = None
-    for comment, scores in zip(comments, all_scores, strict=True):
+    for comment, raw in zip(comments, all_scores, strict=True):
+        # Compared as stored and shown, to six places: a score shown equal to the threshold had been held
+        # or not by its seventh place (a migrating site's walk).
+        scores = {k: round(float(v), 6) for k, v in raw.items()}
         site: Site = comment.site
         if policy is None:
             policy = site_policy(site, model.attributes, model.thresholds)
@@ -301,7 +304,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         if not sanction_reason:
             verdict, storm_reason = hold_in_storm(verdict, (comment.site_id, comment.story_id) in stormy)
         # Only attributes the model scores reliably: the others it can only copy from toxicity.
-        comment.scores = {k: round(float(v), 6) for k, v in scores.items() if k in model.attributes}
+        comment.scores = {k: v for k, v in scores.items() if k in model.attributes}
         if not all(map(math.isfinite, comment.scores.values())):
             # Not a score a policy can compare, nor one JSON can hold: the comment fails alone (or the model does).
             raise ValueError(f"the model gave {comment.scores} for comment {comment.id}")

@@ -383,3 +383,17 @@ def test_the_history_names_the_rule_not_the_model_when_a_rule_decided(app, site,
         assert score(model, [rude]) == {rude: "held"}
         assert scored_row(rude).who == "the edit policy (edited after a moderator's decision)"
 
+
+
+def test_a_score_shown_equal_to_the_threshold_is_held(app, site):
+    """A migrating site's walk: scores are stored and shown to six places and were compared unrounded,
+    so a comment shown at exactly the threshold was held or not by its seventh place."""
+    class EdgeModel(FakeModel):
+        @staticmethod
+        def _one(text: str) -> dict[str, float]:
+            return {**FakeModel._one(text), "toxicity": 0.4999996 if "edge" in text else 0.4999994}
+
+    with app.app_context():
+        at, below = post(site.id, "an edge case"), post(site.id, "just below")
+        assert score(EdgeModel(), [at, below]) == {at: "held", below: "published"}
+        assert row(at).scores["toxicity"] == 0.5 and row(below).scores["toxicity"] == 0.499999
