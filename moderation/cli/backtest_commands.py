@@ -58,6 +58,10 @@ def format_result(result: dict[str, Any]) -> str:
     ]
     for label, key, digits in rows:
         lines.append(f"{label:<34}{_number(active[key], digits):>22}{_number(candidate[key], digits):>22}")
+    if active.get("rejected_unseen") is not None:
+        label = "rejected unseen (auto-reject)"
+        said = [f"{o['rejected_unseen']:,} ({o['rejected_unseen_approved']:,} approved)" for o in (active, candidate)]
+        lines.append(f"{label:<34}{said[0]:>22}{said[1]:>22}")
     lines.append("")
     for name, title in (("published_to_held", "published -> held"), ("held_to_published", "held -> published")):
         lines.append(f"{title}: {result['changed'][name]:,} comments")

@@ -101,6 +101,11 @@ class ModelOutcome:
     held_per_day: float
     pr_curve: dict[str, list[float]]
     histogram: dict[str, list[float]]
+    # At the site's auto-reject thresholds (None when it does not auto-reject): rejected unseen, and of
+    # those, how many its moderators approved. A migrating site's walk had a hold and a reject number
+    # to choose, and no page gave the second's effect (it counted in "held").
+    rejected_unseen: int | None = None
+    rejected_unseen_approved: int | None = None
 
 
 @dataclass
@@ -202,7 +207,7 @@ def score_in_batches(model: Model, texts: Sequence[str], *, batch_size: int = BA
 
 
 def _outcome(model: Model, policy: Policy, scores: list[dict[str, float]], y: np.ndarray,
-             flagged: np.ndarray, days: float) -> ModelOutcome:
+             flagged: np.ndarray, rejected: np.ndarray, days: float) -> ModelOutcome:
     reliable = [a for a in model.attributes if a in policy.thresholds] or list(model.attributes)
     policy_score = np.array([max((s.get(a, 0.0) for a in reliable), default=0.0) for s in scores])
     toxicity = np.array([s.get("toxicity", 0.0) for s in scores])
@@ -215,6 +220,8 @@ def _outcome(model: Model, policy: Policy, scores: list[dict[str, float]], y: np
         held=at_thresholds["flagged"], precision=at_thresholds["precision"], recall=at_thresholds["recall"],
         held_per_day=at_thresholds["flagged"] / days,
         pr_curve=pr_curve(y, policy_score), histogram=score_histograms(y, policy_score),
+        rejected_unseen=int(rejected.sum()) if policy.auto_reject else None,
+        rejected_unseen_approved=int((rejected & ~y).sum()) if policy.auto_reject else None,
     )
 
 
@@ -266,9 +273,11 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
     for role, model in (("active", active), ("candidate", candidate)):
         policies[role] = policy = site_policy(site, model.attributes, model.thresholds)
         all_scores[role] = scores = score_in_batches(model, texts, batch_size=batch_size, progress=progress)
-        flags[role] = np.array([c.held_by_rule or decide(policy, s).status != PUBLISHED
-                                for c, s in zip(comments, scores, strict=True)], dtype=bool)
-        outcomes[role] = _outcome(model, policy, scores, y, flags[role], days)
+        statuses = [decide(policy, s).status for s in scores]
+        flags[role] = np.array([c.held_by_rule or status != PUBLISHED
+                                for c, status in zip(comments, statuses, strict=True)], dtype=bool)
+        rejected = np.array([status == REJECTED for status in statuses], dtype=bool)
+        outcomes[role] = _outcome(model, policy, scores, y, flags[role], rejected, days)
 
     moves = {"published_to_held": ~flags["active"] & flags["candidate"],
              "held_to_published": flags["active"] & ~flags["candidate"]}

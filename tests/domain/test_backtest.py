@@ -174,3 +174,19 @@ def test_a_later_comment_repeating_a_text_the_candidate_learnt_from_is_left_out_
         result = backtest(db.session, db.session.get(Site, decided_site.id), candidate, ACTIVE)
     assert (result.comments, result.left_out, result.repeats_left_out) == (4, 4, 1)
     assert "and 1 decided since whose text is one of those" in format_result(result.to_dict())
+
+
+def test_a_site_that_auto_rejects_is_told_how_many_each_model_rejects_unseen_and_how_many_were_approved(
+        app, decided_site):
+    """A migrating site's walk: its old policy had a hold and a reject number, and nothing previewed the
+    second: the rejections counted in "held", the same with auto-reject on or off."""
+    assert run(app, decided_site.id).active.rejected_unseen is None  # no auto-reject: no such row
+    with app.app_context():
+        row = db.session.get(Site, decided_site.id)
+        row.auto_reject, row.reject_thresholds = True, {"toxicity": 0.65}
+        db.session.commit()
+    result = run(app, decided_site.id)
+    assert (result.active.rejected_unseen, result.active.rejected_unseen_approved) == (3, 1)  # r1, r2 and a1
+    assert (result.candidate.rejected_unseen, result.candidate.rejected_unseen_approved) == (4, 0)
+    assert "rejected unseen (auto-reject)" in format_result(result.to_dict()) and "3 (1 approved)" in format_result(
+        result.to_dict())
