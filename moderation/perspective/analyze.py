@@ -8,7 +8,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import Any
 
 from classifiers import language
-from classifiers.sentences import sentence_spans
+from classifiers.sentences import reading_spans
 from moderation.domain.model_contract import Model
 from moderation.perspective import fields
 from moderation.perspective import plain_words
@@ -205,7 +205,7 @@ def _spans(model: Model, text: str, attributes: list[str], scores: dict[str, flo
         hit = cache.get(key)
         if hit is not None:
             return hit
-    sentences = _at_most(sentence_spans(text), MAX_SPANS)
+    sentences = _at_most(reading_spans(text), MAX_SPANS)
     if len(sentences) > 1:
         sentence_scores = model.score([text[b:e] for b, e in sentences])
         if matched:  # the sentences the matchers read, raised as the whole is

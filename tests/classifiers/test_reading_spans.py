@@ -1,0 +1,31 @@
+"""Span scores' sentences as a reader sees them (classifiers.sentences.reading_spans): a migrating
+developer's highlighter read "Mr." as a sentence, and a comment typed as three lines as one."""
+from __future__ import annotations
+
+import pytest
+
+from classifiers.sentences import reading_spans, sentence_spans
+
+
+def pieces(text: str) -> list[str]:
+    return [text[b:e] for b, e in reading_spans(text)]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("Mr. Smith is a liar. Dr. Jones is fine. The U.S. economy is ok.",
+     ["Mr. Smith is a liar.", "Dr. Jones is fine.", "The U.S. economy is ok."]),
+    ("Great article on the budget\nYou are an idiot\nThanks for reading",
+     ["Great article on the budget", "You are an idiot", "Thanks for reading"]),
+    ("See e.g. the report (J. Smith, 2020). Fine.", ["See e.g. the report (J. Smith, 2020).", "Fine."]),
+    ('He said "Go." Then he left.', ['He said "Go."', "Then he left."]),
+    ("One line.\r\n\r\nAnother", ["One line.", "Another"]),
+    ("end.</p><p>Next one", ["end.", "Next one"]),
+])
+def test_a_title_or_initial_does_not_end_a_sentence_and_a_line_break_does(text, read):
+    assert pieces(text) == read
+
+
+def test_the_models_own_cut_is_unchanged():
+    """Pooling cuts at every full stop still: changing its cut means training again."""
+    text = "Mr. Smith is a liar."
+    assert [text[b:e] for b, e in sentence_spans(text)] == ["Mr.", "Smith is a liar."]
