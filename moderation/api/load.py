@@ -13,7 +13,8 @@ import time
 from flask import Response, current_app
 
 from moderation import db
-from moderation.domain.backpressure import DEGRADED, Admission, admission, judge, within_fair_share
+from moderation.domain.backpressure import (DEGRADED, OK, Admission, admission, judge, past_share,
+                                            within_fair_share)
 
 LOAD_HEADER = "X-Moderation-Load"
 HINT_HEADER = "X-Moderation-Retry-After"
@@ -58,6 +59,8 @@ def admit(site_id: int, incoming: int = 1) -> Admission:
     (`within_fair_share`). A site found past it is refused without counting again for
     BACKPRESSURE_RECHECK_SECONDS, so a flood's refusals stay cheap."""
     admitted = current_admission(incoming)
+    if admitted.state == DEGRADED and not _past_soft_share(site_id, incoming):
+        return Admission(OK, 0, admitted.pending)
     if admitted.accepts:
         return admitted
     config = current_app.config
@@ -68,6 +71,21 @@ def admit(site_id: int, incoming: int = 1) -> Admission:
         return Admission(DEGRADED, admitted.retry_after, admitted.pending)
     refused[site_id] = time.monotonic()
     raise admitted.refusal()
+
+
+def _past_soft_share(site_id: int, incoming: int) -> bool:
+    """Past the soft limit, whether this site is one to ask to slow down: its own backlog is past its
+    share of the soft limit. Another title's import had told a hyperlocal with nothing waiting to hold
+    its readers' comments back for 60 s (a newspaper group's walk). Counted at most once per
+    BACKPRESSURE_RECHECK_SECONDS per site and process, as the rest of back-pressure is."""
+    ttl = current_app.config["BACKPRESSURE_RECHECK_SECONDS"]
+    known: dict[int, tuple[float, bool]] = current_app.extensions.setdefault("backpressure_soft_share", {})
+    seen = known.get(site_id)
+    if seen is not None and time.monotonic() - seen[0] < ttl:
+        return seen[1]
+    past = past_share(db.session, site_id, limit=current_app.config["BACKPRESSURE_SOFT_LIMIT"], incoming=incoming)
+    known[site_id] = (time.monotonic(), past)
+    return past
 
 
 def mark(response: Response, admitted: Admission) -> Response:

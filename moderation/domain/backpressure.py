@@ -75,13 +75,19 @@ def within_fair_share(session: Session, site_id: int, *, hard_limit: int, incomi
     bound the whole: sites arriving one after another each take the share of a larger crowd (30, then
     15, then 10 ... of a hard limit of 30 took a re-check's backlog to 99), so past twice the hard
     limit every site is refused."""
-    own = pending_count(session, up_to=hard_limit + max(incoming, 0), site_id=site_id)
-    others = session.scalar(select(func.count(func.distinct(Comment.site_id)))
-                            .where(Comment.status == PENDING, Comment.site_id != site_id)) or 0
-    if own + incoming > hard_limit // (int(others) + 1):
+    if past_share(session, site_id, limit=hard_limit, incoming=incoming):
         return False
     ceiling = MAX_OVER_HARD_LIMIT * hard_limit
     return pending_count(session, up_to=ceiling + max(incoming, 0)) + incoming <= ceiling
+
+
+def past_share(session: Session, site_id: int, *, limit: int, incoming: int = 1) -> bool:
+    """Whether the site's own backlog with `incoming` more is past its share of `limit`, shared among
+    the sites with comments waiting (itself included)."""
+    own = pending_count(session, up_to=limit + max(incoming, 0), site_id=site_id)
+    others = session.scalar(select(func.count(func.distinct(Comment.site_id)))
+                            .where(Comment.status == PENDING, Comment.site_id != site_id)) or 0
+    return own + incoming > limit // (int(others) + 1)
 
 
 def scoring_rate(session: Session) -> float:

@@ -284,3 +284,16 @@ def test_readyz_behind_a_lock_on_comments_answers_degraded_at_once_not_after_the
     body = response.get_json()
     assert response.status_code == 200 and body["status"] == "degraded", body
     assert body["checks"]["backlog"] == {"ok": False, "error": "QueryCanceled"}
+
+
+def test_past_the_soft_limit_only_the_sites_past_their_share_are_asked_to_slow_down(app_with, site, make_site):
+    """A newspaper group's walk: the daily's import told a hyperlocal with nothing of its own waiting
+    `X-Moderation-Load: degraded` and to hold its readers' comments back for 60 s."""
+    app = app_with(BACKPRESSURE_SOFT_LIMIT=4, BACKPRESSURE_HARD_LIMIT=100, BACKPRESSURE_RECHECK_SECONDS=0)
+    client = app.test_client()
+    quiet = make_site("hyperlocal")
+    flood = [post(client, site, n) for n in range(6)]
+    assert flood[-1].headers["X-Moderation-Load"] == "degraded"
+    trickle = post(client, quiet, 0)  # its share of the soft limit is half of it: nothing to ask of it
+    assert trickle.status_code == 202 and "X-Moderation-Load" not in trickle.headers
+    assert post(client, site, 6).headers["X-Moderation-Load"] == "degraded"  # the importer still is
