@@ -107,7 +107,10 @@ def threshold_png(curve: dict[str, list[float]], chosen: float | None, current: 
     if current is not None:
         axis.axvline(current, color="grey", linestyle=":", label=f"current {current:.3f}")
     if chosen is not None:
-        axis.axvline(chosen, color="black", linestyle="--", label=f"chosen {chosen:.3f}")
+        # Three places unless that would round up to 1, which turns a hold off: 0.999999 read "chosen 1.000"
+        # beside a page saying 1 holds nothing (a migrating site's walk).
+        shown = f"{chosen:.3f}" if round(chosen, 3) < 1 or chosen >= 1 else f"{chosen:.6f}"
+        axis.axvline(chosen, color="black", linestyle="--", label=f"chosen {shown}")
     axis.set(title=title, xlabel="threshold", ylabel="share of decided comments", xlim=(0, 1), ylim=(0, 1.02))
     axis.legend(loc="best", fontsize="small")
     return png_bytes(figure)

@@ -233,9 +233,13 @@ def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] 
     approved, rejected = int((data.y == 0).sum()), int(data.y.sum())
     fewer = one_sided(rejected, approved)
     if fewer:
+        # Said of the side that is short: the explanation had described too few approvals where there
+        # were no rejections (a migrating site's walk).
+        why = ("a threshold that holds nearly everything looks precise when nearly every decided comment was "
+               "rejected" if fewer == "approved" else
+               "with hardly any rejection to find, precision and recall say little about what a threshold holds")
         found.append(f"Only {approved if fewer == 'approved' else rejected} {fewer}: a precision over so few comments "
-                     "is a guess: a threshold that holds nearly everything looks precise when nearly every decided "
-                     "comment was rejected. A target number held per day does not lean on them.")
+                     f"is a guess: {why}. A target number held per day does not lean on them.")
     found.append(f"Precision and recall here count only the {data.decided} comments moderators decided "
                  f"({int(data.y.sum())} rejected), and most comments are decided because they were held or "
                  "reported. On all the comments above a low threshold, far fewer would be rejected: compare held "

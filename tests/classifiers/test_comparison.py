@@ -84,3 +84,16 @@ def test_the_threshold_plot_steps_so_it_reads_what_the_table_says(monkeypatch):
     # Drawn so, a threshold's value is the next point's at or above it: what holding at it gives.
     at = next(p for t, p in zip(curve["threshold"], curve["precision"]) if t >= 0.511)
     assert at == float(y[score >= 0.511].mean()) == 1.0
+
+
+def test_a_chosen_threshold_just_below_1_is_not_labelled_1(monkeypatch):
+    """A migrating site's walk: 0.999999 was labelled "chosen 1.000" beside a page saying 1 holds nothing."""
+    import classifiers.plots as plots
+
+    drawn = []
+    monkeypatch.setattr(plots, "png_bytes", lambda figure: drawn.append(figure) or b"")
+    curve = pr_curve(np.array([0, 1, 1]), np.array([.2, .9, .99]))
+    plots.threshold_png(curve, 0.999999, 0.511, "t")
+    plots.threshold_png(curve, 0.6, 0.511, "t")
+    labels = [[text.get_text() for text in figure.axes[0].get_legend().get_texts()] for figure in drawn]
+    assert "chosen 0.999999" in labels[0] and "chosen 0.600" in labels[1]

@@ -229,7 +229,7 @@ def test_a_preview_that_holds_much_more_says_so_and_precision_says_what_it_count
     assert result["chosen"]["threshold"] == pytest.approx(0.3)  # every rejection; 0.1 would only hold more
     much_more, few, counted = result["warnings"]
     assert much_more.startswith("This holds 2 comments a day where the current threshold holds 0.5:")
-    assert few.startswith("Only 4 rejected: a precision over so few comments is a guess")
+    assert few.startswith("Only 4 rejected: a precision over so few comments is a guess: with hardly any rejection")
     assert counted.startswith("Precision and recall here count only the 8 comments moderators decided (4 rejected)")
     # Its table shows precision too.
     assert [w[:40] for w in preview(tuning, VOLUME, 0.5)["warnings"]] == [few[:40], counted[:40]]

@@ -311,3 +311,29 @@ def test_a_thresholds_preview_is_focused_and_said_in_one_sentence(sign_in, admin
     assert '<div class="card preview" tabindex="-1" autofocus>' in page
     said = re.search(r'<p class="visually-hidden" data-announce>(.*?)</p>', page).group(1)
     assert said.startswith("Effect of toxicity at ") and "held per day, precision" in said
+
+
+def test_decisions_all_approved_say_why_the_plot_is_empty(app, sign_in, admin, site, fake_model):
+    """A migrating site's walk: the last 1,000 decisions were approvals, and the first load showed an
+    empty plot with no word of why."""
+    with app.app_context():
+        for i in range(4):
+            add_comment(site.id, f"fine {i}", status=APPROVED, decision=APPROVED, day=i, scores={"toxicity": 0.1 * i})
+        db.session.commit()
+    html = sign_in(admin).get(f"/admin/sites/{site.id}/thresholds", query_string={"attribute": "toxicity"}).get_data(as_text=True)
+    assert "These 4 comments were all approved: precision and recall have nothing to compare" in html
+
+
+def test_a_backtest_of_a_site_that_auto_rejects_shows_what_each_model_rejects_unseen(app, sign_in, admin, decided):
+    """A migrating site's walk: nothing previewed the auto-reject threshold."""
+    with app.app_context():
+        row = db.session.get(Site, decided.id)
+        row.auto_reject, row.reject_thresholds = True, {"toxicity": 0.65}
+        db.session.commit()
+        store = job_store(app)
+        job_id = create_job(store, site_id=decided.id, candidate="new-2", active="old-1", limit=100, by="user:ada")
+        run_job(db.session, store, job_id, load={"new-2": CANDIDATE, "old-1": ACTIVE}.get)
+    html = " ".join(sign_in(admin).get(f"/admin/backtest/{job_id}").get_data(as_text=True).split())
+    assert "Rejected unseen at the site&#39;s auto-reject thresholds" in html or \
+        "Rejected unseen at the site's auto-reject thresholds" in html
+    assert "3 <small>(1 of them approved by moderators)</small>" in html
