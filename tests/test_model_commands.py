@@ -175,3 +175,16 @@ def test_a_candidate_discarded_from_the_shell_can_no_longer_be_run(services, cli
     assert f"{version}" in cli_list(services) and "discarded" in cli_list(services)
     refused = CliRunner().invoke(main, ["models", "shadow", version], env=services.env())
     assert refused.exit_code == 1 and f"{version} was discarded: its artifact is gone" in refused.output
+
+
+def test_the_training_summary_says_how_many_of_a_sites_labels_trained_it():
+    """A migrating site's walk: "own labels: site:my-site 3000 rows" where the card said none trained it."""
+    from moderation.cli.model_commands import own_label_lines
+
+    card = {"training_data": {"own_label_weight": 2.0, "own_labels": {
+        "site:my-site": {"rows": 3000, "trained_on": 0, "validation": 3000},
+        "site:other": {"rows": 10, "trained_on": 8, "validation": 2}}}}
+    assert own_label_lines(card) == [
+        "own labels: site:my-site 3000 rows (0 trained on, 3000 kept to measure it: this version learnt nothing "
+        "from them), weight 2.0",
+        "own labels: site:other 10 rows (8 trained on, 2 kept to measure it), weight 2.0"]

@@ -130,9 +130,8 @@ def _describe(path: Path, started: float, register: bool) -> None:
     if cross:
         per_source = {k: round(v["roc_auc"], 4) for k, v in cross.items() if isinstance(v, dict)}
         click.echo(f"leave-one-source-out toxicity ROC AUC: {json.dumps(per_source)}")
-    own = (model.card.get("training_data") or {}).get("own_labels") or {}
-    for source, detail in own.items():
-        click.echo(f"own labels: {source} {detail['rows']} rows, weight {model.card['training_data']['own_label_weight']}")
+    for line in own_label_lines(model.card):
+        click.echo(line)
     if register:
         from moderation.cli.registry_commands import register_trained
 
@@ -168,3 +167,18 @@ def evaluate_command(model_path: Path, data: tuple[Path, ...], report_dir: Path 
     click.echo(format_report(report))
     if report_dir is not None:
         click.echo(f"report written to {report_dir}")
+
+
+def own_label_lines(card: dict) -> list[str]:
+    """The training summary's line per site whose own labels went in, with how many trained it as the
+    card says: "3000 rows" read as 3,000 learnt from where none had been (its texts all fell in the
+    part kept to measure; a migrating site's walk)."""
+    data = card.get("training_data") or {}
+    lines = []
+    for source, detail in (data.get("own_labels") or {}).items():
+        trained, kept = detail.get("trained_on"), detail.get("validation")
+        split = (f" ({trained} trained on, {kept} kept to measure it"
+                 f"{': this version learnt nothing from them' if trained == 0 else ''})"
+                 if isinstance(trained, int) and isinstance(kept, int) else "")
+        lines.append(f"own labels: {source} {detail['rows']} rows{split}, weight {data.get('own_label_weight')}")
+    return lines
