@@ -42,6 +42,8 @@ def test_the_page_shows_the_backlog_the_queue_and_the_charts(app, site, admin, s
     # Which site bursts and whose endpoint fails, for an operator in an incident (an SRE's walk).
     assert (backlog.pending, backlog.webhooks_undelivered) == (1, 1)
     assert backlog.last_webhook_error == "ConnectTimeout: the endpoint did not answer in 5 s"
+    # Which title is slow, its own comments of the last hour (a newspaper group's walk): the one scored 2 h ago is not.
+    assert (backlog.scored_last_hour, backlog.scoring_median_seconds) == (1, 0.5)
     assert sum(h.received for h in hours) == 3 and sum(h.scored for h in hours) == 2
     assert hours[-1].p50_seconds == 0.5
 
@@ -50,6 +52,7 @@ def test_the_page_shows_the_backlog_the_queue_and_the_charts(app, site, admin, s
     row = html[html.index("<td>daily-planet</td>"):]
     row = " ".join(row[:row.index("</tr>")].split())
     assert ('<td>daily-planet</td><td class="num">1</td> <td class="num">1</td><td class="num">2.0 h</td> '
+            '<td class="num">500 ms / 500 ms <small>of 1</small></td> '
             '<td class="num">1</td><td class="num">5 min</td>') in row
     assert "ConnectTimeout: the endpoint did not answer in 5 s" in row
     assert html.count("<figure class=\"chart\">") == 8 and "Posted or edited → scored, median" in html
