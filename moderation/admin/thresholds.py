@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import math
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from classifiers.plots import threshold_png
@@ -24,6 +24,7 @@ from moderation.domain.threshold_tuning import (
 )
 from moderation.domain.typed_numbers import typed_float
 from moderation.models import Site
+from moderation.perspective.calibration import CoralCalibration, calibrate, suggested_decisions
 from moderation.request_input import parse_int, shown_ids
 from moderation.review.presenting import threshold_text
 
@@ -73,10 +74,23 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
         plot = base64.b64encode(png).decode("ascii")
     release = (releasable(db.session, site, model["version"], model["attributes"], model["thresholds"])
                if model["version"] else None)
+    coral = _coral(site, model)
     return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
+                           coral=coral,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
                            precision=PRECISION, span_words=span_words, release=release, version=model["version"],
                            release_size=RELEASE_SIZE), 400 if error else 200
+
+
+def _coral(site: Site, model: dict) -> CoralCalibration | None:
+    """The site's Coral decisions (suggestscore) against each toxicity threshold, when it sent any."""
+    decisions = suggested_decisions(db.session, site.id)
+    if not decisions or not model["version"]:
+        return None
+    from moderation.scorer import get_provider  # as loaded_model does: a broken model package breaks no page
+
+    scorer = get_provider(current_app._get_current_object()).for_site(site.id)
+    return calibrate(scorer, decisions, current=model["thresholds"].get("toxicity"))
 
 
 @bp.post("/sites/<int:site_id>/thresholds")

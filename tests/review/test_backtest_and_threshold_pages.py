@@ -337,3 +337,43 @@ def test_a_backtest_of_a_site_that_auto_rejects_shows_what_each_model_rejects_un
     assert "Rejected unseen at the site&#39;s auto-reject thresholds" in html or \
         "Rejected unseen at the site's auto-reject thresholds" in html
     assert "3 <small>(1 of them approved by moderators)</small>" in html
+
+
+def test_a_coral_site_reads_each_toxicity_threshold_against_its_moderators_suggestscore_decisions(
+        app, sign_in, admin, site):
+    """A migrating site's walk: a Coral site's moderators' decisions come only through suggestscore,
+    and its thresholds page said "0 decided comments": it could only type 51."""
+    from moderation.models import LabelledExample
+
+    table = {"You utter idiot.": 0.9, "Clueless hack.": 0.65, "Nice piece.": 0.2, "Sharp but fair.": 0.55,
+             "Someone should shoot the mayor.": 0.26}
+
+    class Scorer:
+        version, attributes, thresholds, card = "coral-1", ("toxicity",), {"toxicity": 0.5}, {}
+
+        def score(self, texts):
+            return [{"toxicity": table[t]} for t in texts]
+
+    app.extensions["models"] = FixedModels(Scorer())
+    with app.app_context():
+        def label(text, decision, token):
+            db.session.add(LabelledExample(site_id=site.id, text=text, labels={decision: 1.0}, source="suggestscore",
+                                           kind="suggestscore", client_token=token, actor=f"site:{site.id}"))
+        label("Sharp but fair.", "rejected", "comment:4")  # deleted first, then approved: approved counts
+        db.session.flush()
+        for text, decision, token in (("You utter idiot.", "rejected", "comment:1"),
+                                      ("Clueless hack.", "rejected", "comment:2"),
+                                      ("Nice piece.", "approved", "comment:3"),
+                                      ("Sharp but fair.", "approved", "comment:4"),
+                                      ("Someone should shoot the mayor.", "rejected", "comment:5")):
+            label(text, decision, token)
+        db.session.commit()
+    html = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
+    assert "Coral&#39;s decisions" in html or "Coral's decisions" in html
+    assert "the newest 5 sent by <code>comments:suggestscore</code>, 3 deleted" in html
+    # At 0.6 (60 in Coral): the idiot and the hack held, both deleted; the threat is raised past it by the
+    # plain-words matcher, as comments:analyze answers: 3 held, all deleted, every deletion.
+    row = html[html.index("0.600 (60)"):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="num">3</td>' in row and "3 (1.00)" in row and "3 of 3 (1.00)" in row
+    assert "the model&#39;s default" in html or "the model's default" in html

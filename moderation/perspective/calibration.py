@@ -1,0 +1,94 @@
+"""What a Coral site's toxicity threshold would hold, read against its own moderators' decisions.
+
+Coral sends each approval and deletion to `comments:suggestscore`, and those are the only record
+of its moderators' decisions here: its comments are scored and never stored. A migrating site's
+walk found its thresholds page and backtest blind to them ("0 decided comments") and could only
+type 51. Here the texts of its newest decisions are scored as `comments:analyze` answers them
+(the model's TOXICITY, raised where the plain-words matchers read a threat), and each threshold's
+effect on them is counted: how many it would hold, how many of those its moderators deleted, and
+how many of their deletions it would miss.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.domain.model_contract import Model
+from moderation.models import LabelledExample
+from moderation.perspective import plain_words
+from moderation.perspective.suggest import SOURCE
+
+# Scored while the page is drawn: about a tenth of a second for a thousand comments.
+MAX_DECISIONS = 1000
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+ATTRIBUTE = "toxicity"
+
+
+@dataclass(frozen=True)
+class ThresholdEffect:
+    threshold: float
+    held: int
+    held_deleted: int  # of the held, those its moderators deleted
+    deleted: int  # its moderators' deletions in all
+
+    @property
+    def precision(self) -> float | None:
+        return self.held_deleted / self.held if self.held else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.held_deleted / self.deleted if self.deleted else None
+
+
+@dataclass(frozen=True)
+class CoralCalibration:
+    decisions: int
+    deleted: int
+    first: datetime | None
+    last: datetime | None
+    rows: list[ThresholdEffect]
+    current: ThresholdEffect | None = None  # at the model's own threshold, the one the docs give Coral
+
+
+def suggested_decisions(session: Session, site_id: int, limit: int = MAX_DECISIONS) -> list[tuple[str, bool, datetime]]:
+    """(text, deleted, when) of the site's newest decisions sent to suggestscore, one per comment
+    (Coral's clientToken: a comment approved, then deleted, counts as deleted), newest first. A
+    suggestion that names no decision counts by its toxicity: 0.5 or more is a deletion."""
+    rows = session.execute(
+        select(LabelledExample.text, LabelledExample.labels, LabelledExample.client_token, LabelledExample.created_at)
+        .where(LabelledExample.site_id == site_id, LabelledExample.source == SOURCE)
+        .order_by(LabelledExample.created_at.desc(), LabelledExample.id.desc()).limit(limit * 2))
+    seen: set[str] = set()
+    found = []
+    for text, labels, token, at in rows:
+        if token and token in seen:
+            continue
+        if token:
+            seen.add(token)
+        labels = labels if isinstance(labels, dict) else {}
+        if labels.get("rejected") or labels.get("approved"):
+            found.append((text, bool(labels.get("rejected")), at))
+        elif isinstance(labels.get(ATTRIBUTE), (int, float)):
+            found.append((text, labels[ATTRIBUTE] >= 0.5, at))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def calibrate(model: Model, decisions: list[tuple[str, bool, datetime]],
+              current: float | None = None) -> CoralCalibration:
+    texts = [text for text, _, _ in decisions]
+    scores = [plain_words.raised(found, plain_words.floors(text)).get(ATTRIBUTE, 0.0)
+              for text, found in zip(texts, model.score(texts) if texts else [], strict=True)]
+    deleted = [flag for _, flag, _ in decisions]
+
+    def effect(threshold: float) -> ThresholdEffect:
+        held = [flag for score, flag in zip(scores, deleted, strict=True) if score >= threshold]
+        return ThresholdEffect(threshold, len(held), sum(held), sum(deleted))
+
+    when = [at for _, _, at in decisions]
+    return CoralCalibration(len(decisions), sum(deleted), min(when, default=None), max(when, default=None),
+                            [effect(t) for t in THRESHOLDS], effect(current) if current is not None else None)
