@@ -136,8 +136,8 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     decided: Counter[tuple[str, str]] = Counter((name, decision) for name, decision, *_ in rows)
     reasons = Counter(guideline_of(reason) for _, decision, reason, *_ in rows if decision == REJECTED)
     held_by = [(name, decision, held_by_what(flagged, hits)) for name, decision, _, flagged, hits in rows]
-    by_hold = {what: {d: sum(1 for _, decision, w in held_by if w == what and decision == d) for d in DECIDED}
-               for what in HELD_BY}
+    held_counts = Counter((what, decision) for _, decision, what in held_by)
+    by_hold = {what: {d: held_counts[(what, d)] for d in DECIDED} for what in HELD_BY}
     overruled = Counter(name for name, decision, what in held_by if what == "model" and decision == APPROVED)
     automatic = session.scalar(of_sites(
         select(func.count()).select_from(Comment).where(

@@ -7,7 +7,6 @@ to kill myself tonight." from a banned author had never reached the queue (a mod
 from __future__ import annotations
 
 from collections.abc import Sequence
-
 from typing import Any
 
 from moderation.domain.lifecycle import AUTO_REJECTED, HELD, PUBLISHED, REJECTED, WOULD_REJECT
@@ -28,8 +27,6 @@ def route(verdict: Verdict, hits: Sequence[Hit], sanction: AuthorSanction | None
 
 
 _SEVERITY = {PUBLISHED: 0, HELD: 1, REJECTED: 2}
-# What set a scored comment's status, as its history names it (domain/history.py).
-CAUSES = ("model", "reports", "rules", "sanction", "edit", "storm")
 
 
 def cause(plain: Verdict, final: Verdict, hits: Sequence[Hit], *, sanctioned: bool, edited: bool,
