@@ -30,9 +30,12 @@ class AuthorFile:
     author_id: str
     since: datetime
     until: datetime
-    total: int  # the author's comments received in the period; `comments` holds the first AT_MOST
+    total: int  # the author's comments received in the period; `comments` holds AT_MOST of them
     comments: list[CommentFile]
     sanctions: list[AuthorSanction]
+    before: int = 0  # of `total`, those before this page (ids up to `after`)
+    more: bool = False  # whether a page follows: the last page had offered "The next 100" to none
+    page_size: int = AT_MOST
 
 
 def author_file(session: Session, site_id: int, author_id: str, *, since: datetime, until: datetime,
@@ -41,10 +44,12 @@ def author_file(session: Session, site_id: int, author_id: str, *, since: dateti
     its history, and every sanction of theirs on the site made or in force in the period."""
     in_period = (Comment.site_id == site_id, Comment.author_id == author_id,
                  Comment.received_at >= since, Comment.received_at < until)
-    total = session.scalar(select(func.count()).select_from(Comment).where(*in_period)) or 0
+    total, before = session.execute(select(func.count(), func.count().filter(Comment.id <= after))
+                                    .select_from(Comment).where(*in_period)).one()
     comments = list(session.scalars(
         select(Comment).where(*in_period, Comment.id > after).options(selectinload(Comment.reports))
-        .order_by(Comment.id).limit(AT_MOST)))
+        .order_by(Comment.id).limit(AT_MOST + 1)))
+    more, comments = len(comments) > AT_MOST, comments[:AT_MOST]
     entries: dict[int, list[AuditEntry]] = defaultdict(list)
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.comment_id.in_([c.id for c in comments]))
                                  .order_by(AuditEntry.at, AuditEntry.id)):
@@ -56,4 +61,5 @@ def author_file(session: Session, site_id: int, author_id: str, *, since: dateti
         .order_by(AuthorSanction.created_at)))
     files = [CommentFile(c, [e for e in comment_history(session, c, entries[c.id]) if e.kind != "sanction"])
              for c in comments]
-    return AuthorFile(author_id, since, until, total, files, sanctions)
+    return AuthorFile(author_id, since, until, total, files, sanctions, before=before, more=more,
+                      page_size=AT_MOST)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import render_template, request
 
 from moderation import auth, db
-from moderation.domain.author_file import AT_MOST, author_file
+from moderation.domain.author_file import author_file
 from moderation.domain.sanctions import KIND_LABELS
 from moderation.request_input import MAX_INT8, parse_int
 from moderation.review.authors import site_or_404
@@ -16,12 +16,18 @@ from moderation.review.routes import bp
 DEFAULT_DAYS = 30
 
 
+# The years a period may name: a To of 9999-12-31 had no day after it to end on, and answered 500
+# (a re-check).
+YEARS = (1970, 2999)
+
+
 def _day(name: str) -> date | None:
     raw = (request.args.get(name) or "").strip()
     try:
-        return date.fromisoformat(raw) if raw else None
+        day = date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    return day if day is None or YEARS[0] <= day.year <= YEARS[1] else None
 
 
 @bp.get("/review/author-file/<int:site_id>")
@@ -37,11 +43,12 @@ def author_file_page(site_id: int) -> str | tuple[str, int]:
     first = first or last - timedelta(days=DEFAULT_DAYS - 1)
     if wrong or first > last:
         return render_template("error.html", title="Cannot read these dates",
-                               message="From and To are days like 2026-11-28, From not after To."), 400
+                               message=f"From and To are days like 2026-11-28, in the years {YEARS[0]} to {YEARS[1]}, "
+                                       "From not after To."), 400
     since = datetime.combine(first, time(), timezone.utc)
     until = datetime.combine(last + timedelta(days=1), time(), timezone.utc)
     after = parse_int(request.args.get("after"), maximum=MAX_INT8) or 0
     found = author_file(db.session, site.id, author_id, since=since, until=until, after=after)
     return render_template("review/author_file.html", site=site, file=found, first=first, last=last,
-                           at_most=AT_MOST, kinds=KIND_LABELS, printed_by=auth.current_user().username,
+                           kinds=KIND_LABELS, printed_by=auth.current_user().username,
                            printed_at=datetime.now(timezone.utc))

@@ -250,3 +250,22 @@ def test_the_authors_file_holds_every_comment_with_its_whole_history(app, sign_i
     year = client.get(f"/review/author-file/{site.id}?id=r-2001&from={(now - timedelta(days=401)).date()}")
     assert "Last year&#39;s remark." in year.get_data(as_text=True) and old
     assert client.get(f"/review/author-file/{site.id}?id=r-2001&from=tuesday").status_code == 400
+
+
+def test_the_authors_file_pages_say_which_comments_they_hold_and_stop_at_the_last(app, sign_in, moderator, site,
+                                                                                  make_comment, monkeypatch):
+    """A re-check: the last page offered "The next 100" to an empty page, and a To of 9999-12-31 was a 500."""
+    from moderation.domain import author_file
+
+    monkeypatch.setattr(author_file, "AT_MOST", 2)
+    for n in range(5):
+        make_comment(site.id, f"Remark number {n}.", author_id="prolific")
+    client = sign_in(moderator)
+    first = " ".join(client.get(f"/review/author-file/{site.id}?id=prolific").get_data(as_text=True).split())
+    assert "5 received in the period; 1 to 2 on this page" in first and "The next 2 →" in first
+    after = re.search(r'href="([^"]*after=\d+)"', first).group(1).replace("&amp;", "&")
+    second = " ".join(client.get(after).get_data(as_text=True).split())
+    assert "3 to 4 on this page" in second and "← The first 2" in second
+    last = client.get(re.search(r'href="([^"]*after=\d+)"', second).group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "5 to 5 on this page" in " ".join(last.split()) and "The next" not in last
+    assert client.get(f"/review/author-file/{site.id}?id=prolific&to=9999-12-31").status_code == 400
