@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.errors import DomainError
 from moderation.domain.lifecycle import AUTHOR_BANNED, AUTHOR_SUSPENDED, REJECTED
+from moderation.domain.reasons import MAX_REASON_LENGTH
 from moderation.domain.undo import review_again
 from moderation.models import Comment, Site, User
 
@@ -25,14 +26,21 @@ def rejected_by_sanction(session: Session, site_id: int, author_id: str) -> list
     ).order_by(Comment.id).limit(AT_MOST)))
 
 
-def send_back_to_review(session: Session, site: Site, author_id: str, user: User, reason: str) -> int:
-    """Hold each for a moderator (undo.review_again: hidden while held, one event each); how many."""
+PREFIX = "the author's sanction was lifted: "
+
+
+def send_back_to_review(session: Session, site: Site, author_id: str, user: User, reason: str) -> tuple[int, int]:
+    """Hold each for a moderator (undo.review_again: hidden while held, one event each); (sent, of how
+    many). The lift's reason goes with each, cut to fit beside what it says: a lift reason of the
+    longest the form takes had made every one refused, and the lift reported as if all went back (a
+    re-check)."""
+    reason = PREFIX + reason[:MAX_REASON_LENGTH - len(PREFIX)]
+    found = rejected_by_sanction(session, site.id, author_id)
     sent = 0
-    for comment in rejected_by_sanction(session, site.id, author_id):
+    for comment in found:
         try:
-            review_again(session, comment.id, user=user, expected_version=comment.version,
-                         reason=f"the author's sanction was lifted: {reason}")
+            review_again(session, comment.id, user=user, expected_version=comment.version, reason=reason)
         except DomainError:  # changed or erased meanwhile: one comment does not stop the others
             continue
         sent += 1
-    return sent
+    return sent, len(found)

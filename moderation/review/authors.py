@@ -122,10 +122,13 @@ def lift(site_id: int) -> Response:
     except (NotFound, ValidationFailed, Conflict) as error:
         flash(f"Nothing lifted: {error.sentence}", "warning")
         return _back_to_author(site.id, author_id)
-    sent = 0
+    sent, found = 0, 0
     if request.form.get("review_rejected") == "on":
-        sent = send_back_to_review(db.session, site, author_id, auth.current_user(), reason.strip() or "lifted")
-    flash(f"{author_id}: sanction lifted" + (f"; {sent} comment{'s' if sent != 1 else ''} it rejected "
-                                             f"{'are' if sent != 1 else 'is'} held for review." if sent else "."),
-          "success")
+        sent, found = send_back_to_review(db.session, site, author_id, auth.current_user(), reason.strip() or "lifted")
+    said = f"{author_id}: sanction lifted"
+    if found:
+        said += (f"; {sent} comment{'s' if sent != 1 else ''} it rejected {'are' if sent != 1 else 'is'} held for review"
+                 + (f"; {found - sent} changed meanwhile and stay rejected: open each to send it to review"
+                    if sent < found else ""))
+    flash(said + ".", "success" if sent == found else "warning")
     return _back_to_author(site.id, author_id)

@@ -269,3 +269,20 @@ def test_the_authors_file_pages_say_which_comments_they_hold_and_stop_at_the_las
     last = client.get(re.search(r'href="([^"]*after=\d+)"', second).group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert "5 to 5 on this page" in " ".join(last.split()) and "The next" not in last
     assert client.get(f"/review/author-file/{site.id}?id=prolific&to=9999-12-31").status_code == 400
+
+
+def test_a_lift_reason_of_the_longest_the_form_takes_still_sends_the_rejections_back(app, sign_in, moderator, site,
+                                                                                     make_comment):
+    """A re-check: 2,000 characters in "Why lift" made every comment's send refused (its reason too long
+    with what it says before it), and the flash said the lift went well."""
+    from moderation.models import Comment
+
+    rejected = make_comment(site.id, author_id="mel", status="rejected", flagged=["author_banned"])
+    client = sign_in(moderator)
+    _sanction(client, site, "mel", "mel", kind="ban", reason="abuse of staff")
+    html = client.get(f"/review/authors/{site.id}/mel").get_data(as_text=True)
+    response = client.post(f"/review/authors/{site.id}/lift", data={
+        "csrf_token": csrf_token(html), "author_id": "mel", "reason": "w" * 2000, "review_rejected": "on"})
+    assert "1 comment it rejected is held for review." in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Comment, rejected).status == "held"
