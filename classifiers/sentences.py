@@ -36,38 +36,67 @@ def sentence_spans(text: str, max_chunks: int = MAX_CHUNKS) -> list[tuple[int, i
     return spans
 
 
-# Chunks ending in "." that do not end a sentence: titles and common abbreviations, and initials
-# ("J.", "U.S.", "e.g."): a migrating developer's spans read "Mr." and "Smith is a liar." apart.
-_ABBREVIATIONS = frozenset("""mr mrs ms dr prof st mt jr sr rev gen col lt sgt capt gov sen rep hon
-    no vs etc approx dept est fig inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+# Titles: before a name, never a sentence's end ("Mr. Smith is a liar." was read as "Mr." and the rest).
+_TITLES = frozenset("mr mrs ms dr prof st mt rev gen col lt sgt capt gov sen rep hon fr sr jr".split())
+# Abbreviations and initials end a sentence when a capitalised word follows them, not otherwise:
+# "the U.S. economy", "see e.g. the report", "J. Smith", but "etc. You are" and "I got an A. You" end
+# one (a re-check found "Apples, pears, etc." read as the insult after it).
+_ABBREVIATIONS = frozenset("""e.g i.e etc vs approx dept est fig inc ltd co corp no nos vol pp ca cf al
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 _INITIALS = re.compile(r"(?:[A-Za-z]\.){1,3}")
 _OPENERS = "\"'(["
+# A line break as a browser shows one: a newline, a lone carriage return, U+2028 and U+2029, and the
+# tags that end a line or block (a comment typed as three lines arrives as <br> or <div>s too).
+_BREAK = re.compile(r"[\n\r\u2028\u2029]|<br\b[^>]*>|</?(?:p|div|li|h[1-6]|tr|blockquote|ul|ol)\b[^>]*>", re.IGNORECASE)
 
 
-def _abbreviation(chunk: str) -> bool:
-    word = chunk.lstrip(_OPENERS)
-    return word.endswith(".") and (word[:-1].lower() in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word)))
+def _ends(word: str, before: str | None, after: str | None) -> bool:
+    """Whether the chunk `word`, ending in ".", "!" or "?", ends its sentence, by the chunks around it."""
+    if not ENDS_SENTENCE.search(word):
+        return False
+    bare = word.lstrip(_OPENERS)
+    if not bare.endswith(".") or bare[-2:-1] in ("!", "?"):
+        return True
+    stem = bare[:-1].lower()
+    if stem in _TITLES:
+        return False
+    initial = bool(_INITIALS.fullmatch(bare))
+    if stem in _ABBREVIATIONS or initial:
+        if initial and bare != word:
+            return False  # "(J. Smith, 2020)": no sentence ends inside what a bracket or quote opened
+        if len(bare) == 2 and bare[0].isupper() and before is None:
+            return False  # "J. Smith said" opening a sentence
+        if len(bare) == 2 and bare[0].isupper() and before and before[:1].isupper():
+            return False  # "John F. Kennedy"
+        return bool(after) and after.lstrip(_OPENERS)[:1].isupper()
+    return True
 
 
 def reading_spans(text: str, max_chunks: int = MAX_CHUNKS) -> list[tuple[int, int]]:
     """[begin, end) of each sentence as a reader sees it, for span scores: as `sentence_spans`, but a
-    title, abbreviation or initial ("Mr.", "e.g.", "U.S.") does not end a sentence, and a line break
-    does (a comment typed as three lines without a full stop was one span, its insulting line hidden)."""
+    title never ends a sentence, an abbreviation or initial only before a capitalised word, and a line
+    break (a newline, a carriage return, <br>, a block's tags) always does: a comment typed as three
+    lines without a full stop was one span, its insulting line hidden."""
     blanked = blank_markup(text)
+    chunks = list(_CHUNK.finditer(blanked))
     spans: list[tuple[int, int]] = []
     begin = end = -1
-    chunks = 0
-    for chunk in _CHUNK.finditer(blanked):
-        if begin >= 0 and "\n" in blanked[end:chunk.start()]:
+    count = 0
+    for i, chunk in enumerate(chunks):
+        if begin >= 0 and _BREAK.search(text, end, chunk.start()):
             spans.append((begin, end))
-            begin, chunks = -1, 0
-        if begin < 0:
+            begin, count = -1, 0
+        first = begin < 0
+        if first:
             begin = chunk.start()
-        end, chunks = chunk.end(), chunks + 1
-        word = chunk.group()
-        if chunks >= max_chunks or (ENDS_SENTENCE.search(word) and not _abbreviation(word)):
+        end, count = chunk.end(), count + 1
+        after = chunks[i + 1].group() if i + 1 < len(chunks) else None
+        if after is not None and _BREAK.search(text, end, chunks[i + 1].start()):
+            after = after.upper()  # a break follows: the sentence ends here whatever the next word is
+        before = None if first else chunks[i - 1].group()
+        if count >= max_chunks or _ends(chunk.group(), before, after):
             spans.append((begin, end))
-            begin, chunks = -1, 0
+            begin, count = -1, 0
     if begin >= 0:
         spans.append((begin, end))
     return spans

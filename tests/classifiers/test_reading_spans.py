@@ -20,6 +20,18 @@ def pieces(text: str) -> list[str]:
     ('He said "Go." Then he left.', ['He said "Go."', "Then he left."]),
     ("One line.\r\n\r\nAnother", ["One line.", "Another"]),
     ("end.</p><p>Next one", ["end.", "Next one"]),
+    # A re-check's: an abbreviation or initial before a capitalised word ends a sentence, and a break
+    # is a <br>, a block, a lone carriage return or U+2028 as well as a newline.
+    ("Apples, pears, etc. You are a pathetic idiot. Nice weather.",
+     ["Apples, pears, etc.", "You are a pathetic idiot.", "Nice weather."]),
+    ("I saw him in Jan. He is an idiot.", ["I saw him in Jan.", "He is an idiot."]),
+    ("I live in the U.S. You are a pathetic idiot.", ["I live in the U.S.", "You are a pathetic idiot."]),
+    ("I got an A. You are a pathetic idiot.", ["I got an A.", "You are a pathetic idiot."]),
+    ("J. Smith said hi. John F. Kennedy was here.", ["J. Smith said hi.", "John F. Kennedy was here."]),
+    ("fine text<br>you are a pathetic idiot<br>line three ok", ["fine text", "you are a pathetic idiot", "line three ok"]),
+    ("<div>fine text</div><div>you are a pathetic idiot</div>", ["fine text", "you are a pathetic idiot"]),
+    ("line one is fine\ryou are a pathetic idiot", ["line one is fine", "you are a pathetic idiot"]),
+    ("line one\u2028you are bad", ["line one", "you are bad"]),
 ])
 def test_a_title_or_initial_does_not_end_a_sentence_and_a_line_break_does(text, read):
     assert pieces(text) == read
