@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from classifiers.comparison import effect_at, highest_below, pr_curve, threshold_for_volume
 from classifiers.metrics import threshold_for_precision
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_days, span_words, written_at
+from moderation.domain.backtest import (DEFAULT_LIMIT, MAX_LIMIT, span_days, span_words, written_at,
+                                       written_bounds)
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DECIDED, REJECTED
 from moderation.domain.label_export import FEW_OF_A_KIND, one_sided
@@ -86,8 +87,7 @@ def tuning_data(session: Session, site: Site, attribute: str, *, model_threshold
     current = site.thresholds.get(attribute, model_threshold)
     if not rows:
         return TuningData(attribute, np.zeros(0), np.zeros(0), np.zeros(0), 1.0, current, scoring_now=scoring_now)
-    first = min(r.written_at for r in rows)
-    last = max(r.written_at for r in rows)
+    first, last = written_bounds([r.written_at for r in rows])
     volume = session.scalars(
         select(stored).where(Comment.site_id == site.id, Comment.scores.has_key(attribute),
                              written_at() >= first, written_at() <= last)

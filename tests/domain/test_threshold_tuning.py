@@ -310,3 +310,23 @@ def test_an_imported_history_counts_its_days_by_when_its_comments_were_written(a
     assert tuning.days == pytest.approx(30, abs=0.01)
     result = preview(tuning, VOLUME, 0.2)  # six held in 30 days
     assert result["chosen"]["held"] == 6 and result["chosen"]["held_per_day"] == pytest.approx(0.2, abs=0.01)
+
+
+def test_one_comment_dated_1970_does_not_stretch_held_per_day_over_fifty_years(app, site):
+    """A re-check: one created_at of 1970-01-01 (a CMS's empty date sent as 0) read a month's decisions as
+    over 20,792 days, and every held-per-day target offered a threshold holding nearly everything."""
+    from datetime import datetime, timedelta, timezone
+
+    from backtest_data import START
+
+    with app.app_context():
+        for i in range(12):
+            comment = add_comment(site.id, f"h{i}", status=REJECTED if i % 2 else APPROVED,
+                                  decision=REJECTED if i % 2 else APPROVED, day=i / 86400,
+                                  scores={"toxicity": 0.9 if i % 2 else 0.1})
+            comment.created_at = START - timedelta(days=30 - i * 30 / 11)
+        odd = add_comment(site.id, "epoch", status=REJECTED, decision=REJECTED, day=0, scores={"toxicity": 0.9})
+        odd.created_at = datetime(1970, 1, 1, tzinfo=timezone.utc)
+        db.session.commit()
+    tuning = data(app, site.id)
+    assert tuning.days == pytest.approx(30, abs=0.01)  # the month its comments were written in, not 56 years
