@@ -62,11 +62,17 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
         return render_template("error.html", title="Cannot read this selection",
                                message=f"This selection cannot be read: {error}. Reload the page and try again."), 400
     if request.form.get("action") == NO_DECISION:  # Enter in a field or on a tick box, without JavaScript
-        flash("Nothing decided: Enter does not decide here. Tick the comments again and press Approve selected "
-              "or Reject selected.", "info")
-        # Back to the page Enter was pressed on: from "All N matching" it had gone to the queue, and the
-        # selection with it (last stop's re-check).
-        return redirect(review_path(request.form.get("here")) or _back(), code=303)
+        here = review_path(request.form.get("here"))
+        if here is None:
+            flash("Nothing decided: Enter does not decide here. Tick the comments again and press Approve selected "
+                  "or Reject selected.", "info")
+            return redirect(_back(), code=303)
+        # Back to the page Enter was pressed on, with the boxes as they were: from "All N matching" it had
+        # gone to the queue (last stop's re-check), then come back with every box ticked again, the one
+        # the moderator had unticked too (a re-check).
+        flash("Nothing decided: Enter does not decide here. Press Approve selected or Reject selected.", "info")
+        ticked = ",".join(str(comment_id) for comment_id, _ in selection)
+        return redirect(f"{here}{'&' if '?' in here else '?'}ticked={ticked or 'none'}", code=303)
     try:
         result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),
                              reason=_reason_from_form(), author_sanction=request.form.get("authors") or None,
@@ -147,9 +153,25 @@ def bulk_matching() -> str | tuple[str, int]:
         return render_template("error.html", title="Cannot select by this filter",
                                message=f"{error.sentence} Go back and change the filter."), 400
     back = request.full_path.replace("/review/bulk/matching", "/review", 1).rstrip("?")
+    # ?ticked=: the boxes as they were when Enter came back here (bulk_decide_view); all ticked otherwise.
+    ticked = _ticked(request.args.get("ticked"))
     authors = {(c.site_id, c.author_id) for c in found.comments}
     return render_template("review/bulk_confirm.html", found=found, tab=tab, tab_label=TABS[tab],
                            filters=filters, limit=MAX_BULK, back=back, authors=len(authors),
                            regulars=regular_authors(db.session, found.comments),
                            barred=barred_authors(db.session, found.comments),
-                           storm_only={c.id for c in found.comments if held_only_by_storm(c)})
+                           storm_only={c.id for c in found.comments if held_only_by_storm(c)},
+                           ticked=ticked, here=_without_ticked(request.full_path))
+
+
+def _ticked(raw: str | None) -> set[int] | None:
+    if raw is None:
+        return None
+    return {n for part in raw.split(",")[:MAX_BULK] if (n := parse_int(part, maximum=MAX_INT8)) is not None}
+
+
+def _without_ticked(path: str) -> str:
+    """The page's own address without ?ticked=, for the next Enter to add its own."""
+    base, _, query = path.partition("?")
+    kept = "&".join(part for part in query.split("&") if part and not part.startswith("ticked="))
+    return base + (f"?{kept}" if kept else "")
