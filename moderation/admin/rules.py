@@ -36,7 +36,8 @@ EXAMPLE = [
 def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None = None, result=None,
           based_on: int | None = None, backfill=None, removing: list[str] | None = None,
           editor: str = "form", form_rules: list[dict[str, Any]] | None = None, added: int | None = None,
-          failed: str | None = None, loaded: int | None = None, status: int = 200) -> tuple[str, int]:
+          failed: str | None = None, loaded: int | None = None, protective: list[str] | None = None,
+          status: int = 200) -> tuple[str, int]:
     current = current_rule_set(db.session, site.id)
     saved = current.rules if current else []
     if text is None:
@@ -48,7 +49,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
     return render_template(
         "admin/rules.html", site=site, text=text, error=error, result=result, kinds=KINDS, editor=editor,
         form_rules=form_rules, error_at=error_at, added=added, max_rules=MAX_RULES, param_fields=param_fields,
-        remove_mark=REMOVE, failed=failed, loaded=loaded,
+        remove_mark=REMOVE, failed=failed, loaded=loaded, protective=protective or [],
         removed_names=[r.get("name") for r in form_rules if r.get(REMOVE)],
         action_choices=action_choices(),
         version=current.version if current else 0, based_on=based_on if based_on is not None else (
@@ -99,12 +100,19 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         if editor == "form":
             refuse_comma_entries(kept(shown), current_rules(db.session, site.id))
         rules = parse_rules_text(text)
-        removing = protections_removed(current_rules(db.session, site.id), rules)
+        current = current_rule_set(db.session, site.id)
+        in_force = current.rules if current else []
+        protective = protections_removed(in_force, rules)
+        # From a stale editor the save is refused as stale first (save_rules): what it takes away is
+        # read against the version it replaces once the editor is told of it.
+        stale = based_on is not None and based_on != (current.version if current else 0)
+        removing = [] if stale and action != "preview" else _taken_away(editor, in_force, rules, protective)
+        page["protective"] = protective
         if action == "preview":
             return _page(site, result=(rules, preview(db.session, site.id, rules)), removing=removing, **page)
         if removing and request.form.get("remove_protections") != "on":
             return _page(site, removing=removing, status=400, error=ValidationFailed(
-                f"these rules take away {_named(removing)}, which hold threats, hate and readers at risk; tick "
+                f"these rules take away {_named(removing)}{_what_they_hold(removing, protective)}; tick "
                 "\"Take them away\" to save without them, or add them back", field="rules"), **page)
         before = [r["name"] for r in current_rules(db.session, site.id)]
         saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on)
@@ -119,6 +127,27 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     flash(f"Saved rules version {saved.version} for {site.name}" + (f"; removed: {', '.join(gone)}." if gone else ".")
           if saved else "The rules did not change.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
+
+
+def _taken_away(editor: str, in_force: list[dict[str, Any]], rules: list[dict[str, Any]],
+                protective: list[str]) -> list[str]:
+    """The rules a save would take away, to ask about first. From the JSON editor, every rule in force
+    whose name is gone: a newcomer pasted what the warning about the four protections asked for, and
+    the save took the personal-information rules away unasked (a doxxing comment was then published).
+    From the form, where each removal is a tick of its own, the protections only."""
+    if editor != "json":
+        return protective
+    names = {rule["name"] for rule in rules}
+    gone = [rule["name"] for rule in in_force if rule["name"] not in names]
+    return gone + [name for name in protective if name not in gone]
+
+
+def _what_they_hold(removing: list[str], protective: list[str]) -> str:
+    if protective and set(removing) <= set(protective):
+        return ", which hold threats, hate and readers at risk"
+    if protective:
+        return f" ({_named(protective)} holding threats, hate and readers at risk)"
+    return ": what they hold would be published"
 
 
 def _with_rule_added(site: Site, shown: list[dict[str, Any]], kind: str, in_force: int,

@@ -379,16 +379,46 @@ def test_saving_rules_that_take_away_the_protective_ones_asks_first(app, sign_in
 
     assert 'These rules take away <code>threats</code>, <code>group-hate</code>, <code>at-risk</code>' in preview
     assert refused.status_code == 400
-    assert "Not saved: these rules take away &#34;threats&#34;, &#34;group-hate&#34;, &#34;at-risk&#34; and " \
-           "&#34;urging-self-harm&#34;, which hold threats" in refused.get_data(as_text=True)
+    # Every rule the paste takes away is named, the personal-information ones too (a newcomer's walk: they
+    # went unasked, and a doxxing comment was published), the protections among them said apart.
+    refusal = refused.get_data(as_text=True)
+    assert "Not saved: these rules take away &#34;threats&#34;, &#34;group-hate&#34;, &#34;at-risk&#34;" in refusal
+    assert "&#34;phone-numbers&#34;" in refusal and "&#34;card-numbers&#34;" in refusal
+    assert ("(&#34;threats&#34;, &#34;group-hate&#34;, &#34;at-risk&#34; and &#34;urging-self-harm&#34; holding "
+            "threats, hate and readers at risk)") in refusal
     assert saved.status_code == 303
     with app.app_context():
         assert [r["name"] for r in current_rule_set(db.session, site.id).rules] == ["house-banned"]
     # Kept but only as flags publishes what they find: the same as taking them away (a re-check saved it so).
     flagged = [{**rule, "action": "flag"} if rule["kind"] == "threat_words" else rule for rule in starter_rules()]
+    house = json.loads(mine)
     restored = client.post(f"/admin/sites/{site.id}/rules", data={
-        "csrf_token": form["csrf_token"], "based_on": "2", "rules": json.dumps(starter_rules()), "action": "save"})
-    assert restored.status_code == 303  # putting them back asks nothing
+        "csrf_token": form["csrf_token"], "based_on": "2", "rules": json.dumps(starter_rules() + house), "action": "save"})
+    assert restored.status_code == 303  # putting them back, and keeping the rest, asks nothing
     as_flags = client.post(f"/admin/sites/{site.id}/rules", data={
-        "csrf_token": form["csrf_token"], "based_on": "3", "rules": json.dumps(flagged), "action": "save"})
+        "csrf_token": form["csrf_token"], "based_on": "3", "rules": json.dumps(flagged + house), "action": "save"})
     assert as_flags.status_code == 400 and "take away &#34;threats&#34;, which hold" in as_flags.get_data(as_text=True)
+
+
+def test_a_json_paste_that_keeps_the_protections_but_drops_other_rules_asks_first_too(app, sign_in, admin, make_site):
+    """A newcomer's walk: told to add back the four protections, she did, and the save took the phone,
+    e-mail, address and card rules away unasked; a councillor's address and mobile were then published."""
+    from moderation.domain.rule_sets import current_rule_set, save_rules, starter_rules
+    from moderation.models import Site
+
+    site = make_site("newcomer-gazette")
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), starter_rules(), actor="test")
+        db.session.commit()
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True)
+    kept = [rule for rule in starter_rules() if rule["kind"] in ("threat_words", "group_attack", "at_risk",
+                                                                  "urging_self_harm")]
+    pasted = json.dumps([{"name": "spam-words", "kind": "banned_words", "words": ["crypto giveaway"]}, *kept])
+    refused = client.post(f"/admin/sites/{site.id}/rules", data={
+        "csrf_token": csrf_token(page), "based_on": "1", "rules": pasted, "action": "save"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "&#34;phone-numbers&#34;" in html and "&#34;street-addresses&#34;" in html
+    assert "what they hold would be published" in html and "holding threats" not in html
+    with app.app_context():
+        assert current_rule_set(db.session, site.id).version == 1
