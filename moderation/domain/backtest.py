@@ -285,7 +285,10 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
     policies: dict[str, Policy] = {}
     for role, model in (("active", active), ("candidate", candidate)):
         policies[role] = policy = site_policy(site, model.attributes, model.thresholds)
-        all_scores[role] = scores = score_in_batches(model, texts, batch_size=batch_size, progress=progress)
+        # Rounded as scoring compares and stores them (scoring._score_site): a comment held live at exactly
+        # the threshold had counted as published here (a re-check).
+        all_scores[role] = scores = [{k: round(float(v), 6) for k, v in found.items()} for found in
+                                     score_in_batches(model, texts, batch_size=batch_size, progress=progress)]
         statuses = [decide(policy, s).status for s in scores]
         flags[role] = np.array([c.held_by_rule or status != PUBLISHED
                                 for c, status in zip(comments, statuses, strict=True)], dtype=bool)

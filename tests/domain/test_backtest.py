@@ -190,3 +190,18 @@ def test_a_site_that_auto_rejects_is_told_how_many_each_model_rejects_unseen_and
     assert (result.candidate.rejected_unseen, result.candidate.rejected_unseen_approved) == (4, 0)
     assert "rejected unseen (auto-reject)" in format_result(result.to_dict()) and "3 (1 approved)" in format_result(
         result.to_dict())
+
+
+def test_a_score_at_the_threshold_by_six_places_is_held_in_the_backtest_as_when_scored(app, site):
+    """A re-check: scoring compares scores to six places, the backtest did not, so a comment held live at
+    exactly the threshold counted as published here."""
+    from backtest_data import TableModel
+
+    with app.app_context():
+        add_comment(site.id, "edge", status=REJECTED, decision=REJECTED, day=0)
+        add_comment(site.id, "fine", status=APPROVED, decision=APPROVED, day=1)
+        db.session.commit()
+    edge = TableModel("edge-1", {"edge": 0.4999996, "fine": 0.1})
+    with app.app_context():
+        result = backtest(db.session, db.session.get(Site, site.id), edge, edge)
+    assert (result.candidate.held, result.candidate.recall) == (1, 1.0)
