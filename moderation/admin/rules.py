@@ -72,7 +72,7 @@ def site_rules(site_id: int) -> tuple[str, int]:
         old = rule_version(db.session, site.id, wanted)
         if old is not None:
             return _page(site, text=json.dumps(old.rules, indent=2, ensure_ascii=False), form_rules=list(old.rules),
-                         loaded=old.version)
+                         loaded=_loaded(site, old.version))
     return _page(site)
 
 
@@ -84,7 +84,7 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     based_on, action = _int(request.form.get("based_on")), request.form.get("action")
     # An old version loaded into the form stays named until saved: the notice left at the first Add
     # or preview, and the editor no longer knew the form was not the rules in force (a re-check).
-    loaded = _int(request.form.get("loaded"))
+    loaded = _loaded(site, _int(request.form.get("loaded")))
     editor, shown, positions, text = "json", None, None, request.form.get("rules", "")
     if request.form.get("editor") == "form":
         # Shown with the rules ticked for removal still in it, ticked: a preview or an Add had dropped
@@ -127,6 +127,15 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     flash(f"Saved rules version {saved.version} for {site.name}" + (f"; removed: {', '.join(gone)}." if gone else ".")
           if saved else "The rules did not change.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
+
+
+def _loaded(site: Site, version: int | None) -> int | None:
+    """A version the form says it holds, if it is a saved one other than the version in force: the
+    notice had said "Version 999999 is in the form" as posted (a re-check)."""
+    if version is None or rule_version(db.session, site.id, version) is None:
+        return None
+    current = current_rule_set(db.session, site.id)
+    return None if current is not None and current.version == version else version
 
 
 def _taken_away(editor: str, in_force: list[dict[str, Any]], rules: list[dict[str, Any]],

@@ -244,6 +244,8 @@ def test_an_editors_pasted_lists_and_slips_are_caught_before_they_save_a_rule_th
     assert "Version 1 is in the form below, not saved" in added and _form(added).fields["rule-2-kind"] == "shouting"
     previewed = _send(client, site.id, _form(added).fields, "preview").get_data(as_text=True)
     assert "Version 1 is in the form below, not saved" in previewed
+    forged = _send(client, site.id, {**_form(added).fields, "loaded": "999999"}, "preview").get_data(as_text=True)
+    assert "is in the form below" not in forged  # a version never saved is named by no notice (a re-check)
     resaved = _send(client, site.id, _form(previewed).fields, "save")
     assert "is in the form below" not in client.get(resaved.headers["Location"]).get_data(as_text=True)
 
