@@ -168,11 +168,11 @@ class QueueFilters:
             # accents found none of María José's comments (a moderator's walk).
             where.append(or_(Comment.author_id == self.author,
                              func.unaccent(func.lower(Comment.author_name)) == func.unaccent(self.author.lower())))
-        zone = _zone(self.tz)
+        days_in = zone(self.tz)
         if self.since:
-            where.append(Comment.received_at >= datetime.combine(self.since, time(), zone))
+            where.append(Comment.received_at >= datetime.combine(self.since, time(), days_in))
         if self.until and self.until < date.max:  # the day after 9999-12-31 is an OverflowError (a 500: a walk)
-            where.append(Comment.received_at < datetime.combine(self.until + timedelta(days=1), time(), zone))
+            where.append(Comment.received_at < datetime.combine(self.until + timedelta(days=1), time(), days_in))
         if self.q:
             where.append(Comment.search_vector.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, self.q)))
         return where
@@ -252,7 +252,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
         since=_date(args, "since"),
         until=_date(args, "until"),
         q=_text(args, "q", MAX_SEARCH_LENGTH),
-        tz=_zone_name(args),
+        tz=zone_name(args),
     )
     return QueueFilters(**filters)
 
@@ -260,7 +260,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")
 
 
-def _zone_name(args: Mapping[str, str]) -> str | None:
+def zone_name(args: Mapping[str, str]) -> str | None:
     """A zone this server knows, else None (UTC days): a browser names its own, and an unknown one
     (tzdata older than the browser's) should not make the queue a 400."""
     name = (args.get("tz") or "").strip()
@@ -273,5 +273,5 @@ def _zone_name(args: Mapping[str, str]) -> str | None:
     return name
 
 
-def _zone(name: str | None) -> tzinfo:
+def zone(name: str | None) -> tzinfo:
     return ZoneInfo(name) if name else timezone.utc

@@ -8,6 +8,7 @@ from flask import render_template, request
 
 from moderation import auth, db
 from moderation.domain.author_file import author_file
+from moderation.domain.queue_filters import zone, zone_name
 from moderation.domain.sanctions import KIND_LABELS
 from moderation.request_input import MAX_INT8, parse_int
 from moderation.review.authors import site_or_404
@@ -33,7 +34,8 @@ def _day(name: str) -> date | None:
 @bp.get("/review/author-file/<int:site_id>")
 @auth.login_required("moderator")
 def author_file_page(site_id: int) -> str | tuple[str, int]:
-    """?id=AUTHOR&from=YYYY-MM-DD&to=YYYY-MM-DD (UTC days, both kept; the last 30 days by default)."""
+    """?id=AUTHOR&from=YYYY-MM-DD&to=YYYY-MM-DD&tz=ZONE (days of that zone, UTC without one; both days
+    kept; the last 30 days by default)."""
     site = site_or_404(site_id)
     author_id = request.args.get("id", "")
     today = datetime.now(timezone.utc).date()
@@ -45,10 +47,13 @@ def author_file_page(site_id: int) -> str | tuple[str, int]:
         return render_template("error.html", title="Cannot read these dates",
                                message=f"From and To are days like 2026-11-28, in the years {YEARS[0]} to {YEARS[1]}, "
                                        "From not after To."), 400
-    since = datetime.combine(first, time(), timezone.utc)
-    until = datetime.combine(last + timedelta(days=1), time(), timezone.utc)
+    # Days of the moderator's zone, as the page's times are shown (local_time.js names it in the form):
+    # UTC days had listed 6 December's comments on a "5 December" file for a viewer at UTC+14 (a re-check).
+    named = zone_name(request.args)
+    since = datetime.combine(first, time(), zone(named))
+    until = datetime.combine(last + timedelta(days=1), time(), zone(named))
     after = parse_int(request.args.get("after"), maximum=MAX_INT8) or 0
     found = author_file(db.session, site.id, author_id, since=since, until=until, after=after)
-    return render_template("review/author_file.html", site=site, file=found, first=first, last=last,
+    return render_template("review/author_file.html", site=site, file=found, first=first, last=last, zone=named,
                            kinds=KIND_LABELS, printed_by=auth.current_user().username,
                            printed_at=datetime.now(timezone.utc))

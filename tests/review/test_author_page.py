@@ -243,7 +243,7 @@ def test_the_authors_file_holds_every_comment_with_its_whole_history(app, sign_i
     assert "/review/author-file/" in client.get(f"/review/authors/{site.id}/r-2001").get_data(as_text=True)
     page = client.get(f"/review/author-file/{site.id}?id=r-2001")
     html = " ".join(page.get_data(as_text=True).split())
-    assert page.status_code == 200 and "2 received in the period" in html
+    assert page.status_code == 200 and "2 written in the period" in html
     assert "The prosecutor is an &lt;b&gt;incompetent&lt;/b&gt; fool." in html and "A fair point." in html
     assert "Rejected (held → rejected)" in html and "Personal attack or insult" in html and ">mona<" in html
     assert "insults prosecutors" in html and "Someone else." not in html and "Last year" not in html
@@ -262,7 +262,7 @@ def test_the_authors_file_pages_say_which_comments_they_hold_and_stop_at_the_las
         make_comment(site.id, f"Remark number {n}.", author_id="prolific")
     client = sign_in(moderator)
     first = " ".join(client.get(f"/review/author-file/{site.id}?id=prolific").get_data(as_text=True).split())
-    assert "5 received in the period; 1 to 2 on this page" in first and "The next 2 →" in first
+    assert "5 written in the period; 1 to 2 on this page" in first and "The next 2 →" in first
     after = re.search(r'href="([^"]*after=\d+)"', first).group(1).replace("&amp;", "&")
     second = " ".join(client.get(after).get_data(as_text=True).split())
     assert "3 to 4 on this page" in second and "← The first 2" in second
@@ -286,3 +286,24 @@ def test_a_lift_reason_of_the_longest_the_form_takes_still_sends_the_rejections_
     assert "1 comment it rejected is held for review." in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Comment, rejected).status == "held"
+
+
+def test_the_authors_file_reads_its_days_in_the_moderators_zone_by_when_comments_were_written(
+        app, sign_in, moderator, site, make_comment):
+    """A re-check: a "November" file missed a comment written on 3 November and imported in December,
+    and a viewer at UTC+14 read UTC days while the page showed her own times."""
+    from datetime import datetime, timezone
+
+    make_comment(site.id, "Written in November, imported later.", author_id="late",
+                 created_at=datetime(2026, 11, 3, 12, tzinfo=timezone.utc),
+                 received_at=datetime(2026, 12, 2, 9, tzinfo=timezone.utc))
+    make_comment(site.id, "Late on the fifth in London.", author_id="late",
+                 received_at=datetime(2026, 12, 5, 23, 30, tzinfo=timezone.utc))
+    client = sign_in(moderator)
+    november = client.get(f"/review/author-file/{site.id}?id=late&from=2026-11-01&to=2026-11-30").get_data(as_text=True)
+    assert "Written in November, imported later." in november
+    kiritimati = client.get(f"/review/author-file/{site.id}?id=late&from=2026-12-06&to=2026-12-06"
+                            "&tz=Pacific/Kiritimati").get_data(as_text=True)
+    assert "Late on the fifth in London." in kiritimati and "(Pacific/Kiritimati days;" in kiritimati
+    utc = client.get(f"/review/author-file/{site.id}?id=late&from=2026-12-06&to=2026-12-06").get_data(as_text=True)
+    assert "Late on the fifth in London." not in utc
