@@ -184,22 +184,22 @@ DEVICE_COOKIE = "moderation_device"
 _DEVICE_SALT = "sign-in-device"
 
 
-def _device_cookie() -> tuple[str, str, int] | None:
-    """The (account, nonce, generation) of this browser's signed device cookie, None when it has none
-    or a forged one."""
+def _device_cookie() -> tuple[str, str, str] | None:
+    """The (account, nonce, password stamp) of this browser's signed device cookie, None when it has none
+    or a forged one (or one from before the stamp, which held a number)."""
     raw = request.cookies.get(DEVICE_COOKIE)
     if not raw or len(raw) > 400:
         return None
     try:
-        account, nonce, generation = URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT).loads(raw)
+        account, nonce, stamp = URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT).loads(raw)
     except (BadSignature, ValueError, TypeError):
         return None
-    if isinstance(account, str) and isinstance(nonce, str) and type(generation) is int:
-        return account, nonce, generation
+    if isinstance(account, str) and isinstance(nonce, str) and isinstance(stamp, str):
+        return account, nonce, stamp
     return None
 
 
-def _set_device_cookie(response: Response, token: tuple[str, str, int]) -> None:
+def _set_device_cookie(response: Response, token: tuple[str, str, str]) -> None:
     # Sent to the sign-in page alone, for as long as a browser keeps a cookie (Chromium: 400 days).
     response.set_cookie(DEVICE_COOKIE, URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT).dumps(list(token)),
                         max_age=400 * 86400, path=url_for("review.login"), httponly=True, samesite="Lax",

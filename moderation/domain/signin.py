@@ -12,6 +12,8 @@ review: ten requests a quarter hour kept any named moderator out of the queue).
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import secrets
 import threading
@@ -49,19 +51,28 @@ def _account(username: str) -> dict[str, str | None]:
     return {"user": spelled(username).lower()[:100]}
 
 
-def device_token(user: User) -> tuple[str, str, int]:
+def _password_stamp(user: User) -> str:
+    """What a device token is bound to: the account's password as it is now, so a reset or a change ends
+    every token given before it (a re-check minted four before a reset and guessed the new password 10
+    times with each). Not its session generation, which sign-out moves on too: a moderator who signed
+    out was then locked out of her own browser by a stranger's guesses (a newspaper group's walk). A
+    digest of the salted hash, which says nothing of the password without the hash itself."""
+    return hashlib.blake2b(user.password_hash.encode(), digest_size=12, person=b"device-stamp").hexdigest()
+
+
+def device_token(user: User) -> tuple[str, str, str]:
     """A new device token for a browser that just signed in: (the account as counted, a random nonce,
-    the account's session generation, which a password reset or a disable moves on)."""
-    return _account(user.username)["user"] or "", secrets.token_urlsafe(16), user.session_generation
+    the stamp of the account's password)."""
+    return _account(user.username)["user"] or "", secrets.token_urlsafe(16), _password_stamp(user)
 
 
-def device_for(session: Session, username: str, signed: tuple[str, str, int] | None) -> str | None:
+def device_for(session: Session, username: str, signed: tuple[str, str, str] | None) -> str | None:
     """The nonce of a verified device token given for this account since its password last changed,
-    else None: a re-check minted four before a reset and guessed the new password 10 times with each."""
+    else None."""
     if not signed or signed[0] != _account(username)["user"]:
         return None
     user = find_user(session, username)
-    return signed[1] if user is not None and user.session_generation == signed[2] else None
+    return signed[1] if user is not None and hmac.compare_digest(_password_stamp(user), signed[2]) else None
 
 
 def locked_for(guard: SignInGuard, username: str) -> int:
@@ -91,8 +102,11 @@ def check_password(session: Session, username: str, password: str, *, guard: Sig
     """`sign_in` without recording a sign-in: for a signed-in user confirming their password, under
     the same limits. `device`: the token of a browser that signed in to this account before, whose
     attempts are counted on their own (a verified cookie; see the module's docstring)."""
-    # A known browser's attempts count on their own and its address's, not the account's.
-    subjects = {"device": device, "addr": address} if device else {**_account(username), "addr": address}
+    # A known browser's attempts count on their own, not the account's nor its address's: its cookie was
+    # given at a sign-in with the password the account has now, so whoever sends it knew that password,
+    # and 30 guesses from a newsroom's shared address had locked every title's moderators out of their
+    # own browsers (a newspaper group's walk).
+    subjects = {"device": device} if device else {**_account(username), "addr": address}
     retry_after = guard.limiter.retry_after(subjects, now)
     if retry_after:
         raise too_many(retry_after)
