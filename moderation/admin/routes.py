@@ -114,7 +114,15 @@ def _offer_release(site: Site) -> None:
 
 
 def _detail_value(value: Any) -> str:
-    """A list or mapping as JSON (rules, label changes), not Python's repr with its single quotes."""
+    """A value in words: yes or no, none for an empty list, a list of plain values joined, a mapping (rules,
+    label changes) as JSON, not Python's repr. A standards editor read "review after True" and "reports
+    reopened []" as code."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list) and not value:
+        return "none"
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+        return ", ".join(str(v) for v in value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
 
 
@@ -141,8 +149,13 @@ def _model_summary(action: str, details: dict[str, Any]) -> str | None:
     return None
 
 
-# Detail keys whose name misleads beside model versions.
-_DETAIL_LABELS = {"previous_version": "comment version before"}
+# Detail keys in words: "previous version" misled beside model versions, and the rest read as code to a
+# standards editor.
+_DETAIL_LABELS = {"previous_version": "comment version before", "review_after": "back to review after the edit",
+                  "revision": "text revision", "labelled_examples_removed": "training labels removed",
+                  "reports_reopened": "reports reopened", "restored_status": "back to",
+                  "model_status": "the model alone would have", "cause": "set by",
+                  "was_shown_while_held": "had been shown while held"}
 
 
 def _action_label(action: str) -> str:

@@ -128,3 +128,17 @@ def test_a_sites_log_shows_the_bulk_decisions_and_undos_that_touched_it(app, sig
     ours = client.get(f"/admin/audit?site={site.id}&what=bulk").get_data(as_text=True)
     assert _rows(ours) == 2 and 'title="bulk:approve"' in ours and 'title="bulk:undo"' in ours
     assert "No entries match." in client.get(f"/admin/audit?site={other.id}&what=bulk").get_data(as_text=True)
+
+
+def test_details_read_as_words_not_code(app, sign_in, admin, site, make_comment):
+    """A standards editor's walk: "review after True revision 1" and "reports reopened []" read as code."""
+    comment_id = make_comment(site.id)
+    with app.app_context():
+        audit(db.session, "site:1", "comment:edited", comment_id=comment_id, revision=1, review_after=True)
+        audit(db.session, "user:mona", "decision:undone", comment_id=comment_id, reports_reopened=[],
+              labelled_examples_removed=[23, 24], restored_status="held")
+        db.session.commit()
+    html = sign_in(admin).get(f"/admin/audit?comment={comment_id}").get_data(as_text=True)
+    assert "<b>back to review after the edit</b> yes" in html and "<b>text revision</b> 1" in html
+    assert "<b>reports reopened</b> none" in html and "<b>training labels removed</b> 23, 24" in html
+    assert "True" not in _body(html) and "[]" not in _body(html)
