@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from moderation.domain.model_contract import Model
@@ -53,29 +54,22 @@ class CoralCalibration:
     current: ThresholdEffect | None = None  # at the model's own threshold, the one the docs give Coral
 
 
-def suggested_decisions(session: Session, site_id: int, limit: int = MAX_DECISIONS) -> list[tuple[str, bool, datetime]]:
-    """(text, deleted, when) of the site's newest decisions sent to suggestscore, one per comment
-    (Coral's clientToken: a comment approved, then deleted, counts as deleted), newest first. A
-    suggestion that names no decision counts by its toxicity: 0.5 or more is a deletion."""
-    rows = session.execute(
-        select(LabelledExample.text, LabelledExample.labels, LabelledExample.client_token, LabelledExample.created_at)
-        .where(LabelledExample.site_id == site_id, LabelledExample.source == SOURCE)
-        .order_by(LabelledExample.created_at.desc(), LabelledExample.id.desc()).limit(limit * 2))
-    seen: set[str] = set()
-    found = []
-    for text, labels, token, at in rows:
-        if token and token in seen:
-            continue
-        if token:
-            seen.add(token)
-        labels = labels if isinstance(labels, dict) else {}
-        if labels.get("rejected") or labels.get("approved"):
-            found.append((text, bool(labels.get("rejected")), at))
-        elif isinstance(labels.get(ATTRIBUTE), (int, float)):
-            found.append((text, labels[ATTRIBUTE] >= 0.5, at))
-        if len(found) >= limit:
-            break
-    return found
+def suggested_decisions(session: Session, site_id: int, limit: int | None = None) -> list[tuple[str, bool, datetime]]:
+    """(text, deleted, when) of the site's newest `limit` Coral comments decided through suggestscore,
+    newest first, each by its last decision (Coral's clientToken: a comment approved, then deleted,
+    counts as deleted). Only decisions: a plain client's suggested score is no moderator's word, and
+    had been counted as a deletion (a re-check). Repeats of one comment are folded before the
+    limit: 2,000 calls for one clientToken had left a table of one comment (a re-check)."""
+    limit = limit or MAX_DECISIONS
+    decided = or_(LabelledExample.labels.has_key("rejected"), LabelledExample.labels.has_key("approved"))
+    comment = func.coalesce(LabelledExample.client_token, "#" + cast(LabelledExample.id, String))
+    last = (select(LabelledExample.text, LabelledExample.labels, LabelledExample.created_at, LabelledExample.id)
+            .where(LabelledExample.site_id == site_id, LabelledExample.source == SOURCE, decided)
+            .ext(distinct_on(comment)).order_by(comment, LabelledExample.created_at.desc(), LabelledExample.id.desc())
+            .subquery())
+    rows = session.execute(select(last.c.text, last.c.labels, last.c.created_at)
+                           .order_by(last.c.created_at.desc(), last.c.id.desc()).limit(limit))
+    return [(text, bool((labels or {}).get("rejected")), at) for text, labels, at in rows]
 
 
 def calibrate(model: Model, decisions: list[tuple[str, bool, datetime]],

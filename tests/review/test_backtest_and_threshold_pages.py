@@ -340,10 +340,11 @@ def test_a_backtest_of_a_site_that_auto_rejects_shows_what_each_model_rejects_un
 
 
 def test_a_coral_site_reads_each_toxicity_threshold_against_its_moderators_suggestscore_decisions(
-        app, sign_in, admin, site):
+        app, sign_in, admin, site, monkeypatch):
     """A migrating site's walk: a Coral site's moderators' decisions come only through suggestscore,
     and its thresholds page said "0 decided comments": it could only type 51."""
     from moderation.models import LabelledExample
+    from moderation.perspective import calibration
 
     table = {"You utter idiot.": 0.9, "Clueless hack.": 0.65, "Nice piece.": 0.2, "Sharp but fair.": 0.55,
              "Someone should shoot the mayor.": 0.26}
@@ -368,6 +369,14 @@ def test_a_coral_site_reads_each_toxicity_threshold_against_its_moderators_sugge
                                       ("Someone should shoot the mayor.", "rejected", "comment:5")):
             label(text, decision, token)
         db.session.commit()
+        # A re-check's: many calls for one comment fold into its last, and a plain client's suggested
+        # score is no moderator's decision.
+        for n in range(31):  # its last word: approved
+            label("Sharp but fair.", "rejected" if n % 2 else "approved", "comment:4")
+        db.session.add(LabelledExample(site_id=site.id, text="Nice piece.", labels={"toxicity": 0.9},
+                                       source="suggestscore", kind="suggestscore", actor=f"site:{site.id}"))
+        db.session.commit()
+    monkeypatch.setattr(calibration, "MAX_DECISIONS", 5)
     html = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
     assert "Coral&#39;s decisions" in html or "Coral's decisions" in html
     assert "the newest 5 sent by <code>comments:suggestscore</code>, 3 deleted" in html
