@@ -37,46 +37,48 @@ def sentence_spans(text: str, max_chunks: int = MAX_CHUNKS) -> list[tuple[int, i
 
 
 # Titles: before a name, never a sentence's end ("Mr. Smith is a liar." was read as "Mr." and the rest).
-_TITLES = frozenset("mr mrs ms dr prof st mt rev gen col lt sgt capt gov sen rep hon fr sr jr".split())
-# Abbreviations and initials end a sentence when a capitalised word follows them, not otherwise:
-# "the U.S. economy", "see e.g. the report", "J. Smith", but "etc. You are" and "I got an A. You" end
-# one (a re-check found "Apples, pears, etc." read as the insult after it).
-_ABBREVIATIONS = frozenset("""e.g i.e etc vs approx dept est fig inc ltd co corp no nos vol pp ca cf al
-    jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+_TITLES = frozenset("mr mrs ms dr prof rev gen col lt sgt capt gov sen rep hon fr".split())
+# Abbreviations and initials end a sentence only before a word that opens one ("etc. You are", "in the
+# U.S. I live", "an A. You"), not before a name or a noun ("J. Smith", "the U.S. Senate", "e.g.
+# Reuters", "Elm St. Market"): a first re-check found "Apples, pears, etc." read as the insult after
+# it, a second "I met J." cut from "Smith".
+_ABBREVIATIONS = frozenset("""e.g i.e etc vs approx dept est fig inc ltd co corp no nos vol pp ca cf al st mt
+    jr sr jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+_OPENERS_OF_SENTENCES = frozenset("""i you he she it we they this that these those there here the a an my your
+    his her its our their but and so then now yet also still however what why how when where who which if
+    no yes not never please thanks thank well oh ok okay""".split())
 _INITIALS = re.compile(r"(?:[A-Za-z]\.){1,3}")
 _OPENERS = "\"'(["
 # A line break as a browser shows one: a newline, a lone carriage return, U+2028 and U+2029, and the
 # tags that end a line or block (a comment typed as three lines arrives as <br> or <div>s too).
 _BREAK = re.compile(r"[\n\r\u2028\u2029]|<br\b[^>]*>|</?(?:p|div|li|h[1-6]|tr|blockquote|ul|ol)\b[^>]*>", re.IGNORECASE)
+_BROKEN = "\n"  # what `after` is when a line break follows a chunk: a sentence ends before it
 
 
-def _ends(word: str, before: str | None, after: str | None) -> bool:
-    """Whether the chunk `word`, ending in ".", "!" or "?", ends its sentence, by the chunks around it."""
+def _ends(word: str, after: str | None) -> bool:
+    """Whether the chunk `word`, ending in ".", "!" or "?", ends its sentence, by the chunk after it."""
     if not ENDS_SENTENCE.search(word):
         return False
     bare = word.lstrip(_OPENERS)
-    if not bare.endswith(".") or bare[-2:-1] in ("!", "?"):
+    if not bare.endswith(".") or bare[-2:-1] in ("!", "?") or after is None or after == _BROKEN:
         return True
     stem = bare[:-1].lower()
     if stem in _TITLES:
         return False
-    initial = bool(_INITIALS.fullmatch(bare))
-    if stem in _ABBREVIATIONS or initial:
-        if initial and bare != word:
+    if stem in _ABBREVIATIONS or _INITIALS.fullmatch(bare):
+        if bare != word:
             return False  # "(J. Smith, 2020)": no sentence ends inside what a bracket or quote opened
-        if len(bare) == 2 and bare[0].isupper() and before is None:
-            return False  # "J. Smith said" opening a sentence
-        if len(bare) == 2 and bare[0].isupper() and before and before[:1].isupper():
-            return False  # "John F. Kennedy"
-        return bool(after) and after.lstrip(_OPENERS)[:1].isupper()
+        following = after.lstrip(_OPENERS)
+        first_word = re.match(r"[^\W\d_]+", following)
+        return bool(first_word) and following[:1].isupper() and first_word.group().lower() in _OPENERS_OF_SENTENCES
     return True
 
 
 def reading_spans(text: str, max_chunks: int = MAX_CHUNKS) -> list[tuple[int, int]]:
     """[begin, end) of each sentence as a reader sees it, for span scores: as `sentence_spans`, but a
-    title never ends a sentence, an abbreviation or initial only before a capitalised word, and a line
-    break (a newline, a carriage return, <br>, a block's tags) always does: a comment typed as three
-    lines without a full stop was one span, its insulting line hidden."""
+    title never ends a sentence, an abbreviation or initial only before a word that opens one, and a
+    line break (a newline, a carriage return, <br>, a block's tags) always does: a comment typed as
+    three lines without a full stop was one span, its insulting line hidden."""
     blanked = blank_markup(text)
     chunks = list(_CHUNK.finditer(blanked))
     spans: list[tuple[int, int]] = []
@@ -86,15 +88,13 @@ def reading_spans(text: str, max_chunks: int = MAX_CHUNKS) -> list[tuple[int, in
         if begin >= 0 and _BREAK.search(text, end, chunk.start()):
             spans.append((begin, end))
             begin, count = -1, 0
-        first = begin < 0
-        if first:
+        if begin < 0:
             begin = chunk.start()
         end, count = chunk.end(), count + 1
         after = chunks[i + 1].group() if i + 1 < len(chunks) else None
         if after is not None and _BREAK.search(text, end, chunks[i + 1].start()):
-            after = after.upper()  # a break follows: the sentence ends here whatever the next word is
-        before = None if first else chunks[i - 1].group()
-        if count >= max_chunks or _ends(chunk.group(), before, after):
+            after = _BROKEN
+        if count >= max_chunks or _ends(chunk.group(), after):
             spans.append((begin, end))
             begin, count = -1, 0
     if begin >= 0:

@@ -32,6 +32,13 @@ def pieces(text: str) -> list[str]:
     ("<div>fine text</div><div>you are a pathetic idiot</div>", ["fine text", "you are a pathetic idiot"]),
     ("line one is fine\ryou are a pathetic idiot", ["line one is fine", "you are a pathetic idiot"]),
     ("line one\u2028you are bad", ["line one", "you are bad"]),
+    # A second re-check's: before a name or a noun an initial or abbreviation does not end one, before a
+    # word that opens a sentence it does, a street's "St." and "Jr." too.
+    ("I met J. Smith yesterday and he was lovely.", ["I met J. Smith yesterday and he was lovely."]),
+    ("The U.S. Senate passed the bill. You are a moron.", ["The U.S. Senate passed the bill.", "You are a moron."]),
+    ("See e.g. Reuters for the facts.", ["See e.g. Reuters for the facts."]),
+    ("I live on Elm St. You are a worthless moron.", ["I live on Elm St.", "You are a worthless moron."]),
+    ("Ask Sammy Davis Jr. He is a total idiot.", ["Ask Sammy Davis Jr.", "He is a total idiot."]),
 ])
 def test_a_title_or_initial_does_not_end_a_sentence_and_a_line_break_does(text, read):
     assert pieces(text) == read
