@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from moderation.domain.backtest import written_at
@@ -41,13 +41,16 @@ class AuthorFile:
 
 def author_file(session: Session, site_id: int, author_id: str, *, since: datetime, until: datetime,
                 after: int = 0) -> AuthorFile:
-    """The author's comments written in [since, until) with id above `after`, oldest first, each with
-    its history, and every sanction of theirs on the site made or in force in the period. Written: by
-    the site's `created_at` where it sent one before the comment arrived, else its arrival (backtest.
-    written_at): a "November" file had missed a comment written on 3 November and imported in
-    December (a re-check)."""
+    """The author's comments written or received in [since, until) with id above `after`, in the order
+    they arrived, each with its history, and every sanction of theirs on the site made or in force in
+    the period. Written: by the site's `created_at` where it sent one before the comment arrived
+    (backtest.written_at): a "November" file had missed a comment written on 3 November and imported
+    in December (a re-check). Received too: one a CMS dated 1970 had then dropped out of every file
+    but 1970's (a second re-check)."""
     written = written_at()
-    in_period = (Comment.site_id == site_id, Comment.author_id == author_id, written >= since, written < until)
+    in_period = (Comment.site_id == site_id, Comment.author_id == author_id,
+                 or_(and_(written >= since, written < until),
+                     and_(Comment.received_at >= since, Comment.received_at < until)))
     total, before = session.execute(select(func.count(), func.count().filter(Comment.id <= after))
                                     .select_from(Comment).where(*in_period)).one()
     comments = list(session.scalars(

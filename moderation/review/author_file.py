@@ -38,7 +38,10 @@ def author_file_page(site_id: int) -> str | tuple[str, int]:
     kept; the last 30 days by default)."""
     site = site_or_404(site_id)
     author_id = request.args.get("id", "")
-    today = datetime.now(timezone.utc).date()
+    named = zone_name(request.args)
+    # Today in the moderator's zone: UTC's had left a Sydney morning's comments out of the default file
+    # once its days were read in her zone (a second re-check).
+    today = datetime.now(zone(named)).date()
     first, last = _day("from"), _day("to")
     wrong = [name for name in ("from", "to") if request.args.get(name, "").strip() and _day(name) is None]
     last = last or today
@@ -49,7 +52,6 @@ def author_file_page(site_id: int) -> str | tuple[str, int]:
                                        "From not after To."), 400
     # Days of the moderator's zone, as the page's times are shown (local_time.js names it in the form):
     # UTC days had listed 6 December's comments on a "5 December" file for a viewer at UTC+14 (a re-check).
-    named = zone_name(request.args)
     since = datetime.combine(first, time(), zone(named))
     until = datetime.combine(last + timedelta(days=1), time(), zone(named))
     after = parse_int(request.args.get("after"), maximum=MAX_INT8) or 0

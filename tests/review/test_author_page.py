@@ -243,7 +243,7 @@ def test_the_authors_file_holds_every_comment_with_its_whole_history(app, sign_i
     assert "/review/author-file/" in client.get(f"/review/authors/{site.id}/r-2001").get_data(as_text=True)
     page = client.get(f"/review/author-file/{site.id}?id=r-2001")
     html = " ".join(page.get_data(as_text=True).split())
-    assert page.status_code == 200 and "2 written in the period" in html
+    assert page.status_code == 200 and "2 in the period" in html
     assert "The prosecutor is an &lt;b&gt;incompetent&lt;/b&gt; fool." in html and "A fair point." in html
     assert "Rejected (held → rejected)" in html and "Personal attack or insult" in html and ">mona<" in html
     assert "insults prosecutors" in html and "Someone else." not in html and "Last year" not in html
@@ -262,7 +262,7 @@ def test_the_authors_file_pages_say_which_comments_they_hold_and_stop_at_the_las
         make_comment(site.id, f"Remark number {n}.", author_id="prolific")
     client = sign_in(moderator)
     first = " ".join(client.get(f"/review/author-file/{site.id}?id=prolific").get_data(as_text=True).split())
-    assert "5 written in the period; 1 to 2 on this page" in first and "The next 2 →" in first
+    assert "5 in the period; 1 to 2 on this page" in first and "The next 2 →" in first
     after = re.search(r'href="([^"]*after=\d+)"', first).group(1).replace("&amp;", "&")
     second = " ".join(client.get(after).get_data(as_text=True).split())
     assert "3 to 4 on this page" in second and "← The first 2" in second
@@ -307,3 +307,24 @@ def test_the_authors_file_reads_its_days_in_the_moderators_zone_by_when_comments
     assert "Late on the fifth in London." in kiritimati and "(Pacific/Kiritimati days;" in kiritimati
     utc = client.get(f"/review/author-file/{site.id}?id=late&from=2026-12-06&to=2026-12-06").get_data(as_text=True)
     assert "Late on the fifth in London." not in utc
+
+
+def test_a_comment_a_cms_dated_1970_is_in_the_file_of_the_days_it_arrived(app, sign_in, moderator, site,
+                                                                           make_comment):
+    """A second re-check: a comment whose site sent created_at 0 was in no file but 1970's."""
+    from datetime import datetime, timezone
+
+    make_comment(site.id, "Sent with an empty date.", author_id="epoch",
+                 created_at=datetime(1970, 1, 1, tzinfo=timezone.utc), received_at=datetime.now(timezone.utc))
+    html = sign_in(moderator).get(f"/review/author-file/{site.id}?id=epoch").get_data(as_text=True)
+    assert "Sent with an empty date." in html
+
+
+def test_the_authors_file_ends_today_in_the_moderators_zone(sign_in, moderator, site):
+    """A second re-check: east of UTC the default To was UTC's date, read as a day of her zone, and her
+    own morning's comments were left out."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    html = sign_in(moderator).get(f"/review/author-file/{site.id}?id=anyone&tz=Pacific/Kiritimati").get_data(as_text=True)
+    assert f'name="to" value="{datetime.now(ZoneInfo("Pacific/Kiritimati")).date().isoformat()}"' in html
