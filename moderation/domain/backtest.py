@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, score_histograms
 from moderation.domain.label_export import sites_learnt_from, source_name
 from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, now
+from moderation.domain.written import written_at
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
 from moderation.domain.rules import HOLD, REJECT as REJECT_RULE, stored_hits, strongest
@@ -57,28 +58,31 @@ SECONDS_PER_DAY = 86_400.0
 SHORTEST_SPAN_SECONDS = 3600.0
 
 
-def written_at():  # noqa: ANN201 - an SQL expression
-    """When a comment was written, for spans of days: the site's `created_at` where it sent one before
-    the comment arrived, else its arrival. An import of a month's history arrives in a minute, and
-    "held per day" over arrival times read 11,904 for a site that held 17 (a migrating site's walk)."""
-    return func.least(func.coalesce(Comment.created_at, Comment.received_at), Comment.received_at)
-
-
 def span_days(first: datetime, last: datetime) -> float:
     return max((last - first).total_seconds(), SHORTEST_SPAN_SECONDS) / SECONDS_PER_DAY
 
 
 def written_bounds(times: Sequence[datetime]) -> tuple[datetime, datetime]:
-    """The first and last of `times`, leaving out a lone one at either end that lies further from the
-    rest than half the whole span (up to 1 % of them at each end): one comment a site dated 1970 (a
-    CMS's empty date sent as 0) had stretched a month's decisions over 20,792 days, and every
-    held-per-day target then offered a threshold holding nearly everything (a re-check)."""
+    """The first and last of `times`, leaving out a few at either end (up to a tenth of them) that lie
+    apart from the rest by more than half the whole span: one comment a site dated 1970 (a CMS's empty
+    date sent as 0) had stretched a month's decisions over 20,792 days, and every held-per-day target
+    then offered a threshold holding nearly everything (a re-check); two such, each 0, had too (a
+    second re-check)."""
     ordered = sorted(times)
-    for _ in range(max(1, len(ordered) // 100)):
-        if len(ordered) > 2 and ordered[1] - ordered[0] > (ordered[-1] - ordered[0]) / 2:
-            ordered = ordered[1:]
-        if len(ordered) > 2 and ordered[-1] - ordered[-2] > (ordered[-1] - ordered[0]) / 2:
-            ordered = ordered[:-1]
+    most = max(1, len(ordered) // 10)
+
+    def widest_gap(candidates: range) -> tuple[int, float]:
+        return max(((k, (ordered[k] - ordered[k - 1]).total_seconds()) for k in candidates), key=lambda kv: kv[1],
+                   default=(0, 0.0))
+
+    whole = (ordered[-1] - ordered[0]).total_seconds()
+    low, gap = widest_gap(range(1, min(most, len(ordered) - 2) + 1))
+    if gap > whole / 2:
+        ordered = ordered[low:]
+    whole = (ordered[-1] - ordered[0]).total_seconds()
+    high, gap = widest_gap(range(len(ordered) - min(most, len(ordered) - 2), len(ordered)))
+    if gap > whole / 2:
+        ordered = ordered[:high]
     return ordered[0], ordered[-1]
 
 

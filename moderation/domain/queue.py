@@ -23,6 +23,7 @@ from moderation.domain.precedent import Precedent, precedents_for
 from moderation.domain.queue_filters import TABS, QueueFilters, held_reported_condition, tab_condition
 from moderation.domain.thread import Thread, threads_for
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
+from moderation.domain.written import readable_created_at
 from moderation.models import AuditEntry, Comment, CommentRevision, Site, User
 
 # Cards per page. Rendering a card (scores, highlights, thread, reports) is about 1.5 ms of
@@ -223,14 +224,17 @@ class CommentDetail:
     # admin's reversal standing (the detail page had left both out: a moderator's walk).
     before_edit: CommentRevision | None = None
     reversal: AuditEntry | None = None
+    written_at: datetime | None = None  # the site's created_at, where it can be read
 
 
 def comment_detail(session: Session, comment_id: int, *, viewer: User) -> CommentDetail | None:
     """One comment with its reports and its audit history, oldest first; None if the viewer may not see it."""
-    # Not created_at: nothing shows it, and rows stored before it was range-checked may not load with it.
-    comment = session.scalar(select(Comment).where(Comment.id == comment_id)
-                             .options(selectinload(Comment.reports), selectinload(Comment.decider),
-                                      defer(Comment.created_at)))
+    # created_at beside it, as far as it can be read: rows stored before it was range-checked may not
+    # load with it, and the page shows when a late comment was written.
+    found = session.execute(select(Comment, readable_created_at()).where(Comment.id == comment_id)
+                            .options(selectinload(Comment.reports), selectinload(Comment.decider),
+                                     defer(Comment.created_at))).first()
+    comment, written = found if found is not None else (None, None)
     visible = visible_site_ids(session, viewer)
     # Another site's comment looks exactly like a missing one, so ids do not reveal what exists.
     if comment is None or (visible is not None and comment.site_id not in visible):
@@ -241,4 +245,4 @@ def comment_detail(session: Session, comment_id: int, *, viewer: User) -> Commen
     return CommentDetail(comment, list(history), in_review_queue(comment), thread=threads_for(session, [comment])[comment.id],
                          precedents=precedents_for(session, [comment], viewer=viewer).get(comment.id, []),
                          before_edit=texts_before_edit(session, [comment]).get(comment.id),
-                         reversal=standing_reversals(session, [comment]).get(comment.id))
+                         reversal=standing_reversals(session, [comment]).get(comment.id), written_at=written)

@@ -137,7 +137,7 @@ def detail(comment_id: int) -> str:
     return render_template("review/detail.html", comment=detail.comment, in_queue=detail.in_queue, back=back,
                            history=comment_history(db.session, detail.comment, detail.history), decidable=DECIDABLE,
                            thread=detail.thread, precedents=detail.precedents, before_edit=detail.before_edit,
-                           reversal=detail.reversal)
+                           reversal=detail.reversal, written_at=detail.written_at)
 
 
 def _reason_from_form() -> str:

@@ -330,3 +330,23 @@ def test_one_comment_dated_1970_does_not_stretch_held_per_day_over_fifty_years(a
         db.session.commit()
     tuning = data(app, site.id)
     assert tuning.days == pytest.approx(30, abs=0.01)  # the month its comments were written in, not 56 years
+
+
+def test_several_comments_dated_1970_do_not_stretch_held_per_day_either(app, site):
+    """A second re-check: a CMS sends 0 for every empty date, so such dates come in twos and threes, and
+    only a lone one had been left out of the span."""
+    from datetime import datetime, timedelta, timezone
+
+    from backtest_data import START
+
+    with app.app_context():
+        for i in range(20):
+            comment = add_comment(site.id, f"m{i}", status=REJECTED, decision=REJECTED, day=i / 86400,
+                                  scores={"toxicity": 0.9})
+            comment.created_at = START - timedelta(days=28 - i * 28 / 19)
+        for i in range(2):
+            odd = add_comment(site.id, f"zero{i}", status=REJECTED, decision=REJECTED, day=0,
+                              scores={"toxicity": 0.9})
+            odd.created_at = datetime(1970, 1, 1, tzinfo=timezone.utc)
+        db.session.commit()
+    assert data(app, site.id).days == pytest.approx(28, abs=0.01)
