@@ -24,7 +24,8 @@ from moderation.domain.threshold_tuning import (
 )
 from moderation.domain.typed_numbers import typed_float
 from moderation.models import Site
-from moderation.perspective.calibration import CoralCalibration, calibrate, suggested_decisions
+from moderation.perspective.calibration import (MAX_CHARACTERS, MAX_DECISIONS, CoralCalibration, calibrate,
+                                                suggested_decisions)
 from moderation.request_input import parse_int, shown_ids
 from moderation.review.presenting import threshold_text
 
@@ -76,7 +77,7 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
                if model["version"] else None)
     coral = _coral(site, model)
     return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
-                           coral=coral,
+                           coral=coral, coral_most=MAX_DECISIONS, coral_characters=MAX_CHARACTERS,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
                            precision=PRECISION, span_words=span_words, release=release, version=model["version"],
                            release_size=RELEASE_SIZE), 400 if error else 200

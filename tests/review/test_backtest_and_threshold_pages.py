@@ -386,3 +386,17 @@ def test_a_coral_site_reads_each_toxicity_threshold_against_its_moderators_sugge
     row = row[:row.index("</tr>")]
     assert '<td class="num">3</td>' in row and "3 (1.00)" in row and "3 of 3 (1.00)" in row
     assert "the model&#39;s default" in html or "the model's default" in html
+
+
+def test_coral_decisions_of_long_texts_are_scored_no_more_than_a_page_can_wait(app, site):
+    """A second re-check: a thousand 19 KB comments kept the thresholds page 205 s at every load."""
+    from moderation.models import LabelledExample
+    from moderation.perspective import calibration
+
+    with app.app_context():
+        for n in range(30):
+            db.session.add(LabelledExample(site_id=site.id, text="x" * 19_000, labels={"approved": 1.0},
+                                           source="suggestscore", kind="suggestscore", client_token=f"comment:{n}"))
+        db.session.commit()
+        found = calibration.suggested_decisions(db.session, site.id)
+    assert len(found) == calibration.MAX_CHARACTERS // 19_000 and sum(len(t) for t, _, _ in found) <= 200_000
