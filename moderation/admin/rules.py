@@ -146,8 +146,12 @@ def _taken_away(editor: str, in_force: list[dict[str, Any]], rules: list[dict[st
     From the form, where each removal is a tick of its own, the protections only."""
     if editor != "json":
         return protective
-    names = {rule["name"] for rule in rules}
-    gone = [rule["name"] for rule in in_force if rule["name"] not in names]
+    pasted = {rule["name"]: rule for rule in rules}
+    # Kept by name but turned to `flag` or to another kind holds nothing of what it held: the same as
+    # taken away (a second re-check saved the phone and e-mail rules as flags unasked).
+    gone = [rule["name"] for rule in in_force if rule["name"] not in pasted
+            or pasted[rule["name"]]["kind"] != rule["kind"]
+            or (pasted[rule["name"]]["action"] == "flag" and rule["action"] != "flag")]
     return gone + [name for name in protective if name not in gone]
 
 

@@ -422,3 +422,26 @@ def test_a_json_paste_that_keeps_the_protections_but_drops_other_rules_asks_firs
     assert "what they hold would be published" in html and "holding threats" not in html
     with app.app_context():
         assert current_rule_set(db.session, site.id).version == 1
+
+
+def test_a_json_paste_that_turns_a_rule_to_a_flag_or_another_kind_asks_first(app, sign_in, admin, make_site):
+    """A second re-check: the phone and e-mail rules kept by name as flags saved unasked, and a
+    councillor's mobile and e-mail were published."""
+    from moderation.domain.rule_sets import current_rule_set, save_rules, starter_rules
+    from moderation.models import Site
+
+    site = make_site("flagged-gazette")
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), starter_rules(), actor="test")
+        db.session.commit()
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True)
+    pasted = [{**rule, "action": "flag"} if rule["name"] == "phone-numbers" else
+              {"name": rule["name"], "kind": "banned_words", "words": ["zzqq"]} if rule["name"] == "email-addresses"
+              else rule for rule in starter_rules()]
+    refused = client.post(f"/admin/sites/{site.id}/rules", data={
+        "csrf_token": csrf_token(page), "based_on": "1", "rules": json.dumps(pasted), "action": "save"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "&#34;phone-numbers&#34;" in html and "&#34;email-addresses&#34;" in html
+    with app.app_context():
+        assert current_rule_set(db.session, site.id).version == 1
