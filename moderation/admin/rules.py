@@ -16,7 +16,7 @@ from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
 from moderation.domain.rule_sets import (
-    PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, current_rules, parse_rules_text, preview, protections_removed,
+    PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, protections_removed,
     StaleRules, rule_version, rule_versions, save_rules,
 )
 from moderation.domain.rules import KINDS, MAX_RULES
@@ -96,12 +96,12 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         text = json.dumps(kept(shown), indent=2, ensure_ascii=False)
     page = {"text": text, "based_on": based_on, "editor": editor, "form_rules": shown, "failed": action,
             "loaded": loaded}
+    current = current_rule_set(db.session, site.id)
+    in_force = current.rules if current else []
     try:
         if editor == "form":
-            refuse_comma_entries(kept(shown), current_rules(db.session, site.id))
+            refuse_comma_entries(kept(shown), in_force)
         rules = parse_rules_text(text)
-        current = current_rule_set(db.session, site.id)
-        in_force = current.rules if current else []
         protective = protections_removed(in_force, rules)
         # From a stale editor the save is refused as stale first (save_rules): what it takes away is
         # read against the version it replaces once the editor is told of it.
@@ -114,7 +114,6 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
             return _page(site, removing=removing, status=400, error=ValidationFailed(
                 f"these rules take away {_named(removing)}{_what_they_hold(removing, protective)}; tick "
                 "\"Take them away\" to save without them, or add them back", field="rules"), **page)
-        before = [r["name"] for r in current_rules(db.session, site.id)]
         saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
@@ -123,7 +122,7 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         return _page(site, error=_which_rule(_kept_edits(error), text, editor, positions),
                      status=400 if isinstance(error, ValidationFailed) else 409, **page)
     db.session.commit()
-    gone = _removed(shown, before, rules)
+    gone = _removed(shown, [r["name"] for r in in_force], rules)
     flash(f"Saved rules version {saved.version} for {site.name}" + (f"; removed: {', '.join(gone)}." if gone else ".")
           if saved else "The rules did not change.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
