@@ -58,10 +58,11 @@ class CoralCalibration:
 
 def suggested_decisions(session: Session, site_id: int, limit: int | None = None) -> list[tuple[str, bool, datetime]]:
     """(text, deleted, when) of the site's newest `limit` Coral comments decided through suggestscore
-    whose texts add up to at most MAX_CHARACTERS, newest first, each by its last decision (Coral's clientToken: a comment approved, then deleted,
-    counts as deleted). Only decisions: a plain client's suggested score is no moderator's word, and
-    had been counted as a deletion (a re-check). Repeats of one comment are folded before the
-    limit: 2,000 calls for one clientToken had left a table of one comment (a re-check)."""
+    whose texts add up to at most MAX_CHARACTERS, newest first, each by its last decision (Coral's
+    clientToken: a comment approved, then deleted, counts as deleted). Only decisions: a plain
+    client's suggested score is no moderator's word, and had been counted as a deletion (a re-check).
+    Repeats of one comment are folded before the limit: 2,000 calls for one clientToken had left a
+    table of one comment (a re-check)."""
     limit = limit or MAX_DECISIONS
     decided = or_(LabelledExample.labels.has_key("rejected"), LabelledExample.labels.has_key("approved"))
     comment = func.coalesce(LabelledExample.client_token, "#" + cast(LabelledExample.id, String))
