@@ -73,7 +73,9 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
     reported = open_report_weights(session, comments)
     policies: dict[int, Policy] = {}
     rows = []
-    for comment, scores in zip(comments, all_scores, strict=True):
+    for comment, raw in zip(comments, all_scores, strict=True):
+        # Compared as stored, to six places, as live scoring compares them (a re-check).
+        scores = {k: round(float(v), 6) for k, v in raw.items()}
         site = comment.site
         if site.id not in policies:
             policies[site.id] = site_policy(site, shadow.attributes, shadow.thresholds)
@@ -86,7 +88,7 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
             verdict, _ = hold_in_storm(verdict, STORM in (comment.flagged or []))
         rows.append(dict(
             comment_id=comment.id, version=shadow.version,
-            scores={k: round(float(v), 6) for k, v in scores.items() if k in shadow.attributes},
+            scores={k: v for k, v in scores.items() if k in shadow.attributes},
             would_be_status=verdict.status, live_status=live_statuses[comment.id],
             live_version=comment.model_version, scored_at=scored_at))
     inserted = session.scalars(insert(ShadowScore).values(rows).on_conflict_do_nothing(

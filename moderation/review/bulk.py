@@ -8,6 +8,8 @@ blueprint (moderation/review/__init__.py imports this module).
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -71,8 +73,11 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
         # gone to the queue (last stop's re-check), then come back with every box ticked again, the one
         # the moderator had unticked too (a re-check).
         flash("Nothing decided: Enter does not decide here. Press Approve selected or Reject selected.", "info")
-        ticked = ",".join(str(comment_id) for comment_id, _ in selection)
-        return redirect(f"{here}{'&' if '?' in here else '?'}ticked={ticked or 'none'}", code=303)
+        # The reason and note too, as typed (a second re-check found them gone).
+        kept = {"ticked": ",".join(str(comment_id) for comment_id, _ in selection) or "none",
+                **{name: request.form.get(name, "")[:500] for name in ("reason_choice", "reason_note")
+                   if request.form.get(name)}}
+        return redirect(f"{here}{'&' if '?' in here else '?'}{urlencode(kept)}", code=303)
     try:
         result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),
                              reason=_reason_from_form(), author_sanction=request.form.get("authors") or None,
@@ -171,7 +176,9 @@ def _ticked(raw: str | None) -> set[int] | None:
 
 
 def _without_ticked(path: str) -> str:
-    """The page's own address without ?ticked=, for the next Enter to add its own."""
+    """The page's own address without what Enter brought back (the ticks, reason and note), for the
+    next Enter to add its own."""
     base, _, query = path.partition("?")
-    kept = "&".join(part for part in query.split("&") if part and not part.startswith("ticked="))
+    kept = "&".join(part for part in query.split("&")
+                    if part and not part.startswith(("ticked=", "reason_choice=", "reason_note=")))
     return base + (f"?{kept}" if kept else "")

@@ -117,3 +117,19 @@ def test_a_storms_hold_applies_to_the_shadow_too_so_it_is_not_counted_as_the_mod
         rows = db.session.scalars(select(ShadowScore)).all()
         assert [(r.live_status, r.would_be_status) for r in rows] == [("held", "held")] * 3
         assert shadow_summary(db.session, "fake-2").would_publish_count == 0
+
+
+def test_a_shadow_compares_scores_to_six_places_as_live_scoring_does(app, site):
+    """A re-check: a score within a millionth of the threshold was held live and published by a shadow
+    of the same scores."""
+    class EdgeModel(StricterModel):
+        version = "edge-2"
+
+        @staticmethod
+        def _one(text: str) -> dict[str, float]:
+            return {**FakeModel._one(text), "toxicity": 0.4999996}
+
+    with app.app_context():
+        comment = add(site.id, "Right at the line.", 0)
+        score_pending(db.session, FakeModel, [comment], batch_size=10, get_shadow=EdgeModel)
+        assert db.session.scalar(select(ShadowScore.would_be_status)) == "held"  # 0.5 at six places

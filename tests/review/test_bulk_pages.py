@@ -170,10 +170,15 @@ def test_all_matching_a_search_is_counted_confirmed_and_then_decided(app, sign_i
     # ... with the boxes as they were: the one unticked stays so (a re-check: all came back ticked).
     form = bulk_form(html)
     fields = [(k, v) for k, v in form.fields if not (k == "ids" and v == str(spam[0]))]
-    entered = client.post("/review/bulk", data=MultiDict([*fields, ("action", "none")]))
-    assert (entered.status_code, entered.headers["Location"]) == (
-        303, f"/review/bulk/matching?tab=review&q=watches&ticked={spam[1]}")
+    fields = [(k, v) for k, v in fields if k not in ("reason_choice", "reason_note")]
+    entered = client.post("/review/bulk", data=MultiDict([*fields, ("action", "none"), ("reason_choice", "Spam or advertising"),
+                                                          ("reason_note", "a <b>watch</b> ring")]))
+    assert entered.status_code == 303 and entered.headers["Location"].startswith(
+        f"/review/bulk/matching?tab=review&q=watches&ticked={spam[1]}&")
     again = client.get(entered.headers["Location"]).get_data(as_text=True)
+    # ... and the reason and note as typed (a second re-check found them gone), the note escaped.
+    assert "<option selected>Spam or advertising</option>" in again
+    assert 'value="a &lt;b&gt;watch&lt;/b&gt; ring"' in again
     assert sorted(v for k, v in bulk_form(again).fields if k == "ids") == [str(spam[1])]
     assert "Press Approve selected or Reject selected." in again and "Tick the comments again" not in again
     assert 'name="here" value="/review/bulk/matching?tab=review&amp;q=watches"' in again
