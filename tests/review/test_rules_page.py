@@ -356,18 +356,25 @@ def test_a_rules_paste_too_large_to_read_gets_our_page_naming_the_limit(app, sig
     assert "larger than the 1,048,576 bytes a page takes. Nothing was saved" in page
 
 
-def test_saving_rules_that_take_away_the_protective_ones_asks_first(app, sign_in, admin, make_site):
-    """An editor's walk: pasting only her own rules took away threats, at-risk and self-harm with no
-    word, and "Nobody would miss me now." and "When he gets out he's a dead man." were published."""
-    from moderation.domain.rule_sets import current_rule_set, save_rules, starter_rules
+def _starter_site(app, sign_in, admin, make_site, name: str):
+    """A site with the nine starter rules as version 1, an admin's client, and its rules page."""
+    from moderation.domain.rule_sets import save_rules, starter_rules
     from moderation.models import Site
 
-    site = make_site("pasted-gazette")
+    site = make_site(name)
     with app.app_context():
         save_rules(db.session, db.session.get(Site, site.id), starter_rules(), actor="test")
         db.session.commit()
     client = sign_in(admin)
-    page = client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True)
+    return site, client, client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True)
+
+
+def test_saving_rules_that_take_away_the_protective_ones_asks_first(app, sign_in, admin, make_site):
+    """An editor's walk: pasting only her own rules took away threats, at-risk and self-harm with no
+    word, and "Nobody would miss me now." and "When he gets out he's a dead man." were published."""
+    from moderation.domain.rule_sets import current_rule_set, starter_rules
+
+    site, client, page = _starter_site(app, sign_in, admin, make_site, "pasted-gazette")
     mine = json.dumps([{"name": "house-banned", "kind": "banned_words", "words": ["grass"]}])
     form = {"csrf_token": csrf_token(page), "based_on": "1", "rules": mine}
 
@@ -403,15 +410,9 @@ def test_saving_rules_that_take_away_the_protective_ones_asks_first(app, sign_in
 def test_a_json_paste_that_keeps_the_protections_but_drops_other_rules_asks_first_too(app, sign_in, admin, make_site):
     """A newcomer's walk: told to add back the four protections, she did, and the save took the phone,
     e-mail, address and card rules away unasked; a councillor's address and mobile were then published."""
-    from moderation.domain.rule_sets import current_rule_set, save_rules, starter_rules
-    from moderation.models import Site
+    from moderation.domain.rule_sets import current_rule_set, starter_rules
 
-    site = make_site("newcomer-gazette")
-    with app.app_context():
-        save_rules(db.session, db.session.get(Site, site.id), starter_rules(), actor="test")
-        db.session.commit()
-    client = sign_in(admin)
-    page = client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True)
+    site, client, page = _starter_site(app, sign_in, admin, make_site, "newcomer-gazette")
     kept = [rule for rule in starter_rules() if rule["kind"] in ("threat_words", "group_attack", "at_risk",
                                                                   "urging_self_harm")]
     pasted = json.dumps([{"name": "spam-words", "kind": "banned_words", "words": ["crypto giveaway"]}, *kept])
@@ -427,15 +428,9 @@ def test_a_json_paste_that_keeps_the_protections_but_drops_other_rules_asks_firs
 def test_a_json_paste_that_turns_a_rule_to_a_flag_or_another_kind_asks_first(app, sign_in, admin, make_site):
     """A second re-check: the phone and e-mail rules kept by name as flags saved unasked, and a
     councillor's mobile and e-mail were published."""
-    from moderation.domain.rule_sets import current_rule_set, save_rules, starter_rules
-    from moderation.models import Site
+    from moderation.domain.rule_sets import current_rule_set, starter_rules
 
-    site = make_site("flagged-gazette")
-    with app.app_context():
-        save_rules(db.session, db.session.get(Site, site.id), starter_rules(), actor="test")
-        db.session.commit()
-    client = sign_in(admin)
-    page = client.get(f"/admin/sites/{site.id}/rules").get_data(as_text=True)
+    site, client, page = _starter_site(app, sign_in, admin, make_site, "flagged-gazette")
     pasted = [{**rule, "action": "flag"} if rule["name"] == "phone-numbers" else
               {"name": rule["name"], "kind": "banned_words", "words": ["zzqq"]} if rule["name"] == "email-addresses"
               else rule for rule in starter_rules()]
