@@ -41,6 +41,14 @@
     var name = "";
     try { name = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* UTC days */ }
     document.querySelectorAll("input[data-local-zone]").forEach(function (input) { if (!input.value) input.value = name; });
+    // Links to pages that read days (the author's file) carry the zone too: its first load had been
+    // of UTC days until its own form was used (a re-check).
+    if (name) {
+      document.querySelectorAll("a[data-local-zone]").forEach(function (link) {
+        var url = new URL(link.href, window.location.href);
+        if (!url.searchParams.get("tz")) { url.searchParams.set("tz", name); link.href = url.pathname + url.search + url.hash; }
+      });
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () { show(document); zone(); });

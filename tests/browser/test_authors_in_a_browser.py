@@ -154,3 +154,23 @@ def test_replacing_a_ban_with_a_weaker_sanction_or_lifting_it_asks_first(app, cl
                      "Lift the ban on raider-5? Their next comments are scored as anyone's."]
     with app.app_context():
         assert current_sanction(db.session, site.id, "raider-5").kind == "ban"
+
+
+def test_the_authors_file_opens_in_days_of_the_moderators_zone(app, client, make_site, moderator, grant, live_server,
+                                                              chromium):
+    """A re-check: the author's file opened from the author's page read UTC days until its own form was
+    used, beside times shown in the moderator's zone."""
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    post(client, site, "c-1", "reader-9")
+    context = chromium.new_context(viewport={"width": 1200, "height": 900}, timezone_id="Australia/Sydney")
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, moderator)
+        page.goto(f"{live_server}/review/authors/{site.id}/reader-9")
+        page.get_by_role("link", name="Their file", exact=False).click()
+        page.wait_for_load_state()
+        assert "tz=Australia%2FSydney" in page.url
+        assert "(Australia/Sydney days;" in page.locator("main").inner_text()
+    finally:
+        context.close()
