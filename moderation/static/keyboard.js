@@ -211,6 +211,21 @@
       if (offered) { event.preventDefault(); return offered.click(); }
       return say("Nothing to undo on this page.");
     }
+    // A reason's number in the bulk bar, on its reason list, a button or a tick box, as on a card: the
+    // bar took none, and a moderator had to read down the list for the one she knew by number (the
+    // night shift). Not in the note, where a digit is text.
+    var inBar = event.target.closest && event.target.closest("form.bulk-bar");
+    if (inBar && /^[1-9]$/.test(event.key) && !event.ctrlKey && !event.metaKey && !event.altKey && keysOn()
+        && !event.target.matches('input[type="text"], input:not([type]), textarea')) {
+      var barReason = inBar.querySelector('select[name="reason_choice"]');
+      var n = Number(event.key);
+      if (barReason && n < barReason.options.length) {
+        event.preventDefault();
+        barReason.selectedIndex = n;
+        barReason.dispatchEvent(new Event("change", { bubbles: true }));
+        return sayBriefly("Reason for the selected comments: " + barReason.options[n].text + ".");
+      }
+    }
     // b from a tick box too, which takes no letters: tick with Space, then decide them (a re-check).
     if (event.key === "b" && !event.ctrlKey && !event.metaKey && !event.altKey && keysOn()
         && event.target.matches && event.target.matches('input[type="checkbox"]') && !event.target.closest("dialog")) {

@@ -475,6 +475,11 @@ def test_b_from_a_ticked_box_goes_to_the_bulk_bar(app, site, moderator, grant, l
     page.keyboard.press("b")
     assert page.evaluate("document.activeElement.name") == "reason_choice"
     assert page.evaluate("document.activeElement.closest('form.bulk-bar') !== null")
+    # A reason's number there picks the bar's reason, as on a card (the bar took none: the night shift).
+    page.keyboard.press("3")
+    bar_reason = page.locator("form.bulk-bar select[name=reason_choice]")
+    assert bar_reason.evaluate("s => s.selectedIndex") == 3
+    assert page.locator("#key-status").inner_text().startswith("Reason for the selected comments: ")
 
 
 def test_j_reaches_the_only_card_of_a_queue_narrowed_to_one(app, site, moderator, grant, live_server, browser_page):
