@@ -24,8 +24,7 @@ from moderation.domain.threshold_tuning import (
 )
 from moderation.domain.typed_numbers import typed_float
 from moderation.models import Site
-from moderation.perspective.calibration import (MAX_CHARACTERS, MAX_DECISIONS, CoralCalibration, calibrate,
-                                                suggested_decisions)
+from moderation.perspective.calibration import MAX_CHARACTERS, CoralCalibration, calibrate, suggested_decisions
 from moderation.request_input import parse_int, shown_ids
 from moderation.review.presenting import threshold_text
 
@@ -77,7 +76,7 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
                if model["version"] else None)
     coral = _coral(site, model)
     return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
-                           coral=coral, coral_most=MAX_DECISIONS, coral_characters=MAX_CHARACTERS,
+                           coral=coral, coral_characters=MAX_CHARACTERS,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
                            precision=PRECISION, span_words=span_words, release=release, version=model["version"],
                            release_size=RELEASE_SIZE), 400 if error else 200
@@ -85,13 +84,13 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
 
 def _coral(site: Site, model: dict) -> CoralCalibration | None:
     """The site's Coral decisions (suggestscore) against each toxicity threshold, when it sent any."""
-    decisions = suggested_decisions(db.session, site.id)
+    decisions, cut_short = suggested_decisions(db.session, site.id)
     if not decisions or not model["version"]:
         return None
     from moderation.scorer import get_provider  # as loaded_model does: a broken model package breaks no page
 
     scorer = get_provider(current_app._get_current_object()).for_site(site.id)
-    return calibrate(scorer, decisions, current=model["thresholds"].get("toxicity"))
+    return calibrate(scorer, decisions, current=model["thresholds"].get("toxicity"), cut_short=cut_short)
 
 
 @bp.post("/sites/<int:site_id>/thresholds")

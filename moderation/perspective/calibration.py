@@ -54,11 +54,13 @@ class CoralCalibration:
     last: datetime | None
     rows: list[ThresholdEffect]
     current: ThresholdEffect | None = None  # at the model's own threshold, the one the docs give Coral
+    cut_short: bool = False  # fewer than the site has: their texts passed MAX_CHARACTERS
 
 
-def suggested_decisions(session: Session, site_id: int, limit: int | None = None) -> list[tuple[str, bool, datetime]]:
+def suggested_decisions(session: Session, site_id: int,
+                        limit: int | None = None) -> tuple[list[tuple[str, bool, datetime]], bool]:
     """(text, deleted, when) of the site's newest `limit` Coral comments decided through suggestscore
-    whose texts add up to at most MAX_CHARACTERS, newest first, each by its last decision (Coral's
+    whose texts add up to at most MAX_CHARACTERS, newest first, and whether that budget left some out; each by its last decision (Coral's
     clientToken: a comment approved, then deleted, counts as deleted). Only decisions: a plain
     client's suggested score is no moderator's word, and had been counted as a deletion (a re-check).
     Repeats of one comment are folded before the limit: 2,000 calls for one clientToken had left a
@@ -76,13 +78,13 @@ def suggested_decisions(session: Session, site_id: int, limit: int | None = None
     for text, labels, at in rows:
         characters += len(text)
         if found and characters > MAX_CHARACTERS:
-            break
+            return found, True
         found.append((text, bool((labels or {}).get("rejected")), at))
-    return found
+    return found, False
 
 
 def calibrate(model: Model, decisions: list[tuple[str, bool, datetime]],
-              current: float | None = None) -> CoralCalibration:
+              current: float | None = None, cut_short: bool = False) -> CoralCalibration:
     texts = [text for text, _, _ in decisions]
     scores = [plain_words.raised(found, plain_words.floors(text)).get(ATTRIBUTE, 0.0)
               for text, found in zip(texts, model.score(texts) if texts else [], strict=True)]
@@ -94,4 +96,5 @@ def calibrate(model: Model, decisions: list[tuple[str, bool, datetime]],
 
     when = [at for _, _, at in decisions]
     return CoralCalibration(len(decisions), sum(deleted), min(when, default=None), max(when, default=None),
-                            [effect(t) for t in THRESHOLDS], effect(current) if current is not None else None)
+                            [effect(t) for t in THRESHOLDS], effect(current) if current is not None else None,
+                            cut_short=cut_short)

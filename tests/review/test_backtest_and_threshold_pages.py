@@ -380,6 +380,7 @@ def test_a_coral_site_reads_each_toxicity_threshold_against_its_moderators_sugge
     html = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
     assert "Coral&#39;s decisions" in html or "Coral's decisions" in html
     assert "the newest 5 sent by <code>comments:suggestscore</code>, 3 deleted" in html
+    assert "older ones are left out" not in html  # short texts: no budget said
     # At 0.6 (60 in Coral): the idiot and the hack held, both deleted; the threat is raised past it by the
     # plain-words matcher, as comments:analyze answers: 3 held, all deleted, every deletion.
     row = html[html.index("0.600 (60)"):]
@@ -398,5 +399,6 @@ def test_coral_decisions_of_long_texts_are_scored_no_more_than_a_page_can_wait(a
             db.session.add(LabelledExample(site_id=site.id, text="x" * 19_000, labels={"approved": 1.0},
                                            source="suggestscore", kind="suggestscore", client_token=f"comment:{n}"))
         db.session.commit()
-        found = calibration.suggested_decisions(db.session, site.id)
+        found, cut_short = calibration.suggested_decisions(db.session, site.id)
     assert len(found) == calibration.MAX_CHARACTERS // 19_000 and sum(len(t) for t, _, _ in found) <= 200_000
+    assert cut_short
