@@ -18,7 +18,8 @@ from classifiers import DEFAULT_MODEL_PATH
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain import model_registry
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, decided_counts, span_words
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, decided_counts
+from moderation.domain.written import span_words
 from moderation.domain.backtest_jobs import BACKTEST_TASK, DONE, FAILED, create_job, read_job
 from moderation.domain.dispatch import send_task
 from moderation.domain.errors import DomainError, ValidationFailed

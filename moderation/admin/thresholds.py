@@ -15,7 +15,7 @@ from classifiers.plots import threshold_png
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
 from moderation.admin.routes import bp
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_words
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.threshold_release import RELEASE_SIZE, release_held, releasable
@@ -23,6 +23,7 @@ from moderation.domain.threshold_tuning import (
     PRECISION, curve, parse_target, preview, save_target_threshold, tuning_data,
 )
 from moderation.domain.typed_numbers import typed_float
+from moderation.domain.written import span_words
 from moderation.models import Site
 from moderation.perspective.calibration import MAX_CHARACTERS, CoralCalibration, calibrate, suggested_decisions
 from moderation.request_input import parse_int, shown_ids

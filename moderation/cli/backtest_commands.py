@@ -29,7 +29,7 @@ def learnt_note(result: dict[str, Any]) -> str:
 
 def _span(days: float) -> str:
     """"3.0 hours" under a day, as the page says it; "0.0 days" read as nothing (a re-check)."""
-    from moderation.domain.backtest import span_words
+    from moderation.domain.written import span_words
 
     return span_words(days) if days < 1 else f"{days:.1f} days"
 

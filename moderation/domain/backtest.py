@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, score_histograms
 from moderation.domain.label_export import sites_learnt_from, source_name
 from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, now
-from moderation.domain.written import written_at
+from moderation.domain.written import span_days, written_at, written_bounds
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
 from moderation.domain.rules import HOLD, REJECT as REJECT_RULE, stored_hits, strongest
@@ -49,53 +49,6 @@ MAX_LIMIT = 50_000
 BATCH_SIZE = 500
 EXAMPLES = 5
 EXCERPT_CHARS = 280
-SECONDS_PER_DAY = 86_400.0
-# Held per day is counted over the days the comments came in, at least an hour. Floored at a day,
-# 755 comments received in 21 minutes read as 35 a day on the thresholds page where the threshold
-# offered held 391 of that day's (a helper's walk), and the backtest page said 29 where it said
-# 792 for the same threshold (a moderator's walk). An hour keeps a burst received in the same
-# second from reading as thousands a day.
-SHORTEST_SPAN_SECONDS = 3600.0
-
-
-def span_days(first: datetime, last: datetime) -> float:
-    return max((last - first).total_seconds(), SHORTEST_SPAN_SECONDS) / SECONDS_PER_DAY
-
-
-def written_bounds(times: Sequence[datetime]) -> tuple[datetime, datetime]:
-    """The first and last of `times`, leaving out a few at either end (up to a tenth of them) that lie
-    apart from the rest by more than half the whole span: one comment a site dated 1970 (a CMS's empty
-    date sent as 0) had stretched a month's decisions over 20,792 days, and every held-per-day target
-    then offered a threshold holding nearly everything (a re-check); two such, each 0, had too (a
-    second re-check)."""
-    ordered = sorted(times)
-    most = max(1, len(ordered) // 10)
-
-    def widest_gap(candidates: range) -> tuple[int, float]:
-        return max(((k, (ordered[k] - ordered[k - 1]).total_seconds()) for k in candidates), key=lambda kv: kv[1],
-                   default=(0, 0.0))
-
-    whole = (ordered[-1] - ordered[0]).total_seconds()
-    low, gap = widest_gap(range(1, min(most, len(ordered) - 2) + 1))
-    if gap > whole / 2:
-        ordered = ordered[low:]
-    whole = (ordered[-1] - ordered[0]).total_seconds()
-    high, gap = widest_gap(range(len(ordered) - min(most, len(ordered) - 2), len(ordered)))
-    if gap > whole / 2:
-        ordered = ordered[:high]
-    return ordered[0], ordered[-1]
-
-
-def span_words(days: float) -> str:
-    """A span under a day in words: "an hour or less", "45 minutes", "3.0 hours"."""
-    minutes = round(days * 24 * 60)
-    if minutes <= SHORTEST_SPAN_SECONDS / 60:
-        return "an hour or less"
-    if minutes >= 23.95 * 60:  # "24.0 hours" (a re-check)
-        return "a day"
-    return f"{minutes} minutes" if minutes < 120 else f"{minutes / 60:.1f} hours"
-
-
 @dataclass(frozen=True)
 class Decided:
     id: int

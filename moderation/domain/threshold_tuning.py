@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.comparison import effect_at, highest_below, pr_curve, threshold_for_volume
 from classifiers.metrics import threshold_for_precision
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, span_days, span_words, written_bounds
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DECIDED, REJECTED
 from moderation.domain.label_export import FEW_OF_A_KIND, one_sided
@@ -36,7 +36,7 @@ from moderation.domain.policy import MIN_THRESHOLD, OFF, reject_below_hold
 from moderation.domain.reason_labels import rejection_labels
 from moderation.domain.status import audit
 from moderation.domain.typed_numbers import typed_float
-from moderation.domain.written import written_at
+from moderation.domain.written import span_days, span_words, written_at, written_bounds
 from moderation.models import Comment, Site, User
 
 PRECISION = "precision"
