@@ -32,13 +32,17 @@ def pieces(text: str) -> list[str]:
     ("<div>fine text</div><div>you are a pathetic idiot</div>", ["fine text", "you are a pathetic idiot"]),
     ("line one is fine\ryou are a pathetic idiot", ["line one is fine", "you are a pathetic idiot"]),
     ("line one\u2028you are bad", ["line one", "you are bad"]),
-    # A second re-check's: before a name or a noun an initial or abbreviation does not end one, before a
-    # word that opens a sentence it does, a street's "St." and "Jr." too.
-    ("I met J. Smith yesterday and he was lovely.", ["I met J. Smith yesterday and he was lovely."]),
-    ("The U.S. Senate passed the bill. You are a moron.", ["The U.S. Senate passed the bill.", "You are a moron."]),
+    # The second and third re-checks': an initial inside a name does not end one, "e.g." and "vs." never
+    # do, and before any other capitalised word an abbreviation does: when unsure a sentence ends, as two
+    # civil halves are harmless and a civil sentence merged with an insult is highlighted as the insult.
+    ("A. A. Milne wrote it. J. A. Smith agreed.", ["A. A. Milne wrote it.", "J. A. Smith agreed."]),
     ("See e.g. Reuters for the facts.", ["See e.g. Reuters for the facts."]),
+    ("England vs. Brazil was a draw.", ["England vs. Brazil was a draw."]),
     ("I live on Elm St. You are a worthless moron.", ["I live on Elm St.", "You are a worthless moron."]),
     ("Ask Sammy Davis Jr. He is a total idiot.", ["Ask Sammy Davis Jr.", "He is a total idiot."]),
+    ("Apples, pears, etc. Idiots like you should be banned.", ["Apples, pears, etc.", "Idiots like you should be banned."]),
+    ("I live in the U.S. Shut up, you moron.", ["I live in the U.S.", "Shut up, you moron."]),
+    ("It was 5 p.m. Idiots arrived.", ["It was 5 p.m.", "Idiots arrived."]),
 ])
 def test_a_title_or_initial_does_not_end_a_sentence_and_a_line_break_does(text, read):
     assert pieces(text) == read
