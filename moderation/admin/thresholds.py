@@ -25,7 +25,8 @@ from moderation.domain.threshold_tuning import (
 from moderation.domain.typed_numbers import typed_float
 from moderation.domain.written import span_words
 from moderation.models import Site
-from moderation.perspective.calibration import MAX_CHARACTERS, CoralCalibration, calibrate, suggested_decisions
+from moderation.perspective.calibration import (LONGEST, MAX_CHARACTERS, CoralCalibration, calibrate,
+                                                suggested_decisions)
 from moderation.request_input import parse_int, shown_ids
 from moderation.review.presenting import threshold_text
 
@@ -77,7 +78,7 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
                if model["version"] else None)
     coral = _coral(site, model)
     return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
-                           coral=coral, coral_characters=MAX_CHARACTERS,
+                           coral=coral, coral_characters=MAX_CHARACTERS, coral_longest=LONGEST,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
                            precision=PRECISION, span_words=span_words, release=release, version=model["version"],
                            release_size=RELEASE_SIZE), 400 if error else 200

@@ -25,7 +25,10 @@ from moderation.perspective.suggest import SOURCE
 # Scored while the page is drawn: at most a thousand comments, and no more text than scores in about
 # two seconds. A re-check's thousand 19 KB comments had kept the page 205 s.
 MAX_DECISIONS = 1000
-MAX_CHARACTERS = 200_000
+MAX_CHARACTERS = 300_000
+# A comment longer than this is left out of the table rather than spend the page's budget: twelve
+# 19,000-character decisions sent last had pushed out the sixty before them (a third re-check).
+LONGEST = 2_000
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 ATTRIBUTE = "toxicity"
 
@@ -59,8 +62,9 @@ class CoralCalibration:
 
 def suggested_decisions(session: Session, site_id: int,
                         limit: int | None = None) -> tuple[list[tuple[str, bool, datetime]], bool]:
-    """(text, deleted, when) of the site's newest `limit` Coral comments decided through suggestscore
-    whose texts add up to at most MAX_CHARACTERS, newest first, and whether that budget left some out; each by its last decision (Coral's
+    """(text, deleted, when) of the site's newest `limit` Coral comments decided through suggestscore,
+    each LONGEST characters at most, whose texts add up to at most MAX_CHARACTERS, newest first, and
+    whether that budget left some out; each by its last decision (Coral's
     clientToken: a comment approved, then deleted, counts as deleted). Only decisions: a plain
     client's suggested score is no moderator's word, and had been counted as a deletion (a re-check).
     Repeats of one comment are folded before the limit: 2,000 calls for one clientToken had left a
@@ -76,6 +80,8 @@ def suggested_decisions(session: Session, site_id: int,
                            .order_by(last.c.created_at.desc(), last.c.id.desc()).limit(limit))
     found, characters = [], 0
     for text, labels, at in rows:
+        if len(text) > LONGEST:
+            continue
         characters += len(text)
         if found and characters > MAX_CHARACTERS:
             return found, True

@@ -55,6 +55,10 @@ def _reports_seen(selection: list[tuple[int, int]]) -> dict[int, int]:
     return seen
 
 
+# An address gunicorn reads (its request line is 4,094 bytes at most), with room for the rest of the line.
+MAX_ADDRESS = 3_500
+
+
 @bp.post("/review/bulk")
 @auth.login_required("moderator")
 def bulk_decide_view() -> str | Response | tuple[str, int]:
@@ -73,11 +77,21 @@ def bulk_decide_view() -> str | Response | tuple[str, int]:
         # gone to the queue (last stop's re-check), then come back with every box ticked again, the one
         # the moderator had unticked too (a re-check).
         flash("Nothing decided: Enter does not decide here. Press Approve selected or Reject selected.", "info")
-        # The reason and note too, as typed (a second re-check found them gone).
+        # The reason and note too, as typed (a second re-check found them gone); what does not fit in an
+        # address gunicorn takes is left for the moderator to type again, and said: a 500-character
+        # note in Chinese had made the way back a "URI Too Long" page (a third re-check).
         kept = {"ticked": ",".join(str(comment_id) for comment_id, _ in selection) or "none",
                 **{name: request.form.get(name, "")[:500] for name in ("reason_choice", "reason_note")
                    if request.form.get(name)}}
-        return redirect(f"{here}{'&' if '?' in here else '?'}{urlencode(kept)}", code=303)
+        for dropped in (None, "reason_note", "ticked"):
+            kept.pop(dropped, None)
+            target = f"{here}{'&' if '?' in here else '?'}{urlencode(kept, safe=',')}"
+            if len(target) <= MAX_ADDRESS:
+                break
+        if dropped:
+            flash("The note was too long to carry back: type it again." if dropped == "reason_note" else
+                  "The selection was too long to carry back: every comment is ticked again.", "warning")
+        return redirect(target, code=303)
     try:
         result = bulk_decide(db.session, selection, user=auth.current_user(), action=request.form.get("action", ""),
                              reason=_reason_from_form(), author_sanction=request.form.get("authors") or None,

@@ -395,10 +395,15 @@ def test_coral_decisions_of_long_texts_are_scored_no_more_than_a_page_can_wait(a
     from moderation.perspective import calibration
 
     with app.app_context():
-        for n in range(30):
-            db.session.add(LabelledExample(site_id=site.id, text="x" * 19_000, labels={"approved": 1.0},
+        for n in range(200):
+            db.session.add(LabelledExample(site_id=site.id, text="y" * 1_900, labels={"approved": 1.0},
+                                           source="suggestscore", kind="suggestscore", client_token=f"older:{n}"))
+        db.session.flush()
+        # A third re-check: twelve very long ones sent last pushed out every decision before them.
+        for n in range(12):
+            db.session.add(LabelledExample(site_id=site.id, text="x" * 19_000, labels={"rejected": 1.0},
                                            source="suggestscore", kind="suggestscore", client_token=f"comment:{n}"))
         db.session.commit()
         found, cut_short = calibration.suggested_decisions(db.session, site.id)
-    assert len(found) == calibration.MAX_CHARACTERS // 19_000 and sum(len(t) for t, _, _ in found) <= 200_000
+    assert len(found) == calibration.MAX_CHARACTERS // 1_900 and all(len(t) == 1_900 for t, _, _ in found)
     assert cut_short
