@@ -42,25 +42,24 @@ def span_days(first: datetime, last: datetime) -> float:
 
 def written_bounds(times: Sequence[datetime]) -> tuple[datetime, datetime]:
     """The first and last of `times`, leaving out a few at either end (up to a tenth of them) that lie
-    apart from the rest by more than half the whole span: one comment a site dated 1970 (a CMS's empty
-    date sent as 0) had stretched a month's decisions over 20,792 days, and every held-per-day target
-    then offered a threshold holding nearly everything (a re-check); two such, each 0, had too (a
-    second re-check)."""
+    apart from the rest by more than half the whole span, as often as there are such groups: one
+    comment a site dated 1970 (a CMS's empty date sent as 0) had stretched a month's decisions over
+    20,792 days and every held-per-day target then offered a threshold holding nearly everything (a
+    re-check); two such, each 0, had too (a second); and 1970 beside 2000 (a third)."""
     ordered = sorted(times)
-    most = max(1, len(ordered) // 10)
-
-    def widest_gap(candidates: range) -> tuple[int, float]:
-        return max(((k, (ordered[k] - ordered[k - 1]).total_seconds()) for k in candidates), key=lambda kv: kv[1],
-                   default=(0, 0.0))
-
-    whole = (ordered[-1] - ordered[0]).total_seconds()
-    low, gap = widest_gap(range(1, min(most, len(ordered) - 2) + 1))
-    if gap > whole / 2:
-        ordered = ordered[low:]
-    whole = (ordered[-1] - ordered[0]).total_seconds()
-    high, gap = widest_gap(range(len(ordered) - min(most, len(ordered) - 2), len(ordered)))
-    if gap > whole / 2:
-        ordered = ordered[:high]
+    left = max(1, len(ordered) // 10)  # how many may still be left out, at both ends together
+    while left > 0 and len(ordered) > 2:
+        whole = (ordered[-1] - ordered[0]).total_seconds()
+        ends = min(left, len(ordered) - 2)
+        gaps = [(k, (ordered[k] - ordered[k - 1]).total_seconds(), "low") for k in range(1, ends + 1)]
+        gaps += [(k, (ordered[k] - ordered[k - 1]).total_seconds(), "high")
+                 for k in range(len(ordered) - ends, len(ordered))]
+        k, gap, side = max(gaps, key=lambda found: found[1])
+        if gap <= whole / 2:
+            break
+        dropped = k if side == "low" else len(ordered) - k
+        ordered = ordered[k:] if side == "low" else ordered[:k]
+        left -= dropped
     return ordered[0], ordered[-1]
 
 

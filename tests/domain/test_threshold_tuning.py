@@ -350,3 +350,14 @@ def test_several_comments_dated_1970_do_not_stretch_held_per_day_either(app, sit
             odd.created_at = datetime(1970, 1, 1, tzinfo=timezone.utc)
         db.session.commit()
     assert data(app, site.id).days == pytest.approx(28, abs=0.01)
+
+
+def test_placeholder_dates_of_two_kinds_are_left_out_of_the_span_too():
+    """A third re-check: 1970 and 2000 beside a month of November read as 9,830 days."""
+    from datetime import datetime, timedelta, timezone
+
+    from moderation.domain.written import span_days, written_bounds
+
+    november = [datetime(2026, 11, 1, tzinfo=timezone.utc) + timedelta(days=n) for n in range(30)]
+    odd = [datetime(1970, 1, 1, tzinfo=timezone.utc)] * 2 + [datetime(2000, 1, 1, tzinfo=timezone.utc)]
+    assert span_days(*written_bounds(november + odd)) == pytest.approx(29)
