@@ -147,7 +147,6 @@ def gather(config: Config, *, web: bool = True) -> dict:
 # A transaction with an id open this long holds every site's changes feed back (domain/change_feed.py).
 FEED_HELD_AFTER = 60.0
 # The tables that grow with every comment, as `status` names them.
-GROWING = {"comments": "comments", "webhook_deliveries": "webhook events", "audit_log": "audit log"}
 # Free space under the embedded database's disk below which `status` asks for attention: a soak walk
 # measured the database growing 3.9 kB a comment (2 GB a day at 6 comments/s), and nothing said so.
 DISK_LOW_SHARE = 0.10
@@ -157,11 +156,10 @@ DISK_LOW_BYTES = 2 * 1024**3
 def storage(session, var_dir: Path) -> dict:  # noqa: ANN001 - a Session
     """The database's size, its growing tables', and, for the embedded database, the free space of
     the disk it is on (a server at DATABASE_URL keeps its own disk: not seen from here)."""
-    sizes = dict(session.execute(text(
-        "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r' AND relname = ANY(:names)"),
-        {"names": list(GROWING)}).all())
-    found = {"database_bytes": session.scalar(text("SELECT pg_database_size(current_database())")),
-             "tables_bytes": {GROWING[name]: sizes.get(name, 0) for name in GROWING}}
+    from moderation.domain.operations import database_sizes  # as snapshot is: the domain on first use
+
+    total, tables = database_sizes(session)
+    found = {"database_bytes": total, "tables_bytes": tables}
     session.rollback()
     pgdata = var_dir / "pgdata"
     if pgdata.is_dir():

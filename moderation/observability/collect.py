@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy.orm import Session
 
-from moderation.domain.operations import snapshot
+from moderation.domain.operations import database_sizes, snapshot
 from moderation.observability.metric_files import ReadableFilesCollector
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class StateCollector:
             session = self.open_session()
             try:
                 state = snapshot(session)
+                total, tables = database_sizes(session)
             finally:
                 session.close()
         except Exception:  # the counters are still worth answering with
@@ -50,6 +51,12 @@ class StateCollector:
             return
         up.add_metric([], 1)
         yield up
+        yield GaugeMetricFamily("moderation_database_bytes", "Size of the database on disk", value=total)
+        sizes = GaugeMetricFamily("moderation_table_bytes", "Size of each table that grows with traffic, with its "
+                                  "indexes", labels=["table"])
+        for table, size in tables.items():
+            sizes.add_metric([table], size)
+        yield sizes
         yield GaugeMetricFamily("moderation_comments_pending", "Comments waiting to be scored", value=state.pending)
         yield GaugeMetricFamily("moderation_comments_oldest_pending_seconds", "Age of the oldest comment waiting "
                                 "to be scored", value=state.oldest_pending_seconds)

@@ -18,3 +18,9 @@ def test_the_metrics_port_answers_prometheus_without_signing_in(app, client, sit
     assert response.status_code == 200
     assert 'moderation_comments_pending 1.0' in response.text
     assert 'moderation_comments_received_total{site="daily-planet"}' in response.text
+    # How big the database grows, to alert on (left since several stops; `moderation status` said it).
+    sizes = dict(line.rsplit(" ", 1) for line in response.text.splitlines()
+                 if line.startswith(("moderation_database_bytes", "moderation_table_bytes")))
+    assert float(sizes["moderation_database_bytes"]) > 0
+    assert float(sizes['moderation_table_bytes{table="comments"}']) > 0
+    assert 'moderation_table_bytes{table="webhook events"}' in sizes and 'moderation_table_bytes{table="audit log"}' in sizes
