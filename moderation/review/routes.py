@@ -19,6 +19,7 @@ from moderation.domain.storms import active_storms
 from moderation.domain.history import comment_history
 from moderation.domain.lifecycle import in_review_queue
 from moderation.domain.queue import comment_detail, review_queue
+from moderation.domain.rule_sets import rule_names
 from moderation.domain.queue_filters import FLAGS, TAB_HINTS, TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.models import REPORT_REASONS
@@ -113,7 +114,9 @@ def queue() -> str | tuple[str, int]:
                                message=f"This filter cannot be read: {error.sentence}",
                                back_to=with_query("review.queue", kept),
                                back_label="The queue with the other filters, without this one"), 400
-    return render_template("review/queue.html", page=page, filters=filters, sites=visible_sites(db.session, user),
+    sites = visible_sites(db.session, user)
+    return render_template("review/queue.html", page=page, filters=filters, sites=sites,
+                           rule_names=rule_names(db.session, [site.id for site in sites]),
                            tabs=TABS, tab_hints=TAB_HINTS, reasons=REPORT_REASONS, attributes=ATTRIBUTES, flags=FLAGS, decidable=DECIDABLE,
                            storms=active_storms(db.session, visible_site_ids(db.session, user)))
 

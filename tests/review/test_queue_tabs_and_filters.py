@@ -325,3 +325,20 @@ def test_what_a_tab_holds_is_said_on_the_page_not_only_in_a_tooltip(mona, site, 
     make_comment(site.id)
     html = mona.get("/review?tab=held").get_data(as_text=True)
     assert f'<p class="muted tab-hint">Held: {TAB_HINTS["held"]}.</p>' in html
+
+
+def test_the_rule_filter_offers_the_names_of_the_rules_in_force(app, mona, site, outsider):
+    """Left since several stops: the Rule filter was a free text box, typed from memory."""
+    from moderation.domain.rule_sets import save_rules
+    from moderation.models import Site
+
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), [{"name": "court-order", "kind": "banned_words",
+                                                               "words": ["Kyle Mercer"], "action": "reject"}],
+                   actor="test")
+        save_rules(db.session, db.session.get(Site, outsider.id), [{"name": "their-secret", "kind": "phone"}],
+                   actor="test")
+        db.session.commit()
+    html = mona.get("/review").get_data(as_text=True)
+    assert '<datalist id="rule-names"><option value="court-order"></datalist>' in html
+    assert "their-secret" not in html  # another site's rule names are not hers to see
