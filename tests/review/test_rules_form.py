@@ -68,6 +68,13 @@ def _page(client, site_id: int) -> str:
     return client.get(f"/admin/sites/{site_id}/rules").get_data(as_text=True)
 
 
+def _rules_in_force(app, site, rules: list[dict]) -> None:
+    """`rules` saved as the site's version in force, as an admin would have left them."""
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), rules, actor="test")
+        db.session.commit()
+
+
 def _send(client, site_id: int, fields: dict[str, str], action: str):
     return client.post(f"/admin/sites/{site_id}/rules", data={**fields, "action": action})
 
@@ -103,11 +110,9 @@ def test_an_admin_adds_a_banned_words_rule_without_writing_json(app, sign_in, ad
 
 
 def test_a_rule_is_changed_and_another_removed_from_the_form(app, sign_in, admin, site):
-    with app.app_context():
-        save_rules(db.session, db.session.get(Site, site.id), [
+    _rules_in_force(app, site, [
             {"name": "repeats", "kind": "flood"}, {"name": "no-phones", "kind": "phone"},
-            {"name": "links", "kind": "links", "allowed_domains": ["example.com"]}], actor="test")
-        db.session.commit()
+            {"name": "links", "kind": "links", "allowed_domains": ["example.com"]}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
     assert (fields["rule-0-count"], fields["rule-0-minutes"], fields["rule-0-scope"]) == ("3", "1", "author")
@@ -123,9 +128,7 @@ def test_a_rule_is_changed_and_another_removed_from_the_form(app, sign_in, admin
 
 def test_a_bad_value_in_the_form_names_the_rule_and_field_keeps_what_was_typed_and_saves_nothing(
         app, sign_in, admin, site):
-    with app.app_context():
-        save_rules(db.session, db.session.get(Site, site.id), [{"name": "repeats", "kind": "flood"}], actor="test")
-        db.session.commit()
+    _rules_in_force(app, site, [{"name": "repeats", "kind": "flood"}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
     refused = _send(client, site.id, {**fields, "rule-0-count": "ten", "rule-0-reason": "<b>spam</b>"}, "save")
@@ -179,11 +182,8 @@ def test_a_ratio_the_json_took_does_not_block_the_form_and_a_ticked_removal_wait
     once, with no box left to untick."""
     from moderation.admin.rule_form import param_fields
 
-    with app.app_context():
-        save_rules(db.session, db.session.get(Site, site.id), [
-            {"name": "caps", "kind": "shouting", "caps_ratio": 0.72}, {"name": "no-phones", "kind": "phone"}],
-            actor="test")
-        db.session.commit()
+    _rules_in_force(app, site, [
+            {"name": "caps", "kind": "shouting", "caps_ratio": 0.72}, {"name": "no-phones", "kind": "phone"}])
     assert [p.step for p in param_fields({"kind": "shouting"}) if p.name == "caps_ratio"] == ["any"]
     client = sign_in(admin)
     page = _page(client, site.id)
@@ -214,11 +214,9 @@ def test_an_editors_pasted_lists_and_slips_are_caught_before_they_save_a_rule_th
     """An editor's walk: "Darren Pike, D. Pike, Pike" on one line and a list pasted from Word with its
     bullets were saved as typed and caught nothing; Preview's error said "Not saved"; the error sat
     3,000 px above its field; a preview dropped a rule ticked for removal and nothing named it."""
-    with app.app_context():
-        save_rules(db.session, db.session.get(Site, site.id), [
+    _rules_in_force(app, site, [
             {"name": "court", "kind": "suspect_words", "words": ["placeholder"]},
-            {"name": "no-phones", "kind": "phone"}], actor="test")
-        db.session.commit()
+            {"name": "no-phones", "kind": "phone"}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
     commas = _send(client, site.id, {**fields, "rule-0-words": "Darren Pike, D. Pike, Pike"}, "preview")
@@ -267,11 +265,9 @@ def test_numbered_lists_lose_their_numbers_a_saved_phrase_with_a_comma_passes_an
     assert rules_from_form({"rule-0-kind": "banned_words", "rule-0-name": "b",
                             "rule-0-words": "1. scumbag\n2) lowlife\n10. thug"})[0]["words"] == [
         "scumbag", "lowlife", "thug"]
-    with app.app_context():
-        save_rules(db.session, db.session.get(Site, site.id), [
+    _rules_in_force(app, site, [
             {"name": "buy", "kind": "suspect_words", "words": ["buy now, pay later"]},
-            {"name": "new", "kind": "new_author"}], actor="test")
-        db.session.commit()
+            {"name": "new", "kind": "new_author"}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
     assert _send(client, site.id, fields, "preview").status_code == 200
