@@ -111,7 +111,7 @@ def test_an_admin_adds_a_banned_words_rule_without_writing_json(app, sign_in, ad
 
 def test_a_rule_is_changed_and_another_removed_from_the_form(app, sign_in, admin, site):
     _rules_in_force(app, site, [
-            {"name": "repeats", "kind": "flood"}, {"name": "no-phones", "kind": "phone"},
+        {"name": "repeats", "kind": "flood"}, {"name": "no-phones", "kind": "phone"},
             {"name": "links", "kind": "links", "allowed_domains": ["example.com"]}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
@@ -183,7 +183,7 @@ def test_a_ratio_the_json_took_does_not_block_the_form_and_a_ticked_removal_wait
     from moderation.admin.rule_form import param_fields
 
     _rules_in_force(app, site, [
-            {"name": "caps", "kind": "shouting", "caps_ratio": 0.72}, {"name": "no-phones", "kind": "phone"}])
+        {"name": "caps", "kind": "shouting", "caps_ratio": 0.72}, {"name": "no-phones", "kind": "phone"}])
     assert [p.step for p in param_fields({"kind": "shouting"}) if p.name == "caps_ratio"] == ["any"]
     client = sign_in(admin)
     page = _page(client, site.id)
@@ -215,7 +215,7 @@ def test_an_editors_pasted_lists_and_slips_are_caught_before_they_save_a_rule_th
     bullets were saved as typed and caught nothing; Preview's error said "Not saved"; the error sat
     3,000 px above its field; a preview dropped a rule ticked for removal and nothing named it."""
     _rules_in_force(app, site, [
-            {"name": "court", "kind": "suspect_words", "words": ["placeholder"]},
+        {"name": "court", "kind": "suspect_words", "words": ["placeholder"]},
             {"name": "no-phones", "kind": "phone"}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
@@ -266,7 +266,7 @@ def test_numbered_lists_lose_their_numbers_a_saved_phrase_with_a_comma_passes_an
                             "rule-0-words": "1. scumbag\n2) lowlife\n10. thug"})[0]["words"] == [
         "scumbag", "lowlife", "thug"]
     _rules_in_force(app, site, [
-            {"name": "buy", "kind": "suspect_words", "words": ["buy now, pay later"]},
+        {"name": "buy", "kind": "suspect_words", "words": ["buy now, pay later"]},
             {"name": "new", "kind": "new_author"}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
