@@ -112,7 +112,7 @@ def test_an_admin_adds_a_banned_words_rule_without_writing_json(app, sign_in, ad
 def test_a_rule_is_changed_and_another_removed_from_the_form(app, sign_in, admin, site):
     _rules_in_force(app, site, [
         {"name": "repeats", "kind": "flood"}, {"name": "no-phones", "kind": "phone"},
-            {"name": "links", "kind": "links", "allowed_domains": ["example.com"]}])
+        {"name": "links", "kind": "links", "allowed_domains": ["example.com"]}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
     assert (fields["rule-0-count"], fields["rule-0-minutes"], fields["rule-0-scope"]) == ("3", "1", "author")
@@ -135,7 +135,7 @@ def test_a_bad_value_in_the_form_names_the_rule_and_field_keeps_what_was_typed_a
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400
     assert ('Not saved: rule 1 (&#34;\u2068repeats\u2069&#34;): &#34;How many times&#34; must be a whole number '
-            'from 2 to 100.') in html and "rules[0]" not in html.split("Not saved:")[1].split("</p>")[0]
+        'from 2 to 100.') in html and "rules[0]" not in html.split("Not saved:")[1].split("</p>")[0]
     after = _form(html).fields
     assert after["rule-0-count"] == "ten" and after["rule-0-reason"] == "<b>spam</b>"
     assert 'id="rule-0-count"' in html and 'aria-invalid="true" aria-describedby="form-error"' in html
@@ -160,7 +160,7 @@ def test_removing_the_protective_rules_from_the_form_asks_first(app, sign_in, ad
     assert html.index('id="removing"') < html.index('id="json-editor"')
     assert "Rule 1: threat words" in html and f'name="rule-{threats}-remove" checked' in html
     ticked = _send(client, site.id, {**_form(html).fields, f"rule-{threats}-remove": "on", "remove_protections": "on"},
-                   "save")
+               "save")
     assert ticked.status_code == 303
     with app.app_context():
         assert "threats" not in [r["name"] for r in current_rule_set(db.session, site.id).rules]
@@ -168,8 +168,8 @@ def test_removing_the_protective_rules_from_the_form_asks_first(app, sign_in, ad
 
 def test_the_form_reads_numbers_and_lines_as_the_json_would_hold_them():
     form = {"rule-1-kind": "shouting", "rule-1-name": "caps", "rule-1-caps_ratio": "0.9", "rule-1-min_letters": "",
-            "rule-0-kind": "suspect_words", "rule-0-name": "watch", "rule-0-words": "a b\n\nc\r\n",
-            "rule-0-action": "", "rule-2-kind": "phone", "rule-2-name": "x", "rule-2-remove": "on"}
+        "rule-0-kind": "suspect_words", "rule-0-name": "watch", "rule-0-words": "a b\n\nc\r\n",
+        "rule-0-action": "", "rule-2-kind": "phone", "rule-2-name": "x", "rule-2-remove": "on"}
     assert rules_from_form(form) == [
         {"name": "watch", "kind": "suspect_words", "words": ["a b", "c"]},
         {"name": "caps", "kind": "shouting", "caps_ratio": 0.9}]
@@ -216,7 +216,7 @@ def test_an_editors_pasted_lists_and_slips_are_caught_before_they_save_a_rule_th
     3,000 px above its field; a preview dropped a rule ticked for removal and nothing named it."""
     _rules_in_force(app, site, [
         {"name": "court", "kind": "suspect_words", "words": ["placeholder"]},
-            {"name": "no-phones", "kind": "phone"}])
+        {"name": "no-phones", "kind": "phone"}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
     commas = _send(client, site.id, {**fields, "rule-0-words": "Darren Pike, D. Pike, Pike"}, "preview")
@@ -267,7 +267,7 @@ def test_numbered_lists_lose_their_numbers_a_saved_phrase_with_a_comma_passes_an
         "scumbag", "lowlife", "thug"]
     _rules_in_force(app, site, [
         {"name": "buy", "kind": "suspect_words", "words": ["buy now, pay later"]},
-            {"name": "new", "kind": "new_author"}])
+        {"name": "new", "kind": "new_author"}])
     client = sign_in(admin)
     fields = _form(_page(client, site.id)).fields
     assert _send(client, site.id, fields, "preview").status_code == 200
