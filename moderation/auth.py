@@ -14,18 +14,19 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from moderation import db
 from moderation.domain.errors import AccountDisabled, Busy, TooManyAttempts
+from moderation.domain.membership import administers
 from moderation.domain.signin import device_for, device_token, sign_in
 from moderation.domain.users import end_sessions
 from moderation.models import User
 
-# An admin can do everything a moderator can.
-ROLE_RANK = {"moderator": 1, "admin": 2}
+# An admin can do everything a site admin can, and a site admin everything a moderator can.
+ROLE_RANK = {"moderator": 1, "site_admin": 2, "admin": 3}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,6 +109,18 @@ def login_required(role: str = "moderator") -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def site_admin_required(view: F) -> F:
+    """A page about the site its URL names (`site_id`): admins, and that site's site admins. Another
+    site's page is 404 to a site admin, as if it did not exist, as another site's comment is."""
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not administers(db.session, current_user(), kwargs["site_id"]):
+            abort(404)
+        return view(*args, **kwargs)
+
+    return login_required("site_admin")(checked)  # type: ignore[return-value]
 
 
 def _asked_by_a_script() -> bool:

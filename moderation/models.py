@@ -26,7 +26,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import UserDefinedType
 
 REPORT_REASONS = ("uncivil", "off_topic", "spam", "harassment", "hate", "personal_information", "self_harm", "other")
-ROLES = ("moderator", "admin")
+# A site admin runs their own sites' settings, rules, thresholds, moderators and reversals (one title of
+# a group on one install); an admin runs every site, the model, accounts, keys and operations.
+ROLES = ("moderator", "site_admin", "admin")
 
 
 class Xid8(UserDefinedType[str]):

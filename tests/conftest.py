@@ -318,12 +318,18 @@ def grant(app):
 def make_moderator(app):
     """`make_moderator(name, sites=[...]) -> UserPersona`: a moderator of those sites only, e.g. of another site."""
 
-    def make(name: str, sites: Iterable[SitePersona | int] = ()) -> UserPersona:
-        user = _make_user(app, name, "moderator")
+    def make(name: str, sites: Iterable[SitePersona | int] = (), role: str = "moderator") -> UserPersona:
+        user = _make_user(app, name, role)
         _grant(app, user, sites)
         return user
 
     return make
+
+
+@pytest.fixture
+def make_site_admin(make_moderator):
+    """`make_site_admin(name, sites=[...]) -> UserPersona`: a site admin of those sites only."""
+    return lambda name, sites=(): make_moderator(name, sites, role="site_admin")
 
 
 class Worker:

@@ -22,7 +22,7 @@ from moderation.domain.signin import locked_for
 from moderation.domain.site_rows import ROW_TTL
 from moderation.domain.sites import (issue_scoring_key, key_summary, parse_grace, revoke_keys, revoke_scoring_key,
                                      rotate_key)
-from moderation.domain.users import disable_user, enable_user, list_users, set_role
+from moderation.domain.users import a_role, disable_user, enable_user, list_users, set_role
 from moderation.models import ROLES, Site, User
 from moderation.request_input import parse_int
 
@@ -49,10 +49,6 @@ def _page(status: int = 200, **extra: Any) -> tuple[str, int]:
 def _refused(error: DomainError, **extra: Any) -> tuple[str, int]:
     db.session.rollback()
     return _page(error.status if error.status in (400, 409) else 400, error=error, **extra)
-
-
-def _a(role: str) -> str:
-    return f"a{'n' if role == 'admin' else ''} {role}"
 
 
 def _done(message: str) -> Response:
@@ -94,9 +90,9 @@ def create_account() -> Response | tuple[str, int]:
     except DomainError as error:  # a name taken, a weak password, a site gone since the page was drawn
         return _refused(error, entered=entered)
     names = ", ".join(sorted(site.name for site in db.session.scalars(select(Site).where(Site.id.in_(site_ids)))))
-    where = f", moderating {names}" if names else (
-        "; add them to a site on its page before they can see comments" if role == "moderator" else "")
-    return _done(f"Created {user.username}, {_a(role)}{where}. Give them their password yourself: it is sent nowhere.")
+    where = f", {'running' if role == 'site_admin' else 'moderating'} {names}" if names else (
+        "; add them to a site on its page before they can see comments" if role != "admin" else "")
+    return _done(f"Created {user.username}, {a_role(role)}{where}. Give them their password yourself: it is sent nowhere.")
 
 
 def _site_id(value: str) -> int:
@@ -118,7 +114,7 @@ def change_role(user_id: int) -> Response | tuple[str, int]:
         set_role(db.session, user, role, actor=_actor())
     except DomainError as error:
         return _refused(error, error_role_user_id=user.id)
-    return _done(f"{user.username} is now {_a(role)}; their sessions have ended.")
+    return _done(f"{user.username} is now {a_role(role)}; their sessions have ended.")
 
 
 @bp.post("/accounts/users/<int:user_id>/disable")

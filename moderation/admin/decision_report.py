@@ -12,9 +12,10 @@ from flask import Response, render_template, request
 from sqlalchemy import select
 
 from moderation import auth, db
-from moderation.admin.routes import bp
+from moderation.admin.routes import bp, of_administered
 from moderation.domain.decision_report import HELD_BY, DecisionReport, decision_report
 from moderation.domain.errors import ValidationFailed
+from moderation.domain.membership import administered_site_ids
 from moderation.domain.status import now
 from moderation.models import Site
 from moderation.request_input import MAX_INT8, parse_int
@@ -42,32 +43,41 @@ def _report() -> tuple[DecisionReport, int, Site | None]:
     if days not in PERIODS:
         raise ValidationFailed(f"days must be one of {', '.join(map(str, PERIODS))}", field="days")
     site = None
+    administered = administered_site_ids(db.session, auth.current_user())
     raw = request.args.get("site", "").strip()
     if raw:
         site_id = parse_int(raw, MAX_INT8)
         site = db.session.get(Site, site_id) if site_id else None
-        if site is None:
+        if site is None or (administered is not None and site.id not in administered):
             raise ValidationFailed("site must be the number of a site on /admin", field="site")
     until = now()
     return decision_report(db.session, since=until - timedelta(days=days), until=until,
-                           site_ids=[site.id] if site else None), days, site
+                           site_ids=[site.id] if site else administered), days, site
+
+
+def _every_site() -> str:
+    """What no site picked means: for a site admin, their sites by name, not a group's "every site"."""
+    administered = administered_site_ids(db.session, auth.current_user())
+    if administered is None:
+        return "every site"
+    return ", ".join(db.session.scalars(select(Site.name).where(Site.id.in_(administered)).order_by(Site.name)))
 
 
 @bp.get("/decisions")
-@auth.login_required("admin")
+@auth.login_required("site_admin")
 def decisions() -> str | tuple[str, int]:
     try:
         report, days, site = _report()
     except ValidationFailed as error:
         return render_template("error.html", title="Cannot read this filter", message=error.message + ".",
                                back_to=request.path, back_label="The last 7 days, every site"), 400
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    sites = db.session.scalars(of_administered(select(Site).order_by(Site.name), Site.id)).all()
     return render_template("admin/decisions.html", report=report, days=days, site=site, sites=sites, periods=PERIODS,
                            held_by_labels=HELD_BY)
 
 
 @bp.get("/decisions.csv")
-@auth.login_required("admin")
+@auth.login_required("site_admin")
 def decisions_csv() -> Response:
     try:
         report, days, site = _report()
@@ -79,7 +89,7 @@ def decisions_csv() -> Response:
                    "made in the period", "approved what the model held"])
     # The period and site in the file too: an editor's walk found them only in its name.
     rows.writerow(["period", f"{report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC"])
-    rows.writerow(["site", _cell(site.name) if site else "every site"])
+    rows.writerow(["site", _cell(site.name) if site else _every_site()])
     rows.writerow(["came in", "comments received", report.received])
     rows.writerow(["came in", "sent to review", report.reviewed])
     for label, value in (("median", report.waits.median), ("9 in 10 within", report.waits.p90),

@@ -2,22 +2,28 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
-from moderation.domain.membership import grant, members_of, revoke
-from moderation.models import Site, User
+from moderation.domain.membership import MEMBER_ROLES, administered_site_ids, grant, members_of, revoke
+from moderation.models import Site, SiteMember, User
 
 
 @bp.context_processor
 def _membership_helpers() -> dict[str, object]:
     # A helper rather than a variable, so the site page's existing view need not change.
     def moderators() -> list[str]:
-        return list(db.session.scalars(select(User.username).where(User.role == "moderator", User.active.is_(True))
-                                       .order_by(User.username)))
+        query = select(User.username).where(User.role.in_(MEMBER_ROLES), User.active.is_(True)).order_by(User.username)
+        administered = administered_site_ids(db.session, auth.current_user())
+        if administered is not None:
+            # A site admin is offered their own sites' people and those in no site yet, not a whole
+            # group's staff; a colleague of another title can still be added by name.
+            query = query.where(or_(User.id.in_(select(SiteMember.user_id).where(SiteMember.site_id.in_(administered))),
+                                    ~select(SiteMember.user_id).where(SiteMember.user_id == User.id).exists()))
+        return list(db.session.scalars(query))
 
     return {"site_members": lambda site_id: members_of(db.session, site_id), "moderator_names": moderators}
 
@@ -27,7 +33,7 @@ def _back(site_id: int) -> Response:
 
 
 @bp.post("/sites/<int:site_id>/members")
-@auth.login_required("admin")
+@auth.site_admin_required
 def add_member(site_id: int) -> Response:
     site = db.get_or_404(Site, site_id)
     username = request.form.get("username", "").strip()
@@ -43,7 +49,7 @@ def add_member(site_id: int) -> Response:
 
 
 @bp.post("/sites/<int:site_id>/members/<int:user_id>/remove")
-@auth.login_required("admin")
+@auth.site_admin_required
 def remove_member(site_id: int, user_id: int) -> Response:
     site = db.get_or_404(Site, site_id)
     user = db.get_or_404(User, user_id)

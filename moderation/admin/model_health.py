@@ -22,6 +22,9 @@ REPORTS_SHOWN = 30
 
 @bp.context_processor
 def drift_banner() -> dict[str, object]:
+    user = auth.current_user()
+    if user is None or user.role != "admin":
+        return {}  # the model is the group's admins': a site admin's banner would link to a page they cannot open
     # Only a warning about a model scoring now, global or a site's own: one about a version since
     # replaced is history. Read by name: loading every site's model here, on every admin page, would
     # hold them all in each web process; only a warning's own model is loaded, for its card.

@@ -16,6 +16,7 @@ from moderation.domain.site_settings import (
 )
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
+from moderation.domain.membership import administered_site_ids
 from moderation.domain.model_registry import list_assignments
 from moderation.domain.audit_search import audit_page
 from moderation.domain.storms import active_storms, calm_storms
@@ -29,14 +30,20 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.get("")
 @bp.get("/")
-@auth.login_required("admin")
+@auth.login_required("site_admin")
 def index() -> str:
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    sites = db.session.scalars(of_administered(select(Site).order_by(Site.name), Site.id)).all()
     # Which version scores each site: beside "model defaults", the global model's defaults shown below
     # read as every site's, where some ran their own (an admin's walk).
     own = {a.site_id: a.version.version for a in list_assignments(db.session) if a.site_id is not None}
     return render_template("admin/index.html", sites=sites, attributes=ATTRIBUTES, model=model_summary(),
                            own_versions=own)
+
+
+def of_administered(query: Any, site_column: Any) -> Any:
+    """`query` kept to the sites the signed-in user administers (a site admin's own; an admin's all)."""
+    administered = administered_site_ids(db.session, auth.current_user())
+    return query if administered is None else query.where(site_column.in_(administered))
 
 
 def site_page(site: Site, *, form: Any = None, error: ValidationFailed | None = None,
@@ -52,13 +59,13 @@ def site_page(site: Site, *, form: Any = None, error: ValidationFailed | None = 
 
 
 @bp.get("/sites/<int:site_id>")
-@auth.login_required("admin")
+@auth.site_admin_required
 def edit_site(site_id: int) -> str:
     return site_page(db.get_or_404(Site, site_id))
 
 
 @bp.post("/sites/<int:site_id>")
-@auth.login_required("admin")
+@auth.site_admin_required
 def save_site(site_id: int) -> Response | tuple[str, int]:
     try:
         changed, deliveries = update_site_settings(db.session, site_id, request.form, user=auth.current_user(),
@@ -167,7 +174,7 @@ def _action_label(action: str) -> str:
 
 
 @bp.get("/audit")
-@auth.login_required("admin")
+@auth.login_required("site_admin")
 def audit_log() -> str | tuple[str, int]:
     args = request.args
     numbers: dict[str, int | None] = {}
@@ -183,8 +190,9 @@ def audit_log() -> str | tuple[str, int]:
                                    back_to=with_query("admin.audit_log", others),
                                    back_label="The audit log with the other filters, without this one"), 400
     page = audit_page(db.session, who=args.get("who", "")[:200], what=args.get("what", "")[:60],
-                      comment_id=numbers["comment"], site_id=numbers["site"], before=numbers["before"])
+                      comment_id=numbers["comment"], site_id=numbers["site"], before=numbers["before"],
+                      within=administered_site_ids(db.session, auth.current_user()))
     filters = {k: args[k] for k in ("who", "what", "comment", "site") if args.get(k, "").strip()}
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    sites = db.session.scalars(of_administered(select(Site).order_by(Site.name), Site.id)).all()
     return render_template("admin/audit.html", page=page, filters=filters, sites=sites, detail_value=_detail_value,
                            action_label=_action_label, model_summary=_model_summary, detail_labels=_DETAIL_LABELS)

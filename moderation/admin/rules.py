@@ -62,7 +62,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
 
 
 @bp.get("/sites/<int:site_id>/rules")
-@auth.login_required("admin")
+@auth.site_admin_required
 def site_rules(site_id: int) -> tuple[str, int]:
     """The page; with ?version=N, that saved version's rules in the form, to save again: an editor's
     walk found only names in the versions list, and retyped a removed rule's domains from the audit log."""
@@ -77,7 +77,7 @@ def site_rules(site_id: int) -> tuple[str, int]:
 
 
 @bp.post("/sites/<int:site_id>/rules")
-@auth.login_required("admin")
+@auth.site_admin_required
 def save_site_rules(site_id: int) -> Response | tuple[str, int]:
     """"Preview" shows what the rules would have done and saves nothing; "Save" adds a version."""
     site = db.get_or_404(Site, site_id)
@@ -193,7 +193,7 @@ def _removed(shown: list[dict[str, Any]] | None, before: list[str], rules: list[
 
 
 @bp.post("/sites/<int:site_id>/rules/hold-published")
-@auth.login_required("admin")
+@auth.site_admin_required
 def hold_published(site_id: int) -> Response | tuple[str, int]:
     """The saved rules, applied to comments published before them (domain/rule_backfill.py): first
     what they would hold, then, on the admin's word, those comments."""
@@ -284,7 +284,7 @@ def _left_out(names: list[str]) -> str:
 
 
 @bp.post("/sites/<int:site_id>/stories")
-@auth.login_required("admin")
+@auth.site_admin_required
 def save_story(site_id: int) -> Response:
     site = db.get_or_404(Site, site_id)
     story_id = request.form.get("story_id", "")

@@ -53,7 +53,7 @@ def _attribute(raw: str | None, reliable: list[str]) -> str:
 
 
 @bp.get("/sites/<int:site_id>/thresholds")
-@auth.login_required("admin")
+@auth.site_admin_required
 def site_thresholds(site_id: int) -> tuple[str, int]:
     site = db.get_or_404(Site, site_id)
     model = model_summary(site.id)
@@ -96,7 +96,7 @@ def _coral(site: Site, model: dict) -> CoralCalibration | None:
 
 
 @bp.post("/sites/<int:site_id>/thresholds")
-@auth.login_required("admin")
+@auth.site_admin_required
 def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
     site = db.get_or_404(Site, site_id)
     form = request.form
@@ -124,7 +124,7 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/sites/<int:site_id>/thresholds/release-held")
-@auth.login_required("admin")
+@auth.site_admin_required
 def release_held_comments(site_id: int) -> Response:
     """Held comments the thresholds in force would publish, published (domain/threshold_release.py)."""
     site = db.get_or_404(Site, site_id)

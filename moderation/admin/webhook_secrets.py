@@ -12,7 +12,7 @@ from moderation.models import Site
 
 
 @bp.post("/sites/<int:site_id>/webhook-secret")
-@auth.login_required("admin")
+@auth.site_admin_required
 def rotate_secret(site_id: int) -> Response | tuple[str, int]:
     site = db.get_or_404(Site, site_id)
     try:

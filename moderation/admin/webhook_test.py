@@ -19,7 +19,7 @@ _one_at_a_time = threading.BoundedSemaphore(1)
 
 
 @bp.post("/sites/<int:site_id>/webhook-test")
-@auth.login_required("admin")
+@auth.site_admin_required
 def send_webhook_test(site_id: int) -> str | tuple[str, int]:
     site = db.get_or_404(Site, site_id)
     if not _one_at_a_time.acquire(blocking=False):

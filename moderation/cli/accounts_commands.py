@@ -106,10 +106,11 @@ def users_reset_password(name: str, password_stdin: bool) -> None:
 @click.argument("name")
 @click.argument("role", type=click.Choice(ROLES))
 def users_role(name: str, role: str) -> None:
-    """Make NAME a moderator or an admin; their open sessions end."""
-    from moderation.domain.users import set_role
+    """Make NAME a moderator, a site admin (runs the sites they are a member of) or an admin; their
+    open sessions end."""
+    from moderation.domain.users import a_role, set_role
 
-    _user_action(name, set_role, f"{name} is now a{'n' if role == 'admin' else ''} {role}; their sessions have ended",
+    _user_action(name, set_role, f"{name} is now {a_role(role)}; their sessions have ended",
                  role)
 
 

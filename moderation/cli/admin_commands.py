@@ -218,7 +218,7 @@ def keys_create(name: str, webhook_url: str | None, mode: str, report_threshold:
 
 @click.group("users")
 def users_group() -> None:
-    """Moderators and admins of the review pages."""
+    """Moderators, site admins and admins of the review pages."""
 
 
 @users_group.command("create")
@@ -226,7 +226,8 @@ def users_group() -> None:
 @click.option("--role", type=click.Choice(ROLES), default="moderator", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--site", "sites", multiple=True, metavar="SITE",
-              help="A site the moderator works (its name); repeat for more. Admins see every site.")
+              help="A site the moderator works or the site admin runs (its name); repeat for more. "
+                   "Admins see every site.")
 def users_create(name: str, role: str, password_stdin: bool, sites: tuple[str, ...]) -> None:
     """Create a user NAME; the password comes from a prompt or from stdin."""
     from moderation.domain.accounts import add_account
@@ -246,4 +247,5 @@ def users_create(name: str, role: str, password_stdin: bool, sites: tuple[str, .
             db.session.commit()
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
-    click.echo(f"created {role} {name}" + (f", moderating {', '.join(sorted(set(sites)))}" if sites else ""))
+    doing = "running" if role == "site_admin" else "moderating"
+    click.echo(f"created {role} {name}" + (f", {doing} {', '.join(sorted(set(sites)))}" if sites else ""))

@@ -27,7 +27,8 @@ def _change(action: str, name: str, site: str) -> None:
 @click.argument("name")
 @click.option("--site", "site", required=True, help="The site's name, as given to `keys create`.")
 def users_grant(name: str, site: str) -> None:
-    """Make moderator NAME a member of SITE: they see, search and decide its comments."""
+    """Make moderator or site admin NAME a member of SITE: they see, search and decide its comments (a site
+    admin runs it too)."""
     _change("grant", name, site)
     click.echo(f"{name} now moderates {site}")
 

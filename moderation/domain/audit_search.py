@@ -6,9 +6,10 @@ would show some twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.models import AuditEntry, Comment
@@ -33,18 +34,27 @@ def _contains(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _of_sites(site_ids: list[int]) -> ColumnElement[bool]:
+    """Entries about these sites: about their comments (scoring, decisions, reports), about the sites
+    themselves (settings, keys, rules), and what their keys did. An agency running 25 sites had no
+    way to read one site's log: scorer and moderator entries do not name the site. A bulk
+    decision's summary names every site it touched."""
+    if not site_ids:
+        return false()
+    return or_(AuditEntry.comment_id.in_(select(Comment.id).where(Comment.site_id.in_(site_ids))),
+               AuditEntry.details["site_id"].astext.in_([str(site_id) for site_id in site_ids]),
+               *(AuditEntry.details.contains({"site_ids": [site_id]}) for site_id in site_ids),
+               AuditEntry.actor.in_([f"site:{site_id}" for site_id in site_ids]))
+
+
 def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: int | None = None,
-               site_id: int | None = None, before: int | None = None, page_size: int = PAGE_SIZE) -> AuditPage:
+               site_id: int | None = None, before: int | None = None, page_size: int = PAGE_SIZE,
+               within: Collection[int] | None = None) -> AuditPage:
     query = select(AuditEntry)
     if site_id is not None:
-        # One site's entries: about its comments (scoring, decisions, reports), about the site itself
-        # (settings, keys, rules), and what its key did. An agency running 25 sites had no way to
-        # read one site's log: scorer and moderator entries do not name the site. A bulk decision's
-        # summary names every site it touched.
-        query = query.where(or_(AuditEntry.comment_id.in_(select(Comment.id).where(Comment.site_id == site_id)),
-                                AuditEntry.details["site_id"].astext == str(site_id),
-                                AuditEntry.details.contains({"site_ids": [site_id]}),
-                                AuditEntry.actor == f"site:{site_id}"))
+        query = query.where(_of_sites([site_id]))
+    if within is not None:  # a site admin's log: their sites' entries only, whatever else is asked
+        query = query.where(_of_sites(sorted(within)))
     if who.strip():
         # Who acted, or whose account was acted on: "olu" finds olu's own decisions and the day an
         # admin created, added and disabled olu.

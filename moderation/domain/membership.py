@@ -2,7 +2,9 @@
 
 `visible_site_ids` is the one scoping rule; the queue, the detail page and decisions all ask it,
 so a new page that shows comments gets the same answer instead of its own copy of the rule.
-Admins see every site (None); a moderator sees the active sites they are a member of.
+Admins see every site (None); a moderator sees the active sites they are a member of. A site admin
+sees theirs as a moderator does and administers them too (`administers`): a newspaper group's
+weekly has its own editor, who must not open the daily's settings.
 """
 from __future__ import annotations
 
@@ -13,6 +15,10 @@ from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.status import audit
 from moderation.domain.users import find_user
 from moderation.models import Comment, ReviewClaim, Site, SiteMember, User
+
+
+# Who can be a member of a site: an admin sees every site already.
+MEMBER_ROLES = ("moderator", "site_admin")
 
 
 def visible_site_ids(session: Session, user: User) -> set[int] | None:
@@ -27,6 +33,19 @@ def visible_site_ids(session: Session, user: User) -> set[int] | None:
 def can_see_site(session: Session, user: User, site_id: int) -> bool:
     visible = visible_site_ids(session, user)
     return visible is None or site_id in visible
+
+
+def administers(session: Session, user: User, site_id: int) -> bool:
+    """Whether `user` may change `site_id`'s settings, rules, thresholds and moderators, and reverse
+    its decisions: an admin any site's, a site admin the active sites they are a member of."""
+    return user.role == "admin" or (user.role == "site_admin" and site_id in visible_site_ids(session, user))
+
+
+def administered_site_ids(session: Session, user: User) -> set[int] | None:
+    """The ids of the sites `user` administers; None means every site (an admin's)."""
+    if user.role == "admin":
+        return None
+    return visible_site_ids(session, user) if user.role == "site_admin" else set()
 
 
 def visible_sites(session: Session, user: User) -> list[Site]:

@@ -47,6 +47,10 @@ class UndoRefused(Conflict):
     code = "undo_refused"
 
 
+# Another site's comment is not found for a site admin (`_locked`), so the role is the whole check.
+REVERSERS = ("admin", "site_admin")
+
+
 def can_undo(comment: Comment, user: User, *, window: timedelta) -> bool:
     """Whether to offer `user` an Undo button: their own decision, still standing, within the window,
     on a text retention has not erased (the undo is refused then; the button was offered anyway)."""
@@ -56,7 +60,8 @@ def can_undo(comment: Comment, user: User, *, window: timedelta) -> bool:
 
 
 def can_reverse(comment: Comment, user: User) -> bool:
-    return (user.role == "admin" and comment.decision is not None and comment.status == comment.decision
+    """An admin reverses any decision; a site admin their sites' (the only comments they can see)."""
+    return (user.role in REVERSERS and comment.decision is not None and comment.status == comment.decision
             and comment.text_erased_at is None)
 
 
@@ -81,9 +86,10 @@ def undo_decision(session: Session, comment_id: int, *, user: User, expected_ver
 
 def reverse_decision(session: Session, comment_id: int, *, user: User, expected_version: int,
                      reason: str | None) -> Comment:
-    """An admin reverses anyone's decision, at any time, saying why. Commits, then sends the webhooks."""
-    if user.role != "admin":
-        raise UndoRefused("Only an admin can reverse a decision.")
+    """An admin (or the site's site admin) reverses anyone's decision, at any time, saying why. Commits,
+    then sends the webhooks."""
+    if user.role not in REVERSERS:
+        raise UndoRefused("Only an admin or the site's site admin can reverse a decision.")
     reason = clean_reason(reason, required=True, to="reverse a decision")
     comment = _locked_decided(session, comment_id, user, expected_version)
     return _take_back(session, comment, user, REVERSE_ACTION, reason)

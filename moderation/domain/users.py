@@ -143,13 +143,18 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
     audit(session, actor, "user:password_changed", user=user.username)
 
 
+def a_role(role: str) -> str:
+    """"a moderator", "a site admin", "an admin": a role as a sentence says it."""
+    return f"a{'n' if role == 'admin' else ''} {role.replace('_', ' ')}"
+
+
 def set_role(session: Session, user: User, role: str, *, actor: str) -> None:
-    """Make the user a moderator or an admin; their sessions end, so no page open with the old rights
+    """Make the user a moderator, a site admin or an admin; their sessions end, so no page open with the old rights
     goes on working. The caller commits."""
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     if user.role == role:
-        raise Conflict(f"user {user.username} is a{'n' if role == 'admin' else ''} {role} already", field="role")
+        raise Conflict(f"user {user.username} is {a_role(role)} already", field="role")
     keep_an_admin(session, user)
     was, user.role = user.role, role
     end_sessions(session, user)

@@ -74,7 +74,7 @@ def undo(comment_id: int) -> Response:
 
 
 @bp.post("/review/<int8:comment_id>/reverse")
-@auth.login_required("admin")
+@auth.login_required("site_admin")
 def reverse(comment_id: int) -> Response:
     def act(user: User, version: int, reason: str | None) -> Comment:
         return reverse_decision(db.session, comment_id, user=user, expected_version=version, reason=reason)

@@ -4,7 +4,8 @@ The routes come from the app's URL map, so a new route without a row in MATRIX f
 `test_every_route_has_a_row_in_the_matrix` until its author says who may use it.
 
 Personas: nobody, a made-up key, another site's real key, the site's own key, the site's scoring
-key (Perspective only), a moderator and an admin (signed in through the real form). Key personas present their key the way each endpoint
+key (Perspective only), a moderator, an admin, and a site admin of the site and of another site
+(signed in through the real form). Key personas present their key the way each endpoint
 reads keys (Bearer for /api, X-Goog-Api-Key for Perspective); cookies never authenticate an API.
 Routes with ids get real ids of the site's own objects, so "another site's key" must see 404.
 
@@ -28,15 +29,25 @@ from moderation import db
 from moderation.models import Comment, ModelVersion, ReviewClaim, User
 
 PERSONAS = ("anonymous", "wrong_key", "other_site_key", "site_key", "scoring_key", "moderator", "other_site_moderator",
-            "admin")
+            "admin", "site_admin", "other_site_admin")
 LOGIN = "302 to /login"
 
 
-def page(*, moderator: int | str, admin: int | str, other_moderator: int | str | None = None) -> dict[str, int | str]:
-    """A cookie page: anyone not signed in goes to /login, whatever key they hold."""
+def page(*, moderator: int | str, admin: int | str, other_moderator: int | str | None = None,
+         site_admin: int | str | None = None, other_site_admin: int | str | None = None) -> dict[str, int | str]:
+    """A cookie page: anyone not signed in goes to /login, whatever key they hold. A site admin gets
+    what a moderator of their sites gets unless the row says otherwise (an admin page of their site)."""
+    other_moderator = moderator if other_moderator is None else other_moderator
     return {"anonymous": LOGIN, "wrong_key": LOGIN, "other_site_key": LOGIN, "site_key": LOGIN, "scoring_key": LOGIN,
-            "moderator": moderator, "admin": admin,
-            "other_site_moderator": moderator if other_moderator is None else other_moderator}
+            "moderator": moderator, "admin": admin, "other_site_moderator": other_moderator,
+            "site_admin": moderator if site_admin is None else site_admin,
+            "other_site_admin": other_moderator if other_site_admin is None else other_site_admin}
+
+
+def site_admin_page(*, admin: int | str) -> dict[str, int | str]:
+    """An admin page about the site the URL names: its site admin gets what an admin gets, another
+    site's site admin 404 (as if it did not exist), a moderator 403."""
+    return page(moderator=403, admin=admin, site_admin=admin, other_site_admin=404)
 
 
 def poll(*, moderator: int | str, admin: int | str, other_moderator: int | str | None = None) -> dict[str, int | str]:
@@ -49,13 +60,13 @@ def poll(*, moderator: int | str, admin: int | str, other_moderator: int | str |
 def api(*, site_key: int, other_site_key: int) -> dict[str, int | str]:
     """/api/v1: only a valid Bearer key counts; a session cookie is no key, and a scoring key is 403."""
     return {"anonymous": 401, "wrong_key": 401, "other_site_key": other_site_key, "site_key": site_key, "scoring_key": 403,
-            "moderator": 401, "other_site_moderator": 401, "admin": 401}
+            "moderator": 401, "other_site_moderator": 401, "admin": 401, "site_admin": 401, "other_site_admin": 401}
 
 
 def perspective(*, with_key: int) -> dict[str, int | str]:
     """Perspective answers a missing or wrong key with Google's 403 PERMISSION_DENIED."""
     return {"anonymous": 403, "wrong_key": 403, "other_site_key": with_key, "site_key": with_key, "scoring_key": with_key,
-            "moderator": 403, "other_site_moderator": 403, "admin": 403}
+            "moderator": 403, "other_site_moderator": 403, "admin": 403, "site_admin": 403, "other_site_admin": 403}
 
 
 def public(status: int | str) -> dict[str, int | str]:
@@ -96,14 +107,17 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("perspective_discovery", "GET"): public(200),
     ("static", "GET"): public(200),
     ("review.index", "GET"): public(302),  # to /review, which then asks for sign-in
-    ("review.login", "GET"): {**public(200), "moderator": 302, "other_site_moderator": 302, "admin": 302},  # signed in: on to the queue
+    # Signed in: on to the queue.
+    ("review.login", "GET"): {**public(200), **dict.fromkeys(("moderator", "other_site_moderator", "admin", "site_admin",
+                                                                "other_site_admin"), 302)},
     ("review.login", "POST"): public(401),  # no credentials in the form
     ("review.logout", "POST"): public(LOGIN),
     ("review.queue", "GET"): page(moderator=200, admin=200),
     ("review.detail", "GET"): page(moderator=200, admin=200, other_moderator=404),
     ("review.decide_comment", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.undo", "POST"): page(moderator=303, admin=303, other_moderator=404),  # done, or refused in a flash
-    ("review.reverse", "POST"): page(moderator=403, admin=303),  # admins only, whoever decided
+    # Admins and the site's site admins only, whoever decided.
+    ("review.reverse", "POST"): page(moderator=403, admin=303, site_admin=303, other_site_admin=404),
     # The world's comment is held, not rejected by the policy: refused in a flash, or 404 on another site.
     ("review.send_to_review", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.author_page", "GET"): page(moderator=200, admin=200, other_moderator=404),
@@ -130,10 +144,10 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.account", "GET"): page(moderator=200, admin=200),  # each user's own
     ("review.change_password", "POST"): page(moderator=400, admin=400),  # their own; no current password given
     ("review.password_form_address", "GET"): page(moderator=303, admin=303),  # back to /account
-    ("admin.index", "GET"): page(moderator=403, admin=200),
-    ("admin.edit_site", "GET"): page(moderator=403, admin=200),
-    ("admin.save_site", "POST"): page(moderator=403, admin=303),
-    ("admin.audit_log", "GET"): page(moderator=403, admin=200),
+    ("admin.index", "GET"): page(moderator=403, admin=200, site_admin=200, other_site_admin=200),  # a site admin's own sites
+    ("admin.edit_site", "GET"): site_admin_page(admin=200),
+    ("admin.save_site", "POST"): site_admin_page(admin=303),
+    ("admin.audit_log", "GET"): page(moderator=403, admin=200, site_admin=200, other_site_admin=200),  # their sites' entries
     ("admin.accounts", "GET"): page(moderator=403, admin=200),
     # Account and key actions act on a spare user and a spare site, so they end no persona's access.
     ("admin.disable_account", "POST"): page(moderator=403, admin=303),
@@ -147,12 +161,12 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.revoke_site_key", "POST"): page(moderator=403, admin=303),
     ("admin.issue_site_scoring_key", "POST"): page(moderator=403, admin=200),  # the page showing the new key once
     ("admin.set_aside", "GET"): page(moderator=403, admin=200),
-    ("admin.add_member", "POST"): page(moderator=403, admin=303),  # on the spare site
-    ("admin.remove_member", "POST"): page(moderator=403, admin=303),
+    ("admin.add_member", "POST"): site_admin_page(admin=303),  # on the spare site
+    ("admin.remove_member", "POST"): site_admin_page(admin=303),
     ("admin.dead_letters", "GET"): page(moderator=403, admin=200),
     ("admin.replay_dead_letters_view", "POST"): page(moderator=403, admin=303),
-    ("admin.rotate_secret", "POST"): page(moderator=403, admin=200),  # shows the new secret once
-    ("admin.send_webhook_test", "POST"): page(moderator=403, admin=200),  # shows how the receiver answered
+    ("admin.rotate_secret", "POST"): site_admin_page(admin=200),  # shows the new secret once
+    ("admin.send_webhook_test", "POST"): site_admin_page(admin=200),  # shows how the receiver answered
     ("admin.retry_set_aside", "POST"): page(moderator=403, admin=404),  # the comment is not set aside
     ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
     ("admin.models", "GET"): page(moderator=403, admin=200),
@@ -168,9 +182,9 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.backtest_form", "GET"): page(moderator=403, admin=200),
     ("admin.start_backtest", "POST"): page(moderator=403, admin=303),  # on to the job's page
     ("admin.backtest_job", "GET"): page(moderator=403, admin=404),  # no such job (a made-up id)
-    ("admin.site_thresholds", "GET"): page(moderator=403, admin=200),
-    ("admin.save_site_threshold", "POST"): page(moderator=403, admin=303),
-    ("admin.release_held_comments", "POST"): page(moderator=403, admin=303),  # "none of the held comments"
+    ("admin.site_thresholds", "GET"): site_admin_page(admin=200),
+    ("admin.save_site_threshold", "POST"): site_admin_page(admin=303),
+    ("admin.release_held_comments", "POST"): site_admin_page(admin=303),  # "none of the held comments"
     ("admin.shadow", "GET"): page(moderator=403, admin=200),
     ("admin.version_effect", "GET"): page(moderator=403, admin=200),
     ("admin.version_effect_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no comments scored"
@@ -182,13 +196,13 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.start_training", "POST"): page(moderator=403, admin=303),  # queued; nothing consumes "training" here
     ("admin.cancel_training", "POST"): page(moderator=403, admin=404),  # run #1 does not exist yet
     ("admin.operations", "GET"): page(moderator=403, admin=200),
-    ("admin.decisions", "GET"): page(moderator=403, admin=200),
-    ("admin.decisions_csv", "GET"): page(moderator=403, admin=200),
+    ("admin.decisions", "GET"): page(moderator=403, admin=200, site_admin=200, other_site_admin=200),  # their sites' decisions
+    ("admin.decisions_csv", "GET"): page(moderator=403, admin=200, site_admin=200, other_site_admin=200),
     ("metrics.scrape", "GET"): page(moderator=403, admin=200),  # Prometheus text; or METRICS_PORT instead
-    ("admin.site_rules", "GET"): page(moderator=403, admin=200),
-    ("admin.save_site_rules", "POST"): page(moderator=403, admin=303),  # an empty rule set: "did not change"
-    ("admin.save_story", "POST"): page(moderator=403, admin=303),
-    ("admin.hold_published", "POST"): page(moderator=403, admin=303),
+    ("admin.site_rules", "GET"): site_admin_page(admin=200),
+    ("admin.save_site_rules", "POST"): site_admin_page(admin=303),  # an empty rule set: "did not change"
+    ("admin.save_story", "POST"): site_admin_page(admin=303),
+    ("admin.hold_published", "POST"): site_admin_page(admin=303),
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -348,6 +362,12 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         form |= {"author_id": "a-1", "kind": "premoderate", "reason": "a moderator's reason"}
     if endpoint == "admin.add_member":
         form |= {"username": "spare-user"}
+    if endpoint == "admin.remove_member":  # each persona removes a membership there is
+        from moderation.models import SiteMember
+
+        with app.app_context():
+            db.session.merge(SiteMember(user_id=world.spare_user_id, site_id=world.spare_site_id))
+            db.session.commit()
     if endpoint == "admin.reset_password":
         form |= {"password": "a long and uncommon passphrase"}
     if endpoint == "admin.change_role":
@@ -388,7 +408,7 @@ def _outcome(response) -> int | str:
 
 
 def test_every_persona_gets_what_the_matrix_says_on_every_route(app, site, outsider, moderator, admin, world, grant,
-                                                               make_moderator, monkeypatch):
+                                                               make_moderator, make_site_admin, monkeypatch):
     grant(moderator, site)
     # The wrong key fails once per route, and there are more routes than a window allows failures
     # (the lockout's 429 has tests of its own: tests/test_api_key_limits.py).
@@ -403,6 +423,9 @@ def test_every_persona_gets_what_the_matrix_says_on_every_route(app, site, outsi
         "moderator": (_signed_in(app, moderator), {}),
         "other_site_moderator": (_signed_in(app, make_moderator("otto", sites=[outsider])), {}),
         "admin": (_signed_in(app, admin), {}),
+        # Of the spare site too, where the member and webhook-secret routes act.
+        "site_admin": (_signed_in(app, make_site_admin("sadie", sites=[site, world.spare_site_id])), {}),
+        "other_site_admin": (_signed_in(app, make_site_admin("osian", sites=[outsider])), {}),
     }
     wrong = []
     checked = 0
