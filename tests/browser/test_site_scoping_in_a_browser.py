@@ -73,3 +73,25 @@ def test_an_admin_adds_a_moderator_on_the_site_page(app, make_site, make_moderat
     assert page.locator("#members tbody td:first-child").all_inner_texts() == ["alice", "bob"]
     screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "admin-site-members.png"
     page.screenshot(path=str(screenshot), full_page=True)
+
+
+def test_a_site_admin_runs_their_title_from_the_top_bar(app, make_site, make_site_admin, live_server, browser_page,
+                                                        tmp_path: Path):
+    weekly, daily = make_site("valley-weekly"), make_site("daily-planet")
+    sadie = make_site_admin("sadie", sites=[weekly])
+    page = browser_page
+
+    sign_in(page, live_server, sadie)
+    assert page.locator("nav[aria-label=Main] a").all_inner_texts() == ["Review queue", "My sites", "Decisions",
+                                                                        "Audit log"]
+    assert page.locator(".who").inner_text() == "sadie (site admin)"
+    page.click("nav[aria-label=Main] >> text=My sites")
+    assert page.locator("table.sites tbody th").all_inner_texts() == ["valley-weekly"]
+    screenshot = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "admin-site-admin-sites.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    page.click("table.sites >> text=Edit")
+    page.fill("input[name=report_threshold]", "4")
+    page.click("form.settings button.primary >> nth=0")
+    page.wait_for_selector(".flash-success")
+    assert page.locator(".flash-success").inner_text() == "Saved valley-weekly: report weight."
+    assert page.goto(f"{live_server}/admin/sites/{daily.id}").status == 404
