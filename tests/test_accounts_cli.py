@@ -141,3 +141,12 @@ def test_keys_create_help_names_every_starter_rule():
 
     shown = " ".join(CliRunner().invoke(main, ["keys", "create", "--help"], terminal_width=400).output.split())
     assert [rule["name"] for rule in STARTER_RULES if f"'{rule['name']}'" not in shown] == []
+
+
+def test_a_site_admin_is_listed_in_line_with_the_sites_they_run(run, make_site_admin, admin, site):
+    make_site_admin("sadie", sites=[site])
+    lines = run("users", "list").splitlines()
+    sadie, ada = next(line for line in lines if line.startswith("sadie")), next(line for line in lines
+                                                                               if line.startswith("ada"))
+    assert sadie.index("active") == ada.index("active") == lines[0].index("state")  # "site_admin" once pushed it out
+    assert sadie.endswith(site.name)

@@ -46,9 +46,9 @@ def users_list() -> None:
         return
     width = max(len("user"), *(len(r[0]) for r in rows))
     last_width = max(len("last sign-in"), *(len(r[3]) for r in rows))
-    click.echo(f"{'user':<{width}}  {'role':<9}  {'state':<8}  {'last sign-in':<{last_width}}  sites")
+    click.echo(f"{'user':<{width}}  {'role':<10}  {'state':<8}  {'last sign-in':<{last_width}}  sites")
     for name, role, state, last, sites in rows:
-        click.echo(f"{name:<{width}}  {role:<9}  {state:<8}  {last:<{last_width}}  {sites}")
+        click.echo(f"{name:<{width}}  {role:<10}  {state:<8}  {last:<{last_width}}  {sites}")
 
 
 def _user_action(name: str, action: Callable[..., None], done: str, *args: object) -> None:
