@@ -22,7 +22,7 @@ def delete_comment_route(comment_id: int) -> ResponseReturnValue:
     site = g.site
     removal = delete_comment(db.session, site, comment_id, actor=f"site:{site.id}",
                              requested_by=request.args.get("by", "site"))
-    commit_and_send(db.session, [removal.delivery])
+    commit_and_send(db.session, removal.deliveries)
     return jsonify(serialize_comment(removal.comment))
 
 

@@ -16,6 +16,7 @@ from moderation.domain.erasure import erase_everywhere
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DELETED, REMOVAL, change_status, now
 from moderation.domain.report_outcomes import close_reports_of_deleted
+from moderation.domain.retention import erased_events
 from moderation.models import Comment, Site, WebhookDelivery
 
 REQUESTERS = ("site", "author")
@@ -24,7 +25,7 @@ REQUESTERS = ("site", "author")
 @dataclass(frozen=True)
 class Removal:
     comment: Comment
-    delivery: WebhookDelivery | None
+    deliveries: list[WebhookDelivery | None]  # the status change, and the text's erasure at a retention of 0
     deleted: bool  # False: it was deleted before
 
 
@@ -37,11 +38,16 @@ def delete_comment(session: Session, site: Site, comment_id: int, *, actor: str,
     session.execute(select(Comment.id).where(Comment.id == comment.id).with_for_update())
     session.refresh(comment)
     if comment.status == DELETED:
-        return Removal(comment, None, deleted=False)
+        return Removal(comment, [], deleted=False)
     delivery = change_status(session, comment, DELETED, actor=actor, by=REMOVAL,
                              reason=f"deleted at the {requested_by}'s request", requested_by=requested_by)
     close_reports_of_deleted([comment], comment.status_changed_at)
+    deliveries = [delivery]
     if site.retention_days == 0:
-        erase_everywhere(session, [comment.id], at=now())
+        # Erased now, and said as the retention sweep says it: a plugin erasing its copy on
+        # `comment.text_erased`, where the docs say to, kept a text erased at the DELETE (a WordPress walk).
+        at = now()
+        erase_everywhere(session, [comment.id], at=at)
         session.refresh(comment)
-    return Removal(comment, delivery, deleted=True)
+        deliveries += erased_events(session, [comment.id], at)
+    return Removal(comment, deliveries, deleted=True)

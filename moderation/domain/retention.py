@@ -51,7 +51,7 @@ def erase_expired_texts(session: Session, *, at: datetime | None = None, batch_s
             break
         counts = erase_everywhere(session, ids, at=at)
         audit(session, "system:retention", "retention:texts_erased", comment_ids=ids, counts=counts)
-        commit_and_send(session, _erased_events(session, ids, at))
+        commit_and_send(session, erased_events(session, ids, at))
         erased += len(ids)
     labels = delete_expired_suggestions(session, at)
     if labels:
@@ -63,7 +63,7 @@ def erase_expired_texts(session: Session, *, at: datetime | None = None, batch_s
 TEXT_ERASED = "comment.text_erased"
 
 
-def _erased_events(session: Session, ids: list[int], at: datetime) -> list[WebhookDelivery | None]:
+def erased_events(session: Session, ids: list[int], at: datetime) -> list[WebhookDelivery | None]:
     """A `comment.text_erased` event for each comment whose text retention erased: a site taking
     webhooks had no way to learn of it but polling each comment, and kept the text its readers' data
     was meant to lose with ours. The text's hash, not the text, so the site can match its copy."""

@@ -72,7 +72,8 @@ def test_a_deleted_comment_leaves_the_queue_stays_in_the_audit_log_and_is_announ
         "code": "comment_deleted", "field": "id", "message": "this comment was deleted; there is nothing left to report"}
 
 
-def test_with_a_retention_of_zero_days_the_text_goes_at_once_and_its_hash_stays(app, client, site):
+def test_with_a_retention_of_zero_days_the_text_goes_at_once_and_its_hash_stays(app, client, make_site):
+    site = make_site("erases-at-once", webhook_url="https://hooks.example/moderation")
     with app.app_context():
         db.session.get(Site, site.id).retention_days = 0
         db.session.commit()
@@ -82,6 +83,11 @@ def test_with_a_retention_of_zero_days_the_text_goes_at_once_and_its_hash_stays(
     with app.app_context():
         comment = db.session.get(Comment, comment_id)
         assert comment.text == "" and comment.text_sha256 == hashlib.sha256(TEXT.encode()).hexdigest()
+        # Told as the retention sweep tells it: a plugin erases its copy on this event (a WordPress walk).
+        events = [d.event for d in db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.comment_id == comment_id)
+                                                      .order_by(WebhookDelivery.id))]
+        assert [e["type"] for e in events][-2:] == ["comment.status_changed", "comment.text_erased"]
+        assert events[-1]["text_sha256"] == comment.text_sha256 and events[-1]["text_erased_at"] == body["text_erased_at"]
 
 
 def test_deleting_another_sites_comment_or_a_bad_requester_is_refused(client, site, outsider):

@@ -100,7 +100,7 @@ def test_two_moderators_on_one_item(app, make_site, make_moderator, live_server,
     with app.app_context():
         removal = delete_comment(db.session, db.session.get(Site, site.id), withdrawn, actor="site:daily-planet",
                                  requested_by="author")
-        commit_and_send(db.session, [removal.delivery])
+        commit_and_send(db.session, removal.deliveries)
     _poll_now(bob_page)
     bob_page.wait_for_selector(f"#comment-{withdrawn}.decided")
     withdrawn_card = bob_page.locator(f"#comment-{withdrawn}")
