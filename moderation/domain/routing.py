@@ -1,6 +1,7 @@
 """A scored comment's route, the same for the live model and a shadow: the policy's verdict made
 stricter by the site's rules (`rules.apply_hits`), then overridden by its author's sanction
-(`sanctions.enforce`), then one exception over both. A reader who may be at risk reaches a person:
+(`sanctions.enforce`), then one exception over both. A comment the model cannot read (another
+language) is never rejected on the model's scores alone. A reader who may be at risk reaches a person:
 whatever would reject the comment unseen (a reject rule, the model's auto-reject, a ban or a
 suspension), it is held instead, and hidden while held (flag `would_reject`). Rejected, "I'm going
 to kill myself tonight." from a banned author had never reached the queue (a moderator's walk)."""
@@ -18,7 +19,7 @@ from moderation.models import AuthorSanction
 
 def route(verdict: Verdict, hits: Sequence[Hit], sanction: AuthorSanction | None) -> tuple[Verdict, str | None]:
     """The verdict with the rules and the sanction applied, and the sanction's reason to record."""
-    verdict, sanction_reason = enforce(apply_hits(verdict, hits), sanction)
+    verdict, sanction_reason = enforce(_unread_not_auto_rejected(apply_hits(verdict, hits), hits), sanction)
     if verdict.status == REJECTED and reader_at_risk(hits):
         verdict = Verdict(HELD, [*(f for f in verdict.flagged if f != AUTO_REJECTED), WOULD_REJECT], verdict.priority)
         if sanction_reason:
@@ -26,6 +27,19 @@ def route(verdict: Verdict, hits: Sequence[Hit], sanction: AuthorSanction | None
     return verdict, sanction_reason
 
 
+def _unread_not_auto_rejected(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
+    """A comment in a language the model cannot read is not rejected unseen on the model's scores,
+    which its card greys as not read: held (hidden) for a person instead. "Sono un idiota, un vero
+    idiota: ho dimenticato di votare ieri." was auto-rejected at 0.951, and the site would have told
+    its reader an automated decision removed it on a ground the service could not assess (a DSA
+    walk). A reject rule's rejection stands: the site chose it, whatever the language."""
+    if (verdict.status == REJECTED and AUTO_REJECTED in verdict.flagged and any(h.kind == UNREAD for h in hits)
+            and not any(h.action == REJECT for h in hits)):
+        return Verdict(HELD, [*(f for f in verdict.flagged if f != AUTO_REJECTED), WOULD_REJECT], verdict.priority)
+    return verdict
+
+
+UNREAD = "other_language"
 _SEVERITY = {PUBLISHED: 0, HELD: 1, REJECTED: 2}
 
 

@@ -325,6 +325,26 @@ def test_a_reject_rule_does_not_reject_a_reader_who_may_be_at_risk_unseen(app, s
         assert held.site.moderation_mode == "post" and "would_reject" in held.flagged and not is_visible(held)
 
 
+def test_the_models_auto_reject_holds_a_comment_it_cannot_read_for_a_person_and_a_reject_rule_still_rejects(
+        app, site, model):
+    """A DSA walk: "Sono un idiota, un vero idiota: ho dimenticato di votare ieri." (self-mockery) was
+    rejected unseen at 0.951, its card saying the scores were not read."""
+    with app.app_context():
+        db.session.get(Site, site.id).auto_reject = True
+        db.session.get(Site, site.id).reject_thresholds = {"toxicity": 0.9}
+        db.session.commit()
+        use_rules(site.id, [{"name": "other-language", "kind": "other_language"},
+                            {"name": "no-swearing", "kind": "banned_words", "words": ["cazzo"], "action": "reject"}])
+        italian = post(site.id, "Sono proprio un idiota vile: ho dimenticato di votare ieri, che giornata.")
+        english = post(site.id, "You vile idiot, nobody wants to read your rubbish here.", author="b")
+        ruled = post(site.id, "Che cazzo, sono un idiota vile: ho perso il treno per Milano stamattina.", author="c")
+
+        assert score(model, [italian, english, ruled]) == {italian: "held", english: "rejected", ruled: "rejected"}
+        held = row(italian)
+        assert "auto_rejected" not in held.flagged and "would_reject" in held.flagged and not is_visible(held)
+        assert "auto_rejected" in row(english).flagged
+
+
 def test_on_a_post_moderation_site_a_hold_for_personal_information_or_a_threat_hides_the_comment(app, site, model):
     """An integrator's walk: "The councilman lives at 12 Oak Street, go pay him a visit", held by the
     starter rules on a post-moderation site, stayed shown to every reader until a moderator came."""
