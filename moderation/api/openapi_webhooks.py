@@ -44,6 +44,12 @@ EVENTS: dict[str, tuple[str, dict[str, Any]]] = {
          "previous_status": {"type": "string", "enum": list(STATUSES)},
          "reversal": {"type": "boolean", "description": "An undo or an admin's reversal of a decision."},
          "reversed_decision": {},  # the Comment schema's `decision`, filled in by `extend`
+         "reversed_by": {"type": "object", "description": "With `reversal`: who took the decision back (as the "
+                         "Comment's `decision.moderator`), why (an admin's reversal always says; an undo may "
+                         "not), and whether it was its own moderator's undo rather than an admin's reversal.",
+                         "properties": {"moderator": {"type": "string", "nullable": True},
+                                        "reason": {"type": "string", "nullable": True},
+                                        "undo": {"type": "boolean"}}},
          "sent_to_review": {"type": "object", "description": "A rejection no person made (an author's sanction, "
                             "the model's auto-reject, a reject rule), held for review again by a moderator: who "
                             "(as the Comment's `decision.moderator`) and why.",

@@ -216,7 +216,11 @@ def _take_back(session: Session, comment: Comment, user: User, action: str, reas
     comment.decided_at = None
     delivery = change_status(session, comment, previous, actor=f"user:{user.username}", by=UNDO, reason=reason,
                              shown_while_held=shown_while_held,
-                             event_fields={"reversal": True, "reversed_decision": reversed_decision})
+                             event_fields={"reversal": True, "reversed_decision": reversed_decision,
+                                           # Who took it back and why: an appeal's outcome the site
+                                           # tells its reader, which the audit log alone held (a DSA walk).
+                                           "reversed_by": {"moderator": moderator_reference(user, comment.site),
+                                                           "reason": reason, "undo": action == UNDO_ACTION}})
     reopened = _reopen_reports(session, comment, resolved, outcome)
     # Back to published with its reports open again, and with those filed since the decision, the
     # comment meets them as if they were filed now.

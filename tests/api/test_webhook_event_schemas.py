@@ -82,7 +82,7 @@ def test_every_event_a_site_receives_matches_its_schema_with_nothing_undescribed
         jsonschema_rs.validator_for(_strict(schema, schemas)).validate(event)
     fields = {name for event in events for name in event}
     assert {"reversal", "reversed_decision", "visibility_changed", "applies_from", "previous_outcome",
-            "sent_to_review"} <= fields
+            "sent_to_review", "reversed_by"} <= fields
 
 
 def test_an_undescribed_field_is_refused_by_the_schemas(client):

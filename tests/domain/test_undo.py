@@ -97,6 +97,7 @@ def test_undo_within_the_window_puts_the_comment_back_as_it_was(app, hooked, mod
         assert changes[-1]["reversed_decision"]["action"] == "rejected"
         assert changes[-1]["reversed_decision"]["reason"] == "Harassment"
         assert changes[-1]["comment"]["decision"] is None
+        assert changes[-1]["reversed_by"]["undo"] is True
         reopened = events(comment_id, "report.reopened")
         assert [(e["reporter_id"], e["previous_outcome"], e["report"]["outcome"]) for e in reopened] == [
             ("r1", "upheld", None)]
@@ -206,7 +207,11 @@ def test_an_admin_reverses_any_decision_at_any_time_with_a_reason(app, hooked, m
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "decision:reversed")).one()
         assert (entry.actor, entry.details["reason"], entry.details["decided_by"]) == (
             f"user:{admin.username}", "satire, the author was quoting the mayor", moderator.username)
-        assert events(comment_id, "comment.status_changed")[-1]["reversal"] is True
+        event = events(comment_id, "comment.status_changed")[-1]
+        assert event["reversal"] is True
+        # Who and why reach the site, for the reader who appealed (a DSA walk: only the audit log had them).
+        assert event["reversed_by"]["reason"] == "satire, the author was quoting the mayor"
+        assert event["reversed_by"]["undo"] is False and event["reversed_by"]["moderator"]
         assert db.session.scalars(select(LabelledExample)).all() == []
 
 
