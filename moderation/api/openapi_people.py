@@ -33,7 +33,8 @@ SCHEMAS: dict[str, Any] = {
             "outcome": {"type": "string", "enum": ["upheld", "dismissed", "removed", None], "nullable": True,
                         "description": "Set when a moderator decides the comment: upheld (rejected) or dismissed "
                                        "(approved); removed when the comment was deleted (by the site, its reader or "
-                                       "an erasure) before anyone decided it."},
+                                       "an erasure) before anyone decided it, or rejected with no person deciding "
+                                       "it, or already rejected when the report came."},
             "resolved_at": _DT_NULL,
         },
     },
@@ -87,7 +88,9 @@ WEBHOOKS_TEXT = (
     "`report.reopened` (`report_id`, `reporter_id`, `comment_id`, `site_comment_id`, `previous_outcome`, `report`)."
     " A site switched between pre- and post-moderation shows or hides its pending and held comments: each is a "
     "`comment.status_changed` with its status unchanged, a new `version` and `\"visibility_changed\": true`."
-    " A comment deleted before anyone decided it closes its open reports as `removed`, with no event of their own."
+    " A comment deleted before anyone decided it closes its open reports as `removed`, with no event of their own;"
+    " one rejected with no person deciding it (or already rejected when reported) answers them `removed`, each"
+    " with a `report.resolved` event."
 )
 
 

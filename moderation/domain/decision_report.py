@@ -25,7 +25,7 @@ from moderation.domain.lifecycle import (APPROVED, DECIDED, HELD, REJECTED, REPO
 from moderation.domain.policy import REPORTS
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
-from moderation.models import AuditEntry, Comment, Site, StoryStorm, User
+from moderation.models import AuditEntry, Comment, Report, Site, StoryStorm, User
 
 OWN_WORDS = "other (the moderator's own words)"
 USER_ACTOR = "user:"
@@ -100,20 +100,24 @@ TOP_STORIES = 10
 # that applies: the model's scores, then a hold or reject rule, then readers' reports, then anything
 # else (an edit after a decision, an author's sanction, a storm, a comment sent to review).
 HELD_BY = {"model": "the model's scores", "rules": "a rule", "reports": "readers' reports",
-           "other": "an edit, a sanction, a storm or a colleague"}
+           "other": "an edit, a sanction, a storm or a colleague",
+           "nothing": "nothing: shown, and a moderator found it"}
 _MODEL_ATTRIBUTES = frozenset(ATTRIBUTES)
 
 
-def held_by_what(flagged: list[str] | None, rule_hits: list[dict] | None) -> str:
-    """Which of HELD_BY a decided comment counts under (its flags and rule hits are kept after the decision)."""
+def held_by_what(flagged: list[str] | None, rule_hits: list[dict] | None, reported: bool = False) -> str:
+    """Which of HELD_BY a decided comment counts under (its flags and rule hits are kept after the
+    decision). Readers' reports count under the threshold too: a DSA walk's moderators decided three
+    comments each reported once, and the page put them under "an edit, a sanction, a storm or a
+    colleague", none of which had happened; what nothing held nor anyone reported is its own row."""
     flags = set(flagged or ())
     if flags & _MODEL_ATTRIBUTES:
         return "model"
     if any(hit.get("action") in ("hold", "reject") for hit in rule_hits or () if isinstance(hit, dict)):
         return "rules"
-    if flags & {REPORTS, REPORTED_AFTER_APPROVAL}:
+    if flags & {REPORTS, REPORTED_AFTER_APPROVAL} or reported:
         return "reports"
-    return "other"
+    return "other" if flags else "nothing"
 
 
 def guideline_of(reason: str | None) -> str:
@@ -130,12 +134,13 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
 
     in_period = (Comment.decided_at >= since, Comment.decided_at < until)
     rows = session.execute(of_sites(
-        select(User.username, Comment.decision, Comment.decision_reason, Comment.flagged, Comment.rule_hits)
+        select(User.username, Comment.decision, Comment.decision_reason, Comment.flagged, Comment.rule_hits,
+               select(Report.id).where(Report.comment_id == Comment.id).exists())
         .join(User, User.id == Comment.decided_by).where(*in_period, Comment.decision.in_(DECIDED)),
         Comment.site_id)).all()
     decided: Counter[tuple[str, str]] = Counter((name, decision) for name, decision, *_ in rows)
     reasons = Counter(guideline_of(reason) for _, decision, reason, *_ in rows if decision == REJECTED)
-    held_by = [(name, decision, held_by_what(flagged, hits)) for name, decision, _, flagged, hits in rows]
+    held_by = [(name, decision, held_by_what(flagged, hits, reported)) for name, decision, _, flagged, hits, reported in rows]
     held_counts = Counter((what, decision) for _, decision, what in held_by)
     by_hold = {what: {d: held_counts[(what, d)] for d in DECIDED} for what in HELD_BY}
     overruled = Counter(name for name, decision, what in held_by if what == "model" and decision == APPROVED)

@@ -9,7 +9,10 @@ tell the reader; the outcome also feeds the reporter's weight (see reporter_weig
 A comment deleted before any moderator decided it (by the site, its reader or an erasure) leaves
 nothing to decide: its open reports close as "removed". The comment's own `deleted` event tells
 the site, so there is no event per report, and "removed" weighs neither way in a reporter's track
-record: the site may have deleted it for reasons of its own.
+record: the site may have deleted it for reasons of its own. Reports on a comment rejected with no
+person deciding (the model's auto-reject, a rule, a sanction), while it waited or after, close as
+"removed" too, each with its event (reports.resolve_removed), and open again if a moderator sends
+it to review.
 """
 from __future__ import annotations
 
@@ -19,11 +22,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import APPROVED, REJECTED, site_event
-from moderation.domain.reports import rank, serialize_report
+from moderation.domain.reports import REMOVED, rank, serialize_report
 from moderation.models import Comment, WebhookDelivery
 
 OUTCOMES = {REJECTED: "upheld", APPROVED: "dismissed"}
-REMOVED = "removed"
 
 
 def resolve_reports(session: Session, comment: Comment, at: datetime) -> list[WebhookDelivery]:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -45,8 +45,8 @@ from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import (REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPORT_PRIORITY_CAP,
                                       reports_reach_threshold, with_reports)
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
-from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REPORT, REPORTED_AFTER_APPROVAL,
-                                         CommentDeleted, change_status, hide_reported_after_approval, now)
+from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REJECTED, REPORT, REPORTED_AFTER_APPROVAL,
+                                         CommentDeleted, change_status, hide_reported_after_approval, now, site_event)
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
 REPORT_WEIGHTS: dict[str, float] = {
@@ -207,6 +207,13 @@ def file_report(
     session.add(report)
     comment.report_weight = (comment.report_weight or 0.0) + report.weight
     session.flush()
+    if comment.status == REJECTED:
+        # Not shown already: the notice is answered at once, and the site told, so it can tell the
+        # reader. Left open, a report on what the model, a rule or a moderator had rejected waited for
+        # ever in no queue (a DSA walk: report 33 still open ten minutes on, no event). An undo of
+        # the rejection opens it again, with its weight, as it opens those the rejection answered.
+        answered = resolve_removed(session, comment, [report], now())
+        return Filing(report, comment, created=True, delivery=answered[0] if answered else None)
 
     threshold = comment.site.report_threshold
     # By the open reports, not all ever filed: a comment whose dismissed reports had reached the cap
@@ -215,6 +222,26 @@ def file_report(
     rank(session, comment, [*already_open, report], threshold)
     delivery = _hidden_by_trusted(session, site, comment, reporter_id) or hold_if_reported(session, comment)
     return Filing(report, comment, created=True, delivery=delivery)
+
+
+REMOVED = "removed"
+
+
+def resolve_removed(session: Session, comment: Comment, reports: Sequence[Report], at: datetime) -> list[WebhookDelivery]:
+    """Close `reports` as "removed": their comment is not shown, and no person decided it after them
+    (rejected by the model, a rule or a sanction, or rejected before they were filed). Each is told
+    to the site as a `report.resolved` event; "removed" weighs neither way in a reporter's track
+    record. The caller commits."""
+    rank(session, comment, [r for r in open_reports(session, comment) if r not in reports], comment.site.report_threshold)
+    deliveries: list[WebhookDelivery] = []
+    for report in reports:
+        report.outcome, report.resolved_at = REMOVED, at
+        delivery = site_event(session, comment.site, "report.resolved", at=at, comment_id=comment.id,
+                              site_comment_id=comment.external_id, report_id=report.id,
+                              reporter_id=report.reporter_id, outcome=REMOVED, report=serialize_report(report))
+        if delivery is not None:
+            deliveries.append(delivery)
+    return deliveries
 
 
 def hold_if_reported(session: Session, comment: Comment) -> WebhookDelivery | None:

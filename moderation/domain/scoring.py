@@ -40,7 +40,7 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
 from moderation.domain.policy import REPORTS, Policy, decide, near_misses, site_policy
-from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide
+from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide, resolve_removed
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.routing import cause, route
@@ -48,7 +48,7 @@ from moderation.domain.rules import Compiled, status_reason
 from moderation.domain.sanctions import sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.status_writes import BatchWrites
-from moderation.domain.lifecycle import (PENDING, PUBLISHED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now,
+from moderation.domain.lifecycle import (PENDING, PUBLISHED, REJECTED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now,
                                          reports_reach_threshold)
 from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.stories import story_hit, story_policy, story_settings, strict_hit
@@ -328,9 +328,14 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
                     edited=verdict.status != routed.status and storm_reason is None),
         )
         result.scored[comment.id] = verdict.status
-        if delivery is not None:
-            delivery.bulk = comment.bulk  # an import's events wait in its site's bulk lane
-            result.deliveries.append(delivery)
+        answered = []
+        if verdict.status == REJECTED and open_now.get(comment.id):
+            # Rejected unseen: no moderator's decision will answer the reports filed while it waited.
+            answered = resolve_removed(session, comment, open_now[comment.id], scored_at)
+        for delivery in (delivery, *answered):
+            if delivery is not None:
+                delivery.bulk = comment.bulk  # an import's events wait in its site's bulk lane
+                result.deliveries.append(delivery)
 
 
 def _explain(model: Model, text: str, flagged: list[str], near: list[str]) -> dict[str, Any] | None:

@@ -36,7 +36,7 @@ from moderation.domain.membership import can_see_site
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.reasons import clean_reason
 from moderation.domain.report_outcomes import OUTCOMES
-from moderation.domain.reports import hold_if_reported, open_reports, rank, serialize_report
+from moderation.domain.reports import REMOVED, hold_if_reported, open_reports, rank, serialize_report
 from moderation.models import AuditEntry, Comment, Report, User, WebhookDelivery
 
 UNDO_ACTION = "decision:undone"
@@ -125,7 +125,10 @@ def review_again(session: Session, comment_id: int, *, user: User, expected_vers
                              reason=f"sent to review: {reason}",
                              event_fields={"sent_to_review": {"moderator": moderator_reference(user, comment.site),
                                                               "reason": reason}})
-    commit_and_send(session, [delivery])
+    # The reports its rejection answered as "removed" wait for the person's decision now, which tells
+    # each reporter; closed, a reporter heard "removed" of a comment a moderator then approved.
+    reopened = _reopen_reports(session, comment, [r for r in comment.reports if r.outcome == REMOVED])
+    commit_and_send(session, [delivery, *reopened])
     return comment
 
 
@@ -200,9 +203,11 @@ def _take_back(session: Session, comment: Comment, user: User, action: str, reas
         "moderator": moderator_reference(comment.decider, comment.site),
         "decided_at": comment.decided_at.isoformat() if comment.decided_at else None,
     }
-    # The reports this decision resolved (same outcome, same instant); earlier ones keep theirs.
-    resolved = [r for r in comment.reports
-                if comment.decided_at is not None and r.outcome == outcome and r.resolved_at == comment.decided_at]
+    # The reports this decision resolved (same outcome, same instant), and those filed on it since,
+    # answered "removed" as they came; earlier ones keep theirs.
+    resolved = [r for r in comment.reports if comment.decided_at is not None and r.resolved_at is not None and (
+        (r.outcome == outcome and r.resolved_at == comment.decided_at)
+        or (r.outcome == REMOVED and r.resolved_at >= comment.decided_at))]
     examples = withdraw_decision(session, comment)
     audit(session, f"user:{user.username}", action, comment_id=comment.id, reason=reason,
           decision=comment.decision, decided_by=comment.decider.username if comment.decider else None,
@@ -221,7 +226,7 @@ def _take_back(session: Session, comment: Comment, user: User, action: str, reas
                                            # tells its reader, which the audit log alone held (a DSA walk).
                                            "reversed_by": {"moderator": moderator_reference(user, comment.site),
                                                            "reason": reason, "undo": action == UNDO_ACTION}})
-    reopened = _reopen_reports(session, comment, resolved, outcome)
+    reopened = _reopen_reports(session, comment, resolved)
     # Back to published with its reports open again, and with those filed since the decision, the
     # comment meets them as if they were filed now.
     held = hold_if_reported(session, comment)
@@ -229,8 +234,7 @@ def _take_back(session: Session, comment: Comment, user: User, action: str, reas
     return comment
 
 
-def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
-                    outcome: str | None) -> list[WebhookDelivery]:
+def _reopen_reports(session: Session, comment: Comment, reports: list[Report]) -> list[WebhookDelivery]:
     """Open the reports again and tell the site, which may have told each reader the outcome."""
     at = now()
     deliveries: list[WebhookDelivery] = []
@@ -238,8 +242,7 @@ def _reopen_reports(session: Session, comment: Comment, reports: list[Report],
     # the cap (a re-check found 5.958 where the open weight ranks the comment at 4.958).
     rank(session, comment, [*open_reports(session, comment), *reports], comment.site.report_threshold)
     for report in reports:
-        report.outcome = None
-        report.resolved_at = None
+        outcome, report.outcome, report.resolved_at = report.outcome, None, None
         delivery = site_event(session, comment.site, "report.reopened", at=at, comment_id=comment.id,
                               site_comment_id=comment.external_id,
                               report_id=report.id, reporter_id=report.reporter_id, previous_outcome=outcome,

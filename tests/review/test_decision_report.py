@@ -125,15 +125,23 @@ def test_what_moderators_decided_is_split_by_what_had_held_it(app, sign_in, admi
     model_held = [make_comment(site.id, flagged=["toxicity"]) for _ in range(2)]
     reported = make_comment(site.id, flagged=["reports"])
     ruled = make_comment(site.id, flagged=[], rule_hits=[{"rule": "court-order", "action": "hold", "reason": "a name"}])
+    # Shown, and reported once under the threshold (a DSA walk found these under "an edit, a sanction,
+    # a storm or a colleague"), and shown with no report, found by a moderator.
+    under_threshold = make_comment(site.id, status="published", flagged=[], reports=[{"weight": 1.0}])
+    found = make_comment(site.id, status="published", flagged=[])
     _decide(app, model_held[0], moderator.id, "approve")
     _decide(app, model_held[1], moderator.id, "reject", "Personal attack or insult")
     _decide(app, reported, moderator.id, "approve")
     _decide(app, ruled, moderator.id, "reject", "Legal")
+    _decide(app, under_threshold, moderator.id, "reject", "Off topic")
+    _decide(app, found, moderator.id, "reject", "Spam or advertising")
     client = sign_in(admin)
 
     rows = list(csv.reader(io.StringIO(client.get(f"/admin/decisions.csv?days=7&site={site.id}").get_data(as_text=True))))
     assert ["held by", "the model's scores", "2", "1", "1"] in rows
-    assert ["held by", "readers' reports", "1", "1", "0"] in rows and ["held by", "a rule", "1", "0", "1"] in rows
-    assert ["moderator", "mona", "4", "2", "2", "0", "0", "4", "1"] in rows  # one approval overruled the model
+    assert ["held by", "readers' reports", "2", "1", "1"] in rows and ["held by", "a rule", "1", "0", "1"] in rows
+    assert ["held by", "an edit, a sanction, a storm or a colleague", "0", "0", "0"] in rows
+    assert ["held by", "nothing: shown, and a moderator found it", "1", "0", "1"] in rows
+    assert ["moderator", "mona", "6", "2", "4", "0", "0", "6", "1"] in rows  # one approval overruled the model
     page = " ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split())
     assert "What had held what moderators decided" in page and "Approved what the model held" in page

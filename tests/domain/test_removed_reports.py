@@ -1,0 +1,58 @@
+"""Every reader's report gets an outcome: on a comment rejected with no person deciding it, filed
+while it waited or after, the report is answered "removed" with its event; a moderator who sends
+the rejection to review answers it again (a DSA walk: report 33 stayed open for ever, in no queue)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from test_rules_in_scoring import model, post, row, score  # noqa: F401 - the model fixture
+
+from moderation import db
+from moderation.domain.decisions import decide
+from moderation.domain.reports import file_report
+from moderation.domain.undo import review_again
+from moderation.models import Report, Site, SiteMember, User, WebhookDelivery
+
+
+def _report_events(comment_id: int) -> list[tuple[str, int, str | None]]:
+    return [(d.event["type"], d.event["report_id"], d.event.get("outcome") or d.event.get("previous_outcome"))
+            for d in db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.comment_id == comment_id)
+                                        .order_by(WebhookDelivery.id))
+            if d.event["type"].startswith("report.")]
+
+
+def _outcomes(comment_id: int) -> list[str | None]:
+    db.session.expire_all()
+    return [r.outcome for r in db.session.scalars(select(Report).where(Report.comment_id == comment_id)
+                                                  .order_by(Report.id))]
+
+
+def test_a_report_on_a_comment_rejected_unseen_is_answered_removed_and_again_by_the_moderator(app, make_site, model,
+                                                                                              moderator):
+    hooked = make_site("hooked", webhook_url="https://hooks.example/moderation")
+    with app.app_context():
+        site = db.session.get(Site, hooked.id)
+        site.auto_reject, site.reject_thresholds = True, {"toxicity": 0.9}
+        db.session.add(SiteMember(user_id=moderator.id, site_id=site.id))
+        db.session.commit()
+        comment_id = post(site.id, "You vile idiot, nobody wants to read your rubbish here.")
+        waiting = file_report(db.session, site, comment_id, reason="harassment", reporter_id="r1").report.id
+        db.session.commit()
+
+        assert score(model, [comment_id]) == {comment_id: "rejected"}
+        assert _outcomes(comment_id) == ["removed"]
+        late = file_report(db.session, db.session.get(Site, site.id), comment_id, reason="uncivil", reporter_id="r2")
+        db.session.commit()
+        assert (late.created, late.report.outcome) == (True, "removed")
+        assert late.delivery is not None and late.delivery.event["outcome"] == "removed"
+        assert _report_events(comment_id) == [("report.resolved", waiting, "removed"),
+                                              ("report.resolved", late.report.id, "removed")]
+
+        user = db.session.get(User, moderator.id)
+        review_again(db.session, comment_id, user=user, expected_version=row(comment_id).version,
+                     reason="a reader appealed")
+        assert _outcomes(comment_id) == [None, None]
+        decide(db.session, comment_id, user=user, action="reject", reason="Harassment",
+               expected_version=row(comment_id).version)
+        assert _outcomes(comment_id) == ["upheld", "upheld"]
+        assert [kind for kind, _, _ in _report_events(comment_id)][2:] == ["report.reopened", "report.reopened",
+                                                                           "report.resolved", "report.resolved"]
