@@ -56,6 +56,10 @@ SCHEMAS: dict[str, Any] = {
             "lift_reason": {"type": "string", "nullable": True},
             "by": {"type": "string", "enum": ["moderator", "site"],
                    "description": "Who put it in force: one of our moderators, or the site through POST /api/v1/sanctions."},
+            "lifted_by": {"type": "string", "enum": ["moderator", "site", None], "nullable": True,
+                          "description": "Who lifted it (null while not lifted): a moderator, or the site through "
+                                         "POST /api/v1/sanctions/lift. A site syncing both ways drops its own lifts "
+                                         "by this, not by `by`."},
         },
     },
     "Author": {

@@ -123,11 +123,13 @@ def _from_webhook(delivery: WebhookDelivery) -> HistoryEvent:
 
 
 def _from_sanction(sanction: AuthorSanction) -> Iterable[HistoryEvent]:
-    who = sanction.creator.username if sanction.creator else "a moderator"
+    # No user: the site through its API, as the author page and the audit log say (a DSA walk read
+    # "a moderator" here for the site's own ban).
+    who = sanction.creator.username if sanction.creator else "the site (API)"
     yield HistoryEvent(sanction.created_at, "sanction", who, f"Author sanctioned: {sanction.kind}",
                        sanction.reason, source="sanction", order=sanction.id)
     if sanction.lifted_at:
-        lifter = sanction.lifter.username if sanction.lifter else "a moderator"
+        lifter = sanction.lifter.username if sanction.lifter else "the site (API)"
         yield HistoryEvent(sanction.lifted_at, "sanction", lifter, f"Sanction lifted: {sanction.kind}",
                            sanction.lift_reason, source="sanction", order=sanction.id)
 

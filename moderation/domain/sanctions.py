@@ -167,6 +167,9 @@ def serialize_sanction(sanction: AuthorSanction, at: datetime | None = None) -> 
         "lift_reason": sanction.lift_reason,
         # A site syncing bans both ways tells its own from its moderators' (and sends none back).
         "by": "moderator" if sanction.created_by is not None else "site",
+        # And who lifted it: a moderator lifting the site's ban on appeal had read "by": "site", and a
+        # site dropping its own echoes never heard of the lift (a DSA walk).
+        "lifted_by": None if sanction.lifted_at is None else "moderator" if sanction.lifted_by is not None else "site",
     }
 
 

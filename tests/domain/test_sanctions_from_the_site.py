@@ -60,10 +60,33 @@ def test_a_reader_the_site_bans_has_their_next_comment_rejected_and_the_site_can
     assert lifted.status_code == 200 and lifted.get_json()["sanction"] is None
     assert lifted.get_json()["sanctions"][0]["lift_reason"] == "appeal upheld"
     assert post_and_score(app, client, site, "troll", "c-4")["status"] == "published"
-    assert len(events(app, site.id, "author.sanction_lifted")) == 1
+    [lifted_event] = events(app, site.id, "author.sanction_lifted")
+    assert (lifted_event["sanction"]["by"], lifted_event["sanction"]["lifted_by"]) == ("site", "site")
     with app.app_context():
         actors = db.session.scalars(select(AuditEntry.actor).where(AuditEntry.action.like("author:%"))).all()
     assert actors == [f"site:{site.id}", f"site:{site.id}"]
+
+
+def test_a_moderator_lifting_the_sites_ban_is_told_as_the_moderators_and_the_history_names_the_site(
+        app, client, make_site, moderator):
+    """A DSA walk: a moderator lifting the site's ban on appeal was sent as the site's own lift (a site
+    dropping its echoes never heard of it), and the comment's history said "a moderator" banned him."""
+    from moderation.domain.history import comment_history
+    from moderation.domain.sanctions import lift_sanction
+    from moderation.models import Comment, Site, User
+
+    site = make_site("appeals-herald", webhook_url="http://127.0.0.1:9/hooks")
+    sanction(client, site, author_id="troll", kind="ban", reason="repeated spam (terms 4.2)")
+    rejected = post_and_score(app, client, site, "troll", "c-1")
+    with app.app_context():
+        lift_sanction(db.session, db.session.get(Site, site.id), "troll", db.session.get(User, moderator.id),
+                      reason="appeal A-9 upheld")
+        db.session.commit()
+        comment = db.session.get(Comment, rejected["id"])
+        rows = [(e.who, e.what) for e in comment_history(db.session, comment, []) if e.source == "sanction"]
+    assert rows == [("the site (API)", "Author sanctioned: ban"), (moderator.username, "Sanction lifted: ban")]
+    [event] = events(app, site.id, "author.sanction_lifted")
+    assert (event["sanction"]["by"], event["sanction"]["lifted_by"]) == ("site", "moderator")
 
 
 def test_the_same_ban_sent_again_changes_nothing_and_sends_nothing(app, client, make_site):
