@@ -20,7 +20,8 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import HELD, in_review_queue, reported_condition
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.precedent import Precedent, precedents_for
-from moderation.domain.queue_filters import TABS, QueueFilters, held_reported_condition, tab_condition
+from moderation.domain.queue_filters import (TABS, QueueFilters, held_reported_condition, shown_reported_condition,
+                                             tab_condition)
 from moderation.domain.thread import Thread, threads_for
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.domain.written import readable_created_at
@@ -194,11 +195,14 @@ def _capped_tab_counts(session: Session, where: list[ColumnElement[bool]], cap: 
     # counted off its own index: an OR of the two made PostgreSQL read every comment, and the
     # admin's queue went from 61 to 108-135 ms (bench/queue_pages.py).
     conditions = {name: tab_condition(name) for name in TABS if name not in ("review", "reported")}
-    conditions |= {"held_reported": held_reported_condition(), "published_reported": reported_condition()}
+    conditions |= {"held_reported": held_reported_condition(), "published_reported": reported_condition(),
+                   "shown_reported": shown_reported_condition()}
     row = session.execute(select(*(capped(c).label(name) for name, c in conditions.items()))).one()
     counts = dict(zip(conditions, row, strict=True))
     held_reported, published_reported = counts.pop("held_reported"), counts.pop("published_reported")
-    return {"review": counts[HELD] + published_reported, "reported": held_reported + published_reported, **counts}
+    shown_reported = counts.pop("shown_reported")
+    return {"review": counts[HELD] + published_reported,
+            "reported": held_reported + published_reported + shown_reported, **counts}
 
 
 def _exact_tab_counts(session: Session, where: list[ColumnElement[bool]]) -> dict[str, int]:

@@ -41,17 +41,19 @@ def test_tabs_show_each_status_with_live_counts(mona, site, make_comment):
     under_threshold = make_comment(site.id, status="published", flagged=[], report_weight=1.0)  # threshold 2
 
     html = mona.get("/review").get_data(as_text=True)
-    assert _counts(html) == {"To review": 3, "Held": 2, "Reported": 2, "Pending": 1, "Published": 2, "Approved": 1,
+    # Reported lists what is under the threshold too, though it is not to review: each reader's
+    # report must be answered (a DSA walk found single reports in no list).
+    assert _counts(html) == {"To review": 3, "Held": 2, "Reported": 3, "Pending": 1, "Published": 2, "Approved": 1,
                              "Rejected": 1, "All": 7}
     assert sorted(_ids(html)) == sorted([held, held_for_reports, reported])
-    for tab, expected in (("held", [held, held_for_reports]), ("reported", [held_for_reports, reported]),
+    for tab, expected in (("held", [held, held_for_reports]), ("reported", [held_for_reports, reported, under_threshold]),
                           ("pending", [pending]), ("approved", [approved]), ("rejected", [rejected]),
                           ("published", [reported, under_threshold])):
         assert sorted(_ids(mona.get(f"/review?tab={tab}").get_data(as_text=True))) == sorted(expected)
     assert len(_ids(mona.get("/review?tab=all").get_data(as_text=True))) == 7
     # With a filter the counts come from another path (one exact pass): they must agree.
     filtered = mona.get(f"/review?site={site.id}&q=-zzzz").get_data(as_text=True)
-    assert _counts(filtered)["Reported"] == 2 and _counts(filtered)["To review"] == 3
+    assert _counts(filtered)["Reported"] == 3 and _counts(filtered)["To review"] == 3
     # Decided comments are shown, but cannot be decided again from the list.
     assert 'name="version"' not in mona.get("/review?tab=approved").get_data(as_text=True)
 
