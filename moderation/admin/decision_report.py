@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import quote
 
 from flask import Response, render_template, request
@@ -16,6 +18,7 @@ from moderation.admin.routes import bp, of_administered
 from moderation.domain.decision_report import HELD_BY, DecisionReport, decision_report
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.membership import administered_site_ids
+from moderation.domain.report_counts import AUTOMATED, ReportCounts, automated_removals, report_counts
 from moderation.domain.status import now
 from moderation.models import Site
 from moderation.request_input import MAX_INT8, parse_int
@@ -36,7 +39,16 @@ def _cell(value: object) -> object:
     return value
 
 
-def _report() -> tuple[DecisionReport, int, Site | None]:
+@dataclass(frozen=True)
+class Period:
+    """What the page and its CSV show of one period: the decisions, readers' reports and automated removals."""
+
+    report: DecisionReport
+    reports: ReportCounts
+    automated: dict[str, int]
+
+
+def _report() -> tuple[Period, int, Site | None]:
     """The report the query asks for: `days` one of PERIODS, `site` a site's number or none.
     ValidationFailed names the field otherwise."""
     days = parse_int(request.args.get("days", "7"), 365) or 0
@@ -51,8 +63,9 @@ def _report() -> tuple[DecisionReport, int, Site | None]:
         if site is None or (administered is not None and site.id not in administered):
             raise ValidationFailed("site must be the number of a site on /admin", field="site")
     until = now()
-    return decision_report(db.session, since=until - timedelta(days=days), until=until,
-                           site_ids=[site.id] if site else administered), days, site
+    scope = {"since": until - timedelta(days=days), "until": until, "site_ids": [site.id] if site else administered}
+    return Period(decision_report(db.session, **scope), report_counts(db.session, **scope),
+                  automated_removals(db.session, **scope)), days, site
 
 
 def _every_site() -> str:
@@ -67,22 +80,35 @@ def _every_site() -> str:
 @auth.login_required("site_admin")
 def decisions() -> str | tuple[str, int]:
     try:
-        report, days, site = _report()
+        period, days, site = _report()
     except ValidationFailed as error:
         return render_template("error.html", title="Cannot read this filter", message=error.message + ".",
                                back_to=request.path, back_label="The last 7 days, every site"), 400
     sites = db.session.scalars(of_administered(select(Site).order_by(Site.name), Site.id)).all()
-    return render_template("admin/decisions.html", report=report, days=days, site=site, sites=sites, periods=PERIODS,
-                           held_by_labels=HELD_BY)
+    return render_template("admin/decisions.html", report=period.report, reports=period.reports,
+                           automated=period.automated, automated_labels=AUTOMATED, days=days, site=site, sites=sites,
+                           periods=PERIODS, held_by_labels=HELD_BY)
+
+
+def _report_rows(rows: Any, reports: ReportCounts) -> None:  # noqa: ANN401 - a csv writer
+    rows.writerow(["readers' reports", "filed", reports.received])
+    for reason, count in reports.by_reason:
+        rows.writerow(["readers' reports by reason", reason, count])
+    for outcome, count in reports.outcomes.items():
+        rows.writerow(["readers' reports filed, answered now", outcome, count])
+    rows.writerow(["readers' reports", "answered in the period", reports.answered])
+    for label, value in (("median", reports.median_hours), ("9 in 10 within", reports.p90_hours)):
+        rows.writerow(["hours from a report to its answer", label, "" if value is None else f"{value:.2f}"])
 
 
 @bp.get("/decisions.csv")
 @auth.login_required("site_admin")
 def decisions_csv() -> Response:
     try:
-        report, days, site = _report()
+        period, days, site = _report()
     except ValidationFailed as error:
         return Response(error.message + "\n", status=400, mimetype="text/plain")
+    report = period.report
     out = io.StringIO()
     rows = csv.writer(out)
     rows.writerow(["section", "name", "count", "approved", "rejected", "undone", "reversed by an admin",
@@ -102,6 +128,9 @@ def decisions_csv() -> Response:
     rows.writerow(["decided by moderators", "approved", report.approved])
     rows.writerow(["decided by moderators", "rejected", report.rejected])
     rows.writerow(["rejected when scored", "by auto-reject, a rule or a sanction", report.rejected_automatically])
+    for key, label in AUTOMATED.items():
+        rows.writerow(["rejected when scored", f"by {label}", period.automated[key]])
+    _report_rows(rows, period.reports)
     for reason, count in report.reasons:
         rows.writerow(["rejections by reason", reason, count])
     for m in report.moderators:

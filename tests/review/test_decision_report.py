@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import datetime, timedelta, timezone
@@ -145,3 +146,44 @@ def test_what_moderators_decided_is_split_by_what_had_held_it(app, sign_in, admi
     assert ["moderator", "mona", "6", "2", "4", "0", "0", "6", "1"] in rows  # one approval overruled the model
     page = " ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split())
     assert "What had held what moderators decided" in page and "Approved what the model held" in page
+
+
+def test_readers_reports_and_automated_removals_are_counted_for_a_transparency_report(
+        app, sign_in, admin, moderator, grant, site, make_comment):
+    """A DSA walk computed notices, their answers and how long those took from one API call per
+    comment, and found the removals no person made in one number."""
+    from datetime import datetime, timedelta, timezone
+
+    from moderation.models import Report
+
+    grant(moderator, site)
+    upheld = make_comment(site.id, flagged=["reports"], report_weight=2.0,
+                          reports=[{"reason": "harassment", "weight": 2.0}])
+    dismissed = make_comment(site.id, flagged=["reports"], report_weight=1.0, reports=[{"reason": "spam", "weight": 1.0}])
+    make_comment(site.id, status="published", flagged=[], report_weight=0.5,
+                 reports=[{"reason": "off_topic", "weight": 0.5}])  # under the threshold: still open
+    make_comment(site.id, status="rejected", flagged=["toxicity", "auto_rejected"], decision=None)
+    make_comment(site.id, status="rejected", flagged=["author_banned"], decision=None)
+    make_comment(site.id, status="rejected", flagged=[], decision=None,
+                 rule_hits=[{"rule": "court-order", "action": "reject", "reason": "a name"}])
+    with app.app_context():  # filed an hour before the decisions below answer them
+        for report in db.session.query(Report).all():
+            report.created_at = datetime.now(timezone.utc) - timedelta(hours=1)
+        db.session.commit()
+    _decide(app, upheld, moderator.id, "reject", "Harassment")
+    _decide(app, dismissed, moderator.id, "approve")
+
+    client = sign_in(admin)
+    rows = list(csv.reader(io.StringIO(client.get(f"/admin/decisions.csv?days=7&site={site.id}").get_data(as_text=True))))
+    assert ["readers' reports", "filed", "3"] in rows
+    assert {tuple(r[1:3]) for r in rows if r[:1] == ["readers' reports by reason"]} == {
+        ("harassment", "1"), ("spam", "1"), ("off_topic", "1")}
+    answered = {r[1]: r[2] for r in rows if r[:1] == ["readers' reports filed, answered now"]}
+    assert answered == {"upheld": "1", "dismissed": "1", "removed": "0", "open": "1"}
+    median = next(r[2] for r in rows if r[:2] == ["hours from a report to its answer", "median"])
+    assert 0.9 < float(median) < 1.1
+    automated = {r[1]: r[2] for r in rows if r[:1] == ["rejected when scored"]}
+    assert automated == {"by auto-reject, a rule or a sanction": "3", "by the author's ban or suspension": "1",
+                         "by the model's auto-reject": "1", "by a reject rule": "1"}
+    page = html.unescape(" ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split()))
+    assert "Readers' reports" in page and "still open 1" in page and "1 by the model's auto-reject" in page
