@@ -54,7 +54,11 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
     if site_id is not None:
         query = query.where(_of_sites([site_id]))
     if within is not None:  # a site admin's log: their sites' entries only, whatever else is asked
-        query = query.where(_of_sites(sorted(within)))
+        # Not a bulk decision's summary that also names another site: it lists that site's comment
+        # ids, readers and bans (a security review's site admin read another title's reader ids).
+        query = query.where(_of_sites(sorted(within)),
+                            or_(~AuditEntry.details.has_key("site_ids"),
+                                AuditEntry.details["site_ids"].contained_by(sorted(within))))
     if who.strip():
         # Who acted, or whose account was acted on: "olu" finds olu's own decisions and the day an
         # admin created, added and disabled olu.

@@ -109,3 +109,24 @@ def test_users_create_makes_a_site_admin_of_the_named_sites(app, services, site)
     with app.app_context():
         sadie = db.session.scalar(select(User).where(User.username == "sadie"))
         assert sadie.role == "site_admin" and administered_site_ids(db.session, sadie) == {site.id}
+
+
+def test_a_bulk_decision_across_titles_is_not_in_a_site_admins_log(app, sign_in, site, outsider, admin, make_comment,
+                                                                    make_site_admin):
+    """A security review: an admin's bulk rejection across three titles, with bans, showed a site admin of
+    one of them the others' comment ids and reader ids in the bulk entry."""
+    from moderation.domain.bulk import bulk_decide
+
+    ours, theirs = make_comment(site.id, author_id="our-reader"), make_comment(outsider.id, author_id="their-troll")
+    with app.app_context():
+        bulk_decide(db.session, [(ours, 1), (theirs, 1)], user=db.session.get(User, admin.id), action="reject",
+                    reason="Spam or advertising", author_sanction="ban")
+    sadie = sign_in(make_site_admin("sadie", sites=[site]))
+    log = sadie.get("/admin/audit").get_data(as_text=True)
+    assert f"/review/{ours}" in log  # their own comment's decision is there
+    assert "their-troll" not in log and f"/review/{theirs}" not in log
+    with app.app_context():
+        from moderation.domain.audit_search import audit_page
+
+        entries = audit_page(db.session, within={site.id}).entries
+        assert not [e for e in entries if set((e.details or {}).get("site_ids", [])) - {site.id}]
