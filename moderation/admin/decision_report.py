@@ -83,7 +83,7 @@ def decisions() -> str | tuple[str, int]:
         period, days, site = _report()
     except ValidationFailed as error:
         return render_template("error.html", title="Cannot read this filter", message=error.message + ".",
-                               back_to=request.path, back_label="The last 7 days, every site"), 400
+                               back_to=request.path, back_label="The last 7 days"), 400
     sites = db.session.scalars(of_administered(select(Site).order_by(Site.name), Site.id)).all()
     return render_template("admin/decisions.html", report=period.report, reports=period.reports,
                            automated=period.automated, automated_labels=AUTOMATED, days=days, site=site, sites=sites,
@@ -145,7 +145,8 @@ def decisions_csv() -> Response:
     for story in report.stories:
         rows.writerow(["story", _cell(story.story_id), story.comments, story.held, story.rejected, story.reported,
                        _cell(story.site), _cell(story.title or "")])
-    name = f"decisions-{site.name if site else 'all-sites'}-{days}d-{report.until:%Y-%m-%d}.csv"
+    everywhere = "all-sites" if auth.current_user().role == "admin" else "my-sites"
+    name = f"decisions-{site.name if site else everywhere}-{days}d-{report.until:%Y-%m-%d}.csv"
     # A site name is anyone's text: a '"' in it ended the quoted filename early (a re-check). An ASCII
     # name for every browser, and the name as written for those that read RFC 6266's filename*.
     plain = re.sub(r"[^A-Za-z0-9._-]+", "_", name)

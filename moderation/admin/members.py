@@ -44,7 +44,7 @@ def add_member(site_id: int) -> Response:
         flash(error.message[:1].upper() + error.message[1:] + ".", "error")
         return _back(site_id)
     db.session.commit()
-    flash(f"{user.username} now moderates {site.name}.", "success")
+    flash(f"{user.username} now {'runs' if user.role == 'site_admin' else 'moderates'} {site.name}.", "success")
     return _back(site_id)
 
 
@@ -59,5 +59,9 @@ def remove_member(site_id: int, user_id: int) -> Response:
         db.session.rollback()
         abort(404)
     db.session.commit()
-    flash(f"{user.username} no longer moderates {site.name}.", "success")
+    me = auth.current_user()
+    if user.id == me.id:  # a site admin who left: the site's page is no longer theirs to see (a 404 had said so)
+        flash(f"You no longer run {site.name}.", "success")
+        return redirect(url_for("admin.index"), code=303)
+    flash(f"{user.username} no longer {'runs' if user.role == 'site_admin' else 'moderates'} {site.name}.", "success")
     return _back(site_id)

@@ -248,4 +248,4 @@ def users_create(name: str, role: str, password_stdin: bool, sites: tuple[str, .
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
     doing = "running" if role == "site_admin" else "moderating"
-    click.echo(f"created {role} {name}" + (f", {doing} {', '.join(sorted(set(sites)))}" if sites else ""))
+    click.echo(f"created {role.replace('_', ' ')} {name}" + (f", {doing} {', '.join(sorted(set(sites)))}" if sites else ""))

@@ -28,7 +28,7 @@ def add_account(session: Session, username: str, password: str, role: str, *, si
     site already, so sites named for one are refused rather than dropped unsaid. The caller commits."""
     sites = sorted(set(site_ids))
     if sites and role == "admin":
-        raise ValidationFailed("an admin sees every site already: pick sites for a moderator only", field="sites")
+        raise ValidationFailed("an admin sees every site already: pick sites for a moderator or a site admin only", field="sites")
     user = create_user(session, username, password, role)
     audit(session, actor, "user:created", user=user.username, role=role)
     for site_id in sites:

@@ -89,7 +89,7 @@ def grant(session: Session, username: str, site: str | int, *, actor: str) -> Us
     if user.role == "admin":
         raise ValidationFailed(f"user {user.username} is an admin and sees every site already", field="username")
     if not user.active:
-        raise ValidationFailed(f"user {user.username} is disabled: enable them on the accounts page first", field="username")
+        raise ValidationFailed(f"user {user.username} is disabled: an admin enables them on the accounts page first", field="username")
     if session.get(SiteMember, (user.id, found.id)) is not None:
         raise Conflict(f"user {user.username} is a member of {found.name} already", field="username")
     session.add(SiteMember(user_id=user.id, site_id=found.id))

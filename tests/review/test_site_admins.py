@@ -105,7 +105,7 @@ def test_users_create_makes_a_site_admin_of_the_named_sites(app, services, site)
                                        "--password-stdin"], input="a long and uncommon passphrase\n",
                                 env=services.env())
     assert result.exit_code == 0, result.output
-    assert f"created site_admin sadie, running {site.name}" in result.output
+    assert f"created site admin sadie, running {site.name}" in result.output
     with app.app_context():
         sadie = db.session.scalar(select(User).where(User.username == "sadie"))
         assert sadie.role == "site_admin" and administered_site_ids(db.session, sadie) == {site.id}
@@ -130,3 +130,19 @@ def test_a_bulk_decision_across_titles_is_not_in_a_site_admins_log(app, sign_in,
 
         entries = audit_page(db.session, within={site.id}).entries
         assert not [e for e in entries if set((e.details or {}).get("site_ids", [])) - {site.id}]
+
+
+def test_a_site_admin_added_runs_the_site_and_one_who_leaves_lands_on_their_sites(app, sign_in, site, outsider,
+                                                                                  make_site_admin):
+    """A security review: adding a site admin said "now moderates", and a site admin who removed
+    themselves met a Not found page."""
+    sadie_user = make_site_admin("sadie", sites=[site, outsider])
+    make_site_admin("tom")
+    sadie = sign_in(sadie_user)
+    token = csrf_token(sadie.get(f"/admin/sites/{site.id}").get_data(as_text=True))
+    sadie.post(f"/admin/sites/{site.id}/members", data={"csrf_token": token, "username": "tom"})
+    assert "tom now runs" in sadie.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    response = sadie.post(f"/admin/sites/{site.id}/members/{sadie_user.id}/remove", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/"
+    page = sadie.get("/admin").get_data(as_text=True)
+    assert f"You no longer run {site.name}." in page and outsider.name in page
