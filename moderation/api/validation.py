@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from classifiers.normalise import mapped_length
 from moderation.api.openapi_patterns import INVISIBLE
 from moderation.domain.comments import CommentInput
 from moderation.domain.errors import DomainError, ValidationFailed
@@ -142,6 +143,10 @@ def _shown_name(body: Mapping[str, Any], name: str, max_length: int) -> str | No
     return value if value is not None and shows_something(value) else None
 
 
+# How far past the length limit a text may expand once normalised (NFKC and friends).
+READ_FACTOR = 2
+
+
 def _text(body: Mapping[str, Any], max_length: int) -> str:
     value = body.get("text")
     if value is None:
@@ -149,6 +154,13 @@ def _text(body: Mapping[str, Any], max_length: int) -> str:
     if not isinstance(value, str):
         raise ValidationFailed("text must be a string", field="text")
     _check_string(value, "text", max_length)
+    read = mapped_length(value)
+    if read > max_length * READ_FACTOR:
+        # What the model and rules read costs by characters once normalised: 260 comments of 20,000
+        # U+FDFA (18 each once read) kept both scoring processes busy for four minutes, every
+        # site's comments pending meanwhile (a chaos walk). A real comment's few ligatures pass.
+        raise ValidationFailed(f"text is too long once read: its characters expand to {read:,} when normalised "
+                               f"(U+FDFA alone is 18), past {max_length * READ_FACTOR:,}", field="text")
     if not _VISIBLE.search(value):
         raise ValidationFailed("text must show a reader something: not empty, nor only whitespace, invisible "
                                "characters or combining marks alone", field="text")

@@ -148,6 +148,22 @@ def test_it_accepts_text_of_exactly_the_maximum_length(client, site):
     assert post(client, site, {**GOOD, "text": "x" * 20_000}).status_code == 202
 
 
+def test_it_refuses_a_text_that_expands_past_twice_the_limit_once_read_and_takes_a_few_ligatures(app, client, site):
+    """A chaos walk: 260 comments of 20,000 U+FDFA (18 characters each once normalised) kept both
+    scoring processes busy for four minutes, every site's comments pending meanwhile."""
+    crafted = post(client, site, {**GOOD, "id": "crafted", "text": "\ufdfa" * 5_000 + " words"})
+    assert_error(crafted, 400, "text")
+    assert "too long once read" in crafted.get_json()["error"]["message"]
+    edit = client.patch(f"/api/v1/comments/{post(client, site, GOOD).get_json()['id']}", headers=site.headers,
+                        json={"text": "\ufdfa" * 3_000})
+    assert_error(edit, 400, "text")
+    batch = client.post("/api/v1/comments:batch", headers=site.headers,
+                        json={"comments": [{**GOOD, "id": "b-1", "text": "\ufdfa" * 2_300}]})
+    assert batch.get_json()["results"][0]["status"] == 400
+    devout = "The imam said the Prophet \ufdfa taught patience; " * 300  # 15,900 characters, 21,000 once read
+    assert post(client, site, {**GOOD, "id": "devout", "text": devout}).status_code == 202
+
+
 def test_it_refuses_an_unpaired_surrogate_which_postgres_cannot_store(app, client, site):
     raw = '{"id": "c", "story_id": "s", "author_id": "a", "text": "bad \\ud800 char"}'
     response = client.post("/api/v1/comments", data=raw, content_type="application/json", headers=site.headers)
