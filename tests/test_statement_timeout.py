@@ -33,6 +33,10 @@ def test_a_request_behind_a_held_table_lock_answers_503_instead_of_waiting(servi
     assert response.status_code == 503, response.get_data(as_text=True)[:300]
     assert int(response.headers["Retry-After"]) > 0
     assert response.get_json()["error"]["code"] == "unavailable"
+    # A lock, not an outage: a chaos walk's readers were told the database was not reachable while
+    # /readyz said it was fine.
+    assert "did not answer in time" in response.get_json()["error"]["message"]
+    assert "not reachable" not in response.get_json()["error"]["message"]
 
 
 @pytest.mark.parametrize("limit", [5.5, 0, 1e9])

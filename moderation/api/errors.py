@@ -83,7 +83,7 @@ def register_error_handlers(bp: Blueprint) -> None:
         # This handler is the blueprint's, so it is found before the app's database-outage handler.
         if database_unavailable(exc):
             log_unavailable(exc)
-            return unavailable_response()
+            return unavailable_response(exc)
         log.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "internal_error", "something went wrong on our side; please retry")
 
