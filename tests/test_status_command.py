@@ -89,3 +89,16 @@ def test_status_in_process_leaves_the_environment_as_it_found_it(services, monke
     monkeypatch.delenv("LOG_LEVEL", raising=False)
     CliRunner().invoke(main, ["status", "--no-web"], env=services.env())
     assert "LOG_LEVEL" not in os.environ
+
+
+def test_a_late_sweep_behind_a_scoring_backlog_names_the_busy_workers_not_only_beat():
+    """A chaos walk: with both scoring processes on long batches, the sweep waited in their queue and
+    the status sent the operator to look at beat, which was sending it on time."""
+    from moderation.cli.status_commands import verdict
+
+    state = {"running": True, "database": "ok", "broker": "not asked", "queues": {}, "web": "not asked",
+             "last_sweep_seconds": 166.0, "sweep_interval": 30, "oldest_pending_seconds": 169.0}
+    problems = verdict(state)[1]
+    assert any("the scoring workers may be busy" in p and "169 s" in p for p in problems), problems
+    quiet = verdict({**state, "oldest_pending_seconds": 2.0})[1]
+    assert any("is beat running?" in p for p in quiet), quiet

@@ -215,9 +215,15 @@ def verdict(state: dict) -> tuple[int, list[str]]:
         problems.append(f"the web server {state['web']}: sites cannot post comments, moderators cannot sign in")
     late = max(SWEEP_LATE_AFTER, SWEEP_MISSED_INTERVALS * state.get("sweep_interval", 0))
     if (state.get("last_sweep_seconds") or 0) > late:
+        # The sweep waits in the scoring queue: behind long scoring batches it is late with beat
+        # running, and a chaos walk's operator was sent to look at beat while the workers were busy.
+        busy = state.get("oldest_pending_seconds", 0) > late
         problems.append(f"no sweep has run for {state['last_sweep_seconds']:.0f} s (beat sends one every "
-                        f"{state['sweep_interval']:g} s): is beat running? Comments whose task was lost are "
-                        "not sent again, and storms do not end")
+                        f"{state['sweep_interval']:g} s): "
+                        + ("the scoring workers may be busy (it waits in their queue, and a comment has waited "
+                           f"{state['oldest_pending_seconds']:.0f} s to be scored), or beat is not running"
+                           if busy else "is beat running?")
+                        + " Comments whose task was lost are not sent again, and storms do not end")
     if state.get("unfinished_restore"):
         problems.append(state["unfinished_restore"])
     held = state.get("feed_held_by")
