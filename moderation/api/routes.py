@@ -18,7 +18,7 @@ from moderation.api.validation import batch_items, comment_input, parse_json_obj
 from moderation.domain.batch_submission import MAX_BATCH_ITEMS, ItemResult, submit_comments
 from moderation.domain.comments import comment_by_site_id, comment_for_site, submit_comment
 from moderation.domain.dispatch import send_for_scoring
-from moderation.domain.lifecycle import commit_and_send
+from moderation.domain.lifecycle import PENDING, commit_and_send
 from moderation.domain.backpressure import Overloaded
 from moderation.domain.errors import NotFound, Unauthorized
 from moderation.domain.reports import ReportLimits, file_report, serialize_report
@@ -148,6 +148,10 @@ def report_response(comment_id: int) -> ResponseReturnValue:
     fields = report_input(parse_json_object(request_body()))
     filing = file_report(db.session, _site(), comment_id, limits=report_limits(), **fields)
     commit_and_send(db.session, [filing.delivery])
+    if filing.comment.status == PENDING:
+        # The report held the comment's row while its scoring task claimed, which skips locked rows:
+        # it waited for the sweep, 30-60 s (a WordPress walk reported within milliseconds of posting).
+        send_for_scoring(db.session, [filing.comment.id])
     body = {"report": serialize_report(filing.report),
             "comment": serialize_comment(filing.comment, include_text=with_text)}
     return jsonify(body), 201 if filing.created else 200

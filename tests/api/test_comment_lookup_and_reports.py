@@ -369,3 +369,17 @@ def test_a_reader_cannot_report_their_own_comment(app, client, site):
     other = client.post(f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "reporter_id": "reader"},
                         headers=site.headers)
     assert other.status_code == 201
+
+
+def test_a_report_on_a_pending_comment_sends_it_for_scoring_again(app, client, site, monkeypatch):
+    """A WordPress walk: a report filed within milliseconds of the POST held the comment's row while
+    its scoring task claimed (claims skip locked rows), and the comment waited 30-60 s for the sweep."""
+    sent: list[list[int]] = []
+    monkeypatch.setattr(app.extensions["dispatcher"], "send_for_scoring", lambda ids: sent.append(list(ids)) or True)
+    comment_id = client.post("/api/v1/comments", headers=site.headers,
+                             json={"id": "c-race", "story_id": "s", "author_id": "a", "text": "Hello there."}).get_json()["id"]
+    assert sent == [[comment_id]]
+    response = client.post(f"/api/v1/comments/{comment_id}/reports", headers=site.headers,
+                           json={"reason": "spam", "reporter_id": "r-1"})
+    assert response.status_code == 201 and response.get_json()["comment"]["status"] == "pending"
+    assert sent == [[comment_id], [comment_id]]
