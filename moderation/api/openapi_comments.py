@@ -197,7 +197,7 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                 "properties": {"closed": {"type": "boolean"}, "premoderated": {"type": "boolean"},
                                "strict": {"type": "boolean"}}}}}},
             "responses": {"200": json_ref("Story", "The story as it now is, with its counts."),
-                          "400": error_ref("Malformed JSON, a field other than these two, a value not true or "
+                          "400": error_ref("Malformed JSON, a field other than these three, a value not true or "
                                            "false, or a story id longer than 200 characters."),
                           "401": errors["401"], "404": error_ref("No such route (an empty story id)."),
                           **retry_errors},
