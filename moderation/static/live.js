@@ -51,12 +51,17 @@
   }
 
   // "N new comments — show" reloads the page: a note or reason the moderator has started would be
-  // lost without a word, so it asks first.
+  // lost without a word, so it asks first; so would the cards ticked for a bulk decision (a phone
+  // walk lost a selection gathered tap by tap).
   if (banner) {
     banner.addEventListener("click", function (event) {
       const started = Array.from(list.querySelectorAll('form.decide select[name="reason_choice"], form.decide input[name="reason_note"]'))
         .some(function (field) { return field.value.trim() !== ""; });
-      if (started && !window.confirm("Show the new comments? The reason or note you started will be lost.")) {
+      const ticked = document.querySelectorAll('input[data-key="select"]:checked').length;
+      const cards = ticked === 1 ? "the comment you ticked" : "the " + ticked + " comments you ticked";
+      const lost = started && ticked ? "The reason or note you started and " + cards
+        : started ? "The reason or note you started" : ticked ? cards.charAt(0).toUpperCase() + cards.slice(1) : "";
+      if (lost && !window.confirm("Show the new comments? " + lost + " will be lost.")) {
         event.preventDefault();
       }
     });

@@ -251,6 +251,31 @@ def test_showing_new_comments_asks_first_when_a_note_is_started(app, make_site, 
     assert page.locator(f"#comment-{contested} input[name=reason_note]").input_value() == "quotes the mayor, not an insult"
 
 
+def test_on_a_phone_new_comments_show_at_the_top_and_ask_before_dropping_ticked_cards(
+        app, make_site, make_moderator, live_server, browser_page):
+    """A phone walk: the pill appeared over Reject at the foot of the screen, and tapping it dropped
+    the cards ticked for a bulk decision without a word."""
+    site = make_site("daily-planet")
+    ticked = _held_comment(app, site.id)
+    mona = make_moderator("mona", sites=[site])
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, mona)
+    page.locator(f"#comment-{ticked} label.select-box").click()
+    _another_held_comment(app, site.id, "What about cyclists on the new bridge?")
+    _poll_now(page)
+    page.wait_for_selector("[data-new-items]:not([hidden])")
+    pill = page.locator("[data-new-items] a").bounding_box()
+    assert pill["y"] + pill["height"] < 844 / 4, pill  # at the top, away from the thumb's buttons
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    page.locator("[data-new-items] a").click()
+
+    assert asked == ["Show the new comments? The comment you ticked will be lost."]
+    assert page.locator(f'#comment-{ticked} input[data-key="select"]').is_checked()
+
+
 def test_signed_out_in_another_browser_the_open_queue_says_so_and_nothing_is_lost(
         app, make_site, make_moderator, live_server, browser_page):
     """A moderator's walk: signed out elsewhere, the open queue went on as if nothing happened; the
