@@ -258,3 +258,22 @@ def test_on_a_phone_each_first_tap_ticks_a_card_and_every_box_is_a_thumbs_width(
     sizes = page.locator("label.select-box").evaluate_all(
         "labels => labels.map(l => { const r = l.getBoundingClientRect(); return [r.width, r.height]; })")
     assert sizes and all(w >= 44 and h >= 44 for w, h in sizes), sizes
+
+
+def test_on_a_touch_tablet_what_a_finger_taps_is_a_thumbs_size_and_the_bar_does_not_stick(
+        app, client, make_site, moderator, grant, live_server, browser_page):
+    """A phone walk's tablet (768x1024, touch): 18 px tick boxes, 38 px buttons, a 31 px reason list,
+    and a sticky bar over a quarter of the screen."""
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    for n in range(3):
+        _held(app, client, site, f"c-{n}", f"reader-{n}", f"You are all idiots, {n}.")
+    tablet = browser_page.context.browser.new_context(viewport={"width": 768, "height": 1024}, is_mobile=True,
+                                                      has_touch=True)
+    page = tablet.new_page()
+    sign_in(page, live_server, moderator)
+    card = page.locator(".card.item").first
+    for target in ("label.select-box", "button[value=approve]", "button[value=reject]", "select[name=reason_choice]"):
+        box = card.locator(target).bounding_box()
+        assert box["height"] >= 44, (target, box)
+    assert page.locator("form#bulk").evaluate("bar => getComputedStyle(bar).position") == "static"
