@@ -60,6 +60,26 @@ def test_the_texts_of_a_batch_are_scored_in_one_model_call(app, site):
     assert calls == [5]
 
 
+def test_a_batch_reads_at_most_its_budget_of_characters_and_the_rest_wait_for_the_next_claim(app, site,
+                                                                                            monkeypatch):
+    """A chaos walk: 130 long texts in one batch kept their rows locked for four minutes, past the
+    claim's idle limit, and every reader's edit of one waited 30 s for a 503."""
+    from moderation.domain import scoring
+
+    calls = []
+
+    class Counting(FakeModel):
+        def score(self, texts):
+            calls.append(len(texts))
+            return super().score(texts)
+
+    monkeypatch.setattr(scoring, "BATCH_CHARACTERS", 100)
+    with app.app_context():
+        ids = [add_comment(site.id, f"{i} " + "a long civil comment about the bridge " * 2) for i in range(3)]
+        scored = score_pending(db.session, Counting, ids, batch_size=10, max_batches=5)
+    assert calls == [1, 1, 1] and set(scored) == set(ids)  # 78 characters each: one a batch, none left pending
+
+
 def test_scoring_a_comment_twice_changes_nothing(app, site, model):
     with app.app_context():
         comment_id = add_comment(site.id, "You idiot.")
