@@ -253,6 +253,10 @@ def test_on_a_phone_each_first_tap_ticks_a_card_and_every_box_is_a_thumbs_width(
         page.wait_for_timeout(300)  # the claim's request and the notes it changes
     ticked = page.locator('input[data-key="select"]:checked').count()
     assert ticked == len(ids), f"{ticked} of {len(ids)} first taps ticked their card"
+    # Under 16 px, iOS Safari zooms into a field when it is tapped (the walk measured 13.6 px).
+    sizes = page.locator(".card.item select[name=reason_choice], .card.item input[name=reason_note]").evaluate_all(
+        "fields => fields.map(f => parseFloat(getComputedStyle(f).fontSize))")
+    assert sizes and min(sizes) >= 16, sizes
 
     page.goto(f"{live_server}/review/bulk/matching?tab=review&q=idiots")
     sizes = page.locator("label.select-box").evaluate_all(
