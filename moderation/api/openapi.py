@@ -143,8 +143,9 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                                     "names (toxicity, insult, ...); \"reports\" (readers' reports reached the site's "
                                     "threshold); \"reported_after_approval\"; \"edited_after_decision\"; the author's "
                                     "sanction (\"author_premoderated\", \"author_suspended\", \"author_banned\"); "
-                                    "\"storm\"; \"sent_to_review\"; \"would_reject\" (held for a reader who may be at "
-                                    "risk where it would have been rejected); \"auto_rejected\" (rejected by the model's scores at the site's "
+                                    "\"storm\"; \"sent_to_review\"; \"would_reject\" (held and hidden where the policy would have "
+                                    "rejected it unseen: a reader who may be at risk, or a comment in a language the model "
+                                    "cannot read; `rules` says which); \"auto_rejected\" (rejected by the model's scores at the site's "
                                     "auto-reject thresholds, no person deciding). Empty for a comment held by a rule alone: "
                                     "`rules` says which. New words may be added: treat one you do not know as a reason "
                                     "to show, not an error."},

@@ -135,7 +135,7 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     in_period = (Comment.decided_at >= since, Comment.decided_at < until)
     rows = session.execute(of_sites(
         select(User.username, Comment.decision, Comment.decision_reason, Comment.flagged, Comment.rule_hits,
-               select(Report.id).where(Report.comment_id == Comment.id).exists())
+               select(Report.id).where(Report.comment_id == Comment.id, Report.created_at <= Comment.decided_at).exists())
         .join(User, User.id == Comment.decided_by).where(*in_period, Comment.decision.in_(DECIDED)),
         Comment.site_id)).all()
     decided: Counter[tuple[str, str]] = Counter((name, decision) for name, decision, *_ in rows)

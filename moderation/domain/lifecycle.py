@@ -125,8 +125,8 @@ AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED = "author_premoderated", "a
 # A comment the policy rejected that a moderator sent to review (undo.review_again): looked at again,
 # not shown again; on a post-moderation site held is shown, and a rule's rejection was republished (a re-check).
 SENT_TO_REVIEW = "sent_to_review"
-# A comment the policy would have rejected, held instead because its reader may be at risk
-# (routing.route): hidden while held, or abuse behind "i want to die" was shown on a
+# A comment the policy would have rejected, held instead because its reader may be at risk or the
+# model cannot read its language (routing.route): hidden while held, or abuse behind "i want to die" was shown on a
 # post-moderation site until a moderator came (a re-check).
 WOULD_REJECT = "would_reject"
 # A comment the model's scores rejected at the site's auto-reject thresholds (policy.decide): said, as

@@ -76,11 +76,12 @@ def _reported() -> ColumnElement[bool]:
 
 
 def shown_reported_condition() -> ColumnElement[bool]:
-    """Shown (published or approved) with a report no moderator has answered, under what would send
-    it to review: apart from the other two sets of the Reported tab, so their counts add up."""
+    """Published with a report no moderator has answered, under what would send it to review: apart
+    from the other two sets of the Reported tab, so their counts add up. Not an approved one: its
+    card has nothing to answer with (a re-check), and its reports bring it back to review as the
+    threshold for approved comments says."""
     open_report = exists().where(Report.comment_id == Comment.id, Report.outcome.is_(None))
-    return and_(Comment.status.in_((PUBLISHED, APPROVED)), Comment.report_weight > 0, open_report,
-                ~reported_condition())
+    return and_(Comment.status == PUBLISHED, Comment.report_weight > 0, open_report, ~reported_condition())
 
 
 def tab_condition(tab: str) -> ColumnElement[bool] | None:

@@ -281,3 +281,5 @@ def test_on_a_touch_tablet_what_a_finger_taps_is_a_thumbs_size_and_the_bar_does_
         box = card.locator(target).bounding_box()
         assert box["height"] >= 44, (target, box)
     assert page.locator("form#bulk").evaluate("bar => getComputedStyle(bar).position") == "static"
+    # Beside the 44 px box, the status badge stays a pill, not a disc stretched to the line (a re-check).
+    assert card.locator(".status").bounding_box()["height"] < 30

@@ -130,20 +130,27 @@ def test_what_moderators_decided_is_split_by_what_had_held_it(app, sign_in, admi
     # a storm or a colleague"), and shown with no report, found by a moderator.
     under_threshold = make_comment(site.id, status="published", flagged=[], reports=[{"weight": 1.0}])
     found = make_comment(site.id, status="published", flagged=[])
+    reported_after = make_comment(site.id, status="published", flagged=[])  # reported only once approved
     _decide(app, model_held[0], moderator.id, "approve")
     _decide(app, model_held[1], moderator.id, "reject", "Personal attack or insult")
     _decide(app, reported, moderator.id, "approve")
     _decide(app, ruled, moderator.id, "reject", "Legal")
     _decide(app, under_threshold, moderator.id, "reject", "Off topic")
     _decide(app, found, moderator.id, "reject", "Spam or advertising")
+    _decide(app, reported_after, moderator.id, "approve")
+    with app.app_context():  # a report after the approval did not bring it to the moderator (a re-check)
+        from moderation.models import Report
+
+        db.session.add(Report(comment_id=reported_after, reason="spam", reporter_id="late", weight=1.0))
+        db.session.commit()
     client = sign_in(admin)
 
     rows = list(csv.reader(io.StringIO(client.get(f"/admin/decisions.csv?days=7&site={site.id}").get_data(as_text=True))))
     assert ["held by", "the model's scores", "2", "1", "1"] in rows
     assert ["held by", "readers' reports", "2", "1", "1"] in rows and ["held by", "a rule", "1", "0", "1"] in rows
     assert ["held by", "an edit, a sanction, a storm or a colleague", "0", "0", "0"] in rows
-    assert ["held by", "nothing: shown, and a moderator found it", "1", "0", "1"] in rows
-    assert ["moderator", "mona", "6", "2", "4", "0", "0", "6", "1"] in rows  # one approval overruled the model
+    assert ["held by", "nothing: shown, and a moderator found it", "2", "1", "1"] in rows
+    assert ["moderator", "mona", "7", "3", "4", "0", "0", "7", "1"] in rows  # one approval overruled the model
     page = " ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split())
     assert "What had held what moderators decided" in page and "Approved what the model held" in page
 

@@ -344,3 +344,14 @@ def test_the_rule_filter_offers_the_names_of_the_rules_in_force(app, mona, site,
     html = mona.get("/review").get_data(as_text=True)
     assert '<datalist id="rule-names"><option value="court-order"></datalist>' in html
     assert "their-secret" not in html  # another site's rule names are not hers to see
+
+
+def test_an_approved_comment_reported_under_the_bar_is_not_on_the_reported_tab_with_nothing_to_answer(
+        mona, site, make_comment):
+    """A re-check: an approved comment reported once after its approval was listed on Reported, with
+    no button to answer the report (an approved card is not decided again there)."""
+    approved = make_comment(site.id, status="approved", flagged=[], report_weight=1.0)
+    published = make_comment(site.id, status="published", flagged=[], report_weight=1.0)
+    assert _ids(mona.get("/review?tab=reported").get_data(as_text=True)) == [published]
+    assert approved not in _ids(mona.get("/review?tab=reported&q=-zzzz").get_data(as_text=True))
+    assert _counts(mona.get("/review").get_data(as_text=True))["Reported"] == 1
