@@ -56,7 +56,10 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
     SANCTION: {PENDING: frozenset({HELD, REJECTED})},
     # After an approval only reports filed since count (domain/reports.py), but they may reopen it.
-    REPORT: {PUBLISHED: frozenset({HELD}), APPROVED: frozenset({HELD})},
+    REPORT: {PUBLISHED: frozenset({HELD}), APPROVED: frozenset({HELD}),
+             # A rejection no person made, which a reader reports saying its author may be at risk
+             # (reports.file_report): a person reads it, as the at_risk rule would have had one read it.
+             REJECTED: frozenset({HELD})},
     DECISION: {status: frozenset(DECIDED) for status in (HELD, PUBLISHED, PENDING)},
     # Back to whatever the comment was before the decision (domain/undo.py).
     UNDO: {status: frozenset({HELD, PUBLISHED, PENDING}) for status in DECIDED},

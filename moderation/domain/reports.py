@@ -45,8 +45,9 @@ from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import (REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPORT_PRIORITY_CAP,
                                       reports_reach_threshold, with_reports)
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
-from moderation.domain.lifecycle import (APPROVED, DELETED, HELD, PUBLISHED, REJECTED, REPORT, REPORTED_AFTER_APPROVAL,
-                                         CommentDeleted, change_status, hide_reported_after_approval, now, site_event)
+from moderation.domain.lifecycle import (APPROVED, AUTO_REJECTED, DELETED, HELD, PUBLISHED, REJECTED, REPORT,
+                                         REPORTED_AFTER_APPROVAL, WOULD_REJECT, CommentDeleted, change_status,
+                                         hide_reported_after_approval, now, site_event)
 from moderation.models import Comment, Report, Site, WebhookDelivery
 
 REPORT_WEIGHTS: dict[str, float] = {
@@ -207,6 +208,15 @@ def file_report(
     session.add(report)
     comment.report_weight = (comment.report_weight or 0.0) + report.weight
     session.flush()
+    if comment.status == REJECTED and comment.decision is None and says_at_risk(report):
+        # A reader says the author may be at risk, of a comment no person has read: one does now,
+        # held and hidden, as the at_risk rule holds what it finds (a re-check: answered "removed"
+        # at once, "he wants to kill himself" reached no one).
+        rank(session, comment, [*already_open, report], comment.site.report_threshold)
+        comment.flagged = sorted({*(comment.flagged or []), WOULD_REJECT} - {AUTO_REJECTED})
+        return Filing(report, comment, created=True, delivery=change_status(
+            session, comment, HELD, actor=f"site:{comment.site_id}", by=REPORT, reason="a reader reported the author "
+            "may be at risk", report_weight=comment.report_weight))
     if comment.status == REJECTED:
         # Not shown already: the notice is answered at once, and the site told, so it can tell the
         # reader. Left open, a report on what the model, a rule or a moderator had rejected waited for

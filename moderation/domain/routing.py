@@ -17,10 +17,12 @@ from moderation.domain.sanctions import enforce
 from moderation.models import AuthorSanction
 
 
-def route(verdict: Verdict, hits: Sequence[Hit], sanction: AuthorSanction | None) -> tuple[Verdict, str | None]:
-    """The verdict with the rules and the sanction applied, and the sanction's reason to record."""
+def route(verdict: Verdict, hits: Sequence[Hit], sanction: AuthorSanction | None, *,
+          reported_at_risk: bool = False) -> tuple[Verdict, str | None]:
+    """The verdict with the rules and the sanction applied, and the sanction's reason to record.
+    `reported_at_risk`: a named reader reported, while it waited, that its author may be at risk."""
     verdict, sanction_reason = enforce(_unread_not_auto_rejected(apply_hits(verdict, hits), hits), sanction)
-    if verdict.status == REJECTED and reader_at_risk(hits):
+    if verdict.status == REJECTED and (reader_at_risk(hits) or reported_at_risk):
         verdict = Verdict(HELD, [*(f for f in verdict.flagged if f != AUTO_REJECTED), WOULD_REJECT], verdict.priority)
         if sanction_reason:
             sanction_reason = f"{sanction_reason}; held: the reader may be at risk"

@@ -41,7 +41,7 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
 from moderation.domain.policy import REPORTS, Policy, decide, near_misses, site_policy
-from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide, resolve_removed
+from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide, resolve_removed, says_at_risk
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.routing import cause, route
@@ -317,7 +317,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         strict = strict_hit(on_story, verdict, lambda: plain)
         if strict is not None:
             hits.append(strict)
-        verdict, sanction_reason = route(verdict, hits, sanctions.get((comment.site_id, comment.author_id)))
+        verdict, sanction_reason = route(verdict, hits, sanctions.get((comment.site_id, comment.author_id)),
+                                         reported_at_risk=any(map(says_at_risk, open_now.get(comment.id, []))))
         routed = verdict
         verdict, comment.review_after_edit = after_edit(verdict, comment.review_after_edit), False
         comment.rule_hits = [h.as_json() for h in hits] or None

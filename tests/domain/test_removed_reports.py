@@ -56,3 +56,29 @@ def test_a_report_on_a_comment_rejected_unseen_is_answered_removed_and_again_by_
         assert _outcomes(comment_id) == ["upheld", "upheld"]
         assert [kind for kind, _, _ in _report_events(comment_id)][2:] == ["report.reopened", "report.reopened",
                                                                            "report.resolved", "report.resolved"]
+
+
+def test_a_reader_saying_the_author_may_be_at_risk_brings_a_rejection_no_person_made_to_one(app, make_site, model):
+    """A re-check: a named reader's self_harm report ("he wants to kill himself") on an auto-rejected
+    comment was answered "removed" at once, and no person ever read it."""
+    from moderation.domain.lifecycle import is_visible
+
+    hooked = make_site("hooked-at-risk", webhook_url="https://hooks.example/moderation")
+    with app.app_context():
+        site = db.session.get(Site, hooked.id)
+        site.auto_reject, site.reject_thresholds = True, {"toxicity": 0.9}
+        db.session.commit()
+        rejected = post(site.id, "You vile idiot, I am done with all of you and with everything.")
+        waiting = post(site.id, "You vile idiots, this is the last thing I will ever write here.", author="b")
+        file_report(db.session, site, waiting, reason="self_harm", reporter_id="worried-1",
+                    note="he wants to kill himself")
+        db.session.commit()
+        assert score(model, [rejected, waiting]) == {rejected: "rejected", waiting: "held"}
+
+        file_report(db.session, db.session.get(Site, site.id), rejected, reason="self_harm",
+                    reporter_id="worried-2", note="says he is done with everything")
+        db.session.commit()
+        for comment_id in (rejected, waiting):
+            held = row(comment_id)
+            assert held.status == "held" and "would_reject" in held.flagged and not is_visible(held)
+            assert _outcomes(comment_id) == [None]  # open, for the person who reads it
