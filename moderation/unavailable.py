@@ -22,8 +22,8 @@ MESSAGE = "The database is not reachable right now; please try again shortly."
 # A statement past DATABASE_STATEMENT_TIMEOUT is a busy database or a row locked elsewhere (scoring
 # holds the comments it scores), not one out of reach: a chaos walk's reader edits were told "not
 # reachable" while /readyz said the database was fine, and the operator went looking for an outage.
-TIMED_OUT_MESSAGE = ("The database did not answer in time: the comment is probably being scored or changed "
-                     "right now; please try again shortly.")
+TIMED_OUT_MESSAGE = ("The database did not answer in time: what this needed was busy (a comment being scored "
+                     "or changed, or other long work); please try again shortly.")
 TIMED_OUT_RETRY_AFTER_SECONDS = 5
 
 

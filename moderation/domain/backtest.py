@@ -41,6 +41,7 @@ from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, 
 from moderation.domain.written import span_days, written_at, written_bounds
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
+from moderation.domain.routing import UNREAD
 from moderation.domain.rules import HOLD, REJECT as REJECT_RULE, stored_hits, strongest
 from moderation.models import Comment, Site
 
@@ -56,6 +57,9 @@ class Decided:
     rejected: bool
     written_at: datetime
     held_by_rule: bool = False
+    # In a language the model cannot read (the other_language rule fired): never auto-rejected live
+    # (routing.route), so not counted as rejected unseen here (a re-check read 3 where live rejects 1).
+    unread: bool = False
 
 
 @dataclass
@@ -116,8 +120,12 @@ def decided_comments(session: Session, site_id: int, limit: int, *, after: datet
         .where(*_replayable(site_id), *([Comment.decided_at > after] if after is not None else []))
         .order_by(Comment.decided_at.desc(), Comment.id.desc()).limit(limit)
     ).all()
-    return [Decided(r.id, r.text, r.decision == REJECTED, r.written_at, strongest(stored_hits(r)) in (HOLD, REJECT_RULE))
-            for r in rows]
+    decided = []
+    for r in rows:
+        hits = stored_hits(r)
+        decided.append(Decided(r.id, r.text, r.decision == REJECTED, r.written_at, strongest(hits) in (HOLD, REJECT_RULE),
+                               unread=any(h.kind == UNREAD for h in hits)))
+    return decided
 
 
 def learnt_until(model: Model, site: Site) -> datetime | None:
@@ -249,7 +257,8 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
         statuses = [decide(policy, s).status for s in scores]
         flags[role] = np.array([c.held_by_rule or status != PUBLISHED
                                 for c, status in zip(comments, statuses, strict=True)], dtype=bool)
-        rejected = np.array([status == REJECTED for status in statuses], dtype=bool)
+        rejected = np.array([status == REJECTED and not c.unread for c, status in zip(comments, statuses, strict=True)],
+                            dtype=bool)
         outcomes[role] = _outcome(model, policy, scores, y, flags[role], rejected, days)
 
     moves = {"published_to_held": ~flags["active"] & flags["candidate"],

@@ -205,3 +205,20 @@ def test_a_score_at_the_threshold_by_six_places_is_held_in_the_backtest_as_when_
     with app.app_context():
         result = backtest(db.session, db.session.get(Site, site.id), edge, edge)
     assert (result.candidate.held, result.candidate.recall) == (1, 1.0)
+
+
+def test_a_comment_in_a_language_the_model_cannot_read_is_not_counted_as_rejected_unseen(app, decided_site):
+    """A re-check: live scoring holds it for a person rather than auto-reject it (routing.route), and
+    the backtest still counted it, arguing wrongly against turning auto-reject on."""
+    from sqlalchemy import update
+
+    from moderation.models import Comment
+
+    with app.app_context():
+        row = db.session.get(Site, decided_site.id)
+        row.auto_reject, row.reject_thresholds = True, {"toxicity": 0.65}
+        db.session.execute(update(Comment).where(Comment.site_id == decided_site.id, Comment.text == "r1").values(
+            rule_hits=[{"rule": "other-language", "action": "hold", "reason": "not in English", "kind": "other_language"}]))
+        db.session.commit()
+    result = run(app, decided_site.id)
+    assert (result.active.rejected_unseen, result.active.rejected_unseen_approved) == (2, 1)  # r2 and a1, not r1
