@@ -35,6 +35,7 @@ def new_comment(site_id: int, n: int = 1) -> Comment:
     (PENDING, PUBLISHED, SCORER), (PENDING, HELD, SCORER), (PENDING, REJECTED, SCORER),
     (PENDING, HELD, SANCTION), (PENDING, REJECTED, SANCTION),
     (PUBLISHED, HELD, REPORT), (APPROVED, HELD, REPORT),
+    (REJECTED, HELD, REPORT),  # only a reader at risk, of a rejection no person made (reports.file_report)
     (HELD, APPROVED, DECISION), (HELD, REJECTED, DECISION), (PUBLISHED, REJECTED, DECISION),
     (PENDING, APPROVED, DECISION),
     (REJECTED, HELD, UNDO), (APPROVED, PUBLISHED, UNDO), (REJECTED, PENDING, UNDO),
@@ -47,7 +48,7 @@ def test_the_table_allows_what_each_kind_of_actor_does(old, new, by):
     (REJECTED, PUBLISHED, SCORER),   # the scorer never touches a decided comment
     (HELD, PUBLISHED, SCORER),
     (PENDING, PUBLISHED, SANCTION),  # a sanction only ever makes things stricter
-    (REJECTED, HELD, REPORT),        # a rejected comment is not shown, so reports cannot reopen it
+    (REJECTED, PUBLISHED, REPORT),   # a report never shows what was rejected
     (APPROVED, REJECTED, DECISION),  # a decision is taken back by undo, not overwritten
     (REJECTED, APPROVED, DECISION),
     (HELD, PUBLISHED, UNDO),         # undo only takes back a decision

@@ -163,7 +163,7 @@ def test_a_moderator_is_added_to_a_site_by_their_name_in_any_case_but_not_when_d
         db.session.commit()
     token = csrf_token(client.get(f"/admin/sites/{site.id}").get_data(as_text=True))
     client.post(f"/admin/sites/{site.id}/members", data={"csrf_token": token, "username": "mona"})
-    assert "is disabled: enable them" in client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    assert "is disabled: an admin enables them" in client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("name, ok", [
