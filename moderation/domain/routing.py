@@ -16,6 +16,9 @@ from moderation.domain.rules import HOLD, REJECT, Hit, apply_hits, reader_at_ris
 from moderation.domain.sanctions import enforce
 from moderation.models import AuthorSanction
 
+# The rule kind that says the model cannot read a comment's language (rules.KINDS).
+UNREAD = "other_language"
+
 
 def route(verdict: Verdict, hits: Sequence[Hit], sanction: AuthorSanction | None, *,
           reported_at_risk: bool = False) -> tuple[Verdict, str | None]:
@@ -41,7 +44,6 @@ def _unread_not_auto_rejected(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
     return verdict
 
 
-UNREAD = "other_language"
 _SEVERITY = {PUBLISHED: 0, HELD: 1, REJECTED: 2}
 
 
