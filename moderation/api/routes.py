@@ -147,7 +147,7 @@ def report_response(comment_id: int) -> ResponseReturnValue:
     with_text = include_text(request.args)
     fields = report_input(parse_json_object(request_body()))
     filing = file_report(db.session, _site(), comment_id, limits=report_limits(), **fields)
-    commit_and_send(db.session, [filing.delivery])
+    commit_and_send(db.session, [filing.delivery, *filing.also])
     if filing.comment.status == PENDING:
         # The report held the comment's row while its scoring task claimed, which skips locked rows:
         # it waited for the sweep, 30-60 s (a WordPress walk reported within milliseconds of posting).

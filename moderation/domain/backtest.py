@@ -41,7 +41,7 @@ from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, 
 from moderation.domain.written import span_days, written_at, written_bounds
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
-from moderation.domain.routing import UNREAD
+from moderation.domain.routing import AT_RISK, UNREAD
 from moderation.domain.rules import HOLD, REJECT as REJECT_RULE, stored_hits, strongest
 from moderation.models import Comment, Site
 
@@ -57,9 +57,10 @@ class Decided:
     rejected: bool
     written_at: datetime
     held_by_rule: bool = False
-    # In a language the model cannot read (the other_language rule fired): never auto-rejected live
-    # (routing.route), so not counted as rejected unseen here (a re-check read 3 where live rejects 1).
-    unread: bool = False
+    # In a language the model cannot read, or its reader may be at risk (the other_language or
+    # at_risk rule fired): never rejected unseen live (routing.route), so not counted so here (a
+    # re-check read 3 where live rejects 1; the next re-check, two readers at risk counted too).
+    never_rejected_unseen: bool = False
 
 
 @dataclass
@@ -124,7 +125,7 @@ def decided_comments(session: Session, site_id: int, limit: int, *, after: datet
     for r in rows:
         hits = stored_hits(r)
         decided.append(Decided(r.id, r.text, r.decision == REJECTED, r.written_at, strongest(hits) in (HOLD, REJECT_RULE),
-                               unread=any(h.kind == UNREAD for h in hits)))
+                               never_rejected_unseen=any(h.kind in (UNREAD, AT_RISK) for h in hits)))
     return decided
 
 
@@ -257,7 +258,7 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
         statuses = [decide(policy, s).status for s in scores]
         flags[role] = np.array([c.held_by_rule or status != PUBLISHED
                                 for c, status in zip(comments, statuses, strict=True)], dtype=bool)
-        rejected = np.array([status == REJECTED and not c.unread for c, status in zip(comments, statuses, strict=True)],
+        rejected = np.array([status == REJECTED and not c.never_rejected_unseen for c, status in zip(comments, statuses, strict=True)],
                             dtype=bool)
         outcomes[role] = _outcome(model, policy, scores, y, flags[role], rejected, days)
 

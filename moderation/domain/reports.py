@@ -34,7 +34,7 @@ a site, filing is refused (RateLimited, a 429), and report weight's share of pri
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -75,6 +75,11 @@ AT_RISK_REPORT_LIFT = 4.0
 # night shift). With a report's own share, above held group hate (3) and below threats (4); a
 # reader the rules missed still comes before every insult.
 UNTRIED_AT_RISK_LIFT = 2.0
+# ...and never past that with a comment's own scores under it: an auto-rejected insult (1.96) that
+# a reader's self_harm report brings back to review rose to 4.96, and a raid's fresh reader ids put
+# every such comment above the held threats (a re-check). The lift stops below them; what the
+# comment's scores, rules and reports gave it already stays.
+UNTRIED_AT_RISK_CEILING = 3.99
 
 
 def says_at_risk(report: Report) -> bool:
@@ -101,9 +106,14 @@ def rank(session: Session, comment: Comment, open_now: Sequence[Report], report_
     other than the one added (a re-check: 0.0 after an approval, where its scores rank it at 0.2)."""
     named = {r.reporter_id for r in open_now if r.reporter_id is not None and r.weight > 0}
     trusted = bool(named) and any_trusted(session, comment.site_id, named)
-    comment.priority = with_reports(comment.scored_priority or 0.0, sum(r.weight for r in open_now),
-                                    report_threshold, at_risk_lift(open_now, trusted),
-                                    cap=REPORT_PRIORITY_CAP if trusted else UNTRIED_REPORT_PRIORITY_CAP)
+    cap = REPORT_PRIORITY_CAP if trusted else UNTRIED_REPORT_PRIORITY_CAP
+    weight = sum(r.weight for r in open_now)
+    lifted = with_reports(comment.scored_priority or 0.0, weight, report_threshold, at_risk_lift(open_now, trusted),
+                          cap=cap)
+    if not trusted:
+        lifted = max(with_reports(comment.scored_priority or 0.0, weight, report_threshold, cap=cap),
+                     min(lifted, UNTRIED_AT_RISK_CEILING))
+    comment.priority = lifted
 
 
 def open_reports(session: Session, comment: Comment) -> list[Report]:
@@ -139,6 +149,7 @@ class Filing:
     comment: Comment
     created: bool
     delivery: WebhookDelivery | None = None  # send after commit
+    also: list[WebhookDelivery] = field(default_factory=list)  # reports opened again, sent after it
 
 
 def file_report(
@@ -212,11 +223,14 @@ def file_report(
         # A reader says the author may be at risk, of a comment no person has read: one does now,
         # held and hidden, as the at_risk rule holds what it finds (a re-check: answered "removed"
         # at once, "he wants to kill himself" reached no one).
-        rank(session, comment, [*already_open, report], comment.site.report_threshold)
         comment.flagged = sorted({*(comment.flagged or []), WOULD_REJECT} - {AUTO_REJECTED})
-        return Filing(report, comment, created=True, delivery=change_status(
-            session, comment, HELD, actor=f"site:{comment.site_id}", by=REPORT, reason="a reader reported the author "
-            "may be at risk", report_weight=comment.report_weight))
+        held = change_status(session, comment, HELD, actor=f"site:{comment.site_id}", by=REPORT,
+                             reason="a reader reported the author may be at risk", report_weight=comment.report_weight)
+        # The reports its rejection answered "removed" wait for the person too, as after Send to review:
+        # a reader told "already removed" of a comment then approved heard nothing more (a re-check).
+        reopened = reopen_reports(session, comment, [r for r in comment.reports if r.outcome == REMOVED])
+        rank(session, comment, open_reports(session, comment), comment.site.report_threshold)
+        return Filing(report, comment, created=True, delivery=held, also=reopened)
     if comment.status == REJECTED:
         # Not shown already: the notice is answered at once, and the site told, so it can tell the
         # reader. Left open, a report on what the model, a rule or a moderator had rejected waited for
@@ -235,6 +249,24 @@ def file_report(
 
 
 REMOVED = "removed"
+
+
+def reopen_reports(session: Session, comment: Comment, reports: list[Report]) -> list[WebhookDelivery]:
+    """Open the reports again and tell the site, which may have told each reader the outcome."""
+    at = now()
+    deliveries: list[WebhookDelivery] = []
+    # Their share of the priority comes back with them, with reports filed since: together never past
+    # the cap (a re-check found 5.958 where the open weight ranks the comment at 4.958).
+    rank(session, comment, [*open_reports(session, comment), *reports], comment.site.report_threshold)
+    for report in reports:
+        outcome, report.outcome, report.resolved_at = report.outcome, None, None
+        delivery = site_event(session, comment.site, "report.reopened", at=at, comment_id=comment.id,
+                              site_comment_id=comment.external_id,
+                              report_id=report.id, reporter_id=report.reporter_id, previous_outcome=outcome,
+                              report=serialize_report(report))
+        if delivery is not None:
+            deliveries.append(delivery)
+    return deliveries
 
 
 def resolve_removed(session: Session, comment: Comment, reports: Sequence[Report], at: datetime) -> list[WebhookDelivery]:

@@ -16,8 +16,9 @@ from moderation.domain.rules import HOLD, REJECT, Hit, apply_hits, reader_at_ris
 from moderation.domain.sanctions import enforce
 from moderation.models import AuthorSanction
 
-# The rule kind that says the model cannot read a comment's language (rules.KINDS).
-UNREAD = "other_language"
+# The rule kinds that say the model cannot read a comment's language, and that its reader may be
+# at risk (rules.KINDS): neither is rejected unseen.
+UNREAD, AT_RISK = "other_language", "at_risk"
 
 
 def route(verdict: Verdict, hits: Sequence[Hit], sanction: AuthorSanction | None, *,

@@ -29,15 +29,14 @@ from moderation.domain.lifecycle import (
     now,
     parse_status_action,
     refuse_if_deactivated,
-    site_event,
 )
 from moderation.domain.labels import withdraw_decision
 from moderation.domain.membership import can_see_site
 from moderation.domain.pseudonyms import moderator_reference
 from moderation.domain.reasons import clean_reason
 from moderation.domain.report_outcomes import OUTCOMES
-from moderation.domain.reports import REMOVED, hold_if_reported, open_reports, rank, serialize_report
-from moderation.models import AuditEntry, Comment, Report, User, WebhookDelivery
+from moderation.domain.reports import REMOVED, hold_if_reported, reopen_reports
+from moderation.models import AuditEntry, Comment, User
 
 UNDO_ACTION = "decision:undone"
 REVERSE_ACTION = "decision:reversed"
@@ -127,7 +126,7 @@ def review_again(session: Session, comment_id: int, *, user: User, expected_vers
                                                               "reason": reason}})
     # The reports its rejection answered as "removed" wait for the person's decision now, which tells
     # each reporter; closed, a reporter heard "removed" of a comment a moderator then approved.
-    reopened = _reopen_reports(session, comment, [r for r in comment.reports if r.outcome == REMOVED])
+    reopened = reopen_reports(session, comment, [r for r in comment.reports if r.outcome == REMOVED])
     commit_and_send(session, [delivery, *reopened])
     return comment
 
@@ -226,27 +225,9 @@ def _take_back(session: Session, comment: Comment, user: User, action: str, reas
                                            # tells its reader, which the audit log alone held (a DSA walk).
                                            "reversed_by": {"moderator": moderator_reference(user, comment.site),
                                                            "reason": reason, "undo": action == UNDO_ACTION}})
-    reopened = _reopen_reports(session, comment, resolved)
+    reopened = reopen_reports(session, comment, resolved)
     # Back to published with its reports open again, and with those filed since the decision, the
     # comment meets them as if they were filed now.
     held = hold_if_reported(session, comment)
     commit_and_send(session, [delivery, *reopened, held])
     return comment
-
-
-def _reopen_reports(session: Session, comment: Comment, reports: list[Report]) -> list[WebhookDelivery]:
-    """Open the reports again and tell the site, which may have told each reader the outcome."""
-    at = now()
-    deliveries: list[WebhookDelivery] = []
-    # Their share of the priority comes back with them, with reports filed since: together never past
-    # the cap (a re-check found 5.958 where the open weight ranks the comment at 4.958).
-    rank(session, comment, [*open_reports(session, comment), *reports], comment.site.report_threshold)
-    for report in reports:
-        outcome, report.outcome, report.resolved_at = report.outcome, None, None
-        delivery = site_event(session, comment.site, "report.reopened", at=at, comment_id=comment.id,
-                              site_comment_id=comment.external_id,
-                              report_id=report.id, reporter_id=report.reporter_id, previous_outcome=outcome,
-                              report=serialize_report(report))
-        if delivery is not None:
-            deliveries.append(delivery)
-    return deliveries

@@ -222,3 +222,9 @@ def test_a_comment_in_a_language_the_model_cannot_read_is_not_counted_as_rejecte
         db.session.commit()
     result = run(app, decided_site.id)
     assert (result.active.rejected_unseen, result.active.rejected_unseen_approved) == (2, 1)  # r2 and a1, not r1
+    with app.app_context():  # nor a reader who may be at risk, whom live scoring holds too (the next re-check)
+        db.session.execute(update(Comment).where(Comment.site_id == decided_site.id, Comment.text == "a1").values(
+            rule_hits=[{"rule": "at-risk", "action": "hold", "reason": "a reader at risk", "kind": "at_risk"}]))
+        db.session.commit()
+    result = run(app, decided_site.id)
+    assert (result.active.rejected_unseen, result.active.rejected_unseen_approved) == (1, 0)

@@ -82,3 +82,27 @@ def test_a_reader_saying_the_author_may_be_at_risk_brings_a_rejection_no_person_
             held = row(comment_id)
             assert held.status == "held" and "would_reject" in held.flagged and not is_visible(held)
             assert _outcomes(comment_id) == [None]  # open, for the person who reads it
+            # Untried readers' word lifts it above the insults, not above the held threats (4): a
+            # raid's fresh reader ids had put every auto-rejected comment first (a re-check).
+            assert 2.0 < held.priority < 4.0, held.priority
+
+
+def test_reports_answered_removed_open_again_when_a_readers_at_risk_report_brings_the_comment_back(
+        app, make_site, model):
+    """A re-check: the harassment report answered "removed" stayed so when a self_harm report brought
+    the comment back and a moderator approved it: its reader was told "already removed" of a comment shown."""
+    hooked = make_site("hooked-reopen", webhook_url="https://hooks.example/moderation")
+    with app.app_context():
+        site = db.session.get(Site, hooked.id)
+        site.auto_reject, site.reject_thresholds = True, {"toxicity": 0.9}
+        db.session.commit()
+        comment_id = post(site.id, "You vile idiot, shut up.")
+        assert score(model, [comment_id]) == {comment_id: "rejected"}
+        file_report(db.session, db.session.get(Site, site.id), comment_id, reason="harassment", reporter_id="r-a")
+        db.session.commit()
+        assert _outcomes(comment_id) == ["removed"]
+        filing = file_report(db.session, db.session.get(Site, site.id), comment_id, reason="self_harm",
+                             reporter_id="r-b")
+        db.session.commit()
+        assert _outcomes(comment_id) == [None, None]
+        assert [d.event["type"] for d in filing.also] == ["report.reopened"]
