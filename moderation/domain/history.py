@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import (
-    APPROVED, DECIDED, DELETED, VISIBILITY_ACTION, actor_in_words, parse_status_action,
+    APPROVED, DECIDED, DELETED, REJECTED, VISIBILITY_ACTION, actor_in_words, parse_status_action,
 )
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, AuthorSanction, Comment, CommentRevision, WebhookDelivery
@@ -74,7 +74,10 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
         if kind == "decision":
             what = f"{'Approved' if new == APPROVED else 'Rejected'} ({old} → {new})"
         else:
-            what = f"{_LABELS.get(kind, 'Status')}: {old} → {new}"
+            label = _LABELS.get(kind, "Status")
+            if kind == "report" and old == REJECTED:  # reports.file_report: one reader's word, no threshold
+                label = "A reader reported its author may be at risk"
+            what = f"{label}: {old} → {new}"
         if details.get("model_version"):
             what += f" (model {details['model_version']}" + _model_alone(details) + ")"
         who = ("the site" if kind == "deletion" and entry.actor.startswith("site:")

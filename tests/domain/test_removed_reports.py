@@ -85,6 +85,12 @@ def test_a_reader_saying_the_author_may_be_at_risk_brings_a_rejection_no_person_
             # Untried readers' word lifts it above the insults, not above the held threats (4): a
             # raid's fresh reader ids had put every auto-rejected comment first (a re-check).
             assert 2.0 < held.priority < 4.0, held.priority
+        from moderation.domain.history import comment_history
+        from moderation.models import AuditEntry
+
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == rejected)).all()
+        whats = [e.what for e in comment_history(db.session, row(rejected), entries)]
+        assert "A reader reported its author may be at risk: rejected → held" in whats, whats
 
 
 def test_reports_answered_removed_open_again_when_a_readers_at_risk_report_brings_the_comment_back(
