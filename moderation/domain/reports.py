@@ -223,7 +223,9 @@ def file_report(
         # A reader says the author may be at risk, of a comment no person has read: one does now,
         # held and hidden, as the at_risk rule holds what it finds (a re-check: answered "removed"
         # at once, "he wants to kill himself" reached no one).
-        comment.flagged = sorted({*(comment.flagged or []), WOULD_REJECT} - {AUTO_REJECTED})
+        # `reports`: a reader's notice brought it to the moderator, as the site's statement of reasons
+        # reads it (docs/api.md), though one report reaches no threshold (a re-check).
+        comment.flagged = sorted({*(comment.flagged or []), WOULD_REJECT, REPORTS} - {AUTO_REJECTED})
         held = change_status(session, comment, HELD, actor=f"site:{comment.site_id}", by=REPORT,
                              reason="a reader reported the author may be at risk", report_weight=comment.report_weight)
         # The reports its rejection answered "removed" wait for the person too, as after Send to review:

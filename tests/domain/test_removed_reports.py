@@ -85,6 +85,8 @@ def test_a_reader_saying_the_author_may_be_at_risk_brings_a_rejection_no_person_
             # Untried readers' word lifts it above the insults, not above the held threats (4): a
             # raid's fresh reader ids had put every auto-rejected comment first (a re-check).
             assert 2.0 < held.priority < 4.0, held.priority
+        # A reader's notice brought it back: said as a statement of reasons reads it (the next re-check).
+        assert "reports" in row(rejected).flagged
         from moderation.domain.history import comment_history
         from moderation.models import AuditEntry
 
