@@ -26,12 +26,21 @@ def _outcomes(comment_id: int) -> list[str | None]:
                                                   .order_by(Report.id))]
 
 
-def test_a_report_on_a_comment_rejected_unseen_is_answered_removed_and_again_by_the_moderator(app, make_site, model,
-                                                                                              moderator):
-    hooked = make_site("hooked", webhook_url="https://hooks.example/moderation")
+def _auto_rejecting(app, make_site, name: str) -> int:
+    """A site with a webhook that auto-rejects at toxicity 0.9: its id."""
+    hooked = make_site(name, webhook_url="https://hooks.example/moderation")
     with app.app_context():
         site = db.session.get(Site, hooked.id)
         site.auto_reject, site.reject_thresholds = True, {"toxicity": 0.9}
+        db.session.commit()
+    return hooked.id
+
+
+def test_a_report_on_a_comment_rejected_unseen_is_answered_removed_and_again_by_the_moderator(app, make_site, model,
+                                                                                              moderator):
+    site_id = _auto_rejecting(app, make_site, "hooked")
+    with app.app_context():
+        site = db.session.get(Site, site_id)
         db.session.add(SiteMember(user_id=moderator.id, site_id=site.id))
         db.session.commit()
         comment_id = post(site.id, "You vile idiot, nobody wants to read your rubbish here.")
@@ -63,11 +72,9 @@ def test_a_reader_saying_the_author_may_be_at_risk_brings_a_rejection_no_person_
     comment was answered "removed" at once, and no person ever read it."""
     from moderation.domain.lifecycle import is_visible
 
-    hooked = make_site("hooked-at-risk", webhook_url="https://hooks.example/moderation")
+    site_id = _auto_rejecting(app, make_site, "hooked-at-risk")
     with app.app_context():
-        site = db.session.get(Site, hooked.id)
-        site.auto_reject, site.reject_thresholds = True, {"toxicity": 0.9}
-        db.session.commit()
+        site = db.session.get(Site, site_id)
         rejected = post(site.id, "You vile idiot, I am done with all of you and with everything.")
         waiting = post(site.id, "You vile idiots, this is the last thing I will ever write here.", author="b")
         file_report(db.session, site, waiting, reason="self_harm", reporter_id="worried-1",
@@ -99,11 +106,9 @@ def test_reports_answered_removed_open_again_when_a_readers_at_risk_report_bring
         app, make_site, model):
     """A re-check: the harassment report answered "removed" stayed so when a self_harm report brought
     the comment back and a moderator approved it: its reader was told "already removed" of a comment shown."""
-    hooked = make_site("hooked-reopen", webhook_url="https://hooks.example/moderation")
+    site_id = _auto_rejecting(app, make_site, "hooked-reopen")
     with app.app_context():
-        site = db.session.get(Site, hooked.id)
-        site.auto_reject, site.reject_thresholds = True, {"toxicity": 0.9}
-        db.session.commit()
+        site = db.session.get(Site, site_id)
         comment_id = post(site.id, "You vile idiot, shut up.")
         assert score(model, [comment_id]) == {comment_id: "rejected"}
         file_report(db.session, db.session.get(Site, site.id), comment_id, reason="harassment", reporter_id="r-a")
