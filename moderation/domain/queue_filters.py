@@ -76,12 +76,14 @@ def _reported() -> ColumnElement[bool]:
 
 
 def shown_reported_condition() -> ColumnElement[bool]:
-    """Published with a report no moderator has answered, under what would send it to review: apart
-    from the other two sets of the Reported tab, so their counts add up. Not an approved one: its
-    card has nothing to answer with (a re-check), and its reports bring it back to review as the
-    threshold for approved comments says."""
+    """Shown (published, or approved and reported since) with a report no moderator has answered,
+    under what would send it to review: apart from the other two sets of the Reported tab, so their
+    counts add up. An approved one's card answers its reports with "Keep approved, dismiss the
+    reports" (review/report_answers.py): listed with nothing to answer with, then not listed at all,
+    its readers' reports had waited for ever (two re-checks)."""
     open_report = exists().where(Report.comment_id == Comment.id, Report.outcome.is_(None))
-    return and_(Comment.status == PUBLISHED, Comment.report_weight > 0, open_report, ~reported_condition())
+    return and_(Comment.status.in_((PUBLISHED, APPROVED)), Comment.report_weight > 0, open_report,
+                ~reported_condition())
 
 
 def tab_condition(tab: str) -> ColumnElement[bool] | None:

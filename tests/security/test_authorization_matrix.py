@@ -120,6 +120,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.reverse", "POST"): page(moderator=403, admin=303, site_admin=303, other_site_admin=404),
     # The world's comment is held, not rejected by the policy: refused in a flash, or 404 on another site.
     ("review.send_to_review", "POST"): page(moderator=303, admin=303, other_moderator=404),
+    # The world's comment is held, not approved with reports: refused in a flash, or 404 on another site.
+    ("review.dismiss_reports", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.author_page", "GET"): page(moderator=200, admin=200, other_moderator=404),
     ("review.author_page_by_query", "GET"): page(moderator=404, admin=404),  # no ?id=: no author
     ("review.author_file_page", "GET"): page(moderator=200, admin=200, other_moderator=404),  # no ?id=: an empty file
@@ -351,7 +353,7 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     if endpoint == "review.decide_comment":
         with app.app_context():
             form |= {"version": str(db.session.get(Comment, world.comment_id).version), "action": "approve"}
-    if endpoint in ("review.undo", "review.reverse", "review.send_to_review"):
+    if endpoint in ("review.undo", "review.reverse", "review.send_to_review", "review.dismiss_reports"):
         with app.app_context():
             form |= {"version": str(db.session.get(Comment, world.comment_id).version), "reason": "a misclick"}
     if endpoint in ("review.bulk_decide_view", "review.bulk_undo_view"):

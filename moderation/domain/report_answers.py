@@ -1,0 +1,42 @@
+"""Answering readers' reports on an approved comment without deciding it again.
+
+One untried reader's or an anonymous report on an approved comment does not send it back to review
+(reports.hold_if_reported), so nothing answered it: it waited on no list and its reader was never
+told (a DSA walk, then a re-check that found such cards on the Reported tab with no button). A
+moderator who has read it keeps it approved and dismisses its open reports, each told to the site
+as a `report.resolved` event, as an approval would have; an admin may still reverse the approval.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.domain.errors import Conflict, NotFound
+from moderation.domain.lifecycle import APPROVED, audit, commit_and_send, now
+from moderation.domain.membership import can_see_site
+from moderation.domain.report_outcomes import resolve_reports
+from moderation.domain.reports import open_reports
+from moderation.models import Comment, User
+
+
+def dismiss_reports_of_approved(session: Session, comment_id: int, *, user: User, expected_version: int) -> int:
+    """Dismiss the open reports of an approved comment; how many. Commits, then sends the events.
+    Raises NotFound (also another site's comment) or Conflict (not approved as seen, or none open)."""
+    comment = session.scalar(select(Comment).where(Comment.id == comment_id).with_for_update(of=Comment)
+                             .execution_options(populate_existing=True))
+    if comment is None or not can_see_site(session, user, comment.site_id):
+        session.rollback()
+        raise NotFound(f"comment {comment_id} does not exist")
+    if comment.status != APPROVED or comment.version != expected_version:
+        status = comment.status
+        session.rollback()
+        raise Conflict(f"comment #{comment_id} changed since you opened it (it is {status} now); reload it")
+    waiting = open_reports(session, comment)
+    if not waiting:
+        session.rollback()
+        raise Conflict(f"no reader's report waits on comment #{comment_id}")
+    deliveries = resolve_reports(session, comment, now())
+    audit(session, f"user:{user.username}", "reports:dismissed", comment_id=comment.id,
+          reports=[r.id for r in waiting], kept="approved")
+    commit_and_send(session, deliveries)
+    return len(waiting)

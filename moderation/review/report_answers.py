@@ -1,0 +1,36 @@
+"""The review blueprint's route that answers readers' reports on an approved comment
+(domain/report_answers.py); moderation/review/__init__.py imports this module."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request
+from werkzeug.wrappers import Response
+
+from moderation import auth, db
+from moderation.domain.errors import Conflict, NotFound
+from moderation.domain.report_answers import dismiss_reports_of_approved
+from moderation.request_input import parse_int
+from moderation.review.routes import _back, bp
+
+
+@bp.app_context_processor
+def _report_answer_helpers() -> dict[str, object]:
+    # An approved card with reports open: they wait for this button (the queue's Reported tab lists it).
+    return {"open_reports_of": lambda comment: [r for r in comment.reports if r.outcome is None]}
+
+
+@bp.post("/review/<int8:comment_id>/dismiss-reports")
+@auth.login_required("moderator")
+def dismiss_reports(comment_id: int) -> Response:
+    version = parse_int(request.form.get("version"))
+    if version is None:
+        abort(400)
+    try:
+        n = dismiss_reports_of_approved(db.session, comment_id, user=auth.current_user(), expected_version=version)
+    except NotFound:
+        abort(404)
+    except Conflict as error:
+        flash(error.sentence[:1].upper() + error.sentence[1:], "warning")
+    else:
+        flash(f"Comment #{comment_id} stays approved; its {n} open report{'s' if n != 1 else ''} "
+              f"{'are' if n != 1 else 'is'} dismissed, and the site is told.", "success")
+    return redirect(_back(stay_on=comment_id), code=303)
