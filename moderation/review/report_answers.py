@@ -2,14 +2,13 @@
 (domain/report_answers.py); moderation/review/__init__.py imports this module."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, redirect
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.domain.errors import Conflict, NotFound
 from moderation.domain.report_answers import dismiss_reports_of_approved
-from moderation.request_input import parse_int
-from moderation.review.routes import _back, bp
+from moderation.review.routes import _back, bp, form_version
 
 
 @bp.app_context_processor
@@ -21,11 +20,9 @@ def _report_answer_helpers() -> dict[str, object]:
 @bp.post("/review/<int8:comment_id>/dismiss-reports")
 @auth.login_required("moderator")
 def dismiss_reports(comment_id: int) -> Response:
-    version = parse_int(request.form.get("version"))
-    if version is None:
-        abort(400)
     try:
-        n = dismiss_reports_of_approved(db.session, comment_id, user=auth.current_user(), expected_version=version)
+        n = dismiss_reports_of_approved(db.session, comment_id, user=auth.current_user(),
+                                        expected_version=form_version())
     except NotFound:
         abort(404)
     except Conflict as error:

@@ -181,12 +181,18 @@ def _back(stay_on: int | None = None) -> str:
     return target
 
 
-@bp.post("/review/<int8:comment_id>/decide")
-@auth.login_required("moderator")
-def decide_comment(comment_id: int) -> Response:
+def form_version() -> int:
+    """The comment version the posted form was drawn at; a form without one is a 400."""
     version = parse_int(request.form.get("version"))
     if version is None:
         abort(400)
+    return version
+
+
+@bp.post("/review/<int8:comment_id>/decide")
+@auth.login_required("moderator")
+def decide_comment(comment_id: int) -> Response:
+    version = form_version()
     if request.form.get("action") == NO_DECISION:  # its first button is disabled: only a form sent by hand
         flash(ENTER_DECIDES_NOTHING, "info")
         return redirect(_back(stay_on=comment_id), code=303)

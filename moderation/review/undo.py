@@ -15,8 +15,7 @@ from moderation.domain.errors import NotFound, SiteDeactivated, ValidationFailed
 from moderation.domain.undo import (UndoRefused, can_reverse, can_review_again, can_undo, review_again,
                                     reverse_decision, undo_decision)
 from moderation.models import Comment, User
-from moderation.request_input import parse_int
-from moderation.review.routes import _back, bp
+from moderation.review.routes import _back, bp, form_version
 from moderation.review.undo_offer import take_undo_offer
 
 
@@ -47,9 +46,7 @@ def _take_back(comment_id: int, verb: str, act: Callable[[User, int, str | None]
                done: Callable[[Comment], str] | None = None) -> Response:
     """Undo, reverse or send to review: the form's version and reason to `act`, then back to the page.
     `done` says what happened (default: the decision `verb`, and the status it is in again)."""
-    version = parse_int(request.form.get("version"))
-    if version is None:
-        abort(400)
+    version = form_version()
     try:
         comment: Comment = act(auth.current_user(), version, request.form.get("reason"))
     except NotFound:
