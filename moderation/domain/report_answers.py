@@ -8,25 +8,20 @@ as a `report.resolved` event, as an approval would have; an admin may still reve
 """
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import Conflict, NotFound
+from moderation.domain.errors import Conflict
 from moderation.domain.lifecycle import APPROVED, audit, commit_and_send, now
-from moderation.domain.membership import can_see_site
 from moderation.domain.report_outcomes import resolve_reports
 from moderation.domain.reports import open_reports
-from moderation.models import Comment, User
+from moderation.domain.undo import locked_visible
+from moderation.models import User
 
 
 def dismiss_reports_of_approved(session: Session, comment_id: int, *, user: User, expected_version: int) -> int:
     """Dismiss the open reports of an approved comment; how many. Commits, then sends the events.
     Raises NotFound (also another site's comment) or Conflict (not approved as seen, or none open)."""
-    comment = session.scalar(select(Comment).where(Comment.id == comment_id).with_for_update(of=Comment)
-                             .execution_options(populate_existing=True))
-    if comment is None or not can_see_site(session, user, comment.site_id):
-        session.rollback()
-        raise NotFound(f"comment {comment_id} does not exist")
+    comment = locked_visible(session, comment_id, user)
     if comment.status != APPROVED or comment.version != expected_version:
         status = comment.status
         session.rollback()

@@ -46,7 +46,7 @@ class UndoRefused(Conflict):
     code = "undo_refused"
 
 
-# Another site's comment is not found for a site admin (`_locked`), so the role is the whole check.
+# Another site's comment is not found for a site admin (`locked_visible`), so the role is the whole check.
 REVERSERS = ("admin", "site_admin")
 
 
@@ -107,7 +107,7 @@ def review_again(session: Session, comment_id: int, *, user: User, expected_vers
     """Send a comment the policy rejected to review (held, hidden as before), saying why. Commits,
     then sends the webhook. Raises ValidationFailed, NotFound (also another site's) or UndoRefused."""
     reason = clean_reason(reason, required=True, to="send a rejection to review")
-    comment = _locked(session, comment_id, user)
+    comment = locked_visible(session, comment_id, user)
     if comment.decision is not None and comment.status == comment.decision:
         session.rollback()
         raise UndoRefused(f"Comment #{comment_id} was decided by a person: its moderator may undo it, or an admin "
@@ -136,7 +136,7 @@ def _minutes(window: timedelta) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else f"{int(window.total_seconds())} seconds"
 
 
-def _locked(session: Session, comment_id: int, user: User) -> Comment:
+def locked_visible(session: Session, comment_id: int, user: User) -> Comment:
     """The comment locked as a decision locks it (domain/decisions.py), so an undo and a report or a
     second undo serialise; another site's reads as missing."""
     comment = session.scalar(
@@ -158,7 +158,7 @@ def _refuse_if_deactivated(session: Session, comment: Comment) -> None:
 
 
 def _locked_decided(session: Session, comment_id: int, user: User, expected_version: int) -> Comment:
-    comment = _locked(session, comment_id, user)
+    comment = locked_visible(session, comment_id, user)
     if comment.decision is None:
         status = comment.status
         session.rollback()
