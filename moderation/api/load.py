@@ -68,7 +68,11 @@ def admit(site_id: int, incoming: int = 1) -> Admission:
     ttl = config["BACKPRESSURE_RECHECK_SECONDS"]
     if time.monotonic() - refused.get(site_id, float("-inf")) >= ttl and within_fair_share(
             db.session, site_id, hard_limit=config["BACKPRESSURE_HARD_LIMIT"], incoming=incoming):
-        return Admission(DEGRADED, admitted.retry_after, admitted.pending)
+        # Stored; told to slow down only when past its share of the soft limit, as below the hard
+        # limit: a site with one comment waiting was told "degraded, 60 s" during another's flood.
+        if _past_soft_share(site_id, incoming):
+            return Admission(DEGRADED, admitted.retry_after, admitted.pending)
+        return Admission(OK, 0, admitted.pending)
     refused[site_id] = time.monotonic()
     raise admitted.refusal()
 

@@ -297,3 +297,16 @@ def test_past_the_soft_limit_only_the_sites_past_their_share_are_asked_to_slow_d
     trickle = post(client, quiet, 0)  # its share of the soft limit is half of it: nothing to ask of it
     assert trickle.status_code == 202 and "X-Moderation-Load" not in trickle.headers
     assert post(client, site, 6).headers["X-Moderation-Load"] == "degraded"  # the importer still is
+
+
+def test_past_the_hard_limit_a_site_within_its_shares_is_stored_and_not_asked_to_slow_down(app_with, site, make_site):
+    """An SRE's walk: while another title's flood was past the hard limit, a site with one comment
+    waiting was stored but told `degraded` and to hold back for 60 s, where below it it was not."""
+    app = app_with(BACKPRESSURE_SOFT_LIMIT=2, BACKPRESSURE_HARD_LIMIT=4, BACKPRESSURE_RECHECK_SECONDS=0)
+    client = app.test_client()
+    quiet = make_site("hyperlocal")
+    flood = [post(client, site, n) for n in range(6)]
+    assert flood[-1].status_code == 503  # the flooding site is refused past its share of the hard limit
+    trickle = post(client, quiet, 0)
+    assert trickle.status_code == 202 and "X-Moderation-Load" not in trickle.headers
+    assert "X-Moderation-Retry-After" not in trickle.headers
