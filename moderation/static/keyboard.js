@@ -61,7 +61,15 @@
       say((note && note.textContent ? note.textContent : "Decided") + ": nothing to decide here. j for the next comment.");
     } else if (el) {
       el.click();
+    } else if (key === "approve" || key === "reject") {
+      nothingToDecide();
     }
+  }
+  // A card with nothing to approve or reject (an approved comment's reports to dismiss) says what its
+  // keys do, where "r 7" had said nothing for a minute and a half (a team lead's walk).
+  function nothingToDecide() {
+    var note = current && current.querySelector("[data-keys-note]");
+    say(note ? note.getAttribute("data-keys-note") : "Nothing to decide on this comment. j for the next comment.");
   }
   // Said, as the card keeps the focus: a screen reader heard nothing open or close (an accessibility review).
   var TOGGLED = { thread: "Thread", precedent: "Precedent" };
@@ -261,6 +269,7 @@
     } else if (digit) {
       var picked = pickReason(digit);  // says the reason it picked
       if (picked && rejectArmed) click("reject");
+      else if (!picked && !inCard("reason")) nothingToDecide();
       else if (!picked) say("");
       rejectArmed = false;
     } else if (Object.prototype.hasOwnProperty.call(keys, event.key)) {

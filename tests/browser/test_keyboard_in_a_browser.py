@@ -490,3 +490,34 @@ def test_j_reaches_the_only_card_of_a_queue_narrowed_to_one(app, site, moderator
     keys_settled(page)
     page.keyboard.press("j")
     assert _focused_card(page) == ids[0]
+
+
+def test_on_an_approved_comment_reported_since_r_says_what_the_keys_do_and_a_dismisses_the_reports(
+        app, site, moderator, grant, live_server, browser_page):
+    """A team lead's walk: on the Reported tab's "Keep approved, dismiss 1 report" card a new moderator
+    pressed "r 7", "r 6", "r 2" for a minute and a half, and the page said nothing."""
+    from moderation.models import Report
+
+    grant(moderator, site)
+    comment_id = held_comment(app, site.id, 0)
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        comment.status, comment.decision, comment.flagged = "approved", "approved", []
+        db.session.commit()
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server}/review?tab=reported")
+    keys_settled(page)
+    page.keyboard.press("j")
+    assert _focused_card(page) == f"comment-{comment_id}"
+    page.keyboard.press("r")
+    said = page.locator("#key-status").inner_text()
+    assert "a keeps it approved and dismisses the reports" in said and "admin can reverse" in said
+    page.keyboard.press("7")
+    assert "a keeps it approved" in page.locator("#key-status").inner_text()
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    assert "stays approved" in page.content()
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "approved"
+        assert [r.outcome for r in db.session.query(Report).filter_by(comment_id=comment_id)] == ["dismissed"]
