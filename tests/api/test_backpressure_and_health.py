@@ -52,7 +52,8 @@ def test_one_sites_flood_refuses_that_site_and_not_anothers_trickle(app_with, si
     # The other site's share of the hard limit is half of it: three comments, then it is refused too.
     trickle = [post(client, other, n) for n in range(4)]
     assert [r.status_code for r in trickle] == [202, 202, 202, 503]
-    assert trickle[0].headers["X-Moderation-Load"] == "degraded"
+    # Stored without the slow-down hint: with nothing of its own waiting it is not the one to slow down.
+    assert "X-Moderation-Load" not in trickle[0].headers
     assert post(client, site, 7).status_code == 503  # the flooding site stays refused
 
 
