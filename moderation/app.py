@@ -16,6 +16,7 @@ from moderation.config import Config
 from moderation.domain.settings import DomainSettings
 from moderation.embedded import default_redis_url, start_postgres
 from moderation.observability import web as observability_web
+from moderation import session_tags
 
 csrf = CSRFProtect()
 
@@ -76,6 +77,7 @@ def create_app(config: Config | None = None) -> Flask:
     unavailable.init_app(app)
     security_headers.init_app(app)
     observability_web.init_app(app)
+    session_tags.init_app(app)
 
     from moderation.api import bp as api_bp
     from moderation.review import bp as review_bp

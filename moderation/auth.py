@@ -18,7 +18,7 @@ from flask import abort, current_app, flash, g, jsonify, redirect, render_templa
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
-from moderation import db
+from moderation import db, session_tags
 from moderation.domain.errors import AccountDisabled, Busy, TooManyAttempts
 from moderation.domain.membership import administers
 from moderation.domain.signin import device_for, device_token, sign_in
@@ -59,6 +59,8 @@ def current_user() -> User | None:
         valid = _idle_check(user is not None and user.active and session.get("gen") == user.session_generation)
         g.user = user if valid else None
         g.session_ended = user_id is not None and not valid
+        if g.user is not None:
+            session_tags.mark_request(g.user.username)
     return g.user
 
 
@@ -164,9 +166,11 @@ def login() -> Response | str | tuple[str, int]:
     password = request.form.get("password", "")
     if not (username and password):
         return render_template("login.html", next=next_url or "", username=username, error=WRONG), 401
+    tag = session_tags.new_tag()
     try:
         user = sign_in(db.session, username, password, guard=current_app.extensions["sign_in_guard"],
-                       address=request.remote_addr, device=device_for(db.session, username, _device_cookie()))
+                       address=request.remote_addr, device=device_for(db.session, username, _device_cookie()),
+                       browser=session_tags.browser(), session_tag=tag)
     except (TooManyAttempts, Busy) as refused:
         # No audit entry per refusal (a flood would fill the log): the lockout itself was audited.
         page = render_template("login.html", next=next_url or "", username=username, error=refused.message)
@@ -181,6 +185,7 @@ def login() -> Response | str | tuple[str, int]:
     session["user_id"] = user.id
     session["gen"] = user.session_generation
     session["seen"] = int(time.time())
+    session[session_tags.SESSION_KEY] = tag
     response = redirect(safe_next(next_url))
     if device_for(db.session, username, _device_cookie()) is None:
         remember_device(response, user)

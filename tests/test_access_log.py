@@ -10,12 +10,14 @@ import time
 
 def test_a_line_break_in_a_request_path_cannot_add_a_line_to_the_access_log(monkeypatch, tmp_path):
     """A security review: `GET /healthz%0A10.1.2.3 [...] "POST /admin/..."` wrote a second line that
-    read as another client's request."""
+    read as another client's request. The line names who sent it (session_tags.py), escaped too: an
+    incident walk found no user in it, so what a phished account's attacker had looked at was unknown."""
     from moderation.cli.service_commands import web_argv
     from moderation.config import Config
 
     (tmp_path / "tiny_app.py").write_text(
         "def app(environ, start_response):\n"
+        "    environ['moderation.who'] = 'mona/1a2b3c4d\\nforged'\n"
         "    start_response('404 Not Found', [('Content-Length', '0')])\n"
         "    return [b'']\n")
     with socket.socket() as probe:
@@ -50,6 +52,7 @@ def test_a_line_break_in_a_request_path_cannot_add_a_line_to_the_access_log(monk
     lines = [line for line in output.splitlines() if "healthz" in line or "10.1.2.3" in line]
     assert len(lines) == 1 and lines[0].startswith("127.0.0.1 "), output
     assert "/healthz\\x0a10.1.2.3" in lines[0] and "\u2028" not in lines[0]
+    assert lines[0].endswith("ms mona/1a2b3c4d\\x0aforged"), lines[0]
 
 
 def test_a_typed_backslash_is_told_apart_from_an_escaped_control_character():
@@ -57,3 +60,14 @@ def test_a_typed_backslash_is_told_apart_from_an_escaped_control_character():
     from moderation.observability.access_log import escaped
 
     assert escaped("/h\\x0afake") == "/h\\\\x0afake" and escaped("/h\nfake") == "/h\\x0afake"
+
+
+def test_an_api_request_is_logged_with_its_site_and_key_id_never_the_secret(app, client, site):
+    """An incident walk: after a leaked key's rotation nothing showed whether anyone still sent it."""
+    from flask import request, request_finished
+
+    seen = []
+    with request_finished.connected_to(lambda sender, **_: seen.append(request.environ.get("moderation.who")), app):
+        client.get("/api/v1/comments/1", headers=site.headers)
+    who = seen[0]
+    assert who == f"site:{site.id}/mk_{site.api_key.split('_')[1]}" and site.api_key.split("_", 2)[2] not in who

@@ -65,6 +65,22 @@ def test_keys_are_listed_rotated_with_grace_and_revoked(app, run, site):
     assert "The site had no working key; this is its only one." in after and "keeps working" not in after
 
 
+def test_rotating_twice_ends_no_key_in_its_grace_unless_asked(app, run, site):
+    """An incident walk: `keys rotate sport --grace 24h` twice ended the key the site still sent, and
+    both runs printed "The old key keeps working for 24h"."""
+    first = re.search(r"mk_[0-9a-f]{16}_\S+", run("keys", "rotate", "daily-planet", "--grace", "24h")).group(0)
+    refused = run("keys", "rotate", "daily-planet", "--grace", "24h", ok=False)
+    assert f"previous key {site.api_key.split('_')[1]} still works until" in refused and "--replace-previous" in refused
+    with app.app_context():
+        assert sites.site_id_for_key(db.session, site.api_key) == site.id
+    replaced = run("keys", "rotate", "daily-planet", "--grace", "24h", "--replace-previous")
+    assert "mk_" in replaced
+    with app.app_context(), pytest.raises(Unauthorized):
+        sites.site_id_for_key(db.session, site.api_key)
+    with app.app_context():
+        assert sites.site_id_for_key(db.session, first) == site.id  # now the one in its grace
+
+
 def test_the_shell_issues_lists_and_revokes_a_scoring_key(client, run, site):
     key = re.search(r"mks_[0-9a-f]{16}_\S+", run("keys", "scoring", "daily-planet")).group(0)
 

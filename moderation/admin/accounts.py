@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain.accounts import add_account, add_site, give_new_password
-from moderation.domain.errors import DomainError, ValidationFailed
+from moderation.domain.errors import Conflict, DomainError, ValidationFailed
 from moderation.domain.membership import site_names_by_member
 from moderation.domain.signin import locked_for
 from moderation.domain.site_rows import ROW_TTL
@@ -181,8 +181,9 @@ def rotate_site_key(site_id: int) -> tuple[str, int, dict[str, str]] | tuple[str
     try:
         raw_grace = request.form.get("grace", "24h")
         grace = parse_grace(raw_grace)
-        new_key = rotate_key(db.session, site, grace=grace, actor=_actor())
-    except ValidationFailed as error:
+        # The key the form was drawn with: a reload of the new key's page sent the rotation again (an incident walk).
+        new_key = rotate_key(db.session, site, grace=grace, actor=_actor(), expected_key_id=request.form.get("key_id"))
+    except (ValidationFailed, Conflict) as error:
         return _refused(error)
     db.session.commit()
     label = dict(GRACE_CHOICES).get(raw_grace, raw_grace).removesuffix(" grace")

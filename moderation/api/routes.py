@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
-from moderation import db
+from moderation import db, session_tags
 from moderation.api.errors import register_error_handlers
 from moderation.api.load import admit, mark
 from moderation.api.openapi import openapi_document
@@ -46,6 +46,7 @@ def _authenticate() -> None:
         raise Unauthorized("the API key goes in the Authorization header as `Authorization: Bearer <key>`")
     g.site = site_for_key(db.session, key.strip() if scheme.lower() == "bearer" else None,
                           limiter=current_app.extensions.get("key_limiter"), address=request.remote_addr)
+    session_tags.mark_key(g.site.id, key.strip())
 
 
 def _site() -> Site:

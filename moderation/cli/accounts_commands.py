@@ -142,15 +142,22 @@ def keys_list() -> None:
 @click.argument("name")
 @click.option("--grace", default="24h", show_default=True,
               help="How long the current key keeps working beside the new one: 0, 30m, 24h, 7d (at most 90d).")
-def keys_rotate(name: str, grace: str) -> None:
-    """Issue a new API key for site NAME and print it once; the old key works until the grace period ends."""
-    from moderation.domain.sites import parse_grace, rotate_key, site_named
+@click.option("--replace-previous", is_flag=True,
+              help="Rotate even while an earlier rotation's old key is in its grace period: that key stops at once.")
+def keys_rotate(name: str, grace: str, replace_previous: bool) -> None:
+    """Issue a new API key for site NAME and print it once; the old key works until the grace period ends.
+    Refused while an earlier rotation's old key still works, which it would end (--replace-previous)."""
+    from moderation.domain.sites import KeyInGrace, parse_grace, rotate_key, site_named
 
     with command_session() as session:
         period = parse_grace(grace)
         site = site_named(session, name)
         had_key = bool(site.key_hash)  # revoked keys stay revoked: no grace for them
-        new_key = rotate_key(session, site, grace=period, actor=cli_actor())
+        try:
+            new_key = rotate_key(session, site, grace=period, actor=cli_actor(), replace_previous=replace_previous)
+        except KeyInGrace as refused:
+            raise click.ClickException(f"{refused.message} (moderation keys revoke {name} --previous); or rotate with "
+                                       "--replace-previous to end it now.") from refused
     click.echo(f"api key:        {new_key}")
     if not had_key:
         then = "The site had no working key; this is its only one."

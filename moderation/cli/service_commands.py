@@ -32,7 +32,7 @@ def web_argv(config: Config) -> list[str]:
         "--no-control-socket",
         "--log-level", config.LOG_LEVEL.lower(),
         # The path without the query string: Perspective clients put their API key in ?key=.
-        *(["--access-logfile", "-", "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        *(["--access-logfile", "-", "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms %({moderation.who}e)s',
            "--logger-class", "moderation.observability.access_log.AccessLogger"]
           if config.ACCESS_LOG else []),
         "--graceful-timeout", "10",

@@ -61,9 +61,10 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
                                 AuditEntry.details["site_ids"].contained_by(sorted(within))))
     if who.strip():
         # Who acted, or whose account was acted on: "olu" finds olu's own decisions and the day an
-        # admin created, added and disabled olu.
+        # admin created, added and disabled olu. A sign-in's session tag finds what that session did.
         pattern = _contains(who.strip())
         query = query.where(or_(AuditEntry.actor.ilike(pattern, escape="\\"),
+                                AuditEntry.details["session_tag"].astext == who.strip(),
                                 AuditEntry.details["user"].astext.ilike(pattern, escape="\\"),
                                 AuditEntry.details["username"].astext.ilike(pattern, escape="\\")))
     if what.strip():

@@ -87,13 +87,17 @@ def lift_lockout(guard: SignInGuard, username: str) -> bool:
 
 
 def sign_in(session: Session, username: str, password: str, *, guard: SignInGuard, address: str | None,
-            now: float | None = None, device: str | None = None) -> User | None:
+            now: float | None = None, device: str | None = None, browser: str | None = None,
+            session_tag: str | None = None) -> User | None:
     """The user, None for a wrong name or password, or TooManyAttempts / Busy / AccountDisabled. The
-    caller commits."""
+    caller commits. A sign-in is audited with its address, browser and session's tag (session_tags.py):
+    an incident walk's attacker signed in with a phished password and nothing recorded when or where."""
     user = check_password(session, username, password, guard=guard, address=address, now=now, say_disabled=True,
                           device=device)
     if user is not None:
         record_sign_in(user)
+        audit(session, f"user:{user.username}", "auth:signed_in", address=address, browser=browser,
+              session_tag=session_tag, known_browser=device is not None)
     return user
 
 

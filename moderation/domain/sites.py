@@ -37,7 +37,7 @@ from typing import Protocol
 from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import KeyScope, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
+from moderation.domain.errors import Conflict, KeyScope, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
 from moderation.domain.lifecycle import MODES, PRE_MODERATION
 from moderation.domain.lookalikes import insert_named, new_name
 from moderation.domain.passwords import hash_key_secret, verify_secret
@@ -283,21 +283,45 @@ def forget_site_keys(site_id: int) -> None:
     forget_site_row(site_id)
 
 
-def rotate_key(session: Session, site: Site, *, grace: timedelta, actor: str, now: datetime | None = None) -> str:
+class KeyInGrace(Conflict):
+    """A rotation that would end, unasked, a rotated-out key the site may still send."""
+
+
+def rotate_key(session: Session, site: Site, *, grace: timedelta, actor: str, now: datetime | None = None,
+               expected_key_id: str | None = None, replace_previous: bool = False) -> str:
     """A new key for the site, returned once; the current one stays valid for `grace`. The caller commits.
 
-    A key still in an earlier grace period ends now: at most two keys work at a time.
+    At most two keys work at a time, so a key still in an earlier grace period would end now: that
+    is refused unless `replace_previous`. An incident walk reloaded the page that showed a new key,
+    which sent the rotation again, and the key the site's servers still sent stopped at once: 14
+    comments lost in 10 s. `expected_key_id`, the current key a form was drawn with, refuses a
+    rotation sent twice from one page (Conflict).
     """
     if grace < timedelta(0):
         raise ValidationFailed("grace period must not be negative", field="grace")
     now = now or datetime.now(timezone.utc)
+    if expected_key_id is not None and expected_key_id != (site.key_id or ""):
+        raise Conflict(f"{site.name}'s key was rotated since this page was drawn (its current key is {site.key_id}): "
+                       f"nothing was changed. The key shown when it was rotated is the one to use.")
+    in_grace = bool(site.previous_key_hash) and site.previous_key_expires_at is not None \
+        and now < site.previous_key_expires_at
+    if in_grace and not replace_previous:
+        raise KeyInGrace(f"{site.name}'s previous key {site.previous_key_id} still works until "
+                         f"{site.previous_key_expires_at:%Y-%m-%d %H:%M} UTC, and the site may still send it: "
+                         f"rotating again would end it at once. Revoke the previous key first, once the site "
+                         f"sends its current key {site.key_id}.")
+    ended = [key for key in (site.previous_key_id if in_grace else None,
+                             site.key_id if site.key_hash and grace <= timedelta(0) else None) if key]
     keep_old = grace > timedelta(0) and bool(site.key_hash)
+    rotated_out = site.key_id if keep_old else None
     site.previous_key_id = site.key_id if keep_old else None
     site.previous_key_hash = site.key_hash if keep_old else None
     site.previous_key_expires_at = now + grace if keep_old else None
     key_id, secret = _new_key()
     site.key_id, site.key_hash = key_id, hash_key_secret(secret)
+    # The keys named: "which key did the leak's revocation end?" had to be read off earlier rows (an incident walk).
     audit(session, actor, "site:key_rotated", site_id=site.id, site=site.name, key_id=key_id,
+          previous_key_id=rotated_out, ended_key_ids=ended,
           previous_valid_until=site.previous_key_expires_at.isoformat() if keep_old else None)
     session.flush()
     forget_site_keys(site.id)
@@ -307,9 +331,11 @@ def rotate_key(session: Session, site: Site, *, grace: timedelta, actor: str, no
 def issue_scoring_key(session: Session, site: Site, *, actor: str) -> str:
     """A new scoring key for the site, returned once; one it had stops working now. The caller commits."""
     replaced = bool(site.scoring_key_hash)
+    ended = [site.scoring_key_id] if replaced and site.scoring_key_id else []
     key_id, secret = _new_key()
     site.scoring_key_id, site.scoring_key_hash = key_id, hash_key_secret(secret)
-    audit(session, actor, "site:scoring_key_issued", site_id=site.id, site=site.name, key_id=key_id, replaced=replaced)
+    audit(session, actor, "site:scoring_key_issued", site_id=site.id, site=site.name, key_id=key_id, replaced=replaced,
+          ended_key_ids=ended)
     session.flush()
     forget_site_keys(site.id)
     return f"{SCORING_KEY_PREFIX}_{key_id}_{secret}"
@@ -317,8 +343,9 @@ def issue_scoring_key(session: Session, site: Site, *, actor: str) -> str:
 
 def revoke_scoring_key(session: Session, site: Site, *, actor: str) -> None:
     """End the site's scoring key now; its API key goes on working. The caller commits."""
+    ended = [site.scoring_key_id] if site.scoring_key_id and site.scoring_key_hash else []
     site.scoring_key_hash = ""
-    audit(session, actor, "site:key_revoked", site_id=site.id, site=site.name, which="scoring")
+    audit(session, actor, "site:key_revoked", site_id=site.id, site=site.name, which="scoring", ended_key_ids=ended)
     session.flush()
     forget_site_keys(site.id)
 
@@ -326,13 +353,16 @@ def revoke_scoring_key(session: Session, site: Site, *, actor: str) -> None:
 def revoke_keys(session: Session, site: Site, *, actor: str, previous_only: bool = False) -> None:
     """End the site's keys now, its scoring key too (or only the rotated-out one); `rotate_key`
     issues a new one. The caller commits."""
+    ended = [site.previous_key_id] if site.previous_key_hash and site.previous_key_id else []
     if not previous_only:
+        ended += [key for key, secret in ((site.key_id, site.key_hash), (site.scoring_key_id, site.scoring_key_hash))
+                  if key and secret]
         site.key_hash = ""
         if site.scoring_key_id:
             site.scoring_key_hash = ""
     site.previous_key_id = site.previous_key_hash = site.previous_key_expires_at = None
     audit(session, actor, "site:key_revoked", site_id=site.id, site=site.name,
-          which="previous" if previous_only else "all")
+          which="previous" if previous_only else "all", ended_key_ids=ended)
     session.flush()
     forget_site_keys(site.id)
 

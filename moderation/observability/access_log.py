@@ -21,7 +21,7 @@ def escaped(value: str) -> str:
 class AccessLogger(glogging.Logger):
     def atoms(self, resp: Any, req: Any, environ: dict, request_time: Any) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)
-        for name in ("U", "m", "h", "r", "q", "f", "a"):
+        for name in ("U", "m", "h", "r", "q", "f", "a", "{moderation.who}e"):
             if isinstance(atoms.get(name), str):
                 atoms[name] = escaped(atoms[name])
         return atoms

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Request
 from sqlalchemy.orm import Session
 
+from moderation import session_tags
 from moderation.domain import sites
 from moderation.domain.errors import TooManyAttempts, Unauthorized
 from moderation.perspective.errors import PermissionDenied, ResourceExhausted
@@ -19,7 +20,9 @@ def site_id_for_key(session: Session, api_key: str | None, *, limiter: sites.Lim
     if not api_key:
         raise PermissionDenied("The request is missing a valid API key.")
     try:
-        return sites.site_id_for_key(session, api_key, limiter=limiter, address=address, scoring_key_ok=True)
+        site_id = sites.site_id_for_key(session, api_key, limiter=limiter, address=address, scoring_key_ok=True)
+        session_tags.mark_key(site_id, api_key)
+        return site_id
     except TooManyAttempts as exc:
         raise ResourceExhausted(f"Too many invalid API key attempts. Retry after {exc.retry_after} seconds.",
                                 retry_after=exc.retry_after) from None

@@ -114,9 +114,10 @@ def _short_span(span: timedelta) -> str:
     return f"{seconds / 3600:.0f} hours"
 
 
-def when(value: datetime | str | None) -> str:
-    """A timestamp in UTC, to the minute; the database may hand it back in another zone, and a model
-    card keeps it as ISO text."""
+def when(value: datetime | str | None, seconds: bool = False) -> str:
+    """A timestamp in UTC, to the minute (or the second: the audit log, where an incident walk had to
+    order an attacker's and a moderator's decisions within one minute by row order); the database may
+    hand it back in another zone, and a model card keeps it as ISO text."""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
@@ -124,7 +125,7 @@ def when(value: datetime | str | None) -> str:
             return value
         if value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC") if value else ""
 
 
 def at(value: datetime | str | None) -> Markup:

@@ -15,10 +15,12 @@
     return;  // an old browser keeps UTC
   }
 
-  function local(date) {
+  // To the second where the UTC text has seconds (the audit log).
+  function local(date, seconds) {
     var part = {};
     format.formatToParts(date).forEach(function (p) { part[p.type] = p.value; });
-    return part.year + "-" + part.month + "-" + part.day + " " + part.hour + ":" + part.minute + " " + part.timeZoneName;
+    var second = seconds ? ":" + ("0" + date.getSeconds()).slice(-2) : "";
+    return part.year + "-" + part.month + "-" + part.day + " " + part.hour + ":" + part.minute + second + " " + part.timeZoneName;
   }
 
   function show(root) {
@@ -27,7 +29,7 @@
       var found = text.match(UTC_TEXT);
       var date = new Date(element.getAttribute("datetime"));
       if (!found || isNaN(date.getTime())) return;
-      var mine = local(date);
+      var mine = local(date, Boolean(found[1]));
       element.setAttribute("data-local", "");
       if (/ (UTC|GMT)$/.test(mine)) return;  // already the zone shown
       element.textContent = text.replace(found[0], mine);

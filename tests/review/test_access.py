@@ -1,4 +1,6 @@
 """Who may open which page: sign-in, roles, CSRF."""
+import re
+
 import pytest
 from review_helpers import csrf_token
 
@@ -108,3 +110,46 @@ def test_an_anonymous_form_post_is_sent_to_login_without_coming_back_to_the_post
     response = client.post(f"/review/{comment_id}/decide", data={"csrf_token": csrf_token(page), "version": "1",
                                                                  "action": "approve"})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
+
+
+def _signed_in_as(app, user, agent: str):
+    client = app.test_client()
+    client.environ_base.update({"HTTP_USER_AGENT": agent, "REMOTE_ADDR": "203.0.113.9"})
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"username": user.username, "password": user.password,
+                                           "csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    return client
+
+
+def test_each_sign_in_is_audited_and_what_its_session_did_is_told_apart_from_another_sessions(
+        app, moderator, admin, site, make_comment, grant, sign_in):
+    """An incident walk: a phished moderator's attacker signed in from another browser and decided
+    comments in the same minute as the moderator; no sign-in was recorded and every entry said
+    `user:mona`, so nothing told the attacker's decisions from hers."""
+    from review_helpers import decide_form
+    from sqlalchemy import select
+
+    from moderation import db
+    from moderation.models import AuditEntry
+
+    grant(moderator, site)
+    ours, theirs = make_comment(site.id), make_comment(site.id)
+    own = _signed_in_as(app, moderator, "NewsroomBrowser/1.0")
+    attacker = _signed_in_as(app, moderator, "AttackerBrowser/6.6")
+    assert decide_form(own, ours, action="approve").status_code == 303
+    assert decide_form(attacker, theirs, action="approve").status_code == 303
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        sign_ins = [e for e in entries if e.action == "auth:signed_in"]
+        assert [(e.actor, e.details["browser"], e.details["address"], e.details["known_browser"]) for e in sign_ins] == [
+            ("user:mona", "NewsroomBrowser/1.0", "203.0.113.9", False),
+            ("user:mona", "AttackerBrowser/6.6", "203.0.113.9", False)]
+        tags = [e.details["session_tag"] for e in sign_ins]
+        decided = {e.comment_id: e.details["session_tag"] for e in entries if e.action.startswith("status:")}
+        assert tags[0] != tags[1] and decided == {ours: tags[0], theirs: tags[1]}
+    # The audit log lists what one sign-in did when its tag is the Who, and says when to the second.
+    log = sign_in(admin).get(f"/admin/audit?who={tags[1]}").get_data(as_text=True)
+    assert f"#{theirs}<" in log and f"#{ours}<" not in log and "AttackerBrowser/6.6" in log
+    assert f'href="/admin/audit?who={tags[1]}"' in log
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</time>", log)

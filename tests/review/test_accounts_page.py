@@ -81,6 +81,41 @@ def test_rotating_shows_the_new_key_once_and_revoking_ends_it(app, client, sign_
     assert actions == ["site:key_rotated", "site:key_revoked"]
 
 
+def _rotate_form(page: str, site_id: int) -> dict[str, str]:
+    """The rotate form of the site's row as the page drew it: what a reload of its answer sends again."""
+    form = re.search(rf'action="/admin/accounts/sites/{site_id}/rotate">(.*?)</form>', page, re.S).group(1)
+    return {**dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)), "grace": "24h"}
+
+
+def test_a_rotation_sent_again_by_a_reload_or_while_a_key_is_in_grace_ends_no_key_the_site_sends(
+        app, client, sign_in, admin, site):
+    """An incident walk: reloading the page that showed the new key sent the rotation again; the
+    new key became the "previous" one and the key the site's servers still sent stopped at once
+    (14 comments lost in 10 s). The log then named no key the revocation ended."""
+    admin_client = sign_in(admin)
+    form = _rotate_form(admin_client.get(PAGE).get_data(as_text=True), site.id)
+    first = admin_client.post(f"{PAGE}/sites/{site.id}/rotate", data=form)
+    new_key = re.search(r"mk_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}", first.get_data(as_text=True)).group(0)
+
+    reloaded = admin_client.post(f"{PAGE}/sites/{site.id}/rotate", data=form)
+    assert reloaded.status_code == 409 and "rotated since this page was drawn" in reloaded.get_data(as_text=True)
+    # A fresh page's rotation, with the old key still in its grace: refused, naming what to do first.
+    again = admin_client.post(f"{PAGE}/sites/{site.id}/rotate",
+                              data=_rotate_form(admin_client.get(PAGE).get_data(as_text=True), site.id))
+    old_id, new_id = site.api_key.split("_")[1], new_key.split("_")[1]
+    assert again.status_code == 409 and f"previous key {old_id} still works" in again.get_data(as_text=True)
+    for key in (site.api_key, new_key):
+        assert client.get("/api/v1/comments/1", headers={"Authorization": f"Bearer {key}"}).status_code == 404
+
+    assert _post(admin_client, f"{PAGE}/sites/{site.id}/revoke", which="previous").status_code == 303
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("site:key%"))
+                                     .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.details["key_id"] if "key_id" in e.details else None, e.details.get("previous_key_id"),
+             e.details["ended_key_ids"]) for e in entries] == [
+        ("site:key_rotated", new_id, old_id, []), ("site:key_revoked", None, None, [old_id])]
+
+
 def test_the_accounts_page_issues_a_scoring_key_once_and_revokes_it_alone(app, client, sign_in, admin, site):
     admin_client = sign_in(admin)
     token = csrf_token(admin_client.get("/admin/accounts").get_data(as_text=True))

@@ -38,7 +38,7 @@ def test_an_admin_opts_a_site_in_to_moderator_names_and_it_is_audited(app, sign_
         assert db.session.get(Site, site.id).share_moderator_names is True
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:settings_changed")).one()
         assert entry.details == {"site_id": site.id, "site": site.name, "setting": "share_moderator_names",
-                                 "old": False, "new": True}
+                                 "old": False, "new": True, "session_tag": entry.details["session_tag"]}
 
 
 # Rotating the webhook secret
