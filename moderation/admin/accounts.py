@@ -136,7 +136,7 @@ def disable_account(user_id: int) -> Response | tuple[str, int]:
 def enable_account(user_id: int) -> Response:
     user = db.get_or_404(User, user_id)
     enable_user(db.session, user, actor=_actor())
-    return _done(f"Enabled {user.username}.")
+    return _done(f"Enabled {user.username}, with the password the account had; set a new one if anyone else may know it.")
 
 
 @bp.post("/accounts/users/<int:user_id>/password")

@@ -40,7 +40,13 @@ def test_disabling_a_user_ends_their_session_and_is_audited(app, sign_in, admin,
     with app.app_context():
         assert db.session.get(User, moderator.id).active is False
         assert db.session.scalar(select(AuditEntry.actor).where(AuditEntry.action == "user:disabled")) == "user:ada"
-    assert _post(client, f"{PAGE}/users/{moderator.id}/enable").status_code == 303
+    # Enabling keeps the password, and says so before and after: an incident walk enabled a phished
+    # account and the attacker signed straight back in with the password they had set.
+    page = client.get(PAGE).get_data(as_text=True)
+    assert f"Enable {moderator.username} with the password the account has now?" in page
+    enabled = _post(client, f"{PAGE}/users/{moderator.id}/enable")
+    assert enabled.status_code == 303
+    assert "with the password the account had; set a new one" in client.get(PAGE).get_data(as_text=True)
     sign_in(moderator)
 
 
