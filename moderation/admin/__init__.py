@@ -16,3 +16,4 @@ from moderation.admin import version_effect as _version_effect  # noqa: F401  (a
 __all__ = ["bp"]
 from moderation.admin import rules as _rules  # noqa: F401  (a site's rules and stories)
 from moderation.admin import decision_report as _decision_report  # noqa: F401,E402  (adds /admin/decisions to bp)
+from moderation.admin import sign_in_reversal as _sign_in_reversal  # noqa: F401,E402  (the audit log's reversal)

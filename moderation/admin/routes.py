@@ -19,6 +19,7 @@ from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.membership import administered_site_ids
 from moderation.domain.model_registry import list_assignments
 from moderation.domain.audit_search import audit_page
+from moderation.domain.session_reversal import TAG, sign_in_work
 from moderation.domain.storms import active_storms, calm_storms
 from moderation.domain.threshold_release import releasable
 from moderation.models import Site
@@ -194,5 +195,9 @@ def audit_log() -> str | tuple[str, int]:
                       within=administered_site_ids(db.session, auth.current_user()))
     filters = {k: args[k] for k in ("who", "what", "comment", "site") if args.get(k, "").strip()}
     sites = db.session.scalars(of_administered(select(Site).order_by(Site.name), Site.id)).all()
-    return render_template("admin/audit.html", page=page, filters=filters, sites=sites, detail_value=_detail_value,
+    # A sign-in's tag as the Who: what it decided that still stands can be reversed here at once.
+    who = filters.get("who", "").strip()
+    sign_in = sign_in_work(db.session, who, viewer=auth.current_user()) if TAG.fullmatch(who) else None
+    return render_template("admin/audit.html", page=page, filters=filters, sites=sites, sign_in=sign_in,
+                           detail_value=_detail_value,
                            action_label=_action_label, model_summary=_model_summary, detail_labels=_DETAIL_LABELS)

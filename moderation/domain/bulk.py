@@ -75,7 +75,7 @@ class Skipped:
 
 @dataclass
 class BulkResult:
-    action: str  # approve, reject, or undo
+    action: str  # approve, reject, undo, or reverse (a sign-in's decisions: session_reversal.py)
     decided: list[int] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     reason: str | None = None
@@ -171,7 +171,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
         deliveries += sent
     # One entry tying the individual decisions together, so the audit log shows they were one action;
     # its sites, so a site's log shows it too.
-    _record(session, user, result, site_ids=sorted({locked[i].site_id for i in result.decided}),
+    record_bulk(session, user, result, site_ids=sorted({locked[i].site_id for i in result.decided}),
             **({"authors": author_sanction, "sanctioned": [list(a) for a in result.sanctioned],
                 "already_sanctioned": [list(a) for a in result.already_sanctioned],
                 "spared": [list(a) for a in result.spared]} if author_sanction else {}))
@@ -179,7 +179,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
     return result
 
 
-def _record(session: Session, user: User, result: BulkResult, **details: Any) -> None:
+def record_bulk(session: Session, user: User, result: BulkResult, **details: Any) -> None:
     """One entry tying the individual decisions together, so the audit log shows they were one
     action, with its sites, so a site's log shows it too; and all its result page shows, which is
     drawn from it (`shown_again`): drawn from the POST, a reload sent the decision again and read
@@ -242,7 +242,7 @@ def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: U
             result.versions[comment_id] = comment.version
             sites.add(comment.site_id)
     # As bulk_decide does: one entry tying the undos together, each already committed on its own.
-    _record(session, user, result, site_ids=sorted(sites), named_sanctioned=[list(a) for a in result.named_sanctioned])
+    record_bulk(session, user, result, site_ids=sorted(sites), named_sanctioned=[list(a) for a in result.named_sanctioned])
     commit_and_send(session, [])
     return result
 

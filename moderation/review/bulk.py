@@ -116,11 +116,16 @@ def bulk_result(entry_id: int) -> str:
         result = shown_again(db.session, entry_id, auth.current_user())
     except NotFound:
         abort(404)
-    back = review_path(request.args.get("back")) or url_for("review.queue")
+    back = review_path(request.args.get("back")) or _audit_log_path(request.args.get("back")) or url_for("review.queue")
     kept = (still_sanctioned(db.session, auth.current_user(), result.named_sanctioned)
-            if result.action == "undo" else [])
+            if result.action in ("undo", "reverse") else [])
     return render_template("review/bulk_result.html", result=result, back=back, undo_for=undo_window_words(),
                            kept_sanctions=kept, undoable=undoable(db.session, result, undo_window()))
+
+
+def _audit_log_path(target: str | None) -> str | None:
+    """The audit log a sign-in's decisions were reversed from (admin/sign_in_reversal.py), to go back to."""
+    return target if target and target.startswith("/admin/audit") and auth.safe_next(target) == target else None
 
 
 @bp.get("/review/bulk")

@@ -150,6 +150,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.edit_site", "GET"): site_admin_page(admin=200),
     ("admin.save_site", "POST"): site_admin_page(admin=303),
     ("admin.audit_log", "GET"): page(moderator=403, admin=200, site_admin=200, other_site_admin=200),  # their sites' entries
+    # A sign-in's standing decisions on the sites they administer; none here, said in a flash.
+    ("admin.reverse_sign_in_view", "POST"): page(moderator=403, admin=303, site_admin=303, other_site_admin=303),
     ("admin.accounts", "GET"): page(moderator=403, admin=200),
     # Account and key actions act on a spare user and a spare site, so they end no persona's access.
     ("admin.disable_account", "POST"): page(moderator=403, admin=303),
@@ -303,7 +305,8 @@ def _path(rule: str, world: World) -> str:
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
               "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1, "story_id": "s-1",
-              "client_token": "comment:1", "text_sha256": "0" * 64, "entry_id": 10**12}
+              "client_token": "comment:1", "text_sha256": "0" * 64, "entry_id": 10**12,
+              "tag": "0badc0de"}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
