@@ -237,8 +237,12 @@ def _among(ids: Sequence[int]) -> ColumnElement[bool]:
 # What one batch reads at most, in characters once normalised (the rules and the model cost about
 # 10 µs each): its rows stay locked while it scores, and a reader's edit or report of one waits. A
 # batch of 256 long texts took minutes and held the rows past the claim's idle limit (a chaos walk);
-# a comment past the budget is left pending for the next claim, the first always scored.
-BATCH_CHARACTERS = 1_000_000
+# a comment past the budget is left pending for the next claim, the first always scored. Every site's
+# comments in a batch wait for all of it: at a million characters (10 s, 30-60 s on a loaded machine)
+# one site's three batch requests of the longest texts had another site's every comment wait 43 s
+# (p50) to 237 s to be scored (an SRE's walk). A quarter of a million reads in about 2.5 s, and a batch
+# of ordinary comments (256 of a few hundred characters) is far under it.
+BATCH_CHARACTERS = 250_000
 
 
 def within_budget(comments: list[Comment], budget: int | None = None) -> list[Comment]:
