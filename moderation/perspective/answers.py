@@ -20,12 +20,13 @@ LOG_EVERY_SECONDS = 10.0
 
 
 def outcome(status: int, error_type: str | None) -> str:
-    """`answered`, `quota` (429), a 400's Perspective errorType in lower case (`comment_empty`,
-    `language_not_supported_by_attribute` ...) or `invalid`, or `error`."""
+    """`answered`, `quota` (429) or `long_texts_at_once` (a 429 of PERSPECTIVE_CONCURRENCY_PER_SITE), a
+    400's Perspective errorType in lower case (`comment_empty`, `language_not_supported_by_attribute` ...)
+    or `invalid`, or `error`."""
     if status < 400:
         return "answered"
     if status == 429:
-        return "quota"
+        return error_type.lower() if error_type else "quota"
     if status == 400:
         return error_type.lower() if error_type else "invalid"
     return "error"

@@ -57,7 +57,8 @@ def _setup(setup_state) -> None:
 
 @bp.errorhandler(PerspectiveError)
 def _perspective_error(error: PerspectiveError) -> Response:
-    g.perspective_error_type = next((d.get("errorType") for d in error.details if d.get("errorType")), None)
+    g.perspective_error_type = getattr(error, "counted_as", None) or next(
+        (d.get("errorType") for d in error.details if d.get("errorType")), None)
     return error.to_response()
 
 

@@ -29,6 +29,9 @@ def is_long(text: str) -> bool:
     return len(text) > LONG or len(unicodedata.normalize("NFKC", text)) > LONG
 
 
+LONG_TEXTS_AT_ONCE = "LONG_TEXTS_AT_ONCE"  # the outcome counted for a refusal here (answers.py)
+
+
 class AnalyzeSlots:
     def __init__(self, *, per_site: int, total: int) -> None:
         self.per_site, self.total = max(1, per_site), max(1, total)
@@ -42,8 +45,12 @@ class AnalyzeSlots:
             return
         with self._lock:
             if self._busy[site_id] >= self.per_site or sum(self._busy.values()) >= self.total:
-                raise ResourceExhausted(f"Too many texts over {LONG:,} characters at once for this site's keys: "
-                                        "send them one after another, or retry in a second.", retry_after=1)
+                busy = ResourceExhausted(f"Too many texts over {LONG:,} characters at once for this site's keys: "
+                                         "send them one after another, or retry in a second.", retry_after=1)
+                # Counted apart from the quota's 429: the operator's fix differs (an SRE's walk was told
+                # "over quota" of a site sending a sixth of PERSPECTIVE_RATE_LIMIT).
+                busy.counted_as = LONG_TEXTS_AT_ONCE
+                raise busy
             self._busy[site_id] += 1
         try:
             yield

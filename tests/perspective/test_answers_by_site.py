@@ -51,3 +51,18 @@ def test_refusals_are_counted_and_logged_by_site(app, client, site, outsider, ca
         "site daily-planet: Perspective requests refused (its client publishes them unscored): 1 analyze quota",
         "site other-gazette: Perspective requests refused (its client publishes them unscored): "
         "1 analyze language_not_supported_by_attribute"]
+
+
+def test_too_many_long_texts_at_once_are_counted_apart_from_the_quota(app, client, site, monkeypatch):
+    """An SRE's walk: a site sending a sixth of PERSPECTIVE_RATE_LIMIT in long texts was refused by the
+    per-site concurrency cap, and the operations page, /metrics and the log all said "over quota"."""
+    monkeypatch.setitem(app.extensions, "perspective_refusals", RefusalLog())
+    slots = app.extensions["perspective_slots"]
+    long_text = "A long and careful comment about the council's plans. " * 50
+    before = _answers(app)
+    with slots.take(site.id, long_text), slots.take(site.id, long_text):  # the site's two are busy
+        refused = client.post(f"{ANALYZE}?key={site.api_key}", json=analyze_body(long_text))
+    assert refused.status_code == 429 and "at once" in refused.get_json()["error"]["message"]
+    after = _answers(app)
+    added = {key: n - before.get(key, 0) for key, n in after.items() if n != before.get(key, 0)}
+    assert added == {("daily-planet", "long_texts_at_once"): 1}
