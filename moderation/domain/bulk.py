@@ -29,7 +29,7 @@ from moderation.domain.dispatch import in_bulk_lane
 from moderation.domain.decisions import ACTIONS, DECIDABLE, apply_decision, checked_reason, lock_for_decision
 from moderation.domain.errors import DomainError, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids
-from moderation.domain.queue import review_queue
+from moderation.domain.queue import count_label, review_queue
 from moderation.domain.queue_filters import QueueFilters
 from moderation.domain.lifecycle import APPROVED, HELD, REJECTED, commit_and_send, now
 from moderation.domain.reports import says_at_risk
@@ -281,6 +281,7 @@ def author_held_comments(session: Session, site_id: int, author_id: str, *, view
 class MatchingSelection:
     comments: list[Comment]  # in queue order, at most MAX_BULK
     total: int  # how many match, which may be more than are selected
+    total_label: str = ""  # as the queue says it: "10,000+" past its count's cap, which "10001" had read as exact
 
     @property
     def selection(self) -> Selection:
@@ -298,4 +299,5 @@ def matching_selection(session: Session, *, viewer: User, tab: str, filters: Que
     # The Reported tab holds approved comments too, whose reports are answered on their own card: not
     # counted as matching, or "3 match; the first 2 will be decided" promised one it never would.
     kept = [c for c in page.items if c.status in DECIDABLE]
-    return MatchingSelection(kept, max(len(kept), page.total - (len(page.items) - len(kept))))
+    total = max(len(kept), page.total - (len(page.items) - len(kept)))
+    return MatchingSelection(kept, total, count_label(total, page.count_cap))

@@ -128,6 +128,22 @@ def test_all_matching_a_filter_is_the_viewers_queue_under_that_filter_capped(
             matching_selection(db.session, viewer=user, tab="approved", filters=QueueFilters())
 
 
+def test_all_matching_past_the_queues_count_cap_says_so_as_the_queue_does(app, moderator, site, make_comment, grant,
+                                                                          monkeypatch):
+    """An SRE's walk: "10001 comments match" where 38,898 did, and the queue said 10,000+."""
+    from functools import partial
+
+    from moderation.domain import bulk, queue
+
+    grant(moderator, site)
+    for n in range(4):
+        make_comment(site.id, f"Comment number {n}")
+    monkeypatch.setattr(bulk, "review_queue", partial(queue.review_queue, count_cap=2))
+    with app.app_context():
+        found = matching_selection(db.session, viewer=_user(moderator.id), tab="review", filters=QueueFilters(), limit=1)
+    assert found.total_label == "2+"
+
+
 def test_a_comment_another_decision_holds_locked_is_skipped_at_once_not_waited_for(app, moderator, site, make_comment,
                                                                                   grant):
     grant(moderator, site)
