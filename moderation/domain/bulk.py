@@ -67,6 +67,18 @@ def at_risk_comment(comment: Comment) -> bool:
             or any(says_at_risk(r) for r in comment.reports if r.outcome is None))
 
 
+# Approving what these rules held asks first, as an at-risk reader's does: a new moderator approved two
+# "someone should shoot ..." comments and a "kys" to an at-risk reader with one key each (a team lead's walk).
+_APPROVE_ASKS = {"threat_words": "A rule read a threat of violence in this comment. Publish it anyway?",
+                 "urging_self_harm": "A rule read this comment as urging someone to harm themselves. Publish it anyway?"}
+
+
+def approval_question(comment: Comment) -> str | None:
+    """What Approve asks first of a comment a threat or urging rule held, or None (at-risk asks its own)."""
+    return next((_APPROVE_ASKS[hit["kind"]] for hit in comment.rule_hits or ()
+                 if isinstance(hit, dict) and hit.get("kind") in _APPROVE_ASKS), None)
+
+
 @dataclass(frozen=True)
 class Skipped:
     comment_id: int

@@ -14,8 +14,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.bulk import (BULK_TABS, MAX_BULK, BulkResult, at_risk_comment, barred_authors, bulk_decide,
-                                   bulk_undo, matching_selection, shown_again, undoable)
+from moderation.domain.bulk import (BULK_TABS, MAX_BULK, BulkResult, approval_question, at_risk_comment, barred_authors,
+                                   bulk_decide, bulk_undo, matching_selection, shown_again, undoable)
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.regulars import held_only_by_storm, regular_authors
 from moderation.domain.sanctions import BULK_KINDS, still_sanctioned
@@ -31,7 +31,8 @@ class _Unreadable(Exception):
 
 @bp.app_context_processor
 def _bulk_helpers() -> dict[str, object]:
-    return {"bulk_tabs": BULK_TABS, "bulk_sanctions": BULK_KINDS, "at_risk_comment": at_risk_comment}
+    return {"bulk_tabs": BULK_TABS, "bulk_sanctions": BULK_KINDS, "at_risk_comment": at_risk_comment,
+            "approval_question": approval_question}
 
 
 def _selection_from_form() -> list[tuple[int, int]]:

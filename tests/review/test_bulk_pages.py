@@ -603,3 +603,25 @@ def test_enter_on_all_matching_with_a_long_note_comes_back_without_it_rather_tha
     assert f"ticked={spam[0]},{spam[1]}" in entered.headers["Location"]
     assert "The note was too long to carry back: type it again." in client.get(entered.headers["Location"]).get_data(
         as_text=True)
+
+
+def test_approving_a_comment_a_threat_or_urging_rule_held_asks_first(app, sign_in, moderator, site, make_comment):
+    """A team lead's walk: a new moderator approved two "Someone should shoot ..." comments and a "kys"
+    to a reader at risk with one key each; only an at-risk reader's comment asked first."""
+    threat = make_comment(site.id, "Someone should shoot the mayor.")
+    urging = make_comment(site.id, "kys")
+    plain = make_comment(site.id, "You are an idiot.")
+    with app.app_context():
+        for comment_id, kind in ((threat, "threat_words"), (urging, "urging_self_harm")):
+            db.session.get(Comment, comment_id).rule_hits = [{"rule": kind, "kind": kind, "action": "hold"}]
+        db.session.commit()
+    page = sign_in(moderator).get("/review").get_data(as_text=True)
+
+    def approve_button(comment_id):
+        card = page[page.index(f'id="comment-{comment_id}"'):]
+        return re.search(r'<button type="submit" name="action" value="approve" class="approve" data-key="approve"[^>]*>',
+                         card)[0]
+
+    assert 'data-confirm="A rule read a threat of violence in this comment. Publish it anyway?"' in approve_button(threat)
+    assert "urging someone to harm themselves" in approve_button(urging)
+    assert "data-confirm" not in approve_button(plain)
