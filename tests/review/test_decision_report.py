@@ -66,7 +66,7 @@ def test_the_report_says_what_came_in_how_long_readers_waited_and_which_stories_
     grant(moderator, site)
     ten_minutes_ago = datetime.now(timezone.utc) - timedelta(minutes=10)
     stabbing = [make_comment(site.id, story_id="harbour-stabbing", story_title="Man stabbed at the harbour",
-                             received_at=ten_minutes_ago) for _ in range(3)]
+                             received_at=ten_minutes_ago, status_changed_at=ten_minutes_ago) for _ in range(3)]
     make_comment(site.id, "A fair point.", story_id="harbour-stabbing", status="published")
     make_comment(site.id, "Great match.", story_id="rovers-derby", status="published")
     make_comment(site.id, story_id="rovers-derby", status="held", report_weight=2.0)
@@ -194,3 +194,29 @@ def test_readers_reports_and_automated_removals_are_counted_for_a_transparency_r
                          "by the model's auto-reject": "1", "by a reject rule": "1"}
     page = html.unescape(" ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split()))
     assert "Readers' reports" in page and "still open 1" in page and "1 by the model's auto-reject" in page
+
+
+def test_a_readers_wait_ends_at_the_first_decision_and_is_said_in_seconds_under_a_minute(
+        app, sign_in, admin, moderator, grant, site, make_comment):
+    """A team lead's walk: after a lead's reversal and decision 22 minutes later "the longest 23 min",
+    where no comment had waited 5; a comment decided in a minute and reversed since "has waited 26 min
+    so far"; and a desk answering in 36 s read "0 min"."""
+    from moderation.models import AuditEntry
+
+    grant(moderator, site)
+    now = datetime.now(timezone.utc)
+    corrected = make_comment(site.id, received_at=now - timedelta(minutes=20))
+    quick = make_comment(site.id, received_at=now - timedelta(seconds=40))
+    back = make_comment(site.id, received_at=now - timedelta(minutes=26))
+    with app.app_context():
+        # The first decision, a minute after it came, before the lead reversed it and it was decided again now.
+        db.session.add(AuditEntry(actor="user:mona", action="status:held->approved", comment_id=corrected,
+                                  at=now - timedelta(minutes=19)))
+        db.session.get(Comment, back).status_changed_at = now - timedelta(minutes=2)  # sent back to review
+        db.session.commit()
+    _decide(app, corrected, moderator.id, "reject", "Spam")
+    _decide(app, quick, moderator.id, "approve")
+    page = " ".join(sign_in(admin).get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split())
+    # The median of 40 s and 1 min, and the longest the first decision's minute, not the 20 to the last.
+    assert "<dt>Waited for a moderator</dt><dd>50 s</dd>" in page and "the longest 1 min</dd>" in page
+    assert "the longest held has waited 2 min so far" in page
