@@ -153,3 +153,15 @@ def test_each_sign_in_is_audited_and_what_its_session_did_is_told_apart_from_ano
     assert f"#{theirs}<" in log and f"#{ours}<" not in log and "AttackerBrowser/6.6" in log
     assert f'href="/admin/audit?who={tags[1]}"' in log
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</time>", log)
+
+
+def test_the_reversal_form_says_its_reason_goes_to_the_site(app, sign_in, admin, moderator, site, make_comment, grant):
+    """A team lead's walk: the reason's placeholder said "told to the audit log", and a lead wrote a new
+    moderator's coaching there; the site gets it in the event's `reversed_by` and may show the reader."""
+    from review_helpers import decide_form
+
+    grant(moderator, site)
+    comment_id = make_comment(site.id)
+    assert decide_form(sign_in(moderator), comment_id, action="approve").status_code == 303
+    page = sign_in(admin).get(f"/review/{comment_id}").get_data(as_text=True)
+    assert "the site is told, and may tell the reader" in page and "told to the audit log" not in page
