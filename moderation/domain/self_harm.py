@@ -94,8 +94,11 @@ _AT_RISK = re.compile(
     r"|\btake\s+them\s+all\s+(?:tonight|after|when)\b"
     # ... said as a sentence ends: not "I've got the pills ready in the dosette box for mum", "I've got
     # my rope ready, climbing Snowdon tomorrow" (a re-check).
-    r"|\bi(?:'ve|\s+have|ve)?\s+got\s+(?:the|enough)\s+(?:pills|tablets)\s+(?:ready|saved|lined\s+up)\b"
-    r"(?=\s*(?:[.!]|$|and\b|tonight|now))"
+    # Or a clause of the end after a comma: "I've got the pills ready, tonight is the night." and "Got the
+    # pills ready, this is goodbye." were published (a team lead's walk).
+    r"|(?:\bi(?:'ve|\s+have|ve)?\s+|(?:^|[.!?]\s+))got\s+(?:the|enough)\s+(?:pills|tablets)\s+(?:ready|saved|lined\s+up)\b"
+    r"(?=\s*(?:[.!]|$|and\b|tonight|now|[,;:-]+\s*(?:tonight|this\s+is\s+(?:it|goodbye|the\s+end)|goodbye|bye\b"
+    r"|it'?s\s+time|i'?m\s+done|no\s+more|sorry)))"
     # More a re-check wrote (2026-12-03), each a way people in crisis say it and few say otherwise.
     # Not a debate's "that does not mean that life is not worth living".
     r"|\btired\s+of\s+(?:living|being\s+alive|life)\b(?!\s+(?:in|with|under|like|on|at|without|paycheck|as)\b)|\bmy\s+life\s+(?:isn'?t|is\s+not|is\s+no\s+longer)\s+worth\s+living\b"

@@ -67,6 +67,8 @@ _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|c
                 r"|student|parent|driver|cyclist|motorist|worker|employee|director|thie(?:f|ves)|killer|terrorist|liar"
                 r"|crook|pilot|guard|witness(?:es)?|athlete|supervisor|secretary|board|candidate|delegate|auditor|trustee"
                 r"|chair(?:man|men|woman|women|person)?|aide|staffer|deputy|deputies|chief"
+                # "Someone should shoot the council leader for this." was published (a team lead's walk).
+                r"|leader"
                 r"|man|men|woman|women|guy|guys|kid|boy|girl|scum|clown|keeper|goalkeeper|striker|defender|linesm[ae]n|gaffer")
 _OFFICE = _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?"
 # ... or by their name, which the text as written capitalises (see `_marked_names`): "Someone should

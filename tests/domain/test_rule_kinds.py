@@ -275,6 +275,7 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Great article <!-- I will kill you -->", "Great article. <!-- note --!> I will kill you <!-- end -->",
     # A person named by their name, as the text writes it (election night).
     "Someone should shoot Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives.",
+    "Someone should shoot the council leader for this.",  # a team lead's walk: published
     "Honestly, I'm going to kill Hargrove's son.", "Hargrove should be shot.", "Hang Okafor.", "Kill the judge.",
     # ... and as the normaliser reads it, with a title, shouted or spelled beyond ASCII (the next re-check).
     "Someone should shoot Har<b></b>grove.", "Someone should shoot \u202e.evorgraH", "Someone should shoot Har&#8203;grove.",
@@ -387,6 +388,7 @@ def test_a_threat_in_plain_words_is_held(text):
     "Somebody needs to take out the trash.",
     "Technically my butler runs them over.",
     "Someone should shoot the mayor an email about the potholes.",
+    "Follow the leader, they said.", "The team leader should be fired.", "Shoot the council leader a message about it.",
     "Someone should hurt the mayor's feelings more often.",
     "I'm going to kill the mayor's plan before it passes.", "We'll beat the mayor's son at chess.",
     "I hope the senator dies on this hill, it is a good cause.",

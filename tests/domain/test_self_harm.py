@@ -15,6 +15,8 @@ AT_RISK = [
     # A crime desk's walk: a victim's mother and a reader the story brought it back to.
     "I'm Josh's mum. I can't do this. I just want to be with my boy. Nobody would miss me now.",
     "Reading this brought it all back. I can't cope anymore and I've got the pills ready.",
+    # A team lead's walk: published, the end said after a comma.
+    "I've got the pills ready, tonight is the night.", "Got the pills ready, this is goodbye.",
     "nobody would miss me anyway tbh",
     "I've written my note. I'm done.", "I just swallowed a whole bottle of Tylenol. I don't know why I'm posting this.",
     "I'm standing on the bridge right now typing this.",
@@ -49,6 +51,7 @@ NOT_AT_RISK = [
     "I've got my tablets ready for the holiday.", "Nobody would miss me now if I stopped posting here.",
     # A re-check: chores.
     "I've got my rope ready, climbing Snowdon tomorrow.", "I've got the pills ready in the dosette box for mum.",
+    "I've got the pills ready, mum will collect them.", "Got the tablets ready, see you at the clinic.",
     "I used to want to die every day.", "If he wins I'm going to kill myself lol", "I want to die peacefully in my sleep at 95.",
     "I want to die with dignity, on my own terms.", "The chemo killed my appetite.", "I'm going to kill myself laughing at this.",
     "I'm going to hurt myself at the gym tomorrow", "Suicide rates rose 4%.", "I'll cut myself a slice of cake.",
