@@ -128,3 +128,15 @@ def test_a_sites_webhook_url_is_changed_and_cleared_from_the_shell(app, services
             select(AuditEntry).where(AuditEntry.action == "site:settings_changed").order_by(AuditEntry.id))]
     assert changes == [("https://old.moving-post.example/hook", "https://new.moving-post.example/hook"),
                        ("https://new.moving-post.example/hook", None)]
+
+
+def test_rotating_the_secret_twice_ends_no_secret_in_its_grace_unless_asked(cli, make_site):
+    """An incident walk: a leaked webhook secret's grace could not be ended early."""
+    make_site("daily-planet", webhook_url="https://planet.example/hook")
+    assert cli("rotate-secret", "daily-planet", "--grace", "24h").exit_code == 0
+    refused = cli("rotate-secret", "daily-planet", "--grace", "24h")
+    assert refused.exit_code != 0 and "still signs until" in refused.output and "end-previous-secret" in refused.output
+    assert "has stopped signing" in cli("end-previous-secret", "daily-planet").output
+    assert "nothing changed" in cli("end-previous-secret", "daily-planet").output
+    assert "whsec_" in cli("rotate-secret", "daily-planet", "--grace", "24h").output
+    assert "whsec_" in cli("rotate-secret", "daily-planet", "--replace-previous").output

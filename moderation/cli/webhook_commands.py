@@ -68,22 +68,46 @@ def replay_command(ids: tuple[int, ...], replay_all: bool, site_name: str | None
 @click.argument("site_name", metavar="SITE")
 @click.option("--grace", default="24h", show_default=True,
               help="How long the old secret keeps signing too: 24h, 30m, 7d, or 0 to stop it at once.")
-def rotate_secret_command(site_name: str, grace: str) -> None:
-    """Give SITE a new webhook signing secret (printed once); both sign deliveries during the grace."""
-    from moderation.domain.webhook_secrets import parse_grace, rotate_webhook_secret
+@click.option("--replace-previous", is_flag=True,
+              help="Rotate even while an earlier rotation's secret still signs: that secret stops at once.")
+def rotate_secret_command(site_name: str, grace: str, replace_previous: bool) -> None:
+    """Give SITE a new webhook signing secret (printed once); both sign deliveries during the grace.
+    Refused while an earlier rotation's secret still signs, which it would end (--replace-previous)."""
+    from moderation.domain.webhook_secrets import SecretInGrace, parse_grace, rotate_webhook_secret
 
     app = command_app()
     with app.app_context():
         try:
             period = parse_grace(grace)
-            rotation = rotate_webhook_secret(db.session, site_id_named(site_name), period, actor=cli_actor())
+            rotation = rotate_webhook_secret(db.session, site_id_named(site_name), period, actor=cli_actor(),
+                                             replace_previous=replace_previous)
             db.session.commit()
+        except SecretInGrace as exc:
+            raise click.ClickException(f"{exc.message} (moderation webhooks end-previous-secret {site_name}); or "
+                                       "rotate with --replace-previous.") from exc
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
     click.echo(f"webhook secret: {rotation.secret}")
     if rotation.previous_valid_until:
         click.echo(f"the old secret signs too until {rotation.previous_valid_until:%Y-%m-%d %H:%M} UTC")
     click.echo("Store it now: it is not shown again.", err=True)
+
+
+@webhooks_group.command("end-previous-secret")
+@click.argument("site_name", metavar="SITE")
+def end_previous_secret_command(site_name: str) -> None:
+    """Stop SITE's previous webhook secret signing now (a leaked one), before its grace ends."""
+    from moderation.domain.webhook_secrets import end_previous_webhook_secret
+
+    app = command_app()
+    with app.app_context():
+        try:
+            ended = end_previous_webhook_secret(db.session, site_id_named(site_name), actor=cli_actor())
+            db.session.commit()
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"the previous webhook secret of {site_name} has stopped signing" if ended
+               else f"{site_name} has no previous webhook secret signing; nothing changed")
 
 
 @webhooks_group.command("test")

@@ -63,6 +63,28 @@ def test_an_admin_rotates_the_webhook_secret_and_sees_the_new_one_once(app, sign
     assert shown not in client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
 
 
+def test_a_second_rotation_in_the_grace_is_refused_and_a_leaked_previous_secret_can_be_ended_now(
+        app, sign_in, admin, site):
+    """An incident walk: a leaked secret's grace could only be ended by rotating again with none,
+    which ended the new secret's too; and as with the API key, a rotation sent again (the page that
+    showed the secret, reloaded) would end the secret the site still verified with."""
+    client = sign_in(admin)
+    first = re.search(r"whsec_[A-Za-z0-9_-]+", _rotate(client, site.id).get_data(as_text=True)).group(0)
+    again = _rotate(client, site.id)
+    assert again.status_code == 409 and "previous webhook secret still signs until" in again.get_data(as_text=True)
+    page = client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    assert "End the previous secret now" in page
+    ended = client.post(f"/admin/sites/{site.id}/webhook-secret/end-previous", data={"csrf_token": csrf_token(page)})
+    assert ended.status_code == 303
+    assert "has stopped signing" in client.get(ended.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        stored = db.session.get(Site, site.id)
+        assert stored.webhook_secret == first and stored.previous_webhook_secret is None
+        assert db.session.scalars(select(AuditEntry.actor).where(
+            AuditEntry.action == "site:webhook_secret_previous_ended")).one() == "user:ada"
+    assert _rotate(client, site.id).status_code == 200  # nothing in its grace now
+
+
 def test_rotating_needs_a_csrf_token_and_a_valid_grace(app, sign_in, admin, site):
     client = sign_in(admin)
     assert client.post(f"/admin/sites/{site.id}/webhook-secret", data={"grace": "24h"}).status_code == 400

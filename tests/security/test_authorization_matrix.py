@@ -170,6 +170,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.dead_letters", "GET"): page(moderator=403, admin=200),
     ("admin.replay_dead_letters_view", "POST"): page(moderator=403, admin=303),
     ("admin.rotate_secret", "POST"): site_admin_page(admin=200),  # shows the new secret once
+    ("admin.end_previous_secret", "POST"): site_admin_page(admin=303),  # none to end here: said in a flash
     ("admin.send_webhook_test", "POST"): site_admin_page(admin=200),  # shows how the receiver answered
     ("admin.retry_set_aside", "POST"): page(moderator=403, admin=404),  # the comment is not set aside
     ("admin.reject_set_aside_comment", "POST"): page(moderator=403, admin=303),  # back with "not set aside"
@@ -300,7 +301,8 @@ def _wrong_secret(api_key: str) -> str:
 
 
 def _path(rule: str, world: World) -> str:
-    spare = rule.startswith("/admin/accounts/") or rule.endswith("/webhook-secret") or "/members" in rule
+    spare = (rule.startswith("/admin/accounts/") or rule.endswith(("/webhook-secret", "/webhook-secret/end-previous"))
+             or "/members" in rule)
     site_id = world.spare_site_id if spare else world.site_id
     values = {"comment_id": world.comment_id, "site_comment_id": world.external_id, "site_id": site_id,
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
@@ -388,7 +390,8 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
     if endpoint == "admin.replay_dead_letters_view":
         form |= {"action": "all"}
     if endpoint == "admin.rotate_secret":
-        form |= {"grace": "24h"}
+        # None: with a grace, the next persona's rotation is refused while the previous secret signs.
+        form |= {"grace": "0"}
     if endpoint == "admin.start_backtest":
         from classifiers import DEFAULT_MODEL_PATH
         from moderation.domain.model_registry import ensure_bootstrapped
