@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 import threading
@@ -26,6 +27,8 @@ from moderation.domain.sites import Limiter
 from moderation.domain.status import audit
 from moderation.domain.users import authenticate, find_user, record_sign_in, spelled
 from moderation.models import User
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -123,4 +126,6 @@ def check_password(session: Session, username: str, password: str, *, guard: Sig
     if user is None:
         for kind in guard.limiter.failed(subjects, now):
             audit(session, f"address:{address}", "auth:login_locked", limit=kind, username=_account(username)["user"])
+            # In the log too, where an operator watching for brute force looks (an incident walk found only the row).
+            log.warning("sign-in locked by the %s limit: account %r, from %s", kind, _account(username)["user"], address)
     return user

@@ -1,6 +1,7 @@
 """Sign-in: failed attempts are limited per account and per address, an unknown name costs what a
 known one does, and a session ends for good on sign-out, when the user is disabled, or when their
 password changes."""
+import logging
 import time
 import types
 
@@ -29,7 +30,8 @@ def _try(client, username, password, address="198.51.100.7"):
                        environ_base={"REMOTE_ADDR": address})
 
 
-def test_thirty_wrong_passwords_then_the_right_one_is_refused(app, client, moderator):
+def test_thirty_wrong_passwords_then_the_right_one_is_refused(app, client, moderator, caplog):
+    caplog.set_level(logging.WARNING, logger="moderation.domain.signin")
     for _ in range(30):
         assert _try(client, moderator.username, "not-the-password").status_code in (401, 429)
 
@@ -42,6 +44,8 @@ def test_thirty_wrong_passwords_then_the_right_one_is_refused(app, client, moder
     with app.app_context():
         actions = db.session.scalars(select(AuditEntry.action)).all()
     assert "auth:login_locked" in actions
+    # And in the log, where an operator watching for brute force looks (an incident walk found only the row).
+    assert "sign-in locked by the user limit: account 'mona', from 198.51.100.7" in caplog.text
 
 
 def test_one_address_guessing_many_accounts_is_stopped(app_with, moderator, admin):
