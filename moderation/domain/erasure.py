@@ -42,7 +42,8 @@ from moderation.models import (AuditEntry, AuthorErasure, AuthorSanction, Commen
                                Report, Site, WebhookDelivery)
 
 # Keys under which a copy of a comment's text (or its author's name) may sit in JSON we keep.
-TEXT_KEYS = frozenset({"text", "old_text", "new_text", "previous_text", "excerpt"})
+# "team_note": what moderators wrote about the comment or its reader (team_notes.py).
+TEXT_KEYS = frozenset({"text", "old_text", "new_text", "previous_text", "excerpt", "team_note"})
 NAME_KEYS = frozenset({"author_name"})
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.lifecycle import (
     APPROVED, DECIDED, DELETED, REJECTED, VISIBILITY_ACTION, actor_in_words, parse_status_action,
 )
+from moderation.domain.team_notes import NOTE_ACTION, NOTE_KEY
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, AuthorSanction, Comment, CommentRevision, WebhookDelivery
 
@@ -49,6 +50,9 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
                 else f"Reversed {decider}'s decision" if decider else "Reversed the decision")
         what = f"{verb} ({details.get('decision')}); back to {details.get('restored_status')}"
         return HistoryEvent(entry.at, "undo", _who(entry.actor), what, why, order=entry.id)
+    if entry.action == NOTE_ACTION:
+        return HistoryEvent(entry.at, "note", _who(entry.actor), "Note for the team (not sent to the site)",
+                            details.get(NOTE_KEY), order=entry.id)
     if entry.action == VISIBILITY_ACTION:
         shown = "Shown on the site" if details.get("visible") else "Hidden on the site"
         # A mode switch, or a trusted reader's report on a comment shown while held (its reason):

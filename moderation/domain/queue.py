@@ -22,6 +22,7 @@ from moderation.domain.membership import visible_site_ids
 from moderation.domain.precedent import Precedent, precedents_for
 from moderation.domain.queue_filters import (TABS, QueueFilters, held_reported_condition, shown_reported_condition,
                                              tab_condition)
+from moderation.domain.team_notes import notes_for
 from moderation.domain.thread import Thread, threads_for
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.domain.written import readable_created_at
@@ -56,6 +57,8 @@ class QueuePage:
     # An admin's reversal that sent a card back to the queue, by comment id: who decided what, who
     # reversed it and why. Without it the card looked new and the same decision was made again.
     reversals: dict[int, AuditEntry] = field(default_factory=dict)
+    # The team's notes on each card (team_notes.py): a comment left held on purpose said so to no one.
+    notes: dict[int, list[AuditEntry]] = field(default_factory=dict)
     # Counts above it are only known to be above it; None: the counts are exact.
     count_cap: int | None = COUNT_CAP
 
@@ -150,6 +153,7 @@ def review_queue(
                      threads=threads_for(session, items) if with_threads else {},
                      before_edit=texts_before_edit(session, items) if with_threads else {},
                      reversals=standing_reversals(session, items) if with_threads else {},
+                     notes=notes_for(session, items) if with_threads else {},
                      count_cap=None if filters.active else count_cap)
 
 

@@ -7,5 +7,6 @@ from moderation.review import context  # noqa: F401  (adds the card precedent fr
 from moderation.review import account  # noqa: F401  (adds the user's own account page to bp)
 from moderation.review import author_file  # noqa: F401  (adds the author's file, a printable record, to bp)
 from moderation.review import report_answers  # noqa: F401  (adds dismissing an approved comment's reports to bp)
+from moderation.review import team_notes  # noqa: F401  (adds the team's notes on a comment to bp)
 
 __all__ = ["bp"]

@@ -20,6 +20,7 @@ from moderation.domain.history import comment_history
 from moderation.domain.lifecycle import in_review_queue
 from moderation.domain.queue import comment_detail, review_queue
 from moderation.domain.rule_sets import rule_names
+from moderation.domain.team_notes import NOTE_ACTION, SHOWN_ON_A_CARD
 from moderation.domain.queue_filters import FLAGS, TAB_HINTS, TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.models import REPORT_REASONS
@@ -140,7 +141,8 @@ def detail(comment_id: int) -> str:
     return render_template("review/detail.html", comment=detail.comment, in_queue=detail.in_queue, back=back,
                            history=comment_history(db.session, detail.comment, detail.history), decidable=DECIDABLE,
                            thread=detail.thread, precedents=detail.precedents, before_edit=detail.before_edit,
-                           reversal=detail.reversal, written_at=detail.written_at)
+                           reversal=detail.reversal, written_at=detail.written_at,
+                           team_notes=[e for e in detail.history if e.action == NOTE_ACTION][-SHOWN_ON_A_CARD:])
 
 
 def _reason_from_form() -> str:

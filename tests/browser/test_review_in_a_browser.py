@@ -118,3 +118,24 @@ def test_on_a_phone_the_first_comment_comes_before_the_filters_and_the_bulk_bar(
     assert page.locator("form.bulk-bar button[value=reject]").is_visible()
     page.locator("details[data-phone-fold] > summary").click()  # and the filters are a tap away
     assert page.locator("input[name=q]").is_visible()
+
+
+def test_a_moderator_leaves_a_note_for_the_team_on_a_card(app, site, moderator, grant, live_server, browser_page,
+                                                          tmp_path: Path):
+    """A team lead's walk: a comment left held on purpose said so to no one, and the next moderator
+    approved it. The note is written on the card and shown there above the buttons."""
+    from workspace_pages import sign_in
+
+    grant(moderator, site)
+    comment_id = _held_comment(app, site.id)
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    card = page.locator(f"#comment-{comment_id}")
+    card.locator("summary", has_text="Note for the team").click()
+    card.locator("textarea[name=note]").fill("Left held: legal is checking the claim about the contractor.")
+    with page.expect_navigation():
+        card.locator("button", has_text="Add note").click()
+    card = page.locator(f"#comment-{comment_id}")
+    assert "Note from mona" in card.locator(".team-notes").inner_text()
+    assert card.locator(".team-notes").bounding_box()["y"] < card.locator("button.approve").bounding_box()["y"]
+    card.screenshot(path=str(Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "team-note.png"))

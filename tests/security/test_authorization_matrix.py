@@ -122,6 +122,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("review.send_to_review", "POST"): page(moderator=303, admin=303, other_moderator=404),
     # The world's comment is held, not approved with reports: refused in a flash, or 404 on another site.
     ("review.dismiss_reports", "POST"): page(moderator=303, admin=303, other_moderator=404),
+    ("review.add_team_note", "POST"): page(moderator=303, admin=303, other_moderator=404),
     ("review.author_page", "GET"): page(moderator=200, admin=200, other_moderator=404),
     ("review.author_page_by_query", "GET"): page(moderator=404, admin=404),  # no ?id=: no author
     ("review.author_file_page", "GET"): page(moderator=200, admin=200, other_moderator=404),  # no ?id=: an empty file
@@ -365,6 +366,8 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         with app.app_context():
             version = db.session.get(Comment, world.comment_id).version
         form |= {"ids": str(world.comment_id), f"version-{world.comment_id}": str(version), "action": "approve"}
+    if endpoint == "review.add_team_note":
+        form |= {"note": "left held: the desk is calling the reader"}
     if endpoint in ("review.sanction", "review.lift"):
         form |= {"author_id": "a-1", "kind": "premoderate", "reason": "a moderator's reason"}
     if endpoint == "admin.add_member":
