@@ -135,7 +135,7 @@ def decisions_csv() -> Response:
         rows.writerow(["rejections by reason", reason, count])
     for m in report.moderators:
         rows.writerow(["moderator", _cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed, m.made,
-                       m.overruled_model])
+                       m.overruled_model, m.overruled_rule])
     for key, label in HELD_BY.items():
         n = report.by_hold.get(key, {})
         rows.writerow(["held by", label, n.get("approved", 0) + n.get("rejected", 0), n.get("approved", 0),

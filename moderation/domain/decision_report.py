@@ -45,6 +45,10 @@ class ModeratorRow:
     # (a standards editor's walk found approvals of the model's holds, of readers' reports and of a
     # wrong ban's rejections in one number).
     overruled_model: int = 0
+    # Approvals of comments a hold or reject rule had held (a threat, a reader at risk, urging), whatever
+    # the model said: a new moderator approved seven the safety rules held and no number showed it
+    # (a team lead's walk).
+    overruled_rule: int = 0
 
     @property
     def decided(self) -> int:
@@ -113,11 +117,15 @@ def held_by_what(flagged: list[str] | None, rule_hits: list[dict] | None, report
     flags = set(flagged or ())
     if flags & _MODEL_ATTRIBUTES:
         return "model"
-    if any(hit.get("action") in ("hold", "reject") for hit in rule_hits or () if isinstance(hit, dict)):
+    if _held_by_a_rule(rule_hits):
         return "rules"
     if flags & {REPORTS, REPORTED_AFTER_APPROVAL} or reported:
         return "reports"
     return "other" if flags else "nothing"
+
+
+def _held_by_a_rule(rule_hits: list[dict] | None) -> bool:
+    return any(hit.get("action") in ("hold", "reject") for hit in rule_hits or () if isinstance(hit, dict))
 
 
 def guideline_of(reason: str | None) -> str:
@@ -144,6 +152,8 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     held_counts = Counter((what, decision) for _, decision, what in held_by)
     by_hold = {what: {d: held_counts[(what, d)] for d in DECIDED} for what in HELD_BY}
     overruled = Counter(name for name, decision, what in held_by if what == "model" and decision == APPROVED)
+    overruled_rule = Counter(name for name, decision, _, flagged, hits, reported in rows
+                             if decision == APPROVED and _held_by_a_rule(hits))
     automatic = session.scalar(of_sites(
         select(func.count()).select_from(Comment).where(
             Comment.status == REJECTED, Comment.decision.is_(None),
@@ -168,7 +178,7 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     names = {name for name, _ in decided} | {name for name, _ in taken_back} | set(made)
     moderators = [ModeratorRow(name, decided[(name, APPROVED)], decided[(name, REJECTED)],
                                taken_back[(name, UNDO_ACTION)], taken_back[(name, REVERSE_ACTION)], made.get(name, 0),
-                               overruled[name])
+                               overruled[name], overruled_rule[name])
                   for name in names]
     moderators.sort(key=lambda m: (-m.decided, m.username))
     received = (Comment.received_at >= since, Comment.received_at < until)

@@ -52,8 +52,8 @@ def test_the_report_counts_decisions_reasons_and_each_moderators_share(
     assert ["rejections by reason", "Personal attack or insult", "2"] in rows
     assert ["rejections by reason", "other (the moderator's own words)", "1"] in rows
     # Standing: the approval she undid is not counted; made in the period: it is (her work that week).
-    assert ["moderator", "mona", "2", "0", "2", "1", "0", "3", "0"] in rows
-    assert ["moderator", "max", "1", "0", "1", "0", "1", "2", "0"] in rows  # the approval the admin reversed is
+    assert ["moderator", "mona", "2", "0", "2", "1", "0", "3", "0", "0"] in rows
+    assert ["moderator", "max", "1", "0", "1", "0", "1", "2", "0", "0"] in rows  # the approval the admin reversed is
     assert old and "Spam" not in str(rows)  # nine days ago, and another site's
     every_site = client.get("/admin/decisions.csv?days=30").get_data(as_text=True)
     assert "decided by moderators,rejected,5" in every_site
@@ -126,6 +126,9 @@ def test_what_moderators_decided_is_split_by_what_had_held_it(app, sign_in, admi
     model_held = [make_comment(site.id, flagged=["toxicity"]) for _ in range(2)]
     reported = make_comment(site.id, flagged=["reports"])
     ruled = make_comment(site.id, flagged=[], rule_hits=[{"rule": "court-order", "action": "hold", "reason": "a name"}])
+    # A team lead's walk: approvals of what the safety rules held were in no number.
+    threat = make_comment(site.id, flagged=["toxicity"], rule_hits=[{"rule": "threats", "kind": "threat_words",
+                                                                    "action": "hold"}])
     # Shown, and reported once under the threshold (a DSA walk found these under "an edit, a sanction,
     # a storm or a colleague"), and shown with no report, found by a moderator.
     under_threshold = make_comment(site.id, status="published", flagged=[], reports=[{"weight": 1.0}])
@@ -138,6 +141,7 @@ def test_what_moderators_decided_is_split_by_what_had_held_it(app, sign_in, admi
     _decide(app, under_threshold, moderator.id, "reject", "Off topic")
     _decide(app, found, moderator.id, "reject", "Spam or advertising")
     _decide(app, reported_after, moderator.id, "approve")
+    _decide(app, threat, moderator.id, "approve")
     with app.app_context():  # a report after the approval did not bring it to the moderator (a re-check)
         from moderation.models import Report
 
@@ -146,13 +150,15 @@ def test_what_moderators_decided_is_split_by_what_had_held_it(app, sign_in, admi
     client = sign_in(admin)
 
     rows = list(csv.reader(io.StringIO(client.get(f"/admin/decisions.csv?days=7&site={site.id}").get_data(as_text=True))))
-    assert ["held by", "the model's scores", "2", "1", "1"] in rows
+    assert ["held by", "the model's scores", "3", "2", "1"] in rows
     assert ["held by", "readers' reports", "2", "1", "1"] in rows and ["held by", "a rule", "1", "0", "1"] in rows
     assert ["held by", "an edit, a sanction, a storm or a colleague", "0", "0", "0"] in rows
     assert ["held by", "nothing: shown, and a moderator found it", "2", "1", "1"] in rows
-    assert ["moderator", "mona", "7", "3", "4", "0", "0", "7", "1"] in rows  # one approval overruled the model
+    # Two approvals overruled the model, one of them a rule too.
+    assert ["moderator", "mona", "8", "4", "4", "0", "0", "8", "2", "1"] in rows
     page = " ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split())
     assert "What had held what moderators decided" in page and "Approved what the model held" in page
+    assert "Approved what a rule held" in page
 
 
 def test_readers_reports_and_automated_removals_are_counted_for_a_transparency_report(
