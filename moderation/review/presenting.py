@@ -14,6 +14,16 @@ from moderation.domain.reporter_weights import UNTRIED
 from moderation.models import Report
 
 
+# The flags that are not the model's attributes, in words: a bare "reports" between "insult" and
+# "toxicity" read like a cut-off line (a team lead's walk).
+_FLAG_WORDS = {"reports": "readers' reports", "reported_after_approval": "readers' reports after its approval",
+               "author_premoderated": "its author is pre-moderated", "author_suspended": "its author is suspended",
+               "author_banned": "its author is banned", "storm": "storm mode on its story",
+               "sent_to_review": "sent to review by a moderator",
+               "would_reject": "held, not rejected unseen (a reader at risk, or a language the model cannot read)",
+               "auto_rejected": "rejected by the model's auto-reject"}
+
+
 def flag_label(item: Any) -> str:
     """A `flagged` entry as a short reason: entries are strings, or dicts with attribute/reason/score."""
     if isinstance(item, dict):
@@ -26,7 +36,7 @@ def flag_label(item: Any) -> str:
         if isinstance(threshold, (int, float)):
             label += f" ≥ {threshold:.2f}"
         return label
-    return str(item).replace("_", " ")  # "severe toxicity", as the score bars beside it say
+    return _FLAG_WORDS.get(str(item), str(item).replace("_", " "))  # "severe toxicity", as the score bars say
 
 
 # The other_language rule's reason ends with the whole comment's language ("...: Russian (ru)"),

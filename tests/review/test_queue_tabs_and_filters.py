@@ -360,6 +360,8 @@ def test_an_approved_comment_reported_under_the_bar_is_on_the_reported_tab_and_i
     page = mona.get("/review?tab=reported").get_data(as_text=True)
     assert sorted(_ids(page)) == sorted([approved, published]) and _counts(page)["Reported"] == 2
     assert "Keep approved, dismiss 1 report" in page
+    # The published one's buttons say what they do to its report (a team lead's new moderator did not know).
+    assert "Approve dismisses its 1 open report, Reject upholds it; the site tells each reader." in page
     # All matching counts what it can decide: not the approved card, answered on its own.
     matching = mona.get("/review/bulk/matching?tab=reported").get_data(as_text=True)
     assert "<strong>1</strong> comment matches" in matching, matching
@@ -380,3 +382,15 @@ def test_an_approved_comment_reported_under_the_bar_is_on_the_reported_tab_and_i
     again = mona.post(f"/review/{approved}/dismiss-reports",
                       data={"csrf_token": csrf_token(after), "version": str(version), "next": "/review"})
     assert again.status_code == 303 and "No reader&#39;s report waits" in mona.get("/review").get_data(as_text=True)
+
+
+def test_an_empty_to_review_tab_points_at_the_reported_tab_and_flags_are_said_in_words(app, mona, site, make_comment):
+    """A team lead's walk: "Nothing to review right now." while the Reported tab had 4, and a bare
+    "reports" between the model's attributes on a card read like a cut-off line."""
+    make_comment(site.id, status="published", flagged=[], report_weight=1.0)
+    empty = mona.get("/review").get_data(as_text=True)
+    assert "Nothing to review right now. The" in empty and "Reported tab</a> has 1: readers wait" in empty
+    held = make_comment(site.id, flagged=["reports", "toxicity"], report_weight=9.0)
+    card = mona.get("/review").get_data(as_text=True)
+    card = card[card.index(f'id="comment-{held}"'):]
+    assert "<li>readers&#39; reports</li>" in card

@@ -67,7 +67,7 @@ def test_the_detail_page_offers_undo_only_to_the_moderator_who_decided_within_th
         db.session.commit()
     page = mine.get(f"/review/{comment_id}").get_data(as_text=True)
     assert "Undo my decision" not in page
-    assert "Your decision stands: the 10 minutes to undo it have passed; an admin can reverse it." in page
+    assert "Your decision stands: the 10 minutes to undo it have passed; an admin or the site's site admin can reverse it." in page
 
 
 def test_an_undo_that_is_refused_says_why_and_changes_nothing(app, sign_in, moderator, make_moderator, site,
