@@ -19,6 +19,7 @@ from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.membership import administered_site_ids
 from moderation.domain.model_registry import list_assignments
 from moderation.domain.audit_search import audit_page
+from moderation.domain.bulk import MAX_BULK
 from moderation.domain.session_reversal import TAG, sign_in_work
 from moderation.domain.storms import active_storms, calm_storms
 from moderation.domain.threshold_release import releasable
@@ -198,6 +199,6 @@ def audit_log() -> str | tuple[str, int]:
     # A sign-in's tag as the Who: what it decided that still stands can be reversed here at once.
     who = filters.get("who", "").strip()
     sign_in = sign_in_work(db.session, who, viewer=auth.current_user()) if TAG.fullmatch(who) else None
-    return render_template("admin/audit.html", page=page, filters=filters, sites=sites, sign_in=sign_in,
+    return render_template("admin/audit.html", page=page, filters=filters, sites=sites, sign_in=sign_in, max_bulk=MAX_BULK,
                            detail_value=_detail_value,
                            action_label=_action_label, model_summary=_model_summary, detail_labels=_DETAIL_LABELS)

@@ -47,6 +47,9 @@ _FIGURE = (r"(?!\s+(?:laughing|peacefully|in\s+(?:my\s+(?:own\s+)?(?:sleep|bed)|
            r"|at\s+(?:home|the\s+gym|work|the\s+gym)|old|happy|asleep|tired|before|when|like\s+(?:that|this|my|her|his)"
            r"|the\s+way|surrounded|of\s+old\s+age|of\s+(?:embarrassment|shame|laughter|boredom)|from\s+(?:embarrassment|laughter)"
            r"|on\s+(?:this|that)\s+hill|than\b|rather\b|doing\s+(?:this|that)\s+again|trying|if|every\s+time|whenever)\b)")
+# A last clause that says the end, and ends the sentence (the pills' readiness above).
+_END_CLAUSE = (r"\s*[,;:-]+\s*(?:tonight\s+is\s+the\s+night|this\s+is\s+(?:it|goodbye|the\s+end)"
+               r"|goodbye(?:\s+(?:everyone|all|world))?|i'?m\s+done)\s*(?:[.!]|$)")
 _AT_RISK = re.compile(
     r"(?:" + _I_WILL + r")\s+(?:just\s+|finally\s+|actually\s+|really\s+)?(?:" + _END_OWN + r")"
     r"(?!\s+with\s+(?:a|the)\s+(?:final|last|new|bang)\b)" + _FIGURE
@@ -94,11 +97,13 @@ _AT_RISK = re.compile(
     r"|\btake\s+them\s+all\s+(?:tonight|after|when)\b"
     # ... said as a sentence ends: not "I've got the pills ready in the dosette box for mum", "I've got
     # my rope ready, climbing Snowdon tomorrow" (a re-check).
-    # Or a clause of the end after a comma: "I've got the pills ready, tonight is the night." and "Got the
-    # pills ready, this is goodbye." were published (a team lead's walk).
-    r"|(?:\bi(?:'ve|\s+have|ve)?\s+|(?:^|[.!?]\s+))got\s+(?:the|enough)\s+(?:pills|tablets)\s+(?:ready|saved|lined\s+up)\b"
-    r"(?=\s*(?:[.!]|$|and\b|tonight|now|[,;:-]+\s*(?:tonight|this\s+is\s+(?:it|goodbye|the\s+end)|goodbye|bye\b"
-    r"|it'?s\s+time|i'?m\s+done|no\s+more|sorry)))"
+    # Or a clause of the end after a comma that ends the sentence: "I've got the pills ready, tonight is
+    # the night." and "Got the pills ready, this is goodbye." were published (a team lead's walk); not
+    # care talk ("Got the pills ready, it's time for grandma's evening dose.", "..., tonight the vet
+    # comes": a re-check held 18 of 20 such at a first, looser reading).
+    r"|\bi(?:'ve|\s+have|ve)?\s+got\s+(?:the|enough)\s+(?:pills|tablets)\s+(?:ready|saved|lined\s+up)\b"
+    r"(?=\s*(?:[.!]|$|and\b|tonight|now)|" + _END_CLAUSE + r")"
+    r"|(?:^|[.!?]\s+)got\s+(?:the|enough)\s+(?:pills|tablets)\s+(?:ready|saved|lined\s+up)\b(?=" + _END_CLAUSE + r")"
     # More a re-check wrote (2026-12-03), each a way people in crisis say it and few say otherwise.
     # Not a debate's "that does not mean that life is not worth living".
     r"|\btired\s+of\s+(?:living|being\s+alive|life)\b(?!\s+(?:in|with|under|like|on|at|without|paycheck|as)\b)|\bmy\s+life\s+(?:isn'?t|is\s+not|is\s+no\s+longer)\s+worth\s+living\b"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.bulk import MAX_BULK, BulkResult, Skipped, record_bulk
 from moderation.domain.errors import DomainError, ValidationFailed
-from moderation.domain.lifecycle import commit_and_send
+from moderation.domain.lifecycle import APPROVED, REJECTED, commit_and_send
 from moderation.domain.membership import administered_site_ids, visible_site_ids
 from moderation.domain.reasons import clean_reason
 from moderation.domain.sanctions import still_sanctioned
@@ -49,31 +49,41 @@ def sign_in_work(session: Session, tag: str, *, viewer: User) -> SignInWork:
         return SignInWork(tag, None, [], [])
     decided = select(AuditEntry.comment_id).where(entries, AuditEntry.action.like("status:%"),
                                                   AuditEntry.comment_id.is_not(None))
-    # Still theirs: decided since by someone else (or undone, or edited and decided again) is left alone.
-    standing = select(Comment.id, Comment.version).where(
+    candidates = select(Comment.id, Comment.version).where(
         Comment.id.in_(decided), Comment.decision.is_not(None), Comment.status == Comment.decision,
         Comment.decided_by == user.id).order_by(Comment.id)
     if visible is not None:
-        standing = standing.where(Comment.site_id.in_(visible))
+        candidates = candidates.where(Comment.site_id.in_(visible))
+    found = session.execute(candidates).all()
+    # Still this sign-in's: the decision standing now is the last a person made, and its entry carries
+    # this tag. The same account's later sign-in (the real moderator, undoing and deciding again) had
+    # its corrections reversed with the attacker's (a re-check).
+    last_by: dict[int, str | None] = {}
+    for comment_id, made_by in session.execute(
+            select(AuditEntry.comment_id, AuditEntry.details["session_tag"].astext)
+            .where(AuditEntry.comment_id.in_([i for i, _ in found]), AuditEntry.actor.startswith("user:"),
+                   AuditEntry.action.like("status:%") & (AuditEntry.action.endswith(f"->{APPROVED}")
+                                                         | AuditEntry.action.endswith(f"->{REJECTED}")))
+            .order_by(AuditEntry.id)):
+        last_by[comment_id] = made_by
     made = session.execute(select(AuditEntry.details["site_id"].astext, AuditEntry.details["author_id"].astext)
                            .where(entries, AuditEntry.action == "author:sanctioned").order_by(AuditEntry.id)).all()
     pairs = [(int(site), author) for site, author in made if site and site.isdigit() and author]
-    return SignInWork(tag, user.username, [(i, v) for i, v in session.execute(standing)],
+    return SignInWork(tag, user.username, [(i, v) for i, v in found if last_by.get(i) == tag],
                       still_sanctioned(session, viewer, pairs))
 
 
-def reverse_sign_in(session: Session, tag: str, *, user: User, reason: str | None) -> BulkResult:
-    """Reverse every decision the sign-in `tag` made that still stands, saying why. Commits each."""
+def reverse_sign_in(session: Session, tag: str, *, user: User, reason: str | None) -> tuple[BulkResult, int]:
+    """Reverse the decisions the sign-in `tag` made that still stand, the first MAX_BULK of them, saying
+    why. Commits each. Returns the result and how many are left to reverse: refusing past MAX_BULK
+    left 1,100 standing with no way to reverse any (a re-check)."""
     reason = clean_reason(reason, required=True, to="reverse decisions")
     work = sign_in_work(session, tag, viewer=user)
     if not work.standing:
         raise ValidationFailed("this sign-in has no decision that still stands", field="ids")
-    if len(work.standing) > MAX_BULK:
-        raise ValidationFailed(f"at most {MAX_BULK} decisions can be reversed at once: reverse the rest after",
-                               field="ids")
     result = BulkResult(action="reverse", reason=reason, named_sanctioned=work.sanctions)
     sites: set[int] = set()
-    for comment_id, version in work.standing:
+    for comment_id, version in work.standing[:MAX_BULK]:
         try:
             comment = reverse_decision(session, comment_id, user=user, expected_version=version, reason=reason)
         except DomainError as error:
@@ -86,4 +96,4 @@ def reverse_sign_in(session: Session, tag: str, *, user: User, reason: str | Non
     record_bulk(session, user, result, site_ids=sorted(sites), session_tag_reversed=tag,
                 named_sanctioned=[list(a) for a in result.named_sanctioned])
     commit_and_send(session, [])
-    return result
+    return result, max(0, len(work.standing) - MAX_BULK)

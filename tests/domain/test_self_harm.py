@@ -52,6 +52,12 @@ NOT_AT_RISK = [
     # A re-check: chores.
     "I've got my rope ready, climbing Snowdon tomorrow.", "I've got the pills ready in the dosette box for mum.",
     "I've got the pills ready, mum will collect them.", "Got the tablets ready, see you at the clinic.",
+    # A re-check's care talk, which a first, looser reading of the comma clause held 18 of 20 of.
+    "Got the pills ready, it's time for grandma's evening dose.", "Got the pills ready, goodbye fingers!",
+    "I've got the pills ready, tonight's the night we finally start the new treatment plan.",
+    "Got the pills ready, this is it: day one of the new blood pressure meds.", "Got the pills ready.",
+    "Got the tablets ready, sorry for the late reply, the pharmacy was busy.",
+    "Got the pills ready, I'm done with the weekly refill queue.", "I have got the pills ready; goodbye headaches, hello sleep.",
     "I used to want to die every day.", "If he wins I'm going to kill myself lol", "I want to die peacefully in my sleep at 95.",
     "I want to die with dignity, on my own terms.", "The chemo killed my appetite.", "I'm going to kill myself laughing at this.",
     "I'm going to hurt myself at the gym tomorrow", "Suicide rates rose 4%.", "I'll cut myself a slice of cake.",

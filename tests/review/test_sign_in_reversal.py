@@ -69,3 +69,53 @@ def test_an_admin_reverses_every_standing_decision_of_a_phished_sign_in_at_once(
     other = make_site_admin("eve", sites=[make_site("evening-post").id])
     other_client = sign_in(other)
     assert "still stand" not in other_client.get(f"/admin/audit?who={tag}").get_data(as_text=True)
+
+
+def test_the_same_accounts_later_corrections_are_not_reversed_with_the_attackers_decisions(
+        app, moderator, admin, site, make_comment, grant, sign_in):
+    """A re-check: the real moderator, signed in again, undid and decided again two of the attacker's
+    decisions; "Reverse all" still counted them and put her corrections back to held."""
+    grant(moderator, site)
+    corrected, left = make_comment(site.id), make_comment(site.id)
+    attacker = _signed_in(app, moderator, "AttackerBrowser/6.6")
+    for comment_id in (corrected, left):
+        assert decide_form(attacker, comment_id, action="approve").status_code == 303
+    mona = _signed_in(app, moderator, "NewsroomBrowser/1.0")
+    undo_page = mona.get(f"/review/{corrected}").get_data(as_text=True)
+    version = re.search(r'action="/review/\d+/undo">.*?name="version" value="(\d+)"', undo_page, re.S).group(1)
+    assert mona.post(f"/review/{corrected}/undo", data={"csrf_token": csrf_token(undo_page), "version": version,
+                                                         "next": f"/review/{corrected}"}).status_code == 303
+    assert decide_form(mona, corrected, action="reject", reason_choice="Spam or advertising").status_code == 303
+    tag = _tag_of(app, "AttackerBrowser/6.6")
+
+    admin_client = sign_in(admin)
+    log = admin_client.get(f"/admin/audit?who={tag}").get_data(as_text=True)
+    assert "1 decision this sign-in made still stands" in log
+    admin_client.post(f"/admin/audit/sign-ins/{tag}/reverse", data={"csrf_token": csrf_token(log), "reason": "stolen"})
+    with app.app_context():
+        assert db.session.get(Comment, corrected).status == "rejected"  # hers, kept
+        assert db.session.get(Comment, left).status == "held"
+
+
+def test_past_a_thousand_standing_decisions_the_first_thousand_are_reversed_and_the_rest_said(
+        app, moderator, admin, site, make_comment, grant, sign_in, monkeypatch):
+    """A re-check: 1,100 standing decisions were refused outright with "reverse the rest after",
+    which nothing allowed."""
+    from moderation.domain import session_reversal
+
+    monkeypatch.setattr(session_reversal, "MAX_BULK", 2)
+    monkeypatch.setattr("moderation.admin.sign_in_reversal.MAX_BULK", 2)
+    monkeypatch.setattr("moderation.admin.routes.MAX_BULK", 2)
+    grant(moderator, site)
+    ids = [make_comment(site.id) for _ in range(3)]
+    attacker = _signed_in(app, moderator, "AttackerBrowser/6.6")
+    for comment_id in ids:
+        assert decide_form(attacker, comment_id, action="approve").status_code == 303
+    tag = _tag_of(app, "AttackerBrowser/6.6")
+    admin_client = sign_in(admin)
+    log = admin_client.get(f"/admin/audit?who={tag}").get_data(as_text=True)
+    assert "Reverse the first 2 of 3" in log
+    done = admin_client.post(f"/admin/audit/sign-ins/{tag}/reverse", data={"csrf_token": csrf_token(log), "reason": "x"})
+    assert "1 more of this sign-in&#39;s decisions still stand" in admin_client.get(done.headers["Location"]).get_data(as_text=True)
+    again = admin_client.get(f"/admin/audit?who={tag}").get_data(as_text=True)
+    assert "1 decision this sign-in made still stands" in again
