@@ -40,14 +40,16 @@ def mark_request(username: str) -> None:
     request.environ[ENVIRON_KEY] = f"{username}/{tag}" if isinstance(tag, str) else username
 
 
-def mark_key(site_id: int, api_key: str) -> None:
+def mark_key(site_id: int | None, api_key: str) -> None:
     """Names the site and the public id of the key a request used (`mk_<id>_<secret>`: the id, never
-    the secret), so an operator can see whether a leaked key was still used after its rotation."""
+    the secret), so an operator can see whether a leaked key was still used after its rotation;
+    `site:?` before the key is checked, which a refused one stays (a re-check: a revoked key's
+    requests were logged "-")."""
     if not has_request_context():
         return
     parts = api_key.split("_", 2)
     key_id = parts[1][:16] if len(parts) == 3 else "?"
-    request.environ[ENVIRON_KEY] = f"site:{site_id}/{parts[0][:4]}_{key_id}"
+    request.environ[ENVIRON_KEY] = f"site:{'?' if site_id is None else site_id}/{parts[0][:4]}_{key_id}"
 
 
 def _tag_entries(db_session: Session, flush_context: Any, instances: Any) -> None:

@@ -71,3 +71,7 @@ def test_an_api_request_is_logged_with_its_site_and_key_id_never_the_secret(app,
         client.get("/api/v1/comments/1", headers=site.headers)
     who = seen[0]
     assert who == f"site:{site.id}/mk_{site.api_key.split('_')[1]}" and site.api_key.split("_", 2)[2] not in who
+    # A refused key is named too: a revoked, leaked key's requests had been logged "-" (a re-check).
+    with request_finished.connected_to(lambda sender, **_: seen.append(request.environ.get("moderation.who")), app):
+        client.get("/api/v1/comments/1", headers={"Authorization": "Bearer mk_0123456789abcdef_not-the-secret"})
+    assert seen[1] == "site:?/mk_0123456789abcdef"

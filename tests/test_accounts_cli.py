@@ -31,7 +31,8 @@ def test_users_are_listed_disabled_enabled_and_given_a_new_password(app, run, mo
     with app.app_context():
         assert authenticate(db.session, "mona", moderator.password) is None
 
-    run("users", "enable", "mona")
+    # It says the password is kept (an incident walk: a phished account's attacker signed back in).
+    assert "with the password the account had" in run("users", "enable", "mona")
     assert "too common" in run("users", "reset-password", "mona", "--password-stdin", input="password12345\n", ok=False)
     run("users", "reset-password", "mona", "--password-stdin", input="a fresh and long passphrase\n")
     with app.app_context():
@@ -70,7 +71,8 @@ def test_rotating_twice_ends_no_key_in_its_grace_unless_asked(app, run, site):
     both runs printed "The old key keeps working for 24h"."""
     first = re.search(r"mk_[0-9a-f]{16}_\S+", run("keys", "rotate", "daily-planet", "--grace", "24h")).group(0)
     refused = run("keys", "rotate", "daily-planet", "--grace", "24h", ok=False)
-    assert f"previous key {site.api_key.split('_')[1]} still works until" in refused and "--replace-previous" in refused
+    old_id = site.api_key.split("_")[1]
+    assert f"previous key of daily-planet, mk_{old_id}_…, still works until" in refused and "--replace-previous" in refused
     with app.app_context():
         assert sites.site_id_for_key(db.session, site.api_key) == site.id
     replaced = run("keys", "rotate", "daily-planet", "--grace", "24h", "--replace-previous")

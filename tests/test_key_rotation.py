@@ -59,3 +59,21 @@ def test_revoking_only_the_previous_key_ends_the_grace_period(app, site):
     with pytest.raises(Unauthorized):
         _site_id(app, site.api_key)
     assert _site_id(app, new_key) == site.id
+
+
+def test_a_rotation_checks_the_key_it_was_drawn_with_against_the_row_as_committed(app, site):
+    """A re-check: two admins' rotations sent at once both succeeded; one was shown a key that never
+    worked, and the log named neither as ended. The row is read again under its lock."""
+    from moderation.domain.errors import Conflict
+
+    with app.app_context():
+        stale = db.session.get(Site, site.id)  # read as the first admin's page drew it
+        drawn_with = stale.key_id
+        from sqlalchemy.orm import Session as OrmSession
+
+        with OrmSession(bind=app.extensions["db_engine"]) as second:  # the second admin, committed first
+            sites.rotate_key(second, second.get(Site, site.id), grace=timedelta(hours=1), actor="user:bea")
+            second.commit()
+        with pytest.raises(Conflict, match="rotated since this page was drawn"):
+            sites.rotate_key(db.session, stale, grace=timedelta(hours=1), actor="user:ada", expected_key_id=drawn_with)
+        db.session.rollback()

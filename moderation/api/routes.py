@@ -44,6 +44,8 @@ def _authenticate() -> None:
     if scheme.lower() != "bearer" and (header.strip() or request.headers.get("X-API-Key")):
         # The key was sent, the wrong way: "missing API key" sent a Node developer looking for a lost key.
         raise Unauthorized("the API key goes in the Authorization header as `Authorization: Bearer <key>`")
+    if scheme.lower() == "bearer" and key.strip():
+        session_tags.mark_key(None, key.strip())
     g.site = site_for_key(db.session, key.strip() if scheme.lower() == "bearer" else None,
                           limiter=current_app.extensions.get("key_limiter"), address=request.remote_addr)
     session_tags.mark_key(g.site.id, key.strip())

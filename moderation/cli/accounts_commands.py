@@ -71,10 +71,12 @@ def users_disable(name: str) -> None:
 @users_group.command("enable")
 @click.argument("name")
 def users_enable(name: str) -> None:
-    """Let a disabled user NAME sign in again."""
+    """Let a disabled user NAME sign in again, with the password the account has (set a new one with
+    reset-password first if anyone else may know it: a phished account's attacker signed back in)."""
     from moderation.domain.users import enable_user
 
-    _user_action(name, enable_user, f"enabled {name}")
+    _user_action(name, enable_user, f"enabled {name}, with the password the account had: "
+                                    f"`moderation users reset-password {name}` if anyone else may know it")
 
 
 @users_group.command("reset-password")
@@ -156,8 +158,8 @@ def keys_rotate(name: str, grace: str, replace_previous: bool) -> None:
         try:
             new_key = rotate_key(session, site, grace=period, actor=cli_actor(), replace_previous=replace_previous)
         except KeyInGrace as refused:
-            raise click.ClickException(f"{refused.message} (moderation keys revoke {name} --previous); or rotate with "
-                                       "--replace-previous to end it now.") from refused
+            raise click.ClickException(f"{refused.message} (moderation keys revoke {name} --previous), or rotate "
+                                       "with --replace-previous to end it now") from refused
     click.echo(f"api key:        {new_key}")
     if not had_key:
         then = "The site had no working key; this is its only one."

@@ -83,8 +83,8 @@ def rotate_secret_command(site_name: str, grace: str, replace_previous: bool) ->
                                              replace_previous=replace_previous)
             db.session.commit()
         except SecretInGrace as exc:
-            raise click.ClickException(f"{exc.message} (moderation webhooks end-previous-secret {site_name}); or "
-                                       "rotate with --replace-previous.") from exc
+            raise click.ClickException(f"{exc.message} (moderation webhooks end-previous-secret {site_name}), or "
+                                       "rotate with --replace-previous") from exc
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
     click.echo(f"webhook secret: {rotation.secret}")

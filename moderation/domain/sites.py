@@ -300,16 +300,19 @@ def rotate_key(session: Session, site: Site, *, grace: timedelta, actor: str, no
     if grace < timedelta(0):
         raise ValidationFailed("grace period must not be negative", field="grace")
     now = now or datetime.now(timezone.utc)
+    # Under the row's lock: two rotations sent at once had both succeeded, one admin shown a key that
+    # never worked and the log naming neither as ended (a re-check).
+    session.refresh(site, with_for_update=True)
     if expected_key_id is not None and expected_key_id != (site.key_id or ""):
-        raise Conflict(f"{site.name}'s key was rotated since this page was drawn (its current key is {site.key_id}): "
-                       f"nothing was changed. The key shown when it was rotated is the one to use.")
+        raise Conflict(f"the key of {site.name} was rotated since this page was drawn, and nothing was changed: "
+                       f"its current key is {KEY_PREFIX}_{site.key_id}_…, the one shown when it was rotated")
     in_grace = bool(site.previous_key_hash) and site.previous_key_expires_at is not None \
         and now < site.previous_key_expires_at
     if in_grace and not replace_previous:
-        raise KeyInGrace(f"{site.name}'s previous key {site.previous_key_id} still works until "
+        raise KeyInGrace(f"the previous key of {site.name}, {KEY_PREFIX}_{site.previous_key_id}_…, still works until "
                          f"{site.previous_key_expires_at:%Y-%m-%d %H:%M} UTC, and the site may still send it: "
-                         f"rotating again would end it at once. Revoke the previous key first, once the site "
-                         f"sends its current key {site.key_id}.")
+                         f"rotating again would end it at once; revoke the previous key first, once the site "
+                         f"sends its current key {KEY_PREFIX}_{site.key_id}_…")
     ended = [key for key in (site.previous_key_id if in_grace else None,
                              site.key_id if site.key_hash and grace <= timedelta(0) else None) if key]
     keep_old = grace > timedelta(0) and bool(site.key_hash)

@@ -59,10 +59,10 @@ def rotate_webhook_secret(session: Session, site_id: int, grace: timedelta, *, a
     (SecretInGrace) while an earlier rotation's secret still signs, unless `replace_previous`."""
     site = _locked(session, site_id)
     if _in_grace(site) and not replace_previous:
-        raise SecretInGrace(f"{site.name}'s previous webhook secret still signs until "
+        raise SecretInGrace(f"the previous webhook secret of {site.name} still signs until "
                             f"{site.previous_webhook_secret_expires_at:%Y-%m-%d %H:%M} UTC, and the site may still verify "
-                            "with it: rotating again would end it at once. End the previous secret first, once the "
-                            "site verifies with its current one.")
+                            "with it: rotating again would end it at once; end the previous secret first, once the "
+                            "site verifies with its current one")
     new_secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     until = now() + grace if grace > timedelta(0) else None
     site.previous_webhook_secret = site.webhook_secret if until else None

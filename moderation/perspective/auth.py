@@ -19,6 +19,7 @@ def site_id_for_key(session: Session, api_key: str | None, *, limiter: sites.Lim
                     address: str | None = None) -> int:
     if not api_key:
         raise PermissionDenied("The request is missing a valid API key.")
+    session_tags.mark_key(None, api_key)
     try:
         site_id = sites.site_id_for_key(session, api_key, limiter=limiter, address=address, scoring_key_ok=True)
         session_tags.mark_key(site_id, api_key)

@@ -71,7 +71,7 @@ def test_a_second_rotation_in_the_grace_is_refused_and_a_leaked_previous_secret_
     client = sign_in(admin)
     first = re.search(r"whsec_[A-Za-z0-9_-]+", _rotate(client, site.id).get_data(as_text=True)).group(0)
     again = _rotate(client, site.id)
-    assert again.status_code == 409 and "previous webhook secret still signs until" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "previous webhook secret of daily-planet still signs until" in again.get_data(as_text=True)
     page = client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
     assert "End the previous secret now" in page
     ended = client.post(f"/admin/sites/{site.id}/webhook-secret/end-previous", data={"csrf_token": csrf_token(page)})
