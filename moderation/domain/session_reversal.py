@@ -26,7 +26,7 @@ from moderation.domain.undo import reverse_decision
 from moderation.models import AuditEntry, Comment, User
 
 SIGNED_IN = "auth:signed_in"
-TAG = re.compile(r"[0-9a-f]{8}")  # as session_tags.new_tag makes them
+TAG = re.compile(r"[0-9a-f]{12}")  # as session_tags.new_tag makes them
 
 
 @dataclass(frozen=True)

@@ -309,7 +309,7 @@ def _path(rule: str, world: World) -> str:
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
               "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1, "story_id": "s-1",
               "client_token": "comment:1", "text_sha256": "0" * 64, "entry_id": 10**12,
-              "tag": "0badc0de"}
+              "tag": "0badc0de0bad"}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
