@@ -30,9 +30,17 @@ def test_an_export_holds_earlier_texts_and_the_reports_the_reader_filed(app, cli
                        json={"reason": "spam", "reporter_id": "ivy", "note": "Ivy Chen, ivy@clinic.example"}
                        ).status_code == 201
 
+    with app.app_context():  # a moderator's note for the team on her comment is data about her too
+        from moderation.domain.status import audit
+
+        audit(db.session, "user:mona", "comment:team_note", comment_id=first, team_note="Ivy works at the clinic.")
+        db.session.commit()
+
     held = json.loads(run("authors", "export", "daily-planet", "ivy").stdout)
 
     assert [c["text"] for c in held["comments"]] == ["Ivy here, nothing personal now."]
+    assert [(n["comment_id"], n["note"]) for n in held["moderators_notes"]] == [(first, "Ivy works at the clinic.")]
+    assert "mona" not in json.dumps(held["moderators_notes"])
     assert [e["text"] for e in held["comments"][0]["earlier_texts"]] == ["Ivy here, I work at the Northgate clinic."]
     assert held["reports_filed"][0]["note"] == "Ivy Chen, ivy@clinic.example"
     assert held["reports_filed"][0]["site_comment_id"] == "c-2"

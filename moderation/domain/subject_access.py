@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from moderation.domain.erasure import author_hash
 from moderation.domain.lifecycle import now, serialize_comment
 from moderation.domain.sanctions import serialize_sanction
-from moderation.models import AuthorErasure, AuthorSanction, Comment, CommentRevision, Report, Site
+from moderation.domain.team_notes import NOTE_ACTION, NOTE_KEY
+from moderation.models import AuditEntry, AuthorErasure, AuthorSanction, Comment, CommentRevision, Report, Site
 
 
 def _iso(value: Any) -> str | None:
@@ -56,4 +57,11 @@ def subject_access(session: Session, site: Site, author_id: str) -> dict[str, An
                                           .where(Comment.site_id == site.id, Comment.author_id == author_id)),
         "sanctions": [serialize_sanction(s) for s in sanctions],
         "erasures": [{"erased_at": _iso(e.erased_at), "counts": e.counts} for e in erasures],
+        # What moderators wrote to each other about the reader's comments (team_notes.py): data about
+        # the reader too, without the moderators' names.
+        "moderators_notes": [{"comment_id": entry.comment_id, "note": (entry.details or {}).get(NOTE_KEY),
+                              "written_at": _iso(entry.at)}
+                             for entry in session.scalars(select(AuditEntry).where(
+                                 AuditEntry.action == NOTE_ACTION,
+                                 AuditEntry.comment_id.in_([c.id for c in comments])).order_by(AuditEntry.id))],
     }
