@@ -16,7 +16,7 @@ confirmed first); the versions are what make "taken meanwhile" show up as skippe
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -248,10 +248,18 @@ def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: U
     if len(items) > MAX_BULK:
         raise ValidationFailed(f"at most {MAX_BULK} comments can be undone at once", field="ids")
     result = BulkResult(action="undo", named_sanctioned=list(named_sanctioned)[:MAX_BULK])
+    return take_back_each(session, user, result, items, lambda comment_id, version: undo_decision(
+        session, comment_id, user=user, expected_version=version, window=window))
+
+
+def take_back_each(session: Session, user: User, result: BulkResult, items: Iterable[tuple[int, int]],
+                   take_back: Callable[[int, int], Comment], **details: Any) -> BulkResult:
+    """Each (id, version) taken back by `take_back` (an undo, a reversal: each commits on its own), one
+    refused listed and the rest still going; then, as bulk_decide does, one entry tying them together."""
     sites: set[int] = set()
     for comment_id, version in items:
         try:
-            comment = undo_decision(session, comment_id, user=user, expected_version=version, window=window)
+            comment = take_back(comment_id, version)
         except DomainError as error:
             session.rollback()
             result.skipped.append(Skipped(comment_id, error.message))
@@ -259,8 +267,8 @@ def bulk_undo(session: Session, selection: Iterable[tuple[int, int]], *, user: U
             result.decided.append(comment_id)
             result.versions[comment_id] = comment.version
             sites.add(comment.site_id)
-    # As bulk_decide does: one entry tying the undos together, each already committed on its own.
-    record_bulk(session, user, result, site_ids=sorted(sites), named_sanctioned=[list(a) for a in result.named_sanctioned])
+    record_bulk(session, user, result, site_ids=sorted(sites), named_sanctioned=[list(a) for a in result.named_sanctioned],
+                **details)
     commit_and_send(session, [])
     return result
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain.bulk import MAX_BULK, BulkResult, Skipped, record_bulk
-from moderation.domain.errors import DomainError, ValidationFailed
-from moderation.domain.lifecycle import APPROVED, REJECTED, commit_and_send
+from moderation.domain.bulk import MAX_BULK, BulkResult, take_back_each
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.lifecycle import APPROVED, REJECTED
 from moderation.domain.membership import administered_site_ids, visible_site_ids
 from moderation.domain.reasons import clean_reason
 from moderation.domain.sanctions import still_sanctioned
@@ -82,18 +82,6 @@ def reverse_sign_in(session: Session, tag: str, *, user: User, reason: str | Non
     if not work.standing:
         raise ValidationFailed("this sign-in has no decision that still stands", field="ids")
     result = BulkResult(action="reverse", reason=reason, named_sanctioned=work.sanctions)
-    sites: set[int] = set()
-    for comment_id, version in work.standing[:MAX_BULK]:
-        try:
-            comment = reverse_decision(session, comment_id, user=user, expected_version=version, reason=reason)
-        except DomainError as error:
-            session.rollback()
-            result.skipped.append(Skipped(comment_id, error.message))
-        else:
-            result.decided.append(comment_id)
-            result.versions[comment_id] = comment.version
-            sites.add(comment.site_id)
-    record_bulk(session, user, result, site_ids=sorted(sites), session_tag_reversed=tag,
-                named_sanctioned=[list(a) for a in result.named_sanctioned])
-    commit_and_send(session, [])
+    take_back_each(session, user, result, work.standing[:MAX_BULK], lambda comment_id, version: reverse_decision(
+        session, comment_id, user=user, expected_version=version, reason=reason), session_tag_reversed=tag)
     return result, max(0, len(work.standing) - MAX_BULK)
