@@ -8,6 +8,7 @@ from where the attacker had signed in (an incident walk).
 """
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -22,6 +23,7 @@ DETAIL = "session_tag"  # the audit entry's detail that holds it
 # The access log's field (gunicorn's %({moderation.who}e)s): "mona/3f2a9c1e07b4", or "-" when nobody is signed in.
 ENVIRON_KEY = "moderation.who"
 BROWSER_LENGTH = 200
+_KEY_ID = re.compile(r"[0-9a-f]{16}")
 
 
 def new_tag() -> str:
@@ -49,8 +51,11 @@ def mark_key(site_id: int | None, api_key: str) -> None:
     if not has_request_context():
         return
     parts = api_key.split("_", 2)
-    key_id = parts[1][:16] if len(parts) == 3 else "?"
-    request.environ[ENVIRON_KEY] = f"site:{'?' if site_id is None else site_id}/{parts[0][:4]}_{key_id}"
+    # Only what a key id can be: a refused key's id is whatever the client sent, and "x mona/eb44ba1737"
+    # had ended a line as a signed-in moderator's (a re-check).
+    key_id = parts[1] if len(parts) == 3 and _KEY_ID.fullmatch(parts[1]) else "?"
+    prefix = parts[0] if parts[0] in ("mk", "mks") else "?"
+    request.environ[ENVIRON_KEY] = f"site:{'?' if site_id is None else site_id}/{prefix}_{key_id}"
 
 
 def _tag_entries(db_session: Session, flush_context: Any, instances: Any) -> None:

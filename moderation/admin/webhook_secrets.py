@@ -6,10 +6,15 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp, site_page
-from moderation.domain.errors import ValidationFailed
-from moderation.domain.webhook_secrets import (SecretInGrace, end_previous_webhook_secret, parse_grace,
+from moderation.domain.errors import Conflict, ValidationFailed
+from moderation.domain.webhook_secrets import (SecretInGrace, end_previous_webhook_secret, fingerprint, parse_grace,
                                                rotate_webhook_secret)
 from moderation.models import Site
+
+
+@bp.app_context_processor
+def _secret_helpers() -> dict[str, object]:
+    return {"secret_fingerprint": fingerprint}
 
 
 @bp.post("/sites/<int:site_id>/webhook-secret")
@@ -21,8 +26,9 @@ def rotate_secret(site_id: int) -> Response | tuple[str, int]:
     except ValidationFailed as error:
         return site_page(site, error=error), 400
     try:
-        rotation = rotate_webhook_secret(db.session, site_id, grace, actor=f"user:{auth.current_user().username}")
-    except SecretInGrace as error:
+        rotation = rotate_webhook_secret(db.session, site_id, grace, actor=f"user:{auth.current_user().username}",
+                                         drawn_with=request.form.get("drawn_with"))
+    except (SecretInGrace, Conflict) as error:
         db.session.rollback()
         return site_page(site, error=error), 409
     db.session.commit()

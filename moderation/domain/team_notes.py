@@ -8,6 +8,7 @@ the author's other data (erasure.TEXT_KEYS).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from moderation.domain.status import audit
 from moderation.models import AuditEntry, Comment, User
 
 NOTE_ACTION = "comment:team_note"
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 NOTE_KEY = "team_note"
 MAX_NOTE_LENGTH = 1000
 SHOWN_ON_A_CARD = 3  # the latest; the history has them all
@@ -27,14 +29,19 @@ SHOWN_ON_A_CARD = 3  # the latest; the history has them all
 def add_note(session: Session, comment_id: int, *, user: User, text: str | None) -> AuditEntry:
     """Add the note; NotFound for a comment the user cannot see, ValidationFailed for an empty or long
     one. The caller commits."""
-    note = (text or "").strip()
+    # Without the controls that reorder or hide text: "evil" had shown as "live" (a re-check).
+    note = _INVISIBLE.sub("", text or "").strip()
     if not note:
         raise ValidationFailed("write the note first", field="note")
     if len(note) > MAX_NOTE_LENGTH:
         raise ValidationFailed(f"a note is at most {MAX_NOTE_LENGTH} characters", field="note")
-    site_id = session.scalar(select(Comment.site_id).where(Comment.id == comment_id))
-    if site_id is None or not can_see_site(session, user, site_id):
+    found = session.execute(select(Comment.site_id, Comment.text_erased_at).where(Comment.id == comment_id)).first()
+    if found is None or not can_see_site(session, user, found.site_id):
         raise NotFound(f"comment {comment_id} does not exist")
+    if found.text_erased_at is not None:
+        # A note about a reader whose data was erased would outlive the erasure (a re-check).
+        raise ValidationFailed("this comment's text was erased, with its author's data: no note can be added",
+                               field="note")
     audit(session, f"user:{user.username}", NOTE_ACTION, comment_id=comment_id, **{NOTE_KEY: note})
     session.flush()
     return session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment_id,

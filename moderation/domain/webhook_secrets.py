@@ -10,6 +10,7 @@ too. A leaked secret's grace can be ended at once (`end_previous`).
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -46,18 +47,30 @@ def _in_grace(site: Site) -> bool:
         and now() < site.previous_webhook_secret_expires_at
 
 
+def fingerprint(secret: str | None) -> str:
+    """A short, one-way mark of a secret, for a form to say which secret it was drawn with."""
+    return hashlib.sha256((secret or "").encode()).hexdigest()[:12]
+
+
 def _locked(session: Session, site_id: int) -> Site:
-    site = session.get(Site, site_id, with_for_update=True)
+    # Read afresh under the lock: the page had loaded the row first, and three rotations sent at once
+    # each passed the check on that copy and showed a secret, one of which signed (a re-check).
+    site = session.get(Site, site_id, with_for_update=True, populate_existing=True)
     if site is None:
         raise NotFound(f"site {site_id} does not exist")
     return site
 
 
 def rotate_webhook_secret(session: Session, site_id: int, grace: timedelta, *, actor: str,
-                          replace_previous: bool = False) -> Rotation:
+                          replace_previous: bool = False, drawn_with: str | None = None) -> Rotation:
     """A new secret, the old one still signing for `grace`; audited. The caller commits. Refused
-    (SecretInGrace) while an earlier rotation's secret still signs, unless `replace_previous`."""
+    (SecretInGrace) while an earlier rotation's secret still signs, unless `replace_previous`, and
+    (Conflict) when the secret is no longer the one whose `fingerprint` the form was `drawn_with`: a
+    rotation with no grace, sent again by a reload, had ended the secret just shown (a re-check)."""
     site = _locked(session, site_id)
+    if drawn_with is not None and drawn_with != fingerprint(site.webhook_secret):
+        raise Conflict(f"the webhook secret of {site.name} was rotated since this page was drawn, and nothing was "
+                       "changed: the secret shown when it was rotated is the one to use")
     if _in_grace(site) and not replace_previous:
         raise SecretInGrace(f"the previous webhook secret of {site.name} still signs until "
                             f"{site.previous_webhook_secret_expires_at:%Y-%m-%d %H:%M} UTC, and the site may still verify "

@@ -305,6 +305,8 @@
   document.addEventListener("submit", function (event) {
     var card = event.target.closest(".card.item"), next = event.target.querySelector('input[name="next"]');
     if (!card || !next || cards().length < 2) return;  // the detail page comes back to its own card
+    // A note decides nothing: it comes back to its own card, not the next (a re-check).
+    if (event.target.closest(".team-note-form")) return;
     var follow = neighbour(card, 1) || neighbour(card, -1);
     next.value = next.value.split("#")[0] + (follow ? "#" + follow.id : "");
     // Which card the page is to come back on as the next one (not the server's "stay on this one",

@@ -154,8 +154,9 @@ def test_what_moderators_decided_is_split_by_what_had_held_it(app, sign_in, admi
     assert ["held by", "readers' reports", "2", "1", "1"] in rows and ["held by", "a rule", "1", "0", "1"] in rows
     assert ["held by", "an edit, a sanction, a storm or a colleague", "0", "0", "0"] in rows
     assert ["held by", "nothing: shown, and a moderator found it", "2", "1", "1"] in rows
-    # Two approvals overruled the model, one of them a rule too.
+    # Two approvals overruled the model, one of them a rule too; the header names every column (a re-check).
     assert ["moderator", "mona", "8", "4", "4", "0", "0", "8", "2", "1"] in rows
+    assert rows[0][-2:] == ["approved what the model held", "approved what a rule held"]
     page = " ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split())
     assert "What had held what moderators decided" in page and "Approved what the model held" in page
     assert "Approved what a rule held" in page

@@ -57,3 +57,28 @@ def test_an_authors_erasure_blanks_the_notes_on_their_comments(app, sign_in, mod
         db.session.commit()
         note = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "comment:team_note")).one()
         assert "Mill Lane" not in str(note.details)
+
+
+def test_a_note_loses_text_direction_controls_and_none_is_added_to_an_erased_comment(
+        app, sign_in, moderator, grant, site, make_comment):
+    """A re-check: a note showed "evil" as "live" by its direction controls, one of zero-width spaces
+    was taken, and after an author's erasure a note about them was kept for good."""
+    from moderation.domain.erasure import erase_author
+    from moderation.models import Site
+
+    grant(moderator, site)
+    comment_id = make_comment(site.id, "Something.", author_id="reader-3")
+    client = sign_in(moderator)
+    token = csrf_token(client.get("/review").get_data(as_text=True))
+    client.post(f"/review/{comment_id}/note", data={"csrf_token": token, "note": "\u202eevil\u202c is here"})
+    refused = client.post(f"/review/{comment_id}/note", data={"csrf_token": token, "note": "\u200b\u200b"})
+    assert "No note added: write the note first." in client.get(refused.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(AuditEntry.details["team_note"].astext).where(
+            AuditEntry.action == "comment:team_note")).all() == ["evil is here"]
+        erase_author(db.session, db.session.get(Site, site.id), "reader-3", actor="test")
+        db.session.commit()
+    page = client.get(f"/review/{comment_id}").get_data(as_text=True)
+    assert "(erased with its author&#39;s data)" in page
+    after = client.post(f"/review/{comment_id}/note", data={"csrf_token": token, "note": "She moved to Leeds."})
+    assert "text was erased" in client.get(after.headers["Location"]).get_data(as_text=True)

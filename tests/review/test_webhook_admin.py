@@ -183,3 +183,29 @@ def test_replaying_needs_a_csrf_token(app, sign_in, admin, dead_letters):
     response = sign_in(admin).post("/admin/webhooks/dead-letters/replay", data={"one": str(planet_dead[0])})
     assert response.status_code == 400
     assert _states(app, [planet_dead[0]]) == {planet_dead[0]: (True, 21)}
+
+
+def test_a_webhook_rotation_sent_again_or_at_once_with_another_ends_no_secret_the_site_holds(app, sign_in, admin, site):
+    """A re-check: a rotation with no grace sent again by a reload ended the secret just shown, and
+    three sent at once each showed a secret, one of which signed: the page loaded the row before the lock."""
+    from sqlalchemy.orm import Session as OrmSession
+
+    from moderation.domain.webhook_secrets import SecretInGrace, rotate_webhook_secret
+
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{site.id}").get_data(as_text=True)
+    form = {"csrf_token": csrf_token(page), "grace": "0",
+            "drawn_with": re.search(r'name="drawn_with" value="([0-9a-f]+)"', page).group(1)}
+    assert client.post(f"/admin/sites/{site.id}/webhook-secret", data=form).status_code == 200
+    reloaded = client.post(f"/admin/sites/{site.id}/webhook-secret", data=form)
+    assert reloaded.status_code == 409 and "rotated since this page was drawn" in reloaded.get_data(as_text=True)
+
+    with app.app_context():
+        stale = db.session.get(Site, site.id)  # loaded first, as the page does
+        assert stale.previous_webhook_secret is None
+        with OrmSession(bind=app.extensions["db_engine"]) as other:  # another admin's rotation, committed first
+            rotate_webhook_secret(other, site.id, timedelta(hours=1), actor="user:bea")
+            other.commit()
+        with pytest.raises(SecretInGrace):
+            rotate_webhook_secret(db.session, site.id, timedelta(hours=1), actor="user:ada")
+        db.session.rollback()
