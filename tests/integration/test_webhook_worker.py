@@ -22,7 +22,12 @@ def test_a_hanging_endpoint_delays_neither_scoring_nor_another_sites_webhooks(ap
         healthy.secret = fine.webhook_secret
         start_worker(queues="moderation")
         start_worker(queues="webhooks", pool="threads")
-        flood = [post(client, stuck, f"s{i}", CIVIL) for i in range(12)]
+        # In one request, so scored in one batch whose events wait on the first: posted one by one on a
+        # loaded machine (the full suite beside it), each was scored alone and sent to hang on its own.
+        comments = [{"id": f"s{i}", "story_id": "story-1", "author_id": f"author-s{i}", "text": CIVIL}
+                    for i in range(12)]
+        body = client.post("/api/v1/comments:batch", json={"comments": comments}, headers=stuck.headers).get_json()
+        flood = [int(item["comment"]["id"]) for item in body["results"]]
         assert set(wait_until_scored(app, flood, timeout=SLOW_MACHINE).values()) == {"published"}
         hanging.wait_for(1, timeout=SLOW_MACHINE)  # the webhook worker is now waiting on it
 
