@@ -16,10 +16,11 @@ from flask import Flask, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from moderation.domain.signin import SESSION_TAG
 from moderation.models import AuditEntry
 
 SESSION_KEY = "tag"
-DETAIL = "session_tag"  # the audit entry's detail that holds it
+DETAIL = SESSION_TAG  # the audit entry's detail that holds it
 # The access log's field (gunicorn's %({moderation.who}e)s): "mona/3f2a9c1e07b4", or "-" when nobody is signed in.
 ENVIRON_KEY = "moderation.who"
 BROWSER_LENGTH = 200

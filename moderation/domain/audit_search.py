@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
+from moderation.domain.signin import SESSION_TAG
 from moderation.models import AuditEntry, Comment
 
 PAGE_SIZE = 200
@@ -64,7 +65,7 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
         # admin created, added and disabled olu. A sign-in's session tag finds what that session did.
         pattern = _contains(who.strip())
         query = query.where(or_(AuditEntry.actor.ilike(pattern, escape="\\"),
-                                AuditEntry.details["session_tag"].astext == who.strip(),
+                                AuditEntry.details[SESSION_TAG].astext == who.strip(),
                                 AuditEntry.details["user"].astext.ilike(pattern, escape="\\"),
                                 AuditEntry.details["username"].astext.ilike(pattern, escape="\\")))
     if what.strip():

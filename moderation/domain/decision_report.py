@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.lifecycle import (APPROVED, DECIDED, HELD, REJECTED, REPORTED_AFTER_APPROVAL,
-                                         in_review_queue_condition)
+                                         in_review_queue_condition, person_decided)
 from moderation.domain.policy import REPORTS
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
@@ -171,9 +171,7 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     made = dict(session.execute(of_sites(
         select(func.substr(AuditEntry.actor, len(USER_ACTOR) + 1), func.count())
         .join(Comment, Comment.id == AuditEntry.comment_id)
-        .where(AuditEntry.at >= since, AuditEntry.at < until, AuditEntry.actor.startswith(USER_ACTOR),
-               AuditEntry.action.like("status:%") & (AuditEntry.action.endswith(f"->{APPROVED}")
-                                                     | AuditEntry.action.endswith(f"->{REJECTED}")))
+        .where(AuditEntry.at >= since, AuditEntry.at < until, person_decided())
         .group_by(AuditEntry.actor), Comment.site_id)).all())
     names = {name for name, _ in decided} | {name for name, _ in taken_back} | set(made)
     moderators = [ModeratorRow(name, decided[(name, APPROVED)], decided[(name, REJECTED)],
@@ -187,10 +185,7 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
         Comment.site_id)).one()
     # To its first decision by a person: a lead's reversal and decision 22 minutes later had counted as
     # the reader's wait, "the longest 23 min" where none had waited 5 (a team lead's walk).
-    first_decided = (select(func.min(AuditEntry.at))
-                     .where(AuditEntry.comment_id == Comment.id, AuditEntry.actor.startswith(USER_ACTOR),
-                            AuditEntry.action.like("status:%") & (AuditEntry.action.endswith(f"->{APPROVED}")
-                                                                  | AuditEntry.action.endswith(f"->{REJECTED}")))
+    first_decided = (select(func.min(AuditEntry.at)).where(AuditEntry.comment_id == Comment.id, person_decided())
                      .scalar_subquery())
     hours = func.extract("epoch", func.coalesce(first_decided, Comment.decided_at) - Comment.received_at) / 3600.0
     waits = session.execute(of_sites(select(

@@ -294,6 +294,12 @@ def status_action(old: str, new: str) -> str:
     return f"status:{old}->{new}"
 
 
+def person_decided() -> ColumnElement[bool]:
+    """The audit entries of a person's approval or rejection (a moderator's, an admin's)."""
+    return (AuditEntry.actor.startswith("user:") & AuditEntry.action.like("status:%")
+            & (AuditEntry.action.endswith(f"->{APPROVED}") | AuditEntry.action.endswith(f"->{REJECTED}")))
+
+
 def parse_status_action(action: str) -> tuple[str, str] | None:
     if not action.startswith("status:") or "->" not in action:
         return None

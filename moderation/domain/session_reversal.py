@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.bulk import MAX_BULK, BulkResult, take_back_each
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.lifecycle import APPROVED, REJECTED
+from moderation.domain.lifecycle import person_decided
 from moderation.domain.membership import administered_site_ids, visible_site_ids
 from moderation.domain.reasons import clean_reason
 from moderation.domain.sanctions import still_sanctioned
+from moderation.domain.signin import SESSION_TAG, SIGNED_IN
 from moderation.domain.undo import reverse_decision
 from moderation.models import AuditEntry, Comment, User
 
-SIGNED_IN = "auth:signed_in"
 TAG = re.compile(r"[0-9a-f]{12}")  # as session_tags.new_tag makes them
 
 
@@ -40,7 +40,7 @@ class SignInWork:
 
 
 def sign_in_work(session: Session, tag: str, *, viewer: User) -> SignInWork:
-    entries = AuditEntry.details["session_tag"].astext == tag
+    entries = AuditEntry.details[SESSION_TAG].astext == tag
     actor = session.scalar(select(AuditEntry.actor).where(entries, AuditEntry.action == SIGNED_IN).limit(1))
     user = session.scalar(select(User).where(User.username == actor.removeprefix("user:"))) if actor else None
     visible = administered_site_ids(session, viewer)
@@ -60,10 +60,8 @@ def sign_in_work(session: Session, tag: str, *, viewer: User) -> SignInWork:
     # its corrections reversed with the attacker's (a re-check).
     last_by: dict[int, str | None] = {}
     for comment_id, made_by in session.execute(
-            select(AuditEntry.comment_id, AuditEntry.details["session_tag"].astext)
-            .where(AuditEntry.comment_id.in_([i for i, _ in found]), AuditEntry.actor.startswith("user:"),
-                   AuditEntry.action.like("status:%") & (AuditEntry.action.endswith(f"->{APPROVED}")
-                                                         | AuditEntry.action.endswith(f"->{REJECTED}")))
+            select(AuditEntry.comment_id, AuditEntry.details[SESSION_TAG].astext)
+            .where(AuditEntry.comment_id.in_([i for i, _ in found]), person_decided())
             .order_by(AuditEntry.id)):
         last_by[comment_id] = made_by
     made = session.execute(select(AuditEntry.details["site_id"].astext, AuditEntry.details["author_id"].astext)

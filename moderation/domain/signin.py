@@ -30,6 +30,10 @@ from moderation.models import User
 
 log = logging.getLogger(__name__)
 
+SIGNED_IN = "auth:signed_in"
+# The audit detail naming the sign-in an entry came from (session_tags.py writes it on the web's entries).
+SESSION_TAG = "session_tag"
+
 
 @dataclass
 class SignInGuard:
@@ -99,8 +103,8 @@ def sign_in(session: Session, username: str, password: str, *, guard: SignInGuar
                           device=device)
     if user is not None:
         record_sign_in(user)
-        audit(session, f"user:{user.username}", "auth:signed_in", address=address, browser=browser,
-              session_tag=session_tag, known_browser=device is not None)
+        audit(session, f"user:{user.username}", SIGNED_IN, address=address, browser=browser,
+              known_browser=device is not None, **{SESSION_TAG: session_tag})
     return user
 
 

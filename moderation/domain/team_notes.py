@@ -20,13 +20,14 @@ from moderation.domain.status import audit
 from moderation.models import AuditEntry, Comment, User
 
 NOTE_ACTION = "comment:team_note"
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 NOTE_KEY = "team_note"
+# Controls that reorder or hide text.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 MAX_NOTE_LENGTH = 1000
 SHOWN_ON_A_CARD = 3  # the latest; the history has them all
 
 
-def add_note(session: Session, comment_id: int, *, user: User, text: str | None) -> AuditEntry:
+def add_note(session: Session, comment_id: int, *, user: User, text: str | None) -> None:
     """Add the note; NotFound for a comment the user cannot see, ValidationFailed for an empty or long
     one. The caller commits."""
     # Without the controls that reorder or hide text: "evil" had shown as "live" (a re-check).
@@ -43,10 +44,6 @@ def add_note(session: Session, comment_id: int, *, user: User, text: str | None)
         raise ValidationFailed("this comment's text was erased, with its author's data: no note can be added",
                                field="note")
     audit(session, f"user:{user.username}", NOTE_ACTION, comment_id=comment_id, **{NOTE_KEY: note})
-    session.flush()
-    return session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment_id,
-                                                    AuditEntry.action == NOTE_ACTION)
-                           .order_by(AuditEntry.id.desc()).limit(1)).one()
 
 
 def notes_for(session: Session, comments: Sequence[Comment], *, latest: int = SHOWN_ON_A_CARD) -> dict[int, list[AuditEntry]]:
