@@ -55,7 +55,7 @@
   // walk lost a selection gathered tap by tap).
   if (banner) {
     banner.addEventListener("click", function (event) {
-      const started = Array.from(list.querySelectorAll('form.decide select[name="reason_choice"], form.decide input[name="reason_note"]'))
+      const started = Array.from(list.querySelectorAll('form.decide select[name="reason_choice"], form.decide input[name="reason_note"], .team-note-form textarea[name="note"]'))
         .some(function (field) { return field.value.trim() !== ""; });
       const ticked = document.querySelectorAll('input[data-key="select"]:checked').length;
       const cards = ticked === 1 ? "the comment you ticked" : "the " + ticked + " comments you ticked";

@@ -45,6 +45,21 @@
     reject.focus();
   });
 
+  // A note for the team typed and not added would go with the page a decision loads: Esc then "a"
+  // approved the comment and dropped the note that said why it was left held (a re-check). So the
+  // decision asks first, by key or by click.
+  document.addEventListener("submit", function (event) {
+    var form = event.target, card = form.matches && form.matches("form.decide") && form.closest(".card.item, [data-comment-id]");
+    var note = card && card.querySelector('.team-note-form textarea[name="note"]');
+    if (event.defaultPrevented || !note || note.value.trim() === "") return;
+    if (!window.confirm("Your note for the team is not added yet. Decide anyway and lose the note?")) {
+      event.preventDefault();
+      var fold = note.closest("details");
+      if (fold) fold.open = true;
+      note.focus();
+    }
+  });
+
   // A decision refused (a report came in, a colleague's claim, a change) came back with the reason and
   // the note empty, to pick and type again after reading why (an accessibility review, WCAG 3.3.7). So
   // what was entered is kept for the next page alone, and put back on the card if it is still open.

@@ -139,3 +139,28 @@ def test_a_moderator_leaves_a_note_for_the_team_on_a_card(app, site, moderator, 
     assert "Note from mona" in card.locator(".team-notes").inner_text()
     assert card.locator(".team-notes").bounding_box()["y"] < card.locator("button.approve").bounding_box()["y"]
     card.screenshot(path=str(Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "team-note.png"))
+
+
+def test_a_decision_asks_before_it_drops_a_note_for_the_team_not_yet_added(app, site, moderator, grant, live_server,
+                                                                         browser_page):
+    """A re-check: a note typed on a card, then Esc and "a", approved the comment and lost the note
+    that said why it was left held. Declined, nothing is decided and the note is still there."""
+    from workspace_pages import keys_settled, sign_in
+
+    grant(moderator, site)
+    comment_id = _held_comment(app, site.id)
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    card = page.locator(f"#comment-{comment_id}")
+    card.locator("summary", has_text="Note for the team").click()
+    card.locator("textarea[name=note]").fill("Left held: the health desk is calling the reader.")
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.keyboard.press("Escape")
+    keys_settled(page)
+    page.keyboard.press("a")
+    page.wait_for_timeout(300)
+    assert questions and "note for the team is not added" in questions[0]
+    assert card.locator("textarea[name=note]").input_value() == "Left held: the health desk is calling the reader."
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "held"
