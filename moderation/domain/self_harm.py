@@ -47,9 +47,13 @@ _FIGURE = (r"(?!\s+(?:laughing|peacefully|in\s+(?:my\s+(?:own\s+)?(?:sleep|bed)|
            r"|at\s+(?:home|the\s+gym|work|the\s+gym)|old|happy|asleep|tired|before|when|like\s+(?:that|this|my|her|his)"
            r"|the\s+way|surrounded|of\s+old\s+age|of\s+(?:embarrassment|shame|laughter|boredom)|from\s+(?:embarrassment|laughter)"
            r"|on\s+(?:this|that)\s+hill|than\b|rather\b|doing\s+(?:this|that)\s+again|trying|if|every\s+time|whenever)\b)")
-# A last clause that says the end, and ends the sentence (the pills' readiness above).
+# A last clause that says the end, and ends the sentence (the pills' readiness above), perhaps
+# with a farewell after it or an emoji or kisses for its full stop: "..., goodbye everyone, I love
+# you all." and "..., this is goodbye xx" were published (a re-check).
 _END_CLAUSE = (r"\s*[,;:-]+\s*(?:tonight\s+is\s+the\s+night|this\s+is\s+(?:it|goodbye|the\s+end)"
-               r"|goodbye(?:\s+(?:everyone|all|world))?|i'?m\s+done)\s*(?:[.!]|$)")
+               r"|goodbye(?:\s+(?:everyone|all|world))?|i'?m\s+done)"
+               r"(?:\s*[,.]?\s*(?:i\s+love\s+(?:you|u)(?:\s+all)?|love\s+(?:you|u)\s+all|i'?m\s+sorry|sorry|x+)\b)?"
+               r"\s*(?:[.!]|[^\w\s]*$)")
 _AT_RISK = re.compile(
     r"(?:" + _I_WILL + r")\s+(?:just\s+|finally\s+|actually\s+|really\s+)?(?:" + _END_OWN + r")"
     r"(?!\s+with\s+(?:a|the)\s+(?:final|last|new|bang)\b)" + _FIGURE

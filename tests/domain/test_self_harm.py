@@ -17,6 +17,9 @@ AT_RISK = [
     "Reading this brought it all back. I can't cope anymore and I've got the pills ready.",
     # A team lead's walk: published, the end said after a comma.
     "I've got the pills ready, tonight is the night.", "Got the pills ready, this is goodbye.",
+    # A re-check: a farewell, kisses or an emoji after the end.
+    "Got the pills ready, goodbye everyone, I love you all.", "I've got the pills ready, this is goodbye xx",
+    "Got the pills ready, this is it 💔", "I've got the pills ready, goodbye world, I'm sorry...",
     "nobody would miss me anyway tbh",
     "I've written my note. I'm done.", "I just swallowed a whole bottle of Tylenol. I don't know why I'm posting this.",
     "I'm standing on the bridge right now typing this.",
@@ -57,6 +60,7 @@ NOT_AT_RISK = [
     "I've got the pills ready, tonight's the night we finally start the new treatment plan.",
     "Got the pills ready, this is it: day one of the new blood pressure meds.", "Got the pills ready.",
     "Got the tablets ready, sorry for the late reply, the pharmacy was busy.",
+    "Got the pills ready, this is it 😀 day one of the new meds.", "Got the pills ready, goodbye headaches xx see you soon",
     "Got the pills ready, I'm done with the weekly refill queue.", "I have got the pills ready; goodbye headaches, hello sleep.",
     "I used to want to die every day.", "If he wins I'm going to kill myself lol", "I want to die peacefully in my sleep at 95.",
     "I want to die with dignity, on my own terms.", "The chemo killed my appetite.", "I'm going to kill myself laughing at this.",
