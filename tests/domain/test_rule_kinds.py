@@ -389,6 +389,9 @@ def test_a_threat_in_plain_words_is_held(text):
     "Technically my butler runs them over.",
     "Someone should shoot the mayor an email about the potholes.",
     "Follow the leader, they said.", "The team leader should be fired.", "Shoot the council leader a message about it.",
+    # A re-check: an errand with a word before it.
+    "Someone should shoot the council leader a thank-you note.", "Somebody should shoot the mayor a quick email.",
+    "Shoot the judge a polite reminder about the deadline.",
     "Someone should hurt the mayor's feelings more often.",
     "I'm going to kill the mayor's plan before it passes.", "We'll beat the mayor's son at chess.",
     "I hope the senator dies on this hill, it is a good cause.",
