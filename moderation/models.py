@@ -210,6 +210,9 @@ class Report(Base):
     # "removed" when the comment is deleted before a decision (domain/report_outcomes.py).
     outcome: Mapped[str | None] = mapped_column(String(20))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The comment's status when this report was filed: upheld, only one filed on a shown comment
+    # earns the reporter trust (domain/reporter_weights.py). NULL: filed before it was recorded.
+    filed_on_status: Mapped[str | None] = mapped_column(String(20))
 
     comment: Mapped[Comment] = relationship(back_populates="reports")
 

@@ -43,6 +43,7 @@ RELEASED = {
     "0032_discarded_versions.py": "a2f763ee8f2e04ee",
     "0033_bulk_lane.py": "ce5209a91eaab61c",
     "0034_strict_stories.py": "971bd6e05628bf08",
+    "0035_report_found.py": "dc358f13014705b4",
 }
 
 

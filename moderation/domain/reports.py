@@ -212,6 +212,7 @@ def file_report(
         note=note,
         weight=weight,
         weight_reason=weight_reason,
+        filed_on_status=comment.status,
         # created_at: the server's transaction time, as the audit entry of a hold this report causes
         # gets, so the comment's history shows the report before the hold.
     )

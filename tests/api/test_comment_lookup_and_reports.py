@@ -153,11 +153,12 @@ def test_one_new_readers_hate_report_sends_a_comment_to_review_without_hiding_it
 
 
 def trusted_reporter(app, client, site, reporter_id: str) -> None:
-    """A reader one of whose reports a moderator upheld."""
+    """A reader one of whose reports, filed while the comment was shown, a moderator upheld."""
     earlier = submit(client, site, id=f"upheld-by-{reporter_id}")
     report(client, site, earlier, reason="hate", reporter_id=reporter_id)
     with app.app_context():
-        db.session.scalars(select(Report).where(Report.comment_id == earlier)).one().outcome = "upheld"
+        filed = db.session.scalars(select(Report).where(Report.comment_id == earlier)).one()
+        filed.outcome, filed.filed_on_status = "upheld", "published"
         db.session.commit()
 
 

@@ -226,7 +226,7 @@ def test_reports_reopened_by_an_undo_and_reports_filed_since_rank_a_comment_no_h
     from moderation.domain.policy import REPORT_PRIORITY_CAP
 
     comment_id = submit(client, site)
-    move(app, comment_id, "held", priority=0.5)
+    move(app, comment_id, "published", priority=0.5)  # shown: the reports upheld make trusted readers
     moderator_id = _moderator_id(app)
     for n in range(2):
         report(client, site, comment_id, reason="hate", reporter_id=f"early-{n}")
@@ -242,7 +242,7 @@ def test_a_dismissed_self_harm_report_no_longer_ranks_the_comment_and_its_undo_r
     from moderation.domain.reports import AT_RISK_REPORT_LIFT, UNTRIED_AT_RISK_LIFT
 
     comment_id = submit(client, site)
-    move(app, comment_id, "held", priority=0.2)
+    move(app, comment_id, "published", priority=0.2)  # shown: the reports upheld make trusted readers
     moderator_id = _moderator_id(app)
     report(client, site, comment_id, reason="self_harm", reporter_id="reader-1")  # weighs 2: the threshold's 1.0
     lifted = 0.2 + 1.0 + UNTRIED_AT_RISK_LIFT  # a reader none has upheld yet

@@ -132,3 +132,28 @@ def test_a_record_on_another_site_does_not_count(app, site, outsider, moderator)
             report(outsider.id, comment_id, "brigadier")
             moderate(comment_id, moderator.id, "approve")
         assert report(site.id, published(site.id, 9), "brigadier").weight == 2.0
+
+
+def test_reports_upheld_on_comments_already_held_earn_no_trust(app, site, moderator):
+    """A trust and safety walk: a reader made "trusted" for free by reporting three insults the model
+    had already held, then hid a civil comment alone. Upheld reports on a shown comment earn it."""
+    with app.app_context():
+        for n in range(3):
+            comment_id = published(site.id, n, "You idiot.")
+            assert db.session.get(Comment, comment_id).status == "held"  # held by the model
+            report(site.id, comment_id, "farmer")
+            moderate(comment_id, moderator.id, "reject")
+        civil = published(site.id, 10)
+        farmed = report(site.id, civil, "farmer", "hate")
+        assert farmed.weight_reason == "hate 2: 3 upheld on comments already held not counted, no earlier reports decided"
+        assert db.session.get(Comment, civil).status == "published"  # one untried reader hides nothing
+
+        # A report that found what the model had let through earns the trust.
+        missed = published(site.id, 20, "You idiot.")
+        db.session.get(Comment, missed).status = "published"
+        db.session.commit()
+        report(site.id, missed, "finder")
+        moderate(missed, moderator.id, "reject")
+        other = published(site.id, 21)
+        report(site.id, other, "finder", "hate")
+        assert db.session.get(Comment, other).status == "held"

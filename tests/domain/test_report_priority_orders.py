@@ -108,8 +108,9 @@ def test_new_reader_ids_rank_a_civil_comment_below_held_hate_and_threats_and_a_t
         assert _priority(brigaded) < _priority(doxx) < _priority(hate) < _priority(threat)
         assert _priority(hate) < _priority(thrown) < _priority(threat)  # a reader the rules missed: before hate
 
-        # A reader whose earlier report a moderator upheld: one with a record.
-        upheld = add_comment(site.id, "You are all idiots.", "upheld")
+        # A reader whose earlier report, on a comment the model let through, a moderator upheld: one
+        # with a record (one on a comment already held earns none: test_report_outcomes.py).
+        upheld = add_comment(site.id, "Go back where you came from.", "upheld")
         _score(upheld)
         _report(site.id, upheld, "harassment", reporter="trusted-1")
         comment = db.session.get(Comment, upheld)

@@ -287,7 +287,7 @@ def test_undoing_an_approval_back_to_held_and_shown_hides_it_when_a_trusted_read
     from moderation.domain.lifecycle import is_visible
 
     with app.app_context():
-        earlier = scored(site.id, 7, "You idiot.")
+        earlier = scored(site.id, 7, "Go back where you came from.")  # shown: a report there finds something
         file_report(db.session, db.session.get(Site, site.id), earlier, reason="hate", reporter_id="trusted")
         db.session.commit()
         moderate(earlier, moderator.id, "reject")  # upholds the report: "trusted" is trusted now

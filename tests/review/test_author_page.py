@@ -71,13 +71,17 @@ def test_a_brigade_of_untried_readers_is_said_in_one_line_on_the_card(app, sign_
                 "created_at": start + timedelta(seconds=9 * n),
                 "weight_reason": "harassment 2: no earlier reports decided"} for n in range(6)]
     brigaded = make_comment(site.id, "I worked as a poll worker today.", status="published", reports=brigade)
-    mixed = make_comment(site.id, "Another civil comment.", status="published", reports=[
-        *brigade[:5], {"reason": "harassment", "weight": 1.0, "reporter_id": "regular",
-                       "weight_reason": "harassment 2 × 0.5: 1 of 2 earlier reports dismissed"}])
+    regular = [{"reason": "harassment", "weight": 1.0, "reporter_id": f"regular-{n}",
+                "weight_reason": "harassment 2 × 0.5: 1 of 2 earlier reports dismissed"} for n in range(2)]
+    # A trust and safety walk: one trusted id joining the brigade had hidden the line.
+    joined = make_comment(site.id, "Another civil comment.", status="published", reports=[*brigade[:5], regular[0]])
+    mixed = make_comment(site.id, "A third civil comment.", status="published", reports=[*brigade[:4], *regular])
     client = sign_in(moderator)
     html = client.get(f"/review/{brigaded}").get_data(as_text=True)
     assert ("All 6 open reports come from readers with no earlier report decided on this site, within 45 s."
             in html)
+    assert ("5 of the 6 open reports come from readers with no earlier report decided on this site, within 36 s."
+            in client.get(f"/review/{joined}").get_data(as_text=True))
     assert "open reports come from readers" not in client.get(f"/review/{mixed}").get_data(as_text=True)
 
 
