@@ -332,9 +332,20 @@ _NAMES = {
     "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
     "sk": "Slovak", "sr": "Serbian", "sv": "Swedish", "th": "Thai", "tl": "Tagalog", "tr": "Turkish",
     "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
+    # Every language _COMMON_LATIN names: a Welsh hold read "which the model reads: cy", and its card
+    # showed the model's scores as read (a readers' editor's walk).
+    "af": "Afrikaans", "bs": "Bosnian", "ca": "Catalan", "cy": "Welsh", "et": "Estonian", "eu": "Basque",
+    "ga": "Irish", "gl": "Galician", "is": "Icelandic", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay",
+    "nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk", "sl": "Slovenian", "sq": "Albanian", "sw": "Swahili",
+    "gd": "Scottish Gaelic", "mt": "Maltese", "bn": "Bengali", "ta": "Tamil", "pa": "Punjabi",
 }
 
 
 def name(code: str) -> str:
     """ "German (de)", or the code alone for a language without a name here."""
     return f"{_NAMES[code]} ({code})" if code in _NAMES else code
+
+
+def plain_name(code: str) -> str:
+    """ "German", or the code alone for a language without a name here."""
+    return _NAMES.get(code, code)

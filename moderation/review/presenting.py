@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from classifiers.attributes import ATTRIBUTES
+from classifiers.language import plain_name
 from moderation.domain.reporter_weights import UNTRIED
 from moderation.models import Report
 
@@ -41,7 +42,8 @@ def flag_label(item: Any) -> str:
 
 # The other_language rule's reason ends with the whole comment's language ("...: Russian (ru)"),
 # perhaps then the abuse it quotes (', with "pendejo"'); one found in part says ", in part".
-_WHOLE_LANGUAGE = re.compile(r":\s*([^:(]+?)\s*\(([a-z]{2,3})\)(?:,\s*with\s+\"[^\"]*\")?\s*$")
+# "German (de)", or a bare code for a language without a name (held before the names were added).
+_WHOLE_LANGUAGE = re.compile(r":\s*(?:([^:(]+?)\s*\(([a-z]{2,3})\)|()([a-z]{2,3}))(?:,\s*with\s+\"[^\"]*\")?\s*$")
 
 
 def _whole_language(rule_hits: list[Any] | None) -> tuple[str, str] | None:
@@ -50,7 +52,8 @@ def _whole_language(rule_hits: list[Any] | None) -> tuple[str, str] | None:
         if isinstance(hit, dict) and hit.get("kind") == "other_language":
             found = _WHOLE_LANGUAGE.search(str(hit.get("reason", "")))
             if found:
-                return found.group(1), found.group(2)
+                code = found.group(2) or found.group(4)
+                return found.group(1) or plain_name(code), code
     return None
 
 

@@ -104,3 +104,11 @@ def test_names_say_the_language_and_its_code():
 @pytest.mark.parametrize("text", ["abc\ud800def ghijklmnopqrstuvwxyz", "\x00" * 40, "\u202e" * 40 + "hello", "a" * 100_000])
 def test_hostile_text_gets_an_answer_not_an_exception(text):
     assert detect(text).code
+
+
+def test_every_latin_language_the_detector_expects_has_a_name_for_the_reason():
+    """A Welsh hold's reason read "which the model reads: cy" (a readers' editor's walk)."""
+    from classifiers.language import _COMMON_LATIN, name
+
+    assert name("cy") == "Welsh (cy)"
+    assert [code for code in sorted(_COMMON_LATIN) if name(code) == code] == []

@@ -2,6 +2,8 @@
 import re
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from moderation import db
 from moderation.domain.queue import review_queue
 from moderation.models import Comment, User
@@ -111,6 +113,20 @@ def test_a_comment_in_another_language_shows_the_models_scores_as_not_read_and_m
     assert "Not read: the model reads English, and this is Spanish. Read the words, not these numbers." in card
     other = html.split(f'id="comment-{english}-text"', 1)[1].split('id="comment-', 1)[0]
     assert "<mark" in other.split("</blockquote>", 1)[0] and '<table class="scores">' in other
+
+
+@pytest.mark.parametrize("reason", ["not in English, which the model reads: cy", "not in English, which the model reads: Welsh (cy)"])
+def test_a_welsh_comment_held_with_or_without_its_languages_name_shows_the_scores_as_not_read(
+        sign_in, moderator, site, make_comment, grant, reason):
+    """A readers' editor's walk: a Welsh hold said "which the model reads: cy", and its card showed the
+    model's scores in full colour, as if read."""
+    grant(moderator, site)
+    welsh = make_comment(site.id, "Mae'r cynghorwyr yn hollol dwp, ffycin idiots.", flagged=["toxicity"], rule_hits=[
+        {"rule": "other-language", "action": "hold", "kind": "other_language", "reason": reason}])
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    card = html.split(f'id="comment-{welsh}-text"', 1)[1].split('id="comment-', 1)[0]
+    assert '<table class="scores unread">' in card
+    assert "Not read: the model reads English, and this is Welsh. Read the words, not these numbers." in card
 
 
 def test_a_comment_a_pre_moderated_story_held_says_so_in_words_not_a_code_name(sign_in, moderator, site, make_comment,
