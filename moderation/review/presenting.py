@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -121,6 +121,31 @@ def brigade_note(reports: list[Report]) -> str | None:
     within = f", within {_short_span(max(times) - min(times))}" if len(times) == len(untried) else ""
     how_many = f"All {len(open_now)}" if len(untried) == len(open_now) else f"{len(untried)} of the {len(open_now)}"
     return f"{how_many} open reports come from readers with no earlier report decided on this site{within}."
+
+
+class NoteGroup(NamedTuple):
+    note: str
+    reasons: str  # "hate", or "hate, harassment"
+    count: int
+
+
+def note_groups(reports: list[Report]) -> list[NoteGroup]:
+    """The reports' notes, each text once with how many readers sent it, the most sent first: 30
+    copies of one pasted note, a brigade's plainest telltale, read as "3 more notes" (a trust and
+    safety walk)."""
+    grouped: dict[str, list[Report]] = {}
+    for report in reports:
+        if report.note:
+            grouped.setdefault(report.note, []).append(report)
+    ordered = sorted(grouped.items(), key=lambda item: -len(item[1]))  # stable: first filed first among equals
+    return [NoteGroup(note, ", ".join(dict.fromkeys(r.reason.replace("_", " ") for r in same)), len(same))
+            for note, same in ordered]
+
+
+def heaviest_first(reports: list[Report]) -> list[Report]:
+    """Reporters by weight, heaviest first: a trusted reader filing 11th behind ten untried ones was
+    off the card's list, and with it why the comment ranked where it did (a trust and safety walk)."""
+    return sorted(reports, key=lambda r: -r.weight)
 
 
 def _short_span(span: timedelta) -> str:

@@ -55,6 +55,7 @@ def make_comment(app):
                 db.session.add(Report(comment_id=comment.id, reporter_id=report.get("reporter_id", f"r{i}"),
                                       reason=report.get("reason", "uncivil"), note=report.get("note"),
                                       weight=report.get("weight", 1.0), weight_reason=report.get("weight_reason"),
+                                      outcome=report.get("outcome"),
                                       **({"created_at": report["created_at"]} if "created_at" in report else {})))
             db.session.commit()
             return comment.id

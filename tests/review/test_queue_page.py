@@ -54,8 +54,8 @@ def test_a_long_report_note_shows_its_start_on_the_card_and_the_rest_on_request(
     note = "N" * 1900
     make_comment(site.id, reports=[{"reason": "harassment", "note": note}])
     html = sign_in(moderator).get("/review").get_data(as_text=True)
-    assert f"“{'N' * 299}…”" in html
-    assert f"<summary>whole note (1900 characters)</summary>{note}</details>" in html
+    assert f"“<bdi>{'N' * 299}…</bdi>”" in html
+    assert f"<summary>whole note (1900 characters)</summary><bdi>{note}</bdi></details>" in html
 
 
 def test_a_card_shows_two_notes_and_the_others_and_the_weights_on_request(sign_in, moderator, site, make_comment,
@@ -65,9 +65,28 @@ def test_a_card_shows_two_notes_and_the_others_and_the_weights_on_request(sign_i
     make_comment(site.id, reports=[{"reason": "harassment", "note": f"note {n}", "reporter_id": f"r{n}"} for n in range(6)])
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     shown, rest = html.split('<details class="more-notes">', 1)
-    assert "“note 0”" in shown and "“note 1”" in shown and "“note 2”" not in shown
-    assert "<summary>3 more notes</summary>" in rest and "“note 4”" in rest and "“note 5”" not in rest
+    assert "“<bdi>note 0</bdi>”" in shown and "“<bdi>note 1</bdi>”" in shown and "note 2" not in shown
+    assert "<summary>4 more different notes</summary>" in rest and "“<bdi>note 5</bdi>”" in rest
     assert '<details class="report-weights-list"><summary>Who reported, and what each weighs</summary>' in html
+
+
+def test_a_brigades_pasted_note_shows_once_with_its_count_and_every_reporter_is_counted(sign_in, moderator, site,
+                                                                                         make_comment, grant):
+    """A trust and safety walk: 30 copies of one note read "3 more notes", the 20 reporters after the
+    first ten went unmentioned, and a trusted reader filing 11th was off the list."""
+    grant(moderator, site)
+    brigade = [{"reason": "hate", "note": "this is hate speech remove it", "reporter_id": f"brig-{n}", "weight": 2.0}
+               for n in range(29)]
+    trusted = {"reason": "hate", "note": "\u202etxet desrever", "reporter_id": "trusted-one", "weight": 4.0,
+               "weight_reason": "hate 4: 0 of 3 earlier reports dismissed"}
+    make_comment(site.id, reports=[*brigade, trusted])
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert "“<bdi>this is hate speech remove it</bdi>” <small>— hate, sent by 29 readers</small>" in html
+    assert html.count("this is hate speech remove it") == 1
+    assert "“<bdi>\u202etxet desrever</bdi>”" in html  # its direction stays inside the note
+    weights = html.split('<ul class="report-weights">', 1)[1].split("</ul>", 1)[0]
+    assert weights.index("trusted-one weighs 4") < weights.index("brig-0 weighs 2")
+    assert "and 20 more readers, weighing less or the same" in weights
 
 
 def test_a_comment_the_language_rule_held_is_marked_with_its_language(app, sign_in, moderator, site, make_comment,
