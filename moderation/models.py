@@ -364,9 +364,6 @@ Index("ix_comments_held_reported", Comment.site_id, Comment.report_weight,
       postgresql_where=sql("status = 'held' AND report_weight > 0"))
 
 
-MODEL_STATUSES = ("candidate", "shadow", "active", "retired")
-
-
 class ModelVersion(Base):
     """One trained classifier: its content-addressed artifact under the var dir, card and lifecycle.
 
@@ -476,6 +473,11 @@ class TrainingRun(Base):
     """
 
     __tablename__ = "training_runs"
+    __table_args__ = (
+        Index("uq_training_runs_one_active", sql("(true)"), unique=True,
+              postgresql_where=sql("state IN ('queued', 'running')")),
+        Index("ix_training_runs_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The site whose own labels join the shared data; NULL trains on the shared data only.

@@ -39,6 +39,10 @@ def readable():
     return _READABLE
 
 
+_HASHED_ALWAYS = frozenset({"external_id", "story_id", "author_id", "text", "parent_id", "story_url", "story_title",
+                            "author_name", "created_at"})
+
+
 @dataclass(frozen=True)
 class CommentInput:
     """A validated submission (moderation.api.validation builds it from the request body)."""
@@ -65,7 +69,10 @@ class CommentInput:
             self.created_at is not None and stored_hash == self._hash(self.created_at))
 
     def _hash(self, created_at: datetime | None) -> str:
-        fields = asdict(self)
+        # The fields of 2026-12 always, None or not, as every stored hash has them; a field added since
+        # only when sent, so an upgrade that adds one leaves every earlier resend the same comment
+        # (a newcomer's throwaway field turned each into a 409).
+        fields = {name: value for name, value in asdict(self).items() if name in _HASHED_ALWAYS or value is not None}
         fields["created_at"] = created_at.isoformat() if created_at else None
         canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
