@@ -34,7 +34,7 @@ from moderation.domain.queue_filters import QueueFilters
 from moderation.domain.lifecycle import APPROVED, HELD, REJECTED, commit_and_send, now
 from moderation.domain.reports import says_at_risk
 from moderation.domain.regulars import regular_authors
-from moderation.domain.sanctions import BULK_KINDS, KIND_LABELS, sanction_in_bulk, sanctions_in_force
+from moderation.domain.sanctions import BARRING_KINDS, BULK_KINDS, KIND_LABELS, sanction_in_bulk, sanctions_in_force
 from moderation.domain.undo import undo_decision
 from moderation.models import AuditEntry, Comment, Report, User
 
@@ -48,7 +48,7 @@ AT_RISK_SKIPPED = "the reader may be at risk: decide it on its own card, after y
 RULE_HELD_SKIPPED = "a rule read a threat, or urging to self-harm, in it: approve it on its own card, if at all"
 # Releasing a raided story's storm holds with "all matching" and Approve listed 190 comments of its
 # raiders, banned since, among 14 regulars' (a night shift's walk): a bulk approval passes them over.
-BARRED_KINDS = ("ban", "suspend")
+BARRED_KINDS = BARRING_KINDS
 
 
 def barred_skip(kind: str) -> str:

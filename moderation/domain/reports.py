@@ -340,6 +340,13 @@ def reporters_may_hide(session: Session, comment: Comment) -> bool:
     return trusted or (comment.status != APPROVED and named >= REPORTERS_TO_HIDE)
 
 
+def reports_may_hide(session: Session, comment: Comment, weight: float, report_threshold: float) -> bool:
+    """What scoring's verdict takes as `reports_may_hide`: below the threshold they hide nothing either
+    way; at it, only as reporters_may_hide says. Live scoring and the shadow both ask here: a shadow of
+    the very live model had said "would hold" of comments one untried reader reported (a newcomer's walk)."""
+    return not reports_reach_threshold(weight, report_threshold) or reporters_may_hide(session, comment)
+
+
 def _reporters(session: Session, comment: Comment) -> tuple[bool, int]:
     """(whether one is trusted, how many) of the named readers whose reports count: on an approved
     comment, those filed since its decision."""

@@ -44,6 +44,8 @@ KIND_LABELS = {"premoderate": "always pre-moderate", "suspend": "suspended", "ba
 # author's call, made on their page. Never a step down: a banned author stays banned.
 BULK_KINDS = ("premoderate", "ban")
 _STRENGTH = {"premoderate": 1, "suspend": 2, "ban": 3}
+# The sanctions that keep an author's comments off the site (premoderate only holds them).
+BARRING_KINDS = ("ban", "suspend")
 NOUNS = {"premoderate": "pre-moderation", "suspend": "suspension", "ban": "ban"}
 
 
@@ -57,7 +59,7 @@ def is_active(sanction: AuthorSanction, at: datetime | None = None) -> bool:
     return sanction.lifted_at is None and (sanction.expires_at is None or sanction.expires_at > at)
 
 
-def _in_force(at: datetime):
+def in_force_condition(at: datetime):
     return AuthorSanction.lifted_at.is_(None) & or_(AuthorSanction.expires_at.is_(None), AuthorSanction.expires_at > at)
 
 
@@ -74,7 +76,7 @@ def strongest(sanctions: Iterable[AuthorSanction]) -> AuthorSanction | None:
 def current_sanction(session: Session, site_id: int, author_id: str, at: datetime | None = None) -> AuthorSanction | None:
     return session.scalar(
         select(AuthorSanction)
-        .where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, _in_force(at or now()))
+        .where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, in_force_condition(at or now()))
         .order_by(case(_STRENGTH, value=AuthorSanction.kind).desc(), AuthorSanction.id.desc())
         .limit(1)
     )
@@ -87,7 +89,7 @@ def sanction_flags(site_id, author_id, at=None):  # noqa: ANN001, ANN201 - SQL e
     flag = case(*((AuthorSanction.kind == kind, literal(json.dumps([name]))) for kind, name in _FLAGS.items()))
     return (select(cast(flag, JSONB))
             .where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id,
-                   _in_force(func.now() if at is None else at))
+                   in_force_condition(func.now() if at is None else at))
             .order_by(case(_STRENGTH, value=AuthorSanction.kind).desc(), AuthorSanction.id.desc())
             .limit(1).scalar_subquery())
 
@@ -108,7 +110,7 @@ def _pending_reflagged(session: Session, site: Site, author_id: str, at: datetim
 
 def _all_in_force(session: Session, site_id: int, author_id: str, at: datetime) -> list[AuthorSanction]:
     return list(session.scalars(select(AuthorSanction).where(
-        AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, _in_force(at))))
+        AuthorSanction.site_id == site_id, AuthorSanction.author_id == author_id, in_force_condition(at))))
 
 
 def sanctions_in_force(
@@ -133,7 +135,7 @@ def _in_force_for(session: Session, pairs: set[tuple[int, str]], at: datetime) -
         return {}
     rows = session.scalars(
         select(AuthorSanction)
-        .where(tuple_(AuthorSanction.site_id, AuthorSanction.author_id).in_(list(pairs)), _in_force(at))
+        .where(tuple_(AuthorSanction.site_id, AuthorSanction.author_id).in_(list(pairs)), in_force_condition(at))
     )
     # In order of precedence, so the one that applies (`strongest`) is the last written.
     return {(s.site_id, s.author_id): s for s in sorted(rows, key=_precedence)}
@@ -144,7 +146,7 @@ def enforce(verdict: Verdict, sanction: AuthorSanction | None) -> tuple[Verdict,
     at risk is held even so (routing.route)."""
     if sanction is None:
         return verdict, None
-    if sanction.kind in ("ban", "suspend"):
+    if sanction.kind in BARRING_KINDS:
         flag = BANNED if sanction.kind == "ban" else SUSPENDED
         until = sanction.expires_at.isoformat() if sanction.expires_at else "further notice"
         reason = "author banned" if sanction.kind == "ban" else f"author suspended until {until}"

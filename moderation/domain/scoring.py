@@ -41,16 +41,16 @@ from moderation.domain.dispatch import send_webhooks
 from moderation.domain.edits import after_edit
 from moderation.domain.errors import driver_error
 from moderation.domain.policy import REPORTS, Policy, decide, near_misses, site_policy
-from moderation.domain.reports import open_reports_by_comment, rank, reporters_may_hide, resolve_removed, says_at_risk
+from moderation.domain.reports import open_reports_by_comment, rank, reports_may_hide, resolve_removed, says_at_risk
 from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.routing import cause, route
-from moderation.domain.rules import Compiled, status_reason
+from moderation.domain.rules import Compiled, Hit, status_reason
+from moderation.domain.ban_evasion import evasion_hits
 from moderation.domain.sanctions import sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.status_writes import BatchWrites
-from moderation.domain.lifecycle import (PENDING, PUBLISHED, REJECTED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now,
-                                         reports_reach_threshold)
+from moderation.domain.lifecycle import PENDING, PUBLISHED, REJECTED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now
 from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.stories import story_hit, story_policy, story_settings, strict_hit
 from moderation.domain.storms import hold_in_storm, storm_watch
@@ -279,17 +279,20 @@ def score_claimed(session: Session, models: Model | ModelSource, comments: list[
         by_site.setdefault(comment.site_id, []).append(comment)
     scored_at = now()
     sanctions = sanctions_in_force(session, comments, scored_at)
+    evasions = evasion_hits(session, comments, scored_at)
     storms = storm_watch(session, comments, scored_at)  # a storm started here is sent with the batch's events
     result.deliveries.extend(storms.deliveries)
     writes = BatchWrites()
     for site_id, group in by_site.items():
-        _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result, writes, storms.stories)
+        _score_site(session, source.for_site(site_id), group, scored_at, sanctions, result, writes, storms.stories,
+                    evasions)
     writes.write(session, comments)
     return result
 
 
 def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime, sanctions: dict,
-                result: BatchResult, writes: BatchWrites, stormy: set[tuple[int, str]] = frozenset()) -> None:
+                result: BatchResult, writes: BatchWrites, stormy: set[tuple[int, str]] = frozenset(),
+                evasions: dict[int, Hit] | None = None) -> None:
     all_scores = model.score([c.text for c in comments])
     # The site's rules and story settings: read once for this site's share of the batch.
     rules = current_rules(session, comments[0].site_id)
@@ -309,10 +312,12 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         story = story_hit(stories.get(comment.story_id))
         if story is not None:
             hits.append(story)
+        if evasions and comment.id in evasions:
+            hits.append(evasions[comment.id])
         weight = sum(r.weight for r in open_now.get(comment.id, []))
         # Rescored after an edit, one untried reader's reports still do not hide it (an adversarial walk:
         # one report and a typo fix held a civil comment).
-        may_hide = not reports_reach_threshold(weight, policy.report_threshold) or reporters_may_hide(session, comment)
+        may_hide = reports_may_hide(session, comment, weight, policy.report_threshold)
         on_story = stories.get(comment.story_id)
         routing_policy = story_policy(policy, on_story)
         verdict = decide(routing_policy, scores, weight, reports_may_hide=may_hide)

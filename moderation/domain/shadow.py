@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED, now
 from moderation.domain.policy import Policy, decide, site_policy
-from moderation.domain.reports import open_report_weights
+from moderation.domain.reports import open_report_weights, reports_may_hide
 from moderation.domain.routing import route
 from moderation.domain.rules import stored_hits
 from moderation.domain.sanctions import sanctions_in_force
@@ -82,7 +82,9 @@ def _score_chunk(session: Session, shadow, ids: Sequence[int], live_statuses: Ma
         # The site's rules do not depend on the model: what fired live applies to the shadow too,
         # so a rule's hold is not counted as the two models disagreeing.
         hits = stored_hits(comment)
-        verdict, sanction_reason = route(decide(policies[site.id], scores, reported.get(comment.id, 0.0)), hits,
+        weight = reported.get(comment.id, 0.0)
+        may_hide = reports_may_hide(session, comment, weight, policies[site.id].report_threshold)
+        verdict, sanction_reason = route(decide(policies[site.id], scores, weight, reports_may_hide=may_hide), hits,
                                          sanctions.get((comment.site_id, comment.author_id)))
         if not sanction_reason:  # nor is a storm's hold: its story was stormy for both models
             verdict, _ = hold_in_storm(verdict, STORM in (comment.flagged or []))

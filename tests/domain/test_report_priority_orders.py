@@ -110,7 +110,7 @@ def test_new_reader_ids_rank_a_civil_comment_below_held_hate_and_threats_and_a_t
 
         # A reader whose earlier report, on a comment the model let through, a moderator upheld: one
         # with a record (one on a comment already held earns none: test_report_outcomes.py).
-        upheld = add_comment(site.id, "Go back where you came from.", "upheld")
+        upheld = add_comment(site.id, "The columnist is wrong about the budget, and rude with it.", "upheld")
         _score(upheld)
         _report(site.id, upheld, "harassment", reporter="trusted-1")
         comment = db.session.get(Comment, upheld)

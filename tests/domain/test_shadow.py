@@ -133,3 +133,20 @@ def test_a_shadow_compares_scores_to_six_places_as_live_scoring_does(app, site):
         comment = add(site.id, "Right at the line.", 0)
         score_pending(db.session, FakeModel, [comment], batch_size=10, get_shadow=EdgeModel)
         assert db.session.scalar(select(ShadowScore.would_be_status)) == "held"  # 0.5 at six places
+
+
+def test_one_untried_readers_report_hides_nothing_for_the_shadow_either(app, site):
+    """A newcomer's walk: a shadow byte for byte the live model reported "would hold" for comments one
+    untried reader had reported, which live scoring leaves published (one such reader never hides)."""
+    from moderation.domain.reports import file_report
+
+    class SameModel(FakeModel):
+        version = "fake-same"
+
+    with app.app_context():
+        comment = add(site.id, "The road works finish in spring.", 0)
+        file_report(db.session, db.session.get(Site, site.id), comment, reason="harassment", reporter_id="rep-1")
+        db.session.commit()
+        assert score_pending(db.session, FakeModel, [comment], batch_size=10, get_shadow=SameModel) == {
+            comment: "published"}
+        assert db.session.scalar(select(ShadowScore.would_be_status)) == "published"

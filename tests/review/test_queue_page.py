@@ -361,3 +361,14 @@ def test_the_detail_page_says_when_the_reader_wrote_a_comment_sent_late(app, sig
     html = " ".join(client.get(f"/review/{late}").get_data(as_text=True).split())
     assert 'Written <time datetime="2026-12-02T04:30:00+00:00">2026-12-02 04:30 UTC</time>, by the site\'s clock' in html
     assert "by the site's clock" not in client.get(f"/review/{live}").get_data(as_text=True)
+
+
+def test_a_banned_authors_text_from_another_id_says_so_in_words_on_the_card(sign_in, moderator, site, make_comment,
+                                                                             grant):
+    grant(moderator, site)
+    make_comment(site.id, "Ask Sarah Jennings where the trip money went.", flagged=[], rule_hits=[
+        {"rule": "sanctioned_author_text", "action": "hold",
+         "reason": "the same text as comment #478, rejected, by evader-1, who is banned"}])
+    html = sign_in(moderator).get("/review").get_data(as_text=True)
+    assert ("<strong>hold</strong>: the same text as comment #478, rejected, by evader-1, who is banned; a sign of "
+            "ban evasion (the service's own check, not a rule in the list)") in html

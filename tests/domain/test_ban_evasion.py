@@ -1,0 +1,53 @@
+"""A banned author's rejected text, sent again under another author id, is held for a person.
+
+A trust and safety walk: a banned author's harassment of a named teacher was published word for word
+under a new id the minute after the ban."""
+from __future__ import annotations
+
+from fake_model import FakeModel
+from moderation import db
+from moderation.domain.decisions import decide
+from moderation.domain.scoring import score_pending
+from moderation.models import Comment, SiteMember, User
+
+HARASSMENT = "Ask Sarah Jennings where the trip money went. She should be sacked and shamed."
+
+
+def post_and_score(app, client, site, author_id: str, external_id: str, text: str = HARASSMENT) -> dict:
+    response = client.post("/api/v1/comments", headers=site.headers, json={
+        "id": external_id, "story_id": "s", "author_id": author_id, "text": text})
+    assert response.status_code == 202, response.get_json()
+    with app.app_context():
+        score_pending(db.session, FakeModel, [response.get_json()["id"]], batch_size=10)
+    return client.get(f"/api/v1/comments/{response.get_json()['id']}", headers=site.headers).get_json()
+
+
+def reject(app, comment: dict, moderator) -> None:
+    with app.app_context():
+        row = db.session.get(Comment, comment["id"])
+        db.session.merge(SiteMember(user_id=moderator.id, site_id=row.site_id))
+        db.session.commit()
+        decide(db.session, row.id, user=db.session.get(User, moderator.id), action="reject", reason="Harassment",
+               expected_version=row.version)
+
+
+def test_a_banned_authors_rejected_text_from_another_id_is_held_and_says_whose_it_was(app, client, site, moderator):
+    first = post_and_score(app, client, site, "evader-1", "c-1")
+    assert first["status"] == "published"  # the model let it through; readers reported it, a moderator rejected it
+    reject(app, first, moderator)
+    assert client.post("/api/v1/sanctions", headers=site.headers,
+                       json={"author_id": "evader-1", "kind": "ban", "reason": "harassment"}).status_code == 201
+
+    again = post_and_score(app, client, site, "evader-2", "c-2", "  ask sarah jennings where the trip money went. "
+                                                                 "She should be sacked and shamed.")
+    assert again["status"] == "held"
+    assert again["rules"] == [{"rule": "sanctioned_author_text", "action": "hold",
+                               "reason": f"the same text as comment #{first['id']}, rejected, by evader-1, "
+                                         "who is banned"}]
+
+    # Once the ban is lifted, or for a text no sanctioned author's rejection shares, nothing is held.
+    other = post_and_score(app, client, site, "evader-2", "c-3", "The school trip was lovely, thanks to all.")
+    assert other["status"] == "published"
+    assert client.post("/api/v1/sanctions/lift", headers=site.headers,
+                       json={"author_id": "evader-1", "reason": "appeal"}).status_code in (200, 201)
+    assert post_and_score(app, client, site, "evader-3", "c-4")["status"] == "published"
