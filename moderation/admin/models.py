@@ -15,6 +15,7 @@ from classifiers import DEFAULT_MODEL_PATH
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
 from moderation.admin.model_card import card_summary, promotion_note
+from moderation.domain.label_checks import overruling_note
 from moderation.admin.model_compare import compare
 from moderation.admin.routes import bp
 from moderation.domain import model_registry as registry
@@ -48,7 +49,8 @@ def models() -> str:
         requesters=requesters,
         scopes=registry.active_scopes(db.session), shadow=registry.shadow_version(db.session), sites=sites,
         site_names={s.id: s.name for s in sites}, statuses=registry, error=error, trained_for=registry.trained_for,
-        trained_by=registry.trained_by, promotion_note=promotion_note,
+        trained_by=registry.trained_by,
+        promotion_note=lambda card: promotion_note(card) + overruling_note(db.session, card),
         assignments_seen=registry.assignments_token(db.session),
         check_interval=current_app.config["MODEL_CHECK_INTERVAL"])
 
@@ -58,7 +60,8 @@ def models() -> str:
 def model_version_card(version_id: int) -> str:
     row = db.get_or_404(ModelVersion, version_id)
     return render_template("admin/model_version.html", row=row, card=card_summary(row.card), attributes=ATTRIBUTES,
-                           card_json=registry.card_text(row), scopes=registry.active_scopes(db.session).get(row.id, []))
+                           card_json=registry.card_text(row), scopes=registry.active_scopes(db.session).get(row.id, []),
+                           overruled=overruling_note(db.session, row.card).strip())
 
 
 @bp.get("/models/compare")

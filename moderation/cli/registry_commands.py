@@ -179,13 +179,15 @@ def promote_command(version: str, site_name: str | None, yes: bool) -> None:
     A model that learnt from a site's own decisions is that site's: for every site, or another one,
     it is refused without --yes, as the admin page asks first."""
     from moderation.admin.model_card import promotion_note
+    from moderation.domain.label_checks import overruling_note
     from moderation.domain.model_registry import get_version, promote
 
     notes: list[str] = []
 
     def act(session, **kw):  # noqa: ANN001, ANN202 - _change's action
         row = get_version(session, version)
-        if note := promotion_note(row.card if row is not None else None):
+        card = row.card if row is not None else None
+        if note := promotion_note(card) + overruling_note(session, card):
             notes.append(note)
         if not yes:
             _refuse_another_sites_model(row, site_name, f"{version} learnt")

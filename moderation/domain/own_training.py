@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.sources import training_run_files
 from moderation.domain.errors import Conflict, ValidationFailed
+from moderation.domain.label_checks import overrulings
 from moderation.domain.label_export import export_site_labels, find_site, one_sided
 from moderation.domain.lifecycle import now
 from moderation.models import AuthorErasure, LabelledExample, Site
@@ -155,6 +156,9 @@ def train_with_own_labels(
             split = f"{summary.toxic} toxic, {summary.civil} not" + (
                 f": one-sided, few {fewer} comments to learn from" if fewer else "")
             on_progress(f"exported {summary.rows} labelled comments of {site.name} ({split})", EXPORT_SHARE)
+            # Said in the run's log before minutes of training: a poisoned batch had gone unremarked.
+            for overruling in overrulings(session, site, until=exported_at):
+                on_progress(f"check before promoting: {overruling.sentence(site.name)}", EXPORT_SHARE)
 
         def trained(stage: str, fraction: float) -> None:
             if on_progress is not None:

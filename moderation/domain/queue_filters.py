@@ -21,7 +21,7 @@ from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJ
                                            reported_condition)
 from moderation.domain.rules import MAX_NAME as MAX_RULE_NAME
 from moderation.domain.typed_numbers import typed_float
-from moderation.models import REPORT_REASONS, Comment, Report
+from moderation.models import REPORT_REASONS, Comment, Report, User
 
 # The default tab is the work list (held by the model or reported past the site's threshold);
 # the others let a moderator look at the backlog and at what was decided.
@@ -131,6 +131,10 @@ class QueueFilters:
     score_min: float | None = None
     score_max: float | None = None
     author: str | None = None
+    # The moderator who decided, by username: a lead checking a new moderator's approvals, a readers'
+    # editor weighing "the moderator is biased against me", an admin reading a suspect batch of labels
+    # before promoting what learnt them (three walks had only the audit log, one entry at a time).
+    decided_by: str | None = None
     since: date | None = None
     until: date | None = None
     q: str | None = None
@@ -182,6 +186,8 @@ class QueueFilters:
             # accents found none of María José's comments (a moderator's walk).
             where.append(or_(Comment.author_id == self.author,
                              func.unaccent(func.lower(Comment.author_name)) == func.unaccent(self.author.lower())))
+        if self.decided_by:
+            where.append(Comment.decided_by == select(User.id).where(User.username == self.decided_by).scalar_subquery())
         days_in = zone(self.tz)
         if self.since:
             where.append(Comment.received_at >= datetime.combine(self.since, time(), days_in))
@@ -193,7 +199,8 @@ class QueueFilters:
 
 
 # The filter form's labels: an error names the box the moderator typed in, not the query parameter.
-LABELS = {"site": "Site", "story": "Story id", "author": "Author", "reason": "Report reason", "flag": "Flagged for",
+LABELS = {"site": "Site", "story": "Story id", "author": "Author", "decided_by": "Decided by", "reason": "Report reason",
+          "flag": "Flagged for",
           "rule": "Rule", "model": "Scored by version",
           "score_attr": "Score of", "score_min": "Score from", "score_max": "Score to", "since": "Received from",
           "until": "Received to", "q": "Search the text", "tab": "The tab"}
@@ -263,6 +270,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
         score_min=_score(args, "score_min"),
         score_max=_score(args, "score_max"),
         author=_text(args, "author"),
+        decided_by=_text(args, "decided_by"),
         since=_date(args, "since"),
         until=_date(args, "until"),
         q=_text(args, "q", MAX_SEARCH_LENGTH),

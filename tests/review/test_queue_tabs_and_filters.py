@@ -394,3 +394,21 @@ def test_an_empty_to_review_tab_points_at_the_reported_tab_and_flags_are_said_in
     card = mona.get("/review").get_data(as_text=True)
     card = card[card.index(f'id="comment-{held}"'):]
     assert "<li>readers&#39; reports</li>" in card
+
+
+def test_the_decided_by_filter_lists_one_moderators_decisions(app, mona, site, make_comment, moderator):
+    """A lead, a readers' editor and an admin reading a suspect batch of labels each needed "what did
+    bob decide", and had the audit log one entry at a time (three walks)."""
+    with app.app_context():
+        bob = User(username="bob", role="moderator", password_hash="x")
+        db.session.add(bob)
+        db.session.commit()
+        bob_id = bob.id
+    by_bob = make_comment(site.id, "You idiot.", status="approved", decision="approved", decided_by=bob_id)
+    by_mona = make_comment(site.id, "You fool.", status="approved", decision="approved", decided_by=moderator.id)
+    make_comment(site.id, "Held still.")
+
+    assert _ids(mona.get("/review?tab=approved&decided_by=bob").get_data(as_text=True)) == [by_bob]
+    assert _ids(mona.get("/review?tab=approved&decided_by=mona").get_data(as_text=True)) == [by_mona]
+    assert _ids(mona.get("/review?tab=approved&decided_by=nobody").get_data(as_text=True)) == []
+    assert 'name="decided_by" value="bob"' in mona.get("/review?tab=approved&decided_by=bob").get_data(as_text=True)
