@@ -51,6 +51,17 @@ PEOPLE_NAMES: tuple[str, ...] = (
     "pelosi", "brandon", "kaepernick",
 )
 
+# Health, disability and body size, neutralised like the identity adjectives (word and longer
+# n-grams): a reader saying "I am a person with mental illness." scored 0.58 and "People with mental
+# illness deserve better care than this." 0.81 (an identity-bias auditor's walk, 2026-12-06), as
+# abuse says "mental" far more often than news comments about care do. "mentally" and "fat" stay:
+# zeroing them let "You're clearly mentally ill, get help." (0.74 -> 0.42) and "You fat slob."
+# (0.94 -> 0.32) through, and they are insults more often than a reader's own description.
+HEALTH_TERMS: tuple[str, ...] = (
+    "mental", "illness", "autistic", "autism", "bipolar", "schizophrenic", "schizophrenia", "disabled",
+    "disability", "wheelchair", "overweight", "obese",
+)
+
 # Parties and political camps: their word column only (`word_columns`). Zeroing their n-grams as well ("eral" of
 # liberal is in general and several) cost olid_test, political tweets, 0.004 more.
 PARTY_NAMES: tuple[str, ...] = (

@@ -20,7 +20,9 @@ from classifiers.attributes import ATTRIBUTES
 from classifiers.bias import IDENTITY_TERMS
 from classifiers.counterfactual import COPY_WEIGHT, counterfactual_copies
 from classifiers.datasets import LabelledData, concat, read_labelled_csv, sha256_of
-from classifiers.debias import GROUP_NOUNS, PARTY_NAMES, PEOPLE_NAMES, RELIGION_NAMES, neutralise_identity_terms
+from classifiers.debias import (
+    GROUP_NOUNS, HEALTH_TERMS, PARTY_NAMES, PEOPLE_NAMES, RELIGION_NAMES, neutralise_identity_terms,
+)
 from classifiers.drift import validation_scores
 from classifiers.errors import DataError
 from classifiers.features import CivilityFeatures
@@ -215,7 +217,7 @@ def train_model(
     min_positives: int = 100,
     allow_unlisted_sources: bool = False,
     cross_source: bool = False,
-    neutral_terms: Sequence[str] | None = IDENTITY_TERMS + RELIGION_NAMES + PEOPLE_NAMES,
+    neutral_terms: Sequence[str] | None = IDENTITY_TERMS + RELIGION_NAMES + PEOPLE_NAMES + HEALTH_TERMS,
     neutral_word_only: Sequence[str] = GROUP_NOUNS + PARTY_NAMES,
     random_state: int = 0,
     own_label_weight: float = 2.0,
@@ -386,16 +388,18 @@ def train_model(
             "and quoted or reported abuse.",
             "Violent words used figuratively (\"this bill will kill jobs\") score as toxic and as threats: most "
             "training comments that use them are abusive. A site's own decisions retrain it (`moderation train --site`).",
-            "Identity words are neutralised in the toxicity and insult heads, and groups' nouns (\"jews\", "
-            "\"muslims\") in severe_toxicity too, but not in identity_attack, which floors toxicity; see the bias metrics from `evaluate` on bias_madlibs.csv and hatecheck.csv.",
+            "Identity words and words for health, disability and body size (\"mental\", \"disabled\", "
+            "\"obese\") are neutralised in the toxicity and insult heads, and groups' nouns (\"jews\", "
+            "\"muslims\") in severe_toxicity too, but not in identity_attack, which floors toxicity; see the bias metrics from `evaluate` on bias_madlibs.csv and hatecheck.csv. "
+            "\"mentally\", \"fat\" and most nationalities are not: \"I am fat.\" and \"My wife is from Niger.\" may be held.",
             "Training labels come from Twitter and Gab, Wikipedia talk pages, chatbot logs, a white-supremacist "
             "forum, mixed social media and news comments (weakly labelled sentences and typed toxic spans); their "
             "definitions differ and none is a news-site moderation policy.",
-            "Attributes listed under insufficient_data copy the toxicity score and must not drive decisions.",
             f"Attributes listed under thin_data had fewer than {THIN_POSITIVES:,} positives labelled by people "
             "to learn from; treat their scores and thresholds as rough.",
             "Thresholds meet the target precision on a source-balanced validation mix, not on any one site.",
-        ],
+        ] + (["Attributes listed under insufficient_data copy the toxicity score and must not drive decisions."]
+             if insufficient else []),
         "libraries": {
             "python": platform.python_version(),
             "scikit-learn": sklearn.__version__,

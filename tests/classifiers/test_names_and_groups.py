@@ -79,3 +79,26 @@ def test_a_civil_sentence_naming_a_group_is_not_severely_toxic(shipped: Civility
     threshold = shipped.card["thresholds"]["severe_toxicity"]
     for text in ("Jews", "Jews and Muslims marched together for peace.", "My neighbours are Jews."):
         assert shipped.score([text])[0]["severe_toxicity"] < 0.5 * threshold, text
+
+
+# An identity-bias auditor's walk (2026-12-06): held before health and disability words were
+# neutralised (0.81, 0.58, 0.70, 0.67 with model 95664974).
+HEALTH = [
+    "People with mental illness deserve better care than this.",
+    "I am a person with mental illness.",
+    "I am mentally ill.",
+    "My neighbour is a person with mental illness.",
+]
+# Said to someone, the same words still are: "mentally" is kept for these.
+AIMED = ["You're clearly mentally ill, get help.", "You are mentally ill.", "You autistic moron.",
+         "Are you disabled or just stupid?"]
+
+
+@pytest.mark.parametrize("text", HEALTH)
+def test_a_reader_naming_their_own_illness_is_not_flagged_as_toxic(shipped: CivilityModel, text: str) -> None:
+    assert shipped.score([text])[0]["toxicity"] < shipped.card["thresholds"]["toxicity"]
+
+
+@pytest.mark.parametrize("text", AIMED)
+def test_illness_or_disability_thrown_at_someone_is_still_flagged(shipped: CivilityModel, text: str) -> None:
+    assert shipped.score([text])[0]["toxicity"] >= shipped.card["thresholds"]["toxicity"]
