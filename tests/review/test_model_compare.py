@@ -62,13 +62,27 @@ def test_a_candidate_is_compared_with_the_global_version_measure_by_measure(app,
 
 def test_versions_measured_on_other_rows_are_said_not_to_compare_and_a_backtest_is_offered(
         app, sign_in, admin, tmp_path):
-    own = {"site:herald": {"rows": 300, "label_counts": {"toxicity": {"known": 300, "positive": 120}}}}
-    candidate, version = _register(app, tmp_path, "own-rows", training_data={"own_labels": own})
+    data = {**SHIPPED["data"], "public_validation_rows": SHIPPED["data"]["public_validation_rows"] - 500}
+    candidate, version = _register(app, tmp_path, "other-rows", data=data)
 
     html = sign_in(admin).get(f"/admin/models/compare?b={candidate}").get_data(as_text=True)
 
     assert "measured on different validation rows" in html
     assert f'href="/admin/backtest?candidate={version}"' in html
+
+
+def test_a_site_trained_candidate_measured_on_the_same_public_rows_compares(app, sign_in, admin, tmp_path):
+    """An admin's walk: every site-trained candidate was said not to compare, its card naming the
+    site's own source beside the same 24,748 public validation rows."""
+    own = {"site:herald": {"rows": 300, "label_counts": {"toxicity": {"known": 300, "positive": 120}}}}
+    data = {**SHIPPED["data"], "sources": {**SHIPPED["data"]["sources"], "site:herald": {"licence": "the site's own"}}}
+    candidate, _ = _register(app, tmp_path, "own-rows", data=data,
+                             training_data={**SHIPPED["training_data"], "own_labels": own})
+
+    html = sign_in(admin).get(f"/admin/models/compare?b={candidate}").get_data(as_text=True)
+
+    assert "Both were measured on the same validation sources" in html
+    assert "measured on different validation rows" not in html
 
 
 def test_any_two_versions_can_be_picked_and_unknown_ones_are_404(app, sign_in, admin, tmp_path):
