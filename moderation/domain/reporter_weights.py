@@ -25,8 +25,9 @@ from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import APPROVED, PUBLISHED
+from moderation.domain.sanctions import BARRING_KINDS, KIND_LABELS, current_sanction, in_force_condition
 from moderation.domain.settings import domain_settings
-from moderation.models import Comment, Report
+from moderation.models import AuthorSanction, Comment, Report
 
 # The statuses in which a report finds something no one had seen to (see above).
 FINDS_ON = (PUBLISHED, APPROVED)
@@ -69,9 +70,11 @@ def any_trusted(session: Session, site_id: int, reporter_ids: Collection[str]) -
     reader's track record took one per reader a raid had sent."""
     if not reporter_ids:
         return False
+    barred = exists().where(AuthorSanction.site_id == site_id, AuthorSanction.author_id == Report.reporter_id,
+                            AuthorSanction.kind.in_(BARRING_KINDS), in_force_condition(func.now()))
     return bool(session.scalar(select(exists().where(
         Report.reporter_id.in_(list(reporter_ids)), Report.outcome == "upheld", _found_something(),
-        Report.comment_id == Comment.id, Comment.site_id == site_id))))
+        Report.comment_id == Comment.id, Comment.site_id == site_id, ~barred))))
 
 
 def reporter_weight(
@@ -80,6 +83,12 @@ def reporter_weight(
     """The report's weight and the sentence that explains it to a moderator."""
     if reporter_id is None:
         return base, f"{reason} {base:g}: anonymous report"
+    barred = current_sanction(session, site_id, reporter_id)
+    if barred is not None and barred.kind in BARRING_KINDS:
+        # A reader the site banned from commenting kept full weight and trust as a reporter, and a
+        # banned farmer's self-harm report put a civil comment above every held threat (a T&S walk).
+        floor = domain_settings(session).reporter_weight_floor
+        return round(base * floor, 4), f"{reason} {base:g} × {floor:g}: the reader is {KIND_LABELS[barred.kind]} on this site"
     upheld, dismissed, on_held = track_record(session, site_id, reporter_id)
     decided = upheld + dismissed
     # Before the record, as brigade_note reads an untried reader's sentence by its end.

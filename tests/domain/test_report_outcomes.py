@@ -157,3 +157,22 @@ def test_reports_upheld_on_comments_already_held_earn_no_trust(app, site, modera
         other = published(site.id, 21)
         report(site.id, other, "finder", "hate")
         assert db.session.get(Comment, other).status == "held"
+
+
+def test_a_reader_the_site_banned_weighs_the_floor_and_is_trusted_no_more(app, site, moderator):
+    """A T&S walk: a banned reader's reports kept full weight and trust, and one self-harm report of
+    theirs put a civil comment above every held threat."""
+    from moderation.domain.sanctions import sanction_author
+
+    with app.app_context():
+        missed = published(site.id, 1)
+        report(site.id, missed, "finder")
+        moderate(missed, moderator.id, "reject")  # a report that found something: trusted
+        sanction_author(db.session, db.session.get(Site, site.id), "finder", "ban", reason="abusive reports",
+                        by_user=None)
+        db.session.commit()
+        civil = published(site.id, 2)
+        filed = report(site.id, civil, "finder", "hate")
+        assert filed.weight == pytest.approx(0.5)
+        assert filed.weight_reason == "hate 2 × 0.25: the reader is banned on this site"
+        assert db.session.get(Comment, civil).status == "published"
