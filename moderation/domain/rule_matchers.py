@@ -32,6 +32,27 @@ def normalised_for_rules(text: str) -> tuple[str, bool]:
     normalised = normalise(text[:READ_AT_MOST])
     return normalised[:READ_AT_MOST], len(text) <= READ_AT_MOST and len(normalised) <= READ_AT_MOST
 
+# Pictures that stand for a word the phrase rules read (threats, group attacks, urging self-harm):
+# "I will 🔪 you", "Go 🔫 yourself" and "All immigrants are 🐀🐀🐀" were published (a trust and safety
+# walk). Only these rules read them, and only when the words alone found nothing; not ones whose
+# meaning turns on tone ("💀" is laughter as often as death, "🔥" praise).
+_PICTURE_WORDS = {
+    "🔪": "stab", "🗡": "stab", "🔫": "shoot", "💣": "bomb", "☠": "die", "⚰": "dead", "🪦": "dead",
+    "🐀": "rats", "🐁": "rats", "🪳": "cockroaches", "🐍": "snakes", "🐷": "pigs", "🐖": "pigs",
+    "🐒": "apes", "🦍": "apes", "🐵": "apes", "🦠": "disease",
+}
+_PICTURES = re.compile("[" + "".join(_PICTURE_WORDS) + "]\ufe0f?")
+
+
+def has_pictures(normalised: str) -> bool:
+    return _PICTURES.search(normalised) is not None
+
+
+def pictures_read(normalised: str) -> str:
+    """The normalised text with each picture of _PICTURE_WORDS read as its word."""
+    return re.sub(r"\s+", " ", _PICTURES.sub(lambda m: f" {_PICTURE_WORDS[m.group(0)[0]]} ", normalised)).strip()
+
+
 # Letters and digits of any script (Arabic, Chinese, Hebrew stay as written once normalised), with
 # apostrophes: [a-z0-9'] made every Arabic word list entry "letterless" and every Arabic text one
 # fingerprint, "", which no flood counted.

@@ -319,7 +319,15 @@ _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 def phrase_found(kind: str, text: str, normalised: str | None = None) -> str | None:
     """The words of `text` a phrase kind ("threat_words", "group_attack", "urging_self_harm",
     "at_risk") reads as its own, or None: as a rule of that kind finds them, without a site's rules."""
-    return _PHRASES[kind](match.normalised_for_rules(text)[0] if normalised is None else normalised, text)
+    return _phrase(kind, match.normalised_for_rules(text)[0] if normalised is None else normalised, text)
+
+
+def _phrase(kind: str, normalised: str, text: str) -> str | None:
+    """A phrase kind's words, read again with its pictures as words when the words alone found none."""
+    found = _PHRASES[kind](normalised, text)
+    if found is None and match.has_pictures(normalised):
+        found = _PHRASES[kind](match.pictures_read(normalised), text)
+    return found
 # Kinds that read the author's shown name when the text has nothing: a business desk's walk found
 # "Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net" as a name on a civil comment published.
 # Contact details and addresses only, not word lists: a banned "dick" rejected every comment Dick Smith
@@ -390,7 +398,7 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
     if kind in ("banned_words", "suspect_words"):
         return match.find_words(text, rule["words"], pattern, normalised)  # evaluate quotes it (_listed_word)
     if kind in _PHRASES:
-        words = _PHRASES[kind](normalised, text)
+        words = _phrase(kind, normalised, text)
         if words is None and kind == "urging_self_harm" and facts.parent_at_risk:
             words = dared(normalised)
         return None if words is None else f'"{words}"'

@@ -938,3 +938,24 @@ def test_a_banned_word_matched_only_by_folding_another_languages_letters_is_held
     [hit] = Compiled(validate_rules([{"name": "b", "kind": "banned_words", "words": words}])).evaluate(
         text, Facts(author_id="a"))
     assert (hit.action, hit.reason) == (action, reason)
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    ("threat_words", "I will 🔪 you"), ("threat_words", "Someone should 🔫 the mayor"),
+    ("threat_words", "i hope you catch 🦠 and ☠️"), ("urging_self_harm", "Go 🔫 yourself"),
+    ("group_attack", "All immigrants are 🐀🐀🐀"), ("group_attack", "Muslims are 🐷"),
+])
+def test_a_picture_standing_for_the_word_is_read_by_the_phrase_rules(kind, text):
+    """A trust and safety walk: "I will 🔪 you", "Go 🔫 yourself" and "All immigrants are 🐀🐀🐀" were
+    published, none read by the rules written for them."""
+    from moderation.domain.rules import phrase_found
+
+    assert phrase_found(kind, text) is not None
+
+
+@pytest.mark.parametrize("text", ["My chef knife 🔪 is so sharp", "Slice the 🍅 with a 🔪", "This game is 💣",
+                                  "The 🐀 in my kitchen are back", "That goal was 🔥 and I'm 💀"])
+def test_pictures_in_ordinary_comments_are_no_threat_or_attack(text):
+    from moderation.domain.rules import phrase_found
+
+    assert [k for k in ("threat_words", "group_attack", "urging_self_harm") if phrase_found(k, text)] == []
