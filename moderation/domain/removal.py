@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.comments import comment_for_site
@@ -17,7 +17,7 @@ from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import DELETED, REMOVAL, change_status, now
 from moderation.domain.report_outcomes import close_reports_of_deleted
 from moderation.domain.retention import erased_events
-from moderation.models import Comment, Site, WebhookDelivery
+from moderation.models import Comment, LabelledExample, Site, WebhookDelivery
 
 REQUESTERS = ("site", "author")
 
@@ -39,8 +39,14 @@ def delete_comment(session: Session, site: Site, comment_id: int, *, actor: str,
     session.refresh(comment)
     if comment.status == DELETED:
         return Removal(comment, [], deleted=False)
+    # A reader who deletes their comment withdraws it from training too: a readers' editor found a
+    # deleted comment, phone number and all, still a training example, where the reader had been
+    # told it was gone. A site's own deletion keeps the moderators' labels, as the text is kept.
+    withdrawn = session.execute(delete(LabelledExample).where(LabelledExample.comment_id == comment.id)
+                                ).rowcount if requested_by == "author" else 0
     delivery = change_status(session, comment, DELETED, actor=actor, by=REMOVAL,
-                             reason=f"deleted at the {requested_by}'s request", requested_by=requested_by)
+                             reason=f"deleted at the {requested_by}'s request", requested_by=requested_by,
+                             **({"training_examples_withdrawn": withdrawn} if withdrawn else {}))
     close_reports_of_deleted([comment], comment.status_changed_at)
     deliveries = [delivery]
     if site.retention_days == 0:

@@ -16,7 +16,9 @@ from moderation.domain.erasure import author_hash
 from moderation.domain.lifecycle import now, serialize_comment
 from moderation.domain.sanctions import serialize_sanction
 from moderation.domain.team_notes import NOTE_ACTION, NOTE_KEY
-from moderation.models import AuditEntry, AuthorErasure, AuthorSanction, Comment, CommentRevision, Report, Site
+from moderation.models import (
+    AuditEntry, AuthorErasure, AuthorSanction, Comment, CommentRevision, LabelledExample, Report, Site,
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -55,6 +57,14 @@ def subject_access(session: Session, site: Site, author_id: str) -> dict[str, An
                           for report, external_id in filed],
         "reports_against": session.scalar(select(func.count(Report.id)).join(Comment, Comment.id == Report.comment_id)
                                           .where(Comment.site_id == site.id, Comment.author_id == author_id)),
+        # Their comments' copies kept to train the site's model (a moderator's decision on each, and the
+        # reports it answered): a readers' editor found a deleted comment's text there, and the export
+        # silent about it.
+        "training_examples": [{"comment_id": example.comment_id, "kind": example.kind, "labels": example.labels,
+                               "text": example.text, "created_at": _iso(example.created_at)}
+                              for example in session.scalars(select(LabelledExample).where(
+                                  LabelledExample.site_id == site.id,
+                                  LabelledExample.comment_id.in_([c.id for c in comments])).order_by(LabelledExample.id))],
         "sanctions": [serialize_sanction(s) for s in sanctions],
         "erasures": [{"erased_at": _iso(e.erased_at), "counts": e.counts} for e in erasures],
         # What moderators wrote to each other about the reader's comments (team_notes.py): data about

@@ -99,3 +99,30 @@ def test_deleting_another_sites_comment_or_a_bad_requester_is_refused(client, si
     assert response.status_code == 400 and response.get_json()["error"]["field"] == "by"
     assert client.get(f"/api/v1/comments/{ours}", headers=site.headers).get_json()["status"] == "pending"
     assert client.delete(f"/api/v1/comments/{ours}").status_code == 401
+
+
+def test_a_reader_deleting_their_comment_withdraws_it_from_training_and_the_export_lists_what_is_kept(
+        app, client, site, moderator):
+    """A readers' editor's walk: a comment its reader deleted, phone number and all, was still a training
+    example, and the subject access export said nothing of training copies."""
+    from moderation.domain.subject_access import subject_access
+    from moderation.models import LabelledExample
+
+    kept, deleted = submit(client, site, "c-1"), submit(client, site, "c-2", "Another comment of mine, 555-0199.")
+    for comment_id in (kept, deleted):
+        hold(app, comment_id)
+        with app.app_context():
+            db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
+            db.session.commit()
+            comment = db.session.get(Comment, comment_id)
+            decide(db.session, comment_id, user=db.session.get(User, moderator.id), action="approve", reason=None,
+                   expected_version=comment.version)
+    assert client.delete(f"/api/v1/comments/{deleted}?by=author", headers=site.headers).status_code == 200
+
+    with app.app_context():
+        assert db.session.scalars(select(LabelledExample.comment_id)).all() == [kept]
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == deleted)
+                                   .order_by(AuditEntry.id.desc())).first()
+        assert entry.details["training_examples_withdrawn"] == 1
+        export = subject_access(db.session, db.session.get(Site, site.id), "reader-7")
+    assert [(e["comment_id"], e["kind"], e["text"]) for e in export["training_examples"]] == [(kept, "decision", TEXT)]
