@@ -29,7 +29,7 @@ from moderation.domain.written import readable_created_at
 from moderation.models import AuditEntry, Comment, CommentRevision, Site, User
 
 # Cards per page. Rendering a card (scores, highlights, thread, reports) is about 1.5 ms of
-# Python: 50 cards made the page miss its 150 ms p95 on bench/queue.py; 25 is a screenful or two,
+# Python: 50 cards made the page miss its 150 ms p95 on bench/queue_pages.py; 25 is a screenful or two,
 # and "Next" pages by keyset, "All N matching" selects beyond the page.
 DEFAULT_PAGE_SIZE = 25
 # Tabs count at most this many and then say "10,000+": an exact count of a 100,000-row tab reads

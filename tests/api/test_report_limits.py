@@ -49,6 +49,8 @@ def test_a_reporters_limit_is_per_site(app_with, site, outsider):
 
     assert report(client, site, ours, reason="spam", reporter_id="reader").status_code == 201
     assert report(client, outsider, theirs, reason="spam", reporter_id="reader").status_code == 201
+    # ... and it does hold on each: a second on the same site within the minute is refused.
+    assert report(client, site, submit(client, site, id="c-2"), reason="spam", reporter_id="reader").status_code == 429
 
 
 def test_reports_past_the_threshold_raise_a_published_comments_priority_by_their_own_weight_only(app, client, site):

@@ -25,7 +25,7 @@ def test_a_referrer_from_another_host_is_named_in_the_page_and_the_log(client, a
     assert any("referrer does not match" in line.lower() and "'127.0.0.1:8080'" in line for line in logged), logged
 
 
-def test_an_expired_token_still_reads_as_expired(client, admin):
+def test_a_malformed_token_reads_as_an_expired_form(client, admin):
     refused = client.post("/login", data={"username": admin.username, "password": admin.password,
                                           "csrf_token": "not-a-token"})
     assert refused.status_code == 400 and "Form expired" in refused.get_data(as_text=True)
