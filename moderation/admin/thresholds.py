@@ -20,7 +20,7 @@ from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.threshold_release import RELEASE_SIZE, release_held, releasable
 from moderation.domain.threshold_tuning import (
-    PRECISION, curve, parse_target, preview, save_target_threshold, tuning_data,
+    PRECISION, curve, other_versions_warning, parse_target, preview, save_target_threshold, tuning_data,
 )
 from moderation.domain.typed_numbers import typed_float
 from moderation.domain.written import span_words
@@ -81,7 +81,7 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
                            coral=coral, coral_characters=MAX_CHARACTERS, coral_longest=LONGEST,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
                            precision=PRECISION, span_words=span_words, release=release, version=model["version"],
-                           release_size=RELEASE_SIZE), 400 if error else 200
+                           release_size=RELEASE_SIZE, other_versions_warning=other_versions_warning), 400 if error else 200
 
 
 def _coral(site: Site, model: dict) -> CoralCalibration | None:

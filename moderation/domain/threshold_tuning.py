@@ -200,6 +200,21 @@ FEW_CAUGHT = 0.1
 MUCH_MORE_HELD = 1.5
 
 
+def other_versions_warning(data: TuningData) -> str | None:
+    """Said when decided comments were scored by another version than the one scoring the site now:
+    after a promotion, an admin tuned here on the previous version's scores and undid the retrain
+    (an admin's walk; the warning came only after Preview, beside Save)."""
+    others = sum(n for version, n in data.versions.items() if version != data.scoring_now)
+    if not data.scoring_now or not others:
+        return None
+    scored_by = ", ".join(f"{v} ({n})" for v, n in sorted(data.versions.items(), key=lambda item: -item[1])
+                          if v != data.scoring_now)
+    return (f"{others} of these {data.decided} comments were scored by another version than "
+            f"{data.scoring_now}, which scores this site now: {scored_by}. A threshold chosen on their "
+            "scores may hold a very different share under the version in use; decide some of its "
+            "comments first, or compare the two with a backtest.")
+
+
 def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] | None) -> list[str]:
     """What the table alone hides. Precision is counted over decided comments, which are mostly
     ones the model held or readers reported: a target of 0.9 was met at 0.071 on them, where about
@@ -221,15 +236,8 @@ def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] 
         found.append(f"This holds {_per_day(chosen['held_per_day'])} comments a day where the current threshold "
                      f"holds {_per_day(current['held_per_day'])}: more work for the moderators, "
                      "and more readers waiting.")
-    others = sum(n for version, n in data.versions.items() if version != data.scoring_now)
-    if data.scoring_now and others:
-        # An admin's walk: promoted, then tuned here on the previous version's scores, with no word of it.
-        scored_by = ", ".join(f"{v} ({n})" for v, n in sorted(data.versions.items(), key=lambda item: -item[1])
-                              if v != data.scoring_now)
-        found.append(f"{others} of these {data.decided} comments were scored by another version than "
-                     f"{data.scoring_now}, which scores this site now: {scored_by}. A threshold chosen on their "
-                     "scores may hold a very different share under the version in use; decide some of its "
-                     "comments first, or compare the two with a backtest.")
+    if (scored_elsewhere := other_versions_warning(data)) is not None:
+        found.append(scored_elsewhere)
     approved, rejected = int((data.y == 0).sum()), int(data.y.sum())
     fewer = one_sided(rejected, approved)
     if fewer:

@@ -407,3 +407,20 @@ def test_coral_decisions_of_long_texts_are_scored_no_more_than_a_page_can_wait(a
         found, cut_short = calibration.suggested_decisions(db.session, site.id)
     assert len(found) == calibration.MAX_CHARACTERS // 1_900 and all(len(t) == 1_900 for t, _, _ in found)
     assert cut_short
+
+
+def test_before_any_preview_the_page_says_the_scores_are_another_versions_and_save_asks(app, sign_in, admin, decided,
+                                                                                       fake_model):
+    """An admin's walk: right after a promotion the page plotted the old version's scores under the new
+    version's threshold and said so only after Preview, beside a Save that asked nothing; the saved
+    threshold undid the retrain."""
+    with app.app_context():
+        db.session.query(Comment).filter(Comment.site_id == decided.id).update({"model_version": "old-1"})
+        db.session.commit()
+    client = sign_in(admin)
+    first = client.get(f"/admin/sites/{decided.id}/thresholds").get_data(as_text=True)
+    warning = "8 of these 8 comments were scored by another version than fake-1, which scores this site now: old-1 (8)"
+    assert warning in first.split('<form class="card settings"', 1)[0]
+    previewed = client.get(f"/admin/sites/{decided.id}/thresholds",
+                           query_string={"attribute": "toxicity", "target": "volume", "value": "0.5"}).get_data(as_text=True)
+    assert "data-confirm=\"Save a threshold chosen on another version's scores?" in previewed
