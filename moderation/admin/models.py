@@ -15,11 +15,13 @@ from classifiers import DEFAULT_MODEL_PATH
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
 from moderation.admin.model_card import card_summary, promotion_note
-from moderation.domain.label_checks import overruling_note
 from moderation.admin.model_compare import compare
 from moderation.admin.routes import bp
 from moderation.domain import model_registry as registry
 from moderation.domain.errors import DomainError
+from moderation.domain.label_checks import overruling_note
+from moderation.domain.lifecycle import HELD, PUBLISHED
+from moderation.domain.version_effect import left_by
 from moderation.models import ModelVersion, Site
 from moderation.request_input import parse_int
 
@@ -61,7 +63,8 @@ def model_version_card(version_id: int) -> str:
     row = db.get_or_404(ModelVersion, version_id)
     return render_template("admin/model_version.html", row=row, card=card_summary(row.card), attributes=ATTRIBUTES,
                            card_json=registry.card_text(row), scopes=registry.active_scopes(db.session).get(row.id, []),
-                           overruled=overruling_note(db.session, row.card).strip())
+                           overruled=overruling_note(db.session, row.card).strip(),
+                           history=registry.version_history(db.session, row))
 
 
 @bp.get("/models/compare")
@@ -139,7 +142,10 @@ def rollback_model() -> Response:
     def change() -> None:
         registry.rollback(db.session, by=auth.current_user(), site_id=site_id, from_version=from_version)
 
-    return _done(change, f"Rolled back {_scope_name(site_id)}.")
+    left = left_by(db.session, from_version, site_id) if from_version else {}
+    said = (f" What {from_version} scored stays as it is: {left.get(PUBLISHED, 0):,} published and {left.get(HELD, 0):,} "
+            "held (the queue's Published tab, Scored by version, lists what it published)." if sum(left.values()) else "")
+    return _done(change, f"Rolled back {_scope_name(site_id)}.{said}")
 
 
 @bp.post("/models/follow-global")

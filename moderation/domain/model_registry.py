@@ -23,6 +23,8 @@ import json
 import logging
 import os
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -524,6 +526,34 @@ def _out_of_shadow(session: Session, row: ModelVersion) -> str:
         or_(AuditEntry.details["version"].astext == row.version, AuditEntry.details["rolled_back"].astext == row.version),
     ).limit(1)) or session.scalar(select(ModelAssignment.id).where(ModelAssignment.previous_version_id == row.id).limit(1))
     return RETIRED if scored is not None else CANDIDATE
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    actor: str
+    said: str  # "promoted for terraces", "rolled back from, for terraces"
+
+
+def version_history(session: Session, row: ModelVersion) -> list[Event]:
+    """When and by whom a version was promoted or rolled back, oldest first: only the audit log had it,
+    and an admin deciding whether to trust a retired version asked its card (an admin's walk)."""
+    entries = session.scalars(select(AuditEntry).where(
+        AuditEntry.action.in_(("model:promoted", "model:rolled_back")),
+        or_(AuditEntry.details["version"].astext == row.version, AuditEntry.details["rolled_back"].astext == row.version),
+    ).order_by(AuditEntry.id))
+    events = []
+    for entry in entries:
+        details = entry.details or {}
+        scope = details.get("site") or "global"
+        if entry.action == "model:promoted":
+            said = f"promoted for {scope}"
+        elif details.get("rolled_back") == row.version:
+            said = f"rolled back from, for {scope}"
+        else:
+            said = f"brought back by a rollback, for {scope}"
+        events.append(Event(entry.at, entry.actor, said))
+    return events
 
 
 def ensure_bootstrapped(session: Session, *, var_dir: Path, model_path: str | Path) -> ModelVersion:

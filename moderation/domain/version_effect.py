@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import Text
 
 from classifiers.attributes import ATTRIBUTES
-from moderation.domain.lifecycle import now
+from moderation.domain.lifecycle import HELD, PUBLISHED, now
 from moderation.models import Comment
 
 DAYS = 30
@@ -74,3 +74,14 @@ def by_version(shares: Iterable[DayShare]) -> dict[int, list[VersionSpan]]:
 def _span(version: str, days: Sequence[DayShare]) -> VersionSpan:
     return VersionSpan(version, min(d.day for d in days), max(d.day for d in days),
                        sum(d.scored for d in days), sum(d.flagged for d in days))
+
+
+def left_by(session: Session, version: str, site_id: int | None) -> dict[str, int]:
+    """How many comments `version` scored that are still published or held (of one site, or all): what
+    a rollback leaves as it was, which the rollback said nothing of (an admin's walk)."""
+    query = (select(Comment.status, func.count()).where(Comment.model_version == version,
+                                                        Comment.status.in_((PUBLISHED, HELD)))
+             .group_by(Comment.status))
+    if site_id is not None:
+        query = query.where(Comment.site_id == site_id)
+    return dict(session.execute(query).all())

@@ -14,7 +14,7 @@ from classifiers.model import card_path_for
 from model_variants import model_variant
 from moderation import db
 from moderation.domain import model_registry as registry
-from moderation.models import AuditEntry
+from moderation.models import AuditEntry, Comment
 
 pytestmark = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="needs the shipped model")
 
@@ -58,7 +58,14 @@ def test_an_admin_promotes_a_version_for_one_site_and_rolls_it_back(app, sign_in
         assert registry.active_version(db.session).version == shipped
 
     assert f'name="from_version" value="{candidate}"' in page  # what the page showed, sent back
+    with app.app_context():  # a comment the candidate published while it was live
+        db.session.add(Comment(site_id=site.id, external_id="c-scored", story_id="s", author_id="a", text="Hello.",
+                               body_hash="h", status="published", model_version=candidate))
+        db.session.commit()
     assert _post(client, "/admin/models/rollback", site_id=str(site.id), from_version=candidate).status_code == 303
+    # What the rolled-back version did stays, and the message says so (an admin's walk: it said nothing).
+    assert (f"What {candidate} scored stays as it is: 1 published and 0 held (the queue&#39;s Published tab, Scored "
+            "by version, lists what it published).") in client.get("/admin/models").get_data(as_text=True)
     with app.app_context():
         assert registry.active_version(db.session, site.id).version == shipped
     # A second admin's page, still showing the candidate: refused, not rolled forward again.
@@ -69,6 +76,12 @@ def test_an_admin_promotes_a_version_for_one_site_and_rolls_it_back(app, sign_in
         audited = [(e.actor, e.action, e.details.get("site")) for e in
                    db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert audited == [("user:ada", "model:promoted", "daily-planet"), ("user:ada", "model:rolled_back", "daily-planet")]
+    # The card says it too: only the audit log had (an admin's walk).
+    with app.app_context():
+        version_id = registry.get_version(db.session, candidate).id
+    card = client.get(f"/admin/models/{version_id}/card").get_data(as_text=True)
+    history = card[card.index("<dt>Promotions and rollbacks</dt>"):].split("</dd>", 1)[0]
+    assert "promoted for daily-planet by ada; " in history and "rolled back from, for daily-planet by ada" in history
 
 
 def test_shadow_is_set_and_cleared_and_refusals_are_messages(app, sign_in, admin, candidate):
