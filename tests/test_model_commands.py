@@ -188,3 +188,16 @@ def test_the_training_summary_says_how_many_of_a_sites_labels_trained_it():
         "own labels: site:my-site 3000 rows (0 trained on, 3000 kept to measure it: this version learnt nothing "
         "from them), weight 2.0",
         "own labels: site:other 10 rows (8 trained on, 2 kept to measure it), weight 2.0"]
+
+
+def test_models_show_says_a_file_only_measured_the_model_and_which_validation_rows_the_pages_count():
+    """An admin's walk: "cad_reddit.csv: 0 rows" among what trained a version, and 24,803 validation rows
+    where the pages said 24,748."""
+    from moderation.cli.registry_commands import _training_data_lines
+
+    lines = _training_data_lines({"files": [{"file": "cad_reddit.csv", "rows": 0, "sha256": "ab" * 32},
+                                            {"file": "davidson.csv", "rows": 24783, "sha256": "cd" * 32}],
+                                  "validation_rows": 24803, "public_validation_rows": 24748})
+    assert "file cad_reddit.csv: only measured it, not trained on, sha256 abababababab" in lines
+    assert "file davidson.csv: 24,783 rows, sha256 cdcdcdcdcdcd" in lines
+    assert "validation rows: 24,803 (24,748 public, which the pooled metrics and thresholds are on)" in lines

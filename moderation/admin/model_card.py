@@ -42,7 +42,9 @@ def _threshold_rule(selection: Any) -> str | None:
     if parts and lowest > 0:  # why profanity's threshold sits at 0.50 where 0.9 precision came lower
         parts.append(f"none below {lowest:.2f}")
     if parts and weightings == {"source-balanced"}:  # why the table's pooled precision reads 0.897, not 0.90
-        parts.append("precision with each validation source weighed alike (the table's figures pool the rows)")
+        # An admin checking "≥ 0.90" against the table's 0.871-0.897 found it false (an admin's walk).
+        parts.append("the target counts each validation source alike, so the table's precision, which pools "
+                     "the rows, can read below it")
     return "; ".join(parts) or None
 
 

@@ -92,8 +92,13 @@ def _training_data_lines(data: dict) -> list[str]:
     lines = []
     for key, value in sorted(data.items()):
         if key == "files" and isinstance(value, list):
-            lines += [f"file {f.get('file')}: {f.get('rows') or 0:,} rows, sha256 {str(f.get('sha256'))[:12]}"
-                      for f in value if isinstance(f, dict)]
+            # A file read only to measure the model (cad_reddit) read "0 rows" among what trained it (an admin's walk).
+            lines += [f"file {f.get('file')}: " + (f"{f.get('rows'):,} rows" if f.get("rows") else "only measured it, not trained on")
+                      + f", sha256 {str(f.get('sha256'))[:12]}" for f in value if isinstance(f, dict)]
+        elif key == "validation_rows" and isinstance(data.get("public_validation_rows"), int):
+            # The pages count the public rows the pooled metrics are on; this count has the site's own too.
+            lines.append(f"validation rows: {value:,} ({data['public_validation_rows']:,} public, which the pooled "
+                         "metrics and thresholds are on)")
         elif isinstance(value, list):
             lines.append(f"{key.replace('_', ' ')}: {', '.join(map(str, value)) or '-'}")
         elif isinstance(value, dict):

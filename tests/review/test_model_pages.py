@@ -182,7 +182,7 @@ def test_a_cards_page_says_which_attributes_a_version_does_not_score_and_how_pre
     assert "<small>— not scored: too few examples, uses toxicity's score; site thresholds ignored</small>" in html
     assert "— few examples: 102 positives" in html
     assert "Precision at threshold <small>(pooled)</small>" in html
-    assert "precision with each validation source weighed alike" in html
+    assert "the target counts each validation source alike, so the table&#39;s precision, which pools the rows, can read below it" in html
 
 
 def test_a_sites_own_model_is_offered_for_that_site_and_the_question_names_the_scope(app, sign_in, admin, site,
