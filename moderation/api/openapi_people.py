@@ -72,6 +72,9 @@ SCHEMAS: dict[str, Any] = {
             }},
             "reports_against": {"type": "object", "properties": {
                 k: {"type": "integer"} for k in REPORT_COUNTS}},
+            "reports_filed": {"type": "object", "properties": {k: {"type": "integer"} for k in REPORT_COUNTS},
+                              "description": "The reports this reader filed on the site's comments, by outcome. "
+                                             "A reader who only reports has a record too."},
             "sanction": {"oneOf": [{"$ref": "#/components/schemas/Sanction"}, NULL_SCHEMA],
                          "description": "The sanction in force, if any (null when none)."},
             "sanctions": {"type": "array", "items": {"$ref": "#/components/schemas/Sanction"},

@@ -29,6 +29,9 @@ class AuthorRecord:
     reports: dict[str, int]  # REPORT_COUNTS
     sanction: AuthorSanction | None
     history: list[AuthorSanction]
+    # The reports this reader filed on the site (REPORT_COUNTS), on the author page only: "someone keeps
+    # reporting all my comments" had no page to answer it (a readers' editor's walk).
+    reports_filed: dict[str, int] | None = None
 
     @property
     def comments(self) -> int:
@@ -89,11 +92,16 @@ def author_records(
 
 
 def author_record(session: Session, site_id: int, author_id: str, at: datetime | None = None) -> AuthorRecord:
-    """NotFound when the author has neither comments nor sanctions on this site: another site's
-    author is none of the caller's business."""
+    """NotFound when the author has neither comments, sanctions nor reports filed on this site: another
+    site's author is none of the caller's business."""
+    filed = reports_filed(session, site_id, author_id)
     record = author_records(session, [(site_id, author_id)], at).get((site_id, author_id))
-    if record is None:
+    if record is None and not filed["total"]:
         raise NotFound(f"no author {author_id!r} on this site", field="author_id")
+    if record is None:  # a reader who only reports
+        record = AuthorRecord(author_id=author_id, author_name=None, comments_by_status=dict.fromkeys(STATUSES, 0),
+                              reports=dict.fromkeys(REPORT_COUNTS, 0), sanction=None, history=[])
+    record = replace(record, reports_filed=filed)
     name = session.scalar(
         select(Comment.author_name).where(Comment.site_id == site_id, Comment.author_id == author_id,
                                           Comment.author_name.is_not(None))
@@ -102,11 +110,24 @@ def author_record(session: Session, site_id: int, author_id: str, at: datetime |
     return replace(record, author_name=name)
 
 
+def reports_filed(session: Session, site_id: int, reporter_id: str) -> dict[str, int]:
+    """The reports `reporter_id` filed on the site's comments, by outcome (REPORT_COUNTS)."""
+    counts = dict.fromkeys(REPORT_COUNTS, 0)
+    for outcome, n in session.execute(
+        select(Report.outcome, func.count()).join(Comment, Comment.id == Report.comment_id)
+        .where(Comment.site_id == site_id, Report.reporter_id == reporter_id).group_by(Report.outcome)
+    ):
+        counts[outcome or "open"] += n
+        counts["total"] += n
+    return counts
+
+
 def serialize_author(record: AuthorRecord, at: datetime | None = None) -> dict[str, Any]:
     return {
         "author_id": record.author_id,
         "comments": {"total": record.comments, "by_status": record.comments_by_status},
         "reports_against": record.reports,
+        "reports_filed": record.reports_filed or dict.fromkeys(REPORT_COUNTS, 0),
         "sanction": serialize_sanction(record.sanction, at) if record.sanction else None,
         "sanctions": [serialize_sanction(s, at) for s in record.history],
     }

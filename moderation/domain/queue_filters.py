@@ -135,6 +135,9 @@ class QueueFilters:
     # editor weighing "the moderator is biased against me", an admin reading a suspect batch of labels
     # before promoting what learnt them (three walks had only the audit log, one entry at a time).
     decided_by: str | None = None
+    # A reader's reports, whoever wrote the comments: "someone keeps reporting all my comments" (a
+    # readers' editor's walk) and a serial reporter's pattern (a trust and safety walk).
+    reported_by: str | None = None
     since: date | None = None
     until: date | None = None
     q: str | None = None
@@ -186,6 +189,9 @@ class QueueFilters:
             # accents found none of María José's comments (a moderator's walk).
             where.append(or_(Comment.author_id == self.author,
                              func.unaccent(func.lower(Comment.author_name)) == func.unaccent(self.author.lower())))
+        if self.reported_by:
+            where.append(exists(select(Report.id).where(Report.comment_id == Comment.id,
+                                                        Report.reporter_id == self.reported_by)))
         if self.decided_by:
             where.append(Comment.decided_by == select(User.id).where(User.username == self.decided_by).scalar_subquery())
         days_in = zone(self.tz)
@@ -199,7 +205,8 @@ class QueueFilters:
 
 
 # The filter form's labels: an error names the box the moderator typed in, not the query parameter.
-LABELS = {"site": "Site", "story": "Story id", "author": "Author", "decided_by": "Decided by", "reason": "Report reason",
+LABELS = {"site": "Site", "story": "Story id", "author": "Author", "decided_by": "Decided by", "reported_by": "Reported by",
+          "reason": "Report reason",
           "flag": "Flagged for",
           "rule": "Rule", "model": "Scored by version",
           "score_attr": "Score of", "score_min": "Score from", "score_max": "Score to", "since": "Received from",
@@ -271,6 +278,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
         score_max=_score(args, "score_max"),
         author=_text(args, "author"),
         decided_by=_text(args, "decided_by"),
+        reported_by=_text(args, "reported_by"),
         since=_date(args, "since"),
         until=_date(args, "until"),
         q=_text(args, "q", MAX_SEARCH_LENGTH),

@@ -43,6 +43,11 @@ def test_an_author_shows_comments_by_status_reports_against_and_sanctions(app, c
     assert [s["reason"] for s in body["sanctions"]] == ["spam links"]
     assert "mona" not in str(body)  # moderators' names stay on our side
     assert second
+    # The reporter, who wrote nothing: a record all the same, with what came of their reports.
+    reporter = client.get("/api/v1/authors/r1", headers=site.headers)
+    assert reporter.status_code == 200, reporter.get_json()
+    assert reporter.get_json()["reports_filed"] == {"total": 1, "upheld": 1, "dismissed": 0, "removed": 0, "open": 0}
+    assert reporter.get_json()["comments"]["total"] == 0
 
 
 def test_another_sites_author_and_an_unknown_author_are_404(client, site, outsider):

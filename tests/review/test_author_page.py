@@ -344,3 +344,22 @@ def test_the_authors_file_ends_today_in_the_moderators_zone(sign_in, moderator, 
 
     html = sign_in(moderator).get(f"/review/author-file/{site.id}?id=anyone&tz=Pacific/Kiritimati").get_data(as_text=True)
     assert f'name="to" value="{datetime.now(ZoneInfo("Pacific/Kiritimati")).date().isoformat()}"' in html
+
+
+def test_a_reader_who_only_reports_has_a_page_with_their_reports_and_the_queue_lists_them(app, sign_in, moderator,
+                                                                                           site, make_comment):
+    """A readers' editor's walk: "someone keeps reporting all my comments", and the reporter's page said
+    "nothing at this address"; nor did any filter list what one reader reported."""
+    reported = [make_comment(site.id, f"Civil comment {n}.", author_id="reader-20", reports=[
+        {"reason": "harassment", "reporter_id": "reader-33", "outcome": "dismissed" if n < 2 else None}])
+        for n in range(3)]
+    make_comment(site.id, "Someone else's comment.", reports=[{"reason": "spam", "reporter_id": "reader-44"}])
+    client = sign_in(moderator)
+
+    page = client.get(f"/review/authors/{site.id}/reader-33")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<dt>Reports filed</dt>" in html and "3 (0 upheld, 2 dismissed, 1 open)" in html
+    listed = client.get(f"/review?tab=all&site={site.id}&reported_by=reader-33").get_data(as_text=True)
+    assert sorted(int(i) for i in re.findall(r'<li class="card item" id="comment-(\d+)"', listed)) == sorted(reported)
+    assert client.get(f"/review/authors/{site.id}/nobody-at-all").status_code == 404
