@@ -324,10 +324,6 @@ def markup_spans(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _MARKUP.finditer(text)] if "<" in text else []
 
 
-def _spaces_for(match: re.Match[str]) -> str:
-    return " " * (match.end() - match.start())
-
-
 def decode_entities(text: str) -> str:
     """`text` (already mapped) with its HTML character references decoded: `normalise`'s first regex step."""
     return _ENTITY.sub(_decode_entity, text) if "&" in text else text

@@ -55,7 +55,6 @@ class _OneLineSendFailures(logging.Filter):
 logging.getLogger("celery.beat").addFilter(_OneLineSendFailures())
 
 SCORE_TASK = "workers.tasks.score_comments"
-WEBHOOK_TASK = "workers.tasks.deliver_webhook"
 WEBHOOK_BATCH_TASK = "workers.tasks.deliver_webhooks"
 WEBHOOK_SITE_TASK = "workers.tasks.deliver_site_webhooks"  # a site's turn (domain/dispatch.py)
 WEBHOOK_RETRY_TASK = "workers.tasks.retry_in_turn"  # retries, when due, wait for their site's turn
@@ -101,7 +100,7 @@ def celery_init_app(app: Flask) -> Celery:
             "visibility_timeout": 600,
         },
         task_default_queue=SCORING_QUEUE,
-        task_routes={TRAINING_TASK: {"queue": TRAINING_QUEUE}, WEBHOOK_TASK: {"queue": WEBHOOK_QUEUE},
+        task_routes={TRAINING_TASK: {"queue": TRAINING_QUEUE},
                      WEBHOOK_BATCH_TASK: {"queue": WEBHOOK_QUEUE}, WEBHOOK_SITE_TASK: {"queue": WEBHOOK_QUEUE},
                      WEBHOOK_RETRY_TASK: {"queue": WEBHOOK_QUEUE}},
         beat_schedule={

@@ -159,26 +159,6 @@ def score_comments(self, comment_ids: list[int], helper_slot: int | None = None)
     return {str(k): v for k, v in scored.items()}
 
 
-@shared_task(bind=True, name="workers.tasks.deliver_webhook", max_retries=None)
-def deliver_webhook(self, delivery_id: int) -> str:
-    try:
-        outcome = webhooks.deliver(db.session, int(delivery_id), health=_health, **_webhook_settings())
-    except Exception as exc:
-        db.session.rollback()
-        if _is_transient(exc) and self.request.retries < 5:
-            raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
-        raise
-    if outcome.state == "retry":
-        log.info("webhook delivery %s failed (%s); retrying in %ss", delivery_id, outcome.error, outcome.retry_in)
-        if outcome.retry_in > MAX_TASK_COUNTDOWN:
-            return "waiting"  # the sweep sends it when due
-        # The attempt count lives on the delivery row, which decides when to give up.
-        raise self.retry(countdown=outcome.retry_in)
-    if outcome.state == "failed":
-        log.warning("webhook delivery %s is a dead letter (listed on /admin): %s", delivery_id, outcome.error)
-    return outcome.state
-
-
 @shared_task(bind=True, name="workers.tasks.deliver_webhooks", max_retries=5)
 def deliver_webhooks(self, delivery_ids: list[int]) -> dict[str, str]:
     """Events in one task: a scored batch's, or one site's round of retries (_follow_up)."""

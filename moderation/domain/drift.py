@@ -109,13 +109,6 @@ def latest_reports(session: Session, limit: int = 30) -> list[DriftReport]:
                                 .limit(limit)))
 
 
-def current_warning(session: Session, versions: Iterable[str] | None = None) -> DriftReport | None:
-    """The latest report when it warns (of each of `versions`, if given: the first that warns): what
-    the admin pages' banner shows."""
-    warnings = current_warnings(session, versions)
-    return warnings[0] if warnings else None
-
-
 def current_warnings(session: Session, versions: Iterable[str] | None = None) -> list[DriftReport]:
     """Of each of `versions` (the global one first), its latest report if it warns; without
     `versions`, the latest report if it warns. A site's own version that warned beside the global

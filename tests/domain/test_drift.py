@@ -8,7 +8,7 @@ import pytest
 
 from drift_fixtures import CardModel, no_drift_reports  # noqa: F401  (fixture)
 from moderation import db
-from moderation.domain.drift import NO_VALIDATION_SCORES, DriftSettings, check_drift, current_warning
+from moderation.domain.drift import NO_VALIDATION_SCORES, DriftSettings, check_drift, current_warnings
 from moderation.models import Comment
 
 pytestmark = pytest.mark.usefixtures("no_drift_reports")
@@ -39,7 +39,7 @@ def test_traffic_like_the_validation_data_does_not_warn(app, site):
         assert report.comments == 500 and report.psi["toxicity"] < 0.05 and not report.warning
         assert report.validation_held_rate == 0.1
         assert report.held_rate == pytest.approx(0.1)  # toxicity 0.55 and up: 10% of them
-        assert current_warning(db.session) is None
+        assert current_warnings(db.session) == []
 
 
 def test_a_day_of_much_more_toxic_traffic_warns(app, site):
@@ -49,7 +49,7 @@ def test_a_day_of_much_more_toxic_traffic_warns(app, site):
         db.session.commit()
         assert report.warning and report.max_psi == report.psi["toxicity"] > 0.2
         assert report.held_rate == pytest.approx(0.5)
-        assert current_warning(db.session).id == report.id
+        assert [w.id for w in current_warnings(db.session)] == [report.id]
         assert sum(report.live_histograms["toxicity"]) == 400
 
 
@@ -63,8 +63,8 @@ def test_a_sites_own_model_that_drifts_warns_beside_a_global_one_that_does_not(a
         reports = check_models(db.session, [CardModel(version="global-1"), CardModel(version="site-own-2")], SETTINGS)
         db.session.commit()
         assert [(r.version, r.warning) for r in reports] == [("global-1", False), ("site-own-2", True)]
-        assert current_warning(db.session, ["global-1", "site-own-2"]).version == "site-own-2"
-        assert current_warning(db.session, ["global-1"]) is None
+        assert [w.version for w in current_warnings(db.session, ["global-1", "site-own-2"])] == ["site-own-2"]
+        assert current_warnings(db.session, ["global-1"]) == []
 
 
 def test_only_the_models_own_scores_of_the_last_day_count(app, site):

@@ -37,7 +37,6 @@ class Provider:
 
 def test_scoring_tasks_take_the_shadow_from_the_apps_model_provider(app, site, monkeypatch):
     provider = app.extensions["models"] = Provider()
-    monkeypatch.setattr(tasks, "get_model", provider.default, raising=False)  # before the registry: no provider
     with app.app_context():
         comment = submit_comment(db.session, db.session.get(Site, site.id),
                                  CommentInput(external_id="c1", story_id="s", author_id="a", text="You idiot.")).comment.id

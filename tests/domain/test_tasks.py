@@ -26,30 +26,41 @@ def test_a_bug_is_not_retried_the_sweep_picks_the_comments_up_later(app, monkeyp
         tasks.score_comments.apply(args=[[1]], throw=True)
 
 
+def _delivered(monkeypatch, outcome) -> list[tuple[list, float]]:
+    """deliver_webhooks' follow-up for one event whose POST came out as `outcome`: the retry rounds it queued."""
+    queued: list[tuple[list, float]] = []
+    monkeypatch.setattr(tasks.webhooks, "deliver_many", lambda *a, **k: {1: outcome})
+    monkeypatch.setattr(tasks.retry_in_turn, "apply_async",
+                        lambda args, countdown, **kw: queued.append((args, countdown)))
+    return queued
+
+
 def test_a_failed_delivery_is_retried_after_the_backoff_the_domain_chose(app, monkeypatch):
     from moderation.domain.webhooks import Outcome
 
-    monkeypatch.setattr(tasks.webhooks, "deliver", lambda *a, **k: Outcome("retry", retry_in=7.0, error="HTTP 503"))
-    with app.app_context(), pytest.raises(Retry) as raised:
-        tasks.deliver_webhook.apply(args=[1], throw=True)
-    assert raised.value.when == 7.0
+    queued = _delivered(monkeypatch, Outcome("retry", retry_in=7.0, error="HTTP 503", site_id=3))
+    with app.app_context():
+        assert tasks.deliver_webhooks.apply(args=[[1]], throw=True).get() == {"1": "retry"}
+    assert queued == [([3, [1], False], 7.0)]  # onto site 3's list when due, for its turn
 
 
 def test_a_delivered_webhook_is_not_retried(app, monkeypatch):
     from moderation.domain.webhooks import Outcome
 
-    monkeypatch.setattr(tasks.webhooks, "deliver", lambda *a, **k: Outcome("delivered"))
+    queued = _delivered(monkeypatch, Outcome("delivered", site_id=3))
     with app.app_context():
-        assert tasks.deliver_webhook.apply(args=[1], throw=True).get() == "delivered"
+        assert tasks.deliver_webhooks.apply(args=[[1]], throw=True).get() == {"1": "delivered"}
+    assert queued == []
 
 
 def test_a_retry_due_in_hours_is_left_to_the_sweep_not_held_in_the_broker(app, monkeypatch):
     from moderation.domain.webhooks import Outcome
 
     # A countdown past the broker's visibility timeout would be redelivered early.
-    monkeypatch.setattr(tasks.webhooks, "deliver", lambda *a, **k: Outcome("retry", retry_in=3600.0, error="HTTP 503"))
+    queued = _delivered(monkeypatch, Outcome("retry", retry_in=3600.0, error="HTTP 503", site_id=3))
     with app.app_context():
-        assert tasks.deliver_webhook.apply(args=[1], throw=True).get() == "waiting"
+        assert tasks.deliver_webhooks.apply(args=[[1]], throw=True).get() == {"1": "retry"}
+    assert queued == []
 
 
 def test_a_retry_round_when_due_waits_for_its_sites_turn_instead_of_posting(app, services):
