@@ -16,8 +16,8 @@ from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_backfill import AT_ONCE, BACKFILL_SIZE, hold_published_matches, published_matches
 from moderation.domain.rule_sets import (
-    PREVIEW_EXAMPLES, PREVIEW_SIZE, current_rule_set, parse_rules_text, preview, protections_removed,
-    StaleRules, rule_version, rule_versions, save_rules,
+    PREVIEW_EXAMPLES, PREVIEW_SIZE, StaleRules, TakesAway, current_rule_set, parse_rules_text, preview,
+    protections_removed, rule_version, rule_versions, save_rules, taken_away,
 )
 from moderation.domain.rules import KINDS, MAX_RULES
 from moderation.domain.stories import list_stories, recent_stories, set_story
@@ -102,19 +102,19 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         if editor == "form":
             refuse_comma_entries(kept(shown), in_force)
         rules = parse_rules_text(text)
-        protective = protections_removed(in_force, rules)
+        page["protective"] = protections_removed(in_force, rules)
+        if action == "preview":
+            return _page(site, result=(rules, preview(db.session, site.id, rules)),
+                         removing=taken_away(in_force, rules, each_named=editor == "json"), **page)
         # From a stale editor the save is refused as stale first (save_rules): what it takes away is
         # read against the version it replaces once the editor is told of it.
-        stale = based_on is not None and based_on != (current.version if current else 0)
-        removing = [] if stale and action != "preview" else _taken_away(editor, in_force, rules, protective)
-        page["protective"] = protective
-        if action == "preview":
-            return _page(site, result=(rules, preview(db.session, site.id, rules)), removing=removing, **page)
-        if removing and request.form.get("remove_protections") != "on":
-            return _page(site, removing=removing, status=400, error=ValidationFailed(
-                f"these rules take away {_named(removing)}{_what_they_hold(removing, protective)}; tick "
-                "\"Take them away\" to save without them, or add them back", field="rules"), **page)
-        saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on)
+        saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on,
+                           each_named=editor == "json", take_away=request.form.get("remove_protections") == "on")
+    except TakesAway as refused:
+        db.session.rollback()
+        return _page(site, removing=refused.removing, status=400, error=ValidationFailed(
+            f"these rules take away {_named(refused.removing)}{_what_they_hold(refused.removing, refused.protective)}; "
+            "tick \"Take them away\" to save without them, or add them back", field="rules"), **page)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         if isinstance(error, StaleRules):
@@ -135,23 +135,6 @@ def _loaded(site: Site, version: int | None) -> int | None:
         return None
     current = current_rule_set(db.session, site.id)
     return None if current is not None and current.version == version else version
-
-
-def _taken_away(editor: str, in_force: list[dict[str, Any]], rules: list[dict[str, Any]],
-                protective: list[str]) -> list[str]:
-    """The rules a save would take away, to ask about first. From the JSON editor, every rule in force
-    whose name is gone: a newcomer pasted what the warning about the four protections asked for, and
-    the save took the personal-information rules away unasked (a doxxing comment was then published).
-    From the form, where each removal is a tick of its own, the protections only."""
-    if editor != "json":
-        return protective
-    pasted = {rule["name"]: rule for rule in rules}
-    # Kept by name but turned to `flag` or to another kind holds nothing of what it held: the same as
-    # taken away (a second re-check saved the phone and e-mail rules as flags unasked).
-    gone = [rule["name"] for rule in in_force if rule["name"] not in pasted
-            or pasted[rule["name"]]["kind"] != rule["kind"]
-            or (pasted[rule["name"]]["action"] == "flag" and rule["action"] != "flag")]
-    return gone + [name for name in protective if name not in gone]
 
 
 def _what_they_hold(removing: list[str], protective: list[str]) -> str:

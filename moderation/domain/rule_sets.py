@@ -99,6 +99,32 @@ class StaleRules(Conflict):
         self.version = version
 
 
+class TakesAway(ValidationFailed):
+    """A save that would take rules away, unasked: `removing` names them, `protective` those of them
+    that hold threats, hate and readers at risk."""
+
+    def __init__(self, message: str, *, removing: list[str], protective: list[str]) -> None:
+        super().__init__(message, field="rules")
+        self.removing = removing
+        self.protective = protective
+
+
+def taken_away(in_force: list[dict[str, Any]], rules: list[dict[str, Any]], *, each_named: bool) -> list[str]:
+    """The rules a save of `rules` would take away, to ask about first. `each_named` (a whole set
+    pasted as JSON): every rule in force whose name is gone, or kept by name but turned to `flag` or
+    another kind (a newcomer pasted what a warning asked for and took the personal-information rules
+    away unasked; a re-check saved the phone and e-mail rules as flags). Otherwise (the form, where each
+    removal is a tick of its own) the protections only."""
+    protective = protections_removed(in_force, rules)
+    if not each_named:
+        return protective
+    pasted = {rule["name"]: rule for rule in rules}
+    gone = [rule["name"] for rule in in_force if rule["name"] not in pasted
+            or pasted[rule["name"]]["kind"] != rule["kind"]
+            or (pasted[rule["name"]]["action"] == "flag" and rule["action"] != "flag")]
+    return gone + [name for name in protective if name not in gone]
+
+
 def rule_version(session: Session, site_id: int, version: int) -> RuleSet | None:
     return session.scalar(select(RuleSet).where(RuleSet.site_id == site_id, RuleSet.version == version))
 
@@ -124,17 +150,24 @@ def protections_removed(old: list[dict[str, Any]], new: list[dict[str, Any]]) ->
 
 
 def save_rules(session: Session, site: Site, rules: list[dict[str, Any]], *, actor: str,
-               based_on: int | None = None) -> RuleSet | None:
+               based_on: int | None = None, each_named: bool = True, take_away: bool = False) -> RuleSet | None:
     """Add a version holding `rules` (already validated), audited; None when nothing changed.
 
     `based_on` is the version the editor showed: if another admin saved since, this save is a
-    Conflict rather than silently dropping their rules. The caller commits.
+    Conflict rather than silently dropping their rules. A save that takes rules away (`taken_away`,
+    with `each_named`) is refused as TakesAway unless `take_away` says so: the rules page's tick, and
+    any other way of saving rules, asks alike. The caller commits.
     """
     current = current_rule_set(session, site.id)
     current_version = current.version if current else 0
     if based_on is not None and based_on != current_version:
         raise StaleRules(f"the rules changed to version {current_version} while you edited version {based_on}",
                          field="rules", version=current_version)
+    in_force = current.rules if current else []
+    removing = taken_away(in_force, rules, each_named=each_named)
+    if removing and not take_away:
+        raise TakesAway(f"these rules take away {', '.join(removing)}", removing=removing,
+                        protective=protections_removed(in_force, rules))
     if current is not None and current.rules == rules or current is None and not rules:
         return None
     new = RuleSet(site_id=site.id, version=current_version + 1, rules=rules, created_by=actor)

@@ -959,3 +959,32 @@ def test_pictures_in_ordinary_comments_are_no_threat_or_attack(text):
     from moderation.domain.rules import phrase_found
 
     assert [k for k in ("threat_words", "group_attack", "urging_self_harm") if phrase_found(k, text)] == []
+
+
+def test_saving_rules_that_take_rules_away_is_refused_in_the_domain_unless_asked(app, site):
+    """A newcomer's read: the refusal lived in the rules page's route, so any other way of saving rules
+    would have taken the threat and personal-information rules away unasked."""
+    from moderation import db
+    from moderation.domain.rule_sets import TakesAway, current_rule_set, save_rules
+    from moderation.domain.rules import validate_rules as valid
+    from moderation.models import Site
+
+    with app.app_context():
+        row = db.session.get(Site, site.id)
+        save_rules(db.session, row, valid([{"name": "threats", "kind": "threat_words"},
+                                           {"name": "phones", "kind": "phone"}]), actor="test")
+        db.session.commit()
+        with pytest.raises(TakesAway) as refused:
+            save_rules(db.session, row, valid([{"name": "phones", "kind": "phone"}]), actor="test")
+        assert refused.value.removing == ["threats"] and refused.value.protective == ["threats"]
+        db.session.rollback()
+        # From the form, each removal its own tick: only the protections are asked about.
+        with pytest.raises(TakesAway):
+            save_rules(db.session, row, valid([{"name": "phones", "kind": "phone"}]), actor="test", each_named=False)
+        db.session.rollback()
+        assert save_rules(db.session, row, valid([{"name": "threats", "kind": "threat_words"}]), actor="test",
+                          each_named=False) is not None  # the phone rule, ticked away on the form
+        db.session.commit()
+        save_rules(db.session, row, valid([]), actor="test", take_away=True)
+        db.session.commit()
+        assert current_rule_set(db.session, site.id).rules == []
