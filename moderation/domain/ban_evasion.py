@@ -4,36 +4,48 @@ A trust and safety walk: a banned author's harassment of a named teacher, reject
 published word for word under a new author id the minute after the ban, the model having let one of
 its three texts through; the held copies' precedent said "rejected, 100% similar" but not whose, nor
 that they were banned. The same text, from another id, while that author's sanction is in force, is
-ban evasion's plainest signature: held, and the card says whose text it was.
+ban evasion's plainest signature: held, hidden while held as personal information is, and the card
+says whose text it was.
+
+The same means the same once read as the rules read it (look-alike letters, zero-width characters,
+case) and without its punctuation and spacing: a re-check published copies with "!" for ".", a
+zero-width space or a fullwidth letter. And a text the author edited away counts as theirs: a banned
+author edited their rejected comment, and a new id's copy of the old text was published (a re-check).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import REJECTED
+from moderation.domain.lifecycle import BAN_EVASION_KIND, REJECTED
+from moderation.domain.rule_matchers import normalised_for_rules
 from moderation.domain.rules import HOLD, Hit
 from moderation.domain.sanctions import BARRING_KINDS, KIND_LABELS, in_force_condition
-from moderation.models import AuthorSanction, Comment
+from moderation.models import AuthorSanction, Comment, CommentRevision
 
 RULE = "sanctioned_author_text"
 # Shorter texts ("Agreed.", "lol") are said by anyone.
 MIN_CHARACTERS = 20
 # Ranked with the personal-information rules: a person should look soon, not before a threat.
 URGENCY = 2.0
+# Of each sanctioned author, the texts read: their latest rejections (a spammer's thousands need not all be).
+PER_AUTHOR = 500
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 
 def _same(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return _NOT_WORDS.sub(" ", normalised_for_rules(text)[0]).strip()
 
 
 def evasion_hits(session: Session, comments: Iterable[Comment], at: datetime) -> dict[int, Hit]:
-    """For each comment whose text (spacing and case aside) is that of a comment a moderator rejected on
-    its site, by another author whose ban or suspension is in force at `at`, the hold that says so."""
-    wanted = [c for c in comments if c.text and len(c.text.strip()) >= MIN_CHARACTERS]
+    """For each comment whose text (read as the rules read it, punctuation and spacing aside) is that of
+    a comment a moderator rejected on its site, or a text such a comment had before an edit, by another
+    author whose ban or suspension is in force at `at`, the hold that says so."""
+    wanted = [c for c in comments if c.text and len(_same(c.text)) >= MIN_CHARACTERS]
     if not wanted:
         return {}
     sanctioned = session.execute(
@@ -44,16 +56,19 @@ def evasion_hits(session: Session, comments: Iterable[Comment], at: datetime) ->
     if not sanctioned:
         return {}
     kinds = {(site_id, author_id): kind for site_id, author_id, kind in sanctioned}
-    rows = session.execute(
-        select(Comment.id, Comment.site_id, Comment.author_id, func.lower(func.btrim(Comment.text)))
-        .where(tuple_(Comment.site_id, Comment.author_id).in_(list(kinds)), Comment.status == REJECTED,
-               Comment.decided_by.is_not(None),  # by a person: a ban's own rejections of civil texts say nothing
-               func.length(Comment.text) >= MIN_CHARACTERS)
-        .order_by(Comment.id.desc())
-    ).all()
+    by_them = tuple_(Comment.site_id, Comment.author_id).in_(list(kinds))
+    rejected = (select(Comment.id, Comment.site_id, Comment.author_id, Comment.text)
+                # By a person: a ban's own rejections of civil texts say nothing.
+                .where(by_them, Comment.status == REJECTED, Comment.decided_by.is_not(None))
+                .order_by(Comment.id.desc()).limit(PER_AUTHOR * len(kinds)))
+    edited_away = (select(Comment.id, Comment.site_id, Comment.author_id, CommentRevision.text)
+                   .join(CommentRevision, CommentRevision.comment_id == Comment.id)
+                   .where(by_them, CommentRevision.status == REJECTED)
+                   .order_by(CommentRevision.id.desc()).limit(PER_AUTHOR * len(kinds)))
     earlier: dict[tuple[int, str], tuple[int, str]] = {}
-    for comment_id, site_id, author_id, text in rows:
-        earlier.setdefault((site_id, _same(text)), (comment_id, author_id))
+    for comment_id, site_id, author_id, text in [*session.execute(rejected), *session.execute(edited_away)]:
+        if text and len(text) >= MIN_CHARACTERS:
+            earlier.setdefault((site_id, _same(text)), (comment_id, author_id))
     hits: dict[int, Hit] = {}
     for comment in wanted:
         found = earlier.get((comment.site_id, _same(comment.text)))
@@ -62,5 +77,5 @@ def evasion_hits(session: Session, comments: Iterable[Comment], at: datetime) ->
         comment_id, author_id = found
         sanction = KIND_LABELS[kinds[(comment.site_id, author_id)]]
         hits[comment.id] = Hit(RULE, HOLD, f"the same text as comment #{comment_id}, rejected, by {author_id}, "
-                                           f"who is {sanction}", urgency=URGENCY)
+                                           f"{sanction} when this came", urgency=URGENCY, kind=BAN_EVASION_KIND)
     return hits

@@ -197,8 +197,11 @@ def is_visible(comment: Comment) -> bool:
 # shown there until rejected, as post-moderation means. And a text too long for the rules to read
 # whole (rules.READ_LIMIT_KIND), which may hide any of those: a re-check padded a threat past the
 # bound on a post-moderation site, and it was shown while held.
+# A banned author's rejected text under another id (domain/ban_evasion.py): hidden too, as the
+# harassment it repeats (a re-check found it shown while held).
+BAN_EVASION_KIND = "ban_evasion"
 HIDING_RULE_KINDS = ("phone", "email", "street_address", "payment_card", "threat_words", "urging_self_harm",
-                     "read_limit")
+                     "read_limit", BAN_EVASION_KIND)
 
 
 def _held_until_approved(comment: Comment) -> bool:

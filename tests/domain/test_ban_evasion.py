@@ -41,9 +41,14 @@ def test_a_banned_authors_rejected_text_from_another_id_is_held_and_says_whose_i
     again = post_and_score(app, client, site, "evader-2", "c-2", "  ask sarah jennings where the trip money went. "
                                                                  "She should be sacked and shamed.")
     assert again["status"] == "held"
-    assert again["rules"] == [{"rule": "sanctioned_author_text", "action": "hold",
-                               "reason": f"the same text as comment #{first['id']}, rejected, by evader-1, "
-                                         "who is banned"}]
+    assert [(r["rule"], r["action"], r["reason"]) for r in again["rules"]] == [(
+        "sanctioned_author_text", "hold", f"the same text as comment #{first['id']}, rejected, by evader-1, banned "
+                                          "when this came")]
+    # A re-check: "!" for ".", a zero-width space, a fullwidth letter.
+    for n, variant in enumerate(["Ask Sarah Jennings where the trip money went! She should be sacked and shamed!!",
+                                 "Ask Sarah Jen\u200bnings where the trip money went. She should be sacked and shamed",
+                                 "Ask Sarah Jennings where the trip money went. She should be sacked and ｓhamed."]):
+        assert post_and_score(app, client, site, f"evader-v{n}", f"c-v{n}", variant)["status"] == "held", variant
 
     # Once the ban is lifted, or for a text no sanctioned author's rejection shares, nothing is held.
     other = post_and_score(app, client, site, "evader-2", "c-3", "The school trip was lovely, thanks to all.")
@@ -51,3 +56,24 @@ def test_a_banned_authors_rejected_text_from_another_id_is_held_and_says_whose_i
     assert client.post("/api/v1/sanctions/lift", headers=site.headers,
                        json={"author_id": "evader-1", "reason": "appeal"}).status_code in (200, 201)
     assert post_and_score(app, client, site, "evader-3", "c-4")["status"] == "published"
+
+
+def test_a_text_the_banned_author_edited_away_still_counts_and_the_copy_is_hidden_on_post_moderation(
+        app, client, site, moderator):
+    """A re-check: the banned author edited their rejected comment, and a new id's copy of the old text
+    was published; and on a post-moderation site the held copy was shown."""
+    from moderation.models import Site
+
+    with app.app_context():
+        db.session.get(Site, site.id).moderation_mode = "post"
+        db.session.commit()
+    first = post_and_score(app, client, site, "evader-1", "c-1")
+    reject(app, first, moderator)
+    edited = client.patch(f"/api/v1/comments/{first['id']}", headers=site.headers,
+                          json={"text": "Nothing to see here any more, all fine."})
+    assert edited.status_code == 200, edited.get_json()
+    assert client.post("/api/v1/sanctions", headers=site.headers,
+                       json={"author_id": "evader-1", "kind": "suspend", "days": 3, "reason": "harassment"}).status_code == 201
+    copy = post_and_score(app, client, site, "evader-2", "c-2")
+    assert copy["status"] == "held" and copy["visible"] is False
+    assert "suspended when this came" in copy["rules"][0]["reason"]

@@ -368,7 +368,7 @@ def test_a_banned_authors_text_from_another_id_says_so_in_words_on_the_card(sign
     grant(moderator, site)
     make_comment(site.id, "Ask Sarah Jennings where the trip money went.", flagged=[], rule_hits=[
         {"rule": "sanctioned_author_text", "action": "hold",
-         "reason": "the same text as comment #478, rejected, by evader-1, who is banned"}])
+         "reason": "the same text as comment #478, rejected, by evader-1, banned when this came"}])
     html = sign_in(moderator).get("/review").get_data(as_text=True)
-    assert ("<strong>hold</strong>: the same text as comment #478, rejected, by evader-1, who is banned; a sign of "
+    assert ("<strong>hold</strong>: the same text as comment #478, rejected, by evader-1, banned when this came; a sign of "
             "ban evasion (the service's own check, not a rule in the list)") in html
