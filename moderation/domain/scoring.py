@@ -344,6 +344,12 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         comment.flagged = verdict.flagged
         comment.scored_priority = verdict.priority
         rank(session, comment, open_now.get(comment.id, []), policy.report_threshold)
+        for report in open_now.get(comment.id, []):
+            # A report filed before scoring met what scoring made of the comment: it found something if
+            # the model let it through, and nothing if the model held it (reporter_weights.FINDS_ON).
+            # Left "pending", a post-moderation reader's report on a shown insult never earned trust (a re-check).
+            if report.filed_on_status == PENDING:
+                report.filed_on_status = verdict.status
         if verdict.status != PUBLISHED:
             comment.explanations = _explain(model, comment.text, verdict.flagged, near_misses(policy, scores))
         delivery = change_status(

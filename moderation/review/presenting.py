@@ -115,7 +115,9 @@ def brigade_note(reports: list[Report]) -> str | None:
     the pattern visible only in a 28-line list (a night shift's walk)."""
     open_now = [r for r in reports if not r.outcome]
     untried = [r for r in open_now if (r.weight_reason or "").endswith(UNTRIED)]
-    if len(untried) < BRIGADE_SIZE or len(untried) < BRIGADE_SHARE * len(open_now):
+    # Of the named: three anonymous reports beside eight new ids had hidden the line (a re-check).
+    named = [r for r in open_now if r.reporter_id is not None]
+    if len(untried) < BRIGADE_SIZE or len(untried) < BRIGADE_SHARE * len(named):
         return None
     times = [r.created_at for r in untried if r.created_at is not None]
     within = f", within {_short_span(max(times) - min(times))}" if len(times) == len(untried) else ""
@@ -136,10 +138,16 @@ def note_groups(reports: list[Report]) -> list[NoteGroup]:
     grouped: dict[str, list[Report]] = {}
     for report in reports:
         if report.note:
-            grouped.setdefault(report.note, []).append(report)
-    ordered = sorted(grouped.items(), key=lambda item: -len(item[1]))  # stable: first filed first among equals
-    return [NoteGroup(note, ", ".join(dict.fromkeys(r.reason.replace("_", " ") for r in same)), len(same))
-            for note, same in ordered]
+            # The same note in other case or spacing is the same note (a re-check found them apart).
+            grouped.setdefault(" ".join(report.note.split()).casefold(), []).append(report)
+    ordered = sorted(grouped.values(), key=lambda same: -len(same))  # stable: first filed first among equals
+    return [NoteGroup(_BIDI_CONTROLS.sub("", same[0].note), ", ".join(dict.fromkeys(r.reason.replace("_", " ") for r in same)),
+                      len(same)) for same in ordered]
+
+
+# Direction controls in a reader's note: an override with an unclosed isolate broke out of the card's
+# <bdi> and turned "— hate" after it around (a re-check). A note needs none of them.
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def heaviest_first(reports: list[Report]) -> list[Report]:

@@ -176,3 +176,27 @@ def test_a_reader_the_site_banned_weighs_the_floor_and_is_trusted_no_more(app, s
         assert filed.weight == pytest.approx(0.5)
         assert filed.weight_reason == "hate 2 × 0.25: the reader is banned on this site"
         assert db.session.get(Comment, civil).status == "published"
+
+
+def test_a_report_filed_before_scoring_earns_trust_if_the_model_let_the_comment_through(app, site, moderator):
+    """A re-check: on a post-moderation site a reader's report on a shown, pending insult was the only
+    signal, a moderator upheld it, and it never counted; one the model then held still does not."""
+    from moderation.domain.comments import CommentInput, submit_comment
+
+    with app.app_context():
+        site_row = db.session.get(Site, site.id)
+        missed = submit_comment(db.session, site_row, CommentInput(external_id="p1", story_id="s", author_id="a1",
+                                                                   text="Nobody asked you, clown.")).comment.id
+        held = submit_comment(db.session, site_row, CommentInput(external_id="p2", story_id="s", author_id="a2",
+                                                                 text="You idiot.")).comment.id
+        report(site.id, missed, "finder")
+        report(site.id, held, "follower")
+        score_pending(db.session, FakeModel, [missed, held], batch_size=10)
+        assert [r.filed_on_status for r in db.session.scalars(select(Report).order_by(Report.id))] == [
+            "published", "held"]
+        moderate(missed, moderator.id, "reject")
+        moderate(held, moderator.id, "reject")
+        assert report(site.id, published(site.id, 30), "finder", "hate").weight_reason == (
+            "hate 2 × 1: 0 of 1 earlier report dismissed")
+        assert report(site.id, published(site.id, 31), "follower", "hate").weight_reason == (
+            "hate 2: 1 upheld on comments already held not counted, no earlier reports decided")

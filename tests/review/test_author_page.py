@@ -70,7 +70,7 @@ def test_a_report_shows_its_weight_reason_on_the_card(app, sign_in, moderator, s
         report.weight_reason = "harassment 2 × 0.25: 3 of 3 earlier reports dismissed"
         db.session.commit()
     html = sign_in(moderator).get(f"/review/{comment_id}").get_data(as_text=True)
-    assert "brig weighs 0.5 <small>(harassment 2 × 0.25: 3 of 3 earlier reports dismissed)" in html
+    assert "<bdi>brig</bdi> weighs 0.5 <small>(harassment 2 × 0.25: 3 of 3 earlier reports dismissed)" in html
 
 
 def test_a_brigade_of_untried_readers_is_said_in_one_line_on_the_card(app, sign_in, moderator, site, make_comment):
@@ -363,3 +363,14 @@ def test_a_reader_who_only_reports_has_a_page_with_their_reports_and_the_queue_l
     listed = client.get(f"/review?tab=all&site={site.id}&reported_by=reader-33").get_data(as_text=True)
     assert sorted(int(i) for i in re.findall(r'<li class="card item" id="comment-(\d+)"', listed)) == sorted(reported)
     assert client.get(f"/review/authors/{site.id}/nobody-at-all").status_code == 404
+
+
+def test_anonymous_reports_beside_a_brigade_do_not_hide_its_line(sign_in, moderator, site, make_comment):
+    """A re-check: eight new ids and three anonymous reports held a civil comment with no brigade line."""
+    brigade = [{"reason": "hate", "weight": 2.0, "reporter_id": f"brig-{n}",
+                "weight_reason": "hate 2: no earlier reports decided"} for n in range(8)]
+    anonymous = [{"reason": "hate", "weight": 1.0, "reporter_id": None, "weight_reason": "hate 2: anonymous report × 0.5"}
+                 for _ in range(3)]
+    comment = make_comment(site.id, "A civil comment.", status="held", reports=[*brigade, *anonymous])
+    assert "8 of the 11 open reports come from readers with no earlier report decided" in (
+        sign_in(moderator).get(f"/review/{comment}").get_data(as_text=True))
