@@ -193,7 +193,9 @@ class QueueFilters:
             where.append(exists(select(Report.id).where(Report.comment_id == Comment.id,
                                                         Report.reporter_id == self.reported_by)))
         if self.decided_by:
-            where.append(Comment.decided_by == select(User.id).where(User.username == self.decided_by).scalar_subquery())
+            # In any case, as signing in takes it: "Bob" found none of bob's decisions (a re-check).
+            where.append(Comment.decided_by.in_(select(User.id).where(
+                func.lower(User.username) == self.decided_by.lower())))
         days_in = zone(self.tz)
         if self.since:
             where.append(Comment.received_at >= datetime.combine(self.since, time(), days_in))

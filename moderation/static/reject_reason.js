@@ -48,10 +48,13 @@
   // A note for the team typed and not added would go with the page a decision loads: Esc then "a"
   // approved the comment and dropped the note that said why it was left held (a re-check). So the
   // decision asks first, by key or by click.
+  // Any card's: the page a decision loads replaces them all (a re-check lost a note on the card above
+  // by deciding the next one).
   document.addEventListener("submit", function (event) {
-    var form = event.target, card = form.matches && form.matches("form.decide") && form.closest(".card.item, [data-comment-id]");
-    var note = card && card.querySelector('.team-note-form textarea[name="note"]');
-    if (event.defaultPrevented || !note || note.value.trim() === "") return;
+    var form = event.target, deciding = form.matches && (form.matches("form.decide") || form.matches("form.bulk-bar"));
+    var note = deciding && Array.from(document.querySelectorAll('.team-note-form textarea[name="note"]'))
+      .filter(function (field) { return field.value.trim() !== ""; })[0];
+    if (event.defaultPrevented || !note) return;
     if (!window.confirm("Your note for the team is not added yet. Decide anyway and lose the note?")) {
       event.preventDefault();
       var fold = note.closest("details");

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.browser
 TEXT = "Anyone who voted for this bridge is a complete moron and should be ashamed."
 
 
-def _held_comment(app, site_id: int) -> int:
+def _held_comment(app, site_id: int, external_id: str = "c-browser") -> int:
     begin = TEXT.index("complete moron")
     with app.app_context():
         comment = Comment(
-            site_id=site_id, external_id="c-browser", story_id="bridge", story_title="Council approves new bridge",
+            site_id=site_id, external_id=external_id, story_id="bridge", story_title="Council approves new bridge",
             story_url="https://daily-planet.example/bridge", author_id="u1", author_name="Angry Reader",
             text=TEXT, body_hash=hashlib.sha256(TEXT.encode()).hexdigest(), status="held",
             scores={"toxicity": 0.93, "severe_toxicity": 0.21, "insult": 0.89, "identity_attack": 0.04,
@@ -164,3 +164,24 @@ def test_a_decision_asks_before_it_drops_a_note_for_the_team_not_yet_added(app, 
     assert card.locator("textarea[name=note]").input_value() == "Left held: the health desk is calling the reader."
     with app.app_context():
         assert db.session.get(Comment, comment_id).status == "held"
+
+
+def test_deciding_another_card_asks_before_it_drops_a_note_started_on_this_one(app, site, moderator, grant,
+                                                                               live_server, browser_page):
+    """A re-check: a note typed on one card was lost when the moderator decided the next card."""
+    from workspace_pages import sign_in
+
+    grant(moderator, site)
+    first, second = _held_comment(app, site.id), _held_comment(app, site.id, "c-second")
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    card = page.locator(f"#comment-{first}")
+    card.locator("summary", has_text="Note for the team").click()
+    card.locator("textarea[name=note]").fill("Left held: legal is reading it.")
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.locator(f"#comment-{second} button.approve").click()
+    page.wait_for_timeout(300)
+    assert questions and "note for the team is not added" in questions[0]
+    with app.app_context():
+        assert db.session.get(Comment, second).status == "held"

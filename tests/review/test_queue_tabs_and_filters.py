@@ -409,6 +409,7 @@ def test_the_decided_by_filter_lists_one_moderators_decisions(app, mona, site, m
     make_comment(site.id, "Held still.")
 
     assert _ids(mona.get("/review?tab=approved&decided_by=bob").get_data(as_text=True)) == [by_bob]
+    assert _ids(mona.get("/review?tab=approved&decided_by=Bob").get_data(as_text=True)) == [by_bob]
     assert _ids(mona.get("/review?tab=approved&decided_by=mona").get_data(as_text=True)) == [by_mona]
     assert _ids(mona.get("/review?tab=approved&decided_by=nobody").get_data(as_text=True)) == []
     assert 'name="decided_by" value="bob"' in mona.get("/review?tab=approved&decided_by=bob").get_data(as_text=True)
