@@ -196,6 +196,9 @@ def promote_command(version: str, site_name: str | None, yes: bool) -> None:
             notes.append(note)
         if not yes:
             _refuse_another_sites_model(row, site_name, f"{version} learnt")
+            # Asked first, as the page asks: the shell had promoted and said it after (a re-check).
+            if overruled := overruling_note(session, card):
+                raise click.ClickException(f"not promoted.{overruled} Read them, then --yes to promote all the same.")
         return promote(session, version, **kw)
 
     active = _change(act, site_name=site_name)

@@ -55,7 +55,9 @@ def overrulings(session: Session, site: Site, *, until: datetime | None = None) 
     query = (select(LabelledExample.actor, func.count(), approved_toxic, rejected_civil)
              .join(Comment, Comment.id == LabelledExample.comment_id)
              .where(LabelledExample.site_id == site.id, LabelledExample.kind == DECISION,
-                    LabelledExample.actor.is_not(None))
+                    LabelledExample.actor.is_not(None),
+                    # The scores of the text decided: after an edit the comment's are another text's (a re-check).
+                    LabelledExample.text == Comment.text)
              .group_by(LabelledExample.actor))
     if until is not None:
         query = query.where(LabelledExample.created_at <= until)

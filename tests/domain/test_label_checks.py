@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import select
+
 from moderation import db
 from moderation.domain.label_checks import overruling_note, overrulings
 from moderation.models import Comment, LabelledExample, Site
@@ -47,3 +49,16 @@ def test_one_moderators_approvals_of_what_the_model_was_surest_of_are_named(app,
                         f"scored 0.9 or more toxic (12 of their 20 decisions on {site_row.name}): read them (the "
                         "queue's Approved or Rejected tab, Decided by bob) before a model learns them.")
         assert overruling_note(db.session, {"training_data": {}}) == ""
+
+
+def test_a_decision_on_a_text_since_edited_is_not_read_against_the_new_texts_scores(app, site):
+    """A re-check: rejections of texts scored 0.96 were counted as rejections of civil texts, the comments
+    having been edited and scored again since."""
+    with app.app_context():
+        for n in range(12):
+            _decided(site.id, n, "alice", "rejected", 0.05)
+        db.session.flush()
+        for example in db.session.scalars(select(LabelledExample)):
+            example.text = "The text alice rejected, since edited."
+        db.session.commit()
+        assert overrulings(db.session, db.session.get(Site, site.id)) == []
