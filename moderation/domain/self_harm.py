@@ -52,8 +52,11 @@ _FIGURE = (r"(?!\s+(?:laughing|peacefully|in\s+(?:my\s+(?:own\s+)?(?:sleep|bed)|
 # you all." and "..., this is goodbye xx" were published (a re-check).
 _END_CLAUSE = (r"\s*[,;:-]+\s*(?:tonight\s+is\s+the\s+night|this\s+is\s+(?:it|goodbye|the\s+end)"
                r"|goodbye(?:\s+(?:everyone|all|world))?|i'?m\s+done)"
-               r"(?:\s*[,.]?\s*(?:i\s+love\s+(?:you|u)(?:\s+all)?|love\s+(?:you|u)\s+all|i'?m\s+sorry|sorry|x+)\b)?"
-               r"\s*(?:[.!]|[^\w\s]*$)")
+               # A re-check: "love you", "love you mum", "sorry for everything", "x x" after it too.
+               r"(?:\s*[,.]?\s*(?:(?:i\s+)?love\s+(?:you|u)(?:\s+(?:all|mum|mom|mam|dad|guys|everyone))?"
+               r"|(?:i'?m\s+)?sorry(?:\s+for\s+everything)?|x+(?:\s+x+)*)\b)*"
+               # ... and not a happy ending: "this is it 🎉", "this is it :)", "I'm done 🙌" are not the end.
+               r"\s*(?:[.!]|[.…]*\s*(?:[💔😢😭😞😔🖤🥀🙏]\ufe0f?\s*)*$)")
 _AT_RISK = re.compile(
     r"(?:" + _I_WILL + r")\s+(?:just\s+|finally\s+|actually\s+|really\s+)?(?:" + _END_OWN + r")"
     r"(?!\s+with\s+(?:a|the)\s+(?:final|last|new|bang)\b)" + _FIGURE

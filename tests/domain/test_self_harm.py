@@ -20,6 +20,8 @@ AT_RISK = [
     # A re-check: a farewell, kisses or an emoji after the end.
     "Got the pills ready, goodbye everyone, I love you all.", "I've got the pills ready, this is goodbye xx",
     "Got the pills ready, this is it 💔", "I've got the pills ready, goodbye world, I'm sorry...",
+    "Got the pills ready, goodbye everyone, love you.", "Got the pills ready, goodbye all, sorry for everything.",
+    "I've got the pills ready, this is goodbye, love you mum xx", "Got the pills ready, this is goodbye x x",
     "nobody would miss me anyway tbh",
     "I've written my note. I'm done.", "I just swallowed a whole bottle of Tylenol. I don't know why I'm posting this.",
     "I'm standing on the bridge right now typing this.",
@@ -61,6 +63,7 @@ NOT_AT_RISK = [
     "Got the pills ready, this is it: day one of the new blood pressure meds.", "Got the pills ready.",
     "Got the tablets ready, sorry for the late reply, the pharmacy was busy.",
     "Got the pills ready, this is it 😀 day one of the new meds.", "Got the pills ready, goodbye headaches xx see you soon",
+    "Got the pills ready, this is it 🎉", "Got the pills ready, this is it :)", "Got the tablets ready, I'm done 🙌",
     "Got the pills ready, I'm done with the weekly refill queue.", "I have got the pills ready; goodbye headaches, hello sleep.",
     "I used to want to die every day.", "If he wins I'm going to kill myself lol", "I want to die peacefully in my sleep at 95.",
     "I want to die with dignity, on my own terms.", "The chemo killed my appetite.", "I'm going to kill myself laughing at this.",
