@@ -112,7 +112,7 @@ def decisions_csv() -> Response:
     out = io.StringIO()
     rows = csv.writer(out)
     rows.writerow(["section", "name", "count", "approved", "rejected", "undone", "reversed by an admin or site admin",
-                   "made in the period", "approved what the model held", "approved what a rule held"])
+                   "made in the period", "approved what the model held", "approved what a safety rule held"])
     # The period and site in the file too: an editor's walk found them only in its name.
     rows.writerow(["period", f"{report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC"])
     rows.writerow(["site", _cell(site.name) if site else _every_site()])

@@ -124,8 +124,19 @@ def held_by_what(flagged: list[str] | None, rule_hits: list[dict] | None, report
     return "other" if flags else "nothing"
 
 
+# The rules that hold for a reader's or a person's safety: approving what they held is what a lead
+# reads the column for. Every hold rule had been counted, and a readers' editor's two approvals of
+# civil Spanish comments (other_language) read as two approved threats (a readers' editor's walk).
+SAFETY_RULE_KINDS = ("threat_words", "group_attack", "at_risk", "urging_self_harm")
+
+
 def _held_by_a_rule(rule_hits: list[dict] | None) -> bool:
     return any(hit.get("action") in ("hold", "reject") for hit in rule_hits or () if isinstance(hit, dict))
+
+
+def _held_by_a_safety_rule(rule_hits: list[dict] | None) -> bool:
+    return any(hit.get("action") in ("hold", "reject") and hit.get("kind") in SAFETY_RULE_KINDS
+               for hit in rule_hits or () if isinstance(hit, dict))
 
 
 def guideline_of(reason: str | None) -> str:
@@ -153,7 +164,7 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
     by_hold = {what: {d: held_counts[(what, d)] for d in DECIDED} for what in HELD_BY}
     overruled = Counter(name for name, decision, what in held_by if what == "model" and decision == APPROVED)
     overruled_rule = Counter(name for name, decision, _, flagged, hits, reported in rows
-                             if decision == APPROVED and _held_by_a_rule(hits))
+                             if decision == APPROVED and _held_by_a_safety_rule(hits))
     automatic = session.scalar(of_sites(
         select(func.count()).select_from(Comment).where(
             Comment.status == REJECTED, Comment.decision.is_(None),

@@ -156,10 +156,10 @@ def test_what_moderators_decided_is_split_by_what_had_held_it(app, sign_in, admi
     assert ["held by", "nothing: shown, and a moderator found it", "2", "1", "1"] in rows
     # Two approvals overruled the model, one of them a rule too; the header names every column (a re-check).
     assert ["moderator", "mona", "8", "4", "4", "0", "0", "8", "2", "1"] in rows
-    assert rows[0][-2:] == ["approved what the model held", "approved what a rule held"]
+    assert rows[0][-2:] == ["approved what the model held", "approved what a safety rule held"]
     page = " ".join(client.get(f"/admin/decisions?days=7&site={site.id}").get_data(as_text=True).split())
     assert "What had held what moderators decided" in page and "Approved what the model held" in page
-    assert "Approved what a rule held" in page
+    assert "Approved what a safety rule held" in page
 
 
 def test_readers_reports_and_automated_removals_are_counted_for_a_transparency_report(
@@ -227,3 +227,17 @@ def test_a_readers_wait_ends_at_the_first_decision_and_is_said_in_seconds_under_
     # The median of 40 s and 1 min, and the longest the first decision's minute, not the 20 to the last.
     assert "<dt>Waited for a moderator</dt><dd>50 s</dd>" in page and "the longest 1 min</dd>" in page
     assert "the longest held has waited 2 min so far" in page
+
+
+def test_approving_what_another_language_held_is_no_approved_safety_hold(app, sign_in, admin, moderator, grant, site,
+                                                                          make_comment):
+    """A readers' editor's walk: two approvals of civil Spanish comments counted under "Approved what a
+    rule held (threats, readers at risk, urging…)"."""
+    spanish = make_comment(site.id, "Gracias por el artículo.", flagged=[], rule_hits=[
+        {"rule": "other-language", "kind": "other_language", "action": "hold", "reason": "Spanish (es)"}])
+    grant(moderator, site)
+    _decide(app, spanish, moderator.id, "approve")
+    rows = list(csv.reader(io.StringIO(sign_in(admin).get(f"/admin/decisions.csv?days=7&site={site.id}")
+                                       .get_data(as_text=True))))
+    mona = next(row for row in rows if row[:2] == ["moderator", "mona"])
+    assert mona[-1] == "0"
