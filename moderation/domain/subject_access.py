@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.erasure import author_hash
-from moderation.domain.lifecycle import now, serialize_comment
+from moderation.domain.lifecycle import now, parse_status_action, serialize_comment
 from moderation.domain.sanctions import serialize_sanction
 from moderation.domain.team_notes import NOTE_ACTION, NOTE_KEY
+from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import (
     AuditEntry, AuthorErasure, AuthorSanction, Comment, CommentRevision, LabelledExample, Report, Site,
 )
@@ -46,12 +47,13 @@ def subject_access(session: Session, site: Site, author_id: str) -> dict[str, An
     erasures = session.scalars(select(AuthorErasure).where(AuthorErasure.site_id == site.id,
                                                            AuthorErasure.author_hash == author_hash(author_id))
                                .order_by(AuthorErasure.id))
+    what_happened = _what_happened(session, [c.id for c in comments])
     return {
         "site": site.name,
         "author_id": author_id,
         "made_at": now().isoformat(),
-        "comments": [{**serialize_comment(c, include_text=True), "earlier_texts": revisions.get(c.id, [])}
-                     for c in comments],
+        "comments": [{**serialize_comment(c, include_text=True), "earlier_texts": revisions.get(c.id, []),
+                      "what_happened": what_happened.get(c.id, [])} for c in comments],
         "reports_filed": [{"comment_id": report.comment_id, "site_comment_id": external_id, "reason": report.reason,
                            "note": report.note, "created_at": _iso(report.created_at), "outcome": report.outcome}
                           for report, external_id in filed],
@@ -75,3 +77,31 @@ def subject_access(session: Session, site: Site, author_id: str) -> dict[str, An
                                  AuditEntry.action == NOTE_ACTION,
                                  AuditEntry.comment_id.in_([c.id for c in comments])).order_by(AuditEntry.id))],
     }
+
+
+def _by_whom(actor: str) -> str:
+    """Who acted, as the reader may be told: a kind of actor, never a moderator's name."""
+    if actor.startswith("user:"):
+        return "a moderator"
+    if actor.startswith("site:"):
+        return "the site, or its readers' reports"
+    return "the service (its model and the site's rules)" if actor.startswith("system:") else "the service"
+
+
+def _what_happened(session: Session, comment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each comment's status changes and reversals, with their reasons: a readers' editor found a removal
+    later reversed, and the reason given for it, missing from the export (the comment's current
+    decision only)."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.comment_id.in_(comment_ids))
+                                 .order_by(AuditEntry.id)):
+        change = parse_status_action(entry.action)
+        if change is None and entry.action not in (UNDO_ACTION, REVERSE_ACTION):
+            continue
+        details = entry.details or {}
+        event = ({"change": f"{change[0]} -> {change[1]}"} if change else
+                 {"change": "decision undone" if entry.action == UNDO_ACTION else "decision reversed",
+                  "decision": details.get("decision")})
+        found.setdefault(entry.comment_id, []).append(
+            {"at": _iso(entry.at), **event, "by": _by_whom(entry.actor), "reason": details.get("reason")})
+    return found

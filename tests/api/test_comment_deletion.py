@@ -126,3 +126,24 @@ def test_a_reader_deleting_their_comment_withdraws_it_from_training_and_the_expo
         assert entry.details["training_examples_withdrawn"] == 1
         export = subject_access(db.session, db.session.get(Site, site.id), "reader-7")
     assert [(e["comment_id"], e["kind"], e["text"]) for e in export["training_examples"]] == [(kept, "decision", TEXT)]
+
+
+def test_the_subject_access_export_says_what_happened_to_each_comment_without_moderators_names(
+        app, client, site, moderator):
+    """A readers' editor's walk: a removal later reversed, and the reason given for it, were missing from
+    the export, which held only the comment's current decision."""
+    from moderation.domain.subject_access import subject_access
+
+    comment_id = submit(client, site)
+    hold(app, comment_id)
+    with app.app_context():
+        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
+        db.session.commit()
+        comment = db.session.get(Comment, comment_id)
+        decide(db.session, comment_id, user=db.session.get(User, moderator.id), action="reject",
+               reason="Misinformation: unsupported claim", expected_version=comment.version)
+        export = subject_access(db.session, db.session.get(Site, site.id), "reader-7")
+    happened = export["comments"][0]["what_happened"]
+    assert [(e["change"], e["by"], e["reason"]) for e in happened][-1] == (
+        "held -> rejected", "a moderator", "Misinformation: unsupported claim")
+    assert moderator.username not in str(export)
