@@ -141,21 +141,29 @@ def test_a_moderator_leaves_a_note_for_the_team_on_a_card(app, site, moderator, 
     card.screenshot(path=str(Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path)) / "team-note.png"))
 
 
+def _note_started(page, live_server, moderator, comment_id: int, note: str):
+    """Signed in, a note typed on the card and not added, and the questions the page asks, declined."""
+    from workspace_pages import sign_in
+
+    sign_in(page, live_server, moderator)
+    card = page.locator(f"#comment-{comment_id}")
+    card.locator("summary", has_text="Note for the team").click()
+    card.locator("textarea[name=note]").fill(note)
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    return page, card, questions
+
+
 def test_a_decision_asks_before_it_drops_a_note_for_the_team_not_yet_added(app, site, moderator, grant, live_server,
                                                                          browser_page):
     """A re-check: a note typed on a card, then Esc and "a", approved the comment and lost the note
     that said why it was left held. Declined, nothing is decided and the note is still there."""
-    from workspace_pages import keys_settled, sign_in
+    from workspace_pages import keys_settled
 
     grant(moderator, site)
     comment_id = _held_comment(app, site.id)
-    page = browser_page
-    sign_in(page, live_server, moderator)
-    card = page.locator(f"#comment-{comment_id}")
-    card.locator("summary", has_text="Note for the team").click()
-    card.locator("textarea[name=note]").fill("Left held: the health desk is calling the reader.")
-    questions: list[str] = []
-    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page, card, questions = _note_started(browser_page, live_server, moderator, comment_id,
+                                          "Left held: the health desk is calling the reader.")
     page.keyboard.press("Escape")
     keys_settled(page)
     page.keyboard.press("a")
@@ -169,17 +177,9 @@ def test_a_decision_asks_before_it_drops_a_note_for_the_team_not_yet_added(app, 
 def test_deciding_another_card_asks_before_it_drops_a_note_started_on_this_one(app, site, moderator, grant,
                                                                                live_server, browser_page):
     """A re-check: a note typed on one card was lost when the moderator decided the next card."""
-    from workspace_pages import sign_in
-
     grant(moderator, site)
     first, second = _held_comment(app, site.id), _held_comment(app, site.id, "c-second")
-    page = browser_page
-    sign_in(page, live_server, moderator)
-    card = page.locator(f"#comment-{first}")
-    card.locator("summary", has_text="Note for the team").click()
-    card.locator("textarea[name=note]").fill("Left held: legal is reading it.")
-    questions: list[str] = []
-    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page, _, questions = _note_started(browser_page, live_server, moderator, first, "Left held: legal is reading it.")
     page.locator(f"#comment-{second} button.approve").click()
     page.wait_for_timeout(300)
     assert questions and "note for the team is not added" in questions[0]

@@ -4,22 +4,17 @@ A trust and safety walk: a banned author's harassment of a named teacher was pub
 under a new id the minute after the ban."""
 from __future__ import annotations
 
-from fake_model import FakeModel
+from test_sanctions_from_the_site import post_and_score as posted_and_scored
+
 from moderation import db
 from moderation.domain.decisions import decide
-from moderation.domain.scoring import score_pending
 from moderation.models import Comment, SiteMember, User
 
 HARASSMENT = "Ask Sarah Jennings where the trip money went. She should be sacked and shamed."
 
 
 def post_and_score(app, client, site, author_id: str, external_id: str, text: str = HARASSMENT) -> dict:
-    response = client.post("/api/v1/comments", headers=site.headers, json={
-        "id": external_id, "story_id": "s", "author_id": author_id, "text": text})
-    assert response.status_code == 202, response.get_json()
-    with app.app_context():
-        score_pending(db.session, FakeModel, [response.get_json()["id"]], batch_size=10)
-    return client.get(f"/api/v1/comments/{response.get_json()['id']}", headers=site.headers).get_json()
+    return posted_and_scored(app, client, site, author_id, external_id, text)
 
 
 def reject(app, comment: dict, moderator) -> None:

@@ -26,9 +26,9 @@ def lift(client, site, **body):
     return client.post("/api/v1/sanctions/lift", headers=site.headers, json=body)
 
 
-def post_and_score(app, client, site, author_id: str, external_id: str) -> dict:
+def post_and_score(app, client, site, author_id: str, external_id: str, text: str = CIVIL) -> dict:
     response = client.post("/api/v1/comments", headers=site.headers, json={
-        "id": external_id, "story_id": "s", "author_id": author_id, "text": CIVIL})
+        "id": external_id, "story_id": "s", "author_id": author_id, "text": text})
     assert response.status_code == 202, response.get_json()
     with app.app_context():
         score_pending(db.session, FakeModel, [response.get_json()["id"]], batch_size=10)
