@@ -48,6 +48,11 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSONB, list[Any]: JSONB}
 
 
+# The report weight that sends a comment to review (one harassment report weighs 2). Written once: the
+# page, the shell and the domain's site-making each had a copy (a newcomer's read).
+DEFAULT_REPORT_THRESHOLD = 2.0
+
+
 class Site(Base):
     """A news site: one API key, its webhook and its moderation settings."""
 
@@ -66,7 +71,8 @@ class Site(Base):
     thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
     auto_reject: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
     reject_thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
-    report_threshold: Mapped[float] = mapped_column(Float, default=2.0, server_default=sql("2.0"))
+    report_threshold: Mapped[float] = mapped_column(Float, default=DEFAULT_REPORT_THRESHOLD,
+                                                    server_default=sql(str(DEFAULT_REPORT_THRESHOLD)))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sql("true"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # After a rotation the old key keeps working under its own key id until it expires, so sites

@@ -12,7 +12,7 @@ from moderation.cli.context import cli_actor, command_app, echo_upgrade_hints
 from moderation.config import Config
 from moderation.domain.errors import DomainError
 from moderation.domain.lifecycle import MODES, PRE_MODERATION
-from moderation.models import ROLES
+from moderation.models import DEFAULT_REPORT_THRESHOLD, ROLES
 from moderation.moved_database import mark_moved_if_dumped_here, note_dump
 
 
@@ -182,7 +182,7 @@ def keys_moderator_id_secret() -> None:
 @click.option("--webhook-url", help="Where status changes are POSTed, signed with HMAC-SHA256.")
 @click.option("--mode", type=click.Choice(MODES), default=PRE_MODERATION, show_default=True,
               help="pre: held comments stay hidden until approved; post: visible until rejected.")
-@click.option("--report-threshold", type=float, default=2.0, show_default=True,
+@click.option("--report-threshold", type=float, default=DEFAULT_REPORT_THRESHOLD, show_default=True,
               help="Report weight that sends a comment to review.")
 @click.option("--rules", "rule_choice", type=click.Choice(["starter", "none"]), default="starter", show_default=True,
               help="starter: hold threats and hate against a group said in plain words, which the model often "

@@ -19,7 +19,7 @@ from moderation.domain.signin import SignInGuard, check_password, lift_lockout
 from moderation.domain.sites import NewSite, create_site
 from moderation.domain.status import audit
 from moderation.domain.users import create_user, set_password
-from moderation.models import User
+from moderation.models import DEFAULT_REPORT_THRESHOLD, User
 
 
 def add_account(session: Session, username: str, password: str, role: str, *, site_ids: Iterable[int] = (),
@@ -64,7 +64,7 @@ def give_new_password(session: Session, user: User, password: str, *, actor: str
 
 
 def add_site(session: Session, name: str, *, webhook_url: str | None = None, moderation_mode: str = PRE_MODERATION,
-             report_threshold: float = 2.0, starter: bool = True, actor: str) -> NewSite:
+             report_threshold: float = DEFAULT_REPORT_THRESHOLD, starter: bool = True, actor: str) -> NewSite:
     """A new site with its API key and webhook secret (the caller shows them once), audited, with the
     starter rules unless `starter` is off. The caller commits."""
     new = create_site(session, name, webhook_url=webhook_url or None, moderation_mode=moderation_mode,

@@ -48,7 +48,7 @@ from moderation.domain.site_rows import site_row
 from moderation.domain.status import audit
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
 from moderation.domain.webhooks import SITE_DEACTIVATED
-from moderation.models import Site, WebhookDelivery
+from moderation.models import DEFAULT_REPORT_THRESHOLD, Site, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def create_site(
     *,
     webhook_url: str | None = None,
     moderation_mode: str = PRE_MODERATION,
-    report_threshold: float = 2.0,
+    report_threshold: float = DEFAULT_REPORT_THRESHOLD,
     url_policy: UrlPolicy | None = None,
 ) -> NewSite:
     """A new site with its API key and webhook secret; `url_policy` defaults to the
