@@ -301,6 +301,12 @@ def hold_if_reported(session: Session, comment: Comment) -> WebhookDelivery | No
         if named and any_trusted(session, comment.site_id, named):
             return hide_reported_after_approval(session, comment, actor=f"site:{comment.site_id}")
         return None
+    if comment.status == HELD:
+        # Held already: the reports change nothing a reader sees, but the `reports` flag says a notice
+        # came, which a site's statement of reasons reads (a readers' editor's walk found it missing).
+        if reports_reach_threshold(comment.report_weight, comment.site.report_threshold):
+            comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
+        return None
     if comment.status not in (PUBLISHED, APPROVED):
         return None
     weight = comment.report_weight if comment.status == PUBLISHED else _weight_since_decision(comment)

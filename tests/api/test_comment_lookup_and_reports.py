@@ -384,3 +384,13 @@ def test_a_report_on_a_pending_comment_sends_it_for_scoring_again(app, client, s
                            json={"reason": "spam", "reporter_id": "r-1"})
     assert response.status_code == 201 and response.get_json()["comment"]["status"] == "pending"
     assert sent == [[comment_id], [comment_id]]
+
+
+def test_a_report_on_a_held_comment_adds_the_reports_flag_a_statement_of_reasons_reads(app, client, site):
+    """A readers' editor's walk: "calling me a liar", reported on a comment the model held, left no
+    `reports` flag, so the site's DSA table could not see that a notice came."""
+    comment_id = submit(client, site)
+    move(app, comment_id, "held", flagged=["toxicity"])
+    report(client, site, comment_id, reason="harassment", reporter_id="reader-12")
+    body = client.get(f"/api/v1/comments/{comment_id}", headers=site.headers).get_json()
+    assert body["status"] == "held" and body["flagged"] == ["reports", "toxicity"]
