@@ -50,13 +50,18 @@ _FIGURE = (r"(?!\s+(?:laughing|peacefully|in\s+(?:my\s+(?:own\s+)?(?:sleep|bed)|
 # A last clause that says the end, and ends the sentence (the pills' readiness above), perhaps
 # with a farewell after it or an emoji or kisses for its full stop: "..., goodbye everyone, I love
 # you all." and "..., this is goodbye xx" were published (a re-check).
+_HAPPY = "🎉🥳😀😃😄😁😊🙂🙌👍✅🎊😎🤣😂"
 _END_CLAUSE = (r"\s*[,;:-]+\s*(?:tonight\s+is\s+the\s+night|this\s+is\s+(?:it|goodbye|the\s+end)"
                r"|goodbye(?:\s+(?:everyone|all|world))?|i'?m\s+done)"
-               # A re-check: "love you", "love you mum", "sorry for everything", "x x" after it too.
+               # A re-check: "love you", "love you mum", "sorry for everything" after it too, at most three
+               # of them, then kisses ("xx", "x x"): each part fixed, so no text can make the reading
+               # backtrack without end (a second re-check timed "xx " x 16 at 30 s with a nested repeat).
                r"(?:\s*[,.]?\s*(?:(?:i\s+)?love\s+(?:you|u)(?:\s+(?:all|mum|mom|mam|dad|guys|everyone))?"
-               r"|(?:i'?m\s+)?sorry(?:\s+for\s+everything)?|x+(?:\s+x+)*)\b)*"
-               # ... and not a happy ending: "this is it 🎉", "this is it :)", "I'm done 🙌" are not the end.
-               r"\s*(?:[.!]|[.…]*\s*(?:[💔😢😭😞😔🖤🥀🙏]\ufe0f?\s*)*$)")
+               r"|(?:i'?m\s+)?sorry(?:\s+for\s+everything)?)\b){0,3}"
+               r"(?:\s*[,.]?\s*x+(?:\s+x+){0,5}\b)?"
+               # Then the sentence's end: a full stop, or the text's end after any emoji but a happy one
+               # ("this is it 🎉", ":)", "I'm done 🙌" are not the end; "goodbye ❤" and "👋" are).
+               r"\s*(?:[.!]|(?![^\w\s]*?(?:[" + _HAPPY + r"]|:-?\)|:d\b|;\)))[^\w\s]*$)")
 _AT_RISK = re.compile(
     r"(?:" + _I_WILL + r")\s+(?:just\s+|finally\s+|actually\s+|really\s+)?(?:" + _END_OWN + r")"
     r"(?!\s+with\s+(?:a|the)\s+(?:final|last|new|bang)\b)" + _FIGURE

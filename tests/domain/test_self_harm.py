@@ -22,6 +22,9 @@ AT_RISK = [
     "Got the pills ready, this is it 💔", "I've got the pills ready, goodbye world, I'm sorry...",
     "Got the pills ready, goodbye everyone, love you.", "Got the pills ready, goodbye all, sorry for everything.",
     "I've got the pills ready, this is goodbye, love you mum xx", "Got the pills ready, this is goodbye x x",
+    # A second re-check: a heart or a wave for the full stop (held before the first re-check's fix).
+    "Got the pills ready, this is goodbye ❤", "I have got the pills ready, goodbye everyone, love you all ❤️",
+    "Got the pills ready, goodbye 👋",
     "nobody would miss me anyway tbh",
     "I've written my note. I'm done.", "I just swallowed a whole bottle of Tylenol. I don't know why I'm posting this.",
     "I'm standing on the bridge right now typing this.",
@@ -156,3 +159,18 @@ def test_a_crafted_long_comment_costs_little(text):
     started = time.perf_counter()
     fired("at_risk", text), fired("urging_self_harm", text)
     assert time.perf_counter() - started < 5.0  # ~0.05 s; a quadratic pattern takes many seconds
+
+
+def test_kisses_and_farewells_cannot_make_the_reading_take_long():
+    """A second re-check: "xx " sixteen times before an unexpected end took the at-risk rule 30 s, and
+    every comment of every site waited behind it."""
+    import time
+
+    from moderation.domain.rules import phrase_found
+
+    started = time.process_time()
+    for text in ("I've got the pills ready, goodbye " + "xx " * 16 + "a",  # 30 s before; exponential in the count
+                 "Got the pills ready, goodbye, " + "love you, sorry, " * 40 + "a",
+                 "Got the pills ready, this is it " + "x " * 200 + "a"):
+        phrase_found("at_risk", text)
+    assert time.process_time() - started < 2.0
