@@ -8,7 +8,7 @@ ban evasion's plainest signature: held, hidden while held as personal informatio
 says whose text it was.
 
 The same means the same once read as the rules read it (look-alike letters, zero-width characters,
-case) and without its punctuation and spacing: a re-check published copies with "!" for ".", a
+case) and without its punctuation and spaces: a re-check published copies with "!" for ".", a
 zero-width space or a fullwidth letter. And a text the author edited away counts as theirs: a banned
 author edited their rejected comment, and a new id's copy of the old text was published (a re-check).
 """
@@ -38,7 +38,9 @@ _NOT_WORDS = re.compile(r"[\W_]+")
 
 
 def _same(text: str) -> str:
-    return _NOT_WORDS.sub(" ", normalised_for_rules(text)[0]).strip()
+    # Without any space either: "e-mail" for "email" and "M r s Patel" (which the normaliser joins) had
+    # published copies (a second re-check).
+    return _NOT_WORDS.sub("", normalised_for_rules(text)[0].replace(" ", ""))
 
 
 def evasion_hits(session: Session, comments: Iterable[Comment], at: datetime) -> dict[int, Hit]:

@@ -42,7 +42,10 @@ def test_a_banned_authors_rejected_text_from_another_id_is_held_and_says_whose_i
     # A re-check: "!" for ".", a zero-width space, a fullwidth letter.
     for n, variant in enumerate(["Ask Sarah Jennings where the trip money went! She should be sacked and shamed!!",
                                  "Ask Sarah Jen\u200bnings where the trip money went. She should be sacked and shamed",
-                                 "Ask Sarah Jennings where the trip money went. She should be sacked and ｓhamed."]):
+                                 "Ask Sarah Jennings where the trip money went. She should be sacked and ｓhamed.",
+                                 # A second re-check: a dot or hyphen inside a word, spaced-out letters.
+                                 "Ask Sarah Jen-nings where the trip money went. She should be sa.cked and shamed.",
+                                 "Ask S a r a h Jennings where the trip money went. She should be sacked and shamed."]):
         assert post_and_score(app, client, site, f"evader-v{n}", f"c-v{n}", variant)["status"] == "held", variant
 
     # Once the ban is lifted, or for a text no sanctioned author's rejection shares, nothing is held.
