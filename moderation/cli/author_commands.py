@@ -24,7 +24,9 @@ def authors_group() -> None:
               help="Write the JSON here (readable by you alone) instead of standard output.")
 def export_command(site_name: str, author_id: str, output: Path | None) -> None:
     """Everything held about reader AUTHOR_ID on SITE, as JSON: their comments with current and earlier
-    texts, the reports they filed with their notes, their sanctions and any erasure of them."""
+    texts and what happened to each, the copies kept to train the model, the reports they filed with
+    their notes, their sanctions, any erasure of them, and the moderators' notes on their comments
+    (no moderator's name)."""
     from moderation.domain.sites import site_named
     from moderation.domain.status import audit
     from moderation.domain.subject_access import subject_access

@@ -18,10 +18,10 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import BAN_EVASION_KIND, REJECTED
+from moderation.domain.lifecycle import BAN_EVASION_KIND, DELETED, REJECTED
 from moderation.domain.rule_matchers import normalised_for_rules
 from moderation.domain.rules import HOLD, Hit
 from moderation.domain.sanctions import BARRING_KINDS, KIND_LABELS, in_force_condition
@@ -61,7 +61,9 @@ def evasion_hits(session: Session, comments: Iterable[Comment], at: datetime) ->
     by_them = tuple_(Comment.site_id, Comment.author_id).in_(list(kinds))
     rejected = (select(Comment.id, Comment.site_id, Comment.author_id, Comment.text)
                 # By a person: a ban's own rejections of civil texts say nothing.
-                .where(by_them, Comment.status == REJECTED, Comment.decided_by.is_not(None))
+                # Deleted since by its author or the site, it was rejected all the same (a second re-check).
+                .where(by_them, or_(Comment.status == REJECTED, and_(Comment.status == DELETED, Comment.decision == REJECTED)),
+                       Comment.decided_by.is_not(None))
                 .order_by(Comment.id.desc()).limit(PER_AUTHOR * len(kinds)))
     edited_away = (select(Comment.id, Comment.site_id, Comment.author_id, CommentRevision.text)
                    .join(CommentRevision, CommentRevision.comment_id == Comment.id)

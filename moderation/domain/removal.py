@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.comments import comment_for_site
 from moderation.domain.erasure import erase_everywhere
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.lifecycle import DELETED, REMOVAL, change_status, now
+from moderation.domain.lifecycle import DELETED, REMOVAL, audit, change_status, now
 from moderation.domain.report_outcomes import close_reports_of_deleted
 from moderation.domain.retention import erased_events
 from moderation.models import Comment, LabelledExample, Site, WebhookDelivery
@@ -37,13 +37,17 @@ def delete_comment(session: Session, site: Site, comment_id: int, *, actor: str,
     # Locked, so a scoring task holding it finishes first and its verdict is not lost under us.
     session.execute(select(Comment.id).where(Comment.id == comment.id).with_for_update())
     session.refresh(comment)
-    if comment.status == DELETED:
-        return Removal(comment, [], deleted=False)
     # A reader who deletes their comment withdraws it from training too: a readers' editor found a
     # deleted comment, phone number and all, still a training example, where the reader had been
-    # told it was gone. A site's own deletion keeps the moderators' labels, as the text is kept.
+    # told it was gone. A site's own deletion keeps the moderators' labels, as the text is kept; the
+    # reader's request after it withdraws them still (a second re-check: the early return had kept them).
     withdrawn = session.execute(delete(LabelledExample).where(LabelledExample.comment_id == comment.id)
                                 ).rowcount if requested_by == "author" else 0
+    if comment.status == DELETED:
+        if withdrawn:
+            audit(session, actor, "comment:training_withdrawn", comment_id=comment.id, training_examples_withdrawn=withdrawn,
+                  requested_by=requested_by)
+        return Removal(comment, [], deleted=False)
     delivery = change_status(session, comment, DELETED, actor=actor, by=REMOVAL,
                              reason=f"deleted at the {requested_by}'s request", requested_by=requested_by,
                              **({"training_examples_withdrawn": withdrawn} if withdrawn else {}))

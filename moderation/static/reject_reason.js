@@ -51,11 +51,13 @@
   // Any card's: the page a decision loads replaces them all (a re-check lost a note on the card above
   // by deciding the next one).
   document.addEventListener("submit", function (event) {
-    var form = event.target, deciding = form.matches && (form.matches("form.decide") || form.matches("form.bulk-bar"));
-    var note = deciding && Array.from(document.querySelectorAll('.team-note-form textarea[name="note"]'))
-      .filter(function (field) { return field.value.trim() !== ""; })[0];
+    // Adding another card's note reloads the page too (a second re-check).
+    var form = event.target, replacing = form.matches && (form.matches("form.decide") || form.matches("form.bulk-bar")
+                                                          || form.matches(".team-note-form form"));
+    var note = replacing && Array.from(document.querySelectorAll('.team-note-form textarea[name="note"]'))
+      .filter(function (field) { return field.form !== form && field.value.trim() !== ""; })[0];
     if (event.defaultPrevented || !note) return;
-    if (!window.confirm("Your note for the team is not added yet. Decide anyway and lose the note?")) {
+    if (!window.confirm("Your note for the team is not added yet. Go on and lose it?")) {
       event.preventDefault();
       var fold = note.closest("details");
       if (fold) fold.open = true;

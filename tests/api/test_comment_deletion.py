@@ -147,3 +147,26 @@ def test_the_subject_access_export_says_what_happened_to_each_comment_without_mo
     assert [(e["change"], e["by"], e["reason"]) for e in happened][-1] == (
         "held -> rejected", "a moderator", "Misinformation: unsupported claim")
     assert moderator.username not in str(export)
+
+
+def test_a_readers_deletion_after_the_sites_still_withdraws_it_from_training(app, client, site, moderator):
+    """A second re-check: the site deleted the comment first, and the reader's own request then returned
+    "deleted" and left the training examples in place."""
+    from moderation.models import LabelledExample
+
+    comment_id = submit(client, site)
+    hold(app, comment_id)
+    with app.app_context():
+        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
+        db.session.commit()
+        comment = db.session.get(Comment, comment_id)
+        decide(db.session, comment_id, user=db.session.get(User, moderator.id), action="reject", reason="Spam",
+               expected_version=comment.version)
+    assert client.delete(f"/api/v1/comments/{comment_id}", headers=site.headers).status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(LabelledExample)).all() != []
+    assert client.delete(f"/api/v1/comments/{comment_id}?by=author", headers=site.headers).status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(LabelledExample)).all() == []
+        assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.comment_id == comment_id)
+                                  .order_by(AuditEntry.id.desc())).first() == "comment:training_withdrawn"

@@ -75,3 +75,13 @@ def test_a_text_the_banned_author_edited_away_still_counts_and_the_copy_is_hidde
     copy = post_and_score(app, client, site, "evader-2", "c-2")
     assert copy["status"] == "held" and copy["visible"] is False
     assert "suspended when this came" in copy["rules"][0]["reason"]
+
+
+def test_a_rejected_text_its_banned_author_then_deleted_still_counts(app, client, site, moderator):
+    """A second re-check: the banned author deleted their rejected comment, and a new id's copy was published."""
+    first = post_and_score(app, client, site, "evader-1", "c-1")
+    reject(app, first, moderator)
+    assert client.post("/api/v1/sanctions", headers=site.headers,
+                       json={"author_id": "evader-1", "kind": "ban", "reason": "harassment"}).status_code == 201
+    assert client.delete(f"/api/v1/comments/{first['id']}?by=author", headers=site.headers).status_code == 200
+    assert post_and_score(app, client, site, "evader-2", "c-2")["status"] == "held"
