@@ -35,7 +35,7 @@ from classifiers.errors import UntrustedModelError
 from classifiers.paths import card_path_for
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.label_export import sites_learnt_from
-from moderation.domain.lifecycle import audit
+from moderation.domain.lifecycle import actor_in_words, audit
 from moderation.models import AuditEntry, ModelAssignment, ModelVersion, Site, TrainingRun, User
 
 if TYPE_CHECKING:
@@ -549,10 +549,10 @@ def version_history(session: Session, row: ModelVersion) -> list[Event]:
         if entry.action == "model:promoted":
             said = f"promoted for {scope}"
         elif details.get("rolled_back") == row.version:
-            said = f"rolled back from, for {scope}"
+            said = f"rolled back ({scope})"
         else:
-            said = f"brought back by a rollback, for {scope}"
-        events.append(Event(entry.at, entry.actor, said))
+            said = f"made active again by a rollback ({scope})"
+        events.append(Event(entry.at, actor_in_words(entry.actor), said))
     return events
 
 

@@ -41,7 +41,8 @@ _PICTURE_WORDS = {
     "🐀": "rats", "🐁": "rats", "🪳": "cockroaches", "🐍": "snakes", "🐷": "pigs", "🐖": "pigs",
     "🐒": "apes", "🦍": "apes", "🐵": "apes", "🦠": "disease",
 }
-_PICTURES = re.compile("[" + "".join(_PICTURE_WORDS) + "]\ufe0f?")
+# With either presentation selector and a skin tone after it ("🔪︎", "🔪🏻" were not read: a second re-check).
+_PICTURES = re.compile("[" + "".join(_PICTURE_WORDS) + "][\ufe0e\ufe0f]?[\U0001F3FB-\U0001F3FF]?")
 
 
 def has_pictures(normalised: str) -> bool:

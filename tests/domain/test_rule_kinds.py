@@ -942,6 +942,7 @@ def test_a_banned_word_matched_only_by_folding_another_languages_letters_is_held
 
 @pytest.mark.parametrize(("kind", "text"), [
     ("threat_words", "I will 🔪 you"), ("threat_words", "Someone should 🔫 the mayor"),
+    ("threat_words", "I will 🔪\ufe0e you"), ("threat_words", "I will 🔪🏻 you"),  # a second re-check
     ("threat_words", "i hope you catch 🦠 and ☠️"), ("urging_self_harm", "Go 🔫 yourself"),
     ("group_attack", "All immigrants are 🐀🐀🐀"), ("group_attack", "Muslims are 🐷"),
 ])

@@ -81,7 +81,7 @@ def test_an_admin_promotes_a_version_for_one_site_and_rolls_it_back(app, sign_in
         version_id = registry.get_version(db.session, candidate).id
     card = client.get(f"/admin/models/{version_id}/card").get_data(as_text=True)
     history = card[card.index("<dt>Promotions and rollbacks</dt>"):].split("</dd>", 1)[0]
-    assert "promoted for daily-planet by ada; " in history and "rolled back from, for daily-planet by ada" in history
+    assert "promoted for daily-planet by ada; " in history and "rolled back (daily-planet) by ada" in history
 
 
 def test_shadow_is_set_and_cleared_and_refusals_are_messages(app, sign_in, admin, candidate):
