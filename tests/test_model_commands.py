@@ -40,7 +40,16 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
     assert f"daily-planet: {candidate} is active" in cli("promote", candidate, "--site", "daily-planet")
     rows = {line.split()[0]: line for line in cli("list").splitlines()[1:]}
     assert rows[candidate].endswith("daily-planet") and rows[shipped].endswith("global")
-    assert f"daily-planet: follows the global version again (now {shipped})" in cli("rollback", "--site", "daily-planet")
+    with app.app_context():  # the candidate published a comment while it was live
+        from moderation import db
+        from moderation.models import Comment
+
+        db.session.add(Comment(site_id=site.id, external_id="c-live", story_id="s", author_id="a", text="Hi.",
+                               body_hash="h", status="published", model_version=candidate))
+        db.session.commit()
+    rolled = cli("rollback", "--site", "daily-planet")
+    assert f"daily-planet: follows the global version again (now {shipped})" in rolled
+    assert f"note: what {candidate} scored stays as it is: 1 published and 0 held" in rolled  # as the page says
     assert "nothing to roll back" in cli("rollback", ok=False)
     cli("promote", candidate, "--site", "daily-planet")
     assert f"daily-planet: follows the global version again (now {shipped})" in cli("follow-global", "--site",

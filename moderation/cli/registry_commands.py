@@ -216,21 +216,32 @@ def rollback_command(site_name: str | None, yes: bool) -> None:
     As `promote`, and as the admin page asks: bringing back a model that learnt from a site's own
     decisions for every site, or another one, is refused without --yes. A second `rollback` "to be
     sure" had made herald's own model every site's (an admin's walk)."""
-    from moderation.domain.model_registry import rollback, rollback_target
+    from moderation.domain.lifecycle import HELD, PUBLISHED
+    from moderation.domain.model_registry import active_version, rollback, rollback_target
+    from moderation.domain.version_effect import left_by
 
     followed: list[bool] = []
+    left: list[str] = []
 
     def act(session, **kw):  # noqa: ANN001, ANN202 - _change's action
         target = rollback_target(session, kw.get("site_id"))
         if not yes and target is not None:
             _refuse_another_sites_model(target, site_name, f"rolling back brings {target.version} back, which learnt")
+        before = active_version(session, kw.get("site_id")).version
         followed.append(rollback(session, **kw) is None)
+        # As the page says it: the shell's rollback had been silent on what the version left (a second re-check).
+        counts = left_by(session, before, kw.get("site_id"))
+        if sum(counts.values()):
+            left.append(f"what {before} scored stays as it is: {counts.get(PUBLISHED, 0):,} published and "
+                        f"{counts.get(HELD, 0):,} held (the queue's Published tab, Scored by version, lists what it published)")
 
     active = _change(act, site_name=site_name)
     if site_name and followed and followed[0]:  # it was not given that version: it follows whatever is global
         click.echo(f"{site_name}: follows the global version again (now {active})")
     else:
         click.echo(f"{site_name or 'global'}: {active} is active")
+    for line in left:
+        click.echo(f"note: {line}")
 
 
 @models_group.command("follow-global")
