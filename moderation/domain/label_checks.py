@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, func, select
+from sqlalchemy import Float, case, func, select
 from sqlalchemy.orm import Session
 
 from classifiers.sources import OWN_SOURCE_PREFIX
 from moderation.domain.label_export import sites_learnt_from
 from moderation.domain.labels import DECISION
 from moderation.domain.lifecycle import APPROVED, REJECTED
-from moderation.models import Comment, LabelledExample, Site
+from moderation.models import Comment, CommentRevision, LabelledExample, Site
 
 SURE = 0.9  # the model's toxicity at or above which an approval, or at or below 1 - SURE a rejection, overrules it
 MIN_OVERRULED = 10
@@ -49,15 +49,21 @@ class Overruling:
 def overrulings(session: Session, site: Site, *, until: datetime | None = None) -> list[Overruling]:
     """The moderators whose decisions on `site` (made before `until`) overrule the model's surest scores
     at least MIN_OVERRULED times and in at least MIN_SHARE of their decisions, most first."""
-    score = Comment.scores["toxicity"].astext.cast(Float)
+    # The scores of the text decided: the comment's own, or those an edit kept with the text it replaced
+    # (a re-check found an edited text's scores read for the decision, then a second one found edited
+    # decisions dropped from the count while training still learnt them).
+    kept_with_revision = (select(CommentRevision.scores["toxicity"].astext.cast(Float))
+                          .where(CommentRevision.comment_id == LabelledExample.comment_id,
+                                 CommentRevision.text == LabelledExample.text)
+                          .order_by(CommentRevision.revision.desc()).limit(1).scalar_subquery())
+    score = case((LabelledExample.text == Comment.text, Comment.scores["toxicity"].astext.cast(Float)),
+                 else_=kept_with_revision)
     approved_toxic = func.count().filter(LabelledExample.decision == APPROVED, score >= SURE)
     rejected_civil = func.count().filter(LabelledExample.decision == REJECTED, score <= 1 - SURE)
     query = (select(LabelledExample.actor, func.count(), approved_toxic, rejected_civil)
              .join(Comment, Comment.id == LabelledExample.comment_id)
              .where(LabelledExample.site_id == site.id, LabelledExample.kind == DECISION,
-                    LabelledExample.actor.is_not(None),
-                    # The scores of the text decided: after an edit the comment's are another text's (a re-check).
-                    LabelledExample.text == Comment.text)
+                    LabelledExample.actor.is_not(None))
              .group_by(LabelledExample.actor))
     if until is not None:
         query = query.where(LabelledExample.created_at <= until)

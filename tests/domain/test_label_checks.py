@@ -51,14 +51,23 @@ def test_one_moderators_approvals_of_what_the_model_was_surest_of_are_named(app,
         assert overruling_note(db.session, {"training_data": {}}) == ""
 
 
-def test_a_decision_on_a_text_since_edited_is_not_read_against_the_new_texts_scores(app, site):
+def test_a_decision_on_a_text_since_edited_is_read_against_that_texts_own_scores(app, site):
     """A re-check: rejections of texts scored 0.96 were counted as rejections of civil texts, the comments
-    having been edited and scored again since."""
+    having been edited and scored again since; a second re-check: then edited ones dropped out of the
+    count altogether, though training learnt them."""
+    from moderation.models import CommentRevision
+
     with app.app_context():
-        for n in range(12):
+        for n in range(12):  # rejected at 0.96, edited since into texts scored 0.05
             _decided(site.id, n, "alice", "rejected", 0.05)
+        for n in range(12, 24):  # approved at 0.99, edited since into texts scored 0.05
+            _decided(site.id, n, "bob", "approved", 0.05)
         db.session.flush()
         for example in db.session.scalars(select(LabelledExample)):
-            example.text = "The text alice rejected, since edited."
+            example.text = f"The text decided, since edited ({example.comment_id})."
+            scored = 0.96 if example.actor == "user:alice" else 0.99
+            db.session.add(CommentRevision(comment_id=example.comment_id, revision=1, text=example.text,
+                                           status=example.decision, scores={"toxicity": scored}))
         db.session.commit()
-        assert overrulings(db.session, db.session.get(Site, site.id)) == []
+        assert [(o.moderator, o.approved_sure_toxic, o.rejected_sure_civil)
+                for o in overrulings(db.session, db.session.get(Site, site.id))] == [("bob", 12, 0)]
