@@ -45,6 +45,7 @@ from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import (REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPORT_PRIORITY_CAP,
                                       reports_reach_threshold, with_reports)
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
+from moderation.domain.settings import domain_settings
 from moderation.domain.lifecycle import (APPROVED, AUTO_REJECTED, DELETED, HELD, PUBLISHED, REJECTED, REPORT,
                                          REPORTED_AFTER_APPROVAL, WOULD_REJECT, CommentDeleted, change_status,
                                          hide_reported_after_approval, now, site_event)
@@ -344,6 +345,29 @@ def reporters_may_hide(session: Session, comment: Comment) -> bool:
     count) only the latter: a moderator looked at it, and new reader ids cost a raid nothing."""
     trusted, named = _reporters(session, comment)
     return trusted or (comment.status != APPROVED and named >= REPORTERS_TO_HIDE)
+
+
+def reweigh_barred_reporter(session: Session, site: Site, reporter_id: str, sanction: str) -> int:
+    """A reader just banned or suspended: their open reports weigh the floor, as one they filed now
+    would, and their comments are ranked again; how many. A second re-check: the reader reported, then
+    was banned, and their self-harm report kept a civil comment above every held threat. A comment
+    their reports held stays held for a moderator. The caller commits."""
+    floor = domain_settings(session).reporter_weight_floor
+    touched: dict[int, Comment] = {}
+    for report in session.scalars(select(Report).join(Comment, Comment.id == Report.comment_id).where(
+            Comment.site_id == site.id, Report.reporter_id == reporter_id, Report.outcome.is_(None))):
+        base = REPORT_WEIGHTS[report.reason]
+        weight = round(base * floor, 4)
+        if weight >= report.weight:
+            continue
+        comment = report.comment
+        comment.report_weight = max(0.0, (comment.report_weight or 0.0) - (report.weight - weight))
+        report.weight = weight
+        report.weight_reason = f"{report.reason} {base:g} × {floor:g}: the reader was {sanction} on this site after reporting"
+        touched[comment.id] = comment
+    for comment in touched.values():
+        rank(session, comment, open_reports(session, comment), comment.site.report_threshold)
+    return len(touched)
 
 
 def reports_may_hide(session: Session, comment: Comment, weight: float, report_threshold: float) -> bool:

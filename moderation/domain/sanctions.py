@@ -261,6 +261,10 @@ def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: s
                                        None if beneath else current, **({"above": current.id} if beneath else {}),
                                        then=current.kind if beneath else None)
     shown_or_hidden = _pending_reflagged(session, site, author_id, at, _actor(by_user, site))
+    if kind in BARRING_KINDS:
+        from moderation.domain.reports import reweigh_barred_reporter  # reports read sanctions: imported here
+
+        reweigh_barred_reporter(session, site, author_id, KIND_LABELS[kind])
     commit_and_send(session, [delivery, *shown_or_hidden])
     _reflag_late_comers(session, site, author_id, _actor(by_user, site))
     return sanction, True

@@ -200,3 +200,25 @@ def test_a_report_filed_before_scoring_earns_trust_if_the_model_let_the_comment_
             "hate 2 × 1: 0 of 1 earlier report dismissed")
         assert report(site.id, published(site.id, 31), "follower", "hate").weight_reason == (
             "hate 2: 1 upheld on comments already held not counted, no earlier reports decided")
+
+
+def test_a_reader_banned_after_reporting_has_their_open_reports_weigh_the_floor(app, site, moderator):
+    """A second re-check: the reader reported, then was banned, and their self-harm report kept a civil
+    comment above every held threat."""
+    from moderation.domain.sanctions import sanction_author
+
+    with app.app_context():
+        missed = published(site.id, 1)
+        report(site.id, missed, "farmer")
+        moderate(missed, moderator.id, "reject")  # trusted now
+        civil = published(site.id, 2)
+        filed = report(site.id, civil, "farmer", "self_harm")
+        lifted = db.session.get(Comment, civil).priority
+        sanction_author(db.session, db.session.get(Site, site.id), "farmer", "ban", reason="abusive reports",
+                        by_user=None)
+        db.session.expire_all()
+        filed = db.session.get(Report, filed.id)
+        assert filed.weight == pytest.approx(0.5)
+        assert filed.weight_reason == "self_harm 2 × 0.25: the reader was banned on this site after reporting"
+        assert db.session.get(Comment, civil).report_weight == pytest.approx(0.5)
+        assert db.session.get(Comment, civil).priority < lifted
