@@ -36,11 +36,15 @@ def normalised_for_rules(text: str) -> tuple[str, bool]:
 # "I will 🔪 you", "Go 🔫 yourself" and "All immigrants are 🐀🐀🐀" were published (a trust and safety
 # walk). Only these rules read them, and only when the words alone found nothing; not ones whose
 # meaning turns on tone ("💀" is laughter as often as death, "🔥" praise).
-_PICTURE_WORDS = {
-    "🔪": "stab", "🗡": "stab", "🔫": "shoot", "💣": "bomb", "☠": "die", "⚰": "dead", "🪦": "dead",
-    "🐀": "rats", "🐁": "rats", "🪳": "cockroaches", "🐍": "snakes", "🐷": "pigs", "🐖": "pigs",
-    "🐒": "apes", "🦍": "apes", "🐵": "apes", "🦠": "disease",
+_PICTURE_WORDS: dict[str, tuple[str, ...]] = {
+    # Read each way in turn: "The mayor should be 🔫" is a gun as "shot", "deserves a 🔫" as "bullet"
+    # (a second re-check).
+    "🔪": ("stab", "stabbed", "knife"), "🗡": ("stab", "stabbed", "knife"), "🔫": ("shoot", "shot", "bullet"),
+    "💣": ("bomb",), "☠": ("die", "dead"), "⚰": ("dead",), "🪦": ("dead",),
+    "🐀": ("rats",), "🐁": ("rats",), "🪳": ("cockroaches",), "🐍": ("snakes",), "🐷": ("pigs",), "🐖": ("pigs",),
+    "🐒": ("apes",), "🦍": ("apes",), "🐵": ("apes",), "🦠": ("disease",),
 }
+READINGS = max(map(len, _PICTURE_WORDS.values()))
 # With either presentation selector and a skin tone after it ("🔪︎", "🔪🏻" were not read: a second re-check).
 _PICTURES = re.compile("[" + "".join(_PICTURE_WORDS) + "][\ufe0e\ufe0f]?[\U0001F3FB-\U0001F3FF]?")
 
@@ -49,9 +53,14 @@ def has_pictures(normalised: str) -> bool:
     return _PICTURES.search(normalised) is not None
 
 
-def pictures_read(normalised: str) -> str:
-    """The normalised text with each picture of _PICTURE_WORDS read as its word."""
-    return re.sub(r"\s+", " ", _PICTURES.sub(lambda m: f" {_PICTURE_WORDS[m.group(0)[0]]} ", normalised)).strip()
+def pictures_read(normalised: str, reading: int = 0) -> str:
+    """The normalised text with each picture of _PICTURE_WORDS read as its word: its `reading`-th, or
+    its last if it has fewer."""
+    def word(found: re.Match[str]) -> str:
+        words = _PICTURE_WORDS[found.group(0)[0]]
+        return f" {words[min(reading, len(words) - 1)]} "
+
+    return re.sub(r"\s+", " ", _PICTURES.sub(word, normalised)).strip()
 
 
 # Letters and digits of any script (Arabic, Chinese, Hebrew stay as written once normalised), with

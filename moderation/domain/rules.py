@@ -326,7 +326,10 @@ def _phrase(kind: str, normalised: str, text: str) -> str | None:
     """A phrase kind's words, read again with its pictures as words when the words alone found none."""
     found = _PHRASES[kind](normalised, text)
     if found is None and match.has_pictures(normalised):
-        found = _PHRASES[kind](match.pictures_read(normalised), text)
+        for reading in range(match.READINGS):
+            found = _PHRASES[kind](match.pictures_read(normalised, reading), text)
+            if found is not None:
+                break
     return found
 # Kinds that read the author's shown name when the text has nothing: a business desk's walk found
 # "Crypto Recovery WhatsApp +44 7911 123456 homeincomenow.net" as a name on a civil comment published.

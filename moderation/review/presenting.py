@@ -145,6 +145,12 @@ def note_groups(reports: list[Report]) -> list[NoteGroup]:
                       len(same)) for same in ordered]
 
 
+def plain_id(text: str | None) -> str:
+    """A reader's id as a card shows it: without direction controls, which could turn the rest of its
+    line around even inside <bdi> (a second re-check)."""
+    return _BIDI_CONTROLS.sub("", text or "")
+
+
 # Direction controls in a reader's note: an override with an unclosed isolate broke out of the card's
 # <bdi> and turned "— hate" after it around (a re-check). A note needs none of them.
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")

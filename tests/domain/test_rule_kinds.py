@@ -943,6 +943,7 @@ def test_a_banned_word_matched_only_by_folding_another_languages_letters_is_held
 @pytest.mark.parametrize(("kind", "text"), [
     ("threat_words", "I will 🔪 you"), ("threat_words", "Someone should 🔫 the mayor"),
     ("threat_words", "I will 🔪\ufe0e you"), ("threat_words", "I will 🔪🏻 you"),  # a second re-check
+    ("threat_words", "The mayor should be 🔫"), ("threat_words", "The judge deserves a 🔫"),
     ("threat_words", "i hope you catch 🦠 and ☠️"), ("urging_self_harm", "Go 🔫 yourself"),
     ("group_attack", "All immigrants are 🐀🐀🐀"), ("group_attack", "Muslims are 🐷"),
 ])
@@ -955,6 +956,7 @@ def test_a_picture_standing_for_the_word_is_read_by_the_phrase_rules(kind, text)
 
 
 @pytest.mark.parametrize("text", ["My chef knife 🔪 is so sharp", "Slice the 🍅 with a 🔪", "This game is 💣",
+                                  "Pass the 🔪 please", "I'll 🔪 the cake after dinner", "Year of the 🐀",
                                   "The 🐀 in my kitchen are back", "That goal was 🔥 and I'm 💀"])
 def test_pictures_in_ordinary_comments_are_no_threat_or_attack(text):
     from moderation.domain.rules import phrase_found

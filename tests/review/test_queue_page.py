@@ -76,7 +76,7 @@ def test_a_brigades_pasted_note_shows_once_with_its_count_and_every_reporter_is_
     first ten went unmentioned, and a trusted reader filing 11th was off the list."""
     grant(moderator, site)
     brigade = [{"reason": "hate", "note": "this is hate speech remove it" if n % 2 else "This is hate  speech remove it ",
-                "reporter_id": f"brig-{n}", "weight": 2.0} for n in range(29)]
+                "reporter_id": f"brig-{n}" if n != 7 else "\u202ebrig-7\u2066", "weight": 2.0} for n in range(29)]
     trusted = {"reason": "hate", "note": "\u202etxet desrever", "reporter_id": "trusted-one", "weight": 4.0,
                "weight_reason": "hate 4: 0 of 3 earlier reports dismissed"}
     make_comment(site.id, reports=[*brigade, trusted])
@@ -85,6 +85,7 @@ def test_a_brigades_pasted_note_shows_once_with_its_count_and_every_reporter_is_
     assert html.lower().count("hate  speech remove it") == 1 and "hate speech remove it" not in html.lower()
     assert "“<bdi>txet desrever</bdi>”" in html and "\u202e" not in html  # a note needs no direction controls
     weights = html.split('<ul class="report-weights">', 1)[1].split("</ul>", 1)[0]
+    assert "<bdi>brig-7</bdi>" in weights and "\u202e" not in weights  # a second re-check: ids without controls
     assert weights.index("<bdi>trusted-one</bdi> weighs 4") < weights.index("<bdi>brig-0</bdi> weighs 2")
     assert "and 20 more readers, weighing less or the same" in weights
 
