@@ -107,7 +107,12 @@ def _scored_by(details: dict) -> str:
 
 def _model_alone(details: dict) -> str:
     alone = details.get("model_status")
-    return f"; at the site's thresholds it would have been {alone}" if alone and details.get("cause") != "model" else ""
+    said = f"; at the site's thresholds it would have been {alone}" if alone and details.get("cause") != "model" else ""
+    at = details.get("auto_reject_at")
+    if isinstance(at, dict) and at:
+        said += "; rejected unseen at " + ", ".join(f"{a.replace('_', ' ')} ≥ {t:g}" for a, t in sorted(at.items())
+                                                      if isinstance(t, (int, float)))
+    return said
 
 
 def _from_webhook(delivery: WebhookDelivery) -> HistoryEvent:

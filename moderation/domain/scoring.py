@@ -50,7 +50,8 @@ from moderation.domain.ban_evasion import evasion_hits
 from moderation.domain.sanctions import sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.status_writes import BatchWrites
-from moderation.domain.lifecycle import PENDING, PUBLISHED, REJECTED, SANCTION, SCORER as BY_SCORER, STORM, change_status, now
+from moderation.domain.lifecycle import (AUTO_REJECTED, PENDING, PUBLISHED, REJECTED, SANCTION, SCORER as BY_SCORER, STORM,
+                                         change_status, now)
 from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.stories import story_hit, story_policy, story_settings, strict_hit
 from moderation.domain.storms import hold_in_storm, storm_watch
@@ -363,6 +364,10 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             writes=writes,
             **cause(plain, verdict, hits, sanctioned=sanction_reason is not None, stormy=storm_reason is not None,
                     edited=verdict.status != routed.status and storm_reason is None),
+            # The thresholds that rejected it unseen, as they stood then: after the site changed them,
+            # nothing said why this one and not a worse one (a readers' editor's walk).
+            **({"auto_reject_at": {a: t for a, t in routing_policy.reject_thresholds.items() if a in verdict.flagged}}
+               if AUTO_REJECTED in verdict.flagged else {}),
         )
         result.scored[comment.id] = verdict.status
         answered = []

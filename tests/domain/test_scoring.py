@@ -369,3 +369,23 @@ def test_a_scoring_error_keeps_its_first_line_not_the_row_postgresql_quotes(app,
     error = Driver('null value in column "priority" violates not-null constraint\n'
                    'DETAIL:  Failing row contains (7, 2, c-7, reader-z, The new library opening hours).')
     assert _describe(error) == 'Driver: null value in column "priority" violates not-null constraint'
+
+
+def test_a_comment_rejected_unseen_keeps_the_threshold_that_rejected_it_in_its_history(app, site, model):
+    """A readers' editor's walk: after the site raised its auto-reject threshold, a comment rejected at
+    the old one had no word of why it and not a worse one."""
+    from moderation.domain.history import comment_history
+    from moderation.models import AuditEntry, Site
+
+    with app.app_context():
+        row = db.session.get(Site, site.id)
+        row.auto_reject, row.reject_thresholds = True, {"toxicity": 0.75}
+        db.session.commit()
+        comment_id = add_comment(site.id, "You idiot.")
+        score_pending(db.session, lambda: model, [comment_id], batch_size=10)
+        comment = db.session.get(Comment, comment_id)
+        assert comment.status == "rejected"
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment_id)).all()
+        assert entries[-1].details["auto_reject_at"] == {"toxicity": 0.75}
+        scored = [e for e in comment_history(db.session, comment, entries) if e.kind == "scoring"][-1]
+    assert "rejected unseen at toxicity ≥ 0.75" in scored.what
