@@ -34,6 +34,7 @@ from moderation.domain.queue_filters import QueueFilters
 from moderation.domain.lifecycle import APPROVED, HELD, REJECTED, commit_and_send, now
 from moderation.domain.reports import says_at_risk
 from moderation.domain.regulars import regular_authors
+from moderation.domain.rules import KINDS
 from moderation.domain.sanctions import BARRING_KINDS, BULK_KINDS, KIND_LABELS, sanction_in_bulk, sanctions_in_force
 from moderation.domain.undo import undo_decision
 from moderation.models import AuditEntry, Comment, Report, User
@@ -70,8 +71,7 @@ def at_risk_comment(comment: Comment) -> bool:
 
 # Approving what these rules held asks first, as an at-risk reader's does: a new moderator approved two
 # "someone should shoot ..." comments and a "kys" to an at-risk reader with one key each (a team lead's walk).
-_APPROVE_ASKS = {"threat_words": "A rule read a threat of violence in this comment. Publish it anyway?",
-                 "urging_self_harm": "A rule read this comment as urging someone to harm themselves. Publish it anyway?"}
+_APPROVE_ASKS = {name: kind.approve_question for name, kind in KINDS.items() if kind.approve_question}
 
 
 def approval_question(comment: Comment) -> str | None:

@@ -24,6 +24,7 @@ from moderation.domain.lifecycle import (APPROVED, DECIDED, HELD, REJECTED, REPO
                                          in_review_queue_condition, person_decided)
 from moderation.domain.policy import REPORTS
 from moderation.domain.reason_labels import GUIDELINE_REASONS
+from moderation.domain.rules import KINDS
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
 from moderation.models import AuditEntry, Comment, Report, Site, StoryStorm, User
 
@@ -127,7 +128,7 @@ def held_by_what(flagged: list[str] | None, rule_hits: list[dict] | None, report
 # The rules that hold for a reader's or a person's safety: approving what they held is what a lead
 # reads the column for. Every hold rule had been counted, and a readers' editor's two approvals of
 # civil Spanish comments (other_language) read as two approved threats (a readers' editor's walk).
-SAFETY_RULE_KINDS = ("threat_words", "group_attack", "at_risk", "urging_self_harm")
+SAFETY_RULE_KINDS = tuple(name for name, kind in KINDS.items() if kind.protective)
 
 
 def _held_by_a_rule(rule_hits: list[dict] | None) -> bool:

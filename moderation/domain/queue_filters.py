@@ -19,7 +19,7 @@ from classifiers.attributes import ATTRIBUTES
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJECTED, STORM, in_review_queue_condition,
                                            reported_condition)
-from moderation.domain.rules import MAX_NAME as MAX_RULE_NAME
+from moderation.domain.rules import KINDS, MAX_NAME as MAX_RULE_NAME
 from moderation.domain.typed_numbers import typed_float
 from moderation.models import REPORT_REASONS, Comment, Report, User
 
@@ -101,11 +101,11 @@ def tab_condition(tab: str) -> ColumnElement[bool] | None:
 # clearing threats first filters on "threat" and must see those a rule held, not the model's alone.
 # Spam and personal information only rules find too: a business desk's walk had no way to list its
 # spam wave's held comments but hand-built searches, and a crime desk's doxxing sat among the rest.
-RULE_FLAGS: dict[str, tuple[str, ...]] = {"threat": ("threat_words",), "identity_attack": ("group_attack",),
-                                          "self_harm": ("at_risk", "urging_self_harm"),
-                                          "personal_information": ("phone", "email", "street_address", "payment_card"),
-                                          "spam": ("links", "first_link", "flood", "short_repeat", "crypto_address"),
-                                          "other_language": ("other_language",)}
+# Each kind says its flag (rules.Kind.flag).
+RULE_FLAGS: dict[str, tuple[str, ...]] = {}
+for _kind_name, _kind in KINDS.items():
+    if _kind.flag:
+        RULE_FLAGS[_kind.flag] = (*RULE_FLAGS.get(_kind.flag, ()), _kind_name)
 # The report reasons a flag lists too: what a rule missed and a reader reported (a re-check).
 REPORTED_FLAGS = ("self_harm", "personal_information", "spam")
 # What the "Flagged for" filter offers: the model's attributes, and what only rules and readers find;

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import audit
 from moderation.domain.rule_facts import load_facts
-from moderation.domain.rules import Compiled, validate_rules
+from moderation.domain.rules import KINDS, Compiled, validate_rules
 from moderation.json_numbers import finite_numbers
 from moderation.models import Comment, RuleSet, Site
 
@@ -136,7 +136,7 @@ def rule_versions(session: Session, site_id: int, limit: int = 20) -> list[RuleS
 
 # Kinds that keep readers safe: a newsroom that pasted only the lines it meant to add lost them, and
 # an editor's walk saw "Nobody would miss me now." and "When he gets out he's a dead man." published.
-PROTECTIVE_KINDS = ("threat_words", "at_risk", "urging_self_harm", "group_attack")
+PROTECTIVE_KINDS = tuple(name for name, kind in KINDS.items() if kind.protective)
 
 
 def protections_removed(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:

@@ -190,6 +190,13 @@ class Kind(NamedTuple):
     # you, editor." at 2, below an insult with two reports (3.45) and a civil comment two readers
     # reported as hate (2.10).
     priority: float = 1.0
+    # What else a kind means, said here so a new kind is described in one place (a newcomer found these
+    # in seven modules' lists, where one missed would fail silently):
+    flag: str | None = None          # the queue's "Flagged for" entry that lists what it held (queue_filters)
+    protective: bool = False         # saving rules without it asks first (rule_sets.protections_removed)
+    approve_question: str | None = None  # what Approve asks first of a comment it held (bulk.approval_question)
+    hides_while_held: bool = False   # hidden while held on a post-moderation site (lifecycle.HIDING_RULE_KINDS)
+    raises: tuple[str, ...] = ()     # the scores the Perspective endpoint raises where it reads (perspective/plain_words)
 
 
 # Another language's abuse in a comment the model cannot read ranks with the rudest insult the model
@@ -203,50 +210,57 @@ KINDS: dict[str, Kind] = {
     "suspect_words": Kind(HOLD, "suspect word", {"words": (None, _words)},
                           "a listed word or phrase, as banned_words, held rather than rejected"),
     "links": Kind(HOLD, "link", {"allowed_domains": ([], _domains)},
-                  "a link to a domain outside allowed_domains (subdomains of a listed one are in)"),
+                  "a link to a domain outside allowed_domains (subdomains of a listed one are in)", flag="spam"),
     # Its own allowed domains: a business desk's walk found a new reader's link to the regulator held
     # though the links rule beside it allowed the regulator's domain.
     "first_link": Kind(HOLD, "link in a first comment", {"allowed_domains": ([], _domains)},
-                       "a link to a domain outside allowed_domains in an author's first comment on the site"),
+                       "a link to a domain outside allowed_domains in an author's first comment on the site", flag="spam"),
     # Someone's number, address or card, above the rudest insult: a crime desk's walk found a witness's
     # and an escaped prisoner's ex's address at 1.00, last in the queue, below "He deserves the death
     # penalty" (1.58). Below an attack on a group and a threat.
     "phone": Kind(HOLD, "phone number", {},
-                  "a phone number, not a freephone or non-geographic one (0800, 0300, 1-800)" + _PRIVATE, 2.0),
-    "email": Kind(HOLD, "e-mail address", {}, "an e-mail address" + _PRIVATE, 2.0),
-    "street_address": Kind(HOLD, "street address", {}, "a street address" + _PRIVATE, 2.0),
-    "payment_card": Kind(HOLD, "payment card number", {}, "a payment card number that passes the Luhn check", 2.0),
+                  "a phone number, not a freephone or non-geographic one (0800, 0300, 1-800)" + _PRIVATE, 2.0, flag="personal_information", hides_while_held=True),
+    "email": Kind(HOLD, "e-mail address", {}, "an e-mail address" + _PRIVATE, 2.0, flag="personal_information", hides_while_held=True),
+    "street_address": Kind(HOLD, "street address", {}, "a street address" + _PRIVATE, 2.0, flag="personal_information", hides_while_held=True),
+    "payment_card": Kind(HOLD, "payment card number", {}, "a payment card number that passes the Luhn check", 2.0, flag="personal_information", hides_while_held=True),
     # A giveaway scam's payload ("Send 0.1 BTC, get 0.2 back"): a business desk's walk found them published.
     "crypto_address": Kind(HOLD, "cryptocurrency address", {},
-                           "a Bitcoin, Litecoin, Ethereum or Tron address, checked as its network checks it"),
+                           "a Bitcoin, Litecoin, Ethereum or Tron address, checked as its network checks it", flag="spam"),
     "flood": Kind(HOLD, "repeated post", {"count": (3, _int(2, 100)), "minutes": (1, _int(1, 1440)),
                                           "scope": ("author", _choice("author", "site"))},
-                  "the same or near-same text for the count-th time within minutes, by the author or anyone"),
+                  "the same or near-same text for the count-th time within minutes, by the author or anyone",
+                  flag="spam"),
     "shouting": Kind(HOLD, "shouting", {"min_letters": (12, _int(4, 1000)), "caps_ratio": (0.8, _ratio),
                                         "max_repeat": (6, _int(3, 100))},
                      "all caps over min_letters, or one character repeated past max_repeat"),
     "short_repeat": Kind(HOLD, "short repeated reply", {"max_chars": (12, _int(1, 200)), "count": (3, _int(2, 100)),
                                                         "minutes": (60, _int(1, 1440))},
-                         "a short reply the author keeps repeating"),
+                         "a short reply the author keeps repeating", flag="spam"),
     "new_author": Kind(HOLD, "new author", {"count": (3, _int(1, 100)), "until": ("approved", _choice("approved", "posted"))},
                        "an author's first comments, or until enough of theirs are approved"),
     "group_attack": Kind(HOLD, "attack on a group", {},
-                         'hate against a group in plain words: "I hate women.", "Go back to where you came from"', 3.0),
+                         'hate against a group in plain words: "I hate women.", "Go back to where you came from"', 3.0,
+                         flag="identity_attack", protective=True, raises=("identity_attack", "toxicity")),
     "threat_words": Kind(HOLD, "threat of violence", {},
-                         'a threat of violence in plain words: "I know where you live", "he should be executed"', 4.0),
+                         'a threat of violence in plain words: "I know where you live", "he should be executed"', 4.0,
+                         flag="threat", protective=True, hides_while_held=True, raises=("threat", "toxicity"),
+                         approve_question="A rule read a threat of violence in this comment. Publish it anyway?"),
     # First of all: a person may be reached in time (a health desk's walk found 44 of 45 readers in
     # crisis published, and the one held 50th in the queue). Above what any scores and reports reach:
     # at 5, a threat with four reports (7.03) ranked above it (a re-check).
     "at_risk": Kind(HOLD, "reader may be at risk", {},
                     'a reader who may end or harm their own life: "I\'m going to kill myself tonight", "Nobody would '
-                    'miss me"', 100.0),
+                    'miss me"', 100.0, flag="self_harm", protective=True),
     "urging_self_harm": Kind(HOLD, "urging self-harm", {},
                              'telling someone to kill or harm themselves: "kys", "Go drink bleach", "You should hang '
-                             'yourself"', 4.0),
+                             'yourself"', 4.0, flag="self_harm", protective=True, hides_while_held=True,
+                             raises=("toxicity", "severe_toxicity"),
+                             approve_question="A rule read this comment as urging someone to harm themselves. "
+                                              "Publish it anyway?"),
     # Ranked with a comment just over a threshold: the model read nothing, so a person must.
     "other_language": Kind(HOLD, "not in English, which the model reads", {},
                            "a comment in another language (German, Spanish, Russian ...): the model reads only "
-                           "English, so its scores for it mean nothing"),
+                           "English, so its scores for it mean nothing", flag="other_language"),
 }
 _COMMON = ("name", "kind", "action", "reason")
 

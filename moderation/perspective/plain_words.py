@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from moderation.domain import rule_matchers
-from moderation.domain.rules import phrase_found
+from moderation.domain.rules import KINDS, phrase_found
 
 FLOOR = 0.95
-# What each matcher speaks for, in the model's attribute names. Not `at_risk`: a reader who may harm
-# themselves is no toxicity, and Coral would hide them from the people who might reach them.
-RAISES = {"threat_words": ("threat", "toxicity"), "group_attack": ("identity_attack", "toxicity"),
-          "urging_self_harm": ("toxicity", "severe_toxicity")}
+# What each matcher speaks for, in the model's attribute names (rules.Kind.raises). Not `at_risk`: a
+# reader who may harm themselves is no toxicity, and Coral would hide them from the people who might reach them.
+RAISES = {name: kind.raises for name, kind in KINDS.items() if kind.raises}
 
 
 def floors(text: str) -> dict[str, float]:

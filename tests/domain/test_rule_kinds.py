@@ -991,3 +991,13 @@ def test_saving_rules_that_take_rules_away_is_refused_in_the_domain_unless_asked
         save_rules(db.session, row, valid([]), actor="test", take_away=True)
         db.session.commit()
         assert current_rule_set(db.session, site.id).rules == []
+
+
+def test_the_kinds_that_hide_while_held_are_the_ones_their_kinds_say():
+    """A newcomer's read: what a kind means was kept in seven modules' lists, where one missed fails
+    silently. Each kind says it now; lifecycle, which the rules import, keeps its own list, held to it."""
+    from moderation.domain.lifecycle import BAN_EVASION_KIND, HIDING_RULE_KINDS
+    from moderation.domain.rules import KINDS, READ_LIMIT_KIND
+
+    assert set(HIDING_RULE_KINDS) == {name for name, kind in KINDS.items() if kind.hides_while_held} | {
+        READ_LIMIT_KIND, BAN_EVASION_KIND}
