@@ -204,6 +204,7 @@ class Kind(NamedTuple):
 # Spanish comment at 1.00, "Los mexicanos son unos animales" among its thanks.
 FOREIGN_ABUSE_PRIORITY = 2.0
 _PRIVATE = " (the reason never repeats it)"
+_PERSONAL: dict[str, Any] = {"flag": "personal_information", "hides_while_held": True}
 KINDS: dict[str, Kind] = {
     "banned_words": Kind(REJECT, "banned word", {"words": (None, _words)},
                          "a listed word or phrase, obfuscated spellings included (f*ck, s t u p i d)"),
@@ -219,10 +220,12 @@ KINDS: dict[str, Kind] = {
     # and an escaped prisoner's ex's address at 1.00, last in the queue, below "He deserves the death
     # penalty" (1.58). Below an attack on a group and a threat.
     "phone": Kind(HOLD, "phone number", {},
-                  "a phone number, not a freephone or non-geographic one (0800, 0300, 1-800)" + _PRIVATE, 2.0, flag="personal_information", hides_while_held=True),
-    "email": Kind(HOLD, "e-mail address", {}, "an e-mail address" + _PRIVATE, 2.0, flag="personal_information", hides_while_held=True),
-    "street_address": Kind(HOLD, "street address", {}, "a street address" + _PRIVATE, 2.0, flag="personal_information", hides_while_held=True),
-    "payment_card": Kind(HOLD, "payment card number", {}, "a payment card number that passes the Luhn check", 2.0, flag="personal_information", hides_while_held=True),
+                  "a phone number, not a freephone or non-geographic one (0800, 0300, 1-800)" + _PRIVATE, 2.0,
+                  **_PERSONAL),
+    "email": Kind(HOLD, "e-mail address", {}, "an e-mail address" + _PRIVATE, 2.0, **_PERSONAL),
+    "street_address": Kind(HOLD, "street address", {}, "a street address" + _PRIVATE, 2.0, **_PERSONAL),
+    "payment_card": Kind(HOLD, "payment card number", {}, "a payment card number that passes the Luhn check", 2.0,
+                         **_PERSONAL),
     # A giveaway scam's payload ("Send 0.1 BTC, get 0.2 back"): a business desk's walk found them published.
     "crypto_address": Kind(HOLD, "cryptocurrency address", {},
                            "a Bitcoin, Litecoin, Ethereum or Tron address, checked as its network checks it", flag="spam"),
