@@ -45,8 +45,12 @@ def test_an_admin_previews_then_saves_a_threshold_for_a_target_precision(app, si
     folder = os.environ.get("WORKSPACE_SCREENSHOT_DIR")
     if folder:
         page.screenshot(path=str(Path(folder) / "admin_thresholds_preview.png"), full_page=True)
+    # Its comments were scored by old-1, not fake-1, which scores the site now: Save asks first.
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     with page.expect_navigation():  # the old page has a <main> too: read the saved one's
         page.get_by_role("button", name="Save toxicity ≥ 0.800").click()
+    assert questions and questions[0].startswith("Save a threshold chosen on another version's scores?")
     assert "Saved: daily-planet now holds at toxicity ≥ 0.800." in page.locator("main").inner_text()
     with app.app_context():
         assert db.session.get(Site, site.id).thresholds == {"toxicity": 0.8}
