@@ -305,7 +305,8 @@ def hold_if_reported(session: Session, comment: Comment) -> WebhookDelivery | No
     if comment.status == HELD:
         # Held already: the reports change nothing a reader sees, but the `reports` flag says a notice
         # came, which a site's statement of reasons reads (a readers' editor's walk found it missing).
-        if reports_reach_threshold(comment.report_weight, comment.site.report_threshold):
+        open_weight = sum(r.weight for r in open_reports(session, comment))  # not the dismissed ones
+        if reports_reach_threshold(open_weight, comment.site.report_threshold):
             comment.flagged = sorted(set(comment.flagged or []) | {REPORTS})
         return None
     if comment.status not in (PUBLISHED, APPROVED):
