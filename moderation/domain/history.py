@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.domain.ban_evasion import RULE as BAN_EVASION_RULE
 from moderation.domain.lifecycle import (
     APPROVED, DECIDED, DELETED, REJECTED, VISIBILITY_ACTION, actor_in_words, parse_status_action,
 )
@@ -90,6 +91,7 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
     return HistoryEvent(entry.at, "other", _who(entry.actor), entry.action.replace("_", " "), why, order=entry.id)
 
 
+_OWN_CHECKS = {BAN_EVASION_RULE: "the ban-evasion check"}
 _CAUSES_IN_WORDS = {"reports": "readers' reports", "sanction": "the author's sanction",
                     "edit": "the edit policy (edited after a moderator's decision)", "storm": "storm mode"}
 
@@ -100,7 +102,11 @@ def _scored_by(details: dict) -> str:
     recorded say the model, as they did."""
     found = details.get("cause")
     if found == "rules" and details.get("rules"):
-        names = [str(name) for name in details["rules"]]
+        # The service's own checks by what they are, not by a code name (the ban-evasion hold read
+        # "rule sanctioned_author_text").
+        names = [_OWN_CHECKS.get(str(name), str(name)) for name in details["rules"]]
+        if all(name in _OWN_CHECKS.values() for name in names):
+            return ", ".join(names)
         return ("rule " if len(names) == 1 else "rules ") + ", ".join(names)
     return _CAUSES_IN_WORDS.get(found, "the model")
 

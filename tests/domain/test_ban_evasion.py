@@ -4,6 +4,7 @@ A trust and safety walk: a banned author's harassment of a named teacher was pub
 under a new id the minute after the ban."""
 from __future__ import annotations
 
+from sqlalchemy import select
 from test_sanctions_from_the_site import post_and_score as posted_and_scored
 
 from moderation import db
@@ -39,6 +40,14 @@ def test_a_banned_authors_rejected_text_from_another_id_is_held_and_says_whose_i
     assert [(r["rule"], r["action"], r["reason"]) for r in again["rules"]] == [(
         "sanctioned_author_text", "hold", f"the same text as comment #{first['id']}, rejected, by evader-1, banned "
                                           "when this came")]
+    with app.app_context():  # its history says which check held it, in words
+        from moderation.domain.history import comment_history
+        from moderation.models import AuditEntry
+
+        held = db.session.get(Comment, again["id"])
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == held.id)).all()
+        assert [e.who for e in comment_history(db.session, held, entries) if e.kind == "scoring"] == [
+            "the ban-evasion check"]
     # A re-check: "!" for ".", a zero-width space, a fullwidth letter.
     for n, variant in enumerate(["Ask Sarah Jennings where the trip money went! She should be sacked and shamed!!",
                                  "Ask Sarah Jen\u200bnings where the trip money went. She should be sacked and shamed",
