@@ -29,6 +29,17 @@ def hold(app, comment_id: int) -> None:
         assert in_review_queue(comment)
 
 
+def held_and_decided(app, comment_id: int, moderator, action: str, reason: str | None = None) -> None:
+    """Held, then decided by a moderator of its site."""
+    hold(app, comment_id)
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        db.session.merge(SiteMember(user_id=moderator.id, site_id=comment.site_id))
+        db.session.commit()
+        decide(db.session, comment_id, user=db.session.get(User, moderator.id), action=action, reason=reason,
+               expected_version=comment.version)
+
+
 def test_a_deleted_comment_leaves_the_queue_stays_in_the_audit_log_and_is_announced(app, client, make_site, moderator):
     site = make_site("hooked-herald", webhook_url="http://127.0.0.1:9/hooks")
     comment_id = submit(client, site)
@@ -110,13 +121,7 @@ def test_a_reader_deleting_their_comment_withdraws_it_from_training_and_the_expo
 
     kept, deleted = submit(client, site, "c-1"), submit(client, site, "c-2", "Another comment of mine, 555-0199.")
     for comment_id in (kept, deleted):
-        hold(app, comment_id)
-        with app.app_context():
-            db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
-            db.session.commit()
-            comment = db.session.get(Comment, comment_id)
-            decide(db.session, comment_id, user=db.session.get(User, moderator.id), action="approve", reason=None,
-                   expected_version=comment.version)
+        held_and_decided(app, comment_id, moderator, "approve")
     assert client.delete(f"/api/v1/comments/{deleted}?by=author", headers=site.headers).status_code == 200
 
     with app.app_context():
@@ -135,13 +140,8 @@ def test_the_subject_access_export_says_what_happened_to_each_comment_without_mo
     from moderation.domain.subject_access import subject_access
 
     comment_id = submit(client, site)
-    hold(app, comment_id)
+    held_and_decided(app, comment_id, moderator, "reject", "Misinformation: unsupported claim")
     with app.app_context():
-        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
-        db.session.commit()
-        comment = db.session.get(Comment, comment_id)
-        decide(db.session, comment_id, user=db.session.get(User, moderator.id), action="reject",
-               reason="Misinformation: unsupported claim", expected_version=comment.version)
         export = subject_access(db.session, db.session.get(Site, site.id), "reader-7")
     happened = export["comments"][0]["what_happened"]
     assert [(e["change"], e["by"], e["reason"]) for e in happened][-1] == (
@@ -155,13 +155,7 @@ def test_a_readers_deletion_after_the_sites_still_withdraws_it_from_training(app
     from moderation.models import LabelledExample
 
     comment_id = submit(client, site)
-    hold(app, comment_id)
-    with app.app_context():
-        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
-        db.session.commit()
-        comment = db.session.get(Comment, comment_id)
-        decide(db.session, comment_id, user=db.session.get(User, moderator.id), action="reject", reason="Spam",
-               expected_version=comment.version)
+    held_and_decided(app, comment_id, moderator, "reject", "Spam")
     assert client.delete(f"/api/v1/comments/{comment_id}", headers=site.headers).status_code == 200
     with app.app_context():
         assert db.session.scalars(select(LabelledExample)).all() != []

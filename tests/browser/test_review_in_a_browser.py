@@ -174,29 +174,24 @@ def test_a_decision_asks_before_it_drops_a_note_for_the_team_not_yet_added(app, 
         assert db.session.get(Comment, comment_id).status == "held"
 
 
-def test_deciding_another_card_asks_before_it_drops_a_note_started_on_this_one(app, site, moderator, grant,
-                                                                               live_server, browser_page):
-    """A re-check: a note typed on one card was lost when the moderator decided the next card."""
-    grant(moderator, site)
-    first, second = _held_comment(app, site.id), _held_comment(app, site.id, "c-second")
-    page, _, questions = _note_started(browser_page, live_server, moderator, first, "Left held: legal is reading it.")
-    page.locator(f"#comment-{second} button.approve").click()
-    page.wait_for_timeout(300)
-    assert questions and "note for the team is not added" in questions[0]
-    with app.app_context():
-        assert db.session.get(Comment, second).status == "held"
-
-
-def test_adding_a_note_on_another_card_asks_before_it_drops_the_one_started_here(app, site, moderator, grant,
-                                                                                 live_server, browser_page):
-    """A second re-check: a note typed on one card was lost when a note was added on another."""
+@pytest.mark.parametrize("on_the_other_card", ["decide", "add a note"])
+def test_acting_on_another_card_asks_before_it_drops_a_note_started_on_this_one(app, site, moderator, grant,
+                                                                                live_server, browser_page,
+                                                                                on_the_other_card):
+    """A re-check: a note typed on one card was lost when the moderator decided the next card; a second
+    re-check: or added a note on it."""
     grant(moderator, site)
     first, second = _held_comment(app, site.id), _held_comment(app, site.id, "c-second")
     page, _, questions = _note_started(browser_page, live_server, moderator, first, "Left held: legal is reading it.")
     other = page.locator(f"#comment-{second}")
-    other.locator("summary", has_text="Note for the team").click()
-    other.locator("textarea[name=note]").fill("A second note.")
-    other.locator("button", has_text="Add note").click()
+    if on_the_other_card == "decide":
+        other.locator("button.approve").click()
+    else:
+        other.locator("summary", has_text="Note for the team").click()
+        other.locator("textarea[name=note]").fill("A second note.")
+        other.locator("button", has_text="Add note").click()
     page.wait_for_timeout(300)
     assert questions and "note for the team is not added" in questions[0]
     assert page.locator(f"#comment-{first} textarea[name=note]").input_value() == "Left held: legal is reading it."
+    with app.app_context():
+        assert db.session.get(Comment, second).status == "held"
