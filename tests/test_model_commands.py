@@ -49,7 +49,7 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
         db.session.commit()
     rolled = cli("rollback", "--site", "daily-planet")
     assert f"daily-planet: follows the global version again (now {shipped})" in rolled
-    assert f"note: what {candidate} scored stays as it is: 1 published and 0 held" in rolled  # as the page says
+    assert f"note: What {candidate} scored stays as it is: 1 published and 0 held" in rolled  # as the page says
     assert "nothing to roll back" in cli("rollback", ok=False)
     cli("promote", candidate, "--site", "daily-planet")
     assert f"daily-planet: follows the global version again (now {shipped})" in cli("follow-global", "--site",

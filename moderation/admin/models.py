@@ -20,8 +20,7 @@ from moderation.admin.routes import bp
 from moderation.domain import model_registry as registry
 from moderation.domain.errors import DomainError
 from moderation.domain.label_checks import overruling_note
-from moderation.domain.lifecycle import HELD, PUBLISHED
-from moderation.domain.version_effect import left_by
+from moderation.domain.version_effect import left_after_rollback
 from moderation.models import ModelVersion, Site
 from moderation.request_input import parse_int
 
@@ -142,10 +141,8 @@ def rollback_model() -> Response:
     def change() -> None:
         registry.rollback(db.session, by=auth.current_user(), site_id=site_id, from_version=from_version)
 
-    left = left_by(db.session, from_version, site_id) if from_version else {}
-    said = (f" What {from_version} scored stays as it is: {left.get(PUBLISHED, 0):,} published and {left.get(HELD, 0):,} "
-            "held (the queue's Published tab, Scored by version, lists what it published)." if sum(left.values()) else "")
-    return _done(change, f"Rolled back {_scope_name(site_id)}.{said}")
+    left = left_after_rollback(db.session, from_version, site_id)
+    return _done(change, f"Rolled back {_scope_name(site_id)}." + (f" {left}" if left else ""))
 
 
 @bp.post("/models/follow-global")

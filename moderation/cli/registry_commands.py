@@ -216,9 +216,8 @@ def rollback_command(site_name: str | None, yes: bool) -> None:
     As `promote`, and as the admin page asks: bringing back a model that learnt from a site's own
     decisions for every site, or another one, is refused without --yes. A second `rollback` "to be
     sure" had made herald's own model every site's (an admin's walk)."""
-    from moderation.domain.lifecycle import HELD, PUBLISHED
     from moderation.domain.model_registry import active_version, rollback, rollback_target
-    from moderation.domain.version_effect import left_by
+    from moderation.domain.version_effect import left_after_rollback
 
     followed: list[bool] = []
     left: list[str] = []
@@ -230,10 +229,8 @@ def rollback_command(site_name: str | None, yes: bool) -> None:
         before = active_version(session, kw.get("site_id")).version
         followed.append(rollback(session, **kw) is None)
         # As the page says it: the shell's rollback had been silent on what the version left (a second re-check).
-        counts = left_by(session, before, kw.get("site_id"))
-        if sum(counts.values()):
-            left.append(f"what {before} scored stays as it is: {counts.get(PUBLISHED, 0):,} published and "
-                        f"{counts.get(HELD, 0):,} held (the queue's Published tab, Scored by version, lists what it published)")
+        if said := left_after_rollback(session, before, kw.get("site_id")):
+            left.append(said)
 
     active = _change(act, site_name=site_name)
     if site_name and followed and followed[0]:  # it was not given that version: it follows whatever is global

@@ -76,6 +76,15 @@ def _span(version: str, days: Sequence[DayShare]) -> VersionSpan:
                        sum(d.scored for d in days), sum(d.flagged for d in days))
 
 
+def left_after_rollback(session: Session, version: str | None, site_id: int | None) -> str | None:
+    """What a rollback from `version` leaves as it was, in a sentence for the page and the shell, or None."""
+    counts = left_by(session, version, site_id) if version else {}
+    if not sum(counts.values()):
+        return None
+    return (f"What {version} scored stays as it is: {counts.get(PUBLISHED, 0):,} published and {counts.get(HELD, 0):,} "
+            "held (the queue's Published tab, Scored by version, lists what it published).")
+
+
 def left_by(session: Session, version: str, site_id: int | None) -> dict[str, int]:
     """How many comments `version` scored that are still published or held (of one site, or all): what
     a rollback leaves as it was, which the rollback said nothing of (an admin's walk)."""
