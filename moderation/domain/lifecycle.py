@@ -39,7 +39,7 @@ FINAL = (APPROVED, REJECTED, DELETED)
 
 # Kinds of actor. A transition is allowed only for the kinds listed with it.
 SCORER = "scorer"        # the policy's verdict on a newly scored comment
-SANCTION = "sanction"    # an author's sanction overriding that verdict when the comment is scored
+SANCTION = "sanction"    # an author's sanction overriding that verdict when the comment is scored (or just after)
 REPORT = "report"        # readers' reports reaching the site's threshold
 DECISION = "decision"    # a moderator approves or rejects (also an admin rejecting a set-aside comment)
 UNDO = "undo"            # a decision undone by its moderator, or reversed by an admin
@@ -54,7 +54,9 @@ SCORING_KINDS = (SCORER, SANCTION, STORM)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
-    SANCTION: {PENDING: frozenset({HELD, REJECTED})},
+    # And a comment a batch published while its author's sanction was being written: the batch
+    # had read the sanctions from before (sanctions._scored_meanwhile).
+    SANCTION: {PENDING: frozenset({HELD, REJECTED}), PUBLISHED: frozenset({HELD, REJECTED})},
     # After an approval only reports filed since count (domain/reports.py), but they may reopen it.
     REPORT: {PUBLISHED: frozenset({HELD}), APPROVED: frozenset({HELD}),
              # A rejection no person made, which a reader reports saying its author may be at risk
