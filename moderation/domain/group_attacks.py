@@ -62,7 +62,7 @@ _GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?
           + r"|" + _SQUAD + r"|" + _PLURALS + r")")
 GROUP = _GROUP  # threat_words reads it too: "somebody should just stab those immigrants"
 _HATED = r"(?:hate|despise|loathe|detest|can'?t\s+stand|cannot\s+stand|am\s+sick\s+of)"
-_VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|apes|monkeys|savages|subhuman|scum|filth|trash"
+_VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|apes|monkeys|snakes|savages|subhuman|scum|filth|trash"
            r"|garbage|a\s+disease|a\s+cancer|a\s+plague|cancer|not\s+human|inferior|worthless|disgusting|evil|dogs|beasts"
            r"|degenerates|less\s+than\s+human|property"
            # the stereotype stated as fact: "Black people are less intelligent.", "Gypsies are thieves".
@@ -125,7 +125,8 @@ _ATTACK = re.compile(
     r"\bi\s+(?:\w+\s+)?" + _HATED + r"\s+" + _GROUP + r"\b"
     # Not a denial between ("most muslims are not terrorists": a re-check saw it fire).
     # "No doubt" and "not only" deny nothing: "Gypsies are no doubt thieves." (the next re-check).
-    r"|\b" + _GROUP + r"\s+(?:are|r|is)\s+(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
+    # Or "=": "Immigrants = 🐀" was published (a trust and safety walk), where "are 🐀" was held.
+    r"|\b" + _GROUP + r"(?:\s+(?:are|r|is|equals?)\s+|\s*=\s*)(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
     + _VERMIN + r"\b(?!\s+(?:owners?|rights|taxes|values?|prices?|developers?)\b)"
     r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
     + _HARMED + r"\b"

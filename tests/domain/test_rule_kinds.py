@@ -946,6 +946,9 @@ def test_a_banned_word_matched_only_by_folding_another_languages_letters_is_held
     ("threat_words", "The mayor should be 🔫"), ("threat_words", "The judge deserves a 🔫"),
     ("threat_words", "i hope you catch 🦠 and ☠️"), ("urging_self_harm", "Go 🔫 yourself"),
     ("group_attack", "All immigrants are 🐀🐀🐀"), ("group_attack", "Muslims are 🐷"),
+    # "=" for "are", and the snake the picture reads as (last stop's leftovers: both were published).
+    ("group_attack", "Immigrants = 🐀"), ("group_attack", "Refugees=🐀🐀"), ("group_attack", "Jews are 🐍"),
+    ("group_attack", "Muslims = terrorists"),
 ])
 def test_a_picture_standing_for_the_word_is_read_by_the_phrase_rules(kind, text):
     """A trust and safety walk: "I will 🔪 you", "Go 🔫 yourself" and "All immigrants are 🐀🐀🐀" were
@@ -957,7 +960,8 @@ def test_a_picture_standing_for_the_word_is_read_by_the_phrase_rules(kind, text)
 
 @pytest.mark.parametrize("text", ["My chef knife 🔪 is so sharp", "Slice the 🍅 with a 🔪", "This game is 💣",
                                   "Pass the 🔪 please", "I'll 🔪 the cake after dinner", "Year of the 🐀",
-                                  "The 🐀 in my kitchen are back", "That goal was 🔥 and I'm 💀"])
+                                  "The 🐀 in my kitchen are back", "That goal was 🔥 and I'm 💀",
+                                  "Price per 🐷 = £40", "Immigrants = hard workers", "Year of the 🐍 = 2025"])
 def test_pictures_in_ordinary_comments_are_no_threat_or_attack(text):
     from moderation.domain.rules import phrase_found
 
