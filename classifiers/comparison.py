@@ -26,6 +26,33 @@ def ranking_metrics(y: np.ndarray, score: np.ndarray) -> dict[str, float | None]
     return {"roc_auc": float(roc_auc_score(y, score)), "pr_auc": float(average_precision_score(y, score))}
 
 
+def roc_auc_difference(y: np.ndarray, first: np.ndarray, second: np.ndarray) -> dict[str, float] | None:
+    """ROC AUC of `second` minus that of `first`, scored on the same comments, and its 95 %
+    interval by DeLong's method for paired curves (the fast form of Sun and Xu, 2014); None without
+    two of each class. On 19 decisions a poisoned candidate read 0.06 better than the model it would
+    replace, which the interval (about -0.2 to +0.3) would have called chance (a model admin's walk)."""
+    from scipy.stats import rankdata  # here: see classifiers/__init__.py
+
+    y = np.asarray(y, dtype=bool)
+    positives, negatives = int(y.sum()), int((~y).sum())
+    if positives < 2 or negatives < 2:
+        return None
+    aucs, placements_pos, placements_neg = [], [], []
+    for score in (np.asarray(first, dtype=float), np.asarray(second, dtype=float)):
+        pos, neg = score[y], score[~y]
+        together = rankdata(np.concatenate([pos, neg]))
+        within_pos, within_neg = rankdata(pos), rankdata(neg)
+        placements_pos.append((together[:positives] - within_pos) / negatives)
+        placements_neg.append(1.0 - (together[positives:] - within_neg) / positives)
+        aucs.append(float(placements_pos[-1].mean()))
+    cov_pos, cov_neg = np.cov(np.array(placements_pos)), np.cov(np.array(placements_neg))
+    variance = ((cov_pos[0, 0] + cov_pos[1, 1] - 2 * cov_pos[0, 1]) / positives
+                + (cov_neg[0, 0] + cov_neg[1, 1] - 2 * cov_neg[0, 1]) / negatives)
+    half = 1.959964 * math.sqrt(max(float(variance), 0.0))
+    difference = aucs[1] - aucs[0]
+    return {"difference": difference, "low": max(-1.0, difference - half), "high": min(1.0, difference + half)}
+
+
 def flag_metrics(y: np.ndarray, flagged: np.ndarray) -> dict[str, Any]:
     """Precision and recall of "held" against "rejected by a moderator"."""
     y = np.asarray(y, dtype=bool)

@@ -8,6 +8,7 @@ import click
 
 from moderation import db
 from moderation.cli.context import command_app
+from moderation.domain.backtest import difference_said
 from moderation.domain.errors import DomainError
 
 
@@ -45,6 +46,9 @@ def format_result(result: dict[str, Any]) -> str:
     ]
     if not result["comments"]:  # a table of dashes says nothing the line above does not
         return "\n".join(lines)
+    difference = difference_said(result)
+    if difference:
+        lines.append(("WARNING: " if difference[1] else "") + difference[0])
     lines += [
         "",
         f"{'':<34}{'active':>22}{'candidate':>22}",

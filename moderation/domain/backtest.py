@@ -35,7 +35,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, score_histograms
+from classifiers.comparison import flag_metrics, pr_curve, ranking_metrics, roc_auc_difference, score_histograms
 from moderation.domain.label_export import sites_learnt_from, source_name
 from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, now
 from moderation.domain.written import span_days, written_at, written_bounds
@@ -46,6 +46,8 @@ from moderation.domain.rules import HOLD, REJECT as REJECT_RULE, stored_hits, st
 from moderation.models import Comment, Site
 
 DEFAULT_LIMIT = 1000
+# Fewer rejected or approved comments than this, and no difference between two models is told apart from chance.
+FEWEST_TO_COMPARE = 10
 MAX_LIMIT = 50_000
 BATCH_SIZE = 500
 EXAMPLES = 5
@@ -108,9 +110,31 @@ class BacktestResult:
     repeats_left_out: int = 0
     learnt_until: str | None = None
     learnt_by: list[str] = field(default_factory=list)
+    # The candidate's ROC AUC (highest reliable attribute) minus the active's, with its 95 % interval
+    # ("difference", "low", "high"; comparison.roc_auc_difference), None without two of each decision.
+    roc_auc_difference: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def difference_said(result: dict[str, Any]) -> tuple[str, bool] | None:
+    """What the ROC AUC difference says, for the page and the shell, and whether it is within chance;
+    None when it could not be measured."""
+    found = result.get("roc_auc_difference")
+    if not found:
+        return None
+    said = (f"Candidate minus active ROC AUC: {found['difference']:+.3f} on these {result['comments']:,} decisions "
+            f"({result['rejected']:,} rejected), 95 % interval {found['low']:+.3f} to {found['high']:+.3f}")
+    if min(result["rejected"], result["approved"]) < FEWEST_TO_COMPARE:
+        # The interval shrinks to nothing where a few comments happen to be ranked perfectly.
+        return (f"{said}, but on fewer than {FEWEST_TO_COMPARE} rejected or approved comments no interval is worth "
+                "trusting: too few decisions to tell the two models apart. Decide more comments before promoting "
+                "on these numbers.", True)
+    if found["low"] <= 0 <= found["high"]:
+        return (f"{said}: within what chance gives, too few decisions or too close to tell the two models apart. "
+                "Decide more comments before promoting on these numbers.", True)
+    return f"{said}: the candidate ranks rejected comments {'better' if found['difference'] > 0 else 'worse'}, beyond chance.", False
 
 
 def decided_comments(session: Session, site_id: int, limit: int, *, after: datetime | None = None) -> list[Decided]:
@@ -186,10 +210,15 @@ def score_in_batches(model: Model, texts: Sequence[str], *, batch_size: int = BA
     return scores
 
 
+def policy_scores(model: Model, policy: Policy, scores: list[dict[str, float]]) -> np.ndarray:
+    """Each comment's highest score over the attributes the model scores reliably."""
+    reliable = [a for a in model.attributes if a in policy.thresholds] or list(model.attributes)
+    return np.array([max((s.get(a, 0.0) for a in reliable), default=0.0) for s in scores])
+
+
 def _outcome(model: Model, policy: Policy, scores: list[dict[str, float]], y: np.ndarray,
              flagged: np.ndarray, rejected: np.ndarray, days: float) -> ModelOutcome:
-    reliable = [a for a in model.attributes if a in policy.thresholds] or list(model.attributes)
-    policy_score = np.array([max((s.get(a, 0.0) for a in reliable), default=0.0) for s in scores])
+    policy_score = policy_scores(model, policy, scores)
     toxicity = np.array([s.get("toxicity", 0.0) for s in scores])
     ranking, tox = ranking_metrics(y, policy_score), ranking_metrics(y, toxicity)
     at_thresholds = flag_metrics(y, flagged)
@@ -264,6 +293,8 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
 
     moves = {"published_to_held": ~flags["active"] & flags["candidate"],
              "held_to_published": flags["active"] & ~flags["candidate"]}
+    difference = roc_auc_difference(y, policy_scores(active, policies["active"], all_scores["active"]),
+                                    policy_scores(candidate, policies["candidate"], all_scores["candidate"]))
     examples = {
         name: [_example(comments[i], all_scores["active"][i], all_scores["candidate"][i],
                         policies["active"], policies["candidate"]) for i in np.flatnonzero(mask)[:EXAMPLES]]
@@ -278,4 +309,5 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
         seconds=time.perf_counter() - started,
         left_out=left_out, repeats_left_out=repeats,
         learnt_until=cutoff.isoformat(timespec="minutes") if cutoff else None, learnt_by=sorted(learnt),
+        roc_auc_difference=difference,
     )

@@ -67,6 +67,25 @@ def test_it_reports_each_models_ranking_and_precision_recall_at_the_sites_thresh
     assert result.active.thresholds == {"toxicity": 0.5}
 
 
+def test_the_command_says_when_a_difference_is_beyond_chance_and_when_it_is_not(app, site):
+    """A model admin's walk: a poisoned candidate read better on 19 decisions, with no word of doubt."""
+    decisions = {f"comment {i}": REJECTED if i % 2 else APPROVED for i in range(60)}
+    # The candidate ranks every rejection first, the active model every one last.
+    candidate = TableModel("new-2", {t: 0.9 if d == REJECTED else 0.1 for t, d in decisions.items()})
+    active = TableModel("old-1", {t: 0.2 if d == REJECTED else 0.8 for t, d in decisions.items()})
+    with app.app_context():
+        for i, (text, decision) in enumerate(decisions.items()):
+            add_comment(site.id, text, status=decision, decision=decision, day=i / 30)
+        db.session.commit()
+        said = format_result(backtest(db.session, db.session.get(Site, site.id), candidate, active).to_dict())
+        few = format_result(backtest(db.session, db.session.get(Site, site.id), candidate, active, limit=5).to_dict())
+    assert ("Candidate minus active ROC AUC: +1.000 on these 60 decisions (30 rejected), 95 % interval +1.000 to "
+            "+1.000: the candidate ranks rejected comments better, beyond chance.") in said and "WARNING" not in said
+    # Ranked perfectly, five comments give an interval of nothing, which says nothing.
+    assert "WARNING: Candidate minus active ROC AUC: +1.000 on these 5 decisions" in few
+    assert "too few decisions to tell the two models apart" in few
+
+
 def test_it_counts_and_shows_the_comments_that_would_change_status_both_ways(app, decided_site):
     result = run(app, decided_site.id)
     assert result.changed == {"published_to_held": 2, "held_to_published": 2}
@@ -228,3 +247,14 @@ def test_a_comment_in_a_language_the_model_cannot_read_is_not_counted_as_rejecte
         db.session.commit()
     result = run(app, decided_site.id)
     assert (result.active.rejected_unseen, result.active.rejected_unseen_approved) == (1, 0)
+
+
+def test_a_difference_whose_interval_holds_zero_is_called_chance():
+    from moderation.domain.backtest import difference_said
+
+    said, doubtful = difference_said({"comments": 40, "rejected": 20, "approved": 20,
+                                      "roc_auc_difference": {"difference": 0.04, "low": -0.03, "high": 0.11}})
+    assert doubtful and said == ("Candidate minus active ROC AUC: +0.040 on these 40 decisions (20 rejected), 95 % interval "
+                                 "-0.030 to +0.110: within what chance gives, too few decisions or too close to tell the "
+                                 "two models apart. Decide more comments before promoting on these numbers.")
+    assert difference_said({"comments": 40, "rejected": 20, "approved": 20, "roc_auc_difference": None}) is None

@@ -155,6 +155,13 @@ def test_a_finished_backtest_shows_both_models_plots_and_escaped_examples(app, s
     assert 'href="/review/' in html  # each example opens its comment
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert APPROVED in html
+    # Nine decisions: the candidate's perfect ranking is still within chance, and the page says so (a
+    # model admin's walk: a poisoned candidate read better on 19 decisions, with no word of doubt).
+    said = html.split('id="auc-difference">')[1].split("</p>")[0]
+    assert "flash-warning" in html.split('id="auc-difference"')[0][-80:]
+    assert said.startswith("Candidate minus active ROC AUC: +0.325 on these 9 decisions (5 rejected), "
+                           "95 % interval -0.085 to +0.735, but on fewer than 10 rejected")
+    assert "too few decisions to tell the two models apart" in said
 
 
 def test_a_site_trained_candidate_is_judged_on_later_decisions_and_the_page_says_so(app, sign_in, admin, decided):
