@@ -53,6 +53,34 @@ def test_an_export_holds_earlier_texts_and_the_reports_the_reader_filed(app, cli
     assert "cannot write" in unwritable.output and "Traceback" not in unwritable.output
 
 
+def test_an_export_for_one_story_holds_only_its_comments_and_its_digest_is_audited(app, client, run, site, tmp_path):
+    """Counsel answering a production order for one thread had cut the whole file by hand, and nothing
+    could later tell whether a copy in the police's hands was the file the service wrote."""
+    import hashlib
+
+    from moderation.models import AuditEntry
+
+    _post(client, site, "c-1", "ivy", "On the planning row.")
+    elsewhere = _post(client, site, "c-2", "ivy", "On the budget.")
+    client.post(f"/api/v1/comments/{elsewhere}/reports", headers=site.headers, json={"reason": "spam", "reporter_id": "ivy"})
+    _post(client, site, "c-3", "ivy", "Planning again.", story_id="s-2")
+    target = tmp_path / "ivy.json"
+
+    done = run("authors", "export", "daily-planet", "ivy", "--story", "s-2", "--output", str(target))
+
+    held = json.loads(target.read_text())
+    assert held["story_id"] == "s-2" and [c["text"] for c in held["comments"]] == ["Planning again."]
+    assert held["reports_filed"] == [] and held["reports_against"] == 0
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    assert f"sha256 {digest}" in done.stderr
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "author:exported")).one()
+    assert (entry.details["sha256"], entry.details["story_id"], entry.details["comments"]) == (digest, "s-2", 1)
+    whole = run("authors", "export", "daily-planet", "ivy")
+    assert len(json.loads(whole.stdout)["comments"]) == 3
+    assert hashlib.sha256(whole.stdout.encode()).hexdigest() in whole.stderr
+
+
 def test_the_shell_erases_a_reader_of_a_deactivated_site_and_no_other_sites(app, client, run, site, outsider):
     _post(client, site, "c-1", "ivy", "Call me on 07700 900123.", author_name="Ivy Chen")
     _post(client, outsider, "t-1", "ivy", "Tribune's Ivy, another reader.")

@@ -3,6 +3,7 @@ held about them on a site (a subject access request), and their erasure, which h
 site's own API key (and a deactivated site's none worked)."""
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -20,13 +21,16 @@ def authors_group() -> None:
 @authors_group.command("export")
 @click.argument("site_name", metavar="SITE")
 @click.argument("author_id")
+@click.option("--story", "story_id", metavar="STORY_ID",
+              help="Only their comments, and reports they filed, on this story (a production order for one thread).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the JSON here (readable by you alone) instead of standard output.")
-def export_command(site_name: str, author_id: str, output: Path | None) -> None:
+def export_command(site_name: str, author_id: str, story_id: str | None, output: Path | None) -> None:
     """Everything held about reader AUTHOR_ID on SITE, as JSON: their comments with current and earlier
     texts and what happened to each, the copies kept to train the model, the reports they filed with
     their notes, their sanctions, any erasure of them, and the moderators' notes on their comments
-    (no moderator's name)."""
+    (no moderator's name). The file's SHA-256 is printed and kept in the audit log, so the service can
+    later say whether a copy someone holds is the file it wrote."""
     from moderation.domain.sites import site_named
     from moderation.domain.status import audit
     from moderation.domain.subject_access import subject_access
@@ -34,21 +38,26 @@ def export_command(site_name: str, author_id: str, output: Path | None) -> None:
 
     with command_session() as session:
         author_id = path_id(author_id, "author_id")  # as the API reads one: blank or not UTF-8 is refused
+        story_id = path_id(story_id, "story_id") if story_id is not None else None
         site = site_named(session, site_name)
-        held = subject_access(session, site, author_id)
+        held = subject_access(session, site, author_id, story_id=story_id)
+        document = json.dumps(held, indent=2, ensure_ascii=False) + "\n"
+        digest = hashlib.sha256(document.encode("utf-8")).hexdigest()
+        if output is not None:
+            try:
+                with open_private(output, encoding="utf-8") as out:  # readers' texts: 0600 before a byte is written
+                    out.write(document)
+            except OSError as error:  # a folder that is not there, or not ours to write: one line, not a traceback
+                raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
         audit(session, cli_actor(), "author:exported", site_id=site.id, comments=len(held["comments"]),
-              reports_filed=len(held["reports_filed"]))
-    document = json.dumps(held, indent=2, ensure_ascii=False)
+              reports_filed=len(held["reports_filed"]), sha256=digest,
+              **({"story_id": story_id} if story_id is not None else {}))
     if output is None:
-        click.echo(document)
-        return
-    try:
-        with open_private(output, encoding="utf-8") as out:  # readers' texts: 0600 before a byte is written
-            out.write(document + "\n")
-    except OSError as error:  # a folder that is not there, or not ours to write: one line, not a traceback
-        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
-    click.echo(f"wrote {output}: {len(held['comments'])} comment(s), {len(held['reports_filed'])} report(s) filed",
-               err=True)
+        click.echo(document, nl=False)
+    else:
+        click.echo(f"wrote {output}: {len(held['comments'])} comment(s), {len(held['reports_filed'])} report(s) filed",
+                   err=True)
+    click.echo(f"sha256 {digest} (kept in the audit log as author:exported)", err=True)
 
 
 @authors_group.command("erase")

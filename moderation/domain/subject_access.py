@@ -26,11 +26,14 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def subject_access(session: Session, site: Site, author_id: str) -> dict[str, Any]:
+def subject_access(session: Session, site: Site, author_id: str, *, story_id: str | None = None) -> dict[str, Any]:
     """Every comment the reader wrote on the site with its text and earlier texts, every report they
-    filed, their sanctions and any erasure of them. Moderators' names stay out, as for the site."""
-    comments = list(session.scalars(select(Comment).where(Comment.site_id == site.id, Comment.author_id == author_id)
-                                    .order_by(Comment.id)))
+    filed, their sanctions and any erasure of them. Moderators' names stay out, as for the site.
+    `story_id`: their comments and reports on that story only (a production order names one thread:
+    counsel had cut the whole file by hand)."""
+    on_story = [Comment.story_id == story_id] if story_id is not None else []
+    comments = list(session.scalars(select(Comment).where(Comment.site_id == site.id, Comment.author_id == author_id,
+                                                          *on_story).order_by(Comment.id)))
     revisions: dict[int, list[dict[str, Any]]] = {}
     for revision in session.scalars(select(CommentRevision).where(CommentRevision.comment_id.in_([c.id for c in comments]))
                                     .order_by(CommentRevision.comment_id, CommentRevision.revision)):
@@ -40,7 +43,7 @@ def subject_access(session: Session, site: Site, author_id: str) -> dict[str, An
             "status": revision.status, "scores": revision.scores, "replaced_at": _iso(revision.replaced_at)})
     filed = session.execute(
         select(Report, Comment.external_id).join(Comment, Comment.id == Report.comment_id)
-        .where(Comment.site_id == site.id, Report.reporter_id == author_id).order_by(Report.id)).all()
+        .where(Comment.site_id == site.id, Report.reporter_id == author_id, *on_story).order_by(Report.id)).all()
     sanctions = session.scalars(select(AuthorSanction).where(AuthorSanction.site_id == site.id,
                                                              AuthorSanction.author_id == author_id)
                                 .order_by(AuthorSanction.id))
@@ -51,6 +54,7 @@ def subject_access(session: Session, site: Site, author_id: str) -> dict[str, An
     return {
         "site": site.name,
         "author_id": author_id,
+        **({"story_id": story_id} if story_id is not None else {}),
         "made_at": now().isoformat(),
         "comments": [{**serialize_comment(c, include_text=True), "earlier_texts": revisions.get(c.id, []),
                       "what_happened": what_happened.get(c.id, [])} for c in comments],
@@ -58,7 +62,7 @@ def subject_access(session: Session, site: Site, author_id: str) -> dict[str, An
                            "note": report.note, "created_at": _iso(report.created_at), "outcome": report.outcome}
                           for report, external_id in filed],
         "reports_against": session.scalar(select(func.count(Report.id)).join(Comment, Comment.id == Report.comment_id)
-                                          .where(Comment.site_id == site.id, Comment.author_id == author_id)),
+                                          .where(Comment.site_id == site.id, Comment.author_id == author_id, *on_story)),
         # Their comments' copies kept to train the site's model (a moderator's decision on each, and the
         # reports it answered): a readers' editor found a deleted comment's text there, and the export
         # silent about it.
