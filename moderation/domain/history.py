@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.ban_evasion import RULE as BAN_EVASION_RULE
 from moderation.domain.lifecycle import (
-    APPROVED, DECIDED, DELETED, REJECTED, VISIBILITY_ACTION, actor_in_words, parse_status_action,
+    APPROVED, DECIDED, DELETED, PUBLISHED, REJECTED, VISIBILITY_ACTION, actor_in_words, parse_status_action,
 )
 from moderation.domain.team_notes import NOTE_ACTION, NOTE_KEY
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
@@ -85,6 +85,9 @@ def _from_audit(entry: AuditEntry) -> HistoryEvent:
             what = f"{label}: {old} → {new}"
         if details.get("model_version"):
             what += f" (model {details['model_version']}" + _model_alone(details) + ")"
+        if kind == "scoring" and new == PUBLISHED and why:
+            # A flag rule's reason beside "published" read as the reason it was published (counsel's walk).
+            why = f"Flagged, not held: {why}"
         who = ("the site" if kind == "deletion" and entry.actor.startswith("site:")
                else _scored_by(details) if kind == "scoring" else _who(entry.actor))
         return HistoryEvent(entry.at, kind, who, what, why, order=entry.id)
@@ -111,13 +114,23 @@ def _scored_by(details: dict) -> str:
     return _CAUSES_IN_WORDS.get(found, "the model")
 
 
+def _thresholds(found: object) -> str:
+    if not isinstance(found, dict):
+        return ""
+    return ", ".join(f"{a.replace('_', ' ')} ≥ {t:g}" for a, t in sorted(found.items())
+                     if isinstance(t, (int, float)) and t <= 1)
+
+
 def _model_alone(details: dict) -> str:
     alone = details.get("model_status")
     said = f"; at the site's thresholds it would have been {alone}" if alone and details.get("cause") != "model" else ""
+    if held_at := _thresholds(details.get("hold_at")):
+        said += f"; held then at {held_at}"
+    if details.get("rules_version") is not None:
+        said += f"; rules version {details['rules_version']}"
     at = details.get("auto_reject_at")
-    if isinstance(at, dict) and at:
-        said += "; rejected unseen at " + ", ".join(f"{a.replace('_', ' ')} ≥ {t:g}" for a, t in sorted(at.items())
-                                                      if isinstance(t, (int, float)))
+    if rejected_at := _thresholds(at):
+        said += "; rejected unseen at " + rejected_at
     return said
 
 

@@ -43,7 +43,7 @@ from moderation.domain.errors import driver_error
 from moderation.domain.policy import REPORTS, Policy, decide, near_misses, site_policy
 from moderation.domain.reports import open_reports_by_comment, rank, reports_may_hide, resolve_removed, says_at_risk
 from moderation.domain.rule_facts import load_facts
-from moderation.domain.rule_sets import current_rules
+from moderation.domain.rule_sets import current_rule_set
 from moderation.domain.routing import cause, route
 from moderation.domain.rules import Compiled, Hit, status_reason
 from moderation.domain.ban_evasion import evasion_hits
@@ -301,7 +301,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
                 evasions: dict[int, Hit] | None = None) -> None:
     all_scores = model.score([c.text for c in comments])
     # The site's rules and story settings: read once for this site's share of the batch.
-    rules = current_rules(session, comments[0].site_id)
+    rule_set = current_rule_set(session, comments[0].site_id)
+    rules = list(rule_set.rules) if rule_set else []
     compiled = Compiled(rules)
     facts = load_facts(session, comments, rules) if rules else {}
     stories = story_settings(session, comments[0].site_id, (c.story_id for c in comments))
@@ -369,8 +370,11 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             writes=writes,
             **cause(plain, verdict, hits, sanctioned=sanction_reason is not None, stormy=storm_reason is not None,
                     edited=verdict.status != routed.status and storm_reason is None),
-            # The thresholds that rejected it unseen, as they stood then: after the site changed them,
-            # nothing said why this one and not a worse one (a readers' editor's walk).
+            # The thresholds and rules it was routed by, as they stood then: after the site changed them,
+            # a comment published at 0.74 under a hold at 0.95 read as one the model should have held,
+            # with nothing to say why (counsel's walk); and why this one was rejected unseen and not a
+            # worse one (a readers' editor's walk).
+            hold_at=dict(routing_policy.thresholds), rules_version=rule_set.version if rule_set else None,
             **({"auto_reject_at": {a: t for a, t in routing_policy.reject_thresholds.items() if a in verdict.flagged}}
                if AUTO_REJECTED in verdict.flagged else {}),
         )

@@ -390,7 +390,8 @@ def test_the_history_names_the_rule_not_the_model_when_a_rule_decided(app, site,
         by_rule = scored_row(named)
         assert by_rule.who == "rule court-order"
         assert by_rule.what == ("Scored: pending → rejected (model fake-1; at the site's thresholds it would have "
-                                "been published)")
+                                "been published; held then at identity attack ≥ 0.9, insult ≥ 0.9, toxicity ≥ 0.5; "
+                                "rules version 1)")
         assert scored_row(rude).who == scored_row(plain).who == "the model"
         assert "would have been" not in scored_row(rude).what
 

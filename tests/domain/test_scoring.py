@@ -389,3 +389,31 @@ def test_a_comment_rejected_unseen_keeps_the_threshold_that_rejected_it_in_its_h
         assert entries[-1].details["auto_reject_at"] == {"toxicity": 0.75}
         scored = [e for e in comment_history(db.session, comment, entries) if e.kind == "scoring"][-1]
     assert "rejected unseen at toxicity ≥ 0.75" in scored.what
+
+
+def test_a_published_comment_keeps_the_hold_thresholds_and_rules_it_was_routed_by(app, site, model):
+    """Counsel's walk: published at toxicity 0.74 under a hold at 0.95, then the site went back to 0.51,
+    and the history read as a comment the model should have held, with a flag rule's reason beside
+    "published" as if it were why."""
+    from moderation.domain.history import comment_history
+    from moderation.domain.rule_sets import save_rules
+    from moderation.models import AuditEntry, Site
+
+    with app.app_context():
+        row = db.session.get(Site, site.id)
+        row.thresholds = {"toxicity": 0.96, "insult": 0.96}
+        save_rules(db.session, row, [{"name": "our-reporter", "kind": "suspect_words", "words": ["whitcombe"],
+                                      "action": "flag", "reason": "names our journalist"}], actor="user:t")
+        db.session.commit()
+        comment_id = add_comment(site.id, "Whitcombe is an idiot.")
+        score_pending(db.session, lambda: model, [comment_id], batch_size=10)
+        row.thresholds = {}
+        db.session.commit()
+        comment = db.session.get(Comment, comment_id)
+        assert comment.status == "published"
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment_id)).all()
+        assert entries[-1].details["hold_at"]["toxicity"] == 0.96 and entries[-1].details["rules_version"] == 1
+        scored = [e for e in comment_history(db.session, comment, entries) if e.kind == "scoring"][-1]
+    assert "held then at identity attack ≥ 0.9, insult ≥ 0.96, toxicity ≥ 0.96" in scored.what
+    assert "rules version 1" in scored.what
+    assert scored.why.startswith("Flagged, not held: ") and "names our journalist" in scored.why
