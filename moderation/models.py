@@ -173,6 +173,9 @@ class Comment(Base):
     # Arrived in a batch (comments:batch) and not edited by its reader since: scored in its site's bulk
     # lane, which takes turns with the comments posted one at a time (scoring.py, 0033_bulk_lane).
     bulk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
+    # The decision the site's old system made, sent with the comment in an import (comments:batch):
+    # scoring gives it that status instead of routing it, and tells the site nothing (0036).
+    imported_decision: Mapped[str | None] = mapped_column(String(20))
     # The text's full-text vector, computed by PostgreSQL on write (migration 0012_queue_speed):
     # search then reads it instead of parsing every candidate's text again. Deferred: no page shows it.
     # Set when retention or an author's erasure blanked the text (domain/erasure.py); text_sha256

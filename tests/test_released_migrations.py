@@ -44,6 +44,7 @@ RELEASED = {
     "0033_bulk_lane.py": "ce5209a91eaab61c",
     "0034_strict_stories.py": "971bd6e05628bf08",
     "0035_report_found.py": "dc358f13014705b4",
+    "0036_imported_decisions.py": "f323ef7c5bb6c9c1",
 }
 
 

@@ -191,7 +191,23 @@ def _timestamp(body: Mapping[str, Any], name: str) -> datetime | None:
 
 
 _COMMENT_FIELDS = ("id", "story_id", "author_id", "text", "parent_id", "story_url", "story_title", "author_name",
-                   "created_at")
+                   "created_at", "imported_decision")
+IMPORTED_DECISIONS = ("approved", "rejected")
+
+
+def _imported_decision(body: Mapping[str, Any], *, in_batch: bool) -> str | None:
+    """The decision the site's old system made on an archived comment: an import's, so a batch's alone
+    (a live comment sent one at a time is for the model and the moderators to decide)."""
+    value = body.get("imported_decision")
+    if value is None:
+        return None
+    if not in_batch:
+        raise ValidationFailed("imported_decision is for an import: send archived comments in comments:batch",
+                               field="imported_decision")
+    if value not in IMPORTED_DECISIONS:
+        raise ValidationFailed(f"imported_decision must be one of: {', '.join(IMPORTED_DECISIONS)}",
+                               field="imported_decision")
+    return value
 _REPORT_FIELDS = ("reason", "reporter_id", "note")
 
 
@@ -234,7 +250,7 @@ def refuse_changed_fields(body: Mapping[str, Any], comment: Any) -> None:
                                        f"{name}", field=name)
 
 
-def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentInput:
+def comment_input(body: Mapping[str, Any], *, max_text_length: int, in_batch: bool = False) -> CommentInput:
     _refuse_camel_case(body, _COMMENT_FIELDS)
     external_id = _path_safe_id(body, "id")
     if external_id is not None and external_id.endswith("/reports"):
@@ -257,6 +273,7 @@ def comment_input(body: Mapping[str, Any], *, max_text_length: int) -> CommentIn
         story_title=_shown_name(body, "story_title", MAX_TITLE_LENGTH),
         author_name=_shown_name(body, "author_name", MAX_NAME_LENGTH),
         created_at=_timestamp(body, "created_at"),
+        imported_decision=_imported_decision(body, in_batch=in_batch),
     )
 
 
@@ -290,7 +307,7 @@ def batch_items(body: Mapping[str, Any], *, max_items: int, max_text_length: int
         try:
             if not isinstance(item, dict):
                 raise ValidationFailed("each comment must be a JSON object")
-            parsed.append(comment_input(item, max_text_length=max_text_length))
+            parsed.append(comment_input(item, max_text_length=max_text_length, in_batch=True))
         except ValidationFailed as invalid:
             parsed.append(invalid)
     return parsed

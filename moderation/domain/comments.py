@@ -56,6 +56,8 @@ class CommentInput:
     story_title: str | None = None
     author_name: str | None = None
     created_at: datetime | None = None
+    # An import's: the decision the site's old system made (moderation.api.validation).
+    imported_decision: str | None = None
 
     def body_hash(self) -> str:
         """The hash stored with the comment: created_at as an instant in UTC, so a retry that
@@ -138,7 +140,7 @@ def _row(site: Site, data: CommentInput, body_hash: str) -> dict[str, object]:
     return dict(site_id=site.id, external_id=data.external_id, story_id=data.story_id, story_url=data.story_url,
                 story_title=data.story_title, author_id=data.author_id, author_name=data.author_name,
                 parent_id=data.parent_id, text=data.text, body_hash=body_hash, created_at=data.created_at,
-                status=PENDING)
+                status=PENDING, imported_decision=data.imported_decision)
 
 
 def insert_new(session: Session, site: Site, new: Sequence[tuple[CommentInput, str]]) -> dict[str, Comment]:
@@ -194,7 +196,7 @@ def _insert_if_story_open_statement(names: tuple[str, ...]):
 
 
 _NEW_COLUMNS = ("site_id", "external_id", "story_id", "story_url", "story_title", "author_id", "author_name",
-                "parent_id", "text", "body_hash", "created_at", "status", "bulk")
+                "parent_id", "text", "body_hash", "created_at", "status", "bulk", "imported_decision")
 
 
 @functools.cache

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from classifiers.attributes import ATTRIBUTES
 from classifiers.sources import OWN_SOURCE_PREFIX, is_own_source
 from moderation.domain.errors import Conflict, NotFound
-from moderation.domain.labels import DECISION, REPORT_OUTCOME, SUGGESTSCORE
+from moderation.domain.labels import DECISION, IMPORTED, REPORT_OUTCOME, SUGGESTSCORE
 from moderation.domain.reason_labels import suggested_labels
 from moderation.models import LabelledExample, Site
 from moderation.private_files import open_private
@@ -147,7 +147,7 @@ def _merged(group: list[LabelledExample]) -> tuple[str, dict[str, int]]:
     else:
         final = [e for e in group if e.decided_at == latest]
     labels: dict[str, int] = {}
-    for kind in (DECISION, REPORT_OUTCOME):
+    for kind in (DECISION, REPORT_OUTCOME, IMPORTED):  # an import's decision is the site's too
         for example in final:
             if example.kind == kind:
                 for name, value in example.labels.items():

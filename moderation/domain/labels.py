@@ -17,9 +17,10 @@ from moderation.models import Comment, LabelledExample, Report, User
 DECISION = "decision"
 REPORT_OUTCOME = "report_outcome"
 SUGGESTSCORE = "suggestscore"
-KINDS = (DECISION, REPORT_OUTCOME, SUGGESTSCORE)
+IMPORTED = "import"
+KINDS = (DECISION, REPORT_OUTCOME, SUGGESTSCORE, IMPORTED)
 # The older `source` column (kept: existing readers filter on it).
-SOURCES = {DECISION: "moderator", REPORT_OUTCOME: "report", SUGGESTSCORE: "suggestscore"}
+SOURCES = {DECISION: "moderator", REPORT_OUTCOME: "report", SUGGESTSCORE: "suggestscore", IMPORTED: "import"}
 
 
 def record_decision(session: Session, comment: Comment, user: User, reports: list[Report]) -> None:
@@ -34,11 +35,21 @@ def record_decision(session: Session, comment: Comment, user: User, reports: lis
                                     **common))
 
 
+def record_import(session: Session, comment: Comment) -> None:
+    """The label of an imported comment's decision, which the site's earlier system made (its
+    moderators, by whatever rules it had): kept apart as kind "import", so a site can train with or
+    without them (`moderation train --site`), and withdrawn as a moderator's are when it is undone."""
+    session.add(LabelledExample(kind=IMPORTED, source=SOURCES[IMPORTED], site_id=comment.site_id, comment_id=comment.id,
+                                text=comment.text, labelled_by=None, actor=f"site:{comment.site_id}",
+                                decision=comment.decision, decided_at=comment.decided_at, reason=comment.decision_reason,
+                                labels=decision_labels(comment.decision, None)))
+
+
 def withdraw_decision(session: Session, comment: Comment) -> list[int]:
     """Delete the examples the comment's current decision added; returns their ids (for the audit log)."""
     if comment.decision is None:
         return []
-    mine = (LabelledExample.comment_id == comment.id, LabelledExample.kind.in_((DECISION, REPORT_OUTCOME)),
+    mine = (LabelledExample.comment_id == comment.id, LabelledExample.kind.in_((DECISION, REPORT_OUTCOME, IMPORTED)),
             LabelledExample.decision == comment.decision)
     # The standing decision's rows carry its instant. Failing that (the instant was edited), its
     # labels are the comment's latest of the same decision: an earlier decision (approved,

@@ -48,9 +48,10 @@ STORM = "storm"          # a story in storm mode holding a comment the policy wo
 EDIT = "edit"            # the reader edited the text: it is scored again (domain/edits.py)
 RULES = "rules"          # an admin holds published comments that rules saved since fire on (domain/rule_backfill.py)
 THRESHOLDS = "thresholds"  # an admin publishes held comments the thresholds in force would publish (domain/threshold_release.py)
-ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT, RULES, THRESHOLDS)
+IMPORT = "import"        # an imported comment takes the decision the site's old system made (imported_decision)
+ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT, RULES, THRESHOLDS, IMPORT)
 # Who gives a pending comment its first status when it is scored: each counts as "scored" (metrics).
-SCORING_KINDS = (SCORER, SANCTION, STORM)
+SCORING_KINDS = (SCORER, SANCTION, STORM, IMPORT)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
@@ -72,6 +73,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     STORM: {PENDING: frozenset({HELD})},
     RULES: {PUBLISHED: frozenset({HELD})},
     THRESHOLDS: {HELD: frozenset({PUBLISHED})},
+    IMPORT: {PENDING: frozenset(DECIDED)},
 }
 # Statuses a moderator may still decide: the single definition the queue, detail page and bulk use.
 DECIDABLE = tuple(status for status in STATUSES if status in TRANSITIONS[DECISION])
@@ -283,7 +285,8 @@ def audit(session: Session, actor: str, action: str, *, comment_id: int | None =
 
 # Who an audit entry's actor is, as a moderator reads it: "(now published, by system:scorer)" and
 # "by site:1" were the audit log's own spelling.
-_ACTORS_IN_WORDS = {"system:scorer": "the model", "system:storm": "storm mode", "system:retention": "data retention"}
+_ACTORS_IN_WORDS = {"system:scorer": "the model", "system:storm": "storm mode", "system:retention": "data retention",
+                    "system:import": "the site's earlier system (imported)"}
 
 
 def actor_in_words(actor: str) -> str:
@@ -323,6 +326,7 @@ def change_status(
     event_fields: Mapping[str, Any] | None = None,
     writes: SessionWrites | BatchWrites | None = None,
     shown_while_held: bool = False,
+    tell_site: bool = True,
     **details: Any,
 ) -> WebhookDelivery | None:
     """Move the comment, record why, and queue its webhook event in the same transaction.
@@ -356,7 +360,7 @@ def change_status(
     metrics.status_changed(session, site=comment.site.name, new=new_status, by=by, actor=actor,
                            scored=old_status == PENDING and by in SCORING_KINDS, held=new_status == HELD,
                            decided=by == DECISION, pending_since=pending_since or comment.received_at)
-    if not comment.site.webhook_url:
+    if not comment.site.webhook_url or not tell_site:  # not told: an import's decision, which the site made
         return None
     # No flush here: a scored batch's rows go to the database together at commit, which is
     # what keeps a batch of hundreds of comments to a few round trips.

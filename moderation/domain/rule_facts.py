@@ -19,6 +19,7 @@ from classifiers.normalise import normalise
 from moderation.domain.lifecycle import APPROVED, PUBLISHED
 from moderation.domain.rule_matchers import fingerprint
 from moderation.domain.rules import Facts, flood_window, needs_author_counts, needs_parents
+from moderation.domain.written import HISTORY, is_history
 from moderation.domain.self_harm import at_risk
 from moderation.models import Comment
 
@@ -33,7 +34,7 @@ def load_facts(session: Session, comments: Sequence[Comment], rules: Sequence[Ma
         c.id: Facts(author_id=c.author_id, is_reply=c.parent_id is not None,
                     earlier_by_author=counts.get(c.id, (0, 0))[0], approved_by_author=counts.get(c.id, (0, 0))[1],
                     same_text=recent.get(c.id), parent_at_risk=(c.site_id, c.parent_id) in parents_at_risk,
-                    author_name=c.author_name or "")
+                    author_name=c.author_name or "", history=is_history(c))
         for c in comments
     }
 
@@ -97,7 +98,9 @@ def _recent(session: Session, comments: Sequence[Comment], minutes: int) -> dict
         rows = session.execute(
             select(Comment.id, Comment.author_id, Comment.text, Comment.parent_id, Comment.received_at)
             .where(Comment.site_id == site_id,
-                   or_(*(Comment.received_at.between(a, b) for a, b in _windows(group, window))))
+                   or_(*(Comment.received_at.between(a, b) for a, b in _windows(group, window))),
+                   # An import's history is no one's recent post (written.HISTORY).
+                   or_(Comment.created_at.is_(None), Comment.created_at >= Comment.received_at - HISTORY))
             .order_by(Comment.received_at, Comment.id)
         ).all()
         anyone: dict[str, list] = {}

@@ -87,6 +87,10 @@ class Facts:
     parent_at_risk: bool = False
     # The name the reader shows: the link and contact rules read it too (_IN_THE_NAME).
     author_name: str = ""
+    # Written an hour or more before it arrived (written.is_history): an import's history, which
+    # the rules that read an author's recent activity (flood, short_repeat, new_author,
+    # first_link) leave alone, as storm mode does.
+    history: bool = False
 
     def repeats(self, fingerprint: str, *, seconds: float, same_author: bool, replies: bool) -> int:
         """Earlier comments with this fingerprint in the last `seconds`, by this author only or anyone."""
@@ -324,6 +328,7 @@ def needs_author_counts(rules: Sequence[Mapping[str, Any]]) -> bool:
 
 
 _REPEATS = ("flood", "short_repeat")
+_READ_ACTIVITY = (*_REPEATS, "new_author", "first_link")
 # Kinds whose patterns find their own words in the normalised text, quoted in the reason.
 # Each reads the normalised text and the text as written (the threat rule reads names from it).
 _PHRASES: dict[str, Callable[[str, str], str | None]] = {
@@ -425,6 +430,8 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
     if kind == "links":
         outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]
         return outside[0] if outside else None
+    if kind in _READ_ACTIVITY and facts.history:
+        return None
     if kind == "first_link":
         if facts.earlier_by_author:
             return None

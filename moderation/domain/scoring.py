@@ -50,8 +50,9 @@ from moderation.domain.ban_evasion import evasion_hits
 from moderation.domain.sanctions import not_being_sanctioned, sanctions_in_force
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.status_writes import BatchWrites
-from moderation.domain.lifecycle import (AUTO_REJECTED, PENDING, PUBLISHED, REJECTED, SANCTION, SCORER as BY_SCORER, STORM,
-                                         change_status, now)
+from moderation.domain.labels import record_import
+from moderation.domain.lifecycle import (AUTO_REJECTED, IMPORT, PENDING, PUBLISHED, REJECTED, SANCTION,
+                                         SCORER as BY_SCORER, STORM, change_status, now)
 from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.stories import story_hit, story_policy, story_settings, strict_hit
 from moderation.domain.storms import hold_in_storm, storm_watch
@@ -61,6 +62,8 @@ from moderation.observability import metrics
 log = logging.getLogger(__name__)
 
 SCORER = "system:scorer"
+IMPORTER = "system:import"
+IMPORTED_REASON = "decided before the import"
 EXPLAIN_TOP_K = 5
 MAX_SCORING_ATTEMPTS = 3
 # Claiming looks at each site's oldest batch_size * CLAIM_LOOKAHEAD pending comments: enough to
@@ -296,9 +299,33 @@ def score_claimed(session: Session, models: Model | ModelSource, comments: list[
     return result
 
 
+def _take_imported_decisions(session: Session, model: Model, comments: list[Comment], scored_at: datetime,
+                             result: BatchResult, writes: BatchWrites) -> None:
+    """Imported comments take the decision the site's old system made (imported_decision): scored,
+    so thresholds can be tuned on them, but not routed, held for review or told to the site, which
+    made the decision. Their labels are kept as an import's (labels.record_import)."""
+    for comment, raw in zip(comments, model.score([c.text for c in comments]), strict=True):
+        comment.scores = {k: round(float(v), 6) for k, v in raw.items() if k in model.attributes}
+        if not all(map(math.isfinite, comment.scores.values())):
+            raise ValueError(f"the model gave {comment.scores} for comment {comment.id}")
+        comment.model_version, comment.scored_at, comment.flagged, comment.rule_hits = model.version, scored_at, [], None
+        comment.decision, comment.decision_reason = comment.imported_decision, IMPORTED_REASON
+        comment.decided_at, comment.decided_by, comment.review_after_edit = scored_at, None, False
+        change_status(session, comment, comment.imported_decision, actor=IMPORTER, by=IMPORT, reason=IMPORTED_REASON,
+                      model_version=model.version, writes=writes, tell_site=False)
+        record_import(session, comment)
+        result.scored[comment.id] = comment.status
+
+
 def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime, sanctions: dict,
                 result: BatchResult, writes: BatchWrites, stormy: set[tuple[int, str]] = frozenset(),
                 evasions: dict[int, Hit] | None = None) -> None:
+    imported = [c for c in comments if c.imported_decision]
+    if imported:
+        _take_imported_decisions(session, model, imported, scored_at, result, writes)
+        comments = [c for c in comments if not c.imported_decision]
+        if not comments:
+            return
     all_scores = model.score([c.text for c in comments])
     # The site's rules and story settings: read once for this site's share of the batch.
     rule_set = current_rule_set(session, comments[0].site_id)

@@ -30,12 +30,10 @@ from sqlalchemy.orm import Session
 from moderation.domain.lifecycle import HELD, PUBLISHED, STORM, audit, commit_and_send, now, site_event
 from moderation.domain.policy import Verdict
 from moderation.models import Comment, Site, StoryStorm, WebhookDelivery
+from moderation.domain.written import HISTORY
 
 ACTOR = "system:storm"
 WINDOW = timedelta(minutes=1)
-# A comment the reader wrote this long before it arrived is history a site imports, not a storm: a
-# newsroom importing its backlog with storm mode on had every story of the import held.
-HISTORY = timedelta(hours=1)
 MIN_SCORED_FOR_SHARE = 10  # a held share of 2 of 3 comments is noise, not a storm
 EVENT = "story.storm_mode"
 

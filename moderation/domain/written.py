@@ -3,7 +3,7 @@ a set of comments was written over, for "held per day" on the thresholds page an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, literal_column
 
@@ -12,6 +12,17 @@ from moderation.models import Comment
 # Migration 0028's bounds: a day inside Python's years, so psycopg can read what lies between.
 _READABLE = and_(Comment.created_at >= literal_column("TIMESTAMPTZ '0001-01-03 00:00:00+00'"),
                  Comment.created_at < literal_column("TIMESTAMPTZ '9999-12-30 00:00:00+00'"))
+
+
+# A comment the reader wrote this long before it arrived is history a site imports: not a storm, not a
+# flood, not a new author's first words. A newsroom importing its backlog with storm mode on had every
+# story of the import held; an archive's import held a comment written 200 days after the same
+# author's same words as "5 times in 1 min", and every comment as a new author's (storms.py, rule_facts.py).
+HISTORY = timedelta(hours=1)
+
+
+def is_history(comment: Comment) -> bool:
+    return comment.created_at is not None and comment.created_at < comment.received_at - HISTORY
 
 
 def written_at():  # noqa: ANN201 - an SQL expression
