@@ -174,7 +174,8 @@ class Comment(Base):
     # lane, which takes turns with the comments posted one at a time (scoring.py, 0033_bulk_lane).
     bulk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql("false"))
     # The decision the site's old system made, sent with the comment in an import (comments:batch):
-    # scoring gives it that status instead of routing it, and tells the site nothing (0036).
+    # scoring gives it that status instead of routing it, tells the site nothing, and clears it, so
+    # an edit or a reversal is scored anew (0036).
     imported_decision: Mapped[str | None] = mapped_column(String(20))
     # The text's full-text vector, computed by PostgreSQL on write (migration 0012_queue_speed):
     # search then reads it instead of parsing every candidate's text again. Deferred: no page shows it.

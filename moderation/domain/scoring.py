@@ -309,12 +309,16 @@ def _take_imported_decisions(session: Session, model: Model, comments: list[Comm
         if not all(map(math.isfinite, comment.scores.values())):
             raise ValueError(f"the model gave {comment.scores} for comment {comment.id}")
         comment.model_version, comment.scored_at, comment.flagged, comment.rule_hits = model.version, scored_at, [], None
-        comment.decision, comment.decision_reason = comment.imported_decision, IMPORTED_REASON
+        decision, comment.imported_decision = comment.imported_decision, None  # once: an edit or reversal is scored anew
+        comment.decision, comment.decision_reason = decision, IMPORTED_REASON
         comment.decided_at, comment.decided_by, comment.review_after_edit = scored_at, None, False
-        change_status(session, comment, comment.imported_decision, actor=IMPORTER, by=IMPORT, reason=IMPORTED_REASON,
+        change_status(session, comment, decision, actor=IMPORTER, by=IMPORT, reason=IMPORTED_REASON,
                       model_version=model.version, writes=writes, tell_site=False)
         record_import(session, comment)
         result.scored[comment.id] = comment.status
+    # The decision's columns are not among those the batch's own UPDATE writes (status_writes.SCORED_COLUMNS):
+    # flushed here, by the unit of work, before that UPDATE takes the rows out of the session.
+    session.flush()
 
 
 def _score_site(session: Session, model: Model, comments: list[Comment], scored_at: datetime, sanctions: dict,
@@ -322,8 +326,8 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
                 evasions: dict[int, Hit] | None = None) -> None:
     imported = [c for c in comments if c.imported_decision]
     if imported:
-        _take_imported_decisions(session, model, imported, scored_at, result, writes)
         comments = [c for c in comments if not c.imported_decision]
+        _take_imported_decisions(session, model, imported, scored_at, result, writes)
         if not comments:
             return
     all_scores = model.score([c.text for c in comments])

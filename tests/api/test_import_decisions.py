@@ -51,6 +51,9 @@ def test_imported_comments_take_their_decisions_unseen_by_review_and_untold_to_t
         assert sorted((c, k, l["toxicity"]) for c, k, l in labels) == [(rows["old-1"].id, "import", 0),
                                                                         (rows["old-2"].id, "import", 1)]
     assert scored[rows["old-2"].id] == "rejected"
+    # Edited since, it is the reader's new text: scored and routed, not given the old decision again.
+    client.patch(f"/api/v1/comments/{rows['old-1'].id}", json={"text": "You idiot."}, headers=site.headers)
+    assert score_all(app) == {rows["old-1"].id: "held"}
     api = client.get(f"/api/v1/comments/{rows['old-2'].id}", headers=site.headers).get_json()
     assert api["decision"]["action"] == "rejected" and api["decision"]["moderator"] is None
     assert api["decision"]["reason"] == "decided before the import" and api["visible"] is False
@@ -73,6 +76,7 @@ def test_an_import_sent_again_is_the_same_comments_and_another_decision_is_a_con
     again = client.post(URL, json={"comments": [*comments, item(0, imported_decision="rejected")]},
                         headers=site.headers).get_json()
     assert [r["status"] for r in again["results"]] == [200, 200, 200, 409]
+    assert set(score_all(app).values()) == {"approved"}  # a batch of imported decisions alone
 
 
 def test_an_authors_history_is_no_flood_and_no_new_authors_first_words(app, client, site):
