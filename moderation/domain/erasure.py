@@ -149,6 +149,13 @@ def _bulk_entries_of(ids: list[int]) -> ColumnElement[bool]:
         bindparam("erased_ids", ids, type_=ARRAY(BigInteger)))
 
 
+def _rules_without_reasons():  # noqa: ANN202 - an SQL expression
+    return text("CASE WHEN jsonb_typeof(comments.rule_hits) = 'array' THEN (SELECT jsonb_agg(CASE WHEN "
+                "jsonb_typeof(hit) = 'object' AND hit ? 'reason' THEN hit || jsonb_build_object('reason', "
+                "CAST(:erased_reason AS text)) ELSE hit END) FROM jsonb_array_elements(comments.rule_hits) AS hit) "
+                "END").bindparams(erased_reason=ERASED)
+
+
 def _erase_comment_rows(session: Session, rows: list[Any], at: datetime, names: bool) -> int:
     if not rows:
         return 0
@@ -161,8 +168,11 @@ def _erase_comment_rows(session: Session, rows: list[Any], at: datetime, names: 
         "text": "",
         # The reviewer's highlights quote the words they point at.
         "explanations": None,
-        # So do the reasons of banned-word, threat and link rules (the words, the link's host).
-        "rule_hits": None,
+        # So do the reasons of banned-word, threat and link rules (the words, the link's host): those go,
+        # and which rule fired stays. Dropped whole, a rule's rejection read on the decisions page as
+        # "nothing: shown, and a moderator found it", its statement of reasons' automated detection
+        # turning from yes to no after the fact (counsel's walk).
+        "rule_hits": _rules_without_reasons(),
         # A scoring error kept before errors were cut to their first line may quote the failing row.
         "scoring_error": func.split_part(Comment.scoring_error, "\n", 1),
         "text_erased_at": func.coalesce(Comment.text_erased_at, at),

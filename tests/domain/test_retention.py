@@ -214,3 +214,28 @@ def test_a_site_with_a_webhook_is_told_of_each_text_retention_erased_without_the
         assert event["text_sha256"] == hashlib.sha256(text.encode()).hexdigest() and text not in str(event)
         assert sent and rejected.id in [d.comment_id for d in db.session.scalars(
             select(WebhookDelivery).where(WebhookDelivery.id.in_(sent[-1][site.id])))]
+
+
+def test_retention_blanks_what_a_rule_quoted_but_keeps_which_rule_held_the_comment(app, make_site, moderator):
+    """Counsel's walk: retention emptied a rule-held rejection's rules, and the decisions page moved it
+    from "a rule" to "nothing: shown, and a moderator found it", its statement of reasons' automated
+    detection turning from yes to no after the fact."""
+    from moderation.domain.decision_report import held_by_what
+
+    with app.app_context():
+        site = db.session.get(Site, make_site("forgets-in-30-days").id)
+        site.retention_days = DAYS
+        user = db.session.get(User, moderator.id)
+        db.session.add(SiteMember(user_id=user.id, site_id=site.id))
+        c = comment(site, 1, "Kyle Mercer lives at 14 Elm Grove.")
+        c.rule_hits = [{"rule": "court-order", "action": "hold", "kind": "banned_words", "reason": 'banned word: "kyle mercer"'},
+                       {"rule": "addresses", "action": "hold", "kind": "street_address", "reason": "street address"}]
+        db.session.commit()
+        held_before = held_by_what([], c.rule_hits)
+        decide(db.session, c.id, user=user, action="reject", reason="Harassment", expected_version=c.version)
+        assert erase_expired_texts(db.session, at=now() + timedelta(days=DAYS + 1)) == 1
+        db.session.expire_all()
+        hits = db.session.get(Comment, c.id).rule_hits
+    assert hits == [{"rule": "court-order", "action": "hold", "kind": "banned_words", "reason": "[erased]"},
+                    {"rule": "addresses", "action": "hold", "kind": "street_address", "reason": "[erased]"}]
+    assert held_by_what([], hits) == held_before != held_by_what([], None)
