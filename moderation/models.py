@@ -319,6 +319,29 @@ class AuthorSanction(Base):
     lifter: Mapped[User | None] = relationship(foreign_keys=[lifted_by])
 
 
+class LegalHold(Base):
+    """An admin's hold on a site's comments kept as evidence: an author's, a story's or one comment's
+    (domain/legal_holds.py). While it stands, retention and erasure leave them be; lifted rows are history."""
+
+    __tablename__ = "legal_holds"
+    __table_args__ = (Index("ix_legal_holds_site", "site_id", "scope", "target"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(20))  # legal_holds.SCOPES
+    target: Mapped[str] = mapped_column(String(200))  # the author id, story id, or our comment id
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lift_reason: Mapped[str | None] = mapped_column(Text)
+
+    site: Mapped[Site] = relationship()
+    creator: Mapped[User | None] = relationship(foreign_keys=[created_by])
+    lifter: Mapped[User | None] = relationship(foreign_keys=[lifted_by])
+
+
 # Declared here rather than in the classes' __table_args__: the author's counts (the author page,
 # GET /api/v1/authors/<id>) and a reporter's track record (report weights) look rows up by these.
 Index("ix_comments_author", Comment.site_id, Comment.author_id)

@@ -45,6 +45,7 @@ RELEASED = {
     "0034_strict_stories.py": "971bd6e05628bf08",
     "0035_report_found.py": "dc358f13014705b4",
     "0036_imported_decisions.py": "f323ef7c5bb6c9c1",
+    "0037_legal_holds.py": "80f88a5115b5e58d",
 }
 
 

@@ -17,3 +17,4 @@ __all__ = ["bp"]
 from moderation.admin import rules as _rules  # noqa: F401  (a site's rules and stories)
 from moderation.admin import decision_report as _decision_report  # noqa: F401,E402  (adds /admin/decisions to bp)
 from moderation.admin import sign_in_reversal as _sign_in_reversal  # noqa: F401,E402  (the audit log's reversal)
+from moderation.admin import legal_holds as _legal_holds  # noqa: F401,E402  (adds /admin/legal-holds to bp)

@@ -57,13 +57,18 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
             "Every comment of the author on this site becomes `deleted`; its text and author name are removed from "
             "comments, training labels and exports, webhook events and the audit log, as are the notes of reports "
             "they filed. Ids, scores, decisions and hashes remain. The erasure itself is recorded (with the author "
-            "id's SHA-256) and audited. Asking again is harmless."),
+            "id's SHA-256) and audited. Asking again is harmless. Refused whole (409 `legal_hold`, nothing erased) "
+            "while an admin's legal hold covers any of the author's comments: tell the reader the site keeps them "
+            "for a legal claim, and ask again once the hold is lifted."),
         "parameters": [{"name": "author_id", "in": "path", "required": True, "schema": {"type": "string"},
                         "description": "The `author_id` the site posts with comments (URL-encoded)."}],
         "responses": {"200": json_ref("AuthorErasure", "What was erased."),
                       "400": {**errors["404"], "description": "A blank author id (read as a posted one: whitespace "
                               "around it is dropped)."},
-                      "401": errors["401"], **retry_errors},
+                      "401": errors["401"],
+                      "409": {**errors["404"], "description": "`legal_hold`: an admin's legal hold covers comments of "
+                              "this author (the message names it); nothing was erased."},
+                      **retry_errors},
     }
     schemas["SuggestionErasure"] = {"type": "object", "properties": {
         "deleted": {"type": "integer", "description": "suggestscore labels deleted (0 when none matched)."},

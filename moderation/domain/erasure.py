@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.comments import COMMENT_IDS_LOCK
 from moderation.domain.erasure_copies import ERASED, copies_of, erased_reason, moderators_words, scrub_json
 from moderation.domain.labels import SUGGESTSCORE
+from moderation.domain.legal_holds import refuse_erasure_if_held
 from moderation.domain.lifecycle import DELETED, REMOVAL, audit, change_status, now
 from moderation.domain.report_outcomes import close_reports_of_deleted
 from moderation.models import (AuditEntry, AuthorErasure, AuthorSanction, Comment, CommentRevision, LabelledExample,
@@ -232,6 +233,7 @@ def erase_author(session: Session, site: Site, author_id: str, *, actor: str, at
     """
     at = at or now()
     _wait_for_inserts_in_flight(session, site.id)
+    refuse_erasure_if_held(session, site, author_id)
     comments = list(session.scalars(
         select(Comment).where(Comment.site_id == site.id, Comment.author_id == author_id)
         .order_by(Comment.id).with_for_update(of=Comment)))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.comments import comment_for_site
 from moderation.domain.erasure import erase_everywhere
 from moderation.domain.errors import ValidationFailed
+from moderation.domain.legal_holds import is_held
 from moderation.domain.lifecycle import DELETED, REMOVAL, audit, change_status, now
 from moderation.domain.report_outcomes import close_reports_of_deleted
 from moderation.domain.retention import erased_events
@@ -53,7 +54,7 @@ def delete_comment(session: Session, site: Site, comment_id: int, *, actor: str,
                              **({"training_examples_withdrawn": withdrawn} if withdrawn else {}))
     close_reports_of_deleted([comment], comment.status_changed_at)
     deliveries = [delivery]
-    if site.retention_days == 0:
+    if site.retention_days == 0 and not is_held(session, comment.id):  # a legal hold keeps it (legal_holds.py)
         # Erased now, and said as the retention sweep says it: a plugin erasing its copy on
         # `comment.text_erased`, where the docs say to, kept a text erased at the DELETE (a WordPress walk).
         at = now()

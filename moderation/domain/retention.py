@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.erasure import erase_everywhere
 from moderation.domain.labels import SUGGESTSCORE
+from moderation.domain.legal_holds import under_hold
 from moderation.domain.lifecycle import DELETED, REJECTED, audit, commit_and_send, now, site_event
 from moderation.models import AuditEntry, Comment, LabelledExample, Site, WebhookDelivery
 
@@ -35,7 +36,8 @@ def expired_ids(session: Session, at: datetime, limit: int) -> list[int]:
     return list(session.scalars(
         select(Comment.id).join(Site, Site.id == Comment.site_id)
         .where(Site.retention_days.is_not(None), Comment.text_erased_at.is_(None), Comment.status.in_(ERASED_AFTER),
-               Comment.status_changed_at < at - func.make_interval(0, 0, 0, Site.retention_days))
+               Comment.status_changed_at < at - func.make_interval(0, 0, 0, Site.retention_days),
+               ~under_hold())  # kept as evidence while a legal hold stands (legal_holds.py)
         .order_by(Comment.status_changed_at).limit(limit)
         .with_for_update(of=Comment, skip_locked=True)))
 

@@ -170,6 +170,9 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.remove_member", "POST"): site_admin_page(admin=303),
     ("admin.dead_letters", "GET"): page(moderator=403, admin=200),
     ("admin.replay_dead_letters_view", "POST"): page(moderator=403, admin=303),
+    ("admin.legal_holds", "GET"): page(moderator=403, admin=200),
+    ("admin.place_legal_hold", "POST"): page(moderator=403, admin=303),
+    ("admin.lift_legal_hold", "POST"): page(moderator=403, admin=404),
     ("admin.rotate_secret", "POST"): site_admin_page(admin=200),  # shows the new secret once
     ("admin.end_previous_secret", "POST"): site_admin_page(admin=303),  # none to end here: said in a flash
     ("admin.send_webhook_test", "POST"): site_admin_page(admin=200),  # shows how the receiver answered
@@ -309,7 +312,7 @@ def _path(rule: str, world: World) -> str:
               "user_id": world.spare_user_id, "author_id": "a-1", "version_id": world.model_version_id,
               "filename": "moderation.css", "job_id": "no-such-job", "run_id": 1, "story_id": "s-1",
               "client_token": "comment:1", "text_sha256": "0" * 64, "entry_id": 10**12,
-              "tag": "0badc0de0bad"}
+              "tag": "0badc0de0bad", "hold_id": 10**12}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
@@ -392,6 +395,11 @@ def _request(app, client, headers, endpoint: str, method: str, path: str, person
         form |= {"reason": "Spam or advertising"}
     if endpoint == "admin.replay_dead_letters_view":
         form |= {"action": "all"}
+    if endpoint == "admin.place_legal_hold":
+        # A story with no comments: a hold on s-1 would refuse the author erasure's own row.
+        form |= {"site_id": str(world.site_id), "scope": "story", "target": "s-held", "reason": "a solicitor's letter"}
+    if endpoint == "admin.lift_legal_hold":
+        form |= {"reason": "the claim was settled"}
     if endpoint == "admin.rotate_secret":
         # None: with a grace, the next persona's rotation is refused while the previous secret signs.
         form |= {"grace": "0"}
