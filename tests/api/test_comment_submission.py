@@ -311,7 +311,8 @@ def test_a_gzip_body_is_read_when_it_says_so_and_refused_in_those_words_when_not
     assert fake.get_json()["error"]["message"] == "the body says Content-Encoding: gzip but is not gzip data"
 
 
-@pytest.mark.parametrize("text", ["\u0301\u0301\u0301", "\ufe0f", "\u2800\u2800", "\u3164\u3164", "\u2063\u0094", "\u115f"])
+@pytest.mark.parametrize("text", ["\u0301\u0301\u0301", "\ufe0f", "\u2800\u2800", "\u3164\u3164", "\u2063\u0094", "\u115f",
+                                  "\u0001\u0002\u0003\u0007", "\b\b", "\x1b[31m"[:1]])
 def test_text_that_shows_a_reader_nothing_is_refused_as_comments_analyze_refuses_it(client, site, text):
     """An integrator's walk: combining marks alone, a variation selector, the braille blank and Hangul
     fillers were published here while comments:analyze refused them as COMMENT_EMPTY."""
