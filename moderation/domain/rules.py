@@ -209,10 +209,16 @@ class Kind(NamedTuple):
 FOREIGN_ABUSE_PRIORITY = 2.0
 _PRIVATE = " (the reason never repeats it)"
 _PERSONAL: dict[str, Any] = {"flag": "personal_information", "hides_while_held": True}
+# Where a site's own word list ranks what it holds (`ranks_with`): with a comment just over a threshold
+# by default, or with the starter rules' personal information, hate or threats. A derby desk's list of
+# threats against its referee's family held "I hope Pritchard's kids get hit by a bus." 153rd of 195,
+# below celebrations held for swearing.
+WORD_LIST_RANKS = {"suspect words": 1.0, "personal information": 2.0, "hate": 3.0, "threats": 4.0}
+_RANKS_WITH = ("suspect words", _choice(*WORD_LIST_RANKS))
 KINDS: dict[str, Kind] = {
-    "banned_words": Kind(REJECT, "banned word", {"words": (None, _words)},
+    "banned_words": Kind(REJECT, "banned word", {"words": (None, _words), "ranks_with": _RANKS_WITH},
                          "a listed word or phrase, obfuscated spellings included (f*ck, s t u p i d)"),
-    "suspect_words": Kind(HOLD, "suspect word", {"words": (None, _words)},
+    "suspect_words": Kind(HOLD, "suspect word", {"words": (None, _words), "ranks_with": _RANKS_WITH},
                           "a listed word or phrase, as banned_words, held rather than rejected"),
     "links": Kind(HOLD, "link", {"allowed_domains": ([], _domains)},
                   "a link to a domain outside allowed_domains (subdomains of a listed one are in)", flag="spam"),
@@ -391,7 +397,7 @@ class Compiled:
                 if another_language and action == REJECT:
                     action = HOLD  # a person tells schwül from schwul; a rule that rejects cannot
             reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
-            urgency = KINDS[kind].priority
+            urgency = WORD_LIST_RANKS.get(rule.get("ranks_with", ""), KINDS[kind].priority)
             if kind == "other_language" and (abuse := language.abuse_words(text)):
                 reason += f', with "{abuse[0]}"'
                 urgency = FOREIGN_ABUSE_PRIORITY

@@ -1005,3 +1005,20 @@ def test_the_kinds_that_hide_while_held_are_the_ones_their_kinds_say():
 
     assert set(HIDING_RULE_KINDS) == {name for name, kind in KINDS.items() if kind.hides_while_held} | {
         READ_LIMIT_KIND, BAN_EVASION_KIND}
+
+
+def test_a_sites_word_list_can_rank_what_it_holds_with_threats():
+    """A derby desk's list of threats against its referee's family held "I hope Pritchard's kids get hit
+    by a bus." 153rd of 195, below celebrations held for swearing."""
+    from moderation.domain.errors import ValidationFailed
+    from moderation.domain.rules import Compiled, Facts, rule_priority, validate_rules
+
+    rules = validate_rules([{"name": "family", "kind": "suspect_words", "words": ["Pritchard's kids"], "ranks_with": "threats"},
+                            {"name": "swearing", "kind": "suspect_words", "words": ["fucking"]}])
+    assert rules[1]["ranks_with"] == "suspect words"
+    family = Compiled(rules).evaluate("I hope Pritchard's kids get hit by a bus.", Facts())
+    swearing = Compiled(rules).evaluate("Get in you fucking beauty!", Facts())
+    assert rule_priority(0.5, family) >= 4 > 1 <= rule_priority(0.5, swearing) < 2
+    with pytest.raises(ValidationFailed) as refused:
+        validate_rules([{"name": "x", "kind": "banned_words", "words": ["y"], "ranks_with": "urgent"}])
+    assert refused.value.field == "rules[0].ranks_with"
