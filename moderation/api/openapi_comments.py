@@ -154,7 +154,8 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
              "description": "One author's comments (a reader asking what the site holds of theirs)."},
             {"name": "status", "in": "query", "required": False,
              "schema": {"type": "string", "pattern": STATUS_LIST_PATTERN},
-             "description": f"One status or several, comma-separated: {', '.join(STATUSES)}."},
+             "description": f"One status or several, comma-separated in one parameter "
+                            f"(`status=held,published`; sent twice, it is a 400): {', '.join(STATUSES)}."},
             {"name": "after", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
             {"name": "limit", "in": "query", "required": False,
