@@ -14,7 +14,7 @@ from urllib.parse import unquote_to_bytes, urlencode
 
 from flask import Flask, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.routing import BaseConverter, Map, PathConverter, ValidationError
 
 from moderation.domain.storable import unstorable
@@ -43,8 +43,14 @@ def request_body(*, cache: bool = True) -> bytes:
     limit = request.max_content_length
     if request.content_length is None and limit is not None and len(raw) >= limit and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
-    if request.headers.get("Content-Encoding", "").strip().lower() in ("gzip", "x-gzip"):
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
         return _gunzip(raw, limit)
+    if encoding not in ("", "identity"):
+        # Read as if plain, a deflate body was "not valid JSON: it is not UTF-8" and a br one stored
+        # unsaid; a .NET or Java client that compresses by default learnt nothing (an API contract walk).
+        raise UnsupportedMediaType(f"Content-Encoding: {encoding[:40]} is not one we read: send the body "
+                                   "gzip-compressed (Content-Encoding: gzip), the one encoding supported, or uncompressed")
     return raw
 
 

@@ -360,3 +360,23 @@ def test_a_resend_after_its_author_was_erased_does_not_blame_the_name(client, si
     assert again.status_code == 409
     assert again.get_json()["error"]["message"].endswith("the first submission's text was erased since, so nothing "
                                                          "can be told apart")
+
+
+def test_a_body_in_an_encoding_other_than_gzip_is_a_415_naming_it_not_read_as_plain(client, site):
+    """Content-Encoding: deflate was "not valid JSON: it is not UTF-8", and br on a plain body was
+    stored unsaid (an API contract walk)."""
+    import json
+    import zlib
+
+    plain = json.dumps({**GOOD, "id": "enc-1"}).encode()
+    for encoding, body in (("deflate", zlib.compress(plain)), ("br", plain)):
+        response = client.post("/api/v1/comments", data=body, headers={
+            **site.headers, "Content-Type": "application/json", "Content-Encoding": encoding})
+        assert response.status_code == 415, encoding
+        error = response.get_json()["error"]
+        assert error["code"] == "unsupported_media_type"
+        assert f"Content-Encoding: {encoding}" in error["message"] and "gzip" in error["message"]
+    assert client.get("/api/v1/comments/by-site-id/enc-1", headers=site.headers).status_code == 404
+    identity = client.post("/api/v1/comments", data=plain, headers={
+        **site.headers, "Content-Type": "application/json", "Content-Encoding": "identity"})
+    assert identity.status_code == 202
