@@ -292,7 +292,36 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
     document = openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
                                        error_ref=_error, comment_id_param=COMMENT_ID_PARAM,
                                        max_text_length=max_text_length)
-    return openapi_webhooks.extend(_required(document))
+    return openapi_webhooks.extend(_required(_answers_of_every_keyed_route(document)))
+
+
+# What any keyed operation may answer whatever it does, added where an operation does not say it in
+# its own words: GET /authors and the reports lists left out 429 and 503, PATCH /stories and POST
+# /sanctions 413, and none listed 403, though every one sends them (an API contract walk). Derived
+# here, once, so an operation added later lists them too.
+EVERY_KEYED_ROUTE = {
+    # A NUL in any query parameter or path id, or a path id not UTF-8 (request_input), on any route.
+    "400": _error("An invalid parameter (named in `field`): a NUL, or a path id whose bytes are not UTF-8."),
+    "401": COMMON_ERRORS["401"],
+    "403": _error("A scoring key (mks_...), which is for the Perspective endpoint only (code `key_scope`)."),
+    **RETRY_ERRORS,
+}
+WITH_A_BODY = {
+    "413": _error("Body larger than 1 MiB."),
+    "415": _error("A `Content-Encoding` other than gzip (code `unsupported_media_type`, naming it): gzip is the "
+                  "one encoding read; send the body gzip-compressed or uncompressed."),
+}
+
+
+def _answers_of_every_keyed_route(document: dict[str, Any]) -> dict[str, Any]:
+    for item in document["paths"].values():
+        for operation in item.values():
+            if operation.get("security") == []:  # the document itself: no key, no body
+                continue
+            answers = {**EVERY_KEYED_ROUTE, **(WITH_A_BODY if "requestBody" in operation else {})}
+            for status, answer in answers.items():
+                operation["responses"].setdefault(status, answer)
+    return document
 
 
 # The answers' schemas, and the fields among them sent only when asked for: every other field is
