@@ -18,8 +18,10 @@ from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS
 
 ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK,
-                        "description": 'Not "." or ".." between slashes (HTTP clients resolve those away in a URL '
-                                       "path); percent-encode an id when it goes in one."},
+                        "description": 'Stored less the whitespace around it: " c-7 " is stored, answered and sent '
+                                       'in events as "c-7", and "42" and "42 " are one id. '
+                                       'Not "." or ".." between slashes (HTTP clients resolve those away in a URL '
+                                       "path); percent-encode an id, as UTF-8, when it goes in one."},
                        {"type": "integer"}]}
 # Optional fields may be left out or sent as null (NULL_SCHEMA: why not `nullable` here).
 OPTIONAL_ID_SCHEMA = {"oneOf": [*ID_SCHEMA["oneOf"], NULL_SCHEMA]}
@@ -107,7 +109,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                     "type": "object",
                     "required": ["id", "story_id", "author_id", "text"],
                     "properties": {
-                        "id": {**ID_SCHEMA, "description": "The site's own comment id; stored as a string."},
+                        "id": {**ID_SCHEMA, "description": "The site's own comment id; stored as a string, less the whitespace "
+                                                             "around it (the answer's `site_comment_id`, the id to key by)."},
                         "story_id": ID_SCHEMA,
                         "author_id": ID_SCHEMA,
                         "text": {"type": "string", "maxLength": max_text_length, "pattern": NOT_BLANK,
@@ -131,7 +134,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                     "type": "object",
                     "properties": {
                         "id": {"type": "integer"},
-                        "site_comment_id": {"type": "string"},
+                        "site_comment_id": {"type": "string", "description": "The `id` the site posted, as stored: "
+                                            "less the whitespace around it. Key by this one."},
                         "story_id": {"type": "string"},
                         "author_id": {"type": "string"},
                         "status": {"type": "string", "enum": list(STATUSES),
@@ -292,7 +296,23 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
     document = openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
                                        error_ref=_error, comment_id_param=COMMENT_ID_PARAM,
                                        max_text_length=max_text_length)
-    return openapi_webhooks.extend(_required(_answers_of_every_keyed_route(document)))
+    return openapi_webhooks.extend(_required(_answers_of_every_keyed_route(_path_ids_as_read(document))))
+
+
+# The site's ids in a path are read as posted ones are stored (validation.path_id, comment_by_site_id):
+# a site whose ids carry spaces was not told that "42 " reaches comment "42" (an API contract walk).
+_PATH_IDS = {"site_comment_id", "story_id", "author_id"}
+
+
+def _path_ids_as_read(document: dict[str, Any]) -> dict[str, Any]:
+    for item in document["paths"].values():
+        for operation in (operation for operation in item.values() if "parameters" in operation):
+            operation["parameters"] = [
+                {**parameter, "description": parameter["description"] + " Percent-encoded UTF-8 (other bytes are a "
+                                             "400); read as a posted id is stored, less the whitespace around it."}
+                if parameter["in"] == "path" and parameter["name"] in _PATH_IDS else parameter
+                for parameter in operation["parameters"]]
+    return document
 
 
 # What any keyed operation may answer whatever it does, added where an operation does not say it in
