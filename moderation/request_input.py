@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Iterable, Mapping
-from urllib.parse import urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 from flask import Flask, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.routing import BaseConverter, Map, PathConverter, ValidationError
 
 from moderation.domain.storable import unstorable
@@ -43,8 +43,14 @@ def request_body(*, cache: bool = True) -> bytes:
     limit = request.max_content_length
     if request.content_length is None and limit is not None and len(raw) >= limit and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
-    if request.headers.get("Content-Encoding", "").strip().lower() in ("gzip", "x-gzip"):
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
         return _gunzip(raw, limit)
+    if encoding not in ("", "identity"):
+        # Read as if plain, a deflate body was "not valid JSON: it is not UTF-8" and a br one stored
+        # unsaid; a .NET or Java client that compresses by default learnt nothing (an API contract walk).
+        raise UnsupportedMediaType(f"Content-Encoding: {encoding[:40]} is not one we read: send the body "
+                                   "gzip-compressed (Content-Encoding: gzip), the one encoding supported, or uncompressed")
     return raw
 
 
@@ -193,7 +199,7 @@ def _refuse_unstorable() -> ResponseReturnValue | None:
     if request.blueprint == "api" or request.path.startswith("/api/"):
         from moderation.api.errors import error_response
 
-        return error_response(400, "invalid_character", message, _field_named_in_path())
+        return error_response(400, "invalid_character", message, _field_named())
     if request.blueprint == "perspective":
         from moderation.perspective.errors import InvalidArgument
 
@@ -201,11 +207,51 @@ def _refuse_unstorable() -> ResponseReturnValue | None:
     return render_template("error.html", title="Bad request", message=message), 400
 
 
-def _field_named_in_path() -> str | None:
+def _field_named() -> str | None:
+    """The path id or query parameter holding the character: a NUL in `?story_id=` had answered
+    `field: null`, where one in a path named its id (an API contract walk)."""
     for name, value in (request.view_args or {}).items():
         if unstorable([str(value)]):
             return name
+    for name, value in request.args.items(multi=True):
+        if unstorable([value]) and not unstorable([name]):
+            return name
     return None
+
+
+def _path_is_utf8() -> bool:
+    """Whether the path's bytes, once percent-decoded, are UTF-8. Werkzeug reads those that are not
+    as U+FFFD, so only the path as sent (RAW_URI: gunicorn's, Werkzeug's server's and test client's;
+    else the WSGI path, its bytes as Latin-1) tells "%FF" from a real "%EF%BF%BD"."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    try:
+        if raw:
+            path = unquote_to_bytes(raw.encode("latin-1").split(b"?", 1)[0].split(b"#", 1)[0])
+        else:
+            path = request.environ.get("PATH_INFO", "").encode("latin-1")
+    except UnicodeEncodeError:  # a server that gave text, not bytes: nothing of ours to judge
+        return True
+    try:
+        path.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _refuse_undecodable_path() -> ResponseReturnValue | None:
+    """A path id whose bytes are not UTF-8 ("%C0", a Latin-1 id) is a 400 naming it, on every API
+    route: read as U+FFFD, GET, PATCH, DELETE and reports by site id all acted on the comment "\ufffd",
+    and many ids collapsed onto it (an API contract walk). A real U+FFFD, sent as %EF%BF%BD, is
+    still that id: POST takes it, so its comment stays reachable."""
+    if not (request.blueprint == "api" or request.path.startswith("/api/")) or _path_is_utf8():
+        return None
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and "\ufffd" in value:
+            from moderation.api.errors import error_response
+
+            return error_response(400, "invalid_field", f"{name} in the URL is not valid UTF-8 once percent-decoded",
+                                  name)
+    return None  # the bytes are in no id (a path no route has): its 404 says so
 
 
 def _bare_options(response: Response) -> Response:
@@ -229,5 +275,6 @@ def init_app(app: Flask) -> None:
     # Ids may hold slashes ("/lead", "a//b"). Merged, "/api/v1/authors/%2Flead" answered 308 to
     # ".../authors/lead", another reader, whom a client following redirects would have erased.
     app.url_map.merge_slashes = False
+    app.before_request(_refuse_undecodable_path)
     app.before_request(_refuse_unstorable)
     app.after_request(_bare_options)

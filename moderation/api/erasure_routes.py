@@ -8,6 +8,7 @@ from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from moderation import db
+from moderation.api.query_input import one_arg
 from moderation.api.routes import bp
 from moderation.api.validation import path_id
 from moderation.domain.comments import comment_by_site_id
@@ -20,8 +21,9 @@ from moderation.domain.suggestion_erasure import erase_suggestions
 @bp.delete("/comments/<int8:comment_id>")
 def delete_comment_route(comment_id: int) -> ResponseReturnValue:
     site = g.site
+    by = one_arg(request.args, "by")
     removal = delete_comment(db.session, site, comment_id, actor=f"site:{site.id}",
-                             requested_by=request.args.get("by", "site"))
+                             requested_by="site" if by is None else by)
     commit_and_send(db.session, removal.deliveries)
     return jsonify(serialize_comment(removal.comment))
 

@@ -18,8 +18,10 @@ from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS
 
 ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK,
-                        "description": 'Not "." or ".." between slashes (HTTP clients resolve those away in a URL '
-                                       "path); percent-encode an id when it goes in one."},
+                        "description": 'Stored less the whitespace around it: " c-7 " is stored, answered and sent '
+                                       'in events as "c-7", and "42" and "42 " are one id. '
+                                       'Not "." or ".." between slashes (HTTP clients resolve those away in a URL '
+                                       "path); percent-encode an id, as UTF-8, when it goes in one."},
                        {"type": "integer"}]}
 # Optional fields may be left out or sent as null (NULL_SCHEMA: why not `nullable` here).
 OPTIONAL_ID_SCHEMA = {"oneOf": [*ID_SCHEMA["oneOf"], NULL_SCHEMA]}
@@ -74,7 +76,9 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                 "feed (`GET /api/v1/comments/changes`; listing with `after` finds new comments, not new decisions "
                 "on old ones).\n\n"
                 "Authenticate with `Authorization: Bearer <api key>`. Errors are JSON: "
-                "`{\"error\": {\"code\", \"message\", \"field\"}}`.\n\n"
+                "`{\"error\": {\"code\", \"message\", \"field\"}}`. A query parameter the operation reads, sent twice "
+                "(`status=held&status=published`, as some clients send a list) is a 400 naming it: "
+                "a list goes in one parameter, comma-separated.\n\n"
                 "Webhooks: each status change is POSTed to the site's webhook URL as a JSON event with headers "
                 "`X-Moderation-Timestamp` (unix seconds), `X-Moderation-Delivery` (the same on retries) and "
                 "`X-Moderation-Signature: v1=<hex HMAC-SHA256(webhook secret, \"<timestamp>.<raw body>\")>`. "
@@ -105,7 +109,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                     "type": "object",
                     "required": ["id", "story_id", "author_id", "text"],
                     "properties": {
-                        "id": {**ID_SCHEMA, "description": "The site's own comment id; stored as a string."},
+                        "id": {**ID_SCHEMA, "description": "The site's own comment id; stored as a string, less the whitespace "
+                                                             "around it (the answer's `site_comment_id`, the id to key by)."},
                         "story_id": ID_SCHEMA,
                         "author_id": ID_SCHEMA,
                         "text": {"type": "string", "maxLength": max_text_length, "pattern": NOT_BLANK,
@@ -135,7 +140,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                     "type": "object",
                     "properties": {
                         "id": {"type": "integer"},
-                        "site_comment_id": {"type": "string"},
+                        "site_comment_id": {"type": "string", "description": "The `id` the site posted, as stored: "
+                                            "less the whitespace around it. Key by this one."},
                         "story_id": {"type": "string"},
                         "author_id": {"type": "string"},
                         "status": {"type": "string", "enum": list(STATUSES),
@@ -296,7 +302,52 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
     document = openapi_comments.extend(document, errors=COMMON_ERRORS, retry_errors=RETRY_ERRORS, json_ref=_json,
                                        error_ref=_error, comment_id_param=COMMENT_ID_PARAM,
                                        max_text_length=max_text_length)
-    return openapi_webhooks.extend(_required(document))
+    return openapi_webhooks.extend(_required(_answers_of_every_keyed_route(_path_ids_as_read(document))))
+
+
+# The site's ids in a path are read as posted ones are stored (validation.path_id, comment_by_site_id):
+# a site whose ids carry spaces was not told that "42 " reaches comment "42" (an API contract walk).
+_PATH_IDS = {"site_comment_id", "story_id", "author_id"}
+
+
+def _path_ids_as_read(document: dict[str, Any]) -> dict[str, Any]:
+    for item in document["paths"].values():
+        for operation in (operation for operation in item.values() if "parameters" in operation):
+            operation["parameters"] = [
+                {**parameter, "description": parameter["description"] + " Percent-encoded UTF-8 (other bytes are a "
+                                             "400); read as a posted id is stored, less the whitespace around it."}
+                if parameter["in"] == "path" and parameter["name"] in _PATH_IDS else parameter
+                for parameter in operation["parameters"]]
+    return document
+
+
+# What any keyed operation may answer whatever it does, added where an operation does not say it in
+# its own words: GET /authors and the reports lists left out 429 and 503, PATCH /stories and POST
+# /sanctions 413, and none listed 403, though every one sends them (an API contract walk). Derived
+# here, once, so an operation added later lists them too.
+EVERY_KEYED_ROUTE = {
+    # A NUL in any query parameter or path id, or a path id not UTF-8 (request_input), on any route.
+    "400": _error("An invalid parameter (named in `field`): a NUL, or a path id whose bytes are not UTF-8."),
+    "401": COMMON_ERRORS["401"],
+    "403": _error("A scoring key (mks_...), which is for the Perspective endpoint only (code `key_scope`)."),
+    **RETRY_ERRORS,
+}
+WITH_A_BODY = {
+    "413": _error("Body larger than 1 MiB."),
+    "415": _error("A `Content-Encoding` other than gzip (code `unsupported_media_type`, naming it): gzip is the "
+                  "one encoding read; send the body gzip-compressed or uncompressed."),
+}
+
+
+def _answers_of_every_keyed_route(document: dict[str, Any]) -> dict[str, Any]:
+    for item in document["paths"].values():
+        for operation in item.values():
+            if operation.get("security") == []:  # the document itself: no key, no body
+                continue
+            answers = {**EVERY_KEYED_ROUTE, **(WITH_A_BODY if "requestBody" in operation else {})}
+            for status, answer in answers.items():
+                operation["responses"].setdefault(status, answer)
+    return document
 
 
 # The answers' schemas, and the fields among them sent only when asked for: every other field is

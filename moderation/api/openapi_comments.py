@@ -58,7 +58,10 @@ def _schemas(max_text_length: int) -> dict[str, Any]:
             "type": "object",
             "properties": {
                 "story_id": {"type": "string"},
-                "closed": {"type": "boolean", "description": "New comments, and edits that bring new words, are refused (409 story_closed)."},
+                "closed": {"type": "boolean", "description": (
+                    "New comments, and every edit that changes the text (one that only removes words too), are "
+                    "refused (409 story_closed); the same text again, or one a page draws the same, answers 200 "
+                    "unchanged; deletes still go through.")},
                 "premoderated": {"type": "boolean", "description": "Every new comment is held for review."},
                 "strict": {"type": "boolean", "description": "New comments are held at half the site's hold thresholds."},
                 "storm": {"type": "object", "nullable": True,
@@ -135,7 +138,7 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
         "responses": {"200": json_ref("Comment", "The comment, pending again if the text changed."),
                       "400": error_ref("Malformed JSON, an invalid text, or another field changed."), **errors,
                       "409": error_ref("The comment was deleted (code `comment_deleted`): it cannot be edited; or "
-                                       "its story's comments are closed (code `story_closed`) and the text is new."),
+                                       "its story's comments are closed (code `story_closed`) and the text changed at all."),
                       "413": error_ref("Body larger than 1 MiB."), **retry_errors},
     }
     paths["/api/v1/comments"]["get"] = {
@@ -154,7 +157,8 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
              "description": "One author's comments (a reader asking what the site holds of theirs)."},
             {"name": "status", "in": "query", "required": False,
              "schema": {"type": "string", "pattern": STATUS_LIST_PATTERN},
-             "description": f"One status or several, comma-separated: {', '.join(STATUSES)}."},
+             "description": f"One status or several, comma-separated in one parameter "
+                            f"(`status=held,published`; sent twice, it is a 400): {', '.join(STATUSES)}."},
             {"name": "after", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
             {"name": "limit", "in": "query", "required": False,

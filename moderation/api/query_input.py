@@ -16,20 +16,34 @@ from moderation.domain.story_comments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from moderation.domain.stories import SETTINGS as STORY_SETTINGS
 
 INCLUDES = ("text",)
+# The parameters that take several values, in one, comma-separated.
+LISTS = {"status": "held,published"}
 # One status or several, comma-separated: what listing_query accepts, for the OpenAPI document.
 STATUS_LIST_PATTERN = "^({0})(,({0}))*$".format("|".join(STATUSES))
 
 
+def one_arg(args: Mapping[str, str], name: str) -> str | None:
+    """A query parameter that takes one value, or None when absent; sent twice, a 400 naming it.
+    `status=held&status=published` listed held comments alone, with no error: axios, Python's
+    requests and Go's url.Values send a list so, and only the first value was read (an API contract walk)."""
+    values = args.getlist(name) if hasattr(args, "getlist") else ([args[name]] if name in args else [])
+    if len(values) > 1:
+        several = (f"; for several, give them once, comma-separated ({name}={LISTS[name]})" if name in LISTS
+                   else "; give it once")
+        raise ValidationFailed(f"{name} is given {len(values)} times{several}", field=name)
+    return values[0] if values else None
+
+
 def include_text(args: Mapping[str, str]) -> bool:
     """`?include=text`: the text is echoed only when asked. Strict, as the OpenAPI enum says."""
-    wanted = args.get("include")
+    wanted = one_arg(args, "include")
     if wanted is not None and wanted not in INCLUDES:
         raise ValidationFailed(f"include may only be: {', '.join(INCLUDES)}", field="include")
     return wanted == "text"
 
 
 def _int(args: Mapping[str, str], name: str, *, default: int, low: int, high: int) -> int:
-    raw = args.get(name)
+    raw = one_arg(args, name)
     if raw is None:
         return default
     # isascii: str.isdigit accepts "²" and "٣", which int() refuses.
@@ -40,7 +54,7 @@ def _int(args: Mapping[str, str], name: str, *, default: int, low: int, high: in
 
 def listing_query(args: Mapping[str, str]) -> dict[str, Any]:
     story_id, author_id = (_listing_id(args, name) for name in ("story_id", "author_id"))
-    raw_status = args.get("status")
+    raw_status = one_arg(args, "status")
     statuses = raw_status.split(",") if raw_status is not None else []
     if any(status not in STATUSES for status in statuses):
         raise ValidationFailed(f"status must be one or more of {', '.join(STATUSES)}, comma-separated",
@@ -56,7 +70,7 @@ def listing_query(args: Mapping[str, str]) -> dict[str, Any]:
 
 def changes_query(args: Mapping[str, str]) -> dict[str, Any]:
     """The changes feed's `after` (absent: from the start) and `limit`."""
-    raw_after = args.get("after")
+    raw_after = one_arg(args, "after")
     return {
         "after": None if raw_after is None else change_feed.parse_cursor(raw_after),
         "limit": _int(args, "limit", default=change_feed.DEFAULT_PAGE_SIZE, low=1, high=change_feed.MAX_PAGE_SIZE),
@@ -81,5 +95,5 @@ def story_settings_input(body: Mapping[str, Any]) -> dict[str, bool]:
 def _listing_id(args: Mapping[str, str], name: str) -> str | None:
     """An id to list by, read as a posted one is stored (validation.path_id): an invisible-only
     author_id, which no comment can have, answered 200 with nothing."""
-    value = args.get(name)
+    value = one_arg(args, name)
     return None if value is None else path_id(value, name)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
 from classifiers import UntrustedModelError
 from moderation import db
@@ -99,6 +99,8 @@ def _body() -> dict:
     except RequestEntityTooLarge:  # Google's words for a request over its size limit
         raise InvalidArgument(f"Request payload size exceeds the limit: {current_app.config['MAX_CONTENT_LENGTH']} "
                               "bytes.") from None
+    except UnsupportedMediaType as error:  # deflate, br: Google's shape, not an HTML page
+        raise InvalidArgument(f"{error.description[:1].upper()}{error.description[1:]}.") from None
     except BadRequest as error:  # a body that says gzip and is not (request_input._gunzip)
         raise InvalidArgument(f"Invalid JSON payload received. {error.description[:1].upper()}{error.description[1:]}.") from None
     return parse_json(raw)

@@ -361,3 +361,38 @@ def test_a_resend_after_its_author_was_erased_does_not_blame_the_name(client, si
     assert again.status_code == 409
     assert again.get_json()["error"]["message"].endswith("the first submission's text was erased since, so nothing "
                                                          "can be told apart")
+
+
+def test_a_body_in_an_encoding_other_than_gzip_is_a_415_naming_it_not_read_as_plain(client, site):
+    """Content-Encoding: deflate was "not valid JSON: it is not UTF-8", and br on a plain body was
+    stored unsaid (an API contract walk)."""
+    import json
+    import zlib
+
+    plain = json.dumps({**GOOD, "id": "enc-1"}).encode()
+    for encoding, body in (("deflate", zlib.compress(plain)), ("br", plain)):
+        response = client.post("/api/v1/comments", data=body, headers={
+            **site.headers, "Content-Type": "application/json", "Content-Encoding": encoding})
+        assert response.status_code == 415, encoding
+        error = response.get_json()["error"]
+        assert error["code"] == "unsupported_media_type"
+        assert f"Content-Encoding: {encoding}" in error["message"] and "gzip" in error["message"]
+    assert client.get("/api/v1/comments/by-site-id/enc-1", headers=site.headers).status_code == 404
+    identity = client.post("/api/v1/comments", data=plain, headers={
+        **site.headers, "Content-Type": "application/json", "Content-Encoding": "identity"})
+    assert identity.status_code == 202
+
+
+def test_ids_are_stored_less_the_whitespace_around_them_as_the_openapi_says(client, site):
+    """Trimmed unsaid: the document said only "stored as a string", so a site whose ids carry spaces
+    got back a `site_comment_id` other than the one it sent (an API contract walk)."""
+    posted = client.post("/api/v1/comments", headers=site.headers,
+                         json={**GOOD, "id": "  sp-57  ", "author_id": " au-57 "}).get_json()
+    assert (posted["site_comment_id"], posted["author_id"]) == ("sp-57", "au-57")
+    assert client.get("/api/v1/comments/by-site-id/%20sp-57%20", headers=site.headers).get_json()["id"] == posted["id"]
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    assert "less the whitespace around it" in schemas["NewComment"]["properties"]["id"]["description"]
+    assert "less the whitespace around it" in schemas["Comment"]["properties"]["site_comment_id"]["description"]
+    by_site = document["paths"]["/api/v1/comments/by-site-id/{site_comment_id}"]["get"]["parameters"][0]
+    assert "less the whitespace around it" in by_site["description"]

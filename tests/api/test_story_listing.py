@@ -70,6 +70,26 @@ def test_bad_listing_parameters_are_400s_naming_the_parameter(client, site):
         assert response.get_json()["error"]["field"] == field
 
 
+def test_a_parameter_sent_twice_is_a_400_naming_it_not_cut_to_its_first_value(app, client, site):
+    """`status=held&status=published` (how axios, requests and Go send a list) listed held comments
+    alone, with no error; `changes?after=now&after=garbage` never read the garbage (an API contract walk)."""
+    held = submit(client, site, id="c-1", story_id="s-1")
+    move(app, held, "held")
+    for path, field in (("/api/v1/comments?status=held&status=published", "status"),
+                        ("/api/v1/comments?story_id=s-1&story_id=s-2", "story_id"),
+                        ("/api/v1/comments?limit=1&limit=2", "limit"),
+                        ("/api/v1/comments/changes?after=now&after=garbage", "after"),
+                        (f"/api/v1/comments/{held}?include=text&include=text", "include")):
+        response = client.get(path, headers=site.headers)
+        assert response.status_code == 400, path
+        assert response.get_json()["error"]["field"] == field
+    message = client.get("/api/v1/comments?status=held&status=published", headers=site.headers).get_json()
+    assert "status=held,published" in message["error"]["message"]
+    deleting = client.delete(f"/api/v1/comments/{held}?by=author&by=site", headers=site.headers)
+    assert deleting.status_code == 400 and deleting.get_json()["error"]["field"] == "by"
+    assert client.get(f"/api/v1/comments/{held}", headers=site.headers).get_json()["status"] == "held"
+
+
 def test_a_story_counts_its_comments_by_status(app, client, site):
     ids = [submit(client, site, id=f"c-{n}", story_id="s-1") for n in range(4)]
     submit(client, site, id="elsewhere", story_id="s-2")

@@ -75,3 +75,17 @@ def test_a_story_id_no_comment_could_have_is_refused_and_a_change_to_nothing_mak
     with app.app_context():
         assert db.session.query(Story).count() == 0
         assert db.session.query(AuditEntry).filter(AuditEntry.action == "story:settings_changed").count() == 0
+
+
+def test_on_a_closed_story_an_edit_that_only_removes_words_is_refused_as_the_openapi_says(client, site):
+    """The OpenAPI said only "edits that bring new words" were refused; every change is, as
+    docs/moderation.md says, so a site reading the document expected a reader could cut words (an API contract walk)."""
+    comment = submit(client, site, id="cl-1", story_id="s-closed", text="The council vote was close and fair.")
+    patch(client, site, "s-closed", {"closed": True})
+    cut = client.patch(f"/api/v1/comments/{comment}", headers=site.headers, json={"text": "The council vote was fair."})
+    assert cut.status_code == 409 and cut.get_json()["error"]["code"] == "story_closed"
+    same = client.patch(f"/api/v1/comments/{comment}", headers=site.headers,
+                        json={"text": "The council vote was close and fair."})
+    assert same.status_code == 200
+    closed = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Story"]["properties"]["closed"]
+    assert "new words" not in closed["description"] and "only removes words" in closed["description"]

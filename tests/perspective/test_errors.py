@@ -305,3 +305,9 @@ def test_gzip_with_more_after_its_stream_is_refused_not_cut_unsaid(client, site)
 def test_a_slash_at_the_end_of_the_method_is_named_as_such(client, site):
     response = client.post(f"{ANALYZE}/?key={site.api_key}", json=analyze_body("Hello."))
     assert response.get_json()["error"]["message"].endswith("Take the slash off its end.")
+
+
+def test_a_body_in_an_encoding_other_than_gzip_is_refused_in_googles_shape_naming_it(client, site):
+    response = client.post(f"{ANALYZE}?key={site.api_key}", data=json.dumps(analyze_body("Hi.")).encode(),
+                           headers={"Content-Type": "application/json", "Content-Encoding": "br"})
+    assert "Content-Encoding: br is not one we read" in error_of(response, 400, "INVALID_ARGUMENT")
