@@ -128,12 +128,9 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                                        "pattern": "^(19[7-9][0-9]|20[0-9][0-9])-",
                                        "description": "RFC 3339 (a space may stand for the T); without an offset it is taken as UTC. "
                                                       "Years 1970 to 2099, as written."},
-                        "imported_decision": {"type": "string", "enum": ["approved", "rejected"], "nullable": True,
-                                              "description": "An import's, in comments:batch only (refused on POST "
-                                              "/api/v1/comments): the decision the site's earlier system made on an "
-                                              "archived comment. It is scored, then takes this status as decided, with "
-                                              "no review, no rules and no webhook event; its decision's reason reads "
-                                              "\"decided before the import\", with no moderator."},
+                        # An import's alone: comments:batch's items take it (openapi_batch.BATCH_ITEM).
+                        "imported_decision": {"not": {}, "description": "Refused here (400): an archived comment's "
+                                              "decision goes with it in comments:batch."},
                     },
                 },
                 "Comment": {

@@ -13,8 +13,8 @@ SCHEMAS: dict[str, Any] = {
                                     "items": {
                                         # Any item is accepted into the batch: one that is not a valid
                                         # NewComment gets its own 400 in `results`, the others are stored.
-                                        "anyOf": [{"$ref": "#/components/schemas/NewComment"}, {}],
-                                        "description": "A NewComment, as POST /api/v1/comments takes. An item "
+                                        "anyOf": [{"$ref": "#/components/schemas/NewBatchComment"}, {}],
+                                        "description": "A NewComment, as POST /api/v1/comments takes, with an archived comment's `imported_decision`. An item "
                                         "that is not one is refused alone (its result has status 400); the "
                                         "others are still stored."}}},
     },
@@ -42,9 +42,19 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+IMPORTED_DECISION = {"type": "string", "enum": ["approved", "rejected"], "nullable": True,
+                     "description": "An import's: the decision the site's earlier system made on an archived comment. "
+                     "It is scored, then takes this status as decided, with no review, no rules and no webhook event; "
+                     "its decision's reason reads \"decided before the import\", with no moderator."}
+
+
 def extend_batch(document: dict[str, Any], *, json_ref: Callable[[str, str], dict[str, Any]],
                  error: Callable[[str], dict[str, Any]], retry_errors: dict[str, Any], max_bytes: int) -> dict[str, Any]:
-    document["components"]["schemas"].update(SCHEMAS)
+    schemas = document["components"]["schemas"]
+    schemas.update(SCHEMAS)
+    # A NewComment, and an archived one's decision besides (which a single POST refuses).
+    single = schemas["NewComment"]
+    schemas["NewBatchComment"] = {**single, "properties": {**single["properties"], "imported_decision": IMPORTED_DECISION}}
     document["paths"]["/api/v1/comments:batch"] = {"post": {
         "summary": f"Submit up to {MAX_BATCH_ITEMS} comments at once",
         "description": (

@@ -13,7 +13,7 @@ NO_NUL = "^[^\\u0000]*$"
 # C0 controls, a legacy export's "\x01\x02\x03\x07" row held with an empty card (an archive import's
 # walk). A character class, so the OpenAPI document can say it; markup that draws nothing ("<p></p>")
 # a class cannot, and the comment API takes it as the text it is (comments:analyze reads it as a page shows it).
-INVISIBLE = ("\\u0001-\\u0008\\u000e-\\u001b\\u007f-\\u009f\\u00ad\\u0300-\\u036f\\u115f\\u1160\\u17b4\\u17b5\\u180e\\u1ab0-\\u1aff"
+INVISIBLE = ("\\u0001-\\u0008\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u0300-\\u036f\\u115f\\u1160\\u17b4\\u17b5\\u180e\\u1ab0-\\u1aff"
              "\\u1dc0-\\u1dff\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\u20d0-\\u20ff"
              "\\u2800\\u3164\\ufe00-\\ufe0f\\ufe20-\\ufe2f\\ufeff\\uffa0")
 # Leading blanks, one visible character, anything but NUL: the same strings as "contains something
