@@ -27,7 +27,7 @@ from moderation.domain.written import span_words
 from moderation.models import Site
 from moderation.perspective.calibration import (LONGEST, MAX_CHARACTERS, CoralCalibration, calibrate,
                                                 suggested_decisions)
-from moderation.request_input import parse_int, shown_ids
+from moderation.request_input import MAX_INT8, parse_int, shown_ids
 from moderation.review.presenting import threshold_text
 
 
@@ -123,6 +123,11 @@ def save_site_threshold(site_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("admin.site_thresholds", site_id=site_id, attribute=attribute), code=303)
 
 
+def left_held(form) -> set[int]:  # noqa: ANN001 - the request's form
+    """The comments the admin ticked to leave held."""
+    return {i for i in (parse_int(raw, maximum=MAX_INT8) for raw in form.getlist("leave")[:RELEASE_SIZE]) if i is not None}
+
+
 @bp.post("/sites/<int:site_id>/thresholds/release-held")
 @auth.site_admin_required
 def release_held_comments(site_id: int) -> Response:
@@ -134,7 +139,8 @@ def release_held_comments(site_id: int) -> Response:
         return redirect(url_for("admin.site_thresholds", site_id=site.id), code=303)
     try:
         deliveries = release_held(db.session, site, model["version"], model["attributes"], model["thresholds"],
-                                  actor=f"user:{auth.current_user().username}", shown=shown_ids(request.form, RELEASE_SIZE))
+                                  actor=f"user:{auth.current_user().username}",
+                                  shown=shown_ids(request.form, RELEASE_SIZE) - left_held(request.form))
     except Conflict as error:
         db.session.rollback()
         flash(f"Nothing published: {error.sentence}", "error")

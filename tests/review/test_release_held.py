@@ -179,3 +179,20 @@ def test_a_held_comment_on_a_strict_story_is_not_published_by_the_sites_raised_t
     assert entry.details["thresholds"] == {"toxicity": 0.35, "insult": 0.35}
     with app.app_context():
         assert db.session.scalar(select(WebhookDelivery.bulk).where(WebhookDelivery.comment_id == calm_on_strict)) is True
+
+
+def test_the_page_lists_every_comment_it_would_publish_and_one_ticked_stays_held(app, sign_in, admin, raised_site, make_comment):
+    """A derby desk was shown 10 of 67, "Hope your house burns down you Rovers rat." among them, and could
+    only publish all 67."""
+    site = raised_site
+    held = [_held(make_comment, site, f"A silly take number {n}.") for n in range(12)]
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True)
+    assert all(f"A silly take number {n}." in page for n in range(12))
+    assert page.count('name="leave"') == 12
+    ids = re.search(r'name="ids" value="([^"]*)"', page).group(1)
+    client.post(f"/admin/sites/{site.id}/thresholds/release-held",
+                data={"csrf_token": csrf_token(page), "ids": ids, "leave": [str(held[3]), str(held[7])]})
+    with app.app_context():
+        statuses = [db.session.get(Comment, c).status for c in held]
+    assert statuses == ["published"] * 3 + ["held"] + ["published"] * 3 + ["held"] + ["published"] * 4
