@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
+from moderation.domain.pseudonyms import user_of_pseudonym
 from moderation.domain.signin import SESSION_TAG
 from moderation.models import AuditEntry, Comment
 
@@ -60,6 +61,8 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
         query = query.where(_of_sites(sorted(within)),
                             or_(~AuditEntry.details.has_key("site_ids"),
                                 AuditEntry.details["site_ids"].contained_by(sorted(within))))
+    if (named := user_of_pseudonym(session, who)) is not None:
+        who = named.username  # a site's mod_... id, as its webhooks and API name the moderator
     if who.strip():
         # Who acted, or whose account was acted on: "olu" finds olu's own decisions and the day an
         # admin created, added and disabled olu. A sign-in's session tag finds what that session did.

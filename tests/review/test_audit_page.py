@@ -142,3 +142,20 @@ def test_details_read_as_words_not_code(app, sign_in, admin, site, make_comment)
     assert "<b>back to review after the edit</b> yes" in html and "<b>text revision</b> 1" in html
     assert "<b>reports reopened</b> none" in html and "<b>training labels removed</b> 23, 24" in html
     assert "True" not in _body(html) and "[]" not in _body(html)
+
+
+def test_a_sites_moderator_id_finds_that_moderators_entries(app, sign_in, admin, moderator, entries):
+    """Counsel held a site's record naming "mod_f1f49e7291f29fff" and had no page to learn who that was."""
+    from sqlalchemy import select
+
+    from moderation.domain.pseudonyms import moderator_reference
+    from moderation.models import Site
+
+    with app.app_context():
+        mona = db.session.get(User, moderator.id)
+        audit(db.session, f"user:{mona.username}", "status:held->rejected", comment_id=entries, reason="Spam")
+        db.session.commit()
+        pseudonym = moderator_reference(mona, db.session.scalars(select(Site)).first())
+    assert pseudonym.startswith("mod_")
+    found = sign_in(admin).get("/admin/audit", query_string={"who": pseudonym.upper()}).get_data(as_text=True)
+    assert _rows(found) == 1 and f"user:{moderator.username}" in _body(found)
