@@ -231,3 +231,18 @@ def test_a_rejection_no_person_made_can_be_sent_to_review_and_a_persons_cannot(a
         db.session.rollback()
     queue = client.get("/review").get_data(as_text=True)
     assert f'id="comment-{by_policy}"' in queue
+
+
+def test_a_reversal_that_leaves_a_comment_published_does_not_call_it_back_for_review(
+        app, sign_in, moderator, admin, site, make_comment, grant):
+    """Counsel's walk: a rejection reversed back to published read "Back for review" in no review tab."""
+    grant(moderator, site)
+    comment_id = make_comment(site.id, status="published", flagged=[])
+    mona = sign_in(moderator)
+    decide_form(mona, comment_id, action="reject", reason_choice="Harassment")
+    ada = sign_in(admin)
+    form = undo_form(ada.get(f"/review/{comment_id}").get_data(as_text=True))
+    ada.post(form.pop("action"), data={**form, "reason": "refers to another councillor"})
+    page = ada.get(f"/review/{comment_id}").get_data(as_text=True)
+    assert "Published again, with no decision: ada reversed mona's decision (rejected: Harassment)" in page
+    assert "Back for review" not in page
