@@ -37,7 +37,8 @@ def place_legal_hold() -> Response | tuple[str, int]:
         db.session.rollback()
         return _page(form.to_dict(), error, 400)
     db.session.commit()
-    flash(f"Hold #{hold.id} stands on {hold.scope} {hold.target!r} of {hold.site.name}: retention and erasure leave "
+    held = f"comment #{hold.target}" if hold.scope == "comment" else f"{hold.scope} {hold.target!r}"
+    flash(f"Hold #{hold.id} stands on {held} of {hold.site.name}: retention and erasure leave "
           "its comments be until it is lifted.", "success")
     return redirect(url_for("admin.legal_holds"), code=303)
 
