@@ -15,6 +15,7 @@ from classifiers.attributes import ATTRIBUTES
 from moderation.domain.decisions import DECIDABLE, decide, newest_report_id, own_repeat, waits_for_decision
 from moderation.domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids, visible_sites
+from moderation.domain.scoring import IMPORTED_REASON
 from moderation.domain.storms import active_storms
 from moderation.domain.history import comment_history
 from moderation.domain.lifecycle import in_review_queue
@@ -79,6 +80,7 @@ def _template_helpers() -> dict[str, object]:
         "safe_url": safe_url,
         "when": when,
         "at": at,
+        "imported_reason": IMPORTED_REASON,  # an import's decision: no moderator made it (scoring._take_imported_decisions)
         "number": number,
         "threshold_text": threshold_text,
         "in_review_queue": in_review_queue,  # the queue's own rule: held, or published and reported past the threshold

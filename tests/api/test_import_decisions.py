@@ -98,3 +98,4 @@ def test_an_authors_history_is_no_flood_and_no_new_authors_first_words(app, clie
         held = {c.external_id: [h["rule"] for h in c.rule_hits or []] for c in db.session.scalars(
             select(Comment).where(Comment.author_id == "newcomer"))}
     assert held["new-0"] == ["newcomers"] and held["new-2"] == ["repeat-flood", "newcomers"]
+
