@@ -117,7 +117,9 @@ def _scored_by(details: dict) -> str:
 def _thresholds(found: object) -> str:
     if not isinstance(found, dict):
         return ""
-    return ", ".join(f"{a.replace('_', ' ')} ≥ {t:g}" for a, t in sorted(found.items())
+    # Three places, as the settings page shows them: six read as noise on every scoring line (the audit
+    # entry keeps them all).
+    return ", ".join(f"{a.replace('_', ' ')} ≥ {f'{t:.3f}'.rstrip('0').rstrip('.')}" for a, t in sorted(found.items())
                      if isinstance(t, (int, float)) and t <= 1)
 
 
