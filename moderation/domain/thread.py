@@ -74,13 +74,18 @@ def _entry_columns(c: type[Comment]) -> list:  # type: ignore[type-arg]
             c.status, c.received_at, c.text_erased_at, c.rule_hits]
 
 
-def _parents(session: Session, comments: Sequence[Comment]) -> dict[tuple[int, str], ThreadEntry]:
+def _parents(session: Session, comments: Sequence[Comment]) -> dict[tuple[int, str, str], ThreadEntry]:
+    """Each reply's parent, by (site, parent id, story): a parent on another story is none of its thread.
+    The API refuses such a reply, but not one sent before its parent (an import sent newest first, or
+    in parallel), whose card then quoted another story's comment as the one replied to (an archive
+    import's walk)."""
     pairs = {(c.site_id, c.parent_id) for c in comments if c.parent_id is not None}
     if not pairs:
         return {}
-    rows = session.execute(select(Comment.site_id, Comment.external_id, *_entry_columns(Comment))
+    rows = session.execute(select(Comment.site_id, Comment.external_id, Comment.story_id.label("parent_story"),
+                                  *_entry_columns(Comment))
                            .where(tuple_(Comment.site_id, Comment.external_id).in_(pairs)))
-    return {(row.site_id, row.external_id): _entry(row) for row in rows}
+    return {(row.site_id, row.external_id, row.parent_story): _entry(row) for row in rows}
 
 
 def _earlier_statement():  # type: ignore[no-untyped-def]
@@ -129,7 +134,7 @@ def threads_for(session: Session, comments: Sequence[Comment], *, limit: int = E
     threads = {}
     for c in comments:
         entries, total = earlier.get(c.id, ([], 0))
-        parent = parents.get((c.site_id, c.parent_id)) if c.parent_id is not None else None
+        parent = parents.get((c.site_id, c.parent_id, c.story_id)) if c.parent_id is not None else None
         threads[c.id] = Thread(parent_id=c.parent_id, parent=parent, earlier=entries, earlier_total=total)
     return threads
 

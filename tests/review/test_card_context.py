@@ -92,11 +92,21 @@ def test_a_top_level_comment_shows_the_earlier_top_level_comments_on_its_story(a
     assert thread[before].earlier == [] and thread[before].earlier_total == 0
 
 
+def test_a_reply_sent_before_its_parent_on_another_story_does_not_quote_that_comment(app, site, make_comment):
+    """An archive import's walk: sent ahead of its parent (on another story), the reply was stored, and
+    its card quoted the other story's comment as the one replied to."""
+    reply = make_comment(site.id, "Spot on.", story_id="s-2", parent_id="p-1", received_at=at(0))
+    make_comment(site.id, "About Internet Explorer.", story_id="s-317", external_id="p-1", received_at=at(1),
+                 status="published")
+    thread = _threads(app, reply)
+    assert thread[reply].is_reply and thread[reply].parent is None
+
+
 def test_a_reply_whose_parent_never_arrived_says_so(sign_in, moderator, site, make_comment):
     make_comment(site.id, "reply to a lost comment", parent_id="gone-42")
     html = sign_in(moderator).get("/review").get_data(as_text=True)
     assert "reply to a comment not received" in html
-    assert "The parent comment (gone-42) never reached us." in html
+    assert "The parent comment (gone-42) never reached us on this story." in html
 
 
 def test_precedent_is_the_nearest_decided_comments_of_the_same_site_with_their_decisions(
