@@ -49,9 +49,11 @@ def _of_sites(site_ids: list[int]) -> ColumnElement[bool]:
                AuditEntry.actor.in_([f"site:{site_id}" for site_id in site_ids]))
 
 
-def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: int | None = None,
+def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: int | Collection[int] | None = None,
                site_id: int | None = None, before: int | None = None, page_size: int = PAGE_SIZE,
                within: Collection[int] | None = None) -> AuditPage:
+    """The entries, newest first. `comment_id`: one comment's, or several's (counsel's timeline of the
+    29 comments a solicitor's letter named, one number at a time before)."""
     query = select(AuditEntry)
     if site_id is not None:
         query = query.where(_of_sites([site_id]))
@@ -73,8 +75,10 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
                                 AuditEntry.details["username"].astext.ilike(pattern, escape="\\")))
     if what.strip():
         query = query.where(AuditEntry.action.ilike(_contains(action_code(what)), escape="\\"))
-    if comment_id is not None:
+    if isinstance(comment_id, int):
         query = query.where(AuditEntry.comment_id == comment_id)
+    elif comment_id is not None:
+        query = query.where(AuditEntry.comment_id.in_(sorted(comment_id)))
     if before is not None:
         query = query.where(AuditEntry.id < before)
     rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(page_size + 1)).all()

@@ -159,3 +159,29 @@ def test_a_sites_moderator_id_finds_that_moderators_entries(app, sign_in, admin,
     assert pseudonym.startswith("mod_")
     found = sign_in(admin).get("/admin/audit", query_string={"who": pseudonym.upper()}).get_data(as_text=True)
     assert _rows(found) == 1 and f"user:{moderator.username}" in _body(found)
+
+
+def test_several_comments_timelines_come_as_one_list_and_as_csv(app, sign_in, admin, site, make_comment):
+    """Counsel, asked which of 29 named comments were up and for how long, filtered one number at a time
+    and built the table from the database by hand."""
+    import csv
+    import io
+
+    first, second, other = make_comment(site.id), make_comment(site.id), make_comment(site.id)
+    with app.app_context():
+        for comment_id in (first, second, other):
+            audit(db.session, "system:scorer", "status:pending->published", comment_id=comment_id)
+        audit(db.session, "user:mona", "status:published->rejected", comment_id=second, reason="Misinformation: SL-1")
+        db.session.commit()
+    client = sign_in(admin)
+    page = client.get("/admin/audit", query_string={"comment": f"{first}, #{second}"}).get_data(as_text=True)
+    assert _rows(page) == 3 and f'href="/review/{other}"' not in _body(page)
+    download = client.get("/admin/audit.csv", query_string={"comment": f"{first}, {second}"})
+    assert download.mimetype == "text/csv" and "attachment" in download.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert [(int(r["comment_id"]), r["from_status"], r["to_status"], r["who"], r["reason"]) for r in rows] == [
+        (second, "published", "rejected", "mona", "Misinformation: SL-1"),
+        (second, "pending", "published", "the model", ""), (first, "pending", "published", "the model", "")]
+    assert rows[0]["at_utc"].startswith("20") and "+00:00" in rows[0]["at_utc"]
+    bad = client.get("/admin/audit.csv", query_string={"comment": "4, x"})
+    assert bad.status_code == 400

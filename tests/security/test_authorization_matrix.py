@@ -151,6 +151,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.edit_site", "GET"): site_admin_page(admin=200),
     ("admin.save_site", "POST"): site_admin_page(admin=303),
     ("admin.audit_log", "GET"): page(moderator=403, admin=200, site_admin=200, other_site_admin=200),  # their sites' entries
+    ("admin.audit_csv", "GET"): page(moderator=403, admin=200, site_admin=200, other_site_admin=200),
     # A sign-in's standing decisions on the sites they administer; none here, said in a flash.
     ("admin.reverse_sign_in_view", "POST"): page(moderator=403, admin=303, site_admin=303, other_site_admin=303),
     ("admin.accounts", "GET"): page(moderator=403, admin=200),
