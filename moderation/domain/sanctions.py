@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Text, case, cast, func, literal, or_, select, tuple_
+from sqlalchemy import Integer, Text, case, cast, func, literal, or_, select, text, tuple_
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
@@ -204,7 +205,7 @@ def _lock_author(session: Session, site_id: int, author_id: str) -> None:
     _lock_authors(session, [(site_id, author_id)])
 
 
-def not_being_sanctioned(session: Session, comments: list[Comment]) -> tuple[list[Comment], list[int]]:
+def not_being_sanctioned(session: Session, comments: list[Comment]) -> tuple[list[Comment], list[Comment]]:
     """The comments whose authors' sanctions no one is changing now, their buckets held shared until
     the batch commits, and the ids of the others, left pending for the next claim. A batch scored
     with the sanctions it read before a ban committed: 236 to 354 of a raider's comments scored while
@@ -219,7 +220,27 @@ def not_being_sanctioned(session: Session, comments: list[Comment]) -> tuple[lis
     if not busy:
         return comments, []
     return ([c for c in comments if (c.site_id, c.author_id) not in busy],
-            [c.id for c in comments if (c.site_id, c.author_id) in busy])
+            [c for c in comments if (c.site_id, c.author_id) in busy])
+
+
+def wait_for_sanctions(session: Session, pairs: Iterable[tuple[int, str]], *, seconds: float = 2.0) -> None:
+    """Wait, at most `seconds`, for the sanctions being written on these authors to commit, then end
+    the transaction: a batch that left their comments pending claims them next (SKIP LOCKED had skipped
+    them while the ban held their rows, and they waited half a minute for the sweep). Holds nothing
+    else while it waits, so it cannot deadlock."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return
+    listed = select(func.unnest(cast([p[0] for p in pairs], ARRAY(Integer))).label("site_id"),
+                    func.unnest(cast([p[1] for p in pairs], ARRAY(Text))).label("author_id")).subquery()
+    try:
+        session.execute(text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": f"{int(seconds * 1000)}ms"})
+        for bucket in sorted(set(session.scalars(select(_bucket(listed.c.site_id, listed.c.author_id))))):
+            session.execute(select(func.pg_advisory_xact_lock_shared(SANCTION_LOCK, bucket)))
+    except OperationalError:  # still being written after `seconds` (a long bulk decision): the next claim tries
+        pass
+    finally:
+        session.rollback()
 
 
 def _being_scored(session: Session, pairs: Iterable[tuple[int, str]]) -> list[int]:

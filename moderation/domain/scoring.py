@@ -47,7 +47,7 @@ from moderation.domain.rule_sets import current_rule_set
 from moderation.domain.routing import cause, route
 from moderation.domain.rules import Compiled, Hit, status_reason
 from moderation.domain.ban_evasion import evasion_hits
-from moderation.domain.sanctions import not_being_sanctioned, sanctions_in_force
+from moderation.domain.sanctions import not_being_sanctioned, sanctions_in_force, wait_for_sanctions
 from moderation.domain.shadow import score_in_shadow
 from moderation.domain.status_writes import BatchWrites
 from moderation.domain.labels import record_import
@@ -73,8 +73,6 @@ CLAIM_LOOKAHEAD = 8
 MAX_ERROR_LENGTH = 2000
 # A claim of this many comments or more is a stream worth gathering into larger batches (`linger`).
 LINGER_FROM = 8
-# How long a batch that left comments to a sanction being written waits before claiming them again.
-DEFERRED_PAUSE = 0.05
 SendWebhooks = Callable[[Session, list[WebhookDelivery]], object]
 
 
@@ -116,8 +114,8 @@ def _source(models: ModelSource | Model) -> ModelSource:
 class BatchResult:
     scored: dict[int, str] = field(default_factory=dict)  # comment id -> new status
     deliveries: list[WebhookDelivery] = field(default_factory=list)
-    # Left pending: their author's sanction was being changed as the batch began (sanctions.author_lock).
-    deferred: list[int] = field(default_factory=list)
+    # Left pending: their author's sanction was being written as the batch began (sanctions.not_being_sanctioned).
+    deferred: list[Comment] = field(default_factory=list)
 
 
 def score_batch(session: Session, model: Model | ModelSource, comment_ids: Sequence[int], *,
@@ -506,12 +504,12 @@ def score_pending(
             on_claim(len(ids) >= batch_size)  # a helper claims past this batch's locks while this one scores
         source.refresh()
         model = _Resolved({site_id: source.for_site(site_id) for site_id in {site_id for _, site_id in claimed}})
-        trimmed = deferred = False
+        trimmed, deferred = False, []
         try:
             comments = within_budget(load_claimed(session, ids))
             trimmed = len(comments) < len(ids)  # the rest stay pending, first in the next claim
             batch = score_claimed(session, model, comments)
-            deferred = bool(batch.deferred)
+            deferred = [(c.site_id, c.author_id) for c in batch.deferred]
             metrics.scoring_batch(session, size=len(comments), seconds=time.perf_counter() - started,
                                   model_versions={m.version for m in model.models.values()})
             session.commit()
@@ -532,7 +530,7 @@ def score_pending(
         if len(ids) < batch_size and not held and not trimmed and not deferred:
             break
         if deferred:
-            time.sleep(DEFERRED_PAUSE)  # the sanction being written commits in milliseconds
+            wait_for_sanctions(session, deferred)  # then claims them, with the sanction as written
         streaming, previous = min(previous, len(ids)) >= LINGER_FROM, len(ids)
         if linger > 0 and streaming and len(ids) < batch_size and batches_left > 1:
             time.sleep(max(0.0, linger - (time.perf_counter() - started)))

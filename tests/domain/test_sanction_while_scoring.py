@@ -124,3 +124,26 @@ def test_a_batch_claiming_while_a_ban_is_being_written_leaves_the_authors_commen
         db.session.expire_all()
         assert {db.session.get(Comment, i).status for i in ids} == {"pending"}
         assert set(score_pending(db.session, FakeModel, [], batch_size=50)) == set(ids)  # once the lock is gone
+
+
+def test_comments_left_to_a_ban_being_written_are_scored_as_soon_as_it_commits(app, site):
+    """A real worker left them pending for the sweep, half a minute: its next claim skipped the rows
+    the ban held while it wrote."""
+    with app.app_context():
+        ids = _post(site.id, "raider", 3)
+        bucket = db.session.scalar(text("SELECT hashtext(:key) & :mask"),
+                                   {"key": f"{site.id}:raider", "mask": AUTHOR_BUCKETS - 1})
+        db.session.rollback()
+        writer = db.session.get_bind().connect()
+        transaction = writer.begin()
+        writer.execute(text("SELECT pg_advisory_xact_lock(:space, :bucket)"), {"space": SANCTION_LOCK, "bucket": bucket})
+        writer.execute(text("INSERT INTO author_sanctions (site_id, author_id, kind, reason, created_at) "
+                            "VALUES (:site, 'raider', 'ban', 'a raid', now())"), {"site": site.id})
+        timer = threading.Timer(0.5, transaction.commit)
+        timer.start()
+        try:
+            scored = score_pending(db.session, FakeModel, [], batch_size=50, max_batches=3)
+        finally:
+            timer.join()
+            writer.close()
+    assert scored == dict.fromkeys(ids, "rejected")
