@@ -115,6 +115,34 @@ _APE = (r"\b(?<!thank\s)(?:you|u|ya)\s+(?:(?:black|dirty|fucking|fuckin|filthy)\
 _APE_EMOJI = "[\U0001f412\U0001f435\U0001f98d\U0001f9a7]"
 _APE += (r"|(?:\b(?:you|u|ya|ur)\s*|=\s*)" + _APE_EMOJI
          + r"|" + _APE_EMOJI + r"\s*[^\W\d_]\w*(?:\s+[^\W\d_]\w*)?\s*[\U0001f34c\U0001f412\U0001f435\U0001f98d\U0001f9a7]")
+# A derby night found the commonest forms published ("Mensah 🐒🐒🐒", "Mensah belongs in a zoo.",
+# "Someone throw Mensah a banana.", "Ooh ooh ooh ooh every time Mensah touches it"): a name (a word
+# or two opening a sentence, not an animal, a zoo or a laugh) ended by the emoji, one said to belong in
+# a zoo or thrown a banana, and the noises themselves at a player. Not a zoo trip ("We took the kids
+# to the zoo", "Zoo trip 🐒🦍"), an animal that belongs in one, a banana skin or an "ooh" at a near miss.
+_NOT_A_PERSON = (r"(?:zoos?|cute|aww+|lol|lmao|haha\w*|omg|wow|yay|me|mood|same|love|today|yes|no|oh|ooh|so|this|that|it"
+                 r"|the|a|an|my|our|look|see|little|baby|babies|cheeky|funny|animals?|wildlife|nature|safari|jungle|gibraltar"
+                 r"|primates?|monkeys?|apes?|gorillas?|chimps?|baboons?|orangutans?|gibbons?|lemurs?|tigers?|lions?|bears?"
+                 r"|elephants?|snakes?|penguins?|pandas?|giraffes?|zebras?|wol(?:f|ves)|parrots?|pets?|crocs?|crocodiles?"
+                 r"|alligators?|gators?|sharks?|kangaroos?|hippos?|rhinos?|cheetahs?|leopards?|jaguars?|otters?|seals?"
+                 r"|camels?|owls?|eagles?|birds?|fish|dogs?|cats?|horses?|pigs?|cows?|goats?|sheep|rats?|foxes|fox|deer"
+                 r"|bulls?|meerkats?|koalas?|sloths?|tortoises?|turtles?|lizards?|pythons?|spiders?|creatures?|beasts?"
+                 r"|things?|ones?|species|mascots?|bison|buffalo|moose|reptiles?|llamas?|ostrich(?:es)?|flamingos?|puppy"
+                 r"|kitten|specimens?|critters?|hamsters?|rabbits?|bunny|ducks?|squirrels?|raccoons?|badgers?"
+                 # and the words a mood or a day out is said in: "Going bananas 🐒", "Weekend vibes 🐒".
+                 r"|going|went|gone|get|got|feeling|happy|mad|crazy|bananas?|party|fun|weekend|day|night|morning|family"
+                 r"|kids|lads|boys|girls|good|great|nice|lovely|wild|hi|hello|hey|thanks|ok|okay|yeah|yep|what|how|why"
+                 r"|just|very|too|more|vibes|mode|energy|face|us|when|cheeky|monday|friday|saturday|sunday|holiday|trip)")
+_APE += (r"|(?:^|(?<=[.!?]))\s*(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]{2,}(?:\s+(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]{2,})?\s*"
+         + _APE_EMOJI + r"(?:\s*" + _APE_EMOJI + r"){0,8}(?=\s*(?:[.!?]|$))"
+         r"|\b(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]+\s+belongs\s+in\s+(?:a|the)\s+zoo\b|\b(?:you|u|ya)\s+belong\s+in\s+(?:a|the)\s+zoo\b"
+         r"|\b(?:throw|toss|chuck|lob)\s+(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]+\s+(?:a\s+)?bananas?\b"
+         r"(?!\s*-?\s*(?:skins?|peels?|bread|split|cake|milkshake|smoothie|boat)\b)"
+         r"|\b(?:throw|toss|chuck|lob)(?:ing|s)?\s+(?:a\s+)?bananas?\s+at\s+(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]+"
+         r"|\b(?:ooh?|oh|oo|uh)(?:(?:\s*[-,!]\s*|\s+)(?:ooh?|oh|oo|uh)\b){1,8}(?:(?:\s*[-,!]\s*|\s+)(?:aah?|ah)\b){2,8}"
+         r"|\b(?:ooh?|oh|oo|uh)(?:(?:\s*[-,!]\s*|\s+)(?:ooh?|oh|oo|uh)\b){2,8}(?:\s*[-,!]\s*|\s+)(?:\w+\s+){0,2}?"
+         r"(?:(?:every\s+time|whenever|when)\s+(?:\w+\s+){1,2}?(?:touches|gets|has|goes\s+near|picks\s+up|runs)\b"
+         r"|at\s+(?:him|her|[^\W\d_]+)\s*(?:[.!?]|$))")
 _YOUR_KIND = (r"\b(?:your|their)\s+kind\s+(?:is|are)\s+not\s+(?:welcome|wanted)\b"
               r"|\b(?:nobody|no\s+one)\s+wants\s+(?:your|their)\s+kind\b"
               r"|\bwe\s+(?:don'?t|do\s+not)\s+want\s+(?:your|their)\s+kind\b")
