@@ -85,7 +85,8 @@ _SENT_AWAY = (r"\b(?:go|fuck\s+off|piss\s+off|sod\s+off)\s+back\s+(?:to\s+)?(?:w
               # ... and a player named: "Send Okafor back to Nigeria on a banana boat" (derby day).
               r"|\b(?:send|ship)\s+(?!(?:billions|millions|thousands|money|cash|aid|it|funds|remittances|donations|goods"
               r"|supplies|food|wages|savings|profits)\b)\w+\s+back\s+to\s+(?:africa|the\s+jungle)\b" + _A_TRIP
-              + r"|\bon\s+a\s+banana\s+boat\b(?!\s+(?:ride|trip|tour|in|at|with|and|for)\b)")
+              # "Send Mensah back on the banana boat." (a derby night)
+              + r"|\bon\s+(?:a|the)\s+banana\s+boat\b(?!\s+(?:ride|trip|tour|in|at|with|and|for)\b)")
 # The same said of a country, where a trip home is commoner still ("we go back to Mexico every
 # summer", "my parents want to go back to China"): only an order at a clause's start, ended there
 # or told where they belong, or sent "back across the border where they belong". "Go back to
@@ -93,12 +94,17 @@ _SENT_AWAY = (r"\b(?:go|fuck\s+off|piss\s+off|sod\s+off)\s+back\s+(?:to\s+)?(?:w
 _HOMELAND = (r"(?:mexico|guatemala|honduras|el\s+salvador|nicaragua|venezuela|colombia|cuba|haiti|puerto\s+rico"
              r"|the\s+dominican\s+republic|china|india|pakistan|bangladesh|the\s+philippines|vietnam|korea|japan"
              r"|somalia|nigeria|kenya|ethiopia|syria|iraq|iran|afghanistan|lebanon|palestine|israel|turkey"
-             r"|the\s+middle\s+east|asia|poland|romania|russia|ukraine|ireland|italy|your\s+(?:own\s+)?people)")
+             r"|the\s+middle\s+east|asia|poland|romania|russia|ukraine|ireland|italy|your\s+(?:own\s+)?people"
+             # A player's country: "Go back to Ghana Mensah, nobody wants you here." (a derby night).
+             r"|ghana|senegal|cameroon|the\s+ivory\s+coast|ivory\s+coast|mali|the\s+congo|congo|zimbabwe|jamaica|sierra\s+leone"
+             r"|gambia|the\s+gambia|guinea|angola|morocco|algeria|brazil|albania|turkey)")
 _WHERE_THEY_BELONG = r"where\s+(?:you|they|u|ya)\s+(?:belong|came\s+from|come\s+from)\b"
 _SENT_HOME = (r"(?:^|[.!?,;:]\s*)(?:just\s+|now\s+|so\s+|then\s+|and\s+)?(?:go|get|fuck\s+off|piss\s+off)\s+back\s+to\s+"
               # Ended there, or a word or two of address after; not travel advice ("Then go back to
               # Italy, the pasta is better.", "... and stay there for the holidays": a re-check).
               + _HOMELAND + r"(?=\s*(?:[.!?]|$|,\s*(?:\w+\s*,?\s*){0,2}(?:[.!?]|$|(?:nobody|no\s+one)\s+wants\s+(?:you|u|ya|them)))"
+              # ... or a name without the comma: "Go back to Ghana Mensah, nobody wants you here." (a derby night).
+              r"|\s+\w+(?:\s+\w+)?\s*,?\s*(?:nobody|no\s+one)\s+wants\s+(?:you|u|ya|them)\b"
               r"|\s+(?:and\s+stay\s+(?:there|home)\s*(?:[.!]|$)|" + _WHERE_THEY_BELONG + r"))"
               r"|\bback\s+(?:to\s+" + _HOMELAND + r"|across\s+the\s+border)\s+" + _WHERE_THEY_BELONG)
 # The football racist's word for a black player, said to him: "Okafor you monkey", "you black monkey"
@@ -155,7 +161,8 @@ _ATTACK = re.compile(
     # Not a denial between ("most muslims are not terrorists": a re-check saw it fire).
     # "No doubt" and "not only" deny nothing: "Gypsies are no doubt thieves." (the next re-check).
     # Or "=": "Immigrants = 🐀" was published (a trust and safety walk), where "are 🐀" was held.
-    r"|\b" + _GROUP + r"(?:\s+(?:are|r|is|equals?)\s+|\s*=\s*)(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
+    # "Black players like Mensah are all lazy" (a derby night): one named as the example.
+    r"|\b" + _GROUP + r"(?:\s+like\s+\w+(?:\s+\w+)?)?(?:\s+(?:are|r|is|equals?)\s+|\s*=\s*)(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
     + _VERMIN + r"\b(?!\s+(?:owners?|rights|taxes|values?|prices?|developers?)\b)"
     r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
     + _HARMED + r"\b"
@@ -167,6 +174,9 @@ _ATTACK = re.compile(
     r"|\b" + _PLURALS + r"\b(?:\s+\w+){0,6}?\s*[.!]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
     r"|" + _SENT_AWAY + r"|" + _SENT_HOME + r"|" + _YOUR_KIND + r"|" + _APE
+    # The slaver's trope said of a player: "Mensah should be picking cotton, not playing football." (a
+    # derby night); not history's "enslaved people were made to pick cotton".
+    + r"|\b(?:should|belongs?|needs?\s+to|ought\s+to|go(?:es)?|get)\s+(?:be\s+)?(?:back\s+)?(?:to\s+)?pick(?:ing)?\s+cotton\b"
     # The antisemite's trope: "The Jews control the media.", what it says they control; not any
     # object: "ultra-Orthodox Jews control the city council" is a fact, "Jews control the game" a
     # match report of Maccabi (a re-check held both for a day).

@@ -48,7 +48,11 @@ _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+sho
 # Not a winger's pace: "I'll burn him for pace", "We'll burn them down the wing all day" (a derby
 # night's list of ordinary comments found both held).
 _WING = r"the\s+(?:wing|line|flank|left|right|outside|inside|overlap)"
-_NOT_PACE = r"(?!\s+(?:for\s+pace|down\s+" + _WING + r"|on\s+" + _WING + r")\b)"
+# Nor a fixture: "We'll kill them in the return leg.", "We'll murder them at their place too." (the
+# derby night's F7: held and ranked with real threats).
+_NOT_PACE = (r"(?!\s+(?:for\s+pace|down\s+" + _WING + r"|on\s+" + _WING + r"|at\s+(?:their|our)\s+(?:place|ground|gaff|patch"
+             r"|stadium|park)|in\s+the\s+(?:return\s+leg|(?:first|second)\s+leg|reverse\s+fixture|cup|league|final|derby|replay"
+             r"|rematch|next\s+round|semis?|semi\s*-?\s*finals?|play\s*-?\s*offs?)|(?:on|next|this)\s+(?:the\s+)?pitch)\b)")
 _INTENTS = (intent_against(VIOLENCE_ANYWHERE, NOT_HARM + _NOT_PACE, gap=3), intent_to_harm(NOT_HARM + _NOT_PACE))
 # An errand with a word before what is sent: "Someone should shoot the council leader a thank-you note."
 # was held (a re-check). Here, not in classifiers' NOT_HARM, which reads the training labels too.
@@ -154,7 +158,7 @@ _SAID_LAST = r"(?=\s*(?:[.!?]|$)|\s*,\s*\w+(?:\s+\w+)?\s*(?:[.!?]|$)|\s*[,:;]?\s
 _DOORSTEP = r"(?:\w+\s+)?(?:house|home|door|doorstep|office|work|school|car|place)\s+with\s+"
 # Someone's own people, harmed to reach them: "hurt your family", "kill the mayor's son".
 _KIN_WORD = (r"(?:family|families|kids?|children|wife|husband|daughters?|sons?|mum|mom|mother|dad|father|parents"
-             r"|girlfriend|boyfriend|partner)")
+             r"|girlfriend|boyfriend|partner|missus)")
 _KIN = r"(?:(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _KIN_WORD + r"|" + _ROLE + r"'s\s+(?:\w+\s+)?" + _KIN_WORD + r")"
 # Told they will not be safe (a derby night's "your family won't be safe").
 _NOT_SAFE = (r"\s+(?:won'?t|will\s+not|wo\s+n't|(?:are|is)\s+not\s+going\s+to|(?:aren|isn)'t\s+going\s+to|(?:are|is)\s+not)"
@@ -414,6 +418,23 @@ _SITE_ONLY = (
     r"(?:\b(?:your|ur|his|her|their)|(?<!my\s)(?<!our\s)\b\w+'s)\s+(?:\w+\s+)?(?:kids?|children|daughters?|sons?"
     r"|little\s+ones?)\s+(?:walks?|cycles?|gets?)\s+home\s+(?:from\s+school\s+)?(?:alone|on\s+(?:their|his|her)\s+own"
     r"|by\s+(?:themselves|himself|herself))\s*,?\s*(?:don'?t|doesn'?t|do\s+n't|does\s+n't|do\s+not|does\s+not)\s+(?:they|he|she)\b",
+    # The same night's other misses: a family wished under a bus ("I hope Pritchard's kids get hit by a
+    # bus."), or everything coming to them ("Ref's family deserves everything they get after tonight."),
+    r"\bhope\s+(?:" + _KIN + r"|(?<!my\s)(?<!our\s)\w+'s\s+(?:\w+\s+)?" + _KIN_WORD + r")\s+(?:gets?|is|are)\s+(?:hit"
+    r"|run\s+over|mown\s+down)\s+by\s+a\s+(?:bus|train|truck|lorry|car|tram)\b",
+    r"(?:\b(?:his|her|their)|(?<!my\s)(?<!our\s)\b\w+'s)\s+(?:\w+\s+)?" + _KIN_WORD + r"\s+deserves?\s+(?:everything|whatever)"
+    r"\s+(?:they|he|she|is\s+coming)\b",
+    # a player sent where the last one went ("Doyle will end up in the river like the last guy."; not
+    # "in the Championship like the last manager", nor hospital, an injury foretold),
+    r"\b\w+(?:'\w+)?(?:'ll|\s+will|'s\s+going\s+to|\s+is\s+going\s+to|'s\s+gonna|\s+is\s+gonna)\s+(?:end|wind)\s+up\s+(?:in\s+(?:the\s+|a\s+)?"
+    r"(?:river|canal|ditch|body\s+bag|box|coffin|morgue|lake|grave|ground))\s+like\s+the\s+last\s+(?:guy|bloke|fella|man|one)\b",
+    # someone called on to put a player in hospital ("Someone needs to put Mensah in hospital."),
+    r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?put\s+"
+    r"(?:him|her|them|" + _ROLE + r")\s+in\s+(?:(?:the\s+)?hospital|a\s+wheelchair|a\s+coma|intensive\s+care)\b",
+    # and fans told to bring an ambulance to where they are awaited ("we'll be waiting at the station.
+    # Bring an ambulance.").
+    r"\b(?:i|we)(?:'ll|\s+will)\s+be\s+waiting\b[^.!?]{0,60}[.!?,]?\s*(?:and\s+|so\s+)?(?:bring|book)\s+(?:an?\s+|your\s+own\s+)?"
+    r"(?:ambulances?|stretchers?|body\s+bags?|coffins?)\b",
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.
@@ -505,7 +526,7 @@ _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|b
                        # sent most comments through the second reading and doubled the rule's cost.
                        r"|\bknow\s+where\b|\bcut\s+off\b|\bhit\s+by\b|\bin\s+the\s+ground\b|\bsix\s+feet\b|\bgrave\b"
                        r"|\bvisit\b|\bfriend\s+with\b|\bwalking\b|\bhunted\s+down\b|\bstring\s+\S+\s+up\b"
-                       r"|\bevery\s+bone\b|\brun\s+\S+\s+over\b|\bon\s+sight\b|\bto\s+school\b")
+                       r"|\bevery\s+bone\b|\brun\s+\S+\s+over\b|\bon\s+sight\b|\bto\s+school\b|\bin\s+(?:the\s+)?hospital\b")
 
 
 def _marked_names(written: str) -> str | None:

@@ -126,6 +126,10 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "What a miss. Mensah \U0001f435", "Mensah belongs in a zoo.", "You belong in a zoo, Mensah.",
     "Someone throw Mensah a banana.", "Throw him a banana!", "Throw bananas at him next time.",
     "Ooh ooh ooh ooh every time Mensah touches it", "ooh ooh ooh at Mensah!", "Ooh ooh aah aah", "Oooh oooh aah aah Mensah",
+    # ... and the same night's others, near-copies of what the rule held: a player's country, one named
+    # as the example, "the" banana boat, the slaver's trope.
+    "Go back to Ghana Mensah, nobody wants you here.", "Black players like Mensah are all lazy until they see a camera.",
+    "Send Mensah back on the banana boat.", "Mensah should be picking cotton, not playing football.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -176,7 +180,9 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Cute \U0001f412", "Going bananas \U0001f412", "That tiger belongs in a zoo, not a back garden.",
     "Mensah is a banana skin for defenders.", "Someone throw Nowak a banana skin lol", "Throw him a bone, ref.",
     "Give him a banana at half time, he's cramping.", "Ooh, ooh, what a chance!", "Oh oh oh what a goal",
-    "ooh " * 5000, "ooh oh aah " * 1800, "ab cd \U0001f412 ef " * 1600, "oh " * 6000 + "every time",
+    "We go back to Ghana every summer.", "Go back to Italy next summer!", "Black players like Mensah are a joy to watch.",
+    "Enslaved people were made to pick cotton in Mississippi.",
+    "ooh " * 5000, "ooh oh aah " * 1800, "go back to ghana " * 1200, "black players like " * 1100, "ab cd \U0001f412 ef " * 1600, "oh " * 6000 + "every time",
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
     assert not fired({"kind": "group_attack"}, text)
@@ -363,6 +369,9 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "Pritchard's wife works at the Tesco on Bradford Road, nights.",
     "His daughter goes to St Mary's primary, the one off the ring road.",
     "Pritchard's kids walk home from school alone, don't they?", "Your kids walk home from school alone, don't they?",
+    "I hope Pritchard's kids get hit by a bus.", "Ref's family deserves everything they get after tonight.",
+    "Doyle will end up in the river like the last guy.", "Someone needs to put Mensah in hospital.",
+    "Town fans, we'll be waiting at the station. Bring an ambulance.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -533,6 +542,11 @@ def test_a_threat_in_plain_words_is_held(text):
     "His wife works at the hospital, nights, so he does the school run.", "His wife works at the hospital.",
     "My neighbour's son goes to St Mary's primary, the one off the ring road.", "Someone shoot the keeper an email.",
     "They burned the old records with the furniture inside.", "His family were inside the house when it burned down.",
+    "Doyle will end up in the Championship like the last manager.",
+    "He'll end up in hospital like the last guy with tackles like that.",
+    "Someone needs to take him to hospital, he's concussed.", "We'll be waiting at the station, bring your scarves!",
+    "His family deserves everything after what they've been through.",
+    "doyle will end up in the river like the " * 500, "we'll be waiting at . " * 900,
     "gary pritchard , your family won't be " * 500, "x, y, z, your " * 1400, "if i see pritchard's wife in " * 700,
     "his wife works at the " * 900, "pritchard's son goes to the school " * 560, "someone , please " * 1200,
 ])
@@ -543,6 +557,8 @@ def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
 # What a derby live blog hears in a match, celebration and swearing and the sport's violent words
 # among it: the derby night's patterns must hold none of it.
 DERBY_BLOG = [
+    # The night's F7: a fixture held as a threat.
+    "We'll kill them in the return leg.", "We'll murder them at their place too.", "We'll murder them in the cup as well.",
     'GET IN!!! What a fucking goal, Mensah you beauty!',
     'Fucking hell, what a strike. Get in you bastards!',
     'We killed them in the second half.',
