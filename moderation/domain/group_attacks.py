@@ -14,8 +14,10 @@ xenophobe's words that need no group named:
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 46 of 112,067 that people labelled civil and on 229 of
-73,188 labelled toxic (bench/plain_words_rules.py); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
+shared data's real comments it fires on 50 of 112,067 that people labelled civil and on 244 of
+73,188 labelled toxic (bench/plain_words_rules.py; 49 and 244 before a derby night's racist abuse of a
+player, 46 and 229 before the walks since a data scientist's; HateCheck's hateful 299 of 2,563, 292
+before); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
 others from 43.9 % to 44.3 % (docs/moderation.md, the rules table).
 """
 from __future__ import annotations
@@ -84,7 +86,8 @@ _SENT_AWAY = (r"\b(?:go|fuck\s+off|piss\s+off|sod\s+off)\s+back\s+(?:to\s+)?(?:w
               # ... and a player named: "Send Okafor back to Nigeria on a banana boat" (derby day).
               r"|\b(?:send|ship)\s+(?!(?:billions|millions|thousands|money|cash|aid|it|funds|remittances|donations|goods"
               r"|supplies|food|wages|savings|profits)\b)\w+\s+back\s+to\s+(?:africa|the\s+jungle)\b" + _A_TRIP
-              + r"|\bon\s+a\s+banana\s+boat\b(?!\s+(?:ride|trip|tour|in|at|with|and|for)\b)")
+              # "Send Mensah back on the banana boat." (a derby night)
+              + r"|\bon\s+(?:a|the)\s+banana\s+boat\b(?!\s+(?:ride|trip|tour|in|at|with|and|for)\b)")
 # The same said of a country, where a trip home is commoner still ("we go back to Mexico every
 # summer", "my parents want to go back to China"): only an order at a clause's start, ended there
 # or told where they belong, or sent "back across the border where they belong". "Go back to
@@ -92,12 +95,17 @@ _SENT_AWAY = (r"\b(?:go|fuck\s+off|piss\s+off|sod\s+off)\s+back\s+(?:to\s+)?(?:w
 _HOMELAND = (r"(?:mexico|guatemala|honduras|el\s+salvador|nicaragua|venezuela|colombia|cuba|haiti|puerto\s+rico"
              r"|the\s+dominican\s+republic|china|india|pakistan|bangladesh|the\s+philippines|vietnam|korea|japan"
              r"|somalia|nigeria|kenya|ethiopia|syria|iraq|iran|afghanistan|lebanon|palestine|israel|turkey"
-             r"|the\s+middle\s+east|asia|poland|romania|russia|ukraine|ireland|italy|your\s+(?:own\s+)?people)")
+             r"|the\s+middle\s+east|asia|poland|romania|russia|ukraine|ireland|italy|your\s+(?:own\s+)?people"
+             # A player's country: "Go back to Ghana Mensah, nobody wants you here." (a derby night).
+             r"|ghana|senegal|cameroon|the\s+ivory\s+coast|ivory\s+coast|mali|the\s+congo|congo|zimbabwe|jamaica|sierra\s+leone"
+             r"|gambia|the\s+gambia|guinea|angola|morocco|algeria|brazil|albania|turkey)")
 _WHERE_THEY_BELONG = r"where\s+(?:you|they|u|ya)\s+(?:belong|came\s+from|come\s+from)\b"
 _SENT_HOME = (r"(?:^|[.!?,;:]\s*)(?:just\s+|now\s+|so\s+|then\s+|and\s+)?(?:go|get|fuck\s+off|piss\s+off)\s+back\s+to\s+"
               # Ended there, or a word or two of address after; not travel advice ("Then go back to
               # Italy, the pasta is better.", "... and stay there for the holidays": a re-check).
               + _HOMELAND + r"(?=\s*(?:[.!?]|$|,\s*(?:\w+\s*,?\s*){0,2}(?:[.!?]|$|(?:nobody|no\s+one)\s+wants\s+(?:you|u|ya|them)))"
+              # ... or a name without the comma: "Go back to Ghana Mensah, nobody wants you here." (a derby night).
+              r"|\s+\w+(?:\s+\w+)?\s*,?\s*(?:nobody|no\s+one)\s+wants\s+(?:you|u|ya|them)\b"
               r"|\s+(?:and\s+stay\s+(?:there|home)\s*(?:[.!]|$)|" + _WHERE_THEY_BELONG + r"))"
               r"|\bback\s+(?:to\s+" + _HOMELAND + r"|across\s+the\s+border)\s+" + _WHERE_THEY_BELONG)
 # The football racist's word for a black player, said to him: "Okafor you monkey", "you black monkey"
@@ -115,6 +123,34 @@ _APE = (r"\b(?<!thank\s)(?:you|u|ya)\s+(?:(?:black|dirty|fucking|fuckin|filthy)\
 _APE_EMOJI = "[\U0001f412\U0001f435\U0001f98d\U0001f9a7]"
 _APE += (r"|(?:\b(?:you|u|ya|ur)\s*|=\s*)" + _APE_EMOJI
          + r"|" + _APE_EMOJI + r"\s*[^\W\d_]\w*(?:\s+[^\W\d_]\w*)?\s*[\U0001f34c\U0001f412\U0001f435\U0001f98d\U0001f9a7]")
+# A derby night found the commonest forms published ("Mensah 🐒🐒🐒", "Mensah belongs in a zoo.",
+# "Someone throw Mensah a banana.", "Ooh ooh ooh ooh every time Mensah touches it"): a name (a word
+# or two opening a sentence, not an animal, a zoo or a laugh) ended by the emoji, one said to belong in
+# a zoo or thrown a banana, and the noises themselves at a player. Not a zoo trip ("We took the kids
+# to the zoo", "Zoo trip 🐒🦍"), an animal that belongs in one, a banana skin or an "ooh" at a near miss.
+_NOT_A_PERSON = (r"(?:zoos?|cute|aww+|lol|lmao|haha\w*|omg|wow|yay|me|mood|same|love|today|yes|no|oh|ooh|so|this|that|it"
+                 r"|the|a|an|my|our|look|see|little|baby|babies|cheeky|funny|animals?|wildlife|nature|safari|jungle|gibraltar"
+                 r"|primates?|monkeys?|apes?|gorillas?|chimps?|baboons?|orangutans?|gibbons?|lemurs?|tigers?|lions?|bears?"
+                 r"|elephants?|snakes?|penguins?|pandas?|giraffes?|zebras?|wol(?:f|ves)|parrots?|pets?|crocs?|crocodiles?"
+                 r"|alligators?|gators?|sharks?|kangaroos?|hippos?|rhinos?|cheetahs?|leopards?|jaguars?|otters?|seals?"
+                 r"|camels?|owls?|eagles?|birds?|fish|dogs?|cats?|horses?|pigs?|cows?|goats?|sheep|rats?|foxes|fox|deer"
+                 r"|bulls?|meerkats?|koalas?|sloths?|tortoises?|turtles?|lizards?|pythons?|spiders?|creatures?|beasts?"
+                 r"|things?|ones?|species|mascots?|bison|buffalo|moose|reptiles?|llamas?|ostrich(?:es)?|flamingos?|puppy"
+                 r"|kitten|specimens?|critters?|hamsters?|rabbits?|bunny|ducks?|squirrels?|raccoons?|badgers?"
+                 # and the words a mood or a day out is said in: "Going bananas 🐒", "Weekend vibes 🐒".
+                 r"|going|went|gone|get|got|feeling|happy|mad|crazy|bananas?|party|fun|weekend|day|night|morning|family"
+                 r"|kids|lads|boys|girls|good|great|nice|lovely|wild|hi|hello|hey|thanks|ok|okay|yeah|yep|what|how|why"
+                 r"|just|very|too|more|vibes|mode|energy|face|us|when|cheeky|monday|friday|saturday|sunday|holiday|trip)")
+_APE += (r"|(?:^|(?<=[.!?]))\s*(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]{2,}(?:\s+(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]{2,})?\s*"
+         + _APE_EMOJI + r"(?:\s*" + _APE_EMOJI + r"){0,8}(?=\s*(?:[.!?]|$))"
+         r"|\b(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]+\s+belongs\s+in\s+(?:a|the)\s+zoo\b|\b(?:you|u|ya)\s+belong\s+in\s+(?:a|the)\s+zoo\b"
+         r"|\b(?:throw|toss|chuck|lob)\s+(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]+\s+(?:a\s+)?bananas?\b"
+         r"(?!\s*-?\s*(?:skins?|peels?|bread|split|cake|milkshake|smoothie|boat)\b)"
+         r"|\b(?:throw|toss|chuck|lob)(?:ing|s)?\s+(?:a\s+)?bananas?\s+at\s+(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]+"
+         r"|\b(?:ooh?|oh|oo|uh)(?:(?:\s*[-,!]\s*|\s+)(?:ooh?|oh|oo|uh)\b){1,8}(?:(?:\s*[-,!]\s*|\s+)(?:aah?|ah)\b){2,8}"
+         r"|\b(?:ooh?|oh|oo|uh)(?:(?:\s*[-,!]\s*|\s+)(?:ooh?|oh|oo|uh)\b){2,8}(?:\s*[-,!]\s*|\s+)(?:\w+\s+){0,2}?"
+         r"(?:(?:every\s+time|whenever|when)\s+(?:\w+\s+){1,2}?(?:touches|gets|has|goes\s+near|picks\s+up|runs)\b"
+         r"|at\s+(?:him|her|[^\W\d_]+)\s*(?:[.!?]|$))")
 _YOUR_KIND = (r"\b(?:your|their)\s+kind\s+(?:is|are)\s+not\s+(?:welcome|wanted)\b"
               r"|\b(?:nobody|no\s+one)\s+wants\s+(?:your|their)\s+kind\b"
               r"|\bwe\s+(?:don'?t|do\s+not)\s+want\s+(?:your|their)\s+kind\b")
@@ -126,7 +162,8 @@ _ATTACK = re.compile(
     # Not a denial between ("most muslims are not terrorists": a re-check saw it fire).
     # "No doubt" and "not only" deny nothing: "Gypsies are no doubt thieves." (the next re-check).
     # Or "=": "Immigrants = 🐀" was published (a trust and safety walk), where "are 🐀" was held.
-    r"|\b" + _GROUP + r"(?:\s+(?:are|r|is|equals?)\s+|\s*=\s*)(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
+    # "Black players like Mensah are all lazy" (a derby night): one named as the example.
+    r"|\b" + _GROUP + r"(?:\s+like\s+\w+(?:\s+\w+)?)?(?:\s+(?:are|r|is|equals?)\s+|\s*=\s*)(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
     + _VERMIN + r"\b(?!\s+(?:owners?|rights|taxes|values?|prices?|developers?)\b)"
     r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
     + _HARMED + r"\b"
@@ -138,6 +175,9 @@ _ATTACK = re.compile(
     r"|\b" + _PLURALS + r"\b(?:\s+\w+){0,6}?\s*[.!]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
     r"|" + _SENT_AWAY + r"|" + _SENT_HOME + r"|" + _YOUR_KIND + r"|" + _APE
+    # The slaver's trope said of a player: "Mensah should be picking cotton, not playing football." (a
+    # derby night); not history's "enslaved people were made to pick cotton".
+    + r"|\b(?:should|belongs?|needs?\s+to|ought\s+to|go(?:es)?|get)\s+(?:be\s+)?(?:back\s+)?(?:to\s+)?pick(?:ing)?\s+cotton\b"
     # The antisemite's trope: "The Jews control the media.", what it says they control; not any
     # object: "ultra-Orthodox Jews control the city council" is a fact, "Jews control the game" a
     # match report of Maccabi (a re-check held both for a day).

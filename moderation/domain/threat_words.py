@@ -23,7 +23,8 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-347 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 342 before a crime desk's threats to
+348 of 73,188 labelled toxic (bench/plain_words_rules.py; unchanged by a derby night's threats to a referee's
+family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
 defendants, 42 and 340 before a health desk's threats to
 nurses, 41 and 339 before a re-check's orders and verb forms, 41 and 333 before a derby day's crashes,
 buses and accidents, 43 and 331 before names were read through the normaliser and orders narrowed to a sentence's start, 40 and 321 before names and orders to kill
@@ -44,7 +45,15 @@ from moderation.domain.group_attacks import GROUP
 
 _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+should\s+|we\s+must\s+)?" + KILL_ALL
 # Three words between, not two: "I will find you and kill you", where training has "find" for it.
-_INTENTS = (intent_against(VIOLENCE_ANYWHERE, NOT_HARM, gap=3), intent_to_harm(NOT_HARM))
+# Not a winger's pace: "I'll burn him for pace", "We'll burn them down the wing all day" (a derby
+# night's list of ordinary comments found both held).
+_WING = r"the\s+(?:wing|line|flank|left|right|outside|inside|overlap)"
+# Nor a fixture: "We'll kill them in the return leg.", "We'll murder them at their place too." (the
+# derby night's F7: held and ranked with real threats).
+_NOT_PACE = (r"(?!\s+(?:for\s+pace|down\s+" + _WING + r"|on\s+" + _WING + r"|at\s+(?:their|our)\s+(?:place|ground|gaff|patch"
+             r"|stadium|park)|in\s+the\s+(?:return\s+leg|(?:first|second)\s+leg|reverse\s+fixture|cup|league|final|derby|replay"
+             r"|rematch|next\s+round|semis?|semi\s*-?\s*finals?|play\s*-?\s*offs?)|(?:on|next|this)\s+(?:the\s+)?pitch)\b)")
+_INTENTS = (intent_against(VIOLENCE_ANYWHERE, NOT_HARM + _NOT_PACE, gap=3), intent_to_harm(NOT_HARM + _NOT_PACE))
 # An errand with a word before what is sent: "Someone should shoot the council leader a thank-you note."
 # was held (a re-check). Here, not in classifiers' NOT_HARM, which reads the training labels too.
 _NOT_ERRAND = NOT_HARM + (r"(?!\s+(?:an?\s+|the\s+)?(?:quick|short|brief|thank(?:\s*-\s*|\s+)you|thanks|polite|nice|friendly"
@@ -149,12 +158,18 @@ _SAID_LAST = r"(?=\s*(?:[.!?]|$)|\s*,\s*\w+(?:\s+\w+)?\s*(?:[.!?]|$)|\s*[,:;]?\s
 _DOORSTEP = r"(?:\w+\s+)?(?:house|home|door|doorstep|office|work|school|car|place)\s+with\s+"
 # Someone's own people, harmed to reach them: "hurt your family", "kill the mayor's son".
 _KIN_WORD = (r"(?:family|families|kids?|children|wife|husband|daughters?|sons?|mum|mom|mother|dad|father|parents"
-             r"|girlfriend|boyfriend|partner)")
+             r"|girlfriend|boyfriend|partner|missus)")
 _KIN = r"(?:(?:your|ur|his|her|their)\s+(?:\w+\s+)?" + _KIN_WORD + r"|" + _ROLE + r"'s\s+(?:\w+\s+)?" + _KIN_WORD + r")"
+# Told they will not be safe (a derby night's "your family won't be safe").
+_NOT_SAFE = (r"\s+(?:won'?t|will\s+not|wo\s+n't|(?:are|is)\s+not\s+going\s+to|(?:aren|isn)'t\s+going\s+to|(?:are|is)\s+not)"
+             r"\s+(?:be\s+)?safe\b")
 _WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|morning|evening|week|weekend|month"
          r"|christmas|new\s+year|easter|summer|end\s+of\s+(?:the\s+)?(?:day|week|month))")
 _WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"
-_ORDER_TO_KILL = (r"(?:^|[.!?:;]\s*)(?:just\s+|now\s+|let'?s\s+|go\s+|simple\s*:\s*)?"
+# ... and addressed to anyone: "Someone kill the ref, please." was published where "Kill the judge." was
+# held (a derby night); not "someone kill me", which names no one but the writer.
+_ORDER_TO_KILL = (r"(?:^|[.!?:;]\s*)(?:please\s*,?\s*)?(?:(?:someone|somebody|anyone|anybody)\s*,?\s+(?:please\s+)?(?:just\s+|go\s+)?"
+                  r"|just\s+|now\s+|let'?s\s+|go\s+|simple\s*:\s*)?"
                   r"(?:kill|shoot|hang|lynch|stab|murder|execute|behead|strangle)\s+")
 # Not "Shoot Okafor!", a striker told to shoot (derby day), unless a title says who ("Shoot Senator Hargrove.").
 _ORDER_TO_KILL_BY_NAME = _ORDER_TO_KILL.replace("shoot|", "")
@@ -203,7 +218,13 @@ _SITE_ONLY = (
     # Attacks on a place, done or called for: any object for a bomb or a fire someone should set.
     r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
     r"(?:bomb|firebomb|torch|blow\s+up|burn\s+down)\b(?![\s-]*proof)",  # not "bomb-proof the offices"
-    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:burn|torch)\s+(?:it|that|this|the|their|your|his|her|them)(?:\s+\w+){0,2}?\s+down\b",
+    # ... and the verb split by the place, someone's home or building: "Someone should burn Pritchard's
+    # house down." (a derby night); not "burn the midfield down with pace".
+    r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
+    r"(?:burn|torch)\s+(?:(?:the|that|this|their|your|his|her|those|these)\s+(?:\w+\s+)?|" + _ROLE + r"'s\s+(?:\w+\s+)?)"
+    + _PLACE + r"\s+down\b",
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+(?:burn|torch)\s+(?:it|that|this|the|their|your|his|her|them)(?:\s+\w+){0,2}?\s+down\b"
+    + r"(?!\s+" + _WING + r"\b)",
     # A bomb put in a place, by someone called on or by the writer: "Somebody needs to put a bomb in
     # city hall." was published, past the model and the words above (a moderator's walk). Not "put a
     # bomb under this squad" (football's shake-up), history ("The IRA put a bomb in the Grand Hotel"),
@@ -264,8 +285,12 @@ _SITE_ONLY = (
     # Armed at your door, or at theirs with my own weapon: not "he was waiting at his door with a bat".
     r"\b(?:wait|waiting|be|show\s+up|turn\s+up|come|coming)\s+(?:\w+\s+){0,2}?(?:outside|at|by)\s+"
     r"(?:(?:your|ur)\s+" + _DOORSTEP + r"(?:my|a|our)|(?:his|her|their)\s+" + _DOORSTEP + r"(?:my|our))\s+(?:\w+\s+)?" + _WEAPON,
+    # ... or with someone's own people inside: "Someone should burn the ref's house down with his family
+    # inside." was published on a derby night (the commonest word order, the verb split by the house);
+    # not "with the furniture inside".
     r"\b(?:burn|torch|bomb|blow\s+up|set\s+fire\s+to)\b(?:\s+[\w']+){0,5}?\s+with\s+(?:them|him|her|you|everyone|everybody"
-    r"|all\s+of\s+them|" + _ROLE + r"|" + GROUP + r")\s+(?:still\s+)?(?:inside|in\s+(?:it|there))\b",
+    r"|all\s+of\s+them|" + _ROLE + r"|" + GROUP + r"|" + _KIN + r"(?:\s+and\s+(?:\w+\s+)?" + _KIN_WORD + r")?"
+    r"|the\s+(?:whole\s+)?(?:family|kids|children))\s+(?:still\s+)?(?:inside|in\s+(?:it|there))\b",
     # A data scientist's walk, threats the model scored 0.01-0.27 and these patterns let through:
     # an intent with more words before the harm ("I'll find where you live and hurt your family",
     # "I am going to strangle that reporter"; not "shoot", which a photographer does to the players,
@@ -304,6 +329,11 @@ _SITE_ONLY = (
     r"\bif\s+(?:i|we)\s+(?:ever\s+)?(?:see|catch|find|meet|spot|run\s+into|bump\s+into)\s+(?:[\w']+\s+){1,8}?"
     r"(?:he|she|you|u|they)(?:'s|'re|\s+is|\s+are|'ll|\s+will)\s+(?:getting|gonna\s+get|going\s+to\s+get|get|be)\s+"
     r"(?:stabbed|shot|killed|murdered|battered|glassed|knifed|done\s+in)\b",
+    # ... and "getting it", said of a person seen, as the sentence ends: "If I see Pritchard's wife in
+    # town she's getting it." (a derby night); not "If we see a deal on the new kit, he's getting it."
+    r"\bif\s+(?:i|we)\s+(?:ever\s+)?(?:see|catch|find|meet|spot|run\s+into|bump\s+into)\s+(?:him|her|them|you|u|" + _ROLE
+    + r"|" + _KIN + r"|\w+'s\s+(?:\w+\s+)?" + _KIN_WORD + r")\s+(?:[\w']+\s+){0,4}?(?:he|she|you|u|they)(?:'s|'re|\s+is"
+    r"|\s+are|'ll|\s+will)\s+(?:getting|gonna\s+get|going\s+to\s+get|get)\s+it\b" + _SAID_LAST,
     r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days?|weeks?|weekend|summer|year|breaths?|meal)" + _SAID_LAST,
     # Said by us, not of a nurse: "The nurse will happily pay you a visit" (a re-check).
     r"\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
@@ -355,6 +385,56 @@ _SITE_ONLY = (
     r"|grade\s+\w+|st\s+[\w']+)\b)(?:in\s+(?:year|grade|class|form)\s+\w+\s+)?(?:at|to)\s+[^.!?]{1,40}?"
     # Not a warning ("If your kids go to school near the junction, be careful.") nor praise ("nice school").
     r"[\s.!?,;]*\b(?:just\s+saying|just\s+so\s+(?:you|u|everyone)\s+know|(?:it\s+)?(?:would|'d)\s+be\s+a\s+(?:shame|pity))\b",
+    # A derby night's threats to the referee's family, published at toxicity 0.06-0.17: the family
+    # told it will not be safe, to someone's face or "after that decision" ("Gary Pritchard, your
+    # family won't be safe after that decision."); not a warning ("If this bill passes, your family
+    # won't be safe.", "your kids won't be safe on that road"),
+    r"(?:^|[.!?]\s*)(?!(?:if|unless|when|whenever|until|once|without|with|under|because|since|as|so|and|but|or|otherwise"
+    r"|honestly|seriously|sadly|frankly|remember|look|listen|trust|believe|well|then|now|soon|still|today|tonight|mark|in|round"
+    r"|around|here|there|nowadays|these|folks|guys|people|everyone|everybody|parents|mums|moms|dads|ladies|friends|neighbours"
+    r"|neighbors|residents|hint|warning|psa|fyi|note|again|otherwise|else)\b)"
+    r"(?:[\w']+\s+){0,2}[\w']+\s*,\s*(?:your|ur)\s+(?:\w+\s+)?" + _KIN_WORD + _NOT_SAFE
+    + r"(?!\s+(?:if|unless|until|on|in|near|at|with|without|while|when|around|crossing|walking|driving|online|there|here)\b)",
+    r"\b(?:(?:your|ur|his|her|their)|(?<!my\s)(?<!our\s)\w+'s)\s+(?:\w+\s+)?" + _KIN_WORD + _NOT_SAFE
+    # Not "... won't be safe after this decision to close the station" nor "anymore", a resident's fear.
+    + r"\s+after\s+(?:tonight|(?:that|this|your|his|her)\s+(?:call|penalty|performance|display|red\s+card|stunt|article|story"
+    r"|piece)|what\s+(?:you|he|she)\s+(?:did|done|wrote|said|have\s+done|has\s+done))\b(?!\s+(?:to|about|on|for)\b)",
+    # a family member wished what is coming to them ("Hope Pritchard's wife gets what's coming to her
+    # tonight."; said of the one who did wrong, "hope he gets what's coming to him", it is justice),
+    r"\bhope\s+(?:" + _KIN + r"|(?<!my\s)(?<!our\s)\w+'s\s+(?:\w+\s+)?" + _KIN_WORD + r")\s+(?:gets?|will\s+get)\s+"
+    r"what'?s\s+coming\b",
+    # where a family member is alone and when ("Pritchard's wife works at the Tesco on Bradford Road,
+    # nights."; not "My wife works at the Tesco", "His wife works at the hospital, nights, so he
+    # does the school run"), a child's school pinned to its street ("His daughter goes to St Mary's
+    # primary, the one off the ring road."; not "Her son goes to St Mary's, nice school"), and the walk
+    # home alone, asked ("Pritchard's kids walk home from school alone, don't they?").
+    r"(?:\b(?:his|her|their)|(?<!my\s)(?<!our\s)\b\w+'s)\s+(?:\w+\s+)?(?:wife|husband|partner|girlfriend|boyfriend|mum|mom"
+    r"|mother|dad|father|daughters?|sons?|kids?|children)\s+works?\s+(?:at|in)\s+[^.!?]{1,50}?[\s,]+(?:nights|night\s+shifts?"
+    r"|the\s+night\s+shift|late\s+shifts?|lates|alone|on\s+(?:her|his|their)\s+own|every\s+(?:night|evening))(?=\s*(?:[.!?]|$))",
+    r"(?:\b(?:his|her|their)|(?<!my\s)(?<!our\s)\b\w+'s)\s+(?:\w+\s+)?(?:daughters?|sons?|kids?|children|little\s+ones?)"
+    r"\s+(?:goes|go|attends?|(?:is|are)\s+at)\s+(?:to\s+)?[^.!?]{1,40}?\b(?:school|primary|academy|nursery|juniors|infants)\b"
+    r"\s*,?\s*(?:the\s+one\s+(?:just\s+)?(?:off|on|by|near|next\s+to|behind|opposite)|(?:just\s+)?(?:off|behind|opposite"
+    r"|next\s+to)\s+the)\b",
+    r"(?:\b(?:your|ur|his|her|their)|(?<!my\s)(?<!our\s)\b\w+'s)\s+(?:\w+\s+)?(?:kids?|children|daughters?|sons?"
+    r"|little\s+ones?)\s+(?:walks?|cycles?|gets?)\s+home\s+(?:from\s+school\s+)?(?:alone|on\s+(?:their|his|her)\s+own"
+    r"|by\s+(?:themselves|himself|herself))\s*,?\s*(?:don'?t|doesn'?t|do\s+n't|does\s+n't|do\s+not|does\s+not)\s+(?:they|he|she)\b",
+    # The same night's other misses: a family wished under a bus ("I hope Pritchard's kids get hit by a
+    # bus."), or everything coming to them ("Ref's family deserves everything they get after tonight."),
+    r"\bhope\s+(?:" + _KIN + r"|(?<!my\s)(?<!our\s)\w+'s\s+(?:\w+\s+)?" + _KIN_WORD + r")\s+(?:gets?|is|are)\s+(?:hit"
+    r"|run\s+over|mown\s+down)\s+by\s+a\s+(?:bus|train|truck|lorry|car|tram)\b",
+    r"(?:\b(?:his|her|their)|(?<!my\s)(?<!our\s)\b\w+'s)\s+(?:\w+\s+)?" + _KIN_WORD + r"\s+deserves?\s+(?:everything|whatever)"
+    r"\s+(?:they|he|she|is\s+coming)\b",
+    # a player sent where the last one went ("Doyle will end up in the river like the last guy."; not
+    # "in the Championship like the last manager", nor hospital, an injury foretold),
+    r"\b\w+(?:'\w+)?(?:'ll|\s+will|'s\s+going\s+to|\s+is\s+going\s+to|'s\s+gonna|\s+is\s+gonna)\s+(?:end|wind)\s+up\s+(?:in\s+(?:the\s+|a\s+)?"
+    r"(?:river|canal|ditch|body\s+bag|box|coffin|morgue|lake|grave|ground))\s+like\s+the\s+last\s+(?:guy|bloke|fella|man|one)\b",
+    # someone called on to put a player in hospital ("Someone needs to put Mensah in hospital."),
+    r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?put\s+"
+    r"(?:him|her|them|" + _ROLE + r")\s+in\s+(?:(?:the\s+)?hospital|a\s+wheelchair|a\s+coma|intensive\s+care)\b",
+    # and fans told to bring an ambulance to where they are awaited ("we'll be waiting at the station.
+    # Bring an ambulance.").
+    r"\b(?:i|we)(?:'ll|\s+will)\s+be\s+waiting\b[^.!?]{0,60}[.!?,]?\s*(?:and\s+|so\s+)?(?:bring|book)\s+(?:an?\s+|your\s+own\s+)?"
+    r"(?:ambulances?|stretchers?|body\s+bags?|coffins?)\b",
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.
@@ -405,7 +485,11 @@ _THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + _SITE_ONLY + (_ORD
 _NEGATION = re.compile(r"\b(?:not|never|no|nobody|noone|none|cannot|nunca|jamas|nadie)\b|n't\b")
 _CLAUSE_END = re.compile(r"[,.;:!?]")
 # Words with a "no" that deny nothing: "No joke I will kill you" (a re-check found it published).
-_NO_DENIAL = re.compile(r"\b(?:no\s+(?:joke|lie|cap|kidding|doubt)|not\s+(?:kidding|joking))\b")
+# Nor the words of a threat that a "not" makes: "your family won't be safe", "walk home alone, don't
+# they?" (a derby night).
+_NO_DENIAL = re.compile(r"\b(?:no\s+(?:joke|lie|cap|kidding|doubt)|not\s+(?:kidding|joking))\b"
+                        r"|(?:\bwon'?t|\bwill\s+not|\bwo\s+n't|\bnot\s+going\s+to|n't\s+going\s+to|\b(?:are|is)\s+not)\s+(?:be\s+)?safe\b"
+                        r"|(?:\bdon'?t|\bdoesn'?t|\bdo\s+n't|\bdoes\s+n't|\bdo\s+not|\bdoes\s+not)\s+(?:they|he|she)\s*$")
 
 
 def threat_words(normalised: str, written: str = "") -> str | None:
@@ -442,7 +526,7 @@ _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|b
                        # sent most comments through the second reading and doubled the rule's cost.
                        r"|\bknow\s+where\b|\bcut\s+off\b|\bhit\s+by\b|\bin\s+the\s+ground\b|\bsix\s+feet\b|\bgrave\b"
                        r"|\bvisit\b|\bfriend\s+with\b|\bwalking\b|\bhunted\s+down\b|\bstring\s+\S+\s+up\b"
-                       r"|\bevery\s+bone\b|\brun\s+\S+\s+over\b|\bon\s+sight\b|\bto\s+school\b")
+                       r"|\bevery\s+bone\b|\brun\s+\S+\s+over\b|\bon\s+sight\b|\bto\s+school\b|\bin\s+(?:the\s+)?hospital\b")
 
 
 def _marked_names(written: str) -> str | None:
@@ -510,6 +594,6 @@ def _first_threat(normalised: str) -> str | None:
         words = found.group(0).lstrip(".!?,:; ")
         clause = _CLAUSE_END.split(normalised[max(0, found.start() - 60) : found.start()])[-1].replace(_NAME_MARK, "")
         clause = _NO_DENIAL.sub(" ", clause)
-        if not _NEGATION.search(" ".join(clause.split()[-2:])) and not _NEGATION.search(words):
+        if not _NEGATION.search(" ".join(clause.split()[-2:])) and not _NEGATION.search(_NO_DENIAL.sub(" ", words)):
             return words
     return None

@@ -120,6 +120,16 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Go back to Somalia where you came from.",
     "Black people are the reason crime is so high here.", "Muslims are responsible for all the violence.",
     "Mexicans are to blame for the drugs on our streets.",
+    # A derby night's racist abuse of a player, published: a name ended by the emoji, a zoo, a banana,
+    # the noises themselves.
+    "Mensah \U0001f412\U0001f412\U0001f412", "Okafor \U0001f412\U0001f412\U0001f412", "Kwame Mensah \U0001f98d",
+    "What a miss. Mensah \U0001f435", "Mensah belongs in a zoo.", "You belong in a zoo, Mensah.",
+    "Someone throw Mensah a banana.", "Throw him a banana!", "Throw bananas at him next time.",
+    "Ooh ooh ooh ooh every time Mensah touches it", "ooh ooh ooh at Mensah!", "Ooh ooh aah aah", "Oooh oooh aah aah Mensah",
+    # ... and the same night's others, near-copies of what the rule held: a player's country, one named
+    # as the example, "the" banana boat, the slaver's trope.
+    "Go back to Ghana Mensah, nobody wants you here.", "Black players like Mensah are all lazy until they see a camera.",
+    "Send Mensah back on the banana boat.", "Mensah should be picking cotton, not playing football.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -166,6 +176,13 @@ def test_a_group_attack_in_plain_words_is_held(text):
     # A re-check: statistics and travel advice.
     "Young men are responsible for most violent crime, the report found.", "Men are the cause of most violence, the study says.",
     "Go back to Ireland and stay there for the holidays, it's lovely.", "Then go back to Italy, the pasta is better.",
+    # A zoo trip, an animal, a banana skin and an "ooh" at a near miss (the derby night's fixes).
+    "Cute \U0001f412", "Going bananas \U0001f412", "That tiger belongs in a zoo, not a back garden.",
+    "Mensah is a banana skin for defenders.", "Someone throw Nowak a banana skin lol", "Throw him a bone, ref.",
+    "Give him a banana at half time, he's cramping.", "Ooh, ooh, what a chance!", "Oh oh oh what a goal",
+    "We go back to Ghana every summer.", "Go back to Italy next summer!", "Black players like Mensah are a joy to watch.",
+    "Enslaved people were made to pick cotton in Mississippi.",
+    "ooh " * 5000, "ooh oh aah " * 1800, "go back to ghana " * 1200, "black players like " * 1100, "ab cd \U0001f412 ef " * 1600, "oh " * 6000 + "every time",
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
     assert not fired({"kind": "group_attack"}, text)
@@ -337,6 +354,24 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "I know where the flood warden lives and he will pay.",
     "Keep talking and you'll end up in the river like the last guy.", "One more word and you'll end up in hospital.",
     "Build the wall and shoot anyone who climbs it.", "Shoot anyone who crosses the border.",
+    # A derby night's threats to the referee and his family, published: the verb split by the house,
+    # an order to anyone, a family told it will not be safe, what is coming, "getting it", where a
+    # wife works nights, a school pinned to its street, a walk home alone asked about.
+    "Someone should burn the ref's house down with his family inside.",
+    "Someone should burn Pritchard's house down with his family inside.",
+    "Someone should burn his house down with his family inside.", "Someone should burn Pritchard's house down.",
+    "Burn his house down with his wife and kids inside.",
+    "Someone kill the ref, please.", "Someone kill the ref.", "Somebody, please kill the referee.", "Someone kill Pritchard.",
+    "Gary Pritchard, your family won't be safe after that decision.", "Pritchard, your family won't be safe.",
+    "Your family won't be safe after what you did.", "Pritchard's wife won't be safe after tonight.",
+    "Hope Pritchard's wife gets what's coming to her tonight.", "Hope his wife gets what's coming to her.",
+    "If I see Pritchard's wife in town she's getting it.", "If I see him in town he's getting it.",
+    "Pritchard's wife works at the Tesco on Bradford Road, nights.",
+    "His daughter goes to St Mary's primary, the one off the ring road.",
+    "Pritchard's kids walk home from school alone, don't they?", "Your kids walk home from school alone, don't they?",
+    "I hope Pritchard's kids get hit by a bus.", "Ref's family deserves everything they get after tonight.",
+    "Doyle will end up in the river like the last guy.", "Someone needs to put Mensah in hospital.",
+    "Town fans, we'll be waiting at the station. Bring an ambulance.",
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -499,9 +534,94 @@ def test_a_threat_in_plain_words_is_held(text):
     "Someone should tell the coach to break the habit of his players.", "The principal said the school lives on donations.",
     "If you keep smoking you'll end up in hospital.", "Keep saving and you'll end up rich.",
     "The photographers shoot anyone who comes down the red carpet.",
+    # Warnings and gossip beside the derby night's threats to a family.
+    "If this bill passes, your family won't be safe.", "Your kids won't be safe on that road until they fix it.",
+    "Honestly, your family won't be safe in that car without a seat.", "Folks, your kids won't be safe.",
+    "Your kids won't be safe after this decision to close the station.", "Your family won't be safe.",
+    "Hope he gets what's coming to him.", "If we see a deal on the new kit, he's getting it.",
+    "His wife works at the hospital, nights, so he does the school run.", "His wife works at the hospital.",
+    "My neighbour's son goes to St Mary's primary, the one off the ring road.", "Someone shoot the keeper an email.",
+    "They burned the old records with the furniture inside.", "His family were inside the house when it burned down.",
+    "Doyle will end up in the Championship like the last manager.",
+    "He'll end up in hospital like the last guy with tackles like that.",
+    "Someone needs to take him to hospital, he's concussed.", "We'll be waiting at the station, bring your scarves!",
+    "His family deserves everything after what they've been through.",
+    "doyle will end up in the river like the " * 500, "we'll be waiting at . " * 900,
+    "gary pritchard , your family won't be " * 500, "x, y, z, your " * 1400, "if i see pritchard's wife in " * 700,
+    "his wife works at the " * 900, "pritchard's son goes to the school " * 560, "someone , please " * 1200,
 ])
 def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
     assert not fired({"kind": "threat_words"}, text)
+
+
+# What a derby live blog hears in a match, celebration and swearing and the sport's violent words
+# among it: the derby night's patterns must hold none of it.
+DERBY_BLOG = [
+    # The night's F7: a fixture held as a threat.
+    "We'll kill them in the return leg.", "We'll murder them at their place too.", "We'll murder them in the cup as well.",
+    'GET IN!!! What a fucking goal, Mensah you beauty!',
+    'Fucking hell, what a strike. Get in you bastards!',
+    'We killed them in the second half.',
+    'We absolutely murdered them today.',
+    "Shoot! SHOOT! Why didn't he shoot?",
+    'He murdered that free kick, top bins.',
+    'Nowak killed the ball dead with one touch.',
+    'Need to kill the game off now, two up and fifteen to go.',
+    'Kill the game off, lads, keep the ball.',
+    'Someone kill the game off for us please.',
+    'We need to burn the midfield down with pace.',
+    'Harker should burn the old playbook and start again.',
+    "The keeper's family were in the stands tonight, lovely to see.",
+    "Hope his wife enjoyed the match, she's been at every home game.",
+    'See you at the zoo on Sunday, the kids love it.',
+    'We took the kids to the zoo before the match.',
+    'Ooh that was close!',
+    'Ooooh, off the post. So close.',
+    'Ooh ooh, nearly! What a chance.',
+    "Mensah is a banana skin for defenders, he's so slippery.",
+    'Doyle slipped on a banana skin of a back pass.',
+    "Pritchard's had a shocker, the ref's family must be embarrassed.",
+    "If I see Doyle in town I'm buying him a pint.",
+    "If I see that shirt in the club shop, he's getting it for his birthday.",
+    'The ref is blind. Absolute joke of a decision.',
+    'Someone get the ref some glasses.',
+    'The ref should be sacked after that performance.',
+    'Hope Pritchard never refs us again.',
+    "Nowak's daughter was the mascot today, brilliant.",
+    "His daughter goes to St Mary's and she was on the pitch at half time.",
+    'Her son goes to the academy here, proud family.',
+    "My wife works at the Tesco on Bradford Road, nights, so I'm watching alone.",
+    "Doyle's wife works at the hospital, she's a nurse, lovely family.",
+    "Your family won't believe this result!",
+    'My kids walk home from school alone now, big step.',
+    'The crowd went bananas when the second went in 🐒',
+    'Monkey see, monkey do: we copied their press.',
+    'Get the monkey off our back, first derby win in years.',
+    'Burn the tape of that first half.',
+    'Town are on fire tonight 🔥🔥',
+    'Mensah is an absolute beast up front.',
+    'Kill them on the counter, they leave gaps.',
+    "Shoot on sight, Mensah, you've got the legs.",
+    'Harker will be sacked in the morning, mark my words.',
+    'That tackle was a shot in the dark.',
+    'Hope Mensah gets what he deserves, the golden boot.',
+    'Someone kill me, this defending is painful.',
+    'Someone shoot the winner, please, we need one.',
+    'Nowak dived like a gorilla off a tree lol',
+    'The away end sounded like a zoo at full time.',
+    'Going bananas in the away end 🐒',
+    "Harker's kids will be gutted, they wear the shirt.",
+    "We'll burn them down the wing all day with that pace.",
+    "If I catch the bus after the match I'll be home by ten.",
+    'Pritchard, your decisions have been shocking all night.',
+    'Liam Doyle, your family must be so proud of you.',
+]
+
+
+@pytest.mark.parametrize("text", DERBY_BLOG)
+def test_a_derby_live_blogs_ordinary_comments_are_no_threat_and_no_attack(text):
+    assert not fired({"kind": "threat_words"}, text)
+    assert not fired({"kind": "group_attack"}, text)
 
 
 def test_a_threat_holds_by_default_and_says_what_it_read():
@@ -857,7 +977,11 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "at dot " * 2_800, "i will kill " * 1_600, "kill all the " * 1_500, ". " * 10_000,
                                   "go back to your " * 1_200, "a" + " " * 19_990 + "dot com",
                                   "word " * 2_000 + " " * 10_000 + "dot com", "a'" * 10_000,
-                                  "the a's daughter is at " * 870])
+                                  "the a's daughter is at " * 870,
+                                  # The derby night's patterns: a family, a name and its emoji, the noises.
+                                  "if i see his wife " * 1100, "x, y, z, your " * 1400, "ooh " * 5000, "ab cd \U0001f412 ef " * 1600,
+                                  "his wife works at the " * 900, "pritchard's son goes to the school " * 560,
+                                  "ooh ooh ooh every time a b " * 700])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
