@@ -106,7 +106,8 @@ def test_an_admin_adds_a_banned_words_rule_without_writing_json(app, sign_in, ad
         saved = current_rule_set(db.session, site.id)
     assert saved.version == 2 and saved.rules[:-1] == starter_rules()
     assert saved.rules[-1] == {"name": "house-banned", "kind": "banned_words", "action": "reject",
-                               "reason": "house rule", "words": ["grass", "snitch"]}
+                               "reason": "house rule", "words": ["grass", "snitch"],
+                               "ranks_with": "suspect words"}
 
 
 def test_a_rule_is_changed_and_another_removed_from_the_form(app, sign_in, admin, site):
