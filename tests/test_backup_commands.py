@@ -235,6 +235,33 @@ def test_erasures_made_after_the_backup_are_applied_again_when_it_is_restored(ap
     assert _sql(spare_database, "SELECT count(*) FROM comments WHERE author_id = 'ann' AND text = 'Nice piece.'") == 1
 
 
+def test_an_erasure_made_once_a_hold_was_lifted_is_applied_again_though_the_backup_holds_it(
+        app, client, site, services, spare_database, tmp_path, admin):
+    """A re-check: the backup's legal hold, lifted before the erasure, held the erasure back on restore
+    for good, saying nothing, where the site had been told the reader was erased."""
+    from moderation import db
+    from moderation.domain.legal_holds import hold_input, place_hold
+    from moderation.models import User
+
+    body = {"id": "c-0", "story_id": "s", "author_id": "ivy", "author_name": "Ivy", "text": "Ivy at the Northgate clinic."}
+    assert client.post("/api/v1/comments", headers=site.headers, json=body).status_code == 202
+    with app.app_context():
+        place_hold(db.session, hold_input(site.id, "author", "ivy", "SL-1"), db.session.get(User, admin.id))
+        db.session.commit()
+    dump = _restored_copy(services, spare_database, tmp_path)
+    engine = create_engine(spare_database)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE legal_holds SET lifted_at = now(), lift_reason = 'settled'")
+    engine.dispose()
+    _erase_in(spare_database, site.id, author_id="ivy")
+
+    again = _run(services, "db", "restore", str(dump), "--yes", database_url=spare_database)
+
+    assert again.exit_code == 0, again.output
+    assert "1 reader(s) erased again" in again.output
+    assert _sql(spare_database, "SELECT count(*) FROM comments WHERE text LIKE '%Northgate%'") == 0
+
+
 def _suggested(client, site, client_token: str) -> None:
     """A Perspective client's suggestscore label under this token."""
     assert client.post(f"/v1alpha1/comments:suggestscore?key={site.api_key}", json={

@@ -137,10 +137,13 @@ def release_held_comments(site_id: int) -> Response:
     if not model["version"]:
         flash("Nothing published: the model is not loaded, so no threshold can be read.", "error")
         return redirect(url_for("admin.site_thresholds", site_id=site.id), code=303)
+    shown, left = shown_ids(request.form, RELEASE_SIZE), left_held(request.form)
+    if shown and not shown - left:  # every box ticked: "none is one the thresholds publish" had said the opposite
+        flash("Nothing published: every comment listed was ticked to be left held.", "info")
+        return redirect(url_for("admin.site_thresholds", site_id=site.id), code=303)
     try:
         deliveries = release_held(db.session, site, model["version"], model["attributes"], model["thresholds"],
-                                  actor=f"user:{auth.current_user().username}",
-                                  shown=shown_ids(request.form, RELEASE_SIZE) - left_held(request.form))
+                                  actor=f"user:{auth.current_user().username}", shown=shown - left)
     except Conflict as error:
         db.session.rollback()
         flash(f"Nothing published: {error.sentence}", "error")

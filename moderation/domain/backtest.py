@@ -123,6 +123,11 @@ def difference_said(result: dict[str, Any]) -> tuple[str, bool] | None:
     None when it could not be measured."""
     found = result.get("roc_auc_difference")
     if not found:
+        if result.get("comments") and min(result["rejected"], result["approved"]) < FEWEST_TO_COMPARE:
+            # One rejection among 30 read ROC AUC 1.000 for both models with no word (a re-check).
+            return (f"On these {result['comments']:,} decisions ({result['rejected']:,} rejected, {result['approved']:,} "
+                    f"approved) no ROC AUC is worth trusting: fewer than {FEWEST_TO_COMPARE} of each. Decide more "
+                    "comments before promoting on these numbers.", True)
         return None
     said = (f"Candidate minus active ROC AUC: {found['difference']:+.3f} on these {result['comments']:,} decisions "
             f"({result['rejected']:,} rejected), 95 % interval {found['low']:+.3f} to {found['high']:+.3f}")

@@ -131,8 +131,13 @@ def different_body(data: CommentInput, existing: Comment) -> Conflict:
         what = "the first submission's text was erased since, so nothing can be told apart"
     else:
         differs = next((name for name in _TOLD_APART if getattr(data, name) != getattr(existing, name)), None)
-        what = (f"its {differs} differs from the first submission's" if differs else
-                "its text or created_at differs from the first submission's (the text byte for byte)")
+        if differs is None and data.text == existing.text:
+            # An import's decision is hashed, not kept once given: it, or created_at, is what differs (a
+            # re-check's resend without the decision read "its text or created_at differs").
+            what = "its imported_decision (sent, left out or another) or created_at differs from the first submission's"
+        else:
+            what = (f"its {differs} differs from the first submission's" if differs else
+                    "its text or created_at differs from the first submission's (the text byte for byte)")
     return Conflict(f"comment {data.external_id!r} was already submitted with a different body: {what}", field="id")
 
 

@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 from moderation.domain.erasure import author_hash, erase_author
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.labels import SUGGESTSCORE
-from moderation.domain.legal_holds import holds_covering_author
 from moderation.domain.lifecycle import audit
 from moderation.domain.suggestion_erasure import asked_hash
 from moderation.models import AuthorErasure, AuthorSanction, Comment, LabelledExample, Report, Site
@@ -107,13 +106,11 @@ def replay_erasures(session: Session, carried: Iterable[CarriedErasure], *, acto
             if site.id not in people:
                 people[site.id] = _people_of(session, site.id)
             author_id = people[site.id].get(record.author_hash)
-        if author_id is not None and holds_covering_author(session, site.id, author_id):
-            # A hold the backup holds and the erasure came after (it was lifted since): kept, and said.
-            audit(session, actor, "erasure:held_back", site_id=site.id, hash=record.author_hash,
-                  first_erased_at=record.erased_at.isoformat())
-            continue
         if author_id is not None:
-            erased = erase_author(session, site, author_id, actor=record.requested_by)
+            # Made when no hold stood (erasure refuses under one): a hold the backup holds was lifted
+            # before it, and the site was told the reader is erased. Held back, a restore had brought
+            # the reader's comments back for good, saying nothing (a re-check).
+            erased = erase_author(session, site, author_id, actor=record.requested_by, despite_holds=True)
             erased.record.erased_at = record.erased_at  # the record as it was made; its counts are today's
             done.authors += 1
         else:

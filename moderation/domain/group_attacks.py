@@ -163,7 +163,7 @@ _ATTACK = re.compile(
     # "No doubt" and "not only" deny nothing: "Gypsies are no doubt thieves." (the next re-check).
     # Or "=": "Immigrants = 🐀" was published (a trust and safety walk), where "are 🐀" was held.
     # "Black players like Mensah are all lazy" (a derby night): one named as the example.
-    r"|\b" + _GROUP + r"(?:\s+like\s+\w+(?:\s+\w+)?)?(?:\s+(?:are|r|is|equals?)\s+|\s*=\s*)(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
+    r"|\b" + _GROUP + r"(?:\s+like\s+\w+(?:\s+\w+)?)?(?:\s+(?:are|r|is|equals?)\s+|\s*={1,3}\s*)(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
     + _VERMIN + r"\b(?!\s+(?:owners?|rights|taxes|values?|prices?|developers?)\b)"
     r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
     + _HARMED + r"\b"

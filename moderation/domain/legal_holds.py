@@ -87,10 +87,12 @@ def hold_input(site_id: int | None, scope: str | None, target: str | None, reaso
         raise ValidationFailed(f"scope must be one of: {', '.join(SCOPES)}", field="scope")
     target = (target or "").strip()
     if scope == "comment":
-        target = target.lstrip("#")
-        if not target.isdigit() or len(target) > 18:
+        digits = target.lstrip("#")
+        # ASCII digits alone: str.isdigit took "²" (a 500 in int()) and "٣" (a hold on comment 3).
+        number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 18 else None
+        if number is None:
             raise ValidationFailed("a comment is held by its number here, as #305", field="target")
-        target = str(int(target))
+        target = str(number)
     if not target or len(target) > MAX_TARGET_LENGTH:
         raise ValidationFailed(f"give the {scope}'s id, 1 to {MAX_TARGET_LENGTH} characters", field="target")
     return HoldInput(site_id, scope, target, clean_reason(reason, required=True))

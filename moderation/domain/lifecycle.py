@@ -57,7 +57,9 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
     # And a comment a batch published while its author's sanction was being written: the batch
     # had read the sanctions from before (sanctions._scored_meanwhile).
-    SANCTION: {PENDING: frozenset({HELD, REJECTED}), PUBLISHED: frozenset({HELD, REJECTED})},
+    # Back to pending, to be scored anew, what a batch held or rejected by a sanction lifted meanwhile.
+    SANCTION: {PENDING: frozenset({HELD, REJECTED}), PUBLISHED: frozenset({HELD, REJECTED}),
+               HELD: frozenset({PENDING}), REJECTED: frozenset({PENDING})},
     # After an approval only reports filed since count (domain/reports.py), but they may reopen it.
     REPORT: {PUBLISHED: frozenset({HELD}), APPROVED: frozenset({HELD}),
              # A rejection no person made, which a reader reports saying its author may be at risk

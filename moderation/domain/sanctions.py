@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
+from moderation.domain.dispatch import send_for_scoring
 from moderation.domain.errors import Conflict, NotFound, SiteDeactivated, ValidationFailed
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.lifecycle import (AUTHOR_BANNED, AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, HELD, PENDING,
@@ -243,6 +244,38 @@ def wait_for_sanctions(session: Session, pairs: Iterable[tuple[int, str]], *, se
         session.rollback()
 
 
+def _unsanctioned_meanwhile(session: Session, ids: list[int], actor: str) -> list[WebhookDelivery]:
+    """Those of `ids` a batch held or rejected by a sanction lifted while it waited for their author's
+    lock go back to pending, to be scored as the author now stands: a lift sent at once after a
+    mistaken ban had left 256 of 500 comments "author banned" under no sanction (a re-check)."""
+    if not ids:
+        return []
+    moved = session.scalars(select(Comment).where(Comment.id.in_(ids), Comment.status.in_((HELD, REJECTED)),
+                                                  Comment.decision.is_(None))
+                            .order_by(Comment.id).with_for_update(of=Comment)).all()
+    deliveries = []
+    for comment in moved:
+        kept = [f for f in comment.flagged or () if f not in _FLAGS.values()]
+        if len(kept) == len(comment.flagged or ()):
+            continue  # held or rejected by something else: the model, a rule
+        comment.flagged = kept
+        deliveries.append(change_status(session, comment, PENDING, actor=actor, by=SANCTION,
+                                        reason="the author's sanction was lifted while it was being scored"))
+    return [delivery for delivery in deliveries if delivery is not None]
+
+
+def _score_waiting(session: Session, site_id: int, author_id: str) -> None:
+    """Once a sanction's change has committed, the author's comments still waiting are sent to be
+    scored: a scoring task that claimed while the change held their rows skipped them, and they
+    waited up to a minute for the sweep (a re-check)."""
+    waiting = list(session.scalars(select(Comment.id).where(
+        Comment.site_id == site_id, Comment.author_id == author_id, Comment.status == PENDING,
+        Comment.scoring_failed_at.is_(None))))
+    session.commit()
+    if waiting:
+        send_for_scoring(session, waiting)
+
+
 def _being_scored(session: Session, pairs: Iterable[tuple[int, str]]) -> list[int]:
     """The authors' comments waiting to be scored, read before their lock: the lock waits for a
     batch already scoring them, which read the sanctions from before (`scored_meanwhile`)."""
@@ -361,6 +394,7 @@ def _sanction(session: Session, site: Site, author_id: str, kind: str, reason: s
         reweigh_barred_reporter(session, site, author_id, KIND_LABELS[kind])
     commit_and_send(session, [delivery, *shown_or_hidden])
     _reflag_late_comers(session, site, author_id, _actor(by_user, site))
+    _score_waiting(session, site.id, author_id)
     return sanction, True
 
 
@@ -482,6 +516,7 @@ def lift_sanction(
     at = at or now()
     reason = clean_reason(reason)
     _refuse_if_deactivated(session, site, "lift its authors' sanctions")
+    being_scored = _being_scored(session, [(site.id, author_id)])
     _lock_author(session, site.id, author_id)
     in_force = sorted(_all_in_force(session, site.id, author_id, at), key=_precedence)
     if by_user is None:  # the site lifts its own measures; a moderator's stays (a security review)
@@ -504,7 +539,9 @@ def lift_sanction(
               kind=sanction.kind, reason=reason, sanction_id=sanction.id)
         deliveries.append(_event(session, site, "author.sanction_lifted", author_id, sanction, at))
     deliveries += _pending_reflagged(session, site, author_id, at, _actor(by_user, site))
+    deliveries += _unsanctioned_meanwhile(session, being_scored, _actor(by_user, site))
     commit_and_send(session, deliveries)
     _reflag_late_comers(session, site, author_id, _actor(by_user, site))
+    _score_waiting(session, site.id, author_id)
     return in_force[-1]
 

@@ -76,6 +76,7 @@ def test_an_import_sent_again_is_the_same_comments_and_another_decision_is_a_con
     again = client.post(URL, json={"comments": [*comments, item(0, imported_decision="rejected")]},
                         headers=site.headers).get_json()
     assert [r["status"] for r in again["results"]] == [200, 200, 200, 409]
+    assert "its imported_decision" in again["results"][3]["error"]["message"]  # not "its text" (a re-check)
     assert set(score_all(app).values()) == {"approved"}  # a batch of imported decisions alone
 
 

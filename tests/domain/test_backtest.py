@@ -258,3 +258,11 @@ def test_a_difference_whose_interval_holds_zero_is_called_chance():
                                  "-0.030 to +0.110: within what chance gives, too few decisions or too close to tell the "
                                  "two models apart. Decide more comments before promoting on these numbers.")
     assert difference_said({"comments": 40, "rejected": 20, "approved": 20, "roc_auc_difference": None}) is None
+
+
+def test_one_rejection_among_thirty_says_no_auc_is_worth_trusting():
+    """A re-check: 1 rejected and 30 approved read ROC AUC 1.000 for both models with no warning."""
+    from moderation.domain.backtest import difference_said
+
+    said, doubtful = difference_said({"comments": 31, "rejected": 1, "approved": 30, "roc_auc_difference": None})
+    assert doubtful and "no ROC AUC is worth trusting: fewer than 10 of each" in said

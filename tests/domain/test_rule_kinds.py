@@ -1072,7 +1072,7 @@ def test_a_banned_word_matched_only_by_folding_another_languages_letters_is_held
     ("group_attack", "All immigrants are 🐀🐀🐀"), ("group_attack", "Muslims are 🐷"),
     # "=" for "are", and the snake the picture reads as (last stop's leftovers: both were published).
     ("group_attack", "Immigrants = 🐀"), ("group_attack", "Refugees=🐀🐀"), ("group_attack", "Jews are 🐍"),
-    ("group_attack", "Muslims = terrorists"),
+    ("group_attack", "Muslims = terrorists"), ("group_attack", "Immigrants == rats"),  # a re-check
 ])
 def test_a_picture_standing_for_the_word_is_read_by_the_phrase_rules(kind, text):
     """A trust and safety walk: "I will 🔪 you", "Go 🔫 yourself" and "All immigrants are 🐀🐀🐀" were

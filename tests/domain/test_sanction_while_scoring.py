@@ -13,7 +13,8 @@ from sqlalchemy import select, text
 from fake_model import FakeModel
 from moderation import db
 from moderation.domain.comments import CommentInput, submit_comment
-from moderation.domain.sanctions import AUTHOR_BUCKETS, SANCTION_LOCK, sanction_author
+from moderation.domain.dispatch import SCORE_QUEUED_KEY
+from moderation.domain.sanctions import AUTHOR_BUCKETS, SANCTION_LOCK, lift_sanction, sanction_author
 from moderation.domain.scoring import score_pending
 from moderation.models import AuditEntry, Comment, Site, User
 
@@ -147,3 +148,35 @@ def test_comments_left_to_a_ban_being_written_are_scored_as_soon_as_it_commits(a
             timer.join()
             writer.close()
     assert scored == dict.fromkeys(ids, "rejected")
+
+
+def test_a_lift_sent_while_a_batch_rejects_by_the_ban_sends_those_comments_to_be_scored_anew(app, site, moderator):
+    """A re-check: a lift sent at once after a mistaken ban left 256 of 500 comments "author banned"
+    under no sanction."""
+    SlowModel.started.clear()
+    SlowModel.go.clear()
+    with app.app_context():
+        _ban(site.id, moderator.id)
+        ids = _post(site.id, "raider", 4)
+    scorer, _ = _in_thread(app, lambda: score_pending(db.session, SlowModel, [], batch_size=50))
+    assert SlowModel.started.wait(30)
+    lifting, lifted = _in_thread(app, lambda: lift_sanction(db.session, db.session.get(Site, site.id), "raider",
+                                                           db.session.get(User, moderator.id), "a mistake"))
+    time.sleep(0.5)  # the lift reads the raider's comments as pending and waits for the batch
+    SlowModel.go.set()
+    scorer.join(30)
+    lifting.join(30)
+    assert not isinstance(lifted[0], BaseException)
+    with app.app_context():
+        assert {db.session.get(Comment, i).status for i in ids} == {"pending"}
+        assert score_pending(db.session, FakeModel, ids, batch_size=50) == dict.fromkeys(ids, "published")
+        assert all("author_banned" not in db.session.get(Comment, i).flagged for i in ids)
+
+
+def test_a_ban_sends_the_authors_waiting_comments_to_be_scored(app, site, moderator, services):
+    """A scoring task that claimed while the ban held their rows skipped them: they waited for the sweep."""
+    with app.app_context():
+        _post(site.id, "raider", 2)
+        services.redis().delete("moderation", SCORE_QUEUED_KEY)  # no task queued, and none marked so
+        _ban(site.id, moderator.id)
+    assert services.redis().llen("moderation") == 1

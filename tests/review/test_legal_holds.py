@@ -108,3 +108,15 @@ def test_an_admin_places_and_lifts_a_hold_on_the_page_and_a_bad_one_is_a_form_er
         assert row.lifted_at is not None and row.lift_reason == "settled" and row.target == "reader-62"
     again = page.post(f"/admin/legal-holds/{hold_id}/lift", data={"csrf_token": token, "reason": "twice"}, follow_redirects=True)
     assert "was lifted on" in again.get_data(as_text=True)
+
+
+def test_a_comment_number_in_other_digits_is_a_form_error_not_a_500_nor_another_comment(app, client, site, admin, sign_in):
+    """A re-check: "²" was a 500 and "٣" put the hold on comment #3."""
+    page = sign_in(admin)
+    token = csrf_token(page.get("/admin/legal-holds").get_data(as_text=True))
+    for typed in ("²", "٣", "１２"):
+        answer = page.post("/admin/legal-holds", data={"csrf_token": token, "site_id": str(site.id), "scope": "comment",
+                                                       "target": typed, "reason": "SL-1"})
+        assert answer.status_code == 400, typed
+    with app.app_context():
+        assert db.session.scalar(select(LegalHold.id)) is None

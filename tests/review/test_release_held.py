@@ -196,3 +196,18 @@ def test_the_page_lists_every_comment_it_would_publish_and_one_ticked_stays_held
     with app.app_context():
         statuses = [db.session.get(Comment, c).status for c in held]
     assert statuses == ["published"] * 3 + ["held"] + ["published"] * 3 + ["held"] + ["published"] * 4
+
+
+def test_every_box_ticked_publishes_nothing_and_says_why(app, sign_in, admin, raised_site, make_comment):
+    """A re-check: it said "None of the held comments is one the thresholds in force would publish now"
+    under a list of five it would."""
+    site = raised_site
+    held = [_held(make_comment, site, f"A silly take number {n}.") for n in range(2)]
+    client = sign_in(admin)
+    page = client.get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True)
+    ids = re.search(r'name="ids" value="([^"]*)"', page).group(1)
+    answer = client.post(f"/admin/sites/{site.id}/thresholds/release-held", follow_redirects=True,
+                         data={"csrf_token": csrf_token(page), "ids": ids, "leave": [str(c) for c in held]})
+    assert "Nothing published: every comment listed was ticked to be left held." in answer.get_data(as_text=True)
+    with app.app_context():
+        assert {db.session.get(Comment, c).status for c in held} == {"held"}
