@@ -33,6 +33,15 @@ def decided(site: Site, user: User, n: int, action: str) -> Comment:
                   expected_version=c.version)
 
 
+def forgetful_site(make_site, moderator) -> tuple[Site, User]:
+    """A site keeping texts DAYS days, and a moderator of it."""
+    site = db.session.get(Site, make_site("forgets-in-30-days").id)
+    site.retention_days = DAYS
+    user = db.session.get(User, moderator.id)
+    db.session.add(SiteMember(user_id=user.id, site_id=site.id))
+    return site, user
+
+
 def texts() -> dict[str, str]:
     db.session.expire_all()
     return {c.external_id: c.text for c in db.session.scalars(select(Comment))}
@@ -97,10 +106,7 @@ def test_notes_about_an_expired_comment_go_with_its_text_and_old_suggestscore_la
     from moderation.domain.labels import SUGGESTSCORE
 
     with app.app_context():
-        site = db.session.get(Site, make_site("forgets-in-30-days").id)
-        site.retention_days = DAYS
-        user = db.session.get(User, moderator.id)
-        db.session.add(SiteMember(user_id=user.id, site_id=site.id))
+        site, user = forgetful_site(make_site, moderator)
         c = comment(site, 1, "Gribbleworth is a fraud and a crook.")
         db.session.add(Report(comment_id=c.id, reason="harassment", reporter_id="r-1", weight=2.0,
                               note="It calls Gribbleworth a crook"))
@@ -223,10 +229,7 @@ def test_retention_blanks_what_a_rule_quoted_but_keeps_which_rule_held_the_comme
     from moderation.domain.decision_report import held_by_what
 
     with app.app_context():
-        site = db.session.get(Site, make_site("forgets-in-30-days").id)
-        site.retention_days = DAYS
-        user = db.session.get(User, moderator.id)
-        db.session.add(SiteMember(user_id=user.id, site_id=site.id))
+        site, user = forgetful_site(make_site, moderator)
         c = comment(site, 1, "Kyle Mercer lives at 14 Elm Grove.")
         c.rule_hits = [{"rule": "court-order", "action": "hold", "kind": "banned_words", "reason": 'banned word: "kyle mercer"'},
                        {"rule": "addresses", "action": "hold", "kind": "street_address", "reason": "street address"}]

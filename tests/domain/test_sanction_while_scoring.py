@@ -58,6 +58,17 @@ def _in_thread(app, work) -> tuple[threading.Thread, list]:
     return thread, outcome
 
 
+def _writing_a_sanction(site_id: int, author_id: str):
+    """A connection holding the author's sanction lock, as a ban being written holds it; the caller ends it."""
+    bucket = db.session.scalar(text("SELECT hashtext(:key) & :mask"),
+                               {"key": f"{site_id}:{author_id}", "mask": AUTHOR_BUCKETS - 1})
+    db.session.rollback()
+    writer = db.session.get_bind().connect()
+    transaction = writer.begin()
+    writer.execute(text("SELECT pg_advisory_xact_lock(:space, :bucket)"), {"space": SANCTION_LOCK, "bucket": bucket})
+    return writer, transaction
+
+
 def _ban(site_id: int, user_id: int, kind: str = "ban"):
     return sanction_author(db.session, db.session.get(Site, site_id), "raider", kind, "a raid",
                            db.session.get(User, user_id))
@@ -110,12 +121,7 @@ def test_a_batch_claiming_while_a_ban_is_being_written_leaves_the_authors_commen
     with app.app_context():
         ids = _post(site.id, "raider", 3)
         other = _post(site.id, "reader", 1)
-        bucket = db.session.scalar(text("SELECT hashtext(:key) & :mask"),
-                                   {"key": f"{site.id}:raider", "mask": AUTHOR_BUCKETS - 1})
-        db.session.rollback()
-        writer = db.session.get_bind().connect()
-        transaction = writer.begin()
-        writer.execute(text("SELECT pg_advisory_xact_lock(:space, :bucket)"), {"space": SANCTION_LOCK, "bucket": bucket})
+        writer, transaction = _writing_a_sanction(site.id, "raider")
         try:
             scored = score_pending(db.session, FakeModel, [], batch_size=50)
         finally:
@@ -132,12 +138,7 @@ def test_comments_left_to_a_ban_being_written_are_scored_as_soon_as_it_commits(a
     the ban held while it wrote."""
     with app.app_context():
         ids = _post(site.id, "raider", 3)
-        bucket = db.session.scalar(text("SELECT hashtext(:key) & :mask"),
-                                   {"key": f"{site.id}:raider", "mask": AUTHOR_BUCKETS - 1})
-        db.session.rollback()
-        writer = db.session.get_bind().connect()
-        transaction = writer.begin()
-        writer.execute(text("SELECT pg_advisory_xact_lock(:space, :bucket)"), {"space": SANCTION_LOCK, "bucket": bucket})
+        writer, transaction = _writing_a_sanction(site.id, "raider")
         writer.execute(text("INSERT INTO author_sanctions (site_id, author_id, kind, reason, created_at) "
                             "VALUES (:site, 'raider', 'ban', 'a raid', now())"), {"site": site.id})
         timer = threading.Timer(0.5, transaction.commit)
