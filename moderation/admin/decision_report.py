@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from moderation import auth, db
 from moderation.admin.routes import bp, of_administered
+from moderation.admin.spreadsheet import text_cell
 from moderation.domain.decision_report import HELD_BY, DecisionReport, decision_report
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.membership import administered_site_ids
@@ -26,17 +27,6 @@ from moderation.request_input import MAX_INT8, parse_int
 PERIODS = (1, 7, 30, 90, 365)  # days, as the page offers them
 
 
-# What starts a formula in some spreadsheet (OWASP's list, with the full-width forms and "|" of DDE),
-# also behind leading blanks and control characters, which some strip first: "\t=HYPERLINK(...)",
-# " =1+2" and "＝1+2" came out as formulas (an adversarial walk).
-_FORMULA_START = frozenset("=+-@|\t\r\n＝＋－＠")
-
-
-def _cell(value: object) -> object:
-    """A cell a spreadsheet reads as text: a username is not a formula."""
-    if isinstance(value, str) and value and (value[0] in _FORMULA_START or value.lstrip()[:1] in _FORMULA_START):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -115,7 +105,7 @@ def decisions_csv() -> Response:
                    "made in the period", "approved what the model held", "approved what a safety rule held"])
     # The period and site in the file too: an editor's walk found them only in its name.
     rows.writerow(["period", f"{report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC"])
-    rows.writerow(["site", _cell(site.name) if site else _every_site()])
+    rows.writerow(["site", text_cell(site.name) if site else _every_site()])
     rows.writerow(["came in", "comments received", report.received])
     rows.writerow(["came in", "sent to review", report.reviewed])
     for label, value in (("median", report.waits.median), ("9 in 10 within", report.waits.p90),
@@ -134,7 +124,7 @@ def decisions_csv() -> Response:
     for reason, count in report.reasons:
         rows.writerow(["rejections by reason", reason, count])
     for m in report.moderators:
-        rows.writerow(["moderator", _cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed, m.made,
+        rows.writerow(["moderator", text_cell(m.username), m.decided, m.approved, m.rejected, m.undone, m.reversed, m.made,
                        m.overruled_model, m.overruled_rule])
     for key, label in HELD_BY.items():
         n = report.by_hold.get(key, {})
@@ -143,8 +133,8 @@ def decisions_csv() -> Response:
     rows.writerow([])
     rows.writerow(["stories", "story id", "comments", "held now", "rejected", "reported", "site", "title"])
     for story in report.stories:
-        rows.writerow(["story", _cell(story.story_id), story.comments, story.held, story.rejected, story.reported,
-                       _cell(story.site), _cell(story.title or "")])
+        rows.writerow(["story", text_cell(story.story_id), story.comments, story.held, story.rejected, story.reported,
+                       text_cell(story.site), text_cell(story.title or "")])
     everywhere = "all-sites" if auth.current_user().role == "admin" else "my-sites"
     name = f"decisions-{site.name if site else everywhere}-{days}d-{report.until:%Y-%m-%d}.csv"
     # A site name is anyone's text: a '"' in it ended the quoted filename early (a re-check). An ASCII

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from classifiers.attributes import ATTRIBUTES
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
+from moderation.admin.spreadsheet import text_cell
 from moderation.domain.site_settings import (
     SETTING_LABELS, loaded_settings, reject_above_hold_problem, settings_warnings, update_site_settings,
 )
@@ -221,9 +222,10 @@ def audit_csv() -> Response | tuple[str, int]:
     for entry in entries:
         change = parse_status_action(entry.action)
         details = entry.details or {}
-        writer.writerow([entry.id, entry.at.isoformat(), entry.actor, actor_in_words(entry.actor), entry.action,
-                         entry.comment_id or "", change[0] if change else "", change[1] if change else "",
-                         details.get("reason") or "", json.dumps(details, ensure_ascii=False, sort_keys=True)])
+        writer.writerow([text_cell(value) for value in (
+            entry.id, entry.at.isoformat(), entry.actor, actor_in_words(entry.actor), entry.action,
+            entry.comment_id or "", change[0] if change else "", change[1] if change else "",
+            details.get("reason") or "", json.dumps(details, ensure_ascii=False, sort_keys=True))])
     audit(db.session, f"user:{auth.current_user().username}", "audit:exported", rows=len(entries),
           filters={k: v for k, v in request.args.items() if k in ("who", "what", "comment", "site")})
     db.session.commit()

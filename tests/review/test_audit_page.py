@@ -185,3 +185,16 @@ def test_several_comments_timelines_come_as_one_list_and_as_csv(app, sign_in, ad
     assert rows[0]["at_utc"].startswith("20") and "+00:00" in rows[0]["at_utc"]
     bad = client.get("/admin/audit.csv", query_string={"comment": "4, x"})
     assert bad.status_code == 400
+
+
+def test_a_reason_written_as_a_formula_is_text_in_the_csv(app, sign_in, admin, site, make_comment):
+    import csv
+    import io
+
+    comment_id = make_comment(site.id)
+    with app.app_context():
+        audit(db.session, "user:mona", "status:held->rejected", comment_id=comment_id, reason='=HYPERLINK("http://x")')
+        db.session.commit()
+    download = sign_in(admin).get("/admin/audit.csv", query_string={"comment": str(comment_id)})
+    [row] = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert row["reason"] == "'=HYPERLINK(\"http://x\")"

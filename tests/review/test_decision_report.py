@@ -100,7 +100,7 @@ def test_a_period_or_site_the_page_does_not_offer_is_a_400(sign_in, admin):
 
 
 def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted():
-    from moderation.admin.decision_report import _cell
+    from moderation.admin.spreadsheet import text_cell as _cell
 
     assert [_cell(v) for v in ("=HYPERLINK(1)", "+1", "-1", "@a", "mona", 3)] == ["'=HYPERLINK(1)", "'+1", "'-1", "'@a", "mona", 3]
     # Behind blanks and control characters, and in full width (an adversarial walk).
