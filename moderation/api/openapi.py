@@ -11,17 +11,17 @@ from moderation.api import openapi_comments
 from moderation.api import openapi_erasure
 from moderation.api import openapi_webhooks
 from moderation.api.openapi_batch import extend_batch
-from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK
+from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK, NOT_BLANK_ID
 from moderation.api.openapi_people import NULL_SCHEMA, extend
 from moderation.domain.lifecycle import DECIDED, STATUSES
 from moderation.domain.reports import REPORT_WEIGHTS
 from moderation.models import REPORT_REASONS
 
-ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK,
+ID_SCHEMA = {"oneOf": [{"type": "string", "maxLength": 200, "pattern": NOT_BLANK_ID,
                         "description": 'Stored less the whitespace around it: " c-7 " is stored, answered and sent '
                                        'in events as "c-7", and "42" and "42 " are one id. '
                                        'Not "." or ".." between slashes (HTTP clients resolve those away in a URL '
-                                       "path); percent-encode an id, as UTF-8, when it goes in one."},
+                                       "path), nor U+FFFD; percent-encode an id, as UTF-8, when it goes in one."},
                        {"type": "integer"}]}
 # Optional fields may be left out or sent as null (NULL_SCHEMA: why not `nullable` here).
 OPTIONAL_ID_SCHEMA = {"oneOf": [*ID_SCHEMA["oneOf"], NULL_SCHEMA]}

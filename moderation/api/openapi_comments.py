@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK
+from moderation.api.openapi_patterns import NO_NUL, NOT_BLANK, NOT_BLANK_ID
 from moderation.api.query_input import STATUS_LIST_PATTERN
 from moderation.domain import change_feed
 from moderation.domain.comments import MAX_ID
@@ -151,9 +151,9 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
         ),
         "parameters": [
             {"name": "story_id", "in": "query", "required": False,
-             "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK}},
+             "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK_ID}},
             {"name": "author_id", "in": "query", "required": False,
-             "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK},
+             "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK_ID},
              "description": "One author's comments (a reader asking what the site holds of theirs)."},
             {"name": "status", "in": "query", "required": False,
              "schema": {"type": "string", "pattern": STATUS_LIST_PATTERN},
@@ -192,7 +192,7 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
                 "out keeps its value; another field is refused. Audited as the site. Answers the story's counts."
             ),
             "parameters": [{"name": "story_id", "in": "path", "required": True,
-                            "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK},
+                            "schema": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK_ID},
                             "description": "The `story_id` the site posts with comments (URL-encoded), taken as "
                                            "POST takes one: not blank, not \".\" or \"..\" between slashes, "
                                            "and valid UTF-8 once percent-decoded."}],

@@ -19,3 +19,5 @@ INVISIBLE = ("\\u0001-\\u0008\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u0300-\\u036
 # Leading blanks, one visible character, anything but NUL: the same strings as "contains something
 # visible", written so that Hypothesis (schemathesis) builds examples ten times faster.
 NOT_BLANK = f"^[\\s{INVISIBLE}]*[^\\s{INVISIBLE}\\u0000][^\\u0000]*$"
+# An id: the same, and no U+FFFD, which a URL path cannot tell from bytes that are not UTF-8.
+NOT_BLANK_ID = f"^[\\s{INVISIBLE}]*[^\\s{INVISIBLE}\\u0000\\ufffd][^\\u0000\\ufffd]*$"

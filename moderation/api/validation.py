@@ -96,6 +96,11 @@ def _id(body: Mapping[str, Any], name: str, *, required: bool) -> str | None:
     text = _check_string(str(value), name, MAX_ID_LENGTH).strip()
     if not _VISIBLE.search(text):
         raise ValidationFailed(f"{name} must not be empty or only whitespace or invisible characters", field=name)
+    if "\ufffd" in text:
+        # What bytes that are not UTF-8 become: a path cannot tell it from them, so such an author
+        # could be posted but never read or erased by its id (a re-check).
+        raise ValidationFailed(f"{name} must not hold U+FFFD, the replacement character: send it as the text "
+                               "it was meant to be", field=name)
     return text
 
 
