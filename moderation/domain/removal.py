@@ -54,7 +54,7 @@ def delete_comment(session: Session, site: Site, comment_id: int, *, actor: str,
                              **({"training_examples_withdrawn": withdrawn} if withdrawn else {}))
     close_reports_of_deleted([comment], comment.status_changed_at)
     deliveries = [delivery]
-    if site.retention_days == 0 and not is_held(session, comment.id):  # a legal hold keeps it (legal_holds.py)
+    if site.retention_days == 0 and not is_held(session, comment.id, site.id):  # a legal hold keeps it (legal_holds.py)
         # Erased now, and said as the retention sweep says it: a plugin erasing its copy on
         # `comment.text_erased`, where the docs say to, kept a text erased at the DELETE (a WordPress walk).
         at = now()

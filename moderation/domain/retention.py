@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.erasure import erase_everywhere
 from moderation.domain.labels import SUGGESTSCORE
-from moderation.domain.legal_holds import under_hold
+from moderation.domain.legal_holds import erasing, under_hold
 from moderation.domain.lifecycle import DELETED, REJECTED, audit, commit_and_send, now, site_event
 from moderation.models import AuditEntry, Comment, LabelledExample, Site, WebhookDelivery
 
@@ -33,6 +33,7 @@ MAX_BATCHES = 40  # bounds one run; the next run carries on
 
 def expired_ids(session: Session, at: datetime, limit: int) -> list[int]:
     """Comments whose site's retention period after their rejection or deletion has ended by `at`, locked."""
+    erasing(session, session.scalars(select(Site.id).where(Site.retention_days.is_not(None))))
     return list(session.scalars(
         select(Comment.id).join(Site, Site.id == Comment.site_id)
         .where(Site.retention_days.is_not(None), Comment.text_erased_at.is_(None), Comment.status.in_(ERASED_AFTER),
