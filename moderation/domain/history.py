@@ -119,8 +119,8 @@ def _thresholds(found: object) -> str:
         return ""
     # Three places, as the settings page shows them: six read as noise on every scoring line (the audit
     # entry keeps them all).
-    return ", ".join(f"{a.replace('_', ' ')} ≥ {f'{t:.3f}'.rstrip('0').rstrip('.')}" for a, t in sorted(found.items())
-                     if isinstance(t, (int, float)) and t <= 1)
+    return ", ".join(f"{a.replace('_', ' ')} off" if t >= 1 else f"{a.replace('_', ' ')} ≥ {f'{t:.3f}'.rstrip('0').rstrip('.')}"
+                     for a, t in sorted(found.items()) if isinstance(t, (int, float)))
 
 
 def _model_alone(details: dict) -> str:

@@ -110,7 +110,8 @@ def hold_input(site_id: int | None, scope: str | None, target: str | None, reaso
         if number is None:
             raise ValidationFailed("a comment is held by its number here, as #305", field="target")
         target = str(number)
-    if not target or len(target) > MAX_TARGET_LENGTH:
+    if not any(ch.isprintable() and not ch.isspace() for ch in target) or len(target) > MAX_TARGET_LENGTH:
+        # A zero-width space alone, which no comment's id can be, had been said to stand (a re-check).
         raise ValidationFailed(f"give the {scope}'s id, 1 to {MAX_TARGET_LENGTH} characters", field="target")
     return HoldInput(site_id, scope, target, clean_reason(reason, required=True))
 
@@ -157,5 +158,7 @@ def list_holds(session: Session) -> list[tuple[LegalHold, int]]:
 
 
 def covered_count(session: Session, hold: LegalHold) -> int:
-    column = {"author": Comment.author_id, "story": Comment.story_id, "comment": cast(Comment.id, String)}[hold.scope]
-    return session.scalar(select(func.count(Comment.id)).where(Comment.site_id == hold.site_id, column == hold.target)) or 0
+    # By id for one comment: compared as text, every comment of the site was read (a re-check).
+    found = (Comment.id == int(hold.target) if hold.scope == "comment" else
+             {"author": Comment.author_id, "story": Comment.story_id}[hold.scope] == hold.target)
+    return session.scalar(select(func.count(Comment.id)).where(Comment.site_id == hold.site_id, found)) or 0

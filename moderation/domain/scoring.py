@@ -403,7 +403,10 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             # a comment published at 0.74 under a hold at 0.95 read as one the model should have held,
             # with nothing to say why (counsel's walk); and why this one was rejected unseen and not a
             # worse one (a readers' editor's walk).
-            hold_at=dict(routing_policy.thresholds), rules_version=rule_set.version if rule_set else None,
+            # Every attribute the model scores, one switched off at 1: a comment published at toxicity
+            # 1.00 never named toxicity (a re-check).
+            hold_at={a: routing_policy.thresholds.get(a, 1.0) for a in model.attributes},
+            rules_version=rule_set.version if rule_set else None,
             **({"auto_reject_at": {a: t for a, t in routing_policy.reject_thresholds.items() if a in verdict.flagged}}
                if AUTO_REJECTED in verdict.flagged else {}),
         )

@@ -114,7 +114,7 @@ def test_a_comment_number_in_other_digits_is_a_form_error_not_a_500_nor_another_
     """A re-check: "²" was a 500 and "٣" put the hold on comment #3."""
     page = sign_in(admin)
     token = csrf_token(page.get("/admin/legal-holds").get_data(as_text=True))
-    for typed in ("²", "٣", "１２"):
+    for typed in ("²", "٣", "１２"):  # and, as an author's id, a zero-width space alone
         answer = page.post("/admin/legal-holds", data={"csrf_token": token, "site_id": str(site.id), "scope": "comment",
                                                        "target": typed, "reason": "SL-1"})
         assert answer.status_code == 400, typed
@@ -144,3 +144,14 @@ def test_a_hold_placed_while_an_erasure_runs_waits_for_it_and_stands_after(app, 
         eraser.close()
         placing.join(30)
     assert len(placed) == 1
+
+
+def test_an_id_with_nothing_visible_is_no_hold(app, site, admin):
+    import pytest as _pytest
+
+    from moderation.domain.errors import ValidationFailed
+
+    for scope in ("author", "story"):
+        with _pytest.raises(ValidationFailed) as refused:
+            hold_input(site.id, scope, "\u200b", "SL-1")
+        assert refused.value.field == "target"
