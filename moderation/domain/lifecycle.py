@@ -55,9 +55,9 @@ SCORING_KINDS = (SCORER, SANCTION, STORM, IMPORT)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
-    # And a comment a batch published while its author's sanction was being written: the batch
-    # had read the sanctions from before (sanctions._scored_meanwhile).
-    # Back to pending, to be scored anew, what a batch held or rejected by a sanction lifted meanwhile.
+    # And, once a sanction waited for a batch that read the sanctions from before: what it published
+    # takes the new one (sanctions._scored_meanwhile), and what it held or rejected by one lifted
+    # meanwhile goes back to pending, to be scored anew (sanctions._unsanctioned_meanwhile).
     SANCTION: {PENDING: frozenset({HELD, REJECTED}), PUBLISHED: frozenset({HELD, REJECTED}),
                HELD: frozenset({PENDING}), REJECTED: frozenset({PENDING})},
     # After an approval only reports filed since count (domain/reports.py), but they may reopen it.

@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, Text, case, cast, func, literal, or_, select, text, tuple_
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import send_for_scoring
@@ -189,6 +189,17 @@ def _bucket(site_id, author_id):  # noqa: ANN001, ANN202 - SQL expressions in an
     return func.hashtext(cast(site_id, Text).concat(":").concat(author_id)).op("&")(AUTHOR_BUCKETS - 1)
 
 
+def _listed(pairs: list[tuple[int, str]]):  # noqa: ANN202 - a subquery of (site_id, author_id) rows
+    return select(func.unnest(cast([p[0] for p in pairs], ARRAY(Integer))).label("site_id"),
+                  func.unnest(cast([p[1] for p in pairs], ARRAY(Text))).label("author_id")).subquery()
+
+
+def _buckets(session: Session, pairs: list[tuple[int, str]]) -> list[int]:
+    """The pairs' lock buckets, in order: every holder takes them in the same order."""
+    listed = _listed(pairs)
+    return sorted(set(session.scalars(select(_bucket(listed.c.site_id, listed.c.author_id)))))
+
+
 def _lock_authors(session: Session, pairs: Iterable[tuple[int, str]]) -> None:
     """Two moderators sanctioning one author at once must not leave two sanctions in force, and a
     batch must not score the author's comments with the sanctions from before the change. Taken in
@@ -196,9 +207,7 @@ def _lock_authors(session: Session, pairs: Iterable[tuple[int, str]]) -> None:
     pairs = sorted(set(pairs))
     if not pairs:
         return
-    listed = select(func.unnest(cast([p[0] for p in pairs], ARRAY(Integer))).label("site_id"),
-                    func.unnest(cast([p[1] for p in pairs], ARRAY(Text))).label("author_id")).subquery()
-    for bucket in sorted(set(session.scalars(select(_bucket(listed.c.site_id, listed.c.author_id))))):
+    for bucket in _buckets(session, pairs):
         session.execute(select(func.pg_advisory_xact_lock(SANCTION_LOCK, bucket)))
 
 
@@ -208,14 +217,13 @@ def _lock_author(session: Session, site_id: int, author_id: str) -> None:
 
 def not_being_sanctioned(session: Session, comments: list[Comment]) -> tuple[list[Comment], list[Comment]]:
     """The comments whose authors' sanctions no one is changing now, their buckets held shared until
-    the batch commits, and the ids of the others, left pending for the next claim. A batch scored
+    the batch commits, and the others, left pending for the next claim. A batch scored
     with the sanctions it read before a ban committed: 236 to 354 of a raider's comments scored while
     a moderator's ban waited were published (a trust and safety analyst's walk)."""
     pairs = sorted({(c.site_id, c.author_id) for c in comments})
     if not pairs:
         return comments, []
-    listed = select(func.unnest(cast([p[0] for p in pairs], ARRAY(Integer))).label("site_id"),
-                    func.unnest(cast([p[1] for p in pairs], ARRAY(Text))).label("author_id")).subquery()
+    listed = _listed(pairs)
     busy = set(session.execute(select(listed.c.site_id, listed.c.author_id).where(
         ~func.pg_try_advisory_xact_lock_shared(SANCTION_LOCK, _bucket(listed.c.site_id, listed.c.author_id)))).all())
     if not busy:
@@ -232,11 +240,9 @@ def wait_for_sanctions(session: Session, pairs: Iterable[tuple[int, str]], *, se
     pairs = sorted(set(pairs))
     if not pairs:
         return
-    listed = select(func.unnest(cast([p[0] for p in pairs], ARRAY(Integer))).label("site_id"),
-                    func.unnest(cast([p[1] for p in pairs], ARRAY(Text))).label("author_id")).subquery()
     try:
         session.execute(text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": f"{int(seconds * 1000)}ms"})
-        for bucket in sorted(set(session.scalars(select(_bucket(listed.c.site_id, listed.c.author_id))))):
+        for bucket in _buckets(session, pairs):
             session.execute(select(func.pg_advisory_xact_lock_shared(SANCTION_LOCK, bucket)))
     except OperationalError:  # still being written after `seconds` (a long bulk decision): the next claim tries
         pass
@@ -278,7 +284,7 @@ def _score_waiting(session: Session, site_id: int, author_id: str) -> None:
 
 def _being_scored(session: Session, pairs: Iterable[tuple[int, str]]) -> list[int]:
     """The authors' comments waiting to be scored, read before their lock: the lock waits for a
-    batch already scoring them, which read the sanctions from before (`scored_meanwhile`)."""
+    batch already scoring them, which read the sanctions from before (`_scored_meanwhile`)."""
     pairs = list(pairs)
     return list(session.scalars(select(Comment.id).where(
         tuple_(Comment.site_id, Comment.author_id).in_(pairs), Comment.status == PENDING)))
