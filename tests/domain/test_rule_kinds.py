@@ -125,7 +125,7 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "Mensah \U0001f412\U0001f412\U0001f412", "Okafor \U0001f412\U0001f412\U0001f412", "Kwame Mensah \U0001f98d",
     "What a miss. Mensah \U0001f435", "Mensah belongs in a zoo.", "You belong in a zoo, Mensah.",
     "Someone throw Mensah a banana.", "Throw him a banana!", "Throw bananas at him next time.",
-    "Ooh ooh ooh ooh every time Mensah touches it", "ooh ooh ooh at Mensah!", "Ooh ooh aah aah", "Oooh oooh aah aah Mensah",
+    "Ooh ooh ooh ooh every time Mensah touches it", "ooh ooh aah aah at him", "Oooh oooh aah aah Mensah",
     # ... and the same night's others, near-copies of what the rule held: a player's country, one named
     # as the example, "the" banana boat, the slaver's trope.
     "Go back to Ghana Mensah, nobody wants you here.", "Black players like Mensah are all lazy until they see a camera.",
@@ -557,6 +557,25 @@ def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
 # What a derby live blog hears in a match, celebration and swearing and the sport's violent words
 # among it: the derby night's patterns must hold none of it.
 DERBY_BLOG = [
+    # A second re-check's near neighbours, each held by the first version of the night's patterns.
+    "Oh oh oh at last", "Ooh ooh ooh at Christmas", "Oh oh ah ah ah staying alive",
+    "Ooh ooh ah ah, the kids loved the monkeys at the zoo", "ooh ooh ooh every time he touches my heart",
+    "Grandpa belongs in a zoo, he's wild lol", "My toddler belongs in a zoo, honestly.",
+    "Throw Max a banana, he's cramping.", "Chuck him a banana, he's been running all game",
+    "Cotton farmers should be picking cotton in September.", "We should go pick cotton at the heritage farm this weekend.",
+    "The kids should be picking cotton buds off the floor!",
+    "Someone needs to put him in hospital... he's clearly ill with flu, he needs care.",
+    "Somebody needs to put Grandad in hospital, his chest is bad.",
+    "The ball will end up in the river like the last one, kick it softer!", "My phone will end up in the river like the last one lol",
+    "Their kids deserve everything they get, they worked so hard for those grades.",
+    "His family deserves everything they get after tonight, they raised a champion!",
+    "His daughter goes to St Mary's school, the one off the ring road, lovely teachers.",
+    "Her son goes to Oak primary, the one next to the park, and he loves it.",
+    "His wife works at the Co-op nights.", "His kids walk home alone, don't they? They're 15 now.",
+    "Dear Councillor Smith, your family won't be safe from the flooding either.", "Council, your families won't be safe.",
+    "I'll be waiting at the finish line, bring a stretcher, that marathon will kill me.",
+    "We'll be waiting at the hospital, book an ambulance just in case for the transfer.",
+    "We'll be waiting at the station. Bring an ambulance for grandma, her knee is bad.",
     # The night's F7: a fixture held as a threat.
     "We'll kill them in the return leg.", "We'll murder them at their place too.", "We'll murder them in the cup as well.",
     'GET IN!!! What a fucking goal, Mensah you beauty!',
@@ -981,7 +1000,9 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   # The derby night's patterns: a family, a name and its emoji, the noises.
                                   "if i see his wife " * 1100, "x, y, z, your " * 1400, "ooh " * 5000, "ab cd \U0001f412 ef " * 1600,
                                   "his wife works at the " * 900, "pritchard's son goes to the school " * 560,
-                                  "ooh ooh ooh every time a b " * 700])
+                                  "ooh ooh ooh every time a b " * 700,
+                                  # A second re-check's: "oo" read two ways, 6 s for 20,000 characters.
+                                  ("oo-" * 7000)[:20000], ("oo-" * 7000)[:19999] + "\U0001f400", "oh " * 6600])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
@@ -1146,3 +1167,14 @@ def test_a_sites_word_list_can_rank_what_it_holds_with_threats():
     with pytest.raises(ValidationFailed) as refused:
         validate_rules([{"name": "x", "kind": "banned_words", "words": ["y"], "ranks_with": "urgent"}])
     assert refused.value.field == "rules[0].ranks_with"
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    ("threat_words", "Your family won't be safe after that decision."), ("threat_words", "His family won't be safe after that decision."),
+    ("threat_words", "I hope his kids get knocked over by a bus"), ("threat_words", "Doyle will end up in the river like the last ref"),
+    ("group_attack", "Throw Mensah some bananas"),
+])
+def test_a_second_re_checks_variants_of_the_derby_nights_abuse_are_held(kind, text):
+    from moderation.domain.rules import phrase_found
+
+    assert phrase_found(kind, text) is not None
