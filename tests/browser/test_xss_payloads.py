@@ -79,8 +79,8 @@ def _hold(app, ids: dict[str, int]) -> None:
 
 
 # Served as attachments, never drawn as a page (a browser only saves them): test_decision_report.py
-# reads the CSV, whose cells are quoted and formula-proofed.
-DOWNLOADS = {"admin.decisions_csv"}
+# and test_audit_page.py read the CSVs, whose cells are quoted and formula-proofed.
+DOWNLOADS = {"admin.decisions_csv", "admin.audit_csv"}
 
 
 def _pages(app, ids: dict[str, list[int | str]]) -> list[str]:
