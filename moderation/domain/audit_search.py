@@ -64,7 +64,12 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
                             or_(~AuditEntry.details.has_key("site_ids"),
                                 AuditEntry.details["site_ids"].contained_by(sorted(within))))
     if (named := user_of_pseudonym(session, who)) is not None:
-        who = named.username  # a site's mod_... id, as its webhooks and API name the moderator
+        # A site's mod_... id names one account exactly: matched as a part of a name, ann's id had
+        # listed joanne's decisions too (a re-check).
+        query = query.where(or_(AuditEntry.actor == f"user:{named.username}",
+                                AuditEntry.details["user"].astext == named.username,
+                                AuditEntry.details["username"].astext == named.username))
+        who = ""
     if who.strip():
         # Who acted, or whose account was acted on: "olu" finds olu's own decisions and the day an
         # admin created, added and disabled olu. A sign-in's session tag finds what that session did.
