@@ -37,8 +37,9 @@ def record_decision(session: Session, comment: Comment, user: User, reports: lis
 
 def record_import(session: Session, comment: Comment) -> None:
     """The label of an imported comment's decision, which the site's earlier system made (its
-    moderators, by whatever rules it had): kept apart as kind "import", so a site can train with or
-    without them (`moderation train --site`), and withdrawn as a moderator's are when it is undone."""
+    moderators, by whatever rules it had): its own kind, "import", which the export counts apart and
+    `moderation train --site` reads with the site's other labels; withdrawn as a moderator's are when
+    its decision is undone."""
     session.add(LabelledExample(kind=IMPORTED, source=SOURCES[IMPORTED], site_id=comment.site_id, comment_id=comment.id,
                                 text=comment.text, labelled_by=None, actor=f"site:{comment.site_id}",
                                 decision=comment.decision, decided_at=comment.decided_at, reason=comment.decision_reason,
