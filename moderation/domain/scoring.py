@@ -405,7 +405,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             # worse one (a readers' editor's walk).
             # Every attribute the model scores, one switched off at 1: a comment published at toxicity
             # 1.00 never named toxicity (a re-check).
-            hold_at={a: routing_policy.thresholds.get(a, 1.0) for a in model.attributes},
+            hold_at={a: round(routing_policy.thresholds.get(a, 1.0), 6) for a in model.attributes},  # as compared
             rules_version=rule_set.version if rule_set else None,
             **({"auto_reject_at": {a: t for a, t in routing_policy.reject_thresholds.items() if a in verdict.flagged}}
                if AUTO_REJECTED in verdict.flagged else {}),
