@@ -149,7 +149,10 @@ _NOT_A_PERSON = (r"(?:zoos?|cute|aww+|lol|lmao|haha\w*|omg|wow|yay|me|mood|same|
 _SOUND = r"(?:oo+h*|oh+|uh+)"  # "oo", "ooh", "oooh", "oh", "uh": one reading each
 _APE += (r"|(?:^|(?<=[.!?]))\s*(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]{2,}(?:\s+(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]{2,})?\s*"
          + _APE_EMOJI + r"(?:\s*" + _APE_EMOJI + r"){0,8}(?=\s*(?:[.!?]|$))"
-         r"|\b(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]+\s+belongs\s+in\s+(?:a|the)\s+zoo\b|\b(?:you|u|ya)\s+belong\s+in\s+(?:a|the)\s+zoo\b"
+         # "belongs" looked for first: the long list of what is not a person, tried at every word, had cost
+         # a tenth of the rule's time.
+         r"|\b(?=[^\W\d_]+\s+belongs\s)(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]+\s+belongs\s+in\s+(?:a|the)\s+zoo\b"
+         r"|\b(?:you|u|ya)\s+belong\s+in\s+(?:a|the)\s+zoo\b"
          r"|\b(?:throw|toss|chuck|lob)\s+(?!" + _NOT_A_PERSON + r"\b)[^\W\d_]+\s+(?:a\s+|some\s+)?bananas?\b"
          r"(?!\s*-?\s*(?:skins?|peels?|bread|split|cake|milkshake|smoothie|boat)\b)"
          # Not fuel for a player's cramp ("Throw Max a banana, he's cramping": a re-check).
@@ -194,7 +197,8 @@ _ATTACK = re.compile(
     # derby night); not history's "enslaved people were made to pick cotton".
     # Not a farm's own work, nor the writer's day out ("Cotton farmers should be picking cotton in September.",
     # "We should go pick cotton at the heritage farm", "picking cotton buds off the floor": a re-check).
-    + r"|(?<!\bwe\s)(?<!\bi\s)(?<!\bfarmers\s)(?<!\bworkers\s)(?<!\bpickers\s)(?<!\bfarmer\s)(?<!\bshould\s)"
+    + r"|\b(?=should|belong|need|ought|go|get)(?<!\bwe\s)(?<!\bi\s)(?<!\bfarmers\s)(?<!\bworkers\s)(?<!\bpickers\s)"
+    r"(?<!\bfarmer\s)(?<!\bshould\s)"
     r"\b(?:should|belongs?|needs?\s+to|ought\s+to|go(?:es)?|get)\s+(?:be\s+)?(?:go(?:ing)?\s+)?(?:back\s+)?(?:to\s+)?pick(?:ing)?\s+cotton\b"
     r"(?!\s+(?:buds?|wool|balls?|candy|fields?|in\s+(?:september|october|the\s+autumn|the\s+fall)))"
     # The antisemite's trope: "The Jews control the media.", what it says they control; not any
