@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.reasons import clean_reason
 from moderation.domain.status import audit, now
+from moderation.domain.typed_numbers import typed_int
 from moderation.models import Comment, LegalHold, Site, User
 
 SCOPES = ("author", "story", "comment")
@@ -104,9 +105,7 @@ def hold_input(site_id: int | None, scope: str | None, target: str | None, reaso
         raise ValidationFailed(f"scope must be one of: {', '.join(SCOPES)}", field="scope")
     target = (target or "").strip()
     if scope == "comment":
-        digits = target.lstrip("#")
-        # ASCII digits alone: str.isdigit took "²" (a 500 in int()) and "٣" (a hold on comment 3).
-        number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 18 else None
+        number = typed_int(target.lstrip("#"), maximum=2**63 - 1)  # a bigint, as comment ids are
         if number is None:
             raise ValidationFailed("a comment is held by its number here, as #305", field="target")
         target = str(number)

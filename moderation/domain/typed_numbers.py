@@ -17,3 +17,12 @@ def typed_float(raw: str) -> float:
     if not _TYPED.fullmatch(raw.strip()):
         raise ValueError(f"not a number: {raw[:50]!r}")
     return float(raw)
+
+
+def typed_int(text: str | None, maximum: int, minimum: int = 1) -> int | None:
+    """ASCII digits within [minimum, maximum], else None. str.isdigit() also admits "²" (int() refuses
+    it: a 500 on the legal holds form) and "٣" (int() reads it as 3: a hold on another comment)."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 20:
+        return None
+    value = int(text)
+    return value if minimum <= value <= maximum else None
