@@ -24,7 +24,8 @@ def web_argv(config: Config) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn",
         "--workers", str(config.WEB_WORKERS),
-        "--worker-class", "gthread", "--threads", "4",
+        # gthread, answering what gunicorn refuses itself (a request line or headers too long) in JSON.
+        "--worker-class", "moderation.web_worker.ThreadWorker", "--threads", "4",
         "--bind", f"{config.HOST}:{config.PORT}",
         "--preload",  # load the model once, before forking
         # Its control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): a second
