@@ -39,7 +39,17 @@ _CONFUSABLES: dict[str, str] = {
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
     # Hyphens that are not the keyboard's: "well‑known" (a non-breaking hyphen) as "well-known".
     "\u2010": "-", "\u2212": "-", "\u05be": "-",  # the last Hebrew's maqaf, which the next re-check put between letters
+    # Emoji typed as letters, which NFKC leaves alone: "ℹ️dℹ️⭕t", "f⛎ck", "🅰️ss" (a red-team walk: 43 of 63
+    # insults spelled so were published). Not the regional indicators, which pair into flags.
+    "\u2b55": "o", "\u26ce": "u",
+    **{chr(0x1F150 + i): chr(ord("a") + i) for i in range(26)},  # negative circled letters, 🅐
+    **{chr(0x1F170 + i): chr(ord("a") + i) for i in range(26)},  # negative squared letters, 🅰
 }
+
+# Marks that dress the character before them and are no letter of their own: variation selectors
+# (U+FE0F makes "ℹ" an emoji: "ℹ️" is "i") and the keycap and circle that enclose one ("3️⃣" is "3").
+# Combining accents go in _map_char's NFKD pass; these combine with nothing there.
+_DRESSING = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u20dd-\u20e4]")
 
 # Letters people swap for digits/symbols inside words (id10t, b1tch, $hit, sh!t). Not "|": between
 # letters it is always Wikipedia's markup in the shared data ("talk|contribs", "{{unblock|I said"),
@@ -116,7 +126,7 @@ _SPACED_HINT = re.compile(r"\W[a-z0-9][ .\-_*][a-z0-9][ .\-_*][a-z0-9]")
 
 def _map_char(char: str) -> str:
     category = unicodedata.category(char)
-    if category == "Cf":  # zero-width joiners/spaces, bidi marks, soft hyphens
+    if category == "Cf" or _DRESSING.match(char):  # zero-width joiners/spaces, bidi marks, soft hyphens; _DRESSING
         return ""
     if char.isspace():
         return " "

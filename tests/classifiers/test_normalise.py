@@ -31,6 +31,11 @@ OBFUSCATED = [
     ("a well-known self-harm site", "a well\u2011known self\u2010harm site"),
     ("#build the wall, #ny times", "#BuildTheWall, #NYTimes"),
     ("immigrants are vermin", "1mm1grants are v3rm1n"),  # a digit at the edge of a leet-spelled word (a raid's walk)
+    # Emoji as letters, with the variation selector and keycap that make them emoji (a red-team walk).
+    ("you are a complete idiot", "You are a complete \u2139\ufe0fd\u2139\ufe0f\u2b55t"),
+    ("you are a motherfucker", "You are a m\u2b55th3\ufe0f\u20e3rf\u26ceck3\ufe0f\u20e3r"),
+    ("you dumb bitch", "You d\u26cemb b\u2139\ufe0ftch"),
+    ("asshole", "\U0001f170\ufe0fssh\u2b55le"), ("bitch", "\U0001f151itch"),
     ("immigrants are vermin", "1mm1gr4nts are vermin"), ("jews are vermin", "J3w5 are vermin"),  # the next re-check  # a camel-case hashtag's words  # an acute accent for an apostrophe was a space: "don t"
 ]
 
