@@ -44,7 +44,23 @@ _CONFUSABLES: dict[str, str] = {
     "\u2b55": "o", "\u26ce": "u",
     **{chr(0x1F150 + i): chr(ord("a") + i) for i in range(26)},  # negative circled letters, 🅐
     **{chr(0x1F170 + i): chr(ord("a") + i) for i in range(26)},  # negative squared letters, 🅰
+    # Letters of other scripts that "fancy text" generators draw Latin with (the same walk: "iժiօt" in
+    # Armenian, "ᎠuᎷᏴ ᏴᎥᎢᏟᎻ" in Cherokee capitals, which lower-case to the keys below, held 25 to 38 times
+    # in 63). Only letters drawn like one Latin letter: Armenian text maps to Latin gibberish, as
+    # Russian does, and is still read as Armenian (classifiers/language.py reads the raw text).
+    "ժ": "d", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "օ": "o", "ա": "w", "զ": "q", "լ": "l",
+    "ꭰ": "d", "ꭱ": "r", "ꭲ": "t", "ꭵ": "i", "ꭹ": "y", "ꭺ": "a", "ꭻ": "j", "ꭼ": "e", "ꮃ": "w",
+    "ꮇ": "m", "ꮋ": "h", "ꮍ": "y", "ꮐ": "g", "ꮒ": "h", "ꮓ": "z", "ꮟ": "b", "ꮢ": "r", "ꮩ": "v",
+    "ꮪ": "s", "ꮮ": "l", "ꮯ": "c", "ꮲ": "p", "ꮶ": "k", "ᏼ": "b",
+    "ꓮ": "a", "ꓐ": "b", "ꓚ": "c", "ꓓ": "d", "ꓰ": "e", "ꓝ": "f", "ꓖ": "g", "ꓧ": "h", "ꓲ": "i",
+    "ꓙ": "j", "ꓗ": "k", "ꓡ": "l", "ꓟ": "m", "ꓠ": "n", "ꓳ": "o", "ꓑ": "p", "ꓣ": "r", "ꓢ": "s",
+    "ꓔ": "t", "ꓴ": "u", "ꓦ": "v", "ꓪ": "w", "ꓫ": "x", "ꓬ": "y", "ꓜ": "z",  # Lisu
+    "ҽ": "e", "ǀ": "l", "ᴉ": "i",
 }
+
+# Look-alikes NFKC would first turn into another letter: Greek's lunate sigma "ϲ" is drawn like "c"
+# ("fuϲk"), and NFKC makes it the final sigma, which reads as "s".
+_BEFORE_NFKC = {"ϲ": "c", "Ϲ": "c"}
 
 # Marks that dress the character before them and are no letter of their own: variation selectors
 # (U+FE0F makes "ℹ" an emoji: "ℹ️" is "i") and the keycap and circle that enclose one ("3️⃣" is "3").
@@ -63,10 +79,11 @@ _MASKABLE = frozenset(MASKABLE_WORDS)  # the masked words, for membership tests 
 
 # Not a run of mask characters: "f***" is four letters, and collapsed to "f*" it read as "fag".
 _REPEATS = re.compile(r"([^*#%])\1{2,}", re.DOTALL)
-# One separator throughout ("s t u p i d", "s.t.u.p.i.d"): with spaces and dots mixed, "a U.S.
+# One separator throughout ("s t u p i d", "s.t.u.p.i.d", "i/d/i/o/t": a red-team walk's slashes
+# were published 49 times in 63): with spaces and dots mixed, "a U.S.
 # citizen", "a B.A." and "a 1.5 million" read as "aus", "aba" and "a15". Not after an apostrophe:
 # "it's a 2 month" is not "sa2".
-_SPACED = re.compile(r"(?<![\w'])[a-z0-9]([ .\-_*])(?:[a-z0-9]\1)+[a-z0-9](?![\w])")
+_SPACED = re.compile(r"(?<![\w'])[a-z0-9]([ .\-_*/])(?:[a-z0-9]\1)+[a-z0-9](?![\w])")
 # Whole runs of letters/digits/symbols where a letter touches a digit or symbol (id10t, $hit).
 # Written so it never backtracks: a run mixes kinds exactly when its first homogeneous stretch
 # is followed by the other kind, and the match then takes the whole run.
@@ -121,7 +138,7 @@ _PUNCTUATION_EDGE = re.compile(r"(?<=\w)(?=[^\w\s'])|(?<=[^\w\s'#@$])(?=\w)")
 _PUNCTUATION_RUN = re.compile(r"[^\w\s']+")
 # _SPACED needs a character that is not part of a word (or the start) and then
 # letter, separator, letter, separator, letter.
-_SPACED_HINT = re.compile(r"\W[a-z0-9][ .\-_*][a-z0-9][ .\-_*][a-z0-9]")
+_SPACED_HINT = re.compile(r"\W[a-z0-9][ .\-_*/][a-z0-9][ .\-_*/][a-z0-9]")
 
 
 def _map_char(char: str) -> str:
@@ -132,6 +149,8 @@ def _map_char(char: str) -> str:
         return " "
     if char == "\u00b4":  # an acute accent typed as an apostrophe ("don´t"): NFKC makes it a space
         return "'"
+    if char in _BEFORE_NFKC:
+        return _BEFORE_NFKC[char]
     out: list[str] = []
     for composed in unicodedata.normalize("NFKC", char):
         for piece in unicodedata.normalize("NFKD", composed):
@@ -537,8 +556,8 @@ def _align(source: str, replacement: str, starts: list[int], ends: list[int]) ->
 SPACED_TAIL, SPACED_HEAD, SPACED_WHOLE, SPACED_UNSAFE = 0b11, 0b1100, 0b10000, 0b100000
 # A run _SPACED could start a match with at the end of a chunk, and one it could end a match with
 # at its start: letters or digits, one separator between each two (no space inside a chunk).
-_TAIL_RUN = re.compile(r"(?<![\w])(?:[a-z0-9][.\-_*])*[a-z0-9]\Z")
-_HEAD_RUN = re.compile(r"(?:[a-z0-9][.\-_*])*[a-z0-9](?![\w])")
+_TAIL_RUN = re.compile(r"(?<![\w])(?:[a-z0-9][.\-_*/])*[a-z0-9]\Z")
+_HEAD_RUN = re.compile(r"(?:[a-z0-9][.\-_*/])*[a-z0-9](?![\w])")
 
 
 def spaced_code(chunk: str) -> int:

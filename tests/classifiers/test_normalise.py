@@ -36,6 +36,12 @@ OBFUSCATED = [
     ("you are a motherfucker", "You are a m\u2b55th3\ufe0f\u20e3rf\u26ceck3\ufe0f\u20e3r"),
     ("you dumb bitch", "You d\u26cemb b\u2139\ufe0ftch"),
     ("asshole", "\U0001f170\ufe0fssh\u2b55le"), ("bitch", "\U0001f151itch"),
+    # "Fancy text" letters of other scripts, and slashes between letters (the same walk).
+    ("you are a complete idiot", "You are a complete i\u056ai\u0585t"),  # Armenian
+    ("you dumb bitch", "You \u13a0u\u13b7\u13f4 \u13f4\u13a5\u13a2\u13df\u13bb"),  # Cherokee capitals
+    ("can you", "\ua4da\ua4ee\ua4e0 \ua4ec\ua4f3\ua4f4"),  # Lisu
+    ("go fuck yourself loser", "Go fu\u03f2k yourself \u04cf\u03bf\ua731\u04bdr"),
+    ("you dumb bitch", "You d/u/m/b b/i/t/c/h"),
     ("immigrants are vermin", "1mm1gr4nts are vermin"), ("jews are vermin", "J3w5 are vermin"),  # the next re-check  # a camel-case hashtag's words  # an acute accent for an apostrophe was a space: "don t"
 ]
 
