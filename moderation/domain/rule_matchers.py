@@ -126,8 +126,11 @@ def written_as(text: str, found: str) -> str:
     cleaned, starts, ends = normalise_with_offsets(text)
     at = re.search(rf"(?<!{_EDGE}){re.escape(found)}(?!{_EDGE})", cleaned)
     if at is None:
-        starred = re.search(r"(?<![a-z0-9*#%])" + "".join("[a-z*#%]" if c.isalpha() else re.escape(c) for c in found)
-                            + r"(?![a-z0-9*#%])", text.lower())
+        # Each letter as written or masked, and a mask among them: any letter at all had quoted the
+        # first word of the length ("rape" written "will" in "I will r*** you", a red-team walk).
+        starred = next((m for m in re.finditer(
+            r"(?<![a-z0-9*#%])" + "".join(f"[{c}*#%]" if c.isalpha() else re.escape(c) for c in found)
+            + r"(?![a-z0-9*#%])", text.lower()) if any(c in "*#%" for c in m.group())), None)
         return text[starred.start():starred.end()] if starred else found
     begin, end = span_of(starts, ends, *at.span())
     return text[begin:end]

@@ -1057,6 +1057,19 @@ def test_a_threat_the_model_flags_ranks_with_the_rudest_insult():
     assert threat.status == insult.status == "held" and threat.priority > insult.priority
 
 
+@pytest.mark.parametrize("text, found, written", [
+    ("I will r*** you.", "rape", "r***"), ("Go away you ugly c***.", "cunt", "c***"),
+    ("Shut up you d***.", "dick", "d***"), ("Jane Doyle is an ugly s***.", "slut", "s***"),
+    ("Mark Evans is a p***o and we all know it.", "paedo", "p***o"),
+])
+def test_a_masked_word_is_quoted_as_written_not_as_another_word_of_its_length(text, found, written):
+    """A red-team walk: 'banned word: "paedo" written "Evans"' marked a person's name, and a
+    moderator reading it may approve a false positive."""
+    [hit] = Compiled(validate_rules([{"name": "b", "kind": "banned_words", "words": [found]}])).evaluate(
+        text, Facts(author_id="a"))
+    assert hit.reason == f'banned word: "{found}" written "{written}"'
+
+
 @pytest.mark.parametrize("kind, text", [
     ("threat_words", "Someone should \u202etoohs\u202c the mayor."),  # a browser shows "shoot"
     ("threat_words", "I know where you \u202eevil\u202c"),
