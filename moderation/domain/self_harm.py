@@ -215,6 +215,13 @@ _URGING = re.compile(
     r"|\btake\s+the\s+whole\s+(?:bag|bottle|pack|packet|lot|box)\b(?=.*\bfavou?r\b)"
     r"|\b(?:i\s+)?hope\s+(?:you|u)\s+(?:get|catch|develop)\s+(?:cancer|aids|ebola|covid|a\s+tumou?r)\b"
     r"|\bhope\s+(?:your|ur)\s+(?:tumou?r|cancer)\s+(?:spreads|grows|comes\s+back|kills\s+you)\b"
+    # Said of someone named rather than to them: "Someone tell Emma Clarke to kill herself.", "Emma
+    # Clarke should kill herself." (a red-team walk: published padded, and never this rule's). Not a
+    # denial ("Nobody should kill themselves over exams", "tell them not to kill themselves"), nor "need
+    # to", said as often of a feeling ("No one should feel they need to kill themselves").
+    r"|(?<!nobody\s)(?<!no\sone\s)(?<!no-one\s)\b(?:should|ought\s+to)\s+"
+    r"(?:just\s+|really\s+|honestly\s+|go\s+(?:and\s+)?)?kill\s+(?:himself|herself|themselves|themself)\b"
+    r"|\btell\s+(?:(?!not\b|never\b)[a-z'\-]+\s+){1,3}to\s+(?:go\s+)?kill\s+(?:himself|herself|themselves|themself)\b"
 )
 
 
@@ -227,7 +234,7 @@ _RISK_CUE = re.compile(r"myself|my self|suicid|sewerslide|self\s+(?:delete|harm)
                        r"|around|in front of|wrists|throat|swallow|downed|took|saved|\bgo\s+on\b")
 _URGE_CUE = re.compile(r"yourself|urself|your\s*self|yo\s*self|kys|\bdie\b|rope|\bod\b|overdose|bleach|bullet|wrists|suicide"
                        r"|cheap|miss (?:you|u)|without (?:you|u|people)|better off|\bhero\b|traffic|toaster|already|coward"
-                       r"|cancer|tumou?r|\bdies\b|fatty|brains|pills|bottle|deeper|favou?r|jump")
+                       r"|cancer|tumou?r|\bdies\b|fatty|brains|pills|bottle|deeper|favou?r|jump|himself|herself|themsel")
 
 
 def at_risk(normalised: str) -> str | None:

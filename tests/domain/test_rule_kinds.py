@@ -1002,7 +1002,9 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "his wife works at the " * 900, "pritchard's son goes to the school " * 560,
                                   "ooh ooh ooh every time a b " * 700,
                                   # A second re-check's: "oo" read two ways, 6 s for 20,000 characters.
-                                  ("oo-" * 7000)[:20000], ("oo-" * 7000)[:19999] + "\U0001f400", "oh " * 6600])
+                                  ("oo-" * 7000)[:20000], ("oo-" * 7000)[:19999] + "\U0001f400", "oh " * 6600,
+                                  # Urging said of someone named (a red-team walk's).
+                                  "tell a b c " * 1800, "should kill himself " * 1000])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 

@@ -103,6 +103,9 @@ URGING = [
     "Why don't you just kill yourself", "why dont u kys", "Go cut yourself", "Cut deeper next time", "End yourself",
     "Nobody would care if you killed yourself", "Go commit suicide", "Eat a bullet", "Take the whole bottle",
     "Die already", "Go an hero", "Blow your brains out", "Hope your family dies",
+    # Of someone named, not to them (a red-team walk).
+    "Someone tell Emma Clarke to kill herself.", "Emma Clarke should kill herself.", "He should just kill himself lol",
+    "That reporter ought to go kill herself", "tell the ref to kill himself",
 ]
 NOT_URGING = [
     "Treat yourself to a holiday.", "Don't hurt yourself lifting that.", "Go die on another hill.",
@@ -112,6 +115,10 @@ NOT_URGING = [
     "You should end it with him, he sounds controlling.", "Shoot yourself an email so you don't forget.",
     "Kill yourself laughing at this clip.", "The world would be better off without people like you in charge, minister.",
     "Do the world a favour and disappear forever, Elon.", "Cut yourself some slack.",
+    "Nobody should kill themselves over exams.", "Tell your friends not to kill themselves trying to keep up.",
+    "No one should ever feel they need to kill themselves.", "He should not kill himself working these hours.",
+    "The court heard she told him to kill himself.", "Police believe he tried to kill himself.",
+    "If you feel you want to kill yourself, call Samaritans on 116 123.",
 ]
 
 
