@@ -139,6 +139,11 @@ def detect(text: str) -> Language:
     # the identifier reads as German (1.00), and it is English abuse.
     distinct = " ".join(dict.fromkeys(plain.casefold().split()))
     letters = _LETTER.findall(distinct)
+    # English in styled letters ("Ｔｈａｎｋｓ", "𝐓𝐡𝐚𝐧𝐤𝐬", "ᴛʜᴀɴᴋꜱ") read as the letters it styles: the
+    # identifier read fullwidth English as Kannada, and the other_language rule held 13 of 62 civil
+    # comments so written, where the Perspective endpoint refused the insults among them (a red-team walk).
+    if not distinct.isascii() and any(map(_styled, letters)) and _disguised_english(plain):
+        return Language(ENGLISH, 1.0)
     latin = sum(map(_latin, letters))
     # A Chinese or Japanese character says as much as an English word does.
     if len(letters) < MIN_LETTERS and (latin * 2 >= len(letters) or len(letters) - latin < MIN_OTHER_LETTERS):
@@ -283,6 +288,12 @@ def _script_code(letters: list[str]) -> str:
         return "ja"
     common = max(set(names), key=names.count, default="")
     return _SCRIPTS.get(common, UNDETERMINED)
+
+
+def _styled(letter: str) -> bool:
+    """A letter drawn in a style of another (fullwidth, mathematical, small capital), not a script's own."""
+    return not letter.isascii() and (unicodedata.normalize("NFKC", letter) != letter
+                                     or "SMALL CAPITAL" in unicodedata.name(letter, ""))
 
 
 def _latin(letter: str) -> bool:

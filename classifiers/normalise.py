@@ -55,7 +55,7 @@ _CONFUSABLES: dict[str, str] = {
     "ꓮ": "a", "ꓐ": "b", "ꓚ": "c", "ꓓ": "d", "ꓰ": "e", "ꓝ": "f", "ꓖ": "g", "ꓧ": "h", "ꓲ": "i",
     "ꓙ": "j", "ꓗ": "k", "ꓡ": "l", "ꓟ": "m", "ꓠ": "n", "ꓳ": "o", "ꓑ": "p", "ꓣ": "r", "ꓢ": "s",
     "ꓔ": "t", "ꓴ": "u", "ꓦ": "v", "ꓪ": "w", "ꓫ": "x", "ꓬ": "y", "ꓜ": "z",  # Lisu
-    "ҽ": "e", "ǀ": "l", "ᴉ": "i",
+    "ҽ": "e", "ǀ": "l", "ᴉ": "i", "ꜰ": "f",  # the small capital F, which has no lower case to fold to
 }
 
 # Look-alikes NFKC would first turn into another letter: Greek's lunate sigma "ϲ" is drawn like "c"

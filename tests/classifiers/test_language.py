@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.language import detect, name
+from classifiers.language import Language, detect, name
 
 FOREIGN = {
     "Ferme ta gueule, espèce de connard.": "fr",
@@ -89,6 +89,17 @@ def test_words_english_abuse_shares_with_other_languages_leave_them_foreign(text
 @pytest.mark.parametrize("text", ENGLISH)
 def test_english_slang_short_comments_and_loan_words_stay_readable(text):
     assert detect(text).readable
+
+
+@pytest.mark.parametrize("text", [
+    "Ｔｈａｎｋｓ ｆｏｒ ｔｈｅ ａｒｔｉｃｌｅ， ｉｔ ｗａｓ ａ ｇｏｏｄ ｒｅａｄ．", "Ｙｏｕ ａｒｅ ａ ｃｏｍｐｌｅｔｅ ｉｄｉｏｔ．",
+    "Ｓｏｍｅｏｎｅ ｓｈｏｕｌｄ ｓｈｏｏｔ ｔｈｅ ｍａｙｏｒ", "𝐓𝐡𝐚𝐧𝐤𝐬 𝐟𝐨𝐫 𝐭𝐡𝐞 𝐚𝐫𝐭𝐢𝐜𝐥𝐞, 𝐫𝐞𝐚𝐥𝐥𝐲 𝐠𝐨𝐨𝐝",
+    "ᴛʜᴀɴᴋꜱ ꜰᴏʀ ᴛʜᴇ ᴀʀᴛɪᴄʟᴇ", "ꜰᴜᴄᴋ ʏᴏᴜ",
+])
+def test_english_in_styled_letters_is_english(text):
+    """A red-team walk: fullwidth English read as Kannada, held as another language when civil and
+    refused by the Perspective endpoint when abusive (a client that publishes on errors published it)."""
+    assert detect(text) == Language("en", 1.0)
 
 
 def test_english_words_outweigh_the_identifier_on_a_mixed_comment():
