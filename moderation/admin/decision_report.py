@@ -161,7 +161,8 @@ def decisions_csv() -> Response:
                        text_cell(story.site), text_cell(story.title or "")])
     if report.stories_left_out:
         rows.writerow(["stories left out", f"{report.stories_left_out:,} more stories, with fewer held and rejected",
-                       "", "", "", "", "", f"download one site or a shorter period for them: this file lists {len(report.stories):,}"])
+                       "", "", "", "", "",
+                       f"download one site or a shorter period for them: this file lists {len(report.stories):,}"])
     everywhere = "all-sites" if auth.current_user().role == "admin" else "my-sites"
     name = f"decisions-{site.name if site else everywhere}-{period.period.name}-{report.until:%Y-%m-%d}.csv"
     # A site name is anyone's text: a '"' in it ended the quoted filename early (a re-check). An ASCII

@@ -222,10 +222,12 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
                           stories=listed, stories_left_out=left_out, storms=storms, still_waiting=still[0],
                           # Waited so far, to now: a past month's end would make a comment sent to
                           # review since seem to have waited less than nothing.
-                          still_waiting_longest=(max(until, now()) - still[1]).total_seconds() / 3600 if still[1] else None)
+                          still_waiting_longest=(max(until, now()) - still[1]).total_seconds() / 3600
+                          if still[1] else None)
 
 
-def _stories(session: Session, received, of_sites, limit: int, every_story: bool) -> tuple[list[StoryRow], int]:  # noqa: ANN001 - the period's conditions
+def _stories(session: Session, received, of_sites,  # noqa: ANN001 - the period's conditions
+             limit: int, every_story: bool) -> tuple[list[StoryRow], int]:
     """The stories whose comments of the period are most held and rejected now (then most reported),
     at most `limit`, and how many more there are."""
     held = func.count().filter(Comment.status == HELD)

@@ -99,7 +99,8 @@ def _zone(args: Mapping[str, str]) -> str | None:
     return raw
 
 
-def calendar_days(args: Mapping[str, str], *, today: date, longest: int | None = None) -> tuple[date | None, date | None]:
+def calendar_days(args: Mapping[str, str], *, today: date,
+                  longest: int | None = None) -> tuple[date | None, date | None]:
     """`from` and `to`, or `month`, as read; either end may be missing. A reversed range, a month
     beside dates, or more than `longest` days is refused."""
     for other, name in OTHER_NAMES.items():
