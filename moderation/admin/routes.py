@@ -22,6 +22,8 @@ from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.lifecycle import actor_in_words, audit, commit_and_send, parse_status_action
 from moderation.domain.membership import administered_site_ids
 from moderation.domain.model_registry import list_assignments
+from moderation.domain.report_period import day_bounds, one
+from moderation.domain.status import now
 from moderation.domain.audit_search import audit_page
 from moderation.domain.bulk import MAX_BULK
 from moderation.domain.session_reversal import TAG, sign_in_work
@@ -179,6 +181,8 @@ def _action_label(action: str) -> str:
     return f"{kind}: {rest}" if rest else kind
 
 
+# What the log's form and links carry: the period's days too (a month's entries for a report).
+AUDIT_FILTERS = ("who", "what", "comment", "site", "from", "to", "month", "tz", "before")
 # Comment numbers the filter takes at once ("4, 17, 29"), and rows one CSV download holds.
 MAX_FILTER_COMMENTS = 500
 MAX_CSV_ROWS = 100_000
@@ -186,6 +190,16 @@ MAX_CSV_ROWS = 100_000
 
 def _audit_filters(args) -> dict[str, Any] | tuple[str, int]:  # noqa: ANN001 - the request's args
     """The audit log's filters read from the query string, or the page refusing one it cannot read."""
+    try:
+        for name in AUDIT_FILTERS:
+            one(args, name)  # sent twice, refused: `site=1&site=2` had read site 1 alone
+        since, until = day_bounds(args, now=now())
+    except ValidationFailed as error:
+        others = [(k, v) for k, v in args.items(multi=True) if k not in (error.field, "before")]
+        return render_template("error.html", title="Cannot read this filter",
+                               message=f"{error.sentence[:1].upper()}{error.sentence[1:]} Go back and change it.",
+                               back_to=with_query("admin.audit_log", others),
+                               back_label="The audit log with the other filters, without this one"), 400
     numbers: dict[str, Any] = {}
     for name, what, most in (("comment", f"a comment's number, such as 42, or up to {MAX_FILTER_COMMENTS} of them: 4, 17, 29",
                               MAX_INT8),
@@ -203,7 +217,7 @@ def _audit_filters(args) -> dict[str, Any] | tuple[str, int]:  # noqa: ANN001 - 
                                    back_to=with_query("admin.audit_log", others),
                                    back_label="The audit log with the other filters, without this one"), 400
     return {"who": args.get("who", "")[:200], "what": args.get("what", "")[:60], "comment_id": numbers["comment"],
-            "site_id": numbers["site"], "before": numbers["before"],
+            "site_id": numbers["site"], "before": numbers["before"], "since": since, "until": until,
             "within": administered_site_ids(db.session, auth.current_user())}
 
 
@@ -234,7 +248,7 @@ def audit_csv() -> Response | tuple[str, int]:
                          f"this file holds the newest {len(entries):,}; download again with before={page.older} "
                          "for the older ones", ""])
     audit(db.session, f"user:{auth.current_user().username}", "audit:exported", rows=len(entries),
-          filters={k: v for k, v in request.args.items() if k in ("who", "what", "comment", "site")})
+          filters={k: v for k, v in request.args.items() if k in AUDIT_FILTERS and k != "before"})
     db.session.commit()
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=audit-log.csv", "Cache-Control": "no-store"})
@@ -248,7 +262,7 @@ def audit_log() -> str | tuple[str, int]:
     if isinstance(read, tuple):
         return read
     page = audit_page(db.session, **read)
-    filters = {k: args[k] for k in ("who", "what", "comment", "site") if args.get(k, "").strip()}
+    filters = {k: args[k] for k in AUDIT_FILTERS if k != "before" and args.get(k, "").strip()}
     sites = db.session.scalars(of_administered(select(Site).order_by(Site.name), Site.id)).all()
     # A sign-in's tag as the Who: what it decided that still stands can be reversed here at once.
     who = filters.get("who", "").strip()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
@@ -51,10 +52,16 @@ def _of_sites(site_ids: list[int]) -> ColumnElement[bool]:
 
 def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: int | Collection[int] | None = None,
                site_id: int | None = None, before: int | None = None, page_size: int = PAGE_SIZE,
-               within: Collection[int] | None = None) -> AuditPage:
+               within: Collection[int] | None = None, since: datetime | None = None,
+               until: datetime | None = None) -> AuditPage:
     """The entries, newest first. `comment_id`: one comment's, or several's (counsel's timeline of the
-    29 comments a solicitor's letter named, one number at a time before)."""
+    29 comments a solicitor's letter named, one number at a time before). `since` and `until`: those
+    at or after, and before, these instants (a month's entries for a transparency report)."""
     query = select(AuditEntry)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
     if site_id is not None:
         query = query.where(_of_sites([site_id]))
     if within is not None:  # a site admin's log: their sites' entries only, whatever else is asked

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.lifecycle import (APPROVED, DECIDED, HELD, REJECTED, REPORTED_AFTER_APPROVAL,
-                                         in_review_queue_condition, person_decided)
+                                         in_review_queue_condition, now, person_decided)
 from moderation.domain.policy import REPORTS
 from moderation.domain.reason_labels import GUIDELINE_REASONS
 from moderation.domain.rules import KINDS
@@ -91,6 +91,7 @@ class DecisionReport:
     # Moderators' standing decisions by what had held the comment: {held_by: {approved, rejected}}.
     by_hold: dict[str, dict[str, int]] = field(default_factory=dict)
     stories: list[StoryRow] = field(default_factory=list)  # most held and rejected first
+    stories_left_out: int = 0  # past the number of stories asked for
     storms: int = 0  # storms that started in the period
     # Comments in the review queue at the period's end, and how long the longest-held had waited
     # since it arrived: the waits above count decided ones only, and said "the longest 6 min" while
@@ -147,8 +148,10 @@ def guideline_of(reason: str | None) -> str:
 
 
 def decision_report(session: Session, *, since: datetime, until: datetime,
-                    site_ids: Collection[int] | None = None) -> DecisionReport:
-    """The report for [since, until), of every site or of `site_ids`."""
+                    site_ids: Collection[int] | None = None, stories: int = TOP_STORIES,
+                    every_story: bool = False) -> DecisionReport:
+    """The report for [since, until), of every site or of `site_ids`, with the `stories` stories that
+    drew the most trouble; `every_story`: those that drew none too, after them."""
     def of_sites(query, column):
         return query.where(column.in_(list(site_ids))) if site_ids is not None else query
 
@@ -209,26 +212,36 @@ def decision_report(session: Session, *, since: datetime, until: datetime,
         func.min(func.coalesce(Comment.status_changed_at, Comment.received_at)).filter(Comment.status == HELD))
         .join(Site, Site.id == Comment.site_id)
         .where(Site.active.is_(True), Comment.received_at < until), Comment.site_id)).one()
+    listed, left_out = _stories(session, received, of_sites, stories, every_story)
     storms = session.scalar(of_sites(select(func.count()).select_from(StoryStorm).where(
         StoryStorm.started_at >= since, StoryStorm.started_at < until), StoryStorm.site_id)) or 0
     return DecisionReport(since, until, approved=sum(n for (_, d), n in decided.items() if d == APPROVED),
                           rejected=sum(n for (_, d), n in decided.items() if d == REJECTED),
                           rejected_automatically=automatic, reasons=reasons.most_common(), moderators=moderators,
                           by_hold=by_hold, received=arrived[0], reviewed=arrived[1], waits=Waits(*(None if w is None else float(w) for w in waits)),
-                          stories=_stories(session, received, of_sites), storms=storms, still_waiting=still[0],
-                          still_waiting_longest=(until - still[1]).total_seconds() / 3600 if still[1] else None)
+                          stories=listed, stories_left_out=left_out, storms=storms, still_waiting=still[0],
+                          # Waited so far, to now: a past month's end would make a comment sent to
+                          # review since seem to have waited less than nothing.
+                          still_waiting_longest=(max(until, now()) - still[1]).total_seconds() / 3600
+                          if still[1] else None)
 
 
-def _stories(session: Session, received, of_sites) -> list[StoryRow]:  # noqa: ANN001 - the period's conditions
-    """The stories whose comments of the period are most held and rejected now (then most reported)."""
+def _stories(session: Session, received, of_sites,  # noqa: ANN001 - the period's conditions
+             limit: int, every_story: bool) -> tuple[list[StoryRow], int]:
+    """The stories whose comments of the period are most held and rejected now (then most reported),
+    at most `limit`, and how many more there are."""
     held = func.count().filter(Comment.status == HELD)
     rejected = func.count().filter(Comment.status == REJECTED)
     reported = func.count().filter(Comment.report_weight > 0)
-    rows = session.execute(of_sites(
+    query = of_sites(
         select(Site.name, Comment.story_id, func.max(Comment.story_title), func.count(), held, rejected, reported)
         .join(Site, Site.id == Comment.site_id).where(*received)
-        .group_by(Site.name, Comment.story_id)
-        .having(held + rejected + reported > 0)
-        .order_by((held + rejected).desc(), reported.desc(), func.count().desc(), Comment.story_id)
-        .limit(TOP_STORIES), Comment.site_id)).all()
-    return [StoryRow(*row) for row in rows]
+        .group_by(Site.name, Comment.story_id), Comment.site_id)
+    if not every_story:
+        query = query.having(held + rejected + reported > 0)
+    rows = session.execute(query.order_by((held + rejected).desc(), reported.desc(), func.count().desc(),
+                                          Site.name, Comment.story_id).limit(limit + 1)).all()
+    if len(rows) <= limit:
+        return [StoryRow(*row) for row in rows], 0
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return [StoryRow(*row) for row in rows[:limit]], total - limit

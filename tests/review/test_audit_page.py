@@ -224,3 +224,38 @@ def test_a_detail_written_right_to_left_does_not_turn_the_rest_of_the_row(app, s
         db.session.commit()
     page = sign_in(admin).get("/admin/audit").get_data(as_text=True)
     assert "<bdi>ok \u202e quoted</bdi>" in page
+
+
+def test_the_log_and_its_csv_keep_to_the_days_asked(app, sign_in, admin):
+    """A transparency report's month: the audit CSV took no dates and gave the whole log, and
+    `?from=&to=` answered every entry without a word."""
+    from datetime import datetime, timezone
+
+    from moderation.models import AuditEntry
+
+    with app.app_context():
+        for actor, at in (("user:before", datetime(2026, 10, 31, 23, 59, 59, tzinfo=timezone.utc)),
+                          ("user:first", datetime(2026, 11, 1, tzinfo=timezone.utc)),
+                          ("user:last", datetime(2026, 11, 30, 23, 59, 59, tzinfo=timezone.utc)),
+                          ("user:after", datetime(2026, 12, 1, tzinfo=timezone.utc))):
+            db.session.add(AuditEntry(actor=actor, action="key:rotated", at=at))
+        db.session.commit()
+    client = sign_in(admin)
+    for query in ("from=2026-11-01&to=2026-11-30", "month=2026-11"):
+        listed = client.get(f"/admin/audit.csv?{query}&what=key").get_data(as_text=True)
+        assert "user:first" in listed and "user:last" in listed, query
+        assert "user:before" not in listed and "user:after" not in listed, query
+    page = client.get("/admin/audit?from=2026-11-01&to=2026-11-30&what=key").get_data(as_text=True)
+    assert _rows(page) == 2 and 'name="from" value="2026-11-01"' in page
+    assert 'href="/admin/audit.csv?what=key&amp;from=2026-11-01&amp;to=2026-11-30"' in page  # the download keeps them
+    opened = client.get("/admin/audit.csv?from=2026-12-01&what=key").get_data(as_text=True)
+    assert "user:after" in opened and "user:last" not in opened  # an open end: everything since
+    # November in Tokyo: from 15:00 UTC on 31 October to 15:00 UTC on 30 November.
+    tokyo = client.get("/admin/audit.csv?month=2026-11&tz=Asia/Tokyo&what=key").get_data(as_text=True)
+    assert "user:before" in tokyo and "user:first" in tokyo and "user:last" not in tokyo
+    for query, named in (("from=2026-11-30&to=2026-11-01", "From (2026-11-30) must not be after"),
+                         ("from=2026-11-31", "From must be a day"), ("since=2026-11-01", "Since is not read here"),
+                         ("who=a&who=b", "Who is given 2 times"), ("site=1&site=2", "Site is given 2 times")):
+        for path in ("/admin/audit", "/admin/audit.csv"):
+            bad = client.get(f"{path}?{query}")
+            assert bad.status_code == 400 and named in bad.get_data(as_text=True), (path, query)

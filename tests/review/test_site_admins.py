@@ -146,3 +146,15 @@ def test_a_site_admin_added_runs_the_site_and_one_who_leaves_lands_on_their_site
     assert response.status_code == 303 and response.headers["Location"] == "/admin/"
     page = sadie.get("/admin").get_data(as_text=True)
     assert f"You no longer run {site.name}." in page and outsider.name in page
+
+
+def test_a_site_admin_whose_site_was_deactivated_reads_so_in_the_csv(app, sign_in, site, make_site_admin):
+    """An analyst's walk: a CSV of zeros with an empty `site,` row, where the page said "no site: you
+    run none now"."""
+    sadie = sign_in(make_site_admin("sadie", sites=[site]))
+    with app.app_context():
+        db.session.get(Site, site.id).active = False
+        db.session.commit()
+    rows = list(csv.reader(io.StringIO(sadie.get("/admin/decisions.csv").get_data(as_text=True))))
+    assert rows[2] == ["site", "no site: you run none now"]
+    assert "no site: you run none now" in sadie.get("/admin/decisions").get_data(as_text=True)
