@@ -132,3 +132,17 @@ def make_comment_scored(app, kids, model):
         db.session.get(Site, kids.id).thresholds = {"toxicity": 0.9, "insult": 0.99}
         db.session.commit()
     return SimpleNamespace(site=kids, held=comment_id)
+
+
+def test_keys_create_makes_a_site_that_holds_every_comment(app, services, model):
+    from click.testing import CliRunner
+
+    from moderation.cli import main
+
+    result = CliRunner().invoke(main, ["keys", "create", "kids-news", "--mode", "hold_all"],
+                                env={**services.env(), "SECRET_KEY": "test-secret"})
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        site = db.session.scalar(select(Site).where(Site.name == "kids-news"))
+        comment_id = post(site.id, "I liked the bit about the penguins.")
+        assert score(model, [comment_id]) == {comment_id: "held"}
