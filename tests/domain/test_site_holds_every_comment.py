@@ -18,7 +18,7 @@ from moderation.domain.rules import validate_rules
 from moderation.domain.sanctions import sanction_author
 from moderation.domain.scoring import score_pending
 from moderation.domain.stories import set_story
-from moderation.models import Comment, Site
+from moderation.models import Comment, Site, WebhookDelivery
 
 SITE_HOLD = {"rule": "site_premoderated", "action": "hold", "reason": "site holds every comment for review"}
 STORY_HOLD = {"rule": "story_premoderated", "action": "hold", "reason": "story pre-moderated"}
@@ -31,7 +31,7 @@ def model() -> FakeModel:
 
 @pytest.fixture
 def kids(make_site):
-    return make_site("kids-news", moderation_mode="hold_all")
+    return make_site("kids-news", moderation_mode="hold_all", webhook_url="http://127.0.0.1:9/hooks")
 
 
 def post(site_id: int, text: str, *, author: str = "a", story: str = "s") -> int:
@@ -56,6 +56,9 @@ def test_a_civil_comment_on_a_story_nobody_configured_is_held_and_hidden(app, cl
         assert score(model, [comment_id]) == {comment_id: "held"}
         held = row(comment_id)
         assert held.rule_hits == [SITE_HOLD] and held.flagged == [] and not is_visible(held)
+        event = db.session.scalars(select(WebhookDelivery.event).where(WebhookDelivery.comment_id == comment_id)).one()
+        assert (event["comment"]["status"], event["comment"]["visible"], event["comment"]["rules"]) == (
+            "held", False, [SITE_HOLD])
     answer = client.get(f"/api/v1/comments/{comment_id}", headers=kids.headers).get_json()
     assert (answer["status"], answer["visible"], answer["rules"]) == ("held", False, [SITE_HOLD])
     story = client.get("/api/v1/stories/penguins-2026", headers=kids.headers).get_json()
