@@ -80,12 +80,14 @@ def story_hit(story: Story | None, site: Site | None = None) -> Hit | None:
 
 def story_rule_hits(site_id, story_id):  # noqa: ANN001, ANN201 - SQL expressions in and out
     """A new or edited text's rule hits until it is scored: the story's hold if the story is
-    pre-moderated, as scoring will record it. Without it such a comment was pending like any other,
-    and a post-moderation site was told to show it (`visible`) on a story whose every comment waits
-    for a moderator (re-checks: a new comment, then an edit). SQL, so an INSERT computes it in its
-    own statement."""
+    pre-moderated, else the site's if it holds every comment, as scoring will record them. Without
+    it such a comment was pending like any other, and a post-moderation site was told to show it
+    (`visible`) on a story whose every comment waits for a moderator (re-checks: a new comment, then
+    an edit). SQL, so an INSERT computes it in its own statement."""
     premoderated = exists().where(Story.site_id == site_id, Story.story_id == story_id, Story.premoderated.is_(True))
-    return case((premoderated, cast(literal(json.dumps([STORY_HOLD.as_json()])), JSONB)), else_=null())
+    site_holds = exists().where(Site.id == site_id, Site.moderation_mode == HOLD_ALL)
+    return case((premoderated, cast(literal(json.dumps([STORY_HOLD.as_json()])), JSONB)),
+                (site_holds, cast(literal(json.dumps([SITE_HOLD.as_json()])), JSONB)), else_=null())
 
 
 def list_stories(session: Session, site_id: int) -> Sequence[Story]:

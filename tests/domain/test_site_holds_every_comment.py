@@ -52,7 +52,8 @@ def row(comment_id: int) -> Comment:
 def test_a_civil_comment_on_a_story_nobody_configured_is_held_and_hidden(app, client, kids, model):
     with app.app_context():
         comment_id = post(kids.id, "I liked the bit about the penguins.", story="penguins-2026")
-        assert not is_visible(row(comment_id))  # hidden while it waits to be scored too
+        # Hidden while it waits to be scored too, and said at once, as a pre-moderated story's is.
+        assert not is_visible(row(comment_id)) and row(comment_id).rule_hits == [SITE_HOLD]
         assert score(model, [comment_id]) == {comment_id: "held"}
         held = row(comment_id)
         assert held.rule_hits == [SITE_HOLD] and held.flagged == [] and not is_visible(held)
