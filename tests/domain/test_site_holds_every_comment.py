@@ -150,3 +150,15 @@ def test_keys_create_makes_a_site_that_holds_every_comment(app, services, model)
         site = db.session.scalar(select(Site).where(Site.name == "kids-news"))
         comment_id = post(site.id, "I liked the bit about the penguins.")
         assert score(model, [comment_id]) == {comment_id: "held"}
+
+
+def test_the_post_and_a_batchs_answers_say_the_site_holds_it(client, kids, site):
+    one = client.post("/api/v1/comments", headers=kids.headers,
+                      json={"id": "one", "story_id": "new-story", "author_id": "a", "text": "Hello."}).get_json()
+    assert (one["status"], one["visible"], one["rules"]) == ("pending", False, [SITE_HOLD])
+    batch = client.post("/api/v1/comments:batch", headers=kids.headers, json={"comments": [
+        {"id": "two", "story_id": "another-story", "author_id": "b", "text": "Hi."}]}).get_json()
+    assert batch["results"][0]["comment"]["rules"] == [SITE_HOLD]
+    elsewhere = client.post("/api/v1/comments", headers=site.headers,
+                            json={"id": "one", "story_id": "new-story", "author_id": "a", "text": "Hello."}).get_json()
+    assert elsewhere["rules"] == []
