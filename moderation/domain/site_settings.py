@@ -18,7 +18,8 @@ from moderation.domain.sites import check_report_threshold
 from moderation.domain.status import audit
 from moderation.domain.typed_numbers import typed_float
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
-from moderation.domain.lifecycle import HOLD_ALL, MODE_MESSAGE, MODES, POST_MODERATION, held_shown_by_post_moderation, visibility_changed
+from moderation.domain.lifecycle import (HOLD_ALL, MODE_MESSAGE, MODES, POST_MODERATION, held_shown_by_post_moderation,
+                                        visibility_changed)
 from moderation.domain.policy import MIN_THRESHOLD, reject_below_hold
 from moderation.domain.reports import rerank_for_threshold
 from moderation.models import Site, User, WebhookDelivery
