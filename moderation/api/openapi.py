@@ -160,7 +160,8 @@ def openapi_document(*, max_text_length: int = 20_000, batch_max_bytes: int = 8 
                                     "to show, not an error."},
                         "rules": {"type": "array", "description": "The site's rules that fired when it was scored "
                                   "(set on /admin): their name, what they did and the reason moderators see. "
-                                  "\"story_premoderated\" names a pre-moderated story.",
+                                  "\"story_premoderated\" names a pre-moderated story, \"site_premoderated\" a site "
+                                  "that holds every comment (moderation mode `hold_all`).",
                                   "items": {"type": "object", "properties": {
                                       "rule": {"type": "string"},
                                       "action": {"type": "string", "enum": ["hold", "reject", "flag"]},

@@ -62,7 +62,12 @@ def _schemas(max_text_length: int) -> dict[str, Any]:
                     "New comments, and every edit that changes the text (one that only removes words too), are "
                     "refused (409 story_closed); the same text again, or one a page draws the same, answers 200 "
                     "unchanged; deletes still go through.")},
-                "premoderated": {"type": "boolean", "description": "Every new comment is held for review."},
+                "premoderated": {"type": "boolean", "description": "Every new comment is held for review (the story's "
+                                 "own setting)."},
+                "site_premoderated": {"type": "boolean", "description": (
+                    "The site holds every comment for review (its moderation mode `hold_all`, set on /admin), this "
+                    "story's too whatever `premoderated` says (flag `site_premoderated`). False: a story without its "
+                    "own setting is open, and what the model and the site's rules pass is published.")},
                 "strict": {"type": "boolean", "description": "New comments are held at half the site's hold thresholds."},
                 "storm": {"type": "object", "nullable": True,
                           "description": "The story's storm mode while it lasts (new comments held until calm), else null.",
@@ -187,7 +192,8 @@ def extend(document: dict[str, Any], *, errors: dict[str, Any], retry_errors: di
             "description": (
                 "From the site's CMS, as an admin does on /admin. `closed`: new comments, and edits that change the "
                 "text, are refused with 409 `story_closed`, nothing stored; deletes still go through. "
-                "`premoderated`: every new comment is held for review (flag `story_premoderated`). `strict`: new "
+                "`premoderated`: every new comment is held for review (flag `story_premoderated`); a site whose "
+                "moderation mode is `hold_all` holds every story's without it (`site_premoderated`). `strict`: new "
                 "comments are held at half the site's hold thresholds (a sensitive story). A setting left "
                 "out keeps its value; another field is refused. Audited as the site. Answers the story's counts."
             ),

@@ -181,7 +181,9 @@ def keys_moderator_id_secret() -> None:
 @click.argument("name")
 @click.option("--webhook-url", help="Where status changes are POSTed, signed with HMAC-SHA256.")
 @click.option("--mode", type=click.Choice(MODES), default=PRE_MODERATION, show_default=True,
-              help="pre: held comments stay hidden until approved; post: visible until rejected.")
+              help="pre: what the model and rules pass is published, held comments stay hidden until approved; "
+                   "post: held comments visible until rejected; hold_all: every comment held, nothing published "
+                   "until a moderator approves it.")
 @click.option("--report-threshold", type=float, default=DEFAULT_REPORT_THRESHOLD, show_default=True,
               help="Report weight that sends a comment to review.")
 @click.option("--rules", "rule_choice", type=click.Choice(["starter", "none"]), default="starter", show_default=True,

@@ -122,8 +122,11 @@ def in_review_queue_condition() -> ColumnElement[bool]:
     return or_(Comment.status == HELD, reported_condition())
 
 
-# The hit a pre-moderated story's comments are held with (domain/stories.py).
+# The hit a pre-moderated story's comments are held with (domain/stories.py), and a site's that
+# holds every comment (HOLD_ALL).
 STORY_PREMODERATED = "story_premoderated"
+SITE_PREMODERATED = "site_premoderated"
+_PREMODERATED = (STORY_PREMODERATED, SITE_PREMODERATED)
 # The flags of comments held because their author is always pre-moderated (domain/sanctions.py) or
 # their story is in a storm (domain/storms.py, flagged with the actor kind's word): hidden until
 # approved in post-moderation too, as a pre-moderated story's are (a site developer's walk: both
@@ -147,8 +150,12 @@ _HIDDEN_WHILE_HELD = (AUTHOR_PREMODERATED, AUTHOR_SUSPENDED, AUTHOR_BANNED, STOR
 # hidden approved comments again and again (a raid's walk), each cycle undoing a moderator's decision.
 REPORTED_AFTER_APPROVAL = "reported_after_approval"
 # A site's moderation mode: pre-moderation hides pending and held comments until approved, post-moderation shows them until rejected.
-PRE_MODERATION, POST_MODERATION = "pre", "post"
-MODES = (PRE_MODERATION, POST_MODERATION)
+# Hold-all is pre-moderation that also holds every comment whatever its score, as a pre-moderated story
+# does, for a site where nothing may be shown before a person read it (a children's news site's
+# editor found "pre" published 67 of 91 comments within seconds: only what the model held waited).
+PRE_MODERATION, POST_MODERATION, HOLD_ALL = "pre", "post", "hold_all"
+MODES = (PRE_MODERATION, POST_MODERATION, HOLD_ALL)
+MODE_MESSAGE = "moderation mode must be 'pre', 'post' or 'hold_all'"
 
 
 _MODES_READ = "moderation.modes_read"
@@ -191,7 +198,7 @@ def is_visible(comment: Comment) -> bool:
     if comment.status == HELD and REPORTED_AFTER_APPROVAL in (comment.flagged or ()):
         return True
     # pending or held: pre-moderation hides them, post-moderation shows them until rejected, but for
-    # those held until approved: for their story (an adversarial walk: switching the site to
+    # those held until approved: for their story or site (an adversarial walk: switching the site to
     # post-moderation showed them), their author or a storm.
     return comment.site.moderation_mode == POST_MODERATION and not _held_until_approved(comment)
 
@@ -211,7 +218,7 @@ HIDING_RULE_KINDS = ("phone", "email", "street_address", "payment_card", "threat
 
 
 def _held_until_approved(comment: Comment) -> bool:
-    return (any(hit.get("rule") == STORY_PREMODERATED
+    return (any(hit.get("rule") in _PREMODERATED
                 or (hit.get("kind") in HIDING_RULE_KINDS and hit.get("action") == "hold") for hit in comment.rule_hits or ())
             or any(flag in _HIDDEN_WHILE_HELD for flag in comment.flagged or ()))
 
@@ -226,7 +233,7 @@ def visible_condition() -> ColumnElement[bool]:
 def _not_held_until_approved() -> ColumnElement[bool]:
     """SQL twin of `not _held_until_approved(comment)`."""
     return and_(or_(Comment.rule_hits.is_(None), and_(
-        ~Comment.rule_hits.contains([{"rule": STORY_PREMODERATED}]),
+        *(~Comment.rule_hits.contains([{"rule": rule}]) for rule in _PREMODERATED),
         *(~Comment.rule_hits.contains([{"kind": kind, "action": "hold"}]) for kind in HIDING_RULE_KINDS))),
         *(or_(Comment.flagged.is_(None), ~Comment.flagged.contains([flag])) for flag in _HIDDEN_WHILE_HELD))
 
@@ -414,7 +421,7 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
     at = now()
     comments = session.scalars(select(Comment).where(Comment.site_id == site.id, Comment.status.in_((PENDING, HELD)))
                                .order_by(Comment.id).with_for_update(of=Comment)).all()
-    # Those held for their story, author or a storm are hidden in either mode, those reported after approval shown.
+    # Those held for their story or site, author or a storm are hidden in either mode, those reported after approval shown.
     shown_or_hidden = [c for c in comments if not _held_until_approved(c) and REPORTED_AFTER_APPROVAL not in (c.flagged or ())]
     writes = BatchWrites()
     deliveries = [_new_visibility(writes, comment, actor=actor, at=at, moderation_mode=site.moderation_mode)

@@ -345,7 +345,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         if policy is None:
             policy = site_policy(site, model.attributes, model.thresholds)
         hits = compiled.evaluate(comment.text, facts[comment.id]) if rules else []
-        story = story_hit(stories.get(comment.story_id))
+        story = story_hit(stories.get(comment.story_id), site)
         if story is not None:
             hits.append(story)
         if evasions and comment.id in evasions:

@@ -18,7 +18,8 @@ from moderation.domain.sites import check_report_threshold
 from moderation.domain.status import audit
 from moderation.domain.typed_numbers import typed_float
 from moderation.domain.webhook_urls import UrlPolicy, check_webhook_url
-from moderation.domain.lifecycle import MODES, POST_MODERATION, held_shown_by_post_moderation, visibility_changed
+from moderation.domain.lifecycle import (HOLD_ALL, MODE_MESSAGE, MODES, POST_MODERATION, held_shown_by_post_moderation,
+                                        visibility_changed)
 from moderation.domain.policy import MIN_THRESHOLD, reject_below_hold
 from moderation.domain.reports import rerank_for_threshold
 from moderation.models import Site, User, WebhookDelivery
@@ -144,7 +145,7 @@ def parse_settings(form: Mapping[str, str], url_policy: UrlPolicy) -> dict[str, 
     """The form's values as Site attributes, or ValidationFailed naming the first bad field."""
     mode = form.get("moderation_mode", "")
     if mode not in MODES:
-        raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
+        raise ValidationFailed(MODE_MESSAGE, field="moderation_mode")
     try:
         report_threshold = typed_float(form.get("report_threshold", ""))
     except ValueError:
@@ -251,6 +252,8 @@ def update_site_settings(
                                    field="show_held")
     if any(values[name] != getattr(site, name) for name in THRESHOLD_SETTINGS):
         check_reject_above_hold({**(model_thresholds or {}), **values["thresholds"]}, values["reject_thresholds"])
+    # Pre-moderation and hold-all hide the same pending and held comments: between the two no event is due.
+    shows_other = POST_MODERATION in (site.moderation_mode, values.get("moderation_mode", site.moderation_mode))
     changed = []
     for name, new in values.items():
         old = getattr(site, name)
@@ -262,7 +265,8 @@ def update_site_settings(
         changed.append(name)
     if "report_threshold" in changed:
         rerank_for_threshold(session, site)
-    deliveries = visibility_changed(session, site, actor=f"user:{user.username}") if "moderation_mode" in changed else []
+    deliveries = (visibility_changed(session, site, actor=f"user:{user.username}")
+                  if "moderation_mode" in changed and shows_other else [])
     return changed, deliveries
 
 
@@ -280,6 +284,10 @@ def settings_warnings(site: Site, changed: list[str]) -> list[str]:
     only about the settings this save changed. An editor's walk saved automatic rejection with no
     reject threshold, a hold threshold of 1 and a storm trigger of 1 a minute, each without a word."""
     said = []
+    if "moderation_mode" in changed and site.moderation_mode == HOLD_ALL:
+        # What the switch leaves alone, said: only comments scored from now on are held.
+        said.append("Every comment scored from now on is held for review, whatever its score: nothing more is "
+                    "published until a moderator approves it. Comments published already stay published.")
     if {"auto_reject", "reject_thresholds"} & set(changed):
         # A threshold of 1 rejects nothing either (the form says "1 never holds or rejects": a re-check).
         if site.auto_reject and not any(t < 1 for t in (site.reject_thresholds or {}).values()):

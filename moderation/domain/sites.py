@@ -38,7 +38,7 @@ from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, KeyScope, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
-from moderation.domain.lifecycle import MODES, PRE_MODERATION
+from moderation.domain.lifecycle import MODE_MESSAGE, MODES, PRE_MODERATION
 from moderation.domain.lookalikes import insert_named, new_name
 from moderation.domain.passwords import hash_key_secret, verify_secret
 from moderation.domain.storable import unstorable
@@ -118,7 +118,7 @@ def create_site(
     """A new site with its API key and webhook secret; `url_policy` defaults to the
     session's settings (DomainSettings.url_policy)."""
     if moderation_mode not in MODES:
-        raise ValidationFailed("moderation mode must be 'pre' or 'post'", field="moderation_mode")
+        raise ValidationFailed(MODE_MESSAGE, field="moderation_mode")
     report_threshold = check_report_threshold(report_threshold)
     # "City-Desk" beside "city-desk" would be two ticks nobody can tell apart in a form.
     name = new_name(session, name, select(Site.name), kind="site", label="name",

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, DomainError, ValidationFailed
-from moderation.domain.lifecycle import HELD, PUBLISHED, STORY_PREMODERATED, audit, now
+from moderation.domain.lifecycle import HELD, HOLD_ALL, PUBLISHED, SITE_PREMODERATED, STORY_PREMODERATED, audit, now
 from moderation.domain.policy import Policy, Verdict, stricter
 from moderation.domain.rule_sets import recent_comment_ids
 from moderation.domain.rules import HOLD, Hit
@@ -64,21 +64,30 @@ def refuse_closed(session: Session, site: Site, items: Sequence[T]) -> list[T | 
 STORY_HOLD = Hit(STORY_RULE, HOLD, "story pre-moderated")
 
 
-def story_hit(story: Story | None) -> Hit | None:
-    """A pre-moderated story holds every new comment, named on the card like a rule."""
-    if story is None or not story.premoderated:
-        return None
-    return STORY_HOLD
+SITE_HOLD = Hit(SITE_PREMODERATED, HOLD, "site holds every comment for review")
+
+
+def story_hit(story: Story | None, site: Site | None = None) -> Hit | None:
+    """A pre-moderated story holds every new comment, named on the card like a rule; so does a site
+    in the hold-all mode, on every story, a new one without a row too. The story's own hold is named
+    when both hold: it is the one that stays if the site's mode changes."""
+    if story is not None and story.premoderated:
+        return STORY_HOLD
+    if site is not None and site.moderation_mode == HOLD_ALL:
+        return SITE_HOLD
+    return None
 
 
 def story_rule_hits(site_id, story_id):  # noqa: ANN001, ANN201 - SQL expressions in and out
     """A new or edited text's rule hits until it is scored: the story's hold if the story is
-    pre-moderated, as scoring will record it. Without it such a comment was pending like any other,
-    and a post-moderation site was told to show it (`visible`) on a story whose every comment waits
-    for a moderator (re-checks: a new comment, then an edit). SQL, so an INSERT computes it in its
-    own statement."""
+    pre-moderated, else the site's if it holds every comment, as scoring will record them. Without
+    it such a comment was pending like any other, and a post-moderation site was told to show it
+    (`visible`) on a story whose every comment waits for a moderator (re-checks: a new comment, then
+    an edit). SQL, so an INSERT computes it in its own statement."""
     premoderated = exists().where(Story.site_id == site_id, Story.story_id == story_id, Story.premoderated.is_(True))
-    return case((premoderated, cast(literal(json.dumps([STORY_HOLD.as_json()])), JSONB)), else_=null())
+    site_holds = exists().where(Site.id == site_id, Site.moderation_mode == HOLD_ALL)
+    return case((premoderated, cast(literal(json.dumps([STORY_HOLD.as_json()])), JSONB)),
+                (site_holds, cast(literal(json.dumps([SITE_HOLD.as_json()])), JSONB)), else_=null())
 
 
 def list_stories(session: Session, site_id: int) -> Sequence[Story]:

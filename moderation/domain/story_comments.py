@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import _READABLE, COMMENT_IDS_LOCK
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.lifecycle import STATUSES, in_review_queue_condition, visible_condition
+from moderation.domain.lifecycle import HOLD_ALL, STATUSES, in_review_queue_condition, visible_condition
 from moderation.domain.stories import MAX_STORY_ID_LENGTH
 from moderation.domain.storms import serialize_storm
 from moderation.models import Comment, Site, Story, StoryStorm
@@ -82,6 +82,9 @@ def story_counts(session: Session, site: Site, story_id: str) -> dict[str, objec
         "story_id": story_id,
         "closed": bool(settings and settings.closed),
         "premoderated": bool(settings and settings.premoderated),
+        # The site's hold-all mode holds this story's comments whatever its own setting: a CMS reading
+        # `premoderated: false` on a new story took it for open.
+        "site_premoderated": site.moderation_mode == HOLD_ALL,
         "strict": bool(settings and settings.strict),
         # A site polling instead of taking the story.storm_mode webhook learns it here.
         "storm": serialize_storm(storm) if storm is not None else None,

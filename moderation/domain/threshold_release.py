@@ -88,7 +88,7 @@ def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: 
         if comment.id in claimed or comment.id in reported or comment.story_id in stormy:
             continue
         hits = compiled.evaluate(comment.text or "", facts[comment.id]) if rules else []
-        story = story_hit(stories.get(comment.story_id))
+        story = story_hit(stories.get(comment.story_id), site)
         if story is not None:
             hits.append(story)
         verdict, _ = route(decide(story_policy(policy, stories.get(comment.story_id)), comment.scores or {}), hits,
