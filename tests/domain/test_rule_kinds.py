@@ -1002,7 +1002,13 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "his wife works at the " * 900, "pritchard's son goes to the school " * 560,
                                   "ooh ooh ooh every time a b " * 700,
                                   # A second re-check's: "oo" read two ways, 6 s for 20,000 characters.
-                                  ("oo-" * 7000)[:20000], ("oo-" * 7000)[:19999] + "\U0001f400", "oh " * 6600])
+                                  ("oo-" * 7000)[:20000], ("oo-" * 7000)[:19999] + "\U0001f400", "oh " * 6600,
+                                  # A children's site's: digits as words, e-mail "at gmail", "I live on",
+                                  # a handle on a platform.
+                                  "one " * 5000, "one-" * 5000, "one" * 6600 + "x", "0seven" * 3300, "o " * 10000,
+                                  "double " * 2800, "0 7 - " * 3300, "a dot " * 3300 + "at gmail", "a." * 9990 + " at gmail",
+                                  "x at gmail " * 1800, "@gmail" * 3300, "i live on a b c " * 1250, "i live at 14 " * 1600,
+                                  "my snap is " * 1800, "sc: " * 5000, "add me on snap " * 1300, "add " * 5000 + "x on snap"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
