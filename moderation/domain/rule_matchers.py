@@ -17,6 +17,7 @@ from classifiers.bidi import may_reorder
 from classifiers.normalise import blank_markup, in_reading_order, normalise, normalise_with_offsets, span_of
 from moderation.domain.lookalikes import BLANK_LETTERS, LETTERS_LIKE_LATIN
 from moderation.domain.disguised_links import PLAIN_TLDS, reveal_links
+from moderation.domain.social_handles import handle_given
 from moderation.domain.spelled_contacts import home_address, spelled_email, spelled_phone
 
 # The rules read at most this much normalised text. U+FDFA normalises to 18 characters, so a comment
@@ -390,6 +391,11 @@ def street_address(text: str) -> str | None:
     shown = _visible(text).translate(_LIKE_LATIN)
     match = _ADDRESS.search(shown)
     return match.group(0) if match else home_address(shown)
+
+
+def social_handle(text: str) -> str | None:
+    """A handle given on a named platform ("my snap is jakey_2014"), read as the page shows it."""
+    return handle_given(_visible(text).translate(_LIKE_LATIN))
 
 
 # Groups apart by a space or a dash, or by dots in a card's own groups ("4111.1111.1111.1111", a

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.domain.rules import Compiled, Facts, validate_rules
+from moderation.domain.rules import KINDS, Compiled, Facts, validate_rules
+
+LABELS = {"phone": "phone number", "email": "e-mail address", "street_address": "street address",
+          "social_handle": "social media handle"}
 
 
 def fired(kind: str, text: str) -> list[str]:
@@ -89,3 +92,39 @@ def test_a_street_the_writer_says_they_live_on_is_held_in_any_case(text):
 ])
 def test_a_street_said_without_living_there_or_not_named_is_no_address(text):
     assert fired("street_address", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "my snap is jakey_2014 add me", "add me on snap its lily.b2013", "sc: mia_rose13 \U0001f970", "ig: katie.dances.x",
+    "my tt is @lolaaa.2013", "my insta is @sophie_xx_2013 follow me", "follow my tiktok @dancequeen_maya",
+    "my discord is gamerboy#4821", "my sc is emmaaa.2012 x", "my fortnite name is tomb4ker_yt", "My Snapchat: jakey_2014",
+    "add jakey_2014 on snap", "im lily.b2013 on insta", "my roblox username is @coolkid",
+    "my xbox gamertag is tom_b4ker", "hmu on snap: mia.rose13", "my psn is dark_knight_07",
+    "my sn\u0430p is jakey_2014",  # a Cyrillic a
+])
+def test_a_handle_given_on_a_named_platform_is_held(text):
+    assert fired("social_handle", text) == ["social media handle"]
+
+
+@pytest.mark.parametrize("text", [
+    "my snap is broken again", "my snapchat is private", "add me on snap if you want", "my insta is full of cats",
+    "follow me on twitter for more", "my tiktok is blowing up", "my discord is down", "my xbox is in the loft",
+    "my fortnite skin is cool", "my roblox name is secret", "The SC ruling was 5-4", "IG: 2.5 million followers",
+    "my ps5 is better than your xbox", "I play fortnite on my xbox 360", "my xbox is an xbox360", "my snap score is 12000",
+    "my tt teacher is nice", "my youtube channel is about cats", "follow the BBC on twitter", "my insta is 10k followers now",
+    "Snap shares fell 12.5% today", "My scary_monster2 costume", "my igloo_2 is melting", "sc: a great game",
+    "my discord server is great", "add me on xbox live", "my twitter is locked", "my tt is v2.0",
+    "SC: 3-1 win for the home side", "jakey_2014 scored twice on Saturday",
+    # The one civil comment of the shared data's 112,067 a first version held.
+    "Dont say that word again..Look at my Facebook wall..One of my best friends ever was a Moor",
+])
+def test_a_platform_named_without_a_handle_is_not_held(text):
+    assert fired("social_handle", text) == []
+
+
+def test_a_handle_ranks_with_personal_information_and_is_hidden_while_held():
+    kind = KINDS["social_handle"]
+    assert (kind.action, kind.priority, kind.flag, kind.hides_while_held) == ("hold", 2.0, "personal_information", True)
+    hits = Compiled(validate_rules([{"name": "handles", "kind": "social_handle"}])).evaluate(
+        "my snap is jakey_2014", Facts(author_id="a"))
+    assert "jakey_2014" not in hits[0].reason  # never repeated into webhooks and the audit log
