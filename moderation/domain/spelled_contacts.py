@@ -86,7 +86,9 @@ _DOT = r"(?:\.|\bdot\b|[(\[]dot[)\]])"
 _AT_PROVIDER = re.compile(rf"(?i)(?P<at>@|(?<![\w'])at(?![\w'])|[(\[]at[)\]])[ \t]*"
                           rf"(?P<provider>{_PROVIDERS}|{_WORDLIKE_PROVIDERS})(?![\w-])"
                           rf"(?P<ending>(?:[ \t]*{_DOT}[ \t]*{_ENDING}(?![\w-])){{0,3}})")
-_NAME_BEFORE = re.compile(rf"(?i)(?<![\w.+'’-])[\w+-]+(?:[ \t]*{_DOT}[ \t]*[\w+-]+){{0,3}}[ \t]*$")
+# A dot inside the name only as written ("jake.smith") or said ("jake dot smith"): ". " ends a sentence.
+_DOT_IN_A_NAME = r"(?:\.|[ \t]*(?:\bdot\b|[(\[]dot[)\]])[ \t]*)"
+_NAME_BEFORE = re.compile(rf"(?i)(?<![\w.+'’-])[\w+-]+(?:{_DOT_IN_A_NAME}[\w+-]+){{0,3}}[ \t]*$")
 _LOOK_BACK = 80
 # An address asked for or given: "my email is jakey2014 at gmail".
 _MAIL_WORD = re.compile(r"(?i)\b(?:e-?mail|mail|addy|address|contact)\b")
@@ -130,8 +132,9 @@ _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
                 r"(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?")
 # Not a street's name: a determiner or an adjective says a kind of street ("a quiet road", "the
 # same street", "my road"), and "in hope", "in fear" are a way of living.
-_NOT_A_NAME = ("the|a|an|this|that|these|those|my|our|your|his|her|their|same|busy|main|quiet|other|next|nice|big|"
-               "small|little|long|dead|private|country|very|one|by|near|off|at|on|in|of|and|or|but|to|with|hope|"
+# Not "main", "long" or "little", which name streets as often (Main Street, Long Lane, Little Lane).
+_NOT_A_NAME = ("the|a|an|this|that|these|those|my|our|your|his|her|their|same|busy|quiet|other|next|nice|big|"
+               "small|dead|private|country|very|one|by|near|off|at|on|in|of|and|or|but|to|with|hope|"
                "fear|peace|denial|poverty|every|each|any|some|no|way")
 _STREET = ("street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|"
            "crescent|square|sq|parkway|pkwy|highway|hwy|grove|walk|gardens|gdns|mews|wharf|alley|circle|cir|trail")

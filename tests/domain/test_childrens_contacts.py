@@ -76,6 +76,7 @@ def test_a_provider_named_in_a_sentence_is_no_email(text):
 @pytest.mark.parametrize("text", [
     "i live at 14 elm road", "i live at fourteen Elm Road", "i live on elm road", "i live in flat 3 maple court",
     "we live on Rose Street near the church in Derby", "my address is 22 acacia avenue", "I still live at number 9 kings close",
+    "we live on Main Street", "i live on long lane by the shop",
 ])
 def test_a_street_the_writer_says_they_live_on_is_held_in_any_case(text):
     assert fired("street_address", text) == ["street address"]
