@@ -90,6 +90,7 @@ _AT_PROVIDER = re.compile(rf"(?i)(?P<at>@|(?<![\w'])at(?![\w'])|[(\[]at[)\]])[ \
 _DOT_IN_A_NAME = r"(?:\.|[ \t]*(?:\bdot\b|[(\[]dot[)\]])[ \t]*)"
 _NAME_BEFORE = re.compile(rf"(?i)(?<![\w.+'’-])[\w+-]+(?:{_DOT_IN_A_NAME}[\w+-]+){{0,3}}[ \t]*$")
 _LOOK_BACK = 80
+_JOINED = re.compile(rf"(?i)\w[ \t]*(?:{_DOT}|_)[ \t]*\w")
 # An address asked for or given: "my email is jakey2014 at gmail".
 _MAIL_WORD = re.compile(r"(?i)\b(?:e-?mail|mail|addy|address|contact)\b")
 # Words that stand before "at Yahoo" in a sentence about the firm or an account there, not a name.
@@ -101,7 +102,8 @@ password login users look looked looking""".split())
 def _looks_like_a_name(name: str) -> bool:
     """A handle, not a word: "jakey2014", "jake.smith", "jake dot smith"; not "2014" (a year: "in
     2014 at AOL")."""
-    return any(c.isalpha() for c in name) and (any(c.isdigit() for c in name) or re.search(rf"(?i)\w[ \t]*(?:{_DOT}|_)[ \t]*\w", name) is not None)
+    marked = any(c.isdigit() for c in name) or _JOINED.search(name) is not None
+    return marked and any(c.isalpha() for c in name)
 
 
 def spelled_email(shown: str) -> str | None:
