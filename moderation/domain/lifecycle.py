@@ -213,8 +213,8 @@ def is_visible(comment: Comment) -> bool:
 # A banned author's rejected text under another id (domain/ban_evasion.py): hidden too, as the
 # harassment it repeats (a re-check found it shown while held).
 BAN_EVASION_KIND = "ban_evasion"
-HIDING_RULE_KINDS = ("phone", "email", "street_address", "payment_card", "threat_words", "urging_self_harm",
-                     "read_limit", BAN_EVASION_KIND)
+HIDING_RULE_KINDS = ("phone", "email", "street_address", "payment_card", "social_handle", "threat_words",
+                     "urging_self_harm", "read_limit", BAN_EVASION_KIND)
 
 
 def _held_until_approved(comment: Comment) -> bool:

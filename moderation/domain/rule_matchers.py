@@ -17,6 +17,8 @@ from classifiers.bidi import may_reorder
 from classifiers.normalise import blank_markup, in_reading_order, normalise, normalise_with_offsets, span_of
 from moderation.domain.lookalikes import BLANK_LETTERS, LETTERS_LIKE_LATIN
 from moderation.domain.disguised_links import PLAIN_TLDS, reveal_links
+from moderation.domain.social_handles import handle_given
+from moderation.domain.spelled_contacts import home_address, spelled_email, spelled_phone
 
 # The rules read at most this much normalised text. U+FDFA normalises to 18 characters, so a comment
 # of 20,000 of them was 360,000 characters, and the starter rules took 3 s over it: twenty such
@@ -359,7 +361,9 @@ def phone_number(text: str) -> str | None:
             continue
         if (10 <= len(digits) <= 15 and not service_number(candidate)) or (len(digits) == 7 and _LOCAL.fullmatch(candidate)):
             return candidate
-    return None
+    # Digits as words, or spaced one by one with dashes: a children's site's walk found them published.
+    spelled = spelled_phone(text)
+    return spelled[0] if spelled and not service_number(spelled[1]) else None
 
 
 _EMAIL = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
@@ -371,7 +375,7 @@ _EMAIL_SPELLED = re.compile(r"(?i)(?<![\w.+-])[\w.+-]+\s*(?:\[at\]|\(at\)|\sat\s
 def email_address(text: str) -> str | None:
     text = _visible(text).translate(_LIKE_LATIN)
     match = _EMAIL.search(text) or _EMAIL_SPELLED.search(text)
-    return match.group(0) if match else None
+    return match.group(0) if match else spelled_email(text)
 
 
 # A house number, one to three capitalised name words, and a street word: "12 Oak Street",
@@ -387,8 +391,14 @@ _ADDRESS = re.compile(r"\b\d{1,5}[a-zA-Z]?,?\s+(?:(?:[A-Z][a-z]+|\d+(?:st|nd|rd|
 
 
 def street_address(text: str) -> str | None:
-    match = _ADDRESS.search(_visible(text).translate(_LIKE_LATIN))
-    return match.group(0) if match else None
+    shown = _visible(text).translate(_LIKE_LATIN)
+    match = _ADDRESS.search(shown)
+    return match.group(0) if match else home_address(shown)
+
+
+def social_handle(text: str) -> str | None:
+    """A handle given on a named platform ("my snap is jakey_2014"), read as the page shows it."""
+    return handle_given(_visible(text).translate(_LIKE_LATIN))
 
 
 # Groups apart by a space or a dash, or by dots in a card's own groups ("4111.1111.1111.1111", a

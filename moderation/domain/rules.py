@@ -9,6 +9,8 @@ a `kind`, an `action` and a `reason` moderators read, plus its kind's parameters
   first_link    allowed_domains: [...]            hold     an author's first comment on the site has a link
                                                            outside the list
   phone, email, street_address, payment_card      hold     personal information, one rule each
+  social_handle                                   hold     a handle given on a named platform ("my snap is
+                                                           jakey_2014"): a young readership's contact details
   crypto_address                                  hold     a Bitcoin, Litecoin, Ethereum or Tron address
   flood         count, minutes, scope             hold     the same or near-same text the count-th time in
                                                            `minutes`, by one author or ("site") by anyone
@@ -236,6 +238,11 @@ KINDS: dict[str, Kind] = {
     "street_address": Kind(HOLD, "street address", {}, "a street address" + _PRIVATE, 2.0, **_PERSONAL),
     "payment_card": Kind(HOLD, "payment card number", {}, "a payment card number that passes the Luhn check", 2.0,
                          **_PERSONAL),
+    # A way to reach a reader off the site, as a number is: a children's news site's walk found "my snap
+    # is jakey_2014" and "my discord is gamerboy#4821" published. Not a starter rule (docs/moderation.md).
+    "social_handle": Kind(HOLD, "social media handle", {},
+                          'a handle given on a named platform: "my snap is jakey_2014", "ig: katie.dances.x", '
+                          '"my discord is gamerboy#4821"' + _PRIVATE, 2.0, **_PERSONAL),
     # A giveaway scam's payload ("Send 0.1 BTC, get 0.2 back"): a business desk's walk found them published.
     "crypto_address": Kind(HOLD, "cryptocurrency address", {},
                            "a Bitcoin, Litecoin, Ethereum or Tron address, checked as its network checks it", flag="spam"),
@@ -423,6 +430,11 @@ def _listed_word(text: str, found: str, words: Sequence[str]) -> tuple[str, bool
     return f'"{listed}" written "{written}"', another_language
 
 
+_PERSONAL_FINDERS: dict[str, Callable[[str], str | None]] = {
+    "phone": match.phone_number, "email": match.email_address, "street_address": match.street_address,
+    "payment_card": match.payment_card, "social_handle": match.social_handle}
+
+
 def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerprint: str,
            pattern: re.Pattern[str] | None, normalised: str) -> str | None:
     """None: the rule does not fire; a string (maybe empty): it fires, with this detail for the reason."""
@@ -444,10 +456,9 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
         # .get: a rule saved before first_link had allowed domains has none.
         hosts = [h for h in match.links(text) if not match.host_allowed(h, rule.get("allowed_domains", ()))]
         return hosts[0] if hosts else None
-    if kind in ("phone", "email", "street_address", "payment_card"):
+    if kind in _PERSONAL_FINDERS:
         # The detail would repeat the personal information into the audit log and webhooks: left out.
-        found = {"phone": match.phone_number, "email": match.email_address,
-                 "street_address": match.street_address, "payment_card": match.payment_card}[kind](text)
+        found = _PERSONAL_FINDERS[kind](text)
         return "" if found else None
     if kind == "crypto_address":
         return "" if wallets.crypto_address(text) else None

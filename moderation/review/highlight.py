@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from classifiers.bidi import display_order
 from classifiers.normalise import blank_markup, markup_spans, normalise, normalise_with_offsets, span_of
-from moderation.domain.rule_matchers import email_address, payment_card, phone_number, street_address
+from moderation.domain.rule_matchers import email_address, payment_card, phone_number, social_handle, street_address
 
 # After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
 _LINE_ENDING_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|pre|ul|ol|table)\s*>|<br\b[^<>]*>", re.IGNORECASE)
@@ -32,7 +32,7 @@ _QUOTED = re.compile(r'"([^"]+)"\Z')
 # long comment. Marked where the text holds it as the rule read it; a number the rule read through
 # markup or look-alike letters marks nothing.
 _FOUND_AGAIN = {"phone": phone_number, "email": email_address, "street_address": street_address,
-                "payment_card": payment_card}
+                "payment_card": payment_card, "social_handle": social_handle}
 
 
 @dataclass

@@ -989,7 +989,7 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
               **({"words": ["stupid", "cheap watches"]} if kind in ("banned_words", "suspect_words") else {})}
              for kind in ("banned_words", "suspect_words", "links", "first_link", "phone", "email", "street_address",
                           "payment_card", "flood", "shouting", "short_repeat", "new_author", "group_attack",
-                          "threat_words", "other_language", "crypto_address")]
+                          "threat_words", "other_language", "crypto_address", "social_handle")]
 
 
 @pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
@@ -1004,7 +1004,14 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   # A second re-check's: "oo" read two ways, 6 s for 20,000 characters.
                                   ("oo-" * 7000)[:20000], ("oo-" * 7000)[:19999] + "\U0001f400", "oh " * 6600,
                                   # Urging said of someone named (a red-team walk's).
-                                  "tell a b c " * 1800, "should kill himself " * 1000])
+                                  "tell a b c " * 1800, "should kill himself " * 1000,
+                                  # A children's site's: digits as words, e-mail "at gmail", "I live on",
+                                  # a handle on a platform.
+                                  "one " * 5000, "one-" * 5000, "one" * 6600 + "x", "0seven" * 3300, "o " * 10000,
+                                  "double " * 2800, "0 7 - " * 3300, "a dot " * 3300 + "at gmail", "a." * 9990 + " at gmail",
+                                  "x at gmail " * 1800, "@gmail" * 3300, "i live on a b c " * 1250, "i live at 14 " * 1600,
+                                  "my snap is " * 1800, "sc: " * 5000, "add me on snap " * 1300, "add " * 5000 + "x on snap",
+                                  "a_b " * 5000 + "on snap"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 

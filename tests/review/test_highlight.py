@@ -83,6 +83,11 @@ def test_a_rule_without_a_quote_or_a_quote_not_in_the_text_marks_nothing():
     ("email", "his email is <b>ref.hargrove@example.com</b> lol", "ref.hargrove@example.com"),
     ("payment_card", "card 4111 1111 1111 1111", "4111 1111 1111 1111"),
     ("phone", "Ring 07700\u00a0900123 now", "07700\u00a0900123"), ("phone", "Ring 07700  900  123 now", "07700  900  123"),
+    # A children's site's: in words, a handle, a street in lower case.
+    ("phone", "my number is zero seven seven zero zero nine zero zero one two three ok",
+     "zero seven seven zero zero nine zero zero one two three"),
+    ("social_handle", "hiya my snap is jakey_2014 add me", "my snap is jakey_2014"),
+    ("street_address", "i live on elm road near the park", "elm road"),
 ])
 def test_the_personal_information_a_rule_held_for_is_marked_though_its_reason_never_repeats_it(kind, text, marked):
     hits = [{"rule": "doxxing", "action": "hold", "reason": "personal information", "kind": kind}]
