@@ -989,7 +989,7 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
               **({"words": ["stupid", "cheap watches"]} if kind in ("banned_words", "suspect_words") else {})}
              for kind in ("banned_words", "suspect_words", "links", "first_link", "phone", "email", "street_address",
                           "payment_card", "flood", "shouting", "short_repeat", "new_author", "group_attack",
-                          "threat_words", "other_language", "crypto_address")]
+                          "threat_words", "other_language", "crypto_address", "at_risk", "contact_seeking")]
 
 
 @pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
@@ -1002,7 +1002,15 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "his wife works at the " * 900, "pritchard's son goes to the school " * 560,
                                   "ooh ooh ooh every time a b " * 700,
                                   # A second re-check's: "oo" read two ways, 6 s for 20,000 characters.
-                                  ("oo-" * 7000)[:20000], ("oo-" * 7000)[:19999] + "\U0001f400", "oh " * 6600])
+                                  ("oo-" * 7000)[:20000], ("oo-" * 7000)[:19999] + "\U0001f400", "oh " * 6600,
+                                  # A children's site's: contact sought, and what a child tells (at_risk).
+                                  "dont tell ur mum n dad or " * 770, "how old r u " * 1700, "keep this between u " * 1000,
+                                  "delete this chat " * 1200, "where do u live " * 1300, "do ur mum n dad check ur " * 800,
+                                  "send me a pic " * 1500, "somewhere private " * 1100, "join my discord " * 1300,
+                                  "i'll get you " * 1500, "what's ur " * 2000, "i sometimes cut myself when im " * 650,
+                                  "my stepdad hits me with a " * 760, "my mum's boyfriend " * 1050,
+                                  "everyone would be happier if i " * 640, "i took some of my mum's " * 830,
+                                  "i'm scared to go home because " * 660, "i've been self - " * 1200])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
