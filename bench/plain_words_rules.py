@@ -1,6 +1,6 @@
-"""The plain-words rules (`threat_words`, `group_attack`, `at_risk`, `urging_self_harm`; starter rules of every new site) over the
-shared data: how often each fires on real comments people labelled civil (what a site would hold
-that it need not) and toxic, and on HateCheck's hateful and non-hateful cases (never trained on).
+"""The plain-words rules (`threat_words`, `group_attack`, `at_risk`, `urging_self_harm`, starter rules of every
+new site; and `contact_seeking`, a children's site's, which an admin adds) over the shared data: how
+often each fires on real comments people labelled civil (what a site would hold that it need not) and toxic, and on HateCheck's hateful and non-hateful cases (never trained on).
 They read the classifier's normalised text, as the rules do when a comment is scored.
 
     .venv/bin/python bench/plain_words_rules.py [--examples N] [--data DIR]
@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from classifiers.normalise import normalise  # noqa: E402
+from moderation.domain.contact_seeking import contact_seeking  # noqa: E402
 from moderation.domain.group_attacks import group_attack  # noqa: E402
 from moderation.domain.self_harm import at_risk, urging_self_harm  # noqa: E402
 from moderation.domain.threat_words import threat_words  # noqa: E402
@@ -28,7 +29,8 @@ GENERATED = {"hatecheck.csv", "bias_madlibs.csv"}
 # Each as the rules call it: the threat rule reads the names the text as written capitalises too.
 RULES = {"threat_words": threat_words, "group_attack": lambda normalised, written: group_attack(normalised),
          "at_risk": lambda normalised, written: at_risk(normalised),
-         "urging_self_harm": lambda normalised, written: urging_self_harm(normalised)}
+         "urging_self_harm": lambda normalised, written: urging_self_harm(normalised),
+         "contact_seeking": lambda normalised, written: contact_seeking(normalised)}
 
 
 def _label(row: dict[str, str], column: str) -> str | None:
@@ -68,10 +70,10 @@ def main(argv: list[str] | None = None) -> int:
                         if group == "civil":
                             examples[name].append(row["text"])
     groups = ["civil", "toxic", "hatecheck hateful", "hatecheck not hateful"]
-    print(f"{'rule':14}" + "".join(f"{g:>24}" for g in groups))
+    print(f"{'rule':16}" + "".join(f"{g:>24}" for g in groups))
     for name in RULES:
         cells = [f"{fired[(name, g)]:,} ({fired[(name, g)] / max(totals[g], 1):.2%})" for g in groups]
-        print(f"{name:14}" + "".join(f"{c:>24}" for c in cells))
+        print(f"{name:16}" + "".join(f"{c:>24}" for c in cells))
     print("of " + ", ".join(f"{totals[g]:,} {g}" for g in groups))
     rng = random.Random(7)
     for name, texts in examples.items():

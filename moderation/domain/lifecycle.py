@@ -204,7 +204,8 @@ def is_visible(comment: Comment) -> bool:
 
 
 # Rule kinds whose hold hides a comment while held on a post-moderation site too: a reader's
-# personal information, a threat, telling someone to harm themselves. Shown until a moderator came,
+# personal information, a threat, telling someone to harm themselves, an adult asking a child to chat
+# privately (a child who sees "dm me" may answer before a moderator comes). Shown until a moderator came,
 # "The councilman lives at 12 Oak Street, go pay him a visit" stayed on the page, held (an
 # integrator's walk). Other holds (shouting, links, a new author, an insult the model held) are
 # shown there until rejected, as post-moderation means. And a text too long for the rules to read
@@ -214,7 +215,7 @@ def is_visible(comment: Comment) -> bool:
 # harassment it repeats (a re-check found it shown while held).
 BAN_EVASION_KIND = "ban_evasion"
 HIDING_RULE_KINDS = ("phone", "email", "street_address", "payment_card", "social_handle", "threat_words",
-                     "urging_self_harm", "read_limit", BAN_EVASION_KIND)
+                     "urging_self_harm", "contact_seeking", "read_limit", BAN_EVASION_KIND)
 
 
 def _held_until_approved(comment: Comment) -> bool:

@@ -111,7 +111,7 @@ REPORTED_FLAGS = ("self_harm", "personal_information", "spam")
 # What the "Flagged for" filter offers: the model's attributes, and what only rules and readers find;
 # and a storm's holds of comments the policy would have published, to pick them out of the queue once
 # it is over (a newsroom's first day: 282 civil comments held on five stories, and no filter for them).
-FLAGS = (*ATTRIBUTES, "self_harm", "personal_information", "spam", "other_language", STORM)
+FLAGS = (*ATTRIBUTES, "self_harm", "contact_seeking", "personal_information", "spam", "other_language", STORM)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,10 @@ a `kind`, an `action` and a `reason` moderators read, plus its kind's parameters
   other_language                                  hold     a comment in a language the model cannot read (it
                                                            reads English): its scores mean nothing
   at_risk                                         hold     a reader who may end or harm their own life ("I'm
-                                                           going to kill myself tonight"), first in the queue
+                                                           going to kill myself tonight"), or a child harmed at
+                                                           home ("my dad hits me"), first in the queue
+  contact_seeking                                 hold     someone seeking a young reader's age, secrecy, place
+                                                           or private contact ("how old are you? dm me")
   urging_self_harm                                hold     telling someone to kill or harm themselves ("kys")
 
 Actions: "hold" (to the queue), "reject", "flag" (named on the card and in the API, no status change).
@@ -43,6 +46,7 @@ from classifiers import language
 from classifiers.normalise import normalise
 from moderation.domain import rule_matchers as match
 from moderation.domain import wallets
+from moderation.domain.contact_seeking import contact_seeking
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.group_attacks import group_attack
 from moderation.domain.lifecycle import HELD, PUBLISHED, REJECTED
@@ -212,10 +216,14 @@ FOREIGN_ABUSE_PRIORITY = 2.0
 _PRIVATE = " (the reason never repeats it)"
 _PERSONAL: dict[str, Any] = {"flag": "personal_information", "hides_while_held": True}
 # Where a site's own word list ranks what it holds (`ranks_with`): with a comment just over a threshold
-# by default, or with the starter rules' personal information, hate or threats. A derby desk's list of
-# threats against its referee's family held "I hope Pritchard's kids get hit by a bus." 153rd of 195,
-# below celebrations held for swearing.
-WORD_LIST_RANKS = {"suspect words": 1.0, "personal information": 2.0, "hate": 3.0, "threats": 4.0}
+# by default, or with the starter rules' personal information, hate, threats or a reader at risk. A
+# derby desk's list of threats against its referee's family held "I hope Pritchard's kids get hit by a
+# bus." 153rd of 195, below celebrations held for swearing; a children's site's list of disclosures
+# ("my dad hits me") sat 36th-55th of 198, below insults (2026-12-06).
+AT_RISK_PRIORITY = 100.0
+AT_RISK_RANK = "at risk"
+WORD_LIST_RANKS = {"suspect words": 1.0, "personal information": 2.0, "hate": 3.0, "threats": 4.0,
+                   AT_RISK_RANK: AT_RISK_PRIORITY}
 _RANKS_WITH = ("suspect words", _choice(*WORD_LIST_RANKS))
 KINDS: dict[str, Kind] = {
     "banned_words": Kind(REJECT, "banned word", {"words": (None, _words), "ranks_with": _RANKS_WITH},
@@ -269,14 +277,25 @@ KINDS: dict[str, Kind] = {
     # crisis published, and the one held 50th in the queue). Above what any scores and reports reach:
     # at 5, a threat with four reports (7.03) ranked above it (a re-check).
     "at_risk": Kind(HOLD, "reader may be at risk", {},
-                    'a reader who may end or harm their own life: "I\'m going to kill myself tonight", "Nobody would '
-                    'miss me"', 100.0, flag="self_harm", protective=True),
+                    'a reader who may end or harm their own life, or is harmed at home: "I\'m going to kill myself '
+                    'tonight", "Nobody would miss me", "I\'ve been hurting myself again", "my dad hits me"', AT_RISK_PRIORITY,
+                    flag="self_harm", protective=True),
     "urging_self_harm": Kind(HOLD, "urging self-harm", {},
                              'telling someone to kill or harm themselves: "kys", "Go drink bleach", "You should hang '
                              'yourself"', 4.0, flag="self_harm", protective=True, hides_while_held=True,
                              raises=("toxicity", "severe_toxicity"),
                              approve_question="A rule read this comment as urging someone to harm themselves. "
                                               "Publish it anyway?"),
+    # A children's site's walk (2026-12-06): 12 of 12 comments asking a reader's age, a secret from their
+    # parents or a private chat were published ("how old are you? dm me"). With threats: an adult may be
+    # reaching a child. Not a starter rule: "dm me if you want the recipe" is ordinary on an adult site.
+    "contact_seeking": Kind(HOLD, "seeks private contact with a reader", {},
+                            'someone asking a young reader\'s age, for secrecy, where they live or are alone, a private '
+                            'chat, a meeting, a picture, or offering a gift: "how old are you? dm me", "don\'t tell your '
+                            'parents", "keep this between us", "free robux"', 4.0, flag="contact_seeking", protective=True,
+                            hides_while_held=True,
+                            approve_question="A rule read this comment as someone seeking private contact with a young "
+                                             "reader. Publish it anyway?"),
     # Ranked with a comment just over a threshold: the model read nothing, so a person must.
     "other_language": Kind(HOLD, "not in English, which the model reads", {},
                            "a comment in another language (German, Spanish, Russian ...): the model reads only "
@@ -347,13 +366,14 @@ _READ_ACTIVITY = (*_REPEATS, "new_author", "first_link")
 _PHRASES: dict[str, Callable[[str, str], str | None]] = {
     "group_attack": lambda normalised, written: group_attack(normalised), "threat_words": threat_words,
     "at_risk": lambda normalised, written: at_risk(normalised),
-    "urging_self_harm": lambda normalised, written: urging_self_harm(normalised)}
+    "urging_self_harm": lambda normalised, written: urging_self_harm(normalised),
+    "contact_seeking": lambda normalised, written: contact_seeking(normalised)}
 _NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 
 
 def phrase_found(kind: str, text: str, normalised: str | None = None) -> str | None:
     """The words of `text` a phrase kind ("threat_words", "group_attack", "urging_self_harm",
-    "at_risk") reads as its own, or None: as a rule of that kind finds them, without a site's rules."""
+    "at_risk", "contact_seeking") reads as its own, or None: as a rule of that kind finds them, without a site's rules."""
     return _phrase(kind, match.normalised_for_rules(text)[0] if normalised is None else normalised, text)
 
 
@@ -403,6 +423,8 @@ class Compiled:
                 detail, another_language = _listed_word(text, detail, rule["words"])
                 if another_language and action == REJECT:
                     action = HOLD  # a person tells schwül from schwul; a rule that rejects cannot
+                if rule.get("ranks_with") == AT_RISK_RANK and action == REJECT:
+                    action = HOLD  # a reader telling of harm is read by a person, not rejected unseen
             reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
             urgency = WORD_LIST_RANKS.get(rule.get("ranks_with", ""), KINDS[kind].priority)
             if kind == "other_language" and (abuse := language.abuse_words(text)):

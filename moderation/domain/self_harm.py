@@ -25,7 +25,8 @@ import re
 _I_WILL = (r"\bi(?:'m|m|\s+am)?\s+(?:going\s+to|gonna|about\s+to|planning\s+to|ready\s+to|thinking\s+(?:about|of)"
            r"|trying\s+to)|\bi(?:'ll|ll|\s+will|\s+want\s+to|\s+wanna|\s+plan\s+to|\s+need\s+to|\s+have\s+to|\s+might"
            r"|\s+may|\s+should\s+just|\s+think\s+i'?ll|(?:'ve|\s+have)?\s+decided\s+to|\s+can'?t\s+wait\s+to"
-           r"|(?:'ve|\s+have)\s+been\s+thinking\s+(?:about|of))|(?:^|[.!?,;:]\s*)(?:gonna|going\s+to)")
+           r"|(?:'ve|\s+have)\s+been\s+thinking\s+(?:about|of)|\s+keep\s+thinking\s+(?:about|of)|\s+can'?t\s+stop\s+thinking\s+(?:about|of))"
+           r"|(?:^|[.!?,;:]\s*)(?:gonna|going\s+to)")
 _MYSELF = r"my\s*self"
 _AFTERWORD = r"(?:\s+(?:now|anyway|any\s*more|at\s+all|tbh|honestly|really)){0,2}"
 # What a person does to end their own life, said of themselves.
@@ -153,6 +154,54 @@ _AT_RISK = re.compile(
     + r"\b(?!\s+(?:at|on|with|lifting|playing|doing|running|a|some|if|badly\s+at|in\s+the\s+(?:gym|garden|kitchen)|laughing"
     r"|for|over)\b)"
 )
+# What a child tells (a children's site's walk, 2026-12-06: every one published): harm done to
+# themselves now, as a habit or again, not at the gym or shaving ("sometimes i cut myself when im sad",
+# "i've been hurting myself again"); a wish not to be here said of others ("everyone would be happier
+# if i wasnt here"); a parent's pills taken; and harm done to them at home by a parent or carer ("my
+# dad hits me and i dont know who to tell", "my stepdad touches me and said not to tell", "i'm scared
+# to go home"), not "my dad hits the gym", "my mum beats me at chess" nor "it touches me deeply".
+_ACCIDENT = (r"(?!\s+(?:shaving|on|with|by\s+accident|accidentally|while|when\s+i\s+(?:shave|cook)|cooking|chopping|opening"
+             r"|slicing|at|in|playing|doing|lifting|running|laughing|out|up|off|free|loose|short|a|some|over|for)\b)")
+_FEELING = (r"(?:sad|upset|angry|mad|stressed|lonely|low|down|depressed|anxious|overwhelmed|scared|bad|numb|empty|alone"
+            r"|worthless|hopeless)")
+_CARER = (r"(?:step\s*-?\s*)?(?:dad|father|daddy|mum|mom|mam|mummy|mommy|mother|parents|uncle|carer|(?:foster|step)\s+(?:parents?"
+          r"|carer))|(?:mum|mom|mam|mother)'?s\s+(?:boyfriend|partner|husband)|dad'?s\s+(?:girlfriend|partner|wife)")
+_AT_HOME = (r"(?=\s*(?:[.!?,;:]|$|and\b|but\b|again\b|every\s+(?:day|night|time)\b|all\s+the\s+time\b|a\s+lot\b|sometimes\b"
+            r"|when\s+(?:he|she|they|i)\b|if\s+i\b|(?:down\s+)?there\b|at\s+night\b|inappropriately\b|where\b|so\s+(?:hard|much)\b"
+            r"|in\s+(?:places|my\s+(?:room|bed|sleep)|the\s+night|private)\b"
+            r"|with\s+(?:a|his|her|the)\s+(?:belt|stick|shoe|slipper|fist|hand|cable|wire|spoon|wooden\s+spoon)\b))")
+_DISCLOSED = re.compile(
+    r"\bi\s+(?:sometimes|still|often|always|usually|keep|have\s+started(?:\s+to)?|started(?:\s+to)?)\s+(?:cut|cutting|burn"
+    r"|burning|hurt|hurting|harm|harming|scratch|scratching|hit|hitting)\s+" + _MYSELF + r"\b" + _ACCIDENT +
+    r"|\bi\s+(?:cut|burn|hurt|harm|hit|scratch)\s+" + _MYSELF + r"\s+(?:when(?:ever)?\s+(?:i'?m|im|i\s+am|i\s+feel|i\s+get)\s+"
+    r"(?:so\s+|really\s+|very\s+)?" + _FEELING + r"|to\s+(?:feel|cope|forget|punish|calm|make\s+(?:it|the\s+pain))|because\s+(?:i|it)"
+    r"|every\s+(?:day|night)|on\s+purpose|a\s+lot)\b"
+    r"|\bi(?:'ve|\s+have|ve)?\s+been\s+(?:hurting|harming|cutting|burning|hitting|scratching)\s+" + _MYSELF + r"\b" + _ACCIDENT +
+    r"|\bi(?:'m|m|\s+am)\s+(?:hurting|harming|cutting|burning)\s+" + _MYSELF + r"\s+(?:again|every\s+(?:day|night)|a\s+lot)\b"
+    r"|\bi(?:'ve|\s+have)?\s+(?:started\s+|been\s+|keep\s+)?self\s*-?\s*harm(?:ing)?\b(?!\s+(?:awareness|services|charity|support"
+    r"|is|was|in|among|rates?|research|training)\b)"
+    r"|\b(?:everyone|everybody|every\s+one|my\s+(?:family|kids|children|parents|mum|mom|dad|friends))\s+(?:would|will|'d)\s+be"
+    r"\s+(?:so\s+|much\s+|so\s+much\s+|a\s+lot\s+)?(?:happier|better(?:\s+off)?)\s+if\s+i\s+(?:(?:was|were)(?:n'?t|nt|\s+not)"
+    r"\s+(?:here|around|alive|born)|(?:was|were)\s+(?:dead|gone)|died|disappeared|didn'?t\s+exist|never\s+existed)\b"
+    r"(?=\s*(?:[.!?,]|$|any\s*more\b|anyway\b))"
+    r"|\bi\s+(?:just\s+)?(?:took|swallowed|have\s+taken|'ve\s+taken)\s+(?:some|a\s+(?:load|lot|bunch|handful|few)|loads|lots|all|half"
+    r"|a\s+whole\s+(?:box|packet|pack|bottle))\s+of\s+(?:my\s+)?(?:mum|mom|mam|dad|nan|gran|grandma|grandad|parents|sister|brother"
+    r"|mother|father)(?:'?s)?\s+(?:pills|tablets|meds|medicine|medication|sleeping\s+pills|painkillers|antidepressants|paracetamol)\b"
+    r"(?!\s+(?:for|to\s+help|because\s+of|by\s+(?:accident|mistake)|when\s+i\s+was|years)\b)"
+    r"|\bi\s+(?:just\s+)?took\s+(?:a\s+(?:load|lot|bunch|handful)\s+of|loads\s+of|lots\s+of|(?:way\s+)?too\s+many)\s+(?:pills|tablets"
+    r"|painkillers|paracetamol|sleeping\s+pills)\b(?=\s*(?:[.!?,]|$|and\b|to\s+(?:sleep|die|make|end|stop)\b|tonight\b|today\b))"
+    r"|\b(?:my|me)\s+(?:" + _CARER + r")\s+(?:always\s+|sometimes\s+|still\s+|keeps\s+|often\s+|really\s+)?(?:hits|hitting|kicks"
+    r"|punches|slaps|hurts|chokes|strangles|smacks|whips|belts|burns|touches|touching)\s+me\b" + _AT_HOME +
+    r"|\b(?:my|me)\s+(?:" + _CARER + r")\s+(?:hit|beat|kicked|punched|slapped|hurt|choked|touched)\s+me\s+(?:again|last\s+night|yesterday"
+    r"|today|this\s+morning|tonight)\b"
+    r"|\b(?:my|me)\s+(?:" + _CARER + r")\s+beats\s+me(?:\s+up)?(?=\s*(?:[.!?,;]|$|and\s+(?:i|my\s+mum|my\s+mom)\b|when\s+(?:he|she)\b"
+    r"|every\s+(?:day|night)\b))"
+    r"|\bi(?:'m|m|\s+am)\s+(?:so\s+|really\s+|too\s+|very\s+)?(?:scared|afraid|frightened|terrified)\s+(?:to\s+go|of\s+going)\s+"
+    r"(?:back\s+)?home\b(?=\s*(?:[.!?,;:]|$|tonight\b|after\s+school\b|again\b|when\s+(?:he|she|my)\b|because\s+(?:my|he|she|of\s+(?:him"
+    r"|her|my))\b|cos\b|coz\b|cuz\b|to\s+(?:my\s+)?(?:dad|mum|mom|stepdad|him|her)\b))"
+    r"|\bi(?:'m|m|\s+am)\s+(?:so\s+|really\s+|very\s+)?(?:scared|afraid|frightened|terrified)\s+of\s+my\s+(?:" + _CARER + r")\b"
+    r"(?=\s*(?:[.!?,;:]|$|he\b|she\b|when\s+(?:he|she)\b|because\b|cos\b))"
+)
 # A farewell is one with a sign of an end beside it: "Tonight is the night. Goodbye everyone."; not a
 # reader leaving the comments for good ("Goodbye everyone, I'm deleting my account. I love you all.").
 _FAREWELL = re.compile(r"\b(?:this\s+is\s+my\s+last\s+(?:post|comment|message)|goodbye\s+(?:everyone|world|cruel\s+world|all)"
@@ -231,17 +280,19 @@ _RISK_CUE = re.compile(r"myself|my self|suicid|sewerslide|self\s+(?:delete|harm)
                        r"|alive|\bhere\b|exist|wake|without me|\bmiss me|burden|\bnote\b|pills|tablets|paracetamol"
                        r"|tylenol|bridge|\broof|ledge|tracks|\brope|\bgun\b|\bend\b|\bending\b|cutting|\bcut\b|brains|bullet"
                        r"|my car|overdose|\bod\b|heart|goodbye|sorry|forgive|look after|take care|\bhope i\b|tired of|\blife\b"
-                       r"|around|in front of|wrists|throat|swallow|downed|took|saved|\bgo\s+on\b")
+                       r"|around|in front of|wrists|throat|swallow|downed|took|saved|\bgo\s+on\b|scared|afraid|frightened"
+                       r"|terrified|happier|harm|(?:hits|hitting|kicks|punches|slaps|hurts|chokes|strangles|smacks|whips|belts|burns|touches"
+                       r"|touching|hit|beat|beats|kicked|punched|slapped|hurt|choked|touched)\s+me\b")
 _URGE_CUE = re.compile(r"yourself|urself|your\s*self|yo\s*self|kys|\bdie\b|rope|\bod\b|overdose|bleach|bullet|wrists|suicide"
                        r"|cheap|miss (?:you|u)|without (?:you|u|people)|better off|\bhero\b|traffic|toaster|already|coward"
                        r"|cancer|tumou?r|\bdies\b|fatty|brains|pills|bottle|deeper|favou?r|jump|himself|herself|themsel")
 
 
 def at_risk(normalised: str) -> str | None:
-    """The words of a reader saying they may end or harm their own life, or None."""
+    """The words of a reader saying they may end or harm their own life, or that they are harmed at home, or None."""
     if not _RISK_CUE.search(normalised):
         return None
-    found = _first(_AT_RISK, normalised)
+    found = _first(_AT_RISK, normalised) or _first(_DISCLOSED, normalised)
     if found is None:
         farewells = {m.group(0) for m in _FAREWELL.finditer(normalised)}
         ending = len(farewells) >= 2 and _FAREWELL_END.search(normalised)

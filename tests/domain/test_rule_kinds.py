@@ -989,7 +989,8 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
               **({"words": ["stupid", "cheap watches"]} if kind in ("banned_words", "suspect_words") else {})}
              for kind in ("banned_words", "suspect_words", "links", "first_link", "phone", "email", "street_address",
                           "payment_card", "flood", "shouting", "short_repeat", "new_author", "group_attack",
-                          "threat_words", "other_language", "crypto_address", "social_handle")]
+                          "threat_words", "other_language", "crypto_address", "social_handle", "at_risk",
+                          "contact_seeking")]
 
 
 @pytest.mark.parametrize("text", ["a" * 19_999 + "*", "1 " * 10_000, "a." * 10_000, "x@" * 10_000, "12 Oak " * 2_800,
@@ -1011,7 +1012,15 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "double " * 2800, "0 7 - " * 3300, "a dot " * 3300 + "at gmail", "a." * 9990 + " at gmail",
                                   "x at gmail " * 1800, "@gmail" * 3300, "i live on a b c " * 1250, "i live at 14 " * 1600,
                                   "my snap is " * 1800, "sc: " * 5000, "add me on snap " * 1300, "add " * 5000 + "x on snap",
-                                  "a_b " * 5000 + "on snap"])
+                                  "a_b " * 5000 + "on snap",
+                                  # ... and contact sought, and what a child tells (at_risk).
+                                  "dont tell ur mum n dad or " * 770, "how old r u " * 1700, "keep this between u " * 1000,
+                                  "delete this chat " * 1200, "where do u live " * 1300, "do ur mum n dad check ur " * 800,
+                                  "send me a pic " * 1500, "somewhere private " * 1100, "join my discord " * 1300,
+                                  "i'll get you " * 1500, "what's ur " * 2000, "i sometimes cut myself when im " * 650,
+                                  "my stepdad hits me with a " * 760, "my mum's boyfriend " * 1050,
+                                  "everyone would be happier if i " * 640, "i took some of my mum's " * 830,
+                                  "i'm scared to go home because " * 660, "i've been self - " * 1200])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 

@@ -50,6 +50,12 @@ AT_RISK = [
     "After losing my house in this fire I just want it all to end.", "Can't do this anymore. Writing my note now.",
     "Tonight's the night, goodbye", "goodbye everyone, this is my last comment, I wont be here tomorrow",
     "Tonight is the night, goodbye everyone. I cannot go on anymore.", "I can't go on anymore.",
+    # A children's site's walk (2026-12-06): published, each of them.
+    "sometimes i cut myself when im sad", "i keep thinking about ending it all", "i've been hurting myself again",
+    "everyone would be happier if i wasnt here", "i took some of my mums pills",
+    "my dad hits me and i dont know who to tell", "my stepdad touches me and said not to tell", "i'm scared to go home",
+    "I self harm", "i hurt myself on purpose", "My mum's boyfriend hits me", "my dad beats me up", "I'm scared of my stepdad.",
+    "I took too many pills", "im cutting myself again", "I cut myself to feel something", "my dad hit me again last night",
 ]
 NOT_AT_RISK = [
     "I've been suicidal before and what helped was talking to someone.",
@@ -92,6 +98,19 @@ NOT_AT_RISK = [
     # A security review: held by the first version of the fire night's patterns.
     "Tonight's the night the old stand comes down. Goodbye, old friend.",
     "I really want everything to end well for the family.", "Writing my note now to the council about the potholes.",
+    # Near the children's site's disclosures: accidents, games, feelings, the past.
+    "My dad hits the gym every morning", "I cut myself shaving", "I always cut myself shaving", "My mum beats me at chess",
+    "My dad hits me with his terrible jokes", "My brother hits me up with memes", "It touches me deeply",
+    "My dad's story touches me", "I keep hurting myself at football", "I've been hurting myself at the gym",
+    "I keep cutting myself off mid-sentence", "I took some of my mum's paracetamol for a headache",
+    "I'm scared to go home and face my wife after that result lol",
+    "Everyone would be happier if I wasn't here to point out the obvious", "I hurt myself playing football",
+    "I took too many painkillers for my back last year", "Self harm awareness week starts Monday",
+    "I'm scared of my dad's reaction to my report", "My mum hits the roof when I'm late", "My dad hit me with a pillow",
+    "My mum touches me on the shoulder to wake me up", "I'm afraid to go home in this weather",
+    "My dad kicks me out of the car at the school gates", "I'm terrified of my mum finding out I failed",
+    "I keep thinking about ending my subscription", "I still burn myself on the toaster", "When I was a kid my dad hit me",
+    "I hurt myself again at rugby",
 ]
 URGING = [
     "kys", "k.y.s", "K Y S", "kys 💀", "Go drink bleach.", "You should hang yourself, honestly.", "Rope is cheap. Use it.",

@@ -138,6 +138,17 @@ def test_flagged_for_self_harm_finds_readers_at_risk_those_urged_and_those_repor
     assert 'value="self_harm"' in mona.get("/review").get_data(as_text=True)
 
 
+def test_flagged_for_contact_seeking_lists_what_the_rule_held(mona, site, make_comment):
+    """A children's site's walk: an adult asking readers their age and for a private chat had no filter."""
+    sought = make_comment(site.id, "how old are you? dm me", flagged=[],
+                          rule_hits=[{"rule": "contact", "action": "hold", "kind": "contact_seeking",
+                                      "reason": 'seeks private contact with a reader: "how old are you"'}])
+    make_comment(site.id, "You fool.", flagged=["insult"])
+
+    assert _ids(mona.get("/review?flag=contact_seeking").get_data(as_text=True)) == [sought]
+    assert 'value="contact_seeking"' in mona.get("/review").get_data(as_text=True)
+
+
 def _held_by(kind: str) -> list[dict]:
     return [{"rule": kind, "action": "hold", "kind": kind, "reason": kind}]
 
