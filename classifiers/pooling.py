@@ -8,6 +8,13 @@ run 5): at share 0.25, at most 30 chunks a sentence, toxicity ROC AUC rose on ev
 Wikipedia, Reddit, Twitter and forum file (wiki_context 0.750 -> 0.80, jigsaw 0.956 -> 0.961,
 olid_test 0.826 -> 0.831) and fell only on surge (139 rows, -0.005).
 
+A sentence the model is sure of alone (`sure`, 0.98) in a comment of `sure_min_words` or more
+words scores the comment at least as high: at a quarter's share, two friendly sentences around "You
+are a complete idiot." (1.00 alone) left it at 0.31, and a red-team walk's padded abuse was held by
+the model 13 times in 63 (38 with this). Shorter comments are left as they were: the whole
+comment's score already reads them, and Twitter's short multi-sentence posts lost ROC AUC to it
+(davidson 0.979 -> 0.977 with no length floor; 0.979 with it; docs/recipe-history.md, run 23).
+
 A model's card says whether and how it pools (`card["scoring"]["sentence_pooling"]`), so a model
 trained before this scores as it always did, and training chooses thresholds on the same scores
 the service will give.
@@ -22,6 +29,7 @@ import numpy as np
 from classifiers.features import CivilityFeatures
 from classifiers.floors import ScoreFloors
 from classifiers.heads import MaskedLinearHeads
+from classifiers.normalise import blank_markup
 from classifiers.sentences import MAX_CHUNKS
 
 
@@ -29,10 +37,15 @@ from classifiers.sentences import MAX_CHUNKS
 class SentencePooling:
     share: float = 0.25
     max_chunks: int = MAX_CHUNKS  # whitespace-separated chunks: a sentence that runs on is cut here
+    # None: no sentence scores a comment alone (every card written before these two were).
+    sure: float | None = 0.98
+    sure_min_words: int = 30
 
     def __post_init__(self) -> None:
         if not 0.0 < self.share <= 1.0 or self.max_chunks < 1:
             raise ValueError(f"sentence pooling needs 0 < share <= 1 and max_chunks >= 1, got {self}")
+        if self.sure is not None and (not 0.0 < self.sure <= 1.0 or self.sure_min_words < 1):
+            raise ValueError(f"sentence pooling needs 0 < sure <= 1 and sure_min_words >= 1, got {self}")
 
     @classmethod
     def from_card(cls, card: Mapping[str, Any]) -> SentencePooling | None:
@@ -40,13 +53,18 @@ class SentencePooling:
         if not found:
             return None
         try:
-            return cls(share=float(found["share"]), max_chunks=int(found["max_chunks"]))
-        except (KeyError, TypeError, ValueError) as error:
+            sure = found.get("sure")
+            return cls(share=float(found["share"]), max_chunks=int(found["max_chunks"]),
+                       sure=None if sure is None else float(sure), sure_min_words=int(found.get("sure_min_words", 30)))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"the card's scoring.sentence_pooling needs a share and max_chunks: {error!r}") from None
 
     def as_card(self) -> dict[str, Any]:
         rule = ("each attribute: (1 - share) x the whole comment's score + share x its highest-scoring "
                 "sentence's, for comments of more than one sentence (classifiers/pooling.py)")
+        if self.sure is not None:
+            rule += ("; in a comment of sure_min_words words or more, at least a sentence's own score "
+                     "where that reaches sure (thresholds are chosen on the scores without this)")
         return {"sentence_pooling": {**asdict(self), "rule": rule}}
 
 
@@ -74,6 +92,13 @@ def _pooled(
         firsts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
         best = np.maximum.reduceat(every_row[n_texts:][order], firsts, axis=0)
         pooled = owners[firsts]
-        scores[pooled] = (1.0 - pooling.share) * scores[pooled] + pooling.share * best
+        mixed = (1.0 - pooling.share) * scores[pooled] + pooling.share * best
+        if pooling.sure is not None:
+            sure = best >= pooling.sure
+            # Words as the features read them, markup blanked: "<p>…</p><p>…</p>" is as long as its text.
+            long = np.array([bool(row.any()) and len(blank_markup(texts[i]).split()) >= pooling.sure_min_words
+                             for i, row in zip(pooled.tolist(), sure)], dtype=bool).reshape(-1, 1)
+            mixed = np.where(long & sure, np.maximum(mixed, best), mixed)
+        scores[pooled] = mixed
     return scores
 

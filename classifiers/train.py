@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -284,6 +285,12 @@ def train_model(
 
     P_valid = score_texts(features, heads, valid.texts, pooling, progress, "score validation", stages=stages,
                           floors=floors)
+    # Thresholds on the scores a sentence the model is sure of does not raise: chosen on the raised ones,
+    # threat's went 0.66 -> 0.79 and "I'm going to shoot you tomorrow." was no longer flagged, as long
+    # civil comments quoting a threat took the precision it is chosen for. The override only adds holds.
+    unraised = replace(pooling, sure=None) if pooling is not None and pooling.sure is not None else None
+    P_chosen = P_valid if unraised is None else score_texts(
+        features, heads, valid.texts, unraised, progress, "score validation for thresholds", floors=floors)
     stages.at("thresholds")
     valid_weights = row_weights(valid.sources, source_balance, own_label_weight,
                                 valid.labels[:, 0] if class_balance else None)
@@ -306,7 +313,7 @@ def train_model(
         if y.min() == y.max():
             detail = {"threshold": 0.5, "target_reached": False, "note": "validation has one class only"}
         else:
-            detail = threshold_for_precision(y, p, target_precision, weights=valid_weights[known],
+            detail = threshold_for_precision(y, P_chosen[known, j], target_precision, weights=valid_weights[known],
                                              lowest=LOWEST_THRESHOLD)
         thresholds[attribute] = float(detail["threshold"])
         threshold_details[attribute] = detail

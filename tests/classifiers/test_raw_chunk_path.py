@@ -14,7 +14,7 @@ from classifiers import CivilityModel, load_model
 from classifiers.bidi import may_reorder
 from classifiers.datasets import read_labelled_csv
 from classifiers.features import CivilityFeatures
-from classifiers.normalise import normalise
+from classifiers.normalise import blank_markup, normalise
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 SHARED_FILES = ("olid_test.csv", "davidson.csv", "jigsaw_train_pieces.csv", "hatecheck.csv", "wiki_context.csv")
@@ -121,7 +121,11 @@ def reference_scores(model: CivilityModel, texts: list[str]) -> np.ndarray:
         for i, text in enumerate(texts):
             if len(sentences := sentences_of(text, model.pooling.max_chunks)) > 1:
                 best = model.heads.predict_proba(reference_matrix(model.features, sentences)).max(axis=0)
-                scores[i] = (1 - model.pooling.share) * scores[i] + model.pooling.share * best
+                mixed = (1 - model.pooling.share) * scores[i] + model.pooling.share * best
+                sure = model.pooling.sure
+                if sure is not None and len(blank_markup(text).split()) >= model.pooling.sure_min_words:
+                    mixed = np.where(best >= sure, np.maximum(mixed, best), mixed)  # a sentence it is sure of
+                scores[i] = mixed
     return scores if model.floors is None else model.floors.apply(scores)
 
 

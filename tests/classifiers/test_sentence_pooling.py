@@ -103,7 +103,10 @@ def test_one_abusive_sentence_in_a_long_civil_comment_raises_its_score() -> None
     pooled = model.predict_matrix([text])[0]
     whole = model.heads.predict_proba(model.features.transform_raw([text]))[0]
     best = model.heads.predict_proba(model.features.transform_raw(sentences_of(text, 30))).max(axis=0)
-    assert np.allclose(pooled, 0.75 * whole + 0.25 * best)
+    mixed = 0.75 * whole + 0.25 * best
+    # ... and a sentence it is sure of alone, in a comment this long, at least that sentence's score.
+    assert len(text.split()) >= model.pooling.sure_min_words
+    assert np.allclose(pooled, np.where(best >= model.pooling.sure, np.maximum(mixed, best), mixed))
     toxicity = ATTRIBUTES.index("toxicity")
     assert pooled[toxicity] > whole[toxicity] + 0.1
     # One sentence: nothing to pool with.
@@ -140,3 +143,35 @@ def test_pooling_settings_are_checked() -> None:
             SentencePooling(share, max_chunks)
     pooled = pooled_scores(CivilityFeatures(), load_model().heads, [], SentencePooling())
     assert pooled.shape == (0, len(ATTRIBUTES))
+
+
+INSULT = "You are a complete idiot."
+PADDED = ("I read the whole piece this morning over coffee and I thought the section on the new library opening "
+          "hours was genuinely useful, and the photographs of the refurbished reading room were lovely. "
+          f"{INSULT} Anyway, thanks to the team for the coverage of the school fete and the charity run last "
+          "weekend, it is always good to see local people doing good things for the community.")
+
+
+def test_a_sentence_the_model_is_sure_of_holds_a_long_comment_whatever_surrounds_it() -> None:
+    """A red-team walk: two friendly sentences around an insult the model scores 1.00 alone left the
+    comment at 0.31, published; 27 of 63 padded insults were."""
+    model: CivilityModel = load_model()
+    heads, features = model.heads, model.features
+    best = heads.predict_proba(features.transform_raw([INSULT]))[0]
+    toxicity = ATTRIBUTES.index("toxicity")
+    assert best[toxicity] >= 0.98 and len(PADDED.split()) >= 30
+    quarter = pooled_scores(features, heads, [PADDED], SentencePooling(sure=None))[0]
+    sure = pooled_scores(features, heads, [PADDED], SentencePooling())[0]
+    assert quarter[toxicity] < 0.5 <= sure[toxicity]
+    assert sure[toxicity] == pytest.approx(best[toxicity])
+    # Where no sentence reaches `sure`, or the comment is short, the quarter's share alone.
+    for text in (CIVIL + " Anyway, see you all at the meeting. It was a fine evening.", f"Nice day. {INSULT} Bye."):
+        assert np.array_equal(pooled_scores(features, heads, [text], SentencePooling()),
+                              pooled_scores(features, heads, [text], SentencePooling(sure=None)))
+
+
+def test_a_card_written_before_sure_sentences_scores_as_it_did() -> None:
+    card = {"scoring": {"sentence_pooling": {"share": 0.25, "max_chunks": 30}}}
+    assert SentencePooling.from_card(card) == SentencePooling(sure=None)
+    written = {"scoring": SentencePooling().as_card()}
+    assert SentencePooling.from_card(written) == SentencePooling()
