@@ -90,6 +90,11 @@ def test_a_street_the_writer_says_they_live_on_is_held_in_any_case(text):
     "Stoke City 2-2 Port Vale. What a derby", "Star Wars 9 The Rise of Skywalker", "Top 10 Skid Row songs",
     "We live on a one way street", "I live by the sea", "I live in a terrace", "I lived in Paris for a year",
     "I live on my own now", "we stay in a hotel on holiday", "I live in Derby near the ring road",
+    # A re-check's: a place, then a street word that is an ordinary word too.
+    "I live in London close to the Olympic park", "We live in Devon close to the coast",
+    "I live in Derby way too far from the stadium", "I live on campus close to the labs",
+    "i live in wales close to the sea", "We live in Leeds walk to school every day",
+    "I live in Hull drive for miles to see a match", "I live in Bath place of my birth",
 ])
 def test_a_street_said_without_living_there_or_not_named_is_no_address(text):
     assert fired("street_address", text) == []
