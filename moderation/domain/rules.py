@@ -221,7 +221,7 @@ _PERSONAL: dict[str, Any] = {"flag": "personal_information", "hides_while_held":
 # bus." 153rd of 195, below celebrations held for swearing; a children's site's list of disclosures
 # ("my dad hits me") sat 36th-55th of 198, below insults (2026-12-06).
 AT_RISK_PRIORITY = 100.0
-AT_RISK_RANK = "at risk"
+AT_RISK, AT_RISK_RANK = "at_risk", "at risk"
 WORD_LIST_RANKS = {"suspect words": 1.0, "personal information": 2.0, "hate": 3.0, "threats": 4.0,
                    AT_RISK_RANK: AT_RISK_PRIORITY}
 _RANKS_WITH = ("suspect words", _choice(*WORD_LIST_RANKS))
@@ -431,7 +431,12 @@ class Compiled:
                 reason += f', with "{abuse[0]}"'
                 urgency = FOREIGN_ABUSE_PRIORITY
             reason += " (in the author's name)" if read is not text else ""
-            hits.append(Hit(rule["name"], action, reason[:MAX_REASON + 60], urgency, kind))
+            # A list ranked with a reader at risk is one in every way: never rejected unseen by another
+            # rule, the model or a ban, hidden while held, on the self-harm filter, left out of bulk
+            # actions, and "at_risk" to the site. A re-check found its own reject alone stopped: with a
+            # swear list beside it, "my dad hits me with a fucking belt" was rejected unseen.
+            recorded = AT_RISK if rule.get("ranks_with") == AT_RISK_RANK else kind
+            hits.append(Hit(rule["name"], action, reason[:MAX_REASON + 60], urgency, recorded))
         if not whole:
             # What the rules could not read may hold what they look for: a person reads it.
             hits.append(Hit(READ_LIMIT, HOLD, f"too long for the rules to read whole: they read its first "
@@ -546,7 +551,7 @@ def apply_hits(verdict: Verdict, hits: Sequence[Hit]) -> Verdict:
 def reader_at_risk(hits: Sequence[Hit]) -> bool:
     """Whether the at_risk rule fired: its comment is held for a person whatever else would reject it
     (routing.route)."""
-    return any(h.kind == "at_risk" for h in hits)
+    return any(h.kind == AT_RISK for h in hits)
 
 
 def status_reason(flagged: Sequence[str], hits: Sequence[Hit]) -> str | None:

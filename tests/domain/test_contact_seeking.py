@@ -83,3 +83,18 @@ def test_a_sites_list_of_what_children_tell_can_rank_with_a_reader_at_risk():
     assert told.status == "held" and told.priority > threat.priority
     # A banned list ranked so holds rather than rejects: a child telling of harm is read by a person.
     assert [h.action for h in _hits("he hurts my sister", rules)] == ["hold"]
+
+
+def test_a_list_ranked_with_a_reader_at_risk_is_never_rejected_unseen_by_another_rule():
+    """A re-check: only the list's own reject stopped; a swear list beside it rejected "my dad hits me
+    with a fucking belt" at priority 100.01, and a ban or the model's auto-reject would have too."""
+    from moderation.domain.routing import route
+
+    rules = [{"name": "disclosures", "kind": "suspect_words", "words": ["my dad hits me"], "ranks_with": "at risk"},
+             {"name": "swearing", "kind": "banned_words", "words": ["fucking"]}]
+    hits = _hits("my dad hits me with a fucking belt", rules)
+    assert {h.rule: h.kind for h in hits}["disclosures"] == "at_risk"  # what the site is sent, and filters read
+    verdict, _ = route(Verdict("published", [], 0.05), hits, None)
+    assert verdict.status == "held"
+    verdict, _ = route(Verdict("rejected", ["toxicity", "auto_rejected"], 3.0), hits, None)
+    assert verdict.status == "held"
