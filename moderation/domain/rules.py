@@ -432,7 +432,7 @@ class Compiled:
                 urgency = FOREIGN_ABUSE_PRIORITY
             reason += " (in the author's name)" if read is not text else ""
             # A list ranked with a reader at risk is one in every way: never rejected unseen by another
-            # rule, the model or a ban, hidden while held, on the self-harm filter, left out of bulk
+            # rule, the model or a ban, on the self-harm filter, left out of bulk
             # actions, and "at_risk" to the site. A re-check found its own reject alone stopped: with a
             # swear list beside it, "my dad hits me with a fucking belt" was rejected unseen.
             recorded = AT_RISK if rule.get("ranks_with") == AT_RISK_RANK else kind
