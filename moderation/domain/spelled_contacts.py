@@ -102,8 +102,14 @@ password login users look looked looking""".split())
 def _looks_like_a_name(name: str) -> bool:
     """A handle, not a word: "jakey2014", "jake.smith", "jake dot smith"; not "2014" (a year: "in
     2014 at AOL")."""
-    marked = any(c.isdigit() for c in name) or _JOINED.search(name) is not None
-    return marked and any(c.isalpha() for c in name)
+    if _JOINED.search(name) is not None:
+        return any(c.isalpha() for c in name)
+    # Digits in a handle follow a name of three letters or more, as people pick them ("jakey2014",
+    # "lily.b2013"); not a quarter, a count or a code in a business desk's prose ("Q3 at Yahoo",
+    # "10k at Yahoo", "2FA at Gmail", "3yrs at Yahoo", "COVID-19 at Yahoo HQ": a re-check).
+    letters = sum(c.isalpha() for c in name)
+    return (any(c.isdigit() for c in name) and letters >= 3 and name.strip()[:1].isalpha()
+            and not name.strip().isupper() and "-" not in name)
 
 
 def spelled_email(shown: str) -> str | None:
