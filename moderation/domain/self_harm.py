@@ -264,14 +264,21 @@ _URGING = re.compile(
     r"|\btake\s+the\s+whole\s+(?:bag|bottle|pack|packet|lot|box)\b(?=.*\bfavou?r\b)"
     r"|\b(?:i\s+)?hope\s+(?:you|u)\s+(?:get|catch|develop)\s+(?:cancer|aids|ebola|covid|a\s+tumou?r)\b"
     r"|\bhope\s+(?:your|ur)\s+(?:tumou?r|cancer)\s+(?:spreads|grows|comes\s+back|kills\s+you)\b"
-    # Said of someone named rather than to them: "Someone tell Emma Clarke to kill herself.", "Emma
-    # Clarke should kill herself." (a red-team walk: published padded, and never this rule's). Not a
-    # denial ("Nobody should kill themselves over exams", "tell them not to kill themselves"), nor "need
-    # to", said as often of a feeling ("No one should feel they need to kill themselves").
-    r"|(?<!nobody\s)(?<!no\sone\s)(?<!no-one\s)\b(?:should|ought\s+to)\s+"
-    r"(?:just\s+|really\s+|honestly\s+|go\s+(?:and\s+)?)?kill\s+(?:himself|herself|themselves|themself)\b"
+)
+# Said of someone named rather than to them: "Someone tell Emma Clarke to kill herself.", "Emma Clarke
+# should kill herself." (a red-team walk: published padded, and never this rule's). Not a denial
+# ("Nobody should kill themselves over exams", "tell them not to kill themselves"), nor "need to",
+# said as often of a feeling ("No one should feel they need to kill themselves"), nor a character
+# written out ("should kill himself off").
+_URGING_NAMED = re.compile(
+    r"(?<!nobody\s)(?<!no\sone\s)(?<!no-one\s)\b(?:should|ought\s+to)\s+"
+    r"(?:just\s+|really\s+|honestly\s+|go\s+(?:and\s+)?)?kill\s+(?:himself|herself|themselves|themself)\b(?!\s+off\b)"
     r"|\btell\s+(?:(?!not\b|never\b)[a-z'\-]+\s+){1,3}to\s+(?:go\s+)?kill\s+(?:himself|herself|themselves|themself)\b"
 )
+# ... nor reported or weighed: a court's "telling her she should kill herself", Hamlet's "whether he
+# should kill himself" (a re-check: 8 of 70 such comments).
+_REPORTED = re.compile(r"\b(?:whether|if|told|telling|tells|said|saying|says|asked|asking|wondered|wondering|wonders"
+                       r"|decided|deciding|debated|debating|considered|considering|texted|messaged|wrote)\b[^.!?]*$")
 
 
 # A word every pattern above needs one of: most comments have none and skip the sixty patterns (a
@@ -302,7 +309,15 @@ def at_risk(normalised: str) -> str | None:
 
 def urging_self_harm(normalised: str) -> str | None:
     """The words of a reader telling another to kill or harm themselves, or wishing a disease on them."""
-    return _first(_URGING, normalised) if _URGE_CUE.search(normalised) else None
+    if not _URGE_CUE.search(normalised):
+        return None
+    found = _first(_URGING, normalised)
+    if found is None:
+        for named in _URGING_NAMED.finditer(normalised):
+            before = normalised[max(0, named.start() - 60):named.start()]
+            if not _DENIED.search(before[-40:]) and not _REPORTED.search(before):
+                return named.group(0)
+    return found
 
 
 # What is urging only in a reply to a reader at risk: "Do it.", "Go on then, do it.", "Don't forget

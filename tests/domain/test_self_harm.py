@@ -138,6 +138,10 @@ NOT_URGING = [
     "No one should ever feel they need to kill themselves.", "He should not kill himself working these hours.",
     "The court heard she told him to kill himself.", "Police believe he tried to kill himself.",
     "If you feel you want to kill yourself, call Samaritans on 116 123.",
+    # A re-check's: reported, weighed, or a character written out.
+    "Prosecutors said he sent messages telling her she should kill herself.",
+    "Hamlet wonders whether he should kill himself.", "The writers should kill himself off next season.",
+    "She asked if he should kill himself, and the jury gasped.",
 ]
 
 
