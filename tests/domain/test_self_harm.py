@@ -111,6 +111,10 @@ NOT_AT_RISK = [
     "My dad kicks me out of the car at the school gates", "I'm terrified of my mum finding out I failed",
     "I keep thinking about ending my subscription", "I still burn myself on the toaster", "When I was a kid my dad hit me",
     "I hurt myself again at rugby",
+    # A re-check's: play, eczema, a spider, a driver, tickling.
+    "i sometimes hurt myself when i play football", "i scratch myself a lot because of my eczema",
+    "i'm scared to go home cos there's a spider in my room", "I'm terrified of my dad when he drives",
+    "my dad hurts me when he tickles too hard lol",
 ]
 URGING = [
     "kys", "k.y.s", "K Y S", "kys 💀", "Go drink bleach.", "You should hang yourself, honestly.", "Rope is cheap. Use it.",
