@@ -29,7 +29,7 @@ from moderation.domain.rule_facts import load_facts
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.rules import Compiled
 from moderation.domain.sanctions import sanctions_in_force
-from moderation.domain.stories import story_hit, story_policy, story_settings
+from moderation.domain.stories import SITE_HOLD, STORY_HOLD, story_hit, story_policy, story_settings
 from moderation.domain.storms import active_storms
 from moderation.models import Comment, Site, WebhookDelivery
 
@@ -74,6 +74,9 @@ def releasable(session: Session, site: Site, version: str | None, attributes: It
     return found
 
 
+_FOR_A_PERSON = (STORY_HOLD.rule, SITE_HOLD.rule)
+
+
 def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: list[Comment]) -> list[Comment]:
     claimed = live_claims(session, [c.id for c in comments], at=now())
     reported = open_reports_by_comment(session, comments)
@@ -86,6 +89,11 @@ def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: 
     kept = []
     for comment in comments:
         if comment.id in claimed or comment.id in reported or comment.story_id in stormy:
+            continue
+        # Held for a person by its story or its site when scored, it waits for one though either has
+        # changed since: a site switched from hold-all back to pre-moderation had its held comments
+        # published by this page, which said the model alone held them (a re-check).
+        if any(hit.get("rule") in _FOR_A_PERSON for hit in comment.rule_hits or () if isinstance(hit, dict)):
             continue
         hits = compiled.evaluate(comment.text or "", facts[comment.id]) if rules else []
         story = story_hit(stories.get(comment.story_id), site)
