@@ -197,7 +197,7 @@ def _audit_filters(args) -> dict[str, Any] | tuple[str, int]:  # noqa: ANN001 - 
     except ValidationFailed as error:
         others = [(k, v) for k, v in args.items(multi=True) if k not in (error.field, "before")]
         return render_template("error.html", title="Cannot read this filter",
-                               message=f"{error.sentence[:1].upper()}{error.sentence[1:]} Go back and change it.",
+                               message=f"{error.sentence} Go back and change it.",  # "tz must be ...", as typed
                                back_to=with_query("admin.audit_log", others),
                                back_label="The audit log with the other filters, without this one"), 400
     numbers: dict[str, Any] = {}

@@ -153,7 +153,11 @@ def report_period(args: Mapping[str, str], *, now: datetime) -> ReportPeriod:
 def day_bounds(args: Mapping[str, str], *, now: datetime) -> tuple[datetime | None, datetime | None]:
     """The instants `from`, `to` (or `month`) and `tz` bound, for a log read a page at a time: either
     end may be open, and no length is refused. The audit log's CSV had no dates at all: a month's
-    entries were the whole log, to be cut by hand."""
+    entries were the whole log, to be cut by hand. `days`, which a log does not take, is refused, not
+    read as the whole log (a re-check: `?days=1` gave every entry)."""
+    if "days" in args:
+        raise ValidationFailed("days is not read here: give from and to (days like 2026-11-30), or month",
+                               field="days")
     zone_name = _zone(args)
     zone = ZoneInfo(zone_name) if zone_name else timezone.utc
     first, last = calendar_days(args, today=now.astimezone(zone).date())

@@ -253,9 +253,12 @@ def test_the_log_and_its_csv_keep_to_the_days_asked(app, sign_in, admin):
     # November in Tokyo: from 15:00 UTC on 31 October to 15:00 UTC on 30 November.
     tokyo = client.get("/admin/audit.csv?month=2026-11&tz=Asia/Tokyo&what=key").get_data(as_text=True)
     assert "user:before" in tokyo and "user:first" in tokyo and "user:last" not in tokyo
-    for query, named in (("from=2026-11-30&to=2026-11-01", "From (2026-11-30) must not be after"),
-                         ("from=2026-11-31", "From must be a day"), ("since=2026-11-01", "Since is not read here"),
-                         ("who=a&who=b", "Who is given 2 times"), ("site=1&site=2", "Site is given 2 times")):
+    for query, named in (("from=2026-11-30&to=2026-11-01", "from (2026-11-30) must not be after"),
+                         ("from=2026-11-31", "from must be a day"), ("since=2026-11-01", "since is not read here"),
+                         ("who=a&who=b", "who is given 2 times"), ("site=1&site=2", "site is given 2 times"),
+                         # A re-check: the decisions page's days, read here as the whole log.
+                         ("days=1", "days is not read here"), ("days=7&days=30", "days is not read here"),
+                         ("tz=Mars/Olympus&from=2026-11-01", "tz must be a time zone")):
         for path in ("/admin/audit", "/admin/audit.csv"):
             bad = client.get(f"{path}?{query}")
             assert bad.status_code == 400 and named in bad.get_data(as_text=True), (path, query)
