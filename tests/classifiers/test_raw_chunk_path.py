@@ -14,7 +14,7 @@ from classifiers import CivilityModel, load_model
 from classifiers.bidi import may_reorder
 from classifiers.datasets import read_labelled_csv
 from classifiers.features import CivilityFeatures
-from classifiers.normalise import blank_markup, normalise
+from classifiers.normalise import normalise
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 SHARED_FILES = ("olid_test.csv", "davidson.csv", "jigsaw_train_pieces.csv", "hatecheck.csv", "wiki_context.csv")
@@ -113,6 +113,12 @@ def sentences_of(text: str, max_chunks: int) -> list[str]:
     return found
 
 
+def distinct_words(text: str, features: CivilityFeatures | None = None) -> int:
+    """The distinct words and marks the features read in `text`: its row's word columns."""
+    features = features or CivilityFeatures()
+    return int(np.count_nonzero(reference_matrix(features, [text]).indices < (1 << features.word_bits)))
+
+
 def reference_scores(model: CivilityModel, texts: list[str]) -> np.ndarray:
     """What the model answers, from whole texts normalised whole and each sentence scored alone,
     raised to the card's floors."""
@@ -122,9 +128,13 @@ def reference_scores(model: CivilityModel, texts: list[str]) -> np.ndarray:
             if len(sentences := sentences_of(text, model.pooling.max_chunks)) > 1:
                 best = model.heads.predict_proba(reference_matrix(model.features, sentences)).max(axis=0)
                 mixed = (1 - model.pooling.share) * scores[i] + model.pooling.share * best
-                sure = model.pooling.sure
-                if sure is not None and len(blank_markup(text).split()) >= model.pooling.sure_min_words:
-                    mixed = np.where(best >= sure, np.maximum(mixed, best), mixed)  # a sentence it is sure of
+                pooling = model.pooling
+                if pooling.sure is not None and distinct_words(text, model.features) >= pooling.sure_min_words:
+                    # A sentence it is sure of, of enough words, in a comment long enough.
+                    counted = [s for s in sentences if distinct_words(s, model.features) >= pooling.sure_min_sentence_words]
+                    if counted:
+                        sure = model.heads.predict_proba(reference_matrix(model.features, counted)).max(axis=0)
+                        mixed = np.where(sure >= pooling.sure, np.maximum(mixed, sure), mixed)
                 scores[i] = mixed
     return scores if model.floors is None else model.floors.apply(scores)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_raw_chunk_path import CRAFTED, sentences_of, shared_texts
+from test_raw_chunk_path import CRAFTED, distinct_words, sentences_of, shared_texts
 
 import classifiers.ngram_cache as ngram_cache
 from classifiers import ATTRIBUTES, CivilityModel, load_model
@@ -104,8 +104,9 @@ def test_one_abusive_sentence_in_a_long_civil_comment_raises_its_score() -> None
     whole = model.heads.predict_proba(model.features.transform_raw([text]))[0]
     best = model.heads.predict_proba(model.features.transform_raw(sentences_of(text, 30))).max(axis=0)
     mixed = 0.75 * whole + 0.25 * best
-    # ... and a sentence it is sure of alone, in a comment this long, at least that sentence's score.
-    assert len(text.split()) >= model.pooling.sure_min_words
+    # ... and a sentence it is sure of alone, of five words and marks or more, in a comment this long,
+    # at least that sentence's score.
+    assert distinct_words(text) >= model.pooling.sure_min_words and distinct_words(ABUSE) >= 5
     assert np.allclose(pooled, np.where(best >= model.pooling.sure, np.maximum(mixed, best), mixed))
     toxicity = ATTRIBUTES.index("toxicity")
     assert pooled[toxicity] > whole[toxicity] + 0.1
@@ -164,8 +165,11 @@ def test_a_sentence_the_model_is_sure_of_holds_a_long_comment_whatever_surrounds
     sure = pooled_scores(features, heads, [PADDED], SentencePooling())[0]
     assert quarter[toxicity] < 0.5 <= sure[toxicity]
     assert sure[toxicity] == pytest.approx(best[toxicity])
-    # Where no sentence reaches `sure`, or the comment is short, the quarter's share alone.
-    for text in (CIVIL + " Anyway, see you all at the meeting. It was a fine evening.", f"Nice day. {INSULT} Bye."):
+    # Where no sentence reaches `sure`, or the comment is short, or the sure sentence is ("Damn it.",
+    # "This sucks.": 0.98 alone, they had held 11 of 41 civil comments they opened: a re-check), the
+    # quarter's share alone.
+    for text in (CIVIL + " Anyway, see you all at the meeting. It was a fine evening.", f"Nice day. {INSULT} Bye.",
+                 f"Damn it. {CIVIL}", f"This sucks. {CIVIL}", f"Rubbish. {CIVIL}"):
         assert np.array_equal(pooled_scores(features, heads, [text], SentencePooling()),
                               pooled_scores(features, heads, [text], SentencePooling(sure=None)))
 
