@@ -160,7 +160,7 @@ _AT_RISK = re.compile(
 # if i wasnt here"); a parent's pills taken; and harm done to them at home by a parent or carer ("my
 # dad hits me and i dont know who to tell", "my stepdad touches me and said not to tell", "i'm scared
 # to go home"), not "my dad hits the gym", "my mum beats me at chess" nor "it touches me deeply".
-_ACCIDENT = (r"(?!\s+(?:shaving|on|with|by\s+accident|accidentally|while|when\s+i\s+(?!(?:'m|m|am|feel|get)\b)|cooking|chopping|opening"
+_ACCIDENT = (r"(?!\s+(?:shaving|on|with|by\s+accident|accidentally|while|when\s+i(?:'?m|\s+am)?\s+(?:shav|cook|play|train|run|skat|climb|rid|fall|fell|trip|exercis|box|wrestl|swim|danc)\w*|cooking|chopping|opening"
              r"|slicing|at|in|playing|doing|lifting|running|laughing|out|up|off|free|loose|short|a|some|over|for)\b)")
 _FEELING = (r"(?:sad|upset|angry|mad|stressed|lonely|low|down|depressed|anxious|overwhelmed|scared|bad|numb|empty|alone"
             r"|worthless|hopeless)")
@@ -177,6 +177,8 @@ _DISCLOSED = re.compile(
     r"(?:so\s+|really\s+|very\s+)?" + _FEELING + r"|to\s+(?:feel|cope|forget|punish|calm|make\s+(?:it|the\s+pain))|because\s+(?:i|it)"
     r"|every\s+(?:day|night)|on\s+purpose|a\s+lot)\b"
     r"|\bi(?:'ve|\s+have|ve)?\s+been\s+(?:hurting|harming|cutting|burning|hitting)\s+" + _MYSELF + r"\b" + _ACCIDENT +
+    # Scratching is eczema's as often ("i scratch myself a lot"), unless it is till it bleeds.
+    r"|\bi\s+(?:sometimes\s+|still\s+|often\s+|keep\s+)?scratch(?:ing)?\s+" + _MYSELF + r"\s+(?:until|till|til)\s+(?:i|it)\s+bleeds?\b"
     r"|\bi(?:'m|m|\s+am)\s+(?:hurting|harming|cutting|burning)\s+" + _MYSELF + r"\s+(?:again|every\s+(?:day|night)|a\s+lot)\b"
     r"|\bi(?:'ve|\s+have)?\s+(?:started\s+|been\s+|keep\s+)?self\s*-?\s*harm(?:ing)?\b(?!\s+(?:awareness|services|charity|support"
     r"|is|was|in|among|rates?|research|training)\b)"
@@ -198,9 +200,9 @@ _DISCLOSED = re.compile(
     r"|every\s+(?:day|night)\b))"
     r"|\bi(?:'m|m|\s+am)\s+(?:so\s+|really\s+|too\s+|very\s+)?(?:scared|afraid|frightened|terrified)\s+(?:to\s+go|of\s+going)\s+"
     r"(?:back\s+)?home\b(?=\s*(?:[.!?,;:]|$|tonight\b|after\s+school\b|again\b|when\s+(?:he|she|my)\b|because\s+(?:my|he|she|of\s+(?:him"
-    r"|her|my))\b|(?:cos|coz|cuz)\s+(?:my|he|she|of\s+(?:him|her|my))\b|to\s+(?:my\s+)?(?:dad|mum|mom|stepdad|him|her)\b))"
+    r"|her|my))\b|(?:cos|coz|cuz)\s+(?:my|he|she|of\s+(?:him|her|my)|(?:" + _CARER + r"))\b|to\s+(?:my\s+)?(?:dad|mum|mom|stepdad|him|her)\b))"
     r"|\bi(?:'m|m|\s+am)\s+(?:so\s+|really\s+|very\s+)?(?:scared|afraid|frightened|terrified)\s+of\s+my\s+(?:" + _CARER + r")\b"
-    r"(?=\s*(?:[.!?,;:]|$|he\b|she\b|because\b|cos\b))"
+    r"(?=\s*(?:[.!?,;:]|$|he\b|she\b|because\b|cos\b|when\s+(?:he|she)(?!\s+(?:drives|is\s+driving|'s\s+driving|tickles|plays)\b)))"
 )
 # A farewell is one with a sign of an end beside it: "Tonight is the night. Goodbye everyone."; not a
 # reader leaving the comments for good ("Goodbye everyone, I'm deleting my account. I love you all.").
@@ -275,10 +277,12 @@ _URGING_NAMED = re.compile(
     r"(?:just\s+|really\s+|honestly\s+|go\s+(?:and\s+)?)?kill\s+(?:himself|herself|themselves|themself)\b(?!\s+off\b)"
     r"|\btell\s+(?:(?!not\b|never\b)[a-z'\-]+\s+){1,3}to\s+(?:go\s+)?kill\s+(?:himself|herself|themselves|themself)\b"
 )
-# ... nor reported or weighed: a court's "telling her she should kill herself", Hamlet's "whether he
-# should kill himself" (a re-check: 8 of 70 such comments).
+# ... nor reported or weighed, the verb right before its "he", "she" or "they": a court's "telling her
+# she should kill herself", Hamlet's "whether he should kill himself" (a re-check: 8 of 70 such
+# comments). Only there: "I told you, she should kill herself." and "If you ask me, Emma Clarke should
+# kill herself." are urging (a second re-check found them published when any such word came before).
 _REPORTED = re.compile(r"\b(?:whether|if|told|telling|tells|said|saying|says|asked|asking|wondered|wondering|wonders"
-                       r"|decided|deciding|debated|debating|considered|considering|texted|messaged|wrote)\b[^.!?]*$")
+                       r"|texted|messaged|wrote)\s+(?:(?:him|her|them|me|us)\s+)?(?:that\s+)?(?:he|she|they)\s+$")
 
 
 # A word every pattern above needs one of: most comments have none and skip the sixty patterns (a

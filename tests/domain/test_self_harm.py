@@ -56,6 +56,9 @@ AT_RISK = [
     "my dad hits me and i dont know who to tell", "my stepdad touches me and said not to tell", "i'm scared to go home",
     "I self harm", "i hurt myself on purpose", "My mum's boyfriend hits me", "my dad beats me up", "I'm scared of my stepdad.",
     "I took too many pills", "im cutting myself again", "I cut myself to feel something", "my dad hit me again last night",
+    # A second re-check's: what the first re-check's exclusions had let through.
+    "i'm scared of my dad when he drinks", "i sometimes hurt myself when i cry", "i still cut myself when i think about it",
+    "i sometimes scratch myself until i bleed", "im scared to go home coz dad hits me",
 ]
 NOT_AT_RISK = [
     "I've been suicidal before and what helped was talking to someone.",
@@ -115,6 +118,7 @@ NOT_AT_RISK = [
     "i sometimes hurt myself when i play football", "i scratch myself a lot because of my eczema",
     "i'm scared to go home cos there's a spider in my room", "I'm terrified of my dad when he drives",
     "my dad hurts me when he tickles too hard lol",
+    "i sometimes hurt myself when i'm playing rugby",
 ]
 URGING = [
     "kys", "k.y.s", "K Y S", "kys 💀", "Go drink bleach.", "You should hang yourself, honestly.", "Rope is cheap. Use it.",
@@ -129,6 +133,9 @@ URGING = [
     # Of someone named, not to them (a red-team walk).
     "Someone tell Emma Clarke to kill herself.", "Emma Clarke should kill herself.", "He should just kill himself lol",
     "That reporter ought to go kill herself", "tell the ref to kill himself",
+    # A second re-check's: a reporting word earlier in the sentence is not a report.
+    "I told you, she should kill herself.", "If you ask me, Emma Clarke should kill herself.",
+    "Everyone says Emma Clarke should kill herself and they are right.", "told ya, someone tell him to kill himself",
 ]
 NOT_URGING = [
     "Treat yourself to a holiday.", "Don't hurt yourself lifting that.", "Go die on another hill.",
