@@ -104,12 +104,22 @@ def _looks_like_a_name(name: str) -> bool:
     2014 at AOL")."""
     if _JOINED.search(name) is not None:
         return any(c.isalpha() for c in name)
-    # Digits in a handle follow a name of three letters or more, as people pick them ("jakey2014",
-    # "lily.b2013"); not a quarter, a count or a code in a business desk's prose ("Q3 at Yahoo",
-    # "10k at Yahoo", "2FA at Gmail", "3yrs at Yahoo", "COVID-19 at Yahoo HQ": a re-check).
-    letters = sum(c.isalpha() for c in name)
-    return (any(c.isdigit() for c in name) and letters >= 3 and name.strip()[:1].isalpha()
-            and not name.strip().isupper() and "-" not in name)
+    # A handle takes two letters or more and two digits or more, as children pick them ("jakey2014",
+    # "jo2014", "MAX2014", "2014jake"); not a quarter, a count or a code in a business desk's prose ("Q3
+    # at Yahoo", "10k", "2FA", "3yrs": a re-check), nor a product's capitalised name ("Covid19",
+    # "Office365 at Hotmail": a second re-check, which found the first fix dropping 10 of 16 handles).
+    code = name.strip().isupper() and "-" in name  # "COVID-19", "MH-17", "ISO-9001"
+    return _handle_shaped(name) and not _titled(name) and not code
+
+
+def _handle_shaped(name: str) -> bool:
+    word = name.strip()
+    return sum(c.isalpha() for c in word) >= 2 and sum(c.isdigit() for c in word) >= 2
+
+
+def _titled(name: str) -> bool:
+    word = name.strip()
+    return word[:1].isupper() and any(c.islower() for c in word)
 
 
 def spelled_email(shown: str) -> str | None:
@@ -126,7 +136,9 @@ def spelled_email(shown: str) -> str | None:
         glued = at == "@" and not name.group(0)[-1:].isspace()
         spelled_ending = re.search(r"(?i)dot", ending) is not None
         said = (at != "at" and (bool(ending) or glued)) or spelled_ending
-        handle = _looks_like_a_name(name.group(0)) or _MAIL_WORD.search(before[:name.start()][-60:]) is not None
+        # A capitalised one ("Jake2014") with the address's ending: "Office365 at Hotmail" has none.
+        handle = (_looks_like_a_name(name.group(0)) or _MAIL_WORD.search(before[:name.start()][-60:]) is not None
+                  or (bool(ending) and _handle_shaped(name.group(0))))
         if said or (handle and (bool(ending) or re.fullmatch(_PROVIDERS, provider) is not None)):
             return (name.group(0) + shown[found.start():found.end()]).strip()
     return None
@@ -151,16 +163,21 @@ _STREET = ("street|st|avenue|ave|road|rd|lane|ln|dr|boulevard|blvd|court|ct|pl|t
 # close to the labs" were held as addresses (a re-check: 13 of 30 such comments).
 _STREET_OR_WORD = "close|way|walk|drive|place"
 _NOT_A_STREET_AFTER = ("to|too|from|by|for|of|off|out|up|down|back|more|less|home|away|into|over|through|far|long|"
-                       "much|enough|around|round|in|on|at|with|where|that|which")
+                       "much|enough|around|round|in|on|at|with|where|that|which|the|a|an|my|our|his|her|their|north|"
+                       "south|east|west|past|across|along|every|twice|each|it|them|him|me|us")
 _LIVE_AT = re.compile(
     r"(?i)\b(?:(?:i|we)(?:[ \t]+(?:still|now|both|all|just|actually|currently))?[ \t]+(?:live|stay)"
     r"|(?:i'?m|i[ \t]+am|we'?re|we[ \t]+are)[ \t]+(?:living|staying))[ \t]+(?:at|on|in)[ \t]+"
     r"|\bmy[ \t]+(?:home[ \t]+)?address[ \t]+is[ \t]+(?:at[ \t]+)?")
+_NAMES = rf"(?:(?!(?:{_NOT_A_NAME})\b)[a-z][a-z'-]*[ \t]+){{1,3}}"
+# With a house or flat number every street word is one ("i live at 7 ash close off the main road"); with
+# none, an ordinary word after close, way, walk, drive or place says it is no street.
 _ADDRESS_AFTER = re.compile(
-    r"(?i)(?:(?:flat|apartment|apt|unit)[ \t]*\d{1,4}[a-z]?,?[ \t]+)?"
+    r"(?i)(?:(?:(?:flat|apartment|apt|unit)[ \t]*\d{1,4}[a-z]?,?[ \t]+)"
     rf"(?:(?:number[ \t]+|no\.?[ \t]*)?(?:\d{{1,5}}[a-z]?|{_NUMBER_WORD}),?[ \t]+)?"
-    rf"(?:(?!(?:{_NOT_A_NAME})\b)[a-z][a-z'-]*[ \t]+){{1,3}}"
-    rf"(?:(?:{_STREET})\b|(?:{_STREET_OR_WORD})\b(?![ \t]+(?:{_NOT_A_STREET_AFTER})\b))")
+    rf"|(?:number[ \t]+|no\.?[ \t]*)?(?:\d{{1,5}}[a-z]?|{_NUMBER_WORD}),?[ \t]+)"
+    rf"{_NAMES}(?:{_STREET}|{_STREET_OR_WORD})\b"
+    rf"|(?i:{_NAMES}(?:(?:{_STREET})\b|(?:{_STREET_OR_WORD})\b(?![ \t]+(?:{_NOT_A_STREET_AFTER})\b)))")
 
 
 def home_address(shown: str) -> str | None:
