@@ -38,14 +38,18 @@ class SentencePooling:
     max_chunks: int = MAX_CHUNKS  # whitespace-separated chunks: a sentence that runs on is cut here
     # None: no sentence scores a comment alone (every card written before these two were).
     sure: float | None = 0.98
-    sure_min_words: int = 30  # the comment's distinct words and marks, as the features read them
-    sure_min_sentence_words: int = 5  # ... and the sentence's
+    sure_min_words: int = 30  # the comment's distinct words, as the features read them
+    sure_min_sentence_words: int = 4  # ... and the sentence's
+    # What a sentence alone raises a comment to at most: past every hold threshold, short of where a
+    # site auto-rejects. Raised to 1.0, 90 of 120 civil comments recounting the abuse a reader suffered
+    # reached 0.95 and a site auto-rejecting there rejected them unseen (a second re-check).
+    sure_at_most: float = 0.9
 
     def __post_init__(self) -> None:
         if not 0.0 < self.share <= 1.0 or self.max_chunks < 1:
             raise ValueError(f"sentence pooling needs 0 < share <= 1 and max_chunks >= 1, got {self}")
         if self.sure is not None and (not 0.0 < self.sure <= 1.0 or self.sure_min_words < 1
-                                      or self.sure_min_sentence_words < 1):
+                                      or self.sure_min_sentence_words < 1 or not 0.0 < self.sure_at_most <= 1.0):
             raise ValueError(f"sentence pooling needs 0 < sure <= 1 and sure_min_words >= 1, got {self}")
 
     @classmethod
@@ -54,10 +58,14 @@ class SentencePooling:
         if not found:
             return None
         try:
-            sure = found.get("sure")
-            return cls(share=float(found["share"]), max_chunks=int(found["max_chunks"]),
-                       sure=None if sure is None else float(sure), sure_min_words=int(found.get("sure_min_words", 30)),
-                       sure_min_sentence_words=int(found.get("sure_min_sentence_words", 5)))
+            share, max_chunks, sure = float(found["share"]), int(found["max_chunks"]), found.get("sure")
+            if sure is None:
+                return cls(share=share, max_chunks=max_chunks, sure=None)
+            # A card that names no sentence length or ceiling scored without them, as it was trained.
+            return cls(share=share, max_chunks=max_chunks, sure=float(sure),
+                       sure_min_words=int(found.get("sure_min_words", 30)),
+                       sure_min_sentence_words=int(found.get("sure_min_sentence_words", 1)),
+                       sure_at_most=float(found.get("sure_at_most", 1.0)))
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"the card's scoring.sentence_pooling needs a share and max_chunks: {error!r}") from None
 
@@ -65,9 +73,9 @@ class SentencePooling:
         rule = ("each attribute: (1 - share) x the whole comment's score + share x its highest-scoring "
                 "sentence's, for comments of more than one sentence (classifiers/pooling.py)")
         if self.sure is not None:
-            rule += ("; in a comment of sure_min_words distinct words and marks or more, at least the score of a "
-                     "sentence of sure_min_sentence_words or more where that reaches sure (thresholds are chosen on "
-                     "the scores without this)")
+            rule += ("; in a comment of sure_min_words distinct words or more, at least the score of a sentence "
+                     "of sure_min_sentence_words distinct words or more where that reaches sure, up to sure_at_most "
+                     "(thresholds are chosen on the scores without this)")
         return {"sentence_pooling": {**asdict(self), "rule": rule}}
 
 
@@ -104,19 +112,21 @@ def _pooled(
 
 
 def _words_read(matrix, word_bits: int) -> np.ndarray:  # noqa: ANN001 - a CSR matrix
-    """Each row's distinct words and marks, as the features read them (its word columns): "You are a
-    complete idiot." reads 6; text padded with U+2800 or hyphens for spaces reads as many as it shows."""
+    """Each row's distinct words, as the features read them (its word columns; marks are not among
+    them): "You are a complete idiot." reads 5."""
     is_word = np.r_[0, np.cumsum(matrix.indices < (1 << word_bits))]
     return is_word[matrix.indptr[1:]] - is_word[matrix.indptr[:-1]]
 
 
 def _with_sure_sentences(pooling: SentencePooling, words: np.ndarray, every_row: np.ndarray, n_texts: int,
                          order: np.ndarray, firsts: np.ndarray, pooled: np.ndarray, mixed: np.ndarray) -> np.ndarray:
-    """`mixed`, raised to each long comment's best sentence the model is sure of. Only sentences of
-    `sure_min_sentence_words` or more count: "Damn it.", "This sucks." and "Rubbish." score 0.98 alone,
-    and opening 40 civil words they had held 11 of 41 such comments (a re-check)."""
+    """`mixed`, raised to each long comment's best sentence the model is sure of, at most to
+    `sure_at_most`. Only sentences of `sure_min_sentence_words` or more count: "Damn it.", "This sucks."
+    and "Rubbish." score 0.98 alone, and opening 40 civil words they had held 11 of 41 such comments (a
+    re-check)."""
     sentence_words = words[n_texts:][order]
     eligible = np.where((sentence_words >= pooling.sure_min_sentence_words)[:, None], every_row[n_texts:][order], 0.0)
     best_sure = np.maximum.reduceat(eligible, firsts, axis=0)
     long = (words[pooled] >= pooling.sure_min_words)[:, None]
-    return np.where(long & (best_sure >= pooling.sure), np.maximum(mixed, best_sure), mixed)
+    raised = np.maximum(mixed, np.minimum(best_sure, pooling.sure_at_most))
+    return np.where(long & (best_sure >= pooling.sure), raised, mixed)

@@ -134,7 +134,8 @@ def reference_scores(model: CivilityModel, texts: list[str]) -> np.ndarray:
                     counted = [s for s in sentences if distinct_words(s, model.features) >= pooling.sure_min_sentence_words]
                     if counted:
                         sure = model.heads.predict_proba(reference_matrix(model.features, counted)).max(axis=0)
-                        mixed = np.where(sure >= pooling.sure, np.maximum(mixed, sure), mixed)
+                        mixed = np.where(sure >= pooling.sure, np.maximum(mixed, np.minimum(sure, pooling.sure_at_most)),
+                                         mixed)
                 scores[i] = mixed
     return scores if model.floors is None else model.floors.apply(scores)
 

@@ -104,10 +104,12 @@ def test_one_abusive_sentence_in_a_long_civil_comment_raises_its_score() -> None
     whole = model.heads.predict_proba(model.features.transform_raw([text]))[0]
     best = model.heads.predict_proba(model.features.transform_raw(sentences_of(text, 30))).max(axis=0)
     mixed = 0.75 * whole + 0.25 * best
-    # ... and a sentence it is sure of alone, of five words and marks or more, in a comment this long,
-    # at least that sentence's score.
-    assert distinct_words(text) >= model.pooling.sure_min_words and distinct_words(ABUSE) >= 5
-    assert np.allclose(pooled, np.where(best >= model.pooling.sure, np.maximum(mixed, best), mixed))
+    # ... and a sentence it is sure of alone, of four words or more, in a comment this long, at least
+    # that sentence's score, up to sure_at_most.
+    pooling = model.pooling
+    assert distinct_words(text) >= pooling.sure_min_words and distinct_words(ABUSE) >= pooling.sure_min_sentence_words
+    raised = np.maximum(mixed, np.minimum(best, pooling.sure_at_most))
+    assert np.allclose(pooled, np.where(best >= pooling.sure, raised, mixed))
     toxicity = ATTRIBUTES.index("toxicity")
     assert pooled[toxicity] > whole[toxicity] + 0.1
     # One sentence: nothing to pool with.
@@ -164,7 +166,9 @@ def test_a_sentence_the_model_is_sure_of_holds_a_long_comment_whatever_surrounds
     quarter = pooled_scores(features, heads, [PADDED], SentencePooling(sure=None))[0]
     sure = pooled_scores(features, heads, [PADDED], SentencePooling())[0]
     assert quarter[toxicity] < 0.5 <= sure[toxicity]
-    assert sure[toxicity] == pytest.approx(best[toxicity])
+    # Raised past every hold threshold, not to where a site auto-rejects: a second re-check found 90 of
+    # 120 civil comments recounting abuse a reader suffered at 0.95 or more.
+    assert sure[toxicity] == pytest.approx(min(best[toxicity], SentencePooling().sure_at_most))
     # Where no sentence reaches `sure`, or the comment is short, or the sure sentence is ("Damn it.",
     # "This sucks.": 0.98 alone, they had held 11 of 41 civil comments they opened: a re-check), the
     # quarter's share alone.
