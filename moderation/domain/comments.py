@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Integer, bindparam, exists, func, select, true
+from sqlalchemy import Boolean, Integer, bindparam, exists, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session, defer
 
@@ -23,7 +23,7 @@ from moderation.domain.lifecycle import PENDING
 from moderation.domain.loaded_rows import as_loaded
 from moderation.domain.replies import check_parent
 from moderation.domain.sanctions import sanction_flags
-from moderation.domain.stories import check_open, story_rule_hits
+from moderation.domain.stories import check_open, holds_all, story_rule_hits
 from moderation.domain.intake_holds import hold_on_arrival
 from moderation.models import Comment, Site, Story
 from moderation.observability import metrics
@@ -155,7 +155,7 @@ def insert_new(session: Session, site: Site, new: Sequence[tuple[CommentInput, s
     rows = [{**_row(site, data, body_hash), "bulk": True} for data, body_hash in new]
     columns = {name: [row[name] for row in rows] for name in _NEW_COLUMNS}
     inserted = {comment.external_id: comment for comment in _as_loaded(session, session.connection().execute(
-        _insert_new_statement(), {**columns, "lock_site_id": site.id}))}
+        _insert_new_statement(), {**columns, "lock_site_id": site.id, "holds_all": holds_all(site)}))}
     metrics.comment_received(session, site.name, len(inserted))
     return inserted
 
@@ -165,7 +165,8 @@ def _insert_if_story_open(session: Session, site: Site, data: CommentInput, body
     NOT EXISTS, so the story check rides on the INSERT's round trip (a seventh of a POST's CPU)."""
     values = _row(site, data, body_hash)
     comment = next(iter(_as_loaded(session, session.connection().execute(
-        _insert_if_story_open_statement(tuple(values)), {**values, "lock_site_id": site.id}))), None)
+        _insert_if_story_open_statement(tuple(values)), {**values, "lock_site_id": site.id,
+                                                         "holds_all": holds_all(site)}))), None)
     metrics.comment_received(session, site.name, 1 if comment is not None else 0)
     return comment
 
@@ -185,6 +186,11 @@ def _shared_site_lock():
                   .label("locked")).cte("site_comment_ids")
 
 
+# The site's mode from the row the request already holds (site_rows caches it): a subquery on sites
+# in the INSERT read the row on every POST (tests/api/test_site_row_cache.py).
+_HOLDS_ALL = bindparam("holds_all", type_=Boolean)
+
+
 @functools.cache
 def _insert_if_story_open_statement(names: tuple[str, ...]):
     """Built once for `_row`'s columns: building it per POST, and its cache key, was a fifth of a
@@ -193,7 +199,7 @@ def _insert_if_story_open_statement(names: tuple[str, ...]):
     story_closed = exists().where(Story.site_id == bindparam("site_id"), Story.story_id == bindparam("story_id"),
                                   Story.closed.is_(True))
     source = (select(*[bindparam(name, type_=columns[name].type) for name in names],
-                     story_rule_hits(bindparam("site_id"), bindparam("story_id")).label("rule_hits"),
+                     story_rule_hits(bindparam("site_id"), bindparam("story_id"), _HOLDS_ALL).label("rule_hits"),
                      sanction_flags(bindparam("site_id"), bindparam("author_id")).label("flagged"))
               .select_from(_shared_site_lock()).where(~story_closed))
     return (insert(Comment.__table__).from_select([*names, "rule_hits", "flagged"], source)
@@ -212,7 +218,7 @@ def _insert_new_statement():
     columns = Comment.__table__.c
     arrays = func.unnest(*[bindparam(name, type_=ARRAY(columns[name].type)) for name in _NEW_COLUMNS])
     rows = arrays.table_valued(*_NEW_COLUMNS).render_derived()
-    source = select(*rows.c, story_rule_hits(rows.c.site_id, rows.c.story_id).label("rule_hits"),
+    source = select(*rows.c, story_rule_hits(rows.c.site_id, rows.c.story_id, _HOLDS_ALL).label("rule_hits"),
                     sanction_flags(rows.c.site_id, rows.c.author_id).label("flagged")).select_from(
         rows.join(_shared_site_lock(), true()))
     return (insert(Comment.__table__).from_select([*_NEW_COLUMNS, "rule_hits", "flagged"], source)

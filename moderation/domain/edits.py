@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID, _READABLE
@@ -26,7 +26,7 @@ from moderation.domain.lifecycle import (DECIDED, DELETED, EDIT, HELD, PENDING, 
                                          TransitionRefused, audit, can_change, change_status)
 from moderation.domain.policy import Verdict
 from moderation.domain.sanctions import sanction_flags
-from moderation.domain.stories import check_open, story_rule_hits
+from moderation.domain.stories import check_open, holds_all, story_rule_hits
 from moderation.models import Comment, CommentRevision, Site, WebhookDelivery
 
 EDITED = "edited_after_decision"  # the flag a moderator sees on the card
@@ -79,7 +79,7 @@ def edit_comment(session: Session, site: Site, comment_id: int, *, text: str) ->
     comment.scoring_failed_at = comment.scoring_error = None
     comment.scoring_attempts = 0
     comment.bulk = False  # its reader's words now, not the import's
-    comment.rule_hits = session.scalar(select(story_rule_hits(site.id, comment.story_id)))
+    comment.rule_hits = session.scalar(select(story_rule_hits(site.id, comment.story_id, literal(holds_all(site)))))
     hold_on_arrival(session, site, [comment])  # an edit re-showed a held address until scored again
     comment.flagged = session.scalar(select(sanction_flags(site.id, comment.author_id)))  # hidden while pending
     comment.review_after_edit = comment.review_after_edit or was_decided

@@ -73,19 +73,24 @@ def story_hit(story: Story | None, site: Site | None = None) -> Hit | None:
     when both hold: it is the one that stays if the site's mode changes."""
     if story is not None and story.premoderated:
         return STORY_HOLD
-    if site is not None and site.moderation_mode == HOLD_ALL:
+    if site is not None and holds_all(site):
         return SITE_HOLD
     return None
 
 
-def story_rule_hits(site_id, story_id):  # noqa: ANN001, ANN201 - SQL expressions in and out
+def holds_all(site: Site) -> bool:
+    """Whether the site holds every comment for a person (the hold-all mode)."""
+    return site.moderation_mode == HOLD_ALL
+
+
+def story_rule_hits(site_id, story_id, site_holds):  # noqa: ANN001, ANN201 - SQL expressions in and out
     """A new or edited text's rule hits until it is scored: the story's hold if the story is
     pre-moderated, else the site's if it holds every comment, as scoring will record them. Without
     it such a comment was pending like any other, and a post-moderation site was told to show it
     (`visible`) on a story whose every comment waits for a moderator (re-checks: a new comment, then
-    an edit). SQL, so an INSERT computes it in its own statement."""
+    an edit). SQL, so an INSERT computes it in its own statement; `site_holds` is `holds_all(site)`, or
+    a parameter bound to it, from the site's row the caller holds."""
     premoderated = exists().where(Story.site_id == site_id, Story.story_id == story_id, Story.premoderated.is_(True))
-    site_holds = exists().where(Site.id == site_id, Site.moderation_mode == HOLD_ALL)
     return case((premoderated, cast(literal(json.dumps([STORY_HOLD.as_json()])), JSONB)),
                 (site_holds, cast(literal(json.dumps([SITE_HOLD.as_json()])), JSONB)), else_=null())
 
