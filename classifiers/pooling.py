@@ -104,7 +104,7 @@ def _pooled(
         best = np.maximum.reduceat(every_row[n_texts:][order], firsts, axis=0)
         pooled = owners[firsts]
         mixed = (1.0 - pooling.share) * scores[pooled] + pooling.share * best
-        if pooling.sure is not None:
+        if pooling.sure is not None and (best >= pooling.sure).any():  # most batches: no sentence is sure
             mixed = _with_sure_sentences(pooling, _words_read(stacked, features.word_bits), every_row, n_texts,
                                          order, firsts, pooled, mixed)
         scores[pooled] = mixed
