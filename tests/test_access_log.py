@@ -4,42 +4,22 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import time
+
+import gunicorn_server
 
 
 def test_a_line_break_in_a_request_path_cannot_add_a_line_to_the_access_log(monkeypatch, tmp_path):
     """A security review: `GET /healthz%0A10.1.2.3 [...] "POST /admin/..."` wrote a second line that
     read as another client's request. The line names who sent it (session_tags.py), escaped too: an
     incident walk found no user in it, so what a phished account's attacker had looked at was unknown."""
-    from moderation.cli.service_commands import web_argv
-    from moderation.config import Config
-
-    (tmp_path / "tiny_app.py").write_text(
+    server, port = gunicorn_server.start(tmp_path, monkeypatch, (
         "def app(environ, start_response):\n"
         "    environ['moderation.who'] = 'mona/1a2b3c4d\\nforged'\n"
         "    start_response('404 Not Found', [('Content-Length', '0')])\n"
-        "    return [b'']\n")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.setenv("MODERATION_VAR_DIR", str(tmp_path))
-    config = Config.from_env(SECRET_KEY="a-long-enough-secret-key-for-this-test-0123456789", HOST="127.0.0.1",
-                             PORT=port, WEB_WORKERS=1)
-    argv = web_argv(config)
-    argv = [a for a in argv[:-1] if a not in ("--preload",)] + ["tiny_app:app"]
-    config_at = argv.index("--config")
-    del argv[config_at:config_at + 2]  # the metrics hooks: not what is tested here
-    server = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        "    return [b'']\n"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                client = socket.create_connection(("127.0.0.1", port), timeout=5)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
-                time.sleep(0.1)
+        client = socket.create_connection(("127.0.0.1", port), timeout=5)
         forged = '10.1.2.3 [05/Dec/2026:16:00:00 +0000] "POST /admin/accounts/users/1/disable" 303 0 5ms'
         with client:
             client.sendall(f"GET /healthz%0A{forged.replace(' ', '%20')}%E2%80%A8 HTTP/1.1\r\n"

@@ -4,39 +4,18 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import time
 
+import gunicorn_server
 import pytest
 
 
 @pytest.fixture
 def served(monkeypatch, tmp_path):
     """gunicorn started with `moderation up`'s arguments, serving a one-line app: its port."""
-    from moderation.cli.service_commands import web_argv
-    from moderation.config import Config
-
-    (tmp_path / "tiny_app.py").write_text(
+    server, port = gunicorn_server.start(tmp_path, monkeypatch, (
         "def app(environ, start_response):\n"
         "    start_response('200 OK', [('Content-Length', '2')])\n"
-        "    return [b'ok']\n")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.setenv("MODERATION_VAR_DIR", str(tmp_path))
-    config = Config.from_env(SECRET_KEY="a-long-enough-secret-key-for-this-test-0123456789", HOST="127.0.0.1",
-                             PORT=port, WEB_WORKERS=1)
-    argv = [a for a in web_argv(config)[:-1] if a != "--preload"] + ["tiny_app:app"]
-    config_at = argv.index("--config")
-    del argv[config_at:config_at + 2]  # the metrics hooks build the real app: not what is tested here
-    server = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
-            time.sleep(0.1)
+        "    return [b'ok']\n"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     yield port
     server.terminate()
     server.wait(timeout=20)
