@@ -197,9 +197,9 @@ def test_a_reader_at_risk_comes_before_a_threat_and_every_insult_in_a_new_sites_
 def test_a_crafted_long_comment_costs_little(text):
     import time
 
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine holds the process up without it costing more
     fired("at_risk", text), fired("urging_self_harm", text)
-    assert time.perf_counter() - started < 5.0  # ~0.05 s; a quadratic pattern takes many seconds
+    assert time.process_time() - started < 5.0  # ~0.05 s; a quadratic pattern takes many seconds
 
 
 def test_kisses_and_farewells_cannot_make_the_reading_take_long():

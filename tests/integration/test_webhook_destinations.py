@@ -241,7 +241,6 @@ def test_lookups_of_a_host_whose_resolver_hangs_hold_one_thread_so_other_sites_r
     """A re-check: eight lookups of one slow name took every resolver thread, and another site's
     lookup failed (NameResolutionError) for as long as they hung."""
     import threading
-    import time
     from concurrent.futures import ThreadPoolExecutor
 
     from moderation.domain import webhook_urls
@@ -260,9 +259,8 @@ def test_lookups_of_a_host_whose_resolver_hangs_hold_one_thread_so_other_sites_r
             for lookup in slow:
                 with pytest.raises(socket.gaierror):
                     lookup.result()
-        started = time.monotonic()
-        assert webhook_urls._resolve("quick.example.org", 443, 0.3)  # not waiting behind the hung ones
-        assert time.monotonic() - started < 0.3
+        # Not waiting behind the hung ones: with no thread free it would give up after 0.3 s and raise.
+        assert webhook_urls._resolve("quick.example.org", 443, 0.3)
     finally:
         release.set()
 
