@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Float, and_, exists, func, literal_column, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -21,6 +20,7 @@ from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJ
                                            reported_condition)
 from moderation.domain.rules import KINDS, MAX_NAME as MAX_RULE_NAME
 from moderation.domain.typed_numbers import typed_float
+from moderation.domain.zones import known_zone
 from moderation.models import REPORT_REASONS, Comment, Report, User
 
 # The default tab is the work list (held by the model or reported past the site's threshold);
@@ -289,20 +289,10 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
     return QueueFilters(**filters)
 
 
-_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")
-
-
 def zone_name(args: Mapping[str, str]) -> str | None:
     """A zone this server knows, else None (UTC days): a browser names its own, and an unknown one
     (tzdata older than the browser's) should not make the queue a 400."""
-    name = (args.get("tz") or "").strip()
-    if not name or len(name) > 64 or not _ZONE_NAME.fullmatch(name):
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
-    return name
+    return known_zone(args.get("tz"))
 
 
 def zone(name: str | None) -> tzinfo:

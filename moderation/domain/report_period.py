@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from moderation.domain.errors import ValidationFailed
+from moderation.domain.zones import known_zone
 
 PERIODS = (1, 7, 30, 90, 365)  # days, as the decisions page offers them
 DEFAULT_DAYS = 7
@@ -90,13 +91,10 @@ def _zone(args: Mapping[str, str]) -> str | None:
     raw = one(args, "tz")
     if not raw:
         return None
-    try:
-        ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+    if known_zone(raw) is None:
         # Not UTC in its place: a report's days in another zone than asked would not say so.
-        raise ValidationFailed("tz must be a time zone such as Europe/Berlin, or left out for UTC days",
-                               field="tz") from None
-    return raw
+        raise ValidationFailed("tz must be a time zone such as Europe/Berlin, or left out for UTC days", field="tz")
+    return known_zone(raw)
 
 
 def calendar_days(args: Mapping[str, str], *, today: date,
