@@ -15,6 +15,7 @@ import unicodedata
 from typing import Callable, Sequence
 
 from classifiers.bidi import JOIN, MARKUP_BREAK, char_at, display_order, may_reorder
+from classifiers.doubled import DOUBLED, restore as restore_doubled
 from classifiers.masks import EMPHASIS_STAR, MASKABLE_WORDS, MASKED, fits_a_word, unmask
 
 # Look-alikes that NFKC leaves alone (Cyrillic/Greek letters that render like Latin ones).
@@ -437,6 +438,7 @@ _STEPS: tuple[_Step, ...] = (
     (_SPACED, _join_spaced, _spaced_hint, None),
     (_LEET_TOKEN, _restore_leet, _LEET_HINT.search, None),
     (MASKED, unmask, _mask_hint, None),
+    (DOUBLED, restore_doubled, None, None),
     (_PUNCTUATION_EDGE, " ", None, _space_punctuation),
 )
 
@@ -626,5 +628,5 @@ def simple_chunks_normalised(chunks: list[str]) -> tuple[list[str], list[list[st
         return [], []
     collapsed = _REPEATS.sub(_collapse_repeats, "\n".join(chunks).lower())  # three newlines never meet
     # Split at each run and joined again by spaces: the runs spaced off with no call per run.
-    spaced = " ".join(_SIMPLE_RUN.split(collapsed))
+    spaced = " ".join(_SIMPLE_RUN.split(DOUBLED.sub(restore_doubled, collapsed)))
     return collapsed.split("\n"), [pieces.split() for pieces in spaced.split("\n")]

@@ -224,7 +224,7 @@ def test_the_fast_path_produces_exactly_what_every_pattern_would() -> None:
 
 
 
-SIMPLE = ["Hello", "STUUUUPID", "aaa", "a", "I", "7", "1000000", "Zzz", "bOOOk", "aAa", "don't", "o'clock",
+SIMPLE = ["Hello", "STUUUUPID", "iddiiott.", "Kiill", "heel", "aaa", "a", "I", "7", "1000000", "Zzz", "bOOOk", "aAa", "don't", "o'clock",
           "word,", "Word...", "a.", "x!!!", "why???", "(a", "(word", '"quoted"', '(a).', "2016.", '"""Hi"""',
           "it's)", "U.", "sh!", "a!", "ok:", "b;", "(((((x)))))"]
 NOT_SIMPLE = ["Don'''t", "sh!t", "id10t", "$hit", "word$", "shit*", "f*ck", "#tag", "@user", "a-b", "s.t.u.p.i.d", "x'", "'",
@@ -246,7 +246,7 @@ def test_simple_chunks_are_normalised_together_as_each_alone() -> None:
 # What comments are made of when they hide words: masks, spacing, look-alike letters, markup, text drawn
 # right to left, zero-width marks, hashtags, emoji, combining accents and letters that change length
 # when lower-cased. Random strings of them keep the two readings of a comment in step.
-_PIECES = ["idiot", "f*ck", "s h i t", "#KillAll", "<b>x</b>", "\u202eloof\u202c", "\u200b", "ｉｄｉｏｔ", "ⓘⓓⓘⓞⓣ", "!!!",
+_PIECES = ["idiot", "kiill", "iddiiott", "heel", "f*ck", "s h i t", "#KillAll", "<b>x</b>", "\u202eloof\u202c", "\u200b", "ｉｄｉｏｔ", "ⓘⓓⓘⓞⓣ", "!!!",
            "...", " ", "\n", "ש", "عربي", "😀", "1d10t", "a.b.c", "$h1t", "&amp;", "@user", "http://x.com", "\u0301",
            "ß", "İ", "ﬁ", "---", "'", '"', "<", ">", "&", "#", "_", "\t"]
 
@@ -261,3 +261,39 @@ def test_the_offsets_reading_always_agrees_with_the_fast_one(text: str) -> None:
     assert len(starts) == len(ends) == len(cleaned)
     # Within the text; a character of two readings' joins may end before it starts (`span_of` takes min and max).
     assert all(0 <= s <= len(text) and 0 <= e <= len(text) for s, e in zip(starts, ends))
+
+
+# A red-team walk (2026-12-06): 63 insults and threats with doubled letters, of which the model held 30.
+@pytest.mark.parametrize("written, read", [
+    ("I will kiillll you.", "i will kill you ."),
+    ("You are a complete iddiiiott.", "you are a complete idiot ."),
+    ("Shut up you sttuuupiiddd moorrronn.", "shut up you stupid moron ."),
+    ("You duummmb biitttchh, nobody asked you.", "you dumb bitch , nobody asked you ."),
+    ("Fuuccck off back to your basement.", "fuck off back to your basement ."),
+    ("What a fuuccckiinnng moorrronn.", "what a fucking moron ."),
+    ("Only a reetttarrddd would write this", "only a retard would write this"),
+])
+def test_abuse_with_doubled_letters_reads_as_the_word(written: str, read: str) -> None:
+    assert normalise(written) == read == normalise_with_offsets(written)[0]
+
+
+# Words that differ from a listed one only in doubled letters, or have none to spare.
+@pytest.mark.parametrize("text", [
+    "The bus from Twatt in Orkney runs twice a week.", "Aid to Niger and Nigeria", "a heel of bread",
+    "looser rules on parking", "he rapped the table", "skill and skiing", "a committee of all sorts",
+    "the balloon will pass", "I kil the typo", "kiill2 is a username", "a cool dumbbell workout",
+    "shutters and shuttles", "assess the address", "Mississippi coffee", "a class act, sweet and kind",
+])
+def test_ordinary_words_with_doubled_letters_are_left_alone(text: str) -> None:
+    lowered = text.lower()
+    assert normalise(text).split() == normalise(lowered).split()
+    assert set(normalise(text).split()) <= set(lowered.replace(".", " . ").replace(",", " , ").split())
+
+
+def test_a_hostile_text_of_doubled_letters_costs_little() -> None:
+    import time
+
+    started = time.process_time()  # CPU time: a busy machine holds the process up without it costing more
+    for text in ("kkii" * 5000, "fuucckkiinn " * 1600, "mmoo" * 5000 + "rroonn", "ab" * 10_000 + "dd"):
+        normalise(text), normalise_with_offsets(text)
+    assert time.process_time() - started < 5.0  # about 0.2 s; a pattern that backtracks per letter takes minutes
