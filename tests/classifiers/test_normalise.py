@@ -246,7 +246,7 @@ def test_simple_chunks_are_normalised_together_as_each_alone() -> None:
 # What comments are made of when they hide words: masks, spacing, look-alike letters, markup, text drawn
 # right to left, zero-width marks, hashtags, emoji, combining accents and letters that change length
 # when lower-cased. Random strings of them keep the two readings of a comment in step.
-_PIECES = ["idiot", "kiill", "iddiiott", "heel", "f*ck", "s h i t", "#KillAll", "<b>x</b>", "\u202eloof\u202c", "\u200b", "ｉｄｉｏｔ", "ⓘⓓⓘⓞⓣ", "!!!",
+_PIECES = ["idiot", "kiill", "iddiiott", "heel", "\U0001F1EE", "\U0001F1FA\U0001F1F8", "f*ck", "s h i t", "#KillAll", "<b>x</b>", "\u202eloof\u202c", "\u200b", "ｉｄｉｏｔ", "ⓘⓓⓘⓞⓣ", "!!!",
            "...", " ", "\n", "ש", "عربي", "😀", "1d10t", "a.b.c", "$h1t", "&amp;", "@user", "http://x.com", "\u0301",
            "ß", "İ", "ﬁ", "---", "'", '"', "<", ">", "&", "#", "_", "\t"]
 
@@ -297,3 +297,13 @@ def test_a_hostile_text_of_doubled_letters_costs_little() -> None:
     for text in ("kkii" * 5000, "fuucckkiinn " * 1600, "mmoo" * 5000 + "rroonn", "ab" * 10_000 + "dd"):
         normalise(text), normalise_with_offsets(text)
     assert time.process_time() - started < 5.0  # about 0.2 s; a pattern that backtracks per letter takes minutes
+
+
+def test_regional_indicators_standing_alone_read_as_their_letters_and_flags_as_flags() -> None:
+    # A red-team walk: zero-width spaces keep each one from pairing into a flag, so a phone draws letters.
+    for spelled, read in [("You are a complete \U0001F1EE\u200b\U0001F1E9\u200b\U0001F1EE\u200b\U0001F1F4\u200b\U0001F1F9.",
+                           "you are a complete idiot ."),
+                          ("\U0001F1EE \U0001F1E9 \U0001F1EE \U0001F1F4 \U0001F1F9", "idiot")]:
+        assert normalise(spelled) == read == normalise_with_offsets(spelled)[0]
+    flags = "#MAGA \U0001F1FA\U0001F1F8\U0001F1FA\U0001F1F8 and \U0001F1EC\U0001F1E7"
+    assert normalise(flags) == "#maga \U0001F1FA\U0001F1F8\U0001F1FA\U0001F1F8 and \U0001F1EC\U0001F1E7" == normalise_with_offsets(flags)[0]
