@@ -15,7 +15,7 @@ from sklearn.feature_extraction import FeatureHasher
 from classifiers import ngram_cache
 from classifiers.sentences import ENDS_SENTENCE
 from classifiers.normalise import (
-    SPACED_HEAD, SPACED_TAIL, SPACED_UNSAFE, SPACED_WHOLE, blank_markup, is_simple_chunk, mapped_code, normalise,
+    SPACED_HEAD, SPACED_TAIL, SPACED_UNSAFE, SPACED_WHOLE, blank_before_split, is_simple_chunk, mapped_code, normalise,
     simple_chunks_normalised, spaced_code,
 )
 
@@ -165,8 +165,8 @@ class CivilityFeatures(TransformerMixin, BaseEstimator):
         """Each text's chunks' cached columns and how many chunks each has (for `_binary_matrix`),
         and with `max_chunks` the same for the sentences of texts that have more than one."""
         cache = ngram_cache.raw_cache(self.char_ngrams, self.word_bits, self.char_bits)
-        # A tag's attributes span chunks ("<span class='x'>"), so markup goes before the split.
-        texts = [blank_markup(text) for text in texts]
+        # A tag's attributes span chunks ("<span class='x'>"), as does a signature, so both go before the split.
+        texts = [blank_before_split(text) for text in texts]
         split = [text.split() for text in texts]
         flat = list(itertools.chain.from_iterable(split))
         # One C-level pass per lookup for the whole batch: a dict, a list and a joined string of

@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 
 from classifiers.bidi import JOIN, MARKUP_BREAK, char_at, display_order, may_reorder
 from classifiers.doubled import DOUBLED, restore as restore_doubled
+from classifiers.signatures import blank_signatures
 from classifiers.masks import EMPHASIS_STAR, MASKABLE_WORDS, MASKED, fits_a_word, unmask
 
 # Look-alikes that NFKC leaves alone (Cyrillic/Greek letters that render like Latin ones).
@@ -297,6 +298,12 @@ def blank_markup(text: str, *, before_reordering: bool = False) -> str:
     return _TAG_IN_WORD.sub(lambda m: _JOINER * len(m.group(0)), text) if "<" in text else text
 
 
+def blank_before_split(text: str) -> str:
+    """`text` with what is no comment's words, HTML tags and talk-page signatures, as spaces (same
+    length): read before a comment is split at whitespace, since both span whitespace."""
+    return blank_signatures(blank_markup(text))
+
+
 # Whatever a browser takes for a tag, between two letters: an element it does not know, a bogus
 # comment ("<!x>", "<?x>", "</ x>"). "k<x></x>ill" shows as "kill" (a re-check). Only inside a word,
 # and of one word: "<sarcasm off>" between words, or "a<kill you>b", is a reader's on a page that
@@ -466,7 +473,7 @@ def normalise(text: str) -> str:
     # Letters drawn right to left are read as drawn (classifiers/bidi.py), and what comments hide too.
     if "<" in text or may_reorder(text):
         text = in_reading_order(text)
-    text = _part_hashtags(blank_markup(text))
+    text = _part_hashtags(blank_before_split(text))
     text = text.lower() if text.isascii() else _lone_indicators(text).translate(_TABLE)
     return _run_steps(text, _STEPS).strip()
 
@@ -484,7 +491,7 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     source, order = reading_order(text)
-    blanked = _lone_indicators(blank_markup(source if order is None else "".join(char_at(source, i) for i in order)))
+    blanked = _lone_indicators(blank_before_split(source if order is None else "".join(char_at(source, i) for i in order)))
     breaks = set(_hashtag_breaks(blanked)) if "#" in blanked else set()
     after = 0  # the end of the last character of `text` put out
     for k, char in enumerate(blanked):

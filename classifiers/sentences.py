@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from classifiers.normalise import blank_markup
+from classifiers.normalise import blank_before_split
 
 ENDS_SENTENCE = re.compile(r"""[.!?]["')\]]*\Z""")
 MAX_CHUNKS = 30  # a sentence that runs on is cut here (pooling.SentencePooling.max_chunks)
@@ -19,12 +19,12 @@ _CHUNK = re.compile(r"[^\s\u200b-\u200d\u2060\ufeff]+")
 def sentence_spans(text: str, max_chunks: int = MAX_CHUNKS) -> list[tuple[int, int]]:
     """[begin, end) of each sentence of `text`, in order, as pooling cuts them: a sentence ends
     after a whitespace-free chunk ending in ".", "!" or "?" (closing quotes or brackets allowed
-    after it), or after `max_chunks` chunks. HTML tags count as the spaces they are read as, so an
+    after it), or after `max_chunks` chunks. HTML tags and talk-page signatures count as the spaces they are read as, so an
     offset is an offset into `text` as sent. Whitespace between sentences belongs to none."""
     spans: list[tuple[int, int]] = []
     begin = end = -1
     chunks = 0
-    for chunk in _CHUNK.finditer(blank_markup(text)):
+    for chunk in _CHUNK.finditer(blank_before_split(text)):
         if begin < 0:
             begin = chunk.start()
         end, chunks = chunk.end(), chunks + 1
@@ -76,7 +76,7 @@ def reading_spans(text: str, max_chunks: int = MAX_CHUNKS) -> list[tuple[int, in
     title never ends a sentence, an abbreviation or initial only before a word that opens one, and a
     line break (a newline, a carriage return, <br>, a block's tags) always does: a comment typed as
     three lines without a full stop was one span, its insulting line hidden."""
-    blanked = blank_markup(text)
+    blanked = blank_before_split(text)
     chunks = list(_CHUNK.finditer(blanked))
     spans: list[tuple[int, int]] = []
     begin = end = -1

@@ -117,7 +117,7 @@ def test_a_long_mask_is_read_by_its_length(text: str, read_as: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "words"), [
-    ("--Foo (talk|contribs) 12:01", {"talk", "contribs"}),  # Wikipedia's markup: "talkicontribs"
+    ("--Foo talk|contribs 12:01", {"talk", "contribs"}),  # Wikipedia's markup: "talkicontribs"
     ("{{unblock|I said im sorry}}", {"unblock", "i"}),  # "unblockii"
     ("this is your last chance!!!!!after that you can go", {"chance", "after"}),  # "chanceiafter"
     ("that's not nice!!!!!cant you see", {"nice", "cant"}),
@@ -307,3 +307,23 @@ def test_regional_indicators_standing_alone_read_as_their_letters_and_flags_as_f
         assert normalise(spelled) == read == normalise_with_offsets(spelled)[0]
     flags = "#MAGA \U0001F1FA\U0001F1F8\U0001F1FA\U0001F1F8 and \U0001F1EC\U0001F1E7"
     assert normalise(flags) == "#maga \U0001F1FA\U0001F1F8\U0001F1FA\U0001F1F8 and \U0001F1EC\U0001F1E7" == normalise_with_offsets(flags)[0]
+
+
+def test_a_talk_page_signature_reads_as_spaces_and_its_offsets_stay_right() -> None:
+    text = "Nobody asked you. --[[User:Ann|Ann]] ([[User talk:Ann|talk]]) 09:41, 12 May 2026 (UTC) Bye"
+    cleaned, starts, ends = normalise_with_offsets(text)
+    assert cleaned == normalise(text) == "nobody asked you . bye"
+    assert text[starts[-3]:ends[-1]] == "Bye"
+    # Dates, links and talk that are no signature's stay.
+    assert normalise("We meet at 09:41, 12 May 2026 in London.") == "we meet at 09 : 41 , 12 may 2026 in london ."
+    assert normalise("see [[Brexit]] and the (talk about it)") == "see [[ brexit ]] and the ( talk about it )"
+
+
+def test_a_hostile_text_of_signature_pieces_costs_little() -> None:
+    import time
+
+    started = time.process_time()  # CPU time: a busy machine holds the process up without it costing more
+    for text in (("[[User:" + "a" * 119 + " ") * 150, "09:41, " * 3000 + "(UTC)", "12 May 2026 " * 1700 + "(UTC)",
+                 "--[[user talk:" * 1500 + "(UTC)", "May 1, " * 3000 + "(UTC)", "[[User:x" + "]" * 19000):
+        normalise(text), normalise_with_offsets(text)
+    assert time.process_time() - started < 5.0  # about 0.3 s

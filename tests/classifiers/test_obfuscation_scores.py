@@ -25,6 +25,10 @@ PAIRS = [
     # A right-to-left override: a browser draws the letters after it backwards, so they read as here
     ("You are a stupid idiot.", "\u202e.toidi diputs a era uoY\u202c"),
     ("you are a moron", "you are a \u202enorom\u202c"),
+    # Doubled letters and regional indicators standing alone (a red-team walk, 2026-12-06).
+    ("I will kill you.", "I will kiillll you."),
+    ("Shut up you stupid moron.", "Shut up you sttuuupiiddd moorrronn."),
+    ("You are a complete idiot.", "You are a complete \U0001F1EE\u200b\U0001F1E9\u200b\U0001F1EE\u200b\U0001F1F4\u200b\U0001F1F9."),
 ]
 
 
@@ -44,3 +48,16 @@ def test_the_pairs_are_not_trivially_identical(shipped: CivilityModel) -> None:
     # A model that scored everything alike would pass the test above; this one must not.
     abusive, civil = shipped.score(["You are a worthless idiot", "Great article, thanks"])
     assert abusive["toxicity"] - civil["toxicity"] > 0.5
+
+
+# A wiki-style community signs every post: a reviewer's walk (2026-12-06) saw signed insults scored
+# under the hold threshold (4 of 28 held, 11 unsigned), the signature's dozen words against the insult's few.
+@pytest.mark.parametrize("signature", [
+    " --[[User:Halvorsen|Halvorsen]] ([[User talk:Halvorsen|talk]]) 09:41, 12 May 2026 (UTC)",
+    " [[User:Pemberton_J|Pemberton_J]] 23:05, 3 March 2026 (UTC)",
+    "\n\n(talk) 03:36, 19 Apr 2005 (UTC)",
+    " [[Special:Contributions/192.0.2.7|192.0.2.7]] 08:30, August 3, 2005 (UTC)",
+])
+def test_a_talk_page_signature_does_not_water_down_a_comment(shipped: CivilityModel, signature: str) -> None:
+    for text in ("Shut up. Just shut up. Nobody asked you.", "Thanks for fixing the citation, looks good now."):
+        assert shipped.score([text + signature]) == shipped.score([text])

@@ -14,7 +14,7 @@ from classifiers import CivilityModel, load_model
 from classifiers.bidi import may_reorder
 from classifiers.datasets import read_labelled_csv
 from classifiers.features import CivilityFeatures
-from classifiers.normalise import normalise
+from classifiers.normalise import blank_before_split, normalise
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 SHARED_FILES = ("olid_test.csv", "davidson.csv", "jigsaw_train_pieces.csv", "hatecheck.csv", "wiki_context.csv")
@@ -101,9 +101,10 @@ def reference_matrix(features: CivilityFeatures, texts: list[str]) -> object:
 
 def sentences_of(text: str, max_chunks: int) -> list[str]:
     """classifiers.pooling's sentences, written plainly: a sentence ends with a chunk ending in . ! or ?
-    (closing quotes or brackets after it allowed), or after max_chunks chunks."""
+    (closing quotes or brackets after it allowed), or after max_chunks chunks; HTML tags and
+    talk-page signatures are the spaces they are read as."""
     found, current = [], []
-    for chunk in text.split():
+    for chunk in blank_before_split(text).split():
         current.append(chunk)
         if re.search(r"""[.!?]["')\]]*$""", chunk) or len(current) == max_chunks:
             found.append(" ".join(current))

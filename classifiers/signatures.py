@@ -1,0 +1,32 @@
+"""Talk-page signatures read as the spaces they stand in: a wiki-style community signs each post
+("--[[User:Ann|Ann]] ([[User talk:Ann|talk]]) 09:41, 12 May 2026 (UTC)"), and its dozen neutral
+words weigh against an insult's few, as any civil words do. A reviewer's walk (2026-12-06) signed
+80 talk-page comments: the model held 4 of their 28 toxic ones, 11 unsigned. Only the signature's
+own parts go: a link to a user's page, "(talk)" and a timestamp with "(UTC)"; the name a signature
+writes in plain text stays, as any name in a comment does. Same length, so offsets stay right."""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# The forms the shared Wikipedia files hold: "09:41, 12 May 2026", "08:30, August 3, 2005",
+# "04:38, 2005 Jan 20", and a date alone ("16 July 2006 (UTC)").
+_DATE = rf"(?:\d{{1,2}} {_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}},? \d{{4}}|\d{{4}} {_MONTH} \d{{1,2}})"
+_LINK = r"\[\[(?:user(?:[ _]talk)?:|special:contributions/)[^\[\]\n]{1,120}\]\]"
+# Each alternative starts at "[", "(", "-", a dash or a digit and has bounded parts: linear on any text.
+SIGNATURE = re.compile(
+    rf"(?:(?:--|[—–])\s?)?{_LINK}"
+    rf"|\(\s?{_LINK}\s?\)"
+    r"|\((?:talk|contribs|talk\s?[•·|]\s?contribs)\)"
+    rf"|(?:\d{{1,2}}:\d{{2}},? )?{_DATE} \(UTC\)",
+    re.IGNORECASE,
+)
+
+
+def blank_signatures(text: str) -> str:
+    """`text` with every part of a talk-page signature turned into as many spaces."""
+    if "(UTC)" not in text and "[[" not in text and "(talk" not in text:
+        return text
+    return SIGNATURE.sub(lambda match: " " * len(match.group(0)), text)
