@@ -29,7 +29,10 @@ MAX_CHARACTERS = 300_000
 # A comment longer than this is left out of the table rather than spend the page's budget: twelve
 # 19,000-character decisions sent last had pushed out the sixty before them (a third re-check).
 LONGEST = 2_000
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+# From 0.1: Wikipedia talk's insults score low and rank well (a reviewer's 28 held 11 at 0.51, 95 of
+# 154 toxic comments held at 0.3 and 110 at 0.2), and a site wanting most of them could not read
+# from the table where that is.
+THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 ATTRIBUTE = "toxicity"
 
 

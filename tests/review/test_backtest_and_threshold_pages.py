@@ -394,6 +394,11 @@ def test_a_coral_site_reads_each_toxicity_threshold_against_its_moderators_sugge
     row = row[:row.index("</tr>")]
     assert '<td class="num">3</td>' in row and "3 (1.00)" in row and "3 of 3 (1.00)" in row
     assert "the model&#39;s default" in html or "the model's default" in html
+    # Down to 10, where the lowest row was 30: at 20 "Nice piece." (0.2) is held too, all five.
+    row = html[html.index("0.200 (20)"):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="num">5</td>' in row and "3 (0.60)" in row
+    assert "0.100 (10)" in html
 
 
 def test_coral_decisions_of_long_texts_are_scored_no_more_than_a_page_can_wait(app, site):
