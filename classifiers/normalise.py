@@ -15,6 +15,7 @@ import unicodedata
 from typing import Callable, Sequence
 
 from classifiers.bidi import JOIN, MARKUP_BREAK, char_at, display_order, may_reorder
+from classifiers.broken_words import join_broken_words
 from classifiers.doubled import DOUBLED, restore as restore_doubled
 from classifiers.signatures import blank_signatures
 from classifiers.masks import EMPHASIS_STAR, MASKABLE_WORDS, MASKED, fits_a_word, unmask
@@ -299,9 +300,10 @@ def blank_markup(text: str, *, before_reordering: bool = False) -> str:
 
 
 def blank_before_split(text: str) -> str:
-    """`text` with what is no comment's words, HTML tags and talk-page signatures, as spaces (same
-    length): read before a comment is split at whitespace, since both span whitespace."""
-    return blank_signatures(blank_markup(text))
+    """`text` with what is no comment's words, HTML tags and talk-page signatures, as spaces, and a
+    word broken over two lines whole (same length): read before a comment is split at whitespace,
+    since each spans it."""
+    return join_broken_words(blank_signatures(blank_markup(text)))
 
 
 # Whatever a browser takes for a tag, between two letters: an element it does not know, a bogus

@@ -327,3 +327,28 @@ def test_a_hostile_text_of_signature_pieces_costs_little() -> None:
                  "--[[user talk:" * 1500 + "(UTC)", "May 1, " * 3000 + "(UTC)", "[[User:x" + "]" * 19000):
         normalise(text), normalise_with_offsets(text)
     assert time.process_time() - started < 5.0  # about 0.3 s
+
+
+def test_a_word_people_hide_broken_over_two_lines_reads_whole() -> None:
+    # A red-team walk: 63 insults broken so, the model held 30.
+    for broken, read in [("You are a complete id\niot.", "you are a complete idiot ."),
+                         ("Shut up you stu\npid mo\nron.", "shut up you stupid moron ."),
+                         ("YOU DU\r\nMB BI\nTCH", "you dumb bitch")]:
+        cleaned, starts, ends = normalise_with_offsets(broken)
+        assert cleaned == normalise(broken) == read
+    text = "a complete id\niot"
+    cleaned, starts, ends = normalise_with_offsets(text)
+    assert text[starts[cleaned.index("idiot")]:ends[-1]] == "id\niot"
+    # Lines that end and start with ordinary words stay two words.
+    for kept in ("I went as\nsoon as I could", "those who\nRe: the vote", "line one\nline two", "I said no\nrest",
+                 "die\nt", "Ask Mr Ass\nHole in One is a golf film"):
+        assert normalise(kept) == normalise(kept.replace("\n", " ")), kept
+
+
+def test_a_hostile_text_of_line_breaks_costs_little() -> None:
+    import time
+
+    started = time.process_time()  # CPU time: a busy machine holds the process up without it costing more
+    for text in ("abcdefghijklmnop\n" * 1200, "a\n" * 10_000, "stu\npid " * 2000, "x" * 10_000 + "\n" + "y" * 10_000):
+        normalise(text), normalise_with_offsets(text)
+    assert time.process_time() - started < 5.0  # about 0.1 s

@@ -27,6 +27,7 @@ PAIRS = [
     ("you are a moron", "you are a \u202enorom\u202c"),
     # Doubled letters and regional indicators standing alone (a red-team walk, 2026-12-06).
     ("I will kill you.", "I will kiillll you."),
+    ("You dumb bitch, nobody asked you.", "You du\nmb bi\ntch, nobody asked you."),
     ("Shut up you stupid moron.", "Shut up you sttuuupiiddd moorrronn."),
     ("You are a complete idiot.", "You are a complete \U0001F1EE\u200b\U0001F1E9\u200b\U0001F1EE\u200b\U0001F1F4\u200b\U0001F1F9."),
 ]
