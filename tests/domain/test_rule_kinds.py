@@ -42,6 +42,19 @@ def test_banned_words_leave_near_misses_alone(text):
     assert not fired(BANNED, text)
 
 
+def test_a_listed_word_matches_its_plural_and_possessive_and_is_quoted_as_listed():
+    """A comments editor's list of slurs in the singular held "you ugly slag" and published "full of
+    chavs and slags"."""
+    rules = Compiled(validate_rules([{"name": "desk", "kind": "suspect_words", "words": ["slag", "nonce", "bitch", "ho"]}]))
+    facts = Facts(author_id="a")
+    for text, reason in [("Scunthorpe is full of chavs and slags", 'suspect word: "slag" written "slags"'),
+                         ("the nonce's car was outside", 'suspect word: "nonce" written "nonce\'s"'),
+                         ("bitches", 'suspect word: "bitch" written "bitches"')]:
+        assert [h.reason for h in rules.evaluate(text, facts)] == [reason], text
+    for text in ("a slagheap by the mine", "hoes and rakes in the shed", "the nonsense of it"):
+        assert rules.evaluate(text, facts) == [], text
+
+
 def test_a_percentage_is_not_a_masked_word_but_a_starred_one_still_is():
     # A finance desk's suspect "10x" and "100x" held every "cut 10% of its workforce".
     rule = {"kind": "suspect_words", "words": ["10x", "100x", "fuck"]}
