@@ -78,7 +78,7 @@ def _webhook_settings() -> dict[str, object]:
         _http[policy] = guarded_http(policy)
     return dict(timeout=config["WEBHOOK_TIMEOUT"], max_retries=config["WEBHOOK_MAX_RETRIES"],
                 backoff_base=config["WEBHOOK_BACKOFF_BASE"], backoff_max=config["WEBHOOK_BACKOFF_MAX"],
-                policy=policy, http=_http[policy])
+                policy=policy, http=_http[policy], paused=config.get("WEBHOOKS_PAUSED", False))
 
 
 def _follow_up(outcomes: dict[int, webhooks.Outcome]) -> None:

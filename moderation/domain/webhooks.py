@@ -142,6 +142,7 @@ def deliver_many(
     in_hand: Sequence[WebhookDelivery] = (),
     yield_after: float | None = None,
     yield_if: Callable[[], bool] | None = None,
+    paused: bool = False,
 ) -> dict[int, Outcome]:
     """Deliver events and record every result in one commit.
 
@@ -160,7 +161,11 @@ def deliver_many(
     only their locks are read, not the rows and their sites again. `yield_after`: seconds of POSTing
     a site's events after which the rest are left untried ("later") when `yield_if()` says so (always,
     if not given); after `timeout` they are in any case.
+    `paused` (WEBHOOKS_PAUSED, a copy of the database): nothing is claimed, POSTed or recorded, so
+    each event waits as it was, and the sweep sends it again once a start is not paused.
     """
+    if paused:
+        return {}
     if policy is None:
         policy = domain_settings(session).url_policy
     if http is None:
