@@ -121,11 +121,12 @@ def deliver(
     policy: UrlPolicy | None = None,
     http: Any = None,
     health: EndpointHealth | None = None,
+    paused: bool = False,
 ) -> Outcome:
     """POST one delivery and record the result (commits). Raises nothing for HTTP trouble."""
     return deliver_many(session, [delivery_id], timeout=timeout, max_retries=max_retries,
                         backoff_base=backoff_base, backoff_max=backoff_max, policy=policy,
-                        http=http, health=health).get(delivery_id, Outcome("skipped"))
+                        http=http, health=health, paused=paused).get(delivery_id, Outcome("skipped"))
 
 
 def deliver_many(
