@@ -96,3 +96,16 @@ def test_an_old_phone_hold_takes_its_kind_and_priority_and_its_site_is_told_it_i
                for _, event in told)
     assert versions[held] == 3
     assert upgrade_hints(url, tmp_path / "none.skops", record=True) == []  # said and sent once
+
+
+def test_the_upgrade_itself_is_in_the_audit_log_once(services):
+    """An operator asking what changed on the day of an upgrade found only its side notices (F8)."""
+    url = _old_database(services)
+    upgrade(url)
+    upgrade(url)  # the next start: nothing migrated, nothing said
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        entries = connection.execute(text("SELECT actor, details FROM audit_log WHERE action = 'db:migrated'")).all()
+        head = connection.scalar(text("SELECT version_num FROM alembic_version"))
+    engine.dispose()
+    assert entries == [("system:upgrade", {"from": OLD_HEAD, "to": head})]
