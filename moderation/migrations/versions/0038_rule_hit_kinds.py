@@ -11,11 +11,13 @@ scored (the newest saved by then), else any version naming it, newest first. A h
 (a pre-moderated story's, or a rule renamed since) is left as it was. For comments still held, the
 scored priority rises to what the kind says, as rules.rule_priority gives a new hold, and the queue
 priority by as much (reports' share unchanged). The kinds' priorities are copied here as this
-release has them: a migration must not change when the code does.
+release has them: a migration must not change when the code does. One pass over the comments,
+in batches of BATCH by id, each row with such hits rewritten: not timed at scale; as 0027, run it
+in a quiet hour on a large database.
 
 Visibility is not stored: filling the kind hides those comments. Their sites learn it from the
 `comment.status_changed` events `moderation up` / `db upgrade` queue after migrating
-(moderation/upgrade_visibility.py).
+(moderation/domain/upgrade_visibility.py).
 
 Revision ID: 0038_rule_hit_kinds
 Revises: 0037_legal_holds
