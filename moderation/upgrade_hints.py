@@ -19,6 +19,7 @@ months, and a site that did not want a rule could never silence it (an operator'
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from pathlib import Path
@@ -161,6 +162,20 @@ def _hints(installed: _Installed, model_path: Path) -> tuple[list[str], list[tup
                      "\n  (Said once: the audit log keeps it, as site:starter_rules_told.)")
         told += [(RULES_TOLD, {"site_id": site_id, "starter_kinds_offered": kinds}) for site_id, kinds in lacking.items()]
     return hints, told
+
+
+def shipped_model(model_path: Path) -> tuple[str, str] | None:
+    """`_shipped_model`, read again only when the file changes: /admin/models asks at each view."""
+    try:
+        stat = model_path.stat()
+    except OSError:
+        return None
+    return _shipped_cached(model_path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_cached(model_path: Path, _mtime: int, _size: int) -> tuple[str, str] | None:
+    return _shipped_model(model_path)
 
 
 def _shipped_model(model_path: Path) -> tuple[str, str] | None:
