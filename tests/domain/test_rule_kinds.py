@@ -53,6 +53,18 @@ def test_a_listed_word_matches_its_plural_and_possessive_and_is_quoted_as_listed
         assert [h.reason for h in rules.evaluate(text, facts)] == [reason], text
     for text in ("a slagheap by the mine", "hoes and rakes in the shed", "the nonsense of it"):
         assert rules.evaluate(text, facts) == [], text
+    # As English makes them (a re-check): "spic" is not "spices", nor "git" "gîtes"; "tranny" is "trannies".
+    rules = Compiled(validate_rules([{"name": "desk", "kind": "banned_words", "words": ["spic", "git", "jap", "tranny"]}]))
+    for text in ("add the spices", "two gîtes in Provence", "japes and jokes"):
+        assert rules.evaluate(text, facts) == [], text
+    assert [(h.action, h.reason) for h in rules.evaluate("trannies", facts)] == [
+        ("reject", 'banned word: "tranny" written "trannies"')]
+
+
+def test_a_threat_inside_wiki_link_brackets_is_still_read():
+    """A re-check: blanking any [[User:...]] link hid it from every rule; the rules read every word."""
+    rules = Compiled(validate_rules([{"name": "threats", "kind": "threat_words"}]))
+    assert rules.evaluate("[[User:I know where you live and I will kill you]]", Facts(author_id="a"))
 
 
 def test_a_percentage_is_not_a_masked_word_but_a_starred_one_still_is():
