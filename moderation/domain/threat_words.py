@@ -516,7 +516,8 @@ _READERS = (
     + _ROLE + r"'s\s+(?:\w+\s+)?)windows?\b",
     r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
     r"(?:put|bury)\s+(?:him|her|them|" + _ROLE + r")\s+(?:in\s+the\s+ground|six\s+feet\s+under|in\s+(?:a|an\s+early)\s+grave)\b",
-    r"\blynch\s+(?:him|her|them|em|'em)\b",
+    # An order or an intent, not told of ("southern whites who wanted to lynch him").
+    r"(?:^|[.!?,:;]\s*|\b(?:just|go|let'?s|should|must|gonna|'ll|will|someone|somebody|please)\s+)lynch\s+(?:him|her|them|em|'em)\b",
     # Being waited for, theirs the place: "I'll be waiting outside your office Friday"; not a lift
     # ("I'll be waiting outside your house at 7, text me"), which goes on.
     r"\b(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|'m\s+gonna|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna)\s+be\s+"

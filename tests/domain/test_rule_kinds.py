@@ -1275,6 +1275,8 @@ REGIONAL_HATE = [
 # friend's "see you Saturday", a warning with its reason, a film, a vet, an election, a group named
 # kindly or by its pets. None of the three rules may fire.
 REGIONAL_NEAR_MISSES = [
+    # The shared data's: a lynching told of, not called for.
+    "If MLK can use it against southern whites who wanted to lynch him, you have no excuse",
     "The keeper was glassed by a bottle from the crowd, disgraceful scenes.",
     "They put the game to bed in the second half.", "The squad lined up against the wall for the team photo.",
     "The players should be lined up against the wall for the photo at half two.", "See you Saturday!",
