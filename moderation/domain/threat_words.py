@@ -494,6 +494,12 @@ _READERS = (
     r"|kicked\s+in|caved\s+in|bashed\s+in|stamped\s+on|blown\s+off|chopped\s+off|cut\s+off|knocked\s+out|snapped)\b",
     r"\b(?:" + INTENT + r"|(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|must|gotta|oughta))\s+(?:just\s+)?"
     r"(?:slit|cut)\s+(?:your|ur|his|her|their|" + _ROLE + r"'s)\s+throats?\b",
+    # ... in the northern way: "the ref wants his head kicking in after that"; not "needs his head examining".
+    r"\b(?:wants|needs|deserves|want|need|deserve)\s+(?:his|her|their|your|ur)\s+(?:head|face|teeth|skull)\s+(?:kicking|kicked"
+    r"|smashing|smashed|caving|caved|bashing|bashed|stamping|stamped)\s+(?:in|on)\b",
+    # A family wished raped or stabbed: "I hope your daughter gets raped and then see if you're so forgiving".
+    r"\bhope\s+(?:" + _KIN + r"|(?<!my\s)(?<!our\s)\w+'s\s+(?:\w+\s+)?" + _KIN_WORD + r")\s+(?:gets?|is|are)\s+(?:raped|stabbed"
+    r"|shot|killed|murdered|beaten\s+up|glassed|attacked|burnt|burned)\b",
     # A wish of a bone broken: "Hope Collins breaks his neck falling down the stairs"; not a stage's "break a leg".
     r"\bhope\s+(?:he|she|they|you|u|" + _ROLE + r")\s+(?:breaks|snaps|break|snap|cracks|crack)\s+(?:his|her|their|your|ur)\s+"
     r"(?:neck|back|spine|skull|legs?)\b",
@@ -533,7 +539,8 @@ _READERS = (
     r"(?:^|[.!?,:;]\s*|\b(?:lads|boys|guys|everyone|someone|somebody)\s*,?\s*|\b(?:should|needs?\s+to|let'?s)\s+)"
     r"(?:go\s+(?:and\s+)?|let'?s\s+(?:go\s+(?:and\s+)?)?)?pay\s+(?:him|her|them|" + _ROLE + r")\s+a\s+(?:little\s+|wee\s+|proper\s+)?visit\b"
     r"(?:\s*,?\s*(?:lads|boys|guys|everyone|folks|people))?(?=\s*(?:[.!?]|$))",
-    r"\b(?:go|get)\s+(?:round|around|over)\s+(?:there\s+)?(?:and\s+)?sort\s+(?:him|her|them)\s+out\b(?=\s*(?:[.!?]|$|,?\s*(?:lads|boys)))",
+    r"(?:\b(?:go|get)\s+(?:round|around|over)\s+(?:there\s+)?(?:and\s+)?|(?:^|[.!?,:;]\s*)(?:lads\s*,?\s*)?go\s+(?:and\s+)?)"
+    r"sort\s+(?:him|her|them)\s+out\b(?=\s*(?:[.!?]|$|,?\s*(?:lads|boys)))",
     # Told to be careful on the way home, a named person: "This reporter Sarah should be careful walking
     # home at night after writing this"; not a warning given with its reason ("be careful walking
     # home, the ice is bad").
@@ -611,7 +618,7 @@ _READER_CUE = re.compile(r"glass|bottled|knifed|batter|leathered|stamped|done\s+
                          r"|kicked|broken|smashed|snapped|caved|chopped|blown|against\s+(?:a|the)\s+wall|strung|put\s+down|knock|kick|smash|punch|bash|throat|slit|cut"
                          r"|breaks?|snaps?|cracks?|burn|fire|goes\s+up|torched|bomb|sink|torpedo|capsize|scuttle|body\s*bags"
                          r"|window|six\s+feet|ground|grave|lynch|waiting|outside|alone\s+with|visit|sort\s+\w+\s+out|careful"
-                         r"|know\s+where|what'?s\s+coming|did\s+to|jo\s+cox|amess|rigby")
+                         r"|raped|stabbed|shot|killed|murdered|attacked|know\s+where|what'?s\s+coming|did\s+to|jo\s+cox|amess|rigby")
 
 
 # A denial said with the words, or in the two words before them in the same clause ("they do not

@@ -1029,7 +1029,8 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "he should be careful walking home " * 600, "i'll be waiting outside the a b " * 620,
                                   "if i see a b c d " * 1200 + "hes getting", "do to him what they " * 1000,
                                   "women like her " * 1300, "see you saturday " * 1100 + "i know where",
-                                  "will get what's coming , " * 800, "pay him a visit lads " * 950])
+                                  "will get what's coming , " * 800, "pay him a visit lads " * 950,
+                                  "hope his wife's kids " * 1000, "wants his head " * 1400])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
@@ -1257,6 +1258,13 @@ REGIONAL_THREATS = [
     "Do to him what he did to that girl.", "Hope that MP ends up like Jo Cox",
     "That lying minister will get what's coming, we know where he drinks", "Lynch her, the traitor.",
     "They should all be put down like dogs",
+    # The walk's other misses in the same shapes: a head kicked in, a family wished harmed, an order to sort him out.
+    "the ref wants his head kicking in after that",
+    "I hope your daughter gets raped and then see if you're so forgiving",
+    "My neighbour Kev is a dealer, go sort him out",
+    "Hope the keeper's wife gets stabbed on the way home",
+    "That linesman needs his face smashing in",
+    "Lads, go and sort her out.",
 ]
 REGIONAL_HATE = [
     "Those cripples are clogging up the buses, put them down", "Women like her belong in the kitchen not in parliament",
@@ -1277,6 +1285,12 @@ REGIONAL_HATE = [
 REGIONAL_NEAR_MISSES = [
     # The shared data's: a lynching told of, not called for.
     "If MLK can use it against southern whites who wanted to lynch him, you have no excuse",
+    "He needs his head examining after that substitution.",
+    "I hope his son gets picked for England.",
+    "I hope your daughter gets justice, the court failed her.",
+    "Go sort him out a ticket, he's skint.",
+    "Can someone go sort out the car park, it's a mess.",
+    "My daughter got stabbed at school last year, I hope the new scanners work.",
     "The keeper was glassed by a bottle from the crowd, disgraceful scenes.",
     "They put the game to bed in the second half.", "The squad lined up against the wall for the team photo.",
     "The players should be lined up against the wall for the photo at half two.", "See you Saturday!",
