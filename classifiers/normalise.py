@@ -165,19 +165,33 @@ def _map_char(char: str) -> str:
     return "".join(out).lower()
 
 
-# A regional indicator alone, as a phone draws it, is a boxed letter: a red-team walk spelled insults in
-# them with zero-width spaces between so no two pair into a flag ("🇮​🇩​🇮​🇴​🇹", published 42 times in
-# 63). Two side by side are a flag ("🇺🇸🇺🇸🇺🇸", 228 of the shared data's comments), read as drawn.
-_LONE_INDICATOR = re.compile("(?<![\U0001F1E6-\U0001F1FF])[\U0001F1E6-\U0001F1FF](?![\U0001F1E6-\U0001F1FF])")
+# Regional indicators pair into a flag only where the pair names a region ("🇺🇸", in 228 of the shared
+# data's comments, read as drawn); one alone, or a run holding a pair that names none, is drawn as
+# boxed letters, which a red-team walk spelled insults in ("🇮​🇩​🇮​🇴​🇹" with zero-width spaces between,
+# published 42 times in 63; "🇾🇴🇺 🇼🇭🇴🇷🇪" side by side, a re-check). ISO 3166's codes and the
+# few more that emoji flags use.
+_REGIONS = frozenset("""
+AC AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW
+BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CP CR CU CV CW CX CY CZ DE DG DJ DK DM DO DZ EA EC EE EG EH ER ES
+ET EU FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU IC ID IE
+IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC
+MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE
+PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
+SX SY SZ TA TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM UN US UY UZ VA VC VE VG VI VN VU WF WS
+XK YE YT ZA ZM ZW""".split())
+_INDICATORS = re.compile("[\U0001F1E6-\U0001F1FF]+")
 
 
-def _indicator_letter(match: re.Match[str]) -> str:
-    return chr(ord(match.group(0)) - 0x1F1E6 + ord("a"))
+def _indicator_letters(match: re.Match[str]) -> str:
+    run = match.group(0)
+    letters = "".join(chr(ord(c) - 0x1F1E6 + ord("a")) for c in run)
+    pairs = [letters[i:i + 2].upper() for i in range(0, len(letters), 2)]
+    return run if len(run) % 2 == 0 and all(pair in _REGIONS for pair in pairs) else letters
 
 
 def _lone_indicators(text: str) -> str:
-    """`text` with each regional indicator that pairs with none beside it as its letter (same length)."""
-    return _LONE_INDICATOR.sub(_indicator_letter, text)
+    """`text` with each run of regional indicators that is no row of flags as its letters (same length)."""
+    return _INDICATORS.sub(_indicator_letters, text)
 
 
 class _CharTable(dict[int, str]):

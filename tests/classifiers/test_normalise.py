@@ -316,6 +316,9 @@ def test_regional_indicators_standing_alone_read_as_their_letters_and_flags_as_f
         features = CivilityFeatures()
         fast, whole = features.transform_raw([spelled]), features.transform_normalised([normalise(spelled)])
         assert (fast != whole).nnz == 0
+    # Side by side, a pair that names no region is drawn as letters too (a re-check): "you whore".
+    side_by_side = "\U0001F1FE\U0001F1F4\U0001F1FA \U0001F1FC\U0001F1ED\U0001F1F4\U0001F1F7\U0001F1EA"
+    assert normalise(side_by_side) == "you whore" == normalise_with_offsets(side_by_side)[0]
     flags = "#MAGA \U0001F1FA\U0001F1F8\U0001F1FA\U0001F1F8 and \U0001F1EC\U0001F1E7"
     assert normalise(flags) == "#maga \U0001F1FA\U0001F1F8\U0001F1FA\U0001F1F8 and \U0001F1EC\U0001F1E7" == normalise_with_offsets(flags)[0]
 
