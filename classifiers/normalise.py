@@ -490,8 +490,11 @@ def normalise(text: str) -> str:
     # Letters drawn right to left are read as drawn (classifiers/bidi.py), and what comments hide too.
     if "<" in text or may_reorder(text):
         text = in_reading_order(text)
-    text = _part_hashtags(join_broken_words(blank_markup(text)))
-    text = text.lower() if text.isascii() else _lone_indicators(text).translate(_TABLE)
+    text = join_broken_words(blank_markup(text))
+    if not text.isascii():  # before hashtags are parted, as normalise_with_offsets reads them
+        text = _lone_indicators(text)
+    text = _part_hashtags(text)
+    text = text.lower() if text.isascii() else text.translate(_TABLE)
     return _run_steps(text, _STEPS).strip()
 
 
