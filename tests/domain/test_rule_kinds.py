@@ -1020,7 +1020,11 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "i'll get you " * 1500, "what's ur " * 2000, "i sometimes cut myself when im " * 650,
                                   "my stepdad hits me with a " * 760, "my mum's boyfriend " * 1050,
                                   "everyone would be happier if i " * 640, "i took some of my mum's " * 830,
-                                  "i'm scared to go home because " * 660, "i've been self - " * 1200])
+                                  "i'm scared to go home because " * 660, "i've been self - " * 1200,
+                                  # Quotations a report tells of, or quotes for emphasis (reported_speech).
+                                  "he said 'i will kill you' " * 700, "'a 'b " * 3000 + "i will kill you",
+                                  "\u201ca " * 6000 + "i will kill you", "i 'will' kill " * 1400, "\"a\" said " * 2500,
+                                  "is what he texted her, the " * 700 + "\"i will kill you\""])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
