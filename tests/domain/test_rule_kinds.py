@@ -1024,7 +1024,11 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   # Quotations a report tells of, or quotes for emphasis (reported_speech).
                                   "he said 'i will kill you' " * 700, "'a 'b " * 3000 + "i will kill you",
                                   "\u201ca " * 6000 + "i will kill you", "i 'will' kill " * 1400, "\"a\" said " * 2500,
-                                  "is what he texted her, the " * 700 + "\"i will kill you\""])
+                                  "is what he texted her, the " * 700 + "\"i will kill you\"",
+                                  # A recovery story's frames, each around a crisis's words (recovery).
+                                  "i used to think nobody would miss me. " * 500,
+                                  "it told me nobody would miss me, it was wrong " * 400,
+                                  "is what i texted ten years ago nobody would miss me " * 400])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
