@@ -43,6 +43,7 @@ REPORTED = [
     "\"Hope you get cancer\" was sprayed on the councillor's car.",
     "The jury heard that he told her 'I will find you and kill you' two days before.",
     "He texted her \"I 'will' kill you\", the court heard.",
+    "My son says \"I'll kill you\" to his brother when they play Mario Kart, should I worry?",
 ]
 OWN = [
     # The commenter's own words, quoted or not.
@@ -59,6 +60,23 @@ OWN = [
     # Quotes for emphasis, which once hid the threat from the rule altogether.
     "I 'will' kill you.", "I will 'kill' you.", "I'll \"kill\" you, editor.", "The mayor \"should be shot\".",
     "I know where you live, \"mate\".",
+]
+
+# Quotes inside ordinary words, which the rules now read through as they read "I 'will' kill you".
+ORDINARY = [
+    "The \"kill count\" in that game is ridiculous.", "He \"will\" be missed by everyone at the club.",
+    "I'll \"shoot\" you an email about the fixtures.", "Our keeper was \"dead\" on his feet by the 80th minute.",
+    "The council says the library will \"die a slow death\" without funding.",
+    "My nan used to say \"you'll catch your death\" if we went out with wet hair.",
+    "The film \"I Know Where I'm Going!\" is a lovely old classic.", "She called the budget \"a killer blow\" for pensioners.",
+    "The \"go back to work\" message from the minister went down badly.", "We \"murdered\" them 4-0, best night of the season.",
+    "The new signing is a \"killer\" in the box, what a finish.", "He said he'd \"die for this club\" and then left for more money.",
+    "\"Hang in there\" is all the nurse said, and it helped.", "The band's new single \"Burn It Down\" is brilliant live.",
+    "Nobody \"deserves\" that kind of abuse online.", "Kids were told to \"stay home\" because of the snow.",
+    "The sign said \"Wet paint, do not touch\".", "The play \"Death of a Salesman\" is on at the Crucible next month.",
+    "I'd \"kill\" for a decent bus service in this town.", "My mate texted \"I'm dead\" after that own goal, meaning he was laughing.",
+    "The 'killer app' for the council would be a working bin app.", "They chanted \"we want our club back\" for ninety minutes.",
+    "The headline \"Mayor should go\" was a bit much.", "He shouted \"shoot!\" and the winger did, top corner.",
 ]
 
 
@@ -81,6 +99,11 @@ def test_a_threat_in_the_commenters_own_words_keeps_its_full_rank_quoted_or_not(
     found = [h for h in hits(text) if h.kind in ("threat_words", "group_attack", "urging_self_harm")]
     assert found and not any("(quoted)" in h.reason for h in found)
     assert max(h.urgency for h in found) >= 3.0
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_quotes_in_an_ordinary_comment_make_no_rule_fire(text):
+    assert hits(text) == []
 
 
 def test_a_threat_a_rule_missed_and_the_model_held_ranks_above_a_quoted_one():
