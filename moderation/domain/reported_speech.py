@@ -88,16 +88,18 @@ def unquoted(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces + [text[cursor:]])
 
 
-# Quotation marks in the normalised text, a single one only at a word's edge (not the apostrophe of
-# "i'll"). Quotes for emphasis hid a threat from the rules: "I 'will' kill you." and "I'll \"kill\"
-# you, editor." were published while "I will kill you" was held (2026-12-06).
-_MARKS = re.compile(r"[\"“”„«»]|(?<![^\W_])['‘’]|['‘’](?![^\W_])")
+# Quotation marks in the normalised text: every double one, and single ones in pairs around a few
+# words, not the apostrophe of "i'll" nor the elision of "Kill 'Em All" (an album the first reading
+# took for an order to kill). Quotes for emphasis hid a threat from the rules: "I 'will' kill you."
+# and "I'll \"kill\" you, editor." were published while "I will kill you" was held (2026-12-06).
+_DOUBLE = re.compile(r"[\"“”„«»]")
+_SINGLES = re.compile(r"(?<![^\W_])['‘]((?:[^'‘’\n]|(?<=[^\W_])['’](?=[^\W_])){1,60}?)['’](?![^\W_])")
 
 
 def has_quote_marks(normalised: str) -> bool:
-    return _MARKS.search(normalised) is not None
+    return _DOUBLE.search(normalised) is not None or _SINGLES.search(normalised) is not None
 
 
 def without_quote_marks(normalised: str) -> str:
     """The normalised text read with its quotation marks as spaces: "i 'will' kill you" as "i will kill you"."""
-    return re.sub(r"\s+", " ", _MARKS.sub(" ", normalised)).strip()
+    return re.sub(r"\s+", " ", _SINGLES.sub(r" \1 ", _DOUBLE.sub(" ", normalised))).strip()

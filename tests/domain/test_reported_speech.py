@@ -77,6 +77,8 @@ ORDINARY = [
     "I'd \"kill\" for a decent bus service in this town.", "My mate texted \"I'm dead\" after that own goal, meaning he was laughing.",
     "The 'killer app' for the council would be a working bin app.", "They chanted \"we want our club back\" for ninety minutes.",
     "The headline \"Mayor should go\" was a bit much.", "He shouted \"shoot!\" and the winger did, top corner.",
+    # An elision, not a quotation (a Wikipedia talk page's, in the shared data).
+    "Kill 'Em All charts: why did you include the Billboard 200 two times?", "Rock 'n' roll will never die.",
 ]
 
 
