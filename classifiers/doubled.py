@@ -5,7 +5,9 @@ kiillll you." was published; collapsed, it is "kiil"). No English word has more 
 than these words' own, so a word is restored only when it has a doubled letter it does not need;
 where a real word differs from one of them only in its doubled letters, that one is left out
 (the shared data's "heel" for "hell", "looser" for "loser", "rapped" for "raped", a place called
-"Twatt" in a red-team walk's civil comments)."""
+"Twatt" in a red-team walk's civil comments, and names a re-check found: the SCUMM engine, Virginia
+Rappe). Runs of three or more are read here too, before they collapse to one letter: collapsed,
+"kiiilll" was "kil", which has no doubled letter to restore."""
 
 from __future__ import annotations
 
@@ -17,9 +19,9 @@ WORDS: tuple[str, ...] = (
     "shithead", "bullshit", "bitch", "bitches", "cunt", "cunts", "dick", "dickhead", "cock", "pussy",
     "asshole", "assholes", "bastard", "bastards", "whore", "whores", "slut", "sluts", "damn", "crap",
     "nigger", "niggers", "faggot", "faggots", "kill", "kills", "killing", "die", "wanker", "wankers",
-    "piss", "pissed", "jerk", "ugly", "pathetic", "worthless", "scum", "scumbag", "trash", "garbage",
+    "piss", "pissed", "jerk", "ugly", "pathetic", "worthless", "scumbag", "trash", "garbage",
     "clown", "liar", "imbecile", "prick", "skank", "cocksucker", "jackass", "douche", "disgusting",
-    "suck", "sucks", "shut", "rape", "murder", "hurt",
+    "suck", "sucks", "shut", "murder", "hurt",
 )
 
 
@@ -34,8 +36,8 @@ assert len(_BY_SQUEEZED) == len(WORDS), "two words read alike once squeezed"
 
 
 def _alternatives(words: list[str]) -> str:
-    """A trie of the squeezed words as one regex, each letter written once or twice: a word
-    start that fits none fails at its first letter, not once per word."""
+    """A trie of the squeezed words as one regex, each letter written once or more: a word start
+    that fits none fails at its first letter, not once per word."""
     by_first: dict[str, list[str]] = {}
     ends = False
     for word in words:
@@ -43,7 +45,7 @@ def _alternatives(words: list[str]) -> str:
             by_first.setdefault(word[0], []).append(word[1:])
         else:
             ends = True
-    branches = [f"{letter}{{1,2}}{_alternatives(rest)}" for letter, rest in sorted(by_first.items())]
+    branches = [f"{letter}+{_alternatives(rest)}" for letter, rest in sorted(by_first.items())]
     if not branches:
         return ""
     group = "(?:" + "|".join(branches) + ")"

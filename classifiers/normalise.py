@@ -66,9 +66,10 @@ _CONFUSABLES: dict[str, str] = {
 _BEFORE_NFKC = {"ϲ": "c", "Ϲ": "c"}
 
 # Marks that dress the character before them and are no letter of their own: variation selectors
-# (U+FE0F makes "ℹ" an emoji: "ℹ️" is "i") and the keycap and circle that enclose one ("3️⃣" is "3").
+# (U+FE0F makes "ℹ" an emoji: "ℹ️" is "i"), the keycap and circle that enclose one ("3️⃣" is "3"), and
+# the combining grapheme joiner, a mark of combining class 0 that NFKD keeps ("k͏i͏l͏l", a re-check).
 # Combining accents go in _map_char's NFKD pass; these combine with nothing there.
-_DRESSING = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u20dd-\u20e4]")
+_DRESSING = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u20dd-\u20e4\u034f]")
 
 # Letters people swap for digits/symbols inside words (id10t, b1tch, $hit, sh!t). Not "|": between
 # letters it is always Wikipedia's markup in the shared data ("talk|contribs", "{{unblock|I said"),
@@ -301,8 +302,8 @@ def blank_markup(text: str, *, before_reordering: bool = False) -> str:
 
 def blank_before_split(text: str) -> str:
     """`text` with what is no comment's words, HTML tags and talk-page signatures, as spaces, and a
-    word broken over two lines whole (same length): read before a comment is split at whitespace,
-    since each spans it."""
+    word broken over two lines whole (same length): what the model's features read before a comment
+    is split at whitespace, since each spans it. `normalise` keeps signatures: the rules read them."""
     return join_broken_words(blank_signatures(blank_markup(text)))
 
 
@@ -458,11 +459,11 @@ _Step = tuple[re.Pattern[str], _Replace, Callable[[str], object] | None, Callabl
 _STEPS: tuple[_Step, ...] = (
     (_ENTITY, _decode_entity, _entity_hint, None),
     (_SPACES, " ", None, _squeeze_spaces),
+    (DOUBLED, restore_doubled, None, None),
     (_REPEATS, _collapse_repeats, None, None),
     (_SPACED, _join_spaced, _spaced_hint, None),
     (_LEET_TOKEN, _restore_leet, _LEET_HINT.search, None),
     (MASKED, unmask, _mask_hint, None),
-    (DOUBLED, restore_doubled, None, None),
     (_PUNCTUATION_EDGE, " ", None, _space_punctuation),
 )
 
@@ -475,7 +476,7 @@ def normalise(text: str) -> str:
     # Letters drawn right to left are read as drawn (classifiers/bidi.py), and what comments hide too.
     if "<" in text or may_reorder(text):
         text = in_reading_order(text)
-    text = _part_hashtags(blank_before_split(text))
+    text = _part_hashtags(join_broken_words(blank_markup(text)))
     text = text.lower() if text.isascii() else _lone_indicators(text).translate(_TABLE)
     return _run_steps(text, _STEPS).strip()
 
@@ -493,7 +494,8 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     source, order = reading_order(text)
-    blanked = _lone_indicators(blank_before_split(source if order is None else "".join(char_at(source, i) for i in order)))
+    blanked = _lone_indicators(join_broken_words(blank_markup(
+        source if order is None else "".join(char_at(source, i) for i in order))))
     breaks = set(_hashtag_breaks(blanked)) if "#" in blanked else set()
     after = 0  # the end of the last character of `text` put out
     for k, char in enumerate(blanked):
@@ -601,7 +603,7 @@ def spaced_code(chunk: str) -> int:
     """
     if may_reorder(chunk):  # it may reorder the chunks around it (classifiers/bidi.py)
         return SPACED_UNSAFE
-    lowered = chunk.lower() if chunk.isascii() else chunk.translate(_TABLE)
+    lowered = chunk.lower() if chunk.isascii() else _lone_indicators(chunk).translate(_TABLE)
     text = decode_entities(lowered)
     if not text or not text.isprintable() or " " in text:  # "&nbsp;" and "&#10;" decode to whitespace
         return SPACED_UNSAFE
@@ -650,7 +652,8 @@ def simple_chunks_normalised(chunks: list[str]) -> tuple[list[str], list[list[st
     and collapsed (what `mapped_code` reads), and `normalise(chunk).split()`."""
     if not chunks:
         return [], []
-    collapsed = _REPEATS.sub(_collapse_repeats, "\n".join(chunks).lower())  # three newlines never meet
+    # Three newlines never meet; letters written many times are a word people hide before they collapse.
+    collapsed = _REPEATS.sub(_collapse_repeats, DOUBLED.sub(restore_doubled, "\n".join(chunks).lower()))
     # Split at each run and joined again by spaces: the runs spaced off with no call per run.
-    spaced = " ".join(_SIMPLE_RUN.split(DOUBLED.sub(restore_doubled, collapsed)))
+    spaced = " ".join(_SIMPLE_RUN.split(collapsed))
     return collapsed.split("\n"), [pieces.split() for pieces in spaced.split("\n")]

@@ -2,8 +2,10 @@
 ("--[[User:Ann|Ann]] ([[User talk:Ann|talk]]) 09:41, 12 May 2026 (UTC)"), and its dozen neutral
 words weigh against an insult's few, as any civil words do. A reviewer's walk (2026-12-06) signed
 80 talk-page comments: the model held 4 of their 28 toxic ones, 11 unsigned. Only the signature's
-own parts go: a link to a user's page, "(talk)" and a timestamp with "(UTC)"; the name a signature
-writes in plain text stays, as any name in a comment does. Same length, so offsets stay right."""
+own parts go, and only with the timestamp that ends it: a link to a user's page, "(talk)" and the
+"(UTC)" timestamp; the name a signature writes in plain text stays, as any name in a comment does.
+Same length, so offsets stay right. Only the model's features read without it: the rules read every
+word, a link's too (`normalise` keeps them)."""
 
 from __future__ import annotations
 
@@ -14,19 +16,20 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 # The forms the shared Wikipedia files hold: "09:41, 12 May 2026", "08:30, August 3, 2005",
 # "04:38, 2005 Jan 20", and a date alone ("16 July 2006 (UTC)").
 _DATE = rf"(?:\d{{1,2}} {_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}},? \d{{4}}|\d{{4}} {_MONTH} \d{{1,2}})"
-_LINK = r"\[\[(?:user(?:[ _]talk)?:|special:contributions/)[^\[\]\n]{1,120}\]\]"
-# Each alternative starts at "[", "(", "-", a dash or a digit and has bounded parts: linear on any text.
+# A user's page as a signature links it: a name, not a sentence (a re-check hid "[[User:I know where
+# you live and I will kill you]]" from the model and every rule when any link was blanked).
+_LINK = r"\[\[(?:user(?:[ _]talk)?:|special:contributions/)[^\[\]\n|]{1,40}(?:\|[^\[\]\n|]{0,40})?\]\]"
+_TALK = rf"(?:\(\s?{_LINK}\s?\)|\((?:talk|contribs|talk\s?[•·|]\s?contribs)\))"
+# A whole signature, always ending in its timestamp: links and "(talk)" before it are blanked only
+# with it. Each part is bounded and the timestamp required: linear on any text.
 SIGNATURE = re.compile(
-    rf"(?:(?:--|[—–])\s?)?{_LINK}"
-    rf"|\(\s?{_LINK}\s?\)"
-    r"|\((?:talk|contribs|talk\s?[•·|]\s?contribs)\)"
-    rf"|(?:\d{{1,2}}:\d{{2}},? )?{_DATE} \(UTC\)",
+    rf"(?:(?:--|[—–])\s?)?(?:{_LINK}\s?)?(?:{_TALK}\s?)?(?:\d{{1,2}}:\d{{2}},? )?{_DATE} \(UTC\)",
     re.IGNORECASE,
 )
 
 
 def blank_signatures(text: str) -> str:
     """`text` with every part of a talk-page signature turned into as many spaces."""
-    if "(UTC)" not in text and "[[" not in text and "(talk" not in text:
+    if "(UTC)" not in text:
         return text
     return SIGNATURE.sub(lambda match: " " * len(match.group(0)), text)

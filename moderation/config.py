@@ -198,6 +198,10 @@ class Config:
     WEBHOOK_BACKOFF_MAX: float = field(default_factory=lambda: _env_float("WEBHOOK_BACKOFF_MAX", 3600.0))
     # Plain http webhooks let anyone on the path read and replay events; only for local work.
     WEBHOOK_ALLOW_HTTP: bool = field(default_factory=lambda: _env_bool("WEBHOOK_ALLOW_HTTP", False))
+    # Deliver no webhook event; each waits, undelivered, until a start without it. For a copy of the
+    # database (an upgrade drill, a restore test): it holds the live sites' URLs and secrets, and an
+    # operator's drill sent them a database.restored for a restore production never had.
+    WEBHOOKS_PAUSED: bool = field(default_factory=lambda: _env_bool("WEBHOOKS_PAUSED", False))
     # How much every process logs. At INFO each comment costs about three lines (its POST's access
     # line, the task received and succeeded), some 430 MB a day at a million comments (an operator's walk).
     LOG_LEVEL: str = field(default_factory=lambda: _log_level())

@@ -1,6 +1,7 @@
 """Run Alembic migrations from code, so `moderation db upgrade` and `moderation up` need no alembic.ini."""
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -60,8 +61,10 @@ class NewerDatabase(CommandError):
 def upgrade(url: str, revision: str = "head") -> None:
     cfg = alembic_config(url)
     try:
-        _mend_stamps(url, ScriptDirectory.from_config(cfg))
+        before = _mend_stamps(url, ScriptDirectory.from_config(cfg))
         command.upgrade(cfg, revision)
+        if before and revision == "head":
+            _record_migrated(url, before)
     except RevisionError as error:
         # Alembic's ResolutionError is no CommandError: `db upgrade` and `up` printed 50 lines of
         # traceback for a database a newer release had migrated (an operator's walk, going back a release).
@@ -115,10 +118,11 @@ def refuse_newer(url: str) -> None:
                             "(`moderation db restore`)")
 
 
-def _mend_stamps(url: str, script: ScriptDirectory) -> None:
+def _mend_stamps(url: str, script: ScriptDirectory) -> list[str]:
     """Rewrite alembic_version as today's migrations name it: renamed revisions under their new
     names, and no stamp that is an ancestor of another (0014-0016 were once two branches, later
-    chained, so a database of that time holds two stamps where one now follows the other)."""
+    chained, so a database of that time holds two stamps where one now follows the other). The
+    stamps as mended; none for a database never migrated."""
     # Bounded as env.py's engine is: a server that takes the connection and never answers hung here.
     engine = create_engine(url, connect_args={"connect_timeout": 10, **TCP_SETTINGS})
     try:
@@ -127,7 +131,7 @@ def _mend_stamps(url: str, script: ScriptDirectory) -> None:
             if half is not None:
                 raise NewerDatabase(half)
             if not inspect(connection).has_table("alembic_version"):
-                return
+                return []
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")  # as env.py
             stamps = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
             known = {RENAMED.get(stamp, stamp) for stamp in stamps}
@@ -135,13 +139,34 @@ def _mend_stamps(url: str, script: ScriptDirectory) -> None:
                 below = {stamp: {r.revision for r in script.iterate_revisions(stamp, "base")} - {stamp}
                          for stamp in known}
             except CommandError:
-                return  # a stamp no release of ours wrote: alembic says so in its own words
+                return []  # a stamp no release of ours wrote: alembic says so in its own words
             heads = {stamp for stamp in known if not any(stamp in below[other] for other in known)}
             if heads != stamps:
                 log.warning("database migration stamps %s read as %s", sorted(stamps), sorted(heads))
                 connection.execute(text("DELETE FROM alembic_version"))
                 for head in sorted(heads):
                     connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
+            return sorted(heads)
+    finally:
+        engine.dispose()
+
+
+def _record_migrated(url: str, before: list[str]) -> None:
+    """An audit entry for migrations run on a database that had some: an operator asking what changed
+    on the day of an upgrade found only its side notices in the log. Once, though two processes
+    starting at once both see the old stamp."""
+    engine = create_engine(url, connect_args={"connect_timeout": 10, **TCP_SETTINGS})
+    try:
+        with engine.begin() as connection:
+            after = sorted(connection.scalars(text("SELECT version_num FROM alembic_version")))
+            if after == before:
+                return
+            details = {"from": ", ".join(before), "to": ", ".join(after)}
+            connection.execute(text(
+                "INSERT INTO audit_log (actor, action, details) SELECT 'system:upgrade', 'db:migrated', CAST(:d AS jsonb) "
+                "WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE action = 'db:migrated' AND details = CAST(:d AS jsonb) "
+                "AND at > now() - interval '10 minutes')"),
+                {"d": json.dumps(details)})
     finally:
         engine.dispose()
 

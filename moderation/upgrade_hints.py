@@ -9,12 +9,17 @@
   A site whose making recorded the starter kinds it was offered (`keys create` does, with
   `--rules none` or not) is named only for kinds added since.
 
+* Held comments a release shows or hides otherwise than their sites were last told (a release
+  hiding more while held on post-moderation sites, migration 0038's rule kinds) get an event each,
+  once per release (domain/upgrade_visibility.py), and the hint says how many, on which site.
+
 Each is said once: a start that says it records so in the audit log (`record=True`), as a site's
 making records what it was offered. Said at every start, the same hint stayed on screen for
 months, and a site that did not want a rule could never silence it (an operator's walk).
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from pathlib import Path
@@ -29,6 +34,7 @@ log = logging.getLogger(__name__)
 
 # The audit actions that say what an installation has been offered or told, and by whom.
 SITE_CREATED, RULES_TOLD, MODEL_TOLD, ACTOR = "site:created", "site:starter_rules_told", "release:model_told", "system:upgrade"
+VISIBILITY_TOLD = "release:visibility_told"
 
 
 class _Installed(NamedTuple):
@@ -57,9 +63,43 @@ def upgrade_hints(database_url: str, model_path: Path, *, record: bool = False) 
                                  [{"actor": ACTOR, "action": action, "details": details} for action, details in told])
             except Exception:  # noqa: BLE001 - a hint said again next time is better than a service that does not start
                 log.warning("could not record the upgrade hints as said; they will be said again", exc_info=True)
+        if record:
+            try:
+                hints += _tell_visibility(engine)
+            except Exception:  # noqa: BLE001 - as above: tried again at the next start
+                log.warning("could not tell sites of held comments this release shows or hides; "
+                            "the next start tries again", exc_info=True)
         return hints
     finally:
         engine.dispose()
+
+
+def _tell_visibility(engine) -> list[str]:  # noqa: ANN001 - an Engine
+    """Once per release (its newest migration): events for held comments it shows or hides otherwise
+    than their sites were told, and a hint naming them."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from moderation.domain.upgrade_visibility import tell_changed_visibility
+    from moderation.models import AuditEntry
+
+    with Session(engine) as session, session.begin():
+        revision = session.scalar(text("SELECT max(version_num) FROM alembic_version"))
+        if session.scalar(select(AuditEntry.id).where(AuditEntry.action == VISIBILITY_TOLD,
+                                                      AuditEntry.details["revision"].astext == revision).limit(1)):
+            return []
+        changed = tell_changed_visibility(session, actor=ACTOR)
+        session.add(AuditEntry(actor=ACTOR, action=VISIBILITY_TOLD,
+                               details={"revision": revision, "comments": {site: ids for site, ids in changed.items()}}))
+    if not changed:
+        return []
+    lines = [f"    {site}: {len(ids)} ({', '.join(map(str, ids[:10]))}{' ...' if len(ids) > 10 else ''})"
+             for site, ids in sorted(changed.items())]
+    return ["  Held comments this release shows or hides otherwise than their sites were last told (on a\n"
+            "  post-moderation site: held by a pre-moderated story or author, or by a personal-information\n"
+            "  rule before 2 December), by site:\n" + "\n".join(lines) + "\n"
+            "  Each has a new version and a comment.status_changed event with \"visibility_changed\": true,\n"
+            "  queued for its site. (Said once: the audit log keeps the ids, as release:visibility_told.)"]
 
 
 def _installed(conn) -> _Installed:  # noqa: ANN001 - a Core connection
@@ -122,6 +162,20 @@ def _hints(installed: _Installed, model_path: Path) -> tuple[list[str], list[tup
                      "\n  (Said once: the audit log keeps it, as site:starter_rules_told.)")
         told += [(RULES_TOLD, {"site_id": site_id, "starter_kinds_offered": kinds}) for site_id, kinds in lacking.items()]
     return hints, told
+
+
+def shipped_model(model_path: Path) -> tuple[str, str] | None:
+    """`_shipped_model`, read again only when the file changes: /admin/models asks at each view."""
+    try:
+        stat = model_path.stat()
+    except OSError:
+        return None
+    return _shipped_cached(model_path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_cached(model_path: Path, _mtime: int, _size: int) -> tuple[str, str] | None:
+    return _shipped_model(model_path)
 
 
 def _shipped_model(model_path: Path) -> tuple[str, str] | None:

@@ -32,6 +32,18 @@ def _bootstrapped() -> None:
     db.session.commit()
 
 
+def _shipped_unregistered(versions: list[ModelVersion]) -> tuple[str, Path] | None:
+    """(version, path) of the model this release ships if it is not registered: `up` says so once, in
+    a terminal, which an operator's upgrade found easy to miss; this page is where an admin looks."""
+    from moderation.upgrade_hints import shipped_model
+
+    path = Path(current_app.config.get("MODEL_PATH") or DEFAULT_MODEL_PATH)
+    shipped = shipped_model(path)
+    if shipped is None or shipped[1] in {row.sha256 for row in versions}:
+        return None
+    return shipped[0], path
+
+
 @bp.get("/models")
 @auth.login_required("admin")
 def models() -> str:
@@ -44,7 +56,7 @@ def models() -> str:
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     requesters = registry.run_requesters(db.session)
     return render_template(
-        "admin/models.html", versions=registry.list_versions(db.session), assignments=(assignments := registry.list_assignments(db.session)),
+        "admin/models.html", versions=(versions := registry.list_versions(db.session)), assignments=(assignments := registry.list_assignments(db.session)),
         own_versions=[a.site_id for a in assignments if a.site_id is not None],
         inactive_sites={s.id for s in sites if not s.active},
         requesters=requesters,
@@ -53,7 +65,7 @@ def models() -> str:
         trained_by=registry.trained_by,
         promotion_note=lambda card: promotion_note(card) + overruling_note(db.session, card),
         assignments_seen=registry.assignments_token(db.session),
-        check_interval=current_app.config["MODEL_CHECK_INTERVAL"])
+        check_interval=current_app.config["MODEL_CHECK_INTERVAL"], shipped=_shipped_unregistered(versions))
 
 
 @bp.get("/models/<int:version_id>/card")

@@ -28,7 +28,7 @@ def send_webhook_test(site_id: int) -> str | tuple[str, int]:
     try:
         outcome = send_and_audit(db.session, site, policy=domain_settings(db.session).url_policy,
                                  timeout=current_app.config["WEBHOOK_TIMEOUT"],
-                                 actor=f"user:{auth.current_user().username}")
+                                 actor=f"user:{auth.current_user().username}", paused=current_app.config.get("WEBHOOKS_PAUSED", False))
     finally:
         _one_at_a_time.release()
     return site_page(db.session.merge(site), webhook_test=outcome)

@@ -294,6 +294,8 @@ def up_command() -> None:
                              "trainer": worker_argv(config, TRAINING_QUEUE)}, env, servers=watched)
     supervisor.start()
     click.echo(f"\nModeration service on http://{config.HOST}:{config.PORT}  (review queue: /review, API: /api/v1)")
+    if config.WEBHOOKS_PAUSED:
+        click.echo("WEBHOOKS_PAUSED: no webhook is delivered here; events wait until a start without it.")
     hint = _first_start_hint(config.DATABASE_URL)
     if hint:
         click.echo("First start:\n" + hint)

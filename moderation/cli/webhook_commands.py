@@ -124,7 +124,7 @@ def test_command(site_name: str) -> None:
     with app.app_context():
         site = db.session.get(Site, site_id_named(site_name))
         outcome = send_and_audit(db.session, site, policy=domain_settings(db.session).url_policy,
-                                 timeout=current_app.config["WEBHOOK_TIMEOUT"], actor=cli_actor())
+                                 timeout=current_app.config["WEBHOOK_TIMEOUT"], actor=cli_actor(), paused=current_app.config.get("WEBHOOKS_PAUSED", False))
     click.echo(("delivered: " if outcome.delivered else "not delivered: ") + outcome.message
                + (f" (delivery {outcome.delivery_id})" if outcome.delivery_id else ""))
     if not outcome.delivered:

@@ -89,17 +89,48 @@ def _phrase_regex(phrase: str) -> str:
     return regex
 
 
+def uninflected(written: str, listed: str) -> str:
+    """`written` without the plural or possessive ending `word_pattern` allows after `listed`."""
+    folded, bare = written.casefold(), listed.casefold()
+    if folded.endswith("ies") and bare.endswith("y"):
+        return written[:-3] + "y"
+    for ending in ("'s", "\u2019s", "es", "s"):
+        if folded.endswith(ending) and not bare.endswith(ending):
+            return written[: -len(ending)]
+    return written
+
+
 def same_phrase(listed: str, found: str) -> bool:
-    """Whether `found` (a `find_words` result) is the listed word or phrase, however its words were joined."""
-    return re.sub(r"[\s_.-]", "", normalise(listed)) == re.sub(r"[\s_.-]", "", found)
+    """Whether `found` (a `find_words` result) is the listed word or phrase, however its words were
+    joined, or its plural or possessive."""
+    bare, written = re.sub(r"[\s_.-]", "", normalise(listed)), re.sub(r"[\s_.-]", "", found)
+    return written in (bare, bare + "s", bare + "es", bare + "'s", bare[:-1] + "ies")
+
+
+# A listed word's plural and possessive: a comments editor's list held "you ugly slag" and published
+# "full of chavs and slags", and a list of slurs in the singular missed every plural. From three
+# letters ("ho" is not "hos" and "hoes"), and as English makes them: "es" only after s, x, z, ch or
+# sh, "ies" for a "y" ("spic" is not "spices", nor "git" "gites", but "tranny" is "trannies": a re-check).
+def _inflected(phrase: str) -> str:
+    last = phrase.rsplit(" ", 1)[-1]
+    regex = _phrase_regex(phrase)
+    if len(last) < 3:
+        return regex
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        return regex + r"(?:'s|es)?"
+    if last.endswith("y") and last[-2:-1] not in "aeiou":
+        return regex[:-1] + r"(?:y(?:'s)?|ies)"
+    return regex + r"(?:'s|s)?"
+
 
 
 def word_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
-    """One regex for a list of words or phrases, each normalised like the text and matched whole."""
+    """One regex for a list of words or phrases, each normalised like the text and matched whole, or
+    followed by "s", "es" or "'s"."""
     phrases = sorted({normalise(w) for w in words if normalise(w)}, key=len, reverse=True)
     if not phrases:
         return None
-    return re.compile(rf"(?<!{_EDGE})(?:" + "|".join(map(_phrase_regex, phrases)) + rf")(?!{_EDGE})")
+    return re.compile(rf"(?<!{_EDGE})(?:" + "|".join(map(_inflected, phrases)) + rf")(?!{_EDGE})")
 
 
 def find_words(text: str, words: Sequence[str], pattern: re.Pattern[str] | None = None,

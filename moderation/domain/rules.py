@@ -478,7 +478,8 @@ def _listed_word(text: str, found: str, words: Sequence[str]) -> tuple[str, bool
     written = match.written_as(text, found)
     listed = next((w for w in words if normalise(w) == found), None) or next(
         (w for w in words if match.same_phrase(w, found)), found)
-    another_language = match.another_languages_word(written, listed)
+    # Its plural's "s" is no letter of another language's word ("Kyle Mercer's" was held, not rejected).
+    another_language = match.another_languages_word(match.uninflected(written, listed), listed)
     if " ".join(written.casefold().split()) == " ".join(listed.casefold().split()):
         return f'"{listed}"', another_language
     return f'"{listed}" written "{written}"', another_language

@@ -37,21 +37,25 @@ def webhook_test_body(site: Site, delivery_id: str) -> dict[str, Any]:
     return {"type": EVENT, "delivery_id": delivery_id, "site": site.name, "occurred_at": now().isoformat()}
 
 
-def send_and_audit(session: Session, site: Site, *, policy: UrlPolicy, timeout: float, actor: str) -> TestOutcome:
+def send_and_audit(session: Session, site: Site, *, policy: UrlPolicy, timeout: float, actor: str,
+                   paused: bool = False) -> TestOutcome:
     """Send the test event with no transaction held while the receiver takes its time (a pool
     connection and a snapshot for up to twice `timeout`: a security review), then audit it and
     commit. The admin page and `moderation webhooks test` both."""
     session.expunge(site)
     session.rollback()
-    outcome = send_test_event(site, policy=policy, timeout=timeout)
+    outcome = send_test_event(site, policy=policy, timeout=timeout, paused=paused)
     audit(session, actor, "site:webhook_test_sent", site_id=site.id, site=site.name, delivered=outcome.delivered,
           result=outcome.message)
     session.commit()
     return outcome
 
 
-def send_test_event(site: Site, *, policy: UrlPolicy, timeout: float, http: Any = None) -> TestOutcome:
+def send_test_event(site: Site, *, policy: UrlPolicy, timeout: float, http: Any = None,
+                    paused: bool = False) -> TestOutcome:
     """POST a signed `webhook.test` event to the site's webhook URL and say how it answered."""
+    if paused:  # a copy of the database (WEBHOOKS_PAUSED) has the live site's URL and secret
+        return TestOutcome(False, "not sent: webhooks are paused here (WEBHOOKS_PAUSED)")
     if not site.webhook_url:
         return TestOutcome(False, f"not sent: {site.name} has no webhook URL; set one on its admin page first")
     refused = site_refusal(site, policy)

@@ -121,11 +121,12 @@ def deliver(
     policy: UrlPolicy | None = None,
     http: Any = None,
     health: EndpointHealth | None = None,
+    paused: bool = False,
 ) -> Outcome:
     """POST one delivery and record the result (commits). Raises nothing for HTTP trouble."""
     return deliver_many(session, [delivery_id], timeout=timeout, max_retries=max_retries,
                         backoff_base=backoff_base, backoff_max=backoff_max, policy=policy,
-                        http=http, health=health).get(delivery_id, Outcome("skipped"))
+                        http=http, health=health, paused=paused).get(delivery_id, Outcome("skipped"))
 
 
 def deliver_many(
@@ -142,6 +143,7 @@ def deliver_many(
     in_hand: Sequence[WebhookDelivery] = (),
     yield_after: float | None = None,
     yield_if: Callable[[], bool] | None = None,
+    paused: bool = False,
 ) -> dict[int, Outcome]:
     """Deliver events and record every result in one commit.
 
@@ -160,7 +162,11 @@ def deliver_many(
     only their locks are read, not the rows and their sites again. `yield_after`: seconds of POSTing
     a site's events after which the rest are left untried ("later") when `yield_if()` says so (always,
     if not given); after `timeout` they are in any case.
+    `paused` (WEBHOOKS_PAUSED, a copy of the database): nothing is claimed, POSTed or recorded, so
+    each event waits as it was, and the sweep sends it again once a start is not paused.
     """
+    if paused:
+        return {}
     if policy is None:
         policy = domain_settings(session).url_policy
     if http is None:

@@ -272,6 +272,10 @@ def test_the_offsets_reading_always_agrees_with_the_fast_one(text: str) -> None:
     ("Fuuccck off back to your basement.", "fuck off back to your basement ."),
     ("What a fuuccckiinnng moorrronn.", "what a fucking moron ."),
     ("Only a reetttarrddd would write this", "only a retard would write this"),
+    # Runs of three or more read before they collapse ("kiiilll" had become "kil": a re-check).
+    ("I will kiiilll you", "i will kill you"), ("piiissss off", "piss off"),
+    # A joiner of no width that NFKD keeps between letters.
+    ("I will k\u034fi\u034fl\u034fl you", "i will kill you"),
 ])
 def test_abuse_with_doubled_letters_reads_as_the_word(written: str, read: str) -> None:
     assert normalise(written) == read == normalise_with_offsets(written)[0]
@@ -283,6 +287,7 @@ def test_abuse_with_doubled_letters_reads_as_the_word(written: str, read: str) -
     "looser rules on parking", "he rapped the table", "skill and skiing", "a committee of all sorts",
     "the balloon will pass", "I kil the typo", "kiill2 is a username", "a cool dumbbell workout",
     "shutters and shuttles", "assess the address", "Mississippi coffee", "a class act, sweet and kind",
+    "the SCUMM engine", "Virginia Rappe's trial",
 ])
 def test_ordinary_words_with_doubled_letters_are_left_alone(text: str) -> None:
     lowered = text.lower()
@@ -305,18 +310,27 @@ def test_regional_indicators_standing_alone_read_as_their_letters_and_flags_as_f
                            "you are a complete idiot ."),
                           ("\U0001F1EE \U0001F1E9 \U0001F1EE \U0001F1F4 \U0001F1F9", "idiot")]:
         assert normalise(spelled) == read == normalise_with_offsets(spelled)[0]
+        # The features read chunk by chunk, each lone one a letter to join across the spaces (a re-check).
+        from classifiers.features import CivilityFeatures
+
+        features = CivilityFeatures()
+        fast, whole = features.transform_raw([spelled]), features.transform_normalised([normalise(spelled)])
+        assert (fast != whole).nnz == 0
     flags = "#MAGA \U0001F1FA\U0001F1F8\U0001F1FA\U0001F1F8 and \U0001F1EC\U0001F1E7"
     assert normalise(flags) == "#maga \U0001F1FA\U0001F1F8\U0001F1FA\U0001F1F8 and \U0001F1EC\U0001F1E7" == normalise_with_offsets(flags)[0]
 
 
-def test_a_talk_page_signature_reads_as_spaces_and_its_offsets_stay_right() -> None:
+def test_a_talk_page_signature_is_spaces_to_the_features_and_words_to_the_rules() -> None:
+    from classifiers.normalise import blank_before_split
+
     text = "Nobody asked you. --[[User:Ann|Ann]] ([[User talk:Ann|talk]]) 09:41, 12 May 2026 (UTC) Bye"
-    cleaned, starts, ends = normalise_with_offsets(text)
-    assert cleaned == normalise(text) == "nobody asked you . bye"
-    assert text[starts[-3]:ends[-1]] == "Bye"
-    # Dates, links and talk that are no signature's stay.
-    assert normalise("We meet at 09:41, 12 May 2026 in London.") == "we meet at 09 : 41 , 12 may 2026 in london ."
-    assert normalise("see [[Brexit]] and the (talk about it)") == "see [[ brexit ]] and the ( talk about it )"
+    blanked = blank_before_split(text)
+    assert len(blanked) == len(text) and blanked.split() == ["Nobody", "asked", "you.", "Bye"]
+    assert "ann" in normalise(text).split()  # the rules read every word
+    # Only a whole signature, ending in its timestamp: a re-check hid a threat in a bare user link.
+    for kept in ("[[User:I know where you live and I will kill you]]", "We meet at 09:41, 12 May 2026 in London.",
+                 "see [[Brexit]] and the (talk about it)", "[[User:" + "x" * 60 + "]] 09:41, 12 May 2026 (UTC)"):
+        assert blank_before_split(kept).split()[0] == kept.split()[0], kept
 
 
 def test_a_hostile_text_of_signature_pieces_costs_little() -> None:
@@ -341,7 +355,8 @@ def test_a_word_people_hide_broken_over_two_lines_reads_whole() -> None:
     assert text[starts[cleaned.index("idiot")]:ends[-1]] == "id\niot"
     # Lines that end and start with ordinary words stay two words.
     for kept in ("I went as\nsoon as I could", "those who\nRe: the vote", "line one\nline two", "I said no\nrest",
-                 "die\nt", "Ask Mr Ass\nHole in One is a golf film"):
+                 "die\nt", "Ask Mr Ass\nHole in One is a golf film", "Voters who\nre-elected him", "The town's\nhit hardest",
+                 "worth\nless than", "a\nss"):
         assert normalise(kept) == normalise(kept.replace("\n", " ")), kept
 
 

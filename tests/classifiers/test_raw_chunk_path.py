@@ -96,7 +96,8 @@ def made_up_comments(count: int) -> list[str]:
 
 
 def reference_matrix(features: CivilityFeatures, texts: list[str]) -> object:
-    return features.transform_normalised([normalise(t) for t in texts])
+    # The features read a text without its talk-page signatures, which `normalise` keeps for the rules.
+    return features.transform_normalised([normalise(blank_before_split(t)) for t in texts])
 
 
 def sentences_of(text: str, max_chunks: int) -> list[str]:

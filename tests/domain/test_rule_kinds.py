@@ -42,6 +42,31 @@ def test_banned_words_leave_near_misses_alone(text):
     assert not fired(BANNED, text)
 
 
+def test_a_listed_word_matches_its_plural_and_possessive_and_is_quoted_as_listed():
+    """A comments editor's list of slurs in the singular held "you ugly slag" and published "full of
+    chavs and slags"."""
+    rules = Compiled(validate_rules([{"name": "desk", "kind": "suspect_words", "words": ["slag", "nonce", "bitch", "ho"]}]))
+    facts = Facts(author_id="a")
+    for text, reason in [("Scunthorpe is full of chavs and slags", 'suspect word: "slag" written "slags"'),
+                         ("the nonce's car was outside", 'suspect word: "nonce" written "nonce\'s"'),
+                         ("bitches", 'suspect word: "bitch" written "bitches"')]:
+        assert [h.reason for h in rules.evaluate(text, facts)] == [reason], text
+    for text in ("a slagheap by the mine", "hoes and rakes in the shed", "the nonsense of it"):
+        assert rules.evaluate(text, facts) == [], text
+    # As English makes them (a re-check): "spic" is not "spices", nor "git" "gîtes"; "tranny" is "trannies".
+    rules = Compiled(validate_rules([{"name": "desk", "kind": "banned_words", "words": ["spic", "git", "jap", "tranny"]}]))
+    for text in ("add the spices", "two gîtes in Provence", "japes and jokes"):
+        assert rules.evaluate(text, facts) == [], text
+    assert [(h.action, h.reason) for h in rules.evaluate("trannies", facts)] == [
+        ("reject", 'banned word: "tranny" written "trannies"')]
+
+
+def test_a_threat_inside_wiki_link_brackets_is_still_read():
+    """A re-check: blanking any [[User:...]] link hid it from every rule; the rules read every word."""
+    rules = Compiled(validate_rules([{"name": "threats", "kind": "threat_words"}]))
+    assert rules.evaluate("[[User:I know where you live and I will kill you]]", Facts(author_id="a"))
+
+
 def test_a_percentage_is_not_a_masked_word_but_a_starred_one_still_is():
     # A finance desk's suspect "10x" and "100x" held every "cut 10% of its workforce".
     rule = {"kind": "suspect_words", "words": ["10x", "100x", "fuck"]}
@@ -1028,7 +1053,17 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   # A recovery story's frames, each around a crisis's words (recovery).
                                   "i used to think nobody would miss me. " * 500,
                                   "it told me nobody would miss me, it was wrong " * 400,
-                                  "is what i texted ten years ago nobody would miss me " * 400])
+                                  "is what i texted ten years ago nobody would miss me " * 400,
+                                  # A regional daily's shapes: bounded gaps after "boats", "know where", a
+                                  # group's name, a wish, a depression named, a place waited at.
+                                  "boats boats " * 1800 + "and", "i know where he lives " * 900, "jews control the " * 1200,
+                                  "hope the a b c d e " * 1100, "gypsies a b c " * 1500, "you're so depressed " * 1000,
+                                  "disabled freaks should a b c d " * 650, "autistic freaks " * 1250, "minutes alone with " * 1000,
+                                  "he should be careful walking home " * 600, "i'll be waiting outside the a b " * 620,
+                                  "if i see a b c d " * 1200 + "hes getting", "do to him what they " * 1000,
+                                  "women like her " * 1300, "see you saturday " * 1100 + "i know where",
+                                  "will get what's coming , " * 800, "pay him a visit lads " * 950,
+                                  "hope his wife's kids " * 1000, "wants his head " * 1400])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
@@ -1218,3 +1253,145 @@ def test_a_second_re_checks_variants_of_the_derby_nights_abuse_are_held(kind, te
     from moderation.domain.rules import phrase_found
 
     assert phrase_found(kind, text) is not None
+
+
+# A regional daily's walk (2026-12-06): its readers' threats and hate the starter rules published,
+# the docs' own sentences held beside them. The rules read the shapes these share (a harm done to a
+# person or a group, a place waited at, a group said to control, to belong in the kitchen, not to
+# breed), so the walk's own sentences come first and then fresh ones in the same shapes.
+REGIONAL_THREATS = [
+    "If I see Harris in town hes getting glassed", "All Tories should be lined up against a wall",
+    "Hope the refugee centre burns down with them all in it",
+    "I know where Hargrove parks his car after matches. see you saturday ref",
+    "This reporter Sarah should be careful walking home at night after writing this",
+    "Someone needs to put a brick through the chairman's window",
+    "traitor MPs will get what's coming, we know where they hold their surgeries", "id knock her teeth out",
+    "Anyone defending him is a nonce apologist and needs a kicking", "They should all be strung up, the lot of them",
+    "Send them back on the boats and sink them", "Dawson should have his throat slit for that tackle, scum",
+    "I'll be waiting outside your office Friday", "His address is 14 Marsh Lane Harlow, go pay him a visit lads",
+    "We should do to this council what they did to Jo Cox",
+    "I hope someone in prison does to him what he did to her, over and over",
+    # Fresh, in the same shapes.
+    "If we catch that linesman after the game he's getting bottled",
+    "If I see Okoro at the Crown tonight he is getting a proper kicking",
+    "Every one of those councillors should be lined up against a wall",
+    "The whole cabinet should be put up against the wall.", "They should be strung up from a lamppost, every last one",
+    "That ref needs a good hiding.", "He deserves a proper battering for what he said about our lass",
+    "I'd knock his block off if he said that to my face", "id smash his face in, the grass",
+    "The ref should have his legs broken", "That striker deserves to have his kneecaps smashed",
+    "Somebody should slit that judge's throat", "Hope Mendez breaks his neck on the ice",
+    "I hope the mosque goes up with them all inside", "Pray the hostel catches fire with the lot of them in it",
+    "Put them on a dinghy and sink it halfway", "Torpedo the dinghies and be done with it",
+    "Ship the migrants home in body bags", "Someone should chuck a petrol bomb through his window",
+    "Somebody needs to put a rock through the councillor's window", "Someone should put that ref six feet under",
+    "I'll be waiting outside his house tonight", "We'll be outside the ground on Saturday for that grass",
+    "Give me five minutes alone with that councillor and a hammer",
+    "Her address is on the electoral roll, lads, pay her a visit.", "Somebody go round and sort him out.",
+    "That ref should be careful driving home after tonight", "We know where the editor lives, see you Monday",
+    "Do to him what he did to that girl.", "Hope that MP ends up like Jo Cox",
+    "That lying minister will get what's coming, we know where he drinks", "Lynch her, the traitor.",
+    "They should all be put down like dogs",
+    # The walk's other misses in the same shapes: a head kicked in, a family wished harmed, an order to sort him out.
+    "the ref wants his head kicking in after that",
+    "I hope your daughter gets raped and then see if you're so forgiving",
+    "My neighbour Kev is a dealer, go sort him out",
+    "Hope the keeper's wife gets stabbed on the way home",
+    "That linesman needs his face smashing in",
+    "Lads, go and sort her out.",
+]
+REGIONAL_HATE = [
+    "Those cripples are clogging up the buses, put them down", "Women like her belong in the kitchen not in parliament",
+    "Jews control the council and the media, wake up", "Autistic freaks shouldn't be allowed to breed",
+    "Gays should be thrown off buildings.", "Disabled scroungers should get a job or get put down",
+    "gypsies did this 100% they steal everything not nailed down", "Women are too emotional to be in charge of anything",
+    "Those spastics are taking all the parking, put them down", "Autistic weirdos shouldn't be allowed to have kids",
+    "Deaf freaks shouldn't be allowed to reproduce", "Lesbians should be thrown off a cliff",
+    "Blind scroungers should find work or be put down", "Girls like you belong in the kitchen",
+    "She should stay in the kitchen where she belongs, not in the Commons",
+    "Zionists run the council and the BBC, wake up", "Jews are behind all of this",
+    "Women are too hormonal to run a country", "Travellers are in town so lock up your sheds, they steal anything",
+    "Trans people are sick in the head", "Send that Patel woman away, she should be deported back where she came from",
+]
+# What a regional daily's readers write beside them, in the same words: a match report, a photo, a
+# friend's "see you Saturday", a warning with its reason, a film, a vet, an election, a group named
+# kindly or by its pets. None of the three rules may fire.
+REGIONAL_NEAR_MISSES = [
+    # The shared data's: a lynching told of, not called for.
+    "If MLK can use it against southern whites who wanted to lynch him, you have no excuse",
+    "He needs his head examining after that substitution.",
+    "I hope his son gets picked for England.",
+    "I hope your daughter gets justice, the court failed her.",
+    "Go sort him out a ticket, he's skint.",
+    "Can someone go sort out the car park, it's a mess.",
+    "My daughter got stabbed at school last year, I hope the new scanners work.",
+    "The keeper was glassed by a bottle from the crowd, disgraceful scenes.",
+    "They put the game to bed in the second half.", "The squad lined up against the wall for the team photo.",
+    "The players should be lined up against the wall for the photo at half two.", "See you Saturday!",
+    "See you Saturday lads, bring the flags", "Be careful walking home, the ice is bad.",
+    "The building burns down in the film and it's the best scene.",
+    "Put down the dog, the vet said, and it broke my heart.", "We put the dog down last year, he was 15.",
+    "If I see Harris in town I'm getting him to sign my shirt.",
+    "If I see the ref in town he's getting a pint off me, fair play to him.",
+    "Lights should be strung up along the high street by Friday.",
+    "The bunting should be strung up between the lampposts.", "The government needs a kicking at the polls.",
+    "This team needs a kick up the backside.", "He deserves a beating in the ballot box.",
+    "He knocked his teeth out in a fall, poor lad.", "The dentist will knock your teeth out if you keep eating sweets.",
+    "He should have his legs checked by the physio.", "He should have his head examined for that decision.",
+    "Hope he breaks a leg on opening night!", "Hope he breaks the record this weekend.",
+    "I hope the old mill burns down in the next scene, the film is dragging.",
+    "The barn burnt down with the animals inside, awful news.", "We'll sink them on Saturday, no doubt.",
+    "The boat race crew will sink them in the final stretch.", "Soldiers came home in body bags from Helmand.",
+    "Someone put a brick through my window last night, police are useless.",
+    "Someone should put a window in the chairman's office, it's so dark.",
+    "I'll be waiting outside your house at 7, text me when you're ready.",
+    "I'll be at your office on Friday for the interview.", "We'll be outside the ground from 2pm for the protest.",
+    "I'll be waiting outside the school for the kids.", "Go pay her a visit, she's lonely since her husband died.",
+    "You should pay him a visit in hospital, he'd love that.",
+    "I know where he parks, it's the multi-storey by the station.",
+    "I know where they hold their surgeries, it's at the library on Tuesdays.",
+    "We should do to them what they did to us last season.", "I'd love to do to Arsenal what they did to us in the cup.",
+    "Ten minutes alone with the manager and a whiteboard would fix this defence.",
+    "That ref should be careful with his decisions in the derby.",
+    "Careful walking home tonight folks, the street lights are out on Marsh Lane.",
+    "The lads should sort him out with a ticket for the final.", "Jo Cox was a wonderful MP and we still miss her.",
+    "The council should be careful walking back this policy.",
+    "My grandad should be careful walking home from the club, he's 89 and the path is icy.",
+    "We know where the new stadium will be, see you Saturday at the opening!", "Women belong in parliament.",
+    "Jews in the council chamber marked Holocaust Memorial Day.",
+    "In Beit Shemesh, ultra-Orthodox Jews control the city council.",
+    "Deaf dogs shouldn't be allowed to breed without a vet check.", "Old dogs should be put down when they're in pain.",
+    "Disabled bays should be put down near the entrance of the new car park.",
+    "Women are too often ignored in this debate.", "Young men are too proud to see a doctor.",
+    "Magpies steal everything shiny.", "Travellers should check the timetable or be stranded.",
+    "The Jews of Harlow run the food bank and the youth club.", "Jewish people run the deli and the bakery on the corner.",
+    "Muslim councillors were behind the new playground.", "Gay footballers should be allowed to come out without abuse.",
+    "Autistic children should be allowed to thrive in mainstream schools.",
+    "The old buildings should be thrown off the heritage list.", "Gays in the military should be thanked, not thrown out.",
+    "Polish builders put down the new floor in a day.", "Women like her belong in the cabinet, not on the back benches.",
+    "Hope the keeper's kids get well soon after the crash.", "Hope his family gets the support they need.",
+    "I hope she gets cancer screening sorted on the NHS quickly.",
+    "If you're so depressed please talk to someone, the Samaritans are on 116 123.",
+    "If you're depressed just do it: book a GP appointment, it helped me.", "Do everyone a favour and take the bins out.",
+    "If you're so unhappy with the council why not just do it yourself.",
+    "My dad got cancer last year and the nurses were brilliant.",
+    "I hope he gets cancer treatment quickly, he's been waiting months.",
+    "If you're suicidal please ring 116 123, they helped me.", "Don't forget to do it by Friday, the deadline is close.",
+    "Sink the putt and we win the club championship.",
+]
+
+
+@pytest.mark.parametrize("text", REGIONAL_THREATS)
+def test_a_regional_dailys_threats_in_readers_own_words_are_held(text):
+    assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
+
+
+@pytest.mark.parametrize("text", REGIONAL_HATE)
+def test_a_regional_dailys_hate_in_readers_own_words_is_held(text):
+    assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
+
+
+@pytest.mark.parametrize("text", REGIONAL_NEAR_MISSES)
+def test_the_same_words_in_a_regional_dailys_ordinary_comments_fire_no_rule(text):
+    rules = Compiled(validate_rules([{"name": "t", "kind": "threat_words"}, {"name": "g", "kind": "group_attack"},
+                                     {"name": "u", "kind": "urging_self_harm"}]))
+    assert not rules.evaluate(text, Facts(author_id="a"))

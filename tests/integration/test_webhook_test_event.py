@@ -139,3 +139,14 @@ def test_a_second_test_while_one_is_sent_is_refused_not_queued(app, site, admin)
     finally:
         webhook_test._one_at_a_time.release()
     assert busy.status_code == 429 and "another test is being sent" in busy.get_data(as_text=True)
+
+
+def test_a_copy_with_webhooks_paused_sends_the_live_site_no_test_event(app, site, services):
+    """A drill's copy holds the live site's URL and secret (an operator's upgrade drill)."""
+    with app.app_context():
+        secret = db.session.get(Site, site.id).webhook_secret
+    with WebhookReceiver(secret) as receiver:
+        _point(app, site, receiver.url)
+        paused = CliRunner().invoke(main, ["webhooks", "test", site.name], env=services.env(WEBHOOKS_PAUSED="true"))
+        assert paused.exit_code == 1 and "webhooks are paused here (WEBHOOKS_PAUSED)" in paused.output
+        assert receiver.received == []

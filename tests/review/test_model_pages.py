@@ -446,3 +446,20 @@ def test_promoting_a_version_whose_threshold_holds_almost_nothing_says_so_first(
     page = sign_in(admin).get("/admin/models").get_data(as_text=True)
     asked = re.search(rf'data-confirm="Make {row.version} the active version for {{scope}}\\?([^"]*)"', page).group(1)
     assert "Its toxicity threshold is 0.95 or more, so it holds almost nothing there" in asked
+
+
+def test_the_models_page_names_a_shipped_model_not_registered_here(app, sign_in, admin, tmp_path, monkeypatch):
+    """An operator's upgrade: the newer shipped model was told once, in the terminal only."""
+    import shutil
+
+    client = sign_in(admin)
+    assert "not\n    registered here" not in client.get("/admin/models").get_data(as_text=True)  # the shipped one is
+    newer = tmp_path / "release" / "civility.skops"
+    newer.parent.mkdir()
+    shutil.copy(DEFAULT_MODEL_PATH, newer)
+    card = json.loads(card_path_for(DEFAULT_MODEL_PATH).read_text())
+    card_path_for(newer).write_text(json.dumps({**card, "trained_at": "2027-01-15T00:00:00+00:00"}))
+    monkeypatch.setitem(app.config, "MODEL_PATH", str(newer))
+    html = client.get("/admin/models").get_data(as_text=True)
+    assert re.search(r"This release ships model 2027\.01\.15-\w+ \(civility\.skops\), which is not\s+registered here", html)
+    assert f"moderation models register {newer}" in html
