@@ -244,3 +244,65 @@ def test_a_regional_dailys_wishes_of_harm_are_held(text):
 @pytest.mark.parametrize("text", REGIONAL_NOT_URGING)
 def test_the_same_words_said_in_care_are_not(text):
     assert not fired("urging_self_harm", text)
+
+
+# A regional daily's walk (2026-12-06): 4 of 10 recovery stories held as at risk at priority 100, first
+# in the queue, with the welfare box (the first four). The rest are near them, written since.
+RECOVERY = [
+    "Depression lies to you. It told me nobody would miss me. It was wrong.",
+    "I used to think everyone would be better off without me. Therapy showed me that was the illness talking.",
+    "For years I told myself nobody would care if I was gone. I was wrong, and so are you if you feel that way.",
+    "I don't want to be here anymore is what I texted my mum ten years ago. Please text someone too.",
+    "My brain kept telling me nobody would miss me. It was lying, and yours is too.",
+    "I used to think nobody would miss me. What helped was talking to my GP.",
+    "When I was 19 I thought everyone would be better off without me. I'm 45 now with three kids.",
+    "Back then I believed nobody would miss me. Now I'm a dad of two and so glad I stayed.",
+    "Depression convinced me that my family would be better off without me. Therapy helped me see it was lying.",
+    "I was convinced nobody would miss me. I was wrong: my sister found me in time and I'm so glad she did.",
+    "I used to tell myself everyone would be better off without me, but that was just the depression talking.",
+    "Nobody would miss me, or so I thought back then. I'm still here and I'm glad.",
+    "My family would be better off without me, I thought. Therapy helped me see otherwise.",
+    "I used to think everyone would be happier if I wasn't here. I'm 30 now and glad I stayed.",
+]
+# The same words said of now, beside the recovery stories' frames.
+CRISIS_NEAR_RECOVERY = [
+    "Depression tells me nobody would miss me.", "nobody would miss me if I was gone",
+    "My brain keeps telling me nobody would miss me.", "I keep telling myself nobody would care if I was gone.",
+    "I used to think things would get better. Now I think everyone would be better off without me.",
+    "I told myself nobody would care if I was gone, and tonight I believe it.",
+    "I don't want to be here anymore is what I texted my mum last night.",
+    "I don't want to be here anymore is what I texted my mum. She didn't answer.",
+    "Depression lied to me for years, and now it tells me nobody would miss me.",
+    "I thought nobody would miss me. I was right.", "It told me nobody would miss me, and it was right.",
+    "It told me nobody would miss me. It was wrong, but tonight I can't stop hearing it again.",
+    "It told me nobody would miss me. It was wrong. But I'm not sure anymore.",
+    "I used to think nobody would miss me. Now I know it's true.", "I used to think nobody would miss me, now I think it again.",
+    "Everyone would be better off without me. I used to think that was the depression talking.",
+    "Years ago I got help. Now nobody would miss me anyway.",
+    "What helped back then was my mum. She's gone now and nobody would miss me.",
+    "I was wrong to think anyone cared. Nobody would miss me.",
+    "Therapy helped for a while. I still think everyone would be better off without me.",
+    "It told me nobody would miss me. It was wrong. Nobody would miss me.",
+    "I used to be happy. Now I don't want to be here anymore.",
+]
+
+
+@pytest.mark.parametrize("text", RECOVERY)
+def test_a_reader_telling_how_it_was_and_that_it_is_over_is_not_held_as_at_risk(text):
+    assert not fired("at_risk", text)
+
+
+@pytest.mark.parametrize("text", CRISIS_NEAR_RECOVERY)
+def test_the_same_words_said_of_now_are_still_a_reader_at_risk(text):
+    assert fired("at_risk", text)[0].startswith("reader may be at risk: ")
+
+
+@pytest.mark.parametrize("text", ["it told me " * 1800 + "nobody would miss me", "i used to think " * 1250 + "nobody would miss me",
+                                  "nobody would miss me " * 1000 + "years ago", "nobody would miss me. " * 900,
+                                  "is what i texted " * 1200 + "nobody would miss me"])
+def test_reading_a_recovery_story_costs_little(text):
+    import time
+
+    started = time.process_time()  # CPU time: a busy machine holds the process up without it costing more
+    fired("at_risk", text)
+    assert time.process_time() - started < 5.0
