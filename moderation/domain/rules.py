@@ -44,7 +44,7 @@ from typing import Any, NamedTuple, Protocol
 
 from classifiers import language
 from classifiers.normalise import normalise
-from moderation.domain import reported_speech, rule_matchers as match
+from moderation.domain import rule_matchers as match
 from moderation.domain import wallets
 from moderation.domain.contact_seeking import contact_seeking
 from moderation.domain.errors import ValidationFailed
@@ -221,14 +221,6 @@ _PERSONAL: dict[str, Any] = {"flag": "personal_information", "hides_while_held":
 # bus." 153rd of 195, below celebrations held for swearing; a children's site's list of disclosures
 # ("my dad hits me") sat 36th-55th of 198, below insults (2026-12-06).
 AT_RISK_PRIORITY = 100.0
-# A threat, hate or urging the comment quotes as someone else's speech (reported_speech): a court
-# report's "\"I'll kill you\" is what he texted her, the court heard", a reader condemning what was
-# shouted at a colleague. Still held, for a person to read; ranked with a comment just over a
-# threshold, where the model's own priority orders it (rule_priority), below personal information
-# and every threat and attack the rules read in a commenter's own words: at 4.0x a crime desk's walk
-# found such quotes among 24 real threats, and a threat the rules missed 85th (2026-12-06).
-QUOTED_PRIORITY = 1.0
-_QUOTABLE = ("threat_words", "group_attack", "urging_self_harm")
 AT_RISK, AT_RISK_RANK = "at_risk", "at risk"
 WORD_LIST_RANKS = {"suspect words": 1.0, "personal information": 2.0, "hate": 3.0, "threats": 4.0,
                    AT_RISK_RANK: AT_RISK_PRIORITY}
@@ -386,11 +378,8 @@ def phrase_found(kind: str, text: str, normalised: str | None = None) -> str | N
 
 
 def _phrase(kind: str, normalised: str, text: str) -> str | None:
-    """A phrase kind's words, read again without quotation marks, then with its pictures as words,
-    when the words alone found none."""
+    """A phrase kind's words, read again with its pictures as words when the words alone found none."""
     found = _PHRASES[kind](normalised, text)
-    if found is None and reported_speech.has_quote_marks(normalised):
-        found = _PHRASES[kind](reported_speech.without_quote_marks(normalised), text)
     if found is None and match.has_pictures(normalised):
         for reading in range(match.READINGS):
             found = _PHRASES[kind](match.pictures_read(normalised, reading), text)
@@ -436,12 +425,8 @@ class Compiled:
                     action = HOLD  # a person tells schwül from schwul; a rule that rejects cannot
                 if rule.get("ranks_with") == AT_RISK_RANK and action == REJECT:
                     action = HOLD  # a reader telling of harm is read by a person, not rejected unseen
+            reason = rule["reason"] if not detail else f"{rule['reason']}: {detail}"
             urgency = WORD_LIST_RANKS.get(rule.get("ranks_with", ""), KINDS[kind].priority)
-            label = rule["reason"]
-            if kind in _QUOTABLE and detail and _only_quoted(kind, text, detail):
-                label, urgency = f"{label} (quoted)", QUOTED_PRIORITY
-                action = HOLD if action == REJECT else action  # a court report is not rejected unseen
-            reason = label if not detail else f"{label}: {detail}"
             if kind == "other_language" and (abuse := language.abuse_words(text)):
                 reason += f', with "{abuse[0]}"'
                 urgency = FOREIGN_ABUSE_PRIORITY
@@ -457,18 +442,6 @@ class Compiled:
             hits.append(Hit(READ_LIMIT, HOLD, f"too long for the rules to read whole: they read its first "
                                               f"{match.READ_AT_MOST:,} characters", 1.0, READ_LIMIT_KIND))
         return hits
-
-
-def _only_quoted(kind: str, text: str, detail: str) -> bool:
-    """Whether the words a phrase kind found (`detail`, quoted) stand in a quotation the comment
-    reports as someone else's speech, and the kind finds nothing in the commenter's own words."""
-    spans = reported_speech.reported_quotations(text)
-    words = detail[1:-1]
-    if not any(words in reported_speech.without_quote_marks(match.normalised_for_rules(text[begin:end])[0])
-               for begin, end in spans):
-        return False
-    own = reported_speech.unquoted(text, spans)
-    return _phrase(kind, match.normalised_for_rules(own)[0], own) is None
 
 
 def _listed_word(text: str, found: str, words: Sequence[str]) -> tuple[str, bool]:

@@ -10,9 +10,8 @@ Of 20 comments telling a reader to kill themselves, 13 were published ("kys" 0.0
 
 Both read the classifier's normalised text ("k.y.s", "K Y S" and "k1ll y0urs3lf" read as written
 plainly), in the first person or said to "you", in the present or the future: "I was suicidal for
-years and what helped was ..." is a recovery story, and so are a crisis's words told as a belief
-of then that is over ("It told me nobody would miss me. It was wrong.": recovery.told_as_past);
-"I wanted to die when she left" is the past, and "this heat is killing me", "I could die of embarrassment", "I'd rather die than vote for him" and "I
+years and what helped was ..." is a recovery story, "I wanted to die when she left" the past, and
+"this heat is killing me", "I could die of embarrassment", "I'd rather die than vote for him" and "I
 nearly died laughing" figures of speech. A rule holds, and the kind ranks above everything else in
 the queue (rules.KINDS): a person may be reached in time. Quoting someone ("my son said 'I want to
 die'") fires too; a moderator reads it.
@@ -20,9 +19,6 @@ die'") fires too; a moderator reads it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-
-from moderation.domain.recovery import told_as_past
 
 # "I" about to, or wanting to: "I'm going to", "im gonna", "I'll", "I want to", "I've decided to", and
 # "gonna" alone ("gonna unalive myself").
@@ -327,7 +323,7 @@ def at_risk(normalised: str) -> str | None:
     """The words of a reader saying they may end or harm their own life, or that they are harmed at home, or None."""
     if not _RISK_CUE.search(normalised):
         return None
-    found = _first(_AT_RISK, normalised, told_as_past) or _first(_DISCLOSED, normalised, told_as_past)
+    found = _first(_AT_RISK, normalised) or _first(_DISCLOSED, normalised)
     if found is None:
         farewells = {m.group(0) for m in _FAREWELL.finditer(normalised)}
         ending = len(farewells) >= 2 and _FAREWELL_END.search(normalised)
@@ -362,10 +358,8 @@ def dared(normalised: str) -> str | None:
     return _first(_DARE, normalised)
 
 
-def _first(pattern: re.Pattern[str], normalised: str,
-           unless: Callable[[str, int, int], bool] | None = None) -> str | None:
+def _first(pattern: re.Pattern[str], normalised: str) -> str | None:
     for found in pattern.finditer(normalised):
-        if not _DENIED.search(normalised[max(0, found.start() - 40) : found.start()]) and not (
-                unless and unless(normalised, found.start(), found.end())):
+        if not _DENIED.search(normalised[max(0, found.start() - 40) : found.start()]):
             return found.group(0)
     return None

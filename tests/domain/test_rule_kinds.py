@@ -1046,14 +1046,6 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "my stepdad hits me with a " * 760, "my mum's boyfriend " * 1050,
                                   "everyone would be happier if i " * 640, "i took some of my mum's " * 830,
                                   "i'm scared to go home because " * 660, "i've been self - " * 1200,
-                                  # Quotations a report tells of, or quotes for emphasis (reported_speech).
-                                  "he said 'i will kill you' " * 700, "'a 'b " * 3000 + "i will kill you",
-                                  "\u201ca " * 6000 + "i will kill you", "i 'will' kill " * 1400, "\"a\" said " * 2500,
-                                  "is what he texted her, the " * 700 + "\"i will kill you\"",
-                                  # A recovery story's frames, each around a crisis's words (recovery).
-                                  "i used to think nobody would miss me. " * 500,
-                                  "it told me nobody would miss me, it was wrong " * 400,
-                                  "is what i texted ten years ago nobody would miss me " * 400,
                                   # A regional daily's shapes: bounded gaps after "boats", "know where", a
                                   # group's name, a wish, a depression named, a place waited at.
                                   "boats boats " * 1800 + "and", "i know where he lives " * 900, "jews control the " * 1200,
