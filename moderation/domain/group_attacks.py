@@ -14,9 +14,8 @@ xenophobe's words that need no group named:
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 52 of 112,067 that people labelled civil and on 245 of
-73,188 labelled toxic (bench/plain_words_rules.py; 49 and 244 before a regional daily's readers' shapes,
-_SAID_OF_A_GROUP; the same before a derby night's racist abuse of a
+shared data's real comments it fires on 49 of 112,067 that people labelled civil and on 244 of
+73,188 labelled toxic (bench/plain_words_rules.py; the same before a derby night's racist abuse of a
 player, 46 and 229 before the walks since a data scientist's; HateCheck's hateful 299 of 2,563, 292
 before); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
 others from 43.9 % to 44.3 % (docs/moderation.md, the rules table).
@@ -65,13 +64,6 @@ _GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?
           + r"|" + _SQUAD + r"|" + _PLURALS + r")")
 GROUP = _GROUP  # threat_words reads it too: "somebody should just stab those immigrants"
 _HATED = r"(?:hate|despise|loathe|detest|can'?t\s+stand|cannot\s+stand|am\s+sick\s+of)"
-# A group by an identity and whatever plural the writer calls them ("Autistic freaks", "Disabled
-# scroungers", "Those cripples"), for the shapes no one says of anything else: bred, put down, thrown
-# off buildings. Not the pets a breeder or a vet speaks of ("Deaf dogs shouldn't be allowed to breed").
-_ANIMALS = (r"(?:dogs?|cats?|horses?|pets?|animals?|breeds?|pupp(?:y|ies)|kittens?|cattle|sheep|cows?|bulls?|birds?|rabbits?"
-            r"|hamsters?|mares?|stallions?|ewes?|hens?|chickens?|pigs?|goats?|rats?|mice|fish|lines?|strains?|bitch(?:es)?)")
-_NAMED_GROUP = (r"(?:(?:all|the|those|these|any|such)\s+)?(?:" + _ADJECTIVES + r"\s+(?!" + _ANIMALS + r"\b)[^\W\d_]{3,}s\b"
-                r"|" + _PLURALS + r")")
 _VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|apes|monkeys|snakes|savages|subhuman|scum|filth|trash"
            r"|garbage|a\s+disease|a\s+cancer|a\s+plague|cancer|not\s+human|inferior|worthless|disgusting|evil|dogs|beasts"
            r"|degenerates|less\s+than\s+human|property"
@@ -80,10 +72,7 @@ _VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|ape
            r"|perverts|predators|greedy|lazy\s+scroungers|scroungers|leeches|a\s+burden|a\s+drain|invaders|an\s+invasion"
            r"|a\s+disgrace\s+to\s+humanity|an\s+abomination|abominations|mentally\s+ill|diseased|breeding\s+stock)")
 _HARMED = (r"(?:die|killed|shot|hanged|hung|gassed|exterminated|deported|wiped\s+out|eradicated|sterili[sz]ed|burned"
-           r"|burnt|lynched|put\s+down|drowned|shipped\s+back|sent\s+back"
-           # A regional daily's walk: "Gays should be thrown off buildings." was published at 0.28.
-           r"|thrown\s+off\s+(?:a\s+|the\s+)?(?:buildings?|roofs?|rooftops?|towers?|cliffs?|bridges?)|culled|euthani[sz]ed"
-           r"|castrated|strung\s+up|lined\s+up\s+against\s+(?:a|the)\s+wall|rounded\s+up\s+and\s+\w+)")
+           r"|burnt|lynched|put\s+down|drowned|shipped\s+back|sent\s+back)")
 _HARM = r"(?:kill|exterminate|eradicate|wipe\s+out|gas|deport|get\s+rid\s+of|lynch|hang|shoot|burn|nuke)"
 # Telling people where they belong: the xenophobe's "go back to where you came from" names no group
 # and needs none; "your kind" stands for one. Said to "you" or of "them" being sent: "they go back to
@@ -184,30 +173,6 @@ _YOUR_KIND = (r"\b(?:your|their)\s+kind\s+(?:is|are)\s+not\s+(?:welcome|wanted)\
               r"|\b(?:nobody|no\s+one)\s+wants\s+(?:your|their)\s+kind\b"
               r"|\bwe\s+(?:don'?t|do\s+not)\s+want\s+(?:your|their)\s+kind\b")
 _CONFINED = r"(?:the\s+|a\s+)?(?:kitchen|zoo|cages?|jail|prison|gas\s+chambers?|ovens?|camps?|chains)"
-_OFF_A_HEIGHT = r"thrown\s+off\s+(?:a\s+|the\s+)?(?:buildings?|roofs?|rooftops?|towers?|cliffs?|bridges?)"
-# What follows a group's name in the shapes that need one.
-_SAID_OF_A_GROUP = (
-    # Eugenics: "Disabled people shouldn't be allowed to breed." (a health desk's walk), "Autistic
-    # freaks shouldn't be allowed to breed" (a regional daily's).
-    r"(?:\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t)\s+be\s+allowed\s+to\s+(?:breed|reproduce"
-    r"|have\s+(?:kids|children|babies)|live|exist)\b"
-    # "Those cripples are clogging up the buses, put them down".
-    r"|(?:\s+\w+){0,6}?\s*[.!,;:-]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
-    # ... or a harm offered as the other choice: "Disabled scroungers should get a job or get put down".
-    r"|\s+(?:should|must|need\s+to|ought\s+to)\s+(?:\w+\s+){1,5}?or\s+(?:be\s+|get\s+)?" + _HARMED + r"\b"
-    # "put down" as a clause ends: not a floor or a parking bay ("Disabled bays should be put down near the entrance").
-    r"|\s+(?:should|must|need\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
-    r"(?:put\s+down(?=\s*(?:[.!?,;]|$)|\s+like\b)|" + _OFF_A_HEIGHT + r"|culled|euthani[sz]ed|gassed|exterminated|sterili[sz]ed)\b"
-    # The stereotype said plainly: "Women are too emotional to be in charge of anything", "gypsies did
-    # this 100% they steal everything not nailed down", "Gays are sick in the head".
-    r"|\s+(?:are|r)\s+(?:all\s+|just\s+)?too\s+(?:emotional|hormonal|stupid|thick|dumb|weak|irrational|hysterical"
-    r"|primitive|backward|inferior|simple)\s+to\s+(?:be|lead|run|vote|govern|think|hold|make|drive|work|manage|have)\b"
-    r"|(?:\s+all)?\s+(?:steal|nick|rob|pinch)\s+(?:everything|anything)\b"
-    r"|\b[^.!?]{0,40}?\b(?:they|who|and)\s+(?:all\s+)?(?:steal|nick|rob|pinch)\s+(?:everything|anything)\b"
-    r"|\s+(?:are|r)\s+(?:all\s+)?(?:sick\s+in\s+the\s+head|groomers|nonces|paedos|a\s+danger\s+to\s+(?:kids|children))\b"
-    # Confined, one named as the example: "Women like her belong in the kitchen".
-    r"|(?:\s+like\s+(?:her|him|them|that|this|you|\w+))?\s+belong\s+in\s+" + _CONFINED + r"\b)"
-)
 # Every repeat is bounded, and each alternative starts at a word boundary with a literal word, so
 # the search is linear in the text (a test runs a crafted 20,000-character input).
 _ATTACK = re.compile(
@@ -222,12 +187,11 @@ _ATTACK = re.compile(
     + _HARMED + r"\b"
     r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"
     r"|\b" + _GROUP + r"\s+(?:don'?t|do\s+not)\s+belong\b|\bno\s+place\s+for\s+" + _GROUP + r"\b"
-    # One branch for every shape a group's name opens, so the long list of names is tried once at a
-    # word, not once a shape (each such branch had cost a tenth of the rule's time).
-    r"|\b(?:" + _GROUP + r"|" + _NAMED_GROUP + r")" + _SAID_OF_A_GROUP
-    # A woman sent back to the kitchen: "Women like her belong in the kitchen not in parliament".
-    + r"|\b(?:she|women|woman|girls|females|ladies|wives)(?:\s+like\s+(?:her|them|that|this|you|\w+))?\s+(?:belongs?|should\s+(?:stay"
-    r"|be|go\s+back)|needs?\s+to\s+(?:stay|get\s+back|go\s+back))\s+(?:in|to)\s+the\s+kitchen\b"
+    # Eugenics: "Disabled people shouldn't be allowed to breed." (a health desk's walk).
+    r"|\b" + _GROUP + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t)\s+be\s+allowed\s+to\s+(?:breed|reproduce"
+    r"|have\s+(?:kids|children|babies)|live|exist)\b"
+    r"|\b" + _PLURALS + r"\b(?:\s+\w+){0,6}?\s*[.!]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
+    r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
     r"|" + _SENT_AWAY + r"|" + _SENT_HOME + r"|" + _YOUR_KIND + r"|" + _APE
     # The slaver's trope said of a player: "Mensah should be picking cotton, not playing football." (a
     # derby night); not history's "enslaved people were made to pick cotton".
@@ -240,17 +204,9 @@ _ATTACK = re.compile(
     # The antisemite's trope: "The Jews control the media.", what it says they control; not any
     # object: "ultra-Orthodox Jews control the city council" is a fact, "Jews control the game" a
     # match report of Maccabi (a re-check held both for a day).
-    + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control|run|own)\s+"
-    # ... one thing listed before ("Jews control the council and the media"), or the conspiracy's
-    # call to see it ("..., wake up", "open your eyes"); "ultra-Orthodox Jews control the city council" has neither.
-    r"(?:(?:the\s+|our\s+)?\w+(?:\s+\w+)?\s*,?\s+and\s+)?(?:the\s+|our\s+|all\s+the\s+)?"
+    + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control|run|own)\s+(?:the\s+|our\s+|all\s+the\s+)?"
     r"(?:media|banks|world|government|money|hollywood|press|everything|congress|washington|wall\s+street|finance"
     r"|the\s+fed|politicians|the\s+un|america|the\s+us|the\s+west)\b"
-    r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control|run|own|are\s+behind)\s+[^.!?]{0,40}?"
-    r"\b(?:wake\s+up|open\s+(?:your|ur)\s+eyes|do\s+(?:your|ur)\s+(?:own\s+)?research|sheeple|look\s+it\s+up|goyim)\b"
-    r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:are|r)\s+behind\s+(?:it\s+all|all\s+of\s+(?:it|this)|everything|all\s+this)\b"
-    # Deported where they came from: "Patel should be deported back where she came from".
-    r"|\bdeported\s+back\s+(?:to\s+)?where\s+(?:she|he|they|you|u)\s+(?:came|come)\s+from\b"
     # The group blamed for a place's decline: "Black people are ruining this city." (a walk); not a
     # team's form ("Black players are destroying the opposition") nor "taking over" a boardroom.
     r"|\b" + _GROUP + r"\s+(?:are|r)\s+(?:(?:just|all|slowly|completely|absolutely|totally|literally|really)\s+)?"

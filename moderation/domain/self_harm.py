@@ -266,25 +266,6 @@ _URGING = re.compile(
     r"|\btake\s+the\s+whole\s+(?:bag|bottle|pack|packet|lot|box)\b(?=.*\bfavou?r\b)"
     r"|\b(?:i\s+)?hope\s+(?:you|u)\s+(?:get|catch|develop)\s+(?:cancer|aids|ebola|covid|a\s+tumou?r)\b"
     r"|\bhope\s+(?:your|ur)\s+(?:tumou?r|cancer)\s+(?:spreads|grows|comes\s+back|kills\s+you)\b"
-    # A regional daily's walk: a disease wished on someone's family or on them, said of a third person
-    # ("Hope the keeper's kids get cancer for what he did today", "I hope he gets cancer"); not care
-    # ("hope his kids get cancer screening", "hope his family gets well soon").
-    r"|\bhope\s+(?:(?:his|her|their|the\s+\w+'s|\w+'s)\s+(?:\w+\s+)?(?:family|kids|children|kid|child|wife|husband|mum|mom|mother"
-    r"|dad|father|baby|daughters?|sons?|parents|grandkids|missus)|he|she|they)\s+(?:all\s+)?(?:gets?|catch(?:es)?|develops?)\s+"
-    r"(?:cancer|aids|ebola|leuka?emia|a\s+tumou?r|a\s+brain\s+tumou?r|something\s+terminal|a\s+terminal\s+illness)\b"
-    r"(?!\s+(?:treatment|screening|care|research|support|drugs?|vaccines?|checks?|nurses?|specialists?|free|tests?|scans?|cover"
-    r"|insurance|awareness|charity|surgery)\b)"
-    # Told to go through with it: "If you're so depressed why not just do it and stop moaning"; not
-    # "if you're so unhappy with the council why not just do it yourself".
-    # Its "if" read with it, which _first would take for a condition that denies it.
-    r"|\b(?:if\s+)?(?:you(?:'re|\s+are|re)?|ur|u\s+r|ya)\s+(?:so\s+|that\s+|really\s+|always\s+)?(?:depressed|suicidal)\b[^.!?]{0,30}?"
-    r"(?:why\s+(?:not|don'?t\s+(?:you|ya|u))\s+(?:just\s+)?|(?:[.!?,;:]\s*(?:then\s+)?|\bthen\s+|(?<=\s))(?:just\s+|go\s+on\s+(?:then\s*,?\s*)?))"
-    r"(?:do\s+it|end\s+it|go\s+through\s+with\s+it|get\s+on\s+with\s+it)\b"
-    # ... said and left there, not advice that goes on ("just do it: book a GP appointment").
-    r"(?=\s*(?:[.!?]|$|and\s+(?:stop|spare|save|shut|leave|give)|already|then\b|mate\b|pal\b|lol\b|you\s+\w+\s*(?:[.!?]|$)))"
-    # ... and the pills offered as the favour: "Go on then, do everyone a favour and neck the pills".
-    r"|\bdo\s+(?:us|everyone|everybody|the\s+world|society|humanity)\s+(?:all\s+)?a\s+favou?r\s+and\s+(?:just\s+)?(?:neck|swallow"
-    r"|down|take|eat)\s+(?:the|all\s+the|all\s+your|your|a\s+bottle\s+of|a\s+box\s+of)\s+(?:pills|tablets|meds|lot)\b"
 )
 # Said of someone named rather than to them: "Someone tell Emma Clarke to kill herself.", "Emma Clarke
 # should kill herself." (a red-team walk: published padded, and never this rule's). Not a denial
@@ -315,8 +296,7 @@ _RISK_CUE = re.compile(r"myself|my self|suicid|sewerslide|self\s+(?:delete|harm)
                        r"|touching|hit|beat|beats|kicked|punched|slapped|hurt|choked|touched)\s+me\b")
 _URGE_CUE = re.compile(r"yourself|urself|your\s*self|yo\s*self|kys|\bdie\b|rope|\bod\b|overdose|bleach|bullet|wrists|suicide"
                        r"|cheap|miss (?:you|u)|without (?:you|u|people)|better off|\bhero\b|traffic|toaster|already|coward"
-                       r"|cancer|tumou?r|\bdies\b|fatty|brains|pills|bottle|deeper|favou?r|jump|himself|herself|themsel"
-                       r"|aids|ebola|leuka?emia|terminal|depressed|suicidal")
+                       r"|cancer|tumou?r|\bdies\b|fatty|brains|pills|bottle|deeper|favou?r|jump|himself|herself|themsel")
 
 
 def at_risk(normalised: str) -> str | None:

@@ -23,8 +23,7 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-354 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 348 before a regional daily's readers' shapes
-(_READERS), unchanged by a derby night's threats to a referee's
+348 of 73,188 labelled toxic (bench/plain_words_rules.py; unchanged by a derby night's threats to a referee's
 family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
 defendants, 42 and 340 before a health desk's threats to
 nurses, 41 and 339 before a re-check's orders and verb forms, 41 and 333 before a derby day's crashes,
@@ -35,7 +34,6 @@ publish 23 civil and 38 toxic: "he should be executed", "I will hurt you", "I ho
 """
 from __future__ import annotations
 
-import itertools
 import re
 
 from classifiers.normalise import normalise_with_offsets
@@ -451,126 +449,6 @@ _SITE_ONLY = (
     r"(?:and\s+|so\s+)?(?:bring|book)\s+(?:an?\s+|your\s+own\s+)?(?:ambulances?|stretchers?|body\s+bags?|coffins?)\b"
     r"(?=\s*(?:[.!?]|$))",  # the warning's last words, not "... for grandma, her knee is bad" (a re-check)
 )
-# A regional daily's walk (2026-12-06): 16 of its readers' threats were published because the
-# patterns held the docs' own sentences and not the same thing said another way. What they share,
-# read here as shapes, not as those sentences:
-_WITH_WEAPON = r"(?:a|my|our|the)\s+(?:\w+\s+)?(?:baseball\s+bat|bat|knife|machete|crowbar|hammer|axe|blowtorch|brick|pickaxe|golf\s+club)\b"
-# Insults that say who is waited for: "i'll be outside the training ground tomorrow for that prick".
-_TARGET = (r"(?:him|her|you|u|ya|that\s+(?:\w+\s+)?(?:prick|twat|cunt|scumbag|nonce|rat|grass|coward|snake|traitor|clown"
-           r"|muppet|bastard|wanker|ref|referee|nob|knob|tosser|creep|pervert|paedo))")
-# Where someone can be found, theirs: "outside your office", "at his house".
-_THEIR_PLACE = (r"(?:your|ur|his|her|their)\s+(?:\w+\s+)?(?:house|home|office|door|doorstep|work|workplace|car|flat|place|gaff"
-                r"|school|gym|surgery|church|mosque|shop|hotel|training\s+ground|ground|studio|newsroom)")
-# A sentence's end, perhaps after a day or a word of address: "..., see you saturday ref".
-_THEN_END = (r"(?:\s+(?:on\s+|this\s+|next\s+)?" + _WHEN + r")?(?:\s+(?:after\s+the\s+(?:match|game)|at\s+\d+))?"
-             r"(?:\s*,?\s*(?:\w+\s*){0,2})?(?=\s*(?:[.!?]|$))")
-_READERS = (
-    # Harm done to someone met, in the words a reader uses: "If I see Harris in town hes getting glassed".
-    r"\bif\s+(?:i|we)\s+(?:ever\s+)?(?:see|catch|find|meet|spot|run\s+into|bump\s+into)\s+(?:[\w']+\s+){1,8}?"
-    r"(?:he|she|you|u|they)(?:'s|'re|s|re|\s+is|\s+are|'ll|\s+will)\s+(?:getting|gonna\s+get|going\s+to\s+get|get|be)\s+"
-    r"(?:glassed|bottled|knifed|battered|leathered|stamped\s+on|done\s+in|a\s+(?:proper\s+|good\s+)?(?:kicking|beating|battering|hiding|slap)"
-    r"|(?:his|her|their)\s+head\s+kicked\s+in)\b",
-    # Lined up against a wall, strung up, put down like a dog, said of people and called for: "All
-    # Tories should be lined up against a wall", "They should all be strung up, the lot of them"; not
-    # the team photo ("The squad were lined up against the wall for the photo") nor bunting.
-    r"\b" + CALL + r"\s+(?:all\s+)?(?:be|get)\s+(?:lined|stood|put)\s+up\s+against\s+(?:a|the)\s+wall\b"
-    r"(?!\s+(?:for|in|at|with|while|by|to|so|until|like)\b)",
-    r"\b(?:" + _PERSON + r"|they|them)\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+)?(?:be|get)\s+strung\s+up\b"
-    r"(?!\s+(?:in|along|across|around|between|on|over|for|from\s+the\s+(?:ceiling|rafters|beams)|with)\b)",
-    r"\b(?:" + _PERSON + r")\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+)?(?:be|get)\s+put\s+down\b"
-    r"(?=\s*(?:[.!?,]|$)|\s+like\s+(?:(?:a|the)\s+)?(?:\w+\s+)?(?:dogs?|animals?))",
-    # A beating someone "needs" or "deserves", said of a person: "Anyone defending him is a nonce
-    # apologist and needs a kicking"; not an election's ("this government needs a kicking at the polls").
-    r"(?:\b(?:he|she|you|u|they|him|her|" + _ROLE + r")(?:'s|\s+is|\s+are|'re)?\s+|\b(?:apologist|nonce|paedo|scumbag|rat|grass"
-    r"|thug|coward|creep|prick|twat|cunt|wanker|bastard|snake|traitor|muppet|bellend|knob|tosser|scum|sympathiser|lowlife)s?\s+and\s+)"
-    r"(?:(?:really|just|badly)\s+)?(?:needs|deserves|wants|need|deserve|is\s+asking\s+for|could\s+do\s+with)\s+a\s+"
-    r"(?:proper\s+|good\s+|real\s+|right\s+|serious\s+)?(?:kicking|beating|battering|hiding|glassing|stabbing|shoeing)\b"
-    r"(?!\s+(?:at|in|from|on|by|come|next|this|up|with|of|over)\b)",
-    # A part of someone hurt, with a call or an intent however short ("id knock her teeth out"):
-    r"\b(?:i|we)(?:'d|d|\s+would|'ll|ll|\s+will|'m\s+going\s+to|'m\s+gonna|m\s+gonna|\s+am\s+going\s+to)\s+(?:happily\s+|gladly\s+|just\s+)?"
-    r"(?:knock|kick|smash|punch|stamp|bash)\s+(?:your|ur|his|her|their|" + _ROLE + r"'s)\s+(?:\w+\s+)?(?:teeth|head|face|skull"
-    r"|brains?|block|lights)\s+(?:in|out|off)\b",
-    r"\b(?:" + CALL + r"|hope\s+(?:he|she|they|you|u|" + _ROLE + r"))\s+(?:all\s+)?(?:have|get|gets|has)\s+(?:his|her|their|your|ur)\s+"
-    r"(?:throats?|heads?|legs?|knees?|kneecaps?|fingers?|hands?|necks?|faces?|teeth|skulls?)\s+(?:slit|cut|broken|smashed"
-    r"|kicked\s+in|caved\s+in|bashed\s+in|stamped\s+on|blown\s+off|chopped\s+off|cut\s+off|knocked\s+out|snapped)\b",
-    r"\b(?:" + INTENT + r"|(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|must|gotta|oughta))\s+(?:just\s+)?"
-    r"(?:slit|cut)\s+(?:your|ur|his|her|their|" + _ROLE + r"'s)\s+throats?\b",
-    # ... in the northern way: "the ref wants his head kicking in after that"; not "needs his head examining".
-    r"\b(?:wants|needs|deserves|want|need|deserve)\s+(?:his|her|their|your|ur)\s+(?:head|face|teeth|skull)\s+(?:kicking|kicked"
-    r"|smashing|smashed|caving|caved|bashing|bashed|stamping|stamped)\s+(?:in|on)\b",
-    # A family wished raped or stabbed: "I hope your daughter gets raped and then see if you're so forgiving".
-    r"\bhope\s+(?:" + _KIN + r"|(?<!my\s)(?<!our\s)\w+'s\s+(?:\w+\s+)?" + _KIN_WORD + r")\s+(?:gets?|is|are)\s+(?:raped|stabbed"
-    r"|shot|killed|murdered|beaten\s+up|glassed|attacked|burnt|burned)\b",
-    # A wish of a bone broken: "Hope Collins breaks his neck falling down the stairs"; not a stage's "break a leg".
-    r"\bhope\s+(?:he|she|they|you|u|" + _ROLE + r")\s+(?:breaks|snaps|break|snap|cracks|crack)\s+(?:his|her|their|your|ur)\s+"
-    r"(?:neck|back|spine|skull|legs?)\b",
-    # A fire wished on a building with people in it: "Hope the refugee centre burns down with them all in it".
-    r"\b(?:hope|hoping|wish|pray|let)\s+(?:\w+\s+){0,5}?(?:burns?|burnt|burned|goes\s+up|catch(?:es)?\s+fire|gets?\s+(?:torched"
-    r"|burnt|burned|firebombed|bombed))(?:\s+down)?(?:\s+[\w']+){0,3}?\s+with\s+(?:them|him|her|you|everyone|everybody"
-    r"|all\s+of\s+them|the\s+lot(?:\s+of\s+them)?|" + GROUP + r"|" + _KIN + r")(?:\s+all)?\s+(?:still\s+)?(?:inside|in\s+(?:it|there))\b",
-    r"\b(?:burn|torch|bomb|blow\s+up|set\s+fire\s+to)\b(?:\s+[\w']+){0,5}?\s+with\s+(?:them|him|her|you|everyone|everybody)"
-    r"\s+all\s+(?:still\s+)?(?:inside|in\s+(?:it|there))\b",
-    # Drowned at sea: "Send them back on the boats and sink them"; not a team sunk ("we'll sink them Saturday").
-    r"\b(?:boats?|dinghy|dinghies|rafts?)\b[^.!?]{0,40}?\band\s+(?:then\s+)?(?:sink|torpedo|capsize|scuttle)\s+(?:them|em|'em|the\s+lot"
-    r"|it|the\s+boats?|the\s+dinghies)\b",
-    r"(?:^|[.!?,:;]\s*|\b(?:should|just|must|we|let'?s)\s+)(?:sink|torpedo|capsize)\s+(?:the|their|those|these|all\s+the)\s+"
-    r"(?:migrant\s+|refugee\s+|small\s+)?(?:boats|dinghies|dinghy)\b(?!\s+(?:race|crew|team)\b)",
-    r"\b(?:send|ship)\s+(?:them|em|'em|" + GROUP + r")\s+(?:all\s+)?(?:back|home)\s+in\s+body\s*bags\b",
-    # A brick or a petrol bomb through someone's window, called for or meant.
-    r"\b(?:(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)|hope\s+(?:someone|somebody)|"
-    + INTENT + r"|let'?s)\s+(?:just\s+|finally\s+)?(?:puts?|throws?|chucks?|lobs?|sticks?)\s+(?:a|some)\s+(?:\w+\s+)?(?:brick|rock"
-    r"|stone|petrol\s+bomb|firebomb|molotov|bottle)s?\s+(?:through|in)\s+(?:(?:the|that|this|their|your|his|her)\s+(?:\w+\s+)?|"
-    + _ROLE + r"'s\s+(?:\w+\s+)?)windows?\b",
-    r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
-    r"(?:put|bury)\s+(?:him|her|them|" + _ROLE + r")\s+(?:in\s+the\s+ground|six\s+feet\s+under|in\s+(?:a|an\s+early)\s+grave)\b",
-    # An order or an intent, not told of ("southern whites who wanted to lynch him").
-    r"(?:^|[.!?,:;]\s*|\b(?:just|go|let'?s|should|must|gonna|'ll|will|someone|somebody|please)\s+)lynch\s+(?:him|her|them|em|'em)\b",
-    # Being waited for, theirs the place: "I'll be waiting outside your office Friday"; not a lift
-    # ("I'll be waiting outside your house at 7, text me"), which goes on.
-    r"\b(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|'m\s+gonna|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna)\s+be\s+"
-    r"(?:waiting\s+)?(?:for\s+(?:you|u|him|her)\s+)?(?:outside|at|by)\s+" + _THEIR_PLACE + _THEN_END,
-    # ... or theirs the person: "i'll be outside the training ground tomorrow for that prick".
-    r"\b(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|'m\s+gonna|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna)\s+be\s+"
-    r"(?:waiting\s+)?(?:outside|at|by)\s+(?:the|his|her|their|your|ur)\s+(?:\w+\s+){0,2}?(?:\w+\s+)?(?:(?:on\s+)?" + _WHEN
-    + r"\s+)?for\s+" + _TARGET + r"\b",
-    # Ten minutes alone with someone and a weapon.
-    r"\b(?:minutes?|an\s+hour|a\s+while)\s+alone\s+with\s+(?:him|her|them|" + _ROLE + r")\s+(?:and|with)\s+" + _WITH_WEAPON,
-    # Go and visit him, said as an order: "His address is 14 Marsh Lane, go pay him a visit lads";
-    # not a visit to the ill ("go pay her a visit, she's lonely").
-    r"(?:^|[.!?,:;]\s*|\b(?:lads|boys|guys|everyone|someone|somebody)\s*,?\s*|\b(?:should|needs?\s+to|let'?s)\s+)"
-    r"(?:go\s+(?:and\s+)?|let'?s\s+(?:go\s+(?:and\s+)?)?)?pay\s+(?:him|her|them|" + _ROLE + r")\s+a\s+(?:little\s+|wee\s+|proper\s+)?visit\b"
-    r"(?:\s*,?\s*(?:lads|boys|guys|everyone|folks|people))?(?=\s*(?:[.!?]|$))",
-    r"(?:\b(?:go|get)\s+(?:round|around|over)\s+(?:there\s+)?(?:and\s+)?|(?:^|[.!?,:;]\s*)(?:lads\s*,?\s*)?go\s+(?:and\s+)?)"
-    r"sort\s+(?:him|her|them)\s+out\b(?=\s*(?:[.!?]|$|,?\s*(?:lads|boys)))",
-    # Told to be careful on the way home, a named person: "This reporter Sarah should be careful walking
-    # home at night after writing this"; not a warning given with its reason ("be careful walking
-    # home, the ice is bad").
-    r"\b(?:he|she|they|" + _ROLE + r")(?:\s+\w+)?\s+(?:should|had\s+better|'d\s+better|better|wants?\s+to|needs?\s+to|ought\s+to)\s+"
-    r"be\s+(?:very\s+|really\s+|extra\s+)?careful\s+(?:walking|going|getting|driving|cycling)\s+home\b(?:\s+(?:at\s+night|tonight"
-    r"|after\s+dark|alone|from\s+(?:work|the\s+\w+))){0,2}(?=\s*(?:[.!?]|$)|\s+after\s+(?:writing|this|that|what|tonight|today))",
-    r"\b(?:you|u)\s+(?:should|had\s+better|'d\s+better|better|want\s+to|need\s+to)\s+be\s+(?:very\s+|really\s+)?careful\s+"
-    r"(?:walking|going|getting|driving)\s+home\b[^.!?]{0,20}?\s+after\s+(?:writing\s+(?:this|that)|that\s+(?:article|piece|story)"
-    r"|what\s+you\s+(?:wrote|said|did))",
-    # A place known with a visit to come: "I know where Hargrove parks his car after matches. see you
-    # saturday ref", "we know where they hold their surgeries"; not the knowing alone ("I know where
-    # he parks, it's the multi-storey").
-    r"\b(?:i|we)\s+know\s+where\s+(?:he|she|they|you|u|" + _ROLE + r")\s+(?:lives?|parks|park|works?|sleeps?|drinks?|trains?"
-    r"|eats?|walks?|holds?|drops|picks|goes)\b.{0,80}?(?:\bsee\s+(?:you|ya|u|him|her)\s+(?:on\s+)?" + _WHEN + r"\b"
-    r"|\b(?:we'?ll|i'?ll|we\s+will|i\s+will)\s+be\s+(?:waiting|seeing\s+(?:you|him|her))\b|\bwatch\s+(?:your|his|her|their)\s+backs?\b"
-    r"|\bget\s+what'?s\s+coming\b|\bwill\s+pay\b)",
-    r"\b(?:will|gonna|going\s+to)\s+get\s+what'?s\s+coming\b(?:\s+to\s+(?:them|him|her|you))?\s*[,.;]?\s*(?:and\s+)?(?:we|i)\s+know\s+"
-    r"where\s+(?:they|he|she|you|u)\b",
-    r"\bsee\s+(?:you|ya|u)\s+(?:on\s+)?" + _WHEN + r"\b.{0,60}?\b(?:i|we)\s+know\s+where\s+(?:you|u)\s+(?:live|park|work|drink)\b",
-    # Done to someone as was done to a murdered MP or a victim: "We should do to this council what
-    # they did to Jo Cox", "I hope someone in prison does to him what he did to her"; not a score
-    # settled ("we'll do to them what they did to us last season").
-    r"\b(?:do|does)\s+to\s+(?:him|her|them|you|u|" + _ROLE + r"|(?:this|that|the|these|those)\s+(?:\w+\s+)?\w+)\s+what\s+"
-    r"(?:they|he|she|someone|somebody|\w+)\s+did\s+to\s+(?:jo\s+cox|(?:sir\s+)?david\s+amess|lee\s+rigby|her|him|that\s+(?:girl|boy"
-    r"|child|kid|woman|family|baby)|those\s+(?:girls|kids|children)|the\s+(?:victim|girl|boy|child|kid|woman|family|baby))\b"
-    r"(?!\s+(?:last|in\s+the|at\s+the|on\s+(?:saturday|sunday)|at\s+their)\b)",
-    r"\b(?:ends?\s+up|go(?:es)?\s+the\s+same\s+way\s+as|get\s+the\s+same\s+as|finish\s+like)\s+(?:like\s+)?(?:jo\s+cox|(?:sir\s+)?david\s+amess"
-    r"|lee\s+rigby)\b",
-)
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.
 _BRANCHES = tuple(b for b in BRANCHES if b != SOMEONE_SHOULD_HARM)
@@ -612,14 +490,6 @@ _SPANISH = (
     r"\bte\s+(?:voy|vamos)\s+a\s+dar\s+una\s+(?:paliza|golpiza|madriza|putiza)\b",
 )
 _THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + _SITE_ONLY + (_ORDER_TO_KILL_A_GROUP,) + _SPANISH))
-# Read apart, and only where a word of theirs is: several open on a person named by office or name,
-# a long list tried at every word, which had put a third on the rule's time for every comment.
-_READER_THREAT = re.compile("|".join(_READERS))
-_READER_CUE = re.compile(r"glass|bottled|knifed|batter|leathered|stamped|done\s+in|kicking|beating|hiding|slap|shoeing|stabbing"
-                         r"|kicked|broken|smashed|snapped|caved|chopped|blown|against\s+(?:a|the)\s+wall|strung|put\s+down|knock|kick|smash|punch|bash|throat|slit|cut"
-                         r"|breaks?|snaps?|cracks?|burn|fire|goes\s+up|torched|bomb|sink|torpedo|capsize|scuttle|body\s*bags"
-                         r"|window|six\s+feet|ground|grave|lynch|waiting|outside|alone\s+with|visit|sort\s+\w+\s+out|careful"
-                         r"|raped|stabbed|shot|killed|murdered|attacked|know\s+where|what'?s\s+coming|did\s+to|jo\s+cox|amess|rigby")
 
 
 # A denial said with the words, or in the two words before them in the same clause ("they do not
@@ -669,10 +539,7 @@ _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|b
                        # sent most comments through the second reading and doubled the rule's cost.
                        r"|\bknow\s+where\b|\bcut\s+off\b|\bhit\s+by\b|\bin\s+the\s+ground\b|\bsix\s+feet\b|\bgrave\b"
                        r"|\bvisit\b|\bfriend\s+with\b|\bwalking\b|\bhunted\s+down\b|\bstring\s+\S+\s+up\b"
-                       r"|\bevery\s+bone\b|\brun\s+\S+\s+over\b|\bon\s+sight\b|\bto\s+school\b|\bin\s+(?:the\s+)?hospital\b"
-                       # A regional daily's shapes (_READERS): "Harris needs a battering", "Sarah should be careful".
-                       r"|\b(?:glass|batter|knock|lynch)(?:ed|ing)?\b|\bhiding\b|\bcareful\b|\balone\s+with\b|\bdid\s+to\b"
-                       r"|\bteeth\b|\bthroat\b|\bbrick\b|\bstrung\b|\bput\s+down\b|\bagainst\s+a\s+wall\b|\bwaiting\b")
+                       r"|\bevery\s+bone\b|\brun\s+\S+\s+over\b|\bon\s+sight\b|\bto\s+school\b|\bin\s+(?:the\s+)?hospital\b")
 
 
 def _marked_names(written: str) -> str | None:
@@ -732,12 +599,11 @@ def _opens_sentence(written: str, at: int) -> bool:
 
 
 # The words the patterns spell, which a capital does not make a name ("SOMEONE SHOULD SHOOT HARGROVE.").
-_PATTERN_WORDS = frozenset(re.findall(r"[a-z]{3,}", _THREAT.pattern + _READER_THREAT.pattern))
+_PATTERN_WORDS = frozenset(re.findall(r"[a-z]{3,}", _THREAT.pattern))
 
 
 def _first_threat(normalised: str) -> str | None:
-    readers = _READER_THREAT.finditer(normalised) if _READER_CUE.search(normalised) else ()
-    for found in itertools.chain(_THREAT.finditer(normalised), readers):
+    for found in _THREAT.finditer(normalised):
         words = found.group(0).lstrip(".!?,:; ")
         clause = _CLAUSE_END.split(normalised[max(0, found.start() - 60) : found.start()])[-1].replace(_NAME_MARK, "")
         clause = _NO_DENIAL.sub(" ", clause)

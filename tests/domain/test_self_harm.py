@@ -215,32 +215,3 @@ def test_kisses_and_farewells_cannot_make_the_reading_take_long():
                  "Got the pills ready, this is it " + "x " * 200 + "a"):
         phrase_found("at_risk", text)
     assert time.process_time() - started < 2.0
-
-
-# A regional daily's walk (2026-12-06): a disease wished on someone's family, and a reader told to go
-# through with it, published; then fresh ones in the same shapes, and the care said in the same words.
-REGIONAL_URGING = [
-    "Hope the keeper's kids get cancer for what he did today",
-    "If you're so depressed why not just do it and stop moaning", "Hope the ref's wife gets cancer",
-    "I hope his kids catch leukaemia", "I hope she gets a brain tumour", "You're suicidal? Then just do it.",
-    "If ur that depressed just get on with it", "Do us all a favour and swallow the lot",
-]
-REGIONAL_NOT_URGING = [
-    "Hope the keeper's kids get well soon after the crash.", "Hope his family gets the support they need.",
-    "I hope she gets cancer screening sorted on the NHS quickly.", "I hope he gets cancer treatment quickly, he's been waiting months.",
-    "If you're so depressed please talk to someone, the Samaritans are on 116 123.",
-    "If you're depressed just do it: book a GP appointment, it helped me.", "Do everyone a favour and take the bins out.",
-    "If you're so unhappy with the council why not just do it yourself.", "My dad got cancer last year and the nurses were brilliant.",
-    "If you're suicidal please ring 116 123, they helped me.", "I was so depressed I couldn't do it, then I got help.",
-    "Hope his kids get the chance to see him play again.",
-]
-
-
-@pytest.mark.parametrize("text", REGIONAL_URGING)
-def test_a_regional_dailys_wishes_of_harm_are_held(text):
-    assert fired("urging_self_harm", text)[0].startswith("urging self-harm: ")
-
-
-@pytest.mark.parametrize("text", REGIONAL_NOT_URGING)
-def test_the_same_words_said_in_care_are_not(text):
-    assert not fired("urging_self_harm", text)
