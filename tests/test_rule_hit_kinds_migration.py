@@ -59,7 +59,11 @@ def _rows(url: str) -> dict[str, tuple]:
     return {name: (hits, scored, priority) for name, hits, scored, priority in rows}
 
 
-def test_an_old_phone_hold_takes_its_kind_and_priority_and_its_site_is_told_it_is_hidden(services, tmp_path):
+def test_an_old_phone_hold_takes_its_kind_and_priority_and_its_site_is_told_it_is_hidden(services, tmp_path, monkeypatch):
+    from moderation.domain import upgrade_visibility
+
+    # Read two comments at a time, as 10,000 are on a large install (psycopg's 65,535-parameter cap): all three told.
+    monkeypatch.setattr(upgrade_visibility, "_SLICE", 2)
     url = _old_database(services)
     engine = create_engine(url)
     with engine.begin() as connection:

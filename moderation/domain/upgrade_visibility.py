@@ -34,19 +34,24 @@ _LAST_TOLD = text("""
 """)
 
 
+_SLICE = 10_000
+
+
 def tell_changed_visibility(session: Session, *, actor: str) -> dict[str, list[int]]:
     """Queue a `visibility_changed` event for each pending or held comment whose newest event said
     otherwise than `is_visible` does now; the comment ids by site name. The caller commits; the
     webhook sweep delivers them."""
     told = dict(session.execute(_LAST_TOLD).all())
-    if not told:
-        return {}
-    comments = session.scalars(select(Comment).join(Site).where(Comment.id.in_(list(told)),
-                                                                Comment.status.in_((PENDING, HELD)))
-                               .order_by(Comment.id).with_for_update(of=Comment)).all()
     writes, at, changed = SessionWrites(session), now(), defaultdict(list)
-    for comment in comments:
-        if is_visible(comment) != told[comment.id]:
-            _new_visibility(writes, comment, actor=actor, at=at, reason="an upgrade changed what a held comment shows")
-            changed[comment.site.name].append(comment.id)
+    ids = sorted(told)
+    # A slice at a time: psycopg takes at most 65,535 parameters a statement (a re-check: past that
+    # many held comments, every start only warned and no site was told).
+    for start in range(0, len(ids), _SLICE):
+        comments = session.scalars(select(Comment).join(Site).where(Comment.id.in_(ids[start:start + _SLICE]),
+                                                                    Comment.status.in_((PENDING, HELD)))
+                                   .order_by(Comment.id).with_for_update(of=Comment)).all()
+        for comment in comments:
+            if is_visible(comment) != told[comment.id]:
+                _new_visibility(writes, comment, actor=actor, at=at, reason="an upgrade changed what a held comment shows")
+                changed[comment.site.name].append(comment.id)
     return dict(changed)
