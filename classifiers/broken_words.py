@@ -37,6 +37,8 @@ def join_broken_words(text: str) -> str:
     pieces, last = [], 0
     for gap in _BREAK.finditer(text):
         a, b = gap.span()
+        if a < 2 or b >= len(text) or not (text[a - 1].isalpha() and text[b].isalpha()):
+            continue  # most line breaks follow a full stop or another line break
         head = _HEAD.search(text, max(0, a - _LONGEST - 1), a)
         tail = _TAIL.match(text, b)
         if head is None or tail is None:

@@ -28,8 +28,25 @@ SIGNATURE = re.compile(
 )
 
 
+# Looked for back from each "(UTC)" a signature ends in, not tried at every character of the text:
+# the model's features read every comment through here, and 857 of jigsaw's 24,303 posts hold one.
+_ENDING = re.compile(SIGNATURE.pattern + r"\Z", re.IGNORECASE)
+_REACH = 260  # longer than any signature SIGNATURE matches
+_DATED = re.compile(_DATE + r" \(UTC\)\Z", re.IGNORECASE)
+
+
 def blank_signatures(text: str) -> str:
     """`text` with every part of a talk-page signature turned into as many spaces."""
-    if "(UTC)" not in text:
+    end = text.find("(UTC)")
+    if end < 0:
         return text
-    return SIGNATURE.sub(lambda match: " " * len(match.group(0)), text)
+    pieces, last = [], 0
+    while end >= 0:
+        # A date first, in the few characters before "(UTC)": "(UTC)" 4,000 times had taken 0.4 s.
+        dated = _DATED.search(text, max(last, end - 24), end + 5) is not None
+        found = _ENDING.search(text, max(last, end + 5 - _REACH), end + 5) if dated else None
+        if found is not None:
+            pieces.append(text[last:found.start()] + " " * (found.end() - found.start()))
+            last = found.end()
+        end = text.find("(UTC)", end + 5)
+    return text if not pieces else "".join(pieces) + text[last:]

@@ -339,10 +339,13 @@ def test_a_talk_page_signature_is_spaces_to_the_features_and_words_to_the_rules(
 def test_a_hostile_text_of_signature_pieces_costs_little() -> None:
     import time
 
+    from classifiers.normalise import blank_before_split
+
     started = time.process_time()  # CPU time: a busy machine holds the process up without it costing more
     for text in (("[[User:" + "a" * 119 + " ") * 150, "09:41, " * 3000 + "(UTC)", "12 May 2026 " * 1700 + "(UTC)",
-                 "--[[user talk:" * 1500 + "(UTC)", "May 1, " * 3000 + "(UTC)", "[[User:x" + "]" * 19000):
-        normalise(text), normalise_with_offsets(text)
+                 "--[[user talk:" * 1500 + "(UTC)", "May 1, " * 3000 + "(UTC)", "[[User:x" + "]" * 19000,
+                 "(UTC)" * 4000, "1 (UTC)" * 2800, "12 May 2026 (UTC)" * 1200):
+        normalise(text), normalise_with_offsets(text), blank_before_split(text)
     assert time.process_time() - started < 5.0  # about 0.3 s
 
 
