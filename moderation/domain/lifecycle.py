@@ -425,7 +425,7 @@ def visibility_changed(session: Session, site: Site, *, actor: str) -> list[Webh
     # Those held for their story or site, author or a storm are hidden in either mode, those reported after approval shown.
     shown_or_hidden = [c for c in comments if not _held_until_approved(c) and REPORTED_AFTER_APPROVAL not in (c.flagged or ())]
     writes = BatchWrites()
-    deliveries = [_new_visibility(writes, comment, actor=actor, at=at, moderation_mode=site.moderation_mode)
+    deliveries = [new_visibility(writes, comment, actor=actor, at=at, moderation_mode=site.moderation_mode)
                   for comment in shown_or_hidden]
     writes.write(session, shown_or_hidden)
     return [d for d in deliveries if d is not None]
@@ -438,7 +438,7 @@ def hide_reported_after_approval(session: Session, comment: Comment, *, actor: s
     comment.flagged = [f for f in comment.flagged or () if f != REPORTED_AFTER_APPROVAL]
     if is_visible(comment):  # post-moderation shows it held all the same: nothing changes for the site
         return None
-    return _new_visibility(SessionWrites(session), comment, actor=actor, at=now(),
+    return new_visibility(SessionWrites(session), comment, actor=actor, at=now(),
                            reason="reported by a reader whose reports were upheld")
 
 
@@ -450,10 +450,10 @@ def reflag_pending(session: Session, comment: Comment, flags: list[str] | None, 
     comment.flagged = flags
     if is_visible(comment) == was:
         return None
-    return _new_visibility(SessionWrites(session), comment, actor=actor, at=now(), reason=reason)
+    return new_visibility(SessionWrites(session), comment, actor=actor, at=now(), reason=reason)
 
 
-def _new_visibility(writes: SessionWrites | BatchWrites, comment: Comment, *, actor: str, at: datetime,
+def new_visibility(writes: SessionWrites | BatchWrites, comment: Comment, *, actor: str, at: datetime,
                     **details: Any) -> WebhookDelivery | None:
     """A version that only shows or hides the comment: its audit entry and, for a site with a webhook,
     a `comment.status_changed` event, its status the same and `"visibility_changed": true`."""

@@ -19,7 +19,7 @@ from collections import defaultdict
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import HELD, PENDING, _new_visibility, is_visible, now
+from moderation.domain.lifecycle import HELD, PENDING, new_visibility, is_visible, now
 from moderation.domain.status_writes import SessionWrites
 from moderation.models import Comment, Site
 
@@ -52,6 +52,6 @@ def tell_changed_visibility(session: Session, *, actor: str) -> dict[str, list[i
                                    .order_by(Comment.id).with_for_update(of=Comment)).all()
         for comment in comments:
             if is_visible(comment) != told[comment.id]:
-                _new_visibility(writes, comment, actor=actor, at=at, reason="an upgrade changed what a held comment shows")
+                new_visibility(writes, comment, actor=actor, at=at, reason="an upgrade changed what a held comment shows")
                 changed[comment.site.name].append(comment.id)
     return dict(changed)
