@@ -52,3 +52,15 @@ def test_the_models_own_cut_is_unchanged():
     """Pooling cuts at every full stop still: changing its cut means training again."""
     text = "Mr. Smith is a liar."
     assert [text[b:e] for b, e in sentence_spans(text)] == ["Mr.", "Smith is a liar."]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("Thanks for the edit.\nYou are a complete id\niot. Bye",
+     ["Thanks for the edit.", "You are a complete id\niot.", "Bye"]),
+    ("stu\r\npid mo\nron", ["stu\r\npid mo\nron"]),
+    # Two words that make no masked word stay two lines.
+    ("we lost as\nshe said", ["we lost as", "she said"]),
+])
+def test_a_word_broken_over_a_line_break_is_one_span_as_the_model_reads_it(text, read):
+    """A re-check: span scores gave "You are a complete id" 0.64 and "iot." 0.37 for one idiot."""
+    assert pieces(text) == read
