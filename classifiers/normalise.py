@@ -194,6 +194,14 @@ def _lone_indicators(text: str) -> str:
     return _INDICATORS.sub(_indicator_letters, text)
 
 
+def as_read(text: str) -> str:
+    """`text` as the model's words read it, case kept: HTML tags blanked, a word broken over a line
+    break joined and regional indicators that are no row of flags as letters (same length). For
+    saying a marked piece in words: "🇮\u200b🇩\u200b🇮\u200b🇴\u200b🇹" is "idiot", where its indicators
+    with the zero-width spaces dropped are drawn as two flags and a T."""
+    return _lone_indicators(join_broken_words(blank_markup(text)))
+
+
 class _CharTable(dict[int, str]):
     """str.translate table that fills itself in, so only characters actually seen are computed."""
 

@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from classifiers.bidi import display_order
-from classifiers.normalise import blank_markup, markup_spans, normalise, normalise_with_offsets, span_of
+from classifiers.normalise import as_read, markup_spans, normalise, normalise_with_offsets, span_of
 from moderation.domain.rule_matchers import email_address, payment_card, phone_number, social_handle, street_address
 
 # After these a comment box starts a new line; the page shows the text with white-space: pre-wrap.
@@ -72,8 +72,8 @@ def marked_words(text: str, explanations: dict[str, Any] | None, attribute: str,
     never reaches."""
     spans = sorted((s for s in _spans(text, explanations) if s[2] == attribute), key=lambda s: -s[3])
     drawn = _drawn_order(text)
-    # Markup left out as the model reads it: "k</b>ill" is listed as "kill".
-    return list(dict.fromkeys(" ".join(blank_markup(_as_drawn(text, begin, end, drawn)).replace("\u200b", "").split())
+    # As the model reads it: "k</b>ill" is listed as "kill", "id⏎iot" as "idiot".
+    return list(dict.fromkeys(" ".join(as_read(_as_drawn(text, begin, end, drawn)).replace("\u200b", "").split())
                               for begin, end, *_ in spans))[:limit]
 
 

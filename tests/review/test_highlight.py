@@ -116,6 +116,22 @@ def test_words_with_markup_inside_are_listed_as_read():
     assert marked_words(text, spans, "threat") == ["kill"]
 
 
+@pytest.mark.parametrize("text, piece, listed", [
+    # Indicators apart are drawn as letters; with the zero-width spaces dropped they paired into the
+    # flags of Indonesia and the British Indian Ocean Territory (a re-check).
+    ("you are an \U0001F1EE\u200b\U0001F1E9\u200b\U0001F1EE\u200b\U0001F1F4\u200b\U0001F1F9",
+     "\U0001F1EE\u200b\U0001F1E9\u200b\U0001F1EE\u200b\U0001F1F4\u200b\U0001F1F9", ["idiot"]),
+    ("You are a complete id\niot.", "id\niot", ["idiot"]),  # was "id iot"
+    ("Flags \U0001F1FA\U0001F1F8 all day", "\U0001F1FA\U0001F1F8", ["\U0001F1FA\U0001F1F8"]),  # a flag stays one
+])
+def test_a_marked_piece_is_listed_as_the_model_read_it(text, piece, listed):
+    from moderation.review.highlight import marked_words
+
+    begin = text.index(piece)
+    spans = {"insult": [{"begin": begin, "end": begin + len(piece), "score": 0.9, "text": piece}]}
+    assert marked_words(text, spans, "insult") == listed
+
+
 def test_a_run_of_blank_lines_is_one_line_saying_how_many():
     """A moderator's walk: "idiot", 300 line breaks, then a threat; the card showed "idiot" on an
     empty block, and the threat, the reasons and the buttons were 7,300 px down."""
