@@ -146,7 +146,9 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     if attributes:
         use_cache = cache if not request.do_not_store else None
         digest = text_digest(request.text) if use_cache is not None else ""
-        # The kinds are in the key: a rule taken away is not answered from before it went.
+        # The kinds that lift are in the key: a rule taken away is not answered from before it went,
+        # and a change to the site's other rules keeps what is cached.
+        kinds = kinds.intersection(plain_words.RAISES)
         key = (site_id, digest, kinds)
         scores, matched = _scores(model, request.text, use_cache, key, kinds)
         if request.span_annotations:
