@@ -181,9 +181,11 @@ def app(services: Services, process_app):
     registry it followed was emptied with the database). A service changed in place is not put
     back: change one with `monkeypatch`, or make an app of its own with `app_with`."""
     from moderation.app import model_provider
+    from moderation.domain.rules_in_force import forget as forget_rule_kinds
     from moderation.domain.sites import forget_verified_keys
 
     forget_verified_keys()  # ids restart with each test, so no key verified earlier may linger
+    forget_rule_kinds()  # nor a site's rule kinds
     config, extensions = dict(process_app.config), dict(process_app.extensions)
     process_app.extensions["models"] = model_provider(process_app)
     process_app.extensions["perspective_cache"] = type(extensions["perspective_cache"])()  # tests count its hits

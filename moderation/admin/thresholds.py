@@ -18,6 +18,8 @@ from moderation.admin.routes import bp
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
+from moderation.domain.rule_sets import current_rules
+from moderation.domain.rules_in_force import kinds_of
 from moderation.domain.threshold_release import RELEASE_SIZE, release_held, releasable
 from moderation.domain.threshold_tuning import (
     PRECISION, curve, other_versions_warning, parse_target, preview, save_target_threshold, tuning_data,
@@ -92,7 +94,8 @@ def _coral(site: Site, model: dict) -> CoralCalibration | None:
     from moderation.scorer import get_provider  # as loaded_model does: a broken model package breaks no page
 
     scorer = get_provider(current_app._get_current_object()).for_site(site.id)
-    return calibrate(scorer, decisions, current=model["thresholds"].get("toxicity"), cut_short=cut_short)
+    return calibrate(scorer, decisions, current=model["thresholds"].get("toxicity"), cut_short=cut_short,
+                     kinds=kinds_of(current_rules(db.session, site.id)))
 
 
 @bp.post("/sites/<int:site_id>/thresholds")

@@ -121,8 +121,10 @@ def _detected(text: str, whole: language.Language) -> list[str]:
     return [whole.code] + ([part[0].code] if part is not None and part[0].code != whole.code else [])
 
 
-def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_id: int) -> dict[str, Any]:
+def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_id: int,
+            kinds: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Score the text and answer the way Perspective does. `cache` is skipped for doNotStore.
+    `kinds`: the site's rule kinds whose matchers raise scores (plain_words.floors).
 
     Cache entries belong to the site that asked: a shared entry would answer another site faster,
     telling it which texts this site had analysed."""
@@ -144,10 +146,14 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     if attributes:
         use_cache = cache if not request.do_not_store else None
         digest = text_digest(request.text) if use_cache is not None else ""
-        scores, matched = _scores(model, request.text, use_cache, (site_id, digest))
+        # The kinds that lift are in the key: a rule taken away is not answered from before it went,
+        # and a change to the site's other rules keeps what is cached.
+        kinds = kinds.intersection(plain_words.RAISES)
+        key = (site_id, digest, kinds)
+        scores, matched = _scores(model, request.text, use_cache, key, kinds)
         if request.span_annotations:
             spans = _spans(model, request.text, sorted({a.ours for a in attributes}), scores, matched, use_cache,
-                           (site_id, digest))
+                           key, kinds)
 
     attribute_scores: dict[str, Any] = {}
     whole = utf16_offsets(request.text)(len(request.text))
@@ -180,8 +186,8 @@ SCORES_BYTES = 600
 SPAN_BYTES = 280
 
 
-def _scores(model: Model, text: str, cache: LRUCache | None,
-            digest: tuple[int, str]) -> tuple[dict[str, float], bool]:
+def _scores(model: Model, text: str, cache: LRUCache | None, digest: tuple[int, str, frozenset[str]],
+            kinds: frozenset[str]) -> tuple[dict[str, float], bool]:
     """The text's scores, and whether the plain-words matchers read anything in it: kept together, so
     a request for spans does not run the matchers over the whole text a second time."""
     key = (model.version, *digest)
@@ -189,7 +195,7 @@ def _scores(model: Model, text: str, cache: LRUCache | None,
         hit = cache.get(key)
         if hit is not None:
             return hit
-    found = plain_words.floors(text)
+    found = plain_words.floors(text, kinds)
     scored = plain_words.raised(model.score([text])[0], found), bool(found)
     if cache is not None:
         cache.put(key, scored, SCORES_BYTES)
@@ -197,7 +203,8 @@ def _scores(model: Model, text: str, cache: LRUCache | None,
 
 
 def _spans(model: Model, text: str, attributes: list[str], scores: dict[str, float], matched: bool,
-           cache: LRUCache | None, digest: tuple[int, str]) -> dict[str, list[dict[str, Any]]]:
+           cache: LRUCache | None, digest: tuple[int, str, frozenset[str]],
+           kinds: frozenset[str]) -> dict[str, list[dict[str, Any]]]:
     """Perspective's span scores: one per sentence, in order, each sentence scored as a text of its
     own ("done at per-sentence level"); a text of one sentence has its summary score there."""
     key = (model.version, *digest, "spans", tuple(attributes))
@@ -209,7 +216,7 @@ def _spans(model: Model, text: str, attributes: list[str], scores: dict[str, flo
     if len(sentences) > 1:
         sentence_scores = model.score([text[b:e] for b, e in sentences])
         if matched:  # the sentences the matchers read, raised as the whole is
-            sentence_scores = [plain_words.raised(found, plain_words.floors(text[b:e]))
+            sentence_scores = [plain_words.raised(found, plain_words.floors(text[b:e], kinds))
                                for (b, e), found in zip(sentences, sentence_scores)]
     else:
         sentence_scores = [scores] * len(sentences)

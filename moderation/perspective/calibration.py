@@ -4,9 +4,12 @@ Coral sends each approval and deletion to `comments:suggestscore`, and those are
 of its moderators' decisions here: its comments are scored and never stored. A migrating site's
 walk found its thresholds page and backtest blind to them ("0 decided comments") and could only
 type 51. Here the texts of its newest decisions are scored as `comments:analyze` answers them
-(the model's TOXICITY, raised where the plain-words matchers read a threat), and each threshold's
-effect on them is counted: how many it would hold, how many of those its moderators deleted, and
-how many of their deletions it would miss.
+(the model's TOXICITY, raised where the plain-words matchers of the site's own rules read a threat),
+and each threshold's effect on them is counted: how many it would hold, how many of those its
+moderators deleted, and how many of their deletions it would miss. Coral holds a comment scoring
+above its threshold, not at it (toxic.ts: `score > threshold`): counted with `>=`, the row at 95 had
+held every comment a rule lifts to exactly 0.95, which a Coral at 95 publishes (a Coral developer's
+walk: 48 held on the page, 33 by Coral).
 """
 from __future__ import annotations
 
@@ -59,7 +62,7 @@ class CoralCalibration:
     first: datetime | None
     last: datetime | None
     rows: list[ThresholdEffect]
-    current: ThresholdEffect | None = None  # at the model's own threshold, the one the docs give Coral
+    current: ThresholdEffect | None = None  # at the model's own threshold, as the docs have Coral given it
     cut_short: bool = False  # fewer than the site has: their texts passed MAX_CHARACTERS
 
 
@@ -92,18 +95,22 @@ def suggested_decisions(session: Session, site_id: int,
     return found, False
 
 
-def calibrate(model: Model, decisions: list[tuple[str, bool, datetime]],
-              current: float | None = None, cut_short: bool = False) -> CoralCalibration:
+def calibrate(model: Model, decisions: list[tuple[str, bool, datetime]], current: float | None = None,
+              cut_short: bool = False, kinds: frozenset[str] = frozenset()) -> CoralCalibration:
+    """`kinds`: the site's rule kinds in force, whose matchers raise scores as comments:analyze's do."""
     texts = [text for text, _, _ in decisions]
-    scores = [plain_words.raised(found, plain_words.floors(text)).get(ATTRIBUTE, 0.0)
+    scores = [plain_words.raised(found, plain_words.floors(text, kinds)).get(ATTRIBUTE, 0.0)
               for text, found in zip(texts, model.score(texts) if texts else [], strict=True)]
     deleted = [flag for _, flag, _ in decisions]
 
     def effect(threshold: float) -> ThresholdEffect:
-        held = [flag for score, flag in zip(scores, deleted, strict=True) if score >= threshold]
+        held = [flag for score, flag in zip(scores, deleted, strict=True) if score > threshold]
         return ThresholdEffect(threshold, len(held), sum(held), sum(deleted))
 
     when = [at for _, _, at in decisions]
+    # The model's threshold as Coral is given it, a whole percentage (docs/perspective.md): 0.511 is
+    # typed as 51, and Coral then holds above 0.51, not above 0.511.
+    typed = round(current * 100) / 100 if current is not None else None
     return CoralCalibration(len(decisions), sum(deleted), min(when, default=None), max(when, default=None),
-                            [effect(t) for t in THRESHOLDS], effect(current) if current is not None else None,
+                            [effect(t) for t in THRESHOLDS], effect(typed) if typed is not None else None,
                             cut_short=cut_short)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from classifiers import UntrustedModelError
 from moderation import db
 from moderation.domain.errors import DomainError
+from moderation.domain.rules_in_force import holding_kinds
 from moderation.domain.site_rows import site_row
 from moderation.perspective import answers
 from moderation.perspective.analyze import analyze, parse_analyze
@@ -123,8 +124,9 @@ def analyze_comment() -> Response:
     analyze_request = parse_analyze(_body())
     selection = parse_fields(request.args.get("fields"))
     model = _model(site_id)
+    kinds = holding_kinds(db.session, site_id)
     with current_app.extensions["perspective_slots"].take(site_id, analyze_request.text):
-        scored = analyze(model, analyze_request, _cache(current_app), site_id)
+        scored = analyze(model, analyze_request, _cache(current_app), site_id, kinds)
     # Perspective's answer has no field for it: a client (or its admin, after a promotion) reads here
     # which version scored, and so which threshold to set (a data scientist's walk).
     return jsonify(select_fields(scored, selection)), 200, {"X-Model-Version": model.version}

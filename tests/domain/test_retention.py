@@ -110,9 +110,10 @@ def test_notes_about_an_expired_comment_go_with_its_text_and_old_suggestscore_la
         c = comment(site, 1, "Gribbleworth is a fraud and a crook.")
         db.session.add(Report(comment_id=c.id, reason="harassment", reporter_id="r-1", weight=2.0,
                               note="It calls Gribbleworth a crook"))
-        db.session.add(LabelledExample(site_id=site.id, text="Old suggestscore text of Wobblethorpe",
-                                       labels={"rejected": 1.0}, source=SUGGESTSCORE, kind=SUGGESTSCORE,
-                                       created_at=now() - timedelta(days=2)))
+        for decision in ("rejected", "approved"):  # Coral's approvals go too, as the site page says
+            db.session.add(LabelledExample(site_id=site.id, text=f"Old suggestscore text of Wobblethorpe, {decision}",
+                                           labels={decision: 1.0}, source=SUGGESTSCORE, kind=SUGGESTSCORE,
+                                           created_at=now() - timedelta(days=2)))
         db.session.commit()
         decide(db.session, c.id, user=user, action="reject", expected_version=c.version,
                reason="Personal attack or insult: fraud and crook, of Gribbleworth")

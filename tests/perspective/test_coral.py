@@ -137,3 +137,24 @@ def test_a_site_erases_the_texts_coral_sent_as_suggestions_by_client_token_or_te
         # Recorded as an erasure: a training run that read them is discarded (own_training.py).
         counts = [r.counts for r in db.session.scalars(select(AuthorErasure).where(AuthorErasure.site_id == site.id))]
         assert counts == [{"labelled_examples": 1}, {"labelled_examples": 1}]
+
+
+def test_the_coral_tables_default_row_is_the_percentage_coral_is_given_and_holds_above_it():
+    """A Coral developer's walk: the row showed 0.511 where /admin and the docs have Coral typed 51,
+    and Coral at 51 holds what scores above 0.51: 0.5105 is held there, 0.51 itself is not."""
+    from datetime import datetime, timezone
+
+    from moderation.perspective.calibration import calibrate
+
+    scores = {"Rather rude.": 0.5105, "On the line.": 0.51}
+
+    class Scorer:
+        version = "coral-1"
+
+        def score(self, texts):
+            return [{"toxicity": scores[t]} for t in texts]
+
+    at = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    table = calibrate(Scorer(), [("Rather rude.", True, at), ("On the line.", False, at)], current=0.511)
+    assert table.current.threshold == 0.51
+    assert (table.current.held, table.current.held_deleted) == (1, 1)

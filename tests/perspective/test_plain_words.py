@@ -45,3 +45,68 @@ def test_only_the_sentence_the_matcher_reads_is_raised_among_the_spans(client, s
                      spanAnnotations=True)
     first, second = scores["THREAT"]["spanScores"]
     assert first["score"]["value"] < CORAL_THRESHOLD and second["score"]["value"] >= FLOOR
+
+
+# A Coral developer's walk (2026-12-06): a site made with `keys create X --rules none` still had these
+# at 0.95, and a court report quoting a defendant's threat with them: docs/perspective.md calls them the
+# rules the endpoint borrows, so taking the rule away must take the lift away.
+THREAT = "The mayor deserves a bullet."
+COURT_REPORT = ("Quoting the defendant: 'I'm going to burn your house down'. He got 18 months, which seems "
+                "light to me.")
+GROUP = "Go back to your country."
+
+
+def _toxicity(client, key: str, text: str) -> float:
+    answer = client.post(f"{ANALYZE}?key={key}", json=analyze_body(text, "TOXICITY"))
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()["attributeScores"]["TOXICITY"]["summaryScore"]["value"]
+
+
+def _save(app, site_id: int, rules: list[dict]) -> None:
+    from moderation import db
+    from moderation.domain.rule_sets import save_rules
+    from moderation.models import Site
+
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site_id), rules, actor="test", take_away=True)
+        db.session.commit()
+
+
+def test_a_site_created_without_rules_gets_the_models_scores_alone(app, client):
+    from moderation import db
+    from moderation.domain.accounts import add_site
+
+    with app.app_context():
+        new = add_site(db.session, "no-rules-news", starter=False, actor="test")  # keys create --rules none
+        db.session.commit()
+    for text in (THREAT, COURT_REPORT, GROUP, "kys"):
+        assert _toxicity(client, new.api_key, text) < FLOOR, text
+
+
+def test_taking_a_rule_away_takes_its_lift_away_at_once_and_leaves_the_others(app, client, site):
+    from moderation.domain.rule_sets import starter_rules
+
+    assert _toxicity(client, site.api_key, THREAT) >= FLOOR  # kept in the cache, too
+    assert _toxicity(client, site.api_key, COURT_REPORT) >= FLOOR
+    _save(app, site.id, [rule for rule in starter_rules() if rule["kind"] != "threat_words"])
+    assert _toxicity(client, site.api_key, THREAT) < FLOOR
+    assert _toxicity(client, site.api_key, COURT_REPORT) < FLOOR
+    assert _toxicity(client, site.api_key, GROUP) >= FLOOR
+
+
+def test_a_rule_kept_only_to_flag_lifts_nothing_as_it_holds_nothing(app, client, site):
+    from moderation.domain.rule_sets import starter_rules
+
+    _save(app, site.id, [{**rule, "action": "flag"} if rule["kind"] == "threat_words" else rule
+                         for rule in starter_rules()])
+    assert _toxicity(client, site.api_key, THREAT) < FLOOR
+    assert _toxicity(client, site.api_key, GROUP) >= FLOOR
+
+
+def test_a_rule_of_the_kind_under_any_name_lifts_as_the_starter_one_does(app, client, make_site):
+    from moderation.domain.rules import validate_rules
+
+    other = make_site("own-rules-news")
+    _save(app, other.id, validate_rules([{"name": "no-violence", "kind": "threat_words", "action": "reject"}]))
+    assert _toxicity(client, other.api_key, THREAT) >= FLOOR
+    assert _toxicity(client, other.api_key, GROUP) < FLOOR

@@ -346,27 +346,29 @@ def test_a_backtest_of_a_site_that_auto_rejects_shows_what_each_model_rejects_un
     assert "3 <small>(1 of them approved by moderators)</small>" in html
 
 
-def test_a_coral_site_reads_each_toxicity_threshold_against_its_moderators_suggestscore_decisions(
-        app, sign_in, admin, site, monkeypatch):
-    """A migrating site's walk: a Coral site's moderators' decisions come only through suggestscore,
-    and its thresholds page said "0 decided comments": it could only type 51."""
+CORAL_SCORES = {"You utter idiot.": 0.9, "Clueless hack.": 0.65, "Nice piece.": 0.2, "Sharp but fair.": 0.55,
+                "Someone should shoot the mayor.": 0.26}
+
+
+def _coral_decisions(app, site_id: int, monkeypatch, *, rules: list[dict]) -> None:
+    """Five Coral comments decided through suggestscore, scored by CORAL_SCORES, on a site with `rules`."""
+    from moderation.domain.rule_sets import save_rules
     from moderation.models import LabelledExample
     from moderation.perspective import calibration
-
-    table = {"You utter idiot.": 0.9, "Clueless hack.": 0.65, "Nice piece.": 0.2, "Sharp but fair.": 0.55,
-             "Someone should shoot the mayor.": 0.26}
 
     class Scorer:
         version, attributes, thresholds, card = "coral-1", ("toxicity",), {"toxicity": 0.5}, {}
 
         def score(self, texts):
-            return [{"toxicity": table[t]} for t in texts]
+            return [{"toxicity": CORAL_SCORES[t]} for t in texts]
 
     app.extensions["models"] = FixedModels(Scorer())
     with app.app_context():
+        save_rules(db.session, db.session.get(Site, site_id), rules, actor="test", take_away=True)
+
         def label(text, decision, token):
-            db.session.add(LabelledExample(site_id=site.id, text=text, labels={decision: 1.0}, source="suggestscore",
-                                           kind="suggestscore", client_token=token, actor=f"site:{site.id}"))
+            db.session.add(LabelledExample(site_id=site_id, text=text, labels={decision: 1.0}, source="suggestscore",
+                                           kind="suggestscore", client_token=token, actor=f"site:{site_id}"))
         label("Sharp but fair.", "rejected", "comment:4")  # deleted first, then approved: approved counts
         db.session.flush()
         for text, decision, token in (("You utter idiot.", "rejected", "comment:1"),
@@ -380,25 +382,64 @@ def test_a_coral_site_reads_each_toxicity_threshold_against_its_moderators_sugge
         # score is no moderator's decision.
         for n in range(31):  # its last word: approved
             label("Sharp but fair.", "rejected" if n % 2 else "approved", "comment:4")
-        db.session.add(LabelledExample(site_id=site.id, text="Nice piece.", labels={"toxicity": 0.9},
-                                       source="suggestscore", kind="suggestscore", actor=f"site:{site.id}"))
+        db.session.add(LabelledExample(site_id=site_id, text="Nice piece.", labels={"toxicity": 0.9},
+                                       source="suggestscore", kind="suggestscore", actor=f"site:{site_id}"))
         db.session.commit()
     monkeypatch.setattr(calibration, "MAX_DECISIONS", 5)
+
+
+def _coral_row(html: str, threshold: str) -> str:
+    row = html[html.index(threshold):]
+    return row[:row.index("</tr>")]
+
+
+def test_a_coral_site_reads_each_toxicity_threshold_against_its_moderators_suggestscore_decisions(
+        app, sign_in, admin, site, monkeypatch):
+    """A migrating site's walk: a Coral site's moderators' decisions come only through suggestscore,
+    and its thresholds page said "0 decided comments": it could only type 51."""
+    from moderation.domain.rule_sets import starter_rules
+
+    _coral_decisions(app, site.id, monkeypatch, rules=starter_rules())
     html = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
     assert "Coral&#39;s decisions" in html or "Coral's decisions" in html
     assert "the newest 5 sent by <code>comments:suggestscore</code>, 3 deleted" in html
     assert "older ones are left out" not in html  # short texts: no budget said
     # At 0.6 (60 in Coral): the idiot and the hack held, both deleted; the threat is raised past it by the
-    # plain-words matcher, as comments:analyze answers: 3 held, all deleted, every deletion.
-    row = html[html.index("0.600 (60)"):]
-    row = row[:row.index("</tr>")]
+    # site's threats rule, as comments:analyze answers: 3 held, all deleted, every deletion.
+    row = _coral_row(html, "0.600 (60)")
     assert '<td class="num">3</td>' in row and "3 (1.00)" in row and "3 of 3 (1.00)" in row
     assert "the model&#39;s default" in html or "the model's default" in html
-    # Down to 10, where the lowest row was 30: at 20 "Nice piece." (0.2) is held too, all five.
-    row = html[html.index("0.200 (20)"):]
-    row = row[:row.index("</tr>")]
-    assert '<td class="num">5</td>' in row and "3 (0.60)" in row
+    # Down to 10, where the lowest row was 30: at 20 the four above it are held, "Nice piece." (0.2) is not.
+    row = _coral_row(html, "0.200 (20)")
+    assert '<td class="num">4</td>' in row and "3 (0.75)" in row
     assert "0.100 (10)" in html
+
+
+def test_coral_counts_above_its_threshold_so_at_95_it_publishes_what_a_rule_lifted_to_the_floor(
+        app, sign_in, admin, site, monkeypatch):
+    """A Coral developer's walk: Coral holds `score > threshold`; the page counted `>=`, and at 95 said 48
+    held where Coral held 33, every rule-lifted threat (exactly 0.95) published unwarned."""
+    from moderation.domain.rule_sets import starter_rules
+
+    _coral_decisions(app, site.id, monkeypatch, rules=starter_rules())
+    html = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
+    # The threat sits exactly on the floor: Coral at 95 publishes it; the idiot sits exactly on 0.9.
+    assert '<td class="num">0</td>' in _coral_row(html, "0.950 (95)")
+    row = _coral_row(html, "0.900 (90)")
+    assert '<td class="num">1</td>' in row and "1 of 3 (0.33)" in row
+    assert "is above Coral&#39;s threshold" in html or "is above Coral's threshold" in html
+    assert "keep Coral at 94 or below" in html
+
+
+def test_coral_decisions_are_lifted_only_by_the_rules_the_site_has(app, sign_in, admin, site, monkeypatch):
+    """As comments:analyze answers: a site without the threats rule gets the threat's own score, 0.26."""
+    from moderation.domain.rule_sets import starter_rules
+
+    _coral_decisions(app, site.id, monkeypatch,
+                     rules=[rule for rule in starter_rules() if rule["kind"] != "threat_words"])
+    html = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
+    row = _coral_row(html, "0.600 (60)")
+    assert '<td class="num">2</td>' in row and "2 of 3 (0.67)" in row
 
 
 def test_coral_decisions_of_long_texts_are_scored_no_more_than_a_page_can_wait(app, site):

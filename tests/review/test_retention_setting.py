@@ -41,3 +41,13 @@ def test_a_retention_that_is_not_a_whole_number_of_days_is_a_form_error(app, sig
     assert "Retention must be a whole number of days" in html and 'aria-invalid="true"' in html
     with app.app_context():
         assert db.session.get(Site, site.id).retention_days is None
+
+
+def test_the_retention_help_says_it_covers_what_coral_sends_to_suggestscore_approved_ones_too(sign_in, admin, site):
+    """A Coral developer's walk: docs/perspective.md sends a site here to limit how long Coral's suggestscore
+    texts are kept, and the help spoke of comments alone, "published or approved keep their text", when
+    Coral's approvals are half of those texts and go with the rest."""
+    page = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}").get_data(as_text=True).split())
+    help_text = page[page.index('id="retention-help"'):]
+    help_text = help_text[:help_text.index("</p>")]
+    assert "<code>comments:suggestscore</code>, approved and deleted alike, go too" in help_text
