@@ -43,6 +43,7 @@ def format_result(result: dict[str, Any]) -> str:
         f" {result.get('held_by_rules', 0):,} held by the site's rules whatever a model scored (in both 'held')"
         if result["comments"] else f"site {result['site']}: no decided comments to judge the models on",
         *([learnt_note(result)] if result.get("learnt_until") else []),
+        *([f"NOTE: {result['profanity_hint']}"] if result.get("profanity_hint") else []),
     ]
     if not result["comments"]:  # a table of dashes says nothing the line above does not
         return "\n".join(lines)

@@ -41,6 +41,7 @@ from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, 
 from moderation.domain.written import span_days, written_at, written_bounds
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
+from moderation.domain.profanity_holds import profanity_hint
 from moderation.domain.routing import AT_RISK, UNREAD
 from moderation.domain.rules import HOLD, REJECT as REJECT_RULE, stored_hits, strongest
 from moderation.models import Comment, Site
@@ -113,6 +114,9 @@ class BacktestResult:
     # The candidate's ROC AUC (highest reliable attribute) minus the active's, with its 95 % interval
     # ("difference", "low", "high"; comparison.roc_auc_difference), None without two of each decision.
     roc_auc_difference: dict[str, float] | None = None
+    # Approvals held for profanity alone, which no retraining publishes, and the lever that does
+    # (profanity_holds.profanity_hint); None when there are none or the site holds no profanity.
+    profanity_hint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -315,4 +319,5 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
         left_out=left_out, repeats_left_out=repeats,
         learnt_until=cutoff.isoformat(timespec="minutes") if cutoff else None, learnt_by=sorted(learnt),
         roc_auc_difference=difference,
+        profanity_hint=profanity_hint(session, site, candidate.attributes, candidate.thresholds),
     )
