@@ -8,7 +8,7 @@ import click
 
 from moderation import db
 from moderation.cli.context import command_app
-from moderation.domain.backtest import difference_said
+from moderation.domain.backtest import counts_said, difference_said
 from moderation.domain.errors import DomainError
 
 
@@ -50,6 +50,8 @@ def format_result(result: dict[str, Any]) -> str:
     difference = difference_said(result)
     if difference:
         lines.append(("WARNING: " if difference[1] else "") + difference[0])
+    if counted := counts_said(result):
+        lines.append(counted)
     lines += [
         "",
         f"{'':<34}{'active':>22}{'candidate':>22}",
