@@ -48,8 +48,8 @@ def profanity_hint(session: Session, site: Site, attributes: Iterable[str] | Non
     were = "comment your moderators approved was" if count == 1 else "comments your moderators approved were"
     return (f"{count:,}{'+' if count >= CAP else ''} {were} held for profanity alone: retraining does not change "
             "that (an approval teaches the model that a comment is not toxic, not that it does not swear). To "
-            f"publish swearing, set profanity's Hold at to 1 on the site's settings page (/admin/sites/{site.id}; "
-            "docs/moderation.md#a-sites-settings).")
+            "publish swearing, set the \"Hold at\" threshold of profanity to 1 on the site's settings page "
+            f"(/admin/sites/{site.id}; docs/moderation.md#a-sites-settings).")
 
 
 def _is_off(value: object) -> bool:

@@ -48,7 +48,7 @@ def test_a_site_whose_moderators_approved_comments_held_for_profanity_alone_is_t
     # The two approved and flagged for profanity only; not the one toxicity held too, nor the rejection.
     assert hint.startswith("2 comments your moderators approved were held for profanity alone: retraining does "
                            "not change that")
-    assert f"set profanity's Hold at to 1 on the site's settings page (/admin/sites/{site.id}" in hint
+    assert f'set the "Hold at" threshold of profanity to 1 on the site\'s settings page (/admin/sites/{site.id}' in hint
     assert f"NOTE: {hint}" in printed
 
 
