@@ -65,6 +65,19 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
                        (me, "model:rolled_back"), (me, "model:promoted"), (me, "model:follows_global")]
 
 
+def test_promote_and_rollback_from_the_shell_keep_a_reason_in_the_audit_log(app, cli, site, tmp_path):
+    """A data scientist's walk: no promotion or rollback said why, for the admin who came next."""
+    candidate = cli("register", str(model_variant(tmp_path, "candidate-b"))).split()[0]
+    cli("promote", candidate, "--site", "daily-planet", "--reason", "caught 19 of 25 rejected in the backtest")
+    cli("rollback", "--site", "daily-planet", "--reason", "holds derby celebrations")
+    assert "at most 500 characters" in cli("promote", candidate, "--reason", "x" * 501, ok=False)
+    with app.app_context():
+        reasons = [(e.action, e.details.get("reason")) for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action.in_(("model:promoted", "model:rolled_back"))).order_by(AuditEntry.id))]
+    assert reasons == [("model:promoted", "caught 19 of 25 rejected in the backtest"),
+                       ("model:rolled_back", "holds derby celebrations")]
+
+
 def test_every_models_command_has_help():
     for command in ("list", "show", "register", "promote", "rollback", "follow-global", "shadow"):
         result = CliRunner().invoke(main, ["models", command, "--help"])

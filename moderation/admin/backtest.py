@@ -18,7 +18,7 @@ from classifiers import DEFAULT_MODEL_PATH
 from moderation import auth, db
 from moderation.admin.routes import bp
 from moderation.domain import model_registry
-from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, decided_counts, difference_said
+from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT, counts_said, decided_counts, difference_said
 from moderation.domain.written import span_words
 from moderation.domain.backtest_jobs import BACKTEST_TASK, DONE, FAILED, create_job, read_job
 from moderation.domain.dispatch import send_task
@@ -134,5 +134,6 @@ def backtest_job(job_id: str) -> tuple[str, int, dict[str, str]]:
     # Until the worker is done static/wait_for_job.js asks again and loads the result when it is there.
     page = render_template("admin/backtest_job.html", job=job, job_id=job_id, site=site, stale=stale,
                            refresh_seconds=REFRESH_SECONDS, span_words=span_words,
-                           difference=difference_said(job["result"]) if job["state"] == DONE else None)
+                           difference=difference_said(job["result"]) if job["state"] == DONE else None,
+                           counted=counts_said(job["result"]) if job["state"] == DONE else None)
     return page, 200, {}

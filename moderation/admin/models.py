@@ -18,6 +18,7 @@ from moderation.admin.model_card import card_summary, promotion_note
 from moderation.admin.model_compare import compare
 from moderation.admin.routes import bp
 from moderation.domain import model_registry as registry
+from moderation.domain.assignment_changes import last_changes
 from moderation.domain.errors import DomainError
 from moderation.domain.label_checks import overruling_note
 from moderation.domain.version_effect import left_after_rollback
@@ -64,7 +65,7 @@ def models() -> str:
         site_names={s.id: s.name for s in sites}, statuses=registry, error=error, trained_for=registry.trained_for,
         trained_by=registry.trained_by,
         promotion_note=lambda card: promotion_note(card) + overruling_note(db.session, card),
-        assignments_seen=registry.assignments_token(db.session),
+        assignments_seen=registry.assignments_token(db.session), last_changes=last_changes(db.session),
         check_interval=current_app.config["MODEL_CHECK_INTERVAL"], shipped=_shipped_unregistered(versions))
 
 
@@ -139,7 +140,9 @@ def _scope_name(site_id: int | None) -> str:
 def promote_model() -> Response:
     version, site_id = (request.form.get("version") or "").strip(), _site_id()
     seen = request.form.get("assignments_seen")  # the page's; a stale one is refused (registry.promote)
-    return _done(lambda: registry.promote(db.session, version, by=auth.current_user(), site_id=site_id, seen=seen),
+    reason = request.form.get("reason")
+    return _done(lambda: registry.promote(db.session, version, by=auth.current_user(), site_id=site_id, seen=seen,
+                                          reason=reason),
                  f"{version} is now active for {_scope_name(site_id)}.")
 
 
@@ -151,7 +154,8 @@ def rollback_model() -> Response:
     from_version = (request.form.get("from_version") or "").strip() or None
 
     def change() -> None:
-        registry.rollback(db.session, by=auth.current_user(), site_id=site_id, from_version=from_version)
+        registry.rollback(db.session, by=auth.current_user(), site_id=site_id, from_version=from_version,
+                          reason=request.form.get("reason"))
 
     left = left_after_rollback(db.session, from_version, site_id)
     return _done(change, f"Rolled back {_scope_name(site_id)}." + (f" {left}" if left else ""))

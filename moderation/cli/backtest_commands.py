@@ -8,7 +8,7 @@ import click
 
 from moderation import db
 from moderation.cli.context import command_app
-from moderation.domain.backtest import difference_said
+from moderation.domain.backtest import counts_said, difference_said
 from moderation.domain.errors import DomainError
 
 
@@ -43,12 +43,15 @@ def format_result(result: dict[str, Any]) -> str:
         f" {result.get('held_by_rules', 0):,} held by the site's rules whatever a model scored (in both 'held')"
         if result["comments"] else f"site {result['site']}: no decided comments to judge the models on",
         *([learnt_note(result)] if result.get("learnt_until") else []),
+        *([f"NOTE: {result['profanity_hint']}"] if result.get("profanity_hint") else []),
     ]
     if not result["comments"]:  # a table of dashes says nothing the line above does not
         return "\n".join(lines)
     difference = difference_said(result)
     if difference:
         lines.append(("WARNING: " if difference[1] else "") + difference[0])
+    if counted := counts_said(result):
+        lines.append(counted)
     lines += [
         "",
         f"{'':<34}{'active':>22}{'candidate':>22}",

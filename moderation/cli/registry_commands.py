@@ -178,7 +178,8 @@ def _refuse_another_sites_model(row, site_name: str | None, lead: str) -> None: 
 @click.argument("version")
 @click.option("--site", "site_name", help="Only for this site (by name); without it, the global version.")
 @click.option("--yes", is_flag=True, help="Promote a model learnt from other sites' own decisions all the same.")
-def promote_command(version: str, site_name: str | None, yes: bool) -> None:
+@click.option("--reason", default=None, help="Why, for the next admin: kept in the audit log and shown on the Models page.")
+def promote_command(version: str, site_name: str | None, yes: bool, reason: str | None) -> None:
     """Make VERSION the active model, globally or for one site; audited. Workers switch within seconds.
 
     A model that learnt from a site's own decisions is that site's: for every site, or another one,
@@ -199,7 +200,7 @@ def promote_command(version: str, site_name: str | None, yes: bool) -> None:
             # Asked first, as the page asks: the shell had promoted and said it after (a re-check).
             if overruled := overruling_note(session, card):
                 raise click.ClickException(f"not promoted.{overruled} Read them, then --yes to promote all the same.")
-        return promote(session, version, **kw)
+        return promote(session, version, reason=reason, **kw)
 
     active = _change(act, site_name=site_name)
     click.echo(f"{site_name or 'global'}: {active} is active")
@@ -210,7 +211,8 @@ def promote_command(version: str, site_name: str | None, yes: bool) -> None:
 @models_group.command("rollback")
 @click.option("--site", "site_name", help="Roll back this site's own version (it may then follow the global one).")
 @click.option("--yes", is_flag=True, help="Bring back a model learnt from other sites' own decisions all the same.")
-def rollback_command(site_name: str | None, yes: bool) -> None:
+@click.option("--reason", default=None, help="Why, for the next admin: kept in the audit log and shown on the Models page.")
+def rollback_command(site_name: str | None, yes: bool, reason: str | None) -> None:
     """Go back to the version active before the last promotion; audited.
 
     As `promote`, and as the admin page asks: bringing back a model that learnt from a site's own
@@ -227,7 +229,7 @@ def rollback_command(site_name: str | None, yes: bool) -> None:
         if not yes and target is not None:
             _refuse_another_sites_model(target, site_name, f"rolling back brings {target.version} back, which learnt")
         before = active_version(session, kw.get("site_id")).version
-        followed.append(rollback(session, **kw) is None)
+        followed.append(rollback(session, reason=reason, **kw) is None)
         # As the page says it: the shell's rollback had been silent on what the version left (a second re-check).
         if said := left_after_rollback(session, before, kw.get("site_id")):
             left.append(said)

@@ -365,16 +365,30 @@ def _settle(session: Session, *versions: ModelVersion | None) -> None:
             row.status = RETIRED
 
 
+# A note for the next admin, not an essay: the audit log's row shows it whole.
+MAX_REASON = 500
+
+
+def _why(reason: str | None) -> dict[str, str]:
+    """The audit detail of a promotion's or rollback's reason: a second admin at 2 am could tell who
+    and when from the audit log, never why (a data scientist's walk)."""
+    reason = " ".join((reason or "").split())
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(f"the reason must be at most {MAX_REASON} characters", field="reason")
+    return {"reason": reason} if reason else {}
+
+
 def _scope(site: Site | None) -> dict[str, Any]:
     return {"site_id": site.id, "site": site.name} if site is not None else {"site_id": None, "site": "global"}
 
 
 def promote(session: Session, version: str | ModelVersion, *, by: User | str,
-            site_id: int | None = None, seen: str | None = None) -> ModelAssignment:
+            site_id: int | None = None, seen: str | None = None, reason: str | None = None) -> ModelAssignment:
     """Make `version` the active one of `site_id` (None: the global default), audited. With `seen`
     (the `assignments_token` the admin's page was drawn with) nothing happens if another promotion
     or rollback came since, as rollback's `from_version` does: laid over it, the promotion had
     replaced another admin's, seconds old, without a word (an admin's walk)."""
+    why = _why(reason)
     _lock(session)
     if seen is not None and seen != assignments_token(session):
         raise Conflict("someone changed which version scores since you opened the page; nothing was promoted. "
@@ -399,7 +413,7 @@ def promote(session: Session, version: str | ModelVersion, *, by: User | str,
         audit(session, actor, "model:shadow_cleared", version=row.version, reason="promoted")
     _settle(session, row, replaced)
     audit(session, actor, "model:promoted", version=row.version,
-          replaced=replaced.version if replaced else None, **_scope(site))
+          replaced=replaced.version if replaced else None, **_scope(site), **why)
     session.flush()
     session.refresh(assignment)
     return assignment
@@ -421,7 +435,7 @@ def rollback_target(session: Session, site_id: int | None) -> ModelVersion | Non
 
 
 def rollback(session: Session, *, by: User | str, site_id: int | None = None,
-             from_version: str | None = None) -> ModelAssignment | None:
+             from_version: str | None = None, reason: str | None = None) -> ModelAssignment | None:
     """Go back to the version active before the last promotion, audited.
 
     The version rolled back from becomes the assignment's previous one, so a second rollback undoes
@@ -430,6 +444,7 @@ def rollback(session: Session, *, by: User | str, site_id: int | None = None,
     unless that is still the active one: two admins rolling back at once would otherwise swap the
     bad version back in, each told it was rolled back.
     """
+    why = _why(reason)
     _lock(session)
     site = _site(session, site_id)
     actor, user_id = _actor(by)
@@ -450,14 +465,15 @@ def rollback(session: Session, *, by: User | str, site_id: int | None = None,
         session.delete(assignment)
         _settle(session, current)
         audit(session, actor, "model:rolled_back", version=None, rolled_back=current.version,
-              follows_global=True, **_scope(site))
+              follows_global=True, **_scope(site), **why)
         return None
     previous = assignment.previous_version
     assignment.version_id, assignment.previous_version_id = previous.id, current.id
     assignment.assigned_by = user_id
     assignment.assigned_at = func.now()
     _settle(session, previous, current)
-    audit(session, actor, "model:rolled_back", version=previous.version, rolled_back=current.version, **_scope(site))
+    audit(session, actor, "model:rolled_back", version=previous.version, rolled_back=current.version, **_scope(site),
+          **why)
     session.flush()
     session.refresh(assignment)
     return assignment
@@ -533,6 +549,7 @@ class Event:
     at: datetime
     actor: str
     said: str  # "promoted for terraces", "rolled back from, for terraces"
+    reason: str | None = None
 
 
 def version_history(session: Session, row: ModelVersion) -> list[Event]:
@@ -552,7 +569,7 @@ def version_history(session: Session, row: ModelVersion) -> list[Event]:
             said = f"rolled back ({scope})"
         else:
             said = f"made active again by a rollback ({scope})"
-        events.append(Event(entry.at, actor_in_words(entry.actor), said))
+        events.append(Event(entry.at, actor_in_words(entry.actor), said, details.get("reason")))
     return events
 
 

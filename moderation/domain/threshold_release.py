@@ -45,6 +45,7 @@ class Releasable:
     comments: list[Comment] = field(default_factory=list)
     looked_at: int = 0
     other_version: int = 0  # held by the model on another version's scores: left for a moderator
+    other_versions: dict[str, int] = field(default_factory=dict)  # those, by the version that scored them
     more: bool = False  # more than AT_ONCE would be published by their scores: offered after these
     thresholds: dict[str, float] = field(default_factory=dict)  # the ones in force, read
 
@@ -64,6 +65,8 @@ def releasable(session: Session, site: Site, version: str | None, attributes: It
             continue
         if row.model_version != version:
             found.other_version += 1
+            scored_by = row.model_version or "no version"
+            found.other_versions[scored_by] = found.other_versions.get(scored_by, 0) + 1
         elif decide(policy, row.scores or {}).status == PUBLISHED:
             by_model.append(row.id)
     found.more = len(by_model) > AT_ONCE

@@ -266,3 +266,47 @@ def test_one_rejection_among_thirty_says_no_auc_is_worth_trusting():
 
     said, doubtful = difference_said({"comments": 31, "rejected": 1, "approved": 30, "roc_auc_difference": None})
     assert doubtful and "no ROC AUC is worth trusting: fewer than 10 of each" in said
+
+
+def _rejections_only(site_id: int) -> tuple[TableModel, TableModel]:
+    """25 rejected, none approved, as on a news site whose moderators decide only what was held: the
+    candidate holds 19 of them, the active model 13."""
+    texts = [f"insult {i}" for i in range(25)]
+    with_scores = {t: (0.9 if i < 19 else 0.1, 0.9 if i < 13 else 0.1) for i, t in enumerate(texts)}
+    for i, text in enumerate(texts):
+        add_comment(site_id, text, status=REJECTED, decision=REJECTED, day=i / 10)
+    return (TableModel("new-2", {t: c for t, (c, _) in with_scores.items()}),
+            TableModel("old-1", {t: a for t, (_, a) in with_scores.items()}))
+
+
+def test_with_no_approvals_it_still_says_how_many_rejected_each_model_would_hold(app, site):
+    """A data scientist's walk: 25 rejected, 0 approved, every AUC "—" and a warning, and no word that
+    the candidate caught 19 where the active model caught 13."""
+    with app.app_context():
+        candidate, active = _rejections_only(site.id)
+        db.session.commit()
+        result = backtest(db.session, db.session.get(Site, site.id), candidate, active).to_dict()
+    printed = format_result(result)
+    assert "WARNING: On these 25 decisions (25 rejected, 0 approved) no ROC AUC is worth trusting" in printed
+    assert ("What these decisions do tell: of the 25 rejected, the candidate holds 19 and the active model 13; "
+            "no approved comment to count what each would hold wrongly.") in printed
+
+
+def test_with_no_rejections_it_says_how_many_approved_each_model_would_publish(app, site):
+    with app.app_context():
+        for i, (text, publish) in enumerate([("fine 1", True), ("fine 2", True), ("fine 3", False)]):
+            add_comment(site.id, text, status=APPROVED, decision=APPROVED, day=i)
+        db.session.commit()
+        candidate = TableModel("new-2", {"fine 1": 0.1, "fine 2": 0.1, "fine 3": 0.1})
+        active = TableModel("old-1", {"fine 1": 0.1, "fine 2": 0.9, "fine 3": 0.9})
+        result = backtest(db.session, db.session.get(Site, site.id), candidate, active).to_dict()
+    assert ("no rejected comment to count what each would miss; of the 3 approved, the candidate publishes 3 and "
+            "the active model 1.") in format_result(result)
+
+
+def test_with_enough_of_each_decision_the_counts_are_not_repeated(app, decided_site):
+    from moderation.domain.backtest import counts_said
+
+    result = run(app, decided_site.id).to_dict()
+    result.update(rejected=10, approved=10)  # as if there were enough of each
+    assert counts_said(result) is None

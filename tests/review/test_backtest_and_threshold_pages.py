@@ -346,6 +346,26 @@ def test_a_backtest_of_a_site_that_auto_rejects_shows_what_each_model_rejects_un
     assert "3 <small>(1 of them approved by moderators)</small>" in html
 
 
+def test_a_backtest_with_no_approvals_shows_how_many_rejected_each_model_holds(app, sign_in, admin, site):
+    """A data scientist's walk: a news site's 25 rejected, 0 approved gave every AUC as "—" and a
+    warning, though the candidate held 19 of them where the active model held 13."""
+    texts = [f"insult {i}" for i in range(25)]
+    candidate = TableModel("new-2", {t: 0.9 if i < 19 else 0.1 for i, t in enumerate(texts)})
+    active = TableModel("old-1", {t: 0.9 if i < 13 else 0.1 for i, t in enumerate(texts)})
+    with app.app_context():
+        for i, text in enumerate(texts):
+            add_comment(site.id, text, status=REJECTED, decision=REJECTED, day=i / 10)
+        db.session.commit()
+        store = job_store(app)
+        job_id = create_job(store, site_id=site.id, candidate="new-2", active="old-1", limit=100, by="user:ada")
+        run_job(db.session, store, job_id, load={"new-2": candidate, "old-1": active}.get)
+    html = " ".join(sign_in(admin).get(f"/admin/backtest/{job_id}").get_data(as_text=True).split())
+    assert "no ROC AUC is worth trusting: fewer than 10 of each" in html
+    said = html.split('id="decision-counts">')[1].split("</p>")[0]
+    assert said == ("What these decisions do tell: of the 25 rejected, the candidate holds 19 and the active model "
+                    "13; no approved comment to count what each would hold wrongly.")
+
+
 CORAL_SCORES = {"You utter idiot.": 0.9, "Clueless hack.": 0.65, "Nice piece.": 0.2, "Sharp but fair.": 0.55,
                 "Someone should shoot the mayor.": 0.26}
 

@@ -463,3 +463,39 @@ def test_the_models_page_names_a_shipped_model_not_registered_here(app, sign_in,
     html = client.get("/admin/models").get_data(as_text=True)
     assert re.search(r"This release ships model 2027\.01\.15-\w+ \(civility\.skops\), which is not\s+registered here", html)
     assert f"moderation models register {newer}" in html
+
+
+def test_a_promotion_from_the_shell_names_the_shell_account_and_the_reason_as_the_audit_log_does(
+        app, sign_in, admin, site, candidate):
+    """A data scientist's walk: a CLI promotion showed "the shell (cli) or the first start" where the audit
+    log said cli:root, and no one could tell why a version was promoted or rolled back."""
+    with app.app_context():
+        registry.promote(db.session, candidate, by="cli:root", site_id=site.id, reason="backtest: caught 19 of 25")
+        db.session.commit()
+    client = sign_in(admin)
+    row = client.get("/admin/models").get_data(as_text=True).split('class="grid model-assignments"')[1]
+    row = row[row.index("daily-planet"):].split("</tr>")[0]
+    assert "cli:root (the shell)" in row and "why: backtest: caught 19 of 25" in row
+    assert "the first start" not in row
+
+    # Rolled back from the page with a reason: the audit entry keeps it, and the card's history shows it.
+    assert _post(client, "/admin/models/rollback", site_id=str(site.id), from_version=candidate,
+                 reason="  derby night:\n holds every celebration ").status_code == 303
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "model:rolled_back")).one()
+        assert (entry.actor, entry.details["reason"]) == ("user:ada", "derby night: holds every celebration")
+        version_id = registry.get_version(db.session, candidate).id
+    card = client.get(f"/admin/models/{version_id}/card").get_data(as_text=True)
+    assert "rolled back (daily-planet) by ada (why: derby night: holds every celebration)" in card
+
+
+def test_a_promotion_from_the_page_keeps_its_reason_and_a_too_long_one_is_refused(app, sign_in, admin, site, candidate):
+    client = sign_in(admin)
+    _post(client, "/admin/models/promote", version=candidate, site_id=str(site.id), reason="x" * 501)
+    assert "the reason must be at most 500 characters" in client.get("/admin/models").get_data(as_text=True)
+    with app.app_context():
+        assert registry.active_version(db.session, site.id).version != candidate
+    _post(client, "/admin/models/promote", version=candidate, site_id=str(site.id), reason="better on our decisions")
+    row = client.get("/admin/models").get_data(as_text=True).split('class="grid model-assignments"')[1]
+    row = row[row.index("daily-planet"):].split("</tr>")[0]
+    assert ">ada<br><small" in row and "why: better on our decisions" in row

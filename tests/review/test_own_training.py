@@ -85,6 +85,34 @@ def _rejected_by(moderator, site, make_comment, n: int) -> None:
                reason="Personal attack or insult", expected_version=1)
 
 
+def test_the_runs_log_says_approvals_held_for_profanity_alone_are_not_what_retraining_changes(
+        app, site, moderator, make_comment, tmp_path):
+    """A data scientist's walk: a sports desk trained on 95 approved joy-swears, and its log said only
+    "exported 160 labelled comments"; profanity went on holding them."""
+    class Heard(Exception):
+        pass
+
+    heard: list[str] = []
+
+    def listen(stage: str, _fraction: float) -> None:
+        heard.append(stage)
+        if stage.startswith("check before promoting:"):
+            raise Heard  # said before training: nothing to train to hear it
+
+    with app.app_context():
+        db.session.merge(SiteMember(user_id=moderator.id, site_id=site.id))
+        db.session.commit()
+        user = db.session.get(User, moderator.id)
+        for i in range(25):
+            comment_id = make_comment(site.id, f"GET IN, what a bloody goal {i}", flagged=["profanity"])
+            decide(db.session, comment_id, user=user, action="approve", reason=None, expected_version=1)
+        with pytest.raises(Heard):
+            train_with_own_labels(db.session, "daily-planet", data_dir=shared_folder(tmp_path / "shared"),
+                                  out_dir=tmp_path / "out", weight=2.0, progress=False, on_progress=listen)
+    assert heard[-1].startswith("check before promoting: 25 comments your moderators approved were held for "
+                                "profanity alone: retraining does not change that")
+
+
 def test_a_run_that_an_erasure_request_overtook_discards_its_candidate(app, site, moderator, make_comment, tmp_path):
     """A privacy walk saw a candidate trained on an erased reader's texts registered after the erasure."""
     from moderation.domain.erasure import erase_author
