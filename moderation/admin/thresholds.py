@@ -19,7 +19,7 @@ from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
 from moderation.domain.rule_sets import current_rules
-from moderation.domain.rules_in_force import kinds_of
+from moderation.domain.rules_in_force import flag_only
 from moderation.domain.threshold_release import RELEASE_SIZE, release_held, releasable
 from moderation.domain.threshold_tuning import (
     PRECISION, curve, other_versions_warning, parse_target, preview, save_target_threshold, tuning_data,
@@ -27,6 +27,7 @@ from moderation.domain.threshold_tuning import (
 from moderation.domain.typed_numbers import typed_float
 from moderation.domain.written import span_words
 from moderation.models import Site
+from moderation.perspective import plain_words
 from moderation.perspective.calibration import (LONGEST, MAX_CHARACTERS, CoralCalibration, calibrate,
                                                 suggested_decisions)
 from moderation.request_input import MAX_INT8, parse_int, shown_ids
@@ -95,7 +96,7 @@ def _coral(site: Site, model: dict) -> CoralCalibration | None:
 
     scorer = get_provider(current_app._get_current_object()).for_site(site.id)
     return calibrate(scorer, decisions, current=model["thresholds"].get("toxicity"), cut_short=cut_short,
-                     kinds=kinds_of(current_rules(db.session, site.id)))
+                     kinds=plain_words.lifting(flag_only(current_rules(db.session, site.id))))
 
 
 @bp.post("/sites/<int:site_id>/thresholds")

@@ -1,12 +1,16 @@
-"""The kinds of a site's rules that hold or reject, kept per process for a moment.
+"""The kinds a site keeps only to flag, kept per process for a moment.
 
-The Perspective endpoint raises a score only where the site has a rule of the matcher's kind
-(perspective/plain_words.py): a site created with no rules had its court reports scored 0.95 for a
-threat they quoted, with no way to stop it (a Coral developer's walk, 2026-12-06). It asks on every
-`comments:analyze`, so the answer is kept ROW_TTL seconds, as the site's row is (site_rows.py): a
-save of rules in this process is seen at once, one made by another process within ROW_TTL. A read
-that fails or stalls keeps the copy, as the row's does: a rule set is no security check, and a
-request must not wait on a stalled database for it.
+The Perspective endpoint raises a score where a plain-words matcher reads a threat, an attack on a
+group or urging self-harm (perspective/plain_words.py), unless the site has rules of that kind and
+every one of them only flags: a site whose readers quote court reports had its quotes at 0.95 with
+no lever (a Coral developer's walk, 2026-12-06), and setting its threats rule to flag is one. A kind
+the site has no rule of still lifts: sites made before a kind joined the starter rules lack it, and
+had lost its lift silently when only the kinds a site has lifted (a re-check).
+
+It asks on every `comments:analyze`, so the answer is kept ROW_TTL seconds, as the site's row is
+(site_rows.py): a save of rules in this process is seen at once, one made by another process within
+ROW_TTL. A read that fails or stalls keeps the copy, or with none lifts every kind: a request must
+not wait on a stalled database for it, nor a stall let a threat through.
 """
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ import threading
 import time
 
 from sqlalchemy import event, select
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapper, Session
@@ -31,14 +34,16 @@ _kept: dict[int, tuple[float, frozenset[str]]] = {}  # site id -> (fresh until, 
 _lock = threading.Lock()
 
 
-def kinds_of(rules: list[dict]) -> frozenset[str]:
-    """The kinds among `rules` that hold or reject. A rule kept only as `flag` publishes what it reads,
-    as if taken away (rule_sets.protections_removed reads it so too)."""
-    return frozenset(rule["kind"] for rule in rules if isinstance(rule, dict) and rule.get("action") != FLAG)
+def flag_only(rules: list[dict]) -> frozenset[str]:
+    """The kinds among `rules` whose every rule only flags: those publish what they read, as if taken
+    away (rule_sets.protections_removed reads them so too)."""
+    rules = [rule for rule in rules if isinstance(rule, dict)]
+    holding = {rule["kind"] for rule in rules if rule.get("action") != FLAG}
+    return frozenset(rule["kind"] for rule in rules if rule["kind"] not in holding)
 
 
-def holding_kinds(session: Session, site_id: int) -> frozenset[str]:
-    """kinds_of the site's rules in force, from this process's copy while fresh."""
+def flag_only_kinds(session: Session, site_id: int) -> frozenset[str]:
+    """flag_only of the site's rules in force, from this process's copy while fresh."""
     now = time.monotonic()
     with _lock:
         kept = _kept.get(site_id)
@@ -48,11 +53,10 @@ def holding_kinds(session: Session, site_id: int) -> frozenset[str]:
     try:
         kinds = read_within(("rule kinds", engine, site_id), lambda: _read(engine, site_id))
     except (NoAnswer, OperationalError) as error:
-        if kept is None:
-            raise sa_exc.TimeoutError(f"site {site_id}'s rules could not be read") from None
         if not isinstance(error, NoAnswer) or error.first:
-            log.warning("site %s's rules could not be read again; using this process's copy", site_id)
-        kinds = kept[1]  # tried again in ROW_TTL, not by every request
+            log.warning("site %s's rules could not be read; %s", site_id,
+                        "using this process's copy" if kept else "every plain-words kind lifts until they are")
+        kinds = kept[1] if kept is not None else frozenset()  # tried again in ROW_TTL, not by every request
     with _lock:
         _kept[site_id] = (now + ROW_TTL, kinds)
     return kinds
@@ -62,7 +66,7 @@ def _read(engine: Engine, site_id: int) -> frozenset[str]:
     with Session(engine) as own:
         rules = own.scalar(select(RuleSet.rules).where(RuleSet.site_id == site_id)
                            .order_by(RuleSet.version.desc()).limit(1))
-    return kinds_of(rules or [])
+    return flag_only(rules or [])
 
 
 def forget(site_id: int | None = None) -> None:

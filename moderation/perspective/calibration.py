@@ -97,7 +97,8 @@ def suggested_decisions(session: Session, site_id: int,
 
 def calibrate(model: Model, decisions: list[tuple[str, bool, datetime]], current: float | None = None,
               cut_short: bool = False, kinds: frozenset[str] = frozenset()) -> CoralCalibration:
-    """`kinds`: the site's rule kinds in force, whose matchers raise scores as comments:analyze's do."""
+    """`kinds`: the kinds whose matchers raise the site's scores, as comments:analyze's do
+    (plain_words.lifting)."""
     texts = [text for text, _, _ in decisions]
     scores = [plain_words.raised(found, plain_words.floors(text, kinds)).get(ATTRIBUTE, 0.0)
               for text, found in zip(texts, model.score(texts) if texts else [], strict=True)]

@@ -9,10 +9,10 @@ mayor." at 0.26, published at the recommended 51, and "Go back to your country."
 to at least FLOOR, so any threshold a client sets short of it holds them. Where they read nothing
 the model's scores stand as they are.
 
-Only the kinds the site has a rule of, holding or rejecting (domain/rules_in_force.py): they are the
-site's rules, borrowed. A site created with none still had "The mayor deserves a bullet." and a
-court report quoting a defendant's threat at 0.95, and a site whose readers quote court reports had
-no lever; taking the rule away is one (a Coral developer's walk, 2026-12-06).
+Not the kinds a site keeps only to flag (domain/rules_in_force.py): a site whose readers quote court
+reports had every quoted threat at 0.95 and no lever (a Coral developer's walk, 2026-12-06); setting
+its threats rule to flag is one. A kind the site has no rule of lifts, as before sites had rules of
+it: a site made before a kind joined the starter rules would otherwise lose its lift unwarned.
 """
 from __future__ import annotations
 
@@ -27,11 +27,17 @@ FLOOR = 0.95
 RAISES = {name: kind.raises for name, kind in KINDS.items() if kind.raises}
 
 
+def lifting(flag_only: Collection[str]) -> frozenset[str]:
+    """The kinds whose matchers raise a site's scores, of the kinds it keeps only to flag
+    (rules_in_force.flag_only_kinds)."""
+    return frozenset(RAISES).difference(flag_only)
+
+
 def floors(text: str, kinds: Collection[str]) -> dict[str, float]:
-    """The attributes to raise for `text`, and to what, by the matchers of `kinds` (a site's
-    rules_in_force.holding_kinds); empty when none of them reads it."""
+    """The attributes to raise for `text`, and to what, by the matchers of `kinds` (`lifting`);
+    empty when none of them reads it."""
     reading = [kind for kind in RAISES if kind in kinds]
-    if not reading:  # normalising costs more than the matchers: not for a site that borrows none
+    if not reading:  # normalising costs more than the matchers: not for a site that flags them all
         return {}
     normalised, _ = rule_matchers.normalised_for_rules(text)
     raised: dict[str, float] = {}

@@ -15,9 +15,9 @@ from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from classifiers import UntrustedModelError
 from moderation import db
 from moderation.domain.errors import DomainError
-from moderation.domain.rules_in_force import holding_kinds
+from moderation.domain.rules_in_force import flag_only_kinds
 from moderation.domain.site_rows import site_row
-from moderation.perspective import answers
+from moderation.perspective import answers, plain_words
 from moderation.perspective.analyze import analyze, parse_analyze
 from moderation.perspective.auth import request_key, site_id_for_key
 from moderation.perspective.cache import LRUCache
@@ -124,7 +124,7 @@ def analyze_comment() -> Response:
     analyze_request = parse_analyze(_body())
     selection = parse_fields(request.args.get("fields"))
     model = _model(site_id)
-    kinds = holding_kinds(db.session, site_id)
+    kinds = plain_words.lifting(flag_only_kinds(db.session, site_id))
     with current_app.extensions["perspective_slots"].take(site_id, analyze_request.text):
         scored = analyze(model, analyze_request, _cache(current_app), site_id, kinds)
     # Perspective's answer has no field for it: a client (or its admin, after a promotion) reads here

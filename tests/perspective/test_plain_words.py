@@ -47,9 +47,9 @@ def test_only_the_sentence_the_matcher_reads_is_raised_among_the_spans(client, s
     assert first["score"]["value"] < CORAL_THRESHOLD and second["score"]["value"] >= FLOOR
 
 
-# A Coral developer's walk (2026-12-06): a site made with `keys create X --rules none` still had these
-# at 0.95, and a court report quoting a defendant's threat with them: docs/perspective.md calls them the
-# rules the endpoint borrows, so taking the rule away must take the lift away.
+# A Coral developer's walk (2026-12-06): a court report quoting a defendant's threat scored 0.95, and
+# the site had no lever. Setting the threats rule to flag is one; a kind with no rule still lifts, or a
+# site made before a kind joined the starter rules loses its lift unwarned (a re-check).
 THREAT = "The mayor deserves a bullet."
 COURT_REPORT = ("Quoting the defendant: 'I'm going to burn your house down'. He got 18 months, which seems "
                 "light to me.")
@@ -72,41 +72,53 @@ def _save(app, site_id: int, rules: list[dict]) -> None:
         db.session.commit()
 
 
-def test_a_site_created_without_rules_gets_the_models_scores_alone(app, client):
+def test_a_site_with_no_rule_of_a_kind_keeps_its_lift(app, client):
+    """A site made with `--rules none`, or before urging-self-harm joined the starter rules: "kys" had
+    gone from 0.95 to 0.05 when only the kinds a site has lifted (a re-check)."""
     from moderation import db
     from moderation.domain.accounts import add_site
 
     with app.app_context():
         new = add_site(db.session, "no-rules-news", starter=False, actor="test")  # keys create --rules none
         db.session.commit()
-    for text in (THREAT, COURT_REPORT, GROUP, "kys"):
-        assert _toxicity(client, new.api_key, text) < FLOOR, text
+    for text in (THREAT, GROUP, "kys"):
+        assert _toxicity(client, new.api_key, text) >= FLOOR, text
 
 
-def test_taking_a_rule_away_takes_its_lift_away_at_once_and_leaves_the_others(app, client, site):
+def test_a_rule_set_to_flag_takes_its_lift_away_at_once_and_leaves_the_others(app, client, site):
     from moderation.domain.rule_sets import starter_rules
 
     assert _toxicity(client, site.api_key, THREAT) >= FLOOR  # kept in the cache, too
     assert _toxicity(client, site.api_key, COURT_REPORT) >= FLOOR
-    _save(app, site.id, [rule for rule in starter_rules() if rule["kind"] != "threat_words"])
+    _save(app, site.id, [{**rule, "action": "flag"} if rule["kind"] == "threat_words" else rule
+                         for rule in starter_rules()])
     assert _toxicity(client, site.api_key, THREAT) < FLOOR
     assert _toxicity(client, site.api_key, COURT_REPORT) < FLOOR
     assert _toxicity(client, site.api_key, GROUP) >= FLOOR
 
 
-def test_a_rule_kept_only_to_flag_lifts_nothing_as_it_holds_nothing(app, client, site):
-    from moderation.domain.rule_sets import starter_rules
-
-    _save(app, site.id, [{**rule, "action": "flag"} if rule["kind"] == "threat_words" else rule
-                         for rule in starter_rules()])
-    assert _toxicity(client, site.api_key, THREAT) < FLOOR
-    assert _toxicity(client, site.api_key, GROUP) >= FLOOR
-
-
-def test_a_rule_of_the_kind_under_any_name_lifts_as_the_starter_one_does(app, client, make_site):
+def test_a_kind_lifts_while_any_of_its_rules_holds(app, client, make_site):
     from moderation.domain.rules import validate_rules
 
     other = make_site("own-rules-news")
-    _save(app, other.id, validate_rules([{"name": "no-violence", "kind": "threat_words", "action": "reject"}]))
+    _save(app, other.id, validate_rules([{"name": "watch", "kind": "threat_words", "action": "flag"},
+                                         {"name": "no-violence", "kind": "threat_words", "action": "reject"}]))
     assert _toxicity(client, other.api_key, THREAT) >= FLOOR
-    assert _toxicity(client, other.api_key, GROUP) < FLOOR
+    _save(app, other.id, validate_rules([{"name": "watch", "kind": "threat_words", "action": "flag"}]))
+    assert _toxicity(client, other.api_key, THREAT) < FLOOR
+    assert _toxicity(client, other.api_key, GROUP) >= FLOOR
+
+
+def test_a_stalled_first_read_of_the_rules_lifts_every_kind(app, monkeypatch):
+    """A worker that had never read the site's rules answered 503 in a stall (a re-check)."""
+    from moderation import db
+    from moderation.bounded_reads import NoAnswer
+    from moderation.domain import rules_in_force
+
+    def stalled(*_args, **_kwargs):
+        raise NoAnswer("stalled", first=True)
+
+    monkeypatch.setattr(rules_in_force, "read_within", stalled)
+    rules_in_force.forget()
+    with app.app_context():
+        assert rules_in_force.flag_only_kinds(db.session, 12345) == frozenset()

@@ -451,12 +451,13 @@ def test_coral_counts_above_its_threshold_so_at_95_it_publishes_what_a_rule_lift
     assert "keep Coral at 94 or below" in html
 
 
-def test_coral_decisions_are_lifted_only_by_the_rules_the_site_has(app, sign_in, admin, site, monkeypatch):
-    """As comments:analyze answers: a site without the threats rule gets the threat's own score, 0.26."""
+def test_coral_decisions_are_not_lifted_by_a_rule_the_site_keeps_to_flag(app, sign_in, admin, site, monkeypatch):
+    """As comments:analyze answers: a site keeping its threats rule only to flag gets the threat's own score, 0.26."""
     from moderation.domain.rule_sets import starter_rules
 
     _coral_decisions(app, site.id, monkeypatch,
-                     rules=[rule for rule in starter_rules() if rule["kind"] != "threat_words"])
+                     rules=[{**rule, "action": "flag"} if rule["kind"] == "threat_words" else rule
+                            for rule in starter_rules()])
     html = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
     row = _coral_row(html, "0.600 (60)")
     assert '<td class="num">2</td>' in row and "2 of 3 (0.67)" in row
