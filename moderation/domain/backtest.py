@@ -41,7 +41,7 @@ from moderation.domain.lifecycle import APPROVED, DECIDED, PUBLISHED, REJECTED, 
 from moderation.domain.written import span_days, written_at, written_bounds
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
-from moderation.domain.profanity_holds import profanity_hint
+from moderation.domain.profanity_holds import backtest_hint
 from moderation.domain.routing import AT_RISK, UNREAD
 from moderation.domain.rules import HOLD, REJECT as REJECT_RULE, stored_hits, strongest
 from moderation.models import Comment, Site
@@ -345,5 +345,6 @@ def backtest(session: Session, site: Site, candidate: Model, active: Model, *, l
         left_out=left_out, repeats_left_out=repeats,
         learnt_until=cutoff.isoformat(timespec="minutes") if cutoff else None, learnt_by=sorted(learnt),
         roc_auc_difference=difference,
-        profanity_hint=profanity_hint(session, site, candidate.attributes, candidate.thresholds),
+        profanity_hint=backtest_hint(site, policies["candidate"], [c.held_by_rule for c in comments],
+                                     all_scores["candidate"], y.tolist()),
     )

@@ -29,7 +29,7 @@ from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.label_checks import overrulings
 from moderation.domain.label_export import export_site_labels, find_site, one_sided
 from moderation.domain.lifecycle import now
-from moderation.domain.profanity_holds import profanity_hint
+from moderation.domain.profanity_holds import training_hint
 from moderation.models import AuthorErasure, LabelledExample, Site
 
 # Share of the progress bar the export takes; training takes the rest.
@@ -157,7 +157,7 @@ def train_with_own_labels(
             split = f"{summary.toxic} toxic, {summary.civil} not" + (
                 f": one-sided, few {fewer} comments to learn from" if fewer else "")
             on_progress(f"exported {summary.rows} labelled comments of {site.name} ({split})", EXPORT_SHARE)
-            if (hint := profanity_hint(session, site)) is not None:
+            if (hint := training_hint(session, site)) is not None:
                 on_progress(f"check before promoting: {hint}", EXPORT_SHARE)
             # Said in the run's log before minutes of training: a poisoned batch had gone unremarked.
             for overruling in overrulings(session, site, until=exported_at):

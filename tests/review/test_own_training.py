@@ -109,8 +109,8 @@ def test_the_runs_log_says_approvals_held_for_profanity_alone_are_not_what_retra
         with pytest.raises(Heard):
             train_with_own_labels(db.session, "daily-planet", data_dir=shared_folder(tmp_path / "shared"),
                                   out_dir=tmp_path / "out", weight=2.0, progress=False, on_progress=listen)
-    assert heard[-1].startswith("check before promoting: 25 comments your moderators approved were held for "
-                                "profanity alone: retraining does not change that")
+    assert heard[-1].startswith("check before promoting: 25 comments your moderators approved were held with "
+                                "profanity among the reasons: retraining does not change profanity's holds")
 
 
 def test_a_run_that_an_erasure_request_overtook_discards_its_candidate(app, site, moderator, make_comment, tmp_path):
