@@ -475,7 +475,7 @@ def test_a_promotion_from_the_shell_names_the_shell_account_and_the_reason_as_th
     client = sign_in(admin)
     row = client.get("/admin/models").get_data(as_text=True).split('class="grid model-assignments"')[1]
     row = row[row.index("daily-planet"):].split("</tr>")[0]
-    assert "cli:root (the shell)" in row and "why: backtest: caught 19 of 25" in row
+    assert "cli:root (the shell)" in row and "why: <bdi>backtest: caught 19 of 25</bdi>" in row
     assert "the first start" not in row
 
     # Rolled back from the page with a reason: the audit entry keeps it, and the card's history shows it.
@@ -486,7 +486,9 @@ def test_a_promotion_from_the_shell_names_the_shell_account_and_the_reason_as_th
         assert (entry.actor, entry.details["reason"]) == ("user:ada", "derby night: holds every celebration")
         version_id = registry.get_version(db.session, candidate).id
     card = client.get(f"/admin/models/{version_id}/card").get_data(as_text=True)
-    assert "rolled back (daily-planet) by ada (why: derby night: holds every celebration)" in card
+    # Isolated: a reason with a right-to-left override had mirrored every later event ("by alice" drawn
+    # "ecila yb", a re-check).
+    assert "rolled back (daily-planet) by ada (why: <bdi>derby night: holds every celebration</bdi>)" in card
 
 
 def test_a_promotion_from_the_page_keeps_its_reason_and_a_too_long_one_is_refused(app, sign_in, admin, site, candidate):
@@ -498,4 +500,4 @@ def test_a_promotion_from_the_page_keeps_its_reason_and_a_too_long_one_is_refuse
     _post(client, "/admin/models/promote", version=candidate, site_id=str(site.id), reason="better on our decisions")
     row = client.get("/admin/models").get_data(as_text=True).split('class="grid model-assignments"')[1]
     row = row[row.index("daily-planet"):].split("</tr>")[0]
-    assert ">ada<br><small" in row and "why: better on our decisions" in row
+    assert ">ada<br><small" in row and "why: <bdi>better on our decisions</bdi>" in row
