@@ -70,12 +70,16 @@ def test_promote_and_rollback_from_the_shell_keep_a_reason_in_the_audit_log(app,
     candidate = cli("register", str(model_variant(tmp_path, "candidate-b"))).split()[0]
     cli("promote", candidate, "--site", "daily-planet", "--reason", "caught 19 of 25 rejected in the backtest")
     cli("rollback", "--site", "daily-planet", "--reason", "holds derby celebrations")
+    cli("promote", candidate, "--site", "daily-planet")
+    cli("follow-global", "--site", "daily-planet", "--reason", "the shared one is better now")  # a re-check: it took none
     assert "at most 500 characters" in cli("promote", candidate, "--reason", "x" * 501, ok=False)
     with app.app_context():
         reasons = [(e.action, e.details.get("reason")) for e in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.action.in_(("model:promoted", "model:rolled_back"))).order_by(AuditEntry.id))]
+            select(AuditEntry).where(AuditEntry.action.in_(("model:promoted", "model:rolled_back", "model:follows_global")))
+            .order_by(AuditEntry.id))]
     assert reasons == [("model:promoted", "caught 19 of 25 rejected in the backtest"),
-                       ("model:rolled_back", "holds derby celebrations")]
+                       ("model:rolled_back", "holds derby celebrations"), ("model:promoted", None),
+                       ("model:follows_global", "the shared one is better now")]
 
 
 def test_every_models_command_has_help():

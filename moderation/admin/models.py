@@ -168,7 +168,8 @@ def follow_global_model() -> Response:
     if site_id is None:
         abort(400)
     from_version = (request.form.get("from_version") or "").strip() or None
-    return _done(lambda: registry.follow_global(db.session, site_id, by=auth.current_user(), from_version=from_version),
+    return _done(lambda: registry.follow_global(db.session, site_id, by=auth.current_user(), from_version=from_version,
+                                                reason=request.form.get("reason")),
                  f"{_scope_name(site_id)} follows the global version again.")
 
 

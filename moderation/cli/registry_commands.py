@@ -245,12 +245,14 @@ def rollback_command(site_name: str | None, yes: bool, reason: str | None) -> No
 
 @models_group.command("follow-global")
 @click.option("--site", "site_name", required=True, help="The site whose own version to set aside.")
-def follow_global_command(site_name: str) -> None:
+@click.option("--reason", default=None, help="Why, for the next admin: kept in the audit log and shown on the version's card.")
+def follow_global_command(site_name: str, reason: str | None) -> None:
     """Set a site's own version aside: it follows the global version again, whatever it ran before
     (a rollback goes back one promotion only); audited."""
     from moderation.domain.model_registry import follow_global
 
-    active = _change(lambda session, site_id, by: follow_global(session, site_id, by=by), site_name=site_name)
+    active = _change(lambda session, site_id, by: follow_global(session, site_id, by=by, reason=reason),
+                     site_name=site_name)
     click.echo(f"{site_name}: follows the global version again (now {active})")
 
 

@@ -479,11 +479,13 @@ def rollback(session: Session, *, by: User | str, site_id: int | None = None,
     return assignment
 
 
-def follow_global(session: Session, site_id: int, *, by: User | str, from_version: str | None = None) -> None:
+def follow_global(session: Session, site_id: int, *, by: User | str, from_version: str | None = None,
+                  reason: str | None = None) -> None:
     """The site's own version set aside: it follows the global version again, audited. After two
     promotions for one site, a rollback led only to the first, and promoting the global version
     pinned it for the site, which a later global promotion then passed by (a data scientist's walk).
     With `from_version` (what the admin's page showed) nothing happens unless it still runs."""
+    why = _why(reason)
     _lock(session)
     site = _site(session, site_id)
     if site is None:
@@ -498,7 +500,7 @@ def follow_global(session: Session, site_id: int, *, by: User | str, from_versio
                        "opened the page; nothing changed", field="site")
     session.delete(assignment)
     _settle(session, current)
-    audit(session, actor, "model:follows_global", left=current.version, **_scope(site))
+    audit(session, actor, "model:follows_global", left=current.version, **_scope(site), **why)
 
 
 def set_shadow(session: Session, version: str | ModelVersion | None, *, by: User | str,
@@ -555,9 +557,11 @@ class Event:
 def version_history(session: Session, row: ModelVersion) -> list[Event]:
     """When and by whom a version was promoted or rolled back, oldest first: only the audit log had it,
     and an admin deciding whether to trust a retired version asked its card (an admin's walk)."""
+    # And a site's version set aside for the global one, which had no reason and no line here (a re-check).
     entries = session.scalars(select(AuditEntry).where(
-        AuditEntry.action.in_(("model:promoted", "model:rolled_back")),
-        or_(AuditEntry.details["version"].astext == row.version, AuditEntry.details["rolled_back"].astext == row.version),
+        AuditEntry.action.in_(("model:promoted", "model:rolled_back", "model:follows_global")),
+        or_(AuditEntry.details["version"].astext == row.version, AuditEntry.details["rolled_back"].astext == row.version,
+            AuditEntry.details["left"].astext == row.version),
     ).order_by(AuditEntry.id))
     events = []
     for entry in entries:
@@ -565,6 +569,8 @@ def version_history(session: Session, row: ModelVersion) -> list[Event]:
         scope = details.get("site") or "global"
         if entry.action == "model:promoted":
             said = f"promoted for {scope}"
+        elif entry.action == "model:follows_global":
+            said = f"set aside ({scope} follows the global version)"
         elif details.get("rolled_back") == row.version:
             said = f"rolled back ({scope})"
         else:

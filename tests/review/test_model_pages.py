@@ -428,10 +428,16 @@ def test_a_site_promoted_twice_is_offered_the_global_version_again(app, sign_in,
         assert _post(client, "/admin/models/promote", version=version, site_id=str(site.id)).status_code == 303
     page = client.get("/admin/models").get_data(as_text=True)
     assert "Follow the global version" in page and f"Roll back to {candidate}" in page
-    response = _post(client, "/admin/models/follow-global", site_id=str(site.id), from_version=third)
+    response = _post(client, "/admin/models/follow-global", site_id=str(site.id), from_version=third,
+                     reason="the shared model is better now")
     assert response.status_code == 303
     page = client.get("/admin/models").get_data(as_text=True)
     assert "daily-planet follows the global version again." in page and "Follow the global version" not in page
+    # Why, on the card of the version set aside: follow-global took no reason, and its card no line (a re-check).
+    with app.app_context():
+        version_id = registry.get_version(db.session, third).id
+    card = " ".join(client.get(f"/admin/models/{version_id}/card").get_data(as_text=True).split())
+    assert "set aside (daily-planet follows the global version) by ada (why: <bdi>the shared model is better now</bdi>)" in card
 
 
 def test_promoting_a_version_whose_threshold_holds_almost_nothing_says_so_first(app, sign_in, admin, tmp_path):
