@@ -73,6 +73,8 @@ def test_promote_and_rollback_from_the_shell_keep_a_reason_in_the_audit_log(app,
     cli("promote", candidate, "--site", "daily-planet")
     cli("follow-global", "--site", "daily-planet", "--reason", "the shared one is better now")  # a re-check: it took none
     assert "at most 500 characters" in cli("promote", candidate, "--reason", "x" * 501, ok=False)
+    # A lone surrogate, as a shell passes bytes that are not UTF-8: a traceback from the audit insert (a re-check).
+    assert "the reason must be text" in cli("follow-global", "--site", "daily-planet", "--reason", "bad \udcff", ok=False)
     with app.app_context():
         reasons = [(e.action, e.details.get("reason")) for e in db.session.scalars(
             select(AuditEntry).where(AuditEntry.action.in_(("model:promoted", "model:rolled_back", "model:follows_global")))

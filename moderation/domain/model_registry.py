@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -373,6 +374,9 @@ def _why(reason: str | None) -> dict[str, str]:
     """The audit detail of a promotion's or rollback's reason: a second admin at 2 am could tell who
     and when from the audit log, never why (a data scientist's walk)."""
     reason = " ".join((reason or "").split())
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in reason):
+        # A lone surrogate from the shell failed the audit insert with a traceback (a re-check).
+        raise ValidationFailed("the reason must be text, without control characters", field="reason")
     if len(reason) > MAX_REASON:
         raise ValidationFailed(f"the reason must be at most {MAX_REASON} characters", field="reason")
     return {"reason": reason} if reason else {}
@@ -570,7 +574,7 @@ def version_history(session: Session, row: ModelVersion) -> list[Event]:
         if entry.action == "model:promoted":
             said = f"promoted for {scope}"
         elif entry.action == "model:follows_global":
-            said = f"set aside ({scope} follows the global version)"
+            said = f"no longer {scope}'s own version ({scope} follows the global version)"
         elif details.get("rolled_back") == row.version:
             said = f"rolled back ({scope})"
         else:

@@ -15,7 +15,7 @@ from sqlalchemy import cast, literal, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from moderation.domain.lifecycle import APPROVED, REJECTED
+from moderation.domain.lifecycle import APPROVED
 from moderation.domain.policy import OFF, Policy
 from moderation.domain.rules import HOLD, REJECT, stored_hits, strongest
 from moderation.models import Comment, Site
@@ -32,58 +32,55 @@ def held_for_profanity_alone(policy: Policy, scores: Mapping[str, float]) -> boo
 
 def backtest_hint(site: Site, policy: Policy, held_by_rule: Sequence[bool], scores: Sequence[Mapping[str, float]],
                   rejected: Sequence[bool]) -> str | None:
-    """What the candidate under `policy` holds for profanity alone of the decided comments: the shipped
-    model had held a sports desk's joy-swears for toxicity and profanity, the retrained one for
-    profanity alone, and counting the stored flags missed every one of them (a re-check)."""
+    """What the candidate under `policy` holds (or rejects unseen) for profanity alone of the decided
+    comments: the shipped model had held a sports desk's joy-swears for toxicity and profanity, the
+    retrained one for profanity alone, and counting the stored flags missed every one (a re-check)."""
     if PROFANITY not in policy.thresholds:
         return None
     alone = [not rule and held_for_profanity_alone(policy, s) for rule, s in zip(held_by_rule, scores, strict=True)]
     approved = sum(a and not r for a, r in zip(alone, rejected, strict=True))
-    return _said(site, approved, sum(a and r for a, r in zip(alone, rejected, strict=True)),
-                 "the candidate holds for profanity alone")
+    if not approved:
+        return None
+    disliked = sum(a and r for a, r in zip(alone, rejected, strict=True))
+    # A site that auto-rejects profanity must raise that threshold too: the settings page refuses a
+    # hold threshold above the reject one (a re-check).
+    rejects = policy.auto_reject and PROFANITY in policy.reject_thresholds
+    lever = ("the \"Hold at\" threshold of profanity" + (" and its auto-reject threshold" if rejects else "")
+             + f" on the site's settings page (/admin/sites/{site.id}; docs/moderation.md#a-sites-settings)")
+    said = (f"{_comments(approved)} your moderators approved the candidate "
+            f"{'holds or rejects' if rejects else 'holds'} for profanity alone: {_NOT_RETRAINING}")
+    if disliked >= approved:
+        return said + (f" Setting {lever} to 1 would publish them, and {disliked:,} they rejected that it holds for "
+                       "profanity alone too: leave it, and decide those by hand.")
+    return (said + f" To publish swearing, set {lever} to 1"
+            + (f"; it would publish {disliked:,} they rejected too." if disliked else "."))
 
 
 def training_hint(session: Session, site: Site) -> str | None:
-    """Before training, with no candidate yet: approvals held with profanity among the reasons (the
-    new model may learn they are not toxic, and profanity goes on holding them), and the rejections
-    held for profanity alone, which the lever would publish with them."""
+    """Before training, with no candidate yet: approvals held with profanity among the reasons, which
+    profanity goes on holding whatever the new model learns of their toxicity. The lever waits for
+    the backtest, which knows what the candidate holds and what the lever would publish (a re-check:
+    "set it to 1" here would have published the rejections and none of the approvals toxicity held)."""
     if _is_off((site.thresholds or {}).get(PROFANITY)):
         return None
     swore = Comment.flagged.contains(cast(literal(f'["{PROFANITY}"]'), JSONB))
-    approved = _count(session, site.id, APPROVED, swore)
-    if not approved:
-        return None
-    rejected = _count(session, site.id, REJECTED, Comment.flagged == cast(literal(f'["{PROFANITY}"]'), JSONB))
-    return _said(site, approved, rejected, "were held with profanity among the reasons")
-
-
-def _count(session: Session, site_id: int, decision: str, flagged: object) -> int:
     rows = session.execute(select(Comment.rule_hits).where(
-        Comment.site_id == site_id, Comment.decision == decision, Comment.status == decision,
-        Comment.text_erased_at.is_(None), flagged).limit(CAP)).all()
-    return sum(1 for row in rows if strongest(stored_hits(row)) not in (HOLD, REJECT))
-
-
-def _said(site: Site, approved: int, rejected: int, how: str) -> str | None:
+        Comment.site_id == site.id, Comment.decision == APPROVED, Comment.status == APPROVED,
+        Comment.text_erased_at.is_(None), swore).limit(CAP)).all()
+    approved = sum(1 for row in rows if strongest(stored_hits(row)) not in (HOLD, REJECT))
     if not approved:
         return None
-    plus = "+" if approved >= CAP else ""
-    said = (f"{approved:,}{plus} {'comment' if approved == 1 else 'comments'} your moderators approved {_verb(how, approved)}: "
-            "retraining does not change profanity's holds (an approval teaches the model that a comment is not "
-            "toxic, not that it does not swear).")
-    if rejected:
-        said += f" The same lever would publish {rejected:,} they rejected, held for profanity alone too."
-    lever = (f"the \"Hold at\" threshold of profanity on the site's settings page (/admin/sites/{site.id}; "
-             "docs/moderation.md#a-sites-settings)")
-    if rejected >= approved:
-        return said + f" Setting {lever} to 1 would publish at least as many they rejected: leave it, and decide those by hand."
-    return said + f" To publish swearing, set {lever} to 1."
+    return (f"{_comments(approved)} your moderators approved {'was' if approved == 1 else 'were'} held with profanity "
+            f"among the reasons: {_NOT_RETRAINING} Backtest the candidate: it says how many it still holds for "
+            "profanity alone, and the threshold that would publish them.")
 
 
-def _verb(how: str, count: int) -> str:
-    if how.startswith("the candidate"):
-        return how
-    return how if count != 1 else how.replace("were", "was", 1)
+_NOT_RETRAINING = ("retraining does not change profanity's holds (an approval teaches the model that a comment is "
+                   "not toxic, not that it does not swear).")
+
+
+def _comments(count: int) -> str:
+    return f"{count:,}{'+' if count >= CAP else ''} {'comment' if count == 1 else 'comments'}"
 
 
 def _is_off(value: object) -> bool:

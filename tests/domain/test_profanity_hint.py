@@ -51,7 +51,6 @@ def test_a_site_whose_moderators_approved_comments_the_candidate_holds_for_profa
     assert hint.startswith("3 comments your moderators approved the candidate holds for profanity alone: "
                            "retraining does not change profanity's holds")
     assert "they rejected" not in hint
-    assert f'"Hold at" threshold of profanity on the site\'s settings page (/admin/sites/{site.id}' in hint
     assert hint.endswith("To publish swearing, set the \"Hold at\" threshold of profanity on the site's settings page "
                          f"(/admin/sites/{site.id}; docs/moderation.md#a-sites-settings) to 1.")
     assert f"NOTE: {hint}" in printed
@@ -84,8 +83,21 @@ def test_where_the_lever_would_publish_as_many_rejected_the_hint_says_leave_it(a
         _decided(site.id, texts)
         db.session.commit()
         hint = backtest(db.session, db.session.get(Site, site.id), calm, calm).to_dict()["profanity_hint"]
-    assert "The same lever would publish 3 they rejected" in hint
-    assert hint.endswith("to 1 would publish at least as many they rejected: leave it, and decide those by hand.")
+    assert hint.endswith("to 1 would publish them, and 3 they rejected that it holds for profanity alone too: leave "
+                         "it, and decide those by hand.")
+
+
+def test_a_site_that_auto_rejects_profanity_is_told_to_raise_that_threshold_too(app, site):
+    """A re-check: the hint said to set Hold at to 1, which the settings page refuses while profanity's
+    auto-reject threshold (0.9) is below it."""
+    with app.app_context():
+        _decided(site.id, TEXTS)
+        row = db.session.get(Site, site.id)
+        row.auto_reject, row.reject_thresholds = True, {"profanity": 0.9}
+        db.session.commit()
+    hint, _ = _said(app, site.id)
+    assert hint.startswith("3 comments your moderators approved the candidate holds or rejects for profanity alone")
+    assert 'the "Hold at" threshold of profanity and its auto-reject threshold on the site\'s settings page' in hint
 
 
 def test_a_site_that_already_holds_profanity_at_1_is_not_told(app, site):
@@ -99,5 +111,9 @@ def test_a_site_that_already_holds_profanity_at_1_is_not_told(app, site):
         assert training_hint(db.session, db.session.get(Site, site.id)) is None
         db.session.get(Site, site.id).thresholds = {}
         # Approvals held with profanity among the reasons, the one toxicity held too included.
-        assert training_hint(db.session, db.session.get(Site, site.id)).startswith(
-            "3 comments your moderators approved were held with profanity among the reasons")
+        said = training_hint(db.session, db.session.get(Site, site.id))
+    assert said.startswith("3 comments your moderators approved were held with profanity among the reasons")
+    # No lever before the candidate exists: set now, it would publish rejections toxicity no longer holds
+    # and none of the approvals toxicity still holds (a re-check).
+    assert said.endswith("Backtest the candidate: it says how many it still holds for profanity alone, and the "
+                         "threshold that would publish them.")

@@ -1,6 +1,7 @@
 """/admin/models: the registered versions, promote for a site or globally, roll back, shadow; audited."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -436,8 +437,8 @@ def test_a_site_promoted_twice_is_offered_the_global_version_again(app, sign_in,
     # Why, on the card of the version set aside: follow-global took no reason, and its card no line (a re-check).
     with app.app_context():
         version_id = registry.get_version(db.session, third).id
-    card = " ".join(client.get(f"/admin/models/{version_id}/card").get_data(as_text=True).split())
-    assert "set aside (daily-planet follows the global version) by ada (why: <bdi>the shared model is better now</bdi>)" in card
+    card = html.unescape(" ".join(client.get(f"/admin/models/{version_id}/card").get_data(as_text=True).split()))
+    assert "no longer daily-planet's own version (daily-planet follows the global version) by ada (why: <bdi>the shared model is better now</bdi>)" in card
 
 
 def test_promoting_a_version_whose_threshold_holds_almost_nothing_says_so_first(app, sign_in, admin, tmp_path):

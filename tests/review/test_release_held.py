@@ -59,7 +59,7 @@ def test_held_comments_the_raised_thresholds_publish_are_published_and_the_site_
     assert "1 held comment would be published under the thresholds in force now" in page
     assert "That is a silly take on the bridge." in page and "toxicity 0.62, insult 0.58" in page
     # By version, as the docs promise (a re-check found the breakdown only where nothing was releasable).
-    assert re.search(r"1 more held with the model's flags were scored by another version\s+\(<code>[^<]+</code>: 1\)", page)
+    assert re.search(r"1 more held with the model's flags was scored by another version\s+\(<code>[^<]+</code>: 1\)", page)
     ids = re.search(r'name="ids" value="([^"]*)"', page).group(1)
     assert ids == str(released)
     with app.app_context():  # the claim ends after the page was drawn: only what it offered is published
