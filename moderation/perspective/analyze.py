@@ -124,7 +124,7 @@ def _detected(text: str, whole: language.Language) -> list[str]:
 def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_id: int,
             kinds: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Score the text and answer the way Perspective does. `cache` is skipped for doNotStore.
-    `kinds`: the site's rule kinds whose matchers raise scores (plain_words.floors).
+    `kinds`: the kinds whose matchers raise the site's scores (plain_words.lifting).
 
     Cache entries belong to the site that asked: a shared entry would answer another site faster,
     telling it which texts this site had analysed."""
@@ -146,7 +146,7 @@ def analyze(model: Model, request: AnalyzeRequest, cache: LRUCache | None, site_
     if attributes:
         use_cache = cache if not request.do_not_store else None
         digest = text_digest(request.text) if use_cache is not None else ""
-        # The kinds that lift are in the key: a rule taken away is not answered from before it went,
+        # The kinds that lift are in the key: a rule set to flag is not answered from before it was,
         # and a change to the site's other rules keeps what is cached.
         kinds = kinds.intersection(plain_words.RAISES)
         key = (site_id, digest, kinds)

@@ -4,7 +4,8 @@ Coral sends each approval and deletion to `comments:suggestscore`, and those are
 of its moderators' decisions here: its comments are scored and never stored. A migrating site's
 walk found its thresholds page and backtest blind to them ("0 decided comments") and could only
 type 51. Here the texts of its newest decisions are scored as `comments:analyze` answers them
-(the model's TOXICITY, raised where the plain-words matchers of the site's own rules read a threat),
+(the model's TOXICITY, raised where the plain-words matchers read a threat, but for a kind the site
+keeps only to flag),
 and each threshold's effect on them is counted: how many it would hold, how many of those its
 moderators deleted, and how many of their deletions it would miss. Coral holds a comment scoring
 above its threshold, not at it (toxic.ts: `score > threshold`): counted with `>=`, the row at 95 had

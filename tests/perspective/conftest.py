@@ -1,5 +1,5 @@
 """The Perspective endpoint's site has the starter rules, as `keys create` gives a new site: the
-endpoint borrows the matchers of the site's own rules (perspective/plain_words.py)."""
+endpoint's lifts follow what the site's rules do with each kind (perspective/plain_words.py)."""
 from __future__ import annotations
 
 import pytest
