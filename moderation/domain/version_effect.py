@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Date, cast, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -32,6 +32,8 @@ class DayShare:
     version: str
     scored: int
     flagged: int
+    first_at: datetime | None = None  # its first and last scoring that day
+    last_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class VersionSpan:
     last_day: date
     scored: int
     flagged: int
+    first_at: datetime | None = None
+    last_at: datetime | None = None
 
     @property
     def share(self) -> float:
@@ -54,7 +58,8 @@ def daily_shares(session: Session, *, days: int = DAYS, at: datetime | None = No
     day = cast(func.timezone("UTC", Comment.scored_at), Date)
     by_model = Comment.flagged.op("?|")(cast(list(ATTRIBUTES), ARRAY(Text)))
     rows = session.execute(
-        select(Comment.site_id, day, Comment.model_version, func.count(), func.count().filter(by_model))
+        select(Comment.site_id, day, Comment.model_version, func.count(), func.count().filter(by_model),
+               func.min(Comment.scored_at), func.max(Comment.scored_at))
         .where(Comment.scored_at >= since, Comment.model_version.is_not(None))
         .group_by(Comment.site_id, day, Comment.model_version)
         .order_by(Comment.site_id, day, Comment.model_version))
@@ -62,18 +67,24 @@ def daily_shares(session: Session, *, days: int = DAYS, at: datetime | None = No
 
 
 def by_version(shares: Iterable[DayShare]) -> dict[int, list[VersionSpan]]:
-    """Per site, its versions in the order they first scored, each with its totals."""
+    """Per site, its versions in the order they first scored, to the second: by the day alone, a
+    promotion, rollback and promotion again in one day listed the candidate before the shipped
+    model, by name, and read as if the shipped model had replaced it (a data scientist's walk)."""
     spans: dict[int, dict[str, list[DayShare]]] = {}
     for share in shares:
         spans.setdefault(share.site_id, {}).setdefault(share.version, []).append(share)
     return {site_id: sorted((_span(version, days) for version, days in versions.items()),
-                            key=lambda span: (span.first_day, span.last_day))
+                            key=lambda span: (span.first_day, span.first_at or datetime.min.replace(tzinfo=UTC),
+                                              span.last_day))
             for site_id, versions in spans.items()}
 
 
 def _span(version: str, days: Sequence[DayShare]) -> VersionSpan:
+    firsts = [d.first_at for d in days if d.first_at is not None]
+    lasts = [d.last_at for d in days if d.last_at is not None]
     return VersionSpan(version, min(d.day for d in days), max(d.day for d in days),
-                       sum(d.scored for d in days), sum(d.flagged for d in days))
+                       sum(d.scored for d in days), sum(d.flagged for d in days),
+                       min(firsts, default=None), max(lasts, default=None))
 
 
 def left_after_rollback(session: Session, version: str | None, site_id: int | None) -> str | None:

@@ -68,3 +68,30 @@ def test_what_a_version_published_is_one_link_away_to_hold_again_after_a_rollbac
     listed = client.get(link).get_data(as_text=True)
     assert len(re.findall(r'<li class="card item" id="comment-\d+"', listed)) == 3
     assert 'name="model" value="v2-bad"' in listed and "All <span" in listed  # the bulk decision over all of them
+
+
+def test_versions_of_one_day_are_in_the_order_they_first_scored_with_their_times(app, sign_in, admin, make_site,
+                                                                                make_comment):
+    """A data scientist's walk: promote, roll back and promote again in one day, and the page listed the
+    candidate first, by name, with the shipped model after it "+11.1 points against the version
+    before", as if the shipped model had replaced it; both rows said only the day."""
+    site = make_site("sports-desk")
+    now = datetime.now(timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
+
+    def scored(version: str, minutes: int, flagged: list[str]) -> None:
+        at = now + timedelta(minutes=minutes)
+        make_comment(site.id, "Some comment.", status="held" if flagged else "published", model_version=version,
+                     scored_at=at, received_at=at, flagged=flagged)
+
+    scored("zz-shipped", 0, ["toxicity"])      # the shipped model, first
+    scored("aa-candidate", 60, [])             # promoted
+    scored("zz-shipped", 90, ["toxicity"])     # rolled back
+    scored("aa-candidate", 120, [])            # promoted again
+    with app.app_context():
+        spans = by_version(daily_shares(db.session, at=now + timedelta(hours=3)))
+    assert [s.version for s in spans[site.id]] == ["zz-shipped", "aa-candidate"]
+
+    page = " ".join(sign_in(admin).get("/admin/models/effect").get_data(as_text=True).split())
+    rows = page[page.index(">sports-desk<"):]
+    assert rows.index("zz-shipped") < rows.index("aa-candidate") and "-100.0 points" in rows
+    assert now.strftime("%Y-%m-%d 12:00") in rows and now.strftime("%Y-%m-%d 13:30") in rows
