@@ -118,7 +118,8 @@ def test_the_key_summary_shows_the_replaced_scoring_key_until_its_grace_ends(app
     _issue(app, site, grace=timedelta(hours=2), now=start)
     with app.app_context():
         row = db.session.get(Site, site.id)
-        during, after = sites.key_summary(row, start + timedelta(hours=1)), sites.key_summary(row, start + timedelta(hours=3))
+        during = sites.key_summary(row, start + timedelta(hours=1))
+        after = sites.key_summary(row, start + timedelta(hours=3))
 
     assert during["previous_scoring"] == f"mks_{_key_id(old)}_…"
     assert during["previous_scoring_valid_until"] == start + timedelta(hours=2)

@@ -190,7 +190,8 @@ def rotate_site_key(site_id: int) -> tuple[str, int, dict[str, str]] | tuple[str
     except (ValidationFailed, Conflict) as error:
         return _refused(error)
     db.session.commit()
-    html, status = _page(new_key={"site": site.name, "key": new_key, "grace": _grace_label(raw_grace) if grace else None})
+    html, status = _page(new_key={"site": site.name, "key": new_key,
+                                  "grace": _grace_label(raw_grace) if grace else None})
     return html, status, {"Cache-Control": "no-store"}
 
 
@@ -226,5 +227,6 @@ def revoke_site_key(site_id: int) -> Response:
     previous_only = which == "previous"
     revoke_keys(db.session, site, actor=_actor(), previous_only=previous_only)
     if previous_only:
-        return _done(f"The rotated-out keys of {site.name}, API and scoring, have stopped working; its current ones go on.")
+        return _done(f"The rotated-out keys of {site.name}, API and scoring, have stopped working; "
+                     "its current ones go on.")
     return _done(f"Every key of {site.name} has stopped working; rotate to issue a new one.")

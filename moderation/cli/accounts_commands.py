@@ -130,7 +130,8 @@ def keys_list() -> None:
         for site in session.scalars(select(Site).order_by(Site.name)):
             keys = key_summary(site)
             previous = f"{keys['previous']} until {_when(keys['previous_valid_until'])}" if keys["previous"] else "—"
-            scoring = f"  scoring: {keys['scoring'] or 'revoked'}" if keys["scoring"] or keys["previous_scoring"] else ""
+            has_scoring = keys["scoring"] or keys["previous_scoring"]
+            scoring = f"  scoring: {keys['scoring'] or 'revoked'}" if has_scoring else ""
             if keys["previous_scoring"]:
                 scoring += (f"  previous scoring: {keys['previous_scoring']} until "
                             f"{_when(keys['previous_scoring_valid_until'])}")
@@ -179,8 +180,10 @@ def keys_rotate(name: str, grace: str, replace_previous: bool) -> None:
               help="How long the scoring key being replaced keeps working beside the new one: 0, 30m, 24h, 7d "
                    "(at most 90d).")
 @click.option("--replace-previous", is_flag=True,
-              help="Replace even while an earlier replacement's old key is in its grace period: that key stops at once.")
-@click.option("--revoke", is_flag=True, help="End the scoring key, and the one it replaced, now instead of issuing one.")
+              help="Replace even while an earlier replacement's old key is in its grace period: that key stops "
+                   "at once.")
+@click.option("--revoke", is_flag=True,
+              help="End the scoring key, and the one it replaced, now instead of issuing one.")
 @click.option("--previous", is_flag=True, help="With --revoke: end only the replaced scoring key's grace period.")
 def keys_scoring(name: str, grace: str, replace_previous: bool, revoke: bool, previous: bool) -> None:
     """Issue site NAME a scoring key and print it once: the Perspective endpoint (/v1alpha1) takes it,

@@ -29,7 +29,8 @@ class KeyInGrace(Conflict):
 class KeyKind:
     prefix: str
     name: str  # as messages say it
-    replaced: str  # the verb a replacement is told by
+    replaced: str  # as in "was rotated"
+    replacing: str  # as in "rotating again"
     sender: str  # who may still send the old key
     id: str  # Site's columns: current key, the one rotated out of it
     hash: str
@@ -82,9 +83,9 @@ class KeyKind:
         return ended
 
 
-API_KEY = KeyKind("mk", "key", "rotated", "the site", "key_id", "key_hash",
+API_KEY = KeyKind("mk", "key", "rotated", "rotating", "the site", "key_id", "key_hash",
                   "previous_key_id", "previous_key_hash", "previous_key_expires_at")
-SCORING_KEY = KeyKind("mks", "scoring key", "replaced", "its Perspective client", "scoring_key_id",
+SCORING_KEY = KeyKind("mks", "scoring key", "replaced", "replacing it", "its Perspective client", "scoring_key_id",
                       "scoring_key_hash", "previous_scoring_key_id", "previous_scoring_key_hash",
                       "previous_scoring_key_expires_at")
 KINDS = {kind.prefix: kind for kind in (API_KEY, SCORING_KEY)}
@@ -120,13 +121,12 @@ def replace_key(session: Session, site: Site, kind: KeyKind, *, grace: timedelta
         raise Conflict(f"the {kind.name} of {site.name} was {kind.replaced} since this page was drawn, and nothing "
                        f"was changed: its current {kind.name} is {kind.shown(current_id)}, the one shown when it "
                        f"was {kind.replaced}")
-    in_grace = kind.in_grace(site, now)
-    if in_grace and not replace_previous:
+    if kind.in_grace(site, now) and not replace_previous:
         raise KeyInGrace(f"the previous {kind.name} of {site.name}, {kind.shown(getattr(site, kind.previous_id))}, "
                          f"still works until {getattr(site, kind.previous_until):%Y-%m-%d %H:%M} UTC, and "
-                         f"{kind.sender} may still send it: {'rotating' if kind is API_KEY else 'replacing it'} "
-                         f"again would end it at once; revoke the previous {kind.name} first, once {kind.sender} "
-                         f"sends its current {kind.name} {kind.shown(current_id)}")
+                         f"{kind.sender} may still send it: {kind.replacing} again would end it at once; revoke "
+                         f"the previous {kind.name} first, once {kind.sender} sends its current {kind.name} "
+                         f"{kind.shown(current_id)}")
     ended = kind.end_previous(site, now)
     rotated_out = kind.current(site) if grace > timedelta(0) else None
     if rotated_out:
