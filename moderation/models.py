@@ -84,6 +84,11 @@ class Site(Base):
     # one a site pastes into Coral, whose admins and logs see it. NULL until issued; "" revoked.
     scoring_key_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     scoring_key_hash: Mapped[str | None] = mapped_column(String(200))
+    # The scoring key a replacement rotated out, working until it expires, as previous_key_* above:
+    # Coral fails open, so every comment it sent with an ended key was published unscored.
+    previous_scoring_key_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    previous_scoring_key_hash: Mapped[str | None] = mapped_column(String(200))
+    previous_scoring_key_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # After a rotation the old webhook secret also signs deliveries until it expires, so a site
     # can switch its verifier over without dropping events.
     previous_webhook_secret: Mapped[str | None] = mapped_column(String(100))

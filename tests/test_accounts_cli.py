@@ -95,6 +95,54 @@ def test_the_shell_issues_lists_and_revokes_a_scoring_key(client, run, site):
     assert "no site named 'nowhere'" in run("keys", "scoring", "nowhere", ok=False)
 
 
+def test_replacing_a_scoring_key_from_the_shell_keeps_the_old_one_for_its_grace(client, run, site):
+    """Coral fails open: a scoring key ended at once let every comment through unscored until Coral's
+    admin pasted the new one (a Coral developer's walk)."""
+    def scores(key):
+        return client.post(f"/v1alpha1/comments:analyze?key={key}", json=ANALYZE_BODY).status_code == 200
+
+    old = re.search(r"mks_[0-9a-f]{16}_\S+", run("keys", "scoring", "daily-planet")).group(0)
+    replaced = run("keys", "scoring", "daily-planet")  # the default grace, as `keys rotate`'s: 24h
+    new = re.search(r"mks_[0-9a-f]{16}_\S+", replaced).group(0)
+
+    assert "The old scoring key keeps working for 24h" in replaced
+    assert scores(old) and scores(new)
+    listing = run("keys", "list")
+    assert f"scoring: mks_{new.split('_')[1]}_…  previous scoring: mks_{old.split('_')[1]}_… until" in listing
+    refused = run("keys", "scoring", "daily-planet", ok=False)
+    assert f"previous scoring key of daily-planet, mks_{old.split('_')[1]}_…, still works until" in refused
+    assert "--replace-previous" in refused and "--revoke --previous" in refused
+    assert scores(old)
+
+    assert "revoked the previous scoring key of daily-planet" in run("keys", "scoring", "daily-planet", "--revoke",
+                                                                      "--previous")
+    assert not scores(old) and scores(new)
+    assert "previous scoring:" not in run("keys", "list")
+    # With no grace, the old key ends at once, and nothing waits in a grace to refuse the next one.
+    assert "has stopped working" in run("keys", "scoring", "daily-planet", "--grace", "0")
+    assert not scores(new)
+
+
+def test_revoking_the_previous_keys_ends_both_kinds_in_their_grace(client, run, site):
+    def scores(key):
+        return client.post(f"/v1alpha1/comments:analyze?key={key}", json=ANALYZE_BODY).status_code == 200
+
+    old_scoring = re.search(r"mks_\S+", run("keys", "scoring", "daily-planet")).group(0)
+    new_scoring = re.search(r"mks_\S+", run("keys", "scoring", "daily-planet", "--grace", "7d")).group(0)
+    new_api = re.search(r"mk_\S+", run("keys", "rotate", "daily-planet", "--grace", "7d")).group(0)
+    listing = run("keys", "list")
+    assert "previous scoring: mks_" in listing and f"mk_{site.api_key.split('_')[1]}_… until" in listing
+
+    assert "the scoring key's" in " ".join(run("keys", "revoke", "--help").split())
+    run("keys", "revoke", "daily-planet", "--previous", "--yes")
+
+    listing = run("keys", "list")
+    assert "previous scoring:" not in listing and "previous: —" in listing
+    assert client.get("/api/v1/comments/1", headers={"Authorization": f"Bearer {site.api_key}"}).status_code == 401
+    assert client.get("/api/v1/comments/1", headers={"Authorization": f"Bearer {new_api}"}).status_code == 404
+    assert not scores(old_scoring) and scores(new_scoring)
+
+
 def test_the_new_commands_explain_themselves(run):
     for group, command in [("users", "list"), ("users", "disable"), ("users", "enable"),
                            ("users", "reset-password"), ("keys", "list"), ("keys", "rotate"), ("keys", "revoke")]:

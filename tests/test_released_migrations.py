@@ -47,6 +47,7 @@ RELEASED = {
     "0036_imported_decisions.py": "f323ef7c5bb6c9c1",
     "0037_legal_holds.py": "80f88a5115b5e58d",
     "0038_rule_hit_kinds.py": "a280bc46648fe6ca",
+    "0039_scoring_key_grace.py": "d508896375a0303e",
 }
 
 

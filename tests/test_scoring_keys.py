@@ -1,8 +1,11 @@
 """A site's scoring key: the Perspective endpoint takes it, the comment API refuses it in words that
-say why. Issuing it from the shell: test_accounts_cli.py; from the accounts page: test_accounts_page.py.
+say why. Replacing it with a grace period: test_scoring_key_grace.py. Issuing it from the shell:
+test_accounts_cli.py; from the accounts page: test_accounts_page.py.
 
 An integrator moving Coral found the one key a site had went into Coral's settings, where Coral's
 admins and any logged `?key=` see it; that key could also list, decide and erase readers' comments."""
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from moderation import db
@@ -14,9 +17,9 @@ BODY = {"comment": {"text": "Thanks for the article."}, "requestedAttributes": {
 COMMENT = {"id": "c-1", "story_id": "s-1", "author_id": "a-1", "text": "Thanks for the article."}
 
 
-def _issue(app, site) -> str:
+def _issue(app, site, **options) -> str:
     with app.app_context():
-        key = sites.issue_scoring_key(db.session, db.session.get(Site, site.id), actor="user:ada")
+        key = sites.issue_scoring_key(db.session, db.session.get(Site, site.id), actor="user:ada", **options)
         db.session.commit()
     return key
 
@@ -43,10 +46,10 @@ def test_the_scoring_key_scores_and_the_comment_api_refuses_it_storing_nothing(a
     assert _analyze(client, site.api_key).status_code == 200
 
 
-def test_a_new_scoring_key_ends_the_old_and_revoking_it_leaves_the_api_key(app, client, site):
+def test_a_new_scoring_key_with_no_grace_ends_the_old_and_revoking_it_leaves_the_api_key(app, client, site):
     first = _issue(app, site)
     assert _analyze(client, first).status_code == 200  # verified and cached in this process
-    second = _issue(app, site)
+    second = _issue(app, site, grace=timedelta(0))
 
     assert _analyze(client, first).status_code == 403
     assert _analyze(client, second).status_code == 200

@@ -1,5 +1,5 @@
 """The admins' accounts page: users (add, disable, enable, new password, role) and sites (add) and
-their API keys (rotate, revoke).
+their API and scoring keys (rotate or replace, revoke).
 
 Routes stay thin: each calls one domain function, commits, and redirects, except a rotation and
 a new site, which render the new key in their response (never in a flash message: those travel in
@@ -174,6 +174,10 @@ def create_site_view() -> tuple[str, int, dict[str, str]] | tuple[str, int]:
     return html, status, {"Cache-Control": "no-store"}
 
 
+def _grace_label(raw_grace: str) -> str:
+    return dict(GRACE_CHOICES).get(raw_grace, raw_grace).removesuffix(" grace")
+
+
 @bp.post("/accounts/sites/<int:site_id>/rotate")
 @auth.login_required("admin")
 def rotate_site_key(site_id: int) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
@@ -186,19 +190,27 @@ def rotate_site_key(site_id: int) -> tuple[str, int, dict[str, str]] | tuple[str
     except (ValidationFailed, Conflict) as error:
         return _refused(error)
     db.session.commit()
-    label = dict(GRACE_CHOICES).get(raw_grace, raw_grace).removesuffix(" grace")
-    html, status = _page(new_key={"site": site.name, "key": new_key, "grace": label if grace else None})
+    html, status = _page(new_key={"site": site.name, "key": new_key,
+                                  "grace": _grace_label(raw_grace) if grace else None})
     return html, status, {"Cache-Control": "no-store"}
 
 
 @bp.post("/accounts/sites/<int:site_id>/scoring-key")
 @auth.login_required("admin")
-def issue_site_scoring_key(site_id: int) -> tuple[str, int, dict[str, str]]:
+def issue_site_scoring_key(site_id: int) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
     site = db.get_or_404(Site, site_id)
     replaced = bool(site.scoring_key_hash)
-    new_key = issue_scoring_key(db.session, site, actor=_actor())
+    try:
+        raw_grace = request.form.get("grace", "24h")
+        grace = parse_grace(raw_grace)
+        # As a rotation's: a reload of the new key's page must not replace the key just shown.
+        new_key = issue_scoring_key(db.session, site, grace=grace, actor=_actor(),
+                                    expected_key_id=request.form.get("scoring_key_id"))
+    except (ValidationFailed, Conflict) as error:
+        return _refused(error)
     db.session.commit()
-    html, status = _page(new_key={"site": site.name, "key": new_key, "scoring": True, "replaced": replaced})
+    html, status = _page(new_key={"site": site.name, "key": new_key, "scoring": True, "replaced": replaced,
+                                  "grace": _grace_label(raw_grace) if grace else None})
     return html, status, {"Cache-Control": "no-store"}
 
 
@@ -206,11 +218,15 @@ def issue_site_scoring_key(site_id: int) -> tuple[str, int, dict[str, str]]:
 @auth.login_required("admin")
 def revoke_site_key(site_id: int) -> Response:
     site = db.get_or_404(Site, site_id)
-    if request.form.get("which") == "scoring":
-        revoke_scoring_key(db.session, site, actor=_actor())
-        return _done(f"The scoring key of {site.name} has stopped working; its API key goes on.")
-    previous_only = request.form.get("which") == "previous"
+    which = request.form.get("which")
+    if which in ("scoring", "previous_scoring"):
+        revoke_scoring_key(db.session, site, actor=_actor(), previous_only=which == "previous_scoring")
+        if which == "previous_scoring":
+            return _done(f"The previous scoring key of {site.name} has stopped working; its current one goes on.")
+        return _done(f"The scoring key of {site.name}, and any it replaced, has stopped working; its API key goes on.")
+    previous_only = which == "previous"
     revoke_keys(db.session, site, actor=_actor(), previous_only=previous_only)
     if previous_only:
-        return _done(f"The previous key of {site.name} has stopped working.")
+        return _done(f"The rotated-out keys of {site.name}, API and scoring, have stopped working; "
+                     "its current ones go on.")
     return _done(f"Every key of {site.name} has stopped working; rotate to issue a new one.")

@@ -119,7 +119,7 @@ def users_role(name: str, role: str) -> None:
 @keys_group.command("list")
 def keys_list() -> None:
     """List sites with their key ids (never secrets), any rotated-out key still in its grace period,
-    and any scoring key for the Perspective endpoint."""
+    and any scoring key for the Perspective endpoint, with the one it replaced while that still works."""
     from sqlalchemy import select
 
     from moderation.domain.sites import key_summary
@@ -130,7 +130,11 @@ def keys_list() -> None:
         for site in session.scalars(select(Site).order_by(Site.name)):
             keys = key_summary(site)
             previous = f"{keys['previous']} until {_when(keys['previous_valid_until'])}" if keys["previous"] else "—"
-            scoring = f"  scoring: {keys['scoring']}" if keys["scoring"] else ""
+            has_scoring = keys["scoring"] or keys["previous_scoring"]
+            scoring = f"  scoring: {keys['scoring'] or 'revoked'}" if has_scoring else ""
+            if keys["previous_scoring"]:
+                scoring += (f"  previous scoring: {keys['previous_scoring']} until "
+                            f"{_when(keys['previous_scoring_valid_until'])}")
             rows.append((site.name, keys["current"] or "revoked", previous, scoring,
                          "" if site.active else "(inactive)"))
     if not rows:
@@ -172,28 +176,66 @@ def keys_rotate(name: str, grace: str, replace_previous: bool) -> None:
 
 @keys_group.command("scoring")
 @click.argument("name")
-@click.option("--revoke", is_flag=True, help="End the scoring key now instead of issuing one.")
-def keys_scoring(name: str, revoke: bool) -> None:
+@click.option("--grace", default="24h", show_default=True,
+              help="How long the scoring key being replaced keeps working beside the new one: 0, 30m, 24h, 7d "
+                   "(at most 90d).")
+@click.option("--replace-previous", is_flag=True,
+              help="Replace even while an earlier replacement's old key is in its grace period: that key stops "
+                   "at once.")
+@click.option("--revoke", is_flag=True,
+              help="End the scoring key, and the one it replaced, now instead of issuing one.")
+@click.option("--previous", is_flag=True, help="With --revoke: end only the replaced scoring key's grace period.")
+def keys_scoring(name: str, grace: str, replace_previous: bool, revoke: bool, previous: bool) -> None:
     """Issue site NAME a scoring key and print it once: the Perspective endpoint (/v1alpha1) takes it,
     the comment API refuses it. Paste it into Coral or another Perspective client instead of the
-    site's API key, which can also read, decide and erase comments. A new one ends the old one."""
-    from moderation.domain.sites import issue_scoring_key, revoke_scoring_key, site_named
+    site's API key, which can also read, decide and erase comments. A new one replaces the old one,
+    which keeps working until the grace period ends (Coral publishes comments unscored while its key
+    fails). Refused while an earlier replacement's old key still works, which it would end."""
+    from moderation.domain.sites import KeyInGrace, issue_scoring_key, parse_grace, site_named
+
+    if previous and not revoke:
+        raise click.UsageError("--previous goes with --revoke")
+    if revoke:
+        _revoke_scoring(name, previous)
+        return
+
+    with command_session() as session:
+        period = parse_grace(grace)
+        site = site_named(session, name)
+        replaced = bool(site.scoring_key_hash)
+        try:
+            new_key = issue_scoring_key(session, site, grace=period, actor=cli_actor(),
+                                        replace_previous=replace_previous)
+        except KeyInGrace as refused:
+            raise click.ClickException(f"{refused.message} (moderation keys scoring {name} --revoke --previous), or "
+                                       "replace it with --replace-previous to end it now") from refused
+    click.echo(f"scoring key:    {new_key}")
+    if not replaced:
+        then = "It reaches /v1alpha1 only."
+    elif period:
+        then = f"The old scoring key keeps working for {grace}: paste this one into the client before then."
+    else:
+        then = "The old scoring key has stopped working."
+    click.echo("Store it now: it is not shown again. " + then, err=True)
+
+
+def _revoke_scoring(name: str, previous_only: bool) -> None:
+    from moderation.domain.sites import key_summary, revoke_scoring_key, site_named
 
     with command_session() as session:
         site = site_named(session, name)
-        if revoke:
-            had = bool(site.scoring_key_hash)
-            if had:
-                revoke_scoring_key(session, site, actor=cli_actor())
-        else:
-            replaced = bool(site.scoring_key_hash)
-            new_key = issue_scoring_key(session, site, actor=cli_actor())
-    if revoke:
-        click.echo(f"revoked the scoring key of {name}" if had else f"{name} has no scoring key; nothing changed")
-        return
-    click.echo(f"scoring key:    {new_key}")
-    click.echo("Store it now: it is not shown again. "
-               + ("The old scoring key has stopped working." if replaced else "It reaches /v1alpha1 only."), err=True)
+        keys = key_summary(site)
+        had = keys["previous_scoring"] if previous_only else keys["scoring"] or keys["previous_scoring"]
+        if had:
+            revoke_scoring_key(session, site, actor=cli_actor(), previous_only=previous_only)
+    what = "previous scoring key" if previous_only else "scoring key"
+    if not had:
+        click.echo(f"{name} has no {what}{' in its grace period' if previous_only else ''}; nothing changed")
+    elif previous_only:
+        click.echo(f"revoked the previous scoring key of {name}, {keys['previous_scoring']}")
+    else:
+        click.echo(f"revoked the scoring key of {name}"
+                   + (f" and the one it replaced, {keys['previous_scoring']}" if keys["previous_scoring"] else ""))
 
 
 @keys_group.command("deactivate")
@@ -252,18 +294,19 @@ def keys_webhook(name: str, url: str | None, clear: bool) -> None:
 
 @keys_group.command("revoke")
 @click.argument("name")
-@click.option("--previous", is_flag=True, help="End only the rotated-out key's grace period.")
+@click.option("--previous", is_flag=True,
+              help="End only the rotated-out keys' grace periods: the API key's and the scoring key's.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def keys_revoke(name: str, previous: bool, yes: bool) -> None:
-    """End site NAME's API keys at once (all of them, its scoring key too, or with --previous only
-    the old one; `keys scoring NAME --revoke` ends the scoring key alone).
+    """End site NAME's API keys at once (all of them, its scoring keys too, or with --previous only
+    the rotated-out ones of both kinds; `keys scoring NAME --revoke` ends the scoring keys alone).
 
     After revoking all keys the site has none until `moderation keys rotate NAME`. Other web
     processes notice within 2 seconds (they re-read the site's row every site_rows.ROW_TTL).
     """
     from moderation.domain.sites import revoke_keys, site_named
 
-    what = "the previous key" if previous else "every key"
+    what = "the previous keys" if previous else "every key"
     if not yes:
         click.confirm(f"Revoke {what} of {name} now?", abort=True)
     with command_session() as session:

@@ -15,8 +15,8 @@ it (its flush forgets the row) and by the others within ROW_TTL seconds.
 
 A site may also hold a scoring key, "mks_<key_id>_<secret>", for a Perspective client such as
 Coral, whose admins and request logs see it: the Perspective endpoint takes it, the comment API
-refuses it (KeyScope), so it cannot list, decide or erase readers' comments. It has no grace
-period: issuing a new one ends the old one, as a client's settings take the new one at once.
+refuses it (KeyScope), so it cannot list, decide or erase readers' comments. Replacing it keeps the
+old one working for a grace period too, scoring-scoped as it was (key_kinds.py: both kinds share it).
 
 Failed checks are counted per key id and per client address by a limiter the caller passes in,
 and past its limit a key is refused before argon2 runs: a guessed secret must not buy CPU.
@@ -37,7 +37,9 @@ from typing import Protocol
 from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import Session
 
-from moderation.domain.errors import Conflict, KeyScope, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
+from moderation.domain.errors import KeyScope, NotFound, TooManyAttempts, Unauthorized, ValidationFailed
+from moderation.domain.key_kinds import API_KEY, KINDS, SCORING_KEY, KeyKind, new_key, replace_key
+from moderation.domain.key_kinds import KeyInGrace as KeyInGrace  # callers catch it from here
 from moderation.domain.lifecycle import MODE_MESSAGE, MODES, PRE_MODERATION
 from moderation.domain.lookalikes import insert_named, new_name
 from moderation.domain.passwords import hash_key_secret, verify_secret
@@ -52,8 +54,8 @@ from moderation.models import DEFAULT_REPORT_THRESHOLD, Site, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
-KEY_PREFIX = "mk"
-SCORING_KEY_PREFIX = "mks"
+KEY_PREFIX = API_KEY.prefix
+SCORING_KEY_PREFIX = SCORING_KEY.prefix
 _MAX_VERIFIED = 10_000
 
 
@@ -125,7 +127,7 @@ def create_site(
                     max_length=MAX_SITE_NAME_LENGTH)
     if webhook_url:
         check_webhook_url(webhook_url, url_policy or domain_settings(session).url_policy)
-    key_id, secret = _new_key()
+    key_id, secret = new_key()
     webhook_secret = "whsec_" + secrets.token_urlsafe(32)
     site = Site(
         name=name,
@@ -138,10 +140,6 @@ def create_site(
     )
     insert_named(session, site, name, kind="site", label="name")
     return NewSite(site=site, api_key=f"{KEY_PREFIX}_{key_id}_{secret}", webhook_secret=webhook_secret)
-
-
-def _new_key() -> tuple[str, str]:
-    return secrets.token_hex(8), secrets.token_urlsafe(32)
 
 
 def site_for_key(session: Session, api_key: str | None, *, limiter: Limiter | None = None,
@@ -187,12 +185,9 @@ def _in_scope(site: Site, scoring: bool, scoring_key_ok: bool) -> Site:
 
 
 def _holds(site: Site, key_hash: str, wall: datetime) -> bool:
-    """The site still takes a key verified against `key_hash`: its current one, its scoring key, or
-    one in its grace period."""
-    if site.key_hash == key_hash or site.scoring_key_hash == key_hash:
-        return bool(key_hash)
-    return (site.previous_key_hash == key_hash and site.previous_key_expires_at is not None
-            and wall < site.previous_key_expires_at)
+    """The site still takes a key verified against `key_hash`: a current one of either kind, or one
+    in its grace period."""
+    return any(kind.holds(site, key_hash, wall) for kind in KINDS.values())
 
 
 def _verify_limited(session: Session, api_key: str, limiter: Limiter | None, address: str | None,
@@ -235,37 +230,21 @@ class _CannotSucceed(Unauthorized):
 
 def _verify(session: Session, parts: list[str], wall: datetime) -> _Verified:
     # A NUL (or an unpaired surrogate) is in no key we issue, and PostgreSQL refuses it in a query.
-    if len(parts) != 3 or parts[0] not in (KEY_PREFIX, SCORING_KEY_PREFIX) or unstorable(parts):
+    if len(parts) != 3 or parts[0] not in KINDS or unstorable(parts):
         raise _CannotSucceed("invalid API key")
-    key_id, secret = parts[1], parts[2]
-    if parts[0] == SCORING_KEY_PREFIX:
-        return _verify_scoring(session, key_id, secret)
+    kind, key_id, secret = KINDS[parts[0]], parts[1], parts[2]
     # The row as it is now, not a copy this session holds (site_rows): a key issued by another process
     # within the copy's ROW_TTL was refused with 401 and counted as a failed check (a security review).
-    site = session.scalars(select(Site).where(or_(Site.key_id == key_id, Site.previous_key_id == key_id))
+    site = session.scalars(select(Site).where(or_(kind.column("id") == key_id, kind.column("previous_id") == key_id))
                            .execution_options(populate_existing=True)).first()
     if site is None or not site.active:
         raise _CannotSucceed("invalid API key")
-    if site.key_id == key_id:
-        stored = site.key_hash
-    elif site.previous_key_expires_at is not None and wall < site.previous_key_expires_at:
-        stored = site.previous_key_hash
-    else:
-        raise _CannotSucceed("invalid API key")
-    if not stored:  # revoked: refused without hashing
+    stored = kind.stored_hash(site, key_id, wall)
+    if not stored:  # revoked, or past its grace: refused without hashing
         raise _CannotSucceed("invalid API key")
     if not verify_secret(stored, secret):
         raise Unauthorized("invalid API key")
-    return _Verified(site.id, stored)
-
-
-def _verify_scoring(session: Session, key_id: str, secret: str) -> _Verified:
-    site = session.scalars(select(Site).where(Site.scoring_key_id == key_id).execution_options(populate_existing=True)).first()
-    if site is None or not site.active or not site.scoring_key_hash:
-        raise _CannotSucceed("invalid API key")
-    if not verify_secret(site.scoring_key_hash, secret):
-        raise Unauthorized("invalid API key")
-    return _Verified(site.id, site.scoring_key_hash, scoring=True)
+    return _Verified(site.id, stored, scoring=kind is SCORING_KEY)
 
 
 def forget_verified_keys() -> None:
@@ -283,87 +262,61 @@ def forget_site_keys(site_id: int) -> None:
     forget_site_row(site_id)
 
 
-class KeyInGrace(Conflict):
-    """A rotation that would end, unasked, a rotated-out key the site may still send."""
-
-
 def rotate_key(session: Session, site: Site, *, grace: timedelta, actor: str, now: datetime | None = None,
                expected_key_id: str | None = None, replace_previous: bool = False) -> str:
-    """A new key for the site, returned once; the current one stays valid for `grace`. The caller commits.
-
-    At most two keys work at a time, so a key still in an earlier grace period would end now: that
-    is refused unless `replace_previous`. An incident walk reloaded the page that showed a new key,
-    which sent the rotation again, and the key the site's servers still sent stopped at once: 14
-    comments lost in 10 s. `expected_key_id`, the current key a form was drawn with, refuses a
-    rotation sent twice from one page (Conflict).
-    """
-    if grace < timedelta(0):
-        raise ValidationFailed("grace period must not be negative", field="grace")
-    now = now or datetime.now(timezone.utc)
-    # Under the row's lock: two rotations sent at once had both succeeded, one admin shown a key that
-    # never worked and the log naming neither as ended (a re-check).
-    session.refresh(site, with_for_update=True)
-    if expected_key_id is not None and expected_key_id != (site.key_id or ""):
-        raise Conflict(f"the key of {site.name} was rotated since this page was drawn, and nothing was changed: "
-                       f"its current key is {KEY_PREFIX}_{site.key_id}_…, the one shown when it was rotated")
-    in_grace = bool(site.previous_key_hash) and site.previous_key_expires_at is not None \
-        and now < site.previous_key_expires_at
-    if in_grace and not replace_previous:
-        raise KeyInGrace(f"the previous key of {site.name}, {KEY_PREFIX}_{site.previous_key_id}_…, still works until "
-                         f"{site.previous_key_expires_at:%Y-%m-%d %H:%M} UTC, and the site may still send it: "
-                         f"rotating again would end it at once; revoke the previous key first, once the site "
-                         f"sends its current key {KEY_PREFIX}_{site.key_id}_…")
-    ended = [key for key in (site.previous_key_id if in_grace else None,
-                             site.key_id if site.key_hash and grace <= timedelta(0) else None) if key]
-    keep_old = grace > timedelta(0) and bool(site.key_hash)
-    rotated_out = site.key_id if keep_old else None
-    site.previous_key_id = site.key_id if keep_old else None
-    site.previous_key_hash = site.key_hash if keep_old else None
-    site.previous_key_expires_at = now + grace if keep_old else None
-    key_id, secret = _new_key()
-    site.key_id, site.key_hash = key_id, hash_key_secret(secret)
+    """A new key for the site, returned once; the current one stays valid for `grace`. At most two
+    keys work at a time: KeyInGrace while an earlier rotated-out key is in its grace, unless
+    `replace_previous`; Conflict if the current key is not `expected_key_id` (key_kinds.replace_key).
+    The caller commits."""
+    new = replace_key(session, site, API_KEY, grace=grace, now=now or datetime.now(timezone.utc),
+                      expected_key_id=expected_key_id, replace_previous=replace_previous)
     # The keys named: "which key did the leak's revocation end?" had to be read off earlier rows (an incident walk).
-    audit(session, actor, "site:key_rotated", site_id=site.id, site=site.name, key_id=key_id,
-          previous_key_id=rotated_out, ended_key_ids=ended,
-          previous_valid_until=site.previous_key_expires_at.isoformat() if keep_old else None)
+    audit(session, actor, "site:key_rotated", site_id=site.id, site=site.name, key_id=new.key_id,
+          previous_key_id=new.rotated_out, ended_key_ids=new.ended,
+          previous_valid_until=new.valid_until.isoformat() if new.valid_until else None)
     session.flush()
     forget_site_keys(site.id)
-    return f"{KEY_PREFIX}_{key_id}_{secret}"
+    return new.key
 
 
-def issue_scoring_key(session: Session, site: Site, *, actor: str) -> str:
-    """A new scoring key for the site, returned once; one it had stops working now. The caller commits."""
+def issue_scoring_key(session: Session, site: Site, *, actor: str, grace: timedelta = timedelta(hours=24),
+                      now: datetime | None = None, expected_key_id: str | None = None,
+                      replace_previous: bool = False) -> str:
+    """A new scoring key for the site, returned once; one it had stays valid for `grace`, as
+    `rotate_key` keeps an API key, and is refused the same way. The default is the shell's and the
+    page's: ending the old key too soon is what let comments through unscored. The caller commits."""
     replaced = bool(site.scoring_key_hash)
-    ended = [site.scoring_key_id] if replaced and site.scoring_key_id else []
-    key_id, secret = _new_key()
-    site.scoring_key_id, site.scoring_key_hash = key_id, hash_key_secret(secret)
-    audit(session, actor, "site:scoring_key_issued", site_id=site.id, site=site.name, key_id=key_id, replaced=replaced,
-          ended_key_ids=ended)
+    new = replace_key(session, site, SCORING_KEY, grace=grace, now=now or datetime.now(timezone.utc),
+                      expected_key_id=expected_key_id, replace_previous=replace_previous)
+    audit(session, actor, "site:scoring_key_issued", site_id=site.id, site=site.name, key_id=new.key_id,
+          replaced=replaced, previous_key_id=new.rotated_out, ended_key_ids=new.ended,
+          previous_valid_until=new.valid_until.isoformat() if new.valid_until else None)
     session.flush()
     forget_site_keys(site.id)
-    return f"{SCORING_KEY_PREFIX}_{key_id}_{secret}"
+    return new.key
 
 
-def revoke_scoring_key(session: Session, site: Site, *, actor: str) -> None:
-    """End the site's scoring key now; its API key goes on working. The caller commits."""
-    ended = [site.scoring_key_id] if site.scoring_key_id and site.scoring_key_hash else []
-    site.scoring_key_hash = ""
-    audit(session, actor, "site:key_revoked", site_id=site.id, site=site.name, which="scoring", ended_key_ids=ended)
-    session.flush()
-    forget_site_keys(site.id)
-
-
-def revoke_keys(session: Session, site: Site, *, actor: str, previous_only: bool = False) -> None:
-    """End the site's keys now, its scoring key too (or only the rotated-out one); `rotate_key`
-    issues a new one. The caller commits."""
-    ended = [site.previous_key_id] if site.previous_key_hash and site.previous_key_id else []
+def revoke_scoring_key(session: Session, site: Site, *, actor: str, previous_only: bool = False,
+                       now: datetime | None = None) -> None:
+    """End the site's scoring key and the one it replaced now (or only that one); its API key goes
+    on working. The caller commits."""
+    ended = SCORING_KEY.end_previous(site, now or datetime.now(timezone.utc))
     if not previous_only:
-        ended += [key for key, secret in ((site.key_id, site.key_hash), (site.scoring_key_id, site.scoring_key_hash))
-                  if key and secret]
-        site.key_hash = ""
-        if site.scoring_key_id:
-            site.scoring_key_hash = ""
-    site.previous_key_id = site.previous_key_hash = site.previous_key_expires_at = None
+        ended = SCORING_KEY.end_current(site) + ended
+    audit(session, actor, "site:key_revoked", site_id=site.id, site=site.name,
+          which="previous_scoring" if previous_only else "scoring", ended_key_ids=ended)
+    session.flush()
+    forget_site_keys(site.id)
+
+
+def revoke_keys(session: Session, site: Site, *, actor: str, previous_only: bool = False,
+                now: datetime | None = None) -> None:
+    """End the site's keys now, of both kinds, or only the rotated-out ones; `rotate_key` issues a
+    new one. The caller commits."""
+    now = now or datetime.now(timezone.utc)
+    ended = [key for kind in KINDS.values() for key in kind.end_previous(site, now)]
+    if not previous_only:
+        ended = [key for kind in KINDS.values() for key in kind.end_current(site)] + ended
     audit(session, actor, "site:key_revoked", site_id=site.id, site=site.name,
           which="previous" if previous_only else "all", ended_key_ids=ended)
     session.flush()
@@ -393,15 +346,21 @@ def set_site_active(session: Session, site: Site, *, active: bool, actor: str) -
 
 
 def key_summary(site: Site, now: datetime | None = None) -> dict[str, object]:
-    """What an admin may see of a site's keys: ids and dates, never a secret or a hash."""
+    """What an admin may see of a site's keys: ids and dates, never a secret or a hash. "previous"
+    and "previous_scoring" are the rotated-out keys still in their grace, with the ends of it."""
     now = now or datetime.now(timezone.utc)
-    in_grace = site.previous_key_id is not None and site.previous_key_expires_at is not None \
-        and now < site.previous_key_expires_at
+
+    def shown(kind: KeyKind, key_id: str | None) -> str | None:
+        return kind.shown(key_id) if key_id else None
+
+    previous, previous_scoring = API_KEY.previous(site, now), SCORING_KEY.previous(site, now)
     return {
-        "current": f"{KEY_PREFIX}_{site.key_id}_…" if site.key_hash else None,
-        "previous": f"{KEY_PREFIX}_{site.previous_key_id}_…" if in_grace else None,
-        "previous_valid_until": site.previous_key_expires_at if in_grace else None,
-        "scoring": f"{SCORING_KEY_PREFIX}_{site.scoring_key_id}_…" if site.scoring_key_hash else None,
+        "current": shown(API_KEY, API_KEY.current(site)),
+        "previous": shown(API_KEY, previous),
+        "previous_valid_until": site.previous_key_expires_at if previous else None,
+        "scoring": shown(SCORING_KEY, SCORING_KEY.current(site)),
+        "previous_scoring": shown(SCORING_KEY, previous_scoring),
+        "previous_scoring_valid_until": site.previous_scoring_key_expires_at if previous_scoring else None,
     }
 
 

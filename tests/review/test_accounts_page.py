@@ -148,6 +148,55 @@ def test_the_accounts_page_issues_a_scoring_key_once_and_revokes_it_alone(app, c
     assert actions == ["site:scoring_key_issued", "site:key_revoked"]
 
 
+def _scoring_form(page: str, site_id: int, grace: str = "24h") -> dict[str, str]:
+    """The scoring key form of the site's row as the page drew it."""
+    form = re.search(rf'action="/admin/accounts/sites/{site_id}/scoring-key"[^>]*>(.*?)</form>', page, re.S).group(1)
+    return {**dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)), "grace": grace}
+
+
+def test_replacing_a_scoring_key_keeps_the_old_one_for_the_grace_chosen_and_a_reload_replaces_nothing(
+        app, client, sign_in, admin, site):
+    """A Coral developer's walk: Replace ended the old scoring key at once, and Coral, which fails
+    open, published every comment unscored until its admin pasted the new one."""
+    admin_client = sign_in(admin)
+    path = f"{PAGE}/sites/{site.id}/scoring-key"
+    shown = admin_client.post(path, data=_scoring_form(admin_client.get(PAGE).get_data(as_text=True), site.id))
+    old = re.search(r"mks_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}", shown.get_data(as_text=True)).group(0)
+    page = admin_client.get(PAGE).get_data(as_text=True)
+    assert "The current one keeps working for the grace period chosen" in page
+    assert 'aria-label="Old scoring key keeps working for"' in page
+
+    form = _scoring_form(page, site.id, grace="1h")
+    replaced = admin_client.post(path, data=form)
+    html = replaced.get_data(as_text=True)
+    new = re.search(r"mks_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}", html).group(0)
+    assert replaced.status_code == 200 and "The previous scoring key keeps working for 1 hour" in html
+    for key in (old, new):
+        assert client.post(f"/v1alpha1/comments:analyze?key={key}", json=ANALYZE_BODY).status_code == 200
+    assert client.get("/api/v1/comments/1", headers={"Authorization": f"Bearer {old}"}).status_code == 403
+    page = admin_client.get(PAGE).get_data(as_text=True)
+    old_id, new_id = old.split("_")[1], new.split("_")[1]
+    assert re.search(rf"previous <code>mks_{old_id}_…</code> until", page) and 'value="previous_scoring"' in page
+
+    reloaded = admin_client.post(path, data=form)
+    assert reloaded.status_code == 409 and "replaced since this page was drawn" in reloaded.get_data(as_text=True)
+    again = admin_client.post(path, data=_scoring_form(admin_client.get(PAGE).get_data(as_text=True), site.id))
+    assert again.status_code == 409
+    assert f"previous scoring key of daily-planet, mks_{old_id}_…, still works" in again.get_data(as_text=True)
+    assert client.post(f"/v1alpha1/comments:analyze?key={old}", json=ANALYZE_BODY).status_code == 200
+
+    assert _post(admin_client, f"{PAGE}/sites/{site.id}/revoke", which="previous_scoring").status_code == 303
+    assert client.post(f"/v1alpha1/comments:analyze?key={old}", json=ANALYZE_BODY).status_code == 403
+    assert client.post(f"/v1alpha1/comments:analyze?key={new}", json=ANALYZE_BODY).status_code == 200
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("site:%key%"))
+                                     .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.details.get("key_id"), e.details.get("previous_key_id"), e.details["ended_key_ids"])
+            for e in entries] == [("site:scoring_key_issued", old_id, None, []),
+                                  ("site:scoring_key_issued", new_id, old_id, []),
+                                  ("site:key_revoked", None, None, [old_id])]
+
+
 @pytest.mark.parametrize("path", [f"{PAGE}/users/1/disable", f"{PAGE}/sites/1/rotate", f"{PAGE}/sites/1/revoke"])
 def test_moderators_and_forms_without_a_token_are_refused(sign_in, moderator, admin, site, path):
     mona = sign_in(moderator)
