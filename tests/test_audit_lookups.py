@@ -1,0 +1,60 @@
+"""The audit log's rare actions are found by index, not by reading every comment's status changes:
+a site writes millions of entries, and the Models page, a version's card and `moderation up` look up
+promotions, rollbacks and what a release told among them (bench/audit_log.py: 0.4-1.5 s a lookup at 3
+million entries before the index)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event, text
+
+from moderation import db
+from moderation.domain import model_registry
+from moderation.domain.assignment_changes import last_changes
+from moderation.models import ModelVersion
+
+
+@contextmanager
+def _statements():
+    """Each SELECT on audit_log the session sends meanwhile, with its parameters."""
+    seen: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        if "audit_log" in statement and statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+
+
+def _plans(seen: list[tuple[str, object]]) -> list[str]:
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    connection = db.session.connection().connection.driver_connection  # psycopg: the statements as sent
+    plans = []
+    for statement, parameters in seen:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + statement, parameters)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+def test_the_models_page_finds_the_last_promotions_by_the_action_index(app):
+    with app.app_context():
+        with _statements() as seen:
+            last_changes(db.session)
+        plans = _plans(seen)
+    assert plans and all("ix_audit_log_action" in plan for plan in plans), plans
+
+
+def test_a_versions_card_finds_its_promotions_by_the_action_index(app):
+    with app.app_context():
+        row = ModelVersion(version="audit-lookup-probe", sha256="0" * 64, status="candidate", card={})
+        with _statements() as seen:
+            model_registry.version_history(db.session, row)
+        plans = _plans(seen)
+        db.session.rollback()
+    assert plans and all("ix_audit_log_action" in plan for plan in plans), plans
