@@ -48,6 +48,7 @@ RELEASED = {
     "0037_legal_holds.py": "80f88a5115b5e58d",
     "0038_rule_hit_kinds.py": "a280bc46648fe6ca",
     "0039_scoring_key_grace.py": "d508896375a0303e",
+    "0040_audit_action_index.py": "3baf7661a133ba00",
 }
 
 

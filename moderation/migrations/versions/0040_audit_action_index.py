@@ -7,15 +7,15 @@ site at 3,000 comments an hour writes in about two months (bench/audit_log.py). 
 takes a few seconds per million entries, during which the log takes no writes: run the upgrade in a
 quiet hour on a large database, as 0027's and 0038's notes say.
 
-Revision ID: 0039_audit_action_index
-Revises: 0038_rule_hit_kinds
+Revision ID: 0040_audit_action_index
+Revises: 0039_scoring_key_grace
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0039_audit_action_index"
-down_revision = "0038_rule_hit_kinds"
+revision = "0040_audit_action_index"
+down_revision = "0039_scoring_key_grace"
 branch_labels = None
 depends_on = None
 
