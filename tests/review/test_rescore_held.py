@@ -186,3 +186,18 @@ def test_the_command_scores_them_again_with_the_version_in_force(app, shell, sit
         assert row.scores != {"toxicity": 0.91, "severe_toxicity": 0.12, "insult": 0.88, "identity_attack": 0.03,
                               "profanity": 0.20, "threat": 0.01}
     assert "nothing to score again" in shell("models", "rescore-held", "--site", site.name).output
+
+
+def test_the_worker_task_runs_the_pages_job_and_frees_the_site_for_the_next_click(app, promoted, make_comment):
+    from moderation.domain.rescore_jobs import start_job
+    from workers.rescore_tasks import rescore_held_comments
+
+    held = _held_by_old(make_comment, promoted, CIVIL)
+    with app.app_context():
+        store = rescore_pages._store()
+        start_job(store, site=db.session.get(Site, promoted.id), version=NEW, count=1, by="user:ada")
+
+    assert rescore_held_comments.apply(args=[promoted.id]).get() == "done"
+    with app.app_context():
+        assert db.session.get(Comment, held).model_version == NEW
+        start_job(rescore_pages._store(), site=db.session.get(Site, promoted.id), version=NEW, count=0, by="user:ada")
