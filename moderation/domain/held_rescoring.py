@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, type_coerce
+from sqlalchemy import and_, exists, func, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,7 @@ from moderation.domain.rules import HOLD, REJECT
 from moderation.domain.scoring import explain_held
 from moderation.domain.stories import story_policy, story_settings
 from moderation.domain.threshold_release import RELEASE_SIZE
-from moderation.models import Comment, Report, Site
+from moderation.models import Comment, Report, ReviewClaim, Site
 
 # As many as the release section reads: what one run scores, newest first; the rest wait for the next run.
 RESCORE_SIZE = RELEASE_SIZE
@@ -94,15 +94,16 @@ def rescorable(session: Session, site: Site, version: str, attributes: Sequence[
                limit: int = RESCORE_SIZE) -> Rescorable:
     """Read unlocked: the site's held comments the model alone holds, scored by another version and
     claimed by no moderator, the newest `limit` of them."""
+    # Counted and cut in SQL: the thresholds page reads this on every view, and a queue of tens of
+    # thousands another version scored is no reason to load them all.
+    claimed = exists().where(ReviewClaim.comment_id == Comment.id, ReviewClaim.expires_at > now())
     rows = session.execute(
-        select(Comment.id, Comment.version, Comment.model_version)
+        select(Comment.id, Comment.version, Comment.model_version, func.count().over().label("total"))
         .where(Comment.site_id == site.id, Comment.status == HELD, Comment.model_version.is_distinct_from(version),
-               _model_alone_holds(attributes))
-        .order_by(Comment.received_at.desc(), Comment.id.desc())).all()
-    claimed = live_claims(session, [row.id for row in rows], at=now())
-    rows = [row for row in rows if row.id not in claimed]
-    found = Rescorable(total=len(rows))
-    for row in rows[:limit]:
+               _model_alone_holds(attributes), ~claimed)
+        .order_by(Comment.received_at.desc(), Comment.id.desc()).limit(limit)).all()
+    found = Rescorable(total=rows[0].total if rows else 0)
+    for row in rows:
         found.versions[row.id] = row.version
         scored_by = row.model_version or "no version"
         found.by_version[scored_by] = found.by_version.get(scored_by, 0) + 1

@@ -201,3 +201,14 @@ def test_the_worker_task_runs_the_pages_job_and_frees_the_site_for_the_next_clic
     with app.app_context():
         assert db.session.get(Comment, held).model_version == NEW
         start_job(rescore_pages._store(), site=db.session.get(Site, promoted.id), version=NEW, count=0, by="user:ada")
+
+
+def test_a_run_scores_the_newest_up_to_its_cap_and_says_how_many_wait(app, promoted, make_comment):
+    older = _held_by_old(make_comment, promoted, CIVIL)
+    newer = _held_by_old(make_comment, promoted, INSULT)
+    with app.app_context():
+        site = db.session.get(Site, promoted.id)
+        result = held_rescoring.rescore_held(db.session, site, VersionTwo(), actor="user:ada", limit=1)
+        assert (result.rescored, result.more) == (1, 1)
+        assert [db.session.get(Comment, c).model_version for c in (older, newer)] == [OLD, NEW]
+        assert held_rescoring.rescorable(db.session, site, NEW, VersionTwo.attributes).total == 1
