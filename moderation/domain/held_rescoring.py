@@ -47,7 +47,7 @@ from moderation.models import Comment, Report, ReviewClaim, Site
 RESCORE_SIZE = RELEASE_SIZE
 # Rows locked at once: a moderator's decision on one of them waits for this many to be scored at most.
 BATCH_SIZE = 200
-AUDIT_ACTION = "held_rescored"
+AUDIT_ACTION = "model:held_rescored"
 
 
 @dataclass

@@ -84,7 +84,7 @@ def test_held_comments_are_scored_again_by_the_promoted_version_and_stay_held(ap
         for untouched in (claimed, reported, ruled):
             assert (rows[untouched].model_version, rows[untouched].scores) == (OLD, {"toxicity": 0.62, "insult": 0.58})
         assert db.session.scalars(select(WebhookDelivery)).all() == []  # nothing changed for the site
-        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "held_rescored")).all()
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "model:held_rescored")).all()
         assert entry.actor == "user:ada" and entry.details["version"] == NEW
         assert entry.details["from_versions"] == {OLD: 2} and entry.details["would_publish"] == 1
         found = releasable(db.session, db.session.get(Site, promoted.id), NEW, VersionTwo.attributes, VersionTwo.thresholds)
@@ -154,6 +154,8 @@ def test_the_thresholds_page_offers_admins_to_score_them_again_and_then_counts_t
     assert "1 held comment would be published under the thresholds in force now" in after
     assert re.search(r'name="ids" value="([^"]*)"', after).group(1) == str(civil)
     assert "Score these" not in after
+    log = client.get("/admin/audit").get_data(as_text=True)
+    assert "promoted-gazette: 2 held comments scored again with test-model-2, all still held (1 it would publish)" in log
 
 
 def test_a_page_drawn_before_another_promotion_scores_nothing(app, sign_in, admin, promoted, make_comment, monkeypatch):
