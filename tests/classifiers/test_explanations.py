@@ -77,3 +77,18 @@ def test_explanations_leave_out_words_that_add_little(shipped: CivilityModel) ->
     highlighted = {s["text"].lower() for s in spans["toxicity"]}
     assert {"stupid", "moron"} <= highlighted
     assert not highlighted & {"the", "is", "a", "journalism", "what"}
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Not all Muslims are terrorists, and pretending otherwise is how Price got elected.", "terrorists"),
+    ("Muslims are vermin and shouldn't be allowed to vote.", "vermin"),
+    ("Black voters are too stupid to read a ballot.", "stupid"),
+    ("the holocaust never happened, jews made it up", "holocaust"),
+])
+def test_a_group_named_is_marked_only_as_the_group_an_attack_is_on(shipped: CivilityModel, text: str, reason: str) -> None:
+    # A moderator reads each word marked for toxicity or insult as why the comment was held (an
+    # election night's walk); under identity attack the group named says who was attacked.
+    spans = shipped.explain(text)
+    marked = {s["text"].lower() for attribute, found in spans.items() if attribute != "identity_attack" for s in found}
+    assert reason in marked
+    assert not marked & {"muslims", "black", "jews", "gay", "white"}
