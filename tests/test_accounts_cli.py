@@ -123,7 +123,7 @@ def test_replacing_a_scoring_key_from_the_shell_keeps_the_old_one_for_its_grace(
     assert not scores(new)
 
 
-def test_revoking_the_previous_keys_ends_both_kinds_in_their_grace(client, run, site):
+def test_revoking_the_previous_key_ends_the_api_keys_grace_and_not_the_scoring_keys(client, run, site):
     def scores(key):
         return client.post(f"/v1alpha1/comments:analyze?key={key}", json=ANALYZE_BODY).status_code == 200
 
@@ -133,13 +133,16 @@ def test_revoking_the_previous_keys_ends_both_kinds_in_their_grace(client, run, 
     listing = run("keys", "list")
     assert "previous scoring: mks_" in listing and f"mk_{site.api_key.split('_')[1]}_… until" in listing
 
-    assert "the scoring key's" in " ".join(run("keys", "revoke", "--help").split())
-    run("keys", "revoke", "daily-planet", "--previous", "--yes")
+    assert "keys scoring NAME --revoke --previous" in " ".join(run("keys", "revoke", "--help").split())
+    assert "revoked the previous key of daily-planet" in run("keys", "revoke", "daily-planet", "--previous", "--yes")
 
     listing = run("keys", "list")
-    assert "previous scoring:" not in listing and "previous: —" in listing
+    assert "previous scoring: mks_" in listing and "previous: —" in listing
     assert client.get("/api/v1/comments/1", headers={"Authorization": f"Bearer {site.api_key}"}).status_code == 401
     assert client.get("/api/v1/comments/1", headers={"Authorization": f"Bearer {new_api}"}).status_code == 404
+    assert scores(old_scoring) and scores(new_scoring)  # Coral may still send the old one
+
+    run("keys", "scoring", "daily-planet", "--revoke", "--previous")
     assert not scores(old_scoring) and scores(new_scoring)
 
 
@@ -216,3 +219,11 @@ def test_a_site_admin_is_listed_in_line_with_the_sites_they_run(run, make_site_a
                                                                                if line.startswith("ada"))
     assert sadie.index("active") == ada.index("active") == lines[0].index("state")  # "site_admin" once pushed it out
     assert sadie.endswith(site.name)
+
+
+def test_revoking_a_scoring_key_refuses_a_grace_it_would_not_keep(client, run, site):
+    key = re.search(r"mks_\S+", run("keys", "scoring", "daily-planet")).group(0)
+    for extra in (["--grace", "1h"], ["--replace-previous"]):
+        refused = run("keys", "scoring", "daily-planet", "--revoke", *extra, ok=False)
+        assert "not --revoke" in refused
+    assert client.post(f"/v1alpha1/comments:analyze?key={key}", json=ANALYZE_BODY).status_code == 200

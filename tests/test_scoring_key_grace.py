@@ -62,9 +62,8 @@ def test_a_replaced_scoring_key_scores_until_its_grace_ends_and_never_reaches_th
 @pytest.mark.parametrize("revoke, old_works, new_works", [
     (lambda session, site: sites.revoke_scoring_key(session, site, actor="user:ada"), False, False),
     (lambda session, site: sites.revoke_scoring_key(session, site, actor="user:ada", previous_only=True), False, True),
-    (lambda session, site: sites.revoke_keys(session, site, actor="user:ada", previous_only=True), False, True),
     (lambda session, site: sites.revoke_keys(session, site, actor="user:ada"), False, False),
-], ids=["scoring", "previous scoring", "previous of both kinds", "every key"])
+], ids=["scoring", "previous scoring", "every key"])
 def test_revoking_ends_the_replaced_scoring_key_at_once(app, client, site, revoke, old_works, new_works):
     old = _issue(app, site)
     new = _issue(app, site, grace=timedelta(hours=24))
@@ -125,3 +124,20 @@ def test_the_key_summary_shows_the_replaced_scoring_key_until_its_grace_ends(app
     assert during["previous_scoring_valid_until"] == start + timedelta(hours=2)
     assert during["previous"] is None  # the API key was not rotated
     assert after["previous_scoring"] is None and after["previous_scoring_valid_until"] is None
+
+
+def test_ending_the_old_api_key_leaves_a_replaced_scoring_key_in_its_grace(app, client, site):
+    # `keys revoke --previous` is what a refused second rotation tells an admin to run; ending the
+    # scoring key Coral still sends with it published Coral's comments unscored (a re-check).
+    old = _issue(app, site)
+    new = _issue(app, site, grace=timedelta(hours=24))
+    with app.app_context():
+        row = db.session.get(Site, site.id)
+        sites.rotate_key(db.session, row, grace=timedelta(hours=24), actor="user:ada")
+        db.session.commit()
+        sites.revoke_keys(db.session, db.session.get(Site, site.id), actor="user:ada", previous_only=True)
+        db.session.commit()
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "site:key_revoked")).one()
+    sites.forget_verified_keys()
+    assert _scores(client, old) and _scores(client, new)
+    assert entry.details["ended_key_ids"] == [site.api_key.split("_")[1]]

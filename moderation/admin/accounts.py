@@ -227,6 +227,5 @@ def revoke_site_key(site_id: int) -> Response:
     previous_only = which == "previous"
     revoke_keys(db.session, site, actor=_actor(), previous_only=previous_only)
     if previous_only:
-        return _done(f"The rotated-out keys of {site.name}, API and scoring, have stopped working; "
-                     "its current ones go on.")
+        return _done(f"The previous key of {site.name} has stopped working.")
     return _done(f"Every key of {site.name} has stopped working; rotate to issue a new one.")

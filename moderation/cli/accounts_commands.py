@@ -195,6 +195,11 @@ def keys_scoring(name: str, grace: str, replace_previous: bool, revoke: bool, pr
 
     if previous and not revoke:
         raise click.UsageError("--previous goes with --revoke")
+    # Read as asked, "--revoke --grace 1h" ended both keys at once without a word (a re-check).
+    given = click.get_current_context().get_parameter_source("grace") is not click.core.ParameterSource.DEFAULT
+    if revoke and (given or replace_previous):
+        raise click.UsageError("--grace and --replace-previous go with a new key, not --revoke, which ends "
+                               "keys now: replace the key with --grace to keep the old one working a while")
     if revoke:
         _revoke_scoring(name, previous)
         return
@@ -295,18 +300,19 @@ def keys_webhook(name: str, url: str | None, clear: bool) -> None:
 @keys_group.command("revoke")
 @click.argument("name")
 @click.option("--previous", is_flag=True,
-              help="End only the rotated-out keys' grace periods: the API key's and the scoring key's.")
+              help="End only the rotated-out API key's grace period (a replaced scoring key's: "
+                   "`keys scoring NAME --revoke --previous`).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def keys_revoke(name: str, previous: bool, yes: bool) -> None:
     """End site NAME's API keys at once (all of them, its scoring keys too, or with --previous only
-    the rotated-out ones of both kinds; `keys scoring NAME --revoke` ends the scoring keys alone).
+    the old API key; `keys scoring NAME --revoke` ends the scoring keys alone).
 
     After revoking all keys the site has none until `moderation keys rotate NAME`. Other web
     processes notice within 2 seconds (they re-read the site's row every site_rows.ROW_TTL).
     """
     from moderation.domain.sites import revoke_keys, site_named
 
-    what = "the previous keys" if previous else "every key"
+    what = "the previous key" if previous else "every key"
     if not yes:
         click.confirm(f"Revoke {what} of {name} now?", abort=True)
     with command_session() as session:

@@ -311,12 +311,18 @@ def revoke_scoring_key(session: Session, site: Site, *, actor: str, previous_onl
 
 def revoke_keys(session: Session, site: Site, *, actor: str, previous_only: bool = False,
                 now: datetime | None = None) -> None:
-    """End the site's keys now, of both kinds, or only the rotated-out ones; `rotate_key` issues a
-    new one. The caller commits."""
+    """End the site's keys now, of both kinds, or only the rotated-out API key; `rotate_key` issues
+    a new one. The caller commits.
+
+    `previous_only` leaves a replaced scoring key in its grace: it is what a refused second rotation
+    tells an admin to run, and ending the key Coral still sends publishes Coral's comments unscored
+    (a re-check); `revoke_scoring_key(previous_only=True)` ends that one."""
     now = now or datetime.now(timezone.utc)
-    ended = [key for kind in KINDS.values() for key in kind.end_previous(site, now)]
-    if not previous_only:
-        ended = [key for kind in KINDS.values() for key in kind.end_current(site)] + ended
+    if previous_only:
+        ended = API_KEY.end_previous(site, now)
+    else:
+        ended = [key for kind in KINDS.values() for key in kind.end_current(site)] + \
+            [key for kind in KINDS.values() for key in kind.end_previous(site, now)]
     audit(session, actor, "site:key_revoked", site_id=site.id, site=site.name,
           which="previous" if previous_only else "all", ended_key_ids=ended)
     session.flush()
