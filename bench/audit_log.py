@@ -27,10 +27,14 @@ from sqlalchemy.orm import Session  # noqa: E402
 from moderation import upgrade_hints  # noqa: E402
 from moderation.domain import model_registry  # noqa: E402
 from moderation.domain.assignment_changes import last_changes  # noqa: E402
+from moderation.domain.erasure import erase_everywhere  # noqa: E402
+from moderation.domain.lifecycle import now  # noqa: E402
 from moderation.embedded import embedded_servers  # noqa: E402
 from moderation.models import ModelVersion  # noqa: E402
 
 INDEX = "ix_audit_log_action"
+INSERT_ONE = """INSERT INTO audit_log (actor, action, details)
+VALUES ('system:scorer', 'status:pending->published', '{"site_id": 3, "version": "v2"}')"""
 SEED = """
 INSERT INTO audit_log (at, actor, action, details)
 SELECT now() - make_interval(secs => i), 'system:scorer',
@@ -83,8 +87,20 @@ def _lookups(engine) -> dict[str, Callable[[], object]]:  # noqa: ANN001
         with engine.connect() as conn:
             return upgrade_hints._installed(conn)  # what `moderation up` reads before it says its hints
 
+    def erasure(session: Session) -> object:
+        try:  # a reader's DELETE at retention 0: each erasure finds the bulk decisions naming its comment
+            return erase_everywhere(session, [987_654_321], at=now())
+        finally:
+            session.rollback()
+
+    def insert() -> object:  # what every comment scored and every decision pays
+        with engine.begin() as conn:
+            return conn.exec_driver_sql(INSERT_ONE)
+
     return {
         "Models page: who promoted (last_changes)": with_session(last_changes),
+        "an erasure: bulk decisions naming it": with_session(erasure),
+        "an entry written (one a transaction)": insert,
         "version card: its history": with_session(lambda s: model_registry.version_history(s, card)),
         "`moderation up`: hints already told": at_start,
     }
@@ -120,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             engine.dispose()
     names = list(dict.fromkeys(name for name, _ in results))
     print(f"\naudit log of {total:,} entries; median (max) ms of {2 * args.repeats} runs each")
-    print(f"{'lookup':44} {'no index':>16} {'(action, id) index':>20}")
+    print(f"{'lookup':44} {'no index':>16} {'(action, id) index':>20}")  # the insert row: ms too
     for name in names:
         cells = []
         for present in (False, True):

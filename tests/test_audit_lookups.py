@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
+
 from sqlalchemy import event, text
 
-from moderation import db
+from moderation import db, upgrade_hints
 from moderation.domain import model_registry
+from moderation.domain.erasure import erase_everywhere
 from moderation.domain.assignment_changes import last_changes
 from moderation.models import ModelVersion
+from moderation.domain.lifecycle import now
 
 
 @contextmanager
@@ -58,3 +62,31 @@ def test_a_versions_card_finds_its_promotions_by_the_action_index(app):
         plans = _plans(seen)
         db.session.rollback()
     assert plans and all("ix_audit_log_action" in plan for plan in plans), plans
+
+
+def test_moderation_up_reads_what_it_told_by_the_action_index(app):
+    with app.app_context():
+        with _statements() as seen:
+            with db.session.get_bind().connect() as connection:
+                upgrade_hints._installed(connection)
+        plans = [plan for plan in _plans(seen) if "action" in plan]
+    assert plans and all("ix_audit_log_action" in plan for plan in plans), plans
+
+
+def test_an_erasure_finds_the_bulk_decisions_naming_its_comments_by_the_action_index(app):
+    # Every reader's DELETE at retention 0 and every retention batch erases: with `LIKE 'bulk:%'`
+    # each read the whole log (a re-check).
+    with app.app_context():
+        with _statements() as seen:
+            erase_everywhere(db.session, [987_654], at=now())
+        plans = [plan for plan in _plans(seen) if "bulk" in plan]
+        db.session.rollback()
+    assert plans and all("ix_audit_log_action" in plan for plan in plans), plans
+
+
+def test_a_bulk_action_erasure_would_not_find_is_refused():
+    from types import SimpleNamespace
+
+    from moderation.domain.bulk import BulkResult, record_bulk
+    with pytest.raises(ValueError, match="BULK_ACTIONS"):
+        record_bulk(None, SimpleNamespace(username="ada"), BulkResult(action="release"))

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from moderation.domain.audit_actions import BULK_ACTIONS
 from moderation.domain.dispatch import in_bulk_lane
 from moderation.domain.decisions import ACTIONS, DECIDABLE, apply_decision, checked_reason, lock_for_decision
 from moderation.domain.errors import DomainError, NotFound, ValidationFailed
@@ -202,6 +203,8 @@ def record_bulk(session: Session, user: User, result: BulkResult, **details: Any
     action, with its sites, so a site's log shows it too; and all its result page shows, which is
     drawn from it (`shown_again`): drawn from the POST, a reload sent the decision again and read
     "0 approved, 3 skipped (already decided by alice)" with Undo all gone (a moderator's walk)."""
+    if result.action not in BULK_ACTIONS:  # erasure finds these entries by their actions (audit_actions.py)
+        raise ValueError(f"a bulk action audit_actions.BULK_ACTIONS does not list: {result.action}")
     entry = AuditEntry(actor=f"user:{user.username}", action=f"bulk:{result.action}", details={
         "reason": result.reason, ("undone" if result.action == "undo" else "decided"): result.decided,
         "skipped": [[s.comment_id, s.why] for s in result.skipped],

@@ -33,6 +33,7 @@ from sqlalchemy import BigInteger, ColumnElement, Text, bindparam, case, cast, d
 from sqlalchemy.dialects.postgresql import ARRAY, JSONPATH
 from sqlalchemy.orm import Session
 
+from moderation.domain.audit_actions import AUTHOR_ACTIONS, BULK_ENTRY_ACTIONS
 from moderation.domain.comments import COMMENT_IDS_LOCK
 from moderation.domain.erasure_copies import ERASED, copies_of, erased_reason, moderators_words, scrub_json
 from moderation.domain.labels import SUGGESTSCORE
@@ -144,10 +145,11 @@ def _delete_suggested(session: Session, rows: list[Any]) -> int:
 
 def _bulk_entries_of(ids: list[int]) -> ColumnElement[bool]:
     """A bulk decision's own audit entry (bulk.py): no comment_id, its reason and the ids it decided."""
-    return text("audit_log.action LIKE 'bulk:%' AND EXISTS (SELECT 1 FROM "
+    return text("audit_log.action = ANY(:bulk_actions) AND EXISTS (SELECT 1 FROM "
                 "jsonb_array_elements_text(audit_log.details -> 'decided') AS decided(id) "
                 "WHERE decided.id::bigint = ANY(:erased_ids))").bindparams(
-        bindparam("erased_ids", ids, type_=ARRAY(BigInteger)))
+        bindparam("erased_ids", ids, type_=ARRAY(BigInteger)),
+        bindparam("bulk_actions", list(BULK_ENTRY_ACTIONS), type_=ARRAY(Text)))
 
 
 def _rules_without_reasons():  # noqa: ANN202 - an SQL expression
@@ -254,7 +256,7 @@ def erase_author(session: Session, site: Site, author_id: str, *, actor: str, at
     counts = {"comments_deleted": len(deliveries), "report_notes": len(reports), **counts}
     counts["author_sanctions"], sanctions = _erase_sanction_reasons(session, site.id, author_id)
     if sanctions:
-        counts["audit_log"] += scrub_json(session, AuditEntry, "details", AuditEntry.action.like("author:%")
+        counts["audit_log"] += scrub_json(session, AuditEntry, "details", AuditEntry.action.in_(AUTHOR_ACTIONS)
                                           & (AuditEntry.details["site_id"].as_integer() == site.id)
                                           & (AuditEntry.details["author_id"].as_string() == author_id), sanctions)
         counts["webhook_deliveries"] += scrub_json(session, WebhookDelivery, "event", (WebhookDelivery.site_id == site.id)
