@@ -90,3 +90,21 @@ def test_a_bulk_action_erasure_would_not_find_is_refused():
     from moderation.domain.bulk import BulkResult, record_bulk
     with pytest.raises(ValueError, match="BULK_ACTIONS"):
         record_bulk(None, SimpleNamespace(username="ada"), BulkResult(action="release"))
+
+
+def test_the_audit_logs_what_filter_finds_a_rare_action_by_the_index(app):
+    from moderation.domain.audit_search import audit_page
+    from moderation.domain.lifecycle import audit
+
+    with app.app_context():
+        audit(db.session, "user:ada", "decision:reversed", comment_id=None, reason="wrong call")
+        audit(db.session, "system:scorer", "status:pending->held")
+        db.session.flush()
+        found = [e.action for e in audit_page(db.session, what="Decision: Reversed").entries]
+        none = audit_page(db.session, what="no such thing").entries
+        with _statements() as seen:
+            audit_page(db.session, what="decision:reversed")
+        plans = [plan for plan in _plans(seen) if "decision:reversed" in plan]
+        db.session.rollback()
+    assert found == ["decision:reversed"] and none == []
+    assert plans and all("ix_audit_log_action" in plan for plan in plans), plans

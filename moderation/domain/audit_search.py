@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, false, or_, select, text
 from sqlalchemy.orm import Session
 
 from moderation.domain.pseudonyms import user_of_pseudonym
@@ -35,6 +35,27 @@ def action_code(text: str) -> str:
 
 def _contains(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# The log's distinct actions, one probe of the (action, id) index each (a few dozen in all): a filter
+# `action ILIKE '%code%'` read every entry to find a rare action ("decision:reversed", which the
+# Decisions page links to), some 2-3 s at 3 million entries (a re-check). The actions it would have
+# matched are found here, and the log is read by the index for those.
+_DISTINCT_ACTIONS = text("""
+WITH RECURSIVE found(action) AS (
+    (SELECT action FROM audit_log ORDER BY action LIMIT 1)
+    UNION ALL
+    SELECT (SELECT a.action FROM audit_log AS a WHERE a.action > found.action ORDER BY a.action LIMIT 1)
+    FROM found WHERE found.action IS NOT NULL
+)
+SELECT action FROM found WHERE action IS NOT NULL
+""")
+
+
+def _actions_containing(session: Session, code: str) -> list[str]:
+    """The actions in the log that contain `code`, as ILIKE matched them: without regard to case."""
+    wanted = code.casefold()
+    return [action for action in session.scalars(_DISTINCT_ACTIONS) if wanted in action.casefold()]
 
 
 def _of_sites(site_ids: list[int]) -> ColumnElement[bool]:
@@ -86,7 +107,7 @@ def audit_page(session: Session, *, who: str = "", what: str = "", comment_id: i
                                 AuditEntry.details["user"].astext.ilike(pattern, escape="\\"),
                                 AuditEntry.details["username"].astext.ilike(pattern, escape="\\")))
     if what.strip():
-        query = query.where(AuditEntry.action.ilike(_contains(action_code(what)), escape="\\"))
+        query = query.where(AuditEntry.action.in_(_actions_containing(session, action_code(what))))
     if isinstance(comment_id, int):
         query = query.where(AuditEntry.comment_id == comment_id)
     elif comment_id is not None:
