@@ -46,7 +46,6 @@ BULK_TABS = ("review", "held", "reported", "pending", "published")
 
 Selection = list[tuple[int, int]]
 AT_RISK_SKIPPED = "the reader may be at risk: decide it on its own card, after your newsroom's procedure"
-RULE_HELD_SKIPPED = "a rule read a threat, or urging to self-harm, in it: approve it on its own card, if at all"
 # Releasing a raided story's storm holds with "all matching" and Approve listed 190 comments of its
 # raiders, banned since, among 14 regulars' (a night shift's walk): a bulk approval passes them over.
 BARRED_KINDS = BARRING_KINDS
@@ -74,10 +73,21 @@ def at_risk_comment(comment: Comment) -> bool:
 _APPROVE_ASKS = {name: kind.approve_question for name, kind in KINDS.items() if kind.approve_question}
 
 
-def approval_question(comment: Comment) -> str | None:
-    """What Approve asks first of a comment a threat or urging rule held, or None (at-risk asks its own)."""
-    return next((_APPROVE_ASKS[hit["kind"]] for hit in comment.rule_hits or ()
+def _asking_hit(comment: Comment) -> dict[str, Any] | None:
+    return next((hit for hit in comment.rule_hits or ()
                  if isinstance(hit, dict) and hit.get("kind") in _APPROVE_ASKS), None)
+
+
+def approval_question(comment: Comment) -> str | None:
+    """What Approve asks first of a comment a threat, group-attack or urging rule held, or None (at-risk asks its own)."""
+    hit = _asking_hit(comment)
+    return _APPROVE_ASKS[hit["kind"]] if hit else None
+
+
+def rule_held_skip(comment: Comment) -> str:
+    """Why a bulk approval passed over a comment whose card asks first, naming what the rule read."""
+    hit = _asking_hit(comment)
+    return f"a rule held it ({KINDS[hit['kind']].reason if hit else 'a hold'}): approve it on its own card, if at all"
 
 
 @dataclass(frozen=True)
@@ -164,7 +174,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
         if action == "approve" and approval_question(comment):
             # Its card asks before publishing it; in bulk nothing did, and a re-check published 367
             # comments the threats rule held in one "Approve selected".
-            result.skipped.append(Skipped(comment_id, RULE_HELD_SKIPPED))
+            result.skipped.append(Skipped(comment_id, rule_held_skip(comment)))
             continue
         if (comment.site_id, comment.author_id) in barred:
             result.skipped.append(Skipped(comment_id, barred_skip(barred[comment.site_id, comment.author_id])))
