@@ -31,7 +31,7 @@ from moderation.domain.errors import DomainError, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.queue import count_label, review_queue
 from moderation.domain.queue_filters import QueueFilters
-from moderation.domain.lifecycle import APPROVED, HELD, REJECTED, commit_and_send, now
+from moderation.domain.lifecycle import APPROVED, HELD, PUBLISHED, REJECTED, commit_and_send, now
 from moderation.domain.reports import says_at_risk
 from moderation.domain.regulars import regular_authors
 from moderation.domain.rules import KINDS
@@ -300,6 +300,20 @@ def author_held_comments(session: Session, site_id: int, author_id: str, *, view
     Rows of what the list shows (id, version, received_at, text, text_erased_at), not comments: up
     to a thousand of them, and whole comments, each with its site joined, were half the busiest
     author's page."""
+    return _author_rows(session, site_id, author_id, HELD, viewer=viewer, limit=limit)
+
+
+def author_published_comments(session: Session, site_id: int, author_id: str, *, viewer: User,
+                              limit: int = MAX_BULK) -> list[Row[Any]]:
+    """The author's comments shown as published on a site the viewer works, oldest first, with their
+    report counts: what a lead takes down after a ban, which acts on the next comments only (an
+    election night's banned author's "strung up from a lamppost" stayed up, 240th in the queue).
+    An approved one is a colleague's decision, undone on its own page, so not among them."""
+    return _author_rows(session, site_id, author_id, PUBLISHED, viewer=viewer, limit=limit)
+
+
+def _author_rows(session: Session, site_id: int, author_id: str, status: str, *, viewer: User,
+                 limit: int) -> list[Row[Any]]:
     visible = visible_site_ids(session, viewer)
     if visible is not None and site_id not in visible:
         return []
@@ -307,8 +321,10 @@ def author_held_comments(session: Session, site_id: int, author_id: str, *, view
         select(Comment.id, Comment.version, Comment.received_at, Comment.text, Comment.text_erased_at,
                # Its bulk form's reports-<id>: a report filed after the page refuses the decision, one before does not.
                select(func.coalesce(func.max(Report.id), 0)).where(Report.comment_id == Comment.id)
-               .scalar_subquery().label("newest_report_id"))
-        .where(Comment.site_id == site_id, Comment.author_id == author_id, Comment.status == HELD)
+               .scalar_subquery().label("newest_report_id"),
+               select(func.count()).where(Report.comment_id == Comment.id, Report.outcome.is_(None))
+               .scalar_subquery().label("open_reports"))
+        .where(Comment.site_id == site_id, Comment.author_id == author_id, Comment.status == status)
         .order_by(Comment.received_at, Comment.id).limit(limit)
     ))
 
