@@ -32,7 +32,7 @@ from moderation.domain.errors import DomainError, NotFound, ValidationFailed
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.queue import count_label, review_queue
 from moderation.domain.queue_filters import QueueFilters
-from moderation.domain.lifecycle import APPROVED, HELD, REJECTED, commit_and_send, now
+from moderation.domain.lifecycle import APPROVED, HELD, PUBLISHED, REJECTED, commit_and_send, now
 from moderation.domain.reports import says_at_risk
 from moderation.domain.regulars import regular_authors
 from moderation.domain.rules import KINDS
@@ -47,7 +47,6 @@ BULK_TABS = ("review", "held", "reported", "pending", "published")
 
 Selection = list[tuple[int, int]]
 AT_RISK_SKIPPED = "the reader may be at risk: decide it on its own card, after your newsroom's procedure"
-RULE_HELD_SKIPPED = "a rule read a threat, or urging to self-harm, in it: approve it on its own card, if at all"
 # Releasing a raided story's storm holds with "all matching" and Approve listed 190 comments of its
 # raiders, banned since, among 14 regulars' (a night shift's walk): a bulk approval passes them over.
 BARRED_KINDS = BARRING_KINDS
@@ -75,10 +74,21 @@ def at_risk_comment(comment: Comment) -> bool:
 _APPROVE_ASKS = {name: kind.approve_question for name, kind in KINDS.items() if kind.approve_question}
 
 
-def approval_question(comment: Comment) -> str | None:
-    """What Approve asks first of a comment a threat or urging rule held, or None (at-risk asks its own)."""
-    return next((_APPROVE_ASKS[hit["kind"]] for hit in comment.rule_hits or ()
+def _asking_hit(comment: Comment) -> dict[str, Any] | None:
+    return next((hit for hit in comment.rule_hits or ()
                  if isinstance(hit, dict) and hit.get("kind") in _APPROVE_ASKS), None)
+
+
+def approval_question(comment: Comment) -> str | None:
+    """What Approve asks first of a comment a threat, group-attack or urging rule held, or None (at-risk asks its own)."""
+    hit = _asking_hit(comment)
+    return _APPROVE_ASKS[hit["kind"]] if hit else None
+
+
+def rule_held_skip(comment: Comment) -> str:
+    """Why a bulk approval passed over a comment whose card asks first, naming what the rule read."""
+    hit = _asking_hit(comment)
+    return f"a rule held it ({KINDS[hit['kind']].reason if hit else 'a hold'}): approve it on its own card, if at all"
 
 
 @dataclass(frozen=True)
@@ -165,7 +175,7 @@ def bulk_decide(session: Session, selection: Iterable[tuple[int, int]], *, user:
         if action == "approve" and approval_question(comment):
             # Its card asks before publishing it; in bulk nothing did, and a re-check published 367
             # comments the threats rule held in one "Approve selected".
-            result.skipped.append(Skipped(comment_id, RULE_HELD_SKIPPED))
+            result.skipped.append(Skipped(comment_id, rule_held_skip(comment)))
             continue
         if (comment.site_id, comment.author_id) in barred:
             result.skipped.append(Skipped(comment_id, barred_skip(barred[comment.site_id, comment.author_id])))
@@ -293,6 +303,20 @@ def author_held_comments(session: Session, site_id: int, author_id: str, *, view
     Rows of what the list shows (id, version, received_at, text, text_erased_at), not comments: up
     to a thousand of them, and whole comments, each with its site joined, were half the busiest
     author's page."""
+    return _author_rows(session, site_id, author_id, HELD, viewer=viewer, limit=limit)
+
+
+def author_published_comments(session: Session, site_id: int, author_id: str, *, viewer: User,
+                              limit: int = MAX_BULK) -> list[Row[Any]]:
+    """The author's comments shown as published on a site the viewer works, oldest first, with their
+    report counts: what a lead takes down after a ban, which acts on the next comments only (an
+    election night's banned author's "strung up from a lamppost" stayed up, 240th in the queue).
+    An approved one is a colleague's decision, undone on its own page, so not among them."""
+    return _author_rows(session, site_id, author_id, PUBLISHED, viewer=viewer, limit=limit)
+
+
+def _author_rows(session: Session, site_id: int, author_id: str, status: str, *, viewer: User,
+                 limit: int) -> list[Row[Any]]:
     visible = visible_site_ids(session, viewer)
     if visible is not None and site_id not in visible:
         return []
@@ -300,8 +324,10 @@ def author_held_comments(session: Session, site_id: int, author_id: str, *, view
         select(Comment.id, Comment.version, Comment.received_at, Comment.text, Comment.text_erased_at,
                # Its bulk form's reports-<id>: a report filed after the page refuses the decision, one before does not.
                select(func.coalesce(func.max(Report.id), 0)).where(Report.comment_id == Comment.id)
-               .scalar_subquery().label("newest_report_id"))
-        .where(Comment.site_id == site_id, Comment.author_id == author_id, Comment.status == HELD)
+               .scalar_subquery().label("newest_report_id"),
+               select(func.count()).where(Report.comment_id == Comment.id, Report.outcome.is_(None))
+               .scalar_subquery().label("open_reports"))
+        .where(Comment.site_id == site_id, Comment.author_id == author_id, Comment.status == status)
         .order_by(Comment.received_at, Comment.id).limit(limit)
     ))
 

@@ -268,7 +268,10 @@ KINDS: dict[str, Kind] = {
                        "an author's first comments, or until enough of theirs are approved"),
     "group_attack": Kind(HOLD, "attack on a group", {},
                          'hate against a group in plain words: "I hate women.", "Go back to where you came from"', 3.0,
-                         flag="identity_attack", protective=True, raises=("identity_attack", "toxicity")),
+                         flag="identity_attack", protective=True, raises=("identity_attack", "toxicity"),
+                         # A newsroom removes these as it does threats: an "a" meant for the card above
+                         # published "Muslims are vermin ..." unasked (an election-night lead's walk).
+                         approve_question="A rule read an attack on a group in this comment. Publish it anyway?"),
     "threat_words": Kind(HOLD, "threat of violence", {},
                          'a threat of violence in plain words: "I know where you live", "he should be executed"', 4.0,
                          flag="threat", protective=True, hides_while_held=True, raises=("threat", "toxicity"),

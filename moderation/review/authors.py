@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.bulk import author_held_comments
+from moderation.domain.bulk import author_held_comments, author_published_comments
 from moderation.domain.authors import AuthorRecord, author_comments, author_record, author_records
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.membership import can_see_site
@@ -82,6 +82,8 @@ def _author_page(site: Site, author_id: str, sanction_entered: dict[str, str] | 
                            comments=author_comments(db.session, site.id, author_id), kinds=KIND_LABELS,
                            weaker=weaker, nouns=NOUNS,
                            held=author_held_comments(db.session, site.id, author_id, viewer=auth.current_user()),
+                           published=author_published_comments(db.session, site.id, author_id,
+                                                               viewer=auth.current_user()),
                            entered=sanction_entered or {}, max_days=MAX_SUSPENSION_DAYS)
 
 
@@ -107,8 +109,19 @@ def sanction(site_id: int) -> Response | tuple[str, int]:
         # A <time>, shown in the moderator's zone as the page below shows it: the flash said 22:01 UTC
         # over a sanction line saying 17:01 EST (a moderator's walk).
         until = Markup(" until {}").format(at(made.expires_at)) if made.expires_at else ""
-        flash(Markup("{}: {}{}.").format(author_id, KIND_LABELS[made.kind], until), "success")
+        flash(Markup("{}: {}{}.").format(author_id, KIND_LABELS[made.kind], until) + _still_published(site.id, author_id),
+              "success")
     return _back_to_author(site.id, author_id)
+
+
+def _still_published(site_id: int, author_id: str) -> Markup:
+    """What a sanction leaves up, said with it: it acts on the next comments, and a banned author's
+    published threat stayed up unnoticed (an election night's lead)."""
+    shown = author_record(db.session, site_id, author_id).comments_by_status.get("published", 0)
+    if not shown:
+        return Markup("")
+    return Markup(' {} of their comments {} still published: <a href="#published">take {} down below</a>.').format(
+        shown, "is" if shown == 1 else "are", "it" if shown == 1 else "them")
 
 
 @bp.post("/review/authors/<int:site_id>/lift")

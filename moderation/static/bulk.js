@@ -1,28 +1,34 @@
 // Bulk selection: keeps the bulk bar's count and its "all" box in step with the ticked cards, and
 // disables the buttons while nothing is ticked. A file, not inline script: the CSP allows none.
+// Each bar counts its own boxes (those of its form): the author page has one for held comments and
+// one to take published ones down, and a tick in one must not arm the other's Reject.
 (function () {
   "use strict";
+  if (window.bulkBarsReady) return;  // one bar's macro includes this file each time
+  window.bulkBarsReady = true;
   var BOX = 'input[type=checkbox][data-key="select"]';
 
-  function boxes() { return Array.prototype.slice.call(document.querySelectorAll(BOX)); }
+  function boxes(bar) {
+    return Array.prototype.slice.call(document.querySelectorAll(BOX)).filter(function (box) { return !bar || box.form === bar; });
+  }
 
   function update() {
-    var all = boxes();
-    var ticked = all.filter(function (box) { return box.checked; }).length;
-    document.querySelectorAll("[data-bulk-count]").forEach(function (el) { el.textContent = ticked + " selected"; });
-    document.querySelectorAll("[data-bulk-all]").forEach(function (el) {
-      el.checked = all.length > 0 && ticked === all.length;
-      el.indeterminate = ticked > 0 && ticked < all.length;
-    });
-    document.querySelectorAll("[data-bulk-jump]").forEach(function (el) {
-      el.hidden = ticked === 0;
-      el.textContent = ticked + " selected: to the bar ↑";
-    });
-    document.querySelectorAll("form.bulk-bar button[name=action]").forEach(function (button) {
-      button.disabled = ticked === 0;
-    });
-    // Nothing ticked: a phone shows the bar as one line (moderation.css), not its reason and buttons.
     document.querySelectorAll("form.bulk-bar").forEach(function (bar) {
+      var all = boxes(bar);
+      var ticked = all.filter(function (box) { return box.checked; }).length;
+      bar.querySelectorAll("[data-bulk-count]").forEach(function (el) { el.textContent = ticked + " selected"; });
+      bar.querySelectorAll("[data-bulk-all]").forEach(function (el) {
+        el.checked = all.length > 0 && ticked === all.length;
+        el.indeterminate = ticked > 0 && ticked < all.length;
+      });
+      document.querySelectorAll('[data-bulk-jump="' + bar.id + '"]').forEach(function (el) {
+        el.hidden = ticked === 0;
+        el.textContent = ticked + " selected: to the bar ↑";
+      });
+      bar.querySelectorAll("button[name=action]").forEach(function (button) {
+        button.disabled = ticked === 0;
+      });
+      // Nothing ticked: a phone shows the bar as one line (moderation.css), not its reason and buttons.
       bar.classList.toggle("none-ticked", ticked === 0);
     });
   }
@@ -30,7 +36,7 @@
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.matches("[data-bulk-all]")) {
-      boxes().forEach(function (box) { box.checked = target.checked; });
+      boxes(target.form).forEach(function (box) { box.checked = target.checked; });
     }
     if (target.matches("[data-bulk-all], " + BOX)) { update(); }
   });

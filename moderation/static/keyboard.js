@@ -58,7 +58,15 @@
     var el = inCard(key);
     if (el && el.disabled && current.classList.contains("decided")) {
       var note = current.querySelector("[data-claim-note]");
-      say((note && note.textContent ? note.textContent : "Decided") + ": nothing to decide here. j for the next comment.");
+      var why = note && note.textContent ? note.textContent : "Decided";
+      var gone = current, next = gone.classList.contains("changed") ? null : neighbour(gone, 1) || neighbour(gone, -1);
+      if (!next) return say(why + ": nothing to decide here. j for the next comment.");
+      // On, as after a decision of one's own: a colleague's just before it had left the focus on the
+      // dead card until j, every key there refused (an election-night lead's walk). Changed rather
+      // than decided, it still waits for a decision after a reload, so the focus stays.
+      focusCard(next);
+      decideFrom = Date.now() + SETTLE_MS;  // the same key pressed again must not decide the next one unseen
+      say("#" + gone.dataset.commentId + " " + why + ": on to the next comment.");
     } else if (el) {
       el.click();
     } else if (key === "approve" || key === "reject") {
@@ -115,9 +123,23 @@
     }
   }
 
+  var beforeHelp = null;  // where the focus was when the list opened
   function help() {
     var dialog = document.getElementById("keys-help");
-    if (dialog && !dialog.open) dialog.showModal();
+    if (dialog && !dialog.open) { beforeHelp = document.activeElement; dialog.showModal(); }
+  }
+  // Back where the focus was: on a page where no comment was chosen yet it fell to <body>, and a screen
+  // reader started again from "Skip to the page" (an election-night lead's walk). From nowhere, to the
+  // page's content, where j then reaches the first comment rather than passing it.
+  function backFromHelp() {
+    var was = beforeHelp;
+    beforeHelp = null;
+    if (was && was !== document.body && document.contains(was)) {
+      return was.matches(".card.item") ? focusCard(was) : was.focus();
+    }
+    if (current) return focusCard(current);
+    var main = document.getElementById("main");
+    if (main) main.focus({ preventScroll: true });
   }
 
   var keys = {
@@ -257,6 +279,13 @@
     // box over the top bar's links as they took the focus (an accessibility review, WCAG 2.4.11).
     var shortcut = Object.prototype.hasOwnProperty.call(keys, event.key) || digit || (event.key === "Escape" && rejectArmed);
     if (!shortcut) return;
+    // Nothing to undo is so whichever comment has the focus: on a page just loaded, "u" had said that no
+    // comment was chosen, about the wrong thing (an election-night lead's walk).
+    if (event.key === "u" && !document.querySelector('[data-key="undo"]')) {
+      rejectArmed = false;
+      event.preventDefault();
+      return keys.u();
+    }
     if (!ANYWHERE[event.key] && !onTheCard()) return;
     // A digit too: one pressed as the page came back set a reason on the next card unseen (a re-check).
     if ((DECIDES[event.key] || digit) && Date.now() < decideFrom) {
@@ -343,7 +372,7 @@
     // in this list." without ever reaching it, and only 42 Tabs did (a night shift's walk).
     if (!current && all.length === 1 && !all[0].closest("ol.queue")) current = all[0];
     var dialog = document.getElementById("keys-help");
-    if (dialog) dialog.addEventListener("close", function () { if (current) focusCard(current); });
+    if (dialog) dialog.addEventListener("close", backFromHelp);
     var toggle = document.getElementById("single-keys");
     if (toggle) {
       toggle.checked = keysOn();

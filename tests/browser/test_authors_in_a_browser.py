@@ -174,3 +174,40 @@ def test_the_authors_file_opens_in_days_of_the_moderators_zone(app, client, make
         assert "(Australia/Sydney days;" in page.locator("main").inner_text()
     finally:
         context.close()
+
+
+def test_a_banned_authors_published_comments_are_taken_down_from_their_page(app, client, make_site, moderator, grant,
+                                                                          live_server, browser_page):
+    """An election night's lead banned an author whose published threat stayed up: the page listed only
+    their held comments. Its own bar: ticking all the published ones arms neither the held ones' bar
+    nor their Approve."""
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    shown = [post(client, site, f"c-{n}", "troll-1", text) for n, text in enumerate(
+        ("The returning officer should be strung up from a lamppost.", "The count is rigged."))]
+    held = post(client, site, "c-9", "troll-1")
+    for comment_id in (*shown, held):
+        score(app, comment_id)
+    with app.app_context():
+        db.session.get(Comment, held).status = "held"
+        db.session.commit()
+    page = browser_page
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server}/review/authors/{site.id}/troll-1")
+    published, held_bar = page.locator("#published"), page.locator("#held form.bulk-bar")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+
+    published.get_by_label("All of this author’s published comments").check()
+    assert published.locator("[data-bulk-count]").inner_text() == "2 selected"
+    assert held_bar.locator("[data-bulk-count]").inner_text() == "0 selected"
+    assert held_bar.get_by_role("button", name="Reject selected").is_disabled()
+    published.get_by_label("Reason").select_option("Threat or incitement to violence")
+    with page.expect_navigation():
+        published.get_by_role("button", name="Reject selected").click()
+
+    assert asked == ["Take every selected comment down from the site? Each is hidden from readers at once, the site "
+                     "is told, and the reports on them are upheld."]
+    assert page.get_by_role("button", name="Undo all 2").is_visible()
+    with app.app_context():
+        assert [db.session.get(Comment, c).status for c in (*shown, held)] == ["rejected", "rejected", "held"]

@@ -233,26 +233,36 @@ def test_the_moderators_doc_lists_the_keys_the_help_lists(app, site, moderator, 
     assert documented == listed
 
 
-def test_keys_pass_over_a_card_a_colleague_decided_meanwhile_and_say_so_on_it(app, site, moderator, grant,
-                                                                               live_server, browser_page):
+GREY = """card => {  // as claims.js markDecided greys it after a poll
+  card.classList.add('decided');
+  card.querySelector('[data-claim-note]').textContent = 'decided (approved) by bob';
+  card.querySelectorAll('form.decide button, form.decide select').forEach(el => el.disabled = true);
+}"""
+
+
+def test_keys_pass_over_a_card_a_colleague_decided_meanwhile_and_move_on_from_it(app, site, moderator, grant,
+                                                                                 live_server, browser_page):
     """A moderator's walk: j stopped on a card a poll had greyed as decided by bob; "a" did nothing
-    and "r 1" said a reason and did nothing, and the moderator believed it rejected."""
+    and "r 1" said a reason and did nothing, and the moderator believed it rejected. An election-night
+    lead's: greyed under the focus, the card kept it, every key refused, until j."""
     page = browser_page
-    ids = _queue_of(3, app, site, moderator, grant, live_server, page)
+    ids = _queue_of(4, app, site, moderator, grant, live_server, page)
     keys_settled(page)
-    page.locator(f"#{ids[1]}").evaluate("""card => {  // as claims.js markDecided greys it after a poll
-      card.classList.add('decided');
-      card.querySelector('[data-claim-note]').textContent = 'decided (approved) by bob';
-      card.querySelectorAll('form.decide button, form.decide select').forEach(el => el.disabled = true);
-    }""")
+    page.locator(f"#{ids[1]}").evaluate(GREY)
 
     page.keyboard.press("j")
     page.keyboard.press("j")
     assert _focused_card(page) == ids[2]
-    page.locator(f"#{ids[1]} blockquote.text").click()  # into it by hand
-    page.keyboard.press("r")
-    assert page.locator("#key-status").inner_text() == \
-        "decided (approved) by bob: nothing to decide here. j for the next comment."
+    page.locator(f"#{ids[2]}").evaluate(GREY)  # bob decided the one this moderator is on
+    page.keyboard.press("a")
+    assert _focused_card(page) == ids[3]  # on, as after a decision of one's own
+    gone = ids[2].removeprefix("comment-")
+    assert page.locator("#key-status").inner_text() == f"#{gone} decided (approved) by bob: on to the next comment."
+    page.keyboard.press("a")  # pressed again at once: not a decision of the card just come up
+    assert page.locator("#key-status").inner_text() == "This comment has just come up: read it, then decide."
+    page.wait_for_timeout(300)
+    with app.app_context():
+        assert {c.status for c in db.session.query(Comment)} == {"held"}
 
 
 def test_after_a_decision_the_keys_pass_over_the_card_a_colleague_took_meanwhile(

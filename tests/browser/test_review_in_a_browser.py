@@ -120,6 +120,29 @@ def test_on_a_phone_the_first_comment_comes_before_the_filters_and_the_bulk_bar(
     assert page.locator("input[name=q]").is_visible()
 
 
+def test_on_a_laptop_at_200_percent_the_first_card_and_why_it_is_here_come_up_sooner(app, make_site, moderator, grant,
+                                                                                      live_server, chromium):
+    """An election night's lead at 200 % on a 1366x768 laptop (683x384): the first card started at 460 px,
+    under the unfolded filters, and "Why it is here" came under six score bars, never on the first screen."""
+    from workspace_pages import keys_settled, sign_in
+
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    comment_id = _held_comment(app, site.id)
+    context = chromium.new_context(viewport={"width": 683, "height": 384}, device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, live_server, moderator)
+    keys_settled(page)
+
+    assert page.locator("details[data-phone-fold]").get_attribute("open") is None
+    card = page.locator(f"#comment-{comment_id}")
+    assert card.bounding_box()["y"] < 384
+    page.keyboard.press("j")
+    why = card.get_by_role("heading", name="Why it is here").bounding_box()
+    assert why["y"] + why["height"] < 384 and why["y"] < card.locator("table.scores").bounding_box()["y"]
+    context.close()
+
+
 def test_a_moderator_leaves_a_note_for_the_team_on_a_card(app, site, moderator, grant, live_server, browser_page,
                                                           tmp_path: Path):
     """A team lead's walk: a comment left held on purpose said so to no one, and the next moderator

@@ -201,24 +201,28 @@ def test_a_reader_who_may_be_at_risk_is_left_for_its_own_card_in_bulk(app, moder
         assert db.session.get(Comment, crisis).status == "held"
 
 
-def test_bulk_approval_leaves_what_the_threats_or_urging_rule_held_for_its_own_card(app, moderator, site, make_comment,
-                                                                                      grant):
+def test_bulk_approval_leaves_what_the_threats_group_or_urging_rule_held_for_its_own_card(app, moderator, site,
+                                                                                            make_comment, grant):
     """A re-check: the card asks before publishing a comment the threats rule held, and one "Approve
-    selected" published 367 of them unasked. Rejecting them in bulk is as before."""
+    selected" published 367 of them unasked. An attack on a group asks on its card too (an
+    election-night lead's walk), so bulk passes it over alike. Rejecting them in bulk is as before."""
     grant(moderator, site)
     threat, urging = make_comment(site.id, "I hope you die."), make_comment(site.id, "kys")
+    group = make_comment(site.id, "Muslims are vermin.")
     fine = make_comment(site.id, "A fair point.")
     with app.app_context():
-        for comment_id, kind in ((threat, "threat_words"), (urging, "urging_self_harm")):
+        for comment_id, kind in ((threat, "threat_words"), (urging, "urging_self_harm"), (group, "group_attack")):
             db.session.get(Comment, comment_id).rule_hits = [{"rule": kind, "kind": kind, "action": "hold"}]
         db.session.commit()
-        approved = bulk_decide(db.session, [(threat, 1), (urging, 1), (fine, 1)], user=_user(moderator.id),
+        approved = bulk_decide(db.session, [(threat, 1), (urging, 1), (group, 1), (fine, 1)], user=_user(moderator.id),
                                action="approve", reason=None)
-        assert approved.decided == [fine] and [s.comment_id for s in approved.skipped] == [threat, urging]
-        assert approved.skipped[0].why.startswith("a rule read a threat, or urging to self-harm, in it")
-        rejected = bulk_decide(db.session, [(threat, 1), (urging, 1)], user=_user(moderator.id), action="reject",
-                               reason="Threat or incitement to violence")
-        assert rejected.decided == [threat, urging]
+        assert approved.decided == [fine] and [s.comment_id for s in approved.skipped] == [threat, urging, group]
+        assert [s.why for s in approved.skipped] == [
+            f"a rule held it ({what}): approve it on its own card, if at all"
+            for what in ("threat of violence", "urging self-harm", "attack on a group")]
+        rejected = bulk_decide(db.session, [(threat, 1), (urging, 1), (group, 1)], user=_user(moderator.id),
+                               action="reject", reason="Threat or incitement to violence")
+        assert rejected.decided == [threat, urging, group]
 
 
 def test_a_reader_readers_report_as_at_risk_is_left_for_its_own_card_too(app, moderator, site, make_comment, grant):

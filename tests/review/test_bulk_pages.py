@@ -605,14 +605,17 @@ def test_enter_on_all_matching_with_a_long_note_comes_back_without_it_rather_tha
         as_text=True)
 
 
-def test_approving_a_comment_a_threat_or_urging_rule_held_asks_first(app, sign_in, moderator, site, make_comment):
+def test_approving_a_comment_a_threat_group_or_urging_rule_held_asks_first(app, sign_in, moderator, site,
+                                                                           make_comment):
     """A team lead's walk: a new moderator approved two "Someone should shoot ..." comments and a "kys"
-    to a reader at risk with one key each; only an at-risk reader's comment asked first."""
+    to a reader at risk with one key each; only an at-risk reader's comment asked first. An election
+    night's lead: "Muslims are vermin ..." went out on one key too."""
     threat = make_comment(site.id, "Someone should shoot the mayor.")
     urging = make_comment(site.id, "kys")
+    group = make_comment(site.id, "Muslims are vermin and shouldn't be allowed to vote.")
     plain = make_comment(site.id, "You are an idiot.")
     with app.app_context():
-        for comment_id, kind in ((threat, "threat_words"), (urging, "urging_self_harm")):
+        for comment_id, kind in ((threat, "threat_words"), (urging, "urging_self_harm"), (group, "group_attack")):
             db.session.get(Comment, comment_id).rule_hits = [{"rule": kind, "kind": kind, "action": "hold"}]
         db.session.commit()
     page = sign_in(moderator).get("/review").get_data(as_text=True)
@@ -624,4 +627,5 @@ def test_approving_a_comment_a_threat_or_urging_rule_held_asks_first(app, sign_i
 
     assert 'data-confirm="A rule read a threat of violence in this comment. Publish it anyway?"' in approve_button(threat)
     assert "urging someone to harm themselves" in approve_button(urging)
+    assert 'data-confirm="A rule read an attack on a group in this comment. Publish it anyway?"' in approve_button(group)
     assert "data-confirm" not in approve_button(plain)
