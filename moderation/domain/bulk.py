@@ -315,6 +315,14 @@ def author_published_comments(session: Session, site_id: int, author_id: str, *,
     return _author_rows(session, site_id, author_id, PUBLISHED, viewer=viewer, limit=limit)
 
 
+def author_approved_comments(session: Session, site_id: int, author_id: str, *, viewer: User,
+                             limit: int = MAX_BULK) -> list[Row[Any]]:
+    """The author's comments a moderator approved, shown on the site too: listed beside the published
+    ones for their undo or reversal on their own pages, not offered to the take-down (a re-check: a
+    banned author's approved comment stayed up unmentioned)."""
+    return _author_rows(session, site_id, author_id, APPROVED, viewer=viewer, limit=limit)
+
+
 def _author_rows(session: Session, site_id: int, author_id: str, status: str, *, viewer: User,
                  limit: int) -> list[Row[Any]]:
     visible = visible_site_ids(session, viewer)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.bulk import author_held_comments, author_published_comments
+from moderation.domain.bulk import author_approved_comments, author_held_comments, author_published_comments
 from moderation.domain.authors import AuthorRecord, author_comments, author_record, author_records
 from moderation.domain.errors import Conflict, NotFound, ValidationFailed
 from moderation.domain.membership import can_see_site
@@ -84,6 +84,8 @@ def _author_page(site: Site, author_id: str, sanction_entered: dict[str, str] | 
                            held=author_held_comments(db.session, site.id, author_id, viewer=auth.current_user()),
                            published=author_published_comments(db.session, site.id, author_id,
                                                                viewer=auth.current_user()),
+                           approved=author_approved_comments(db.session, site.id, author_id,
+                                                             viewer=auth.current_user()),
                            entered=sanction_entered or {}, max_days=MAX_SUSPENSION_DAYS)
 
 
@@ -117,11 +119,18 @@ def sanction(site_id: int) -> Response | tuple[str, int]:
 def _still_published(site_id: int, author_id: str) -> Markup:
     """What a sanction leaves up, said with it: it acts on the next comments, and a banned author's
     published threat stayed up unnoticed (an election night's lead)."""
-    shown = author_record(db.session, site_id, author_id).comments_by_status.get("published", 0)
-    if not shown:
-        return Markup("")
-    return Markup(' {} of their comments {} still published: <a href="#published">take {} down below</a>.').format(
-        shown, "is" if shown == 1 else "are", "it" if shown == 1 else "them")
+    by_status = author_record(db.session, site_id, author_id).comments_by_status
+    shown, approved = by_status.get("published", 0), by_status.get("approved", 0)
+    said = Markup("")
+    if shown:
+        said += Markup(' {} of their comments {} still published: <a href="#published">take {} down below</a>.').format(
+            shown, "is" if shown == 1 else "are", "it" if shown == 1 else "them")
+    if approved:
+        # A colleague's decision is undone or reversed on its own card, not taken down in bulk; left
+        # unsaid, a banned author's approved comment stayed up unnoticed (a re-check).
+        said += Markup(' {} approved by a moderator {} shown too: <a href="#approved">listed below</a>, '
+                       'each undone or reversed on its own page.').format(approved, "is" if approved == 1 else "are")
+    return said
 
 
 @bp.post("/review/authors/<int:site_id>/lift")

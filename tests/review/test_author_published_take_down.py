@@ -35,7 +35,11 @@ def test_a_ban_says_what_is_still_published_and_the_page_offers_it_for_taking_do
         follow_redirects=True).get_data(as_text=True)
 
     assert 'troll: banned. 2 of their comments are still published: <a href="#published">take them down below</a>.' \
-        in banned
+        ' 1 approved by a moderator is shown too: <a href="#approved">listed below</a>, each undone or reversed on ' \
+        'its own page.' in banned
+    # A colleague's approval is listed for its own page's undo or reversal, not offered to the take-down.
+    approved = banned[banned.index('id="approved"'):banned.index("</section>", banned.index('id="approved"'))]
+    assert f'href="/review/{ids["approved"]}">#{ids["approved"]}</a>' in approved and 'name="ids"' not in approved
     section = banned[banned.index('id="published"'):banned.index("</section>", banned.index('id="published"'))]
     assert "Published comments <small>(2, shown on the site)</small>" in section
     assert re.findall(r'name="ids" value="(\d+)" form="bulk-published"', section) == [
@@ -61,7 +65,7 @@ def test_a_ban_says_what_is_still_published_and_the_page_offers_it_for_taking_do
         assert {(ids["threat"], "comment.status_changed"), (ids["rant"], "comment.status_changed"),
                 (ids["threat"], "report.resolved")} <= events
     after = client.get(f"/review/authors/{site.id}/troll").get_data(as_text=True)
-    assert 'id="published"' not in after  # nothing left up to offer
+    assert 'id="published"' not in after and 'id="approved"' in after  # nothing left up to take down
 
 
 def test_a_sanction_says_nothing_of_published_comments_when_none_are(app, sign_in, moderator, site, grant,
