@@ -22,10 +22,10 @@ from moderation.admin.routes import bp
 from moderation.domain.dispatch import send_task
 from moderation.domain.errors import Conflict
 from moderation.domain.held_rescoring import (
-    STILL_HELD, WOULD_PUBLISH, WOULD_REJECT, Rescorable, publish_scored, rescorable,
+    STILL_HELD, WOULD_REJECT, Rescorable, publish_scored, rescorable,
 )
 from moderation.domain.lifecycle import HELD, commit_and_send, refuse_if_deactivated
-from moderation.domain.rescore_jobs import DONE, RESCORE_TASK, give_up, read_job, start_job
+from moderation.domain.rescore_jobs import DONE, RESCORE_TASK, give_up, offered, read_job, scored_ids, start_job
 from moderation.domain.threshold_release import AT_ONCE, RELEASE_SIZE
 from moderation.models import Comment, Site
 from moderation.redis_client import redis_client
@@ -53,13 +53,13 @@ def _run_found(job: dict[str, Any] | None, version: str | None) -> WouldPublish 
     """The last run's comments the version in force would publish that are still held at the `version`
     counter it read (decided or edited since: not offered). None unless the last run is done and was
     the version in force's."""
-    if not job or job.get("state") != DONE or not version or job.get("version") != version or not job.get("comments"):
+    if not job or job.get("state") != DONE or not version or job.get("version") != version:
         return None
-    entries = job["comments"]
+    entries = job.get("comments") or []
     found = WouldPublish(job_id=job["id"], version=version,
                          still_held=sum(1 for e in entries if e[2] == STILL_HELD),
                          would_reject=sum(1 for e in entries if e[2] == WOULD_REJECT))
-    wanted = {e[0]: (e[1], e[3]) for e in entries if e[2] == WOULD_PUBLISH}
+    wanted = {e[0]: (e[1], e[3]) for e in offered(job)}
     if wanted:
         rows = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(list(wanted)),
                                                                           Comment.status == HELD))}
@@ -72,13 +72,17 @@ def rescore_state(site: Site, model: dict[str, Any]
                   ) -> tuple[Rescorable | None, dict[str, Any] | None, WouldPublish | None]:
     """For the thresholds page: the held comments to score again, the site's last job (None when
     Redis does not answer: the page is drawn without it) and what its run would publish."""
+    scored: list[int] = []
     try:
-        job = read_job(_store(), site.id)
+        store = _store()
+        job = read_job(store, site.id)
+        scored = scored_ids(store, site.id, model["version"]) if model["version"] else []
     except redis.RedisError:
         current_app.logger.warning("could not read the held comments' rescore job of site %s", site.id, exc_info=True)
         job = None
     # After the job: a run finishing between the two reads had left its comments counted as still to score (a re-check).
-    found = rescorable(db.session, site, model["version"], model["attributes"]) if model["version"] else None
+    found = (rescorable(db.session, site, model["version"], model["attributes"], scored=scored)
+             if model["version"] else None)
     return found, job, _run_found(job, model["version"])
 
 
@@ -102,7 +106,11 @@ def rescore_held_comments(site_id: int) -> Response:
     except Conflict as error:
         flash(f"Nothing scored again: {error.sentence}", "error")
         return back
-    count = len(rescorable(db.session, site, version, model["attributes"]).versions)
+    try:
+        scored = scored_ids(_store(), site.id, version)
+    except redis.RedisError:
+        scored = []  # start_job below says the job store is unavailable
+    count = len(rescorable(db.session, site, version, model["attributes"], scored=scored).versions)
     db.session.rollback()  # nothing written: the read's transaction ends before the broker is asked
     if not count:
         flash("None of the held comments is one to score again: each was scored by "
@@ -157,7 +165,7 @@ def publish_rescored_comments(site_id: int) -> Response:
     if shown and not shown - left:
         flash("Nothing published: every comment listed was ticked to be left held.", "info")
         return back
-    to_publish = {e[0]: e[1] for e in job.get("comments") or () if e[2] == WOULD_PUBLISH}
+    to_publish = {e[0]: e[1] for e in offered(job)}
     scorer = get_provider(current_app._get_current_object()).for_site(site.id)
     try:
         deliveries = publish_scored(db.session, site, scorer, to_publish, run_version=job["version"],

@@ -59,7 +59,7 @@ def rescore_held_command(site_name: str, publish: bool, yes: bool) -> None:
     from moderation.domain.errors import DomainError
     from moderation.domain.held_rescoring import publish_scored, rescorable
     from moderation.domain.lifecycle import commit_and_send
-    from moderation.domain.rescore_jobs import DONE, run_here
+    from moderation.domain.rescore_jobs import DONE, offered, read_job, run_here, scored_ids
     from moderation.models import Site
     from moderation.redis_client import redis_client
     from moderation.scorer import get_provider
@@ -70,45 +70,57 @@ def rescore_held_command(site_name: str, publish: bool, yes: bool) -> None:
         provider = get_provider(app)
         provider.refresh(force=True)
         model = provider.for_site(site.id)
-        found = rescorable(db.session, site, model.version, model.attributes)
+        store = redis_client(app.config["REDIS_URL"], timeout=app.config["BROKER_TIMEOUT"])
+        try:
+            scored = scored_ids(store, site.id, model.version)
+        except redis.RedisError as error:
+            raise click.ClickException(f"the job store (Redis) is unavailable: {error}") from None
+        found = rescorable(db.session, site, model.version, model.attributes, scored=scored)
         db.session.rollback()
         if found.dropped:
             click.echo(f"{sum(found.dropped.values()):,} held comments flagged for an attribute {model.version} does not score"
                        f" ({', '.join(f'{a}: {n:,}' for a, n in sorted(found.dropped.items()))}) are not scored again:"
                        " they wait for a moderator")
         count = len(found.versions)
-        if not count:
+        if count:
+            actor = cli_actor()
+            try:
+                with click.progressbar(length=count, label=f"scoring {count:,} held comments again with {model.version}",
+                                       show_pos=True, file=sys.stderr) as bar:
+                    job = run_here(db.session, store, site, model, by=actor, count=count,
+                                   on_progress=lambda done, _total: bar.update(done - bar.pos))
+            except DomainError as error:
+                db.session.rollback()
+                raise click.ClickException(error.message) from None
+            except redis.RedisError as error:
+                raise click.ClickException(f"the job store (Redis) is unavailable: {error}") from None
+            if job["state"] != DONE:
+                raise click.ClickException(f"scoring again stopped: {job.get('error', job['state'])}")
+            click.echo("\n".join(_said(job["result"], model.version)))
+        else:
             click.echo(f"nothing to score again: none of {site.name}'s held comments is one the model alone holds, "
-                       f"unclaimed, scored by another version than {model.version}")
+                       f"unclaimed, scored by another version than {model.version}"
+                       + (f" and not scored by {model.version}'s runs of the last six hours" if scored else ""))
+            job = read_job(store, site.id)
+            if not job or job.get("version") != model.version:
+                return
+        to_publish = {e[0]: e[1] for e in offered(job)}
+        if not publish:
             return
-        store = redis_client(app.config["REDIS_URL"], timeout=app.config["BROKER_TIMEOUT"])
-        actor = cli_actor()
-        try:
-            with click.progressbar(length=count, label=f"scoring {count:,} held comments again with {model.version}",
-                                   show_pos=True, file=sys.stderr) as bar:
-                job = run_here(db.session, store, site, model, by=actor, count=count,
-                               on_progress=lambda done, _total: bar.update(done - bar.pos))
-        except DomainError as error:
-            db.session.rollback()
-            raise click.ClickException(error.message) from None
-        except redis.RedisError as error:
-            raise click.ClickException(f"the job store (Redis) is unavailable: {error}") from None
-        if job["state"] != DONE:
-            raise click.ClickException(f"scoring again stopped: {job.get('error', job['state'])}")
-        click.echo("\n".join(_said(job["result"], model.version)))
-        to_publish = {e[0]: e[1] for e in job["comments"] if e[2] == "publish"}
-        if not publish or not to_publish:
+        if not to_publish:
+            click.echo("none to publish: the version in force would publish none of those it scored")
             return
         if not yes:
             click.confirm(f"Publish up to {min(len(to_publish), 500):,} held comments of {site.name} that "
                           f"{model.version} would publish? The site is told of each", abort=True)
         try:
-            deliveries = publish_scored(db.session, site, model, to_publish, run_version=model.version, actor=actor)
+            deliveries = publish_scored(db.session, site, model, to_publish, run_version=job["version"],
+                                        actor=cli_actor())
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None
         commit_and_send(db.session, deliveries)
         n = len(deliveries)
         click.echo(f"published {n:,} held comment{'' if n == 1 else 's'}"
-                   + (f"; {len(to_publish) - n:,} left held (decided, edited, reported, claimed or held by a rule, "
-                      "sanction or storm since, or past the 500 a run publishes)" if len(to_publish) > n else ""))
+                   + (f"; {len(to_publish) - n:,} not published now: decided, edited, reported, claimed or held by a "
+                      "rule, sanction or storm since the run, or past the 500 published at a time" if len(to_publish) > n else ""))

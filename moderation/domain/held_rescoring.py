@@ -31,8 +31,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, type_coerce
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, all_, and_, cast, exists, func, or_, select, type_coerce
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
 from classifiers.attributes import ATTRIBUTES
@@ -119,9 +119,10 @@ def model_alone_holds(comment: Comment, attributes: Collection[str], version: st
 
 
 def rescorable(session: Session, site: Site, version: str, attributes: Sequence[str], *,
-               limit: int = RESCORE_SIZE) -> Rescorable:
+               limit: int = RESCORE_SIZE, scored: Collection[int] = ()) -> Rescorable:
     """Read unlocked: the site's held comments the model alone holds, scored by another version and
-    claimed by no moderator, the newest `limit` of them."""
+    claimed by no moderator, less those `scored` (by this version's earlier runs: nothing of those
+    is on the comments), the newest `limit` of them."""
     # Counted and cut in SQL: the thresholds page reads this on every view, and a queue of tens of
     # thousands another version scored is no reason to load them all.
     claimed = exists().where(ReviewClaim.comment_id == Comment.id, ReviewClaim.expires_at > now())
@@ -129,7 +130,8 @@ def rescorable(session: Session, site: Site, version: str, attributes: Sequence[
                           Comment.model_version.is_distinct_from(version))
     rows = session.execute(
         select(Comment.id, Comment.version, Comment.model_version, func.count().over().label("total"))
-        .where(held_elsewhere, _model_alone_holds(attributes), ~claimed)
+        .where(held_elsewhere, _model_alone_holds(attributes), ~claimed,
+               *([Comment.id != all_(cast(list(scored), ARRAY(BigInteger)))] if scored else []))
         .order_by(Comment.received_at.desc(), Comment.id.desc()).limit(limit)).all()
     found = Rescorable(total=rows[0].total if rows else 0)
     for row in rows:
@@ -173,16 +175,17 @@ def outcome(policy: Policy, scores: Mapping[str, float]) -> str:
 
 
 def score_held(session: Session, site: Site, model: Model, *, actor: str, limit: int = RESCORE_SIZE,
-               batch_size: int = BATCH_SIZE,
+               batch_size: int = BATCH_SIZE, scored: Collection[int] = (),
                progress: Callable[[int, int, Scored], object] | None = None) -> Scored:
     """Score `rescorable`'s comments again with `model` (the version in force for the site), batch by
     batch, and count what its thresholds (a strict story's for its comments) would do. Nothing is
     written to the comments; one audit entry with the counts and versions is, also when the run stops
     part way (an error, Ctrl-C, a superseding run: `progress` may raise), saying where it stopped.
+    `scored`: ids this version's earlier runs scored, left out, so a second run reads the next ones.
     `progress(done, total, result_so_far)` after each batch."""
     refuse_if_deactivated(site, "score its held comments again")
     attributes = list(model.attributes)
-    found = rescorable(session, site, model.version, attributes, limit=limit)
+    found = rescorable(session, site, model.version, attributes, limit=limit, scored=scored)
     session.rollback()  # a read: no transaction held open while the model scores
     result = Scored(version=model.version, more=found.more)
     policy = site_policy(site, attributes, model.thresholds)

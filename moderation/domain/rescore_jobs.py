@@ -28,7 +28,7 @@ import redis
 from sqlalchemy.orm import Session
 
 from moderation.domain.errors import Conflict, DomainError, ValidationFailed
-from moderation.domain.held_rescoring import Scored, score_held
+from moderation.domain.held_rescoring import WOULD_PUBLISH, Scored, score_held
 from moderation.domain.model_contract import Model
 from moderation.models import Site
 
@@ -38,6 +38,7 @@ RESCORE_TASK = "workers.rescore_tasks.rescore_held_comments"
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 # What a run found is offered for publishing for this long: after it, the page asks for a new run.
 RESULT_TTL_SECONDS = 6 * 3600
+MAX_CARRIED = 20_000  # would-publish comments kept from earlier runs of the same version
 STALE_SECONDS = 15 * 60  # far above a batch's minute at worst; past it with no sign of life, the run is given up
 
 
@@ -47,6 +48,27 @@ class Superseded(Exception):
 
 def _key(site_id: int) -> str:
     return f"held-rescore:{site_id}"
+
+
+def _scored_key(site_id: int) -> str:
+    return f"held-rescore:{site_id}:scored"
+
+
+def scored_ids(store: redis.Redis, site_id: int, version: str) -> list[int]:
+    """The comments `version`'s runs for the site scored in the last RESULT_TTL_SECONDS: nothing of
+    them is stored on the comments, so the next run leaves them out and reads the next ones (the
+    same newest 5,000 would have been scored run after run)."""
+    raw = store.get(_scored_key(site_id))
+    found = json.loads(raw) if raw else None
+    return list(found["ids"]) if found and found.get("version") == version else []
+
+
+def offered(job: dict[str, Any] | None) -> list[list[Any]]:
+    """A finished job's comments its version would publish: this run's, then those of the runs of
+    the same version before it (carried), newest first; each [id, `version` counter, outcome, scores]."""
+    if not job or job.get("state") != DONE:
+        return []
+    return [e for e in job.get("comments") or () if e[2] == WOULD_PUBLISH] + list(job.get("carried") or ())
 
 
 def _lock_key(site_id: int) -> str:
@@ -89,6 +111,10 @@ def start_job(store: redis.Redis, *, site: Site, version: str, count: int, by: s
                        + (f" (started by {holder.removeprefix('user:')})" if holder else ""), field="site")
     job = {"id": job_id, "state": QUEUED, "site_id": site.id, "version": version, "count": count, "by": by,
            "created": time.time(), "done": 0, "total": count}
+    previous = read_job(store, site.id)
+    if previous and previous.get("version") == version:
+        # What the last run of this version found to publish stays offered after this one (it replaces the record).
+        job["carried"] = offered(previous)[:MAX_CARRIED]
     _write(store, site.id, job)
     return job
 
@@ -144,9 +170,19 @@ def run_job(session: Session, store: redis.Redis, site_id: int, job_id: str, *, 
         if site is None:
             raise ValidationFailed("that site no longer exists", field="site")
         model = model_for(site_id)
-        result = score_held(session, site, model, actor=job.get("by") or "system:rescore", progress=progress)
+        before = scored_ids(store, site_id, model.version)
+        if job.get("version") != model.version:
+            job["carried"] = []  # another version's finds: its scores are not this one's
+        result = score_held(session, site, model, actor=job.get("by") or "system:rescore", progress=progress,
+                            scored=before)
         job.update(state=DONE, result=result.counts(), comments=result.comments, version=model.version,
                    finished=time.time(), finished_at=datetime.now(timezone.utc).isoformat())
+        try:
+            store.set(_scored_key(site_id), json.dumps({"version": model.version,
+                                                        "ids": before + [e[0] for e in result.comments]}),
+                      ex=RESULT_TTL_SECONDS)
+        except redis.RedisError:  # the next run scores these again: no harm, nothing was stored
+            log.warning("could not record which held comments run %s scored", job_id, exc_info=True)
     except Superseded:
         return {"id": job_id, "state": "superseded"}
     except BaseException as error:  # Ctrl-C on the command too: the page is told, the site freed

@@ -183,7 +183,8 @@ def test_admins_publish_what_the_run_found_each_scored_again_and_audited(
     after = " ".join(client.get(f"/admin/sites/{promoted.id}/thresholds").get_data(as_text=True).split())
     assert "ada had 2 held comments scored again with <code>test-model-2</code>" in after
     assert "1 of the held comments test-model-1 scored, test-model-2 would publish under the thresholds in force" in after
-    assert "The queue keeps test-model-1's scores and order for the 1 the new version still holds; a moderator decides them" in after
+    assert ("The queue keeps <code>test-model-1</code>'s scores and order for the 1 the new version still holds; "
+            "a moderator decides them") in after
     publish_form = re.search(r'<form[^>]*id="rescored-publish".*?</form>', after).group(0)
     assert re.search(r'name="ids" value="([^"]*)"', publish_form).group(1) == str(civil)
     assert "Publish this held comment" in publish_form
@@ -404,6 +405,30 @@ def test_the_worker_task_runs_the_pages_job_and_frees_the_site_for_the_next_clic
     with app.app_context():
         assert read_job(store, promoted.id)["result"]["would_publish"] == 1
         start_job(rescore_pages._store(), site=db.session.get(Site, promoted.id), version=NEW, count=0, by="user:ada")
+
+
+def test_the_next_run_scores_the_next_ones_and_the_page_still_offers_the_first_runs(
+        app, sign_in, admin, promoted, make_comment, monkeypatch):
+    """Nothing stored on the comments: the same newest ones had been scored run after run."""
+    import functools
+
+    from moderation.domain import rescore_jobs
+
+    older = _held_by_old(make_comment, promoted, CIVIL)
+    newer = _held_by_old(make_comment, promoted, "Another silly take on the tolls.")
+    monkeypatch.setattr(rescore_jobs, "score_held", functools.partial(held_rescoring.score_held, limit=1))
+    client = sign_in(admin)
+
+    first = _run(app, promoted.id)
+    page = " ".join(client.get(f"/admin/sites/{promoted.id}/thresholds").get_data(as_text=True).split())
+    assert [e[0] for e in first["comments"]] == [newer] and first["result"]["more"] == 1
+    assert "Score this one again with test-model-2" in page  # the older one, not the same again
+    second = _run(app, promoted.id)
+    page = " ".join(client.get(f"/admin/sites/{promoted.id}/thresholds").get_data(as_text=True).split())
+
+    assert [e[0] for e in second["comments"]] == [older] and second["result"]["more"] == 0
+    assert "2 of the held comments test-model-1 scored, test-model-2 would publish" in page
+    assert "Score this one again" not in page and "Score these" not in page
 
 
 def test_a_run_scores_the_newest_up_to_its_cap_and_says_how_many_wait(app, promoted, make_comment):
