@@ -61,10 +61,13 @@ def _run_found(job: dict[str, Any] | None, version: str | None) -> WouldPublish 
                          would_reject=sum(1 for e in entries if e[2] == WOULD_REJECT))
     wanted = {e[0]: (e[1], e[3]) for e in offered(job)}
     if wanted:
-        rows = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(list(wanted)),
-                                                                          Comment.status == HELD))}
-        current = [(rows[cid], scores) for cid, (v, scores) in wanted.items() if cid in rows and rows[cid].version == v]
-        found.comments, found.more = current[:AT_ONCE], max(0, len(current) - AT_ONCE)
+        # Ids and counters first: the runs of a version may have found thousands; only AT_ONCE are loaded and listed.
+        held = dict(db.session.execute(select(Comment.id, Comment.version)
+                                       .where(Comment.id.in_(list(wanted)), Comment.status == HELD)).all())
+        current = [cid for cid, (v, _) in wanted.items() if held.get(cid) == v]
+        rows = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(current[:AT_ONCE])))}
+        found.comments = [(rows[cid], wanted[cid][1]) for cid in current[:AT_ONCE] if cid in rows]
+        found.more = max(0, len(current) - AT_ONCE)
     return found
 
 
