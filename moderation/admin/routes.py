@@ -177,7 +177,8 @@ _DETAIL_LABELS = {"previous_version": "comment version before", "review_after": 
                   "revision": "text revision", "labelled_examples_removed": "training labels removed",
                   "reports_reopened": "reports reopened", "restored_status": "back to",
                   "model_status": "the model alone would have", "cause": "set by",
-                  "was_shown_while_held": "had been shown while held", "session_tag": "session"}
+                  "was_shown_while_held": "had been shown while held", "session_tag": "session",
+                  "held_by_version": "held before by version"}
 
 
 def _action_label(action: str) -> str:

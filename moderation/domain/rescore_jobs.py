@@ -86,6 +86,8 @@ def read_job(store: redis.Redis, site_id: int) -> dict[str, Any] | None:
     if not raw:
         return None
     job = json.loads(raw)
+    if "id" not in job:  # the release before this one's record: its counts mean what it stored, not this
+        return None
     job["stale"] = job["state"] in (QUEUED, RUNNING) and not _holds_lock(store, site_id, job.get("id"))
     return job
 

@@ -210,6 +210,7 @@ def test_admins_publish_what_the_run_found_each_scored_again_and_audited(
         assert entry.details["held_by_version"] == OLD and entry.details["thresholds"] == {"toxicity": 0.5, "insult": 0.5}
     log = client.get("/admin/audit").get_data(as_text=True)
     assert "promoted-gazette: 2 held comments scored again with test-model-2, nothing stored (1 it would publish)" in log
+    assert "held before by version" in log  # the published comment's entry names the version that had held it
 
 
 def test_publishing_leaves_alone_what_was_decided_edited_reported_or_claimed_since_the_run(
@@ -386,6 +387,16 @@ def test_a_redis_error_on_a_progress_line_does_not_stop_the_run(app, promoted, m
         run_job(db.session, Flaky(real), promoted.id, job["id"], model_for=lambda _: VersionTwo())
         assert read_job(real, promoted.id)["state"] == "done"
         assert real.get(f"held-rescore:{promoted.id}:running") is None
+
+
+def test_a_record_of_the_release_before_is_not_read_as_this_ones(app, promoted):
+    """It had stored on the comments, and its counts were named otherwise: the page would have misread them."""
+    import json
+
+    with app.app_context():
+        store = rescore_pages._store()
+        store.set(f"held-rescore:{promoted.id}", json.dumps({"state": "done", "result": {"rescored": 5}, "created": 0}))
+        assert read_job(store, promoted.id) is None
 
 
 def test_the_task_goes_to_the_trainers_queue_not_behind_scoring(app):
