@@ -191,6 +191,7 @@ def score_held(session: Session, site: Site, model: Model, *, actor: str, limit:
     policy = site_policy(site, attributes, model.thresholds)
     from_versions: Counter[str] = Counter()
     ids = list(found.versions)
+    place = {cid: i for i, cid in enumerate(ids)}  # newest first, as read
     try:
         for start in range(0, len(ids), batch_size):
             chunk = ids[start:start + batch_size]
@@ -201,18 +202,20 @@ def score_held(session: Session, site: Site, model: Model, *, actor: str, limit:
                 .execution_options(populate_existing=True)).all()
             claimed = live_claims(session, [c.id for c in rows], at=now())
             still = sorted((c for c in rows if c.version == found.versions[c.id] and c.id not in claimed),
-                           key=lambda c: ids.index(c.id))
+                           key=lambda c: place[c.id])
             result.left += len(chunk) - len(still)
             stories = story_settings(session, site.id, (c.story_id for c in still))
-            texts = [(c.id, c.version, c.story_id, c.model_version, c.text) for c in still]
-            session.rollback()  # nothing to write: the rows are not held while the model scores
-            for (cid, row_version, story_id, scored_by, _), scores in zip(
+            # Read before the rollback below expires the rows: (id, counter, the thresholds it is read at, ...).
+            texts = [(c.id, c.version, story_policy(policy, stories.get(c.story_id)), c.model_version, c.text)
+                     for c in still]
+            session.rollback()  # nothing to write: no transaction open while the model scores
+            for (cid, row_version, routing, scored_by, _), scores in zip(
                     texts, _new_scores(model, [t[4] for t in texts]), strict=True):
                 if scores is None:
                     result.failed += 1
                     result.comments.append([cid, row_version, FAILED, None])
                     continue
-                what = outcome(story_policy(policy, stories.get(story_id)), scores)
+                what = outcome(routing, scores)
                 result.comments.append([cid, row_version, what, scores])
                 from_versions[scored_by or "no version"] += 1
                 result.scored += 1

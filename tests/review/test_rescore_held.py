@@ -274,6 +274,24 @@ def test_publishing_reads_the_new_scores_against_a_strict_story(app, promoted, m
                                              {civil: job["comments"][0][1]}, run_version=NEW, actor="user:ada") == []
 
 
+def test_a_run_reads_a_strict_storys_thresholds(app, promoted, make_comment):
+    from moderation.domain.stories import set_story
+
+    class Middling(VersionTwo):
+        def score(self, texts):
+            return [{"toxicity": 0.3, "insult": 0.1} for _ in texts]
+
+    with app.app_context():
+        set_story(db.session, db.session.get(Site, promoted.id), "story-1", closed=False, premoderated=False,
+                  strict=True, actor="user:ada")
+        db.session.commit()
+    _held_by_old(make_comment, promoted, CIVIL)  # on story-1: held at 0.25
+    _held_by_old(make_comment, promoted, CIVIL, story_id="story-2")
+
+    r = _run(app, promoted.id, model=Middling())["result"]
+    assert (r["would_publish"], r["held"]) == (1, 1)
+
+
 def test_a_page_drawn_before_another_promotion_scores_nothing(app, sign_in, admin, promoted, make_comment, monkeypatch):
     _held_by_old(make_comment, promoted, CIVIL)
     monkeypatch.setattr(rescore_pages, "send_task", lambda *args: pytest.fail("no task for another version's count"))
