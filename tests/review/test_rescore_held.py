@@ -362,6 +362,24 @@ def test_the_command_takes_the_pages_lock_and_publishes_on_request(app, shell, p
         assert (db.session.get(Comment, civil).status, db.session.get(Comment, civil).model_version) == ("published", NEW)
 
 
+def test_the_command_with_the_shipped_model_counts_and_stores_nothing(app, shell, site, make_comment):
+    from classifiers import DEFAULT_MODEL_PATH
+    from moderation.domain.model_registry import ensure_bootstrapped
+
+    with app.app_context():
+        shipped = ensure_bootstrapped(db.session, var_dir=app.config["VAR_DIR"], model_path=DEFAULT_MODEL_PATH).version
+        db.session.commit()
+    held = make_comment(site.id, "You are an idiot and your article is garbage.", model_version="2025.01.01-old")
+    with app.app_context():
+        before = _stored([held])
+
+    output = shell("models", "rescore-held", "--site", site.name).output
+
+    assert f"scored 1 held comment again with {shipped} (scored before by 2025.01.01-old: 1); nothing is stored" in output
+    with app.app_context():
+        assert _stored([held]) == before
+
+
 def test_a_run_replaced_after_its_lock_expired_neither_runs_nor_frees_the_new_ones_lock(app, promoted, make_comment):
     """A task that waited past its lock: a second click's run replaces it; the first, taken late, does nothing."""
     _held_by_old(make_comment, promoted, CIVIL)
