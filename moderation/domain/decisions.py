@@ -88,7 +88,7 @@ def apply_decision(
             message = f"This comment changed since you opened it (now {comment.status}"
             message += f", by {who})." if who else ")."
         raise AlreadyDecided(message)
-    _refuse_unread_reports(comment, reports_seen)
+    _refuse_unread_reports(comment, reports_seen, action)
     refuse_if_deactivated(comment.site, "decide its comments")
     # Another moderator's live claim refuses the decision (ClaimedByOther, a kind of AlreadyDecided),
     # so a bulk action skips comments someone else has open; deciding ends the claim.
@@ -118,14 +118,19 @@ def newest_report_id(comment: Any) -> int:
     return max((report.id for report in comment.reports), default=0)
 
 
-def _refuse_unread_reports(comment: Comment, reports_seen: int | None) -> None:
+def _refuse_unread_reports(comment: Comment, reports_seen: int | None, action: str) -> None:
     """A report filed after the page was drawn changes no version, and the decision resolved it unread:
     a reader's self-harm report ("they told me they have pills ready tonight") was dismissed by an
     Approve on a card that never showed it (a moderator's walk). `reports_seen` is the newest report
-    id the page showed (0 for none); None, from a page or client that does not say, is not checked."""
+    id the page showed (0 for none); None, from a page or client that does not say, is not checked.
+
+    A rejection upholds what a report asks, so only a self-harm report refuses it: its author may need
+    a person, not a removal. A banned author's take-down was refused for a spam report filed after
+    the page was drawn (a re-check)."""
     if reports_seen is None:
         return
-    unread = [r for r in comment.reports if r.outcome is None and r.id > reports_seen]
+    unread = [r for r in comment.reports if r.outcome is None and r.id > reports_seen
+              and (ACTIONS.get(action) != REJECTED or r.reason == "self_harm")]
     if unread:
         reasons = ", ".join(sorted({r.reason.replace("_", " ") for r in unread}))
         raise AlreadyDecided(f"{len(unread)} report{'s' if len(unread) != 1 else ''} ({reasons}) came in since you "

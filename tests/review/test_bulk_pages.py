@@ -629,3 +629,23 @@ def test_approving_a_comment_a_threat_group_or_urging_rule_held_asks_first(app, 
     assert "urging someone to harm themselves" in approve_button(urging)
     assert 'data-confirm="A rule read an attack on a group in this comment. Publish it anyway?"' in approve_button(group)
     assert "data-confirm" not in approve_button(plain)
+
+
+def test_a_rejection_is_not_refused_by_a_report_filed_since_unless_it_says_self_harm(app, client, sign_in, moderator,
+                                                                                     site, make_comment):
+    """A rejection upholds what a report asks: a banned author's take-down was skipped for a spam report
+    filed after the page was drawn (a re-check). A self-harm report still waits for a person's eyes."""
+    ids = [make_comment(site.id) for _ in range(3)]
+    reviewer = sign_in(moderator)
+    html = reviewer.get("/review").get_data(as_text=True)
+    client.post(f"/api/v1/comments/{ids[1]}/reports", headers=site.headers,
+                json={"reason": "spam", "reporter_id": "worried"})
+    client.post(f"/api/v1/comments/{ids[2]}/reports", headers=site.headers,
+                json={"reason": "self_harm", "reporter_id": "friend"})
+
+    page = post_bulk(reviewer, html, tick=ids, action="reject", reason_choice="Spam or advertising").get_data(as_text=True)
+
+    assert "2 comments rejected" in page and "1 skipped" in page
+    assert f'<li id="skipped-{ids[2]}">' in page and "came in since you opened" not in page
+    with app.app_context():
+        assert [db.session.get(Comment, i).status for i in ids] == ["rejected", "rejected", "held"]

@@ -266,3 +266,24 @@ def test_a_report_filed_after_the_page_was_drawn_refuses_the_decision_until_it_i
     assert decide_form(reviewer, comment_id, action="approve").status_code == 303  # drawn again: it decides
     with app.app_context():
         assert db.session.get(Comment, comment_id).status == "approved"
+
+
+def test_a_self_harm_report_filed_after_the_page_was_drawn_refuses_a_rejection_too(
+        app, client, sign_in, moderator, site, make_comment, grant):
+    """A rejection upholds what other reports ask (a banned author's take-down, a re-check), but one
+    saying the author may be at risk waits for a person to read it."""
+    from review_helpers import drawn_decide_form
+
+    grant(moderator, site)
+    spam, worrying = make_comment(site.id, "Cheap pills here"), make_comment(site.id, "I can't go on like this.")
+    reviewer = sign_in(moderator)
+    drawn = {i: drawn_decide_form(reviewer.get(f"/review/{i}").get_data(as_text=True)) for i in (spam, worrying)}
+    client.post(f"/api/v1/comments/{spam}/reports", headers=site.headers, json={"reason": "spam", "reporter_id": "r1"})
+    client.post(f"/api/v1/comments/{worrying}/reports", headers=site.headers,
+                json={"reason": "self_harm", "reporter_id": "r2"})
+
+    for comment_id in (spam, worrying):
+        reviewer.post(f"/review/{comment_id}/decide", data={**drawn[comment_id], "action": "reject",
+                                                              "reason_choice": "Spam or advertising"})
+    with app.app_context():
+        assert [db.session.get(Comment, i).status for i in (spam, worrying)] == ["rejected", "held"]
