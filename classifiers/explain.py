@@ -27,6 +27,11 @@ GROUP_NAMES = frozenset(GROUP_ADJECTIVES) | frozenset(GROUP_PLURALS)
 NAMES_ITS_GROUP = "identity_attack"
 
 
+def _group_named(word: str) -> bool:
+    """A group's name, its possessive too ("muslim's", "jews's", "gays'"): a re-check found those marked."""
+    return word in GROUP_NAMES or re.sub(r"['\u2019]s?\Z", "", word) in GROUP_NAMES
+
+
 def _chunks(cleaned: str) -> list[tuple[int, int]]:
     """Whitespace-separated pieces, trimmed of edge punctuation when they contain a word character."""
     spans: list[tuple[int, int]] = []
@@ -76,7 +81,7 @@ def explain_text(
     for row in range(len(head_rows)):
         totals[row] = np.bincount(chunk_of, weights=weights[:, row] * shares, minlength=len(chunks))
 
-    named = {k for k, (a, b) in enumerate(chunks) if cleaned[a:b] in GROUP_NAMES}
+    named = {k for k, (a, b) in enumerate(chunks) if _group_named(cleaned[a:b])}
     result: dict[str, list[dict[str, object]]] = {}
     for attribute in attributes:
         row = totals[head_rows.index(heads_for[attribute])]

@@ -88,7 +88,8 @@ def approval_question(comment: Comment) -> str | None:
 def rule_held_skip(comment: Comment) -> str:
     """Why a bulk approval passed over a comment whose card asks first, naming what the rule read."""
     hit = _asking_hit(comment)
-    return f"a rule held it ({KINDS[hit['kind']].reason if hit else 'a hold'}): approve it on its own card, if at all"
+    # "Read", not "held": a rule kept to flag asks too, on a comment reports held (a re-check).
+    return f"a rule read it ({KINDS[hit['kind']].reason if hit else 'a hold'}): approve it on its own card, if at all"
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,8 @@ def test_explanations_leave_out_words_that_add_little(shipped: CivilityModel) ->
     ("Muslims are vermin and shouldn't be allowed to vote.", "vermin"),
     ("Black voters are too stupid to read a ballot.", "stupid"),
     ("the holocaust never happened, jews made it up", "holocaust"),
+    ("The muslim's vote is bought, stupid fools.", "stupid"),
+    ("Every gay's opinion here is worthless garbage.", "garbage"),
 ])
 def test_a_group_named_is_marked_only_as_the_group_an_attack_is_on(shipped: CivilityModel, text: str, reason: str) -> None:
     # A moderator reads each word marked for toxicity or insult as why the comment was held (an
@@ -91,4 +93,4 @@ def test_a_group_named_is_marked_only_as_the_group_an_attack_is_on(shipped: Civi
     spans = shipped.explain(text)
     marked = {s["text"].lower() for attribute, found in spans.items() if attribute != "identity_attack" for s in found}
     assert reason in marked
-    assert not marked & {"muslims", "black", "jews", "gay", "white"}
+    assert not marked & {"muslims", "black", "jews", "gay", "white", "muslim's", "gay's"}

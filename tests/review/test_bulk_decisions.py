@@ -218,7 +218,7 @@ def test_bulk_approval_leaves_what_the_threats_group_or_urging_rule_held_for_its
                                action="approve", reason=None)
         assert approved.decided == [fine] and [s.comment_id for s in approved.skipped] == [threat, urging, group]
         assert [s.why for s in approved.skipped] == [
-            f"a rule held it ({what}): approve it on its own card, if at all"
+            f"a rule read it ({what}): approve it on its own card, if at all"
             for what in ("threat of violence", "urging self-harm", "attack on a group")]
         rejected = bulk_decide(db.session, [(threat, 1), (urging, 1), (group, 1)], user=_user(moderator.id),
                                action="reject", reason="Threat or incitement to violence")
