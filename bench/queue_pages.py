@@ -345,6 +345,8 @@ def measure(database_url: str, redis_url: str, runs: int, warmup: int, bulk_runs
         page("queue, admin (To review)", admin, "/review"),
         page(f"queue, moderator of {MEMBER_OF} sites", moderator, "/review"),
         page("queue, All tab", admin, "/review?tab=all"),
+        page("Reported tab, admin", admin, "/review?tab=reported"),
+        page("Reported tab, oldest report first", admin, "/review?tab=reported&sort=waiting"),
         page("filtered: site+flag+score", admin, f"/review?{filtered}"),
         page("search 'bridge', admin", admin, "/review?q=bridge"),
         page("search 'bridge', moderator", moderator, "/review?q=bridge"),
