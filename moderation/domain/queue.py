@@ -22,8 +22,8 @@ from moderation.domain.membership import visible_site_ids
 from moderation.domain.precedent import Precedent, precedents_for
 from moderation.domain.queue_filters import (TABS, QueueFilters, held_reported_condition, shown_reported_condition,
                                              tab_condition)
-from moderation.domain.report_wait import (PRIORITY, WAITING, Waiting, after_waiting, encode_waiting_cursor,
-                                          report_window, waiting_order, waiting_past)
+from moderation.domain.report_wait import (PRIORITY, WAITING, Waiting, encode_waiting_cursor, oldest_first,
+                                          report_window, waiting_past)
 from moderation.domain.team_notes import notes_for
 from moderation.domain.thread import Thread, threads_for
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
@@ -143,19 +143,17 @@ def review_queue(
                          no_sites=True)
     counts = tab_counts(session, where, cap=None if filters.active else count_cap)
     waiting = waiting_past(session, where, report_window(session), now()) if with_threads else None
-    if (condition := tab_condition(tab)) is not None:
-        where.append(condition)
-    if after:
-        where.append(after_waiting(after) if sort == WAITING else _after(after))
-    order = waiting_order() if sort == WAITING else (Comment.priority.desc(), Comment.received_at.asc(), Comment.id.asc())
-    rows = session.scalars(
-        select(Comment)
-        .join(Site, Comment.site_id == Site.id)
-        .where(*where)
-        .options(selectinload(Comment.reports), selectinload(Comment.decider), defer(Comment.created_at))
-        .order_by(*order)
-        .limit(page_size + 1)
-    ).unique().all()
+    query = (select(Comment).join(Site, Comment.site_id == Site.id).where(*where)
+             .options(selectinload(Comment.reports), selectinload(Comment.decider), defer(Comment.created_at)))
+    if sort == WAITING:  # the Reported tab's (report_wait.parse_sort): its condition comes with the order
+        query = oldest_first(query, after)
+    else:
+        if (condition := tab_condition(tab)) is not None:
+            query = query.where(condition)
+        if after:
+            query = query.where(_after(after))
+        query = query.order_by(Comment.priority.desc(), Comment.received_at.asc(), Comment.id.asc())
+    rows = session.scalars(query.limit(page_size + 1)).unique().all()
     items = list(rows[:page_size])
     encode = encode_waiting_cursor if sort == WAITING else encode_cursor
     next_cursor = encode(items[-1]) if len(rows) > page_size else None
