@@ -18,7 +18,7 @@ from moderation.domain.rule_sets import save_rules
 from moderation.domain.rules import validate_rules
 from moderation.domain.scoring import score_pending
 from moderation.domain.status import now
-from moderation.domain.sweep import lift_overdue_reports
+from moderation.domain.sweep import lift_overdue_reports, sweep
 from moderation.models import Comment, Report, Site, User
 from test_scoring import add_comment
 
@@ -103,3 +103,12 @@ def test_the_queue_counts_reports_past_the_window_and_lists_the_oldest_first(app
         rest = review_queue(db.session, viewer=viewer, tab="reported", sort=WAITING, page_size=2,
                             after=first.next_cursor)
         assert [c.id for c in rest.items] == [night["fresh"]] and rest.next_cursor is None
+
+
+def test_the_sweep_lifts_every_late_comment_batch_by_batch(app, site, night, monkeypatch):
+    monkeypatch.setattr("moderation.domain.sweep.OVERDUE_LIFT_BATCH", 1)
+    with app.app_context():
+        _report(site.id, night["late"], "reader-1", minutes_ago=16)
+        _report(site.id, night["fresh"], "reader-2", minutes_ago=30)
+        assert sweep(db.session, FakeModel, pending_after=30, batch_size=10).overdue_lifted == 2
+        assert min(_priorities(night["late"], night["fresh"])) > max(_priorities(night["insult"], night["phone"]))
