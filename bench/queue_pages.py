@@ -181,7 +181,9 @@ def seed(database_url: str, rng: random.Random) -> None:
             weight = 2.0 if reason in ("hate", "harassment", "personal_information") else 1.0
             outcome = {"approved": "dismissed", "rejected": "upheld"}.get(status_of[cid])
             note = "see the last sentence" if rng.random() < 0.3 else None
-            report_rows.append((cid, reason, f"reader-{reader}", note, weight, outcome))
+            # Filed over the last three hours: most have waited past a desk's 15 minutes, as on a busy night.
+            filed = now - timedelta(seconds=rng.uniform(0, 3 * 3600))
+            report_rows.append((cid, reason, f"reader-{reader}", note, weight, outcome, filed))
             weight_of[cid] = weight_of.get(cid, 0.0) + weight
     for i, row in enumerate(comment_rows):
         if row[0] in weight_of:
@@ -198,7 +200,7 @@ def seed(database_url: str, rng: random.Random) -> None:
             "model_version", "scored_at", "flagged", "report_weight", "priority", "decided_by", "decided_at",
             "decision", "decision_reason"], iter(comment_rows), COMMENTS, "comments")
         cur.execute("SELECT setval('comments_id_seq', %s)", (COMMENTS,))
-        _copy(cur, "reports", ["comment_id", "reason", "reporter_id", "note", "weight", "outcome"],
+        _copy(cur, "reports", ["comment_id", "reason", "reporter_id", "note", "weight", "outcome", "created_at"],
               iter(report_rows), len(report_rows), "reports")
         audit_rows = ((row[0], "system:scorer", f"status:pending->{'held' if row[11] == 'held' else 'published'}")
                       for row in comment_rows if row[11] != "pending")
@@ -345,6 +347,8 @@ def measure(database_url: str, redis_url: str, runs: int, warmup: int, bulk_runs
         page("queue, admin (To review)", admin, "/review"),
         page(f"queue, moderator of {MEMBER_OF} sites", moderator, "/review"),
         page("queue, All tab", admin, "/review?tab=all"),
+        page("Reported tab, admin", admin, "/review?tab=reported"),
+        page("Reported tab, oldest report first", admin, "/review?tab=reported&sort=waiting"),
         page("filtered: site+flag+score", admin, f"/review?{filtered}"),
         page("search 'bridge', admin", admin, "/review?q=bridge"),
         page("search 'bridge', moderator", moderator, "/review?q=bridge"),

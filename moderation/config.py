@@ -81,6 +81,8 @@ _RULES: dict[str, Rule] = {
     "WEBHOOK_EVENT_DAYS": _between(0, 36_500),
     "AUDIT_LOG_DAYS": _between(0, 36_500),
     "REPORTER_WEIGHT_FLOOR": _between(0, 1),
+    # A week: longer, a report would never count as late on any desk.
+    "REPORT_WAIT_MINUTES": _between(1, 7 * 24 * 60),
     # Longer, a streaming task's pool process would sleep rather than score, and a comment's wait
     # for it would pass the one second the service answers for under load.
     "SCORE_LINGER": _between(0, 1),
@@ -229,6 +231,10 @@ class Config:
     # dismissed (see domain/reporter_weights.py): low enough that a brigade loses force, above 0
     # so a reporter who was often wrong is still heard. 1 turns the discount off.
     REPORTER_WEIGHT_FLOOR: float = field(default_factory=lambda: _env_float("REPORTER_WEIGHT_FLOOR", 0.25))
+    # Minutes a reader's report may wait for a moderator's answer (domain/report_wait.py): past it the
+    # comment ranks above model-only holds, and the queue counts it. An editor's "readers' reports are
+    # looked at within 15 minutes" had no place on an election night's queue.
+    REPORT_WAIT_MINUTES: int = field(default_factory=lambda: _env_int("REPORT_WAIT_MINUTES", 15))
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
     # Seconds before the sweep resends a webhook whose task was lost (a crashed worker held it,

@@ -24,6 +24,8 @@ from moderation.config import _RULES, Config, ConfigError
     ("PORT", "70000", "PORT must be from 1 to 65535, not 70000"),
     ("WEBHOOK_MAX_RETRIES", "-1", "WEBHOOK_MAX_RETRIES must be 0 or more, not -1"),
     ("REPORTER_WEIGHT_FLOOR", "1.5", "REPORTER_WEIGHT_FLOOR must be from 0 to 1, not 1.5"),
+    # 0 would call every report late the moment it is filed, and lift every reported comment at once.
+    ("REPORT_WAIT_MINUTES", "0", "REPORT_WAIT_MINUTES must be from 1 to 10080, not 0"),
     # A task that lingers that long between claims holds a pool process asleep while comments wait.
     ("SCORE_LINGER", "1e9", "SCORE_LINGER must be from 0 to 1, not 1000000000.0"),
     ("SCORE_LINGER", "-0.1", "SCORE_LINGER must be from 0 to 1, not -0.1"),

@@ -226,10 +226,12 @@ def sweep(self) -> dict[str, int]:
         db.session.rollback()
         raise  # the next sweep runs in SWEEP_INTERVAL seconds anyway
     note_sweep(config["REDIS_URL"], timeout=config["REDIS_COUNTER_TIMEOUT"])
-    if result.scored or result.webhooks_resent or result.storms_ended:
-        log.info("sweep scored %d comments, resent %d webhooks, ended %d storms", result.scored,
-                 result.webhooks_resent, result.storms_ended)
-    return {"scored": result.scored, "webhooks_resent": result.webhooks_resent, "storms_ended": result.storms_ended}
+    if result.scored or result.webhooks_resent or result.storms_ended or result.overdue_lifted:
+        log.info("sweep scored %d comments, resent %d webhooks, ended %d storms, lifted %d comments whose "
+                 "reports waited past the window", result.scored, result.webhooks_resent, result.storms_ended,
+                 result.overdue_lifted)
+    return {"scored": result.scored, "webhooks_resent": result.webhooks_resent, "storms_ended": result.storms_ended,
+            "overdue_lifted": result.overdue_lifted}
 
 
 @shared_task(bind=True, name="workers.tasks.check_drift", max_retries=0)

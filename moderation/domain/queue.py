@@ -17,11 +17,13 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.edits import EDITED
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.lifecycle import HELD, in_review_queue, reported_condition
+from moderation.domain.lifecycle import HELD, in_review_queue, now, reported_condition
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.precedent import Precedent, precedents_for
 from moderation.domain.queue_filters import (TABS, QueueFilters, held_reported_condition, shown_reported_condition,
                                              tab_condition)
+from moderation.domain.report_wait import (PRIORITY, WAITING, Waiting, encode_waiting_cursor, oldest_first,
+                                          report_window, waiting_past)
 from moderation.domain.team_notes import notes_for
 from moderation.domain.thread import Thread, threads_for
 from moderation.domain.undo import REVERSE_ACTION, UNDO_ACTION
@@ -61,6 +63,10 @@ class QueuePage:
     notes: dict[int, list[AuditEntry]] = field(default_factory=dict)
     # Counts above it are only known to be above it; None: the counts are exact.
     count_cap: int | None = COUNT_CAP
+    # The order of the page: by priority, or (the Reported tab) the oldest open report first.
+    sort: str = PRIORITY
+    # Open reports past the desk's window under these sites and filters, which the page says at its top.
+    waiting: Waiting | None = None
 
     @property
     def total(self) -> int:
@@ -124,9 +130,10 @@ def count_label(n: int, cap: int | None) -> str:
 def review_queue(
     session: Session, *, viewer: User, tab: str = "review", filters: QueueFilters = QueueFilters(),
     after: str | None = None, page_size: int = DEFAULT_PAGE_SIZE, count_cap: int = COUNT_CAP,
-    with_threads: bool = True,
+    with_threads: bool = True, sort: str = PRIORITY,
 ) -> QueuePage:
-    """One page of a tab of the viewer's queue: highest priority first, then the oldest, then by id.
+    """One page of a tab of the viewer's queue: highest priority first, then the oldest, then by id;
+    or, sorted WAITING, the oldest open report first (report_wait.parse_sort checks where).
     `with_threads=False` for a caller that shows no cards (a bulk selection of up to 1,000)."""
     if tab not in TABS:
         raise ValidationFailed(f"tab must be one of {', '.join(TABS)}", field="tab")
@@ -135,26 +142,27 @@ def review_queue(
         return QueuePage(items=[], tab=tab, counts=dict.fromkeys(TABS, 0), next_cursor=None, page_size=page_size,
                          no_sites=True)
     counts = tab_counts(session, where, cap=None if filters.active else count_cap)
-    if (condition := tab_condition(tab)) is not None:
-        where.append(condition)
-    if after:
-        where.append(_after(after))
-    rows = session.scalars(
-        select(Comment)
-        .join(Site, Comment.site_id == Site.id)
-        .where(*where)
-        .options(selectinload(Comment.reports), selectinload(Comment.decider), defer(Comment.created_at))
-        .order_by(Comment.priority.desc(), Comment.received_at.asc(), Comment.id.asc())
-        .limit(page_size + 1)
-    ).unique().all()
+    waiting = waiting_past(session, where, report_window(session), now()) if with_threads else None
+    query = (select(Comment).join(Site, Comment.site_id == Site.id).where(*where)
+             .options(selectinload(Comment.reports), selectinload(Comment.decider), defer(Comment.created_at)))
+    if sort == WAITING:  # the Reported tab's (report_wait.parse_sort): its condition comes with the order
+        query = oldest_first(query, after)
+    else:
+        if (condition := tab_condition(tab)) is not None:
+            query = query.where(condition)
+        if after:
+            query = query.where(_after(after))
+        query = query.order_by(Comment.priority.desc(), Comment.received_at.asc(), Comment.id.asc())
+    rows = session.scalars(query.limit(page_size + 1)).unique().all()
     items = list(rows[:page_size])
-    next_cursor = encode_cursor(items[-1]) if len(rows) > page_size else None
+    encode = encode_waiting_cursor if sort == WAITING else encode_cursor
+    next_cursor = encode(items[-1]) if len(rows) > page_size else None
     return QueuePage(items=items, tab=tab, counts=counts, next_cursor=next_cursor, page_size=page_size,
                      threads=threads_for(session, items) if with_threads else {},
                      before_edit=texts_before_edit(session, items) if with_threads else {},
                      reversals=standing_reversals(session, items) if with_threads else {},
                      notes=notes_for(session, items) if with_threads else {},
-                     count_cap=None if filters.active else count_cap)
+                     count_cap=None if filters.active else count_cap, sort=sort, waiting=waiting)
 
 
 def standing_reversals(session: Session, comments: list[Comment]) -> dict[int, AuditEntry]:

@@ -42,8 +42,9 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
-from moderation.domain.policy import (REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPORT_PRIORITY_CAP,
+from moderation.domain.policy import (REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPORT_PRIORITY_CAP, overdue_priority,
                                       reports_reach_threshold, with_reports)
+from moderation.domain.report_wait import report_window, waited_past
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
 from moderation.domain.settings import domain_settings
 from moderation.domain.lifecycle import (APPROVED, AUTO_REJECTED, DELETED, HELD, PUBLISHED, REJECTED, REPORT,
@@ -99,12 +100,15 @@ def at_risk_lift(reports: Iterable[Report], trusted: bool = True) -> float:
     return AT_RISK_REPORT_LIFT if trusted else UNTRIED_AT_RISK_LIFT
 
 
-def rank(session: Session, comment: Comment, open_now: Sequence[Report], report_threshold: float) -> None:
+def rank(session: Session, comment: Comment, open_now: Sequence[Report], report_threshold: float,
+         at: datetime | None = None) -> None:
     """Set the comment's queue priority from what its scores and rules gave it and the reports open now:
     every change to either (scoring, a saved rule's hold, a report filed, resolved or reopened, a new
     threshold) ranks it here, afresh. Adding and taking away what each changed had drifted: a rule's
     hold had to recover the scored part by subtraction, and a changed threshold took away a share
-    other than the one added (a re-check: 0.0 after an approval, where its scores rank it at 0.2)."""
+    other than the one added (a re-check: 0.0 after an approval, where its scores rank it at 0.2).
+    An open report older than the desk's window lifts it (policy.overdue_priority): the sweep ranks
+    again those whose reports only grew older (sweep.lift_overdue_reports), as of `at`."""
     named = {r.reporter_id for r in open_now if r.reporter_id is not None and r.weight > 0}
     trusted = bool(named) and any_trusted(session, comment.site_id, named)
     cap = REPORT_PRIORITY_CAP if trusted else UNTRIED_REPORT_PRIORITY_CAP
@@ -114,6 +118,8 @@ def rank(session: Session, comment: Comment, open_now: Sequence[Report], report_
     if not trusted:
         lifted = max(with_reports(comment.scored_priority or 0.0, weight, report_threshold, cap=cap),
                      min(lifted, UNTRIED_AT_RISK_CEILING))
+    if open_now and waited_past(open_now, report_window(session), at or now()):
+        lifted = overdue_priority(lifted)
     comment.priority = lifted
 
 

@@ -15,6 +15,7 @@ from moderation.domain.webhook_urls import UrlPolicy
 
 SETTINGS = "settings"  # the key in Session.info
 DEFAULT_REPORTER_WEIGHT_FLOOR = 0.25
+DEFAULT_REPORT_WAIT_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,14 @@ class DomainSettings:
     url_policy: UrlPolicy = field(default_factory=UrlPolicy)
     # Least a report keeps of its reason's weight (domain/reporter_weights.py).
     reporter_weight_floor: float = DEFAULT_REPORTER_WEIGHT_FLOOR
+    # Minutes a reader's report may wait for an answer before it lifts its comment (domain/report_wait.py).
+    report_wait_minutes: int = DEFAULT_REPORT_WAIT_MINUTES
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "DomainSettings":
         return cls(pseudonym_key=_pseudonym_key(config), url_policy=UrlPolicy.from_config(config),
-                   reporter_weight_floor=float(config.get("REPORTER_WEIGHT_FLOOR", DEFAULT_REPORTER_WEIGHT_FLOOR)))
+                   reporter_weight_floor=float(config.get("REPORTER_WEIGHT_FLOOR", DEFAULT_REPORTER_WEIGHT_FLOOR)),
+                   report_wait_minutes=int(config.get("REPORT_WAIT_MINUTES", DEFAULT_REPORT_WAIT_MINUTES)))
 
 
 DERIVED_PREFIX = "hex:"  # MODERATOR_ID_SECRET=hex:... is a key's bytes, as `keys moderator-id-secret` prints it

@@ -11,6 +11,8 @@
   is what sends them, once their due time has passed. Failed ones are dead letters, left for an
   admin to replay.
 * Storms whose story has been calm for its site's storm_calm_minutes end (domain/storms.py).
+* Comments whose oldest open report has waited past the desk's window are ranked again, which lifts
+  them (domain/report_wait.py): nothing else changes about them when a report merely grows older.
 """
 from __future__ import annotations
 
@@ -18,19 +20,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import resend_webhooks
+from moderation.domain.lifecycle import APPROVED, HELD, PUBLISHED
+from moderation.domain.policy import OVERDUE_REPORT_PRIORITY
+from moderation.domain.report_wait import report_window
+from moderation.domain.reports import open_reports_by_comment, rank
 from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.scoring import score_pending
 from moderation.domain.storms import calm_storms
 from moderation.domain.status import now
-from moderation.models import WebhookDelivery
+from moderation.models import Comment, Report, WebhookDelivery
 
 RESEND_WEBHOOKS_AFTER = timedelta(minutes=1)
 MAX_SCORE_BATCHES = 20  # bounds one sweep's run time; the next sweep continues
 MAX_WEBHOOK_RESENDS = 1000
+MAX_OVERDUE_LIFTS = 1000
+OVERDUE_LIFT_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class SweepResult:
     scored: int
     webhooks_resent: int
     storms_ended: int = 0
+    overdue_lifted: int = 0
 
 
 def sweep(
@@ -53,7 +62,35 @@ def sweep(
     scored = score_pending(session, get_model, [], batch_size=batch_size, max_batches=MAX_SCORE_BATCHES,
                            received_before=now() - timedelta(seconds=pending_after), get_shadow=get_shadow)
     resent = resend_lost_webhooks(session, resend_webhooks_after)
-    return SweepResult(scored=len(scored), webhooks_resent=resent, storms_ended=len(calm_storms(session)))
+    return SweepResult(scored=len(scored), webhooks_resent=resent, storms_ended=len(calm_storms(session)),
+                       overdue_lifted=lift_overdue_reports(session))
+
+
+def lift_overdue_reports(session: Session, limit: int = MAX_OVERDUE_LIFTS) -> int:
+    """Rank again the comments whose oldest open report has waited past the window and which are not
+    lifted yet (reports.rank lifts them to policy.OVERDUE_REPORT_PRIORITY at least, so none is chosen
+    twice); how many. Rows another transaction holds wait for the next sweep. Commits each batch: a
+    thousand comments' reports passing the window at once took 3.5 s to rank, their rows locked
+    against moderators' decisions all that while (bench/queue_pages.py's database)."""
+    current, lifted, last_id = now(), 0, 0
+    late = exists().where(Report.comment_id == Comment.id, Report.outcome.is_(None),
+                          Report.created_at <= current - report_window(session))
+    while lifted < limit:
+        # report_weight > 0 keeps to the reported comments' partial indexes (migrations 0012, 0022).
+        comments = list(session.scalars(
+            select(Comment).where(Comment.status.in_((HELD, PUBLISHED, APPROVED)), Comment.report_weight > 0,
+                                  Comment.priority < OVERDUE_REPORT_PRIORITY, Comment.id > last_id, late)
+            .order_by(Comment.id).limit(min(OVERDUE_LIFT_BATCH, limit - lifted))
+            .with_for_update(of=Comment, skip_locked=True)))
+        open_now = open_reports_by_comment(session, comments)
+        for comment in comments:
+            rank(session, comment, open_now.get(comment.id, []), comment.site.report_threshold, at=current)
+        session.commit()
+        lifted += len(comments)
+        if len(comments) < OVERDUE_LIFT_BATCH:
+            break
+        last_id = comments[-1].id
+    return lifted
 
 
 def resend_lost_webhooks(session: Session, after: timedelta = RESEND_WEBHOOKS_AFTER) -> int:

@@ -24,6 +24,7 @@ from moderation.domain.rule_sets import rule_names
 from moderation.domain.team_notes import NOTE_ACTION, SHOWN_ON_A_CARD
 from moderation.domain.queue_filters import FLAGS, TAB_HINTS, TABS, parse_filters, parse_tab
 from moderation.domain.reason_labels import GUIDELINE_REASONS
+from moderation.domain.report_wait import parse_sort
 from moderation.models import REPORT_REASONS
 from moderation.request_input import MAX_INT8, parse_int, with_query
 from moderation.review.highlight import highlight, marked_words
@@ -45,6 +46,7 @@ from moderation.review.presenting import (
     threshold_text,
     when,
 )
+from moderation.review.waits import report_wait, waited
 
 bp = Blueprint("review", __name__)
 
@@ -80,6 +82,8 @@ def _template_helpers() -> dict[str, object]:
         "safe_url": safe_url,
         "when": when,
         "at": at,
+        "report_wait": report_wait,
+        "waited": waited,
         "imported_reason": IMPORTED_REASON,  # an import's decision: no moderator made it (scoring._take_imported_decisions)
         "number": number,
         "threshold_text": threshold_text,
@@ -115,7 +119,8 @@ def queue() -> str | tuple[str, int]:
     user = auth.current_user()
     try:
         tab, filters = parse_tab(request.args), parse_filters(request.args)
-        page = review_queue(db.session, viewer=user, tab=tab, filters=filters, after=request.args.get("after"))
+        page = review_queue(db.session, viewer=user, tab=tab, filters=filters, after=request.args.get("after"),
+                            sort=parse_sort(request.args, tab))
     except ValidationFailed as error:
         # The same queue without the field that could not be read, one click away.
         kept = [(k, v) for k, v in request.args.items(multi=True) if k != error.field]

@@ -3,11 +3,15 @@ phone's width: nothing scrolls the page sideways, and buttons and fields are big
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import update
 
+from moderation import db
+from moderation.models import Report
 from workspace_pages import held_comment, pages, seed_workspace, sign_in
 
 pytestmark = pytest.mark.browser
@@ -28,9 +32,13 @@ def _workspace(app, make_site, admin, browser_page, live_server) -> list[str]:
     args = seed_workspace(app, site.id, admin.id)
     long_id = held_comment(app, site.id, 7, author_id=LONG_AUTHOR, external_id=LONG_COMMENT)
     held_comment(app, site.id, 8, author_id="u2", parent_id=LONG_COMMENT)
+    with app.app_context():  # a report past the desk's window: the queue's notice and the card's words
+        db.session.execute(update(Report).where(Report.comment_id == long_id)
+                           .values(created_at=datetime.now(timezone.utc) - timedelta(minutes=20)))
+        db.session.commit()
     sign_in(browser_page, live_server, admin)
-    return [f"/review?site={site.id}", "/review?tab=all", *pages(app, args), f"/review/{long_id}",
-            f"/review/authors/{site.id}/{LONG_AUTHOR}"]
+    return [f"/review?site={site.id}", "/review?tab=all", "/review?tab=reported&sort=waiting", *pages(app, args),
+            f"/review/{long_id}", f"/review/authors/{site.id}/{LONG_AUTHOR}"]
 
 
 def _screenshot(page, path: str, width: str) -> None:

@@ -1,0 +1,121 @@
+"""How long readers' reports have waited for a moderator's answer, against the desk's window
+(REPORT_WAIT_MINUTES, 15 by default).
+
+An election night's walk (two moderators, 276 comments to review): readers' reports on published
+threats sat 39th to 270th of the To review tab, under model-held insults; no card said when a report
+came in, and the waits were on an admin page alone. 18 minutes on, 37 of 64 reports were still open,
+past the editor's "within 15 minutes", and nothing had said so. So:
+
+* A comment whose oldest open report waited past the window ranks at policy.OVERDUE_REPORT_PRIORITY
+  at least: reports.rank lifts it on every change, and the sweep lifts those whose reports only grew
+  older (sweep.lift_overdue_reports). Priority stays a stored, indexed column: ordered at read time,
+  every page of the queue would compute each comment's oldest report before its keyset could start.
+* The queue says how many open reports are past the window and how old the oldest is (`waiting_past`).
+* The Reported tab lists the oldest open report first on request (`WAITING`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, and_, distinct, func, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.lifecycle import APPROVED, HELD, PUBLISHED
+from moderation.domain.settings import domain_settings
+from moderation.models import Comment, Report, Site
+
+PRIORITY, WAITING = "priority", "waiting"
+# The orders a tab may be listed in, and the tab the oldest report's order is for.
+SORTS = (PRIORITY, WAITING)
+WAITING_TAB = "reported"
+
+
+def report_window(session: Session) -> timedelta:
+    return timedelta(minutes=domain_settings(session).report_wait_minutes)
+
+
+def oldest_report_at(open_reports: Iterable[Report]) -> datetime | None:
+    """When the oldest of these (open) reports came in; None if none has a time yet."""
+    return min((r.created_at for r in open_reports if r.created_at is not None), default=None)
+
+
+def waited_past(open_reports: Iterable[Report], window: timedelta, at: datetime) -> bool:
+    oldest = oldest_report_at(open_reports)
+    return oldest is not None and at - oldest >= window
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Open reports past the window in a queue's scope: how many, on how many comments, the oldest's time."""
+    reports: int
+    comments: int
+    oldest: datetime | None
+    window: timedelta
+
+
+def with_open_report() -> ColumnElement[bool]:
+    """The Reported tab's condition (queue_filters.tab_condition) for a comment known to have an open
+    report, where its three sets come to this: the tab's own subqueries on reports, evaluated for every
+    shown or approved comment, had cost 40 ms of a count of late reports (bench/queue_pages.py)."""
+    # Each status alone, so PostgreSQL reads the held and published ones off their partial indexes.
+    return or_(*(and_(Comment.status == status, Comment.report_weight > 0) for status in (HELD, PUBLISHED, APPROVED)))
+
+
+def waiting_past(session: Session, where: list[ColumnElement[bool]], window: timedelta, at: datetime) -> Waiting:
+    """Open reports filed at least `window` before `at` on the comments of the Reported tab under
+    `where` (queue.queue_scope: the viewer's sites and filters), where the link to it finds them."""
+    # An alias: the filters' own subqueries on reports correlate with the comment alone.
+    report = aliased(Report)
+    reports, comments, oldest = session.execute(
+        select(func.count(report.id), func.count(distinct(report.comment_id)), func.min(report.created_at))
+        .select_from(report).join(Comment, Comment.id == report.comment_id).join(Site, Comment.site_id == Site.id)
+        .where(*where, with_open_report(), report.outcome.is_(None), report.created_at <= at - window)
+    ).one()
+    return Waiting(reports=reports, comments=comments, oldest=oldest, window=window)
+
+
+def parse_sort(args: Mapping[str, str], tab: str) -> str:
+    """The order asked for: the queue's priority (the default), or the oldest open report first, on
+    the Reported tab alone (on others most comments have none)."""
+    sort = (args.get("sort") or "").strip() or PRIORITY
+    if sort not in SORTS:
+        raise ValidationFailed(f"Order must be one of {', '.join(SORTS)}", field="sort")
+    if sort == WAITING and tab != WAITING_TAB:
+        raise ValidationFailed("Order by the oldest report is for the Reported tab", field="sort")
+    return sort
+
+
+def oldest_first(query: Select, after: str | None) -> Select:
+    """The Reported tab's comments of `query` by their oldest open report, then id, after the cursor.
+    Joined to each comment's oldest open report, not a subquery per comment in ORDER BY: that read the
+    whole tab, every shown and approved comment, before the first row (bench/queue_pages.py)."""
+    ages = (select(Report.comment_id, func.min(Report.created_at).label("oldest"))
+            .where(Report.outcome.is_(None)).group_by(Report.comment_id).subquery("open_report_ages"))
+    query = query.join(ages, ages.c.comment_id == Comment.id).where(with_open_report())
+    if after:
+        oldest, comment_id = _decode(after)
+        query = query.where(or_(ages.c.oldest > oldest, and_(ages.c.oldest == oldest, ages.c.comment_id > comment_id)))
+    # The reports' own columns: ordered on that side alone, a page reads comments one by one until it
+    # has its 25, instead of every reported comment first.
+    return query.order_by(ages.c.oldest.asc(), ages.c.comment_id.asc())
+
+
+def encode_waiting_cursor(comment: Comment) -> str:
+    """oldest_first's key of the last comment shown, from its loaded reports."""
+    oldest = oldest_report_at(r for r in comment.reports if r.outcome is None)
+    return f"{WAITING}~{oldest.isoformat() if oldest else ''}~{comment.id}"
+
+
+def _decode(cursor: str) -> tuple[datetime, int]:
+    try:
+        sort, oldest, comment_id = cursor.split("~")
+        key = datetime.fromisoformat(oldest), int(comment_id)
+    except ValueError:
+        key = None
+    if key is None or sort != WAITING or key[0].tzinfo is None:
+        raise ValidationFailed("after must be a cursor from the previous page", field="after")
+    return key

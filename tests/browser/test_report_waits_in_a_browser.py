@@ -1,0 +1,37 @@
+"""A queue left open counts a report's wait on (static/waits.js), and says when it passes the desk's
+window: drawn once, "reported 2 min ago" stayed on a card for as long as the page was open."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from moderation import db
+from moderation.models import Comment, Report
+from workspace_pages import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_reports_wait_counts_on_and_says_when_it_passes_the_window(app, make_site, make_moderator, live_server,
+                                                                     browser_page):
+    site = make_site("daily-planet")
+    mona = make_moderator("mona", sites=[site])
+    text = "Somebody needs to put Okafor in the ground."
+    with app.app_context():
+        comment = Comment(site_id=site.id, external_id="c-1", story_id="s", author_id="a", text=text,
+                          body_hash=hashlib.sha256(text.encode()).hexdigest(), status="published", report_weight=2.0,
+                          priority=1.0)
+        comment.reports.append(Report(reason="harassment", reporter_id="reader-1", weight=2.0,
+                                      created_at=datetime.now(timezone.utc) - timedelta(minutes=14, seconds=20)))
+        db.session.add(comment)
+        db.session.commit()
+        card = f"#comment-{comment.id} .meta .report-wait"
+    page = browser_page
+    page.clock.install()
+    sign_in(page, live_server, mona)
+    assert page.locator(card).inner_text() == "reported 14 min ago"
+    page.clock.run_for("01:00")
+    page.wait_for_function(f"document.querySelector({card!r}).innerText.includes('15 min ago')")
+    assert page.locator(card).inner_text() == "reported 15 min ago, past the desk's 15 min"

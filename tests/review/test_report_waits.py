@@ -1,0 +1,77 @@
+"""What the queue says of readers' reports' waits (review/waits.py): an election night's walk found a
+comment reported 14 minutes ago and one reported 30 s ago alike on every card, and the waits on an
+admin's page alone, while 37 of 64 reports stayed open past the editor's 15 minutes."""
+from __future__ import annotations
+
+import html as html_module
+import re
+from datetime import datetime, timedelta, timezone
+
+
+def _ago(minutes: float) -> datetime:
+    return datetime.now(timezone.utc) - timedelta(minutes=minutes)
+
+
+def _card(html: str, comment_id: int) -> str:
+    start = html.index(f'id="comment-{comment_id}"')
+    end = html.find('<li class="card item"', start)
+    return html[start:end if end > 0 else None]
+
+
+def test_a_card_says_when_its_oldest_open_report_came_in_and_each_reports_time(sign_in, moderator, grant, site,
+                                                                               make_comment):
+    grant(moderator, site)
+    reported = make_comment(site.id, "Storm the count centre tonight.", status="published", flagged=[],
+                            report_weight=3.0, reports=[
+                                {"reporter_id": "reader-1002", "reason": "harassment", "weight": 2.0,
+                                 "created_at": _ago(14.5)},
+                                {"reporter_id": "reader-1003", "weight": 1.0, "created_at": _ago(0.2)}])
+    client = sign_in(moderator)
+    for tab in ("review", "reported"):
+        card = _card(client.get(f"/review?tab={tab}").get_data(as_text=True), reported)
+        oldest = re.search(r'<span class="report-wait" [^>]*><time datetime="([^"]+)"[^>]*>first reported 14 min ago</time>',
+                           card)
+        assert oldest, card
+        assert abs(datetime.fromisoformat(oldest.group(1)) - _ago(14.5)) < timedelta(seconds=30)
+        assert "past the desk's" in card and 'class="overdue-note" hidden' in card  # not yet
+        weights = card[card.index("Who reported"):]
+        assert re.search(r"reader-1002</bdi> weighs 2 .*?<time [^>]*>reported 14 min ago</time>", weights)
+        assert re.search(r"reader-1003</bdi> weighs 1 .*?<time [^>]*>reported just now</time>", weights)
+    assert "have waited over" not in client.get("/review").get_data(as_text=True)
+
+
+def test_a_moderator_is_told_of_reports_past_the_window_and_led_to_the_oldest(sign_in, moderator, grant, site,
+                                                                            make_comment):
+    grant(moderator, site)
+    held = make_comment(site.id, "You vile idiot.", priority=1.98)
+    late = make_comment(site.id, "Somebody needs to put Okafor in the ground.", status="published", flagged=[],
+                        priority=0.1, report_weight=3.0, reports=[
+                            {"reporter_id": "a", "weight": 2.0, "reason": "harassment", "created_at": _ago(22)},
+                            {"reporter_id": "b", "weight": 1.0, "created_at": _ago(16)}])
+    later = make_comment(site.id, "A bullet is too good for Price.", status="published", flagged=[],
+                         priority=0.5, report_weight=2.0, reports=[{"weight": 2.0, "created_at": _ago(17)}])
+    fresh = make_comment(site.id, "I disagree with the mayor.", status="published", flagged=[], priority=2.5,
+                         report_weight=1.0, reports=[{"weight": 1.0, "created_at": _ago(1)}])
+    client = sign_in(moderator)
+    html = client.get("/review").get_data(as_text=True)
+    banner = re.search(r'<p class="flash flash-warning report-wait-banner">(.*?)</p>', html, re.S).group(1)
+    text = html_module.unescape(" ".join(re.sub(r"<[^>]+>", "", banner).split()))
+    assert text.startswith("3 readers' reports on 2 comments have waited over 15 min for an answer; "
+                           "the oldest was reported 22 min ago.")
+    assert 'href="/review?tab=reported&amp;sort=waiting"' in banner
+    assert re.search(r'<span class="report-wait overdue" [^>]*><time [^>]*>first reported 22 min ago</time>\s*'
+                     r"<span class=\"overdue-note\">, past the desk's 15 min</span>", _card(html, late))
+
+    oldest_first = client.get("/review?tab=reported&sort=waiting").get_data(as_text=True)
+    assert re.findall(r'data-comment-id="(\d+)"', oldest_first) == [str(late), str(later), str(fresh)]
+    assert '<a href="/review?tab=reported&amp;sort=waiting" aria-current="true">oldest report first</a>' in oldest_first
+    by_priority = client.get("/review?tab=reported").get_data(as_text=True)
+    assert re.findall(r'data-comment-id="(\d+)"', by_priority)[0] == str(fresh)
+    assert held not in [int(i) for i in re.findall(r'data-comment-id="(\d+)"', oldest_first)]
+
+
+def test_the_oldest_report_order_is_the_reported_tabs_alone(sign_in, moderator, grant, site):
+    grant(moderator, site)
+    response = sign_in(moderator).get("/review?tab=review&sort=waiting")
+    assert response.status_code == 400
+    assert "Order by the oldest report is for the Reported tab" in response.get_data(as_text=True)
