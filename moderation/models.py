@@ -208,6 +208,9 @@ class Report(Base):
         UniqueConstraint("comment_id", "reporter_id", name="uq_reports_comment_reporter"),
         # The per-reporter rate limit counts a reporter's recent reports on every filing.
         Index("ix_reports_reporter_recent", "reporter_id", "created_at"),
+        # Open reports, a few among all ever filed: every queue page counts those past the desk's
+        # window, and the sweep lifts their comments (domain/report_wait.py, migration 0041).
+        Index("ix_reports_open", "created_at", "comment_id", postgresql_where=sql("outcome IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -49,6 +49,7 @@ RELEASED = {
     "0038_rule_hit_kinds.py": "a280bc46648fe6ca",
     "0039_scoring_key_grace.py": "d508896375a0303e",
     "0040_audit_action_index.py": "3baf7661a133ba00",
+    "0041_open_reports_index.py": "303d1467de1b1318",
 }
 
 
