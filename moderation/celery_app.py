@@ -67,9 +67,6 @@ TRAINING_TASK = "workers.training.train_candidate"
 # Training takes minutes of both cores: its own queue, consumed by one worker process of its own
 # (`moderation worker --queues training`), so scoring never waits behind it.
 TRAINING_QUEUE = "training"
-# Scoring a site's held comments again (the thresholds page's, domain/rescore_jobs.py): on the
-# trainer's queue, not behind a scoring backlog, where a run waited past its lock and a second ran.
-RESCORE_TASK = "workers.rescore_tasks.rescore_held_comments"
 # Webhook POSTs wait on sites' servers, not on our CPU: their own queue, consumed by threads of a
 # worker of its own (`moderation worker --queues webhooks`), so a hanging endpoint never holds the
 # processes that score. A worker started without --queues takes both queues, as one process did.
@@ -103,7 +100,7 @@ def celery_init_app(app: Flask) -> Celery:
             "visibility_timeout": 600,
         },
         task_default_queue=SCORING_QUEUE,
-        task_routes={TRAINING_TASK: {"queue": TRAINING_QUEUE}, RESCORE_TASK: {"queue": TRAINING_QUEUE},
+        task_routes={TRAINING_TASK: {"queue": TRAINING_QUEUE},
                      WEBHOOK_BATCH_TASK: {"queue": WEBHOOK_QUEUE}, WEBHOOK_SITE_TASK: {"queue": WEBHOOK_QUEUE},
                      WEBHOOK_RETRY_TASK: {"queue": WEBHOOK_QUEUE}},
         beat_schedule={

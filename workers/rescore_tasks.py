@@ -1,9 +1,4 @@
-"""Scoring a site's held comments again: the model in force for the site, then domain/rescore_jobs.run_job.
-
-Routed to the trainer's queue (celery_app.task_routes): behind scoring batches, a run had waited past
-its 15 minutes during a backlog and been declared dead while it waited (a re-check); behind a
-training run it waits minutes at most, and the trainer takes one task at a time.
-"""
+"""Scoring a site's held comments again: the model in force for the site, then domain/rescore_jobs.run_job."""
 from __future__ import annotations
 
 from celery import shared_task
@@ -23,15 +18,13 @@ def _model_for(site_id: int):
 
 
 @shared_task(bind=True, name=RESCORE_TASK, max_retries=3)
-def rescore_held_comments(self, site_id: int, job_id: str | None = None) -> str:
+def rescore_held_comments(self, site_id: int) -> str:
     config = current_app.config
     store = redis_client(config["REDIS_URL"], timeout=config["BROKER_TIMEOUT"])
-    if job_id is None:  # sent by the release before this one, which named no job: it stored on the comments
-        return "superseded"
     try:
-        job = run_job(db.session, store, int(site_id), str(job_id), model_for=_model_for, is_transient=is_transient)
+        job = run_job(db.session, store, int(site_id), model_for=_model_for, is_transient=is_transient)
     except Exception as exc:
-        if is_transient(exc):  # it stores nothing: the retry scores them all again
+        if is_transient(exc):  # batches committed so far stay scored: the retry reads the rest again
             raise self.retry(exc=exc, countdown=min(2 ** self.request.retries * 5, 60))
         raise
     return job["state"]

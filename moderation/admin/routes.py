@@ -162,12 +162,9 @@ def _model_summary(action: str, details: dict[str, Any]) -> str | None:
     if action == "model:registered":
         return f"{version} registered as a candidate"
     if action == "model:held_rescored":
-        n = details.get("scored", details.get("rescored", 0))  # "rescored": the release before, which stored them
-        said = (f"{site}: {n:,} held comment{'' if n == 1 else 's'} scored again with {version}, nothing stored "
-                f"({details.get('would_publish', 0):,} it would publish")
-        if details.get("failed"):
-            said += f", {details['failed']:,} it could not score"
-        return said + (f"; stopped: {details['stopped']}" if details.get("stopped") else "") + ")"
+        n = details.get("rescored", 0)
+        return (f"{site}: {n:,} held comment{'' if n == 1 else 's'} scored again with {version}, all still held "
+                f"({details.get('would_publish', 0):,} it would publish)")
     return None
 
 
@@ -177,8 +174,7 @@ _DETAIL_LABELS = {"previous_version": "comment version before", "review_after": 
                   "revision": "text revision", "labelled_examples_removed": "training labels removed",
                   "reports_reopened": "reports reopened", "restored_status": "back to",
                   "model_status": "the model alone would have", "cause": "set by",
-                  "was_shown_while_held": "had been shown while held", "session_tag": "session",
-                  "held_by_version": "held before by version"}
+                  "was_shown_while_held": "had been shown while held", "session_tag": "session"}
 
 
 def _action_label(action: str) -> str:

@@ -82,13 +82,13 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
     release = (releasable(db.session, site, model["version"], model["attributes"], model["thresholds"])
                if model["version"] else None)
     coral = _coral(site, model)
-    rescore, rescore_job, rescored = rescore_state(site, model)
+    rescore, rescore_job = rescore_state(site, model)
     return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
                            coral=coral, coral_characters=MAX_CHARACTERS, coral_longest=LONGEST,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
                            precision=PRECISION, span_words=span_words, release=release, version=model["version"],
                            release_size=RELEASE_SIZE, other_versions_warning=other_versions_warning,
-                           rescore=rescore, rescore_job=rescore_job, rescore_refresh=REFRESH_SECONDS, rescored=rescored,
+                           rescore=rescore, rescore_job=rescore_job, rescore_refresh=REFRESH_SECONDS,
                            rescore_size=RESCORE_SIZE), 400 if error else 200
 
 

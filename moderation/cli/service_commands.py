@@ -138,8 +138,7 @@ def web_command() -> None:
 @click.option("--queues", default=DEFAULT_QUEUES, show_default=True,
               help='"moderation": score comments; "webhooks": deliver webhooks, in WEBHOOK_CONCURRENCY threads '
                    "(run one beside the scoring workers so a hanging endpoint never holds them); "
-                   '"training": train candidates from /admin/training, one at a time, and score a site\'s held comments '
-                   "again for its thresholds page (run exactly one such worker).")
+                   '"training": train candidates from /admin/training, one at a time (run exactly one such worker).')
 def worker_command(queues: str) -> None:
     """Run a Celery worker that scores comments and delivers webhooks (or trains, with --queues training)."""
     known = (SCORING_QUEUE, WEBHOOK_QUEUE, TRAINING_QUEUE)

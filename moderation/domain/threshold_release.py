@@ -13,9 +13,8 @@ rules and story settings, its author's sanction and a storm on its story are rea
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,11 +80,7 @@ def releasable(session: Session, site: Site, version: str | None, attributes: It
 _FOR_A_PERSON = (STORY_HOLD.rule, SITE_HOLD.rule)
 
 
-def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: list[Comment],
-                        scores: Mapping[int, Mapping[str, float]] | None = None) -> list[Comment]:
-    """Those of `comments` scoring would publish today on their stored scores, or on `scores` (by id:
-    a version's scores not stored yet, held_rescoring.publish_scored's), and no moderator, report,
-    rule, story, sanction or storm holds."""
+def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: list[Comment]) -> list[Comment]:
     claimed = live_claims(session, [c.id for c in comments], at=now())
     reported = open_reports_by_comment(session, comments)
     rules = current_rules(session, site.id)
@@ -107,8 +102,7 @@ def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: 
         story = story_hit(stories.get(comment.story_id), site)
         if story is not None:
             hits.append(story)
-        scored = scores[comment.id] if scores is not None else comment.scores or {}
-        verdict, _ = route(decide(story_policy(policy, stories.get(comment.story_id)), scored), hits,
+        verdict, _ = route(decide(story_policy(policy, stories.get(comment.story_id)), comment.scores or {}), hits,
                            sanctions.get((site.id, comment.author_id)))
         if verdict.status == PUBLISHED:
             kept.append(comment)
@@ -127,38 +121,24 @@ def release_held(session: Session, site: Site, version: str | None, attributes: 
              if shown is None or c.id in shown}
     if not found:
         return []
-    return publish_locked(session, site, site_policy(site, attributes, model_thresholds), found, version=version,
-                          actor=actor)
-
-
-def publish_locked(session: Session, site: Site, policy: Policy, found: Mapping[int, int], *, version: str | None,
-                   actor: str, scores: Mapping[int, Mapping[str, float]] | None = None,
-                   eligible: Callable[[Comment], bool] | None = None,
-                   before_publish: Callable[[Comment, Policy], Mapping[str, Any]] | None = None,
-                   ) -> list[WebhookDelivery | None]:
-    """Lock `found` (id -> `version` counter as read), read them again and publish those still held at
-    that counter, `eligible`, and held by nothing else (`_nothing_else_holds`, on `scores` if given),
-    each audited with the thresholds that let it through. `before_publish(comment, applied policy)`
-    runs on each just before (held_rescoring stores the new version's scores there) and may return
-    the audit's reason and details. Shared by release_held and held_rescoring.publish_scored."""
     # Read unlocked, then only these locked and read again: a decision, an edit, a report, a claim,
     # a ban, a storm or a rule meanwhile leaves a comment held (rule_backfill's reason: a report must
     # not wait for the whole read; a re-check banned an author while it ran, and both were published).
     locked = list(session.scalars(select(Comment).where(Comment.id.in_(list(found)), Comment.status == HELD)
                                   .order_by(Comment.id).with_for_update(of=Comment)
                                   .execution_options(populate_existing=True)))
-    current = [c for c in locked if c.version == found[c.id] and (eligible is None or eligible(c))]
-    still = {c.id for c in _nothing_else_holds(session, site, policy, current, scores)}
+    policy = site_policy(site, attributes, model_thresholds)
+    still = {c.id for c in _nothing_else_holds(session, site, policy, [c for c in locked
+                                                                      if c.version == found[c.id]])}
     stories = story_settings(session, site.id, (c.story_id for c in locked))
     deliveries = []
     for comment in locked:
         if comment.id not in still:
             continue
-        # The thresholds it was read by: a strict story's, not the site's (a re-check's audit named the site's).
-        applied = story_policy(policy, stories.get(comment.story_id))
-        details = dict(before_publish(comment, applied)) if before_publish is not None else {}
         comment.flagged = []
+        # The thresholds it was read by: a strict story's, not the site's (a re-check's audit named the site's).
+        applied = story_policy(policy, stories.get(comment.story_id)).thresholds
         deliveries.append(change_status(session, comment, PUBLISHED, actor=actor, by=THRESHOLDS,
-                                        reason=details.pop("reason", "the thresholds in force publish it"),
-                                        thresholds=dict(applied.thresholds), model_version=version, **details))
+                                        reason="the thresholds in force publish it",
+                                        thresholds=dict(applied), model_version=version))
     return in_bulk_lane(deliveries)

@@ -197,8 +197,6 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.release_held_comments", "POST"): site_admin_page(admin=303),  # "none of the held comments"
     # Admins only: which version scores is theirs. "None of the held comments is one to score again".
     ("admin.rescore_held_comments", "POST"): page(moderator=403, admin=303),
-    # Admins only too: it publishes on that version's scores. "Nothing published: ... not None".
-    ("admin.publish_rescored_comments", "POST"): page(moderator=403, admin=303),
     ("admin.shadow", "GET"): page(moderator=403, admin=200),
     ("admin.version_effect", "GET"): page(moderator=403, admin=200),
     ("admin.version_effect_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no comments scored"
