@@ -161,10 +161,6 @@ def _model_summary(action: str, details: dict[str, Any]) -> str | None:
         return f"no version runs in shadow now ({version} did)" if version else "no version runs in shadow now"
     if action == "model:registered":
         return f"{version} registered as a candidate"
-    if action == "model:held_rescored":
-        n = details.get("rescored", 0)
-        return (f"{site}: {n:,} held comment{'' if n == 1 else 's'} scored again with {version}, all still held "
-                f"({details.get('would_publish', 0):,} it would publish)")
     return None
 
 

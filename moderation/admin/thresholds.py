@@ -13,8 +13,6 @@ from werkzeug.wrappers import Response
 
 from classifiers.plots import threshold_png
 from moderation import auth, db
-from moderation.admin.held_rescore import REFRESH_SECONDS, rescore_state
-from moderation.domain.held_rescoring import RESCORE_SIZE
 from moderation.admin.loaded_model import model_summary
 from moderation.admin.routes import bp
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
@@ -82,14 +80,11 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
     release = (releasable(db.session, site, model["version"], model["attributes"], model["thresholds"])
                if model["version"] else None)
     coral = _coral(site, model)
-    rescore, rescore_job = rescore_state(site, model)
     return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
                            coral=coral, coral_characters=MAX_CHARACTERS, coral_longest=LONGEST,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
                            precision=PRECISION, span_words=span_words, release=release, version=model["version"],
-                           release_size=RELEASE_SIZE, other_versions_warning=other_versions_warning,
-                           rescore=rescore, rescore_job=rescore_job, rescore_refresh=REFRESH_SECONDS,
-                           rescore_size=RESCORE_SIZE), 400 if error else 200
+                           release_size=RELEASE_SIZE, other_versions_warning=other_versions_warning), 400 if error else 200
 
 
 def _coral(site: Site, model: dict) -> CoralCalibration | None:

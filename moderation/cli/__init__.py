@@ -16,7 +16,6 @@ from moderation.cli.training_commands import training_group
 from moderation.cli.author_commands import authors_group
 from moderation.cli.webhook_commands import webhooks_group
 from moderation.cli.registry_commands import models_group
-from moderation.cli.rescore_commands import rescore_held_command
 from moderation.cli.drift_commands import drift_group
 
 
@@ -55,4 +54,3 @@ main.add_command(train_command)
 main.add_command(evaluate_command)
 
 models_group.add_command(backtest_command)
-models_group.add_command(rescore_held_command)

@@ -387,7 +387,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             if report.filed_on_status == PENDING:
                 report.filed_on_status = verdict.status
         if verdict.status != PUBLISHED:
-            comment.explanations = explain_held(model, comment.text, verdict.flagged, near_misses(policy, scores))
+            comment.explanations = _explain(model, comment.text, verdict.flagged, near_misses(policy, scores))
         delivery = change_status(
             session,
             comment,
@@ -421,7 +421,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
                 result.deliveries.append(delivery)
 
 
-def explain_held(model: Model, text: str, flagged: list[str], near: list[str]) -> dict[str, Any] | None:
+def _explain(model: Model, text: str, flagged: list[str], near: list[str]) -> dict[str, Any] | None:
     """Highlights for the reviewer: the flagged attributes' words, else those of the attributes that
     came near their threshold, else none. A failure here must not keep a comment from being scored."""
     attributes = [a for a in flagged if a != REPORTS and a in model.attributes] or [a for a in near if a in model.attributes]
