@@ -118,7 +118,11 @@ def rank(session: Session, comment: Comment, open_now: Sequence[Report], report_
     if not trusted:
         lifted = max(with_reports(comment.scored_priority or 0.0, weight, report_threshold, cap=cap),
                      min(lifted, UNTRIED_AT_RISK_CEILING))
-    if open_now and waited_past(open_now, report_window(session), at or now()):
+    # Only when the reports reach the site's threshold themselves, as they do to send a comment to
+    # review: lifted for any late report, one anonymous report on a held insult passed a doxxing hold
+    # and the model's held threats (a re-check).
+    if (open_now and weight >= report_threshold
+            and waited_past(open_now, report_window(session), at or now())):
         lifted = overdue_priority(lifted)
     comment.priority = lifted
 

@@ -32,7 +32,7 @@ from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.scoring import score_pending
 from moderation.domain.storms import calm_storms
 from moderation.domain.status import now
-from moderation.models import Comment, Report, WebhookDelivery
+from moderation.models import Comment, Report, Site, WebhookDelivery
 
 RESEND_WEBHOOKS_AFTER = timedelta(minutes=1)
 MAX_SCORE_BATCHES = 20  # bounds one sweep's run time; the next sweep continues
@@ -76,10 +76,14 @@ def lift_overdue_reports(session: Session, limit: int = MAX_OVERDUE_LIFTS) -> in
     late = exists().where(Report.comment_id == Comment.id, Report.outcome.is_(None),
                           Report.created_at <= current - report_window(session))
     while lifted < limit:
-        # report_weight > 0 keeps to the reported comments' partial indexes (migrations 0012, 0022).
+        # report_weight > 0 keeps to the reported comments' partial indexes (migrations 0012, 0022). Only
+        # those whose reports reach the site's threshold are lifted (reports.rank); another would be
+        # read again at every sweep.
         comments = list(session.scalars(
-            select(Comment).where(Comment.status.in_((HELD, PUBLISHED, APPROVED)), Comment.report_weight > 0,
-                                  Comment.priority < OVERDUE_REPORT_PRIORITY, Comment.id > last_id, late)
+            select(Comment).join(Site, Site.id == Comment.site_id)
+            .where(Comment.status.in_((HELD, PUBLISHED, APPROVED)), Comment.report_weight > 0,
+                   Comment.report_weight >= Site.report_threshold,
+                   Comment.priority < OVERDUE_REPORT_PRIORITY, Comment.id > last_id, late)
             .order_by(Comment.id).limit(min(OVERDUE_LIFT_BATCH, limit - lifted))
             .with_for_update(of=Comment, skip_locked=True)))
         open_now = open_reports_by_comment(session, comments)

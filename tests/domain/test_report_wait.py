@@ -112,3 +112,20 @@ def test_the_sweep_lifts_every_late_comment_batch_by_batch(app, site, night, mon
         _report(site.id, night["fresh"], "reader-2", minutes_ago=30)
         assert sweep(db.session, FakeModel, pending_after=30, batch_size=10).overdue_lifted == 2
         assert min(_priorities(night["late"], night["fresh"])) > max(_priorities(night["insult"], night["phone"]))
+
+
+def test_late_reports_lighter_than_the_sites_threshold_lift_nothing(app, site, night):
+    """A re-check: one anonymous report (weight 0.5), 20 minutes old, lifted a held insult to 2.92,
+    above the model's held threats; reports that do not reach the site's threshold do not send a
+    comment to review, nor lift it there."""
+    with app.app_context():
+        filing = file_report(db.session, db.session.get(Site, site.id), night["insult"], reason="harassment",
+                             reporter_id=None)
+        db.session.flush()
+        db.session.execute(update(Report).where(Report.id == filing.report.id)
+                           .values(created_at=now() - timedelta(minutes=20)))
+        db.session.commit()
+        before = _priorities(night["insult"])
+        lift_overdue_reports(db.session)
+        after = _priorities(night["insult"])
+    assert after == before and after[0] < 2.9
