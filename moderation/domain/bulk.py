@@ -331,6 +331,7 @@ def _author_rows(session: Session, site_id: int, author_id: str, status: str, *,
         return []
     return list(session.execute(
         select(Comment.id, Comment.version, Comment.received_at, Comment.text, Comment.text_erased_at,
+               Comment.rule_hits,  # the language a rule read it in, for its lang attribute (a re-check)
                # Its bulk form's reports-<id>: a report filed after the page refuses the decision, one before does not.
                select(func.coalesce(func.max(Report.id), 0)).where(Report.comment_id == Comment.id)
                .scalar_subquery().label("newest_report_id"),

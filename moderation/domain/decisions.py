@@ -124,13 +124,14 @@ def _refuse_unread_reports(comment: Comment, reports_seen: int | None, action: s
     Approve on a card that never showed it (a moderator's walk). `reports_seen` is the newest report
     id the page showed (0 for none); None, from a page or client that does not say, is not checked.
 
-    A rejection upholds what a report asks, so only a self-harm report refuses it: its author may need
-    a person, not a removal. A banned author's take-down was refused for a spam report filed after
-    the page was drawn (a re-check)."""
+    A rejection upholds what a report asks, so it is refused only by a self-harm report or one with a
+    note, which may say the same in other words ("he has pills ready tonight", filed as "other": a
+    re-check): its author may need a person, not a removal. A banned author's take-down was refused
+    for a spam report filed after the page was drawn (a re-check)."""
     if reports_seen is None:
         return
     unread = [r for r in comment.reports if r.outcome is None and r.id > reports_seen
-              and (ACTIONS.get(action) != REJECTED or r.reason == "self_harm")]
+              and (ACTIONS.get(action) != REJECTED or r.reason == "self_harm" or (r.note or "").strip())]
     if unread:
         reasons = ", ".join(sorted({r.reason.replace("_", " ") for r in unread}))
         raise AlreadyDecided(f"{len(unread)} report{'s' if len(unread) != 1 else ''} ({reasons}) came in since you "

@@ -82,13 +82,17 @@ def encode_cursor(comment: Comment) -> str:
     return f"{comment.priority!r}~{comment.received_at.isoformat()}~{comment.id}"
 
 
+CURSOR_ID_MAX = 2**63 - 1  # comments.id is a BIGINT
+
+
 def _decode_cursor(cursor: str) -> tuple[float, datetime, int]:
     try:
         priority, received_at, comment_id = cursor.split("~")
         key = float(priority), datetime.fromisoformat(received_at), int(comment_id)
     except ValueError:
         raise ValidationFailed("after must be a cursor from the previous page", field="after") from None
-    if not math.isfinite(key[0]) or key[1].tzinfo is None:
+    # An id past BIGINT had reached PostgreSQL and answered 500 (a re-check).
+    if not math.isfinite(key[0]) or key[1].tzinfo is None or not 0 <= key[2] <= CURSOR_ID_MAX:
         raise ValidationFailed("after must be a cursor from the previous page", field="after")
     return key
 

@@ -116,6 +116,6 @@ def _decode(cursor: str) -> tuple[datetime, int]:
         key = datetime.fromisoformat(oldest), int(comment_id)
     except ValueError:
         key = None
-    if key is None or sort != WAITING or key[0].tzinfo is None:
+    if key is None or sort != WAITING or key[0].tzinfo is None or not 0 <= key[1] <= 2**63 - 1:  # a BIGINT id
         raise ValidationFailed("after must be a cursor from the previous page", field="after")
     return key

@@ -276,14 +276,18 @@ def test_a_self_harm_report_filed_after_the_page_was_drawn_refuses_a_rejection_t
 
     grant(moderator, site)
     spam, worrying = make_comment(site.id, "Cheap pills here"), make_comment(site.id, "I can't go on like this.")
+    noted = make_comment(site.id, "Whatever, I'm done with all of it.")
     reviewer = sign_in(moderator)
-    drawn = {i: drawn_decide_form(reviewer.get(f"/review/{i}").get_data(as_text=True)) for i in (spam, worrying)}
+    drawn = {i: drawn_decide_form(reviewer.get(f"/review/{i}").get_data(as_text=True)) for i in (spam, worrying, noted)}
     client.post(f"/api/v1/comments/{spam}/reports", headers=site.headers, json={"reason": "spam", "reporter_id": "r1"})
     client.post(f"/api/v1/comments/{worrying}/reports", headers=site.headers,
                 json={"reason": "self_harm", "reporter_id": "r2"})
+    # A note may say what the reason does not (a re-check: "other", with pills ready tonight).
+    client.post(f"/api/v1/comments/{noted}/reports", headers=site.headers,
+                json={"reason": "other", "reporter_id": "r3", "note": "he told me he has pills ready tonight"})
 
-    for comment_id in (spam, worrying):
+    for comment_id in (spam, worrying, noted):
         reviewer.post(f"/review/{comment_id}/decide", data={**drawn[comment_id], "action": "reject",
                                                               "reason_choice": "Spam or advertising"})
     with app.app_context():
-        assert [db.session.get(Comment, i).status for i in (spam, worrying)] == ["rejected", "held"]
+        assert [db.session.get(Comment, i).status for i in (spam, worrying, noted)] == ["rejected", "held", "held"]

@@ -75,3 +75,14 @@ def test_the_oldest_report_order_is_the_reported_tabs_alone(sign_in, moderator, 
     response = sign_in(moderator).get("/review?tab=review&sort=waiting")
     assert response.status_code == 400
     assert "Order by the oldest report is for the Reported tab" in response.get_data(as_text=True)
+
+
+def test_a_cursor_with_an_id_past_bigint_is_a_400_in_either_order(sign_in, moderator, grant, site):
+    # A re-check: PostgreSQL refused the id, and the page answered 500.
+    grant(moderator, site)
+    client = sign_in(moderator)
+    huge = 2**63
+    for path in (f"/review?tab=reported&sort=waiting&after=waiting~2026-12-06T10:00:00%2B00:00~{huge}",
+                 f"/review?after=1.5~2026-12-06T10:00:00%2B00:00~{huge}"):
+        response = client.get(path)
+        assert response.status_code == 400, path
