@@ -58,12 +58,16 @@ def sweep(
     resend_webhooks_after: timedelta = RESEND_WEBHOOKS_AFTER,
     get_shadow: Callable[[], Model | None] | None = None,
 ) -> SweepResult:
+    # What needs no model first: scoring raised while the model would not load, and late reports
+    # went unlifted, lost webhooks unsent and storms unended all that while (a re-check).
+    resent = resend_lost_webhooks(session, resend_webhooks_after)
+    storms_ended = len(calm_storms(session))
+    lifted = lift_overdue_reports(session)
     # Only comments older than pending_after: younger ones have a task of their own on the way.
     scored = score_pending(session, get_model, [], batch_size=batch_size, max_batches=MAX_SCORE_BATCHES,
                            received_before=now() - timedelta(seconds=pending_after), get_shadow=get_shadow)
-    resent = resend_lost_webhooks(session, resend_webhooks_after)
-    return SweepResult(scored=len(scored), webhooks_resent=resent, storms_ended=len(calm_storms(session)),
-                       overdue_lifted=lift_overdue_reports(session))
+    return SweepResult(scored=len(scored), webhooks_resent=resent, storms_ended=storms_ended,
+                       overdue_lifted=lifted)
 
 
 def lift_overdue_reports(session: Session, limit: int = MAX_OVERDUE_LIFTS) -> int:

@@ -129,3 +129,19 @@ def test_late_reports_lighter_than_the_sites_threshold_lift_nothing(app, site, n
         lift_overdue_reports(db.session)
         after = _priorities(night["insult"])
     assert after == before and after[0] < 2.9
+
+
+def test_the_sweep_lifts_late_reports_while_the_model_will_not_load(app, site, night):
+    # A re-check: scoring raised first, and nothing was lifted through a scoring outage.
+    def no_model():
+        raise RuntimeError("the model would not load")
+
+    with app.app_context():
+        _report(site.id, night["late"], "reader-1", minutes_ago=16)
+        add_comment(site.id, "Waiting for a model that will not load.", "stuck")  # something to score
+        db.session.execute(update(Comment).where(Comment.external_id == "stuck")
+                           .values(received_at=now() - timedelta(minutes=5)))
+        db.session.commit()
+        with pytest.raises(RuntimeError):
+            sweep(db.session, no_model, pending_after=30, batch_size=10)
+        assert _priorities(night["late"])[0] >= 2.9
