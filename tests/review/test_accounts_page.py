@@ -176,7 +176,7 @@ def test_replacing_a_scoring_key_keeps_the_old_one_for_the_grace_chosen_and_a_re
     assert client.get("/api/v1/comments/1", headers={"Authorization": f"Bearer {old}"}).status_code == 403
     page = admin_client.get(PAGE).get_data(as_text=True)
     old_id, new_id = old.split("_")[1], new.split("_")[1]
-    assert re.search(rf"previous <code>mks_{old_id}_…</code> until", page) and 'value="previous_scoring"' in page
+    assert re.search(rf"previous <code>mks_{old_id}_…</code><br>until", page) and 'value="previous_scoring"' in page
 
     reloaded = admin_client.post(path, data=form)
     assert reloaded.status_code == 409 and "replaced since this page was drawn" in reloaded.get_data(as_text=True)
