@@ -711,6 +711,28 @@ def test_an_election_nights_threats_are_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
 
 
+@pytest.mark.parametrize("text", [
+    "Typical women voters, too emotional to think.",
+    "The Jews bought this election like they buy everything.",
+    "Gay people shouldn't be anywhere near government.",
+    "Send every last migrant back on a boat tonight.",
+    "Pakistanis rig every postal vote, everyone knows it.",
+    "Gypsies should be banned from polling stations.",
+    # Held by the model alone, as an insult: now by the rule too.
+    "Immigrants shouldn't be allowed to vote, they're ruining this country.",
+    "Muslims voted as a bloc again, they're a cancer on this nation.",
+    "Black voters are too stupid to read a ballot.",
+    # Near-copies.
+    "Women are too emotional to vote.", "Muslims rigged the election.", "Black people shouldn't be allowed to vote.",
+    "Jews shouldn't be allowed to hold office.", "Muslims should be barred from public office.",
+    "Deport every single refugee back.", "Pakistanis are thieves.",
+    # Quoting hate to counter it fires too, as the rule's docs say: a moderator tells the two apart.
+    "Saying 'Gypsies should be banned from polling stations' is disgusting.",
+])
+def test_an_election_nights_attacks_on_groups_are_held(text):
+    assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
+
+
 # What an election night's live blog hears (results, politics, sport on the same page, crime reports):
 # the night's patterns must hold none of it.
 ELECTION_BLOG = [
@@ -1151,7 +1173,8 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "we'll burn the building " * 800, "i'm coming for you " * 1100, "blood on the streets " * 1000,
                                   "see how brave a b " * 1100, "he won't survive the week " * 800, "the mayor should be " * 1000,
                                   "line the " * 2200, "string the whole " * 1200, "get what's coming , " * 1000,
-                                  "bring your " * 2000])
+                                  "muslims voted , " * 1300, "women voters , too " * 1000, "gay people shouldn't be " * 800,
+                                  "send every last " * 1300, "the jews bought the " * 1000, "bring your " * 2000])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
