@@ -209,13 +209,15 @@ _ELECTION_NIGHT = (
     # everything.", "Pakistanis rig every postal vote"; not "Jewish voters backed the challenger".
     + r"|\b" + _GROUP + r"(?:\s+voters)?\s+(?:always\s+|all\s+|just\s+)?(?:rig|rigs|rigged|steal|steals|stole|fix|fixes|fixed"
     r"|fiddle|fiddles|fiddled|buy|buys|bought)\s+(?:every|each|all\s+the|the|this|our|these|every\s+single)\s+(?:\w+\s+)?"
-    r"(?:vote|votes|election|elections|ballots?|count|seats?)\b"
+    r"(?:vote|votes|election|elections|ballots?|count|seats?|politicians?|mps|senators|congress|parliament)\b"
     # Their exclusion from the vote, from office or from children: "Gay people shouldn't be anywhere near
     # government.", "Gypsies should be banned from polling stations."; not "bans cars from polling
     # stations' car parks", nor "Gypsies should be banned" alone, said of too much else to be read.
     + r"|\b" + _CITIZENS + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t|should\s+never)\s+be\s+(?:allowed\s+)?"
     r"(?:anywhere\s+near|near|in|allowed\s+in)\s+(?:the\s+|our\s+|a\s+|any\s+)?(?:government|office|power|parliament|congress"
     r"|politics|public\s+office|polling\s+stations?|the\s+polls|ballot\s+box(?:es)?|schools?|children|kids)\b"
+    # ... said as exclusion, not a quota's debate ("Women shouldn't be in government just because of a quota").
+    r"(?!\s+(?:just\s+|only\s+|simply\s+|merely\s+|solely\s+)?because\b)"
     + r"|\b" + _CITIZENS + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t|should\s+never)\s+be\s+allowed\s+to\s+(?:vote"
     r"|run\s+for\s+office|hold\s+office|stand\s+for\s+(?:office|election|parliament)|serve|teach|govern|lead)\b"
     + r"|\b" + _CITIZENS + r"\s+(?:should|must|need\s+to|ought\s+to)\s+(?:all\s+)?be\s+(?:banned|barred|kept\s+out|excluded)\s+from"

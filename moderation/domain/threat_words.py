@@ -467,8 +467,10 @@ _COUNT = (r"(?:count(?:ing)?(?:\s+(?:centre|center|hall|room))?|polling\s+(?:sta
 _ELECTION_NIGHT = (
     # A call for hanging said as hanging, not "hang his head in shame": "Hale should hang for this.",
     # "He deserves to hang."; "you should hang" at a sentence's end is an invitation to hang out.
-    r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:hang|swing)(?:\s+for\s+(?:this|that|it|what"
-    r"|treason|(?:his|her|their)\s+(?:crimes?|treason|betrayal|lies))\b|(?<!\byou\sshould\shang)" + _SENTENCE_ENDS + r")",
+    # "for this" said as the clause ends, not "Undecided voters should swing for this candidate".
+    r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:hang|swing)(?:\s+for\s+(?:this|that|it"
+    r"|treason|(?:his|her|their)\s+(?:crimes?|treason|betrayal|lies))(?=\s*(?:[.!?,;]|$))|\s+for\s+what\s+(?:he|she|they|you)"
+    r"\s+(?:did|done|ha(?:ve|s)\s+done)\b|(?<!\byou\sshould\shang)" + _SENTENCE_ENDS + r")",
     # ... strung up ("The returning officer should be strung up from a lamppost."), or put against a wall
     # ("should be lined up against a wall"), where the bunting is a thing and not a person.
     r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:be|get)\s+strung\s+up\b"
@@ -486,7 +488,9 @@ _ELECTION_NIGHT = (
     # Put in the ground by someone called on, or by order: "Somebody needs to put Okafor in the ground.",
     # "Put Donovan six feet under."; not "put the bulbs in the ground", nor "them", the bulbs.
     r"\b(?:" + _CALLED_ON + r"|let'?s)\s+(?:just\s+|finally\s+)?(?:put|bury)\s+(?:you|u|him|her|" + _ROLE + r")\s+(?:in\s+the\s+ground"
-    r"|six\s+feet\s+under|in\s+(?:a|an\s+early)\s+grave)\b",
+    r"|six\s+feet\s+under|in\s+(?:a|an\s+early)\s+grave)\b"
+    # Not an election's ("Let's bury Price six feet under at the ballot box").
+    r"(?!\s+(?:politically|(?:at|in|on)\s+(?:the\s+)?(?:ballot|polls?|polling|election|vote|voting|count)))",
     r"(?:^|[.!?:;]\s*)(?:just\s+|now\s+)?(?:put|bury)\s+(?:him|her|" + _ROLE + r")\s+(?:six\s+feet\s+under|in\s+(?:the\s+ground"
     r"|a\s+grave|an\s+early\s+grave))" + _ORDER_ENDS,
     # An order to kill him or her, as the sentence ends: "Price is a worm; shoot him." (written with
@@ -504,20 +508,24 @@ _ELECTION_NIGHT = (
     # time to take up arms"), nor a letter to one's MP ("take up arms against this tax: write to ...").
     r"(?:\b(?:(?<!was\s)(?<!were\s)(?<!felt\s)time|let'?s|we\s+(?:must|should|need\s+to|have\s+to|gotta)|everyone\s+(?:must|should"
     r"|needs\s+to)|" + INTENT + r")\s+(?:to\s+)?|(?:^|[.!?,:;]\s*)(?:now\s+|so\s+|just\s+)?)take\s+up\s+arms\b"
-    r"(?!\s+against\s+(?:a\s+)?sea\b)(?![^.!?]{0,80}\b(?:vote|voting|ballot|write|e-?mail|petition|sign|letters?|mp|call\s+your"
-    r"|lawfully|legally|peacefully|metaphorically|figuratively)\b)",
+    # ... against people, or said alone; not against a cause ("take up arms against climate change").
+    r"(?=\s*(?:[.!?,;]|$)|\s+against\s+(?:them|him|her|" + _ROLE + r"|" + GROUP + r"|(?:the|this|these|those|our)\s+(?:\w+\s+)?"
+    r"(?:government|regime|state|tyrants?|cheats|crooks|elites|globalists|communists|fascists|invaders|fraudsters))\b)"
+    r"(?![^.!?]{0,80}\b(?:vote|voting|ballot|write|e-?mail|petition|sign|letters?|mp|call\s+your|lawfully|legally|peacefully"
+    r"|metaphorically|figuratively)\b)",
     # Blood promised by the writer, not a historian's ("blood on the streets, the historian wrote of 1968")
     # nor "I'll be the first to admit it": "there will be blood on the streets, and I'll be the first."
     r"\bblood\s+(?:on|in)\s+the\s+streets?\b[^.!?]{0,40}?\b(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to"
     r"|'re\s+going\s+to|\s+are\s+going\s+to)\s+(?:be\s+the\s+(?:first|ones?)(?=\s*(?:[.!?,]|$)|\s+(?:one\s+)?(?:there|to\s+(?:shed"
-    r"|spill|fight|strike|start|throw|pick\s+up|take\s+up)))|make\s+sure\s+of\s+it|see\s+to\s+it|start\s+it|spill\s+it)\b",
+    r"|spill|fight|strike|start|throw|pick\s+up|take\s+up))|\s+(?:spilling|shedding|starting|doing)\b)|make\s+sure\s+of\s+it"
+    r"|see\s+to\s+it|start\s+it|spill\s+it)\b",
     r"\b(?:i|we)(?:'ll|ll|\s+will)\s+(?:make\s+sure|see\s+to\s+it)\s+(?:that\s+)?there(?:'s|\s+is|\s+will\s+be)\s+blood\s+(?:on|in)"
     r"\s+the\s+streets?\b",
     # Coming for someone, unseen: "I'm coming for you @ElectionLiveBlog reporter, you won't see it
     # coming."; not a campaign's "we're coming for you at the next election", nor a film's twist.
     r"\b(?:i|we)(?:'m|m|'re|re|\s+am|\s+are)\s+coming\s+for\s+(?:you|u|ya|him|her|them|" + _ROLE + r")\b[^.!?]{0,60}?"
     r"\b(?:you|u|ya|he|she|they)(?:\s+(?:won'?t|will\s+not|wo\s+n't|will\s+never|never)|'ll\s+never|ll\s+never)\s+see\s+(?:it|me|us"
-    r"|this)\s+coming\b",
+    r"|this)\s+coming\b(?![^.!?]{0,40}\b(?:polling\s+day|elections?|ballots?|votes?|voting|polls)\b)",
     # What is coming, and the writer who will bring it: "The judge will get what's coming to him, I'll
     # make sure of it."; "... at the appeal" is justice.
     r"\bget\s+what'?s\s+coming(?:\s+to\s+(?:him|her|them|you|u))?\s*[,.;!-]*\s*(?:and\s+)?(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to"
@@ -665,7 +673,7 @@ _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|b
                        r"|\bvisit\b|\bfriend\s+with\b|\bwalking\b|\bhunted\s+down\b|\bstring\s+\S+\s+up\b"
                        r"|\bevery\s+bone\b|\brun\s+\S+\s+over\b|\bon\s+sight\b|\bto\s+school\b|\bin\s+(?:the\s+)?hospital\b"
                        # An election night's ("Okafor won't survive the week ...", "Torch Price's car.").
-                       r"|\bsurvive\b|\btorch\b|\bagainst\s+a\s+wall\b|\bbrick\b")
+                       r"|\bsurvive\b|\btorch\b|\bswing\b|\bagainst\s+a\s+wall\b|\bbrick\b")
 
 
 def _marked_names(written: str) -> str | None:

@@ -702,7 +702,8 @@ ELECTION_NIGHT_THREATS = [
     "Hanging's too good for the returning officer.", "Kill him.", "I'll torch Price's car tonight.",
     "Let's put a brick through the commissioner's window.", "We're coming for you, you'll never see it coming.",
     "I'll make sure there's blood on the streets.", "Someone should put the returning officer six feet under.",
-    "Bring your rifles to the polling station.", "Let's storm the statehouse.",
+    "Bring your rifles to the polling station.", "Let's storm the statehouse.", "Hale should swing for this.",
+    "Hale should hang for what he did.", "Time to take up arms.", "Time to take up arms against the regime.",
 ]
 
 
@@ -725,7 +726,9 @@ def test_an_election_nights_threats_are_held(text):
     # Near-copies.
     "Women are too emotional to vote.", "Muslims rigged the election.", "Black people shouldn't be allowed to vote.",
     "Jews shouldn't be allowed to hold office.", "Muslims should be barred from public office.",
-    "Deport every single refugee back.", "Pakistanis are thieves.",
+    "Deport every single refugee back.", "Pakistanis are thieves.", "The Jews bought every politician.",
+    "Somalis rig every election in Minneapolis.", "Immigrants voted Labour again, they're vermin.",
+    "Gays shouldn't be anywhere near our kids.",
     # Quoting hate to counter it fires too, as the rule's docs say: a moderator tells the two apart.
     "Saying 'Gypsies should be banned from polling stations' is disgusting.",
 ])
@@ -759,6 +762,12 @@ ELECTION_BLOG = [
     "Shoot him an email, the agent will know.", "Hang him on the wall next to the other portraits.",
     "Typical Westminster: smile to his face, then stab him in the back.", "Stab him in the back.", "Kill him with kindness.",
     "Someone should shoot\n\nPrice will be pleased with the photos.",
+    "We must take up arms against climate change.", "Let's take up arms against poverty!",
+    "Undecided voters should swing for this candidate.", "The Senate should hang on to its filibuster.",
+    "Anyone who voted for this should hang their heads.", "Let's bury Price six feet under at the ballot box.",
+    "We're coming for you Tories, and you won't see it coming on polling day.", "Let's put the past in the ground and move on.",
+    "I hope the doctor who saved him dies a hero.", "The jury should hang.", "Black voters stole the show.",
+    "Asian voters fixed the result.",
     "Storm Darragh hit the count centre roof.", "Bring your ID to the polling station tomorrow.",
     "Turnout was dead by noon, the returning officer said.", "Rioters stormed the Capitol in 2021.",
     "Labour will make your life a living hell with these taxes.", "We'll make his life hell at the ballot box.",
@@ -774,6 +783,12 @@ ELECTION_BLOG = [
     "The Jews bought the building on Hope Street in 1920.", "Pakistanis celebrated the cricket win in Bradford.",
     "Muslims voted as a bloc for the independent, they're a big part of the ward.",
     "Immigrants staff our hospitals, they're the reason the NHS works.", "Send every last leaflet back to the printers.",
+    "Women shouldn't be in government just because of a quota, she argued.", "Women voters were too busy to respond to the poll.",
+    "Jewish donors bought tickets to the gala.", "Muslims should be allowed to vote wherever they live.",
+    "Jews voted in large numbers; they're a key bloc.", "Disabled voters should be allowed in polling stations with their carers.",
+    "Black voters were turned away from polling stations in Georgia.", "Catholic voters are too numerous to ignore.",
+    "Polish voters fixed their registration online.", "Immigrants, the report says, are vital; they're the backbone of the NHS.",
+    "Send every last voter a postal ballot.",
     # Sport on the same page.
     "Hang in there, lads, two more rounds.", "We'll kill them in the second leg.", "Bring your guns to the range on Saturday.",
     "Bring weapons that deal fire damage to the boss.", "Line the players up against the wall for the team photo.",
