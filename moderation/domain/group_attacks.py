@@ -204,32 +204,34 @@ _DEHUMANISED = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|savages|s
 _TOO_DIM = (r"too\s+(?:stupid|dumb|thick|ignorant|primitive|backward|emotional|hysterical|irrational|brainwashed|simple"
             r"|illiterate|uneducated)\s+to\s+(?:think|vote|understand|read|reason|govern|lead|decide|make\s+decisions|be\s+trusted"
             r"|count|know\s+better|learn|run\s+(?:a|the|anything)|hold\s+office)\b")
+# Each alternative is tried at every word and the lists of groups are long, so those that open with a
+# group share one, and all are read only where a word they need is there (see `group_attack`).
 _ELECTION_NIGHT = (
-    r"|\b" + _GROUP + r"(?:\s+voters)?\s*(?:,\s*|\s+(?:are|r)\s+(?:all\s+|just\s+|simply\s+)?)" + _TOO_DIM
+    r"\b" + _GROUP + r"(?:(?:\s+voters)?(?:\s*(?:,\s*|\s+(?:are|r)\s+(?:all\s+|just\s+|simply\s+)?)" + _TOO_DIM
     # The trope that a group buys or rigs the vote: "The Jews bought this election like they buy
     # everything.", "Pakistanis rig every postal vote"; not "Jewish voters backed the challenger".
-    + r"|\b" + _GROUP + r"(?:\s+voters)?\s+(?:always\s+|all\s+|just\s+)?(?:rig|rigs|rigged|steal|steals|stole|fix|fixes|fixed"
-    r"|fiddle|fiddles|fiddled|buy|buys|bought)\s+(?:every|each|all\s+the|the|this|our|these|every\s+single)\s+(?:\w+\s+)?"
-    r"(?:vote|votes|election|elections|ballots?|count|seats?|politicians?|mps|senators|congress|parliament)\b"
+    + r"|\s+(?:always\s+|all\s+|just\s+)?(?:rig|rigs|rigged|steal|steals|stole|fix|fixes|fixed|fiddle|fiddles|fiddled|buy|buys"
+    r"|bought)\s+(?:every|each|all\s+the|the|this|our|these|every\s+single)\s+(?:\w+\s+)?(?:vote|votes|election|elections"
+    r"|ballots?|count|seats?|politicians?|mps|senators|congress|parliament)\b)"
+    # The dehumanising words, or a country ruined, said of "they" in the sentence that names the group.
+    r"|\b[^.!?]{0,60}?\bthey(?:'re|re|\s+are|\s+r)\s+(?:all\s+|just\s+|nothing\s+but\s+)?(?:" + _DEHUMANISED
+    + r"\b|" + _RUINING + r"))"
     # Their exclusion from the vote, from office or from children: "Gay people shouldn't be anywhere near
     # government.", "Gypsies should be banned from polling stations."; not "bans cars from polling
     # stations' car parks", nor "Gypsies should be banned" alone, said of too much else to be read.
-    + r"|\b" + _CITIZENS + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t|should\s+never)\s+be\s+(?:allowed\s+)?"
+    + r"|\b" + _CITIZENS + r"\s+(?:(?:shouldn'?t|should\s+not|must\s+not|mustn'?t|should\s+never)\s+be\s+(?:(?:allowed\s+)?"
     r"(?:anywhere\s+near|near|in|allowed\s+in)\s+(?:the\s+|our\s+|a\s+|any\s+)?(?:government|office|power|parliament|congress"
     r"|politics|public\s+office|polling\s+stations?|the\s+polls|ballot\s+box(?:es)?|schools?|children|kids)\b"
     # ... said as exclusion, not a quota's debate ("Women shouldn't be in government just because of a quota").
     r"(?!\s+(?:just\s+|only\s+|simply\s+|merely\s+|solely\s+)?because\b)"
-    + r"|\b" + _CITIZENS + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t|should\s+never)\s+be\s+allowed\s+to\s+(?:vote"
-    r"|run\s+for\s+office|hold\s+office|stand\s+for\s+(?:office|election|parliament)|serve|teach|govern|lead)\b"
-    + r"|\b" + _CITIZENS + r"\s+(?:should|must|need\s+to|ought\s+to)\s+(?:all\s+)?be\s+(?:banned|barred|kept\s+out|excluded)\s+from"
+    r"|allowed\s+to\s+(?:vote|run\s+for\s+office|hold\s+office|stand\s+for\s+(?:office|election|parliament)|serve|teach|govern"
+    r"|lead)\b)"
+    r"|(?:should|must|need\s+to|ought\s+to)\s+(?:all\s+)?be\s+(?:banned|barred|kept\s+out|excluded)\s+from"
     r"\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:polling\s+stations?|polls|voting|the\s+vote|office|government|parliament|politics"
-    r"|(?:this|our|the)\s+country|schools?|teaching|public\s+office|standing|running)\b"
+    r"|(?:this|our|the)\s+country|schools?|teaching|public\s+office|standing|running)\b)"
     # "Send every last migrant back on a boat tonight."; not "send every refugee child a card".
     + r"|\b(?:send|ship|kick|deport|throw)\s+(?:every|each)\s+(?:last\s+|single\s+)?(?:one\s+of\s+(?:the|these|those|them)\s+)?"
     + _ADJECTIVES + r"s?\s+(?:back|out)\b(?!\s+(?:to\s+(?:work|school|class|the\s+drawing\s+board)|in\s+time)\b)"
-    # The dehumanising words, or a country ruined, said of "they" in the sentence that names the group.
-    + r"|\b" + _GROUP + r"\b[^.!?]{0,60}?\bthey(?:'re|re|\s+are|\s+r)\s+(?:all\s+|just\s+|nothing\s+but\s+)?(?:" + _DEHUMANISED
-    + r"\b|" + _RUINING + r")"
 )
 _CONFINED = r"(?:the\s+|a\s+)?(?:kitchen|zoo|cages?|jail|prison|gas\s+chambers?|ovens?|camps?|chains)"
 # Every repeat is bounded, and each alternative starts at a word boundary with a literal word, so
@@ -276,8 +278,10 @@ _ATTACK = re.compile(
     r"|to\s+blame\s+for|responsible\s+for(?=\s+all\b))\s+(?:(?:all|the|this|our|so\s+much)\s+)?"
     r"(?:(?!(?:most|much|many|a|\d+%?)\b)\w+\s+){0,2}?(?:crime|crimes|violence|rapes?|murders?|stabbings|shootings|drugs|gangs"
     r"|disease|terrorism|poverty)\b"
-    + _ELECTION_NIGHT
 )
+_ELECTION_ATTACK = re.compile(_ELECTION_NIGHT)
+_ELECTION_CUE = re.compile(r"\b(?:too|rig|rigs|rigged|steal|steals|stole|fix|fixes|fixed|fiddle|fiddles|fiddled|buy|buys|bought"
+                           r"|they(?:'re|re)?|shouldn'?t|should|must|mustn'?t|send|ship|kick|deport|throw)\b")
 
 
 # "not all muslims are terrorists", and "not all jews control the media" (a re-check), where "all" is
@@ -288,7 +292,10 @@ _DENIED = re.compile(r"\bnot\s+(?:all\s+)?$")
 def group_attack(normalised: str) -> str | None:
     """The words of the first attack on a group in the normalised text that is not denied ("not all
     muslims are terrorists"), or None."""
-    for found in _ATTACK.finditer(normalised):
-        if not _DENIED.search(normalised[max(0, found.start() - 12) : found.start()]):
-            return found.group(0)
+    for attack in (_ATTACK, _ELECTION_ATTACK):
+        if attack is _ELECTION_ATTACK and not _ELECTION_CUE.search(normalised):
+            break
+        for found in attack.finditer(normalised):
+            if not _DENIED.search(normalised[max(0, found.start() - 12) : found.start()]):
+                return found.group(0)
     return None

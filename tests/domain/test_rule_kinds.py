@@ -1186,10 +1186,10 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   # An election night's: who-clauses, gaps and sentences read to their end.
                                   "hope the judge who a " * 1000, "i'm going to find a " * 1000 + "burn his house",
                                   "we'll burn the building " * 800, "i'm coming for you " * 1100, "blood on the streets " * 1000,
-                                  "see how brave a b " * 1100, "he won't survive the week " * 800, "the mayor should be " * 1000,
-                                  "line the " * 2200, "string the whole " * 1200, "get what's coming , " * 1000,
-                                  "muslims voted , " * 1300, "women voters , too " * 1000, "gay people shouldn't be " * 800,
-                                  "send every last " * 1300, "the jews bought the " * 1000, "bring your " * 2000])
+                                  "see how brave a b " * 1100, "he won't survive the week " * 800 + "if i have", "the mayor should be " * 1000 + "strung",
+                                  "line the " * 2200 + "wall", "string the whole " * 1200, "get what's coming , " * 1000,
+                                  "muslims voted , " * 1300 + "they're", "women voters , too " * 1000, "gay people shouldn't be " * 800,
+                                  "send every last " * 1300, "the jews bought the " * 1000, "bring your " * 2000 + "guns"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
