@@ -23,8 +23,8 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-348 of 73,188 labelled toxic (bench/plain_words_rules.py; unchanged by a derby night's threats to a referee's
-family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
+356 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 348 before an election night's threats to the
+count, unchanged by a derby night's threats to a referee's family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
 defendants, 42 and 340 before a health desk's threats to
 nurses, 41 and 339 before a re-check's orders and verb forms, 41 and 333 before a derby day's crashes,
 buses and accidents, 43 and 331 before names were read through the normaliser and orders narrowed to a sentence's start, 40 and 321 before names and orders to kill
@@ -83,6 +83,8 @@ _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|c
                 r"|chair(?:man|men|woman|women|person)?|aide|staffer|deputy|deputies|chief"
                 # "Someone should shoot the council leader for this." was published (a team lead's walk).
                 r"|leader"
+                # "We know where the count staff park." (an election night)
+                r"|staff"
                 r"|man|men|woman|women|guy|guys|kid|boy|girl|scum|clown|keeper|goalkeeper|striker|defender|linesm[ae]n|gaffer")
 _OFFICE = _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?"
 # ... or by their name, which the text as written capitalises (see `_marked_names`): "Someone should
@@ -137,7 +139,10 @@ _CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+
           r"\b(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)\s+(?:just\s+|finally\s+)?"
           + _HARM_DONE,
           r"\bhope\s+(?:someone|somebody)\s+(?:finally\s+)?" + _HARM_DONE,
-          r"\bhope\s+" + _ROLE + r"\s+(?:dies|die|gets?\s+(?:shot|killed|stabbed|lynched|hanged|murdered))\b" + _NOT_LITERAL,
+          # ... said with who they are: "I hope the judge who certified this dies slowly." was published on
+          # an election night, where "I hope the judge dies" was held.
+          r"\bhope\s+" + _ROLE + _WHO_DID + r"\s+(?:dies|die|gets?\s+(?:shot|killed|stabbed|lynched|hanged|murdered))\b"
+          + _NOT_LITERAL,
           # ... by a crash or a bus on the way: "Hope Hargrove crashes on the way home and dies", "Hope
           # the ref gets hit by a bus" were published on derby day.
           r"\bhope\s+(?:he|she|they|you|u|" + _ROLE + r")\s+(?:[\w']+\s+){1,8}?and\s+(?:then\s+)?(?:dies|die)\b" + _NOT_LITERAL,
@@ -250,7 +255,7 @@ _SITE_ONLY = (
     r"\bround\s+(?:(?:them|em)\s+(?:all\s+)?up|up\s+(?:" + _ROLE + r"|" + GROUP + r"))\s+and\s+"
     r"(?:kill|shoot|hang|gas|lynch|execute|burn|drown|slaughter)\b",
     # Said as a threat ends, not told of: "I know where the mayor lives, in a council flat" is not one.
-    r"\b(?:i|we)\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+(?:lives?|parks|works|sleeps)" + _SAID_LAST,
+    r"\b(?:i|we)\s+know\s+where\s+(?:he|she|they|" + _ROLE + r")\s+(?:lives?|parks?|works?|sleeps?)" + _SAID_LAST,
     r"\b(?:i|we)\s+know\s+where\s+(?:you|u)\s+(?:live|work|sleep|park|walk|go\s+to\s+school)" + _SAID_LAST,
     # "They" are often data brokers listing what they hold: "They know where you live and what you
     # buy." held a privacy complaint (a re-check).
@@ -449,6 +454,125 @@ _SITE_ONLY = (
     r"(?:and\s+|so\s+)?(?:bring|book)\s+(?:an?\s+|your\s+own\s+)?(?:ambulances?|stretchers?|body\s+bags?|coffins?)\b"
     r"(?=\s*(?:[.!?]|$))",  # the warning's last words, not "... for grandma, her knee is bad" (a re-check)
 )
+# An election night's walk (2026-12-06): threats to the count's staff and the candidates, published at
+# threat 0.00-0.12 by a site with the starter rules on. Each is read as it was said, with the everyday
+# sentence beside it left alone.
+_SENTENCE_ENDS = r"(?=\s*(?:[.!?]|$))"
+_CALLED_ON = r"(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to|has\s+to|must|gotta|oughta)"
+# Where votes are counted and power sits: "Storm the count centre tonight", "Bring your guns to the
+# count tomorrow"; not "storm the castle" in a game, nor "bring your umbrellas to the count".
+_COUNT = (r"(?:count(?:ing)?(?:\s+(?:centre|center|hall|room))?|polling\s+(?:stations?|places?|booths?)|election\s+(?:offices?|hq"
+          r"|headquarters)|town\s+hall|city\s+hall|county\s+hall|council\s+(?:offices?|chamber)|capitol|statehouse|state\s+house"
+          r"|parliament|courthouse|legislature)")
+_ELECTION_NIGHT = (
+    # One alternative for the three, which share the person and the call: each alternative is tried at
+    # every word, and the person's list is long.
+    # A call for hanging said as hanging, not "hang his head in shame": "Hale should hang for this.",
+    # "He deserves to hang."; "you should hang" at a sentence's end is an invitation to hang out;
+    # "for this" said as the clause ends, not "Undecided voters should swing for this candidate".
+    r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:(?:hang|swing)(?:\s+for\s+(?:this|that|it"
+    r"|treason|(?:his|her|their)\s+(?:crimes?|treason|betrayal|lies))(?=\s*(?:[.!?,;]|$))|\s+for\s+what\s+(?:he|she|they|you)"
+    r"\s+(?:did|done|ha(?:ve|s)\s+done)\b|(?<!\byou\sshould\shang)" + _SENTENCE_ENDS + r")"
+    # ... strung up ("The returning officer should be strung up from a lamppost."), or put against a wall
+    # ("should be lined up against a wall"), where the bunting is a thing and not a person.
+    r"|(?:be|get)\s+strung\s+up\b(?!\s+(?:in|along|across|around|between|on|over)\b)"
+    r"|be\s+(?:lined|put|stood)\s+up\s+against\s+(?:a|the)\s+wall" + _SENTENCE_ENDS + r")",
+    # An order to do it: "Line the poll workers up against a wall." (not "Line the chairs up against the
+    # wall", nor a class photo's kids), "String the whole electoral commission up."
+    r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+should\s+)?line\s+(?!(?:the|your|our|those|these)\s+(?:\w+\s+)?(?:kids|children|students"
+    r"|players|boys|girls|fans|chairs|boards)\b)(?:" + _ROLE + r"|" + GROUP + r")\s+up\s+against\s+(?:a|the)\s+wall" + _SENTENCE_ENDS,
+    r"\bstring\s+(?:(?:the|that|this|those|these|every|all\s+the)\s+(?:whole\s+|entire\s+)?(?:\w+\s+){0,2}?(?:commission|committee"
+    r"|council|cabinet|government|jury|traitors?)s?|up\s+(?:the|that|this|those|these|every|all\s+the)\s+(?:whole\s+|entire\s+)?"
+    r"(?:\w+\s+){0,2}?(?:commission|committee|council|cabinet|government|jury|traitors?|" + _ONLY_PEOPLE + r")s?)"
+    r"(?:\s+up)?\b(?!\s+(?:in|along|across|around|between|on|over)\b)",
+    # Put in the ground by someone called on, or by order: "Somebody needs to put Okafor in the ground.",
+    # "Put Donovan six feet under."; not "put the bulbs in the ground", nor "them", the bulbs.
+    r"\b(?:" + _CALLED_ON + r"|let'?s)\s+(?:just\s+|finally\s+)?(?:put|bury)\s+(?:you|u|him|her|" + _ROLE + r")\s+(?:in\s+the\s+ground"
+    r"|six\s+feet\s+under|in\s+(?:a|an\s+early)\s+grave)\b"
+    # Not an election's ("Let's bury Price six feet under at the ballot box").
+    r"(?!\s+(?:politically|(?:at|in|on)\s+(?:the\s+)?(?:ballot|polls?|polling|election|vote|voting|count)))",
+    r"(?:^|[.!?:;]\s*)(?:just\s+|now\s+)?(?:put|bury)\s+(?:him|her|" + _ROLE + r")\s+(?:six\s+feet\s+under|in\s+(?:the\s+ground"
+    r"|a\s+grave|an\s+early\s+grave))" + _ORDER_ENDS,
+    # An order to kill him or her, as the sentence ends: "Price is a worm; shoot him." (written with
+    # zero-width spaces, which the normalised text drops); not "shoot him a message", nor the idiom
+    # "Stab him in the back."
+    _ORDER_TO_KILL + r"(?:him|her)\b(?!\s+in\s+the\s+back\b)" + _ORDER_ENDS,
+    # The count stormed, armed: "Storm the count centre tonight, bring weapons"; "Bring your guns to the
+    # count tomorrow"; not "storm the castle", a game's, nor "storm the polls", turnout's.
+    r"(?:(?:^|[.!?,:;]\s*)(?:now\s+|just\s+|so\s+|then\s+|and\s+)?|\b(?:let'?s|we\s+(?:should|must|need\s+to|have\s+to)|time\s+to|"
+    + INTENT + r")\s+)storm\s+(?:the|that|their|this)\s+(?:\w+\s+)?" + _COUNT + r"\b",
+    r"(?:^|[.!?,:;]\s*)(?:and\s+|so\s+|just\s+|everyone\s+|everybody\s+)?bring\s+(?:(?:your|ur|the|some|our)\s+|all\s+(?:your|the)\s+)?"
+    r"(?:own\s+|loaded\s+)?(?:weapons|guns|rifles|firearms|ammo|ammunition|shotguns|knives|machetes|pitchforks)\s+(?:to|down\s+to"
+    r"|along\s+to|into)\s+(?:the\s+)?(?:" + _COUNT + r"|polls)\b",
+    # Arms taken up by the writer's side, not told of in history ("the colonists took up arms", "it was
+    # time to take up arms"), nor a letter to one's MP ("take up arms against this tax: write to ...").
+    r"(?:\b(?:(?<!was\s)(?<!were\s)(?<!felt\s)time|let'?s|we\s+(?:must|should|need\s+to|have\s+to|gotta)|everyone\s+(?:must|should"
+    r"|needs\s+to)|" + INTENT + r")\s+(?:to\s+)?|(?:^|[.!?,:;]\s*)(?:now\s+|so\s+|just\s+)?)take\s+up\s+arms\b"
+    # ... against people, or said alone; not against a cause ("take up arms against climate change").
+    r"(?=\s*(?:[.!?,;]|$)|\s+against\s+(?:them|him|her|" + _ROLE + r"|" + GROUP + r"|(?:the|this|these|those|our)\s+(?:\w+\s+)?"
+    r"(?:government|regime|state|tyrants?|cheats|crooks|elites|globalists|communists|fascists|invaders|fraudsters))\b)"
+    r"(?![^.!?]{0,80}\b(?:vote|voting|ballot|write|e-?mail|petition|sign|letters?|mp|call\s+your|lawfully|legally|peacefully"
+    r"|metaphorically|figuratively)\b)",
+    # Blood promised by the writer, not a historian's ("blood on the streets, the historian wrote of 1968")
+    # nor "I'll be the first to admit it": "there will be blood on the streets, and I'll be the first."
+    r"\bblood\s+(?:on|in)\s+the\s+streets?\b[^.!?]{0,40}?\b(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to"
+    r"|'re\s+going\s+to|\s+are\s+going\s+to)\s+(?:be\s+the\s+(?:first|ones?)(?=\s*(?:[.!?,]|$)|\s+(?:one\s+)?(?:there|to\s+(?:shed"
+    r"|spill|fight|strike|start|throw|pick\s+up|take\s+up))|\s+(?:spilling|shedding|starting|doing)\b)|make\s+sure\s+of\s+it"
+    r"|see\s+to\s+it|start\s+it|spill\s+it)\b",
+    r"\b(?:i|we)(?:'ll|ll|\s+will)\s+(?:make\s+sure|see\s+to\s+it)\s+(?:that\s+)?there(?:'s|\s+is|\s+will\s+be)\s+blood\s+(?:on|in)"
+    r"\s+the\s+streets?\b",
+    # Coming for someone, unseen: "I'm coming for you @ElectionLiveBlog reporter, you won't see it
+    # coming."; not a campaign's "we're coming for you at the next election", nor a film's twist.
+    r"\b(?:i|we)(?:'m|m|'re|re|\s+am|\s+are)\s+coming\s+for\s+(?:you|u|ya|him|her|them|" + _ROLE + r")\b[^.!?]{0,60}?"
+    r"\b(?:you|u|ya|he|she|they)(?:\s+(?:won'?t|will\s+not|wo\s+n't|will\s+never|never)|'ll\s+never|ll\s+never)\s+see\s+(?:it|me|us"
+    r"|this)\s+coming\b(?![^.!?]{0,40}\b(?:polling\s+day|elections?|ballots?|votes?|voting|polls)\b)",
+    # What is coming, and the writer who will bring it: "The judge will get what's coming to him, I'll
+    # make sure of it."; "... at the appeal" is justice.
+    r"\bget\s+what'?s\s+coming(?:\s+to\s+(?:him|her|them|you|u))?\s*[,.;!-]*\s*(?:and\s+)?(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to"
+    r"|\s+am\s+going\s+to|'re\s+going\s+to)\s+(?:personally\s+)?(?:make\s+sure\s+of\s+(?:it|that)|see\s+to\s+it|make\s+sure\s+it"
+    r"\s+happens|deliver\s+it|be\s+the\s+one(?:\s+to\s+(?:give|deliver)\s+it)?)(?:\s+personally)?" + _SENTENCE_ENDS,
+    # A death with a date and the writer's word on it: "Price will be dead by Christmas, trust me."; not
+    # "dead in the water by Christmas", nor a doctor's forecast said without a promise. Or a week not lived
+    # through, if the writer has a say: "Okafor won't survive the week if I have anything to do with it."
+    r"\b(?:he|she|you|u|they|" + _ROLE + r")(?:(?:'ll|ll|\s+will|'s\s+going\s+to|\s+is\s+going\s+to|'s\s+gonna|\s+is\s+gonna"
+    r"|\s+are\s+going\s+to)\s+be\s+dead\s+(?:by|within|before)\s+(?:the\s+|this\s+|next\s+)?(?:\w+\s+)?" + _WHEN
+    + r"\b\s*[,.;!-]*\s*(?:trust\s+me|i\s+promise(?:\s+you)?|i\s+swear|i\s+guarantee\s+(?:it|you)|count\s+on\s+it"
+    r"|one\s+way\s+or\s+(?:another|the\s+other)|(?:i|we)(?:'ll|\s+will)\s+(?:make\s+sure\s+of\s+it|see\s+to\s+it))\b"
+    r"|\s+(?:won'?t|will\s+not|wo\s+n't|(?:is|are)\s+not\s+going\s+to|(?:isn|aren)'t\s+going\s+to|ain'?t\s+gonna)\s+(?:survive"
+    r"|live\s+(?:through|to\s+see|past)|see|last|make\s+it\s+(?:through|to|past))\s+(?:the\s+|this\s+|next\s+)?(?:\w+\s+)?"
+    + _WHEN + r"\b\s*,?\s*if\s+(?:i|we)\s+(?:have|get)\s+(?:anything\s+to\s+do\s+with\s+it|(?:my|our)\s+way"
+    r"|(?:my|our)\s+hands\s+on\s+(?:him|her|them|you))\b)",
+    # A death too kind for someone: "A bullet is too good for Price."; not "a bullet point".
+    r"\b(?:a\s+bullet|bullets|hanging|death|the\s+(?:rope|noose|gallows|firing\s+squad)|a\s+(?:rope|noose|firing\s+squad))"
+    r"(?:\s+is|'s|\s+would\s+be)\s+too\s+good\s+for\s+(?:him|her|them|you|u|" + _ROLE + r"|" + GROUP + r")\b",
+    # A brick through a window, wished with a sneer or intended: "Let's see how brave the commissioner is
+    # with a brick through his window."
+    r"\bsee\s+how\s+(?:brave|tough|hard|smart|clever|cocky|big|confident|smug|mouthy|loud|funny)\s+(?:[\w']+\s+){1,4}?(?:is|are"
+    r"|feels?)\s+(?:with|after)\s+(?:a|some)\s+(?:bricks?|rocks?|stones?|petrol\s+bomb|molotov|bullet|knife)\b",
+    r"\b(?:" + INTENT + r"|let'?s|" + _CALLED_ON + r"|time\s+to)(?:\s+\w+){0,3}?\s+(?:put|throw|chuck|lob|send|hurl)\s+(?:a|some)\s+"
+    r"(?:brick|rock|stone|petrol\s+bomb|molotov)s?\s+(?:through|into|at)\s+(?:his|her|their|your|ur|" + _ROLE + r"'s)\s+(?:\w+\s+)?"
+    r"(?:windows?|windscreen|windshield|door|house|home|car|office)\b",
+    # A home or car burnt, by the writer after more words or by order: "If Price wins I'm going to find
+    # where he lives and burn his house down.", "Torch the returning officer's car."
+    r"\b(?:" + INTENT + r")(?:\s+[\w']+){0,6}?\s+(?:burn|torch|firebomb)\s+(?:down\s+)?(?:his|her|their|your|ur|" + _ROLE + r"'s)\s+"
+    r"(?:\w+\s+)?(?:house|home|flat|place|car|office|shop)s?\b(?:\s+(?:down|tonight|tomorrow|today|now|to\s+the\s+ground)\b|"
+    + _SENTENCE_ENDS + r")",
+    r"(?:\b(?:let'?s|we\s+should|we\s+must|time\s+to)(?:\s+\w+){0,2}?\s+|(?:^|[.!?,:;]\s*))(?:firebomb|petrol\s+bomb|torch"
+    r"|burn\s+down|set\s+fire\s+to|blow\s+up)\s+(?:" + _ROLE + r"'s|his|her|their)\s+(?:\w+\s+)?(?:car|van|house|home|flat|office"
+    r"|shop)s?\b",
+    # A building burnt with people in it, said by the writer: "We'll burn the ballots and the building
+    # with them."
+    r"\b(?:" + INTENT + r"|let'?s|" + _CALLED_ON + r")\s+(?:\w+\s+){0,2}?(?:burn|torch|firebomb|bomb|blow\s+up|set\s+fire\s+to)\b"
+    r"(?:\s+[\w']+){0,6}?\s+" + _PLACE + r"(?:\s+down)?\s+with\s+(?:them|him|her|you|everyone|everybody|all\s+of\s+them|them\s+all)"
+    r"(?:\s+(?:still\s+)?(?:in\s+it|in\s+there|inside))?" + _SENTENCE_ENDS,
+    # A beating to death called for, not only intended: "Someone should beat him to death."
+    r"\b(?:" + _CALLED_ON + r"|they\s+(?:should|need\s+to|ought\s+to|must))(?:\s+\w+){0,3}?\s+beat\s+(?:\w+\s+){1,3}?(?:senseless"
+    r"|to\s+death|to\s+a\s+pulp|black\s+and\s+blue|half\s+to\s+death|within\s+an\s+inch)",
+    # A life made hell by the writer: "If you touch one white child we will make your life a living hell.";
+    # not "... at the ballot box".
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+make\s+(?:your|ur|his|her|their)\s+(?:\w+\s+)?(?:life|lives)\s+(?:a\s+)?(?:living\s+)?hell\b"
+    r"(?!\s+(?:at|in|on|with|through|by|for)\b)",
+)
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.
 _BRANCHES = tuple(b for b in BRANCHES if b != SOMEONE_SHOULD_HARM)
@@ -490,6 +614,14 @@ _SPANISH = (
     r"\bte\s+(?:voy|vamos)\s+a\s+dar\s+una\s+(?:paliza|golpiza|madriza|putiza)\b",
 )
 _THREAT = re.compile("|".join(_INTENTS + _CALLS + _BRANCHES + _SITE_ONLY + (_ORDER_TO_KILL_A_GROUP,) + _SPANISH))
+# The election night's patterns are read only in a comment holding a word each of them needs: every
+# alternative of one regex is tried at every word, and these twenty-odd in _THREAT cost the rule a
+# third again of its time over real comments.
+_ELECTION_THREAT = re.compile("|".join(_ELECTION_NIGHT))
+_ELECTION_CUE = re.compile(r"\b(?:hang|swing|strung|wall|string|six\s+feet|ground|grave|kill|shoot|stab|murder|execute|behead"
+                           r"|strangle|lynch|storm|guns|weapons|rifles|firearms|ammo|ammunition|shotguns|knives|machetes"
+                           r"|pitchforks|arms|blood|coming|dead|if\s+(?:i|we)\s+(?:have|get)|too\s+good|see\s+how|bricks?|rocks?"
+                           r"|stones?|petrol|molotov|burn|torch|firebomb|bomb|blow|set\s+fire|beat|hell)")
 
 
 # A denial said with the words, or in the two words before them in the same clause ("they do not
@@ -502,7 +634,13 @@ _CLAUSE_END = re.compile(r"[,.;:!?]")
 # they?" (a derby night).
 _NO_DENIAL = re.compile(r"\b(?:no\s+(?:joke|lie|cap|kidding|doubt)|not\s+(?:kidding|joking))\b"
                         r"|(?:\bwon'?t|\bwill\s+not|\bwo\s+n't|\bnot\s+going\s+to|n't\s+going\s+to|\b(?:are|is)\s+not)\s+(?:be\s+)?safe\b"
-                        r"|(?:\bdon'?t|\bdoesn'?t|\bdo\s+n't|\bdoes\s+n't|\bdo\s+not|\bdoes\s+not)\s+(?:they|he|she)\s*$")
+                        r"|(?:\bdon'?t|\bdoesn'?t|\bdo\s+n't|\bdoes\s+n't|\bdo\s+not|\bdoes\s+not)\s+(?:they|he|she)\s*$"
+                        # Nor an election night's: "you won't see it coming", "won't survive the week".
+                        r"|(?:\bwon'?t|\bwill\s+not|\bwo\s+n't|'ll\s+never|\bll\s+never|\bwill\s+never|\bnever)\s+see\s+(?:it|me|us"
+                        r"|this)\s+coming\b"
+                        r"|(?:\bwon'?t|\bwill\s+not|\bwo\s+n't|\bnot\s+going\s+to|n't\s+going\s+to|\bain'?t\s+gonna)\s+(?:survive"
+                        r"|live\s+(?:through|to\s+see|past)|see|last|make\s+it\s+(?:through|to|past))\s+(?:the\s+|this\s+|next\s+)?"
+                        r"(?:\w+\s+)?" + _WHEN + r"\b")
 
 
 def threat_words(normalised: str, written: str = "") -> str | None:
@@ -539,7 +677,9 @@ _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|b
                        # sent most comments through the second reading and doubled the rule's cost.
                        r"|\bknow\s+where\b|\bcut\s+off\b|\bhit\s+by\b|\bin\s+the\s+ground\b|\bsix\s+feet\b|\bgrave\b"
                        r"|\bvisit\b|\bfriend\s+with\b|\bwalking\b|\bhunted\s+down\b|\bstring\s+\S+\s+up\b"
-                       r"|\bevery\s+bone\b|\brun\s+\S+\s+over\b|\bon\s+sight\b|\bto\s+school\b|\bin\s+(?:the\s+)?hospital\b")
+                       r"|\bevery\s+bone\b|\brun\s+\S+\s+over\b|\bon\s+sight\b|\bto\s+school\b|\bin\s+(?:the\s+)?hospital\b"
+                       # An election night's ("Okafor won't survive the week ...", "Torch Price's car.").
+                       r"|\bsurvive\b|\btorch\b|\bswing\b|\bagainst\s+a\s+wall\b|\bbrick\b")
 
 
 def _marked_names(written: str) -> str | None:
@@ -572,7 +712,11 @@ def _marked_names(written: str) -> str | None:
 
 
 _WORD = re.compile(r"\b[^\W\d_][\w']*")
-_CALL_AFTER = re.compile(r"\s+(?:should|must|needs|deserves|ought)\b")
+# ... and a forecast by the writer's hand: "Okafor won't survive the week if I have anything to do with
+# it.", "Price will be dead by Christmas, trust me." (an election night).
+# Not any "will": "Someone should shoot\n\nHargrove will be pleased with the photos." is a photographer's.
+_CALL_AFTER = re.compile(r"\s+(?:should|must|needs|deserves|ought|(?:will|is\s+going\s+to)\s+be\s+dead"
+                         r"|(?:won't|wo\s+n't|will\s+not)\s+(?:survive|live|last|make\s+it))\b")
 
 
 def _opens_sentence(written: str, at: int) -> bool:
@@ -599,11 +743,18 @@ def _opens_sentence(written: str, at: int) -> bool:
 
 
 # The words the patterns spell, which a capital does not make a name ("SOMEONE SHOULD SHOOT HARGROVE.").
-_PATTERN_WORDS = frozenset(re.findall(r"[a-z]{3,}", _THREAT.pattern))
+_PATTERN_WORDS = frozenset(re.findall(r"[a-z]{3,}", _THREAT.pattern + _ELECTION_THREAT.pattern))
 
 
 def _first_threat(normalised: str) -> str | None:
-    for found in _THREAT.finditer(normalised):
+    found = _first_undenied(_THREAT, normalised)
+    if found is None and _ELECTION_CUE.search(normalised):
+        found = _first_undenied(_ELECTION_THREAT, normalised)
+    return found
+
+
+def _first_undenied(threat: re.Pattern[str], normalised: str) -> str | None:
+    for found in threat.finditer(normalised):
         words = found.group(0).lstrip(".!?,:; ")
         clause = _CLAUSE_END.split(normalised[max(0, found.start() - 60) : found.start()])[-1].replace(_NAME_MARK, "")
         clause = _NO_DENIAL.sub(" ", clause)

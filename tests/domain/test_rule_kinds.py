@@ -668,6 +668,143 @@ def test_a_derby_live_blogs_ordinary_comments_are_no_threat_and_no_attack(text):
     assert not fired({"kind": "group_attack"}, text)
 
 
+# An election night's walk (2026-12-06): a lead moderator's threats and attacks on groups, each
+# published by a site made with the starter rules (the threat head scored nearly all 0.00-0.12).
+ELECTION_NIGHT_THREATS = [
+    "I hope the judge who certified this dies slowly.",
+    "If Price wins I'm going to find where he lives and burn his house down.",
+    "We'll burn the ballots and the building with them.",
+    "The returning officer should be strung up from a lamppost.",
+    "Somebody needs to put Okafor in the ground.",
+    "Storm the count centre tonight, bring weapons, they can't stop all of us.",
+    "If this result stands there will be blood on the streets, and I'll be the first.",
+    "I'm coming for you @ElectionLiveBlog reporter, you won't see it coming.",
+    "Price is a w\u200bo\u200br\u200bm; s\u200bhoot him.",  # the normalised text drops the zero-width spaces
+    "Hale should hang for this.",
+    "String the whole electoral commission up.",
+    "Bring your guns to the count tomorrow, we finish this ourselves.",
+    "The judge will get what's coming to him, I'll make sure of it.",
+    "Put Donovan six feet under.",
+    "Okafor won't survive the week if I have anything to do with it.",
+    "Line the poll workers up against a wall.",
+    "Time to take up arms against these election thieves.",
+    "We know where the count staff park. Tell them to be careful going home.",
+    "A bullet is too good for Price.",
+    "Let's see how brave the commissioner is with a brick through his window.",
+    "Price will be dead by Christmas, trust me.",
+    "If you touch one white child we will make your life a living hell.",
+    # Held before, and still: the night's others.
+    "Hang the traitors.", "They deserve to be lynched.", "He needs a bullet between the eyes.",
+    "Someone should torch the returning officer's car.", "I'm going to beat him to death.",
+    # ... and near-copies: the order, the call, the pronoun, another verb.
+    "Torch the returning officer's car.", "Someone should beat him to death.", "Hargrove deserves to hang.",
+    "The commissioners should be lined up against a wall.", "String up the whole electoral commission.",
+    "Hanging's too good for the returning officer.", "Kill him.", "I'll torch Price's car tonight.",
+    "Let's put a brick through the commissioner's window.", "We're coming for you, you'll never see it coming.",
+    "I'll make sure there's blood on the streets.", "Someone should put the returning officer six feet under.",
+    "Bring your rifles to the polling station.", "Let's storm the statehouse.", "Hale should swing for this.",
+    "Hale should hang for what he did.", "Time to take up arms.", "Time to take up arms against the regime.",
+]
+
+
+@pytest.mark.parametrize("text", ELECTION_NIGHT_THREATS)
+def test_an_election_nights_threats_are_held(text):
+    assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
+
+
+@pytest.mark.parametrize("text", [
+    "Typical women voters, too emotional to think.",
+    "The Jews bought this election like they buy everything.",
+    "Gay people shouldn't be anywhere near government.",
+    "Send every last migrant back on a boat tonight.",
+    "Pakistanis rig every postal vote, everyone knows it.",
+    "Gypsies should be banned from polling stations.",
+    # Held by the model alone, as an insult: now by the rule too.
+    "Immigrants shouldn't be allowed to vote, they're ruining this country.",
+    "Muslims voted as a bloc again, they're a cancer on this nation.",
+    "Black voters are too stupid to read a ballot.",
+    # Near-copies.
+    "Women are too emotional to vote.", "Muslims rigged the election.", "Black people shouldn't be allowed to vote.",
+    "Jews shouldn't be allowed to hold office.", "Muslims should be barred from public office.",
+    "Deport every single refugee back.", "Pakistanis are thieves.", "The Jews bought every politician.",
+    "Somalis rig every election in Minneapolis.", "Immigrants voted Labour again, they're vermin.",
+    "Gays shouldn't be anywhere near our kids.",
+    # Quoting hate to counter it fires too, as the rule's docs say: a moderator tells the two apart.
+    "Saying 'Gypsies should be banned from polling stations' is disgusting.",
+])
+def test_an_election_nights_attacks_on_groups_are_held(text):
+    assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
+
+
+# What an election night's live blog hears (results, politics, sport on the same page, crime reports):
+# the night's patterns must hold none of it.
+ELECTION_BLOG = [
+    # The walk's own near-misses.
+    "That bill needs to die in committee.", "Hale should hang his head in shame.", "Line the chairs up against the wall.",
+    "The judge will get what's coming to him at the appeal.", "bring your umbrellas to the count tomorrow",
+    "blood on the streets, the historian wrote of 1968", "Price will be dead in the water by Christmas",
+    "A bullet point summary is too good for this report", "In 1775 the colonists took up arms against the crown.",
+    "Storm the castle before the timer runs out, it's the only way past level 3.", "String the lights up along the fence.",
+    "Women voters turned out in record numbers.", "Jewish voters in the district backed the challenger.",
+    "Pakistani-British candidates won three seats.", "Migrants arrived by boat in Dover last night, the BBC reports.",
+    "Gay rights were on the ballot in three states.",
+    "Muslims voted for Labour in higher numbers than 2019, the exit poll says.",
+    "The scheme bans cars from polling stations' car parks.", "Saying 'Gypsies should be banned' is disgusting.",
+    # Results night.
+    "Storm the polls on Thursday and vote them out!", "Volunteers, bring your clipboards to the count centre by ten.",
+    "I know where the count staff park, it's behind the leisure centre.", "Labour, we're coming for you at the next election.",
+    "The twist at the end? You won't see it coming.", "Price will be dead and buried politically by Christmas.",
+    "The minister won't survive the week, the lobby says.", "Okafor won't survive the reshuffle if the polls are right.",
+    "Hanging chads decided Florida in 2000.", "The returning officer should be thanked for a smooth count.",
+    "Time to take up arms against this tax rise: write to your MP.", "It was time to take up arms, the rebels decided.",
+    "Death is too good a word for what happened to Labour tonight.", "Let's see how brave the commissioner is with the press tomorrow.",
+    "We'll burn through the ballots by midnight at this pace.", "The candidate's campaign will be dead by Christmas, trust me.",
+    "Shoot him an email, the agent will know.", "Hang him on the wall next to the other portraits.",
+    "Typical Westminster: smile to his face, then stab him in the back.", "Stab him in the back.", "Kill him with kindness.",
+    "Someone should shoot\n\nPrice will be pleased with the photos.",
+    "We must take up arms against climate change.", "Let's take up arms against poverty!",
+    "Undecided voters should swing for this candidate.", "The Senate should hang on to its filibuster.",
+    "Anyone who voted for this should hang their heads.", "Let's bury Price six feet under at the ballot box.",
+    "We're coming for you Tories, and you won't see it coming on polling day.", "Let's put the past in the ground and move on.",
+    "I hope the doctor who saved him dies a hero.", "The jury should hang.", "Black voters stole the show.",
+    "Asian voters fixed the result.",
+    "Storm Darragh hit the count centre roof.", "Bring your ID to the polling station tomorrow.",
+    "Turnout was dead by noon, the returning officer said.", "Rioters stormed the Capitol in 2021.",
+    "Labour will make your life a living hell with these taxes.", "We'll make his life hell at the ballot box.",
+    "I'll make your life easier: here's the link to the results.", "Price should hang on to the seat by a few hundred votes.",
+    "He should swing for the fences in the second debate.", "The portrait of the mayor should hang in the town hall.",
+    "You guys should hang sometime.", "Our volunteers lined up against the wall for the photo.",
+    "Pollsters got it wrong again, line them all up and ask them why.", "The Greens are coming for your car, warns the Mail.",
+    "Black voters are too often ignored by both parties.", "Young voters are too busy to vote, says the pollster.",
+    "Women voters are too important to ignore.", "Send every refugee child a Christmas card.",
+    "Immigrants shouldn't be allowed to vote in general elections until they are citizens.",
+    "Old people shouldn't be allowed to vote, joked the comedian.", "Men shouldn't be allowed in women's refuges.",
+    "Travellers should be banned from using phones on the plane.", "Foreigners should be banned from buying houses here.",
+    "The Jews bought the building on Hope Street in 1920.", "Pakistanis celebrated the cricket win in Bradford.",
+    "Muslims voted as a bloc for the independent, they're a big part of the ward.",
+    "Immigrants staff our hospitals, they're the reason the NHS works.", "Send every last leaflet back to the printers.",
+    "Women shouldn't be in government just because of a quota, she argued.", "Women voters were too busy to respond to the poll.",
+    "Jewish donors bought tickets to the gala.", "Muslims should be allowed to vote wherever they live.",
+    "Jews voted in large numbers; they're a key bloc.", "Disabled voters should be allowed in polling stations with their carers.",
+    "Black voters were turned away from polling stations in Georgia.", "Catholic voters are too numerous to ignore.",
+    "Polish voters fixed their registration online.", "Immigrants, the report says, are vital; they're the backbone of the NHS.",
+    "Send every last voter a postal ballot.",
+    # Sport on the same page.
+    "Hang in there, lads, two more rounds.", "We'll kill them in the second leg.", "Bring your guns to the range on Saturday.",
+    "Bring weapons that deal fire damage to the boss.", "Line the players up against the wall for the team photo.",
+    # Crime reports beside the results.
+    "Police said he was beaten to death outside the count.", "The gunman was shot dead by police.",
+    "A man was jailed for threatening to burn down his neighbour's house.", "The arsonist set fire to her car, the court heard.",
+    "The jury heard he had said he would make her life a living hell.",
+]
+
+
+@pytest.mark.parametrize("text", ELECTION_BLOG)
+def test_an_election_nights_ordinary_comments_are_no_threat_and_no_attack(text):
+    assert not fired({"kind": "threat_words"}, text)
+    assert not fired({"kind": "group_attack"}, text)
+
+
 def test_a_threat_holds_by_default_and_says_what_it_read():
     rule = validate_rules([{"name": "threats", "kind": "threat_words"}])[0]
     assert (rule["action"], rule["reason"]) == ("hold", "threat of violence")
@@ -1045,7 +1182,14 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "i'll get you " * 1500, "what's ur " * 2000, "i sometimes cut myself when im " * 650,
                                   "my stepdad hits me with a " * 760, "my mum's boyfriend " * 1050,
                                   "everyone would be happier if i " * 640, "i took some of my mum's " * 830,
-                                  "i'm scared to go home because " * 660, "i've been self - " * 1200])
+                                  "i'm scared to go home because " * 660, "i've been self - " * 1200,
+                                  # An election night's: who-clauses, gaps and sentences read to their end.
+                                  "hope the judge who a " * 1000, "i'm going to find a " * 1000 + "burn his house",
+                                  "we'll burn the building " * 800, "i'm coming for you " * 1100, "blood on the streets " * 1000,
+                                  "see how brave a b " * 1100, "he won't survive the week " * 800 + "if i have", "the mayor should be " * 1000 + "strung",
+                                  "line the " * 2200 + "wall", "string the whole " * 1200, "get what's coming , " * 1000,
+                                  "muslims voted , " * 1300 + "they're", "women voters , too " * 1000, "gay people shouldn't be " * 800,
+                                  "send every last " * 1300, "the jews bought the " * 1000, "bring your " * 2000 + "guns"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
