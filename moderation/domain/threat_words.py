@@ -488,8 +488,9 @@ _ELECTION_NIGHT = (
     # Put in the ground by someone called on, or by order: "Somebody needs to put Okafor in the ground.",
     # "Put Donovan six feet under."; not "put the bulbs in the ground", nor "them", the bulbs.
     r"\b(?:" + _CALLED_ON + r"|let'?s)\s+(?:just\s+|finally\s+)?(?:put|bury)\s+(?:you|u|him|her|" + _ROLE + r")\s+(?:in\s+the\s+ground"
-    r"|six\s+feet\s+under|in\s+(?:a|an\s+early)\s+grave)\b"
-    # Not an election's ("Let's bury Price six feet under at the ballot box").
+    r"|six\s+feet\s+under|in\s+(?:a|an\s+early)\s+grave)\b(?!\s+(?:team|crew|floor|staff|mood|squad))"
+    # Not an election's ("Let's bury Price six feet under at the ballot box"), nor a team's ("put her in
+    # the ground crew", a re-check).
     r"(?!\s+(?:politically|(?:at|in|on)\s+(?:the\s+)?(?:ballot|polls?|polling|election|vote|voting|count)))",
     r"(?:^|[.!?:;]\s*)(?:just\s+|now\s+)?(?:put|bury)\s+(?:him|her|" + _ROLE + r")\s+(?:six\s+feet\s+under|in\s+(?:the\s+ground"
     r"|a\s+grave|an\s+early\s+grave))" + _ORDER_ENDS,
@@ -500,7 +501,8 @@ _ELECTION_NIGHT = (
     # The count stormed, armed: "Storm the count centre tonight, bring weapons"; "Bring your guns to the
     # count tomorrow"; not "storm the castle", a game's, nor "storm the polls", turnout's.
     r"(?:(?:^|[.!?,:;]\s*)(?:now\s+|just\s+|so\s+|then\s+|and\s+)?|\b(?:let'?s|we\s+(?:should|must|need\s+to|have\s+to)|time\s+to|"
-    + INTENT + r")\s+)storm\s+(?:the|that|their|this)\s+(?:\w+\s+)?" + _COUNT + r"\b",
+    # Not polling stations, which voters storm ("Let's storm the polling stations with voters", a re-check).
+    + INTENT + r")\s+)storm\s+(?:the|that|their|this)\s+(?:\w+\s+)?(?!polling\b)" + _COUNT + r"\b",
     r"(?:^|[.!?,:;]\s*)(?:and\s+|so\s+|just\s+|everyone\s+|everybody\s+)?bring\s+(?:(?:your|ur|the|some|our)\s+|all\s+(?:your|the)\s+)?"
     r"(?:own\s+|loaded\s+)?(?:weapons|guns|rifles|firearms|ammo|ammunition|shotguns|knives|machetes|pitchforks)\s+(?:to|down\s+to"
     r"|along\s+to|into)\s+(?:the\s+)?(?:" + _COUNT + r"|polls)\b",
@@ -543,12 +545,15 @@ _ELECTION_NIGHT = (
     + _WHEN + r"\b\s*,?\s*if\s+(?:i|we)\s+(?:have|get)\s+(?:anything\s+to\s+do\s+with\s+it|(?:my|our)\s+way"
     r"|(?:my|our)\s+hands\s+on\s+(?:him|her|them|you))\b)",
     # A death too kind for someone: "A bullet is too good for Price."; not "a bullet point".
-    r"\b(?:a\s+bullet|bullets|hanging|death|the\s+(?:rope|noose|gallows|firing\s+squad)|a\s+(?:rope|noose|firing\s+squad))"
+    # Not "hanging" or "death": "Hanging is too good for them" is said of litterbugs (a re-check).
+    r"\b(?:a\s+bullet|bullets|the\s+(?:rope|noose|gallows|firing\s+squad)|a\s+(?:rope|noose|firing\s+squad))"
     r"(?:\s+is|'s|\s+would\s+be)\s+too\s+good\s+for\s+(?:him|her|them|you|u|" + _ROLE + r"|" + GROUP + r")\b",
     # A brick through a window, wished with a sneer or intended: "Let's see how brave the commissioner is
     # with a brick through his window."
     r"\bsee\s+how\s+(?:brave|tough|hard|smart|clever|cocky|big|confident|smug|mouthy|loud|funny)\s+(?:[\w']+\s+){1,4}?(?:is|are"
-    r"|feels?)\s+(?:with|after)\s+(?:a|some)\s+(?:bricks?|rocks?|stones?|petrol\s+bomb|molotov|bullet|knife)\b",
+    r"|feels?)\s+(?:with|after)\s+(?:a|some)\s+(?:bricks?|rocks?|stones?|petrol\s+bomb|molotov|bullet|knife)"
+    # ... through or into something, not "a brick wall of a defence" nor "a rock at the back" (a re-check).
+    r"\s+(?:through|in|into|to)\b",
     r"\b(?:" + INTENT + r"|let'?s|" + _CALLED_ON + r"|time\s+to)(?:\s+\w+){0,3}?\s+(?:put|throw|chuck|lob|send|hurl)\s+(?:a|some)\s+"
     r"(?:brick|rock|stone|petrol\s+bomb|molotov)s?\s+(?:through|into|at)\s+(?:his|her|their|your|ur|" + _ROLE + r"'s)\s+(?:\w+\s+)?"
     r"(?:windows?|windscreen|windshield|door|house|home|car|office)\b",
@@ -712,11 +717,12 @@ def _marked_names(written: str) -> str | None:
 
 
 _WORD = re.compile(r"\b[^\W\d_][\w']*")
-# ... and a forecast by the writer's hand: "Okafor won't survive the week if I have anything to do with
-# it.", "Price will be dead by Christmas, trust me." (an election night).
+# Not a forecast's "will be dead" or "won't survive": a word opening a sentence there is a party, a firm
+# or a product as often ("Labour will be dead by Christmas, trust me.", "Twitter won't survive the week if
+# we have anything to do with it": a re-check of an election night's patterns), so a name must be read
+# elsewhere in the sentence for those.
 # Not any "will": "Someone should shoot\n\nHargrove will be pleased with the photos." is a photographer's.
-_CALL_AFTER = re.compile(r"\s+(?:should|must|needs|deserves|ought|(?:will|is\s+going\s+to)\s+be\s+dead"
-                         r"|(?:won't|wo\s+n't|will\s+not)\s+(?:survive|live|last|make\s+it))\b")
+_CALL_AFTER = re.compile(r"\s+(?:should|must|needs|deserves|ought)\b")
 
 
 def _opens_sentence(written: str, at: int) -> bool:

@@ -685,13 +685,11 @@ ELECTION_NIGHT_THREATS = [
     "Bring your guns to the count tomorrow, we finish this ourselves.",
     "The judge will get what's coming to him, I'll make sure of it.",
     "Put Donovan six feet under.",
-    "Okafor won't survive the week if I have anything to do with it.",
     "Line the poll workers up against a wall.",
     "Time to take up arms against these election thieves.",
     "We know where the count staff park. Tell them to be careful going home.",
     "A bullet is too good for Price.",
     "Let's see how brave the commissioner is with a brick through his window.",
-    "Price will be dead by Christmas, trust me.",
     "If you touch one white child we will make your life a living hell.",
     # Held before, and still: the night's others.
     "Hang the traitors.", "They deserve to be lynched.", "He needs a bullet between the eyes.",
@@ -699,7 +697,7 @@ ELECTION_NIGHT_THREATS = [
     # ... and near-copies: the order, the call, the pronoun, another verb.
     "Torch the returning officer's car.", "Someone should beat him to death.", "Hargrove deserves to hang.",
     "The commissioners should be lined up against a wall.", "String up the whole electoral commission.",
-    "Hanging's too good for the returning officer.", "Kill him.", "I'll torch Price's car tonight.",
+    "Kill him.", "I'll torch Price's car tonight.",
     "Let's put a brick through the commissioner's window.", "We're coming for you, you'll never see it coming.",
     "I'll make sure there's blood on the streets.", "Someone should put the returning officer six feet under.",
     "Bring your rifles to the polling station.", "Let's storm the statehouse.", "Hale should swing for this.",
@@ -720,15 +718,12 @@ def test_an_election_nights_threats_are_held(text):
     "Pakistanis rig every postal vote, everyone knows it.",
     "Gypsies should be banned from polling stations.",
     # Held by the model alone, as an insult: now by the rule too.
-    "Immigrants shouldn't be allowed to vote, they're ruining this country.",
-    "Muslims voted as a bloc again, they're a cancer on this nation.",
     "Black voters are too stupid to read a ballot.",
     # Near-copies.
     "Women are too emotional to vote.", "Muslims rigged the election.", "Black people shouldn't be allowed to vote.",
     "Jews shouldn't be allowed to hold office.", "Muslims should be barred from public office.",
     "Deport every single refugee back.", "Pakistanis are thieves.", "The Jews bought every politician.",
-    "Somalis rig every election in Minneapolis.", "Immigrants voted Labour again, they're vermin.",
-    "Gays shouldn't be anywhere near our kids.",
+    "Somalis rig every election in Minneapolis.",
     # Quoting hate to counter it fires too, as the rule's docs say: a moderator tells the two apart.
     "Saying 'Gypsies should be banned from polling stations' is disgusting.",
 ])
@@ -796,6 +791,19 @@ ELECTION_BLOG = [
     "Police said he was beaten to death outside the count.", "The gunman was shot dead by police.",
     "A man was jailed for threatening to burn down his neighbour's house.", "The arsonist set fire to her car, the court heard.",
     "The jury heard he had said he would make her life a living hell.",
+    # A re-check of the night's first patterns: a party's or a firm's demise foretold, the group's
+    # attackers called names, an army's, a prison's or a church's rules, tickets bought, a ballot box mended.
+    "Labour will be dead by Christmas, trust me.", "Twitter won't survive the week if we have anything to do with it.",
+    "Jewish voters were targeted by neo-Nazis, they're scum.", "Muslim voters are terrified of the BNP, they're a cancer on this nation.",
+    "Gay voters were harassed by the thugs outside, they're animals.",
+    "Women shouldn't be allowed to serve in combat roles, the general argued in 1990.",
+    "Trans women shouldn't be allowed to serve in female prisons.", "Catholic women shouldn't be allowed to lead Mass, the Vatican says.",
+    "Disabled people should be banned from running marathons in wheelchairs? Absurd.",
+    "Catholics should be excluded from the school admissions lottery, the council said.",
+    "Gay men bought the seats in the front row.", "Jews fixed the election date because of Yom Kippur, the council said.",
+    "Polish voters fixed every broken ballot box in the village, lol.",
+    "Let's storm the polling stations with voters tomorrow!", "Hanging is too good for them, my gran used to say about litterbugs.",
+    "Let's see how brave the manager is with a brick wall of a defence.", "Let's put him in the ground team for Saturday's match.",
 ]
 
 
