@@ -36,6 +36,11 @@ def _statements(table: str = "audit_log"):
 
 
 def _plans(seen: list[tuple[str, object]]) -> list[str]:
+    # A log of a busy site's shape, in this transaction alone: on a nearly empty table the planner may
+    # rightly read the primary key backwards (a full suite's run chose it), which is not what is tested.
+    db.session.execute(text("INSERT INTO audit_log (actor, action, details) SELECT 'system:scorer', "
+                            "'status:pending->published', '{}'::jsonb FROM generate_series(1, 20000)"))
+    db.session.execute(text("ANALYZE audit_log"))
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
     connection = db.session.connection().connection.driver_connection  # psycopg: the statements as sent
     plans = []
@@ -51,6 +56,7 @@ def test_the_models_page_finds_the_last_promotions_by_the_action_index(app):
         with _statements() as seen:
             last_changes(db.session)
         plans = _plans(seen)
+        db.session.rollback()
     assert plans and all("ix_audit_log_action" in plan for plan in plans), plans
 
 
@@ -70,6 +76,7 @@ def test_moderation_up_reads_what_it_told_by_the_action_index(app):
             with db.session.get_bind().connect() as connection:
                 upgrade_hints._installed(connection)
         plans = [plan for plan in _plans(seen) if "action" in plan]
+        db.session.rollback()
     assert plans and all("ix_audit_log_action" in plan for plan in plans), plans
 
 

@@ -112,7 +112,7 @@ def test_a_source_listed_at_half_weight_counts_half_as_much_as_one_its_size() ->
     assert weights.mean() == pytest.approx(1.0)
 
 
-def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path) -> None:
+def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Every "gay" row here is abusive, so an unneutralised model learns that the word is toxic.
     rows = labelled_rows() + [{"text": f"gay idiot number {i}", "toxicity": "1", "source": "olid"} for i in range(40)]
     path = write_csv(tmp_path / "skewed.csv", rows)
@@ -122,6 +122,9 @@ def test_identity_words_alone_do_not_move_toxicity(tmp_path: Path) -> None:
     text = ["i am gay"]
     assert plain.score(text)[0]["toxicity"] > neutral.score(text)[0]["toxicity"]
     assert neutral.explain("you gay idiot", ["toxicity"])["toxicity"][0]["text"] == "idiot"
+
+    # The head's weight on the word, which the card no longer marks for toxicity (classifiers.explain).
+    monkeypatch.setattr("classifiers.explain.GROUP_NAMES", frozenset())
 
     def gay_share(model: CivilityModel) -> float:
         spans = model.explain("you gay idiot", ["toxicity"], top_k=10, min_share=0.0, min_log_odds=0.0)["toxicity"]

@@ -40,7 +40,7 @@ def _priorities(*ids: int) -> list[float]:
 @pytest.fixture
 def night(app, site):
     """A threat and hate the rules hold, a phone number, a model-held insult, and two published
-    threats the rules and the model missed, each reported by one reader."""
+    menaces the rules and the model miss, each reported by one reader."""
     with app.app_context():
         save_rules(db.session, db.session.get(Site, site.id), validate_rules([
             {"name": "threats", "kind": "threat_words"}, {"name": "group-hate", "kind": "group_attack"},
@@ -51,8 +51,9 @@ def night(app, site):
             ("hate", "Immigrants are vermin."),
             ("phone", "Ring her on 07700 900123 and tell her."),
             ("insult", "You vile idiot."),
-            ("late", "Somebody needs to put Okafor in the ground."),
-            ("fresh", "Line the poll workers up against a wall."))}
+            # Published: neither the model nor, since an election night's patterns, the rules hold them.
+            ("late", "Somebody ought to sort Okafor out properly."),
+            ("fresh", "The poll workers will regret tonight."))}
         score_pending(db.session, lambda: FakeModel(), list(ids.values()), batch_size=10)
         yield ids
 
