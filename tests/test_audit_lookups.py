@@ -116,17 +116,3 @@ def test_the_audit_logs_what_filter_finds_a_rare_action_by_the_index(app):
     assert found == ["decision:reversed"] and none == []
     assert plans and all("ix_audit_log_action" in plan for plan in plans), plans
 
-
-def test_the_queues_count_of_late_reports_reads_the_open_reports_index(app):
-    # Every queue page counts the reports waiting past the desk's window; open ones are a few among all
-    # ever filed (migration 0041).
-    from datetime import timedelta
-
-    from moderation.domain.report_wait import waiting_past
-
-    with app.app_context():
-        with _statements("reports") as seen:
-            waiting_past(db.session, [], timedelta(minutes=15), now())
-        plans = _plans(seen)
-        db.session.rollback()
-    assert plans and all("ix_reports_open" in plan for plan in plans), plans
