@@ -8,7 +8,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from classifiers.features import CivilityFeatures
-from classifiers.groups import GROUP_ADJECTIVES, GROUP_PLURALS
+from classifiers.groups import GROUP_ADJECTIVES, GROUP_PLURALS, GROUP_SINGULAR_NOUNS
 from classifiers.heads import MaskedLinearHeads
 from classifiers.normalise import normalise_with_offsets, span_of
 
@@ -23,7 +23,7 @@ _WORD_CHAR_RE = re.compile(r"\w")
 # such marks on 30 of 288 cards: "Muslims", "white", "gay"). Under identity attack it says which group
 # the model took to be attacked, and shows a moderator the model's bias where it is only named
 # (docs/model.md), so it is kept there alone.
-GROUP_NAMES = frozenset(GROUP_ADJECTIVES) | frozenset(GROUP_PLURALS)
+GROUP_NAMES = frozenset(GROUP_ADJECTIVES) | frozenset(GROUP_PLURALS) | frozenset(GROUP_SINGULAR_NOUNS)
 NAMES_ITS_GROUP = "identity_attack"
 
 

@@ -16,3 +16,7 @@ GROUP_PLURALS: tuple[str, ...] = (
     "muslims", "jews", "christians", "hindus", "women", "men", "gays", "lesbians", "blacks", "whites",
     "asians", "mexicans", "africans", "arabs", "immigrants", "refugees", "homosexuals", "catholics",
 )
+# The singular nouns whose plurals are above and which are not adjectives too ("a jew", "that woman's
+# opinion"): not swapped by the copies, whose two forms must stay grammatical, but a name of a group
+# all the same wherever a group named is treated as such (the explanations' marks).
+GROUP_SINGULAR_NOUNS: tuple[str, ...] = ("jew", "woman", "man", "immigrant", "refugee", "homosexual")
