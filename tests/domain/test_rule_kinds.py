@@ -711,6 +711,28 @@ def test_an_election_nights_threats_are_held(text):
 
 
 @pytest.mark.parametrize("text", [
+    "Hale should hang for this lol", "Hale should hang for this 😂", "Hale should hang for this😂😂",
+    "Line the poll workers up against a wall lmao!!", "Line the poll workers up against a wall 🤣, seriously.",
+    "Someone should shoot Hargrove 🙄", "Put Donovan six feet under haha", "A bullet is too good for Price lol.",
+    "Line the poll workers up against a wall looool 😂😂 lmao",
+])
+def test_a_threat_with_laughter_or_a_face_where_its_sentence_ends_is_held(text):
+    # A re-check of the election night's patterns found the ones that wait for a sentence's end
+    # publishing the same threat with "lol" or a face after it.
+    assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
+
+
+@pytest.mark.parametrize("text", [
+    "I would kill for a coffee lol", "Hale should hang his head in shame lol", "I'm going to hang out at the count lol",
+    "Our keeper deserves a medal 😂", "Hahaha line the chairs up against the wall 😂", "Hale should hang for this lol honestly,"
+    " no, he should resign", "We'll hang them out to dry on Sunday lol", "She's going to kill it at the debate 😂",
+    "Bring your umbrellas to the count lol", "That striker is dead on his feet lmao", "String the lights up lol",
+])
+def test_laughter_makes_no_threat_of_what_is_none(text):
+    assert fired({"kind": "threat_words"}, text) == []
+
+
+@pytest.mark.parametrize("text", [
     "Typical women voters, too emotional to think.",
     "The Jews bought this election like they buy everything.",
     "Gay people shouldn't be anywhere near government.",
@@ -1197,7 +1219,10 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "see how brave a b " * 1100, "he won't survive the week " * 800 + "if i have", "the mayor should be " * 1000 + "strung",
                                   "line the " * 2200 + "wall", "string the whole " * 1200, "get what's coming , " * 1000,
                                   "muslims voted , " * 1300 + "they're", "women voters , too " * 1000, "gay people shouldn't be " * 800,
-                                  "send every last " * 1300, "the jews bought the " * 1000, "bring your " * 2000 + "guns"])
+                                  "send every last " * 1300, "the jews bought the " * 1000, "bring your " * 2000 + "guns",
+                                  # Laughter read as a full stop, back from each clause's end.
+                                  "\U0001f602" * 20000 + "x", " lol" * 5000 + " x", "\U0001f602 " * 10000, "a lol, " * 2800,
+                                  "hang " + " haha" * 3900])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
