@@ -19,7 +19,7 @@ shared data's real comments it fires on 49 of 112,067 that people labelled civil
 groups of voters, the same before a derby night's racist abuse of a player, 46 and 229 before the walks
 since a data scientist's; HateCheck's hateful 299 of 2,563, as before the election night, 292 before the
 derby night); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
-others from 43.9 % to 44.3 % (docs/moderation.md, the rules table).
+others from 43.9 % to 44.3 % (docs/rules-history.md, `group_attack`).
 """
 from __future__ import annotations
 

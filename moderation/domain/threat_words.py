@@ -30,7 +30,7 @@ nurses, 41 and 339 before a re-check's orders and verb forms, 41 and 333 before 
 buses and accidents, 43 and 331 before names were read through the normaliser and orders narrowed to a sentence's start, 40 and 321 before names and orders to kill
 a person, 38 and 319 before a re-check's patterns). Before the data scientist's patterns at
 the end of _SITE_ONLY it was 37 and 312, and before _SITE_ONLY 37 and 301, of which the model would
-publish 23 civil and 38 toxic: "he should be executed", "I will hurt you", "I hope you die" (docs/moderation.md, the rules table).
+publish 23 civil and 38 toxic: "he should be executed", "I will hurt you", "I hope you die" (docs/rules-history.md, `threat_words`).
 """
 from __future__ import annotations
 
