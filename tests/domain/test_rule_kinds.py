@@ -712,9 +712,15 @@ def test_an_election_nights_threats_are_held(text):
 
 @pytest.mark.parametrize("text", [
     "Hale should hang for this lol", "Hale should hang for this 😂", "Hale should hang for this😂😂",
-    "Line the poll workers up against a wall lmao!!", "Line the poll workers up against a wall 🤣, seriously.",
+    "Line the poll workers up against a wall lmao!!", "Line the poll workers up against a wall 🤣. Seriously.",
     "Someone should shoot Hargrove 🙄", "Put Donovan six feet under haha", "A bullet is too good for Price lol.",
     "Line the poll workers up against a wall looool 😂😂 lmao",
+    # A re-check's: longer laughs, emoticons, other emoji after the face, a capitalised "Lol" (once read as a name).
+    "Hale should hang for this lolol", "Hale should hang for this :)", "Hale should hang for this :D",
+    "Hale should hang for this ahahaha", "Hale should hang for this roflmao", "Hale should hang for this ☠️",
+    "Hale should hang for this lol 👍", "Hale should hang for this 🤦\u200d♂️", "Hale should hang for this 😂🔥",
+    "Hale should hang for this hahahahahahahahahahahahahaha", "Put Donovan six feet under ;)",
+    "Line Hargrove up against a wall Lol", "Hargrove should hang Lol", "I know where Hargrove lives Lol",
 ])
 def test_a_threat_with_laughter_or_a_face_where_its_sentence_ends_is_held(text):
     # A re-check of the election night's patterns found the ones that wait for a sentence's end
@@ -727,6 +733,11 @@ def test_a_threat_with_laughter_or_a_face_where_its_sentence_ends_is_held(text):
     "Our keeper deserves a medal 😂", "Hahaha line the chairs up against the wall 😂", "Hale should hang for this lol honestly,"
     " no, he should resign", "We'll hang them out to dry on Sunday lol", "She's going to kill it at the debate 😂",
     "Bring your umbrellas to the count lol", "That striker is dead on his feet lmao", "String the lights up lol",
+    # Laughter before a comma is no sentence's end: what follows still says what was meant (a re-check).
+    "I know where the mayor lives lol, in a council flat", "They know where you live lol, and what you buy",
+    "Pritchard's wife works at the hospital, nights lol, so he does the school run", "Shoot him lol, he's open!",
+    "Kill her lol, she has the flag", "Just hang her 😂, the painting I mean", "I know where he lives lol, he's my neighbour",
+    "Just kill her lmao, she's a support main", "Note: d-day was a success :)", "Time: 3pm :D see you there",
 ])
 def test_laughter_makes_no_threat_of_what_is_none(text):
     assert fired({"kind": "threat_words"}, text) == []
@@ -1222,7 +1233,9 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "send every last " * 1300, "the jews bought the " * 1000, "bring your " * 2000 + "guns",
                                   # Laughter read as a full stop, back from each clause's end.
                                   "\U0001f602" * 20000 + "x", " lol" * 5000 + " x", "\U0001f602 " * 10000, "a lol, " * 2800,
-                                  "hang " + " haha" * 3900])
+                                  "hang " + " haha" * 3900, "Hale \u2620 lol " * 1800, "kill Hale \u2620 lol " * 1200,
+                                  "Kill \u2620 lol, " * 1800, "line the \u2620 lol " * 1300, "Line the Hale " * 1400 + " up against a wall lol",
+                                  " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
