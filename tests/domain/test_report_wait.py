@@ -88,6 +88,21 @@ def test_the_lift_stays_through_another_report_and_goes_with_the_decision(app, s
         assert _priorities(night["late"])[0] < 1  # answered: its scores alone rank it
 
 
+def test_a_comment_the_site_deletes_loses_its_late_reports_lift(app, client, site, admin, night):
+    """A review: deleted by the site after its report waited past the window, a comment still ranked at
+    2.9 on the All tab, above every held insult, though no report of it waits for anyone now."""
+    with app.app_context():
+        _report(site.id, night["late"], "reader-1", minutes_ago=20)
+        lift_overdue_reports(db.session)
+        assert _priorities(night["late"])[0] >= 2.9
+        assert client.delete(f"/api/v1/comments/{night['late']}", headers=site.headers).status_code == 200
+        assert _priorities(night["late"])[0] < 1  # its scores alone rank it, as after a decision
+        everything = review_queue(db.session, viewer=db.session.get(User, admin.id), tab="all").items
+        ids = [c.id for c in everything]
+        assert ids.index(night["insult"]) < ids.index(night["late"])
+        assert lift_overdue_reports(db.session) == 0  # nor does the sweep lift it again
+
+
 def test_the_queue_counts_reports_past_the_window_and_lists_the_oldest_first(app, site, admin, night):
     with app.app_context():
         _report(site.id, night["fresh"], "reader-2", minutes_ago=3)
