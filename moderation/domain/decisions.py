@@ -88,7 +88,7 @@ def apply_decision(
             message = f"This comment changed since you opened it (now {comment.status}"
             message += f", by {who})." if who else ")."
         raise AlreadyDecided(message)
-    _refuse_unread_reports(comment, reports_seen, action)
+    refuse_unread_reports(comment, reports_seen, action)
     refuse_if_deactivated(comment.site, "decide its comments")
     # Another moderator's live claim refuses the decision (ClaimedByOther, a kind of AlreadyDecided),
     # so a bulk action skips comments someone else has open; deciding ends the claim.
@@ -118,7 +118,7 @@ def newest_report_id(comment: Any) -> int:
     return max((report.id for report in comment.reports), default=0)
 
 
-def _refuse_unread_reports(comment: Comment, reports_seen: int | None, action: str) -> None:
+def refuse_unread_reports(comment: Comment, reports_seen: int | None, action: str) -> None:
     """A report filed after the page was drawn changes no version, and the decision resolved it unread:
     a reader's self-harm report ("they told me they have pills ready tonight") was dismissed by an
     Approve on a card that never showed it (a moderator's walk). `reports_seen` is the newest report

@@ -243,7 +243,7 @@ def erase_author(session: Session, site: Site, author_id: str, *, actor: str, at
         .order_by(Comment.id).with_for_update(of=Comment)))
     deliveries = [change_status(session, c, DELETED, actor=actor, by=REMOVAL, reason="the author's erasure request")
                   for c in comments if c.status != DELETED]
-    close_reports_of_deleted(comments, at)
+    close_reports_of_deleted(session, comments, at)
     reports = list(session.scalars(
         select(Report).join(Comment, Comment.id == Report.comment_id)
         .where(Comment.site_id == site.id, Report.reporter_id == author_id, Report.note.is_not(None))

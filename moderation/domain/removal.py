@@ -52,7 +52,7 @@ def delete_comment(session: Session, site: Site, comment_id: int, *, actor: str,
     delivery = change_status(session, comment, DELETED, actor=actor, by=REMOVAL,
                              reason=f"deleted at the {requested_by}'s request", requested_by=requested_by,
                              **({"training_examples_withdrawn": withdrawn} if withdrawn else {}))
-    close_reports_of_deleted([comment], comment.status_changed_at)
+    close_reports_of_deleted(session, [comment], comment.status_changed_at)
     deliveries = [delivery]
     if site.retention_days == 0 and not is_held(session, comment.id, site.id):  # a legal hold keeps it (legal_holds.py)
         # Erased now, and said as the retention sweep says it: a plugin erasing its copy on

@@ -10,16 +10,19 @@ past the editor's "within 15 minutes", and nothing had said so. So:
   at least: reports.rank lifts it on every change, and the sweep lifts those whose reports only grew
   older (sweep.lift_overdue_reports). Priority stays a stored, indexed column: ordered at read time,
   every page of the queue would compute each comment's oldest report before its keyset could start.
+  Both ask `late_reports_lift` (rank, in Python) and `late_reports_lift_condition` (the sweep, in SQL),
+  the one condition written once (`_lift_condition`): spelled in each, the sweep had chosen comments
+  by all the reports ever filed, which rank then left unlifted, and chose them again at every sweep.
 * The queue says how many open reports are past the window and how old the oldest is (`waiting_past`).
 * The Reported tab lists the oldest open report first on request (`WAITING`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, distinct, func, or_, select
+from sqlalchemy import Select, and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -45,7 +48,36 @@ def oldest_report_at(open_reports: Iterable[Report]) -> datetime | None:
 
 def waited_past(open_reports: Iterable[Report], window: timedelta, at: datetime) -> bool:
     oldest = oldest_report_at(open_reports)
-    return oldest is not None and at - oldest >= window
+    return oldest is not None and oldest <= at - window
+
+
+def _lift_condition(open_weight, oldest_open, report_threshold, cutoff, all_of: Callable):
+    """Whether a comment's open reports lift it: they weigh the site's report threshold, as they must to
+    send a comment to review (any late report had lifted one anonymous report's held insult above the
+    model's held threats: a re-check), and the oldest came in at `cutoff` (the window before now) or
+    earlier. Written once for numbers (all_of: all) and for SQL expressions (all_of: and_)."""
+    return all_of(open_weight >= report_threshold, oldest_open <= cutoff)
+
+
+def late_reports_lift(open_reports: Sequence[Report], report_threshold: float, cutoff: datetime) -> bool:
+    """`_lift_condition` of these open reports (reports.rank)."""
+    oldest = oldest_report_at(open_reports)
+    return oldest is not None and _lift_condition(sum(r.weight for r in open_reports), oldest, report_threshold,
+                                                  cutoff, lambda *parts: all(parts))
+
+
+def late_reports_lift_condition(cutoff: datetime) -> ColumnElement[bool]:
+    """`_lift_condition` of each comment's open reports, in SQL (sweep.lift_overdue_reports); the query
+    joins Site. No open report, no group, no row: as late_reports_lift says of none."""
+    report, late = aliased(Report), aliased(Report)
+    grouped = exists(select(report.comment_id).where(report.comment_id == Comment.id, report.outcome.is_(None))
+                     .group_by(report.comment_id)
+                     .having(_lift_condition(func.sum(report.weight), func.min(report.created_at),
+                                             Site.report_threshold, cutoff, and_)))
+    # Implied by the grouped one, and no part of the rule: PostgreSQL joins this one off ix_reports_open's
+    # few late rows, where the grouped one alone is asked of every reported comment in turn.
+    return and_(exists().where(late.comment_id == Comment.id, late.outcome.is_(None), late.created_at <= cutoff),
+                grouped)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
 from moderation.domain.policy import (REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPORT_PRIORITY_CAP, overdue_priority,
                                       reports_reach_threshold, with_reports)
-from moderation.domain.report_wait import report_window, waited_past
+from moderation.domain.report_wait import late_reports_lift, report_window
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
 from moderation.domain.settings import domain_settings
 from moderation.domain.lifecycle import (APPROVED, AUTO_REJECTED, DELETED, HELD, PUBLISHED, REJECTED, REPORT,
@@ -118,11 +118,9 @@ def rank(session: Session, comment: Comment, open_now: Sequence[Report], report_
     if not trusted:
         lifted = max(with_reports(comment.scored_priority or 0.0, weight, report_threshold, cap=cap),
                      min(lifted, UNTRIED_AT_RISK_CEILING))
-    # Only when the reports reach the site's threshold themselves, as they do to send a comment to
-    # review: lifted for any late report, one anonymous report on a held insult passed a doxxing hold
-    # and the model's held threats (a re-check).
-    if (open_now and weight >= report_threshold
-            and waited_past(open_now, report_window(session), at or now())):
+    # The condition the sweep asks in SQL, written once there (report_wait._lift_condition), so that
+    # what the sweep picks out to lift is what this lifts.
+    if open_now and late_reports_lift(open_now, report_threshold, (at or now()) - report_window(session)):
         lifted = overdue_priority(lifted)
     comment.priority = lifted
 

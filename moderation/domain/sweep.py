@@ -20,19 +20,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import exists, false, func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import resend_webhooks
 from moderation.domain.lifecycle import APPROVED, HELD, PUBLISHED
 from moderation.domain.policy import OVERDUE_REPORT_PRIORITY
-from moderation.domain.report_wait import report_window
+from moderation.domain.report_wait import late_reports_lift_condition, report_window
 from moderation.domain.reports import open_reports_by_comment, rank
 from moderation.domain.model_contract import Model, ModelSource
 from moderation.domain.scoring import score_pending
 from moderation.domain.storms import calm_storms
 from moderation.domain.status import now
-from moderation.models import Comment, Report, Site, WebhookDelivery
+from moderation.models import Comment, Site, WebhookDelivery
 
 RESEND_WEBHOOKS_AFTER = timedelta(minutes=1)
 MAX_SCORE_BATCHES = 20  # bounds one sweep's run time; the next sweep continues
@@ -77,16 +77,16 @@ def lift_overdue_reports(session: Session, limit: int = MAX_OVERDUE_LIFTS) -> in
     thousand comments' reports passing the window at once took 3.5 s to rank, their rows locked
     against moderators' decisions all that while (bench/queue_pages.py's database)."""
     current, lifted, last_id = now(), 0, 0
-    late = exists().where(Report.comment_id == Comment.id, Report.outcome.is_(None),
-                          Report.created_at <= current - report_window(session))
+    # rank's own condition (report_wait._lift_condition): one the sweep spelled apart had weighed all the
+    # reports ever filed, so a comment whose open ones were too light was chosen, left unlifted, and
+    # chosen again at every sweep.
+    late = late_reports_lift_condition(current - report_window(session))
     while lifted < limit:
-        # report_weight > 0 keeps to the reported comments' partial indexes (migrations 0012, 0022). Only
-        # those whose reports reach the site's threshold are lifted (reports.rank); another would be
-        # read again at every sweep.
+        # report_weight > 0 keeps to the reported comments' partial indexes (migrations 0012, 0022): the
+        # open reports' weight is part of it, so no comment the condition lifts is left out.
         comments = list(session.scalars(
             select(Comment).join(Site, Site.id == Comment.site_id)
             .where(Comment.status.in_((HELD, PUBLISHED, APPROVED)), Comment.report_weight > 0,
-                   Comment.report_weight >= Site.report_threshold,
                    Comment.priority < OVERDUE_REPORT_PRIORITY, Comment.id > last_id, late)
             .order_by(Comment.id).limit(min(OVERDUE_LIFT_BATCH, limit - lifted))
             .with_for_update(of=Comment, skip_locked=True)))

@@ -2,12 +2,13 @@
 (domain/report_answers.py); moderation/review/__init__.py imports this module."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, request
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
-from moderation.domain.errors import Conflict, NotFound
+from moderation.domain.errors import AlreadyDecided, Conflict, NotFound
 from moderation.domain.report_answers import dismiss_reports_of_approved
+from moderation.request_input import MAX_INT8, parse_int
 from moderation.review.routes import _back, bp, form_version
 
 
@@ -22,9 +23,13 @@ def _report_answer_helpers() -> dict[str, object]:
 def dismiss_reports(comment_id: int) -> Response:
     try:
         n = dismiss_reports_of_approved(db.session, comment_id, user=auth.current_user(),
-                                        expected_version=form_version())
+                                        expected_version=form_version(),
+                                        reports_seen=parse_int(request.form.get("reports_seen"), maximum=MAX_INT8,
+                                                               minimum=0))
     except NotFound:
         abort(404)
+    except AlreadyDecided as error:  # a report the card did not show: the same words a decision's refusal says
+        flash(f"Comment #{comment_id}: {error.sentence}", "warning")
     except Conflict as error:
         flash(error.sentence[:1].upper() + error.sentence[1:], "warning")
     else:

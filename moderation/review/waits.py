@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
+from flask import g
 from markupsafe import Markup
 
 from moderation import db
 from moderation.domain.lifecycle import now
-from moderation.domain.report_wait import oldest_report_at, report_window
+from moderation.domain.report_wait import oldest_report_at, report_window, waited_past
 from moderation.models import Comment
 
 
@@ -34,12 +35,21 @@ class ReportWait(NamedTuple):
 
 
 def report_wait(comment: Comment) -> ReportWait | None:
-    """The card's oldest open report and whether it waited past the window; None if none is open."""
-    oldest = oldest_report_at(r for r in comment.reports if r.outcome is None)
+    """The card's oldest open report and whether it waited past the window (the domain's waited_past,
+    which the queue's banner and the sweep count by); None if none is open."""
+    open_reports = [r for r in comment.reports if r.outcome is None]
+    oldest = oldest_report_at(open_reports)
     if oldest is None:
         return None
-    window = report_window(db.session)
-    return ReportWait(oldest, now() - oldest >= window, int(window.total_seconds() // 60))
+    window = _page_window()
+    return ReportWait(oldest, waited_past(open_reports, window, now()), int(window.total_seconds() // 60))
+
+
+def _page_window() -> timedelta:
+    """The desk's window, read once for the page's request however many cards it draws."""
+    if "report_window" not in g:
+        g.report_window = report_window(db.session)
+    return g.report_window
 
 
 def waited(value: datetime, prefix: str = "") -> Markup:

@@ -95,7 +95,7 @@ def test_a_refused_decision_keeps_the_reason_and_note_entered(app, site, moderat
     card.locator('select[name="reason_choice"]').select_option(index=5)
     card.locator('input[name="reason_note"]').fill("repeated insults, third strike")
     # With a note: a rejection upholds a bare report filed meanwhile, and is refused by one with words
-    # the moderator has not read (decisions._refuse_unread_reports).
+    # the moderator has not read (decisions.refuse_unread_reports).
     reported = app.test_client().post(f"/api/v1/comments/{comment_id}/reports", headers=site.headers,
                                       json={"reason": "harassment", "reporter_id": "reader-5",
                                             "note": "third time tonight he has gone after me"})

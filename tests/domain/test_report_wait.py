@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from fake_model import FakeModel
 from moderation import db
@@ -88,6 +88,21 @@ def test_the_lift_stays_through_another_report_and_goes_with_the_decision(app, s
         assert _priorities(night["late"])[0] < 1  # answered: its scores alone rank it
 
 
+def test_a_comment_the_site_deletes_loses_its_late_reports_lift(app, client, site, admin, night):
+    """A review: deleted by the site after its report waited past the window, a comment still ranked at
+    2.9 on the All tab, above every held insult, though no report of it waits for anyone now."""
+    with app.app_context():
+        _report(site.id, night["late"], "reader-1", minutes_ago=20)
+        lift_overdue_reports(db.session)
+        assert _priorities(night["late"])[0] >= 2.9
+        assert client.delete(f"/api/v1/comments/{night['late']}", headers=site.headers).status_code == 200
+        assert _priorities(night["late"])[0] < 1  # its scores alone rank it, as after a decision
+        everything = review_queue(db.session, viewer=db.session.get(User, admin.id), tab="all").items
+        ids = [c.id for c in everything]
+        assert ids.index(night["insult"]) < ids.index(night["late"])
+        assert lift_overdue_reports(db.session) == 0  # nor does the sweep lift it again
+
+
 def test_the_queue_counts_reports_past_the_window_and_lists_the_oldest_first(app, site, admin, night):
     with app.app_context():
         _report(site.id, night["fresh"], "reader-2", minutes_ago=3)
@@ -146,3 +161,56 @@ def test_the_sweep_lifts_late_reports_while_the_model_will_not_load(app, site, n
         with pytest.raises(RuntimeError):
             sweep(db.session, no_model, pending_after=30, batch_size=10)
         assert _priorities(night["late"])[0] >= 2.9
+
+
+# (open or "dismissed", weight, minutes ago) per report, the site's threshold, whether the late reports lift.
+LIFT_CASES = [
+    ([], 2.0, False),
+    ([(None, 2.0, 20)], 2.0, True),
+    ([(None, 2.0, 5)], 2.0, False),  # not late yet
+    ([(None, 2.0, 15)], 2.0, True),  # exactly the window
+    ([(None, 1.0, 20)], 2.0, False),  # too light
+    ([(None, 1.0, 20), (None, 1.0, 1)], 2.0, True),  # the oldest is late, together they weigh enough
+    ([(None, 0.0, 40), (None, 2.0, 1)], 2.0, True),  # a capped anonymous report is late, and open
+    ([("dismissed", 2.0, 30), (None, 0.5, 20)], 2.0, False),  # what was answered weighs nothing now
+    ([("dismissed", 2.0, 30), (None, 2.0, 1)], 2.0, False),  # nor is its age the open ones'
+    ([(None, 2.0, 16), (None, 1.0, 2)], 3.0, True),
+    ([(None, 2.0, 16)], 3.0, False),
+]
+
+
+def test_rank_and_the_sweep_ask_the_same_condition_of_late_reports(app, site):
+    """The condition is written once (report_wait._lift_condition): here its Python and SQL forms agree."""
+    from moderation.domain.report_wait import late_reports_lift, late_reports_lift_condition, report_window
+
+    with app.app_context():
+        current = now()
+        cutoff = current - report_window(db.session)
+        for n, (reports, threshold, lifts) in enumerate(LIFT_CASES):
+            db.session.get(Site, site.id).report_threshold = threshold
+            comment_id = add_comment(site.id, f"Case {n}: a comment readers reported.", f"case-{n}")
+            db.session.add_all(Report(comment_id=comment_id, reason="other", reporter_id=f"r{i}", weight=weight,
+                                      outcome=outcome, created_at=current - timedelta(minutes=minutes))
+                               for i, (outcome, weight, minutes) in enumerate(reports))
+            db.session.flush()
+            in_python = late_reports_lift(
+                [r for r in db.session.get(Comment, comment_id).reports if r.outcome is None], threshold, cutoff)
+            in_sql = db.session.scalar(select(Comment.id).join(Site, Site.id == Comment.site_id)
+                                       .where(Comment.id == comment_id, late_reports_lift_condition(cutoff)))
+            assert (in_python, in_sql is not None) == (lifts, lifts), (n, reports, threshold)
+
+
+def test_the_sweep_leaves_a_comment_whose_open_reports_are_too_light_to_lift(app, site, admin, night):
+    """A review: the sweep chose by every report ever filed, so an approved comment whose reports were
+    dismissed, with one anonymous report since, was taken, ranked, left unlifted, and counted lifted
+    again at every sweep."""
+    with app.app_context():
+        _report(site.id, night["late"], "reader-1", minutes_ago=30)
+        comment = db.session.get(Comment, night["late"])
+        decide(db.session, comment.id, user=db.session.get(User, admin.id), action="approve", reason=None,
+               expected_version=comment.version)
+        _report(site.id, night["late"], None, minutes_ago=20, reason="uncivil")  # 0.5: under the threshold
+        before = _priorities(night["late"])
+        assert lift_overdue_reports(db.session) == 0
+        assert lift_overdue_reports(db.session) == 0
+        assert _priorities(night["late"]) == before and before[0] < 2.9

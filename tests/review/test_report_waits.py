@@ -86,3 +86,20 @@ def test_a_cursor_with_an_id_past_bigint_is_a_400_in_either_order(sign_in, moder
                  f"/review?after=1.5~2026-12-06T10:00:00%2B00:00~{huge}"):
         response = client.get(path)
         assert response.status_code == 400, path
+
+
+def test_a_page_of_reported_cards_reads_the_desks_window_once(sign_in, moderator, grant, site, make_comment,
+                                                             monkeypatch):
+    """A review: every card read the setting again; one page says one window of all its cards."""
+    import moderation.review.waits as waits
+
+    reads = []
+    read = waits.report_window
+    monkeypatch.setattr(waits, "report_window", lambda session: reads.append(1) or read(session))
+    grant(moderator, site)
+    cards = [make_comment(site.id, f"Reported comment {n}.", status="published", flagged=[], report_weight=2.0,
+                          reports=[{"weight": 2.0, "created_at": _ago(20 + n)}]) for n in range(3)]
+    html = sign_in(moderator).get("/review?tab=reported").get_data(as_text=True)
+    assert all("past the desk's 15 min" in _card(html, c) and 'class="overdue-note" hidden' not in _card(html, c)
+               for c in cards)
+    assert len(reads) == 1
