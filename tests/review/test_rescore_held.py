@@ -228,3 +228,43 @@ def test_a_new_run_started_while_one_scores_stops_the_old_one(app, promoted, mak
         _run(app, site.id, run_id=replaced)
     with app.app_context():
         assert db.session.scalars(select(HeldRescoreRun.id)).all() == [newer]
+
+
+def test_an_admin_starts_a_run_from_the_thresholds_page_and_publishes_what_it_offers(
+        app, sign_in, admin, make_site_admin, promoted, make_comment, monkeypatch):
+    from review_helpers import csrf_token
+
+    from moderation.admin import held_rescore as pages
+    from workers.rescore_tasks import score_held_again as task
+
+    site = promoted
+    low, high = _held(make_comment, site, 20), _held(make_comment, site, 90)
+    sent = []
+    monkeypatch.setattr(pages, "send_task", lambda session, name, args: sent.append((name, args)) or True)
+    client = sign_in(admin)
+    url = f"/admin/sites/{site.id}/thresholds"
+    page = client.get(url).get_data(as_text=True)
+    assert "Score held comments with test-model-2" in page
+    assert client.post(f"{url}/rescore-held", data={"csrf_token": csrf_token(page)}).status_code == 303
+    [(name, [site_id, run_id])] = sent
+    assert (name, site_id) == ("workers.rescore_tasks.score_held_again", site.id)
+    assert "Waiting for a worker to score the held comments again" in client.get(url).get_data(as_text=True)
+
+    with app.app_context():
+        assert task(site.id, run_id) == "scored 2"
+    page = client.get(url).get_data(as_text=True)
+    said = " ".join(page.split('id="rescore-held">')[1].split("</section>")[0].split())
+    assert "it would publish <strong>1</strong> of them" in said and "Publish these 1" in said
+    assert f"#{low}</a> A silly take on the bridge 20" in said and f"#{high}<" not in said
+
+    site_admin = sign_in(make_site_admin("sam", sites=[site]))
+    theirs = site_admin.get(url).get_data(as_text=True)
+    assert 'id="rescore-held"' not in theirs
+    assert site_admin.post(f"{url}/publish-rescored", data={"csrf_token": csrf_token(theirs), "version": NEW}
+                           ).status_code == 403
+
+    response = client.post(f"{url}/publish-rescored", data={"csrf_token": csrf_token(page), "version": NEW})
+    after = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Published 1 held comment on test-model-2&#39;s scores; the site is told. Left held: 1 held at the thresholds" in after
+    assert _rows(app, [low, high]) == {low: ("published", NEW, {"toxicity": 0.2, "insult": 0.1}),
+                                       high: ("held", OLD, OLD_SCORES)}
