@@ -268,3 +268,30 @@ def test_an_admin_starts_a_run_from_the_thresholds_page_and_publishes_what_it_of
     assert "Published 1 held comment on test-model-2&#39;s scores; the site is told. Left held: 1 held at the thresholds" in after
     assert _rows(app, [low, high]) == {low: ("published", NEW, {"toxicity": 0.2, "insult": 0.1}),
                                        high: ("held", OLD, OLD_SCORES)}
+
+
+def test_the_command_scores_them_again_with_a_progress_bar_and_publishes_with_publish(
+        app, services, make_site, make_comment):
+    from click.testing import CliRunner
+
+    from moderation.cli import main
+
+    site = make_site("shell-gazette")
+    civil = make_comment(site.id, "Thanks for the thoughtful article about the new bridge.", scores=OLD_SCORES,
+                         flagged=["toxicity"], model_version="retired-0")
+    runner = CliRunner()
+    said = runner.invoke(main, ["models", "rescore-held", "--help"]).output
+    assert "--site" in said and "--publish" in said and "stay held" in " ".join(said.split())
+
+    result = runner.invoke(main, ["models", "rescore-held", "--site", site.name], env=services.env())
+    assert result.exit_code == 0, result.output
+    assert "scored 1 held comment of shell-gazette again; they stay held. At the site's thresholds now it would " \
+           "publish 1." in result.output
+    assert "scoring with" in result.stderr  # the progress bar
+    assert _rows(app, [civil])[civil] == ("held", "retired-0", OLD_SCORES)
+
+    result = runner.invoke(main, ["models", "rescore-held", "--site", site.name, "--publish"], env=services.env())
+    assert result.exit_code == 0, result.output
+    assert "published 1; left held: 0 edited since" in result.output
+    status, version, scores = _rows(app, [civil])[civil]
+    assert status == "published" and version not in (None, "retired-0") and scores["toxicity"] < 0.5
