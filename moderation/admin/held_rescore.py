@@ -6,10 +6,12 @@ is publishing on a version's scores the comments another version held.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import flash, redirect, request, url_for
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from moderation import auth, db
@@ -33,6 +35,17 @@ def _back(site: Site) -> Response:
     return redirect(url_for("admin.site_thresholds", site_id=site.id) + "#rescore-held", code=303)
 
 
+def _shown_thresholds(raw: str | None) -> dict[str, float]:
+    """The thresholds the page counted at; anything unreadable is none, which no site's match."""
+    try:
+        shown = json.loads(raw or "")
+    except ValueError:
+        return {"": -1.0}
+    if not isinstance(shown, dict) or not all(isinstance(v, (int, float)) for v in shown.values()):
+        return {"": -1.0}
+    return {str(k): float(v) for k, v in shown.items()}
+
+
 @bp.post("/sites/<int:site_id>/thresholds/rescore-held")
 @auth.login_required("admin")
 def rescore_held_comments(site_id: int) -> Response:
@@ -42,11 +55,15 @@ def rescore_held_comments(site_id: int) -> Response:
         return _back(site)
     try:
         run = start_run(db.session, site, by=f"user:{auth.current_user().username}")
+        db.session.commit()
     except Conflict as error:
         db.session.rollback()
         flash(f"Nothing scored again: {error.sentence}", "error")
         return _back(site)
-    db.session.commit()
+    except IntegrityError:  # another admin's run began in the same moment: one per site, and theirs stands
+        db.session.rollback()
+        flash("Nothing started: another admin started a run for this site just now.", "info")
+        return _back(site)
     if not send_task(db.session, RESCORE_TASK, [site.id, run.id]):
         db.session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run.id)
                            .values(failed="the task queue was unavailable"))
@@ -70,7 +87,8 @@ def publish_rescored_comments(site_id: int) -> Response:
         return _back(site)
     try:
         released = publish_run(db.session, site, model["version"], model["attributes"], model["thresholds"],
-                               actor=f"user:{auth.current_user().username}")
+                               actor=f"user:{auth.current_user().username}",
+                               shown_thresholds=_shown_thresholds(request.form.get("thresholds")))
     except Conflict as error:
         db.session.rollback()
         flash(f"Nothing published: {error.sentence}", "error")

@@ -19,6 +19,7 @@ import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -37,10 +38,17 @@ from moderation.models import Comment, HeldRescoreResult, HeldRescoreRun, Site
 RESCORE_TASK = "workers.rescore_tasks.score_held_again"
 PAGE = 300  # comments scored, read or locked at a time: a page's rows are locked only while it is published
 EXAMPLES = 5
+# A run neither finished nor failed after this long lost its worker (killed, restarted): the page
+# offers to start another rather than wait for it for ever.
+STALE_AFTER = timedelta(minutes=30)
 
 
 class RunOutOfDate(Conflict):
     code = "rescore_out_of_date"
+
+
+class ThresholdsMoved(Conflict):
+    code = "thresholds_moved"
 
 
 def text_sha256(text: str) -> str:
@@ -100,7 +108,10 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
             session.commit()
             if progress is not None:
                 progress(len(rows))
-        session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id).values(finished_at=now()))
+        finished = session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id).values(finished_at=now())
+                                   .returning(HeldRescoreRun.scored, HeldRescoreRun.requested_by)).one()
+        audit(session, finished.requested_by, "model:held_rescored", site_id=site.id, site=site.name,
+              version=model.version, run=run_id, scored=finished.scored)
         session.commit()
     except Exception as error:
         session.rollback()
@@ -192,6 +203,12 @@ class Offer:
         return self.run is not None and self.run.finished_at is not None
 
     @property
+    def stale(self) -> bool:
+        """Asked long ago and neither finished nor failed: its worker died, and another may be started."""
+        return (self.run is not None and self.run.finished_at is None and self.run.failed is None
+                and self.run.requested_at < now() - STALE_AFTER)
+
+    @property
     def usable(self) -> bool:
         return self.finished and not self.out_of_date
 
@@ -233,6 +250,7 @@ class Released:
 
 def publish_run(session: Session, site: Site, version: str | None, attributes: Iterable[str],
                 model_thresholds: Mapping[str, float], *, actor: str, page: int = PAGE,
+                shown_thresholds: Mapping[str, float] | None = None,
                 progress: Callable[[int], object] | None = None) -> Released:
     """Publish every comment of the site's run that, locked and read again, is still held by the
     model alone, has the text the run scored, and whose run scores the thresholds now publish: each
@@ -245,6 +263,10 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
     if run.version != version:
         raise RunOutOfDate(f"the run was scored by {run.version}, and {version} is in force now: score them again")
     run_id, attributes = run.id, set(attributes)
+    # The page's count was read at the thresholds it showed: raised since, "Publish these 3" would
+    # publish more than the admin was shown (the release page's re-check found 5).
+    if shown_thresholds is not None and dict(shown_thresholds) != site_policy(site, attributes, model_thresholds).thresholds:
+        raise ThresholdsMoved("the site's thresholds changed since the page counted these: look at the count again")
     released = Released()
     for results in _results(session, run_id, page):
         wanted = {comment_id: (sha, scores) for comment_id, sha, scores in results}
@@ -274,7 +296,7 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
         commit_and_send(session, in_bulk_lane(deliveries))
         if progress is not None:
             progress(len(results))
-    audit(session, actor, "model:held_rescore_published", site_id=site.id, version=version, run=run_id,
+    audit(session, actor, "model:held_rescore_published", site_id=site.id, site=site.name, version=version, run=run_id,
           **released.as_dict())
     session.commit()
     return released

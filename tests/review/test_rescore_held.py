@@ -2,6 +2,8 @@
 those it would publish at the thresholds in force published on an admin's word."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select, text
 
@@ -252,6 +254,8 @@ def test_an_admin_starts_a_run_from_the_thresholds_page_and_publishes_what_it_of
 
     with app.app_context():
         assert task(site.id, run_id) == "scored 2"
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "model:held_rescored"))
+        assert (entry.actor, entry.details["scored"], entry.details["version"]) == ("user:ada", 2, NEW)
     page = client.get(url).get_data(as_text=True)
     said = " ".join(page.split('id="rescore-held">')[1].split("</section>")[0].split())
     assert "it would publish <strong>1</strong> of them" in said and "Publish these 1" in said
@@ -263,7 +267,20 @@ def test_an_admin_starts_a_run_from_the_thresholds_page_and_publishes_what_it_of
     assert site_admin.post(f"{url}/publish-rescored", data={"csrf_token": csrf_token(theirs), "version": NEW}
                            ).status_code == 403
 
-    response = client.post(f"{url}/publish-rescored", data={"csrf_token": csrf_token(page), "version": NEW})
+    # A threshold raised after the page counted 1: the 90 would be published too, which it never showed.
+    with app.app_context():
+        db.session.get(Site, site.id).thresholds = {"toxicity": 0.95}
+        db.session.commit()
+    form = {"csrf_token": csrf_token(page), "version": NEW,
+            "thresholds": re.search(r'name="thresholds" value="([^"]*)"', page).group(1).replace("&#34;", '"')}
+    refused = client.post(f"{url}/publish-rescored", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Nothing published: the site&#39;s thresholds changed since the page counted these" in refused
+    assert _rows(app, [low])[low][0] == "held"
+    with app.app_context():
+        db.session.get(Site, site.id).thresholds = {}
+        db.session.commit()
+
+    response = client.post(f"{url}/publish-rescored", data=form)
     after = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Published 1 held comment on test-model-2&#39;s scores; the site is told. Left held: 1 held at the thresholds" in after
     assert _rows(app, [low, high]) == {low: ("published", NEW, {"toxicity": 0.2, "insult": 0.1}),
@@ -295,3 +312,17 @@ def test_the_command_scores_them_again_with_a_progress_bar_and_publishes_with_pu
     assert "published 1; left held: 0 edited since" in result.output
     status, version, scores = _rows(app, [civil])[civil]
     assert status == "published" and version not in (None, "retired-0") and scores["toxicity"] < 0.5
+
+
+def test_a_run_no_worker_finished_can_be_replaced_from_the_page(app, sign_in, admin, promoted, make_comment):
+    from datetime import timedelta
+
+    site = promoted
+    _held(make_comment, site, 20)
+    with app.app_context():
+        run = held_rescore.start_run(db.session, db.session.get(Site, site.id), by="user:ada")
+        run.requested_at -= timedelta(hours=2)
+        db.session.commit()
+    said = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
+    assert "No worker finished the run user:ada asked for" in said
+    assert "Score held comments again with test-model-2" in said and "Publish these" not in said
