@@ -78,7 +78,7 @@ def start_run(session: Session, site: Site, *, by: str) -> HeldRescoreRun:
 def score_held_again(session: Session, site: Site, get_model: Callable[[int], Model], *,
                      run_id: int | None = None, by: str = "system", page: int = PAGE,
                      progress: Callable[[int], object] | None = None) -> HeldRescoreRun:
-    """Score the site's comments held by the model alone with the version in force for it
+    """Score the site's comments held by the model alone, another version's scores, with the version in force for it
     (`get_model(site id)`), as run `run_id` (a new run when None), and keep the scores in the run.
     Nothing on a comment changes. Commits page by page; a failed run says so and keeps nothing offered."""
     if run_id is None:
@@ -97,7 +97,9 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
             rows = session.execute(
                 select(Comment.id, Comment.text, Comment.flagged)
                 .where(Comment.site_id == site.id, Comment.status == HELD, Comment.id > after,
-                       Comment.text_erased_at.is_(None))
+                       Comment.text_erased_at.is_(None),
+                       # Those the version scored already are the thresholds page's release's to offer.
+                       Comment.model_version.is_distinct_from(model.version))
                 .order_by(Comment.id).limit(page)).all()
             if not rows:
                 break

@@ -86,6 +86,9 @@ def test_only_comments_the_model_alone_holds_are_counted_and_published(app, prom
     evidence = _held(make_comment, site, 20, words="A take named in a letter")
     banned = _held(make_comment, site, 20, words="A take by a raider", author_id="raider-1")
     still_over = _held(make_comment, site, 90)
+    # Scored by the version in force already: the release section above the run offers it, not the run.
+    its_own = _held(make_comment, site, 20, words="Scored after the promotion", model_version=NEW,
+                    scores={"toxicity": 0.2, "insult": 0.1})
     with app.app_context():
         site_row = db.session.get(Site, site.id)
         save_rules(db.session, site_row, validate_rules([{"name": "watches", "kind": "banned_words",
@@ -101,6 +104,8 @@ def test_only_comments_the_model_alone_holds_are_counted_and_published(app, prom
     released = _publish(app, site.id)
     # The reported and sent-back ones were never scored: their flags are not only the model's.
     assert (released.published, released.other_hold, released.held_at_thresholds) == (1, 3, 1)
+    with app.app_context():
+        assert its_own not in db.session.scalars(select(HeldRescoreResult.comment_id)).all()
     rows = _rows(app, [alone, ruled, reported, sent_back, evidence, banned, still_over])
     assert rows.pop(alone) == ("published", NEW, {"toxicity": 0.2, "insult": 0.1})
     assert list(rows.values()) == [("held", OLD, OLD_SCORES)] * 6
