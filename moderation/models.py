@@ -652,3 +652,33 @@ Index("ix_comments_scored_at", Comment.scored_at)
 Index("ix_comments_received_at", Comment.received_at)
 Index("ix_webhook_deliveries_created_at", WebhookDelivery.created_at)
 Index("ix_webhook_deliveries_delivered_at", WebhookDelivery.delivered_at, postgresql_where=sql("delivered_at IS NOT NULL"))
+
+
+class HeldRescoreRun(Base):
+    """One scoring of a site's held comments by the version in force (domain/held_rescore.py): one
+    per site, a new run replacing it, so nothing one run found is carried into another."""
+
+    __tablename__ = "held_rescore_runs"
+    __table_args__ = (UniqueConstraint("site_id", name="uq_held_rescore_runs_site"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    version: Mapped[str | None] = mapped_column(String(100))  # set when scoring starts: what scored them
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed: Mapped[str | None] = mapped_column(Text)
+    scored: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
+
+
+class HeldRescoreResult(Base):
+    """What the run's version scored for one held comment, kept off the comment, which stays the
+    earlier version's decision until it is published on these scores."""
+
+    __tablename__ = "held_rescore_results"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("held_rescore_runs.id", ondelete="CASCADE"), primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True)
+    text_sha256: Mapped[str] = mapped_column(String(64))  # the text scored: an edit since makes the scores another text's
+    scores: Mapped[dict[str, Any]] = mapped_column()

@@ -161,6 +161,12 @@ def _model_summary(action: str, details: dict[str, Any]) -> str | None:
         return f"no version runs in shadow now ({version} did)" if version else "no version runs in shadow now"
     if action == "model:registered":
         return f"{version} registered as a candidate"
+    if action == "model:held_rescored":
+        n = details.get("scored", 0)
+        return f"{site}: {n:,} held comment{'' if n == 1 else 's'} scored again with {version}, all still held"
+    if action == "model:held_rescore_published":
+        n = details.get("published", 0)
+        return f"{site}: {n:,} held comment{'' if n == 1 else 's'} published on {version}'s scores"
     return None
 
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from classifiers.plots import threshold_png
 from moderation import auth, db
+from moderation.admin.held_rescore import rescore_offer
 from moderation.admin.loaded_model import model_summary
 from moderation.admin.routes import bp
 from moderation.domain.backtest import DEFAULT_LIMIT, MAX_LIMIT
@@ -80,7 +81,7 @@ def site_thresholds(site_id: int) -> tuple[str, int]:
     release = (releasable(db.session, site, model["version"], model["attributes"], model["thresholds"])
                if model["version"] else None)
     coral = _coral(site, model)
-    return render_template("admin/thresholds.html", site=site, attributes=model["attributes"], attribute=attribute,
+    return render_template("admin/thresholds.html", site=site, rescore=rescore_offer(site, model), attributes=model["attributes"], attribute=attribute,
                            coral=coral, coral_characters=MAX_CHARACTERS, coral_longest=LONGEST,
                            data=data, result=result, plot=plot, error=error, args=args, limit=limit,
                            precision=PRECISION, span_words=span_words, release=release, version=model["version"],

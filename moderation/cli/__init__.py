@@ -6,6 +6,7 @@ import click
 from moderation.config import ConfigError
 from moderation.cli.admin_commands import db_group, keys_group, users_group
 from moderation.cli.backtest_commands import backtest_command
+from moderation.cli.rescore_commands import rescore_held_command
 from moderation.cli.model_commands import evaluate_command, train_command
 from moderation.cli.dataset_commands import dataset_group
 from moderation.cli import accounts_commands  # noqa: F401  (adds list/disable/rotate/... to users and keys)
@@ -54,3 +55,4 @@ main.add_command(train_command)
 main.add_command(evaluate_command)
 
 models_group.add_command(backtest_command)
+models_group.add_command(rescore_held_command)

@@ -16,7 +16,7 @@ def models_group() -> None:
     """Registered model versions: list, show, register, promote, roll back, shadow."""
 
 
-def _app():
+def bootstrapped_app():
     """The app, with the registry bootstrapped (an empty one gets the shipped model as global version)."""
     from classifiers import DEFAULT_MODEL_PATH
     from moderation.domain.model_registry import ensure_bootstrapped
@@ -39,7 +39,7 @@ def list_command() -> None:
     """Every registered version, newest first, with its status and where it is active."""
     from moderation.domain.model_registry import active_scopes, list_versions, run_requesters, trained_by, trained_for
 
-    app = _app()
+    app = bootstrapped_app()
     with app.app_context():
         versions, scopes, requesters = list_versions(db.session), active_scopes(db.session), run_requesters(db.session)
         click.echo(f"{'version':<22} {'status':<10} {'created':<17} {'trained by':<14} {'tox AUC':>7}  "
@@ -60,7 +60,7 @@ def show_command(version: str, full_card: bool) -> None:
     from moderation.domain.model_registry import (active_scopes, card_text, copied_attributes, get_version,
                                                   run_requesters, trained_by, trained_for)
 
-    app = _app()
+    app = bootstrapped_app()
     with app.app_context():
         row = get_version(db.session, version)
         if row is None:
@@ -125,7 +125,7 @@ def register_command(path: Path, notes: str | None) -> None:
     from moderation.domain.model_registry import trained_for
     from moderation.models import ModelVersion
 
-    app = _app()
+    app = bootstrapped_app()
     with app.app_context():
         count = select(func.count(ModelVersion.id))
         before = db.session.scalar(count)
@@ -146,7 +146,7 @@ def register_command(path: Path, notes: str | None) -> None:
 
 
 def _change(action, **kwargs) -> str:
-    app = _app()
+    app = bootstrapped_app()
     with app.app_context():
         try:
             if "site_name" in kwargs:

@@ -328,7 +328,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
         _take_imported_decisions(session, model, imported, scored_at, result, writes)
         if not comments:
             return
-    all_scores = model.score([c.text for c in comments])
+    all_scores = rounded_scores(model, [c.text for c in comments])
     # The site's rules and story settings: read once for this site's share of the batch.
     rule_set = current_rule_set(session, comments[0].site_id)
     rules = list(rule_set.rules) if rule_set else []
@@ -337,10 +337,7 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
     stories = story_settings(session, comments[0].site_id, (c.story_id for c in comments))
     open_now = open_reports_by_comment(session, comments)
     policy: Policy | None = None
-    for comment, raw in zip(comments, all_scores, strict=True):
-        # Compared as stored and shown, to six places: a score shown equal to the threshold had been held
-        # or not by its seventh place (a migrating site's walk).
-        scores = {k: round(float(v), 6) for k, v in raw.items()}
+    for comment, scores in zip(comments, all_scores, strict=True):
         site: Site = comment.site
         if policy is None:
             policy = site_policy(site, model.attributes, model.thresholds)
@@ -419,6 +416,14 @@ def _score_site(session: Session, model: Model, comments: list[Comment], scored_
             if delivery is not None:
                 delivery.bulk = comment.bulk  # an import's events wait in its site's bulk lane
                 result.deliveries.append(delivery)
+
+
+def rounded_scores(model: Model, texts: Sequence[str]) -> list[dict[str, float]]:
+    """The model's scores of `texts`, one dict each: the one spelling of a score that scoring and
+    scoring held comments again (held_rescore.py) compare with thresholds."""
+    # Compared as stored and shown, to six places: a score shown equal to the threshold had been held
+    # or not by its seventh place (a migrating site's walk).
+    return [{k: round(float(v), 6) for k, v in raw.items()} for raw in model.score(list(texts))]
 
 
 def _explain(model: Model, text: str, flagged: list[str], near: list[str]) -> dict[str, Any] | None:

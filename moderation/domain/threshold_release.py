@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.dispatch import in_bulk_lane
 from moderation.domain.claims import live_claims
+from moderation.domain.legal_holds import under_hold
 from moderation.domain.lifecycle import HELD, PUBLISHED, THRESHOLDS, change_status, now, refuse_if_deactivated
 from moderation.domain.policy import Policy, decide, site_policy
 from moderation.domain.reports import open_reports_by_comment
@@ -61,7 +62,7 @@ def releasable(session: Session, site: Site, version: str | None, attributes: It
     found = Releasable(looked_at=len(rows), thresholds=dict(policy.thresholds))
     by_model = []
     for row in rows:
-        if not row.flagged or not set(row.flagged) <= reliable:
+        if not flagged_by_model_alone(row.flagged, reliable):
             continue
         if row.model_version != version:
             found.other_version += 1
@@ -73,15 +74,26 @@ def releasable(session: Session, site: Site, version: str | None, attributes: It
     by_model = by_model[:AT_ONCE]
     if by_model:
         comments = list(session.scalars(select(Comment).where(Comment.id.in_(by_model)).order_by(Comment.id)))
-        found.comments = _nothing_else_holds(session, site, policy, comments)
+        found.comments = nothing_else_holds(session, site, policy, comments)
     return found
 
 
 _FOR_A_PERSON = (STORY_HOLD.rule, SITE_HOLD.rule)
 
 
-def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: list[Comment]) -> list[Comment]:
+def flagged_by_model_alone(flagged: Collection[str] | None, attributes: Collection[str]) -> bool:
+    """Held on the model's flags only: none of reports, a rule, a sanction, a storm, an edit after a
+    decision, a reader at risk, or a moderator sending it to review."""
+    return bool(flagged) and set(flagged) <= set(attributes)
+
+
+def nothing_else_holds(session: Session, site: Site, policy: Policy, comments: list[Comment],
+                       scores: Mapping[int, Mapping[str, float]] | None = None) -> list[Comment]:
+    """Those of `comments` that the router (routing.route, as scoring calls it) would publish now on
+    their scores, or on `scores[comment id]` where given: another version's, not yet the comment's."""
     claimed = live_claims(session, [c.id for c in comments], at=now())
+    kept_as_evidence = set(session.scalars(select(Comment.id).where(Comment.id.in_([c.id for c in comments]),
+                                                                    under_hold())))
     reported = open_reports_by_comment(session, comments)
     rules = current_rules(session, site.id)
     compiled = Compiled(rules)
@@ -91,7 +103,8 @@ def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: 
     sanctions = sanctions_in_force(session, comments, now())
     kept = []
     for comment in comments:
-        if comment.id in claimed or comment.id in reported or comment.story_id in stormy:
+        # Kept as evidence under a legal hold: counsel decides what is shown of it, not a threshold.
+        if comment.id in claimed or comment.id in reported or comment.story_id in stormy or comment.id in kept_as_evidence:
             continue
         # Held for a person by its story or its site when scored, it waits for one though either has
         # changed since: a site switched from hold-all back to pre-moderation had its held comments
@@ -102,7 +115,8 @@ def _nothing_else_holds(session: Session, site: Site, policy: Policy, comments: 
         story = story_hit(stories.get(comment.story_id), site)
         if story is not None:
             hits.append(story)
-        verdict, _ = route(decide(story_policy(policy, stories.get(comment.story_id)), comment.scores or {}), hits,
+        read = scores.get(comment.id) if scores is not None else comment.scores
+        verdict, _ = route(decide(story_policy(policy, stories.get(comment.story_id)), read or {}), hits,
                            sanctions.get((site.id, comment.author_id)))
         if verdict.status == PUBLISHED:
             kept.append(comment)
@@ -128,7 +142,7 @@ def release_held(session: Session, site: Site, version: str | None, attributes: 
                                   .order_by(Comment.id).with_for_update(of=Comment)
                                   .execution_options(populate_existing=True)))
     policy = site_policy(site, attributes, model_thresholds)
-    still = {c.id for c in _nothing_else_holds(session, site, policy, [c for c in locked
+    still = {c.id for c in nothing_else_holds(session, site, policy, [c for c in locked
                                                                       if c.version == found[c.id]])}
     stories = story_settings(session, site.id, (c.story_id for c in locked))
     deliveries = []

@@ -195,6 +195,9 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.site_thresholds", "GET"): site_admin_page(admin=200),
     ("admin.save_site_threshold", "POST"): site_admin_page(admin=303),
     ("admin.release_held_comments", "POST"): site_admin_page(admin=303),  # "none of the held comments"
+    # Admins only: which version scores, and publishing on its scores, is an admin's.
+    ("admin.rescore_held_comments", "POST"): page(moderator=403, admin=303),  # queued; nothing consumes it here
+    ("admin.publish_rescored_comments", "POST"): page(moderator=403, admin=303),  # "no finished run"
     ("admin.shadow", "GET"): page(moderator=403, admin=200),
     ("admin.version_effect", "GET"): page(moderator=403, admin=200),
     ("admin.version_effect_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no comments scored"

@@ -1,0 +1,69 @@
+"""`moderation models rescore-held`: the thresholds page's "score held comments again", from the shell."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from moderation import db
+from moderation.cli.context import cli_actor
+from moderation.domain.errors import DomainError
+
+
+def _bar(length: int, label: str, quiet: bool):  # noqa: ANN202 - a click progress bar, or a stand-in
+    if quiet:
+        return _Silent()
+    return click.progressbar(length=length, label=label, show_pos=True, file=sys.stderr)
+
+
+class _Silent:
+    def __enter__(self) -> "_Silent":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def update(self, _: int) -> None:
+        pass
+
+
+@click.command("rescore-held")
+@click.option("--site", "site_name", required=True, help="The site whose held comments are scored again (by name).")
+@click.option("--publish", is_flag=True,
+              help="Then publish those the version in force would publish at the site's thresholds now.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
+    """Score the site's comments held by the model alone again with the version in force for it.
+
+    The scores are kept apart, as the site's one run (replacing its last): the comments stay held and
+    keep their scores. Prints how many the version would publish at the site's thresholds now; with
+    --publish, publishes them, each read again first (one edited, decided or held by anything else
+    since stays held) and then given the version's scores. The thresholds page offers the same.
+    """
+    from moderation.cli.registry_commands import bootstrapped_app
+    from moderation.domain.held_rescore import held_count, offer, publish_run, score_held_again
+    from moderation.domain.sites import site_named
+    from moderation.scorer import get_provider
+
+    app = bootstrapped_app()
+    with app.app_context():
+        try:
+            site = site_named(db.session, site_name)
+            provider = get_provider(app)
+            provider.refresh()
+            model = provider.for_site(site.id)
+            with _bar(held_count(db.session, site), f"scoring with {model.version}", quiet) as bar:
+                run = score_held_again(db.session, site, lambda _: model, by=cli_actor(), progress=bar.update)
+            found = offer(db.session, site, model.version, model.attributes, model.thresholds)
+            click.echo(f"{model.version} scored {run.scored:,} held comment{'' if run.scored == 1 else 's'} of "
+                       f"{site.name} again; they stay held. At the site's thresholds now it would publish {found.count:,}.")
+            if not publish:
+                return
+            with _bar(run.scored, "publishing", quiet) as bar:
+                released = publish_run(db.session, site, model.version, model.attributes, model.thresholds,
+                                       actor=cli_actor(), progress=bar.update)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+    click.echo(f"published {released.published:,}; left held: {released.changed:,} edited since, "
+               f"{released.decided:,} decided meanwhile, {released.other_hold:,} held by something besides the model, "
+               f"{released.held_at_thresholds:,} held at the thresholds")

@@ -1,0 +1,304 @@
+"""Held comments scored again by the version in force, kept apart, and published on an admin's word.
+
+A comment is scored when it arrives: after a promotion the queue kept the old version's holds, and
+nothing offered those the new version would publish. Two reverted attempts wrote the new scores onto
+comments that stayed held (cards showed new scores beside old reasons; the version-effect page and
+drift counted thousands of old comments as the new version's), carried results from one run into the
+next (past 20,000, or after a failed run, comments were never offered or scored again), published
+only a first page, and counted comments other holds keep. So here:
+
+* a run scores the site's comments held by the model's flags alone, page by page by id, and keeps
+  the scores in held_rescore_results; a new run deletes the last: one run's results or none;
+* the comment changes only when it is published on those scores, and only then takes them;
+* what "would publish" means is read when asked, at the thresholds as they are then, through the
+  router itself (threshold_release.nothing_else_holds), so no second spelling of a hold can drift.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from moderation.domain.dispatch import in_bulk_lane
+from moderation.domain.errors import Conflict
+from moderation.domain.lifecycle import (HELD, PUBLISHED, THRESHOLDS, audit, change_status, commit_and_send, now,
+                                         refuse_if_deactivated)
+from moderation.domain.model_contract import Model
+from moderation.domain.policy import Policy, decide, site_policy
+from moderation.domain.scoring import rounded_scores
+from moderation.domain.stories import story_policy, story_settings
+from moderation.domain.threshold_release import flagged_by_model_alone, nothing_else_holds
+from moderation.models import Comment, HeldRescoreResult, HeldRescoreRun, Site
+
+RESCORE_TASK = "workers.rescore_tasks.score_held_again"
+PAGE = 300  # comments scored, read or locked at a time: a page's rows are locked only while it is published
+EXAMPLES = 5
+# A run neither finished nor failed after this long lost its worker (killed, restarted): the page
+# offers to start another rather than wait for it for ever.
+STALE_AFTER = timedelta(minutes=30)
+
+
+class RunOutOfDate(Conflict):
+    code = "rescore_out_of_date"
+
+
+class ThresholdsMoved(Conflict):
+    code = "thresholds_moved"
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def held_count(session: Session, site: Site) -> int:
+    """The site's held comments: what a run reads (for a progress bar)."""
+    return session.scalar(select(func.count()).select_from(Comment)
+                          .where(Comment.site_id == site.id, Comment.status == HELD)) or 0
+
+
+def latest_run(session: Session, site: Site) -> HeldRescoreRun | None:
+    return session.scalar(select(HeldRescoreRun).where(HeldRescoreRun.site_id == site.id))
+
+
+def start_run(session: Session, site: Site, *, by: str) -> HeldRescoreRun:
+    """A new run for the site, replacing its last (its results go with it). The caller commits."""
+    refuse_if_deactivated(site, "score its held comments again")
+    session.execute(delete(HeldRescoreRun).where(HeldRescoreRun.site_id == site.id))
+    run = HeldRescoreRun(site_id=site.id, requested_by=by)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def score_held_again(session: Session, site: Site, get_model: Callable[[int], Model], *,
+                     run_id: int | None = None, by: str = "system", page: int = PAGE,
+                     progress: Callable[[int], object] | None = None) -> HeldRescoreRun:
+    """Score the site's comments held by the model alone, another version's scores, with the version in force for it
+    (`get_model(site id)`), as run `run_id` (a new run when None), and keep the scores in the run.
+    Nothing on a comment changes. Commits page by page; a failed run says so and keeps nothing offered."""
+    if run_id is None:
+        run_id = start_run(session, site, by=by).id
+        session.commit()
+    try:
+        model = get_model(site.id)
+        attributes = set(model.attributes)
+        if not session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id)
+                               .values(version=model.version, started_at=now(), finished_at=None, failed=None,
+                                       scored=0)).rowcount:
+            raise Conflict("the run was replaced by another before it began")
+        session.commit()
+        after = 0
+        while True:
+            rows = session.execute(
+                select(Comment.id, Comment.text, Comment.flagged)
+                .where(Comment.site_id == site.id, Comment.status == HELD, Comment.id > after,
+                       Comment.text_erased_at.is_(None),
+                       # Those the version scored already are the thresholds page's release's to offer.
+                       Comment.model_version.is_distinct_from(model.version))
+                .order_by(Comment.id).limit(page)).all()
+            if not rows:
+                break
+            after = rows[-1].id
+            mine = [row for row in rows if flagged_by_model_alone(row.flagged, attributes)]
+            if mine:
+                _keep(session, run_id, mine, rounded_scores(model, [row.text for row in mine]), attributes)
+            session.commit()
+            if progress is not None:
+                progress(len(rows))
+        finished = session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id).values(finished_at=now())
+                                   .returning(HeldRescoreRun.scored, HeldRescoreRun.requested_by)).one()
+        audit(session, finished.requested_by, "model:held_rescored", site_id=site.id, site=site.name,
+              version=model.version, run=run_id, scored=finished.scored)
+        session.commit()
+    except Exception as error:
+        session.rollback()
+        session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id, HeldRescoreRun.finished_at.is_(None))
+                        .values(failed=f"{type(error).__name__}: {error}"[:2000]))
+        session.commit()
+        raise
+    return session.get(HeldRescoreRun, run_id, populate_existing=True)
+
+
+def _keep(session: Session, run_id: int, rows: list, scored: list[dict[str, float]], attributes: set[str]) -> None:
+    # The run's row locked while its page is written: a new run deleting it waits, and this one then
+    # stops here rather than write into a run no page will read.
+    if session.scalar(select(HeldRescoreRun.id).where(HeldRescoreRun.id == run_id).with_for_update()) is None:
+        raise Conflict("the run was replaced by another while it scored")
+    values = []
+    for row, scores in zip(rows, scored, strict=True):
+        kept = {k: v for k, v in scores.items() if k in attributes}
+        if not all(map(math.isfinite, kept.values())):
+            raise ValueError(f"the model gave {kept} for comment {row.id}")
+        values.append({"run_id": run_id, "comment_id": row.id, "text_sha256": text_sha256(row.text), "scores": kept})
+    session.execute(HeldRescoreResult.__table__.insert(), values)
+    session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id)
+                    .values(scored=HeldRescoreRun.scored + len(values)))
+
+
+def _results(session: Session, run_id: int, page: int) -> Iterable[list[tuple[int, str, dict[str, float]]]]:
+    """The run's results a page at a time, by comment id (keyset: each page a fresh read)."""
+    after = 0
+    while True:
+        rows = session.execute(select(HeldRescoreResult.comment_id, HeldRescoreResult.text_sha256,
+                                      HeldRescoreResult.scores)
+                               .where(HeldRescoreResult.run_id == run_id, HeldRescoreResult.comment_id > after)
+                               .order_by(HeldRescoreResult.comment_id).limit(page)).all()
+        if not rows:
+            return
+        after = rows[-1].comment_id
+        yield [(row.comment_id, row.text_sha256, dict(row.scores)) for row in rows]
+
+
+@dataclass
+class Sorted:
+    """One page's comments as publishing them now reads them."""
+    publish: list[tuple[Comment, dict[str, float]]] = field(default_factory=list)
+    changed: int = 0  # edited since the run scored it
+    decided: int = 0  # no longer held
+    other_hold: int = 0  # held by something besides the model's scores now
+    held_at_thresholds: int = 0  # the run's scores are held at the thresholds in force now
+
+
+def _sort(session: Session, site: Site, policy: Policy, attributes: set[str], comments: list[Comment],
+          results: Mapping[int, tuple[str, dict[str, float]]]) -> Sorted:
+    found = Sorted()
+    candidates = []
+    for comment in comments:
+        sha, scores = results[comment.id]
+        if comment.status != HELD:
+            found.decided += 1
+        elif comment.text_erased_at is not None or text_sha256(comment.text or "") != sha:
+            found.changed += 1
+        elif not flagged_by_model_alone(comment.flagged, attributes):
+            found.other_hold += 1
+        elif decide(policy, scores).status != PUBLISHED:
+            found.held_at_thresholds += 1
+        else:
+            candidates.append(comment)
+    routed = {c.id for c in nothing_else_holds(session, site, policy, candidates,
+                                               scores={c.id: results[c.id][1] for c in candidates})}
+    found.other_hold += len(candidates) - len(routed)
+    found.publish = [(c, results[c.id][1]) for c in candidates if c.id in routed]
+    return found
+
+
+@dataclass
+class Offer:
+    """What the thresholds page says of the site's run."""
+    run: HeldRescoreRun | None
+    in_force: str | None
+    count: int = 0
+    examples: list[tuple[Comment, dict[str, float]]] = field(default_factory=list)
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def out_of_date(self) -> bool:
+        return self.run is not None and self.run.version is not None and self.run.version != self.in_force
+
+    @property
+    def finished(self) -> bool:
+        return self.run is not None and self.run.finished_at is not None
+
+    @property
+    def stale(self) -> bool:
+        """Asked long ago and neither finished nor failed: its worker died, and another may be started."""
+        return (self.run is not None and self.run.finished_at is None and self.run.failed is None
+                and self.run.requested_at < now() - STALE_AFTER)
+
+    @property
+    def usable(self) -> bool:
+        return self.finished and not self.out_of_date
+
+
+def offer(session: Session, site: Site, version: str | None, attributes: Iterable[str],
+          model_thresholds: Mapping[str, float], *, page: int = 500) -> Offer:
+    """How many of the last run's comments the version in force would publish at the site's
+    thresholds now (read now: a threshold moved since changes it), with a few examples. Only a
+    finished run of the version still in force is counted. Reads; changes nothing."""
+    found = Offer(run=latest_run(session, site), in_force=version)
+    if not found.usable:
+        return found
+    attributes = set(attributes)
+    policy = site_policy(site, attributes, model_thresholds)
+    found.thresholds = dict(policy.thresholds)
+    for results in _results(session, found.run.id, page):
+        wanted = {comment_id: (sha, scores) for comment_id, sha, scores in results
+                  if decide(policy, scores).status == PUBLISHED}  # the rest need not be loaded
+        if not wanted:
+            continue
+        comments = list(session.scalars(select(Comment).where(Comment.id.in_(list(wanted))).order_by(Comment.id)))
+        sorted_ = _sort(session, site, policy, attributes, comments, wanted)
+        found.count += len(sorted_.publish)
+        found.examples.extend(sorted_.publish[:EXAMPLES - len(found.examples)])
+    return found
+
+
+@dataclass
+class Released:
+    published: int = 0
+    changed: int = 0
+    decided: int = 0
+    other_hold: int = 0
+    held_at_thresholds: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def publish_run(session: Session, site: Site, version: str | None, attributes: Iterable[str],
+                model_thresholds: Mapping[str, float], *, actor: str, page: int = PAGE,
+                shown_thresholds: Mapping[str, float] | None = None,
+                progress: Callable[[int], object] | None = None) -> Released:
+    """Publish every comment of the site's run that, locked and read again, is still held by the
+    model alone, has the text the run scored, and whose run scores the thresholds now publish: each
+    through the lifecycle, then given the run's scores (it is now the version's decision). Commits
+    and sends page by page; returns the counts, also in an audit entry."""
+    refuse_if_deactivated(site, "publish its held comments")
+    run = latest_run(session, site)
+    if run is None or run.finished_at is None:
+        raise RunOutOfDate("no finished run of the held comments to publish from: score them again first")
+    if run.version != version:
+        raise RunOutOfDate(f"the run was scored by {run.version}, and {version} is in force now: score them again")
+    run_id, attributes = run.id, set(attributes)
+    # The page's count was read at the thresholds it showed: raised since, "Publish these 3" would
+    # publish more than the admin was shown (the release page's re-check found 5).
+    if shown_thresholds is not None and dict(shown_thresholds) != site_policy(site, attributes, model_thresholds).thresholds:
+        raise ThresholdsMoved("the site's thresholds changed since the page counted these: look at the count again")
+    released = Released()
+    for results in _results(session, run_id, page):
+        wanted = {comment_id: (sha, scores) for comment_id, sha, scores in results}
+        # Locked, then read again: a decision, an edit, a report or a ban meanwhile waits for this
+        # page, or this page for it, and what it left is what is read.
+        locked = list(session.scalars(select(Comment).where(Comment.id.in_(list(wanted))).order_by(Comment.id)
+                                      .with_for_update(of=Comment).execution_options(populate_existing=True)))
+        session.refresh(site)  # the thresholds as they are now, not as this session first read them
+        policy = site_policy(site, attributes, model_thresholds)
+        sorted_ = _sort(session, site, policy, attributes, locked, wanted)
+        for name in ("changed", "decided", "other_hold", "held_at_thresholds"):
+            setattr(released, name, getattr(released, name) + getattr(sorted_, name))
+        released.decided += len(wanted) - len(locked)  # gone altogether
+        stories = story_settings(session, site.id, (c.story_id for c, _ in sorted_.publish))
+        deliveries = []
+        for comment, scores in sorted_.publish:
+            applied = story_policy(policy, stories.get(comment.story_id)).thresholds
+            earlier = comment.model_version
+            comment.flagged = []
+            deliveries.append(change_status(
+                session, comment, PUBLISHED, actor=actor, by=THRESHOLDS,
+                reason=f"released after {version}, the version in force, scored it again",
+                thresholds=dict(applied), model_version=version, scored_again_from=earlier, rescore_run=run_id))
+            # Only now the version's decision: its scores go on the comment, never on one that stays held.
+            comment.scores, comment.model_version, comment.scored_at, comment.explanations = scores, version, now(), None
+            released.published += 1
+        commit_and_send(session, in_bulk_lane(deliveries))
+        if progress is not None:
+            progress(len(results))
+    audit(session, actor, "model:held_rescore_published", site_id=site.id, site=site.name, version=version, run=run_id,
+          **released.as_dict())
+    session.commit()
+    return released
