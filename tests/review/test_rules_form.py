@@ -315,3 +315,14 @@ def test_the_phrase_rules_action_says_hold_not_reject_and_a_word_list_says_nothi
     i = names.index("threats")
     assert re.search(rf'<select id="rule-{i}-action" name="rule-{i}-action" aria-describedby="rule-{i}-action-hint">',
                      html)
+
+
+def test_a_refused_action_of_a_phrase_rule_is_described_by_the_error_and_the_hint(app, sign_in, admin, make_site):
+    site = make_site("hint-herald")
+    _rules_in_force(app, site, starter_rules())
+    client = sign_in(admin)
+    fields = _form(_page(client, site.id)).fields
+    i = [rule["name"] for rule in starter_rules()].index("threats")
+    html = _send(client, site.id, {**fields, f"rule-{i}-action": "nuke"}, "save").get_data(as_text=True)
+    assert re.search(rf'<select id="rule-{i}-action" name="rule-{i}-action" aria-invalid="true" '
+                     rf'aria-describedby="form-error rule-{i}-action-hint">', html)
