@@ -34,6 +34,14 @@ PARAM_LABELS = {
 # count, which an editor's walk could only read from the preview's reason.
 KIND_PARAM_LABELS = {("new_author", "count"): "How many of their comments",
                      ("new_author", "until"): "Held until that many are"}
+# Beside the action of the kinds that read phrases, which quotations and news reports trip too: a docs
+# tester set `group_attack` to reject, and it rejected unseen a civil comment that quoted hate to criticise
+# it. The page had offered reject without a word (docs/moderation.md, "Hold or reject?").
+_QUOTED = "Hold, not reject: quotations and news reports fire it too, and no moderator sees what it rejects."
+ACTION_HINTS = {"threat_words": _QUOTED, "group_attack": _QUOTED, "urging_self_harm": _QUOTED,
+                "contact_seeking": _QUOTED,
+                "other_language": "Hold, not reject: it fires on civil comments in other languages too, and no "
+                                  "moderator sees what it rejects."}
 SCOPE_LABELS = {"author": "the author", "site": "anyone on the site", "approved": "approved", "posted": "posted"}
 # A list pasted from a document: its bullets are never part of a word (an editor's walk pasted
 # "• scumbag" from Word, and the rule then caught only "• scumbag" written with its bullet).

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from moderation import auth, db
 from moderation.admin.routes import bp
-from moderation.admin.rule_form import (REMOVE, action_choices, field_of_error, kept, new_rule, param_fields,
+from moderation.admin.rule_form import (ACTION_HINTS, REMOVE, action_choices, field_of_error, kept, new_rule, param_fields,
                                         param_label, refuse_comma_entries, rules_from_form)
 from moderation.domain.errors import Conflict, ValidationFailed
 from moderation.domain.lifecycle import commit_and_send
@@ -51,7 +51,7 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
         form_rules=form_rules, error_at=error_at, added=added, max_rules=MAX_RULES, param_fields=param_fields,
         remove_mark=REMOVE, failed=failed, loaded=loaded, protective=protective or [],
         removed_names=[r.get("name") for r in form_rules if r.get(REMOVE)],
-        action_choices=action_choices(),
+        action_choices=action_choices(), action_hints=ACTION_HINTS,
         version=current.version if current else 0, based_on=based_on if based_on is not None else (
             current.version if current else 0),
         versions=rule_versions(db.session, site.id), stories=list_stories(db.session, site.id),

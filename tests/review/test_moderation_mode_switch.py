@@ -260,3 +260,13 @@ def test_a_sanction_put_in_force_or_lifted_before_scoring_shows_or_hides_the_wai
         events = [d.event for d in db.session.scalars(select(WebhookDelivery).where(
             WebhookDelivery.comment_id == posted["id"]).order_by(WebhookDelivery.id))]
     assert [(e["comment"]["visible"], e["version"]) for e in events] == [(False, 2), (True, 3)]
+
+
+def test_the_post_moderation_choice_names_the_holds_that_stay_hidden(app, sign_in, admin, hooked):
+    """A docs tester read "held comments show until rejected" and found 4 of 8 held comments hidden: a
+    phone number, a threat, "kys" (lifecycle.HIDING_RULE_KINDS), beside a shown at-risk reader and group hate."""
+    page = sign_in(admin).get(f"/admin/sites/{hooked.id}").get_data(as_text=True)
+    label = re.search(r'value="post"[^>]*>([^<]*)</label>', page).group(1)
+    assert label.strip().startswith("Post-moderation: held comments show until rejected, but for holds for personal "
+                                    "information, a threat, urging self-harm or seeking contact with a child")
+    assert "stay hidden until approved" in label

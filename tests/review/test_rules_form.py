@@ -2,6 +2,7 @@
 and what the form saves is what the JSON editor would have."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from review_helpers import csrf_token
@@ -296,3 +297,32 @@ def test_a_preview_over_a_comment_too_long_to_read_runs_and_a_rename_is_no_remov
     renamed = _send(client, site.id, {**fields, "rule-0-name": "phone-numbers"}, "save")
     said = client.get(renamed.headers["Location"]).get_data(as_text=True)
     assert "Saved rules version 2 for daily-planet." in said and "removed" not in said
+
+
+def test_the_phrase_rules_action_says_hold_not_reject_and_a_word_list_says_nothing(app, sign_in, admin, make_site):
+    """A docs tester set `group_attack` to reject, which the form offered without a word, and it rejected
+    unseen a civil comment that quoted hate to criticise it."""
+    site = make_site("hint-gazette")
+    _rules_in_force(app, site, [*starter_rules(), {"name": "house", "kind": "banned_words", "words": ["grass"]}])
+    html = _page(sign_in(admin), site.id)
+    names = [rule["name"] for rule in starter_rules()] + ["house"]
+    hinted = {names[int(i)]: text for i, text in re.findall(
+        r'<span class="field-hint" id="rule-(\d+)-action-hint">([^<]*)</span>', html)}
+    assert sorted(hinted) == ["group-hate", "other-language", "threats", "urging-self-harm"]
+    assert hinted["group-hate"] == ("Hold, not reject: quotations and news reports fire it too, and no moderator "
+                                    "sees what it rejects.")
+    assert "civil comments in other languages" in hinted["other-language"]
+    i = names.index("threats")
+    assert re.search(rf'<select id="rule-{i}-action" name="rule-{i}-action" aria-describedby="rule-{i}-action-hint">',
+                     html)
+
+
+def test_a_refused_action_of_a_phrase_rule_is_described_by_the_error_and_the_hint(app, sign_in, admin, make_site):
+    site = make_site("hint-herald")
+    _rules_in_force(app, site, starter_rules())
+    client = sign_in(admin)
+    fields = _form(_page(client, site.id)).fields
+    i = [rule["name"] for rule in starter_rules()].index("threats")
+    html = _send(client, site.id, {**fields, f"rule-{i}-action": "nuke"}, "save").get_data(as_text=True)
+    assert re.search(rf'<select id="rule-{i}-action" name="rule-{i}-action" aria-invalid="true" '
+                     rf'aria-describedby="form-error rule-{i}-action-hint">', html)
