@@ -9,7 +9,7 @@ import pytest
 from migration_databases import fresh_database
 from sqlalchemy import create_engine, text
 
-from moderation.domain.policy import build_policy, decide, overdue_priority
+from moderation.domain.policy import build_policy, decide, overdue_priority, stricter
 from moderation.domain.rules import HOLD, Hit, apply_hits
 from moderation.migrate import upgrade
 
@@ -45,15 +45,18 @@ def test_comments_held_before_the_upgrade_rank_as_new_holds_do(services):
     email = round(2.0 + 0.01 * stupid, 6)
     late = overdue_priority(stupid + 0.5)  # half the report threshold's worth, past the desk's window
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO sites (name, key_id, key_hash, webhook_secret) VALUES ('news', 'k', 'h', 'w')"))
-        connection.execute(text("INSERT INTO model_versions (version, sha256, artifact, artifact_bytes, card_bytes, card) "
-                                "VALUES ('v-1', 's', 'a', '', '', CAST(:card AS jsonb))"),
+        connection.execute(text("INSERT INTO sites (name, key_id, key_hash, webhook_secret) "
+                                "VALUES ('news', 'k', 'h', 'w')"))
+        connection.execute(text("INSERT INTO model_versions (version, sha256, artifact, artifact_bytes, card_bytes, "
+                                "card) VALUES ('v-1', 's', 'a', '', '', CAST(:card AS jsonb))"),
                            {"card": json.dumps({"thresholds": SHIPPED})})
         _comment(connection, "stupid", STUPID, stupid, stupid)
         _comment(connection, "kike", KIKE, kike, kike)
         _comment(connection, "email-and-insult", STUPID, email, email, hits=EMAIL)
         _comment(connection, "late", STUPID, stupid, late)
         _comment(connection, "unknown-version", KIKE, kike, kike, version="gone")
+        connection.execute(text("INSERT INTO stories (site_id, story_id, strict) VALUES (1, 'crime', true)"))
+        _comment(connection, "strict", {**QUIET, "toxicity": 0.4}, 0.4 / 0.2555, 0.4 / 0.2555, story="crime")
     engine.dispose()
     assert stupid > kike and email > kike  # the old order
 
@@ -73,4 +76,6 @@ def test_comments_held_before_the_upgrade_rank_as_new_holds_do(services):
     assert rows["email-and-insult"] == (pytest.approx(email_hold.priority),) * 2
     assert rows["late"] == (pytest.approx(new["stupid"]), pytest.approx(overdue_priority(new["stupid"] + 0.5)))
     assert rows["unknown-version"] == (pytest.approx(kike), pytest.approx(kike))
+    strict = decide(stricter(policy), {**QUIET, "toxicity": 0.4}).priority  # held at half the site's thresholds
+    assert rows["strict"] == (pytest.approx(strict), pytest.approx(strict))
     assert rows["kike"][1] > rows["late"][1] > rows["email-and-insult"][1] > rows["stupid"][1]

@@ -50,7 +50,7 @@ RELEASED = {
     "0039_scoring_key_grace.py": "d508896375a0303e",
     "0040_audit_action_index.py": "3baf7661a133ba00",
     "0041_open_reports_index.py": "303d1467de1b1318",
-    "0042_model_bands.py": "92e78d84500dc094",
+    "0042_model_bands.py": "13bc76cccc24e51c",
 }
 
 

@@ -80,7 +80,9 @@ def _thresholds(card: object, site: object, strict: bool) -> dict[str, float]:
     found = card.get("thresholds") if isinstance(card, dict) else None
     if not isinstance(found, dict):
         return {}
-    merged = {a: float(t) for a, t in found.items() if isinstance(t, (int, float)) and not isinstance(t, bool)}
+    reliable = card.get("attributes") if isinstance(card.get("attributes"), list) else list(found)
+    merged = {a: float(t) for a, t in found.items()
+              if a in reliable and isinstance(t, (int, float)) and not isinstance(t, bool)}
     for attribute, value in (site if isinstance(site, dict) else {}).items():
         if attribute in merged and isinstance(value, (int, float)) and not isinstance(value, bool):
             merged[attribute] = float(value)
@@ -116,10 +118,12 @@ def upgrade() -> None:
             if version not in cards or not isinstance(scores, dict):
                 continue
             thresholds = _thresholds(cards[version], sites.get(site_id), (site_id, story_id) in strict)
-            numbers = {a: float(s) for a, s in scores.items() if isinstance(s, (int, float)) and not isinstance(s, bool)}
             if not thresholds:
                 continue
-            new_scored, new_priority = _ranked(scored, priority, _new(thresholds, numbers), _old(thresholds, numbers), hits)
+            numbers = {a: float(s) for a, s in scores.items()
+                       if isinstance(s, (int, float)) and not isinstance(s, bool)}
+            model, old = _new(thresholds, numbers), _old(thresholds, numbers)
+            new_scored, new_priority = _ranked(scored, priority, model, old, hits)
             if (new_scored, new_priority) != (scored, priority):
                 updates.append({"id": comment_id, "scored": new_scored, "priority": new_priority})
         if updates:
