@@ -132,8 +132,8 @@ def _ratio(value: float, threshold: float) -> float:
 
 
 # Report weight adds at most this much to a comment's priority: three thresholds' worth, so a civil
-# comment stays below a threat a rule holds (4). A raid of 30 new reader ids a minute had taken a civil comment
-# to 60, twelve such comments above a published threat at 4 in the queue.
+# comment stays below a threat a rule holds (4). A raid of 30 new reader ids a minute had taken a
+# civil comment to 60, twelve such comments above a published threat at 4 in the queue.
 REPORT_PRIORITY_CAP = 3.0
 # ... and this much while no reporter among them has had a report upheld on the site: new reader ids
 # cost a raid nothing, and 30 of them took a civil comment to 3.11, above held group hate (3) and
@@ -145,10 +145,10 @@ UNTRIED_REPORT_PRIORITY_CAP = 1.5
 # least here, plus a hundredth of what it had, so the weightier of two late ones still comes first:
 # above every model-only hold short of an identity attack or a threat (MODEL_BANDS), personal
 # information and the other rules' holds, below hate (3) and threats (4), the rules' or the model's,
-# and a reader at risk (100). An election night's walk found readers'
-# reports on published threats 39th to 270th of 276, under 200 model-held insults, 37 of 64 still
-# open after 18 minutes. Below hate and threats whoever reported, so a raid's new reader ids waiting
-# out the window cannot pass what the rules or the model know is harm.
+# and a reader at risk (100). An election night's walk found readers' reports on published threats
+# 39th to 270th of 276, under 200 model-held insults, 37 of 64 still open after 18 minutes. Below
+# hate and threats whoever reported, so a raid's new reader ids waiting out the window cannot pass
+# what the rules or the model know is harm.
 OVERDUE_REPORT_PRIORITY = 2.9
 
 
