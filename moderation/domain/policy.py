@@ -10,10 +10,9 @@ A pure function of plain values, so the table tests in tests/domain need neither
 * With `auto_reject` on (off by default), a score at or above the site's reject threshold for that
   attribute rejects the comment outright; reject thresholds, too, only count for reliable attributes.
 * Reports whose total weight reaches the site's `report_threshold` hold the comment ("reports").
-* Priority orders the review queue: the largest score/threshold ratio plus report weight/threshold,
-  so a comment far over one threshold, or reported by many, comes first. Profanity's ratio counts
-  half (`URGENCY`): a swear word harms no one, and at its threshold of about 0.5 "Holy shit, that
-  is great news" (1.0/0.503) came before "You are a worthless idiot and I hope you die" (1.0/0.508).
+* Priority orders the review queue: a held comment ranks in the band of the worst attribute the
+  model flagged (`MODEL_BANDS`), placed by how sure the model is; one nothing flagged ranks by its
+  nearest miss, under 1. Reports' share is added after the rules (`with_reports`).
 """
 from __future__ import annotations
 
@@ -27,9 +26,25 @@ REPORTS = "reports"
 OFF = 1.0  # a site's threshold at this value never holds or rejects for its attribute
 # The smallest threshold a site may set: thresholds are kept to six places, and below this one holds every comment.
 MIN_THRESHOLD = 0.000001
-# How much an attribute's ratio counts toward priority; 1 if not listed. A threat the model flags
-# ranks with the rudest insult (toxicity 1.0 over 0.5), not behind every insult over its threshold.
-URGENCY = {"profanity": 0.5, "threat": 2.0}
+# Where the model's own holds rank, by what it flagged: (floor, ceiling) of the priority, among the
+# rules' floors (rules.KINDS: a plain hold 1, personal information 2, hate 3, threats 4, a reader at
+# risk 100) and the late reports' lift (OVERDUE_REPORT_PRIORITY, 2.9 to 2.93). The worst attribute
+# flagged places the comment; the score's margin over its threshold, (score - t) / (1 - t), places it
+# in the band, so an identity attack at 1.00 over 0.931 tops its band. As a ratio of score to
+# threshold, the priority had hidden what the model found: a standards editor's audit (462 held)
+# found 105 cards at 1.90-1.96, "you are stupid" beside "he not white hes a kike", an identity attack
+# at 1.00 (1.07 over 0.931) below toxicity's 1.96, and "Find them and kill them." (threat 1.0) below
+# a quoted lyric a rule held. Each ceiling, with rules.MODEL_SHARE of itself added when a rule holds
+# the comment too, stays under the next rule's floor: a link held with the surest threat never
+# passes a threat a rule holds.
+MODEL_BANDS: dict[str, tuple[float, float]] = {
+    "profanity": (0.5, 0.95),          # lowest: a swear word harms no one
+    "toxicity": (1.0, 1.35),           # with the rules' plain holds
+    "insult": (1.4, 1.65),
+    "severe_toxicity": (1.7, 1.95),    # below personal information
+    "identity_attack": (2.935, 2.97),  # above readers' own e-mail addresses and a late report, under the rules' hate
+    "threat": (3.5, 3.95),             # above hate, under the rules' threats: what a site wrote to hold comes first
+}
 # A comment held for another reason (a rule, reports, a sanction, a storm) shows the model's words
 # only for attributes that came this near their threshold. Below it the marks point at words that
 # are not why it waits: "councilman lives" in a doxxing comment a rule held at toxicity 0.03.
@@ -116,9 +131,9 @@ def _ratio(value: float, threshold: float) -> float:
     return value / max(threshold, MIN_THRESHOLD) if threshold > 0 else (1.0 + value if value > 0 else 0.0)
 
 
-# Report weight adds at most this much to a comment's priority: three thresholds' worth, below what a
-# threat the model is sure of ranks. A raid of 30 new reader ids a minute had taken a civil comment
-# to 60, twelve such comments above a published threat at 4 in the queue.
+# Report weight adds at most this much to a comment's priority: three thresholds' worth, so a civil
+# comment stays below a threat a rule holds (4). A raid of 30 new reader ids a minute had taken a
+# civil comment to 60, twelve such comments above a published threat at 4 in the queue.
 REPORT_PRIORITY_CAP = 3.0
 # ... and this much while no reporter among them has had a report upheld on the site: new reader ids
 # cost a raid nothing, and 30 of them took a civil comment to 3.11, above held group hate (3) and
@@ -128,11 +143,12 @@ UNTRIED_REPORT_PRIORITY_CAP = 1.5
 
 # A comment whose oldest open report has waited past the desk's window (REPORT_WAIT_MINUTES) ranks at
 # least here, plus a hundredth of what it had, so the weightier of two late ones still comes first:
-# above every model-only hold short of a threat, personal information and the other rules' holds,
-# below group hate (3), threats (4) and a reader at risk (100). An election night's walk found readers'
-# reports on published threats 39th to 270th of 276, under 200 model-held insults, 37 of 64 still
-# open after 18 minutes. Below hate and threats whoever reported, so a raid's new reader ids waiting
-# out the window cannot pass what the rules know is harm.
+# above every model-only hold short of an identity attack or a threat (MODEL_BANDS), personal
+# information and the other rules' holds, below hate (3) and threats (4), the rules' or the model's,
+# and a reader at risk (100). An election night's walk found readers' reports on published threats
+# 39th to 270th of 276, under 200 model-held insults, 37 of 64 still open after 18 minutes. Below
+# hate and threats whoever reported, so a raid's new reader ids waiting out the window cannot pass
+# what the rules or the model know is harm.
 OVERDUE_REPORT_PRIORITY = 2.9
 
 
@@ -158,6 +174,21 @@ def with_reports(priority: float, open_weight: float, report_threshold: float, l
     return round(priority + report_priority(open_weight, report_threshold, cap) + lift, 6)
 
 
+def model_priority(thresholds: Mapping[str, float], scores: Mapping[str, float]) -> float:
+    """Where the model's scores rank a comment (MODEL_BANDS): the highest band among the attributes at
+    or over their threshold, else the largest score/threshold ratio, under 1."""
+    priority = 0.0
+    for attribute, threshold in thresholds.items():
+        score = scores.get(attribute, 0.0)
+        if score < threshold:
+            priority = max(priority, _ratio(score, threshold))
+            continue
+        floor, ceiling = MODEL_BANDS.get(attribute, MODEL_BANDS["toxicity"])
+        margin = 1.0 if threshold >= 1 else min(max((score - threshold) / (1 - threshold), 0.0), 1.0)
+        priority = max(priority, floor + (ceiling - floor) * margin)
+    return priority
+
+
 def near_misses(policy: Policy, scores: Mapping[str, float]) -> list[str]:
     """The attributes, on for this site, whose score reached NEAR_MISS_SHARE of their threshold."""
     return [a for a, t in policy.thresholds.items() if t < OFF and scores.get(a, 0.0) >= NEAR_MISS_SHARE * t]
@@ -173,8 +204,7 @@ def decide(policy: Policy, scores: Mapping[str, float], report_weight: float = 0
     reported = reports_reach_threshold(report_weight, policy.report_threshold)
     if reported:
         flagged.append(REPORTS)
-    ratios = [_ratio(scores.get(a, 0.0), t) * URGENCY.get(a, 1.0) for a, t in policy.thresholds.items()]
-    priority = max(ratios, default=0.0)
+    priority = model_priority(policy.thresholds, scores)
     if policy.auto_reject and any(scores.get(a, 0.0) >= t for a, t in policy.reject_thresholds.items()):
         return Verdict(REJECTED, [*flagged, AUTO_REJECTED], round(priority, 6))
     holding = [f for f in flagged if f != REPORTS or reports_may_hide]

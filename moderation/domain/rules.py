@@ -209,8 +209,8 @@ class Kind(NamedTuple):
     raises: tuple[str, ...] = ()     # the scores the Perspective endpoint raises where it reads (perspective/plain_words)
 
 
-# Another language's abuse in a comment the model cannot read ranks with the rudest insult the model
-# reads (2), not with that language's civil comments at 1: a bilingual paper's walk found every
+# Another language's abuse in a comment the model cannot read ranks above the rudest insult the model
+# reads (2, policy.MODEL_BANDS), not with that language's civil comments at 1: a bilingual paper's walk found every
 # Spanish comment at 1.00, "Los mexicanos son unos animales" among its thanks.
 FOREIGN_ABUSE_PRIORITY = 2.0
 _PRIVATE = " (the reason never repeats it)"

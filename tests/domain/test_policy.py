@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.domain.policy import build_policy, decide, near_misses, with_reports
+from moderation.domain.policy import MODEL_BANDS, build_policy, decide, near_misses, with_reports
 
 MODEL_ATTRIBUTES = ("toxicity", "insult")
 MODEL_THRESHOLDS = {"toxicity": 0.5, "insult": 0.8, "threat": 0.5}
@@ -79,8 +79,9 @@ def test_priority_grows_with_how_far_over_threshold_and_with_reports():
     far = decide(p, {"toxicity": 1.0}).priority
     reported = with_reports(decide(p, {"toxicity": 1.0}, 4).priority, 4, p.report_threshold)
     assert slightly < far < reported
-    assert far == pytest.approx(2.0) and reported == pytest.approx(4.0)
-    assert with_reports(far, 4, p.report_threshold, lift=4.0) == pytest.approx(8.0)  # a reader at risk, on top
+    assert far == pytest.approx(MODEL_BANDS["toxicity"][1])  # sure: the top of toxicity's band
+    assert reported == pytest.approx(far + 2.0)  # twice the report threshold
+    assert with_reports(far, 4, p.report_threshold, lift=4.0) == pytest.approx(far + 6.0)  # a reader at risk, on top
 
 
 def test_a_zero_report_threshold_holds_on_the_first_report_without_dividing_by_zero():

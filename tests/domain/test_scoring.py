@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from fake_model import FakeModel
 from moderation import db
 from moderation.domain.comments import CommentInput, submit_comment
+from moderation.domain.policy import MODEL_BANDS
 from moderation.domain.reports import file_report
 from moderation.domain.scoring import score_batch, score_pending
 from moderation.models import AuditEntry, Comment, Site, WebhookDelivery
@@ -42,7 +43,8 @@ def test_a_civil_comment_is_published_and_an_abusive_one_held_with_highlights(ap
         assert civil_row.model_version == "fake-1" and civil_row.scored_at and civil_row.scores["toxicity"] == 0.01
         assert civil_row.explanations is None
         assert abusive_row.flagged == ["toxicity", "insult"]
-        assert abusive_row.priority == pytest.approx(0.8 / 0.5)
+        floor, ceiling = MODEL_BANDS["insult"]  # the worst it flagged; insult 0.95 is halfway from 0.9 to sure
+        assert abusive_row.priority == pytest.approx(floor + (ceiling - floor) * 0.5)
         assert abusive_row.explanations["toxicity"][0]["text"] == "idiot"
 
 
