@@ -103,13 +103,15 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
             refuse_comma_entries(kept(shown), in_force)
         rules = parse_rules_text(text)
         page["protective"] = protections_removed(in_force, rules)
+        gone = taken_away(in_force, rules)
         if action == "preview":
-            return _page(site, result=(rules, preview(db.session, site.id, rules)),
-                         removing=taken_away(in_force, rules, each_named=editor == "json"), **page)
+            return _page(site, result=(rules, preview(db.session, site.id, rules)), removing=gone, **page)
         # From a stale editor the save is refused as stale first (save_rules): what it takes away is
-        # read against the version it replaces once the editor is told of it.
+        # read against the version it replaces once the editor is told of it. The form and the JSON
+        # editor ask alike (save_rules): the form had asked of the protections only, and saved a
+        # paste the JSON editor had just refused, loaded into it, with one click (a tester's walk).
         saved = save_rules(db.session, site, rules, actor=f"user:{auth.current_user().username}", based_on=based_on,
-                           each_named=editor == "json", take_away=request.form.get("remove_protections") == "on")
+                           take_away=_agreed(request.form.get("remove_protections")))
     except TakesAway as refused:
         db.session.rollback()
         return _page(site, removing=refused.removing, status=400, error=ValidationFailed(
@@ -122,7 +124,6 @@ def save_site_rules(site_id: int) -> Response | tuple[str, int]:
         return _page(site, error=_which_rule(_kept_edits(error), text, editor, positions),
                      status=400 if isinstance(error, ValidationFailed) else 409, **page)
     db.session.commit()
-    gone = _removed(shown, [r["name"] for r in in_force], rules)
     flash(f"Saved rules version {saved.version} for {site.name}" + (f"; removed: {', '.join(gone)}." if gone else ".")
           if saved else "The rules did not change.", "success")
     return redirect(url_for("admin.site_rules", site_id=site.id), code=303)
@@ -166,13 +167,11 @@ def _kept_edits(error: ValidationFailed | Conflict) -> ValidationFailed | Confli
                     "from it", field=error.field)
 
 
-def _removed(shown: list[dict[str, Any]] | None, before: list[str], rules: list[dict[str, Any]]) -> list[str]:
-    """The names a save took away, said so a rule taken away by a tick in the wrong box is seen at once
-    (an editor's walk): from the form, the rules ticked (a renamed one is no rule removed: a re-check);
-    from the JSON, the names gone."""
-    if shown is not None:
-        return [str(r.get("name")) for r in shown if r.get(REMOVE)]
-    return [name for name in before if name not in {r["name"] for r in rules}]
+def _agreed(ticked: str | None) -> list[str]:
+    """The rules the admin agreed to take away: "Take them away" carries the names it was shown, so a
+    tick given for some takes away none besides (a rule ticked for removal after the question, or a
+    page from before it)."""
+    return [name for name in (ticked or "").split(",") if name]
 
 
 @bp.post("/sites/<int:site_id>/rules/hold-published")

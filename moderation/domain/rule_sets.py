@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,20 +110,39 @@ class TakesAway(ValidationFailed):
         self.protective = protective
 
 
-def taken_away(in_force: list[dict[str, Any]], rules: list[dict[str, Any]], *, each_named: bool) -> list[str]:
-    """The rules a save of `rules` would take away, to ask about first. `each_named` (a whole set
-    pasted as JSON): every rule in force whose name is gone, or kept by name but turned to `flag` or
-    another kind (a newcomer pasted what a warning asked for and took the personal-information rules
-    away unasked; a re-check saved the phone and e-mail rules as flags). Otherwise (the form, where each
-    removal is a tick of its own) the protections only."""
-    protective = protections_removed(in_force, rules)
-    if not each_named:
-        return protective
+def taken_away(in_force: list[dict[str, Any]], rules: list[dict[str, Any]]) -> list[str]:
+    """The rules in force a save of `rules` would take away, to ask about first, whichever way the set
+    was made (the form, the JSON editor, or any other caller of save_rules): every rule in force that
+    `rules` keeps neither by name (same kind, and not turned to `flag` from holding) nor, renamed, by
+    what it holds (same kind and settings). A newcomer pasted what a warning asked for and took the
+    personal-information rules away unasked; a re-check saved the phone and e-mail rules as flags;
+    and a tester's refused paste, loaded into the form, saved from the form's own button, whose
+    check had read the protections only: 7 of 12 rules went, and a phone number, an e-mail, a home
+    address and a Russian insult were published. The protections are named last if not already."""
     pasted = {rule["name"]: rule for rule in rules}
-    gone = [rule["name"] for rule in in_force if rule["name"] not in pasted
-            or pasted[rule["name"]]["kind"] != rule["kind"]
-            or (pasted[rule["name"]]["action"] == "flag" and rule["action"] != "flag")]
-    return gone + [name for name in protective if name not in gone]
+    unmatched = [rule for rule in rules if rule["name"] not in {kept["name"] for kept in in_force}]
+    gone = []
+    for rule in in_force:
+        same = pasted.get(rule["name"])
+        if same is not None and same["kind"] == rule["kind"] and _still_holds(rule, same):
+            continue
+        renamed = next((new for new in unmatched if _settings(new) == _settings(rule) and _still_holds(rule, new)),
+                       None)
+        if renamed is not None:  # a rename is no rule taken away (a re-check): what it holds stays held
+            unmatched.remove(renamed)
+            continue
+        gone.append(rule["name"])
+    return gone + [name for name in protections_removed(in_force, rules) if name not in gone]
+
+
+def _still_holds(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """`new` does what `old` did to a comment it fires on: kept as a flag only, it publishes it."""
+    return new.get("action") != "flag" or old.get("action") == "flag"
+
+
+def _settings(rule: dict[str, Any]) -> dict[str, Any]:
+    """A rule less what names or describes it: its kind and settings."""
+    return {key: value for key, value in rule.items() if key not in ("name", "reason", "action")}
 
 
 def rule_version(session: Session, site_id: int, version: int) -> RuleSet | None:
@@ -150,13 +170,14 @@ def protections_removed(old: list[dict[str, Any]], new: list[dict[str, Any]]) ->
 
 
 def save_rules(session: Session, site: Site, rules: list[dict[str, Any]], *, actor: str,
-               based_on: int | None = None, each_named: bool = True, take_away: bool = False) -> RuleSet | None:
+               based_on: int | None = None, take_away: bool | Collection[str] = False) -> RuleSet | None:
     """Add a version holding `rules` (already validated), audited; None when nothing changed.
 
     `based_on` is the version the editor showed: if another admin saved since, this save is a
-    Conflict rather than silently dropping their rules. A save that takes rules away (`taken_away`,
-    with `each_named`) is refused as TakesAway unless `take_away` says so: the rules page's tick, and
-    any other way of saving rules, asks alike. The caller commits.
+    Conflict rather than silently dropping their rules. A save that takes rules away (`taken_away`)
+    is refused as TakesAway, naming each, unless `take_away` agrees to them: the names the admin was
+    shown and ticked "Take them away" for (a tick given for some does not take away one more), or
+    True for all. Every way of saving rules goes through here, so each asks alike. The caller commits.
     """
     current = current_rule_set(session, site.id)
     current_version = current.version if current else 0
@@ -164,8 +185,9 @@ def save_rules(session: Session, site: Site, rules: list[dict[str, Any]], *, act
         raise StaleRules(f"the rules changed to version {current_version} while you edited version {based_on}",
                          field="rules", version=current_version)
     in_force = current.rules if current else []
-    removing = taken_away(in_force, rules, each_named=each_named)
-    if removing and not take_away:
+    removing = taken_away(in_force, rules)
+    agreed = set(removing) if take_away is True else set(take_away or ())
+    if not set(removing) <= agreed:
         raise TakesAway(f"these rules take away {', '.join(removing)}", removing=removing,
                         protective=protections_removed(in_force, rules))
     if current is not None and current.rules == rules or current is None and not rules:

@@ -80,3 +80,37 @@ def test_an_admin_previews_and_saves_a_rule_and_the_card_names_it(app, site, adm
     page.goto(f"{live_server}/review/{held}")
     assert "hold by rule doxxing: home address" in page.locator("ul.rules").inner_text()
     _shot(page, "review_card_rule.png")
+
+
+def test_a_paste_refused_for_the_rules_it_takes_away_is_not_saved_by_the_forms_save_button(
+        app, site, admin, live_server, browser_page):
+    """A tester's walk: *Save JSON rules* refused a paste that dropped the personal-information rules,
+    the form above showed the paste, and one click on its blue *Save rules* saved it unasked."""
+    from moderation.domain.rule_sets import current_rule_set, save_rules, starter_rules
+
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), starter_rules(), actor="test")
+        db.session.commit()
+    page = browser_page
+    sign_in(page, live_server, admin)
+    page.goto(f"{live_server}/admin/sites/{site.id}/rules")
+    page.get_by_text("Edit as JSON").click()
+    page.get_by_label("Rules (JSON list)").fill(json.dumps([
+        {"name": "watches", "kind": "banned_words", "words": ["fake rolex"]}, {"name": "threats", "kind": "threat_words"},
+        {"name": "group-hate", "kind": "group_attack"}, {"name": "at-risk", "kind": "at_risk"},
+        {"name": "urging-self-harm", "kind": "urging_self_harm"}]))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save JSON rules").click()
+    assert "Not saved: these rules take away \"other-language\", \"phone-numbers\"" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save rules", exact=True).click()
+    refusal = page.locator("#form-error").inner_text()
+    assert "Not saved: these rules take away \"other-language\", \"phone-numbers\", \"email-addresses\"" in refusal
+    with app.app_context():
+        assert current_rule_set(db.session, site.id).version == 1
+    # Asked in the form pressed, and saved once its own tick says so.
+    page.locator(".rules-form").get_by_label("Take them away").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save rules", exact=True).click()
+    assert ("Saved rules version 2 for daily-planet; removed: other-language, phone-numbers, email-addresses, "
+            "street-addresses, card-numbers.") in page.locator("main").inner_text()

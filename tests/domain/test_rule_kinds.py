@@ -1377,16 +1377,44 @@ def test_saving_rules_that_take_rules_away_is_refused_in_the_domain_unless_asked
             save_rules(db.session, row, valid([{"name": "phones", "kind": "phone"}]), actor="test")
         assert refused.value.removing == ["threats"] and refused.value.protective == ["threats"]
         db.session.rollback()
-        # From the form, each removal its own tick: only the protections are asked about.
-        with pytest.raises(TakesAway):
-            save_rules(db.session, row, valid([{"name": "phones", "kind": "phone"}]), actor="test", each_named=False)
+        # Every rule taken away is asked about, whoever saves: the form had asked of the protections
+        # only, and saved a refused paste with the personal-information rules gone (a tester's walk).
+        with pytest.raises(TakesAway) as refused:
+            save_rules(db.session, row, valid([{"name": "threats", "kind": "threat_words"}]), actor="test")
+        assert refused.value.removing == ["phones"] and refused.value.protective == []
+        db.session.rollback()
+        # Agreed by name: agreeing to one takes away no other.
+        with pytest.raises(TakesAway) as refused:
+            save_rules(db.session, row, valid([]), actor="test", take_away=["phones"])
+        assert refused.value.removing == ["threats", "phones"]
         db.session.rollback()
         assert save_rules(db.session, row, valid([{"name": "threats", "kind": "threat_words"}]), actor="test",
-                          each_named=False) is not None  # the phone rule, ticked away on the form
+                          take_away=["phones"]) is not None
         db.session.commit()
         save_rules(db.session, row, valid([]), actor="test", take_away=True)
         db.session.commit()
         assert current_rule_set(db.session, site.id).rules == []
+
+
+def test_what_a_save_takes_away_is_each_rule_in_force_it_no_longer_holds_by_name_or_by_what_it_holds():
+    from moderation.domain.rule_sets import taken_away
+    from moderation.domain.rules import validate_rules as valid
+
+    in_force = valid([{"name": "phones", "kind": "phone"}, {"name": "slurs", "kind": "banned_words", "words": ["x"]},
+                      {"name": "threats", "kind": "threat_words"}])
+    same = [dict(rule) for rule in in_force]
+    assert taken_away(in_force, same) == []
+    # Renamed, or its words or reason changed, a rule is kept; a word list renamed and changed is not.
+    renamed = [{**same[0], "name": "phone-numbers"}, {**same[1], "words": ["x", "y"], "reason": "ours"}, same[2]]
+    assert taken_away(in_force, renamed) == []
+    assert taken_away(in_force, [same[0], {**same[1], "name": "slurs-2", "words": ["y"]}, same[2]]) == ["slurs"]
+    # Kept by name as a flag, or as another kind, holds nothing it held; a reject for a hold still holds.
+    assert taken_away(in_force, [{**same[0], "action": "flag"}, same[1], {**same[2], "action": "reject"}]) == ["phones"]
+    assert taken_away(in_force, [{**same[0], "action": "flag", "name": "p2"}, same[1], same[2]]) == ["phones"]
+    assert taken_away(in_force, [same[0], same[1]]) == ["threats"]
+    # Two alike renamed into one: one of them is taken away.
+    twins = valid([{"name": "a", "kind": "email"}, {"name": "b", "kind": "email"}])
+    assert taken_away(twins, valid([{"name": "c", "kind": "email"}])) == ["b"]
 
 
 def test_the_kinds_that_hide_while_held_are_the_ones_their_kinds_say():

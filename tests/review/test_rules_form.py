@@ -2,6 +2,7 @@
 and what the form saves is what the JSON editor would have."""
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -80,6 +81,16 @@ def _send(client, site_id: int, fields: dict[str, str], action: str):
     return client.post(f"/admin/sites/{site_id}/rules", data={**fields, "action": action})
 
 
+_TAKE_AWAY = re.compile(r'name="remove_protections" value="([^"]*)"')
+
+
+def _take_away(html: str) -> dict[str, str]:
+    """"Take them away" ticked, as the page's tick posts it: with the names it asked about."""
+    ticks = _TAKE_AWAY.findall(html)
+    assert len(ticks) == 1, "the page asks in one place"
+    return {"remove_protections": ticks[0]}
+
+
 def test_an_admin_adds_a_banned_words_rule_without_writing_json(app, sign_in, admin, make_site):
     site = make_site("form-gazette")
     with app.app_context():
@@ -120,7 +131,11 @@ def test_a_rule_is_changed_and_another_removed_from_the_form(app, sign_in, admin
     assert (fields["rule-0-count"], fields["rule-0-minutes"], fields["rule-0-scope"]) == ("3", "1", "author")
     changed = {**fields, "rule-0-count": "5", "rule-0-scope": "site", "rule-0-action": "flag",
                "rule-1-remove": "on", "rule-2-allowed_domains": "example.com, www.Council.gov.uk\nbbc.co.uk"}
-    assert _send(client, site.id, changed, "save").status_code == 303
+    # A rule ticked away, or turned to a flag, from the form asks first, as from a paste.
+    asked = _send(client, site.id, changed, "save")
+    assert asked.status_code == 400 and "take away &#34;repeats&#34; and &#34;no-phones&#34;" in asked.get_data(
+        as_text=True)
+    assert _send(client, site.id, {**changed, **_take_away(asked.get_data(as_text=True))}, "save").status_code == 303
     with app.app_context():
         rules = current_rule_set(db.session, site.id).rules
     assert [r["name"] for r in rules] == ["repeats", "links"]
@@ -161,8 +176,8 @@ def test_removing_the_protective_rules_from_the_form_asks_first(app, sign_in, ad
     # ticked: refused, the form had dropped it, with no box left to untick (an editor's walk).
     assert html.index('id="removing"') < html.index('id="json-editor"')
     assert "Rule 1: threat words" in html and f'name="rule-{threats}-remove" checked' in html
-    ticked = _send(client, site.id, {**_form(html).fields, f"rule-{threats}-remove": "on", "remove_protections": "on"},
-               "save")
+    ticked = _send(client, site.id, {**_form(html).fields, f"rule-{threats}-remove": "on", **_take_away(html)},
+                   "save")
     assert ticked.status_code == 303
     with app.app_context():
         assert "threats" not in [r["name"] for r in current_rule_set(db.session, site.id).rules]
@@ -195,7 +210,9 @@ def test_a_ratio_the_json_took_does_not_block_the_form_and_a_ticked_removal_wait
     form = _form(added)
     assert form.labels == ["Rule 1: shouting", "Rule 2: phone", "Rule 3: email"]
     assert 'name="rule-1-remove" checked' in added
-    assert _send(client, site.id, {**form.fields, "rule-1-remove": "on"}, "save").status_code == 303
+    asked = _send(client, site.id, {**form.fields, "rule-1-remove": "on"}, "save").get_data(as_text=True)
+    assert 'name="rule-1-remove" checked' in asked and "take away &#34;no-phones&#34;" in asked
+    assert _send(client, site.id, {**form.fields, "rule-1-remove": "on", **_take_away(asked)}, "save").status_code == 303
     with app.app_context():
         assert [r["name"] for r in current_rule_set(db.session, site.id).rules] == ["caps", "email"]
 
@@ -231,7 +248,7 @@ def test_an_editors_pasted_lists_and_slips_are_caught_before_they_save_a_rule_th
     pasted = {**fields, "rule-0-words": "• Darren Pike\r\n- D. Pike\r\n* Pike", "rule-1-remove": "on"}
     preview = _send(client, site.id, pasted, "preview").get_data(as_text=True)
     assert "Removed when you save: <code>no-phones</code>" in preview and 'name="rule-1-remove" checked' in preview
-    saved = _send(client, site.id, pasted, "save")
+    saved = _send(client, site.id, {**pasted, **_take_away(preview)}, "save")
     assert "removed: no-phones." in client.get(saved.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert current_rule_set(db.session, site.id).rules[0]["words"] == ["Darren Pike", "D. Pike", "Pike"]
@@ -326,3 +343,84 @@ def test_a_refused_action_of_a_phrase_rule_is_described_by_the_error_and_the_hin
     html = _send(client, site.id, {**fields, f"rule-{i}-action": "nuke"}, "save").get_data(as_text=True)
     assert re.search(rf'<select id="rule-{i}-action" name="rule-{i}-action" aria-invalid="true" '
                      rf'aria-describedby="form-error rule-{i}-action-hint">', html)
+
+
+def _twelve_rules(app, make_site, name: str):
+    """A site with the tester's twelve rules in force: the starter nine, two word lists, a second hate rule."""
+    site = make_site(name)
+    _rules_in_force(app, site, validate_rules([
+        *starter_rules(), {"name": "watches", "kind": "banned_words", "words": ["cheap watches"]},
+        {"name": "local-slurs", "kind": "suspect_words", "words": ["scrounger"]},
+        {"name": "group-hate-reject", "kind": "group_attack", "action": "reject"}]))
+    return site
+
+
+def _names_in_force(app, site) -> list[str]:
+    with app.app_context():
+        return [rule["name"] for rule in current_rule_set(db.session, site.id).rules]
+
+
+def test_a_json_paste_refused_for_what_it_takes_away_is_not_saved_by_the_forms_save_either(
+        app, sign_in, admin, make_site):
+    """A tester's walk: *Edit as JSON* refused a paste that dropped 7 of 12 rules, the form above showed
+    that paste, and its *Save rules* saved it unasked (the form asked of the protections only); a phone
+    number, an e-mail, a home address and a Russian insult were then published."""
+    site = _twelve_rules(app, make_site, "tested-gazette")
+    before = _names_in_force(app, site)
+    client = sign_in(admin)
+    page = _page(client, site.id)
+    paste = json.dumps([{"name": "watches2", "kind": "banned_words", "words": ["fake rolex"]},
+                        {"name": "threats", "kind": "threat_words"}, {"name": "group-hate", "kind": "group_attack"},
+                        {"name": "at-risk", "kind": "at_risk"}, {"name": "urging-self-harm", "kind": "urging_self_harm"},
+                        {"name": "group-hate-reject", "kind": "group_attack", "action": "reject"}])
+    refused = client.post(f"/admin/sites/{site.id}/rules", data={
+        "csrf_token": _form(page).fields["csrf_token"], "based_on": "1", "rules": paste, "action": "save"})
+    html = refused.get_data(as_text=True)
+    taken = ("&#34;other-language&#34;, &#34;phone-numbers&#34;, &#34;email-addresses&#34;, &#34;street-addresses&#34;, "
+             "&#34;card-numbers&#34;, &#34;watches&#34; and &#34;local-slurs&#34;")
+    assert refused.status_code == 400 and f"Not saved: these rules take away {taken}" in html
+
+    # The form above now holds the refused paste; its own Save asks the same question, in the form.
+    shown = _form(html)
+    assert [shown.fields[f"rule-{i}-name"] for i in range(6)][:2] == ["watches2", "threats"]
+    again = _send(client, site.id, shown.fields, "save")
+    asked = again.get_data(as_text=True)
+    assert again.status_code == 400 and f"Not saved: these rules take away {taken}" in asked
+    assert asked.index('id="removing"') < asked.index('id="json-editor"')  # beside the button pressed
+    assert _names_in_force(app, site) == before
+
+    # Ticked there, it saves, and says what went.
+    saved = _send(client, site.id, {**_form(asked).fields, **_take_away(asked)}, "save")
+    assert saved.status_code == 303
+    said = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert ("removed: other-language, phone-numbers, email-addresses, street-addresses, card-numbers, watches, "
+            "local-slurs.") in said
+    assert _names_in_force(app, site) == ["watches2", "threats", "group-hate", "at-risk", "urging-self-harm",
+                                          "group-hate-reject"]
+
+
+def test_the_form_alone_taking_away_a_personal_information_rule_asks_first_naming_it(app, sign_in, admin, make_site):
+    """The form's guard had named the threat, hate and at-risk rules only: a personal-information,
+    other-language or word-list rule ticked away on the form went unasked."""
+    site = _twelve_rules(app, make_site, "careful-herald")
+    before = _names_in_force(app, site)
+    client = sign_in(admin)
+    fields = _form(_page(client, site.id)).fields
+    index = {name: key.split("-")[1] for key, name in fields.items() if key.endswith("-name")}
+    phones = {**fields, f"rule-{index['phone-numbers']}-remove": "on"}
+
+    refused = _send(client, site.id, phones, "save")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Not saved: these rules take away &#34;phone-numbers&#34;: what they hold would be published" in html
+    assert f'name="rule-{index["phone-numbers"]}-remove" checked' in html and _names_in_force(app, site) == before
+    # Agreed for the phone rule, the tick takes away no rule ticked after the question.
+    more = _send(client, site.id, {**phones, f"rule-{index['watches']}-remove": "on", **_take_away(html)}, "save")
+    assert more.status_code == 400 and "take away &#34;phone-numbers&#34; and &#34;watches&#34;" in more.get_data(
+        as_text=True)
+    assert _names_in_force(app, site) == before
+
+    saved = _send(client, site.id, {**phones, **_take_away(html)}, "save")
+    assert saved.status_code == 303
+    assert "removed: phone-numbers." in client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert _names_in_force(app, site) == [name for name in before if name != "phone-numbers"]

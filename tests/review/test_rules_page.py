@@ -382,7 +382,13 @@ def test_saving_rules_that_take_away_the_protective_ones_asks_first(app, sign_in
     refused = client.post(f"/admin/sites/{site.id}/rules", data={**form, "action": "save"})
     with app.app_context():
         assert current_rule_set(db.session, site.id).version == 1
-    saved = client.post(f"/admin/sites/{site.id}/rules", data={**form, "action": "save", "remove_protections": "on"})
+    # The tick carries the names it was shown: a bare "on" (a page from before) takes none away.
+    bare = client.post(f"/admin/sites/{site.id}/rules", data={**form, "action": "save", "remove_protections": "on"})
+    assert bare.status_code == 400
+    ticked = re.search(r'name="remove_protections" value="([^"]*)"', preview).group(1)
+    assert ticked == ("threats,group-hate,at-risk,urging-self-harm,other-language,phone-numbers,email-addresses,"
+                      "street-addresses,card-numbers")
+    saved = client.post(f"/admin/sites/{site.id}/rules", data={**form, "action": "save", "remove_protections": ticked})
 
     assert 'These rules take away <code>threats</code>, <code>group-hate</code>, <code>at-risk</code>' in preview
     assert refused.status_code == 400
