@@ -3,7 +3,7 @@
 The page polls this every few seconds (static/live.js) rather than holding a server-sent events
 stream: the web server runs gunicorn's sync workers, where each open stream would hold a whole
 worker for as long as a moderator keeps the tab open, a shift long. A poll costs the tab counts
-query and two small lookups by primary key.
+query, the count of reports past the desk's window and two small lookups by primary key.
 
 Scoped like the queue: cards of sites the viewer may not see are left out, as if they did not exist.
 """
@@ -21,6 +21,7 @@ from moderation.domain.lifecycle import DECIDABLE
 from moderation.domain.membership import visible_site_ids
 from moderation.domain.queue import COUNT_CAP, count_label, queue_scope, tab_counts
 from moderation.domain.queue_filters import TABS, QueueFilters, tab_condition
+from moderation.domain.report_wait import Waiting, report_window, waiting_past
 from moderation.models import Comment, Site, User
 
 # A page lists at most one page of cards (50); a little room for a longer page, and a bound on the query.
@@ -56,6 +57,9 @@ class QueueUpdates:
     cards: dict[int, CardState]
     # Comments that entered this tab after `since` and are not on the page: the "N new — show" link.
     new: int
+    # The reports past the desk's window, as the page's banner says them: drawn once, its count stayed
+    # as it was while the cards under it were answered or more reports grew late (a tester's).
+    waiting: Waiting | None = None
 
 
 def queue_updates(
@@ -75,7 +79,8 @@ def queue_updates(
     new = session.scalar(select(func.count(Comment.id)).select_from(Comment)
                          .join(Site, Comment.site_id == Site.id).where(*entered)) or 0
     labels = {tab: count_label(n, cap) for tab, n in counts.items()}
-    return QueueUpdates(counts=counts, count_labels=labels, cards=card_states(session, viewer, ids, at=at), new=new)
+    return QueueUpdates(counts=counts, count_labels=labels, cards=card_states(session, viewer, ids, at=at), new=new,
+                        waiting=waiting_past(session, where, report_window(session), at))
 
 
 def card_states(session: Session, viewer: User, ids: Collection[int], *, at: datetime) -> dict[int, CardState]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from moderation import auth, db
@@ -20,6 +20,7 @@ from moderation.domain.claims import Claim, claim, live_claims, release
 from moderation.domain.errors import NotFound, ValidationFailed
 from moderation.domain.queue_filters import parse_filters, parse_tab
 from moderation.domain.queue_updates import MAX_IDS, card_states, queue_updates
+from moderation.domain.report_wait import parse_sort
 from moderation.domain.status import now
 from moderation.models import Comment
 from moderation.request_input import MAX_INT8, parse_int
@@ -120,13 +121,18 @@ def updates() -> ResponseReturnValue:
     """What changed on an open queue page: tab counts, each listed card's state, how many new comments."""
     try:
         tab, filters = parse_tab(request.args), parse_filters(request.args)
+        sort = parse_sort(request.args, tab)
         ids, loaded_at = _ids(request.args.get("ids", "")), _loaded_at(request.args.get("loaded_at"))
     except ValidationFailed as error:
         return error_response(400, error.code, error.message, error.field)
     found = queue_updates(db.session, viewer=auth.current_user(), tab=tab, filters=filters, ids=ids, since=loaded_at,
                           at=now())
+    # The banner in the page's own words, drawn as the page draws it: "" when no report is late now.
+    banner = (render_template("review/_report_wait_banner.html", waiting=found.waiting, tab=tab, sort=sort,
+                              kept=filters.as_args()) if found.waiting and found.waiting.reports else "")
     return jsonify({"counts": found.counts, "count_labels": found.count_labels, "new": found.new,
-                    "cards": {str(comment_id): state.as_json() for comment_id, state in found.cards.items()}})
+                    "cards": {str(comment_id): state.as_json() for comment_id, state in found.cards.items()},
+                    "report_wait_banner": banner.strip()})
 
 
 @bp.get("/review/<int8:comment_id>/state")

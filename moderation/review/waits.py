@@ -53,6 +53,7 @@ def _page_window() -> timedelta:
 
 
 def waited(value: datetime, prefix: str = "") -> Markup:
-    """`prefix` and how long ago, in a <time> static/waits.js keeps counting; the UTC time in its tooltip."""
+    """`prefix` and how long ago, in a <time> static/waits.js keeps counting; the time in its tooltip, in UTC
+    said so, which static/local_time.js shows in the moderator's own zone."""
     return Markup('<time datetime="{}" title="{}" data-ago="{}">{}{}</time>').format(
         value.isoformat(), value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), prefix, prefix, ago(value))

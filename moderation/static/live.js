@@ -8,6 +8,7 @@
   const list = document.querySelector("ol.queue[data-updates]");
   if (!list) return;
   const banner = document.querySelector("[data-new-items]");
+  const lateReports = document.querySelector("[data-report-wait-banner]");
 
   function cards() {
     return Array.from(list.querySelectorAll(".card.item[data-comment-id]"));
@@ -26,6 +27,7 @@
       const state = update.cards[card.dataset.commentId];
       if (state && window.reviewClaims) window.reviewClaims.applyState(card, state);
     });
+    if (lateReports && typeof update.report_wait_banner === "string") showLateReports(update.report_wait_banner);
     if (banner && update.new > 0) {
       const text = update.new + " new comment" + (update.new === 1 ? "" : "s") + " — show";
       if (banner.firstElementChild.textContent !== text && window.reviewClaims) {
@@ -34,6 +36,21 @@
       banner.firstElementChild.textContent = text;
       banner.hidden = false;
     }
+  }
+
+  // The late reports' banner as the server draws it now, put in place only when what it says changed
+  // (its data-wait-key), so its counted-on "ago" and local times are not redrawn every poll. It had
+  // been drawn once: its count stayed while the cards under it were answered or more grew late.
+  function showLateReports(html) {
+    const drawn = document.createElement("template");
+    drawn.innerHTML = html;
+    const now = drawn.content.firstElementChild;
+    const shown = lateReports.firstElementChild;
+    const key = function (element) { return element ? element.getAttribute("data-wait-key") : ""; };
+    if (key(now) === key(shown)) return;
+    lateReports.replaceChildren(drawn.content);
+    if (now && window.showLocalTimes) window.showLocalTimes(lateReports);
+    if (now && !shown && window.reviewClaims) window.reviewClaims.announce(now.textContent.replace(/\s+/g, " ").trim());
   }
 
   function poll() {

@@ -1,7 +1,9 @@
 // Times are rendered in UTC ("2026-12-02 16:35 UTC") so a page reads the same for everyone and
 // without scripts; a moderator in New York works in New York's time. Each <time datetime> whose
 // text holds such a time shows it in the browser's own zone instead ("2026-12-02 11:35 EST"),
-// with the UTC time kept in its tooltip.
+// with the UTC time kept in its tooltip. One that says how long ago ("reported 14 min ago") keeps
+// its time in its tooltip alone, and shows it there in the browser's zone: it had said UTC to a
+// moderator in New York where every other time on the page said EST (a tester's).
 (function () {
   "use strict";
   var UTC_TEXT = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC/;
@@ -27,11 +29,16 @@
     (root || document).querySelectorAll("time[datetime]:not([data-local])").forEach(function (element) {
       var text = element.textContent;
       var found = text.match(UTC_TEXT);
+      var tip = found ? null : (element.getAttribute("title") || "").match(UTC_TEXT);
       var date = new Date(element.getAttribute("datetime"));
-      if (!found || isNaN(date.getTime())) return;
-      var mine = local(date, Boolean(found[1]));
+      if (!(found || tip) || isNaN(date.getTime())) return;
+      var mine = local(date, Boolean((found || tip)[1]));
       element.setAttribute("data-local", "");
       if (/ (UTC|GMT)$/.test(mine)) return;  // already the zone shown
+      if (tip) {
+        element.title = element.title.replace(tip[0], mine);
+        return;
+      }
       element.textContent = text.replace(found[0], mine);
       element.title = found[0];
     });

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from moderation import db
-from moderation.models import Comment
+from moderation.models import Comment, Report
 from workspace_pages import sign_in
 
 pytestmark = pytest.mark.browser
@@ -60,3 +60,40 @@ def test_times_show_in_the_moderators_own_zone_with_utc_in_the_tooltip(app, make
         assert "at 2026-01-15 09:05 EST" in page.locator("main").inner_text()
     finally:
         context.close()
+
+
+def test_a_reports_time_in_its_tooltip_is_in_the_moderators_own_zone(app, make_site, moderator, grant, live_server,
+                                                                      chromium):
+    # "reported 3 days ago" kept its time in its tooltip in UTC, where every other time on the page said EST
+    # (a tester's); without scripts it says UTC in words.
+    site = make_site("daily-planet")
+    grant(moderator, site)
+    held = _held(app, site.id)
+    with app.app_context():
+        db.session.add(Report(comment_id=held, reason="harassment", reporter_id="reader-9", weight=1.0,
+                              created_at=RECEIVED))
+        db.session.commit()
+    context = chromium.new_context(viewport={"width": 1200, "height": 900}, timezone_id="America/New_York")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, live_server, moderator)
+        reported = page.locator(f"#comment-{held} .report-wait time")
+        # A locator's wait, not wait_for_function's: the page's CSP refuses the string it evaluates when polled.
+        page.locator(f"#comment-{held} .report-wait time[data-local]").wait_for(state="attached")
+        assert reported.inner_text().startswith("reported ") and reported.inner_text().endswith(" days ago")
+        assert reported.get_attribute("title") == "2026-01-14 22:20 EST"
+        page.goto(f"{live_server}/review/{held}")
+        page.locator(".report-wait time[data-local]").wait_for(state="attached")
+        assert page.locator(".report-wait time").get_attribute("title") == "2026-01-14 22:20 EST"
+    finally:
+        context.close()
+
+    without_scripts = chromium.new_context(java_script_enabled=False)
+    try:
+        page = without_scripts.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, live_server, moderator)
+        assert page.locator(f"#comment-{held} .report-wait time").get_attribute("title") == "2026-01-15 03:20 UTC"
+    finally:
+        without_scripts.close()

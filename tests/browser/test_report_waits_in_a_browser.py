@@ -35,3 +35,37 @@ def test_a_reports_wait_counts_on_and_says_when_it_passes_the_window(app, make_s
     page.clock.run_for("01:00")
     page.wait_for_function(f"document.querySelector({card!r}).innerText.includes('15 min ago')")
     assert page.locator(card).inner_text() == "reported 15 min ago, past the desk's 15 min"
+
+
+def test_the_late_reports_banner_comes_and_goes_with_the_pages_own_refresh(app, make_site, make_moderator, live_server,
+                                                                           browser_page):
+    # Drawn once, it said nothing of a report that grew late while the page was open, and went on counting
+    # one already answered (a tester's); the page's poll every 10 s now redraws it.
+    site = make_site("daily-planet")
+    mona = make_moderator("mona", sites=[site])
+    text = "Somebody needs to put Okafor in the ground."
+    with app.app_context():
+        comment = Comment(site_id=site.id, external_id="c-1", story_id="s", author_id="a", text=text,
+                          body_hash=hashlib.sha256(text.encode()).hexdigest(), status="published", report_weight=2.0,
+                          priority=1.0)
+        comment.reports.append(Report(reason="harassment", reporter_id="reader-1", weight=2.0,
+                                      created_at=datetime.now(timezone.utc) - timedelta(minutes=3)))
+        db.session.add(comment)
+        db.session.commit()
+    page = browser_page
+    page.clock.install()
+    sign_in(page, live_server, mona)
+    banner = page.locator(".report-wait-banner")
+    assert banner.count() == 0
+    with app.app_context():  # the report grows late on the server's clock while the page stays open
+        db.session.query(Report).update({"created_at": datetime.now(timezone.utc) - timedelta(minutes=16)})
+        db.session.commit()
+    page.clock.run_for("00:11")
+    banner.wait_for()
+    assert " ".join(banner.inner_text().split()) == ("1 reader's report has waited over 15 min for an answer; the oldest "
+                                                     "was reported 16 min ago. Reported tab, oldest report first")
+    with app.app_context():  # a colleague answers it
+        db.session.query(Report).update({"outcome": "upheld"})
+        db.session.commit()
+    page.clock.run_for("00:11")
+    banner.wait_for(state="detached")

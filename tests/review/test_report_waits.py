@@ -54,7 +54,7 @@ def test_a_moderator_is_told_of_reports_past_the_window_and_led_to_the_oldest(si
                          report_weight=1.0, reports=[{"weight": 1.0, "created_at": _ago(1)}])
     client = sign_in(moderator)
     html = client.get("/review").get_data(as_text=True)
-    banner = re.search(r'<p class="flash flash-warning report-wait-banner">(.*?)</p>', html, re.S).group(1)
+    banner = re.search(r'<p class="flash flash-warning report-wait-banner"[^>]*>(.*?)</p>', html, re.S).group(1)
     text = html_module.unescape(" ".join(re.sub(r"<[^>]+>", "", banner).split()))
     assert text.startswith("3 readers' reports on 2 comments have waited over 15 min for an answer; "
                            "the oldest was reported 22 min ago.")
@@ -103,3 +103,38 @@ def test_a_page_of_reported_cards_reads_the_desks_window_once(sign_in, moderator
     assert all("past the desk's 15 min" in _card(html, c) and 'class="overdue-note" hidden' not in _card(html, c)
                for c in cards)
     assert len(reads) == 1
+
+
+def test_the_queues_live_updates_redraw_the_late_reports_banner(app, sign_in, moderator, grant, site, make_comment):
+    # Drawn once, the banner kept its count while the cards under it were answered and more reports grew
+    # late (a tester's); the page's own poll now brings it as the page draws it, or "" when none is late.
+    from moderation import db
+    from moderation.models import Report
+
+    grant(moderator, site)
+    client = sign_in(moderator)
+    loaded_at = datetime.now(timezone.utc).isoformat()
+
+    def banner(**args: str) -> str:
+        body = client.get("/review/updates", query_string={"loaded_at": loaded_at, **args}).get_json()
+        return html_module.unescape(" ".join(re.sub(r"<[^>]+>", "", body["report_wait_banner"]).split()))
+
+    late = make_comment(site.id, "Somebody needs to put Okafor in the ground.", status="published", flagged=[],
+                        report_weight=2.0, reports=[{"weight": 2.0, "created_at": _ago(3)}])
+    assert banner() == ""  # reported, not yet late
+    with app.app_context():
+        db.session.query(Report).filter_by(comment_id=late).update({"created_at": _ago(20)})
+        db.session.commit()
+    assert banner() == ("1 reader's report has waited over 15 min for an answer; the oldest was reported 20 min ago. "
+                        "Reported tab, oldest report first")
+    make_comment(site.id, "A bullet is too good for Price.", status="published", flagged=[], report_weight=2.0,
+                 reports=[{"weight": 1.0, "created_at": _ago(17)}, {"weight": 1.0, "created_at": _ago(16)}])
+    assert banner().startswith("3 readers' reports on 2 comments have waited over 15 min")
+    # On the Reported tab in that order already, it leads nowhere else; a filter keeps to its comments.
+    assert banner(tab="reported", sort="waiting").endswith("reported 20 min ago.")
+    assert banner(q="bullet").startswith("2 readers' reports on 1 comment have waited")
+    with app.app_context():
+        db.session.query(Report).update({"outcome": "upheld"})
+        db.session.commit()
+    assert banner() == ""
+    assert client.get("/review/updates", query_string={"loaded_at": loaded_at, "sort": "waiting"}).status_code == 400
