@@ -10,7 +10,6 @@ from migration_databases import fresh_database
 from sqlalchemy import create_engine, text
 
 from moderation.domain.policy import build_policy, decide, overdue_priority, stricter
-from moderation.domain.rules import HOLD, Hit, apply_hits
 from moderation.migrate import upgrade
 
 DATABASE = "migration_0043_model_bands"
@@ -70,11 +69,13 @@ def test_comments_held_before_the_upgrade_rank_as_new_holds_do(services):
     policy = build_policy(model_attributes=tuple(SHIPPED), model_thresholds=SHIPPED, site_thresholds=None,
                           report_threshold=2.0)
     new = {name: decide(policy, scores).priority for name, scores in (("stupid", STUPID), ("kike", KIKE))}
-    email_hold = apply_hits(decide(policy, STUPID), [Hit("email-addresses", HOLD, "e-mail address", 2.0, "email")])
     assert rows["stupid"] == (pytest.approx(new["stupid"]), pytest.approx(new["stupid"]))
     assert rows["kike"] == (pytest.approx(new["kike"]), pytest.approx(new["kike"]))
-    assert rows["email-and-insult"] == (pytest.approx(email_hold.priority),) * 2
-    assert rows["late"] == (pytest.approx(new["stupid"]), pytest.approx(overdue_priority(new["stupid"] + 0.5)))
+    # A rule's hold and readers' reports keep their priority: a floor, a word list's rank and the reports'
+    # caps cannot be read back from it (a re-check found the first version dropping a word list ranked
+    # with hate from 3.56 to 1.32); the model's share of those is a hundredth.
+    assert rows["email-and-insult"] == (pytest.approx(email), pytest.approx(email))
+    assert rows["late"] == (pytest.approx(stupid), pytest.approx(late))
     assert rows["unknown-version"] == (pytest.approx(kike), pytest.approx(kike))
     strict = decide(stricter(policy), {**QUIET, "toxicity": 0.4}).priority  # held at half the site's thresholds
     assert rows["strict"] == (pytest.approx(strict), pytest.approx(strict))

@@ -51,7 +51,7 @@ RELEASED = {
     "0040_audit_action_index.py": "3baf7661a133ba00",
     "0041_open_reports_index.py": "303d1467de1b1318",
     "0042_held_rescores.py": "c23b787b46491598",
-    "0043_model_bands.py": "91c821184439e73a",
+    "0043_model_bands.py": "6f985131cd17d830",
 }
 
 

@@ -42,8 +42,8 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.comments import MAX_ID
 from moderation.domain.errors import Conflict, NotFound, RateLimited
-from moderation.domain.policy import (REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPORT_PRIORITY_CAP, overdue_priority,
-                                      reports_reach_threshold, with_reports)
+from moderation.domain.policy import (MODEL_BANDS, REPORT_PRIORITY_CAP, REPORTS, UNTRIED_REPORT_PRIORITY_CAP,
+                                      overdue_priority, reports_reach_threshold, with_reports)
 from moderation.domain.report_wait import late_reports_lift, report_window
 from moderation.domain.reporter_weights import any_trusted, reporter_weight
 from moderation.domain.settings import domain_settings
@@ -79,9 +79,11 @@ AT_RISK_REPORT_LIFT = 4.0
 UNTRIED_AT_RISK_LIFT = 2.0
 # ...and never past that with a comment's own scores under it: an auto-rejected insult (1.96) that
 # a reader's self_harm report brings back to review rose to 4.96, and a raid's fresh reader ids put
-# every such comment above the held threats (a re-check). The lift stops below them; what the
-# comment's scores, rules and reports gave it already stays.
-UNTRIED_AT_RISK_CEILING = 3.99
+# every such comment above the held threats (a re-check). The lift stops below them, the model's
+# own (policy.MODEL_BANDS) as the rules': at 3.99 one new reader id put "the minister looks rather
+# foolish today" above "Find them and kill them." (3.95), which only the model held (a re-check of the
+# bands). What the comment's scores, rules and reports gave it already stays.
+UNTRIED_AT_RISK_CEILING = MODEL_BANDS["threat"][0] - 0.01
 
 
 def says_at_risk(report: Report) -> bool:

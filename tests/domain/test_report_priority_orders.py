@@ -120,3 +120,17 @@ def test_new_reader_ids_rank_a_civil_comment_below_held_hate_and_threats_and_a_t
         _score(crisis)
         _report(site.id, crisis, "self_harm", reporter="trusted-1")
         assert _priority(crisis) > _priority(threat)
+
+
+def test_one_new_readers_self_harm_report_lifts_a_comment_no_higher_than_the_models_threats(app, site):
+    # A re-check of the model's bands: one self_harm report from a reader id never seen put "the minister
+    # looks rather foolish today" at 3.99, above "Find them and kill them." (3.95), which only the model held.
+    from moderation.domain.policy import MODEL_BANDS
+    with app.app_context():
+        held = add_comment(site.id, "This policy is a bit silly and the minister looks rather foolish today.")
+        _score(held)
+        comment = db.session.get(Comment, held)
+        comment.scored_priority = comment.priority = 1.6  # an insult the model held
+        db.session.commit()
+        _report(site.id, held)
+        assert 1.6 < _priority(held) < MODEL_BANDS["threat"][0]
