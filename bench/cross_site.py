@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadgen import Poster, WebhookSink  # noqa: E402
-from stack import _create_site, running_stack  # noqa: E402
+from stack import _create_site, _exit_on_sigterm, running_stack  # noqa: E402
 
 BATCH = 500
 
@@ -283,13 +283,20 @@ def main() -> None:
         rows.append(("this tree", 1, run_once(args)))
     else:
         trees = [str(Path(t).resolve()) for t in args.trees.split(",")]
+        _exit_on_sigterm()  # and the run under way stops its stack with it
         for round_ in range(1, args.rounds + 1):
             for tree in trees:
-                out = subprocess.run(_child_argv(args), cwd=tree, env=dict(os.environ, BENCH_TREE=tree, PYTHONPATH=tree),
-                                     capture_output=True, text=True)
-                if out.returncode:
-                    sys.exit(f"{tree}: the run failed\n{out.stderr[-3000:]}")
-                rows.append((tree, round_, json.loads(out.stdout.strip().splitlines()[-1])))
+                child = subprocess.Popen(_child_argv(args), cwd=tree, env=dict(os.environ, BENCH_TREE=tree, PYTHONPATH=tree),
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                try:
+                    out, err = child.communicate()
+                finally:
+                    if child.poll() is None:
+                        child.terminate()
+                        child.wait(60)
+                if child.returncode:
+                    sys.exit(f"{tree}: the run failed\n{err[-3000:]}")
+                rows.append((tree, round_, json.loads(out.strip().splitlines()[-1])))
                 print(f"  {tree} round {round_} done", file=sys.stderr)
     load = os.getloadavg()
     print(f"\nA: {flood}; B: one comment every {args.every} s, {args.quiet:.0f} s alone, then beside A until A's "

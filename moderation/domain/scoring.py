@@ -185,20 +185,24 @@ def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
         params["received_before"] = received_before
     ranked = session.execute(_rank_statement(bool(wanted), received_before is not None), params).all()
     cutoff = {"received_before": received_before} if received_before is not None else {}
-    share = batch_size if len({(row[1], row[2]) for row in ranked}) < 2 else min(batch_size, SHARED_TURN)
     taken: Counter[tuple[int, bool]] = Counter()
     claimed: list[tuple[int, int]] = []
     untried = [(row[0], (row[1], row[2])) for row in ranked]
+    share = batch_size
     # A window at a time: each lane's next candidates, as many as its share has room for; rows
     # another worker holds are skipped and the lane's next ones tried, up to the lookahead. Never
     # more than batch_size rows are locked, nor more than a lane's share: a row locked stays locked.
     while untried and len(claimed) < batch_size:
-        window, rest, room = [], [], dict(taken)
+        # Shared only with lanes this claim can still take from: another worker already scoring the
+        # quiet site's comment leaves this one the flood's full batch.
+        lanes = set(taken) | {lane for _, lane in untried}
+        share = batch_size if len(lanes) < 2 else min(batch_size, SHARED_TURN)
+        window, rest, room = [], [], Counter(taken)
         for comment_id, lane in untried:
-            if room.get(lane, 0) < share and len(window) < batch_size - len(claimed):
+            if room[lane] < share and len(window) < batch_size - len(claimed):
                 window.append(comment_id)
-                room[lane] = room.get(lane, 0) + 1
-            elif taken[lane] < share:
+                room[lane] += 1
+            else:
                 rest.append((comment_id, lane))
         if not window:
             break
@@ -206,7 +210,7 @@ def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
                                {**cutoff, "ids": window, "wanted_count": batch_size - len(claimed)}).all()
         claimed.extend((row[0], row[1]) for row in rows)
         taken.update((row[1], row[2]) for row in rows)
-        untried = [(comment_id, lane) for comment_id, lane in rest if taken[lane] < share]
+        untried = rest
     position = {row[0]: i for i, row in enumerate(ranked)}
     full = len(claimed) >= batch_size or (share < batch_size and share in taken.values())
     return Claimed(sorted(claimed, key=lambda row: position[row[0]]), full)

@@ -68,6 +68,21 @@ def test_a_flood_alone_still_fills_its_batches(app, site):
         assert len(claim_ids(db.session, [], batch_size=256)) == 256
 
 
+def test_a_claim_takes_the_floods_full_batch_while_another_worker_scores_the_quiet_sites_comment(
+        app, site, outsider):
+    with app.app_context():
+        flood(site.id, 1000)
+        other = add_comment(outsider.id, "quiet-site")
+        with app.extensions["db_engine"].connect() as first_worker:
+            first_worker.exec_driver_sql(f"SELECT id FROM comments WHERE id = {other} FOR UPDATE")
+
+            claimed = claim_ids(db.session, [], batch_size=256)
+            db.session.rollback()
+            first_worker.rollback()
+
+        assert len(claimed) == 256
+
+
 def test_the_sweep_goes_on_with_full_batches_after_the_short_turn(app, site, outsider):
     with app.app_context():
         flood(site.id, 1000)
