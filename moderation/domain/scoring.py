@@ -2,11 +2,11 @@
 
 A batch is claimed with SELECT ... FOR UPDATE SKIP LOCKED: the ids a task was given first, then
 other pending comments up to the batch size, each site's oldest in turn (every site's first, then
-every site's second...), so one site's flood cannot fill every batch; and while another site
-waits, a claim takes at most SHARED_TURN of the flood's, so the other's comment is not held up
-by the scoring of hundreds beside it. Two workers never score the
-same comment, and a worker that finds its ids already taken simply scores others. Only `pending`
-rows are ever claimed, so scoring a comment twice (a redelivered task, the sweep) changes nothing.
+every site's second...), so one site's flood cannot fill every batch; and while another site has
+comments the claim can take, at most SHARED_TURN of each site's, so a quiet site's comment is not
+decided only after hundreds of its neighbour's. Two workers never score the same comment, and a
+worker that finds its ids already taken simply scores others. Only `pending` rows are ever
+claimed, so scoring a comment twice (a redelivered task, the sweep) changes nothing.
 
 One `model.score` call per site in a batch: the model is much faster on many texts at once, and
 each site scores with its own active version (model_provider.py). The provider re-checks the
@@ -74,11 +74,11 @@ MAX_SCORING_ATTEMPTS = 3
 # skips theirs), and a bounded read however deep the backlog.
 CLAIM_LOOKAHEAD = 8
 MAX_ERROR_LENGTH = 2000
-# A claim while more than one lane (a site's single comments, or its batch imports) has comments
-# waiting takes at most this many of each. Every comment of a batch waits for all of it: a quiet
-# site's comment claimed beside 255 of a flooding neighbour's waited for their scoring, 0.4 s on an
-# idle machine and seconds at load average 8 (bench/cross_site.py), where a batch of 33 takes a
-# seventh of that. A lane alone still fills the batch, so a flood's throughput is unchanged.
+# A claim while more than one lane (a site's single comments, or its batch imports) has comments it
+# can take takes at most this many of each. Every comment of a batch waits for all of it: a quiet
+# site's comment claimed beside 255 of a neighbour's import was decided 0.4-1.3 s after its claim
+# on a busy machine, in a batch of 33 0.2-0.5 s (bench/cross_site.py). A lane alone still fills its
+# batch, so a flood's own batches keep their size; the price is one short batch per quiet comment.
 SHARED_TURN = 32
 # A claim of this many comments or more is a stream worth gathering into larger batches (`linger`).
 LINGER_FROM = 8
