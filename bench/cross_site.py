@@ -42,7 +42,8 @@ def _comment(site: str, i: int) -> dict:
 
 
 async def _singles(poster: Poster, count: int, rate: float, sent: dict[str, float]) -> None:
-    """A's comments one a request, `rate` a second, open loop (0: one after another, as fast as taken)."""
+    """A's comments one a request, `rate` a second, open loop (0: as fast as taken, on all of the
+    poster's connections at once)."""
     loop = asyncio.get_running_loop()
     t0 = loop.time()
 
@@ -56,9 +57,7 @@ async def _singles(poster: Poster, count: int, rate: float, sent: dict[str, floa
     for i in range(count):
         if rate > 0:
             await asyncio.sleep(max(0.0, t0 + i / rate - loop.time()))
-            tasks.append(asyncio.create_task(post(i)))
-        else:
-            await post(i)
+        tasks.append(asyncio.create_task(post(i)))
     await asyncio.gather(*tasks)
 
 
