@@ -17,7 +17,9 @@ from typing import Iterator
 
 import requests
 
-REPO = Path(__file__).resolve().parents[1]
+# BENCH_TREE: another checkout's service (a base commit's worktree), driven by this bench's code
+# (bench/cross_site.py --trees runs itself once per tree).
+REPO = Path(os.environ.get("BENCH_TREE") or Path(__file__).resolve().parents[1]).resolve()
 # The benchmark's webhook receiver listens on http://127.0.0.1, which production refuses.
 LOCAL_WEBHOOKS = {"WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8"}
 sys.path.insert(0, str(REPO))
@@ -74,7 +76,7 @@ def running_stack(*, worker: bool, webhook_url: str | None = None, web_workers: 
         with embedded_servers(var_dir) as (database_url, redis_url):
             api_key, webhook_secret = _create_site(database_url, "bench-site", webhook_url)
             port = free_port()
-            env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, MODERATION_VAR_DIR=str(var_dir),
+            env = dict(os.environ, PYTHONPATH=str(REPO), DATABASE_URL=database_url, REDIS_URL=redis_url, MODERATION_VAR_DIR=str(var_dir),
                        PORT=str(port), HOST="127.0.0.1", WEB_WORKERS=str(web_workers),
                        WORKER_CONCURRENCY=str(worker_concurrency), **LOCAL_WEBHOOKS)
             os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "PORT", "WEB_WORKERS", "WORKER_CONCURRENCY")})

@@ -2,9 +2,11 @@
 
 A batch is claimed with SELECT ... FOR UPDATE SKIP LOCKED: the ids a task was given first, then
 other pending comments up to the batch size, each site's oldest in turn (every site's first, then
-every site's second...), so one site's flood cannot fill every batch. Two workers never score the
-same comment, and a worker that finds its ids already taken simply scores others. Only `pending`
-rows are ever claimed, so scoring a comment twice (a redelivered task, the sweep) changes nothing.
+every site's second...), so one site's flood cannot fill every batch; and while another site has
+comments the claim can take, at most SHARED_TURN of each site's, so a quiet site's comment is not
+decided only after hundreds of its neighbour's. Two workers never score the same comment, and a
+worker that finds its ids already taken simply scores others. Only `pending` rows are ever
+claimed, so scoring a comment twice (a redelivered task, the sweep) changes nothing.
 
 One `model.score` call per site in a batch: the model is much faster on many texts at once, and
 each site scores with its own active version (model_provider.py). The provider re-checks the
@@ -24,10 +26,11 @@ import functools
 import logging
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (BigInteger, Boolean, Integer, and_, any_, bindparam, case, column, func, literal, select, text, true,
                         union_all, update, values)
@@ -71,6 +74,12 @@ MAX_SCORING_ATTEMPTS = 3
 # skips theirs), and a bounded read however deep the backlog.
 CLAIM_LOOKAHEAD = 8
 MAX_ERROR_LENGTH = 2000
+# A claim while more than one lane (a site's single comments, or its batch imports) has comments it
+# can take takes at most this many of each. Every comment of a batch waits for all of it: a quiet
+# site's comment claimed beside 255 of a neighbour's import was decided 0.4-1.3 s after its claim
+# on a busy machine, in a batch of 33 0.2-0.5 s (bench/cross_site.py). A lane alone still fills its
+# batch, so a flood's own batches keep their size; the price is one short batch per quiet comment.
+SHARED_TURN = 32
 # A claim of this many comments or more is a stream worth gathering into larger batches (`linger`).
 LINGER_FROM = 8
 SendWebhooks = Callable[[Session, list[WebhookDelivery]], object]
@@ -141,7 +150,7 @@ def claim_ids(
     the given ones, then each site's oldest in turn. Only ids are read, so a row that cannot be
     loaded is still claimed, and fails alone when it is."""
     return [comment_id for comment_id, _ in _claim(session, comment_ids, batch_size=batch_size,
-                                                    received_before=received_before)]
+                                                    received_before=received_before).rows]
 
 
 # Far above a batch's scoring (seconds, even for 256 texts of 20,000 characters).
@@ -149,8 +158,14 @@ CLAIM_IDLE_LIMIT_SECONDS = 120.0
 _IDLE_LIMIT = text("SELECT set_config('idle_in_transaction_session_timeout', :limit, true)")
 
 
+class Claimed(NamedTuple):
+    rows: list[tuple[int, int]]  # (comment id, site id), in the order to score them
+    # The batch, or a lane's share of it, was filled: more are probably waiting, as after a full batch.
+    full: bool
+
+
 def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
-           received_before: datetime | None = None) -> list[tuple[int, int]]:
+           received_before: datetime | None = None) -> Claimed:
     """claim_ids, with each comment's site id: the batch's models are chosen before the rows load.
 
     Two steps: rank candidates (no locks), then lock the first of them by id. In one statement
@@ -168,25 +183,42 @@ def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
         params["wanted"] = wanted
     if received_before is not None:
         params["received_before"] = received_before
-    ranked = list(session.scalars(_rank_statement(bool(wanted), received_before is not None), params))
+    ranked = session.execute(_rank_statement(bool(wanted), received_before is not None), params).all()
     cutoff = {"received_before": received_before} if received_before is not None else {}
+    taken: Counter[tuple[int, bool]] = Counter()
     claimed: list[tuple[int, int]] = []
-    # A window of batch_size candidates at a time: rows another worker holds are skipped, and the
-    # next window is tried, up to the lookahead; never more than batch_size rows are locked.
-    for start in range(0, len(ranked), batch_size):
-        rows = session.execute(_lock_statement(received_before is not None),
-                               {**cutoff, "ids": ranked[start:start + batch_size],
-                                "wanted_count": batch_size - len(claimed)}).all()
-        claimed.extend((row[0], row[1]) for row in rows)
-        if len(claimed) >= batch_size:
+    untried = [(row[0], (row[1], row[2])) for row in ranked]
+    share = batch_size
+    # A window at a time: each lane's next candidates, as many as its share has room for; rows
+    # another worker holds are skipped and the lane's next ones tried, up to the lookahead. Never
+    # more than batch_size rows are locked, nor more than a lane's share: a row locked stays locked.
+    while untried and len(claimed) < batch_size:
+        # Shared only with lanes this claim can still take from: another worker already scoring the
+        # quiet site's comment leaves this one the flood's full batch.
+        lanes = set(taken) | {lane for _, lane in untried}
+        share = batch_size if len(lanes) < 2 else min(batch_size, SHARED_TURN)
+        window, rest, room = [], [], Counter(taken)
+        for comment_id, lane in untried:
+            if room[lane] < share and len(window) < batch_size - len(claimed):
+                window.append(comment_id)
+                room[lane] += 1
+            else:
+                rest.append((comment_id, lane))
+        if not window:
             break
-    position = {comment_id: i for i, comment_id in enumerate(ranked)}
-    return sorted(claimed, key=lambda row: position[row[0]])
+        rows = session.execute(_lock_statement(received_before is not None),
+                               {**cutoff, "ids": window, "wanted_count": batch_size - len(claimed)}).all()
+        claimed.extend((row[0], row[1]) for row in rows)
+        taken.update((row[1], row[2]) for row in rows)
+        untried = rest
+    position = {row[0]: i for i, row in enumerate(ranked)}
+    full = len(claimed) >= batch_size or (share < batch_size and share in taken.values())
+    return Claimed(sorted(claimed, key=lambda row: position[row[0]]), full)
 
 
 @functools.cache
 def _rank_statement(with_wanted: bool, with_cutoff: bool):
-    """The claimable comments to try, in the order to score them: the given ones, then each
+    """The claimable comments to try, (id, site id, bulk), in the order to score them: the given ones, then each
     site's oldest in turn, a site's comments posted one at a time and those that came in a batch
     taking turns as two sites do. Built once per shape: built for every batch, the claim query
     and its cache key cost 2.4 ms of CPU, a tenth of a one-comment batch."""
@@ -203,18 +235,21 @@ def _rank_statement(with_wanted: bool, with_cutoff: bool):
     )
     turns = select(
         oldest.c.id,
+        oldest.c.site_id,
+        oldest.c.bulk,
         func.row_number().over(partition_by=(oldest.c.site_id, oldest.c.bulk),
                                order_by=(oldest.c.received_at, oldest.c.id)).label("turn"),
         oldest.c.received_at,
     ).select_from(Site).join(lanes, true()).join(oldest, true())
     if with_wanted:
         wanted = Comment.id == any_(bindparam("wanted", type_=ARRAY(BigInteger)))
-        turns = union_all(turns, select(Comment.id, literal(0).label("turn"), Comment.received_at).where(wanted, claimable))
+        turns = union_all(turns, select(Comment.id, Comment.site_id, Comment.bulk, literal(0).label("turn"),
+                                            Comment.received_at).where(wanted, claimable))
     candidates = turns.subquery()
     turn = func.min(candidates.c.turn)
     return (
-        select(candidates.c.id)
-        .group_by(candidates.c.id)
+        select(candidates.c.id, candidates.c.site_id, candidates.c.bulk)
+        .group_by(candidates.c.id, candidates.c.site_id, candidates.c.bulk)
         .order_by(turn, func.min(candidates.c.received_at), candidates.c.id)
         .limit(bindparam("lookahead", type_=Integer))
     )
@@ -222,10 +257,11 @@ def _rank_statement(with_wanted: bool, with_cutoff: bool):
 
 @functools.cache
 def _lock_statement(with_cutoff: bool):
-    """Lock up to wanted_count of the given ids that are still claimable, skipping rows others hold."""
+    """Lock up to wanted_count of the given ids that are still claimable, skipping rows others hold:
+    (id, site id, bulk)."""
     claimable = _claimable(bindparam("received_before") if with_cutoff else None)
     return (
-        select(Comment.id, Comment.site_id)
+        select(Comment.id, Comment.site_id, Comment.bulk)
         .where(Comment.id == any_(bindparam("ids", type_=ARRAY(BigInteger))), claimable)
         .order_by(Comment.received_at, Comment.id)
         .limit(bindparam("wanted_count", type_=Integer))
@@ -484,8 +520,8 @@ def score_pending(
     leave the rest to the sweep.
 
     `on_claim(full)` is called on each claim that found comments: the scoring task keeps its
-    "a task will claim" key alive, and on a full batch, a sign of a backlog, asks for a helper
-    task (dispatch.py). It must not raise.
+    "a task will claim" key alive, and on a full batch (or a lane's full share of one, SHARED_TURN),
+    a sign of a backlog, asks for a helper task (dispatch.py). It must not raise.
 
     `linger`: after two claims in a row of at least LINGER_FROM comments that did not fill a batch
     (a steady stream, not a trickle or one hiccup), the next claim waits until `linger` seconds
@@ -499,7 +535,7 @@ def score_pending(
     previous = 0  # comments the last claim found
     for batches_left in range(max_batches, 0, -1):
         started = time.perf_counter()
-        claimed = _claim(session, comment_ids, batch_size=batch_size, received_before=received_before)
+        claimed, full = _claim(session, comment_ids, batch_size=batch_size, received_before=received_before)
         ids = [comment_id for comment_id, _ in claimed]
         if not ids:
             session.rollback()
@@ -509,7 +545,7 @@ def score_pending(
             held = False
             continue
         if on_claim is not None:
-            on_claim(len(ids) >= batch_size)  # a helper claims past this batch's locks while this one scores
+            on_claim(full)  # a helper claims past this batch's locks while this one scores
         source.refresh()
         model = _Resolved({site_id: source.for_site(site_id) for site_id in {site_id for _, site_id in claimed}})
         trimmed, deferred = False, []
@@ -535,12 +571,12 @@ def score_pending(
             # scores the batch one by one, while sending never raises.
             send(session, batch.deliveries)
             scored.update(batch.scored)
-        if len(ids) < batch_size and not held and not trimmed and not deferred:
+        if not full and not held and not trimmed and not deferred:
             break
         if deferred:
             wait_for_sanctions(session, deferred)  # then claims them, with the sanction as written
         streaming, previous = min(previous, len(ids)) >= LINGER_FROM, len(ids)
-        if linger > 0 and streaming and len(ids) < batch_size and batches_left > 1:
+        if linger > 0 and streaming and not full and batches_left > 1:
             time.sleep(max(0.0, linger - (time.perf_counter() - started)))
     else:
         if carry_on is not None:

@@ -1,4 +1,5 @@
-"""One site's flood of comments cannot fill every batch: claiming takes each site's oldest in turn."""
+"""One site's flood of comments cannot fill every batch: claiming takes each site's oldest in turn,
+and while another site waits, only a short turn of the flood's."""
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -8,7 +9,7 @@ from moderation import db
 from moderation.domain.batch_submission import submit_comments
 from moderation.domain.comments import CommentInput, submit_comment
 from moderation.domain.edits import edit_comment
-from moderation.domain.scoring import claim_batch, claim_ids, score_pending
+from moderation.domain.scoring import SHARED_TURN, claim_batch, claim_ids, score_pending
 from moderation.models import Site
 
 
@@ -44,7 +45,70 @@ def test_a_sweep_over_a_flood_scores_the_other_sites_comment_in_its_first_batch(
 
         scored = score_pending(db.session, FakeModel, [], batch_size=50)
 
-        assert len(scored) == 50 and other in scored
+        assert len(scored) == SHARED_TURN + 1 and other in scored
+
+
+def test_a_claim_while_another_site_waits_takes_a_short_turn_of_the_flood(app, site, outsider):
+    """Every comment of a batch is decided when all of it is: a quiet site's comment claimed beside
+    255 of a flooding neighbour's waited for their scoring, seconds on a busy machine."""
+    with app.app_context():
+        flood(site.id, 1000)
+        other = add_comment(outsider.id, "quiet-site")
+
+        claimed = claim_ids(db.session, [], batch_size=256)
+        db.session.rollback()
+
+        assert other in claimed and len(claimed) == SHARED_TURN + 1
+
+
+def test_a_flood_alone_still_fills_its_batches(app, site):
+    with app.app_context():
+        flood(site.id, 1000)
+
+        assert len(claim_ids(db.session, [], batch_size=256)) == 256
+
+
+def test_a_claim_takes_the_floods_full_batch_while_another_worker_scores_the_quiet_sites_comment(
+        app, site, outsider):
+    with app.app_context():
+        flood(site.id, 1000)
+        other = add_comment(outsider.id, "quiet-site")
+        with app.extensions["db_engine"].connect() as first_worker:
+            first_worker.exec_driver_sql(f"SELECT id FROM comments WHERE id = {other} FOR UPDATE")
+
+            claimed = claim_ids(db.session, [], batch_size=256)
+            db.session.rollback()
+            first_worker.rollback()
+
+        assert len(claimed) == 256
+
+
+def test_the_sweep_goes_on_with_full_batches_after_the_short_turn(app, site, outsider):
+    with app.app_context():
+        flood(site.id, 1000)
+        other = add_comment(outsider.id, "quiet-site")
+
+        scored = score_pending(db.session, FakeModel, [], batch_size=256, max_batches=2)
+
+        assert other in scored and len(scored) == SHARED_TURN + 1 + 256
+
+
+def test_a_second_worker_takes_its_turn_of_each_flood_past_the_rows_the_first_holds(app, site, outsider):
+    with app.app_context():
+        flood(site.id, 300)
+        flood(outsider.id, 300)
+        with app.extensions["db_engine"].connect() as first_worker:
+            held = first_worker.exec_driver_sql(
+                f"SELECT id FROM comments WHERE site_id = {site.id} ORDER BY received_at LIMIT 100 FOR UPDATE"
+            ).scalars().all()
+
+            claimed = claim_ids(db.session, [], batch_size=256)
+            sites = db.session.execute(text("SELECT site_id, count(*) FROM comments WHERE id = ANY(:ids) GROUP BY 1"),
+                                       {"ids": claimed}).all()
+            db.session.rollback()
+            first_worker.rollback()
+
+        assert not set(claimed) & set(held) and dict(sites) == {site.id: SHARED_TURN, outsider.id: SHARED_TURN}
 
 
 def test_a_second_worker_claims_the_next_comments_of_a_flood_while_the_first_holds_the_oldest(app, site):
@@ -92,7 +156,7 @@ def test_a_readers_comment_is_scored_in_the_first_batch_during_its_own_sites_imp
 
         scored = score_pending(db.session, FakeModel, [], batch_size=50)
 
-        assert len(scored) == 50 and live in scored
+        assert len(scored) == SHARED_TURN + 1 and live in scored
 
 
 def test_a_stream_of_single_posts_does_not_hold_back_the_sites_import(app, site):
