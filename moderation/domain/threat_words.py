@@ -12,7 +12,7 @@ executed"), not their feelings, an errand or a figure of speech
 ("hurt the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the
 patterns only in comments labelled toxic; this rule reads every comment, so it spells four of them
 more narrowly: an intent leaves out "beat" and "find" ("we will beat them on Sunday", "I'll find
-you a seat"), a beating leaves out a game ("beat him senseless at chess") and an errand ("I'll shoot you an email"); being harmed or
+you a seat") and an errand ("I'll shoot you an email"); being harmed or
 dying counts when called for ("he should be shot"), not forecast ("someone is going to get killed at
 that crossing"), and only for a person or people ("this bill needs to die" is politics); and an
 order to kill a group counts only where a clause starts with it ("Kill them all."), not where it is
@@ -189,20 +189,6 @@ _ORDER_ENDS = (r"(?:\s+(?:now|tonight|today|already|asap|please|lol|lmao|then|to
                r"|from\s+(?:the|a)\s+(?:crossbar|tree|lamp\s*post|rafters|bridge|goalpost|stand)|in\s+(?:his|her|their)\s+sleep))*"
                # ... or an emoji: "Kill Okafor 🔪", "Hang Okafor 🐒" (a re-check).
                r"(?=\s*(?:[.!?]|$)|(?:\s*[^\w\s.!?,;:'\"-])+\s*(?:[.!?]|$))")
-# A beating's outcome, unless a game follows it: "Someone should beat him senseless at chess." was held
-# (a re-check), where "we will beat them on Sunday" never was. A game by name, not a place ("at the
-# pool" is one), or a round of one; a day only where the clause ends, so "I'll beat him senseless on
-# Saturday when I see him" is still held, as "... after the match" is.
-_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:night|afternoon|morning|evening))?"
-_M = _NAME_MARK + "?"  # a game's name capitalised is marked as a name in the second reading ("at Scrabble")
-_GAME = (r"(?:at\s+" + _M + r"(?:chess|darts|pool|snooker|billiards|cards|poker|bridge|scrabble|monopoly|mario\s*" + _M
-         + r"kart|fifa|golf|tennis|table\s+" + _M + r"tennis|ping\s*-?\s*pong|squash|badminton|bowling|trivia|dominoes"
-         r"|draughts|checkers|backgammon|cribbage|crib|(?:his|her|their)\s+own\s+game|(?:the\s+)?(?:" + _M + r"pub\s+)?"
-         + _M + r"quiz(?:\s+night)?)|in\s+the\s+" + _M + r"(?:final|semis?|semi\s*-?\s*finals?|quarter\s*-?\s*finals?"
-         r"|play\s*-?\s*offs?|rematch|replay|next\s+round|return\s+leg|derby|quiz|tournament|league)|on\s+" + _DAY
-         + r"(?=\s*(?:[.!?,;]|$)))\b")
-_BEATEN = (r"beat\s+(?:\w+\s+){1,3}?(?:senseless|to\s+death|to\s+a\s+pulp|black\s+and\s+blue|half\s+to\s+death"
-           r"|within\s+an\s+inch)(?!\s+" + _GAME + r")")
 # Names in a list: "Hang Hargrove, Mendez and Okafor."
 _NAMES = _NAMED + r"(?:\s*,\s*" + _NAMED + r"){0,4}(?:\s*,?\s+and\s+" + _NAMED + r")?"
 _SITE_ONLY = (
@@ -326,7 +312,8 @@ _SITE_ONLY = (
     # drive to your house and strangle you"; not "them", which may be the weeds or the tasks).
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:kill|murder|stab|strangle|choke|behead|lynch)\s+(?:you|u|him|her)\b"
     + NOT_HARM,
-    r"\b(?:" + INTENT + r")(?:\s+\w+){0,3}?\s+" + _BEATEN,
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,3}?\s+beat\s+(?:\w+\s+){1,3}?(?:senseless|to\s+death|to\s+a\s+pulp"
+    r"|black\s+and\s+blue|half\s+to\s+death|within\s+an\s+inch)",
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+hunt\s+(?:down\s+(?:you|him|her|them|" + _ROLE + r")"
     r"|(?:you|him|her|them|" + _ROLE + r")\s+down)\b",
     # death set a date ("You'll be dead by Friday."; not "you'll be dead before they fix the road"),
@@ -584,7 +571,8 @@ _ELECTION_NIGHT = (
     r"(?:\s+[\w']+){0,6}?\s+" + _PLACE + r"(?:\s+down)?\s+with\s+(?:them|him|her|you|everyone|everybody|all\s+of\s+them|them\s+all)"
     r"(?:\s+(?:still\s+)?(?:in\s+it|in\s+there|inside))?" + _SENTENCE_ENDS,
     # A beating to death called for, not only intended: "Someone should beat him to death."
-    r"\b(?:" + _CALLED_ON + r"|they\s+(?:should|need\s+to|ought\s+to|must))(?:\s+\w+){0,3}?\s+" + _BEATEN,
+    r"\b(?:" + _CALLED_ON + r"|they\s+(?:should|need\s+to|ought\s+to|must))(?:\s+\w+){0,3}?\s+beat\s+(?:\w+\s+){1,3}?(?:senseless"
+    r"|to\s+death|to\s+a\s+pulp|black\s+and\s+blue|half\s+to\s+death|within\s+an\s+inch)",
     # A life made hell by the writer: "If you touch one white child we will make your life a living hell.";
     # not "... at the ballot box".
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+make\s+(?:your|ur|his|her|their)\s+(?:\w+\s+)?(?:life|lives)\s+(?:a\s+)?(?:living\s+)?hell\b"

@@ -579,37 +579,6 @@ def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
     assert not fired({"kind": "threat_words"}, text)
 
 
-# A beating at a game is a win ("Someone should beat him senseless at chess." was held, a re-check);
-# the same words at a place, a time or a sighting are still a threat.
-@pytest.mark.parametrize("text", [
-    "Someone should beat him senseless at chess.", "I'm going to beat you senseless at darts next week.",
-    "We'll beat them senseless at pool, just watch.", "My nan will beat you senseless at cards, she always does.",
-    "I'm gonna beat my brother senseless at Scrabble tonight.", "I'll beat him senseless at Mario Kart.",
-    "Our table will beat them senseless at the quiz.", "They should beat Rovers senseless in the final.",
-    "We will beat them senseless on Saturday.", "I'm going to beat him to a pulp at snooker.",
-    "Someone should beat him senseless at his own game.", "We're going to beat them black and blue in the rematch.",
-    "I'll beat you senseless at poker, mate.", "Someone needs to beat him senseless at chess to humble him a bit.",
-    "We will beat them half to death on Sunday afternoon!", "My daughter will beat her dad senseless at Monopoly again.",
-    "I'm going to beat you senseless at FIFA when you come round.", "They must beat United senseless in the semi-final.",
-    "We'll beat them senseless at the pub quiz on Thursday.", "Someone should beat Hargrove senseless at Chess.",
-])
-def test_a_beating_at_a_game_is_not_a_threat(text):
-    assert not fired({"kind": "threat_words"}, text)
-
-
-@pytest.mark.parametrize("text", [
-    "Someone should beat him senseless.", "I'll beat him senseless when I see him",
-    "I'm going to beat the referee senseless after the match.", "I'll beat him senseless on Saturday when I see him.",
-    "I'll beat him senseless at the pool.", "Someone should beat him senseless at the station.",
-    "We will beat him to death at his house.", "They should beat the mayor senseless in the car park.",
-    "I'll beat you senseless at the darts on Saturday if you turn up.", "Someone should beat Hargrove senseless.",
-    "Someone should beat him senseless, at chess or anywhere else.", "They should beat the ref senseless after the final.",
-    "I'll beat you senseless on Saturday night outside the ground.",
-])
-def test_a_beating_at_a_place_a_time_or_a_sighting_is_still_a_threat(text):
-    assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
-
-
 # What a derby live blog hears in a match, celebration and swearing and the sport's violent words
 # among it: the derby night's patterns must hold none of it.
 DERBY_BLOG = [
@@ -1266,11 +1235,7 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "\U0001f602" * 20000 + "x", " lol" * 5000 + " x", "\U0001f602 " * 10000, "a lol, " * 2800,
                                   "hang " + " haha" * 3900, "Hale \u2620 lol " * 1800, "kill Hale \u2620 lol " * 1200,
                                   "Kill \u2620 lol, " * 1800, "line the \u2620 lol " * 1300, "Line the Hale " * 1400 + " up against a wall lol",
-                                  " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000,
-                                  # A beating at a game: the game's words after the harm, marked as names too.
-                                  "someone should beat him senseless at the pub " * 450,
-                                  "I will beat Him Senseless At Mario Kart In The Semi " * 380,
-                                  "they should beat x senseless in the semi - " * 460])
+                                  " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
