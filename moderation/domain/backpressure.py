@@ -9,9 +9,8 @@ bound while every answer said 202 (issue 11 measured p99 10 s at 200/s with no s
 The count is bounded (LIMIT hard_limit + incoming), so asking costs a walk of the small partial
 index ix_comments_pending when all is well, and at most that many index entries when it is not.
 Retry-After is the time the backlog above the soft limit takes to drain at the rate comments
-were scored lately (since the first batch of the last RATE_WINDOW, or over all of it when that batch
-is alone: `scoring_rate`), clamped to [1, MAX_RETRY_AFTER]; with nothing scored lately (workers
-down) it is MAX_RETRY_AFTER.
+were scored over the last RATE_WINDOW (or since scoring began in it: `scoring_rate`), clamped to
+[1, MAX_RETRY_AFTER]; with nothing scored lately (workers down) it is MAX_RETRY_AFTER.
 
 The single-comment route and the batch route both call `admission`; `incoming` is how many
 comments the request would add.
@@ -94,27 +93,19 @@ def past_share(session: Session, site_id: int, *, limit: int, incoming: int = 1)
 
 
 def scoring_rate(session: Session) -> float:
-    """Comments scored per second lately: those scored after the first batch of the last RATE_WINDOW,
-    over the time since that batch (at least MIN_RATE_SPAN); with one batch alone in it, all of it
-    over the whole window.
+    """Comments scored per second over the last RATE_WINDOW, or over the part of it since the first
+    of them was scored, if less (at least MIN_RATE_SPAN).
 
     Over the whole window, an import's first batches met workers that had been idle for most of it:
     told 60 s, 39 s, 58 s, where the whole backlog was scored 30 s after the first batch (an
-    integrator's walk: an importer pacing itself by the hint would have taken ten times as long).
-    But one batch tells no pace: workers that scored one and stalled were read at five times the whole
-    window's (its comments over the 2 s floor) and told 2 s where 10 s was right, until the window
-    passed (a tester's). A batch shares one scored_at (scoring.py), so the rows group by batch."""
+    integrator's walk: an importer pacing itself by the hint would have taken ten times as long)."""
     at = now()
-    batches = session.execute(select(Comment.scored_at, func.count()).where(Comment.scored_at >= at - RATE_WINDOW)
-                              .group_by(Comment.scored_at)).all()
-    if not batches:
+    scored, first = session.execute(select(func.count(), func.min(Comment.scored_at))
+                                    .where(Comment.scored_at >= at - RATE_WINDOW)).one()
+    if not scored or first is None:
         return 0.0
-    first = min(scored_at for scored_at, _ in batches)
-    after_first = sum(count for scored_at, count in batches if scored_at > first)
-    if not after_first:
-        return sum(count for _, count in batches) / RATE_WINDOW.total_seconds()
     span = min(max((at - first).total_seconds(), MIN_RATE_SPAN.total_seconds()), RATE_WINDOW.total_seconds())
-    return after_first / span
+    return scored / span
 
 
 def admission(session: Session, *, soft_limit: int, hard_limit: int, incoming: int = 1) -> Admission:

@@ -76,25 +76,3 @@ def test_retry_after_reads_the_rate_since_scoring_began_not_over_idle_seconds(ap
         db.session.commit()
         degraded = admission(db.session, soft_limit=10, hard_limit=200)
         assert degraded.state == DEGRADED and degraded.retry_after in (3, 4)  # (70 - 10) / 20 per second, not 10
-
-
-def test_one_batch_alone_tells_no_pace_so_the_hint_reads_the_whole_window(app, site):
-    # The workers scored one batch of 20 half a second ago and stalled. Read since that batch (2 s at
-    # least) it was 10 a second and the hint said 2 s; nothing says they go on at that pace, and
-    # over the whole 10 s it is 2 a second: 10 s for the 20 above the soft limit.
-    with app.app_context():
-        add_pending(site.id, 30)
-        batch = add_pending(site.id, 20, start=1000)
-        db.session.execute(update(Comment).where(Comment.id.in_(batch))
-                           .values(status="published", scored_at=now() - timedelta(seconds=0.5)))
-        db.session.commit()
-        assert admission(db.session, soft_limit=10, hard_limit=200).retry_after == 10
-        # A second batch shows the pace: 20 scored in the 3.5 s since the first, 3.5 s for 20 more (not
-        # 1.75 s, counting the first batch's 20 as scored in that time too).
-        second = add_pending(site.id, 20, start=2000)
-        db.session.execute(update(Comment).where(Comment.id.in_(batch))
-                           .values(scored_at=now() - timedelta(seconds=3.5)))
-        db.session.execute(update(Comment).where(Comment.id.in_(second))
-                           .values(status="published", scored_at=now() - timedelta(seconds=0.5)))
-        db.session.commit()
-        assert admission(db.session, soft_limit=10, hard_limit=200).retry_after == 4
