@@ -48,9 +48,18 @@
     const shown = lateReports.firstElementChild;
     const key = function (element) { return element ? element.getAttribute("data-wait-key") : ""; };
     if (key(now) === key(shown)) return;
+    // Focus on the banner's link stays on the new banner's: replaced, it fell to <body> (a re-check).
+    const focused = lateReports.contains(document.activeElement) ? document.activeElement : null;
+    const focusedHref = focused ? focused.getAttribute("href") : null;
     lateReports.replaceChildren(drawn.content);
     if (now && window.showLocalTimes) window.showLocalTimes(lateReports);
-    if (now && !shown && window.reviewClaims) window.reviewClaims.announce(now.textContent.replace(/\s+/g, " ").trim());
+    if (focused) {
+      const again = (focusedHref && lateReports.querySelector('a[href="' + CSS.escape(focusedHref) + '"]'))
+        || lateReports.querySelector("a, button") || lateReports.querySelector("[tabindex]");
+      if (again) again.focus(); else if (now) { now.setAttribute("tabindex", "-1"); now.focus(); }
+    }
+    // Said when it first shows and when its count changes; the changed count was not said (a re-check).
+    if (now && window.reviewClaims) window.reviewClaims.announce(now.textContent.replace(/\s+/g, " ").trim());
   }
 
   function poll() {

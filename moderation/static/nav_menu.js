@@ -27,6 +27,20 @@
       event.stopPropagation();
     });
   }, true);
+  // Tabbing out of it, or a page's own key (the queue's j), folds it too: left open, it covered the
+  // control that had focus next (the queue's "Keyboard shortcuts" button: a re-check).
+  document.addEventListener("focusin", function (event) {
+    if (!narrow.matches) return;
+    menus().forEach(function (menu) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!narrow.matches || event.key === "Tab" || event.key === "Shift") return;
+    menus().forEach(function (menu) {
+      if (menu.open && !menu.contains(document.activeElement)) menu.open = false;
+    });
+  });
   document.addEventListener("click", function (event) {
     if (!narrow.matches) return;
     menus().forEach(function (menu) {

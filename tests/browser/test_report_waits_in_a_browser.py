@@ -69,3 +69,34 @@ def test_the_late_reports_banner_comes_and_goes_with_the_pages_own_refresh(app, 
         db.session.commit()
     page.clock.run_for("00:11")
     banner.wait_for(state="detached")
+
+
+def test_the_banners_link_keeps_the_focus_when_the_refresh_redraws_it(app, make_site, make_moderator, live_server,
+                                                                      browser_page):
+    # A re-check: with the keyboard on the banner's link, a poll that changed its count replaced it and
+    # the focus fell to the page's <body>.
+    site = make_site("daily-planet")
+    mona = make_moderator("mona", sites=[site])
+    with app.app_context():
+        for n in (1, 2):
+            text = f"Somebody needs to put Okafor in the ground, {n}."
+            comment = Comment(site_id=site.id, external_id=f"c-{n}", story_id="s", author_id="a", text=text,
+                              body_hash=hashlib.sha256(text.encode()).hexdigest(), status="published",
+                              report_weight=2.0, priority=1.0)
+            minutes = 16 if n == 1 else 3
+            comment.reports.append(Report(reason="harassment", reporter_id=f"reader-{n}", weight=2.0,
+                                          created_at=datetime.now(timezone.utc) - timedelta(minutes=minutes)))
+            db.session.add(comment)
+        db.session.commit()
+    page = browser_page
+    page.clock.install()
+    sign_in(page, live_server, mona)
+    banner = page.locator(".report-wait-banner")
+    banner.wait_for()
+    banner.get_by_role("link").first.focus()
+    with app.app_context():  # the second grows late too
+        db.session.query(Report).update({"created_at": datetime.now(timezone.utc) - timedelta(minutes=17)})
+        db.session.commit()
+    page.clock.run_for("00:11")
+    page.wait_for_function("document.querySelector('.report-wait-banner').innerText.startsWith('2 ')")
+    assert page.evaluate("!!document.activeElement.closest('[data-report-wait-banner]')")

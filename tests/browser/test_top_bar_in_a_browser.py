@@ -79,3 +79,23 @@ def test_a_site_admins_four_links_take_two_lines_at_most_unfolded(app, make_site
         assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").is_visible()
     finally:
         context.close()
+
+
+def test_tabbing_past_the_last_link_folds_the_menu_so_it_covers_nothing(app, admin, live_server, chromium):
+    # A re-check: tabbing past the last link left it open over the queue, the "Keyboard shortcuts"
+    # button that had focus next hidden under it.
+    context = chromium.new_context(viewport=LAPTOP_AT_200)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, live_server, admin)
+        page.goto(live_server + "/review")
+        main_nav = page.get_by_role("navigation", name="Main")
+        page.get_by_text("Menu", exact=True).click()
+        assert main_nav.is_visible()
+        page.get_by_role("link", name="Audit log", exact=True).focus()
+        page.keyboard.press("Tab")
+        assert not main_nav.is_visible()
+        assert not page.evaluate("document.activeElement.closest('details[data-nav-menu]')")
+    finally:
+        context.close()
