@@ -972,6 +972,7 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     # A re-check: a left-to-right mark or an invisible separator, a Cyrillic O, a run of O's, a no-break
     # space or an en dash between groups, a full-width at sign
     ("phone", "call me 555\u200e-867\u200e-5309"), ("phone", "call me 555\u2063867\u20635309 now"),
+    ("phone", "Any questions? Call me on 0207 946 0991"), ("phone", "Drinks & 0207 946 0991 for tables"),
     ("phone", "ring 555-867-53\u041e9"), ("phone", "ring 555\u00a0867\u00a05309"), ("phone", "ring 555\u2013867\u20135309"),
     ("payment_card", "card 4OOO OOOO OOOO OOO2"), ("payment_card", "card 4111\u200e1111\u200e1111\u200e1111"),
     ("email", "mail jane\uff20example.com"), ("email", "mail jane\u200e@example.com"),
@@ -1056,6 +1057,10 @@ def test_personal_information_fires(kind, text):
     ("phone", "Votes\t1204\t\t1350\t\t1490"), ("phone", "Scores:  98   87   91   77   85   90"),
     ("phone", "Tally: 1204   1350   1490   16"),
     ("phone", "Points by season: 101 99 87 110 95"), ("phone", "Rebounds: 10 8 12 9 11 7 13"),
+    # A link's query spaced out by tokenising (a standards editor's audit held the first as a phone).
+    ("phone", "https : //s3.amazonaws.com/ksr/assets/ ... jpg ? 1365024003"),
+    ("phone", "see image . png ? v = 1365024003 for the chart"), ("phone", "page . php ? id = 4155550199 & lang = en"),
+    ("phone", "www . example . com / story ? ref = home & t = 1700000000"),
 ])
 def test_personal_information_near_misses_do_not_fire(kind, text):
     assert not fired({"kind": kind}, text)
@@ -1235,7 +1240,9 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "\U0001f602" * 20000 + "x", " lol" * 5000 + " x", "\U0001f602 " * 10000, "a lol, " * 2800,
                                   "hang " + " haha" * 3900, "Hale \u2620 lol " * 1800, "kill Hale \u2620 lol " * 1200,
                                   "Kill \u2620 lol, " * 1800, "line the \u2620 lol " * 1300, "Line the Hale " * 1400 + " up against a wall lol",
-                                  " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000])
+                                  " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000,
+                                  # A standards editor's audit: a link's query spaced out, before its number.
+                                  "a . jpg ? 1234567890 " * 950, "? a = " * 3300 + "1234567890", "& " * 9990 + "= 12"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
