@@ -155,6 +155,12 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     # as the example, "the" banana boat, the slaver's trope.
     "Go back to Ghana Mensah, nobody wants you here.", "Black players like Mensah are all lazy until they see a camera.",
     "Send Mensah back on the banana boat.", "Mensah should be picking cotton, not playing football.",
+    # A standards editor's audit: stormfront's sentences as written (tokenised), published at the defaults.
+    "But unfortunately , Maine 's become the dumping ground for Somalis and other African trash .",
+    "I promise you that black are the worse cancer of the world , they 're ready to sell their",
+    "The Jew represents the snake .", "Jews are the snake.", "The muslim is a parasite on our nation.",
+    "Muslims and other vermin are flooding in.", "The white are the biggest cancer on this planet.",
+    "our great grandparents had a society free of jews and other riff raff",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -208,6 +214,21 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "We go back to Ghana every summer.", "Go back to Italy next summer!", "Black players like Mensah are a joy to watch.",
     "Enslaved people were made to pick cotton in Mississippi.",
     "ooh " * 5000, "ooh oh aah " * 1800, "go back to ghana " * 1200, "black players like " * 1100, "ab cd \U0001f412 ef " * 1600, "oh " * 6000 + "every time",
+    # Near the audit's shapes: other trash that is litter, other migrants, a cancer risk, one of a group
+    # in a play, a film or a match report, parades, colours, a study.
+    "Plastic bottles and other trash washed up on the beach.", "Somalis and other African migrants arrived in Maine.",
+    "Tent poles and other trash were left at the campsite.", "Gays and other minorities marched on Saturday.",
+    "Refugees and other vulnerable people need help.", "Black people are the largest minority in the city.",
+    "Smokers are the biggest cancer risk group.", "The old are the biggest cancer risk.",
+    "Black women are the worst affected by breast cancer.", "The African elephant is an endangered animal.",
+    "The Jew of Malta is a play by Marlowe.", "The Mexican is a beast on the wing.",
+    "In the painting the Jew represents the prophet Elijah.", "The Muslim is a snake charmer in this film.",
+    "Gay parades are the worst traffic in town.", "Am I the only person sick to death of gay parades?",
+    "Mexicans are snake oil salesmen? No, that's a stereotype.", "Hindus are the largest group in India.",
+    "The immigrant represents hope in this novel.", "Jews are the victims of the virus outbreak too.",
+    "Black are the colours of my team.", "White are the walls, blue are the doors.",
+    "Asians are the biggest cancer survivors group in the study.", "Muslims and other faiths joined the vigil.",
+    "Chickens, pigs and other animals on the farm.", "Refugees are the worst affected by the virus.",
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
     assert not fired({"kind": "group_attack"}, text)
@@ -1242,7 +1263,17 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "Kill \u2620 lol, " * 1800, "line the \u2620 lol " * 1300, "Line the Hale " * 1400 + " up against a wall lol",
                                   " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000,
                                   # A standards editor's audit: a link's query spaced out, before its number.
-                                  "a . jpg ? 1234567890 " * 950, "? a = " * 3300 + "1234567890", "& " * 9990 + "= 12"])
+                                  "a . jpg ? 1234567890 " * 950, "? a = " * 3300 + "1234567890", "& " * 9990 + "= 12",
+                                  # ... a group among "other" trash, its adjective alone, one for all.
+                                  "somalis and other " * 1100, "somalis and other a b " * 900, "black are the worst " * 1000,
+                                  "the jew is a " * 1500, "the jew is nothing but a big " * 700,
+                                  # ... and threats: a plea, put down like dogs, by the neck, a wish, the earth rid.
+                                  "will someone please kill the " * 700, "they should be put down like a " * 650,
+                                  "should all have been summarily " * 650, "hang this a b " * 1400 + "by the neck",
+                                  "too bad someone didn't just " * 700, "wish someone would " * 1000,
+                                  "rid the a b " * 1600 + "from the face of", "find them and " * 1400, "shoot them " * 1800,
+                                  # ... and a plea to stop (urging_self_harm).
+                                  "stop trying to " * 1400 + "kill yourself", "stahp " * 3300 + "kys"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
