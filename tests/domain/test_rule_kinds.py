@@ -418,6 +418,15 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "I hope Pritchard's kids get hit by a bus.", "Ref's family deserves everything they get after tonight.",
     "Doyle will end up in the river like the last guy.", "Someone needs to put Mensah in hospital.",
     "Town fans, we'll be waiting at the station. Bring an ambulance.",
+    # A standards editor's audit: real comments published at the defaults, or held by the model alone.
+    "will someone please kill that man", "Would somebody please shoot the referee.", "They should be put down like dogs.",
+    "These thugs should be put down like the rabid dogs they are.", "He should be put down like a dog.",
+    "He should never have been allowed to be beaten but, rather, should have been summarily executed instead.",
+    "Hang this punk by the neck until his eyes bulge out of his skull!!!  After that feed him to the dogs at Waianae beach park!!!",
+    "Too bad someone didn't just shoot him like that dog ...", "I wish someone would shoot him.",
+    "Death Penalty, no doubt about it. Rid this scum from the face of the Earth.", "Just put them down like animals.",
+    "These stupid kids put every driver on that road in danger of being killed, plus Trooper. Shoot them!",
+    "Find him and kill him.", "Find them and kill them!", "He deserves to be publicly hanged in the square ."
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -595,6 +604,20 @@ def test_a_threat_in_plain_words_is_held(text):
     "doyle will end up in the river like the " * 500, "we'll be waiting at . " * 900,
     "gary pritchard , your family won't be " * 500, "x, y, z, your " * 1400, "if i see pritchard's wife in " * 700,
     "his wife works at the " * 900, "pritchard's son goes to the school " * 560, "someone , please " * 1200,
+    # Near the audit's threats: a game's boss, the lights, a vet, a plan executed, a coat hung, a shot in
+    # sport, a bill, malaria, pests and enemies with a full stop, a jury's finding told.
+    "Can anyone kill the boss on hard mode?", "Will someone please kill that noise, it's 3am.",
+    "Could someone please kill the lights on the way out?", "We had to put the dog down last week, he was 14.",
+    "Our cat should be put down, the vet says, she is in pain.", "He was put down like a dog by the tabloids.",
+    "The plan should have been executed better.", "Hang the picture by the neck of the vase.", "Hang your coat by the door.",
+    "The killer was hanged by the neck until dead in 1953, the archive shows.",
+    "Too bad someone didn't just shoot the penalty instead of passing.", "Shame someone didn't kill the rumour earlier.",
+    "I wish someone would shoot a decent documentary about it.", "I wish somebody would kill this bill.",
+    "We should rid the world of malaria once and for all.", "Wipe polio off the face of the earth.",
+    "The dinosaurs were wiped off the face of the earth.", "They should be put down as reserves for the cup game.",
+    "Kill them with kindness!", "They put him down like a sack of potatoes in the tackle.",
+    "Feral cats eat birds. Kill them.", "Bed bugs? Find them and kill them.", "Shoot them a message!",
+    "Zombies in the mall? Shoot them in the head.", "A Long Beach jury once again found that Jackson should be put to death.",
 ])
 def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
     assert not fired({"kind": "threat_words"}, text)
