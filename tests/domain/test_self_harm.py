@@ -199,7 +199,9 @@ def test_a_reader_at_risk_comes_before_a_threat_and_every_insult_in_a_new_sites_
 
 
 @pytest.mark.parametrize("text", ["i want to kill myself " * 900, "kys " * 5000, "goodbye everyone " * 1200,
-                                  "i'm going to " * 1600, "go and just " * 1800])
+                                  "i'm going to " * 1600, "go and just " * 1800,
+                                  # A plea to stop read back from each "kill yourself" (a standards editor's audit).
+                                  "stop trying to kill yourself " * 700, "stahp to try to " * 1250 + "kys"])
 def test_a_crafted_long_comment_costs_little(text):
     import time
 
