@@ -14,10 +14,11 @@ xenophobe's words that need no group named:
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 49 of 112,067 that people labelled civil and on 248 of
-73,188 labelled toxic (bench/plain_words_rules.py; 49 and 245 before an election night's attacks on
+shared data's real comments it fires on 49 of 112,067 that people labelled civil and on 253 of
+73,188 labelled toxic (bench/plain_words_rules.py; 49 and 248 before a standards editor's audit's stormfront
+sentences, 49 and 245 before an election night's attacks on
 groups of voters, the same before a derby night's racist abuse of a player, 46 and 229 before the walks
-since a data scientist's; HateCheck's hateful 299 of 2,563, as before the election night, 292 before the
+since a data scientist's; HateCheck's hateful 306 of 2,563, 299 before the audit and before the election night, 292 before the
 derby night); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
 others from 43.9 % to 44.3 % (docs/rules-history.md, `group_attack`).
 """
@@ -86,7 +87,9 @@ _VERMIN = (r"(?:animals|vermin|parasites|rats|cockroaches|roaches|pigs|swine|ape
            # the stereotype stated as fact: "Black people are less intelligent.", "Gypsies are thieves".
            r"|less\s+intelligent|stupider|thieves|criminals|rapists|terrorists|paedophiles|pedophiles|lazy(?!\s+about\b)|dirty"
            r"|perverts|predators|greedy|lazy\s+scroungers|scroungers|leeches|a\s+burden|a\s+drain|invaders|an\s+invasion"
-           r"|a\s+disgrace\s+to\s+humanity|an\s+abomination|abominations|mentally\s+ill|diseased|breeding\s+stock)")
+           r"|a\s+disgrace\s+to\s+humanity|an\s+abomination|abominations|mentally\s+ill|diseased|breeding\s+stock"
+           # The whole group as one creature: "Jews are the snake." (a standards editor's audit).
+           r"|snake|serpent|parasite|virus)")
 _HARMED = (r"(?:die|killed|shot|hanged|hung|gassed|exterminated|deported|wiped\s+out|eradicated|sterili[sz]ed|burned"
            r"|burnt|lynched|put\s+down|drowned|shipped\s+back|sent\s+back)")
 _HARM = r"(?:kill|exterminate|eradicate|wipe\s+out|gas|deport|get\s+rid\s+of|lynch|hang|shoot|burn|nuke)"
@@ -240,7 +243,8 @@ _ATTACK = re.compile(
     # Or "=": "Immigrants = 🐀" was published (a trust and safety walk), where "are 🐀" was held.
     # "Black players like Mensah are all lazy" (a derby night): one named as the example.
     r"|\b" + _GROUP + r"(?:\s+like\s+\w+(?:\s+\w+)?)?(?:\s+(?:are|r|is|equals?)\s+|\s*={1,3}\s*)(?:(?!(?:not\b(?!\s+only\b)|never\b|no\b(?!\s+doubt\b)))\w+\s+){0,2}?"
-    + _VERMIN + r"\b(?!\s+(?:owners?|rights|taxes|values?|prices?|developers?)\b)"
+    + _VERMIN + r"\b(?!\s+(?:owners?|rights|taxes|values?|prices?|developers?|charmers?|oil|pits?|eyes|handlers?|bites?|venom"
+    r"|worship\w*|protection|scans?|outbreaks?|carriers?|survivors?|patients?|risks?|research|screening)\b)"
     r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
     + _HARMED + r"\b"
     r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"
@@ -259,6 +263,24 @@ _ATTACK = re.compile(
     r"(?<!\bfarmer\s)(?<!\bshould\s)"
     r"\b(?:should|belongs?|needs?\s+to|ought\s+to|go(?:es)?|get)\s+(?:be\s+)?(?:go(?:ing)?\s+)?(?:back\s+)?(?:to\s+)?pick(?:ing)?\s+cotton\b"
     r"(?!\s+(?:buds?|wool|balls?|candy|fields?|in\s+(?:september|october|the\s+autumn|the\s+fall)))"
+    # A standards editor's audit of real comments (2026-12-06), stormfront's sentences published at the
+    # defaults: the group among "other" trash ("Maine 's become the dumping ground for Somalis and
+    # other African trash ."; not "bottles and other trash", nor "Somalis and other African migrants"),
+    # the group's adjective alone for its people, called the world's worst cancer ("black are the worse
+    # cancer of the world"; not "the old are the biggest cancer risk"), and one of it named for all
+    # ("The Jew represents the snake ."; not "the Jew of Malta", "the African elephant is an animal").
+    + r"|\b(?!poles\b)" + _PLURALS + r"\s+and\s+(?:all\s+)?(?:the\s+)?other\s+(?:\w+\s+){0,2}?(?:trash|garbage|scum|filth"
+    r"|vermin|animals|savages|parasites|rats|cockroaches|roaches|apes|monkeys|subhumans|degenerates|riff\s*-?\s*raff|dregs"
+    r"|lowlifes|mongrels)\b"
+    r"|\b(?:the\s+)?" + _ADJECTIVES + r"\s+(?:are|r)\s+(?:the\s+)?(?:worst|worse|biggest|real|true)\s+(?:cancer|plague|disease"
+    r"|parasites?|vermin|scourge)(?:\s+(?:of|on|in|for|to)\s+(?:the\s+|this\s+|our\s+)?(?:world|earth|planet|society|humanity"
+    r"|mankind|country|nation|europe|america|west|civili[sz]ation|race)\b|(?=\s*(?:[.!?,;]|$)))"
+    r"|\bthe\s+(?:jew|muslim|moslem|negro|nigger|nigga|arab|gypsy|gipsy|paki|kike|mexican|immigrant|migrant|african|chink|spic"
+    r"|wetback|raghead|homosexual|faggot|tranny)\s+(?:is|represents|remains|equals|=|will\s+always\s+be|has\s+always\s+been)\s+"
+    r"(?:(?:nothing\s+but|just|like|truly|really|always|still|simply)\s+)?(?:(?:a|an|the)\s+)?(?!not\b|never\b|no\b)(?:\w+\s+)?"
+    r"(?:snake|serpent|rat|parasite|vermin|cancer|virus|plague|disease|leech|cockroach|roach|ape|monkey|baboon|chimp)s?\b"
+    r"(?!\s*-?\s*(?:catchers?|charmers?|oil|pits?|eyes|skin|bites?|handlers?|traps?|poison|race|king|venom|kingdom|lovers?"
+    r"|welfare|rights|shelter|sanctuary|park|trainers?)\b)"
     # The antisemite's trope: "The Jews control the media.", what it says they control; not any
     # object: "ultra-Orthodox Jews control the city council" is a fact, "Jews control the game" a
     # match report of Maccabi (a re-check held both for a day).

@@ -311,11 +311,19 @@ def at_risk(normalised: str) -> str | None:
     return found
 
 
+# Told to stop, the opposite of urging: "<user> stahp to try to kill yourself most favorit meatbag" was
+# held and ranked 5th of 462 (a standards editor's audit); "please stop trying to kill yourself", "quit
+# trying to kill yourself", "don't ever kill yourself". Here, not in _DENIED, which at_risk reads too:
+# "I can't stop wanting to die" is a reader at risk.
+_TOLD_TO_STOP = re.compile(r"\b(?:(?:stop|stahp|stawp|stap|quit)(?:\s+(?:to\s+)?(?:try|trying|tryna|wanting|want)(?:\s+to)?)?"
+                           r"|(?:don'?t|do\s+not|never)\s+(?:ever|you\s+(?:ever\s+)?dare|(?:even\s+)?try(?:\s+to)?))\s+$")
+
+
 def urging_self_harm(normalised: str) -> str | None:
     """The words of a reader telling another to kill or harm themselves, or wishing a disease on them."""
     if not _URGE_CUE.search(normalised):
         return None
-    found = _first(_URGING, normalised)
+    found = _first(_URGING, normalised, _TOLD_TO_STOP)
     if found is None:
         for named in _URGING_NAMED.finditer(normalised):
             before = normalised[max(0, named.start() - 60):named.start()]
@@ -338,8 +346,9 @@ def dared(normalised: str) -> str | None:
     return _first(_DARE, normalised)
 
 
-def _first(pattern: re.Pattern[str], normalised: str) -> str | None:
+def _first(pattern: re.Pattern[str], normalised: str, denied: re.Pattern[str] | None = None) -> str | None:
     for found in pattern.finditer(normalised):
-        if not _DENIED.search(normalised[max(0, found.start() - 40) : found.start()]):
+        before = normalised[max(0, found.start() - 40) : found.start()]
+        if not _DENIED.search(before) and not (denied is not None and denied.search(before)):
             return found.group(0)
     return None

@@ -23,7 +23,8 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-355 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 348 before an election night's threats to the
+365 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 355 before a standards editor's audit's
+phrasings of real comments, 42 and 348 before an election night's threats to the
 count, unchanged by a derby night's threats to a referee's family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
 defendants, 42 and 340 before a health desk's threats to
 nurses, 41 and 339 before a re-check's orders and verb forms, 41 and 333 before a derby day's crashes,
@@ -69,6 +70,8 @@ _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woma
                 r"|referee|ref|umpire|protest[eo]r|rioter|looter|activist|police(?:m[ae]n)?|voter|scientist|professor"
                 r"|bureaucrat|regulator|inspector|lawmaker|legislator|commissioner|surgeon|criminal|murderer|rapist"
                 r"|p(?:a)?edophile|dealer|abuser|juror|bishop|traitor|bitch|bastard|idiot|moron"
+                # "These thugs should be put down like the rabid dogs they are." (a standards editor's audit).
+                r"|thug|scumbag|lowlife"
                 # Who runs an election: "shoot the county clerk" was published on election night.
                 r"|clerk|registrar|secretary\s+of\s+state|secretaries\s+of\s+state|canvasser|board\s+members?|treasurer"
                 r"|superintendent|spokes(?:man|men|woman|women|person)"
@@ -85,7 +88,7 @@ _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|c
                 r"|leader"
                 # "We know where the count staff park." (an election night)
                 r"|staff"
-                r"|man|men|woman|women|guy|guys|kid|boy|girl|scum|clown|keeper|goalkeeper|striker|defender|linesm[ae]n|gaffer")
+                r"|man|men|woman|women|guy|guys|kid|boy|girl|scum|clown|punk|keeper|goalkeeper|striker|defender|linesm[ae]n|gaffer")
 _OFFICE = _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?"
 # ... or by their name, which the text as written capitalises (see `_marked_names`): "Someone should
 # shoot Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives." were published on
@@ -453,6 +456,43 @@ _SITE_ONLY = (
     r"\b(?:i|we)(?:'ll|\s+will)\s+be\s+waiting\b(?!\s+at\s+the\s+(?:hospital|finish|start|a\s*&\s*e))[^.!?]{0,60}[.!?,]?\s*"
     r"(?:and\s+|so\s+)?(?:bring|book)\s+(?:an?\s+|your\s+own\s+)?(?:ambulances?|stretchers?|body\s+bags?|coffins?)\b"
     r"(?=\s*(?:[.!?]|$))",  # the warning's last words, not "... for grandma, her knee is bad" (a re-check)
+    # A standards editor's audit of real comments (2026-12-06): threats published at the defaults, or held
+    # by the model alone and ranked with insults. A plea for a killing ("will someone please kill that
+    # man"; not "can anyone kill the boss?", which asks who is able),
+    r"(?:^|[.!?:;]\s*)(?:will|would|can|could)\s+(?:someone|somebody|anyone|anybody)\s+please\s+(?:just\s+|go\s+)?"
+    r"(?:kill|shoot|hang|lynch|stab|murder|execute|behead|strangle)\s+" + _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS
+    + r")s?" + _ORDER_ENDS,
+    # people to be put down like animals ("They should be put down like dogs."; "put the dog down" is a
+    # vet's, and names no "like"),
+    r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:have\s+been|be|get)\s+put\s+down\s+"
+    r"(?:like\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:dogs?|animals?|vermin|beasts?|cattle)\b|with\s+extreme\s+prejudice\b)",
+    r"(?:^|[.!?,:;]\s*)(?:just\s+)?put\s+(?:them|him|her|em)\s+down\s+like\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:dogs?|animals?)\b",
+    # a death that only a person is given, called for without the person before it ("... but, rather,
+    # should have been summarily executed instead."; the plan "should have been executed better" is not),
+    # Not "put to death", a jury's finding told ("the jury found that Jackson should be put to death").
+    r"\b" + CALL + r"\s+(?:all\s+)?(?:have\s+been|be|get)\s+(?:summarily\s+executed|publicly\s+(?:executed|hanged|hung))\b",
+    # a hanging by the neck ordered ("Hang this punk by the neck until his eyes bulge out of his skull!!!"),
+    r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+should\s+)?hang\s+(?:him|her|them|em|" + _ROLE + r"|(?:this|that|these|those)"
+    r"\s+(?:\w+\s+)?\w+)\s+by\s+(?:the|his|her|their)\s+necks?\b(?!\s+of\b)",
+    # someone's death wished as a shame it did not happen ("Too bad someone didn't just shoot him like that
+    # dog ..."), or wished to happen ("I wish someone would shoot him"),
+    r"\b(?:too\s+bad|(?:a\s+)?shame|(?:a\s+)?pity)\s+(?:that\s+)?(?:someone|somebody)\s+(?:didn'?t|did\s+n't|did\s+not|hasn'?t"
+    r"|has\s+n't|has\s+not)\s+(?:just\s+|already\s+)?(?:kill|shoot|hang|stab|murder|strangle|lynch)\s+(?:him|her|them|" + _ROLE + r")\b"
+    + NOT_HARM,
+    r"\bwish\s+(?:someone|somebody)\s+(?:would|could|will)\s+(?:just\s+|finally\s+)?(?:kill|shoot|hang|stab|murder|strangle|lynch)"
+    r"\s+(?:him|her|them|" + _ROLE + r")\b" + NOT_HARM,
+    # An order to kill "them" shouted as a whole sentence ("... in danger of being killed, plus Trooper.
+    # Shoot them!"); said with a full stop it is pests and a game's enemies as often ("Feral cats ...
+    # Kill them.", "Bed bugs? Find them and kill them."), left to the model, which flags those it reads
+    # as threats; "him" or "her" found and killed is a person ("Find him and kill him."),
+    r"(?:^|[.!?:;]\s*)(?:just\s+|now\s+|so\s+|then\s+)?(?:find\s+(?:them|em)\s+and\s+)?(?:kill|shoot|hang|murder|execute|lynch)"
+    r"\s+(?:them|em)\s*!",
+    r"(?:^|[.!?:;]\s*)(?:just\s+|now\s+|so\s+|then\s+)?find\s+(?:him|her)\s+and\s+(?:kill|shoot|hang|murder|execute|lynch|stab)"
+    r"\s+(?:him|her)" + _ORDER_ENDS,
+    # and scum rid from the earth ("Rid this scum from the face of the Earth."; not malaria or polio).
+    r"\b(?:rid|wipe|erase|remove|purge|eliminate)\s+(?:him|her|" + _ROLE + r"|(?:this|that|these|those|the|such)\s+(?:\w+\s+)?"
+    r"(?:scum|scumbags?|filth|vermin|animals?|monsters?|bastards?|pigs?|garbage|trash|thugs?|savages?|lowlifes?|creeps?"
+    r"|pieces?\s+of\s+(?:shit|garbage|trash|filth)))\s+(?:from|off)\s+(?:the\s+)?face\s+of\s+(?:the\s+)?(?:earth|planet)\b",
 )
 # An election night's walk (2026-12-06): threats to the count's staff and the candidates, published at
 # threat 0.00-0.12 by a site with the starter rules on. Each is read as it was said, with the everyday
@@ -638,6 +678,9 @@ _CLAUSE_END = re.compile(r"[,.;:!?]")
 # Nor the words of a threat that a "not" makes: "your family won't be safe", "walk home alone, don't
 # they?" (a derby night).
 _NO_DENIAL = re.compile(r"\b(?:no\s+(?:joke|lie|cap|kidding|doubt)|not\s+(?:kidding|joking))\b"
+                        # A wish: "Too bad someone didn't just shoot him" (a standards editor's audit).
+                        r"|\b(?:too\s+bad|shame|pity)\s+(?:that\s+)?(?:someone|somebody)\s+(?:didn'?t|did\s+n't|did\s+not|hasn'?t"
+                        r"|has\s+n't|has\s+not)\b"
                         r"|(?:\bwon'?t|\bwill\s+not|\bwo\s+n't|\bnot\s+going\s+to|n't\s+going\s+to|\b(?:are|is)\s+not)\s+(?:be\s+)?safe\b"
                         r"|(?:\bdon'?t|\bdoesn'?t|\bdo\s+n't|\bdoes\s+n't|\bdo\s+not|\bdoes\s+not)\s+(?:they|he|she)\s*$"
                         # Nor an election night's: "you won't see it coming", "won't survive the week".

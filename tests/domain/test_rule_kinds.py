@@ -155,6 +155,12 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     # as the example, "the" banana boat, the slaver's trope.
     "Go back to Ghana Mensah, nobody wants you here.", "Black players like Mensah are all lazy until they see a camera.",
     "Send Mensah back on the banana boat.", "Mensah should be picking cotton, not playing football.",
+    # A standards editor's audit: stormfront's sentences as written (tokenised), published at the defaults.
+    "But unfortunately , Maine 's become the dumping ground for Somalis and other African trash .",
+    "I promise you that black are the worse cancer of the world , they 're ready to sell their",
+    "The Jew represents the snake .", "Jews are the snake.", "The muslim is a parasite on our nation.",
+    "Muslims and other vermin are flooding in.", "The white are the biggest cancer on this planet.",
+    "our great grandparents had a society free of jews and other riff raff",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -208,6 +214,21 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "We go back to Ghana every summer.", "Go back to Italy next summer!", "Black players like Mensah are a joy to watch.",
     "Enslaved people were made to pick cotton in Mississippi.",
     "ooh " * 5000, "ooh oh aah " * 1800, "go back to ghana " * 1200, "black players like " * 1100, "ab cd \U0001f412 ef " * 1600, "oh " * 6000 + "every time",
+    # Near the audit's shapes: other trash that is litter, other migrants, a cancer risk, one of a group
+    # in a play, a film or a match report, parades, colours, a study.
+    "Plastic bottles and other trash washed up on the beach.", "Somalis and other African migrants arrived in Maine.",
+    "Tent poles and other trash were left at the campsite.", "Gays and other minorities marched on Saturday.",
+    "Refugees and other vulnerable people need help.", "Black people are the largest minority in the city.",
+    "Smokers are the biggest cancer risk group.", "The old are the biggest cancer risk.",
+    "Black women are the worst affected by breast cancer.", "The African elephant is an endangered animal.",
+    "The Jew of Malta is a play by Marlowe.", "The Mexican is a beast on the wing.",
+    "In the painting the Jew represents the prophet Elijah.", "The Muslim is a snake charmer in this film.",
+    "Gay parades are the worst traffic in town.", "Am I the only person sick to death of gay parades?",
+    "Mexicans are snake oil salesmen? No, that's a stereotype.", "Hindus are the largest group in India.",
+    "The immigrant represents hope in this novel.", "Jews are the victims of the virus outbreak too.",
+    "Black are the colours of my team.", "White are the walls, blue are the doors.",
+    "Asians are the biggest cancer survivors group in the study.", "Muslims and other faiths joined the vigil.",
+    "Chickens, pigs and other animals on the farm.", "Refugees are the worst affected by the virus.",
 ])
 def test_a_group_named_kindly_or_not_at_all_is_not(text):
     assert not fired({"kind": "group_attack"}, text)
@@ -397,6 +418,15 @@ def test_a_group_attack_holds_by_default_and_says_what_it_read():
     "I hope Pritchard's kids get hit by a bus.", "Ref's family deserves everything they get after tonight.",
     "Doyle will end up in the river like the last guy.", "Someone needs to put Mensah in hospital.",
     "Town fans, we'll be waiting at the station. Bring an ambulance.",
+    # A standards editor's audit: real comments published at the defaults, or held by the model alone.
+    "will someone please kill that man", "Would somebody please shoot the referee.", "They should be put down like dogs.",
+    "These thugs should be put down like the rabid dogs they are.", "He should be put down like a dog.",
+    "He should never have been allowed to be beaten but, rather, should have been summarily executed instead.",
+    "Hang this punk by the neck until his eyes bulge out of his skull!!!  After that feed him to the dogs at Waianae beach park!!!",
+    "Too bad someone didn't just shoot him like that dog ...", "I wish someone would shoot him.",
+    "Death Penalty, no doubt about it. Rid this scum from the face of the Earth.", "Just put them down like animals.",
+    "These stupid kids put every driver on that road in danger of being killed, plus Trooper. Shoot them!",
+    "Find him and kill him.", "Find them and kill them!", "He deserves to be publicly hanged in the square ."
 ])
 def test_a_threat_in_plain_words_is_held(text):
     assert fired({"kind": "threat_words"}, text)[0].startswith("threat of violence: ")
@@ -574,6 +604,20 @@ def test_a_threat_in_plain_words_is_held(text):
     "doyle will end up in the river like the " * 500, "we'll be waiting at . " * 900,
     "gary pritchard , your family won't be " * 500, "x, y, z, your " * 1400, "if i see pritchard's wife in " * 700,
     "his wife works at the " * 900, "pritchard's son goes to the school " * 560, "someone , please " * 1200,
+    # Near the audit's threats: a game's boss, the lights, a vet, a plan executed, a coat hung, a shot in
+    # sport, a bill, malaria, pests and enemies with a full stop, a jury's finding told.
+    "Can anyone kill the boss on hard mode?", "Will someone please kill that noise, it's 3am.",
+    "Could someone please kill the lights on the way out?", "We had to put the dog down last week, he was 14.",
+    "Our cat should be put down, the vet says, she is in pain.", "He was put down like a dog by the tabloids.",
+    "The plan should have been executed better.", "Hang the picture by the neck of the vase.", "Hang your coat by the door.",
+    "The killer was hanged by the neck until dead in 1953, the archive shows.",
+    "Too bad someone didn't just shoot the penalty instead of passing.", "Shame someone didn't kill the rumour earlier.",
+    "I wish someone would shoot a decent documentary about it.", "I wish somebody would kill this bill.",
+    "We should rid the world of malaria once and for all.", "Wipe polio off the face of the earth.",
+    "The dinosaurs were wiped off the face of the earth.", "They should be put down as reserves for the cup game.",
+    "Kill them with kindness!", "They put him down like a sack of potatoes in the tackle.",
+    "Feral cats eat birds. Kill them.", "Bed bugs? Find them and kill them.", "Shoot them a message!",
+    "Zombies in the mall? Shoot them in the head.", "A Long Beach jury once again found that Jackson should be put to death.",
 ])
 def test_an_idiom_a_report_or_a_game_is_not_a_threat(text):
     assert not fired({"kind": "threat_words"}, text)
@@ -972,6 +1016,7 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
     # A re-check: a left-to-right mark or an invisible separator, a Cyrillic O, a run of O's, a no-break
     # space or an en dash between groups, a full-width at sign
     ("phone", "call me 555\u200e-867\u200e-5309"), ("phone", "call me 555\u2063867\u20635309 now"),
+    ("phone", "Any questions? Call me on 0207 946 0991"), ("phone", "Drinks & 0207 946 0991 for tables"),
     ("phone", "ring 555-867-53\u041e9"), ("phone", "ring 555\u00a0867\u00a05309"), ("phone", "ring 555\u2013867\u20135309"),
     ("payment_card", "card 4OOO OOOO OOOO OOO2"), ("payment_card", "card 4111\u200e1111\u200e1111\u200e1111"),
     ("email", "mail jane\uff20example.com"), ("email", "mail jane\u200e@example.com"),
@@ -1056,6 +1101,10 @@ def test_personal_information_fires(kind, text):
     ("phone", "Votes\t1204\t\t1350\t\t1490"), ("phone", "Scores:  98   87   91   77   85   90"),
     ("phone", "Tally: 1204   1350   1490   16"),
     ("phone", "Points by season: 101 99 87 110 95"), ("phone", "Rebounds: 10 8 12 9 11 7 13"),
+    # A link's query spaced out by tokenising (a standards editor's audit held the first as a phone).
+    ("phone", "https : //s3.amazonaws.com/ksr/assets/ ... jpg ? 1365024003"),
+    ("phone", "see image . png ? v = 1365024003 for the chart"), ("phone", "page . php ? id = 4155550199 & lang = en"),
+    ("phone", "www . example . com / story ? ref = home & t = 1700000000"),
 ])
 def test_personal_information_near_misses_do_not_fire(kind, text):
     assert not fired({"kind": kind}, text)
@@ -1235,7 +1284,19 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "\U0001f602" * 20000 + "x", " lol" * 5000 + " x", "\U0001f602 " * 10000, "a lol, " * 2800,
                                   "hang " + " haha" * 3900, "Hale \u2620 lol " * 1800, "kill Hale \u2620 lol " * 1200,
                                   "Kill \u2620 lol, " * 1800, "line the \u2620 lol " * 1300, "Line the Hale " * 1400 + " up against a wall lol",
-                                  " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000])
+                                  " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000,
+                                  # A standards editor's audit: a link's query spaced out, before its number.
+                                  "a . jpg ? 1234567890 " * 950, "? a = " * 3300 + "1234567890", "& " * 9990 + "= 12",
+                                  # ... a group among "other" trash, its adjective alone, one for all.
+                                  "somalis and other " * 1100, "somalis and other a b " * 900, "black are the worst " * 1000,
+                                  "the jew is a " * 1500, "the jew is nothing but a big " * 700,
+                                  # ... and threats: a plea, put down like dogs, by the neck, a wish, the earth rid.
+                                  "will someone please kill the " * 700, "they should be put down like a " * 650,
+                                  "should all have been summarily " * 650, "hang this a b " * 1400 + "by the neck",
+                                  "too bad someone didn't just " * 700, "wish someone would " * 1000,
+                                  "rid the a b " * 1600 + "from the face of", "find them and " * 1400, "shoot them " * 1800,
+                                  # ... and a plea to stop (urging_self_harm).
+                                  "stop trying to " * 1400 + "kill yourself", "stahp " * 3300 + "kys"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 

@@ -136,6 +136,8 @@ URGING = [
     # A second re-check's: a reporting word earlier in the sentence is not a report.
     "I told you, she should kill herself.", "If you ask me, Emma Clarke should kill herself.",
     "Everyone says Emma Clarke should kill herself and they are right.", "told ya, someone tell him to kill himself",
+    # "Stop" said of something else first is no plea to stop.
+    "Stop whining and kill yourself.", "Stop posting. Kill yourself.", "Just stop, kill yourself",
 ]
 NOT_URGING = [
     "Treat yourself to a holiday.", "Don't hurt yourself lifting that.", "Go die on another hill.",
@@ -153,6 +155,10 @@ NOT_URGING = [
     "Prosecutors said he sent messages telling her she should kill herself.",
     "Hamlet wonders whether he should kill himself.", "The writers should kill himself off next season.",
     "She asked if he should kill himself, and the jury gasped.",
+    # Told to stop (a standards editor's audit held the first and ranked it 5th of 462).
+    "<user> stahp to try to kill yourself most favorit meatbag damnit x(", "Please stop trying to kill yourself.",
+    "quit trying to kill yourself, we love you", "Don't ever kill yourself.", "Don't you dare kill yourself.",
+    "Never try to kill yourself, call someone.", "stop wanting to kill yourself over a game lol",
 ]
 
 
@@ -193,7 +199,9 @@ def test_a_reader_at_risk_comes_before_a_threat_and_every_insult_in_a_new_sites_
 
 
 @pytest.mark.parametrize("text", ["i want to kill myself " * 900, "kys " * 5000, "goodbye everyone " * 1200,
-                                  "i'm going to " * 1600, "go and just " * 1800])
+                                  "i'm going to " * 1600, "go and just " * 1800,
+                                  # A plea to stop read back from each "kill yourself" (a standards editor's audit).
+                                  "stop trying to kill yourself " * 700, "stahp to try to " * 1250 + "kys"])
 def test_a_crafted_long_comment_costs_little(text):
     import time
 
