@@ -331,3 +331,32 @@ def test_a_run_no_worker_finished_can_be_replaced_from_the_page(app, sign_in, ad
     said = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
     assert "No worker finished the run user:ada asked for" in said
     assert "Score held comments again with test-model-2" in said and "Publish these" not in said
+
+
+def test_a_copy_of_a_banned_authors_rejected_text_stays_held_here_and_in_the_older_release(
+        app, promoted, make_comment, admin):
+    """Ban evasion is read as scoring reads it: a new id's copy of a banned author's rejected text was
+    published by the run (and the older release shares the check)."""
+    from moderation.domain.threshold_release import releasable
+    site = promoted
+    words = "Mr Hale the maths teacher at Riverside is a disgrace and should be sacked"
+    theirs = _held(make_comment, site, 20, words=words, author_id="banned-y")
+    copy = _held(make_comment, site, 20, words=words, author_id="new-id-x")
+    # Held under earlier thresholds by the version in force: the older release's to offer.
+    copy_scored = make_comment(site.id, f"{words} 20", author_id="new-id-z", scores={"toxicity": 0.6, "insult": 0.1},
+                               flagged=["toxicity"], model_version=NEW)
+    plain = _held(make_comment, site, 20)
+    with app.app_context():
+        db.session.execute(text("UPDATE comments SET status='rejected', decision='rejected', decided_by=:u, "
+                                "decided_at=now() WHERE id=:id"), {"u": admin.id, "id": theirs})
+        db.session.execute(text("INSERT INTO author_sanctions (site_id, author_id, kind, reason, created_at) "
+                                "VALUES (:site, 'banned-y', 'ban', 'harassment', now())"), {"site": site.id})
+        db.session.commit()
+        found = releasable(db.session, db.session.get(Site, site.id), NEW, ATTRIBUTES,
+                           {"toxicity": 0.7, "insult": 0.5})
+        assert copy_scored not in [c.id for c in found.comments]
+    _run(app, site.id)
+    assert _offer(app, site.id)[:2] == (1, [plain])
+    released = _publish(app, site.id)
+    assert (released.published, released.other_hold) == (1, 1)
+    assert _rows(app, [copy])[copy][0] == "held"
