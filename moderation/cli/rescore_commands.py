@@ -38,7 +38,8 @@ def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
     The scores are kept apart, as the site's one run (replacing its last): the comments stay held and
     keep their scores. Prints how many the version would publish at the site's thresholds now; with
     --publish, publishes them, each read again first (one edited, decided or held by anything else
-    since stays held) and then given the version's scores. The thresholds page offers the same.
+    since stays held); each keeps the scores it arrived with, the version's in its history. The
+    thresholds page offers the same.
     """
     from moderation.cli.registry_commands import bootstrapped_app
     from moderation.domain.held_rescore import held_count, offer, publish_run, score_held_again

@@ -9,7 +9,9 @@ only a first page, and counted comments other holds keep. So here:
 
 * a run scores the site's comments held by the model's flags alone, page by page by id, and keeps
   the scores in held_rescore_results; a new run deletes the last: one run's results or none;
-* the comment changes only when it is published on those scores, and only then takes them;
+* the comment changes only when it is published on those scores, and even then only its status: its
+  scores, flags and version stay its arrival scoring's (the record of what each version decided),
+  and the version in force's scores go in the history entry of the release;
 * what "would publish" means is read when asked, at the thresholds as they are then, through the
   router itself (threshold_release.nothing_else_holds), so no second spelling of a hold can drift.
 """
@@ -256,7 +258,7 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
                 progress: Callable[[int], object] | None = None) -> Released:
     """Publish every comment of the site's run that, locked and read again, is still held by the
     model alone, has the text the run scored, and whose run scores the thresholds now publish: each
-    through the lifecycle, then given the run's scores (it is now the version's decision). Commits
+    through the lifecycle, the run's scores in its history entry (not on the comment). Commits
     and sends page by page; returns the counts, also in an audit entry."""
     refuse_if_deactivated(site, "publish its held comments")
     run = latest_run(session, site)
@@ -286,14 +288,17 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
         deliveries = []
         for comment, scores in sorted_.publish:
             applied = story_policy(policy, stories.get(comment.story_id)).thresholds
-            earlier = comment.model_version
-            comment.flagged = []
+            # The comment keeps its arrival scoring (scores, flags, version, time): that is the record of
+            # what each version decided. Writing the new version's scores here sent the site the old ones
+            # with "published" while the API then said the new version, and moved the comment on the
+            # version-effect page and into drift's window as the new version's traffic (a re-check).
+            # The version in force's scores, the reason it is published, go in the history entry.
+            said = ", ".join(f"{name} {value:.2f}" for name, value in sorted(scores.items()))
             deliveries.append(change_status(
                 session, comment, PUBLISHED, actor=actor, by=THRESHOLDS,
-                reason=f"released after {version}, the version in force, scored it again",
-                thresholds=dict(applied), model_version=version, scored_again_from=earlier, rescore_run=run_id))
-            # Only now the version's decision: its scores go on the comment, never on one that stays held.
-            comment.scores, comment.model_version, comment.scored_at, comment.explanations = scores, version, now(), None
+                reason=f"released after {version}, the version in force, scored it again ({said})",
+                thresholds=dict(applied), model_version=version, scores=dict(scores),
+                scored_again_from=comment.model_version, rescore_run=run_id))
             released.published += 1
         commit_and_send(session, in_bulk_lane(deliveries))
         if progress is not None:

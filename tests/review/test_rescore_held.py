@@ -107,7 +107,7 @@ def test_only_comments_the_model_alone_holds_are_counted_and_published(app, prom
     with app.app_context():
         assert its_own not in db.session.scalars(select(HeldRescoreResult.comment_id)).all()
     rows = _rows(app, [alone, ruled, reported, sent_back, evidence, banned, still_over])
-    assert rows.pop(alone) == ("published", NEW, {"toxicity": 0.2, "insult": 0.1})
+    assert rows.pop(alone) == ("published", OLD, OLD_SCORES)  # its arrival scoring stays its record
     assert list(rows.values()) == [("held", OLD, OLD_SCORES)] * 6
     with app.app_context():
         [event] = [d.event for d in db.session.scalars(select(WebhookDelivery))]
@@ -115,6 +115,7 @@ def test_only_comments_the_model_alone_holds_are_counted_and_published(app, prom
         [history] = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == alone)).all()
         assert history.actor == "user:ada" and history.action == "status:held->published"
         assert history.details["model_version"] == NEW and "scored it again" in history.details["reason"]
+        assert history.details["scores"] == {"toxicity": 0.2, "insult": 0.1}
         [summary] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "model:held_rescore_published"))
         assert summary.details["published"] == 1 and summary.details["site_id"] == site.id
 
@@ -126,7 +127,7 @@ def test_the_run_writes_nothing_on_the_comments_and_those_that_stay_held_keep_th
     _run(app, site.id)
     assert _rows(app, [published, held]) == {published: ("held", OLD, OLD_SCORES), held: ("held", OLD, OLD_SCORES)}
     _publish(app, site.id)
-    assert _rows(app, [published, held]) == {published: ("published", NEW, {"toxicity": 0.2, "insult": 0.1}),
+    assert _rows(app, [published, held]) == {published: ("published", OLD, OLD_SCORES),
                                              held: ("held", OLD, OLD_SCORES)}
 
 
@@ -288,7 +289,7 @@ def test_an_admin_starts_a_run_from_the_thresholds_page_and_publishes_what_it_of
     response = client.post(f"{url}/publish-rescored", data=form)
     after = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Published 1 held comment on test-model-2&#39;s scores; the site is told. Left held: 1 held at the thresholds" in after
-    assert _rows(app, [low, high]) == {low: ("published", NEW, {"toxicity": 0.2, "insult": 0.1}),
+    assert _rows(app, [low, high]) == {low: ("published", OLD, OLD_SCORES),
                                        high: ("held", OLD, OLD_SCORES)}
 
 
@@ -315,8 +316,10 @@ def test_the_command_scores_them_again_with_a_progress_bar_and_publishes_with_pu
     result = runner.invoke(main, ["models", "rescore-held", "--site", site.name, "--publish"], env=services.env())
     assert result.exit_code == 0, result.output
     assert "published 1; left held: 0 edited since" in result.output
-    status, version, scores = _rows(app, [civil])[civil]
-    assert status == "published" and version not in (None, "retired-0") and scores["toxicity"] < 0.5
+    assert _rows(app, [civil])[civil] == ("published", "retired-0", OLD_SCORES)
+    with app.app_context():
+        [history] = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == civil)).all()
+        assert history.details["model_version"] not in (None, "retired-0") and history.details["scores"]["toxicity"] < 0.5
 
 
 def test_a_run_no_worker_finished_can_be_replaced_from_the_page(app, sign_in, admin, promoted, make_comment):
@@ -360,3 +363,44 @@ def test_a_copy_of_a_banned_authors_rejected_text_stays_held_here_and_in_the_old
     released = _publish(app, site.id)
     assert (released.published, released.other_hold) == (1, 1)
     assert _rows(app, [copy])[copy][0] == "held"
+
+
+def test_publishing_leaves_the_arrival_scoring_so_the_site_the_api_and_the_version_pages_agree(
+        app, promoted, make_comment):
+    """The new version's scores were written after the event was built (the site got the old ones with
+    "published", the API then said the new version), and the published comments moved from the old
+    version's span to the new one's on the version-effect page and into drift's window."""
+    from datetime import timedelta
+
+    from moderation.domain.drift import DriftSettings, check_drift
+    from moderation.domain.lifecycle import now, serialize_comment
+    from moderation.domain.version_effect import by_version, daily_shares
+    site = promoted
+    for n in range(10):  # the new version's own traffic today
+        flagged = ["toxicity"] if n < 4 else []
+        make_comment(site.id, f"live {n}", status="held" if flagged else "published", flagged=flagged,
+                     model_version=NEW, scores={"toxicity": 0.8 if flagged else 0.1, "insult": 0.1})
+    days_ago = now() - timedelta(days=3)
+    ids = [_held(make_comment, site, 20, words=f"Old held take {n}", scored_at=days_ago, received_at=days_ago)
+           for n in range(5)]
+
+    class InForce:
+        version, card, thresholds = NEW, {}, {"toxicity": 0.5}
+
+    def effect():
+        spans = by_version(daily_shares(db.session))[site.id]
+        return sorted((s.version, s.scored, s.flagged) for s in spans)
+
+    with app.app_context():
+        before, window = effect(), check_drift(db.session, InForce, DriftSettings(0.2, 1)).comments
+    _run(app, site.id)
+    assert _publish(app, site.id).published == 5
+    with app.app_context():
+        assert effect() == before == [(OLD, 5, 5), (NEW, 10, 4)]
+        assert check_drift(db.session, InForce, DriftSettings(0.2, 1)).comments == window
+        for delivery in db.session.scalars(select(WebhookDelivery)):
+            sent = delivery.event["comment"]
+            api = serialize_comment(db.session.get(Comment, sent["id"]))
+            assert sent["id"] in ids and sent["status"] == api["status"] == "published"
+            assert (sent["version"], sent["model_version"], sent["scores"]) == \
+                   (api["version"], api["model_version"], api["scores"])
