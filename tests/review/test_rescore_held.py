@@ -404,3 +404,30 @@ def test_publishing_leaves_the_arrival_scoring_so_the_site_the_api_and_the_versi
             assert sent["id"] in ids and sent["status"] == api["status"] == "published"
             assert (sent["version"], sent["model_version"], sent["scores"]) == \
                    (api["version"], api["model_version"], api["scores"])
+
+
+def test_the_page_reads_at_most_so_many_by_the_router_and_publishing_reads_them_all(
+        app, sign_in, admin, promoted, make_comment, monkeypatch):
+    """The page ran the site's rules over every result on every render: ~10 s at 5,000, ~60 s at 20,000."""
+    from moderation.domain import threshold_release
+    site = promoted
+    ids = [_held(make_comment, site, 20, words=f"A silly take number {n}") for n in range(7)]
+    _run(app, site.id)
+    routed = []
+    real = threshold_release.nothing_else_holds
+
+    def counting(session, site, policy, comments, scores=None):
+        routed.append(len(comments))
+        return real(session, site, policy, comments, scores)
+
+    monkeypatch.setattr(held_rescore, "nothing_else_holds", counting)
+    monkeypatch.setattr(held_rescore, "AT_ONCE", 3)
+    with app.app_context():
+        found = offer(db.session, db.session.get(Site, site.id), NEW, ATTRIBUTES, {"toxicity": 0.5, "insult": 0.5},
+                      page=2, at_most=3)
+        assert (found.count, found.read, found.unread, sum(routed)) == (3, 3, 4, 3)
+    monkeypatch.setattr(held_rescore.offer, "__kwdefaults__", {"page": 2, "at_most": 3})
+    page = sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True)
+    assert "3 counted of the first 3, and up to\n      4 more" in page and "Publish these 3 and the rest, up to\n          7" in page
+    assert _publish(app, site.id, page=2).published == 7
+    assert {status for status, _, _ in _rows(app, ids).values()} == {"published"}
