@@ -46,6 +46,14 @@ def _shown_thresholds(raw: str | None) -> dict[str, float]:
     return {str(k): float(v) for k, v in shown.items()}
 
 
+def _shown_run(raw: str | None) -> int:
+    """The run the page counted; anything unreadable is none, which no site's run matches."""
+    try:
+        return int(raw or "")
+    except ValueError:
+        return -1
+
+
 @bp.post("/sites/<int:site_id>/thresholds/rescore-held")
 @auth.login_required("admin")
 def rescore_held_comments(site_id: int) -> Response:
@@ -88,7 +96,8 @@ def publish_rescored_comments(site_id: int) -> Response:
     try:
         released = publish_run(db.session, site, model["version"], model["attributes"], model["thresholds"],
                                actor=f"user:{auth.current_user().username}",
-                               shown_thresholds=_shown_thresholds(request.form.get("thresholds")))
+                               shown_thresholds=_shown_thresholds(request.form.get("thresholds")),
+                               shown_run=_shown_run(request.form.get("run")))
     except Conflict as error:
         db.session.rollback()
         flash(f"Nothing published: {error.sentence}", "error")

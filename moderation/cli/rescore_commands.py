@@ -64,7 +64,7 @@ def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
                 return
             with _bar(run.scored, "publishing", quiet) as bar:
                 released = publish_run(db.session, site, model.version, model.attributes, model.thresholds,
-                                       actor=cli_actor(), progress=bar.update)
+                                       actor=cli_actor(), shown_run=run.id, progress=bar.update)
         except DomainError as error:
             raise click.ClickException(error.message) from error
     click.echo(f"published {released.published:,}; left held: {released.changed:,} edited since, "

@@ -264,7 +264,7 @@ class Released:
 
 def publish_run(session: Session, site: Site, version: str | None, attributes: Iterable[str],
                 model_thresholds: Mapping[str, float], *, actor: str, page: int = PAGE,
-                shown_thresholds: Mapping[str, float] | None = None,
+                shown_thresholds: Mapping[str, float] | None = None, shown_run: int | None = None,
                 progress: Callable[[int], object] | None = None) -> Released:
     """Publish every comment of the site's run that, locked and read again, is still held by the
     model alone, has the text the run scored, and whose run scores the thresholds now publish: each
@@ -276,6 +276,10 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
         raise RunOutOfDate("no finished run of the held comments to publish from: score them again first")
     if run.version != version:
         raise RunOutOfDate(f"the run was scored by {run.version}, and {version} is in force now: score them again")
+    # The run the page counted: another admin's newer run (same version, same thresholds) had
+    # "Publish these 1" publish 41 (a re-check).
+    if shown_run is not None and run.id != shown_run:
+        raise RunOutOfDate("the held comments were scored again since the page counted these: look at the count again")
     run_id, attributes = run.id, set(attributes)
     # The page's count was read at the thresholds it showed: raised since, "Publish these 3" would
     # publish more than the admin was shown (the release page's re-check found 5).

@@ -277,7 +277,7 @@ def test_an_admin_starts_a_run_from_the_thresholds_page_and_publishes_what_it_of
     with app.app_context():
         db.session.get(Site, site.id).thresholds = {"toxicity": 0.95}
         db.session.commit()
-    form = {"csrf_token": csrf_token(page), "version": NEW,
+    form = {"csrf_token": csrf_token(page), "version": NEW, "run": re.search(r'name="run" value="(\d+)"', page).group(1),
             "thresholds": re.search(r'name="thresholds" value="([^"]*)"', page).group(1).replace("&#34;", '"')}
     refused = client.post(f"{url}/publish-rescored", data=form, follow_redirects=True).get_data(as_text=True)
     assert "Nothing published: the site&#39;s thresholds changed since the page counted these" in refused
@@ -431,3 +431,23 @@ def test_the_page_reads_at_most_so_many_by_the_router_and_publishing_reads_them_
     assert "3 counted of the first 3, and up to\n      4 more" in page and "Publish these 3 and the rest, up to\n          7" in page
     assert _publish(app, site.id, page=2).published == 7
     assert {status for status, _, _ in _rows(app, ids).values()} == {"published"}
+
+
+def test_publish_refuses_when_the_site_was_scored_again_since_the_page_counted(
+        app, sign_in, admin, promoted, make_comment):
+    """The form pinned version and thresholds, not the run: "Publish these 1" published 41."""
+    from review_helpers import csrf_token
+    site = promoted
+    first = _held(make_comment, site, 20)
+    _run(app, site.id)
+    client = sign_in(admin)
+    url = f"/admin/sites/{site.id}/thresholds"
+    page = client.get(url).get_data(as_text=True)
+    assert "Publish these 1<" in page
+    form = {"csrf_token": csrf_token(page), "version": NEW, "run": re.search(r'name="run" value="(\d+)"', page).group(1),
+            "thresholds": re.search(r'name="thresholds" value="([^"]*)"', page).group(1).replace("&#34;", '"')}
+    more = [_held(make_comment, site, 20, words=f"Another take number {n}") for n in range(4)]
+    _run(app, site.id)  # another admin's run, same version and thresholds
+    after = client.post(f"{url}/publish-rescored", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Nothing published: the held comments were scored again since the page counted these" in after
+    assert {status for status, _, _ in _rows(app, [first, *more]).values()} == {"held"}
