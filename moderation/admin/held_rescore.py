@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -44,6 +44,15 @@ def _shown_thresholds(raw: str | None) -> dict[str, float]:
     if not isinstance(shown, dict) or not all(isinstance(v, (int, float)) for v in shown.values()):
         return {"": -1.0}
     return {str(k): float(v) for k, v in shown.items()}
+
+
+def _in_force(site_id: int) -> str | None:
+    """The version in force for the site as the registry says now (not the page's cached summary)."""
+    from moderation.scorer import get_provider
+
+    provider = get_provider(current_app._get_current_object())
+    provider.refresh(force=True)
+    return provider.for_site(site_id).version
 
 
 def _shown_run(raw: str | None) -> int:
@@ -97,7 +106,7 @@ def publish_rescored_comments(site_id: int) -> Response:
         released = publish_run(db.session, site, model["version"], model["attributes"], model["thresholds"],
                                actor=f"user:{auth.current_user().username}",
                                shown_thresholds=_shown_thresholds(request.form.get("thresholds")),
-                               shown_run=_shown_run(request.form.get("run")))
+                               shown_run=_shown_run(request.form.get("run")), in_force=lambda: _in_force(site.id))
     except Conflict as error:
         db.session.rollback()
         flash(f"Nothing published: {error.sentence}", "error")
@@ -110,5 +119,7 @@ def publish_rescored_comments(site_id: int) -> Response:
         (released.held_at_thresholds, "held at the thresholds in force")) if n]
     n = released.published
     flash(f"Published {n:,} held comment{'' if n == 1 else 's'} on {model['version']}'s scores; the site is told."
-          + (f" Left held: {'; '.join(skipped)}." if skipped else ""), "success")
+          + (f" Left held: {'; '.join(skipped)}." if skipped else "")
+          + (f" Stopped before the end: {released.stopped}; the rest stay held." if released.stopped else ""),
+          "warning" if released.stopped else "success")
     return _back(site)

@@ -64,9 +64,19 @@ def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
                 return
             with _bar(run.scored, "publishing", quiet) as bar:
                 released = publish_run(db.session, site, model.version, model.attributes, model.thresholds,
-                                       actor=cli_actor(), shown_run=run.id, progress=bar.update)
+                                       actor=cli_actor(), shown_run=run.id, progress=bar.update,
+                                       in_force=lambda: _in_force(provider, site.id))
         except DomainError as error:
             raise click.ClickException(error.message) from error
     click.echo(f"published {released.published:,}; left held: {released.changed:,} edited since, "
                f"{released.decided:,} decided meanwhile, {released.other_hold:,} held by something besides the model, "
                f"{released.held_at_thresholds:,} held at the thresholds")
+    if released.stopped:
+        raise click.ClickException(f"stopped before the end: {released.stopped}; the rest stay held")
+
+
+def _in_force(provider, site_id: int) -> str | None:
+    """Read again before publishing and at each page: the version was read once before scoring,
+    minutes earlier on a big site, and a rollback meanwhile did not stop the publish (a re-check)."""
+    provider.refresh(force=True)
+    return provider.for_site(site_id).version

@@ -257,14 +257,16 @@ class Released:
     decided: int = 0
     other_hold: int = 0
     held_at_thresholds: int = 0
+    stopped: str | None = None  # why it stopped before the end of the run (None: it read the whole run)
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, int | str | None]:
         return dict(self.__dict__)
 
 
 def publish_run(session: Session, site: Site, version: str | None, attributes: Iterable[str],
                 model_thresholds: Mapping[str, float], *, actor: str, page: int = PAGE,
                 shown_thresholds: Mapping[str, float] | None = None, shown_run: int | None = None,
+                in_force: Callable[[], str | None] | None = None,
                 progress: Callable[[int], object] | None = None) -> Released:
     """Publish every comment of the site's run that, locked and read again, is still held by the
     model alone, has the text the run scored, and whose run scores the thresholds now publish: each
@@ -287,6 +289,15 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
         raise ThresholdsMoved("the site's thresholds changed since the page counted these: look at the count again")
     released = Released()
     for results in _results(session, run_id, page):
+        # Read again at each page: a rollback while it publishes (the usual answer to a bad promotion),
+        # or another admin's new run (its start deletes this run's results), stops it, and it says so;
+        # both had it carry on, or end part way looking complete (a re-check).
+        if in_force is not None and (now_in_force := in_force()) != version:
+            released.stopped = f"the version in force is now {now_in_force or 'none'}, not {version}"
+            break
+        if session.scalar(select(HeldRescoreRun.id).where(HeldRescoreRun.id == run_id)) is None:
+            released.stopped = "the held comments were scored again meanwhile (a new run replaced this one)"
+            break
         wanted = {comment_id: (sha, scores) for comment_id, sha, scores in results}
         # Locked, then read again: a decision, an edit, a report or a ban meanwhile waits for this
         # page, or this page for it, and what it left is what is read.
@@ -317,6 +328,9 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
         commit_and_send(session, in_bulk_lane(deliveries))
         if progress is not None:
             progress(len(results))
+    else:
+        if session.scalar(select(HeldRescoreRun.id).where(HeldRescoreRun.id == run_id)) is None:
+            released.stopped = "the held comments were scored again meanwhile (a new run replaced this one)"
     audit(session, actor, "model:held_rescore_published", site_id=site.id, site=site.name, version=version, run=run_id,
           **released.as_dict())
     session.commit()

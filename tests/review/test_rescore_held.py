@@ -451,3 +451,46 @@ def test_publish_refuses_when_the_site_was_scored_again_since_the_page_counted(
     after = client.post(f"{url}/publish-rescored", data=form, follow_redirects=True).get_data(as_text=True)
     assert "Nothing published: the held comments were scored again since the page counted these" in after
     assert {status for status, _, _ in _rows(app, [first, *more]).values()} == {"held"}
+
+
+def test_a_rollback_while_publishing_stops_it_at_the_next_page_and_says_so(app, promoted, make_comment):
+    """The version was read once: 6 of 6 were published on test-model-2 after a rollback after page 1."""
+    site = promoted
+    ids = [_held(make_comment, site, 20, words=f"A silly take number {n}") for n in range(6)]
+    _run(app, site.id)
+
+    def rolled_back(_n):
+        app.extensions["models"] = FixedModels(Promoted(OLD))
+
+    released = _publish(app, site.id, page=2, progress=rolled_back,
+                        in_force=lambda: app.extensions["models"].for_site(site.id).version)
+    assert released.published == 2 and released.stopped == f"the version in force is now {OLD}, not {NEW}"
+    assert [status for status, _, _ in _rows(app, ids).values()] == ["published"] * 2 + ["held"] * 4
+    with app.app_context():
+        [summary] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "model:held_rescore_published"))
+        assert summary.details["published"] == 2 and OLD in summary.details["stopped"]
+
+
+def test_another_admins_new_run_while_publishing_stops_it_and_the_entry_says_so(app, promoted, make_comment):
+    """A new run deletes this one's results: the publish ended at 2 of 6 looking complete."""
+    from sqlalchemy.orm import Session as Own
+
+    from moderation.domain.held_rescore import start_run
+    site = promoted
+    ids = [_held(make_comment, site, 20, words=f"A silly take number {n}") for n in range(6)]
+    _run(app, site.id)
+    started = []
+
+    def another_admin_scores_again(_n):
+        if not started:
+            started.append(True)
+            with app.app_context(), Own(db.session.get_bind()) as own:
+                start_run(own, own.get(Site, site.id), by="user:bea")
+                own.commit()
+
+    released = _publish(app, site.id, page=2, progress=another_admin_scores_again)
+    assert released.published == 2 and "scored again meanwhile" in released.stopped
+    assert [status for status, _, _ in _rows(app, ids).values()] == ["published"] * 2 + ["held"] * 4
+    with app.app_context():
+        [summary] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "model:held_rescore_published"))
+        assert "scored again meanwhile" in summary.details["stopped"]
