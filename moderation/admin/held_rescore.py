@@ -114,9 +114,9 @@ def publish_rescored_comments(site_id: int) -> Response:
     skipped = [f"{n:,} {why}" for n, why in (
         (released.changed, "edited since they were scored again"),
         (released.decided, "decided meanwhile"),
-        (released.other_hold, "held by something besides the model now (a rule, report, sanction, storm, "
-                              "legal hold or a moderator's claim)"),
-        (released.held_at_thresholds, "held at the thresholds in force")) if n]
+        (released.other_hold, "held by something besides the model now (a rule, report, sanction, ban evasion, "
+                              "storm, the story's or site's hold for a person, legal hold or a moderator's claim)"),
+        (released.held_at_thresholds, "held at the thresholds in force (a strict story's where it has them)")) if n]
     n = released.published
     flash(f"Published {n:,} held comment{'' if n == 1 else 's'} on {model['version']}'s scores; the site is told."
           + (f" Left held: {'; '.join(skipped)}." if skipped else "")

@@ -170,6 +170,9 @@ def _sort(session: Session, site: Site, policy: Policy, attributes: set[str], co
           results: Mapping[int, tuple[str, dict[str, float]]]) -> Sorted:
     found = Sorted()
     candidates = []
+    # A strict story's thresholds are the model's too: held there, it was counted "held by something
+    # besides the model (a rule, report, ...)" (a re-check).
+    stories = story_settings(session, site.id, (c.story_id for c in comments))
     for comment in comments:
         sha, scores = results[comment.id]
         if comment.status != HELD:
@@ -178,7 +181,7 @@ def _sort(session: Session, site: Site, policy: Policy, attributes: set[str], co
             found.changed += 1
         elif not flagged_by_model_alone(comment.flagged, attributes):
             found.other_hold += 1
-        elif decide(policy, scores).status != PUBLISHED:
+        elif decide(story_policy(policy, stories.get(comment.story_id)), scores).status != PUBLISHED:
             found.held_at_thresholds += 1
         else:
             candidates.append(comment)

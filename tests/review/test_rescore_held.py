@@ -494,3 +494,18 @@ def test_another_admins_new_run_while_publishing_stops_it_and_the_entry_says_so(
     with app.app_context():
         [summary] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "model:held_rescore_published"))
         assert "scored again meanwhile" in summary.details["stopped"]
+
+
+def test_a_strict_storys_thresholds_count_as_the_thresholds_not_as_another_hold(app, promoted, make_comment):
+    """0.30 over a strict story's halved 0.25 was reported as held by "a rule, report, sanction, storm..."."""
+    from moderation.models import Story
+    site = promoted
+    plain = _held(make_comment, site, 30, words="Plain take", story_id="s-plain")
+    strict = _held(make_comment, site, 30, words="Strict story take", story_id="s-strict")
+    with app.app_context():
+        db.session.add(Story(site_id=site.id, story_id="s-strict", strict=True))
+        db.session.commit()
+    _run(app, site.id)
+    released = _publish(app, site.id)
+    assert (released.published, released.held_at_thresholds, released.other_hold) == (1, 1, 0)
+    assert (_rows(app, [plain])[plain][0], _rows(app, [strict])[strict][0]) == ("published", "held")
