@@ -53,8 +53,10 @@ def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
             provider = get_provider(app)
             provider.refresh()
             model = provider.for_site(site.id)
-            with _bar(held_count(db.session, site), f"scoring with {model.version}", quiet) as bar:
+            with _bar(held_count(db.session, site, model.version), f"scoring with {model.version}", quiet) as bar:
                 run = score_held_again(db.session, site, lambda _: model, by=cli_actor(), progress=bar.update)
+            if not quiet:
+                click.echo("counting those it would publish...", err=True)
             found = offer(db.session, site, model.version, model.attributes, model.thresholds)
             click.echo(f"{model.version} scored {run.scored:,} held comment{'' if run.scored == 1 else 's'} of "
                        f"{site.name} again; they stay held. At the site's thresholds now it would publish {found.count:,}"

@@ -57,10 +57,16 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def held_count(session: Session, site: Site) -> int:
-    """The site's held comments: what a run reads (for a progress bar)."""
-    return session.scalar(select(func.count()).select_from(Comment)
-                          .where(Comment.site_id == site.id, Comment.status == HELD)) or 0
+def held_count(session: Session, site: Site, version: str | None = None) -> int:
+    """The site's held comments a run by `version` reads, as score_held_again's query reads them (for a
+    progress bar): counting every held comment, the bar stopped short of its end (a re-check)."""
+    return session.scalar(select(func.count()).select_from(Comment).where(*_to_read(site, version))) or 0
+
+
+def _to_read(site: Site, version: str | None) -> tuple:
+    return (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
+            # Those the version scored already are the thresholds page's release's to offer.
+            Comment.model_version.is_distinct_from(version))
 
 
 def latest_run(session: Session, site: Site) -> HeldRescoreRun | None:
@@ -98,10 +104,7 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
         while True:
             rows = session.execute(
                 select(Comment.id, Comment.text, Comment.flagged)
-                .where(Comment.site_id == site.id, Comment.status == HELD, Comment.id > after,
-                       Comment.text_erased_at.is_(None),
-                       # Those the version scored already are the thresholds page's release's to offer.
-                       Comment.model_version.is_distinct_from(model.version))
+                .where(*_to_read(site, model.version), Comment.id > after)
                 .order_by(Comment.id).limit(page)).all()
             if not rows:
                 break

@@ -509,3 +509,17 @@ def test_a_strict_storys_thresholds_count_as_the_thresholds_not_as_another_hold(
     released = _publish(app, site.id)
     assert (released.published, released.held_at_thresholds, released.other_hold) == (1, 1, 0)
     assert (_rows(app, [plain])[plain][0], _rows(app, [strict])[strict][0]) == ("published", "held")
+
+
+def test_the_progress_bars_length_is_what_the_run_reads(app, promoted, make_comment):
+    """The shell's bar was every held comment long, but advanced only for those the run reads."""
+    from moderation.domain.held_rescore import held_count
+    site = promoted
+    for n in range(3):
+        _held(make_comment, site, 20, words=f"A silly take number {n}")
+    _held(make_comment, site, 20, words="Scored after the promotion", model_version=NEW)
+    _held(make_comment, site, 20, words="Erased take", text_erased_at=None)
+    advanced = []
+    _run(app, site.id, progress=advanced.append)
+    with app.app_context():
+        assert held_count(db.session, db.session.get(Site, site.id), NEW) == sum(advanced) == 4
