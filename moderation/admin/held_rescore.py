@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -44,6 +44,23 @@ def _shown_thresholds(raw: str | None) -> dict[str, float]:
     if not isinstance(shown, dict) or not all(isinstance(v, (int, float)) for v in shown.values()):
         return {"": -1.0}
     return {str(k): float(v) for k, v in shown.items()}
+
+
+def _in_force(site_id: int) -> str | None:
+    """The version in force for the site as the registry says now (not the page's cached summary)."""
+    from moderation.scorer import get_provider
+
+    provider = get_provider(current_app._get_current_object())
+    provider.refresh(force=True)
+    return provider.for_site(site_id).version
+
+
+def _shown_run(raw: str | None) -> int:
+    """The run the page counted; anything unreadable is none, which no site's run matches."""
+    try:
+        return int(raw or "")
+    except ValueError:
+        return -1
 
 
 @bp.post("/sites/<int:site_id>/thresholds/rescore-held")
@@ -88,7 +105,8 @@ def publish_rescored_comments(site_id: int) -> Response:
     try:
         released = publish_run(db.session, site, model["version"], model["attributes"], model["thresholds"],
                                actor=f"user:{auth.current_user().username}",
-                               shown_thresholds=_shown_thresholds(request.form.get("thresholds")))
+                               shown_thresholds=_shown_thresholds(request.form.get("thresholds")),
+                               shown_run=_shown_run(request.form.get("run")), in_force=lambda: _in_force(site.id))
     except Conflict as error:
         db.session.rollback()
         flash(f"Nothing published: {error.sentence}", "error")
@@ -96,10 +114,12 @@ def publish_rescored_comments(site_id: int) -> Response:
     skipped = [f"{n:,} {why}" for n, why in (
         (released.changed, "edited since they were scored again"),
         (released.decided, "decided meanwhile"),
-        (released.other_hold, "held by something besides the model now (a rule, report, sanction, storm, "
-                              "legal hold or a moderator's claim)"),
-        (released.held_at_thresholds, "held at the thresholds in force")) if n]
+        (released.other_hold, "held by something besides the model now (a rule, report, sanction, ban evasion, "
+                              "storm, the story's or site's hold for a person, legal hold or a moderator's claim)"),
+        (released.held_at_thresholds, "held at the thresholds in force (a strict story's where it has them)")) if n]
     n = released.published
     flash(f"Published {n:,} held comment{'' if n == 1 else 's'} on {model['version']}'s scores; the site is told."
-          + (f" Left held: {'; '.join(skipped)}." if skipped else ""), "success")
+          + (f" Left held: {'; '.join(skipped)}." if skipped else "")
+          + (f" Stopped before the end: {released.stopped}; the rest stay held." if released.stopped else ""),
+          "warning" if released.stopped else "success")
     return _back(site)

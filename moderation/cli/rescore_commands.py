@@ -38,7 +38,8 @@ def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
     The scores are kept apart, as the site's one run (replacing its last): the comments stay held and
     keep their scores. Prints how many the version would publish at the site's thresholds now; with
     --publish, publishes them, each read again first (one edited, decided or held by anything else
-    since stays held) and then given the version's scores. The thresholds page offers the same.
+    since stays held); each keeps the scores it arrived with, the version's in its history. The
+    thresholds page offers the same.
     """
     from moderation.cli.registry_commands import bootstrapped_app
     from moderation.domain.held_rescore import held_count, offer, publish_run, score_held_again
@@ -52,18 +53,32 @@ def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
             provider = get_provider(app)
             provider.refresh()
             model = provider.for_site(site.id)
-            with _bar(held_count(db.session, site), f"scoring with {model.version}", quiet) as bar:
+            with _bar(held_count(db.session, site, model.version), f"scoring with {model.version}", quiet) as bar:
                 run = score_held_again(db.session, site, lambda _: model, by=cli_actor(), progress=bar.update)
+            if not quiet:
+                click.echo("counting those it would publish...", err=True)
             found = offer(db.session, site, model.version, model.attributes, model.thresholds)
             click.echo(f"{model.version} scored {run.scored:,} held comment{'' if run.scored == 1 else 's'} of "
-                       f"{site.name} again; they stay held. At the site's thresholds now it would publish {found.count:,}.")
+                       f"{site.name} again; they stay held. At the site's thresholds now it would publish {found.count:,}"
+                       + (f" of the first {found.read:,} read, and up to {found.unread:,} more (each read when "
+                          "published)." if found.unread else "."))
             if not publish:
                 return
             with _bar(run.scored, "publishing", quiet) as bar:
                 released = publish_run(db.session, site, model.version, model.attributes, model.thresholds,
-                                       actor=cli_actor(), progress=bar.update)
+                                       actor=cli_actor(), shown_run=run.id, progress=bar.update,
+                                       in_force=lambda: _in_force(provider, site.id))
         except DomainError as error:
             raise click.ClickException(error.message) from error
     click.echo(f"published {released.published:,}; left held: {released.changed:,} edited since, "
                f"{released.decided:,} decided meanwhile, {released.other_hold:,} held by something besides the model, "
                f"{released.held_at_thresholds:,} held at the thresholds")
+    if released.stopped:
+        raise click.ClickException(f"stopped before the end: {released.stopped}; the rest stay held")
+
+
+def _in_force(provider, site_id: int) -> str | None:
+    """Read again before publishing and at each page: the version was read once before scoring,
+    minutes earlier on a big site, and a rollback meanwhile did not stop the publish (a re-check)."""
+    provider.refresh(force=True)
+    return provider.for_site(site_id).version

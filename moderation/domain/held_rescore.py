@@ -9,7 +9,9 @@ only a first page, and counted comments other holds keep. So here:
 
 * a run scores the site's comments held by the model's flags alone, page by page by id, and keeps
   the scores in held_rescore_results; a new run deletes the last: one run's results or none;
-* the comment changes only when it is published on those scores, and only then takes them;
+* the comment changes only when it is published on those scores, and even then only its status: its
+  scores, flags and version stay its arrival scoring's (the record of what each version decided),
+  and the version in force's scores go in the history entry of the release;
 * what "would publish" means is read when asked, at the thresholds as they are then, through the
   router itself (threshold_release.nothing_else_holds), so no second spelling of a hold can drift.
 """
@@ -32,7 +34,7 @@ from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
 from moderation.domain.scoring import rounded_scores
 from moderation.domain.stories import story_policy, story_settings
-from moderation.domain.threshold_release import flagged_by_model_alone, nothing_else_holds
+from moderation.domain.threshold_release import AT_ONCE, flagged_by_model_alone, nothing_else_holds
 from moderation.models import Comment, HeldRescoreResult, HeldRescoreRun, Site
 
 RESCORE_TASK = "workers.rescore_tasks.score_held_again"
@@ -55,10 +57,16 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def held_count(session: Session, site: Site) -> int:
-    """The site's held comments: what a run reads (for a progress bar)."""
-    return session.scalar(select(func.count()).select_from(Comment)
-                          .where(Comment.site_id == site.id, Comment.status == HELD)) or 0
+def held_count(session: Session, site: Site, version: str | None = None) -> int:
+    """The site's held comments a run by `version` reads, as score_held_again's query reads them (for a
+    progress bar): counting every held comment, the bar stopped short of its end (a re-check)."""
+    return session.scalar(select(func.count()).select_from(Comment).where(*_to_read(site, version))) or 0
+
+
+def _to_read(site: Site, version: str | None) -> tuple:
+    return (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
+            # Those the version scored already are the thresholds page's release's to offer.
+            Comment.model_version.is_distinct_from(version))
 
 
 def latest_run(session: Session, site: Site) -> HeldRescoreRun | None:
@@ -96,10 +104,7 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
         while True:
             rows = session.execute(
                 select(Comment.id, Comment.text, Comment.flagged)
-                .where(Comment.site_id == site.id, Comment.status == HELD, Comment.id > after,
-                       Comment.text_erased_at.is_(None),
-                       # Those the version scored already are the thresholds page's release's to offer.
-                       Comment.model_version.is_distinct_from(model.version))
+                .where(*_to_read(site, model.version), Comment.id > after)
                 .order_by(Comment.id).limit(page)).all()
             if not rows:
                 break
@@ -168,6 +173,9 @@ def _sort(session: Session, site: Site, policy: Policy, attributes: set[str], co
           results: Mapping[int, tuple[str, dict[str, float]]]) -> Sorted:
     found = Sorted()
     candidates = []
+    # A strict story's thresholds are the model's too: held there, it was counted "held by something
+    # besides the model (a rule, report, ...)" (a re-check).
+    stories = story_settings(session, site.id, (c.story_id for c in comments))
     for comment in comments:
         sha, scores = results[comment.id]
         if comment.status != HELD:
@@ -176,7 +184,7 @@ def _sort(session: Session, site: Site, policy: Policy, attributes: set[str], co
             found.changed += 1
         elif not flagged_by_model_alone(comment.flagged, attributes):
             found.other_hold += 1
-        elif decide(policy, scores).status != PUBLISHED:
+        elif decide(story_policy(policy, stories.get(comment.story_id)), scores).status != PUBLISHED:
             found.held_at_thresholds += 1
         else:
             candidates.append(comment)
@@ -195,6 +203,8 @@ class Offer:
     count: int = 0
     examples: list[tuple[Comment, dict[str, float]]] = field(default_factory=list)
     thresholds: dict[str, float] = field(default_factory=dict)
+    read: int = 0  # those its scores publish that were read as the router reads them (at most AT_ONCE)
+    unread: int = 0  # those its scores publish past AT_ONCE: not read here, each read when published
 
     @property
     def out_of_date(self) -> bool:
@@ -216,10 +226,13 @@ class Offer:
 
 
 def offer(session: Session, site: Site, version: str | None, attributes: Iterable[str],
-          model_thresholds: Mapping[str, float], *, page: int = 500) -> Offer:
+          model_thresholds: Mapping[str, float], *, page: int = 500, at_most: int = AT_ONCE) -> Offer:
     """How many of the last run's comments the version in force would publish at the site's
     thresholds now (read now: a threshold moved since changes it), with a few examples. Only a
-    finished run of the version still in force is counted. Reads; changes nothing."""
+    finished run of the version still in force is counted. Of those its scores publish, the first
+    `at_most` are read as the router reads them (rules, stories, sanctions...); the rest are only
+    counted (`unread`), each read when published: the page ran the rules over every result on every
+    render, ~10 s at 5,000 and ~60 s at 20,000 (a re-check). Reads; changes nothing."""
     found = Offer(run=latest_run(session, site), in_force=version)
     if not found.usable:
         return found
@@ -229,8 +242,13 @@ def offer(session: Session, site: Site, version: str | None, attributes: Iterabl
     for results in _results(session, found.run.id, page):
         wanted = {comment_id: (sha, scores) for comment_id, sha, scores in results
                   if decide(policy, scores).status == PUBLISHED}  # the rest need not be loaded
+        room = max(at_most - found.read, 0)
+        if len(wanted) > room:
+            found.unread += len(wanted) - room
+            wanted = dict(list(wanted.items())[:room])
         if not wanted:
             continue
+        found.read += len(wanted)
         comments = list(session.scalars(select(Comment).where(Comment.id.in_(list(wanted))).order_by(Comment.id)))
         sorted_ = _sort(session, site, policy, attributes, comments, wanted)
         found.count += len(sorted_.publish)
@@ -245,18 +263,20 @@ class Released:
     decided: int = 0
     other_hold: int = 0
     held_at_thresholds: int = 0
+    stopped: str | None = None  # why it stopped before the end of the run (None: it read the whole run)
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, int | str | None]:
         return dict(self.__dict__)
 
 
 def publish_run(session: Session, site: Site, version: str | None, attributes: Iterable[str],
                 model_thresholds: Mapping[str, float], *, actor: str, page: int = PAGE,
-                shown_thresholds: Mapping[str, float] | None = None,
+                shown_thresholds: Mapping[str, float] | None = None, shown_run: int | None = None,
+                in_force: Callable[[], str | None] | None = None,
                 progress: Callable[[int], object] | None = None) -> Released:
     """Publish every comment of the site's run that, locked and read again, is still held by the
     model alone, has the text the run scored, and whose run scores the thresholds now publish: each
-    through the lifecycle, then given the run's scores (it is now the version's decision). Commits
+    through the lifecycle, the run's scores in its history entry (not on the comment). Commits
     and sends page by page; returns the counts, also in an audit entry."""
     refuse_if_deactivated(site, "publish its held comments")
     run = latest_run(session, site)
@@ -264,6 +284,10 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
         raise RunOutOfDate("no finished run of the held comments to publish from: score them again first")
     if run.version != version:
         raise RunOutOfDate(f"the run was scored by {run.version}, and {version} is in force now: score them again")
+    # The run the page counted: another admin's newer run (same version, same thresholds) had
+    # "Publish these 1" publish 41 (a re-check).
+    if shown_run is not None and run.id != shown_run:
+        raise RunOutOfDate("the held comments were scored again since the page counted these: look at the count again")
     run_id, attributes = run.id, set(attributes)
     # The page's count was read at the thresholds it showed: raised since, "Publish these 3" would
     # publish more than the admin was shown (the release page's re-check found 5).
@@ -271,6 +295,15 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
         raise ThresholdsMoved("the site's thresholds changed since the page counted these: look at the count again")
     released = Released()
     for results in _results(session, run_id, page):
+        # Read again at each page: a rollback while it publishes (the usual answer to a bad promotion),
+        # or another admin's new run (its start deletes this run's results), stops it, and it says so;
+        # both had it carry on, or end part way looking complete (a re-check).
+        if in_force is not None and (now_in_force := in_force()) != version:
+            released.stopped = f"the version in force is now {now_in_force or 'none'}, not {version}"
+            break
+        if session.scalar(select(HeldRescoreRun.id).where(HeldRescoreRun.id == run_id)) is None:
+            released.stopped = "the held comments were scored again meanwhile (a new run replaced this one)"
+            break
         wanted = {comment_id: (sha, scores) for comment_id, sha, scores in results}
         # Locked, then read again: a decision, an edit, a report or a ban meanwhile waits for this
         # page, or this page for it, and what it left is what is read.
@@ -286,18 +319,24 @@ def publish_run(session: Session, site: Site, version: str | None, attributes: I
         deliveries = []
         for comment, scores in sorted_.publish:
             applied = story_policy(policy, stories.get(comment.story_id)).thresholds
-            earlier = comment.model_version
-            comment.flagged = []
+            # The comment keeps its arrival scoring (scores, flags, version, time): that is the record of
+            # what each version decided. Writing the new version's scores here sent the site the old ones
+            # with "published" while the API then said the new version, and moved the comment on the
+            # version-effect page and into drift's window as the new version's traffic (a re-check).
+            # The version in force's scores, the reason it is published, go in the history entry.
+            said = ", ".join(f"{name} {value:.2f}" for name, value in sorted(scores.items()))
             deliveries.append(change_status(
                 session, comment, PUBLISHED, actor=actor, by=THRESHOLDS,
-                reason=f"released after {version}, the version in force, scored it again",
-                thresholds=dict(applied), model_version=version, scored_again_from=earlier, rescore_run=run_id))
-            # Only now the version's decision: its scores go on the comment, never on one that stays held.
-            comment.scores, comment.model_version, comment.scored_at, comment.explanations = scores, version, now(), None
+                reason=f"released after {version}, the version in force, scored it again ({said})",
+                thresholds=dict(applied), model_version=version, scores=dict(scores),
+                scored_again_from=comment.model_version, rescore_run=run_id))
             released.published += 1
         commit_and_send(session, in_bulk_lane(deliveries))
         if progress is not None:
             progress(len(results))
+    else:
+        if session.scalar(select(HeldRescoreRun.id).where(HeldRescoreRun.id == run_id)) is None:
+            released.stopped = "the held comments were scored again meanwhile (a new run replaced this one)"
     audit(session, actor, "model:held_rescore_published", site_id=site.id, site=site.name, version=version, run=run_id,
           **released.as_dict())
     session.commit()

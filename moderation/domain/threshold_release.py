@@ -9,7 +9,8 @@ Only a comment the model alone holds is released: every flag it carries is one o
 attributes (no reports, rule, sanction, storm, edit after a decision, reader at risk), it was scored
 by the version scoring for the site now (another version's scores do not meet these thresholds), no
 moderator has it open, no report is open on it, and scoring it today would publish it: the site's
-rules and story settings, its author's sanction and a storm on its story are read as scoring reads them.
+rules and story settings, its author's sanction, ban evasion (a banned author's rejected text under
+another id) and a storm on its story are read as scoring reads them.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.domain.ban_evasion import evasion_hits
 from moderation.domain.dispatch import in_bulk_lane
 from moderation.domain.claims import live_claims
 from moderation.domain.legal_holds import under_hold
@@ -101,6 +103,9 @@ def nothing_else_holds(session: Session, site: Site, policy: Policy, comments: l
     stories = story_settings(session, site.id, (c.story_id for c in comments))
     stormy = {storm.story_id for storm in active_storms(session, {site.id}, limit=10_000)}
     sanctions = sanctions_in_force(session, comments, now())
+    # A banned author's rejected text under another id, as scoring reads it (scoring.evasion_hits): a
+    # copy held by the old version's scores was published by the rescore's release (a re-check).
+    evasions = evasion_hits(session, comments, now())
     kept = []
     for comment in comments:
         # Kept as evidence under a legal hold: counsel decides what is shown of it, not a threshold.
@@ -115,6 +120,8 @@ def nothing_else_holds(session: Session, site: Site, policy: Policy, comments: l
         story = story_hit(stories.get(comment.story_id), site)
         if story is not None:
             hits.append(story)
+        if comment.id in evasions:
+            hits.append(evasions[comment.id])
         read = scores.get(comment.id) if scores is not None else comment.scores
         verdict, _ = route(decide(story_policy(policy, stories.get(comment.story_id)), read or {}), hits,
                            sanctions.get((site.id, comment.author_id)))
