@@ -2,9 +2,10 @@
 
 A batch is claimed with SELECT ... FOR UPDATE SKIP LOCKED: the ids a task was given first, then
 other pending comments up to the batch size, each site's oldest in turn (every site's first, then
-every site's second...), so one site's flood cannot fill every batch; and while another site has
-comments the claim can take, at most SHARED_TURN of each site's, so a quiet site's comment is not
-decided only after hundreds of its neighbour's. Two workers never score the same comment, and a
+every site's second...), so one site's flood cannot fill every batch; while another site has a few
+comments the claim can take (SHARED_TURN or fewer), at most SHARED_TURN of each site's, so a quiet
+site's comment is not decided only after hundreds of its neighbour's; busy sites alone split a
+full batch between them. Two workers never score the same comment, and a
 worker that finds its ids already taken simply scores others. Only `pending` rows are ever
 claimed, so scoring a comment twice (a redelivered task, the sweep) changes nothing.
 
@@ -194,9 +195,17 @@ def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
     # more than batch_size rows are locked, nor more than a lane's share: a row locked stays locked.
     while untried and len(claimed) < batch_size:
         # Shared only with lanes this claim can still take from: another worker already scoring the
-        # quiet site's comment leaves this one the flood's full batch.
-        lanes = set(taken) | {lane for _, lane in untried}
-        share = batch_size if len(lanes) < 2 else min(batch_size, SHARED_TURN)
+        # quiet site's comment leaves this one the flood's full batch. A short turn only while a lane
+        # with a few comments waits: two backlogs (two imports, an import beside a busy live lane)
+        # cut to 32 each were scored in batches of 64 for their whole length, 1.5 times the CPU (a
+        # re-check); busy lanes alone split the batch between them.
+        lanes = Counter(taken) + Counter(lane for _, lane in untried)
+        if len(lanes) < 2:
+            share = batch_size
+        elif min(lanes.values()) <= SHARED_TURN:
+            share = min(batch_size, SHARED_TURN)
+        else:
+            share = min(batch_size, max(SHARED_TURN, batch_size // len(lanes)))
         window, rest, room = [], [], Counter(taken)
         for comment_id, lane in untried:
             if room[lane] < share and len(window) < batch_size - len(claimed):

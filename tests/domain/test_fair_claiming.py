@@ -108,7 +108,8 @@ def test_a_second_worker_takes_its_turn_of_each_flood_past_the_rows_the_first_ho
             db.session.rollback()
             first_worker.rollback()
 
-        assert not set(claimed) & set(held) and dict(sites) == {site.id: SHARED_TURN, outsider.id: SHARED_TURN}
+        # Two floods and no quiet site: each its half of the batch, past the rows the first worker holds.
+        assert not set(claimed) & set(held) and dict(sites) == {site.id: 128, outsider.id: 128}
 
 
 def test_a_second_worker_claims_the_next_comments_of_a_flood_while_the_first_holds_the_oldest(app, site):
@@ -192,3 +193,19 @@ def test_the_events_of_an_imports_scoring_wait_in_the_sites_bulk_lane(app, make_
         lanes = dict(db.session.execute(text("SELECT comment_id, bulk FROM webhook_deliveries")).all())
 
         assert len(lanes) == 4 and lanes.pop(live) is False and set(lanes.values()) == {True}
+
+
+def test_two_backlogs_and_no_quiet_site_split_a_full_batch_between_them(app, site, outsider):
+    """A re-check: with the short turn taken whenever two sites had comments, two imports were scored
+    in batches of 64 for their whole length, half again the CPU; busy sites alone share a full batch."""
+    with app.app_context():
+        flood(site.id, 600)
+        flood(outsider.id, 600)
+
+        claimed = claim_ids(db.session, [], batch_size=256)
+        db.session.rollback()
+
+        sites = dict(db.session.execute(text("SELECT id, site_id FROM comments WHERE id = ANY(:ids)"),
+                                        {"ids": claimed}).all())
+        assert len(claimed) == 256
+        assert sorted(list(sites.values()).count(s) for s in (site.id, outsider.id)) == [128, 128]
