@@ -221,7 +221,10 @@ def _claim(session: Session, comment_ids: Sequence[int], *, batch_size: int,
         taken.update((row[1], row[2]) for row in rows)
         untried = rest
     position = {row[0]: i for i, row in enumerate(ranked)}
-    full = len(claimed) >= batch_size or (share < batch_size and share in taken.values())
+    # A lane that took its share has more waiting. Judged as at least the last pass's share, not equal
+    # to it: a share that fell from 128 to 32 in the claim's last pass (rows other workers hold left a
+    # lane with 32 or fewer) matched no lane's count, and the task stopped with 936 pending (a re-check).
+    full = len(claimed) >= batch_size or (share < batch_size and any(n >= share for n in taken.values()))
     return Claimed(sorted(claimed, key=lambda row: position[row[0]]), full)
 
 

@@ -209,3 +209,22 @@ def test_two_backlogs_and_no_quiet_site_split_a_full_batch_between_them(app, sit
                                         {"ids": claimed}).all())
         assert len(claimed) == 256
         assert sorted(list(sites.values()).count(s) for s in (site.id, outsider.id)) == [128, 128]
+
+
+def test_a_claim_whose_share_shrank_as_other_workers_rows_were_skipped_still_says_more_are_waiting(app, site, outsider):
+    """A re-check: another worker holding the quiet site's oldest 32 of 40 turned the claim's share from
+    128 to 32 in its last pass; the claim said it was not full, and the task stopped with 936 pending."""
+    with app.app_context():
+        flood(site.id, 1000)
+        flood(outsider.id, 40)
+        with app.extensions["db_engine"].connect() as first_worker:
+            for site_id in (outsider.id, site.id):
+                first_worker.exec_driver_sql(
+                    f"SELECT id FROM comments WHERE site_id = {site_id} ORDER BY received_at LIMIT 32 FOR UPDATE")
+            claims: list[bool] = []
+            score_pending(db.session, FakeModel, [], batch_size=256, max_batches=20, on_claim=claims.append)
+            left = db.session.execute(text("SELECT count(*) FROM comments WHERE status = 'pending'")).scalar()
+            db.session.rollback()
+            first_worker.rollback()
+
+        assert left == 64  # only the rows the first worker holds
