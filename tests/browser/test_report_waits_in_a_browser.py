@@ -3,6 +3,7 @@ window: drawn once, "reported 2 min ago" stayed on a card for as long as the pag
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -14,18 +15,23 @@ from workspace_pages import sign_in
 pytestmark = pytest.mark.browser
 
 
+def _reported(site_id: int, external_id: str, text: str, minutes_ago: float, reporter: str = "reader-1") -> Comment:
+    """A published comment one reader reported `minutes_ago`, added to the session (not committed)."""
+    comment = Comment(site_id=site_id, external_id=external_id, story_id="s", author_id="a", text=text,
+                      body_hash=hashlib.sha256(text.encode()).hexdigest(), status="published", report_weight=2.0,
+                      priority=1.0)
+    comment.reports.append(Report(reason="harassment", reporter_id=reporter, weight=2.0,
+                                  created_at=datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)))
+    db.session.add(comment)
+    return comment
+
+
 def test_a_reports_wait_counts_on_and_says_when_it_passes_the_window(app, make_site, make_moderator, live_server,
                                                                      browser_page):
     site = make_site("daily-planet")
     mona = make_moderator("mona", sites=[site])
-    text = "Somebody needs to put Okafor in the ground."
     with app.app_context():
-        comment = Comment(site_id=site.id, external_id="c-1", story_id="s", author_id="a", text=text,
-                          body_hash=hashlib.sha256(text.encode()).hexdigest(), status="published", report_weight=2.0,
-                          priority=1.0)
-        comment.reports.append(Report(reason="harassment", reporter_id="reader-1", weight=2.0,
-                                      created_at=datetime.now(timezone.utc) - timedelta(minutes=14, seconds=20)))
-        db.session.add(comment)
+        comment = _reported(site.id, "c-1", "Somebody needs to put Okafor in the ground.", 14 + 20 / 60)
         db.session.commit()
         card = f"#comment-{comment.id} .meta .report-wait"
     page = browser_page
@@ -43,14 +49,8 @@ def test_the_late_reports_banner_comes_and_goes_with_the_pages_own_refresh(app, 
     # one already answered (a tester's); the page's poll every 10 s now redraws it.
     site = make_site("daily-planet")
     mona = make_moderator("mona", sites=[site])
-    text = "Somebody needs to put Okafor in the ground."
     with app.app_context():
-        comment = Comment(site_id=site.id, external_id="c-1", story_id="s", author_id="a", text=text,
-                          body_hash=hashlib.sha256(text.encode()).hexdigest(), status="published", report_weight=2.0,
-                          priority=1.0)
-        comment.reports.append(Report(reason="harassment", reporter_id="reader-1", weight=2.0,
-                                      created_at=datetime.now(timezone.utc) - timedelta(minutes=3)))
-        db.session.add(comment)
+        _reported(site.id, "c-1", "Somebody needs to put Okafor in the ground.", 3)
         db.session.commit()
     page = browser_page
     page.clock.install()
@@ -78,15 +78,8 @@ def test_the_banners_link_keeps_the_focus_when_the_refresh_redraws_it(app, make_
     site = make_site("daily-planet")
     mona = make_moderator("mona", sites=[site])
     with app.app_context():
-        for n in (1, 2):
-            text = f"Somebody needs to put Okafor in the ground, {n}."
-            comment = Comment(site_id=site.id, external_id=f"c-{n}", story_id="s", author_id="a", text=text,
-                              body_hash=hashlib.sha256(text.encode()).hexdigest(), status="published",
-                              report_weight=2.0, priority=1.0)
-            minutes = 16 if n == 1 else 3
-            comment.reports.append(Report(reason="harassment", reporter_id=f"reader-{n}", weight=2.0,
-                                          created_at=datetime.now(timezone.utc) - timedelta(minutes=minutes)))
-            db.session.add(comment)
+        for n, minutes in ((1, 16), (2, 3)):
+            _reported(site.id, f"c-{n}", f"Somebody needs to put Okafor in the ground, {n}.", minutes, f"reader-{n}")
         db.session.commit()
     page = browser_page
     page.clock.install()
@@ -98,5 +91,5 @@ def test_the_banners_link_keeps_the_focus_when_the_refresh_redraws_it(app, make_
         db.session.query(Report).update({"created_at": datetime.now(timezone.utc) - timedelta(minutes=17)})
         db.session.commit()
     page.clock.run_for("00:11")
-    page.wait_for_function("document.querySelector('.report-wait-banner').innerText.startsWith('2 ')")
-    assert page.evaluate("!!document.activeElement.closest('[data-report-wait-banner]')")
+    page.locator(".report-wait-banner", has_text=re.compile(r"^\s*2 ")).wait_for()
+    assert page.evaluate("() => !!document.activeElement.closest('[data-report-wait-banner]')")
