@@ -75,11 +75,12 @@ MAX_SCORING_ATTEMPTS = 3
 # skips theirs), and a bounded read however deep the backlog.
 CLAIM_LOOKAHEAD = 8
 MAX_ERROR_LENGTH = 2000
-# A claim while more than one lane (a site's single comments, or its batch imports) has comments it
-# can take takes at most this many of each. Every comment of a batch waits for all of it: a quiet
-# site's comment claimed beside 255 of a neighbour's import was decided 0.4-1.3 s after its claim
-# on a busy machine, in a batch of 33 0.2-0.5 s (bench/cross_site.py). A lane alone still fills its
-# batch, so a flood's own batches keep their size; the price is one short batch per quiet comment.
+# A claim while a lane (a site's single comments, or its batch imports) with this many comments or
+# fewer waits beside others takes at most this many of each. Every comment of a batch waits for all
+# of it: a quiet site's comment claimed beside 255 of a neighbour's import was decided 0.4-1.3 s after
+# its claim on a busy machine, in a batch of 33 0.2-0.5 s (bench/cross_site.py). A lane alone fills
+# its batch and busy lanes alone split it, so floods keep their batches' size; the price is one short
+# batch per quiet site's turn.
 SHARED_TURN = 32
 # A claim of this many comments or more is a stream worth gathering into larger batches (`linger`).
 LINGER_FROM = 8
