@@ -55,7 +55,7 @@ def test_a_run_still_scoring_past_the_stale_time_is_followed_not_replaced(
     # Its worker killed part way: it stops moving, and is taken over once the stale time has passed.
     with app.app_context():
         run = db.session.get(HeldRescoreRun, run_id)
-        run.finished_at, run.progressed_at = None, run.progressed_at - timedelta(minutes=20)
+        run.finished_at, run.scored, run.progressed_at = None, 2, run.progressed_at - timedelta(minutes=20)
         db.session.commit()
     assert "Score held comments" not in _section(client.get(url).get_data(as_text=True))
     with app.app_context():
@@ -63,6 +63,7 @@ def test_a_run_still_scoring_past_the_stale_time_is_followed_not_replaced(
         db.session.commit()
     page = client.get(url).get_data(as_text=True)
     assert "No worker finished the run user:ada asked for" in _section(page)
+    assert "it has not moved since" in _section(page) and "(2 scored)" in _section(page)
     assert client.get(f"{url}/rescore-held/status").get_json()["run"]["state"] == "stale"
     assert client.post(f"{url}/rescore-held", data={"csrf_token": csrf_token(page)}).status_code == 303
     with app.app_context():
