@@ -8,6 +8,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from classifiers.features import CivilityFeatures
+from classifiers.group_names import GROUP_NAME_PHRASES, GROUP_NAME_WORDS
 from classifiers.groups import GROUP_ADJECTIVES, GROUP_PLURALS, GROUP_SINGULAR_NOUNS
 from classifiers.heads import MaskedLinearHeads
 from classifiers.normalise import normalise_with_offsets, span_of
@@ -22,14 +23,32 @@ _WORD_CHAR_RE = re.compile(r"\w")
 # "Muslims" beside "terrorists" in "Not all Muslims are terrorists" (an election night's walk found
 # such marks on 30 of 288 cards: "Muslims", "white", "gay"). Under identity attack it says which group
 # the model took to be attacked, and shows a moderator the model's bias where it is only named
-# (docs/model.md), so it is kept there alone.
-GROUP_NAMES = frozenset(GROUP_ADJECTIVES) | frozenset(GROUP_PLURALS) | frozenset(GROUP_SINGULAR_NOUNS)
+# (docs/model.md), so it is kept there alone. Not the swaps' few groups alone: "Nigerians", "Aussies" and
+# "Palestinians" beside "morons" and "vermin" were marked as the offence (classifiers/group_names.py).
+GROUP_NAMES = (frozenset(GROUP_ADJECTIVES) | frozenset(GROUP_PLURALS) | frozenset(GROUP_SINGULAR_NOUNS)
+               | GROUP_NAME_WORDS)
 NAMES_ITS_GROUP = "identity_attack"
 
 
+def _bare(word: str) -> str:
+    """The word without its possessive ("muslim's", "jews's", "gays'"): a re-check found those marked."""
+    return re.sub(r"['\u2019]s?\Z", "", word)
+
+
 def _group_named(word: str) -> bool:
-    """A group's name, its possessive too ("muslim's", "jews's", "gays'"): a re-check found those marked."""
-    return word in GROUP_NAMES or re.sub(r"['\u2019]s?\Z", "", word) in GROUP_NAMES
+    return word in GROUP_NAMES or _bare(word) in GROUP_NAMES
+
+
+def _named_chunks(cleaned: str, chunks: list[tuple[int, int]]) -> set[int]:
+    """The chunks that name a group, a word of it alone or two together ("asylum seekers", "Sri Lankans";
+    "non-binary" with the hyphen a chunk of its own between them)."""
+    named = {k for k, (a, b) in enumerate(chunks) if _group_named(cleaned[a:b])}
+    words = [k for k, (a, b) in enumerate(chunks) if _WORD_CHAR_RE.search(cleaned[a:b])]
+    for k, after in zip(words, words[1:]):
+        pair = (cleaned[slice(*chunks[k])], _bare(cleaned[slice(*chunks[after])]))
+        if pair in GROUP_NAME_PHRASES:
+            named |= {k, after}
+    return named
 
 
 def _chunks(cleaned: str) -> list[tuple[int, int]]:
@@ -81,7 +100,7 @@ def explain_text(
     for row in range(len(head_rows)):
         totals[row] = np.bincount(chunk_of, weights=weights[:, row] * shares, minlength=len(chunks))
 
-    named = {k for k, (a, b) in enumerate(chunks) if _group_named(cleaned[a:b])}
+    named = _named_chunks(cleaned, chunks)
     result: dict[str, list[dict[str, object]]] = {}
     for attribute in attributes:
         row = totals[head_rows.index(heads_for[attribute])]

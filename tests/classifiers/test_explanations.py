@@ -100,3 +100,34 @@ def test_a_group_named_is_marked_only_as_the_group_an_attack_is_on(shipped: Civi
     assert reason in marked
     assert not marked & {"muslims", "black", "jews", "gay", "white", "muslim's", "gay's", "jew's", "woman's", "immigrant",
                          "homosexual"}
+
+
+@pytest.mark.parametrize("text, group, reason, named_as_attacked", [
+    # Groups classifiers/groups.py's swaps do not know: a re-check found these marked for toxicity,
+    # insult or threat beside the insult itself.
+    ("The Nigerians here are worthless morons.", "nigerians", "morons", True),
+    ("Palestinians are vermin.", "palestinians", "vermin", True),
+    ("Germans are stupid.", "germans", "stupid", True),
+    ("Aussies are dumb morons.", "aussies", "morons", False),
+    ("Israelis are murderous pigs.", "israelis", "pigs", False),
+    ("Kiwis are idiots.", "kiwis", "idiots", False),
+])
+def test_a_nationality_beside_an_insult_is_not_marked_as_the_insult(
+    shipped: CivilityModel, text: str, group: str, reason: str, named_as_attacked: bool
+) -> None:
+    spans = shipped.explain(text)
+    marks = {attribute: {s["text"].lower() for s in found} for attribute, found in spans.items()}
+    assert reason in marks["toxicity"]
+    assert all(group not in found for attribute, found in marks.items() if attribute != "identity_attack")
+    if named_as_attacked:
+        assert group in marks["identity_attack"]
+
+
+def test_group_names_are_made_in_both_numbers_and_leave_slurs_out() -> None:
+    from classifiers.group_names import GROUP_NAME_PHRASES, GROUP_NAME_WORDS
+
+    assert {"somali", "somalis", "pakistani", "pakistanis", "gypsies", "chinese", "swiss", "englishmen", "frenchwoman",
+            "migrants", "roma", "travellers", "brits", "poles", "sikhs", "atheists", "lesbians", "amputees"} <= GROUP_NAME_WORDS
+    assert ("asylum", "seekers") in GROUP_NAME_PHRASES
+    # A slur is the offence, and "seekers" alone is no group ("attention seekers").
+    assert not {"paki", "pakis", "kike", "tranny", "retard", "fag", "dyke", "seekers"} & GROUP_NAME_WORDS
