@@ -28,6 +28,21 @@ _WORD_CHAR_RE = re.compile(r"\w")
 GROUP_NAMES = (frozenset(GROUP_ADJECTIVES) | frozenset(GROUP_PLURALS) | frozenset(GROUP_SINGULAR_NOUNS)
                | GROUP_NAME_WORDS)
 NAMES_ITS_GROUP = "identity_attack"
+# English's closed classes (articles, pronouns, auxiliaries, prepositions, conjunctions): the heads weigh
+# them, but marked they explain nothing. A trust and safety analyst's cards read "insult: he's" beside
+# "worthless slag", and "their", "a" and "his" beside the words that mattered (2026-12-06).
+FUNCTION_WORDS = frozenset("""
+a an the this that these those some any each every no all both not
+i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his himself she her hers
+herself it its itself they them their theirs themselves one
+i'm i've i'll i'd we're we've we'll we'd you're you've you'll you'd he's he'll he'd she's she'll she'd it's
+it'll they're they've they'll they'd that's there's here's what's who's let's
+am is are was were be been being have has had having do does did doing will would shall should can could
+may might must isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't
+shouldn't can't couldn't
+of in on at to for from by with about as into onto over under up down out off than then
+and or but nor so if because while when where which who whom whose what how there here
+""".split())
 
 
 def _bare(word: str) -> str:
@@ -37,6 +52,10 @@ def _bare(word: str) -> str:
 
 def _group_named(word: str) -> bool:
     return word in GROUP_NAMES or _bare(word) in GROUP_NAMES
+
+
+def _function_chunks(cleaned: str, chunks: list[tuple[int, int]]) -> set[int]:
+    return {k for k, (a, b) in enumerate(chunks) if cleaned[a:b].replace("\u2019", "'") in FUNCTION_WORDS}
 
 
 def _named_chunks(cleaned: str, chunks: list[tuple[int, int]]) -> set[int]:
@@ -101,11 +120,12 @@ def explain_text(
         totals[row] = np.bincount(chunk_of, weights=weights[:, row] * shares, minlength=len(chunks))
 
     named = _named_chunks(cleaned, chunks)
+    empty = _function_chunks(cleaned, chunks)
     result: dict[str, list[dict[str, object]]] = {}
     for attribute in attributes:
         row = totals[head_rows.index(heads_for[attribute])]
         floor = max(min_log_odds, min_share * float(row.max(initial=0.0)), np.finfo(float).tiny)
-        left_out = named if attribute != NAMES_ITS_GROUP else set()
+        left_out = (named if attribute != NAMES_ITS_GROUP else set()) | empty
         order = [k for k in np.argsort(-row, kind="stable") if row[k] >= floor and k not in left_out][:top_k]
         spans = []
         for k in order:

@@ -42,7 +42,7 @@ def test_a_civil_comment_has_no_strong_toxic_span(shipped: CivilityModel) -> Non
 
 
 def test_span_scores_account_for_the_raw_score(tiny_model: CivilityModel) -> None:
-    text = "you stupid idiot, thanks"
+    text = "stupid idiot, thanks"  # no function word, which is never marked (below)
     spans = tiny_model.explain(text, ["toxicity"], top_k=100)["toxicity"]
     raw = tiny_model.heads.decision_function(tiny_model.features.transform([text]))[0, 0]
     # Spans carry only the positive contributions, so together they reach at least the raw
@@ -131,3 +131,17 @@ def test_group_names_are_made_in_both_numbers_and_leave_slurs_out() -> None:
     assert ("asylum", "seekers") in GROUP_NAME_PHRASES
     # A slur is the offence, and "seekers" alone is no group ("attention seekers").
     assert not {"paki", "pakis", "kike", "tranny", "retard", "fag", "dyke", "seekers"} & GROUP_NAME_WORDS
+
+
+@pytest.mark.parametrize("text, left_out", [
+    ('The prosecutor read out his texts, which called her a "worthless slag". Disgusting man, glad he\'s going down.',
+     {"he's", "his", "her", "a"}),
+    ("He absolutely destroyed their full back all afternoon, what a player.", {"their", "all", "a"}),
+])
+def test_function_words_are_never_marked_as_a_reason(shipped: CivilityModel, text: str, left_out: set[str]) -> None:
+    """A trust and safety analyst's cards read "insult: he's" beside "worthless slag", and "their" for a
+    footballer's praise: words that tell a moderator nothing."""
+    found = shipped.explain(text, ["toxicity", "insult", "threat"])
+    marked = {s["text"].lower() for spans in found.values() for s in spans}
+    assert not marked & left_out
+    assert marked  # the content words stay: "worthless", "destroyed"
