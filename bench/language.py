@@ -5,9 +5,8 @@ plus the German, Dutch and Spanish posts some of them carry.
 
     .venv/bin/python bench/language.py [--examples N]
 
-Prints a table per file, the languages found, how many the rule holds (`foreign_part`: the whole
-comment, or a part of it in another language), the speed of `detect` (one comment at a time, as the
-scorer calls it) and N random examples to read.
+Prints a table per file, the languages found, the speed (one comment at a time, as the scorer
+calls it) and N random examples to read.
 """
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from classifiers.language import detect, foreign_part  # noqa: E402
+from classifiers.language import detect  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
 
@@ -35,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     detect("warm the identifier up before timing")
     found: collections.Counter[str] = collections.Counter()
     examples: list[tuple[str, str, float, str]] = []
-    total, seconds, in_part = 0, 0.0, 0
-    print(f"{'file':28} {'comments':>9} {'foreign':>8} {'share':>8} {'held':>6}")
+    total, seconds = 0, 0.0
+    print(f"{'file':28} {'comments':>9} {'foreign':>8} {'share':>8}")
     for path in sorted(DATA.glob("*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
             texts = [row["text"] for row in csv.DictReader(handle)]
@@ -44,16 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         results = [detect(text) for text in texts]
         seconds += time.perf_counter() - started
         foreign = [(r, t) for r, t in zip(results, texts) if not r.readable]
-        parts = sum(foreign_part(t, r) is not None for r, t in zip(results, texts) if r.readable)
-        in_part += parts
         found.update(r.code for r, _ in foreign)
         examples += [(path.name, r.code, r.confidence, t) for r, t in foreign]
         total += len(texts)
-        print(f"{path.name:28} {len(texts):>9,} {len(foreign):>8,} {len(foreign) / max(len(texts), 1):>8.3%} "
-              f"{len(foreign) + parts:>6,}")
+        print(f"{path.name:28} {len(texts):>9,} {len(foreign):>8,} {len(foreign) / max(len(texts), 1):>8.3%}")
     called = sum(found.values())
-    print(f"{'all files':28} {total:>9,} {called:>8,} {called / max(total, 1):>8.3%} {called + in_part:>6,}")
-    print(f"held by other_language: {called + in_part:,} ({called:,} whole, {in_part:,} in part)")
+    print(f"{'all files':28} {total:>9,} {called:>8,} {called / max(total, 1):>8.3%}")
     print("languages:", ", ".join(f"{code} {n}" for code, n in found.most_common()))
     print(f"speed: {total / seconds:,.0f} comments/s, {seconds / total * 1e6:.0f} µs a comment (one at a time, one core)")
     random.seed(0)

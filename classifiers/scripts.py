@@ -14,7 +14,6 @@ import unicodedata
 UNDETERMINED = "und"
 _LATIN_END = 0x250  # Basic Latin to Latin Extended-B
 _LETTER = re.compile(r"[^\W\d_]")
-_PAST_LATIN = re.compile(r"[^\W\d_\u0000-\u024f]")  # a letter past Latin Extended-B
 
 # The languages each script writes that the identifier may name, the script's own first: what the
 # script says when the identifier does not. Kanji alone may be Japanese as well as Chinese.
@@ -80,7 +79,7 @@ _TOKEN = re.compile(r"\S+")
 def without_names(plain: str) -> str:
     """`plain` with each name in another script inside an English sentence blanked: "Welcome to
     Wikipedia, 王小明!" is English, as "Welcome to Wikipedia, Wang Xiaoming!" is."""
-    if plain.isascii() or not _PAST_LATIN.search(plain):  # curly quotes and accents: most comments not ASCII
+    if plain.isascii():
         return plain
     if not any(sum(map(latin, word)) >= 2 for word in map(_LETTER.findall, _TOKEN.findall(plain))):
         return plain  # no English around it: "Дмитрий Иванов" alone says nothing either way
