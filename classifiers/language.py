@@ -20,8 +20,6 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
-from classifiers.scripts import UNDETERMINED, latin, script_language, without_names
-
 ENGLISH = "en"
 MIN_LETTERS = 20  # fewer letters than this and the identifier is guessing ("lol", "Up yours Brandon.")
 # As many, when most are not Latin: "这篇文章写得很好" is Chinese, and "死ね" (die) or "傻逼" no English
@@ -113,6 +111,7 @@ _FOREIGN_ABUSE = {word: code for code, words in {
 _NOT_TEXT = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\b[ur]/\w+|<[^>]*>|&#?\w+;?")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_LATIN_END = 0x250  # Basic Latin to Latin Extended-B
 
 
 @dataclass(frozen=True)
@@ -145,14 +144,9 @@ def detect(text: str) -> Language:
     # comments so written, where the Perspective endpoint refused the insults among them (a red-team walk).
     if not distinct.isascii() and any(map(_styled, letters)) and _disguised_english(plain):
         return Language(ENGLISH, 1.0)
-    named = without_names(plain)
-    if named != plain:  # read without them: a name in its own script says nothing of the sentence around it
-        plain = named
-        distinct = " ".join(dict.fromkeys(plain.casefold().split()))
-        letters = _LETTER.findall(distinct)
-    in_latin = sum(map(latin, letters))
+    latin = sum(map(_latin, letters))
     # A Chinese or Japanese character says as much as an English word does.
-    if len(letters) < MIN_LETTERS and (in_latin * 2 >= len(letters) or len(letters) - in_latin < MIN_OTHER_LETTERS):
+    if len(letters) < MIN_LETTERS and (latin * 2 >= len(letters) or len(letters) - latin < MIN_OTHER_LETTERS):
         abuse = _foreign_abuse(plain)
         if abuse is not None:
             return abuse
@@ -160,15 +154,14 @@ def detect(text: str) -> Language:
     ranked = _identifier().detect(" ".join(plain.split())[:MAX_READ], model="lite", k=5)
     code, confidence = ranked[0]["lang"], float(ranked[0]["score"])
     english = next((float(r["score"]) for r in ranked if r["lang"] == ENGLISH), 0.0)
-    if in_latin * 2 < len(letters) and _disguised_english(plain):
+    if latin * 2 < len(letters) and _disguised_english(plain):
         return Language(ENGLISH, 1.0)
-    if in_latin * 2 < len(letters):  # Cyrillic, Arabic, Chinese ...: not English, whatever the identifier says
+    if latin * 2 < len(letters):  # Cyrillic, Arabic, Chinese ...: not English, whatever the identifier says
         # "死ね" 3,000 times over read as English to it, "傻逼" as Low German: then the script names it.
-        # Never another script's language: a list of one word in 29 scripts read as Russian, sure.
-        script = script_language(letters, code)
-        if script == code and confidence >= SURE:
-            return Language(code, confidence)
-        return Language(script, 1.0)
+        script = _script_code(letters)
+        if code == ENGLISH or (confidence < SURE and script != UNDETERMINED):
+            return Language(script, 1.0)
+        return Language(code, confidence)
     if code == ENGLISH:
         return Language(ENGLISH, confidence)
     abuse = _foreign_abuse(plain)  # transliterated Hindi, which the identifier is unsure of
@@ -220,8 +213,7 @@ def foreign_part(text: str, whole: Language | None = None) -> tuple[Language, bo
     for sentence in _SENTENCE_END.split(text):
         if len(_LETTER.findall(sentence)) >= MIN_PART_LETTERS:
             part = detect(sentence)
-            # A mix of scripts is no one language ("translate" in 29 of them, under a welcome).
-            if not part.readable and part.confidence >= SURE and part.code != UNDETERMINED:
+            if not part.readable and part.confidence >= SURE:
                 return part, False
     return None
 
@@ -282,10 +274,31 @@ def _foreign_abuse(plain: str) -> Language | None:
     return None
 
 
+# The language a script's own letters say, when the identifier will not.
+_SCRIPTS = {"CJK": "zh", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko", "ARABIC": "ar", "HEBREW": "he",
+            "CYRILLIC": "ru", "DEVANAGARI": "hi", "GREEK": "el", "THAI": "th"}
+
+
+UNDETERMINED = "und"
+
+
+def _script_code(letters: list[str]) -> str:
+    names = [unicodedata.name(c, "").split(" ")[0] for c in letters if ord(c) >= _LATIN_END]
+    if "HIRAGANA" in names or "KATAKANA" in names:
+        return "ja"
+    common = max(set(names), key=names.count, default="")
+    return _SCRIPTS.get(common, UNDETERMINED)
+
+
 def _styled(letter: str) -> bool:
     """A letter drawn in a style of another (fullwidth, mathematical, small capital), not a script's own."""
     return not letter.isascii() and (unicodedata.normalize("NFKC", letter) != letter
                                      or "SMALL CAPITAL" in unicodedata.name(letter, ""))
+
+
+def _latin(letter: str) -> bool:
+    """A Latin letter, styled ones too: "ＨＡ" is full-width Latin, not Chinese."""
+    return ord(letter) < _LATIN_END or ord(unicodedata.normalize("NFKC", letter)[0]) < _LATIN_END
 
 
 def _reads_as_english(text: str) -> bool:
@@ -336,9 +349,6 @@ _NAMES = {
     "ga": "Irish", "gl": "Galician", "is": "Icelandic", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay",
     "nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk", "sl": "Slovenian", "sq": "Albanian", "sw": "Swahili",
     "gd": "Scottish Gaelic", "mt": "Maltese", "bn": "Bengali", "ta": "Tamil", "pa": "Punjabi",
-    "hy": "Armenian", "ka": "Georgian",
-    # No one script holds most of its letters ("translate" in 29 of them): held, as no one language.
-    UNDETERMINED: "several scripts",
 }
 
 

@@ -1172,10 +1172,6 @@ def test_a_comment_the_model_cannot_read_is_held_naming_its_language():
     # A given name that is also a language's abuse, in brackets: "Randi" was held as Hindi (a re-check).
     assert not fired(rule, "The union's leader (Randi Weingarten) said teachers would strike next week.")
     assert fired(rule, "Great piece. Randi hai tu") and fired(rule, "Great piece. (randi saala)")
-    # A name in its own script is no sentence in its language: "Welcome, Дмитрий Иванов!" was held as Russian.
-    for name in ("王小明", "Дмитрий Иванов", "יוסי כהן", "Γιώργος Παπαδόπουλος"):
-        assert not fired(rule, f"Hello {name}, welcome to Wikipedia!"), name
-        assert not fired(rule, f"Welcome, {name}!"), name
 
 
 def test_another_languages_abuse_ranks_its_comment_above_that_languages_civil_ones():
@@ -1300,10 +1296,7 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "too bad someone didn't just " * 700, "wish someone would " * 1000,
                                   "rid the a b " * 1600 + "from the face of", "find them and " * 1400, "shoot them " * 1800,
                                   # ... and a plea to stop (urging_self_harm).
-                                  "stop trying to " * 1400 + "kill yourself", "stahp " * 3300 + "kys",
-                                  # Names in another script inside English (other_language), each blanked.
-                                  "a \u738b " * 5000, "Wikipedia, \u738b\u5c0f\u660e! " * 1300, "Dmitry \u0418\u0432\u0430\u043d " * 2000,
-                                  "a \u0416\u0436 \u0416\u0436 \u0416\u0436 \u0416 " * 1300])
+                                  "stop trying to " * 1400 + "kill yourself", "stahp " * 3300 + "kys"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
