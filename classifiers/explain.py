@@ -40,6 +40,7 @@ it'll they're they've they'll they'd that's there's here's what's who's let's
 am is are was were be been being have has had having do does did doing will would shall should can could
 may might must isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't
 shouldn't can't couldn't
+u ur youre im ive ill id dont doesnt didnt cant wont isnt arent wasnt y'all yall
 of in on at to for from by with about as into onto over under up down out off than then
 and or but nor so if because while when where which who whom whose what how there here
 """.split())
@@ -54,8 +55,17 @@ def _group_named(word: str) -> bool:
     return word in GROUP_NAMES or _bare(word) in GROUP_NAMES
 
 
+_PUNCTUATION_ONLY = re.compile(r"[!-/:-@\[-`{-~]+")
+
+
 def _function_chunks(cleaned: str, chunks: list[tuple[int, int]]) -> set[int]:
     return {k for k, (a, b) in enumerate(chunks) if cleaned[a:b].replace("\u2019", "'") in FUNCTION_WORDS}
+
+
+def _punctuation_chunks(cleaned: str, chunks: list[tuple[int, int]]) -> set[int]:
+    """Chunks of ASCII punctuation alone ("Up yours, up yours, up yours!" read "toxicity: '!'"); not an
+    emoji, which can be the whole offence."""
+    return {k for k, (a, b) in enumerate(chunks) if _PUNCTUATION_ONLY.fullmatch(cleaned[a:b])}
 
 
 def _named_chunks(cleaned: str, chunks: list[tuple[int, int]]) -> set[int]:
@@ -121,12 +131,16 @@ def explain_text(
 
     named = _named_chunks(cleaned, chunks)
     empty = _function_chunks(cleaned, chunks)
+    punctuation = _punctuation_chunks(cleaned, chunks)
     result: dict[str, list[dict[str, object]]] = {}
     for attribute in attributes:
         row = totals[head_rows.index(heads_for[attribute])]
         floor = max(min_log_odds, min_share * float(row.max(initial=0.0)), np.finfo(float).tiny)
-        left_out = (named if attribute != NAMES_ITS_GROUP else set()) | empty
-        order = [k for k in np.argsort(-row, kind="stable") if row[k] >= floor and k not in left_out][:top_k]
+        never = (named if attribute != NAMES_ITS_GROUP else set()) | punctuation
+        candidates = [k for k in np.argsort(-row, kind="stable") if row[k] >= floor and k not in never]
+        # Nothing left but function words: they are the reason then ("We know where you are."), better
+        # than a card that quotes nothing.
+        order = ([k for k in candidates if k not in empty] or candidates)[:top_k]
         spans = []
         for k in order:
             a, b = chunks[k]

@@ -6,7 +6,8 @@ next model's training and what the rule holds. Here a word is only left out of t
 insult and threat marks, where "Nigerians" or "Aussies" beside "morons" read to a moderator as the
 offending word, as "Muslims" did before (classifiers/explain.py). Imports nothing, as groups.py.
 
-Slurs are not names here ("paki", "kike", "tranny", "retard"): they are the offence, and stay marked.
+Slurs are not names here ("paki", "kike", "tranny", "retard"): they are the offence, and stay marked; nor
+are names many of a group take for one ("gypsy", "moslem"): "You Moslem." was held with no word marked.
 """
 
 from __future__ import annotations
@@ -31,19 +32,19 @@ _PEOPLE = """
     ukrainian uruguayan uzbek venezuelan vietnamese yemeni zambian zimbabwean samoan tibetan
     aussie kiwi yankee
     african arab asian european hispanic latino latina caucasian aboriginal aborigine inuk maori sami
-    romani romany gypsy gipsy traveller traveler kurd berber pashtun punjabi bengali gujarati tamil
+    romani romany traveller traveler kurd berber pashtun punjabi bengali gujarati tamil
     sinhalese uyghur uighur hmong slav celt hutu tutsi yoruba igbo zulu bedouin persian kashmiri chechen
     tatar catalan basque bavarian sicilian corsican breton scandinavian westerner easterner northerner
     southerner midwesterner londoner parisian texan californian floridian scouser geordie glaswegian
     mancunian brummie cockney quebecer quebecois
-    native
+    native somalian yazidi dalit ashkenazi sephardi mizrahi druze
 """
 # Group adjectives that are not nouns, and plurals that are not made by a rule.
 _ADJECTIVES_AND_IRREGULAR = """
     british english french irish welsh scottish spanish polish swedish danish finnish turkish dutch
     flemish cornish swiss icelandic kurdish jewish islamic orthodox hasidic haredi haredim hasidim
     roma inuit amish druze sinti black blacks white whites brown indigenous biracial slavic celtic nordic balkan
-    caribbean arabic
+    caribbean arabic rohingya ashkenazim sephardim
     women men transwomen transmen
     gay lesbian bisexual bi trans transgender transsexual queer homosexual heterosexual straight asexual
     pansexual intersex nonbinary enby lgbt lgbtq lgbtqia glbt
@@ -53,7 +54,7 @@ _ADJECTIVES_AND_IRREGULAR = """
 """
 # Nouns of faith, sex, sexuality, disability and migration, whose plurals `plural` makes too.
 _OTHER_NOUNS = """
-    muslim moslem jew christian catholic protestant evangelical mormon hindu sikh buddhist atheist agnostic
+    muslim jew christian catholic protestant evangelical mormon hindu sikh buddhist atheist agnostic
     pagan baptist methodist anglican lutheran presbyterian quaker jain taoist rastafarian sunni shia shiite
     sufi ahmadi wiccan copt zoroastrian unitarian hasid
     woman man female male transwoman transman
@@ -66,7 +67,7 @@ _MAN_ADJECTIVES = "english french irish dutch welsh scots cornish"
 
 
 def plural(noun: str) -> str:
-    """The regular English plural: "somalis", "gypsies", and "chinese" and "swiss" as they are."""
+    """The regular English plural: "somalis", "romanies", and "chinese" and "swiss" as they are."""
     if noun.endswith(("ese", "ss")):
         return noun
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":

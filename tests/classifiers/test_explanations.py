@@ -126,11 +126,14 @@ def test_a_nationality_beside_an_insult_is_not_marked_as_the_insult(
 def test_group_names_are_made_in_both_numbers_and_leave_slurs_out() -> None:
     from classifiers.group_names import GROUP_NAME_PHRASES, GROUP_NAME_WORDS
 
-    assert {"somali", "somalis", "pakistani", "pakistanis", "gypsies", "chinese", "swiss", "englishmen", "frenchwoman",
+    assert {"somali", "somalis", "pakistani", "pakistanis", "romanies", "yazidis", "rohingya", "chinese", "swiss", "englishmen", "frenchwoman",
             "migrants", "roma", "travellers", "brits", "poles", "sikhs", "atheists", "lesbians", "amputees"} <= GROUP_NAME_WORDS
     assert ("asylum", "seekers") in GROUP_NAME_PHRASES
     # A slur is the offence, and "seekers" alone is no group ("attention seekers").
     assert not {"paki", "pakis", "kike", "tranny", "retard", "fag", "dyke", "seekers"} & GROUP_NAME_WORDS
+    # Names many of the group take for a slur are the offence where they are the whole comment
+    # ("You Moslem." was held with no word marked: a re-check).
+    assert not {"moslem", "moslems", "gypsy", "gypsies", "gipsy"} & GROUP_NAME_WORDS
 
 
 @pytest.mark.parametrize("text, left_out", [
@@ -145,3 +148,14 @@ def test_function_words_are_never_marked_as_a_reason(shipped: CivilityModel, tex
     marked = {s["text"].lower() for spans in found.values() for s in spans}
     assert not marked & left_out
     assert marked  # the content words stay: "worthless", "destroyed"
+
+
+@pytest.mark.parametrize("text, attribute, marked", [
+    ("Up yours, up yours, up yours!", "toxicity", {"yours"}),  # read "toxicity: '!'" (a re-check)
+    ("We know where you are.", "toxicity", {"you"}),  # only function words: they are the reason then
+    ("You Moslem.", "toxicity", {"moslem"}),
+])
+def test_punctuation_is_never_marked_and_function_words_are_when_nothing_else_is(
+        shipped: CivilityModel, text: str, attribute: str, marked: set[str]) -> None:
+    spans = shipped.explain(text, [attribute])[attribute]
+    assert {s["text"].lower() for s in spans} == marked
