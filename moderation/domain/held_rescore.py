@@ -114,8 +114,12 @@ def start_run(session: Session, site: Site, *, by: str, version: str | None = No
     moving; when `version` and `attributes` are given, only if there is something for it to score.
     The caller commits."""
     refuse_if_deactivated(site, "score its held comments again")
-    # Locked, so two admins pressing at once cannot both see the last run stale and both replace it.
-    last = session.scalar(select(HeldRescoreRun).where(HeldRescoreRun.site_id == site.id).with_for_update())
+    # The site's row locked, not the last run's: a second press waiting on the run's row found it
+    # deleted by the first, saw no run, and deleted the first's new one (a double click did it). On
+    # the site, it waits for the first to commit and then sees its run moving. NO KEY UPDATE: new
+    # comments (a key share on the site) are not held up meanwhile.
+    session.execute(select(Site.id).where(Site.id == site.id).with_for_update(key_share=True))
+    last = session.scalar(select(HeldRescoreRun).where(HeldRescoreRun.site_id == site.id))
     if is_active(last):
         raise RunInProgress(f"a run asked by {last.requested_by} is still scoring them ({last.scored:,} so far); "
                             "wait for it to finish")
@@ -140,11 +144,7 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
     try:
         model = get_model(site.id)
         attributes = set(model.attributes)
-        if not session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id)
-                               .values(version=model.version, started_at=now(), progressed_at=now(), finished_at=None,
-                                       failed=None, scored=0)).rowcount:
-            raise Conflict("the run was replaced by another before it began")
-        session.commit()
+        _begin(session, run_id, model.version)
         after = 0
         while True:
             rows = session.execute(
@@ -167,13 +167,39 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
         audit(session, finished.requested_by, "model:held_rescored", site_id=site.id, site=site.name,
               version=model.version, run=run_id, scored=finished.scored)
         session.commit()
-    except Exception as error:
+    except NotYours:
+        session.rollback()
+        raise
+    except BaseException as error:
+        # Ctrl-C on the command (KeyboardInterrupt, not an Exception) left the run "scoring", and
+        # every new run, page and command, was refused for STALE_AFTER.
+        why = f"{type(error).__name__}: {error}" if isinstance(error, Exception) else f"stopped ({type(error).__name__})"
         session.rollback()
         session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id, HeldRescoreRun.finished_at.is_(None))
-                        .values(failed=f"{type(error).__name__}: {error}"[:2000]))
+                        .values(failed=why[:2000]))
         session.commit()
         raise
     return session.get(HeldRescoreRun, run_id, populate_existing=True)
+
+
+class NotYours(Conflict):
+    """The run is another's to score or gone: this one leaves it as it is."""
+    code = "rescore_not_yours"
+
+
+def _begin(session: Session, run_id: int, version: str) -> None:
+    # Only a run no one began: a second delivery of the task (the broker hands a task unacked for its
+    # visibility timeout to another worker, or again after a worker is lost) reset the moving run's
+    # count, failed on the results its first copy kept, and marked the run failed while it scored.
+    if session.execute(update(HeldRescoreRun).where(
+            HeldRescoreRun.id == run_id, HeldRescoreRun.started_at.is_(None), HeldRescoreRun.finished_at.is_(None),
+            HeldRescoreRun.failed.is_(None)).values(version=version, started_at=now(), progressed_at=now(), scored=0)).rowcount:
+        session.commit()
+        return
+    session.rollback()
+    if session.scalar(select(HeldRescoreRun.id).where(HeldRescoreRun.id == run_id)) is None:
+        raise NotYours("the run was replaced by another before it began")
+    raise NotYours("the run was begun already (its task delivered twice): this copy leaves it alone")
 
 
 def _keep(session: Session, run_id: int, rows: list, scored: list[dict[str, float]], attributes: set[str]) -> None:
