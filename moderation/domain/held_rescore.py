@@ -35,6 +35,7 @@ from moderation.domain.lifecycle import (HELD, PUBLISHED, THRESHOLDS, audit, cha
                                          refuse_if_deactivated)
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
+from moderation.domain.rules import HOLD as HOLD_ACTION
 from moderation.domain.scoring import rounded_scores
 from moderation.domain.stories import story_policy, story_settings
 from moderation.domain.threshold_release import AT_ONCE, flagged_by_model_alone, nothing_else_holds
@@ -84,7 +85,17 @@ def _to_read(site: Site, version: str | None, attributes: Iterable[str]) -> tupl
 
 def _held_by_model(site: Site, attributes: Iterable[str]) -> tuple:
     return (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
-            _model_alone(attributes))
+            _model_alone(attributes), _no_rule_holds())
+
+
+def _no_rule_holds() -> ColumnElement[bool]:
+    # A rule's hold when it was scored (a rule, the story's or site's hold for a person) is in
+    # rule_hits, never in `flagged`: counted as "the model alone holds", the page offered a run that
+    # could publish none of them, and never said there was nothing to score (a re-check). A rule saved
+    # since is read only when publishing: reading the rules over every held comment on every render
+    # would cost the page seconds on a big site.
+    holds = cast(literal(json.dumps([{"action": HOLD_ACTION}])), JSONB)
+    return ~func.coalesce(Comment.rule_hits, cast(literal("[]"), JSONB), type_=JSONB).contains(holds)
 
 
 def _model_alone(attributes: Iterable[str]) -> ColumnElement[bool]:
@@ -173,7 +184,8 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
     except BaseException as error:
         # Ctrl-C on the command (KeyboardInterrupt, not an Exception) left the run "scoring", and
         # every new run, page and command, was refused for STALE_AFTER.
-        why = f"{type(error).__name__}: {error}" if isinstance(error, Exception) else f"stopped ({type(error).__name__})"
+        why = (f"{type(error).__name__}: {error}" if isinstance(error, Exception)
+               else f"stopped ({type(error).__name__})")
         session.rollback()
         session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id, HeldRescoreRun.finished_at.is_(None))
                         .values(failed=why[:2000]))
@@ -193,7 +205,8 @@ def _begin(session: Session, run_id: int, version: str) -> None:
     # count, failed on the results its first copy kept, and marked the run failed while it scored.
     if session.execute(update(HeldRescoreRun).where(
             HeldRescoreRun.id == run_id, HeldRescoreRun.started_at.is_(None), HeldRescoreRun.finished_at.is_(None),
-            HeldRescoreRun.failed.is_(None)).values(version=version, started_at=now(), progressed_at=now(), scored=0)).rowcount:
+            HeldRescoreRun.failed.is_(None))
+            .values(version=version, started_at=now(), progressed_at=now(), scored=0)).rowcount:
         session.commit()
         return
     session.rollback()
