@@ -42,8 +42,8 @@
     if (document.hidden) return window.setTimeout(poll, POLL_MS);
     fetch(section.dataset.rescoreStatus, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
-        if (response.status >= 400 && response.status < 500) return stopped(response.status);
-        if (!response.ok) return window.setTimeout(poll, POLL_MS * 2);  // a restart or a busy moment
+        if (response.status >= 400 && response.status < 500 && response.status !== 429) return stopped(response.status);
+        if (!response.ok) return window.setTimeout(poll, POLL_MS * 2);  // a restart, a busy moment, too many asks
         return response.json().then(function (body) {
           const run = body.run;
           // Another admin's new run is another run: the page is drawn afresh for it.
