@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
 from moderation.admin.routes import bp
+from moderation.api.errors import error_response
 from moderation.domain.dispatch import send_task
 from moderation.domain.errors import Conflict
 from moderation.domain.held_rescore import (RESCORE_TASK, Offer, is_active, is_stale, latest_run, offer, publish_run,
@@ -97,10 +98,12 @@ def rescore_held_comments(site_id: int) -> Response:
 
 @bp.get("/sites/<int:site_id>/thresholds/rescore-held/status")
 @auth.login_required("admin")
-def rescore_held_status(site_id: int) -> Response:
+def rescore_held_status(site_id: int) -> Response | tuple[Response, int]:
     """The site's run as JSON, for static/rescore_held.js: the page follows it while it is active and
     reloads once when it is not (finished, failed, stale or replaced), to count what it would publish."""
-    site = db.get_or_404(Site, site_id)
+    site = db.session.get(Site, site_id)
+    if site is None:  # JSON, as the page's script reads it, not the HTML error page
+        return error_response(404, "not_found", f"site {site_id} does not exist")
     run = latest_run(db.session, site)
     if run is None:
         return jsonify({"run": None})

@@ -35,6 +35,7 @@ from moderation.domain.lifecycle import (HELD, PUBLISHED, THRESHOLDS, audit, cha
                                          refuse_if_deactivated)
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
+from moderation.domain.rules import HOLD as HOLD_ACTION
 from moderation.domain.scoring import rounded_scores
 from moderation.domain.stories import story_policy, story_settings
 from moderation.domain.threshold_release import AT_ONCE, flagged_by_model_alone, nothing_else_holds
@@ -84,7 +85,17 @@ def _to_read(site: Site, version: str | None, attributes: Iterable[str]) -> tupl
 
 def _held_by_model(site: Site, attributes: Iterable[str]) -> tuple:
     return (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
-            _model_alone(attributes))
+            _model_alone(attributes), _no_rule_holds())
+
+
+def _no_rule_holds() -> ColumnElement[bool]:
+    # A rule's hold when it was scored (a rule, the story's or site's hold for a person) is in
+    # rule_hits, never in `flagged`: counted as "the model alone holds", the page offered a run that
+    # could publish none of them, and never said there was nothing to score (a re-check). A rule saved
+    # since is read only when publishing: reading the rules over every held comment on every render
+    # would cost the page seconds on a big site.
+    holds = cast(literal(json.dumps([{"action": HOLD_ACTION}])), JSONB)
+    return ~func.coalesce(Comment.rule_hits, cast(literal("[]"), JSONB), type_=JSONB).contains(holds)
 
 
 def _model_alone(attributes: Iterable[str]) -> ColumnElement[bool]:
@@ -114,8 +125,12 @@ def start_run(session: Session, site: Site, *, by: str, version: str | None = No
     moving; when `version` and `attributes` are given, only if there is something for it to score.
     The caller commits."""
     refuse_if_deactivated(site, "score its held comments again")
-    # Locked, so two admins pressing at once cannot both see the last run stale and both replace it.
-    last = session.scalar(select(HeldRescoreRun).where(HeldRescoreRun.site_id == site.id).with_for_update())
+    # The site's row locked, not the last run's: a second press waiting on the run's row found it
+    # deleted by the first, saw no run, and deleted the first's new one (a double click did it). On
+    # the site, it waits for the first to commit and then sees its run moving. NO KEY UPDATE: new
+    # comments (a key share on the site) are not held up meanwhile.
+    session.execute(select(Site.id).where(Site.id == site.id).with_for_update(key_share=True))
+    last = session.scalar(select(HeldRescoreRun).where(HeldRescoreRun.site_id == site.id))
     if is_active(last):
         raise RunInProgress(f"a run asked by {last.requested_by} is still scoring them ({last.scored:,} so far); "
                             "wait for it to finish")
@@ -140,11 +155,7 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
     try:
         model = get_model(site.id)
         attributes = set(model.attributes)
-        if not session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id)
-                               .values(version=model.version, started_at=now(), progressed_at=now(), finished_at=None,
-                                       failed=None, scored=0)).rowcount:
-            raise Conflict("the run was replaced by another before it began")
-        session.commit()
+        _begin(session, run_id, model.version)
         after = 0
         while True:
             rows = session.execute(
@@ -167,13 +178,41 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
         audit(session, finished.requested_by, "model:held_rescored", site_id=site.id, site=site.name,
               version=model.version, run=run_id, scored=finished.scored)
         session.commit()
-    except Exception as error:
+    except NotYours:
+        session.rollback()
+        raise
+    except BaseException as error:
+        # Ctrl-C on the command (KeyboardInterrupt, not an Exception) left the run "scoring", and
+        # every new run, page and command, was refused for STALE_AFTER.
+        why = (f"{type(error).__name__}: {error}" if isinstance(error, Exception)
+               else f"stopped ({type(error).__name__})")
         session.rollback()
         session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id, HeldRescoreRun.finished_at.is_(None))
-                        .values(failed=f"{type(error).__name__}: {error}"[:2000]))
+                        .values(failed=why[:2000]))
         session.commit()
         raise
     return session.get(HeldRescoreRun, run_id, populate_existing=True)
+
+
+class NotYours(Conflict):
+    """The run is another's to score or gone: this one leaves it as it is."""
+    code = "rescore_not_yours"
+
+
+def _begin(session: Session, run_id: int, version: str) -> None:
+    # Only a run no one began: a second delivery of the task (the broker hands a task unacked for its
+    # visibility timeout to another worker, or again after a worker is lost) reset the moving run's
+    # count, failed on the results its first copy kept, and marked the run failed while it scored.
+    if session.execute(update(HeldRescoreRun).where(
+            HeldRescoreRun.id == run_id, HeldRescoreRun.started_at.is_(None), HeldRescoreRun.finished_at.is_(None),
+            HeldRescoreRun.failed.is_(None))
+            .values(version=version, started_at=now(), progressed_at=now(), scored=0)).rowcount:
+        session.commit()
+        return
+    session.rollback()
+    if session.scalar(select(HeldRescoreRun.id).where(HeldRescoreRun.id == run_id)) is None:
+        raise NotYours("the run was replaced by another before it began")
+    raise NotYours("the run was begun already (its task delivered twice): this copy leaves it alone")
 
 
 def _keep(session: Session, run_id: int, rows: list, scored: list[dict[str, float]], attributes: set[str]) -> None:

@@ -81,7 +81,9 @@ def test_the_page_follows_a_run_and_stops_when_it_ends(app, admin, make_site, li
     assert section.locator("[data-rescore-progress]").get_attribute("value") == "2"
     assert page.get_by_label("Value").input_value() == "0.77", "moved in place, not by reloading the page"
 
-    with app.app_context():  # the worker goes on to the end
+    with app.app_context():  # the worker goes on to the end (played from the start: a begun run is not begun twice)
+        db.session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id).values(started_at=None))
+        db.session.commit()
         score_held_again(db.session, db.session.get(Site, site.id), lambda _: Promoted(), run_id=run_id)
     publish = page.get_by_role("button", name="Publish these 2")
     expect(publish).to_be_visible(timeout=15_000)  # drawn again once, counting what it would publish
@@ -93,3 +95,30 @@ def test_the_page_follows_a_run_and_stops_when_it_ends(app, admin, make_site, li
     page.wait_for_timeout(5000)
     assert not [at for at in asked if at > ended], "it stops asking once the run has ended"
     assert len(asked) >= 2 and not errors, errors
+
+
+@pytest.mark.parametrize("status, said", [
+    (401, "This page stopped following the run: you are signed out. Sign in again to see it."),
+    (404, "This page stopped following the run: the server answered 404. Reload the page to see it."),
+])
+def test_the_page_stops_following_a_run_when_the_server_refuses_and_says_so(
+        app, admin, make_site, live_server, browser_page, status, said):
+    """Signed out, no longer an admin, or the site gone: it had asked every 2 s for ever, saying nothing."""
+    app.extensions["models"] = FixedModels(Promoted())
+    site = make_site(f"refusing-gazette-{status}")
+    _held(app, site.id, f"A silly take on the new bridge, number {status}, 20")
+    with app.app_context():
+        start_run(db.session, db.session.get(Site, site.id), by="user:ada")
+        db.session.commit()
+    page = browser_page
+    asked: list[float] = []
+    page.on("request", lambda request: asked.append(time.monotonic()) if "rescore-held/status" in request.url else None)
+    sign_in(page, live_server, admin)
+    page.route("**/rescore-held/status", lambda route: route.fulfill(
+        status=status, content_type="application/json",
+        body='{"error": {"code": "refused", "message": "refused", "field": null}}'))
+    page.goto(f"{live_server}/admin/sites/{site.id}/thresholds#rescore-held")
+    expect(page.locator("#rescore-held [data-rescore-stopped]")).to_have_text(said, timeout=15_000)
+    told = time.monotonic()
+    page.wait_for_timeout(5000)
+    assert len(asked) == 1 and not [at for at in asked if at > told], "it asks once, then no more"

@@ -114,3 +114,56 @@ def test_the_command_says_when_there_is_nothing_to_score_and_exits_0(app, servic
            "version other than" in " ".join(result.output.split())
     with app.app_context():
         assert db.session.scalar(select(HeldRescoreRun)) is None
+
+
+def test_a_comment_a_saved_rule_holds_is_not_counted_as_held_by_the_model_alone(
+        app, sign_in, admin, promoted, make_comment):  # noqa: F811 - the fixture, imported
+    """A rule's hold is in rule_hits, never in `flagged`: the page offered "score again the 1 the model
+    alone holds" and the run then "would publish 0"."""
+    site = promoted
+    # As scoring stores a comment that both the model's scores and a banned_words rule hold.
+    _held(make_comment, site, 20, words="Buy cheap watches here", rule_hits=[
+        {"rule": "watches", "action": "hold", "reason": "banned words: cheap watches", "kind": "banned_words"}])
+    client = sign_in(admin)
+    url = f"/admin/sites/{site.id}/thresholds"
+    said = _section(client.get(url).get_data(as_text=True))
+    assert "Nothing to score again: no held comment is held by the model alone." in said  # was "score again the 1"
+    assert "Score held comments" not in said
+
+    _held(make_comment, site, 20)  # the model alone holds this one: counted, scored, and published
+    said = _section(client.get(url).get_data(as_text=True))
+    assert "score again the 1 the model alone holds on another version's scores" in said
+    with app.app_context():
+        run = score_held_again(db.session, db.session.get(Site, site.id), lambda _: Promoted(), by="user:ada")
+        assert run.scored == 1
+    assert "it would publish 1 of them" in " ".join(_section(client.get(url).get_data(as_text=True)).split())
+
+
+def test_the_status_of_no_such_site_is_a_json_404(sign_in, admin):
+    answer = sign_in(admin).get("/admin/sites/999999/thresholds/rescore-held/status",
+                                headers={"Accept": "application/json"})
+    assert answer.status_code == 404
+    assert answer.get_json() == {"error": {"code": "not_found", "message": "site 999999 does not exist", "field": None}}
+
+
+def test_the_total_is_never_below_the_count_scored_when_the_held_comments_are_decided_mid_run(
+        app, sign_in, admin, promoted, make_comment):  # noqa: F811 - the fixture, imported
+    site = promoted
+    ids = [_held(make_comment, site, 20, words=f"A silly take number {n}") for n in range(4)]
+    client = sign_in(admin)
+    url = f"/admin/sites/{site.id}/thresholds"
+    seen = []
+
+    def look(_read: int) -> None:
+        if len(seen) == 2:  # moderators reject all four while the run is on its third
+            with app.app_context():
+                db.session.execute(update(Comment).where(Comment.id.in_(ids)).values(status="rejected"))
+                db.session.commit()
+        seen.append(" ".join(_section(client.get(url).get_data(as_text=True)).split()))
+
+    run_id = _asked_long_ago(app, site.id, seconds=1)
+    with app.app_context():
+        score_held_again(db.session, db.session.get(Site, site.id), lambda _: Promoted(), run_id=run_id, page=1,
+                         progress=look)
+    assert "2 scored so far of 4" in seen[1]
+    assert "3 scored so far of 3" in seen[2] and "of 0" not in seen[2]  # was "3 scored so far of 0"
