@@ -59,31 +59,3 @@ def test_comments_deleted_before_the_upgrade_lose_their_reports_lift(services):
     assert rows["deleted-unreported"] == pytest.approx(insult)
     assert rows["held-late"] == pytest.approx(late)
     assert rows["published-reported"] == pytest.approx(with_reports(0.2, 1.0, 2.0))
-
-
-def test_a_reported_comment_deleted_before_0027_loses_the_share_0027_copied_into_its_scored_priority(services):
-    """0024 closed its reports at the deletion, and 0027, finding none open, took its whole priority
-    (1.5 from its scores, 1.0 from a report of weight 2 at threshold 2) for its scored priority."""
-    url = fresh_database(services.database_url, DATABASE + "_before_0027")
-    upgrade(url, "0023_mend_registry")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("INSERT INTO sites (name, key_id, key_hash, webhook_secret, report_threshold) "
-                                "VALUES ('news', 'k', 'h', 'w', 2.0)"))
-        for name, status in (("deleted-reported", "deleted"), ("held-reported", "held")):
-            connection.execute(text(
-                "INSERT INTO comments (site_id, external_id, story_id, author_id, text, body_hash, status, priority) "
-                "VALUES (1, :name, 's-1', 'a-1', 't', 'x', :status, 2.5)"), {"name": name, "status": status})
-            connection.execute(text("INSERT INTO reports (comment_id, reason, weight) SELECT id, 'abuse', 2.0 "
-                                    "FROM comments WHERE external_id = :name"), {"name": name})
-    engine.dispose()
-
-    upgrade(url)
-
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        rows = {name: (scored, priority) for name, scored, priority in connection.execute(text(
-            "SELECT external_id, scored_priority, priority FROM comments"))}
-    engine.dispose()
-    assert rows["deleted-reported"] == (pytest.approx(1.5), pytest.approx(1.5))  # as one deleted now ranks
-    assert rows["held-reported"] == (pytest.approx(1.5), pytest.approx(2.5))  # its report still open: it keeps it
