@@ -65,7 +65,7 @@ def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
                 click.echo("counting those it would publish...", err=True)
             found = offer(db.session, site, model.version, model.attributes, model.thresholds)
             click.echo(f"{model.version} scored {run.scored:,} held comment{'' if run.scored == 1 else 's'} of "
-                       f"{site.name} again; they stay held. At the site's thresholds now it would publish {found.count:,}"
+                       f"{site.name} again{'' if publish else '; they stay held'}. At the site's thresholds now it would publish {found.count:,}"
                        + (f" of the first {found.read:,} read, and up to {found.unread:,} more (each read when "
                           "published)." if found.unread else "."))
             if not publish:

@@ -327,6 +327,7 @@ def test_the_command_scores_them_again_with_a_progress_bar_and_publishes_with_pu
     result = runner.invoke(main, ["models", "rescore-held", "--site", site.name, "--publish"], env=services.env())
     assert result.exit_code == 0, result.output
     assert "published 1; left held: 0 edited since" in result.output
+    assert "stay held" not in result.output  # it said so, then published them (an admin's walk)
     assert _rows(app, [civil])[civil] == ("published", "retired-0", OLD_SCORES)
     with app.app_context():
         [history] = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == civil)).all()
