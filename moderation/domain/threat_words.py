@@ -807,13 +807,20 @@ def _first_threat(normalised: str) -> str | None:
 # in a council flat" lost the clause that makes it no threat (the next re-check). The text is read
 # once, so as before: reading it a second time when the first found nothing doubled the rule's cost.
 _LAUGH = r"(?:lo+l+(?:o+l+)*z*|lu+l+|lmf?a+o+|rofl+(?:mao+)?|a?(?:ha){2,}h?|(?:he){2,}h?|xd+|kek+w?)"
-_LAUGH_WORD = re.compile(_LAUGH)
+# A joke said to be one is read as laughter is: "Hale should hang for this jk", "... /s" and "... (lol)"
+# were published where "... lol" was held (the last stop's audit); saying it is a joke excuses no threat.
+_JOKE = r"(?:j+k+s?|jking|j\s/\s?k|just\s+(?:kidding|joking))"
+_LAUGH_WORD = re.compile(_LAUGH + r"|" + _JOKE)
 _EMOJI = "\u2600-\u27bf\U0001F300-\U0001FAFF"
 _EMOTICON = r"[:;=]-?[)(\]\[dp3]"
+# A tone tag, which the normalised text spaces ("/s" reads "/ s"); not a unit's ("50 m/s", "3 km/s").
+_TONE_TAG = r"(?<![^\w][^\W\d_])(?<!\d)(?<!\bkm)(?<!\bft)(?<!\bmi)\s/\s?(?:s|j|jk|hj|lh|srs|sarcasm)\b"
+# ... or a laugh or a joke in brackets or stars: "(lol)", "[jk]", "*kidding*".
+_BRACKETED = (r"\s[(\[*]\s?(?:" + _LAUGH + r"|" + _JOKE + r"|kidding|joking|joke|sarcasm)\s?[)\]*]")
 # Read back from a clause's end, some characters at a time: a regex looking ahead past a run of them
 # took 35 s on 20,000 faces.
-_LAST_LAUGH = re.compile(r"(?:\s(?:" + _LAUGH + r"|" + _EMOTICON + r"|:\s[dp])|\s*[" + _EMOJI
-                         + r"][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*)+\s*\Z")
+_LAST_LAUGH = re.compile(r"(?:\s(?:" + _LAUGH + r"|" + _JOKE + r"|" + _EMOTICON + r"|:\s[dp])|" + _TONE_TAG + r"|"
+                         + _BRACKETED + r"|\s*[" + _EMOJI + r"][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*)+\s*\Z")
 _WINDOW = 64
 # An emoticon's colon or semicolon is no clause's end (":)", ";)", ":D" normalised ": d").
 _CLAUSE_ENDS = re.compile(r"([.!?\n]|[,;:](?!-?[)(\]\[dp3](?:\s|\Z)|\s[dp](?:\s|\Z)))")

@@ -1285,6 +1285,9 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "hang " + " haha" * 3900, "Hale \u2620 lol " * 1800, "kill Hale \u2620 lol " * 1200,
                                   "Kill \u2620 lol, " * 1800, "line the \u2620 lol " * 1300, "Line the Hale " * 1400 + " up against a wall lol",
                                   " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000,
+                                  # ... and a joke said to be one: "jk", "/s", "(lol)".
+                                  " jk" * 6600 + " x", " /s" * 6600, " (lol)" * 3300, "a /s, " * 3300, " [jk] *" * 2800,
+                                  " j/k" * 5000, "hang m/s " * 2200, " just kidding" * 1500 + " x",
                                   # A standards editor's audit: a link's query spaced out, before its number.
                                   "a . jpg ? 1234567890 " * 950, "? a = " * 3300 + "1234567890", "& " * 9990 + "= 12",
                                   # ... a group among "other" trash, its adjective alone, one for all.
