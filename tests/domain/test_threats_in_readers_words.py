@@ -41,3 +41,29 @@ def test_a_joke_said_to_be_one_after_a_threat_is_read_as_its_full_stop(text):
 ])
 def test_a_joke_marker_makes_no_threat_of_what_is_none(text):
     assert fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Enjoy your last day lol", "Enjoy your last day", "Enjoy your last day, Chief!", "Enjoy your last week, Margaret.",
+    "Enjoy your last weekend before school starts lol", "Enjoy your last summer of freedom!", "Enjoy your last year 😂",
+    "Enjoy your last weekend.",
+])
+def test_a_farewell_to_someone_leaving_is_no_threat(text):
+    # Said to a reader retiring: held as "Enjoy your last Christmas." is (the audit).
+    assert fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Enjoy your last Christmas.", "Enjoy your last days.", "Enjoy your last breath lol", "Enjoy your last birthday, Hargrove.",
+    "Enjoy your last meal.",
+    # Decided: held. "A dead man" said as a sentence ends is the stock threat ("When he gets out he's a
+    # dead man."), and laughter excuses a threat no more than "jk" does; a moderator approves the jokes.
+    # Said with the condition that makes it banter, it goes on and is not read.
+    "You're a dead man lol", "You're a dead man.",
+])
+def test_a_last_christmas_or_a_dead_man_is_still_a_threat(text):
+    assert held_as_threat(text)
+
+
+def test_a_dead_man_with_the_reason_after_it_is_banter():
+    assert fired("threat_words", "You're a dead man if your wife sees this lol") == []
