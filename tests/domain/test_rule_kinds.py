@@ -1288,6 +1288,13 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   # ... and a joke said to be one: "jk", "/s", "(lol)".
                                   " jk" * 6600 + " x", " /s" * 6600, " (lol)" * 3300, "a /s, " * 3300, " [jk] *" * 2800,
                                   " j/k" * 5000, "hang m/s " * 2200, " just kidding" * 1500 + " x",
+                                  # ... a slur for one person, an animal like a person, a beating at a game.
+                                  "kill that sand " * 1300, "i hate that " * 1600, "kill that chink in " * 1000,
+                                  "if i had a dog that acted like " * 640, "If My Dog Acted Like Hargrove " * 650,
+                                  "if my dog acted like the " * 800 + "i would", "Hargrove put it down " * 1000,
+                                  "someone should beat him senseless at chess. " * 450,
+                                  "I will beat Him Senseless At Mario Kart In The " * 400,
+                                  "someone should beat him senseless at chess " + "a " * 9000,
                                   # A standards editor's audit: a link's query spaced out, before its number.
                                   "a . jpg ? 1234567890 " * 950, "? a = " * 3300 + "1234567890", "& " * 9990 + "= 12",
                                   # ... a group among "other" trash, its adjective alone, one for all.
