@@ -170,6 +170,7 @@ ORDINARY = [
     'I know where the bakery is jk, next to the library',
     'The ref was dead wrong on that penalty (lol)',
     'Slur or not, the court said, calling him a faggot on the bus was harassment.',
+    'The minister wants to deport the illegal immigrants held at the centre, the paper says.',
 ]
 
 
