@@ -12,7 +12,8 @@ executed"), not their feelings, an errand or a figure of speech
 ("hurt the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the
 patterns only in comments labelled toxic; this rule reads every comment, so it spells four of them
 more narrowly: an intent leaves out "beat" and "find" ("we will beat them on Sunday", "I'll find
-you a seat") and an errand ("I'll shoot you an email"); being harmed or
+you a seat"), a beating leaves out a game that ends its sentence ("beat him senseless at chess.") and an
+errand ("I'll shoot you an email"); being harmed or
 dying counts when called for ("he should be shot"), not forecast ("someone is going to get killed at
 that crossing"), and only for a person or people ("this bill needs to die" is politics); and an
 order to kill a group counts only where a clause starts with it ("Kill them all."), not where it is
@@ -23,7 +24,7 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-365 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 355 before a standards editor's audit's
+373 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 365 before the audit's leftovers, 42 and 355 before a standards editor's audit's
 phrasings of real comments, 42 and 348 before an election night's threats to the
 count, unchanged by a derby night's threats to a referee's family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
 defendants, 42 and 340 before a health desk's threats to
