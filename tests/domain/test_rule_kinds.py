@@ -1285,6 +1285,16 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "hang " + " haha" * 3900, "Hale \u2620 lol " * 1800, "kill Hale \u2620 lol " * 1200,
                                   "Kill \u2620 lol, " * 1800, "line the \u2620 lol " * 1300, "Line the Hale " * 1400 + " up against a wall lol",
                                   " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000,
+                                  # ... and a joke said to be one: "jk", "/s", "(lol)".
+                                  " jk" * 6600 + " x", " /s" * 6600, " (lol)" * 3300, "a /s, " * 3300, " [jk] *" * 2800,
+                                  " j/k" * 5000, "hang m/s " * 2200, " just kidding" * 1500 + " x",
+                                  # ... a slur for one person, an animal like a person, a beating at a game.
+                                  "kill that sand " * 1300, "i hate that " * 1600, "kill that chink in " * 1000,
+                                  "if i had a dog that acted like " * 640, "If My Dog Acted Like Hargrove " * 650,
+                                  "if my dog acted like the " * 800 + "i would", "Hargrove put it down " * 1000,
+                                  "someone should beat him senseless at chess. " * 450,
+                                  "I will beat Him Senseless At Mario Kart In The " * 400,
+                                  "someone should beat him senseless at chess " + "a " * 9000,
                                   # A standards editor's audit: a link's query spaced out, before its number.
                                   "a . jpg ? 1234567890 " * 950, "? a = " * 3300 + "1234567890", "& " * 9990 + "= 12",
                                   # ... a group among "other" trash, its adjective alone, one for all.
