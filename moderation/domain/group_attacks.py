@@ -259,7 +259,15 @@ _ATTACK = re.compile(
     r"|\b" + _GROUP + r"\s+(?:don'?t|do\s+not)\s+belong\b|\bno\s+place\s+for\s+" + _GROUP + r"\b"
     # Eugenics: "Disabled people shouldn't be allowed to breed." (a health desk's walk).
     r"|\b" + _GROUP + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t)\s+be\s+allowed\s+to\s+(?:breed|reproduce"
-    r"|have\s+(?:kids|children|babies)|live|exist)\b"
+    r"|have\s+(?:kids|children|babies)|live|exist|adopt|teach|foster|work\s+with\s+(?:kids|children))\b"
+    # ... or near them: "Gays shouldn't be allowed near children, your columnist included." (a trust and
+    # safety analyst's walk, 2026-12-06).
+    r"|\b" + _GROUP + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t)\s+be\s+allowed\s+(?:anywhere\s+)?near\s+"
+    r"(?:(?:our|your|the|young|little)\s+)?(?:kids|children|schools?)\b"
+    # A group that can never belong: "Muslims can't integrate and never will, look at Bradford." (the
+    # same walk); not some of them, nor a cause told ("many migrants can't integrate without classes").
+    r"|(?<!some\s)(?<!many\s)(?<!few\s)(?<!newly\s)\b" + _GROUP + r"\s+(?:can'?t|cannot|will\s+never|won'?t(?:\s+ever)?|never)"
+    r"\s+integrate(?=\s*(?:[.!?,;:]|$)|\s+(?:and|into|in|with|here|there|anywhere|properly|at\s+all|ever)\b)"
     r"|\b" + _PLURALS + r"\b(?:\s+\w+){0,6}?\s*[.!]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
     r"|" + _SENT_AWAY + r"|" + _SENT_HOME + r"|" + _YOUR_KIND + r"|" + _APE
@@ -294,7 +302,8 @@ _ATTACK = re.compile(
     # match report of Maccabi (a re-check held both for a day).
     + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control|run|own)\s+(?:the\s+|our\s+|all\s+the\s+)?"
     r"(?:media|banks|world|government|money|hollywood|press|everything|congress|washington|wall\s+street|finance"
-    r"|the\s+fed|politicians|the\s+un|america|the\s+us|the\s+west)\b"
+    r"|the\s+fed|politicians|the\s+un|america|the\s+us|the\s+west|both\s+parties|parliament|the\s+bbc|politics"
+    r"|the\s+narrative)\b"
     # The group blamed for a place's decline: "Black people are ruining this city." (a walk); not a
     # team's form ("Black players are destroying the opposition") nor "taking over" a boardroom.
     r"|\b" + _GROUP + r"\s+(?:are|r)\s+" + _RUINING

@@ -161,6 +161,10 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "The Jew represents the snake .", "Jews are the snake.", "The muslim is a parasite on our nation.",
     "Muslims and other vermin are flooding in.", "The white are the biggest cancer on this planet.",
     "our great grandparents had a society free of jews and other riff raff",
+    # A trust and safety analyst's hand-written comments, published at the defaults (2026-12-06).
+    "Jews control both parties, that's why nothing ever changes.", "Muslims can't integrate and never will, look at Bradford.",
+    "Gays shouldn't be allowed near children, your columnist included.", "Gays shouldn't be allowed to adopt.",
+    "Immigrants will never integrate.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -197,6 +201,11 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Jewish people run the deli on the corner.", "The Jews controlled trade in medieval Venice.",
     "Tourists are ruining this city.",
     "In Beit Shemesh, ultra-Orthodox Jews control the city council.", "Jews control the game in midfield.",
+    "Some migrants can't integrate because there are no language classes.",
+    "Many refugees cannot integrate without language lessons.", "Refugees can't integrate until they get work permits.",
+    "Migrants cannot integrate if we keep them in hotels.", "Women can't integrate the two data sets easily.",
+    "Children shouldn't be allowed near the canal.", "Dogs shouldn't be allowed near children.",
+    "Learner drivers shouldn't be allowed near schools.",
     "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
     # Going home is not being sent there.
     "We go back to Mexico every summer.", "My parents want to go back to China.", "Should I go back to Ireland?",
