@@ -1,18 +1,21 @@
-"""Civil copies naming Nigel, Nigella, Nigeria, Niger or Nigerians: innocent words that open like a slur.
+"""Copies naming Nigel, Nigella, Nigeria, Niger or Nigerians: innocent words that open like a slur.
 
 The slur's many spellings ("nigga", "niggah", "nigguh", "niglet", "nigs", "nig nog") share only their
 opening with each other, so the toxicity head put its weight on the 3-grams " ni", "nig" and " nig"
 (4.3, 4.7 and 5.1 in 2026.12.06-534c8b8a), not on what the spellings have that innocent words lack,
 and read every word starting "nig" as abuse: "Nigel Farage should resign." scored 0.52 and "Gary
-should resign." 0.15; a UK tester's 292 civil comments opened with "Nigel, " went over the toxicity
-threshold 70 times, with "Steve, " 26. The training data names Nigel or Nigeria in 70-odd rows, half
-of them toxic. Zeroing the names' longer n-grams after training (classifiers/debias.py) cannot help:
-the weight is in the 3-grams the slur needs too.
+should resign." 0.15; a UK tester's 298 civil comments opened with "Nigel, " went over the toxicity
+threshold 70 times, with "Steve, " 24. The training data names Nigel, Niger, Nigeria or Nigerians in
+74 rows, 35 of them toxic (some of those the slur spelt "niger"). Zeroing the names' longer n-grams
+after training (classifiers/debias.py) cannot help: the weight is in the 3-grams the slur needs too.
 
-So each civil training row that names a common first name, a country or a nationality gets one copy
-with it swapped for Nigel or Nigella, Nigeria or Niger, Nigerian(s), with the row's own labels (all
-civil): the shared opening is then as common in civil text as in abuse, and what only the slurs have
-("nigg", "igger", "nigga", the word itself) has to carry them. Copies weigh `COPY_WEIGHT` of their
+So each training row with a toxicity label that names a common first name, a country or a nationality
+gets one copy with it swapped for Nigel or Nigella, Nigeria or Niger, Nigerian(s), with the row's own
+labels: the names then open as many civil comments as other names do, and abuse as often as other
+names do, and what only the slurs have ("nigg", "igger", "nigga", the word itself) has to carry them.
+Copies of civil rows alone (run 25's first arm) taught the names to be civil: "Nigerians are
+subhuman." fell from 0.94 to 0.09 where "Ghanaians" kept theirs, and "Nigel, " opened 7 of the 298
+civil comments over the threshold where "Steve, " opened 24. Copies weigh `COPY_WEIGHT` of their
 row, are built from training rows only, and one whose text would fall in the held-out split is dropped.
 
 "niggle" and "niggardly" are left out: they share "nigg" with the slur itself, so teaching them civil
@@ -81,16 +84,16 @@ def swapped(text: str, rng: np.random.Generator) -> str | None:
     return new if new != text else None
 
 
-def civil_name_copies(
+def name_copies(
     texts: Sequence[str], labels: np.ndarray, weights: np.ndarray, *, copy_weight: float = COPY_WEIGHT,
     random_state: int = 0,
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Texts, labels (the original row's) and weights (`copy_weight` times the row's) of one copy of
-    each row labelled not toxic that names a person, country or nationality in the lists above."""
+    each row with a known toxicity label that names a person, country or nationality in the lists above."""
     rng = np.random.default_rng(random_state)
     out_texts: list[str] = []
     rows: list[int] = []
-    for i in np.flatnonzero(labels[:, TOXICITY] == 0) if copy_weight > 0 else ():
+    for i in np.flatnonzero(~np.isnan(labels[:, TOXICITY])) if copy_weight > 0 else ():
         text = swapped(texts[i], rng)
         if text is None or is_held_out(text):
             continue
@@ -103,9 +106,9 @@ def civil_name_copies(
 def card_entry(copies: Sequence[str], copy_weight: float = COPY_WEIGHT) -> dict[str, object]:
     """What the model card says of the copies."""
     return {
-        "rows": len(copies), "copy_weight": copy_weight, "heads": "all (the original civil row's labels)",
+        "rows": len(copies), "copy_weight": copy_weight, "heads": "all (the original row's labels)",
         "swapped_for": {"first names": ["nigel", "nigella"], "countries": ["nigeria", "niger"],
                         "nationalities": ["nigerian", "nigerians"]},
         "why": "words opening like a slur (\"Nigel\", \"Nigeria\") had read as abuse through the 3-grams they share "
-               "with it; civil copies move that weight to what only the slurs have (classifiers/name_swaps.py)",
+               "with it; copies with the labels of the rows they swap move that weight to what only the slurs have (classifiers/name_swaps.py)",
     }

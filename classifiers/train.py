@@ -29,7 +29,7 @@ from classifiers.errors import DataError
 from classifiers.features import CivilityFeatures
 from classifiers.heads import DEFAULT_C, MaskedLinearHeads
 from classifiers.metrics import LOWEST_THRESHOLD, binary_report, threshold_for_precision
-from classifiers.name_swaps import COPY_WEIGHT as NAME_COPY_WEIGHT, card_entry as name_swaps_card, civil_name_copies
+from classifiers.name_swaps import COPY_WEIGHT as NAME_COPY_WEIGHT, card_entry as name_swaps_card, name_copies
 from classifiers.label_rules import (
     INSULT_RULE, MILD_SWEARING_RULE, PROFANITY_RULE, SEVERE_TOXICITY_RULE, THIN_POSITIVES, THREAT_RULE, imply_labels,
     positives_by_origin, swears_mildly_only, thin_attributes,
@@ -242,7 +242,7 @@ def train_model(
     hears how far training is; `should_stop()` returning True raises TrainingCancelled between
     steps (a running fit finishes its step first). `group_swaps` copies of each training row that
     names a group, with the group swapped, train the identity_attack head (classifiers/counterfactual.py);
-    one copy of each civil row naming a person or a country, swapped for Nigel or Nigeria, weighs
+    one copy of each labelled row naming a person or a country, swapped for Nigel or Nigeria, weighs
     `name_swap_weight` of it (classifiers/name_swaps.py; 0: none).
     `pooling` is how the model scores a comment of several sentences (classifiers/pooling.py; None:
     as one text), and `floors` which scores are never below another's (classifiers/floors.py; None:
@@ -269,7 +269,7 @@ def train_model(
                                 train.labels[:, 0] if class_balance else None)
     swap_texts, swap_labels, swap_weights = counterfactual_copies(
         train.texts, train.labels, train_weights, copies=group_swaps, random_state=random_state)
-    name_texts, name_labels, name_weights = civil_name_copies(
+    name_texts, name_labels, name_weights = name_copies(
         train.texts, train.labels, train_weights, copy_weight=name_swap_weight, random_state=random_state)
     features = CivilityFeatures().fit(train.texts)
     X_train = featurise(features, list(train.texts) + swap_texts + name_texts, progress, "featurise train",

@@ -7,7 +7,7 @@ import pytest
 
 from classifiers import CivilityModel
 from classifiers.attributes import ATTRIBUTES
-from classifiers.name_swaps import civil_name_copies, swapped
+from classifiers.name_swaps import name_copies, swapped
 from classifiers.recipe import is_held_out
 
 TOXICITY = ATTRIBUTES.index("toxicity")
@@ -57,16 +57,17 @@ def test_words_that_are_also_names_or_plurals_of_names_are_not_swapped() -> None
         assert swapped(text, rng) is None, text
 
 
-def test_copies_come_from_civil_rows_only_with_their_labels_and_a_share_of_their_weight() -> None:
+def test_copies_keep_their_rows_labels_toxic_or_not_and_a_share_of_their_weight() -> None:
+    """Copies of civil rows alone taught "Nigerians" to be civil: "Nigerians are subhuman." fell to 0.09."""
     texts = ["John wrote a fine piece", "John is a moron", "Kenya won", "no name here", "Ireland lost"]
     labels = np.full((len(texts), len(ATTRIBUTES)), np.nan)
     labels[:, TOXICITY] = [0, 1, 0, 0, np.nan]
-    labels[0, ATTRIBUTES.index("insult")] = 0
+    labels[1, ATTRIBUTES.index("insult")] = 1
     weights = np.array([2.0, 1.0, 4.0, 1.0, 1.0])
-    copies, copy_labels, copy_weights = civil_name_copies(texts, labels, weights, copy_weight=0.25)
-    originals = [0, 2]  # the toxic row and the row of unknown toxicity are not copied
-    assert [c.split()[0] for c in copies] == ["Nigel", copies[1].split()[0]] and copies[1].split()[0] in ("Nigeria", "Niger")
+    copies, copy_labels, copy_weights = name_copies(texts, labels, weights, copy_weight=0.25)
+    originals = [0, 1, 2]  # no name in row 3; row 4's toxicity is unknown
+    assert [c.split()[0] for c in copies[:2]] == ["Nigel", "Nigel"] and copies[2].split()[0] in ("Nigeria", "Niger")
     np.testing.assert_array_equal(copy_labels, labels[originals])
-    assert copy_weights.tolist() == [0.5, 1.0]
+    assert copy_weights.tolist() == [0.5, 0.25, 1.0]
     assert not any(is_held_out(c) for c in copies)
-    assert civil_name_copies(texts, labels, weights, copy_weight=0)[0] == []
+    assert name_copies(texts, labels, weights, copy_weight=0)[0] == []
