@@ -363,9 +363,7 @@ _SITE_ONLY = (
     r"\bif\s+(?:i|we)\s+(?:ever\s+)?(?:see|catch|find|meet|spot|run\s+into|bump\s+into)\s+(?:him|her|them|you|u|" + _ROLE
     + r"|" + _KIN + r"|\w+'s\s+(?:\w+\s+)?" + _KIN_WORD + r")\s+(?:[\w']+\s+){0,4}?(?:he|she|you|u|they)(?:'s|'re|\s+is"
     r"|\s+are|'ll|\s+will)\s+(?:getting|gonna\s+get|going\s+to\s+get|get)\s+it\b" + _SAID_LAST,
-    # Not a day, week, weekend, summer or year: "Enjoy your last day lol" is said to a reader retiring (the
-    # last stop's audit), "Enjoy your last week, Chief!" to an official leaving, "... summer" to a school leaver.
-    r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days|breaths?|meal)" + _SAID_LAST,
+    r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days?|weeks?|weekend|summer|year|breaths?|meal)" + _SAID_LAST,
     # Said by us, not of a nurse: "The nurse will happily pay you a visit" (a re-check).
     r"\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
     r"|\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?pay\s+(?:you|u)\s+a\s+little\s+visit\b"

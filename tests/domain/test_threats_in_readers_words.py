@@ -44,13 +44,14 @@ def test_a_joke_marker_makes_no_threat_of_what_is_none(text):
 
 
 @pytest.mark.parametrize("text", [
-    "Enjoy your last day lol", "Enjoy your last day", "Enjoy your last day, Chief!", "Enjoy your last week, Margaret.",
-    "Enjoy your last weekend before school starts lol", "Enjoy your last summer of freedom!", "Enjoy your last year 😂",
-    "Enjoy your last weekend.",
+    # A re-check: dropping the day, week, weekend, summer and year published these (a farewell with a
+    # menace after it is still the threat; a moderator approves the retirement wishes).
+    "Enjoy your last day 🔪", "Enjoy your last day 🔫", "Enjoy your last weekend 🔪", "Enjoy your last day. Tomorrow you die.",
+    "Enjoy your last day and say goodbye to your family.", "Enjoy your last day. You won't have another.",
+    "Enjoy your last day, traitor.", "Enjoy your last day, pig.", "Enjoy your last weekend, scumbag.",
 ])
-def test_a_farewell_to_someone_leaving_is_no_threat(text):
-    # Said to a reader retiring: held as "Enjoy your last Christmas." is (the audit).
-    assert fired("threat_words", text) == []
+def test_a_last_day_with_a_menace_is_a_threat(text):
+    assert held_as_threat(text)
 
 
 @pytest.mark.parametrize("text", [
