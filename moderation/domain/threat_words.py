@@ -198,22 +198,10 @@ _ORDER_ENDS = (r"(?:\s+(?:now|tonight|today|already|asap|please|lol|lmao|then|to
                r"|from\s+(?:the|a)\s+(?:crossbar|tree|lamp\s*post|rafters|bridge|goalpost|stand)|in\s+(?:his|her|their)\s+sleep))*"
                # ... or an emoji: "Kill Okafor 🔪", "Hang Okafor 🐒" (a re-check).
                r"(?=\s*(?:[.!?]|$)|(?:\s*[^\w\s.!?,;:'\"-])+\s*(?:[.!?]|$))")
-# A beating's outcome, unless a game by name ends its sentence and nothing after names a harm: "Someone
-# should beat him senseless at chess." was held (the audit), as "we will beat them on Sunday" never was. A
-# first version excusing any game or day published 21 of 30 threats ("I'm going to beat him to death on
-# Friday.", "... at chess club with a hammer"): a death is never excused, nor "chess club", a place, nor
-# a game with more said ("... at chess. With the board.", "... at darts. Then break his arms.").
-_M = _NAME_MARK + "?"  # a game's name capitalised is marked as a name in the second reading ("at Scrabble")
-_GAME = (r"at\s+" + _M + r"(?:chess|draughts|checkers|scrabble|monopoly|poker|cards|backgammon|cribbage|dominoes|darts|snooker"
-         r"|pool|billiards|tennis|table\s+" + _M + r"tennis|ping\s*-?\s*pong|squash|badminton|golf|bowling|fifa|tetris|trivia"
-         r"|mario\s*" + _M + r"kart|arm\s*-?\s*wrestling|(?:his|her|their)\s+own\s+game|the\s+(?:" + _M + r"pub\s+)?" + _M + r"quiz)"
-         r"(?:\s+(?:again|tonight|tomorrow|next\s+(?:time|week)|this\s+week(?:end)?|one\s+day|any\s+day))?\s*(?:[.!?\n]|$)")
-_MORE_HARM = (r"(?:hammer|bat|knife|knives|club|crowbar|brick|pipe|chair|board|bottle|stick|pole|iron|wrench|spanner|axe"
-              r"|machete|cue|racket|rock|stone|gun|fists?|boots?|literally|physically|irl|real\s+life|for\s+real|joking|joke"
-              r"|then|after|afterwards|outside|car\s+park|hospital|blood|bleed|dead|death|die|kill|hurt|face|head|teeth|skull"
-              r"|punch|kick|stab|shoot|break|broken|bones?|legs?|arms?|back|where)")
-_BEATEN = (r"beat\s+(?:\w+\s+){1,3}?(?:(?:senseless|to\s+a\s+pulp|black\s+and\s+blue)(?!\s+" + _GAME + r"(?![^\n]{0,120}?\b"
-           + _MORE_HARM + r"\b))|to\s+death|half\s+to\s+death|within\s+an\s+inch)")
+# A beating's outcome, a game after it excusing none: "Someone should beat him senseless at darts. He'll
+# need an ambulance." was published by an excuse for a game ending the sentence (a re-check: 46 of 68
+# threats), as no list of the harms said after it can be whole. A moderator approves the trash talk.
+_BEATEN = r"beat\s+(?:\w+\s+){1,3}?(?:senseless|to\s+a\s+pulp|black\s+and\s+blue|to\s+death|half\s+to\s+death|within\s+an\s+inch)"
 # Names in a list: "Hang Hargrove, Mendez and Okafor."
 _NAMES = _NAMED + r"(?:\s*,\s*" + _NAMED + r"){0,4}(?:\s*,?\s+and\s+" + _NAMED + r")?"
 _SITE_ONLY = (

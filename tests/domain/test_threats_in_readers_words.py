@@ -105,17 +105,26 @@ def test_a_beating_at_a_place_a_time_or_with_a_weapon_is_still_a_threat(text):
     assert held_as_threat(text)
 
 
-@pytest.mark.parametrize("text", [
-    "Someone should beat him senseless at chess.", "I'm going to beat you senseless at darts next week.",
-    "My nan will beat you senseless at cards.", "I'm gonna beat my brother senseless at Scrabble tonight.",
-    "I'll beat him senseless at Mario Kart.", "Our table will beat them senseless at the quiz.",
-    "I'm going to beat him to a pulp at snooker.", "Someone should beat him senseless at his own game.",
-    "I'll beat you senseless at poker lol", "Someone should beat Hargrove senseless at Chess.",
-    "I'll beat you black and blue at ping pong again.", "We're going to beat them senseless at FIFA tonight 😂",
-])
-def test_a_beating_at_a_game_ending_the_sentence_is_a_win(text):
-    # "Someone should beat him senseless at chess." was held (a re-check), as "we will beat them on Sunday" never was.
-    assert fired("threat_words", text) == []
+# A re-check: each was published by an excuse for a beating at a game ending its sentence, the harm said
+# in words no list held ("bleeding", a coma, a body bag, "And hang him", an address, a slur).
+GAME_BEATINGS = [
+    "I'm going to beat him senseless at darts. He'll be bleeding on the floor.",
+    "I'm going to beat him senseless at darts. He'll need an ambulance.", "I'm going to beat him senseless at darts. He'll be in a coma.",
+    "I'm going to beat him senseless at darts. And dump his body in the canal.", "I'm going to beat him senseless at darts. I'm not kidding.",
+    "I will beat him black and blue at pool. Bring a body bag.", "I will beat him black and blue at pool. He'll need stitches.",
+    "I will beat him black and blue at pool. His kids will be next.", "I will beat him black and blue at pool. With my bare hands.",
+    "We will beat that ref to a pulp at golf. With his own putter.", "I'm going to beat him senseless at tennis. With my racquet.",
+    "Someone should beat him senseless at chess. He'll be in the morgue.", "Someone should beat him senseless at chess. And hang him.",
+    "Someone should beat him senseless at chess. He deserves to suffer.", "Someone should beat him senseless at chess. I know his address.",
+    "Someone should beat the mayor senseless at chess. He lives on Elm Street.", "I'll beat you black and blue at darts. 💀",
+    "I'll beat you black and blue at darts. 🩸", "Someone should beat that judge senseless at darts. He must be punished.",
+    "Someone should beat that paki senseless at darts.", "Someone should beat him senseless at chess.",
+]
+
+
+@pytest.mark.parametrize("text", GAME_BEATINGS)
+def test_a_beating_at_a_game_is_still_a_threat(text):
+    assert held_as_threat(text)
 
 
 # What a news site's readers say with the words these patterns read: kill, shoot, dead, a joke marker,
