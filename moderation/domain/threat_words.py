@@ -64,6 +64,7 @@ _NOT_ERRAND = NOT_HARM + (r"(?!\s+(?:an?\s+|the\s+)?(?:quick|short|brief|thank(?
 # A person by the office or part they hold, as a story names them: "the mayor", "that judge", "these
 # reporters", "the new councilman"; a plan or a bill is none of these.
 _THE = r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s+)?"
+_SLUR_FOR_ONE = "|".join(w for w in SLURS_FOR_ONE if w != "chink") + r"|nigga|retard|chink(?!\s+(?:in|of)\b)"
 # Words that name no one but a person holding an office or doing wrong.
 _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woman|women)|council(?:man|men|woman|women|lor|lors|or|ors)"
                 r"|reporter|journalist|editor|columnist|minister|politician|official|cop|officer|sheriff"
@@ -80,7 +81,7 @@ _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woma
                 r"|warden|ranger|steward|marshal|caretaker|headteacher|headmaster|headmistress|principal"
                 # A slur for one person names a person as "thug" does: "will someone please kill that sand
                 # nigger or just nuke ..." was published (the audit; the model held it).
-                r"|" + "|".join(w for w in SLURS_FOR_ONE if w != "chink") + r"|nigga|retard|chink(?!\s+(?:in|of)\b)")
+                r"|" + _SLUR_FOR_ONE)
 # ... and words that name a person in a story but a job, a game's boss or a photo's subject too:
 # "kill the worker process", "kill the boss with fire arrows", "shoot the players warming up".
 _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|contractor|architect|planner|executive"
@@ -470,9 +471,11 @@ _SITE_ONLY = (
     # man"; not "can anyone kill the boss?", which asks who is able),
     r"(?:^|[.!?:;]\s*)(?:will|would|can|could)\s+(?:someone|somebody|anyone|anybody)\s+please\s+(?:just\s+|go\s+)?"
     r"(?:kill|shoot|hang|lynch|stab|murder|execute|behead|strangle)\s+" + _THE
-    # ... the sentence going on after a word that names only a person ("... kill that sand nigger or just
-    # nuke the place", the audit's), as an order to kill one does.
-    + r"(?:(?:" + _ONLY_PEOPLE + r")s?\b(?!')" + _NOT_ERRAND + r"|(?:" + _ALSO_THINGS + r")s?" + _ORDER_ENDS + r")",
+    # ... the sentence going on after a slur for one person ("... kill that sand nigger or just nuke the
+    # place", the audit's), as an order to kill one does; not after an office: "Can someone please shoot
+    # the mayor at the ribbon cutting tomorrow?" is a photographer's (a re-check).
+    + r"(?:(?:" + _SLUR_FOR_ONE + r")s?\b(?!')" + _NOT_ERRAND + r"|(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?"
+    + _ORDER_ENDS + r")",
     # people to be put down like animals ("They should be put down like dogs."; "put the dog down" is a
     # vet's, and names no "like"),
     r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:have\s+been|be|get)\s+put\s+down\s+"

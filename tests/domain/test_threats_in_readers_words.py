@@ -220,3 +220,31 @@ def test_a_slur_for_one_of_a_group_is_read_where_its_plural_is(text):
 def test_a_killing_said_of_an_animal_that_stands_for_a_person_is_held(text):
     # The audit's: published, where the model held it.
     assert held_as_threat(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Can someone please shoot the mayor at the ribbon cutting tomorrow? Our photographer is off sick.",
+    "Could someone please shoot the judge during the awards ceremony for the yearbook?",
+    "Will someone please shoot the principal for the school newsletter photo?",
+    "Can someone please shoot the president arriving at the airport, we need pics.",
+    "Could somebody please shoot the governor when he cuts the ribbon? Need a photo for page 3.",
+    "Can someone please shoot the mayor for the cover?", "Could someone please shoot the referee for the match report gallery?",
+    "Can someone please shoot the senator at the press conference tomorrow?",
+    "Would someone please hang the mayor portrait in the lobby", "Could someone please hang the teacher artwork in the hallway?",
+    "Can someone please shoot the president of the PTA an email about Friday?", "Could someone please shoot the doctor the scan results?",
+    "Can someone please kill the president ability in the game? It's overpowered.",
+    "Can someone please execute the president order 66 in Star Wars Battlefront? lol",
+    "Will someone please execute the judge order today", "Will somebody please shoot the teacher of the year for the front page?",
+    "Would somebody please hang the judge portraits in the courthouse foyer?",
+])
+def test_a_photo_or_an_errand_asked_of_an_office_is_no_plea_to_kill(text):
+    # A re-check: held once a plea's office word no longer needed the sentence to end after it.
+    assert fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Will someone please kill the mayor.", "Can someone please shoot the judge?", "will someone please hang that traitor",
+    "will someone please kill that sand nigger or just nuke the place",
+])
+def test_a_plea_to_kill_an_office_that_ends_or_a_slur_that_goes_on_is_held(text):
+    assert held_as_threat(text)
