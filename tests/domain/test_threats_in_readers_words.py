@@ -213,9 +213,9 @@ def test_a_slur_for_one_of_a_group_is_read_where_its_plural_is(text):
 
 @pytest.mark.parametrize("text", [
     "If I had a dog that acted like Donald Trump, I'd shoot it in the head.",
-    "If I had a dog that acted like Trump I'd shoot it.", "If my dog behaved like the mayor, I'd have it put down.",
-    "If my dog acted like him I would take it out back and shoot it.", "If I had a cat that acted like Hargrove I'd drown it.",
-    "If we had a dog that barked like Okafor we'd have it put down lol",
+    "If my dog behaved like the mayor, I'd have it put down.", "If my dog acted like Boris Johnson I'd have it put down.",
+    "If I had a cat that acted like Mayor Hargrove I'd drown it.", "If I had a dog that behaved like the president, I'd shoot it.",
+    "If we had a dog that barked like Chidi Okafor we'd have it put down lol",
 ])
 def test_a_killing_said_of_an_animal_that_stands_for_a_person_is_held(text):
     # The audit's: published, where the model held it.
@@ -248,3 +248,16 @@ def test_a_photo_or_an_errand_asked_of_an_office_is_no_plea_to_kill(text):
 ])
 def test_a_plea_to_kill_an_office_that_ends_or_a_slur_that_goes_on_is_held(text):
     assert held_as_threat(text)
+
+
+@pytest.mark.parametrize("text", [
+    # A re-check: "her", "him", "them" or one name is as often another animal, and these were held.
+    "If my dog was suffering like her, I'd have her put down.", "If my horse was lame like him I'd have him put down, poor thing.",
+    "If my dog was aggressive like them, I would have it put down. Responsible owners do.",
+    "If my dog looked like him, I'd have him put down.", "If my dog behaved like Cujo I'd have it put down.",
+    "If my dog barked like Max does next door, I'd have it put down.",
+    "If my dog was suffering like the doctor said, I'd have her put down.",
+    "If my dog was like that bitch next door I'd have her put down.",
+])
+def test_pet_and_vet_talk_is_no_animal_standing_for_a_person(text):
+    assert fired("threat_words", text) == []
