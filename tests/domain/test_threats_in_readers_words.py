@@ -261,3 +261,20 @@ def test_a_plea_to_kill_an_office_that_ends_or_a_slur_that_goes_on_is_held(text)
 ])
 def test_pet_and_vet_talk_is_no_animal_standing_for_a_person(text):
     assert fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # A re-check: "chink in the armour"'s exception, on every slur, published these.
+    "Gas the kike in the showers.", "Deport that wetback in the morning.", "Burn that spic in his house.",
+    "Shoot the paki in the head.", "Hang that nigger in the town square.",
+])
+def test_a_slur_for_one_followed_by_in_the_is_an_attack(text):
+    assert fired("group_attack", text)[0].startswith("attack on a group: ")
+
+
+@pytest.mark.parametrize("text", [
+    "He found the chink in his armour at last.", "Every team has a chink in their armour, even City.",
+    "Through the chink in the curtains I saw the fireworks.", "That chink of light in the loft is the old vent.",
+])
+def test_a_chink_in_the_armour_is_no_attack(text):
+    assert fired("group_attack", text) == [] and fired("threat_words", text) == []
