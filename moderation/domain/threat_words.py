@@ -81,7 +81,8 @@ _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woma
                 r"|warden|ranger|steward|marshal|caretaker|headteacher|headmaster|headmistress|principal"
                 # A slur for one person names a person as "thug" does: "will someone please kill that sand
                 # nigger or just nuke ..." was published (the audit; the model held it).
-                r"|" + _SLUR_FOR_ONE)
+                # ... and "tranny" and "faggot", which a gearbox and kindling are too, so not in a plea going on.
+                r"|" + _SLUR_FOR_ONE + r"|tranny|faggot")
 # ... and words that name a person in a story but a job, a game's boss or a photo's subject too:
 # "kill the worker process", "kill the boss with fire arrows", "shoot the players warming up".
 _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|contractor|architect|planner|executive"

@@ -278,3 +278,13 @@ def test_a_slur_for_one_followed_by_in_the_is_an_attack(text):
 ])
 def test_a_chink_in_the_armour_is_no_attack(text):
     assert fired("group_attack", text) == [] and fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # A re-check: held as one of a group, a gearbox and kindling.
+    "Get rid of the tranny and put in a manual.", "Get rid of that tranny, it slips in 3rd.",
+    "That tranny is garbage, GM should be ashamed.", "That tranny is trash, rebuild it.",
+    "Burn the faggot on the bonfire, it's dry enough.", "Can someone please kill the tranny fluid warning light on my Ford?",
+])
+def test_a_gearbox_or_kindling_is_no_attack(text):
+    assert fired("group_attack", text) == [] and fired("threat_words", text) == []
