@@ -8,7 +8,9 @@ a `kind`, an `action` and a `reason` moderators read, plus its kind's parameters
   links         allowed_domains: [...]            hold     a link outside the list ([] = any link)
   first_link    allowed_domains: [...]            hold     an author's first comment on the site has a link
                                                            outside the list
-  phone, email, street_address, payment_card      hold     personal information, one rule each
+  phone, email, street_address, payment_card      hold     personal information, one rule each; street_address
+                (own_street)                               holds a reader's own street without a number
+                                                           only with own_street "named" (children's sites)
   social_handle                                   hold     a handle given on a named platform ("my snap is
                                                            jakey_2014"): a young readership's contact details
   crypto_address                                  hold     a Bitcoin, Litecoin, Ethereum or Tron address

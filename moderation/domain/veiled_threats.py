@@ -32,8 +32,9 @@ _WILL = (r"(?:'ll|ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|'re\s+gonna|\s
 _CALLED = r"(?:someone|somebody|some\s+of\s+us|a\s+few\s+of\s+us|the\s+(?:lads|boys)|we)"
 _THEIR = r"(?:your|ur|his|her|their)"
 # What a person owns or loves that a menace names: not "house prices" or "car insurance" (a word after).
-_BELONGINGS = (r"(?:cars?|vans?|house|home|flat|windows?|family|kids|children|wife|husband|business|shop|office|garden"
-               r"|dog|pets?)")
+# Property only: "take the phone away and watch what happens to your kids" is a parenting column's, and
+# "... to your garden" a gardening one's.
+_BELONGINGS = r"(?:cars?|vans?|house|flat|windows?|shop|office)"
 # Where a reader tells another to take care: "watch your back on that road, it's icy".
 _NOT_A_HAZARD = (r"(?!\s+(?:on|crossing|along|down|up|round|around|near|at|over)\s+(?:(?:that|the|this|those|these|a|an|our)\s+)?"
                  r"(?:\w+\s+)?(?:roads?|streets?|junctions?|roundabouts?|bridges?|paths?|pavements?|ice|hills?|stairs|steps"
@@ -88,22 +89,24 @@ def patterns(person: str, kin_word: str) -> str:
         # A home or a child's school known, said and left: "I know which school his kids go to. Just
         # saying.", "we know where your office is."; not "..., it's the same as mine".
         r"\b(?:i|we)\s+(?:all\s+)?know\s+(?:which|what)\s+school\s+" + owner + r"\s+(?:\w+\s+)?" + kin_word
-        + r"\s+(?:go(?:es)?\s+to|attends?|(?:is|are)\s+at)" + _END_OR_NAMED,
+        + r"\s+(?:go(?:es)?\s+to|attends?|(?:is|are)\s+at)" + _END,
         r"\b(?:i|we)\s+(?:all\s+)?know\s+where\s+" + owner + r"\s+(?:\w+\s+)?(?:office|house|home|flat|car|school|work"
         r"|workplace|van|shop|" + kin_word + r")\s+(?:is|are|lives?|works?)" + _END_OR_NAMED,
-        r"\b(?:i|we)\s+know\s+what\s+(?:car\s+)?" + subject + r"\s+drives?" + _END_OR_NAMED,
+        r"\b(?:i|we)\s+know\s+what\s+(?:car\s+)?" + subject + r"\s+drives?" + _END,
         # What is coming, wished on the walk to the car: "Hope that ref gets what's coming to him walking
         # to his car tonight."; "what's coming to him in court" is justice.
-        r"\bhope\s+(?:[\w']+\s+){1,3}?gets?\s+what'?s\s+coming(?:\s+to\s+(?:him|her|them|you))?\s+(?:\w+\s+)?(?:walking|on\s+"
-        + _THEIR + r"\s+way\s+home|in\s+the\s+car\s*park|outside\s+the\s+ground|after\s+the\s+(?:match|game))\b",
+        r"\bhope\s+(?:[\w']+\s+){1,3}?gets?\s+what'?s\s+coming(?:\s+to\s+(?:him|her|them|you))?\s+(?:\w+\s+)?(?:(?:walking|on\s+"
+        + _THEIR + r"\s+way)\s+(?:home|back|to\s+" + _THEIR + r"\s+car)|in\s+the\s+car\s*park|outside\s+the\s+ground"
+        r"|after\s+the\s+(?:match|game))\b",
         # Shot wished on a person or people: "I hope the Indian devs outsourced on this get shot"; not
         # "got shot of the old sofa", "shot down", "shot by a photographer", "get shot at goal".
         r"\bhope\s+(?:" + subject + r"|them|the\s+(?:\w+\s+)?(?:devs|coders|programmers|staff|lot)|(?:that|this|the)\s+(?:\w+\s+)?"
         r"(?:ref|referee|lot|lad|bloke|fella))(?:\s+[\w']+){0,4}?\s+(?:all\s+)?gets?\s+(?:shot|stabbed|knifed|glassed|killed|lynched"
         r"|hanged|hung|murdered|run\s+over)\b(?!\s+(?:of|off|down|by|at|for|on|with|in\s+(?:the\s+)?(?:studio|film|colour"
         r"|color|hd|slow\s+motion)|up|into)\b)(?!-)",
-        # ... as training reads it, but not "I hope they get shot of that eyesore" (rid of it).
-        HOPE_HARMED + r"(?!(?<=shot)\s+of\b)",
+        # ... as training reads it, but not "I hope they get shot of that eyesore" (rid of it), nor a
+        # series' character "killed off".
+        HOPE_HARMED + r"(?!(?<=shot)\s+of\b)(?!\s+off\b)",
         # A visit someone should pay a person: "Maybe someone should pay him a visit and explain how we
         # feel"; not a visit to a shop, nor a neighbour's welfare ("... to check she's ok").
         r"\b" + _CALLED + _WILL + r"\s+(?:go\s+(?:and\s+|round\s+(?:and\s+)?)?|all\s+)?pay\s+" + who

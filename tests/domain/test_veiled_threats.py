@@ -47,7 +47,7 @@ SAME_FAMILIES = [
     "Somebody should pay the planning officer a visit tonight.", "A few of us could pay her a visit at home.",
     "You won't be safe round here any more.", "She's not safe anywhere near here.",
     "If the police won't do anything about him, the locals will.",
-    "See what happens to your house, councillor.", "Watch what happens to your family.",
+    "See what happens to your house, councillor.", "Watch what happens to your windows.",
     "She needs the David Amess treatment.", "He should remember what happened to Jo Cox.",
     "We'll be round there with cans of petrol.", "Let's put some petrol through his letterbox.",
     "Councillors, watch your backs.", "If Reform win, you leftie traitors better watch your backs. We'll have lists.",
@@ -68,6 +68,7 @@ NEAR_MISSES = [
     "If I find out where it's sold I'll let you know.",
     "We found out where he lives from the parish newsletter and sent flowers.",
     "I know which school his kids go to, it's the same as mine and the head is brilliant.",
+    "I know which school his kids go to, lovely place.", "I know what he drives, a Tesla.",
     "Does anyone know which school her daughter goes to? Mine starts in September.",
     "I know where your office is, I walk past it every morning.",
     "We know what he drives because he parks it across two spaces every day.",
@@ -82,6 +83,7 @@ NEAR_MISSES = [
     "Watch what happens to your car insurance when you turn 25.",
     "Watch what happens to your house prices if they build that incinerator.",
     "Leave it for a day and see what happens to your dough, it doubles.",
+    "Take the phone away and watch what happens to your kids.", "Add coffee grounds and watch what happens to your garden.",
     # sorting out
     "The council should sort out the potholes before they fix anything else.",
     "The physio will sort him out, he'll be back for Saturday.",
@@ -97,7 +99,7 @@ NEAR_MISSES = [
     "We finally got shot of the old sofa.",
     "I hope the new series gets shot in Yorkshire again.",
     "I hope the wedding photos get shot by someone who knows what they're doing.",
-    "I hope they get shot of that eyesore on the corner.",
+    "I hope they get shot of that eyesore on the corner.", "I hope they get killed off in the next series.",
     # not safe
     "The cars were not safe, the inspection found.",
     "It's not safe walking round here at night since they turned the street lights off.",
@@ -114,7 +116,7 @@ NEAR_MISSES = [
     "What happened to Jo Cox was a tragedy and the town still remembers her.",
     "The Jo Cox Foundation does wonderful work against loneliness.",
     # what is coming, justice, waiting
-    "I hope he gets what's coming to him in court.",
+    "I hope he gets what's coming to him in court.", "Hope he gets what's coming to him walking out of court.",
     "We will be waiting for him at arrivals with balloons, welcome home son.",
     "I haven't forgotten what he did for this club, what a player.",
     # someone else's home told
