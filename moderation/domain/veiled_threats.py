@@ -155,6 +155,8 @@ def patterns(person: str, kin_word: str) -> str:
 # themselves may hold a "never" or a "won't" that is part of the menace ("better hope I never find out").
 _DENIED = re.compile(r"\b(?:not|never|no|nobody|noone|cannot)\s*$|n't\s*$|\b(?:not|never|no)\s+\w+\s*$|n't\s+\w+\s*$")
 _CLAUSE_END = re.compile(r"[,.;:!?]")
+# ... but a "no" that denies nothing: "No joke watch your back".
+_NO_DENIAL = re.compile(r"\b(?:no\s+(?:joke|lie|cap|kidding|doubt)|not\s+(?:kidding|joking))\b")
 
 
 def first_veiled(veiled: re.Pattern[str], normalised: str) -> str | None:
@@ -164,6 +166,6 @@ def first_veiled(veiled: re.Pattern[str], normalised: str) -> str | None:
     for found in veiled.finditer(normalised):
         words = found.group(0).lstrip(".!?,:; ")
         before = _CLAUSE_END.split(normalised[max(0, found.start() - 40) : found.start() + len(found.group(0)) - len(words)])[-1]
-        if not _DENIED.search(before):
+        if not _DENIED.search(_NO_DENIAL.sub(" ", before)):
             return words
     return None

@@ -52,7 +52,14 @@ SAME_FAMILIES = [
     "We'll be round there with cans of petrol.", "Let's put some petrol through his letterbox.",
     "Councillors, watch your backs.", "If Reform win, you leftie traitors better watch your backs. We'll have lists.",
     "Some of us haven't forgotten what he did and we will be waiting for him.",
+    "No joke watch your back.",
 ]
+
+
+@pytest.mark.parametrize("text", ["Don't watch your back.", "You needn't watch your backs, nobody's angry.",
+                                  "I'm not saying I know which school his kids go to."])
+def test_a_menace_denied_just_before_it_is_none(text):
+    assert fired(text) == []
 
 
 @pytest.mark.parametrize("text", TESTERS_THREATS + SAME_FAMILIES)
