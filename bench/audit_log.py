@@ -40,7 +40,7 @@ INSERT INTO audit_log (at, actor, action, details)
 SELECT now() - make_interval(secs => i), 'system:scorer',
        (ARRAY['status:pending->published', 'status:pending->held', 'status:held->approved',
               'status:held->rejected', 'status:published->rejected'])[1 + mod(i, 5)],
-       jsonb_build_object('site_id', mod(i, 20), 'version', '2026.12.06-534c8b8a',
+       jsonb_build_object('site_id', mod(i, 20), 'version', '2026.12.06-fb101539',
                           'scores', jsonb_build_object('toxicity', 0.12, 'insult', 0.04))
 FROM generate_series(1, %(rows)s) AS i
 """

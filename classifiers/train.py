@@ -29,6 +29,7 @@ from classifiers.errors import DataError
 from classifiers.features import CivilityFeatures
 from classifiers.heads import DEFAULT_C, MaskedLinearHeads
 from classifiers.metrics import LOWEST_THRESHOLD, binary_report, threshold_for_precision
+from classifiers.name_swaps import COPY_WEIGHT as NAME_COPY_WEIGHT, card_entry as name_swaps_card, name_copies
 from classifiers.label_rules import (
     INSULT_RULE, MILD_SWEARING_RULE, PROFANITY_RULE, SEVERE_TOXICITY_RULE, THIN_POSITIVES, THREAT_RULE, imply_labels,
     positives_by_origin, swears_mildly_only, thin_attributes,
@@ -224,6 +225,7 @@ def train_model(
     own_label_weight: float = 2.0,
     own_labels_read_at: str | None = None,
     group_swaps: int = 1,
+    name_swap_weight: float = NAME_COPY_WEIGHT,
     pooling: SentencePooling | None = SentencePooling(),
     floors: ScoreFloors | None = ScoreFloors(),
     on_progress: ProgressCallback | None = None,
@@ -239,7 +241,9 @@ def train_model(
     model trains are not in it. `on_progress(stage, fraction)`
     hears how far training is; `should_stop()` returning True raises TrainingCancelled between
     steps (a running fit finishes its step first). `group_swaps` copies of each training row that
-    names a group, with the group swapped, train the identity_attack head (classifiers/counterfactual.py).
+    names a group, with the group swapped, train the identity_attack head (classifiers/counterfactual.py);
+    one copy of each labelled row naming a person or a country, swapped for Nigel or Nigeria, weighs
+    `name_swap_weight` of it (classifiers/name_swaps.py; 0: none).
     `pooling` is how the model scores a comment of several sentences (classifiers/pooling.py; None:
     as one text), and `floors` which scores are never below another's (classifiers/floors.py; None:
     none); thresholds and metrics are chosen on those scores, and the card records both.
@@ -265,15 +269,19 @@ def train_model(
                                 train.labels[:, 0] if class_balance else None)
     swap_texts, swap_labels, swap_weights = counterfactual_copies(
         train.texts, train.labels, train_weights, copies=group_swaps, random_state=random_state)
+    name_texts, name_labels, name_weights = name_copies(
+        train.texts, train.labels, train_weights, copy_weight=name_swap_weight, random_state=random_state)
     features = CivilityFeatures().fit(train.texts)
-    X_train = featurise(features, list(train.texts) + swap_texts, progress, "featurise train", stages=stages)
+    X_train = featurise(features, list(train.texts) + swap_texts + name_texts, progress, "featurise train",
+                        stages=stages)
     heads = MaskedLinearHeads(C=C, min_positives=min_positives, min_negatives=min_positives, random_state=random_state)
     stages.at("fit heads")
     with tqdm(total=1, desc="fit heads", disable=not progress) as bar:
-        heads.fit(X_train, np.vstack([train.labels, swap_labels]), sample_weight=np.r_[train_weights, swap_weights],
+        heads.fit(X_train, np.vstack([train.labels, swap_labels, name_labels]),
+                  sample_weight=np.r_[train_weights, swap_weights, name_weights],
                   on_head=lambda _attribute, done: stages.at("fit heads", done))  # cancellable between heads
         bar.update()
-    X_train = X_train[: len(train)]  # the copies trained identity_attack only; validation uses real rows
+    X_train = X_train[: len(train)]  # the copies trained only; validation uses real rows
     neutralisation = neutralise_identity_terms(features, heads, neutral_terms or (), word_only=neutral_word_only)
     cross_source_report = (
         leave_one_source_out(train, C=C, source_balance=source_balance, X=X_train, progress=progress)
@@ -429,6 +437,7 @@ def train_model(
             "positives": int(np.nansum(swap_labels)),
             "why": "each group named in attacks about as often as any other (classifiers/counterfactual.py)",
         },
+        "civil_name_swaps": name_swaps_card(name_texts, name_swap_weight),
         "train_seconds": round(time.perf_counter() - started, 1),
         # What drift checks compare live scores with (moderation/domain/drift.py).
         "validation_scores": validation_scores(

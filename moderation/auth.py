@@ -31,8 +31,9 @@ ROLE_RANK = {"moderator": 1, "site_admin": 2, "admin": 3}
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Requests a page makes by itself to stay current (the queue's poll for new comments, an open
-# comment's state, a training run's progress): a page, not a person, so they are not activity.
-PASSIVE_ENDPOINTS = frozenset({"review.updates", "review.card_state", "admin.training_status", "review.session_state"})
+# comment's state, a training run's or a rescore's progress): a page, not a person, so they are not activity.
+PASSIVE_ENDPOINTS = frozenset({"review.updates", "review.card_state", "admin.training_status", "review.session_state",
+                               "admin.rescore_held_status"})
 # The cookie is rewritten at most this often, not on every request, to say the user was here.
 _SEEN_STEP_SECONDS = 60
 

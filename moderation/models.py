@@ -670,6 +670,9 @@ class HeldRescoreRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed: Mapped[str | None] = mapped_column(Text)
     scored: Mapped[int] = mapped_column(Integer, default=0, server_default=sql("0"))
+    # Stamped as it starts and at each page: a run is stale this long after it last moved, not after it
+    # was asked for, which had called a big site's run stale while it still scored (migration 0044).
+    progressed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class HeldRescoreResult(Base):

@@ -52,6 +52,8 @@ RELEASED = {
     "0041_open_reports_index.py": "303d1467de1b1318",
     "0042_held_rescores.py": "c23b787b46491598",
     "0043_model_bands.py": "6f985131cd17d830",
+    "0044_rescore_progress.py": "768083b63d087a4e",
+    "0045_deleted_priority.py": "a62366ba388f7ba1",
 }
 
 

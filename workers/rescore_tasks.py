@@ -10,7 +10,10 @@ from moderation.models import Site
 from moderation.scorer import get_provider
 
 
-@shared_task(name="workers.rescore_tasks.score_held_again", max_retries=0)
+# Acknowledged on receipt, as the training task is: acked late, a run longer than the broker's
+# visibility timeout (600 s) was handed to a second worker while the first still scored it. A run
+# whose worker dies stops moving and goes stale; an admin starts another.
+@shared_task(name="workers.rescore_tasks.score_held_again", acks_late=False, max_retries=0)
 def score_held_again(site_id: int, run_id: int) -> str:
     site = db.session.get(Site, site_id)
     if site is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, jsonify, redirect, request, url_for
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -17,9 +17,11 @@ from werkzeug.wrappers import Response
 from moderation import auth, db
 from moderation.admin.loaded_model import model_summary
 from moderation.admin.routes import bp
+from moderation.api.errors import error_response
 from moderation.domain.dispatch import send_task
 from moderation.domain.errors import Conflict
-from moderation.domain.held_rescore import RESCORE_TASK, Offer, offer, publish_run, start_run
+from moderation.domain.held_rescore import (RESCORE_TASK, Offer, is_active, is_stale, latest_run, offer, publish_run,
+                                            start_run)
 from moderation.models import HeldRescoreRun, Site
 
 
@@ -67,11 +69,13 @@ def _shown_run(raw: str | None) -> int:
 @auth.login_required("admin")
 def rescore_held_comments(site_id: int) -> Response:
     site = db.get_or_404(Site, site_id)
-    if not model_summary(site.id)["version"]:
+    model = model_summary(site.id)
+    if not model["version"]:
         flash("Nothing scored again: the model is not loaded.", "error")
         return _back(site)
     try:
-        run = start_run(db.session, site, by=f"user:{auth.current_user().username}")
+        run = start_run(db.session, site, by=f"user:{auth.current_user().username}", version=model["version"],
+                        attributes=model["attributes"])
         db.session.commit()
     except Conflict as error:
         db.session.rollback()
@@ -90,6 +94,23 @@ def rescore_held_comments(site_id: int) -> Response:
     flash("Scoring the held comments again with the version in force, in the background: they stay held, "
           "and this page says what it would publish when it is done.", "success")
     return _back(site)
+
+
+@bp.get("/sites/<int:site_id>/thresholds/rescore-held/status")
+@auth.login_required("admin")
+def rescore_held_status(site_id: int) -> Response | tuple[Response, int]:
+    """The site's run as JSON, for static/rescore_held.js: the page follows it while it is active and
+    reloads once when it is not (finished, failed, stale or replaced), to count what it would publish."""
+    site = db.session.get(Site, site_id)
+    if site is None:  # JSON, as the page's script reads it, not the HTML error page
+        return error_response(404, "not_found", f"site {site_id} does not exist")
+    run = latest_run(db.session, site)
+    if run is None:
+        return jsonify({"run": None})
+    state = ("finished" if run.finished_at else "failed" if run.failed else "stale" if is_stale(run)
+             else "scoring" if run.started_at else "waiting")
+    return jsonify({"run": {"id": run.id, "state": state, "active": is_active(run), "scored": run.scored,
+                            "version": run.version}})
 
 
 @bp.post("/sites/<int:site_id>/thresholds/publish-rescored")

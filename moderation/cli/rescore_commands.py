@@ -53,13 +53,19 @@ def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
             provider = get_provider(app)
             provider.refresh()
             model = provider.for_site(site.id)
-            with _bar(held_count(db.session, site, model.version), f"scoring with {model.version}", quiet) as bar:
+            to_score = held_count(db.session, site, model.version, model.attributes)
+            if not to_score:
+                # A run then read the held comments for none, and replaced the last run and its results.
+                click.echo(f"Nothing to score again: no held comment of {site.name} that the model alone holds was "
+                           f"scored by a version other than {model.version}, the version in force.")
+                return
+            with _bar(to_score, f"scoring with {model.version}", quiet) as bar:
                 run = score_held_again(db.session, site, lambda _: model, by=cli_actor(), progress=bar.update)
             if not quiet:
                 click.echo("counting those it would publish...", err=True)
             found = offer(db.session, site, model.version, model.attributes, model.thresholds)
             click.echo(f"{model.version} scored {run.scored:,} held comment{'' if run.scored == 1 else 's'} of "
-                       f"{site.name} again; they stay held. At the site's thresholds now it would publish {found.count:,}"
+                       f"{site.name} again{'' if publish else '; they stay held'}. At the site's thresholds now it would publish {found.count:,}"
                        + (f" of the first {found.read:,} read, and up to {found.unread:,} more (each read when "
                           "published)." if found.unread else "."))
             if not publish:

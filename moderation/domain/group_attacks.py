@@ -14,8 +14,8 @@ xenophobe's words that need no group named:
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 49 of 112,067 that people labelled civil and on 253 of
-73,188 labelled toxic (bench/plain_words_rules.py; 49 and 248 before a standards editor's audit's stormfront
+shared data's real comments it fires on 49 of 112,067 that people labelled civil and on 276 of
+73,188 labelled toxic (bench/plain_words_rules.py; 49 and 253 before a slur for one person, 49 and 248 before a standards editor's audit's stormfront
 sentences, 49 and 245 before an election night's attacks on
 groups of voters, the same before a derby night's racist abuse of a player, 46 and 229 before the walks
 since a data scientist's; HateCheck's hateful 306 of 2,563, 299 before the audit and before the election night, 292 before the
@@ -56,6 +56,14 @@ _PLURALS = _either(GROUP_PLURALS + (
     "pakistanis", "bangladeshis", "albanians",
     # The slurs for disabled people a health desk's readers used ("Those cripples are clogging the ER.").
     "cripples", "retards", "spastics", "spazzes", "mongs", "mongols", "window lickers"))
+# A slur for one of them names the group as its plural does: "will someone please kill that sand nigger"
+# was published (a standards editor's audit; the model held it). Not "nigga", a friend in many readers'
+# English, nor the slurs a personal insult uses ("retard"), which are no group's; not "coon", "dyke" or
+# "fag" (a raccoon, a dike, a cigarette), nor "chink" in the armour.
+SLURS_FOR_ONE = ("nigger", "faggot", "kike", "spic", "chink", "wetback", "raghead", "towelhead", "tranny", "paki", "gook",
+                 "beaner")
+# Said of one ("that", "the", "you"), not an insult's adjective: "i hate faggot ass mf bro" is labelled civil.
+_ONE = r"(?:that|this|the|you|every|any|such)\s+(?:\w+\s+)?" + _either(SLURS_FOR_ONE) + r"\b(?!\s+(?:in|of)\s+(?:the|his|her|their|our|my|your)\b)"
 # ... and as voters ("Black voters are too stupid to read a ballot.", an election night).
 _PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community|voters)"
 # A team's people by the identity hate names them by ("Black players are all lazy", derby day); not by
@@ -65,8 +73,8 @@ _NOT_OF_A_SQUAD = ("fat", "old", "poor", "working class", "working-class", "fema
                    "british", "scottish", "welsh", "irish", "european", "foreign")
 _SQUAD = (_either(tuple(a for a in GROUP_ADJECTIVES + _MORE_ADJECTIVES if a not in _NOT_OF_A_SQUAD))
           + r"\s+(?:players|footballers|fans)")
-_GROUP = (r"(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?:" + _ADJECTIVES + r"\s+" + _PEOPLE
-          + r"|" + _SQUAD + r"|" + _PLURALS + r")")
+_GROUP = (r"(?:(?:(?:all|the|those|these|you|any|every|most|such)\s+(?:\w+\s+)?)?(?:" + _ADJECTIVES + r"\s+" + _PEOPLE
+          + r"|" + _SQUAD + r"|" + _PLURALS + r")|" + _ONE + r")")
 # Groups whose exclusion from the vote or from office is hate, not a citizenship rule ("Immigrants
 # shouldn't be allowed to vote" is also said of non-citizens in a policy debate), nor one said of
 # men in women's spaces or of age ("Old people shouldn't be allowed to drive").
@@ -247,11 +255,19 @@ _ATTACK = re.compile(
     r"|worship\w*|protection|scans?|outbreaks?|carriers?|survivors?|patients?|risks?|research|screening)\b)"
     r"|\b" + _GROUP + r"\s+(?:should|must|needs?\s+to|ought\s+to|deserve\s+to)\s+(?:all\s+|just\s+)?(?:be\s+|get\s+)?"
     + _HARMED + r"\b"
-    r"|\b" + _HARM + r"\s+(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"\b"
+    r"|\b" + _HARM + r"\s+(?:(?:all\s+|every\s+|the\s+|those\s+|these\s+)" + _GROUP + r"|" + _ONE + r")\b"
     r"|\b" + _GROUP + r"\s+(?:don'?t|do\s+not)\s+belong\b|\bno\s+place\s+for\s+" + _GROUP + r"\b"
     # Eugenics: "Disabled people shouldn't be allowed to breed." (a health desk's walk).
     r"|\b" + _GROUP + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t)\s+be\s+allowed\s+to\s+(?:breed|reproduce"
-    r"|have\s+(?:kids|children|babies)|live|exist)\b"
+    r"|have\s+(?:kids|children|babies)|live|exist|adopt|teach|foster|work\s+with\s+(?:kids|children))\b"
+    # ... or near them: "Gays shouldn't be allowed near children, your columnist included." (a trust and
+    # safety analyst's walk, 2026-12-06).
+    r"|\b" + _GROUP + r"\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t)\s+be\s+allowed\s+(?:anywhere\s+)?near\s+"
+    r"(?:(?:our|your|the|young|little)\s+)?(?:kids|children|schools?)\b"
+    # A group that can never belong: "Muslims can't integrate and never will, look at Bradford." (the
+    # same walk); not some of them, nor a cause told ("many migrants can't integrate without classes").
+    r"|(?<!some\s)(?<!many\s)(?<!few\s)(?<!newly\s)\b" + _GROUP + r"\s+(?:can'?t|cannot|will\s+never|won'?t(?:\s+ever)?|never)"
+    r"\s+integrate(?=\s*(?:[.!?,;:]|$)|\s+(?:and|into|in|with|here|there|anywhere|properly|at\s+all|ever)\b)"
     r"|\b" + _PLURALS + r"\b(?:\s+\w+){0,6}?\s*[.!]?\s*put\s+(?:them|em)\s+(?:all\s+)?down\b"
     r"|\b" + _GROUP + r"\s+belong\s+in\s+" + _CONFINED + r"\b"
     r"|" + _SENT_AWAY + r"|" + _SENT_HOME + r"|" + _YOUR_KIND + r"|" + _APE
@@ -286,7 +302,8 @@ _ATTACK = re.compile(
     # match report of Maccabi (a re-check held both for a day).
     + r"|\b(?:the\s+)?(?:jews|jewish\s+people|zionists)\s+(?:secretly\s+|really\s+)?(?:control|run|own)\s+(?:the\s+|our\s+|all\s+the\s+)?"
     r"(?:media|banks|world|government|money|hollywood|press|everything|congress|washington|wall\s+street|finance"
-    r"|the\s+fed|politicians|the\s+un|america|the\s+us|the\s+west)\b"
+    r"|the\s+fed|politicians|the\s+un|america|the\s+us|the\s+west|both\s+parties|parliament|the\s+bbc|politics"
+    r"|the\s+narrative)\b"
     # The group blamed for a place's decline: "Black people are ruining this city." (a walk); not a
     # team's form ("Black players are destroying the opposition") nor "taking over" a boardroom.
     r"|\b" + _GROUP + r"\s+(?:are|r)\s+" + _RUINING

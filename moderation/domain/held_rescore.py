@@ -18,13 +18,16 @@ only a first page, and counted comments other holds keep. So here:
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, cast, delete, func, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.dispatch import in_bulk_lane
 from moderation.domain.errors import Conflict
@@ -32,6 +35,7 @@ from moderation.domain.lifecycle import (HELD, PUBLISHED, THRESHOLDS, audit, cha
                                          refuse_if_deactivated)
 from moderation.domain.model_contract import Model
 from moderation.domain.policy import Policy, decide, site_policy
+from moderation.domain.rules import HOLD as HOLD_ACTION
 from moderation.domain.scoring import rounded_scores
 from moderation.domain.stories import story_policy, story_settings
 from moderation.domain.threshold_release import AT_ONCE, flagged_by_model_alone, nothing_else_holds
@@ -40,8 +44,10 @@ from moderation.models import Comment, HeldRescoreResult, HeldRescoreRun, Site
 RESCORE_TASK = "workers.rescore_tasks.score_held_again"
 PAGE = 300  # comments scored, read or locked at a time: a page's rows are locked only while it is published
 EXAMPLES = 5
-# A run neither finished nor failed after this long lost its worker (killed, restarted): the page
-# offers to start another rather than wait for it for ever.
+# A run neither finished nor failed that has not moved for this long lost its worker (killed,
+# restarted): the page offers to start another rather than wait for it for ever. Measured from its
+# last page (progressed_at), not from when it was asked for, which had called a big site's run stale
+# while it still scored, and offered another beside it.
 STALE_AFTER = timedelta(minutes=30)
 
 
@@ -53,29 +59,83 @@ class ThresholdsMoved(Conflict):
     code = "thresholds_moved"
 
 
+class RunInProgress(Conflict):
+    code = "rescore_in_progress"
+
+
+class NothingToScore(Conflict):
+    code = "nothing_to_rescore"
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def held_count(session: Session, site: Site, version: str | None = None) -> int:
-    """The site's held comments a run by `version` reads, as score_held_again's query reads them (for a
-    progress bar): counting every held comment, the bar stopped short of its end (a re-check)."""
-    return session.scalar(select(func.count()).select_from(Comment).where(*_to_read(site, version))) or 0
+def held_count(session: Session, site: Site, version: str | None, attributes: Iterable[str]) -> int:
+    """The site's held comments a run by `version` scores, as score_held_again's query reads them (for
+    a progress bar, and to say when there is nothing to score): counting every held comment, the bar
+    stopped short of its end (a re-check)."""
+    return session.scalar(select(func.count()).select_from(Comment).where(*_to_read(site, version, attributes))) or 0
 
 
-def _to_read(site: Site, version: str | None) -> tuple:
+def _to_read(site: Site, version: str | None, attributes: Iterable[str]) -> tuple:
+    # Those the version scored already are the thresholds page's release's to offer.
+    return *_held_by_model(site, attributes), Comment.model_version.is_distinct_from(version)
+
+
+def _held_by_model(site: Site, attributes: Iterable[str]) -> tuple:
     return (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
-            # Those the version scored already are the thresholds page's release's to offer.
-            Comment.model_version.is_distinct_from(version))
+            _model_alone(attributes), _no_rule_holds())
+
+
+def _no_rule_holds() -> ColumnElement[bool]:
+    # A rule's hold when it was scored (a rule, the story's or site's hold for a person) is in
+    # rule_hits, never in `flagged`: counted as "the model alone holds", the page offered a run that
+    # could publish none of them, and never said there was nothing to score (a re-check). A rule saved
+    # since is read only when publishing: reading the rules over every held comment on every render
+    # would cost the page seconds on a big site.
+    holds = cast(literal(json.dumps([{"action": HOLD_ACTION}])), JSONB)
+    return ~func.coalesce(Comment.rule_hits, cast(literal("[]"), JSONB), type_=JSONB).contains(holds)
+
+
+def _model_alone(attributes: Iterable[str]) -> ColumnElement[bool]:
+    """threshold_release.flagged_by_model_alone in SQL: a non-empty list of flags, each an attribute."""
+    return and_(func.jsonb_typeof(Comment.flagged) == "array", Comment.flagged != cast(literal("[]"), JSONB),
+                Comment.flagged.contained_by(cast(literal(json.dumps(sorted(set(attributes)))), JSONB)))
 
 
 def latest_run(session: Session, site: Site) -> HeldRescoreRun | None:
     return session.scalar(select(HeldRescoreRun).where(HeldRescoreRun.site_id == site.id))
 
 
-def start_run(session: Session, site: Site, *, by: str) -> HeldRescoreRun:
-    """A new run for the site, replacing its last (its results go with it). The caller commits."""
+def is_stale(run: HeldRescoreRun, at: datetime | None = None) -> bool:
+    """Neither finished nor failed, and not moved for STALE_AFTER: its worker died, and another may start."""
+    return (run.finished_at is None and run.failed is None
+            and (run.progressed_at or run.requested_at) < (at or now()) - STALE_AFTER)
+
+
+def is_active(run: HeldRescoreRun | None, at: datetime | None = None) -> bool:
+    """Waiting for a worker or scoring, and not stale: what the page follows as it goes."""
+    return run is not None and run.finished_at is None and run.failed is None and not is_stale(run, at)
+
+
+def start_run(session: Session, site: Site, *, by: str, version: str | None = None,
+              attributes: Iterable[str] | None = None) -> HeldRescoreRun:
+    """A new run for the site, replacing its last (its results go with it), unless the last is still
+    moving; when `version` and `attributes` are given, only if there is something for it to score.
+    The caller commits."""
     refuse_if_deactivated(site, "score its held comments again")
+    # The site's row locked, not the last run's: a second press waiting on the run's row found it
+    # deleted by the first, saw no run, and deleted the first's new one (a double click did it). On
+    # the site, it waits for the first to commit and then sees its run moving. NO KEY UPDATE: new
+    # comments (a key share on the site) are not held up meanwhile.
+    session.execute(select(Site.id).where(Site.id == site.id).with_for_update(key_share=True))
+    last = session.scalar(select(HeldRescoreRun).where(HeldRescoreRun.site_id == site.id))
+    if is_active(last):
+        raise RunInProgress(f"a run asked by {last.requested_by} is still scoring them ({last.scored:,} so far); "
+                            "wait for it to finish")
+    if version is not None and attributes is not None and not held_count(session, site, version, attributes):
+        raise NothingToScore(f"no held comment the model alone holds was scored by a version other than {version}")
     session.execute(delete(HeldRescoreRun).where(HeldRescoreRun.site_id == site.id))
     run = HeldRescoreRun(site_id=site.id, requested_by=by)
     session.add(run)
@@ -95,16 +155,12 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
     try:
         model = get_model(site.id)
         attributes = set(model.attributes)
-        if not session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id)
-                               .values(version=model.version, started_at=now(), finished_at=None, failed=None,
-                                       scored=0)).rowcount:
-            raise Conflict("the run was replaced by another before it began")
-        session.commit()
+        _begin(session, run_id, model.version)
         after = 0
         while True:
             rows = session.execute(
                 select(Comment.id, Comment.text, Comment.flagged)
-                .where(*_to_read(site, model.version), Comment.id > after)
+                .where(*_to_read(site, model.version, attributes), Comment.id > after)
                 .order_by(Comment.id).limit(page)).all()
             if not rows:
                 break
@@ -112,6 +168,8 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
             mine = [row for row in rows if flagged_by_model_alone(row.flagged, attributes)]
             if mine:
                 _keep(session, run_id, mine, rounded_scores(model, [row.text for row in mine]), attributes)
+            # Every page, scored or not, is progress: the run is stale only this long after its last.
+            session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id).values(progressed_at=now()))
             session.commit()
             if progress is not None:
                 progress(len(rows))
@@ -120,13 +178,41 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
         audit(session, finished.requested_by, "model:held_rescored", site_id=site.id, site=site.name,
               version=model.version, run=run_id, scored=finished.scored)
         session.commit()
-    except Exception as error:
+    except NotYours:
+        session.rollback()
+        raise
+    except BaseException as error:
+        # Ctrl-C on the command (KeyboardInterrupt, not an Exception) left the run "scoring", and
+        # every new run, page and command, was refused for STALE_AFTER.
+        why = (f"{type(error).__name__}: {error}" if isinstance(error, Exception)
+               else f"stopped ({type(error).__name__})")
         session.rollback()
         session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id, HeldRescoreRun.finished_at.is_(None))
-                        .values(failed=f"{type(error).__name__}: {error}"[:2000]))
+                        .values(failed=why[:2000]))
         session.commit()
         raise
     return session.get(HeldRescoreRun, run_id, populate_existing=True)
+
+
+class NotYours(Conflict):
+    """The run is another's to score or gone: this one leaves it as it is."""
+    code = "rescore_not_yours"
+
+
+def _begin(session: Session, run_id: int, version: str) -> None:
+    # Only a run no one began: a second delivery of the task (the broker hands a task unacked for its
+    # visibility timeout to another worker, or again after a worker is lost) reset the moving run's
+    # count, failed on the results its first copy kept, and marked the run failed while it scored.
+    if session.execute(update(HeldRescoreRun).where(
+            HeldRescoreRun.id == run_id, HeldRescoreRun.started_at.is_(None), HeldRescoreRun.finished_at.is_(None),
+            HeldRescoreRun.failed.is_(None))
+            .values(version=version, started_at=now(), progressed_at=now(), scored=0)).rowcount:
+        session.commit()
+        return
+    session.rollback()
+    if session.scalar(select(HeldRescoreRun.id).where(HeldRescoreRun.id == run_id)) is None:
+        raise NotYours("the run was replaced by another before it began")
+    raise NotYours("the run was begun already (its task delivered twice): this copy leaves it alone")
 
 
 def _keep(session: Session, run_id: int, rows: list, scored: list[dict[str, float]], attributes: set[str]) -> None:
@@ -205,6 +291,8 @@ class Offer:
     thresholds: dict[str, float] = field(default_factory=dict)
     read: int = 0  # those its scores publish that were read as the router reads them (at most AT_ONCE)
     unread: int = 0  # those its scores publish past AT_ONCE: not read here, each read when published
+    held_by_model: int = 0  # held comments the model alone holds, whichever version scored them
+    to_score: int = 0  # of them, those another version scored: what a new run would score
 
     @property
     def out_of_date(self) -> bool:
@@ -216,9 +304,11 @@ class Offer:
 
     @property
     def stale(self) -> bool:
-        """Asked long ago and neither finished nor failed: its worker died, and another may be started."""
-        return (self.run is not None and self.run.finished_at is None and self.run.failed is None
-                and self.run.requested_at < now() - STALE_AFTER)
+        return self.run is not None and is_stale(self.run)
+
+    @property
+    def active(self) -> bool:
+        return is_active(self.run)
 
     @property
     def usable(self) -> bool:
@@ -233,10 +323,14 @@ def offer(session: Session, site: Site, version: str | None, attributes: Iterabl
     `at_most` are read as the router reads them (rules, stories, sanctions...); the rest are only
     counted (`unread`), each read when published: the page ran the rules over every result on every
     render, ~10 s at 5,000 and ~60 s at 20,000 (a re-check). Reads; changes nothing."""
+    attributes = set(attributes)
     found = Offer(run=latest_run(session, site), in_force=version)
+    # A run with nothing to score was offered all the same, and read the site's held comments for none.
+    found.held_by_model, found.to_score = session.execute(
+        select(func.count(), func.count().filter(Comment.model_version.is_distinct_from(version)))
+        .where(*_held_by_model(site, attributes))).one()
     if not found.usable:
         return found
-    attributes = set(attributes)
     policy = site_policy(site, attributes, model_thresholds)
     found.thresholds = dict(policy.thresholds)
     for results in _results(session, found.run.id, page):

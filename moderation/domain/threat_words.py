@@ -12,7 +12,8 @@ executed"), not their feelings, an errand or a figure of speech
 ("hurt the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the
 patterns only in comments labelled toxic; this rule reads every comment, so it spells four of them
 more narrowly: an intent leaves out "beat" and "find" ("we will beat them on Sunday", "I'll find
-you a seat") and an errand ("I'll shoot you an email"); being harmed or
+you a seat"), a beating leaves out a game that ends its sentence ("beat him senseless at chess.") and an
+errand ("I'll shoot you an email"); being harmed or
 dying counts when called for ("he should be shot"), not forecast ("someone is going to get killed at
 that crossing"), and only for a person or people ("this bill needs to die" is politics); and an
 order to kill a group counts only where a clause starts with it ("Kill them all."), not where it is
@@ -23,7 +24,7 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-365 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 355 before a standards editor's audit's
+373 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 365 before the audit's leftovers, 42 and 355 before a standards editor's audit's
 phrasings of real comments, 42 and 348 before an election night's threats to the
 count, unchanged by a derby night's threats to a referee's family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
 defendants, 42 and 340 before a health desk's threats to
@@ -42,7 +43,7 @@ from classifiers.threat_patterns import (
     BRANCHES, CALL, HARMED, HOPE_HARMED, INTENT, KILL_ALL, NOT_HARM, SOMEONE_SHOULD_HARM, VIOLENCE_ANYWHERE,
     WATCH_YOUR_BACK, intent_against, intent_to_harm,
 )
-from moderation.domain.group_attacks import GROUP
+from moderation.domain.group_attacks import GROUP, SLURS_FOR_ONE
 from moderation.domain.veiled_threats import first_veiled, patterns as veiled_patterns
 
 _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+should\s+|we\s+must\s+)?" + KILL_ALL
@@ -77,7 +78,10 @@ _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woma
                 r"|clerk|registrar|secretary\s+of\s+state|secretaries\s+of\s+state|canvasser|board\s+members?|treasurer"
                 r"|superintendent|spokes(?:man|men|woman|women|person)"
                 # Those a local story names: "I know where the flood warden lives and he will pay." (an editor's walk).
-                r"|warden|ranger|steward|marshal|caretaker|headteacher|headmaster|headmistress|principal")
+                r"|warden|ranger|steward|marshal|caretaker|headteacher|headmaster|headmistress|principal"
+                # A slur for one person names a person as "thug" does: "will someone please kill that sand
+                # nigger or just nuke ..." was published (the audit; the model held it).
+                r"|" + "|".join(w for w in SLURS_FOR_ONE if w != "chink") + r"|nigga|retard|chink(?!\s+(?:in|of)\b)")
 # ... and words that name a person in a story but a job, a game's boss or a photo's subject too:
 # "kill the worker process", "kill the boss with fire arrows", "shoot the players warming up".
 _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|contractor|architect|planner|executive"
@@ -175,6 +179,8 @@ _NOT_SAFE = (r"\s+(?:won'?t|will\s+not|wo\s+n't|(?:are|is)\s+not\s+going\s+to|(?
 _WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|morning|evening|week|weekend|month"
          r"|christmas|new\s+year|easter|summer|end\s+of\s+(?:the\s+)?(?:day|week|month))")
 _WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"
+_ANIMAL = (r"(?:dog|puppy|pup|mutt|hound|cat|kitten|horse|pony|donkey|mule|pig|cow|bull|goat|sheep|parrot|pet|animal|rat"
+           r"|hamster|rabbit|ferret|chicken|rooster|cockerel)")
 # ... and addressed to anyone: "Someone kill the ref, please." was published where "Kill the judge." was
 # held (a derby night); not "someone kill me", which names no one but the writer.
 _ORDER_TO_KILL = (r"(?:^|[.!?:;]\s*)(?:please\s*,?\s*)?(?:(?:someone|somebody|anyone|anybody)\s*,?\s+(?:please\s+)?(?:just\s+|go\s+)?"
@@ -193,6 +199,22 @@ _ORDER_ENDS = (r"(?:\s+(?:now|tonight|today|already|asap|please|lol|lmao|then|to
                r"|from\s+(?:the|a)\s+(?:crossbar|tree|lamp\s*post|rafters|bridge|goalpost|stand)|in\s+(?:his|her|their)\s+sleep))*"
                # ... or an emoji: "Kill Okafor 🔪", "Hang Okafor 🐒" (a re-check).
                r"(?=\s*(?:[.!?]|$)|(?:\s*[^\w\s.!?,;:'\"-])+\s*(?:[.!?]|$))")
+# A beating's outcome, unless a game by name ends its sentence and nothing after names a harm: "Someone
+# should beat him senseless at chess." was held (the audit), as "we will beat them on Sunday" never was. A
+# first version excusing any game or day published 21 of 30 threats ("I'm going to beat him to death on
+# Friday.", "... at chess club with a hammer"): a death is never excused, nor "chess club", a place, nor
+# a game with more said ("... at chess. With the board.", "... at darts. Then break his arms.").
+_M = _NAME_MARK + "?"  # a game's name capitalised is marked as a name in the second reading ("at Scrabble")
+_GAME = (r"at\s+" + _M + r"(?:chess|draughts|checkers|scrabble|monopoly|poker|cards|backgammon|cribbage|dominoes|darts|snooker"
+         r"|pool|billiards|tennis|table\s+" + _M + r"tennis|ping\s*-?\s*pong|squash|badminton|golf|bowling|fifa|tetris|trivia"
+         r"|mario\s*" + _M + r"kart|arm\s*-?\s*wrestling|(?:his|her|their)\s+own\s+game|the\s+(?:" + _M + r"pub\s+)?" + _M + r"quiz)"
+         r"(?:\s+(?:again|tonight|tomorrow|next\s+(?:time|week)|this\s+week(?:end)?|one\s+day|any\s+day))?\s*(?:[.!?\n]|$)")
+_MORE_HARM = (r"(?:hammer|bat|knife|knives|club|crowbar|brick|pipe|chair|board|bottle|stick|pole|iron|wrench|spanner|axe"
+              r"|machete|cue|racket|rock|stone|gun|fists?|boots?|literally|physically|irl|real\s+life|for\s+real|joking|joke"
+              r"|then|after|afterwards|outside|car\s+park|hospital|blood|bleed|dead|death|die|kill|hurt|face|head|teeth|skull"
+              r"|punch|kick|stab|shoot|break|broken|bones?|legs?|arms?|back|where)")
+_BEATEN = (r"beat\s+(?:\w+\s+){1,3}?(?:(?:senseless|to\s+a\s+pulp|black\s+and\s+blue)(?!\s+" + _GAME + r"(?![^\n]{0,120}?\b"
+           + _MORE_HARM + r"\b))|to\s+death|half\s+to\s+death|within\s+an\s+inch)")
 # Names in a list: "Hang Hargrove, Mendez and Okafor."
 _NAMES = _NAMED + r"(?:\s*,\s*" + _NAMED + r"){0,4}(?:\s*,?\s+and\s+" + _NAMED + r")?"
 _SITE_ONLY = (
@@ -316,8 +338,7 @@ _SITE_ONLY = (
     # drive to your house and strangle you"; not "them", which may be the weeds or the tasks).
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,5}?\s+(?:kill|murder|stab|strangle|choke|behead|lynch)\s+(?:you|u|him|her)\b"
     + NOT_HARM,
-    r"\b(?:" + INTENT + r")(?:\s+\w+){0,3}?\s+beat\s+(?:\w+\s+){1,3}?(?:senseless|to\s+death|to\s+a\s+pulp"
-    r"|black\s+and\s+blue|half\s+to\s+death|within\s+an\s+inch)",
+    r"\b(?:" + INTENT + r")(?:\s+\w+){0,3}?\s+" + _BEATEN,
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+hunt\s+(?:down\s+(?:you|him|her|them|" + _ROLE + r")"
     r"|(?:you|him|her|them|" + _ROLE + r")\s+down)\b",
     # death set a date ("You'll be dead by Friday."; not "you'll be dead before they fix the road"),
@@ -343,7 +364,9 @@ _SITE_ONLY = (
     r"\bif\s+(?:i|we)\s+(?:ever\s+)?(?:see|catch|find|meet|spot|run\s+into|bump\s+into)\s+(?:him|her|them|you|u|" + _ROLE
     + r"|" + _KIN + r"|\w+'s\s+(?:\w+\s+)?" + _KIN_WORD + r")\s+(?:[\w']+\s+){0,4}?(?:he|she|you|u|they)(?:'s|'re|\s+is"
     r"|\s+are|'ll|\s+will)\s+(?:getting|gonna\s+get|going\s+to\s+get|get)\s+it\b" + _SAID_LAST,
-    r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days?|weeks?|weekend|summer|year|breaths?|meal)" + _SAID_LAST,
+    # Not a day, week, weekend, summer or year: "Enjoy your last day lol" is said to a reader retiring (the
+    # last stop's audit), "Enjoy your last week, Chief!" to an official leaving, "... summer" to a school leaver.
+    r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days|breaths?|meal)" + _SAID_LAST,
     # Said by us, not of a nurse: "The nurse will happily pay you a visit" (a re-check).
     r"\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
     r"|\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?pay\s+(?:you|u)\s+a\s+little\s+visit\b"
@@ -461,8 +484,10 @@ _SITE_ONLY = (
     # by the model alone and ranked with insults. A plea for a killing ("will someone please kill that
     # man"; not "can anyone kill the boss?", which asks who is able),
     r"(?:^|[.!?:;]\s*)(?:will|would|can|could)\s+(?:someone|somebody|anyone|anybody)\s+please\s+(?:just\s+|go\s+)?"
-    r"(?:kill|shoot|hang|lynch|stab|murder|execute|behead|strangle)\s+" + _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS
-    + r")s?" + _ORDER_ENDS,
+    r"(?:kill|shoot|hang|lynch|stab|murder|execute|behead|strangle)\s+" + _THE
+    # ... the sentence going on after a word that names only a person ("... kill that sand nigger or just
+    # nuke the place", the audit's), as an order to kill one does.
+    + r"(?:(?:" + _ONLY_PEOPLE + r")s?\b(?!')" + _NOT_ERRAND + r"|(?:" + _ALSO_THINGS + r")s?" + _ORDER_ENDS + r")",
     # people to be put down like animals ("They should be put down like dogs."; "put the dog down" is a
     # vet's, and names no "like"),
     r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:have\s+been|be|get)\s+put\s+down\s+"
@@ -494,6 +519,17 @@ _SITE_ONLY = (
     r"\b(?:rid|wipe|erase|remove|purge|eliminate)\s+(?:him|her|" + _ROLE + r"|(?:this|that|these|those|the|such)\s+(?:\w+\s+)?"
     r"(?:scum|scumbags?|filth|vermin|animals?|monsters?|bastards?|pigs?|garbage|trash|thugs?|savages?|lowlifes?|creeps?"
     r"|pieces?\s+of\s+(?:shit|garbage|trash|filth)))\s+(?:from|off)\s+(?:the\s+)?face\s+of\s+(?:the\s+)?(?:earth|planet)\b",
+    # A killing said of an animal that stands for a person: "If I had a dog that acted like Donald Trump,
+    # I'd shoot it in the head." (the audit; the model held it). The writer's own hand on "it", after a
+    # person the animal is like; not "like that", nor the vet's visit or a trainer's.
+    r"\bif\s+(?:(?:i|we)\s+(?:ever\s+)?(?:had|owned|got|have|own)\s+(?:a|an|one)|my|our)\s+(?:\w+\s+)?" + _ANIMAL
+    + r"s?\s+(?:(?:that|which|who)\s+)?(?:ever\s+)?(?:\w+\s+)?(?:acted|behaved|looked|talked|thought|barked|lied|whined|was|were)"
+    # Not "behaved like that around kids", the manner and not a person.
+    r"\s+(?:\w+\s+)?like\s+(?!th(?:at|is)\s+(?:around|with|near|at|in|on|to|towards?|again|all|every|when|whenever|for|about"
+    r"|over|after|before|because|if|and|or)\b)(?:you|u|him|her|them|" + _ROLE + r"|" + GROUP + r")\b(?!')[^.!?]{0,40}?"
+    r"\b(?:i|we)(?:'d|d|\s+would"
+    r"|'ll|\s+will)\s+(?:\w+\s+){0,5}?(?:(?:shoot|kill|drown|strangle|hang|poison|euthani[sz]e)\s+(?:it|him|her|them)\b"
+    r"|(?:put|have)\s+(?:it|him|her|them)\s+(?:down|to\s+sleep|put\s+down|shot|destroyed|euthani[sz]ed)\b)",
 )
 # An election night's walk (2026-12-06): threats to the count's staff and the candidates, published at
 # threat 0.00-0.12 by a site with the starter rules on. Each is read as it was said, with the everyday
@@ -612,8 +648,7 @@ _ELECTION_NIGHT = (
     r"(?:\s+[\w']+){0,6}?\s+" + _PLACE + r"(?:\s+down)?\s+with\s+(?:them|him|her|you|everyone|everybody|all\s+of\s+them|them\s+all)"
     r"(?:\s+(?:still\s+)?(?:in\s+it|in\s+there|inside))?" + _SENTENCE_ENDS,
     # A beating to death called for, not only intended: "Someone should beat him to death."
-    r"\b(?:" + _CALLED_ON + r"|they\s+(?:should|need\s+to|ought\s+to|must))(?:\s+\w+){0,3}?\s+beat\s+(?:\w+\s+){1,3}?(?:senseless"
-    r"|to\s+death|to\s+a\s+pulp|black\s+and\s+blue|half\s+to\s+death|within\s+an\s+inch)",
+    r"\b(?:" + _CALLED_ON + r"|they\s+(?:should|need\s+to|ought\s+to|must))(?:\s+\w+){0,3}?\s+" + _BEATEN,
     # A life made hell by the writer: "If you touch one white child we will make your life a living hell.";
     # not "... at the ballot box".
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+make\s+(?:your|ur|his|her|their)\s+(?:\w+\s+)?(?:life|lives)\s+(?:a\s+)?(?:living\s+)?hell\b"
@@ -722,7 +757,9 @@ _NOT_NAMES = frozenset("""
 _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|behead|execut|tortur|strangl|chok|crack"
                        r"|stabb|shoots|shooting|snapp|beaten|broken"
                        r"|bash|slice|slit|kick|punch|cave|bullet|accident|crash|die|dies|dead|burn|beat|break|smash|snap"
-                       r"|shame|suffer|nuremberg)(?:e|s|es|ed|d|ing|er|ers)?\b"  # its forms, not "diet", "caveat", "deadline"
+                       r"|shame|suffer|nuremberg|drown)(?:e|s|es|ed|d|ing|er|ers)?\b"
+                       # An animal like a named person put down: "If my dog acted like Okafor I'd have it put down."
+                       r"|\bput\s+(?:it|him|her)\s+(?:down|to\s+sleep)\b|\b(?:it|him|her)\s+put\s+(?:down|to\s+sleep)\b"  # its forms, not "diet", "caveat", "deadline"
                        # Phrases, not their common words ("work", "live", "park", "ground", "friend"), which
                        # sent most comments through the second reading and doubled the rule's cost.
                        r"|\bknow\s+where\b|\bcut\s+off\b|\bhit\s+by\b|\bin\s+the\s+ground\b|\bsix\s+feet\b|\bgrave\b"
@@ -809,13 +846,20 @@ def _first_threat(normalised: str) -> str | None:
 # in a council flat" lost the clause that makes it no threat (the next re-check). The text is read
 # once, so as before: reading it a second time when the first found nothing doubled the rule's cost.
 _LAUGH = r"(?:lo+l+(?:o+l+)*z*|lu+l+|lmf?a+o+|rofl+(?:mao+)?|a?(?:ha){2,}h?|(?:he){2,}h?|xd+|kek+w?)"
-_LAUGH_WORD = re.compile(_LAUGH)
+# A joke said to be one is read as laughter is: "Hale should hang for this jk", "... /s" and "... (lol)"
+# were published where "... lol" was held (the last stop's audit); saying it is a joke excuses no threat.
+_JOKE = r"(?:j+k+s?|jking|j\s/\s?k|just\s+(?:kidding|joking))"
+_LAUGH_WORD = re.compile(_LAUGH + r"|" + _JOKE)
 _EMOJI = "\u2600-\u27bf\U0001F300-\U0001FAFF"
 _EMOTICON = r"[:;=]-?[)(\]\[dp3]"
+# A tone tag, which the normalised text spaces ("/s" reads "/ s"); not a unit's ("50 m/s", "3 km/s").
+_TONE_TAG = r"(?<![^\w][^\W\d_])(?<!\d)(?<!\bkm)(?<!\bft)(?<!\bmi)\s/\s?(?:s|j|jk|hj|lh|srs|sarcasm)\b"
+# ... or a laugh or a joke in brackets or stars: "(lol)", "[jk]", "*kidding*".
+_BRACKETED = (r"\s[(\[*]\s?(?:" + _LAUGH + r"|" + _JOKE + r"|kidding|joking|joke|sarcasm)\s?[)\]*]")
 # Read back from a clause's end, some characters at a time: a regex looking ahead past a run of them
 # took 35 s on 20,000 faces.
-_LAST_LAUGH = re.compile(r"(?:\s(?:" + _LAUGH + r"|" + _EMOTICON + r"|:\s[dp])|\s*[" + _EMOJI
-                         + r"][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*)+\s*\Z")
+_LAST_LAUGH = re.compile(r"(?:\s(?:" + _LAUGH + r"|" + _JOKE + r"|" + _EMOTICON + r"|:\s[dp])|" + _TONE_TAG + r"|"
+                         + _BRACKETED + r"|\s*[" + _EMOJI + r"][\ufe0f\u200d\U0001F3FB-\U0001F3FF]*)+\s*\Z")
 _WINDOW = 64
 # An emoticon's colon or semicolon is no clause's end (":)", ";)", ":D" normalised ": d").
 _CLAUSE_ENDS = re.compile(r"([.!?\n]|[,;:](?!-?[)(\]\[dp3](?:\s|\Z)|\s[dp](?:\s|\Z)))")

@@ -112,6 +112,7 @@ def finished_backtest(app, site_id: int) -> str:
 
 # GET endpoints that are not pages: what a page's script fetches (JSON, an HTML fragment).
 NOT_PAGES = {"review.updates", "review.card_state", "review.session_state", "review.precedent",  # JSON
+             "admin.rescore_held_status",
              "admin.shadow_plot", "admin.drift_plot", "admin.version_effect_plot",  # PNG plots
              "admin.decisions_csv", "admin.audit_csv",  # downloads
              "admin.training_status", "admin.accounts_form_address", "review.password_form_address"}  # + redirects

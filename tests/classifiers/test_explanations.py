@@ -42,7 +42,7 @@ def test_a_civil_comment_has_no_strong_toxic_span(shipped: CivilityModel) -> Non
 
 
 def test_span_scores_account_for_the_raw_score(tiny_model: CivilityModel) -> None:
-    text = "you stupid idiot, thanks"
+    text = "stupid idiot, thanks"  # no function word, which is never marked (below)
     spans = tiny_model.explain(text, ["toxicity"], top_k=100)["toxicity"]
     raw = tiny_model.heads.decision_function(tiny_model.features.transform([text]))[0, 0]
     # Spans carry only the positive contributions, so together they reach at least the raw
@@ -100,3 +100,62 @@ def test_a_group_named_is_marked_only_as_the_group_an_attack_is_on(shipped: Civi
     assert reason in marked
     assert not marked & {"muslims", "black", "jews", "gay", "white", "muslim's", "gay's", "jew's", "woman's", "immigrant",
                          "homosexual"}
+
+
+@pytest.mark.parametrize("text, group, reason, named_as_attacked", [
+    # Groups classifiers/groups.py's swaps do not know: a re-check found these marked for toxicity,
+    # insult or threat beside the insult itself.
+    ("The Nigerians here are worthless morons.", "nigerians", "morons", True),
+    ("Palestinians are vermin.", "palestinians", "vermin", True),
+    ("Germans are stupid.", "germans", "stupid", True),
+    ("Aussies are dumb morons.", "aussies", "morons", False),
+    ("Israelis are murderous pigs.", "israelis", "pigs", False),
+    ("Kiwis are idiots.", "kiwis", "idiots", False),
+])
+def test_a_nationality_beside_an_insult_is_not_marked_as_the_insult(
+    shipped: CivilityModel, text: str, group: str, reason: str, named_as_attacked: bool
+) -> None:
+    spans = shipped.explain(text)
+    marks = {attribute: {s["text"].lower() for s in found} for attribute, found in spans.items()}
+    assert reason in marks["toxicity"]
+    assert all(group not in found for attribute, found in marks.items() if attribute != "identity_attack")
+    if named_as_attacked:
+        assert group in marks["identity_attack"]
+
+
+def test_group_names_are_made_in_both_numbers_and_leave_slurs_out() -> None:
+    from classifiers.group_names import GROUP_NAME_PHRASES, GROUP_NAME_WORDS
+
+    assert {"somali", "somalis", "pakistani", "pakistanis", "romanies", "yazidis", "rohingya", "chinese", "swiss", "englishmen", "frenchwoman",
+            "migrants", "roma", "travellers", "brits", "poles", "sikhs", "atheists", "lesbians", "amputees"} <= GROUP_NAME_WORDS
+    assert ("asylum", "seekers") in GROUP_NAME_PHRASES
+    # A slur is the offence, and "seekers" alone is no group ("attention seekers").
+    assert not {"paki", "pakis", "kike", "tranny", "retard", "fag", "dyke", "seekers"} & GROUP_NAME_WORDS
+    # Names many of the group take for a slur are the offence where they are the whole comment
+    # ("You Moslem." was held with no word marked: a re-check).
+    assert not {"moslem", "moslems", "gypsy", "gypsies", "gipsy"} & GROUP_NAME_WORDS
+
+
+@pytest.mark.parametrize("text, left_out", [
+    ('The prosecutor read out his texts, which called her a "worthless slag". Disgusting man, glad he\'s going down.',
+     {"he's", "his", "her", "a"}),
+    ("He absolutely destroyed their full back all afternoon, what a player.", {"their", "all", "a"}),
+])
+def test_function_words_are_never_marked_as_a_reason(shipped: CivilityModel, text: str, left_out: set[str]) -> None:
+    """A trust and safety analyst's cards read "insult: he's" beside "worthless slag", and "their" for a
+    footballer's praise: words that tell a moderator nothing."""
+    found = shipped.explain(text, ["toxicity", "insult", "threat"])
+    marked = {s["text"].lower() for spans in found.values() for s in spans}
+    assert not marked & left_out
+    assert marked  # the content words stay: "worthless", "destroyed"
+
+
+@pytest.mark.parametrize("text, attribute, marked", [
+    ("Up yours, up yours, up yours!", "toxicity", {"yours"}),  # read "toxicity: '!'" (a re-check)
+    ("We know where you are.", "toxicity", {"you"}),  # only function words: they are the reason then
+    ("You Moslem.", "toxicity", {"moslem"}),
+])
+def test_punctuation_is_never_marked_and_function_words_are_when_nothing_else_is(
+        shipped: CivilityModel, text: str, attribute: str, marked: set[str]) -> None:
+    spans = shipped.explain(text, [attribute])[attribute]
+    assert {s["text"].lower() for s in spans} == marked

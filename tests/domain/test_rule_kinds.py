@@ -161,6 +161,10 @@ def test_a_banned_word_rejects_and_a_suspect_word_holds_by_default():
     "The Jew represents the snake .", "Jews are the snake.", "The muslim is a parasite on our nation.",
     "Muslims and other vermin are flooding in.", "The white are the biggest cancer on this planet.",
     "our great grandparents had a society free of jews and other riff raff",
+    # A trust and safety analyst's hand-written comments, published at the defaults (2026-12-06).
+    "Jews control both parties, that's why nothing ever changes.", "Muslims can't integrate and never will, look at Bradford.",
+    "Gays shouldn't be allowed near children, your columnist included.", "Gays shouldn't be allowed to adopt.",
+    "Immigrants will never integrate.",
 ])
 def test_a_group_attack_in_plain_words_is_held(text):
     assert fired({"kind": "group_attack"}, text)[0].startswith("attack on a group: ")
@@ -197,6 +201,11 @@ def test_a_group_attack_in_plain_words_is_held(text):
     "Jewish people run the deli on the corner.", "The Jews controlled trade in medieval Venice.",
     "Tourists are ruining this city.",
     "In Beit Shemesh, ultra-Orthodox Jews control the city council.", "Jews control the game in midfield.",
+    "Some migrants can't integrate because there are no language classes.",
+    "Many refugees cannot integrate without language lessons.", "Refugees can't integrate until they get work permits.",
+    "Migrants cannot integrate if we keep them in hotels.", "Women can't integrate the two data sets easily.",
+    "Children shouldn't be allowed near the canal.", "Dogs shouldn't be allowed near children.",
+    "Learner drivers shouldn't be allowed near schools.",
     "all the " * 2500 + "x",                         # a crafted run of the patterns' optional words
     # Going home is not being sent there.
     "We go back to Mexico every summer.", "My parents want to go back to China.", "Should I go back to Ireland?",
@@ -1285,6 +1294,16 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "hang " + " haha" * 3900, "Hale \u2620 lol " * 1800, "kill Hale \u2620 lol " * 1200,
                                   "Kill \u2620 lol, " * 1800, "line the \u2620 lol " * 1300, "Line the Hale " * 1400 + " up against a wall lol",
                                   " :)" * 6000, "a :d, " * 3000, " " + "ha" * 9990, "\U0001f926\u200d\u2642\ufe0f" * 5000,
+                                  # ... and a joke said to be one: "jk", "/s", "(lol)".
+                                  " jk" * 6600 + " x", " /s" * 6600, " (lol)" * 3300, "a /s, " * 3300, " [jk] *" * 2800,
+                                  " j/k" * 5000, "hang m/s " * 2200, " just kidding" * 1500 + " x",
+                                  # ... a slur for one person, an animal like a person, a beating at a game.
+                                  "kill that sand " * 1300, "i hate that " * 1600, "kill that chink in " * 1000,
+                                  "if i had a dog that acted like " * 640, "If My Dog Acted Like Hargrove " * 650,
+                                  "if my dog acted like the " * 800 + "i would", "Hargrove put it down " * 1000,
+                                  "someone should beat him senseless at chess. " * 450,
+                                  "I will beat Him Senseless At Mario Kart In The " * 400,
+                                  "someone should beat him senseless at chess " + "a " * 9000,
                                   # A standards editor's audit: a link's query spaced out, before its number.
                                   "a . jpg ? 1234567890 " * 950, "? a = " * 3300 + "1234567890", "& " * 9990 + "= 12",
                                   # ... a group among "other" trash, its adjective alone, one for all.

@@ -3,6 +3,7 @@ those it would publish at the thresholds in force published on an admin's word."
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -69,6 +70,12 @@ def _publish(app, site_id, version=NEW, **kwargs):
     with app.app_context():
         return publish_run(db.session, db.session.get(Site, site_id), version, ATTRIBUTES,
                            {"toxicity": 0.5, "insult": 0.5}, actor="user:ada", **kwargs)
+
+
+def _section(page: str) -> str:
+    """The rescore section's words, without its tags."""
+    section = page.split('id="rescore-held"')[1].split(">", 1)[1].split("</section>")[0]
+    return " ".join(re.sub(r"<[^>]+>", "", section).split())
 
 
 def _rows(app, ids):
@@ -228,7 +235,9 @@ def test_a_new_run_started_while_one_scores_stops_the_old_one(app, promoted, mak
     site = promoted
     _held(make_comment, site, 20), _held(make_comment, site, 30)
     with app.app_context():
-        replaced = held_rescore.start_run(db.session, db.session.get(Site, site.id), by="user:ada").id
+        replaced = held_rescore.start_run(db.session, db.session.get(Site, site.id), by="user:ada")
+        replaced.progressed_at -= timedelta(hours=1)  # taken for dead, its worker wakes after the new run began
+        replaced = replaced.id
         db.session.commit()
         newer = held_rescore.start_run(db.session, db.session.get(Site, site.id), by="user:bea").id
         db.session.commit()
@@ -256,7 +265,9 @@ def test_an_admin_starts_a_run_from_the_thresholds_page_and_publishes_what_it_of
     assert client.post(f"{url}/rescore-held", data={"csrf_token": csrf_token(page)}).status_code == 303
     [(name, [site_id, run_id])] = sent
     assert (name, site_id) == ("workers.rescore_tasks.score_held_again", site.id)
-    assert "Waiting for a worker to score the held comments again" in client.get(url).get_data(as_text=True)
+    waiting = _section(client.get(url).get_data(as_text=True))
+    assert "Waiting for a worker to score the held comments again with test-model-2: 0 scored so far of 2" in waiting
+    assert "Score held comments" not in waiting  # one run at a time while it moves
 
     with app.app_context():
         assert task(site.id, run_id) == "scored 2"
@@ -316,6 +327,7 @@ def test_the_command_scores_them_again_with_a_progress_bar_and_publishes_with_pu
     result = runner.invoke(main, ["models", "rescore-held", "--site", site.name, "--publish"], env=services.env())
     assert result.exit_code == 0, result.output
     assert "published 1; left held: 0 edited since" in result.output
+    assert "stay held" not in result.output  # it said so, then published them (an admin's walk)
     assert _rows(app, [civil])[civil] == ("published", "retired-0", OLD_SCORES)
     with app.app_context():
         [history] = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == civil)).all()
@@ -323,13 +335,12 @@ def test_the_command_scores_them_again_with_a_progress_bar_and_publishes_with_pu
 
 
 def test_a_run_no_worker_finished_can_be_replaced_from_the_page(app, sign_in, admin, promoted, make_comment):
-    from datetime import timedelta
-
     site = promoted
     _held(make_comment, site, 20)
     with app.app_context():
         run = held_rescore.start_run(db.session, db.session.get(Site, site.id), by="user:ada")
         run.requested_at -= timedelta(hours=2)
+        run.progressed_at -= timedelta(hours=2)
         db.session.commit()
     said = " ".join(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True).split())
     assert "No worker finished the run user:ada asked for" in said
@@ -522,4 +533,26 @@ def test_the_progress_bars_length_is_what_the_run_reads(app, promoted, make_comm
     advanced = []
     _run(app, site.id, progress=advanced.append)
     with app.app_context():
-        assert held_count(db.session, db.session.get(Site, site.id), NEW) == sum(advanced) == 4
+        assert held_count(db.session, db.session.get(Site, site.id), NEW, ATTRIBUTES) == sum(advanced) == 4
+
+
+def test_what_a_rescore_published_is_the_releasing_versions_in_a_rollback_and_its_published_list(
+        app, promoted, make_comment):
+    """A rollback said a version had published 9 where it had made 37 public, and its *what it published*
+    list (the Published tab by version) left out the 28 it had released by scoring held comments again
+    (an admin's walk): those keep the arrival version that had held them."""
+    from moderation.domain.queue_filters import QueueFilters
+    from moderation.domain.version_effect import left_by
+    site = promoted
+    own = make_comment(site.id, "live 1", status="published", model_version=NEW, scores={"toxicity": 0.1})
+    released = [_held(make_comment, site, 20, words=f"Old held take {n}") for n in range(3)]
+    still_held = _held(make_comment, site, 90, words="Old held take")
+    _run(app, site.id)
+    assert _publish(app, site.id).published == 3
+    with app.app_context():
+        assert left_by(db.session, NEW, site.id) == {"published": 4}
+        listed = db.session.scalars(select(Comment.id).where(
+            *QueueFilters(model=NEW).conditions(), Comment.status == "published")).all()
+        assert sorted(listed) == sorted([own, *released])
+        assert left_by(db.session, OLD, site.id) == {"published": 3, "held": 1}
+        assert db.session.get(Comment, still_held).status == "held"

@@ -198,6 +198,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     # Admins only: which version scores, and publishing on its scores, is an admin's.
     ("admin.rescore_held_comments", "POST"): page(moderator=403, admin=303),  # queued; nothing consumes it here
     ("admin.publish_rescored_comments", "POST"): page(moderator=403, admin=303),  # "no finished run"
+    ("admin.rescore_held_status", "GET"): poll(moderator=403, admin=200),  # {"run": null} before any run
     ("admin.shadow", "GET"): page(moderator=403, admin=200),
     ("admin.version_effect", "GET"): page(moderator=403, admin=200),
     ("admin.version_effect_plot", "GET"): page(moderator=403, admin=200),  # a PNG, "no comments scored"

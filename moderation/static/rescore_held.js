@@ -1,0 +1,61 @@
+// Follows the thresholds page's run of held comments scored again (admin/_rescore_held.html) while it
+// waits for a worker or scores: the count and bar move in place from the run's status every couple of
+// seconds (one small query; the page itself reads tuning data and plots, too heavy to fetch again).
+// When the run is no longer active (finished, failed, stale or replaced by another admin's) the page
+// reloads once, to count what it would publish and offer the buttons, and stops asking. The page had
+// said "Reload this page to see it finished" and showed nothing until someone did.
+(function () {
+  "use strict";
+  const section = document.querySelector("[data-rescore-status]");
+  if (!section) return;
+  const POLL_MS = 2000;
+  const scored = section.querySelector("[data-rescore-scored]");
+  const state = section.querySelector("[data-rescore-state]");
+  const bar = section.querySelector("[data-rescore-progress]");
+  const total = section.querySelector("[data-rescore-total]");
+
+  function show(run) {
+    scored.textContent = run.scored.toLocaleString("en");
+    if (run.state === "scoring") state.textContent = "Scoring";
+    if (bar) {
+      bar.max = Math.max(bar.max, run.scored, 1);
+      bar.value = run.scored;
+      bar.textContent = run.scored + " of " + bar.max;
+      if (total) total.textContent = bar.max.toLocaleString("en");  // never fewer than it scored
+    }
+  }
+
+  // Asking again cannot mend a refusal: signed out, no longer an admin, or the site gone. The page
+  // had asked every 2 s for ever and never said why it stopped moving.
+  function stopped(status) {
+    const note = document.createElement("p");
+    note.className = "flash flash-warning";
+    note.setAttribute("role", "alert");
+    note.dataset.rescoreStopped = "";
+    note.textContent = status === 401
+      ? "This page stopped following the run: you are signed out. Sign in again to see it."
+      : "This page stopped following the run: the server answered " + status + ". Reload the page to see it.";
+    section.appendChild(note);
+  }
+
+  function poll() {
+    if (document.hidden) return window.setTimeout(poll, POLL_MS);
+    fetch(section.dataset.rescoreStatus, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.status >= 400 && response.status < 500 && response.status !== 429) return stopped(response.status);
+        if (!response.ok) return window.setTimeout(poll, POLL_MS * 2);  // a restart, a busy moment, too many asks
+        return response.json().then(function (body) {
+          const run = body.run;
+          // Another admin's new run is another run: the page is drawn afresh for it.
+          if (!run || !run.active || String(run.id) !== section.dataset.run) {
+            return window.location.reload();  // the page's own GET: the form that started the run was redirected
+          }
+          show(run);
+          window.setTimeout(poll, POLL_MS);
+        });
+      })
+      .catch(function () { window.setTimeout(poll, POLL_MS * 2); });
+  }
+
+  window.setTimeout(poll, POLL_MS);
+})();

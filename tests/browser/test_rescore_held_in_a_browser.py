@@ -1,0 +1,124 @@
+"""An admin watches held comments scored again on the thresholds page in Chromium: the count and the
+bar move in place while the run scores (static/rescore_held.js, allowed by the page's CSP), the page
+draws itself again once when the run ends, offering what it would publish, and then stops asking."""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import update
+
+from moderation import db
+from moderation.domain.held_rescore import score_held_again, start_run
+from moderation.model_provider import FixedModels
+from moderation.models import Comment, HeldRescoreRun, Site
+from workspace_pages import sign_in
+
+pytestmark = pytest.mark.browser
+
+OLD, NEW = "test-model-1", "test-model-2"
+
+
+class Promoted:
+    """The version in force: a comment's toxicity is the number its text ends with, in hundredths."""
+
+    version, attributes, card = NEW, ("toxicity", "insult"), {}
+    thresholds = {"toxicity": 0.5, "insult": 0.5}
+
+    def score(self, texts):
+        return [{"toxicity": int(t.rsplit(" ", 1)[-1]) / 100, "insult": 0.1} for t in texts]
+
+    def explain(self, text, attributes=None, top_k=5):
+        return {}
+
+
+def _held(app, site_id: int, text: str) -> None:
+    """Held by the old version's toxicity alone."""
+    with app.app_context():
+        db.session.add(Comment(site_id=site_id, external_id=text[-12:], story_id="bridge", author_id="u1", text=text,
+                               body_hash=hashlib.sha256(text.encode()).hexdigest(), status="held",
+                               scores={"toxicity": 0.81, "insult": 0.2}, flagged=["toxicity"], model_version=OLD,
+                               priority=1.2, scored_priority=1.2))
+        db.session.commit()
+
+
+def test_the_page_follows_a_run_and_stops_when_it_ends(app, admin, make_site, live_server, browser_page, tmp_path):
+    app.extensions["models"] = FixedModels(Promoted())
+    site = make_site("promoted-gazette")
+    for n, toxicity in enumerate((20, 30, 90)):
+        _held(app, site.id, f"A silly take on the new bridge, number {n}, {toxicity}")
+    with app.app_context():  # a worker part way through: one scored of three
+        run_id = start_run(db.session, db.session.get(Site, site.id), by="user:ada").id
+        db.session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id).values(
+            version=NEW, started_at=datetime.now(timezone.utc), scored=1))
+        db.session.commit()
+    shots = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path))
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if "Refused" in message.text else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    asked: list[float] = []
+    page.on("request", lambda request: asked.append(time.monotonic()) if "rescore-held/status" in request.url else None)
+    sign_in(page, live_server, admin)
+    page.goto(f"{live_server}/admin/sites/{site.id}/thresholds#rescore-held")
+    section = page.locator("#rescore-held")
+    expect(section).to_contain_text("1 scored so far of 3")
+    assert section.get_by_role("button").count() == 0  # no second run while this one moves
+    page.get_by_label("Value").fill("0.77")  # a reload would put back 0.9
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "rescore-held-in-progress.png"))
+
+    with app.app_context():
+        db.session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id).values(scored=2))
+        db.session.commit()
+    expect(section.locator("[data-rescore-scored]")).to_have_text("2", timeout=15_000)
+    assert section.locator("[data-rescore-progress]").get_attribute("value") == "2"
+    assert page.get_by_label("Value").input_value() == "0.77", "moved in place, not by reloading the page"
+
+    with app.app_context():  # the worker goes on to the end (played from the start: a begun run is not begun twice)
+        db.session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id).values(started_at=None))
+        db.session.commit()
+        score_held_again(db.session, db.session.get(Site, site.id), lambda _: Promoted(), run_id=run_id)
+    publish = page.get_by_role("button", name="Publish these 2")
+    expect(publish).to_be_visible(timeout=15_000)  # drawn again once, counting what it would publish
+    expect(section).to_contain_text("it would publish 2 of them")
+    assert page.get_by_role("button", name="Score held comments again with test-model-2").is_visible()
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "rescore-held-finished.png"))
+    ended = time.monotonic()
+    page.wait_for_timeout(5000)
+    assert not [at for at in asked if at > ended], "it stops asking once the run has ended"
+    assert len(asked) >= 2 and not errors, errors
+
+
+@pytest.mark.parametrize("status, said", [
+    (401, "This page stopped following the run: you are signed out. Sign in again to see it."),
+    (404, "This page stopped following the run: the server answered 404. Reload the page to see it."),
+])
+def test_the_page_stops_following_a_run_when_the_server_refuses_and_says_so(
+        app, admin, make_site, live_server, browser_page, status, said):
+    """Signed out, no longer an admin, or the site gone: it had asked every 2 s for ever, saying nothing."""
+    app.extensions["models"] = FixedModels(Promoted())
+    site = make_site(f"refusing-gazette-{status}")
+    _held(app, site.id, f"A silly take on the new bridge, number {status}, 20")
+    with app.app_context():
+        start_run(db.session, db.session.get(Site, site.id), by="user:ada")
+        db.session.commit()
+    page = browser_page
+    asked: list[float] = []
+    page.on("request", lambda request: asked.append(time.monotonic()) if "rescore-held/status" in request.url else None)
+    sign_in(page, live_server, admin)
+    page.route("**/rescore-held/status", lambda route: route.fulfill(
+        status=status, content_type="application/json",
+        body='{"error": {"code": "refused", "message": "refused", "field": null}}'))
+    page.goto(f"{live_server}/admin/sites/{site.id}/thresholds#rescore-held")
+    expect(page.locator("#rescore-held [data-rescore-stopped]")).to_have_text(said, timeout=15_000)
+    told = time.monotonic()
+    page.wait_for_timeout(5000)
+    assert len(asked) == 1 and not [at for at in asked if at > told], "it asks once, then no more"

@@ -1,0 +1,212 @@
+"""The last stop's audit of `threat_words` and `group_attack`: the misses it left and the false alarms.
+
+Pure functions of text: no database, no model.
+"""
+from __future__ import annotations
+
+import pytest
+
+from moderation.domain.rules import Compiled, Facts, validate_rules
+
+
+def fired(kind: str, text: str) -> list[str]:
+    return [h.reason for h in Compiled(validate_rules([{"name": "r", "kind": kind}])).evaluate(text, Facts(author_id="a"))]
+
+
+def held_as_threat(text: str) -> bool:
+    return any(reason.startswith("threat of violence: ") for reason in fired("threat_words", text))
+
+
+@pytest.mark.parametrize("text", [
+    "Hale should hang for this jk", "Hale should hang for this /s", "Hale should hang for this (lol)",
+    "Hale should hang for this (jk).", "Hale should hang for this j/k", "Hale should hang for this just kidding",
+    "Hale should hang for this /j", "Hale should hang for this [lol]", "Hale should hang for this *jk*",
+    "Hale should hang for this jk lol", "Hale should hang for this lol /s", "Hale should hang for this JK!!",
+    "Line the poll workers up against a wall /s", "Put Donovan six feet under (haha)", "Shoot him jk.",
+    "I know where Hargrove lives jk", "Hargrove should hang jks",
+])
+def test_a_joke_said_to_be_one_after_a_threat_is_read_as_its_full_stop(text):
+    # "... lol" was held and these published (the audit): saying it is a joke excuses no threat.
+    assert held_as_threat(text)
+
+
+@pytest.mark.parametrize("text", [
+    # Before a comma a marker is dropped, as laughter is: what follows says what was meant.
+    "Shoot him jk, he's open!", "Shoot him /s, he's open!", "Kill her (lol), she has the flag",
+    "I know where the mayor lives jk, in a council flat", "Just hang her /s, the painting I mean",
+    # Nothing a marker makes a threat of.
+    "I'd kill for a coffee jk", "Hale should hang his head in shame /s", "The wind hit 50 m/s",
+    "We'll kill them in the return leg jk", "She's going to kill it at the debate (lol)",
+    "That striker is dead on his feet /s", "String the lights up jk",
+])
+def test_a_joke_marker_makes_no_threat_of_what_is_none(text):
+    assert fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Enjoy your last day lol", "Enjoy your last day", "Enjoy your last day, Chief!", "Enjoy your last week, Margaret.",
+    "Enjoy your last weekend before school starts lol", "Enjoy your last summer of freedom!", "Enjoy your last year 😂",
+    "Enjoy your last weekend.",
+])
+def test_a_farewell_to_someone_leaving_is_no_threat(text):
+    # Said to a reader retiring: held as "Enjoy your last Christmas." is (the audit).
+    assert fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Enjoy your last Christmas.", "Enjoy your last days.", "Enjoy your last breath lol", "Enjoy your last birthday, Hargrove.",
+    "Enjoy your last meal.",
+    # Decided: held. "A dead man" said as a sentence ends is the stock threat ("When he gets out he's a
+    # dead man."), and laughter excuses a threat no more than "jk" does; a moderator approves the jokes.
+    # Said with the condition that makes it banter, it goes on and is not read.
+    "You're a dead man lol", "You're a dead man.",
+])
+def test_a_last_christmas_or_a_dead_man_is_still_a_threat(text):
+    assert held_as_threat(text)
+
+
+def test_a_dead_man_with_the_reason_after_it_is_banter():
+    assert fired("threat_words", "You're a dead man if your wife sees this lol") == []
+
+
+# Written before a game after a beating was read as a win: a first version, reverted, published 21 of
+# 30 threats it had held ("I'm going to beat him to death on Friday.", "... at chess club with a
+# hammer"), a day or a game's name excusing any beating, and what followed never read.
+BEATINGS = [
+    "Someone should beat him senseless.", "I'm going to beat him to death on Friday.",
+    "I'm going to beat him senseless at chess club with a hammer.", "Someone should beat him senseless at chess club with a hammer.",
+    "I'll beat him to death at chess.", "I'm going to beat him senseless in the final seconds of his life.",
+    "I'll beat him senseless when I see him", "I'm going to beat the referee senseless after the match.",
+    "I'll beat him senseless on Saturday when I see him.", "I'll beat him senseless at the pool.",
+    "Someone should beat him senseless at the station.", "We will beat him to death at his house.",
+    "They should beat the mayor senseless in the car park.", "I'll beat you senseless at the darts on Saturday if you turn up.",
+    "Someone should beat Hargrove senseless.", "Someone should beat him senseless, at chess or anywhere else.",
+    "They should beat the ref senseless after the final.", "I'll beat you senseless on Saturday night outside the ground.",
+    "I'm going to beat him senseless at chess and then break his legs.", "Someone should beat him senseless at chess. With the board.",
+    "I'll beat you senseless at poker, then in the car park.", "I'm going to beat him half to death at chess.",
+    "Someone should beat him within an inch of his life at chess club.", "I will beat you to a pulp at chess club tonight.",
+    "Someone should beat him senseless at the chess club on Friday night.",
+    "I'll beat him senseless at chess. Then I'll beat him senseless for real.",
+    "We're going to beat him black and blue at cards and then outside.", "Someone should beat him senseless at golf with his own club.",
+    "I'm going to beat her senseless at tennis with my racket.", "I'll beat him senseless at chess, literally, with the board.",
+    "Someone needs to beat that referee senseless at the game on Saturday.", "I'll beat him senseless at chess lol, then stab him.",
+    "Someone should beat him senseless at chess. Then kill him.", "They should beat him to death at chess.",
+    "Someone should beat him senseless at the chess board with a hammer", "I'm going to beat him senseless at chess and then in real life.",
+    "Someone should beat him senseless at chess. Physically.", "I'll beat him senseless at snooker with the cue.",
+    "I'm going to beat Hargrove senseless at Chess Club with a bat.", "Someone should beat him senseless at darts. Then break his arms.",
+    "I'll beat you senseless at pool. In the car park after.", "I'm going to beat him senseless at chess jk. With a hammer.",
+    "Someone should beat the ref senseless at the pub quiz. Outside, after.", "I'll beat him senseless at chess. Not joking.",
+]
+
+
+@pytest.mark.parametrize("text", BEATINGS)
+def test_a_beating_at_a_place_a_time_or_with_a_weapon_is_still_a_threat(text):
+    assert held_as_threat(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Someone should beat him senseless at chess.", "I'm going to beat you senseless at darts next week.",
+    "My nan will beat you senseless at cards.", "I'm gonna beat my brother senseless at Scrabble tonight.",
+    "I'll beat him senseless at Mario Kart.", "Our table will beat them senseless at the quiz.",
+    "I'm going to beat him to a pulp at snooker.", "Someone should beat him senseless at his own game.",
+    "I'll beat you senseless at poker lol", "Someone should beat Hargrove senseless at Chess.",
+    "I'll beat you black and blue at ping pong again.", "We're going to beat them senseless at FIFA tonight 😂",
+])
+def test_a_beating_at_a_game_ending_the_sentence_is_a_win(text):
+    # "Someone should beat him senseless at chess." was held (a re-check), as "we will beat them on Sunday" never was.
+    assert fired("threat_words", text) == []
+
+
+# What a news site's readers say with the words these patterns read: kill, shoot, dead, a joke marker,
+# an animal, a game, a farewell, and a slur quoted in a court report. Neither rule holds any of it.
+ORDINARY = [
+    'The council wants to kill the bus route and nobody asked us jk',
+    "I'd kill for a decent bakery in this town lol",
+    'Shoot me an email if you want the minutes of the meeting /s',
+    'The photographer shot the mayor from a terrible angle (lol)',
+    'That band is dead to me after this album jk',
+    'My phone battery is dead again, thanks a lot 5G /s',
+    "He's dead right about the parking, to be fair.",
+    "Dead man's curve on the A38 claimed another car today.",
+    "Enjoy your last day, Dave, the office won't be the same!",
+    'Enjoy your last week before the baby comes lol',
+    "If I had a dog that acted like my toddler, I'd never get any sleep.",
+    "If my dog behaved like the mayor's spaniel I'd be proud of it.",
+    "If I had a cat that looked like Garfield I'd put it on a diet.",
+    "If my dog barked like that at the postman, I'd have it trained.",
+    "If we had a horse that ran like Frankel we'd never sell it.",
+    "My vet said if my dog kept limping we'd have to put it down eventually, so sad.",
+    'My nan beat me senseless at Scrabble again last night.',
+    "She'll beat you senseless at chess, she's a grandmaster.",
+    "Someone should beat him at chess, he's getting smug.",
+    'The jury heard he called the victim a "sand nigger" before the attack.',
+    'The word "raghead" was painted on the mosque wall, police said.',
+    'Calling a Pakistani man a "paki" is a hate crime, the magistrate said.',
+    'The Mark Twain novel uses the word nigger over 200 times, which is why schools debate it.',
+    "There's a chink in the armour of this defence.",
+    'He spotted a chink of light under the door.',
+    'The spic and span look of the new station is lovely.',
+    'Kill the lights when you leave, the council pays the bill /s',
+    'Shoot for the stars, kids (lol)',
+    'They shot the film in Whitby last summer, so pretty.',
+    'The deer was shot by a poacher in the park, the ranger said.',
+    'Hang on, the mayor said what? lol',
+    'We should hang the new portrait of the mayor in the foyer jk',
+    'That cat is a little monster, she killed three mice this week lol',
+    'Our dog is dead lazy, he sleeps all day /s',
+    "He's a dead ringer for the old mayor lol",
+    'The striker killed the game off in the 89th minute.',
+    "Beat them at their own game, that's all I ask.",
+    "I'm going to beat my record at the parkrun tomorrow jk",
+    'They beat us black and blue in the second half, fair play.',
+    'My brother beat me senseless at FIFA again lol',
+    "I'll murder a curry after this match lmao",
+    'The report says the dog was put down after the attack.',
+    "Stop, you're killing me with these puns /s",
+    "If my dog acted like Trump I'd take it to obedience classes.",
+    "If I had a parrot that talked like the mayor I'd teach it better words.",
+    'The referee killed the atmosphere with that whistle jk',
+    'Someone should shoot a documentary about the old mill (lol)',
+    'I know where the bakery is jk, next to the library',
+    'The ref was dead wrong on that penalty (lol)',
+    'Slur or not, the court said, calling him a faggot on the bus was harassment.',
+    'The minister wants to deport the illegal immigrants held at the centre, the paper says.',
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_comments_near_the_audits_threats_are_no_threat_and_no_attack(text):
+    assert fired("threat_words", text) == [] and fired("group_attack", text) == []
+
+
+AUDITS_PLEA = ("will someone please kill that sand nigger or just nuke the fucking place that raghead is directly attempting"
+               " to destroy america flush the fucker")
+
+
+@pytest.mark.parametrize("text", [
+    AUDITS_PLEA, "will someone please kill that sand nigger", "Someone should shoot that raghead.",
+    "I hope that nigga dies tonight.", "That faggot should be hanged.", "I'm going to kill that kike.",
+    "Someone should shoot that retard.", "Kill the tranny.",
+])
+def test_a_threat_at_one_person_named_by_a_slur_is_held(text):
+    # The model held the audit's plea; the rule read no person in a singular slur and published it.
+    assert held_as_threat(text)
+
+
+@pytest.mark.parametrize("text", [
+    AUDITS_PLEA, "kill that sand nigger", "I hate that paki.", "That wetback should be deported.", "Shoot the kike.",
+    "That raghead is vermin.",
+])
+def test_a_slur_for_one_of_a_group_is_read_where_its_plural_is(text):
+    assert fired("group_attack", text)[0].startswith("attack on a group: ")
+
+
+@pytest.mark.parametrize("text", [
+    "If I had a dog that acted like Donald Trump, I'd shoot it in the head.",
+    "If I had a dog that acted like Trump I'd shoot it.", "If my dog behaved like the mayor, I'd have it put down.",
+    "If my dog acted like him I would take it out back and shoot it.", "If I had a cat that acted like Hargrove I'd drown it.",
+    "If we had a dog that barked like Okafor we'd have it put down lol",
+])
+def test_a_killing_said_of_an_animal_that_stands_for_a_person_is_held(text):
+    # The audit's: published, where the model held it.
+    assert held_as_threat(text)
