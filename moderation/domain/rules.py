@@ -353,6 +353,21 @@ def validate_rules(raw: Any) -> list[dict[str, Any]]:
                 raise ValidationFailed(f"{where}.{param} is required for {kind} rules", field=f"{where}.{param}")
             clean[param] = parse(rule[param], f"{where}.{param}") if param in rule else default
         rules.append(clean)
+    return children_read_own_streets(rules, unset=[i for i, r in enumerate(raw) if "own_street" not in r])
+
+
+# A site with a `contact_seeking` rule is a children's site (docs/moderation.md): there a child's "i live
+# on elm road" is held as it was before `own_street` was a setting, unless the site says otherwise. Its
+# rules saved before then have no own_street, and a save from a form that never showed it sets none.
+def children_read_own_streets(rules: list[Any], unset: Sequence[int] | None = None) -> list[Any]:
+    """`rules` with own_street "named" in each street_address rule that did not set it (`unset`: those
+    indices; None: whichever have no own_street), where a contact_seeking rule is among them."""
+    if not any(isinstance(r, dict) and r.get("kind") == "contact_seeking" for r in rules):
+        return rules
+    unset = [i for i, r in enumerate(rules) if isinstance(r, dict) and "own_street" not in r] if unset is None else unset
+    for i in unset:
+        if isinstance(rules[i], dict) and rules[i].get("kind") == "street_address":
+            rules[i] = {**rules[i], "own_street": "named"}
     return rules
 
 
@@ -408,7 +423,7 @@ class Compiled:
     """A validated rule set, its word lists compiled once for a batch or a preview."""
 
     def __init__(self, rules: Sequence[Mapping[str, Any]]) -> None:
-        self.rules = list(rules)
+        self.rules = children_read_own_streets([dict(r) for r in rules])
         self.patterns = {r["name"]: match.word_pattern(r["words"]) for r in self.rules if "words" in r}
 
     def evaluate(self, text: str, facts: Facts) -> list[Hit]:

@@ -101,6 +101,19 @@ def test_a_childs_own_street_without_a_number_is_held_where_the_site_says_its_re
     assert fired("street_address", text, own_street="named") == ["street address"]
 
 
+@pytest.mark.parametrize("text", UNNUMBERED)
+def test_a_site_with_the_contact_seeking_rule_holds_a_childs_own_street_unless_it_says_otherwise(text):
+    """A children's site has `contact_seeking`; its street rule, saved before own_street was a setting or
+    sent without it, held "i live on elm road" and must go on holding it."""
+    rules = [{"name": "addresses", "kind": "street_address"}, {"name": "dm", "kind": "contact_seeking"}]
+    validated = validate_rules(rules)
+    stored = [{k: v for k, v in r.items() if k != "own_street"} for r in validated]  # saved before the setting
+    for compiled in (Compiled(validated), Compiled(stored)):
+        assert [h.rule for h in compiled.evaluate(text, Facts(author_id="kid")) if h.kind == "street_address"] == ["addresses"]
+    said_numbered = validate_rules([dict(rules[0], own_street="numbered"), rules[1]])
+    assert not [h for h in Compiled(said_numbered).evaluate(text, Facts(author_id="kid")) if h.kind == "street_address"]
+
+
 @pytest.mark.parametrize("text", UNNUMBERED + ["I live on Mill Lane and the traffic is already bumper to bumper"])
 def test_a_grown_up_readers_own_street_without_a_number_is_theirs_to_tell(text):
     """A UK news group's tester found "I live on Mill Lane ..." held on a planning story (F7)."""
