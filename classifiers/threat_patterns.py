@@ -72,21 +72,24 @@ CALLED_DEAD = r"\b" + CALL + r"\s+(?:all\s+|just\s+)?die\b"
 # rule leaves it out and asks for a person (moderation/domain/threat_words.py).
 SOMEONE_SHOULD_HARM = r"\b(?:someone|somebody)\s+(?:should|needs\s+to|ought\s+to|has\s+to)\s+(?:just\s+)?" + _HARM + r"\b"
 
+HOPE_HARMED = r"\bhope\s+(?:you|u|ya|he|she|they)\s+(?:die|dies|get\s+(?:shot|killed|raped|stabbed|hit\s+by))\b"
+# Not a defender's "back post" or "back pass"; but "watch your back post-match" and "back pass the
+# tunnel" are threats (a re-check). These two are named, so the site rule can read them more narrowly than training.
+WATCH_YOUR_BACK = r"\bwatch\s+(?:your|ur)\s+back\b(?!\s+(?:post|four|line|pass)\b(?!\s*-\s*\w|\s+(?:the|that|this|my|our)\b))"
+
 # Every branch but five that the readers spell differently: the intents (their verbs, the words
 # between, what may follow), the calls for harm and for a death (forecasts or not, whose) and the
 # order to kill a group (where it may stand).
 BRANCHES: tuple[str, ...] = (
     r"\b(?:" + INTENT + r")(?:\s+\w+){0,2}?\s+hunt\s+" + _VICTIM + r"\s+down\b",
     SOMEONE_SHOULD_HARM,
-    r"\bhope\s+(?:you|u|ya|he|she|they)\s+(?:die|dies|get\s+(?:shot|killed|raped|stabbed|hit\s+by))\b",
+    HOPE_HARMED,
     r"\b(?:exterminate|eradicate|wipe\s+out)\s+(?:all|every|the|these|those|them)\b",
     r"(?:^|[.!?,:;]\s*)death\s+to\s+(?:all\s+|the\s+)?\w+",
     r"\b(?:slit|cut)\s+(?:their|your|his|her|ur)\s+(?:\w+\s+)?throats?\b",
     r"\bsnap\s+(?:their|your|his|her|ur)\s+(?:\w+\s+)?necks?\b",
     r"\b(?:love|like)\s+to\s+see\s+(?:you|them|him|her|(?:those|these|all)\s+\w+)\s+(?:suffer|die|burn|hang)\b",
-    # Not a defender's "back post" or "back pass"; but "watch your back post-match" and "back pass the
-    # tunnel" are threats (a re-check).
-    r"\bwatch\s+(?:your|ur)\s+back\b(?!\s+(?:post|four|line|pass)\b(?!\s*-\s*\w|\s+(?:the|that|this|my|our)\b))",
+    WATCH_YOUR_BACK,
     r"\bi\s+know\s+where\s+(?:you|u)\s+live\b",
     r"\b(?:your|ur)\s+days\s+are\s+numbered\b",
     r"\b(?:you|u)(?:'re|\s+are|re)\s+(?:going\s+to|gonna)\s+(?:die|get\s+(?:hurt|shot|killed))\b",

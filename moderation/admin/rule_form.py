@@ -29,6 +29,7 @@ PARAM_LABELS = {
     "max_repeat": "Most repeats of one character",
     "max_chars": "Longest reply (characters)",
     "until": "Until the author's comments are",
+    "own_street": "A reader's own street, held",
 }
 # Where a kind's setting means something else: "How many times" said nothing of a new author's
 # count, which an editor's walk could only read from the preview's reason.
@@ -42,7 +43,8 @@ ACTION_HINTS = {"threat_words": _QUOTED, "group_attack": _QUOTED, "urging_self_h
                 "contact_seeking": _QUOTED,
                 "other_language": "Hold, not reject: it fires on civil comments in other languages too, and no "
                                   "moderator sees what it rejects."}
-SCOPE_LABELS = {"author": "the author", "site": "anyone on the site", "approved": "approved", "posted": "posted"}
+SCOPE_LABELS = {"author": "the author", "site": "anyone on the site", "approved": "approved", "posted": "posted",
+                "numbered": "with a house number", "named": "named, number or not (readers are children)"}
 # A list pasted from a document: its bullets are never part of a word (an editor's walk pasted
 # "• scumbag" from Word, and the rule then caught only "• scumbag" written with its bullet).
 # Numbered too ("1. scumbag", "2) lowlife"): a re-check pasted a numbered list, and the rule caught nothing.

@@ -19,7 +19,7 @@ from moderation.domain.rule_sets import (
     PREVIEW_EXAMPLES, PREVIEW_SIZE, StaleRules, TakesAway, current_rule_set, parse_rules_text, preview,
     protections_removed, rule_version, rule_versions, save_rules, taken_away,
 )
-from moderation.domain.rules import KINDS, MAX_RULES
+from moderation.domain.rules import KINDS, MAX_RULES, children_read_own_streets
 from moderation.domain.stories import list_stories, recent_stories, set_story
 from moderation.domain.story_comments import story_counts
 from moderation.models import Site
@@ -45,6 +45,8 @@ def _page(site: Site, *, text: str | None = None, error: ValidationFailed | None
     if form_rules is None:  # the JSON editor's rules when they read as a list of rules, else the saved ones
         form_rules = _rules_in(text, saved)
     form_rules = _shown(form_rules)
+    if isinstance(form_rules, list):  # the form shows what the rules read: a children's site's own streets
+        form_rules = children_read_own_streets(list(form_rules))
     error_at = field_of_error(error.field) if isinstance(error, ValidationFailed) and editor == "form" else None
     return render_template(
         "admin/rules.html", site=site, text=text, error=error, result=result, kinds=KINDS, editor=editor,

@@ -20,7 +20,6 @@ from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJ
                                            reported_condition)
 from moderation.domain.rules import KINDS, MAX_NAME as MAX_RULE_NAME
 from moderation.domain.typed_numbers import typed_float
-from moderation.domain.version_effect import scored_by
 from moderation.domain.zones import known_zone
 from moderation.models import REPORT_REASONS, Comment, Report, User
 
@@ -179,7 +178,7 @@ class QueueFilters:
         if self.rule:
             where.append(Comment.rule_hits.contains([{"rule": self.rule}]))
         if self.model:
-            where.append(scored_by(self.model))
+            where.append(Comment.model_version == self.model)
         score = Comment.scores[self.score_attr].astext.cast(Float)
         if self.score_min is not None:
             where.append(score >= self.score_min)

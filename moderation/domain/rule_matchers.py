@@ -428,10 +428,11 @@ _ADDRESS = re.compile(r"\b\d{1,5}[a-zA-Z]?,?\s+(?:(?:[A-Z][a-z]+|\d+(?:st|nd|rd|
                       + _STREET_WORDS + r")\b\.?")
 
 
-def street_address(text: str) -> str | None:
+def street_address(text: str, own_street: bool = False) -> str | None:
+    """A numbered address, or a home's street told (spelled_contacts.home_address)."""
     shown = _visible(text).translate(_LIKE_LATIN)
     match = _ADDRESS.search(shown)
-    return match.group(0) if match else home_address(shown)
+    return match.group(0) if match else home_address(shown, own_street)
 
 
 def social_handle(text: str) -> str | None:

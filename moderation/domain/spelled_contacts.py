@@ -169,21 +169,37 @@ _LIVE_AT = re.compile(
     r"(?i)\b(?:(?:i|we)(?:[ \t]+(?:still|now|both|all|just|actually|currently))?[ \t]+(?:live|stay)"
     r"|(?:i'?m|i[ \t]+am|we'?re|we[ \t]+are)[ \t]+(?:living|staying))[ \t]+(?:at|on|in)[ \t]+"
     r"|\bmy[ \t]+(?:home[ \t]+)?address[ \t]+is[ \t]+(?:at[ \t]+)?")
+# Someone else's home, told: "The planning officer lives on Elm Road." (a UK news group's tester found it
+# published beside a call to pay him a visit); not a street's residents ("everyone who lives on Mill
+# Lane"), nor the writer's own people ("my gran lives on Station Road"), theirs to tell as their own is.
+_LIVES_AT = re.compile(r"(?i)\b(?!(?:who|that|which|everyone"
+                       r"|everybody|anyone|anybody|nobody|someone|somebody|one|whoever|people|family|families|residents)\b)"
+                       r"[a-z][a-z'-]*[ \t]+(?:still[ \t]+|now[ \t]+|actually[ \t]+)?(?:lives|is[ \t]+living|resides)[ \t]+(?:at|on|in)[ \t]+")
+_TOLD_BY_KIN = re.compile(r"(?i)\b(?:my|our|me|i|we)\b[^.!?\n]*\Z")
 _NAMES = rf"(?:(?!(?:{_NOT_A_NAME})\b)[a-z][a-z'-]*[ \t]+){{1,3}}"
 # With a house or flat number every street word is one ("i live at 7 ash close off the main road"); with
 # none, an ordinary word after close, way, walk, drive or place says it is no street.
-_ADDRESS_AFTER = re.compile(
+_NUMBERED = re.compile(
     r"(?i)(?:(?:(?:flat|apartment|apt|unit)[ \t]*\d{1,4}[a-z]?,?[ \t]+)"
     rf"(?:(?:number[ \t]+|no\.?[ \t]*)?(?:\d{{1,5}}[a-z]?|{_NUMBER_WORD}),?[ \t]+)?"
     rf"|(?:number[ \t]+|no\.?[ \t]*)?(?:\d{{1,5}}[a-z]?|{_NUMBER_WORD}),?[ \t]+)"
-    rf"{_NAMES}(?:{_STREET}|{_STREET_OR_WORD})\b"
-    rf"|(?i:{_NAMES}(?:(?:{_STREET})\b|(?:{_STREET_OR_WORD})\b(?![ \t]+(?:{_NOT_A_STREET_AFTER})\b)))")
+    rf"{_NAMES}(?:{_STREET}|{_STREET_OR_WORD})\b")
+_UNNUMBERED = re.compile(rf"(?i:{_NAMES}(?:(?:{_STREET})\b|(?:{_STREET_OR_WORD})\b(?![ \t]+(?:{_NOT_A_STREET_AFTER})\b)))")
 
 
-def home_address(shown: str) -> str | None:
-    """The street a writer says they (or their household) live at, in lower case too."""
+def home_address(shown: str, own_street: bool = False) -> str | None:
+    """A home's street, in lower case too: the writer's (or their household's) with a house or flat
+    number, and without one if `own_street` (a site for children); anyone else's, numbered or not.
+    A grown-up reader's "I live on Mill Lane and the traffic is already bumper to bumper" tells no
+    one where to find them, and a planning story is full of such comments."""
     for frame in _LIVE_AT.finditer(shown):
-        address = _ADDRESS_AFTER.match(shown, frame.end())
+        address = _NUMBERED.match(shown, frame.end()) or (_UNNUMBERED.match(shown, frame.end()) if own_street else None)
+        if address:
+            return address.group(0)
+    for frame in _LIVES_AT.finditer(shown):
+        if _TOLD_BY_KIN.search(shown, max(0, frame.start() - 30), frame.start()):
+            continue
+        address = _NUMBERED.match(shown, frame.end()) or _UNNUMBERED.match(shown, frame.end())
         if address:
             return address.group(0)
     return None

@@ -40,10 +40,11 @@ import re
 
 from classifiers.normalise import normalise_with_offsets
 from classifiers.threat_patterns import (
-    BRANCHES, CALL, HARMED, INTENT, KILL_ALL, NOT_HARM, SOMEONE_SHOULD_HARM, VIOLENCE_ANYWHERE, intent_against,
-    intent_to_harm,
+    BRANCHES, CALL, HARMED, HOPE_HARMED, INTENT, KILL_ALL, NOT_HARM, SOMEONE_SHOULD_HARM, VIOLENCE_ANYWHERE,
+    WATCH_YOUR_BACK, intent_against, intent_to_harm,
 )
 from moderation.domain.group_attacks import GROUP, SLURS_FOR_ONE
+from moderation.domain.veiled_threats import first_veiled, patterns as veiled_patterns
 
 _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+should\s+|we\s+must\s+)?" + KILL_ALL
 # Three words between, not two: "I will find you and kill you", where training has "find" for it.
@@ -651,7 +652,8 @@ _ELECTION_NIGHT = (
 )
 # Training's "someone should <harm>" takes any object ("someone should kill the bill" in a toxic
 # comment costs nothing); here the harm must be done to a person, the branch above.
-_BRANCHES = tuple(b for b in BRANCHES if b != SOMEONE_SHOULD_HARM)
+# "Watch your back" and "hope they get shot" are read by veiled_threats.py, not on an icy road nor of a sofa.
+_BRANCHES = tuple(b for b in BRANCHES if b not in (SOMEONE_SHOULD_HARM, WATCH_YOUR_BACK, HOPE_HARMED))
 # Spanish, the language US sites hear most after English: the model scores it as civil English
 # ("Te voy a matar" threat 0.00), so a Spanish threat sat last in the queue with civil Spanish, and a
 # site that flags other languages published it (a bilingual paper's walk). The normalised text has
@@ -876,7 +878,11 @@ def _first_of_patterns(normalised: str) -> str | None:
     found = _first_undenied(_THREAT, normalised)
     if found is None and _ELECTION_CUE.search(normalised):
         found = _first_undenied(_ELECTION_THREAT, normalised)
-    return found
+    return found if found is not None else first_veiled(_VEILED, normalised)
+
+
+# Menace a local reader words without harm ("we know where your office is"): veiled_threats.py.
+_VEILED = re.compile(veiled_patterns(_ROLE, _KIN_WORD))
 
 
 def _first_undenied(threat: re.Pattern[str], normalised: str) -> str | None:

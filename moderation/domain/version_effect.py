@@ -13,15 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Date, cast, exists, func, or_, select
+from sqlalchemy import Date, cast, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Text
 
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.lifecycle import HELD, PUBLISHED, now
-from moderation.models import AuditEntry, Comment
+from moderation.models import Comment
 
 DAYS = 30
 
@@ -97,20 +96,10 @@ def left_after_rollback(session: Session, version: str | None, site_id: int | No
             "held (the queue's Published tab, Scored by version, lists what it published).")
 
 
-def scored_by(version: str) -> ColumnElement[bool]:
-    """Comments `version` scored: at arrival, or scored again held and released by it (held_rescore.py),
-    which keep the arrival version that had held them, and the releasing version in their history's
-    entry. Counted under the arrival version only, a rollback said a version had published 9 where it
-    had made 37 public, and its *what it published* list left the 28 out (an admin's walk, 2026-12-06)."""
-    return or_(Comment.model_version == version, exists(select(AuditEntry.id).where(
-        AuditEntry.comment_id == Comment.id, AuditEntry.details["rescore_run"].isnot(None),
-        AuditEntry.details["model_version"].astext == version)))
-
-
 def left_by(session: Session, version: str, site_id: int | None) -> dict[str, int]:
     """How many comments `version` scored that are still published or held (of one site, or all): what
     a rollback leaves as it was, which the rollback said nothing of (an admin's walk)."""
-    query = (select(Comment.status, func.count()).where(scored_by(version),
+    query = (select(Comment.status, func.count()).where(Comment.model_version == version,
                                                         Comment.status.in_((PUBLISHED, HELD)))
              .group_by(Comment.status))
     if site_id is not None:

@@ -12,8 +12,9 @@ LABELS = {"phone": "phone number", "email": "e-mail address", "street_address": 
           "social_handle": "social media handle"}
 
 
-def fired(kind: str, text: str) -> list[str]:
-    return [h.reason for h in Compiled(validate_rules([{"name": "r", "kind": kind}])).evaluate(text, Facts(author_id="a"))]
+def fired(kind: str, text: str, **settings: str) -> list[str]:
+    rules = Compiled(validate_rules([{"name": "r", "kind": kind, **settings}]))
+    return [h.reason for h in rules.evaluate(text, Facts(author_id="a"))]
 
 
 @pytest.mark.parametrize("text", [
@@ -82,14 +83,41 @@ def test_a_provider_named_in_a_sentence_is_no_email(text):
 
 
 @pytest.mark.parametrize("text", [
-    "i live at 14 elm road", "i live at fourteen Elm Road", "i live on elm road", "i live in flat 3 maple court",
-    "we live on Rose Street near the church in Derby", "my address is 22 acacia avenue", "I still live at number 9 kings close",
-    "we live on Main Street", "i live on long lane by the shop",
+    "i live at 14 elm road", "i live at fourteen Elm Road", "i live in flat 3 maple court",
+    "my address is 22 acacia avenue", "I still live at number 9 kings close",
     # A second re-check's: with a house number, every street word is one.
     "i live at 7 ash close off the main road", "i live at 22 birch drive on the left", "i live at 14 elm close to the park",
 ])
 def test_a_street_the_writer_says_they_live_on_is_held_in_any_case(text):
     assert fired("street_address", text) == ["street address"]
+
+
+UNNUMBERED = ["i live on elm road", "we live on Rose Street near the church in Derby", "we live on Main Street",
+              "i live on long lane by the shop"]
+
+
+@pytest.mark.parametrize("text", UNNUMBERED)
+def test_a_childs_own_street_without_a_number_is_held_where_the_site_says_its_readers_are_children(text):
+    assert fired("street_address", text, own_street="named") == ["street address"]
+
+
+@pytest.mark.parametrize("text", UNNUMBERED)
+def test_a_site_with_the_contact_seeking_rule_holds_a_childs_own_street_unless_it_says_otherwise(text):
+    """A children's site has `contact_seeking`; its street rule, saved before own_street was a setting or
+    sent without it, held "i live on elm road" and must go on holding it."""
+    rules = [{"name": "addresses", "kind": "street_address"}, {"name": "dm", "kind": "contact_seeking"}]
+    validated = validate_rules(rules)
+    stored = [{k: v for k, v in r.items() if k != "own_street"} for r in validated]  # saved before the setting
+    for compiled in (Compiled(validated), Compiled(stored)):
+        assert [h.rule for h in compiled.evaluate(text, Facts(author_id="kid")) if h.kind == "street_address"] == ["addresses"]
+    said_numbered = validate_rules([dict(rules[0], own_street="numbered"), rules[1]])
+    assert not [h for h in Compiled(said_numbered).evaluate(text, Facts(author_id="kid")) if h.kind == "street_address"]
+
+
+@pytest.mark.parametrize("text", UNNUMBERED + ["I live on Mill Lane and the traffic is already bumper to bumper"])
+def test_a_grown_up_readers_own_street_without_a_number_is_theirs_to_tell(text):
+    """A UK news group's tester found "I live on Mill Lane ..." held on a planning story (F7)."""
+    assert fired("street_address", text) == []
 
 
 @pytest.mark.parametrize("text", [

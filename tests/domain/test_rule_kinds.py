@@ -1316,7 +1316,21 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "too bad someone didn't just " * 700, "wish someone would " * 1000,
                                   "rid the a b " * 1600 + "from the face of", "find them and " * 1400, "shoot them " * 1800,
                                   # ... and a plea to stop (urging_self_harm).
-                                  "stop trying to " * 1400 + "kill yourself", "stahp " * 3300 + "kys"])
+                                  "stop trying to " * 1400 + "kill yourself", "stahp " * 3300 + "kys",
+                                  # A UK news group's veiled threats (veiled_threats.py) and a home told (F7).
+                                  "someone in his estate will sort him " * 550, "the lights " * 2000 + "should be strung up",
+                                  "a should be strung " * 1100, "a. b should be strung up by " * 700, "string the a " * 1600,
+                                  "better hope i never find out where " * 570, "if i find out where he lives i'll " * 580,
+                                  "we've found out where he " * 800, "i know which school his kids " * 690,
+                                  "we know where your " * 1050, "we know what car he " * 1000,
+                                  "hope a b c gets what's coming " * 660, "hope the devs a b c d get " * 770,
+                                  "i hope they get shot of " * 830, "someone should pay him a " * 800,
+                                  "he's not safe round " * 1000, "if the courts won't deal with him " * 580,
+                                  "watch what happens to your " * 740, "give a b c the jo cox " * 900,
+                                  "some of us will be down there with " * 570, "watch your back on that " * 830,
+                                  "haven't forgotten what he did " * 690, "traitors who should be dealt with " * 580,
+                                  "put petrol through his " * 870, "the planning officer lives on " * 660,
+                                  "he lives on a b c " * 1100, "My gran lives on " * 1200 + "Elm Road"])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 

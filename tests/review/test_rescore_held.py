@@ -534,25 +534,3 @@ def test_the_progress_bars_length_is_what_the_run_reads(app, promoted, make_comm
     _run(app, site.id, progress=advanced.append)
     with app.app_context():
         assert held_count(db.session, db.session.get(Site, site.id), NEW, ATTRIBUTES) == sum(advanced) == 4
-
-
-def test_what_a_rescore_published_is_the_releasing_versions_in_a_rollback_and_its_published_list(
-        app, promoted, make_comment):
-    """A rollback said a version had published 9 where it had made 37 public, and its *what it published*
-    list (the Published tab by version) left out the 28 it had released by scoring held comments again
-    (an admin's walk): those keep the arrival version that had held them."""
-    from moderation.domain.queue_filters import QueueFilters
-    from moderation.domain.version_effect import left_by
-    site = promoted
-    own = make_comment(site.id, "live 1", status="published", model_version=NEW, scores={"toxicity": 0.1})
-    released = [_held(make_comment, site, 20, words=f"Old held take {n}") for n in range(3)]
-    still_held = _held(make_comment, site, 90, words="Old held take")
-    _run(app, site.id)
-    assert _publish(app, site.id).published == 3
-    with app.app_context():
-        assert left_by(db.session, NEW, site.id) == {"published": 4}
-        listed = db.session.scalars(select(Comment.id).where(
-            *QueueFilters(model=NEW).conditions(), Comment.status == "published")).all()
-        assert sorted(listed) == sorted([own, *released])
-        assert left_by(db.session, OLD, site.id) == {"published": 3, "held": 1}
-        assert db.session.get(Comment, still_held).status == "held"
