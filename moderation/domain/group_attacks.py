@@ -59,11 +59,13 @@ _PLURALS = _either(GROUP_PLURALS + (
 # A slur for one of them names the group as its plural does: "will someone please kill that sand nigger"
 # was published (a standards editor's audit; the model held it). Not "nigga", a friend in many readers'
 # English, nor the slurs a personal insult uses ("retard"), which are no group's; not "coon", "dyke" or
-# "fag" (a raccoon, a dike, a cigarette), nor "chink" in the armour.
-SLURS_FOR_ONE = ("nigger", "faggot", "kike", "spic", "chink", "wetback", "raghead", "towelhead", "tranny", "paki", "gook",
-                 "beaner")
+# "fag" (a raccoon, a dike, a cigarette), "tranny" or "faggot" (a gearbox, kindling: "Get rid of the tranny
+# and put in a manual." was held, a re-check), nor "chink" in the armour.
+SLURS_FOR_ONE = ("nigger", "kike", "spic", "chink", "wetback", "raghead", "towelhead", "paki", "gook", "beaner")
 # Said of one ("that", "the", "you"), not an insult's adjective: "i hate faggot ass mf bro" is labelled civil.
-_ONE = r"(?:that|this|the|you|every|any|such)\s+(?:\w+\s+)?" + _either(SLURS_FOR_ONE) + r"\b(?!\s+(?:in|of)\s+(?:the|his|her|their|our|my|your)\b)"
+# Only "chink" is in the armour: "Gas the kike in the showers." was published by a lookahead on every slur.
+_ONE = (r"(?:that|this|the|you|every|any|such)\s+(?:\w+\s+)?(?:" + _either(tuple(w for w in SLURS_FOR_ONE if w != "chink"))
+        + r"\b|chink\b(?!\s+(?:in|of)\s+(?:the|his|her|their|our|my|your)\b))")
 # ... and as voters ("Black voters are too stupid to read a ballot.", an election night).
 _PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community|voters)"
 # A team's people by the identity hate names them by ("Black players are all lazy", derby day); not by

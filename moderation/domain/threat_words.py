@@ -65,6 +65,7 @@ _NOT_ERRAND = NOT_HARM + (r"(?!\s+(?:an?\s+|the\s+)?(?:quick|short|brief|thank(?
 # A person by the office or part they hold, as a story names them: "the mayor", "that judge", "these
 # reporters", "the new councilman"; a plan or a bill is none of these.
 _THE = r"(?:the|that|this|these|those|our|your|their|his|her|every)\s+(?:\w+\s+)?"
+_SLUR_FOR_ONE = "|".join(w for w in SLURS_FOR_ONE if w != "chink") + r"|nigga|retard|chink(?!\s+(?:in|of)\b)"
 # Words that name no one but a person holding an office or doing wrong.
 _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woman|women)|council(?:man|men|woman|women|lor|lors|or|ors)"
                 r"|reporter|journalist|editor|columnist|minister|politician|official|cop|officer|sheriff"
@@ -81,7 +82,8 @@ _ONLY_PEOPLE = (r"mayor|judge|senator|governor|president|congress(?:man|men|woma
                 r"|warden|ranger|steward|marshal|caretaker|headteacher|headmaster|headmistress|principal"
                 # A slur for one person names a person as "thug" does: "will someone please kill that sand
                 # nigger or just nuke ..." was published (the audit; the model held it).
-                r"|" + "|".join(w for w in SLURS_FOR_ONE if w != "chink") + r"|nigga|retard|chink(?!\s+(?:in|of)\b)")
+                # ... and "tranny" and "faggot", which a gearbox and kindling are too, so not in a plea going on.
+                r"|" + _SLUR_FOR_ONE + r"|tranny|faggot")
 # ... and words that name a person in a story but a job, a game's boss or a photo's subject too:
 # "kill the worker process", "kill the boss with fire arrows", "shoot the players warming up".
 _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|contractor|architect|planner|executive"
@@ -181,6 +183,12 @@ _WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|
 _WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"
 _ANIMAL = (r"(?:dog|puppy|pup|mutt|hound|cat|kitten|horse|pony|donkey|mule|pig|cow|bull|goat|sheep|parrot|pet|animal|rat"
            r"|hamster|rabbit|ferret|chicken|rooster|cockerel)")
+# Whom an animal is said to be like, when it stands for a person: an office or a name of two words ("like
+# the mayor", "like Donald Trump"). Not "him", "her", "them" or one name, as often another animal: "If my
+# dog was suffering like her, I'd have her put down.", "... like Cujo" (a re-check); nor what someone said.
+_LIKE_PERSON = (r"(?:" + _THE + r"(?!bitch)(?:" + _ONLY_PEOPLE + r")s?|(?:(?:" + "|".join(_TITLES) + r")\s*\.?\s+" + _NAME
+                + r"(?:\s+" + _NAME + r")?|" + _NAME + r"\s+" + _NAME + r")(?!\s+" + _NAME_MARK + r")|" + GROUP + r")\b(?!')"
+                r"(?!\s+(?:said|says|told|warned|described|explained|thinks?|thought|suggested|did|does)\b)")
 # ... and addressed to anyone: "Someone kill the ref, please." was published where "Kill the judge." was
 # held (a derby night); not "someone kill me", which names no one but the writer.
 _ORDER_TO_KILL = (r"(?:^|[.!?:;]\s*)(?:please\s*,?\s*)?(?:(?:someone|somebody|anyone|anybody)\s*,?\s+(?:please\s+)?(?:just\s+|go\s+)?"
@@ -199,22 +207,10 @@ _ORDER_ENDS = (r"(?:\s+(?:now|tonight|today|already|asap|please|lol|lmao|then|to
                r"|from\s+(?:the|a)\s+(?:crossbar|tree|lamp\s*post|rafters|bridge|goalpost|stand)|in\s+(?:his|her|their)\s+sleep))*"
                # ... or an emoji: "Kill Okafor 🔪", "Hang Okafor 🐒" (a re-check).
                r"(?=\s*(?:[.!?]|$)|(?:\s*[^\w\s.!?,;:'\"-])+\s*(?:[.!?]|$))")
-# A beating's outcome, unless a game by name ends its sentence and nothing after names a harm: "Someone
-# should beat him senseless at chess." was held (the audit), as "we will beat them on Sunday" never was. A
-# first version excusing any game or day published 21 of 30 threats ("I'm going to beat him to death on
-# Friday.", "... at chess club with a hammer"): a death is never excused, nor "chess club", a place, nor
-# a game with more said ("... at chess. With the board.", "... at darts. Then break his arms.").
-_M = _NAME_MARK + "?"  # a game's name capitalised is marked as a name in the second reading ("at Scrabble")
-_GAME = (r"at\s+" + _M + r"(?:chess|draughts|checkers|scrabble|monopoly|poker|cards|backgammon|cribbage|dominoes|darts|snooker"
-         r"|pool|billiards|tennis|table\s+" + _M + r"tennis|ping\s*-?\s*pong|squash|badminton|golf|bowling|fifa|tetris|trivia"
-         r"|mario\s*" + _M + r"kart|arm\s*-?\s*wrestling|(?:his|her|their)\s+own\s+game|the\s+(?:" + _M + r"pub\s+)?" + _M + r"quiz)"
-         r"(?:\s+(?:again|tonight|tomorrow|next\s+(?:time|week)|this\s+week(?:end)?|one\s+day|any\s+day))?\s*(?:[.!?\n]|$)")
-_MORE_HARM = (r"(?:hammer|bat|knife|knives|club|crowbar|brick|pipe|chair|board|bottle|stick|pole|iron|wrench|spanner|axe"
-              r"|machete|cue|racket|rock|stone|gun|fists?|boots?|literally|physically|irl|real\s+life|for\s+real|joking|joke"
-              r"|then|after|afterwards|outside|car\s+park|hospital|blood|bleed|dead|death|die|kill|hurt|face|head|teeth|skull"
-              r"|punch|kick|stab|shoot|break|broken|bones?|legs?|arms?|back|where)")
-_BEATEN = (r"beat\s+(?:\w+\s+){1,3}?(?:(?:senseless|to\s+a\s+pulp|black\s+and\s+blue)(?!\s+" + _GAME + r"(?![^\n]{0,120}?\b"
-           + _MORE_HARM + r"\b))|to\s+death|half\s+to\s+death|within\s+an\s+inch)")
+# A beating's outcome, a game after it excusing none: "Someone should beat him senseless at darts. He'll
+# need an ambulance." was published by an excuse for a game ending the sentence (a re-check: 46 of 68
+# threats), as no list of the harms said after it can be whole. A moderator approves the trash talk.
+_BEATEN = r"beat\s+(?:\w+\s+){1,3}?(?:senseless|to\s+a\s+pulp|black\s+and\s+blue|to\s+death|half\s+to\s+death|within\s+an\s+inch)"
 # Names in a list: "Hang Hargrove, Mendez and Okafor."
 _NAMES = _NAMED + r"(?:\s*,\s*" + _NAMED + r"){0,4}(?:\s*,?\s+and\s+" + _NAMED + r")?"
 _SITE_ONLY = (
@@ -364,9 +360,7 @@ _SITE_ONLY = (
     r"\bif\s+(?:i|we)\s+(?:ever\s+)?(?:see|catch|find|meet|spot|run\s+into|bump\s+into)\s+(?:him|her|them|you|u|" + _ROLE
     + r"|" + _KIN + r"|\w+'s\s+(?:\w+\s+)?" + _KIN_WORD + r")\s+(?:[\w']+\s+){0,4}?(?:he|she|you|u|they)(?:'s|'re|\s+is"
     r"|\s+are|'ll|\s+will)\s+(?:getting|gonna\s+get|going\s+to\s+get|get)\s+it\b" + _SAID_LAST,
-    # Not a day, week, weekend, summer or year: "Enjoy your last day lol" is said to a reader retiring (the
-    # last stop's audit), "Enjoy your last week, Chief!" to an official leaving, "... summer" to a school leaver.
-    r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days|breaths?|meal)" + _SAID_LAST,
+    r"\benjoy\s+(?:your|ur)\s+last\s+(?:christmas|birthday|days?|weeks?|weekend|summer|year|breaths?|meal)" + _SAID_LAST,
     # Said by us, not of a nurse: "The nurse will happily pay you a visit" (a re-check).
     r"\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?(?:happily|gladly)\s+pay\s+(?:you|u)\s+a\s+(?:little\s+)?visit\b"
     r"|\b(?:we|i|us|who)(?:'d|\s+would|'ll|\s+will)?\s+(?:\w+\s+)?pay\s+(?:you|u)\s+a\s+little\s+visit\b"
@@ -485,9 +479,11 @@ _SITE_ONLY = (
     # man"; not "can anyone kill the boss?", which asks who is able),
     r"(?:^|[.!?:;]\s*)(?:will|would|can|could)\s+(?:someone|somebody|anyone|anybody)\s+please\s+(?:just\s+|go\s+)?"
     r"(?:kill|shoot|hang|lynch|stab|murder|execute|behead|strangle)\s+" + _THE
-    # ... the sentence going on after a word that names only a person ("... kill that sand nigger or just
-    # nuke the place", the audit's), as an order to kill one does.
-    + r"(?:(?:" + _ONLY_PEOPLE + r")s?\b(?!')" + _NOT_ERRAND + r"|(?:" + _ALSO_THINGS + r")s?" + _ORDER_ENDS + r")",
+    # ... the sentence going on after a slur for one person ("... kill that sand nigger or just nuke the
+    # place", the audit's), as an order to kill one does; not after an office: "Can someone please shoot
+    # the mayor at the ribbon cutting tomorrow?" is a photographer's (a re-check).
+    + r"(?:(?:" + _SLUR_FOR_ONE + r")s?\b(?!')" + _NOT_ERRAND + r"|(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?"
+    + _ORDER_ENDS + r")",
     # people to be put down like animals ("They should be put down like dogs."; "put the dog down" is a
     # vet's, and names no "like"),
     r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:have\s+been|be|get)\s+put\s+down\s+"
@@ -521,12 +517,12 @@ _SITE_ONLY = (
     r"|pieces?\s+of\s+(?:shit|garbage|trash|filth)))\s+(?:from|off)\s+(?:the\s+)?face\s+of\s+(?:the\s+)?(?:earth|planet)\b",
     # A killing said of an animal that stands for a person: "If I had a dog that acted like Donald Trump,
     # I'd shoot it in the head." (the audit; the model held it). The writer's own hand on "it", after a
-    # person the animal is like; not "like that", nor the vet's visit or a trainer's.
+    # person the animal is like; not "like that", nor the vet's visit or a trainer's, nor "like her" (a re-check).
     r"\bif\s+(?:(?:i|we)\s+(?:ever\s+)?(?:had|owned|got|have|own)\s+(?:a|an|one)|my|our)\s+(?:\w+\s+)?" + _ANIMAL
     + r"s?\s+(?:(?:that|which|who)\s+)?(?:ever\s+)?(?:\w+\s+)?(?:acted|behaved|looked|talked|thought|barked|lied|whined|was|were)"
     # Not "behaved like that around kids", the manner and not a person.
     r"\s+(?:\w+\s+)?like\s+(?!th(?:at|is)\s+(?:around|with|near|at|in|on|to|towards?|again|all|every|when|whenever|for|about"
-    r"|over|after|before|because|if|and|or)\b)(?:you|u|him|her|them|" + _ROLE + r"|" + GROUP + r")\b(?!')[^.!?]{0,40}?"
+    r"|over|after|before|because|if|and|or)\b)" + _LIKE_PERSON + r"[^.!?]{0,40}?"
     r"\b(?:i|we)(?:'d|d|\s+would"
     r"|'ll|\s+will)\s+(?:\w+\s+){0,5}?(?:(?:shoot|kill|drown|strangle|hang|poison|euthani[sz]e)\s+(?:it|him|her|them)\b"
     r"|(?:put|have)\s+(?:it|him|her|them)\s+(?:down|to\s+sleep|put\s+down|shot|destroyed|euthani[sz]ed)\b)",
@@ -758,7 +754,7 @@ _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|b
                        r"|stabb|shoots|shooting|snapp|beaten|broken"
                        r"|bash|slice|slit|kick|punch|cave|bullet|accident|crash|die|dies|dead|burn|beat|break|smash|snap"
                        r"|shame|suffer|nuremberg|drown)(?:e|s|es|ed|d|ing|er|ers)?\b"
-                       # An animal like a named person put down: "If my dog acted like Okafor I'd have it put down."
+                       # An animal like a named person put down: "If my dog acted like Chidi Okafor I'd have it put down."
                        r"|\bput\s+(?:it|him|her)\s+(?:down|to\s+sleep)\b|\b(?:it|him|her)\s+put\s+(?:down|to\s+sleep)\b"  # its forms, not "diet", "caveat", "deadline"
                        # Phrases, not their common words ("work", "live", "park", "ground", "friend"), which
                        # sent most comments through the second reading and doubled the rule's cost.

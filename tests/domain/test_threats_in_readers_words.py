@@ -44,13 +44,14 @@ def test_a_joke_marker_makes_no_threat_of_what_is_none(text):
 
 
 @pytest.mark.parametrize("text", [
-    "Enjoy your last day lol", "Enjoy your last day", "Enjoy your last day, Chief!", "Enjoy your last week, Margaret.",
-    "Enjoy your last weekend before school starts lol", "Enjoy your last summer of freedom!", "Enjoy your last year 😂",
-    "Enjoy your last weekend.",
+    # A re-check: dropping the day, week, weekend, summer and year published these (a farewell with a
+    # menace after it is still the threat; a moderator approves the retirement wishes).
+    "Enjoy your last day 🔪", "Enjoy your last day 🔫", "Enjoy your last weekend 🔪", "Enjoy your last day. Tomorrow you die.",
+    "Enjoy your last day and say goodbye to your family.", "Enjoy your last day. You won't have another.",
+    "Enjoy your last day, traitor.", "Enjoy your last day, pig.", "Enjoy your last weekend, scumbag.",
 ])
-def test_a_farewell_to_someone_leaving_is_no_threat(text):
-    # Said to a reader retiring: held as "Enjoy your last Christmas." is (the audit).
-    assert fired("threat_words", text) == []
+def test_a_last_day_with_a_menace_is_a_threat(text):
+    assert held_as_threat(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -104,17 +105,26 @@ def test_a_beating_at_a_place_a_time_or_with_a_weapon_is_still_a_threat(text):
     assert held_as_threat(text)
 
 
-@pytest.mark.parametrize("text", [
-    "Someone should beat him senseless at chess.", "I'm going to beat you senseless at darts next week.",
-    "My nan will beat you senseless at cards.", "I'm gonna beat my brother senseless at Scrabble tonight.",
-    "I'll beat him senseless at Mario Kart.", "Our table will beat them senseless at the quiz.",
-    "I'm going to beat him to a pulp at snooker.", "Someone should beat him senseless at his own game.",
-    "I'll beat you senseless at poker lol", "Someone should beat Hargrove senseless at Chess.",
-    "I'll beat you black and blue at ping pong again.", "We're going to beat them senseless at FIFA tonight 😂",
-])
-def test_a_beating_at_a_game_ending_the_sentence_is_a_win(text):
-    # "Someone should beat him senseless at chess." was held (a re-check), as "we will beat them on Sunday" never was.
-    assert fired("threat_words", text) == []
+# A re-check: each was published by an excuse for a beating at a game ending its sentence, the harm said
+# in words no list held ("bleeding", a coma, a body bag, "And hang him", an address, a slur).
+GAME_BEATINGS = [
+    "I'm going to beat him senseless at darts. He'll be bleeding on the floor.",
+    "I'm going to beat him senseless at darts. He'll need an ambulance.", "I'm going to beat him senseless at darts. He'll be in a coma.",
+    "I'm going to beat him senseless at darts. And dump his body in the canal.", "I'm going to beat him senseless at darts. I'm not kidding.",
+    "I will beat him black and blue at pool. Bring a body bag.", "I will beat him black and blue at pool. He'll need stitches.",
+    "I will beat him black and blue at pool. His kids will be next.", "I will beat him black and blue at pool. With my bare hands.",
+    "We will beat that ref to a pulp at golf. With his own putter.", "I'm going to beat him senseless at tennis. With my racquet.",
+    "Someone should beat him senseless at chess. He'll be in the morgue.", "Someone should beat him senseless at chess. And hang him.",
+    "Someone should beat him senseless at chess. He deserves to suffer.", "Someone should beat him senseless at chess. I know his address.",
+    "Someone should beat the mayor senseless at chess. He lives on Elm Street.", "I'll beat you black and blue at darts. 💀",
+    "I'll beat you black and blue at darts. 🩸", "Someone should beat that judge senseless at darts. He must be punished.",
+    "Someone should beat that paki senseless at darts.", "Someone should beat him senseless at chess.",
+]
+
+
+@pytest.mark.parametrize("text", GAME_BEATINGS)
+def test_a_beating_at_a_game_is_still_a_threat(text):
+    assert held_as_threat(text)
 
 
 # What a news site's readers say with the words these patterns read: kill, shoot, dead, a joke marker,
@@ -203,10 +213,78 @@ def test_a_slur_for_one_of_a_group_is_read_where_its_plural_is(text):
 
 @pytest.mark.parametrize("text", [
     "If I had a dog that acted like Donald Trump, I'd shoot it in the head.",
-    "If I had a dog that acted like Trump I'd shoot it.", "If my dog behaved like the mayor, I'd have it put down.",
-    "If my dog acted like him I would take it out back and shoot it.", "If I had a cat that acted like Hargrove I'd drown it.",
-    "If we had a dog that barked like Okafor we'd have it put down lol",
+    "If my dog behaved like the mayor, I'd have it put down.", "If my dog acted like Boris Johnson I'd have it put down.",
+    "If I had a cat that acted like Mayor Hargrove I'd drown it.", "If I had a dog that behaved like the president, I'd shoot it.",
+    "If we had a dog that barked like Chidi Okafor we'd have it put down lol",
 ])
 def test_a_killing_said_of_an_animal_that_stands_for_a_person_is_held(text):
     # The audit's: published, where the model held it.
     assert held_as_threat(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Can someone please shoot the mayor at the ribbon cutting tomorrow? Our photographer is off sick.",
+    "Could someone please shoot the judge during the awards ceremony for the yearbook?",
+    "Will someone please shoot the principal for the school newsletter photo?",
+    "Can someone please shoot the president arriving at the airport, we need pics.",
+    "Could somebody please shoot the governor when he cuts the ribbon? Need a photo for page 3.",
+    "Can someone please shoot the mayor for the cover?", "Could someone please shoot the referee for the match report gallery?",
+    "Can someone please shoot the senator at the press conference tomorrow?",
+    "Would someone please hang the mayor portrait in the lobby", "Could someone please hang the teacher artwork in the hallway?",
+    "Can someone please shoot the president of the PTA an email about Friday?", "Could someone please shoot the doctor the scan results?",
+    "Can someone please kill the president ability in the game? It's overpowered.",
+    "Can someone please execute the president order 66 in Star Wars Battlefront? lol",
+    "Will someone please execute the judge order today", "Will somebody please shoot the teacher of the year for the front page?",
+    "Would somebody please hang the judge portraits in the courthouse foyer?",
+])
+def test_a_photo_or_an_errand_asked_of_an_office_is_no_plea_to_kill(text):
+    # A re-check: held once a plea's office word no longer needed the sentence to end after it.
+    assert fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Will someone please kill the mayor.", "Can someone please shoot the judge?", "will someone please hang that traitor",
+    "will someone please kill that sand nigger or just nuke the place",
+])
+def test_a_plea_to_kill_an_office_that_ends_or_a_slur_that_goes_on_is_held(text):
+    assert held_as_threat(text)
+
+
+@pytest.mark.parametrize("text", [
+    # A re-check: "her", "him", "them" or one name is as often another animal, and these were held.
+    "If my dog was suffering like her, I'd have her put down.", "If my horse was lame like him I'd have him put down, poor thing.",
+    "If my dog was aggressive like them, I would have it put down. Responsible owners do.",
+    "If my dog looked like him, I'd have him put down.", "If my dog behaved like Cujo I'd have it put down.",
+    "If my dog barked like Max does next door, I'd have it put down.",
+    "If my dog was suffering like the doctor said, I'd have her put down.",
+    "If my dog was like that bitch next door I'd have her put down.",
+])
+def test_pet_and_vet_talk_is_no_animal_standing_for_a_person(text):
+    assert fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # A re-check: "chink in the armour"'s exception, on every slur, published these.
+    "Gas the kike in the showers.", "Deport that wetback in the morning.", "Burn that spic in his house.",
+    "Shoot the paki in the head.", "Hang that nigger in the town square.",
+])
+def test_a_slur_for_one_followed_by_in_the_is_an_attack(text):
+    assert fired("group_attack", text)[0].startswith("attack on a group: ")
+
+
+@pytest.mark.parametrize("text", [
+    "He found the chink in his armour at last.", "Every team has a chink in their armour, even City.",
+    "Through the chink in the curtains I saw the fireworks.", "That chink of light in the loft is the old vent.",
+])
+def test_a_chink_in_the_armour_is_no_attack(text):
+    assert fired("group_attack", text) == [] and fired("threat_words", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # A re-check: held as one of a group, a gearbox and kindling.
+    "Get rid of the tranny and put in a manual.", "Get rid of that tranny, it slips in 3rd.",
+    "That tranny is garbage, GM should be ashamed.", "That tranny is trash, rebuild it.",
+    "Burn the faggot on the bonfire, it's dry enough.", "Can someone please kill the tranny fluid warning light on my Ford?",
+])
+def test_a_gearbox_or_kindling_is_no_attack(text):
+    assert fired("group_attack", text) == [] and fired("threat_words", text) == []
