@@ -2,8 +2,8 @@
 second list (moderation/domain/threat_words.py reads it after its own).
 
 A UK news group's tester wrote 19 threats as its readers would; 14 were published at the defaults,
-the model scoring them 0.03-0.39 and the rule's patterns reading none (2026-12-06, /tmp/s82 oodeval
-F1): "Someone in his estate will sort him out, and I'll gladly help.", "We know where your office
+the model scoring them 0.03-0.39 and the rule's patterns reading none (a trust and safety analyst's
+walk, 2026-12-06): "Someone in his estate will sort him out, and I'll gladly help.", "We know where your office
 is.", "Maybe someone should pay him a visit", "watch what happens to your nice cars, councillors",
 "some of us will be down there with petrol". Each family here is read in the frame that makes it a
 threat, because its words are a news reader's everyday words too: "I know where he lives, he's my
