@@ -12,8 +12,7 @@ executed"), not their feelings, an errand or a figure of speech
 ("hurt the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the
 patterns only in comments labelled toxic; this rule reads every comment, so it spells four of them
 more narrowly: an intent leaves out "beat" and "find" ("we will beat them on Sunday", "I'll find
-you a seat"), a beating leaves out a game that ends its sentence ("beat him senseless at chess.") and an
-errand ("I'll shoot you an email"); being harmed or
+you a seat") and an errand ("I'll shoot you an email"); being harmed or
 dying counts when called for ("he should be shot"), not forecast ("someone is going to get killed at
 that crossing"), and only for a person or people ("this bill needs to die" is politics); and an
 order to kill a group counts only where a clause starts with it ("Kill them all."), not where it is
