@@ -65,7 +65,7 @@ SLURS_FOR_ONE = ("nigger", "kike", "spic", "chink", "wetback", "raghead", "towel
 # Said of one ("that", "the", "you"), not an insult's adjective: "i hate faggot ass mf bro" is labelled civil.
 # Only "chink" is in the armour: "Gas the kike in the showers." was published by a lookahead on every slur.
 _ONE = (r"(?:that|this|the|you|every|any|such)\s+(?:\w+\s+)?(?:" + _either(tuple(w for w in SLURS_FOR_ONE if w != "chink"))
-        + r"\b|chink\b(?!\s+(?:in|of)\s+(?:the|his|her|their|our|my|your)\b))")
+        + r"\b|chink\b(?!\s+(?:in|of)\b))")  # nor "a chink of doubt", "that chink of light" (a re-check)
 # ... and as voters ("Black voters are too stupid to read a ballot.", an election night).
 _PEOPLE = r"(?:people|persons?|folks?|men|women|guys|ones|kids|children|immigrants|community|voters)"
 # A team's people by the identity hate names them by ("Black players are all lazy", derby day); not by

@@ -180,14 +180,6 @@ _NOT_SAFE = (r"\s+(?:won'?t|will\s+not|wo\s+n't|(?:are|is)\s+not\s+going\s+to|(?
 _WHEN = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|morning|evening|week|weekend|month"
          r"|christmas|new\s+year|easter|summer|end\s+of\s+(?:the\s+)?(?:day|week|month))")
 _WEAPON = r"(?:rifle|gun|shotgun|pistol|handgun|revolver|knife|machete|bat|crowbar|axe)s?\b"
-_ANIMAL = (r"(?:dog|puppy|pup|mutt|hound|cat|kitten|horse|pony|donkey|mule|pig|cow|bull|goat|sheep|parrot|pet|animal|rat"
-           r"|hamster|rabbit|ferret|chicken|rooster|cockerel)")
-# Whom an animal is said to be like, when it stands for a person: an office or a name of two words ("like
-# the mayor", "like Donald Trump"). Not "him", "her", "them" or one name, as often another animal: "If my
-# dog was suffering like her, I'd have her put down.", "... like Cujo" (a re-check); nor what someone said.
-_LIKE_PERSON = (r"(?:" + _THE + r"(?!bitch)(?:" + _ONLY_PEOPLE + r")s?|(?:(?:" + "|".join(_TITLES) + r")\s*\.?\s+" + _NAME
-                + r"(?:\s+" + _NAME + r")?|" + _NAME + r"\s+" + _NAME + r")(?!\s+" + _NAME_MARK + r")|" + GROUP + r")\b(?!')"
-                r"(?!\s+(?:said|says|told|warned|described|explained|thinks?|thought|suggested|did|does)\b)")
 # ... and addressed to anyone: "Someone kill the ref, please." was published where "Kill the judge." was
 # held (a derby night); not "someone kill me", which names no one but the writer.
 _ORDER_TO_KILL = (r"(?:^|[.!?:;]\s*)(?:please\s*,?\s*)?(?:(?:someone|somebody|anyone|anybody)\s*,?\s+(?:please\s+)?(?:just\s+|go\s+)?"
@@ -514,17 +506,6 @@ _SITE_ONLY = (
     r"\b(?:rid|wipe|erase|remove|purge|eliminate)\s+(?:him|her|" + _ROLE + r"|(?:this|that|these|those|the|such)\s+(?:\w+\s+)?"
     r"(?:scum|scumbags?|filth|vermin|animals?|monsters?|bastards?|pigs?|garbage|trash|thugs?|savages?|lowlifes?|creeps?"
     r"|pieces?\s+of\s+(?:shit|garbage|trash|filth)))\s+(?:from|off)\s+(?:the\s+)?face\s+of\s+(?:the\s+)?(?:earth|planet)\b",
-    # A killing said of an animal that stands for a person: "If I had a dog that acted like Donald Trump,
-    # I'd shoot it in the head." (the audit; the model held it). The writer's own hand on "it", after a
-    # person the animal is like; not "like that", nor the vet's visit or a trainer's, nor "like her" (a re-check).
-    r"\bif\s+(?:(?:i|we)\s+(?:ever\s+)?(?:had|owned|got|have|own)\s+(?:a|an|one)|my|our)\s+(?:\w+\s+)?" + _ANIMAL
-    + r"s?\s+(?:(?:that|which|who)\s+)?(?:ever\s+)?(?:\w+\s+)?(?:acted|behaved|looked|talked|thought|barked|lied|whined|was|were)"
-    # Not "behaved like that around kids", the manner and not a person.
-    r"\s+(?:\w+\s+)?like\s+(?!th(?:at|is)\s+(?:around|with|near|at|in|on|to|towards?|again|all|every|when|whenever|for|about"
-    r"|over|after|before|because|if|and|or)\b)" + _LIKE_PERSON + r"[^.!?]{0,40}?"
-    r"\b(?:i|we)(?:'d|d|\s+would"
-    r"|'ll|\s+will)\s+(?:\w+\s+){0,5}?(?:(?:shoot|kill|drown|strangle|hang|poison|euthani[sz]e)\s+(?:it|him|her|them)\b"
-    r"|(?:put|have)\s+(?:it|him|her|them)\s+(?:down|to\s+sleep|put\s+down|shot|destroyed|euthani[sz]ed)\b)",
 )
 # An election night's walk (2026-12-06): threats to the count's staff and the candidates, published at
 # threat 0.00-0.12 by a site with the starter rules on. Each is read as it was said, with the everyday
@@ -752,9 +733,7 @@ _NOT_NAMES = frozenset("""
 _HARM_CUE = re.compile(r"\b(?:kill|murder|shoot|shot|stab|hurt|hang|hung|lynch|behead|execut|tortur|strangl|chok|crack"
                        r"|stabb|shoots|shooting|snapp|beaten|broken"
                        r"|bash|slice|slit|kick|punch|cave|bullet|accident|crash|die|dies|dead|burn|beat|break|smash|snap"
-                       r"|shame|suffer|nuremberg|drown)(?:e|s|es|ed|d|ing|er|ers)?\b"
-                       # An animal like a named person put down: "If my dog acted like Chidi Okafor I'd have it put down."
-                       r"|\bput\s+(?:it|him|her)\s+(?:down|to\s+sleep)\b|\b(?:it|him|her)\s+put\s+(?:down|to\s+sleep)\b"  # its forms, not "diet", "caveat", "deadline"
+                       r"|shame|suffer|nuremberg)(?:e|s|es|ed|d|ing|er|ers)?\b"  # its forms, not "diet", "caveat", "deadline"
                        # Phrases, not their common words ("work", "live", "park", "ground", "friend"), which
                        # sent most comments through the second reading and doubled the rule's cost.
                        r"|\bknow\s+where\b|\bcut\s+off\b|\bhit\s+by\b|\bin\s+the\s+ground\b|\bsix\s+feet\b|\bgrave\b"
