@@ -68,7 +68,7 @@ def test_an_admin_previews_and_saves_a_rule_and_the_card_names_it(app, site, adm
     # The same rules as JSON, for pasting: what the form saved, and a second rule added there.
     page.get_by_text("Edit as JSON").click()
     assert json.loads(page.get_by_label("Rules (JSON list)").input_value()) == [
-        {"name": "doxxing", "kind": "street_address", "action": "hold", "reason": "home address"}]
+        {"name": "doxxing", "kind": "street_address", "action": "hold", "reason": "home address", "own_street": "numbered"}]
     page.get_by_label("Rules (JSON list)").fill(json.dumps(RULES + [{"name": "caps", "kind": "shouting"}]))
     with page.expect_navigation():
         page.get_by_role("button", name="Save JSON rules").click()
