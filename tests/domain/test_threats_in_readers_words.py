@@ -100,11 +100,6 @@ BEATINGS = [
 ]
 
 
-@pytest.mark.parametrize("text", BEATINGS)
-def test_a_beating_at_a_place_a_time_or_with_a_weapon_is_still_a_threat(text):
-    assert held_as_threat(text)
-
-
 # A re-check: each was published by an excuse for a beating at a game ending its sentence, the harm said
 # in words no list held ("bleeding", a coma, a body bag, "And hang him", an address, a slur).
 GAME_BEATINGS = [
@@ -122,8 +117,8 @@ GAME_BEATINGS = [
 ]
 
 
-@pytest.mark.parametrize("text", GAME_BEATINGS)
-def test_a_beating_at_a_game_is_still_a_threat(text):
+@pytest.mark.parametrize("text", BEATINGS + GAME_BEATINGS)
+def test_a_beating_at_a_place_a_time_a_game_or_with_a_weapon_is_still_a_threat(text):
     assert held_as_threat(text)
 
 
