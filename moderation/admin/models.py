@@ -76,7 +76,8 @@ def model_version_card(version_id: int) -> str:
     return render_template("admin/model_version.html", row=row, card=card_summary(row.card), attributes=ATTRIBUTES,
                            card_json=registry.card_text(row), scopes=registry.active_scopes(db.session).get(row.id, []),
                            overruled=overruling_note(db.session, row.card).strip(),
-                           history=registry.version_history(db.session, row))
+                           history=registry.version_history(db.session, row),
+                           trained_by=registry.trained_by(row, registry.run_requesters(db.session)))
 
 
 @bp.get("/models/compare")
