@@ -434,6 +434,8 @@ class ModelVersion(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
     status: Mapped[str] = mapped_column(String(20), default="candidate", server_default="candidate")
     trained_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who trained it where no account did, as the audit log names them: `moderation train`'s shell account.
+    trainer_name: Mapped[str | None] = mapped_column(String(200))
     training_data: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=sql("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     notes: Mapped[str | None] = mapped_column(Text)

@@ -113,6 +113,20 @@ def test_what_train_wrote_is_registered_as_a_candidate_when_a_database_is_at_han
     assert "not registered: no database here" in capsys.readouterr().out
 
 
+def test_a_candidate_train_registered_names_the_shell_account_that_trained_it(app, cli, services, tmp_path,
+                                                                               monkeypatch):
+    """`models list` said "-" and the models page "trained by —" of every candidate `moderation train` made."""
+    from moderation.cli.registry_commands import register_trained
+
+    for name, value in services.env().items():
+        monkeypatch.setenv(name, value)
+    register_trained(model_variant(tmp_path, "civility", trained_at="2026-11-30T01:00:00+00:00"))
+    version = next(line for line in cli("list").splitlines() if "candidate" in line).split()[0]
+
+    assert cli_actor()[:14] in next(line for line in cli("list").splitlines() if line.startswith(version))
+    assert f"trained by:    {cli_actor()}\n" in cli("show", version)
+
+
 def cli_list(services) -> str:
     return CliRunner().invoke(main, ["models", "list"], env=services.env()).output
 

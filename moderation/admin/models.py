@@ -76,22 +76,28 @@ def model_version_card(version_id: int) -> str:
     return render_template("admin/model_version.html", row=row, card=card_summary(row.card), attributes=ATTRIBUTES,
                            card_json=registry.card_text(row), scopes=registry.active_scopes(db.session).get(row.id, []),
                            overruled=overruling_note(db.session, row.card).strip(),
-                           history=registry.version_history(db.session, row))
+                           history=registry.version_history(db.session, row),
+                           trained_by=registry.trained_by(row, registry.run_requesters(db.session)))
 
 
 @bp.get("/models/compare")
 @auth.login_required("admin")
-def compare_models() -> str:
-    """?a=&b= version ids; a left out is the global version, b left out the newest other one."""
+def compare_models() -> str | tuple[str, int]:
+    """?a=&b= versions by name or id; a left out is the global version, b left out the newest other one."""
     versions = registry.list_versions(db.session)
-    by_id = {row.id: row for row in versions}
     scopes = registry.active_scopes(db.session)
     picked = []
     for name in ("a", "b"):
-        raw = request.args.get(name) or ""
-        if raw and parse_int(raw) not in by_id:
-            abort(404)
-        picked.append(by_id.get(parse_int(raw)) if raw else None)
+        raw = (request.args.get(name) or "").strip()
+        row = _version_named(raw, versions) if raw else None
+        if raw and row is None:
+            return render_template(
+                "error.html", title="No such version",
+                message=f"No version “{raw[:100]}” is registered. Compare takes a version's name as "
+                        "moderation models list prints it (such as 2026.12.01-1a2b3c4d), or its number from the "
+                        "links on the models page.",
+                back_to=url_for("admin.models"), back_label="The registered versions"), 404
+        picked.append(row)
     a, b = picked
     if a is None:
         a = next((row for row in versions if "global" in scopes.get(row.id, []) and row is not b), None) \
@@ -104,6 +110,14 @@ def compare_models() -> str:
     cards = card_summary(a.card), card_summary(b.card)
     return render_template("admin/model_compare.html", a=a, b=b, cards=cards, versions=versions,
                            comparison=compare(*cards), scopes=scopes)
+
+
+def _version_named(raw: str, versions: list[ModelVersion]) -> ModelVersion | None:
+    """The version `raw` names: its id, as this site's links give it, or its name, as the command line
+    prints it; a name pasted from `moderation models list` had been answered a bare "Not found"."""
+    number = parse_int(raw)
+    return (next((row for row in versions if row.id == number), None) if number is not None else None) \
+        or next((row for row in versions if row.version == raw), None)
 
 
 def _site_id() -> int | None:

@@ -313,7 +313,7 @@ def register_trained(path: Path) -> None:
         app = command_app()
         with app.app_context():
             row = register_artifact(db.session, path, var_dir=app.config["VAR_DIR"], actor=cli_actor(),
-                                    notes=f"moderation train, {path.name}")
+                                    trainer_name=cli_actor(), notes=f"moderation train, {path.name}")
             db.session.commit()
             version, status, trained_for_sites = row.version, row.status, trained_for(row)
     except (DBAPIError, OSError) as error:

@@ -128,6 +128,7 @@ def register_artifact(
     *,
     var_dir: Path,
     trained_by: User | int | None = None,
+    trainer_name: str | None = None,
     notes: str | None = None,
     training_data: dict[str, Any] | None = None,
     actor: str | None = "system:registry",
@@ -136,7 +137,8 @@ def register_artifact(
 
     The artifact is loaded first (allow-list and pipeline checks), so nothing untrusted is ever
     registered. Registering the same version again returns the existing row unchanged. Audited
-    as `actor` (None: not audited, for the bootstrap, which the row's notes record).
+    as `actor` (None: not audited, for the bootstrap, which the row's notes record). `trainer_name`
+    names who trained it where no account did ("cli:root").
     """
     path = Path(path)
     try:
@@ -161,7 +163,7 @@ def register_artifact(
         version=model.version, sha256=digest, artifact=relative, artifact_bytes=artifact, card_bytes=card_bytes,
         card=model.card,
         metrics=_key_metrics(model.card), status=CANDIDATE,
-        trained_by=trained_by.id if isinstance(trained_by, User) else trained_by,
+        trained_by=trained_by.id if isinstance(trained_by, User) else trained_by, trainer_name=trainer_name,
         training_data=training_data if training_data is not None else _training_data(model.card), notes=notes,
     )
     session.add(row)
@@ -202,8 +204,9 @@ def run_requesters(session: Session) -> dict[int, str]:
 
 def trained_by(row: ModelVersion, requesters: dict[int, str]) -> str | None:
     """Who made a version: the signed-in user who registered it, else who asked for its training run
-    (`run_requesters`); the page and `models list` had told these apart ("cli:root" against "-")."""
-    return row.trainer.username if row.trainer else requesters.get(row.id)
+    (`run_requesters`), else the shell account of `moderation train`; the page and `models list` had
+    told these apart ("cli:root" against "-"), and said "—" of a candidate `moderation train` made."""
+    return row.trainer.username if row.trainer else requesters.get(row.id) or row.trainer_name
 
 
 def list_assignments(session: Session) -> list[ModelAssignment]:

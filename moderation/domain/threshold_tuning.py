@@ -218,7 +218,7 @@ def other_versions_warning(data: TuningData) -> str | None:
 def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] | None) -> list[str]:
     """What the table alone hides. Precision is counted over decided comments, which are mostly
     ones the model held or readers reported: a target of 0.9 was met at 0.071 on them, where about
-    0.73 of all comments above it were really toxic. The table shows it for either kind of target."""
+    0.73 of all comments at or above it were really toxic. The table shows it for either kind of target."""
     found = []
     rejected = int(data.y.sum())
     if rejected and not chosen.get("recall"):
@@ -250,8 +250,8 @@ def _warnings(data: TuningData, chosen: dict[str, Any], current: dict[str, Any] 
                      f"is a guess: {why}. A target number held per day does not lean on them.")
     found.append(f"Precision and recall here count only the {data.decided} comments moderators decided "
                  f"({int(data.y.sum())} rejected), and most comments are decided because they were held or "
-                 "reported. On all the comments above a low threshold, far fewer would be rejected: compare held "
-                 "per day before saving.")
+                 "reported. Of all the comments a low threshold holds, those scoring at or above it, far fewer "
+                 "would be rejected: compare held per day before saving.")
     return found
 
 

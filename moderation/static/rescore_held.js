@@ -9,6 +9,12 @@
   const section = document.querySelector("[data-rescore-status]");
   if (!section) return;
   const POLL_MS = 2000;
+  // A restart or a busy server is asked again later each time, up to MOST_MS apart; after LOST_AFTER
+  // misses in a row the page says so. It had asked every 4 s for ever, its count standing still
+  // as if the run had stopped, with no word of why.
+  const MOST_MS = 30000;
+  const LOST_AFTER = 3;
+  let misses = 0;
   const scored = section.querySelector("[data-rescore-scored]");
   const state = section.querySelector("[data-rescore-state]");
   const bar = section.querySelector("[data-rescore-progress]");
@@ -38,13 +44,38 @@
     section.appendChild(note);
   }
 
+  function missed() {
+    misses += 1;
+    if (misses === LOST_AFTER) {
+      const note = document.createElement("p");
+      note.className = "flash flash-warning";
+      note.setAttribute("role", "status");
+      note.dataset.rescoreLost = "";
+      note.textContent = "Lost touch with the server: the run goes on, but this page cannot see how far it got. "
+        + "It keeps asking, less often; reload the page to see the run's progress.";
+      section.appendChild(note);
+    }
+    window.setTimeout(poll, Math.min(POLL_MS * Math.pow(2, misses), MOST_MS));
+  }
+
+  function answered() {
+    misses = 0;
+    const note = section.querySelector("[data-rescore-lost]");
+    if (note) note.remove();
+  }
+
   function poll() {
     if (document.hidden) return window.setTimeout(poll, POLL_MS);
     fetch(section.dataset.rescoreStatus, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
-        if (response.status >= 400 && response.status < 500 && response.status !== 429) return stopped(response.status);
-        if (!response.ok) return window.setTimeout(poll, POLL_MS * 2);  // a restart, a busy moment, too many asks
+        if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+          answered();
+          return stopped(response.status);
+        }
+        if (!response.ok) return missed();  // a restart, a busy moment, too many asks
+        // A proxy's page in place of the JSON is a miss too (.catch), not an answer.
         return response.json().then(function (body) {
+          answered();
           const run = body.run;
           // Another admin's new run is another run: the page is drawn afresh for it.
           if (!run || !run.active || String(run.id) !== section.dataset.run) {
@@ -54,7 +85,7 @@
           window.setTimeout(poll, POLL_MS);
         });
       })
-      .catch(function () { window.setTimeout(poll, POLL_MS * 2); });
+      .catch(missed);
   }
 
   window.setTimeout(poll, POLL_MS);

@@ -122,3 +122,68 @@ def test_the_page_stops_following_a_run_when_the_server_refuses_and_says_so(
     told = time.monotonic()
     page.wait_for_timeout(5000)
     assert len(asked) == 1 and not [at for at in asked if at > told], "it asks once, then no more"
+
+
+def _asks_again_after(page, asked: list[float], seconds: int) -> None:
+    """The page asks for the run's status `seconds` after its last answer, and not a second sooner
+    (the page's clock is Playwright's: time jumps ahead rather than being waited out)."""
+    page.wait_for_timeout(300)  # the last answer read, and the next ask set
+    before = len(asked)
+    page.clock.fast_forward((seconds - 1) * 1000)
+    page.wait_for_timeout(300)
+    assert len(asked) == before, f"asked again before {seconds} s"
+    with page.expect_response("**/rescore-held/status"):
+        page.clock.fast_forward(1000)
+
+
+def test_the_page_says_when_it_loses_touch_with_the_server_and_clears_it_when_answers_come_back(
+        app, admin, make_site, live_server, browser_page, tmp_path):
+    """A restart or a proxy's 503: the page had asked every 4 s for ever, its count standing still as
+    if the run had stopped, with no word of why."""
+    app.extensions["models"] = FixedModels(Promoted())
+    site = make_site("unreachable-gazette")
+    _held(app, site.id, "A silly take on the new bridge, number 503, 20")
+    with app.app_context():
+        start_run(db.session, db.session.get(Site, site.id), by="user:ada")
+        db.session.commit()
+    shots = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path))
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    asked: list[float] = []
+    page.on("request", lambda request: asked.append(time.monotonic()) if "rescore-held/status" in request.url else None)
+    failing = [True]
+
+    def answer(route) -> None:
+        if failing[0]:
+            route.fulfill(status=503, content_type="text/html", body="<h1>502 Bad Gateway</h1>")
+        else:
+            route.continue_()
+
+    sign_in(page, live_server, admin)
+    page.clock.install()
+    page.route("**/rescore-held/status", answer)
+    page.goto(f"{live_server}/admin/sites/{site.id}/thresholds#rescore-held")
+    section = page.locator("#rescore-held")
+    lost = section.locator("[data-rescore-lost]")
+    expect(section).to_contain_text("Waiting for a worker")
+    with page.expect_response("**/rescore-held/status"):
+        page.clock.fast_forward(2000)  # the first ask, missed
+    _asks_again_after(page, asked, 4)  # twice as long after each miss
+    assert lost.count() == 0, "one or two misses are a busy moment, not worth a word"
+    _asks_again_after(page, asked, 8)
+    expect(lost).to_have_text("Lost touch with the server: the run goes on, but this page cannot see how far it "
+                              "got. It keeps asking, less often; reload the page to see the run's progress.")
+    assert lost.get_attribute("role") == "status"
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "rescore-held-lost-touch.png"))
+    _asks_again_after(page, asked, 16)
+    _asks_again_after(page, asked, 30)  # and no longer apart than 30 s
+    _asks_again_after(page, asked, 30)
+
+    failing[0] = False  # the server is back
+    _asks_again_after(page, asked, 30)
+    expect(lost).to_have_count(0)
+    expect(section).to_contain_text("0 scored so far of 1")
+    _asks_again_after(page, asked, 2)  # every couple of seconds again
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "rescore-held-back-in-touch.png"))

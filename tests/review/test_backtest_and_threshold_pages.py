@@ -320,6 +320,15 @@ def test_a_thresholds_preview_is_focused_and_said_in_one_sentence(sign_in, admin
     assert said.startswith("Effect of toxicity at ") and "held per day, precision" in said
 
 
+def test_the_preview_says_a_threshold_holds_what_scores_at_it_as_the_policy_does(sign_in, admin, decided, fake_model):
+    """It said "the comments above a low threshold", where a comment scoring the threshold itself is held
+    (policy.verdict: a score at or above it flags)."""
+    page = sign_in(admin).get(f"/admin/sites/{decided.id}/thresholds", query_string={
+        "attribute": "toxicity", "target": "volume", "value": "1"}).get_data(as_text=True)
+    assert ("Of all the comments a low threshold holds, those scoring at or above it, far fewer would be rejected: "
+            "compare held per day before saving.") in page
+
+
 def test_decisions_all_approved_say_why_the_plot_is_empty(app, sign_in, admin, site, fake_model):
     """A migrating site's walk: the last 1,000 decisions were approvals, and the first load showed an
     empty plot with no word of why."""

@@ -98,6 +98,26 @@ def test_any_two_versions_can_be_picked_and_unknown_ones_are_404(app, sign_in, a
         assert client.get(f"/admin/models/compare?a={bad}").status_code == 404
 
 
+def test_versions_named_as_the_command_line_prints_them_are_compared(app, sign_in, admin, tmp_path):
+    """A version's name pasted from `moderation models list` had been answered a bare "Not found"."""
+    first, first_name = _register(app, tmp_path / "1", "named-first")
+    second, second_name = _register(app, tmp_path / "2", "named-second")
+    client = sign_in(admin)
+
+    response = client.get(f"/admin/models/compare?a={second_name}&b={first_name}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<option value="{second}" selected>' in html and f'<option value="{first}" selected>' in html
+    facts = html[html.index("model-compare-facts"):]
+    assert facts.index("&lt;i&gt;named-second") < facts.index("&lt;i&gt;named-first")
+
+    missing = client.get("/admin/models/compare?a=2026.01.01-00000000")
+    said = missing.get_data(as_text=True)
+    assert missing.status_code == 404
+    assert "No version “2026.01.01-00000000” is registered" in said
+    assert "moderation models list prints it" in said and 'href="/admin/models"' in said
+
+
 def test_what_a_threshold_change_does_to_readers_is_said_and_a_source_one_was_not_measured_on_too(
         app, sign_in, admin, tmp_path):
     """An admin's walk: a retrained candidate's threat recall fell from 0.375 to 0.222 and its precision

@@ -15,7 +15,7 @@ from classifiers.model import card_path_for
 from model_variants import model_variant
 from moderation import db
 from moderation.domain import model_registry as registry
-from moderation.models import AuditEntry, Comment
+from moderation.models import AuditEntry, Comment, ModelVersion
 
 pytestmark = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="needs the shipped model")
 
@@ -283,6 +283,23 @@ def test_a_version_trained_by_a_run_from_the_shell_names_the_shell_account(app, 
         db.session.commit()
     html = sign_in(admin).get("/admin/models").get_data(as_text=True)
     assert "<td>cli:newsdesk</td>" in html
+
+
+def test_a_candidate_trained_from_the_shell_names_the_shell_account_on_both_pages(app, sign_in, admin, services,
+                                                                                monkeypatch, tmp_path):
+    """`moderation train` registers what it wrote: the models page said "trained by —" of it."""
+    from moderation.cli.context import cli_actor
+    from moderation.cli.registry_commands import register_trained
+
+    for name, value in services.env().items():
+        monkeypatch.setenv(name, value)
+    register_trained(model_variant(tmp_path, "civility", trained_at="2026-11-30T02:00:00+00:00"))
+    with app.app_context():
+        row = db.session.scalars(select(ModelVersion).where(ModelVersion.notes.like("moderation train, %"))).one()
+    client = sign_in(admin)
+
+    assert f"<td>{cli_actor()}</td>" in client.get("/admin/models").get_data(as_text=True)
+    assert f" by {cli_actor()}</dd>" in client.get(f"/admin/models/{row.id}/card").get_data(as_text=True)
 
 
 def test_the_promote_question_repeats_the_cards_one_sided_warning(app, sign_in, admin, site, tmp_path):
