@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain.lifecycle import HIDING_RULE_KINDS, POST_MODERATION
 from moderation.domain.rule_sets import current_rules
-from moderation.domain.rules import HOLD, Compiled, Facts
+from moderation.domain.rules import HOLD, Compiled, Facts, children_read_own_streets
 from moderation.models import Comment, Site
 
 
@@ -23,7 +23,10 @@ def hold_on_arrival(session: Session, site: Site, comments: Iterable[Comment]) -
     """Add to each comment's rule hits those of the site's hiding holds its text trips."""
     if site.moderation_mode != POST_MODERATION:
         return
-    rules = [r for r in current_rules(session, site.id) if r["kind"] in HIDING_RULE_KINDS and r["action"] == HOLD]
+    # Read as the scorer reads them before the filter: a contact_seeking rule kept as a flag still
+    # makes a children's site, whose street rule then holds a child's "i live on elm road".
+    rules = [r for r in children_read_own_streets(list(current_rules(session, site.id)))
+             if r["kind"] in HIDING_RULE_KINDS and r["action"] == HOLD]
     if not rules:
         return
     compiled = Compiled(rules)

@@ -46,3 +46,18 @@ def test_a_pre_moderation_site_reads_no_rules_at_intake(app, client, make_site):
     site = _post_site(app, make_site, mode="pre")
     posted = client.post("/api/v1/comments", headers=site.headers, json=_comment(1, "Call me at 555-867-5309.")).get_json()
     assert posted["visible"] is False and posted["rules"] == []  # hidden while pending anyway; the scorer reads them
+
+
+def test_a_childrens_site_hides_a_childs_own_street_as_it_arrives_whatever_its_contact_rule_does(app, client, make_site):
+    """A children's site (it has contact_seeking, here kept as a flag) with a street rule saved before
+    own_street was a setting: the scorer holds "i live on elm road", and it was shown until scored,
+    since intake read the street rule without the contact rule beside it."""
+    site = make_site("kids-corner", moderation_mode="post")
+    rules = validate_rules([{"name": "street-addresses", "kind": "street_address"},
+                            {"name": "dm", "kind": "contact_seeking", "action": "flag"}])
+    saved_before = [{k: v for k, v in r.items() if k != "own_street"} for r in rules]
+    with app.app_context():
+        save_rules(db.session, db.session.get(Site, site.id), saved_before, actor="test")
+        db.session.commit()
+    posted = client.post("/api/v1/comments", headers=site.headers, json=_comment(1, "hi i live on elm road")).get_json()
+    assert posted["visible"] is False and [r["rule"] for r in posted["rules"]] == ["street-addresses"]
