@@ -14,6 +14,7 @@
   // as if the run had stopped, with no word of why.
   const MOST_MS = 30000;
   const LOST_AFTER = 3;
+  const ASK_MS = 10000;
   let misses = 0;
   const scored = section.querySelector("[data-rescore-scored]");
   const state = section.querySelector("[data-rescore-state]");
@@ -51,8 +52,11 @@
       note.className = "flash flash-warning";
       note.setAttribute("role", "status");
       note.dataset.rescoreLost = "";
-      note.textContent = "Lost touch with the server: the run goes on, but this page cannot see how far it got. "
-        + "It keeps asking, less often; reload the page to see the run's progress.";
+      // A busy server's run goes on; a restart's does not (its worker is stopped with it, and the run
+      // stays "scoring" until stale): the note had said the run goes on either way (a re-check).
+      note.textContent = "Lost touch with the server. If it is only busy, the run goes on; if the service "
+        + "restarted, the run stopped, and another can be started 30 minutes after its last progress. "
+        + "This page keeps asking, less often; reload it to see the run.";
       section.appendChild(note);
     }
     window.setTimeout(poll, Math.min(POLL_MS * Math.pow(2, misses), MOST_MS));
@@ -66,7 +70,12 @@
 
   function poll() {
     if (document.hidden) return window.setTimeout(poll, POLL_MS);
-    fetch(section.dataset.rescoreStatus, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    // A server that hangs is a miss too: without a deadline one ask waited for it as long as it hung,
+    // and no miss was ever counted (a re-check froze the web processes for 90 s).
+    const deadline = new AbortController();
+    const timer = window.setTimeout(function () { deadline.abort(); }, ASK_MS);
+    fetch(section.dataset.rescoreStatus, { credentials: "same-origin", headers: { Accept: "application/json" },
+                                           signal: deadline.signal })
       .then(function (response) {
         if (response.status >= 400 && response.status < 500 && response.status !== 429) {
           answered();
@@ -85,7 +94,8 @@
           window.setTimeout(poll, POLL_MS);
         });
       })
-      .catch(missed);
+      .catch(missed)
+      .finally(function () { window.clearTimeout(timer); });
   }
 
   window.setTimeout(poll, POLL_MS);

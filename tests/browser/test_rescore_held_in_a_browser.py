@@ -171,8 +171,9 @@ def test_the_page_says_when_it_loses_touch_with_the_server_and_clears_it_when_an
     _asks_again_after(page, asked, 4)  # twice as long after each miss
     assert lost.count() == 0, "one or two misses are a busy moment, not worth a word"
     _asks_again_after(page, asked, 8)
-    expect(lost).to_have_text("Lost touch with the server: the run goes on, but this page cannot see how far it "
-                              "got. It keeps asking, less often; reload the page to see the run's progress.")
+    expect(lost).to_have_text("Lost touch with the server. If it is only busy, the run goes on; if the service "
+                              "restarted, the run stopped, and another can be started 30 minutes after its last "
+                              "progress. This page keeps asking, less often; reload it to see the run.")
     assert lost.get_attribute("role") == "status"
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "rescore-held-lost-touch.png"))
@@ -187,3 +188,28 @@ def test_the_page_says_when_it_loses_touch_with_the_server_and_clears_it_when_an
     _asks_again_after(page, asked, 2)  # every couple of seconds again
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "rescore-held-back-in-touch.png"))
+
+
+def test_an_ask_the_server_never_answers_counts_as_a_miss(app, admin, make_site, live_server, browser_page):
+    """A re-check froze the web processes for 90 s: the one ask in flight waited all that time, no miss
+    was counted and the page said nothing. An ask unanswered for 10 s is a miss now."""
+    app.extensions["models"] = FixedModels(Promoted())
+    site = make_site("frozen-gazette")
+    _held(app, site.id, "A silly take on the new bridge, number 504, 20")
+    with app.app_context():
+        start_run(db.session, db.session.get(Site, site.id), by="user:ada")
+        db.session.commit()
+    page = browser_page
+    hung: list = []
+    sign_in(page, live_server, admin)
+    page.clock.install()
+    page.route("**/rescore-held/status", lambda route: hung.append(route))  # never answered
+    page.goto(f"{live_server}/admin/sites/{site.id}/thresholds#rescore-held")
+    lost = page.locator("#rescore-held [data-rescore-lost]")
+    expect(page.locator("#rescore-held")).to_contain_text("Waiting for a worker")
+    # Asks at 2 s, 16 s and 34 s (each given up 10 s later, then 4 s and 8 s apart); the third given up at 44 s.
+    for _ in range(50):
+        page.clock.fast_forward(1000)
+        page.wait_for_timeout(20)
+    assert len(hung) == 3, f"asked {len(hung)} times in 50 s"
+    expect(lost).to_have_count(1)
