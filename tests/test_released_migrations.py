@@ -54,7 +54,7 @@ RELEASED = {
     "0043_model_bands.py": "6f985131cd17d830",
     "0044_rescore_progress.py": "768083b63d087a4e",
     "0045_deleted_priority.py": "a62366ba388f7ba1",
-    "0046_version_trainer.py": "935240d57fce7b7d",
+    "0046_version_trainer.py": "dc8d2fc3307ede1b",
 }
 
 

@@ -33,11 +33,13 @@ def test_versions_train_registered_are_named_by_the_shell_account_the_log_names(
         _version(connection, "2026.11.30-registered", "from the data team", "cli:newsdesk")  # models register
         _version(connection, "2026.11.30-run", "training run #3", "user:alice")
         _version(connection, "2026.11.30-pruned", "moderation train, civility.skops", None)  # its entry pruned
+        # Registrations from 2026-11-29 to 12-02 were audited as plain "cli" (a re-check).
+        _version(connection, "2026.12.01-trained", "moderation train, civility.skops", "cli")
     upgrade(url)
     with engine.connect() as connection:
         named = dict(connection.execute(text("SELECT version, trainer_name FROM model_versions")).all())
     assert named == {"2026.11.30-trained": "cli:newsdesk", "2026.11.30-registered": None, "2026.11.30-run": None,
-                     "2026.11.30-pruned": None}
+                     "2026.11.30-pruned": None, "2026.12.01-trained": "cli"}
     command.downgrade(alembic_config(url), OLD_HEAD)
     upgrade(url)
     engine.dispose()

@@ -25,7 +25,7 @@ def upgrade() -> None:
     op.execute("""
         UPDATE model_versions AS v SET trainer_name = a.actor
         FROM audit_log AS a
-        WHERE a.action = 'model:registered' AND a.details ->> 'version' = v.version AND a.actor LIKE 'cli:%'
+        WHERE a.action = 'model:registered' AND a.details ->> 'version' = v.version AND (a.actor LIKE 'cli:%' OR a.actor = 'cli')
           AND v.trained_by IS NULL AND v.notes LIKE 'moderation train, %'
     """)
 
