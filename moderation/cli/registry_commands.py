@@ -42,13 +42,13 @@ def list_command() -> None:
     app = bootstrapped_app()
     with app.app_context():
         versions, scopes, requesters = list_versions(db.session), active_scopes(db.session), run_requesters(db.session)
-        click.echo(f"{'version':<22} {'status':<10} {'created':<17} {'trained by':<14} {'tox AUC':>7}  "
+        click.echo(f"{'version':<22} {'status':<10} {'created':<17} {'trained by':<20} {'tox AUC':>7}  "
                    f"{'learnt from':<20} active for")
         for row in versions:
             trainer = trained_by(row, requesters) or "-"
             # A site's own decisions, said here too: promoting such a version for every site needs --yes.
             learnt = "shared + " + ", ".join(sorted(own)) if (own := trained_for(row)) else "shared data"
-            click.echo(f"{row.version:<22} {row.status:<10} {row.created_at:%Y-%m-%d %H:%M} {trainer[:14]:<14} "
+            click.echo(f"{row.version:<22} {row.status:<10} {row.created_at:%Y-%m-%d %H:%M} {trainer[:20]:<20} "
                        f"{_toxicity_auc(row.metrics):>7}  {learnt[:20]:<20} {', '.join(scopes.get(row.id, [])) or '-'}")
 
 
