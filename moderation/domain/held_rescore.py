@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, cast, delete, func, literal, select, update
+from sqlalchemy import and_, cast, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -34,9 +34,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from moderation.domain.errors import Conflict
 from moderation.domain.lifecycle import HELD, audit, now, refuse_if_deactivated
 from moderation.domain.model_contract import Model
+from moderation.domain.ban_evasion import RULE as EVASION_RULE
+from moderation.domain.rule_sets import current_rules
+from moderation.domain.rules import FLAG, READ_LIMIT
 from moderation.domain.rules import HOLD as HOLD_ACTION
 from moderation.domain.scoring import rounded_scores
-from moderation.domain.threshold_release import flagged_by_model_alone
+from moderation.domain.stories import SITE_HOLD, STORY_HOLD, STRICT_HOLD
 from moderation.models import Comment, HeldRescoreResult, HeldRescoreRun, Site
 
 RESCORE_TASK = "workers.rescore_tasks.score_held_again"
@@ -64,27 +67,45 @@ def held_count(session: Session, site: Site, version: str | None, attributes: It
     """The site's held comments a run by `version` scores, as score_held_again's query reads them (for
     a progress bar, and to say when there is nothing to score): counting every held comment, the bar
     stopped short of its end (a re-check)."""
-    return session.scalar(select(func.count()).select_from(Comment).where(*_to_read(site, version, attributes))) or 0
+    return session.scalar(select(func.count()).select_from(Comment)
+                          .where(*_to_read(session, site, version, attributes))) or 0
 
 
-def _to_read(site: Site, version: str | None, attributes: Iterable[str]) -> tuple:
+def _to_read(session: Session, site: Site, version: str | None, attributes: Iterable[str]) -> tuple:
     # Those the version scored already are the thresholds page's release's to offer.
-    return *held_by_model_alone(site, attributes), Comment.model_version.is_distinct_from(version)
+    return *held_by_model_alone(session, site, attributes), Comment.model_version.is_distinct_from(version)
 
 
-def held_by_model_alone(site: Site, attributes: Iterable[str]) -> tuple:
+def held_by_model_alone(session: Session, site: Site, attributes: Iterable[str]) -> tuple:
+    """The site's held comments the model alone holds now: the one rule a run's pages, held_count and
+    the thresholds page's counts read (the run's pages had repeated its flags half in Python)."""
     return (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
-            _model_alone(attributes), _no_rule_holds())
+            _model_alone(attributes), ~_held_by(holds_in_force(session, site)))
 
 
-def _no_rule_holds() -> ColumnElement[bool]:
-    # A rule's hold when it was scored (a rule, the story's or site's hold for a person) is in
-    # rule_hits, never in `flagged`: counted as "the model alone holds", the page offered a run that
-    # could publish none of them, and never said there was nothing to score (a re-check). A rule saved
-    # since is read only when publishing: reading the rules over every held comment on every render
-    # would cost the page seconds on a big site.
-    holds = cast(literal(json.dumps([{"action": HOLD_ACTION}])), JSONB)
-    return ~func.coalesce(Comment.rule_hits, cast(literal("[]"), JSONB), type_=JSONB).contains(holds)
+# The holds the router makes itself, which no saving of the rules takes away: a story's or site's
+# hold for a person, a strict story's, a banned author's text under another id, a text too long for
+# the rules to read whole.
+_ROUTERS_HOLDS = (STORY_HOLD.rule, SITE_HOLD.rule, STRICT_HOLD.rule, EVASION_RULE, READ_LIMIT)
+
+
+def holds_in_force(session: Session, site: Site) -> list[str]:
+    """The names whose hold, stored on a comment when it was scored, still holds it: the site's rules
+    in force that hold or reject (a name's hit holds at most), and the router's own holds."""
+    return sorted({*_ROUTERS_HOLDS, *(str(rule.get("name")) for rule in current_rules(session, site.id)
+                                      if isinstance(rule, dict) and rule.get("action") != FLAG)})
+
+
+def _held_by(names: Iterable[str]) -> ColumnElement[bool]:
+    # A rule's hold when it was scored is in rule_hits, never in `flagged`: counted as "the model alone
+    # holds", the page offered a run that could publish none of them, and never said there was nothing
+    # to score (a re-check). But a hold by a rule removed since (or set to flag) holds nothing now: left
+    # out too, those were neither scored again nor offered, while the thresholds page's release, which
+    # reads the rules in force, published them. A rule edited since is read only when publishing:
+    # reading the rules over every held comment on every render would cost the page seconds.
+    hits = func.coalesce(Comment.rule_hits, cast(literal("[]"), JSONB), type_=JSONB)
+    return or_(*(hits.contains(cast(literal(json.dumps([{"action": HOLD_ACTION, "rule": name}])), JSONB))
+                 for name in names))
 
 
 def _model_alone(attributes: Iterable[str]) -> ColumnElement[bool]:
@@ -145,18 +166,15 @@ def score_held_again(session: Session, site: Site, get_model: Callable[[int], Mo
         model = get_model(site.id)
         attributes = set(model.attributes)
         _begin(session, run_id, model.version)
+        to_read = _to_read(session, site, model.version, attributes)
         after = 0
         while True:
-            rows = session.execute(
-                select(Comment.id, Comment.text, Comment.flagged)
-                .where(*_to_read(site, model.version, attributes), Comment.id > after)
-                .order_by(Comment.id).limit(page)).all()
+            rows = session.execute(select(Comment.id, Comment.text).where(*to_read, Comment.id > after)
+                                   .order_by(Comment.id).limit(page)).all()
             if not rows:
                 break
             after = rows[-1].id
-            mine = [row for row in rows if flagged_by_model_alone(row.flagged, attributes)]
-            if mine:
-                _keep(session, run_id, mine, rounded_scores(model, [row.text for row in mine]), attributes)
+            _keep(session, run_id, rows, rounded_scores(model, [row.text for row in rows]), attributes)
             # Every page, scored or not, is progress: the run is stale only this long after its last.
             session.execute(update(HeldRescoreRun).where(HeldRescoreRun.id == run_id).values(progressed_at=now()))
             session.commit()

@@ -132,7 +132,7 @@ def offer(session: Session, site: Site, version: str | None, attributes: Iterabl
     # A run with nothing to score was offered all the same, and read the site's held comments for none.
     found.held_by_model, found.to_score = session.execute(
         select(func.count(), func.count().filter(Comment.model_version.is_distinct_from(version)))
-        .where(*held_by_model_alone(site, attributes))).one()
+        .where(*held_by_model_alone(session, site, attributes))).one()
     if not found.usable:
         return found
     policy = site_policy(site, attributes, model_thresholds)
