@@ -370,8 +370,9 @@ def change_status(
         # version that held it in model_version, so a rollback said a version had published 9 where it
         # had made 37 public; read through the audit log instead, the Published tab by version took
         # three times as long at a million entries, and counted a released comment under both
-        # versions. An undo puts back the word its decision had set aside, kept here meanwhile.
-        comment.published_by_version = details["model_version"]
+        # versions. An undo puts back the word its decision had set aside, kept here meanwhile. Without
+        # a version named, the one that scored it (scoring sets model_version first).
+        comment.published_by_version = details.get("model_version", comment.model_version)
     comment.status = new_status
     comment.version += 1
     comment.status_changed_at = now()
