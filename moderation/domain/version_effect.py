@@ -113,7 +113,7 @@ def of_version(version: str, status: str | None = None) -> ColumnElement[bool]:
     whose word published it (published_by_version: scoring, or a release on its scores), any other
     under the one that scored it. A held comment scored again and released keeps the version that
     held it as model_version: counted under that one, a rollback said a version had published 9
-    where it had made 37 public, and its *what it published* list left the 28 out (an admin's walk).
+    where it had made 37 public, and its *what it published* list left the 28 out (a tester's sports site).
     With `status` known, said as the index for it reads it (ix_comments_published_by_version)."""
     if status == PUBLISHED:
         return Comment.published_by_version == version
