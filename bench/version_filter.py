@@ -1,7 +1,7 @@
 """The Published tab filtered by version, and a rollback's count, at 200,000 comments.
 
     .venv/bin/python bench/version_filter.py --var-dir /tmp/vbench            # seed once, then measure
-    .venv/bin/python bench/version_filter.py --var-dir /tmp/vbench --head 0045_deleted_priority
+    .venv/bin/python bench/version_filter.py --var-dir /tmp/vbench --head 0046_version_trainer
 
 Three versions scored a paper's 200,000 comments over 5 sites (v1-old 120,000, v2 70,000, v3-bad
 10,000), about 58 % published, 22 % held, the rest decided, deleted or pending; 1,500 of v1-old's held
@@ -153,7 +153,7 @@ def measure(url: str, runs: int) -> None:
 
 
 def compare(url: str, runs: int) -> None:
-    """The query forms of the release before 0046 (every comment under the version that scored it)
+    """The query forms of the release before 0047 (every comment under the version that scored it)
     and this one's, alternately on the same rows, so a busy machine's load falls on both alike."""
     import tempfile
 
@@ -214,8 +214,8 @@ def main() -> None:
     args.var_dir.mkdir(parents=True, exist_ok=True)
     url = start_postgres(args.var_dir)
     fresh = not (args.var_dir / "seeded").exists()
-    if fresh:  # seeded as a database of the release before 0046 holds its comments
-        upgrade(url, "0045_deleted_priority")
+    if fresh:  # seeded as a database of the release before 0047 holds its comments
+        upgrade(url, "0046_version_trainer")
         seed(url, random.Random(46))
         (args.var_dir / "seeded").touch()
     began = time.perf_counter()
