@@ -155,6 +155,11 @@ class Comment(Base):
     scores: Mapped[dict[str, Any] | None] = mapped_column()
     explanations: Mapped[dict[str, Any] | None] = mapped_column()
     model_version: Mapped[str | None] = mapped_column(String(100))
+    # The version whose word published it (lifecycle.change_status): the one that scored it, or the one
+    # in force whose scores an admin's release published it on, which a held comment scored again keeps
+    # apart from model_version. What a rollback counts and the Published tab lists as a version's, read
+    # only while it is published (0047); a moderator's approval is "approved", never this.
+    published_by_version: Mapped[str | None] = mapped_column(String(100))
     scored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     flagged: Mapped[list[Any] | None] = mapped_column()
     # The site's rules that fired when it was scored: [{"rule", "action", "reason"}] (domain/rules.py).
@@ -404,6 +409,12 @@ Index("ix_comments_status_queue_order", Comment.status, Comment.priority.desc(),
 Index("ix_comments_reported", Comment.site_id, Comment.report_weight,
       postgresql_where=sql("status = 'published' AND report_weight > 0"))
 Index("ix_comments_site_queue_order", Comment.site_id, Comment.priority.desc(), Comment.received_at, Comment.id)
+# What a version published: the Published tab by version, in the queue's order, and a rollback's count
+# (domain/version_effect.py, migration 0047_published_by_version); and what it scored otherwise, which
+# the tab's counts (every tab's, by version) and the rollback's held count read beside it.
+Index("ix_comments_published_by_version", Comment.published_by_version, Comment.priority.desc(), Comment.received_at,
+      Comment.id, postgresql_where=sql("status = 'published'"))
+Index("ix_comments_scored_by_version", Comment.model_version, postgresql_where=sql("status <> 'published'"))
 # The Reported tab's held half (domain/queue.py, migration 0022_held_reported).
 Index("ix_comments_held_reported", Comment.site_id, Comment.report_weight,
       postgresql_where=sql("status = 'held' AND report_weight > 0"))

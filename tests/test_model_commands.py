@@ -45,7 +45,8 @@ def test_register_promote_and_rollback_from_the_shell(app, cli, site, tmp_path):
         from moderation.models import Comment
 
         db.session.add(Comment(site_id=site.id, external_id="c-live", story_id="s", author_id="a", text="Hi.",
-                               body_hash="h", status="published", model_version=candidate))
+                               body_hash="h", status="published", model_version=candidate,
+                               published_by_version=candidate))
         db.session.commit()
     rolled = cli("rollback", "--site", "daily-planet")
     assert f"daily-planet: follows the global version again (now {shipped})" in rolled

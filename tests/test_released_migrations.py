@@ -55,6 +55,7 @@ RELEASED = {
     "0044_rescore_progress.py": "768083b63d087a4e",
     "0045_deleted_priority.py": "a62366ba388f7ba1",
     "0046_version_trainer.py": "dc8d2fc3307ede1b",
+    "0047_published_by_version.py": "cc7cdb994acddf8d",
 }
 
 

@@ -20,8 +20,8 @@ from moderation.admin.routes import bp
 from moderation.api.errors import error_response
 from moderation.domain.dispatch import send_task
 from moderation.domain.errors import Conflict
-from moderation.domain.held_rescore import (RESCORE_TASK, Offer, is_active, is_stale, latest_run, offer, publish_run,
-                                            start_run)
+from moderation.domain.held_rescore import RESCORE_TASK, is_active, is_stale, latest_run, start_run
+from moderation.domain.held_rescore_publish import Offer, offer, publish_run
 from moderation.models import HeldRescoreRun, Site
 
 

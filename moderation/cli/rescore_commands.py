@@ -42,7 +42,8 @@ def rescore_held_command(site_name: str, publish: bool, quiet: bool) -> None:
     thresholds page offers the same.
     """
     from moderation.cli.registry_commands import bootstrapped_app
-    from moderation.domain.held_rescore import held_count, offer, publish_run, score_held_again
+    from moderation.domain.held_rescore import held_count, score_held_again
+    from moderation.domain.held_rescore_publish import offer, publish_run
     from moderation.domain.sites import site_named
     from moderation.scorer import get_provider
 

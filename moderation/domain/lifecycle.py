@@ -52,6 +52,10 @@ IMPORT = "import"        # an imported comment takes the decision the site's old
 ACTOR_KINDS = (SCORER, SANCTION, REPORT, DECISION, UNDO, REMOVAL, STORM, EDIT, RULES, THRESHOLDS, IMPORT)
 # Who gives a pending comment its first status when it is scored: each counts as "scored" (metrics).
 SCORING_KINDS = (SCORER, SANCTION, STORM, IMPORT)
+# Who publishes a comment on a model's word, naming the version (`model_version`) whose scores do:
+# scoring, and an admin's release of held comments at the thresholds in force, on the scores they
+# were held on or on those the version in force gave them scored again (held_rescore_publish.py).
+ON_A_MODELS_WORD = (SCORER, THRESHOLDS)
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     SCORER: {PENDING: frozenset({PUBLISHED, HELD, REJECTED})},
@@ -361,6 +365,14 @@ def change_status(
         comment.flagged = sorted(flags)
     # Since its text arrived: a comment edited a day after it was posted waited since the edit.
     pending_since = comment.status_changed_at if old_status == PENDING else None
+    if new_status == PUBLISHED and by in ON_A_MODELS_WORD:
+        # The version whose word published it, on the comment: a rescore's release keeps the arrival
+        # version that held it in model_version, so a rollback said a version had published 9 where it
+        # had made 37 public; read through the audit log instead, the Published tab by version took
+        # three times as long at a million entries, and counted a released comment under both
+        # versions. An undo puts back the word its decision had set aside, kept here meanwhile. Without
+        # a version named, the one that scored it (scoring sets model_version first).
+        comment.published_by_version = details.get("model_version", comment.model_version)
     comment.status = new_status
     comment.version += 1
     comment.status_changed_at = now()

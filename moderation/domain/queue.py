@@ -153,7 +153,7 @@ def review_queue(
         query = oldest_first(query, after)
     else:
         if (condition := tab_condition(tab)) is not None:
-            query = query.where(condition)
+            query = query.where(condition, *filters.within(tab))
         if after:
             query = query.where(_after(after))
         query = query.order_by(Comment.priority.desc(), Comment.received_at.asc(), Comment.id.asc())

@@ -16,10 +16,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from classifiers.attributes import ATTRIBUTES
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJECTED, STORM, in_review_queue_condition,
-                                           reported_condition)
+from moderation.domain.lifecycle import (APPROVED, HELD, PENDING, PUBLISHED, REJECTED, STATUSES, STORM,
+                                           in_review_queue_condition, reported_condition)
 from moderation.domain.rules import KINDS, MAX_NAME as MAX_RULE_NAME
 from moderation.domain.typed_numbers import typed_float
+from moderation.domain.version_effect import of_version
 from moderation.domain.zones import known_zone
 from moderation.models import REPORT_REASONS, Comment, Report, User
 
@@ -178,7 +179,9 @@ class QueueFilters:
         if self.rule:
             where.append(Comment.rule_hits.contains([{"rule": self.rule}]))
         if self.model:
-            where.append(Comment.model_version == self.model)
+            # Each comment under one version: a published one under the version whose word published it,
+            # which a held comment scored again and released does not keep as model_version.
+            where.append(of_version(self.model))
         score = Comment.scores[self.score_attr].astext.cast(Float)
         if self.score_min is not None:
             where.append(score >= self.score_min)
@@ -204,6 +207,12 @@ class QueueFilters:
         if self.q:
             where.append(Comment.search_vector.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, self.q)))
         return where
+
+    def within(self, tab: str) -> list[ColumnElement[bool]]:
+        """What conditions() picks of one tab of a single status, said again as that status's indexes
+        read it: with the version's published ones under an OR of two statuses, the Published tab by
+        version read every published comment in the queue's order to find them."""
+        return [of_version(self.model, tab)] if self.model and tab in STATUSES else []
 
 
 # The filter form's labels: an error names the box the moderator typed in, not the query parameter.

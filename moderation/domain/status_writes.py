@@ -25,8 +25,9 @@ from moderation.models import AuditEntry, Comment, WebhookDelivery
 # What scoring may change on a comment, and each column's type as jsonb_to_recordset reads it.
 SCORED_COLUMNS = {
     "status": "varchar", "version": "integer", "status_changed_at": "timestamptz", "scores": "jsonb",
-    "explanations": "jsonb", "model_version": "varchar", "scored_at": "timestamptz", "flagged": "jsonb",
-    "priority": "double precision", "scored_priority": "double precision", "rule_hits": "jsonb", "review_after_edit": "boolean",
+    "explanations": "jsonb", "model_version": "varchar", "published_by_version": "varchar",
+    "scored_at": "timestamptz", "flagged": "jsonb", "priority": "double precision",
+    "scored_priority": "double precision", "rule_hits": "jsonb", "review_after_edit": "boolean",
 }
 _EVENT_COLUMNS = {"id": "bigint", "site_id": "bigint", "comment_id": "bigint", "event": "jsonb",
                   "created_at": "timestamptz", "attempts": "integer", "failed": "boolean", "last_error": "text",

@@ -44,6 +44,8 @@ def make_comment(app):
         values.update(fields)
         # Scored at that priority, as far as reports filed later and decisions are concerned.
         values.setdefault("scored_priority", values["priority"])
+        if values["status"] == "published":  # on the word of the version that scored it, as scoring writes it
+            values.setdefault("published_by_version", values["model_version"])
         with app.app_context():
             comment = Comment(**values)
             db.session.add(comment)

@@ -61,7 +61,8 @@ def test_an_admin_promotes_a_version_for_one_site_and_rolls_it_back(app, sign_in
     assert f'name="from_version" value="{candidate}"' in page  # what the page showed, sent back
     with app.app_context():  # a comment the candidate published while it was live
         db.session.add(Comment(site_id=site.id, external_id="c-scored", story_id="s", author_id="a", text="Hello.",
-                               body_hash="h", status="published", model_version=candidate))
+                               body_hash="h", status="published", model_version=candidate,
+                               published_by_version=candidate))
         db.session.commit()
     assert _post(client, "/admin/models/rollback", site_id=str(site.id), from_version=candidate).status_code == 303
     # What the rolled-back version did stays, and the message says so (an admin's walk: it said nothing).

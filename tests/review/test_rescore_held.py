@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from moderation import db
-from moderation.domain import held_rescore
-from moderation.domain.held_rescore import RunOutOfDate, offer, publish_run, score_held_again
+from moderation.domain import held_rescore, held_rescore_publish
+from moderation.domain.held_rescore import score_held_again
+from moderation.domain.held_rescore_publish import RunOutOfDate, offer, publish_run
 from moderation.domain.rule_sets import save_rules
 from moderation.domain.rules import validate_rules
 from moderation.model_provider import FixedModels
@@ -431,13 +432,13 @@ def test_the_page_reads_at_most_so_many_by_the_router_and_publishing_reads_them_
         routed.append(len(comments))
         return real(session, site, policy, comments, scores)
 
-    monkeypatch.setattr(held_rescore, "nothing_else_holds", counting)
-    monkeypatch.setattr(held_rescore, "AT_ONCE", 3)
+    monkeypatch.setattr(held_rescore_publish, "nothing_else_holds", counting)
+    monkeypatch.setattr(held_rescore_publish, "AT_ONCE", 3)
     with app.app_context():
         found = offer(db.session, db.session.get(Site, site.id), NEW, ATTRIBUTES, {"toxicity": 0.5, "insult": 0.5},
                       page=2, at_most=3)
         assert (found.count, found.read, found.unread, sum(routed)) == (3, 3, 4, 3)
-    monkeypatch.setattr(held_rescore.offer, "__kwdefaults__", {"page": 2, "at_most": 3})
+    monkeypatch.setattr(held_rescore_publish.offer, "__kwdefaults__", {"page": 2, "at_most": 3})
     page = sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True)
     assert "3 counted of the first 3, and up to\n      4 more" in page and "Publish these 3 and the rest, up to\n          7" in page
     assert _publish(app, site.id, page=2).published == 7
