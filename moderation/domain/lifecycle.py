@@ -373,6 +373,10 @@ def change_status(
         # versions. An undo puts back the word its decision had set aside, kept here meanwhile. Without
         # a version named, the one that scored it (scoring sets model_version first).
         comment.published_by_version = details.get("model_version", comment.model_version)
+    elif new_status == PUBLISHED and comment.published_by_version is None:
+        # Taken out of published before migration 0047 kept the word, and reversed since: the version
+        # that scored it, as every count read it then. It had counted under no version (a re-check).
+        comment.published_by_version = comment.model_version
     comment.status = new_status
     comment.version += 1
     comment.status_changed_at = now()

@@ -76,3 +76,24 @@ def test_scoring_publishes_on_its_versions_word_and_a_moderators_approval_is_no_
     client = sign_in(admin)
     assert _listed(client, "published", NEW) == [shown]
     assert _listed(client, "approved", NEW) == [held]  # listed as what it scored, not as what it published
+
+
+def test_a_comment_taken_out_of_published_before_the_upgrade_and_put_back_after_is_its_versions_again(
+        app, admin, promoted):  # noqa: F811 - the fixture, imported
+    """Migration 0047 named the version only of comments published as it ran: one a moderator had
+    rejected before, undone or reversed after, came back published under no version, and the
+    rollback count and the version's Published tab left it out (a re-check)."""
+    site = promoted
+    with app.app_context():
+        site_row = db.session.get(Site, site.id)
+        shown = submit_comment(db.session, site_row, CommentInput(external_id="c-1", story_id="s", author_id="a",
+                                                                  text="Thanks for the bridge story 10")).comment.id
+        score_pending(db.session, lambda: Promoted(), [shown], batch_size=10)
+        ada = db.session.scalar(select(User).where(User.username == "ada"))
+        rejected = decide(db.session, shown, user=ada, action="reject", reason="off-topic",
+                          expected_version=db.session.get(Comment, shown).version)
+        db.session.get(Comment, shown).published_by_version = None  # as 0047 left it: not published as it ran
+        db.session.commit()
+        undo_decision(db.session, shown, user=ada, expected_version=rejected.version, window=timedelta(minutes=5))
+        assert db.session.get(Comment, shown).published_by_version == NEW
+        assert left_by(db.session, NEW, site.id) == {"published": 1}
