@@ -10,15 +10,18 @@ xenophobe's words that need no group named:
     I hate women. / Immigrants are vermin. / Kill all the jews. / Gay people should be shot.
     Muslims don't belong here. / There is no place for trans people in this country.
     Women belong in the kitchen. / Go back to where you came from. / Nobody wants your kind here.
+    Trans people should be kept away from schools. / so many chinks in this thread / (((they))) always do
 
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 49 of 112,067 that people labelled civil and on 276 of
-73,188 labelled toxic (bench/plain_words_rules.py; 49 and 253 before a slur for one person, 49 and 248 before a standards editor's audit's stormfront
+shared data's real comments it fires on 106 of 112,067 that people labelled civil and on 969 of
+73,188 labelled toxic (bench/plain_words_rules.py; 49 and 273 before a trust & safety lead's plural slurs
+and codes, coded_hate.py, whose 57 more civil are nearly all hate its labellers passed: "14/88"
+signatures, "muzzies", "pakis"; 49 and 253 before a slur for one person, 49 and 248 before a standards editor's audit's stormfront
 sentences, 49 and 245 before an election night's attacks on
 groups of voters, the same before a derby night's racist abuse of a player, 46 and 229 before the walks
-since a data scientist's; HateCheck's hateful 306 of 2,563, 299 before the audit and before the election night, 292 before the
+since a data scientist's; HateCheck's hateful 321 of 2,563, 306 before the plural slurs, 299 before the audit and before the election night, 292 before the
 derby night); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
 others from 43.9 % to 44.3 % (docs/rules-history.md, `group_attack`).
 """
