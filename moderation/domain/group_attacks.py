@@ -285,8 +285,9 @@ _POLITE = (r"\b" + _NOT_OF_THIS + _GROUP + r"\s+(?:should|must|need\s+to|needs\s
            r"|talk|write))\s+on\s+(?:the|a|that)\s+(?:banana\s+)?(?:boat|raft|dinghy|dingy|lorry)\b(?!\s+(?:trip|tour|cruise|ride"
            r"|holiday|course|class|lessons?)\b)")
 _POLITE_ATTACK = re.compile(_POLITE)
-_POLITE_CUE = re.compile(r"\b(?:kept|keep|stay|they|them|genuinely|simply|biologically|naturally|inherently|fundamentally"
-                         r"|genetically|can'?t|cannot|reservation|rez|english)\b")
+# A word each of them needs: read as they were, they cost a fifth of the rule's time on every comment.
+_POLITE_CUE = re.compile(r"\b(?:away\s+from|out\s+of|near|genuinely|simply|biologically|naturally|inherently|fundamentally"
+                         r"|genetically|genetic|biology|biological|blood|dna|genes|nature|reservation|rez|english)\b")
 _CONFINED = r"(?:the\s+|a\s+)?(?:kitchen|zoo|cages?|jail|prison|gas\s+chambers?|ovens?|camps?|chains)"
 # Every repeat is bounded, and each alternative starts at a word boundary with a literal word, so
 # the search is linear in the text (a test runs a crafted 20,000-character input).

@@ -128,7 +128,7 @@ EXCLUSION = [
     # Said otherwise.
     "Keep gay people away from our kids.", "Jewish people should not be permitted to run for office.",
     "Black people simply can't be trusted with power.", "Women biologically can't lead, sorry.",
-    "Gay men should stay away from children.", "Muslims should all be kept out of our schools.",
+    "Gay men should stay away from children.", "Women can't lead, it's in their nature.", "Muslims should all be kept out of our schools.",
     "Trans people are a tiny minority and should never be allowed to vote.",
     "Lesbians are fine I guess, but they shouldn't be allowed near schools.",
 ]
