@@ -27,7 +27,7 @@ from moderation.domain.threat_words import threat_words  # noqa: E402
 
 GENERATED = {"hatecheck.csv", "bias_madlibs.csv"}
 # Each as the rules call it: the threat rule reads the names the text as written capitalises too.
-RULES = {"threat_words": threat_words, "group_attack": lambda normalised, written: group_attack(normalised),
+RULES = {"threat_words": threat_words, "group_attack": group_attack,
          "at_risk": lambda normalised, written: at_risk(normalised),
          "urging_self_harm": lambda normalised, written: urging_self_harm(normalised),
          "contact_seeking": lambda normalised, written: contact_seeking(normalised)}

@@ -10,15 +10,18 @@ xenophobe's words that need no group named:
     I hate women. / Immigrants are vermin. / Kill all the jews. / Gay people should be shot.
     Muslims don't belong here. / There is no place for trans people in this country.
     Women belong in the kitchen. / Go back to where you came from. / Nobody wants your kind here.
+    Trans people should be kept away from schools. / so many chinks in this thread / (((they))) always do
 
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 49 of 112,067 that people labelled civil and on 276 of
-73,188 labelled toxic (bench/plain_words_rules.py; 49 and 253 before a slur for one person, 49 and 248 before a standards editor's audit's stormfront
+shared data's real comments it fires on 106 of 112,067 that people labelled civil and on 969 of
+73,188 labelled toxic (bench/plain_words_rules.py; 49 and 273 before a trust & safety lead's plural slurs
+and codes, coded_hate.py, whose 57 more civil are nearly all hate its labellers passed: "14/88"
+signatures, "muzzies", "pakis"; 49 and 253 before a slur for one person, 49 and 248 before a standards editor's audit's stormfront
 sentences, 49 and 245 before an election night's attacks on
 groups of voters, the same before a derby night's racist abuse of a player, 46 and 229 before the walks
-since a data scientist's; HateCheck's hateful 306 of 2,563, 299 before the audit and before the election night, 292 before the
+since a data scientist's; HateCheck's hateful 321 of 2,563, 306 before the plural slurs, 299 before the audit and before the election night, 292 before the
 derby night); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
 others from 43.9 % to 44.3 % (docs/rules-history.md, `group_attack`).
 """
@@ -27,6 +30,7 @@ from __future__ import annotations
 import re
 
 from classifiers.groups import GROUP_ADJECTIVES, GROUP_PLURALS
+from moderation.domain.coded_hate import coded_hate
 
 
 def _either(words: tuple[str, ...]) -> str:
@@ -229,13 +233,18 @@ _ELECTION_NIGHT = (
     # Their exclusion from the vote, from office or from children: "Gay people shouldn't be anywhere near
     # government.", "Gypsies should be banned from polling stations."; not "bans cars from polling
     # stations' car parks", nor "Gypsies should be banned" alone, said of too much else to be read.
-    + r"|\b" + _CITIZENS + r"\s+(?:(?:shouldn'?t|should\s+not|must\s+not|mustn'?t|should\s+never)\s+be\s+(?:(?:allowed\s+)?"
+    # ... and what a sentence says of them first ("Muslims are fundamentally incompatible with Western
+    # values and shouldn't be allowed to vote.", a trust & safety lead's hand-written set, 2026-12-07).
+    + r"|\b" + _CITIZENS + r"\s+(?:(?:are|r)\s+(?:\w+\s+){1,6}?and\s+)?"
+    r"(?:(?:shouldn'?t|should\s+not|must\s+not|mustn'?t|should\s+never)\s+be\s+(?:(?:allowed\s+)?"
     r"(?:anywhere\s+near|near|in|allowed\s+in)\s+(?:the\s+|our\s+|a\s+|any\s+)?(?:government|office|power|parliament|congress"
     r"|politics|public\s+office|polling\s+stations?|the\s+polls|ballot\s+box(?:es)?)\b"
     # ... said as exclusion, not a quota's debate ("Women shouldn't be in government just because of a quota").
     r"(?!\s+(?:just\s+|only\s+|simply\s+|merely\s+|solely\s+)?because\b)"
     # Not to serve, teach or lead, said of armies, prisons and churches (a re-check).
-    r"|allowed\s+to\s+(?:vote|run\s+for\s+office|hold\s+office|stand\s+for\s+(?:office|election|parliament)|govern)\b)"
+    # "Permitted" too: "Muslims should not be permitted to hold public office in a Christian nation." (the same set).
+    r"|(?:allowed|permitted)\s+to\s+(?:vote|run\s+for\s+(?:public\s+)?office|hold\s+(?:public\s+|any\s+)?office"
+    r"|stand\s+for\s+(?:office|election|parliament)|govern)\b)"
     r"|(?:should|must|need\s+to|ought\s+to)\s+(?:all\s+)?be\s+(?:banned|barred|kept\s+out|excluded)\s+from"
     r"\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:polling\s+stations?|polls|voting|the\s+vote|office|government|parliament|politics"
     r"|(?:this|our|the)\s+country|public\s+office)\b)"
@@ -243,6 +252,42 @@ _ELECTION_NIGHT = (
     + r"|\b(?:send|ship|kick|deport|throw)\s+(?:every|each)\s+(?:last\s+|single\s+)?(?:one\s+of\s+(?:the|these|those|them)\s+)?"
     + _ADJECTIVES + r"s?\s+(?:back|out)\b(?!\s+(?:to\s+(?:work|school|class|the\s+drawing\s+board)|in\s+time)\b)"
 )
+# A trust & safety lead's hand-written set (2026-12-07): exclusion and contempt said politely. A group kept
+# from children ("Trans people should be kept away from schools entirely"; not "Sex offenders should be
+# kept away from schools", no group's name, nor age or illness: "Old people should be kept away from the
+# kids during flu season") or said to be, after its name ("I don't hate gay people, I just don't think
+# they should be allowed near children"; not a charity that says so of offenders).
+_NOT_OF_THIS = r"(?!(?:\w+\s+){0,2}?(?:old|elderly|sick|poor|fat|young|disabled|deaf|blind|autistic|immigrants?|refugees?|migrants?|asylum|foreign)\b)"
+_POLITE = (r"\b" + _NOT_OF_THIS + _GROUP + r"\s+(?:should|must|need\s+to|needs\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+kept|stay)\s+"
+           r"(?:well\s+|far\s+)?(?:away\s+from|out\s+of)\s+(?:(?:our|your|the|young|little|all)\s+)?(?:kids|children|schools?"
+           r"|classrooms?|playgrounds?|nurseries)\b"
+           r"|\bkeep\s+" + _NOT_OF_THIS + _GROUP + r"\s+(?:well\s+|far\s+)?(?:away\s+from|out\s+of)\s+(?:(?:our|your|the|my)\s+)?"
+           r"(?:kids|children|schools?|classrooms?)\b"
+           r"|\b" + _GROUP + r"[^.!?]{0,60}?\b(?:(?:don'?t|do\s+not)\s+think\s+(?:they|them)\s+should|(?<!\bsay\s)(?<!\bsays\s)"
+           r"(?<!\bsaid\s)(?<!\btold\s)(?<!\bclaim\s)(?<!\bargue\s)(?:they|them)\s+(?:shouldn'?t|should\s+not|should\s+never|must\s+not))"
+           r"\s+be\s+(?:allowed|permitted)\s+(?:anywhere\s+)?near\s+(?:(?:our|your|the|young|little)\s+)?(?:kids|children|schools?)\b"
+           # A group unable by nature: "women genuinely can't handle engineering", "Asians can't drive, it's
+           # genetic"; not a barrier ("disabled people simply can't get in"), a worry ("Women genuinely can't
+           # handle another year of cuts") nor a body ("Asians can't process alcohol, it's genetic").
+           r"|(?<!some\s)(?<!many\s)(?<!few\s)\b" + _NOT_OF_THIS + _GROUP + r"\s+(?:(?:genuinely|simply|biologically|naturally"
+           r"|inherently|fundamentally|genetically)\s+(?:can'?t|cannot|are\s+incapable\s+of|are\s+not\s+capable\s+of|aren'?t\s+capable\s+of)"
+           r"\s+(?:lead|leading|think|thinking|reason|reasoning|drive|driving|learn|grasp|be\s+trusted|control\s+themselves|govern"
+           r"|(?:do|doing|handle|handling)\s+(?:maths?|science|engineering|logic|physics|stem|leadership|power|responsibility|pressure"
+           r"|command|combat|complex\s+\w+|technical\s+\w+|the\s+job))\b"
+           r"|(?:can'?t|cannot)\s+(?:drive|lead|think|reason|learn|govern|be\s+trusted)\b[^.!?]{0,30}?\b(?:it'?s|its)\s+(?:(?:just"
+           r"|literally|all|purely|simply)\s+)?(?:genetic|in\s+their\s+(?:blood|dna|genes|nature)|biology|biological)\b)"
+           # One reader told they are foreign for who they are: "go back to your reservation chief", "nice
+           # accent, did you learn English on the boat?" (F11); not a booking ("go back to your reservation
+           # page"), a boat trip, nor a grandparent's story ("My grandad learned English on the boat over").
+           r"|\bgo\s+back\s+to\s+(?:your|ur)\s+(?:own\s+)?(?:reservation|rez)\b(?!\s+(?:page|details?|confirmation|email|number|link"
+           r"|screen|settings|booking|tab|form|code|and\s+(?:click|select|check|change|cancel|modify|edit|tap|update)))"
+           r"|\b(?:you|u|ya)\s+(?:just\s+|only\s+)?(?:learn|learnt|learned)\s+(?:(?:to\s+(?:speak|talk|write)\s+)?english|to\s+(?:speak"
+           r"|talk|write))\s+on\s+(?:the|a|that)\s+(?:banana\s+)?(?:boat|raft|dinghy|dingy|lorry)\b(?!\s+(?:trip|tour|cruise|ride"
+           r"|holiday|course|class|lessons?)\b)")
+_POLITE_ATTACK = re.compile(_POLITE)
+# A word each of them needs: read as they were, they cost a fifth of the rule's time on every comment.
+_POLITE_CUE = re.compile(r"\b(?:away\s+from|out\s+of|near|genuinely|simply|biologically|naturally|inherently|fundamentally"
+                         r"|genetically|genetic|biology|biological|blood|dna|genes|nature|reservation|rez|english)\b")
 _CONFINED = r"(?:the\s+|a\s+)?(?:kitchen|zoo|cages?|jail|prison|gas\s+chambers?|ovens?|camps?|chains)"
 # Every repeat is bounded, and each alternative starts at a word boundary with a literal word, so
 # the search is linear in the text (a test runs a crafted 20,000-character input).
@@ -327,13 +372,14 @@ _ELECTION_CUE = re.compile(r"\b(?:too|rig|rigs|rigged|steal|steals|stole|fiddle|
 _DENIED = re.compile(r"\bnot\s+(?:all\s+)?$")
 
 
-def group_attack(normalised: str) -> str | None:
+def group_attack(normalised: str, written: str | None = None) -> str | None:
     """The words of the first attack on a group in the normalised text that is not denied ("not all
-    muslims are terrorists"), or None."""
-    for attack in (_ATTACK, _ELECTION_ATTACK):
-        if attack is _ELECTION_ATTACK and not _ELECTION_CUE.search(normalised):
-            break
+    muslims are terrorists"), or else of a plural slur or a code of hate (coded_hate.py), which reads
+    the `written` text too where the normaliser folds a code away ("(((they)))"), or None."""
+    for attack, cue in ((_ATTACK, None), (_ELECTION_ATTACK, _ELECTION_CUE), (_POLITE_ATTACK, _POLITE_CUE)):
+        if cue is not None and not cue.search(normalised):
+            continue
         for found in attack.finditer(normalised):
             if not _DENIED.search(normalised[max(0, found.start() - 12) : found.start()]):
                 return found.group(0)
-    return None
+    return coded_hate(normalised, written)

@@ -389,7 +389,7 @@ _READ_ACTIVITY = (*_REPEATS, "new_author", "first_link")
 # Kinds whose patterns find their own words in the normalised text, quoted in the reason.
 # Each reads the normalised text and the text as written (the threat rule reads names from it).
 _PHRASES: dict[str, Callable[[str, str], str | None]] = {
-    "group_attack": lambda normalised, written: group_attack(normalised), "threat_words": threat_words,
+    "group_attack": group_attack, "threat_words": threat_words,
     "at_risk": lambda normalised, written: at_risk(normalised),
     "urging_self_harm": lambda normalised, written: urging_self_harm(normalised),
     "contact_seeking": lambda normalised, written: contact_seeking(normalised)}

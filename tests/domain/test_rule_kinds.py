@@ -1330,7 +1330,23 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "some of us will be down there with " * 570, "watch your back on that " * 830,
                                   "haven't forgotten what he did " * 690, "traitors who should be dealt with " * 580,
                                   "put petrol through his " * 870, "the planning officer lives on " * 660,
-                                  "he lives on a b c " * 1100, "My gran lives on " * 1200 + "Elm Road"])
+                                  "he lives on a b c " * 1100, "My gran lives on " * 1200 + "Elm Road",
+                                  # A trust & safety lead's platform hate: plural slurs, codes, polite exclusion.
+                                  "so many chinks in the " * 1000, "chinks in the " * 1500, "trannies " * 2500 + "gearbox",
+                                  "\"pajeets\" " * 2000, "words like kikes and " * 1000, "called us spics " * 1300,
+                                  "coons in the " * 1800, "13/50 " * 3000, "the 13% " * 2500, "13% of the population " * 900,
+                                  "1488 " * 4000, "14/88 " * 3000, "in 1488 " * 2500, "the ovens are still warm for " * 700,
+                                  "send these people back " * 900, "41% " * 5000 + "finish the job", "join the 41% of " * 1200,
+                                  "finish the job " * 1300 + "41%", "zog " * 5000, "dancing israelis myth " * 900,
+                                  "\U0001f30d\U0001f443" * 5000, "holocaust was a " * 1200,
+                                  "people who say the holocaust was " * 600, "6 million? more like " * 900,
+                                  "great replacement isn't a " * 800, "remigration " * 1700, "(" * 20000, "((( a " * 3300,
+                                  "(((" + "a" * 19000, "(((" + "a " * 9000, "((( hugs ))) " * 1500, "gay people , i just " * 1000,
+                                  "gay people " * 1800 + "they shouldn't be allowed near children",
+                                  "trans people should be kept " * 700, "women genuinely can't " * 900,
+                                  "asians can't drive " * 1000, "go back to your reservation " * 700,
+                                  "did you learn english on the " * 700, "muslims are a and " * 1100,
+                                  "muslims are " + "a " * 9000 + "and shouldn't be allowed to vote", "keep the old " * 1500])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
