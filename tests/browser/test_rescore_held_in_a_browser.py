@@ -136,16 +136,22 @@ def _asks_again_after(page, asked: list[float], seconds: int) -> None:
         page.clock.fast_forward(1000)
 
 
-def test_the_page_says_when_it_loses_touch_with_the_server_and_clears_it_when_answers_come_back(
-        app, admin, make_site, live_server, browser_page, tmp_path):
-    """A restart or a proxy's 503: the page had asked every 4 s for ever, its count standing still as
-    if the run had stopped, with no word of why."""
+def _a_run_waiting(app, make_site, name: str):
+    """A site with one held comment and a rescore run waiting for a worker, for the page to follow."""
     app.extensions["models"] = FixedModels(Promoted())
-    site = make_site("unreachable-gazette")
+    site = make_site(name)
     _held(app, site.id, "A silly take on the new bridge, number 503, 20")
     with app.app_context():
         start_run(db.session, db.session.get(Site, site.id), by="user:ada")
         db.session.commit()
+    return site
+
+
+def test_the_page_says_when_it_loses_touch_with_the_server_and_clears_it_when_answers_come_back(
+        app, admin, make_site, live_server, browser_page, tmp_path):
+    """A restart or a proxy's 503: the page had asked every 4 s for ever, its count standing still as
+    if the run had stopped, with no word of why."""
+    site = _a_run_waiting(app, make_site, "unreachable-gazette")
     shots = Path(os.environ.get("REVIEW_SCREENSHOT_DIR", tmp_path))
     page = browser_page
     page.set_viewport_size({"width": 1366, "height": 768})
@@ -193,12 +199,7 @@ def test_the_page_says_when_it_loses_touch_with_the_server_and_clears_it_when_an
 def test_an_ask_the_server_never_answers_counts_as_a_miss(app, admin, make_site, live_server, browser_page):
     """A re-check froze the web processes for 90 s: the one ask in flight waited all that time, no miss
     was counted and the page said nothing. An ask unanswered for 10 s is a miss now."""
-    app.extensions["models"] = FixedModels(Promoted())
-    site = make_site("frozen-gazette")
-    _held(app, site.id, "A silly take on the new bridge, number 504, 20")
-    with app.app_context():
-        start_run(db.session, db.session.get(Site, site.id), by="user:ada")
-        db.session.commit()
+    site = _a_run_waiting(app, make_site, "frozen-gazette")
     page = browser_page
     hung: list = []
     sign_in(page, live_server, admin)
