@@ -25,7 +25,7 @@ from classifiers.threat_patterns import INTENT
 from moderation.domain.group_attacks import GROUP, SLURS_FOR_ONE
 
 # The cheap test a comment must pass before the patterns are tried: each needs one of these words.
-CUE = re.compile(r"\b(?:string|hang|lynch|shoot|gun|guns|fire|snipe|snipers?|machine|rounds|run|mow|plough|plow|drive|ram|death|punishable"
+CUE = re.compile(r"\b(?:string|hang|lynch|shoot|stab|kill|murder|punch|attack|hurt|knife|strangle|slap|smack|batter|glass|bottle|gun|guns|fire|snipe|snipers?|machine|rounds|run|mow|plough|plow|drive|ram|death|punishable"
                  r"|dragged|drag|ovens|beat|beaten|knock|whip|smack|slap|belt|thrash|punch|place|hope)\b")
 
 # One of a group, as the writer would say it: "every chink", "any trans", "every Muslim", "all the gays".
@@ -98,6 +98,11 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str] | None], ...] = (
     # every detail".
     (r"\b" + _WOULD + r"\s+(?:just\s+|happily\s+|gladly\s+|personally\s+|gonna\s+)?(?:run\s+over|run\s+down|mow\s+down"
      r"|plough\s+into|plow\s+into|drive\s+(?:over|into|through)|ram)\s+" + _A_GROUP, None),
+    # ... or harmed by hand ("I'd stab every muslim I see"); not "kill every gay joke", and a
+    # photographer shoots every trans model for a series.
+    (r"\b" + _WOULD + r"\s+(?:just\s+|happily\s+|gladly\s+|personally\s+|gonna\s+)?(?:stab|kill|murder|punch|beat\s+up|attack"
+     r"|hurt|knife|strangle|hang|lynch|slap|smack|batter|glass|bottle)\s+" + _A_GROUP, None),
+    (r"\b" + _WOULD + r"\s+(?:just\s+|happily\s+|gladly\s+|personally\s+|gonna\s+)?shoot\s+" + _A_GROUP, _PICTURES),
     # Death called for a group ("Gays should get the death penalty"), or for what they are ("being gay
     # should be punishable by death"); not a murderer's sentence, which is a policy opinion.
     (r"\b" + _A_GROUP + r"\s+(?:all\s+)?(?:should|must|need\s+to|needs\s+to|ought\s+to|deserve\s+to|deserves\s+to)\s+(?:get|be\s+given"

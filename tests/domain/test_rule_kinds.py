@@ -1334,7 +1334,7 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   # A platform's threats (platform_threats.py): groups, a shot, a place, a volunteer.
                                   "string them up from the " * 850, "hang every muslim " * 1100, "just shoot them at the " * 900,
                                   "shoot every last one of them at the " * 550, "the wall " * 2200 + "put machine guns on it",
-                                  "wall put some " * 1500, "a few rounds in the " * 1000, "i'd run over every " * 1100,
+                                  "wall put some " * 1500, "a few rounds in the " * 1000, "i'd run over every " * 1100, "i'd stab every " * 1300,
                                   "every black " * 1700, "any trans in the " * 1200 + "will get dragged out by me",
                                   "every muslim will get " * 900, "the ovens are still warm for " * 700,
                                   "put them back in the " * 950, "i'd beat it out of " * 1000, "i'd never " * 2200,
