@@ -37,7 +37,8 @@ _ONE_OF = (r"(?:any|every|each|all\s+the|the\s+next|those|these|that|this)\s+(?:
            # The word ends the phrase: "every black cat I see" is no one.
            r"(?=\s+(?:i|we|on|in|at|from|near|that|who|you|will|'ll|gets?|is|are|out|they|he|she|should|must|need|needs|ought"
            r"|deserve|deserves)\b|\s*(?:[.!?,;:]|$))")
-_A_GROUP = r"(?:" + GROUP + r"|" + _ONE_OF + r")"
+# Whole words: GROUP's "men" is in "Mendez" ("I will hurt Mendez's feelings." was held by a first version).
+_A_GROUP = r"(?:" + GROUP + r"|" + _ONE_OF + r")\b"
 _THEM = r"(?:them|em|'\s?em|" + _A_GROUP + r")"
 # The writer's own intent, a wish or a would: "I'd run over ...", "im gonna ...".
 # Whom a shot is aimed at, and where: "them at the border", "every last one of them on the fence".

@@ -159,7 +159,7 @@ NEAR_MISSES = {
         "The driver ran over every cone on the course.", "We'd mow down every weed in the garden.",
         "I'd ram every chinese takeaway menu in the drawer.", "I'd run over every Jewish cemetery I see? No, I'd visit.",
         "im gonna run over every catholic hymn before mass", "I'd run down every immigration statistic in the report.",
-        "I'd kill every gay joke in the script.", "I'll hit every Indian restaurant on the list.",
+        "I'd kill every gay joke in the script.", "I'd hurt Mendez's chances by voting.", "I would attack Menendez's record.", "I'll hit every Indian restaurant on the list.",
         "I'd shoot every trans person I meet for the portrait series, the photos are powerful.",
         "I'd kill every chinese takeaway order in one sitting.", "I'd kill every chink in the armour of that argument.",
     ],
