@@ -10,6 +10,11 @@ threat, because its words are a news reader's everyday words too: "I know where 
 neighbour", "pay a visit to the new bakery", "sort out the potholes", "strung up the bunting",
 "got shot of the old sofa", "the cars were not safe" (tests/domain/test_veiled_threats.py).
 
+A video platform's tester (2026-12-07, F8) found the same menace said of an address: "Keep talking and
+I'll find your address, I know people in your city.", "im gonna dox you and your family", "post your
+address then tough guy", "I will find you and make you regret it."; not "I'll find your address in the
+system and send the refund" nor "doxxing is illegal" (tests/domain/test_platform_threats.py).
+
 Built from threat_words' own words for a person (an office, a name, a family), passed in, so this
 module needs nothing from it and threat_words reads it at one point.
 """
