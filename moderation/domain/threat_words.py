@@ -23,7 +23,8 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-373 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 365 before the audit's leftovers, 42 and 355 before a standards editor's audit's
+378 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 372 before a video platform's threats against
+groups and people, read in platform_threats.py, 42 and 365 before the audit's leftovers, 42 and 355 before a standards editor's audit's
 phrasings of real comments, 42 and 348 before an election night's threats to the
 count, unchanged by a derby night's threats to a referee's family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
 defendants, 42 and 340 before a health desk's threats to
@@ -43,6 +44,7 @@ from classifiers.threat_patterns import (
     WATCH_YOUR_BACK, intent_against, intent_to_harm,
 )
 from moderation.domain.group_attacks import GROUP, SLURS_FOR_ONE
+from moderation.domain.platform_threats import first_platform_threat
 from moderation.domain.veiled_threats import first_veiled, patterns as veiled_patterns
 
 _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+should\s+|we\s+must\s+)?" + KILL_ALL
@@ -132,9 +134,14 @@ _NOT_LITERAL = (r"(?!\s+(?:on\s+(?:this|that|the|a)\s+hill|of\s+(?:shame|embarra
 # Not "kill the mayor's vision", but the mayor's son is a person: "I'm going to kill the mayor's son" (a re-check).
 _WHO = (r"(?:you|u|ya|him|her|them|" + _ROLE + r"|" + GROUP + r")(?:'s\s+(?:son|daughter|wife|husband|kids?|children"
         r"|family|mum|mom|mother|dad|father|brother|sister|boyfriend|girlfriend|partner|baby)\b|(?!'))" + _NOT_ERRAND)
+# Their head, where a bullet is put: "Someone should put a bullet in that senator's head." was
+# published (a platform's tester, F8), where "... in that senator" was held.
+_THEIR_HEAD = (r"(?:(?:your|ur|his|her|their)\s+|" + _ROLE + r"'s\s+)(?:\w+\s+)?(?:head|skull|brains?|face|chest|heart|neck"
+               r"|temple)\b")
 # Hurting a person with words around the verb too: "put a bullet in him", "run her over".
 _HARM_DONE = (r"(?:(?:kill|murder|shoot|stab|hurt|punch|strangle|choke|lynch|behead|execute|torture|beat\s+up)s?\s+" + _WHO
               + r"|put(?:s|ting)?\s+a\s+bullet\s+(?:in|into|through)\s+" + _WHO
+              + r"|put(?:s|ting)?\s+a\s+bullet\s+(?:in|into|through)\s+" + _THEIR_HEAD
               + r"|runs?\s+(?:you|u|him|her|them)\s+(?:over|down)\b)")
 _CALLS = (r"\b" + _PERSON + _WHO_DID + r"\s+(?:all\s+)?" + CALL + r"\s+(?:all\s+|just\s+)?(?:die\b|(?:have\s+been|be|get)\s+(?:\w+ly\s+)?"
           + HARMED + r"\b)" + _NOT_LITERAL,
@@ -214,6 +221,13 @@ _SITE_ONLY = (
     r"(?:both\s+(?:of\s+)?)?(?:your|ur|his|her|their|" + _ROLE + r"'s?)\s+(?:\w+\s+)?" + _BODY + r"\b"
     r"(?!(?<=back)\s+(?:four|three|five|line|post|pass|on|of|in)\b)",
     r"\b(?:deserves?|needs?|earned|has\s+earned|should\s+get|gets?)\s+a\s+bullet\b(?!\s+points?\b)",
+    # ... or a firing squad ("Politicians like him deserve a firing squad." was published, a platform's
+    # tester), or the rope, deserved; not a film's firing squad scene, nor a climber's rope.
+    # Said as the clause ends, or why: not "deserves a firing squad scene", "the rope trophy", nor asked
+    # ("He deserves a firing squad? No, he deserves a fair trial.").
+    r"\b(?:(?:deserves?|earned|has\s+earned|should\s+get)\s+(?:a|the)\s+(?:firing\s+squad|rope|noose|gallows)"
+    r"|needs?\s+(?:a|the)\s+firing\s+squad)"
+    r"(?=\s*(?:[.!,;]|$)|\s+(?:for|and|too|already|tbh|honestly|imo|frankly|now|tonight|today)\b)",
     # Menace with the harm left to be pictured: "Keep talking and you'll end up in the river like the last
     # guy." was published at toxicity 0.26 (a bilingual paper's walk); not a health warning ("if you keep
     # smoking you'll end up in hospital").
@@ -253,7 +267,7 @@ _SITE_ONLY = (
     r"(?:\b(?:" + INTENT + r"|let'?s|we\s+should|we\s+must|time\s+to)(?:\s+\w+){0,2}?\s+|(?:^|[.!?,:;]\s*))"
     r"(?:bomb|firebomb|blow\s+up|torch|burn\s+down|set\s+fire\s+to)\s+(?:the|that|this|their|your|his|her|those|these)\s+"
     r"(?:\w+\s+)?" + _PLACE + r"\b",
-    r"(?:^|[.!?,:;]\s*)put\s+a\s+bullet\s+(?:in|into|through)\s+" + _WHO,  # an order at a clause's start
+    r"(?:^|[.!?,:;]\s*)put\s+a\s+bullet\s+(?:in|into|through)\s+(?:" + _WHO + r"|" + _THEIR_HEAD + r")",  # an order at a clause's start
     # ... and an order to kill a person a story names, opening a sentence: "Kill the judge." (election
     # night); not "Step 3: kill the worker process" nor "In Elden Ring, kill the guard at the gate",
     # A word that names a job or a thing too, the whole sentence: "Hang the manager.", "Stab the keeper.",
@@ -856,7 +870,9 @@ def _first_of_patterns(normalised: str) -> str | None:
     found = _first_undenied(_THREAT, normalised)
     if found is None and _ELECTION_CUE.search(normalised):
         found = _first_undenied(_ELECTION_THREAT, normalised)
-    return found if found is not None else first_veiled(_VEILED, normalised)
+    if found is None:
+        found = first_veiled(_VEILED, normalised)
+    return found if found is not None else first_platform_threat(normalised)
 
 
 # Menace a local reader words without harm ("we know where your office is"): veiled_threats.py.

@@ -10,6 +10,11 @@ threat, because its words are a news reader's everyday words too: "I know where 
 neighbour", "pay a visit to the new bakery", "sort out the potholes", "strung up the bunting",
 "got shot of the old sofa", "the cars were not safe" (tests/domain/test_veiled_threats.py).
 
+A video platform's tester (2026-12-07, F8) found the same menace said of an address: "Keep talking and
+I'll find your address, I know people in your city.", "im gonna dox you and your family", "post your
+address then tough guy", "I will find you and make you regret it."; not "I'll find your address in the
+system and send the refund" nor "doxxing is illegal" (tests/domain/test_platform_threats.py).
+
 Built from threat_words' own words for a person (an office, a name, a family), passed in, so this
 module needs nothing from it and threat_words reads it at one point.
 """
@@ -21,7 +26,8 @@ from classifiers.threat_patterns import HOPE_HARMED, INTENT, WATCH_YOUR_BACK
 
 # The cheap test a comment must pass before the patterns are tried: each needs one of these words.
 CUE = re.compile(r"\b(?:sort|strung|string|know|find|found|worked|hope|safe|deal|pay|watch|see|treatment|cox|amess|rigby"
-                 r"|petrol|hanging|rope|noose|gallows|shot|stabbed|killed|remember|dealt|forgotten|backs?|courts?|police|law|cops|judges?|cps)\b")
+                 r"|petrol|hanging|rope|noose|gallows|shot|stabbed|killed|remember|dealt|forgotten|backs?|courts?|police|law|cops|judges?|cps"
+                 r"|address|addy|postcode|dox\w*|track|hunt)\b")
 
 _END = r"(?=\s*(?:[.!?]|$))"
 # The sentence's end, or a name or a title after a comma: "we know where your office is, Sarah.",
@@ -86,6 +92,29 @@ def patterns(person: str, kin_word: str) -> str:
         r"|sorry|regret)|sort\s+(?:him|her|them|you)\s+out|teach\s+(?:him|her|them|you)\s+a\s+lesson)|(?:he|she|they|you)(?:'s|'re"
         r"|\s+is|\s+are)\s+(?:dead|done\s+for|finished|getting\s+it))\b",
         r"\b(?:i|we)(?:'ve|\s+have)?\s+(?:found|worked)\s+out\s+where\s+" + subject + r"\s+" + _HOME + _END,
+        # ... and the address found, or the writer's people near it, said as a warning (a platform's tester,
+        # F8: "Keep talking and I'll find your address, I know people in your city."); not "I'll find
+        # your address in the system and send the refund", nor "I know people in your city who'd love to meet you".
+        r"\b(?:keep\s+(?:talking|it\s+up|running\s+(?:your|ur)\s+mouth|mouthing\s+off|this\s+up)|one\s+more\s+(?:word|comment|post)"
+        r"|say\s+that\s+again|try\s+me|cross\s+me(?:\s+again)?|do\s+that\s+again)\s*,?\s+(?:and|&)\s+(?:" + INTENT
+        + r")\s+(?:find|get|dig\s+up|track\s+down|post|leak|publish|share)\s+(?:your|ur)\s+(?:home\s+|real\s+|house\s+)?"
+        r"(?:address|addy|location|postcode|details)\b(?!\s+(?:book|bar|line|label|field|list)s?\b)",
+        r"\b(?:i|we)\s+know\s+(?:some\s+|a\s+few\s+)?(?:people|guys|lads|friends|someone|somebody)\s+(?:in|near|from|round|around)"
+        r"\s+(?:your|ur)\s+(?:city|town|area|neighbou?rhood|street|village|estate|state)" + _END,
+        # Doxxing promised or called for ("im gonna dox you and your family, enjoy"); not the word
+        # discussed ("doxxing is illegal", "they threatened to dox me", "I'd never dox anyone").
+        r"\b(?:" + INTENT + r"|i'?d|we'?d|i\s+would|we\s+would|let'?s|(?:someone|somebody|we)\s+(?:should|needs?\s+to|must)"
+        r"|about\s+to)\s+(?:(?!never\b|not\b)\w+\s+)?dox+(?:ing)?\s+(?:you|u|ya|him|her|them|this\s+\w+|that\s+\w+|the\s+\w+"
+        r"|(?:your|ur|his|her|their)\s+(?:\w+\s+)?(?:family|kids|wife|husband|mum|mom|parents))\b(?!\s*-\s*proof)",
+        # The address asked for as a dare ("post your address then tough guy, lets see").
+        r"\b(?:post|drop|give\s+(?:me|us)|send\s+(?:me|us)|share|tell\s+(?:me|us)|dm\s+(?:me|us)|what'?s)\s+(?:your|ur)\s+(?:home\s+"
+        r"|real\s+|house\s+)?(?:address|addy|postcode|location)\s*,?\s*(?:then\s+|and\s+|so\s+)?,?\s*(?:(?:mr|mister)\s+)?(?:tough"
+        r"\s+(?:guy|girl|man|boy)|hard\s+man|keyboard\s+warrior|big\s+shot|brave\s+boy)\b",
+        # Found and made to regret it ("Whoever keyed my car on 5th street, I will find you and make you
+        # regret it."); not "find you a table", nor "make you pay for the repairs".
+        r"\b(?:" + INTENT + r")\s+(?:\w+\s+){0,2}?(?:find|track|hunt|track\s+down|hunt\s+down)\s+(?:you|u|ya|him|her|them|"
+        + person + r")(?:\s+down)?\s+(?:and|&)\s+make\s+(?:you|u|ya|him|her|them)\s+(?:regret\s+(?:it|this|that|the\s+day|ever\s+\w+|being\s+born"
+        r"|everything)|sorry|bleed|pay(?=\s*(?:[.!?,;]|$)))",
         # A home or a child's school known, said and left: "I know which school his kids go to. Just
         # saying.", "we know where your office is."; not "..., it's the same as mine".
         r"\b(?:i|we)\s+(?:all\s+)?know\s+(?:which|what)\s+school\s+" + owner + r"\s+(?:\w+\s+)?" + kin_word

@@ -1346,7 +1346,21 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "trans people should be kept " * 700, "women genuinely can't " * 900,
                                   "asians can't drive " * 1000, "go back to your reservation " * 700,
                                   "did you learn english on the " * 700, "muslims are a and " * 1100,
-                                  "muslims are " + "a " * 9000 + "and shouldn't be allowed to vote", "keep the old " * 1500])
+                                  "muslims are " + "a " * 9000 + "and shouldn't be allowed to vote", "keep the old " * 1500,
+                                  # A platform's threats (platform_threats.py): groups, a shot, a place, a volunteer.
+                                  "string them up from the " * 850, "hang every muslim " * 1100, "just shoot them at the " * 900,
+                                  "shoot every last one of them at the " * 550, "the wall " * 2200 + "put machine guns on it",
+                                  "wall put some " * 1500, "a few rounds in the " * 1000, "i'd run over every " * 1100, "i'd stab every " * 1300,
+                                  "every black " * 1700, "any trans in the " * 1200 + "will get dragged out by me",
+                                  "every muslim will get " * 900, "the ovens are still warm for " * 700,
+                                  "put them back in the " * 950, "i'd beat it out of " * 1000, "i'd never " * 2200,
+                                  "she needs to be put in her place and i'd " * 480, "i hope your " * 1700 + "burns down with you in",
+                                  "hope a b c d e " * 1400,
+                                  # ... and a person's: an address, a dox, a bullet in the head, a firing squad.
+                                  "keep talking and i'll find your " * 620, "i know people in your " * 900, "im gonna dox " * 1500,
+                                  "post your address then " * 870, "i will find you and make you " * 690,
+                                  "someone should put a bullet in that " * 570, "put a bullet through his " * 800,
+                                  "deserves a firing squad " * 830, "deserves the rope " * 1100])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
