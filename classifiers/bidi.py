@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Sequence
 
 import numpy as np
 
@@ -77,6 +78,12 @@ def char_at(text: str, index: int) -> str:
     return text[index] if index >= 0 else _JOIN_CHARS[index]
 
 
+def in_order(text: str, order: Sequence[int]) -> str:
+    """`"".join(char_at(text, i) for i in order)` in one C-level pass: JOIN's -1 and -2 index the
+    " " and "." appended (a call per character was a third of reading a long right-to-left comment)."""
+    return "".join(map((text + ". ").__getitem__, order))
+
+
 @functools.lru_cache(maxsize=2)  # the rules read one comment in turn (two re-checks: slow inputs); 2: a crafted
 # 20,000-character comment's readings take about 6 MB
 def display_order(text: str) -> tuple[int, ...] | None:
@@ -100,8 +107,9 @@ def display_order(text: str) -> tuple[int, ...] | None:
         ways = [(_ALL_FOLDED, base) for base in bases] + [
             (paragraph_end, base) for paragraph_end in (_PARAGRAPH_END, _LINE_END) for base in (*bases, whole)]
     readings: list[list[int] | None] = []
+    classes = _classes(text)
     for paragraph_end, base in dict.fromkeys(ways):
-        reading = _reading(text, paragraph_end, base)
+        reading = _reading(text, paragraph_end, base, classes)
         if reading not in readings:
             readings.append(reading)
     if len(readings) == 1:
@@ -113,33 +121,34 @@ def display_order(text: str) -> tuple[int, ...] | None:
     return tuple(order)
 
 
-def _reading(text: str, paragraph_end: re.Pattern[str], base: int | None = None) -> list[int] | None:
-    levels = _resolved_levels(*_explicit_levels(text, paragraph_end, base))
-    order = l2_order(levels)
+def _reading(text: str, paragraph_end: re.Pattern[str], base: int | None = None,
+             classes: np.ndarray | None = None) -> list[int] | None:
+    classes = _classes(text) if classes is None else classes
+    levels = _resolved(*_levels(text, paragraph_end, base, classes))
+    order = _l2(levels)
     if order is None:
         return None
-    # Right-to-left letters drawn right to left are read in their own order, word by word.
-    rtl = [i for i, level in enumerate(levels) if level % 2 and unicodedata.bidirectional(text[i]) in ("R", "AL")]
-    if rtl:
-        is_rtl = bytearray(len(text))
-        for i in rtl:
-            is_rtl[i] = 1
-        k = 0
-        while k < len(order):
-            if not is_rtl[order[k]]:
-                k += 1
-                continue
-            j = k
-            while j < len(order) and is_rtl[order[j]]:
-                j += 1
-            order[k:j] = order[k:j][::-1]
-            k = j
-    return order if order != list(range(len(text))) else None
+    # Right-to-left letters drawn right to left are read in their own order, word by word: each run
+    # of them in `order` reversed, all runs in one step (in numpy, as _l2 reverses its runs).
+    is_rtl = (levels % 2 == 1) & (classes == ord("R"))
+    if is_rtl.any():
+        inside = is_rtl[order]
+        edges = np.diff(np.concatenate(([False], inside, [False])).astype(np.int8))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        run = np.cumsum(edges[:-1] == 1) - 1
+        at = np.flatnonzero(inside)
+        order[starts[run[at]] + ends[run[at]] - 1 - at] = order[at].copy()
+    return None if np.array_equal(order, np.arange(len(text))) else order.tolist()
 
 
 def l2_order(resolved: list[int]) -> list[int] | None:
     """UAX #9 L2: the indices in display order for these resolved levels, or None if none is odd."""
-    levels = np.array(resolved, dtype=np.int16)
+    order = _l2(np.asarray(resolved, dtype=np.int16))
+    return None if order is None else order.tolist()
+
+
+def _l2(resolved: np.ndarray) -> np.ndarray | None:
+    levels = resolved.copy()
     odd = levels[levels % 2 == 1]
     if not len(odd):
         return None
@@ -157,7 +166,7 @@ def l2_order(resolved: list[int]) -> list[int] | None:
         at = np.flatnonzero(inside)
         mirrored = starts[run[at]] + ends[run[at]] - 1 - at
         order[mirrored], levels[mirrored] = order[at].copy(), levels[at].copy()
-    return order.tolist()
+    return order
 
 
 def _paragraph_level(text: str, start: int, end: int) -> int:
@@ -207,16 +216,48 @@ def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END,
     """Each character's embedding level (X1-X8) and direction: "L" or "R" (an override's, or its own
     strong one), or "N" for one that takes its neighbours' (spaces, punctuation, the controls). Each
     paragraph's level is its own first strong character's, or `base_level` for all."""
+    embedding, strong = _levels(text, paragraph_end, base_level, _classes(text))
+    return embedding.tolist(), list(strong.tobytes().decode("ascii"))
+
+
+def _levels(text: str, paragraph_end: re.Pattern[str], base_level: int | None,
+            classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_explicit_levels` as arrays: int16 levels, and directions as the bytes b"L", b"R", b"N"."""
+    breaks, base = _paragraphs(text, paragraph_end, base_level)
+    if _CONTROLS.search(text) is None:  # Arabic or Hebrew as people write it
+        # Each character at its paragraph's level with its own direction, a paragraph's end at level 0.
+        embedding = np.zeros(len(text), dtype=np.int16)
+        strong = _STRONG_OF[classes]
+        for start, (end, next_start) in zip(base, [*breaks, (len(text), len(text))]):
+            embedding[start:end] = base[start]
+            strong[end:next_start] = ord("N")
+        return embedding, strong
+    levels, directions = _levels_by_stack(text, breaks, base)
+    return np.array(levels, dtype=np.int16), np.frombuffer("".join(directions).encode("ascii"), dtype=np.uint8)
+
+
+def _paragraphs(
+    text: str, paragraph_end: re.Pattern[str], base_level: int | None
+) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """[start, end) of each paragraph end, and each paragraph's start and level, in order."""
+    breaks = [(m.start(), m.end()) for m in paragraph_end.finditer(text)]
+    starts = [0] + [end for _, end in breaks]
+    base = {start: _paragraph_level(text, start, next_start) if base_level is None else base_level
+            for start, next_start in zip(starts, [s for s, _ in breaks] + [len(text)])}
+    return breaks, base
+
+
+def _levels_by_stack(
+    text: str, breaks: list[tuple[int, int]], base: dict[int, int]
+) -> tuple[list[int], list[str]]:
+    """`_explicit_levels`, character by character, as the stack of embeddings, overrides and isolates
+    goes (`_paragraphs` gives `breaks` and `base`)."""
     embedding: list[int] = []
     strong: list[str] = []
-    breaks = [(m.start(), m.end()) for m in paragraph_end.finditer(text)]
     in_break = bytearray(len(text))
     for start, end in breaks:
         in_break[start:end] = b"\x01" * (end - start)
     rtl_isolates = _rtl_first_strong_isolates(text, in_break) if FSI in text else set()
-    starts = [0] + [end for _, end in breaks]
-    base = {start: _paragraph_level(text, start, next_start) if base_level is None else base_level
-            for start, next_start in zip(starts, [s for s, _ in breaks] + [len(text)])}
     stack: list[tuple[int, str | None, bool]] = [(base[0], None, False)]  # (level, override, opened by an isolate)
     # X5-X7's counters: initiators past the deepest level are counted, not pushed, so their closers
     # close nothing real; a closing isolate without an opener is ignored (an adversarial walk: a stray
@@ -277,24 +318,56 @@ def _explicit_levels(text: str, paragraph_end: re.Pattern[str] = _PARAGRAPH_END,
 def _resolved_levels(embedding: list[int], strong: list[str]) -> list[int]:
     """N1-N2 and I1-I2: a neutral between two characters of one direction takes it, any other the
     direction of its level; then a character against its level's direction goes one level up."""
-    n = len(embedding)
-    resolved = strong[:]
-    i = 0
-    while i < n:
-        if resolved[i] != "N":
-            i += 1
-            continue
-        j = i
-        while j < n and resolved[j] == "N" and embedding[j] == embedding[i]:
-            j += 1
-        own = "R" if embedding[i] % 2 else "L"
-        before = resolved[i - 1] if i > 0 and embedding[i - 1] == embedding[i] else own
-        after = resolved[j] if j < n and embedding[j] == embedding[i] and resolved[j] != "N" else own
-        resolved[i:j] = [before if before == after else own] * (j - i)
-        i = j
-    return [level + ((level % 2 == 0) == (d == "R")) for level, d in zip(embedding, resolved)]
+    return _resolved(np.asarray(embedding, dtype=np.int16),
+                     np.frombuffer("".join(strong).encode("ascii"), dtype=np.uint8)).tolist()
+
+
+def _resolved(levels: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """`_resolved_levels` of `_levels`' arrays. A neutral's neighbours are the nearest strong
+    characters each side, unless a change of embedding level comes between: in numpy, where a loop
+    over the characters was a fifth of reading a long right-to-left comment."""
+    n = len(levels)
+    if not n:
+        return levels
+    is_strong = direction != ord("N")
+    own = np.where(levels % 2 == 1, ord("R"), ord("L")).astype(np.uint8)
+    stretch = np.cumsum(np.concatenate(([0], levels[1:] != levels[:-1])))  # each run of one level
+    positions = np.arange(n)
+    before = np.maximum.accumulate(np.where(is_strong, positions, 0))
+    after = np.minimum.accumulate(np.where(is_strong, positions, n - 1)[::-1])[::-1]
+    # Only where the nearest strong character is really there (not the clamped 0 or n - 1) and on
+    # the same run of one level.
+    before_is = np.where(is_strong[before] & (stretch[before] == stretch), direction[before], own)
+    after_is = np.where(is_strong[after] & (stretch[after] == stretch), direction[after], own)
+    resolved = np.where(is_strong, direction, np.where(before_is == after_is, before_is, own))
+    return levels + ((levels % 2 == 0) == (resolved == ord("R")))
+
+
+# Each character's bidi class as the levels read it: "L" (L, EN), "R" (R, AL: right-to-left
+# letters), "A" (AN: a right-to-left number, strong as R), "N" (the rest).
+class _ClassTable(dict[int, str]):
+    """str.translate table that fills itself in, so only characters actually seen are looked up."""
+
+    def __missing__(self, codepoint: int) -> str:
+        kind = unicodedata.bidirectional(chr(codepoint))
+        found = self[codepoint] = "L" if kind in ("L", "EN") else "R" if kind in ("R", "AL") else (
+            "A" if kind == "AN" else "N")
+        return found
+
+
+_CLASSES = _ClassTable()
+_STRONG_OF = np.arange(256, dtype=np.uint8)  # a class's direction as `_levels` gives it: AN is R
+_STRONG_OF[ord("A")] = ord("R")
+
+
+def _classes(text: str) -> np.ndarray:
+    """Each character's class (`_ClassTable`), as bytes in an array."""
+    return np.frombuffer(text.translate(_CLASSES).encode("ascii"), dtype=np.uint8)
+
+
+_CONTROLS = re.compile("[" + RLO + LRO + RLE + LRE + PDF + LRI + RLI + FSI + PDI + "]")
 
 
 def in_display_order(text: str) -> str:
     order = display_order(text)
-    return text if order is None else "".join(char_at(text, i) for i in order)
+    return text if order is None else in_order(text, order)

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Callable, Sequence
 
-from classifiers.bidi import JOIN, MARKUP_BREAK, char_at, display_order, may_reorder
+from classifiers.bidi import JOIN, MARKUP_BREAK, display_order, in_order, may_reorder
 from classifiers.broken_words import join_broken_words
 from classifiers.doubled import DOUBLED, restore as restore_doubled
 from classifiers.signatures import blank_signatures
@@ -366,7 +366,7 @@ def reading_order(text: str) -> tuple[str, tuple[int, ...] | None]:
 
 def in_reading_order(text: str) -> str:
     text, order = reading_order(text)
-    return text if order is None else "".join(char_at(text, i) for i in order)
+    return text if order is None else in_order(text, order)
 
 
 # A hashtag in camel case is words run together: "#BuildTheWall" reads "#build the wall", as
@@ -520,7 +520,7 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     ends: list[int] = []
     source, order = reading_order(text)
     blanked = _lone_indicators(join_broken_words(blank_markup(
-        source if order is None else "".join(char_at(source, i) for i in order))))
+        source if order is None else in_order(source, order))))
     breaks = set(_hashtag_breaks(blanked)) if "#" in blanked else set()
     after = 0  # the end of the last character of `text` put out
     for k, char in enumerate(blanked):

@@ -128,3 +128,108 @@ def test_readings_do_not_run_into_each_other_nor_across_a_line_break(text):
 def test_the_threat_is_read_however_the_text_is_laid_out(text):
     """The next re-check: each was read only in an order no page draws it in, and got past the rule."""
     assert "i will kill you" in normalise(text).replace(" . ", " ") or "find you and kill you" in normalise(text)
+
+
+# Characters to build texts of: Latin, Hebrew and Arabic letters and numbers, marks, spaces, line and
+# paragraph breaks of every kind, markup that ends a paragraph; the explicit controls apart.
+_PLAIN = ["a", "b", "Z", "é", "1", "2", " ", ".", ",", "!", "(", ")", "-", "\n", "\n\n", "\r", "\t", "\u2029", "\x85",
+          "<br>", "<p>", "</p>", "\u05d0", "\u05d1", "\u05be", "\u0627", "\u0628", "\u0661", "\u06f1", "\u070f",
+          "\u200d", RLM, ALM]
+_CONTROLS = [RLO, LRO, PDF, RLE, "\u202a", RLI, "\u2066", "\u2068", PDI]
+
+
+def _random_texts(count: int, with_controls: bool) -> list[str]:
+    import random
+
+    rng = random.Random(11)
+    alphabet = _PLAIN + (_CONTROLS if with_controls else [])
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(count)]
+
+
+def _reference_resolved(embedding: list[int], strong: list[str]) -> list[int]:
+    """N1-N2 and I1-I2 as written, a run of neutrals at a time."""
+    n = len(embedding)
+    resolved = strong[:]
+    i = 0
+    while i < n:
+        if resolved[i] != "N":
+            i += 1
+            continue
+        j = i
+        while j < n and resolved[j] == "N" and embedding[j] == embedding[i]:
+            j += 1
+        own = "R" if embedding[i] % 2 else "L"
+        before = resolved[i - 1] if i > 0 and embedding[i - 1] == embedding[i] else own
+        after = resolved[j] if j < n and embedding[j] == embedding[i] and resolved[j] != "N" else own
+        resolved[i:j] = [before if before == after else own] * (j - i)
+        i = j
+    return [level + ((level % 2 == 0) == (d == "R")) for level, d in zip(embedding, resolved)]
+
+
+def _reference_reading(text: str, paragraph_end, base: int | None) -> list[int] | None:  # noqa: ANN001
+    """`bidi._reading` a character at a time: the stack's levels, the rules' neutrals, L2, then each
+    run of right-to-left letters turned back into the order it is read in."""
+    import unicodedata
+
+    from classifiers.bidi import _levels_by_stack, _paragraphs
+
+    levels = _reference_resolved(*_levels_by_stack(text, *_paragraphs(text, paragraph_end, base)))
+    order = _reference_order(levels)
+    if order is None:
+        return None
+    is_rtl = [bool(level % 2) and unicodedata.bidirectional(c) in ("R", "AL") for level, c in zip(levels, text)]
+    k = 0
+    while k < len(order):
+        if not is_rtl[order[k]]:
+            k += 1
+            continue
+        j = k
+        while j < len(order) and is_rtl[order[j]]:
+            j += 1
+        order[k:j] = order[k:j][::-1]
+        k = j
+    return order if order != list(range(len(text))) else None
+
+
+@pytest.mark.parametrize("with_controls", [False, True])
+def test_each_reading_is_the_one_the_algorithm_gives_a_character_at_a_time(with_controls):
+    """The readings are computed a slice or an array at a time (a loop per character was most of
+    normalising a long Arabic or Hebrew comment); they must be the very readings of the loops."""
+    from classifiers.bidi import _ALL_FOLDED, _LINE_END, _PARAGRAPH_END, _reading
+
+    for text in _random_texts(400, with_controls):
+        for paragraph_end in (_ALL_FOLDED, _PARAGRAPH_END, _LINE_END):
+            for base in (None, 0, 1):
+                assert _reading(text, paragraph_end, base) == _reference_reading(text, paragraph_end, base), repr(text)
+
+
+def test_a_text_without_controls_has_the_levels_the_stack_gives_it():
+    from classifiers.bidi import _LINE_END, _PARAGRAPH_END, _explicit_levels, _levels_by_stack, _paragraphs
+
+    for text in _random_texts(400, with_controls=False):
+        for paragraph_end in (_PARAGRAPH_END, _LINE_END):
+            for base in (None, 1):
+                by_stack = _levels_by_stack(text, *_paragraphs(text, paragraph_end, base))
+                assert _explicit_levels(text, paragraph_end, base) == by_stack, repr(text)
+
+
+def test_a_reading_joins_readings_with_a_sentence_break():
+    text = "first line\u200f\n\u05e9\u05dc\u05d5\u05dd \u05dc\u05db\u05dd and more"
+    order = __import__("classifiers.bidi", fromlist=["display_order"]).display_order(text)
+    assert order is not None and -2 in order
+    assert in_display_order(text) == "".join(text[i] if i >= 0 else {-1: " ", -2: "."}[i] for i in order)
+
+
+def test_a_long_right_to_left_comment_is_read_in_display_order_quickly():
+    """Issue 9: Arabic and Hebrew comments were the slowest a worker meets for the first time, a
+    loop per character for each of up to eight readings: 0.2 s of CPU for this one, 0.06 s now."""
+    import time
+
+    from classifiers.bidi import display_order
+
+    words = ["\u0645\u0631\u062d\u0628\u0627", "\u0634\u0643\u0631\u0627", "hello", "\u05e9\u05dc\u05d5\u05dd", "2024", "world."]
+    text = "\n".join(" ".join(words[(i * 7 + j) % 6] for j in range(12)) for i in range(300))[:20_000]
+    display_order.cache_clear()
+    started = time.process_time()  # CPU time: a busy machine holds the process up without it costing more
+    normalise(text)
+    assert time.process_time() - started < 0.13
