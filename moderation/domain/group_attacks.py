@@ -15,13 +15,13 @@ xenophobe's words that need no group named:
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 106 of 112,067 that people labelled civil and on 969 of
+shared data's real comments it fires on 87 of 112,067 that people labelled civil and on 926 of
 73,188 labelled toxic (bench/plain_words_rules.py; 49 and 273 before a trust & safety lead's plural slurs
-and codes, coded_hate.py, whose 57 more civil are nearly all hate its labellers passed: "14/88"
-signatures, "muzzies", "pakis"; 49 and 253 before a slur for one person, 49 and 248 before a standards editor's audit's stormfront
+and codes, coded_hate.py, whose 38 more civil are nearly all hate its labellers passed: "muzzies",
+"pakis", "kikes"; 49 and 253 before a slur for one person, 49 and 248 before a standards editor's audit's stormfront
 sentences, 49 and 245 before an election night's attacks on
 groups of voters, the same before a derby night's racist abuse of a player, 46 and 229 before the walks
-since a data scientist's; HateCheck's hateful 321 of 2,563, 306 before the plural slurs, 299 before the audit and before the election night, 292 before the
+since a data scientist's; HateCheck's hateful 316 of 2,563, 306 before the plural slurs, 299 before the audit and before the election night, 292 before the
 derby night); on HateCheck it takes the hateful cases held from 48 % to 53 % and the
 others from 43.9 % to 44.3 % (docs/rules-history.md, `group_attack`).
 """
@@ -268,8 +268,9 @@ _POLITE = (r"\b" + _NOT_OF_THIS + _GROUP + r"\s+(?:should|must|need\s+to|needs\s
            r"\s+be\s+(?:allowed|permitted)\s+(?:anywhere\s+)?near\s+(?:(?:our|your|the|young|little)\s+)?(?:kids|children|schools?)\b"
            # A group unable by nature: "women genuinely can't handle engineering", "Asians can't drive, it's
            # genetic"; not a barrier ("disabled people simply can't get in"), a worry ("Women genuinely can't
-           # handle another year of cuts") nor a body ("Asians can't process alcohol, it's genetic").
-           r"|(?<!some\s)(?<!many\s)(?<!few\s)\b" + _NOT_OF_THIS + _GROUP + r"\s+(?:(?:genuinely|simply|biologically|naturally"
+           # handle another year of cuts") nor a body ("Asians can't process alcohol, it's genetic"), nor men
+           # teased ("Men genuinely can't think when they're hungry lol": a re-check).
+           r"|(?<!some\s)(?<!many\s)(?<!few\s)\b" + _NOT_OF_THIS + r"(?!(?:\w+\s+){0,2}?men\b)" + _GROUP + r"\s+(?:(?:genuinely|simply|biologically|naturally"
            r"|inherently|fundamentally|genetically)\s+(?:can'?t|cannot|are\s+incapable\s+of|are\s+not\s+capable\s+of|aren'?t\s+capable\s+of)"
            r"\s+(?:lead|leading|think|thinking|reason|reasoning|drive|driving|learn|grasp|be\s+trusted|control\s+themselves|govern"
            r"|(?:do|doing|handle|handling)\s+(?:maths?|science|engineering|logic|physics|stem|leadership|power|responsibility|pressure"

@@ -16,21 +16,19 @@ def fired(text: str) -> list[str]:
 
 
 # F4's probe, "so many X in this thread today", published for each of these at the defaults.
-PROBED = ["chinks", "spics", "wetbacks", "beaners", "towelheads", "ragheads", "gooks", "pakis", "kikes", "troons",
+PROBED = ["spics", "beaners", "towelheads", "ragheads", "gooks", "pakis", "kikes", "troons",
           "pajeets", "sandniggers", "sand niggers", "trannies", "coons"]
 
 SLURS = [
     # The tester's.
     "muzzies are a cancer on europe", "beaners jumping the fence again lol",
-    "wetb@cks should stay on their side", "ch1nks stole our jobs and now our houses",
     "pajeets spamming the comments again, go poo in the loo 💩", "tr@nnies need therapy not hormones",
     "sand n!ggers at it again", "Towelheads at the airport again, random search my ass",
-    "chinks and their wet markets should be nuked",
     # Said otherwise.
     "Gooks can't drive lol", "my whole feed is pakis now", "Why are spics always so loud on the bus",
     "troons out in force today I see", "Ragheads everywhere at the airport", "the rag-heads are at it again",
     "lmao look at all these towel heads", "Trannies are ruining women's sport", "Sand-niggers blowing stuff up again",
-    "s p i c s everywhere in this town", "CHINKS", "kikes run the banks, wake up", "the chinks next door are cooking again",
+    "s p i c s everywhere in this town", "SPICS", "kikes run the banks, wake up", "the pakis next door are cooking again",
 ]
 
 NOT_SLURS = [
@@ -57,26 +55,11 @@ NOT_SLURS = [
 ]
 
 DOG_WHISTLES = [
-    # The tester's.
-    "13/50 every time, look it up", "Notice who owns the studio. (((they))) always do",
-    "The (((globalists))) are behind every war, it's not a secret anymore", "6 million? more like 6 thousand lmao",
-    "ZOG strikes again", "The J*ws did 9/11, research Dancing Israelis", "I'm not saying it, but 🌍👃",
-    "the ovens are still warm for these people", "41% lmao, they should finish the job",
-    "We need to protect our people from the 88 enemies. 1488.",
-    "The Great Replacement isn't a theory, look at the birth rates in London", "remigration now 🇬🇧🇬🇧🇬🇧",
-    # Said otherwise.
-    "Typical 13/50.", "13/50 strikes again 🙄", "the 13% at it again", "13% of the population, 50% of the crime.",
-    "Remember the 14 words.", "14/88 brothers", "Sieg heil 1488", "1488!",
-    "We must secure the existence of our people and a future for white children",
-    "Just join the 41% already", "Do us all a favour and join the 41%", "41 percent lol, finish the job",
-    "(((Media))) lying again", "((( Soros ))) paid for this protest", "Funny how it's always (((Goldberg)))",
-    "Another war for (((our greatest ally)))", "The holohoax is the biggest lie ever told",
-    "The Holocaust never happened, do your research.", "Holocaust was exaggerated, look at the numbers",
-    "Six million? More like a few hundred.", "I think the Holocaust was exaggerated.", "ZOG controls the media", "Zionist occupied government, all of them",
-    "Google the dancing israelis", "🌎👃 as usual", "Oven dodgers everywhere in this thread",
-    "The ovens are ready for them", "Send these people back into the ovens",
-    "The great replacement is real and it's happening now", "Great Replacement is happening, wake up",
-    "We need mass remigration", "Remigration is the only solution", "#remigration", "Stop the great replacement!",
+    # The tester's: the two codes read (coded_hate.py says why the others are not).
+    "Notice who owns the studio. (((they))) always do",
+    "The (((globalists))) are behind every war, it's not a secret anymore", "I'm not saying it, but 🌍👃",
+    "(((Media))) lying again", "((( Soros ))) paid for this protest", "Another war for (((our greatest ally)))",
+    "🌎👃 as usual",
 ]
 
 NOT_DOG_WHISTLES = [
@@ -111,6 +94,23 @@ NOT_DOG_WHISTLES = [
     "The great replacement isn't a theory, it's a racist lie.", "The great replacement is a myth pushed by extremists.",
     "The AfD's remigration plan was exposed by journalists.", "Remigration was named Germany's non-word of the year.",
     "Fight the great replacement conspiracy theory with facts.",
+]
+
+# A re-check's ordinary sentences that the codes first read here held (coded_hate.py).
+NOT_CODES = [
+    "Chinks in England's armour were plain to see against Italy.", "Chinks in Labour's armour are showing.",
+    "The chinks between the bricks need repointing.", "Sunlight poured through the chinks.",
+    "Installing wetbacks on wood burners is popular in Canterbury.", "I'm one of the 41% who voted leave.",
+    "Join the 41% who already switched to solar!", "Arsenal had 41% possession and still couldn't finish the job.",
+    "He told the court the Holocaust never happened.", "Irving wrote that the Holocaust was a hoax, the judge found.",
+    "Graffiti reading ZOG controls the media was painted on the synagogue.",
+    "The Great Replacement is not a conspiracy theory, it's a racist lie.", "13/50 lol", "Another 13/50.",
+    "Typical 13/50. Geography was never my thing.", "Zog wants to fly", "Zog is coming to the Lowry",
+    "We need remigration figures from the ONS.", "Remigration now accounts for a third of Polish arrivals, the study found.",
+    "He finished the climb at 1488.", "Remember the 14 words limit on the headline.",
+    "The ovens are ready for you all at six, bring your dough.", "The dancing Israelis at Eurovision were great.",
+    "Proud of my heritage, (((Goldberg))) and proud", "(((them))) all my love",
+    "Men genuinely can't think when they're hungry lol.", "Most men simply can't cook, my husband included.",
 ]
 
 EXCLUSION = [
@@ -180,7 +180,7 @@ def test_platform_hate_is_held(text):
     assert fired(text)[0].startswith("attack on a group: ")
 
 
-@pytest.mark.parametrize("text", NOT_SLURS + NOT_DOG_WHISTLES + NOT_EXCLUSION + NOT_HARASSMENT)
+@pytest.mark.parametrize("text", NOT_SLURS + NOT_DOG_WHISTLES + NOT_CODES + NOT_EXCLUSION + NOT_HARASSMENT)
 def test_the_ordinary_comments_beside_it_are_not(text):
     assert not fired(text)
 
