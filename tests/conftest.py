@@ -29,6 +29,7 @@ from moderation.app import create_app
 from moderation.config import Config
 from moderation.embedded import start_postgres, start_redis
 from moderation.migrate import upgrade
+from moderation.parent_death import stop_with
 
 REPO = Path(__file__).resolve().parents[1]
 # The tests' webhook receiver listens on http://127.0.0.1: allowed explicitly, as an operator would.
@@ -354,8 +355,11 @@ class Worker:
         if beat:
             argv += ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
         self.log = open(self.log_path, "ab")
+        # Ended with this test process, whatever becomes of it: a run's workers left behind (their test
+        # directory deleted) reconnected to the next run's Redis at the same socket path and took its
+        # tasks, 32 tests failing.
         self.proc = subprocess.Popen(argv, cwd=REPO, env=self.services.env(**self.env),
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+                                     stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=stop_with(os.getpid()))
         deadline = time.monotonic() + 60
         while b" ready." not in self.log_path.read_bytes():
             if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -25,6 +25,7 @@ from moderation.app import create_app
 from moderation.config import Config
 from moderation.embedded import start_postgres, start_redis
 from moderation.migrate import upgrade
+from moderation.parent_death import stop_with
 
 REPO = Path(__file__).resolve().parents[2]
 # Celery's warm shutdown waits for running tasks; past this the test kills the worker.
@@ -187,7 +188,7 @@ class Worker:
         start_at = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(argv, cwd=REPO, env=self.stack.env(**self.env), stdout=log,
-                                         stderr=subprocess.STDOUT)
+                                         stderr=subprocess.STDOUT, preexec_fn=stop_with(os.getpid()))  # as conftest's
         wait_for(lambda: b" ready." in self.log_path.read_bytes()[start_at:] or self.proc.poll() is not None,
                  timeout=90, what="the worker to start")
         if self.proc.poll() is not None:
