@@ -1063,6 +1063,10 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
               "4\ufe0f\u20e36\ufe0f\u20e31\ufe0f\u20e3"),
     ("phone", "WhatsApp \u24ea\u2790\u2790\u24ea\u24ea \u2792\u24ea\u24ea \u278d\u278f\u278a"),
     ("payment_card", "5500-0000-0000-0004"),
+    # A number told beside a wiki's revision ids, or after a word that only looks like a label.
+    ("phone", "Undid revision 1184773201 by Example (talk). Call me on 07700 900123"),
+    ("phone", "Revised number: 0207 946 0991"), ("phone", "revision history aside, my number is 07700 900123"),
+    ("phone", "Ask the diff team: 0207 946 0991"), ("phone", "Revision 3 of the flyer: call 0207 946 0991"),
 ])
 def test_personal_information_fires(kind, text):
     assert fired({"kind": kind}, text) == [{"phone": "phone number", "email": "e-mail address",
@@ -1085,6 +1089,14 @@ def test_personal_information_fires(kind, text):
     ("phone", "Thanks for your support. \u2014 0918 \u2022 2005-12-18 21:33"),  # a bullet between a signature and a date
     ("phone", "for understanding contradictions. — 2007-07-18 15:40Z"),
     ("phone", "Plausible Inference, Softcover, ISBN: 1558604790 Publisher: Morgan Kaufmann"),
+    # A wiki's revision ids, ten digits now, and a library's records (a wiki community lead's walk:
+    # MediaWiki's own undo summary was held as a phone number).
+    ("phone", "Undid revision 1184773201 by Example (talk)"),
+    ("phone", "Reverted to revision 1184773201 by ClueBot NG: rv vandalism"),
+    ("phone", "Restored the version of 12:04, 3 March 2026 (oldid 1184770012)."),
+    ("phone", "OCLC 1184773201 has the second edition."), ("phone", "PMID 1184773201 says otherwise"),
+    ("phone", "The diff between revisions 1184773201 and 1184773388 shows it."),
+    ("phone", "Compare diffs 1184773201 vs 1184773388, please."),
     ("payment_card", "singh bros. p. 256. isbn 978-81-7205-071-9. oclc 28583123."),
     ("phone", "[Set of 6](https://www.amazon.com/dp/B07FJM1QK9/ref=sr_1_3?qid=1551377250&sr=8-3)"),
     ("payment_card", "SOURCE: https://twitter.com/someone/status/1096643923945144320?s=19"),
@@ -1360,7 +1372,9 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "keep talking and i'll find your " * 620, "i know people in your " * 900, "im gonna dox " * 1500,
                                   "post your address then " * 870, "i will find you and make you " * 690,
                                   "someone should put a bullet in that " * 570, "put a bullet through his " * 800,
-                                  "deserves a firing squad " * 830, "deserves the rope " * 1100])
+                                  "deserves a firing squad " * 830, "deserves the rope " * 1100,
+                                  # ... and a phone after a labelled id, read back 48 characters from each candidate.
+                                  "revisions 1184773201 and 07700 900123 " * 520])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
