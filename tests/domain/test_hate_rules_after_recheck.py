@@ -138,3 +138,66 @@ def test_ordinary_comments_the_recheck_found_held_are_not_attacks_on_a_group(tex
 @pytest.mark.parametrize("text", STILL_GROUP_ATTACKS + SPELT_AS_ABUSE + DEPORTED_AND_SHUT)
 def test_the_attacks_beside_them_are_held(text):
     assert fired(text, "group_attack")[0].startswith("attack on a group: ")
+
+
+NOT_THREATS = {
+    # A story told: a film, a book, a game.
+    "strung up in a story": [
+        "In the film they string him up from a tree and leave him there.",
+        "In the last episode they string him up from the rafters of the barn.",
+        "Spoiler: they string him up from the yardarm in chapter four.",
+        "By the third act the villagers string him up from the gallows.",
+        "In the novel the townsfolk string him up without a trial.",
+        "Then the mob string him up and the sheriff does nothing. Brutal film.",
+        "The pirates string him up from the mast and sail off.", "In the musical the cowboys string him up during the finale.",
+        "In the western the posse string him up from a cottonwood.",
+        "In the game the rebels string him up from a watchtower if you fail the mission.",
+        "They string him up at the end of Django, great scene.",
+    ],
+    # A photographer's shoot.
+    "a photo shoot": [
+        "We'll shoot them at the border at golden hour, the light is perfect.",
+        "I'll shoot them at sunset on the beach, the lighting is gorgeous then.",
+        "We're going to shoot them in black and white for the album.", "I'm going to shoot you for the magazine cover next week.",
+        "We'll shoot them by the lake for the wedding album.", "I'll shoot him with the drone from above, it'll look epic.",
+        "I'm gonna shoot her on film this time, 35mm.", "We will shoot them at golden hour by the harbour.",
+        "I'll shoot you against the brick wall for your headshots.", "We'll shoot them on the pier, blue hour is amazing.",
+        "I want to shoot you in the studio with a 50mm lens.", "I'm going to shoot every couple at golden hour this summer.",
+    ],
+    # Ayrshire's town and its links.
+    "Troon": [
+        "He'd shoot the Royal Troon course in 65 if the wind dropped.", "Shoot the Troon front nine under par and you're flying.",
+        "Kill the Troon service and people will riot.", "We'll hang that Troon print in the hall.",
+        "I'd run over every Troon hole in my head the night before.", "Every Troon resident should be deported? Don't be silly.",
+        "I'd kill for a round at the Troon links.", "The Royal Troon is hosting again, I'd kill to be there.",
+        "The Open is at Royal Troon next year.", "I'd happily drive through Troon on the way to Ayr.",
+    ],
+}
+
+STILL_THREATS = [
+    "we'll string him up from the lamppost", "String him up!", "They should string him up.",
+    "Let's string him up from the nearest tree.", "we'll shoot them at the border", "I'll shoot you in the face",
+    "I'm going to shoot them all at dawn",
+]
+
+# A slur for one of a group, the threats rule's group list lacking it: missed before.
+THREATS_TO_ONE_OF_A_GROUP = [
+    "I'd run over every pajeet I see", "I'd run over every troon I see", "I'd stab every muzzie I see",
+    "im gonna run down any pajeet that steps in the road", "I would happily plough into every troon at the parade",
+    "will someone please kill that pajeet", "I'd beat up every muzzie on my street",
+]
+
+
+@pytest.mark.parametrize("text", [t for family in NOT_THREATS.values() for t in family])
+def test_ordinary_comments_the_recheck_found_held_are_not_threats(text):
+    assert fired(text, "threat_words") == []
+
+
+@pytest.mark.parametrize("text", STILL_THREATS + THREATS_TO_ONE_OF_A_GROUP)
+def test_the_threats_beside_them_are_held(text):
+    assert fired(text, "threat_words")[0].startswith("threat of violence: ")
+
+
+@pytest.mark.parametrize("text", NOT_THREATS["Troon"])
+def test_the_town_is_no_group_either(text):
+    assert fired(text, "group_attack") == []

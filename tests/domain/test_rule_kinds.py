@@ -1352,6 +1352,7 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "trannys " * 2500, "go back to your reservation a " * 650, "Nan, you learned English on the " * 600,
                                   "did you learn english on the boat a " * 550, "muslims shouldn't be allowed to vote, the a " * 450,
                                   "deport them all " * 1200, "close the mosques " * 1100, "deport every last one of them " * 650,
+                                  "they string him up " * 1000, "we'll shoot " * 1600, "i'll shoot them " * 1200 + "golden hour",
                                   "every troon " * 1600, "the troon a " * 1600,
                                   # A platform's threats (platform_threats.py): groups, a shot, a place, a volunteer.
                                   "string them up from the " * 850, "hang every muslim " * 1100, "just shoot them at the " * 900,
