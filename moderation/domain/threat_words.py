@@ -23,7 +23,8 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-378 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 372 before a video platform's threats against
+378 of 73,188 labelled toxic (bench/plain_words_rules.py; the same 420 before a re-check took out a story's
+hanging and a photographer's shoot; 42 and 372 before a video platform's threats against
 groups and people, read in platform_threats.py, 42 and 365 before the audit's leftovers, 42 and 355 before a standards editor's audit's
 phrasings of real comments, 42 and 348 before an election night's threats to the
 count, unchanged by a derby night's threats to a referee's family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
