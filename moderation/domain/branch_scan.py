@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from re import _compiler  # type: ignore[attr-defined]
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as parser  # type: ignore[attr-defined]
 
@@ -89,6 +90,7 @@ def _factors(items: parser.SubPattern | list) -> list[Factor]:
     return sorted({_least(f) for f in found}, key=lambda f: (len(f), -min(map(len, f))))
 
 
+@functools.lru_cache(maxsize=None)  # the groups' words are a factor of most alternatives: worked out once
 def _least(factor: Factor) -> Factor:
     """The factor without strings that hold a shorter one of it, which any text holding them holds."""
     return frozenset(s for s in factor if not any(t != s and t in s for t in factor))
@@ -110,11 +112,13 @@ class Branches:
             return
         alternatives = []
         for part in parts:
-            compiled = re.compile(part)
             parsed = parser.parse(part)
+            factors = _factors(parsed)  # before compiling, which may rework the parsed tree
+            # From the parsed tree, not its text: parsing each alternative twice cost a worker's start a second.
+            compiled = _compiler.compile(parsed)
             if compiled.flags != re.UNICODE or parsed.getwidth()[0] == 0:
                 return
-            alternatives.append((compiled, _factors(parsed)))
+            alternatives.append((compiled, factors))
         self.alternatives = alternatives
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
