@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from classifiers.groups import GROUP_ADJECTIVES, GROUP_PLURALS
+from moderation.domain.branch_scan import branches
 from moderation.domain.coded_hate import coded_hate
 
 
@@ -410,7 +411,7 @@ def group_attack(normalised: str, written: str | None = None) -> str | None:
     for attack, cue in ((_ATTACK, None), (_ELECTION_ATTACK, _ELECTION_CUE), (_POLITE_ATTACK, _POLITE_CUE)):
         if cue is not None and not cue.search(normalised):
             continue
-        for found in attack.finditer(normalised):
+        for found in branches(attack).finditer(normalised):
             if not _DENIED.search(normalised[max(0, found.start() - 12) : found.start()]):
                 return found.group(0)
     return coded_hate(normalised, written)
