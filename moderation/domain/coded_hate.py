@@ -21,11 +21,9 @@ from moderation.domain.rule_matchers import READ_AT_MOST
 # many readers' English) and "queers" (reclaimed). Nor "niggers": the model holds it (0.77 in the probe),
 # and it is said among friends too ("shout out to my niggers", a dozen of the shared data's civil
 # comments). "Beaners" is also a coffee shop in Duluth, and "cool beaners" is "cool beans".
-# Spelt as abuse spells them too: "so many paki's in this town", "trannys" (a re-check found both published);
-# not "kike's", a Spanish footballer's goal.
 _PLURAL_SLUR = re.compile(
     r"\b(?:sand\s*-?\s*niggers|kikes|spics|beaners|towel\s*-?\s*heads|rag\s*-?\s*heads|gooks|pakis|troons"
-    r"|pajeets|muzzies|trannies|trannys|(?:sand\s*-?\s*nigger|towel\s*-?\s*head|rag\s*-?\s*head|paki|pajeet|muzzie)'s)\b"
+    r"|pajeets|muzzies|trannies)\b"
     # ... and "coons" only as people on the page ("so many coons in this thread today").
     r"|\bcoons\s+in\s+(?:this|the|these|our|my)\s+(?:thread|chat|comments?|comment\s+section|stream|lobby|server|sub"
     r"|subreddit|forum|replies)\b")
@@ -39,16 +37,6 @@ _CAR_TALK = re.compile(
     r"|rebuil\w+|fluid|torque|cvts?|dsg|zf|4wd|4x4|awd|speeds?|shift\w*|mechanic\w*|holdens?|fords?|falcons?|commodores?"
     r"|toyotas?|hilux|landcruisers?|nissans?|mazdas?|subarus?|jeeps?|chevys?|hondas?|bmws?|vws?|transits?|vans?|radios?"
     r"|transistors?|valves?|drivetrains?|axles?|bearings?|rpm|kms?|miles|mileage|wrecker\w*|gearbox\w*)\b")
-# ... and transistor radios, told by their maker, the cricket heard on them or their decade, beside the word
-# ("Those old Sony trannies were great for the cricket.", "Trannies from the 60s are collector's items": a re-check).
-_RADIO_TALK = re.compile(r"\b(?:sony|panasonic|philips|grundig|hitachi|sanyo|toshiba|pye|kriesler|akai|zenith|motorola|bakelite"
-                         r"|the\s+(?:cricket|footy|races|test\s+match|wireless|commentary)"
-                         r"|(?:from|of)\s+the\s+(?:19)?[4-8]0'?s|collector'?s?|collectors'|collectables?|collectibles?)\b")
-# Names in the text as written, capitalised: two players called Kike ("Both Kikes scored tonight") and a
-# coffee shop in Duluth ("Meet me at Beaners after the council meeting."), each held until a re-check.
-_NAMED = {"kikes": re.compile(r"\b(?i:both|two|three|the\s+two|the\s+three|los\s+dos|los\s+tres|dos|tres)\s+Kikes\b"),
-          "beaners": re.compile(r"\b(?i:at|to|from|outside|inside|near|into|behind|past|opposite|across\s+from)\s+Beaners\b"
-                                r"|\bBeaners(?:'s?|\s+(?i:coffee|cafe|café|central))")}
 # The slur as a word said about, not at anyone: quoted ("calling Indian devs \"pajeets\" ... it's a
 # slur"), or a reader telling what they were called ("they called us chinks", "we got called spics").
 # Quoted inside a phrase too ("people who write things like \"too many trannies in this country\"", HateCheck).
@@ -61,11 +49,9 @@ _TOLD_OF = re.compile(r"\b(?:(?:called|calling|call|calls)\s+(?:me\s+|us\s+|my\s
 _LISTED = re.compile(r"\s*[\"“”'‘’]?\s*(?:,|and|or|/)\s*(?:and\s+|or\s+)?[\"“”'‘’]?\s*")
 
 
-def _plural_slur(normalised: str, written: str | None = None) -> str | None:
+def _plural_slur(normalised: str) -> str | None:
     car_talk = None  # searched once, at the first "trannies": a long text of them must not be read again each time
     told_until = -1  # where a slur told of ended: the next one listed after it is told of too ("words like kikes and spics")
-    # As many of the word as the written text names: the normalised text's offsets are not the written's.
-    names = {word: len(named.findall(written[:READ_AT_MOST])) if written else 0 for word, named in _NAMED.items()}
     for found in _PLURAL_SLUR.finditer(normalised):
         before, after = normalised[max(0, found.start() - 40):found.start()], normalised[found.end():found.end() + 80]
         if (_QUOTE_BEFORE.search(before) and _QUOTE_AFTER.search(after) or _TOLD_OF.search(before)
@@ -75,12 +61,7 @@ def _plural_slur(normalised: str, written: str | None = None) -> str | None:
         word = found.group(0)
         if word == "beaners" and before.endswith("cool "):
             continue
-        if names.get(word):
-            names[word] -= 1
-            continue
-        if word in ("trannies", "trannys"):
-            if _RADIO_TALK.search(before) or _RADIO_TALK.search(after):
-                continue
+        if word == "trannies":
             car_talk = _CAR_TALK.search(normalised) is not None if car_talk is None else car_talk
             if car_talk:
                 continue
@@ -111,7 +92,7 @@ _ECHO = re.compile(
 
 def coded_hate(normalised: str, written: str | None = None) -> str | None:
     """The words of a plural slur or a code of hate in the text, or None."""
-    found = _plural_slur(normalised, written)
+    found = _plural_slur(normalised)
     if found is not None:
         return found
     nose = _NOSE.search(normalised)

@@ -15,9 +15,8 @@ xenophobe's words that need no group named:
 It reads the classifier's normalised text, so "K i l l all the j3ws" and look-alike letters count. It
 holds; it does not reject: quoting hate in order to counter it ("Saying 'women are trash' is sexist")
 fires too, and a moderator tells the two apart. Patterns, not a model, and narrow ones: over the
-shared data's real comments it fires on 87 of 112,067 that people labelled civil and on 933 of
-73,188 labelled toxic (bench/plain_words_rules.py; 87 and 926 before a re-check's "trannys" and a group deported
-with its mosques shut, which took out none of them; 49 and 273 before a trust & safety lead's plural slurs
+shared data's real comments it fires on 87 of 112,067 that people labelled civil and on 926 of
+73,188 labelled toxic (bench/plain_words_rules.py; 49 and 273 before a trust & safety lead's plural slurs
 and codes, coded_hate.py, whose 38 more civil are nearly all hate its labellers passed: "muzzies",
 "pakis", "kikes"; 49 and 253 before a slur for one person, 49 and 248 before a standards editor's audit's stormfront
 sentences, 49 and 245 before an election night's attacks on
@@ -66,14 +65,8 @@ _PLURALS = _either(GROUP_PLURALS + (
 # was published (a standards editor's audit; the model held it). Not "nigga", a friend in many readers'
 # English, nor the slurs a personal insult uses ("retard"), which are no group's; not "coon", "dyke" or
 # "fag" (a raccoon, a dike, a cigarette), "tranny" or "faggot" (a gearbox, kindling: "Get rid of the tranny
-# and put in a manual." was held, a re-check), nor "chink" in the armour. The threats rule reads the same
-# list: "I'd run over every pajeet I see" was published while "every chink" was held (a trust & safety lead).
-# "troon" as a person only, not Ayrshire's town and links before the noun they name ("shoot the Royal Troon
-# course in 65", "kill the Troon ferry service"): said of one, a word of speech follows it or nothing does.
-_TROON = (r"(?<!royal\s)troon(?!\s+(?!(?:i|we|you|u|he|she|they|it|who|that|is|are|was|were|in|on|at|by|out|and|or|for"
-          r"|from|near|with|will|'ll|should|must|needs?|gets?|got|ought|deserves?|lol|lmao)\b)[^\W\d_])")
-SLURS_FOR_ONE = ("nigger", "kike", "spic", "chink", "wetback", "raghead", "towelhead", "paki", "gook", "beaner", "pajeet",
-                 "muzzie", _TROON)
+# and put in a manual." was held, a re-check), nor "chink" in the armour.
+SLURS_FOR_ONE = ("nigger", "kike", "spic", "chink", "wetback", "raghead", "towelhead", "paki", "gook", "beaner")
 # Said of one ("that", "the", "you"), not an insult's adjective: "i hate faggot ass mf bro" is labelled civil.
 # Only "chink" is in the armour: "Gas the kike in the showers." was published by a lookahead on every slur.
 _ONE = (r"(?:that|this|the|you|every|any|such)\s+(?:\w+\s+)?(?:" + _either(tuple(w for w in SLURS_FOR_ONE if w != "chink"))
@@ -225,13 +218,6 @@ _RUINING = (r"(?:(?:just|all|slowly|completely|absolutely|totally|literally|real
 _TOO_DIM = (r"too\s+(?:stupid|dumb|thick|ignorant|primitive|backward|emotional|hysterical|irrational|brainwashed|simple"
             r"|illiterate|uneducated)\s+to\s+(?:think|vote|understand|read|reason|govern|lead|decide|make\s+decisions|be\s+trusted"
             r"|count|know\s+better|learn|run\s+(?:a|the|anything)|hold\s+office)\b")
-# Not a regime's plan told of ("China threatened to deport them all and close the mosques").
-_DEPORTED = ("".join(rf"(?<!\b{verb}\sto\s)" for verb in ("threatened", "vowed", "promised", "pledged", "plans", "planned",
-                                                            "plan", "wants", "wanted"))
-             + r"deport\s+(?:(?:them|em)(?:\s+all)?|all\s+of\s+them|the\s+lot(?:\s+of\s+them)?"
-             r"|(?:each\s+and\s+)?every\s+(?:last\s+|single\s+)?one\s+of\s+(?:them|em))\b")
-_WORSHIP_SHUT = (r"(?:close|shut|ban|bulldoze|demolish|raze|tear\s+down|burn)(?:\s+down)?\s+(?:all\s+|every\s+)?(?:the\s+|their\s+"
-                 r"|those\s+|these\s+)?(?:\w+\s+)?(?:mosques?|synagogues?|gurdwaras?|temples?)\b")
 # Each alternative is tried at every word and the lists of groups are long, so those that open with a
 # group share one, and all are read only where a word they need is there (see `group_attack`).
 _ELECTION_NIGHT = (
@@ -263,13 +249,6 @@ _ELECTION_NIGHT = (
     r"|(?:should|must|need\s+to|ought\s+to)\s+(?:all\s+)?be\s+(?:banned|barred|kept\s+out|excluded)\s+from"
     r"\s+(?:the\s+|our\s+|all\s+|every\s+)?(?:polling\s+stations?|polls|voting|the\s+vote|office|government|parliament|politics"
     r"|(?:this|our|the)\s+country|public\s+office)\b)"
-    # Not a law or a pamphlet told of ("Catholics shouldn't be allowed to hold public office, said the 18th
-    # century law; it was repealed in 1829.": a re-check).
-    r"(?!\s*[,;:]?\s*[\"'”’]?\s*(?:(?:the|a|an|that|this|its|their|his|her)\s+(?:[\w']+\s+){0,4}?)?(?:said|says|wrote|declared"
-    r"|declares|decreed|ruled|rules|read|reads|stated|states|held|argued|insisted|according\s+to)\b)"
-    # The group gone and its houses of worship shut: "Deport every last one of them. Close the mosques." (a
-    # trust & safety lead's, published); either alone is said of criminals and of a lockdown.
-    + r"|\b" + _DEPORTED + r"[^\n]{0,60}?\b" + _WORSHIP_SHUT + r"|\b" + _WORSHIP_SHUT + r"[^\n]{0,60}?\b" + _DEPORTED
     # "Send every last migrant back on a boat tonight."; not "send every refugee child a card".
     + r"|\b(?:send|ship|kick|deport|throw)\s+(?:every|each)\s+(?:last\s+|single\s+)?(?:one\s+of\s+(?:the|these|those|them)\s+)?"
     + _ADJECTIVES + r"s?\s+(?:back|out)\b(?!\s+(?:to\s+(?:work|school|class|the\s+drawing\s+board)|in\s+time)\b)"
@@ -279,11 +258,6 @@ _ELECTION_NIGHT = (
 # kept away from schools", no group's name, nor age or illness: "Old people should be kept away from the
 # kids during flu season") or said to be, after its name ("I don't hate gay people, I just don't think
 # they should be allowed near children"; not a charity that says so of offenders).
-# Kin, said to or beside "you": the family's story told, not a reader told they are foreign.
-_KIN = (r"(?:grand\w*|great\s*-?\s*grand\w*|gran|granny|nan|nana|nanna|nonna|nonno|mum|mom|mam|dad|papa|opa|oma|abuela|abuelo"
-        r"|yiayia|babcia|babushka)")
-_NOT_TO_KIN = "".join(rf"(?<!\b{kin}\s)(?<!\b{kin}\s,\s)" for kin in ("mum", "mom", "mam", "dad", "nan", "nana", "gran", "granny",
-                                                                     "grandad", "grandpa", "grandma"))
 _NOT_OF_THIS = r"(?!(?:\w+\s+){0,2}?(?:old|elderly|sick|poor|fat|young|disabled|deaf|blind|autistic|immigrants?|refugees?|migrants?|asylum|foreign)\b)"
 _POLITE = (r"\b" + _NOT_OF_THIS + _GROUP + r"\s+(?:should|must|need\s+to|needs\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+kept|stay)\s+"
            r"(?:well\s+|far\s+)?(?:away\s+from|out\s+of)\s+(?:(?:our|your|the|young|little|all)\s+)?(?:kids|children|schools?"
@@ -307,15 +281,11 @@ _POLITE = (r"\b" + _NOT_OF_THIS + _GROUP + r"\s+(?:should|must|need\s+to|needs\s
            # One reader told they are foreign for who they are: "go back to your reservation chief", "nice
            # accent, did you learn English on the boat?" (F11); not a booking ("go back to your reservation
            # page"), a boat trip, nor a grandparent's story ("My grandad learned English on the boat over").
-           # Nor a table or a flight ("Please go back to your reservation; the table is ready."), nor the
-           # grandparent asked ("Did you learn English on the boat over? My grandad did."): a re-check held both.
            r"|\bgo\s+back\s+to\s+(?:your|ur)\s+(?:own\s+)?(?:reservation|rez)\b(?!\s+(?:page|details?|confirmation|email|number|link"
-           r"|screen|settings|booking|tab|form|code|time|desk|slot|table|and\s+(?:click|select|check|change|cancel|modify|edit|tap"
-           r"|update)))(?![^.!?\n]{0,60}?\b(?:tables?|seated|seating|restaurant|dinner|lunch|breakfast|brunch|menu|hotel"
-           r"|check\s*-?\s*in|flights?|waiter|waitress|booking|booked)\b)"
-           r"|\b(?=(?:you|u|ya)\s)" + _NOT_TO_KIN + r"(?:you|u|ya)\s+(?:just\s+|only\s+)?(?:learn|learnt|learned)\s+(?:(?:to\s+"
-           r"(?:speak|talk|write)\s+)?english|to\s+(?:speak|talk|write))\s+on\s+(?:the|a|that)\s+(?:banana\s+)?(?:boat|raft|dinghy"
-           r"|dingy|lorry)\b(?!\s+(?:trip|tour|cruise|ride|holiday|course|class|lessons?)\b)(?![^\n]{0,80}?\b" + _KIN + r"\b)")
+           r"|screen|settings|booking|tab|form|code|and\s+(?:click|select|check|change|cancel|modify|edit|tap|update)))"
+           r"|\b(?:you|u|ya)\s+(?:just\s+|only\s+)?(?:learn|learnt|learned)\s+(?:(?:to\s+(?:speak|talk|write)\s+)?english|to\s+(?:speak"
+           r"|talk|write))\s+on\s+(?:the|a|that)\s+(?:banana\s+)?(?:boat|raft|dinghy|dingy|lorry)\b(?!\s+(?:trip|tour|cruise|ride"
+           r"|holiday|course|class|lessons?)\b)")
 _POLITE_ATTACK = re.compile(_POLITE)
 # A word each of them needs: read as they were, they cost a fifth of the rule's time on every comment.
 _POLITE_CUE = re.compile(r"\b(?:away\s+from|out\s+of|near|genuinely|simply|biologically|naturally|inherently|fundamentally"

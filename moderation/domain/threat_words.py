@@ -23,8 +23,7 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-378 of 73,188 labelled toxic (bench/plain_words_rules.py; the same 420 before a re-check took out a story's
-hanging and a photographer's shoot; 42 and 372 before a video platform's threats against
+378 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 372 before a video platform's threats against
 groups and people, read in platform_threats.py, 42 and 365 before the audit's leftovers, 42 and 355 before a standards editor's audit's
 phrasings of real comments, 42 and 348 before an election night's threats to the
 count, unchanged by a derby night's threats to a referee's family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
@@ -47,7 +46,7 @@ from classifiers.threat_patterns import (
 from moderation.domain.branch_scan import branches
 from moderation.domain.group_attacks import GROUP, SLURS_FOR_ONE
 from moderation.domain.platform_threats import first_platform_threat
-from moderation.domain.veiled_threats import STRUNG_IN_A_STORY, first_veiled, patterns as veiled_patterns
+from moderation.domain.veiled_threats import first_veiled, patterns as veiled_patterns
 
 _ORDER_TO_KILL_A_GROUP = r"(?:^|[.!?,:;]\s*)(?:just\s+|now\s+|let'?s\s+|we\s+should\s+|we\s+must\s+)?" + KILL_ALL
 # Three words between, not two: "I will find you and kill you", where training has "find" for it.
@@ -59,14 +58,7 @@ _WING = r"the\s+(?:wing|line|flank|left|right|outside|inside|overlap)"
 _NOT_PACE = (r"(?!\s+(?:for\s+pace|down\s+" + _WING + r"|on\s+" + _WING + r"|at\s+(?:their|our)\s+(?:place|ground|gaff|patch"
              r"|stadium|park)|in\s+the\s+(?:return\s+leg|(?:first|second)\s+leg|reverse\s+fixture|cup|league|final|derby|replay"
              r"|rematch|next\s+round|semis?|semi\s*-?\s*finals?|play\s*-?\s*offs?)|(?:on|next|this)\s+(?:the\s+)?pitch)\b)")
-# Nor a photographer's plan: "We'll shoot them at the border at golden hour, the light is perfect." (a re-check).
-_NOT_A_PHOTO_SHOOT = (r"(?!(?:" + INTENT + r")(?:\s+\w+){0,3}?\s+shoot(?:ing)?\s[^.!?\n]{0,80}?\b(?:golden\s+hour|blue\s+hour"
-                      r"|magic\s+hour|the\s+light(?:ing)?(?:'s|\s+is|\s+was|\s+will\s+be)|lighting|cameras?|lens(?:es)?|tripods?"
-                      r"|drones?|photo\w*|portraits?|headshots?|footage|b\s*-\s*roll|on\s+film|in\s+black\s+and\s+white|shoot\s+day"
-                      r"|for\s+the\s+(?:documentary|film|magazine|cover|album|calendar|brochure|campaign|catalogue|poster|website"
-                      r"|wedding|shoot))\b)")
-_INTENTS = (r"\b" + _NOT_A_PHOTO_SHOOT + intent_against(VIOLENCE_ANYWHERE, NOT_HARM + _NOT_PACE, gap=3),
-            r"\b" + _NOT_A_PHOTO_SHOOT + intent_to_harm(NOT_HARM + _NOT_PACE))
+_INTENTS = (intent_against(VIOLENCE_ANYWHERE, NOT_HARM + _NOT_PACE, gap=3), intent_to_harm(NOT_HARM + _NOT_PACE))
 # An errand with a word before what is sent: "Someone should shoot the council leader a thank-you note."
 # was held (a re-check). Here, not in classifiers' NOT_HARM, which reads the training labels too.
 _NOT_ERRAND = NOT_HARM + (r"(?!\s+(?:an?\s+|the\s+)?(?:quick|short|brief|thank(?:\s*-\s*|\s+)you|thanks|polite|nice|friendly"
@@ -396,7 +388,7 @@ _SITE_ONLY = (
     # or chillies ("we'll string them up in the garden").
     r"\b(?:" + CALL + r")\s+(?:all\s+)?be\s+hunted\s+down\b(?!\s+and\s+(?:brought|prosecuted|jailed|arrested|charged"
     r"|locked|put|sent|punished|tried|held|made|sentenced|deported|stopped|caught|named|fined|sacked))",
-    r"\bstring" + STRUNG_IN_A_STORY + r"\s+(?:him|her|" + _ROLE + r")\s+up\b(?!\s+(?:in|along|across|around|between|on|over|for)\b)",
+    r"\bstring\s+(?:him|her|" + _ROLE + r")\s+up\b(?!\s+(?:in|along|across|around|between|on|over|for)\b)",
     r"\b(?:should|must|'ll|will|gonna|going\s+to|let'?s)\s+break\s+every\s+bone\s+in\s+(?:his|her|your|ur|their"
     r"|(?:that|this)\s+\w+'s|" + _ROLE + r"'s)\s+body\b",
     # ... not a briefing, a lift or a test run: "I will run you over the figures", "she will run him over

@@ -57,11 +57,6 @@ _NOT_A_THING_STRUNG = (r"(?![^.!?]*\b(?:lights?|bunting|banners?|flags?|decorati
 # A person called what a lynch mob calls them: "String the animal up."
 _SCORNED = (r"(?:animal|beast|monster|scum|scumbag|nonce|paedo|pedo|p(?:a)?edophile|bastard|vermin|savage|thug|pervert"
             r"|creep|lowlife|rat|coward|traitor|killer|murderer|rapist|predator|degenerate|filth)s?")
-# A story told, not a call: "In the film they string him up from a tree and leave him there." (a re-check;
-# threat_words reads "string him up" too). After "string": tried only where the word is.
-STRUNG_IN_A_STORY = "".join(rf"(?<!\b{teller}\sstring)" for teller in (
-    "they", "mob", "crowd", "villagers", "townsfolk", "townspeople", "pirates", "soldiers", "guards", "rebels", "cowboys",
-    "vigilantes", "posse", "locals", "bandits", "outlaws"))
 
 
 def patterns(person: str, kin_word: str) -> str:
@@ -81,7 +76,7 @@ def patterns(person: str, kin_word: str) -> str:
         r"(?:^|[.!?]\s*)" + _NOT_A_THING_STRUNG + r"[^.!?]{0,120}?\b(?:should|must|ought\s+to|needs?\s+to|deserves?\s+to)"
         r"\s+(?:all\s+)?(?:be|get)\s+strung\s+up\b(?:" + _END + r"|\s+(?:from|on)\s+(?:the\s+)?(?:nearest\s+)?(?:lamp\s*-?\s*posts?"
         r"|trees?|bridges?|cranes?|gallows|rafters)|\s+by\s+(?:the|his|her|their)\s+(?:necks?|balls|ankles|thumbs))",
-        r"\bstring" + STRUNG_IN_A_STORY + r"\s+(?:(?:the|that|this|these|those)\s+(?:\w+\s+)?" + _SCORNED + r"|him|her|" + person + r")\s+up\b"
+        r"\bstring\s+(?:(?:the|that|this|these|those)\s+(?:\w+\s+)?" + _SCORNED + r"|him|her|" + person + r")\s+up\b"
         r"(?!\s+(?:in|along|across|around|between|on|over|for|with|to|at)\b)",
         # Hanging brought back for a person, not as a policy ("bring back hanging" alone).
         r"\bbring\s+back\s+(?:hanging|the\s+(?:rope|noose|gallows|death\s+penalty))\s+for\s+(?:the\s+likes\s+of\s+|people\s+like\s+)"

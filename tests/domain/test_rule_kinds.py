@@ -1359,13 +1359,6 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "asians can't drive " * 1000, "go back to your reservation " * 700,
                                   "did you learn english on the " * 700, "muslims are a and " * 1100,
                                   "muslims are " + "a " * 9000 + "and shouldn't be allowed to vote", "keep the old " * 1500,
-                                  # ... and what its re-check found: names, radios, a booking, kin, history, worship shut.
-                                  "Both Kikes " * 1800, "at Beaners " * 1800, "sony trannies " * 1400, "paki's " * 2800,
-                                  "trannys " * 2500, "go back to your reservation a " * 650, "Nan, you learned English on the " * 600,
-                                  "did you learn english on the boat a " * 550, "muslims shouldn't be allowed to vote, the a " * 450,
-                                  "deport them all " * 1200, "close the mosques " * 1100, "deport every last one of them " * 650,
-                                  "they string him up " * 1000, "we'll shoot " * 1600, "i'll shoot them " * 1200 + "golden hour",
-                                  "every troon " * 1600, "the troon a " * 1600,
                                   # A platform's threats (platform_threats.py): groups, a shot, a place, a volunteer.
                                   "string them up from the " * 850, "hang every muslim " * 1100, "just shoot them at the " * 900,
                                   "shoot every last one of them at the " * 550, "the wall " * 2200 + "put machine guns on it",
