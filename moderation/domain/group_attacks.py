@@ -66,7 +66,8 @@ _PLURALS = _either(GROUP_PLURALS + (
 # English, nor the slurs a personal insult uses ("retard"), which are no group's; not "coon", "dyke" or
 # "fag" (a raccoon, a dike, a cigarette), "tranny" or "faggot" (a gearbox, kindling: "Get rid of the tranny
 # and put in a manual." was held, a re-check), nor "chink" in the armour.
-SLURS_FOR_ONE = ("nigger", "kike", "spic", "chink", "wetback", "raghead", "towelhead", "paki", "gook", "beaner")
+SLURS_FOR_ONE = ("nigger", "kike", "spic", "chink", "wetback", "raghead", "towelhead", "paki", "gook", "beaner", "pajeet",
+                 "muzzie")
 # Said of one ("that", "the", "you"), not an insult's adjective: "i hate faggot ass mf bro" is labelled civil.
 # Only "chink" is in the armour: "Gas the kike in the showers." was published by a lookahead on every slur.
 _ONE = (r"(?:that|this|the|you|every|any|such)\s+(?:\w+\s+)?(?:" + _either(tuple(w for w in SLURS_FOR_ONE if w != "chink"))
