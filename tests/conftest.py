@@ -338,6 +338,8 @@ def make_site_admin(make_moderator):
 class Worker:
     """A real `celery worker` process against the test PostgreSQL and Redis."""
 
+    ready_within = 120.0  # seconds; see start()
+
     def __init__(self, services: Services, log_path: Path, queues: str = "moderation,webhooks", *,
                  entry: str = "workers.entry", pool: str | None = None, **env: str) -> None:
         self.services = services
@@ -360,9 +362,13 @@ class Worker:
         # tasks, 32 tests failing.
         self.proc = subprocess.Popen(argv, cwd=REPO, env=self.services.env(**self.env),
                                      stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=stop_with(os.getpid()))
-        deadline = time.monotonic() + 60
+        # Two minutes: at a load of 10 a worker took more than one to say it was ready. One that is
+        # not ready by then is killed before the test fails: left to start later, it took the next
+        # tests' tasks from this process's Redis, and eight more tests failed.
+        deadline = time.monotonic() + self.ready_within
         while b" ready." not in self.log_path.read_bytes():
             if self.proc.poll() is not None or time.monotonic() > deadline:
+                kill_tree(self.proc)
                 raise RuntimeError("worker did not start:\n" + self.log_path.read_text()[-3000:])
             time.sleep(0.1)
         return self

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 
 from classifiers.groups import GROUP_ADJECTIVES, GROUP_PLURALS
+from moderation.domain.branch_scan import branches
 from moderation.domain.coded_hate import coded_hate
 
 
@@ -65,7 +66,8 @@ _PLURALS = _either(GROUP_PLURALS + (
 # English, nor the slurs a personal insult uses ("retard"), which are no group's; not "coon", "dyke" or
 # "fag" (a raccoon, a dike, a cigarette), "tranny" or "faggot" (a gearbox, kindling: "Get rid of the tranny
 # and put in a manual." was held, a re-check), nor "chink" in the armour.
-SLURS_FOR_ONE = ("nigger", "kike", "spic", "chink", "wetback", "raghead", "towelhead", "paki", "gook", "beaner")
+SLURS_FOR_ONE = ("nigger", "kike", "spic", "chink", "wetback", "raghead", "towelhead", "paki", "gook", "beaner", "pajeet",
+                 "muzzie")
 # Said of one ("that", "the", "you"), not an insult's adjective: "i hate faggot ass mf bro" is labelled civil.
 # Only "chink" is in the armour: "Gas the kike in the showers." was published by a lookahead on every slur.
 _ONE = (r"(?:that|this|the|you|every|any|such)\s+(?:\w+\s+)?(?:" + _either(tuple(w for w in SLURS_FOR_ONE if w != "chink"))
@@ -380,7 +382,7 @@ def group_attack(normalised: str, written: str | None = None) -> str | None:
     for attack, cue in ((_ATTACK, None), (_ELECTION_ATTACK, _ELECTION_CUE), (_POLITE_ATTACK, _POLITE_CUE)):
         if cue is not None and not cue.search(normalised):
             continue
-        for found in attack.finditer(normalised):
+        for found in branches(attack).finditer(normalised):
             if not _DENIED.search(normalised[max(0, found.start() - 12) : found.start()]):
                 return found.group(0)
     return coded_hate(normalised, written)

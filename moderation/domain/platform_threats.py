@@ -22,6 +22,7 @@ import re
 
 from classifiers.groups import GROUP_ADJECTIVES
 from classifiers.threat_patterns import INTENT
+from moderation.domain.branch_scan import branches
 from moderation.domain.group_attacks import GROUP, SLURS_FOR_ONE
 
 # The cheap test a comment must pass before the patterns are tried: each needs one of these words.
@@ -158,7 +159,7 @@ def first_platform_threat(normalised: str) -> str | None:
     comment makes a thing's and no denial just before takes back, or None."""
     if not CUE.search(normalised):
         return None
-    for found in _THREAT.finditer(normalised):
+    for found in branches(_THREAT).finditer(normalised):
         words = found.group(0).lstrip(".!?,:; ")
         start = found.end() - len(words)
         veto = _VETOES[found.lastgroup or ""]

@@ -266,7 +266,13 @@ _NOT_A_PHONE = re.compile(r"\(?(?:\d{4}-\d{1,2}-\d{1,2}|(?!0\d)\d{1,3}(?:\.\d{1,
 # number's five (06.12.34.56.78).
 _DOTTED_PAIRS = re.compile(r"\d\d(?:\.\d\d)+")
 _FRENCH = re.compile(r"0\d(?:\.\d\d){4}")
-_ISBN = re.compile(r"(?i)isbn(?:-1[03])?\W{0,4}$")
+# Digits after a label that names them are a book's, a library record's, a paper's, or a wiki page's
+# revision: "Undid revision 1184773201 by Example (talk)" (MediaWiki's own undo summary), "(oldid
+# 1184770012)", "between revisions 1184773201 and 1184773388". English Wikipedia's revision ids have
+# ten digits now, and a wiki's community lead found every undo summary held as a phone number.
+_LABELLED_ID = re.compile(r"(?i)(?<![a-z])(?:isbn(?:-1[03])?|issn|oclc|lccn|pmid|pmc|oldid|curid|revid|diffs?|revisions?)"
+                          r"\W{0,4}(?:\d{6,}\W{1,3}(?:and|or|to|vs)?\W{0,3})?$")
+_LABEL_WINDOW = 48
 # A link's query, which a tokenised comment spaces out so that no link is read around it: "https :
 # //s3.amazonaws.com/ksr/assets/ ... jpg ? 1365024003" (a cache-busting number) was held as a phone
 # and ranked above antisemitic slurs (a standards editor's audit). A file's ending then "?", or a
@@ -394,7 +400,7 @@ def phone_number(text: str) -> str | None:
                 or (_DOTTED_PAIRS.fullmatch(candidate) and not _FRENCH.fullmatch(candidate))
                 or _a_table_row(candidate) or ("  " in candidate and not _SPACED_GROUPS.fullmatch(candidate))):
             continue
-        if _ISBN.search(text, max(0, match.start() - 12), match.start()) or _QUERY.search(text, max(0, match.start() - 30),
+        if _LABELLED_ID.search(text, max(0, match.start() - _LABEL_WINDOW), match.start()) or _QUERY.search(text, max(0, match.start() - 30),
                                                                                            match.start()):
             continue
         if (10 <= len(digits) <= 15 and not service_number(candidate)) or (len(digits) == 7 and _LOCAL.fullmatch(candidate)):
@@ -465,7 +471,7 @@ def payment_card(text: str) -> str | None:
         digits = re.sub(r"\D", "", match.group(0))
         if _YEARS.fullmatch(match.group(0)):  # "2023.2024.2025.2026" passes Luhn one time in ten (a re-check)
             continue
-        if _ISBN.search(text, max(0, match.start() - 12), match.start()) or _QUERY.search(text, max(0, match.start() - 30),
+        if _LABELLED_ID.search(text, max(0, match.start() - _LABEL_WINDOW), match.start()) or _QUERY.search(text, max(0, match.start() - 30),
                                                                                            match.start()):
             continue
         if 13 <= len(digits) <= 19 and luhn_ok(digits) and len(set(digits)) > 1:

@@ -406,8 +406,14 @@ def _phrase(kind: str, normalised: str, text: str) -> str | None:
     """A phrase kind's words, read again with its pictures as words when the words alone found none."""
     found = _PHRASES[kind](normalised, text)
     if found is None and match.has_pictures(normalised):
+        read = set()
         for reading in range(match.READINGS):
-            found = _PHRASES[kind](match.pictures_read(normalised, reading), text)
+            # A text whose pictures have fewer readings reads the same again ("☠": "die", "dead",
+            # "dead"): read once, as a crafted one of 20,000 characters cost a second a reading.
+            if (picture_words := match.pictures_read(normalised, reading)) in read:
+                continue
+            read.add(picture_words)
+            found = _PHRASES[kind](picture_words, text)
             if found is not None:
                 break
     return found

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from moderation.domain.branch_scan import branches
+
 # "I" about to, or wanting to: "I'm going to", "im gonna", "I'll", "I want to", "I've decided to", and
 # "gonna" alone ("gonna unalive myself").
 _I_WILL = (r"\bi(?:'m|m|\s+am)?\s+(?:going\s+to|gonna|about\s+to|planning\s+to|ready\s+to|thinking\s+(?:about|of)"
@@ -325,7 +327,7 @@ def urging_self_harm(normalised: str) -> str | None:
         return None
     found = _first(_URGING, normalised, _TOLD_TO_STOP)
     if found is None:
-        for named in _URGING_NAMED.finditer(normalised):
+        for named in branches(_URGING_NAMED).finditer(normalised):
             before = normalised[max(0, named.start() - 60):named.start()]
             if not _DENIED.search(before[-40:]) and not _REPORTED.search(before):
                 return named.group(0)
@@ -347,7 +349,7 @@ def dared(normalised: str) -> str | None:
 
 
 def _first(pattern: re.Pattern[str], normalised: str, denied: re.Pattern[str] | None = None) -> str | None:
-    for found in pattern.finditer(normalised):
+    for found in branches(pattern).finditer(normalised):
         before = normalised[max(0, found.start() - 40) : found.start()]
         if not _DENIED.search(before) and not (denied is not None and denied.search(before)):
             return found.group(0)

@@ -44,6 +44,7 @@ from classifiers.threat_patterns import (
     BRANCHES, CALL, HARMED, HOPE_HARMED, INTENT, KILL_ALL, NOT_HARM, SOMEONE_SHOULD_HARM, VIOLENCE_ANYWHERE,
     WATCH_YOUR_BACK, intent_against, intent_to_harm,
 )
+from moderation.domain.branch_scan import branches
 from moderation.domain.group_attacks import GROUP, SLURS_FOR_ONE
 from moderation.domain.platform_threats import first_platform_threat
 from moderation.domain.veiled_threats import first_veiled, patterns as veiled_patterns
@@ -917,7 +918,7 @@ _VEILED = re.compile(veiled_patterns(_ROLE, _KIN_WORD))
 
 
 def _first_undenied(threat: re.Pattern[str], normalised: str) -> str | None:
-    for found in threat.finditer(normalised):
+    for found in branches(threat).finditer(normalised):
         words = found.group(0).lstrip(".!?,:; ")
         clause = _CLAUSE_END.split(normalised[max(0, found.start() - 60) : found.start()])[-1].replace(_NAME_MARK, "")
         clause = _NO_DENIAL.sub(" ", clause)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from classifiers.threat_patterns import HOPE_HARMED, INTENT, WATCH_YOUR_BACK
+from moderation.domain.branch_scan import branches
 
 # The cheap test a comment must pass before the patterns are tried: each needs one of these words.
 CUE = re.compile(r"\b(?:sort|strung|string|know|find|found|worked|hope|safe|deal|pay|watch|see|treatment|cox|amess|rigby"
@@ -213,7 +214,7 @@ def first_veiled(veiled: re.Pattern[str], normalised: str) -> str | None:
     """The words of the first of `veiled`'s threats in the normalised text not denied just before."""
     if not CUE.search(normalised):
         return None
-    for found in veiled.finditer(normalised):
+    for found in branches(veiled).finditer(normalised):
         words = found.group(0).lstrip(".!?,:; ")
         before = _CLAUSE_END.split(normalised[max(0, found.start() - 40) : found.start() + len(found.group(0)) - len(words)])[-1]
         if not _DENIED.search(_NO_DENIAL.sub(" ", before)):

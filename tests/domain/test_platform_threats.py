@@ -47,7 +47,9 @@ SAME_FAMILIES = {
                             "Two rounds through every raft. Done."],
     "run over": ["I would happily run over every muslim I see", "im gonna mow down any immigrant that steps in the road",
                  "I'd plough into those gays at the parade", "I'd stab every muslim I see", "im gonna punch every jew i meet",
-                 "I would happily shoot any tranny that walks in"],
+                 "I would happily shoot any tranny that walks in",
+                 # Slurs the group list lacked (a re-check): "I'd run over every pajeet I see" was published.
+                 "I'd run over every pajeet I see", "I'd stab every muzzie I see", "Somebody kill that pajeet."],
     "death penalty": ["Trans people should be given the death penalty.", "Homosexuality should be punishable by death.",
                       "jews deserve the firing squad", "every faggot should get the death penalty"],
     "dragged out": ["Every muslim at that school is getting dragged out by us, one by one.",

@@ -1063,6 +1063,10 @@ def test_a_first_comment_with_a_link_is_held_but_not_a_later_one():
               "4\ufe0f\u20e36\ufe0f\u20e31\ufe0f\u20e3"),
     ("phone", "WhatsApp \u24ea\u2790\u2790\u24ea\u24ea \u2792\u24ea\u24ea \u278d\u278f\u278a"),
     ("payment_card", "5500-0000-0000-0004"),
+    # A number told beside a wiki's revision ids, or after a word that only looks like a label.
+    ("phone", "Undid revision 1184773201 by Example (talk). Call me on 07700 900123"),
+    ("phone", "Revised number: 0207 946 0991"), ("phone", "revision history aside, my number is 07700 900123"),
+    ("phone", "Ask the diff team: 0207 946 0991"), ("phone", "Revision 3 of the flyer: call 0207 946 0991"),
 ])
 def test_personal_information_fires(kind, text):
     assert fired({"kind": kind}, text) == [{"phone": "phone number", "email": "e-mail address",
@@ -1085,6 +1089,14 @@ def test_personal_information_fires(kind, text):
     ("phone", "Thanks for your support. \u2014 0918 \u2022 2005-12-18 21:33"),  # a bullet between a signature and a date
     ("phone", "for understanding contradictions. — 2007-07-18 15:40Z"),
     ("phone", "Plausible Inference, Softcover, ISBN: 1558604790 Publisher: Morgan Kaufmann"),
+    # A wiki's revision ids, ten digits now, and a library's records (a wiki community lead's walk:
+    # MediaWiki's own undo summary was held as a phone number).
+    ("phone", "Undid revision 1184773201 by Example (talk)"),
+    ("phone", "Reverted to revision 1184773201 by ClueBot NG: rv vandalism"),
+    ("phone", "Restored the version of 12:04, 3 March 2026 (oldid 1184770012)."),
+    ("phone", "OCLC 1184773201 has the second edition."), ("phone", "PMID 1184773201 says otherwise"),
+    ("phone", "The diff between revisions 1184773201 and 1184773388 shows it."),
+    ("phone", "Compare diffs 1184773201 vs 1184773388, please."),
     ("payment_card", "singh bros. p. 256. isbn 978-81-7205-071-9. oclc 28583123."),
     ("phone", "[Set of 6](https://www.amazon.com/dp/B07FJM1QK9/ref=sr_1_3?qid=1551377250&sr=8-3)"),
     ("payment_card", "SOURCE: https://twitter.com/someone/status/1096643923945144320?s=19"),
@@ -1352,7 +1364,7 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "shoot every last one of them at the " * 550, "the wall " * 2200 + "put machine guns on it",
                                   "wall put some " * 1500, "a few rounds in the " * 1000, "i'd run over every " * 1100, "i'd stab every " * 1300,
                                   "every black " * 1700, "any trans in the " * 1200 + "will get dragged out by me",
-                                  "every muslim will get " * 900, "the ovens are still warm for " * 700,
+                                  "every muslim will get " * 900,
                                   "put them back in the " * 950, "i'd beat it out of " * 1000, "i'd never " * 2200,
                                   "she needs to be put in her place and i'd " * 480, "i hope your " * 1700 + "burns down with you in",
                                   "hope a b c d e " * 1400,
@@ -1369,7 +1381,9 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "dox him ? " * 2000, "i have your ip address and your " * 620, "i have your ip . " * 1200,
                                   "better hope we never meet " * 770, "someone should teach that mod a lesson " * 520,
                                   "he deserves a good " * 1050, "he should get his head " * 870, "hope someone burns down the " * 740,
-                                  "i'll come to your house and beat the " * 540])
+                                  "i'll come to your house and beat the " * 540,
+                                  # ... and a phone after a labelled id, read back 48 characters from each candidate.
+                                  "revisions 1184773201 and 07700 900123 " * 520])
 def test_a_hostile_long_text_costs_every_rule_little(text):
     import time
 
