@@ -4,7 +4,7 @@ from __future__ import annotations
 import psutil
 import pytest
 
-from conftest import Worker
+from worker_process import Worker
 
 
 def test_a_worker_not_ready_in_time_is_killed_before_the_test_fails(services, tmp_path, monkeypatch):
