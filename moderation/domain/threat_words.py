@@ -112,7 +112,7 @@ _ALSO_THINGS = (r"writer|author|neighbou?r|engineer|designer|builder|developer|c
                 # ... nor one that is an "it" or a file: "I'm going to kill the mod, it's outdated", "Kill the admin.php file".
                 r"|\s*,?\s*(?:it|it's|its|which)\b|\s*\.\s*(?:php|js|py|html?|css|exe|sh|cfg|conf|ini|txt|json|xml|dll|jar|esp|esm|pak"
                 r"|zip)\b)")
-_OFFICE = _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?"
+_OFFICE = _THE + r"(?:" + _ONLY_PEOPLE + r"|" + _ALSO_THINGS + r")s?\b"
 # ... or by their name, which the text as written capitalises (see `_marked_names`): "Someone should
 # shoot Hargrove.", "I hope Mendez dies tonight.", "I know where Janet Ruiz lives." were published on
 # election night. A second reading marks each such word with _NAME_MARK, which no normalised text

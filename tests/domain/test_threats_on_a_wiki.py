@@ -216,3 +216,14 @@ EVERYDAY = {
 @pytest.mark.parametrize("family, text", [(f, t) for f, ts in EVERYDAY.items() for t in ts])
 def test_the_everyday_sentence_beside_each_family_stays_published(family, text):
     assert fired(text) == [], family
+
+
+@pytest.mark.parametrize("text", ["Someone should kill the referendum.", "Someone should kill the reform bill.",
+                                  "Somebody should shoot the reference section.", "Someone should kill the modelling budget."])
+def test_a_role_is_a_whole_word_not_the_start_of_a_longer_one(text):
+    """The wiki's developer: "Someone should kill the referendum." was held, "ref" read inside it."""
+    assert fired(text) == []
+
+
+def test_a_role_whole_or_plural_is_still_a_person():
+    assert fired("Someone should kill the ref.") and fired("Someone should shoot the refs.")
