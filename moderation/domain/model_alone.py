@@ -13,9 +13,10 @@ own holds are read as publishing reads them: a story's or site's hold for a pers
 story's is the model's own scores, ban evasion holds while the evaded author's ban or suspension is in
 force, and a text too long to read whole while a rule in force reads the text.
 
-What this cannot see without reading the text: a rule added, or edited to fire on more than a list's
-words, after the comment was scored. Such a comment is counted and scored, and publishing then reads
-the rule and leaves it held.
+The author's sanction, a legal hold, a storm and an open report are read as they are now, as
+publishing reads them. What this cannot see without reading the text: a rule added, or edited to
+fire on more than a list's words, after the comment was scored, and a ban evasion found only since.
+Such a comment is counted and scored, and publishing then reads it and leaves it held.
 """
 from __future__ import annotations
 
@@ -24,18 +25,19 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, cast, func, literal, select, text
+from sqlalchemy import and_, bindparam, cast, exists, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.types import DateTime, String
 
 from moderation.domain.ban_evasion import RULE as EVASION_RULE
+from moderation.domain.legal_holds import under_hold
 from moderation.domain.lifecycle import HELD, now
 from moderation.domain.rules import _NORMALISED, FLAG, READ_LIMIT
-from moderation.domain.sanctions import BARRING_KINDS, KIND_LABELS
+from moderation.domain.sanctions import BARRING_KINDS, KIND_LABELS, in_force_condition
 from moderation.domain.stories import SITE_HOLD, STORY_HOLD
-from moderation.models import Comment, RuleSet, Site
+from moderation.models import AuthorSanction, Comment, Report, RuleSet, Site, StoryStorm
 
 # What a rule is besides its name, its reason and its action (a hold or a reject holds alike).
 _NOT_WHAT_FIRES = ("name", "reason", "action")
@@ -46,7 +48,22 @@ def held_by_model_alone(session: Session, site: Site, attributes: Iterable[str])
     """The site's held comments the model alone holds now, as where-clauses."""
     spans = holds_in_force(session, site)
     return (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
-            _model_alone(attributes), _held_by_none_of(spans))
+            _model_alone(attributes), _held_by_none_of(spans), *_nothing_else_now())
+
+
+def _nothing_else_now() -> tuple:
+    """What publishing reads besides the text (threshold_release.nothing_else_holds), in SQL: the
+    author's sanction in force, a legal hold, a storm on the story, a report open on it. Counted as the
+    model's alone, a banned author's comment was scored, offered again and again, and never published.
+    A moderator's claim is not read here: it lasts minutes, and publishing leaves the comment to them."""
+    at = now()
+    sanctioned = exists().where(AuthorSanction.site_id == Comment.site_id, AuthorSanction.author_id == Comment.author_id,
+                                in_force_condition(at))
+    stormy = exists().where(StoryStorm.site_id == Comment.site_id, StoryStorm.story_id == Comment.story_id,
+                            StoryStorm.ended_at.is_(None))
+    reported = exists().where(Report.comment_id == Comment.id, Report.outcome.is_(None))
+    return (~sanctioned, ~under_hold(), ~stormy,
+            or_(func.coalesce(Comment.report_weight, 0) == 0, ~reported))
 
 
 def holds_in_force(session: Session, site: Site) -> list[tuple[str, datetime | None, datetime | None]]:

@@ -2,7 +2,7 @@
 went away: the run, its count, the page's offer and the command read it so, and publishing agrees."""
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from test_rescore_held import ATTRIBUTES, NEW, Promoted, _held, _publish, _run, _section, promoted  # noqa: F401
 from test_rescore_held_runs import WATCHES, WATCHES_HIT, _save_rules
 
@@ -140,3 +140,35 @@ def test_a_text_too_long_to_read_is_held_while_a_rule_reads_texts(app, promoted,
     _save_rules(app, site.id, [{"name": "no-links", "kind": "links"}])  # no rule reads the words now
     assert _release_offers(app, site.id) == [f"{essay} 20"]
     assert _counted(app, site.id) == (1, 2)
+
+
+def test_what_publishing_reads_besides_the_text_keeps_a_comment_out_of_the_run_while_it_lasts(
+        app, promoted, make_comment, admin):  # noqa: F811 - the fixture, imported
+    """A banned author's held comment, one under a legal hold, on a story in a storm, or with a report
+    open: counted as the model's alone, each was scored, left held by publishing, and offered again."""
+    from moderation.models import LegalHold, Report, StoryStorm
+    site = promoted
+    banned = _held(make_comment, site, 20, words="A take by a raider", author_id="raider-1")
+    evidence = _held(make_comment, site, 20, words="A take named in a letter")
+    stormy = _held(make_comment, site, 20, words="A take on a stormy story", story_id="storm-1")
+    reported = _held(make_comment, site, 20, words="A take one reader reported", report_weight=0.5)
+    with app.app_context():
+        db.session.execute(text("INSERT INTO author_sanctions (site_id, author_id, kind, reason, created_at) "
+                                "VALUES (:site, 'raider-1', 'ban', 'raid', now())"), {"site": site.id})
+        db.session.add(LegalHold(site_id=site.id, scope="comment", target=str(evidence), reason="solicitor's letter"))
+        db.session.add(StoryStorm(site_id=site.id, story_id="storm-1", trigger="130 comments in the last minute",
+                                  started_at=func.now(), last_stormy_at=func.now()))
+        assert db.session.scalar(select(Report.id).where(Report.comment_id == reported)) is not None
+        db.session.commit()
+    assert _counted(app, site.id) == (0, 0)  # was (4, 4)
+    with app.app_context():
+        db.session.execute(text("UPDATE author_sanctions SET lifted_at = now()"))
+        db.session.execute(text("UPDATE legal_holds SET lifted_at = now()"))
+        db.session.execute(text("UPDATE story_storms SET ended_at = now()"))
+        db.session.execute(text("UPDATE reports SET outcome = 'dismissed'"))
+        db.session.commit()
+    assert _counted(app, site.id) == (4, 4)
+    _run(app, site.id)
+    assert _publish(app, site.id).published == 4
+    with app.app_context():
+        assert {db.session.get(Comment, i).status for i in (banned, evidence, stormy, reported)} == {"published"}
