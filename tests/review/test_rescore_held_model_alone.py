@@ -50,6 +50,12 @@ def test_a_rule_renamed_still_holds_its_comments_and_no_run_is_offered(
     assert _counted(app, site.id) == (0, 0)
     said = _section(sign_in(admin).get(f"/admin/sites/{site.id}/thresholds").get_data(as_text=True))
     assert "Nothing to score again: no held comment is held by the model alone." in said
+    # Set to flag, and back to hold: the hit it stored while it flagged holds as publishing reads it.
+    _save_rules(app, site.id, [{**WATCHES, "action": "flag"}])
+    _twins(make_comment, site, "Cheap watches for all", rule_hits=[{**WATCHES_HIT, "action": "flag"}])
+    assert _counted(app, site.id) == (2, 4)  # nothing holds either now
+    _save_rules(app, site.id, [{**WATCHES, "name": "watch-spam"}])
+    assert (_release_offers(app, site.id), _counted(app, site.id)) == ([], (0, 0))
     # More words on the list: it still fires where it did.
     _save_rules(app, site.id, [{**WATCHES, "name": "watch-spam", "words": ["cheap watches", "cheap rolex"]}])
     assert (_release_offers(app, site.id), _counted(app, site.id)) == ([], (0, 0))
