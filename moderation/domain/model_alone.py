@@ -21,23 +21,24 @@ Such a comment is counted and scored, and publishing then reads it and leaves it
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import and_, bindparam, cast, exists, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, TextClause
-from sqlalchemy.types import DateTime, String
+from sqlalchemy.types import DateTime, Integer, String
 
 from moderation.domain.ban_evasion import RULE as EVASION_RULE
 from moderation.domain.legal_holds import under_hold
 from moderation.domain.lifecycle import HELD, now
-from moderation.domain.rules import _NORMALISED, FLAG, READ_LIMIT
+from moderation.domain.rule_sets import current_rules
+from moderation.domain.rules import _NORMALISED, _READ_ACTIVITY, FLAG, READ_LIMIT, Compiled, Facts
 from moderation.domain.sanctions import BARRING_KINDS, KIND_LABELS, in_force_condition
 from moderation.domain.stories import SITE_HOLD, STORY_HOLD
-from moderation.models import AuthorSanction, Comment, Report, RuleSet, Site, StoryStorm
+from moderation.models import AuthorSanction, Comment, Report, Site, StoryStorm
 
 # What a rule is besides its name, its reason and its action (a hold or a reject holds alike).
 _NOT_WHAT_FIRES = ("name", "reason", "action")
@@ -46,9 +47,9 @@ _FOR_A_PERSON = (STORY_HOLD.rule, SITE_HOLD.rule)
 
 def held_by_model_alone(session: Session, site: Site, attributes: Iterable[str]) -> tuple:
     """The site's held comments the model alone holds now, as where-clauses."""
-    spans = holds_in_force(session, site)
-    return (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
-            _model_alone(attributes), _held_by_none_of(spans), *_nothing_else_now())
+    besides = (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
+               _model_alone(attributes), *_nothing_else_now())
+    return (*besides, _held_by_no_rule(session, site, besides))
 
 
 def _nothing_else_now() -> tuple:
@@ -66,58 +67,67 @@ def _nothing_else_now() -> tuple:
             or_(func.coalesce(Comment.report_weight, 0) == 0, ~reported))
 
 
-def holds_in_force(session: Session, site: Site) -> list[tuple[str, datetime | None, datetime | None]]:
-    """(name, from, until): a hold stored under `name` on a comment scored in [from, until) holds it
-    now (None: no bound)."""
-    versions = session.execute(select(RuleSet.rules, RuleSet.created_at).where(RuleSet.site_id == site.id)
-                               .order_by(RuleSet.version)).all()
-    current = [r for r in (versions[-1].rules if versions else []) if isinstance(r, dict)]
-    holding: dict[str, list[frozenset[str] | None]] = {}
-    for rule in current:
-        if rule.get("action") != FLAG:
-            rest, words = _what_fires(rule)
-            holding.setdefault(rest, []).append(words)
-    spans: list[tuple[str, datetime | None, datetime | None]] = [(name, None, None) for name in _FOR_A_PERSON]
-    if any(r.get("kind") in _NORMALISED for r in current):
-        spans.append((READ_LIMIT, None, None))
-    open_: dict[str, int] = {}  # a name's last span, to lengthen while the next version keeps it
-    # A name's rule in the version before, and whether it holds now: most of a save's rules are the
-    # last version's, and reading each version's every rule afresh cost ~1 ms a version.
-    before: dict[str, tuple[dict, bool]] = {}
-    for n, (rules, since) in enumerate(versions):
-        until = versions[n + 1].created_at if n + 1 < len(versions) else None
-        for rule in rules or ():
-            if not isinstance(rule, dict):
-                continue
-            name = str(rule.get("name"))
-            last = before.get(name)
-            holds = last[1] if last is not None and last[0] == rule else _still_holds(rule, holding)
-            before[name] = (rule, holds)
-            if not holds:
-                continue
-            at = open_.get(name)
-            if at is not None and spans[at][2] == since:
-                spans[at] = (name, spans[at][1], until)
-            else:
-                open_[name] = len(spans)
-                spans.append((name, since, until))
-    return spans
+# Kinds that read the author's activity when the comment came (Facts), which reading the matched text
+# again cannot see: their hit holds while a rule of the kind holds, as the one that made it did.
+_ACTIVITY = (*_READ_ACTIVITY, "flood")
+# The words a word list or phrase kind found, as evaluate words its reason: '...: "listed"' or
+# '...: "listed" written "written"'.
+_QUOTED = re.compile(r': "(?P<listed>[^"]+)"(?: written "(?P<written>[^"]+)")?(?: \(in the author\'s name\))?$')
 
 
-def _still_holds(rule: Mapping[str, Any], holding: Mapping[str, list[frozenset[str] | None]]) -> bool:
-    """Whether a rule in force that holds fires on every text `rule` fired on: the same rule, or the
-    same with more words."""
-    rest, words = _what_fires(rule)
-    return any(now_ == words or (words is not None and now_ is not None and words <= now_)
-               for now_ in holding.get(rest, ()))
+def _held_by_no_rule(session: Session, site: Site, besides: tuple) -> ColumnElement[bool]:
+    """No stored hit holds: each is read again by the rules in force that hold, as publishing reads the
+    comment. A hit's rule was once matched against its rule as it was then (the rule set in force when
+    the comment was scored), which freed every comment a rule held once it was narrowed at all: a word
+    taken off its list, its case changed, a list split in two, a parameter filled in by a later save.
+    The rules are run on the words the hit found (a few characters, once per distinct word) where its
+    reason quotes them, and on the comment's text where it doesn't (contact details, links, shouting).
+    A hit the rule now misses (a matcher narrowed since) no longer holds, as publishing reads it."""
+    rules = [r for r in current_rules(session, site.id) if isinstance(r, dict)]
+    holding = [r for r in rules if r.get("action") != FLAG]
+    kinds = {str(r.get("name")): r.get("kind") for r in rules}
+    compiled = Compiled([r for r in holding if r.get("kind") not in _ACTIVITY])
+    activity = {r.get("kind") for r in holding if r.get("kind") in _ACTIVITY}
+    reads_text = any(r.get("kind") in _NORMALISED for r in rules)
+    hits = func.coalesce(Comment.rule_hits, cast(literal("[]"), JSONB), type_=JSONB)
+    stored = session.execute(select(Comment.id, Comment.text, Comment.author_name, Comment.rule_hits)
+                             .where(*besides, func.jsonb_typeof(hits) == "array",
+                                    hits != cast(literal("[]"), JSONB))).all()
+    read: dict[str, bool] = {}
+
+    def fires(words: str, author_name: str = "") -> bool:
+        key = f"{author_name}\0{words}"
+        if key not in read:
+            read[key] = any(h.action != FLAG for h in compiled.evaluate(words, Facts(author_name=author_name)))
+        return read[key]
+
+    alone = []
+    for id_, text_, author_name, comment_hits in stored:
+        if not any(_holds(hit, text_ or "", author_name or "", kinds, activity, reads_text, fires)
+                   for hit in comment_hits if isinstance(hit, dict)):
+            alone.append(id_)
+    no_hits = or_(func.jsonb_typeof(hits) != "array", hits == cast(literal("[]"), JSONB))
+    return and_(or_(no_hits, text("comments.id = ANY(:alone)").bindparams(
+        bindparam("alone", alone, type_=ARRAY(Integer)))), _no_evasion_in_force())
 
 
-def _what_fires(rule: Mapping[str, Any]) -> tuple[str, frozenset[str] | None]:
-    """A rule besides its name, reason and action, and apart from that its words (None: it has none)."""
-    rest = {k: v for k, v in rule.items() if k not in _NOT_WHAT_FIRES and k != "words"}
-    words = rule.get("words")
-    return (json.dumps(rest, sort_keys=True, default=str),
-            frozenset(map(str, words)) if isinstance(words, list) else None)
+def _holds(hit: Mapping[str, Any], text_: str, author_name: str, kinds: Mapping[str, Any], activity: set,
+           reads_text: bool, fires: Callable[..., bool]) -> bool:
+    """Whether a stored hit holds the comment now (ban evasion aside: read in SQL)."""
+    rule = hit.get("rule")
+    if rule in _FOR_A_PERSON:
+        return True
+    if rule == EVASION_RULE:
+        return False
+    if rule == READ_LIMIT:
+        return reads_text
+    kind = hit.get("kind") or kinds.get(str(rule))
+    if kind in _ACTIVITY:
+        return kind in activity
+    quoted = _QUOTED.search(str(hit.get("reason") or ""))
+    if quoted is not None and not str(hit.get("reason")).endswith("(in the author's name)"):
+        return fires(quoted["written"] or quoted["listed"])
+    return fires(text_, author_name)
 
 
 # The evaded author, as ban_evasion.evasion_hits words the hold: the tail anchored, so an id with
@@ -126,35 +136,20 @@ _EVADED = ("^the same text as comment #[0-9]+, rejected, by (.*), (?:"
            + "|".join(KIND_LABELS[k] for k in BARRING_KINDS) + ") when this came$")
 
 
-def _held_by_none_of(spans: list[tuple[str, datetime | None, datetime | None]]) -> TextClause:
-    # One look-up per stored hit, whatever the number of rules (an OR of one JSONB containment per
-    # rule name took the page's count from 147 to 644 ms at 43,000 held and 50 rules); the spans by
-    # name as epoch seconds, a comment's hit read against those of its rule's name alone. A hit that
-    # only flagged holds too once its rule, unchanged but for its action, holds: publishing reads it so.
-    by_name: dict[str, list[list[float]]] = {}
-    for name, since, until in spans:
-        by_name.setdefault(name, []).append([since.timestamp() if since else -_NO_BOUND,
-                                             until.timestamp() if until else _NO_BOUND])
+def _no_evasion_in_force() -> TextClause:
+    """No ban evasion hold whose evaded author's ban or suspension is still in force."""
     return text(
         "NOT (jsonb_typeof(comments.rule_hits) IS NOT DISTINCT FROM 'array'"
-        " AND comments.rule_hits <> '[]'::jsonb AND ("
-        " EXISTS (SELECT 1 FROM jsonb_array_elements(comments.rule_hits) AS hit,"
-        "  jsonb_array_elements(CAST(:holds AS jsonb) -> (hit->>'rule')) AS span"
-        "  WHERE extract(epoch FROM coalesce(comments.scored_at, comments.received_at)) >= (span->>0)::float8"
-        "  AND extract(epoch FROM coalesce(comments.scored_at, comments.received_at)) < (span->>1)::float8)"
-        " OR (comments.rule_hits @> CAST(:evasion_hold AS jsonb) AND EXISTS ("
+        " AND comments.rule_hits @> CAST(:evasion_hold AS jsonb) AND EXISTS ("
         "  SELECT 1 FROM jsonb_array_elements(comments.rule_hits) AS hit JOIN author_sanctions AS s"
         "  ON s.site_id = comments.site_id AND s.author_id = substring(hit->>'reason' from :evaded)"
         "  WHERE hit->>'rule' = :evasion_rule AND hit->>'action' = 'hold'"
         "  AND s.kind = ANY(CAST(:barring AS text[])) AND s.lifted_at IS NULL"
-        "  AND (s.expires_at IS NULL OR s.expires_at > :at)))))"
-    ).bindparams(bindparam("holds", json.dumps(by_name)), bindparam("evasion_rule", EVASION_RULE),
+        "  AND (s.expires_at IS NULL OR s.expires_at > :at)))"
+    ).bindparams(bindparam("evasion_rule", EVASION_RULE),
                  bindparam("evasion_hold", json.dumps([{"rule": EVASION_RULE, "action": "hold"}])),
                  bindparam("barring", list(BARRING_KINDS), type_=ARRAY(String)),
                  bindparam("at", now(), type_=DateTime(timezone=True)), bindparam("evaded", _EVADED))
-
-
-_NO_BOUND = 1e12  # seconds: past any comment's time
 
 
 def _model_alone(attributes: Iterable[str]) -> ColumnElement[bool]:

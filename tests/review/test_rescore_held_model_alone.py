@@ -2,6 +2,7 @@
 went away: the run, its count, the page's offer and the command read it so, and publishing agrees."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select, text
 from test_rescore_held import ATTRIBUTES, NEW, Promoted, _held, _publish, _run, _section, promoted  # noqa: F401
 from test_rescore_held_runs import WATCHES, WATCHES_HIT, _save_rules
@@ -9,9 +10,10 @@ from test_rescore_held_runs import WATCHES, WATCHES_HIT, _save_rules
 from moderation import db
 from moderation.domain.held_rescore import held_count
 from moderation.domain.held_rescore_publish import offer
+from moderation.domain.rule_backfill import hold_published_matches
 from moderation.domain.stories import STRICT_HOLD
 from moderation.domain.threshold_release import releasable
-from moderation.models import Comment, Site, Story
+from moderation.models import Comment, RuleSet, Site, Story
 
 THRESHOLDS = {"toxicity": 0.5, "insult": 0.5}
 
@@ -178,3 +180,84 @@ def test_what_publishing_reads_besides_the_text_keeps_a_comment_out_of_the_run_w
     assert _publish(app, site.id).published == 4
     with app.app_context():
         assert {db.session.get(Comment, i).status for i in (banned, evidence, stormy, reported)} == {"published"}
+
+
+# As scoring words a listed word's hit: the list's spelling, and the comment's where it differs.
+WRITTEN_HIT = {**WATCHES_HIT, "reason": 'banned words: "cheap watches" written "CHEAP Watches"'}
+
+
+@pytest.mark.parametrize("before, after, hit", [
+    ([{**WATCHES, "words": ["cheap watches", "bridge"]}], [WATCHES], WATCHES_HIT),  # "bridge" taken off
+    ([{**WATCHES, "words": ["Cheap Watches"]}], [WATCHES], WATCHES_HIT),  # the same words, lower-cased
+    ([{**WATCHES, "words": ["cheap watches", "cheap rolex"]}],  # one list split in two
+     [{**WATCHES, "words": ["cheap watches"]}, {"name": "rolex", "kind": "banned_words", "words": ["cheap rolex"]}],
+     WATCHES_HIT),
+    ([{**WATCHES, "kind": "suspect_words"}], [WATCHES], {**WATCHES_HIT, "kind": "suspect_words"}),  # now rejects
+    ([{**WATCHES, "words": ["cheap watches", "bridge"]}], [{**WATCHES, "name": "spam"}], WRITTEN_HIT),
+], ids=["word-taken-off", "case", "split", "made-banned", "renamed-narrowed"])
+def test_a_rule_narrowed_but_still_firing_keeps_holding_and_no_run_is_offered(
+        app, promoted, make_comment, before, after, hit):  # noqa: F811 - the fixture, imported
+    """Any edit that changed a rule's definition freed every comment it held, though it still fired on
+    them: counted as the model's alone, scored, left held by publishing ("other hold 1") and offered
+    again after every run."""
+    site = promoted
+    _save_rules(app, site.id, before)
+    _twins(make_comment, site, "Buy CHEAP Watches here", rule_hits=[hit])
+    _save_rules(app, site.id, after)
+    assert (_release_offers(app, site.id), _counted(app, site.id)) == ([], (0, 0))
+
+
+@pytest.mark.parametrize("legacy, words, hit", [
+    ({"name": "watches", "kind": "banned_words", "action": "reject", "reason": "banned word",
+      "words": ["cheap watches"]}, "Buy cheap watches here", WATCHES_HIT),  # before ranks_with
+    ({"name": "streets", "kind": "street_address", "action": "hold", "reason": "a street address"},
+     "The planning officer lives at 12 Elm Road",  # before own_street
+     {"rule": "streets", "action": "hold", "kind": "street_address", "reason": "a street address"}),
+], ids=["ranks_with", "own_street"])
+def test_the_first_save_after_an_upgrade_leaves_what_an_unchanged_rule_held_held(
+        app, promoted, make_comment, legacy, words, hit):  # noqa: F811 - the fixture, imported
+    """A rule saved before a parameter existed gets its default at the next save of any rule: every
+    comment it held was then counted as the model's alone, at every site that saved its rules."""
+    site = promoted
+    with app.app_context():
+        db.session.add(RuleSet(site_id=site.id, version=1, rules=[legacy], created_by="test"))
+        db.session.commit()
+    _twins(make_comment, site, words, rule_hits=[hit])
+    assert _counted(app, site.id) == (0, 0)
+    _save_rules(app, site.id, [legacy, {"name": "phones", "kind": "phone"}])
+    assert (_release_offers(app, site.id), _counted(app, site.id)) == ([], (0, 0))
+    _run(app, site.id)
+    assert (_publish(app, site.id).published, _counted(app, site.id)) == (0, (0, 0))
+
+
+def test_a_comment_the_rescore_published_and_the_rules_page_held_again_is_not_offered(
+        app, promoted, make_comment):  # noqa: F811 - the fixture, imported
+    """Published by the rescore, it kept its arrival's flags, version and scored_at; held again by a
+    rule applied to published comments, its new hit was read against the rules of that old scored_at,
+    where the rule did not exist: counted, scored, left held, and offered after every run."""
+    site = promoted
+    alone = _held(make_comment, site, 20, words="The bridge is a scandal")
+    _run(app, site.id)
+    assert _publish(app, site.id).published == 1
+    _save_rules(app, site.id, [{"name": "scandal", "kind": "suspect_words", "words": ["scandal"]}])
+    with app.app_context():
+        hold_published_matches(db.session, db.session.get(Site, site.id), actor="user:ada")
+        db.session.commit()
+        assert db.session.get(Comment, alone).status == "held"
+    assert _counted(app, site.id) == (0, 0)
+    _run(app, site.id)
+    assert (_publish(app, site.id).other_hold, _counted(app, site.id)) == (0, (0, 0))
+
+
+def test_a_hit_the_unchanged_rule_no_longer_fires_on_is_scored_again_as_the_release_publishes(
+        app, promoted, make_comment):  # noqa: F811 - the fixture, imported
+    """A freephone number an older matcher held: the rule is unchanged but no longer fires on it. The
+    release published the in-force version's comment; the old version's twin was never offered."""
+    site = promoted
+    _save_rules(app, site.id, [{"name": "phones", "kind": "phone"}])
+    hit = {"rule": "phones", "action": "hold", "kind": "phone", "reason": "phone number"}
+    _twins(make_comment, site, "Call the council free on 0800 123 4567 about the bridge", rule_hits=[hit])
+    assert _release_offers(app, site.id) == ["Call the council free on 0800 123 4567 about the bridge 20"]
+    assert _counted(app, site.id) == (1, 2)
+    _run(app, site.id)
+    assert _publish(app, site.id).published == 1
