@@ -4,25 +4,26 @@ one definition, and publishing (threshold_release.nothing_else_holds) then agree
 
 Publishing runs the rules in force on the text. Doing so here, on every render of the thresholds page
 over every held comment, costs minutes (~9 ms a comment under 50 word-list rules: 6 minutes at 43,000
-held). Instead a hold stored when the comment was scored is read against the rule that made it, as it
-was then (the site's rule set in force at the comment's scored_at), and counts while a rule in force
-now, under whatever name, would fire wherever that one did: the same rule, or the same with more words.
-So a rule renamed still holds, and one edited to fire elsewhere, or whose name went to another kind,
-does not (matching names, a rename freed every comment it held, and an edit freed none). The router's
-own holds are read as publishing reads them: a story's or site's hold for a person stays, a strict
-story's is the model's own scores, ban evasion holds while the evaded author's ban or suspension is in
-force, and a text too long to read whole while a rule in force reads the text.
+held), most of it normalising the whole text. Instead each stored hit is read again by the rules in
+force that hold, on what it found: the words a word list's or phrase's reason quotes (a few
+characters, each distinct one once), or the text where it quotes none. Matching the hit's rule as it
+was when the comment was scored by its exact definition freed every comment a rule held once it was
+narrowed at all, and read a hit stored after scoring against rules that were not yet there. The
+router's own holds are read as publishing reads them: a story's or site's hold for a person stays, a
+strict story's is the model's own scores, ban evasion holds while the evaded author's ban or
+suspension is in force, and a text too long to read whole while a rule in force reads the text.
 
 The author's sanction, a legal hold, a storm and an open report are read as they are now, as
-publishing reads them. What this cannot see without reading the text: a rule added, or edited to
-fire on more than a list's words, after the comment was scored, and a ban evasion found only since.
+publishing reads them. What this does not see: a rule added since that fires elsewhere in the text
+than the stored hits found, a story or site set to hold for a person since, and a ban evasion found
+only since.
 Such a comment is counted and scored, and publishing then reads it and leaves it held.
 """
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import and_, bindparam, cast, exists, func, literal, or_, select, text
@@ -35,7 +36,8 @@ from moderation.domain.ban_evasion import RULE as EVASION_RULE
 from moderation.domain.legal_holds import under_hold
 from moderation.domain.lifecycle import HELD, now
 from moderation.domain.rule_sets import current_rules
-from moderation.domain.rules import _NORMALISED, _READ_ACTIVITY, FLAG, READ_LIMIT, Compiled, Facts
+from moderation.domain.errors import ValidationFailed
+from moderation.domain.rules import _NORMALISED, _READ_ACTIVITY, FLAG, READ_LIMIT, Compiled, Facts, validate_rules
 from moderation.domain.sanctions import BARRING_KINDS, KIND_LABELS, in_force_condition
 from moderation.domain.stories import SITE_HOLD, STORY_HOLD
 from moderation.models import AuthorSanction, Comment, Report, Site, StoryStorm
@@ -70,64 +72,97 @@ def _nothing_else_now() -> tuple:
 # Kinds that read the author's activity when the comment came (Facts), which reading the matched text
 # again cannot see: their hit holds while a rule of the kind holds, as the one that made it did.
 _ACTIVITY = (*_READ_ACTIVITY, "flood")
-# The words a word list or phrase kind found, as evaluate words its reason: '...: "listed"' or
-# '...: "listed" written "written"'.
-_QUOTED = re.compile(r': "(?P<listed>[^"]+)"(?: written "(?P<written>[^"]+)")?(?: \(in the author\'s name\))?$')
+# What a word list's or phrase's hit found, as its reason words it: '...: "listed"' or '...: "listed"
+# written "written"' as scoring stores it, '...: listed' as hits stored before the quotes have it.
+_FOUND = re.compile(r': (?:"(?P<listed>[^"]+)"(?: written "(?P<written>[^"]+)")?|(?P<bare>[^"]+))$')
 
 
 def _held_by_no_rule(session: Session, site: Site, besides: tuple) -> ColumnElement[bool]:
-    """No stored hit holds: each is read again by the rules in force that hold, as publishing reads the
-    comment. A hit's rule was once matched against its rule as it was then (the rule set in force when
-    the comment was scored), which freed every comment a rule held once it was narrowed at all: a word
-    taken off its list, its case changed, a list split in two, a parameter filled in by a later save.
-    The rules are run on the words the hit found (a few characters, once per distinct word) where its
-    reason quotes them, and on the comment's text where it doesn't (contact details, links, shouting).
-    A hit the rule now misses (a matcher narrowed since) no longer holds, as publishing reads it."""
-    rules = [r for r in current_rules(session, site.id) if isinstance(r, dict)]
+    """No stored hit holds the comment now (ban evasion, read in SQL, aside)."""
+    rules = _readable(current_rules(session, site.id))
     holding = [r for r in rules if r.get("action") != FLAG]
     kinds = {str(r.get("name")): r.get("kind") for r in rules}
-    compiled = Compiled([r for r in holding if r.get("kind") not in _ACTIVITY])
-    activity = {r.get("kind") for r in holding if r.get("kind") in _ACTIVITY}
-    reads_text = any(r.get("kind") in _NORMALISED for r in rules)
+    # Two sets: the word lists and phrases read only what a hit found (normalising a whole text is
+    # most of the 9 ms a comment), the rest read the text, which costs them little.
+    reader = _Reader(Compiled([r for r in holding if r.get("kind") in _NORMALISED]),
+                     Compiled([r for r in holding if r.get("kind") not in (*_NORMALISED, *_ACTIVITY)]),
+                     {r.get("kind") for r in holding if r.get("kind") in _ACTIVITY},
+                     any(r.get("kind") in _NORMALISED for r in rules), kinds)
     hits = func.coalesce(Comment.rule_hits, cast(literal("[]"), JSONB), type_=JSONB)
-    stored = session.execute(select(Comment.id, Comment.text, Comment.author_name, Comment.rule_hits)
+    stored = session.execute(select(Comment.id, Comment.rule_hits)
                              .where(*besides, func.jsonb_typeof(hits) == "array",
                                     hits != cast(literal("[]"), JSONB))).all()
-    read: dict[str, bool] = {}
-
-    def fires(words: str, author_name: str = "") -> bool:
-        key = f"{author_name}\0{words}"
-        if key not in read:
-            read[key] = any(h.action != FLAG for h in compiled.evaluate(words, Facts(author_name=author_name)))
-        return read[key]
-
-    alone = []
-    for id_, text_, author_name, comment_hits in stored:
-        if not any(_holds(hit, text_ or "", author_name or "", kinds, activity, reads_text, fires)
-                   for hit in comment_hits if isinstance(hit, dict)):
-            alone.append(id_)
+    # The comments none of whose hits hold, not those one does: a comment held by a rule after this
+    # read is left out of the count, never counted as the model's alone. The text is fetched only for
+    # a hit that quotes no words: fetching every one doubled the read.
+    alone, undecided = [], []
+    for id_, comment_hits in stored:
+        said = [reader.holds(hit) for hit in comment_hits if isinstance(hit, dict)]
+        if True in said:
+            continue
+        (undecided if None in said else alone).append(id_)
+    for start in range(0, len(undecided), 1000):
+        for id_, text_, author_name, comment_hits in session.execute(
+                select(Comment.id, Comment.text, Comment.author_name, Comment.rule_hits)
+                .where(Comment.id.in_(undecided[start:start + 1000]))):
+            if not any(reader.holds(hit, text_ or "", author_name or "")
+                       for hit in comment_hits or () if isinstance(hit, dict)):
+                alone.append(id_)
     no_hits = or_(func.jsonb_typeof(hits) != "array", hits == cast(literal("[]"), JSONB))
     return and_(or_(no_hits, text("comments.id = ANY(:alone)").bindparams(
         bindparam("alone", alone, type_=ARRAY(Integer)))), _no_evasion_in_force())
 
 
-def _holds(hit: Mapping[str, Any], text_: str, author_name: str, kinds: Mapping[str, Any], activity: set,
-           reads_text: bool, fires: Callable[..., bool]) -> bool:
-    """Whether a stored hit holds the comment now (ban evasion aside: read in SQL)."""
-    rule = hit.get("rule")
-    if rule in _FOR_A_PERSON:
-        return True
-    if rule == EVASION_RULE:
-        return False
-    if rule == READ_LIMIT:
-        return reads_text
-    kind = hit.get("kind") or kinds.get(str(rule))
-    if kind in _ACTIVITY:
-        return kind in activity
-    quoted = _QUOTED.search(str(hit.get("reason") or ""))
-    if quoted is not None and not str(hit.get("reason")).endswith("(in the author's name)"):
-        return fires(quoted["written"] or quoted["listed"])
-    return fires(text_, author_name)
+def _readable(stored: list[Any]) -> list[dict[str, Any]]:
+    """The rules in force with their defaults filled in, as the matchers need them: a set written by an
+    older release or by hand may lack an action (a KeyError, and a 500 on the page). A rule that no
+    longer validates is left out, one at a time, not the whole set."""
+    rules = []
+    for rule in stored:
+        try:
+            rules.extend(validate_rules([rule]))
+        except ValidationFailed:
+            continue
+    return rules
+
+
+class _Reader:
+    """Whether a stored hit holds now: a holding rule in force fires on what it found."""
+
+    def __init__(self, words: Compiled, others: Compiled, activity: set, reads_text: bool,
+                 kinds: Mapping[str, Any]) -> None:
+        self.words, self.others, self.activity, self.reads_text, self.kinds = words, others, activity, reads_text, kinds
+        self.read: dict[tuple[int, str, str], bool] = {}  # a word is read once however many hits found it
+
+    def holds(self, hit: Mapping[str, Any], text_: str | None = None, author_name: str = "") -> bool | None:
+        """True or False; None when only the text can tell and `text_` was not given."""
+        rule = hit.get("rule")
+        if rule in _FOR_A_PERSON:
+            return True
+        if rule == EVASION_RULE:
+            return False
+        if rule == READ_LIMIT:
+            return self.reads_text
+        kind = hit.get("kind") or self.kinds.get(str(rule))
+        if kind in _ACTIVITY:
+            return kind in self.activity
+        found = _FOUND.search(str(hit.get("reason") or ""))
+        if (kind in _NORMALISED or kind is None) and found is not None:
+            if self._fires(self.words, found["written"] or found["listed"] or found["bare"], ""):
+                return True
+            if kind in _NORMALISED:
+                return False
+        if text_ is None:
+            return None
+        if (kind in _NORMALISED or kind is None) and found is None and self._fires(self.words, text_, ""):
+            return True  # a reason without its words: the text, rarely
+        return kind not in _NORMALISED and self._fires(self.others, text_, author_name)
+
+    def _fires(self, compiled: Compiled, text_: str, author_name: str) -> bool:
+        key = (id(compiled), author_name, text_)
+        if key not in self.read:
+            self.read[key] = any(h.action != FLAG for h in compiled.evaluate(text_, Facts(author_name=author_name)))
+        return self.read[key]
 
 
 # The evaded author, as ban_evasion.evasion_hits words the hold: the tail anchored, so an id with

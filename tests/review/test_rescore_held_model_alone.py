@@ -261,3 +261,14 @@ def test_a_hit_the_unchanged_rule_no_longer_fires_on_is_scored_again_as_the_rele
     assert _counted(app, site.id) == (1, 2)
     _run(app, site.id)
     assert _publish(app, site.id).published == 1
+
+
+def test_a_rule_set_written_without_its_defaults_still_holds(app, promoted, make_comment):  # noqa: F811
+    """Rules written by an older release or by hand lack an action: the matchers need it, and the
+    count must neither fail nor count what the list holds as the model's alone."""
+    site = promoted
+    with app.app_context():
+        db.session.add(RuleSet(site_id=site.id, version=1, rules=[WATCHES], created_by="test"))
+        db.session.commit()
+    _twins(make_comment, site, "Buy cheap watches here", rule_hits=[WATCHES_HIT])
+    assert _counted(app, site.id) == (0, 0)
