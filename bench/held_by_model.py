@@ -7,8 +7,8 @@ flagging rule's 70 % of them, a holding rule's the rest), the rest published; 50
 in force (40 hold, 10 flag), saved over 20 versions (one renamed, one given more words on the way). Measured alternately on the same rows, the median of --runs:
 any stored hold holding (one JSONB containment, the form before the rule-name fix, for scale), the
 release before's form (an OR of one JSONB containment per rule name in force) and this one's
-(model_alone.held_by_model_alone: one look-up per stored hold, the rule set history read to know
-which stored holds still hold), the query offer() sends on every render of the page.
+(model_alone.held_by_model_alone: each stored hit's words read again by the holding rules in force,
+once per distinct word, then one SQL count), the query offer() sends on every render of the page.
 """
 from __future__ import annotations
 
