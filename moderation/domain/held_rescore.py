@@ -12,6 +12,8 @@ only a first page, and counted comments other holds keep. So here:
 * the comment changes only when it is published on those scores (held_rescore_publish.py), and even
   then only its status: its scores, flags and version stay its arrival scoring's (the record of what
   each version decided), and the version in force's scores go in the history entry of the release;
+* "held by the model alone" is model_alone.py's one definition: what the thresholds page's release
+  would publish if the model's flags went away;
 * what "would publish" means is read when asked, at the thresholds as they are then, through the
   router itself (threshold_release.nothing_else_holds), so no second spelling of a hold can drift.
 
@@ -21,25 +23,18 @@ offers and how it is published is held_rescore_publish.py's.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, cast, delete, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from moderation.domain.errors import Conflict
-from moderation.domain.lifecycle import HELD, audit, now, refuse_if_deactivated
+from moderation.domain.lifecycle import audit, now, refuse_if_deactivated
 from moderation.domain.model_contract import Model
-from moderation.domain.ban_evasion import RULE as EVASION_RULE
-from moderation.domain.rule_sets import current_rules
-from moderation.domain.rules import FLAG, READ_LIMIT
-from moderation.domain.rules import HOLD as HOLD_ACTION
+from moderation.domain.model_alone import held_by_model_alone
 from moderation.domain.scoring import rounded_scores
-from moderation.domain.stories import SITE_HOLD, STORY_HOLD, STRICT_HOLD
 from moderation.models import Comment, HeldRescoreResult, HeldRescoreRun, Site
 
 RESCORE_TASK = "workers.rescore_tasks.score_held_again"
@@ -74,44 +69,6 @@ def held_count(session: Session, site: Site, version: str | None, attributes: It
 def _to_read(session: Session, site: Site, version: str | None, attributes: Iterable[str]) -> tuple:
     # Those the version scored already are the thresholds page's release's to offer.
     return *held_by_model_alone(session, site, attributes), Comment.model_version.is_distinct_from(version)
-
-
-def held_by_model_alone(session: Session, site: Site, attributes: Iterable[str]) -> tuple:
-    """The site's held comments the model alone holds now: the one rule a run's pages, held_count and
-    the thresholds page's counts read (the run's pages had repeated its flags half in Python)."""
-    return (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
-            _model_alone(attributes), ~_held_by(holds_in_force(session, site)))
-
-
-# The holds the router makes itself, which no saving of the rules takes away: a story's or site's
-# hold for a person, a strict story's, a banned author's text under another id, a text too long for
-# the rules to read whole.
-_ROUTERS_HOLDS = (STORY_HOLD.rule, SITE_HOLD.rule, STRICT_HOLD.rule, EVASION_RULE, READ_LIMIT)
-
-
-def holds_in_force(session: Session, site: Site) -> list[str]:
-    """The names whose hold, stored on a comment when it was scored, still holds it: the site's rules
-    in force that hold or reject (a name's hit holds at most), and the router's own holds."""
-    return sorted({*_ROUTERS_HOLDS, *(str(rule.get("name")) for rule in current_rules(session, site.id)
-                                      if isinstance(rule, dict) and rule.get("action") != FLAG)})
-
-
-def _held_by(names: Iterable[str]) -> ColumnElement[bool]:
-    # A rule's hold when it was scored is in rule_hits, never in `flagged`: counted as "the model alone
-    # holds", the page offered a run that could publish none of them, and never said there was nothing
-    # to score (a re-check). But a hold by a rule removed since (or set to flag) holds nothing now: left
-    # out too, those were neither scored again nor offered, while the thresholds page's release, which
-    # reads the rules in force, published them. A rule edited since is read only when publishing:
-    # reading the rules over every held comment on every render would cost the page seconds.
-    hits = func.coalesce(Comment.rule_hits, cast(literal("[]"), JSONB), type_=JSONB)
-    return or_(*(hits.contains(cast(literal(json.dumps([{"action": HOLD_ACTION, "rule": name}])), JSONB))
-                 for name in names))
-
-
-def _model_alone(attributes: Iterable[str]) -> ColumnElement[bool]:
-    """threshold_release.flagged_by_model_alone in SQL: a non-empty list of flags, each an attribute."""
-    return and_(func.jsonb_typeof(Comment.flagged) == "array", Comment.flagged != cast(literal("[]"), JSONB),
-                Comment.flagged.contained_by(cast(literal(json.dumps(sorted(set(attributes)))), JSONB)))
 
 
 def latest_run(session: Session, site: Site) -> HeldRescoreRun | None:

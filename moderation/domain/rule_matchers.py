@@ -145,8 +145,11 @@ def find_words(text: str, words: Sequence[str], pattern: re.Pattern[str] | None 
     found = pattern.search(normalised)
     if found:
         return found.group(0)
+    tokens = _STARRED.findall(text.lower())
+    if not tokens:
+        return None  # the list normalised again for nothing: most of reading a rule set over a few words
     singles = [normalise(w) for w in words if " " not in normalise(w)]
-    for token in _STARRED.findall(text.lower()):
+    for token in tokens:
         fits = _mask_fits(token, singles)
         if fits:
             return fits
