@@ -8,7 +8,7 @@ you"), a call or wish for someone's death or harm ("he should be executed", "I h
 stock phrases of intimidation ("watch your back", "your days are numbered") and an order to kill a
 group; against a person a story names by their office or their name as well ("someone should shoot the mayor", "I hope the
 judge dies", "these reporters should be shot", "the engineers who designed this bridge should be
-executed", and a wiki's or a forum's: "Someone should shoot the admin.", "people like OP deserve a beating"), not their feelings, an errand or a figure of speech
+executed"), not their feelings, an errand or a figure of speech
 ("hurt the mayor's feelings", "shoot the mayor an email", "die on this hill"). Training reads the
 patterns only in comments labelled toxic; this rule reads every comment, so it spells four of them
 more narrowly: an intent leaves out "beat" and "find" ("we will beat them on Sunday", "I'll find
@@ -23,8 +23,7 @@ hurt you"), and "No one deserves to die like that" names no one to die, so the c
 crime story pass. It reads the classifier's normalised text, so "i w1ll k1ll y0u" counts. It holds;
 it does not reject: a quotation or a news report of a threat fires too, and a moderator tells them
 apart. Over the shared data's real comments it fires on 42 of 112,067 that people labelled civil and on
-378 of 73,188 labelled toxic (bench/plain_words_rules.py; unchanged by a volunteer wiki's threats to its admins,
-mods and OP; 42 and 372 before a video platform's threats against
+378 of 73,188 labelled toxic (bench/plain_words_rules.py; 42 and 372 before a video platform's threats against
 groups and people, read in platform_threats.py, 42 and 365 before the audit's leftovers, 42 and 355 before a standards editor's audit's
 phrasings of real comments, 42 and 348 before an election night's threats to the
 count, unchanged by a derby night's threats to a referee's family, 42 and 347 before a walk's punches, 42 and 342 before a crime desk's threats to
