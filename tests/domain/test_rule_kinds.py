@@ -1373,15 +1373,6 @@ ALL_KINDS = [{"name": kind.replace("_", "-"), "kind": kind,
                                   "post your address then " * 870, "i will find you and make you " * 690,
                                   "someone should put a bullet in that " * 570, "put a bullet through his " * 800,
                                   "deserves a firing squad " * 830, "deserves the rope " * 1100,
-                                  # A volunteer wiki's: an admin, a mod and OP, a home found out, a dox, a visit, a lesson.
-                                  "someone should shoot the admin panel " * 540, "kill the mod , it " * 1100,
-                                  "someone should shoot the mods a modmail " * 500, "people like op " * 1300 + "deserve a beating",
-                                  "people like the op " * 1100, "op " * 6600, "the photo op " * 1500,
-                                  "i will find out where you live and make " * 500, "dox " * 5000, ". dox the " * 2000,
-                                  "dox him ? " * 2000, "i have your ip address and your " * 620, "i have your ip . " * 1200,
-                                  "better hope we never meet " * 770, "someone should teach that mod a lesson " * 520,
-                                  "he deserves a good " * 1050, "he should get his head " * 870, "hope someone burns down the " * 740,
-                                  "i'll come to your house and beat the " * 540,
                                   # ... and a phone after a labelled id, read back 48 characters from each candidate.
                                   "revisions 1184773201 and 07700 900123 " * 520])
 def test_a_hostile_long_text_costs_every_rule_little(text):
