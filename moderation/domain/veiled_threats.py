@@ -28,7 +28,7 @@ from moderation.domain.branch_scan import branches
 # The cheap test a comment must pass before the patterns are tried: each needs one of these words.
 CUE = re.compile(r"\b(?:sort|strung|string|know|find|found|worked|hope|safe|deal|pay|watch|see|treatment|cox|amess|rigby"
                  r"|petrol|hanging|rope|noose|gallows|shot|stabbed|killed|remember|dealt|forgotten|backs?|courts?|police|law|cops|judges?|cps"
-                 r"|address|addy|postcode|dox\w*|track|hunt|meet|meets|visit)\b")
+                 r"|address|addy|postcode|dox\w*|track|hunt)\b")
 
 _END = r"(?=\s*(?:[.!?]|$))"
 # The sentence's end, or a name or a title after a comma: "we know where your office is, Sarah.",
@@ -86,10 +86,6 @@ def patterns(person: str, kin_word: str) -> str:
         # won't forget"; not "If I find out where she lives now I'll send her a card".
         r"\bbetter\s+hope\s+(?:i|we|nobody|no\s+one|noone)\s+(?:never\s+|don'?t\s+|do\s+n't\s+|doesn'?t\s+|does\s+n't\s+)?"
         r"(?:find|finds|found)\s+out\s+where\s+" + subject + r"\s+" + _HOME + r"\b",
-        # ... or that they never meet: "You'd better hope we never meet in person." (a volunteer wiki's
-        # tester, F7); not "... in the final", nor "hope we meet in person at the conference".
-        r"\bbetter\s+hope\s+(?:i|we)\s+(?:never|don'?t\s+ever|do\s+n't\s+ever)\s+meet\s+(?:you\s+|him\s+|her\s+)?(?:in\s+person|irl"
-        r"|in\s+real\s+life|face\s+to\s+face|offline)\b",
         r"\bif\s+(?:i|we)\s+(?:ever\s+)?(?:find\s+out|work\s+out|learn|discover)\s+where\s+(?:this\s+\w+|that\s+\w+|" + subject
         + r")\s+" + _HOME + r"\b(?:\s+\w+){0,2}?\s*,?\s*(?:then\s+)?(?:(?:i|we)(?:'ll|ll|\s+will|'m\s+going\s+to|'m\s+gonna"
         r"|'re\s+going\s+to)\s+(?:\w+\s+){0,3}?(?:something\s+(?:he|she|they|you)\s+(?:won'?t|wo\s+n't|will\s+not|will\s+never)"
@@ -111,31 +107,14 @@ def patterns(person: str, kin_word: str) -> str:
         r"\b(?:" + INTENT + r"|i'?d|we'?d|i\s+would|we\s+would|let'?s|(?:someone|somebody|we)\s+(?:should|needs?\s+to|must)"
         r"|about\s+to)\s+(?:(?!never\b|not\b)\w+\s+)?dox+(?:ing)?\s+(?:you|u|ya|him|her|them|this\s+\w+|that\s+\w+|the\s+\w+"
         r"|(?:your|ur|his|her|their)\s+(?:\w+\s+)?(?:family|kids|wife|husband|mum|mom|parents))\b(?!\s*-\s*proof)",
-        # ... or ordered, as a sentence: "Doxx him. Then we'll see how brave he is." (a volunteer wiki's
-        # tester, F7); not asked ("Dox him? No.") nor a rule's warning ("Dox him and you're banned").
-        r"(?:^|[.!;:]\s*)(?:just\s+|go\s+|(?:someone|somebody)\s*,?\s+(?:please\s+)?)?dox+\s+(?:you|u|ya|him|her|them"
-        r"|(?:this|that|the)\s+\w+|" + person + r")(?=\s*(?:[.!;]|$)|\s+(?:then|now|already|asap|lol|lmao)\b"
-        r"|\s+and\s+(?:his|her|their)\s+(?:\w+\s+)?(?:family|kids|wife|husband|parents)\b)",
-        # What the writer holds, and a visit to follow: "I have your IP address and your real name. Enjoy
-        # the visit." (the wiki's tester), the sentence no more than that; not "We have your address. Expect
-        # a visit from the engineer", nor "I have your name down for the edit-a-thon. Enjoy the visit!"
-        r"\b(?:i|we)(?:'ve|\s+have|\s+got|'ve\s+got|\s+have\s+got|\s+now\s+have|\s+know|\s+found)\s+(?:your|ur)\s+(?:(?:real|full)"
-        r"\s+name\s+(?:and|&)\s+(?:your|ur)\s+)?(?:home\s+"
-        r"|house\s+|ip\s+)?(?:address|addy|postcode|ip)\b(?:\s+(?:and|&)\s+(?:your|ur)\s+(?:real\s+|full\s+|home\s+)?(?:name|address"
-        r"|postcode|phone\s+number|ip(?:\s+address)?))?\s*[.!?,;]\s*(?:so\s+|now\s+)?(?:enjoy|expect)\s+(?:the|a|your)\s+"
-        r"(?:little\s+)?visit" + _END,
         # The address asked for as a dare ("post your address then tough guy, lets see").
         r"\b(?:post|drop|give\s+(?:me|us)|send\s+(?:me|us)|share|tell\s+(?:me|us)|dm\s+(?:me|us)|what'?s)\s+(?:your|ur)\s+(?:home\s+"
         r"|real\s+|house\s+)?(?:address|addy|postcode|location)\s*,?\s*(?:then\s+|and\s+|so\s+)?,?\s*(?:(?:mr|mister)\s+)?(?:tough"
         r"\s+(?:guy|girl|man|boy)|hard\s+man|keyboard\s+warrior|big\s+shot|brave\s+boy)\b",
         # Found and made to regret it ("Whoever keyed my car on 5th street, I will find you and make you
         # regret it."); not "find you a table", nor "make you pay for the repairs".
-        r"\b(?:" + INTENT + r")\s+(?:\w+\s+){0,2}?(?:(?:find|track|hunt|track\s+down|hunt\s+down)\s+(?:you|u|ya|him|her|them|"
-        + person + r")(?:\s+down)?"
-        # ... or where they live: "If you revert me one more time I will find out where you live and make you
-        # regret it." was published (a volunteer wiki's tester, F7); not "I'll find out where the file lives".
-        r"|find\s+out\s+where\s+" + subject + r"\s+" + _HOME + r")"
-        r"\s+(?:and|&)\s+make\s+(?:you|u|ya|him|her|them)\s+(?:regret\s+(?:it|this|that|the\s+day|ever\s+\w+|being\s+born"
+        r"\b(?:" + INTENT + r")\s+(?:\w+\s+){0,2}?(?:find|track|hunt|track\s+down|hunt\s+down)\s+(?:you|u|ya|him|her|them|"
+        + person + r")(?:\s+down)?\s+(?:and|&)\s+make\s+(?:you|u|ya|him|her|them)\s+(?:regret\s+(?:it|this|that|the\s+day|ever\s+\w+|being\s+born"
         r"|everything)|sorry|bleed|pay(?=\s*(?:[.!?,;]|$)))",
         # A home or a child's school known, said and left: "I know which school his kids go to. Just
         # saying.", "we know where your office is."; not "..., it's the same as mine".

@@ -284,3 +284,14 @@ def test_each_family_has_twenty_near_misses_or_more():
 @pytest.mark.parametrize("text", [t for family in NEAR_MISSES.values() for t in family])
 def test_an_ordinary_comment_with_a_threats_words_is_no_threat(text):
     assert fired(text) == []
+
+
+@pytest.mark.parametrize("text", ["Someone should kill the referendum.", "Someone should kill the reform bill.",
+                                  "Somebody should shoot the reference section.", "Someone should kill the modelling budget."])
+def test_a_role_is_a_whole_word_not_the_start_of_a_longer_one(text):
+    """A wiki's developer: "Someone should kill the referendum." was held, "ref" read inside it."""
+    assert fired(text) == []
+
+
+def test_a_role_whole_or_plural_is_still_a_person():
+    assert fired("Someone should kill the ref.") and fired("Someone should shoot the refs.")
