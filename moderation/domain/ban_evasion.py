@@ -87,3 +87,9 @@ def evasion_hits(session: Session, comments: Iterable[Comment], at: datetime) ->
         hits[comment.id] = Hit(RULE, HOLD, f"the same text as comment #{comment_id}, rejected, by {author_id}, "
                                            f"{sanction} when this came", urgency=URGENCY, kind=BAN_EVASION_KIND)
     return hits
+
+
+# The evaded author in such a hold's reason, as a POSIX pattern for SQL's substring() (model_alone.py
+# reads whether their ban is still in force): the tail anchored, so an id with ", " in it is read whole.
+EVADED_AUTHOR = ("^the same text as comment #[0-9]+, rejected, by (.*), (?:"
+                 + "|".join(KIND_LABELS[k] for k in BARRING_KINDS) + ") when this came$")

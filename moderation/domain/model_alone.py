@@ -32,18 +32,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.types import DateTime, Integer, String
 
+from moderation.domain.ban_evasion import EVADED_AUTHOR
 from moderation.domain.ban_evasion import RULE as EVASION_RULE
 from moderation.domain.legal_holds import under_hold
 from moderation.domain.lifecycle import HELD, now
 from moderation.domain.rule_sets import current_rules
 from moderation.domain.errors import ValidationFailed
-from moderation.domain.rules import _NORMALISED, _READ_ACTIVITY, FLAG, READ_LIMIT, Compiled, Facts, validate_rules
-from moderation.domain.sanctions import BARRING_KINDS, KIND_LABELS, in_force_condition
+from moderation.domain.rules import FLAG, NORMALISED_KINDS, READ_ACTIVITY_KINDS, READ_LIMIT, Compiled, Facts, validate_rules
+from moderation.domain.sanctions import BARRING_KINDS, in_force_condition
 from moderation.domain.stories import SITE_HOLD, STORY_HOLD
 from moderation.models import AuthorSanction, Comment, Report, Site, StoryStorm
 
-# What a rule is besides its name, its reason and its action (a hold or a reject holds alike).
-_NOT_WHAT_FIRES = ("name", "reason", "action")
 _FOR_A_PERSON = (STORY_HOLD.rule, SITE_HOLD.rule)
 
 
@@ -69,9 +68,6 @@ def _nothing_else_now() -> tuple:
             or_(func.coalesce(Comment.report_weight, 0) == 0, ~reported))
 
 
-# Kinds that read the author's activity when the comment came (Facts), which reading the matched text
-# again cannot see: their hit holds while a rule of the kind holds, as the one that made it did.
-_ACTIVITY = (*_READ_ACTIVITY, "flood")
 # What a word list's or phrase's hit found, as its reason words it: '...: "listed"' or '...: "listed"
 # written "written"' as scoring stores it, '...: listed' as hits stored before the quotes have it.
 _FOUND = re.compile(r': (?:"(?P<listed>[^"]+)"(?: written "(?P<written>[^"]+)")?|(?P<bare>[^"]+))$')
@@ -84,10 +80,10 @@ def _held_by_no_rule(session: Session, site: Site, besides: tuple) -> ColumnElem
     kinds = {str(r.get("name")): r.get("kind") for r in rules}
     # Two sets: the word lists and phrases read only what a hit found (normalising a whole text is
     # most of the 9 ms a comment), the rest read the text, which costs them little.
-    reader = _Reader(Compiled([r for r in holding if r.get("kind") in _NORMALISED]),
-                     Compiled([r for r in holding if r.get("kind") not in (*_NORMALISED, *_ACTIVITY)]),
-                     {r.get("kind") for r in holding if r.get("kind") in _ACTIVITY},
-                     any(r.get("kind") in _NORMALISED for r in rules), kinds)
+    reader = _Reader(Compiled([r for r in holding if r.get("kind") in NORMALISED_KINDS]),
+                     Compiled([r for r in holding if r.get("kind") not in (*NORMALISED_KINDS, *READ_ACTIVITY_KINDS)]),
+                     {r.get("kind") for r in holding if r.get("kind") in READ_ACTIVITY_KINDS},
+                     any(r.get("kind") in NORMALISED_KINDS for r in rules), kinds)
     hits = func.coalesce(Comment.rule_hits, cast(literal("[]"), JSONB), type_=JSONB)
     # Each distinct list of hits once, with its comments' ids: decoding every comment's hits was most
     # of the count's time, and held comments share few lists (a rule's reason and the word it found).
@@ -146,31 +142,27 @@ class _Reader:
         if rule == READ_LIMIT:
             return self.reads_text
         kind = hit.get("kind") or self.kinds.get(str(rule))
-        if kind in _ACTIVITY:
+        if kind in READ_ACTIVITY_KINDS:
+            # What the author had done when the comment came, which reading the matched text again cannot
+            # see: the hit holds while a rule of its kind holds, as the one that made it did.
             return kind in self.activity
         found = _FOUND.search(str(hit.get("reason") or ""))
-        if (kind in _NORMALISED or kind is None) and found is not None:
+        if (kind in NORMALISED_KINDS or kind is None) and found is not None:
             if self._fires(self.words, found["written"] or found["listed"] or found["bare"], ""):
                 return True
-            if kind in _NORMALISED:
+            if kind in NORMALISED_KINDS:
                 return False
         if text_ is None:
             return None
-        if (kind in _NORMALISED or kind is None) and found is None and self._fires(self.words, text_, ""):
+        if (kind in NORMALISED_KINDS or kind is None) and found is None and self._fires(self.words, text_, ""):
             return True  # a reason without its words: the text, rarely
-        return kind not in _NORMALISED and self._fires(self.others, text_, author_name)
+        return kind not in NORMALISED_KINDS and self._fires(self.others, text_, author_name)
 
     def _fires(self, compiled: Compiled, text_: str, author_name: str) -> bool:
         key = (id(compiled), author_name, text_)
         if key not in self.read:
             self.read[key] = any(h.action != FLAG for h in compiled.evaluate(text_, Facts(author_name=author_name)))
         return self.read[key]
-
-
-# The evaded author, as ban_evasion.evasion_hits words the hold: the tail anchored, so an id with
-# ", " in it is read whole.
-_EVADED = ("^the same text as comment #[0-9]+, rejected, by (.*), (?:"
-           + "|".join(KIND_LABELS[k] for k in BARRING_KINDS) + ") when this came$")
 
 
 def _no_evasion_in_force() -> TextClause:
@@ -186,7 +178,7 @@ def _no_evasion_in_force() -> TextClause:
     ).bindparams(bindparam("evasion_rule", EVASION_RULE),
                  bindparam("evasion_hold", json.dumps([{"rule": EVASION_RULE, "action": "hold"}])),
                  bindparam("barring", list(BARRING_KINDS), type_=ARRAY(String)),
-                 bindparam("at", now(), type_=DateTime(timezone=True)), bindparam("evaded", _EVADED))
+                 bindparam("at", now(), type_=DateTime(timezone=True)), bindparam("evaded", EVADED_AUTHOR))
 
 
 def _model_alone(attributes: Iterable[str]) -> ColumnElement[bool]:

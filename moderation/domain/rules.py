@@ -385,7 +385,7 @@ def needs_author_counts(rules: Sequence[Mapping[str, Any]]) -> bool:
 
 
 _REPEATS = ("flood", "short_repeat")
-_READ_ACTIVITY = (*_REPEATS, "new_author", "first_link")
+READ_ACTIVITY_KINDS = (*_REPEATS, "new_author", "first_link")
 # Kinds whose patterns find their own words in the normalised text, quoted in the reason.
 # Each reads the normalised text and the text as written (the threat rule reads names from it).
 _PHRASES: dict[str, Callable[[str, str], str | None]] = {
@@ -393,7 +393,7 @@ _PHRASES: dict[str, Callable[[str, str], str | None]] = {
     "at_risk": lambda normalised, written: at_risk(normalised),
     "urging_self_harm": lambda normalised, written: urging_self_harm(normalised),
     "contact_seeking": lambda normalised, written: contact_seeking(normalised)}
-_NORMALISED = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
+NORMALISED_KINDS = ("banned_words", "suspect_words", *_PHRASES, *_REPEATS)
 
 
 def phrase_found(kind: str, text: str, normalised: str | None = None) -> str | None:
@@ -435,7 +435,7 @@ class Compiled:
     def evaluate(self, text: str, facts: Facts) -> list[Hit]:
         hits = []
         # Normalised once per comment, and only if a rule reads it: it costs more than every rule together.
-        normalised, whole = (match.normalised_for_rules(text) if any(r["kind"] in _NORMALISED for r in self.rules)
+        normalised, whole = (match.normalised_for_rules(text) if any(r["kind"] in NORMALISED_KINDS for r in self.rules)
                              else ("", True))
         fingerprint = match.fingerprint(text, normalised) if any(r["kind"] in _REPEATS for r in self.rules) else ""
         for rule in self.rules:
@@ -507,7 +507,7 @@ def _check(rule: Mapping[str, Any], kind: str, text: str, facts: Facts, fingerpr
     if kind == "links":
         outside = [h for h in match.links(text) if not match.host_allowed(h, rule["allowed_domains"])]
         return outside[0] if outside else None
-    if kind in _READ_ACTIVITY and facts.history:
+    if kind in READ_ACTIVITY_KINDS and facts.history:
         return None
     if kind == "first_link":
         if facts.earlier_by_author:
