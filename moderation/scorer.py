@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
+from moderation.domain import rules
 from moderation.model_provider import ModelProvider
 
 if TYPE_CHECKING:
@@ -32,7 +33,9 @@ def models_in_use(app: Flask | None = None) -> list[CivilityModel]:
 
 def preload(app: Flask) -> CivilityModel:
     """Load the global model before a server forks, so its children share it; the database
-    connections this opened are closed, so no child inherits (and shares) one."""
+    connections this opened are closed, so no child inherits (and shares) one. The rules' patterns
+    are prepared here too, for the same children."""
+    rules.warm()
     try:
         return get_model(app)
     finally:
