@@ -32,15 +32,18 @@ REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT = 15
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float, what: str, interval: float = 0.05) -> object:
-    """Poll until condition() is truthy; a bound on waiting, never an assertion about speed."""
+def wait_for(condition: Callable[[], object], *, timeout: float, what: str, interval: float = 0.05,
+             log: Callable[[], str] | None = None) -> object:
+    """Poll until condition() is truthy; a bound on waiting, never an assertion about speed. On a
+    timeout, the end of `log` (a worker's) says what the process was doing instead."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            tail = f"; the end of its log:\n{log()[-3000:]}" if log is not None else ""
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}{tail}")
         time.sleep(interval)
 
 
