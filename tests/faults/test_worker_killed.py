@@ -13,8 +13,8 @@ pytestmark = pytest.mark.faults
 CIVIL = "Thank you for this careful reporting, I learned a lot about the council's budget."
 # Held comments are explained as well as scored, which makes a batch long enough to kill it mid-way.
 ABUSIVE = "You are a worthless idiot and a stupid piece of shit, shut up."
-COMMENTS = 600
-BATCH = 150
+COMMENTS = 300
+BATCH = 75
 
 
 def _scored(stack: Stack) -> int:
