@@ -14,9 +14,9 @@ strict story's is the model's own scores, ban evasion holds while the evaded aut
 suspension is in force, and a text too long to read whole while a rule in force reads the text.
 
 The author's sanction, a legal hold, a storm and an open report are read as they are now, as
-publishing reads them. What this does not see: a rule added since that fires elsewhere in the text
-than the stored hits found, a story or site set to hold for a person since, and a ban evasion found
-only since.
+publishing reads them, and so is a story or site set to hold every comment for a person since. What
+this does not see: a rule added since that fires elsewhere in the text than the stored hits found,
+and a ban evasion found only since.
 Such a comment is counted and scored, and publishing then reads it and leaves it held.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import and_, bindparam, cast, exists, func, literal, or_, select, text
+from sqlalchemy import and_, bindparam, cast, exists, false, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, TextClause
@@ -40,8 +40,8 @@ from moderation.domain.rule_sets import current_rules
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.rules import FLAG, NORMALISED_KINDS, READ_ACTIVITY_KINDS, READ_LIMIT, Compiled, Facts, validate_rules
 from moderation.domain.sanctions import BARRING_KINDS, in_force_condition
-from moderation.domain.stories import SITE_HOLD, STORY_HOLD
-from moderation.models import AuthorSanction, Comment, Report, Site, StoryStorm
+from moderation.domain.stories import SITE_HOLD, STORY_HOLD, holds_all
+from moderation.models import AuthorSanction, Comment, Report, Site, Story, StoryStorm
 
 _FOR_A_PERSON = (STORY_HOLD.rule, SITE_HOLD.rule)
 
@@ -49,7 +49,7 @@ _FOR_A_PERSON = (STORY_HOLD.rule, SITE_HOLD.rule)
 def held_by_model_alone(session: Session, site: Site, attributes: Iterable[str]) -> tuple:
     """The site's held comments the model alone holds now, as where-clauses."""
     besides = (Comment.site_id == site.id, Comment.status == HELD, Comment.text_erased_at.is_(None),
-               _model_alone(attributes), *_nothing_else_now())
+               _model_alone(attributes), *_nothing_else_now(), *_no_hold_for_a_person_now(site))
     return (*besides, _held_by_no_rule(session, site, besides))
 
 
@@ -66,6 +66,17 @@ def _nothing_else_now() -> tuple:
     reported = exists().where(Report.comment_id == Comment.id, Report.outcome.is_(None))
     return (~sanctioned, ~under_hold(), ~stormy,
             or_(func.coalesce(Comment.report_weight, 0) == 0, ~reported))
+
+
+def _no_hold_for_a_person_now(site: Site) -> tuple:
+    """A story pre-moderated or the site set to hold every comment since the comment was scored:
+    publishing (stories.story_hit) leaves it held for a person. Counted as the model's alone, such a
+    comment was scored, left held, and offered again after every run."""
+    if holds_all(site):
+        return (false(),)
+    premoderated = exists().where(Story.site_id == Comment.site_id, Story.story_id == Comment.story_id,
+                                  Story.premoderated.is_(True))
+    return (~premoderated,)
 
 
 # What a word list's or phrase's hit found, as its reason words it: '...: "listed"' or '...: "listed"

@@ -536,3 +536,25 @@ def test_the_progress_bars_length_is_what_the_run_reads(app, promoted, make_comm
     _run(app, site.id, progress=advanced.append)
     with app.app_context():
         assert held_count(db.session, db.session.get(Site, site.id), NEW, ATTRIBUTES) == sum(advanced) == 4
+
+
+@pytest.mark.parametrize("set_since", ["story pre-moderated", "site holds all"])
+def test_a_story_or_site_set_to_hold_for_a_person_since_is_not_scored_nor_offered(app, promoted, make_comment, set_since):
+    """Publishing leaves such a comment held for a person (stories.story_hit): counted as the model's
+    alone, it was scored, left held, and offered again after every run."""
+    from moderation.domain.lifecycle import HOLD_ALL
+    from moderation.models import HeldRescoreResult, Story
+    site = promoted
+    elsewhere = _held(make_comment, site, 20, words="A take on another story", story_id="s-open")
+    waiting = _held(make_comment, site, 20, words="A take on the inquiry", story_id="s-inquiry")
+    with app.app_context():
+        if set_since == "story pre-moderated":
+            db.session.add(Story(site_id=site.id, story_id="s-inquiry", premoderated=True))
+        else:
+            db.session.get(Site, site.id).moderation_mode = HOLD_ALL
+        db.session.commit()
+    _run(app, site.id)
+    with app.app_context():
+        scored = set(db.session.scalars(select(HeldRescoreResult.comment_id)))
+    expected = [elsewhere] if set_since == "story pre-moderated" else []
+    assert waiting not in scored and _offer(app, site.id)[:2] == (len(expected), expected)
