@@ -40,8 +40,8 @@ from moderation.domain.rule_sets import current_rules
 from moderation.domain.errors import ValidationFailed
 from moderation.domain.rules import FLAG, NORMALISED_KINDS, READ_ACTIVITY_KINDS, READ_LIMIT, Compiled, Facts, validate_rules
 from moderation.domain.sanctions import BARRING_KINDS, in_force_condition
-from moderation.domain.stories import SITE_HOLD, STORY_HOLD, holds_all
-from moderation.models import AuthorSanction, Comment, Report, Site, Story, StoryStorm
+from moderation.domain.stories import SITE_HOLD, STORY_HOLD, holds_all, premoderated_story
+from moderation.models import AuthorSanction, Comment, Report, Site, StoryStorm
 
 _FOR_A_PERSON = (STORY_HOLD.rule, SITE_HOLD.rule)
 
@@ -72,11 +72,7 @@ def _no_hold_for_a_person_now(site: Site) -> tuple:
     """A story pre-moderated or the site set to hold every comment since the comment was scored:
     publishing (stories.story_hit) leaves it held for a person. Counted as the model's alone, such a
     comment was scored, left held, and offered again after every run."""
-    if holds_all(site):
-        return (false(),)
-    premoderated = exists().where(Story.site_id == Comment.site_id, Story.story_id == Comment.story_id,
-                                  Story.premoderated.is_(True))
-    return (~premoderated,)
+    return (false(),) if holds_all(site) else (~premoderated_story(Comment.site_id, Comment.story_id),)
 
 
 # What a word list's or phrase's hit found, as its reason words it: '...: "listed"' or '...: "listed"

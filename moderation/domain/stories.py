@@ -83,6 +83,11 @@ def holds_all(site: Site) -> bool:
     return site.moderation_mode == HOLD_ALL
 
 
+def premoderated_story(site_id, story_id):  # noqa: ANN001, ANN201 - SQL expressions in and out
+    """Whether the story `story_id` of site `site_id` is pre-moderated now, in SQL."""
+    return exists().where(Story.site_id == site_id, Story.story_id == story_id, Story.premoderated.is_(True))
+
+
 def story_rule_hits(site_id, story_id, site_holds):  # noqa: ANN001, ANN201 - SQL expressions in and out
     """A new or edited text's rule hits until it is scored: the story's hold if the story is
     pre-moderated, else the site's if it holds every comment, as scoring will record them. Without
@@ -90,8 +95,7 @@ def story_rule_hits(site_id, story_id, site_holds):  # noqa: ANN001, ANN201 - SQ
     (`visible`) on a story whose every comment waits for a moderator (re-checks: a new comment, then
     an edit). SQL, so an INSERT computes it in its own statement; `site_holds` is `holds_all(site)`, or
     a parameter bound to it, from the site's row the caller holds."""
-    premoderated = exists().where(Story.site_id == site_id, Story.story_id == story_id, Story.premoderated.is_(True))
-    return case((premoderated, cast(literal(json.dumps([STORY_HOLD.as_json()])), JSONB)),
+    return case((premoderated_story(site_id, story_id), cast(literal(json.dumps([STORY_HOLD.as_json()])), JSONB)),
                 (site_holds, cast(literal(json.dumps([SITE_HOLD.as_json()])), JSONB)), else_=null())
 
 
